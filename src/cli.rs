@@ -1,0 +1,384 @@
+//! The command line: parsing, and each command's output in text or JSON. Exit codes: 0 success, 1 a user-facing
+//! error (bad file, nothing to import), 2 a usage error.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use serde::Serialize;
+
+use crate::domain::id_number;
+use crate::domain::search::{Query, SearchIndex};
+use crate::domain::student::Student;
+use crate::io::class_list::{self, ImportReport};
+use crate::io::export::FileFormat;
+use crate::io::sheet::{self, ExportOptions};
+use crate::store::Store;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "canbao",
+    version,
+    about = "参保：学生城乡居民医保集中参保工具 (student enrollment drives for resident medical insurance)"
+)]
+pub struct Cli {
+    /// 数据文件 (the drive file); default: $CANBAO_DB, else the platform data folder
+    #[arg(long, global = true, value_name = "FILE")]
+    pub db: Option<PathBuf>,
+    /// 操作员姓名，记入修改记录 (operator's name for the audit log); default: $CANBAO_OPERATOR
+    #[arg(long, global = true, value_name = "NAME")]
+    pub operator: Option<String>,
+    /// 界面语言 (interface language)
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<Lang>,
+    /// 配色主题 (colour theme): default, light, high-contrast, or a file name in the config folder
+    #[arg(long, global = true, value_name = "NAME")]
+    pub theme: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// 用内置示例学校打开界面 (the TUI on a fresh copy of the bundled sample school)
+    Demo,
+    /// 导入班级名单 (import class lists: CSV, XLSX, XLS)
+    Import {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// 导入到此学校 (school the pupils belong to)
+        #[arg(long)]
+        school: Option<String>,
+        /// 只显示报告，不修改数据 (show the report, change nothing)
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 查找学生：姓名、拼音首字母、身份证号片段、班级 (find pupils)
+    Find {
+        query: String,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// 显示完整身份证号码 (show full ID numbers)
+        #[arg(long)]
+        reveal: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 统计 (counts per status and class)
+    Stats {
+        #[arg(long)]
+        school: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 导出表格 (export a form)
+    Export {
+        kind: ExportKind,
+        #[arg(long, value_enum, default_value_t = FormatArg::Xlsx)]
+        format: FormatArg,
+        /// 输出文件或文件夹 (output file or folder)
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long)]
+        school: Option<String>,
+        #[arg(long)]
+        class: Option<String>,
+        /// 隐藏身份证号码中间位 (mask ID numbers)
+        #[arg(long)]
+        mask: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportKind {
+    /// 在校学生信息表 (student information sheet)
+    Sheet,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Xlsx,
+    Csv,
+}
+
+impl From<FormatArg> for FileFormat {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Xlsx => FileFormat::Xlsx,
+            FormatArg::Csv => FileFormat::Csv,
+        }
+    }
+}
+
+/// A failure the user can act on: printed, exit code 1.
+#[derive(Debug)]
+pub struct UserError(pub String);
+
+impl<E: std::error::Error> From<E> for UserError {
+    fn from(e: E) -> Self {
+        UserError(e.to_string())
+    }
+}
+
+type CmdResult = Result<(), UserError>;
+
+pub fn default_db_path() -> PathBuf {
+    if let Some(p) = std::env::var_os("CANBAO_DB").filter(|p| !p.is_empty()) {
+        return PathBuf::from(p);
+    }
+    data_dir().join("canbao.db")
+}
+
+pub fn data_dir() -> PathBuf {
+    directories::ProjectDirs::from("", "", "canbao")
+        .map(|d| d.data_dir().to_owned())
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+pub fn config_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "canbao").map(|d| d.config_dir().to_owned())
+}
+
+fn operator_from(cli: &Cli) -> Option<String> {
+    cli.operator
+        .clone()
+        .or_else(|| std::env::var("CANBAO_OPERATOR").ok())
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+}
+
+fn open_store(cli: &Cli) -> Result<Store, UserError> {
+    let path = cli.db.clone().unwrap_or_else(default_db_path);
+    let mut store = Store::open(&path)?;
+    if let Some(op) = operator_from(cli) {
+        store.set_operator(&op)?;
+    }
+    Ok(store)
+}
+
+/// Runs the command line; returns the process's exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match run(&cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(UserError(message)) => {
+            eprintln!("错误 (error): {message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cli: &Cli) -> CmdResult {
+    match &cli.command {
+        None => {
+            let store = open_store(cli)?;
+            run_tui(cli, store)
+        }
+        Some(Command::Demo) => {
+            let path = cli.db.clone().unwrap_or_else(|| data_dir().join("demo.db"));
+            let store = crate::demo::fresh_demo(&path)?;
+            let mut store = store;
+            if let Some(op) = operator_from(cli) {
+                store.set_operator(&op)?;
+            }
+            run_tui(cli, store)
+        }
+        Some(Command::Import { files, school, dry_run, json }) => {
+            let mut store = open_store(cli)?;
+            let paths: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+            let report = class_list::import(&mut store, &paths, school.as_deref(), *dry_run)?;
+            if *json {
+                print_json(&report);
+            } else {
+                print_import_report(&report);
+            }
+            Ok(())
+        }
+        Some(Command::Find { query, limit, reveal, json }) => {
+            let store = open_store(cli)?;
+            find(&store, query, *limit, *reveal, *json)
+        }
+        Some(Command::Stats { school, json }) => {
+            let store = open_store(cli)?;
+            let stats = store.stats(school.as_deref())?;
+            if *json {
+                print_json(&stats);
+            } else {
+                print_stats(&stats);
+            }
+            Ok(())
+        }
+        Some(Command::Export { kind, format, out, school, class, mask }) => {
+            let store = open_store(cli)?;
+            let opts = ExportOptions {
+                format: (*format).into(),
+                school: school.clone(),
+                class: class.clone(),
+                mask: *mask,
+                date: store.today(),
+            };
+            match kind {
+                ExportKind::Sheet => {
+                    let name = sheet::default_file_name(school.as_deref(), opts.date, opts.format);
+                    let target = resolve_out(out.as_deref(), &name);
+                    let written = sheet::export_sheet(&store, &target, &opts)?;
+                    println!("已导出 (written): {}", written.display());
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+/// `--out` may name a file or an existing folder; without it the file goes in the current folder.
+fn resolve_out(out: Option<&Path>, default_name: &str) -> PathBuf {
+    match out {
+        Some(p) if p.is_dir() => p.join(default_name),
+        Some(p) => p.to_owned(),
+        None => PathBuf::from(default_name),
+    }
+}
+
+fn run_tui(cli: &Cli, store: Store) -> CmdResult {
+    let options = crate::tui::Options {
+        lang: match cli.lang {
+            Some(Lang::En) => crate::tui::Language::En,
+            _ => crate::tui::Language::Zh,
+        },
+        theme: cli.theme.clone(),
+        operator: operator_from(cli),
+        config_dir: config_dir(),
+    };
+    crate::tui::run(store, options).map_err(|e| UserError(e.to_string()))
+}
+
+fn print_json<T: Serialize>(value: &T) {
+    match serde_json::to_string_pretty(value) {
+        Ok(s) => println!("{s}"),
+        Err(e) => eprintln!("JSON: {e}"),
+    }
+}
+
+fn print_import_report(r: &ImportReport) {
+    if r.dry_run {
+        println!("试运行，未修改数据 (dry run: nothing changed)");
+    }
+    println!(
+        "读取 {} 行：新增 {}，更新 {}，未变 {}，重复 {}，身份证号有问题 {}，跳过 {}",
+        r.rows_read, r.added, r.updated, r.unchanged, r.duplicates, r.id_invalid, r.skipped
+    );
+    println!(
+        "(rows read {}: added {}, updated {}, unchanged {}, duplicates {}, invalid IDs {}, skipped {})",
+        r.rows_read, r.added, r.updated, r.unchanged, r.duplicates, r.id_invalid, r.skipped
+    );
+    for p in &r.problems {
+        let sheet = if p.sheet.is_empty() { String::new() } else { format!(" [{}]", p.sheet) };
+        let column = if p.column.is_empty() { String::new() } else { format!(" 「{}」", p.column) };
+        println!("  {}{} 第 {} 行{}：{}", p.file, sheet, p.row, column, p.message);
+    }
+}
+
+/// The contract of `find --json`.
+#[derive(Serialize)]
+struct FoundPupil {
+    name: String,
+    id_number: String,
+    id_valid: bool,
+    class: String,
+    school: String,
+    enrollment: &'static str,
+    payment: &'static str,
+    categories: Vec<String>,
+    id_problem: Option<String>,
+}
+
+impl From<&Student> for FoundPupil {
+    fn from(s: &Student) -> Self {
+        FoundPupil {
+            name: s.name.clone(),
+            id_number: s.id_number.clone(),
+            id_valid: s.id_valid(),
+            class: s.class_label(),
+            school: s.school.clone(),
+            enrollment: s.enrollment.code(),
+            payment: s.payment.code(),
+            categories: s.categories.iter().map(|c| c.name.clone()).collect(),
+            id_problem: s.id_problem.clone(),
+        }
+    }
+}
+
+fn find(store: &Store, query: &str, limit: usize, reveal: bool, json: bool) -> CmdResult {
+    let q = Query::parse(query);
+    if q.is_empty() {
+        return Err(UserError("查询为空 (empty query)".into()));
+    }
+    let index = SearchIndex::new(store.search_entries()?);
+    let hits = index.search(&q);
+    let ids: Vec<i64> = hits.iter().take(limit).map(|h| h.student_id).collect();
+    let pupils = store.students_by_ids(&ids)?;
+    if json {
+        let found: Vec<FoundPupil> = pupils.iter().map(FoundPupil::from).collect();
+        print_json(&found);
+        return Ok(());
+    }
+    if pupils.is_empty() {
+        println!("没有找到“{query}” (nothing found)");
+        return Ok(());
+    }
+    for s in &pupils {
+        let id = if reveal { s.id_number.clone() } else { id_number::mask(&s.id_number) };
+        let flag = if s.id_valid() { "" } else { " !" };
+        println!(
+            "{}\t{}{}\t{}\t{}\t{}\t{}",
+            s.name,
+            id,
+            flag,
+            s.class_label(),
+            s.enrollment.label_zh(),
+            s.payment.label_zh(),
+            s.categories.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join("、")
+        );
+    }
+    if hits.len() > pupils.len() {
+        println!("… 共 {} 条，显示前 {} 条 (showing {} of {})", hits.len(), pupils.len(), pupils.len(), hits.len());
+    }
+    Ok(())
+}
+
+fn print_stats(s: &crate::store::Stats) {
+    println!(
+        "学生 {} 人，身份证号有问题 {} 人 (pupils {}, invalid IDs {})",
+        s.students, s.id_invalid, s.students, s.id_invalid
+    );
+    for e in crate::domain::student::Enrollment::ALL {
+        println!("  {}: {}", e.label_zh(), s.enrollment.get(e.code()).copied().unwrap_or(0));
+    }
+    for p in crate::domain::student::PaymentStatus::ALL {
+        println!("  {}: {}", p.label_zh(), s.payment.get(p.code()).copied().unwrap_or(0));
+    }
+    println!("班级\t人数\t已参保\t已缴费 (class, pupils, enrolled, paid)");
+    for c in &s.classes {
+        println!(
+            "{}\t{}\t{}\t{}",
+            if c.class.is_empty() { "（未分班）" } else { &c.class },
+            c.students,
+            c.enrolled,
+            c.paid
+        );
+    }
+}

@@ -1,0 +1,458 @@
+//! 公民身份号码 (GB 11643-1999): normalizing what schools type and telling exactly what is wrong with it.
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+/// ISO 7064 MOD 11-2 weights for the first 17 characters.
+const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const CHECK_CHARS: [u8; 11] = *b"10X98765432";
+
+/// What kind of document the number belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdKind {
+    /// 居民身份证 (18 characters).
+    Resident,
+    /// An old 15-digit 居民身份证 number, converted to 18.
+    ResidentConverted,
+    /// 港澳台居民居住证 (810000 / 820000 / 830000).
+    HkMoTwPermit,
+    /// 外国人永久居留身份证 (2023 edition, starts with 9).
+    ForeignPermanent,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sex {
+    Male,
+    Female,
+}
+
+impl Sex {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Sex::Male => "男",
+            Sex::Female => "女",
+        }
+    }
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Sex::Male => "male",
+            Sex::Female => "female",
+        }
+    }
+}
+
+/// Why a number is not a valid ID number. Each failure has its own message, because the operator's next step
+/// differs: a lost-precision number must be asked for again, a bad check digit may be a typo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdProblem {
+    Missing,
+    /// The value went through a numeric spreadsheet cell: digits after the 15th are gone for good.
+    PrecisionLost,
+    Length(usize),
+    Character(char),
+    Area,
+    BirthDate,
+    FutureBirthDate,
+    CheckDigit {
+        expected: char,
+        found: char,
+    },
+}
+
+impl IdProblem {
+    /// A stable code for scripts and JSON.
+    pub fn code(&self) -> &'static str {
+        match self {
+            IdProblem::Missing => "missing",
+            IdProblem::PrecisionLost => "precision_lost",
+            IdProblem::Length(_) => "length",
+            IdProblem::Character(_) => "character",
+            IdProblem::Area => "area",
+            IdProblem::BirthDate => "birth_date",
+            IdProblem::FutureBirthDate => "future_birth_date",
+            IdProblem::CheckDigit { .. } => "check_digit",
+        }
+    }
+
+    pub fn message_zh(&self) -> String {
+        match self {
+            IdProblem::Missing => "身份证号码为空".into(),
+            IdProblem::PrecisionLost => {
+                "身份证号码曾被表格当作数字保存，15 位之后的数字已丢失，无法恢复，请向家长重新核对".into()
+            }
+            IdProblem::Length(n) => format!("身份证号码应为 18 位（或旧式 15 位），实际 {n} 位"),
+            IdProblem::Character(c) => format!("身份证号码含有非法字符“{c}”"),
+            IdProblem::Area => "身份证号码前两位不是有效的省级地区码".into(),
+            IdProblem::BirthDate => "身份证号码中的出生日期不存在".into(),
+            IdProblem::FutureBirthDate => "身份证号码中的出生日期晚于今天".into(),
+            IdProblem::CheckDigit { expected, found } => {
+                format!("身份证号码校验码错误：最后一位应为 {expected}，实际为 {found}")
+            }
+        }
+    }
+
+    pub fn message_en(&self) -> String {
+        match self {
+            IdProblem::Missing => "ID number is empty".into(),
+            IdProblem::PrecisionLost => "ID number was stored as a number by a spreadsheet; digits after the \
+                                         15th are lost and cannot be recovered, ask the family again"
+                .into(),
+            IdProblem::Length(n) => format!("ID number must have 18 characters (or old 15), has {n}"),
+            IdProblem::Character(c) => format!("ID number contains an invalid character '{c}'"),
+            IdProblem::Area => "ID number does not start with a valid province code".into(),
+            IdProblem::BirthDate => "the birth date in the ID number does not exist".into(),
+            IdProblem::FutureBirthDate => "the birth date in the ID number is in the future".into(),
+            IdProblem::CheckDigit { expected, found } => {
+                format!("wrong check character: expected {expected}, found {found}")
+            }
+        }
+    }
+}
+
+/// A valid ID number with what it tells about its holder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidId {
+    /// 18 characters, digits and a final upper-case X.
+    pub number: String,
+    pub kind: IdKind,
+    pub birth_date: NaiveDate,
+    pub sex: Sex,
+}
+
+/// The outcome of checking one value: the cleaned-up text is kept either way, so a bad row can be stored and
+/// shown as the school typed it, minus invisible noise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdCheck {
+    pub normalized: String,
+    pub result: Result<ValidId, IdProblem>,
+}
+
+impl IdCheck {
+    pub fn is_valid(&self) -> bool {
+        self.result.is_ok()
+    }
+    pub fn problem(&self) -> Option<&IdProblem> {
+        self.result.as_ref().err()
+    }
+    pub fn valid(&self) -> Option<&ValidId> {
+        self.result.as_ref().ok()
+    }
+}
+
+/// Undoes what office files and typing do to an ID: full-width characters, spaces of every kind, a lower-case
+/// x, Excel's text apostrophe and the `="…"` wrapper some systems export.
+pub fn normalize(raw: &str) -> String {
+    let mut s = raw.trim();
+    if let Some(inner) = s.strip_prefix("=\"").and_then(|r| r.strip_suffix('"')) {
+        s = inner;
+    }
+    let s = s.trim_start_matches(['\'', '‘', '’', '`']);
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let c = match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            'x' | 'Ｘ' | 'ｘ' | '×' => 'X',
+            _ => c,
+        };
+        if c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}' || c == '-' {
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The check character for the first 17 characters (which must be ASCII digits).
+pub fn check_char(first17: &[u8]) -> char {
+    let sum: u32 = first17.iter().zip(WEIGHTS).map(|(d, w)| u32::from(d - b'0') * w).sum();
+    CHECK_CHARS[(sum % 11) as usize] as char
+}
+
+/// Does this text look like a number a spreadsheet printed rather than one a person typed?
+fn looks_like_spreadsheet_number(s: &str) -> bool {
+    let digits_and_marks = s.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'E' | 'e' | '+'));
+    if !digits_and_marks || !s.starts_with(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
+    if s.contains(['E', 'e']) {
+        return true;
+    }
+    if let Some((int, frac)) = s.split_once('.') {
+        // "450221199001011234.0": a float rendered with its fraction; only long values lost digits.
+        return int.len() >= 16 && frac.chars().all(|c| c == '0');
+    }
+    // Excel keeps 15 significant digits and pads with zeros.
+    s.len() == 18 && s.ends_with("000")
+}
+
+/// Checks a value as it came from a text cell or a CSV field.
+pub fn check(raw: &str, today: NaiveDate) -> IdCheck {
+    let normalized = normalize(raw);
+    let result = validate(&normalized, today);
+    IdCheck { normalized, result }
+}
+
+/// Checks a value that a spreadsheet stored as a number. Up to 15 digits survive a double exactly, so an
+/// old 15-digit number is still usable; anything longer has been rounded.
+pub fn check_numeric_cell(value: f64, today: NaiveDate) -> IdCheck {
+    if value.is_finite() && value.fract() == 0.0 && value.abs() < 1e15 {
+        return check(&format!("{value:.0}"), today);
+    }
+    IdCheck { normalized: fifteen_significant(value), result: Err(IdProblem::PrecisionLost) }
+}
+
+/// The number as Excel shows it: 15 significant digits, then zeros. Keeping that form (not the double's
+/// exact digits) means a re-read of an exported file flags it again instead of taking it for a typo.
+fn fifteen_significant(value: f64) -> String {
+    if !value.is_finite() || value.abs() < 1e15 {
+        return value.to_string();
+    }
+    let sci = format!("{:.14e}", value.abs());
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let exp: usize = exp.parse().unwrap_or(0);
+    if exp + 1 < digits.len() || exp > 40 {
+        return value.to_string();
+    }
+    format!("{digits:0<width$}", width = exp + 1)
+}
+
+fn validate(s: &str, today: NaiveDate) -> Result<ValidId, IdProblem> {
+    if s.is_empty() {
+        return Err(IdProblem::Missing);
+    }
+    if looks_like_spreadsheet_number(s) {
+        return Err(IdProblem::PrecisionLost);
+    }
+    let bytes = s.as_bytes();
+    if let Some(bad) = s.char_indices().find_map(|(i, c)| {
+        let last = i + 1 == s.len();
+        (!(c.is_ascii_digit() || (c == 'X' && last))).then_some(c)
+    }) {
+        return Err(IdProblem::Character(bad));
+    }
+    match bytes.len() {
+        18 => validate18(s, today, IdKind::Resident),
+        15 if bytes[14] == b'X' => Err(IdProblem::Character('X')),
+        15 => {
+            let mut upgraded = Vec::with_capacity(18);
+            upgraded.extend_from_slice(&bytes[..6]);
+            upgraded.extend_from_slice(b"19");
+            upgraded.extend_from_slice(&bytes[6..15]);
+            let check = check_char(&upgraded);
+            upgraded.push(check as u8);
+            let upgraded = String::from_utf8(upgraded).map_err(|_| IdProblem::Character('?'))?;
+            validate18(&upgraded, today, IdKind::ResidentConverted)
+        }
+        n => Err(IdProblem::Length(n)),
+    }
+}
+
+fn validate18(s: &str, today: NaiveDate, default_kind: IdKind) -> Result<ValidId, IdProblem> {
+    let b = s.as_bytes();
+    let kind = match (b[0], b[1]) {
+        (b'9', _) if default_kind == IdKind::Resident => IdKind::ForeignPermanent,
+        (b'8', b'1'..=b'3') if &b[2..6] == b"0000" && default_kind == IdKind::Resident => IdKind::HkMoTwPermit,
+        _ if is_mainland_province(&b[..2]) => default_kind,
+        _ => return Err(IdProblem::Area),
+    };
+    let birth = parse_birth(&s[6..14]).ok_or(IdProblem::BirthDate)?;
+    if birth > today {
+        return Err(IdProblem::FutureBirthDate);
+    }
+    if birth.year() < 1900 {
+        return Err(IdProblem::BirthDate);
+    }
+    let expected = check_char(&b[..17]);
+    let found = b[17] as char;
+    if expected != found {
+        return Err(IdProblem::CheckDigit { expected, found });
+    }
+    let sex = if (b[16] - b'0') % 2 == 1 { Sex::Male } else { Sex::Female };
+    Ok(ValidId { number: s.to_owned(), kind, birth_date: birth, sex })
+}
+
+/// Province-level codes of GB/T 2260 (71 is Taiwan). Finer area codes are not checked: abolished codes stay
+/// on the people who were given them, so no table of current codes can reject one.
+fn is_mainland_province(two: &[u8]) -> bool {
+    matches!(
+        two,
+        b"11"
+            | b"12"
+            | b"13"
+            | b"14"
+            | b"15"
+            | b"21"
+            | b"22"
+            | b"23"
+            | b"31"
+            | b"32"
+            | b"33"
+            | b"34"
+            | b"35"
+            | b"36"
+            | b"37"
+            | b"41"
+            | b"42"
+            | b"43"
+            | b"44"
+            | b"45"
+            | b"46"
+            | b"50"
+            | b"51"
+            | b"52"
+            | b"53"
+            | b"54"
+            | b"61"
+            | b"62"
+            | b"63"
+            | b"64"
+            | b"65"
+            | b"71"
+    )
+}
+
+fn parse_birth(yyyymmdd: &str) -> Option<NaiveDate> {
+    let y = yyyymmdd.get(0..4)?.parse().ok()?;
+    let m = yyyymmdd.get(4..6)?.parse().ok()?;
+    let d = yyyymmdd.get(6..8)?.parse().ok()?;
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+/// Shows the first four and last four characters, the way the roster prints a number that is not revealed:
+/// 4502**********123X.
+pub fn mask(number: &str) -> String {
+    let chars: Vec<char> = number.chars().collect();
+    if chars.len() <= 8 {
+        return "*".repeat(chars.len());
+    }
+    let mut out: String = chars[..4].iter().collect();
+    out.extend(std::iter::repeat_n('*', chars.len() - 8));
+    out.extend(&chars[chars.len() - 4..]);
+    out
+}
+
+/// Age in whole years on a given day.
+pub fn age_on(birth: NaiveDate, day: NaiveDate) -> i32 {
+    let mut age = day.year() - birth.year();
+    if (day.month(), day.day()) < (birth.month(), birth.day()) {
+        age -= 1;
+    }
+    age
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+    }
+
+    /// Builds a valid number from its first 17 digits, so vectors don't hard-code check characters.
+    fn with_check(first17: &str) -> String {
+        format!("{first17}{}", check_char(first17.as_bytes()))
+    }
+
+    #[test]
+    fn published_check_vector() {
+        // The standard's own example number.
+        assert_eq!(check_char(b"11010519491231002"), 'X');
+        let c = check("11010519491231002X", today());
+        let v = c.valid().expect("valid");
+        assert_eq!(v.birth_date, NaiveDate::from_ymd_opt(1949, 12, 31).unwrap());
+        assert_eq!(v.sex, Sex::Female);
+        assert_eq!(v.kind, IdKind::Resident);
+    }
+
+    #[test]
+    fn lower_case_and_full_width_and_spaces() {
+        let c = check("１１０１０５ 19491231 002x", today());
+        assert_eq!(c.normalized, "11010519491231002X");
+        assert!(c.is_valid());
+        assert!(check("'11010519491231002X", today()).is_valid());
+        assert!(check("=\"11010519491231002X\"", today()).is_valid());
+        assert!(check("\u{3000}110105-19491231-002X\t", today()).is_valid());
+    }
+
+    #[test]
+    fn fifteen_digit_converts() {
+        let c = check("110105491231002", today());
+        let v = c.valid().expect("15-digit converts");
+        assert_eq!(v.number, "11010519491231002X");
+        assert_eq!(v.kind, IdKind::ResidentConverted);
+    }
+
+    #[test]
+    fn each_failure_has_its_own_problem() {
+        let good = with_check("45020220150101123");
+        let wrong_last = if good.ends_with('0') { '1' } else { '0' };
+        let bad_check = format!("{}{}", &good[..17], wrong_last);
+        assert!(matches!(check(&bad_check, today()).result, Err(IdProblem::CheckDigit { .. })));
+        assert_eq!(check("", today()).result, Err(IdProblem::Missing));
+        assert_eq!(check("4502022015010112", today()).result, Err(IdProblem::Length(16)));
+        assert_eq!(check("45020220150101123Y", today()).result, Err(IdProblem::Character('Y')));
+        assert_eq!(check("4502022015X101123X", today()).result, Err(IdProblem::Character('X')));
+        assert_eq!(check(&with_check("00020220150101123"), today()).result, Err(IdProblem::Area));
+        assert_eq!(check(&with_check("45020220150230123"), today()).result, Err(IdProblem::BirthDate));
+        assert_eq!(check(&with_check("45020220271201123"), today()).result, Err(IdProblem::FutureBirthDate));
+        assert_eq!(check(&with_check("45020218000101123"), today()).result, Err(IdProblem::BirthDate));
+        let messages: std::collections::HashSet<String> = [
+            IdProblem::Missing,
+            IdProblem::PrecisionLost,
+            IdProblem::Length(3),
+            IdProblem::Character('a'),
+            IdProblem::Area,
+            IdProblem::BirthDate,
+            IdProblem::FutureBirthDate,
+            IdProblem::CheckDigit { expected: '1', found: '2' },
+        ]
+        .iter()
+        .map(IdProblem::message_zh)
+        .collect();
+        assert_eq!(messages.len(), 8);
+    }
+
+    #[test]
+    fn precision_lost_is_never_valid() {
+        assert_eq!(check("4.50202201501011E+17", today()).result, Err(IdProblem::PrecisionLost));
+        assert_eq!(check("450202201501011000", today()).result, Err(IdProblem::PrecisionLost));
+        assert_eq!(check("450202201501011000.0", today()).result, Err(IdProblem::PrecisionLost));
+        let numeric = check_numeric_cell(450202201501011234.0, today());
+        assert_eq!(numeric.result, Err(IdProblem::PrecisionLost));
+        // Kept as Excel shows it, so checking the text again still says precision lost.
+        assert_eq!(numeric.normalized, "450202201501011000");
+        assert_eq!(check(&numeric.normalized, today()).result, Err(IdProblem::PrecisionLost));
+        // An old 15-digit number survives a numeric cell intact.
+        assert!(check_numeric_cell(110105491231002.0, today()).is_valid());
+    }
+
+    #[test]
+    fn permits_and_foreign_cards() {
+        let hk = with_check("81000020100101123");
+        let v = check(&hk, today()).result.expect("HK permit");
+        assert_eq!(v.kind, IdKind::HkMoTwPermit);
+        let tw = with_check("83000020100101124");
+        assert_eq!(check(&tw, today()).result.expect("TW").kind, IdKind::HkMoTwPermit);
+        let foreign = with_check("94515620100101123");
+        assert_eq!(check(&foreign, today()).result.expect("foreign").kind, IdKind::ForeignPermanent);
+        // 81 followed by anything but 0000 is not a permit.
+        assert_eq!(check(&with_check("81123420100101123"), today()).result, Err(IdProblem::Area));
+    }
+
+    #[test]
+    fn sex_from_sequence() {
+        assert_eq!(check(&with_check("45020220150101123"), today()).result.unwrap().sex, Sex::Male);
+        assert_eq!(check(&with_check("45020220150101124"), today()).result.unwrap().sex, Sex::Female);
+    }
+
+    #[test]
+    fn masking_and_age() {
+        assert_eq!(mask("45020220150101123X"), "4502**********123X");
+        assert_eq!(mask("123"), "***");
+        let birth = NaiveDate::from_ymd_opt(2015, 11, 24).unwrap();
+        assert_eq!(age_on(birth, today()), 10);
+    }
+}

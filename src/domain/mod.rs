@@ -1,0 +1,9 @@
+//! Pure types and rules of an enrollment drive: no I/O, no terminal.
+
+pub mod category;
+pub mod class_label;
+pub mod id_number;
+pub mod pinyin_keys;
+pub mod policy;
+pub mod search;
+pub mod student;

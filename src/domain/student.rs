@@ -1,0 +1,245 @@
+//! A pupil on the roster and the statuses the drive records for them.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::id_number::{IdKind, Sex};
+
+/// 参保状态: where the pupil is enrolled for the insured year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Enrollment {
+    /// 未确认: nobody has asked yet.
+    Unknown,
+    /// 在校参保: enrolled through the school.
+    Here,
+    /// 异地参保: enrolled elsewhere (with the family, where a benefit was approved, another city).
+    Elsewhere,
+    /// 不参保: the family declined; the reason is recorded.
+    Declined,
+    /// 已离校: left the school.
+    Left,
+}
+
+impl Enrollment {
+    pub const ALL: [Enrollment; 5] =
+        [Enrollment::Unknown, Enrollment::Here, Enrollment::Elsewhere, Enrollment::Declined, Enrollment::Left];
+
+    /// The stable word used in the database, JSON and the command line.
+    pub fn code(self) -> &'static str {
+        match self {
+            Enrollment::Unknown => "unknown",
+            Enrollment::Here => "here",
+            Enrollment::Elsewhere => "elsewhere",
+            Enrollment::Declined => "declined",
+            Enrollment::Left => "left",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|e| e.code() == code)
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Enrollment::Unknown => "未确认",
+            Enrollment::Here => "在校参保",
+            Enrollment::Elsewhere => "异地参保",
+            Enrollment::Declined => "不参保",
+            Enrollment::Left => "已离校",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Enrollment::Unknown => "unknown",
+            Enrollment::Here => "at school",
+            Enrollment::Elsewhere => "elsewhere",
+            Enrollment::Declined => "declined",
+            Enrollment::Left => "left",
+        }
+    }
+
+    /// Insured for the year, whether through the school or elsewhere: what 是否参保 asks.
+    pub fn is_insured(self) -> bool {
+        matches!(self, Enrollment::Here | Enrollment::Elsewhere)
+    }
+
+    /// The order the operator's enrollment key cycles through.
+    pub fn next(self) -> Self {
+        match self {
+            Enrollment::Unknown => Enrollment::Here,
+            Enrollment::Here => Enrollment::Elsewhere,
+            Enrollment::Elsewhere => Enrollment::Declined,
+            Enrollment::Declined => Enrollment::Left,
+            Enrollment::Left => Enrollment::Unknown,
+        }
+    }
+}
+
+/// 缴费状态.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentStatus {
+    /// 未缴费.
+    Unpaid,
+    /// 已缴费: the family paid (amount, date and channel recorded).
+    Paid,
+    /// 财政代缴: a department pays the whole premium.
+    Government,
+}
+
+impl PaymentStatus {
+    pub const ALL: [PaymentStatus; 3] = [PaymentStatus::Unpaid, PaymentStatus::Paid, PaymentStatus::Government];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            PaymentStatus::Unpaid => "unpaid",
+            PaymentStatus::Paid => "paid",
+            PaymentStatus::Government => "government",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|e| e.code() == code)
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            PaymentStatus::Unpaid => "未缴费",
+            PaymentStatus::Paid => "已缴费",
+            PaymentStatus::Government => "财政代缴",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            PaymentStatus::Unpaid => "unpaid",
+            PaymentStatus::Paid => "paid",
+            PaymentStatus::Government => "gov. paid",
+        }
+    }
+
+    pub fn is_settled(self) -> bool {
+        !matches!(self, PaymentStatus::Unpaid)
+    }
+}
+
+/// The details of a family's payment (缴费信息).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct PaymentDetails {
+    /// In fen (分), never floating point.
+    pub amount_fen: Option<i64>,
+    pub paid_on: Option<NaiveDate>,
+    /// 缴费渠道: 微信, 支付宝, 银行, 税务大厅, 学校代收 …
+    pub channel: Option<String>,
+}
+
+/// A category on a pupil, with the department that certified it (认定部门).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CategoryMark {
+    pub name: String,
+    pub department: String,
+}
+
+/// One pupil as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Student {
+    pub id: i64,
+    pub school: String,
+    pub name: String,
+    /// As the school wrote it (after removing invisible noise).
+    pub id_raw: String,
+    /// The 18-character number when valid, else the cleaned-up text.
+    pub id_number: String,
+    pub id_kind: Option<IdKind>,
+    /// `None` when valid; the problem code otherwise (see `IdProblem::code`).
+    pub id_problem: Option<String>,
+    pub sex: Option<Sex>,
+    pub birth_date: Option<NaiveDate>,
+    pub grade: String,
+    pub class: String,
+    pub phone: String,
+    pub enrollment: Enrollment,
+    pub decline_reason: Option<String>,
+    pub payment: PaymentStatus,
+    pub payment_details: PaymentDetails,
+    pub categories: Vec<CategoryMark>,
+    pub note: String,
+    /// "file:row" of the class list the pupil first came from.
+    pub source: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl Student {
+    pub fn id_valid(&self) -> bool {
+        self.id_problem.is_none()
+    }
+
+    /// 所在年级、班级 as one label.
+    pub fn class_label(&self) -> String {
+        super::class_label::join(&self.grade, &self.class)
+    }
+}
+
+/// Money in fen shown as yuan: 38000 → "380.00".
+pub fn yuan(fen: i64) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    let fen = fen.abs();
+    format!("{sign}{}.{:02}", fen / 100, fen % 100)
+}
+
+/// Parses "380", "380.5", "380.50", "￥380" into fen.
+pub fn parse_yuan(text: &str) -> Option<i64> {
+    let t = text.trim().trim_start_matches(['¥', '￥']).trim_end_matches('元').trim();
+    let (int, frac) = t.split_once('.').unwrap_or((t, ""));
+    if int.is_empty() || !int.chars().all(|c| c.is_ascii_digit()) || frac.len() > 2 {
+        return None;
+    }
+    if !frac.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let yuan: i64 = int.parse().ok()?;
+    let frac_fen: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<2}").parse().ok()? };
+    yuan.checked_mul(100)?.checked_add(frac_fen)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip() {
+        for e in Enrollment::ALL {
+            assert_eq!(Enrollment::from_code(e.code()), Some(e));
+        }
+        for p in PaymentStatus::ALL {
+            assert_eq!(PaymentStatus::from_code(p.code()), Some(p));
+        }
+        assert_eq!(Enrollment::from_code("nope"), None);
+    }
+
+    #[test]
+    fn enrollment_cycle_visits_every_status() {
+        let mut seen = vec![Enrollment::Unknown];
+        let mut e = Enrollment::Unknown.next();
+        while e != Enrollment::Unknown {
+            seen.push(e);
+            e = e.next();
+        }
+        assert_eq!(seen.len(), Enrollment::ALL.len());
+    }
+
+    #[test]
+    fn money() {
+        assert_eq!(yuan(38000), "380.00");
+        assert_eq!(yuan(9505), "95.05");
+        assert_eq!(parse_yuan("380"), Some(38000));
+        assert_eq!(parse_yuan("￥95.5"), Some(9550));
+        assert_eq!(parse_yuan("285.00元"), Some(28500));
+        assert_eq!(parse_yuan("1.234"), None);
+        assert_eq!(parse_yuan("abc"), None);
+        assert_eq!(parse_yuan(""), None);
+    }
+}

@@ -1,0 +1,249 @@
+//! Writing tables the way offices open them: XLSX with IDs and phones as text cells, a bold frozen header and
+//! sensible widths; CSV in UTF-8 with a BOM so Excel shows the Chinese. Files are created owner-only and
+//! appear whole (written beside the target, then renamed), so a crash never leaves half a form.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet};
+
+use super::ReadError;
+use super::private_file;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFormat {
+    Xlsx,
+    Csv,
+}
+
+impl FileFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            FileFormat::Xlsx => "xlsx",
+            FileFormat::Csv => "csv",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<FileFormat> {
+        match s.to_ascii_lowercase().as_str() {
+            "xlsx" => Some(FileFormat::Xlsx),
+            "csv" => Some(FileFormat::Csv),
+            _ => None,
+        }
+    }
+}
+
+/// One column of an exported table.
+#[derive(Debug, Clone)]
+pub struct ColumnSpec {
+    pub title: String,
+    /// Width in Excel's character units; CJK characters count about two.
+    pub width: f64,
+}
+
+impl ColumnSpec {
+    pub fn new(title: &str, width: f64) -> Self {
+        ColumnSpec { title: title.to_owned(), width }
+    }
+}
+
+/// A value in an exported row. `Text` is always written as a text cell, so an 18-digit ID or a phone
+/// number is never turned into a rounded number.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Out {
+    Text(String),
+    Number(f64),
+    Empty,
+}
+
+/// Lines above the header: a title and label lines like 学校名称：… 填报时间：….
+#[derive(Debug, Clone, Default)]
+pub struct Preamble {
+    pub title: Option<String>,
+    /// Each line is a list of cells; in XLSX each cell spans its share of the columns.
+    pub lines: Vec<Vec<String>>,
+}
+
+/// Writes one XLSX workbook (many sheets) or one CSV file (one table).
+pub struct TableWriter {
+    format: FileFormat,
+    target: PathBuf,
+    temp: PathBuf,
+    workbook: Option<Workbook>,
+    csv: Option<csv::Writer<std::io::BufWriter<std::fs::File>>>,
+    sheet: Option<SheetState>,
+    sheets_started: usize,
+    header_format: Format,
+    text_format: Format,
+    title_format: Format,
+}
+
+struct SheetState {
+    columns: usize,
+    next_row: u32,
+}
+
+fn write_err(target: &Path, e: impl std::fmt::Display) -> ReadError {
+    ReadError::Write { file: target.display().to_string(), reason: e.to_string() }
+}
+
+impl TableWriter {
+    pub fn create(target: &Path, format: FileFormat) -> Result<TableWriter, ReadError> {
+        let file_name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let temp = target.with_file_name(format!(".{file_name}.part"));
+        if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| write_err(target, e))?;
+        }
+        let (workbook, csv) = match format {
+            FileFormat::Xlsx => (Some(Workbook::new()), None),
+            FileFormat::Csv => {
+                let mut file = std::io::BufWriter::new(private_file::create(&temp).map_err(|e| write_err(target, e))?);
+                file.write_all(b"\xEF\xBB\xBF").map_err(|e| write_err(target, e))?;
+                (None, Some(csv::WriterBuilder::new().flexible(true).from_writer(file)))
+            }
+        };
+        Ok(TableWriter {
+            format,
+            target: target.to_owned(),
+            temp,
+            workbook,
+            csv,
+            sheet: None,
+            sheets_started: 0,
+            header_format: Format::new()
+                .set_bold()
+                .set_align(FormatAlign::Center)
+                .set_border(rust_xlsxwriter::FormatBorder::Thin),
+            text_format: Format::new().set_num_format("@"),
+            title_format: Format::new().set_bold().set_font_size(16).set_align(FormatAlign::Center),
+        })
+    }
+
+    /// Starts a table: a new worksheet in XLSX; in CSV, tables follow one another separated by a blank line.
+    pub fn begin_table(
+        &mut self,
+        sheet_name: &str,
+        preamble: &Preamble,
+        columns: &[ColumnSpec],
+    ) -> Result<(), ReadError> {
+        let target = self.target.clone();
+        let err = |e: rust_xlsxwriter::XlsxError| write_err(&target, e);
+        if let Some(book) = self.workbook.as_mut() {
+            let sheet: &mut Worksheet = book.add_worksheet_with_constant_memory().map_err(err)?;
+            sheet.set_name(sheet_name_safe(sheet_name)).map_err(err)?;
+            let last_col = (columns.len().max(1) - 1) as u16;
+            let mut row = 0u32;
+            if let Some(title) = &preamble.title {
+                if last_col > 0 {
+                    sheet.merge_range(row, 0, row, last_col, title, &self.title_format).map_err(err)?;
+                } else {
+                    sheet.write_string_with_format(row, 0, title, &self.title_format).map_err(err)?;
+                }
+                sheet.set_row_height(row, 28).map_err(err)?;
+                row += 1;
+            }
+            for line in &preamble.lines {
+                let span = (columns.len() / line.len().max(1)).max(1) as u16;
+                for (i, cell) in line.iter().enumerate() {
+                    let first = i as u16 * span;
+                    let last = if i + 1 == line.len() { last_col.max(first) } else { first + span - 1 };
+                    if last > first {
+                        sheet.merge_range(row, first, row, last, cell, &Format::new()).map_err(err)?;
+                    } else {
+                        sheet.write_string(row, first, cell).map_err(err)?;
+                    }
+                }
+                row += 1;
+            }
+            for (i, c) in columns.iter().enumerate() {
+                sheet.set_column_width(i as u16, c.width).map_err(err)?;
+                sheet.write_string_with_format(row, i as u16, &c.title, &self.header_format).map_err(err)?;
+            }
+            sheet.set_freeze_panes(row + 1, 0).map_err(err)?;
+            sheet.set_repeat_rows(row, row).map_err(err)?;
+            self.sheet = Some(SheetState { columns: columns.len(), next_row: row + 1 });
+        } else if let Some(w) = self.csv.as_mut() {
+            let e = |e: csv::Error| write_err(&target, e);
+            if self.sheets_started > 0 {
+                w.write_record([""]).map_err(e)?;
+            }
+            if let Some(title) = &preamble.title {
+                w.write_record([title]).map_err(e)?;
+            }
+            for line in &preamble.lines {
+                w.write_record(line).map_err(e)?;
+            }
+            w.write_record(columns.iter().map(|c| c.title.as_str())).map_err(e)?;
+            self.sheet = Some(SheetState { columns: columns.len(), next_row: 0 });
+        }
+        self.sheets_started += 1;
+        Ok(())
+    }
+
+    pub fn row(&mut self, cells: &[Out]) -> Result<(), ReadError> {
+        let target = self.target.clone();
+        let state = self.sheet.as_mut().ok_or_else(|| write_err(&target, "no table started"))?;
+        debug_assert!(cells.len() <= state.columns);
+        if let Some(book) = self.workbook.as_mut() {
+            let sheet_index = self.sheets_started - 1;
+            let sheet = book.worksheet_from_index(sheet_index).map_err(|e| write_err(&target, e))?;
+            for (i, cell) in cells.iter().enumerate() {
+                let col = i as u16;
+                match cell {
+                    Out::Text(s) => sheet.write_string_with_format(state.next_row, col, s, &self.text_format),
+                    Out::Number(n) => sheet.write_number(state.next_row, col, *n),
+                    Out::Empty => continue,
+                }
+                .map_err(|e| write_err(&target, e))?;
+            }
+            state.next_row += 1;
+        } else if let Some(w) = self.csv.as_mut() {
+            let record: Vec<String> = cells
+                .iter()
+                .map(|c| match c {
+                    Out::Text(s) => s.clone(),
+                    Out::Number(n) => n.to_string(),
+                    Out::Empty => String::new(),
+                })
+                .collect();
+            w.write_record(&record).map_err(|e| write_err(&target, e))?;
+        }
+        Ok(())
+    }
+
+    /// Writes the file in place; until this returns, the target is untouched.
+    pub fn finish(mut self) -> Result<PathBuf, ReadError> {
+        let target = self.target.clone();
+        if let Some(mut book) = self.workbook.take() {
+            let file = private_file::create(&self.temp).map_err(|e| write_err(&target, e))?;
+            book.save_to_writer(std::io::BufWriter::new(file)).map_err(|e| write_err(&target, e))?;
+        }
+        if let Some(w) = self.csv.take() {
+            let mut inner = w.into_inner().map_err(|e| write_err(&target, e.error()))?;
+            inner.flush().map_err(|e| write_err(&target, e))?;
+            inner.get_ref().sync_all().map_err(|e| write_err(&target, e))?;
+        }
+        std::fs::rename(&self.temp, &target).map_err(|e| write_err(&target, e))?;
+        private_file::restrict(&target);
+        Ok(target)
+    }
+
+    pub fn format(&self) -> FileFormat {
+        self.format
+    }
+}
+
+impl Drop for TableWriter {
+    fn drop(&mut self) {
+        // An abandoned export leaves no partial file behind.
+        if self.temp.exists() {
+            let _ = std::fs::remove_file(&self.temp);
+        }
+    }
+}
+
+/// Excel forbids some characters and more than 31 characters in a sheet name.
+fn sheet_name_safe(name: &str) -> String {
+    let cleaned: String = name.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect();
+    if cleaned.is_empty() { "Sheet1".into() } else { cleaned }
+}

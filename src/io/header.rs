@@ -1,0 +1,218 @@
+//! Finding the header row below any title rows and mapping its words to fields, through the synonym table in
+//! `data/headers.toml`.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use super::table::Cell;
+
+/// A column the importer understands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Column {
+    Seq,
+    Name,
+    IdNumber,
+    GradeClass,
+    Grade,
+    Class,
+    Phone,
+    Enrolled,
+    Category,
+    School,
+    Sex,
+    BirthDate,
+    Note,
+}
+
+impl Column {
+    fn from_key(key: &str) -> Option<Column> {
+        Some(match key {
+            "seq" => Column::Seq,
+            "name" => Column::Name,
+            "id_number" => Column::IdNumber,
+            "grade_class" => Column::GradeClass,
+            "grade" => Column::Grade,
+            "class" => Column::Class,
+            "phone" => Column::Phone,
+            "enrolled" => Column::Enrolled,
+            "category" => Column::Category,
+            "school" => Column::School,
+            "sex" => Column::Sex,
+            "birth_date" => Column::BirthDate,
+            "note" => Column::Note,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HeaderFile {
+    fields: HashMap<String, Vec<String>>,
+}
+
+/// Header word (cleaned) → column.
+pub struct Synonyms {
+    words: HashMap<String, Column>,
+}
+
+impl Synonyms {
+    pub fn from_toml(text: &str) -> Result<Synonyms, String> {
+        let file: HeaderFile = toml::from_str(text).map_err(|e| e.to_string())?;
+        let mut words = HashMap::new();
+        for (key, list) in file.fields {
+            let column = Column::from_key(&key).ok_or_else(|| format!("unknown field `{key}` in [fields]"))?;
+            for w in list {
+                words.insert(clean(&w), column);
+            }
+        }
+        Ok(Synonyms { words })
+    }
+
+    pub fn builtin() -> &'static Synonyms {
+        static BUILTIN: OnceLock<Synonyms> = OnceLock::new();
+        // The embedded table is checked by a test; an empty table would only make every file "headerless".
+        BUILTIN.get_or_init(|| {
+            Synonyms::from_toml(include_str!("../../data/headers.toml")).unwrap_or(Synonyms { words: HashMap::new() })
+        })
+    }
+
+    pub fn column(&self, header: &str) -> Option<Column> {
+        let cleaned = clean(header);
+        self.words.get(&cleaned).copied().or_else(|| {
+            // "身份证号码（必填）", "姓名*": the words before a parenthesis or a mark still name the column.
+            let stem: String = header.split(['(', '（', '[', '【']).next().unwrap_or("").to_owned();
+            (stem.len() < header.len()).then(|| self.words.get(&clean(&stem)).copied()).flatten()
+        })
+    }
+}
+
+/// Header words vary in width, spacing and punctuation: "所在年级、班级", "所在年级 班级", "联系电话：".
+pub fn clean(word: &str) -> String {
+    word.chars()
+        .map(|c| match c {
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            _ => c,
+        })
+        .filter(|c| !c.is_whitespace() && !"、,，:：*()（）/\\|.·-_\"'“”".contains(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Where the header is and which column holds what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeaderMap {
+    /// Index into the sheet's rows (file row = index + 1).
+    pub row: usize,
+    pub columns: HashMap<Column, usize>,
+}
+
+impl HeaderMap {
+    pub fn get<'a>(&self, column: Column, row: &'a [Cell]) -> Option<&'a Cell> {
+        self.columns.get(&column).and_then(|&i| row.get(i))
+    }
+}
+
+/// How far down a title block can reach before the header.
+const HEADER_SEARCH_ROWS: usize = 30;
+
+/// The first row that names both a name column and an ID-number column.
+pub fn detect(rows: &[Vec<Cell>], synonyms: &Synonyms) -> Option<HeaderMap> {
+    rows.iter().take(HEADER_SEARCH_ROWS).enumerate().find_map(|(index, row)| {
+        let columns = map_row(row, synonyms);
+        (columns.contains_key(&Column::Name) && columns.contains_key(&Column::IdNumber))
+            .then_some(HeaderMap { row: index, columns })
+    })
+}
+
+/// Maps a row's cells to columns; when two cells name the same column, the first wins.
+pub fn map_row(row: &[Cell], synonyms: &Synonyms) -> HashMap<Column, usize> {
+    let mut columns = HashMap::new();
+    for (i, cell) in row.iter().enumerate() {
+        if let Cell::Text(t) = cell
+            && let Some(c) = synonyms.column(t)
+        {
+            columns.entry(c).or_insert(i);
+        }
+    }
+    columns
+}
+
+/// "学校名称：某某小学" in a title row names the school for the whole sheet.
+pub fn school_from_title(rows: &[Vec<Cell>], header_row: usize) -> Option<String> {
+    for row in rows.iter().take(header_row) {
+        for cell in row {
+            let text = cell.text();
+            for label in ["学校名称", "学校"] {
+                if let Some(rest) = text.strip_prefix(label) {
+                    let rest = rest.trim_start_matches([':', '：', ' ', '\u{3000}']);
+                    // The value ends where another label such as 填报时间 begins on the same cell.
+                    let value = rest.split(|c: char| c.is_whitespace()).next().unwrap_or("").trim();
+                    if !value.is_empty() {
+                        return Some(value.to_owned());
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(cells: &[&str]) -> Vec<Cell> {
+        cells.iter().map(|c| if c.is_empty() { Cell::Empty } else { Cell::Text((*c).into()) }).collect()
+    }
+
+    #[test]
+    fn builtin_table_parses_and_knows_the_domain_words() {
+        let syn = Synonyms::from_toml(include_str!("../../data/headers.toml")).expect("headers.toml");
+        for (word, col) in [
+            ("姓名", Column::Name),
+            ("学生姓名", Column::Name),
+            ("身份证号", Column::IdNumber),
+            ("公民身份号码", Column::IdNumber),
+            ("证件号码", Column::IdNumber),
+            ("所在年级、班级", Column::GradeClass),
+            ("家长电话", Column::Phone),
+            ("手机号", Column::Phone),
+            ("身份证号码（必填）", Column::IdNumber),
+            ("姓 名", Column::Name),
+            ("人员类别", Column::Category),
+        ] {
+            assert_eq!(syn.column(word), Some(col), "{word}");
+        }
+        assert_eq!(syn.column("姓名拼音"), None);
+    }
+
+    #[test]
+    fn unknown_field_in_table_is_an_error() {
+        let err = Synonyms::from_toml("[fields]\nnmae = [\"姓名\"]\n").err().expect("error");
+        assert!(err.contains("nmae"), "{err}");
+    }
+
+    #[test]
+    fn header_below_title_rows() {
+        let rows = vec![
+            row(&["宜宾市在校学生信息表", "", ""]),
+            row(&["学校名称：宜宾市某某中学", "", "填报时间：2026-09-10"]),
+            row(&["序号", "姓名", "身份证号码", "所在年级、班级"]),
+            row(&["1", "张三", "x", "三年级2班"]),
+        ];
+        let map = detect(&rows, Synonyms::builtin()).expect("header");
+        assert_eq!(map.row, 2);
+        assert_eq!(map.columns[&Column::Name], 1);
+        assert_eq!(map.columns[&Column::GradeClass], 3);
+        assert_eq!(school_from_title(&rows, map.row).as_deref(), Some("宜宾市某某中学"));
+    }
+
+    #[test]
+    fn no_header_found() {
+        let rows = vec![row(&["甲", "乙", "丙"]), row(&["1", "2", "3"])];
+        assert_eq!(detect(&rows, Synonyms::builtin()), None);
+    }
+}

@@ -1,0 +1,36 @@
+//! Files in and out: class lists and agency lists read, the school's forms written. No terminal code here.
+
+pub mod class_list;
+pub mod export;
+pub mod header;
+pub mod private_file;
+pub mod sheet;
+pub mod table;
+
+use thiserror::Error;
+
+/// Why a file could not be read at all. Each names the file; the importer adds the row where there is one.
+#[derive(Debug, Error)]
+pub enum ReadError {
+    #[error("无法读取文件 {file}：{reason} (cannot read the file)")]
+    Unreadable { file: String, reason: String },
+    #[error("文件 {file} 是空的 (the file is empty)")]
+    Empty { file: String },
+    #[error("文件 {file} 不是表格文件（CSV、XLSX 或 XLS），可能是图片或其他类型的文件 (not a CSV, XLSX or XLS file)")]
+    NotATable { file: String },
+    #[error("文件 {file} 不是有效的 Excel 工作簿：{reason} (not a valid Excel workbook)")]
+    BadWorkbook { file: String, reason: String },
+    #[error("文件 {file} 设有密码保护，请在 Excel/WPS 中取消密码后另存再导入 (the workbook is password-protected)")]
+    Encrypted { file: String },
+    #[error("文件 {file} 太大，不像是班级名单 (the file is too large to be a class list)")]
+    TooLarge { file: String },
+    #[error("文件 {file} 第 {row} 行无法解析：{reason} (row cannot be parsed)")]
+    BadRow { file: String, row: usize, reason: String },
+    #[error(
+        "文件 {file} 中找不到表头行：需要“姓名”和“身份证号码”（或同义词，见 data/headers.toml）所在的一行 \
+         (no header row with a name and an ID-number column)"
+    )]
+    NoHeader { file: String },
+    #[error("无法写入文件 {file}：{reason} (cannot write the file)")]
+    Write { file: String, reason: String },
+}

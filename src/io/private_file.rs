@@ -1,0 +1,33 @@
+//! Files holding minors' personal data are created readable by the owner only.
+
+use std::fs::{File, OpenOptions};
+use std::path::Path;
+
+/// Creates (or truncates) a file that only its owner can read: 0600 on Unix. Elsewhere the platform's default
+/// applies; the user profile folders Windows uses are already private to the user.
+pub fn create(path: &Path) -> std::io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let file = options.open(path)?;
+    restrict(path);
+    Ok(file)
+}
+
+/// Narrows an existing file's permissions to its owner (a file that existed before keeps its old mode
+/// otherwise). Failure is not fatal: the data is already written, and the owner can fix modes.
+pub fn restrict(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+    }
+}

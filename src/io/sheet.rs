@@ -1,0 +1,99 @@
+//! 在校学生信息表: the school's student information sheet (001 附件2): 学校名称 and 填报时间 above
+//! 序号 · 姓名 · 身份证号码 · 所在年级、班级 · 是否参保 · 联系电话, one row per pupil, by class then name.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use super::ReadError;
+use super::export::{ColumnSpec, FileFormat, Out, Preamble, TableWriter};
+use crate::domain::id_number;
+use crate::store::{Store, StoreError, StudentFilter};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Write(#[from] ReadError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("数据文件中还没有学生，没有可导出的内容 (no pupils to export)")]
+    Nothing,
+    #[error("CSV 只能装一所学校，请用 --school 指定其中之一：{0} (a CSV holds one school: pick one with --school)")]
+    ManySchools(String),
+}
+
+pub const TITLE: &str = "在校学生信息表";
+
+/// Options shared by every export.
+#[derive(Debug, Clone)]
+pub struct ExportOptions {
+    pub format: FileFormat,
+    pub school: Option<String>,
+    pub class: Option<String>,
+    /// Mask ID numbers for copies that go beyond the agencies.
+    pub mask: bool,
+    pub date: NaiveDate,
+}
+
+pub fn default_file_name(school: Option<&str>, date: NaiveDate, format: FileFormat) -> String {
+    let who = school.map(|s| format!("{s}-")).unwrap_or_default();
+    format!("{who}{TITLE}-{}.{}", date.format("%Y%m%d"), format.extension())
+}
+
+/// Writes the sheet; one worksheet per school in XLSX.
+pub fn export_sheet(store: &Store, out: &Path, opts: &ExportOptions) -> Result<PathBuf, ExportError> {
+    let schools: Vec<String> = match &opts.school {
+        Some(s) => {
+            if !store.schools()?.contains(s) {
+                return Err(StoreError::NoSuchSchool(s.clone()).into());
+            }
+            vec![s.clone()]
+        }
+        None => store.schools()?,
+    };
+    if store.student_count()? == 0 {
+        return Err(ExportError::Nothing);
+    }
+    if opts.format == FileFormat::Csv && schools.len() > 1 {
+        return Err(ExportError::ManySchools(schools.join("、")));
+    }
+    let columns = [
+        ColumnSpec::new("序号", 7.0),
+        ColumnSpec::new("姓名", 12.0),
+        ColumnSpec::new("身份证号码", 22.0),
+        ColumnSpec::new("所在年级、班级", 16.0),
+        ColumnSpec::new("是否参保", 10.0),
+        ColumnSpec::new("联系电话", 15.0),
+    ];
+    let mut writer = TableWriter::create(out, opts.format)?;
+    for school in &schools {
+        let preamble = Preamble {
+            title: Some(TITLE.to_owned()),
+            lines: vec![vec![format!("学校名称：{school}"), format!("填报时间：{}", opts.date.format("%Y-%m-%d"))]],
+        };
+        writer.begin_table(school, &preamble, &columns)?;
+        let filter = StudentFilter { school: Some(school.clone()), class: opts.class.clone() };
+        let mut seq = 0u32;
+        let mut failure = None;
+        store.for_each_student(&filter, |s| {
+            seq += 1;
+            let id = if opts.mask { id_number::mask(&s.id_number) } else { s.id_number.clone() };
+            let row = [
+                Out::Number(f64::from(seq)),
+                Out::Text(s.name.clone()),
+                Out::Text(id),
+                Out::Text(s.class_label()),
+                Out::Text(if s.enrollment.is_insured() { "是" } else { "否" }.into()),
+                Out::Text(s.phone.clone()),
+            ];
+            if let Err(e) = writer.row(&row) {
+                failure = Some(e);
+            }
+            Ok(())
+        })?;
+        if let Some(e) = failure {
+            return Err(e.into());
+        }
+    }
+    Ok(writer.finish()?)
+}

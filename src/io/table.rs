@@ -1,0 +1,266 @@
+//! Reading any class-list file into rows of cells: CSV in whatever encoding Excel/WPS saved it, XLSX and XLS.
+//! The file's type is told from its first bytes, not its name, because renamed files are common.
+
+use std::io::Cursor;
+use std::path::Path;
+
+use calamine::{Data, Reader, Sheets};
+
+use super::ReadError;
+
+/// A cell as the file holds it. Numbers stay numbers so an ID typed as a number can be recognized as one.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    Number(f64),
+}
+
+impl Cell {
+    /// The cell as text: whole numbers print without ".0" (a class "2" or a phone typed as a number).
+    pub fn text(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(s) => s.trim().to_owned(),
+            Cell::Number(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
+            Cell::Number(f) => f.to_string(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(s) => s.trim().is_empty(),
+            Cell::Number(_) => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sheet {
+    /// The worksheet's name; empty for a CSV.
+    pub name: String,
+    /// Row `i` is the file's row `i + 1`, as Excel numbers them, so reports point at the row a person sees.
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// Spreadsheets beyond this many cells are not class lists; refusing them keeps a hostile file from
+/// exhausting memory.
+const MAX_CELLS: usize = 20_000_000;
+
+pub fn read_file(path: &Path) -> Result<Vec<Sheet>, ReadError> {
+    let file = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| ReadError::Unreadable { file: file.clone(), reason: e.to_string() })?;
+    read_bytes(&bytes, &file)
+}
+
+pub fn read_bytes(bytes: &[u8], file: &str) -> Result<Vec<Sheet>, ReadError> {
+    if bytes.is_empty() {
+        return Err(ReadError::Empty { file: file.to_owned() });
+    }
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        return read_workbook(bytes, file);
+    }
+    if looks_binary(bytes) {
+        return Err(ReadError::NotATable { file: file.to_owned() });
+    }
+    read_csv(bytes, file).map(|s| vec![s])
+}
+
+/// Text files have no NUL bytes and few control characters; a PNG or a zip fragment has many.
+fn looks_binary(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(8192)];
+    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+        return false; // UTF-16 text has NULs by nature.
+    }
+    let control = head.iter().filter(|&&b| b < 0x09 || ((0x0E..0x20).contains(&b) && b != 0x1B)).count();
+    control * 20 > head.len()
+}
+
+fn read_workbook(bytes: &[u8], file: &str) -> Result<Vec<Sheet>, ReadError> {
+    let bad = |e: calamine::Error| {
+        let reason = e.to_string();
+        if reason.to_lowercase().contains("password") || reason.contains("encrypt") {
+            ReadError::Encrypted { file: file.to_owned() }
+        } else {
+            ReadError::BadWorkbook { file: file.to_owned(), reason }
+        }
+    };
+    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(bad)?;
+    let names = book.sheet_names();
+    if names.is_empty() {
+        return Err(ReadError::BadWorkbook {
+            file: file.to_owned(), reason: "工作簿中没有工作表 (no sheets)".into()
+        });
+    }
+    let mut sheets = Vec::with_capacity(names.len());
+    for name in names {
+        let range = book.worksheet_range(&name).map_err(bad)?;
+        let merges = merged_regions(&mut book, &name);
+        let (height, width) = match range.end() {
+            Some((r, c)) => (r as usize + 1, c as usize + 1),
+            None => (0, 0),
+        };
+        if height.saturating_mul(width) > MAX_CELLS {
+            return Err(ReadError::TooLarge { file: file.to_owned() });
+        }
+        let mut rows = vec![Vec::new(); height];
+        for (r, c, data) in range.used_cells() {
+            let (r, c) = (r + range.start().map_or(0, |s| s.0 as usize), c + range.start().map_or(0, |s| s.1 as usize));
+            let row = &mut rows[r];
+            if row.len() <= c {
+                row.resize(c + 1, Cell::Empty);
+            }
+            row[c] = convert(data);
+        }
+        fill_merged(&mut rows, &merges);
+        sheets.push(Sheet { name, rows });
+    }
+    Ok(sheets)
+}
+
+fn merged_regions<RS: std::io::Read + std::io::Seek>(book: &mut Sheets<RS>, name: &str) -> Vec<calamine::Dimensions> {
+    match book {
+        Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(name).unwrap_or_default(),
+        Sheets::Xls(x) => x.merge_cells_by_sheet_name(name).unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// A merged range shows one value over all its cells; teachers merge a class column over its pupils, so
+/// every row of the range gets the value.
+fn fill_merged(rows: &mut [Vec<Cell>], merges: &[calamine::Dimensions]) {
+    for m in merges {
+        let (r0, c0) = (m.start.0 as usize, m.start.1 as usize);
+        let (r1, c1) = (m.end.0 as usize, m.end.1 as usize);
+        let Some(value) = rows.get(r0).and_then(|r| r.get(c0)).cloned() else { continue };
+        if value.is_empty() {
+            continue;
+        }
+        for row in rows.iter_mut().take(r1 + 1).skip(r0) {
+            if row.len() <= c1 {
+                row.resize(c1 + 1, Cell::Empty);
+            }
+            for cell in row.iter_mut().take(c1 + 1).skip(c0) {
+                if cell.is_empty() {
+                    *cell = value.clone();
+                }
+            }
+        }
+    }
+}
+
+fn convert(data: &Data) -> Cell {
+    match data {
+        Data::Empty => Cell::Empty,
+        Data::String(s) => Cell::Text(s.clone()),
+        Data::Int(i) => Cell::Number(*i as f64),
+        Data::Float(f) => Cell::Number(*f),
+        Data::Bool(b) => Cell::Text(if *b { "TRUE" } else { "FALSE" }.into()),
+        Data::DateTime(dt) => {
+            // Excel's day count from 1899-12-30 (which absorbs its 1900 leap-year bug for dates after March 1900).
+            let base = chrono::NaiveDate::from_ymd_opt(1899, 12, 30);
+            match base.and_then(|b| b.checked_add_signed(chrono::TimeDelta::days(dt.as_f64().floor() as i64))) {
+                Some(d) => Cell::Text(d.to_string()),
+                None => Cell::Text(dt.as_f64().to_string()),
+            }
+        }
+        Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
+        Data::Error(e) => Cell::Text(format!("#{e:?}")),
+    }
+}
+
+/// Decodes a text file: UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode text"), else GB18030, the
+/// superset of GBK that Chinese Excel and WPS save CSV in.
+pub fn decode(bytes: &[u8]) -> (String, &'static str) {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return (String::from_utf8_lossy(rest).into_owned(), "UTF-8 BOM");
+    }
+    if bytes.starts_with(&[0xFF, 0xFE]) {
+        let (text, _, _) = encoding_rs::UTF_16LE.decode(bytes);
+        return (text.into_owned(), "UTF-16LE");
+    }
+    if bytes.starts_with(&[0xFE, 0xFF]) {
+        let (text, _, _) = encoding_rs::UTF_16BE.decode(bytes);
+        return (text.into_owned(), "UTF-16BE");
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => (s.to_owned(), "UTF-8"),
+        Err(_) => {
+            let (text, _, _) = encoding_rs::GB18030.decode(bytes);
+            (text.into_owned(), "GB18030")
+        }
+    }
+}
+
+/// Comma unless the first lines clearly use tabs or semicolons instead.
+fn delimiter(text: &str) -> u8 {
+    let head: String = text.lines().take(20).collect::<Vec<_>>().join("\n");
+    let count = |c: char| head.chars().filter(|&x| x == c).count();
+    let (commas, tabs, semis) = (count(','), count('\t'), count(';'));
+    if tabs > commas && tabs >= semis {
+        b'\t'
+    } else if semis > commas && semis > tabs {
+        b';'
+    } else {
+        b','
+    }
+}
+
+fn read_csv(bytes: &[u8], file: &str) -> Result<Sheet, ReadError> {
+    let (text, _) = decode(bytes);
+    let text = text.replace('\0', "");
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter(&text))
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    let mut cells = 0usize;
+    for (i, record) in reader.records().enumerate() {
+        let record =
+            record.map_err(|e| ReadError::BadRow { file: file.to_owned(), row: i + 1, reason: e.to_string() })?;
+        cells += record.len();
+        if cells > MAX_CELLS {
+            return Err(ReadError::TooLarge { file: file.to_owned() });
+        }
+        rows.push(
+            record.iter().map(|f| if f.trim().is_empty() { Cell::Empty } else { Cell::Text(f.to_owned()) }).collect(),
+        );
+    }
+    Ok(Sheet { name: String::new(), rows })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gbk_is_detected() {
+        let (gbk, _, _) = encoding_rs::GBK.encode("姓名,身份证号\n张三,1\n");
+        let sheets = read_bytes(&gbk, "t.csv").expect("reads");
+        assert_eq!(sheets[0].rows[0][0], Cell::Text("姓名".into()));
+        assert_eq!(decode(&gbk).1, "GB18030");
+    }
+
+    #[test]
+    fn bom_and_tabs() {
+        let sheets = read_bytes("\u{feff}姓名\t班级\n张三\t1班\n".as_bytes(), "t.txt").expect("reads");
+        assert_eq!(sheets[0].rows[1], vec![Cell::Text("张三".into()), Cell::Text("1班".into())]);
+    }
+
+    #[test]
+    fn binary_is_refused() {
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01";
+        assert!(matches!(read_bytes(png, "x.csv"), Err(ReadError::NotATable { .. })));
+        assert!(matches!(read_bytes(b"", "x.csv"), Err(ReadError::Empty { .. })));
+        assert!(matches!(read_bytes(b"PK\x03\x04garbage", "x.xlsx"), Err(ReadError::BadWorkbook { .. })));
+    }
+
+    #[test]
+    fn numbers_print_like_a_person_wrote_them() {
+        assert_eq!(Cell::Number(2.0).text(), "2");
+        assert_eq!(Cell::Number(13800138000.0).text(), "13800138000");
+        assert_eq!(Cell::Number(2.5).text(), "2.5");
+    }
+}

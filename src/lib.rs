@@ -1,0 +1,10 @@
+//! canbao (参保): the library behind the `canbao` binary. Layers: `domain` (pure rules), `store` (SQLite),
+//! `io` (import and export), `tui` (the operator's screen), and `cli` (the command line). Nothing below `tui`
+//! uses the terminal.
+
+pub mod cli;
+pub mod demo;
+pub mod domain;
+pub mod io;
+pub mod store;
+pub mod tui;

@@ -1,0 +1,209 @@
+//! Field-level writes: every change to a pupil goes through `apply`, which compares, updates and audits.
+
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::{AuditContext, Result, StoreError};
+use crate::domain::class_label::order_key;
+use crate::domain::pinyin_keys::name_keys;
+use crate::domain::student::CategoryMark;
+
+/// A pupil's field that the operator, an import or a reconciliation can change. Values travel as text (amounts
+/// as fen), which is also how the audit log records them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    School,
+    Name,
+    Grade,
+    Class,
+    Phone,
+    Enrollment,
+    DeclineReason,
+    Payment,
+    PaidAmount,
+    PaidOn,
+    PaidChannel,
+    Categories,
+    Note,
+}
+
+impl Field {
+    /// The name used in the audit log.
+    pub fn key(self) -> &'static str {
+        match self {
+            Field::School => "school",
+            Field::Name => "name",
+            Field::Grade => "grade",
+            Field::Class => "class",
+            Field::Phone => "phone",
+            Field::Enrollment => "enrollment",
+            Field::DeclineReason => "decline_reason",
+            Field::Payment => "payment",
+            Field::PaidAmount => "paid_amount_fen",
+            Field::PaidOn => "paid_on",
+            Field::PaidChannel => "paid_channel",
+            Field::Categories => "categories",
+            Field::Note => "note",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Field::School => "学校",
+            Field::Name => "姓名",
+            Field::Grade => "年级",
+            Field::Class => "班级",
+            Field::Phone => "联系电话",
+            Field::Enrollment => "参保状态",
+            Field::DeclineReason => "不参保原因",
+            Field::Payment => "缴费状态",
+            Field::PaidAmount => "缴费金额",
+            Field::PaidOn => "缴费日期",
+            Field::PaidChannel => "缴费渠道",
+            Field::Categories => "人员类别",
+            Field::Note => "备注",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Field> {
+        ALL_FIELDS.into_iter().find(|f| f.key() == key)
+    }
+
+    /// The column holding it; `School` is resolved through the schools table.
+    fn column(self) -> &'static str {
+        match self {
+            Field::School => "(SELECT name FROM schools WHERE id = school_id)",
+            other => other.key(),
+        }
+    }
+}
+
+const ALL_FIELDS: [Field; 13] = [
+    Field::School,
+    Field::Name,
+    Field::Grade,
+    Field::Class,
+    Field::Phone,
+    Field::Enrollment,
+    Field::DeclineReason,
+    Field::Payment,
+    Field::PaidAmount,
+    Field::PaidOn,
+    Field::PaidChannel,
+    Field::Categories,
+    Field::Note,
+];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldChange {
+    pub field: Field,
+    pub value: Option<String>,
+}
+
+impl FieldChange {
+    pub fn new(field: Field, value: Option<&str>) -> Self {
+        FieldChange { field, value: value.map(str::to_owned) }
+    }
+    pub fn new_owned(field: Field, value: Option<String>) -> Self {
+        FieldChange { field, value }
+    }
+}
+
+/// Columns that are `NOT NULL` take "" for "no value".
+fn not_null(field: Field) -> bool {
+    matches!(
+        field,
+        Field::Name
+            | Field::Grade
+            | Field::Class
+            | Field::Phone
+            | Field::Note
+            | Field::Categories
+            | Field::Enrollment
+            | Field::Payment
+    )
+}
+
+pub(crate) fn apply(tx: &Transaction, ctx: &AuditContext, id: i64, changes: &[FieldChange]) -> Result<usize> {
+    let id_number: String = tx
+        .query_row("SELECT id_number FROM students WHERE id = ?1", [id], |r| r.get(0))
+        .optional()?
+        .ok_or(StoreError::NoSuchStudent(id))?;
+    let mut changed = 0;
+    for change in changes {
+        let field = change.field;
+        let value = match (&change.value, not_null(field)) {
+            (None, true) => Some(String::new()),
+            (v, _) => v.clone(),
+        };
+        let old: Option<String> =
+            tx.query_row(&format!("SELECT CAST({} AS TEXT) FROM students WHERE id = ?1", field.column()), [id], |r| {
+                r.get(0)
+            })?;
+        if old == value {
+            continue;
+        }
+        match field {
+            Field::School => {
+                let name = value.clone().unwrap_or_default();
+                let school_id = ensure_school(tx, &name, &ctx.at)?;
+                tx.execute("UPDATE students SET school_id = ?1 WHERE id = ?2", params![school_id, id])?;
+            }
+            Field::Name => {
+                let name = value.clone().unwrap_or_default();
+                let keys = name_keys(&name);
+                tx.execute(
+                    "UPDATE students SET name = ?1, pinyin = ?2, initials = ?3 WHERE id = ?4",
+                    params![name, keys.pinyin, keys.initials, id],
+                )?;
+            }
+            Field::PaidAmount => {
+                let fen: Option<i64> = value.as_deref().and_then(|v| v.parse().ok());
+                tx.execute("UPDATE students SET paid_amount_fen = ?1 WHERE id = ?2", params![fen, id])?;
+            }
+            other => {
+                tx.execute(&format!("UPDATE students SET {} = ?1 WHERE id = ?2", other.column()), params![value, id])?;
+            }
+        }
+        ctx.write(tx, Some(id), &id_number, field.key(), old.as_deref(), value.as_deref())?;
+        changed += 1;
+    }
+    if changed > 0 {
+        let (grade, class): (String, String) =
+            tx.query_row("SELECT grade, class FROM students WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        tx.execute(
+            "UPDATE students SET updated_at = ?1, class_order = ?2 WHERE id = ?3",
+            params![ctx.at, order_key(&grade, &class), id],
+        )?;
+    }
+    Ok(changed)
+}
+
+pub(crate) fn ensure_school(tx: &Transaction, name: &str, at: &str) -> Result<i64> {
+    if let Some(id) =
+        tx.prepare_cached("SELECT id FROM schools WHERE name = ?1")?.query_row([name], |r| r.get(0)).optional()?
+    {
+        return Ok(id);
+    }
+    tx.prepare_cached("INSERT INTO schools(name, created_at) VALUES (?1, ?2)")?.execute(params![name, at])?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// Categories are stored as a JSON list so a pupil's set changes as one field, with one audit row.
+pub fn categories_to_text(categories: &[CategoryMark]) -> String {
+    let mut sorted = categories.to_vec();
+    sorted.sort_by(|a, b| a.name.cmp(&b.name));
+    sorted.dedup_by(|a, b| a.name == b.name);
+    serde_json::to_string(&sorted).unwrap_or_else(|_| "[]".into())
+}
+
+pub fn categories_from_text(text: &str) -> Vec<CategoryMark> {
+    #[derive(serde::Deserialize)]
+    struct Stored {
+        name: String,
+        #[serde(default)]
+        department: String,
+    }
+    serde_json::from_str::<Vec<Stored>>(text)
+        .map(|v| v.into_iter().map(|s| CategoryMark { name: s.name, department: s.department }).collect())
+        .unwrap_or_default()
+}

@@ -1,0 +1,313 @@
+//! The drive's one SQLite file: schema, queries, and the audit log every change is written to in the same
+//! transaction as the change.
+
+mod fields;
+mod import;
+mod read;
+pub mod schema;
+mod stats;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use thiserror::Error;
+
+pub use fields::{Field, FieldChange};
+pub use import::{ImportOutcome, Incoming, IncomingOutcome};
+pub use read::StudentFilter;
+pub use stats::{ClassStats, Stats};
+
+use crate::domain::student::{CategoryMark, Enrollment, PaymentDetails, PaymentStatus, Student};
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("数据库错误 (database error): {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error(
+        "此文件由较新版本的 canbao 创建（数据版本 {found}，本程序支持到 {supported}），请升级 canbao 后再打开 \
+         (this file was made by a newer canbao: schema {found}, this build supports {supported})"
+    )]
+    TooNew { found: i64, supported: i64 },
+    #[error("不是 canbao 数据文件或文件已损坏：{path} (not a canbao file, or damaged)")]
+    NotADatabase { path: String },
+    #[error("无法创建数据目录 {path}：{source} (cannot create the data folder)")]
+    CreateDir { path: String, source: std::io::Error },
+    #[error("找不到学生 #{0} (no such pupil)")]
+    NoSuchStudent(i64),
+    #[error("找不到学校“{0}” (no such school)")]
+    NoSuchSchool(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// An open drive file.
+pub struct Store {
+    conn: Connection,
+    path: Option<PathBuf>,
+    operator: String,
+    /// Identifies this copy of the drive in the audit log, so two laptops' histories can be told apart.
+    origin: String,
+    /// A fixed clock for tests; `None` reads the system clock.
+    fixed_now: Option<String>,
+}
+
+impl Store {
+    /// Opens (creating if needed) a drive file and brings its schema forward.
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|source| StoreError::CreateDir { path: dir.display().to_string(), source })?;
+        }
+        let existed = path.exists();
+        let conn = Connection::open(path)?;
+        if !existed {
+            crate::io::private_file::restrict(path);
+        }
+        Self::init(conn, Some(path.to_owned()))
+    }
+
+    /// A throwaway drive for tests and previews.
+    pub fn open_in_memory() -> Result<Store> {
+        Self::init(Connection::open_in_memory()?, None)
+    }
+
+    fn init(mut conn: Connection, path: Option<PathBuf>) -> Result<Store> {
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let not_db = |e: rusqlite::Error| match &e {
+            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => {
+                StoreError::NotADatabase { path: path.as_ref().map(|p| p.display().to_string()).unwrap_or_default() }
+            }
+            _ => StoreError::Sqlite(e),
+        };
+        if path.is_some() {
+            conn.pragma_update(None, "journal_mode", "WAL").map_err(not_db)?;
+            conn.pragma_update(None, "synchronous", "FULL")?;
+        }
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        schema::migrate(&mut conn).map_err(|e| match e {
+            StoreError::Sqlite(inner) => not_db(inner),
+            other => other,
+        })?;
+        let mut store = Store { conn, path, operator: String::new(), origin: String::new(), fixed_now: None };
+        store.origin = match store.meta("origin")? {
+            Some(o) => o,
+            None => {
+                let o = new_origin();
+                store.set_meta("origin", &o)?;
+                o
+            }
+        };
+        store.operator = store.meta("last_operator")?.unwrap_or_default();
+        Ok(store)
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    pub fn operator(&self) -> &str {
+        &self.operator
+    }
+
+    /// Who is at the keyboard: recorded on every audit row from now on, and remembered in the file.
+    pub fn set_operator(&mut self, name: &str) -> Result<()> {
+        self.operator = name.trim().to_owned();
+        let op = self.operator.clone();
+        self.set_meta("last_operator", &op)
+    }
+
+    pub fn set_fixed_clock(&mut self, now: &str) {
+        self.fixed_now = Some(now.to_owned());
+    }
+
+    pub(crate) fn now(&self) -> String {
+        self.fixed_now
+            .clone()
+            .unwrap_or_else(|| chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false))
+    }
+
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.fixed_now
+            .as_deref()
+            .and_then(|s| s.get(..10))
+            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            .unwrap_or_else(|| chrono::Local::now().date_naive())
+    }
+
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        Ok(self.conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    }
+
+    pub fn set_meta(&mut self, key: &str, value: &str) -> Result<()> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn schools(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare("SELECT name FROM schools ORDER BY id")?;
+        let names = stmt.query_map([], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
+        Ok(names)
+    }
+
+    /// Sets a pupil's enrollment status; the decline reason is kept only for `Declined`.
+    pub fn set_enrollment(&mut self, id: i64, status: Enrollment, reason: Option<&str>) -> Result<usize> {
+        let reason = if status == Enrollment::Declined { reason.map(str::to_owned) } else { None };
+        self.change(
+            id,
+            "mark",
+            &[
+                FieldChange::new(Field::Enrollment, Some(status.code())),
+                FieldChange::new_owned(Field::DeclineReason, reason),
+            ],
+        )
+    }
+
+    pub fn set_payment(&mut self, id: i64, status: PaymentStatus, details: &PaymentDetails) -> Result<usize> {
+        let paid = status == PaymentStatus::Paid;
+        let changes = [
+            FieldChange::new(Field::Payment, Some(status.code())),
+            FieldChange::new_owned(Field::PaidAmount, details.amount_fen.filter(|_| paid).map(|f| f.to_string())),
+            FieldChange::new_owned(Field::PaidOn, details.paid_on.filter(|_| paid).map(|d| d.to_string())),
+            FieldChange::new_owned(Field::PaidChannel, details.channel.clone().filter(|_| paid)),
+        ];
+        self.change(id, "mark", &changes)
+    }
+
+    pub fn set_categories(&mut self, id: i64, categories: &[CategoryMark]) -> Result<usize> {
+        let value = fields::categories_to_text(categories);
+        self.change(id, "mark", &[FieldChange::new_owned(Field::Categories, Some(value))])
+    }
+
+    pub fn set_note(&mut self, id: i64, note: &str) -> Result<usize> {
+        self.change(id, "mark", &[FieldChange::new(Field::Note, Some(note))])
+    }
+
+    /// Applies field changes to one pupil in one transaction, with an audit row per field that really
+    /// changed. Returns how many fields changed.
+    pub fn change(&mut self, id: i64, action: &str, changes: &[FieldChange]) -> Result<usize> {
+        let ctx = self.audit_context(action);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let n = fields::apply(&tx, &ctx, id, changes)?;
+        tx.commit()?;
+        Ok(n)
+    }
+
+    /// Applies the same changes to many pupils in one transaction (bulk marking): all or none.
+    pub fn change_many(&mut self, ids: &[i64], action: &str, changes: &[FieldChange]) -> Result<usize> {
+        let ctx = self.audit_context(action);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut n = 0;
+        for &id in ids {
+            n += fields::apply(&tx, &ctx, id, changes)?;
+        }
+        tx.commit()?;
+        Ok(n)
+    }
+
+    pub(crate) fn audit_context(&self, action: &str) -> AuditContext {
+        AuditContext {
+            at: self.now(),
+            operator: self.operator.clone(),
+            origin: self.origin.clone(),
+            action: action.to_owned(),
+        }
+    }
+
+    /// A pupil's change history, oldest first.
+    pub fn history(&self, id: i64) -> Result<Vec<AuditEntry>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT at, operator, action, field, old, new FROM audit WHERE student_id = ?1 ORDER BY id")?;
+        let rows = stmt
+            .query_map([id], |r| {
+                Ok(AuditEntry {
+                    at: r.get(0)?,
+                    operator: r.get(1)?,
+                    action: r.get(2)?,
+                    field: r.get(3)?,
+                    old: r.get(4)?,
+                    new: r.get(5)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    pub fn audit_count(&self) -> Result<i64> {
+        Ok(self.conn.query_row("SELECT count(*) FROM audit", [], |r| r.get(0))?)
+    }
+
+    pub fn student(&self, id: i64) -> Result<Student> {
+        read::student(&self.conn, id)?.ok_or(StoreError::NoSuchStudent(id))
+    }
+}
+
+/// Who, when and why, stamped on every audit row of one operation.
+#[derive(Debug, Clone)]
+pub(crate) struct AuditContext {
+    pub at: String,
+    pub operator: String,
+    pub origin: String,
+    pub action: String,
+}
+
+impl AuditContext {
+    pub fn write(
+        &self,
+        tx: &Transaction,
+        student_id: Option<i64>,
+        id_number: &str,
+        field: &str,
+        old: Option<&str>,
+        new: Option<&str>,
+    ) -> Result<()> {
+        tx.prepare_cached(
+            "INSERT INTO audit(at, operator, origin, action, student_id, id_number, field, old, new)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )?
+        .execute(params![
+            self.at,
+            self.operator,
+            self.origin,
+            self.action,
+            student_id,
+            id_number,
+            field,
+            old,
+            new
+        ])?;
+        Ok(())
+    }
+}
+
+/// One row of a pupil's history.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AuditEntry {
+    pub at: String,
+    pub operator: String,
+    pub action: String,
+    pub field: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+fn new_origin() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    // No randomness crate: the std hasher is randomly keyed per process, which is enough to tell copies apart.
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0));
+    h.write_u32(std::process::id());
+    format!("{:016x}", h.finish())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,151 @@
+//! Reading pupils back out.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, Row};
+
+use super::fields::categories_from_text;
+use super::{Result, Store};
+use crate::domain::id_number::{IdKind, Sex};
+use crate::domain::search::Entry;
+use crate::domain::student::{Enrollment, PaymentDetails, PaymentStatus, Student};
+
+const COLUMNS: &str = "s.id, sc.name, s.name, s.id_raw, s.id_number, s.id_kind, s.id_problem, s.sex, s.birth_date,
+    s.grade, s.class, s.phone, s.enrollment, s.decline_reason, s.payment, s.paid_amount_fen, s.paid_on,
+    s.paid_channel, s.categories, s.note, s.created_at, s.updated_at, s.source";
+
+/// Which pupils to list.
+#[derive(Debug, Clone, Default)]
+pub struct StudentFilter {
+    pub school: Option<String>,
+    /// The combined 年级班级 label.
+    pub class: Option<String>,
+}
+
+fn kind_from(s: &str) -> Option<IdKind> {
+    match s {
+        "resident" => Some(IdKind::Resident),
+        "resident_converted" => Some(IdKind::ResidentConverted),
+        "hk_mo_tw_permit" => Some(IdKind::HkMoTwPermit),
+        "foreign_permanent" => Some(IdKind::ForeignPermanent),
+        _ => None,
+    }
+}
+
+pub(crate) fn kind_code(k: IdKind) -> &'static str {
+    match k {
+        IdKind::Resident => "resident",
+        IdKind::ResidentConverted => "resident_converted",
+        IdKind::HkMoTwPermit => "hk_mo_tw_permit",
+        IdKind::ForeignPermanent => "foreign_permanent",
+    }
+}
+
+fn from_row(r: &Row) -> rusqlite::Result<Student> {
+    let date = |s: Option<String>| s.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok());
+    Ok(Student {
+        id: r.get(0)?,
+        school: r.get(1)?,
+        name: r.get(2)?,
+        id_raw: r.get(3)?,
+        id_number: r.get(4)?,
+        id_kind: r.get::<_, Option<String>>(5)?.as_deref().and_then(kind_from),
+        id_problem: r.get(6)?,
+        sex: match r.get::<_, Option<String>>(7)?.as_deref() {
+            Some("male") => Some(Sex::Male),
+            Some("female") => Some(Sex::Female),
+            _ => None,
+        },
+        birth_date: date(r.get(8)?),
+        grade: r.get(9)?,
+        class: r.get(10)?,
+        phone: r.get(11)?,
+        enrollment: Enrollment::from_code(&r.get::<_, String>(12)?).unwrap_or(Enrollment::Unknown),
+        decline_reason: r.get(13)?,
+        payment: PaymentStatus::from_code(&r.get::<_, String>(14)?).unwrap_or(PaymentStatus::Unpaid),
+        payment_details: PaymentDetails { amount_fen: r.get(15)?, paid_on: date(r.get(16)?), channel: r.get(17)? },
+        categories: categories_from_text(&r.get::<_, String>(18)?),
+        note: r.get(19)?,
+        created_at: r.get(20)?,
+        updated_at: r.get(21)?,
+        source: r.get(22)?,
+    })
+}
+
+pub(crate) fn student(conn: &Connection, id: i64) -> Result<Option<Student>> {
+    let sql = format!("SELECT {COLUMNS} FROM students s JOIN schools sc ON sc.id = s.school_id WHERE s.id = ?1");
+    Ok(conn.prepare_cached(&sql)?.query_row([id], from_row).optional()?)
+}
+
+impl Store {
+    /// Pupils in roster order: school, grade, class, name.
+    pub fn students(&self, filter: &StudentFilter) -> Result<Vec<Student>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM students s JOIN schools sc ON sc.id = s.school_id
+             WHERE (?1 IS NULL OR sc.name = ?1)
+             ORDER BY sc.id, s.class_order, s.name, s.id"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let all = stmt.query_map([filter.school.as_deref()], from_row)?.collect::<Result<Vec<_>, _>>()?;
+        Ok(match &filter.class {
+            Some(class) => all.into_iter().filter(|s| &s.class_label() == class).collect(),
+            None => all,
+        })
+    }
+
+    /// Calls `f` for each pupil in roster order without holding them all in memory, for exports of any size.
+    pub fn for_each_student(&self, filter: &StudentFilter, mut f: impl FnMut(&Student) -> Result<()>) -> Result<()> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM students s JOIN schools sc ON sc.id = s.school_id
+             WHERE (?1 IS NULL OR sc.name = ?1)
+             ORDER BY sc.id, s.class_order, s.name, s.id"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query([filter.school.as_deref()])?;
+        while let Some(row) = rows.next()? {
+            let s = from_row(row)?;
+            if filter.class.as_ref().is_none_or(|c| &s.class_label() == c) {
+                f(&s)?;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn student_count(&self) -> Result<i64> {
+        Ok(self.conn.query_row("SELECT count(*) FROM students", [], |r| r.get(0))?)
+    }
+
+    /// Pupils whose students.id is in `ids`, in the order given.
+    pub fn students_by_ids(&self, ids: &[i64]) -> Result<Vec<Student>> {
+        ids.iter().filter_map(|&id| student(&self.conn, id).transpose()).collect()
+    }
+
+    /// The valid-ID pupil with this number, if any.
+    pub fn student_by_id_number(&self, number: &str) -> Result<Option<Student>> {
+        let id: Option<i64> = self
+            .conn
+            .query_row("SELECT id FROM students WHERE id_number = ?1 AND id_problem IS NULL", [number], |r| r.get(0))
+            .optional()?;
+        match id {
+            Some(id) => student(&self.conn, id),
+            None => Ok(None),
+        }
+    }
+
+    /// Everything the search engine needs, read in one pass.
+    pub fn search_entries(&self) -> Result<Vec<Entry>> {
+        let mut stmt = self.conn.prepare("SELECT id, name, pinyin, initials, id_number, grade, class FROM students")?;
+        let rows = stmt.query_map([], |r| {
+            let grade: String = r.get(5)?;
+            let class: String = r.get(6)?;
+            Ok(Entry {
+                student_id: r.get(0)?,
+                name: r.get(1)?,
+                pinyin: r.get(2)?,
+                initials: r.get(3)?,
+                id_number: r.get(4)?,
+                class: crate::domain::class_label::join(&grade, &class),
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+}

@@ -1,0 +1,113 @@
+//! The database schema and its forward migrations, versioned by `PRAGMA user_version`.
+
+use rusqlite::Connection;
+
+use super::StoreError;
+
+/// Each entry moves the schema from version `index` to `index + 1`. Entries are never edited once released:
+/// a change is a new entry, so every older file can be brought forward.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: a drive of schools and pupils, with the append-only audit log.
+    r#"
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE schools (
+        id         INTEGER PRIMARY KEY,
+        name       TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE students (
+        id              INTEGER PRIMARY KEY,
+        school_id       INTEGER NOT NULL REFERENCES schools(id),
+        name            TEXT NOT NULL,
+        id_raw          TEXT NOT NULL,
+        id_number       TEXT NOT NULL,
+        id_kind         TEXT,
+        id_problem      TEXT,
+        sex             TEXT CHECK (sex IN ('male', 'female')),
+        birth_date      TEXT,
+        grade           TEXT NOT NULL DEFAULT '',
+        class           TEXT NOT NULL DEFAULT '',
+        -- Sorts classes as schools list them (二年级 before 十年级, 2班 before 10班); see class_label::order_key.
+        class_order     TEXT NOT NULL DEFAULT '',
+        phone           TEXT NOT NULL DEFAULT '',
+        enrollment      TEXT NOT NULL DEFAULT 'unknown'
+                        CHECK (enrollment IN ('unknown', 'here', 'elsewhere', 'declined', 'left')),
+        decline_reason  TEXT,
+        payment         TEXT NOT NULL DEFAULT 'unpaid' CHECK (payment IN ('unpaid', 'paid', 'government')),
+        paid_amount_fen INTEGER,
+        paid_on         TEXT,
+        paid_channel    TEXT,
+        categories      TEXT NOT NULL DEFAULT '[]',
+        note            TEXT NOT NULL DEFAULT '',
+        pinyin          TEXT NOT NULL DEFAULT '',
+        initials        TEXT NOT NULL DEFAULT '',
+        source          TEXT NOT NULL DEFAULT '',
+        created_at      TEXT NOT NULL,
+        updated_at      TEXT NOT NULL
+    );
+    -- A valid ID number names one person: never two pupils with it.
+    CREATE UNIQUE INDEX students_valid_id ON students(id_number) WHERE id_problem IS NULL;
+    CREATE INDEX students_id_number ON students(id_number);
+    CREATE INDEX students_roster ON students(school_id, class_order, name);
+    CREATE TABLE audit (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        at         TEXT NOT NULL,
+        operator   TEXT NOT NULL,
+        origin     TEXT NOT NULL,
+        action     TEXT NOT NULL,
+        student_id INTEGER,
+        id_number  TEXT,
+        field      TEXT NOT NULL,
+        old        TEXT,
+        new        TEXT
+    );
+    CREATE INDEX audit_student ON audit(student_id);
+    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+    CREATE TABLE imports (
+        id         INTEGER PRIMARY KEY,
+        at         TEXT NOT NULL,
+        operator   TEXT NOT NULL,
+        files      TEXT NOT NULL,
+        rows_read  INTEGER NOT NULL,
+        added      INTEGER NOT NULL,
+        updated    INTEGER NOT NULL,
+        unchanged  INTEGER NOT NULL,
+        duplicates INTEGER NOT NULL,
+        id_invalid INTEGER NOT NULL
+    );
+    "#,
+];
+
+pub fn latest_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+pub fn user_version(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// Brings a file forward to the latest schema in one transaction per step, so a failed step leaves the file
+/// at the previous version. A file from a newer canbao is refused rather than guessed at.
+pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    migrate_to(conn, latest_version())
+}
+
+pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<(), StoreError> {
+    let current = user_version(conn)?;
+    if current > latest_version() {
+        return Err(StoreError::TooNew { found: current, supported: latest_version() });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().take(target as usize).skip(current as usize) {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

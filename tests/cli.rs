@@ -1,0 +1,128 @@
+//! The command line as scripts use it: the real binary, exit codes, and JSON checked field by field.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+fn canbao(db: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("canbao").expect("binary");
+    cmd.arg("--db").arg(db).env_remove("CANBAO_DB").env("CANBAO_OPERATOR", "测试");
+    cmd
+}
+
+fn json(cmd: &mut Command) -> Value {
+    let out = cmd.output().expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+#[test]
+fn import_find_stats_export_through_the_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+
+    let report = json(canbao(&db).args(["import", "--json"]).arg(fixture("gbk_title.csv")));
+    assert_eq!(report["rows_read"], 25);
+    assert_eq!(report["added"], 23);
+    assert_eq!(report["updated"], 0);
+    assert_eq!(report["unchanged"], 0);
+    assert_eq!(report["duplicates"], 1);
+    assert_eq!(report["id_invalid"], 2);
+    let problems = report["problems"].as_array().unwrap();
+    for p in problems {
+        assert!(p["file"].as_str().unwrap().ends_with("gbk_title.csv"));
+        assert!(p["row"].as_u64().unwrap() > 3);
+        assert!(p.get("column").is_some());
+        assert!(!p["message"].as_str().unwrap().is_empty());
+    }
+    assert!(
+        problems.iter().any(|p| p["row"] == 16
+            && p["column"] == "公民身份号码"
+            && p["message"].as_str().unwrap().contains("校验码"))
+    );
+
+    // Full-width digits in the file; found by a fragment of the normalized number.
+    let found = json(canbao(&db).args(["find", "0407422", "--json"]));
+    let found = found.as_array().unwrap();
+    assert_eq!(found.len(), 1);
+    let pupil = &found[0];
+    assert_eq!(pupil["name"], "罗欣");
+    assert_eq!(pupil["id_number"], "450202201804074223");
+    assert_eq!(pupil["id_valid"], true);
+    assert_eq!(pupil["class"], "三年级1班");
+    assert_eq!(pupil["enrollment"], "unknown");
+    assert_eq!(pupil["payment"], "unpaid");
+    assert!(pupil["categories"].as_array().unwrap().is_empty());
+
+    let by_initials = json(canbao(&db).args(["find", "lx", "--json", "--limit", "50"]));
+    assert!(by_initials.as_array().unwrap().iter().any(|p| p["name"] == "罗欣"));
+
+    let stats = json(canbao(&db).args(["stats", "--json"]));
+    assert_eq!(stats["students"], 23);
+    assert_eq!(stats["id_invalid"], 2);
+    assert_eq!(stats["enrollment"]["unknown"], 23);
+    assert_eq!(stats["payment"]["unpaid"], 23);
+    let classes = stats["classes"].as_array().unwrap();
+    let total: i64 = classes.iter().map(|c| c["students"].as_i64().unwrap()).sum();
+    assert_eq!(total, 23);
+    assert!(classes.iter().all(|c| c.get("class").is_some() && c.get("enrolled").is_some() && c.get("paid").is_some()));
+
+    // Export then re-import: nothing changes.
+    for format in ["xlsx", "csv"] {
+        let out = dir.path().join(format!("sheet.{format}"));
+        canbao(&db).args(["export", "sheet", "--format", format, "--out"]).arg(&out).assert().success();
+        let again = json(canbao(&db).args(["import", "--json"]).arg(&out));
+        assert_eq!(again["added"], 0, "{format}: {again}");
+        assert_eq!(again["updated"], 0, "{format}: {again}");
+        assert_eq!(again["unchanged"], 23, "{format}: every pupil matched");
+    }
+}
+
+#[test]
+fn dry_run_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let report = json(canbao(&db).args(["import", "--dry-run", "--json"]).arg(fixture("utf8_bom.csv")));
+    assert_eq!(report["added"], 10);
+    let stats = json(canbao(&db).args(["stats", "--json"]));
+    assert_eq!(stats["students"], 0);
+}
+
+#[test]
+fn exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    // A file with no header: a clear message naming it, exit 1.
+    let out = canbao(&db).arg("import").arg(fixture("no_header.csv")).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no_header.csv") && stderr.contains("表头"), "{stderr}");
+    // A missing file.
+    let out = canbao(&db).arg("import").arg(dir.path().join("nope.xlsx")).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    // Usage errors exit 2.
+    canbao(&db).arg("import").assert().code(2);
+    canbao(&db).args(["export", "nonsense"]).assert().code(2);
+    canbao(&db).args(["find", "x", "--limit", "many"]).assert().code(2);
+    // Exporting an empty drive is a user-facing error.
+    canbao(&db).args(["export", "sheet", "--out"]).arg(dir.path().join("x.xlsx")).assert().code(1);
+}
+
+#[test]
+fn text_output_masks_ids_unless_revealed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let first = json(canbao(&db).args(["find", "年级", "--json", "--limit", "1"]));
+    let number = first[0]["id_number"].as_str().unwrap().to_owned();
+    let masked = canbao(&db).args(["find", &number]).output().unwrap();
+    let text = String::from_utf8_lossy(&masked.stdout);
+    assert!(!text.contains(&number) && text.contains(&number[..4]), "{text}");
+    let revealed = canbao(&db).args(["find", &number, "--reveal"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&revealed.stdout).contains(&number));
+}

@@ -1,0 +1,195 @@
+//! Imports the fixture files that look like what schools send (tests/fixtures, made by generate.py) and checks
+//! every row against tests/fixtures/expected.json: who was imported, with which ID, class and problem.
+
+use std::path::{Path, PathBuf};
+
+use canbao::io::ReadError;
+use canbao::io::class_list::{self, ImportError};
+use canbao::store::{Store, StudentFilter};
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn expected() -> Value {
+    let text = std::fs::read_to_string(root().join("tests/fixtures/expected.json")).expect("expected.json");
+    serde_json::from_str(&text).expect("valid json")
+}
+
+fn store() -> Store {
+    let mut s = Store::open_in_memory().expect("store");
+    s.set_fixed_clock("2026-11-23T10:00:00+08:00");
+    s.set_operator("测试").expect("operator");
+    s
+}
+
+fn check_file(key: &str) {
+    let spec = &expected()[key];
+    let mut store = store();
+    let path = root().join(key);
+    let report = class_list::import(&mut store, &[path.as_path()], None, false).expect("import");
+    let rows = spec["rows"].as_array().expect("rows");
+    let problem_rows = |code: &str| -> Vec<u64> {
+        rows.iter().filter(|r| r["problem"] == code).map(|r| r["row"].as_u64().unwrap()).collect()
+    };
+    let duplicates = problem_rows("duplicate");
+    assert_eq!(report.duplicates, duplicates.len(), "{key}: duplicates");
+    let data_rows = spec["data_rows"].as_u64().unwrap() as usize;
+    assert_eq!(report.added + report.duplicates, data_rows, "{key}: every data row accounted for");
+    let students = store.students(&StudentFilter::default()).expect("students");
+    assert_eq!(students.len(), data_rows - duplicates.len(), "{key}: imported once each");
+
+    for r in rows {
+        let row_no = r["row"].as_u64().unwrap() as usize;
+        let name = r["name"].as_str().unwrap();
+        let problem = r["problem"].as_str();
+        let sheet = r["sheet"].as_str().unwrap_or_default();
+        let reported: Vec<_> =
+            report.problems.iter().filter(|p| p.row == row_no && (sheet.is_empty() || p.sheet == sheet)).collect();
+        if problem == Some("duplicate") {
+            assert!(reported.iter().any(|p| p.message.contains("重复")), "{key} row {row_no}: duplicate reported");
+            continue;
+        }
+        let matches: Vec<_> = students
+            .iter()
+            .filter(|s| s.name == name && s.source.ends_with(&format!(":{row_no}")) && s.source.contains(sheet))
+            .collect();
+        assert_eq!(matches.len(), 1, "{key} row {row_no} ({name}) imported exactly once");
+        let s = matches[0];
+        assert_eq!(s.class_label(), r["class"].as_str().unwrap(), "{key} row {row_no}: class");
+        match problem {
+            None => {
+                assert!(s.id_valid(), "{key} row {row_no}: {:?}", s.id_problem);
+                assert_eq!(s.id_number, r["id_normalized"].as_str().unwrap(), "{key} row {row_no}: normalized");
+                assert!(reported.iter().all(|p| !p.column.contains("身份") && !p.column.contains("证件")));
+            }
+            Some(code) => {
+                assert_eq!(s.id_problem.as_deref(), Some(code), "{key} row {row_no}: problem code");
+                assert!(!reported.is_empty(), "{key} row {row_no}: problem reported with its row");
+                assert!(
+                    reported.iter().all(|p| p.file.ends_with(Path::new(key).file_name().unwrap().to_str().unwrap()))
+                );
+            }
+        }
+        if let Some(phone) = r["phone"].as_str() {
+            assert_eq!(s.phone, phone, "{key} row {row_no}: phone");
+        }
+    }
+    for skipped in spec["skipped_rows"].as_array().into_iter().flatten() {
+        let row = skipped["row"].as_u64().unwrap() as usize;
+        let why = skipped["why"].as_str().unwrap_or_default();
+        if why.contains("footer") || why.contains("no name") {
+            assert!(report.problems.iter().any(|p| p.row == row), "{key}: skipped row {row} is reported");
+        }
+    }
+}
+
+#[test]
+fn gbk_csv_with_title_row() {
+    check_file("tests/fixtures/gbk_title.csv");
+}
+
+#[test]
+fn utf8_csv_with_and_without_bom() {
+    check_file("tests/fixtures/utf8_bom.csv");
+    check_file("tests/fixtures/utf8_nobom.csv");
+}
+
+#[test]
+fn xlsx_with_merged_title_and_numeric_ids() {
+    check_file("tests/fixtures/merged_title.xlsx");
+}
+
+#[test]
+fn xlsx_one_sheet_per_class() {
+    check_file("tests/fixtures/multi_sheet.xlsx");
+}
+
+#[test]
+fn xls_with_split_grade_and_class() {
+    check_file("tests/fixtures/split_grade_class.xls");
+}
+
+#[test]
+fn sample_school() {
+    check_file("data/sample-school.csv");
+}
+
+#[test]
+fn category_column_marks_pupils() {
+    let mut store = store();
+    let path = root().join("tests/fixtures/split_grade_class.xls");
+    class_list::import(&mut store, &[path.as_path()], None, false).expect("import");
+    let spec = &expected()["tests/fixtures/split_grade_class.xls"];
+    let students = store.students(&StudentFilter::default()).unwrap();
+    let with_category: Vec<_> = students.iter().filter(|s| !s.categories.is_empty()).collect();
+    let expected_count = spec["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r.get("category").is_some_and(|c| !c.is_null() && c != ""))
+        .count();
+    assert_eq!(with_category.len(), expected_count);
+    assert!(
+        with_category.iter().any(|s| s.categories.iter().any(|c| c.name == "低保对象" && !c.department.is_empty()))
+    );
+}
+
+#[test]
+fn files_without_a_header_fail_and_change_nothing() {
+    for key in ["tests/fixtures/no_header.csv", "tests/fixtures/only_title.csv"] {
+        let mut store = store();
+        let good = root().join("tests/fixtures/utf8_bom.csv");
+        let bad = root().join(key);
+        let err = class_list::import(&mut store, &[good.as_path(), bad.as_path()], None, false).unwrap_err();
+        assert!(matches!(err, ImportError::Read(ReadError::NoHeader { .. })), "{key}: {err}");
+        assert!(err.to_string().contains(Path::new(key).file_name().unwrap().to_str().unwrap()));
+        assert_eq!(store.student_count().unwrap(), 0, "{key}: nothing imported from the good file either");
+    }
+}
+
+#[test]
+fn reimport_is_unchanged_and_update_keeps_statuses() {
+    let mut store = store();
+    let path = root().join("tests/fixtures/utf8_bom.csv");
+    let first = class_list::import(&mut store, &[path.as_path()], None, false).unwrap();
+    assert_eq!(first.added, 10);
+    let again = class_list::import(&mut store, &[path.as_path()], None, false).unwrap();
+    assert_eq!((again.added, again.updated, again.unchanged), (0, 0, 10));
+
+    // Mark one pupil paid, then import a list that moves them to another class.
+    let pupil = store.students(&StudentFilter::default()).unwrap().remove(0);
+    store
+        .set_payment(
+            pupil.id,
+            canbao::domain::student::PaymentStatus::Paid,
+            &canbao::domain::student::PaymentDetails { amount_fen: Some(38000), paid_on: None, channel: None },
+        )
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let moved = dir.path().join("moved.csv");
+    std::fs::write(&moved, format!("姓名,身份证号,班级\n{},{},九年级9班\n", pupil.name, pupil.id_number)).unwrap();
+    let report = class_list::import(&mut store, &[moved.as_path()], None, false).unwrap();
+    assert_eq!((report.added, report.updated), (0, 1));
+    let after = store.student(pupil.id).unwrap();
+    assert_eq!(after.class_label(), "九年级9班");
+    assert_eq!(after.payment, canbao::domain::student::PaymentStatus::Paid);
+    assert_eq!(after.phone, pupil.phone, "an absent phone column does not erase the phone");
+    let history = store.history(pupil.id).unwrap();
+    assert!(history.iter().any(|h| h.field == "class" && h.new.as_deref() == Some("9班")));
+    assert!(history.iter().any(|h| h.field == "payment" && h.new.as_deref() == Some("paid")));
+}
+
+#[test]
+fn dry_run_reports_the_same_and_changes_nothing() {
+    let mut store = store();
+    let path = root().join("tests/fixtures/gbk_title.csv");
+    let dry = class_list::import(&mut store, &[path.as_path()], None, true).unwrap();
+    assert!(dry.dry_run);
+    assert_eq!(store.student_count().unwrap(), 0);
+    assert_eq!(store.audit_count().unwrap(), 0);
+    let real = class_list::import(&mut store, &[path.as_path()], None, false).unwrap();
+    assert_eq!((dry.added, dry.duplicates, dry.id_invalid), (real.added, real.duplicates, real.id_invalid));
+    assert_eq!(dry.problems, real.problems);
+}
