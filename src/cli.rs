@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
 use crate::domain::id_number;
-use crate::domain::search::{Query, SearchIndex};
+use crate::domain::search::Query;
 use crate::domain::student::Student;
 use crate::io::class_list::{self, ImportReport};
 use crate::io::export::FileFormat;
@@ -288,7 +288,9 @@ fn print_import_report(r: &ImportReport) {
     for p in &r.problems {
         let sheet = if p.sheet.is_empty() { String::new() } else { format!(" [{}]", p.sheet) };
         let column = if p.column.is_empty() { String::new() } else { format!(" 「{}」", p.column) };
-        println!("  {}{} 第 {} 行{}：{}", p.file, sheet, p.row, column, p.message);
+        // Row 0 means the problem concerns a whole worksheet.
+        let row = if p.row == 0 { String::new() } else { format!(" 第 {} 行", p.row) };
+        println!("  {}{}{}{}：{}", p.file, sheet, row, column, p.message);
     }
 }
 
@@ -327,10 +329,7 @@ fn find(store: &Store, query: &str, limit: usize, reveal: bool, json: bool) -> C
     if q.is_empty() {
         return Err(UserError("查询为空 (empty query)".into()));
     }
-    let index = SearchIndex::new(store.search_entries()?);
-    let hits = index.search(&q);
-    let ids: Vec<i64> = hits.iter().take(limit).map(|h| h.student_id).collect();
-    let pupils = store.students_by_ids(&ids)?;
+    let (total, pupils) = store.search(&q, limit)?;
     if json {
         let found: Vec<FoundPupil> = pupils.iter().map(FoundPupil::from).collect();
         print_json(&found);
@@ -354,8 +353,8 @@ fn find(store: &Store, query: &str, limit: usize, reveal: bool, json: bool) -> C
             s.categories.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join("、")
         );
     }
-    if hits.len() > pupils.len() {
-        println!("… 共 {} 条，显示前 {} 条 (showing {} of {})", hits.len(), pupils.len(), pupils.len(), hits.len());
+    if total > pupils.len() {
+        println!("… 共 {total} 条，显示前 {} 条 (showing {} of {total})", pupils.len(), pupils.len());
     }
     Ok(())
 }

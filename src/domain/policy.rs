@@ -1,1 +1,422 @@
-//! stub
+//! City/year policies (参保政策): premiums, periods, subsidies, and the quote for one pupil.
+//!
+//! A policy is data: one TOML file per notice and insured year under `data/policies/`, embedded in the binary,
+//! plus any `<config_dir>/policies/*.toml` that adds a city/year or overrides a builtin one by file stem. This
+//! module holds the parsed form; [`quote`] turns it into the amount due and the coverage for one pupil, and
+//! [`ledger`] says which of the four ledgers (四本台账) a pupil belongs to.
+//!
+//! Money is integer fen (分) throughout; policy files write it in yuan.
+
+mod file;
+mod ledger;
+mod quote;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use chrono::NaiveDate;
+
+use super::category::CategoryTable;
+pub use super::category::DataFileError;
+pub use ledger::{Ledger, ledger};
+pub use quote::{EnrolleeKind, Quote, QuoteError, QuoteRequest, Refund, quote};
+
+/// One notice's rules for one insured year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Policy {
+    /// The file stem, e.g. `liuzhou-2023`; what a drive file records and `--policy` takes.
+    pub name: String,
+    /// For people, e.g. 柳州市2023年度.
+    pub title: String,
+    /// The notice it comes from, e.g. 柳医保发〔2022〕26号.
+    pub document: String,
+    /// The insurance year (保险年度) the premium buys.
+    pub insured_year: i32,
+    /// 个人缴费标准.
+    pub personal_premium_fen: i64,
+    /// 各级财政补助标准, when the notice (or the file) gives it; needed for the financing standard (筹资标准).
+    pub government_subsidy_fen: Option<i64>,
+    /// Normal coverage (待遇享受期): usually 1 January – 31 December of the insured year.
+    pub coverage_from: NaiveDate,
+    pub coverage_to: NaiveDate,
+    /// Payment windows in date order; a payment outside all of them cannot be quoted.
+    pub windows: Vec<PaymentWindow>,
+    /// Per-category rules, keyed by canonical category name.
+    pub categories: BTreeMap<String, CategoryRule>,
+    /// The order in which full subsidies apply when a pupil has several (003 四(三)1); earlier wins.
+    pub full_subsidy_order: Vec<String>,
+    /// Where the policy came from (the embedded path or the config file), for messages.
+    pub source: String,
+}
+
+/// A span of payment dates and what a payment in it costs and buys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentWindow {
+    /// The notice's name for it, e.g. 集中缴费期.
+    pub name: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// The clause it comes from, e.g. `000 附件四(二)`.
+    pub clause: String,
+    /// The notice's own words, quoted in the rule text.
+    pub text: String,
+    /// Where the coverage rule comes from when it is not `text` (e.g. borrowed from another notice).
+    pub coverage_text: String,
+    pub amount: AmountBasis,
+    pub coverage: CoverageStart,
+    /// 9月入学新生: cover starts on this date instead (004 二).
+    pub freshman_coverage_from: Option<NaiveDate>,
+    /// Newborns paying within this many months of birth pay only the personal premium (003 三(一)2).
+    pub newborn_months: Option<u32>,
+}
+
+/// What a payment in a window must amount to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AmountBasis {
+    /// 个人缴费标准.
+    PersonalPremium,
+    /// 筹资标准: personal premium plus the government subsidy (003 三(一)2).
+    FinancingStandard,
+}
+
+/// When cover starts for a payment in a window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CoverageStart {
+    /// The policy's normal coverage start (1 January of the insured year).
+    InsuredYear,
+    /// The 1st of the month this many months after the payment month (1 = 次月).
+    /// A continuing enrollee paying in such a window has a gap, so is counted as interrupted.
+    MonthsAfterPayment { new_enrollee: u32, interrupted: u32 },
+}
+
+/// What a policy does for one category.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CategoryRule {
+    /// Canonical category name.
+    pub category: String,
+    pub subsidy: Subsidy,
+    pub payment: SubsidyPayment,
+    /// The department that pays (or pays back) the subsidy; defaults to the certifying department.
+    pub paid_by: String,
+    /// Where such a pupil enrolls.
+    pub enroll: EnrollPlace,
+    /// The ledger such a pupil is counted in when not enrolled at school, if the file says; otherwise it follows
+    /// from the subsidy.
+    pub ledger: Option<Ledger>,
+    pub clause: String,
+    pub note: String,
+    pub note_en: String,
+}
+
+/// Where a pupil in a category enrolls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnrollPlace {
+    /// With the school, like everyone else.
+    School,
+    /// Where the benefit was approved (待遇审批地), not at school (000 附件二(五), 003 四(四)).
+    BenefitPlace,
+    /// With the family (以家庭为单位参保, 002 一).
+    Family,
+    /// May skip school enrollment, being enrolled where registered already (004 附件).
+    BenefitPlaceOptional,
+}
+
+impl EnrollPlace {
+    /// Not (necessarily) enrolled through the school: the screen says so, and the ledgers count it.
+    pub fn away_from_school(self) -> bool {
+        self != EnrollPlace::School
+    }
+
+    /// What the operator tells the family.
+    pub fn sentence_zh(self) -> &'static str {
+        match self {
+            EnrollPlace::School => "随学校参保",
+            EnrollPlace::BenefitPlace => "应在待遇审批地参保缴费，不随学校参保",
+            EnrollPlace::Family => "以家庭为单位参保，不随学校参保",
+            EnrollPlace::BenefitPlaceOptional => "已在户籍地（待遇审批地）参保的，可以不在学校参保",
+        }
+    }
+
+    pub fn sentence_en(self) -> &'static str {
+        match self {
+            EnrollPlace::School => "enrolls with the school",
+            EnrollPlace::BenefitPlace => "enrolls where the benefit was approved, not at school",
+            EnrollPlace::Family => "enrolls with the family, not at school",
+            EnrollPlace::BenefitPlaceOptional => "may skip school enrollment if enrolled where registered",
+        }
+    }
+}
+
+/// How much of the personal premium a department covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subsidy {
+    /// 全额补助: all of it.
+    Full,
+    /// 按比例资助: this percentage of it, rounded down to the fen.
+    Share { percent: u32 },
+    /// 定额资助: a fixed amount, never more than the premium.
+    Fixed { fen: i64 },
+    /// The notice names a subsidy but not its amount: quoted as nothing, and the rule text says so.
+    Unspecified,
+    /// Named only for where the pupil enrolls; no subsidy.
+    None,
+}
+
+/// How the subsidy reaches the tax office.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubsidyPayment {
+    /// 代缴: the department pays its part directly; the family pays only the rest.
+    OnBehalf,
+    /// 先缴后补 (差额补助): the family pays the full premium and the department pays the subsidy back later.
+    Reimbursed,
+}
+
+impl Subsidy {
+    /// The subsidy on a premium of `premium_fen`, never more than the premium.
+    pub fn amount_fen(self, premium_fen: i64) -> i64 {
+        let amount = match self {
+            Subsidy::Full => premium_fen,
+            Subsidy::Share { percent } => premium_fen * i64::from(percent) / 100,
+            Subsidy::Fixed { fen } => fen,
+            Subsidy::Unspecified | Subsidy::None => 0,
+        };
+        amount.clamp(0, premium_fen.max(0))
+    }
+}
+
+impl Policy {
+    /// Parses one policy file against the builtin category table. `name` is the file stem.
+    pub fn from_toml(name: &str, text: &str, file: &str) -> Result<Policy, DataFileError> {
+        Policy::from_toml_with(name, text, file, CategoryTable::builtin())
+    }
+
+    /// Parses one policy file, resolving category names (or aliases) in `categories`.
+    pub fn from_toml_with(
+        name: &str,
+        text: &str,
+        file: &str,
+        categories: &CategoryTable,
+    ) -> Result<Policy, DataFileError> {
+        file::parse(name, text, file, categories)
+    }
+
+    /// The policy's rule for a category (canonical name).
+    pub fn rule(&self, category: &str) -> Option<&CategoryRule> {
+        self.categories.get(category)
+    }
+
+    /// 筹资标准 (personal premium plus the government subsidy), when the subsidy is known.
+    pub fn financing_standard_fen(&self) -> Option<i64> {
+        self.government_subsidy_fen.map(|g| g + self.personal_premium_fen)
+    }
+
+    /// The window containing a payment date.
+    pub fn window_for(&self, paid_on: NaiveDate) -> Option<&PaymentWindow> {
+        self.windows.iter().find(|w| w.from <= paid_on && paid_on <= w.to)
+    }
+
+    /// Whether a pupil in these categories (canonical names) enrolls where the benefit was approved.
+    pub fn enrolls_at_benefit_place(&self, categories: &[String]) -> bool {
+        categories.iter().any(|c| self.rule(c).is_some_and(|r| r.enroll.away_from_school()))
+    }
+}
+
+/// Every policy available: the builtin ones, plus those from the config directory.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PolicySet {
+    policies: BTreeMap<String, Policy>,
+}
+
+const BUILTIN: [(&str, &str); 5] = [
+    ("liuzhou-2023", include_str!("../../data/policies/liuzhou-2023.toml")),
+    ("yibin-2024", include_str!("../../data/policies/yibin-2024.toml")),
+    ("nanchong-2023", include_str!("../../data/policies/nanchong-2023.toml")),
+    ("liuzhou-2021", include_str!("../../data/policies/liuzhou-2021.toml")),
+    ("quanzhou-2023", include_str!("../../data/policies/quanzhou-2023.toml")),
+];
+
+impl PolicySet {
+    /// The policies embedded in the binary (`data/policies/*.toml`), parsed on first use.
+    pub fn builtin() -> &'static PolicySet {
+        static SET: OnceLock<PolicySet> = OnceLock::new();
+        SET.get_or_init(|| match PolicySet::parse_builtin() {
+            Ok(set) => set,
+            // Every builtin file is parsed by the unit tests, so this can only fire on a broken build.
+            Err(err) => panic!("{err}"),
+        })
+    }
+
+    fn parse_builtin() -> Result<PolicySet, DataFileError> {
+        let mut set = PolicySet::default();
+        for (name, text) in BUILTIN {
+            let file = format!("data/policies/{name}.toml");
+            set.insert(Policy::from_toml(name, text, &file)?);
+        }
+        Ok(set)
+    }
+
+    /// The builtin policies plus `<config_dir>/policies/*.toml`, each adding a policy or replacing the builtin
+    /// one with the same file stem. A missing directory is not an error; an unreadable or malformed file is.
+    pub fn load(config_dir: Option<&Path>) -> Result<PolicySet, DataFileError> {
+        let mut set = PolicySet::builtin().clone();
+        let Some(dir) = config_dir.map(|d| d.join("policies")) else {
+            return Ok(set);
+        };
+        let read_error = |path: &Path, err: std::io::Error| DataFileError::Read {
+            file: path.display().to_string(),
+            message: err.to_string(),
+        };
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(set),
+            Err(err) => return Err(read_error(&dir, err)),
+        };
+        let mut paths = Vec::new();
+        for entry in entries {
+            let path = entry.map_err(|e| read_error(&dir, e))?.path();
+            if path.extension().is_some_and(|e| e == "toml") && path.is_file() {
+                paths.push(path);
+            }
+        }
+        // Sorted so that errors are reported in a stable order.
+        paths.sort();
+        for path in paths {
+            let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
+                continue;
+            };
+            let text = std::fs::read_to_string(&path).map_err(|e| read_error(&path, e))?;
+            set.insert(Policy::from_toml(stem, &text, &path.display().to_string())?);
+        }
+        Ok(set)
+    }
+
+    /// Adds a policy, replacing one with the same name.
+    pub fn insert(&mut self, policy: Policy) {
+        self.policies.insert(policy.name.clone(), policy);
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Policy> {
+        self.policies.get(name.trim())
+    }
+
+    /// Policy names, sorted.
+    pub fn names(&self) -> Vec<&str> {
+        self.policies.keys().map(String::as_str).collect()
+    }
+
+    /// Every policy, sorted by name.
+    pub fn iter(&self) -> impl Iterator<Item = &Policy> {
+        self.policies.values()
+    }
+}
+
+/// Fen as yuan for people: `350元`, `95.50元`, `-3.05元`.
+pub fn format_yuan(fen: i64) -> String {
+    format!("{}元", yuan_string(fen))
+}
+
+/// Fen as a plain yuan number: `350`, `95.5` → `95.50`.
+pub fn yuan_string(fen: i64) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    let abs = fen.unsigned_abs();
+    if abs.is_multiple_of(100) {
+        format!("{sign}{}", abs / 100)
+    } else {
+        format!("{sign}{}.{:02}", abs / 100, abs % 100)
+    }
+}
+
+/// Fen as yuan for JSON numbers; exact for every amount a premium can take.
+pub fn fen_to_yuan(fen: i64) -> f64 {
+    fen as f64 / 100.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_policy_parses() {
+        let set = PolicySet::builtin();
+        assert_eq!(set.names(), ["liuzhou-2021", "liuzhou-2023", "nanchong-2023", "quanzhou-2023", "yibin-2024"]);
+        for policy in set.iter() {
+            assert!(!policy.windows.is_empty(), "{}", policy.name);
+            assert!(policy.personal_premium_fen > 0, "{}", policy.name);
+        }
+    }
+
+    #[test]
+    fn builtin_premiums_match_the_notices() {
+        let set = PolicySet::builtin();
+        let premium = |name: &str| set.get(name).map(|p| p.personal_premium_fen);
+        // 000 二: 350元; 001 附件1 二(一): 380元; 002 三: 350元; 004 二: 360元.
+        assert_eq!(premium("liuzhou-2023"), Some(35_000));
+        assert_eq!(premium("yibin-2024"), Some(38_000));
+        assert_eq!(premium("nanchong-2023"), Some(35_000));
+        assert_eq!(premium("quanzhou-2023"), Some(36_000));
+        // 004 二: 各级财政补助标准不低于610元/人.
+        assert_eq!(set.get("quanzhou-2023").and_then(|p| p.government_subsidy_fen), Some(61_000));
+        assert_eq!(set.get("yibin-2024").map(|p| p.title.as_str()), Some("宜宾市2024年度"));
+    }
+
+    #[test]
+    fn config_dir_overrides_and_adds_policies() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let policies = dir.path().join("policies");
+        std::fs::create_dir(&policies).expect("mkdir");
+        let override_text = BUILTIN[1].1.replace("personal_premium = 380", "personal_premium = 400");
+        std::fs::write(policies.join("yibin-2024.toml"), override_text).expect("write");
+        let added = BUILTIN[0].1.replace("title = \"柳州市2023年度\"", "title = \"柳州市2023年度（试行）\"");
+        std::fs::write(policies.join("liuzhou-test.toml"), added).expect("write");
+        std::fs::write(policies.join("readme.txt"), "not a policy").expect("write");
+
+        let set = PolicySet::load(Some(dir.path())).expect("load");
+        assert_eq!(set.get("yibin-2024").map(|p| p.personal_premium_fen), Some(40_000));
+        assert_eq!(set.get("liuzhou-test").map(|p| p.title.as_str()), Some("柳州市2023年度（试行）"));
+        assert_eq!(set.get("liuzhou-2023").map(|p| p.personal_premium_fen), Some(35_000));
+        assert_eq!(set.names().len(), 6);
+        // The override's source is the config file, so messages point at the file the operator edited.
+        assert!(set.get("yibin-2024").is_some_and(|p| p.source.ends_with("yibin-2024.toml")));
+    }
+
+    #[test]
+    fn missing_config_dir_gives_the_builtin_set() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let set = PolicySet::load(Some(dir.path())).expect("load");
+        assert_eq!(set, *PolicySet::builtin());
+        assert_eq!(PolicySet::load(None).expect("load"), *PolicySet::builtin());
+    }
+
+    #[test]
+    fn malformed_config_file_names_file_and_key() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let policies = dir.path().join("policies");
+        std::fs::create_dir(&policies).expect("mkdir");
+        let bad = BUILTIN[1].1.replace("personal_premium = 380", "personal_premium = \"三百八\"");
+        std::fs::write(policies.join("yibin-2024.toml"), bad).expect("write");
+        let err = PolicySet::load(Some(dir.path())).expect_err("malformed");
+        assert!(err.file().ends_with("yibin-2024.toml"), "{err}");
+        assert_eq!(err.key(), "personal_premium");
+        assert!(err.to_string().contains("yibin-2024.toml"), "{err}");
+        assert!(err.to_string().contains("personal_premium"), "{err}");
+    }
+
+    #[test]
+    fn yuan_formatting() {
+        assert_eq!(format_yuan(35_000), "350元");
+        assert_eq!(format_yuan(9_550), "95.50元");
+        assert_eq!(format_yuan(5), "0.05元");
+        assert_eq!(format_yuan(-305), "-3.05元");
+        assert_eq!(fen_to_yuan(28_500), 285.0);
+    }
+
+    #[test]
+    fn subsidy_never_exceeds_the_premium() {
+        assert_eq!(Subsidy::Full.amount_fen(38_000), 38_000);
+        assert_eq!(Subsidy::Share { percent: 75 }.amount_fen(38_000), 28_500);
+        assert_eq!(Subsidy::Share { percent: 33 }.amount_fen(100), 33);
+        assert_eq!(Subsidy::Fixed { fen: 50_000 }.amount_fen(38_000), 38_000);
+        assert_eq!(Subsidy::Unspecified.amount_fen(38_000), 0);
+    }
+}

@@ -2,21 +2,54 @@
 //! against name, pinyin, pinyin initials, ID number and class; every word must match somewhere; exact matches
 //! rank before prefixes, prefixes before substrings.
 
-use std::cmp::Ordering;
-
 use memchr::memmem;
 
-/// What a pupil is searched by. Strings are stored lower-cased (ID numbers upper-case X) so matching does no
-/// case work per keystroke.
+/// Separates the fields of a packed search key; never occurs in names, numbers or classes.
+pub const SEP: char = '\u{1f}';
+
+/// What a pupil is searched by, packed in one string so half a million of them stay small in memory and
+/// can be scanned straight from the database without allocating: name, pinyin variants, initials variants,
+/// ID number and class, lower-cased (the ID keeps its upper-case X), separated by `SEP`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     pub student_id: i64,
-    pub name: String,
+    pub key: String,
+}
+
+/// The fields of a packed key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fields<'a> {
+    pub name: &'a str,
     /// Variants separated by spaces: "zhangle zhangyue".
-    pub pinyin: String,
-    pub initials: String,
-    pub id_number: String,
-    pub class: String,
+    pub pinyin: &'a str,
+    pub initials: &'a str,
+    pub id_number: &'a str,
+    pub class: &'a str,
+}
+
+impl<'a> Fields<'a> {
+    pub fn parse(key: &'a str) -> Fields<'a> {
+        let mut parts = key.split(SEP);
+        let mut next = || parts.next().unwrap_or("");
+        Fields { name: next(), pinyin: next(), initials: next(), id_number: next(), class: next() }
+    }
+}
+
+/// Builds the packed key for a pupil.
+pub fn pack_key(name: &str, id_number: &str, class_label: &str) -> String {
+    let keys = crate::domain::pinyin_keys::name_keys(name);
+    let parts = [name.to_lowercase(), keys.pinyin, keys.initials, id_number.to_owned(), class_label.to_lowercase()];
+    parts.join(&SEP.to_string())
+}
+
+impl Entry {
+    pub fn new(student_id: i64, name: &str, id_number: &str, class_label: &str) -> Entry {
+        Entry { student_id, key: pack_key(name, id_number, class_label) }
+    }
+
+    pub fn fields(&self) -> Fields<'_> {
+        Fields::parse(&self.key)
+    }
 }
 
 /// How well one word matched; lower is better.
@@ -97,19 +130,21 @@ impl Query {
             })
     }
 
-    /// The rank of an entry, or `None` when some word matches nothing.
-    pub fn rank(&self, e: &Entry) -> Option<u32> {
+    /// The rank of a packed key, or `None` when some word matches nothing. Allocates nothing: it runs for
+    /// every pupil on every keystroke.
+    pub fn rank(&self, key: &str) -> Option<u32> {
+        let e = Fields::parse(key);
         let mut total = 0u32;
         for w in &self.words {
             let best = match w {
                 Word::Letters(s) => best_of(&[
-                    match_variants(&e.initials, s),
-                    match_variants(&e.pinyin, s),
-                    match_field(&e.name.to_lowercase(), s),
-                    match_field(&e.class.to_lowercase(), s),
+                    match_variants(e.initials, s),
+                    match_variants(e.pinyin, s),
+                    match_field(e.name, s),
+                    match_field(e.class, s),
                 ]),
-                Word::Digits(s) => best_of(&[match_field(&e.id_number, s), match_field(&e.class, s)]),
-                Word::Text(s) => best_of(&[match_field(&e.name, s), match_field(&e.class.to_lowercase(), s)]),
+                Word::Digits(s) => best_of(&[match_field(e.id_number, s), match_field(e.class, s)]),
+                Word::Text(s) => best_of(&[match_field(e.name, s), match_field(e.class, s)]),
             }?;
             total += best as u32;
         }
@@ -144,11 +179,14 @@ fn match_variants(field: &str, word: &str) -> Option<MatchKind> {
 #[derive(Debug, Clone, Default)]
 pub struct SearchIndex {
     entries: Vec<Entry>,
+    /// student id → index in `entries`, so narrowing a result needs no scan.
+    position: std::collections::HashMap<i64, usize>,
 }
 
 impl SearchIndex {
     pub fn new(entries: Vec<Entry>) -> Self {
-        SearchIndex { entries }
+        let position = entries.iter().enumerate().map(|(i, e)| (e.student_id, i)).collect();
+        SearchIndex { entries, position }
     }
 
     pub fn len(&self) -> usize {
@@ -165,52 +203,44 @@ impl SearchIndex {
 
     /// Replaces or adds one pupil's entry after an edit.
     pub fn upsert(&mut self, entry: Entry) {
-        match self.entries.iter_mut().find(|e| e.student_id == entry.student_id) {
-            Some(slot) => *slot = entry,
-            None => self.entries.push(entry),
+        match self.position.get(&entry.student_id) {
+            Some(&p) => self.entries[p] = entry,
+            None => {
+                self.position.insert(entry.student_id, self.entries.len());
+                self.entries.push(entry);
+            }
         }
     }
 
-    /// All matches, best first; ties in roster order (class, then name).
+    /// All matches, best first; ties keep the index's order (the roster's, when built from it).
     pub fn search(&self, query: &Query) -> Vec<Hit> {
-        let mut hits: Vec<(u32, &Entry)> = self.entries.iter().filter_map(|e| query.rank(e).map(|r| (r, e))).collect();
-        hits.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| roster_order(a.1, b.1)));
-        hits.into_iter().map(|(rank, e)| Hit { student_id: e.student_id, rank }).collect()
+        let mut hits: Vec<Hit> = self
+            .entries
+            .iter()
+            .filter_map(|e| query.rank(&e.key).map(|rank| Hit { student_id: e.student_id, rank }))
+            .collect();
+        hits.sort_by_key(|h| h.rank);
+        hits
     }
 
     /// Re-ranks a previous result for a narrower query without scanning the whole index.
     pub fn search_within(&self, query: &Query, previous: &[Hit]) -> Vec<Hit> {
-        let by_id: std::collections::HashMap<i64, &Entry> = self.entries.iter().map(|e| (e.student_id, e)).collect();
-        let mut hits: Vec<(u32, &Entry)> = previous
+        let mut hits: Vec<(usize, Hit)> = previous
             .iter()
-            .filter_map(|h| by_id.get(&h.student_id))
-            .filter_map(|e| query.rank(e).map(|r| (r, *e)))
+            .filter_map(|h| self.position.get(&h.student_id).map(|&p| (p, &self.entries[p])))
+            .filter_map(|(p, e)| query.rank(&e.key).map(|rank| (p, Hit { student_id: e.student_id, rank })))
             .collect();
-        hits.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| roster_order(a.1, b.1)));
-        hits.into_iter().map(|(rank, e)| Hit { student_id: e.student_id, rank }).collect()
+        hits.sort_by_key(|(p, h)| (h.rank, *p));
+        hits.into_iter().map(|(_, h)| h).collect()
     }
-}
-
-/// Roster order: class, then name, then ID, so equal ranks come out in the order a teacher's list has.
-pub fn roster_order(a: &Entry, b: &Entry) -> Ordering {
-    a.class.cmp(&b.class).then_with(|| a.name.cmp(&b.name)).then_with(|| a.student_id.cmp(&b.student_id))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::pinyin_keys::name_keys;
 
     fn entry(id: i64, name: &str, number: &str, class: &str) -> Entry {
-        let k = name_keys(name);
-        Entry {
-            student_id: id,
-            name: name.into(),
-            pinyin: k.pinyin,
-            initials: k.initials,
-            id_number: number.into(),
-            class: class.into(),
-        }
+        Entry::new(id, name, number, class)
     }
 
     fn index() -> SearchIndex {

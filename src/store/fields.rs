@@ -3,8 +3,8 @@
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::{AuditContext, Result, StoreError};
-use crate::domain::class_label::order_key;
-use crate::domain::pinyin_keys::name_keys;
+use crate::domain::class_label::{join, order_key};
+use crate::domain::search::pack_key;
 use crate::domain::student::CategoryMark;
 
 /// A pupil's field that the operator, an import or a reconciliation can change. Values travel as text (amounts
@@ -148,14 +148,6 @@ pub(crate) fn apply(tx: &Transaction, ctx: &AuditContext, id: i64, changes: &[Fi
                 let school_id = ensure_school(tx, &name, &ctx.at)?;
                 tx.execute("UPDATE students SET school_id = ?1 WHERE id = ?2", params![school_id, id])?;
             }
-            Field::Name => {
-                let name = value.clone().unwrap_or_default();
-                let keys = name_keys(&name);
-                tx.execute(
-                    "UPDATE students SET name = ?1, pinyin = ?2, initials = ?3 WHERE id = ?4",
-                    params![name, keys.pinyin, keys.initials, id],
-                )?;
-            }
             Field::PaidAmount => {
                 let fen: Option<i64> = value.as_deref().and_then(|v| v.parse().ok());
                 tx.execute("UPDATE students SET paid_amount_fen = ?1 WHERE id = ?2", params![fen, id])?;
@@ -168,14 +160,31 @@ pub(crate) fn apply(tx: &Transaction, ctx: &AuditContext, id: i64, changes: &[Fi
         changed += 1;
     }
     if changed > 0 {
-        let (grade, class): (String, String) =
-            tx.query_row("SELECT grade, class FROM students WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let (name, grade, class): (String, String, String) =
+            tx.query_row("SELECT name, grade, class FROM students WHERE id = ?1", [id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
         tx.execute(
             "UPDATE students SET updated_at = ?1, class_order = ?2 WHERE id = ?3",
             params![ctx.at, order_key(&grade, &class), id],
         )?;
+        if changes.iter().any(|c| matches!(c.field, Field::Name | Field::Grade | Field::Class)) {
+            write_search_key(tx, id, &name, &id_number, &join(&grade, &class))?;
+        }
     }
     Ok(changed)
+}
+
+pub(crate) fn write_search_key(
+    tx: &Transaction,
+    id: i64,
+    name: &str,
+    id_number: &str,
+    class_label: &str,
+) -> Result<()> {
+    tx.prepare_cached("INSERT OR REPLACE INTO search_keys(student_id, key) VALUES (?1, ?2)")?
+        .execute(params![id, pack_key(name, id_number, class_label)])?;
+    Ok(())
 }
 
 pub(crate) fn ensure_school(tx: &Transaction, name: &str, at: &str) -> Result<i64> {

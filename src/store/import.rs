@@ -6,7 +6,6 @@ use super::fields::{self, Field, FieldChange, categories_from_text, categories_t
 use super::read::kind_code;
 use super::{AuditContext, Result, Store};
 use crate::domain::id_number::{IdCheck, Sex};
-use crate::domain::pinyin_keys::name_keys;
 use crate::domain::student::{CategoryMark, Enrollment};
 
 /// One pupil as a class list gives them, already cleaned up by the importer.
@@ -115,7 +114,7 @@ fn existing(tx: &Transaction, row: &Incoming) -> Result<Option<i64>> {
         (Err(_), true) => tx
             .prepare_cached(
                 "SELECT s.id FROM students s JOIN schools sc ON sc.id = s.school_id
-                 WHERE s.id_number = '' AND s.name = ?1 AND s.grade = ?2 AND s.class = ?3 AND sc.name = ?4",
+                 WHERE s.id_number = '' AND s.id_problem IS NOT NULL AND s.name = ?1 AND s.grade = ?2 AND s.class = ?3 AND sc.name = ?4",
             )?
             .query_row(params![row.name, row.grade, row.class, row.school], |r| r.get(0))
             .optional()?,
@@ -128,7 +127,6 @@ fn apply_one(tx: &Transaction, ctx: &AuditContext, row: &Incoming) -> Result<Inc
         return update_existing(tx, ctx, id, row);
     }
     let school_id = ensure_school(tx, &row.school, &ctx.at)?;
-    let keys = name_keys(&row.name);
     let (number, kind, problem, sex, birth) = match &row.id.result {
         Ok(v) => (
             v.number.clone(),
@@ -142,8 +140,8 @@ fn apply_one(tx: &Transaction, ctx: &AuditContext, row: &Incoming) -> Result<Inc
     let enrollment = if row.insured { Enrollment::Here } else { Enrollment::Unknown };
     tx.prepare_cached(
         "INSERT INTO students(school_id, name, id_raw, id_number, id_kind, id_problem, sex, birth_date, grade, class,
-            phone, enrollment, categories, pinyin, initials, source, created_at, updated_at, class_order)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17, ?18)",
+            phone, enrollment, categories, source, created_at, updated_at, class_order)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16)",
     )?
     .execute(params![
         school_id,
@@ -159,13 +157,12 @@ fn apply_one(tx: &Transaction, ctx: &AuditContext, row: &Incoming) -> Result<Inc
         row.phone,
         enrollment.code(),
         categories_to_text(&row.categories),
-        keys.pinyin,
-        keys.initials,
         row.source,
         ctx.at,
         crate::domain::class_label::order_key(&row.grade, &row.class)
     ])?;
     let id = tx.last_insert_rowid();
+    fields::write_search_key(tx, id, &row.name, &number, &crate::domain::class_label::join(&row.grade, &row.class))?;
     ctx.write(tx, Some(id), &number, "created", None, Some(&row.source))?;
     Ok(IncomingOutcome::Added)
 }

@@ -4,7 +4,9 @@
 mod fields;
 mod import;
 mod read;
+mod reveal;
 pub mod schema;
+mod snapshot;
 mod stats;
 
 use std::path::{Path, PathBuf};
@@ -84,6 +86,8 @@ impl Store {
             conn.pragma_update(None, "synchronous", "FULL")?;
         }
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // A school's import fits in cache, so pages are written once at commit instead of spilling mid-way.
+        conn.pragma_update(None, "cache_size", -65_536)?;
         schema::migrate(&mut conn).map_err(|e| match e {
             StoreError::Sqlite(inner) => not_db(inner),
             other => other,
@@ -111,6 +115,9 @@ impl Store {
 
     /// Who is at the keyboard: recorded on every audit row from now on, and remembered in the file.
     pub fn set_operator(&mut self, name: &str) -> Result<()> {
+        if self.operator == name.trim() {
+            return Ok(()); // No write for a read-only command run with CANBAO_OPERATOR set.
+        }
         self.operator = name.trim().to_owned();
         let op = self.operator.clone();
         self.set_meta("last_operator", &op)

@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use super::fields::categories_from_text;
 use super::{Result, Store};
 use crate::domain::id_number::{IdKind, Sex};
-use crate::domain::search::Entry;
+use crate::domain::search::{Entry, Query};
 use crate::domain::student::{Enrollment, PaymentDetails, PaymentStatus, Student};
 
 const COLUMNS: &str = "s.id, sc.name, s.name, s.id_raw, s.id_number, s.id_kind, s.id_problem, s.sex, s.birth_date,
@@ -131,21 +131,31 @@ impl Store {
         }
     }
 
-    /// Everything the search engine needs, read in one pass.
+    /// Everything the search engine needs, in roster order (so equal ranks list as the roster does).
     pub fn search_entries(&self) -> Result<Vec<Entry>> {
-        let mut stmt = self.conn.prepare("SELECT id, name, pinyin, initials, id_number, grade, class FROM students")?;
-        let rows = stmt.query_map([], |r| {
-            let grade: String = r.get(5)?;
-            let class: String = r.get(6)?;
-            Ok(Entry {
-                student_id: r.get(0)?,
-                name: r.get(1)?,
-                pinyin: r.get(2)?,
-                initials: r.get(3)?,
-                id_number: r.get(4)?,
-                class: crate::domain::class_label::join(&grade, &class),
-            })
-        })?;
+        let mut stmt = self.conn.prepare(
+            "SELECT k.student_id, k.key FROM search_keys k JOIN students s ON s.id = k.student_id
+             ORDER BY s.school_id, s.class_order, s.name, s.id",
+        )?;
+        let rows = stmt.query_map([], |r| Ok(Entry { student_id: r.get(0)?, key: r.get(1)? }))?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// One search straight off the file, for a process that searches once (`canbao find`): the keys are
+    /// matched where SQLite holds them, and only the best `limit` pupils are read in full.
+    pub fn search(&self, query: &Query, limit: usize) -> Result<(usize, Vec<Student>)> {
+        let mut stmt = self.conn.prepare("SELECT student_id, key FROM search_keys")?;
+        let mut rows = stmt.query([])?;
+        let mut hits: Vec<(u32, i64)> = Vec::new();
+        while let Some(row) = rows.next()? {
+            let key = row.get_ref(1)?.as_str().unwrap_or("");
+            if let Some(rank) = query.rank(key) {
+                hits.push((rank, row.get(0)?));
+            }
+        }
+        hits.sort_unstable();
+        let total = hits.len();
+        let ids: Vec<i64> = hits.iter().take(limit).map(|h| h.1).collect();
+        Ok((total, self.students_by_ids(&ids)?))
     }
 }

@@ -42,16 +42,21 @@ pub const MIGRATIONS: &[&str] = &[
         paid_channel    TEXT,
         categories      TEXT NOT NULL DEFAULT '[]',
         note            TEXT NOT NULL DEFAULT '',
-        pinyin          TEXT NOT NULL DEFAULT '',
-        initials        TEXT NOT NULL DEFAULT '',
         source          TEXT NOT NULL DEFAULT '',
         created_at      TEXT NOT NULL,
         updated_at      TEXT NOT NULL
     );
     -- A valid ID number names one person: never two pupils with it.
     CREATE UNIQUE INDEX students_valid_id ON students(id_number) WHERE id_problem IS NULL;
-    CREATE INDEX students_id_number ON students(id_number);
+    -- Invalid numbers are matched together with the name (rounded numbers of different pupils can coincide).
+    CREATE INDEX students_bad_id ON students(id_number, name) WHERE id_problem IS NOT NULL;
     CREATE INDEX students_roster ON students(school_id, class_order, name);
+    -- The packed search key of each pupil (see domain::search::pack_key), apart from the wide pupil rows so
+    -- a search reads a few pages instead of the whole roster.
+    CREATE TABLE search_keys (
+        student_id INTEGER PRIMARY KEY REFERENCES students(id),
+        key        TEXT NOT NULL
+    );
     CREATE TABLE audit (
         id         INTEGER PRIMARY KEY AUTOINCREMENT,
         at         TEXT NOT NULL,

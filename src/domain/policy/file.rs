@@ -1,0 +1,663 @@
+//! The policy file format and its checks. Serde does the shape (unknown keys, types, missing keys, with the
+//! position toml reports); [`parse`] then checks what serde cannot, naming the key for each problem.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::{Datelike, NaiveDate};
+use serde::Deserialize;
+use serde::de::{self, Deserializer, Visitor};
+
+use super::{
+    AmountBasis, CategoryRule, CoverageStart, DataFileError, EnrollPlace, Ledger, PaymentWindow, Policy, Subsidy,
+    SubsidyPayment,
+};
+use crate::domain::category::{CategoryTable, render_segment};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PolicyFile {
+    title: String,
+    document: String,
+    insured_year: i32,
+    personal_premium: Yuan,
+    #[serde(default)]
+    government_subsidy: Option<Yuan>,
+    #[serde(default)]
+    coverage_from: Option<Date>,
+    #[serde(default)]
+    coverage_to: Option<Date>,
+    #[serde(default)]
+    full_subsidy_order: Vec<String>,
+    #[serde(default)]
+    window: Vec<WindowFile>,
+    #[serde(default)]
+    category: BTreeMap<String, CategoryRuleFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WindowFile {
+    name: String,
+    from: Date,
+    to: Date,
+    #[serde(default)]
+    clause: String,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    coverage_text: String,
+    #[serde(default)]
+    amount: AmountFile,
+    coverage: CoverageFile,
+    #[serde(default)]
+    new_enrollee_months: Option<u32>,
+    #[serde(default)]
+    interrupted_months: Option<u32>,
+    #[serde(default)]
+    freshman_coverage_from: Option<Date>,
+    #[serde(default)]
+    newborn_months: Option<u32>,
+}
+
+#[derive(Deserialize, Default, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+enum AmountFile {
+    #[default]
+    Personal,
+    FinancingStandard,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+enum CoverageFile {
+    Year,
+    MonthsAfterPayment,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CategoryRuleFile {
+    subsidy: SubsidyFile,
+    #[serde(default)]
+    subsidy_percent: Option<u32>,
+    #[serde(default)]
+    subsidy_amount: Option<Yuan>,
+    #[serde(default)]
+    payment: PaymentFile,
+    #[serde(default)]
+    paid_by: Option<String>,
+    #[serde(default)]
+    enroll: EnrollFile,
+    #[serde(default)]
+    ledger: Option<LedgerFile>,
+    #[serde(default)]
+    clause: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    note_en: String,
+}
+
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+enum SubsidyFile {
+    Full,
+    Share,
+    Fixed,
+    Unspecified,
+    None,
+}
+
+#[derive(Deserialize, Default, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+enum PaymentFile {
+    #[default]
+    OnBehalf,
+    Reimbursed,
+}
+
+#[derive(Deserialize, Default, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+enum EnrollFile {
+    #[default]
+    School,
+    BenefitPlace,
+    Family,
+    BenefitPlaceOptional,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+enum LedgerFile {
+    PaidElsewhere,
+    GovernmentPaid,
+}
+
+/// An amount written in yuan: an integer (`350`), a string (`"95.50"`), or a float with at most two decimals.
+#[derive(Clone, Copy)]
+struct Yuan(i64);
+
+impl<'de> Deserialize<'de> for Yuan {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(YuanVisitor)
+    }
+}
+
+struct YuanVisitor;
+
+const YUAN_EXPECTED: &str = "以元为单位的金额，如 350 或 \"95.50\"";
+
+impl Visitor<'_> for YuanVisitor {
+    type Value = Yuan;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(YUAN_EXPECTED)
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Yuan, E> {
+        if v < 0 {
+            return Err(E::custom(format!("金额不能为负数：{v}")));
+        }
+        v.checked_mul(100).map(Yuan).ok_or_else(|| E::custom(format!("金额过大：{v}")))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Yuan, E> {
+        i64::try_from(v).map_err(|_| E::custom(format!("金额过大：{v}"))).and_then(|v| self.visit_i64(v))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Yuan, E> {
+        let fen = (v * 100.0).round();
+        // Refuses 95.555 and the like rather than rounding someone's money silently.
+        if !v.is_finite() || v < 0.0 || (v * 100.0 - fen).abs() > 1e-6 || fen > 1e15 {
+            return Err(E::custom(format!("金额 {v} 无效：应为不为负、最多两位小数的元")));
+        }
+        Ok(Yuan(fen as i64))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Yuan, E> {
+        parse_yuan(v).map(Yuan).ok_or_else(|| E::custom(format!("金额“{v}”无效：{YUAN_EXPECTED}")))
+    }
+}
+
+/// `"350"`, `"95.5"`, `"95.50"`, `"350元"` → fen.
+fn parse_yuan(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let text = text.strip_suffix('元').unwrap_or(text).trim();
+    let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
+    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 2 {
+        return None;
+    }
+    if !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let whole: i64 = whole.parse().ok()?;
+    let frac: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<2}").parse().ok()? };
+    whole.checked_mul(100)?.checked_add(frac)
+}
+
+/// A TOML local date (`2023-01-01`); a date-time or a quoted string is refused.
+#[derive(Clone, Copy)]
+struct Date(NaiveDate);
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = toml::value::Datetime::deserialize(deserializer)?;
+        match (value.date, value.time, value.offset) {
+            (Some(d), None, None) => NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+                .map(Date)
+                .ok_or_else(|| de::Error::custom(format!("日期 {value} 不存在"))),
+            _ => Err(de::Error::custom(format!("应为日期（如 2023-01-01），不是 {value}"))),
+        }
+    }
+}
+
+struct Checker<'a> {
+    file: &'a str,
+    text: &'a str,
+}
+
+impl Checker<'_> {
+    fn err(&self, key: &str, zh: impl Into<String>, en: impl Into<String>) -> DataFileError {
+        DataFileError::invalid(self.file, self.text, key, zh.into(), en.into())
+    }
+}
+
+pub(super) fn parse(name: &str, text: &str, file: &str, table: &CategoryTable) -> Result<Policy, DataFileError> {
+    let raw: PolicyFile = toml::from_str(text).map_err(|e| DataFileError::from_toml(file, text, &e))?;
+    let check = Checker { file, text };
+
+    if !(2000..=2100).contains(&raw.insured_year) {
+        return Err(check.err(
+            "insured_year",
+            format!("保险年度 {} 不合理", raw.insured_year),
+            format!("insured year {} is implausible", raw.insured_year),
+        ));
+    }
+    if raw.personal_premium.0 == 0 {
+        return Err(check.err("personal_premium", "个人缴费标准不能为0", "the personal premium is zero"));
+    }
+    let year_start = NaiveDate::from_ymd_opt(raw.insured_year, 1, 1);
+    let year_end = NaiveDate::from_ymd_opt(raw.insured_year, 12, 31);
+    let (Some(coverage_from), Some(coverage_to)) =
+        (raw.coverage_from.map(|d| d.0).or(year_start), raw.coverage_to.map(|d| d.0).or(year_end))
+    else {
+        return Err(check.err("insured_year", "保险年度无效", "invalid insured year"));
+    };
+    if coverage_from > coverage_to {
+        return Err(check.err(
+            "coverage_to",
+            format!("待遇期结束日 {coverage_to} 早于开始日 {coverage_from}"),
+            format!("coverage ends ({coverage_to}) before it starts ({coverage_from})"),
+        ));
+    }
+    let government_subsidy_fen = raw.government_subsidy.map(|y| y.0);
+
+    if raw.window.is_empty() {
+        return Err(check.err("window", "至少需要一个缴费期 [[window]]", "at least one [[window]] is required"));
+    }
+    let mut windows = Vec::with_capacity(raw.window.len());
+    for (i, w) in raw.window.into_iter().enumerate() {
+        windows.push(window(&check, i, w, government_subsidy_fen.is_some(), coverage_to)?);
+    }
+    let mut order: Vec<usize> = (0..windows.len()).collect();
+    order.sort_by_key(|&i| windows[i].from);
+    for pair in order.windows(2) {
+        let (a, b) = (&windows[pair[0]], &windows[pair[1]]);
+        if b.from <= a.to {
+            return Err(check.err(
+                &format!("window[{}].from", pair[1]),
+                format!("缴费期“{}”与“{}”日期重叠", b.name, a.name),
+                format!("payment window {} overlaps {}", b.name, a.name),
+            ));
+        }
+    }
+    windows.sort_by_key(|w| w.from);
+
+    let mut categories = BTreeMap::new();
+    for (written, rule) in raw.category {
+        let key = format!("category.{}", render_segment(&written));
+        let rule = category_rule(&check, &key, &written, rule, table)?;
+        if categories.contains_key(&rule.category) {
+            return Err(check.err(
+                &key,
+                format!("类别“{}”重复（“{written}”是它的别名）", rule.category),
+                format!("category {} appears twice ({written} is an alias of it)", rule.category),
+            ));
+        }
+        categories.insert(rule.category.clone(), rule);
+    }
+
+    let mut full_subsidy_order = Vec::with_capacity(raw.full_subsidy_order.len());
+    for written in &raw.full_subsidy_order {
+        let key = "full_subsidy_order";
+        let Some(category) = table.lookup(written) else {
+            return Err(unknown_category(&check, key, written, table));
+        };
+        match categories.get(&category.name) {
+            Some(CategoryRule { subsidy: Subsidy::Full, .. }) => {}
+            _ => {
+                return Err(check.err(
+                    key,
+                    format!("“{written}”不是本政策中全额补助（subsidy = \"full\"）的类别"),
+                    format!("{written} is not a full-subsidy category in this policy"),
+                ));
+            }
+        }
+        if full_subsidy_order.contains(&category.name) {
+            return Err(check.err(key, format!("“{written}”重复"), format!("{written} is listed twice")));
+        }
+        full_subsidy_order.push(category.name.clone());
+    }
+
+    Ok(Policy {
+        name: name.to_owned(),
+        title: raw.title.trim().to_owned(),
+        document: raw.document.trim().to_owned(),
+        insured_year: raw.insured_year,
+        personal_premium_fen: raw.personal_premium.0,
+        government_subsidy_fen,
+        coverage_from,
+        coverage_to,
+        windows,
+        categories,
+        full_subsidy_order,
+        source: file.to_owned(),
+    })
+}
+
+fn window(
+    check: &Checker,
+    i: usize,
+    w: WindowFile,
+    has_subsidy: bool,
+    coverage_to: NaiveDate,
+) -> Result<PaymentWindow, DataFileError> {
+    let key = |k: &str| format!("window[{i}].{k}");
+    if w.from.0 > w.to.0 {
+        return Err(check.err(
+            &key("to"),
+            format!("缴费期“{}”结束日 {} 早于开始日 {}", w.name, w.to.0, w.from.0),
+            format!("payment window {} ends before it starts", w.name),
+        ));
+    }
+    let amount = match w.amount {
+        AmountFile::Personal => AmountBasis::PersonalPremium,
+        AmountFile::FinancingStandard if !has_subsidy => {
+            return Err(check.err(
+                &key("amount"),
+                "按筹资标准缴费需要先给出各级财政补助标准 government_subsidy",
+                "amount = \"financing_standard\" needs government_subsidy",
+            ));
+        }
+        AmountFile::FinancingStandard => AmountBasis::FinancingStandard,
+    };
+    if w.newborn_months.is_some() && amount != AmountBasis::FinancingStandard {
+        return Err(check.err(
+            &key("newborn_months"),
+            "newborn_months 只用于按筹资标准缴费的缴费期",
+            "newborn_months only applies with amount = \"financing_standard\"",
+        ));
+    }
+    let coverage = match (w.coverage, w.new_enrollee_months, w.interrupted_months) {
+        (CoverageFile::Year, None, None) => CoverageStart::InsuredYear,
+        (CoverageFile::Year, Some(_), _) => {
+            return Err(check.err(
+                &key("new_enrollee_months"),
+                "coverage = \"year\" 时不应给出月数",
+                "months are only used with coverage = \"months_after_payment\"",
+            ));
+        }
+        (CoverageFile::Year, None, Some(_)) => {
+            return Err(check.err(
+                &key("interrupted_months"),
+                "coverage = \"year\" 时不应给出月数",
+                "months are only used with coverage = \"months_after_payment\"",
+            ));
+        }
+        (CoverageFile::MonthsAfterPayment, Some(new_enrollee), Some(interrupted)) => {
+            if new_enrollee > 24 || interrupted > 24 {
+                return Err(check.err(&key("new_enrollee_months"), "月数不合理（超过24）", "more than 24 months"));
+            }
+            CoverageStart::MonthsAfterPayment { new_enrollee, interrupted }
+        }
+        (CoverageFile::MonthsAfterPayment, None, _) => {
+            return Err(check.err(
+                &key("new_enrollee_months"),
+                "coverage = \"months_after_payment\" 需要 new_enrollee_months",
+                "coverage = \"months_after_payment\" needs new_enrollee_months",
+            ));
+        }
+        (CoverageFile::MonthsAfterPayment, Some(_), None) => {
+            return Err(check.err(
+                &key("interrupted_months"),
+                "coverage = \"months_after_payment\" 需要 interrupted_months",
+                "coverage = \"months_after_payment\" needs interrupted_months",
+            ));
+        }
+    };
+    let freshman_coverage_from = w.freshman_coverage_from.map(|d| d.0);
+    if let Some(from) = freshman_coverage_from
+        && from > coverage_to
+    {
+        return Err(check.err(
+            &key("freshman_coverage_from"),
+            format!("新生待遇开始日 {from} 晚于待遇期结束日 {coverage_to}"),
+            format!("freshman coverage starts ({from}) after coverage ends ({coverage_to})"),
+        ));
+    }
+    if w.name.trim().is_empty() {
+        return Err(check.err(&key("name"), "缴费期名称不能为空", "the window name is empty"));
+    }
+    // A window dated years away from the insured year is almost always a typo in the year.
+    if (w.from.0.year() - coverage_to.year()).abs() > 1 || (w.to.0.year() - coverage_to.year()).abs() > 1 {
+        return Err(check.err(
+            &key("from"),
+            format!("缴费期“{}”的日期与保险年度相差过远", w.name),
+            format!("payment window {} is far from the insured year", w.name),
+        ));
+    }
+    Ok(PaymentWindow {
+        name: w.name.trim().to_owned(),
+        from: w.from.0,
+        to: w.to.0,
+        clause: w.clause.trim().to_owned(),
+        text: w.text.trim().to_owned(),
+        coverage_text: w.coverage_text.trim().to_owned(),
+        amount,
+        coverage,
+        freshman_coverage_from,
+        newborn_months: w.newborn_months,
+    })
+}
+
+fn unknown_category(check: &Checker, key: &str, written: &str, table: &CategoryTable) -> DataFileError {
+    check.err(
+        key,
+        format!("未知类别“{written}”；已知类别：{}", table.names().join("、")),
+        format!("unknown category {written}; known: {}", table.names().join(", ")),
+    )
+}
+
+fn category_rule(
+    check: &Checker,
+    key: &str,
+    written: &str,
+    rule: CategoryRuleFile,
+    table: &CategoryTable,
+) -> Result<CategoryRule, DataFileError> {
+    let Some(category) = table.lookup(written) else {
+        return Err(unknown_category(check, key, written, table));
+    };
+    let sub = |k: &str| format!("{key}.{k}");
+    let subsidy = match (rule.subsidy, rule.subsidy_percent, rule.subsidy_amount) {
+        (SubsidyFile::Share, _, Some(_)) => {
+            return Err(check.err(
+                &sub("subsidy_amount"),
+                "subsidy_amount 只用于 subsidy = \"fixed\"",
+                "subsidy_amount is only used with subsidy = \"fixed\"",
+            ));
+        }
+        (SubsidyFile::Share, Some(percent), None) if percent <= 100 => Subsidy::Share { percent },
+        (SubsidyFile::Share, Some(percent), None) => {
+            return Err(check.err(
+                &sub("subsidy_percent"),
+                format!("资助比例 {percent}% 超过100%"),
+                format!("subsidy share {percent}% is over 100%"),
+            ));
+        }
+        (SubsidyFile::Share, None, _) => {
+            return Err(check.err(
+                &sub("subsidy_percent"),
+                "subsidy = \"share\" 需要 subsidy_percent（资助比例，0–100）",
+                "subsidy = \"share\" needs subsidy_percent",
+            ));
+        }
+        (SubsidyFile::Fixed, None, Some(amount)) => Subsidy::Fixed { fen: amount.0 },
+        (SubsidyFile::Fixed, _, None) => {
+            return Err(check.err(
+                &sub("subsidy_amount"),
+                "subsidy = \"fixed\" 需要 subsidy_amount（定额资助，元）",
+                "subsidy = \"fixed\" needs subsidy_amount",
+            ));
+        }
+        (SubsidyFile::Full | SubsidyFile::Unspecified | SubsidyFile::None, None, None) => match rule.subsidy {
+            SubsidyFile::Full => Subsidy::Full,
+            SubsidyFile::Unspecified => Subsidy::Unspecified,
+            _ => Subsidy::None,
+        },
+        (_, Some(_), _) => {
+            return Err(check.err(
+                &sub("subsidy_percent"),
+                "subsidy_percent 只用于 subsidy = \"share\"",
+                "subsidy_percent is only used with subsidy = \"share\"",
+            ));
+        }
+        (_, None, Some(_)) => {
+            return Err(check.err(
+                &sub("subsidy_amount"),
+                "subsidy_amount 只用于 subsidy = \"fixed\"",
+                "subsidy_amount is only used with subsidy = \"fixed\"",
+            ));
+        }
+    };
+    let ledger = match rule.ledger {
+        Some(_) if rule.enroll == EnrollFile::School => {
+            return Err(check.err(
+                &sub("ledger"),
+                "ledger 只用于不随学校参保（enroll 不是 \"school\"）的类别",
+                "ledger is only used when enroll is not \"school\"",
+            ));
+        }
+        Some(LedgerFile::PaidElsewhere) => Some(Ledger::PaidElsewhere),
+        Some(LedgerFile::GovernmentPaid) => Some(Ledger::GovernmentPaid),
+        None => None,
+    };
+    let paid_by = rule
+        .paid_by
+        .map(|p| p.trim().to_owned())
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| category.department.clone());
+    Ok(CategoryRule {
+        category: category.name.clone(),
+        subsidy,
+        payment: match rule.payment {
+            PaymentFile::OnBehalf => SubsidyPayment::OnBehalf,
+            PaymentFile::Reimbursed => SubsidyPayment::Reimbursed,
+        },
+        paid_by,
+        enroll: match rule.enroll {
+            EnrollFile::School => EnrollPlace::School,
+            EnrollFile::BenefitPlace => EnrollPlace::BenefitPlace,
+            EnrollFile::Family => EnrollPlace::Family,
+            EnrollFile::BenefitPlaceOptional => EnrollPlace::BenefitPlaceOptional,
+        },
+        ledger,
+        clause: rule.clause.trim().to_owned(),
+        note: rule.note.trim().to_owned(),
+        note_en: rule.note_en.trim().to_owned(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+title = "测试市2023年度"
+document = "测试〔2022〕1号"
+insured_year = 2023
+personal_premium = 350
+
+[[window]]
+name = "集中缴费期"
+from = 2022-09-01
+to = 2022-12-31
+coverage = "year"
+
+[category."低保"]
+subsidy = "share"
+subsidy_percent = 75
+"#;
+
+    fn parse_text(text: &str) -> Result<Policy, DataFileError> {
+        parse("test", text, "policies/test.toml", CategoryTable::builtin())
+    }
+
+    #[test]
+    fn minimal_file_parses_and_resolves_aliases() {
+        let policy = parse_text(MINIMAL).expect("parses");
+        assert_eq!(policy.coverage_from, NaiveDate::from_ymd_opt(2023, 1, 1).expect("date"));
+        assert_eq!(policy.coverage_to, NaiveDate::from_ymd_opt(2023, 12, 31).expect("date"));
+        let rule = policy.rule("低保对象").expect("alias 低保 resolves to 低保对象");
+        assert_eq!(rule.subsidy, Subsidy::Share { percent: 75 });
+        assert_eq!(rule.paid_by, "民政");
+        assert_eq!(rule.payment, SubsidyPayment::OnBehalf);
+    }
+
+    #[test]
+    fn unknown_key_names_file_key_and_line() {
+        let text = MINIMAL.replace("coverage = \"year\"", "coverage = \"year\"\ngrace_days = 10");
+        let err = parse_text(&text).expect_err("unknown key");
+        assert_eq!(err.file(), "policies/test.toml");
+        assert_eq!(err.key(), "window[0].grace_days");
+        let shown = err.to_string();
+        assert!(shown.contains("policies/test.toml") && shown.contains("grace_days"), "{shown}");
+        assert!(shown.contains("第 12 行"), "{shown}");
+    }
+
+    #[test]
+    fn wrong_type_names_the_key() {
+        let err = parse_text(&MINIMAL.replace("insured_year = 2023", "insured_year = \"2023\"")).expect_err("type");
+        assert_eq!(err.key(), "insured_year");
+        let err = parse_text(&MINIMAL.replace("from = 2022-09-01", "from = \"2022-09-01\"")).expect_err("date");
+        assert_eq!(err.key(), "window[0].from");
+        let err = parse_text(&MINIMAL.replace("subsidy = \"share\"", "subsidy = \"half\"")).expect_err("variant");
+        assert_eq!(err.key(), "category.\"低保\".subsidy");
+        assert!(err.message_en().contains("policies/test.toml"));
+    }
+
+    #[test]
+    fn missing_premium_names_the_key() {
+        let err = parse_text(&MINIMAL.replace("personal_premium = 350\n", "")).expect_err("missing");
+        assert_eq!(err.key(), "personal_premium");
+        assert!(err.to_string().contains("personal_premium"), "{err}");
+        let err = parse_text(&MINIMAL.replace("coverage = \"year\"\n", "")).expect_err("missing");
+        assert_eq!(err.key(), "window[0].coverage");
+    }
+
+    #[test]
+    fn amounts_accept_yuan_in_several_spellings() {
+        for (written, fen) in
+            [("350", 35_000), ("\"95.50\"", 9_550), ("\"95.5\"", 9_550), ("95.5", 9_550), ("\"350元\"", 35_000)]
+        {
+            let text = MINIMAL.replace("personal_premium = 350", &format!("personal_premium = {written}"));
+            assert_eq!(parse_text(&text).map(|p| p.personal_premium_fen), Ok(fen), "{written}");
+        }
+        for written in ["-1", "\"9.555\"", "95.555", "\"三百\"", "0"] {
+            let text = MINIMAL.replace("personal_premium = 350", &format!("personal_premium = {written}"));
+            let err = parse_text(&text).expect_err(written);
+            assert_eq!(err.key(), "personal_premium", "{written}");
+        }
+    }
+
+    #[test]
+    fn content_errors_name_the_key() {
+        let cases = [
+            (MINIMAL.replace("subsidy_percent = 75", "subsidy_percent = 175"), "category.\"低保\".subsidy_percent"),
+            (MINIMAL.replace("subsidy_percent = 75\n", ""), "category.\"低保\".subsidy_percent"),
+            (MINIMAL.replace("[category.\"低保\"]", "[category.\"贫困生\"]"), "category.\"贫困生\""),
+            (MINIMAL.replace("to = 2022-12-31", "to = 2022-08-31"), "window[0].to"),
+            (
+                MINIMAL.replace("coverage = \"year\"", "coverage = \"months_after_payment\""),
+                "window[0].new_enrollee_months",
+            ),
+            (
+                MINIMAL.replace("coverage = \"year\"", "coverage = \"year\"\namount = \"financing_standard\""),
+                "window[0].amount",
+            ),
+            (
+                MINIMAL.replace("insured_year = 2023", "insured_year = 2023\nfull_subsidy_order = [\"低保\"]"),
+                "full_subsidy_order",
+            ),
+            (format!("{MINIMAL}\n[category.\"低保对象\"]\nsubsidy = \"full\"\n"), "category.\"低保对象\""),
+            (
+                format!(
+                    "{MINIMAL}\n[[window]]\nname = \"补缴\"\nfrom = 2022-12-01\nto = 2023-01-31\ncoverage = \"year\"\n"
+                ),
+                "window[1].from",
+            ),
+        ];
+        for (text, key) in cases {
+            let err = parse_text(&text).expect_err(key);
+            assert_eq!(err.key(), key, "{err}");
+            assert!(err.to_string().contains("policies/test.toml"), "{err}");
+        }
+    }
+
+    #[test]
+    fn content_errors_carry_the_line() {
+        let err = parse_text(&MINIMAL.replace("subsidy_percent = 75", "subsidy_percent = 175")).expect_err("over 100");
+        assert!(err.to_string().contains("第 15 行"), "{err}");
+    }
+}

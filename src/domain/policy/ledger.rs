@@ -1,0 +1,157 @@
+//! The four ledgers (四本台账, 001 三): every pupil on the roster is in exactly one.
+
+use serde::Serialize;
+
+use super::quote::resolve_categories;
+use super::{CategoryRule, Policy, QuoteError, Subsidy, SubsidyPayment};
+use crate::domain::category::CategoryTable;
+
+/// 已缴费 · 未缴费 · 异地缴费 · 财政代缴 (001 三).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ledger {
+    /// 已缴费: paid here, by the family (or by the school collecting for it).
+    Paid,
+    /// 未缴费: enrolled through the school but not paid yet; the list the school chases.
+    Unpaid,
+    /// 异地缴费: enrolled and paid somewhere else — at home, with the family, or where a special category's
+    /// benefit was approved (待遇审批地).
+    PaidElsewhere,
+    /// 财政代缴: a department pays the whole personal premium on the pupil's behalf.
+    GovernmentPaid,
+}
+
+impl Ledger {
+    /// All four, in the notice's order.
+    pub const ALL: [Ledger; 4] = [Ledger::Paid, Ledger::Unpaid, Ledger::PaidElsewhere, Ledger::GovernmentPaid];
+
+    /// The notice's word (001 三).
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Ledger::Paid => "已缴费",
+            Ledger::Unpaid => "未缴费",
+            Ledger::PaidElsewhere => "异地缴费",
+            Ledger::GovernmentPaid => "财政代缴",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Ledger::Paid => "paid",
+            Ledger::Unpaid => "unpaid",
+            Ledger::PaidElsewhere => "paid elsewhere",
+            Ledger::GovernmentPaid => "government paid",
+        }
+    }
+}
+
+fn fully_paid_by_department(rule: &CategoryRule) -> bool {
+    rule.subsidy == Subsidy::Full && rule.payment == SubsidyPayment::OnBehalf
+}
+
+/// Which ledger a pupil belongs to under `policy`.
+///
+/// `categories` are category names or aliases; `paid` means the premium was paid through this drive (the tax
+/// office's list or the operator says so); `enrolled_elsewhere` means the pupil is enrolled somewhere else.
+///
+/// - A pupil in a category the policy does not enroll at school (待遇审批地, family) is counted as the file's `ledger`
+///   says, or else 财政代缴 when a department pays the whole premium for them and 异地缴费 otherwise — unless
+///   they paid here after all (003 四(一)4 lets them, with the subsidy paid back), then 已缴费.
+/// - Any other pupil whose whole premium a department pays is 财政代缴, unless enrolled elsewhere (e.g. 001
+///   附件1 四 pays only for pupils registered in the city).
+/// - Otherwise: 已缴费 if paid, 异地缴费 if enrolled elsewhere, 未缴费 if neither.
+pub fn ledger(
+    policy: &Policy,
+    table: &CategoryTable,
+    categories: &[String],
+    paid: bool,
+    enrolled_elsewhere: bool,
+) -> Result<Ledger, QuoteError> {
+    let names = resolve_categories(table, categories)?;
+    let rules: Vec<&CategoryRule> = names.iter().filter_map(|n| policy.rule(n)).collect();
+    let benefit_place: Vec<&CategoryRule> = rules.iter().copied().filter(|r| r.enroll.away_from_school()).collect();
+    if !benefit_place.is_empty() {
+        let government = benefit_place.iter().any(|r| {
+            r.ledger.unwrap_or(if fully_paid_by_department(r) { Ledger::GovernmentPaid } else { Ledger::PaidElsewhere })
+                == Ledger::GovernmentPaid
+        });
+        return Ok(if government {
+            Ledger::GovernmentPaid
+        } else if paid {
+            Ledger::Paid
+        } else {
+            Ledger::PaidElsewhere
+        });
+    }
+    if rules.iter().any(|r| fully_paid_by_department(r)) && !enrolled_elsewhere {
+        return Ok(Ledger::GovernmentPaid);
+    }
+    Ok(if paid {
+        Ledger::Paid
+    } else if enrolled_elsewhere {
+        Ledger::PaidElsewhere
+    } else {
+        Ledger::Unpaid
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::policy::PolicySet;
+
+    fn ledger_of(policy: &str, categories: &[&str], paid: bool, elsewhere: bool) -> Ledger {
+        let policy = PolicySet::builtin().get(policy).expect("policy");
+        let categories: Vec<String> = categories.iter().map(|c| c.to_string()).collect();
+        ledger(policy, CategoryTable::builtin(), &categories, paid, elsewhere).expect("known categories")
+    }
+
+    #[test]
+    fn ordinary_pupils_follow_payment() {
+        // 001 三: 已缴费、未缴费、异地缴费 for pupils without a category.
+        assert_eq!(ledger_of("yibin-2024", &[], true, false), Ledger::Paid);
+        assert_eq!(ledger_of("yibin-2024", &[], false, false), Ledger::Unpaid);
+        assert_eq!(ledger_of("yibin-2024", &[], false, true), Ledger::PaidElsewhere);
+    }
+
+    #[test]
+    fn full_subsidy_is_government_paid() {
+        // 001 附件1 四(三): 特困人员个人不缴费，由政府全额补助 → 财政代缴, whatever the tax list says.
+        assert_eq!(ledger_of("yibin-2024", &["特困"], false, false), Ledger::GovernmentPaid);
+        assert_eq!(ledger_of("yibin-2024", &["特困人员"], true, false), Ledger::GovernmentPaid);
+        // 001 附件1 四: only pupils registered in the city; one enrolled at home is 异地缴费.
+        assert_eq!(ledger_of("yibin-2024", &["孤儿"], false, true), Ledger::PaidElsewhere);
+        // 001 附件1 二(二): 低保 pay 95元 themselves, so they are in the paid/unpaid ledgers.
+        assert_eq!(ledger_of("yibin-2024", &["低保"], false, false), Ledger::Unpaid);
+        assert_eq!(ledger_of("yibin-2024", &["低保"], true, false), Ledger::Paid);
+    }
+
+    #[test]
+    fn benefit_place_pupils() {
+        // 003 四(四) + 三(二)1: 计生对象 enroll at the benefit place and 卫健 pays in full → 财政代缴.
+        assert_eq!(ledger_of("liuzhou-2021", &["计生对象"], false, false), Ledger::GovernmentPaid);
+        // 003 三(二)2: 低保 (差额补助) pay themselves at the benefit place → 异地缴费.
+        assert_eq!(ledger_of("liuzhou-2021", &["低保对象"], false, false), Ledger::PaidElsewhere);
+        // 003 四(一)4: one who paid here as an ordinary pupil stays 已缴费.
+        assert_eq!(ledger_of("liuzhou-2021", &["低保对象"], true, false), Ledger::Paid);
+        // 000 附件二(五): 须回待遇审批的主管部门办理参保登记; 000 gives no subsidy → 异地缴费.
+        assert_eq!(ledger_of("liuzhou-2023", &["监测户"], false, false), Ledger::PaidElsewhere);
+        // 002 一: 以家庭为单位参保.
+        assert_eq!(ledger_of("nanchong-2023", &["失地农民"], false, false), Ledger::PaidElsewhere);
+        // 004 附件: 医疗救助对象 may skip school enrollment.
+        assert_eq!(ledger_of("quanzhou-2023", &["医疗救助对象"], false, false), Ledger::PaidElsewhere);
+    }
+
+    #[test]
+    fn unknown_category_is_an_error() {
+        let policy = PolicySet::builtin().get("yibin-2024").expect("policy");
+        let err = ledger(policy, CategoryTable::builtin(), &["贫困生".to_owned()], false, false).expect_err("unknown");
+        assert!(matches!(err, QuoteError::UnknownCategory { .. }));
+    }
+
+    #[test]
+    fn labels_are_the_notices_words() {
+        let labels: Vec<&str> = Ledger::ALL.iter().map(|l| l.label_zh()).collect();
+        assert_eq!(labels, ["已缴费", "未缴费", "异地缴费", "财政代缴"]);
+    }
+}

@@ -1,0 +1,922 @@
+//! The quote for one pupil: what the family pays, what a department pays, when cover starts and ends, and the
+//! rule that decided it, in words. The CLI's `quote`, the TUI's detail view and its payment prompt all use it.
+
+use chrono::{Datelike, Months, NaiveDate};
+use serde::{Serialize, Serializer};
+
+use super::{AmountBasis, CategoryRule, CoverageStart, PaymentWindow, Policy, Subsidy, SubsidyPayment, format_yuan};
+use crate::domain::category::CategoryTable;
+
+/// How the pupil stands towards this insurance before paying.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EnrolleeKind {
+    /// 续保: insured last year too.
+    #[default]
+    Continuing,
+    /// 新参保: never insured here before.
+    New,
+    /// 中断后再参保: insured before, with a gap.
+    Interrupted,
+}
+
+impl EnrolleeKind {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            EnrolleeKind::Continuing => "续保",
+            EnrolleeKind::New => "新参保",
+            EnrolleeKind::Interrupted => "中断后再参保",
+        }
+    }
+}
+
+/// The facts a quote needs about one pupil.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuoteRequest {
+    /// Category names; aliases are accepted too.
+    pub categories: Vec<String>,
+    pub paid_on: NaiveDate,
+    pub enrollee: EnrolleeKind,
+    /// Entered school this September (9月入学新生).
+    pub freshman: bool,
+    /// Needed only for the newborn exception (003 三(一)2); pupils without one are not treated as newborns.
+    pub birth_date: Option<NaiveDate>,
+}
+
+/// A subsidy the department pays back to the family after they paid the whole premium (差额补助, 003 三(三)2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Refund {
+    Amount {
+        fen: i64,
+    },
+    /// The notice does not give the amount.
+    Unspecified,
+}
+
+/// The answer for one pupil. Amounts are fen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Quote {
+    /// The policy's name (file stem).
+    pub policy: String,
+    pub policy_title: String,
+    /// The payment window the date fell in, e.g. 集中缴费期.
+    pub window: String,
+    /// Everything due for the year: the personal premium, or the financing standard (筹资标准).
+    pub total_due_fen: i64,
+    /// What the family pays the tax office.
+    pub personal_due_fen: i64,
+    /// What a department pays the tax office on the pupil's behalf (代缴).
+    pub department_due_fen: i64,
+    /// The department paying `department_due_fen` or the refund.
+    pub paying_department: Option<String>,
+    /// The category whose subsidy was applied.
+    pub subsidy_category: Option<String>,
+    /// Paid back to the family later (差额补助), if any.
+    pub refund: Option<Refund>,
+    /// A category of the pupil has a subsidy whose amount the policy does not give; the amounts leave it out.
+    pub subsidy_unspecified: bool,
+    #[serde(serialize_with = "ymd")]
+    pub coverage_from: NaiveDate,
+    #[serde(serialize_with = "ymd")]
+    pub coverage_to: NaiveDate,
+    pub rule_zh: String,
+    pub rule_en: String,
+    /// Enrolls where the benefit was approved (待遇审批地) or with the family, not at school: say so on screen.
+    pub enroll_at_benefit_place: bool,
+}
+
+fn ymd<S: Serializer>(date: &NaiveDate, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(&date.format("%Y-%m-%d"))
+}
+
+/// Why no quote can be given. Never a guess: the operator must check with the agency.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QuoteError {
+    #[error("未知的人员类别“{name}”；可用的类别：{}", known.join("、"))]
+    UnknownCategory { name: String, known: Vec<String> },
+    #[error("{paid_on} 不在{policy}的任何缴费期内（{windows}），无法确定应缴金额和待遇期，请向医保经办机构确认")]
+    OutsideWindows { policy: String, paid_on: NaiveDate, windows: String },
+    #[error("{paid_on} 缴费后待遇自 {starts} 起，已超出{policy}的待遇期（至 {coverage_to}），本年度不能享受待遇")]
+    NoCoverageLeft { policy: String, paid_on: NaiveDate, starts: NaiveDate, coverage_to: NaiveDate },
+    #[error("出生日期 {birth_date} 晚于缴费日期 {paid_on}")]
+    BirthAfterPayment { birth_date: NaiveDate, paid_on: NaiveDate },
+}
+
+impl QuoteError {
+    /// The same error in English.
+    pub fn message_en(&self) -> String {
+        match self {
+            QuoteError::UnknownCategory { name, known } => {
+                format!("unknown category {name}; known categories: {}", known.join(", "))
+            }
+            QuoteError::OutsideWindows { policy, paid_on, windows } => format!(
+                "{paid_on} is outside every payment window of {policy} ({windows}); the amount and coverage cannot be \
+                 determined, ask the insurance agency"
+            ),
+            QuoteError::NoCoverageLeft { policy, paid_on, starts, coverage_to } => format!(
+                "paid on {paid_on}, cover would start on {starts}, after {policy} ends ({coverage_to}): no cover this year"
+            ),
+            QuoteError::BirthAfterPayment { birth_date, paid_on } => {
+                format!("birth date {birth_date} is after the payment date {paid_on}")
+            }
+        }
+    }
+}
+
+/// Canonical names for the given names or aliases, without duplicates, in the order given.
+pub(super) fn resolve_categories(table: &CategoryTable, names: &[String]) -> Result<Vec<String>, QuoteError> {
+    let mut resolved: Vec<String> = Vec::with_capacity(names.len());
+    for name in names {
+        if name.trim().is_empty() {
+            continue;
+        }
+        let Some(category) = table.lookup(name) else {
+            return Err(QuoteError::UnknownCategory {
+                name: name.trim().to_owned(),
+                known: table.names().into_iter().map(str::to_owned).collect(),
+            });
+        };
+        if !resolved.contains(&category.name) {
+            resolved.push(category.name.clone());
+        }
+    }
+    Ok(resolved)
+}
+
+/// The subsidy chosen among several categories, with why.
+struct Chosen<'a> {
+    rule: &'a CategoryRule,
+    amount_fen: i64,
+    /// Other categories that also carried a known subsidy.
+    others: Vec<&'a CategoryRule>,
+}
+
+/// 003 四(三): full subsidies apply in the policy's order; otherwise the highest subsidy, never a sum. Ties
+/// among equal amounts fall back to the category table's order so the answer never depends on input order.
+fn choose_subsidy<'a>(
+    policy: &Policy,
+    table: &CategoryTable,
+    rules: &[&'a CategoryRule],
+    premium_fen: i64,
+) -> Option<Chosen<'a>> {
+    let rank = |rule: &CategoryRule| {
+        let order = match rule.subsidy {
+            Subsidy::Full => policy.full_subsidy_order.iter().position(|c| *c == rule.category),
+            _ => None,
+        };
+        (order.unwrap_or(usize::MAX), table.position(&rule.category).unwrap_or(usize::MAX))
+    };
+    let subsidised: Vec<&'a CategoryRule> =
+        rules.iter().copied().filter(|r| r.subsidy.amount_fen(premium_fen) > 0).collect();
+    let best =
+        subsidised.iter().copied().min_by_key(|r| (std::cmp::Reverse(r.subsidy.amount_fen(premium_fen)), rank(r)))?;
+    Some(Chosen {
+        rule: best,
+        amount_fen: best.subsidy.amount_fen(premium_fen),
+        others: subsidised.into_iter().filter(|r| r.category != best.category).collect(),
+    })
+}
+
+fn first_of_month(date: NaiveDate) -> NaiveDate {
+    date.with_day(1).unwrap_or(date)
+}
+
+/// Amount due and coverage for one pupil paying on `req.paid_on` under `policy`.
+pub fn quote(policy: &Policy, categories: &CategoryTable, req: &QuoteRequest) -> Result<Quote, QuoteError> {
+    let names = resolve_categories(categories, &req.categories)?;
+    if let Some(birth_date) = req.birth_date
+        && birth_date > req.paid_on
+    {
+        return Err(QuoteError::BirthAfterPayment { birth_date, paid_on: req.paid_on });
+    }
+    let Some(window) = policy.window_for(req.paid_on) else {
+        return Err(QuoteError::OutsideWindows {
+            policy: policy.title.clone(),
+            paid_on: req.paid_on,
+            windows: policy
+                .windows
+                .iter()
+                .map(|w| format!("{} {}至{}", w.name, w.from, w.to))
+                .collect::<Vec<_>>()
+                .join("；"),
+        });
+    };
+    let mut zh = Vec::new();
+    let mut en = Vec::new();
+    zh.push(format!(
+        "{}（{}）：{}缴费，属“{}”（{}至{}）。",
+        policy.title, policy.document, req.paid_on, window.name, window.from, window.to
+    ));
+    en.push(format!(
+        "{} ({}): paid on {}, in window “{}” ({} – {}).",
+        policy.title, policy.document, req.paid_on, window.name, window.from, window.to
+    ));
+
+    let (coverage_from, coverage_zh, coverage_en) = coverage(policy, window, req)?;
+    zh.push(coverage_zh);
+    en.push(coverage_en);
+
+    let premium = policy.personal_premium_fen;
+    let total = amount_due(policy, window, req, &mut zh, &mut en);
+
+    let rules: Vec<&CategoryRule> = names.iter().filter_map(|n| policy.rule(n)).collect();
+    let unruled: Vec<&str> = names.iter().filter(|n| policy.rule(n).is_none()).map(String::as_str).collect();
+    if !unruled.is_empty() {
+        zh.push(format!("{}：本政策未规定该类别的资助，按普通学生计。", unruled.join("、")));
+        en.push(format!("{}: no subsidy for this category under this policy.", unruled.join(", ")));
+    }
+
+    let mut personal_due = total;
+    let mut department_due = 0;
+    let mut paying_department = None;
+    let mut subsidy_category = None;
+    let mut refund = None;
+    let chosen = choose_subsidy(policy, categories, &rules, premium);
+    if let Some(chosen) = &chosen {
+        let rule = chosen.rule;
+        let amount = chosen.amount_fen;
+        paying_department = Some(rule.paid_by.clone());
+        subsidy_category = Some(rule.category.clone());
+        let (what_zh, what_en) = match rule.subsidy {
+            Subsidy::Full => ("个人缴费部分全额补助".to_owned(), "full subsidy of the personal premium".to_owned()),
+            Subsidy::Share { percent } => {
+                (format!("按个人缴费标准的{percent}%资助"), format!("subsidy of {percent}% of the personal premium"))
+            }
+            _ => ("定额资助".to_owned(), "fixed subsidy".to_owned()),
+        };
+        match rule.payment {
+            SubsidyPayment::OnBehalf => {
+                department_due = amount;
+                personal_due = total - amount;
+                zh.push(format!(
+                    "{}：{}{}，由{}代缴（{}）。",
+                    rule.category,
+                    what_zh,
+                    format_yuan(amount),
+                    rule.paid_by,
+                    rule.clause
+                ));
+                en.push(format!(
+                    "{}: {} ({}), paid on the pupil's behalf by {} ({}).",
+                    rule.category,
+                    what_en,
+                    format_yuan(amount),
+                    rule.paid_by,
+                    rule.clause
+                ));
+            }
+            SubsidyPayment::Reimbursed => {
+                refund = Some(Refund::Amount { fen: amount });
+                zh.push(format!(
+                    "{}：先按应缴标准全额缴纳，{}{}由{}事后发放给个人（{}）。",
+                    rule.category,
+                    what_zh,
+                    format_yuan(amount),
+                    rule.paid_by,
+                    rule.clause
+                ));
+                en.push(format!(
+                    "{}: pay in full first; the {} ({}) is paid back by {} ({}).",
+                    rule.category,
+                    what_en,
+                    format_yuan(amount),
+                    rule.paid_by,
+                    rule.clause
+                ));
+            }
+        }
+        if !chosen.others.is_empty() {
+            let all_full = rule.subsidy == Subsidy::Full && chosen.others.iter().any(|o| o.subsidy == Subsidy::Full);
+            if all_full && !policy.full_subsidy_order.is_empty() {
+                zh.push(format!(
+                    "多重身份的全额补助按{}的顺序，由“{}”补助。",
+                    policy.full_subsidy_order.join("→"),
+                    rule.category
+                ));
+                en.push(format!(
+                    "Several full subsidies apply in the order {}: {} pays.",
+                    policy.full_subsidy_order.join(" → "),
+                    rule.category
+                ));
+            } else {
+                zh.push(format!(
+                    "多重身份的补助就高不就低，取最高的“{}”，不累加，补助不超过个人缴费标准。",
+                    rule.category
+                ));
+                en.push(format!(
+                    "Several subsidies: the highest ({}) applies, never a sum, never more than the premium.",
+                    rule.category
+                ));
+            }
+        }
+        if total > premium && rule.payment == SubsidyPayment::OnBehalf {
+            // 003 三(一)2 makes special groups paying from July pay the financing standard but says nothing about
+            // who pays the government-subsidy part; quoting it to the family is the reading that never
+            // understates what they owe.
+            zh.push(format!(
+                "补助仅限个人缴费部分，财政补助部分{}由个人缴纳（通知未说明，按保守读法计）。",
+                format_yuan(total - premium)
+            ));
+            en.push(format!(
+                "The subsidy covers the personal premium only; the government-subsidy part ({}) is quoted to the \
+                 family (the notice is silent; conservative reading).",
+                format_yuan(total - premium)
+            ));
+        }
+    }
+
+    let unspecified: Vec<&CategoryRule> = rules.iter().copied().filter(|r| r.subsidy == Subsidy::Unspecified).collect();
+    let subsidy_unspecified = chosen.is_none() && !unspecified.is_empty();
+    if subsidy_unspecified {
+        let rule = unspecified[0];
+        let cats: Vec<&str> = unspecified.iter().map(|r| r.category.as_str()).collect();
+        paying_department = Some(rule.paid_by.clone());
+        if rule.payment == SubsidyPayment::Reimbursed {
+            refund = Some(Refund::Unspecified);
+            zh.push(format!(
+                "{}：差额补助，先按应缴标准全额缴纳，差额由{}事后发放给个人，标准本政策未列明（{}）。",
+                cats.join("、"),
+                rule.paid_by,
+                rule.clause
+            ));
+            en.push(format!(
+                "{}: partial subsidy paid back afterwards by {}; the policy gives no amount ({}).",
+                cats.join(", "),
+                rule.paid_by,
+                rule.clause
+            ));
+        } else {
+            zh.push(format!(
+                "{}：本政策未列明资助标准，按个人缴费标准计；如有资助，以{}核定为准（{}）。",
+                cats.join("、"),
+                rule.paid_by,
+                rule.clause
+            ));
+            en.push(format!(
+                "{}: the policy gives no subsidy amount, so the full premium is quoted; any subsidy is decided by {} ({}).",
+                cats.join(", "),
+                rule.paid_by,
+                rule.clause
+            ));
+        }
+    }
+
+    let enroll_at_benefit_place = rules.iter().any(|r| r.enroll.away_from_school());
+    // Categories that share the same advice are named together, so three 待遇审批地 categories give one line.
+    let mut advice: Vec<(Vec<&str>, String, String)> = Vec::new();
+    for rule in &rules {
+        let mut parts_zh = Vec::new();
+        let mut parts_en = Vec::new();
+        if rule.enroll.away_from_school() {
+            parts_zh.push(rule.enroll.sentence_zh().to_owned());
+            parts_en.push(rule.enroll.sentence_en().to_owned());
+        }
+        if !rule.note.is_empty() {
+            parts_zh.push(rule.note.trim_end_matches('。').to_owned());
+        }
+        if !rule.note_en.is_empty() {
+            parts_en.push(rule.note_en.trim_end_matches('.').to_owned());
+        }
+        if parts_zh.is_empty() && parts_en.is_empty() {
+            continue;
+        }
+        let (text_zh, text_en) = (parts_zh.join("；"), parts_en.join("; "));
+        match advice.iter_mut().find(|(_, z, e)| *z == text_zh && *e == text_en) {
+            Some((names, _, _)) => names.push(&rule.category),
+            None => advice.push((vec![&rule.category], text_zh, text_en)),
+        }
+    }
+    for (names, text_zh, text_en) in advice {
+        if !text_zh.is_empty() {
+            zh.push(format!("{}：{}。", names.join("、"), text_zh));
+        }
+        if !text_en.is_empty() {
+            en.push(format!("{}: {}.", names.join(", "), text_en));
+        }
+    }
+    zh.push(format!("家庭应缴{}，部门代缴{}。", format_yuan(personal_due), format_yuan(department_due)));
+    en.push(format!("Family pays {}; department pays {}.", format_yuan(personal_due), format_yuan(department_due)));
+
+    Ok(Quote {
+        policy: policy.name.clone(),
+        policy_title: policy.title.clone(),
+        window: window.name.clone(),
+        total_due_fen: total,
+        personal_due_fen: personal_due,
+        department_due_fen: department_due,
+        paying_department,
+        subsidy_category,
+        refund,
+        subsidy_unspecified,
+        coverage_from,
+        coverage_to: policy.coverage_to,
+        rule_zh: zh.concat(),
+        rule_en: en.join(" "),
+        enroll_at_benefit_place,
+    })
+}
+
+fn coverage(
+    policy: &Policy,
+    window: &PaymentWindow,
+    req: &QuoteRequest,
+) -> Result<(NaiveDate, String, String), QuoteError> {
+    let cite_zh = |prefix: &str| {
+        let mut s = prefix.to_owned();
+        // `text` is the notice's words, so it is quoted; `coverage_text` explains a reading, so it is not.
+        if !window.coverage_text.is_empty() {
+            s.push_str(&window.coverage_text);
+        } else if !window.text.is_empty() {
+            s.push_str(&format!("依“{}”", window.text));
+        }
+        if !window.clause.is_empty() {
+            s.push_str(&format!("（{}）", window.clause));
+        }
+        s
+    };
+    let cite_en = if window.clause.is_empty() { String::new() } else { format!(" ({})", window.clause) };
+    let (from, zh, en) = match window.coverage {
+        CoverageStart::InsuredYear => match (req.freshman, window.freshman_coverage_from) {
+            (true, Some(from)) => {
+                (from, cite_zh("9月入学新生，"), format!("September freshman: cover from {from}{cite_en}"))
+            }
+            (true, None) => (
+                policy.coverage_from,
+                cite_zh("本缴费期无新生特别规定，按普通学生计，"),
+                format!("No freshman rule for this window, so the normal cover applies{cite_en}"),
+            ),
+            (false, _) => (policy.coverage_from, cite_zh(""), format!("Normal cover{cite_en}")),
+        },
+        CoverageStart::MonthsAfterPayment { new_enrollee, interrupted } => {
+            let (months, who_zh, who_en) = match req.enrollee {
+                EnrolleeKind::New => (new_enrollee, "新参保，", "New enrollee"),
+                EnrolleeKind::Interrupted => (interrupted, "中断后再参保，", "Interrupted enrollee"),
+                // Not paying in the concentrated period leaves a gap after 31 December, which is what 中断 means.
+                EnrolleeKind::Continuing => (
+                    interrupted,
+                    "续保人员未在集中缴费期缴费，按中断缴费计，",
+                    "Continuing enrollee who missed the concentrated period, counted as interrupted",
+                ),
+            };
+            let start = first_of_month(req.paid_on).checked_add_months(Months::new(months)).unwrap_or(NaiveDate::MAX);
+            let from = start.max(policy.coverage_from);
+            if from > policy.coverage_to {
+                return Err(QuoteError::NoCoverageLeft {
+                    policy: policy.title.clone(),
+                    paid_on: req.paid_on,
+                    starts: start,
+                    coverage_to: policy.coverage_to,
+                });
+            }
+            let mut zh = cite_zh(who_zh);
+            let mut en = format!(
+                "{who_en}: cover starts on the 1st of the month {months} month(s) after the payment month{cite_en}"
+            );
+            if req.freshman {
+                zh.push_str("，本缴费期无新生特别规定");
+                en.push_str("; no freshman rule for this window");
+            }
+            (from, zh, en)
+        }
+    };
+    Ok((
+        from,
+        format!("{zh}，待遇期{}至{}。", from, policy.coverage_to),
+        format!("{en}; covered {} – {}.", from, policy.coverage_to),
+    ))
+}
+
+/// The whole amount due for the year, before any subsidy.
+fn amount_due(
+    policy: &Policy,
+    window: &PaymentWindow,
+    req: &QuoteRequest,
+    zh: &mut Vec<String>,
+    en: &mut Vec<String>,
+) -> i64 {
+    let premium = policy.personal_premium_fen;
+    let standard = match (window.amount, policy.government_subsidy_fen) {
+        (AmountBasis::FinancingStandard, Some(subsidy)) => Some((premium + subsidy, subsidy)),
+        // The file check requires a subsidy for such a window; without one only the premium can be quoted.
+        _ => None,
+    };
+    let Some((standard, subsidy)) = standard else {
+        zh.push(format!("个人缴费标准{}。", format_yuan(premium)));
+        en.push(format!("Personal premium {}.", format_yuan(premium)));
+        return premium;
+    };
+    let newborn = match (window.newborn_months, req.birth_date) {
+        // 出生3个月内 read strictly (paid before the day three months after birth): a payment on the boundary
+        // day pays the larger amount rather than risking an underpayment.
+        (Some(months), Some(birth)) => {
+            birth.checked_add_months(Months::new(months)).is_some_and(|limit| req.paid_on < limit)
+        }
+        _ => false,
+    };
+    if newborn {
+        zh.push(format!(
+            "出生{}个月内的新生儿按个人缴费标准{}缴纳（{}）。",
+            window.newborn_months.unwrap_or_default(),
+            format_yuan(premium),
+            window.clause
+        ));
+        en.push(format!(
+            "Newborn within {} months of birth: personal premium {} only ({}).",
+            window.newborn_months.unwrap_or_default(),
+            format_yuan(premium),
+            window.clause
+        ));
+        return premium;
+    }
+    zh.push(format!(
+        "此期间按筹资标准缴纳：个人缴费{}+财政补助{}={}（{}）。",
+        format_yuan(premium),
+        format_yuan(subsidy),
+        format_yuan(standard),
+        window.clause
+    ));
+    en.push(format!(
+        "In this window the financing standard is due: personal {} + government subsidy {} = {} ({}).",
+        format_yuan(premium),
+        format_yuan(subsidy),
+        format_yuan(standard),
+        window.clause
+    ));
+    standard
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::policy::PolicySet;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+    }
+
+    fn request(categories: &[&str], paid_on: NaiveDate) -> QuoteRequest {
+        QuoteRequest {
+            categories: categories.iter().map(|c| c.to_string()).collect(),
+            paid_on,
+            enrollee: EnrolleeKind::Continuing,
+            freshman: false,
+            birth_date: None,
+        }
+    }
+
+    fn quote_for(policy: &str, req: &QuoteRequest) -> Result<Quote, QuoteError> {
+        let policy = PolicySet::builtin().get(policy).expect("builtin policy");
+        quote(policy, CategoryTable::builtin(), req)
+    }
+
+    fn ok(policy: &str, req: &QuoteRequest) -> Quote {
+        quote_for(policy, req).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    // ---- 000 Liuzhou 2023 ----
+
+    #[test]
+    fn liuzhou_2023_concentrated_period_covers_the_insured_year() {
+        // 000 附件四(一): 集中缴费期2022年9月1日—12月31日，正常缴费后待遇2023年1月1日至12月31日; 三: 350元.
+        for paid in [date(2022, 9, 1), date(2022, 12, 31)] {
+            let q = ok("liuzhou-2023", &request(&[], paid));
+            assert_eq!((q.coverage_from, q.coverage_to), (date(2023, 1, 1), date(2023, 12, 31)));
+            assert_eq!((q.personal_due_fen, q.department_due_fen), (35_000, 0));
+            assert_eq!(q.window, "集中缴费期");
+        }
+    }
+
+    #[test]
+    fn liuzhou_2023_late_new_enrollee_from_next_month() {
+        // 000 附件四(二): 2023年1月1日—6月30日缴费，属于新参保登记缴费从次月1日起享受待遇.
+        let mut req = request(&[], date(2023, 1, 1));
+        req.enrollee = EnrolleeKind::New;
+        assert_eq!(ok("liuzhou-2023", &req).coverage_from, date(2023, 2, 1));
+        req.paid_on = date(2023, 6, 30);
+        let q = ok("liuzhou-2023", &req);
+        assert_eq!((q.coverage_from, q.coverage_to), (date(2023, 7, 1), date(2023, 12, 31)));
+        assert_eq!(q.personal_due_fen, 35_000);
+        assert!(q.rule_zh.contains("次月1日起"), "{}", q.rule_zh);
+    }
+
+    #[test]
+    fn liuzhou_2023_late_interrupted_from_third_month() {
+        // 000 附件四(二): 属于中断缴费的，从第三个月1日起享受待遇 — the payment month is the first (次月 the
+        // second), so a January payment is covered from 1 March.
+        let mut req = request(&[], date(2023, 1, 20));
+        req.enrollee = EnrolleeKind::Interrupted;
+        assert_eq!(ok("liuzhou-2023", &req).coverage_from, date(2023, 3, 1));
+        req.paid_on = date(2023, 6, 15);
+        assert_eq!(ok("liuzhou-2023", &req).coverage_from, date(2023, 8, 1));
+        // A continuing pupil who missed the concentrated period has a gap from 1 January: counted as interrupted.
+        req.enrollee = EnrolleeKind::Continuing;
+        let q = ok("liuzhou-2023", &req);
+        assert_eq!(q.coverage_from, date(2023, 8, 1));
+        assert!(q.rule_zh.contains("按中断缴费计"), "{}", q.rule_zh);
+    }
+
+    #[test]
+    fn liuzhou_2023_after_june_is_refused() {
+        // 000 has no window after 6月30日 (and no government subsidy for 003's financing standard).
+        let err = quote_for("liuzhou-2023", &request(&[], date(2023, 7, 1))).expect_err("outside");
+        assert!(matches!(err, QuoteError::OutsideWindows { .. }));
+        assert!(err.to_string().contains("2022-09-01至2022-12-31"), "{err}");
+        let err = quote_for("liuzhou-2023", &request(&[], date(2022, 8, 31))).expect_err("too early");
+        assert!(err.message_en().contains("outside every payment window"));
+    }
+
+    #[test]
+    fn liuzhou_2023_special_pupils_enroll_at_the_benefit_place() {
+        // 000 附件二(五): 特困、低保、监测户…须回待遇审批的主管部门办理参保登记; no subsidy amount is given.
+        let q = ok("liuzhou-2023", &request(&["监测户"], date(2022, 10, 1)));
+        assert!(q.enroll_at_benefit_place);
+        assert!(q.subsidy_unspecified);
+        assert_eq!((q.personal_due_fen, q.department_due_fen), (35_000, 0));
+        assert!(q.rule_zh.contains("应在待遇审批地参保缴费"), "{}", q.rule_zh);
+        // 000 附件二(六): other pupils enroll where they study.
+        assert!(!ok("liuzhou-2023", &request(&[], date(2022, 10, 1))).enroll_at_benefit_place);
+    }
+
+    // ---- 003 Liuzhou 2021 (special groups) ----
+
+    #[test]
+    fn liuzhou_2021_july_to_december_costs_the_financing_standard() {
+        // 003 三(一)2 / 四(一)5: 7月1日至12月31日缴纳当年度费用的，按筹资标准（个人缴费标准+各级财政补助）缴纳.
+        let q = ok("liuzhou-2021", &request(&[], date(2021, 7, 1)));
+        assert_eq!(q.total_due_fen, 28_000 + 58_000);
+        assert_eq!(q.personal_due_fen, 86_000);
+        assert!(q.rule_zh.contains("筹资标准"), "{}", q.rule_zh);
+        // 003 三(一)1: until 6月30日 only the personal premium.
+        let q = ok("liuzhou-2021", &request(&[], date(2021, 6, 30)));
+        assert_eq!(q.personal_due_fen, 28_000);
+    }
+
+    #[test]
+    fn liuzhou_2021_newborns_within_three_months_pay_the_personal_premium() {
+        // 003 三(一)2: 除出生3个月内的新生儿参保缴费，按照当年个人缴费标准部分缴纳外.
+        let mut req = request(&[], date(2021, 9, 10));
+        req.enrollee = EnrolleeKind::New;
+        req.birth_date = Some(date(2021, 7, 1));
+        let q = ok("liuzhou-2021", &req);
+        assert_eq!(q.personal_due_fen, 28_000);
+        assert_eq!(q.coverage_from, date(2021, 10, 1));
+        // 出生3个月以后的新生儿 pay the financing standard; the boundary day counts as after.
+        req.paid_on = date(2021, 10, 1);
+        assert_eq!(ok("liuzhou-2021", &req).personal_due_fen, 86_000);
+        req.birth_date = Some(date(2021, 10, 2));
+        assert!(matches!(quote_for("liuzhou-2021", &req), Err(QuoteError::BirthAfterPayment { .. })));
+    }
+
+    #[test]
+    fn liuzhou_2021_full_subsidies_follow_the_order() {
+        // 003 四(三)1: 全额补助顺序依次为计生对象、残疾人、过渡期内脱贫人口、医疗救助人员.
+        let cases = [
+            (vec!["医疗救助对象", "重度残疾人", "计生对象"], "计生对象", "卫健"),
+            (vec!["过渡期内脱贫人口", "残疾"], "重度残疾人", "残联"),
+            (vec!["特困", "脱贫户"], "过渡期内脱贫人口", "医保"),
+        ];
+        for (categories, winner, department) in cases {
+            let q = ok("liuzhou-2021", &request(&categories, date(2020, 10, 1)));
+            assert_eq!(q.subsidy_category.as_deref(), Some(winner), "{categories:?}");
+            assert_eq!(q.paying_department.as_deref(), Some(department));
+            assert_eq!((q.personal_due_fen, q.department_due_fen), (0, 28_000));
+            assert!(q.rule_zh.contains("计生对象→重度残疾人→过渡期内脱贫人口"), "{}", q.rule_zh);
+        }
+    }
+
+    #[test]
+    fn liuzhou_2021_partial_subsidy_is_paid_back_later() {
+        // 003 三(二)2 / 三(三)2: 差额补助对象按当年个人缴费标准缴纳，主管部门将差额补助部分发放给个人.
+        let q = ok("liuzhou-2021", &request(&["低保"], date(2020, 11, 1)));
+        assert_eq!((q.personal_due_fen, q.department_due_fen), (28_000, 0));
+        assert_eq!(q.refund, Some(Refund::Unspecified));
+        assert_eq!(q.paying_department.as_deref(), Some("民政"));
+        // 003 四(四): 在校学生原则上在待遇审批地参保缴费.
+        assert!(q.enroll_at_benefit_place);
+        // A full subsidy beats a partial one: never less than the highest.
+        let q = ok("liuzhou-2021", &request(&["低保", "计生"], date(2020, 11, 1)));
+        assert_eq!((q.personal_due_fen, q.department_due_fen, q.refund), (0, 28_000, None));
+    }
+
+    #[test]
+    fn liuzhou_2021_special_group_paying_in_july_owes_the_subsidy_part() {
+        // 003 四(一)5: 特殊人员在7月1日至12月31日缴纳的，统一按筹资标准缴纳. The department's subsidy covers the
+        // personal premium; who pays the rest is not said, so it is quoted to the family (conservative).
+        let mut req = request(&["计生对象"], date(2021, 8, 15));
+        req.enrollee = EnrolleeKind::New;
+        let q = ok("liuzhou-2021", &req);
+        assert_eq!((q.total_due_fen, q.department_due_fen, q.personal_due_fen), (86_000, 28_000, 58_000));
+        assert_eq!(q.coverage_from, date(2021, 9, 1));
+        assert!(q.rule_zh.contains("保守"), "{}", q.rule_zh);
+    }
+
+    #[test]
+    fn highest_partial_subsidy_applies_never_a_sum() {
+        // 003 四(三)2: 差额补助就高不就低，补助总金额不超过差额补助中的最高补助标准. Checked on a policy with
+        // known partial amounts (003 itself gives none).
+        let text = r#"
+title = "测试"
+document = "测试"
+insured_year = 2021
+personal_premium = 280
+[[window]]
+name = "集中缴费期"
+from = 2020-09-01
+to = 2020-12-31
+coverage = "year"
+[category."低保对象"]
+subsidy = "fixed"
+subsidy_amount = 150
+[category."低保边缘家庭未成年人"]
+subsidy = "share"
+subsidy_percent = 50
+[category."返贫致贫人口"]
+subsidy = "fixed"
+subsidy_amount = 400
+"#;
+        let policy = Policy::from_toml("test", text, "test.toml").expect("parses");
+        let table = CategoryTable::builtin();
+        let q = quote(&policy, table, &request(&["低保", "低边"], date(2020, 10, 1))).expect("quote");
+        assert_eq!((q.department_due_fen, q.personal_due_fen), (15_000, 13_000));
+        assert_eq!(q.subsidy_category.as_deref(), Some("低保对象"));
+        assert!(q.rule_zh.contains("不累加"), "{}", q.rule_zh);
+        // A fixed subsidy above the premium is capped at the premium.
+        let q = quote(&policy, table, &request(&["返贫致贫"], date(2020, 10, 1))).expect("quote");
+        assert_eq!((q.department_due_fen, q.personal_due_fen), (28_000, 0));
+    }
+
+    // ---- 001 Yibin 2024 ----
+
+    #[test]
+    fn yibin_2024_concentrated_period_covers_the_insured_year() {
+        // 001 附件1 一(二): 集中缴费2023年9月1日至2024年2月29日; 二(一): 380元.
+        for paid in [date(2023, 9, 1), date(2024, 2, 29)] {
+            let q = ok("yibin-2024", &request(&[], paid));
+            assert_eq!((q.coverage_from, q.coverage_to), (date(2024, 1, 1), date(2024, 12, 31)));
+            assert_eq!(q.personal_due_fen, 38_000);
+        }
+    }
+
+    #[test]
+    fn yibin_2024_mid_year_waits_six_months() {
+        // 001 附件1 一(三): 中途参保，自缴费当月起6个月（不含）后享受医保待遇 — March to August wait, cover from
+        // 1 September; the same for new and interrupted enrollees.
+        for enrollee in [EnrolleeKind::New, EnrolleeKind::Interrupted, EnrolleeKind::Continuing] {
+            let mut req = request(&[], date(2024, 3, 1));
+            req.enrollee = enrollee;
+            assert_eq!(ok("yibin-2024", &req).coverage_from, date(2024, 9, 1));
+            req.paid_on = date(2024, 3, 31);
+            assert_eq!(ok("yibin-2024", &req).coverage_from, date(2024, 9, 1));
+            req.paid_on = date(2024, 6, 30);
+            let q = ok("yibin-2024", &req);
+            assert_eq!((q.coverage_from, q.coverage_to), (date(2024, 12, 1), date(2024, 12, 31)));
+        }
+        // Paid in July, the wait runs past the insured year: refused, not guessed.
+        let err = quote_for("yibin-2024", &request(&[], date(2024, 7, 1))).expect_err("no cover left");
+        assert!(matches!(err, QuoteError::NoCoverageLeft { starts, .. } if starts == date(2025, 1, 1)));
+        // The notice has no freshman exception to the wait.
+        let mut req = request(&[], date(2024, 4, 10));
+        req.freshman = true;
+        let q = ok("yibin-2024", &req);
+        assert_eq!(q.coverage_from, date(2024, 10, 1));
+        assert!(q.rule_zh.contains("无新生特别规定"), "{}", q.rule_zh);
+    }
+
+    #[test]
+    fn yibin_2024_low_income_and_monitored_pay_a_quarter() {
+        // 001 附件1 二(二): 低保对象、防止返贫监测对象按个人缴费标准的75%定额资助（即个人缴费95元）.
+        for category in ["低保", "低保对象", "监测对象", "监测户", "突发严重困难户"] {
+            let q = ok("yibin-2024", &request(&[category], date(2023, 10, 8)));
+            assert_eq!((q.personal_due_fen, q.department_due_fen), (9_500, 28_500), "{category}");
+            assert!(!q.enroll_at_benefit_place);
+        }
+    }
+
+    #[test]
+    fn yibin_2024_stably_lifted_out_of_poverty_pay_three_quarters() {
+        // 001 附件1 二(二): 已稳定脱贫人员按25%资助（即个人缴费285元）.
+        let q = ok("yibin-2024", &request(&["已稳定脱贫人员"], date(2023, 10, 8)));
+        assert_eq!((q.personal_due_fen, q.department_due_fen), (28_500, 9_500));
+        assert!(q.rule_zh.contains("25%"), "{}", q.rule_zh);
+        // 脱贫户 is not named by 001; it gets the smaller of the two 脱贫 subsidies.
+        let q = ok("yibin-2024", &request(&["脱贫户"], date(2023, 10, 8)));
+        assert_eq!(q.personal_due_fen, 28_500);
+    }
+
+    #[test]
+    fn yibin_2024_full_subsidy_groups_pay_nothing() {
+        // 001 附件1 四(一)–(四): 一二级残疾人和三四级精神、智力残疾人；重点优抚对象；特困人员；孤儿 个人不缴费，
+        // 由政府全额补助.
+        for category in ["重度残疾人", "三四级智力残疾", "重点优抚对象", "特困人员", "孤儿"] {
+            let q = ok("yibin-2024", &request(&[category], date(2023, 12, 1)));
+            assert_eq!((q.personal_due_fen, q.department_due_fen), (0, 38_000), "{category}");
+            assert!(q.rule_zh.contains("本市户籍"), "{}", q.rule_zh);
+        }
+        // Several at once: still nothing to pay, and never more than the premium in subsidy.
+        let q = ok("yibin-2024", &request(&["低保", "孤儿", "已稳定脱贫"], date(2023, 12, 1)));
+        assert_eq!((q.personal_due_fen, q.department_due_fen), (0, 38_000));
+        assert_eq!(q.subsidy_category.as_deref(), Some("孤儿"));
+        // Two partial subsidies: the higher (75 %) only.
+        let q = ok("yibin-2024", &request(&["低保", "已稳定脱贫人员"], date(2023, 12, 1)));
+        assert_eq!((q.personal_due_fen, q.department_due_fen), (9_500, 28_500));
+    }
+
+    #[test]
+    fn yibin_2024_subsidy_applies_mid_year_too() {
+        // 001 附件1 二(二) and 一(三) together: the subsidy does not depend on when the pupil pays.
+        let q = ok("yibin-2024", &request(&["低保"], date(2024, 5, 20)));
+        assert_eq!((q.personal_due_fen, q.coverage_from), (9_500, date(2024, 11, 1)));
+    }
+
+    // ---- 002 Nanchong 2023 ----
+
+    #[test]
+    fn nanchong_2023_school_collection() {
+        // 002 二: 2023年度保费在2023年2月底前完成征收; 三: 350元/人.
+        let q = ok("nanchong-2023", &request(&[], date(2023, 2, 28)));
+        assert_eq!(
+            (q.personal_due_fen, q.coverage_from, q.coverage_to),
+            (35_000, date(2023, 1, 1), date(2023, 12, 31))
+        );
+        // 002 has no rule for later payments.
+        assert!(matches!(
+            quote_for("nanchong-2023", &request(&[], date(2023, 3, 1))),
+            Err(QuoteError::OutsideWindows { .. })
+        ));
+    }
+
+    #[test]
+    fn nanchong_2023_special_pupils_enroll_with_the_family() {
+        // 002 一: 特困人员、低保对象、脱贫户、重度残疾、防止返贫监测对象、重度精神病人、失地农民等…以家庭为单位参保.
+        for category in ["特困", "低保", "脱贫户", "重度残疾", "监测对象", "重度精神病人", "失地农民"]
+        {
+            let q = ok("nanchong-2023", &request(&[category], date(2022, 9, 20)));
+            assert!(q.enroll_at_benefit_place, "{category}");
+            assert!(q.rule_zh.contains("以家庭为单位参保"), "{}", q.rule_zh);
+        }
+    }
+
+    // ---- 004 Quanzhou 2023 ----
+
+    #[test]
+    fn quanzhou_2023_september_freshmen_covered_from_september() {
+        // 004 二: 9月入学新生在规定的参保时限内（2022年9月1日—2023年2月28日）缴费的，保障期限从2022年9月1日
+        // 至2023年12月31日.
+        for paid in [date(2022, 9, 15), date(2022, 12, 31), date(2023, 2, 28)] {
+            let mut req = request(&[], paid);
+            req.freshman = true;
+            let q = ok("quanzhou-2023", &req);
+            assert_eq!((q.coverage_from, q.coverage_to), (date(2022, 9, 1), date(2023, 12, 31)), "{paid}");
+            assert_eq!(q.personal_due_fen, 36_000);
+        }
+    }
+
+    #[test]
+    fn quanzhou_2023_other_pupils_covered_from_january() {
+        // 004 二: 其他在校学生规定的参保时限内缴费的，保障期限从2023年1月1日至2023年12月31日.
+        for paid in [date(2022, 9, 15), date(2023, 2, 28)] {
+            let q = ok("quanzhou-2023", &request(&[], paid));
+            assert_eq!((q.coverage_from, q.coverage_to), (date(2023, 1, 1), date(2023, 12, 31)));
+        }
+        // After 28 February the notice says nothing: refused.
+        let mut req = request(&[], date(2023, 3, 1));
+        req.freshman = true;
+        assert!(matches!(quote_for("quanzhou-2023", &req), Err(QuoteError::OutsideWindows { .. })));
+    }
+
+    #[test]
+    fn quanzhou_2023_medical_assistance_pupils_may_skip_school() {
+        // 004 附件: 若在校学生为医疗救助对象，因已在户籍地资助参保，可以不在学籍地参保.
+        let q = ok("quanzhou-2023", &request(&["医疗救助"], date(2022, 10, 1)));
+        assert!(q.enroll_at_benefit_place);
+        assert!(q.rule_zh.contains("可以不在学校参保"), "{}", q.rule_zh);
+    }
+
+    // ---- general ----
+
+    #[test]
+    fn unknown_category_lists_the_known_ones() {
+        let err = quote_for("yibin-2024", &request(&["贫困生"], date(2023, 10, 1))).expect_err("unknown");
+        let shown = err.to_string();
+        assert!(shown.contains("贫困生") && shown.contains("低保对象") && shown.contains("特困人员"), "{shown}");
+    }
+
+    #[test]
+    fn category_without_a_rule_is_quoted_as_an_ordinary_pupil() {
+        // 001 does not mention 失地农民.
+        let q = ok("yibin-2024", &request(&["失地农民"], date(2023, 10, 1)));
+        assert_eq!((q.personal_due_fen, q.department_due_fen), (38_000, 0));
+        assert!(q.rule_zh.contains("未规定该类别的资助"), "{}", q.rule_zh);
+    }
+
+    #[test]
+    fn quote_serializes_dates_as_ymd() {
+        let q = ok("yibin-2024", &request(&["低保"], date(2023, 10, 1)));
+        let json = serde_json::to_value(&q).expect("json");
+        assert_eq!(json["coverage_from"], "2024-01-01");
+        assert_eq!(json["coverage_to"], "2024-12-31");
+        assert_eq!(json["personal_due_fen"], 9_500);
+        assert_eq!(json["policy"], "yibin-2024");
+    }
+}

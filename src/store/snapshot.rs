@@ -1,0 +1,40 @@
+//! A pupil's fields as the audit log writes them, so an editor can keep what it is about to overwrite and
+//! write it back later (undo) through the same `Store::change`.
+
+use super::fields::categories_to_text;
+use super::{Field, FieldChange, Result, Store};
+use crate::domain::student::{CategoryMark, Student};
+
+impl Store {
+    /// The current values of `fields` for one pupil, in the text form `change` takes and the audit log records.
+    pub fn field_values(&self, id: i64, fields: &[Field]) -> Result<Vec<FieldChange>> {
+        let s = self.student(id)?;
+        Ok(fields.iter().map(|&f| FieldChange::new_owned(f, value_of(&s, f))).collect())
+    }
+}
+
+fn value_of(s: &Student, field: Field) -> Option<String> {
+    let d = &s.payment_details;
+    match field {
+        Field::School => Some(s.school.clone()),
+        Field::Name => Some(s.name.clone()),
+        Field::Grade => Some(s.grade.clone()),
+        Field::Class => Some(s.class.clone()),
+        Field::Phone => Some(s.phone.clone()),
+        Field::Enrollment => Some(s.enrollment.code().to_owned()),
+        Field::DeclineReason => s.decline_reason.clone(),
+        Field::Payment => Some(s.payment.code().to_owned()),
+        Field::PaidAmount => d.amount_fen.map(|f| f.to_string()),
+        Field::PaidOn => d.paid_on.map(|p| p.to_string()),
+        Field::PaidChannel => d.channel.clone(),
+        Field::Categories => Some(categories_to_text(&s.categories)),
+        Field::Note => Some(s.note.clone()),
+    }
+}
+
+impl FieldChange {
+    /// Sets a pupil's whole category list, in the stored form.
+    pub fn categories(marks: &[CategoryMark]) -> FieldChange {
+        FieldChange::new_owned(Field::Categories, Some(categories_to_text(marks)))
+    }
+}
