@@ -162,7 +162,14 @@ fn apply_one(tx: &Transaction, ctx: &AuditContext, row: &Incoming) -> Result<Inc
         crate::domain::class_label::order_key(&row.grade, &row.class)
     ])?;
     let id = tx.last_insert_rowid();
-    fields::write_search_key(tx, id, &row.name, &number, &crate::domain::class_label::join(&row.grade, &row.class))?;
+    fields::write_search_key(
+        tx,
+        id,
+        &row.name,
+        &number,
+        &crate::domain::class_label::join(&row.grade, &row.class),
+        true,
+    )?;
     ctx.write(tx, Some(id), &number, "created", None, Some(&row.source))?;
     Ok(IncomingOutcome::Added)
 }

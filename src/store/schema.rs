@@ -57,8 +57,10 @@ pub const MIGRATIONS: &[&str] = &[
         student_id INTEGER PRIMARY KEY REFERENCES students(id),
         key        TEXT NOT NULL
     );
+    -- No AUTOINCREMENT: rows are never deleted (see the triggers), so rowids only grow anyway, and keeping
+    -- sqlite_sequence up to date on every insert would double the cost of an import.
     CREATE TABLE audit (
-        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        id         INTEGER PRIMARY KEY,
         at         TEXT NOT NULL,
         operator   TEXT NOT NULL,
         origin     TEXT NOT NULL,
