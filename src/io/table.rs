@@ -217,9 +217,19 @@ fn read_csv(bytes: &[u8], file: &str) -> Result<Sheet, ReadError> {
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     let mut cells = 0usize;
-    for (i, record) in reader.records().enumerate() {
+    let mut records = reader.records().enumerate().peekable();
+    while let Some((i, record)) = records.next() {
         let record =
             record.map_err(|e| ReadError::BadRow { file: file.to_owned(), row: i + 1, reason: e.to_string() })?;
+        // The csv reader takes an unclosed quote to run to the end of the file, swallowing every row after
+        // it into one cell; that is a broken file, not a pupil.
+        if records.peek().is_none() && record.iter().any(|f| f.contains('\n')) && !text.trim_end().ends_with('"') {
+            return Err(ReadError::BadRow {
+                file: file.to_owned(),
+                row: i + 1,
+                reason: "引号未闭合，此行之后的内容无法分清行列 (unterminated quote)".into(),
+            });
+        }
         cells += record.len();
         if cells > MAX_CELLS {
             return Err(ReadError::TooLarge { file: file.to_owned() });
@@ -255,6 +265,17 @@ mod tests {
         assert!(matches!(read_bytes(png, "x.csv"), Err(ReadError::NotATable { .. })));
         assert!(matches!(read_bytes(b"", "x.csv"), Err(ReadError::Empty { .. })));
         assert!(matches!(read_bytes(b"PK\x03\x04garbage", "x.xlsx"), Err(ReadError::BadWorkbook { .. })));
+    }
+
+    #[test]
+    fn unterminated_quote_is_an_error_with_its_row() {
+        let text = "姓名,身份证号码\n王五,1\n\"张三,1\n李四,2\n";
+        match read_bytes(text.as_bytes(), "u.csv") {
+            Err(ReadError::BadRow { row, .. }) => assert_eq!(row, 3),
+            other => panic!("expected BadRow, got {other:?}"),
+        }
+        // A quoted cell with a line break inside is fine when the quote closes.
+        assert!(read_bytes("姓名,备注\n张三,\"两行\n备注\"\n".as_bytes(), "ok.csv").is_ok());
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! The drive's one SQLite file: schema, queries, and the audit log every change is written to in the same
 //! transaction as the change.
 
+pub mod backup;
 mod fields;
 mod import;
+pub mod lock;
 mod read;
 mod reveal;
 pub mod schema;
@@ -24,7 +26,18 @@ use crate::domain::student::{CategoryMark, Enrollment, PaymentDetails, PaymentSt
 #[derive(Debug, Error)]
 pub enum StoreError {
     #[error("数据库错误 (database error): {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
+    #[error("数据文件是只读的，无法保存修改；请检查文件权限或把文件复制到可写的位置 (the drive file is read-only)")]
+    ReadOnly,
+    #[error("磁盘已满，修改未保存，数据文件未受影响；请清理磁盘空间后重试 (the disk is full: nothing was saved)")]
+    DiskFull,
+    #[error("备份文件已存在，不会覆盖：{0} (the backup file exists)")]
+    BackupExists(String),
+    #[error(
+        "数据文件正被 {by} 使用（自 {since} 起），为防止两处同时修改，本次只能只读打开 \
+         (the file is in use by {by} since {since}: open it read-only)"
+    )]
+    InUse { by: String, since: String },
     #[error(
         "此文件由较新版本的 canbao 创建（数据版本 {found}，本程序支持到 {supported}），请升级 canbao 后再打开 \
          (this file was made by a newer canbao: schema {found}, this build supports {supported})"
@@ -38,6 +51,19 @@ pub enum StoreError {
     NoSuchStudent(i64),
     #[error("找不到学校“{0}” (no such school)")]
     NoSuchSchool(String),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match &e {
+            rusqlite::Error::SqliteFailure(f, _) => match f.code {
+                rusqlite::ErrorCode::ReadOnly => StoreError::ReadOnly,
+                rusqlite::ErrorCode::DiskFull => StoreError::DiskFull,
+                _ => StoreError::Sqlite(e),
+            },
+            _ => StoreError::Sqlite(e),
+        }
+    }
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -66,6 +92,31 @@ impl Store {
             crate::io::private_file::restrict(path);
         }
         Self::init(conn, Some(path.to_owned()))
+    }
+
+    /// Opens an existing drive without writing to it (restore's source, a second copy of a file in use). The
+    /// schema is checked, not migrated.
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let not_db = || StoreError::NotADatabase { path: path.display().to_string() };
+        let conn = Connection::open_with_flags(path, flags).map_err(|_| not_db())?;
+        let version = schema::user_version(&conn).map_err(|_| not_db())?;
+        if version == 0 {
+            return Err(not_db());
+        }
+        if version > schema::latest_version() {
+            return Err(StoreError::TooNew { found: version, supported: schema::latest_version() });
+        }
+        let mut store = Store {
+            conn,
+            path: Some(path.to_owned()),
+            operator: String::new(),
+            origin: String::new(),
+            fixed_now: None,
+        };
+        store.origin = store.meta("origin")?.unwrap_or_default();
+        store.operator = store.meta("last_operator")?.unwrap_or_default();
+        Ok(store)
     }
 
     /// A throwaway drive for tests and previews.
