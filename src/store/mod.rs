@@ -5,6 +5,7 @@ pub mod backup;
 mod fields;
 mod import;
 pub mod lock;
+pub mod merge;
 mod read;
 mod reveal;
 pub mod schema;
@@ -73,7 +74,7 @@ pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
     operator: String,
-    /// Identifies this copy of the drive in the audit log, so two laptops' histories can be told apart.
+    /// Identifies this session in the audit log, so two laptops' histories can be told apart.
     origin: String,
     /// A fixed clock for tests; `None` reads the system clock.
     fixed_now: Option<String>,
@@ -114,7 +115,7 @@ impl Store {
             origin: String::new(),
             fixed_now: None,
         };
-        store.origin = store.meta("origin")?.unwrap_or_default();
+        store.origin = new_origin();
         store.operator = store.meta("last_operator")?.unwrap_or_default();
         Ok(store)
     }
@@ -144,14 +145,9 @@ impl Store {
             other => other,
         })?;
         let mut store = Store { conn, path, operator: String::new(), origin: String::new(), fixed_now: None };
-        store.origin = match store.meta("origin")? {
-            Some(o) => o,
-            None => {
-                let o = new_origin();
-                store.set_meta("origin", &o)?;
-                o
-            }
-        };
+        // Each session gets its own origin: two laptops working on copies of one file must not share one,
+        // or their audit rows could not be told apart when the copies are merged.
+        store.origin = new_origin();
         store.operator = store.meta("last_operator")?.unwrap_or_default();
         Ok(store)
     }
