@@ -7,11 +7,15 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
+mod paperwork;
+
 use crate::domain::id_number;
 use crate::domain::search::Query;
 use crate::domain::student::Student;
 use crate::io::class_list::{self, ImportReport};
 use crate::io::export::FileFormat;
+use crate::io::forms::{self, FormInput, template::Template};
+use crate::io::reconcile::Source;
 use crate::io::sheet::{self, ExportOptions};
 use crate::store::Store;
 
@@ -94,13 +98,110 @@ pub enum Command {
         /// 隐藏身份证号码中间位 (mask ID numbers)
         #[arg(long)]
         mask: bool,
+        /// 批量参保模板的名称 (template: data/templates/NAME.toml or the config folder's templates/NAME.toml)
+        #[arg(long, value_name = "NAME")]
+        template: Option<String>,
     },
+    /// 参保政策：列出、选定、查看 (the drive's policy: list, use, show)
+    Policy {
+        #[command(subcommand)]
+        action: PolicyAction,
+    },
+    /// 应缴金额与待遇期 (amount due and coverage for a pupil, or for given categories)
+    Quote {
+        /// 学生身份证号码；不填则按 --category 计算 (a pupil's ID number; without it, quote for --category)
+        id_number: Option<String>,
+        /// 使用此政策而不是数据文件选定的政策 (use this policy instead of the drive's)
+        #[arg(long, value_name = "NAME")]
+        policy: Option<String>,
+        /// 人员类别，可重复：低保、特困、监测户 … (a category; repeatable)
+        #[arg(long = "category", value_name = "NAME")]
+        categories: Vec<String>,
+        /// 缴费日期，默认今天 (payment date, default today)
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = paperwork::parse_date)]
+        paid_on: Option<chrono::NaiveDate>,
+        /// 新参保 (never insured here before)
+        #[arg(long, conflicts_with = "interrupted")]
+        new_enrollee: bool,
+        /// 中断后再参保 (insured before, with a gap)
+        #[arg(long)]
+        interrupted: bool,
+        /// 9月入学新生 (entered school this September)
+        #[arg(long)]
+        freshman: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 与税务、医保或部门名单对账 (reconcile an agency's list with the roster)
+    Reconcile {
+        file: PathBuf,
+        /// tax：税务缴费名单；agency：医保参保登记反馈；categories：部门认定的人员类别名单
+        #[arg(long, value_enum)]
+        source: SourceArg,
+        /// 只显示报告，不修改数据 (show the report, change nothing)
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 检查名单：重复、身份证号码错误、未分班、类别缺认定部门 (check the roster)
+    Check {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PolicyAction {
+    /// 列出可用政策 (list the policies)
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// 为数据文件选定政策 (record the drive's policy)
+    Use { name: String },
+    /// 查看政策：默认为数据文件选定的政策 (show a policy; default the drive's)
+    Show {
+        name: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SourceArg {
+    /// 税务部门的缴费名单 (the tax office's paid list)
+    Tax,
+    /// 医保经办机构的参保登记反馈 (the agency's registration feedback)
+    Agency,
+    /// 民政、乡村振兴等部门的认定名单 (a department's list of certified people)
+    Categories,
+}
+
+impl From<SourceArg> for Source {
+    fn from(s: SourceArg) -> Self {
+        match s {
+            SourceArg::Tax => Source::Tax,
+            SourceArg::Agency => Source::Agency,
+            SourceArg::Categories => Source::Categories,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExportKind {
     /// 在校学生信息表 (student information sheet)
     Sheet,
+    /// 批量参保模板：参保、未参保两个文件 (batch enrollment template: enrolled and not-enrolled files)
+    Template,
+    /// 四本台账：已缴费、未缴费、异地缴费、财政代缴 (the four ledgers)
+    Ledgers,
+    /// 参保花名册：特殊人员类别 (special-category roster)
+    Special,
+    /// 班级核对表：每班一张，供班主任勾选 (one list per class for teachers)
+    Classes,
+    /// 参保进度汇总 (the day's progress: totals and per class)
+    Summary,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -222,7 +323,7 @@ fn run(cli: &Cli) -> CmdResult {
             }
             Ok(())
         }
-        Some(Command::Export { kind, format, out, school, class, mask }) => {
+        Some(Command::Export { kind, format, out, school, class, mask, template }) => {
             let store = open_store(cli)?;
             let opts = ExportOptions {
                 format: (*format).into(),
@@ -238,9 +339,51 @@ fn run(cli: &Cli) -> CmdResult {
                     let written = sheet::export_sheet(&store, &target, &opts)?;
                     println!("已导出 (written): {}", written.display());
                 }
+                other => {
+                    let policy = paperwork::drive_policy(&store)?;
+                    let input = FormInput { store: &store, opts: &opts, policy: policy.as_ref() };
+                    let out = out.as_deref();
+                    let written = match other {
+                        ExportKind::Template => {
+                            let name = template.as_deref().unwrap_or(forms::template::DEFAULT_TEMPLATE);
+                            let template = Template::load(name, config_dir().as_deref())?;
+                            forms::template::export_template(&input, &template, out)?
+                        }
+                        ExportKind::Ledgers => forms::ledgers::export_ledgers(&input, out)?,
+                        ExportKind::Special => forms::special::export_special(&input, out)?,
+                        ExportKind::Classes => forms::classes::export_classes(&input, out)?,
+                        ExportKind::Summary => forms::summary::export_summary(&input, out)?,
+                        ExportKind::Sheet => Vec::new(),
+                    };
+                    paperwork::print_written(&written);
+                }
             }
             Ok(())
         }
+        Some(Command::Policy { action }) => match action {
+            PolicyAction::List { json } => paperwork::policy_list(&open_store(cli)?, *json),
+            PolicyAction::Use { name } => paperwork::policy_use(&mut open_store(cli)?, name),
+            PolicyAction::Show { name, json } => paperwork::policy_show(&open_store(cli)?, name.as_deref(), *json),
+        },
+        Some(Command::Quote { id_number, policy, categories, paid_on, new_enrollee, interrupted, freshman, json }) => {
+            let store = open_store(cli)?;
+            let args = paperwork::QuoteArgs {
+                id_number: id_number.as_deref(),
+                policy: policy.as_deref(),
+                categories,
+                paid_on: *paid_on,
+                new_enrollee: *new_enrollee,
+                interrupted: *interrupted,
+                freshman: *freshman,
+                json: *json,
+            };
+            paperwork::quote(&store, &args, cli.lang)
+        }
+        Some(Command::Reconcile { file, source, dry_run, json }) => {
+            let mut store = open_store(cli)?;
+            paperwork::reconcile(&mut store, file, (*source).into(), *dry_run, *json)
+        }
+        Some(Command::Check { json }) => paperwork::check(&open_store(cli)?, *json),
     }
 }
 
@@ -268,7 +411,11 @@ fn run_tui(cli: &Cli, store: Store) -> CmdResult {
 
 fn print_json<T: Serialize>(value: &T) {
     match serde_json::to_string_pretty(value) {
-        Ok(s) => println!("{s}"),
+        // A closed pipe (`| head`) is not an error worth a panic.
+        Ok(s) => {
+            use std::io::Write;
+            let _ = writeln!(std::io::stdout().lock(), "{s}");
+        }
         Err(e) => eprintln!("JSON: {e}"),
     }
 }

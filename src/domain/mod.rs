@@ -5,5 +5,6 @@ pub mod class_label;
 pub mod id_number;
 pub mod pinyin_keys;
 pub mod policy;
+pub mod roster_check;
 pub mod search;
 pub mod student;

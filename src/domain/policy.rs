@@ -19,7 +19,7 @@ use chrono::NaiveDate;
 
 use super::category::CategoryTable;
 pub use super::category::DataFileError;
-pub use ledger::{Ledger, ledger};
+pub use ledger::{Ledger, ledger, roster_ledger};
 pub use quote::{EnrolleeKind, Quote, QuoteError, QuoteRequest, Refund, quote};
 
 /// One notice's rules for one insured year.

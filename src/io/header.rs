@@ -24,6 +24,12 @@ pub enum Column {
     Sex,
     BirthDate,
     Note,
+    /// 缴费金额 on the tax office's paid list.
+    Amount,
+    /// 缴费日期 on the tax office's paid list.
+    PaidOn,
+    /// 缴费渠道 on the tax office's paid list.
+    Channel,
 }
 
 impl Column {
@@ -42,6 +48,9 @@ impl Column {
             "sex" => Column::Sex,
             "birth_date" => Column::BirthDate,
             "note" => Column::Note,
+            "amount" => Column::Amount,
+            "paid_on" => Column::PaidOn,
+            "channel" => Column::Channel,
             _ => return None,
         })
     }
@@ -183,6 +192,10 @@ mod tests {
             ("身份证号码（必填）", Column::IdNumber),
             ("姓 名", Column::Name),
             ("人员类别", Column::Category),
+            ("缴费金额（元）", Column::Amount),
+            ("实缴金额", Column::Amount),
+            ("缴费时间", Column::PaidOn),
+            ("缴费方式", Column::Channel),
         ] {
             assert_eq!(syn.column(word), Some(col), "{word}");
         }

@@ -2,8 +2,10 @@
 
 pub mod class_list;
 pub mod export;
+pub mod forms;
 pub mod header;
 pub mod private_file;
+pub mod reconcile;
 pub mod sheet;
 pub mod table;
 

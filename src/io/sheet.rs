@@ -20,6 +20,16 @@ pub enum ExportError {
     Nothing,
     #[error("CSV 只能装一所学校，请用 --school 指定其中之一：{0} (a CSV holds one school: pick one with --school)")]
     ManySchools(String),
+    #[error(
+        "这份表格按学校分别填写，请用 --school 指定其中之一：{0} (this form is per school: pick one with --school)"
+    )]
+    PickSchool(String),
+    #[error("没有班级“{0}”，或该班没有学生 (no such class, or it has no pupils)")]
+    NoSuchClass(String),
+    #[error(transparent)]
+    DataFile(#[from] crate::domain::category::DataFileError),
+    #[error("没有名为“{name}”的参保模板；可用的模板：{known} (no such template)")]
+    NoSuchTemplate { name: String, known: String },
 }
 
 pub const TITLE: &str = "在校学生信息表";

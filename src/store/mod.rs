@@ -7,6 +7,7 @@ mod import;
 pub mod lock;
 pub mod merge;
 mod read;
+mod reconcile;
 mod reveal;
 pub mod schema;
 mod snapshot;

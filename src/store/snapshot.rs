@@ -3,7 +3,7 @@
 
 use super::fields::categories_to_text;
 use super::{Field, FieldChange, Result, Store};
-use crate::domain::student::{CategoryMark, Student};
+use crate::domain::student::Student;
 
 impl Store {
     /// The current values of `fields` for one pupil, in the text form `change` takes and the audit log records.
@@ -29,12 +29,5 @@ fn value_of(s: &Student, field: Field) -> Option<String> {
         Field::PaidChannel => d.channel.clone(),
         Field::Categories => Some(categories_to_text(&s.categories)),
         Field::Note => Some(s.note.clone()),
-    }
-}
-
-impl FieldChange {
-    /// Sets a pupil's whole category list, in the stored form.
-    pub fn categories(marks: &[CategoryMark]) -> FieldChange {
-        FieldChange::new_owned(Field::Categories, Some(categories_to_text(marks)))
     }
 }

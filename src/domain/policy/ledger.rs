@@ -5,6 +5,7 @@ use serde::Serialize;
 use super::quote::resolve_categories;
 use super::{CategoryRule, Policy, QuoteError, Subsidy, SubsidyPayment};
 use crate::domain::category::CategoryTable;
+use crate::domain::student::{Enrollment, PaymentStatus};
 
 /// 已缴费 · 未缴费 · 异地缴费 · 财政代缴 (001 三).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -95,6 +96,40 @@ pub fn ledger(
     })
 }
 
+/// The ledger of a pupil on the roster, from the statuses the drive records; `None` for pupils no ledger counts
+/// (declined or left school, and not paid). The exports and the dashboard count with it.
+///
+/// Without a policy: paid → 已缴费, 财政代缴 → 财政代缴, enrolled elsewhere → 异地缴费, the rest → 未缴费.
+/// With one, the policy decides for special categories (where they enroll, who pays); an operator's 财政代缴
+/// mark always wins, and a category the table does not know is ignored rather than failing the whole list.
+pub fn roster_ledger(
+    policy: Option<&Policy>,
+    table: &CategoryTable,
+    enrollment: Enrollment,
+    payment: PaymentStatus,
+    categories: &[String],
+) -> Option<Ledger> {
+    if matches!(enrollment, Enrollment::Declined | Enrollment::Left) && payment == PaymentStatus::Unpaid {
+        return None;
+    }
+    if payment == PaymentStatus::Government {
+        return Some(Ledger::GovernmentPaid);
+    }
+    let paid = payment == PaymentStatus::Paid;
+    let elsewhere = enrollment == Enrollment::Elsewhere;
+    let fallback = if paid {
+        Ledger::Paid
+    } else if elsewhere {
+        Ledger::PaidElsewhere
+    } else {
+        Ledger::Unpaid
+    };
+    Some(match policy {
+        Some(p) => ledger(p, table, categories, paid, elsewhere).unwrap_or(fallback),
+        None => fallback,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,5 +188,33 @@ mod tests {
     fn labels_are_the_notices_words() {
         let labels: Vec<&str> = Ledger::ALL.iter().map(|l| l.label_zh()).collect();
         assert_eq!(labels, ["已缴费", "未缴费", "异地缴费", "财政代缴"]);
+    }
+
+    #[test]
+    fn roster_ledger_follows_the_statuses() {
+        let table = CategoryTable::builtin();
+        let yibin = PolicySet::builtin().get("yibin-2024");
+        let none: &[String] = &[];
+        // 001 三: the four ledgers; declined or departed pupils who did not pay are in none of them.
+        assert_eq!(roster_ledger(None, table, Enrollment::Here, PaymentStatus::Paid, none), Some(Ledger::Paid));
+        assert_eq!(roster_ledger(None, table, Enrollment::Unknown, PaymentStatus::Unpaid, none), Some(Ledger::Unpaid));
+        assert_eq!(
+            roster_ledger(None, table, Enrollment::Elsewhere, PaymentStatus::Unpaid, none),
+            Some(Ledger::PaidElsewhere)
+        );
+        assert_eq!(roster_ledger(None, table, Enrollment::Declined, PaymentStatus::Unpaid, none), None);
+        assert_eq!(
+            roster_ledger(None, table, Enrollment::Here, PaymentStatus::Government, none),
+            Some(Ledger::GovernmentPaid)
+        );
+        // 001 附件1 四(四): 孤儿 个人不缴费，由政府全额补助 → 财政代缴 even before anyone marks it.
+        let orphan = ["孤儿".to_owned()];
+        assert_eq!(
+            roster_ledger(yibin, table, Enrollment::Here, PaymentStatus::Unpaid, &orphan),
+            Some(Ledger::GovernmentPaid)
+        );
+        // An unknown category falls back to the statuses.
+        let odd = ["贫困生".to_owned()];
+        assert_eq!(roster_ledger(yibin, table, Enrollment::Here, PaymentStatus::Unpaid, &odd), Some(Ledger::Unpaid));
     }
 }

@@ -1,0 +1,471 @@
+//! The paperwork commands: `policy`, `quote`, `reconcile`, `check`, and the forms of `export`.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::{CmdResult, Lang, UserError, config_dir, print_json};
+use crate::domain::category::CategoryTable;
+use crate::domain::id_number;
+use crate::domain::policy::{
+    self, AmountBasis, CoverageStart, EnrolleeKind, Policy, PolicySet, Quote, QuoteRequest, Refund, Subsidy,
+    SubsidyPayment, fen_to_yuan, format_yuan,
+};
+use crate::domain::roster_check::{self, CheckReport};
+use crate::io::reconcile::{self, ReconcileReport, Source};
+use crate::store::{Store, StudentFilter};
+
+/// The meta key naming the drive's policy (a `data/policies` file stem such as `yibin-2024`); the TUI reads the
+/// same key.
+pub const POLICY_META_KEY: &str = "policy";
+
+const HOW_TO_PICK: &str = "请先用 `canbao policy list` 查看可用政策，再用 `canbao policy use 名称` 选定，或用 --policy 名称 \
+     指定 (no policy: see `canbao policy list`, then `canbao policy use NAME`, or pass --policy NAME)";
+
+pub fn policies() -> Result<PolicySet, UserError> {
+    PolicySet::load(config_dir().as_deref()).map_err(|e| UserError(e.to_string()))
+}
+
+/// The named policy, or the drive's, or an error saying how to pick one.
+pub fn policy_named(set: &PolicySet, store: &Store, name: Option<&str>) -> Result<Policy, UserError> {
+    let name = match name {
+        Some(n) => n.to_owned(),
+        None => store
+            .meta(POLICY_META_KEY)?
+            .ok_or_else(|| UserError(format!("数据文件还没有选定参保政策。{HOW_TO_PICK}")))?,
+    };
+    set.get(&name).cloned().ok_or_else(|| {
+        UserError(format!("没有名为“{name}”的政策；可用的政策：{} (no such policy)", set.names().join("、")))
+    })
+}
+
+/// The drive's policy if it has one (for exports and reconciliation, which work without one).
+pub fn drive_policy(store: &Store) -> Result<Option<Policy>, UserError> {
+    match store.meta(POLICY_META_KEY)? {
+        Some(_) => Ok(Some(policy_named(&policies()?, store, None)?)),
+        None => Ok(None),
+    }
+}
+
+#[derive(Serialize)]
+struct PolicyListed<'a> {
+    name: &'a str,
+    title: &'a str,
+    document: &'a str,
+    insured_year: i32,
+    personal_premium: f64,
+    current: bool,
+    source: &'a str,
+}
+
+pub fn policy_list(store: &Store, json: bool) -> CmdResult {
+    let set = policies()?;
+    let current = store.meta(POLICY_META_KEY)?;
+    let listed: Vec<PolicyListed> = set
+        .iter()
+        .map(|p| PolicyListed {
+            name: &p.name,
+            title: &p.title,
+            document: &p.document,
+            insured_year: p.insured_year,
+            personal_premium: fen_to_yuan(p.personal_premium_fen),
+            current: current.as_deref() == Some(p.name.as_str()),
+            source: &p.source,
+        })
+        .collect();
+    if json {
+        print_json(&listed);
+        return Ok(());
+    }
+    for p in &listed {
+        let mark = if p.current { "*" } else { " " };
+        println!("{mark} {:<16} {}（{}）个人缴费 {}元", p.name, p.title, p.document, p.personal_premium);
+    }
+    if current.is_none() {
+        println!("（尚未选定政策：canbao policy use 名称）(no policy chosen yet: canbao policy use NAME)");
+    }
+    Ok(())
+}
+
+pub fn policy_use(store: &mut Store, name: &str) -> CmdResult {
+    let set = policies()?;
+    let policy = policy_named(&set, store, Some(name))?;
+    store.set_meta(POLICY_META_KEY, &policy.name)?;
+    println!("已选定政策 (policy set): {} {}（{}）", policy.name, policy.title, policy.document);
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct WindowShown {
+    name: String,
+    from: String,
+    to: String,
+    clause: String,
+    amount: &'static str,
+    coverage: String,
+}
+
+#[derive(Serialize)]
+struct CategoryShown {
+    category: String,
+    subsidy: String,
+    payment: &'static str,
+    paid_by: String,
+    enroll: &'static str,
+    clause: String,
+}
+
+#[derive(Serialize)]
+struct PolicyShown {
+    name: String,
+    title: String,
+    document: String,
+    insured_year: i32,
+    personal_premium: f64,
+    government_subsidy: Option<f64>,
+    coverage_from: String,
+    coverage_to: String,
+    windows: Vec<WindowShown>,
+    categories: Vec<CategoryShown>,
+    full_subsidy_order: Vec<String>,
+    source: String,
+}
+
+fn shown(p: &Policy) -> PolicyShown {
+    PolicyShown {
+        name: p.name.clone(),
+        title: p.title.clone(),
+        document: p.document.clone(),
+        insured_year: p.insured_year,
+        personal_premium: fen_to_yuan(p.personal_premium_fen),
+        government_subsidy: p.government_subsidy_fen.map(fen_to_yuan),
+        coverage_from: p.coverage_from.to_string(),
+        coverage_to: p.coverage_to.to_string(),
+        windows: p
+            .windows
+            .iter()
+            .map(|w| WindowShown {
+                name: w.name.clone(),
+                from: w.from.to_string(),
+                to: w.to.to_string(),
+                clause: w.clause.clone(),
+                amount: match w.amount {
+                    AmountBasis::PersonalPremium => "个人缴费标准",
+                    AmountBasis::FinancingStandard => "筹资标准",
+                },
+                coverage: match (w.coverage, w.freshman_coverage_from) {
+                    (CoverageStart::InsuredYear, None) => "保险年度".to_owned(),
+                    (CoverageStart::InsuredYear, Some(d)) => format!("保险年度；9月入学新生自{d}起"),
+                    (CoverageStart::MonthsAfterPayment { new_enrollee, interrupted }, _) => format!(
+                        "新参保：缴费月后第{new_enrollee}个月1日起；中断/续保未按期：缴费月后第{interrupted}个月1日起"
+                    ),
+                },
+            })
+            .collect(),
+        categories: p
+            .categories
+            .values()
+            .map(|r| CategoryShown {
+                category: r.category.clone(),
+                subsidy: match r.subsidy {
+                    Subsidy::Full => "全额补助".to_owned(),
+                    Subsidy::Share { percent } => format!("按个人缴费标准的{percent}%资助"),
+                    Subsidy::Fixed { fen } => format!("定额资助{}", format_yuan(fen)),
+                    Subsidy::Unspecified => "有资助，标准未列明".to_owned(),
+                    Subsidy::None => "无资助".to_owned(),
+                },
+                payment: match r.payment {
+                    SubsidyPayment::OnBehalf => "代缴",
+                    SubsidyPayment::Reimbursed => "先缴后补",
+                },
+                paid_by: r.paid_by.clone(),
+                enroll: r.enroll.sentence_zh(),
+                clause: r.clause.clone(),
+            })
+            .collect(),
+        full_subsidy_order: p.full_subsidy_order.clone(),
+        source: p.source.clone(),
+    }
+}
+
+pub fn policy_show(store: &Store, name: Option<&str>, json: bool) -> CmdResult {
+    let policy = policy_named(&policies()?, store, name)?;
+    let s = shown(&policy);
+    if json {
+        print_json(&s);
+        return Ok(());
+    }
+    println!("{}  {}（{}）", s.name, s.title, s.document);
+    println!("保险年度 {}：待遇期 {} 至 {}", s.insured_year, s.coverage_from, s.coverage_to);
+    let subsidy = s.government_subsidy.map(|g| format!("，财政补助 {g}元")).unwrap_or_default();
+    println!("个人缴费标准 {}元{subsidy}", s.personal_premium);
+    println!("缴费期 (payment windows):");
+    for w in &s.windows {
+        println!("  {} {} 至 {}：按{}，待遇{}（{}）", w.name, w.from, w.to, w.amount, w.coverage, w.clause);
+    }
+    if !s.categories.is_empty() {
+        println!("人员类别 (categories):");
+        for c in &s.categories {
+            println!("  {}：{}，{}，{}；{}（{}）", c.category, c.subsidy, c.payment, c.paid_by, c.enroll, c.clause);
+        }
+    }
+    if !s.full_subsidy_order.is_empty() {
+        println!("多重身份全额补助顺序：{}", s.full_subsidy_order.join(" → "));
+    }
+    println!("来源 (source): {}", s.source);
+    Ok(())
+}
+
+/// What `quote` was asked.
+pub struct QuoteArgs<'a> {
+    pub id_number: Option<&'a str>,
+    pub policy: Option<&'a str>,
+    pub categories: &'a [String],
+    pub paid_on: Option<NaiveDate>,
+    pub new_enrollee: bool,
+    pub interrupted: bool,
+    pub freshman: bool,
+    pub json: bool,
+}
+
+/// The contract of `quote --json`: amounts in yuan, dates YYYY-MM-DD.
+#[derive(Serialize)]
+struct QuoteJson {
+    policy: String,
+    personal_due: f64,
+    department_due: f64,
+    coverage_from: String,
+    coverage_to: String,
+    rule: String,
+    rule_en: String,
+    policy_title: String,
+    window: String,
+    total_due: f64,
+    paid_on: String,
+    categories: Vec<String>,
+    paying_department: Option<String>,
+    subsidy_category: Option<String>,
+    /// Yuan paid back to the family later; `null` with `refund_unspecified` when the notice gives no amount.
+    refund: Option<f64>,
+    refund_unspecified: bool,
+    enroll_at_benefit_place: bool,
+    enrollee: EnrolleeKind,
+    freshman: bool,
+    name: Option<String>,
+}
+
+pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("日期应写成 YYYY-MM-DD，例如 2023-10-08 (a date as YYYY-MM-DD): {text}"))
+}
+
+pub fn quote(store: &Store, args: &QuoteArgs, lang: Option<Lang>) -> CmdResult {
+    let set = policies()?;
+    let policy = policy_named(&set, store, args.policy)?;
+    let table = CategoryTable::builtin();
+    let mut categories: Vec<String> = Vec::new();
+    let mut birth_date = None;
+    let mut name = None;
+    if let Some(raw) = args.id_number {
+        let check = id_number::check(raw, store.today());
+        let number = match check.result {
+            Ok(v) => v.number,
+            Err(p) => return Err(UserError(format!("{}：{} ({})", raw.trim(), p.message_zh(), p.message_en()))),
+        };
+        let pupil = store.student_by_id_number(&number)?.ok_or_else(|| {
+            UserError(format!("名单中没有身份证号码为 {number} 的学生 (no pupil with this ID number)"))
+        })?;
+        categories.extend(pupil.categories.iter().map(|c| c.name.clone()));
+        birth_date = pupil.birth_date;
+        name = Some(pupil.name);
+    }
+    for c in args.categories {
+        match table.lookup(c) {
+            Some(category) if !categories.contains(&category.name) => categories.push(category.name.clone()),
+            Some(_) => {}
+            None => {
+                return Err(UserError(format!(
+                    "未知的人员类别“{}”；可用的类别：{} (unknown category)",
+                    c.trim(),
+                    table.names().join("、")
+                )));
+            }
+        }
+    }
+    let enrollee = match (args.new_enrollee, args.interrupted) {
+        (true, _) => EnrolleeKind::New,
+        (_, true) => EnrolleeKind::Interrupted,
+        _ => EnrolleeKind::Continuing,
+    };
+    let paid_on = args.paid_on.unwrap_or_else(|| store.today());
+    let request =
+        QuoteRequest { categories: categories.clone(), paid_on, enrollee, freshman: args.freshman, birth_date };
+    let q: Quote = policy::quote(&policy, table, &request).map_err(|e| UserError(e.to_string()))?;
+    let (refund, refund_unspecified) = match q.refund {
+        Some(Refund::Amount { fen }) => (Some(fen_to_yuan(fen)), false),
+        Some(Refund::Unspecified) => (None, true),
+        None => (None, false),
+    };
+    let out = QuoteJson {
+        policy: q.policy.clone(),
+        personal_due: fen_to_yuan(q.personal_due_fen),
+        department_due: fen_to_yuan(q.department_due_fen),
+        coverage_from: q.coverage_from.format("%Y-%m-%d").to_string(),
+        coverage_to: q.coverage_to.format("%Y-%m-%d").to_string(),
+        rule: q.rule_zh.clone(),
+        rule_en: q.rule_en.clone(),
+        policy_title: q.policy_title.clone(),
+        window: q.window.clone(),
+        total_due: fen_to_yuan(q.total_due_fen),
+        paid_on: paid_on.format("%Y-%m-%d").to_string(),
+        categories,
+        paying_department: q.paying_department.clone(),
+        subsidy_category: q.subsidy_category.clone(),
+        refund,
+        refund_unspecified,
+        enroll_at_benefit_place: q.enroll_at_benefit_place,
+        enrollee,
+        freshman: args.freshman,
+        name,
+    };
+    if args.json {
+        print_json(&out);
+        return Ok(());
+    }
+    if let Some(n) = &out.name {
+        println!("{n}");
+    }
+    println!("{}（{}）  {} 缴费", q.policy_title, q.policy, out.paid_on);
+    println!("家庭应缴 (family pays)      {}", format_yuan(q.personal_due_fen));
+    println!("部门代缴 (department pays)  {}", format_yuan(q.department_due_fen));
+    println!("待遇期 (covered)            {} 至 {}", out.coverage_from, out.coverage_to);
+    if q.enroll_at_benefit_place {
+        println!("注意：此类学生不随学校参保（见下） (enrolls away from school, see below)");
+    }
+    println!();
+    println!("{}", if lang == Some(Lang::En) { &q.rule_en } else { &q.rule_zh });
+    Ok(())
+}
+
+pub fn reconcile(store: &mut Store, file: &Path, source: Source, dry_run: bool, json: bool) -> CmdResult {
+    let policy = drive_policy(store)?;
+    let report = reconcile::reconcile(store, file, source, policy.as_ref(), dry_run)?;
+    if json {
+        print_json(&report);
+    } else {
+        print_reconcile(&report, policy.is_some());
+    }
+    Ok(())
+}
+
+fn print_reconcile(r: &ReconcileReport, has_policy: bool) {
+    if r.dry_run {
+        println!("试运行，未修改数据 (dry run: nothing changed)");
+    }
+    println!(
+        "读取 {} 行：已更新 {}，原已一致 {}，名单外 {}，姓名不符 {}，金额不符 {}，状态冲突 {}",
+        r.rows_read,
+        r.matched,
+        r.already,
+        r.unknown_ids.len(),
+        r.name_mismatches.len(),
+        r.amount_mismatches.len(),
+        r.conflicts.len()
+    );
+    println!(
+        "(rows read {}: matched {}, already {}, unknown IDs {}, name mismatches {}, amount mismatches {}, conflicts {})",
+        r.rows_read,
+        r.matched,
+        r.already,
+        r.unknown_ids.len(),
+        r.name_mismatches.len(),
+        r.amount_mismatches.len(),
+        r.conflicts.len()
+    );
+    if r.source == Source::Tax && !has_policy {
+        println!("（未选定政策，未核对金额 (no policy chosen: amounts not checked)）");
+    }
+    for id in &r.unknown_ids {
+        println!("  名单中没有 (not on the roster): {id}");
+    }
+    for m in &r.name_mismatches {
+        println!(
+            "  第 {} 行 {}：名单为“{}”，文件为“{}”，未修改 (name differs: not applied)",
+            m.row, m.id_number, m.roster_name, m.file_name
+        );
+    }
+    for m in &r.amount_mismatches {
+        println!(
+            "  第 {} 行 {} {}：缴费 {}元，应缴 {}元 (amount differs from the amount due)",
+            m.row, m.name, m.id_number, m.file_amount, m.due
+        );
+    }
+    for c in &r.conflicts {
+        println!(
+            "  第 {} 行 {} {}：名单为“{}”，文件为“{}”，未修改 (conflict: not applied)",
+            c.row, c.name, c.id_number, c.roster, c.file
+        );
+    }
+    if !r.unknown_categories.is_empty() {
+        println!("  未知的人员类别 (unknown categories): {}", r.unknown_categories.join("、"));
+    }
+    for p in &r.problems {
+        let sheet = if p.sheet.is_empty() { String::new() } else { format!(" [{}]", p.sheet) };
+        let column = if p.column.is_empty() { String::new() } else { format!(" 「{}」", p.column) };
+        println!("  {}{} 第 {} 行{}：{}", p.file, sheet, p.row, column, p.message);
+    }
+}
+
+pub fn check(store: &Store, json: bool) -> CmdResult {
+    let students = store.students(&StudentFilter::default())?;
+    let report: CheckReport = roster_check::check(&students, CategoryTable::builtin(), store.today());
+    if json {
+        print_json(&report);
+        return Ok(());
+    }
+    println!(
+        "检查 {} 名学生，发现 {} 处问题 (checked {} pupils, {} findings)",
+        report.students,
+        report.findings(),
+        report.students,
+        report.findings()
+    );
+    let class = |c: &str| if c.is_empty() { "（未分班）".to_owned() } else { c.to_owned() };
+    for g in &report.same_id {
+        println!("同一身份证号码出现多次 (same ID twice): {}", g.key);
+        for p in &g.pupils {
+            println!("  {}\t{}\t{}", p.name, class(&p.class), p.school);
+        }
+    }
+    for g in &report.same_name_birth {
+        println!("同名同出生日期、身份证号码不同 (same name and birth date): {}", g.key);
+        for p in &g.pupils {
+            println!("  {}\t{}\t{}", p.id_number, class(&p.class), p.school);
+        }
+    }
+    for i in &report.invalid_ids {
+        println!(
+            "身份证号码有问题 (invalid ID): {}\t{}\t{}\t{}",
+            i.pupil.name,
+            class(&i.pupil.class),
+            i.pupil.id_number,
+            i.problem
+        );
+    }
+    for p in &report.no_class {
+        println!("没有班级 (no class): {}\t{}", p.name, id_number::mask(&p.id_number));
+    }
+    for c in &report.categories_without_department {
+        let hint = c.table_department.as_ref().map(|d| format!("（类别表中为{d}）")).unwrap_or_default();
+        println!("人员类别没有认定部门 (category without department): {}\t{}{hint}", c.pupil.name, c.category);
+    }
+    Ok(())
+}
+
+/// Where `export` wrote, one line per file.
+pub fn print_written(paths: &[PathBuf]) {
+    for p in paths {
+        println!("已导出 (written): {}", p.display());
+    }
+}

@@ -1,0 +1,206 @@
+//! `canbao check`: what is wrong with the roster as a whole — the same person twice, invalid ID numbers, pupils
+//! with no class, categories nobody certifies. Pure: it reads pupils and says what it found.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::category::CategoryTable;
+use super::id_number::{self, IdProblem};
+use super::student::Student;
+
+/// A pupil as a finding names them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PupilRef {
+    pub name: String,
+    pub id_number: String,
+    pub school: String,
+    pub class: String,
+}
+
+impl From<&Student> for PupilRef {
+    fn from(s: &Student) -> Self {
+        PupilRef {
+            name: s.name.clone(),
+            id_number: s.id_number.clone(),
+            school: s.school.clone(),
+            class: s.class_label(),
+        }
+    }
+}
+
+/// Pupils that look like the same person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DuplicateGroup {
+    /// The shared ID number, or the shared name and birth date.
+    pub key: String,
+    pub pupils: Vec<PupilRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InvalidId {
+    #[serde(flatten)]
+    pub pupil: PupilRef,
+    pub problem: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UncertifiedCategory {
+    #[serde(flatten)]
+    pub pupil: PupilRef,
+    pub category: String,
+    /// The department the category table names, when the category is known there.
+    pub table_department: Option<String>,
+}
+
+/// Everything `check` found.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct CheckReport {
+    pub students: usize,
+    /// The same ID number on several pupils (only possible for numbers that failed the check, since a valid
+    /// number is unique in the file).
+    pub same_id: Vec<DuplicateGroup>,
+    /// The same name and birth date under different ID numbers: likely one person typed twice.
+    pub same_name_birth: Vec<DuplicateGroup>,
+    pub invalid_ids: Vec<InvalidId>,
+    pub no_class: Vec<PupilRef>,
+    /// Categories on a pupil with no certifying department (认定部门).
+    pub categories_without_department: Vec<UncertifiedCategory>,
+}
+
+impl CheckReport {
+    /// How many findings there are in all.
+    pub fn findings(&self) -> usize {
+        self.same_id.len()
+            + self.same_name_birth.len()
+            + self.invalid_ids.len()
+            + self.no_class.len()
+            + self.categories_without_department.len()
+    }
+}
+
+/// Checks the roster. `today` is only used to reword stored problem codes.
+pub fn check(students: &[Student], table: &CategoryTable, today: NaiveDate) -> CheckReport {
+    let mut report = CheckReport { students: students.len(), ..CheckReport::default() };
+    let mut by_id: BTreeMap<&str, Vec<&Student>> = BTreeMap::new();
+    let mut by_name_birth: BTreeMap<(String, String), Vec<&Student>> = BTreeMap::new();
+    for s in students {
+        if !s.id_number.is_empty() {
+            by_id.entry(s.id_number.as_str()).or_default().push(s);
+        }
+        if let Some(birth) = s.birth_date
+            && !s.name.is_empty()
+        {
+            by_name_birth.entry((s.name.clone(), birth.to_string())).or_default().push(s);
+        }
+        if let Some(code) = &s.id_problem {
+            report.invalid_ids.push(InvalidId { pupil: s.into(), problem: problem_text(code, &s.id_raw, today) });
+        }
+        if s.grade.trim().is_empty() && s.class.trim().is_empty() {
+            report.no_class.push(s.into());
+        }
+        for mark in &s.categories {
+            if mark.department.trim().is_empty() {
+                report.categories_without_department.push(UncertifiedCategory {
+                    pupil: s.into(),
+                    category: mark.name.clone(),
+                    table_department: table.lookup(&mark.name).map(|c| c.department.clone()),
+                });
+            }
+        }
+    }
+    for (id, group) in by_id {
+        if group.len() > 1 {
+            report
+                .same_id
+                .push(DuplicateGroup { key: id.to_owned(), pupils: group.into_iter().map(Into::into).collect() });
+        }
+    }
+    for ((name, birth), group) in by_name_birth {
+        let mut numbers: Vec<&str> = group.iter().map(|s| s.id_number.as_str()).collect();
+        numbers.sort_unstable();
+        numbers.dedup();
+        if numbers.len() > 1 {
+            report.same_name_birth.push(DuplicateGroup {
+                key: format!("{name} {birth}"),
+                pupils: group.into_iter().map(Into::into).collect(),
+            });
+        }
+    }
+    report
+}
+
+/// The stored problem code in words; the raw value is re-checked for the details (expected check character …).
+fn problem_text(code: &str, raw: &str, today: NaiveDate) -> String {
+    match id_number::check(raw, today).result {
+        Err(problem) if problem.code() == code => problem.message_zh(),
+        _ => match code {
+            "missing" => IdProblem::Missing.message_zh(),
+            other => format!("身份证号码有问题（{other}）"),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::student::{CategoryMark, Enrollment, PaymentDetails, PaymentStatus};
+
+    fn pupil(name: &str, id: &str, class: &str) -> Student {
+        let check = id_number::check(id, chrono::NaiveDate::from_ymd_opt(2024, 9, 1).unwrap_or_default());
+        Student {
+            id: 0,
+            school: "示范小学".into(),
+            name: name.into(),
+            id_raw: id.into(),
+            id_number: check.normalized.clone(),
+            id_kind: check.valid().map(|v| v.kind),
+            id_problem: check.problem().map(|p| p.code().to_owned()),
+            sex: check.valid().map(|v| v.sex),
+            birth_date: check.valid().map(|v| v.birth_date),
+            grade: String::new(),
+            class: class.into(),
+            phone: String::new(),
+            enrollment: Enrollment::Unknown,
+            decline_reason: None,
+            payment: PaymentStatus::Unpaid,
+            payment_details: PaymentDetails::default(),
+            categories: Vec::new(),
+            note: String::new(),
+            source: String::new(),
+            created_at: String::new(),
+            updated_at: String::new(),
+        }
+    }
+
+    #[test]
+    fn finds_each_kind_of_problem() {
+        let mut with_category = pupil("许志文", "450203201811029232", "2班");
+        with_category.categories = vec![CategoryMark { name: "特困人员".into(), department: String::new() }];
+        let students = vec![
+            // Same name and birth date, different (valid) numbers: 001 附件1 三 asks for one record per person.
+            pupil("孙语", "450203201909308803", "1班"),
+            pupil("孙语", "450202201909301381", "3班"),
+            // The same wrong number twice.
+            pupil("林彤瑶", "450202201911276364", "1班"),
+            pupil("林彤遥", "450202201911276364", "1班"),
+            pupil("黎语雪", "450202202007078525", ""),
+            with_category,
+        ];
+        let report =
+            check(&students, CategoryTable::builtin(), NaiveDate::from_ymd_opt(2024, 9, 1).unwrap_or_default());
+        assert_eq!(report.students, 6);
+        assert_eq!(report.same_name_birth.len(), 1, "{report:?}");
+        assert_eq!(report.same_name_birth[0].pupils.len(), 2);
+        assert_eq!(report.same_id.len(), 1);
+        assert_eq!(report.same_id[0].key, "450202201911276364");
+        assert_eq!(report.invalid_ids.len(), 2);
+        assert!(report.invalid_ids[0].problem.contains("校验码"), "{}", report.invalid_ids[0].problem);
+        assert_eq!(report.no_class.len(), 1);
+        assert_eq!(report.no_class[0].name, "黎语雪");
+        assert_eq!(report.categories_without_department.len(), 1);
+        assert_eq!(report.categories_without_department[0].table_department.as_deref(), Some("民政"));
+        assert_eq!(report.findings(), 6);
+    }
+}

@@ -1,0 +1,87 @@
+//! 班级核对表: one printable list per class for the class teacher to tick and sign — 序号 · 姓名 · 身份证号码 ·
+//! 是否参保 · 是否缴费 · 签字. The two status columns carry what the drive knows (是, 否, or empty where nothing
+//! is known yet), so the teacher corrects rather than copies. One worksheet per class in XLSX; one file per
+//! class in CSV.
+
+use std::path::{Path, PathBuf};
+
+use super::{FormInput, out_dir, out_file};
+use crate::domain::student::{Enrollment, PaymentStatus, Student};
+use crate::io::export::{ColumnSpec, FileFormat, Out, Preamble, TableWriter};
+use crate::io::sheet::ExportError;
+
+pub const COLUMNS: [(&str, f64); 6] =
+    [("序号", 7.0), ("姓名", 12.0), ("身份证号码", 22.0), ("是否参保", 10.0), ("是否缴费", 10.0), ("签字", 16.0)];
+
+/// The label pupils without a class are listed under.
+pub const NO_CLASS: &str = "未分班";
+
+pub fn export_classes(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathBuf>, ExportError> {
+    let (school, pupils) = input.school_pupils()?;
+    // Pupils arrive in roster order, so each class's pupils are contiguous.
+    let mut classes: Vec<(String, Vec<&Student>)> = Vec::new();
+    for s in &pupils {
+        let label = s.class_label();
+        let label = if label.trim().is_empty() { NO_CLASS.to_owned() } else { label };
+        match classes.last_mut() {
+            Some((l, list)) if *l == label => list.push(s),
+            _ => classes.push((label, vec![s])),
+        }
+    }
+    let format = input.opts.format;
+    let mut written = Vec::new();
+    match format {
+        FileFormat::Xlsx => {
+            let mut writer =
+                TableWriter::create(&out_file(out, &input.file_name(&school, "班级核对表", format)), format)?;
+            for (class, list) in &classes {
+                write_class(&mut writer, input, &school, class, list)?;
+            }
+            written.push(writer.finish()?);
+        }
+        FileFormat::Csv => {
+            for (class, list) in &classes {
+                let path = out_dir(out).join(input.file_name(&school, &format!("{class}-核对表"), format));
+                let mut writer = TableWriter::create(&path, format)?;
+                write_class(&mut writer, input, &school, class, list)?;
+                written.push(writer.finish()?);
+            }
+        }
+    }
+    Ok(written)
+}
+
+fn write_class(
+    writer: &mut TableWriter,
+    input: &FormInput,
+    school: &str,
+    class: &str,
+    pupils: &[&Student],
+) -> Result<(), ExportError> {
+    let columns: Vec<ColumnSpec> = COLUMNS.iter().map(|(t, w)| ColumnSpec::new(t, *w)).collect();
+    let preamble = Preamble {
+        title: Some(format!("{class} 参保缴费核对表")),
+        lines: vec![vec![format!("学校名称：{school}"), input.date_line(), "班主任签字：".to_owned()]],
+    };
+    writer.begin_table(class, &preamble, &columns)?;
+    for (i, s) in pupils.iter().enumerate() {
+        let enrolled = match s.enrollment {
+            Enrollment::Here | Enrollment::Elsewhere => Out::Text("是".into()),
+            Enrollment::Declined | Enrollment::Left => Out::Text("否".into()),
+            Enrollment::Unknown => Out::Empty,
+        };
+        let paid = match s.payment {
+            PaymentStatus::Paid | PaymentStatus::Government => Out::Text("是".into()),
+            PaymentStatus::Unpaid => Out::Empty,
+        };
+        writer.row(&[
+            Out::Number((i + 1) as f64),
+            Out::Text(s.name.clone()),
+            input.id_cell(s),
+            enrolled,
+            paid,
+            Out::Empty,
+        ])?;
+    }
+    Ok(())
+}

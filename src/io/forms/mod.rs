@@ -1,0 +1,110 @@
+//! The forms a drive hands over besides the student information sheet: the batch enrollment template, the four
+//! ledgers, the special-category roster, the teachers' class lists and the day's summary. Each is written with
+//! [`TableWriter`](super::export::TableWriter): text cells for IDs and phones, a bold frozen header, a BOM in
+//! CSV, owner-only files. Every form covers one school.
+
+pub mod classes;
+pub mod ledgers;
+pub mod special;
+pub mod summary;
+pub mod template;
+
+use std::path::{Path, PathBuf};
+
+use super::export::{FileFormat, Out};
+use super::sheet::{ExportError, ExportOptions};
+use crate::domain::category::CategoryTable;
+use crate::domain::id_number;
+use crate::domain::policy::{Ledger, Policy, roster_ledger};
+use crate::domain::student::Student;
+use crate::store::{Store, StoreError, StudentFilter};
+
+/// What every form needs: the drive, the command line's options, and the drive's policy (if it has one).
+#[derive(Clone, Copy)]
+pub struct FormInput<'a> {
+    pub store: &'a Store,
+    pub opts: &'a ExportOptions,
+    pub policy: Option<&'a Policy>,
+}
+
+impl FormInput<'_> {
+    /// The school the form is for (`--school`, or the drive's only school) and its pupils in roster order,
+    /// narrowed to `--class` if given.
+    pub fn school_pupils(&self) -> Result<(String, Vec<Student>), ExportError> {
+        let schools = self.store.schools()?;
+        let school = match &self.opts.school {
+            Some(s) if schools.contains(s) => s.clone(),
+            Some(s) => return Err(StoreError::NoSuchSchool(s.clone()).into()),
+            None => match schools.as_slice() {
+                [] => return Err(ExportError::Nothing),
+                [only] => only.clone(),
+                many => return Err(ExportError::PickSchool(many.join("、"))),
+            },
+        };
+        let filter = StudentFilter { school: Some(school.clone()), class: self.opts.class.clone() };
+        let pupils = self.store.students(&filter)?;
+        if pupils.is_empty() {
+            return Err(match &self.opts.class {
+                Some(class) => ExportError::NoSuchClass(class.clone()),
+                None => ExportError::Nothing,
+            });
+        }
+        Ok((school, pupils))
+    }
+
+    /// The ID number as the form shows it: whole, or masked with `--mask`.
+    pub fn id_cell(&self, s: &Student) -> Out {
+        Out::Text(if self.opts.mask { id_number::mask(&s.id_number) } else { s.id_number.clone() })
+    }
+
+    /// Which of the four ledgers the pupil is in (none for declined or departed pupils who did not pay).
+    pub fn ledger(&self, s: &Student) -> Option<Ledger> {
+        let names: Vec<String> = s.categories.iter().map(|c| c.name.clone()).collect();
+        roster_ledger(self.policy, CategoryTable::builtin(), s.enrollment, s.payment, &names)
+    }
+
+    /// `{school}-{what}-{YYYYMMDD}.{ext}`.
+    pub fn file_name(&self, school: &str, what: &str, format: FileFormat) -> String {
+        format!(
+            "{}-{}-{}.{}",
+            safe_file_part(school),
+            safe_file_part(what),
+            self.opts.date.format("%Y%m%d"),
+            format.extension()
+        )
+    }
+
+    /// 填报时间：YYYY-MM-DD.
+    pub fn date_line(&self) -> String {
+        format!("填报时间：{}", self.opts.date.format("%Y-%m-%d"))
+    }
+}
+
+/// The pupil's categories, 、-separated.
+pub fn categories_text(s: &Student) -> String {
+    s.categories.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join("、")
+}
+
+/// Fen as a yuan number cell.
+pub fn yuan_cell(fen: i64) -> Out {
+    Out::Number(crate::domain::policy::fen_to_yuan(fen))
+}
+
+/// `--out` for a form that is one file: a file, or an existing folder to put the default name in.
+pub fn out_file(out: Option<&Path>, default_name: &str) -> PathBuf {
+    match out {
+        Some(p) if p.is_dir() => p.join(default_name),
+        Some(p) => p.to_owned(),
+        None => PathBuf::from(default_name),
+    }
+}
+
+/// `--out` for a form that is several files: a folder (created when missing); the current folder without it.
+pub fn out_dir(out: Option<&Path>) -> PathBuf {
+    out.map(Path::to_owned).unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Characters a file name cannot hold on Windows are replaced, so a class called 1/2班 still gets a file.
+pub fn safe_file_part(text: &str) -> String {
+    text.chars().map(|c| if "\\/:*?\"<>|".contains(c) || c.is_control() { '_' } else { c }).collect()
+}

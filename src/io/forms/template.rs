@@ -1,0 +1,248 @@
+//! 城乡居民参保登记批量参保模板 (002 四(一)): the pupils enrolled through the school and those who are not, in
+//! two separate files ("参保与未参保信息文档要区分开"). The columns are data (`data/templates/*.toml`, or
+//! `<config>/templates/*.toml`), because every agency's template differs.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::{FormInput, categories_text, out_dir};
+use crate::domain::category::DataFileError;
+use crate::domain::id_number::IdKind;
+use crate::domain::student::{Enrollment, Student};
+use crate::io::export::{ColumnSpec, Out, Preamble, TableWriter};
+use crate::io::sheet::ExportError;
+
+/// The template used without `--template`.
+pub const DEFAULT_TEMPLATE: &str = "default";
+
+const BUILTIN: [(&str, &str); 1] = [("default", include_str!("../../../data/templates/default.toml"))];
+
+/// What a template column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Value {
+    Seq,
+    Name,
+    IdNumber,
+    IdType,
+    Sex,
+    BirthDate,
+    Phone,
+    School,
+    Grade,
+    Class,
+    ClassLabel,
+    Categories,
+    Departments,
+    Enrollment,
+    Remark,
+    Constant,
+    Blank,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateColumn {
+    pub title: String,
+    pub value: Value,
+    #[serde(default)]
+    pub text: String,
+    #[serde(default)]
+    pub width: Option<f64>,
+}
+
+/// One agency's batch enrollment template.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Template {
+    #[serde(skip)]
+    pub name: String,
+    pub title: String,
+    #[serde(default = "default_sheet")]
+    pub sheet: String,
+    pub column: Vec<TemplateColumn>,
+}
+
+fn default_sheet() -> String {
+    "Sheet1".into()
+}
+
+impl Template {
+    /// Parses a template file; `file` names it in error messages.
+    pub fn from_toml(name: &str, text: &str, file: &str) -> Result<Template, DataFileError> {
+        let mut template: Template = toml::from_str(text).map_err(|e| DataFileError::from_toml(file, text, &e))?;
+        template.name = name.to_owned();
+        if template.column.is_empty() {
+            return Err(DataFileError::invalid(
+                file,
+                text,
+                "column",
+                "模板没有任何列".into(),
+                "the template has no columns".into(),
+            ));
+        }
+        for (i, column) in template.column.iter().enumerate() {
+            if column.value == Value::Constant && column.text.trim().is_empty() {
+                return Err(DataFileError::invalid(
+                    file,
+                    text,
+                    &format!("column[{i}].text"),
+                    format!("列“{}”的 value 为 constant，需要给出 text", column.title),
+                    format!("column {} has value = \"constant\" but no text", column.title),
+                ));
+            }
+        }
+        Ok(template)
+    }
+
+    /// The template called `name`: `<config_dir>/templates/NAME.toml` if there is one, else the builtin one.
+    pub fn load(name: &str, config_dir: Option<&Path>) -> Result<Template, ExportError> {
+        if let Some(path) = config_dir.map(|d| d.join("templates").join(format!("{name}.toml")))
+            && path.is_file()
+        {
+            let file = path.display().to_string();
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| DataFileError::Read { file: file.clone(), message: e.to_string() })?;
+            return Ok(Template::from_toml(name, &text, &file)?);
+        }
+        match BUILTIN.iter().find(|(n, _)| *n == name) {
+            Some((n, text)) => Ok(Template::from_toml(n, text, &format!("data/templates/{n}.toml"))?),
+            None => Err(ExportError::NoSuchTemplate {
+                name: name.to_owned(),
+                known: Template::names(config_dir).join("、"),
+            }),
+        }
+    }
+
+    /// Every template name: builtin and in the config folder.
+    pub fn names(config_dir: Option<&Path>) -> Vec<String> {
+        let mut names: Vec<String> = BUILTIN.iter().map(|(n, _)| (*n).to_owned()).collect();
+        if let Some(Ok(entries)) = config_dir.map(|d| std::fs::read_dir(d.join("templates"))) {
+            for path in entries.flatten().map(|e| e.path()) {
+                if path.extension().is_some_and(|e| e == "toml")
+                    && let Some(stem) = path.file_stem().and_then(|s| s.to_str())
+                {
+                    names.push(stem.to_owned());
+                }
+            }
+        }
+        names.sort();
+        names.dedup();
+        names
+    }
+}
+
+/// The two files, enrolled then not enrolled, for one school, written into `--out` (a folder).
+///
+/// Enrolled: pupils enrolled through the school (在校参保). Not enrolled: everyone else still at school —
+/// not yet asked, enrolled elsewhere, declined — with the reason in a `remark` column. Pupils who left school
+/// are in neither.
+pub fn export_template(
+    input: &FormInput,
+    template: &Template,
+    out: Option<&Path>,
+) -> Result<Vec<PathBuf>, ExportError> {
+    let (school, pupils) = input.school_pupils()?;
+    let dir = out_dir(out);
+    let columns: Vec<ColumnSpec> = template
+        .column
+        .iter()
+        .map(|c| ColumnSpec::new(&c.title, c.width.unwrap_or((c.title.chars().count() * 2 + 4) as f64)))
+        .collect();
+    let mut written = Vec::new();
+    for (what, enrolled) in [("批量参保模板-参保", true), ("批量参保模板-未参保", false)] {
+        let path = dir.join(input.file_name(&school, what, input.opts.format));
+        let mut writer = TableWriter::create(&path, input.opts.format)?;
+        writer.begin_table(&template.sheet, &Preamble::default(), &columns)?;
+        let mut seq = 0u32;
+        for s in &pupils {
+            let wanted = match s.enrollment {
+                Enrollment::Here => enrolled,
+                Enrollment::Unknown | Enrollment::Elsewhere | Enrollment::Declined => !enrolled,
+                Enrollment::Left => false,
+            };
+            if !wanted {
+                continue;
+            }
+            seq += 1;
+            let row: Vec<Out> = template.column.iter().map(|c| cell(input, c, s, seq)).collect();
+            writer.row(&row)?;
+        }
+        written.push(writer.finish()?);
+    }
+    Ok(written)
+}
+
+fn cell(input: &FormInput, column: &TemplateColumn, s: &Student, seq: u32) -> Out {
+    let text = |t: &str| Out::Text(t.to_owned());
+    match column.value {
+        Value::Seq => Out::Number(f64::from(seq)),
+        Value::Name => text(&s.name),
+        Value::IdNumber => input.id_cell(s),
+        Value::IdType => text(match s.id_kind {
+            Some(IdKind::HkMoTwPermit) => "港澳台居民居住证",
+            Some(IdKind::ForeignPermanent) => "外国人永久居留身份证",
+            _ => "居民身份证",
+        }),
+        Value::Sex => s.sex.map(|x| text(x.label_zh())).unwrap_or(Out::Empty),
+        Value::BirthDate => s.birth_date.map(|d| text(&d.format("%Y-%m-%d").to_string())).unwrap_or(Out::Empty),
+        Value::Phone => text(&s.phone),
+        Value::School => text(&s.school),
+        Value::Grade => text(&s.grade),
+        Value::Class => text(&s.class),
+        Value::ClassLabel => text(&s.class_label()),
+        Value::Categories => text(&categories_text(s)),
+        Value::Departments => {
+            let mut departments: Vec<&str> = s.categories.iter().map(|c| c.department.as_str()).collect();
+            departments.dedup();
+            text(&departments.join("、"))
+        }
+        Value::Enrollment => text(s.enrollment.label_zh()),
+        Value::Remark => match (s.enrollment, &s.decline_reason) {
+            (Enrollment::Here, _) => Out::Empty,
+            (Enrollment::Declined, Some(reason)) if !reason.trim().is_empty() => {
+                text(&format!("{}：{}", Enrollment::Declined.label_zh(), reason.trim()))
+            }
+            (other, _) => text(other.label_zh()),
+        },
+        Value::Constant => text(&column.text),
+        Value::Blank => Out::Empty,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_template_parses() {
+        let t = Template::load(DEFAULT_TEMPLATE, None).expect("default template");
+        let titles: Vec<&str> = t.column.iter().map(|c| c.title.as_str()).collect();
+        assert_eq!(&titles[..4], ["序号", "姓名", "证件类型", "证件号码"]);
+    }
+
+    #[test]
+    fn a_broken_template_names_file_and_key() {
+        let err = Template::from_toml("x", "title = \"t\"\n[[column]]\ntitle = \"a\"\nvalue = \"nope\"\n", "x.toml")
+            .expect_err("bad value");
+        assert_eq!(err.file(), "x.toml");
+        assert!(err.key().contains("value"), "{err}");
+        let err =
+            Template::from_toml("x", "title = \"t\"\n[[column]]\ntitle = \"a\"\nvalue = \"constant\"\n", "x.toml")
+                .expect_err("constant without text");
+        assert_eq!(err.key(), "column[0].text");
+    }
+
+    #[test]
+    fn config_folder_adds_a_template() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir(dir.path().join("templates")).expect("mkdir");
+        let text = "title = \"某县\"\n[[column]]\ntitle = \"姓名\"\nvalue = \"name\"\n";
+        std::fs::write(dir.path().join("templates/county.toml"), text).expect("write");
+        assert_eq!(Template::load("county", Some(dir.path())).expect("load").column.len(), 1);
+        assert_eq!(Template::names(Some(dir.path())), ["county", "default"]);
+        let err = Template::load("missing", Some(dir.path())).expect_err("unknown");
+        assert!(err.to_string().contains("county"), "{err}");
+    }
+}

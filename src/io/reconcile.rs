@@ -1,0 +1,443 @@
+//! Reconciliation (对账): the agencies' lists matched against the roster by ID number. The tax office's paid list
+//! marks pupils paid with the amount, date and channel; the 医保 agency's registration feedback marks them
+//! enrolled; a department's list of certified people adds categories. Nothing is overwritten on a mismatch (a
+//! different name for the same ID, a status the list contradicts): it is reported for the operator to chase.
+//! The whole file is written in one transaction, and running it twice changes nothing the second time.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::ReadError;
+use super::class_list::{Problem, clean_name};
+use super::header::{self, Column, HeaderMap, Synonyms};
+use super::table::{self, Cell, Sheet};
+use crate::domain::category::CategoryTable;
+use crate::domain::id_number;
+use crate::domain::policy::{self, EnrolleeKind, Policy, QuoteRequest, fen_to_yuan};
+use crate::domain::student::{CategoryMark, Enrollment, PaymentStatus, Student, parse_yuan};
+use crate::store::{Field, FieldChange, Store, StoreError};
+
+/// Which list the file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// 税务: who paid, how much, when, through which channel.
+    Tax,
+    /// 医保经办机构: who was registered (参保登记反馈).
+    Agency,
+    /// A department's certified people (name, ID number, category).
+    Categories,
+}
+
+/// The same ID number under another name: reported, never applied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NameMismatch {
+    pub id_number: String,
+    pub roster_name: String,
+    pub file_name: String,
+    pub row: usize,
+}
+
+/// A payment that differs from the amount due under the drive's policy (the payment is still recorded).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AmountMismatch {
+    pub id_number: String,
+    pub name: String,
+    /// Yuan.
+    pub file_amount: f64,
+    /// Yuan: the quote's personal_due for the payment date.
+    pub due: f64,
+    pub row: usize,
+}
+
+/// The list says something the roster contradicts (enrolled here vs. 异地参保 or 不参保; paid by the family vs.
+/// 财政代缴): left as it is, for the operator to decide.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Conflict {
+    pub id_number: String,
+    pub name: String,
+    pub roster: String,
+    pub file: String,
+    pub row: usize,
+}
+
+/// What a reconciliation did, or (dry run) would do.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReconcileReport {
+    pub source: Source,
+    pub dry_run: bool,
+    /// Non-empty rows below the header.
+    pub rows_read: usize,
+    /// Pupils changed by this run.
+    pub matched: usize,
+    /// Pupils found already so (nothing to change).
+    pub already: usize,
+    /// Valid ID numbers nobody on the roster has.
+    pub unknown_ids: Vec<String>,
+    pub name_mismatches: Vec<NameMismatch>,
+    pub amount_mismatches: Vec<AmountMismatch>,
+    pub conflicts: Vec<Conflict>,
+    /// Category names (categories lists) that the category table does not know.
+    pub unknown_categories: Vec<String>,
+    pub problems: Vec<Problem>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReconcileError {
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(
+        "文件 {file} 的表头中没有人员类别列（人员类别、特殊人员类别 …，见 data/headers.toml） \
+         (no category column in the header)"
+    )]
+    NoCategoryColumn { file: String },
+}
+
+/// Reads `path` and reconciles it. `policy` (the drive's) is used to compare paid amounts with the amount due.
+pub fn reconcile(
+    store: &mut Store,
+    path: &Path,
+    source: Source,
+    policy: Option<&Policy>,
+    dry_run: bool,
+) -> Result<ReconcileReport, ReconcileError> {
+    let sheets = table::read_file(path)?;
+    reconcile_sheets(store, &path.display().to_string(), &sheets, source, policy, dry_run)
+}
+
+/// Like [`reconcile`], for a file already read.
+pub fn reconcile_sheets(
+    store: &mut Store,
+    file: &str,
+    sheets: &[Sheet],
+    source: Source,
+    policy: Option<&Policy>,
+    dry_run: bool,
+) -> Result<ReconcileReport, ReconcileError> {
+    let mut run = Run {
+        store,
+        source,
+        policy,
+        table: CategoryTable::builtin(),
+        today: NaiveDate::MIN,
+        file: file.to_owned(),
+        seen: HashSet::new(),
+        items: Vec::new(),
+        report: ReconcileReport {
+            source,
+            dry_run,
+            rows_read: 0,
+            matched: 0,
+            already: 0,
+            unknown_ids: Vec::new(),
+            name_mismatches: Vec::new(),
+            amount_mismatches: Vec::new(),
+            conflicts: Vec::new(),
+            unknown_categories: Vec::new(),
+            problems: Vec::new(),
+        },
+    };
+    run.today = run.store.today();
+    let synonyms = Synonyms::builtin();
+    let mut found_header = false;
+    for sheet in sheets {
+        let Some(map) = header::detect(&sheet.rows, synonyms) else { continue };
+        found_header = true;
+        if source == Source::Categories && !map.columns.contains_key(&Column::Category) {
+            return Err(ReconcileError::NoCategoryColumn { file: file.to_owned() });
+        }
+        for (index, row) in sheet.rows.iter().enumerate().skip(map.row + 1) {
+            run.read_row(sheet, &map, index + 1, row)?;
+        }
+    }
+    if !found_header {
+        return Err(ReadError::NoHeader { file: file.to_owned() }.into());
+    }
+    let items: Vec<(i64, Vec<FieldChange>)> = std::mem::take(&mut run.items);
+    let changed = run.store.change_batch("reconcile", &items, dry_run)?;
+    for n in changed {
+        if n > 0 {
+            run.report.matched += 1;
+        } else {
+            run.report.already += 1;
+        }
+    }
+    Ok(run.report)
+}
+
+struct Run<'a> {
+    store: &'a mut Store,
+    source: Source,
+    policy: Option<&'a Policy>,
+    table: &'a CategoryTable,
+    today: NaiveDate,
+    file: String,
+    /// ID numbers already met in this file.
+    seen: HashSet<String>,
+    items: Vec<(i64, Vec<FieldChange>)>,
+    report: ReconcileReport,
+}
+
+impl Run<'_> {
+    fn problem(&mut self, sheet: &Sheet, row: usize, column: String, message: String) {
+        self.report.problems.push(Problem { file: self.file.clone(), sheet: sheet.name.clone(), row, column, message });
+    }
+
+    fn read_row(&mut self, sheet: &Sheet, map: &HeaderMap, row_no: usize, row: &[Cell]) -> Result<(), StoreError> {
+        if row.iter().all(Cell::is_empty) {
+            return Ok(());
+        }
+        self.report.rows_read += 1;
+        let header_of = |c: Column| -> String {
+            map.columns.get(&c).and_then(|&i| sheet.rows[map.row].get(i)).map(Cell::text).unwrap_or_default()
+        };
+        let file_name = map.get(Column::Name, row).map(|c| clean_name(&c.text())).unwrap_or_default();
+        let id_cell = map.get(Column::IdNumber, row).cloned().unwrap_or(Cell::Empty);
+        if file_name.is_empty() && id_cell.is_empty() {
+            let message = "此行没有姓名和身份证号码，已跳过 (no name and no ID number: row skipped)".to_owned();
+            self.problem(sheet, row_no, String::new(), message);
+            return Ok(());
+        }
+        let check = match &id_cell {
+            Cell::Number(f) => id_number::check_numeric_cell(*f, self.today),
+            other => id_number::check(&other.text(), self.today),
+        };
+        let number = match check.result {
+            Ok(valid) => valid.number,
+            Err(problem) => {
+                let message = format!("{}，无法核对 ({}; not matched)", problem.message_zh(), problem.message_en());
+                self.problem(sheet, row_no, header_of(Column::IdNumber), message);
+                return Ok(());
+            }
+        };
+        if !self.seen.insert(number.clone()) {
+            let message = "同一身份证号码在文件中再次出现，只核对第一行 (the same ID again: only the first row counts)";
+            self.problem(sheet, row_no, header_of(Column::IdNumber), message.to_owned());
+            return Ok(());
+        }
+        let Some(student) = self.store.student_by_id_number(&number)? else {
+            self.report.unknown_ids.push(number);
+            return Ok(());
+        };
+        if !file_name.is_empty() && file_name != clean_name(&student.name) {
+            self.report.name_mismatches.push(NameMismatch {
+                id_number: number,
+                roster_name: student.name.clone(),
+                file_name,
+                row: row_no,
+            });
+            return Ok(());
+        }
+        let changes = match self.source {
+            Source::Tax => self.tax_row(sheet, map, row_no, row, &student),
+            Source::Agency => self.agency_row(row_no, &student),
+            Source::Categories => self.categories_row(sheet, map, row_no, row, &student),
+        };
+        if let Some(changes) = changes {
+            self.items.push((student.id, changes));
+        }
+        Ok(())
+    }
+
+    fn conflict(&mut self, student: &Student, roster: &str, file: &str, row: usize) {
+        self.report.conflicts.push(Conflict {
+            id_number: student.id_number.clone(),
+            name: student.name.clone(),
+            roster: roster.to_owned(),
+            file: file.to_owned(),
+            row,
+        });
+    }
+
+    fn tax_row(
+        &mut self,
+        sheet: &Sheet,
+        map: &HeaderMap,
+        row_no: usize,
+        row: &[Cell],
+        student: &Student,
+    ) -> Option<Vec<FieldChange>> {
+        let header_of = |c: Column| -> String {
+            map.columns.get(&c).and_then(|&i| sheet.rows[map.row].get(i)).map(Cell::text).unwrap_or_default()
+        };
+        if student.payment == PaymentStatus::Government {
+            self.conflict(student, PaymentStatus::Government.label_zh(), PaymentStatus::Paid.label_zh(), row_no);
+            return None;
+        }
+        let cell = |c: Column| map.get(c, row).filter(|c| !c.is_empty());
+        let amount = cell(Column::Amount).and_then(|c| {
+            let parsed = parse_amount(c);
+            if parsed.is_none() {
+                let message = format!("金额“{}”无法识别，未记录金额 (amount not understood)", c.text());
+                self.problem(sheet, row_no, header_of(Column::Amount), message);
+            }
+            parsed
+        });
+        let paid_on = cell(Column::PaidOn).and_then(|c| {
+            let parsed = parse_date(c);
+            if parsed.is_none() {
+                let message = format!("缴费日期“{}”无法识别，未记录日期 (date not understood)", c.text());
+                self.problem(sheet, row_no, header_of(Column::PaidOn), message);
+            }
+            parsed
+        });
+        let channel = cell(Column::Channel).map(Cell::text);
+        if let (Some(policy), Some(fen)) = (self.policy, amount) {
+            let request = QuoteRequest {
+                categories: student.categories.iter().map(|c| c.name.clone()).collect(),
+                paid_on: paid_on.unwrap_or(self.today),
+                enrollee: EnrolleeKind::default(),
+                freshman: false,
+                birth_date: student.birth_date,
+            };
+            match policy::quote(policy, self.table, &request) {
+                Ok(q) if q.personal_due_fen != fen => self.report.amount_mismatches.push(AmountMismatch {
+                    id_number: student.id_number.clone(),
+                    name: student.name.clone(),
+                    file_amount: fen_to_yuan(fen),
+                    due: fen_to_yuan(q.personal_due_fen),
+                    row: row_no,
+                }),
+                Ok(_) => {}
+                Err(e) => {
+                    let message = format!("无法核对金额：{e} (cannot check the amount)");
+                    self.problem(sheet, row_no, header_of(Column::Amount), message);
+                }
+            }
+        }
+        let mut changes = vec![FieldChange::new(Field::Payment, Some(PaymentStatus::Paid.code()))];
+        // Only what the list gives: a missing column never erases a detail the operator recorded.
+        if let Some(fen) = amount {
+            changes.push(FieldChange::new_owned(Field::PaidAmount, Some(fen.to_string())));
+        }
+        if let Some(date) = paid_on {
+            changes.push(FieldChange::new_owned(Field::PaidOn, Some(date.to_string())));
+        }
+        if let Some(channel) = channel {
+            changes.push(FieldChange::new_owned(Field::PaidChannel, Some(channel)));
+        }
+        Some(changes)
+    }
+
+    fn agency_row(&mut self, row_no: usize, student: &Student) -> Option<Vec<FieldChange>> {
+        match student.enrollment {
+            Enrollment::Unknown | Enrollment::Here => {
+                Some(vec![FieldChange::new(Field::Enrollment, Some(Enrollment::Here.code()))])
+            }
+            other => {
+                self.conflict(student, other.label_zh(), Enrollment::Here.label_zh(), row_no);
+                None
+            }
+        }
+    }
+
+    fn categories_row(
+        &mut self,
+        sheet: &Sheet,
+        map: &HeaderMap,
+        row_no: usize,
+        row: &[Cell],
+        student: &Student,
+    ) -> Option<Vec<FieldChange>> {
+        let column = map.columns.get(&Column::Category).and_then(|&i| sheet.rows[map.row].get(i)).map(Cell::text);
+        let text = map.get(Column::Category, row).map(Cell::text).unwrap_or_default();
+        let mut marks = student.categories.clone();
+        let mut known = 0;
+        for word in split_categories(&text) {
+            let Some(category) = self.table.lookup(word) else {
+                if !self.report.unknown_categories.iter().any(|u| u == word) {
+                    self.report.unknown_categories.push(word.to_owned());
+                }
+                let message = format!("未知的人员类别“{word}”，未标记 (unknown category, not marked)");
+                self.problem(sheet, row_no, column.clone().unwrap_or_default(), message);
+                continue;
+            };
+            known += 1;
+            match marks.iter_mut().find(|m| m.name == category.name) {
+                // A mark typed without its department gets the certifying one.
+                Some(mark) if mark.department.trim().is_empty() => mark.department = category.department.clone(),
+                Some(_) => {}
+                None => {
+                    marks.push(CategoryMark { name: category.name.clone(), department: category.department.clone() })
+                }
+            }
+        }
+        if known == 0 {
+            if text.trim().is_empty() {
+                let message = "人员类别为空，未标记 (no category given)".to_owned();
+                self.problem(sheet, row_no, column.unwrap_or_default(), message);
+            }
+            return None;
+        }
+        Some(vec![FieldChange::categories(&marks)])
+    }
+}
+
+/// Category cells list one or several names: 低保、监测户 / 低保,孤儿.
+pub fn split_categories(text: &str) -> impl Iterator<Item = &str> {
+    text.split(['、', ',', '，', ';', '；', '/', ' ', '\u{3000}'])
+        .map(str::trim)
+        .filter(|w| !w.is_empty() && !matches!(*w, "无" | "否" | "-" | "—"))
+}
+
+/// An amount in yuan as the tax office writes it: a number cell, `380`, `380.00`, `￥95.5`, `1,140.00元`.
+pub fn parse_amount(cell: &Cell) -> Option<i64> {
+    match cell {
+        Cell::Number(f) if f.is_finite() && *f >= 0.0 && *f < 1e9 => Some((f * 100.0).round() as i64),
+        Cell::Text(t) => {
+            let cleaned: String = t.chars().filter(|c| !c.is_whitespace() && *c != ',' && *c != '，').collect();
+            parse_yuan(&cleaned)
+        }
+        _ => None,
+    }
+}
+
+/// A payment date: `2023-10-08`, `2023/10/8`, `2023.10.08`, `2023年10月8日`, `20231008`, with or without a time
+/// after it, or an Excel day number in a cell not formatted as a date.
+pub fn parse_date(cell: &Cell) -> Option<NaiveDate> {
+    let text = match cell {
+        Cell::Number(f) if (20_000.0..80_000.0).contains(f) => {
+            let base = NaiveDate::from_ymd_opt(1899, 12, 30)?;
+            return base.checked_add_signed(chrono::TimeDelta::days(f.floor() as i64));
+        }
+        other => other.text(),
+    };
+    let day = text.split([' ', 'T', '\u{3000}']).next().unwrap_or("").trim();
+    for format in ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d"] {
+        if let Ok(date) = NaiveDate::parse_from_str(day, format) {
+            return Some(date);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_and_dates_as_agencies_write_them() {
+        assert_eq!(parse_amount(&Cell::Number(380.0)), Some(38_000));
+        assert_eq!(parse_amount(&Cell::Number(95.5)), Some(9_550));
+        assert_eq!(parse_amount(&Cell::Text("1,140.00元".into())), Some(114_000));
+        assert_eq!(parse_amount(&Cell::Text("￥285".into())), Some(28_500));
+        assert_eq!(parse_amount(&Cell::Text("三百八".into())), None);
+        let d = NaiveDate::from_ymd_opt(2023, 10, 8);
+        for text in ["2023-10-08", "2023/10/8", "2023.10.08", "2023年10月8日", "20231008", "2023-10-08 14:03:11"] {
+            assert_eq!(parse_date(&Cell::Text(text.into())), d, "{text}");
+        }
+        assert_eq!(parse_date(&Cell::Number(45207.0)), d);
+        assert_eq!(parse_date(&Cell::Text("十月八日".into())), None);
+    }
+
+    #[test]
+    fn category_cells_split() {
+        let words: Vec<&str> = split_categories("低保、监测户，孤儿 无").collect();
+        assert_eq!(words, ["低保", "监测户", "孤儿"]);
+    }
+}

@@ -1,0 +1,476 @@
+//! The drive's paperwork through the real binary: policies, quotes (cases from the notices, each citing its
+//! clause), reconciliation with the agencies' lists, every export opened with calamine, and `check`.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use calamine::{Data, DataType, Reader, open_workbook_auto};
+use serde_json::Value;
+
+fn canbao(db: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("canbao").expect("binary");
+    cmd.arg("--db").arg(db).env_remove("CANBAO_DB").env("CANBAO_OPERATOR", "测试");
+    // An empty config folder: no user policies or templates leak into the test.
+    cmd.env("XDG_CONFIG_HOME", db.parent().expect("dir").join("config"));
+    cmd
+}
+
+fn json(cmd: &mut Command) -> Value {
+    let out = cmd.output().expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+fn ok(cmd: &mut Command) -> String {
+    let out = cmd.output().expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn fails(cmd: &mut Command, code: i32) -> String {
+    let out = cmd.output().expect("runs");
+    assert_eq!(out.status.code(), Some(code), "{}", String::from_utf8_lossy(&out.stdout));
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A drive holding the bundled sample school (360 pupils, 12 in special categories, 2 invalid IDs).
+fn sample_drive() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("drive.db");
+    let sample = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/sample-school.csv");
+    ok(canbao(&db).arg("import").arg(sample));
+    (dir, db)
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write fixture");
+    path
+}
+
+// ---- policies ----
+
+#[test]
+fn policy_list_use_show() {
+    let (_dir, db) = sample_drive();
+    let listed = json(canbao(&db).args(["policy", "list", "--json"]));
+    let names: Vec<&str> = listed.as_array().expect("list").iter().map(|p| p["name"].as_str().expect("name")).collect();
+    assert_eq!(names, ["liuzhou-2021", "liuzhou-2023", "nanchong-2023", "quanzhou-2023", "yibin-2024"]);
+    assert!(listed.as_array().expect("list").iter().all(|p| p["current"] == false));
+
+    // No policy yet: the command says how to pick one.
+    let err = fails(canbao(&db).args(["policy", "show"]), 1);
+    assert!(err.contains("canbao policy use"), "{err}");
+    let err = fails(canbao(&db).args(["policy", "use", "beijing-2030"]), 1);
+    assert!(err.contains("yibin-2024"), "{err}");
+
+    ok(canbao(&db).args(["policy", "use", "yibin-2024"]));
+    let shown = json(canbao(&db).args(["policy", "show", "--json"]));
+    assert_eq!(shown["name"], "yibin-2024");
+    // 001 附件1 二(一): 380元.
+    assert_eq!(shown["personal_premium"], 380.0);
+    assert_eq!(shown["windows"][0]["from"], "2023-09-01");
+    let listed = json(canbao(&db).args(["policy", "list", "--json"]));
+    assert!(listed.as_array().expect("list").iter().any(|p| p["name"] == "yibin-2024" && p["current"] == true));
+}
+
+// ---- quotes ----
+
+fn quote(db: &Path, args: &[&str]) -> Value {
+    json(canbao(db).arg("quote").args(args).arg("--json"))
+}
+
+#[test]
+fn quotes_follow_the_notices() {
+    let (_dir, db) = sample_drive();
+    // 001 附件1 二(二): 低保对象按个人缴费标准的75%资助，个人缴费95元; 一(二): 集中缴费期 → the 2024 year.
+    let q = quote(&db, &["--policy", "yibin-2024", "--category", "低保", "--paid-on", "2023-10-08"]);
+    assert_eq!(q["policy"], "yibin-2024");
+    assert_eq!((q["personal_due"].as_f64(), q["department_due"].as_f64()), (Some(95.0), Some(285.0)));
+    assert_eq!((q["coverage_from"].as_str(), q["coverage_to"].as_str()), (Some("2024-01-01"), Some("2024-12-31")));
+    assert!(q["rule"].as_str().expect("rule").contains("001 附件1 二(二)"));
+
+    // 001 附件1 一(三): 中途参保，自缴费当月起6个月（不含）后享受待遇 — paid in March, covered from September.
+    let q = quote(&db, &["--policy", "yibin-2024", "--paid-on", "2024-03-15"]);
+    assert_eq!(q["coverage_from"], "2024-09-01");
+    assert_eq!(q["personal_due"], 380.0);
+
+    // 001 附件1 四(三)(四): 特困人员、孤儿个人不缴费，由政府全额补助.
+    let q = quote(&db, &["--policy", "yibin-2024", "--category", "特困", "--paid-on", "2023-11-01"]);
+    assert_eq!((q["personal_due"].as_f64(), q["department_due"].as_f64()), (Some(0.0), Some(380.0)));
+
+    // 000 附件四(二): 新参保登记缴费从次月1日起享受待遇; 中断缴费的从第三个月1日起.
+    let q = quote(&db, &["--policy", "liuzhou-2023", "--new-enrollee", "--paid-on", "2023-01-01"]);
+    assert_eq!((q["coverage_from"].as_str(), q["personal_due"].as_f64()), (Some("2023-02-01"), Some(350.0)));
+    let q = quote(&db, &["--policy", "liuzhou-2023", "--interrupted", "--paid-on", "2023-01-20"]);
+    assert_eq!(q["coverage_from"], "2023-03-01");
+
+    // 003 三(一)2: 7月1日至12月31日缴纳当年度费用的，按筹资标准（个人缴费+财政补助）缴纳: 280 + 580.
+    let q = quote(&db, &["--policy", "liuzhou-2021", "--paid-on", "2021-07-01"]);
+    assert_eq!(q["personal_due"], 860.0);
+
+    // 003 四(三)1: 多重身份的全额补助顺序依次为计生对象、残疾人、过渡期内脱贫人口、医疗救助人员.
+    let q = quote(
+        &db,
+        &[
+            "--policy",
+            "liuzhou-2021",
+            "--category",
+            "医疗救助对象",
+            "--category",
+            "残疾",
+            "--category",
+            "计生对象",
+            "--paid-on",
+            "2020-10-01",
+        ],
+    );
+    assert_eq!((q["personal_due"].as_f64(), q["department_due"].as_f64()), (Some(0.0), Some(280.0)));
+    assert_eq!(q["subsidy_category"], "计生对象");
+
+    // 004 二: 9月入学新生…保障期限从2022年9月1日至2023年12月31日.
+    let q = quote(&db, &["--policy", "quanzhou-2023", "--freshman", "--paid-on", "2022-09-15"]);
+    assert_eq!((q["coverage_from"].as_str(), q["coverage_to"].as_str()), (Some("2022-09-01"), Some("2023-12-31")));
+    assert_eq!(q["personal_due"], 360.0);
+}
+
+#[test]
+fn quote_for_a_pupil_uses_the_drive_policy_and_their_categories() {
+    let (_dir, db) = sample_drive();
+    let err = fails(canbao(&db).args(["quote", "--category", "低保", "--paid-on", "2023-10-08"]), 1);
+    assert!(err.contains("canbao policy use"), "{err}");
+    ok(canbao(&db).args(["policy", "use", "yibin-2024"]));
+    // 何轩明 is 低保对象 in the sample class list: 001 附件1 二(二) → 95元.
+    let q = quote(&db, &["45020320190307775x", "--paid-on", "2023-10-08"]);
+    assert_eq!(q["name"], "何轩明");
+    assert_eq!(q["personal_due"], 95.0);
+    // An unknown category is an error listing the known ones.
+    let err = fails(canbao(&db).args(["quote", "--category", "贫困生", "--paid-on", "2023-10-08"]), 1);
+    assert!(err.contains("贫困生") && err.contains("特困人员") && err.contains("防止返贫监测对象"), "{err}");
+    // Outside every window: refused, not guessed.
+    let err = fails(canbao(&db).args(["quote", "--paid-on", "2022-01-01"]), 1);
+    assert!(err.contains("缴费期"), "{err}");
+    // New and interrupted at once is a usage error.
+    fails(canbao(&db).args(["quote", "--new-enrollee", "--interrupted"]), 2);
+}
+
+// ---- reconciliation ----
+
+#[test]
+fn tax_list_twice_changes_nothing_the_second_time() {
+    let (dir, db) = sample_drive();
+    ok(canbao(&db).args(["policy", "use", "yibin-2024"]));
+    let file = write(
+        dir.path(),
+        "tax.csv",
+        "\u{feff}2023年城乡居民医保缴费明细\n\
+         纳税人姓名,证件号码,实缴金额（元）,缴费日期,缴费渠道\n\
+         孙语,450203201909308803,380.00,2023-10-08 09:12:00,微信\n\
+         何轩明,45020320190307775X,95,2023/10/09,支付宝\n\
+         许志文,450203201811029232,0,2023-10-09,财政代缴\n\
+         林彤瑶,450202201911276365,380,2023-10-10,银行\n\
+         张彤瑶,450202201910318690,380,2023-10-10,银行\n\
+         王五,11010519491231002X,380,2023-10-10,银行\n\
+         李四,4502,380,2023-10-10,银行\n",
+    );
+    let dry = json(canbao(&db).args(["reconcile", "--source", "tax", "--dry-run", "--json"]).arg(&file));
+    assert_eq!(dry["dry_run"], true);
+    assert_eq!(dry["matched"], 4);
+    let first = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&file));
+    assert_eq!(first["rows_read"], 7);
+    assert_eq!(first["matched"], 4, "{first}");
+    assert_eq!(first["already"], 0);
+    assert_eq!(first["unknown_ids"], serde_json::json!(["11010519491231002X"]));
+    // Same ID, another name: reported, not applied.
+    let mismatches = first["name_mismatches"].as_array().expect("list");
+    assert_eq!(mismatches.len(), 1);
+    assert_eq!(mismatches[0]["id_number"], "450202201910318690");
+    assert_eq!(mismatches[0]["roster_name"], "蒋睿豪");
+    assert_eq!(mismatches[0]["file_name"], "张彤瑶");
+    // 许志文 is 特困人员: 001 附件1 四(三) → nothing due from the family, so 0 matches.
+    assert!(first["amount_mismatches"].as_array().expect("list").is_empty(), "{first}");
+    let problems = first["problems"].as_array().expect("list");
+    assert_eq!(problems.len(), 1);
+    assert_eq!((problems[0]["row"].as_u64(), problems[0]["column"].as_str()), (Some(9), Some("证件号码")));
+
+    let second = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&file));
+    assert_eq!((second["matched"].as_u64(), second["already"].as_u64()), (Some(0), Some(4)));
+
+    // The payment details landed; the mismatched pupil is untouched.
+    let found = json(canbao(&db).args(["find", "450203201909308803", "--json"]));
+    assert_eq!(found[0]["payment"], "paid");
+    let found = json(canbao(&db).args(["find", "450202201910318690", "--json"]));
+    assert_eq!((found[0]["name"].as_str(), found[0]["payment"].as_str()), (Some("蒋睿豪"), Some("unpaid")));
+
+    // An amount that differs from the amount due is reported (and recorded: the family did pay it).
+    let file =
+        write(dir.path(), "tax2.csv", "姓名,身份证号码,缴费金额,缴费时间\n卢雅,450203202003164449,350,2023-11-01\n");
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&file));
+    let amounts = report["amount_mismatches"].as_array().expect("list");
+    assert_eq!(amounts.len(), 1);
+    assert_eq!((amounts[0]["file_amount"].as_f64(), amounts[0]["due"].as_f64()), (Some(350.0), Some(380.0)));
+}
+
+#[test]
+fn agency_and_category_lists() {
+    let (dir, db) = sample_drive();
+    let agency = write(
+        dir.path(),
+        "agency.csv",
+        "姓名,公民身份号码,参保状态\n孙语,450203201909308803,已参保\n林彤瑶,450202201911276365,已参保\n黎语雪,450202202007078525,已参保\n",
+    );
+    let first = json(canbao(&db).args(["reconcile", "--source", "agency", "--json"]).arg(&agency));
+    assert_eq!((first["matched"].as_u64(), first["already"].as_u64()), (Some(3), Some(0)));
+    let second = json(canbao(&db).args(["reconcile", "--source", "agency", "--json"]).arg(&agency));
+    assert_eq!((second["matched"].as_u64(), second["already"].as_u64()), (Some(0), Some(3)));
+    let found = json(canbao(&db).args(["find", "450202202007078525", "--json"]));
+    assert_eq!(found[0]["enrollment"], "here");
+
+    let categories = write(
+        dir.path(),
+        "minzheng.csv",
+        "民政局认定名单\n姓名,身份证号码,人员类别\n孙语,450203201909308803,低保\n林彤瑶,450202201911276365,孤儿、困难生\n何轩明,45020320190307775X,低保对象\n",
+    );
+    let first = json(canbao(&db).args(["reconcile", "--source", "categories", "--json"]).arg(&categories));
+    // 何轩明 is already 低保对象 in the class list.
+    assert_eq!((first["matched"].as_u64(), first["already"].as_u64()), (Some(2), Some(1)), "{first}");
+    assert_eq!(first["unknown_categories"], serde_json::json!(["困难生"]));
+    let second = json(canbao(&db).args(["reconcile", "--source", "categories", "--json"]).arg(&categories));
+    assert_eq!((second["matched"].as_u64(), second["already"].as_u64()), (Some(0), Some(3)));
+    let found = json(canbao(&db).args(["find", "450203201909308803", "--json"]));
+    assert_eq!(found[0]["categories"], serde_json::json!(["低保对象"]));
+
+    // A list without a category column cannot be a categories list.
+    let err = fails(canbao(&db).args(["reconcile", "--source", "categories"]).arg(&agency), 1);
+    assert!(err.contains("人员类别"), "{err}");
+}
+
+// ---- exports ----
+
+/// Every worksheet of a workbook as rows of cells.
+fn workbook(path: &Path) -> Vec<(String, Vec<Vec<Data>>)> {
+    let mut book = open_workbook_auto(path).expect("opens with calamine");
+    let names = book.sheet_names();
+    names
+        .into_iter()
+        .map(|name| {
+            let range = book.worksheet_range(&name).expect("sheet");
+            let rows = range.rows().map(|r| r.to_vec()).collect();
+            (name, rows)
+        })
+        .collect()
+}
+
+fn texts(row: &[Data]) -> Vec<String> {
+    row.iter().map(|c| c.to_string()).collect()
+}
+
+/// Rows below the header row, which is the first row whose first cell is `first_header`.
+fn body<'a>(rows: &'a [Vec<Data>], first_header: &str) -> (&'a [Data], &'a [Vec<Data>]) {
+    let at = rows.iter().position(|r| r.first().is_some_and(|c| *c == *first_header)).expect("header row");
+    (&rows[at], &rows[at + 1..])
+}
+
+fn assert_full_id(cell: &Data) {
+    match cell {
+        Data::String(s) => assert!(s.len() == 18 && s[..17].chars().all(|c| c.is_ascii_digit()), "{s}"),
+        other => panic!("ID cell is not text: {other:?}"),
+    }
+}
+
+fn export(db: &Path, kind: &str, out: &Path, extra: &[&str]) -> Vec<PathBuf> {
+    let stdout = ok(canbao(db).args(["export", kind, "--out"]).arg(out).args(extra));
+    stdout.lines().filter_map(|l| l.strip_prefix("已导出 (written): ")).map(PathBuf::from).collect()
+}
+
+/// The sample drive with a policy, three pupils enrolled and two paid.
+fn drive_with_progress() -> (tempfile::TempDir, PathBuf) {
+    let (dir, db) = sample_drive();
+    ok(canbao(&db).args(["policy", "use", "yibin-2024"]));
+    let agency = write(
+        dir.path(),
+        "agency.csv",
+        "姓名,证件号码\n孙语,450203201909308803\n林彤瑶,450202201911276365\n何轩明,45020320190307775X\n",
+    );
+    ok(canbao(&db).args(["reconcile", "--source", "agency"]).arg(agency));
+    let tax = write(
+        dir.path(),
+        "tax.csv",
+        "姓名,证件号码,缴费金额,缴费日期,缴费渠道\n孙语,450203201909308803,380,2023-10-08,微信\n何轩明,45020320190307775X,95,2023-10-09,支付宝\n",
+    );
+    ok(canbao(&db).args(["reconcile", "--source", "tax"]).arg(tax));
+    (dir, db)
+}
+
+#[test]
+fn template_export_is_two_files() {
+    let (dir, db) = drive_with_progress();
+    let out = dir.path().join("template");
+    let files = export(&db, "template", &out, &[]);
+    assert_eq!(files.len(), 2);
+    assert!(files[0].to_string_lossy().contains("批量参保模板-参保"));
+    assert!(files[1].to_string_lossy().contains("批量参保模板-未参保"));
+    let enrolled = workbook(&files[0]);
+    assert_eq!(enrolled.len(), 1);
+    assert_eq!(enrolled[0].0, "Sheet1");
+    let rows = &enrolled[0].1;
+    assert_eq!(&texts(&rows[0])[..6], ["序号", "姓名", "证件类型", "证件号码", "性别", "出生日期"]);
+    assert_eq!(rows.len(), 1 + 3);
+    for row in &rows[1..] {
+        assert_full_id(&row[3]);
+        assert_eq!(row[2], Data::String("居民身份证".into()));
+    }
+    let not_enrolled = workbook(&files[1]);
+    assert_eq!(not_enrolled[0].1.len(), 1 + 357);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&files[0]).expect("meta").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    // CSV: the same two files, with a BOM.
+    let files = export(&db, "template", &dir.path().join("template-csv"), &["--format", "csv"]);
+    assert_eq!(files.len(), 2);
+    let bytes = std::fs::read(&files[0]).expect("read");
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
+    assert_eq!(String::from_utf8_lossy(&bytes).lines().count(), 1 + 3);
+    // An unknown template names the known ones.
+    let err = fails(canbao(&db).args(["export", "template", "--template", "nope", "--out"]).arg(dir.path()), 1);
+    assert!(err.contains("default"), "{err}");
+}
+
+#[test]
+fn ledgers_export_has_the_four_ledgers() {
+    let (dir, db) = drive_with_progress();
+    let files = export(&db, "ledgers", &dir.path().join("ledgers.xlsx"), &[]);
+    assert_eq!(files.len(), 1);
+    let book = workbook(&files[0]);
+    let names: Vec<&str> = book.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["已缴费", "未缴费", "异地缴费", "财政代缴"]);
+    let counts: Vec<usize> = book.iter().map(|(_, rows)| body(rows, "序号").1.len()).collect();
+    // 001 附件1 四: 特困人员 ×2, 孤儿 ×2, 重度残疾人 ×2 in the sample are 财政代缴; two pupils paid; 360 in all.
+    assert_eq!(counts, [2, 352, 0, 6]);
+    let (header, rows) = body(&book[0].1, "序号");
+    assert_eq!(
+        texts(header),
+        [
+            "序号",
+            "姓名",
+            "身份证号码",
+            "所在年级、班级",
+            "联系电话",
+            "人员类别",
+            "缴费金额（元）",
+            "缴费日期",
+            "缴费渠道"
+        ]
+    );
+    for row in rows {
+        assert_full_id(&row[2]);
+    }
+    let paid: Vec<(String, f64)> = rows.iter().map(|r| (r[1].to_string(), r[6].as_f64().unwrap_or(-1.0))).collect();
+    assert!(paid.contains(&("何轩明".to_owned(), 95.0)), "{paid:?}");
+    let (header, rows) = body(&book[3].1, "序号");
+    assert_eq!(texts(header).last().map(String::as_str), Some("代缴金额（元）"));
+    assert!(rows.iter().all(|r| !r[7].to_string().is_empty()));
+    // CSV: one file per ledger.
+    let files = export(&db, "ledgers", &dir.path().join("ledgers-csv"), &["--format", "csv"]);
+    assert_eq!(files.len(), 4);
+    assert!(files[3].to_string_lossy().contains("财政代缴台账"));
+}
+
+#[test]
+fn special_roster_lists_each_category() {
+    let (dir, db) = drive_with_progress();
+    let files = export(&db, "special", dir.path(), &[]);
+    let book = workbook(&files[0]);
+    assert_eq!(book[0].0, "参保花名册");
+    assert_eq!(book[0].1[0][0], Data::String("城乡居民基本医疗保险参保花名册".into()));
+    let (header, rows) = body(&book[0].1, "序号");
+    assert_eq!(&texts(header)[..6], ["序号", "姓名", "性别", "公民身份号码", "人员类别", "认定部门"]);
+    assert_eq!(rows.len(), 12);
+    for row in rows {
+        assert_full_id(&row[3]);
+        assert!(!row[5].to_string().is_empty(), "department missing: {row:?}");
+    }
+    let row = rows.iter().find(|r| r[1] == "许志文").expect("特困 pupil");
+    assert_eq!((row[4].to_string(), row[5].to_string()), ("特困人员".to_owned(), "民政".to_owned()));
+}
+
+#[test]
+fn class_lists_one_per_class_and_masking() {
+    let (dir, db) = drive_with_progress();
+    let files = export(&db, "classes", &dir.path().join("classes.xlsx"), &["--mask"]);
+    let book = workbook(&files[0]);
+    assert_eq!(book.len(), 18);
+    assert_eq!(book[0].0, "一年级1班");
+    let (header, rows) = body(&book[0].1, "序号");
+    assert_eq!(texts(header), ["序号", "姓名", "身份证号码", "是否参保", "是否缴费", "签字"]);
+    assert_eq!(rows.len(), 21);
+    for row in rows {
+        match &row[2] {
+            Data::String(s) => assert!(s.contains("**********"), "{s}"),
+            other => panic!("ID cell is not text: {other:?}"),
+        }
+    }
+    let sun = rows.iter().find(|r| r[1] == "孙语").expect("孙语");
+    assert_eq!((sun[3].to_string(), sun[4].to_string()), ("是".to_owned(), "是".to_owned()));
+    let total: usize = book.iter().map(|(_, rows)| body(rows, "序号").1.len()).sum();
+    assert_eq!(total, 360);
+    // Without --mask the numbers are whole; CSV is one file per class.
+    let files = export(&db, "classes", &dir.path().join("classes-csv"), &["--format", "csv", "--class", "一年级1班"]);
+    assert_eq!(files.len(), 1);
+    let text = std::fs::read_to_string(&files[0]).expect("read");
+    assert!(text.contains("450203201909308803"));
+}
+
+#[test]
+fn summary_counts_the_day() {
+    let (dir, db) = drive_with_progress();
+    let files = export(&db, "summary", dir.path(), &[]);
+    let book = workbook(&files[0]);
+    let names: Vec<&str> = book.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["汇总", "各班进度"]);
+    let (_, totals) = body(&book[0].1, "项目");
+    let get = |what: &str| totals.iter().find(|r| r[0] == *what).and_then(|r| r[1].as_f64());
+    assert_eq!(get("学生总数"), Some(360.0));
+    assert_eq!(get("在校参保"), Some(3.0));
+    assert_eq!(get("已缴费"), Some(2.0));
+    assert_eq!(get("财政代缴台账"), Some(6.0));
+    let (header, classes) = body(&book[1].1, "所在年级、班级");
+    assert_eq!(texts(header)[..4], ["所在年级、班级", "人数", "已参保", "已缴费"]);
+    assert_eq!(classes.len(), 18);
+}
+
+#[test]
+fn export_of_an_unknown_school_fails() {
+    let (dir, db) = sample_drive();
+    let err = fails(canbao(&db).args(["export", "ledgers", "--school", "别的学校", "--out"]).arg(dir.path()), 1);
+    assert!(err.contains("别的学校"), "{err}");
+}
+
+// ---- check ----
+
+#[test]
+fn check_finds_duplicates_and_gaps() {
+    let (dir, db) = sample_drive();
+    // 孙语 again under another (valid) number with the same birth date, and a pupil with no class.
+    let extra = write(
+        dir.path(),
+        "extra.csv",
+        "姓名,身份证号码,年级,班级\n孙语,450202201909301381,二年级,1班\n韦小宝,450202201901011232,,\n",
+    );
+    let report = json(canbao(&db).args(["import", "--json"]).arg(&extra));
+    assert_eq!(report["added"], 2, "{report}");
+    let check = json(canbao(&db).args(["check", "--json"]));
+    assert_eq!(check["students"], 362);
+    let same = check["same_name_birth"].as_array().expect("list");
+    assert_eq!(same.len(), 1);
+    assert_eq!(same[0]["pupils"].as_array().map(Vec::len), Some(2));
+    assert_eq!(check["invalid_ids"].as_array().map(Vec::len), Some(2));
+    let no_class = check["no_class"].as_array().expect("list");
+    assert_eq!(no_class.len(), 1);
+    assert_eq!(no_class[0]["name"], "韦小宝");
+    assert!(check["categories_without_department"].as_array().expect("list").is_empty());
+    assert!(ok(canbao(&db).arg("check")).contains("韦小宝"));
+}
