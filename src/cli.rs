@@ -18,6 +18,7 @@ use crate::io::forms::{self, FormInput, template::Template};
 use crate::io::reconcile::Source;
 use crate::io::sheet::{self, ExportOptions};
 use crate::store::Store;
+use crate::store::lock::DriveLock;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -149,6 +150,25 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// 备份数据文件 (a consistent copy of the drive file; default: the backups folder beside it)
+    Backup {
+        #[arg(value_name = "FILE")]
+        file: Option<PathBuf>,
+    },
+    /// 从备份恢复（先备份当前文件）(replace the drive with a backup, after backing up the current one)
+    Restore {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// 合并另一台电脑上的数据文件 (bring in another laptop's copy of this drive)
+    Merge {
+        #[arg(value_name = "OTHER.db")]
+        other: PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -265,6 +285,15 @@ fn open_store(cli: &Cli) -> Result<Store, UserError> {
     Ok(store)
 }
 
+/// Opens the drive for a command that changes it: the one-writer lock first, so a second canbao is told who
+/// holds the file instead of fighting over it.
+fn open_writer(cli: &Cli) -> Result<(Store, DriveLock), UserError> {
+    let path = cli.db.clone().unwrap_or_else(default_db_path);
+    let who = operator_from(cli).unwrap_or_default();
+    let lock = DriveLock::acquire(&path, &who)?;
+    Ok((open_store(cli)?, lock))
+}
+
 /// Runs the command line; returns the process's exit code.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -286,11 +315,14 @@ pub fn main() -> ExitCode {
 fn run(cli: &Cli) -> CmdResult {
     match &cli.command {
         None => {
-            let store = open_store(cli)?;
+            // The TUI writes: it holds the lock for as long as it runs, and takes the daily backup.
+            let (mut store, _lock) = open_writer(cli)?;
+            store.backup_if_due()?;
             run_tui(cli, store)
         }
         Some(Command::Demo) => {
             let path = cli.db.clone().unwrap_or_else(|| data_dir().join("demo.db"));
+            let _lock = DriveLock::acquire(&path, &operator_from(cli).unwrap_or_default())?;
             let store = crate::demo::fresh_demo(&path)?;
             let mut store = store;
             if let Some(op) = operator_from(cli) {
@@ -299,7 +331,10 @@ fn run(cli: &Cli) -> CmdResult {
             run_tui(cli, store)
         }
         Some(Command::Import { files, school, dry_run, json }) => {
-            let mut store = open_store(cli)?;
+            let (mut store, _lock) = open_writer(cli)?;
+            if !*dry_run {
+                store.backup_now("import")?;
+            }
             let paths: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
             let report = class_list::import(&mut store, &paths, school.as_deref(), *dry_run)?;
             if *json {
@@ -362,7 +397,7 @@ fn run(cli: &Cli) -> CmdResult {
         }
         Some(Command::Policy { action }) => match action {
             PolicyAction::List { json } => paperwork::policy_list(&open_store(cli)?, *json),
-            PolicyAction::Use { name } => paperwork::policy_use(&mut open_store(cli)?, name),
+            PolicyAction::Use { name } => paperwork::policy_use(&mut open_writer(cli)?.0, name),
             PolicyAction::Show { name, json } => paperwork::policy_show(&open_store(cli)?, name.as_deref(), *json),
         },
         Some(Command::Quote { id_number, policy, categories, paid_on, new_enrollee, interrupted, freshman, json }) => {
@@ -380,10 +415,68 @@ fn run(cli: &Cli) -> CmdResult {
             paperwork::quote(&store, &args, cli.lang)
         }
         Some(Command::Reconcile { file, source, dry_run, json }) => {
-            let mut store = open_store(cli)?;
+            let (mut store, _lock) = open_writer(cli)?;
+            if !*dry_run {
+                store.backup_now("reconcile")?;
+            }
             paperwork::reconcile(&mut store, file, (*source).into(), *dry_run, *json)
         }
         Some(Command::Check { json }) => paperwork::check(&open_store(cli)?, *json),
+        Some(Command::Backup { file }) => {
+            let store = open_store(cli)?;
+            let written = match file {
+                Some(f) => Some(store.backup_to(f)?),
+                None => {
+                    let mut store = store;
+                    store.backup_now("manual")?
+                }
+            };
+            match written {
+                Some(p) => println!("已备份 (backed up): {}", p.display()),
+                None => println!("内存中的数据无需备份 (nothing to back up)"),
+            }
+            Ok(())
+        }
+        Some(Command::Restore { file }) => {
+            let path = cli.db.clone().unwrap_or_else(default_db_path);
+            let _lock = DriveLock::acquire(&path, &operator_from(cli).unwrap_or_default())?;
+            let safety = crate::store::backup::restore(&path, file)?;
+            if let Some(s) = safety {
+                println!("恢复前的数据已备份 (the previous data was backed up): {}", s.display());
+            }
+            println!("已从 {} 恢复 (restored)", file.display());
+            Ok(())
+        }
+        Some(Command::Merge { other, dry_run, json }) => {
+            let (mut store, _lock) = open_writer(cli)?;
+            let report = store.merge_from(other, *dry_run)?;
+            if *json {
+                print_json(&report);
+            } else {
+                print_merge_report(&report);
+            }
+            Ok(())
+        }
+    }
+}
+
+fn print_merge_report(r: &crate::store::merge::MergeReport) {
+    if r.dry_run {
+        println!("试运行，未修改数据 (dry run: nothing changed)");
+    }
+    println!(
+        "新增 {}，更新 {}，未变 {}，冲突 {}，复制修改记录 {} 条 (added, updated, unchanged, conflicts, audit rows copied)",
+        r.added,
+        r.updated,
+        r.unchanged,
+        r.conflicts.len(),
+        r.audit_rows_copied
+    );
+    for c in &r.conflicts {
+        println!(
+            "  {} {} 「{}」：保留 {:?}（{}），舍弃 {:?}（{}）",
+            c.name, c.id_number, c.field, c.kept, c.kept_at, c.lost, c.lost_at
+        );
     }
 }
 

@@ -126,3 +126,48 @@ fn text_output_masks_ids_unless_revealed() {
     let revealed = canbao(&db).args(["find", &number, "--reveal"]).output().unwrap();
     assert!(String::from_utf8_lossy(&revealed.stdout).contains(&number));
 }
+
+#[test]
+fn a_second_writer_is_told_who_holds_the_file_and_reads_still_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let held = canbao::store::lock::DriveLock::acquire(&db, "张老师").unwrap();
+    let out = canbao(&db).arg("import").arg(fixture("gbk_title.csv")).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("张老师") && stderr.contains("正被"), "{stderr}");
+    let stats = json(canbao(&db).args(["stats", "--json"]));
+    assert_eq!(stats["students"], 10, "reading is not blocked, and the refused import changed nothing");
+    drop(held);
+    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+}
+
+#[test]
+fn backup_restore_and_merge_through_the_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.db");
+    canbao(&a).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    // The import took an automatic backup first.
+    assert!(std::fs::read_dir(dir.path().join("backups")).unwrap().count() >= 1);
+    let b = dir.path().join("b.db");
+    canbao(&a).arg("backup").arg(&b).assert().success();
+    canbao(&b).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+
+    let report = json(canbao(&a).args(["merge", "--json"]).arg(&b));
+    assert_eq!(report["added"], 23);
+    assert_eq!(report["updated"], 0);
+    assert!(report["conflicts"].as_array().unwrap().is_empty());
+    assert!(report.get("unchanged").is_some());
+    let again = json(canbao(&a).args(["merge", "--json"]).arg(&b));
+    assert_eq!((again["added"].as_i64(), again["updated"].as_i64()), (Some(0), Some(0)));
+    assert_eq!(json(canbao(&a).args(["stats", "--json"]))["students"], 33);
+
+    // Restore the ten-pupil copy: the drive goes back, and the 33-pupil state is itself backed up first.
+    let snapshot = dir.path().join("ten.db");
+    canbao(&b).arg("backup").arg(&snapshot).assert().success();
+    let ten = dir.path().join("only-ten.db");
+    canbao(&ten).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    canbao(&a).arg("restore").arg(&ten).assert().success();
+    assert_eq!(json(canbao(&a).args(["stats", "--json"]))["students"], 10);
+}
