@@ -133,7 +133,12 @@ impl Query {
     /// The rank of a packed key, or `None` when some word matches nothing. Allocates nothing: it runs for
     /// every pupil on every keystroke.
     pub fn rank(&self, key: &str) -> Option<u32> {
-        let e = Fields::parse(key);
+        self.rank_fields(&Fields::parse(key))
+    }
+
+    /// `rank` for a key already split into its fields: a caller that keeps the split (the TUI, which ranks
+    /// the same half million keys on every keystroke) saves parsing, which costs as much as the matching.
+    pub fn rank_fields(&self, e: &Fields<'_>) -> Option<u32> {
         let mut total = 0u32;
         for w in &self.words {
             let best = match w {

@@ -9,6 +9,7 @@ pub mod merge;
 mod read;
 mod reconcile;
 mod reveal;
+mod roster_rows;
 pub mod schema;
 mod snapshot;
 mod stats;
@@ -21,6 +22,7 @@ use thiserror::Error;
 pub use fields::{Field, FieldChange};
 pub use import::{ImportOutcome, Incoming, IncomingOutcome};
 pub use read::StudentFilter;
+pub use roster_rows::RosterRow;
 pub use stats::{ClassStats, Stats};
 
 use crate::domain::student::{CategoryMark, Enrollment, PaymentDetails, PaymentStatus, Student};

@@ -1,4 +1,34 @@
-//! The operator's screen.
+//! The operator's screen: a ratatui app over the drive's `Store`.
+//!
+//! Keys become [`Action`]s through the [`keymap`] (data, `data/keymap.toml`); only [`App::update`] changes
+//! state; [`views::draw`] reads it. The event loop ([`runner`]) is generic over the ratatui backend so tests
+//! drive it on `TestBackend`. Imports and exports run on a worker thread ([`jobs`]).
+
+pub mod action;
+pub mod app;
+mod dashboard;
+mod due;
+pub mod input;
+pub mod jobs;
+pub mod keymap;
+pub mod layout;
+mod marking;
+pub mod modal;
+mod paths;
+pub mod roster;
+pub mod runner;
+pub mod terminal;
+pub mod text;
+pub mod theme;
+mod transfer;
+mod undo;
+pub mod views;
+
+use std::path::PathBuf;
+
+pub use action::Action;
+pub use app::App;
+pub use due::POLICY_META_KEY;
 
 use crate::store::Store;
 
@@ -13,12 +43,25 @@ pub enum Language {
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     pub lang: Language,
+    /// A builtin theme (default, light, high-contrast), a theme in `<config_dir>/themes/`, or a .toml path.
     pub theme: Option<String>,
+    /// Skips the first-run question for the operator's name.
     pub operator: Option<String>,
-    pub config_dir: Option<std::path::PathBuf>,
+    /// Where `keymap.toml`, `themes/` and `policies/` overrides live.
+    pub config_dir: Option<PathBuf>,
 }
 
+/// Runs the TUI until the operator quits. Configuration errors (a bad theme or keymap file) are returned
+/// before the terminal is touched, so they print normally.
 pub fn run(store: Store, options: Options) -> Result<(), Box<dyn std::error::Error>> {
-    let _ = (store, options);
-    Err("界面尚未完成 (the TUI is not built yet)".into())
+    let mut app = App::new(store, &options)?;
+    terminal::install_panic_hook();
+    let guard = terminal::TerminalGuard::enter()?;
+    let backend = ratatui::backend::CrosstermBackend::new(std::io::stdout());
+    let result = match ratatui::Terminal::new(backend) {
+        Ok(mut t) => runner::run_loop(&mut t, &mut app, &mut runner::TerminalEvents),
+        Err(e) => Err(e.into()),
+    };
+    drop(guard);
+    result
 }

@@ -1,0 +1,67 @@
+//! The roster screen's one read: every pupil's display fields, statuses and search key, in roster order, with
+//! no more columns than the screen shows, so opening a drive of 60k pupils stays well under a frame budget.
+
+use super::fields::categories_from_text;
+use super::{Result, Store};
+use crate::domain::search::pack_key;
+use crate::domain::student::{CategoryMark, Enrollment, PaymentStatus};
+
+/// One pupil as the roster lists them; strings borrow from the database row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RosterRow<'a> {
+    pub id: i64,
+    pub name: &'a str,
+    pub id_number: &'a str,
+    pub grade: &'a str,
+    pub class: &'a str,
+    pub enrollment: Enrollment,
+    pub payment: PaymentStatus,
+    pub categories: Vec<CategoryMark>,
+    /// The ID number is missing or invalid.
+    pub id_problem: bool,
+    /// The packed search key (`domain::search::pack_key`).
+    pub key: &'a str,
+}
+
+impl Store {
+    /// Calls `f` for each pupil in roster order (school, grade, class, name).
+    pub fn for_each_roster_row(&self, mut f: impl FnMut(&RosterRow<'_>)) -> Result<()> {
+        let mut stmt = self.conn.prepare(
+            "SELECT s.id, s.name, s.id_number, s.grade, s.class, s.enrollment, s.payment, s.categories,
+                    s.id_problem IS NOT NULL, k.key
+             FROM students s LEFT JOIN search_keys k ON k.student_id = s.id
+             ORDER BY s.school_id, s.class_order, s.name, s.id",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let text = |i: usize| -> Result<&str> { Ok(r.get_ref(i)?.as_str().unwrap_or("")) };
+            let (name, id_number, grade, class) = (text(1)?, text(2)?, text(3)?, text(4)?);
+            let categories = match text(7)? {
+                "[]" | "" => Vec::new(),
+                other => categories_from_text(other),
+            };
+            // A key is written with every pupil; one missing (an older file) is rebuilt rather than unsearchable.
+            let rebuilt;
+            let key = match r.get_ref(9)?.as_str_or_null().ok().flatten() {
+                Some(k) => k,
+                None => {
+                    rebuilt = pack_key(name, id_number, &crate::domain::class_label::join(grade, class));
+                    &rebuilt
+                }
+            };
+            f(&RosterRow {
+                id: r.get(0)?,
+                name,
+                id_number,
+                grade,
+                class,
+                enrollment: Enrollment::from_code(text(5)?).unwrap_or(Enrollment::Unknown),
+                payment: PaymentStatus::from_code(text(6)?).unwrap_or(PaymentStatus::Unpaid),
+                categories,
+                id_problem: r.get(8)?,
+                key,
+            });
+        }
+        Ok(())
+    }
+}

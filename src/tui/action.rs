@@ -1,0 +1,162 @@
+//! Everything that can happen to the app: the only input `App::update` takes.
+
+use super::jobs::JobOutcome;
+
+/// One thing the operator asked for, or one thing that happened around them (a resize, a finished job).
+/// Keys reach the app only as actions, through the keymap; the variants that carry data are produced by the
+/// event loop and cannot be bound to keys.
+#[derive(Debug)]
+pub enum Action {
+    /// Move the selection (or the focus in a list or form) one row up.
+    Up,
+    /// Move the selection one row down.
+    Down,
+    /// Move the selection one page up.
+    PageUp,
+    /// Move the selection one page down.
+    PageDown,
+    /// Jump to the first row; in a text field, to the start of the line.
+    Top,
+    /// Jump to the last row; in a text field, to the end of the line.
+    Bottom,
+    /// Left: in a text field move the caret, in a list of choices take the previous choice.
+    Left,
+    /// Right: the mirror of `Left`.
+    Right,
+    /// Tab: complete a file path, or move to the next field of a form.
+    NextField,
+    /// Enter in a dialog: accept what it shows.
+    Confirm,
+    /// Esc: close the topmost thing (dialog, screen, search), one at a time.
+    Back,
+    /// Leave canbao. Every change is already saved.
+    Quit,
+    /// Start typing a search (the roster narrows as you type).
+    Search,
+    /// Open the selected pupil's detail screen.
+    OpenDetail,
+    /// Show or hide the dashboard (totals, ledgers, classes).
+    Dashboard,
+    /// Show or hide the key help.
+    Help,
+    /// Import class lists: asks for a path, shows the report, then imports.
+    Import,
+    /// Export the student information sheet to a file.
+    Export,
+    /// Open the filter panel (class, statuses, category, problems).
+    Filters,
+    /// Cycle the enrollment status of the selected (or marked) pupils.
+    CycleEnrollment,
+    /// Mark paid (asks for amount, date, channel) or, if paid, unpaid.
+    TogglePaid,
+    /// Mark government-paid (财政代缴), or back to unpaid.
+    ToggleGovernment,
+    /// Open the category picker.
+    Categories,
+    /// Edit the note.
+    EditNote,
+    /// Add the selected pupil to the marked set for bulk changes (or take them out); in a picker, tick.
+    ToggleSelect,
+    /// Mark every pupil shown, or clear the marks if all are marked.
+    SelectAll,
+    /// Undo the last change made in this session.
+    Undo,
+    /// Redo what was undone.
+    Redo,
+    /// Show full ID numbers, or mask them again. Showing them is recorded in the audit log.
+    Reveal,
+    /// In the first-run offer: load the bundled sample school.
+    LoadSample,
+    /// Delete the character before the caret.
+    Backspace,
+    /// Delete the character after the caret.
+    Delete,
+    /// A typed character, for the text field that has the focus.
+    Input(char),
+    /// Pasted text, for the text field that has the focus.
+    Paste(String),
+    /// The terminal has a new size (columns, rows).
+    Resize(u16, u16),
+    /// A mouse click at a cell (column, row).
+    Click(u16, u16),
+    /// The mouse wheel turned up.
+    ScrollUp,
+    /// The mouse wheel turned down.
+    ScrollDown,
+    /// Time passed while a job runs: refresh its progress.
+    Tick,
+    /// A background job finished.
+    JobDone(Box<JobOutcome>),
+}
+
+/// Actions a keymap may name, with their names in `keymap.toml`.
+type MakeAction = fn() -> Action;
+
+const BINDABLE: &[(&str, MakeAction)] = &[
+    ("up", || Action::Up),
+    ("down", || Action::Down),
+    ("page_up", || Action::PageUp),
+    ("page_down", || Action::PageDown),
+    ("top", || Action::Top),
+    ("bottom", || Action::Bottom),
+    ("left", || Action::Left),
+    ("right", || Action::Right),
+    ("next_field", || Action::NextField),
+    ("confirm", || Action::Confirm),
+    ("back", || Action::Back),
+    ("quit", || Action::Quit),
+    ("search", || Action::Search),
+    ("open_detail", || Action::OpenDetail),
+    ("dashboard", || Action::Dashboard),
+    ("help", || Action::Help),
+    ("import", || Action::Import),
+    ("export", || Action::Export),
+    ("filters", || Action::Filters),
+    ("cycle_enrollment", || Action::CycleEnrollment),
+    ("toggle_paid", || Action::TogglePaid),
+    ("toggle_government", || Action::ToggleGovernment),
+    ("categories", || Action::Categories),
+    ("edit_note", || Action::EditNote),
+    ("toggle_select", || Action::ToggleSelect),
+    ("select_all", || Action::SelectAll),
+    ("undo", || Action::Undo),
+    ("redo", || Action::Redo),
+    ("reveal", || Action::Reveal),
+    ("load_sample", || Action::LoadSample),
+    ("backspace", || Action::Backspace),
+    ("delete", || Action::Delete),
+];
+
+impl Action {
+    /// The action a keymap name stands for; `None` for an unknown name or one that carries data.
+    pub fn from_name(name: &str) -> Option<Action> {
+        BINDABLE.iter().find(|(n, _)| *n == name).map(|(_, make)| make())
+    }
+
+    /// Every name a keymap may use, in a stable order (the help screen's order).
+    pub fn bindable_names() -> impl Iterator<Item = &'static str> {
+        BINDABLE.iter().map(|(n, _)| *n)
+    }
+
+    /// Whether `name` is a bindable action's name.
+    pub fn is_bindable(name: &str) -> bool {
+        BINDABLE.iter().any(|(n, _)| *n == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_bindable_name_round_trips() {
+        for name in Action::bindable_names() {
+            let action = Action::from_name(name).expect(name);
+            // The Debug name is the CamelCase of the snake_case keymap name.
+            let camel: String = name.split('_').map(|w| w[..1].to_uppercase() + &w[1..]).collect();
+            assert_eq!(format!("{action:?}"), camel);
+        }
+        assert!(Action::from_name("input").is_none());
+        assert!(Action::from_name("nonsense").is_none());
+    }
+}

@@ -1,0 +1,117 @@
+//! The dashboard's numbers, counted from the roster in memory: totals, the four ledgers, and per class.
+
+use std::collections::HashMap;
+
+use super::due::ledger_of;
+use super::roster::RosterData;
+use crate::domain::policy::{Ledger, Policy};
+use crate::domain::student::{Enrollment, PaymentStatus};
+
+/// One class's line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClassLine {
+    pub label: String,
+    pub students: usize,
+    /// Enrolled at school or elsewhere.
+    pub insured: usize,
+    /// Paid by the family or a department.
+    pub settled: usize,
+    /// Pupils who count toward coverage: everyone but those who left.
+    pub eligible: usize,
+}
+
+impl ClassLine {
+    /// Coverage in per mille, so 100 % is only shown when every eligible pupil is insured.
+    pub fn coverage_permille(&self) -> u32 {
+        permille(self.insured, self.eligible)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Dashboard {
+    pub students: usize,
+    pub problems: usize,
+    pub enrollment: Vec<(Enrollment, usize)>,
+    pub payment: Vec<(PaymentStatus, usize)>,
+    pub ledgers: Vec<(Ledger, usize)>,
+    pub insured: usize,
+    pub eligible: usize,
+    pub classes: Vec<ClassLine>,
+}
+
+pub fn permille(part: usize, whole: usize) -> u32 {
+    if whole == 0 { 0 } else { (part as u64 * 1000 / whole as u64) as u32 }
+}
+
+impl Dashboard {
+    pub fn count(data: &RosterData, policy: Option<&Policy>) -> Dashboard {
+        let mut d = Dashboard {
+            enrollment: Enrollment::ALL.iter().map(|&e| (e, 0)).collect(),
+            payment: PaymentStatus::ALL.iter().map(|&p| (p, 0)).collect(),
+            ledgers: Ledger::ALL.iter().map(|&l| (l, 0)).collect(),
+            classes: data
+                .classes
+                .iter()
+                .map(|c| ClassLine { label: c.clone(), students: 0, insured: 0, settled: 0, eligible: 0 })
+                .collect(),
+            ..Dashboard::default()
+        };
+        // Most pupils share a handful of (categories, statuses) combinations: ask the policy once for each.
+        let mut memo: HashMap<(&[u16], Enrollment, PaymentStatus), Option<Ledger>> = HashMap::new();
+        for row in &data.rows {
+            d.students += 1;
+            d.problems += usize::from(row.problem);
+            bump(&mut d.enrollment, row.enrollment);
+            bump(&mut d.payment, row.payment);
+            let ledger = *memo.entry((&row.categories, row.enrollment, row.payment)).or_insert_with(|| {
+                let names: Vec<String> =
+                    row.categories.iter().map(|&c| data.category_names[c as usize].clone()).collect();
+                ledger_of(policy, row.enrollment, row.payment, &names)
+            });
+            if let Some(l) = ledger {
+                bump(&mut d.ledgers, l);
+            }
+            let insured = row.enrollment.is_insured();
+            let eligible = row.enrollment != Enrollment::Left;
+            d.insured += usize::from(insured);
+            d.eligible += usize::from(eligible);
+            if let Some(c) = d.classes.get_mut(row.class as usize) {
+                c.students += 1;
+                c.insured += usize::from(insured);
+                c.settled += usize::from(row.payment.is_settled());
+                c.eligible += usize::from(eligible);
+            }
+        }
+        d.classes.retain(|c| c.students > 0);
+        d
+    }
+
+    pub fn coverage_permille(&self) -> u32 {
+        permille(self.insured, self.eligible)
+    }
+}
+
+fn bump<K: PartialEq>(counts: &mut [(K, usize)], key: K) {
+    if let Some((_, n)) = counts.iter_mut().find(|(k, _)| *k == key) {
+        *n += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_add_up() {
+        let mut store = crate::store::Store::open_in_memory().expect("store");
+        store.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        crate::demo::load_sample(&mut store).expect("sample");
+        let data = RosterData::load(&store).expect("load");
+        let d = Dashboard::count(&data, None);
+        assert_eq!(d.students, 360);
+        assert_eq!(d.classes.iter().map(|c| c.students).sum::<usize>(), 360);
+        assert_eq!(d.ledgers.iter().map(|(_, n)| n).sum::<usize>(), 360);
+        assert_eq!(permille(1, 3), 333);
+        assert_eq!(permille(0, 0), 0);
+    }
+}

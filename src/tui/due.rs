@@ -1,0 +1,96 @@
+//! The policy questions the screens ask: what a pupil owes and which of the four ledgers they are in. The
+//! answers come from `domain::policy`; this file only adapts the roster's rows to its requests.
+
+use chrono::NaiveDate;
+
+use crate::domain::category::CategoryTable;
+use crate::domain::policy::{self, EnrolleeKind, Ledger, Policy, PolicySet, Quote, QuoteRequest};
+use crate::domain::student::{Enrollment, PaymentStatus, Student};
+use crate::store::Store;
+
+/// The meta key naming the drive's policy (a `data/policies` file stem such as `yibin-2024`).
+pub const POLICY_META_KEY: &str = "policy";
+
+/// The drive's policy, if the file names one that exists. A broken policy file in the config folder is
+/// reported, not fatal: the roster works without amounts.
+pub fn drive_policy(store: &Store, config_dir: Option<&std::path::Path>) -> (Option<Policy>, Option<String>) {
+    let Ok(Some(name)) = store.meta(POLICY_META_KEY) else {
+        return (None, None);
+    };
+    match PolicySet::load(config_dir) {
+        Ok(set) => (set.get(&name).cloned(), None),
+        Err(e) => (PolicySet::builtin().get(&name).cloned(), Some(e.to_string())),
+    }
+}
+
+/// The amount due and coverage for a pupil paying on `day` (their payment date if they paid); an error is
+/// the policy's own explanation, in the UI language.
+pub fn quote_for(policy: &Policy, student: &Student, day: NaiveDate, english: bool) -> Result<Quote, String> {
+    let request = QuoteRequest {
+        categories: student.categories.iter().map(|c| c.name.clone()).collect(),
+        paid_on: student.payment_details.paid_on.unwrap_or(day),
+        enrollee: EnrolleeKind::default(),
+        freshman: false,
+        birth_date: student.birth_date,
+    };
+    policy::quote(policy, CategoryTable::builtin(), &request)
+        .map_err(|e| if english { e.message_en() } else { e.to_string() })
+}
+
+/// The ledger of one pupil; `None` for pupils no ledger counts (declined, left school).
+///
+/// Without a policy: paid → 已缴费, government → 财政代缴, enrolled elsewhere → 异地缴费, the rest → 未缴费.
+/// With one, the policy decides for special categories (where they enroll, who pays); an operator's
+/// 财政代缴 mark always wins.
+pub fn ledger_of(
+    policy: Option<&Policy>,
+    enrollment: Enrollment,
+    payment: PaymentStatus,
+    categories: &[String],
+) -> Option<Ledger> {
+    if matches!(enrollment, Enrollment::Declined | Enrollment::Left) && payment == PaymentStatus::Unpaid {
+        return None;
+    }
+    if payment == PaymentStatus::Government {
+        return Some(Ledger::GovernmentPaid);
+    }
+    let paid = payment == PaymentStatus::Paid;
+    let elsewhere = enrollment == Enrollment::Elsewhere;
+    let fallback = if paid {
+        Ledger::Paid
+    } else if elsewhere {
+        Ledger::PaidElsewhere
+    } else {
+        Ledger::Unpaid
+    };
+    Some(match policy {
+        Some(p) => policy::ledger(p, CategoryTable::builtin(), categories, paid, elsewhere).unwrap_or(fallback),
+        None => fallback,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ledgers_without_a_policy() {
+        let none: &[String] = &[];
+        assert_eq!(ledger_of(None, Enrollment::Here, PaymentStatus::Paid, none), Some(Ledger::Paid));
+        assert_eq!(ledger_of(None, Enrollment::Unknown, PaymentStatus::Unpaid, none), Some(Ledger::Unpaid));
+        assert_eq!(ledger_of(None, Enrollment::Elsewhere, PaymentStatus::Unpaid, none), Some(Ledger::PaidElsewhere));
+        assert_eq!(ledger_of(None, Enrollment::Here, PaymentStatus::Government, none), Some(Ledger::GovernmentPaid));
+        assert_eq!(ledger_of(None, Enrollment::Left, PaymentStatus::Unpaid, none), None);
+        assert_eq!(ledger_of(None, Enrollment::Declined, PaymentStatus::Unpaid, none), None);
+    }
+
+    #[test]
+    fn ledgers_with_a_policy() {
+        let policy = PolicySet::builtin().get("yibin-2024").expect("policy");
+        let tekun = vec!["特困人员".to_owned()];
+        assert_eq!(
+            ledger_of(Some(policy), Enrollment::Here, PaymentStatus::Unpaid, &tekun),
+            Some(Ledger::GovernmentPaid)
+        );
+    }
+}

@@ -1,0 +1,98 @@
+//! Where things go on screen, computed from the terminal size alone, so `update` (page moves, mouse clicks)
+//! and the views agree without the views writing anything back.
+
+use ratatui::layout::Rect;
+
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+pub fn area(size: (u16, u16)) -> Rect {
+    Rect::new(0, 0, size.0, size.1)
+}
+
+pub fn too_small(area: Rect) -> bool {
+    area.width < MIN_WIDTH || area.height < MIN_HEIGHT
+}
+
+/// The roster screen, top to bottom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RosterAreas {
+    pub title: Rect,
+    pub filters: Rect,
+    pub search: Rect,
+    pub header: Rect,
+    pub body: Rect,
+    pub status: Rect,
+    pub footer: Rect,
+}
+
+fn line(area: Rect, y: u16) -> Rect {
+    Rect::new(area.x, area.y + y, area.width, 1)
+}
+
+pub fn roster(area: Rect) -> RosterAreas {
+    let h = area.height.max(7);
+    RosterAreas {
+        title: line(area, 0),
+        filters: line(area, 1),
+        search: line(area, 2),
+        header: line(area, 3),
+        body: Rect::new(area.x, area.y + 4, area.width, h - 6),
+        status: line(area, h - 2),
+        footer: line(area, h - 1),
+    }
+}
+
+/// Screens with a title bar, a body, a status line and a footer (detail, dashboard, help).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FramedAreas {
+    pub title: Rect,
+    pub body: Rect,
+    pub status: Rect,
+    pub footer: Rect,
+}
+
+pub fn framed(area: Rect) -> FramedAreas {
+    let h = area.height.max(4);
+    FramedAreas {
+        title: line(area, 0),
+        body: Rect::new(area.x, area.y + 1, area.width, h - 3),
+        status: line(area, h - 2),
+        footer: line(area, h - 1),
+    }
+}
+
+/// Rows of the roster table: what a page move moves by.
+pub fn page(size: (u16, u16)) -> usize {
+    roster(area(size)).body.height as usize
+}
+
+/// Lines of the dashboard above its class table (totals, progress, ledgers, statuses, header).
+pub const DASHBOARD_HEAD: u16 = 9;
+
+/// Class rows visible on the dashboard.
+pub fn dashboard_class_rows(size: (u16, u16)) -> usize {
+    framed(area(size)).body.height.saturating_sub(DASHBOARD_HEAD) as usize
+}
+
+/// A box of at most `width` × `height` cells, centred in `area`.
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_smallest_screen_has_room_for_eighteen_rows() {
+        let a = roster(area((80, 24)));
+        assert_eq!(a.body.height, 18);
+        assert_eq!(a.footer.y, 23);
+        assert_eq!(page((80, 24)), 18);
+        assert!(too_small(area((79, 24))));
+        assert!(!too_small(area((80, 24))));
+    }
+}

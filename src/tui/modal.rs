@@ -1,0 +1,399 @@
+//! Dialogs over the screens (prompts, pickers, reports, help) and how each one takes actions.
+
+use super::action::Action;
+use super::app::App;
+use super::input::LineInput;
+use super::jobs::{JobKind, Work};
+use super::keymap::Context;
+use super::layout;
+use super::paths;
+use super::roster::Filters;
+use crate::domain::category::CategoryTable;
+use crate::domain::student::{Enrollment, PaymentStatus};
+use crate::io::class_list::{ImportPlan, ImportReport};
+
+/// What a path prompt is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathPurpose {
+    Import,
+    Export,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathPrompt {
+    pub purpose: PathPurpose,
+    pub input: LineInput,
+    /// Names offered by the last Tab.
+    pub candidates: Vec<String>,
+}
+
+/// Channels offered for a payment, stored as written (the forms are Chinese); text.rs translates for display.
+pub const CHANNELS: [&str; 6] = ["微信", "支付宝", "税务大厅", "银行", "学校代收", "其他"];
+
+/// Marking pupils paid: amount, date, channel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentForm {
+    pub targets: Vec<i64>,
+    pub amount: LineInput,
+    /// The operator typed an amount: it then applies to every target instead of each one's own quote.
+    pub amount_edited: bool,
+    /// Each target's amount due under the policy, when known.
+    pub quoted: Vec<Option<i64>>,
+    pub date: LineInput,
+    pub channel: usize,
+    /// 0 amount, 1 date, 2 channel.
+    pub focus: usize,
+    /// The policy's words about the amount, or why there is none.
+    pub note: Option<String>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CategoryPicker {
+    pub targets: Vec<i64>,
+    pub cursor: usize,
+    /// One per `CategoryTable::builtin().all()` entry.
+    pub checked: Vec<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub title: String,
+    pub lines: Vec<String>,
+    pub error: bool,
+    pub offset: usize,
+}
+
+/// The dialog on top, at most one.
+pub enum Modal {
+    Help {
+        offset: usize,
+    },
+    /// First run: who is at the keyboard.
+    Operator(LineInput),
+    /// An empty drive file: offer the sample school or an import.
+    Welcome,
+    Decline {
+        input: LineInput,
+        targets: Vec<i64>,
+    },
+    Note {
+        input: LineInput,
+        targets: Vec<i64>,
+    },
+    Payment(PaymentForm),
+    Categories(CategoryPicker),
+    /// The filter panel; `row` is the filter being changed.
+    Filters {
+        row: usize,
+    },
+    Path(PathPrompt),
+    /// Files read and checked; Enter commits.
+    ImportPreview {
+        plan: Box<ImportPlan>,
+        preview: ImportReport,
+        offset: usize,
+    },
+    Working(JobKind),
+    Message(Message),
+}
+
+/// The filter panel's rows.
+pub const FILTER_ROWS: usize = 5;
+
+impl Modal {
+    pub fn context(&self) -> Context {
+        match self {
+            Modal::Help { .. } => Context::Help,
+            Modal::Operator(_) | Modal::Decline { .. } | Modal::Note { .. } | Modal::Payment(_) | Modal::Path(_) => {
+                Context::Input
+            }
+            Modal::Categories(_) | Modal::Filters { .. } => Context::Picker,
+            Modal::Welcome | Modal::ImportPreview { .. } | Modal::Working(_) | Modal::Message(_) => Context::Dialog,
+        }
+    }
+}
+
+/// Applies an editing action to a text field; false when the action is not an edit.
+fn edit(input: &mut LineInput, action: &Action) -> bool {
+    match action {
+        Action::Input(c) => input.insert(*c),
+        Action::Paste(s) => input.insert_str(s),
+        Action::Backspace => input.backspace(),
+        Action::Delete => input.delete(),
+        Action::Left => input.left(),
+        Action::Right => input.right(),
+        Action::Top => input.home(),
+        Action::Bottom => input.end(),
+        _ => return false,
+    }
+    true
+}
+
+fn scroll(offset: usize, action: &Action, page: usize) -> usize {
+    match action {
+        Action::Up | Action::ScrollUp => offset.saturating_sub(1),
+        Action::Down | Action::ScrollDown => offset + 1,
+        Action::PageUp => offset.saturating_sub(page),
+        Action::PageDown => offset + page,
+        Action::Top => 0,
+        _ => offset,
+    }
+}
+
+impl App {
+    /// Gives an action to the dialog on top. A handler returns the dialog to keep (or `None` to close it);
+    /// one that opens another dialog sets `self.modal` and returns `None`.
+    pub fn update_modal(&mut self, action: Action) {
+        let Some(modal) = self.modal.take() else {
+            return;
+        };
+        if matches!(action, Action::Quit) && !matches!(modal, Modal::Working(_)) {
+            self.quit = true;
+            return;
+        }
+        let page = layout::page(self.size);
+        let keep = match modal {
+            Modal::Help { offset } => match action {
+                Action::Back | Action::Help | Action::Confirm => None,
+                a => Some(Modal::Help { offset: scroll(offset, &a, page) }),
+            },
+            Modal::Operator(mut input) => match action {
+                Action::Confirm if !input.text().trim().is_empty() => {
+                    match self.store.set_operator(input.text()) {
+                        Ok(()) if self.data.is_empty() => self.modal = Some(Modal::Welcome),
+                        Ok(()) => {}
+                        Err(e) => self.fail(e.to_string()),
+                    }
+                    None
+                }
+                // Without a name nothing can be recorded: Esc leaves canbao.
+                Action::Back => {
+                    self.quit = true;
+                    None
+                }
+                a => {
+                    edit(&mut input, &a);
+                    Some(Modal::Operator(input))
+                }
+            },
+            Modal::Welcome => match action {
+                Action::LoadSample => {
+                    self.load_sample();
+                    None
+                }
+                Action::Import => {
+                    self.open_import();
+                    None
+                }
+                Action::Back | Action::Confirm => None,
+                _ => Some(Modal::Welcome),
+            },
+            Modal::Decline { mut input, targets } => match action {
+                Action::Confirm => {
+                    let reason = input.text().trim().to_owned();
+                    self.set_enrollment(&targets, Enrollment::Declined, Some(reason).filter(|r| !r.is_empty()));
+                    None
+                }
+                Action::Back => None,
+                a => {
+                    edit(&mut input, &a);
+                    Some(Modal::Decline { input, targets })
+                }
+            },
+            Modal::Note { mut input, targets } => match action {
+                Action::Confirm => {
+                    let note = input.text().trim().to_owned();
+                    self.set_note(&targets, &note);
+                    None
+                }
+                Action::Back => None,
+                a => {
+                    edit(&mut input, &a);
+                    Some(Modal::Note { input, targets })
+                }
+            },
+            Modal::Payment(form) => self.update_payment(form, action),
+            Modal::Categories(picker) => self.update_categories(picker, action),
+            Modal::Filters { row } => self.update_filters(row, action),
+            Modal::Path(prompt) => self.update_path(prompt, action),
+            Modal::ImportPreview { plan, preview, offset } => match action {
+                Action::Confirm => {
+                    self.start(Work::Apply { plan: *plan });
+                    None
+                }
+                Action::Back => {
+                    self.say(self.text.import_cancelled);
+                    None
+                }
+                a => Some(Modal::ImportPreview { plan, preview, offset: scroll(offset, &a, page) }),
+            },
+            Modal::Working(kind) => Some(Modal::Working(kind)),
+            Modal::Message(mut m) => match action {
+                Action::Back | Action::Confirm => None,
+                a => {
+                    m.offset = scroll(m.offset, &a, page).min(m.lines.len().saturating_sub(1));
+                    Some(Modal::Message(m))
+                }
+            },
+        };
+        if keep.is_some() {
+            self.modal = keep;
+        }
+    }
+
+    fn update_payment(&mut self, mut form: PaymentForm, action: Action) -> Option<Modal> {
+        form.error = None;
+        match action {
+            Action::Back => return None,
+            Action::Confirm => return self.apply_payment(form),
+            Action::Up => form.focus = (form.focus + 2) % 3,
+            Action::Down | Action::NextField => form.focus = (form.focus + 1) % 3,
+            Action::Left if form.focus == 2 => form.channel = (form.channel + CHANNELS.len() - 1) % CHANNELS.len(),
+            Action::Right | Action::Input(' ') if form.focus == 2 => form.channel = (form.channel + 1) % CHANNELS.len(),
+            Action::Input(c) if form.focus == 2 => {
+                // A digit picks a channel directly.
+                if let Some(d) = c.to_digit(10).filter(|d| (1..=CHANNELS.len() as u32).contains(d)) {
+                    form.channel = d as usize - 1;
+                }
+            }
+            a if form.focus == 0 => {
+                let caret_only = matches!(a, Action::Left | Action::Right | Action::Top | Action::Bottom);
+                let edited = edit(&mut form.amount, &a);
+                form.amount_edited |= edited && !caret_only;
+            }
+            a if form.focus == 1 => {
+                edit(&mut form.date, &a);
+            }
+            _ => {}
+        }
+        Some(Modal::Payment(form))
+    }
+
+    fn update_categories(&mut self, mut picker: CategoryPicker, action: Action) -> Option<Modal> {
+        let last = picker.checked.len().saturating_sub(1);
+        match action {
+            Action::Back => return None,
+            Action::Confirm => {
+                let table = CategoryTable::builtin();
+                let marks = table
+                    .all()
+                    .iter()
+                    .zip(&picker.checked)
+                    .filter(|(_, on)| **on)
+                    .map(|(c, _)| crate::domain::student::CategoryMark {
+                        name: c.name.clone(),
+                        department: c.department.clone(),
+                    })
+                    .collect::<Vec<_>>();
+                self.set_categories(&picker.targets, &marks);
+                return None;
+            }
+            Action::Up | Action::ScrollUp => picker.cursor = picker.cursor.saturating_sub(1),
+            Action::Down | Action::ScrollDown => picker.cursor = (picker.cursor + 1).min(last),
+            Action::PageUp => picker.cursor = picker.cursor.saturating_sub(5),
+            Action::PageDown => picker.cursor = (picker.cursor + 5).min(last),
+            Action::Top => picker.cursor = 0,
+            Action::Bottom => picker.cursor = last,
+            Action::ToggleSelect => {
+                if let Some(on) = picker.checked.get_mut(picker.cursor) {
+                    *on = !*on;
+                }
+            }
+            _ => {}
+        }
+        Some(Modal::Categories(picker))
+    }
+
+    fn update_filters(&mut self, mut row: usize, action: Action) -> Option<Modal> {
+        let step: isize = match action {
+            Action::Back | Action::Confirm => return None,
+            Action::Up => {
+                row = (row + FILTER_ROWS - 1) % FILTER_ROWS;
+                0
+            }
+            Action::Down | Action::NextField => {
+                row = (row + 1) % FILTER_ROWS;
+                0
+            }
+            Action::Left => -1,
+            Action::Right | Action::ToggleSelect => 1,
+            _ => 0,
+        };
+        if step != 0 {
+            let f = &mut self.filters;
+            match row {
+                0 => f.class = cycle(f.class, self.data.classes.len(), step),
+                1 => f.enrollment = cycle_in(f.enrollment, &Enrollment::ALL, step),
+                2 => f.payment = cycle_in(f.payment, &PaymentStatus::ALL, step),
+                3 => f.category = cycle(f.category, self.data.category_names.len(), step),
+                _ => f.problems_only = !f.problems_only,
+            }
+            self.refilter();
+        }
+        Some(Modal::Filters { row })
+    }
+
+    fn update_path(&mut self, mut prompt: PathPrompt, action: Action) -> Option<Modal> {
+        match action {
+            Action::Back => None,
+            Action::NextField => {
+                let done = paths::complete(prompt.input.text());
+                prompt.input.set(&done.text);
+                prompt.candidates = done.candidates;
+                Some(Modal::Path(prompt))
+            }
+            Action::Confirm => {
+                let text = prompt.input.text().trim().trim_matches('"').to_owned();
+                if text.is_empty() {
+                    return Some(Modal::Path(prompt));
+                }
+                match prompt.purpose {
+                    PathPurpose::Import => self.start_import(text.into()),
+                    PathPurpose::Export => self.start_export(text.into()),
+                }
+                None
+            }
+            a => {
+                if edit(&mut prompt.input, &a) {
+                    prompt.candidates.clear();
+                }
+                Some(Modal::Path(prompt))
+            }
+        }
+    }
+
+    /// Clears every filter (used by the filter panel's help and by tests).
+    pub fn clear_filters(&mut self) {
+        self.filters = Filters::default();
+        self.refilter();
+    }
+}
+
+/// Steps an optional index through `None, 0, 1, …, len-1, None`.
+fn cycle<T: Copy + Into<u32> + TryFrom<u32>>(value: Option<T>, len: usize, step: isize) -> Option<T> {
+    let positions = len as isize + 1;
+    let now = value.map_or(0, |v| v.into() as isize + 1);
+    let next = (now + step).rem_euclid(positions.max(1));
+    if next == 0 { None } else { T::try_from(next as u32 - 1).ok() }
+}
+
+fn cycle_in<T: Copy + PartialEq>(value: Option<T>, all: &[T], step: isize) -> Option<T> {
+    let now = value.and_then(|v| all.iter().position(|a| *a == v)).map_or(0, |p| p as isize + 1);
+    let next = (now + step).rem_euclid(all.len() as isize + 1);
+    if next == 0 { None } else { Some(all[next as usize - 1]) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cycling_passes_through_all() {
+        assert_eq!(cycle::<u32>(None, 3, 1), Some(0));
+        assert_eq!(cycle::<u32>(Some(2), 3, 1), None);
+        assert_eq!(cycle::<u32>(None, 3, -1), Some(2));
+        assert_eq!(cycle::<u16>(None, 0, 1), None);
+        assert_eq!(cycle_in(None, &PaymentStatus::ALL, -1), Some(PaymentStatus::Government));
+    }
+}

@@ -1,0 +1,484 @@
+//! The roster held in memory: one compact row per pupil in roster order, their search keys beside them, and
+//! the filters and search that decide which rows are shown. Sized for 500k pupils: no `Student` is kept per
+//! row, and nothing here formats text.
+
+use std::collections::HashMap;
+
+use crate::domain::category::CategoryTable;
+use crate::domain::search::{Fields, Query};
+use crate::domain::student::{Enrollment, PaymentStatus, Student};
+use crate::store::{Result, RosterRow, Store};
+
+/// What the roster table shows of one pupil, as stored (the search key is lower-cased).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub id: i64,
+    pub name: Box<str>,
+    pub id_number: Box<str>,
+    /// Index into `RosterData::classes`.
+    pub class: u32,
+    pub enrollment: Enrollment,
+    pub payment: PaymentStatus,
+    /// Indexes into `RosterData::category_names`.
+    pub categories: Box<[u16]>,
+    /// The ID number is missing or invalid.
+    pub problem: bool,
+}
+
+/// Every pupil, in roster order (school, grade, class, name), with their search keys packed end to end in one
+/// buffer: a search reads memory in order instead of chasing half a million allocations.
+#[derive(Debug, Clone, Default)]
+pub struct RosterData {
+    pub rows: Vec<Row>,
+    keys: String,
+    /// `keys[key_ends[i - 1]..key_ends[i]]` is row `i`'s key.
+    key_ends: Vec<u32>,
+    /// Where each key's five fields start and end, relative to the key: split once here rather than on every
+    /// keystroke.
+    spans: Vec<[(u16, u16); 5]>,
+    /// Which characters each key contains (see `char_mask`), to skip most rows without ranking them.
+    masks: Vec<u64>,
+    /// Class labels in roster order.
+    pub classes: Vec<String>,
+    /// The builtin category names first, then any other name found on a pupil.
+    pub category_names: Vec<String>,
+    by_id: HashMap<i64, u32>,
+}
+
+impl RosterData {
+    /// Reads the whole roster in one pass.
+    pub fn load(store: &Store) -> Result<RosterData> {
+        let mut data = RosterData {
+            category_names: CategoryTable::builtin().all().iter().map(|c| c.name.clone()).collect(),
+            ..RosterData::default()
+        };
+        let mut class_index: HashMap<String, u32> = HashMap::new();
+        store.for_each_roster_row(|r| data.push(r, &mut class_index))?;
+        Ok(data)
+    }
+
+    fn push(&mut self, r: &RosterRow<'_>, class_index: &mut HashMap<String, u32>) {
+        let label = crate::domain::class_label::join(r.grade, r.class);
+        let class = match class_index.get(&label) {
+            Some(&i) => i,
+            None => {
+                let i = self.classes.len() as u32;
+                self.classes.push(label.clone());
+                class_index.insert(label, i);
+                i
+            }
+        };
+        let categories = r.categories.iter().map(|c| self.category_index(&c.name)).collect();
+        self.by_id.insert(r.id, self.rows.len() as u32);
+        self.rows.push(Row {
+            id: r.id,
+            name: r.name.into(),
+            id_number: r.id_number.into(),
+            class,
+            enrollment: r.enrollment,
+            payment: r.payment,
+            categories,
+            problem: r.id_problem,
+        });
+        self.keys.push_str(r.key);
+        self.key_ends.push(self.keys.len() as u32);
+        self.spans.push(spans_of(r.key));
+        self.masks.push(char_mask(r.key));
+    }
+
+    fn category_index(&mut self, name: &str) -> u16 {
+        match self.category_names.iter().position(|n| n == name) {
+            Some(i) => i as u16,
+            None => {
+                self.category_names.push(name.to_owned());
+                (self.category_names.len() - 1) as u16
+            }
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Row `i`'s packed search key.
+    pub fn key(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.key_ends[i - 1] as usize };
+        &self.keys[start..self.key_ends[i] as usize]
+    }
+
+    /// Row `i`'s key split into its fields, exactly as `Fields::parse` splits it.
+    pub fn fields(&self, i: usize) -> Fields<'_> {
+        let key = self.key(i);
+        let [n, p, s, d, c] = self.spans[i].map(|(a, b)| &key[a as usize..b as usize]);
+        Fields { name: n, pinyin: p, initials: s, id_number: d, class: c }
+    }
+
+    pub fn index_of(&self, id: i64) -> Option<usize> {
+        self.by_id.get(&id).map(|&i| i as usize)
+    }
+
+    /// Takes a pupil's new statuses after an edit. Name, ID and class change only through imports, which
+    /// reload everything, so the search key stays.
+    pub fn refresh(&mut self, s: &Student) {
+        if let Some(i) = self.index_of(s.id) {
+            let categories = s.categories.iter().map(|c| self.category_index(&c.name)).collect();
+            let row = &mut self.rows[i];
+            row.enrollment = s.enrollment;
+            row.payment = s.payment;
+            row.categories = categories;
+            row.problem = !s.id_valid();
+        }
+    }
+
+    pub fn category_label(&self, row: &Row) -> String {
+        row.categories.iter().map(|&c| self.category_names[c as usize].as_str()).collect::<Vec<_>>().join(",")
+    }
+}
+
+fn spans_of(key: &str) -> [(u16, u16); 5] {
+    let f = Fields::parse(key);
+    let base = key.as_ptr() as usize;
+    // Every field is a slice of `key`; a key longer than u16 (never, for a pupil) is cut to fit.
+    [f.name, f.pinyin, f.initials, f.id_number, f.class].map(|s| {
+        let start = (s.as_ptr() as usize - base).min(u16::MAX as usize);
+        let end = (start + s.len()).min(u16::MAX as usize);
+        (start as u16, end as u16)
+    })
+}
+
+/// A 64-bit sketch of the characters in `text`: one bit per ASCII letter (either case) and digit, the other
+/// characters hashed onto the remaining bits. Every word of a query must occur in the key, so a key whose
+/// mask lacks a bit of the query's mask cannot match, and is skipped without ranking.
+fn char_mask(text: &str) -> u64 {
+    let mut mask = 0u64;
+    for c in text.chars() {
+        mask |= char_bit(c);
+    }
+    mask
+}
+
+fn char_bit(c: char) -> u64 {
+    match c {
+        'a'..='z' => 1 << (c as u32 - 'a' as u32),
+        'A'..='Z' => 1 << (c as u32 - 'A' as u32),
+        '0'..='9' => 1 << (26 + c as u32 - '0' as u32),
+        ' ' | '\u{1f}' => 0,
+        c if c.is_ascii() => 1 << 36,
+        c => 1 << (37 + (c as u32).wrapping_mul(2_654_435_761) % 27),
+    }
+}
+
+/// The mask of what a query needs, normalised the way `Query::parse` normalises (full-width to ASCII,
+/// lower case).
+fn query_mask(text: &str) -> u64 {
+    let mut mask = 0u64;
+    for c in text.chars() {
+        let c = match c {
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            _ => c,
+        };
+        for l in c.to_lowercase() {
+            if !l.is_whitespace() {
+                mask |= char_bit(l);
+            }
+        }
+    }
+    mask
+}
+
+/// The filter line: each `None` means "all".
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filters {
+    pub class: Option<u32>,
+    pub enrollment: Option<Enrollment>,
+    pub payment: Option<PaymentStatus>,
+    pub category: Option<u16>,
+    pub problems_only: bool,
+}
+
+impl Filters {
+    pub fn is_empty(&self) -> bool {
+        *self == Filters::default()
+    }
+
+    pub fn matches(&self, row: &Row) -> bool {
+        self.class.is_none_or(|c| row.class == c)
+            && self.enrollment.is_none_or(|e| row.enrollment == e)
+            && self.payment.is_none_or(|p| row.payment == p)
+            && self.category.is_none_or(|c| row.categories.contains(&c))
+            && (!self.problems_only || row.problem)
+    }
+}
+
+/// The as-you-type search over the roster, with the core engine's `Query`. Results are row indexes, best rank
+/// first and roster order within a rank. Typing one more character (`Query::narrows`) ranks only the previous
+/// hits again; deleting one goes back to results already computed.
+#[derive(Debug, Clone, Default)]
+pub struct Search {
+    /// The queries typed since the last full scan, each with its hits; the last one is shown.
+    steps: Vec<Step>,
+}
+
+#[derive(Debug, Clone)]
+struct Step {
+    text: String,
+    query: Query,
+    hits: Vec<u32>,
+}
+
+/// Results kept for going back with Backspace; deeper than anyone types into a search line.
+const MAX_STEPS: usize = 64;
+
+impl Search {
+    /// The hits of the current query; `None` when there is no query (every row is a hit).
+    pub fn hits(&self) -> Option<&[u32]> {
+        self.steps.last().map(|s| s.hits.as_slice())
+    }
+
+    /// Runs `text` against the roster.
+    pub fn update(&mut self, data: &RosterData, text: &str) {
+        let query = Query::parse(text);
+        if query.is_empty() {
+            self.steps.clear();
+            return;
+        }
+        if let Some(pos) = self.steps.iter().rposition(|s| s.text == text || s.query == query) {
+            self.steps.truncate(pos + 1);
+            return;
+        }
+        // Back out of steps the new text does not extend, then narrow the nearest one that it does.
+        while let Some(last) = self.steps.last() {
+            if query.narrows(&last.query) {
+                break;
+            }
+            self.steps.pop();
+        }
+        let need = query_mask(text);
+        let previous = self.steps.last().map(|s| s.hits.as_slice());
+        let hits = rank_rows(data, &query, need, previous);
+        if self.steps.len() >= MAX_STEPS {
+            self.steps.remove(0);
+        }
+        self.steps.push(Step { text: text.to_owned(), query, hits });
+    }
+
+    /// Forgets the results, e.g. after a reload, so the next update scans everything.
+    pub fn reset(&mut self) {
+        self.steps.clear();
+    }
+}
+
+/// Rows by rank; rows arrive in roster order, so each rank's bucket stays in roster order without sorting.
+fn collect(buckets: Vec<Vec<u32>>) -> Vec<u32> {
+    let mut out = Vec::with_capacity(buckets.iter().map(Vec::len).sum());
+    for b in buckets {
+        out.extend(b);
+    }
+    out
+}
+
+fn push(buckets: &mut Vec<Vec<u32>>, rank: u32, row: u32) {
+    let rank = rank as usize;
+    if buckets.len() <= rank {
+        buckets.resize_with(rank + 1, Vec::new);
+    }
+    buckets[rank].push(row);
+}
+
+/// Ranks the rows of 64-row blocks `blocks` (all of them, or only those set in `only`), skipping rows whose
+/// character mask rules them out. Rows are visited in roster order.
+fn rank_blocks(
+    data: &RosterData,
+    query: &Query,
+    need: u64,
+    only: Option<&[u64]>,
+    blocks: std::ops::Range<usize>,
+) -> Vec<Vec<u32>> {
+    let mut buckets = Vec::new();
+    let n = data.len();
+    for b in blocks {
+        let mut word = match only {
+            Some(bits) => bits[b],
+            None if (b + 1) * 64 <= n => u64::MAX,
+            None => (1u64 << (n - b * 64)) - 1,
+        };
+        while word != 0 {
+            let i = b * 64 + word.trailing_zeros() as usize;
+            word &= word - 1;
+            if data.masks[i] & need == need
+                && let Some(rank) = query.rank_fields(&data.fields(i))
+            {
+                push(&mut buckets, rank, i as u32);
+            }
+        }
+    }
+    buckets
+}
+
+/// Ranks all rows, or only those in `previous`, split over the CPU's cores when there are many; the chunks
+/// are joined in roster order, so each rank stays in roster order without sorting.
+fn rank_rows(data: &RosterData, query: &Query, need: u64, previous: Option<&[u32]>) -> Vec<u32> {
+    let blocks = data.len().div_ceil(64);
+    let bits = previous.map(|prev| {
+        let mut bits = vec![0u64; blocks];
+        for &i in prev {
+            bits[i as usize / 64] |= 1 << (i % 64);
+        }
+        bits
+    });
+    let only = bits.as_deref();
+    let work = previous.map_or(data.len(), <[u32]>::len);
+    let threads = std::thread::available_parallelism().map_or(1, |p| p.get()).min(8);
+    if threads < 2 || work < 20_000 {
+        return collect(rank_blocks(data, query, need, only, 0..blocks));
+    }
+    let chunk = blocks.div_ceil(threads);
+    let range = |t: usize| (t * chunk).min(blocks)..((t + 1) * chunk).min(blocks);
+    let parts: Vec<Vec<Vec<u32>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> =
+            (0..threads).map(|t| scope.spawn(move || rank_blocks(data, query, need, only, range(t)))).collect();
+        // A worker can only fail by a bug in the ranking; that chunk is then ranked here rather than lost.
+        handles
+            .into_iter()
+            .enumerate()
+            .map(|(t, h)| h.join().unwrap_or_else(|_| rank_blocks(data, query, need, only, range(t))))
+            .collect()
+    });
+    let ranks = parts.iter().map(Vec::len).max().unwrap_or(0);
+    let mut buckets: Vec<Vec<u32>> = vec![Vec::new(); ranks];
+    for part in parts {
+        for (rank, rows) in part.into_iter().enumerate() {
+            buckets[rank].extend(rows);
+        }
+    }
+    collect(buckets)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data() -> RosterData {
+        let mut store = Store::open_in_memory().expect("store");
+        store.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        crate::demo::load_sample(&mut store).expect("sample");
+        RosterData::load(&store).expect("load")
+    }
+
+    #[test]
+    fn loads_in_roster_order() {
+        let d = data();
+        assert_eq!(d.rows.len(), 360);
+        assert_eq!(d.classes.first().map(String::as_str), Some("一年级1班"));
+        assert_eq!(d.classes.len(), 18);
+        for (i, row) in d.rows.iter().enumerate() {
+            assert!(d.key(i).starts_with(&*row.name), "{}", d.key(i));
+        }
+        assert!(d.rows.iter().any(|r| !r.categories.is_empty()));
+    }
+
+    #[test]
+    fn narrowing_equals_a_fresh_search() {
+        let d = data();
+        for (first, second) in [("l", "li"), ("4502", "45020"), ("一年", "一年级2"), ("z", "zh")] {
+            let mut narrowed = Search::default();
+            narrowed.update(&d, first);
+            narrowed.update(&d, second);
+            let mut fresh = Search::default();
+            fresh.update(&d, second);
+            assert_eq!(narrowed.hits(), fresh.hits(), "{first} -> {second}");
+            assert!(fresh.hits().is_some_and(|h| !h.is_empty()), "{second}");
+        }
+    }
+
+    #[test]
+    fn ranks_then_roster_order() {
+        let d = data();
+        let mut s = Search::default();
+        s.update(&d, "l");
+        let q = Query::parse("l");
+        let hits = s.hits().expect("hits");
+        for pair in hits.windows(2) {
+            let (a, b) = (pair[0] as usize, pair[1] as usize);
+            let (ra, rb) = (q.rank(d.key(a)), q.rank(d.key(b)));
+            assert!(ra < rb || (ra == rb && a < b));
+        }
+    }
+
+    #[test]
+    fn backspace_returns_to_earlier_results_and_masks_never_hide_a_match() {
+        let d = data();
+        let mut s = Search::default();
+        for text in ["孙", "孙语", "孙", "45", "450", "45", "l", "ly", "l y", "ly"] {
+            s.update(&d, text);
+            let q = Query::parse(text);
+            let full: Vec<u32> = (0..d.len() as u32).filter(|&i| q.rank(d.key(i as usize)).is_some()).collect();
+            let mut got = s.hits().expect("hits").to_vec();
+            got.sort_unstable();
+            assert_eq!(got, full, "{text}");
+        }
+        assert_eq!(query_mask("ＬＹ"), query_mask("ly"));
+        assert_eq!(char_mask("45020X"), query_mask("x0245"));
+    }
+
+    #[test]
+    fn fields_are_split_as_the_engine_splits_them() {
+        let d = data();
+        for i in 0..d.len() {
+            assert_eq!(d.fields(i), Fields::parse(d.key(i)));
+        }
+    }
+
+    /// Big enough to be split over threads: the joined result equals a single pass.
+    #[test]
+    fn parallel_ranking_keeps_rank_then_roster_order() {
+        let mut d = RosterData::default();
+        let mut classes = HashMap::new();
+        let names = ["李一", "刘二", "林三", "王四", "梁五"];
+        for i in 0..60_000i64 {
+            let name = names[i as usize % names.len()];
+            let id = format!("4502022015{:08}", i);
+            let key = crate::domain::search::pack_key(name, &id, "三年级2班");
+            let row = RosterRow {
+                id: i,
+                name,
+                id_number: &id,
+                grade: "三年级",
+                class: "2班",
+                enrollment: Enrollment::Unknown,
+                payment: PaymentStatus::Unpaid,
+                categories: Vec::new(),
+                id_problem: false,
+                key: &key,
+            };
+            d.push(&row, &mut classes);
+        }
+        for text in ["l", "4502", "1", "李"] {
+            let q = Query::parse(text);
+            let need = query_mask(text);
+            let single = collect(rank_blocks(&d, &q, need, None, 0..d.len().div_ceil(64)));
+            assert_eq!(rank_rows(&d, &q, need, None), single, "{text}");
+            let narrower = Query::parse(&format!("{text}0"));
+            let within = rank_rows(&d, &narrower, query_mask(&format!("{text}0")), Some(&single));
+            let fresh =
+                collect(rank_blocks(&d, &narrower, query_mask(&format!("{text}0")), None, 0..d.len().div_ceil(64)));
+            if narrower.narrows(&q) {
+                assert_eq!(within, fresh, "{text}0");
+            }
+        }
+    }
+
+    #[test]
+    fn filters_combine() {
+        let d = data();
+        let f = Filters { class: Some(0), ..Filters::default() };
+        assert_eq!(d.rows.iter().filter(|r| f.matches(r)).count(), 21);
+        let f = Filters { problems_only: true, ..Filters::default() };
+        assert!(d.rows.iter().filter(|r| f.matches(r)).all(|r| r.problem));
+    }
+}

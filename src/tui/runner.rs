@@ -1,0 +1,101 @@
+//! The event loop: terminal events become actions (through the keymap), actions go to `App::update`, and the
+//! screen is drawn when something changed. Generic over the ratatui backend, so tests run it on `TestBackend`.
+
+use std::error::Error;
+use std::time::Duration;
+
+use crossterm::event::{self, Event, KeyCode, KeyEventKind, MouseButton, MouseEventKind};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+
+use super::action::Action;
+use super::app::App;
+use super::keymap::{Context, Key};
+use super::views;
+
+/// Where terminal events come from: the real terminal, or a script in tests.
+pub trait EventSource {
+    /// The next event, or `None` when `timeout` passes first.
+    fn next(&mut self, timeout: Duration) -> std::io::Result<Option<Event>>;
+}
+
+/// Events from the terminal crossterm is attached to.
+pub struct TerminalEvents;
+
+impl EventSource for TerminalEvents {
+    fn next(&mut self, timeout: Duration) -> std::io::Result<Option<Event>> {
+        if event::poll(timeout)? { event::read().map(Some) } else { Ok(None) }
+    }
+}
+
+/// The action an event stands for in the app's current context, if any.
+pub fn translate(app: &App, event: Event) -> Option<Action> {
+    match event {
+        // Windows reports releases too, and some terminals repeats: only a press is a keystroke.
+        Event::Key(k) if k.kind == KeyEventKind::Press => {
+            let context = app.context();
+            let key = Key::from_event(&k);
+            if context == Context::Input
+                && !key.ctrl
+                && !key.alt
+                && let KeyCode::Char(c) = key.code
+            {
+                return Some(Action::Input(c));
+            }
+            app.keymap.action(context, key)
+        }
+        Event::Paste(text) => Some(Action::Paste(text)),
+        Event::Resize(w, h) => Some(Action::Resize(w, h)),
+        Event::Mouse(m) => match m.kind {
+            MouseEventKind::Down(MouseButton::Left) => Some(Action::Click(m.column, m.row)),
+            MouseEventKind::ScrollUp => Some(Action::ScrollUp),
+            MouseEventKind::ScrollDown => Some(Action::ScrollDown),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Runs until the app quits.
+pub fn run_loop<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    events: &mut impl EventSource,
+) -> Result<(), Box<dyn Error>>
+where
+    B::Error: 'static,
+{
+    let size = terminal.size()?;
+    app.update(Action::Resize(size.width, size.height));
+    let mut dirty = true;
+    while !app.quit {
+        if dirty {
+            terminal.draw(|frame| views::draw(frame, app))?;
+            dirty = false;
+        }
+        while let Some(outcome) = app.jobs.poll() {
+            app.update(Action::JobDone(Box::new(outcome)));
+            dirty = true;
+        }
+        if dirty {
+            continue;
+        }
+        // While a job runs, wake up often enough to move its progress bar.
+        let busy = app.jobs.running().is_some();
+        let timeout = Duration::from_millis(if busy { 100 } else { 1000 });
+        match events.next(timeout)? {
+            Some(event) => {
+                if let Some(action) = translate(app, event) {
+                    app.update(action);
+                    dirty = true;
+                }
+            }
+            None if busy => {
+                app.update(Action::Tick);
+                dirty = true;
+            }
+            None => {}
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,283 @@
+//! Every string the screens show, one table per language (`text/zh.rs`, `text/en.rs`). Templates use `{}`
+//! placeholders filled in order by [`fill`]. No string in the chrome uses an ambiguous-width character
+//! (arrows, dots, circled digits, block elements), so a CJK terminal draws it as measured.
+
+mod en;
+mod zh;
+
+use std::fmt::Display;
+
+use super::Language;
+use super::jobs::JobKind;
+use super::keymap::Context;
+use crate::domain::policy::Ledger;
+use crate::domain::student::{Enrollment, PaymentStatus};
+
+/// Replaces each `{}` of `template` with the next argument.
+pub fn fill(template: &str, args: &[&dyn Display]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut args = args.iter();
+    let mut rest = template;
+    while let Some(pos) = rest.find("{}") {
+        out.push_str(&rest[..pos]);
+        if let Some(a) = args.next() {
+            out.push_str(&a.to_string());
+        }
+        rest = &rest[pos + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// One action's words: a short label for the footer and a sentence for the help screen.
+pub struct ActionText {
+    pub name: &'static str,
+    pub short: &'static str,
+    pub help: &'static str,
+}
+
+pub struct Text {
+    pub lang: Language,
+    pub app_title: &'static str,
+    pub operator: &'static str,
+    pub schools: &'static str,
+    pub ids_shown: &'static str,
+    pub too_small: &'static str,
+
+    pub roster_title: &'static str,
+    pub filters: &'static str,
+    pub filter_class: &'static str,
+    pub filter_enrollment: &'static str,
+    pub filter_payment: &'static str,
+    pub filter_category: &'static str,
+    pub filter_problems: &'static str,
+    pub all: &'static str,
+    pub only_problems: &'static str,
+    pub shown_count: &'static str,
+    pub marked_count: &'static str,
+    pub search_label: &'static str,
+    pub search_hint: &'static str,
+    pub no_match: &'static str,
+    pub empty_roster: &'static str,
+    pub col_name: &'static str,
+    pub col_id: &'static str,
+    pub col_class: &'static str,
+    pub col_enrollment: &'static str,
+    pub col_payment: &'static str,
+    pub col_categories: &'static str,
+
+    pub detail_title: &'static str,
+    pub f_name: &'static str,
+    pub f_id: &'static str,
+    pub f_id_kind: &'static str,
+    pub f_sex_birth: &'static str,
+    pub f_school: &'static str,
+    pub f_class: &'static str,
+    pub f_phone: &'static str,
+    pub f_enrollment: &'static str,
+    pub f_payment: &'static str,
+    pub f_categories: &'static str,
+    pub f_note: &'static str,
+    pub f_problem: &'static str,
+    pub f_due: &'static str,
+    pub f_coverage: &'static str,
+    pub f_where: &'static str,
+    pub history: &'static str,
+    pub no_history: &'static str,
+    pub none: &'static str,
+    pub age: &'static str,
+    pub decline_reason: &'static str,
+    pub paid_info: &'static str,
+    pub due_line: &'static str,
+    pub coverage_line: &'static str,
+    pub label_value: &'static str,
+    pub with_clause: &'static str,
+    pub special_without_policy: &'static str,
+    pub no_policy: &'static str,
+    pub history_line: &'static str,
+    pub id_kinds: [&'static str; 4],
+    /// By `IdProblem::code`.
+    pub problems: &'static [(&'static str, &'static str)],
+    /// Audit actions by code.
+    pub audit_actions: &'static [(&'static str, &'static str)],
+    /// Field names by audit key (English; Chinese comes from `Field::label_zh`).
+    pub field_names: &'static [(&'static str, &'static str)],
+
+    pub dash_title: &'static str,
+    pub dash_totals: &'static str,
+    pub dash_progress: &'static str,
+    pub dash_ledgers: &'static str,
+    pub dash_statuses: &'static str,
+    pub dash_policy: &'static str,
+    pub dash_class_header: [&'static str; 5],
+
+    pub help_title: &'static str,
+    pub help_intro: &'static str,
+    pub contexts: [(Context, &'static str); 8],
+    pub actions: &'static [ActionText],
+
+    pub operator_title: &'static str,
+    pub operator_prompt: &'static str,
+    pub welcome_title: &'static str,
+    pub welcome_body: &'static str,
+    pub welcome_sample: &'static str,
+    pub welcome_import: &'static str,
+    pub decline_title: &'static str,
+    pub decline_prompt: &'static str,
+    pub note_title: &'static str,
+    pub note_prompt: &'static str,
+    pub payment_title: &'static str,
+    pub amount: &'static str,
+    pub date: &'static str,
+    pub channel: &'static str,
+    pub channels: [&'static str; 6],
+    pub amount_each: &'static str,
+    pub categories_title: &'static str,
+    pub filters_title: &'static str,
+    pub import_title: &'static str,
+    pub export_title: &'static str,
+    pub path_prompt: &'static str,
+    pub preview_title: &'static str,
+    pub for_pupils: &'static str,
+    pub elapsed: &'static str,
+
+    pub revealed: &'static str,
+    pub import_cancelled: &'static str,
+    pub bad_amount: &'static str,
+    pub bad_date: &'static str,
+    pub categories_saved: &'static str,
+    pub note_saved: &'static str,
+    pub saved: &'static str,
+    pub nothing_to_undo: &'static str,
+    pub undone: &'static str,
+    pub nothing_to_redo: &'static str,
+    pub redone: &'static str,
+    pub n_pupils: &'static str,
+    pub import_done: &'static str,
+    pub export_done: &'static str,
+    pub exported: &'static str,
+    pub failed: &'static str,
+    pub import_counts: &'static str,
+    pub import_problem: &'static str,
+    pub sample_loaded: &'static str,
+    pub jobs: [&'static str; 3],
+}
+
+impl Text {
+    pub fn for_language(lang: Language) -> &'static Text {
+        match lang {
+            Language::Zh => &zh::ZH,
+            Language::En => &en::EN,
+        }
+    }
+
+    /// Picks the string for this language from a pair the domain provides.
+    pub fn pick<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
+        match self.lang {
+            Language::Zh => zh,
+            Language::En => en,
+        }
+    }
+
+    pub fn enrollment(&self, e: Enrollment) -> &'static str {
+        self.pick(e.label_zh(), e.label_en())
+    }
+
+    pub fn payment(&self, p: PaymentStatus) -> &'static str {
+        self.pick(p.label_zh(), p.label_en())
+    }
+
+    pub fn ledger(&self, l: Ledger) -> &'static str {
+        self.pick(l.label_zh(), l.label_en())
+    }
+
+    pub fn job(&self, kind: JobKind) -> &'static str {
+        match kind {
+            JobKind::Reading => self.jobs[0],
+            JobKind::Importing => self.jobs[1],
+            JobKind::Exporting => self.jobs[2],
+        }
+    }
+
+    pub fn action(&self, name: &str) -> Option<&ActionText> {
+        self.actions.iter().find(|a| a.name == name)
+    }
+
+    pub fn short(&self, name: &str) -> &'static str {
+        self.action(name).map_or("", |a| a.short)
+    }
+
+    pub fn context(&self, c: Context) -> &'static str {
+        self.contexts.iter().find(|(k, _)| *k == c).map_or("", |(_, t)| t)
+    }
+
+    pub fn lookup(table: &'static [(&'static str, &'static str)], key: &str) -> Option<&'static str> {
+        table.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+    }
+
+    pub fn field(&self, key: &str) -> String {
+        match (self.lang, crate::store::Field::from_key(key)) {
+            (Language::Zh, Some(f)) => f.label_zh().to_owned(),
+            _ => Text::lookup(self.field_names, key).unwrap_or(key).to_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::action::Action;
+    use unicode_width::UnicodeWidthChar;
+
+    #[test]
+    fn fill_in_order() {
+        assert_eq!(fill("显示 {} / {}", &[&3, &"10"]), "显示 3 / 10");
+        assert_eq!(fill("{}{}", &[&1]), "1");
+    }
+
+    #[test]
+    fn every_bindable_action_has_words_in_both_languages() {
+        for lang in [Language::Zh, Language::En] {
+            let t = Text::for_language(lang);
+            for name in Action::bindable_names() {
+                let a = t.action(name).unwrap_or_else(|| panic!("{lang:?} {name}"));
+                assert!(!a.short.is_empty() && !a.help.is_empty(), "{name}");
+            }
+        }
+    }
+
+    /// The chrome's strings avoid characters whose width a CJK terminal may double.
+    #[test]
+    fn no_ambiguous_width_characters() {
+        for lang in [Language::Zh, Language::En] {
+            let t = Text::for_language(lang);
+            let mut all: Vec<&str> = vec![
+                t.app_title,
+                t.no_match,
+                t.shown_count,
+                t.search_hint,
+                t.dash_totals,
+                t.history_line,
+                t.paid_info,
+                t.due_line,
+                t.too_small,
+                t.elapsed,
+                t.saved,
+                t.import_counts,
+                t.import_problem,
+                t.welcome_sample,
+                t.welcome_import,
+            ];
+            all.extend(t.actions.iter().flat_map(|a| [a.short, a.help]));
+            all.extend(t.channels);
+            all.extend(t.contexts.iter().map(|(_, s)| *s));
+            for s in all {
+                for c in s.chars() {
+                    let narrow = c.width().unwrap_or(0);
+                    let cjk = c.width_cjk().unwrap_or(0);
+                    assert_eq!(narrow, cjk, "{lang:?}: ambiguous width {c:?} in {s:?}");
+                }
+            }
+        }
+    }
+}

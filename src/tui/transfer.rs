@@ -1,0 +1,147 @@
+//! Import, export and the sample school: prompts, jobs, and what their results do to the app.
+
+use std::path::PathBuf;
+
+use super::app::App;
+use super::input::LineInput;
+use super::jobs::{self, JobOutcome, Work};
+use super::modal::{Message, Modal, PathPrompt, PathPurpose};
+use super::roster::RosterData;
+use super::text::fill;
+use crate::io::class_list::{DEFAULT_SCHOOL, ImportReport};
+use crate::io::export::FileFormat;
+use crate::io::sheet::{self, ExportOptions};
+
+impl App {
+    pub fn open_import(&mut self) {
+        self.modal = Some(Modal::Path(PathPrompt {
+            purpose: PathPurpose::Import,
+            input: LineInput::default(),
+            candidates: Vec::new(),
+        }));
+    }
+
+    pub fn open_export(&mut self) {
+        let name = sheet::default_file_name(None, self.store.today(), FileFormat::Xlsx);
+        self.modal = Some(Modal::Path(PathPrompt {
+            purpose: PathPurpose::Export,
+            input: LineInput::with_text(&name),
+            candidates: Vec::new(),
+        }));
+    }
+
+    pub fn start_import(&mut self, path: PathBuf) {
+        let default_school = match self.store.schools() {
+            Ok(schools) if schools.len() == 1 => schools[0].clone(),
+            _ => DEFAULT_SCHOOL.to_owned(),
+        };
+        self.start(Work::Plan { paths: vec![path], default_school, today: self.store.today() });
+    }
+
+    pub fn start_export(&mut self, target: PathBuf) {
+        let format = match target.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("csv") => FileFormat::Csv,
+            _ => FileFormat::Xlsx,
+        };
+        let options = ExportOptions { format, school: None, class: None, mask: false, date: self.store.today() };
+        self.start(Work::Export { target, options });
+    }
+
+    /// Runs work on a worker thread when the drive is a file; an in-memory drive (tests, previews) cannot be
+    /// shared with another connection, so its work runs here.
+    pub fn start(&mut self, work: Work) {
+        match self.db_path() {
+            Some(db) => {
+                let kind = work.kind();
+                self.jobs.spawn(work, db, self.store.operator().to_owned());
+                self.modal = Some(Modal::Working(kind));
+                self.say(self.text.job(kind));
+            }
+            None => {
+                let outcome = jobs::execute(work, &mut self.store);
+                self.job_done(outcome);
+            }
+        }
+    }
+
+    pub fn job_done(&mut self, outcome: JobOutcome) {
+        self.jobs.finished();
+        if matches!(self.modal, Some(Modal::Working(_))) {
+            self.modal = None;
+        }
+        self.status = None;
+        match outcome {
+            JobOutcome::Planned { plan, preview } => {
+                self.modal = Some(Modal::ImportPreview { plan: Box::new(plan), preview, offset: 0 });
+            }
+            JobOutcome::Imported { report, data } => {
+                let data = match data {
+                    Some(d) => Ok(d),
+                    None => RosterData::load(&self.store),
+                };
+                match data {
+                    Ok(d) => self.replace_data(d),
+                    Err(e) => self.fail(e.to_string()),
+                }
+                let lines = self.report_lines(&report);
+                self.modal = Some(Modal::Message(Message {
+                    title: self.text.import_done.to_owned(),
+                    lines,
+                    error: false,
+                    offset: 0,
+                }));
+            }
+            JobOutcome::Exported(path) => {
+                let text = fill(self.text.exported, &[&path.display()]);
+                self.say(text.clone());
+                self.modal = Some(Modal::Message(Message {
+                    title: self.text.export_done.to_owned(),
+                    lines: vec![text],
+                    error: false,
+                    offset: 0,
+                }));
+            }
+            JobOutcome::Failed(message) => {
+                self.fail(message.clone());
+                self.modal = Some(Modal::Message(Message {
+                    title: self.text.failed.to_owned(),
+                    lines: vec![message],
+                    error: true,
+                    offset: 0,
+                }));
+            }
+        }
+    }
+
+    /// An import report as lines: the counts, then every problem with its file and row.
+    pub fn report_lines(&self, r: &ImportReport) -> Vec<String> {
+        let t = self.text;
+        let mut lines = vec![fill(
+            t.import_counts,
+            &[&r.rows_read, &r.added, &r.updated, &r.unchanged, &r.duplicates, &r.id_invalid, &r.skipped],
+        )];
+        for p in &r.problems {
+            let file = std::path::Path::new(&p.file).file_name().map(|f| f.to_string_lossy().into_owned());
+            let mut place = file.unwrap_or_else(|| p.file.clone());
+            if !p.sheet.is_empty() {
+                place.push_str(&format!("[{}]", p.sheet));
+            }
+            lines.push(fill(t.import_problem, &[&place, &p.row, &p.message]));
+        }
+        lines
+    }
+
+    /// The first-run offer: the bundled sample school.
+    pub fn load_sample(&mut self) {
+        match crate::demo::load_sample(&mut self.store) {
+            Ok(report) => {
+                match RosterData::load(&self.store) {
+                    Ok(d) => self.replace_data(d),
+                    Err(e) => return self.fail(e.to_string()),
+                }
+                self.say(fill(self.text.sample_loaded, &[&report.added]));
+            }
+            Err(e) => self.fail(e.to_string()),
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! Undo and redo of this session's edits: each edit keeps, per pupil, the fields as they were and as they
+//! became, so undoing is one more `Store::change` (audited as "undo") writing the old values back.
+
+use crate::store::FieldChange;
+
+/// One pupil's part of an edit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PupilEdit {
+    pub id: i64,
+    pub before: Vec<FieldChange>,
+    pub after: Vec<FieldChange>,
+}
+
+/// One operator action (possibly on many pupils), undone as a whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub pupils: Vec<PupilEdit>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct UndoStack {
+    undo: Vec<Edit>,
+    redo: Vec<Edit>,
+}
+
+/// Old edits beyond this are forgotten; a drive day rarely has more.
+const LIMIT: usize = 1000;
+
+impl UndoStack {
+    /// Records a new edit; anything undone before it can no longer be redone.
+    pub fn push(&mut self, edit: Edit) {
+        if edit.pupils.is_empty() {
+            return;
+        }
+        self.redo.clear();
+        self.undo.push(edit);
+        if self.undo.len() > LIMIT {
+            self.undo.remove(0);
+        }
+    }
+
+    pub fn take_undo(&mut self) -> Option<Edit> {
+        self.undo.pop()
+    }
+
+    pub fn take_redo(&mut self) -> Option<Edit> {
+        self.redo.pop()
+    }
+
+    /// An edit that was undone, ready to be redone.
+    pub fn undone(&mut self, edit: Edit) {
+        self.redo.push(edit);
+    }
+
+    /// An edit that was redone, ready to be undone again.
+    pub fn redone(&mut self, edit: Edit) {
+        self.undo.push(edit);
+    }
+
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Field;
+
+    fn edit(id: i64) -> Edit {
+        Edit {
+            pupils: vec![PupilEdit {
+                id,
+                before: vec![FieldChange::new(Field::Note, Some(""))],
+                after: vec![FieldChange::new(Field::Note, Some("x"))],
+            }],
+        }
+    }
+
+    #[test]
+    fn a_new_edit_drops_the_redo_list() {
+        let mut stack = UndoStack::default();
+        stack.push(edit(1));
+        let e = stack.take_undo().expect("undo");
+        stack.undone(e);
+        assert!(stack.can_redo());
+        stack.push(edit(2));
+        assert!(!stack.can_redo());
+        stack.push(Edit { pupils: vec![] });
+        assert_eq!(stack.take_undo(), Some(edit(2)));
+    }
+}

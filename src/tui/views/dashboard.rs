@@ -1,0 +1,106 @@
+//! The dashboard: totals, progress toward full coverage, the four ledgers, statuses, and a table of classes
+//! with a coverage bar each. Bars are coloured spaces, not block characters, which CJK terminals may draw
+//! two cells wide.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::cells::{fit, fit_right, truncate};
+use super::chrome;
+use crate::tui::app::App;
+use crate::tui::keymap::Context;
+use crate::tui::layout;
+use crate::tui::text::fill;
+use crate::tui::theme::Theme;
+
+const HINTS: &[&str] = &["back", "up", "down", "page_down"];
+
+fn percent(permille: u32) -> String {
+    format!("{}.{}%", permille / 10, permille % 10)
+}
+
+/// A bar `width` cells wide, filled in proportion.
+fn bar(theme: &Theme, permille: u32, width: usize) -> Vec<Span<'static>> {
+    let full = (permille.min(1000) as usize * width + 500) / 1000;
+    vec![
+        Span::styled(" ".repeat(full), Style::default().bg(theme.bar.0)),
+        Span::styled(" ".repeat(width - full), Style::default().bg(theme.bar_empty.0)),
+    ]
+}
+
+pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
+    let a = layout::framed(area);
+    let t = app.text;
+    chrome::title_bar(frame, app, a.title, t.dash_title);
+    chrome::status_line(frame, app, a.status);
+    chrome::footer(frame, app, a.footer, Context::Dashboard, HINTS, &["help", "quit"]);
+    let Some(d) = &app.dashboard else { return };
+    let theme = &app.theme;
+    let width = a.body.width as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    let totals = fill(t.dash_totals, &[&d.students, &d.insured, &d.eligible, &d.problems]);
+    lines.push(Line::raw(truncate(&format!(" {totals}"), width)));
+    if let Some(p) = &app.policy {
+        lines.push(Line::styled(truncate(&format!(" {}", fill(t.dash_policy, &[&p.title])), width), theme.muted()));
+    } else {
+        lines.push(Line::styled(truncate(&format!(" {}", t.no_policy), width), theme.muted()));
+    }
+    let progress_label = fit(&format!(" {}", t.dash_progress), 14);
+    let value = format!(" {}", percent(d.coverage_permille()));
+    let bar_width = width.saturating_sub(14 + 10);
+    let mut progress = vec![Span::styled(progress_label, theme.header())];
+    progress.extend(bar(theme, d.coverage_permille(), bar_width));
+    progress.push(Span::styled(value, theme.header()));
+    lines.push(Line::from(progress));
+    lines.push(Line::raw(""));
+
+    let mut ledgers = vec![Span::styled(fit(&format!(" {}", t.dash_ledgers), 14), theme.header())];
+    let colors = [theme.paid, theme.unpaid, theme.elsewhere, theme.government];
+    for ((ledger, n), color) in d.ledgers.iter().zip(colors) {
+        ledgers.push(Span::styled(format!("{} ", t.ledger(*ledger)), theme.fg(color)));
+        ledgers.push(Span::raw(format!("{n}    ")));
+    }
+    lines.push(Line::from(ledgers));
+    let mut statuses = vec![Span::styled(fit(&format!(" {}", t.dash_statuses), 14), theme.header())];
+    for (e, n) in &d.enrollment {
+        statuses.push(Span::styled(format!("{} ", t.enrollment(*e)), theme.muted()));
+        statuses.push(Span::raw(format!("{n}  ")));
+    }
+    lines.push(Line::from(statuses));
+    lines.push(Line::raw(""));
+
+    // The class table: fixed number columns, then a bar in whatever width is left.
+    let h = &t.dash_class_header;
+    let class_w = 16;
+    let head = format!(
+        " {}{}{}{}{} ",
+        fit(h[0], class_w),
+        fit_right(h[1], 8),
+        fit_right(h[2], 8),
+        fit_right(h[3], 8),
+        fit_right(h[4], 9)
+    );
+    let head_w = 1 + class_w + 8 * 3 + 9 + 1;
+    let bar_w = width.saturating_sub(head_w + 1);
+    lines.push(Line::styled(head.clone(), theme.header()));
+    lines.push(Line::raw(""));
+    debug_assert_eq!(lines.len(), layout::DASHBOARD_HEAD as usize);
+    let rows = layout::dashboard_class_rows(app.size);
+    for c in d.classes.iter().skip(app.dashboard_offset).take(rows) {
+        let pm = c.coverage_permille();
+        let mut spans = vec![Span::raw(format!(
+            " {}{}{}{}{} ",
+            fit(&c.label, class_w),
+            fit_right(&c.students.to_string(), 8),
+            fit_right(&c.insured.to_string(), 8),
+            fit_right(&c.settled.to_string(), 8),
+            fit_right(&percent(pm), 9)
+        ))];
+        spans.extend(bar(theme, pm, bar_w));
+        lines.push(Line::from(spans));
+    }
+    frame.render_widget(Paragraph::new(lines), a.body);
+}

@@ -1,0 +1,234 @@
+//! One pupil: every field, what the ID number tells, the amount due under the drive's policy, where a pupil
+//! in a special category enrolls, and the pupil's change history.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
+
+use super::cells::{fit, truncate};
+use super::chrome;
+use crate::domain::id_number::{self, IdKind};
+use crate::domain::policy::yuan_string;
+use crate::domain::student::{Enrollment, PaymentStatus, yuan};
+use crate::store::AuditEntry;
+use crate::tui::app::{App, Detail};
+use crate::tui::keymap::Context;
+use crate::tui::layout;
+use crate::tui::text::{Text, fill};
+
+const HINTS: &[&str] = &[
+    "back",
+    "cycle_enrollment",
+    "toggle_paid",
+    "toggle_government",
+    "categories",
+    "edit_note",
+    "reveal",
+    "undo",
+    "down",
+];
+const LABEL: usize = 12;
+
+pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
+    let a = layout::framed(area);
+    chrome::title_bar(frame, app, a.title, app.text.detail_title);
+    chrome::status_line(frame, app, a.status);
+    chrome::footer(frame, app, a.footer, Context::Detail, HINTS, &["help", "quit"]);
+    let Some(detail) = &app.detail else { return };
+    let body = a.body;
+    let (fields_area, history_area) = if body.width >= 110 {
+        let left = body.width * 11 / 20;
+        (Rect { width: left, ..body }, Rect { x: body.x + left + 1, width: body.width - left - 1, ..body })
+    } else {
+        // Fields, then the notes as they wrap, then the history in what is left (at least a few lines).
+        let inner = body.width.saturating_sub(2).max(1) as usize;
+        let notes_rows: usize = notes(app, detail).iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
+        let wanted = fields(app, detail, body.width as usize).len() + notes_rows + 1;
+        let top = (wanted as u16).min(body.height.saturating_sub(4));
+        (Rect { height: top, ..body }, Rect { y: body.y + top, height: body.height - top, ..body })
+    };
+    let lines = fields(app, detail, fields_area.width as usize);
+    let n = lines.len() as u16;
+    frame.render_widget(Paragraph::new(lines), fields_area);
+    let notes = notes(app, detail);
+    if !notes.is_empty() && n < fields_area.height {
+        let notes_area = Rect {
+            x: fields_area.x + 1,
+            y: fields_area.y + n,
+            width: fields_area.width.saturating_sub(2),
+            height: fields_area.height - n,
+        };
+        frame.render_widget(Paragraph::new(notes).wrap(Wrap { trim: false }), notes_area);
+    }
+    history(frame, app, detail, history_area);
+}
+
+fn field(app: &App, label: &str, value: String, style: Style, width: usize) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(fit(&format!(" {label}"), LABEL + 1), app.theme.muted()),
+        Span::styled(truncate(&value, width.saturating_sub(LABEL + 2)), style),
+    ])
+}
+
+fn fields(app: &App, d: &Detail, width: usize) -> Vec<Line<'static>> {
+    let t = app.text;
+    let s = &d.student;
+    let theme = &app.theme;
+    let plain = Style::default();
+    let id = if app.reveal { s.id_number.clone() } else { id_number::mask(&s.id_number) };
+    let kind = s.id_kind.map(|k| match k {
+        IdKind::Resident => t.id_kinds[0],
+        IdKind::ResidentConverted => t.id_kinds[1],
+        IdKind::HkMoTwPermit => t.id_kinds[2],
+        IdKind::ForeignPermanent => t.id_kinds[3],
+    });
+    let id_value = match kind {
+        Some(k) => format!("{id}  {k}"),
+        None => id,
+    };
+    let today = app.store.today();
+    let born = match (s.sex, s.birth_date) {
+        (Some(sex), Some(b)) => format!(
+            "{}  {}  {}",
+            t.pick(sex.label_zh(), sex.label_en()),
+            b.format("%Y-%m-%d"),
+            fill(t.age, &[&id_number::age_on(b, today)])
+        ),
+        _ => "-".to_owned(),
+    };
+    let mut enrollment = t.enrollment(s.enrollment).to_owned();
+    if let Some(r) = s.decline_reason.as_deref().filter(|_| s.enrollment == Enrollment::Declined) {
+        enrollment.push_str("  ");
+        enrollment.push_str(&fill(t.decline_reason, &[&r]));
+    }
+    let mut payment = t.payment(s.payment).to_owned();
+    if s.payment == PaymentStatus::Paid {
+        let p = &s.payment_details;
+        let amount = p.amount_fen.map(yuan).unwrap_or_else(|| "-".into());
+        let date = p.paid_on.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
+        let channel = p.channel.clone().unwrap_or_else(|| "-".into());
+        payment.push_str("  ");
+        payment.push_str(&fill(t.paid_info, &[&amount, &date, &channel_label(t, &channel)]));
+    }
+    let categories = if s.categories.is_empty() {
+        t.none.to_owned()
+    } else {
+        s.categories.iter().map(|c| fill(t.with_clause, &[&c.name, &c.department])).collect::<Vec<_>>().join(" ")
+    };
+    let payment_style = theme.fg(match s.payment {
+        PaymentStatus::Unpaid => theme.unpaid,
+        PaymentStatus::Paid => theme.paid,
+        PaymentStatus::Government => theme.government,
+    });
+    let mut lines = vec![
+        field(app, t.f_name, s.name.clone(), app.theme.header(), width),
+        field(app, t.f_id, id_value, if s.id_valid() { plain } else { theme.fg(theme.warning) }, width),
+        field(app, t.f_sex_birth, born, plain, width),
+        field(app, t.f_school, s.school.clone(), plain, width),
+        field(app, t.f_class, s.class_label(), plain, width),
+        field(app, t.f_phone, s.phone.clone(), plain, width),
+        field(app, t.f_enrollment, enrollment, plain, width),
+        field(app, t.f_payment, payment, payment_style, width),
+        field(app, t.f_categories, categories, theme.fg(theme.accent), width),
+        field(app, t.f_note, s.note.clone(), plain, width),
+    ];
+    if let Some(code) = &s.id_problem {
+        let message = Text::lookup(t.problems, code).unwrap_or(code).to_owned();
+        lines.push(field(app, t.f_problem, message, theme.fg(theme.warning), width));
+    }
+    if let Some(Ok(q)) = &d.quote {
+        let window = q.window.clone();
+        let due = fill(t.due_line, &[&yuan_string(q.personal_due_fen), &yuan_string(q.department_due_fen), &window]);
+        lines.push(field(app, t.f_due, due, plain, width));
+        let coverage = fill(t.coverage_line, &[&q.coverage_from, &q.coverage_to]);
+        lines.push(field(app, t.f_coverage, coverage, plain, width));
+    }
+    lines
+}
+
+/// Longer words under the fields, wrapped: the policy's rule or why there is no amount, and where a pupil in
+/// a special category enrolls.
+fn notes(app: &App, d: &Detail) -> Vec<Line<'static>> {
+    let t = app.text;
+    let theme = &app.theme;
+    let mut lines = vec![Line::raw("")];
+    let warn = theme.fg(theme.warning);
+    for (category, place, clause) in &d.away {
+        let sentence = fill(t.label_value, &[category, &t.pick(place.sentence_zh(), place.sentence_en())]);
+        let text = if clause.is_empty() { sentence } else { fill(t.with_clause, &[&sentence, clause]) };
+        lines.push(Line::styled(fill(t.label_value, &[&t.f_where, &text]), warn));
+    }
+    match &d.quote {
+        Some(Ok(q)) => lines.push(Line::styled(t.pick(&q.rule_zh, &q.rule_en).to_owned(), theme.muted())),
+        Some(Err(e)) => lines.push(Line::styled(fill(t.label_value, &[&t.f_due, e]), warn)),
+        None => {
+            lines.push(Line::styled(t.no_policy.to_owned(), theme.muted()));
+            if !d.student.categories.is_empty() {
+                lines.push(Line::styled(fill(t.label_value, &[&t.f_where, &t.special_without_policy]), warn));
+            }
+        }
+    }
+    lines
+}
+
+fn channel_label(t: &Text, stored: &str) -> String {
+    match crate::tui::modal::CHANNELS.iter().position(|c| *c == stored) {
+        Some(i) => t.channels[i].to_owned(),
+        None => stored.to_owned(),
+    }
+}
+
+fn history(frame: &mut Frame, app: &App, d: &Detail, area: Rect) {
+    if area.height == 0 {
+        return;
+    }
+    let t = app.text;
+    let width = area.width as usize;
+    let mut lines = vec![Line::styled(fit(&format!(" {}", t.history), width), app.theme.header())];
+    if d.history.is_empty() {
+        lines.push(Line::styled(format!(" {}", t.no_history), app.theme.muted()));
+    }
+    // Newest first: what just happened is what the operator wants to check.
+    for e in d.history.iter().rev().take(area.height.saturating_sub(1) as usize) {
+        lines.push(Line::raw(truncate(&format!(" {}", history_line(t, e)), width)));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn history_line(t: &Text, e: &AuditEntry) -> String {
+    let at = e.at.get(..16).unwrap_or(&e.at).replace('T', " ");
+    let action = Text::lookup(t.audit_actions, &e.action).unwrap_or(&e.action);
+    let value = |v: &Option<String>| match v {
+        None => "-".to_owned(),
+        Some(v) => value_label(t, &e.field, v),
+    };
+    fill(t.history_line, &[&at, &e.operator, &action, &t.field(&e.field), &value(&e.old), &value(&e.new)])
+}
+
+/// Stored values in the words of the screen: status codes as labels, fen as yuan, category lists as names.
+fn value_label(t: &Text, field: &str, v: &str) -> String {
+    match field {
+        "enrollment" => Enrollment::from_code(v).map_or(v.to_owned(), |e| t.enrollment(e).to_owned()),
+        "payment" => PaymentStatus::from_code(v).map_or(v.to_owned(), |p| t.payment(p).to_owned()),
+        "paid_amount_fen" => v.parse().map_or(v.to_owned(), yuan),
+        "paid_channel" => channel_label(t, v),
+        "categories" => {
+            let names: Vec<String> = serde_json::from_str::<Vec<serde_json::Value>>(v)
+                .map(|list| list.iter().filter_map(|c| c.get("name")?.as_str().map(str::to_owned)).collect())
+                .unwrap_or_default();
+            if names.is_empty() { t.none.to_owned() } else { names.join(",") }
+        }
+        "" => String::new(),
+        _ if v.is_empty() => "\"\"".to_owned(),
+        _ => {
+            if v.width() > 40 {
+                truncate(v, 40)
+            } else {
+                v.to_owned()
+            }
+        }
+    }
+}

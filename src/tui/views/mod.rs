@@ -1,0 +1,41 @@
+//! Drawing: reads the app, never changes it. One file per screen, plus the dialogs and shared pieces.
+
+mod cells;
+mod chrome;
+mod dashboard;
+mod detail;
+mod help;
+mod modal;
+mod roster;
+
+use ratatui::Frame;
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::app::{App, Screen};
+use super::layout;
+use super::modal::Modal;
+use super::text::fill;
+
+pub use cells::{fit, truncate};
+
+/// Draws the whole screen for the app's current state.
+pub fn draw(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    frame.render_widget(ratatui::widgets::Block::default().style(app.theme.base()), area);
+    if layout::too_small(area) {
+        let text = fill(app.text.too_small, &[&area.width, &area.height]);
+        frame.render_widget(Paragraph::new(Line::from(text)).wrap(Wrap { trim: true }).style(app.theme.base()), area);
+        return;
+    }
+    match app.screen {
+        Screen::Roster => roster::draw(frame, app, area),
+        Screen::Detail => detail::draw(frame, app, area),
+        Screen::Dashboard => dashboard::draw(frame, app, area),
+    }
+    match &app.modal {
+        Some(Modal::Help { offset }) => help::draw(frame, app, area, *offset),
+        Some(m) => modal::draw(frame, app, area, m),
+        None => {}
+    }
+}

@@ -1,0 +1,313 @@
+//! Dialogs drawn over the screen: a filled box with a title row and no border lines (box-drawing characters
+//! are ambiguous-width in CJK terminals).
+
+use std::time::Duration;
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
+
+use super::cells::{fit, truncate};
+use crate::domain::category::CategoryTable;
+use crate::tui::app::App;
+use crate::tui::input::LineInput;
+use crate::tui::keymap::Context;
+use crate::tui::layout;
+use crate::tui::modal::{CHANNELS, CategoryPicker, FILTER_ROWS, Message, Modal, PathPurpose, PaymentForm};
+use crate::tui::text::fill;
+
+/// Progress is shown only for work that takes longer than this.
+const PROGRESS_AFTER: Duration = Duration::from_millis(500);
+
+/// Draws the box and returns the area inside its margins.
+fn popup(frame: &mut Frame, app: &App, area: Rect, width: u16, height: u16, title: &str) -> Rect {
+    let r = layout::centered(area, width, height);
+    frame.render_widget(Clear, r);
+    frame.render_widget(Block::default().style(app.theme.popup()), r);
+    let title = fit(&format!(" {title}"), r.width as usize);
+    frame.render_widget(Paragraph::new(Span::styled(title, app.theme.popup_title())), Rect { height: 1, ..r });
+    Rect { x: r.x + 2, y: r.y + 2, width: r.width.saturating_sub(4), height: r.height.saturating_sub(3) }
+}
+
+/// The last line of a dialog: its keys, from the keymap, with labels that may be specific to the dialog.
+fn hint_line(app: &App, context: Context, items: &[(&str, Option<&str>)], width: usize) -> Line<'static> {
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for (name, label) in items {
+        let Some(key) = app.keymap.keys_for(context, name).into_iter().next() else { continue };
+        let key = key.to_string();
+        let label = label.unwrap_or_else(|| app.text.short(name));
+        let w = key.width() + label.width() + 3;
+        if used + w > width {
+            break;
+        }
+        used += w;
+        spans.push(Span::styled(key, app.theme.popup().add_modifier(Modifier::BOLD).fg(app.theme.accent.0)));
+        spans.push(Span::raw(format!(" {label}  ")));
+    }
+    Line::from(spans)
+}
+
+fn bottom(inner: Rect) -> Rect {
+    Rect { y: inner.y + inner.height.saturating_sub(1), height: 1, ..inner }
+}
+
+/// A text field; the focused one gets the terminal cursor (and so the input method's window).
+fn field(frame: &mut Frame, app: &App, area: Rect, input: &LineInput, focused: bool) {
+    let (visible, caret) = input.visible(area.width as usize);
+    let style = if focused { app.theme.input() } else { app.theme.popup().add_modifier(Modifier::UNDERLINED) };
+    frame.render_widget(Paragraph::new(Span::styled(fit(visible, area.width as usize), style)), area);
+    if focused {
+        frame.set_cursor_position(Position::new(area.x + caret as u16, area.y));
+    }
+}
+
+fn text_prompt(
+    frame: &mut Frame,
+    app: &App,
+    area: Rect,
+    title: &str,
+    prompt: &str,
+    input: &LineInput,
+    back: Option<&str>,
+) {
+    let inner = popup(frame, app, area, 64, 8, title);
+    frame.render_widget(Paragraph::new(prompt.to_owned()), Rect { height: 1, ..inner });
+    field(frame, app, Rect { y: inner.y + 1, height: 1, ..inner }, input, true);
+    let hints = hint_line(app, Context::Input, &[("confirm", None), ("back", back)], inner.width as usize);
+    frame.render_widget(Paragraph::new(hints), bottom(inner));
+}
+
+fn targets_title(app: &App, base: &str, targets: &[i64]) -> String {
+    let name = targets
+        .first()
+        .and_then(|&id| app.data.index_of(id))
+        .map(|i| app.data.rows[i].name.to_string())
+        .unwrap_or_default();
+    if targets.len() > 1 {
+        fill(app.text.label_value, &[&base, &format!("{name}{}", fill(app.text.for_pupils, &[&targets.len()]))])
+    } else {
+        fill(app.text.label_value, &[&base, &name])
+    }
+}
+
+pub fn draw(frame: &mut Frame, app: &App, area: Rect, modal: &Modal) {
+    let t = app.text;
+    match modal {
+        Modal::Help { .. } => {}
+        Modal::Operator(input) => {
+            text_prompt(frame, app, area, t.operator_title, t.operator_prompt, input, Some(t.short("quit")))
+        }
+        Modal::Welcome => welcome(frame, app, area),
+        Modal::Decline { input, targets } => {
+            let title = targets_title(app, t.decline_title, targets);
+            text_prompt(frame, app, area, &title, t.decline_prompt, input, None)
+        }
+        Modal::Note { input, targets } => {
+            let title = targets_title(app, t.note_title, targets);
+            text_prompt(frame, app, area, &title, t.note_prompt, input, None)
+        }
+        Modal::Payment(form) => payment(frame, app, area, form),
+        Modal::Categories(picker) => categories(frame, app, area, picker),
+        Modal::Filters { row } => filters(frame, app, area, *row),
+        Modal::Path(prompt) => {
+            let title = match prompt.purpose {
+                PathPurpose::Import => t.import_title,
+                PathPurpose::Export => t.export_title,
+            };
+            let height = 8 + prompt.candidates.len().min(8) as u16;
+            let inner = popup(frame, app, area, 76, height, title);
+            frame.render_widget(Paragraph::new(t.path_prompt), Rect { height: 1, ..inner });
+            field(frame, app, Rect { y: inner.y + 1, height: 1, ..inner }, &prompt.input, true);
+            let shown: Vec<Line> = prompt
+                .candidates
+                .iter()
+                .take(8)
+                .map(|c| Line::styled(truncate(c, inner.width as usize), app.theme.muted()))
+                .collect();
+            frame.render_widget(Paragraph::new(shown), Rect { y: inner.y + 3, height: 8, ..inner }.intersection(inner));
+            let items = [("next_field", None), ("confirm", None), ("back", None)];
+            frame.render_widget(
+                Paragraph::new(hint_line(app, Context::Input, &items, inner.width as usize)),
+                bottom(inner),
+            );
+        }
+        Modal::ImportPreview { preview, offset, .. } => {
+            let key =
+                app.keymap.keys_for(Context::Dialog, "confirm").first().map(|k| k.to_string()).unwrap_or_default();
+            let message = Message {
+                title: fill(t.preview_title, &[&key]),
+                lines: app.report_lines(preview),
+                error: false,
+                offset: *offset,
+            };
+            message_box(
+                frame,
+                app,
+                area,
+                &message,
+                &[("confirm", Some(t.short("import"))), ("back", None), ("down", None)],
+            );
+        }
+        Modal::Working(kind) => {
+            let Some((_, started)) = app.jobs.running() else { return };
+            let elapsed = app.now.saturating_duration_since(started);
+            if elapsed < PROGRESS_AFTER {
+                return;
+            }
+            let inner = popup(frame, app, area, 50, 7, t.job(*kind));
+            let secs = format!("{:.1}", elapsed.as_secs_f32());
+            frame.render_widget(Paragraph::new(fill(t.elapsed, &[&secs])), Rect { height: 1, ..inner });
+            // The jobs cannot say how far they are, so the bar moves to show that work goes on.
+            let w = inner.width as usize;
+            let block = 8.min(w);
+            let travel = w - block;
+            let step = (elapsed.as_millis() / 100) as usize % (2 * travel.max(1));
+            let pos = if step > travel { 2 * travel - step } else { step };
+            let line = Line::from(vec![
+                Span::styled(" ".repeat(pos), Style::default().bg(app.theme.bar_empty.0)),
+                Span::styled(" ".repeat(block), Style::default().bg(app.theme.bar.0)),
+                Span::styled(" ".repeat(travel - pos), Style::default().bg(app.theme.bar_empty.0)),
+            ]);
+            frame.render_widget(Paragraph::new(line), Rect { y: inner.y + 2, height: 1, ..inner });
+        }
+        Modal::Message(m) => message_box(frame, app, area, m, &[("confirm", None), ("down", None)]),
+    }
+}
+
+fn welcome(frame: &mut Frame, app: &App, area: Rect) {
+    let t = app.text;
+    let key =
+        |name: &str| app.keymap.keys_for(Context::Dialog, name).first().map(|k| k.to_string()).unwrap_or_default();
+    let inner = popup(frame, app, area, 64, 9, t.welcome_title);
+    let lines = vec![
+        Line::raw(t.welcome_body),
+        Line::raw(""),
+        Line::raw(fill(t.welcome_sample, &[&key("load_sample")])),
+        Line::raw(fill(t.welcome_import, &[&key("import")])),
+    ];
+    frame.render_widget(Paragraph::new(lines), inner);
+    frame.render_widget(
+        Paragraph::new(hint_line(app, Context::Dialog, &[("back", None)], inner.width as usize)),
+        bottom(inner),
+    );
+}
+
+fn message_box(frame: &mut Frame, app: &App, area: Rect, m: &Message, hints: &[(&str, Option<&str>)]) {
+    let width = area.width.saturating_sub(6).min(100);
+    let inner_w = width.saturating_sub(4).max(1) as usize;
+    // Long lines (paths, problems) wrap; the box grows to fit them, up to the screen.
+    let rows: usize = m.lines.iter().map(|l| l.width().div_ceil(inner_w).max(1)).sum();
+    let height = (rows as u16 + 5).min(area.height.saturating_sub(2));
+    let inner = popup(frame, app, area, width, height, &m.title);
+    let style = if m.error { app.theme.popup().fg(app.theme.error.0) } else { app.theme.popup() };
+    let body = Rect { height: inner.height.saturating_sub(2), ..inner };
+    let lines: Vec<Line> = m.lines.iter().map(|l| Line::styled(l.clone(), style)).collect();
+    let offset = m.offset.min(rows.saturating_sub(body.height as usize)) as u16;
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((offset, 0)), body);
+    frame.render_widget(Paragraph::new(hint_line(app, Context::Dialog, hints, inner.width as usize)), bottom(inner));
+}
+
+fn payment(frame: &mut Frame, app: &App, area: Rect, form: &PaymentForm) {
+    let t = app.text;
+    let title = targets_title(app, t.payment_title, &form.targets);
+    let inner = popup(frame, app, area, 76, 12, &title);
+    let label_w = 14;
+    let labels = [t.amount, t.date, t.channel];
+    for (i, label) in labels.iter().enumerate() {
+        let y = inner.y + i as u16;
+        let style = if form.focus == i { app.theme.popup().add_modifier(Modifier::BOLD) } else { app.theme.popup() };
+        frame.render_widget(
+            Paragraph::new(Span::styled(fit(label, label_w), style)),
+            Rect { y, height: 1, width: label_w as u16, ..inner },
+        );
+    }
+    let field_area = |i: u16| Rect { x: inner.x + label_w as u16, y: inner.y + i, width: 20, height: 1 };
+    field(frame, app, field_area(0), &form.amount, form.focus == 0);
+    field(frame, app, field_area(1), &form.date, form.focus == 1);
+    let mut spans = Vec::new();
+    for (i, name) in t.channels.iter().enumerate() {
+        let style = if i == form.channel {
+            if form.focus == 2 { app.theme.input() } else { app.theme.popup().add_modifier(Modifier::REVERSED) }
+        } else {
+            app.theme.popup()
+        };
+        spans.push(Span::styled(format!("{} {name}", i + 1), style));
+        spans.push(Span::raw(" "));
+    }
+    debug_assert_eq!(t.channels.len(), CHANNELS.len());
+    let channel_area = Rect {
+        x: inner.x + label_w as u16,
+        y: inner.y + 2,
+        width: inner.width.saturating_sub(label_w as u16),
+        height: 1,
+    };
+    frame.render_widget(Paragraph::new(Line::from(spans)), channel_area);
+    let mut notes: Vec<Line> = Vec::new();
+    if let Some(e) = &form.error {
+        notes.push(Line::styled(e.clone(), app.theme.popup().fg(app.theme.error.0)));
+    }
+    if form.targets.len() > 1 && !form.amount_edited {
+        notes.push(Line::raw(t.amount_each));
+    }
+    if let Some(n) = &form.note {
+        notes.push(Line::styled(n.clone(), app.theme.popup().add_modifier(Modifier::DIM)));
+    }
+    let notes_area = Rect { y: inner.y + 4, height: inner.height.saturating_sub(5), ..inner };
+    frame.render_widget(Paragraph::new(notes).wrap(Wrap { trim: false }), notes_area);
+    let items = [("confirm", None), ("back", None), ("next_field", Some(t.short("down")))];
+    frame.render_widget(Paragraph::new(hint_line(app, Context::Input, &items, inner.width as usize)), bottom(inner));
+}
+
+fn categories(frame: &mut Frame, app: &App, area: Rect, picker: &CategoryPicker) {
+    let t = app.text;
+    let title = targets_title(app, t.categories_title, &picker.targets);
+    let all = CategoryTable::builtin().all();
+    let inner = popup(frame, app, area, 60, all.len() as u16 + 5, &title);
+    let rows = inner.height.saturating_sub(2) as usize;
+    let start = (picker.cursor + 1).saturating_sub(rows.max(1));
+    let lines: Vec<Line> = all
+        .iter()
+        .zip(&picker.checked)
+        .enumerate()
+        .skip(start)
+        .take(rows)
+        .map(|(i, (c, on))| {
+            let text = format!("[{}] {}{}", if *on { "x" } else { " " }, fit(&c.name, 24), c.department);
+            let style = if i == picker.cursor { app.theme.input() } else { app.theme.popup() };
+            Line::styled(fit(&text, inner.width as usize), style)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+    let items = [("toggle_select", None), ("confirm", None), ("back", None)];
+    frame.render_widget(Paragraph::new(hint_line(app, Context::Picker, &items, inner.width as usize)), bottom(inner));
+}
+
+fn filters(frame: &mut Frame, app: &App, area: Rect, row: usize) {
+    let t = app.text;
+    let f = &app.filters;
+    let inner = popup(frame, app, area, 60, FILTER_ROWS as u16 + 5, t.filters_title);
+    let values = [
+        (t.filter_class, f.class.and_then(|c| app.data.classes.get(c as usize).cloned())),
+        (t.filter_enrollment, f.enrollment.map(|e| t.enrollment(e).to_owned())),
+        (t.filter_payment, f.payment.map(|p| t.payment(p).to_owned())),
+        (t.filter_category, f.category.and_then(|c| app.data.category_names.get(c as usize).cloned())),
+        (t.filter_problems, f.problems_only.then(|| t.only_problems.to_owned())),
+    ];
+    let lines: Vec<Line> = values
+        .iter()
+        .enumerate()
+        .map(|(i, (label, value))| {
+            let value = value.clone().unwrap_or_else(|| t.all.to_owned());
+            let text = format!("{}< {} >", fit(label, 14), value);
+            let style = if i == row { app.theme.input() } else { app.theme.popup() };
+            Line::styled(fit(&text, inner.width as usize), style)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+    let items = [("left", None), ("right", None), ("down", None), ("confirm", None)];
+    frame.render_widget(Paragraph::new(hint_line(app, Context::Picker, &items, inner.width as usize)), bottom(inner));
+}

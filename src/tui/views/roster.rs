@@ -1,0 +1,196 @@
+//! The roster: filter line, search line, and the table of pupils. Only the rows on screen are formatted, so a
+//! frame costs the same at 500 pupils as at 500k.
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
+
+use super::cells::{fit, truncate};
+use super::chrome;
+use crate::domain::id_number;
+use crate::domain::student::{Enrollment, PaymentStatus};
+use crate::tui::app::App;
+use crate::tui::keymap::Context;
+use crate::tui::layout;
+use crate::tui::text::fill;
+
+const ROSTER_HINTS: &[&str] = &[
+    "search",
+    "open_detail",
+    "cycle_enrollment",
+    "toggle_paid",
+    "toggle_government",
+    "categories",
+    "undo",
+    "dashboard",
+    "toggle_select",
+    "edit_note",
+    "filters",
+    "import",
+    "export",
+];
+const SEARCH_HINTS: &[&str] = &["confirm", "back", "up", "down"];
+
+/// Column widths: mark, name, ID, class, enrollment, payment, categories. Wider terminals give the name and
+/// class more room first, the categories the rest.
+struct Columns([usize; 7]);
+
+impl Columns {
+    fn for_width(width: usize) -> Columns {
+        let extra = width.saturating_sub(80);
+        let name = 10 + (extra / 4).min(4);
+        let class = 12 + (extra / 4).min(6);
+        let fixed = 3 + name + 1 + 18 + 1 + class + 1 + 9 + 1 + 9 + 1;
+        Columns([3, name, 18, class, 9, 9, width.saturating_sub(fixed)])
+    }
+}
+
+pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
+    let a = layout::roster(area);
+    chrome::title_bar(frame, app, a.title, app.text.roster_title);
+    filter_line(frame, app, a.filters);
+    search_line(frame, app, a.search);
+    let columns = Columns::for_width(area.width as usize);
+    header(frame, app, a.header, &columns);
+    body(frame, app, a.body, &columns);
+    chrome::status_line(frame, app, a.status);
+    if app.searching {
+        chrome::footer(frame, app, a.footer, Context::Input, SEARCH_HINTS, &[]);
+    } else {
+        chrome::footer(frame, app, a.footer, Context::Roster, ROSTER_HINTS, &["help", "quit"]);
+    }
+}
+
+fn filter_line(frame: &mut Frame, app: &App, area: Rect) {
+    let t = app.text;
+    let f = &app.filters;
+    let value = |v: Option<String>| match v {
+        Some(v) => (v, app.theme.key()),
+        None => (t.all.to_owned(), Style::default()),
+    };
+    let items = [
+        (t.filter_class, value(f.class.and_then(|c| app.data.classes.get(c as usize).cloned()))),
+        (t.filter_enrollment, value(f.enrollment.map(|e| t.enrollment(e).to_owned()))),
+        (t.filter_payment, value(f.payment.map(|p| t.payment(p).to_owned()))),
+        (t.filter_category, value(f.category.and_then(|c| app.data.category_names.get(c as usize).cloned()))),
+    ];
+    let mut right = fill(t.shown_count, &[&app.shown.len(), &app.data.len()]);
+    if !app.marked.is_empty() {
+        right.push_str("  ");
+        right.push_str(&fill(t.marked_count, &[&app.marked.len()]));
+    }
+    right.push(' ');
+    let mut spans = vec![Span::styled(format!(" {} ", t.filters), app.theme.muted())];
+    for (label, (v, style)) in items {
+        spans.push(Span::styled(format!("{label} "), app.theme.muted()));
+        spans.push(Span::styled(v, style));
+        spans.push(Span::raw("  "));
+    }
+    if f.problems_only {
+        spans.push(Span::styled(t.only_problems, app.theme.fg(app.theme.warning)));
+    }
+    // The counts always show; the filters give way on a narrow screen.
+    let room = (area.width as usize).saturating_sub(right.width());
+    let left: String = spans.iter().map(|s| s.content.as_ref()).collect();
+    if left.width() > room {
+        spans = vec![Span::raw(truncate(&left, room))];
+    }
+    let used: usize = spans.iter().map(|s| s.content.width()).sum();
+    spans.push(Span::raw(" ".repeat(room.saturating_sub(used))));
+    let marked_style = if app.marked.is_empty() { Style::default() } else { app.theme.fg(app.theme.marked) };
+    spans.push(Span::styled(right, marked_style));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn search_line(frame: &mut Frame, app: &App, area: Rect) {
+    let t = app.text;
+    if !app.searching && app.search_input.is_empty() {
+        let key = app.keymap.keys_for(Context::Roster, "search").first().map(|k| k.to_string()).unwrap_or_default();
+        let hint = truncate(&format!(" {}", fill(t.search_hint, &[&key])), area.width as usize);
+        frame.render_widget(Paragraph::new(Span::styled(hint, app.theme.muted())), area);
+        return;
+    }
+    let label = format!(" {}", t.search_label);
+    let field_width = (area.width as usize).saturating_sub(label.width() + 1);
+    let (visible, caret) = app.search_input.visible(field_width);
+    let line = Line::from(vec![
+        Span::styled(label.clone(), app.theme.key()),
+        Span::styled(fit(visible, field_width), app.theme.input()),
+    ]);
+    frame.render_widget(Paragraph::new(line), area);
+    if app.searching && app.modal.is_none() {
+        // The caret is where a Chinese input method opens its candidate window.
+        frame.set_cursor_position(Position::new(area.x + (label.width() + caret) as u16, area.y));
+    }
+}
+
+fn header(frame: &mut Frame, app: &App, area: Rect, c: &Columns) {
+    let t = app.text;
+    let cells = ["", t.col_name, t.col_id, t.col_class, t.col_enrollment, t.col_payment, t.col_categories];
+    let text: Vec<String> = cells.iter().zip(c.0).map(|(s, w)| fit(s, w)).collect();
+    frame.render_widget(Paragraph::new(Span::styled(text.join(" "), app.theme.header())), area);
+}
+
+fn body(frame: &mut Frame, app: &App, area: Rect, c: &Columns) {
+    let t = app.text;
+    if app.shown.is_empty() {
+        let message = if app.data.is_empty() {
+            let key = app.keymap.keys_for(Context::Roster, "import").first().map(|k| k.to_string()).unwrap_or_default();
+            fill(t.empty_roster, &[&key])
+        } else if !app.search_input.is_empty() {
+            fill(t.no_match, &[&app.search_input.text()])
+        } else {
+            fill(t.shown_count, &[&0, &app.data.len()])
+        };
+        let line = Span::styled(truncate(&format!("   {message}"), area.width as usize), app.theme.muted());
+        frame.render_widget(Paragraph::new(line), area);
+        return;
+    }
+    let end = (app.offset + area.height as usize).min(app.shown.len());
+    let lines: Vec<Line> = (app.offset..end).map(|pos| row_line(app, pos, c)).collect();
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn row_line(app: &App, pos: usize, c: &Columns) -> Line<'static> {
+    let theme = &app.theme;
+    let t = app.text;
+    let index = app.shown[pos] as usize;
+    let row = &app.data.rows[index];
+    let selected = pos == app.cursor;
+    let marked = app.marked.contains(&row.id);
+    let id = if app.reveal { row.id_number.to_string() } else { id_number::mask(&row.id_number) };
+    let enrollment_style = theme.fg(match row.enrollment {
+        Enrollment::Unknown => theme.muted,
+        Enrollment::Here => theme.text,
+        Enrollment::Elsewhere => theme.elsewhere,
+        Enrollment::Declined | Enrollment::Left => theme.declined,
+    });
+    let payment_style = theme.fg(match row.payment {
+        PaymentStatus::Unpaid => theme.unpaid,
+        PaymentStatus::Paid => theme.paid,
+        PaymentStatus::Government => theme.government,
+    });
+    let w = c.0;
+    let cells: Vec<(String, Style)> = vec![
+        (if marked { "*".to_owned() } else { " ".to_owned() }, theme.fg(theme.marked)),
+        (if row.problem { "! ".to_owned() } else { "  ".to_owned() }, theme.fg(theme.warning)),
+        (fit(&row.name, w[1]), Style::default()),
+        (fit(&id, w[2]), if row.problem { theme.fg(theme.warning) } else { Style::default() }),
+        (fit(&app.data.classes[row.class as usize], w[3]), Style::default()),
+        (fit(t.enrollment(row.enrollment), w[4]), enrollment_style),
+        (fit(t.payment(row.payment), w[5]), payment_style),
+        (fit(&app.data.category_label(row), w[6]), theme.fg(theme.accent)),
+    ];
+    let mut spans = Vec::with_capacity(cells.len() * 2);
+    for (i, (text, style)) in cells.into_iter().enumerate() {
+        let style = if selected { theme.selected() } else { style };
+        spans.push(Span::styled(text, style));
+        if (2..7).contains(&i) {
+            spans.push(Span::styled(" ", if selected { theme.selected() } else { Style::default() }));
+        }
+    }
+    Line::from(spans)
+}

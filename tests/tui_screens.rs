@@ -1,0 +1,453 @@
+//! Every screen and dialog of the TUI, in both languages, as insta snapshots of a `TestBackend`, driven only
+//! through actions on an in-memory drive holding the sample school with a fixed clock.
+
+use std::time::Duration;
+
+use canbao::domain::student::{Enrollment, PaymentStatus};
+use canbao::store::Store;
+use canbao::tui::runner::{EventSource, run_loop};
+use canbao::tui::{Action, App, Language, Options, views};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+
+const NOW: &str = "2026-11-23T10:00:00+08:00";
+
+fn store(sample: bool) -> Store {
+    let mut store = Store::open_in_memory().expect("store");
+    store.set_fixed_clock(NOW);
+    if sample {
+        canbao::demo::load_sample(&mut store).expect("sample");
+    }
+    store
+}
+
+fn options(lang: Language, operator: Option<&str>) -> Options {
+    Options { lang, theme: None, operator: operator.map(str::to_owned), config_dir: None }
+}
+
+fn app(lang: Language) -> App {
+    let mut app = App::new(store(true), &options(lang, Some("测试"))).expect("app");
+    app.update(Action::Resize(80, 24));
+    app
+}
+
+fn render(app: &App) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).expect("terminal");
+    terminal.draw(|f| views::draw(f, app)).expect("draw");
+    terminal
+}
+
+/// The screen as text: one line per row, wide characters once (not followed by their hidden cell), trailing
+/// spaces trimmed, with a ruler so widths can be checked by eye.
+fn screen(app: &App) -> String {
+    let terminal = render(app);
+    let buffer = terminal.backend().buffer();
+    let area = buffer.area;
+    let mut out = String::new();
+    for y in 0..area.height {
+        let mut line = String::new();
+        let mut skip = 0;
+        for x in 0..area.width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let symbol = buffer[(x, y)].symbol();
+            skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
+            line.push_str(symbol);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.update(Action::Input(c));
+    }
+}
+
+fn lang_name(lang: Language) -> &'static str {
+    match lang {
+        Language::Zh => "zh",
+        Language::En => "en",
+    }
+}
+
+/// Snapshots one screen per language, each prepared by `setup`.
+fn snap(name: &str, setup: impl Fn(&mut App)) {
+    for lang in [Language::Zh, Language::En] {
+        let mut app = app(lang);
+        setup(&mut app);
+        insta::assert_snapshot!(format!("{name}_{}", lang_name(lang)), screen(&app));
+    }
+}
+
+#[test]
+fn roster() {
+    snap("roster", |_| {});
+}
+
+#[test]
+fn roster_wide() {
+    snap("roster_wide", |app| app.update(Action::Resize(120, 30)));
+}
+
+#[test]
+fn search_as_you_type() {
+    snap("search", |app| {
+        app.update(Action::Search);
+        type_text(app, "l");
+        type_text(app, "y");
+    });
+}
+
+#[test]
+fn search_nothing_found() {
+    snap("search_none", |app| {
+        app.update(Action::Search);
+        type_text(app, "王五六");
+        app.update(Action::Confirm);
+    });
+}
+
+#[test]
+fn bulk_marked_and_statuses() {
+    snap("bulk", |app| {
+        app.update(Action::ToggleSelect);
+        app.update(Action::ToggleSelect);
+        app.update(Action::ToggleGovernment);
+        app.update(Action::Down);
+        app.update(Action::CycleEnrollment);
+    });
+}
+
+#[test]
+fn filter_panel() {
+    snap("filters", |app| {
+        app.update(Action::Filters);
+        app.update(Action::Right);
+        app.update(Action::Down);
+        app.update(Action::Down);
+        app.update(Action::Right);
+    });
+}
+
+#[test]
+fn detail() {
+    snap("detail", |app| {
+        app.update(Action::Bottom);
+        app.update(Action::OpenDetail);
+    });
+}
+
+#[test]
+fn detail_with_policy_and_history() {
+    snap("detail_policy", |app| {
+        app.store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
+        let mut fresh =
+            App::new(std::mem::replace(&mut app.store, store(false)), &options(app.lang, None)).expect("app");
+        fresh.update(Action::Resize(120, 30));
+        fresh.update(Action::Search);
+        type_text(&mut fresh, "孙语");
+        fresh.update(Action::Confirm);
+        fresh.update(Action::CycleEnrollment);
+        fresh.update(Action::OpenDetail);
+        *app = fresh;
+    });
+}
+
+/// A pupil in a special category under a policy that enrolls them where the benefit was approved.
+#[test]
+fn detail_special_category() {
+    snap("detail_special", |app| {
+        app.store.set_meta(canbao::tui::POLICY_META_KEY, "liuzhou-2023").expect("meta");
+        let mut fresh =
+            App::new(std::mem::replace(&mut app.store, store(false)), &options(app.lang, None)).expect("app");
+        fresh.update(Action::Resize(100, 30));
+        fresh.update(Action::Search);
+        type_text(&mut fresh, "许志文");
+        fresh.update(Action::Confirm);
+        fresh.update(Action::OpenDetail);
+        *app = fresh;
+    });
+}
+
+#[test]
+fn detail_revealed() {
+    snap("detail_revealed", |app| {
+        app.update(Action::OpenDetail);
+        app.update(Action::Reveal);
+    });
+}
+
+#[test]
+fn dashboard() {
+    snap("dashboard", |app| {
+        app.update(Action::TogglePaid);
+        app.update(Action::Confirm);
+        app.update(Action::Down);
+        app.update(Action::CycleEnrollment);
+        app.update(Action::Dashboard);
+    });
+}
+
+#[test]
+fn dashboard_wide() {
+    snap("dashboard_wide", |app| {
+        app.update(Action::Resize(120, 40));
+        app.update(Action::Dashboard);
+    });
+}
+
+#[test]
+fn help() {
+    snap("help", |app| app.update(Action::Help));
+}
+
+#[test]
+fn category_picker() {
+    snap("categories", |app| {
+        app.update(Action::Categories);
+        app.update(Action::Down);
+        app.update(Action::ToggleSelect);
+    });
+}
+
+#[test]
+fn payment_form() {
+    snap("payment", |app| app.update(Action::TogglePaid));
+}
+
+#[test]
+fn payment_form_bad_amount() {
+    snap("payment_bad", |app| {
+        app.update(Action::TogglePaid);
+        type_text(app, "abc");
+        app.update(Action::Confirm);
+    });
+}
+
+#[test]
+fn decline_prompt() {
+    snap("decline", |app| {
+        for _ in 0..3 {
+            app.update(Action::CycleEnrollment);
+        }
+        type_text(app, "已在老家参保");
+    });
+}
+
+#[test]
+fn note_prompt() {
+    snap("note", |app| {
+        app.update(Action::EditNote);
+        type_text(app, "家长下午来");
+    });
+}
+
+#[test]
+fn import_prompt_and_report() {
+    snap("import_path", |app| {
+        app.update(Action::Import);
+        type_text(app, "tests/fixtures/utf8_");
+        app.update(Action::NextField);
+    });
+    snap("import_preview", |app| {
+        app.update(Action::Import);
+        type_text(app, "tests/fixtures/utf8_bom.csv");
+        app.update(Action::Confirm);
+    });
+    snap("import_done", |app| {
+        app.update(Action::Import);
+        type_text(app, "tests/fixtures/utf8_bom.csv");
+        app.update(Action::Confirm);
+        app.update(Action::Confirm);
+    });
+}
+
+#[test]
+fn export_prompt() {
+    snap("export_path", |app| app.update(Action::Export));
+}
+
+#[test]
+fn import_error() {
+    snap("import_error", |app| {
+        app.update(Action::Import);
+        type_text(app, "tests/fixtures/no-such-file.csv");
+        app.update(Action::Confirm);
+    });
+}
+
+#[test]
+fn first_run_asks_the_operator_then_offers_the_sample() {
+    for lang in [Language::Zh, Language::En] {
+        let mut app = App::new(store(false), &options(lang, None)).expect("app");
+        app.update(Action::Resize(80, 24));
+        type_text(&mut app, "王老师");
+        insta::assert_snapshot!(format!("first_run_operator_{}", lang_name(lang)), screen(&app));
+        app.update(Action::Confirm);
+        assert_eq!(app.store.operator(), "王老师");
+        insta::assert_snapshot!(format!("first_run_welcome_{}", lang_name(lang)), screen(&app));
+        app.update(Action::LoadSample);
+        assert!(app.modal.is_none());
+        assert_eq!(app.shown.len(), 360);
+    }
+}
+
+#[test]
+fn too_small() {
+    snap("too_small", |app| app.update(Action::Resize(79, 24)));
+}
+
+/// Styles matter too: the selected row is drawn in the theme's selection colours, a paid status in green.
+#[test]
+fn styles_follow_the_theme() {
+    let mut app = app(Language::Zh);
+    app.update(Action::Down);
+    app.update(Action::TogglePaid);
+    app.update(Action::Confirm);
+    app.update(Action::Up);
+    let terminal = render(&app);
+    let buffer = terminal.backend().buffer();
+    let theme = &app.theme;
+    let selected = &buffer[(5, 4)];
+    assert_eq!(selected.bg, theme.selected_bg.0);
+    let payment_x = (0..80).find(|&x| buffer[(x, 5)].symbol() == "已").expect("paid cell");
+    assert_eq!(buffer[(payment_x, 5)].fg, theme.paid.0);
+    assert_ne!(theme.paid.0, Color::Reset);
+}
+
+#[test]
+fn search_keeps_the_selection_and_puts_the_cursor_at_the_caret() {
+    let mut app = app(Language::Zh);
+    app.update(Action::Search);
+    type_text(&mut app, "孙语");
+    let picked = app.selected_id();
+    let mut terminal = render(&app);
+    // "搜索：" is 6 cells after a space, then 孙语 is 4 more.
+    terminal.backend_mut().assert_cursor_position((11, 2));
+    app.update(Action::Back);
+    assert_eq!(app.selected_id(), picked);
+    assert_eq!(app.shown.len(), 360);
+}
+
+#[test]
+fn undo_and_redo_write_the_old_values_back() {
+    let mut app = app(Language::Zh);
+    let id = app.selected_id().expect("pupil");
+    app.update(Action::TogglePaid);
+    app.update(Action::Confirm);
+    assert_eq!(app.store.student(id).expect("s").payment, PaymentStatus::Paid);
+    app.update(Action::Undo);
+    let s = app.store.student(id).expect("s");
+    assert_eq!(s.payment, PaymentStatus::Unpaid);
+    assert_eq!(s.payment_details.paid_on, None);
+    let history = app.store.history(id).expect("history");
+    assert!(history.iter().any(|e| e.action == "undo" && e.field == "payment"));
+    app.update(Action::Redo);
+    assert_eq!(app.store.student(id).expect("s").payment, PaymentStatus::Paid);
+    assert!(app.store.history(id).expect("history").iter().any(|e| e.action == "redo"));
+}
+
+#[test]
+fn bulk_marks_apply_to_every_marked_pupil_in_one_edit() {
+    let mut app = app(Language::Zh);
+    app.update(Action::SelectAll);
+    assert_eq!(app.marked.len(), 360);
+    app.update(Action::CycleEnrollment);
+    assert_eq!(app.store.stats(None).expect("stats").enrollment["here"], 360);
+    app.update(Action::Undo);
+    assert_eq!(app.store.stats(None).expect("stats").enrollment["unknown"], 360);
+}
+
+#[test]
+fn declining_records_the_reason() {
+    let mut app = app(Language::Zh);
+    let id = app.selected_id().expect("pupil");
+    for _ in 0..3 {
+        app.update(Action::CycleEnrollment);
+    }
+    type_text(&mut app, "随父母参保");
+    app.update(Action::Confirm);
+    let s = app.store.student(id).expect("s");
+    assert_eq!(s.enrollment, Enrollment::Declined);
+    assert_eq!(s.decline_reason.as_deref(), Some("随父母参保"));
+}
+
+#[test]
+fn revealing_is_audited() {
+    let mut app = app(Language::Zh);
+    let id = app.selected_id().expect("pupil");
+    app.update(Action::OpenDetail);
+    app.update(Action::Reveal);
+    assert!(app.reveal);
+    assert!(app.store.history(id).expect("h").iter().any(|e| e.action == "reveal"));
+    app.update(Action::Reveal);
+    assert!(!app.reveal);
+}
+
+#[test]
+fn mouse_click_selects_and_wheel_scrolls() {
+    let mut app = app(Language::Zh);
+    app.update(Action::Click(10, 7));
+    assert_eq!(app.cursor, 3);
+    app.update(Action::ScrollDown);
+    assert_eq!(app.cursor, 4);
+    app.update(Action::Click(10, 8));
+    assert!(app.detail.is_some(), "a click on the selected row opens it");
+}
+
+#[test]
+fn categories_are_saved_with_their_department() {
+    let mut app = app(Language::Zh);
+    let id = app.selected_id().expect("pupil");
+    app.update(Action::Categories);
+    app.update(Action::ToggleSelect);
+    app.update(Action::Confirm);
+    let s = app.store.student(id).expect("s");
+    assert_eq!(s.categories.len(), 1);
+    assert!(!s.categories[0].department.is_empty());
+}
+
+/// A script of terminal events for the real event loop.
+struct Script(Vec<Event>);
+
+impl EventSource for Script {
+    fn next(&mut self, _timeout: Duration) -> std::io::Result<Option<Event>> {
+        Ok(if self.0.is_empty() { None } else { Some(self.0.remove(0)) })
+    }
+}
+
+fn key(code: KeyCode, kind: KeyEventKind) -> Event {
+    Event::Key(KeyEvent { code, modifiers: KeyModifiers::NONE, kind, state: KeyEventState::NONE })
+}
+
+/// The event loop on a `TestBackend`: keys go through the keymap; releases (as Windows sends them) and
+/// repeats are ignored, so each key acts once.
+#[test]
+fn event_loop_with_presses_and_releases() {
+    let mut app = app(Language::Zh);
+    let mut events = Vec::new();
+    let mut press = |code: KeyCode| {
+        events.push(key(code, KeyEventKind::Press));
+        events.push(key(code, KeyEventKind::Release));
+    };
+    press(KeyCode::Char('/'));
+    for c in "孙语".chars() {
+        press(KeyCode::Char(c));
+    }
+    press(KeyCode::Enter);
+    press(KeyCode::Char('p'));
+    press(KeyCode::Enter);
+    press(KeyCode::Char('q'));
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    run_loop(&mut terminal, &mut app, &mut Script(events)).expect("loop");
+    assert!(app.quit);
+    let stats = app.store.stats(None).expect("stats");
+    assert_eq!(stats.payment["paid"], 1);
+}

@@ -1,0 +1,111 @@
+//! The real binary in a real terminal: tmux runs `canbao --db FILE`, the test types a search (in Chinese),
+//! marks the pupil paid, quits, and then reads the file back with `canbao stats --json`. Skipped, with a
+//! notice, where tmux is not installed.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_canbao");
+
+/// A tmux server of our own (its own socket), killed when the test ends however it ends.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new("tmux").arg("-L").arg(&self.socket).args(args).env("LC_ALL", "C.UTF-8").output().expect("run tmux")
+    }
+
+    fn capture(&self) -> String {
+        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "canbao"]).stdout).into_owned()
+    }
+
+    fn send(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "canbao"];
+        args.extend_from_slice(keys);
+        assert!(self.run(&args).status.success(), "send-keys {keys:?}");
+    }
+
+    fn send_text(&self, text: &str) {
+        assert!(self.run(&["send-keys", "-t", "canbao", "-l", text]).status.success(), "send-keys -l {text}");
+    }
+
+    /// Waits until the screen shows `needle`; panics with the screen when it does not.
+    fn wait_for(&self, needle: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.capture();
+            if screen.contains(needle) {
+                return screen;
+            }
+            if start.elapsed() > Duration::from_secs(20) {
+                panic!("the screen never showed {needle:?}:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn session_alive(&self) -> bool {
+        self.run(&["has-session", "-t", "canbao"]).status.success()
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").arg("-L").arg(&self.socket).arg("kill-server").output();
+    }
+}
+
+fn quote(p: &Path) -> String {
+    format!("'{}'", p.display().to_string().replace('\'', "'\\''"))
+}
+
+#[test]
+fn search_mark_paid_and_quit_in_a_real_terminal() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        println!("skipping tui_tmux: tmux is not installed (CI installs it)");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("drive.db");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/utf8_bom.csv");
+    let import = Command::new(BIN).arg("--db").arg(&db).arg("import").arg(&fixture).output().expect("import");
+    assert!(import.status.success(), "import failed: {}", String::from_utf8_lossy(&import.stderr));
+
+    let tmux = Tmux { socket: format!("canbao-test-{}", std::process::id()) };
+    // The config folder points into the temp dir, so an operator's own keymap or theme cannot change the keys.
+    let command = format!(
+        "env XDG_CONFIG_HOME={} HOME={} {} --db {} --operator 测试",
+        quote(dir.path()),
+        quote(dir.path()),
+        quote(Path::new(BIN)),
+        quote(&db)
+    );
+    let started = tmux.run(&["new-session", "-d", "-x", "120", "-y", "40", "-s", "canbao", &command]);
+    assert!(started.status.success(), "tmux new-session: {}", String::from_utf8_lossy(&started.stderr));
+
+    tmux.wait_for("显示 10 / 10");
+    tmux.send(&["/"]);
+    tmux.send_text("周静露");
+    let screen = tmux.wait_for("显示 1 / 10");
+    assert!(screen.contains("周静露"), "{screen}");
+    tmux.send(&["Enter"]);
+    tmux.send(&["p"]);
+    tmux.wait_for("登记缴费");
+    tmux.send(&["Enter"]);
+    let screen = tmux.wait_for("已保存");
+    assert!(screen.contains("已缴费"), "{screen}");
+    tmux.send(&["q"]);
+    let start = Instant::now();
+    while tmux.session_alive() {
+        assert!(start.elapsed() < Duration::from_secs(10), "canbao did not quit:\n{}", tmux.capture());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    let stats = Command::new(BIN).arg("--db").arg(&db).args(["stats", "--json"]).output().expect("stats");
+    assert!(stats.status.success(), "{}", String::from_utf8_lossy(&stats.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&stats.stdout).expect("stats json");
+    assert_eq!(json["payment"]["paid"], 1, "{json}");
+}
