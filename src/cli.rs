@@ -12,13 +12,14 @@ mod paperwork;
 use crate::domain::id_number;
 use crate::domain::search::Query;
 use crate::domain::student::Student;
+use crate::domain::student::{Enrollment, PaymentStatus, parse_yuan};
 use crate::io::class_list::{self, ImportReport};
 use crate::io::export::FileFormat;
 use crate::io::forms::{self, FormInput, template::Template};
 use crate::io::reconcile::Source;
 use crate::io::sheet::{self, ExportOptions};
-use crate::store::Store;
 use crate::store::lock::DriveLock;
+use crate::store::{Field, FieldChange, Store};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -159,6 +160,27 @@ pub enum Command {
     Restore {
         #[arg(value_name = "FILE")]
         file: PathBuf,
+    },
+    /// 登记一名学生的参保、缴费或备注 (mark one pupil, for scripts: prints 已保存 once it is on disk)
+    Mark {
+        /// 身份证号码 (the pupil's ID number)
+        id_number: String,
+        #[arg(long, value_parser = ["unknown", "here", "elsewhere", "declined", "left"])]
+        enrollment: Option<String>,
+        /// 不参保原因 (reason, with --enrollment declined)
+        #[arg(long)]
+        reason: Option<String>,
+        #[arg(long, value_parser = ["unpaid", "paid", "government"])]
+        payment: Option<String>,
+        /// 缴费金额（元）(amount in yuan, with --payment paid)
+        #[arg(long)]
+        amount: Option<String>,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        paid_on: Option<chrono::NaiveDate>,
+        #[arg(long)]
+        channel: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
     },
     /// 合并另一台电脑上的数据文件 (bring in another laptop's copy of this drive)
     Merge {
@@ -445,6 +467,44 @@ fn run(cli: &Cli) -> CmdResult {
                 println!("恢复前的数据已备份 (the previous data was backed up): {}", s.display());
             }
             println!("已从 {} 恢复 (restored)", file.display());
+            Ok(())
+        }
+        Some(Command::Mark { id_number, enrollment, reason, payment, amount, paid_on, channel, note }) => {
+            let (mut store, _lock) = open_writer(cli)?;
+            let normalized = id_number::normalize(id_number);
+            let pupil = store
+                .student_by_id_number(&normalized)?
+                .ok_or_else(|| UserError(format!("名单中没有身份证号码为 {normalized} 的学生 (no such pupil)")))?;
+            let mut changes = Vec::new();
+            if let Some(e) = enrollment.as_deref().and_then(Enrollment::from_code) {
+                changes.push(FieldChange::new(Field::Enrollment, Some(e.code())));
+                let reason = reason.as_deref().filter(|_| e == Enrollment::Declined);
+                changes.push(FieldChange::new(Field::DeclineReason, reason));
+            }
+            if let Some(p) = payment.as_deref().and_then(PaymentStatus::from_code) {
+                let paid = p == PaymentStatus::Paid;
+                let fen = match amount.as_deref().filter(|_| paid) {
+                    Some(a) => {
+                        Some(parse_yuan(a).ok_or_else(|| UserError(format!("金额“{a}”无法识别 (not an amount)")))?)
+                    }
+                    None => None,
+                };
+                let on = paid_on.filter(|_| paid).or_else(|| paid.then(|| store.today()));
+                changes.push(FieldChange::new(Field::Payment, Some(p.code())));
+                changes.push(FieldChange::new_owned(Field::PaidAmount, fen.map(|f| f.to_string())));
+                changes.push(FieldChange::new_owned(Field::PaidOn, on.map(|d| d.to_string())));
+                changes.push(FieldChange::new_owned(Field::PaidChannel, channel.clone().filter(|_| paid)));
+            }
+            if let Some(n) = note {
+                changes.push(FieldChange::new(Field::Note, Some(n)));
+            }
+            if changes.is_empty() {
+                return Err(UserError(
+                    "没有要登记的内容：请给出 --enrollment、--payment 或 --note (nothing to mark)".into(),
+                ));
+            }
+            let n = store.change(pupil.id, "mark", &changes)?;
+            println!("已保存 (saved): {} {} 项修改 ({n} fields changed)", pupil.name, n);
             Ok(())
         }
         Some(Command::Merge { other, dry_run, json }) => {

@@ -171,3 +171,25 @@ fn backup_restore_and_merge_through_the_binary() {
     canbao(&a).arg("restore").arg(&ten).assert().success();
     assert_eq!(json(canbao(&a).args(["stats", "--json"]))["students"], 10);
 }
+
+#[test]
+fn mark_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    // Lower-case x and spaces are accepted as the importer accepts them.
+    canbao(&db)
+        .args(["mark", "45020220180710028x", "--payment", "paid", "--amount", "380", "--channel", "微信"])
+        .assert()
+        .success();
+    canbao(&db)
+        .args(["mark", "450202 20180710 028X", "--enrollment", "declined", "--reason", "已在外地参保"])
+        .assert()
+        .success();
+    let found = json(canbao(&db).args(["find", "45020220180710028X", "--json"]));
+    assert_eq!(found[0]["payment"], "paid");
+    assert_eq!(found[0]["enrollment"], "declined");
+    canbao(&db).args(["mark", "110105194912310021", "--payment", "paid"]).assert().code(1);
+    canbao(&db).args(["mark", "45020220180710028X", "--payment", "paid", "--amount", "三百"]).assert().code(1);
+    canbao(&db).args(["mark", "45020220180710028X"]).assert().code(1);
+}

@@ -90,3 +90,69 @@ fn killed_imports_leave_an_intact_file() {
     eprintln!("kills: {killed} killed mid-run, {completed} finished before the kill, {round} runs");
     assert!(killed >= kills, "{killed} kills of the {kills} wanted");
 }
+
+#[test]
+fn killed_marks_keep_every_acknowledged_mark() {
+    let kills: usize = std::env::var("CANBAO_KILLS").ok().and_then(|v| v.parse().ok()).unwrap_or(50);
+    let dir = tempfile::tempdir().unwrap();
+    let pupils = 400;
+    let csv = dir.path().join("list.csv");
+    std::fs::write(&csv, class_list(pupils)).unwrap();
+    let db = dir.path().join("drive.db");
+    let bin = env!("CARGO_BIN_EXE_canbao");
+    let ok = Command::new(bin).arg("--db").arg(&db).arg("import").arg(&csv).stdout(Stdio::null()).status().unwrap();
+    assert!(ok.success());
+    let ids: Vec<String> = {
+        let store = Store::open(&db).unwrap();
+        store.students(&Default::default()).unwrap().into_iter().map(|s| s.id_number).collect()
+    };
+    let mark = |id: &str| {
+        let mut c = Command::new(bin);
+        c.arg("--db").arg(&db).env("CANBAO_OPERATOR", "测试").args([
+            "mark",
+            id,
+            "--payment",
+            "paid",
+            "--amount",
+            "380",
+        ]);
+        c.stdout(Stdio::piped()).stderr(Stdio::null());
+        c
+    };
+    let start = Instant::now();
+    assert!(mark(&ids[0]).status().unwrap().success());
+    let span = start.elapsed().as_micros().max(2000) as u64;
+
+    let mut rng = Lcg(7);
+    let (mut killed, mut acknowledged) = (0, vec![ids[0].clone()]);
+    for id in ids.iter().skip(1) {
+        if killed >= kills {
+            break;
+        }
+        let mut child = mark(id).spawn().unwrap();
+        std::thread::sleep(Duration::from_micros(rng.next() % span));
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap();
+            killed += 1;
+        }
+        let out = child.wait_with_output().unwrap();
+        if out.status.success() && String::from_utf8_lossy(&out.stdout).contains("已保存") {
+            acknowledged.push(id.clone());
+        }
+    }
+    let store = Store::open(&db).unwrap();
+    let ok: String = store.connection().query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(ok, "ok");
+    for id in &acknowledged {
+        let s = store.student_by_id_number(id).unwrap().unwrap();
+        assert_eq!(s.payment, canbao::domain::student::PaymentStatus::Paid, "acknowledged mark kept: {id}");
+    }
+    // Every paid pupil (acknowledged or killed after its commit) has the audit row that says so.
+    for s in store.students(&Default::default()).unwrap() {
+        let audited =
+            store.history(s.id).unwrap().iter().any(|h| h.field == "payment" && h.new.as_deref() == Some("paid"));
+        assert_eq!(s.payment == canbao::domain::student::PaymentStatus::Paid, audited, "{}", s.id_number);
+    }
+    eprintln!("marks: {killed} killed, {} acknowledged", acknowledged.len());
+    assert!(killed >= kills.min(pupils / 4), "{killed} kills");
+}
