@@ -193,3 +193,38 @@ fn dry_run_reports_the_same_and_changes_nothing() {
     assert_eq!((dry.added, dry.duplicates, dry.id_invalid), (real.added, real.duplicates, real.id_invalid));
     assert_eq!(dry.problems, real.problems);
 }
+
+fn valid(first17: &str) -> String {
+    format!("{first17}{}", canbao::domain::id_number::check_char(first17.as_bytes()))
+}
+
+#[test]
+fn review_cases_repeated_header_renamed_duplicate_address_title_and_school_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (valid("45020220150101121"), valid("45020220150101131"));
+    let list = dir.path().join("list.csv");
+    std::fs::write(
+        &list,
+        format!(
+            "学校地址：人民路1号\n姓名,身份证号码,班级\n赵六,{a},1班\n姓名,身份证号码,班级\n赵七,{a},1班\n钱八,{b},2班\n"
+        ),
+    )
+    .unwrap();
+    let mut store = store();
+    let report = class_list::import(&mut store, &[list.as_path()], Some("第二小学"), false).unwrap();
+    assert_eq!((report.added, report.duplicates, report.skipped), (2, 1, 1), "{report:?}");
+    assert!(report.problems.iter().any(|p| p.row == 4 && p.message.contains("表头")));
+    assert!(report.problems.iter().any(|p| p.row == 5 && p.message.contains("姓名不同")));
+    assert_eq!(store.schools().unwrap(), vec!["第二小学".to_owned()]);
+
+    // A second school arrives; a later list naming no school must not move 赵六 out of 第二小学.
+    let other = dir.path().join("other.csv");
+    std::fs::write(&other, format!("姓名,身份证号码,班级\n孙九,{},1班\n", valid("45020220150101141"))).unwrap();
+    class_list::import(&mut store, &[other.as_path()], Some("第三小学"), false).unwrap();
+    let moved = dir.path().join("moved.csv");
+    std::fs::write(&moved, format!("学校地址：人民路1号\n姓名,身份证号码,班级\n赵六,{a},3班\n")).unwrap();
+    let r = class_list::import(&mut store, &[moved.as_path()], None, false).unwrap();
+    assert_eq!(r.updated, 1);
+    let p = store.student_by_id_number(&a).unwrap().unwrap();
+    assert_eq!((p.school.as_str(), p.class.as_str()), ("第二小学", "3班"));
+}

@@ -54,6 +54,7 @@ fn drive(n: usize, dir: &std::path::Path) -> Store {
                 let class_no = i / 50;
                 Incoming {
                     school: format!("第{}小学", class_no / 36 + 1),
+                    school_given: true,
                     name,
                     id_raw: raw.clone(),
                     id: id_number::check(&raw, today),

@@ -139,7 +139,7 @@ struct RowReader<'a> {
     rows: Vec<Incoming>,
     report: ImportReport,
     /// Identity → where it was first seen, for duplicate reports.
-    seen: HashMap<String, String>,
+    seen: HashMap<String, (String, String)>,
 }
 
 impl RowReader<'_> {
@@ -167,7 +167,7 @@ impl RowReader<'_> {
             };
             found_any = true;
             let title_school = header::school_from_title(&sheet.rows, map.row);
-            let sheet_school = school.map(str::to_owned).or(title_school).unwrap_or_else(|| default_school.to_owned());
+            let sheet_school = school.map(str::to_owned).or(title_school);
             // A workbook with one sheet per class often has no class column: the sheet's name is the class.
             let sheet_class = (multi
                 && !map.columns.contains_key(&Column::Class)
@@ -175,7 +175,16 @@ impl RowReader<'_> {
                 && (sheet.name.contains('班') || sheet.name.contains("年级")))
             .then(|| sheet.name.clone());
             for (index, row) in sheet.rows.iter().enumerate().skip(map.row + 1) {
-                self.read_row(file, sheet, &map, index, row, &sheet_school, school.is_some(), sheet_class.as_deref());
+                self.read_row(
+                    file,
+                    sheet,
+                    &map,
+                    index,
+                    row,
+                    (sheet_school.as_deref(), default_school),
+                    school.is_some(),
+                    sheet_class.as_deref(),
+                );
             }
         }
         if found_any { Ok(()) } else { Err(ReadError::NoHeader { file: file.to_owned() }) }
@@ -199,7 +208,7 @@ impl RowReader<'_> {
         map: &HeaderMap,
         index: usize,
         row: &[Cell],
-        sheet_school: &str,
+        (sheet_school, default_school): (Option<&str>, &str),
         school_forced: bool,
         sheet_class: Option<&str>,
     ) {
@@ -214,8 +223,10 @@ impl RowReader<'_> {
         let text = |c: Column| map.get(c, row).map(Cell::text).filter(|t| !t.is_empty());
         let name = text(Column::Name).map(|n| clean_name(&n)).unwrap_or_default();
         let id_cell = map.get(Column::IdNumber, row).cloned().unwrap_or(Cell::Empty);
-        if name.is_empty() && id_cell.is_empty() {
-            let repeated_header = header::map_row(row, self.synonyms).contains_key(&Column::Name);
+        let mapped = header::map_row(row, self.synonyms);
+        // A header repeated mid-file (lists pasted together class by class) is not a pupil named 姓名.
+        let repeated_header = mapped.contains_key(&Column::Name) && mapped.contains_key(&Column::IdNumber);
+        if repeated_header || (name.is_empty() && id_cell.is_empty()) {
             let message = if repeated_header {
                 "重复的表头行，已跳过 (repeated header row, skipped)".to_owned()
             } else {
@@ -244,7 +255,6 @@ impl RowReader<'_> {
             );
         }
         if let Err(p) = &id.result {
-            self.report.id_invalid += 1;
             self.problem(
                 file,
                 sheet,
@@ -259,10 +269,14 @@ impl RowReader<'_> {
             text(Column::GradeClass).as_deref().or(sheet_class),
         );
         let phone = text(Column::Phone).map(|p| clean_phone(&p)).unwrap_or_default();
-        let school = match (school_forced, text(Column::School)) {
-            (false, Some(s)) => s,
-            _ => sheet_school.to_owned(),
+        // Which school the file itself names (command line, a school column, the title), if any; a pupil
+        // already on the drive only changes school when the file says so.
+        let named_school = match (school_forced, text(Column::School)) {
+            (false, Some(s)) => Some(s),
+            _ => sheet_school.map(str::to_owned),
         };
+        let school_given = named_school.is_some();
+        let school = named_school.unwrap_or_else(|| default_school.to_owned());
         let insured =
             text(Column::Enrolled).is_some_and(|v| matches!(v.as_str(), "是" | "已参保" | "参保" | "Y" | "y" | "yes"));
         let mut categories = Vec::new();
@@ -301,17 +315,38 @@ impl RowReader<'_> {
         }
         let source =
             if sheet.name.is_empty() { format!("{file}:{row_no}") } else { format!("{file}[{}]:{row_no}", sheet.name) };
-        let incoming =
-            Incoming { school, name, id_raw, id, grade, class, phone, insured, categories, source: source.clone() };
+        let incoming = Incoming {
+            school,
+            school_given,
+            name,
+            id_raw,
+            id,
+            grade,
+            class,
+            phone,
+            insured,
+            categories,
+            source: source.clone(),
+        };
         let identity = incoming.identity();
-        if let Some(first) = self.seen.get(&identity) {
-            let message =
-                format!("与 {first} 重复（同一身份证号码），只导入一次 (duplicate of {first}, imported once)");
+        if let Some((first, first_name)) = self.seen.get(&identity) {
+            let message = if *first_name == incoming.name {
+                format!("与 {first} 重复（同一身份证号码），只导入一次 (duplicate of {first}, imported once)")
+            } else {
+                // One ID, two names: exactly what the operator has to chase, so it is said outright.
+                format!(
+                    "与 {first} 身份证号码相同但姓名不同（“{first_name}”与“{}”），只导入了前者，请核实 \
+                     (same ID as {first} but a different name: only the first was imported, check it)",
+                    incoming.name
+                )
+            };
             self.report.duplicates += 1;
             self.problem(file, sheet, row_no, &id_header, message);
             return;
         }
-        self.seen.insert(identity, source);
+        // Counted here, after the duplicate check, so the report agrees with what is stored.
+        self.report.id_invalid += usize::from(!incoming.id.is_valid());
+        self.seen.insert(identity, (source, incoming.name.clone()));
         self.rows.push(incoming);
     }
 }

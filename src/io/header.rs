@@ -155,8 +155,11 @@ pub fn school_from_title(rows: &[Vec<Cell>], header_row: usize) -> Option<String
         for cell in row {
             let text = cell.text();
             for label in ["学校名称", "学校"] {
-                if let Some(rest) = text.strip_prefix(label) {
-                    let rest = rest.trim_start_matches([':', '：', ' ', '\u{3000}']);
+                // Only "学校名称：…" or "学校：…": "学校地址：…" names an address, not the school.
+                if let Some(rest) = text.strip_prefix(label).map(|r| r.trim_start_matches([' ', '\u{3000}']))
+                    && let Some(rest) = rest.strip_prefix([':', '：'])
+                {
+                    let rest = rest.trim_start_matches([' ', '\u{3000}']);
                     // The value ends where another label such as 填报时间 begins on the same cell.
                     let value = rest.split(|c: char| c.is_whitespace()).next().unwrap_or("").trim();
                     if !value.is_empty() {

@@ -12,6 +12,9 @@ use crate::domain::student::{CategoryMark, Enrollment};
 #[derive(Debug, Clone)]
 pub struct Incoming {
     pub school: String,
+    /// The file named the school (command line, a school column, a 学校名称 title). When it did not, a pupil
+    /// already on the drive keeps their school instead of moving to the default one.
+    pub school_given: bool,
     pub name: String,
     pub id_raw: String,
     pub id: IdCheck,
@@ -177,7 +180,10 @@ fn apply_one(tx: &Transaction, ctx: &AuditContext, row: &Incoming) -> Result<Inc
 /// A pupil already on the roster: the list may move them to another class or correct the name or phone;
 /// statuses and history stay. An empty cell never erases what the roster knows.
 fn update_existing(tx: &Transaction, ctx: &AuditContext, id: i64, row: &Incoming) -> Result<IncomingOutcome> {
-    let mut changes = vec![FieldChange::new(Field::School, Some(&row.school))];
+    let mut changes = Vec::new();
+    if row.school_given {
+        changes.push(FieldChange::new(Field::School, Some(&row.school)));
+    }
     if !row.name.is_empty() {
         changes.push(FieldChange::new(Field::Name, Some(&row.name)));
     }

@@ -286,6 +286,7 @@ mod tests {
     fn pupil(name: &str, id: &str) -> Incoming {
         Incoming {
             school: "测试小学".into(),
+            school_given: true,
             name: name.into(),
             id_raw: id.into(),
             id: id_number::check(id, chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()),

@@ -10,6 +10,7 @@ fn today() -> chrono::NaiveDate {
 fn incoming(name: &str, id: &str, class: &str) -> Incoming {
     Incoming {
         school: "测试小学".into(),
+        school_given: true,
         name: name.into(),
         id_raw: id.into(),
         id: id_number::check(id, today()),
