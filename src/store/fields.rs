@@ -77,7 +77,8 @@ impl Field {
     }
 }
 
-const ALL_FIELDS: [Field; 13] = [
+/// Every field, in the order the detail screen and merges go through them.
+pub const ALL_FIELDS: [Field; 13] = [
     Field::School,
     Field::Name,
     Field::Grade,

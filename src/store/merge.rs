@@ -49,22 +49,6 @@ struct Event {
     new: Option<String>,
 }
 
-const MERGED_FIELDS: [Field; 13] = [
-    Field::School,
-    Field::Name,
-    Field::Grade,
-    Field::Class,
-    Field::Phone,
-    Field::Enrollment,
-    Field::DeclineReason,
-    Field::Payment,
-    Field::PaidAmount,
-    Field::PaidOn,
-    Field::PaidChannel,
-    Field::Categories,
-    Field::Note,
-];
-
 fn events(tx: &Transaction, schema_name: &str) -> Result<Vec<Event>> {
     let mut stmt = tx.prepare(&format!(
         "SELECT at, operator, origin, action, COALESCE(id_number, ''), field, old, new FROM {schema_name}.audit ORDER BY id"
@@ -168,7 +152,7 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext) -> Result<MergeReport> 
             continue;
         };
         let mut changes = Vec::new();
-        for field in MERGED_FIELDS {
+        for field in fields::ALL_FIELDS {
             let key = field.key();
             let last = |log: &[Event]| -> Option<Event> {
                 log.iter().filter(|e| e.id_number == id_number && e.field == key).fold(None, |best, e| match best {

@@ -37,36 +37,15 @@ pub fn quote_for(policy: &Policy, student: &Student, day: NaiveDate, english: bo
         .map_err(|e| if english { e.message_en() } else { e.to_string() })
 }
 
-/// The ledger of one pupil; `None` for pupils no ledger counts (declined, left school).
-///
-/// Without a policy: paid → 已缴费, government → 财政代缴, enrolled elsewhere → 异地缴费, the rest → 未缴费.
-/// With one, the policy decides for special categories (where they enroll, who pays); an operator's
-/// 财政代缴 mark always wins.
+/// The ledger of one pupil; `None` for pupils no ledger counts (declined, left school). The same rule as the
+/// exports, so the dashboard and the ledgers never disagree.
 pub fn ledger_of(
     policy: Option<&Policy>,
     enrollment: Enrollment,
     payment: PaymentStatus,
     categories: &[String],
 ) -> Option<Ledger> {
-    if matches!(enrollment, Enrollment::Declined | Enrollment::Left) && payment == PaymentStatus::Unpaid {
-        return None;
-    }
-    if payment == PaymentStatus::Government {
-        return Some(Ledger::GovernmentPaid);
-    }
-    let paid = payment == PaymentStatus::Paid;
-    let elsewhere = enrollment == Enrollment::Elsewhere;
-    let fallback = if paid {
-        Ledger::Paid
-    } else if elsewhere {
-        Ledger::PaidElsewhere
-    } else {
-        Ledger::Unpaid
-    };
-    Some(match policy {
-        Some(p) => policy::ledger(p, CategoryTable::builtin(), categories, paid, elsewhere).unwrap_or(fallback),
-        None => fallback,
-    })
+    policy::roster_ledger(policy, CategoryTable::builtin(), enrollment, payment, categories)
 }
 
 #[cfg(test)]
