@@ -217,9 +217,7 @@ impl RowReader<'_> {
         }
         let row_no = index + 1;
         self.report.rows_read += 1;
-        let header_of = |c: Column| -> String {
-            map.columns.get(&c).and_then(|&i| sheet.rows[map.row].get(i)).map(Cell::text).unwrap_or_default()
-        };
+        let header_of = |c: Column| map.header_text(c, &sheet.rows);
         let text = |c: Column| map.get(c, row).map(Cell::text).filter(|t| !t.is_empty());
         let name = text(Column::Name).map(|n| clean_name(&n)).unwrap_or_default();
         let id_cell = map.get(Column::IdNumber, row).cloned().unwrap_or(Cell::Empty);

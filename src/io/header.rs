@@ -122,6 +122,12 @@ impl HeaderMap {
     pub fn get<'a>(&self, column: Column, row: &'a [Cell]) -> Option<&'a Cell> {
         self.columns.get(&column).and_then(|&i| row.get(i))
     }
+
+    /// The column's header as the file writes it ("公民身份号码"), for pointing a problem at its cell; empty
+    /// when the file has no such column.
+    pub fn header_text(&self, column: Column, rows: &[Vec<Cell>]) -> String {
+        rows.get(self.row).and_then(|header| self.get(column, header)).map(Cell::text).unwrap_or_default()
+    }
 }
 
 /// How far down a title block can reach before the header.

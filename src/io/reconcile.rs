@@ -193,9 +193,7 @@ impl Run<'_> {
             return Ok(());
         }
         self.report.rows_read += 1;
-        let header_of = |c: Column| -> String {
-            map.columns.get(&c).and_then(|&i| sheet.rows[map.row].get(i)).map(Cell::text).unwrap_or_default()
-        };
+        let header_of = |c: Column| map.header_text(c, &sheet.rows);
         let file_name = map.get(Column::Name, row).map(|c| clean_name(&c.text())).unwrap_or_default();
         let id_cell = map.get(Column::IdNumber, row).cloned().unwrap_or(Cell::Empty);
         if file_name.is_empty() && id_cell.is_empty() {
@@ -262,9 +260,7 @@ impl Run<'_> {
         row: &[Cell],
         student: &Student,
     ) -> Option<Vec<FieldChange>> {
-        let header_of = |c: Column| -> String {
-            map.columns.get(&c).and_then(|&i| sheet.rows[map.row].get(i)).map(Cell::text).unwrap_or_default()
-        };
+        let header_of = |c: Column| map.header_text(c, &sheet.rows);
         if student.payment == PaymentStatus::Government {
             self.conflict(student, PaymentStatus::Government.label_zh(), PaymentStatus::Paid.label_zh(), row_no);
             return None;
@@ -344,7 +340,7 @@ impl Run<'_> {
         row: &[Cell],
         student: &Student,
     ) -> Option<Vec<FieldChange>> {
-        let column = map.columns.get(&Column::Category).and_then(|&i| sheet.rows[map.row].get(i)).map(Cell::text);
+        let column = Some(map.header_text(Column::Category, &sheet.rows)).filter(|h| !h.is_empty());
         let text = map.get(Column::Category, row).map(Cell::text).unwrap_or_default();
         let mut marks = student.categories.clone();
         let mut known = 0;
