@@ -33,58 +33,75 @@ pub struct NameKeys {
     pub initials: String,
 }
 
-/// Readings of one character: a Latin letter or digit reads as itself, lower-cased; punctuation such as the
-/// middle dot in minority names reads as nothing.
-fn readings(c: char) -> Vec<&'static str> {
-    if let Some(multi) = c.to_pinyin_multi() {
-        let mut out: Vec<&'static str> = multi.into_iter().map(|p| p.plain()).collect();
-        out.dedup();
-        if out.is_empty()
-            && let Some(p) = c.to_pinyin()
-        {
-            out.push(p.plain());
-        }
+/// Readings of one character, the first two distinct ones: a Latin letter or digit reads as itself,
+/// lower-cased; punctuation such as the middle dot in minority names reads as nothing.
+fn readings(c: char) -> [Option<&'static str>; 2] {
+    let mut out = [None, None];
+    if c.is_ascii_alphanumeric() {
+        const ASCII: &str = "0123456789abcdefghijklmnopqrstuvwxyz";
+        let lower = c.to_ascii_lowercase();
+        let at = ASCII.find(lower).unwrap_or(0);
+        out[0] = Some(&ASCII[at..at + 1]);
         return out;
     }
-    Vec::new()
+    if let Some(multi) = c.to_pinyin_multi() {
+        let mut n = 0;
+        for p in multi {
+            let plain = p.plain();
+            if n > 0 && out[n - 1] == Some(plain) {
+                continue;
+            }
+            out[n] = Some(plain);
+            n += 1;
+            if n == 2 {
+                break;
+            }
+        }
+        if n == 0 {
+            out[0] = c.to_pinyin().map(|p| p.plain());
+        }
+    }
+    out
 }
 
 pub fn name_keys(name: &str) -> NameKeys {
-    let chars: Vec<char> = name.chars().filter(|c| !c.is_whitespace()).collect();
+    let compact: std::borrow::Cow<'_, str> = if name.contains(char::is_whitespace) {
+        name.chars().filter(|c| !c.is_whitespace()).collect::<String>().into()
+    } else {
+        name.into()
+    };
+    let chars: Vec<(usize, char)> = compact.char_indices().collect();
     let table = surnames();
     // Each position's readings, most common first: the surname table's reading for the surname, the
     // everyday reading for an unlisted surname, and at most two readings for a given-name character.
-    let mut positions: Vec<Vec<String>> = Vec::with_capacity(chars.len());
+    let mut positions: Vec<[Option<&str>; 2]> = Vec::with_capacity(chars.len());
     let mut start = 0;
     for len in [2, 1] {
         if chars.len() > len || (len == 1 && !chars.is_empty()) {
-            let head: String = chars[..len].iter().collect();
-            if let Some(reading) = table.get(&head) {
+            let end = chars.get(len).map_or(compact.len(), |&(at, _)| at);
+            if let Some(reading) = table.get(&compact[..end]) {
                 // A two-character surname is one position ("ouyang"); its initials come from surname_initials.
-                positions.push(vec![reading.clone()]);
+                positions.push([Some(reading.as_str()), None]);
                 start = len;
                 break;
             }
         }
     }
     let surname_len = start;
-    for (i, &c) in chars.iter().enumerate().skip(start) {
-        let mut options: Vec<String> = if c.is_ascii_alphanumeric() {
-            vec![c.to_ascii_lowercase().to_string()]
-        } else {
-            readings(c).into_iter().map(str::to_owned).collect()
-        };
-        let keep = if i == 0 { 1 } else { 2 };
-        options.truncate(keep);
-        if !options.is_empty() {
+    for (i, &(_, c)) in chars.iter().enumerate().skip(start) {
+        let mut options = readings(c);
+        if i == 0 {
+            options[1] = None;
+        }
+        if options[0].is_some() {
             positions.push(options);
         }
     }
     // The all-common reading first, then each single alternative, up to MAX_VARIANTS.
-    let primary: Vec<&str> = positions.iter().map(|o| o[0].as_str()).collect();
+    let primary: Vec<&str> = positions.iter().map(|o| o[0].unwrap_or("")).collect();
     let mut combos: Vec<Vec<&str>> = vec![primary.clone()];
     for (i, options) in positions.iter().enumerate() {
-        for alt in options.iter().skip(1) {
+        if let Some(alt) = options[1] {
             if combos.len() >= MAX_VARIANTS {
                 break;
             }
@@ -93,28 +110,39 @@ pub fn name_keys(name: &str) -> NameKeys {
             combos.push(combo);
         }
     }
-    let surname_initials =
-        surname_initials(&chars[..surname_len], positions.first().map(|o| o[0].as_str()).unwrap_or(""));
-    let mut pinyin: Vec<String> = Vec::new();
-    let mut initials: Vec<String> = Vec::new();
+    let surname: Vec<char> = chars[..surname_len].iter().map(|&(_, c)| c).collect();
+    let surname_initials = surname_initials(&surname, primary.first().copied().unwrap_or(""));
+    let mut pinyin = String::new();
+    let mut initials = String::new();
+    let mut seen_pinyin: Vec<(usize, usize)> = Vec::with_capacity(combos.len());
+    let mut seen_initials: Vec<(usize, usize)> = Vec::with_capacity(combos.len());
     for combo in &combos {
-        let full: String = combo.concat();
+        let mut full = String::new();
         let mut init = String::new();
         for (i, syllable) in combo.iter().enumerate() {
+            full.push_str(syllable);
             if i == 0 && surname_len > 0 {
                 init.push_str(&surname_initials);
             } else if let Some(c) = syllable.chars().next() {
                 init.push(c);
             }
         }
-        if !pinyin.contains(&full) {
-            pinyin.push(full);
-        }
-        if !initials.contains(&init) {
-            initials.push(init);
-        }
+        push_variant(&mut pinyin, &mut seen_pinyin, &full);
+        push_variant(&mut initials, &mut seen_initials, &init);
     }
-    NameKeys { pinyin: pinyin.join(" "), initials: initials.join(" ") }
+    NameKeys { pinyin, initials }
+}
+
+/// Appends `variant` to the space-separated list unless it is already there.
+fn push_variant(list: &mut String, spans: &mut Vec<(usize, usize)>, variant: &str) {
+    if spans.iter().any(|&(a, b)| &list[a..b] == variant) {
+        return;
+    }
+    if !list.is_empty() {
+        list.push(' ');
+    }
+    spans.push((list.len(), list.len() + variant.len()));
+    list.push_str(variant);
 }
 
 /// A two-character surname has two initials (欧阳 → oy), taken from each character's own reading.
@@ -122,7 +150,7 @@ fn surname_initials(surname: &[char], reading: &str) -> String {
     match surname.len() {
         0 => String::new(),
         1 => reading.chars().next().map(String::from).unwrap_or_default(),
-        _ => surname.iter().map(|&c| readings(c).first().and_then(|r| r.chars().next()).unwrap_or('?')).collect(),
+        _ => surname.iter().map(|&c| readings(c)[0].and_then(|r| r.chars().next()).unwrap_or('?')).collect(),
     }
 }
 

@@ -38,8 +38,17 @@ impl<'a> Fields<'a> {
 /// Builds the packed key for a pupil.
 pub fn pack_key(name: &str, id_number: &str, class_label: &str) -> String {
     let keys = crate::domain::pinyin_keys::name_keys(name);
-    let parts = [name.to_lowercase(), keys.pinyin, keys.initials, id_number.to_owned(), class_label.to_lowercase()];
-    parts.join(&SEP.to_string())
+    let mut key = String::with_capacity(
+        name.len() + keys.pinyin.len() + keys.initials.len() + id_number.len() + class_label.len() + 4,
+    );
+    key.extend(name.chars().flat_map(char::to_lowercase));
+    for part in [keys.pinyin.as_str(), &keys.initials, id_number] {
+        key.push(SEP);
+        key.push_str(part);
+    }
+    key.push(SEP);
+    key.extend(class_label.chars().flat_map(char::to_lowercase));
+    key
 }
 
 impl Entry {
@@ -115,6 +124,16 @@ impl Query {
 
     pub fn is_empty(&self) -> bool {
         self.words.is_empty()
+    }
+
+    /// The word with the most bytes, exactly as it must occur in a matching key (every word must occur).
+    pub fn longest_word(&self) -> Option<&[u8]> {
+        self.words
+            .iter()
+            .map(|w| match w {
+                Word::Letters(s) | Word::Digits(s) | Word::Text(s) => s.as_bytes(),
+            })
+            .max_by_key(|w| w.len())
     }
 
     /// Whether `self` can only match a subset of what `earlier` matched, so the caller may narrow the

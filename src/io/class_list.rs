@@ -221,9 +221,16 @@ impl RowReader<'_> {
         let text = |c: Column| map.get(c, row).map(Cell::text).filter(|t| !t.is_empty());
         let name = text(Column::Name).map(|n| clean_name(&n)).unwrap_or_default();
         let id_cell = map.get(Column::IdNumber, row).cloned().unwrap_or(Cell::Empty);
-        let mapped = header::map_row(row, self.synonyms);
-        // A header repeated mid-file (lists pasted together class by class) is not a pupil named 姓名.
-        let repeated_header = mapped.contains_key(&Column::Name) && mapped.contains_key(&Column::IdNumber);
+        // A header repeated mid-file (lists pasted together class by class) is not a pupil named 姓名. A row
+        // whose ID cell holds digits is a pupil, which spares matching every cell against the header words.
+        let id_has_digits = match &id_cell {
+            Cell::Number(_) => true,
+            other => other.text().bytes().filter(u8::is_ascii_digit).nth(5).is_some(),
+        };
+        let repeated_header = !id_has_digits && {
+            let mapped = header::map_row(row, self.synonyms);
+            mapped.contains_key(&Column::Name) && mapped.contains_key(&Column::IdNumber)
+        };
         if repeated_header || (name.is_empty() && id_cell.is_empty()) {
             let message = if repeated_header {
                 "重复的表头行，已跳过 (repeated header row, skipped)".to_owned()
@@ -242,7 +249,6 @@ impl RowReader<'_> {
             Cell::Number(f) => id_number::check_numeric_cell(*f, self.today),
             other => id_number::check(&other.text(), self.today),
         };
-        let id_header = header_of(Column::IdNumber);
         if name.is_empty() {
             self.problem(
                 file,
@@ -257,7 +263,7 @@ impl RowReader<'_> {
                 file,
                 sheet,
                 row_no,
-                &id_header,
+                &header_of(Column::IdNumber),
                 format!("{}（已导入并标记）({})", p.message_zh(), p.message_en()),
             );
         }
@@ -339,7 +345,7 @@ impl RowReader<'_> {
                 )
             };
             self.report.duplicates += 1;
-            self.problem(file, sheet, row_no, &id_header, message);
+            self.problem(file, sheet, row_no, &header_of(Column::IdNumber), message);
             return;
         }
         // Counted here, after the duplicate check, so the report agrees with what is stored.

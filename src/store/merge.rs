@@ -249,10 +249,11 @@ fn copy_pupil(tx: &Transaction, ctx: &super::AuditContext, their_id: i64, school
         params![school_id, their_id],
     )?;
     let id = tx.last_insert_rowid();
-    tx.execute(
-        "INSERT INTO main.search_keys(student_id, key) SELECT ?1, key FROM other.search_keys WHERE student_id = ?2",
-        params![id, their_id],
-    )?;
+    let (name, number, grade, class): (String, String, String, String) =
+        tx.query_row("SELECT name, id_number, grade, class FROM main.students WHERE id = ?1", [id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?;
+    fields::write_search_key(tx, id, &name, &number, &crate::domain::class_label::join(&grade, &class))?;
     Ok(())
 }
 

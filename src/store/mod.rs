@@ -11,6 +11,7 @@ mod reconcile;
 mod reveal;
 mod roster_rows;
 pub mod schema;
+mod search_blocks;
 mod snapshot;
 mod stats;
 

@@ -4,9 +4,9 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row};
 
 use super::fields::categories_from_text;
-use super::{Result, Store};
+use super::{Result, Store, search_blocks};
 use crate::domain::id_number::{IdKind, Sex};
-use crate::domain::search::{Entry, Query};
+use crate::domain::search::{Query, pack_key};
 use crate::domain::student::{Enrollment, PaymentDetails, PaymentStatus, Student};
 
 const COLUMNS: &str = "s.id, sc.name, s.name, s.id_raw, s.id_number, s.id_kind, s.id_problem, s.sex, s.birth_date,
@@ -131,26 +131,40 @@ impl Store {
         }
     }
 
-    /// Everything the search engine needs, in roster order (so equal ranks list as the roster does).
-    pub fn search_entries(&self) -> Result<Vec<Entry>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT k.student_id, k.key FROM search_keys k JOIN students s ON s.id = k.student_id
-             ORDER BY s.school_id, s.class_order, s.name, s.id",
-        )?;
-        let rows = stmt.query_map([], |r| Ok(Entry { student_id: r.get(0)?, key: r.get(1)? }))?;
-        Ok(rows.collect::<Result<Vec<_>, _>>()?)
-    }
-
     /// One search straight off the file, for a process that searches once (`canbao find`): the keys are
     /// matched where SQLite holds them, and only the best `limit` pupils are read in full.
     pub fn search(&self, query: &Query, limit: usize) -> Result<(usize, Vec<Student>)> {
-        let mut stmt = self.conn.prepare("SELECT student_id, key FROM search_keys")?;
-        let mut rows = stmt.query([])?;
         let mut hits: Vec<(u32, i64)> = Vec::new();
-        while let Some(row) = rows.next()? {
-            let key = row.get_ref(1)?.as_str().unwrap_or("");
-            if let Some(rank) = query.rank(key) {
-                hits.push((rank, row.get(0)?));
+        if search_blocks::present(&self.conn)? {
+            // Every word must occur in a pupil's key, so the longest one rules out most blocks in one pass.
+            let finder = query.longest_word().map(memchr::memmem::Finder::new);
+            let mut stmt = self.conn.prepare("SELECT keys FROM search_blocks")?;
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                let block = row.get_ref(0)?.as_str().unwrap_or("");
+                if finder.as_ref().is_some_and(|f| f.find(block.as_bytes()).is_none()) {
+                    continue;
+                }
+                for (id, key) in search_blocks::records(block) {
+                    if finder.as_ref().is_some_and(|f| f.find(key.as_bytes()).is_none()) {
+                        continue;
+                    }
+                    if let Some(rank) = query.rank(key) {
+                        hits.push((rank, id));
+                    }
+                }
+            }
+        } else {
+            // A file from before the blocks, opened read-only: build the keys as the scan goes.
+            let mut stmt = self.conn.prepare("SELECT id, name, id_number, grade, class FROM students")?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let (name, number, grade, class): (String, String, String, String) =
+                    (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+                let key = pack_key(&name, &number, &crate::domain::class_label::join(&grade, &class));
+                if let Some(rank) = query.rank(&key) {
+                    hits.push((rank, r.get(0)?));
+                }
             }
         }
         hits.sort_unstable();

@@ -26,10 +26,11 @@ pub struct RosterRow<'a> {
 impl Store {
     /// Calls `f` for each pupil in roster order (school, grade, class, name).
     pub fn for_each_roster_row(&self, mut f: impl FnMut(&RosterRow<'_>)) -> Result<()> {
+        let keys = super::search_blocks::load_all(&self.conn)?;
         let mut stmt = self.conn.prepare(
             "SELECT s.id, s.name, s.id_number, s.grade, s.class, s.enrollment, s.payment, s.categories,
-                    s.id_problem IS NOT NULL, k.key
-             FROM students s LEFT JOIN search_keys k ON k.student_id = s.id
+                    s.id_problem IS NOT NULL
+             FROM students s
              ORDER BY s.school_id, s.class_order, s.name, s.id",
         )?;
         let mut rows = stmt.query([])?;
@@ -42,7 +43,8 @@ impl Store {
             };
             // A key is written with every pupil; one missing (an older file) is rebuilt rather than unsearchable.
             let rebuilt;
-            let key = match r.get_ref(9)?.as_str_or_null().ok().flatten() {
+            let id: i64 = r.get(0)?;
+            let key = match keys.get(id) {
                 Some(k) => k,
                 None => {
                     rebuilt = pack_key(name, id_number, &crate::domain::class_label::join(grade, class));
@@ -50,7 +52,7 @@ impl Store {
                 }
             };
             f(&RosterRow {
-                id: r.get(0)?,
+                id,
                 name,
                 id_number,
                 grade,

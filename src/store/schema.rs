@@ -89,6 +89,62 @@ pub const MIGRATIONS: &[&str] = &[
         id_invalid INTEGER NOT NULL
     );
     "#,
+    // 2: the CHECK lists become OR chains (an IN list in a CHECK opens a temporary b-tree on every insert: a
+    // third of an import's time), and search keys are packed 64 pupils to a row, so a search reads a few
+    // thousand rows as contiguous text instead of one row per pupil.
+    r#"
+    CREATE TABLE students_v2 (
+        id              INTEGER PRIMARY KEY,
+        school_id       INTEGER NOT NULL REFERENCES schools(id),
+        name            TEXT NOT NULL,
+        id_raw          TEXT NOT NULL,
+        id_number       TEXT NOT NULL,
+        id_kind         TEXT,
+        id_problem      TEXT,
+        sex             TEXT CHECK (sex = 'male' OR sex = 'female'),
+        birth_date      TEXT,
+        grade           TEXT NOT NULL DEFAULT '',
+        class           TEXT NOT NULL DEFAULT '',
+        class_order     TEXT NOT NULL DEFAULT '',
+        phone           TEXT NOT NULL DEFAULT '',
+        enrollment      TEXT NOT NULL DEFAULT 'unknown'
+                        CHECK (enrollment = 'unknown' OR enrollment = 'here' OR enrollment = 'elsewhere'
+                               OR enrollment = 'declined' OR enrollment = 'left'),
+        decline_reason  TEXT,
+        payment         TEXT NOT NULL DEFAULT 'unpaid'
+                        CHECK (payment = 'unpaid' OR payment = 'paid' OR payment = 'government'),
+        paid_amount_fen INTEGER,
+        paid_on         TEXT,
+        paid_channel    TEXT,
+        categories      TEXT NOT NULL DEFAULT '[]',
+        note            TEXT NOT NULL DEFAULT '',
+        source          TEXT NOT NULL DEFAULT '',
+        created_at      TEXT NOT NULL,
+        updated_at      TEXT NOT NULL
+    );
+    INSERT INTO students_v2(id, school_id, name, id_raw, id_number, id_kind, id_problem, sex, birth_date, grade, class,
+        class_order, phone, enrollment, decline_reason, payment, paid_amount_fen, paid_on, paid_channel, categories,
+        note, source, created_at, updated_at)
+    SELECT id, school_id, name, id_raw, id_number, id_kind, id_problem, sex, birth_date, grade, class,
+        class_order, phone, enrollment, decline_reason, payment, paid_amount_fen, paid_on, paid_channel, categories,
+        note, source, created_at, updated_at
+    FROM students;
+    -- Block n holds pupils n*64 .. n*64+63 as records "id␟key" separated by ␞ (see store::search_blocks).
+    CREATE TABLE search_blocks (
+        block INTEGER PRIMARY KEY,
+        keys  TEXT NOT NULL
+    );
+    INSERT INTO search_blocks(block, keys)
+        SELECT student_id >> 6, group_concat(student_id || char(31) || key, char(30))
+        FROM (SELECT student_id, key FROM search_keys ORDER BY student_id)
+        GROUP BY student_id >> 6;
+    DROP TABLE search_keys;
+    DROP TABLE students;
+    ALTER TABLE students_v2 RENAME TO students;
+    CREATE UNIQUE INDEX students_valid_id ON students(id_number) WHERE id_problem IS NULL;
+    CREATE INDEX students_bad_id ON students(id_number, name) WHERE id_problem IS NOT NULL;
+    CREATE INDEX students_roster ON students(school_id, class_order, name);
+    "#,
 ];
 
 pub fn latest_version() -> i64 {

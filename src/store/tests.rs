@@ -56,6 +56,32 @@ fn migrations_run_step_by_step_and_keep_data() {
 }
 
 #[test]
+fn a_version_1_roster_is_still_found_after_the_upgrade() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v1.db");
+    {
+        let mut conn = Connection::open(&path).unwrap();
+        schema::migrate_to(&mut conn, 1).unwrap();
+        conn.execute_batch(
+            "INSERT INTO schools(id, name, created_at) VALUES (1, '旧学校', 'x');
+             INSERT INTO students(id, school_id, name, id_raw, id_number, grade, class, enrollment, payment,
+                created_at, updated_at)
+             VALUES (70, 1, '张三', '', '', '三年级', '2班', 'here', 'paid', 'x', 'x');",
+        )
+        .unwrap();
+        let key = crate::domain::search::pack_key("张三", "", "三年级2班");
+        conn.execute("INSERT INTO search_keys(student_id, key) VALUES (70, ?1)", [key]).unwrap();
+    }
+    let s = Store::open(&path).unwrap();
+    let (total, found) = s.search(&crate::domain::search::Query::parse("zs"), 10).unwrap();
+    assert_eq!(total, 1);
+    assert_eq!(found[0].name, "张三");
+    assert_eq!(found[0].payment, crate::domain::student::PaymentStatus::Paid);
+    // The CHECK constraints survived the rebuild.
+    assert!(s.conn.execute("UPDATE students SET payment = 'maybe' WHERE id = 70", []).is_err());
+}
+
+#[test]
 fn a_file_from_a_newer_canbao_is_refused_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("new.db");
