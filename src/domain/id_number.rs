@@ -183,8 +183,14 @@ fn looks_like_spreadsheet_number(s: &str) -> bool {
         // "450221199001011234.0": a float rendered with its fraction; only long values lost digits.
         return int.len() >= 16 && frac.chars().all(|c| c == '0');
     }
-    // Excel keeps 15 significant digits and pads with zeros.
-    s.len() == 18 && s.ends_with("000")
+    // Excel keeps 15 significant digits and pads with zeros. Typed as text, such a number is only taken for a
+    // rounded one when its check digit fails: about one real number in a thousand ends in 000.
+    s.len() == 18 && s.ends_with("000") && !check_digit_matches(s)
+}
+
+fn check_digit_matches(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 18 && b[..17].iter().all(u8::is_ascii_digit) && check_char(&b[..17]) == b[17] as char
 }
 
 /// Checks a value as it came from a text cell or a CSV field.
@@ -415,6 +421,15 @@ mod tests {
         assert_eq!(messages.len(), 8);
     }
 
+    /// A valid number whose last three characters are 000 (one exists for some sequence numbers).
+    fn valid_ending_000() -> String {
+        (1..=28)
+            .flat_map(|day| (0..10).map(move |k| format!("450202201501{day:02}{k}00")))
+            .map(|body| with_check(&body))
+            .find(|n| n.ends_with("000"))
+            .expect("some day and sequence give check digit 0")
+    }
+
     #[test]
     fn precision_lost_is_never_valid() {
         assert_eq!(check("4.50202201501011E+17", today()).result, Err(IdProblem::PrecisionLost));
@@ -425,6 +440,10 @@ mod tests {
         // Kept as Excel shows it, so checking the text again still says precision lost.
         assert_eq!(numeric.normalized, "450202201501011000");
         assert_eq!(check(&numeric.normalized, today()).result, Err(IdProblem::PrecisionLost));
+        // But a real number that ends in 000 and whose check digit holds is a number like any other.
+        let real = valid_ending_000();
+        assert!(real.ends_with("000"));
+        assert!(check(&real, today()).is_valid(), "{real}");
         // An old 15-digit number survives a numeric cell intact.
         assert!(check_numeric_cell(110105491231002.0, today()).is_valid());
     }

@@ -134,7 +134,8 @@ fn existing(tx: &Transaction, row: &Incoming) -> Result<Option<i64>> {
             .optional()?,
         (Err(_), true) => tx
             .prepare_cached(
-                "SELECT s.id FROM students s JOIN schools sc ON sc.id = s.school_id
+                "SELECT s.id, s.id_number = ?2 AND s.id_problem = 'precision_lost' FROM students s
+         JOIN schools sc ON sc.id = s.school_id
                  WHERE s.id_number = '' AND s.id_problem IS NOT NULL AND s.name = ?1 AND s.grade = ?2 AND s.class = ?3 AND sc.name = ?4",
             )?
             .query_row(params![row.name, row.grade, row.class, row.school], |r| r.get(0))
@@ -158,6 +159,18 @@ fn apply_one(tx: &Transaction, ctx: &AuditContext, batch: &mut Batch, row: &Inco
     let found = if batch.roster_was_empty { batch.added.get(&row.identity()).copied() } else { existing(tx, row)? };
     if let Some(id) = found {
         return update_existing(tx, ctx, id, row);
+    }
+    if !batch.roster_was_empty
+        && let Some((id, rounded_alike)) = flagged_same_pupil(tx, row)?
+    {
+        // The very number the roster flagged as rounded, read back from an exported list: still the rounded
+        // one, so the flag stays.
+        if rounded_alike {
+            return update_existing(tx, ctx, id, row);
+        }
+        correct_id_number(tx, ctx, id, row)?;
+        update_existing(tx, ctx, id, row)?;
+        return Ok(IncomingOutcome::Updated);
     }
     let school_id = match batch.schools.get(&row.school) {
         Some(&id) => id,
@@ -207,6 +220,55 @@ fn apply_one(tx: &Transaction, ctx: &AuditContext, batch: &mut Batch, row: &Inco
         batch.added.insert(row.identity(), id);
     }
     Ok(IncomingOutcome::Added)
+}
+
+/// A valid number arriving for a pupil the roster holds with a flagged one: the family brought the card, or a
+/// class list typed as text replaced one whose numbers a spreadsheet rounded. It is the same child when the
+/// name agrees and either the flagged number is this one rounded (same first 15 digits, then 000) or the
+/// pupil is in the same school and class. Only one candidate is trusted; with two, a new pupil is added and
+/// the operator sees both.
+fn flagged_same_pupil(tx: &Transaction, row: &Incoming) -> Result<Option<(i64, bool)>> {
+    let Ok(valid) = &row.id.result else { return Ok(None) };
+    let mut stmt = tx.prepare_cached(
+        "SELECT s.id, s.id_number = ?2 AND s.id_problem = 'precision_lost' FROM students s
+         JOIN schools sc ON sc.id = s.school_id
+         WHERE s.id_problem IS NOT NULL AND s.name = ?1
+           AND (s.id_number = ?2
+                OR (s.id_problem = 'precision_lost' AND length(s.id_number) = 18
+                    AND substr(s.id_number, 1, 15) = substr(?2, 1, 15) AND substr(s.id_number, 16) = '000')
+                OR (sc.name = ?3 AND s.grade = ?4 AND s.class = ?5))
+         LIMIT 2",
+    )?;
+    let found: Vec<(i64, bool)> = stmt
+        .query_map(params![row.name, valid.number, row.school, row.grade, row.class], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<std::result::Result<_, _>>()?;
+    Ok(if found.len() == 1 { Some(found[0]) } else { None })
+}
+
+/// Replaces a flagged number with the valid one, audited as a change of `id_number`.
+fn correct_id_number(tx: &Transaction, ctx: &AuditContext, id: i64, row: &Incoming) -> Result<()> {
+    let Ok(valid) = &row.id.result else { return Ok(()) };
+    let old: String = tx.query_row("SELECT id_number FROM students WHERE id = ?1", [id], |r| r.get(0))?;
+    tx.execute(
+        "UPDATE students SET id_raw = ?1, id_number = ?2, id_kind = ?3, id_problem = NULL, sex = ?4, birth_date = ?5,
+            updated_at = ?6
+         WHERE id = ?7",
+        params![
+            row.id_raw,
+            valid.number,
+            kind_code(valid.kind),
+            if valid.sex == Sex::Male { "male" } else { "female" },
+            valid.birth_date.to_string(),
+            ctx.at,
+            id
+        ],
+    )?;
+    ctx.write(tx, Some(id), &valid.number, "id_number", Some(&old), Some(&valid.number))?;
+    let (name, grade, class): (String, String, String) =
+        tx.query_row("SELECT name, grade, class FROM students WHERE id = ?1", [id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
+    fields::write_search_key(tx, id, &name, &valid.number, &crate::domain::class_label::join(&grade, &class))
 }
 
 /// A pupil already on the roster: the list may move them to another class or correct the name or phone;

@@ -172,6 +172,74 @@ fn invalid_ids_are_kept_and_matched_with_the_name() {
     assert!(all.iter().all(|p| p.id_problem.as_deref() == Some("precision_lost")));
 }
 
+/// A rounded number (first 15 digits kept, then 000) as a numeric spreadsheet cell leaves it.
+fn rounded(number: &str) -> String {
+    format!("{}000", &number[..15])
+}
+
+#[test]
+fn a_valid_number_corrects_the_pupil_held_with_the_rounded_one() {
+    let real = valid_id("45020220150101123");
+    let mut s = store_with(&[incoming("张三", &rounded(&real), "1班"), incoming("李四", "", "2班")]);
+    let before = s.student_count().unwrap();
+    // The family brings the card; the pupil moved class meanwhile, which the rounded number still ties.
+    let out = s.apply_import(&[incoming("张三", &real, "3班")], &[], 0, false).unwrap();
+    assert_eq!((out.added, out.updated), (0, 1));
+    assert_eq!(s.student_count().unwrap(), before, "corrected, not added");
+    let p = s.student_by_id_number(&real).unwrap().expect("now found by the valid number");
+    assert_eq!(p.name, "张三");
+    assert_eq!(p.id_problem, None);
+    assert_eq!(p.class, "3班");
+    let audited: i64 = s
+        .conn
+        .query_row("SELECT count(*) FROM audit WHERE field = 'id_number' AND new = ?1", [&real], |r| r.get(0))
+        .unwrap();
+    assert_eq!(audited, 1);
+    let (total, found) = s.search(&crate::domain::search::Query::parse(&real[10..16]), 5).unwrap();
+    assert_eq!((total, found[0].name.as_str()), (1, "张三"), "the search key holds the new number");
+    // A pupil with no number gets one when the same name turns up in the same class with a valid number.
+    let li = valid_id("45020220160202456");
+    s.apply_import(&[incoming("李四", &li, "2班")], &[], 0, false).unwrap();
+    assert_eq!(s.student_count().unwrap(), before);
+    assert_eq!(s.student_by_id_number(&li).unwrap().map(|p| p.name), Some("李四".into()));
+}
+
+#[test]
+fn a_correction_is_not_guessed_between_two_candidates() {
+    let real = valid_id("45020220150101123");
+    let mut s = store_with(&[incoming("王五", "", "1班"), {
+        let mut other = incoming("王五", &rounded(&real), "2班");
+        other.source = "t.csv:second".into();
+        other
+    }]);
+    // Two flagged 王五 could be this child (one by class, one by the rounded number): neither is changed.
+    let mut row = incoming("王五", &real, "1班");
+    row.school = "测试小学".into();
+    let out = s.apply_import(&[row], &[], 0, false).unwrap();
+    assert_eq!(out.added, 1);
+    assert_eq!(s.student_count().unwrap(), 3);
+}
+
+#[test]
+fn reading_back_a_rounded_number_that_happens_to_check_keeps_the_flag() {
+    // A rounded number whose check digit happens to hold, as an exported sheet writes it back as text.
+    let shown = (1..=28)
+        .flat_map(|d| (0..10).map(move |k| format!("450202201501{d:02}{k}00")))
+        .map(|body| valid_id(&body))
+        .find(|n| n.ends_with("000"))
+        .unwrap();
+    let mut s = Store::open_in_memory().unwrap();
+    let mut from_numeric = incoming("赵六", &shown, "1班");
+    from_numeric.id = id_number::check_numeric_cell(shown.parse::<f64>().unwrap(), today());
+    assert_eq!(from_numeric.id.normalized, shown);
+    s.apply_import(&[from_numeric], &[], 0, false).unwrap();
+    let again = s.apply_import(&[incoming("赵六", &shown, "1班")], &[], 0, false).unwrap();
+    assert_eq!(again.unchanged, 1);
+    assert_eq!(s.student_count().unwrap(), 1);
+    let all = s.students(&StudentFilter::default()).unwrap();
+    assert_eq!(all[0].id_problem.as_deref(), Some("precision_lost"));
+}
+
 #[test]
 fn stats_count_per_class_in_school_order() {
     let rows = [
