@@ -244,6 +244,16 @@ impl RowReader<'_> {
             self.problem(file, sheet, row_no, "", message);
             return;
         }
+        if row.iter().any(|c| matches!(c, Cell::Text(t) if t.contains('\u{fffd}'))) {
+            self.problem(
+                file,
+                sheet,
+                row_no,
+                "",
+                "此行有无法识别的字节（文件编码损坏），显示为“�”，已导入，请核对 (undecodable bytes in this row, shown as �)"
+                    .into(),
+            );
+        }
         let id_raw = id_cell.text();
         let id: IdCheck = match &id_cell {
             Cell::Number(f) => id_number::check_numeric_cell(*f, self.today),

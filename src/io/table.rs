@@ -186,11 +186,36 @@ pub fn decode(bytes: &[u8]) -> (String, &'static str) {
     }
     match std::str::from_utf8(bytes) {
         Ok(s) => (s.to_owned(), "UTF-8"),
+        // GBK text almost never forms long runs of valid UTF-8, so a file that is UTF-8 but for a stray byte
+        // or two is still UTF-8: its damaged cells show U+FFFD and the importer names their rows.
+        Err(_) if mostly_utf8(bytes) => (String::from_utf8_lossy(bytes).into_owned(), "UTF-8"),
         Err(_) => {
             let (text, _, _) = encoding_rs::GB18030.decode(bytes);
             (text.into_owned(), "GB18030")
         }
     }
+}
+
+/// At least 20 valid multi-byte UTF-8 characters for each invalid sequence.
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let (mut multibyte, mut invalid) = (0usize, 0usize);
+    let mut rest = bytes;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(s) => {
+                multibyte += s.chars().filter(|c| !c.is_ascii()).count();
+                break;
+            }
+            Err(e) => {
+                let (good, bad) = rest.split_at(e.valid_up_to());
+                // The prefix up to valid_up_to is valid UTF-8 by definition.
+                multibyte += std::str::from_utf8(good).map_or(0, |s| s.chars().filter(|c| !c.is_ascii()).count());
+                invalid += 1;
+                rest = &bad[e.error_len().unwrap_or(bad.len()).min(bad.len())..];
+            }
+        }
+    }
+    invalid > 0 && multibyte >= 20 * invalid
 }
 
 /// Comma unless the first lines clearly use tabs or semicolons instead.
@@ -251,6 +276,13 @@ mod tests {
         let sheets = read_bytes(&gbk, "t.csv").expect("reads");
         assert_eq!(sheets[0].rows[0][0], Cell::Text("姓名".into()));
         assert_eq!(decode(&gbk).1, "GB18030");
+        // A UTF-8 file with one stray byte stays UTF-8: only the damaged cell is lost, not the whole file.
+        let mut damaged = "姓名,身份证号码,班级\n张三,11010520150101123X,一年级1班\n".repeat(5).into_bytes();
+        damaged.insert(damaged.len() - 1, 0xFF);
+        let (text, encoding) = decode(&damaged);
+        assert_eq!(encoding, "UTF-8");
+        assert!(text.starts_with("姓名,身份证号码"));
+        assert_eq!(text.matches('\u{fffd}').count(), 1);
     }
 
     #[test]
