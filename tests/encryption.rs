@@ -225,4 +225,56 @@ mod keyed {
         assert_eq!(code, 1, "{err}");
         assert!(err.contains("没有加密"), "{err}");
     }
+
+    /// At a terminal with no `CANBAO_PASSPHRASE`, canbao asks for the passphrase and does not show it.
+    #[test]
+    fn the_passphrase_is_asked_for_at_a_terminal_without_echo() {
+        use std::process::Command as Std;
+        if Std::new("tmux").arg("-V").output().is_err() {
+            println!("skipping: tmux is not installed (CI installs it)");
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let db = plain_drive(dir.path());
+        canbao(&db).arg("encrypt").env("CANBAO_PASSPHRASE", PASS).assert().success();
+        let attempt = |typed: &str| -> String {
+            let socket = format!("canbao-pass-{}-{}", std::process::id(), typed.len());
+            let tmux =
+                |args: &[&str]| Std::new("tmux").arg("-L").arg(&socket).args(args).env("LC_ALL", "C.UTF-8").output();
+            let shell = format!(
+                "env -u CANBAO_PASSPHRASE '{}' --db '{}' stats; echo exit=$?; sleep 30",
+                env!("CARGO_BIN_EXE_canbao"),
+                db.display()
+            );
+            tmux(&["new-session", "-d", "-x", "120", "-y", "40", "-s", "p", &shell]).expect("tmux");
+            let wait_for = |needle: &str| -> String {
+                let start = std::time::Instant::now();
+                loop {
+                    let out = tmux(&["capture-pane", "-p", "-t", "p"]).expect("capture");
+                    let screen = String::from_utf8_lossy(&out.stdout).into_owned();
+                    if screen.contains(needle) {
+                        return screen;
+                    }
+                    if start.elapsed() > std::time::Duration::from_secs(20) {
+                        let _ = tmux(&["kill-server"]);
+                        panic!("never showed {needle:?}:\n{screen}");
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+            };
+            wait_for("口令 (passphrase)");
+            tmux(&["send-keys", "-t", "p", "-l", typed]).expect("type");
+            tmux(&["send-keys", "-t", "p", "Enter"]).expect("enter");
+            let screen = wait_for("exit=");
+            let _ = tmux(&["kill-server"]);
+            screen
+        };
+        let screen = attempt("long wall");
+        assert!(screen.contains("exit=1"), "a wrong passphrase is refused: {screen}");
+        assert!(screen.contains("口令错误"), "{screen}");
+        assert!(!screen.contains("long wall"), "what was typed is never shown: {screen}");
+        let screen = attempt(PASS);
+        assert!(screen.contains("exit=0") && screen.contains("学生 23 人"), "the right one opens it: {screen}");
+        assert!(!screen.contains(PASS), "what was typed is never shown: {screen}");
+    }
 }
