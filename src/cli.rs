@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
 mod paperwork;
+mod passphrase;
 
 use crate::domain::id_number;
 use crate::domain::search::Query;
@@ -18,10 +19,11 @@ use crate::io::export::FileFormat;
 use crate::io::forms::{self, FormInput, template::Template};
 use crate::io::reconcile::Source;
 use crate::io::sheet::{self, ExportOptions};
+use crate::store::cipher::{self, FileKind};
 use crate::store::lock::DriveLock;
-use crate::store::{Field, FieldChange, Store};
+use crate::store::{Field, FieldChange, Store, StoreError};
 
-#[derive(Parser, Debug)]
+#[derive(Parser, Debug, Clone)]
 #[command(
     name = "canbao",
     version,
@@ -40,6 +42,9 @@ pub struct Cli {
     /// 配色主题 (colour theme): default, light, high-contrast, or a file name in the config folder
     #[arg(long, global = true, value_name = "NAME")]
     pub theme: Option<String>,
+    /// 只读打开，不做任何修改 (open the drive read-only: nothing is changed)
+    #[arg(long, global = true)]
+    pub read_only: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -50,7 +55,7 @@ pub enum Lang {
     En,
 }
 
-#[derive(Subcommand, Debug)]
+#[derive(Subcommand, Debug, Clone)]
 pub enum Command {
     /// 用内置示例学校打开界面 (the TUI on a fresh copy of the bundled sample school)
     Demo,
@@ -182,6 +187,18 @@ pub enum Command {
         #[arg(long)]
         note: Option<String>,
     },
+    /// 加密数据文件：口令取自 CANBAO_PASSPHRASE 或终端输入 (encrypt the drive with a passphrase)
+    Encrypt {
+        /// 写出加密副本到此文件，原文件不变 (write an encrypted copy here and leave the drive as it is)
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// 解密数据文件，恢复为不加密的文件 (decrypt the drive back to a plain file)
+    Decrypt {
+        /// 写出不加密的副本到此文件，原文件不变 (write a plain copy here and leave the drive as it is)
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// 合并另一台电脑上的数据文件 (bring in another laptop's copy of this drive)
     Merge {
         #[arg(value_name = "OTHER.db")]
@@ -193,7 +210,7 @@ pub enum Command {
     },
 }
 
-#[derive(Subcommand, Debug)]
+#[derive(Subcommand, Debug, Clone)]
 pub enum PolicyAction {
     /// 列出可用政策 (list the policies)
     List {
@@ -298,9 +315,18 @@ fn operator_from(cli: &Cli) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
+fn drive_path(cli: &Cli) -> PathBuf {
+    cli.db.clone().unwrap_or_else(default_db_path)
+}
+
 fn open_store(cli: &Cli) -> Result<Store, UserError> {
-    let path = cli.db.clone().unwrap_or_else(default_db_path);
-    let mut store = Store::open(&path)?;
+    let path = drive_path(cli);
+    let key = passphrase::for_drive(&path)?;
+    let mut store = if cli.read_only {
+        Store::open_read_only_keyed(&path, key.as_ref())?
+    } else {
+        Store::open_keyed(&path, key.as_ref())?
+    };
     if let Some(op) = operator_from(cli) {
         store.set_operator(&op)?;
     }
@@ -310,10 +336,17 @@ fn open_store(cli: &Cli) -> Result<Store, UserError> {
 /// Opens the drive for a command that changes it: the one-writer lock first, so a second canbao is told who
 /// holds the file instead of fighting over it.
 fn open_writer(cli: &Cli) -> Result<(Store, DriveLock), UserError> {
-    let path = cli.db.clone().unwrap_or_else(default_db_path);
-    let who = operator_from(cli).unwrap_or_default();
-    let lock = DriveLock::acquire(&path, &who)?;
+    if cli.read_only {
+        return Err(UserError(READ_ONLY_REFUSED.into()));
+    }
+    let lock = lock_drive(cli)?;
     Ok((open_store(cli)?, lock))
+}
+
+const READ_ONLY_REFUSED: &str = "只读模式，不能修改 (read-only: changes are disabled)";
+
+fn lock_drive(cli: &Cli) -> Result<DriveLock, UserError> {
+    Ok(DriveLock::acquire(&drive_path(cli), &operator_from(cli).unwrap_or_default())?)
 }
 
 /// Runs the command line; returns the process's exit code.
@@ -337,8 +370,23 @@ pub fn main() -> ExitCode {
 fn run(cli: &Cli) -> CmdResult {
     match &cli.command {
         None => {
+            if cli.read_only {
+                return run_tui(cli, open_store(cli)?);
+            }
             // The TUI writes: it holds the lock for as long as it runs, and takes the daily backup.
-            let (mut store, _lock) = open_writer(cli)?;
+            let _lock = match DriveLock::acquire(&drive_path(cli), &operator_from(cli).unwrap_or_default()) {
+                Ok(lock) => lock,
+                Err(in_use @ StoreError::InUse { .. }) => {
+                    // Never two writers: the second canbao may look, not change.
+                    if offer_read_only(&in_use)? {
+                        let read_only = Cli { read_only: true, ..cli.clone() };
+                        return run_tui(&read_only, open_store(&read_only)?);
+                    }
+                    return Err(in_use.into());
+                }
+                Err(e) => return Err(e.into()),
+            };
+            let mut store = open_store(cli)?;
             store.backup_if_due()?;
             run_tui(cli, store)
         }
@@ -460,9 +508,13 @@ fn run(cli: &Cli) -> CmdResult {
             Ok(())
         }
         Some(Command::Restore { file }) => {
-            let path = cli.db.clone().unwrap_or_else(default_db_path);
-            let _lock = DriveLock::acquire(&path, &operator_from(cli).unwrap_or_default())?;
-            let safety = crate::store::backup::restore(&path, file)?;
+            if cli.read_only {
+                return Err(UserError(READ_ONLY_REFUSED.into()));
+            }
+            let path = drive_path(cli);
+            let _lock = lock_drive(cli)?;
+            let key = passphrase::for_drive(&path)?;
+            let safety = crate::store::backup::restore_keyed(&path, file, key.as_ref())?;
             if let Some(s) = safety {
                 println!("恢复前的数据已备份 (the previous data was backed up): {}", s.display());
             }
@@ -507,6 +559,8 @@ fn run(cli: &Cli) -> CmdResult {
             println!("已保存 (saved): {} {} 项修改 ({n} fields changed)", pupil.name, n);
             Ok(())
         }
+        Some(Command::Encrypt { out }) => convert(cli, out.as_deref(), true),
+        Some(Command::Decrypt { out }) => convert(cli, out.as_deref(), false),
         Some(Command::Merge { other, dry_run, json }) => {
             let (mut store, _lock) = open_writer(cli)?;
             let report = store.merge_from(other, *dry_run)?;
@@ -518,6 +572,95 @@ fn run(cli: &Cli) -> CmdResult {
             Ok(())
         }
     }
+}
+
+/// Asks, at a terminal, whether to open a drive in use read-only. Anywhere else the answer is no, and the
+/// error says how to ask for it.
+fn offer_read_only(in_use: &StoreError) -> Result<bool, UserError> {
+    use std::io::IsTerminal;
+    if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
+        return Err(UserError(format!("{in_use}；可加 --read-only 只读打开 (add --read-only to open it read-only)")));
+    }
+    eprintln!("{in_use}");
+    eprint!("以只读方式打开？(open read-only?) [y/N] ");
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "是"))
+}
+
+/// `encrypt` (`to_encrypted`) or `decrypt`: writes the converted copy beside the drive, checks it, and
+/// renames it over the drive after a backup; with `--out` only the copy is written.
+fn convert(cli: &Cli, out: Option<&Path>, to_encrypted: bool) -> CmdResult {
+    if !cipher::SUPPORTED {
+        return Err(StoreError::NoEncryption.into());
+    }
+    if cli.read_only && out.is_none() {
+        return Err(UserError(READ_ONLY_REFUSED.into()));
+    }
+    let path = drive_path(cli);
+    if !path.exists() {
+        return Err(UserError(format!("数据文件不存在：{} (no such drive file)", path.display())));
+    }
+    let _lock = lock_drive(cli)?;
+    let plain = cipher::file_kind(&path) == FileKind::Plain;
+    let (mut store, new_key) = if to_encrypted {
+        if !plain {
+            return Err(UserError(format!(
+                "数据文件已经加密，或不是 canbao 数据文件：{} (already encrypted, or not a canbao file)",
+                path.display()
+            )));
+        }
+        (Store::open(&path)?, Some(passphrase::new_one()?))
+    } else {
+        if plain {
+            return Err(UserError(format!("数据文件没有加密：{} (the file is not encrypted)", path.display())));
+        }
+        (Store::open_keyed(&path, passphrase::for_drive(&path)?.as_ref())?, None)
+    };
+    if let Some(out) = out {
+        store.export_to(out, new_key.as_ref())?;
+        let done = if to_encrypted {
+            "已写出加密副本 (encrypted copy written)"
+        } else {
+            "已写出不加密的副本 (plain copy written)"
+        };
+        println!("{done}: {}", out.display());
+        return Ok(());
+    }
+    let safety = store.backup_now(if to_encrypted { "encrypt" } else { "decrypt" })?;
+    let staging = cipher::staging_path(&path);
+    let _ = std::fs::remove_file(&staging);
+    if let Err(e) = store.export_to(&staging, new_key.as_ref()) {
+        let _ = std::fs::remove_file(&staging);
+        return Err(e.into());
+    }
+    drop(store);
+    // The last connection's close folds the WAL back into the file and deletes it. A WAL still there means
+    // another canbao has the file open read-only; its WAL would be replayed onto the new file, so stop.
+    let wal = path.with_file_name(format!("{}-wal", path.file_name().unwrap_or_default().to_string_lossy()));
+    if wal.exists() {
+        let _ = std::fs::remove_file(&staging);
+        return Err(UserError(format!(
+            "数据文件正被另一个程序打开（{} 仍在），请关闭后重试；未做任何修改 \
+             (the file is open elsewhere: close it and try again; nothing changed)",
+            wal.display()
+        )));
+    }
+    cipher::replace_drive(&path, &staging)?;
+    if let Some(s) = safety {
+        println!("转换前的数据已备份 (the previous data was backed up): {}", s.display());
+    }
+    if to_encrypted {
+        println!("已加密 (encrypted): {}", path.display());
+        println!(
+            "注意：backups 文件夹中加密之前的备份没有加密，请妥善保管或删除 \
+             (note: backups taken before now are not encrypted: keep them safe or delete them)"
+        );
+        println!("口令丢失将无法恢复数据 (a lost passphrase cannot be recovered, and neither can the data)");
+    } else {
+        println!("已解密 (decrypted): {}", path.display());
+    }
+    Ok(())
 }
 
 fn print_merge_report(r: &crate::store::merge::MergeReport) {

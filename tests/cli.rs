@@ -193,3 +193,27 @@ fn mark_from_the_command_line() {
     canbao(&db).args(["mark", "45020220180710028X", "--payment", "paid", "--amount", "三百"]).assert().code(1);
     canbao(&db).args(["mark", "45020220180710028X"]).assert().code(1);
 }
+
+#[test]
+fn a_drive_in_use_is_offered_read_only_and_read_only_never_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    let held = canbao::store::lock::DriveLock::acquire(&db, "张老师").expect("lock");
+
+    // No terminal to ask at: the screen is not opened, and the message says who holds the file and the way in.
+    let out = canbao(&db).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("正被 张老师 使用") && err.contains("--read-only"), "{err}");
+
+    let bytes = std::fs::read(&db).unwrap();
+    let out = canbao(&db).args(["--read-only", "mark", "450202201804074223", "--note", "x"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("只读模式，不能修改"));
+    // Reading works beside the writer, and leaves the file as it was.
+    let stats = json(canbao(&db).args(["--read-only", "stats", "--json"]));
+    assert_eq!(stats["students"], 23);
+    assert_eq!(std::fs::read(&db).unwrap(), bytes);
+    drop(held);
+}

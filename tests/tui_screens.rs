@@ -451,3 +451,65 @@ fn event_loop_with_presses_and_releases() {
     let stats = app.store.stats(None).expect("stats");
     assert_eq!(stats.payment["paid"], 1);
 }
+
+/// A file drive with the sample school, opened read-only as a second canbao would open it. The folder is
+/// returned so it outlives the app.
+fn read_only_app(lang: Language) -> (tempfile::TempDir, std::path::PathBuf, App) {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("drive.db");
+    let mut writer = Store::open(&path).expect("store");
+    writer.set_fixed_clock(NOW);
+    canbao::demo::load_sample(&mut writer).expect("sample");
+    drop(writer);
+    let mut store = Store::open_read_only(&path).expect("read-only");
+    store.set_fixed_clock(NOW);
+    let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+    app.update(Action::Resize(80, 24));
+    (dir, path, app)
+}
+
+#[test]
+fn read_only_title_and_refusal() {
+    for lang in [Language::Zh, Language::En] {
+        let (_dir, _path, mut app) = read_only_app(lang);
+        app.update(Action::ToggleSelect);
+        app.update(Action::ToggleSelect);
+        app.update(Action::ToggleGovernment);
+        insta::assert_snapshot!(format!("read_only_{}", lang_name(lang)), screen(&app));
+    }
+}
+
+#[test]
+fn read_only_refuses_every_write_and_changes_nothing() {
+    let (_dir, path, mut app) = read_only_app(Language::Zh);
+    let audit = app.store.audit_count().expect("count");
+    let bytes = std::fs::read(&path).expect("bytes");
+    let id = app.selected_id().expect("pupil");
+    let before = app.store.student(id).expect("s");
+    let writes = [
+        Action::CycleEnrollment,
+        Action::TogglePaid,
+        Action::ToggleGovernment,
+        Action::Categories,
+        Action::EditNote,
+        Action::Undo,
+        Action::Redo,
+        Action::Import,
+        Action::Reveal,
+    ];
+    app.update(Action::SelectAll);
+    for action in writes {
+        let name = format!("{action:?}");
+        app.update(action);
+        assert!(app.modal.is_none(), "{name} opened a dialog");
+        let status = app.status.clone().expect("told why");
+        assert!(status.error && status.text.contains("只读模式，不能修改"), "{name}: {status:?}");
+    }
+    app.update(Action::OpenDetail);
+    app.update(Action::Reveal);
+    assert!(!app.reveal, "full IDs stay hidden: showing them would need an audit row");
+    assert_eq!(app.store.student(id).expect("s"), before);
+    assert_eq!(app.store.audit_count().expect("count"), audit);
+    drop(app);
+    assert_eq!(std::fs::read(&path).expect("bytes"), bytes, "the file is byte for byte the same");
+}

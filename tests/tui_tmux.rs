@@ -109,3 +109,47 @@ fn search_mark_paid_and_quit_in_a_real_terminal() {
     let json: serde_json::Value = serde_json::from_slice(&stats.stdout).expect("stats json");
     assert_eq!(json["payment"]["paid"], 1, "{json}");
 }
+
+#[test]
+fn a_second_canbao_is_offered_read_only_and_refuses_changes() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        println!("skipping tui_tmux: tmux is not installed (CI installs it)");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("drive.db");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/utf8_bom.csv");
+    let import = Command::new(BIN).arg("--db").arg(&db).arg("import").arg(&fixture).output().expect("import");
+    assert!(import.status.success(), "import failed: {}", String::from_utf8_lossy(&import.stderr));
+    // This test process plays the first canbao: it holds the drive's lock the way a running TUI does.
+    let held = canbao::store::lock::DriveLock::acquire(&db, "张老师").expect("lock");
+    let before = std::fs::read(&db).expect("bytes");
+
+    let tmux = Tmux { socket: format!("canbao-test-ro-{}", std::process::id()) };
+    let command = format!(
+        "env XDG_CONFIG_HOME={} HOME={} {} --db {} --operator 李老师",
+        quote(dir.path()),
+        quote(dir.path()),
+        quote(Path::new(BIN)),
+        quote(&db)
+    );
+    let started = tmux.run(&["new-session", "-d", "-x", "120", "-y", "40", "-s", "canbao", &command]);
+    assert!(started.status.success(), "tmux new-session: {}", String::from_utf8_lossy(&started.stderr));
+
+    let screen = tmux.wait_for("以只读方式打开");
+    assert!(screen.contains("正被 张老师 使用"), "{screen}");
+    tmux.send(&["y", "Enter"]);
+    let screen = tmux.wait_for("显示 10 / 10");
+    let title = screen.lines().next().unwrap_or_default();
+    assert!(title.contains("参保 canbao") && title.trim_end().ends_with("只读"), "{screen}");
+    tmux.send(&["p"]);
+    tmux.wait_for("只读模式，不能修改");
+    tmux.send(&["q"]);
+    let start = Instant::now();
+    while tmux.session_alive() {
+        assert!(start.elapsed() < Duration::from_secs(10), "canbao did not quit:\n{}", tmux.capture());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    drop(held);
+    assert_eq!(std::fs::read(&db).expect("bytes"), before, "the second canbao wrote nothing");
+}

@@ -87,8 +87,14 @@ impl Store {
 /// backup is checked to be a canbao file, and the copy is made through SQLite (the backup API), so a crash
 /// mid-way leaves the old drive in place.
 pub fn restore(target: &Path, source: &Path) -> Result<Option<PathBuf>> {
-    let from = Store::open_read_only(source)?;
-    let mut current = Store::open(target)?;
+    restore_keyed(target, source, None)
+}
+
+/// [`restore`] of a drive that may be encrypted: the backup is read with the drive's own passphrase, which is
+/// the one its backups were written with.
+pub fn restore_keyed(target: &Path, source: &Path, key: Option<&super::Passphrase>) -> Result<Option<PathBuf>> {
+    let from = Store::open_read_only_keyed(source, key)?;
+    let mut current = Store::open_keyed(target, key)?;
     let safety = current.backup_now("restore")?;
     {
         let backup = rusqlite::backup::Backup::new(&from.conn, &mut current.conn)?;

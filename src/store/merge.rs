@@ -94,7 +94,9 @@ fn value(tx: &Transaction, db: &str, id_number: &str, name: &str, field: Field) 
 impl Store {
     /// Brings `other`'s changes into this drive in one transaction (after a backup, unless `dry_run`).
     pub fn merge_from(&mut self, other: &Path, dry_run: bool) -> Result<MergeReport> {
-        let probe = Store::open_read_only(other)?;
+        // The other laptop's copy is read with this drive's passphrase: copies of one drive share it.
+        let probe = Store::open_read_only_keyed(other, self.key.as_ref())?;
+        let other_plain = !probe.encrypted();
         let version = schema::user_version(&probe.conn)?;
         if version != schema::latest_version() {
             return Err(StoreError::TooNew { found: version, supported: schema::latest_version() });
@@ -104,7 +106,12 @@ impl Store {
             self.backup_now("merge")?;
         }
         let ctx = self.audit_context("merge");
-        self.conn.execute("ATTACH DATABASE ?1 AS other", [other.to_string_lossy()])?;
+        if self.encrypted() && other_plain {
+            // Without an explicit empty key SQLCipher would read the attached file with this drive's key.
+            self.conn.execute("ATTACH DATABASE ?1 AS other KEY ''", [other.to_string_lossy()])?;
+        } else {
+            self.conn.execute("ATTACH DATABASE ?1 AS other", [other.to_string_lossy()])?;
+        }
         let result = (|| {
             let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let report = merge_in(&tx, &ctx)?;

@@ -2,6 +2,7 @@
 //! transaction as the change.
 
 pub mod backup;
+pub mod cipher;
 mod fields;
 mod import;
 pub mod lock;
@@ -20,6 +21,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use thiserror::Error;
 
+pub use cipher::Passphrase;
 pub use fields::{Field, FieldChange};
 pub use import::{ImportOutcome, Incoming, IncomingOutcome};
 pub use read::StudentFilter;
@@ -50,6 +52,26 @@ pub enum StoreError {
     TooNew { found: i64, supported: i64 },
     #[error("不是 canbao 数据文件或文件已损坏：{path} (not a canbao file, or damaged)")]
     NotADatabase { path: String },
+    #[error(
+        "数据文件已加密，口令错误或未提供口令（也可能是文件已损坏）：{path} \
+         (the file is encrypted: wrong or missing passphrase, or the file is damaged){}",
+        passphrase_hint(.with_key)
+    )]
+    Encrypted { path: String, with_key: bool },
+    #[error(
+        "数据文件已加密，或不是 canbao 数据文件：{path}；此版本不支持加密，请用 --features encryption 重新构建 canbao \
+         (the file is encrypted or not a canbao file, and this build has no encryption support: rebuild with --features encryption)"
+    )]
+    EncryptedUnsupported { path: String },
+    #[error(
+        "此版本不支持加密，请用 --features encryption 重新构建 canbao \
+         (this build has no encryption support: rebuild with --features encryption)"
+    )]
+    NoEncryption,
+    #[error("复制后核对不一致（{0}），原文件未改动 (the copy does not match the drive: nothing was replaced)")]
+    CopyMismatch(String),
+    #[error("无法写入 {path}：{source} (cannot write the file)")]
+    Io { path: String, source: std::io::Error },
     #[error("无法创建数据目录 {path}：{source} (cannot create the data folder)")]
     CreateDir { path: String, source: std::io::Error },
     #[error("找不到学生 #{0} (no such pupil)")]
@@ -71,6 +93,16 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
+/// Tells an operator who gave no passphrase where one comes from.
+fn passphrase_hint(with_key: &bool) -> &'static str {
+    if *with_key {
+        ""
+    } else {
+        "；请设置环境变量 CANBAO_PASSPHRASE，或在终端中运行以输入口令 \
+         (set CANBAO_PASSPHRASE, or run in a terminal to be asked)"
+    }
+}
+
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// An open drive file.
@@ -82,30 +114,55 @@ pub struct Store {
     origin: String,
     /// A fixed clock for tests; `None` reads the system clock.
     fixed_now: Option<String>,
+    /// The passphrase the file was opened with, kept so worker threads and backups use the same one.
+    key: Option<Passphrase>,
+    /// Opened with `open_read_only`: every write is refused by SQLite, and the TUI refuses before trying.
+    read_only: bool,
 }
 
 impl Store {
     /// Opens (creating if needed) a drive file and brings its schema forward.
     pub fn open(path: &Path) -> Result<Store> {
+        Self::open_keyed(path, None)
+    }
+
+    /// Like [`Store::open`], with a passphrase for an encrypted file. A new file is created encrypted; a
+    /// plain file stays plain (see [`cipher::key_for`]).
+    pub fn open_keyed(path: &Path, key: Option<&Passphrase>) -> Result<Store> {
+        let key = cipher::key_for(path, key);
+        if key.is_some() && !cipher::SUPPORTED {
+            return Err(StoreError::NoEncryption);
+        }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
                 .map_err(|source| StoreError::CreateDir { path: dir.display().to_string(), source })?;
         }
         let existed = path.exists();
         let conn = Connection::open(path)?;
+        if let Some(k) = key {
+            cipher::apply_key(&conn, k)?;
+        }
         if !existed {
             crate::io::private_file::restrict(path);
         }
-        Self::init(conn, Some(path.to_owned()))
+        Self::init(conn, Some(path.to_owned()), key.cloned())
     }
 
     /// Opens an existing drive without writing to it (restore's source, a second copy of a file in use). The
     /// schema is checked, not migrated.
     pub fn open_read_only(path: &Path) -> Result<Store> {
+        Self::open_read_only_keyed(path, None)
+    }
+
+    pub fn open_read_only_keyed(path: &Path, key: Option<&Passphrase>) -> Result<Store> {
+        let key = cipher::key_for(path, key);
         let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let not_db = || StoreError::NotADatabase { path: path.display().to_string() };
         let conn = Connection::open_with_flags(path, flags).map_err(|_| not_db())?;
-        let version = schema::user_version(&conn).map_err(|_| not_db())?;
+        if let Some(k) = key {
+            cipher::apply_key(&conn, k)?;
+        }
+        let version = schema::user_version(&conn).map_err(|_| cipher::unreadable(path, key.is_some()))?;
         if version == 0 {
             return Err(not_db());
         }
@@ -118,6 +175,8 @@ impl Store {
             operator: String::new(),
             origin: String::new(),
             fixed_now: None,
+            key: key.cloned(),
+            read_only: true,
         };
         store.origin = new_origin();
         store.operator = store.meta("last_operator")?.unwrap_or_default();
@@ -126,15 +185,17 @@ impl Store {
 
     /// A throwaway drive for tests and previews.
     pub fn open_in_memory() -> Result<Store> {
-        Self::init(Connection::open_in_memory()?, None)
+        Self::init(Connection::open_in_memory()?, None, None)
     }
 
-    fn init(mut conn: Connection, path: Option<PathBuf>) -> Result<Store> {
+    fn init(mut conn: Connection, path: Option<PathBuf>, key: Option<Passphrase>) -> Result<Store> {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let keyed = key.is_some();
         let not_db = |e: rusqlite::Error| match &e {
-            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => {
-                StoreError::NotADatabase { path: path.as_ref().map(|p| p.display().to_string()).unwrap_or_default() }
-            }
+            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => match &path {
+                Some(p) => cipher::unreadable(p, keyed),
+                None => StoreError::NotADatabase { path: String::new() },
+            },
             _ => StoreError::Sqlite(e),
         };
         if path.is_some() {
@@ -148,7 +209,15 @@ impl Store {
             StoreError::Sqlite(inner) => not_db(inner),
             other => other,
         })?;
-        let mut store = Store { conn, path, operator: String::new(), origin: String::new(), fixed_now: None };
+        let mut store = Store {
+            conn,
+            path,
+            operator: String::new(),
+            origin: String::new(),
+            fixed_now: None,
+            key,
+            read_only: false,
+        };
         // Each session gets its own origin: two laptops working on copies of one file must not share one,
         // or their audit rows could not be told apart when the copies are merged.
         store.origin = new_origin();
@@ -158,6 +227,16 @@ impl Store {
 
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
+    }
+
+    /// Opened read-only (a second canbao on a file in use): the caller must not try to write.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// What a worker thread needs to open its own connection to this drive, the same way this one was.
+    pub fn reopener(&self) -> Option<Reopen> {
+        Some(Reopen { path: self.path.clone()?, key: self.key.clone(), read_only: self.read_only })
     }
 
     pub fn operator(&self) -> &str {
@@ -170,6 +249,9 @@ impl Store {
             return Ok(()); // No write for a read-only command run with CANBAO_OPERATOR set.
         }
         self.operator = name.trim().to_owned();
+        if self.read_only {
+            return Ok(()); // Remembered for this session only: a read-only copy writes nothing.
+        }
         let op = self.operator.clone();
         self.set_meta("last_operator", &op)
     }
@@ -306,6 +388,24 @@ impl Store {
 
     pub fn student(&self, id: i64) -> Result<Student> {
         read::student(&self.conn, id)?.ok_or(StoreError::NoSuchStudent(id))
+    }
+}
+
+/// How to open a drive again on another thread: same file, same passphrase, same mode.
+#[derive(Debug, Clone)]
+pub struct Reopen {
+    pub path: PathBuf,
+    key: Option<Passphrase>,
+    pub read_only: bool,
+}
+
+impl Reopen {
+    pub fn open(&self) -> Result<Store> {
+        if self.read_only {
+            Store::open_read_only_keyed(&self.path, self.key.as_ref())
+        } else {
+            Store::open_keyed(&self.path, self.key.as_ref())
+        }
     }
 }
 

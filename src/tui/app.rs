@@ -133,7 +133,7 @@ impl App {
         app.refilter();
         if app.store.operator().is_empty() {
             app.modal = Some(Modal::Operator(LineInput::default()));
-        } else if app.data.is_empty() {
+        } else if app.data.is_empty() && !app.store.is_read_only() {
             app.modal = Some(Modal::Welcome);
         }
         Ok(app)
@@ -192,6 +192,10 @@ impl App {
             return;
         }
         self.status = None;
+        if self.store.is_read_only() && self.writes(&action) {
+            self.fail(self.text.read_only_refused);
+            return;
+        }
         match (self.screen, action) {
             (_, Action::Quit) => self.quit = true,
             (_, Action::Help) => self.modal = Some(Modal::Help { offset: 0 }),
@@ -237,6 +241,24 @@ impl App {
             (_, Action::Import) => self.open_import(),
             (_, Action::Export) => self.open_export(),
             _ => {}
+        }
+    }
+
+    /// Whether an action would change the drive (revealing IDs writes an audit row; hiding them does not).
+    /// In read-only mode these are refused before anything is attempted.
+    fn writes(&self, action: &Action) -> bool {
+        match action {
+            Action::CycleEnrollment
+            | Action::TogglePaid
+            | Action::ToggleGovernment
+            | Action::Categories
+            | Action::EditNote
+            | Action::Undo
+            | Action::Redo
+            | Action::Import
+            | Action::LoadSample => true,
+            Action::Reveal => !self.reveal,
+            _ => false,
         }
     }
 

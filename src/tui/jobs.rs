@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use super::roster::RosterData;
 use crate::io::class_list::{self, ImportPlan, ImportReport};
 use crate::io::sheet::{self, ExportOptions};
-use crate::store::Store;
+use crate::store::{Reopen, Store};
 
 /// A piece of work, described so that it can run on either side.
 pub enum Work {
@@ -114,11 +114,11 @@ impl Default for Jobs {
 
 impl Jobs {
     /// Starts `work` on a thread with its own connection to `db`, as `operator`.
-    pub fn spawn(&mut self, work: Work, db: PathBuf, operator: String) {
+    pub fn spawn(&mut self, work: Work, db: Reopen, operator: String) {
         self.running = Some((work.kind(), Instant::now()));
         let tx = self.tx.clone();
         std::thread::spawn(move || {
-            let outcome = match Store::open(&db) {
+            let outcome = match db.open() {
                 Ok(mut store) => match store.set_operator(&operator) {
                     Ok(()) => execute(work, &mut store),
                     Err(e) => JobOutcome::Failed(e.to_string()),

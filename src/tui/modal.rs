@@ -161,7 +161,9 @@ impl App {
             Modal::Operator(mut input) => match action {
                 Action::Confirm if !input.text().trim().is_empty() => {
                     match self.store.set_operator(input.text()) {
-                        Ok(()) if self.data.is_empty() => self.modal = Some(Modal::Welcome),
+                        Ok(()) if self.data.is_empty() && !self.store.is_read_only() => {
+                            self.modal = Some(Modal::Welcome)
+                        }
                         Ok(()) => {}
                         Err(e) => self.fail(e.to_string()),
                     }
@@ -177,6 +179,10 @@ impl App {
                     Some(Modal::Operator(input))
                 }
             },
+            Modal::Welcome if self.store.is_read_only() && matches!(action, Action::LoadSample | Action::Import) => {
+                self.fail(self.text.read_only_refused);
+                None
+            }
             Modal::Welcome => match action {
                 Action::LoadSample => {
                     self.load_sample();

@@ -42,6 +42,10 @@ pub struct Text {
     pub operator: &'static str,
     pub schools: &'static str,
     pub ids_shown: &'static str,
+    /// The title bar's mark of a drive opened read-only (another canbao holds it).
+    pub read_only: &'static str,
+    /// Said instead of attempting a change in read-only mode.
+    pub read_only_refused: &'static str,
     pub too_small: &'static str,
 
     pub roster_title: &'static str,

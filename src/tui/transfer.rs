@@ -50,7 +50,7 @@ impl App {
     /// Runs work on a worker thread when the drive is a file; an in-memory drive (tests, previews) cannot be
     /// shared with another connection, so its work runs here.
     pub fn start(&mut self, work: Work) {
-        match self.db_path() {
+        match self.store.reopener() {
             Some(db) => {
                 let kind = work.kind();
                 self.jobs.spawn(work, db, self.store.operator().to_owned());

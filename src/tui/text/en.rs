@@ -14,6 +14,8 @@ pub static EN: Text = Text {
     operator: "Operator: {}",
     schools: "{} schools",
     ids_shown: "IDs shown",
+    read_only: "read-only",
+    read_only_refused: "Read-only: changes are disabled",
     too_small: "Window too small: needs at least 80x24, now {}x{}. Please enlarge it.",
 
     roster_title: "Roster",

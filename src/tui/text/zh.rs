@@ -14,6 +14,8 @@ pub static ZH: Text = Text {
     operator: "操作员：{}",
     schools: "{} 所学校",
     ids_shown: "身份证号已显示",
+    read_only: "只读",
+    read_only_refused: "只读模式，不能修改 (read-only: changes are disabled)",
     too_small: "窗口太小：至少需要 80x24，现在是 {}x{}。请放大窗口。",
 
     roster_title: "学生名单",

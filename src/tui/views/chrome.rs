@@ -24,7 +24,14 @@ pub fn title_bar(frame: &mut Frame, app: &App, area: Rect, screen: &str) {
     }
     parts.push(fill(t.operator, &[&app.store.operator()]));
     parts.push(app.store.today().format("%Y-%m-%d").to_string());
-    let right = if app.reveal { format!(" {} ", t.ids_shown) } else { String::new() };
+    let mut flags = Vec::new();
+    if app.store.is_read_only() {
+        flags.push(t.read_only);
+    }
+    if app.reveal {
+        flags.push(t.ids_shown);
+    }
+    let right = if flags.is_empty() { String::new() } else { format!(" {} ", flags.join(" | ")) };
     let width = (area.width as usize).saturating_sub(right.width());
     let left = fit(&format!(" {}", parts.join(" | ")), width);
     let line = Line::from(vec![
