@@ -75,6 +75,8 @@ pub struct App {
     pub modal: Option<Modal>,
     pub detail: Option<Detail>,
     pub dashboard: Option<Dashboard>,
+    /// When the drive was last backed up (RFC 3339), read when the dashboard is counted.
+    pub last_backup: Option<String>,
     pub dashboard_offset: usize,
     pub undo: UndoStack,
     pub status: Option<Status>,
@@ -120,6 +122,7 @@ impl App {
             modal: None,
             detail: None,
             dashboard: None,
+            last_backup: None,
             dashboard_offset: 0,
             undo: UndoStack::default(),
             status: policy_error.map(|e| Status { text: e, error: true }),
@@ -459,6 +462,7 @@ impl App {
     pub fn recount(&mut self) {
         if self.screen == Screen::Dashboard {
             self.dashboard = Some(Dashboard::count(&self.data, self.policy.as_ref()));
+            self.last_backup = self.store.last_backup().ok().flatten();
         }
     }
 

@@ -113,6 +113,8 @@ pub struct Text {
     pub dash_ledgers: &'static str,
     pub dash_statuses: &'static str,
     pub dash_policy: &'static str,
+    pub dash_backup: &'static str,
+    pub dash_no_backup: &'static str,
     pub dash_class_header: [&'static str; 5],
 
     pub help_title: &'static str,

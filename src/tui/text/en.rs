@@ -117,6 +117,8 @@ pub static EN: Text = Text {
     dash_ledgers: "Ledgers",
     dash_statuses: "Enrollment",
     dash_policy: "Policy: {}",
+    dash_backup: "Last backup: {} (taken before imports, reconciliations, merges and daily)",
+    dash_no_backup: "No backup yet: one is taken before imports, reconciliations, merges and daily",
     dash_class_header: ["Class", "Pupils", "Insured", "Paid", "Coverage"],
 
     help_title: "Keys",

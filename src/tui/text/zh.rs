@@ -96,6 +96,8 @@ pub static ZH: Text = Text {
     dash_ledgers: "四本台账",
     dash_statuses: "参保状态",
     dash_policy: "政策：{}",
+    dash_backup: "上次备份：{}（导入、对账、合并前和每天首次打开时自动备份）",
+    dash_no_backup: "尚未备份：导入、对账、合并前和每天首次打开时自动备份",
     dash_class_header: ["班级", "人数", "已参保", "已缴费", "参保率"],
 
     help_title: "按键帮助",

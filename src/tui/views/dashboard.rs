@@ -55,7 +55,12 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     progress.extend(bar(theme, d.coverage_permille(), bar_width));
     progress.push(Span::styled(value, theme.header()));
     lines.push(Line::from(progress));
-    lines.push(Line::raw(""));
+    // In place of a blank line, so the class table keeps its rows.
+    let backup = match app.last_backup.as_deref() {
+        Some(at) => fill(t.dash_backup, &[&at.get(..16).unwrap_or(at).replace('T', " ")]),
+        None => t.dash_no_backup.to_owned(),
+    };
+    lines.push(Line::styled(truncate(&format!(" {backup}"), width), theme.muted()));
 
     let mut ledgers = vec![Span::styled(fit(&format!(" {}", t.dash_ledgers), 14), theme.header())];
     let colors = [theme.paid, theme.unpaid, theme.elsewhere, theme.government];
