@@ -76,7 +76,7 @@ mod keyed {
     fn dump(store: &Store) -> Vec<String> {
         let conn = store.connection();
         let mut rows = Vec::new();
-        for table in ["schools", "students", "audit", "meta", "search_keys"] {
+        for table in ["schools", "students", "audit", "meta", "search_blocks"] {
             let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY rowid")).unwrap();
             let n = stmt.column_count();
             let mut q = stmt.query([]).unwrap();
