@@ -150,41 +150,45 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
-/// Typing and erasing queries of every kind (initials, pinyin, Chinese, ID digits, class), then moving through
-/// the results and marking a pupil: each keystroke timed from action to drawn frame.
-fn keystrokes(app: &mut App, terminal: &mut Terminal<TestBackend>, rounds: usize) -> Vec<Duration> {
+/// Typing and erasing queries of every kind (initials, pinyin, Chinese, ID digits, class), `passes` times,
+/// then moving through the results and marking a pupil: each keystroke timed from action to drawn frame.
+/// The slowest few are named on stderr, so a missed p99 says which keystroke to look at.
+fn keystrokes(app: &mut App, terminal: &mut Terminal<TestBackend>, passes: usize) -> Vec<Duration> {
     let queries = ["wzh", "wang", "王子", "4502022015", "三年级5班", "zh", "李 3班"];
-    let mut times = Vec::new();
-    let mut press = |app: &mut App, action: Action| {
+    let mut times: Vec<(Duration, String)> = Vec::new();
+    let mut press = |app: &mut App, action: Action, label: String| {
         let t = Instant::now();
         app.update(action);
         terminal.draw(|f| views::draw(f, app)).expect("draw");
-        times.push(t.elapsed());
+        times.push((t.elapsed(), label));
     };
-    for _ in 0..rounds {
-        press(app, Action::Search);
+    press(app, Action::Search, "search".into());
+    for _ in 0..passes {
         for q in queries {
-            for c in q.chars() {
-                press(app, Action::Input(c));
+            for (i, c) in q.char_indices() {
+                press(app, Action::Input(c), format!("typing {:?}", &q[..i + c.len_utf8()]));
             }
-            for _ in q.chars() {
-                press(app, Action::Backspace);
+            for (i, _) in q.char_indices().rev() {
+                press(app, Action::Backspace, format!("erasing to {:?}", &q[..i]));
             }
-        }
-        for action in [
-            Action::Confirm,
-            Action::PageDown,
-            Action::PageDown,
-            Action::Bottom,
-            Action::Top,
-            Action::ToggleGovernment,
-            Action::Undo,
-        ] {
-            press(app, action);
         }
     }
-    times.sort();
-    times
+    for action in [
+        Action::Confirm,
+        Action::PageDown,
+        Action::PageDown,
+        Action::Bottom,
+        Action::Top,
+        Action::ToggleGovernment,
+        Action::Undo,
+    ] {
+        let label = format!("{action:?}");
+        press(app, action, label);
+    }
+    times.sort_by_key(|t| t.0);
+    let slowest: Vec<String> = times.iter().rev().take(5).map(|(d, l)| format!("{l} {}", ms(*d))).collect();
+    eprintln!("slowest keystrokes: {}", slowest.join(", "));
+    times.into_iter().map(|t| t.0).collect()
 }
 
 /// One step alone in a process of its own: `--child-open DB` for the TUI's peak memory under /usr/bin/time;
@@ -221,7 +225,7 @@ fn main() {
     let openpyxl = works(&python, &["-c", "import openpyxl"]);
     let sqlite3 = works("sqlite3", &["-version"]);
     let gnu_time = works("/usr/bin/time", &["-f", "%M", "true"]);
-    let k = |n: usize| if n % 1000 == 0 { format!("{}k", n / 1000) } else { n.to_string() };
+    let k = |n: usize| if n.is_multiple_of(1000) { format!("{}k", n / 1000) } else { n.to_string() };
 
     println!("| measure | canbao | reference | ratio | target | met? |");
     println!("|---|---|---|---|---|---|");

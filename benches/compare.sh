@@ -24,7 +24,7 @@ fi
 ram=$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)
 cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
 openpyxl=$("$python" -c 'import openpyxl, platform; print(f"openpyxl {openpyxl.__version__} on Python {platform.python_version()}")' 2>/dev/null || echo "openpyxl missing")
-machine="$(date -u +%Y-%m-%d), $(git rev-parse --short HEAD 2>/dev/null || echo '?'): $(nproc) cores ($cpu), $ram, $(uname -sm); sqlite3 $(sqlite3 -version 2>/dev/null | cut -d' ' -f1); $openpyxl"
+machine="$(date -u +%Y-%m-%d), $(git rev-parse --short HEAD 2>/dev/null || echo '?'): $(nproc) cores ($cpu), $ram, $(uname -sm); sqlite3 $(sqlite3 -version 2>/dev/null | cut -d' ' -f1); $openpyxl; load average $(cut -d" " -f1 /proc/loadavg) at the start"
 echo "machine: $machine"
 
 table=$(mktemp)
