@@ -360,7 +360,7 @@ fn main() {
             faster,
         );
         compared(
-            &format!("XLSX import, {n} rows: whole `canbao import`, fresh process (vs the same)"),
+            &format!("XLSX import, {n} rows: whole `canbao import`, fresh process (vs openpyxl reading it)"),
             import_ours,
             read_ref,
             None,
@@ -372,7 +372,7 @@ fn main() {
             faster,
         );
         compared(
-            &format!("XLSX export, {n} pupils: whole `canbao export sheet`, fresh process (vs the same)"),
+            &format!("XLSX export, {n} pupils: whole `canbao export sheet`, fresh process (vs openpyxl writing them)"),
             export_ours,
             write_ref,
             faster,
