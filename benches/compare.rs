@@ -1,5 +1,9 @@
-//! `cargo bench --bench compare`: canbao against the bare tools a user could reach for instead, on the same
-//! generated files, in the same run. Each figure is the median wall time of several fresh processes.
+//! `cargo bench --bench compare` (or `benches/compare.sh`, which also writes `benches/latest.md`): canbao against
+//! the tools a user could reach for instead, on the same generated files, in the same run, and canbao's own
+//! targets for memory and the operator's screen. Prints one markdown table on stdout; progress goes to stderr.
+//!
+//! Times are medians of several runs. Process figures are fresh processes; peak memory is the kernel's maximum
+//! resident set of one process, as `/usr/bin/time` reports it.
 
 mod support;
 
@@ -7,9 +11,21 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use canbao::io::export::{ColumnSpec, FileFormat, Out, Preamble, TableWriter};
+use canbao::store::Store;
+use canbao::tui::{Action, App, Language, Options, views};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
 fn median(mut runs: Vec<Duration>) -> Duration {
     runs.sort();
     runs[runs.len() / 2]
+}
+
+fn run(c: &mut Command) -> std::process::Output {
+    let out = c.output().unwrap_or_else(|e| panic!("{c:?}: {e}"));
+    assert!(out.status.success(), "{c:?}: {}", String::from_utf8_lossy(&out.stderr));
+    out
 }
 
 fn time(runs: usize, mut setup: impl FnMut(), mut cmd: impl FnMut() -> Command) -> Duration {
@@ -18,15 +34,26 @@ fn time(runs: usize, mut setup: impl FnMut(), mut cmd: impl FnMut() -> Command) 
         setup();
         let mut c = cmd();
         let start = Instant::now();
-        let status = c.output().expect("command runs");
+        run(&mut c);
         out.push(start.elapsed());
-        assert!(status.status.success(), "{:?}: {}", c, String::from_utf8_lossy(&status.stderr));
     }
     median(out)
 }
 
+fn time_in_process(runs: usize, mut f: impl FnMut()) -> Duration {
+    median(
+        (0..runs)
+            .map(|_| {
+                let start = Instant::now();
+                f();
+                start.elapsed()
+            })
+            .collect(),
+    )
+}
+
 fn remove_db(path: &Path) {
-    for suffix in ["", "-wal", "-shm"] {
+    for suffix in ["", "-wal", "-shm", ".lock"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
 }
@@ -37,93 +64,437 @@ fn canbao() -> Command {
     c
 }
 
-fn sqlite3_available() -> bool {
-    Command::new("sqlite3").arg("-version").output().is_ok_and(|o| o.status.success())
+fn import(db: &Path, file: &Path) -> Command {
+    let mut c = canbao();
+    c.arg("--db").arg(db).arg("import").arg(file);
+    c
 }
 
-fn row(what: &str, ours: Duration, theirs: Duration, target: &str) {
-    let ratio = ours.as_secs_f64() / theirs.as_secs_f64();
-    println!(
-        "| {what} | {:.1} ms | {:.1} ms | {ratio:.2}× | {target} |",
-        ours.as_secs_f64() * 1e3,
-        theirs.as_secs_f64() * 1e3
-    );
+fn export(db: &Path, format: FileFormat, out: &Path) -> Command {
+    let mut c = canbao();
+    c.arg("--db").arg(db).args(["export", "sheet", "--format", format.extension(), "--out"]).arg(out);
+    c
+}
+
+fn works(program: &str, args: &[&str]) -> bool {
+    Command::new(program).args(args).output().is_ok_and(|o| o.status.success())
+}
+
+fn env_rows(name: &str, default: usize) -> usize {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1e3)
+}
+
+fn mib(kib: u64) -> String {
+    format!("{:.0} MiB", kib as f64 / 1024.0)
+}
+
+fn met(ok: bool) -> &'static str {
+    if ok { "yes" } else { "**no**" }
+}
+
+fn line(what: &str, ours: &str, reference: &str, ratio: &str, target: &str, met: &str) {
+    println!("| {what} | {ours} | {reference} | {ratio} | {target} | {met} |");
+}
+
+/// canbao's time over the reference's: below 1 canbao is faster, and the speed-up is spelled out.
+fn ratio(ours: Duration, theirs: Duration) -> (f64, String) {
+    let r = ours.as_secs_f64() / theirs.as_secs_f64();
+    let text = if r < 1.0 { format!("{r:.3}× ({:.1}× faster)", 1.0 / r) } else { format!("{r:.2}×") };
+    (r, text)
+}
+
+/// A timed comparison with a target on the ratio; `None` reports without judging.
+fn compared(what: &str, ours: Duration, theirs: Duration, at_most: Option<(f64, &str)>) {
+    let (r, text) = ratio(ours, theirs);
+    match at_most {
+        Some((limit, target)) => line(what, &ms(ours), &ms(theirs), &text, target, met(r <= limit)),
+        None => line(what, &ms(ours), &ms(theirs), &text, "(for information)", "—"),
+    }
+}
+
+/// Peak resident memory of `c` in KiB. GNU time writes it to a file of its own so the program's stderr stays
+/// its own.
+fn peak_rss(c: &Command, scratch: &Path) -> u64 {
+    let report = scratch.join("maxrss.txt");
+    let mut timed = Command::new("/usr/bin/time");
+    timed.args(["-f", "%M", "-o"]).arg(&report).arg(c.get_program()).args(c.get_args());
+    for (k, v) in c.get_envs() {
+        if let Some(v) = v {
+            timed.env(k, v);
+        }
+    }
+    run(&mut timed);
+    let text = std::fs::read_to_string(&report).expect("time's report");
+    text.lines().last().and_then(|l| l.trim().parse().ok()).unwrap_or_else(|| panic!("time said {text:?}"))
+}
+
+fn options() -> Options {
+    Options { lang: Language::Zh, theme: None, operator: Some("bench".into()), config_dir: None }
+}
+
+/// What the operator waits for on opening a drive: the file opened, the roster loaded, one frame drawn.
+fn open_to_first_frame(db: &Path) -> (App, Terminal<TestBackend>) {
+    let store = Store::open(db).expect("store");
+    let mut app = App::new(store, &options()).expect("app");
+    app.update(Action::Resize(120, 40));
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    terminal.draw(|f| views::draw(f, &app)).expect("draw");
+    (app, terminal)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+/// Typing and erasing queries of every kind (initials, pinyin, Chinese, ID digits, class), `passes` times,
+/// then moving through the results and marking a pupil: each keystroke timed from action to drawn frame.
+/// The slowest few are named on stderr, so a missed p99 says which keystroke to look at.
+fn keystrokes(app: &mut App, terminal: &mut Terminal<TestBackend>, passes: usize) -> Vec<Duration> {
+    let queries = ["wzh", "wang", "王子", "4502022015", "三年级5班", "zh", "李 3班"];
+    let mut times: Vec<(Duration, String)> = Vec::new();
+    let mut press = |app: &mut App, action: Action, label: String| {
+        let t = Instant::now();
+        app.update(action);
+        terminal.draw(|f| views::draw(f, app)).expect("draw");
+        times.push((t.elapsed(), label));
+    };
+    press(app, Action::Search, "search".into());
+    for _ in 0..passes {
+        for q in queries {
+            for (i, c) in q.char_indices() {
+                press(app, Action::Input(c), format!("typing {:?}", &q[..i + c.len_utf8()]));
+            }
+            for (i, _) in q.char_indices().rev() {
+                press(app, Action::Backspace, format!("erasing to {:?}", &q[..i]));
+            }
+        }
+    }
+    for action in [
+        Action::Confirm,
+        Action::PageDown,
+        Action::PageDown,
+        Action::Bottom,
+        Action::Top,
+        Action::ToggleGovernment,
+        Action::Undo,
+    ] {
+        let label = format!("{action:?}");
+        press(app, action, label);
+    }
+    times.sort_by_key(|t| t.0);
+    let slowest: Vec<String> = times.iter().rev().take(5).map(|(d, l)| format!("{l} {}", ms(*d))).collect();
+    eprintln!("slowest keystrokes: {}", slowest.join(", "));
+    times.into_iter().map(|t| t.0).collect()
+}
+
+/// One step alone in a process of its own: `--child-open DB` for the TUI's peak memory under /usr/bin/time;
+/// `--child-read XLSX` and `--child-write ROWS OUT` to profile the XLSX figures under perf or callgrind
+/// (`target/release/deps/compare-* --child-read target/tmp/bench-compare/class-list-60000.xlsx`).
+fn child(args: &[String]) -> bool {
+    match args {
+        [flag, db, ..] if flag == "--child-open" => {
+            let _ = open_to_first_frame(Path::new(db));
+        }
+        [flag, file, ..] if flag == "--child-read" => {
+            canbao::io::table::read_file(Path::new(file)).expect("reads");
+        }
+        [flag, rows, out, ..] if flag == "--child-write" => {
+            write_sheet(&support::pupils(rows.parse().expect("rows"), 60), Path::new(out));
+        }
+        _ => return false,
+    }
+    true
 }
 
 fn main() {
-    if std::env::args().any(|a| a == "--list") {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--list") || child(&args) {
         return;
     }
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bench-compare");
     std::fs::create_dir_all(&dir).expect("bench dir");
-    if !sqlite3_available() {
-        println!("sqlite3 CLI not found: install it (Debian: apt-get install sqlite3) to run the comparisons");
-        return;
-    }
-    let import_rows: usize =
-        std::env::var("CANBAO_BENCH_IMPORT_ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
-    let find_rows: usize = std::env::var("CANBAO_BENCH_FIND_ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(500_000);
+    let import_rows = env_rows("CANBAO_BENCH_IMPORT_ROWS", 100_000);
+    let big_rows = env_rows("CANBAO_BENCH_FIND_ROWS", 500_000);
+    let xlsx_rows = env_rows("CANBAO_BENCH_XLSX_ROWS", 60_000);
+    let small_rows = env_rows("CANBAO_BENCH_SMALL_ROWS", 10_000);
+    let python = std::env::var("CANBAO_BENCH_PYTHON").unwrap_or_else(|_| "python3".into());
+    let openpyxl = works(&python, &["-c", "import openpyxl"]);
+    let sqlite3 = works("sqlite3", &["-version"]);
+    let gnu_time = works("/usr/bin/time", &["-f", "%M", "true"]);
+    let k = |n: usize| if n.is_multiple_of(1000) { format!("{}k", n / 1000) } else { n.to_string() };
 
-    println!("| measure | canbao | baseline | ratio | target |");
-    println!("|---|---|---|---|---|");
+    println!("| measure | canbao | reference | ratio | target | met? |");
+    println!("|---|---|---|---|---|---|");
 
     // CSV import with every check against sqlite3's .import into a bare table.
+    eprintln!("CSV import, {import_rows} rows");
     let csv_path = dir.join(format!("pupils-{import_rows}.csv"));
     std::fs::write(&csv_path, support::csv(&support::pupils(import_rows, 42))).expect("csv");
-    let ours_db = dir.join("import.db");
-    let bare_db = dir.join("bare.db");
-    let ours = time(
-        3,
-        || remove_db(&ours_db),
-        || {
-            let mut c = canbao();
-            c.arg("--db").arg(&ours_db).arg("import").arg(&csv_path);
-            c
-        },
-    );
-    let bare = time(
-        3,
-        || remove_db(&bare_db),
-        || {
-            let mut c = Command::new("sqlite3");
-            c.arg(&bare_db).arg(".mode csv").arg(format!(".import {} pupils", csv_path.display()));
-            c
-        },
-    );
-    row(&format!("CSV import, {import_rows} rows (sqlite3 .import)"), ours, bare, "≤ 2.0×");
-
-    // find on a large drive as a fresh process against a bare LIKE scan of the same file.
-    let big_db = dir.join(format!("find-{find_rows}.db"));
-    if !big_db.exists() {
-        let big_csv = dir.join(format!("pupils-{find_rows}.csv"));
-        std::fs::write(&big_csv, support::csv(&support::pupils(find_rows, 7))).expect("csv");
-        let status = canbao().arg("--db").arg(&big_db).arg("import").arg(&big_csv).output().expect("import");
-        assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
-    }
-    for (label, query, like_column, like) in [
-        ("name fragment", "子涵", "name", "子涵"),
-        ("pinyin initials", "wzh", "name", "王子"),
-        ("ID fragment", "0512007", "id_number", "0512007"),
-        ("class", "三年级5班", "class", "5班"),
-    ] {
-        let ours = time(
-            5,
-            || {},
-            || {
-                let mut c = canbao();
-                c.arg("--db").arg(&big_db).args(["find", query, "--limit", "20"]);
-                c
-            },
-        );
+    let mid_db = dir.join("import.db");
+    let ours = time(3, || remove_db(&mid_db), || import(&mid_db, &csv_path));
+    if sqlite3 {
+        let bare_db = dir.join("bare.db");
         let bare = time(
-            5,
-            || {},
+            3,
+            || remove_db(&bare_db),
             || {
                 let mut c = Command::new("sqlite3");
-                c.arg(&big_db).arg(format!("SELECT name, id_number FROM students WHERE {like_column} LIKE '%{like}%'"));
+                c.arg(&bare_db).arg(".mode csv").arg(format!(".import {} pupils", csv_path.display()));
                 c
             },
         );
-        row(&format!("find at {find_rows}: {label} (sqlite3 LIKE)"), ours, bare, "≤ 1.0×");
+        compared(
+            &format!("CSV import, {} rows, all checks (vs `sqlite3 .import` into a bare table)", k(import_rows)),
+            ours,
+            bare,
+            Some((2.0, "≤ 2.0×")),
+        );
+    } else {
+        eprintln!("notice: sqlite3 CLI not found (Debian: apt-get install sqlite3); its comparisons are skipped");
     }
+
+    // The big drive, built through the real import; its peak memory is one of the figures.
+    eprintln!("CSV import, {big_rows} rows");
+    let big_csv = dir.join(format!("pupils-{big_rows}.csv"));
+    std::fs::write(&big_csv, support::csv(&support::pupils(big_rows, 7))).expect("csv");
+    let big_db = dir.join(format!("big-{big_rows}.db"));
+    remove_db(&big_db);
+    let import_rss = if gnu_time {
+        Some(peak_rss(&import(&big_db, &big_csv), &dir))
+    } else {
+        run(&mut import(&big_db, &big_csv));
+        None
+    };
+
+    if sqlite3 {
+        eprintln!("find at {big_rows}");
+        for (label, query, like_column, like) in [
+            ("name fragment", "子涵", "name", "子涵"),
+            ("pinyin initials", "wzh", "name", "王子"),
+            ("ID fragment", "0512007", "id_number", "0512007"),
+            ("class", "三年级5班", "class", "5班"),
+        ] {
+            let ours = time(
+                5,
+                || {},
+                || {
+                    let mut c = canbao();
+                    c.arg("--db").arg(&big_db).args(["find", query, "--limit", "20"]);
+                    c
+                },
+            );
+            let bare = time(
+                5,
+                || {},
+                || {
+                    let mut c = Command::new("sqlite3");
+                    c.arg(&big_db)
+                        .arg(format!("SELECT name, id_number FROM students WHERE {like_column} LIKE '%{like}%'"));
+                    c
+                },
+            );
+            compared(
+                &format!("`find` at {}, fresh process: {label} (vs `sqlite3 … LIKE '%…%'`)", k(big_rows)),
+                ours,
+                bare,
+                Some((1.0, "≤ 1.0×")),
+            );
+        }
+    }
+
+    // XLSX: a class list as Excel saves it, read and written by canbao and by openpyxl.
+    eprintln!("XLSX, {xlsx_rows} rows");
+    let xlsx_pupils = support::pupils(xlsx_rows, 60);
+    let xlsx_path = dir.join(format!("class-list-{xlsx_rows}.xlsx"));
+    support::xlsx(&xlsx_pupils, &xlsx_path);
+    let xlsx_csv = dir.join(format!("class-list-{xlsx_rows}.csv"));
+    std::fs::write(&xlsx_csv, support::csv(&xlsx_pupils)).expect("csv");
+    let xlsx_db = dir.join(format!("xlsx-{xlsx_rows}.db"));
+    let written = dir.join("written-by-canbao.xlsx");
+    let exported = dir.join("exported-by-canbao.xlsx");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/openpyxl_ref.py");
+    let openpyxl_run = |args: &[&Path]| {
+        let out = run(Command::new(&python).arg(&script).args(args));
+        Duration::from_secs_f64(String::from_utf8_lossy(&out.stdout).trim().parse().expect("seconds"))
+    };
+    let timed = |f: &mut dyn FnMut()| {
+        let start = Instant::now();
+        f();
+        start.elapsed()
+    };
+    // canbao and openpyxl take turns, so a change in the machine's load (other builds share it) falls on both.
+    let [mut read_ours, mut import_ours, mut read_ref, mut write_ours, mut export_ours, mut write_ref] =
+        std::array::from_fn::<Vec<Duration>, 6, _>(|_| Vec::new());
+    for _ in 0..5 {
+        read_ours.push(timed(&mut || {
+            let sheets = canbao::io::table::read_file(&xlsx_path).expect("reads");
+            assert_eq!(sheets[0].rows.len(), xlsx_rows + 1);
+        }));
+        remove_db(&xlsx_db);
+        import_ours.push(timed(&mut || {
+            run(&mut import(&xlsx_db, &xlsx_path));
+        }));
+        write_ours.push(timed(&mut || write_sheet(&xlsx_pupils, &written)));
+        export_ours.push(timed(&mut || {
+            run(&mut export(&xlsx_db, FileFormat::Xlsx, &exported));
+        }));
+        if openpyxl {
+            read_ref.push(openpyxl_run(&[Path::new("read"), &xlsx_path]));
+            write_ref.push(openpyxl_run(&[Path::new("write"), &xlsx_csv, &dir.join("written-by-openpyxl.xlsx")]));
+        }
+    }
+    let [read_ours, import_ours, write_ours, export_ours] =
+        [read_ours, import_ours, write_ours, export_ours].map(median);
+    if openpyxl {
+        let (read_ref, write_ref) = (median(read_ref), median(write_ref));
+        let n = k(xlsx_rows);
+        let faster = Some((0.1, "≥ 10× faster"));
+        compared(
+            &format!("XLSX read, {n} rows: `io::table::read_file` (vs openpyxl `read_only`, rows into a list)"),
+            read_ours,
+            read_ref,
+            faster,
+        );
+        compared(
+            &format!("XLSX import, {n} rows: whole `canbao import`, fresh process (vs openpyxl reading it)"),
+            import_ours,
+            read_ref,
+            None,
+        );
+        compared(
+            &format!("XLSX write, {n} rows: `io::export::TableWriter` (vs openpyxl `write_only`, same rows)"),
+            write_ours,
+            write_ref,
+            faster,
+        );
+        compared(
+            &format!("XLSX export, {n} pupils: whole `canbao export sheet`, fresh process (vs openpyxl writing them)"),
+            export_ours,
+            write_ref,
+            faster,
+        );
+        let size = |p: &Path| std::fs::metadata(p).map_or(0, |m| m.len()) as f64 / 1e6;
+        eprintln!(
+            "XLSX sizes: canbao's export {:.2} MB, openpyxl's {:.2} MB",
+            size(&exported),
+            size(&dir.join("written-by-openpyxl.xlsx"))
+        );
+    } else {
+        eprintln!(
+            "notice: openpyxl not importable by {python} (pip install openpyxl); the XLSX comparisons are skipped"
+        );
+        for (what, d) in [
+            ("XLSX read", read_ours),
+            ("XLSX import", import_ours),
+            ("XLSX write", write_ours),
+            ("XLSX export", export_ours),
+        ] {
+            line(&format!("{what}, {} rows (openpyxl missing)", k(xlsx_rows)), &ms(d), "—", "—", "—", "—");
+        }
+    }
+
+    // The operator's screen: opening a drive to its first frame, and keystrokes on a big one.
+    eprintln!("TUI");
+    let first = time_in_process(5, || {
+        let _ = open_to_first_frame(&xlsx_db);
+    });
+    line(
+        &format!("TUI: open a {}-pupil drive to the first frame (open, load roster, draw)", k(xlsx_rows)),
+        &ms(first),
+        "",
+        "",
+        "< 200 ms",
+        met(first < Duration::from_millis(200)),
+    );
+    let (mut app, mut terminal) = open_to_first_frame(&big_db);
+    let times = keystrokes(&mut app, &mut terminal, 3);
+    drop((app, terminal));
+    let (p50, p99) = (percentile(&times, 0.5), percentile(&times, 0.99));
+    line(
+        &format!("TUI: keystroke → frame at {}, p50 / p99 of {} keystrokes", k(big_rows), times.len()),
+        &format!("{} / {}", ms(p50), ms(p99)),
+        "",
+        "",
+        "p99 < 16 ms",
+        met(p99 < Duration::from_millis(16)),
+    );
+
+    if !gnu_time {
+        eprintln!("notice: /usr/bin/time not found (Debian: apt-get install time); the memory figures are skipped");
+        return;
+    }
+    eprintln!("peak memory");
+    let limit = 150 * 1024;
+    let mut find = canbao();
+    find.arg("--db").arg(&big_db).args(["find", "子涵", "--limit", "20"]);
+    let mut open = Command::new(std::env::current_exe().expect("own path"));
+    open.arg("--child-open").arg(&big_db);
+    let n = k(big_rows);
+    for (what, kib) in [
+        (format!("peak RSS: `find` at {n}"), peak_rss(&find, &dir)),
+        (format!("peak RSS: whole CSV import of {n} rows"), import_rss.expect("measured")),
+        (format!("peak RSS: TUI open at {n} to the first frame"), peak_rss(&open, &dir)),
+    ] {
+        line(&what, &mib(kib), "", "", "< 150 MiB", met(kib < limit));
+    }
+
+    // Constant memory: the export's peak should not grow with the drive.
+    let small_db = dir.join(format!("small-{small_rows}.db"));
+    let small_csv = dir.join(format!("pupils-{small_rows}.csv"));
+    std::fs::write(&small_csv, support::csv(&support::pupils(small_rows, 10))).expect("csv");
+    remove_db(&small_db);
+    run(&mut import(&small_db, &small_csv));
+    let sizes = [(small_rows, &small_db), (import_rows, &mid_db), (big_rows, &big_db)];
+    for format in [FileFormat::Xlsx, FileFormat::Csv] {
+        let out = dir.join(format!("exported.{}", format.extension()));
+        let peaks: Vec<u64> = sizes.iter().map(|(_, db)| peak_rss(&export(db, format, &out), &dir)).collect();
+        let growth = peaks[2] as f64 / peaks[0] as f64;
+        line(
+            &format!(
+                "peak RSS: `export sheet --format {}` of {} pupils",
+                format.extension(),
+                sizes.iter().map(|(n, _)| k(*n)).collect::<Vec<_>>().join(" / ")
+            ),
+            &peaks.iter().map(|&p| mib(p)).collect::<Vec<_>>().join(" / "),
+            "",
+            &format!("{growth:.2}× ({} over {})", k(big_rows), k(small_rows)),
+            "flat: ≤ 1.5×",
+            met(growth <= 1.5),
+        );
+    }
+}
+
+/// canbao's writer alone, from rows in memory to a finished file: what openpyxl's write does.
+fn write_sheet(pupils: &[support::Pupil], out: &Path) {
+    let columns = [
+        ColumnSpec::new("序号", 7.0),
+        ColumnSpec::new("姓名", 12.0),
+        ColumnSpec::new("身份证号码", 22.0),
+        ColumnSpec::new("所在年级、班级", 16.0),
+        ColumnSpec::new("是否参保", 10.0),
+        ColumnSpec::new("联系电话", 15.0),
+    ];
+    let preamble = Preamble {
+        title: Some("在校学生信息表".into()),
+        lines: vec![vec!["学校名称：本校".into(), "填报时间：2026-11-23".into()]],
+    };
+    let mut writer = TableWriter::create(out, FileFormat::Xlsx).expect("create");
+    writer.begin_table("本校", &preamble, &columns).expect("table");
+    for (seq, p) in pupils.iter().enumerate() {
+        writer
+            .row(&[
+                Out::Number(seq as f64 + 1.0),
+                Out::Text(p.name.clone()),
+                Out::Text(p.id.clone()),
+                Out::Text(format!("{}{}", p.grade, p.class)),
+                Out::Text("否".into()),
+                Out::Text(p.phone.clone()),
+            ])
+            .expect("row");
+    }
+    writer.finish().expect("finish");
 }

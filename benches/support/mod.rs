@@ -80,3 +80,20 @@ pub fn csv(pupils: &[Pupil]) -> String {
     }
     s
 }
+
+/// The same class list as an XLSX workbook, as Excel saves one: shared strings, IDs and phones as text cells
+/// (typed as numbers, an 18-digit ID would lose its last digits).
+pub fn xlsx(pupils: &[Pupil], path: &std::path::Path) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, title) in ["姓名", "身份证号码", "年级", "班级", "联系电话"].into_iter().enumerate() {
+        sheet.write_string(0, c as u16, title).expect("header");
+    }
+    for (r, p) in pupils.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, value) in [p.name.as_str(), &p.id, p.grade, &p.class, &p.phone].into_iter().enumerate() {
+            sheet.write_string(r, c as u16, value).expect("cell");
+        }
+    }
+    book.save(path).expect("xlsx");
+}

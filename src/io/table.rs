@@ -4,7 +4,7 @@
 use std::io::Cursor;
 use std::path::Path;
 
-use calamine::{Data, Reader, Sheets};
+use calamine::{CellType, Data, DataRef, Range, Reader, ReaderRef, Sheets};
 
 use super::ReadError;
 
@@ -95,28 +95,42 @@ fn read_workbook(bytes: &[u8], file: &str) -> Result<Vec<Sheet>, ReadError> {
     }
     let mut sheets = Vec::with_capacity(names.len());
     for name in names {
-        let range = book.worksheet_range(&name).map_err(bad)?;
-        let merges = merged_regions(&mut book, &name);
-        let (height, width) = match range.end() {
-            Some((r, c)) => (r as usize + 1, c as usize + 1),
-            None => (0, 0),
-        };
-        if height.saturating_mul(width) > MAX_CELLS {
-            return Err(ReadError::TooLarge { file: file.to_owned() });
-        }
-        let mut rows = vec![Vec::new(); height];
-        for (r, c, data) in range.used_cells() {
-            let (r, c) = (r + range.start().map_or(0, |s| s.0 as usize), c + range.start().map_or(0, |s| s.1 as usize));
-            let row = &mut rows[r];
-            if row.len() <= c {
-                row.resize(c + 1, Cell::Empty);
+        // XLSX cells are borrowed from the shared-string table rather than copied into owned values first:
+        // one copy of each string instead of two.
+        let mut rows = match &mut book {
+            Sheets::Xlsx(x) => {
+                let range = x.worksheet_range_ref(&name).map_err(|e| bad(e.into()))?;
+                grid(&range, file, convert_ref)?
             }
-            row[c] = convert(data);
-        }
+            _ => grid(&book.worksheet_range(&name).map_err(bad)?, file, convert)?,
+        };
+        let merges = merged_regions(&mut book, &name);
         fill_merged(&mut rows, &merges);
         sheets.push(Sheet { name, rows });
     }
     Ok(sheets)
+}
+
+/// The range laid out from the sheet's first row and column, so row `i` is Excel's row `i + 1`.
+fn grid<T: CellType>(range: &Range<T>, file: &str, convert: fn(&T) -> Cell) -> Result<Vec<Vec<Cell>>, ReadError> {
+    let (height, width) = match range.end() {
+        Some((r, c)) => (r as usize + 1, c as usize + 1),
+        None => (0, 0),
+    };
+    if height.saturating_mul(width) > MAX_CELLS {
+        return Err(ReadError::TooLarge { file: file.to_owned() });
+    }
+    let mut rows = vec![Vec::new(); height];
+    let (r0, c0) = range.start().map_or((0, 0), |s| (s.0 as usize, s.1 as usize));
+    for (r, c, data) in range.used_cells() {
+        let (r, c) = (r + r0, c + c0);
+        let row = &mut rows[r];
+        if row.len() <= c {
+            row.resize(c + 1, Cell::Empty);
+        }
+        row[c] = convert(data);
+    }
+    Ok(rows)
 }
 
 fn merged_regions<RS: std::io::Read + std::io::Seek>(book: &mut Sheets<RS>, name: &str) -> Vec<calamine::Dimensions> {
@@ -147,6 +161,14 @@ fn fill_merged(rows: &mut [Vec<Cell>], merges: &[calamine::Dimensions]) {
                 }
             }
         }
+    }
+}
+
+fn convert_ref(data: &DataRef) -> Cell {
+    match data {
+        DataRef::SharedString(s) => Cell::Text((*s).to_owned()),
+        DataRef::String(s) => Cell::Text(s.clone()),
+        other => convert(&Data::from(other.clone())),
     }
 }
 
