@@ -71,6 +71,21 @@ impl Store {
         dry_run: bool,
     ) -> Result<ImportOutcome> {
         let ctx = self.audit_context("import");
+        self.conn.pragma_update(None, "cache_size", super::IMPORT_CACHE_KIB)?;
+        let outcome = self.apply_import_in_transaction(&ctx, rows, files, duplicates, dry_run);
+        // Back to the small cache whatever happened, so the memory is released for the rest of the session.
+        self.conn.pragma_update(None, "cache_size", super::READ_CACHE_KIB)?;
+        outcome
+    }
+
+    fn apply_import_in_transaction(
+        &mut self,
+        ctx: &AuditContext,
+        rows: &[Incoming],
+        files: &[String],
+        duplicates: usize,
+        dry_run: bool,
+    ) -> Result<ImportOutcome> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut outcome = ImportOutcome::default();
         // Rowids only grow, so the pupils this batch adds are exactly those above today's largest.
@@ -81,7 +96,7 @@ impl Store {
             ..Batch::default()
         };
         for row in rows {
-            let result = apply_one(&tx, &ctx, &mut batch, row)?;
+            let result = apply_one(&tx, ctx, &mut batch, row)?;
             match result {
                 IncomingOutcome::Added => outcome.added += 1,
                 IncomingOutcome::Updated => outcome.updated += 1,

@@ -30,6 +30,12 @@ pub use stats::{ClassStats, Stats};
 
 use crate::domain::student::{CategoryMark, Enrollment, PaymentDetails, PaymentStatus, Student};
 
+/// Page cache for reading, in KiB as `PRAGMA cache_size` takes it (negative).
+pub(crate) const READ_CACHE_KIB: i64 = -4_096;
+/// Page cache while importing: a county's import fits, so pages are written once at commit instead of
+/// spilling mid-way.
+pub(crate) const IMPORT_CACHE_KIB: i64 = -65_536;
+
 #[derive(Debug, Error)]
 pub enum StoreError {
     #[error("数据库错误 (database error): {0}")]
@@ -203,8 +209,9 @@ impl Store {
             conn.pragma_update(None, "synchronous", "FULL")?;
         }
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        // A school's import fits in cache, so pages are written once at commit instead of spilling mid-way.
-        conn.pragma_update(None, "cache_size", -65_536)?;
+        // Reading commands stream through the file: a small cache keeps an export of 500k pupils in constant
+        // memory. Imports raise it for their transaction (see apply_import).
+        conn.pragma_update(None, "cache_size", READ_CACHE_KIB)?;
         schema::migrate(&mut conn).map_err(|e| match e {
             StoreError::Sqlite(inner) => not_db(inner),
             other => other,
