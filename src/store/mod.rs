@@ -26,6 +26,7 @@ pub use fields::{Field, FieldChange};
 pub use import::{ImportOutcome, Incoming, IncomingOutcome};
 pub use read::StudentFilter;
 pub use roster_rows::RosterRow;
+pub use search_blocks::SearchKeys;
 pub use stats::{ClassStats, Stats};
 
 use crate::domain::student::{CategoryMark, Enrollment, PaymentDetails, PaymentStatus, Student};

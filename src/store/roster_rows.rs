@@ -3,7 +3,6 @@
 
 use super::fields::categories_from_text;
 use super::{Result, Store};
-use crate::domain::search::pack_key;
 use crate::domain::student::{CategoryMark, Enrollment, PaymentStatus};
 
 /// One pupil as the roster lists them; strings borrow from the database row.
@@ -19,14 +18,21 @@ pub struct RosterRow<'a> {
     pub categories: Vec<CategoryMark>,
     /// The ID number is missing or invalid.
     pub id_problem: bool,
-    /// The packed search key (`domain::search::pack_key`).
-    pub key: &'a str,
 }
 
 impl Store {
+    /// Every pupil's search key, by pupil id (see `SearchKeys`).
+    pub fn search_keys(&self) -> Result<super::SearchKeys> {
+        super::search_blocks::load_all(&self.conn)
+    }
+
+    /// How many pupils the roster holds, to size its buffers once.
+    pub fn roster_len(&self) -> Result<usize> {
+        self.student_count().map(|n| usize::try_from(n).unwrap_or(0))
+    }
+
     /// Calls `f` for each pupil in roster order (school, grade, class, name).
     pub fn for_each_roster_row(&self, mut f: impl FnMut(&RosterRow<'_>)) -> Result<()> {
-        let keys = super::search_blocks::load_all(&self.conn)?;
         let mut stmt = self.conn.prepare(
             "SELECT s.id, s.name, s.id_number, s.grade, s.class, s.enrollment, s.payment, s.categories,
                     s.id_problem IS NOT NULL
@@ -41,18 +47,8 @@ impl Store {
                 "[]" | "" => Vec::new(),
                 other => categories_from_text(other),
             };
-            // A key is written with every pupil; one missing (an older file) is rebuilt rather than unsearchable.
-            let rebuilt;
-            let id: i64 = r.get(0)?;
-            let key = match keys.get(id) {
-                Some(k) => k,
-                None => {
-                    rebuilt = pack_key(name, id_number, &crate::domain::class_label::join(grade, class));
-                    &rebuilt
-                }
-            };
             f(&RosterRow {
-                id,
+                id: r.get(0)?,
                 name,
                 id_number,
                 grade,
@@ -61,7 +57,6 @@ impl Store {
                 payment: PaymentStatus::from_code(text(6)?).unwrap_or(PaymentStatus::Unpaid),
                 categories,
                 id_problem: r.get(8)?,
-                key,
             });
         }
         Ok(())

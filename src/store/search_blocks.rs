@@ -61,18 +61,37 @@ pub(crate) fn put(conn: &Connection, student_id: i64, key: String) -> Result<()>
     put_many(conn, [(student_id, key)])
 }
 
-/// Every pupil's key, for a process that holds the whole roster (the TUI): one buffer, indexed by id.
-#[derive(Default)]
-pub(crate) struct AllKeys {
+/// Every pupil's search key, for a process that holds the whole roster (the TUI): the blocks' text in one
+/// buffer, looked up by pupil id, so the keys are held once and never copied per pupil.
+#[derive(Debug, Clone, Default)]
+pub struct SearchKeys {
     text: String,
-    /// `spans[id]` is where pupil `id`'s key lies in `text`; empty when there is none.
-    spans: Vec<std::ops::Range<usize>>,
+    /// `spans[id]` is where pupil `id`'s key lies in `text`; (0, 0) when there is none.
+    spans: Vec<(u32, u32)>,
 }
 
-impl AllKeys {
-    pub(crate) fn get(&self, student_id: i64) -> Option<&str> {
-        let span = self.spans.get(usize::try_from(student_id).ok()?)?;
-        (!span.is_empty()).then(|| &self.text[span.clone()])
+impl SearchKeys {
+    pub fn get(&self, student_id: i64) -> Option<&str> {
+        let &(start, end) = self.spans.get(usize::try_from(student_id).ok()?)?;
+        (end > start).then(|| &self.text[start as usize..end as usize])
+    }
+
+    /// Adds a key the file lacks (a file from before the blocks, opened read-only).
+    pub fn insert(&mut self, student_id: i64, key: &str) {
+        let start = self.text.len();
+        self.text.push_str(key);
+        self.set(student_id, start, self.text.len());
+    }
+
+    fn set(&mut self, student_id: i64, start: usize, end: usize) {
+        let (Ok(at), Ok(start), Ok(end)) = (usize::try_from(student_id), u32::try_from(start), u32::try_from(end))
+        else {
+            return; // Beyond 4 GiB of keys or a negative id: left unsearchable rather than wrong.
+        };
+        if self.spans.len() <= at {
+            self.spans.resize(at + 1, (0, 0));
+        }
+        self.spans[at] = (start, end);
     }
 }
 
@@ -85,11 +104,20 @@ pub(crate) fn present(conn: &Connection) -> Result<bool> {
     )?)
 }
 
-pub(crate) fn load_all(conn: &Connection) -> Result<AllKeys> {
-    let mut all = AllKeys::default();
+pub(crate) fn load_all(conn: &Connection) -> Result<SearchKeys> {
+    let mut all = SearchKeys::default();
     if !present(conn)? {
         return Ok(all);
     }
+    // Sized once up front: growing by doubling would briefly hold twice the roster's keys.
+    let (bytes, last_id): (i64, i64) = conn.query_row(
+        "SELECT (SELECT coalesce(sum(length(CAST(keys AS BLOB))), 0) FROM search_blocks),
+                (SELECT coalesce(max(id), 0) FROM students)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    all.text.reserve(usize::try_from(bytes).unwrap_or(0));
+    all.spans.reserve(usize::try_from(last_id).unwrap_or(0) + 1);
     let mut stmt = conn.prepare("SELECT keys FROM search_blocks ORDER BY block")?;
     let mut rows = stmt.query([])?;
     let mut found = Vec::new();
@@ -100,14 +128,10 @@ pub(crate) fn load_all(conn: &Connection) -> Result<AllKeys> {
         found.clear();
         found.extend(records(block).map(|(id, key)| {
             let start = base + (key.as_ptr() as usize - block.as_ptr() as usize);
-            (id, start..start + key.len())
+            (id, start, start + key.len())
         }));
-        for (id, span) in found.drain(..) {
-            let Ok(at) = usize::try_from(id) else { continue };
-            if all.spans.len() <= at {
-                all.spans.resize(at + 1, 0..0);
-            }
-            all.spans[at] = span;
+        for &(id, start, end) in &found {
+            all.set(id, start, end);
         }
     }
     Ok(all)

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use crate::domain::category::CategoryTable;
 use crate::domain::search::{Fields, Query};
 use crate::domain::student::{Enrollment, PaymentStatus, Student};
-use crate::store::{Result, RosterRow, Store};
+use crate::store::{Result, RosterRow, SearchKeys, Store};
 
 /// What the roster table shows of one pupil, as stored (the search key is lower-cased).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,14 +25,13 @@ pub struct Row {
     pub problem: bool,
 }
 
-/// Every pupil, in roster order (school, grade, class, name), with their search keys packed end to end in one
-/// buffer: a search reads memory in order instead of chasing half a million allocations.
+/// Every pupil, in roster order (school, grade, class, name), with their search keys in one buffer: a search
+/// reads one allocation instead of chasing half a million.
 #[derive(Debug, Clone, Default)]
 pub struct RosterData {
     pub rows: Vec<Row>,
-    keys: String,
-    /// `keys[key_ends[i - 1]..key_ends[i]]` is row `i`'s key.
-    key_ends: Vec<u32>,
+    /// Every pupil's key, by pupil id, as the file holds them.
+    keys: SearchKeys,
     /// Where each key's five fields start and end, relative to the key: split once here rather than on every
     /// keystroke.
     spans: Vec<[(u16, u16); 5]>,
@@ -48,8 +47,14 @@ pub struct RosterData {
 impl RosterData {
     /// Reads the whole roster in one pass.
     pub fn load(store: &Store) -> Result<RosterData> {
+        let n = store.roster_len()?;
         let mut data = RosterData {
             category_names: CategoryTable::builtin().all().iter().map(|c| c.name.clone()).collect(),
+            keys: store.search_keys()?,
+            rows: Vec::with_capacity(n),
+            spans: Vec::with_capacity(n),
+            masks: Vec::with_capacity(n),
+            by_id: HashMap::with_capacity(n),
             ..RosterData::default()
         };
         let mut class_index: HashMap<String, u32> = HashMap::new();
@@ -80,10 +85,15 @@ impl RosterData {
             categories,
             problem: r.id_problem,
         });
-        self.keys.push_str(r.key);
-        self.key_ends.push(self.keys.len() as u32);
-        self.spans.push(spans_of(r.key));
-        self.masks.push(char_mask(r.key));
+        if self.keys.get(r.id).is_none() {
+            // A key is written with every pupil; one missing (an older file) is rebuilt rather than unsearchable.
+            let key = crate::domain::search::pack_key(r.name, r.id_number, &self.classes[class as usize]);
+            self.keys.insert(r.id, &key);
+        }
+        let key = self.keys.get(r.id).unwrap_or("");
+        let (spans, mask) = (spans_of(key), char_mask(key));
+        self.spans.push(spans);
+        self.masks.push(mask);
     }
 
     fn category_index(&mut self, name: &str) -> u16 {
@@ -106,8 +116,7 @@ impl RosterData {
 
     /// Row `i`'s packed search key.
     pub fn key(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.key_ends[i - 1] as usize };
-        &self.keys[start..self.key_ends[i] as usize]
+        self.keys.get(self.rows[i].id).unwrap_or("")
     }
 
     /// Row `i`'s key split into its fields, exactly as `Fields::parse` splits it.
@@ -443,7 +452,6 @@ mod tests {
         for i in 0..60_000i64 {
             let name = names[i as usize % names.len()];
             let id = format!("4502022015{:08}", i);
-            let key = crate::domain::search::pack_key(name, &id, "三年级2班");
             let row = RosterRow {
                 id: i,
                 name,
@@ -454,7 +462,6 @@ mod tests {
                 payment: PaymentStatus::Unpaid,
                 categories: Vec::new(),
                 id_problem: false,
-                key: &key,
             };
             d.push(&row, &mut classes);
         }
