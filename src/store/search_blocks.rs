@@ -76,6 +76,11 @@ impl SearchKeys {
         (end > start).then(|| &self.text[start as usize..end as usize])
     }
 
+    /// Bytes of key text held.
+    pub fn text_len(&self) -> usize {
+        self.text.len()
+    }
+
     /// Adds a key the file lacks (a file from before the blocks, opened read-only).
     pub fn insert(&mut self, student_id: i64, key: &str) {
         let start = self.text.len();

@@ -9,12 +9,11 @@ use crate::domain::search::{Fields, Query};
 use crate::domain::student::{Enrollment, PaymentStatus, Student};
 use crate::store::{Result, RosterRow, SearchKeys, Store};
 
-/// What the roster table shows of one pupil, as stored (the search key is lower-cased).
+/// What the roster table shows of one pupil. The name and ID number are read from the search key, which holds
+/// them already; only a name the key lower-cased is kept as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
     pub id: i64,
-    pub name: Box<str>,
-    pub id_number: Box<str>,
     /// Index into `RosterData::classes`.
     pub class: u32,
     pub enrollment: Enrollment,
@@ -23,6 +22,8 @@ pub struct Row {
     pub categories: Box<[u16]>,
     /// The ID number is missing or invalid.
     pub problem: bool,
+    /// Name and ID number as stored, when the key does not hold them verbatim (Latin capitals).
+    as_written: Option<Box<[Box<str>; 2]>>,
 }
 
 /// Every pupil, in roster order (school, grade, class, name), with their search keys in one buffer: a search
@@ -30,8 +31,10 @@ pub struct Row {
 #[derive(Debug, Clone, Default)]
 pub struct RosterData {
     pub rows: Vec<Row>,
-    /// Every pupil's key, by pupil id, as the file holds them.
-    keys: SearchKeys,
+    /// The rows' keys end to end, in roster order, so a search reads memory in order.
+    keys: String,
+    /// `keys[key_ends[i - 1]..key_ends[i]]` is row `i`'s key.
+    key_ends: Vec<u32>,
     /// Where each key's five fields start and end, relative to the key: split once here rather than on every
     /// keystroke.
     spans: Vec<[(u16, u16); 5]>,
@@ -48,9 +51,12 @@ impl RosterData {
     /// Reads the whole roster in one pass.
     pub fn load(store: &Store) -> Result<RosterData> {
         let n = store.roster_len()?;
+        // The file's keys by pupil id, copied into roster order row by row and then dropped.
+        let by_id = store.search_keys()?;
         let mut data = RosterData {
             category_names: CategoryTable::builtin().all().iter().map(|c| c.name.clone()).collect(),
-            keys: store.search_keys()?,
+            keys: String::with_capacity(by_id.text_len()),
+            key_ends: Vec::with_capacity(n),
             rows: Vec::with_capacity(n),
             spans: Vec::with_capacity(n),
             masks: Vec::with_capacity(n),
@@ -58,11 +64,11 @@ impl RosterData {
             ..RosterData::default()
         };
         let mut class_index: HashMap<String, u32> = HashMap::new();
-        store.for_each_roster_row(|r| data.push(r, &mut class_index))?;
+        store.for_each_roster_row(|r| data.push(r, &by_id, &mut class_index))?;
         Ok(data)
     }
 
-    fn push(&mut self, r: &RosterRow<'_>, class_index: &mut HashMap<String, u32>) {
+    fn push(&mut self, r: &RosterRow<'_>, by_id: &SearchKeys, class_index: &mut HashMap<String, u32>) {
         let label = crate::domain::class_label::join(r.grade, r.class);
         let class = match class_index.get(&label) {
             Some(&i) => i,
@@ -75,25 +81,32 @@ impl RosterData {
         };
         let categories = r.categories.iter().map(|c| self.category_index(&c.name)).collect();
         self.by_id.insert(r.id, self.rows.len() as u32);
+        let rebuilt;
+        let key = match by_id.get(r.id) {
+            Some(key) => key,
+            None => {
+                // A key is written with every pupil; one missing (an older file) is rebuilt, not unsearchable.
+                rebuilt = crate::domain::search::pack_key(r.name, r.id_number, &self.classes[class as usize]);
+                &rebuilt
+            }
+        };
+        let spans = spans_of(key);
+        let field = |k: usize| &key[spans[k].0 as usize..spans[k].1 as usize];
+        let as_written = (field(0) != r.name || field(3) != r.id_number)
+            .then(|| Box::new([Box::from(r.name), Box::from(r.id_number)]));
         self.rows.push(Row {
             id: r.id,
-            name: r.name.into(),
-            id_number: r.id_number.into(),
             class,
             enrollment: r.enrollment,
             payment: r.payment,
             categories,
             problem: r.id_problem,
+            as_written,
         });
-        if self.keys.get(r.id).is_none() {
-            // A key is written with every pupil; one missing (an older file) is rebuilt rather than unsearchable.
-            let key = crate::domain::search::pack_key(r.name, r.id_number, &self.classes[class as usize]);
-            self.keys.insert(r.id, &key);
-        }
-        let key = self.keys.get(r.id).unwrap_or("");
-        let (spans, mask) = (spans_of(key), char_mask(key));
+        self.masks.push(char_mask(key));
         self.spans.push(spans);
-        self.masks.push(mask);
+        self.keys.push_str(key);
+        self.key_ends.push(self.keys.len() as u32);
     }
 
     fn category_index(&mut self, name: &str) -> u16 {
@@ -116,7 +129,24 @@ impl RosterData {
 
     /// Row `i`'s packed search key.
     pub fn key(&self, i: usize) -> &str {
-        self.keys.get(self.rows[i].id).unwrap_or("")
+        let start = if i == 0 { 0 } else { self.key_ends[i - 1] as usize };
+        &self.keys[start..self.key_ends[i] as usize]
+    }
+
+    /// Row `i`'s name as stored.
+    pub fn name(&self, i: usize) -> &str {
+        match &self.rows[i].as_written {
+            Some(written) => &written[0],
+            None => self.fields(i).name,
+        }
+    }
+
+    /// Row `i`'s ID number as stored.
+    pub fn id_number(&self, i: usize) -> &str {
+        match &self.rows[i].as_written {
+            Some(written) => &written[1],
+            None => self.fields(i).id_number,
+        }
     }
 
     /// Row `i`'s key split into its fields, exactly as `Fields::parse` splits it.
@@ -381,13 +411,24 @@ mod tests {
 
     #[test]
     fn loads_in_roster_order() {
-        let d = data();
+        let mut store = Store::open_in_memory().expect("store");
+        store.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        crate::demo::load_sample(&mut store).expect("sample");
+        // A Latin name, which the key holds lower-cased, still shows as written.
+        let first = store.students(&Default::default()).unwrap()[0].id;
+        store
+            .change(first, "edit", &[crate::store::FieldChange::new(crate::store::Field::Name, Some("Tom Li"))])
+            .unwrap();
+        let d = RosterData::load(&store).expect("load");
         assert_eq!(d.rows.len(), 360);
         assert_eq!(d.classes.first().map(String::as_str), Some("一年级1班"));
         assert_eq!(d.classes.len(), 18);
-        for (i, row) in d.rows.iter().enumerate() {
-            assert!(d.key(i).starts_with(&*row.name), "{}", d.key(i));
+        let stored = store.students(&Default::default()).unwrap();
+        for (i, (row, pupil)) in d.rows.iter().zip(&stored).enumerate() {
+            assert_eq!(row.id, pupil.id, "roster order");
+            assert_eq!((d.name(i), d.id_number(i)), (pupil.name.as_str(), pupil.id_number.as_str()));
         }
+        assert!(stored.iter().any(|p| p.name == "Tom Li"));
         assert!(d.rows.iter().any(|r| !r.categories.is_empty()));
     }
 
@@ -463,7 +504,7 @@ mod tests {
                 categories: Vec::new(),
                 id_problem: false,
             };
-            d.push(&row, &mut classes);
+            d.push(&row, &SearchKeys::default(), &mut classes);
         }
         for text in ["l", "4502", "1", "李"] {
             let q = Query::parse(text);

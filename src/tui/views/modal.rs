@@ -82,11 +82,8 @@ fn text_prompt(
 }
 
 fn targets_title(app: &App, base: &str, targets: &[i64]) -> String {
-    let name = targets
-        .first()
-        .and_then(|&id| app.data.index_of(id))
-        .map(|i| app.data.rows[i].name.to_string())
-        .unwrap_or_default();
+    let name =
+        targets.first().and_then(|&id| app.data.index_of(id)).map(|i| app.data.name(i).to_owned()).unwrap_or_default();
     if targets.len() > 1 {
         fill(app.text.label_value, &[&base, &format!("{name}{}", fill(app.text.for_pupils, &[&targets.len()]))])
     } else {

@@ -161,7 +161,8 @@ fn row_line(app: &App, pos: usize, c: &Columns) -> Line<'static> {
     let row = &app.data.rows[index];
     let selected = pos == app.cursor;
     let marked = app.marked.contains(&row.id);
-    let id = if app.reveal { row.id_number.to_string() } else { id_number::mask(&row.id_number) };
+    let number = app.data.id_number(index);
+    let id = if app.reveal { number.to_owned() } else { id_number::mask(number) };
     let enrollment_style = theme.fg(match row.enrollment {
         Enrollment::Unknown => theme.muted,
         Enrollment::Here => theme.text,
@@ -177,7 +178,7 @@ fn row_line(app: &App, pos: usize, c: &Columns) -> Line<'static> {
     let cells: Vec<(String, Style)> = vec![
         (if marked { "*".to_owned() } else { " ".to_owned() }, theme.fg(theme.marked)),
         (if row.problem { "! ".to_owned() } else { "  ".to_owned() }, theme.fg(theme.warning)),
-        (fit(&row.name, w[1]), Style::default()),
+        (fit(app.data.name(index), w[1]), Style::default()),
         (fit(&id, w[2]), if row.problem { theme.fg(theme.warning) } else { Style::default() }),
         (fit(&app.data.classes[row.class as usize], w[3]), Style::default()),
         (fit(t.enrollment(row.enrollment), w[4]), enrollment_style),
