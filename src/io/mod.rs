@@ -3,6 +3,7 @@
 pub mod class_list;
 pub mod export;
 pub mod forms;
+pub mod fuzzing;
 pub mod header;
 pub mod private_file;
 pub mod reconcile;
