@@ -1,6 +1,7 @@
 //! Files in and out: class lists and agency lists read, the school's forms written. No terminal code here.
 
 pub mod class_list;
+mod compound;
 pub mod export;
 pub mod forms;
 pub mod fuzzing;
