@@ -97,28 +97,93 @@ fn read_workbook(bytes: &[u8], file: &str) -> Result<Vec<Sheet>, ReadError> {
     }
     let mut sheets = Vec::with_capacity(names.len());
     for name in names {
-        let range = book.worksheet_range(&name).map_err(bad)?;
-        let merges = merged_regions(&mut book, &name);
-        let (height, width) = match range.end() {
-            Some((r, c)) => (r as usize + 1, c as usize + 1),
-            None => (0, 0),
-        };
-        if height.saturating_mul(width) > MAX_CELLS {
-            return Err(ReadError::TooLarge { file: file.to_owned() });
-        }
-        let mut rows = vec![Vec::new(); height];
-        for (r, c, data) in range.used_cells() {
-            let (r, c) = (r + range.start().map_or(0, |s| s.0 as usize), c + range.start().map_or(0, |s| s.1 as usize));
-            let row = &mut rows[r];
-            if row.len() <= c {
-                row.resize(c + 1, Cell::Empty);
+        let mut rows = Rows::new(file);
+        if let Sheets::Xlsx(xlsx) = &mut book {
+            read_xlsx_cells(xlsx, &name, &mut rows).map_err(|e| match e {
+                CellsError::Calamine(e) => bad(e.into()),
+                CellsError::Read(e) => e,
+            })?;
+        } else {
+            let range = book.worksheet_range(&name).map_err(bad)?;
+            let (row0, col0) = range.start().map_or((0, 0), |(r, c)| (r as usize, c as usize));
+            for (r, c, data) in range.used_cells() {
+                rows.put(row0 + r, col0 + c, convert(data))?;
             }
-            row[c] = convert(data);
         }
-        fill_merged(&mut rows, &merges);
+        let merges = merged_regions(&mut book, &name);
+        fill_merged(&mut rows, &merges)?;
+        let rows = rows.rows;
         sheets.push(Sheet { name, rows });
     }
     Ok(sheets)
+}
+
+/// A sheet's rows as cells arrive, refusing a sheet once it would hold more than `MAX_CELLS`: the positions
+/// come from the file, and one cell far out would otherwise make every row before it.
+struct Rows<'a> {
+    file: &'a str,
+    rows: Vec<Vec<Cell>>,
+    /// Rows and cells made so far, each counted as one.
+    made: usize,
+}
+
+impl<'a> Rows<'a> {
+    fn new(file: &'a str) -> Self {
+        Rows { file, rows: Vec::new(), made: 0 }
+    }
+
+    fn put(&mut self, r: usize, c: usize, cell: Cell) -> Result<(), ReadError> {
+        self.reach(r, c)?[c] = cell;
+        Ok(())
+    }
+
+    /// Row `r`, made at least `c + 1` cells wide.
+    fn reach(&mut self, r: usize, c: usize) -> Result<&mut Vec<Cell>, ReadError> {
+        let new_rows = (r + 1).saturating_sub(self.rows.len());
+        let new_cells = (c + 1).saturating_sub(self.rows.get(r).map_or(0, Vec::len));
+        self.made = self.made.saturating_add(new_rows).saturating_add(new_cells);
+        if self.made > MAX_CELLS {
+            return Err(ReadError::TooLarge { file: self.file.to_owned() });
+        }
+        if new_rows > 0 {
+            self.rows.resize(r + 1, Vec::new());
+        }
+        let row = &mut self.rows[r];
+        if new_cells > 0 {
+            row.resize(c + 1, Cell::Empty);
+        }
+        Ok(row)
+    }
+}
+
+enum CellsError {
+    Calamine(calamine::XlsxError),
+    Read(ReadError),
+}
+
+/// XLSX cells one at a time. calamine's `worksheet_range` first allocates the whole rectangle from the first
+/// cell to the last, so a file with cells in A1 and XFD1048576 would ask for 17 billion cells before any
+/// check could refuse it.
+fn read_xlsx_cells<RS: std::io::Read + std::io::Seek>(
+    book: &mut calamine::Xlsx<RS>,
+    name: &str,
+    rows: &mut Rows,
+) -> Result<(), CellsError> {
+    let mut reader = match book.worksheet_cells_reader(name) {
+        Ok(reader) => reader,
+        // A chart sheet: no cells, as calamine's own range reader has it.
+        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(()),
+        Err(e) => return Err(CellsError::Calamine(e)),
+    };
+    while let Some(cell) = reader.next_cell().map_err(CellsError::Calamine)? {
+        if matches!(cell.get_value(), calamine::DataRef::Empty) {
+            continue;
+        }
+        let (r, c) = cell.get_position();
+        let data = Data::from(cell.get_value().clone());
+        rows.put(r as usize, c as usize, convert(&data)).map_err(CellsError::Read)?;
+    }
+    Ok(())
 }
 
 fn merged_regions<RS: std::io::Read + std::io::Seek>(book: &mut Sheets<RS>, name: &str) -> Vec<calamine::Dimensions> {
@@ -130,26 +195,24 @@ fn merged_regions<RS: std::io::Read + std::io::Seek>(book: &mut Sheets<RS>, name
 }
 
 /// A merged range shows one value over all its cells; teachers merge a class column over its pupils, so
-/// every row of the range gets the value.
-fn fill_merged(rows: &mut [Vec<Cell>], merges: &[calamine::Dimensions]) {
+/// every row of the range gets the value. Cells it adds count against the sheet's limit like any other.
+fn fill_merged(rows: &mut Rows, merges: &[calamine::Dimensions]) -> Result<(), ReadError> {
     for m in merges {
         let (r0, c0) = (m.start.0 as usize, m.start.1 as usize);
         let (r1, c1) = (m.end.0 as usize, m.end.1 as usize);
-        let Some(value) = rows.get(r0).and_then(|r| r.get(c0)).cloned() else { continue };
+        let Some(value) = rows.rows.get(r0).and_then(|r| r.get(c0)).cloned() else { continue };
         if value.is_empty() {
             continue;
         }
-        for row in rows.iter_mut().take(r1 + 1).skip(r0) {
-            if row.len() <= c1 {
-                row.resize(c1 + 1, Cell::Empty);
-            }
-            for cell in row.iter_mut().take(c1 + 1).skip(c0) {
+        for r in r0..=r1.min(rows.rows.len() - 1) {
+            for cell in rows.reach(r, c1)?.iter_mut().take(c1 + 1).skip(c0) {
                 if cell.is_empty() {
                     *cell = value.clone();
                 }
             }
         }
     }
+    Ok(())
 }
 
 fn convert(data: &Data) -> Cell {
@@ -278,6 +341,45 @@ mod tests {
         }
         // A quoted cell with a line break inside is fine when the quote closes.
         assert!(read_bytes("姓名,备注\n张三,\"两行\n备注\"\n".as_bytes(), "ok.csv").is_ok());
+    }
+
+    #[test]
+    fn cells_far_apart_do_not_make_the_rectangle_between_them() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "姓名").expect("cell");
+        sheet.write_string(1_048_575, 16_383, "x").expect("cell");
+        let bytes = book.save_to_buffer().expect("xlsx");
+        // calamine's own range reader asks for the 17 billion cells between them, and the process aborts.
+        let sheets = read_bytes(&bytes, "far.xlsx").expect("two cells are a small sheet");
+        assert_eq!(sheets[0].rows.len(), 1_048_576);
+        assert_eq!(sheets[0].rows[1].len(), 0);
+        assert_eq!(sheets[0].rows[1_048_575].len(), 16_384);
+
+        let mut rows = Rows::new("m.xlsx");
+        rows.put(0, 0, Cell::Text("一年级".into())).expect("cell");
+        rows.put(1_000_000, 0, Cell::Text("x".into())).expect("cell");
+        let whole_sheet = calamine::Dimensions { start: (0, 0), end: (1_048_575, 16_383) };
+        assert!(matches!(fill_merged(&mut rows, &[whole_sheet]), Err(ReadError::TooLarge { .. })));
+    }
+
+    #[test]
+    fn merged_cells_fill_their_range_and_xlsx_cells_keep_their_places() {
+        let mut rows = Rows::new("m.xlsx");
+        rows.put(0, 1, Cell::Text("1班".into())).expect("cell");
+        rows.put(2, 0, Cell::Text("张三".into())).expect("cell");
+        fill_merged(&mut rows, &[calamine::Dimensions { start: (0, 1), end: (2, 1) }]).expect("fits");
+        assert_eq!(rows.rows[2], vec![Cell::Text("张三".into()), Cell::Text("1班".into())]);
+        assert_eq!(rows.rows[1], vec![Cell::Empty, Cell::Text("1班".into())]);
+
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(2, 3, "姓名").expect("cell");
+        sheet.write_number(4, 1, 2.0).expect("cell");
+        let sheets = read_bytes(&book.save_to_buffer().expect("xlsx"), "p.xlsx").expect("reads");
+        assert_eq!(sheets[0].rows.len(), 5);
+        assert_eq!(sheets[0].rows[2].get(3), Some(&Cell::Text("姓名".into())));
+        assert_eq!(sheets[0].rows[4], vec![Cell::Empty, Cell::Number(2.0)]);
     }
 
     #[test]
