@@ -59,7 +59,7 @@ pub fn read_bytes(bytes: &[u8], file: &str) -> Result<Vec<Sheet>, ReadError> {
         return Err(ReadError::Empty { file: file.to_owned() });
     }
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-        super::compound::check(bytes)
+        super::compound::check(bytes, MAX_CELLS)
             .map_err(|reason| ReadError::BadWorkbook { file: file.to_owned(), reason: reason.to_owned() })?;
         return read_workbook(bytes, file);
     }
