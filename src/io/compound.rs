@@ -1,8 +1,8 @@
-//! A sanity check of an XLS file (its OLE compound container and its workbook records) before calamine reads it. calamine
-//! follows the container's sector chains without checking them: a chain that loops back on itself makes it
-//! copy the same sector until memory runs out (found by `cargo fuzz`: a 5 KB file asked for 2 GB), and a link
-//! past the end of the table or the file makes it panic. Excel never writes such chains, so a file with one is
-//! refused as damaged before calamine sees it.
+//! A sanity check of an XLS file (its OLE compound container and its workbook records) before calamine reads
+//! it. calamine follows the container's sector chains without checking them: a chain that loops back on itself
+//! makes it copy the same sector until memory runs out (found by `cargo fuzz`: a 5 KB file asked for 2 GB),
+//! and a link past the end of the table or the file makes it panic. Excel never writes such chains, so a file
+//! with one is refused as damaged before calamine sees it; the records are checked as `check_records` says.
 //!
 //! The layout (header, DIFAT, FAT, directory, mini FAT) is read the way calamine 0.38 reads it (`cfb.rs`), so
 //! every chain calamine will follow is one checked here.
