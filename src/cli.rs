@@ -681,6 +681,18 @@ fn print_merge_report(r: &crate::store::merge::MergeReport) {
             c.name, c.id_number, c.field, c.kept, c.kept_at, c.lost, c.lost_at
         );
     }
+    if !r.ambiguous.is_empty() {
+        println!(
+            "无法确定对应哪位学生，已作为新学生加入，请核对 {} 人 (matches more than one pupil: added as new, check them)",
+            r.ambiguous.len()
+        );
+    }
+    for a in &r.ambiguous {
+        println!(
+            "  {} {} {} 身份证号“{}”：本机 {} 人、对方 {} 人符合 (ours {}, theirs {})",
+            a.school, a.class, a.name, a.id_number, a.ours, a.theirs, a.ours, a.theirs
+        );
+    }
 }
 
 /// `--out` may name a file or an existing folder; without it the file goes in the current folder.

@@ -1,8 +1,10 @@
 //! Files in and out: class lists and agency lists read, the school's forms written. No terminal code here.
 
 pub mod class_list;
+mod compound;
 pub mod export;
 pub mod forms;
+pub mod fuzzing;
 pub mod header;
 pub mod private_file;
 pub mod reconcile;

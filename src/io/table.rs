@@ -4,7 +4,7 @@
 use std::io::Cursor;
 use std::path::Path;
 
-use calamine::{CellType, Data, DataRef, Range, Reader, ReaderRef, Sheets};
+use calamine::{Data, DataRef, Reader, Sheets};
 
 use super::ReadError;
 
@@ -59,6 +59,8 @@ pub fn read_bytes(bytes: &[u8], file: &str) -> Result<Vec<Sheet>, ReadError> {
         return Err(ReadError::Empty { file: file.to_owned() });
     }
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        super::compound::check(bytes, MAX_CELLS)
+            .map_err(|reason| ReadError::BadWorkbook { file: file.to_owned(), reason: reason.to_owned() })?;
         return read_workbook(bytes, file);
     }
     if looks_binary(bytes) {
@@ -95,42 +97,93 @@ fn read_workbook(bytes: &[u8], file: &str) -> Result<Vec<Sheet>, ReadError> {
     }
     let mut sheets = Vec::with_capacity(names.len());
     for name in names {
-        // XLSX cells are borrowed from the shared-string table rather than copied into owned values first:
-        // one copy of each string instead of two.
-        let mut rows = match &mut book {
-            Sheets::Xlsx(x) => {
-                let range = x.worksheet_range_ref(&name).map_err(|e| bad(e.into()))?;
-                grid(&range, file, convert_ref)?
+        let mut rows = Rows::new(file);
+        if let Sheets::Xlsx(xlsx) = &mut book {
+            read_xlsx_cells(xlsx, &name, &mut rows).map_err(|e| match e {
+                CellsError::Calamine(e) => bad(e.into()),
+                CellsError::Read(e) => e,
+            })?;
+        } else {
+            let range = book.worksheet_range(&name).map_err(bad)?;
+            let (row0, col0) = range.start().map_or((0, 0), |(r, c)| (r as usize, c as usize));
+            for (r, c, data) in range.used_cells() {
+                rows.put(row0 + r, col0 + c, convert(data))?;
             }
-            _ => grid(&book.worksheet_range(&name).map_err(bad)?, file, convert)?,
-        };
+        }
         let merges = merged_regions(&mut book, &name);
-        fill_merged(&mut rows, &merges);
+        fill_merged(&mut rows, &merges)?;
+        let rows = rows.rows;
         sheets.push(Sheet { name, rows });
     }
     Ok(sheets)
 }
 
-/// The range laid out from the sheet's first row and column, so row `i` is Excel's row `i + 1`.
-fn grid<T: CellType>(range: &Range<T>, file: &str, convert: fn(&T) -> Cell) -> Result<Vec<Vec<Cell>>, ReadError> {
-    let (height, width) = match range.end() {
-        Some((r, c)) => (r as usize + 1, c as usize + 1),
-        None => (0, 0),
-    };
-    if height.saturating_mul(width) > MAX_CELLS {
-        return Err(ReadError::TooLarge { file: file.to_owned() });
+/// A sheet's rows as cells arrive, refusing a sheet once it would hold more than `MAX_CELLS`: the positions
+/// come from the file, and one cell far out would otherwise make every row before it.
+struct Rows<'a> {
+    file: &'a str,
+    rows: Vec<Vec<Cell>>,
+    /// Rows and cells made so far, each counted as one.
+    made: usize,
+}
+
+impl<'a> Rows<'a> {
+    fn new(file: &'a str) -> Self {
+        Rows { file, rows: Vec::new(), made: 0 }
     }
-    let mut rows = vec![Vec::new(); height];
-    let (r0, c0) = range.start().map_or((0, 0), |s| (s.0 as usize, s.1 as usize));
-    for (r, c, data) in range.used_cells() {
-        let (r, c) = (r + r0, c + c0);
-        let row = &mut rows[r];
-        if row.len() <= c {
+
+    fn put(&mut self, r: usize, c: usize, cell: Cell) -> Result<(), ReadError> {
+        self.reach(r, c)?[c] = cell;
+        Ok(())
+    }
+
+    /// Row `r`, made at least `c + 1` cells wide.
+    fn reach(&mut self, r: usize, c: usize) -> Result<&mut Vec<Cell>, ReadError> {
+        let new_rows = (r + 1).saturating_sub(self.rows.len());
+        let new_cells = (c + 1).saturating_sub(self.rows.get(r).map_or(0, Vec::len));
+        self.made = self.made.saturating_add(new_rows).saturating_add(new_cells);
+        if self.made > MAX_CELLS {
+            return Err(ReadError::TooLarge { file: self.file.to_owned() });
+        }
+        if new_rows > 0 {
+            self.rows.resize(r + 1, Vec::new());
+        }
+        let row = &mut self.rows[r];
+        if new_cells > 0 {
             row.resize(c + 1, Cell::Empty);
         }
-        row[c] = convert(data);
+        Ok(row)
     }
-    Ok(rows)
+}
+
+enum CellsError {
+    Calamine(calamine::XlsxError),
+    Read(ReadError),
+}
+
+/// XLSX cells one at a time. calamine's `worksheet_range` first allocates the whole rectangle from the first
+/// cell to the last, so a file with cells in A1 and XFD1048576 would ask for 17 billion cells before any
+/// check could refuse it.
+fn read_xlsx_cells<RS: std::io::Read + std::io::Seek>(
+    book: &mut calamine::Xlsx<RS>,
+    name: &str,
+    rows: &mut Rows,
+) -> Result<(), CellsError> {
+    let mut reader = match book.worksheet_cells_reader(name) {
+        Ok(reader) => reader,
+        // A chart sheet: no cells, as calamine's own range reader has it.
+        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(()),
+        Err(e) => return Err(CellsError::Calamine(e)),
+    };
+    while let Some(cell) = reader.next_cell().map_err(CellsError::Calamine)? {
+        if matches!(cell.get_value(), calamine::DataRef::Empty) {
+            continue;
+        }
+        let (r, c) = cell.get_position();
+        // Borrowed from the shared-string table: one copy of each string instead of two.
+        rows.put(r as usize, c as usize, convert_ref(cell.get_value())).map_err(CellsError::Read)?;
+    }
+    Ok(())
 }
 
 fn merged_regions<RS: std::io::Read + std::io::Seek>(book: &mut Sheets<RS>, name: &str) -> Vec<calamine::Dimensions> {
@@ -142,26 +195,24 @@ fn merged_regions<RS: std::io::Read + std::io::Seek>(book: &mut Sheets<RS>, name
 }
 
 /// A merged range shows one value over all its cells; teachers merge a class column over its pupils, so
-/// every row of the range gets the value.
-fn fill_merged(rows: &mut [Vec<Cell>], merges: &[calamine::Dimensions]) {
+/// every row of the range gets the value. Cells it adds count against the sheet's limit like any other.
+fn fill_merged(rows: &mut Rows, merges: &[calamine::Dimensions]) -> Result<(), ReadError> {
     for m in merges {
         let (r0, c0) = (m.start.0 as usize, m.start.1 as usize);
         let (r1, c1) = (m.end.0 as usize, m.end.1 as usize);
-        let Some(value) = rows.get(r0).and_then(|r| r.get(c0)).cloned() else { continue };
+        let Some(value) = rows.rows.get(r0).and_then(|r| r.get(c0)).cloned() else { continue };
         if value.is_empty() {
             continue;
         }
-        for row in rows.iter_mut().take(r1 + 1).skip(r0) {
-            if row.len() <= c1 {
-                row.resize(c1 + 1, Cell::Empty);
-            }
-            for cell in row.iter_mut().take(c1 + 1).skip(c0) {
+        for r in r0..=r1.min(rows.rows.len() - 1) {
+            for cell in rows.reach(r, c1)?.iter_mut().take(c1 + 1).skip(c0) {
                 if cell.is_empty() {
                     *cell = value.clone();
                 }
             }
         }
     }
+    Ok(())
 }
 
 fn convert_ref(data: &DataRef) -> Cell {
@@ -330,6 +381,45 @@ mod tests {
         }
         // A quoted cell with a line break inside is fine when the quote closes.
         assert!(read_bytes("姓名,备注\n张三,\"两行\n备注\"\n".as_bytes(), "ok.csv").is_ok());
+    }
+
+    #[test]
+    fn cells_far_apart_do_not_make_the_rectangle_between_them() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "姓名").expect("cell");
+        sheet.write_string(1_048_575, 16_383, "x").expect("cell");
+        let bytes = book.save_to_buffer().expect("xlsx");
+        // calamine's own range reader asks for the 17 billion cells between them, and the process aborts.
+        let sheets = read_bytes(&bytes, "far.xlsx").expect("two cells are a small sheet");
+        assert_eq!(sheets[0].rows.len(), 1_048_576);
+        assert_eq!(sheets[0].rows[1].len(), 0);
+        assert_eq!(sheets[0].rows[1_048_575].len(), 16_384);
+
+        let mut rows = Rows::new("m.xlsx");
+        rows.put(0, 0, Cell::Text("一年级".into())).expect("cell");
+        rows.put(1_000_000, 0, Cell::Text("x".into())).expect("cell");
+        let whole_sheet = calamine::Dimensions { start: (0, 0), end: (1_048_575, 16_383) };
+        assert!(matches!(fill_merged(&mut rows, &[whole_sheet]), Err(ReadError::TooLarge { .. })));
+    }
+
+    #[test]
+    fn merged_cells_fill_their_range_and_xlsx_cells_keep_their_places() {
+        let mut rows = Rows::new("m.xlsx");
+        rows.put(0, 1, Cell::Text("1班".into())).expect("cell");
+        rows.put(2, 0, Cell::Text("张三".into())).expect("cell");
+        fill_merged(&mut rows, &[calamine::Dimensions { start: (0, 1), end: (2, 1) }]).expect("fits");
+        assert_eq!(rows.rows[2], vec![Cell::Text("张三".into()), Cell::Text("1班".into())]);
+        assert_eq!(rows.rows[1], vec![Cell::Empty, Cell::Text("1班".into())]);
+
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(2, 3, "姓名").expect("cell");
+        sheet.write_number(4, 1, 2.0).expect("cell");
+        let sheets = read_bytes(&book.save_to_buffer().expect("xlsx"), "p.xlsx").expect("reads");
+        assert_eq!(sheets[0].rows.len(), 5);
+        assert_eq!(sheets[0].rows[2].get(3), Some(&Cell::Text("姓名".into())));
+        assert_eq!(sheets[0].rows[4], vec![Cell::Empty, Cell::Number(2.0)]);
     }
 
     #[test]

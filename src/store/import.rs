@@ -143,8 +143,12 @@ fn existing(tx: &Transaction, row: &Incoming) -> Result<Option<i64>> {
             .prepare_cached("SELECT id FROM students WHERE id_number = ?1 AND id_problem IS NULL")?
             .query_row([&v.number], |r| r.get(0))
             .optional()?,
+        // An old 15-digit number whose 18-digit form ends in 000 is stored valid, yet reads back as a rounded
+        // number (the same text Excel makes of a long number); with the same name it is that pupil again.
         (Err(_), false) => tx
-            .prepare_cached("SELECT id FROM students WHERE id_number = ?1 AND id_problem IS NOT NULL AND name = ?2")?
+            .prepare_cached(
+                "SELECT id FROM students WHERE id_number = ?1 AND name = ?2 ORDER BY id_problem IS NOT NULL LIMIT 1",
+            )?
             .query_row(params![row.id.normalized, row.name], |r| r.get(0))
             .optional()?,
         (Err(_), true) => tx

@@ -1,8 +1,10 @@
-//! Merging two laptops' copies of one drive. Pupils are matched by ID number; for each field the most recent
-//! change in either audit log wins; both histories are kept (the other file's audit rows are copied in with
-//! their own origin); a field both sides changed since they last agreed is a conflict, settled by the newer
-//! change, with the losing value recorded. Merging the same file twice changes nothing, and merging A into
-//! B ends with the same pupils and values as B into A.
+//! Merging two laptops' copies of one drive. Pupils are matched by a valid ID number, else by the audit row
+//! that created them, else by ID text, name, school and class when that names one pupil on each side; a pupil
+//! that fits two children is added and listed, never merged into either. For each field the most recent
+//! change to that pupil in either audit log wins; both histories are kept (the other file's audit rows are
+//! copied in with their own origin, onto their own pupil); a field both sides changed since they last agreed
+//! is a conflict, settled by the newer change, with the losing value recorded. Merging the same file twice
+//! changes nothing, and merging A into B ends with the same pupils and values as B into A.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -26,12 +28,28 @@ pub struct Conflict {
     pub lost_at: String,
 }
 
+/// A pupil of the other file without a valid ID number who matches more than one pupil (theirs or ours) by
+/// name, school, class and ID text. Guessing could give one child another's payment, so they are added as a
+/// pupil of their own (and counted in `added`) for the operator to check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Ambiguous {
+    /// The ID text as stored: empty, or a number that failed the check.
+    pub id_number: String,
+    pub name: String,
+    pub school: String,
+    pub class: String,
+    /// How many of our pupils and of theirs share this description.
+    pub ours: usize,
+    pub theirs: usize,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct MergeReport {
     pub added: usize,
     pub updated: usize,
     pub unchanged: usize,
     pub conflicts: Vec<Conflict>,
+    pub ambiguous: Vec<Ambiguous>,
     pub audit_rows_copied: usize,
     pub dry_run: bool,
 }
@@ -49,23 +67,45 @@ struct Event {
     new: Option<String>,
 }
 
-fn events(tx: &Transaction, schema_name: &str) -> Result<Vec<Event>> {
+/// An event with the pupil row it is attached to in its own file. Row ids differ between the files, so the
+/// pupil is kept beside the event and takes no part in telling events apart.
+struct Logged {
+    student: Option<i64>,
+    event: Event,
+}
+
+fn events(tx: &Transaction, schema_name: &str) -> Result<Vec<Logged>> {
     let mut stmt = tx.prepare(&format!(
-        "SELECT at, operator, origin, action, COALESCE(id_number, ''), field, old, new FROM {schema_name}.audit ORDER BY id"
+        "SELECT student_id, at, operator, origin, action, COALESCE(id_number, ''), field, old, new
+         FROM {schema_name}.audit ORDER BY id"
     ))?;
     let rows = stmt.query_map([], |r| {
-        Ok(Event {
-            at: r.get(0)?,
-            operator: r.get(1)?,
-            origin: r.get(2)?,
-            action: r.get(3)?,
-            id_number: r.get(4)?,
-            field: r.get(5)?,
-            old: r.get(6)?,
-            new: r.get(7)?,
+        Ok(Logged {
+            student: r.get(0)?,
+            event: Event {
+                at: r.get(1)?,
+                operator: r.get(2)?,
+                origin: r.get(3)?,
+                action: r.get(4)?,
+                id_number: r.get(5)?,
+                field: r.get(6)?,
+                old: r.get(7)?,
+                new: r.get(8)?,
+            },
         })
     })?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+/// Each pupil's events, in log order.
+fn by_student(log: &[Logged]) -> HashMap<i64, Vec<&Event>> {
+    let mut map: HashMap<i64, Vec<&Event>> = HashMap::new();
+    for l in log {
+        if let Some(s) = l.student {
+            map.entry(s).or_default().push(&l.event);
+        }
+    }
+    map
 }
 
 /// A newer event wins; equal times are broken by origin so both directions of a merge choose alike.
@@ -73,21 +113,133 @@ fn newer(a: &Event, b: &Event) -> bool {
     (a.at.as_str(), a.origin.as_str()) > (b.at.as_str(), b.origin.as_str())
 }
 
-/// The value of `field` for the pupil with this ID in schema `db`.
-fn value(tx: &Transaction, db: &str, id_number: &str, name: &str, field: Field) -> Result<Option<Option<String>>> {
+/// How a pupil is recognised in the other file. A valid ID number is a person. Any other ID text (empty, or a
+/// rounded or mistyped number, which several children can share) says who it is only together with the name,
+/// school and class.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum PupilKey {
+    Valid(String),
+    Unchecked { id_number: String, name: String, school: String, grade: String, class: String },
+}
+
+struct Pupil {
+    id: i64,
+    key: PupilKey,
+}
+
+fn pupils(tx: &Transaction, db: &str) -> Result<Vec<Pupil>> {
+    let mut stmt = tx.prepare(&format!(
+        "SELECT s.id, s.id_number, s.id_problem IS NULL, s.name, sc.name, s.grade, s.class FROM {db}.students s
+         JOIN {db}.schools sc ON sc.id = s.school_id ORDER BY s.id"
+    ))?;
+    let rows = stmt.query_map([], |r| {
+        let id_number: String = r.get(1)?;
+        let key = if r.get::<_, bool>(2)? {
+            PupilKey::Valid(id_number)
+        } else {
+            PupilKey::Unchecked { id_number, name: r.get(3)?, school: r.get(4)?, grade: r.get(5)?, class: r.get(6)? }
+        };
+        Ok(Pupil { id: r.get(0)?, key })
+    })?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+/// Their pupils paired with ours (their row id to ours), and the pupils that could not be paired safely.
+struct Matching {
+    pairs: HashMap<i64, i64>,
+    ambiguous: HashMap<i64, (usize, usize)>,
+}
+
+/// Pairs pupils without guessing. A valid ID number pairs by itself. Otherwise the audit row that created the
+/// pupil: copies of one file share it, so a pupil renamed or moved to another class on one laptop is still
+/// found. Otherwise the key, when exactly one pupil on each side has it. Every rule is symmetric, so A into B
+/// pairs the same pupils as B into A.
+fn match_pupils(ours: &[Pupil], theirs: &[Pupil], our_log: &[Logged], their_log: &[Logged]) -> Matching {
+    let mut pairs = HashMap::new();
+    let our_valid: HashMap<&str, i64> = ours
+        .iter()
+        .filter_map(|p| match &p.key {
+            PupilKey::Valid(n) => Some((n.as_str(), p.id)),
+            PupilKey::Unchecked { .. } => None,
+        })
+        .collect();
+    for p in theirs {
+        if let PupilKey::Valid(n) = &p.key
+            && let Some(&ours) = our_valid.get(n.as_str())
+        {
+            pairs.insert(p.id, ours);
+        }
+    }
+
+    // The creation row, usable only where it is one pupil's only creation row, on each side.
+    let creations = |log: &[Logged], pupils: &[Pupil]| {
+        let unchecked: HashSet<i64> =
+            pupils.iter().filter(|p| matches!(p.key, PupilKey::Unchecked { .. })).map(|p| p.id).collect();
+        let mut of_pupil: HashMap<i64, Vec<Event>> = HashMap::new();
+        for l in log.iter().filter(|l| l.event.field == "created") {
+            if let Some(s) = l.student.filter(|s| unchecked.contains(s)) {
+                of_pupil.entry(s).or_default().push(l.event.clone());
+            }
+        }
+        let mut pupils_of: HashMap<Event, Vec<i64>> = HashMap::new();
+        for (&s, list) in &of_pupil {
+            for e in list {
+                pupils_of.entry(e.clone()).or_default().push(s);
+            }
+        }
+        of_pupil
+            .into_iter()
+            .filter_map(|(s, list)| match list.as_slice() {
+                [only] if pupils_of[only].len() == 1 => Some((only.clone(), s)),
+                _ => None,
+            })
+            .collect::<HashMap<Event, i64>>()
+    };
+    let our_created = creations(our_log, ours);
+    let their_created = creations(their_log, theirs);
+    for (event, &theirs_id) in &their_created {
+        if let Some(&ours_id) = our_created.get(event) {
+            pairs.insert(theirs_id, ours_id);
+        }
+    }
+
+    let paired_ours: HashSet<i64> = pairs.values().copied().collect();
+    let group = |pupils: &[Pupil], skip: &dyn Fn(i64) -> bool| {
+        let mut map: HashMap<PupilKey, Vec<i64>> = HashMap::new();
+        for p in pupils.iter().filter(|p| matches!(p.key, PupilKey::Unchecked { .. }) && !skip(p.id)) {
+            map.entry(p.key.clone()).or_default().push(p.id);
+        }
+        map
+    };
+    let our_keys = group(ours, &|id| paired_ours.contains(&id));
+    let their_keys = group(theirs, &|id| pairs.contains_key(&id));
+    let mut ambiguous = HashMap::new();
+    for (key, their_ids) in &their_keys {
+        match (their_ids.as_slice(), our_keys.get(key).map(Vec::as_slice)) {
+            ([theirs_id], Some([ours_id])) => {
+                pairs.insert(*theirs_id, *ours_id);
+            }
+            (_, Some(our_ids)) if !our_ids.is_empty() => {
+                for &t in their_ids {
+                    ambiguous.insert(t, (our_ids.len(), their_ids.len()));
+                }
+            }
+            _ => {}
+        }
+    }
+    Matching { pairs, ambiguous }
+}
+
+/// The value of `field` for pupil row `student` in schema `db`.
+fn value(tx: &Transaction, db: &str, student: i64, field: Field) -> Result<Option<Option<String>>> {
     let column = match field {
         Field::School => format!("(SELECT name FROM {db}.schools WHERE id = s.school_id)"),
         other => format!("s.{}", other.key()),
     };
     Ok(tx
-        .query_row(
-            &format!(
-                "SELECT CAST({column} AS TEXT) FROM {db}.students s WHERE s.id_number = ?1
-                 AND (s.id_problem IS NULL OR s.name = ?2) ORDER BY s.id_problem IS NOT NULL LIMIT 1"
-            ),
-            params![id_number, name],
-            |r| r.get::<_, Option<String>>(0),
-        )
+        .query_row(&format!("SELECT CAST({column} AS TEXT) FROM {db}.students s WHERE s.id = ?1"), [student], |r| {
+            r.get::<_, Option<String>>(0)
+        })
         .optional()?)
 }
 
@@ -130,49 +282,62 @@ impl Store {
 fn merge_in(tx: &Transaction, ctx: &super::AuditContext) -> Result<MergeReport> {
     let ours = events(tx, "main")?;
     let theirs = events(tx, "other")?;
-    let ours_set: HashSet<&Event> = ours.iter().collect();
-    let theirs_set: HashSet<&Event> = theirs.iter().collect();
-    let new_to_us: Vec<&Event> = theirs.iter().filter(|e| !ours_set.contains(e)).collect();
+    let ours_set: HashSet<&Event> = ours.iter().map(|l| &l.event).collect();
+    let theirs_set: HashSet<&Event> = theirs.iter().map(|l| &l.event).collect();
+    let our_history = by_student(&ours);
+    let their_history = by_student(&theirs);
     let mut report = MergeReport::default();
 
-    // Pupils of the other file, by identity (valid ID; or invalid ID with the name).
-    let mut stmt = tx.prepare(
-        "SELECT s.id, s.id_number, s.name, s.id_problem IS NULL, sc.name FROM other.students s
-         JOIN other.schools sc ON sc.id = s.school_id ORDER BY s.id",
-    )?;
-    let their_pupils: Vec<(i64, String, String, bool, String)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
-        .collect::<Result<Vec<_>, _>>()?;
-    drop(stmt);
+    let their_pupils = pupils(tx, "other")?;
+    let matching = match_pupils(&pupils(tx, "main")?, &their_pupils, &ours, &theirs);
+    // Their pupil row to ours, including pupils copied in below, so their history lands on the right child.
+    let mut ours_of = matching.pairs.clone();
 
-    for (their_id, id_number, name, valid, school) in their_pupils {
-        let our_id: Option<i64> = tx
-            .query_row(
-                "SELECT id FROM main.students WHERE id_number = ?1 AND (?2 AND id_problem IS NULL OR NOT ?2 AND id_problem IS NOT NULL AND name = ?3)",
-                params![id_number, valid, name],
+    for pupil in &their_pupils {
+        let their_id = pupil.id;
+        let Some(&our_id) = matching.pairs.get(&their_id) else {
+            let school: String = tx.query_row(
+                "SELECT sc.name FROM other.students s JOIN other.schools sc ON sc.id = s.school_id WHERE s.id = ?1",
+                [their_id],
                 |r| r.get(0),
-            )
-            .optional()?;
-        let Some(our_id) = our_id else {
-            copy_pupil(tx, ctx, their_id, &school)?;
+            )?;
+            ours_of.insert(their_id, copy_pupil(tx, ctx, their_id, &school)?);
             report.added += 1;
+            if let (Some(&(ours_count, theirs_count)), PupilKey::Unchecked { id_number, name, school, grade, class }) =
+                (matching.ambiguous.get(&their_id), &pupil.key)
+            {
+                report.ambiguous.push(Ambiguous {
+                    id_number: id_number.clone(),
+                    name: name.clone(),
+                    school: school.clone(),
+                    class: crate::domain::class_label::join(grade, class),
+                    ours: ours_count,
+                    theirs: theirs_count,
+                });
+            }
             continue;
         };
+        let (id_number, name): (String, String) =
+            tx.query_row("SELECT id_number, name FROM main.students WHERE id = ?1", [our_id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
         let mut changes = Vec::new();
         for field in fields::ALL_FIELDS {
             let key = field.key();
-            let last = |log: &[Event]| -> Option<Event> {
-                log.iter().filter(|e| e.id_number == id_number && e.field == key).fold(None, |best, e| match best {
+            let last = |history: &HashMap<i64, Vec<&Event>>, student: i64| -> Option<Event> {
+                history.get(&student)?.iter().filter(|e| e.field == key).fold(None, |best, e| match best {
                     Some(b) if !newer(e, &b) => Some(b),
-                    _ => Some(e.clone()),
+                    _ => Some((*e).clone()),
                 })
             };
-            let (Some(their_last), our_last) = (last(&theirs), last(&ours)) else { continue };
+            let (Some(their_last), our_last) = (last(&their_history, their_id), last(&our_history, our_id)) else {
+                continue;
+            };
             if ours_set.contains(&their_last) {
                 continue; // We already have their latest change to this field.
             }
-            let theirs_value = value(tx, "other", &id_number, &name, field)?.flatten();
-            let ours_value = value(tx, "main", &id_number, &name, field)?.flatten();
+            let theirs_value = value(tx, "other", their_id, field)?.flatten();
+            let ours_value = value(tx, "main", our_id, field)?.flatten();
             let ours_unseen = our_last.as_ref().is_some_and(|o| !theirs_set.contains(o));
             let they_win = our_last.as_ref().is_none_or(|o| newer(&their_last, o));
             if ours_unseen && theirs_value != ours_value {
@@ -215,23 +380,10 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext) -> Result<MergeReport> 
         }
     }
 
-    // Both histories kept: their events we lack, attached to our pupil with the same ID.
-    let mut ids: HashMap<String, Option<i64>> = HashMap::new();
-    for e in &new_to_us {
-        let sid = match ids.get(&e.id_number) {
-            Some(v) => *v,
-            None => {
-                let v: Option<i64> = tx
-                    .query_row(
-                        "SELECT id FROM main.students WHERE id_number = ?1 ORDER BY id_problem IS NOT NULL LIMIT 1",
-                        [&e.id_number],
-                        |r| r.get(0),
-                    )
-                    .optional()?;
-                ids.insert(e.id_number.clone(), v);
-                v
-            }
-        };
+    // Both histories kept: their events we lack, attached to the pupil they were paired with or copied as.
+    for l in theirs.iter().filter(|l| !ours_set.contains(&l.event)) {
+        let e = &l.event;
+        let sid = l.student.and_then(|s| ours_of.get(&s).copied());
         tx.prepare_cached(
             "INSERT INTO main.audit(at, operator, origin, action, student_id, id_number, field, old, new)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -242,8 +394,8 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext) -> Result<MergeReport> 
     Ok(report)
 }
 
-/// A pupil only the other file has: the whole row, under the school of the same name.
-fn copy_pupil(tx: &Transaction, ctx: &super::AuditContext, their_id: i64, school: &str) -> Result<()> {
+/// A pupil only the other file has: the whole row, under the school of the same name. Returns our new row id.
+fn copy_pupil(tx: &Transaction, ctx: &super::AuditContext, their_id: i64, school: &str) -> Result<i64> {
     let school_id = fields::ensure_school(tx, school, &ctx.at)?;
     tx.execute(
         "INSERT INTO main.students(school_id, name, id_raw, id_number, id_kind, id_problem, sex, birth_date, grade,
@@ -261,7 +413,7 @@ fn copy_pupil(tx: &Transaction, ctx: &super::AuditContext, their_id: i64, school
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })?;
     fields::write_search_key(tx, id, &name, &number, &crate::domain::class_label::join(&grade, &class))?;
-    Ok(())
+    Ok(id)
 }
 
 #[cfg(test)]
@@ -408,5 +560,204 @@ mod tests {
         let report = a.merge_from(&b_path, true).unwrap();
         assert_eq!(report.updated, 1);
         assert_eq!(snapshot(&a), before);
+    }
+
+    /// A pupil as a list gives one without a usable ID: none at all, or a number a spreadsheet rounded.
+    fn unchecked(name: &str, rounded: Option<f64>) -> Incoming {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let id = match rounded {
+            Some(n) => id_number::check_numeric_cell(n, today),
+            None => id_number::check("", today),
+        };
+        // Each row of a real list has its own source (file and row), which its creation row records.
+        Incoming { id_raw: id.normalized.clone(), id, source: format!("t.csv:{name}"), ..pupil(name, "") }
+    }
+
+    /// Two laptops' copies of one drive holding these pupils.
+    fn copies_of(dir: &Path, rows: &[Incoming]) -> (Store, Store) {
+        let a_path = dir.join("a.db");
+        let mut a = Store::open(&a_path).unwrap();
+        a.set_fixed_clock("2026-11-23T09:00:00+08:00");
+        a.set_operator("甲").unwrap();
+        a.apply_import(rows, &[], 0, false).unwrap();
+        let b_path = dir.join("b.db");
+        a.backup_to(&b_path).unwrap();
+        let mut b = Store::open(&b_path).unwrap();
+        b.set_operator("乙").unwrap();
+        (a, b)
+    }
+
+    fn by_name(s: &Store, name: &str) -> crate::domain::student::Student {
+        let all = s.students(&Default::default()).unwrap();
+        let mut found = all.into_iter().filter(|p| p.name == name);
+        let one = found.next().unwrap_or_else(|| panic!("no pupil {name}"));
+        assert!(found.next().is_none(), "more than one pupil {name}");
+        one
+    }
+
+    const ROUNDED: f64 = 450_222_201_501_011_234.0;
+
+    #[test]
+    fn pupils_without_an_id_number_each_keep_their_own_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b) = copies_of(dir.path(), &[unchecked("李甲", None), unchecked("李乙", None)]);
+        a.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        a.set_note(by_name(&a, "李甲").id, "甲的备注").unwrap();
+        b.set_fixed_clock("2026-11-23T10:05:00+08:00");
+        let yi = by_name(&b, "李乙").id;
+        b.set_note(yi, "乙的备注").unwrap();
+        b.set_enrollment(yi, Enrollment::Here, None).unwrap();
+        let b_path = b.path().unwrap().to_owned();
+        drop(b);
+
+        let report = a.merge_from(&b_path, false).unwrap();
+        assert!(report.conflicts.is_empty(), "{report:?}");
+        assert!(report.ambiguous.is_empty(), "{report:?}");
+        assert_eq!((report.added, report.updated, report.unchanged), (0, 1, 1), "{report:?}");
+        let (jia, yi) = (by_name(&a, "李甲"), by_name(&a, "李乙"));
+        assert_eq!((jia.note.as_str(), jia.enrollment), ("甲的备注", Enrollment::Unknown));
+        assert_eq!((yi.note.as_str(), yi.enrollment), ("乙的备注", Enrollment::Here));
+        // Each child's history holds only its own entries.
+        assert!(a.history(jia.id).unwrap().iter().all(|h| h.operator != "乙"), "李乙's history went to 李甲");
+        assert!(a.history(yi.id).unwrap().iter().any(|h| h.operator == "乙" && h.field == "note"));
+    }
+
+    #[test]
+    fn pupils_sharing_one_rounded_id_number_stay_apart() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b) =
+            copies_of(dir.path(), &[unchecked("王丙", Some(ROUNDED)), unchecked("王丁", Some(ROUNDED))]);
+        assert_eq!(by_name(&a, "王丙").id_number, by_name(&a, "王丁").id_number, "the test needs one shared number");
+        a.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        a.set_note(by_name(&a, "王丁").id, "丁：已在老家参保").unwrap();
+        b.set_fixed_clock("2026-11-23T10:05:00+08:00");
+        let bing = by_name(&b, "王丙").id;
+        b.set_payment(bing, PaymentStatus::Paid, &PaymentDetails { amount_fen: Some(38000), ..Default::default() })
+            .unwrap();
+        // A third child with the same rounded number, only on B.
+        b.apply_import(&[unchecked("王戊", Some(ROUNDED))], &[], 0, false).unwrap();
+        let b_path = b.path().unwrap().to_owned();
+        drop(b);
+
+        let report = a.merge_from(&b_path, false).unwrap();
+        assert_eq!((report.added, report.updated), (1, 1), "{report:?}");
+        assert!(report.conflicts.is_empty(), "{report:?}");
+        let (bing, ding, wu) = (by_name(&a, "王丙"), by_name(&a, "王丁"), by_name(&a, "王戊"));
+        assert_eq!((bing.payment, bing.note.as_str()), (PaymentStatus::Paid, ""));
+        assert_eq!((ding.payment, ding.note.as_str()), (PaymentStatus::Unpaid, "丁：已在老家参保"));
+        assert_eq!(wu.payment, PaymentStatus::Unpaid);
+        assert!(a.history(ding.id).unwrap().iter().all(|h| h.operator != "乙"), "王丙's payment in 王丁's history");
+        assert!(a.history(wu.id).unwrap().iter().any(|h| h.field == "created"), "王戊's own history came along");
+    }
+
+    #[test]
+    fn a_pupil_renamed_on_one_laptop_is_still_the_same_child() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b) = copies_of(dir.path(), &[unchecked("张三", None), unchecked("张四", None)]);
+        a.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        let san = by_name(&a, "张三").id;
+        a.change(san, "mark", &[FieldChange::new(Field::Name, Some("张叁"))]).unwrap();
+        b.set_fixed_clock("2026-11-23T10:05:00+08:00");
+        b.set_enrollment(by_name(&b, "张三").id, Enrollment::Declined, Some("外地")).unwrap();
+        let b_path = b.path().unwrap().to_owned();
+        drop(b);
+
+        let report = a.merge_from(&b_path, false).unwrap();
+        assert_eq!((report.added, report.updated), (0, 1), "{report:?}");
+        assert_eq!(by_name(&a, "张叁").enrollment, Enrollment::Declined);
+        assert_eq!(a.students(&Default::default()).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn a_pupil_matching_two_children_is_added_and_listed_never_merged() {
+        let dir = tempfile::tempdir().unwrap();
+        // A: two pupils that came to share a description (a correction made 张叁 into a second 张三).
+        let mut a = Store::open(&dir.path().join("a.db")).unwrap();
+        a.set_fixed_clock("2026-11-23T09:00:00+08:00");
+        a.apply_import(&[unchecked("张三", None), unchecked("张叁", None)], &[], 0, false).unwrap();
+        let other = by_name(&a, "张叁").id;
+        a.change(other, "mark", &[FieldChange::new(Field::Name, Some("张三"))]).unwrap();
+        // B: a drive started on its own, with one 张三 of that class, paid.
+        let b_path = dir.path().join("b.db");
+        let mut b = Store::open(&b_path).unwrap();
+        b.set_fixed_clock("2026-11-23T09:30:00+08:00");
+        b.apply_import(&[unchecked("张三", None)], &[], 0, false).unwrap();
+        let theirs = b.students(&Default::default()).unwrap()[0].id;
+        b.set_payment(theirs, PaymentStatus::Paid, &PaymentDetails::default()).unwrap();
+        drop(b);
+
+        let report = a.merge_from(&b_path, false).unwrap();
+        assert_eq!((report.added, report.updated), (1, 0), "{report:?}");
+        assert_eq!(report.ambiguous.len(), 1, "{report:?}");
+        assert_eq!((report.ambiguous[0].ours, report.ambiguous[0].theirs), (2, 1));
+        assert_eq!(report.ambiguous[0].name, "张三");
+        let all = a.students(&Default::default()).unwrap();
+        assert_eq!(all.len(), 3);
+        assert_eq!(all.iter().filter(|p| p.payment == PaymentStatus::Paid).count(), 1, "only the added one is paid");
+        for p in all.iter().filter(|p| p.payment != PaymentStatus::Paid) {
+            assert!(a.history(p.id).unwrap().iter().all(|h| h.field != "payment"), "payment history on {}", p.id);
+        }
+
+        // The added pupil carries its creation row, so the next merge finds it instead of adding it again.
+        let audit = a.audit_count().unwrap();
+        let again = a.merge_from(&b_path, false).unwrap();
+        assert_eq!((again.added, again.updated, again.audit_rows_copied), (0, 0, 0), "{again:?}");
+        assert!(again.ambiguous.is_empty(), "{again:?}");
+        assert_eq!(a.audit_count().unwrap(), audit);
+    }
+
+    #[test]
+    fn with_unchecked_pupils_both_directions_agree_and_a_second_merge_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let rows = [
+            pupil("赵一", &valid("45020220150101121")),
+            unchecked("无号甲", None),
+            unchecked("无号乙", None),
+            unchecked("整数甲", Some(ROUNDED)),
+            unchecked("整数乙", Some(ROUNDED)),
+        ];
+        let (mut a, mut b) = copies_of(dir.path(), &rows);
+        a.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        a.set_note(by_name(&a, "无号甲").id, "A 的备注").unwrap();
+        a.set_enrollment(by_name(&a, "整数乙").id, Enrollment::Elsewhere, None).unwrap();
+        a.change(by_name(&a, "无号乙").id, "mark", &[FieldChange::new(Field::Class, Some("2班"))]).unwrap();
+        b.set_fixed_clock("2026-11-23T11:00:00+08:00");
+        b.set_note(by_name(&b, "无号甲").id, "B 的备注，较新").unwrap();
+        b.set_payment(by_name(&b, "无号乙").id, PaymentStatus::Paid, &PaymentDetails::default()).unwrap();
+        b.set_enrollment(by_name(&b, "整数甲").id, Enrollment::Here, None).unwrap();
+        b.apply_import(&[unchecked("整数丙", Some(ROUNDED)), unchecked("无号丙", None)], &[], 0, false).unwrap();
+        let (a_path, b_path) = (a.path().unwrap().to_owned(), b.path().unwrap().to_owned());
+        drop(a);
+        drop(b);
+        let (a2, b2) = (dir.path().join("a2.db"), dir.path().join("b2.db"));
+        Store::open(&a_path).unwrap().backup_to(&a2).unwrap();
+        Store::open(&b_path).unwrap().backup_to(&b2).unwrap();
+        let mut a_into_b = Store::open(&b2).unwrap();
+        let r1 = a_into_b.merge_from(&a_path, false).unwrap();
+        let mut b_into_a = Store::open(&a2).unwrap();
+        let r2 = b_into_a.merge_from(&b_path, false).unwrap();
+
+        assert_eq!(snapshot(&a_into_b), snapshot(&b_into_a));
+        assert_eq!(r1.conflicts.len(), 1, "{r1:?}");
+        assert_eq!(r2.conflicts.len(), 1, "{r2:?}");
+        assert_eq!(r2.conflicts[0].name, "无号甲");
+        assert_eq!(r2.added, 2, "{r2:?}");
+        for s in [&a_into_b, &b_into_a] {
+            assert_eq!(s.students(&Default::default()).unwrap().len(), 7);
+            assert_eq!(by_name(s, "无号甲").note, "B 的备注，较新");
+            let yi = by_name(s, "无号乙");
+            assert_eq!((yi.payment, yi.class.as_str()), (PaymentStatus::Paid, "2班"));
+            assert_eq!(by_name(s, "整数甲").enrollment, Enrollment::Here);
+            assert_eq!(by_name(s, "整数乙").enrollment, Enrollment::Elsewhere);
+            assert_eq!(by_name(s, "整数丙").enrollment, Enrollment::Unknown);
+        }
+
+        for (store, from) in [(&mut a_into_b, &a_path), (&mut b_into_a, &b_path)] {
+            let (before, audit) = (snapshot(store), store.audit_count().unwrap());
+            let again = store.merge_from(from, false).unwrap();
+            assert_eq!((again.added, again.updated, again.audit_rows_copied), (0, 0, 0), "{again:?}");
+            assert!(again.conflicts.is_empty() && again.ambiguous.is_empty(), "{again:?}");
+            assert_eq!((snapshot(store), store.audit_count().unwrap()), (before, audit));
+        }
     }
 }

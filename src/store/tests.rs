@@ -259,3 +259,17 @@ fn stats_count_per_class_in_school_order() {
     assert_eq!(stats.enrollment["elsewhere"], 1);
     assert_eq!(stats.payment["government"], 1);
 }
+
+#[test]
+fn an_old_number_whose_long_form_ends_in_000_is_found_again() {
+    // 110130210501700 converts to 110130192105017000: valid, and the same text a rounded long number becomes.
+    // Its check digit holds, so read back as text it is that number again, not a rounded one.
+    let old = incoming("王五", "110130210501700", "1班");
+    assert!(old.id.is_valid());
+    let mut s = store_with(&[old]);
+    let long = incoming("王五", "110130192105017000", "1班");
+    assert!(long.id.is_valid());
+    let outcome = s.apply_import(&[long], &[], 0, false).unwrap();
+    assert_eq!((outcome.added, outcome.unchanged), (0, 1), "re-reading an export must not add the pupil twice");
+    assert_eq!(s.students(&StudentFilter::default()).unwrap().len(), 1);
+}

@@ -1,0 +1,187 @@
+//! The importer's whole read path on arbitrary bytes, with its promises checked, for `cargo fuzz`
+//! (`fuzz/fuzz_targets/import.rs`) and for the stable replay of the fuzz corpus (`tests/fuzz_corpus.rs`): both
+//! call this one function, so a finding reproduces the same way in either.
+
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
+
+use super::class_list::{self, DEFAULT_SCHOOL, ImportError, ImportReport};
+use super::header::{self, Synonyms};
+use super::table::{self, Cell};
+use super::{ReadError, reconcile};
+use crate::domain::id_number;
+use crate::store::Store;
+
+/// The name the bytes are read under; refusals must name it so the operator knows which file failed.
+const FILE: &str = "fuzz-input";
+
+/// What the importer made of the bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The file was refused as a whole (not a table, no header row, a broken row), with this message.
+    Refused(String),
+    /// The file was imported into a fresh drive; the report as the operator would see it.
+    Imported(ImportReport),
+}
+
+/// Reads `bytes` as a class list (content-sniffed CSV in any encoding, XLSX or XLS), plans the import, applies
+/// it to a fresh in-memory drive, imports it a second time, and checks what the importer promises:
+///
+/// - a refusal names the file;
+/// - every non-empty row below a header is imported, reported as a duplicate or skipped, each with its row;
+/// - the report's counts agree with the rows planned and with what the drive holds;
+/// - the drive passes SQLite's integrity and foreign-key checks, with one search key and one `created` audit
+///   row per pupil;
+/// - importing the same file again adds and changes nothing.
+///
+/// A broken promise comes back as `Err` with what broke; the callers (fuzzer, tests) turn it into a failure.
+/// A panic inside the importer is itself a finding and is deliberately not caught.
+pub fn import_bytes(bytes: &[u8]) -> Result<Outcome, String> {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 23).ok_or("fixed date")?;
+    let sheets = match table::read_bytes(bytes, FILE) {
+        Ok(sheets) => sheets,
+        Err(e) => return refused(&e),
+    };
+    let synonyms = Synonyms::builtin();
+    // The rows the importer must account for, counted here independently of it.
+    let mut data_rows = Vec::new();
+    for sheet in &sheets {
+        let Some(map) = header::detect(&sheet.rows, synonyms) else { continue };
+        for (index, row) in sheet.rows.iter().enumerate().skip(map.row + 1) {
+            if !row.iter().all(Cell::is_empty) {
+                data_rows.push((sheet.name.clone(), index + 1));
+            }
+        }
+    }
+    let plan = match class_list::plan_sheets(vec![(FILE.to_owned(), sheets)], None, DEFAULT_SCHOOL, today) {
+        Ok(plan) => plan,
+        Err(ImportError::Read(e @ ReadError::NoHeader { .. })) => {
+            if !data_rows.is_empty() {
+                return Err(format!("no header reported, yet {} data rows were found", data_rows.len()));
+            }
+            return refused(&e);
+        }
+        Err(e) => return Err(format!("planning failed with something other than a missing header: {e}")),
+    };
+    let report = &plan.report;
+    if report.rows_read != data_rows.len() {
+        return Err(format!("rows_read {} but {} non-empty rows below the header", report.rows_read, data_rows.len()));
+    }
+    if report.rows_read != plan.rows.len() + report.duplicates + report.skipped {
+        return Err(format!(
+            "rows_read {} != planned {} + duplicates {} + skipped {}",
+            report.rows_read,
+            plan.rows.len(),
+            report.duplicates,
+            report.skipped
+        ));
+    }
+    let sources: HashSet<&str> = plan.rows.iter().map(|r| r.source.as_str()).collect();
+    let reported: HashSet<(&str, usize)> = report.problems.iter().map(|p| (p.sheet.as_str(), p.row)).collect();
+    for (sheet, row) in &data_rows {
+        let source = if sheet.is_empty() { format!("{FILE}:{row}") } else { format!("{FILE}[{sheet}]:{row}") };
+        if !sources.contains(source.as_str()) && !reported.contains(&(sheet.as_str(), *row)) {
+            return Err(format!("row {row} of sheet {sheet:?} was neither imported nor reported"));
+        }
+    }
+    if let Some(p) = report.problems.iter().find(|p| p.message.trim().is_empty() || p.file != FILE) {
+        return Err(format!("a problem without a message or naming the wrong file: {p:?}"));
+    }
+    let invalid = plan.rows.iter().filter(|r| !r.id.is_valid()).count();
+    if report.id_invalid != invalid {
+        return Err(format!("id_invalid {} but {invalid} planned rows have an invalid ID", report.id_invalid));
+    }
+    let identities: HashSet<String> = plan.rows.iter().map(|r| r.identity()).collect();
+    if identities.len() != plan.rows.len() {
+        return Err("two planned rows share an identity: a duplicate got through".into());
+    }
+
+    let mut store = Store::open_in_memory().map_err(|e| e.to_string())?;
+    store.set_fixed_clock("2026-11-23T10:00:00+08:00");
+    let planned = plan.rows.clone();
+    let files = plan.files.clone();
+    let duplicates = report.duplicates;
+    let first = class_list::apply(&mut store, plan, false).map_err(|e| format!("first import failed: {e}"))?;
+    if first.added + first.updated + first.unchanged != planned.len() {
+        return Err(format!(
+            "added {} + updated {} + unchanged {} != {} planned rows",
+            first.added,
+            first.updated,
+            first.unchanged,
+            planned.len()
+        ));
+    }
+    check_store(&store, first.added)?;
+    let again = store.apply_import(&planned, &files, duplicates, false).map_err(|e| format!("re-import: {e}"))?;
+    if again.added != 0 || again.updated != 0 {
+        return Err(format!("importing the same file again added {} and updated {}", again.added, again.updated));
+    }
+    check_store(&store, first.added)?;
+    Ok(Outcome::Imported(first))
+}
+
+fn refused(e: &ReadError) -> Result<Outcome, String> {
+    let message = e.to_string();
+    if message.contains(FILE) {
+        Ok(Outcome::Refused(message))
+    } else {
+        Err(format!("a refusal without the file: {message}"))
+    }
+}
+
+fn check_store(store: &Store, pupils: usize) -> Result<(), String> {
+    let conn = store.connection();
+    let one = |sql: &str| -> Result<String, String> {
+        conn.query_row(sql, [], |r| r.get::<_, String>(0)).map_err(|e| format!("{sql}: {e}"))
+    };
+    let integrity = one("PRAGMA integrity_check")?;
+    if integrity != "ok" {
+        return Err(format!("integrity_check: {integrity}"));
+    }
+    let dangling = one("SELECT CAST(count(*) AS TEXT) FROM pragma_foreign_key_check")?;
+    if dangling != "0" {
+        return Err(format!("{dangling} rows fail the foreign-key check"));
+    }
+    let counts = one("SELECT (SELECT count(*) FROM students) || ' ' || (SELECT coalesce(sum(length(keys) - length(replace(keys, char(30), '')) + 1), 0) FROM search_blocks) || ' '
+             || (SELECT count(*) FROM audit WHERE field = 'created')")?;
+    if counts != format!("{pupils} {pupils} {pupils}") {
+        return Err(format!("pupils, search keys, created rows = {counts}; expected {pupils} of each"));
+    }
+    Ok(())
+}
+
+/// Checks one ID-number string the way a text cell is checked, and as a numeric cell when it parses as one
+/// (with the agency-list amount and date parsers, which read the same kind of cells): the checker must not panic, must agree with itself, and must call a number valid only when its check
+/// character is right. `Err` says what broke.
+pub fn check_id_text(raw: &str) -> Result<(), String> {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 23).ok_or("fixed date")?;
+    let first = id_number::check(raw, today);
+    if first != id_number::check(raw, today) {
+        return Err(format!("two checks of {raw:?} disagree"));
+    }
+    if let Some(valid) = first.valid() {
+        let digits = valid.number.as_bytes();
+        if digits.len() == 18 && id_number::check_char(&digits[..17]) != char::from(digits[17]) {
+            return Err(format!("{raw:?} accepted with a wrong check character"));
+        }
+        // The normalized form is what the drive stores and searches by; it must check the same. The one
+        // exception is deliberate: an 18-digit form ending in 000 reads as a rounded number, and the importer
+        // finds such a pupil again by number and name (store::import, `existing`).
+        let again = id_number::check(&valid.number, today);
+        let rounded_look =
+            again.problem() == Some(&id_number::IdProblem::PrecisionLost) && valid.number.ends_with("000");
+        if again.valid().map(|v| &v.number) != Some(&valid.number) && !rounded_look {
+            return Err(format!("{raw:?} is valid but its normalized form {:?} is not", valid.number));
+        }
+    }
+    let _ = id_number::mask(&first.normalized);
+    if let Ok(value) = raw.trim().parse::<f64>() {
+        let _ = id_number::check_numeric_cell(value, today);
+        let _ = reconcile::parse_amount(&Cell::Number(value));
+        let _ = reconcile::parse_date(&Cell::Number(value));
+    }
+    let _ = reconcile::parse_amount(&Cell::Text(raw.to_owned()));
+    let _ = reconcile::parse_date(&Cell::Text(raw.to_owned()));
+    Ok(())
+}
