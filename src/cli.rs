@@ -351,6 +351,13 @@ fn lock_drive(cli: &Cli) -> Result<DriveLock, UserError> {
 
 /// Runs the command line; returns the process's exit code.
 pub fn main() -> ExitCode {
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        // A panic inside a workbook reader is caught and reported as a damaged file, without a backtrace.
+        if !crate::io::table::containing_panic() {
+            default_hook(info);
+        }
+    }));
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

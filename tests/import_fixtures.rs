@@ -228,3 +228,23 @@ fn review_cases_repeated_header_renamed_duplicate_address_title_and_school_kept(
     let p = store.student_by_id_number(&a).unwrap().unwrap();
     assert_eq!((p.school.as_str(), p.class.as_str()), ("第二小学", "3班"));
 }
+
+#[test]
+fn footers_in_the_name_column_and_stray_bytes_are_named_not_imported_as_pupils() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (valid("45020220150101121"), valid("45020220150101131"));
+    let list = dir.path().join("list.csv");
+    // UTF-8 with one byte no encoding can read, in 钱八's class cell, then two footer rows.
+    let mut bytes = format!("姓名,身份证号码,班级\n赵六,{a},一年级1班\n钱八,{b},一年级2班").into_bytes();
+    bytes.push(0xFF);
+    bytes.extend_from_slice("\n合计：2人,,\n制表人：李老师,,\n".as_bytes());
+    std::fs::write(&list, bytes).unwrap();
+    let mut store = store();
+    let report = class_list::import(&mut store, &[list.as_path()], Some("第二小学"), false).unwrap();
+    assert_eq!((report.added, report.skipped), (2, 2), "{report:?}");
+    assert!(report.problems.iter().any(|p| p.row == 4 && p.message.contains("表尾")));
+    assert!(report.problems.iter().any(|p| p.row == 5 && p.message.contains("表尾")));
+    assert!(report.problems.iter().any(|p| p.row == 3 && p.message.contains("无法识别")));
+    // The rest of the file was read as UTF-8, not as GB18030 mojibake.
+    assert_eq!(store.student_by_id_number(&a).unwrap().map(|p| p.name), Some("赵六".into()));
+}

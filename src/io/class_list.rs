@@ -231,9 +231,16 @@ impl RowReader<'_> {
             let mapped = header::map_row(row, self.synonyms);
             mapped.contains_key(&Column::Name) && mapped.contains_key(&Column::IdNumber)
         };
-        if repeated_header || (name.is_empty() && id_cell.is_empty()) {
+        // "合计：3人" or "制表人：…" under the list: a footer written where the names are, with no number.
+        let footer = id_cell.is_empty()
+            && ["合计", "总计", "小计", "共计", "制表", "填表", "审核", "备注", "说明", "注："]
+                .iter()
+                .any(|word| name.starts_with(word));
+        if repeated_header || footer || (name.is_empty() && id_cell.is_empty()) {
             let message = if repeated_header {
                 "重复的表头行，已跳过 (repeated header row, skipped)".to_owned()
+            } else if footer {
+                format!("表尾行“{name}”，不是学生，已跳过 (a footer row, not a pupil: skipped)")
             } else {
                 format!(
                     "此行没有姓名和身份证号码，未导入：{} (no name and no ID number: row not imported)",

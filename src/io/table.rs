@@ -54,6 +54,16 @@ pub fn read_file(path: &Path) -> Result<Vec<Sheet>, ReadError> {
     read_bytes(&bytes, &file)
 }
 
+thread_local! {
+    static CONTAINING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// True while this thread reads a workbook with panics caught: a panic hook then stays quiet (and the TUI's
+/// leaves the terminal alone), since the panic becomes the file's error message.
+pub fn containing_panic() -> bool {
+    CONTAINING.with(std::cell::Cell::get)
+}
+
 pub fn read_bytes(bytes: &[u8], file: &str) -> Result<Vec<Sheet>, ReadError> {
     if bytes.is_empty() {
         return Err(ReadError::Empty { file: file.to_owned() });
@@ -61,7 +71,16 @@ pub fn read_bytes(bytes: &[u8], file: &str) -> Result<Vec<Sheet>, ReadError> {
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         super::compound::check(bytes, MAX_CELLS)
             .map_err(|reason| ReadError::BadWorkbook { file: file.to_owned(), reason: reason.to_owned() })?;
-        return read_workbook(bytes, file);
+        // The workbook readers are third-party code fed hostile bytes: a panic inside them (an arithmetic
+        // overflow on an absurd cell reference, say) is this file's error, not the end of the program.
+        CONTAINING.with(|c| c.set(true));
+        let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_workbook(bytes, file)));
+        CONTAINING.with(|c| c.set(false));
+        return read.unwrap_or_else(|_| {
+            Err(ReadError::BadWorkbook {
+                file: file.to_owned(), reason: "文件结构损坏 (damaged structure)".into()
+            })
+        });
     }
     if looks_binary(bytes) {
         return Err(ReadError::NotATable { file: file.to_owned() });

@@ -42,6 +42,9 @@ pub fn restore() {
 pub fn install_panic_hook() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        if crate::io::table::containing_panic() {
+            return; // Caught and reported as a damaged file; the screen stays as it is.
+        }
         restore();
         previous(info);
     }));
