@@ -87,9 +87,27 @@ enum Word {
 }
 
 /// A parsed query; parse once per keystroke, match against every entry.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Query {
     words: Vec<Word>,
+    /// One searcher per word, built once: a keystroke may match the same word against half a million fields.
+    finders: Vec<memmem::Finder<'static>>,
+}
+
+impl PartialEq for Query {
+    fn eq(&self, other: &Self) -> bool {
+        self.words == other.words
+    }
+}
+
+impl Eq for Query {}
+
+impl Word {
+    fn text(&self) -> &str {
+        match self {
+            Word::Letters(s) | Word::Digits(s) | Word::Text(s) => s,
+        }
+    }
 }
 
 impl Query {
@@ -102,7 +120,7 @@ impl Query {
                 _ => c,
             })
             .collect();
-        let words = cleaned
+        let words: Vec<Word> = cleaned
             .split_whitespace()
             .map(|w| {
                 let lower = w.to_lowercase();
@@ -119,7 +137,8 @@ impl Query {
                 }
             })
             .collect();
-        Query { words }
+        let finders = words.iter().map(|w: &Word| memmem::Finder::new(w.text().as_bytes()).into_owned()).collect();
+        Query { words, finders }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -128,12 +147,7 @@ impl Query {
 
     /// The word with the most bytes, exactly as it must occur in a matching key (every word must occur).
     pub fn longest_word(&self) -> Option<&[u8]> {
-        self.words
-            .iter()
-            .map(|w| match w {
-                Word::Letters(s) | Word::Digits(s) | Word::Text(s) => s.as_bytes(),
-            })
-            .max_by_key(|w| w.len())
+        self.words.iter().map(|w| w.text().as_bytes()).max_by_key(|w| w.len())
     }
 
     /// Whether `self` can only match a subset of what `earlier` matched, so the caller may narrow the
@@ -159,16 +173,16 @@ impl Query {
     /// the same half million keys on every keystroke) saves parsing, which costs as much as the matching.
     pub fn rank_fields(&self, e: &Fields<'_>) -> Option<u32> {
         let mut total = 0u32;
-        for w in &self.words {
+        for (w, f) in self.words.iter().zip(&self.finders) {
             let best = match w {
                 Word::Letters(s) => best_of(&[
-                    match_variants(e.initials, s),
-                    match_variants(e.pinyin, s),
-                    match_field(e.name, s),
-                    match_field(e.class, s),
+                    match_variants(e.initials, s, f),
+                    match_variants(e.pinyin, s, f),
+                    match_field(e.name, s, f),
+                    match_field(e.class, s, f),
                 ]),
-                Word::Digits(s) => best_of(&[match_field(e.id_number, s), match_field(e.class, s)]),
-                Word::Text(s) => best_of(&[match_field(e.name, s), match_field(e.class, s)]),
+                Word::Digits(s) => best_of(&[match_field(e.id_number, s, f), match_field(e.class, s, f)]),
+                Word::Text(s) => best_of(&[match_field(e.name, s, f), match_field(e.class, s, f)]),
             }?;
             total += best as u32;
         }
@@ -180,7 +194,7 @@ fn best_of(kinds: &[Option<MatchKind>]) -> Option<MatchKind> {
     kinds.iter().flatten().min().copied()
 }
 
-fn match_field(field: &str, word: &str) -> Option<MatchKind> {
+fn match_field(field: &str, word: &str, finder: &memmem::Finder<'_>) -> Option<MatchKind> {
     if field.len() < word.len() {
         return None;
     }
@@ -188,15 +202,15 @@ fn match_field(field: &str, word: &str) -> Option<MatchKind> {
         Some(MatchKind::Exact)
     } else if field.starts_with(word) {
         Some(MatchKind::Prefix)
-    } else if memmem::find(field.as_bytes(), word.as_bytes()).is_some() {
+    } else if finder.find(field.as_bytes()).is_some() {
         Some(MatchKind::Substring)
     } else {
         None
     }
 }
 
-fn match_variants(field: &str, word: &str) -> Option<MatchKind> {
-    field.split(' ').filter_map(|v| match_field(v, word)).min()
+fn match_variants(field: &str, word: &str, finder: &memmem::Finder<'_>) -> Option<MatchKind> {
+    field.split(' ').filter_map(|v| match_field(v, word, finder)).min()
 }
 
 /// The pupils' search data, held in memory for as-you-type search.
