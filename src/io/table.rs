@@ -114,6 +114,7 @@ fn read_workbook(bytes: &[u8], file: &str) -> Result<Vec<Sheet>, ReadError> {
             file: file.to_owned(), reason: "工作簿中没有工作表 (no sheets)".into()
         });
     }
+    let has_merges = !bytes.starts_with(b"PK") || xlsx_has_merges(bytes);
     let mut sheets = Vec::with_capacity(names.len());
     for name in names {
         let mut rows = Rows::new(file);
@@ -129,7 +130,7 @@ fn read_workbook(bytes: &[u8], file: &str) -> Result<Vec<Sheet>, ReadError> {
                 rows.put(row0 + r, col0 + c, convert(data))?;
             }
         }
-        let merges = merged_regions(&mut book, &name);
+        let merges = if has_merges { merged_regions(&mut book, &name) } else { Vec::new() };
         fill_merged(&mut rows, &merges)?;
         let rows = rows.rows;
         sheets.push(Sheet { name, rows });
@@ -203,6 +204,40 @@ fn read_xlsx_cells<RS: std::io::Read + std::io::Seek>(
         rows.put(r as usize, c as usize, convert_ref(cell.get_value())).map_err(CellsError::Read)?;
     }
     Ok(())
+}
+
+/// Whether any worksheet of an XLSX file has merged cells. calamine finds merges by inflating and parsing a
+/// whole sheet a second time (a third of reading a 60k-row list); a byte search of the sheets is a fraction of
+/// that, and most class lists have no merges at all. Anything unreadable here says "maybe", leaving the answer
+/// to calamine.
+fn xlsx_has_merges(bytes: &[u8]) -> bool {
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else { return true };
+    let finder = memchr::memmem::Finder::new(b"<mergeCell");
+    let mut chunk = vec![0u8; 64 * 1024];
+    for i in 0..archive.len() {
+        let Ok(mut entry) = archive.by_index(i) else { return true };
+        let Ok(name) = entry.name() else { return true };
+        if !name.starts_with("xl/worksheets/") {
+            continue;
+        }
+        // Chunks overlap by the needle's length, so a tag split between two reads is still seen.
+        let keep = b"<mergeCell".len() - 1;
+        let mut filled = 0;
+        loop {
+            let Ok(n) = std::io::Read::read(&mut entry, &mut chunk[filled..]) else { return true };
+            if n == 0 {
+                break;
+            }
+            let end = filled + n;
+            if finder.find(&chunk[..end]).is_some() {
+                return true;
+            }
+            let tail = end.saturating_sub(keep);
+            chunk.copy_within(tail..end, 0);
+            filled = end - tail;
+        }
+    }
+    false
 }
 
 fn merged_regions<RS: std::io::Read + std::io::Seek>(book: &mut Sheets<RS>, name: &str) -> Vec<calamine::Dimensions> {
@@ -420,6 +455,28 @@ mod tests {
         rows.put(1_000_000, 0, Cell::Text("x".into())).expect("cell");
         let whole_sheet = calamine::Dimensions { start: (0, 0), end: (1_048_575, 16_383) };
         assert!(matches!(fill_merged(&mut rows, &[whole_sheet]), Err(ReadError::TooLarge { .. })));
+    }
+
+    #[test]
+    fn merges_are_looked_for_only_where_a_sheet_has_them() {
+        let plain = |merge: bool| {
+            let mut book = rust_xlsxwriter::Workbook::new();
+            book.add_worksheet().write_string(0, 0, "姓名").expect("cell");
+            let second = book.add_worksheet();
+            second.write_string(0, 0, "班级").expect("cell");
+            if merge {
+                second.merge_range(1, 0, 3, 0, "一年级1班", &rust_xlsxwriter::Format::new()).expect("merge");
+                for row in 1..=3 {
+                    second.write_string(row, 1, "张三").expect("cell");
+                }
+            }
+            book.save_to_buffer().expect("xlsx")
+        };
+        assert!(!xlsx_has_merges(&plain(false)));
+        assert!(xlsx_has_merges(&plain(true)), "a merge on the second sheet is found");
+        let merged = read_bytes(&plain(true), "m.xlsx").expect("reads");
+        assert_eq!(merged[1].rows[3][0], Cell::Text("一年级1班".into()), "and still filled");
+        assert!(xlsx_has_merges(b"PK\x03\x04 not a zip"), "unreadable means maybe");
     }
 
     #[test]
