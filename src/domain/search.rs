@@ -41,13 +41,15 @@ pub fn pack_key(name: &str, id_number: &str, class_label: &str) -> String {
     let mut key = String::with_capacity(
         name.len() + keys.pinyin.len() + keys.initials.len() + id_number.len() + class_label.len() + 4,
     );
-    key.extend(name.chars().flat_map(char::to_lowercase));
+    // Control characters (a CSV can carry any) become spaces: U+001E and U+001F separate keys and fields.
+    let clean = |c: char| if c.is_control() { ' ' } else { c };
+    key.extend(name.chars().map(clean).flat_map(char::to_lowercase));
     for part in [keys.pinyin.as_str(), &keys.initials, id_number] {
         key.push(SEP);
-        key.push_str(part);
+        key.extend(part.chars().map(clean));
     }
     key.push(SEP);
-    key.extend(class_label.chars().flat_map(char::to_lowercase));
+    key.extend(class_label.chars().map(clean).flat_map(char::to_lowercase));
     key
 }
 

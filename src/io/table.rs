@@ -212,16 +212,19 @@ fn read_xlsx_cells<RS: std::io::Read + std::io::Seek>(
 /// to calamine.
 fn xlsx_has_merges(bytes: &[u8]) -> bool {
     let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else { return true };
-    let finder = memchr::memmem::Finder::new(b"<mergeCell");
+    // Without the "<": a namespace prefix (`<x:mergeCell`) is common from .NET writers.
+    let finder = memchr::memmem::Finder::new(b"mergeCell");
     let mut chunk = vec![0u8; 64 * 1024];
     for i in 0..archive.len() {
         let Ok(mut entry) = archive.by_index(i) else { return true };
+        // calamine finds parts case-insensitively and with either slash, and a sheet may live anywhere: every
+        // part but the shared strings (which hold cell text, and could name the word) is searched.
         let Ok(name) = entry.name() else { return true };
-        if !name.starts_with("xl/worksheets/") {
+        if name.to_ascii_lowercase().replace('\\', "/").ends_with("sharedstrings.xml") {
             continue;
         }
-        // Chunks overlap by the needle's length, so a tag split between two reads is still seen.
-        let keep = b"<mergeCell".len() - 1;
+        // Chunks overlap by the needle's length, so a word split between two reads is still seen.
+        let keep = b"mergeCell".len() - 1;
         let mut filled = 0;
         loop {
             let Ok(n) = std::io::Read::read(&mut entry, &mut chunk[filled..]) else { return true };
@@ -477,6 +480,19 @@ mod tests {
         let merged = read_bytes(&plain(true), "m.xlsx").expect("reads");
         assert_eq!(merged[1].rows[3][0], Cell::Text("一年级1班".into()), "and still filled");
         assert!(xlsx_has_merges(b"PK\x03\x04 not a zip"), "unreadable means maybe");
+        // A namespace prefix and a backslashed, capitalised part name, as other writers make them.
+        let zipped = |part: &str, xml: &str| {
+            let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+            w.start_file(part, zip::write::SimpleFileOptions::default()).expect("part");
+            std::io::Write::write_all(&mut w, xml.as_bytes()).expect("xml");
+            w.finish().expect("zip").into_inner()
+        };
+        let dotnet = r#"<x:worksheet><x:mergeCells count="1"><x:mergeCell ref="A2:A30"/></x:mergeCells></x:worksheet>"#;
+        assert!(xlsx_has_merges(&zipped("XL\\Worksheets\\Sheet1.xml", dotnet)));
+        assert!(
+            !xlsx_has_merges(&zipped("xl/sharedStrings.xml", "<si><t>mergeCell</t></si>")),
+            "cell text is not a merge"
+        );
     }
 
     #[test]

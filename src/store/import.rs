@@ -93,6 +93,7 @@ impl Store {
         let mut batch = Batch {
             // On an empty roster nothing can match but the batch's own rows, which a map finds without a query.
             roster_was_empty: !tx.query_row("SELECT EXISTS(SELECT 1 FROM students)", [], |r| r.get::<_, bool>(0))?,
+            last_before,
             ..Batch::default()
         };
         for row in rows {
@@ -167,6 +168,8 @@ fn existing(tx: &Transaction, row: &Incoming) -> Result<Option<i64>> {
 #[derive(Default)]
 struct Batch {
     roster_was_empty: bool,
+    /// The largest pupil id before this batch: larger ones were added by it.
+    last_before: i64,
     /// Pupils added by this batch, by `Incoming::identity`: used instead of queries when the roster was empty.
     added: HashMap<String, i64>,
     schools: HashMap<String, i64>,
@@ -177,10 +180,14 @@ struct Batch {
 fn apply_one(tx: &Transaction, ctx: &AuditContext, batch: &mut Batch, row: &Incoming) -> Result<IncomingOutcome> {
     let found = if batch.roster_was_empty { batch.added.get(&row.identity()).copied() } else { existing(tx, row)? };
     if let Some(id) = found {
+        if id > batch.last_before {
+            // Added earlier in this batch: its key is still pending, and an update must not be overwritten by it.
+            super::search_blocks::put_many(tx, std::mem::take(&mut batch.new_keys))?;
+        }
         return update_existing(tx, ctx, id, row);
     }
     if !batch.roster_was_empty
-        && let Some((id, rounded_alike)) = flagged_same_pupil(tx, row)?
+        && let Some((id, rounded_alike)) = flagged_same_pupil(tx, row, batch.last_before)?
     {
         // The very number the roster flagged as rounded, read back from an exported list: still the rounded
         // one, so the flag stays.
@@ -246,7 +253,7 @@ fn apply_one(tx: &Transaction, ctx: &AuditContext, batch: &mut Batch, row: &Inco
 /// name agrees and either the flagged number is this one rounded (same first 15 digits, then 000) or the
 /// pupil is in the same school and class. Only one candidate is trusted; with two, a new pupil is added and
 /// the operator sees both.
-fn flagged_same_pupil(tx: &Transaction, row: &Incoming) -> Result<Option<(i64, bool)>> {
+fn flagged_same_pupil(tx: &Transaction, row: &Incoming, last_before: i64) -> Result<Option<(i64, bool)>> {
     let Ok(valid) = &row.id.result else { return Ok(None) };
     let mut stmt = tx.prepare_cached(
         "SELECT s.id, s.id_number = ?2 AND s.id_problem = 'precision_lost' FROM students s
@@ -255,11 +262,17 @@ fn flagged_same_pupil(tx: &Transaction, row: &Incoming) -> Result<Option<(i64, b
            AND (s.id_number = ?2
                 OR (s.id_problem = 'precision_lost' AND length(s.id_number) = 18
                     AND substr(s.id_number, 1, 15) = substr(?2, 1, 15) AND substr(s.id_number, 16) = '000')
-                OR (sc.name = ?3 AND s.grade = ?4 AND s.class = ?5))
+                OR (sc.name = ?3 AND s.grade = ?4 AND s.class = ?5
+                    -- A rounded number keeps its first 15 digits: different ones are another child.
+                    AND NOT (s.id_problem = 'precision_lost' AND substr(s.id_number, 1, 15) <> substr(?2, 1, 15))))
+           -- Only pupils from before this batch: two rows of one list are two entries, never merged by guess.
+           AND s.id <= ?6
          LIMIT 2",
     )?;
     let found: Vec<(i64, bool)> = stmt
-        .query_map(params![row.name, valid.number, row.school, row.grade, row.class], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map(params![row.name, valid.number, row.school, row.grade, row.class, last_before], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?
         .collect::<std::result::Result<_, _>>()?;
     Ok(if found.len() == 1 { Some(found[0]) } else { None })
 }

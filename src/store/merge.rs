@@ -171,13 +171,16 @@ fn match_pupils(ours: &[Pupil], theirs: &[Pupil], our_log: &[Logged], their_log:
         }
     }
 
-    // The creation row, usable only where it is one pupil's only creation row, on each side.
-    let creations = |log: &[Logged], pupils: &[Pupil]| {
-        let unchecked: HashSet<i64> =
-            pupils.iter().filter(|p| matches!(p.key, PupilKey::Unchecked { .. })).map(|p| p.id).collect();
+    // The creation row, usable only where it is one pupil's only creation row, on each side. Every pupil not
+    // yet paired takes part, not only those without a valid number: a number corrected on one laptop (valid
+    // there, still flagged on the other) is the same child, created once.
+    let valid_ours: HashSet<i64> = pairs.values().copied().collect();
+    let valid_theirs: HashSet<i64> = pairs.keys().copied().collect();
+    let creations = |log: &[Logged], pupils: &[Pupil], paired: &HashSet<i64>| {
+        let open: HashSet<i64> = pupils.iter().map(|p| p.id).filter(|id| !paired.contains(id)).collect();
         let mut of_pupil: HashMap<i64, Vec<Event>> = HashMap::new();
         for l in log.iter().filter(|l| l.event.field == "created") {
-            if let Some(s) = l.student.filter(|s| unchecked.contains(s)) {
+            if let Some(s) = l.student.filter(|s| open.contains(s)) {
                 of_pupil.entry(s).or_default().push(l.event.clone());
             }
         }
@@ -195,8 +198,8 @@ fn match_pupils(ours: &[Pupil], theirs: &[Pupil], our_log: &[Logged], their_log:
             })
             .collect::<HashMap<Event, i64>>()
     };
-    let our_created = creations(our_log, ours);
-    let their_created = creations(their_log, theirs);
+    let our_created = creations(our_log, ours, &valid_ours);
+    let their_created = creations(their_log, theirs, &valid_theirs);
     for (event, &theirs_id) in &their_created {
         if let Some(&ours_id) = our_created.get(event) {
             pairs.insert(theirs_id, ours_id);
@@ -571,6 +574,25 @@ mod tests {
         };
         // Each row of a real list has its own source (file and row), which its creation row records.
         Incoming { id_raw: id.normalized.clone(), id, source: format!("t.csv:{name}"), ..pupil(name, "") }
+    }
+
+    #[test]
+    fn a_number_corrected_on_one_laptop_is_the_same_child_in_a_merge() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b) = copies_of(dir.path(), &[unchecked("王五", None), unchecked("王六", None)]);
+        let number = {
+            let body = "45020220150101123";
+            format!("{body}{}", id_number::check_char(body.as_bytes()))
+        };
+        // The family brings the card to laptop B: the flagged pupil's number is corrected there.
+        let out = b.apply_import(&[Incoming { source: "card.csv:2".into(), ..pupil("王五", &number) }], &[], 0, false);
+        assert_eq!(out.unwrap().updated, 1);
+        let b_path = b.path().unwrap().to_owned();
+        drop(b);
+        let report = a.merge_from(&b_path, false).unwrap();
+        assert_eq!(report.added, 0, "{report:?}");
+        assert_eq!(a.students(&Default::default()).unwrap().len(), 2);
+        assert_eq!(a.merge_from(&b_path, false).unwrap().added, 0, "and a second merge adds nothing either");
     }
 
     /// Two laptops' copies of one drive holding these pupils.

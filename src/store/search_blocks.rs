@@ -184,6 +184,17 @@ mod tests {
     }
 
     #[test]
+    fn separators_in_a_name_or_class_cannot_split_a_record() {
+        let store = Store::open_in_memory().unwrap();
+        put(store.connection(), 9, crate::domain::search::pack_key("李", "", "一年级")).unwrap();
+        put(store.connection(), 10, crate::domain::search::pack_key("张\u{1e}09", "", "1班\u{1f}")).unwrap();
+        let keys = all(store.connection());
+        assert_eq!(keys.len(), 2, "{keys:?}");
+        assert!(keys[0].1.starts_with("李"), "pupil 9 keeps their key: {keys:?}");
+        assert!(keys[1].1.starts_with("张 09"), "{keys:?}");
+    }
+
+    #[test]
     fn a_key_with_field_separators_reads_back_whole() {
         let store = Store::open_in_memory().unwrap();
         let key = crate::domain::search::pack_key("张三", "45020220150101123X", "三年级2班");

@@ -205,6 +205,31 @@ fn a_valid_number_corrects_the_pupil_held_with_the_rounded_one() {
 }
 
 #[test]
+fn another_child_of_the_same_name_and_class_keeps_their_rounded_number() {
+    // 张伟 came from a numeric cell; another 张伟 in the same class arrives with a different valid number. The
+    // first 15 digits survive rounding, and these differ: two children, the flagged one untouched.
+    let first = valid_id("45020220150101123");
+    let mut s = store_with(&[incoming("张伟", &rounded(&first), "1班")]);
+    let other = valid_id("45020220160303567");
+    let out = s.apply_import(&[incoming("张伟", &other, "1班")], &[], 0, false).unwrap();
+    assert_eq!(out.added, 1);
+    assert_eq!(s.student_count().unwrap(), 2);
+    let flagged = s.students(&StudentFilter::default()).unwrap().into_iter().filter(|p| p.id_problem.is_some()).count();
+    assert_eq!(flagged, 1);
+}
+
+#[test]
+fn two_rows_of_one_list_are_two_entries_and_both_are_searchable() {
+    let mut s = store_with(&[incoming("李四", valid_id("45020220100101001").as_str(), "2班")]);
+    let number = valid_id("45020220150101123");
+    let rows = [incoming("王五", "", "1班"), incoming("王五", &number, "1班")];
+    let out = s.apply_import(&rows, &[], 0, false).unwrap();
+    assert_eq!(out.added, 2, "the same on an empty roster and on this one");
+    let (total, found) = s.search(&crate::domain::search::Query::parse(&number), 5).unwrap();
+    assert_eq!((total, found[0].name.as_str()), (1, "王五"));
+}
+
+#[test]
 fn a_correction_is_not_guessed_between_two_candidates() {
     let real = valid_id("45020220150101123");
     let mut s = store_with(&[incoming("王五", "", "1班"), {
