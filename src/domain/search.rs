@@ -41,16 +41,29 @@ pub fn pack_key(name: &str, id_number: &str, class_label: &str) -> String {
     let mut key = String::with_capacity(
         name.len() + keys.pinyin.len() + keys.initials.len() + id_number.len() + class_label.len() + 4,
     );
-    // Control characters (a CSV can carry any) become spaces: U+001E and U+001F separate keys and fields.
-    let clean = |c: char| if c.is_control() { ' ' } else { c };
-    key.extend(name.chars().map(clean).flat_map(char::to_lowercase));
+    push_clean(&mut key, name, true);
     for part in [keys.pinyin.as_str(), &keys.initials, id_number] {
         key.push(SEP);
-        key.extend(part.chars().map(clean));
+        push_clean(&mut key, part, false);
     }
     key.push(SEP);
-    key.extend(class_label.chars().map(clean).flat_map(char::to_lowercase));
+    push_clean(&mut key, class_label, true);
     key
+}
+
+/// Appends `text`, lower-cased if asked, with control characters (a CSV can carry any) as spaces: U+001E and
+/// U+001F separate keys and fields.
+fn push_clean(key: &mut String, text: &str, lower: bool) {
+    let clean = |c: char| if c.is_control() { ' ' } else { c };
+    if !lower && !text.chars().any(char::is_control) {
+        key.push_str(text);
+    } else if lower && text.is_ascii() && !text.bytes().any(|b| b.is_ascii_control() || b.is_ascii_uppercase()) {
+        key.push_str(text);
+    } else if lower {
+        key.extend(text.chars().map(clean).flat_map(char::to_lowercase));
+    } else {
+        key.extend(text.chars().map(clean));
+    }
 }
 
 impl Entry {

@@ -173,6 +173,8 @@ struct Batch {
     /// Pupils added by this batch, by `Incoming::identity`: used instead of queries when the roster was empty.
     added: HashMap<String, i64>,
     schools: HashMap<String, i64>,
+    /// Grade, then class → (sort key, label).
+    classes: HashMap<String, HashMap<String, (String, String)>>,
     /// Search keys of added pupils, written block by block at the end.
     new_keys: Vec<(i64, String)>,
 }
@@ -217,6 +219,18 @@ fn apply_one(tx: &Transaction, ctx: &AuditContext, batch: &mut Batch, row: &Inco
         Err(p) => (row.id.normalized.clone(), None, Some(p.code()), None, None),
     };
     let enrollment = if row.insured { Enrollment::Here } else { Enrollment::Unknown };
+    // A school has a few dozen classes: their sort keys and labels are worked out once each.
+    let (order, label) = match batch.classes.get(&row.grade).and_then(|by_class| by_class.get(&row.class)) {
+        Some(known) => known.clone(),
+        None => {
+            let known = (
+                crate::domain::class_label::order_key(&row.grade, &row.class),
+                crate::domain::class_label::join(&row.grade, &row.class),
+            );
+            batch.classes.entry(row.grade.clone()).or_default().insert(row.class.clone(), known.clone());
+            known
+        }
+    };
     tx.prepare_cached(
         "INSERT INTO students(school_id, name, id_raw, id_number, id_kind, id_problem, sex, birth_date, grade, class,
             phone, enrollment, categories, source, created_at, updated_at, class_order)
@@ -235,13 +249,13 @@ fn apply_one(tx: &Transaction, ctx: &AuditContext, batch: &mut Batch, row: &Inco
         row.class,
         row.phone,
         enrollment.code(),
-        categories_to_text(&row.categories),
+        if row.categories.is_empty() { "[]".to_owned() } else { categories_to_text(&row.categories) },
         row.source,
         ctx.at,
-        crate::domain::class_label::order_key(&row.grade, &row.class)
+        order
     ])?;
     let id = tx.last_insert_rowid();
-    batch.new_keys.push((id, pack_key(&row.name, &number, &crate::domain::class_label::join(&row.grade, &row.class))));
+    batch.new_keys.push((id, pack_key(&row.name, &number, &label)));
     if batch.roster_was_empty {
         batch.added.insert(row.identity(), id);
     }
