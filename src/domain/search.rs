@@ -55,9 +55,12 @@ pub fn pack_key(name: &str, id_number: &str, class_label: &str) -> String {
 /// U+001F separate keys and fields.
 fn push_clean(key: &mut String, text: &str, lower: bool) {
     let clean = |c: char| if c.is_control() { ' ' } else { c };
-    if !lower && !text.chars().any(char::is_control) {
-        key.push_str(text);
-    } else if lower && text.is_ascii() && !text.bytes().any(|b| b.is_ascii_control() || b.is_ascii_uppercase()) {
+    let as_is = if lower {
+        text.is_ascii() && !text.bytes().any(|b| b.is_ascii_control() || b.is_ascii_uppercase())
+    } else {
+        !text.chars().any(char::is_control)
+    };
+    if as_is {
         key.push_str(text);
     } else if lower {
         key.extend(text.chars().map(clean).flat_map(char::to_lowercase));
