@@ -100,7 +100,7 @@ pub fn plan_sheets(
     };
     let mut files = Vec::new();
     for (file, sheets) in inputs {
-        reader.read_file(&file, &sheets, school, default_school)?;
+        reader.read_file(&file, sheets, school, default_school)?;
         files.push(file);
     }
     Ok(ImportPlan { rows: reader.rows, report: reader.report, files })
@@ -146,18 +146,18 @@ impl RowReader<'_> {
     fn read_file(
         &mut self,
         file: &str,
-        sheets: &[Sheet],
+        sheets: Vec<Sheet>,
         school: Option<&str>,
         default_school: &str,
     ) -> Result<(), ReadError> {
         let mut found_any = false;
         let multi = sheets.len() > 1;
-        for sheet in sheets {
+        for mut sheet in sheets {
             let Some(map) = header::detect(&sheet.rows, self.synonyms) else {
                 if sheet.rows.iter().any(|r| r.iter().any(|c| !c.is_empty())) && multi {
                     self.problem(
                         file,
-                        sheet,
+                        &sheet,
                         0,
                         "",
                         "工作表中找不到表头行，整张表未导入 (no header row: sheet not imported)".into(),
@@ -174,13 +174,17 @@ impl RowReader<'_> {
                 && !map.columns.contains_key(&Column::GradeClass)
                 && (sheet.name.contains('班') || sheet.name.contains("年级")))
             .then(|| sheet.name.clone());
-            for (index, row) in sheet.rows.iter().enumerate().skip(map.row + 1) {
+            // The pupils' rows are taken out of the sheet and each one's cells freed once it is read, so a list of
+            // half a million pupils is not held twice over (as cells and as planned rows); the title and header
+            // rows stay for the messages that quote them.
+            let body = sheet.rows.split_off((map.row + 1).min(sheet.rows.len()));
+            for (offset, row) in body.into_iter().enumerate() {
                 self.read_row(
                     file,
-                    sheet,
+                    &sheet,
                     &map,
-                    index,
-                    row,
+                    map.row + 1 + offset,
+                    &row,
                     (sheet_school.as_deref(), default_school),
                     school.is_some(),
                     sheet_class.as_deref(),
