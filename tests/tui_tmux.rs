@@ -2,7 +2,7 @@
 //! marks the pupil paid, quits, and then reads the file back with `canbao stats --json`. Skipped, with a
 //! notice, where tmux is not installed.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
@@ -50,6 +50,49 @@ impl Tmux {
     fn session_alive(&self) -> bool {
         self.run(&["has-session", "-t", "canbao"]).status.success()
     }
+
+    /// Starts canbao on `db` at 120×40 as `operator`. The config folder points into `dir`, so an operator's own
+    /// keymap or theme cannot change the keys.
+    fn start(socket: String, dir: &Path, db: &Path, operator: &str) -> Tmux {
+        let tmux = Tmux { socket };
+        let command = format!(
+            "env XDG_CONFIG_HOME={} HOME={} {} --db {} --operator {operator}",
+            quote(dir),
+            quote(dir),
+            quote(Path::new(BIN)),
+            quote(db)
+        );
+        let started = tmux.run(&["new-session", "-d", "-x", "120", "-y", "40", "-s", "canbao", &command]);
+        assert!(started.status.success(), "tmux new-session: {}", String::from_utf8_lossy(&started.stderr));
+        tmux
+    }
+
+    /// Presses q and waits for canbao to end.
+    fn quit(&self) {
+        self.send(&["q"]);
+        let start = Instant::now();
+        while self.session_alive() {
+            assert!(start.elapsed() < Duration::from_secs(10), "canbao did not quit:\n{}", self.capture());
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+fn tmux_missing() -> bool {
+    let missing = Command::new("tmux").arg("-V").output().is_err();
+    if missing {
+        println!("skipping tui_tmux: tmux is not installed (CI installs it)");
+    }
+    missing
+}
+
+/// A drive in `dir` holding the ten pupils of the UTF-8 fixture.
+fn imported_drive(dir: &Path) -> PathBuf {
+    let db = dir.join("drive.db");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/utf8_bom.csv");
+    let import = Command::new(BIN).arg("--db").arg(&db).arg("import").arg(&fixture).output().expect("import");
+    assert!(import.status.success(), "import failed: {}", String::from_utf8_lossy(&import.stderr));
+    db
 }
 
 impl Drop for Tmux {
@@ -64,27 +107,12 @@ fn quote(p: &Path) -> String {
 
 #[test]
 fn search_mark_paid_and_quit_in_a_real_terminal() {
-    if Command::new("tmux").arg("-V").output().is_err() {
-        println!("skipping tui_tmux: tmux is not installed (CI installs it)");
+    if tmux_missing() {
         return;
     }
     let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("drive.db");
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/utf8_bom.csv");
-    let import = Command::new(BIN).arg("--db").arg(&db).arg("import").arg(&fixture).output().expect("import");
-    assert!(import.status.success(), "import failed: {}", String::from_utf8_lossy(&import.stderr));
-
-    let tmux = Tmux { socket: format!("canbao-test-{}", std::process::id()) };
-    // The config folder points into the temp dir, so an operator's own keymap or theme cannot change the keys.
-    let command = format!(
-        "env XDG_CONFIG_HOME={} HOME={} {} --db {} --operator 测试",
-        quote(dir.path()),
-        quote(dir.path()),
-        quote(Path::new(BIN)),
-        quote(&db)
-    );
-    let started = tmux.run(&["new-session", "-d", "-x", "120", "-y", "40", "-s", "canbao", &command]);
-    assert!(started.status.success(), "tmux new-session: {}", String::from_utf8_lossy(&started.stderr));
+    let db = imported_drive(dir.path());
+    let tmux = Tmux::start(format!("canbao-test-{}", std::process::id()), dir.path(), &db, "测试");
 
     tmux.wait_for("显示 10 / 10");
     tmux.send(&["/"]);
@@ -97,12 +125,7 @@ fn search_mark_paid_and_quit_in_a_real_terminal() {
     tmux.send(&["Enter"]);
     let screen = tmux.wait_for("已保存");
     assert!(screen.contains("已缴费"), "{screen}");
-    tmux.send(&["q"]);
-    let start = Instant::now();
-    while tmux.session_alive() {
-        assert!(start.elapsed() < Duration::from_secs(10), "canbao did not quit:\n{}", tmux.capture());
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    tmux.quit();
 
     let stats = Command::new(BIN).arg("--db").arg(&db).args(["stats", "--json"]).output().expect("stats");
     assert!(stats.status.success(), "{}", String::from_utf8_lossy(&stats.stderr));
@@ -112,29 +135,15 @@ fn search_mark_paid_and_quit_in_a_real_terminal() {
 
 #[test]
 fn a_second_canbao_is_offered_read_only_and_refuses_changes() {
-    if Command::new("tmux").arg("-V").output().is_err() {
-        println!("skipping tui_tmux: tmux is not installed (CI installs it)");
+    if tmux_missing() {
         return;
     }
     let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("drive.db");
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/utf8_bom.csv");
-    let import = Command::new(BIN).arg("--db").arg(&db).arg("import").arg(&fixture).output().expect("import");
-    assert!(import.status.success(), "import failed: {}", String::from_utf8_lossy(&import.stderr));
+    let db = imported_drive(dir.path());
     // This test process plays the first canbao: it holds the drive's lock the way a running TUI does.
     let held = canbao::store::lock::DriveLock::acquire(&db, "张老师").expect("lock");
     let before = std::fs::read(&db).expect("bytes");
-
-    let tmux = Tmux { socket: format!("canbao-test-ro-{}", std::process::id()) };
-    let command = format!(
-        "env XDG_CONFIG_HOME={} HOME={} {} --db {} --operator 李老师",
-        quote(dir.path()),
-        quote(dir.path()),
-        quote(Path::new(BIN)),
-        quote(&db)
-    );
-    let started = tmux.run(&["new-session", "-d", "-x", "120", "-y", "40", "-s", "canbao", &command]);
-    assert!(started.status.success(), "tmux new-session: {}", String::from_utf8_lossy(&started.stderr));
+    let tmux = Tmux::start(format!("canbao-test-ro-{}", std::process::id()), dir.path(), &db, "李老师");
 
     let screen = tmux.wait_for("以只读方式打开");
     assert!(screen.contains("正被 张老师 使用"), "{screen}");
@@ -144,12 +153,7 @@ fn a_second_canbao_is_offered_read_only_and_refuses_changes() {
     assert!(title.contains("参保 canbao") && title.trim_end().ends_with("只读"), "{screen}");
     tmux.send(&["p"]);
     tmux.wait_for("只读模式，不能修改");
-    tmux.send(&["q"]);
-    let start = Instant::now();
-    while tmux.session_alive() {
-        assert!(start.elapsed() < Duration::from_secs(10), "canbao did not quit:\n{}", tmux.capture());
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    tmux.quit();
     drop(held);
     assert_eq!(std::fs::read(&db).expect("bytes"), before, "the second canbao wrote nothing");
 }
