@@ -143,8 +143,10 @@ fn check_store(store: &Store, pupils: usize) -> Result<(), String> {
     if dangling != "0" {
         return Err(format!("{dangling} rows fail the foreign-key check"));
     }
-    let counts = one("SELECT (SELECT count(*) FROM students) || ' ' || (SELECT coalesce(sum(length(keys) - length(replace(keys, char(30), '')) + 1), 0) FROM search_blocks) || ' '
-             || (SELECT count(*) FROM audit WHERE field = 'created')")?;
+    let keys = store.search_key_count().map_err(|e| e.to_string())?;
+    let counts = one(&format!(
+        "SELECT (SELECT count(*) FROM students) || ' {keys} ' || (SELECT count(*) FROM audit WHERE field = 'created')"
+    ))?;
     if counts != format!("{pupils} {pupils} {pupils}") {
         return Err(format!("pupils, search keys, created rows = {counts}; expected {pupils} of each"));
     }

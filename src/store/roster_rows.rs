@@ -26,9 +26,9 @@ impl Store {
         super::search_blocks::load_all(&self.conn)
     }
 
-    /// How many pupils the roster holds, to size its buffers once.
-    pub fn roster_len(&self) -> Result<usize> {
-        self.student_count().map(|n| usize::try_from(n).unwrap_or(0))
+    /// How many pupils have a search key: every pupil should (the durability and fuzz checks ask).
+    pub fn search_key_count(&self) -> Result<i64> {
+        super::search_blocks::count(&self.conn)
     }
 
     /// Calls `f` for each pupil in roster order (school, grade, class, name).

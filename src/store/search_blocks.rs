@@ -81,13 +81,6 @@ impl SearchKeys {
         self.text.len()
     }
 
-    /// Adds a key the file lacks (a file from before the blocks, opened read-only).
-    pub fn insert(&mut self, student_id: i64, key: &str) {
-        let start = self.text.len();
-        self.text.push_str(key);
-        self.set(student_id, start, self.text.len());
-    }
-
     fn set(&mut self, student_id: i64, start: usize, end: usize) {
         let (Ok(at), Ok(start), Ok(end)) = (usize::try_from(student_id), u32::try_from(start), u32::try_from(end))
         else {
@@ -104,6 +97,15 @@ impl SearchKeys {
 pub(crate) fn present(conn: &Connection) -> Result<bool> {
     Ok(conn.query_row(
         "SELECT EXISTS(SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'search_blocks')",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+/// How many keys the blocks hold (one record separator fewer than records, per block).
+pub(crate) fn count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT coalesce(sum(length(keys) - length(replace(keys, char(30), '')) + 1), 0) FROM search_blocks",
         [],
         |r| r.get(0),
     )?)

@@ -50,7 +50,7 @@ pub struct RosterData {
 impl RosterData {
     /// Reads the whole roster in one pass.
     pub fn load(store: &Store) -> Result<RosterData> {
-        let n = store.roster_len()?;
+        let n = usize::try_from(store.student_count()?).unwrap_or(0);
         // The file's keys by pupil id, copied into roster order row by row and then dropped.
         let by_id = store.search_keys()?;
         let mut data = RosterData {
