@@ -72,6 +72,11 @@ fn a_version_1_roster_is_still_found_after_the_upgrade() {
         let key = crate::domain::search::pack_key("张三", "", "三年级2班");
         conn.execute("INSERT INTO search_keys(student_id, key) VALUES (70, ?1)", [key]).unwrap();
     }
+    // Opened read-only (a second canbao on a file not yet upgraded), it is searched without the blocks.
+    let old = Store::open_read_only(&path).unwrap();
+    let (total, found) = old.search(&crate::domain::search::Query::parse("zs"), 10).unwrap();
+    assert_eq!((total, found[0].name.as_str()), (1, "张三"));
+    drop(old);
     let s = Store::open(&path).unwrap();
     let (total, found) = s.search(&crate::domain::search::Query::parse("zs"), 10).unwrap();
     assert_eq!(total, 1);
