@@ -25,13 +25,9 @@ pub enum DemoError {
 /// Imports the sample school into `store`.
 pub fn load_sample(store: &mut Store) -> Result<ImportReport, ImportError> {
     let sheets = table::read_bytes(SAMPLE_SCHOOL_CSV, SAMPLE_FILE_NAME)?;
-    let plan = class_list::plan_sheets(
-        vec![(SAMPLE_FILE_NAME.to_owned(), sheets)],
-        None,
-        class_list::DEFAULT_SCHOOL,
-        store.today(),
-    )?;
-    class_list::apply(store, plan, false)
+    let today = store.today();
+    let inputs = vec![class_list::Input::Sheets(SAMPLE_FILE_NAME.to_owned(), sheets)];
+    class_list::import_inputs(store, inputs, None, class_list::DEFAULT_SCHOOL, today, false)
 }
 
 /// A fresh demo file at `path`. An existing file there is replaced only when it is itself a demo, so pointing

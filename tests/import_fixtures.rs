@@ -248,3 +248,28 @@ fn footers_in_the_name_column_and_stray_bytes_are_named_not_imported_as_pupils()
     // The rest of the file was read as UTF-8, not as GB18030 mojibake.
     assert_eq!(store.student_by_id_number(&a).unwrap().map(|p| p.name), Some("赵六".into()));
 }
+
+/// Rows are applied as they are read: a file that breaks after thousands of good rows must still leave the
+/// drive exactly as it was, pupils, audit log, search keys and import history alike.
+#[test]
+fn a_file_that_breaks_after_many_good_rows_keeps_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long.csv");
+    let mut text = String::from("姓名,身份证号码,班级\n");
+    for i in 0..5_000u32 {
+        // Valid and all different: born on day 1 + i / 1000 of January 2010, sequence i % 1000.
+        let body = format!("110105201001{:02}{:03}", 1 + i / 1000, i % 1000);
+        let number = format!("{body}{}", canbao::domain::id_number::check_char(body.as_bytes()));
+        text.push_str(&format!("学生{i},{number},{}班\n", i / 1000 + 1));
+    }
+    text.push_str("\"最后一行,110105194912310021,1班\n");
+    std::fs::write(&path, text).unwrap();
+    let mut store = store();
+    let err = class_list::import(&mut store, &[path.as_path()], None, false).unwrap_err();
+    assert!(matches!(err, ImportError::Read(ReadError::BadRow { .. })), "{err}");
+    assert_eq!(store.student_count().unwrap(), 0);
+    let count = |sql: &str| store.connection().query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
+    assert_eq!(count("SELECT count(*) FROM audit"), 0);
+    assert_eq!(count("SELECT count(*) FROM imports"), 0);
+    assert_eq!(store.search_key_count().unwrap(), 0);
+}

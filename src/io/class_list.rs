@@ -2,14 +2,14 @@
 //! with a reason), and the whole batch written in one transaction.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::ReadError;
 use super::header::{self, Column, HeaderMap, Synonyms};
-use super::table::{self, Cell, Sheet};
+use super::table::{self, Cell, Sheet, SheetRows};
 use crate::domain::category::CategoryTable;
 use crate::domain::class_label;
 use crate::domain::id_number::{self, IdCheck, Sex};
@@ -58,68 +58,124 @@ pub enum ImportError {
     NoFiles,
 }
 
-/// Rows read from files, not yet applied.
+/// Where one file's rows come from.
+pub enum Input {
+    /// A file on disk, read when its turn comes.
+    Path(PathBuf),
+    /// Sheets already read (the bundled sample school, tests), under the name reports give them.
+    Sheets(String, Vec<Sheet>),
+}
+
+/// An import as the operator asked for it. The TUI keeps this, not the rows, between the preview and the
+/// commit: the files are read again to commit, so a previewed list of half a million pupils holds no memory
+/// while the operator reads the preview.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportRequest {
+    pub paths: Vec<PathBuf>,
+    /// The school named on the command line, over whatever the files say.
+    pub school: Option<String>,
+    /// The school for rows that name none: the drive's only school, else `DEFAULT_SCHOOL`.
+    pub default_school: String,
+    pub today: NaiveDate,
+}
+
+impl ImportRequest {
+    pub fn new(store: &Store, paths: Vec<PathBuf>, school: Option<String>) -> Result<Self, ImportError> {
+        let schools = store.schools()?;
+        let default_school = match schools.as_slice() {
+            [only] => only.clone(),
+            _ => DEFAULT_SCHOOL.to_owned(),
+        };
+        Ok(ImportRequest { paths, school, default_school, today: store.today() })
+    }
+
+    /// Reads the files and applies their rows as they are read, in one transaction: any file that cannot be
+    /// read or has no header fails the whole batch and nothing is kept, so a half-read USB stick never leaves a
+    /// half-imported school. A dry run does the same work and rolls it back.
+    pub fn run(&self, store: &mut Store, dry_run: bool) -> Result<ImportReport, ImportError> {
+        let inputs = self.paths.iter().cloned().map(Input::Path).collect();
+        import_inputs(store, inputs, self.school.as_deref(), &self.default_school, self.today, dry_run)
+    }
+}
+
+/// Rows read from files, not yet applied: the fuzzing harness's view of what the reader makes of a file.
 pub struct ImportPlan {
     pub rows: Vec<Incoming>,
     pub report: ImportReport,
     pub files: Vec<String>,
 }
 
-/// Reads every file; any file that cannot be read or has no header fails the whole batch, so a half-read
-/// USB stick never leaves a half-imported school.
-pub fn plan(
-    paths: &[&Path],
-    school: Option<&str>,
-    default_school: &str,
-    today: NaiveDate,
-) -> Result<ImportPlan, ImportError> {
-    if paths.is_empty() {
-        return Err(ImportError::NoFiles);
-    }
-    let mut inputs = Vec::with_capacity(paths.len());
-    for path in paths {
-        inputs.push((path.display().to_string(), table::read_file(path)?));
-    }
-    plan_sheets(inputs, school, default_school, today)
-}
-
-/// Like `plan`, for files already read (the bundled sample school, tests).
-pub fn plan_sheets(
-    inputs: Vec<(String, Vec<Sheet>)>,
-    school: Option<&str>,
-    default_school: &str,
-    today: NaiveDate,
-) -> Result<ImportPlan, ImportError> {
-    let mut reader = RowReader {
-        synonyms: Synonyms::builtin(),
-        categories: CategoryTable::builtin(),
-        today,
-        rows: Vec::new(),
-        report: ImportReport::default(),
-        seen: HashMap::new(),
-    };
-    let mut files = Vec::new();
-    for (file, sheets) in inputs {
-        reader.read_file(&file, sheets, school, default_school)?;
-        files.push(file);
-    }
-    Ok(ImportPlan { rows: reader.rows, report: reader.report, files })
-}
-
-/// Reads and applies in one go: the command line's and the TUI's import.
+/// Reads and applies in one go: the command line's import.
 pub fn import(
     store: &mut Store,
     paths: &[&Path],
     school: Option<&str>,
     dry_run: bool,
 ) -> Result<ImportReport, ImportError> {
-    let schools = store.schools()?;
-    let default_school = match schools.as_slice() {
-        [only] => only.clone(),
-        _ => DEFAULT_SCHOOL.to_owned(),
-    };
-    let plan = plan(paths, school, &default_school, store.today())?;
-    apply(store, plan, dry_run)
+    let request =
+        ImportRequest::new(store, paths.iter().map(|p| p.to_path_buf()).collect(), school.map(str::to_owned))?;
+    request.run(store, dry_run)
+}
+
+/// The import itself: each file opened when its turn comes, each row checked and applied as it is read.
+pub fn import_inputs(
+    store: &mut Store,
+    inputs: Vec<Input>,
+    school: Option<&str>,
+    default_school: &str,
+    today: NaiveDate,
+    dry_run: bool,
+) -> Result<ImportReport, ImportError> {
+    if inputs.is_empty() {
+        return Err(ImportError::NoFiles);
+    }
+    let mut reader = RowReader::new(today);
+    let mut session = store.begin_import()?;
+    let mut files = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        let (file, sheets) = open(input)?;
+        reader.read_file(&file, sheets, school, default_school, &mut |row| session.apply(&row).map(drop))?;
+        files.push(file);
+    }
+    let outcome = session.finish(&files, reader.report.duplicates, dry_run)?;
+    let mut report = reader.report;
+    report.added = outcome.added;
+    report.updated = outcome.updated;
+    report.unchanged = outcome.unchanged;
+    report.dry_run = dry_run;
+    Ok(report)
+}
+
+fn open(input: Input) -> Result<(String, Vec<SheetRows>), ReadError> {
+    Ok(match input {
+        Input::Path(path) => {
+            let file = path.display().to_string();
+            let sheets = table::open_file(&path)?;
+            (file, sheets)
+        }
+        Input::Sheets(file, sheets) => (file, sheets.into_iter().map(SheetRows::from).collect()),
+    })
+}
+
+/// Reads sheets into rows without applying them (the fuzzing harness checks the reader on its own).
+pub fn plan_sheets(
+    inputs: Vec<(String, Vec<Sheet>)>,
+    school: Option<&str>,
+    default_school: &str,
+    today: NaiveDate,
+) -> Result<ImportPlan, ImportError> {
+    let mut reader = RowReader::new(today);
+    let mut rows = Vec::new();
+    let mut files = Vec::new();
+    for (file, sheets) in inputs {
+        let sheets = sheets.into_iter().map(SheetRows::from).collect();
+        reader.read_file(&file, sheets, school, default_school, &mut |row| {
+            rows.push(row);
+            Ok(())
+        })?;
+        files.push(file);
+    }
+    Ok(ImportPlan { rows, report: reader.report, files })
 }
 
 pub fn apply(store: &mut Store, plan: ImportPlan, dry_run: bool) -> Result<ImportReport, ImportError> {
@@ -132,29 +188,53 @@ pub fn apply(store: &mut Store, plan: ImportPlan, dry_run: bool) -> Result<Impor
     Ok(report)
 }
 
+/// Where a row goes once read: applied to an import, or kept for a plan.
+type Sink<'s> = dyn FnMut(Incoming) -> Result<(), StoreError> + 's;
+
 struct RowReader<'a> {
     synonyms: &'a Synonyms,
     categories: &'a CategoryTable,
     today: NaiveDate,
-    rows: Vec<Incoming>,
     report: ImportReport,
-    /// Identity → where it was first seen, for duplicate reports.
-    seen: HashMap<String, (String, String)>,
+    first: FirstRows,
 }
 
 impl RowReader<'_> {
+    fn new(today: NaiveDate) -> Self {
+        RowReader {
+            synonyms: Synonyms::builtin(),
+            categories: CategoryTable::builtin(),
+            today,
+            report: ImportReport::default(),
+            first: FirstRows::default(),
+        }
+    }
+
     fn read_file(
         &mut self,
         file: &str,
-        sheets: Vec<Sheet>,
+        sheets: Vec<SheetRows>,
         school: Option<&str>,
         default_school: &str,
-    ) -> Result<(), ReadError> {
+        sink: &mut Sink,
+    ) -> Result<(), ImportError> {
         let mut found_any = false;
         let multi = sheets.len() > 1;
-        for mut sheet in sheets {
-            let Some(map) = header::detect(&sheet.rows, self.synonyms) else {
-                if sheet.rows.iter().any(|r| r.iter().any(|c| !c.is_empty())) && multi {
+        for mut rows in sheets {
+            // The header is looked for among the first rows; the rows down to it stay, for the messages that
+            // quote them, and every row below is read, applied and freed one at a time.
+            let mut head = Vec::new();
+            while head.len() < header::HEADER_SEARCH_ROWS {
+                match rows.next() {
+                    Some(row) => head.push(row?),
+                    None => break,
+                }
+            }
+            let name = std::mem::take(&mut rows.name);
+            let Some(map) = header::detect(&head, self.synonyms) else {
+                let has_content = |row: &Vec<Cell>| row.iter().any(|c| !c.is_empty());
+                if multi && (head.iter().any(has_content) || rows.any(|row| row.is_ok_and(|r| has_content(&r)))) {
+                    let sheet = Sheet { name, rows: Vec::new() };
                     self.problem(
                         file,
                         &sheet,
@@ -166,6 +246,8 @@ impl RowReader<'_> {
                 continue;
             };
             found_any = true;
+            let body = head.split_off((map.row + 1).min(head.len()));
+            let sheet = Sheet { name, rows: head };
             let title_school = header::school_from_title(&sheet.rows, map.row);
             let sheet_school = school.map(str::to_owned).or(title_school);
             // A workbook with one sheet per class often has no class column: the sheet's name is the class.
@@ -174,24 +256,23 @@ impl RowReader<'_> {
                 && !map.columns.contains_key(&Column::GradeClass)
                 && (sheet.name.contains('班') || sheet.name.contains("年级")))
             .then(|| sheet.name.clone());
-            // The pupils' rows are taken out of the sheet and each one's cells freed once it is read, so a list of
-            // half a million pupils is not held twice over (as cells and as planned rows); the title and header
-            // rows stay for the messages that quote them.
-            let body = sheet.rows.split_off((map.row + 1).min(sheet.rows.len()));
-            for (offset, row) in body.into_iter().enumerate() {
+            let place = self.first.place(file, &sheet.name);
+            for (offset, row) in body.into_iter().map(Ok).chain(rows).enumerate() {
+                let row = row?;
                 self.read_row(
                     file,
                     &sheet,
                     &map,
-                    map.row + 1 + offset,
+                    (map.row + 1 + offset, place),
                     &row,
                     (sheet_school.as_deref(), default_school),
                     school.is_some(),
                     sheet_class.as_deref(),
-                );
+                    sink,
+                )?;
             }
         }
-        if found_any { Ok(()) } else { Err(ReadError::NoHeader { file: file.to_owned() }) }
+        if found_any { Ok(()) } else { Err(ReadError::NoHeader { file: file.to_owned() }.into()) }
     }
 
     fn problem(&mut self, file: &str, sheet: &Sheet, row: usize, column: &str, message: String) {
@@ -210,14 +291,15 @@ impl RowReader<'_> {
         file: &str,
         sheet: &Sheet,
         map: &HeaderMap,
-        index: usize,
+        (index, place): (usize, u32),
         row: &[Cell],
         (sheet_school, default_school): (Option<&str>, &str),
         school_forced: bool,
         sheet_class: Option<&str>,
-    ) {
+        sink: &mut Sink,
+    ) -> Result<(), StoreError> {
         if row.iter().all(Cell::is_empty) {
-            return;
+            return Ok(());
         }
         let row_no = index + 1;
         self.report.rows_read += 1;
@@ -253,7 +335,7 @@ impl RowReader<'_> {
             };
             self.report.skipped += 1;
             self.problem(file, sheet, row_no, "", message);
-            return;
+            return Ok(());
         }
         if row.iter().any(|c| matches!(c, Cell::Text(t) if t.contains('\u{fffd}'))) {
             self.problem(
@@ -353,9 +435,9 @@ impl RowReader<'_> {
             categories,
             source: source.clone(),
         };
-        let identity = incoming.identity();
-        if let Some((first, first_name)) = self.seen.get(&identity) {
-            let message = if *first_name == incoming.name {
+        let identity = Identity::of(&incoming);
+        if let Some((first, first_name)) = self.first.get(&identity) {
+            let message = if first_name == incoming.name {
                 format!("与 {first} 重复（同一身份证号码），只导入一次 (duplicate of {first}, imported once)")
             } else {
                 // One ID, two names: exactly what the operator has to chase, so it is said outright.
@@ -367,12 +449,100 @@ impl RowReader<'_> {
             };
             self.report.duplicates += 1;
             self.problem(file, sheet, row_no, &header_of(Column::IdNumber), message);
-            return;
+            return Ok(());
         }
         // Counted here, after the duplicate check, so the report agrees with what is stored.
         self.report.id_invalid += usize::from(!incoming.id.is_valid());
-        self.seen.insert(identity, (source, incoming.name.clone()));
-        self.rows.push(incoming);
+        self.first.insert(identity, place, row_no, &incoming.name);
+        sink(incoming)
+    }
+}
+
+/// A pupil's identity in a batch (`Incoming::identity`), with a valid ID number packed into one integer.
+enum Identity {
+    Number(u64),
+    Other(Box<str>),
+}
+
+impl Identity {
+    fn of(row: &Incoming) -> Identity {
+        match row.id.valid().and_then(|v| pack_number(&v.number)) {
+            Some(packed) => Identity::Number(packed),
+            None => Identity::Other(row.identity().into_boxed_str()),
+        }
+    }
+}
+
+/// Seventeen digits and a check character (0-9 or X) in 64 bits, one to one.
+fn pack_number(number: &str) -> Option<u64> {
+    let bytes = number.as_bytes();
+    let (digits, check) = bytes.split_at_checked(17)?;
+    let check = match check {
+        [d @ b'0'..=b'9'] => u64::from(d - b'0'),
+        [b'X'] => 10,
+        _ => return None,
+    };
+    let mut packed = 0u64;
+    for &d in digits {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        packed = packed * 10 + u64::from(d - b'0');
+    }
+    Some(packed * 11 + check)
+}
+
+/// The first row of each pupil in the batch, to name it when a later row repeats the pupil. Kept compact
+/// (some 40 bytes a pupil where strings would take well over a hundred), since a county's merged list has half
+/// a million pupils.
+#[derive(Default)]
+struct FirstRows {
+    /// Pupils with a valid number, nearly all of them: 16 bytes a slot, where one map for both kinds of
+    /// identity would take 32.
+    by_number: HashMap<u64, u32, foldhash::fast::RandomState>,
+    by_text: HashMap<Box<str>, u32, foldhash::fast::RandomState>,
+    rows: Vec<FirstRow>,
+    /// Every first row's name, one after another.
+    names: String,
+    /// Each sheet read so far as a source names it: "file" or "file[sheet]".
+    places: Vec<String>,
+}
+
+struct FirstRow {
+    place: u32,
+    row: u32,
+    name_start: u32,
+    name_len: u32,
+}
+
+impl FirstRows {
+    fn place(&mut self, file: &str, sheet: &str) -> u32 {
+        self.places.push(if sheet.is_empty() { file.to_owned() } else { format!("{file}[{sheet}]") });
+        u32::try_from(self.places.len() - 1).unwrap_or(u32::MAX)
+    }
+
+    /// Where the pupil was first seen ("file:row", as `Incoming::source` writes it) and under which name.
+    fn get(&self, identity: &Identity) -> Option<(String, &str)> {
+        let index = match identity {
+            Identity::Number(n) => self.by_number.get(n),
+            Identity::Other(text) => self.by_text.get(text),
+        };
+        let first = &self.rows[*index? as usize];
+        let place = self.places.get(first.place as usize).map_or("", String::as_str);
+        let start = first.name_start as usize;
+        let name = self.names.get(start..start + first.name_len as usize).unwrap_or("");
+        Some((format!("{place}:{}", first.row), name))
+    }
+
+    fn insert(&mut self, identity: Identity, place: u32, row: usize, name: &str) {
+        let at = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        let index = at(self.rows.len());
+        self.rows.push(FirstRow { place, row: at(row), name_start: at(self.names.len()), name_len: at(name.len()) });
+        self.names.push_str(name);
+        match identity {
+            Identity::Number(n) => self.by_number.insert(n, index),
+            Identity::Other(text) => self.by_text.insert(text, index),
+        };
     }
 }
 
@@ -409,5 +579,40 @@ mod tests {
         assert_eq!(clean_name("阿依古丽·买买提"), "阿依古丽·买买提");
         assert_eq!(clean_phone("138-0013 8000"), "13800138000");
         assert_eq!(clean_phone("１３８００１３８０００"), "13800138000");
+    }
+
+    #[test]
+    fn packed_numbers_are_one_to_one() {
+        let a = pack_number("11010519491231002X").unwrap();
+        assert_ne!(a, pack_number("110105194912310020").unwrap());
+        assert_ne!(a, pack_number("110105194912310029").unwrap());
+        assert_ne!(pack_number("999999999999999999"), pack_number("99999999999999999X"));
+        // The largest packs without overflow; anything but 17 digits and a check character is not packed.
+        assert_eq!(pack_number("99999999999999999X"), Some(99_999_999_999_999_999 * 11 + 10));
+        for other in ["", "11010519491231002", "1101051949123100211", "11010519491231002x", "1101051949123100A1"] {
+            assert_eq!(pack_number(other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn a_repeated_pupil_names_the_sheet_and_row_first_seen() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let text = |s: &str| Cell::Text(s.to_owned());
+        let sheet = |name: &str, rows: &[(&str, &str)]| Sheet {
+            name: name.to_owned(),
+            rows: std::iter::once(vec![text("姓名"), text("身份证号码")])
+                .chain(rows.iter().map(|(n, id)| vec![text(n), text(id)]))
+                .collect(),
+        };
+        let first = sheet("一班", &[("张三", "11010519491231002X"), ("李四", "")]);
+        let second = sheet("二班", &[("王五", "11010519491231002X"), ("李四", "")]);
+        let plan = plan_sheets(vec![("a.xlsx".into(), vec![first, second])], None, DEFAULT_SCHOOL, today).unwrap();
+        assert_eq!(plan.rows.len(), 3, "张三, 李四 of 一班 and 李四 of 二班 (another class, another child)");
+        assert_eq!(plan.report.duplicates, 1);
+        let message = &plan.report.problems.iter().find(|p| p.sheet == "二班" && p.row == 2).unwrap().message;
+        assert!(
+            message.contains("a.xlsx[一班]:2") && message.contains("张三") && message.contains("王五"),
+            "{message}"
+        );
     }
 }

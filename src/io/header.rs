@@ -131,7 +131,7 @@ impl HeaderMap {
 }
 
 /// How far down a title block can reach before the header.
-const HEADER_SEARCH_ROWS: usize = 30;
+pub const HEADER_SEARCH_ROWS: usize = 30;
 
 /// The first row that names both a name column and an ID-number column.
 pub fn detect(rows: &[Vec<Cell>], synonyms: &Synonyms) -> Option<HeaderMap> {

@@ -49,9 +49,52 @@ pub struct Sheet {
 const MAX_CELLS: usize = 20_000_000;
 
 pub fn read_file(path: &Path) -> Result<Vec<Sheet>, ReadError> {
+    open_file(path)?.into_iter().map(SheetRows::collect_sheet).collect()
+}
+
+/// A file's worksheets, each handing out its rows one at a time: a CSV is parsed as its rows are taken and a
+/// workbook's rows are freed as they go, so an import of half a million pupils never holds them all as cells.
+pub fn open_file(path: &Path) -> Result<Vec<SheetRows>, ReadError> {
     let file = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| ReadError::Unreadable { file: file.clone(), reason: e.to_string() })?;
-    read_bytes(&bytes, &file)
+    open_bytes(bytes, &file)
+}
+
+/// One worksheet's rows, in order; row `i` is the file's row `i + 1`. A CSV row that cannot be parsed is an
+/// `Err` naming its row, and nothing follows it.
+pub struct SheetRows {
+    /// The worksheet's name; empty for a CSV.
+    pub name: String,
+    source: RowSource,
+}
+
+enum RowSource {
+    Cells(std::vec::IntoIter<Vec<Cell>>),
+    Csv(Box<CsvRows>),
+}
+
+impl Iterator for SheetRows {
+    type Item = Result<Vec<Cell>, ReadError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match &mut self.source {
+            RowSource::Cells(rows) => rows.next().map(Ok),
+            RowSource::Csv(csv) => csv.next(),
+        }
+    }
+}
+
+impl SheetRows {
+    fn collect_sheet(self) -> Result<Sheet, ReadError> {
+        let name = self.name.clone();
+        Ok(Sheet { name, rows: self.collect::<Result<_, _>>()? })
+    }
+}
+
+impl From<Sheet> for SheetRows {
+    fn from(sheet: Sheet) -> Self {
+        SheetRows { name: sheet.name, source: RowSource::Cells(sheet.rows.into_iter()) }
+    }
 }
 
 thread_local! {
@@ -65,27 +108,32 @@ pub fn containing_panic() -> bool {
 }
 
 pub fn read_bytes(bytes: &[u8], file: &str) -> Result<Vec<Sheet>, ReadError> {
+    open_bytes(bytes.to_vec(), file)?.into_iter().map(SheetRows::collect_sheet).collect()
+}
+
+pub fn open_bytes(bytes: Vec<u8>, file: &str) -> Result<Vec<SheetRows>, ReadError> {
     if bytes.is_empty() {
         return Err(ReadError::Empty { file: file.to_owned() });
     }
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-        super::compound::check(bytes, MAX_CELLS)
+        super::compound::check(&bytes, MAX_CELLS)
             .map_err(|reason| ReadError::BadWorkbook { file: file.to_owned(), reason: reason.to_owned() })?;
         // The workbook readers are third-party code fed hostile bytes: a panic inside them (an arithmetic
         // overflow on an absurd cell reference, say) is this file's error, not the end of the program.
         CONTAINING.with(|c| c.set(true));
-        let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_workbook(bytes, file)));
+        let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_workbook(&bytes, file)));
         CONTAINING.with(|c| c.set(false));
-        return read.unwrap_or_else(|_| {
+        let sheets = read.unwrap_or_else(|_| {
             Err(ReadError::BadWorkbook {
                 file: file.to_owned(), reason: "文件结构损坏 (damaged structure)".into()
             })
-        });
+        })?;
+        return Ok(sheets.into_iter().map(SheetRows::from).collect());
     }
-    if looks_binary(bytes) {
+    if looks_binary(&bytes) {
         return Err(ReadError::NotATable { file: file.to_owned() });
     }
-    read_csv(bytes, file).map(|s| vec![s])
+    Ok(vec![SheetRows { name: String::new(), source: RowSource::Csv(Box::new(CsvRows::new(bytes, file))) }])
 }
 
 /// Text files have no NUL bytes and few control characters; a PNG or a zip fragment has many.
@@ -326,6 +374,22 @@ pub fn decode(bytes: &[u8]) -> (String, &'static str) {
     }
 }
 
+/// `decode` for bytes the caller gives up: valid UTF-8, the usual case, becomes the text without a copy.
+fn decode_owned(mut bytes: Vec<u8>) -> String {
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    if bytes.starts_with(BOM) {
+        bytes.drain(..BOM.len());
+        return String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    }
+    if !(bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF])) {
+        match String::from_utf8(bytes) {
+            Ok(text) => return text,
+            Err(e) => bytes = e.into_bytes(),
+        }
+    }
+    decode(&bytes).0
+}
+
 /// At least 20 valid multi-byte UTF-8 characters for each invalid sequence.
 fn mostly_utf8(bytes: &[u8]) -> bool {
     let (mut multibyte, mut invalid) = (0usize, 0usize);
@@ -362,38 +426,79 @@ fn delimiter(text: &str) -> u8 {
     }
 }
 
-fn read_csv(bytes: &[u8], file: &str) -> Result<Sheet, ReadError> {
-    let (text, _) = decode(bytes);
-    let text = text.replace('\0', "");
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter(&text))
-        .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    let mut cells = 0usize;
-    let mut records = reader.records().enumerate().peekable();
-    while let Some((i, record)) = records.next() {
-        let record =
-            record.map_err(|e| ReadError::BadRow { file: file.to_owned(), row: i + 1, reason: e.to_string() })?;
+/// A CSV's records parsed as they are taken. The decoded text is held (a few dozen bytes a pupil); its cells
+/// are made one row at a time.
+struct CsvRows {
+    file: String,
+    reader: csv::Reader<Cursor<Vec<u8>>>,
+    /// The record after the one being handed out: the last record is checked for a quote left open.
+    ahead: Option<Result<csv::StringRecord, csv::Error>>,
+    /// Records handed out so far.
+    index: usize,
+    cells: usize,
+    ends_with_quote: bool,
+    failed: bool,
+}
+
+impl CsvRows {
+    fn new(bytes: Vec<u8>, file: &str) -> Self {
+        let mut text = decode_owned(bytes);
+        if text.contains('\0') {
+            text = text.replace('\0', "");
+        }
+        let ends_with_quote = text.trim_end().ends_with('"');
+        let delimiter = delimiter(&text);
+        let reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(Cursor::new(text.into_bytes()));
+        let mut rows =
+            CsvRows { file: file.to_owned(), reader, ahead: None, index: 0, cells: 0, ends_with_quote, failed: false };
+        rows.ahead = rows.read_record();
+        rows
+    }
+
+    fn read_record(&mut self) -> Option<Result<csv::StringRecord, csv::Error>> {
+        let mut record = csv::StringRecord::new();
+        match self.reader.read_record(&mut record) {
+            Ok(true) => Some(Ok(record)),
+            Ok(false) => None,
+            Err(e) => Some(Err(e)),
+        }
+    }
+
+    fn bad_row(&mut self, reason: String) -> Option<Result<Vec<Cell>, ReadError>> {
+        self.failed = true;
+        Some(Err(ReadError::BadRow { file: self.file.clone(), row: self.index, reason }))
+    }
+
+    fn next(&mut self) -> Option<Result<Vec<Cell>, ReadError>> {
+        if self.failed {
+            return None;
+        }
+        let current = self.ahead.take()?;
+        self.index += 1;
+        let record = match current {
+            Ok(record) => record,
+            Err(e) => return self.bad_row(e.to_string()),
+        };
+        self.ahead = self.read_record();
         // The csv reader takes an unclosed quote to run to the end of the file, swallowing every row after
         // it into one cell; that is a broken file, not a pupil.
-        if records.peek().is_none() && record.iter().any(|f| f.contains('\n')) && !text.trim_end().ends_with('"') {
-            return Err(ReadError::BadRow {
-                file: file.to_owned(),
-                row: i + 1,
-                reason: "引号未闭合，此行之后的内容无法分清行列 (unterminated quote)".into(),
-            });
+        if self.ahead.is_none() && record.iter().any(|f| f.contains('\n')) && !self.ends_with_quote {
+            return self.bad_row("引号未闭合，此行之后的内容无法分清行列 (unterminated quote)".into());
         }
-        cells += record.len();
-        if cells > MAX_CELLS {
-            return Err(ReadError::TooLarge { file: file.to_owned() });
+        self.cells += record.len();
+        if self.cells > MAX_CELLS {
+            self.failed = true;
+            return Some(Err(ReadError::TooLarge { file: self.file.clone() }));
         }
-        rows.push(
-            record.iter().map(|f| if f.trim().is_empty() { Cell::Empty } else { Cell::Text(f.to_owned()) }).collect(),
-        );
+        Some(Ok(record
+            .iter()
+            .map(|f| if f.trim().is_empty() { Cell::Empty } else { Cell::Text(f.to_owned()) })
+            .collect()))
     }
-    Ok(Sheet { name: String::new(), rows })
 }
 
 #[cfg(test)]

@@ -56,13 +56,40 @@ pub struct ImportOutcome {
     pub added: usize,
     pub updated: usize,
     pub unchanged: usize,
-    /// Per incoming row, in order.
-    pub per_row: Vec<(String, IncomingOutcome)>,
+}
+
+/// An import under way: one transaction that rows are applied to as they are read, so a batch of any size
+/// is never held whole. Dropped without `finish`, nothing of it is kept.
+pub struct ImportSession<'a> {
+    /// `None` only once `finish` has taken it.
+    tx: Option<Transaction<'a>>,
+    ctx: AuditContext,
+    batch: Batch,
+    outcome: ImportOutcome,
+    id_invalid: usize,
 }
 
 impl Store {
-    /// Adds or updates every pupil of the batch in one transaction. With `dry_run` the same work is done and
-    /// then rolled back, so the report is exactly what a real import would do.
+    /// Starts an import. Each pupil's identity (`Incoming::identity`) must come at most once per session: the
+    /// class-list reader reports later rows of the same pupil as duplicates instead of applying them.
+    pub fn begin_import(&mut self) -> Result<ImportSession<'_>> {
+        let ctx = self.audit_context("import");
+        self.conn.pragma_update(None, "cache_size", super::IMPORT_CACHE_KIB)?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Rowids only grow, so the pupils this batch adds are exactly those above today's largest.
+        let last_before: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM students", [], |r| r.get(0))?;
+        let batch = Batch {
+            // On an empty roster nothing can match: every pupil of the batch comes once.
+            roster_was_empty: !tx.query_row("SELECT EXISTS(SELECT 1 FROM students)", [], |r| r.get::<_, bool>(0))?,
+            last_before,
+            ..Batch::default()
+        };
+        Ok(ImportSession { tx: Some(tx), ctx, batch, outcome: ImportOutcome::default(), id_invalid: 0 })
+    }
+
+    /// Adds or updates every pupil of `rows` in one transaction; a later row of a pupil already in `rows` is
+    /// left out, as the class-list reader does. With `dry_run` the same work is done and then rolled back, so
+    /// the report is exactly what a real import would do.
     pub fn apply_import(
         &mut self,
         rows: &[Incoming],
@@ -70,71 +97,83 @@ impl Store {
         duplicates: usize,
         dry_run: bool,
     ) -> Result<ImportOutcome> {
-        let ctx = self.audit_context("import");
-        self.conn.pragma_update(None, "cache_size", super::IMPORT_CACHE_KIB)?;
-        let outcome = self.apply_import_in_transaction(&ctx, rows, files, duplicates, dry_run);
-        // Back to the small cache whatever happened, so the memory is released for the rest of the session.
-        self.conn.pragma_update(None, "cache_size", super::READ_CACHE_KIB)?;
-        outcome
+        let mut session = self.begin_import()?;
+        let mut seen = std::collections::HashSet::new();
+        for row in rows {
+            if seen.insert(row.identity()) {
+                session.apply(row)?;
+            }
+        }
+        session.finish(files, duplicates, dry_run)
+    }
+}
+
+impl ImportSession<'_> {
+    pub fn apply(&mut self, row: &Incoming) -> Result<IncomingOutcome> {
+        let tx = self.tx.as_ref().expect("the transaction lives until finish");
+        let result = apply_one(tx, &self.ctx, &mut self.batch, row)?;
+        match result {
+            IncomingOutcome::Added => self.outcome.added += 1,
+            IncomingOutcome::Updated => self.outcome.updated += 1,
+            IncomingOutcome::Unchanged => self.outcome.unchanged += 1,
+        }
+        self.id_invalid += usize::from(!row.id.is_valid());
+        Ok(result)
     }
 
-    fn apply_import_in_transaction(
-        &mut self,
-        ctx: &AuditContext,
-        rows: &[Incoming],
-        files: &[String],
-        duplicates: usize,
-        dry_run: bool,
-    ) -> Result<ImportOutcome> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut outcome = ImportOutcome::default();
-        // Rowids only grow, so the pupils this batch adds are exactly those above today's largest.
-        let last_before: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM students", [], |r| r.get(0))?;
-        let mut batch = Batch {
-            // On an empty roster nothing can match but the batch's own rows, which a map finds without a query.
-            roster_was_empty: !tx.query_row("SELECT EXISTS(SELECT 1 FROM students)", [], |r| r.get::<_, bool>(0))?,
-            last_before,
-            ..Batch::default()
-        };
-        for row in rows {
-            let result = apply_one(&tx, ctx, &mut batch, row)?;
-            match result {
-                IncomingOutcome::Added => outcome.added += 1,
-                IncomingOutcome::Updated => outcome.updated += 1,
-                IncomingOutcome::Unchanged => outcome.unchanged += 1,
-            }
-            outcome.per_row.push((row.source.clone(), result));
-        }
-        super::search_blocks::put_many(&tx, std::mem::take(&mut batch.new_keys))?;
+    /// Writes what is still pending and commits, or with `dry_run` rolls everything back.
+    pub fn finish(mut self, files: &[String], duplicates: usize, dry_run: bool) -> Result<ImportOutcome> {
+        let tx = self.tx.as_ref().expect("the transaction lives until finish");
+        super::search_blocks::put_many(tx, std::mem::take(&mut self.batch.new_keys))?;
         // One "created" audit row per added pupil, written by SQLite in one statement rather than bound row by
         // row: the same rows, at a tenth of the cost.
         tx.prepare_cached(
             "INSERT INTO audit(at, operator, origin, action, student_id, id_number, field, old, new)
              SELECT ?1, ?2, ?3, ?4, id, id_number, 'created', NULL, source FROM students WHERE id > ?5 ORDER BY id",
         )?
-        .execute(params![ctx.at, ctx.operator, ctx.origin, ctx.action, last_before])?;
+        .execute(params![
+            self.ctx.at,
+            self.ctx.operator,
+            self.ctx.origin,
+            self.ctx.action,
+            self.batch.last_before
+        ])?;
+        // Back to the small cache whatever happens next, so the memory is released for the rest of the session.
+        // Cache size is not transactional, and the pages the commit still needs are pinned until it is done.
+        tx.pragma_update(None, "cache_size", super::READ_CACHE_KIB)?;
+        let outcome = std::mem::take(&mut self.outcome);
+        let tx = self.tx.take().expect("the transaction lives until finish");
         if dry_run {
             tx.rollback()?;
-        } else {
-            let invalid = rows.iter().filter(|r| !r.id.is_valid()).count();
-            tx.execute(
-                "INSERT INTO imports(at, operator, files, rows_read, added, updated, unchanged, duplicates, id_invalid)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![
-                    ctx.at,
-                    ctx.operator,
-                    serde_json::to_string(files).unwrap_or_default(),
-                    rows.len() as i64,
-                    outcome.added as i64,
-                    outcome.updated as i64,
-                    outcome.unchanged as i64,
-                    duplicates as i64,
-                    invalid as i64
-                ],
-            )?;
-            tx.commit()?;
+            return Ok(outcome);
         }
+        let applied = outcome.added + outcome.updated + outcome.unchanged;
+        tx.execute(
+            "INSERT INTO imports(at, operator, files, rows_read, added, updated, unchanged, duplicates, id_invalid)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                self.ctx.at,
+                self.ctx.operator,
+                serde_json::to_string(files).unwrap_or_default(),
+                applied as i64,
+                outcome.added as i64,
+                outcome.updated as i64,
+                outcome.unchanged as i64,
+                duplicates as i64,
+                self.id_invalid as i64
+            ],
+        )?;
+        tx.commit()?;
         Ok(outcome)
+    }
+}
+
+impl Drop for ImportSession<'_> {
+    fn drop(&mut self) {
+        // An import that failed: back to the small cache before the rollback, as `finish` does.
+        if let Some(tx) = &self.tx {
+            let _ = tx.pragma_update(None, "cache_size", super::READ_CACHE_KIB);
+        }
     }
 }
 
@@ -170,17 +209,15 @@ struct Batch {
     roster_was_empty: bool,
     /// The largest pupil id before this batch: larger ones were added by it.
     last_before: i64,
-    /// Pupils added by this batch, by `Incoming::identity`: used instead of queries when the roster was empty.
-    added: HashMap<String, i64>,
     schools: HashMap<String, i64>,
     /// Grade, then class → (sort key, label).
     classes: HashMap<String, HashMap<String, (String, String)>>,
-    /// Search keys of added pupils, written block by block at the end.
+    /// Search keys of added pupils not yet written: those of the block being filled.
     new_keys: Vec<(i64, String)>,
 }
 
 fn apply_one(tx: &Transaction, ctx: &AuditContext, batch: &mut Batch, row: &Incoming) -> Result<IncomingOutcome> {
-    let found = if batch.roster_was_empty { batch.added.get(&row.identity()).copied() } else { existing(tx, row)? };
+    let found = if batch.roster_was_empty { None } else { existing(tx, row)? };
     if let Some(id) = found {
         if id > batch.last_before {
             // Added earlier in this batch: its key is still pending, and an update must not be overwritten by it.
@@ -256,8 +293,9 @@ fn apply_one(tx: &Transaction, ctx: &AuditContext, batch: &mut Batch, row: &Inco
     ])?;
     let id = tx.last_insert_rowid();
     batch.new_keys.push((id, pack_key(&row.name, &number, &label)));
-    if batch.roster_was_empty {
-        batch.added.insert(row.identity(), id);
+    // Written a block at a time as blocks fill, so half a million new pupils' keys are never held at once.
+    if super::search_blocks::block_of(id + 1) != super::search_blocks::block_of(id) {
+        super::search_blocks::put_many(tx, std::mem::take(&mut batch.new_keys))?;
     }
     Ok(IncomingOutcome::Added)
 }

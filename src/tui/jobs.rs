@@ -2,23 +2,21 @@
 //! with its own connection to the drive file; the result comes back to the event loop as an action.
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::Instant;
 
-use chrono::NaiveDate;
-
 use super::roster::RosterData;
-use crate::io::class_list::{self, ImportPlan, ImportReport};
+use crate::io::class_list::{ImportReport, ImportRequest};
 use crate::io::sheet::{self, ExportOptions};
 use crate::store::{Reopen, Store};
 
 /// A piece of work, described so that it can run on either side.
 pub enum Work {
-    /// Read and check class lists; writes nothing.
-    Plan { paths: Vec<PathBuf>, default_school: String, today: NaiveDate },
-    /// Commit a checked import.
-    Apply { plan: ImportPlan },
+    /// Read and check class lists: the import done and rolled back, so nothing is written.
+    Plan { request: ImportRequest },
+    /// Commit a checked import, reading its files again.
+    Apply { request: ImportRequest },
     /// Write the student information sheet.
     Export { target: PathBuf, options: ExportOptions },
 }
@@ -44,7 +42,7 @@ impl Work {
 pub enum JobOutcome {
     /// Files read and checked; `preview` is a dry run of the import, so it counts added and updated pupils.
     Planned {
-        plan: ImportPlan,
+        request: ImportRequest,
         preview: ImportReport,
     },
     /// The import was committed; `data` is the reloaded roster when the job could read it.
@@ -75,19 +73,11 @@ impl fmt::Debug for JobOutcome {
 /// Does the work with `store` (the worker's own connection, or the app's when there is no file to share).
 pub fn execute(work: Work, store: &mut Store) -> JobOutcome {
     match work {
-        Work::Plan { paths, default_school, today } => {
-            let refs: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
-            let plan = match class_list::plan(&refs, None, &default_school, today) {
-                Ok(plan) => plan,
-                Err(e) => return JobOutcome::Failed(e.to_string()),
-            };
-            let copy = ImportPlan { rows: plan.rows.clone(), report: plan.report.clone(), files: plan.files.clone() };
-            match class_list::apply(store, copy, true) {
-                Ok(preview) => JobOutcome::Planned { plan, preview },
-                Err(e) => JobOutcome::Failed(e.to_string()),
-            }
-        }
-        Work::Apply { plan } => match class_list::apply(store, plan, false) {
+        Work::Plan { request } => match request.run(store, true) {
+            Ok(preview) => JobOutcome::Planned { request, preview },
+            Err(e) => JobOutcome::Failed(e.to_string()),
+        },
+        Work::Apply { request } => match request.run(store, false) {
             Ok(report) => JobOutcome::Imported { report, data: RosterData::load(store).ok() },
             Err(e) => JobOutcome::Failed(e.to_string()),
         },

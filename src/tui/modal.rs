@@ -10,7 +10,7 @@ use super::paths;
 use super::roster::Filters;
 use crate::domain::category::CategoryTable;
 use crate::domain::student::{Enrollment, PaymentStatus};
-use crate::io::class_list::{ImportPlan, ImportReport};
+use crate::io::class_list::{ImportReport, ImportRequest};
 
 /// What a path prompt is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,7 +90,7 @@ pub enum Modal {
     Path(PathPrompt),
     /// Files read and checked; Enter commits.
     ImportPreview {
-        plan: Box<ImportPlan>,
+        request: Box<ImportRequest>,
         preview: ImportReport,
         offset: usize,
     },
@@ -223,16 +223,16 @@ impl App {
             Modal::Categories(picker) => self.update_categories(picker, action),
             Modal::Filters { row } => self.update_filters(row, action),
             Modal::Path(prompt) => self.update_path(prompt, action),
-            Modal::ImportPreview { plan, preview, offset } => match action {
+            Modal::ImportPreview { request, preview, offset } => match action {
                 Action::Confirm => {
-                    self.start(Work::Apply { plan: *plan });
+                    self.start(Work::Apply { request: *request });
                     None
                 }
                 Action::Back => {
                     self.say(self.text.import_cancelled);
                     None
                 }
-                a => Some(Modal::ImportPreview { plan, preview, offset: scroll(offset, &a, page) }),
+                a => Some(Modal::ImportPreview { request, preview, offset: scroll(offset, &a, page) }),
             },
             Modal::Working(kind) => Some(Modal::Working(kind)),
             Modal::Message(mut m) => match action {

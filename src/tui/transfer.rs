@@ -8,7 +8,7 @@ use super::jobs::{self, JobOutcome, Work};
 use super::modal::{Message, Modal, PathPrompt, PathPurpose};
 use super::roster::RosterData;
 use super::text::fill;
-use crate::io::class_list::{DEFAULT_SCHOOL, ImportReport};
+use crate::io::class_list::{ImportReport, ImportRequest};
 use crate::io::export::FileFormat;
 use crate::io::sheet::{self, ExportOptions};
 
@@ -31,11 +31,10 @@ impl App {
     }
 
     pub fn start_import(&mut self, path: PathBuf) {
-        let default_school = match self.store.schools() {
-            Ok(schools) if schools.len() == 1 => schools[0].clone(),
-            _ => DEFAULT_SCHOOL.to_owned(),
-        };
-        self.start(Work::Plan { paths: vec![path], default_school, today: self.store.today() });
+        match ImportRequest::new(&self.store, vec![path], None) {
+            Ok(request) => self.start(Work::Plan { request }),
+            Err(e) => self.job_done(JobOutcome::Failed(e.to_string())),
+        }
     }
 
     pub fn start_export(&mut self, target: PathBuf) {
@@ -71,8 +70,8 @@ impl App {
         }
         self.status = None;
         match outcome {
-            JobOutcome::Planned { plan, preview } => {
-                self.modal = Some(Modal::ImportPreview { plan: Box::new(plan), preview, offset: 0 });
+            JobOutcome::Planned { request, preview } => {
+                self.modal = Some(Modal::ImportPreview { request: Box::new(request), preview, offset: 0 });
             }
             JobOutcome::Imported { report, data } => {
                 let data = match data {
@@ -141,7 +140,7 @@ impl App {
                 }
                 self.say(fill(self.text.sample_loaded, &[&report.added]));
             }
-            Err(e) => self.fail(e.to_string()),
+            Err(e) => self.job_done(JobOutcome::Failed(e.to_string())),
         }
     }
 }
