@@ -47,13 +47,25 @@ impl ColumnSpec {
     }
 }
 
-/// A value in an exported row. `Text` is always written as a text cell, so an 18-digit ID or a phone
-/// number is never turned into a rounded number.
+/// A value in an exported row. `Text` and `Str` are always written as text cells, so an 18-digit ID or a
+/// phone number is never turned into a rounded number.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Out {
+pub enum Out<'a> {
     Text(String),
+    /// Text borrowed from where it is read (a row of the drive), for exports that write many rows.
+    Str(&'a str),
     Number(f64),
     Empty,
+}
+
+impl Out<'_> {
+    fn text(&self) -> Option<&str> {
+        match self {
+            Out::Text(s) => Some(s),
+            Out::Str(s) => Some(s),
+            Out::Number(_) | Out::Empty => None,
+        }
+    }
 }
 
 /// Lines above the header: a title and label lines like 学校名称：… 填报时间：….
@@ -195,12 +207,11 @@ impl TableWriter {
     }
 
     pub fn row(&mut self, cells: &[Out]) -> Result<(), ReadError> {
-        let target = self.target.clone();
-        let state = self.sheet.as_mut().ok_or_else(|| write_err(&target, "no table started"))?;
+        let TableWriter { target, workbook, csv, sheet, sheets_started, text_format, number_format, .. } = self;
+        let state = sheet.as_mut().ok_or_else(|| write_err(target, "no table started"))?;
         debug_assert!(cells.len() <= state.columns);
-        if let Some(book) = self.workbook.as_mut() {
-            let sheet_index = self.sheets_started - 1;
-            let sheet = book.worksheet_from_index(sheet_index).map_err(|e| write_err(&target, e))?;
+        if let Some(book) = workbook.as_mut() {
+            let sheet = book.worksheet_from_index(*sheets_started - 1).map_err(|e| write_err(target, e))?;
             if state.text_column.len() < cells.len() {
                 state.text_column.resize(cells.len(), None);
             }
@@ -210,37 +221,36 @@ impl TableWriter {
                 // A column is text when its first value is: rows already flushed keep the formats they had,
                 // and a later value of the other kind carries its own format, so every cell reads as before.
                 let text_column = &mut state.text_column[i];
-                match cell {
-                    Out::Text(s) => {
+                match (cell, cell.text()) {
+                    (_, Some(s)) => {
                         if text_column.is_none() {
-                            sheet.set_column_format(col, &self.text_format).map_err(|e| write_err(&target, e))?;
+                            sheet.set_column_format(col, text_format).map_err(|e| write_err(target, e))?;
                             *text_column = Some(true);
                         }
                         if *text_column == Some(true) {
                             sheet.write_string(row, col, s)
                         } else {
-                            sheet.write_string_with_format(row, col, s, &self.text_format)
+                            sheet.write_string_with_format(row, col, s, text_format)
                         }
                     }
-                    Out::Number(n) => match text_column.get_or_insert(false) {
-                        true => sheet.write_number_with_format(row, col, *n, &self.number_format),
+                    (Out::Number(n), None) => match text_column.get_or_insert(false) {
+                        true => sheet.write_number_with_format(row, col, *n, number_format),
                         false => sheet.write_number(row, col, *n),
                     },
-                    Out::Empty => continue,
+                    (_, None) => continue,
                 }
-                .map_err(|e| write_err(&target, e))?;
+                .map_err(|e| write_err(target, e))?;
             }
             state.next_row += 1;
-        } else if let Some(w) = self.csv.as_mut() {
-            let record: Vec<String> = cells
-                .iter()
-                .map(|c| match c {
-                    Out::Text(s) => s.clone(),
-                    Out::Number(n) => n.to_string(),
-                    Out::Empty => String::new(),
-                })
-                .collect();
-            w.write_record(&record).map_err(|e| write_err(&target, e))?;
+        } else if let Some(w) = csv.as_mut() {
+            for cell in cells {
+                match cell {
+                    Out::Number(n) => w.write_field(n.to_string()),
+                    other => w.write_field(other.text().unwrap_or("")),
+                }
+                .map_err(|e| write_err(target, e))?;
+            }
+            w.write_record(None::<&[u8]>).map_err(|e| write_err(target, e))?;
         }
         Ok(())
     }

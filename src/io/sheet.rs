@@ -85,16 +85,22 @@ pub fn export_sheet(store: &Store, out: &Path, opts: &ExportOptions) -> Result<P
         let filter = StudentFilter { school: Some(school.clone()), class: opts.class.clone() };
         let mut seq = 0u32;
         let mut failure = None;
-        store.for_each_student(&filter, |s| {
+        store.for_each_sheet_row(&filter, |s| {
             seq += 1;
-            let id = if opts.mask { id_number::mask(&s.id_number) } else { s.id_number.clone() };
+            let masked;
+            let id = if opts.mask {
+                masked = id_number::mask(s.id_number);
+                masked.as_str()
+            } else {
+                s.id_number
+            };
             let row = [
                 Out::Number(f64::from(seq)),
-                Out::Text(s.name.clone()),
-                Out::Text(id),
-                Out::Text(s.class_label()),
-                Out::Text(if s.enrollment.is_insured() { "是" } else { "否" }.into()),
-                Out::Text(s.phone.clone()),
+                Out::Str(s.name),
+                Out::Str(id),
+                Out::Str(s.class_label),
+                Out::Str(if s.insured { "是" } else { "否" }),
+                Out::Str(s.phone),
             ];
             if let Err(e) = writer.row(&row) {
                 failure = Some(e);
@@ -106,4 +112,69 @@ pub fn export_sheet(store: &Store, out: &Path, opts: &ExportOptions) -> Result<P
         }
     }
     Ok(writer.finish()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use calamine::Reader;
+
+    use super::*;
+    use crate::domain::student::Enrollment;
+
+    /// The sheet reads only the columns it shows; the full pupil records are the independent account of what
+    /// each row must say.
+    #[test]
+    fn the_sheet_says_what_the_full_records_say_for_one_class_masked() {
+        let mut store = Store::open_in_memory().unwrap();
+        store.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        crate::demo::load_sample(&mut store).unwrap();
+        let all = store.students(&StudentFilter::default()).unwrap();
+        let class = all[all.len() / 2].class_label();
+        let in_class: Vec<_> = all.iter().filter(|s| s.class_label() == class).collect();
+        assert!(in_class.len() > 1 && in_class.len() < all.len(), "a class of several among many");
+        store.set_enrollment(in_class[1].id, Enrollment::Elsewhere, None).unwrap();
+        let expected: Vec<Vec<String>> = store
+            .students(&StudentFilter { school: None, class: Some(class.clone()) })
+            .unwrap()
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let insured = if s.enrollment.is_insured() { "是" } else { "否" };
+                vec![
+                    (i + 1).to_string(),
+                    s.name.clone(),
+                    id_number::mask(&s.id_number),
+                    s.class_label(),
+                    insured.into(),
+                    s.phone.clone(),
+                ]
+            })
+            .collect();
+        assert!(expected.iter().any(|r| r[4] == "是") && expected.iter().any(|r| r[4] == "否"));
+
+        let dir = tempfile::tempdir().unwrap();
+        for format in [FileFormat::Csv, FileFormat::Xlsx] {
+            let opts =
+                ExportOptions { format, school: None, class: Some(class.clone()), mask: true, date: store.today() };
+            let path = export_sheet(&store, &dir.path().join(format!("sheet.{}", format.extension())), &opts).unwrap();
+            let rows: Vec<Vec<String>> = match format {
+                FileFormat::Csv => csv::ReaderBuilder::new()
+                    .has_headers(false)
+                    .flexible(true)
+                    .from_path(&path)
+                    .unwrap()
+                    .records()
+                    .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+                    .collect(),
+                FileFormat::Xlsx => {
+                    let mut book = calamine::open_workbook_auto(&path).unwrap();
+                    let name = book.sheet_names()[0].clone();
+                    let range = book.worksheet_range(&name).unwrap();
+                    range.rows().map(|r| r.iter().map(ToString::to_string).collect()).collect()
+                }
+            };
+            let header = rows.iter().position(|r| r.first().is_some_and(|c| c == "序号")).unwrap();
+            assert_eq!(rows[header + 1..].to_vec(), expected, "{format:?}");
+        }
+    }
 }

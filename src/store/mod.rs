@@ -24,7 +24,7 @@ use thiserror::Error;
 pub use cipher::Passphrase;
 pub use fields::{Field, FieldChange};
 pub use import::{ImportOutcome, ImportSession, Incoming, IncomingOutcome};
-pub use read::StudentFilter;
+pub use read::{SheetRow, StudentFilter};
 pub use roster_rows::RosterRow;
 pub use search_blocks::SearchKeys;
 pub use stats::{ClassStats, Stats};

@@ -119,7 +119,7 @@ fn quote(input: &FormInput, s: &Student, concentrated: bool) -> Option<Quote> {
     }
 }
 
-fn extra_cells(input: &FormInput, ledger: Ledger, s: &Student) -> Vec<Out> {
+fn extra_cells(input: &FormInput, ledger: Ledger, s: &Student) -> Vec<Out<'static>> {
     let text = |t: String| if t.is_empty() { Out::Empty } else { Out::Text(t) };
     match ledger {
         Ledger::Paid => vec![

@@ -53,7 +53,7 @@ impl FormInput<'_> {
     }
 
     /// The ID number as the form shows it: whole, or masked with `--mask`.
-    pub fn id_cell(&self, s: &Student) -> Out {
+    pub fn id_cell(&self, s: &Student) -> Out<'static> {
         Out::Text(if self.opts.mask { id_number::mask(&s.id_number) } else { s.id_number.clone() })
     }
 
@@ -86,7 +86,7 @@ pub fn categories_text(s: &Student) -> String {
 }
 
 /// Fen as a yuan number cell.
-pub fn yuan_cell(fen: i64) -> Out {
+pub fn yuan_cell(fen: i64) -> Out<'static> {
     Out::Number(crate::domain::policy::fen_to_yuan(fen))
 }
 

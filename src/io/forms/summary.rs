@@ -28,7 +28,7 @@ struct ClassRow {
     paid: u32,
 }
 
-fn percent(part: u32, whole: u32) -> Out {
+fn percent(part: u32, whole: u32) -> Out<'static> {
     if whole == 0 {
         return Out::Empty;
     }

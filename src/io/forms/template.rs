@@ -174,7 +174,7 @@ pub fn export_template(
     Ok(written)
 }
 
-fn cell(input: &FormInput, column: &TemplateColumn, s: &Student, seq: u32) -> Out {
+fn cell(input: &FormInput, column: &TemplateColumn, s: &Student, seq: u32) -> Out<'static> {
     let text = |t: &str| Out::Text(t.to_owned());
     match column.value {
         Value::Seq => Out::Number(f64::from(seq)),
