@@ -191,13 +191,18 @@ fn keystrokes(app: &mut App, terminal: &mut Terminal<TestBackend>, passes: usize
     times.into_iter().map(|t| t.0).collect()
 }
 
-/// One step alone in a process of its own: `--child-open DB` for the TUI's peak memory under /usr/bin/time;
+/// One step alone in a process of its own: `--child-open DB` for the TUI's peak memory under /usr/bin/time,
+/// `--child-keys DB` to profile the keystrokes;
 /// `--child-read XLSX` and `--child-write ROWS OUT` to profile the XLSX figures under perf or callgrind
 /// (`target/release/deps/compare-* --child-read target/tmp/bench-compare/class-list-60000.xlsx`).
 fn child(args: &[String]) -> bool {
     match args {
         [flag, db, ..] if flag == "--child-open" => {
             let _ = open_to_first_frame(Path::new(db));
+        }
+        [flag, db, ..] if flag == "--child-keys" => {
+            let (mut app, mut terminal) = open_to_first_frame(Path::new(db));
+            let _ = keystrokes(&mut app, &mut terminal, 3);
         }
         [flag, file, ..] if flag == "--child-read" => {
             canbao::io::table::read_file(Path::new(file)).expect("reads");

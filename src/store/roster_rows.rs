@@ -31,13 +31,21 @@ impl Store {
         super::search_blocks::count(&self.conn)
     }
 
-    /// Calls `f` for each pupil in roster order (school, grade, class, name).
+    /// Every pupil's id in roster order (school, grade, class, name), read from the roster index alone.
+    pub fn roster_order(&self) -> Result<Vec<i64>> {
+        let mut stmt = self.conn.prepare("SELECT id FROM students ORDER BY school_id, class_order, name, id")?;
+        let order = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        Ok(order)
+    }
+
+    /// Calls `f` for each pupil in the order the file holds them, so each page is read once: in roster order
+    /// every row is a lookup of its own, a page read again for each of its pupils once the roster outgrows the
+    /// page cache (most of opening a large drive). Pair with `roster_order`, in one `roster_snapshot`.
     pub fn for_each_roster_row(&self, mut f: impl FnMut(&RosterRow<'_>)) -> Result<()> {
         let mut stmt = self.conn.prepare(
             "SELECT s.id, s.name, s.id_number, s.grade, s.class, s.enrollment, s.payment, s.categories,
                     s.id_problem IS NOT NULL
-             FROM students s
-             ORDER BY s.school_id, s.class_order, s.name, s.id",
+             FROM students s",
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
@@ -60,5 +68,14 @@ impl Store {
             });
         }
         Ok(())
+    }
+
+    /// Runs `f` on one snapshot of the file, so reads made in several statements agree with one another even
+    /// while another process writes.
+    pub fn roster_snapshot<T>(&self, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
+        let tx = self.conn.unchecked_transaction()?;
+        let out = f(self)?;
+        tx.commit()?;
+        Ok(out)
     }
 }

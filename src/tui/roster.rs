@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use crate::domain::category::CategoryTable;
 use crate::domain::search::{Fields, Query};
 use crate::domain::student::{Enrollment, PaymentStatus, Student};
-use crate::store::{Result, RosterRow, SearchKeys, Store};
+use crate::store::{Result, RosterRow, Store};
 
 /// What the roster table shows of one pupil. The name and ID number are read from the search key, which holds
 /// them already; only a name the key lower-cased is kept as written.
@@ -24,6 +24,21 @@ pub struct Row {
     pub problem: bool,
     /// Name and ID number as stored, when the key does not hold them verbatim (Latin capitals).
     as_written: Option<Box<[Box<str>; 2]>>,
+}
+
+impl Row {
+    /// A row's place before the file's row for it is read: nothing allocated.
+    fn placeholder() -> Row {
+        Row {
+            id: 0,
+            class: 0,
+            enrollment: Enrollment::Unknown,
+            payment: PaymentStatus::Unpaid,
+            categories: Box::new([]),
+            problem: false,
+            as_written: None,
+        }
+    }
 }
 
 /// Every pupil, in roster order (school, grade, class, name), with their search keys in one buffer: a search
@@ -48,29 +63,67 @@ pub struct RosterData {
 }
 
 impl RosterData {
-    /// Reads the whole roster in one pass.
+    /// Reads the whole roster: the order from the roster index, then the rows in the order the file holds
+    /// them, each put in its place.
     pub fn load(store: &Store) -> Result<RosterData> {
-        let n = usize::try_from(store.student_count()?).unwrap_or(0);
-        // The file's keys by pupil id, copied into roster order row by row and then dropped.
-        let by_id = store.search_keys()?;
-        let mut data = RosterData {
-            category_names: CategoryTable::builtin().all().iter().map(|c| c.name.clone()).collect(),
-            keys: String::with_capacity(by_id.text_len()),
-            key_ends: Vec::with_capacity(n),
-            rows: Vec::with_capacity(n),
-            spans: Vec::with_capacity(n),
-            masks: Vec::with_capacity(n),
-            by_id: HashMap::with_capacity(n),
-            ..RosterData::default()
-        };
-        let mut class_index: HashMap<String, u32> = HashMap::new();
-        store.for_each_roster_row(|r| data.push(r, &by_id, &mut class_index))?;
-        Ok(data)
+        store.roster_snapshot(|store| {
+            let order = store.roster_order()?;
+            // The file's keys by pupil id, copied into roster order below and then dropped.
+            let by_key = store.search_keys()?;
+            let n = order.len();
+            let mut data = RosterData {
+                category_names: CategoryTable::builtin().all().iter().map(|c| c.name.clone()).collect(),
+                keys: String::with_capacity(by_key.text_len()),
+                key_ends: Vec::with_capacity(n),
+                rows: vec![Row::placeholder(); n],
+                spans: vec![[(0, 0); 5]; n],
+                masks: Vec::with_capacity(n),
+                by_id: order.iter().enumerate().map(|(i, &id)| (id, i as u32)).collect(),
+                ..RosterData::default()
+            };
+            let mut class_index: HashMap<String, u32> = HashMap::new();
+            // Keys rebuilt for pupils the file has none for (an older file), by pupil id.
+            let mut rebuilt: HashMap<i64, String> = HashMap::new();
+            store.for_each_roster_row(|r| {
+                let Some(&at) = data.by_id.get(&r.id) else { return };
+                let class = data.class_of(r, &mut class_index);
+                let key = match by_key.get(r.id) {
+                    Some(key) => key,
+                    // A key is written with every pupil; one missing is rebuilt, not left unsearchable.
+                    None => rebuilt.entry(r.id).or_insert_with(|| {
+                        crate::domain::search::pack_key(r.name, r.id_number, &data.classes[class as usize])
+                    }),
+                };
+                let spans = spans_of(key);
+                let field = |k: usize| &key[spans[k].0 as usize..spans[k].1 as usize];
+                let as_written = (field(0) != r.name || field(3) != r.id_number)
+                    .then(|| Box::new([Box::from(r.name), Box::from(r.id_number)]));
+                data.spans[at as usize] = spans;
+                let categories = r.categories.iter().map(|c| data.category_index(&c.name)).collect();
+                data.rows[at as usize] = Row {
+                    id: r.id,
+                    class,
+                    enrollment: r.enrollment,
+                    payment: r.payment,
+                    categories,
+                    problem: r.id_problem,
+                    as_written,
+                };
+            })?;
+            for &id in &order {
+                let key = by_key.get(id).or_else(|| rebuilt.get(&id).map(String::as_str)).unwrap_or("");
+                data.masks.push(char_mask(key));
+                data.keys.push_str(key);
+                data.key_ends.push(data.keys.len() as u32);
+            }
+            data.number_classes_in_roster_order();
+            Ok(data)
+        })
     }
 
-    fn push(&mut self, r: &RosterRow<'_>, by_id: &SearchKeys, class_index: &mut HashMap<String, u32>) {
+    fn class_of(&mut self, r: &RosterRow<'_>, class_index: &mut HashMap<String, u32>) -> u32 {
         let label = crate::domain::class_label::join(r.grade, r.class);
-        let class = match class_index.get(&label) {
+        match class_index.get(&label) {
             Some(&i) => i,
             None => {
                 let i = self.classes.len() as u32;
@@ -78,35 +131,23 @@ impl RosterData {
                 class_index.insert(label, i);
                 i
             }
-        };
-        let categories = r.categories.iter().map(|c| self.category_index(&c.name)).collect();
-        self.by_id.insert(r.id, self.rows.len() as u32);
-        let rebuilt;
-        let key = match by_id.get(r.id) {
-            Some(key) => key,
-            None => {
-                // A key is written with every pupil; one missing (an older file) is rebuilt, not unsearchable.
-                rebuilt = crate::domain::search::pack_key(r.name, r.id_number, &self.classes[class as usize]);
-                &rebuilt
+        }
+    }
+
+    /// Classes were met in file order; the filter lists them in roster order.
+    fn number_classes_in_roster_order(&mut self) {
+        let mut new_index = vec![u32::MAX; self.classes.len()];
+        let mut classes = Vec::with_capacity(self.classes.len());
+        for row in &mut self.rows {
+            let old = row.class as usize;
+            let Some(new) = new_index.get_mut(old) else { continue };
+            if *new == u32::MAX {
+                *new = classes.len() as u32;
+                classes.push(std::mem::take(&mut self.classes[old]));
             }
-        };
-        let spans = spans_of(key);
-        let field = |k: usize| &key[spans[k].0 as usize..spans[k].1 as usize];
-        let as_written = (field(0) != r.name || field(3) != r.id_number)
-            .then(|| Box::new([Box::from(r.name), Box::from(r.id_number)]));
-        self.rows.push(Row {
-            id: r.id,
-            class,
-            enrollment: r.enrollment,
-            payment: r.payment,
-            categories,
-            problem: r.id_problem,
-            as_written,
-        });
-        self.masks.push(char_mask(key));
-        self.spans.push(spans);
-        self.keys.push_str(key);
-        self.key_ends.push(self.keys.len() as u32);
+            row.class = *new;
+        }
+        self.classes = classes;
     }
 
     fn category_index(&mut self, name: &str) -> u16 {
@@ -484,11 +525,77 @@ mod tests {
         }
     }
 
+    /// Rows are read in file order and placed in roster order: a list whose pupils come in no particular order
+    /// loads exactly as the roster query orders it, classes numbered in roster order, and pupils whose keys are
+    /// missing (an older file) still searchable.
+    #[test]
+    fn a_list_in_no_order_loads_in_roster_order() {
+        let mut store = Store::open_in_memory().expect("store");
+        store.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        let mut csv = String::from("姓名,身份证号码,年级,班级\n");
+        for (i, (name, grade, class)) in [
+            ("赵六", "三年级", "2班"),
+            ("钱七", "一年级", "1班"),
+            ("孙八", "三年级", "1班"),
+            ("李九", "一年级", "1班"),
+            ("周十", "二年级", "3班"),
+            ("吴一", "三年级", "2班"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let body = format!("1101052015010100{i}");
+            let number = format!("{body}{}", crate::domain::id_number::check_char(body.as_bytes()));
+            csv.push_str(&format!("{name},{number},{grade},{class}\n"));
+        }
+        let sheets = crate::io::table::read_bytes(csv.as_bytes(), "list.csv").unwrap();
+        let inputs = vec![crate::io::class_list::Input::Sheets("list.csv".into(), sheets)];
+        let today = store.today();
+        crate::io::class_list::import_inputs(&mut store, inputs, None, "本校", today, false).unwrap();
+        let stored = store.students(&Default::default()).unwrap();
+        let lost = stored.iter().find(|s| s.name == "孙八").unwrap().id;
+        store.connection().execute("DELETE FROM search_blocks WHERE block = ?1", [lost >> 6]).unwrap();
+
+        let d = RosterData::load(&store).expect("load");
+        let ids: Vec<i64> = d.rows.iter().map(|r| r.id).collect();
+        assert_eq!(ids, stored.iter().map(|s| s.id).collect::<Vec<_>>(), "roster order");
+        assert_ne!(
+            ids,
+            {
+                let mut sorted = ids.clone();
+                sorted.sort();
+                sorted
+            },
+            "file order differs"
+        );
+        for (i, pupil) in stored.iter().enumerate() {
+            assert_eq!((d.name(i), d.id_number(i)), (pupil.name.as_str(), pupil.id_number.as_str()));
+            assert_eq!(d.classes[d.rows[i].class as usize], pupil.class_label());
+        }
+        assert_eq!(d.classes, ["一年级1班", "二年级3班", "三年级1班", "三年级2班"]);
+        let mut search = Search::default();
+        search.update(&d, "孙八");
+        assert_eq!(
+            search.hits().map(|h| h.iter().map(|&i| d.rows[i as usize].id).collect::<Vec<_>>()),
+            Some(vec![lost])
+        );
+    }
+
     /// Big enough to be split over threads: the joined result equals a single pass.
     #[test]
     fn parallel_ranking_keeps_rank_then_roster_order() {
         let mut d = RosterData::default();
         let mut classes = HashMap::new();
+        let mut push = |d: &mut RosterData, r: &RosterRow<'_>| {
+            let class = d.class_of(r, &mut classes);
+            let key = crate::domain::search::pack_key(r.name, r.id_number, &d.classes[class as usize]);
+            d.by_id.insert(r.id, d.rows.len() as u32);
+            d.rows.push(Row { id: r.id, class, ..Row::placeholder() });
+            d.spans.push(spans_of(&key));
+            d.masks.push(char_mask(&key));
+            d.keys.push_str(&key);
+            d.key_ends.push(d.keys.len() as u32);
+        };
         let names = ["李一", "刘二", "林三", "王四", "梁五"];
         for i in 0..60_000i64 {
             let name = names[i as usize % names.len()];
@@ -504,7 +611,7 @@ mod tests {
                 categories: Vec::new(),
                 id_problem: false,
             };
-            d.push(&row, &SearchKeys::default(), &mut classes);
+            push(&mut d, &row);
         }
         for text in ["l", "4502", "1", "李"] {
             let q = Query::parse(text);
