@@ -309,6 +309,7 @@ impl App {
         let keep = self.selected_id();
         let rows = &self.data.rows;
         self.shown = match self.search.hits() {
+            Some(hits) if self.filters.is_empty() => hits.to_vec(),
             Some(hits) => hits.iter().copied().filter(|&i| self.filters.matches(&rows[i as usize])).collect(),
             None if self.filters.is_empty() => (0..rows.len() as u32).collect(),
             None => (0..rows.len() as u32).filter(|&i| self.filters.matches(&rows[i as usize])).collect(),

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use crate::domain::category::CategoryTable;
-use crate::domain::search::{Fields, Query};
+use crate::domain::search::{FieldBytes, Fields, Query};
 use crate::domain::student::{Enrollment, PaymentStatus, Student};
 use crate::store::{Result, RosterRow, Store};
 
@@ -195,6 +195,14 @@ impl RosterData {
         let key = self.key(i);
         let [n, p, s, d, c] = self.spans[i].map(|(a, b)| &key[a as usize..b as usize]);
         Fields { name: n, pinyin: p, initials: s, id_number: d, class: c }
+    }
+
+    /// `fields` as bytes, for ranking every row on every keystroke.
+    fn field_bytes(&self, i: usize) -> FieldBytes<'_> {
+        let start = if i == 0 { 0 } else { self.key_ends[i - 1] as usize };
+        let key = self.keys.as_bytes().get(start..self.key_ends[i] as usize).unwrap_or_default();
+        let [n, p, s, d, c] = self.spans[i].map(|(a, b)| key.get(a as usize..b as usize).unwrap_or_default());
+        FieldBytes { name: n, pinyin: p, initials: s, id_number: d, class: c }
     }
 
     pub fn index_of(&self, id: i64) -> Option<usize> {
@@ -391,7 +399,7 @@ fn rank_blocks(
             let i = b * 64 + word.trailing_zeros() as usize;
             word &= word - 1;
             if data.masks[i] & need == need
-                && let Some(rank) = query.rank_fields(&data.fields(i))
+                && let Some(rank) = query.rank_bytes(&data.field_bytes(i))
             {
                 push(&mut buckets, rank, i as u32);
             }
