@@ -515,3 +515,24 @@ fn read_only_refuses_every_write_and_changes_nothing() {
     drop(app);
     assert_eq!(std::fs::read(&path).expect("bytes"), bytes, "the file is byte for byte the same");
 }
+
+/// A second instance opened read-only picks up what the writer saves, on its idle tick, keeping the selected
+/// pupil; with nothing saved it reloads nothing.
+#[test]
+fn read_only_follows_what_the_writer_saves() {
+    let (_dir, path, mut app) = read_only_app(Language::Zh);
+    app.update(Action::Down);
+    app.update(Action::Down);
+    let id = app.selected_id().expect("pupil");
+    app.update(Action::Tick);
+    assert!(app.status.is_none(), "nothing saved, nothing loaded: {:?}", app.status);
+
+    let mut writer = Store::open(&path).expect("writer");
+    writer.set_fixed_clock(NOW);
+    writer.set_enrollment(id, Enrollment::Elsewhere, None).expect("mark");
+    app.update(Action::Tick);
+    let row = app.data.index_of(id).map(|i| &app.data.rows[i]).expect("still there");
+    assert_eq!(row.enrollment, Enrollment::Elsewhere);
+    assert_eq!(app.selected_id(), Some(id), "the same pupil stays selected");
+    assert!(app.status.as_ref().is_some_and(|s| s.text.contains("已载入")), "{:?}", app.status);
+}

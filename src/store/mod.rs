@@ -283,6 +283,12 @@ impl Store {
             .unwrap_or_else(|| chrono::Local::now().date_naive())
     }
 
+    /// Changes whenever another connection commits to the file (`PRAGMA data_version`): how a read-only
+    /// instance knows the writer has saved something.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
     pub fn connection(&self) -> &Connection {
         &self.conn
     }

@@ -88,6 +88,8 @@ pub struct App {
     pub jobs: Jobs,
     /// When the last tick arrived: progress is drawn from it, so drawing never reads the clock.
     pub now: Instant,
+    /// The file's `data_version` when the roster was read, for a read-only instance to see the writer's saves.
+    data_version: Option<i64>,
 }
 
 impl App {
@@ -99,6 +101,8 @@ impl App {
             store.set_operator(op)?;
         }
         let (policy, policy_error) = due::drive_policy(&store, options.config_dir.as_deref());
+        // Read before the roster, so a save during the load is seen as a change at the next tick.
+        let data_version = store.data_version().ok();
         let data = RosterData::load(&store)?;
         let text = Text::for_language(options.lang);
         let mut app = App {
@@ -131,6 +135,7 @@ impl App {
             size: (layout::MIN_WIDTH, layout::MIN_HEIGHT),
             jobs: Jobs::default(),
             now: Instant::now(),
+            data_version,
         };
         app.schools = app.store.schools()?;
         app.refilter();
@@ -178,6 +183,7 @@ impl App {
             }
             Action::Tick => {
                 self.now = Instant::now();
+                self.follow_writer();
                 return;
             }
             Action::JobDone(outcome) => {
@@ -474,6 +480,33 @@ impl App {
     }
 
     /// Takes a freshly loaded roster (after an import), keeping search, filters and the selected pupil.
+    /// Whether idle ticks should check for the writer's saves: only a read-only instance sees another
+    /// process change the file (a writer holds the drive alone, and reloads after its own imports).
+    pub fn follows_writer(&self) -> bool {
+        self.store.is_read_only()
+    }
+
+    /// In a read-only instance, reloads the roster (and the open pupil) once the writer has saved something,
+    /// keeping the search, the filters and the selected pupil.
+    fn follow_writer(&mut self) {
+        if !self.follows_writer() {
+            return;
+        }
+        let Ok(version) = self.store.data_version() else { return };
+        if self.data_version == Some(version) {
+            return;
+        }
+        match RosterData::load(&self.store) {
+            Ok(data) => {
+                self.data_version = Some(version);
+                self.replace_data(data);
+                self.reload_detail();
+                self.say(self.text.writer_changes_loaded);
+            }
+            Err(e) => self.fail(e.to_string()),
+        }
+    }
+
     pub fn replace_data(&mut self, data: RosterData) {
         let keep = self.selected_id();
         self.data = data;

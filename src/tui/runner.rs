@@ -90,7 +90,8 @@ where
                     dirty = true;
                 }
             }
-            None if busy => {
+            // Idle in a read-only instance: a tick a second, to pick up what the writer saves.
+            None if busy || app.follows_writer() => {
                 app.update(Action::Tick);
                 dirty = true;
             }

@@ -46,6 +46,8 @@ pub struct Text {
     pub read_only: &'static str,
     /// Said instead of attempting a change in read-only mode.
     pub read_only_refused: &'static str,
+    /// A read-only instance has loaded what the writer saved since.
+    pub writer_changes_loaded: &'static str,
     pub too_small: &'static str,
 
     pub roster_title: &'static str,

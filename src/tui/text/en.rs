@@ -16,6 +16,7 @@ pub static EN: Text = Text {
     ids_shown: "IDs shown",
     read_only: "read-only",
     read_only_refused: "Read-only: changes are disabled",
+    writer_changes_loaded: "Loaded the changes saved in the other window",
     too_small: "Window too small: needs at least 80x24, now {}x{}. Please enlarge it.",
 
     roster_title: "Roster",

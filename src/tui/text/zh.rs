@@ -16,6 +16,7 @@ pub static ZH: Text = Text {
     ids_shown: "身份证号已显示",
     read_only: "只读",
     read_only_refused: "只读模式，不能修改 (read-only: changes are disabled)",
+    writer_changes_loaded: "已载入另一窗口保存的更改",
     too_small: "窗口太小：至少需要 80x24，现在是 {}x{}。请放大窗口。",
 
     roster_title: "学生名单",
