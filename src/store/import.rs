@@ -124,20 +124,7 @@ impl ImportSession<'_> {
     /// Writes what is still pending and commits, or with `dry_run` rolls everything back.
     pub fn finish(mut self, files: &[String], duplicates: usize, dry_run: bool) -> Result<ImportOutcome> {
         let tx = self.tx.as_ref().expect("the transaction lives until finish");
-        super::search_blocks::put_many(tx, std::mem::take(&mut self.batch.new_keys))?;
-        // One "created" audit row per added pupil, written by SQLite in one statement rather than bound row by
-        // row: the same rows, at a tenth of the cost.
-        tx.prepare_cached(
-            "INSERT INTO audit(at, operator, origin, action, student_id, id_number, field, old, new)
-             SELECT ?1, ?2, ?3, ?4, id, id_number, 'created', NULL, source FROM students WHERE id > ?5 ORDER BY id",
-        )?
-        .execute(params![
-            self.ctx.at,
-            self.ctx.operator,
-            self.ctx.origin,
-            self.ctx.action,
-            self.batch.last_before
-        ])?;
+        self.batch.write_pending(tx, &self.ctx)?;
         // Back to the small cache whatever happens next, so the memory is released for the rest of the session.
         // Cache size is not transactional, and the pages the commit still needs are pinned until it is done.
         tx.pragma_update(None, "cache_size", super::READ_CACHE_KIB)?;
@@ -214,14 +201,43 @@ struct Batch {
     classes: HashMap<String, HashMap<String, (String, String)>>,
     /// Search keys of added pupils not yet written: those of the block being filled.
     new_keys: Vec<(i64, String)>,
+    /// Added pupils up to this id have their "created" audit row.
+    created_up_to: i64,
+}
+
+impl Batch {
+    /// Writes the search keys and "created" audit rows of the pupils added since the last call: as each block
+    /// of keys fills, before a pupil of this batch is changed again (so its history starts with its creation,
+    /// as it was created), and at the end.
+    fn write_pending(&mut self, tx: &Transaction, ctx: &AuditContext) -> Result<()> {
+        let Some(&(last, _)) = self.new_keys.last() else { return Ok(()) };
+        super::search_blocks::put_many(tx, std::mem::take(&mut self.new_keys))?;
+        // Written by SQLite from the rows just inserted rather than bound row by row: the same rows, at a
+        // tenth of the cost.
+        tx.prepare_cached(
+            "INSERT INTO audit(at, operator, origin, action, student_id, id_number, field, old, new)
+             SELECT ?1, ?2, ?3, ?4, id, id_number, 'created', NULL, source FROM students
+             WHERE id > ?5 AND id <= ?6 ORDER BY id",
+        )?
+        .execute(params![
+            ctx.at,
+            ctx.operator,
+            ctx.origin,
+            ctx.action,
+            self.created_up_to.max(self.last_before),
+            last
+        ])?;
+        self.created_up_to = last;
+        Ok(())
+    }
 }
 
 fn apply_one(tx: &Transaction, ctx: &AuditContext, batch: &mut Batch, row: &Incoming) -> Result<IncomingOutcome> {
     let found = if batch.roster_was_empty { None } else { existing(tx, row)? };
     if let Some(id) = found {
         if id > batch.last_before {
-            // Added earlier in this batch: its key is still pending, and an update must not be overwritten by it.
-            super::search_blocks::put_many(tx, std::mem::take(&mut batch.new_keys))?;
+            // Added earlier in this batch: its key and creation are written first, so the update follows them.
+            batch.write_pending(tx, ctx)?;
         }
         return update_existing(tx, ctx, id, row);
     }
@@ -295,7 +311,7 @@ fn apply_one(tx: &Transaction, ctx: &AuditContext, batch: &mut Batch, row: &Inco
     batch.new_keys.push((id, pack_key(&row.name, &number, &label)));
     // Written a block at a time as blocks fill, so half a million new pupils' keys are never held at once.
     if super::search_blocks::block_of(id + 1) != super::search_blocks::block_of(id) {
-        super::search_blocks::put_many(tx, std::mem::take(&mut batch.new_keys))?;
+        batch.write_pending(tx, ctx)?;
     }
     Ok(IncomingOutcome::Added)
 }

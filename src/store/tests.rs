@@ -303,3 +303,25 @@ fn an_old_number_whose_long_form_ends_in_000_is_found_again() {
     assert_eq!((outcome.added, outcome.unchanged), (0, 1), "re-reading an export must not add the pupil twice");
     assert_eq!(s.students(&StudentFilter::default()).unwrap().len(), 1);
 }
+
+/// A pupil added and then changed by a later row of the same batch (here the number read back from a numeric
+/// cell, with the same name, in another class): the history starts with the creation, then the change.
+#[test]
+fn a_pupil_changed_later_in_its_own_batch_has_its_creation_first() {
+    let shown = (1..=28)
+        .flat_map(|d| (0..10).map(move |k| format!("450202201501{d:02}{k}00")))
+        .map(|body| valid_id(&body))
+        .find(|n| n.ends_with("000"))
+        .unwrap();
+    let mut s = store_with(&[incoming("钱七", &valid_id("45020220140101123"), "1班")]);
+    let mut from_numeric = incoming("赵六", &shown, "2班");
+    from_numeric.id = id_number::check_numeric_cell(shown.parse::<f64>().unwrap(), today());
+    let out = s.apply_import(&[incoming("赵六", &shown, "1班"), from_numeric], &[], 0, false).unwrap();
+    assert_eq!((out.added, out.updated), (1, 1));
+    let id = s.students(&StudentFilter::default()).unwrap().iter().find(|p| p.name == "赵六").unwrap().id;
+    let fields: Vec<String> = s.history(id).unwrap().into_iter().map(|e| e.field).collect();
+    assert_eq!(fields.first().map(String::as_str), Some("created"), "{fields:?}");
+    assert!(fields.iter().any(|f| f == "class"), "{fields:?}");
+    assert_eq!(fields.iter().filter(|f| *f == "created").count(), 1, "{fields:?}");
+    assert_eq!(s.search_key_count().unwrap(), 2);
+}
