@@ -310,6 +310,7 @@ impl Filters {
 pub struct Search {
     /// The queries typed since the last full scan, each with its hits; the last one is shown.
     steps: Vec<Step>,
+    scratch: Scratch,
 }
 
 #[derive(Debug, Clone)]
@@ -348,7 +349,7 @@ impl Search {
         }
         let need = query_mask(text);
         let previous = self.steps.last().map(|s| s.hits.as_slice());
-        let hits = rank_rows(data, &query, need, previous);
+        let hits = rank_rows(data, &query, need, previous, &mut self.scratch);
         if self.steps.len() >= MAX_STEPS {
             self.steps.remove(0);
         }
@@ -361,33 +362,35 @@ impl Search {
     }
 }
 
-/// Rows by rank; rows arrive in roster order, so each rank's bucket stays in roster order without sorting.
-fn collect(buckets: Vec<Vec<u32>>) -> Vec<u32> {
-    let mut out = Vec::with_capacity(buckets.iter().map(Vec::len).sum());
-    for b in buckets {
-        out.extend(b);
-    }
-    out
+/// Buffers the search keeps between keystrokes: at 500k pupils a keystroke's candidates are megabytes, and
+/// allocating them afresh on every keystroke (in worker threads, freed on the main one) cost more than ranking
+/// them with some allocators.
+#[derive(Debug, Default)]
+struct Scratch {
+    /// The previous hits as one bit per row, so they are visited in roster order.
+    bits: Vec<u64>,
+    /// Per worker, its rows' (row, rank) in roster order.
+    parts: Vec<Vec<(u32, u32)>>,
 }
 
-fn push(buckets: &mut Vec<Vec<u32>>, rank: u32, row: u32) {
-    let rank = rank as usize;
-    if buckets.len() <= rank {
-        buckets.resize_with(rank + 1, Vec::new);
+impl Clone for Scratch {
+    /// Scratch space holds nothing worth copying.
+    fn clone(&self) -> Self {
+        Scratch::default()
     }
-    buckets[rank].push(row);
 }
 
-/// Ranks the rows of 64-row blocks `blocks` (all of them, or only those set in `only`), skipping rows whose
-/// character mask rules them out. Rows are visited in roster order.
+/// Ranks the rows of 64-row blocks `blocks` (all of them, or only those set in `only`) into `out`, skipping
+/// rows whose character mask rules them out. Rows are visited in roster order.
 fn rank_blocks(
     data: &RosterData,
     query: &Query,
     need: u64,
     only: Option<&[u64]>,
     blocks: std::ops::Range<usize>,
-) -> Vec<Vec<u32>> {
-    let mut buckets = Vec::new();
+    out: &mut Vec<(u32, u32)>,
+) {
+    out.clear();
     let n = data.len();
     for b in blocks {
         let mut word = match only {
@@ -401,50 +404,65 @@ fn rank_blocks(
             if data.masks[i] & need == need
                 && let Some(rank) = query.rank_bytes(&data.field_bytes(i))
             {
-                push(&mut buckets, rank, i as u32);
+                out.push((i as u32, rank));
             }
         }
     }
-    buckets
 }
 
-/// Ranks all rows, or only those in `previous`, split over the CPU's cores when there are many; the chunks
-/// are joined in roster order, so each rank stays in roster order without sorting.
-fn rank_rows(data: &RosterData, query: &Query, need: u64, previous: Option<&[u32]>) -> Vec<u32> {
+/// Ranks all rows, or only those in `previous`, split over the CPU's cores when there are many. Each part
+/// holds a run of blocks in roster order, and the hits are placed by rank in one counting pass, so each rank
+/// stays in roster order without sorting.
+fn rank_rows(data: &RosterData, query: &Query, need: u64, previous: Option<&[u32]>, scratch: &mut Scratch) -> Vec<u32> {
+    let Scratch { bits, parts } = scratch;
     let blocks = data.len().div_ceil(64);
-    let bits = previous.map(|prev| {
-        let mut bits = vec![0u64; blocks];
-        for &i in prev {
-            bits[i as usize / 64] |= 1 << (i % 64);
+    let only = match previous {
+        Some(prev) => {
+            bits.clear();
+            bits.resize(blocks, 0);
+            for &i in prev {
+                bits[i as usize / 64] |= 1 << (i % 64);
+            }
+            Some(bits.as_slice())
         }
-        bits
-    });
-    let only = bits.as_deref();
+        None => None,
+    };
     let work = previous.map_or(data.len(), <[u32]>::len);
-    let threads = std::thread::available_parallelism().map_or(1, |p| p.get()).min(8);
-    if threads < 2 || work < 20_000 {
-        return collect(rank_blocks(data, query, need, only, 0..blocks));
+    let threads = if work < 20_000 { 1 } else { std::thread::available_parallelism().map_or(1, |p| p.get()).min(8) };
+    if parts.len() < threads {
+        parts.resize_with(threads, Vec::new);
     }
+    let parts = &mut parts[..threads];
     let chunk = blocks.div_ceil(threads);
     let range = |t: usize| (t * chunk).min(blocks)..((t + 1) * chunk).min(blocks);
-    let parts: Vec<Vec<Vec<u32>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> =
-            (0..threads).map(|t| scope.spawn(move || rank_blocks(data, query, need, only, range(t)))).collect();
-        // A worker can only fail by a bug in the ranking; that chunk is then ranked here rather than lost.
-        handles
-            .into_iter()
+    let failed: Vec<usize> = std::thread::scope(|scope| {
+        let (first, rest) = parts.split_first_mut().expect("at least one part");
+        let handles: Vec<_> = rest
+            .iter_mut()
             .enumerate()
-            .map(|(t, h)| h.join().unwrap_or_else(|_| rank_blocks(data, query, need, only, range(t))))
-            .collect()
+            .map(|(t, part)| (t + 1, scope.spawn(move || rank_blocks(data, query, need, only, range(t + 1), part))))
+            .collect();
+        rank_blocks(data, query, need, only, range(0), first);
+        handles.into_iter().filter_map(|(t, h)| h.join().is_err().then_some(t)).collect()
     });
-    let ranks = parts.iter().map(Vec::len).max().unwrap_or(0);
-    let mut buckets: Vec<Vec<u32>> = vec![Vec::new(); ranks];
-    for part in parts {
-        for (rank, rows) in part.into_iter().enumerate() {
-            buckets[rank].extend(rows);
-        }
+    // A worker can only fail by a bug in the ranking; its part is then ranked here rather than lost.
+    for t in failed {
+        rank_blocks(data, query, need, only, range(t), &mut parts[t]);
     }
-    collect(buckets)
+    let ranks = parts.iter().flat_map(|p| p.iter().map(|&(_, r)| r as usize + 1)).max().unwrap_or(0);
+    let mut start = vec![0usize; ranks + 1];
+    for &(_, rank) in parts.iter().flatten() {
+        start[rank as usize + 1] += 1;
+    }
+    for r in 1..start.len() {
+        start[r] += start[r - 1];
+    }
+    let mut hits = vec![0u32; start[ranks]];
+    for &(row, rank) in parts.iter().flatten() {
+        hits[start[rank as usize]] = row;
+        start[rank as usize] += 1;
+    }
+    hits
 }
 
 #[cfg(test)]
@@ -621,19 +639,28 @@ mod tests {
             };
             push(&mut d, &row);
         }
-        for text in ["l", "4502", "1", "李"] {
+        // One pass over every row in roster order, then a stable sort by rank: the rule, written plainly.
+        let plain = |q: &Query| {
+            let mut ranked: Vec<(u32, u32)> =
+                (0..d.len() as u32).filter_map(|i| q.rank(d.key(i as usize)).map(|r| (r, i))).collect();
+            ranked.sort_by_key(|&(r, _)| r);
+            ranked.into_iter().map(|(_, i)| i).collect::<Vec<u32>>()
+        };
+        let mut scratch = Scratch::default();
+        let mut split = 0;
+        for text in ["l", "4502", "1", "李", "l 4502"] {
             let q = Query::parse(text);
             let need = query_mask(text);
-            let single = collect(rank_blocks(&d, &q, need, None, 0..d.len().div_ceil(64)));
-            assert_eq!(rank_rows(&d, &q, need, None), single, "{text}");
+            let all = rank_rows(&d, &q, need, None, &mut scratch);
+            split += usize::from(all.len() > 20_000);
+            assert_eq!(all, plain(&q), "{text}");
             let narrower = Query::parse(&format!("{text}0"));
-            let within = rank_rows(&d, &narrower, query_mask(&format!("{text}0")), Some(&single));
-            let fresh =
-                collect(rank_blocks(&d, &narrower, query_mask(&format!("{text}0")), None, 0..d.len().div_ceil(64)));
+            let within = rank_rows(&d, &narrower, query_mask(&format!("{text}0")), Some(&all), &mut scratch);
             if narrower.narrows(&q) {
-                assert_eq!(within, fresh, "{text}0");
+                assert_eq!(within, plain(&narrower), "{text}0");
             }
         }
+        assert!(split >= 3, "enough hits to be split over threads");
     }
 
     #[test]
