@@ -74,17 +74,24 @@ impl Store {
     /// class-list reader reports later rows of the same pupil as duplicates instead of applying them.
     pub fn begin_import(&mut self) -> Result<ImportSession<'_>> {
         let ctx = self.audit_context("import");
-        self.conn.pragma_update(None, "cache_size", super::IMPORT_CACHE_KIB)?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        // Rowids only grow, so the pupils this batch adds are exactly those above today's largest.
-        let last_before: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM students", [], |r| r.get(0))?;
-        let batch = Batch {
-            // On an empty roster nothing can match: every pupil of the batch comes once.
-            roster_was_empty: !tx.query_row("SELECT EXISTS(SELECT 1 FROM students)", [], |r| r.get::<_, bool>(0))?,
-            last_before,
-            ..Batch::default()
+        // The large cache is taken once the session exists, so that its `Drop` puts the small one back whatever
+        // fails from here on; an import that could not begin (another program writing the drive) never takes it.
+        let mut session = ImportSession {
+            tx: Some(tx),
+            ctx,
+            batch: Batch::default(),
+            outcome: ImportOutcome::default(),
+            id_invalid: 0,
         };
-        Ok(ImportSession { tx: Some(tx), ctx, batch, outcome: ImportOutcome::default(), id_invalid: 0 })
+        let tx = session.tx.as_ref().expect("just begun");
+        tx.pragma_update(None, "cache_size", super::IMPORT_CACHE_KIB)?;
+        // Rowids only grow, so the pupils this batch adds are exactly those above today's largest.
+        session.batch.last_before = tx.query_row("SELECT coalesce(max(id), 0) FROM students", [], |r| r.get(0))?;
+        // On an empty roster nothing can match: every pupil of the batch comes once.
+        session.batch.roster_was_empty =
+            !tx.query_row("SELECT EXISTS(SELECT 1 FROM students)", [], |r| r.get::<_, bool>(0))?;
+        Ok(session)
     }
 
     /// Adds or updates every pupil of `rows` in one transaction; a later row of a pupil already in `rows` is

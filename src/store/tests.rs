@@ -325,3 +325,18 @@ fn a_pupil_changed_later_in_its_own_batch_has_its_creation_first() {
     assert_eq!(fields.iter().filter(|f| *f == "created").count(), 1, "{fields:?}");
     assert_eq!(s.search_key_count().unwrap(), 2);
 }
+
+/// An import that cannot even start (another program is writing the drive) must not leave the connection
+/// holding the import's large page cache for the rest of the session.
+#[test]
+fn an_import_that_cannot_start_leaves_the_read_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("busy.db");
+    let mut s = Store::open(&path).unwrap();
+    let other = rusqlite::Connection::open(&path).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    s.connection().busy_timeout(std::time::Duration::ZERO).unwrap();
+    assert!(s.begin_import().is_err(), "the drive is locked by another writer");
+    let cache: i64 = s.connection().pragma_query_value(None, "cache_size", |r| r.get(0)).unwrap();
+    assert_eq!(cache, READ_CACHE_KIB);
+}
