@@ -536,3 +536,37 @@ fn read_only_follows_what_the_writer_saves() {
     assert_eq!(app.selected_id(), Some(id), "the same pupil stays selected");
     assert!(app.status.as_ref().is_some_and(|s| s.text.contains("已载入")), "{:?}", app.status);
 }
+
+/// The preview is a dry run and Confirm reads the file again: a list edited (or swapped for another) between
+/// the two must not be committed unseen. The operator is told, and the drive keeps what it had.
+#[test]
+fn a_list_changed_after_its_preview_is_not_committed_unseen() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("list.csv");
+    let write = |count: u32| {
+        let mut text = String::from("姓名,身份证号码,班级\n");
+        for i in 0..count {
+            let body = format!("65010220150101{i:03}");
+            let number = format!("{body}{}", canbao::domain::id_number::check_char(body.as_bytes()));
+            text.push_str(&format!("新生{i},{number},1班\n"));
+        }
+        std::fs::write(&path, text).unwrap();
+    };
+    write(2);
+    let mut app = app(Language::Zh);
+    let before = app.store.student_count().unwrap();
+    app.update(Action::Import);
+    type_text(&mut app, path.to_str().unwrap());
+    app.update(Action::Confirm);
+    match &app.modal {
+        Some(canbao::tui::modal::Modal::ImportPreview { preview, .. }) => assert_eq!(preview.added, 2),
+        _ => panic!("expected the preview"),
+    }
+    write(3);
+    app.update(Action::Confirm);
+    assert_eq!(app.store.student_count().unwrap(), before, "the previewed 2 pupils became 3 unseen");
+    match &app.modal {
+        Some(canbao::tui::modal::Modal::Message(m)) => assert!(m.error, "{:?}", m.lines),
+        _ => panic!("expected a message"),
+    }
+}

@@ -56,6 +56,10 @@ pub enum ImportError {
     Store(#[from] StoreError),
     #[error("没有要导入的文件 (no files to import)")]
     NoFiles,
+    #[error(
+        "{file}：预览之后文件已被修改，未导入任何内容，请重新导入并核对预览 (the file changed after the preview: nothing imported, import it again to preview it)"
+    )]
+    ChangedSincePreview { file: String },
 }
 
 /// Where one file's rows come from.
@@ -77,6 +81,9 @@ pub struct ImportRequest {
     /// The school for rows that name none: the drive's only school, else `DEFAULT_SCHOOL`.
     pub default_school: String,
     pub today: NaiveDate,
+    /// Each file's contents as the preview read them (`stamp`); empty until `preview`. A commit reads the
+    /// files again and refuses any that no longer match, so what is committed is what was previewed.
+    pub previewed: Vec<u64>,
 }
 
 impl ImportRequest {
@@ -86,15 +93,28 @@ impl ImportRequest {
             [only] => only.clone(),
             _ => DEFAULT_SCHOOL.to_owned(),
         };
-        Ok(ImportRequest { paths, school, default_school, today: store.today() })
+        Ok(ImportRequest { paths, school, default_school, today: store.today(), previewed: Vec::new() })
+    }
+
+    /// The dry run the operator reads before committing; remembers what the files held for `run` to check.
+    pub fn preview(&mut self, store: &mut Store) -> Result<ImportReport, ImportError> {
+        let (report, stamps) = self.run_stamped(store, true)?;
+        self.previewed = stamps;
+        Ok(report)
     }
 
     /// Reads the files and applies their rows as they are read, in one transaction: any file that cannot be
     /// read or has no header fails the whole batch and nothing is kept, so a half-read USB stick never leaves a
     /// half-imported school. A dry run does the same work and rolls it back.
+    /// After `preview`, a file whose contents changed since fails the whole batch (`ChangedSincePreview`).
     pub fn run(&self, store: &mut Store, dry_run: bool) -> Result<ImportReport, ImportError> {
+        self.run_stamped(store, dry_run).map(|(report, _)| report)
+    }
+
+    fn run_stamped(&self, store: &mut Store, dry_run: bool) -> Result<(ImportReport, Vec<u64>), ImportError> {
         let inputs = self.paths.iter().cloned().map(Input::Path).collect();
-        import_inputs(store, inputs, self.school.as_deref(), &self.default_school, self.today, dry_run)
+        let expected = (!self.previewed.is_empty()).then_some(self.previewed.as_slice());
+        import_stamped(store, inputs, self.school.as_deref(), &self.default_school, self.today, dry_run, expected)
     }
 }
 
@@ -126,14 +146,32 @@ pub fn import_inputs(
     today: NaiveDate,
     dry_run: bool,
 ) -> Result<ImportReport, ImportError> {
+    import_stamped(store, inputs, school, default_school, today, dry_run, None).map(|(report, _)| report)
+}
+
+/// `import_inputs`, also giving each input's `stamp`; with `expected`, an input whose stamp differs fails.
+fn import_stamped(
+    store: &mut Store,
+    inputs: Vec<Input>,
+    school: Option<&str>,
+    default_school: &str,
+    today: NaiveDate,
+    dry_run: bool,
+    expected: Option<&[u64]>,
+) -> Result<(ImportReport, Vec<u64>), ImportError> {
     if inputs.is_empty() {
         return Err(ImportError::NoFiles);
     }
     let mut reader = RowReader::new(today);
     let mut session = store.begin_import()?;
     let mut files = Vec::with_capacity(inputs.len());
-    for input in inputs {
-        let (file, sheets) = open(input)?;
+    let mut stamps = Vec::with_capacity(inputs.len());
+    for (i, input) in inputs.into_iter().enumerate() {
+        let (file, stamp, sheets) = open(input)?;
+        if expected.is_some_and(|e| e.get(i) != Some(&stamp)) {
+            return Err(ImportError::ChangedSincePreview { file });
+        }
+        stamps.push(stamp);
         reader.read_file(&file, sheets, school, default_school, &mut |row| session.apply(&row).map(drop))?;
         files.push(file);
     }
@@ -143,18 +181,30 @@ pub fn import_inputs(
     report.updated = outcome.updated;
     report.unchanged = outcome.unchanged;
     report.dry_run = dry_run;
-    Ok(report)
+    Ok((report, stamps))
 }
 
-fn open(input: Input) -> Result<(String, Vec<SheetRows>), ReadError> {
+/// An input's name, a stamp of its contents (a hash of a file's bytes) and its sheets.
+fn open(input: Input) -> Result<(String, u64, Vec<SheetRows>), ReadError> {
     Ok(match input {
         Input::Path(path) => {
             let file = path.display().to_string();
-            let sheets = table::open_file(&path)?;
-            (file, sheets)
+            let bytes = table::file_bytes(&path)?;
+            let stamp = stamp(&bytes);
+            let sheets = table::open_bytes(bytes, &file)?;
+            (file, stamp, sheets)
         }
-        Input::Sheets(file, sheets) => (file, sheets.into_iter().map(SheetRows::from).collect()),
+        Input::Sheets(file, sheets) => (file, 0, sheets.into_iter().map(SheetRows::from).collect()),
     })
+}
+
+/// A file's contents in 64 bits: equal for the same bytes in one run of the program.
+fn stamp(bytes: &[u8]) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = foldhash::quality::FixedState::with_seed(0x63616e62616f).build_hasher();
+    hasher.write(bytes);
+    hasher.write_usize(bytes.len());
+    hasher.finish()
 }
 
 /// Reads sheets into rows without applying them (the fuzzing harness checks the reader on its own).

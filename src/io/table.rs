@@ -55,9 +55,12 @@ pub fn read_file(path: &Path) -> Result<Vec<Sheet>, ReadError> {
 /// A file's worksheets, each handing out its rows one at a time: a CSV is parsed as its rows are taken and a
 /// workbook's rows are freed as they go, so an import of half a million pupils never holds them all as cells.
 pub fn open_file(path: &Path) -> Result<Vec<SheetRows>, ReadError> {
-    let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| ReadError::Unreadable { file: file.clone(), reason: e.to_string() })?;
-    open_bytes(bytes, &file)
+    open_bytes(file_bytes(path)?, &path.display().to_string())
+}
+
+/// A file's bytes, or the error naming it that every reader gives.
+pub fn file_bytes(path: &Path) -> Result<Vec<u8>, ReadError> {
+    std::fs::read(path).map_err(|e| ReadError::Unreadable { file: path.display().to_string(), reason: e.to_string() })
 }
 
 /// One worksheet's rows, in order; row `i` is the file's row `i + 1`. A CSV row that cannot be parsed is an

@@ -15,7 +15,7 @@ use crate::store::{Reopen, Store};
 pub enum Work {
     /// Read and check class lists: the import done and rolled back, so nothing is written.
     Plan { request: ImportRequest },
-    /// Commit a checked import, reading its files again.
+    /// Commit a checked import, reading its files again: one changed since the preview fails it.
     Apply { request: ImportRequest },
     /// Write the student information sheet.
     Export { target: PathBuf, options: ExportOptions },
@@ -73,7 +73,7 @@ impl fmt::Debug for JobOutcome {
 /// Does the work with `store` (the worker's own connection, or the app's when there is no file to share).
 pub fn execute(work: Work, store: &mut Store) -> JobOutcome {
     match work {
-        Work::Plan { request } => match request.run(store, true) {
+        Work::Plan { mut request } => match request.preview(store) {
             Ok(preview) => JobOutcome::Planned { request, preview },
             Err(e) => JobOutcome::Failed(e.to_string()),
         },
