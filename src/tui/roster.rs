@@ -230,10 +230,20 @@ impl RosterData {
 fn spans_of(key: &str) -> [(u16, u16); 5] {
     let f = Fields::parse(key);
     let base = key.as_ptr() as usize;
-    // Every field is a slice of `key`; a key longer than u16 (never, for a pupil) is cut to fit.
+    // Every field is a slice of `key`; a key longer than u16 (a hostile list's name cell) is cut to fit, at a
+    // character boundary so that the spans still slice text (the name as written is kept whole in that case).
+    let floor = |at: usize| {
+        let mut at = at.min(u16::MAX as usize).min(key.len());
+        while !key.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    };
     [f.name, f.pinyin, f.initials, f.id_number, f.class].map(|s| {
-        let start = (s.as_ptr() as usize - base).min(u16::MAX as usize);
-        let end = (start + s.len()).min(u16::MAX as usize);
+        // A missing field is a static "" outside the key: placed at its end.
+        let offset = (s.as_ptr() as usize).checked_sub(base).filter(|&o| o <= key.len()).unwrap_or(key.len());
+        let start = floor(offset);
+        let end = floor(offset + s.len()).max(start);
         (start as u16, end as u16)
     })
 }
@@ -670,5 +680,24 @@ mod tests {
         assert_eq!(d.rows.iter().filter(|r| f.matches(r)).count(), 21);
         let f = Filters { problems_only: true, ..Filters::default() };
         assert!(d.rows.iter().filter(|r| f.matches(r)).all(|r| r.problem));
+    }
+}
+
+#[cfg(test)]
+mod long_keys {
+    use super::*;
+
+    #[test]
+    fn a_name_longer_than_a_key_span_loads() {
+        let mut store = Store::open_in_memory().expect("store");
+        store.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        let name = format!("a{}", "张".repeat(30_000));
+        let csv = format!("姓名,身份证号码,班级\n{name},,1班\n");
+        let sheets = crate::io::table::read_bytes(csv.as_bytes(), "list.csv").unwrap();
+        let inputs = vec![crate::io::class_list::Input::Sheets("list.csv".into(), sheets)];
+        let today = store.today();
+        crate::io::class_list::import_inputs(&mut store, inputs, None, "本校", today, false).unwrap();
+        let d = RosterData::load(&store).expect("load");
+        assert_eq!(d.name(0), name);
     }
 }
