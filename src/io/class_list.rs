@@ -228,16 +228,6 @@ pub fn plan_sheets(
     Ok(ImportPlan { rows, report: reader.report, files })
 }
 
-pub fn apply(store: &mut Store, plan: ImportPlan, dry_run: bool) -> Result<ImportReport, ImportError> {
-    let mut report = plan.report;
-    let outcome = store.apply_import(&plan.rows, &plan.files, report.duplicates, dry_run)?;
-    report.added = outcome.added;
-    report.updated = outcome.updated;
-    report.unchanged = outcome.unchanged;
-    report.dry_run = dry_run;
-    Ok(report)
-}
-
 /// Where a row goes once read: applied to an import, or kept for a plan.
 type Sink<'s> = dyn FnMut(Incoming) -> Result<(), StoreError> + 's;
 

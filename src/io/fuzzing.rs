@@ -25,12 +25,14 @@ pub enum Outcome {
     Imported(ImportReport),
 }
 
-/// Reads `bytes` as a class list (content-sniffed CSV in any encoding, XLSX or XLS), plans the import, applies
-/// it to a fresh in-memory drive, imports it a second time, and checks what the importer promises:
+/// Reads `bytes` as a class list (content-sniffed CSV in any encoding, XLSX or XLS), reads its rows alone (a
+/// plan), imports it into a fresh in-memory drive the way the product does (rows streamed into one
+/// transaction), imports it a second time, and checks what the importer promises:
 ///
 /// - a refusal names the file;
 /// - every non-empty row below a header is imported, reported as a duplicate or skipped, each with its row;
-/// - the report's counts agree with the rows planned and with what the drive holds;
+/// - the report's counts agree with the rows planned and with what the drive holds, and the import reports what
+///   reading alone finds;
 /// - the drive passes SQLite's integrity and foreign-key checks, with one search key and one `created` audit
 ///   row per pupil;
 /// - importing the same file again adds and changes nothing.
@@ -54,7 +56,7 @@ pub fn import_bytes(bytes: &[u8]) -> Result<Outcome, String> {
             }
         }
     }
-    let plan = match class_list::plan_sheets(vec![(FILE.to_owned(), sheets)], None, DEFAULT_SCHOOL, today) {
+    let plan = match class_list::plan_sheets(vec![(FILE.to_owned(), sheets.clone())], None, DEFAULT_SCHOOL, today) {
         Ok(plan) => plan,
         Err(ImportError::Read(e @ ReadError::NoHeader { .. })) => {
             if !data_rows.is_empty() {
@@ -97,23 +99,27 @@ pub fn import_bytes(bytes: &[u8]) -> Result<Outcome, String> {
         return Err("two planned rows share an identity: a duplicate got through".into());
     }
 
+    // The import as the product runs it: rows streamed from the sheets into one transaction, twice.
     let mut store = Store::open_in_memory().map_err(|e| e.to_string())?;
     store.set_fixed_clock("2026-11-23T10:00:00+08:00");
-    let planned = plan.rows.clone();
-    let files = plan.files.clone();
-    let duplicates = report.duplicates;
-    let first = class_list::apply(&mut store, plan, false).map_err(|e| format!("first import failed: {e}"))?;
-    if first.added + first.updated + first.unchanged != planned.len() {
+    let planned = plan.rows.len();
+    let import = |store: &mut Store| {
+        let inputs = vec![class_list::Input::Sheets(FILE.to_owned(), sheets.clone())];
+        class_list::import_inputs(store, inputs, None, DEFAULT_SCHOOL, today, false)
+    };
+    let first = import(&mut store).map_err(|e| format!("first import failed: {e}"))?;
+    if first.added + first.updated + first.unchanged != planned {
         return Err(format!(
-            "added {} + updated {} + unchanged {} != {} planned rows",
-            first.added,
-            first.updated,
-            first.unchanged,
-            planned.len()
+            "added {} + updated {} + unchanged {} != {planned} planned rows",
+            first.added, first.updated, first.unchanged
         ));
     }
+    let read_side = |r: &ImportReport| (r.rows_read, r.duplicates, r.skipped, r.id_invalid, r.problems.clone());
+    if read_side(&first) != read_side(&plan.report) {
+        return Err(format!("the import reported {first:?}, reading alone {:?}", plan.report));
+    }
     check_store(&store, first.added)?;
-    let again = store.apply_import(&planned, &files, duplicates, false).map_err(|e| format!("re-import: {e}"))?;
+    let again = import(&mut store).map_err(|e| format!("re-import: {e}"))?;
     if again.added != 0 || again.updated != 0 {
         return Err(format!("importing the same file again added {} and updated {}", again.added, again.updated));
     }
