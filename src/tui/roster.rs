@@ -116,7 +116,7 @@ impl RosterData {
                 data.keys.push_str(key);
                 data.key_ends.push(data.keys.len() as u32);
             }
-            data.number_classes_in_roster_order();
+            data.number_in_roster_order();
             Ok(data)
         })
     }
@@ -134,8 +134,25 @@ impl RosterData {
         }
     }
 
-    /// Classes were met in file order; the filter lists them in roster order.
-    fn number_classes_in_roster_order(&mut self) {
+    /// Classes and the categories beyond the built-in ones were met in file order; the filters list them in
+    /// roster order.
+    fn number_in_roster_order(&mut self) {
+        let builtin = CategoryTable::builtin().all().len().min(self.category_names.len());
+        let mut new_category: Vec<Option<u16>> = vec![None; self.category_names.len()];
+        let mut extra: Vec<String> = Vec::new();
+        for row in &mut self.rows {
+            for c in row.categories.iter_mut().filter(|c| usize::from(**c) >= builtin) {
+                let Some(slot) = new_category.get_mut(usize::from(*c)) else { continue };
+                let new = *slot.get_or_insert_with(|| {
+                    extra.push(std::mem::take(&mut self.category_names[usize::from(*c)]));
+                    (builtin + extra.len() - 1) as u16
+                });
+                *c = new;
+            }
+        }
+        self.category_names.truncate(builtin);
+        self.category_names.extend(extra);
+
         let mut new_index = vec![u32::MAX; self.classes.len()];
         let mut classes = Vec::with_capacity(self.classes.len());
         for row in &mut self.rows {
@@ -591,6 +608,11 @@ mod tests {
         let stored = store.students(&Default::default()).unwrap();
         let lost = stored.iter().find(|s| s.name == "孙八").unwrap().id;
         store.connection().execute("DELETE FROM search_blocks WHERE block = ?1", [lost >> 6]).unwrap();
+        // Categories a local table added: listed in roster order too, whatever order the file holds them in.
+        let mark =
+            |name: &str| vec![crate::domain::student::CategoryMark { name: name.into(), department: String::new() }];
+        store.set_categories(stored[5].id, &mark("本地乙")).unwrap();
+        store.set_categories(stored[0].id, &mark("本地甲")).unwrap();
 
         let d = RosterData::load(&store).expect("load");
         let ids: Vec<i64> = d.rows.iter().map(|r| r.id).collect();
@@ -609,6 +631,10 @@ mod tests {
             assert_eq!(d.classes[d.rows[i].class as usize], pupil.class_label());
         }
         assert_eq!(d.classes, ["一年级1班", "二年级3班", "三年级1班", "三年级2班"]);
+        let builtin = CategoryTable::builtin().all().len();
+        assert_eq!(d.category_names[builtin..], ["本地甲", "本地乙"]);
+        assert_eq!(d.category_label(&d.rows[0]), "本地甲");
+        assert_eq!(d.category_label(&d.rows[5]), "本地乙");
         let mut search = Search::default();
         search.update(&d, "孙八");
         assert_eq!(
