@@ -10,6 +10,7 @@ pub mod private_file;
 pub mod reconcile;
 pub mod sheet;
 pub mod table;
+mod xlsx_rows;
 
 use thiserror::Error;
 

@@ -46,7 +46,7 @@ pub struct Sheet {
 
 /// Spreadsheets beyond this many cells are not class lists; refusing them keeps a hostile file from
 /// exhausting memory.
-const MAX_CELLS: usize = 20_000_000;
+pub(super) const MAX_CELLS: usize = 20_000_000;
 
 pub fn read_file(path: &Path) -> Result<Vec<Sheet>, ReadError> {
     open_file(path)?.into_iter().map(SheetRows::collect_sheet).collect()
@@ -74,6 +74,7 @@ pub struct SheetRows {
 enum RowSource {
     Cells(std::vec::IntoIter<Vec<Cell>>),
     Csv(Box<CsvRows>),
+    Xlsx(super::xlsx_rows::StreamRows),
 }
 
 impl Iterator for SheetRows {
@@ -83,6 +84,7 @@ impl Iterator for SheetRows {
         match &mut self.source {
             RowSource::Cells(rows) => rows.next().map(Ok),
             RowSource::Csv(csv) => csv.next(),
+            RowSource::Xlsx(rows) => rows.next(),
         }
     }
 }
@@ -110,6 +112,31 @@ pub fn containing_panic() -> bool {
     CONTAINING.with(std::cell::Cell::get)
 }
 
+/// Runs a workbook reader with its panics caught: third-party code fed hostile bytes may panic (an arithmetic
+/// overflow on an absurd cell reference, say), and that is the file's error, not the end of the program.
+/// `None` when it panicked.
+pub(super) fn contained<T>(read: impl FnOnce() -> T) -> Option<T> {
+    CONTAINING.with(|c| c.set(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(read));
+    CONTAINING.with(|c| c.set(false));
+    result.ok()
+}
+
+/// The error for a workbook calamine cannot read.
+pub(super) fn workbook_error(file: &str, e: impl Into<calamine::Error>) -> ReadError {
+    let reason = e.into().to_string();
+    if reason.to_lowercase().contains("password") || reason.contains("encrypt") {
+        ReadError::Encrypted { file: file.to_owned() }
+    } else {
+        ReadError::BadWorkbook { file: file.to_owned(), reason }
+    }
+}
+
+/// The error for a workbook whose reader gave up in a way it does not explain.
+pub(super) fn damaged(file: &str) -> ReadError {
+    ReadError::BadWorkbook { file: file.to_owned(), reason: "文件结构损坏 (damaged structure)".into() }
+}
+
 pub fn read_bytes(bytes: &[u8], file: &str) -> Result<Vec<Sheet>, ReadError> {
     open_bytes(bytes.to_vec(), file)?.into_iter().map(SheetRows::collect_sheet).collect()
 }
@@ -121,22 +148,36 @@ pub fn open_bytes(bytes: Vec<u8>, file: &str) -> Result<Vec<SheetRows>, ReadErro
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         super::compound::check(&bytes, MAX_CELLS)
             .map_err(|reason| ReadError::BadWorkbook { file: file.to_owned(), reason: reason.to_owned() })?;
-        // The workbook readers are third-party code fed hostile bytes: a panic inside them (an arithmetic
-        // overflow on an absurd cell reference, say) is this file's error, not the end of the program.
-        CONTAINING.with(|c| c.set(true));
-        let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_workbook(&bytes, file)));
-        CONTAINING.with(|c| c.set(false));
-        let sheets = read.unwrap_or_else(|_| {
-            Err(ReadError::BadWorkbook {
-                file: file.to_owned(), reason: "文件结构损坏 (damaged structure)".into()
-            })
-        })?;
+        // An XLSX is read row by row as the import takes the rows; anything else (XLS, or a zip calamine cannot
+        // open as XLSX, which its own detection then judges) is read whole.
+        let bytes = SharedBytes(std::sync::Arc::new(bytes));
+        if bytes.as_ref().starts_with(b"PK") {
+            let merges = xlsx_has_merges(bytes.as_ref());
+            if let Some(sheets) = super::xlsx_rows::open(bytes.clone(), file, merges)? {
+                return Ok(sheets
+                    .into_iter()
+                    .map(|(name, rows)| SheetRows { name, source: RowSource::Xlsx(rows) })
+                    .collect());
+            }
+        }
+        let bytes = bytes.as_ref();
+        let sheets = contained(|| read_workbook(bytes, file)).unwrap_or_else(|| Err(damaged(file)))?;
         return Ok(sheets.into_iter().map(SheetRows::from).collect());
     }
     if looks_binary(&bytes) {
         return Err(ReadError::NotATable { file: file.to_owned() });
     }
     Ok(vec![SheetRows { name: String::new(), source: RowSource::Csv(Box::new(CsvRows::new(bytes, file))) }])
+}
+
+/// A file's bytes shared between the thread reading its sheets and the fallback that reads them whole.
+#[derive(Clone)]
+pub(super) struct SharedBytes(std::sync::Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for SharedBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
 }
 
 /// Text files have no NUL bytes and few control characters; a PNG or a zip fragment has many.
@@ -150,14 +191,7 @@ fn looks_binary(bytes: &[u8]) -> bool {
 }
 
 fn read_workbook(bytes: &[u8], file: &str) -> Result<Vec<Sheet>, ReadError> {
-    let bad = |e: calamine::Error| {
-        let reason = e.to_string();
-        if reason.to_lowercase().contains("password") || reason.contains("encrypt") {
-            ReadError::Encrypted { file: file.to_owned() }
-        } else {
-            ReadError::BadWorkbook { file: file.to_owned(), reason }
-        }
-    };
+    let bad = |e: calamine::Error| workbook_error(file, e);
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(bad)?;
     let names = book.sheet_names();
     if names.is_empty() {
@@ -165,23 +199,15 @@ fn read_workbook(bytes: &[u8], file: &str) -> Result<Vec<Sheet>, ReadError> {
             file: file.to_owned(), reason: "工作簿中没有工作表 (no sheets)".into()
         });
     }
-    let has_merges = !bytes.starts_with(b"PK") || xlsx_has_merges(bytes);
     let mut sheets = Vec::with_capacity(names.len());
     for name in names {
         let mut rows = Rows::new(file);
-        if let Sheets::Xlsx(xlsx) = &mut book {
-            read_xlsx_cells(xlsx, &name, &mut rows).map_err(|e| match e {
-                CellsError::Calamine(e) => bad(e.into()),
-                CellsError::Read(e) => e,
-            })?;
-        } else {
-            let range = book.worksheet_range(&name).map_err(bad)?;
-            let (row0, col0) = range.start().map_or((0, 0), |(r, c)| (r as usize, c as usize));
-            for (r, c, data) in range.used_cells() {
-                rows.put(row0 + r, col0 + c, convert(data))?;
-            }
+        let range = book.worksheet_range(&name).map_err(bad)?;
+        let (row0, col0) = range.start().map_or((0, 0), |(r, c)| (r as usize, c as usize));
+        for (r, c, data) in range.used_cells() {
+            rows.put(row0 + r, col0 + c, convert(data))?;
         }
-        let merges = if has_merges { merged_regions(&mut book, &name) } else { Vec::new() };
+        let merges = merged_regions(&mut book, &name);
         fill_merged(&mut rows, &merges)?;
         let rows = rows.rows;
         sheets.push(Sheet { name, rows });
@@ -225,36 +251,6 @@ impl<'a> Rows<'a> {
         }
         Ok(row)
     }
-}
-
-enum CellsError {
-    Calamine(calamine::XlsxError),
-    Read(ReadError),
-}
-
-/// XLSX cells one at a time. calamine's `worksheet_range` first allocates the whole rectangle from the first
-/// cell to the last, so a file with cells in A1 and XFD1048576 would ask for 17 billion cells before any
-/// check could refuse it.
-fn read_xlsx_cells<RS: std::io::Read + std::io::Seek>(
-    book: &mut calamine::Xlsx<RS>,
-    name: &str,
-    rows: &mut Rows,
-) -> Result<(), CellsError> {
-    let mut reader = match book.worksheet_cells_reader(name) {
-        Ok(reader) => reader,
-        // A chart sheet: no cells, as calamine's own range reader has it.
-        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(()),
-        Err(e) => return Err(CellsError::Calamine(e)),
-    };
-    while let Some(cell) = reader.next_cell().map_err(CellsError::Calamine)? {
-        if matches!(cell.get_value(), calamine::DataRef::Empty) {
-            continue;
-        }
-        let (r, c) = cell.get_position();
-        // Borrowed from the shared-string table: one copy of each string instead of two.
-        rows.put(r as usize, c as usize, convert_ref(cell.get_value())).map_err(CellsError::Read)?;
-    }
-    Ok(())
 }
 
 /// Whether any worksheet of an XLSX file has merged cells. calamine finds merges by inflating and parsing a
@@ -323,7 +319,7 @@ fn fill_merged(rows: &mut Rows, merges: &[calamine::Dimensions]) -> Result<(), R
     Ok(())
 }
 
-fn convert_ref(data: &DataRef) -> Cell {
+pub(super) fn convert_ref(data: &DataRef) -> Cell {
     match data {
         DataRef::SharedString(s) => Cell::Text((*s).to_owned()),
         DataRef::String(s) => Cell::Text(s.clone()),
@@ -620,6 +616,35 @@ mod tests {
         assert_eq!(sheets[0].rows.len(), 5);
         assert_eq!(sheets[0].rows[2].get(3), Some(&Cell::Text("姓名".into())));
         assert_eq!(sheets[0].rows[4], vec![Cell::Empty, Cell::Number(2.0)]);
+    }
+
+    /// Rows streamed from an XLSX, merges filled as they pass, are what the whole-file reader makes of it:
+    /// a title merged across, a class merged down over its pupils, a range running past the last row, an
+    /// empty merged range, and rows left empty between.
+    #[test]
+    fn streamed_rows_equal_the_whole_file_reader() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let plain = rust_xlsxwriter::Format::new();
+        let sheet = book.add_worksheet().set_name("名单").expect("name");
+        sheet.merge_range(0, 0, 0, 4, "某某小学学生花名册", &plain).expect("title");
+        for (c, title) in ["序号", "姓名", "身份证号码", "班级"].iter().enumerate() {
+            sheet.write_string(2, c as u16, *title).expect("header");
+        }
+        for p in 0..6u32 {
+            sheet.write_number(3 + p, 0, f64::from(p + 1)).expect("seq");
+            sheet.write_string(3 + p, 1, format!("学生{p}")).expect("name");
+        }
+        sheet.merge_range(3, 3, 5, 3, "一年级1班", &plain).expect("class");
+        sheet.merge_range(6, 3, 12, 3, "一年级2班", &plain).expect("past the end");
+        sheet.merge_range(20, 6, 21, 7, "", &plain).expect("empty range");
+        let second = book.add_worksheet();
+        second.write_string(4, 2, "只有一格").expect("cell");
+        let bytes = book.save_to_buffer().expect("xlsx");
+        let streamed = read_bytes(&bytes, "m.xlsx").expect("streams");
+        let whole = read_workbook(&bytes, "m.xlsx").expect("whole");
+        assert_eq!(streamed, whole);
+        assert_eq!(streamed[0].rows[4][3], Cell::Text("一年级1班".into()));
+        assert_eq!(streamed[0].rows[8][3], Cell::Text("一年级2班".into()));
     }
 
     #[test]
