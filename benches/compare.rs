@@ -444,9 +444,17 @@ fn main() {
     let mut open = Command::new(std::env::current_exe().expect("own path"));
     open.arg("--child-open").arg(&big_db);
     let n = k(big_rows);
+    // The same pupils as a workbook (with the merged title a real list has): an XLSX import streams too.
+    let big_xlsx = dir.join(format!("pupils-{big_rows}.xlsx"));
+    write_sheet(&support::pupils(big_rows, 7), &big_xlsx);
+    let xlsx_db = dir.join(format!("big-xlsx-{big_rows}.db"));
+    remove_db(&xlsx_db);
+    let xlsx_import_rss = peak_rss(&import(&xlsx_db, &big_xlsx), &dir);
+    remove_db(&xlsx_db);
     for (what, kib) in [
         (format!("peak RSS: `find` at {n}"), peak_rss(&find, &dir)),
         (format!("peak RSS: whole CSV import of {n} rows"), import_rss.expect("measured")),
+        (format!("peak RSS: whole XLSX import of {n} rows"), xlsx_import_rss),
         (format!("peak RSS: TUI open at {n} to the first frame"), peak_rss(&open, &dir)),
     ] {
         line(&what, &mib(kib), "", "", "< 150 MiB", met(kib < limit));
