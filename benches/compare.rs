@@ -7,10 +7,8 @@
 
 mod support;
 
-// The allocator the `canbao` binary runs with (src/main.rs), so the in-process figures (XLSX read and write as
-// library calls, the TUI) measure the code as the product runs it.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+// No allocator of its own: the `canbao` binary runs with the system allocator too (src/main.rs), so the
+// in-process figures (XLSX read and write as library calls, the TUI) measure the code as the product runs it.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
