@@ -27,6 +27,15 @@ fn valid_id(first17: &str) -> String {
     format!("{first17}{}", id_number::check_char(first17.as_bytes()))
 }
 
+/// A valid number that ends in 000, as a rounded one would: about one real number in 1,100 does.
+fn valid_id_ending_000() -> String {
+    (1..=28)
+        .flat_map(|d| (0..10).map(move |k| format!("450202201501{d:02}{k}00")))
+        .map(|body| valid_id(&body))
+        .find(|n| n.ends_with("000"))
+        .expect("some check digit is 0")
+}
+
 fn store_with(rows: &[Incoming]) -> Store {
     let mut s = Store::open_in_memory().unwrap();
     s.set_fixed_clock("2026-11-23T10:00:00+08:00");
@@ -253,11 +262,7 @@ fn a_correction_is_not_guessed_between_two_candidates() {
 #[test]
 fn reading_back_a_rounded_number_that_happens_to_check_keeps_the_flag() {
     // A rounded number whose check digit happens to hold, as an exported sheet writes it back as text.
-    let shown = (1..=28)
-        .flat_map(|d| (0..10).map(move |k| format!("450202201501{d:02}{k}00")))
-        .map(|body| valid_id(&body))
-        .find(|n| n.ends_with("000"))
-        .unwrap();
+    let shown = valid_id_ending_000();
     let mut s = Store::open_in_memory().unwrap();
     let mut from_numeric = incoming("赵六", &shown, "1班");
     from_numeric.id = id_number::check_numeric_cell(shown.parse::<f64>().unwrap(), today());
@@ -308,11 +313,7 @@ fn an_old_number_whose_long_form_ends_in_000_is_found_again() {
 /// cell, with the same name, in another class): the history starts with the creation, then the change.
 #[test]
 fn a_pupil_changed_later_in_its_own_batch_has_its_creation_first() {
-    let shown = (1..=28)
-        .flat_map(|d| (0..10).map(move |k| format!("450202201501{d:02}{k}00")))
-        .map(|body| valid_id(&body))
-        .find(|n| n.ends_with("000"))
-        .unwrap();
+    let shown = valid_id_ending_000();
     let mut s = store_with(&[incoming("钱七", &valid_id("45020220140101123"), "1班")]);
     let mut from_numeric = incoming("赵六", &shown, "2班");
     from_numeric.id = id_number::check_numeric_cell(shown.parse::<f64>().unwrap(), today());
