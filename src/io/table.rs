@@ -190,6 +190,12 @@ fn looks_binary(bytes: &[u8]) -> bool {
     control * 20 > head.len()
 }
 
+/// The whole-file reader on its own, for tests that compare the streamed rows with it.
+#[cfg(test)]
+pub(super) fn read_whole(bytes: &[u8], file: &str) -> Result<Vec<Sheet>, ReadError> {
+    read_workbook(bytes, file)
+}
+
 fn read_workbook(bytes: &[u8], file: &str) -> Result<Vec<Sheet>, ReadError> {
     let bad = |e: calamine::Error| workbook_error(file, e);
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(bad)?;
@@ -301,6 +307,7 @@ fn merged_regions<RS: std::io::Read + std::io::Seek>(book: &mut Sheets<RS>, name
 /// A merged range shows one value over all its cells; teachers merge a class column over its pupils, so
 /// every row of the range gets the value. Cells it adds count against the sheet's limit like any other.
 fn fill_merged(rows: &mut Rows, merges: &[calamine::Dimensions]) -> Result<(), ReadError> {
+    let mut laid = 0usize;
     for m in merges {
         let (r0, c0) = (m.start.0 as usize, m.start.1 as usize);
         let (r1, c1) = (m.end.0 as usize, m.end.1 as usize);
@@ -309,6 +316,12 @@ fn fill_merged(rows: &mut Rows, merges: &[calamine::Dimensions]) -> Result<(), R
             continue;
         }
         for r in r0..=r1.min(rows.rows.len() - 1) {
+            // Every cell a range is laid over counts too: thousands of ranges over the same million rows would
+            // otherwise be billions of fills.
+            laid = laid.saturating_add((c1 + 1).saturating_sub(c0).max(1));
+            if laid > MAX_CELLS {
+                return Err(ReadError::TooLarge { file: rows.file.to_owned() });
+            }
             for cell in rows.reach(r, c1)?.iter_mut().take(c1 + 1).skip(c0) {
                 if cell.is_empty() {
                     *cell = value.clone();

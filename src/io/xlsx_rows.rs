@@ -190,49 +190,86 @@ fn read_sheet(
 
 /// A sheet's merged ranges, filled into its rows as they pass. A merged range shows one value over all its
 /// cells (teachers merge a class column over its pupils), so every row of the range that has cells gets the
-/// value in the range's empty cells, as the whole-file reader fills them (`table::fill_merged`).
+/// value in the range's empty cells, as the whole-file reader fills them (`table::fill_merged`): ranges that
+/// overlap (hand-made files have them) fill in the file's order, and a range's value is its top-left cell as
+/// the ranges before it in the file have left it.
 struct Merged {
-    /// By first row, taken in order as rows pass.
-    waiting: std::vec::IntoIter<calamine::Dimensions>,
-    next: Option<calamine::Dimensions>,
-    /// Ranges under way: last row, first and last column, and the value of their top-left cell.
-    open: Vec<(usize, usize, usize, Cell)>,
+    /// By first row, taken in order as rows pass; each with its place in the file's list.
+    waiting: std::vec::IntoIter<(usize, calamine::Dimensions)>,
+    next: Option<(usize, calamine::Dimensions)>,
+    /// Ranges under way, in the file's order.
+    open: Vec<Open>,
+    /// Cells the ranges have been laid over so far: `MAX_CELLS` at most, as in `table::fill_merged`.
+    laid: usize,
+}
+
+struct Open {
+    /// The range's place in the file's list.
+    index: usize,
+    last_row: usize,
+    first_column: usize,
+    last_column: usize,
+    /// The value of its top-left cell; `None` until the range's first row is filled.
+    value: Option<Cell>,
 }
 
 impl Merged {
-    fn new(mut ranges: Vec<calamine::Dimensions>) -> Merged {
-        ranges.sort_by_key(|m| m.start.0);
+    fn new(ranges: Vec<calamine::Dimensions>) -> Merged {
+        let mut ranges: Vec<(usize, calamine::Dimensions)> = ranges.into_iter().enumerate().collect();
+        ranges.sort_by_key(|(_, m)| m.start.0);
         let mut waiting = ranges.into_iter();
         let next = waiting.next();
-        Merged { waiting, next, open: Vec::new() }
+        Merged { waiting, next, open: Vec::new(), laid: 0 }
     }
 
     /// Fills row `r` (complete) from the ranges over it; cells added count in `made`, `Err` past `MAX_CELLS`.
     fn fill(&mut self, r: usize, row: &mut Vec<Cell>, made: &mut usize) -> Result<(), ()> {
-        while let Some(m) = self.next.filter(|m| m.start.0 as usize <= r) {
+        while let Some((index, m)) = self.next.filter(|(_, m)| m.start.0 as usize <= r) {
             self.next = self.waiting.next();
-            let (r0, c0, r1, c1) = (m.start.0 as usize, m.start.1 as usize, m.end.0 as usize, m.end.1 as usize);
-            // A range begins in its top-left row, the one passing now; its value is that cell's.
-            if r0 == r
-                && let Some(value) = row.get(c0).filter(|v| !v.is_empty())
-            {
-                self.open.push((r1, c0, c1, value.clone()));
-            }
+            // A range begins in its top-left row, the one passing now.
+            let at = self.open.partition_point(|o| o.index < index);
+            let open = Open {
+                index,
+                last_row: m.end.0 as usize,
+                first_column: m.start.1 as usize,
+                last_column: m.end.1 as usize,
+                value: None,
+            };
+            self.open.insert(at, open);
         }
-        self.open.retain(|&(r1, ..)| r1 >= r);
-        for (_, c0, c1, value) in &self.open {
-            if row.len() <= *c1 {
+        self.open.retain(|o| o.last_row >= r);
+        let mut k = 0;
+        while k < self.open.len() {
+            let o = &mut self.open[k];
+            if o.value.is_none() {
+                match row.get(o.first_column).filter(|v| !v.is_empty()) {
+                    Some(value) => o.value = Some(value.clone()),
+                    None => {
+                        self.open.remove(k);
+                        continue;
+                    }
+                }
+            }
+            let (c0, c1) = (o.first_column, o.last_column);
+            self.laid = self.laid.saturating_add((c1 + 1).saturating_sub(c0).max(1));
+            if self.laid > MAX_CELLS {
+                return Err(());
+            }
+            if row.len() <= c1 {
                 *made += c1 + 1 - row.len();
                 if *made > MAX_CELLS {
                     return Err(());
                 }
                 row.resize(c1 + 1, Cell::Empty);
             }
-            for cell in &mut row[*c0..=*c1] {
+            let value = o.value.as_ref().expect("set above");
+            // `take` and `skip` rather than a slice: a range written backwards fills nothing.
+            for cell in row.iter_mut().take(c1 + 1).skip(c0) {
                 if cell.is_empty() {
                     *cell = value.clone();
                 }
             }
+            k += 1;
         }
         Ok(())
     }
@@ -346,5 +383,71 @@ mod tests {
         });
         let err = import(broken).expect_err("refused");
         assert!(err.to_string().contains("list.xlsx"), "{err}");
+    }
+
+    /// A sheet with these cells and these merged ranges written into its XML as they are (rust_xlsxwriter
+    /// refuses overlapping ones, which other writers and hand-made files do have).
+    fn sheet_with_merges(cells: &[(u32, u16, &str)], refs: &[&str]) -> Vec<u8> {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        for &(r, c, text) in cells {
+            sheet.write_string(r, c, text).expect("cell");
+        }
+        let bytes = book.save_to_buffer().expect("xlsx");
+        let merges: String = refs.iter().map(|r| format!("<mergeCell ref=\"{r}\"/>")).collect();
+        rewrite_part(&bytes, "xl/worksheets/sheet1.xml", |xml| {
+            let merges = format!("</sheetData><mergeCells count=\"{}\">{merges}</mergeCells>", refs.len());
+            xml.replacen("</sheetData>", &merges, 1)
+        })
+    }
+
+    /// Overlapping ranges fill as the whole-file reader fills them: in the file's order, each range's value
+    /// being its top-left cell as the ranges before it left it, whatever rows they start in.
+    #[test]
+    fn overlapping_merges_fill_as_the_whole_file_reader_does() {
+        let cells = [(0, 0, "甲"), (1, 1, "乙"), (2, 2, "丙"), (5, 0, "末")];
+        for refs in [
+            &["A1:C3", "B2:C4"][..],
+            &["B2:C4", "A1:C3"],
+            &["A1:A3", "A2:C2"],
+            &["A2:C2", "A1:A3"],
+            &["A1:C1", "B1:B4"],
+            &["B1:B4", "A1:C1"],
+            &["C3:C5", "B2:C4", "A1:C2"],
+        ] {
+            let bytes = sheet_with_merges(&cells, refs);
+            let streamed = crate::io::table::read_bytes(&bytes, "m.xlsx").expect("streams");
+            let whole = crate::io::table::read_whole(&bytes, "m.xlsx").expect("whole");
+            assert_eq!(streamed, whole, "{refs:?}");
+        }
+    }
+
+    /// calamine in a release build hands a range written backwards ("C1:A1") through as it is: it fills
+    /// nothing, as in the whole-file reader, instead of failing the file.
+    #[test]
+    fn a_range_written_backwards_fills_nothing() {
+        let backwards = calamine::Dimensions { start: (0, 2), end: (1, 0) };
+        let mut merged = Merged::new(vec![backwards]);
+        let mut made = 0;
+        let mut row = vec![Cell::Empty, Cell::Empty, Cell::Text("甲".into())];
+        merged.fill(0, &mut row, &mut made).expect("fits");
+        assert_eq!(row, vec![Cell::Empty, Cell::Empty, Cell::Text("甲".into())]);
+        let mut row = Vec::new();
+        merged.fill(1, &mut row, &mut made).expect("fits");
+        assert!(row.iter().all(Cell::is_empty), "{row:?}");
+    }
+
+    /// Thousands of ranges laid over the same column and a million rows would make billions of fills of one
+    /// cell: the file is refused as too large at once, by both readers.
+    #[test]
+    fn many_ranges_over_the_same_cells_are_refused_quickly() {
+        let refs = vec!["A1:A1048576"; 5000];
+        let bytes = sheet_with_merges(&[(0, 0, "甲"), (1_048_575, 1, "末")], &refs);
+        let started = std::time::Instant::now();
+        let streamed = crate::io::table::read_bytes(&bytes, "m.xlsx");
+        assert!(matches!(streamed, Err(ReadError::TooLarge { .. })), "{:?}", streamed.map(|s| s.len()));
+        let whole = crate::io::table::read_whole(&bytes, "m.xlsx");
+        assert!(matches!(whole, Err(ReadError::TooLarge { .. })), "{:?}", whole.map(|s| s.len()));
+        assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
     }
 }
