@@ -273,7 +273,17 @@ impl RowReader<'_> {
             let name = std::mem::take(&mut rows.name);
             let Some(map) = header::detect(&head, self.synonyms) else {
                 let has_content = |row: &Vec<Cell>| row.iter().any(|c| !c.is_empty());
-                if multi && (head.iter().any(has_content) || rows.any(|row| row.is_ok_and(|r| has_content(&r)))) {
+                // The rest of the sheet is looked through for content; a read error on the way fails the
+                // import as in any other sheet, rather than passing the sheet off as empty.
+                let mut more_content = || -> Result<bool, ReadError> {
+                    for row in rows.by_ref() {
+                        if has_content(&row?) {
+                            return Ok(true);
+                        }
+                    }
+                    Ok(false)
+                };
+                if multi && (head.iter().any(has_content) || more_content()?) {
                     let sheet = Sheet { name, rows: Vec::new() };
                     self.problem(
                         file,

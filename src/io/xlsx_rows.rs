@@ -450,4 +450,29 @@ mod tests {
         assert!(matches!(whole, Err(ReadError::TooLarge { .. })), "{:?}", whole.map(|s| s.len()));
         assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
     }
+
+    /// A sheet whose first rows are empty is read to its end to see whether it has anything: a read error on
+    /// the way fails the import, as it does in any other sheet, instead of passing the sheet off as empty.
+    #[test]
+    fn a_sheet_that_breaks_while_looked_through_fails_the_import() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let first = book.add_worksheet().set_name("一班").expect("name");
+        first.write_string(0, 0, "姓名").expect("cell");
+        first.write_string(0, 1, "身份证号码").expect("cell");
+        first.write_string(1, 0, "张三").expect("cell");
+        first.write_string(1, 1, "11010520150101002X").expect("cell");
+        let second = book.add_worksheet().set_name("说明").expect("name");
+        for r in 0..3000 {
+            second.write_string(r, 0, " ").expect("cell");
+        }
+        second.write_string(3000, 0, "二班的学生另见附表").expect("cell");
+        let bytes = book.save_to_buffer().expect("xlsx");
+        let broken = rewrite_part(&bytes, "xl/worksheets/sheet2.xml", |xml| {
+            let cut = xml.find("<row r=\"2000\"").expect("row");
+            xml[..cut].to_owned()
+        });
+        assert!(crate::io::table::read_bytes(&broken, "list.xlsx").is_err(), "reading alone refuses it");
+        let result = import(broken);
+        assert!(result.is_err(), "{result:?}");
+    }
 }
