@@ -570,3 +570,29 @@ fn a_list_changed_after_its_preview_is_not_committed_unseen() {
         _ => panic!("expected a message"),
     }
 }
+
+/// The filters a read-only instance keeps over the writer's saves still pick the same class and category:
+/// the writer's import of a class that comes first in roster order renumbers the classes.
+#[test]
+fn read_only_keeps_its_filters_on_the_same_class_over_the_writers_import() {
+    let (_dir, path, mut app) = read_only_app(Language::Zh);
+    let chosen = app.data.classes.len() - 1;
+    let label = app.data.classes[chosen].clone();
+    app.filters.class = Some(chosen as u32);
+    app.refilter();
+    let shown = app.shown.len();
+    assert!(shown > 0);
+
+    let mut writer = Store::open(&path).expect("writer");
+    writer.set_fixed_clock(NOW);
+    let csv = "学校,姓名,身份证号码,年级,班级\n柳州市示范小学,新同学,11010520150101002X,一年级,0班\n";
+    let sheets = canbao::io::table::read_bytes(csv.as_bytes(), "new.csv").expect("csv");
+    let today = writer.today();
+    let inputs = vec![canbao::io::class_list::Input::Sheets("new.csv".into(), sheets)];
+    let report = canbao::io::class_list::import_inputs(&mut writer, inputs, None, "本校", today, false).expect("import");
+    assert_eq!(report.added, 1);
+    app.update(Action::Tick);
+    let now = app.filters.class.map(|c| app.data.classes[c as usize].clone());
+    assert_eq!(now.as_deref(), Some(label.as_str()), "classes now {:?}", app.data.classes);
+    assert_eq!(app.shown.len(), shown);
+}

@@ -509,7 +509,15 @@ impl App {
 
     pub fn replace_data(&mut self, data: RosterData) {
         let keep = self.selected_id();
+        // The class and category filters are indexes into this roster's lists, which a new roster numbers afresh
+        // (a class the writer adds shifts those after it): they are carried over by name, and dropped with it.
+        let class = self.filters.class.and_then(|c| self.data.classes.get(c as usize).cloned());
+        let category = self.filters.category.and_then(|c| self.data.category_names.get(c as usize).cloned());
         self.data = data;
+        self.filters.class =
+            class.and_then(|label| self.data.classes.iter().position(|c| *c == label)).map(|i| i as u32);
+        self.filters.category =
+            category.and_then(|name| self.data.category_names.iter().position(|c| *c == name)).map(|i| i as u16);
         self.schools = self.store.schools().unwrap_or_default();
         self.search.reset();
         self.search.update(&self.data, self.search_input.text());
