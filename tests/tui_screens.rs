@@ -596,3 +596,24 @@ fn read_only_keeps_its_filters_on_the_same_class_over_the_writers_import() {
     assert_eq!(now.as_deref(), Some(label.as_str()), "classes now {:?}", app.data.classes);
     assert_eq!(app.shown.len(), shown);
 }
+
+/// A read-only instance showing a pupil's page keeps showing that pupil when the writer's save takes them out
+/// of the filtered list, as the writer's own detail screen does, rather than jumping to the next pupil.
+#[test]
+fn read_only_detail_stays_on_its_pupil_when_the_writer_moves_them_out_of_the_filter() {
+    let (_dir, path, mut app) = read_only_app(Language::Zh);
+    app.filters.enrollment = Some(Enrollment::Unknown);
+    app.refilter();
+    app.update(Action::Down);
+    let id = app.selected_id().expect("pupil");
+    app.update(Action::OpenDetail);
+    assert_eq!(app.detail.as_ref().map(|d| d.student.id), Some(id));
+
+    let mut writer = Store::open(&path).expect("writer");
+    writer.set_fixed_clock(NOW);
+    writer.set_enrollment(id, Enrollment::Elsewhere, None).expect("mark");
+    app.update(Action::Tick);
+    let detail = app.detail.as_ref().expect("still open");
+    assert_eq!(detail.student.id, id, "the page still shows the pupil it showed");
+    assert_eq!(detail.student.enrollment, Enrollment::Elsewhere, "as the writer saved them");
+}

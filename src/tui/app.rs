@@ -524,11 +524,18 @@ impl App {
         self.marked.retain(|id| self.data.index_of(*id).is_some());
         self.shown.clear();
         self.refilter();
-        if let Some(pos) = keep
-            .and_then(|id| self.data.index_of(id))
-            .and_then(|index| self.shown.iter().position(|&i| i as usize == index))
-        {
-            self.cursor = pos;
+        if let Some(index) = keep.and_then(|id| self.data.index_of(id)) {
+            match self.shown.iter().position(|&i| i as usize == index) {
+                Some(pos) => self.cursor = pos,
+                // The pupil on the detail screen no longer passes the search or the filters (the writer's save
+                // in a read-only instance): it stays in the list, as after a change made here, until leaving
+                // the screen refilters, rather than the screen jumping to whoever took its place.
+                None if self.screen == Screen::Detail => {
+                    self.cursor = self.cursor.min(self.shown.len());
+                    self.shown.insert(self.cursor, index as u32);
+                }
+                None => {}
+            }
             self.keep_cursor_visible();
         }
         self.recount();
