@@ -589,7 +589,8 @@ fn read_only_keeps_its_filters_on_the_same_class_over_the_writers_import() {
     let sheets = canbao::io::table::read_bytes(csv.as_bytes(), "new.csv").expect("csv");
     let today = writer.today();
     let inputs = vec![canbao::io::class_list::Input::Sheets("new.csv".into(), sheets)];
-    let report = canbao::io::class_list::import_inputs(&mut writer, inputs, None, "本校", today, false).expect("import");
+    let report =
+        canbao::io::class_list::import_inputs(&mut writer, inputs, None, "本校", today, false).expect("import");
     assert_eq!(report.added, 1);
     app.update(Action::Tick);
     let now = app.filters.class.map(|c| app.data.classes[c as usize].clone());

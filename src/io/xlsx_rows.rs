@@ -493,4 +493,3 @@ mod tests {
         assert_eq!(streamed, crate::io::table::read_whole(&bytes, "m.xlsx").expect("whole"));
     }
 }
-
