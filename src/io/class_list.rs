@@ -273,17 +273,13 @@ impl RowReader<'_> {
             let name = std::mem::take(&mut rows.name);
             let Some(map) = header::detect(&head, self.synonyms) else {
                 let has_content = |row: &Vec<Cell>| row.iter().any(|c| !c.is_empty());
-                // The rest of the sheet is looked through for content; a read error on the way fails the
-                // import as in any other sheet, rather than passing the sheet off as empty.
-                let mut more_content = || -> Result<bool, ReadError> {
-                    for row in rows.by_ref() {
-                        if has_content(&row?) {
-                            return Ok(true);
-                        }
-                    }
-                    Ok(false)
-                };
-                if multi && (head.iter().any(has_content) || more_content()?) {
+                // The rest of the sheet is read to its end, as when files were read whole: a damaged sheet fails
+                // the import whatever it holds, and whenever the damage is found.
+                let mut content = head.iter().any(has_content);
+                for row in rows.by_ref() {
+                    content |= has_content(&row?);
+                }
+                if multi && content {
                     let sheet = Sheet { name, rows: Vec::new() };
                     self.problem(
                         file,

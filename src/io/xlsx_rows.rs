@@ -391,6 +391,22 @@ mod tests {
         assert!(err.to_string().contains("list.xlsx"), "{err}");
     }
 
+    /// A sheet without a header (instructions before the lists) that is damaged far below its first rows fails
+    /// the import every time, as when files were read whole: the reader is not left to race the importer over
+    /// whether the damage was reached before the sheet was given up.
+    #[test]
+    fn damage_deep_in_a_sheet_without_a_header_fails_the_import() {
+        let bytes = workbook(&[("说明", 20 * CHUNK, 0), ("一班", 0, 3)]);
+        let broken = rewrite_part(&bytes, "xl/worksheets/sheet1.xml", |xml| {
+            let cut = xml.find(&format!("<row r=\"{}\"", 19 * CHUNK)).expect("row");
+            xml[..cut].to_owned()
+        });
+        for _ in 0..3 {
+            let err = import(broken.clone()).expect_err("refused");
+            assert!(err.to_string().contains("list.xlsx"), "{err}");
+        }
+    }
+
     /// A sheet with these cells and these merged ranges written into its XML as they are (rust_xlsxwriter
     /// refuses overlapping ones, which other writers and hand-made files do have).
     fn sheet_with_merges(cells: &[(u32, u16, &str)], refs: &[&str]) -> Vec<u8> {
