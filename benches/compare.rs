@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use canbao::io::export::{ColumnSpec, FileFormat, Out, Preamble, TableWriter};
+use canbao::io::export::{FileFormat, Out, Preamble, TableWriter};
 use canbao::store::Store;
 use canbao::tui::{Action, App, Language, Options, views};
 use ratatui::Terminal;
@@ -486,16 +486,9 @@ fn main() {
 
 /// canbao's writer alone, from rows in memory to a finished file: what openpyxl's write does.
 fn write_sheet(pupils: &[support::Pupil], out: &Path) {
-    let columns = [
-        ColumnSpec::new("序号", 7.0),
-        ColumnSpec::new("姓名", 12.0),
-        ColumnSpec::new("身份证号码", 22.0),
-        ColumnSpec::new("所在年级、班级", 16.0),
-        ColumnSpec::new("是否参保", 10.0),
-        ColumnSpec::new("联系电话", 15.0),
-    ];
+    let columns = canbao::io::sheet::columns();
     let preamble = Preamble {
-        title: Some("在校学生信息表".into()),
+        title: Some(canbao::io::sheet::TITLE.into()),
         lines: vec![vec!["学校名称：本校".into(), "填报时间：2026-11-23".into()]],
     };
     let mut writer = TableWriter::create(out, FileFormat::Xlsx).expect("create");

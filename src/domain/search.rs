@@ -206,16 +206,11 @@ impl Query {
     /// The rank of a packed key, or `None` when some word matches nothing. Allocates nothing: it runs for
     /// every pupil on every keystroke.
     pub fn rank(&self, key: &str) -> Option<u32> {
-        self.rank_fields(&Fields::parse(key))
+        self.rank_bytes(&Fields::parse(key).bytes())
     }
 
-    /// `rank` for a key already split into its fields: a caller that keeps the split (the TUI, which ranks
-    /// the same half million keys on every keystroke) saves parsing, which costs as much as the matching.
-    pub fn rank_fields(&self, e: &Fields<'_>) -> Option<u32> {
-        self.rank_bytes(&e.bytes())
-    }
-
-    /// `rank_fields` on fields as bytes.
+    /// `rank` for a key already split into its fields, as bytes: a caller that keeps the split (the TUI, which
+    /// ranks the same half million keys on every keystroke) saves parsing, which costs as much as the matching.
     pub fn rank_bytes(&self, e: &FieldBytes<'_>) -> Option<u32> {
         let mut total = 0u32;
         for (w, f) in self.words.iter().zip(&self.finders) {

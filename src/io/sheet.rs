@@ -45,6 +45,18 @@ pub struct ExportOptions {
     pub date: NaiveDate,
 }
 
+/// The sheet's columns, as the school's form lays them out.
+pub fn columns() -> [ColumnSpec; 6] {
+    [
+        ColumnSpec::new("序号", 7.0),
+        ColumnSpec::new("姓名", 12.0),
+        ColumnSpec::new("身份证号码", 22.0),
+        ColumnSpec::new("所在年级、班级", 16.0),
+        ColumnSpec::new("是否参保", 10.0),
+        ColumnSpec::new("联系电话", 15.0),
+    ]
+}
+
 pub fn default_file_name(school: Option<&str>, date: NaiveDate, format: FileFormat) -> String {
     let who = school.map(|s| format!("{s}-")).unwrap_or_default();
     format!("{who}{TITLE}-{}.{}", date.format("%Y%m%d"), format.extension())
@@ -67,14 +79,7 @@ pub fn export_sheet(store: &Store, out: &Path, opts: &ExportOptions) -> Result<P
     if opts.format == FileFormat::Csv && schools.len() > 1 {
         return Err(ExportError::ManySchools(schools.join("、")));
     }
-    let columns = [
-        ColumnSpec::new("序号", 7.0),
-        ColumnSpec::new("姓名", 12.0),
-        ColumnSpec::new("身份证号码", 22.0),
-        ColumnSpec::new("所在年级、班级", 16.0),
-        ColumnSpec::new("是否参保", 10.0),
-        ColumnSpec::new("联系电话", 15.0),
-    ];
+    let columns = columns();
     let mut writer = TableWriter::create(out, opts.format)?;
     for school in &schools {
         let preamble = Preamble {

@@ -517,6 +517,22 @@ mod tests {
         assert_eq!(a.audit_count().unwrap(), audit);
     }
 
+    /// Merges each laptop's file into a copy of the other's, so both directions start from the same two files:
+    /// (A merged into B, its report), (B merged into A, its report).
+    fn merge_both_ways(dir: &Path, a: Store, b: Store) -> ((Store, MergeReport), (Store, MergeReport)) {
+        let (a_path, b_path) = (a.path().unwrap().to_owned(), b.path().unwrap().to_owned());
+        drop(a);
+        drop(b);
+        let (a2, b2) = (dir.join("a2.db"), dir.join("b2.db"));
+        Store::open(&a_path).unwrap().backup_to(&a2).unwrap();
+        Store::open(&b_path).unwrap().backup_to(&b2).unwrap();
+        let mut a_into_b = Store::open(&b2).unwrap();
+        let r1 = a_into_b.merge_from(&a_path, false).unwrap();
+        let mut b_into_a = Store::open(&a2).unwrap();
+        let r2 = b_into_a.merge_from(&b_path, false).unwrap();
+        ((a_into_b, r1), (b_into_a, r2))
+    }
+
     #[test]
     fn conflicts_go_to_the_newer_change_and_both_directions_agree() {
         let dir = tempfile::tempdir().unwrap();
@@ -528,18 +544,7 @@ mod tests {
         b.set_note(pb, "已核实：在校参保").unwrap();
         a.set_fixed_clock("2026-11-23T12:00:00+08:00");
         a.set_enrollment(by_id(&a, &ids[2]).id, Enrollment::Declined, Some("外地")).unwrap();
-        let (a_path, b_path) = (a.path().unwrap().to_owned(), b.path().unwrap().to_owned());
-        drop(a);
-        drop(b);
-        // Merge each into a copy of the other, so both directions start from the same two files.
-        let a2 = dir.path().join("a2.db");
-        let b2 = dir.path().join("b2.db");
-        Store::open(&a_path).unwrap().backup_to(&a2).unwrap();
-        Store::open(&b_path).unwrap().backup_to(&b2).unwrap();
-        let mut a_into_b = Store::open(&b2).unwrap();
-        let r1 = a_into_b.merge_from(&a_path, false).unwrap();
-        let mut b_into_a = Store::open(&a2).unwrap();
-        let r2 = b_into_a.merge_from(&b_path, false).unwrap();
+        let ((a_into_b, r1), (b_into_a, r2)) = merge_both_ways(dir.path(), a, b);
         assert_eq!(r1.conflicts.len(), 1, "{r1:?}");
         assert_eq!(r2.conflicts.len(), 1, "{r2:?}");
         let c = &r2.conflicts[0];
@@ -749,15 +754,7 @@ mod tests {
         b.set_enrollment(by_name(&b, "整数甲").id, Enrollment::Here, None).unwrap();
         b.apply_import(&[unchecked("整数丙", Some(ROUNDED)), unchecked("无号丙", None)], &[], 0, false).unwrap();
         let (a_path, b_path) = (a.path().unwrap().to_owned(), b.path().unwrap().to_owned());
-        drop(a);
-        drop(b);
-        let (a2, b2) = (dir.path().join("a2.db"), dir.path().join("b2.db"));
-        Store::open(&a_path).unwrap().backup_to(&a2).unwrap();
-        Store::open(&b_path).unwrap().backup_to(&b2).unwrap();
-        let mut a_into_b = Store::open(&b2).unwrap();
-        let r1 = a_into_b.merge_from(&a_path, false).unwrap();
-        let mut b_into_a = Store::open(&a2).unwrap();
-        let r2 = b_into_a.merge_from(&b_path, false).unwrap();
+        let ((mut a_into_b, r1), (mut b_into_a, r2)) = merge_both_ways(dir.path(), a, b);
 
         assert_eq!(snapshot(&a_into_b), snapshot(&b_into_a));
         assert_eq!(r1.conflicts.len(), 1, "{r1:?}");
