@@ -362,9 +362,9 @@ fn bulk_marks_apply_to_every_marked_pupil_in_one_edit() {
     app.update(Action::SelectAll);
     assert_eq!(app.marked.len(), 360);
     app.update(Action::CycleEnrollment);
-    assert_eq!(app.store.stats(None).expect("stats").enrollment["here"], 360);
+    assert_eq!(app.store.stats(None, None).expect("stats").enrollment["here"], 360);
     app.update(Action::Undo);
-    assert_eq!(app.store.stats(None).expect("stats").enrollment["unknown"], 360);
+    assert_eq!(app.store.stats(None, None).expect("stats").enrollment["unknown"], 360);
 }
 
 #[test]
@@ -450,7 +450,7 @@ fn event_loop_with_presses_and_releases() {
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
     run_loop(&mut terminal, &mut app, &mut Script(events)).expect("loop");
     assert!(app.quit);
-    let stats = app.store.stats(None).expect("stats");
+    let stats = app.store.stats(None, None).expect("stats");
     assert_eq!(stats.payment["paid"], 1);
 }
 

@@ -332,6 +332,19 @@ pub fn fen_to_yuan(fen: i64) -> f64 {
     fen as f64 / 100.0
 }
 
+/// What a pupil on the roster owes when paying on `day` (their recorded payment date, if any, wins): their
+/// categories, birth date and the builtin category table, as a payment is checked everywhere.
+pub fn quote_pupil(policy: &Policy, pupil: &super::student::Student, day: NaiveDate) -> Result<Quote, QuoteError> {
+    let request = QuoteRequest {
+        categories: pupil.categories.iter().map(|c| c.name.clone()).collect(),
+        paid_on: pupil.payment_details.paid_on.unwrap_or(day),
+        enrollee: EnrolleeKind::default(),
+        freshman: false,
+        birth_date: pupil.birth_date,
+    };
+    quote(policy, CategoryTable::builtin(), &request)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -120,7 +120,7 @@ pub static EN: Text = Text {
     dash_policy: "Policy: {}",
     dash_backup: "Last backup: {} (taken before imports, reconciliations, merges and daily)",
     dash_no_backup: "No backup yet: one is taken before imports, reconciliations, merges and daily",
-    dash_class_header: ["Class", "Pupils", "Insured", "Paid", "Coverage"],
+    dash_class_header: ["Class", "Pupils", "Eligible", "Insured", "Coverage"],
 
     help_title: "Keys",
     help_intro: "Generated from the keymap in force; change keys in keymap.toml in the config folder.",

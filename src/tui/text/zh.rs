@@ -99,7 +99,7 @@ pub static ZH: Text = Text {
     dash_policy: "政策：{}",
     dash_backup: "上次备份：{}（导入、对账、合并前和每天首次打开时自动备份）",
     dash_no_backup: "尚未备份：导入、对账、合并前和每天首次打开时自动备份",
-    dash_class_header: ["班级", "人数", "已参保", "已缴费", "参保率"],
+    dash_class_header: ["班级", "人数", "应参保", "已参保", "参保率"],
 
     help_title: "按键帮助",
     help_intro: "以下按键由按键表生成；可在配置目录的 keymap.toml 中修改。",
