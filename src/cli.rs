@@ -546,8 +546,9 @@ fn run(cli: &Cli) -> CmdResult {
                     PaymentStatus::Paid => {
                         let on = paid_on.unwrap_or_else(|| store.today());
                         let fen = match amount.as_deref() {
-                            Some(a) => parse_yuan(a)
-                                .ok_or_else(|| UserError(format!("金额“{a}”无法识别 (not an amount)")))?,
+                            Some(a) => {
+                                parse_yuan(a).ok_or_else(|| UserError(format!("金额“{a}”无法识别 (not an amount)")))?
+                            }
                             None => amount_due(&store, &pupil, on)?,
                         };
                         let channel = channel.as_deref().and_then(PaymentChannel::from_text);
@@ -854,7 +855,9 @@ fn print_stats(s: &crate::store::Stats) {
     for l in Ledger::ALL {
         println!("  {}: {}", l.label_zh(), s.ledgers.get(l.code()).copied().unwrap_or(0));
     }
-    println!("班级\t人数\t应参保\t已参保\t已缴费(含代缴)\t参保率 (class, pupils, to insure, insured, paid incl. government, coverage)");
+    println!(
+        "班级\t人数\t应参保\t已参保\t已缴费(含代缴)\t参保率 (class, pupils, to insure, insured, paid incl. government, coverage)"
+    );
     for c in &s.classes {
         println!(
             "{}\t{}\t{}\t{}\t{}\t{}",
@@ -870,10 +873,16 @@ fn print_stats(s: &crate::store::Stats) {
 
 /// A family's amount due under the drive's policy for a payment on `day`: what `mark --payment paid` records
 /// when no amount is given. Without a policy, or on a day the policy does not cover, the operator must say.
-fn amount_due(store: &Store, pupil: &crate::domain::student::Student, day: chrono::NaiveDate) -> Result<i64, UserError> {
+fn amount_due(
+    store: &Store,
+    pupil: &crate::domain::student::Student,
+    day: chrono::NaiveDate,
+) -> Result<i64, UserError> {
     let ask = |why: String| UserError(format!("{why}：请用 --amount 给出缴费金额 (give the amount with --amount)"));
     let policy = paperwork::drive_policy(store)?.ok_or_else(|| ask("数据文件没有选定政策，无法计算应缴金额".into()))?;
     let mut on_day = pupil.clone();
     on_day.payment_details.paid_on = Some(day);
-    crate::domain::policy::quote_pupil(&policy, &on_day, day).map(|q| q.personal_due_fen).map_err(|e| ask(e.to_string()))
+    crate::domain::policy::quote_pupil(&policy, &on_day, day)
+        .map(|q| q.personal_due_fen)
+        .map_err(|e| ask(e.to_string()))
 }

@@ -182,9 +182,7 @@ impl PaymentChannel {
         if text.is_empty() {
             return None;
         }
-        let known = Self::CHOICES
-            .into_iter()
-            .find(|c| c.label_zh() == text || c.label_en().eq_ignore_ascii_case(text));
+        let known = Self::CHOICES.into_iter().find(|c| c.label_zh() == text || c.label_en().eq_ignore_ascii_case(text));
         Some(known.unwrap_or_else(|| PaymentChannel::Named(text.to_owned())))
     }
 }

@@ -39,7 +39,7 @@ impl Payment {
 /// One change to one pupil.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
-    /// 参保状态; the reason is kept only for 不参保.
+    /// 参保状态, with the reason for 不参保 or the place for 异地参保 (kept for those two only).
     Enrollment { status: Enrollment, reason: Option<String> },
     /// 缴费. A payment for a pupil nobody has asked yet (未确认) makes them 在校参保 in the same write.
     Payment(Payment),
@@ -142,7 +142,13 @@ impl Store {
     }
 
     /// One pupil's changes, applied at once (see `apply_changes`).
-    pub fn apply_change(&mut self, action: &str, id: i64, changes: Vec<Change>, options: ChangeOptions) -> Result<Outcome> {
+    pub fn apply_change(
+        &mut self,
+        action: &str,
+        id: i64,
+        changes: Vec<Change>,
+        options: ChangeOptions,
+    ) -> Result<Outcome> {
         let mut outcomes = self.apply_changes(action, &[(id, changes)], options)?;
         Ok(outcomes.pop().unwrap_or(Outcome { id, diffs: Vec::new(), refused: None }))
     }
@@ -154,7 +160,8 @@ fn field_changes(mut current: Current, changes: &[Change], confirmed: bool) -> R
     let mut out: Vec<FieldChange> = Vec::new();
     let set_enrollment = |out: &mut Vec<FieldChange>, status: Enrollment, reason: Option<String>| {
         out.push(FieldChange::new(Field::Enrollment, Some(status.code())));
-        out.push(FieldChange::new_owned(Field::DeclineReason, reason.filter(|_| status == Enrollment::Declined)));
+        let kept = matches!(status, Enrollment::Declined | Enrollment::Elsewhere);
+        out.push(FieldChange::new_owned(Field::DeclineReason, reason.filter(|r| kept && !r.trim().is_empty())));
         status
     };
     for change in changes {
@@ -173,7 +180,10 @@ fn field_changes(mut current: Current, changes: &[Change], confirmed: bool) -> R
                         Enrollment::Declined | Enrollment::Left => true,
                     };
                     if contradicts && !confirmed {
-                        return Err(Refusal::PaymentAgainstEnrollment { enrollment: current.enrollment, payment: status });
+                        return Err(Refusal::PaymentAgainstEnrollment {
+                            enrollment: current.enrollment,
+                            payment: status,
+                        });
                     }
                     if current.enrollment == Enrollment::Unknown || contradicts {
                         current.enrollment = set_enrollment(&mut out, Enrollment::Here, None);

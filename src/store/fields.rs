@@ -54,7 +54,7 @@ impl Field {
             Field::Class => "班级",
             Field::Phone => "联系电话",
             Field::Enrollment => "参保状态",
-            Field::DeclineReason => "不参保原因",
+            Field::DeclineReason => "不参保原因或参保地",
             Field::Payment => "缴费状态",
             Field::PaidAmount => "缴费金额",
             Field::PaidOn => "缴费日期",

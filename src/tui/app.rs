@@ -192,6 +192,13 @@ impl App {
             }
             _ => {}
         }
+        // While the window is too small nothing is drawn but the notice: no key may change what cannot be seen.
+        if layout::too_small(layout::area(self.size)) {
+            if matches!(action, Action::Quit) {
+                self.quit = true;
+            }
+            return;
+        }
         if self.modal.is_some() {
             self.update_modal(action);
             return;
@@ -236,11 +243,11 @@ impl App {
             (_, Action::Back) => self.back_in_roster(),
             (_, Action::OpenDetail) => self.open_detail(),
             (_, Action::Dashboard) => self.open_dashboard(),
-            (_, Action::Filters) => self.modal = Some(Modal::Filters { row: 0 }),
+            (_, Action::Filters) => self.modal = Some(Modal::Filters { row: 0, jump: String::new() }),
             (_, Action::ToggleSelect) => self.toggle_mark(),
             (_, Action::SelectAll) => self.mark_all_shown(),
             (_, Action::Reveal) => self.toggle_reveal(),
-            (_, Action::CycleEnrollment) => self.cycle_enrollment(),
+            (_, Action::Enrollment) => self.open_enrollment(),
             (_, Action::TogglePaid) => self.toggle_paid(),
             (_, Action::ToggleGovernment) => self.toggle_government(),
             (_, Action::Categories) => self.open_categories(),
@@ -257,7 +264,7 @@ impl App {
     /// In read-only mode these are refused before anything is attempted.
     fn writes(&self, action: &Action) -> bool {
         match action {
-            Action::CycleEnrollment
+            Action::Enrollment
             | Action::TogglePaid
             | Action::ToggleGovernment
             | Action::Categories
@@ -303,10 +310,20 @@ impl App {
         self.run_search();
     }
 
-    /// Re-runs the search after the text changed, keeping the selected pupil when it still matches.
+    /// Re-runs the search after the text changed: a new list, shown from its best match.
     fn run_search(&mut self) {
         self.search.update(&self.data, self.search_input.text());
+        self.show_from_top();
+    }
+
+    /// Rebuilds the shown rows for a new search or filter, with the cursor on the first (best) row: the
+    /// highlight is where the eye goes, never left at a position the new list gives to another pupil.
+    pub fn show_from_top(&mut self) {
+        self.cursor = 0;
+        self.offset = 0;
         self.refilter();
+        self.cursor = 0;
+        self.offset = 0;
     }
 
     /// Rebuilds the shown rows from the search hits and the filters, keeping the cursor on the same pupil
@@ -338,7 +355,7 @@ impl App {
             self.marked.clear();
         } else if !self.filters.is_empty() {
             self.filters = Filters::default();
-            self.refilter();
+            self.show_from_top();
         }
     }
 

@@ -159,8 +159,7 @@ pub fn export_template(
         let mut seq = 0u32;
         for s in &pupils {
             let standing = Standing::new(s.enrollment, s.payment);
-            let wanted =
-                if enrolled { standing.registers_at_school() } else { standing.outside_school_registration() };
+            let wanted = if enrolled { standing.registers_at_school() } else { standing.outside_school_registration() };
             if !wanted {
                 continue;
             }
@@ -200,8 +199,8 @@ fn cell(input: &FormInput, column: &TemplateColumn, s: &Student, seq: u32) -> Ou
         Value::Enrollment => text(Standing::new(s.enrollment, s.payment).enrollment().label_zh()),
         Value::Remark => match (Standing::new(s.enrollment, s.payment).enrollment(), &s.decline_reason) {
             (Enrollment::Here, _) => Out::Empty,
-            (Enrollment::Declined, Some(reason)) if !reason.trim().is_empty() => {
-                text(&format!("{}：{}", Enrollment::Declined.label_zh(), reason.trim()))
+            (e @ (Enrollment::Declined | Enrollment::Elsewhere), Some(reason)) if !reason.trim().is_empty() => {
+                text(&format!("{}：{}", e.label_zh(), reason.trim()))
             }
             (other, _) => text(other.label_zh()),
         },

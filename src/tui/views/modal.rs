@@ -12,11 +12,14 @@ use unicode_width::UnicodeWidthStr;
 
 use super::cells::{fit, truncate};
 use crate::domain::category::CategoryTable;
+use crate::domain::student::{Enrollment, PaymentChannel};
 use crate::tui::app::App;
 use crate::tui::input::LineInput;
 use crate::tui::keymap::Context;
 use crate::tui::layout;
-use crate::tui::modal::{CHANNELS, CategoryPicker, FILTER_ROWS, Message, Modal, PathPurpose, PaymentForm};
+use crate::tui::modal::{
+    CategoryPicker, Confirm, EnrollmentChooser, FILTER_ROWS, Message, Modal, PathPurpose, PaymentForm,
+};
 use crate::tui::text::fill;
 
 /// Progress is shown only for work that takes longer than this.
@@ -99,17 +102,15 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, modal: &Modal) {
             text_prompt(frame, app, area, t.operator_title, t.operator_prompt, input, Some(t.short("quit")))
         }
         Modal::Welcome => welcome(frame, app, area),
-        Modal::Decline { input, targets } => {
-            let title = targets_title(app, t.decline_title, targets);
-            text_prompt(frame, app, area, &title, t.decline_prompt, input, None)
-        }
+        Modal::Enrollment(chooser) => enrollment(frame, app, area, chooser),
+        Modal::Confirm(confirm) => question(frame, app, area, confirm),
         Modal::Note { input, targets } => {
             let title = targets_title(app, t.note_title, targets);
             text_prompt(frame, app, area, &title, t.note_prompt, input, None)
         }
         Modal::Payment(form) => payment(frame, app, area, form),
         Modal::Categories(picker) => categories(frame, app, area, picker),
-        Modal::Filters { row } => filters(frame, app, area, *row),
+        Modal::Filters { row, jump } => filters(frame, app, area, *row, jump),
         Modal::Path(prompt) => {
             let title = match prompt.purpose {
                 PathPurpose::Import => t.import_title,
@@ -211,7 +212,7 @@ fn message_box(frame: &mut Frame, app: &App, area: Rect, m: &Message, hints: &[(
 fn payment(frame: &mut Frame, app: &App, area: Rect, form: &PaymentForm) {
     let t = app.text;
     let title = targets_title(app, t.payment_title, &form.targets);
-    let inner = popup(frame, app, area, 76, 12, &title);
+    let inner = popup(frame, app, area, 78, 12, &title);
     let label_w = 14;
     let labels = [t.amount, t.date, t.channel];
     for (i, label) in labels.iter().enumerate() {
@@ -226,16 +227,20 @@ fn payment(frame: &mut Frame, app: &App, area: Rect, form: &PaymentForm) {
     field(frame, app, field_area(0), &form.amount, form.focus == 0);
     field(frame, app, field_area(1), &form.date, form.focus == 1);
     let mut spans = Vec::new();
-    for (i, name) in t.channels.iter().enumerate() {
-        let style = if i == form.channel {
+    if form.channel.is_none() {
+        let style = if form.focus == 2 { app.theme.input() } else { app.theme.popup() };
+        spans.push(Span::styled(t.channel_none, style));
+        spans.push(Span::raw(" "));
+    }
+    for (i, c) in PaymentChannel::CHOICES.iter().enumerate() {
+        let style = if Some(i) == form.channel {
             if form.focus == 2 { app.theme.input() } else { app.theme.popup().add_modifier(Modifier::REVERSED) }
         } else {
             app.theme.popup()
         };
-        spans.push(Span::styled(format!("{} {name}", i + 1), style));
+        spans.push(Span::styled(format!("{} {}", i + 1, t.channel_name(c)), style));
         spans.push(Span::raw(" "));
     }
-    debug_assert_eq!(t.channels.len(), CHANNELS.len());
     let channel_area = Rect {
         x: inner.x + label_w as u16,
         y: inner.y + 2,
@@ -247,7 +252,7 @@ fn payment(frame: &mut Frame, app: &App, area: Rect, form: &PaymentForm) {
     if let Some(e) = &form.error {
         notes.push(Line::styled(e.clone(), app.theme.popup().fg(app.theme.error.0)));
     }
-    if form.targets.len() > 1 && !form.amount_edited {
+    if form.targets.len() > 1 && form.amount.is_empty() {
         notes.push(Line::raw(t.amount_each));
     }
     if let Some(n) = &form.note {
@@ -281,9 +286,63 @@ fn categories(frame: &mut Frame, app: &App, area: Rect, picker: &CategoryPicker)
     frame.render_widget(Paragraph::new(lines), inner);
     let items = [("toggle_select", None), ("confirm", None), ("back", None)];
     frame.render_widget(Paragraph::new(hint_line(app, Context::Picker, &items, inner.width as usize)), bottom(inner));
+    if picker.targets.len() > 1 {
+        let hint = Paragraph::new(Span::styled(t.bulk_categories_hint, app.theme.popup().add_modifier(Modifier::DIM)));
+        frame.render_widget(hint, Rect { y: inner.y.saturating_sub(1), height: 1, ..inner });
+    }
 }
 
-fn filters(frame: &mut Frame, app: &App, area: Rect, row: usize) {
+/// `e`: the five statuses, and the reason or place where the highlighted one takes it.
+fn enrollment(frame: &mut Frame, app: &App, area: Rect, chooser: &EnrollmentChooser) {
+    let t = app.text;
+    let title = targets_title(app, t.enrollment_title, &chooser.targets);
+    let inner = popup(frame, app, area, 64, Enrollment::ALL.len() as u16 + 7, &title);
+    let lines: Vec<Line> = Enrollment::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let style = if i == chooser.cursor { app.theme.input() } else { app.theme.popup() };
+            let mark = if i == chooser.cursor { ">" } else { " " };
+            Line::styled(fit(&format!("{mark} {}", t.enrollment(*e)), inner.width as usize), style)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), Rect { height: Enrollment::ALL.len() as u16, ..inner });
+    let y = inner.y + Enrollment::ALL.len() as u16 + 1;
+    let prompt = match chooser.status() {
+        Enrollment::Declined => t.decline_prompt,
+        Enrollment::Elsewhere => t.elsewhere_prompt,
+        _ => t.no_detail,
+    };
+    frame.render_widget(Paragraph::new(prompt), Rect { y, height: 1, ..inner });
+    if chooser.takes_detail() {
+        field(frame, app, Rect { y: y + 1, height: 1, ..inner }, &chooser.detail, true);
+    }
+    let items = [("down", None), ("confirm", None), ("back", None)];
+    frame.render_widget(Paragraph::new(hint_line(app, Context::Input, &items, inner.width as usize)), bottom(inner));
+}
+
+/// A yes/no question before a write: No is highlighted until the operator moves to Yes.
+fn question(frame: &mut Frame, app: &App, area: Rect, confirm: &Confirm) {
+    let t = app.text;
+    let width = 64u16.min(area.width.saturating_sub(4));
+    let inner_w = width.saturating_sub(4).max(1) as usize;
+    let rows = confirm.question.width().div_ceil(inner_w).max(1) as u16;
+    let inner = popup(frame, app, area, width, rows + 6, t.confirm_title);
+    frame.render_widget(
+        Paragraph::new(confirm.question.clone()).wrap(Wrap { trim: false }),
+        Rect { height: rows, ..inner },
+    );
+    let button = |label: &str, on: bool| {
+        let style = if on { app.theme.input() } else { app.theme.popup() };
+        Span::styled(format!("  {label}  "), style)
+    };
+    let buttons = Line::from(vec![button(t.no, !confirm.yes), Span::raw("  "), button(t.yes, confirm.yes)]);
+    frame.render_widget(Paragraph::new(buttons), Rect { y: inner.y + rows + 1, height: 1, ..inner });
+    let items = [("yes", None), ("right", None), ("confirm", None), ("back", None)];
+    frame.render_widget(Paragraph::new(hint_line(app, Context::Dialog, &items, inner.width as usize)), bottom(inner));
+}
+
+fn filters(frame: &mut Frame, app: &App, area: Rect, row: usize, jump: &str) {
     let t = app.text;
     let f = &app.filters;
     let inner = popup(frame, app, area, 60, FILTER_ROWS as u16 + 5, t.filters_title);
@@ -299,7 +358,8 @@ fn filters(frame: &mut Frame, app: &App, area: Rect, row: usize) {
         .enumerate()
         .map(|(i, (label, value))| {
             let value = value.clone().unwrap_or_else(|| t.all.to_owned());
-            let text = format!("{}< {} >", fit(label, 14), value);
+            let typed = if i == 0 && !jump.is_empty() { format!("  {jump}") } else { String::new() };
+            let text = format!("{}< {} >{typed}", fit(label, 14), value);
             let style = if i == row { app.theme.input() } else { app.theme.popup() };
             Line::styled(fit(&text, inner.width as usize), style)
         })

@@ -20,7 +20,7 @@ use crate::tui::text::fill;
 const ROSTER_HINTS: &[&str] = &[
     "search",
     "open_detail",
-    "cycle_enrollment",
+    "enrollment",
     "toggle_paid",
     "toggle_government",
     "categories",
