@@ -225,6 +225,20 @@ pub enum PolicyAction {
         #[arg(long)]
         json: bool,
     },
+    /// 以上一年度的政策为底稿，生成本年度政策 (make this year's policy from last year's, in the config folder)
+    New {
+        /// 新政策的名称，如 yibin-2027 (the new policy's name)
+        name: String,
+        /// 作为底稿的政策 (the policy to start from)
+        #[arg(long, value_name = "BASE")]
+        from: String,
+        /// 保险年度 (the insured year)
+        #[arg(long, value_name = "YYYY")]
+        year: i32,
+        /// 个人缴费标准（元）(the personal premium in yuan; default: the base's, flagged to check)
+        #[arg(long, value_name = "YUAN")]
+        premium: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -477,6 +491,9 @@ fn run(cli: &Cli) -> CmdResult {
             PolicyAction::List { json } => paperwork::policy_list(&open_store(cli)?, *json),
             PolicyAction::Use { name } => paperwork::policy_use(&mut open_writer(cli)?.0, name),
             PolicyAction::Show { name, json } => paperwork::policy_show(&open_store(cli)?, name.as_deref(), *json),
+            PolicyAction::New { name, from, year, premium } => {
+                paperwork::policy_new(name, from, *year, premium.as_deref())
+            }
         },
         Some(Command::Quote { id_number, policy, categories, paid_on, new_enrollee, interrupted, freshman, json }) => {
             let store = open_store(cli)?;

@@ -252,8 +252,11 @@ fn a_payment_means_insured_everywhere_and_contradictions_are_reported() {
     // The tax office lists 孙远泽 (enrolled elsewhere) and 高敏 (never asked).
     canbao(&db).args(["mark", sun, "--enrollment", "elsewhere"]).assert().success();
     let tax = dir.path().join("tax.csv");
-    std::fs::write(&tax, format!("姓名,证件号码,缴费金额,缴费日期\n孙远泽,{sun},380,2023-10-09\n高敏,{gao},380,2023-10-09\n"))
-        .unwrap();
+    std::fs::write(
+        &tax,
+        format!("姓名,证件号码,缴费金额,缴费日期\n孙远泽,{sun},380,2023-10-09\n高敏,{gao},380,2023-10-09\n"),
+    )
+    .unwrap();
     let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
     assert_eq!(report["matched"], 1);
     let conflicts = report["conflicts"].as_array().unwrap();
@@ -287,7 +290,54 @@ fn stats_text_labels_each_count() {
     canbao(&db).args(["mark", "450202201711194162", "--payment", "government"]).assert().success();
     let out = canbao(&db).arg("stats").assert().success();
     let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
-    for label in ["应参保 10 人", "已参保 1 人", "参保率 10.0%", "缴费状态", "四本台账", "财政代缴: 1"] {
+    for label in ["应参保 10 人", "已参保 1 人", "参保率 10.0%", "缴费状态", "四本台账", "财政代缴: 1"]
+    {
         assert!(text.contains(label), "{label} missing:\n{text}");
     }
+}
+
+/// This year's policy from last year's: written to the config folder, listed, usable, and quoting this year.
+#[test]
+fn policy_new_makes_this_years_policy_from_last_years() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let with_config = |cmd: &mut Command| {
+        cmd.env("XDG_CONFIG_HOME", dir.path().join("config")).env("HOME", dir.path());
+    };
+    let mut new = canbao(&db);
+    with_config(&mut new);
+    let out = new.args(["policy", "new", "yibin-2027", "--from", "yibin-2024", "--year", "2027", "--premium", "400"]);
+    let text = String::from_utf8_lossy(&out.assert().success().get_output().stdout).into_owned();
+    assert!(text.contains("2026-09-01 至 2027-02-28"), "{text}");
+    assert!(text.contains("请对照本年度通知核对"), "{text}");
+    let written = dir.path().join("config/canbao/policies/yibin-2027.toml");
+    assert!(written.is_file(), "{}", written.display());
+
+    let mut again = canbao(&db);
+    with_config(&mut again);
+    again.args(["policy", "new", "yibin-2027", "--from", "yibin-2024", "--year", "2027"]).assert().code(1);
+
+    let mut list = canbao(&db);
+    with_config(&mut list);
+    let listed = json(list.args(["policy", "list", "--json"]));
+    assert!(listed.as_array().unwrap().iter().any(|p| p["name"] == "yibin-2027" && p["insured_year"] == 2027));
+
+    let mut quote = canbao(&db);
+    with_config(&mut quote);
+    let q = json(quote.args([
+        "quote",
+        "--policy",
+        "yibin-2027",
+        "--category",
+        "低保",
+        "--paid-on",
+        "2026-10-08",
+        "--json",
+    ]));
+    assert_eq!(q["personal_due"], 100.0, "25 % of the new 400: {q}");
+    assert_eq!(q["coverage_from"], "2027-01-01");
+
+    let mut bad = canbao(&db);
+    with_config(&mut bad);
+    bad.args(["policy", "new", "x", "--from", "nowhere-1999", "--year", "2027"]).assert().code(1);
 }

@@ -10,6 +10,7 @@
 mod file;
 mod ledger;
 mod quote;
+mod renew;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -21,6 +22,7 @@ use super::category::CategoryTable;
 pub use super::category::DataFileError;
 pub use ledger::{Ledger, ledger, roster_ledger};
 pub use quote::{EnrolleeKind, Quote, QuoteError, QuoteRequest, Refund, quote};
+pub use renew::{Renewal, Renewed, renew, shift_date};
 
 /// One notice's rules for one insured year.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -235,6 +237,11 @@ const BUILTIN: [(&str, &str); 5] = [
     ("liuzhou-2021", include_str!("../../data/policies/liuzhou-2021.toml")),
     ("quanzhou-2023", include_str!("../../data/policies/quanzhou-2023.toml")),
 ];
+
+/// A builtin policy file's text, as shipped in `data/policies/`.
+pub fn builtin_text(name: &str) -> Option<&'static str> {
+    BUILTIN.iter().find(|(n, _)| *n == name).map(|(_, text)| *text)
+}
 
 impl PolicySet {
     /// The policies embedded in the binary (`data/policies/*.toml`), parsed on first use.
