@@ -849,3 +849,125 @@ fn read_only_detail_stays_on_its_pupil_when_the_writer_moves_them_out_of_the_fil
     assert_eq!(detail.student.id, id, "the page still shows the pupil it showed");
     assert_eq!(detail.student.enrollment, Enrollment::Elsewhere, "as the writer saved them");
 }
+
+#[test]
+fn palette() {
+    snap("palette", |app| {
+        app.update(Action::Palette);
+        type_text(app, "dc");
+    });
+}
+
+#[test]
+fn policy_screen() {
+    snap("policies", |app| {
+        app.update(Action::Palette);
+        type_text(app, "policy");
+        app.update(Action::Confirm);
+        app.update(Action::Down);
+    });
+}
+
+/// The palette finds the same commands by Chinese, pinyin initials and English, and runs the highlighted one.
+#[test]
+fn the_palette_finds_by_chinese_initials_and_english_and_runs_the_choice() {
+    for query in ["导出台账", "dctz", "export ledgers"] {
+        let mut app = app(Language::Zh);
+        app.update(Action::Palette);
+        type_text(&mut app, query);
+        app.update(Action::Confirm);
+        let Some(canbao::tui::modal::Modal::Path(prompt)) = &app.modal else { panic!("{query}: no folder prompt") };
+        assert_eq!(prompt.purpose, canbao::tui::modal::PathPurpose::ExportForm(canbao::tui::palette::Form::Ledgers));
+    }
+}
+
+/// Every form is exported from the TUI into the folder given, and the dialog names each file in full.
+#[test]
+fn ledgers_exported_from_the_palette() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = app(Language::Zh);
+    app.update(Action::Palette);
+    type_text(&mut app, "export ledgers");
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Path(prompt)) = &mut app.modal else { panic!("prompt") };
+    prompt.input.set(&dir.path().display().to_string());
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Message(m)) = &app.modal else { panic!("no report: {:?}", app.status) };
+    let written: Vec<_> = std::fs::read_dir(dir.path()).expect("dir").collect();
+    assert!(!written.is_empty());
+    assert!(m.lines.iter().all(|l| l.contains(&dir.path().display().to_string())), "{:?}", m.lines);
+}
+
+/// Reconciliation in the TUI: a preview that changes nothing, then Enter applies it.
+#[test]
+fn reconcile_from_the_palette_previews_then_applies() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = app(Language::Zh);
+    let sun =
+        app.store.students(&Default::default()).expect("list").into_iter().find(|s| s.name == "孙语").expect("孙语");
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(&tax, format!("姓名,证件号码,缴费金额,缴费日期\n孙语,{},380,2023-10-08\n", sun.id_number))
+        .expect("write");
+    app.update(Action::Palette);
+    type_text(&mut app, "reconcile tax");
+    app.update(Action::Confirm);
+    type_text(&mut app, &tax.display().to_string());
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::ReconcilePreview { lines, .. }) = &app.modal else { panic!("no preview") };
+    assert!(lines.iter().any(|l| l.contains("已更新 1")), "{lines:?}");
+    assert_eq!(app.store.student(sun.id).expect("s").payment, PaymentStatus::Unpaid, "a preview changes nothing");
+    app.update(Action::Confirm);
+    let s = app.store.student(sun.id).expect("s");
+    assert_eq!((s.payment, s.enrollment), (PaymentStatus::Paid, Enrollment::Here));
+    let row = app.data.index_of(sun.id).expect("row");
+    assert_eq!(app.data.rows[row].payment, PaymentStatus::Paid, "the roster shows the reconciled status");
+}
+
+/// Choosing a policy in the TUI records it in the drive and quotes with it.
+#[test]
+fn choosing_a_policy_in_the_tui() {
+    let mut app = app(Language::Zh);
+    app.update(Action::Palette);
+    type_text(&mut app, "政策");
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Policies { list, .. }) = &app.modal else { panic!("no policy screen") };
+    let yibin = list.iter().position(|p| p.name == "yibin-2024").expect("yibin");
+    for _ in 0..yibin {
+        app.update(Action::Down);
+    }
+    app.update(Action::Confirm);
+    assert_eq!(app.store.meta(canbao::tui::POLICY_META_KEY).expect("meta").as_deref(), Some("yibin-2024"));
+    assert_eq!(app.policy.as_ref().map(|p| p.name.as_str()), Some("yibin-2024"));
+}
+
+/// This year's policy from the TUI: written to the config folder, then listed.
+#[test]
+fn making_this_years_policy_in_the_tui() {
+    let config = tempfile::tempdir().expect("dir");
+    let mut options = options(Language::Zh, Some("测试"));
+    options.config_dir = Some(config.path().to_owned());
+    let mut store = store(true);
+    store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
+    let mut app = App::new(store, &options).expect("app");
+    app.update(Action::Resize(80, 24));
+    assert!(app.status.as_ref().is_some_and(|s| s.text.contains("没有包含今天")), "{:?}", app.status);
+    app.update(Action::Palette);
+    type_text(&mut app, "policy new");
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::NewPolicy(form)) = &app.modal else { panic!("no form") };
+    assert_eq!((form.base.as_str(), form.name.text(), form.year.text()), ("yibin-2024", "yibin-2027", "2027"));
+    app.update(Action::Backspace);
+    app.update(Action::Backspace);
+    app.update(Action::Backspace);
+    type_text(&mut app, "400");
+    app.update(Action::Confirm);
+    assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::Message(_))));
+    assert!(config.path().join("policies/yibin-2027.toml").is_file());
+    app.update(Action::Confirm);
+    app.update(Action::Palette);
+    type_text(&mut app, "政策：查看");
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Policies { list, .. }) = &app.modal else { panic!("no policy screen") };
+    let new = list.iter().find(|p| p.name == "yibin-2027").expect("listed");
+    assert_eq!((new.insured_year, new.personal_premium_fen), (2027, 40000));
+}

@@ -75,7 +75,9 @@ impl Tmux {
             quote(Path::new(BIN)),
             quote(db)
         );
-        let started = tmux.run(&["new-session", "-d", "-x", "120", "-y", "40", "-s", "canbao", &command]);
+        let folder = dir.display().to_string();
+        let started =
+            tmux.run(&["new-session", "-d", "-x", "120", "-y", "40", "-s", "canbao", "-c", &folder, &command]);
         assert!(started.status.success(), "tmux new-session: {}", String::from_utf8_lossy(&started.stderr));
         tmux
     }
@@ -237,4 +239,77 @@ fn the_keys_a_hurried_operator_presses_do_what_the_screen_shows() {
     assert_eq!(json["enrollment"]["here"], 10, "{json}");
     assert_eq!(json["enrollment"]["declined"], 0, "Esc in the chooser saved nothing: {json}");
     assert_eq!(json["payment"]["government"], 0, "keys under the too-small notice changed nothing: {json}");
+}
+
+/// The whole drive from the palette: found by Chinese, pinyin initials and English; the ledgers exported into
+/// the folder canbao runs in; the tax office's list previewed and applied; a policy chosen.
+#[test]
+fn the_palette_runs_an_export_a_reconciliation_and_a_policy_choice() {
+    if tmux_missing() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = imported_drive(dir.path());
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(&tax, "姓名,证件号码,缴费金额,缴费日期\n周静露,450202201711194162,380,2023-10-08\n")
+        .expect("tax list");
+    let tmux = Tmux::start(format!("canbao-palette-{}", std::process::id()), dir.path(), &db, "测试");
+    tmux.wait_for("显示 10 / 10");
+
+    for query in ["导出", "dc", "export"] {
+        tmux.send(&[":"]);
+        tmux.wait_for("输入中文、拼音首字母或英文查找");
+        tmux.send_text(query);
+        // Narrowed (the whole word typed): the import entry is gone, the six exports stay.
+        let screen = tmux.wait_without("导入班级名单");
+        assert!(screen.contains("导出在校学生信息表") && screen.contains("导出四本台账"), "{query}:\n{screen}");
+        assert!(!screen.contains("立即备份") && !screen.contains("导入班级名单"), "{query}:\n{screen}");
+        tmux.send(&["Escape"]);
+        tmux.wait_without("输入中文、拼音首字母或英文查找");
+    }
+
+    tmux.send(&[":"]);
+    tmux.send_text("export ledgers");
+    tmux.wait_for("导出四本台账");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("保存到文件夹");
+    tmux.send(&["Enter"]);
+    let screen = tmux.wait_for("导出完成");
+    assert!(screen.contains("台账"), "{screen}");
+    tmux.send(&["Enter"]);
+    let ledgers = std::fs::read_dir(dir.path()).expect("dir").filter_map(Result::ok);
+    assert!(
+        ledgers
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .any(|n| n.contains("台账") && n.ends_with(".xlsx"))
+    );
+
+    tmux.send(&[":"]);
+    tmux.send_text("hdsw");
+    tmux.wait_for("核对税务缴费名单");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("名单文件路径");
+    tmux.send_text(&tax.display().to_string());
+    tmux.send(&["Enter"]);
+    tmux.wait_for("以下为预览");
+    tmux.send(&["Enter"]);
+    let screen = tmux.wait_for("核对完成");
+    assert!(screen.contains("已更新 1"), "{screen}");
+    tmux.send(&["Enter"]);
+
+    tmux.send(&[":"]);
+    tmux.send_text("policy");
+    tmux.wait_for("政策：查看与选定");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("参保政策");
+    tmux.send(&["G", "Enter"]);
+    tmux.wait_for("已选定政策");
+    tmux.quit();
+
+    let stats = Command::new(BIN).arg("--db").arg(&db).args(["stats", "--json"]).output().expect("stats");
+    let json: serde_json::Value = serde_json::from_slice(&stats.stdout).expect("stats json");
+    assert_eq!(json["payment"]["paid"], 1, "{json}");
+    let policy = Command::new(BIN).arg("--db").arg(&db).args(["policy", "list", "--json"]).output().expect("list");
+    let listed: serde_json::Value = serde_json::from_slice(&policy.stdout).expect("json");
+    assert!(listed.as_array().expect("list").iter().any(|p| p["current"] == true), "{listed}");
 }

@@ -47,6 +47,10 @@ pub enum Action {
     Export,
     /// Open the filter panel (class, statuses, category, problems).
     Filters,
+    /// Open the command palette: every action, found by typing.
+    Palette,
+    /// In the policy screen: make this year's policy from the highlighted one.
+    New,
     /// Choose the enrollment status of the selected (or marked) pupils.
     Enrollment,
     /// Mark paid (asks for amount, date, channel) or, if paid, unpaid.
@@ -115,6 +119,8 @@ const BINDABLE: &[(&str, MakeAction)] = &[
     ("import", || Action::Import),
     ("export", || Action::Export),
     ("filters", || Action::Filters),
+    ("palette", || Action::Palette),
+    ("new", || Action::New),
     ("enrollment", || Action::Enrollment),
     ("toggle_paid", || Action::TogglePaid),
     ("toggle_government", || Action::ToggleGovernment),

@@ -88,6 +88,8 @@ pub struct App {
     pub jobs: Jobs,
     /// When the last tick arrived: progress is drawn from it, so drawing never reads the clock.
     pub now: Instant,
+    /// Where `policies/`, `keymap.toml` and `themes/` of the operator's own live.
+    pub config_dir: Option<PathBuf>,
     /// The file's `data_version` when the roster was read, for a read-only instance to see the writer's saves.
     data_version: Option<i64>,
 }
@@ -135,10 +137,17 @@ impl App {
             size: (layout::MIN_WIDTH, layout::MIN_HEIGHT),
             jobs: Jobs::default(),
             now: Instant::now(),
+            config_dir: options.config_dir.clone(),
             data_version,
         };
         app.schools = app.store.schools()?;
         app.refilter();
+        if !app.policy_covers_today()
+            && let Some(p) = &app.policy
+        {
+            let text = fill(app.text.policy_out_of_date, &[&p.title, &app.store.today()]);
+            app.say(text);
+        }
         if app.store.operator().is_empty() {
             app.modal = Some(Modal::Operator(LineInput::default()));
         } else if app.data.is_empty() && !app.store.is_read_only() {
@@ -215,6 +224,7 @@ impl App {
         match (self.screen, action) {
             (_, Action::Quit) => self.quit = true,
             (_, Action::Help) => self.modal = Some(Modal::Help { offset: 0 }),
+            (_, Action::Palette) => self.open_palette(),
             (Screen::Dashboard, Action::Back | Action::Dashboard) => self.screen = Screen::Roster,
             (Screen::Dashboard, Action::Up | Action::ScrollUp) => self.scroll_dashboard(-1),
             (Screen::Dashboard, Action::Down | Action::ScrollDown) => self.scroll_dashboard(1),

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use super::app::{App, Screen};
 use super::due;
 use super::input::LineInput;
-use super::modal::{CategoryPicker, Confirm, EnrollmentChooser, Modal, PaymentForm, Pending};
+use super::modal::{CategoryPicker, Confirm, EnrollmentChooser, Modal, PaymentForm, Pending, Then};
 use super::text::fill;
 use super::undo::{Edit, PupilEdit};
 use crate::domain::category::CategoryTable;
@@ -311,13 +311,16 @@ impl App {
 
     /// Opens a yes/no question; nothing is written before Yes.
     fn ask(&mut self, question: String, items: Vec<(i64, Vec<Change>)>, label: String, confirmed: bool) {
-        let pending = Pending { items, label, confirmed };
-        self.modal = Some(Modal::Confirm(Confirm { question, pending, yes: false }));
+        let then = Then::Write(Pending { items, label, confirmed });
+        self.modal = Some(Modal::Confirm(Confirm { question, then, yes: false }));
     }
 
     /// Yes in a confirmation.
-    pub fn confirmed(&mut self, pending: Pending) {
-        self.write(pending.items, pending.label, pending.confirmed);
+    pub fn confirmed(&mut self, then: Then) {
+        match then {
+            Then::Write(pending) => self.write(pending.items, pending.label, pending.confirmed),
+            Then::Start(work) => self.start(*work),
+        }
     }
 
     /// Writes the changes in one transaction (all or none), keeping what they replace for undo. Pupils the

@@ -6,16 +6,22 @@ use super::input::LineInput;
 use super::jobs::{JobKind, Work};
 use super::keymap::Context;
 use super::layout;
+use super::palette::Form;
 use super::paths;
 use super::roster::Filters;
 use crate::domain::student::{Enrollment, PaymentChannel, PaymentStatus};
 use crate::io::class_list::{ImportReport, ImportRequest};
+use crate::io::reconcile::Source;
 
 /// What a path prompt is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PathPurpose {
     Import,
+    /// The student information sheet: a file.
     Export,
+    /// Another form: a folder its files go into.
+    ExportForm(Form),
+    Reconcile(Source),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,6 +73,13 @@ impl EnrollmentChooser {
     }
 }
 
+/// What Yes does.
+pub enum Then {
+    Write(Pending),
+    /// Work to start (an export over an existing file …).
+    Start(Box<Work>),
+}
+
 /// Changes waiting for the operator's yes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pending {
@@ -78,10 +91,9 @@ pub struct Pending {
 }
 
 /// A yes/no question before a write; No is the default, Esc is No.
-#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Confirm {
     pub question: String,
-    pub pending: Pending,
+    pub then: Then,
     /// The highlighted answer.
     pub yes: bool,
 }
@@ -133,6 +145,37 @@ pub enum Modal {
     },
     Working(JobKind),
     Message(Message),
+    /// `:`: every action, filtered as typed.
+    Palette {
+        input: LineInput,
+        cursor: usize,
+    },
+    /// The policies there are, the drive's marked; Enter chooses one for the drive.
+    Policies {
+        cursor: usize,
+        list: Vec<crate::domain::policy::Policy>,
+    },
+    /// This year's policy from the highlighted one.
+    NewPolicy(NewPolicyForm),
+    /// A reconciliation's dry run; Enter applies it.
+    ReconcilePreview {
+        file: std::path::PathBuf,
+        source: Source,
+        lines: Vec<String>,
+        offset: usize,
+    },
+}
+
+/// `policy new` as a form: the base, the new name, year and premium.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPolicyForm {
+    pub base: String,
+    pub name: LineInput,
+    pub year: LineInput,
+    pub premium: LineInput,
+    /// 0 name, 1 year, 2 premium.
+    pub focus: usize,
+    pub error: Option<String>,
 }
 
 /// The filter panel's rows.
@@ -142,13 +185,18 @@ impl Modal {
     pub fn context(&self) -> Context {
         match self {
             Modal::Help { .. } => Context::Help,
-            Modal::Operator(_) | Modal::Enrollment(_) | Modal::Note { .. } | Modal::Payment(_) | Modal::Path(_) => {
-                Context::Input
-            }
-            Modal::Categories(_) | Modal::Filters { .. } => Context::Picker,
+            Modal::Operator(_)
+            | Modal::Enrollment(_)
+            | Modal::Note { .. }
+            | Modal::Payment(_)
+            | Modal::Path(_)
+            | Modal::Palette { .. }
+            | Modal::NewPolicy(_) => Context::Input,
+            Modal::Categories(_) | Modal::Filters { .. } | Modal::Policies { .. } => Context::Picker,
             Modal::Welcome
             | Modal::Confirm(_)
             | Modal::ImportPreview { .. }
+            | Modal::ReconcilePreview { .. }
             | Modal::Working(_)
             | Modal::Message(_) => Context::Dialog,
         }
@@ -156,7 +204,7 @@ impl Modal {
 }
 
 /// Applies an editing action to a text field; false when the action is not an edit.
-fn edit(input: &mut LineInput, action: &Action) -> bool {
+pub(super) fn edit(input: &mut LineInput, action: &Action) -> bool {
     match action {
         Action::Input(c) => input.insert(*c),
         Action::Paste(s) => input.insert_str(s),
@@ -171,7 +219,7 @@ fn edit(input: &mut LineInput, action: &Action) -> bool {
     true
 }
 
-fn scroll(offset: usize, action: &Action, page: usize) -> usize {
+pub(super) fn scroll(offset: usize, action: &Action, page: usize) -> usize {
     match action {
         Action::Up | Action::ScrollUp => offset.saturating_sub(1),
         Action::Down | Action::ScrollDown => offset + 1,
@@ -260,11 +308,11 @@ impl App {
             },
             Modal::Confirm(mut confirm) => match action {
                 Action::Yes => {
-                    self.confirmed(confirm.pending);
+                    self.confirmed(confirm.then);
                     None
                 }
                 Action::Confirm if confirm.yes => {
-                    self.confirmed(confirm.pending);
+                    self.confirmed(confirm.then);
                     None
                 }
                 Action::Confirm | Action::Back => {
@@ -305,6 +353,20 @@ impl App {
                 a => Some(Modal::ImportPreview { request, preview, offset: scroll(offset, &a, page) }),
             },
             Modal::Working(kind) => Some(Modal::Working(kind)),
+            Modal::Palette { input, cursor } => self.update_palette(input, cursor, action),
+            Modal::Policies { cursor, list } => self.update_policies(cursor, list, action),
+            Modal::NewPolicy(form) => self.update_new_policy(form, action),
+            Modal::ReconcilePreview { file, source, lines, offset } => match action {
+                Action::Confirm => {
+                    self.start_reconcile(file, source, false);
+                    None
+                }
+                Action::Back => {
+                    self.say(self.text.nothing_changed);
+                    None
+                }
+                a => Some(Modal::ReconcilePreview { file, source, offset: scroll(offset, &a, page), lines }),
+            },
             Modal::Message(mut m) => match action {
                 Action::Back | Action::Confirm => None,
                 a => {
@@ -451,6 +513,8 @@ impl App {
                 match prompt.purpose {
                     PathPurpose::Import => self.start_import(text.into()),
                     PathPurpose::Export => self.start_export(text.into()),
+                    PathPurpose::ExportForm(form) => self.start_form_export(form, text.into()),
+                    PathPurpose::Reconcile(source) => self.start_reconcile(text.into(), source, true),
                 }
                 None
             }

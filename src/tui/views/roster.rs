@@ -19,6 +19,7 @@ use crate::tui::text::fill;
 
 const ROSTER_HINTS: &[&str] = &[
     "search",
+    "palette",
     "open_detail",
     "enrollment",
     "toggle_paid",
