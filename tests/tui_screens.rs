@@ -61,7 +61,9 @@ fn screen(app: &App) -> String {
         out.push_str(line.trim_end());
         out.push('\n');
     }
-    out
+    // The file picker shows the folder it is in: the same screen wherever the tests run.
+    let here = std::env::current_dir().expect("cwd").display().to_string();
+    out.replace(&here, "[cwd]")
 }
 
 fn type_text(app: &mut App, text: &str) {
@@ -264,8 +266,10 @@ fn note_prompt() {
 fn import_prompt_and_report() {
     snap("import_path", |app| {
         app.update(Action::Import);
-        type_text(app, "tests/fixtures/utf8_");
-        app.update(Action::NextField);
+        type_text(app, "tests/fixtures");
+        app.update(Action::Confirm);
+        app.update(Action::Down);
+        app.update(Action::Input(' '));
     });
     snap("import_preview", |app| {
         app.update(Action::Import);
@@ -289,7 +293,9 @@ fn export_prompt() {
 fn import_error() {
     snap("import_error", |app| {
         app.update(Action::Import);
-        type_text(app, "tests/fixtures/no-such-file.csv");
+        type_text(app, "tests/fixtures");
+        app.update(Action::Confirm);
+        type_text(app, "no-such-file.csv");
         app.update(Action::Confirm);
     });
 }
@@ -970,4 +976,56 @@ fn making_this_years_policy_in_the_tui() {
     let Some(canbao::tui::modal::Modal::Policies { list, .. }) = &app.modal else { panic!("no policy screen") };
     let new = list.iter().find(|p| p.name == "yibin-2027").expect("listed");
     assert_eq!((new.insured_year, new.personal_premium_fen), (2027, 40000));
+}
+
+/// Several files picked with Space go into one import; a PDF named .xlsx is named for what it is.
+#[test]
+fn the_file_picker_imports_several_files_at_once_and_names_what_is_not_a_table() {
+    let dir = tempfile::tempdir().expect("dir");
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    for name in ["utf8_bom.csv", "gbk_title.csv"] {
+        std::fs::copy(fixtures.join(name), dir.path().join(name)).expect("copy");
+    }
+    std::fs::write(dir.path().join("通知.xlsx"), b"%PDF-1.7").expect("pdf");
+    std::fs::write(dir.path().join("notes.docx.txt.bak"), b"x").expect("other");
+    let mut app = App::new(store(false), &options(Language::Zh, Some("测试"))).expect("app");
+    app.update(Action::Resize(100, 30));
+    app.update(Action::Back);
+    app.update(Action::Import);
+    app.update(Action::Paste(format!("'{}'", dir.path().display())));
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Files(p)) = &app.modal else { panic!("no picker") };
+    let names: Vec<&str> = p.entries.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["..", "gbk_title.csv", "utf8_bom.csv", "通知.xlsx"], "spreadsheets only");
+    // The PDF is refused by what it is.
+    app.update(Action::Bottom);
+    for _ in 0..3 {
+        app.update(Action::Down);
+    }
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Files(p)) = &app.modal else { panic!("still the picker") };
+    assert!(p.error.as_deref().is_some_and(|e| e.contains("这是 PDF 文件，不是表格")), "{:?}", p.error);
+    // Tick both lists, then Enter: one import of both.
+    app.update(Action::Up);
+    app.update(Action::Up);
+    app.update(Action::Input(' '));
+    app.update(Action::Input(' '));
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::ImportPreview { preview, .. }) = &app.modal else {
+        panic!("no preview: {:?}", app.status)
+    };
+    assert_eq!(preview.added, 33, "{preview:?}");
+    app.update(Action::Confirm);
+    assert_eq!(app.data.len(), 33);
+}
+
+#[test]
+fn the_file_picker_says_a_missing_file_in_words() {
+    let mut app = app(Language::Zh);
+    app.update(Action::Import);
+    type_text(&mut app, "/no/such/folder/名单.xlsx");
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Files(p)) = &app.modal else { panic!("no picker") };
+    let error = p.error.clone().expect("error");
+    assert!(error.starts_with("找不到文件") && !error.contains("os error"), "{error}");
 }

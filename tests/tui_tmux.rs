@@ -288,7 +288,7 @@ fn the_palette_runs_an_export_a_reconciliation_and_a_policy_choice() {
     tmux.send_text("hdsw");
     tmux.wait_for("核对税务缴费名单");
     tmux.send(&["Enter"]);
-    tmux.wait_for("名单文件路径");
+    tmux.wait_for("输入路径");
     tmux.send_text(&tax.display().to_string());
     tmux.send(&["Enter"]);
     tmux.wait_for("以下为预览");
@@ -312,4 +312,35 @@ fn the_palette_runs_an_export_a_reconciliation_and_a_policy_choice() {
     let policy = Command::new(BIN).arg("--db").arg(&db).args(["policy", "list", "--json"]).output().expect("list");
     let listed: serde_json::Value = serde_json::from_slice(&policy.stdout).expect("json");
     assert!(listed.as_array().expect("list").iter().any(|p| p["current"] == true), "{listed}");
+}
+
+/// The file picker in a real terminal: it opens in the folder canbao runs in, two lists are ticked with Space
+/// and imported together.
+#[test]
+fn the_file_picker_imports_two_lists_at_once() {
+    if tmux_missing() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = imported_drive(dir.path());
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    std::fs::copy(fixtures.join("gbk_title.csv"), dir.path().join("a-gbk_title.csv")).expect("copy");
+    std::fs::copy(fixtures.join("split_grade_class.xls"), dir.path().join("b-split.xls")).expect("copy");
+    let tmux = Tmux::start(format!("canbao-picker-{}", std::process::id()), dir.path(), &db, "测试");
+    tmux.wait_for("显示 10 / 10");
+    tmux.send(&["i"]);
+    let screen = tmux.wait_for("a-gbk_title.csv");
+    assert!(screen.contains("b-split.xls") && !screen.contains("drive.db"), "spreadsheets only:\n{screen}");
+    // .., backups/, then the two lists.
+    tmux.send(&["Down", "Down", "Space", "Space"]);
+    tmux.wait_for("已选 2 个文件");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("导入报告");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("导入完成");
+    tmux.send(&["Enter"]);
+    tmux.quit();
+    let stats = Command::new(BIN).arg("--db").arg(&db).args(["stats", "--json"]).output().expect("stats");
+    let json: serde_json::Value = serde_json::from_slice(&stats.stdout).expect("stats json");
+    assert!(json["students"].as_i64().expect("count") > 30, "both lists imported: {json}");
 }

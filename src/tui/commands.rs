@@ -59,7 +59,7 @@ impl App {
             Command::Import => self.open_import(),
             Command::Export(Form::Sheet) => self.open_export(),
             Command::Export(form) => self.prompt_path(PathPurpose::ExportForm(form), &self.here()),
-            Command::Reconcile(source) => self.prompt_path(PathPurpose::Reconcile(source), ""),
+            Command::Reconcile(source) => self.open_picker(PathPurpose::Reconcile(source)),
             Command::Policies => self.open_policies(),
             Command::NewPolicy => self.open_new_policy(None),
             Command::Check => self.start(Work::Check),

@@ -17,6 +17,7 @@ mod marking;
 pub mod modal;
 pub mod palette;
 mod paths;
+pub mod picker;
 pub mod roster;
 pub mod runner;
 pub mod terminal;

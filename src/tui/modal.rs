@@ -145,6 +145,8 @@ pub enum Modal {
     },
     Working(JobKind),
     Message(Message),
+    /// Choosing the file(s) a list comes from.
+    Files(super::picker::FilePicker),
     /// `:`: every action, filtered as typed.
     Palette {
         input: LineInput,
@@ -191,6 +193,7 @@ impl Modal {
             | Modal::Payment(_)
             | Modal::Path(_)
             | Modal::Palette { .. }
+            | Modal::Files(_)
             | Modal::NewPolicy(_) => Context::Input,
             Modal::Categories(_) | Modal::Filters { .. } | Modal::Policies { .. } => Context::Picker,
             Modal::Welcome
@@ -354,6 +357,7 @@ impl App {
             },
             Modal::Working(kind) => Some(Modal::Working(kind)),
             Modal::Palette { input, cursor } => self.update_palette(input, cursor, action),
+            Modal::Files(picker) => self.update_picker(picker, action),
             Modal::Policies { cursor, list } => self.update_policies(cursor, list, action),
             Modal::NewPolicy(form) => self.update_new_policy(form, action),
             Modal::ReconcilePreview { file, source, lines, offset } => match action {

@@ -227,6 +227,11 @@ pub struct Text {
     pub policy_written: &'static str,
     pub policy_check: &'static str,
     pub export_form_titles: [&'static str; 5],
+    pub picker_typed: &'static str,
+    pub picker_spreadsheets: &'static str,
+    pub picker_all_files: &'static str,
+    pub picker_picked: &'static str,
+    pub picker_toggle: &'static str,
 }
 
 impl Text {

@@ -14,16 +14,11 @@ use crate::io::sheet::{self, ExportOptions};
 
 impl App {
     pub fn open_import(&mut self) {
-        self.modal = Some(Modal::Path(PathPrompt {
-            purpose: PathPurpose::Import,
-            input: LineInput::default(),
-            candidates: Vec::new(),
-        }));
+        self.open_picker(PathPurpose::Import);
     }
 
     pub fn open_export(&mut self) {
         let name = sheet::default_file_name(None, self.store.today(), FileFormat::Xlsx);
-        let name = std::path::Path::new(&self.here()).join(name).display().to_string();
         self.modal = Some(Modal::Path(PathPrompt {
             purpose: PathPurpose::Export,
             input: LineInput::with_text(&name),
@@ -32,7 +27,12 @@ impl App {
     }
 
     pub fn start_import(&mut self, path: PathBuf) {
-        match ImportRequest::new(&self.store, vec![path], None) {
+        self.start_import_files(vec![path]);
+    }
+
+    /// Reads and checks the files as one import; the preview follows.
+    pub fn start_import_files(&mut self, paths: Vec<PathBuf>) {
+        match ImportRequest::new(&self.store, paths, None) {
             Ok(request) => self.start(Work::Plan { request }),
             Err(e) => self.job_done(JobOutcome::Failed(e.to_string())),
         }

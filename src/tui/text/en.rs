@@ -274,6 +274,11 @@ pub static EN: Text = Text {
     policy_exists: "A policy of that name exists: pick another name",
     policy_written: "Saved: {}",
     policy_check: "Check against this year's notice:",
+    picker_typed: "Path:",
+    picker_spreadsheets: "Spreadsheets only (CSV, XLSX, XLS, ODS); Space picks several; Tab shows all; Backspace: up",
+    picker_all_files: "Every file shown; Tab shows spreadsheets only",
+    picker_picked: "{} files picked: Enter imports them together",
+    picker_toggle: "all files",
     export_form_titles: [
         "Export the batch template",
         "Export the four ledgers",

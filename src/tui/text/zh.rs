@@ -253,6 +253,11 @@ pub static ZH: Text = Text {
     policy_exists: "已有同名政策，请换一个名称",
     policy_written: "已保存：{}",
     policy_check: "请对照本年度通知核对：",
+    picker_typed: "输入路径：",
+    picker_spreadsheets: "只显示表格（CSV、XLSX、XLS、ODS）；空格选多个文件；Tab 显示全部；退格键回上一级",
+    picker_all_files: "显示全部文件；Tab 只显示表格文件",
+    picker_picked: "已选 {} 个文件，Enter 一起导入",
+    picker_toggle: "全部文件",
     export_form_titles: [
         "导出批量参保模板",
         "导出四本台账",

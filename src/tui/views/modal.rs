@@ -178,6 +178,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, modal: &Modal) {
         }
         Modal::Message(m) => message_box(frame, app, area, m, &[("confirm", None), ("down", None)]),
         Modal::Palette { input, cursor } => palette(frame, app, area, input, *cursor),
+        Modal::Files(picker) => files(frame, app, area, picker),
         Modal::Policies { cursor, list } => policies(frame, app, area, *cursor, list),
         Modal::NewPolicy(form) => new_policy(frame, app, area, form),
         Modal::ReconcilePreview { source, lines, offset, .. } => {
@@ -481,4 +482,62 @@ fn filters(frame: &mut Frame, app: &App, area: Rect, row: usize, jump: &str) {
     frame.render_widget(Paragraph::new(lines), inner);
     let items = [("left", None), ("right", None), ("down", None), ("confirm", None)];
     frame.render_widget(Paragraph::new(hint_line(app, Context::Picker, &items, inner.width as usize)), bottom(inner));
+}
+
+/// The file picker: the folder, the typed path, the entries (ticked ones marked), what went wrong.
+fn files(frame: &mut Frame, app: &App, area: Rect, p: &crate::tui::picker::FilePicker) {
+    let t = app.text;
+    let title = match p.purpose {
+        PathPurpose::Reconcile(source) => reconcile_title(t, source),
+        _ => t.import_title,
+    };
+    let height = area.height.saturating_sub(4).min(26);
+    let inner = popup(frame, app, area, 86, height, title);
+    let width = inner.width as usize;
+    frame.render_widget(Paragraph::new(fit(&p.dir.display().to_string(), width)), Rect { height: 1, ..inner });
+    let typed_label = fit(t.picker_typed, 12);
+    frame.render_widget(Paragraph::new(typed_label), Rect { y: inner.y + 1, height: 1, width: 12, ..inner });
+    field(
+        frame,
+        app,
+        Rect { x: inner.x + 12, y: inner.y + 1, width: inner.width.saturating_sub(12), height: 1 },
+        &p.typed,
+        true,
+    );
+    let list = Rect { y: inner.y + 3, height: inner.height.saturating_sub(6), ..inner };
+    let rows = list.height as usize;
+    let start = (p.cursor + 1).saturating_sub(rows.max(1));
+    let lines: Vec<Line> = p
+        .entries
+        .iter()
+        .enumerate()
+        .skip(start)
+        .take(rows)
+        .map(|(i, e)| {
+            let picked = p.picked.contains(&p.dir.join(&e.name));
+            let mark = if picked {
+                "[x]"
+            } else if e.is_dir || !p.allows_several() {
+                "   "
+            } else {
+                "[ ]"
+            };
+            let name = if e.is_dir && e.name != ".." { format!("{}/", e.name) } else { e.name.clone() };
+            let style = if i == p.cursor { app.theme.input() } else { app.theme.popup() };
+            Line::styled(fit(&format!("{mark} {name}"), width), style)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), list);
+    let note = match (&p.error, p.picked.len()) {
+        (Some(e), _) => Line::styled(truncate(e, width), app.theme.popup().fg(app.theme.error.0)),
+        (None, 0) if p.all_files => Line::styled(t.picker_all_files, app.theme.muted()),
+        (None, 0) => Line::styled(t.picker_spreadsheets, app.theme.muted()),
+        (None, n) => Line::raw(fill(t.picker_picked, &[&n])),
+    };
+    frame.render_widget(Paragraph::new(note), Rect { y: inner.y + inner.height.saturating_sub(2), height: 1, ..inner });
+    let mut items = vec![("confirm", None), ("next_field", Some(t.picker_toggle)), ("back", None)];
+    if p.allows_several() {
+        items.insert(1, ("toggle_select", Some(t.short("toggle_select"))));
+    }
+    frame.render_widget(Paragraph::new(hint_line(app, Context::Input, &items, width)), bottom(inner));
 }

@@ -1,0 +1,283 @@
+//! The file picker for lists coming in (import, reconciliation): it starts in the last folder used, shows
+//! where it is, moves through folders with the arrows and Enter, shows only spreadsheets unless asked, picks
+//! several files with Space for one import, and takes a typed or pasted path, quoted or not.
+
+use std::path::{Path, PathBuf};
+
+use super::app::App;
+use super::input::LineInput;
+use super::modal::{Modal, PathPurpose, edit};
+use super::text::fill;
+use crate::tui::Action;
+
+/// Extensions shown by default: what schools save class lists and agencies save their lists as.
+const SPREADSHEETS: [&str; 6] = ["csv", "xlsx", "xls", "ods", "txt", "xlsm"];
+
+/// The file in the config folder that remembers the last folder a list came from.
+const LAST_FOLDER_FILE: &str = "last-folder";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub name: String,
+    pub is_dir: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilePicker {
+    pub purpose: PathPurpose,
+    pub dir: PathBuf,
+    /// `..` first (when there is a parent), then folders, then files, each sorted by name.
+    pub entries: Vec<Entry>,
+    pub cursor: usize,
+    /// Files ticked with Space (import only), in the order ticked.
+    pub picked: Vec<PathBuf>,
+    /// A path typed or pasted; when not empty, Enter goes there.
+    pub typed: LineInput,
+    /// Every file, not only spreadsheets.
+    pub all_files: bool,
+    pub error: Option<String>,
+}
+
+impl FilePicker {
+    pub fn allows_several(&self) -> bool {
+        self.purpose == PathPurpose::Import
+    }
+
+    fn read(&mut self) {
+        self.entries.clear();
+        self.cursor = 0;
+        if self.dir.parent().is_some() {
+            self.entries.push(Entry { name: "..".into(), is_dir: true });
+        }
+        match std::fs::read_dir(&self.dir) {
+            Ok(read) => {
+                let mut found: Vec<Entry> = read
+                    .filter_map(Result::ok)
+                    .filter_map(|e| {
+                        let name = e.file_name().to_string_lossy().into_owned();
+                        // Follows links: a linked folder is a folder to the operator.
+                        let is_dir = e.path().is_dir();
+                        let shown = !name.starts_with('.') && (is_dir || self.all_files || is_spreadsheet_name(&name));
+                        shown.then_some(Entry { name, is_dir })
+                    })
+                    .collect();
+                found.sort_by(|a, b| b.is_dir.cmp(&a.is_dir).then_with(|| a.name.cmp(&b.name)));
+                self.entries.extend(found);
+            }
+            Err(e) => self.error = Some(os_error_words(&e, &self.dir)),
+        }
+    }
+}
+
+fn is_spreadsheet_name(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    SPREADSHEETS.iter().any(|ext| lower.ends_with(&format!(".{ext}")))
+}
+
+/// A path as pasted from a file manager: quotes, a `file://` prefix, surrounding spaces removed.
+pub fn clean_typed_path(text: &str) -> PathBuf {
+    let t = text.trim();
+    let t = t.strip_prefix('"').and_then(|t| t.strip_suffix('"')).unwrap_or(t);
+    let t = t.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')).unwrap_or(t);
+    let t = t.strip_prefix("file://").unwrap_or(t);
+    PathBuf::from(t.trim())
+}
+
+/// An operating system error in the operator's words, with the path.
+pub fn os_error_words(e: &std::io::Error, path: &Path) -> String {
+    use std::io::ErrorKind::*;
+    let what = match e.kind() {
+        NotFound => "找不到文件或文件夹 (not found)",
+        PermissionDenied => "没有权限读取 (permission denied)",
+        IsADirectory => "这是文件夹，不是文件 (a folder, not a file)",
+        NotADirectory => "这不是文件夹 (not a folder)",
+        _ => return format!("无法读取 {}：{e}", path.display()),
+    };
+    format!("{what}：{}", path.display())
+}
+
+/// What a file is when it is plainly not a table: a PDF, a Word document, a picture. Read from the first bytes,
+/// so a renamed file is named for what it is.
+pub fn not_a_table(path: &Path) -> Option<&'static str> {
+    use std::io::Read;
+    let mut head = [0u8; 2048];
+    let n = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)).ok()?;
+    let head = &head[..n];
+    if head.starts_with(b"%PDF") {
+        return Some("这是 PDF 文件，不是表格 (a PDF, not a spreadsheet)");
+    }
+    if head.starts_with(b"\x89PNG") || head.starts_with(b"\xff\xd8\xff") || head.starts_with(b"GIF8") {
+        return Some("这是图片，不是表格 (a picture, not a spreadsheet)");
+    }
+    // An Office file is a zip: a Word document's first entries are under word/, a presentation's under ppt/.
+    if head.starts_with(b"PK") {
+        let text = String::from_utf8_lossy(head);
+        if text.contains("word/") {
+            return Some("这是 Word 文档，不是表格 (a Word document, not a spreadsheet)");
+        }
+        if text.contains("ppt/") {
+            return Some("这是演示文稿，不是表格 (a presentation, not a spreadsheet)");
+        }
+    }
+    None
+}
+
+impl App {
+    /// The folder the last list came from, else the folder canbao runs in.
+    fn last_folder(&self) -> PathBuf {
+        let remembered = self
+            .config_dir
+            .as_ref()
+            .and_then(|d| std::fs::read_to_string(d.join(LAST_FOLDER_FILE)).ok())
+            .map(|t| PathBuf::from(t.trim()))
+            .filter(|p| p.is_dir());
+        remembered.unwrap_or_else(|| PathBuf::from(self.here()))
+    }
+
+    fn remember_folder(&self, dir: &Path) {
+        if let Some(config) = &self.config_dir {
+            // Only a convenience: a config folder that cannot be written leaves the next picker at its default.
+            let _ = std::fs::create_dir_all(config);
+            let _ = std::fs::write(config.join(LAST_FOLDER_FILE), dir.display().to_string());
+        }
+    }
+
+    pub fn open_picker(&mut self, purpose: PathPurpose) {
+        let mut picker = FilePicker {
+            purpose,
+            dir: self.last_folder(),
+            entries: Vec::new(),
+            cursor: 0,
+            picked: Vec::new(),
+            typed: LineInput::default(),
+            all_files: false,
+            error: None,
+        };
+        picker.read();
+        self.modal = Some(Modal::Files(picker));
+    }
+
+    pub fn update_picker(&mut self, mut p: FilePicker, action: Action) -> Option<Modal> {
+        p.error = None;
+        let last = p.entries.len().saturating_sub(1);
+        match action {
+            Action::Back => return None,
+            Action::Up | Action::ScrollUp => p.cursor = p.cursor.saturating_sub(1),
+            Action::Down | Action::ScrollDown => p.cursor = (p.cursor + 1).min(last),
+            Action::PageUp => p.cursor = p.cursor.saturating_sub(10),
+            Action::PageDown => p.cursor = (p.cursor + 10).min(last),
+            Action::NextField => {
+                p.all_files = !p.all_files;
+                p.read();
+            }
+            Action::Input(' ') if p.typed.is_empty() && p.allows_several() => {
+                if let Some(e) = p.entries.get(p.cursor).filter(|e| !e.is_dir) {
+                    let path = p.dir.join(&e.name);
+                    match p.picked.iter().position(|q| *q == path) {
+                        Some(i) => {
+                            p.picked.remove(i);
+                        }
+                        None => p.picked.push(path),
+                    }
+                    p.cursor = (p.cursor + 1).min(last);
+                }
+            }
+            Action::Backspace if p.typed.is_empty() => {
+                if let Some(parent) = p.dir.parent().map(Path::to_path_buf) {
+                    p.dir = parent;
+                    p.read();
+                }
+            }
+            Action::Confirm => return self.picker_enter(p),
+            a => {
+                edit(&mut p.typed, &a);
+            }
+        }
+        Some(Modal::Files(p))
+    }
+
+    fn picker_enter(&mut self, mut p: FilePicker) -> Option<Modal> {
+        let target = if p.typed.is_empty() {
+            match p.entries.get(p.cursor) {
+                Some(e) if e.name == ".." => p.dir.parent().map(Path::to_path_buf),
+                Some(e) => Some(p.dir.join(&e.name)),
+                None => None,
+            }
+        } else {
+            let typed = clean_typed_path(p.typed.text());
+            Some(if typed.is_relative() { p.dir.join(typed) } else { typed })
+        };
+        if let Some(target) = &target {
+            match std::fs::metadata(target) {
+                Ok(m) if m.is_dir() => {
+                    p.dir = target.clone();
+                    p.typed.clear();
+                    p.read();
+                    return Some(Modal::Files(p));
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    p.error = Some(os_error_words(&e, target));
+                    return Some(Modal::Files(p));
+                }
+            }
+        }
+        // The files chosen: those ticked (a typed path joins them), else the one under the cursor or typed.
+        let mut files = p.picked.clone();
+        let typed = !p.typed.is_empty();
+        if let Some(t) = target.filter(|t| (files.is_empty() || typed) && !files.contains(t)) {
+            files.push(t);
+        }
+        if files.is_empty() {
+            return Some(Modal::Files(p));
+        }
+        if let Some((path, why)) = files.iter().find_map(|f| not_a_table(f).map(|w| (f, w))) {
+            p.error = Some(fill("{}：{}", &[&why, &path.display()]));
+            return Some(Modal::Files(p));
+        }
+        self.remember_folder(&p.dir);
+        match p.purpose {
+            PathPurpose::Import => self.start_import_files(files),
+            PathPurpose::Reconcile(source) => {
+                if let Some(file) = files.pop() {
+                    self.start_reconcile(file, source, true);
+                }
+            }
+            PathPurpose::Export | PathPurpose::ExportForm(_) => {}
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pasted_paths_lose_their_quotes() {
+        assert_eq!(clean_typed_path("'/tmp/一班 名单.xlsx'"), PathBuf::from("/tmp/一班 名单.xlsx"));
+        assert_eq!(clean_typed_path("\"C:\\名单.csv\" "), PathBuf::from("C:\\名单.csv"));
+        assert_eq!(clean_typed_path("file:///tmp/a.csv"), PathBuf::from("/tmp/a.csv"));
+    }
+
+    #[test]
+    fn what_is_not_a_table_is_named() {
+        let dir = tempfile::tempdir().expect("dir");
+        let pdf = dir.path().join("名单.xlsx");
+        std::fs::write(&pdf, b"%PDF-1.7 ...").expect("write");
+        assert!(not_a_table(&pdf).is_some_and(|w| w.contains("PDF")));
+        let png = dir.path().join("a.csv");
+        std::fs::write(&png, b"\x89PNG\r\n\x1a\n....").expect("write");
+        assert!(not_a_table(&png).is_some_and(|w| w.contains("图片")));
+        let csv = dir.path().join("b.csv");
+        std::fs::write(&csv, "姓名,身份证号\n").expect("write");
+        assert_eq!(not_a_table(&csv), None);
+    }
+
+    #[test]
+    fn os_errors_in_words() {
+        let e = std::fs::metadata("/no/such/file").unwrap_err();
+        let words = os_error_words(&e, Path::new("/no/such/file"));
+        assert!(words.starts_with("找不到文件") && !words.contains("os error"), "{words}");
+    }
+}
