@@ -15,6 +15,7 @@ pub static EN: Text = Text {
     schools: "{} schools",
     ids_shown: "IDs shown",
     read_only: "read-only",
+    sample_drive: "sample data, not a real drive",
     read_only_refused: "Read-only: changes are disabled",
     writer_changes_loaded: "Loaded the changes saved in the other window",
     too_small: "Window too small: needs at least 80x24, now {}x{}. Please enlarge it.",
@@ -120,6 +121,7 @@ pub static EN: Text = Text {
     dash_policy: "Policy: {}",
     dash_backup: "Last backup: {} (taken before imports, reconciliations, merges and daily)",
     dash_no_backup: "No backup yet: one is taken before imports, reconciliations, merges and daily",
+    dash_file: "File: {}",
     dash_class_header: ["Class", "Pupils", "Insured", "Paid", "Coverage"],
 
     help_title: "Keys",
@@ -173,7 +175,7 @@ pub static EN: Text = Text {
     operator_prompt: "Operator's name (recorded with every change):",
     welcome_title: "Empty drive file",
     welcome_body: "This drive file has no pupils yet.",
-    welcome_sample: "{}  load the sample school (360 made-up pupils)",
+    welcome_sample: "{}  load the sample school (360 made-up pupils, own file)",
     welcome_import: "{}  import class lists (CSV, XLSX, XLS)",
     decline_title: "Declined",
     decline_prompt: "Reason (may be empty):",
@@ -212,6 +214,7 @@ pub static EN: Text = Text {
     failed: "Something went wrong",
     import_counts: "{} rows read: {} added, {} updated, {} unchanged, {} duplicates, {} invalid IDs, {} skipped",
     import_problem: "{} row {}: {}",
-    sample_loaded: "Sample school loaded: {} pupils",
+    sample_loaded: "Sample school loaded into the sample file {}: {} pupils (your drive file is untouched)",
+    sample_kept: "The old sample file held changes: kept as {}",
     jobs: ["Reading class lists", "Importing", "Exporting"],
 };

@@ -15,6 +15,7 @@ pub static ZH: Text = Text {
     schools: "{} 所学校",
     ids_shown: "身份证号已显示",
     read_only: "只读",
+    sample_drive: "示例数据，非正式文件",
     read_only_refused: "只读模式，不能修改 (read-only: changes are disabled)",
     writer_changes_loaded: "已载入另一窗口保存的更改",
     too_small: "窗口太小：至少需要 80x24，现在是 {}x{}。请放大窗口。",
@@ -99,6 +100,7 @@ pub static ZH: Text = Text {
     dash_policy: "政策：{}",
     dash_backup: "上次备份：{}（导入、对账、合并前和每天首次打开时自动备份）",
     dash_no_backup: "尚未备份：导入、对账、合并前和每天首次打开时自动备份",
+    dash_file: "数据文件：{}",
     dash_class_header: ["班级", "人数", "已参保", "已缴费", "参保率"],
 
     help_title: "按键帮助",
@@ -152,7 +154,7 @@ pub static ZH: Text = Text {
     operator_prompt: "请输入操作员姓名（记入修改记录）：",
     welcome_title: "空白数据文件",
     welcome_body: "此数据文件还没有学生。",
-    welcome_sample: "{}  载入示例学校（360 名虚构学生）",
+    welcome_sample: "{}  载入示例学校（360 名虚构学生，放在单独的示例文件中）",
     welcome_import: "{}  导入班级名单（CSV、XLSX、XLS）",
     decline_title: "不参保",
     decline_prompt: "不参保原因（可留空）：",
@@ -191,6 +193,7 @@ pub static ZH: Text = Text {
     failed: "出错了",
     import_counts: "读取 {} 行：新增 {}，更新 {}，未变 {}，重复 {}，身份证号有问题 {}，跳过 {}",
     import_problem: "{} 第 {} 行：{}",
-    sample_loaded: "已载入示例学校：{} 名学生",
+    sample_loaded: "已在示例文件 {} 中载入示例学校：{} 名学生（正式数据文件未改动）",
+    sample_kept: "原示例文件中有修改，已另存为 {}",
     jobs: ["正在读取名单", "正在导入", "正在导出"],
 };
