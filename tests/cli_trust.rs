@@ -251,3 +251,23 @@ fn merge_masks_id_numbers_unless_revealed() {
     assert!(shown.contains(&id), "{shown}");
     assert_eq!(reveals(&a), vec![(None, "merge".to_owned())]);
 }
+
+#[cfg(unix)]
+#[test]
+fn folders_made_for_exports_are_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = ten_pupils(dir.path(), "drive.db");
+    let out = dir.path().join("forms").join("today");
+    ok(canbao(&db).args(["export", "classes", "--format", "csv", "--out"]).arg(&out));
+    for folder in [dir.path().join("forms"), out.clone()] {
+        let mode = std::fs::metadata(&folder).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "{}", folder.display());
+    }
+    let backups = std::fs::metadata(dir.path().join("backups")).unwrap().permissions().mode() & 0o777;
+    assert_eq!(backups, 0o700);
+    for file in std::fs::read_dir(&out).unwrap() {
+        let mode = file.unwrap().metadata().unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+}
