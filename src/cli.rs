@@ -13,7 +13,7 @@ mod passphrase;
 use crate::domain::id_number;
 use crate::domain::search::Query;
 use crate::domain::student::Student;
-use crate::domain::student::{Enrollment, PaymentStatus, parse_yuan};
+use crate::domain::student::{Enrollment, PaymentChannel, PaymentStatus, parse_yuan};
 use crate::io::class_list::{self, ImportReport};
 use crate::io::export::FileFormat;
 use crate::io::forms::{self, FormInput, template::Template};
@@ -21,7 +21,7 @@ use crate::io::reconcile::Source;
 use crate::io::sheet::{self, ExportOptions};
 use crate::store::cipher::{self, FileKind};
 use crate::store::lock::DriveLock;
-use crate::store::{Field, FieldChange, Store, StoreError};
+use crate::store::{Change, ChangeOptions, Payment, Store, StoreError};
 
 #[derive(Parser, Debug, Clone)]
 #[command(
@@ -233,6 +233,20 @@ pub enum PolicyAction {
         name: Option<String>,
         #[arg(long)]
         json: bool,
+    },
+    /// 以上一年度的政策为底稿，生成本年度政策 (make this year's policy from last year's, in the config folder)
+    New {
+        /// 新政策的名称，如 yibin-2027 (the new policy's name)
+        name: String,
+        /// 作为底稿的政策 (the policy to start from)
+        #[arg(long, value_name = "BASE")]
+        from: String,
+        /// 保险年度 (the insured year)
+        #[arg(long, value_name = "YYYY")]
+        year: i32,
+        /// 个人缴费标准（元）(the personal premium in yuan; default: the base's, flagged to check)
+        #[arg(long, value_name = "YUAN")]
+        premium: Option<String>,
     },
 }
 
@@ -476,7 +490,8 @@ fn run(cli: &Cli) -> CmdResult {
         }
         Some(Command::Stats { school, json }) => {
             let store = open_store(cli)?;
-            let stats = store.stats(school.as_deref())?;
+            let policy = paperwork::drive_policy(&store)?;
+            let stats = store.stats(school.as_deref(), policy.as_ref())?;
             if *json {
                 print_json(&stats);
             } else {
@@ -525,6 +540,9 @@ fn run(cli: &Cli) -> CmdResult {
             PolicyAction::List { json } => paperwork::policy_list(&open_store(cli)?, *json),
             PolicyAction::Use { name } => paperwork::policy_use(&mut open_writer(cli)?.0, name),
             PolicyAction::Show { name, json } => paperwork::policy_show(&open_store(cli)?, name.as_deref(), *json),
+            PolicyAction::New { name, from, year, premium } => {
+                paperwork::policy_new(name, from, *year, premium.as_deref())
+            }
         },
         Some(Command::Quote { id_number, policy, categories, paid_on, new_enrollee, interrupted, freshman, json }) => {
             let store = open_store(cli)?;
@@ -594,34 +612,45 @@ fn run(cli: &Cli) -> CmdResult {
                 .student_by_id_number(&normalized)?
                 .ok_or_else(|| UserError(format!("名单中没有身份证号码为 {normalized} 的学生 (no such pupil)")))?;
             let mut changes = Vec::new();
-            if let Some(e) = enrollment.as_deref().and_then(Enrollment::from_code) {
-                changes.push(FieldChange::new(Field::Enrollment, Some(e.code())));
-                let reason = reason.as_deref().filter(|_| e == Enrollment::Declined);
-                changes.push(FieldChange::new(Field::DeclineReason, reason));
+            if let Some(status) = enrollment.as_deref().and_then(Enrollment::from_code) {
+                changes.push(Change::Enrollment { status, reason: reason.clone() });
             }
             if let Some(p) = payment.as_deref().and_then(PaymentStatus::from_code) {
-                let paid = p == PaymentStatus::Paid;
-                let fen = match amount.as_deref().filter(|_| paid) {
-                    Some(a) => {
-                        Some(parse_yuan(a).ok_or_else(|| UserError(format!("金额“{a}”无法识别 (not an amount)")))?)
+                changes.push(Change::Payment(match p {
+                    PaymentStatus::Unpaid => Payment::Unpaid,
+                    PaymentStatus::Government => Payment::Government,
+                    PaymentStatus::Paid => {
+                        let on = paid_on.unwrap_or_else(|| store.today());
+                        let fen = match amount.as_deref() {
+                            Some(a) => {
+                                parse_yuan(a).ok_or_else(|| UserError(format!("金额“{a}”无法识别 (not an amount)")))?
+                            }
+                            None => amount_due(&store, &pupil, on)?,
+                        };
+                        let channel = channel.as_deref().and_then(PaymentChannel::from_text);
+                        Payment::Paid { amount_fen: Some(fen), paid_on: Some(on), channel }
                     }
-                    None => None,
-                };
-                let on = paid_on.filter(|_| paid).or_else(|| paid.then(|| store.today()));
-                changes.push(FieldChange::new(Field::Payment, Some(p.code())));
-                changes.push(FieldChange::new_owned(Field::PaidAmount, fen.map(|f| f.to_string())));
-                changes.push(FieldChange::new_owned(Field::PaidOn, on.map(|d| d.to_string())));
-                changes.push(FieldChange::new_owned(Field::PaidChannel, channel.clone().filter(|_| paid)));
+                }));
             }
             if let Some(n) = note {
-                changes.push(FieldChange::new(Field::Note, Some(n)));
+                changes.push(Change::Note(n.clone()));
             }
             if changes.is_empty() {
                 return Err(UserError(
                     "没有要登记的内容：请给出 --enrollment、--payment 或 --note (nothing to mark)".into(),
                 ));
             }
-            let n = store.change(pupil.id, "mark", &changes)?;
+            let outcome = store.apply_change("mark", pupil.id, changes, ChangeOptions::default())?;
+            if let Some(refusal) = outcome.refused {
+                return Err(UserError(format!(
+                    "{}：{}，未保存。如确已在校参保，请同时给出 --enrollment here ({}; nothing saved. If the pupil \
+                     is enrolled here after all, add --enrollment here)",
+                    pupil.name,
+                    refusal.message_zh(),
+                    refusal.message_en()
+                )));
+            }
+            let n = outcome.diffs.len();
             println!("已保存 (saved): {} {} 项修改 ({n} fields changed)", pupil.name, n);
             Ok(())
         }
@@ -901,24 +930,55 @@ fn find(cli: &Cli, store: &mut Store, query: &str, limit: usize, reveal: bool, j
 }
 
 fn print_stats(s: &crate::store::Stats) {
+    use crate::domain::coverage::{percent, permille};
+    use crate::domain::policy::Ledger;
+    let rate = percent(permille(s.insured as usize, s.expected as usize));
     println!(
-        "学生 {} 人，身份证号有问题 {} 人 (pupils {}, invalid IDs {})",
-        s.students, s.id_invalid, s.students, s.id_invalid
+        "学生 {} 人，应参保 {} 人，已参保 {} 人，参保率 {rate}，身份证号有问题 {} 人 (pupils {}, to insure {}, insured {}, \
+         coverage {rate}, invalid IDs {})",
+        s.students, s.expected, s.insured, s.id_invalid, s.students, s.expected, s.insured, s.id_invalid
     );
+    println!("  已参保 = 家庭或财政已缴费、或异地参保；应参保 = 未离校且未拒绝参保 (insured = paid or elsewhere)");
+    println!("参保状态 (enrollment):");
     for e in crate::domain::student::Enrollment::ALL {
         println!("  {}: {}", e.label_zh(), s.enrollment.get(e.code()).copied().unwrap_or(0));
     }
+    println!("缴费状态 (payment status, as recorded):");
     for p in crate::domain::student::PaymentStatus::ALL {
         println!("  {}: {}", p.label_zh(), s.payment.get(p.code()).copied().unwrap_or(0));
     }
-    println!("班级\t人数\t已参保\t已缴费 (class, pupils, enrolled, paid)");
+    println!("四本台账 (ledgers; declined and left pupils are in none):");
+    for l in Ledger::ALL {
+        println!("  {}: {}", l.label_zh(), s.ledgers.get(l.code()).copied().unwrap_or(0));
+    }
+    println!(
+        "班级\t人数\t应参保\t已参保\t已缴费(含代缴)\t参保率 (class, pupils, to insure, insured, paid incl. government, coverage)"
+    );
     for c in &s.classes {
         println!(
-            "{}\t{}\t{}\t{}",
+            "{}\t{}\t{}\t{}\t{}\t{}",
             if c.class.is_empty() { "（未分班）" } else { &c.class },
             c.students,
+            c.expected,
             c.enrolled,
-            c.paid
+            c.paid,
+            percent(permille(c.enrolled as usize, c.expected as usize))
         );
     }
+}
+
+/// A family's amount due under the drive's policy for a payment on `day`: what `mark --payment paid` records
+/// when no amount is given. Without a policy, or on a day the policy does not cover, the operator must say.
+fn amount_due(
+    store: &Store,
+    pupil: &crate::domain::student::Student,
+    day: chrono::NaiveDate,
+) -> Result<i64, UserError> {
+    let ask = |why: String| UserError(format!("{why}：请用 --amount 给出缴费金额 (give the amount with --amount)"));
+    let policy = paperwork::drive_policy(store)?.ok_or_else(|| ask("数据文件没有选定政策，无法计算应缴金额".into()))?;
+    let mut on_day = pupil.clone();
+    on_day.payment_details.paid_on = Some(day);
+    crate::domain::policy::quote_pupil(&policy, &on_day, day)
+        .map(|q| q.personal_due_fen)
+        .map_err(|e| ask(e.to_string()))
 }

@@ -217,3 +217,127 @@ fn a_drive_in_use_is_offered_read_only_and_read_only_never_writes() {
     assert_eq!(std::fs::read(&db).unwrap(), bytes);
     drop(held);
 }
+
+/// A payment, from `mark` or the tax office's list, makes a pupil nobody asked 在校参保; a payment for a pupil
+/// marked 异地参保 or 不参保 is reported, never applied; and every count of 参保 agrees with the sheet's 是否参保.
+#[test]
+fn a_payment_means_insured_everywhere_and_contradictions_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (zhou, wu, sun, gao) = ("450202201711194162", "450202201804012233", "450203201804047272", "450203201801098621");
+
+    canbao(&db).args(["mark", zhou, "--enrollment", "declined", "--reason", "随父母参保"]).assert().success();
+    let refused = canbao(&db).args(["mark", zhou, "--payment", "paid", "--amount", "380"]).assert().code(1);
+    let err = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+    assert!(err.contains("不参保") && err.contains("未保存"), "{err}");
+    assert_eq!(json(canbao(&db).args(["find", zhou, "--json"]))[0]["payment"], "unpaid");
+    // Saying where the pupil is enrolled in the same command is an answer: both are saved.
+    canbao(&db).args(["mark", zhou, "--enrollment", "here", "--payment", "paid", "--amount", "380"]).assert().success();
+    let found = json(canbao(&db).args(["find", zhou, "--json"]));
+    assert_eq!((found[0]["enrollment"].as_str(), found[0]["payment"].as_str()), (Some("here"), Some("paid")));
+
+    // No amount and no policy to quote it: refused, with how to give one.
+    let no_amount = canbao(&db).args(["mark", wu, "--payment", "paid"]).assert().code(1);
+    assert!(String::from_utf8_lossy(&no_amount.get_output().stderr).contains("--amount"));
+    // With a policy, the amount due on the payment day is recorded.
+    canbao(&db).args(["policy", "use", "yibin-2024"]).assert().success();
+    canbao(&db).args(["mark", wu, "--payment", "paid", "--paid-on", "2023-10-08"]).assert().success();
+    let store = canbao::store::Store::open_read_only(&db).unwrap();
+    let pupil = store.student_by_id_number(wu).unwrap().unwrap();
+    assert_eq!(pupil.payment_details.amount_fen, Some(38000));
+    assert_eq!(pupil.enrollment, canbao::domain::student::Enrollment::Here, "a payment enrolls the pupil");
+    drop(store);
+
+    // The tax office lists 孙远泽 (enrolled elsewhere) and 高敏 (never asked).
+    canbao(&db).args(["mark", sun, "--enrollment", "elsewhere"]).assert().success();
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(
+        &tax,
+        format!("姓名,证件号码,缴费金额,缴费日期\n孙远泽,{sun},380,2023-10-09\n高敏,{gao},380,2023-10-09\n"),
+    )
+    .unwrap();
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
+    assert_eq!(report["matched"], 1);
+    let conflicts = report["conflicts"].as_array().unwrap();
+    assert_eq!(conflicts.len(), 1, "{report}");
+    assert_eq!(conflicts[0]["id_number"], sun);
+    assert_eq!(conflicts[0]["roster"], "异地参保");
+    let found = json(canbao(&db).args(["find", gao, "--json"]));
+    assert_eq!((found[0]["enrollment"].as_str(), found[0]["payment"].as_str()), (Some("here"), Some("paid")));
+
+    // One meaning: stats' insured is the sheet's 是 (three paid, one elsewhere).
+    let stats = json(canbao(&db).args(["stats", "--json"]));
+    assert_eq!(stats["insured"], 4, "{stats}");
+    assert_eq!(stats["expected"], 10, "{stats}");
+    assert_eq!(stats["payment"]["unpaid"], 7);
+    assert_eq!(stats["ledgers"]["unpaid"], 6, "the unpaid ledger leaves out the pupil paid elsewhere: {stats}");
+    let sheet = dir.path().join("sheet.csv");
+    canbao(&db).args(["export", "sheet", "--format", "csv", "--out"]).arg(&sheet).assert().success();
+    let text = std::fs::read_to_string(&sheet).unwrap();
+    let yes = text.lines().filter(|l| l.split(',').nth(4) == Some("是")).count();
+    assert_eq!(yes, 4, "{text}");
+    let classes: i64 = stats["classes"].as_array().unwrap().iter().map(|c| c["enrolled"].as_i64().unwrap()).sum();
+    assert_eq!(classes, 4);
+}
+
+/// The text output says what each number counts, and rounds the rate.
+#[test]
+fn stats_text_labels_each_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    canbao(&db).args(["mark", "450202201711194162", "--payment", "government"]).assert().success();
+    let out = canbao(&db).arg("stats").assert().success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    for label in ["应参保 10 人", "已参保 1 人", "参保率 10.0%", "缴费状态", "四本台账", "财政代缴: 1"]
+    {
+        assert!(text.contains(label), "{label} missing:\n{text}");
+    }
+}
+
+/// This year's policy from last year's: written to the config folder, listed, usable, and quoting this year.
+#[test]
+fn policy_new_makes_this_years_policy_from_last_years() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let with_config = |cmd: &mut Command| {
+        cmd.env("XDG_CONFIG_HOME", dir.path().join("config")).env("HOME", dir.path());
+    };
+    let mut new = canbao(&db);
+    with_config(&mut new);
+    let out = new.args(["policy", "new", "yibin-2027", "--from", "yibin-2024", "--year", "2027", "--premium", "400"]);
+    let text = String::from_utf8_lossy(&out.assert().success().get_output().stdout).into_owned();
+    assert!(text.contains("2026-09-01 至 2027-02-28"), "{text}");
+    assert!(text.contains("请对照本年度通知核对"), "{text}");
+    let written = dir.path().join("config/canbao/policies/yibin-2027.toml");
+    assert!(written.is_file(), "{}", written.display());
+
+    let mut again = canbao(&db);
+    with_config(&mut again);
+    again.args(["policy", "new", "yibin-2027", "--from", "yibin-2024", "--year", "2027"]).assert().code(1);
+
+    let mut list = canbao(&db);
+    with_config(&mut list);
+    let listed = json(list.args(["policy", "list", "--json"]));
+    assert!(listed.as_array().unwrap().iter().any(|p| p["name"] == "yibin-2027" && p["insured_year"] == 2027));
+
+    let mut quote = canbao(&db);
+    with_config(&mut quote);
+    let q = json(quote.args([
+        "quote",
+        "--policy",
+        "yibin-2027",
+        "--category",
+        "低保",
+        "--paid-on",
+        "2026-10-08",
+        "--json",
+    ]));
+    assert_eq!(q["personal_due"], 100.0, "25 % of the new 400: {q}");
+    assert_eq!(q["coverage_from"], "2027-01-01");
+
+    let mut bad = canbao(&db);
+    with_config(&mut bad);
+    bad.args(["policy", "new", "x", "--from", "nowhere-1999", "--year", "2027"]).assert().code(1);
+}

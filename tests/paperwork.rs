@@ -434,11 +434,14 @@ fn summary_counts_the_day() {
     let (_, totals) = body(&book[0].1, "项目");
     let get = |what: &str| totals.iter().find(|r| r[0] == *what).and_then(|r| r[1].as_f64());
     assert_eq!(get("学生总数"), Some(360.0));
-    assert_eq!(get("在校参保"), Some(3.0));
-    assert_eq!(get("已缴费"), Some(2.0));
+    assert_eq!(get("参保状态：在校参保"), Some(3.0));
+    assert_eq!(get("缴费状态：已缴费"), Some(2.0));
     assert_eq!(get("财政代缴台账"), Some(6.0));
+    // Insured means paid (or elsewhere): the third pupil the agency registered has not paid yet.
+    assert_eq!(get("已参保"), Some(2.0));
+    assert_eq!(get("应参保"), Some(360.0));
     let (header, classes) = body(&book[1].1, "所在年级、班级");
-    assert_eq!(texts(header)[..4], ["所在年级、班级", "人数", "已参保", "已缴费"]);
+    assert_eq!(texts(header)[..5], ["所在年级、班级", "人数", "应参保", "已参保", "未参保"]);
     assert_eq!(classes.len(), 18);
 }
 

@@ -120,8 +120,11 @@ fn bulk_marked_and_statuses() {
         app.update(Action::ToggleSelect);
         app.update(Action::ToggleSelect);
         app.update(Action::ToggleGovernment);
+        app.update(Action::Yes);
         app.update(Action::Down);
-        app.update(Action::CycleEnrollment);
+        app.update(Action::Enrollment);
+        app.update(Action::Confirm);
+        app.update(Action::Yes);
     });
 }
 
@@ -154,7 +157,9 @@ fn detail_with_policy_and_history() {
         fresh.update(Action::Search);
         type_text(&mut fresh, "孙语");
         fresh.update(Action::Confirm);
-        fresh.update(Action::CycleEnrollment);
+        fresh.update(Action::Enrollment);
+        fresh.update(Action::Down);
+        fresh.update(Action::Confirm);
         fresh.update(Action::OpenDetail);
         *app = fresh;
     });
@@ -188,9 +193,12 @@ fn detail_revealed() {
 fn dashboard() {
     snap("dashboard", |app| {
         app.update(Action::TogglePaid);
+        type_text(app, "380");
         app.update(Action::Confirm);
         app.update(Action::Down);
-        app.update(Action::CycleEnrollment);
+        app.update(Action::Enrollment);
+        app.update(Action::Down);
+        app.update(Action::Confirm);
         app.update(Action::Dashboard);
     });
 }
@@ -236,8 +244,9 @@ fn payment_form_bad_amount() {
 #[test]
 fn decline_prompt() {
     snap("decline", |app| {
+        app.update(Action::Enrollment);
         for _ in 0..3 {
-            app.update(Action::CycleEnrollment);
+            app.update(Action::Down);
         }
         type_text(app, "已在老家参保");
     });
@@ -312,6 +321,7 @@ fn styles_follow_the_theme() {
     let mut app = app(Language::Zh);
     app.update(Action::Down);
     app.update(Action::TogglePaid);
+    type_text(&mut app, "380");
     app.update(Action::Confirm);
     app.update(Action::Up);
     let terminal = render(&app);
@@ -325,17 +335,230 @@ fn styles_follow_the_theme() {
 }
 
 #[test]
-fn search_keeps_the_selection_and_puts_the_cursor_at_the_caret() {
+fn search_puts_the_cursor_on_the_best_match_and_the_caret_after_the_text() {
     let mut app = app(Language::Zh);
+    app.update(Action::Bottom);
     app.update(Action::Search);
     type_text(&mut app, "孙语");
-    let picked = app.selected_id();
+    assert_eq!(app.cursor, 0, "a new list starts at its best match, not where the cursor was");
+    let best = app.shown[0] as usize;
+    assert_eq!(app.data.name(best), "孙语");
     let mut terminal = render(&app);
     // "搜索：" is 6 cells after a space, then 孙语 is 4 more.
     terminal.backend_mut().assert_cursor_position((11, 2));
+    app.update(Action::Confirm);
+    app.update(Action::OpenDetail);
+    assert_eq!(app.detail.as_ref().map(|d| d.student.name.as_str()), Some("孙语"), "Enter opens the highlighted pupil");
     app.update(Action::Back);
-    assert_eq!(app.selected_id(), picked);
-    assert_eq!(app.shown.len(), 360);
+    app.update(Action::Back);
+    assert_eq!((app.cursor, app.shown.len()), (0, 360), "clearing the search is a new list too");
+}
+
+/// G, then a search for a common surname: the highlight is on the first row of the new list.
+#[test]
+fn a_new_search_after_moving_to_the_bottom_starts_at_the_top() {
+    let mut app = app(Language::Zh);
+    app.update(Action::Bottom);
+    assert_eq!(app.cursor, 359);
+    app.update(Action::Search);
+    type_text(&mut app, "王");
+    assert!(app.shown.len() > 1);
+    assert_eq!((app.cursor, app.offset), (0, 0));
+    // A filter is a new list as well.
+    app.update(Action::Confirm);
+    app.update(Action::Bottom);
+    app.update(Action::Filters);
+    app.update(Action::Down);
+    app.update(Action::Right);
+    assert_eq!(app.cursor, 0);
+}
+
+/// A mark on several pupils asks first, says how many and what, and writes nothing before Yes.
+#[test]
+fn bulk_marks_ask_first_and_esc_writes_nothing() {
+    let mut app = app(Language::Zh);
+    let audit = app.store.audit_count().expect("count");
+    app.update(Action::SelectAll);
+    app.update(Action::Enrollment);
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no question") };
+    assert_eq!(c.question, "将 360 名学生的参保状态改为 在校参保？");
+    assert!(!c.yes, "No is the default");
+    assert_eq!(app.store.audit_count().expect("count"), audit, "nothing written before Yes");
+    app.update(Action::Back);
+    assert!(app.modal.is_none());
+    assert_eq!(app.store.audit_count().expect("count"), audit);
+    // Enter on the default answer is No as well.
+    app.update(Action::ToggleGovernment);
+    app.update(Action::Confirm);
+    assert_eq!(app.store.stats(None, None).expect("stats").payment["government"], 0);
+    // Moving to Yes and Enter writes, for every marked pupil, the value chosen in the dialog.
+    app.update(Action::ToggleGovernment);
+    app.update(Action::Right);
+    app.update(Action::Confirm);
+    assert_eq!(app.store.stats(None, None).expect("stats").payment["government"], 360);
+}
+
+/// The bulk value comes from the dialog, never from the pupil under the cursor.
+#[test]
+fn bulk_value_is_not_taken_from_the_pupil_under_the_cursor() {
+    let mut app = app(Language::Zh);
+    let first = app.selected_id().expect("pupil");
+    app.store.set_payment(first, PaymentStatus::Government, &Default::default()).expect("gov");
+    app.update(Action::ToggleSelect);
+    app.update(Action::ToggleSelect);
+    app.update(Action::Up);
+    app.update(Action::Up);
+    // Before, `f` on a government-paid first pupil turned both back to unpaid.
+    app.update(Action::ToggleGovernment);
+    app.update(Action::Yes);
+    let stats = app.store.stats(None, None).expect("stats");
+    assert_eq!(stats.payment["government"], 2);
+}
+
+#[test]
+fn the_enrollment_chooser_saves_nothing_until_enter_and_esc_leaves_the_pupil_as_it_was() {
+    let mut app = app(Language::Zh);
+    let id = app.selected_id().expect("pupil");
+    let audit = app.store.audit_count().expect("count");
+    app.update(Action::Enrollment);
+    app.update(Action::Down);
+    app.update(Action::Down);
+    type_text(&mut app, "老家");
+    app.update(Action::Back);
+    assert_eq!(app.store.audit_count().expect("count"), audit);
+    assert_eq!(app.store.student(id).expect("s").enrollment, Enrollment::Unknown);
+    app.update(Action::Enrollment);
+    app.update(Action::Down);
+    app.update(Action::Down);
+    type_text(&mut app, "老家");
+    app.update(Action::Confirm);
+    let s = app.store.student(id).expect("s");
+    assert_eq!((s.enrollment, s.decline_reason.as_deref()), (Enrollment::Elsewhere, Some("老家")));
+}
+
+#[test]
+fn clearing_a_payment_is_asked() {
+    let mut app = app(Language::Zh);
+    let id = app.selected_id().expect("pupil");
+    app.update(Action::TogglePaid);
+    type_text(&mut app, "380");
+    app.update(Action::Confirm);
+    assert_eq!(app.store.student(id).expect("s").payment, PaymentStatus::Paid);
+    app.update(Action::TogglePaid);
+    assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::Confirm(_))), "p on a paid pupil asks");
+    app.update(Action::Back);
+    assert_eq!(app.store.student(id).expect("s").payment, PaymentStatus::Paid);
+    app.update(Action::ToggleGovernment);
+    assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::Confirm(_))), "f on a family-paid pupil asks");
+    app.update(Action::Yes);
+    let s = app.store.student(id).expect("s");
+    assert_eq!((s.payment, s.payment_details.amount_fen), (PaymentStatus::Government, None));
+}
+
+#[test]
+fn a_payment_for_a_declined_pupil_is_asked_and_enrolls_them_on_yes() {
+    let mut app = app(Language::Zh);
+    let id = app.selected_id().expect("pupil");
+    app.store.set_enrollment(id, Enrollment::Declined, Some("随父母参保")).expect("decline");
+    app.update(Action::TogglePaid);
+    type_text(&mut app, "380");
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no question") };
+    assert!(c.question.contains("不参保"), "{}", c.question);
+    assert_eq!(app.store.student(id).expect("s").payment, PaymentStatus::Unpaid);
+    app.update(Action::Yes);
+    let s = app.store.student(id).expect("s");
+    assert_eq!((s.payment, s.enrollment), (PaymentStatus::Paid, Enrollment::Here));
+}
+
+#[test]
+fn payments_need_an_amount_and_a_different_amount_is_asked() {
+    let mut app = app(Language::Zh);
+    let id = app.selected_id().expect("pupil");
+    app.update(Action::TogglePaid);
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Payment(form)) = &app.modal else { panic!("the form stays open") };
+    assert_eq!(form.error.as_deref(), Some("请输入金额：没有可用的应缴金额"));
+    assert_eq!(form.channel, None, "no channel until one is chosen");
+    app.update(Action::Back);
+    assert_eq!(app.store.student(id).expect("s").payment, PaymentStatus::Unpaid);
+
+    // Under a policy the amount due fills the form; a different amount is asked once.
+    app.store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
+    let mut app = App::new(std::mem::replace(&mut app.store, store(false)), &options(Language::Zh, None)).expect("app");
+    app.update(Action::Resize(80, 24));
+    app.update(Action::TogglePaid);
+    let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
+    // A date in the concentrated period: the full premium.
+    form.date.set("2023-10-08");
+    app.update(Action::Down);
+    app.update(Action::Backspace);
+    type_text(&mut app, "8");
+    let Some(canbao::tui::modal::Modal::Payment(form)) = &app.modal else { panic!("form") };
+    assert_eq!(form.amount.text(), "380", "the amount due follows the date");
+    app.update(Action::Up);
+    app.update(Action::Backspace);
+    app.update(Action::Backspace);
+    app.update(Action::Backspace);
+    type_text(&mut app, "300");
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("asked") };
+    assert_eq!(c.question, "金额与应缴不符（应缴 380.00 元），仍要保存？");
+    app.update(Action::Yes);
+    let s = app.store.student(id).expect("s");
+    assert_eq!(
+        (s.payment, s.payment_details.amount_fen, s.payment_details.channel),
+        (PaymentStatus::Paid, Some(30000), None)
+    );
+}
+
+#[test]
+fn bulk_payment_at_each_pupils_own_amount_due() {
+    let mut store = store(true);
+    store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
+    let ids: Vec<i64> = store.students(&Default::default()).expect("list").iter().take(2).map(|s| s.id).collect();
+    let dibao = canbao::domain::student::CategoryMark { name: "低保对象".into(), department: "民政".into() };
+    store.set_categories(ids[1], &[dibao]).expect("category");
+    let mut app = App::new(store, &options(Language::Zh, Some("测试"))).expect("app");
+    app.update(Action::Resize(80, 24));
+    app.update(Action::ToggleSelect);
+    app.update(Action::ToggleSelect);
+    app.update(Action::TogglePaid);
+    let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
+    form.date.set("2023-10-0");
+    app.update(Action::Down);
+    type_text(&mut app, "8");
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("asked") };
+    assert_eq!(c.question, "将 2 名学生登记为已缴费（每人按各自的应缴金额）？");
+    app.update(Action::Yes);
+    let amounts: Vec<Option<i64>> =
+        ids.iter().map(|&id| app.store.student(id).expect("s").payment_details.amount_fen).collect();
+    assert_eq!(amounts, [Some(38000), Some(9500)]);
+}
+
+#[test]
+fn while_the_window_is_too_small_only_quit_acts() {
+    let mut app = app(Language::Zh);
+    let audit = app.store.audit_count().expect("count");
+    app.update(Action::Resize(60, 20));
+    for action in [Action::SelectAll, Action::ToggleGovernment, Action::Yes, Action::Confirm, Action::Enrollment] {
+        app.update(action);
+    }
+    assert!(app.modal.is_none() && app.marked.is_empty());
+    assert_eq!(app.store.audit_count().expect("count"), audit);
+    app.update(Action::Quit);
+    assert!(app.quit);
+}
+
+#[test]
+fn the_class_filter_finds_a_class_by_typing() {
+    let mut app = app(Language::Zh);
+    app.update(Action::Filters);
+    type_text(&mut app, "三年级2");
+    let class = app.filters.class.map(|c| app.data.classes[c as usize].clone());
+    assert_eq!(class.as_deref(), Some("三年级2班"));
 }
 
 #[test]
@@ -343,11 +566,13 @@ fn undo_and_redo_write_the_old_values_back() {
     let mut app = app(Language::Zh);
     let id = app.selected_id().expect("pupil");
     app.update(Action::TogglePaid);
+    type_text(&mut app, "380");
     app.update(Action::Confirm);
-    assert_eq!(app.store.student(id).expect("s").payment, PaymentStatus::Paid);
+    let s = app.store.student(id).expect("s");
+    assert_eq!((s.payment, s.enrollment), (PaymentStatus::Paid, Enrollment::Here));
     app.update(Action::Undo);
     let s = app.store.student(id).expect("s");
-    assert_eq!(s.payment, PaymentStatus::Unpaid);
+    assert_eq!((s.payment, s.enrollment), (PaymentStatus::Unpaid, Enrollment::Unknown), "one edit, undone whole");
     assert_eq!(s.payment_details.paid_on, None);
     let history = app.store.history(id).expect("history");
     assert!(history.iter().any(|e| e.action == "undo" && e.field == "payment"));
@@ -361,18 +586,21 @@ fn bulk_marks_apply_to_every_marked_pupil_in_one_edit() {
     let mut app = app(Language::Zh);
     app.update(Action::SelectAll);
     assert_eq!(app.marked.len(), 360);
-    app.update(Action::CycleEnrollment);
-    assert_eq!(app.store.stats(None).expect("stats").enrollment["here"], 360);
+    app.update(Action::Enrollment);
+    app.update(Action::Confirm);
+    app.update(Action::Yes);
+    assert_eq!(app.store.stats(None, None).expect("stats").enrollment["here"], 360);
     app.update(Action::Undo);
-    assert_eq!(app.store.stats(None).expect("stats").enrollment["unknown"], 360);
+    assert_eq!(app.store.stats(None, None).expect("stats").enrollment["unknown"], 360);
 }
 
 #[test]
 fn declining_records_the_reason() {
     let mut app = app(Language::Zh);
     let id = app.selected_id().expect("pupil");
+    app.update(Action::Enrollment);
     for _ in 0..3 {
-        app.update(Action::CycleEnrollment);
+        app.update(Action::Down);
     }
     type_text(&mut app, "随父母参保");
     app.update(Action::Confirm);
@@ -445,12 +673,15 @@ fn event_loop_with_presses_and_releases() {
     }
     press(KeyCode::Enter);
     press(KeyCode::Char('p'));
+    for c in "380".chars() {
+        press(KeyCode::Char(c));
+    }
     press(KeyCode::Enter);
     press(KeyCode::Char('q'));
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
     run_loop(&mut terminal, &mut app, &mut Script(events)).expect("loop");
     assert!(app.quit);
-    let stats = app.store.stats(None).expect("stats");
+    let stats = app.store.stats(None, None).expect("stats");
     assert_eq!(stats.payment["paid"], 1);
 }
 
@@ -489,7 +720,7 @@ fn read_only_refuses_every_write_and_changes_nothing() {
     let id = app.selected_id().expect("pupil");
     let before = app.store.student(id).expect("s");
     let writes = [
-        Action::CycleEnrollment,
+        Action::Enrollment,
         Action::TogglePaid,
         Action::ToggleGovernment,
         Action::Categories,
@@ -617,4 +848,126 @@ fn read_only_detail_stays_on_its_pupil_when_the_writer_moves_them_out_of_the_fil
     let detail = app.detail.as_ref().expect("still open");
     assert_eq!(detail.student.id, id, "the page still shows the pupil it showed");
     assert_eq!(detail.student.enrollment, Enrollment::Elsewhere, "as the writer saved them");
+}
+
+#[test]
+fn palette() {
+    snap("palette", |app| {
+        app.update(Action::Palette);
+        type_text(app, "dc");
+    });
+}
+
+#[test]
+fn policy_screen() {
+    snap("policies", |app| {
+        app.update(Action::Palette);
+        type_text(app, "policy");
+        app.update(Action::Confirm);
+        app.update(Action::Down);
+    });
+}
+
+/// The palette finds the same commands by Chinese, pinyin initials and English, and runs the highlighted one.
+#[test]
+fn the_palette_finds_by_chinese_initials_and_english_and_runs_the_choice() {
+    for query in ["导出台账", "dctz", "export ledgers"] {
+        let mut app = app(Language::Zh);
+        app.update(Action::Palette);
+        type_text(&mut app, query);
+        app.update(Action::Confirm);
+        let Some(canbao::tui::modal::Modal::Path(prompt)) = &app.modal else { panic!("{query}: no folder prompt") };
+        assert_eq!(prompt.purpose, canbao::tui::modal::PathPurpose::ExportForm(canbao::tui::palette::Form::Ledgers));
+    }
+}
+
+/// Every form is exported from the TUI into the folder given, and the dialog names each file in full.
+#[test]
+fn ledgers_exported_from_the_palette() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = app(Language::Zh);
+    app.update(Action::Palette);
+    type_text(&mut app, "export ledgers");
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Path(prompt)) = &mut app.modal else { panic!("prompt") };
+    prompt.input.set(&dir.path().display().to_string());
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Message(m)) = &app.modal else { panic!("no report: {:?}", app.status) };
+    let written: Vec<_> = std::fs::read_dir(dir.path()).expect("dir").collect();
+    assert!(!written.is_empty());
+    assert!(m.lines.iter().all(|l| l.contains(&dir.path().display().to_string())), "{:?}", m.lines);
+}
+
+/// Reconciliation in the TUI: a preview that changes nothing, then Enter applies it.
+#[test]
+fn reconcile_from_the_palette_previews_then_applies() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = app(Language::Zh);
+    let sun =
+        app.store.students(&Default::default()).expect("list").into_iter().find(|s| s.name == "孙语").expect("孙语");
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(&tax, format!("姓名,证件号码,缴费金额,缴费日期\n孙语,{},380,2023-10-08\n", sun.id_number))
+        .expect("write");
+    app.update(Action::Palette);
+    type_text(&mut app, "reconcile tax");
+    app.update(Action::Confirm);
+    type_text(&mut app, &tax.display().to_string());
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::ReconcilePreview { lines, .. }) = &app.modal else { panic!("no preview") };
+    assert!(lines.iter().any(|l| l.contains("已更新 1")), "{lines:?}");
+    assert_eq!(app.store.student(sun.id).expect("s").payment, PaymentStatus::Unpaid, "a preview changes nothing");
+    app.update(Action::Confirm);
+    let s = app.store.student(sun.id).expect("s");
+    assert_eq!((s.payment, s.enrollment), (PaymentStatus::Paid, Enrollment::Here));
+    let row = app.data.index_of(sun.id).expect("row");
+    assert_eq!(app.data.rows[row].payment, PaymentStatus::Paid, "the roster shows the reconciled status");
+}
+
+/// Choosing a policy in the TUI records it in the drive and quotes with it.
+#[test]
+fn choosing_a_policy_in_the_tui() {
+    let mut app = app(Language::Zh);
+    app.update(Action::Palette);
+    type_text(&mut app, "政策");
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Policies { list, .. }) = &app.modal else { panic!("no policy screen") };
+    let yibin = list.iter().position(|p| p.name == "yibin-2024").expect("yibin");
+    for _ in 0..yibin {
+        app.update(Action::Down);
+    }
+    app.update(Action::Confirm);
+    assert_eq!(app.store.meta(canbao::tui::POLICY_META_KEY).expect("meta").as_deref(), Some("yibin-2024"));
+    assert_eq!(app.policy.as_ref().map(|p| p.name.as_str()), Some("yibin-2024"));
+}
+
+/// This year's policy from the TUI: written to the config folder, then listed.
+#[test]
+fn making_this_years_policy_in_the_tui() {
+    let config = tempfile::tempdir().expect("dir");
+    let mut options = options(Language::Zh, Some("测试"));
+    options.config_dir = Some(config.path().to_owned());
+    let mut store = store(true);
+    store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
+    let mut app = App::new(store, &options).expect("app");
+    app.update(Action::Resize(80, 24));
+    assert!(app.status.as_ref().is_some_and(|s| s.text.contains("没有包含今天")), "{:?}", app.status);
+    app.update(Action::Palette);
+    type_text(&mut app, "policy new");
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::NewPolicy(form)) = &app.modal else { panic!("no form") };
+    assert_eq!((form.base.as_str(), form.name.text(), form.year.text()), ("yibin-2024", "yibin-2027", "2027"));
+    app.update(Action::Backspace);
+    app.update(Action::Backspace);
+    app.update(Action::Backspace);
+    type_text(&mut app, "400");
+    app.update(Action::Confirm);
+    assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::Message(_))));
+    assert!(config.path().join("policies/yibin-2027.toml").is_file());
+    app.update(Action::Confirm);
+    app.update(Action::Palette);
+    type_text(&mut app, "政策：查看");
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Policies { list, .. }) = &app.modal else { panic!("no policy screen") };
+    let new = list.iter().find(|p| p.name == "yibin-2027").expect("listed");
+    assert_eq!((new.insured_year, new.personal_premium_fen), (2027, 40000));
 }

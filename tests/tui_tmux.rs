@@ -47,6 +47,19 @@ impl Tmux {
         }
     }
 
+    /// Waits until the screen no longer shows `needle`.
+    fn wait_without(&self, needle: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.capture();
+            if !screen.contains(needle) {
+                return screen;
+            }
+            assert!(start.elapsed() < Duration::from_secs(20), "the screen kept showing {needle:?}:\n{screen}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     fn session_alive(&self) -> bool {
         self.run(&["has-session", "-t", "canbao"]).status.success()
     }
@@ -62,7 +75,9 @@ impl Tmux {
             quote(Path::new(BIN)),
             quote(db)
         );
-        let started = tmux.run(&["new-session", "-d", "-x", "120", "-y", "40", "-s", "canbao", &command]);
+        let folder = dir.display().to_string();
+        let started =
+            tmux.run(&["new-session", "-d", "-x", "120", "-y", "40", "-s", "canbao", "-c", &folder, &command]);
         assert!(started.status.success(), "tmux new-session: {}", String::from_utf8_lossy(&started.stderr));
         tmux
     }
@@ -122,9 +137,13 @@ fn search_mark_paid_and_quit_in_a_real_terminal() {
     tmux.send(&["Enter"]);
     tmux.send(&["p"]);
     tmux.wait_for("登记缴费");
+    // No policy: no amount due to fill in, so an empty amount is refused and nothing is saved.
+    tmux.send(&["Enter"]);
+    tmux.wait_for("请输入金额");
+    tmux.send_text("380");
     tmux.send(&["Enter"]);
     let screen = tmux.wait_for("已保存");
-    assert!(screen.contains("已缴费"), "{screen}");
+    assert!(screen.contains("已缴费") && screen.contains("在校参保"), "a payment enrolls the pupil:\n{screen}");
     tmux.quit();
 
     let stats = Command::new(BIN).arg("--db").arg(&db).args(["stats", "--json"]).output().expect("stats");
@@ -156,6 +175,143 @@ fn a_second_canbao_is_offered_read_only_and_refuses_changes() {
     tmux.quit();
     drop(held);
     assert_eq!(std::fs::read(&db).expect("bytes"), before, "the second canbao wrote nothing");
+}
+
+/// The cursor follows the eye: after `G`, a new search puts the highlight on the best match, and Enter opens
+/// that pupil. Then a bulk mark asks first (Esc writes nothing), the enrollment chooser saves only on Enter,
+/// and while the window is too small no key changes anything.
+#[test]
+fn the_keys_a_hurried_operator_presses_do_what_the_screen_shows() {
+    if tmux_missing() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = imported_drive(dir.path());
+    let tmux = Tmux::start(format!("canbao-keys-{}", std::process::id()), dir.path(), &db, "测试");
+    tmux.wait_for("显示 10 / 10");
+
+    tmux.send(&["G", "/"]);
+    tmux.send_text("周静露");
+    tmux.wait_for("显示 1 / 10");
+    tmux.send(&["Enter", "Enter"]);
+    let screen = tmux.wait_for("学生详情");
+    assert!(screen.contains("周静露"), "Enter opened another pupil:\n{screen}");
+    // One Esc at a time: two at once reach the terminal as Alt-Esc.
+    tmux.send(&["Escape"]);
+    tmux.wait_for("身份证号码         班级");
+    tmux.send(&["Escape"]);
+    tmux.wait_for("显示 10 / 10");
+
+    // Select all, then e: the chooser, then the question with the count; Esc writes nothing.
+    tmux.send(&["a", "e"]);
+    tmux.wait_for("参保状态");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("将 10 名学生的参保状态改为 在校参保？");
+    tmux.send(&["Escape"]);
+    tmux.wait_for("已取消，未作修改");
+    // Yes writes all ten.
+    tmux.send(&["e", "Enter"]);
+    tmux.wait_for("将 10 名学生的参保状态改为 在校参保？");
+    tmux.send(&["y"]);
+    tmux.wait_for("已保存：在校参保（10 人）");
+    tmux.send(&["Escape"]);
+    tmux.wait_without("已选 10");
+
+    // One pupil: e opens on their status (在校参保), two down is 不参保, type a reason, Esc: nothing saved.
+    tmux.send(&["g", "e", "Down", "Down"]);
+    tmux.send_text("随父母");
+    tmux.wait_for("随父母");
+    tmux.send(&["Escape"]);
+    tmux.wait_without("随父母");
+
+    // A tiny window: the notice, and keys that would mark do nothing.
+    tmux.run(&["resize-window", "-t", "canbao", "-x", "60", "-y", "20"]);
+    tmux.wait_for("窗口太小");
+    tmux.send(&["a", "f", "y", "Enter"]);
+    // The keys are read before the window grows again: nothing on screen can show that they were ignored.
+    std::thread::sleep(Duration::from_millis(1500));
+    tmux.run(&["resize-window", "-t", "canbao", "-x", "120", "-y", "40"]);
+    tmux.wait_for("显示 10 / 10");
+    tmux.quit();
+
+    let stats = Command::new(BIN).arg("--db").arg(&db).args(["stats", "--json"]).output().expect("stats");
+    let json: serde_json::Value = serde_json::from_slice(&stats.stdout).expect("stats json");
+    assert_eq!(json["enrollment"]["here"], 10, "{json}");
+    assert_eq!(json["enrollment"]["declined"], 0, "Esc in the chooser saved nothing: {json}");
+    assert_eq!(json["payment"]["government"], 0, "keys under the too-small notice changed nothing: {json}");
+}
+
+/// The whole drive from the palette: found by Chinese, pinyin initials and English; the ledgers exported into
+/// the folder canbao runs in; the tax office's list previewed and applied; a policy chosen.
+#[test]
+fn the_palette_runs_an_export_a_reconciliation_and_a_policy_choice() {
+    if tmux_missing() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = imported_drive(dir.path());
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(&tax, "姓名,证件号码,缴费金额,缴费日期\n周静露,450202201711194162,380,2023-10-08\n")
+        .expect("tax list");
+    let tmux = Tmux::start(format!("canbao-palette-{}", std::process::id()), dir.path(), &db, "测试");
+    tmux.wait_for("显示 10 / 10");
+
+    for query in ["导出", "dc", "export"] {
+        tmux.send(&[":"]);
+        tmux.wait_for("输入中文、拼音首字母或英文查找");
+        tmux.send_text(query);
+        // Narrowed (the whole word typed): the import entry is gone, the six exports stay.
+        let screen = tmux.wait_without("导入班级名单");
+        assert!(screen.contains("导出在校学生信息表") && screen.contains("导出四本台账"), "{query}:\n{screen}");
+        assert!(!screen.contains("立即备份") && !screen.contains("导入班级名单"), "{query}:\n{screen}");
+        tmux.send(&["Escape"]);
+        tmux.wait_without("输入中文、拼音首字母或英文查找");
+    }
+
+    tmux.send(&[":"]);
+    tmux.send_text("export ledgers");
+    tmux.wait_for("导出四本台账");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("保存到文件夹");
+    tmux.send(&["Enter"]);
+    let screen = tmux.wait_for("导出完成");
+    assert!(screen.contains("台账"), "{screen}");
+    tmux.send(&["Enter"]);
+    let ledgers = std::fs::read_dir(dir.path()).expect("dir").filter_map(Result::ok);
+    assert!(
+        ledgers
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .any(|n| n.contains("台账") && n.ends_with(".xlsx"))
+    );
+
+    tmux.send(&[":"]);
+    tmux.send_text("hdsw");
+    tmux.wait_for("核对税务缴费名单");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("名单文件路径");
+    tmux.send_text(&tax.display().to_string());
+    tmux.send(&["Enter"]);
+    tmux.wait_for("以下为预览");
+    tmux.send(&["Enter"]);
+    let screen = tmux.wait_for("核对完成");
+    assert!(screen.contains("已更新 1"), "{screen}");
+    tmux.send(&["Enter"]);
+
+    tmux.send(&[":"]);
+    tmux.send_text("policy");
+    tmux.wait_for("政策：查看与选定");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("参保政策");
+    tmux.send(&["G", "Enter"]);
+    tmux.wait_for("已选定政策");
+    tmux.quit();
+
+    let stats = Command::new(BIN).arg("--db").arg(&db).args(["stats", "--json"]).output().expect("stats");
+    let json: serde_json::Value = serde_json::from_slice(&stats.stdout).expect("stats json");
+    assert_eq!(json["payment"]["paid"], 1, "{json}");
+    let policy = Command::new(BIN).arg("--db").arg(&db).args(["policy", "list", "--json"]).output().expect("list");
+    let listed: serde_json::Value = serde_json::from_slice(&policy.stdout).expect("json");
+    assert!(listed.as_array().expect("list").iter().any(|p| p["current"] == true), "{listed}");
 }
 
 #[test]

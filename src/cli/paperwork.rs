@@ -96,6 +96,62 @@ pub fn policy_use(store: &mut Store, name: &str) -> CmdResult {
     Ok(())
 }
 
+/// `policy new`: this year's policy from `base`, written to the config folder's `policies/`.
+pub fn policy_new(name: &str, base: &str, year: i32, premium: Option<&str>) -> CmdResult {
+    let valid_name = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !valid_name {
+        return Err(UserError(format!(
+            "政策名称“{name}”只能用字母、数字、- 和 _，如 yibin-2027 (a name of letters, digits, - and _)"
+        )));
+    }
+    if !(2000..=2100).contains(&year) {
+        return Err(UserError(format!("保险年度“{year}”不对 (not a year)")));
+    }
+    let premium_fen = match premium {
+        Some(text) => Some(
+            crate::domain::student::parse_yuan(text)
+                .filter(|f| *f > 0)
+                .ok_or_else(|| UserError(format!("金额“{text}”无法识别 (not an amount)")))?,
+        ),
+        None => None,
+    };
+    let dir = config_dir().ok_or_else(|| UserError("找不到配置文件夹 (no config folder)".into()))?.join("policies");
+    let target = dir.join(format!("{name}.toml"));
+    if target.exists() || crate::domain::policy::builtin_text(name).is_some() {
+        return Err(UserError(format!("已有名为“{name}”的政策，请换一个名称 (a policy of that name exists)")));
+    }
+    let config_base = dir.join(format!("{base}.toml"));
+    let base_text = match std::fs::read_to_string(&config_base) {
+        Ok(text) => text,
+        Err(_) => crate::domain::policy::builtin_text(base).map(str::to_owned).ok_or_else(|| {
+            UserError(format!(
+                "没有名为“{base}”的政策；可用的政策：{} (no such policy)",
+                policies().map(|s| s.names().join("、")).unwrap_or_default()
+            ))
+        })?,
+    };
+    let request = crate::domain::policy::Renewal { name, base_name: base, base_text: &base_text, year, premium_fen };
+    let renewed = crate::domain::policy::renew(&request, crate::domain::category::CategoryTable::builtin())
+        .map_err(|e| UserError(e.to_string()))?;
+    std::fs::create_dir_all(&dir)?;
+    // create_new: two runs at once cannot overwrite each other's file.
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&target)?;
+    std::io::Write::write_all(&mut file, renewed.text.as_bytes())?;
+    file.sync_all()?;
+    let p = &renewed.policy;
+    println!("已生成政策 (policy written): {} {} 个人缴费 {}元", p.name, p.title, fen_to_yuan(p.personal_premium_fen));
+    println!("  文件 (file): {}", target.display());
+    for w in &p.windows {
+        println!("  {}：{} 至 {}", w.name, w.from, w.to);
+    }
+    println!("请对照本年度通知核对 (check against this year's notice):");
+    for line in &renewed.to_check {
+        println!("  - {line}");
+    }
+    println!("选定：canbao policy use {name} (to use it)");
+    Ok(())
+}
+
 #[derive(Serialize)]
 struct WindowShown {
     name: String,

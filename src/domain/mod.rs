@@ -2,6 +2,7 @@
 
 pub mod category;
 pub mod class_label;
+pub mod coverage;
 pub mod id_number;
 pub mod pinyin_keys;
 pub mod policy;

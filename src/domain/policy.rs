@@ -10,6 +10,7 @@
 mod file;
 mod ledger;
 mod quote;
+mod renew;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -21,6 +22,7 @@ use super::category::CategoryTable;
 pub use super::category::DataFileError;
 pub use ledger::{Ledger, ledger, roster_ledger};
 pub use quote::{EnrolleeKind, Quote, QuoteError, QuoteRequest, Refund, quote};
+pub use renew::{Renewal, Renewed, renew, shift_date};
 
 /// One notice's rules for one insured year.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -236,6 +238,11 @@ const BUILTIN: [(&str, &str); 5] = [
     ("quanzhou-2023", include_str!("../../data/policies/quanzhou-2023.toml")),
 ];
 
+/// A builtin policy file's text, as shipped in `data/policies/`.
+pub fn builtin_text(name: &str) -> Option<&'static str> {
+    BUILTIN.iter().find(|(n, _)| *n == name).map(|(_, text)| *text)
+}
+
 impl PolicySet {
     /// The policies embedded in the binary (`data/policies/*.toml`), parsed on first use.
     pub fn builtin() -> &'static PolicySet {
@@ -330,6 +337,19 @@ pub fn yuan_string(fen: i64) -> String {
 /// Fen as yuan for JSON numbers; exact for every amount a premium can take.
 pub fn fen_to_yuan(fen: i64) -> f64 {
     fen as f64 / 100.0
+}
+
+/// What a pupil on the roster owes when paying on `day` (their recorded payment date, if any, wins): their
+/// categories, birth date and the builtin category table, as a payment is checked everywhere.
+pub fn quote_pupil(policy: &Policy, pupil: &super::student::Student, day: NaiveDate) -> Result<Quote, QuoteError> {
+    let request = QuoteRequest {
+        categories: pupil.categories.iter().map(|c| c.name.clone()).collect(),
+        paid_on: pupil.payment_details.paid_on.unwrap_or(day),
+        enrollee: EnrolleeKind::default(),
+        freshman: false,
+        birth_date: pupil.birth_date,
+    };
+    quote(policy, CategoryTable::builtin(), &request)
 }
 
 #[cfg(test)]

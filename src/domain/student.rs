@@ -60,11 +60,6 @@ impl Enrollment {
         }
     }
 
-    /// Insured for the year, whether through the school or elsewhere: what 是否参保 asks.
-    pub fn is_insured(self) -> bool {
-        matches!(self, Enrollment::Here | Enrollment::Elsewhere)
-    }
-
     /// The order the operator's enrollment key cycles through.
     pub fn next(self) -> Self {
         match self {
@@ -122,6 +117,73 @@ impl PaymentStatus {
 
     pub fn is_settled(self) -> bool {
         !matches!(self, PaymentStatus::Unpaid)
+    }
+}
+
+/// 缴费渠道: how a family paid. The forms and the tax office's lists write the Chinese word, which is what the
+/// drive stores; a channel outside the usual ones (a list's own word) is kept as written.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PaymentChannel {
+    /// 微信
+    WeChat,
+    /// 支付宝
+    Alipay,
+    /// 税务大厅: at the tax office's counter.
+    TaxHall,
+    /// 银行
+    Bank,
+    /// 学校代收: collected by the school.
+    School,
+    /// 其他
+    Other,
+    /// A word from a list that is none of the above, kept as written.
+    Named(String),
+}
+
+impl PaymentChannel {
+    /// The channels an operator chooses from, in the order the payment dialog offers them.
+    pub const CHOICES: [PaymentChannel; 6] = [
+        PaymentChannel::WeChat,
+        PaymentChannel::Alipay,
+        PaymentChannel::TaxHall,
+        PaymentChannel::Bank,
+        PaymentChannel::School,
+        PaymentChannel::Other,
+    ];
+
+    /// The word stored in the drive and written on the forms.
+    pub fn label_zh(&self) -> &str {
+        match self {
+            PaymentChannel::WeChat => "微信",
+            PaymentChannel::Alipay => "支付宝",
+            PaymentChannel::TaxHall => "税务大厅",
+            PaymentChannel::Bank => "银行",
+            PaymentChannel::School => "学校代收",
+            PaymentChannel::Other => "其他",
+            PaymentChannel::Named(text) => text,
+        }
+    }
+
+    pub fn label_en(&self) -> &str {
+        match self {
+            PaymentChannel::WeChat => "WeChat",
+            PaymentChannel::Alipay => "Alipay",
+            PaymentChannel::TaxHall => "tax office",
+            PaymentChannel::Bank => "bank",
+            PaymentChannel::School => "school",
+            PaymentChannel::Other => "other",
+            PaymentChannel::Named(text) => text,
+        }
+    }
+
+    /// The channel a stored or typed word names; `None` for an empty word.
+    pub fn from_text(text: &str) -> Option<PaymentChannel> {
+        let text = text.trim();
+        if text.is_empty() {
+            return None;
+        }
+        let known = Self::CHOICES.into_iter().find(|c| c.label_zh() == text || c.label_en().eq_ignore_ascii_case(text));
+        Some(known.unwrap_or_else(|| PaymentChannel::Named(text.to_owned())))
     }
 }
 
@@ -229,6 +291,16 @@ mod tests {
             e = e.next();
         }
         assert_eq!(seen.len(), Enrollment::ALL.len());
+    }
+
+    #[test]
+    fn channels_are_stored_by_their_chinese_word() {
+        for c in PaymentChannel::CHOICES {
+            assert_eq!(PaymentChannel::from_text(c.label_zh()), Some(c.clone()));
+            assert_eq!(PaymentChannel::from_text(c.label_en()), Some(c));
+        }
+        assert_eq!(PaymentChannel::from_text("  "), None);
+        assert_eq!(PaymentChannel::from_text("云闪付"), Some(PaymentChannel::Named("云闪付".into())));
     }
 
     #[test]

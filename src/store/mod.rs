@@ -2,6 +2,7 @@
 //! transaction as the change.
 
 pub mod backup;
+mod change;
 pub mod cipher;
 mod fields;
 mod import;
@@ -21,8 +22,9 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use thiserror::Error;
 
+pub use change::{Change, ChangeOptions, Outcome, Payment, Refusal};
 pub use cipher::Passphrase;
-pub use fields::{Field, FieldChange};
+pub use fields::{Field, FieldChange, FieldDiff};
 pub use import::{ImportOutcome, ImportSession, Incoming, IncomingOutcome};
 pub use read::{SheetRow, StudentFilter};
 pub use roster_rows::RosterRow;
@@ -322,35 +324,35 @@ impl Store {
 
     /// Sets a pupil's enrollment status; the decline reason is kept only for `Declined`.
     pub fn set_enrollment(&mut self, id: i64, status: Enrollment, reason: Option<&str>) -> Result<usize> {
-        let reason = if status == Enrollment::Declined { reason.map(str::to_owned) } else { None };
-        self.change(
-            id,
-            "mark",
-            &[
-                FieldChange::new(Field::Enrollment, Some(status.code())),
-                FieldChange::new_owned(Field::DeclineReason, reason),
-            ],
-        )
+        self.mark(id, Change::Enrollment { status, reason: reason.map(str::to_owned) })
     }
 
+    /// Sets a pupil's payment as the operator confirmed it (see `Change::Payment`).
     pub fn set_payment(&mut self, id: i64, status: PaymentStatus, details: &PaymentDetails) -> Result<usize> {
-        let paid = status == PaymentStatus::Paid;
-        let changes = [
-            FieldChange::new(Field::Payment, Some(status.code())),
-            FieldChange::new_owned(Field::PaidAmount, details.amount_fen.filter(|_| paid).map(|f| f.to_string())),
-            FieldChange::new_owned(Field::PaidOn, details.paid_on.filter(|_| paid).map(|d| d.to_string())),
-            FieldChange::new_owned(Field::PaidChannel, details.channel.clone().filter(|_| paid)),
-        ];
-        self.change(id, "mark", &changes)
+        let payment = match status {
+            PaymentStatus::Unpaid => Payment::Unpaid,
+            PaymentStatus::Government => Payment::Government,
+            PaymentStatus::Paid => Payment::Paid {
+                amount_fen: details.amount_fen,
+                paid_on: details.paid_on,
+                channel: details.channel.as_deref().and_then(crate::domain::student::PaymentChannel::from_text),
+            },
+        };
+        self.mark(id, Change::Payment(payment))
     }
 
     pub fn set_categories(&mut self, id: i64, categories: &[CategoryMark]) -> Result<usize> {
-        let value = fields::categories_to_text(categories);
-        self.change(id, "mark", &[FieldChange::new_owned(Field::Categories, Some(value))])
+        self.mark(id, Change::Categories(categories.to_vec()))
     }
 
     pub fn set_note(&mut self, id: i64, note: &str) -> Result<usize> {
-        self.change(id, "mark", &[FieldChange::new(Field::Note, Some(note))])
+        self.mark(id, Change::Note(note.to_owned()))
+    }
+
+    /// One confirmed change to one pupil under the audit action `mark`; how many fields changed.
+    fn mark(&mut self, id: i64, change: Change) -> Result<usize> {
+        let confirmed = ChangeOptions { confirmed: true, ..ChangeOptions::default() };
+        Ok(self.apply_change("mark", id, vec![change], confirmed)?.diffs.len())
     }
 
     /// Applies field changes to one pupil in one transaction, with an audit row per field that really
@@ -359,18 +361,6 @@ impl Store {
         let ctx = self.audit_context(action);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let n = fields::apply(&tx, &ctx, id, changes)?;
-        tx.commit()?;
-        Ok(n)
-    }
-
-    /// Applies the same changes to many pupils in one transaction (bulk marking): all or none.
-    pub fn change_many(&mut self, ids: &[i64], action: &str, changes: &[FieldChange]) -> Result<usize> {
-        let ctx = self.audit_context(action);
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut n = 0;
-        for &id in ids {
-            n += fields::apply(&tx, &ctx, id, changes)?;
-        }
         tx.commit()?;
         Ok(n)
     }

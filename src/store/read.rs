@@ -5,6 +5,7 @@ use rusqlite::{Connection, OptionalExtension, Row};
 
 use super::fields::categories_from_text;
 use super::{Result, Store, search_blocks};
+use crate::domain::coverage::Standing;
 use crate::domain::id_number::{IdKind, Sex};
 use crate::domain::search::{Query, pack_key};
 use crate::domain::student::{Enrollment, PaymentDetails, PaymentStatus, Student};
@@ -137,7 +138,7 @@ impl Store {
     /// `Student` per row (two dozen fields, a dozen strings) was a third of a 60k-pupil export.
     pub fn for_each_sheet_row(&self, filter: &StudentFilter, mut f: impl FnMut(&SheetRow) -> Result<()>) -> Result<()> {
         let mut stmt = self.conn.prepare(
-            "SELECT s.name, s.id_number, s.grade, s.class, s.enrollment, s.phone
+            "SELECT s.name, s.id_number, s.grade, s.class, s.enrollment, s.phone, s.payment
              FROM students s JOIN schools sc ON sc.id = s.school_id
              WHERE (?1 IS NULL OR sc.name = ?1)
              ORDER BY sc.id, s.class_order, s.name, s.id",
@@ -156,7 +157,9 @@ impl Store {
             if filter.class.as_ref().is_some_and(|c| *c != label) {
                 continue;
             }
-            let insured = Enrollment::from_code(text(4)?).is_some_and(Enrollment::is_insured);
+            let enrollment = Enrollment::from_code(text(4)?).unwrap_or(Enrollment::Unknown);
+            let payment = PaymentStatus::from_code(text(6)?).unwrap_or(PaymentStatus::Unpaid);
+            let insured = Standing::new(enrollment, payment).is_insured();
             f(&SheetRow { name: text(0)?, id_number: text(1)?, class_label: &label, insured, phone: text(5)? })?;
         }
         Ok(())

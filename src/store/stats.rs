@@ -5,13 +5,19 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{Result, Store, StudentFilter};
+use crate::domain::category::CategoryTable;
+use crate::domain::coverage::Standing;
+use crate::domain::policy::{Ledger, Policy, roster_ledger};
 use crate::domain::student::{Enrollment, PaymentStatus};
 
+/// One class's counts; each count is defined once, in `domain::coverage`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ClassStats {
     pub class: String,
     pub students: i64,
-    /// Insured for the year: at school or elsewhere.
+    /// 应参保: still at school and not declined (or insured anyway).
+    pub expected: i64,
+    /// 已参保: paid by the family or a department, or insured elsewhere.
     pub enrolled: i64,
     /// Paid by the family or by a department.
     pub paid: i64,
@@ -21,35 +27,54 @@ pub struct ClassStats {
 pub struct Stats {
     pub students: i64,
     pub id_invalid: i64,
+    /// 应参保 and 已参保, as the dashboard and the forms count them.
+    pub expected: i64,
+    pub insured: i64,
+    /// 参保状态 counts, a paid pupil nobody asked counted as 在校参保.
     pub enrollment: BTreeMap<String, i64>,
+    /// 缴费状态 counts (the status recorded, not the ledgers).
     pub payment: BTreeMap<String, i64>,
+    /// The four ledgers (四本台账) under the drive's policy; declined and left pupils are in none.
+    pub ledgers: BTreeMap<String, i64>,
     pub classes: Vec<ClassStats>,
 }
 
 impl Store {
-    pub fn stats(&self, school: Option<&str>) -> Result<Stats> {
+    /// Counts for one school (or all), with the ledgers under `policy` (without one: by the statuses alone).
+    pub fn stats(&self, school: Option<&str>, policy: Option<&Policy>) -> Result<Stats> {
         let mut stats = Stats {
             students: 0,
             id_invalid: 0,
+            expected: 0,
+            insured: 0,
             enrollment: Enrollment::ALL.iter().map(|e| (e.code().to_owned(), 0)).collect(),
             payment: PaymentStatus::ALL.iter().map(|p| (p.code().to_owned(), 0)).collect(),
+            ledgers: Ledger::ALL.iter().map(|l| (l.code().to_owned(), 0)).collect(),
             classes: Vec::new(),
         };
         let mut classes: Vec<ClassStats> = Vec::new();
         let filter = StudentFilter { school: school.map(str::to_owned), class: None };
         self.for_each_student(&filter, |s| {
+            let standing = Standing::new(s.enrollment, s.payment);
             stats.students += 1;
             stats.id_invalid += i64::from(!s.id_valid());
-            *stats.enrollment.entry(s.enrollment.code().to_owned()).or_default() += 1;
+            stats.expected += i64::from(standing.is_expected());
+            stats.insured += i64::from(standing.is_insured());
+            *stats.enrollment.entry(standing.enrollment().code().to_owned()).or_default() += 1;
+            let categories: Vec<String> = s.categories.iter().map(|c| c.name.clone()).collect();
+            if let Some(l) = roster_ledger(policy, CategoryTable::builtin(), s.enrollment, s.payment, &categories) {
+                *stats.ledgers.entry(l.code().to_owned()).or_default() += 1;
+            }
             *stats.payment.entry(s.payment.code().to_owned()).or_default() += 1;
             let label = s.class_label();
             // Rows arrive in roster order, so a class's pupils are contiguous.
             if classes.last().is_none_or(|c| c.class != label) {
-                classes.push(ClassStats { class: label, students: 0, enrolled: 0, paid: 0 });
+                classes.push(ClassStats { class: label, students: 0, expected: 0, enrolled: 0, paid: 0 });
             }
             if let Some(c) = classes.last_mut() {
                 c.students += 1;
-                c.enrolled += i64::from(s.enrollment.is_insured());
+                c.expected += i64::from(standing.is_expected());
+                c.enrolled += i64::from(standing.is_insured());
                 c.paid += i64::from(s.payment.is_settled());
             }
             Ok(())

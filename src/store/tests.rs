@@ -167,8 +167,9 @@ fn a_failed_bulk_change_leaves_nothing_behind() {
     let mut s = store_with(&[incoming("张三", &id, "2班")]);
     let pupil = s.student_by_id_number(&id).unwrap().unwrap();
     let audit_before = s.audit_count().unwrap();
-    let change = [FieldChange::new(Field::Payment, Some("government"))];
-    let err = s.change_many(&[pupil.id, 9_999], "mark", &change);
+    let change = vec![crate::store::Change::Payment(crate::store::Payment::Government)];
+    let items = [(pupil.id, change.clone()), (9_999, change)];
+    let err = s.apply_changes("mark", &items, Default::default());
     assert!(matches!(err, Err(StoreError::NoSuchStudent(9_999))));
     assert_eq!(s.student(pupil.id).unwrap().payment, PaymentStatus::Unpaid);
     assert_eq!(s.audit_count().unwrap(), audit_before);
@@ -286,7 +287,7 @@ fn stats_count_per_class_in_school_order() {
     let first = s.students(&StudentFilter::default()).unwrap()[0].id;
     s.set_enrollment(first, Enrollment::Elsewhere, None).unwrap();
     s.set_payment(first, PaymentStatus::Government, &Default::default()).unwrap();
-    let stats = s.stats(None).unwrap();
+    let stats = s.stats(None, None).unwrap();
     assert_eq!(stats.students, 3);
     let classes: Vec<(&str, i64, i64, i64)> =
         stats.classes.iter().map(|c| (c.class.as_str(), c.students, c.enrolled, c.paid)).collect();

@@ -25,8 +25,10 @@ pub enum Action {
     Right,
     /// Tab: complete a file path, or move to the next field of a form.
     NextField,
-    /// Enter in a dialog: accept what it shows.
+    /// Enter in a dialog: accept what it shows (in a question, the highlighted answer).
     Confirm,
+    /// In a question: answer yes at once.
+    Yes,
     /// Esc: close the topmost thing (dialog, screen, search), one at a time.
     Back,
     /// Leave canbao. Every change is already saved.
@@ -45,8 +47,12 @@ pub enum Action {
     Export,
     /// Open the filter panel (class, statuses, category, problems).
     Filters,
-    /// Cycle the enrollment status of the selected (or marked) pupils.
-    CycleEnrollment,
+    /// Open the command palette: every action, found by typing.
+    Palette,
+    /// In the policy screen: make this year's policy from the highlighted one.
+    New,
+    /// Choose the enrollment status of the selected (or marked) pupils.
+    Enrollment,
     /// Mark paid (asks for amount, date, channel) or, if paid, unpaid.
     TogglePaid,
     /// Mark government-paid (财政代缴), or back to unpaid.
@@ -103,6 +109,7 @@ const BINDABLE: &[(&str, MakeAction)] = &[
     ("right", || Action::Right),
     ("next_field", || Action::NextField),
     ("confirm", || Action::Confirm),
+    ("yes", || Action::Yes),
     ("back", || Action::Back),
     ("quit", || Action::Quit),
     ("search", || Action::Search),
@@ -112,7 +119,9 @@ const BINDABLE: &[(&str, MakeAction)] = &[
     ("import", || Action::Import),
     ("export", || Action::Export),
     ("filters", || Action::Filters),
-    ("cycle_enrollment", || Action::CycleEnrollment),
+    ("palette", || Action::Palette),
+    ("new", || Action::New),
+    ("enrollment", || Action::Enrollment),
     ("toggle_paid", || Action::TogglePaid),
     ("toggle_government", || Action::ToggleGovernment),
     ("categories", || Action::Categories),

@@ -88,6 +88,8 @@ pub struct App {
     pub jobs: Jobs,
     /// When the last tick arrived: progress is drawn from it, so drawing never reads the clock.
     pub now: Instant,
+    /// Where `policies/`, `keymap.toml` and `themes/` of the operator's own live.
+    pub config_dir: Option<PathBuf>,
     /// The file's `data_version` when the roster was read, for a read-only instance to see the writer's saves.
     data_version: Option<i64>,
     /// The open file is the demo or the sample school (meta `demo`), not a real drive: the title bar says so.
@@ -140,12 +142,19 @@ impl App {
             size: (layout::MIN_WIDTH, layout::MIN_HEIGHT),
             jobs: Jobs::default(),
             now: Instant::now(),
+            config_dir: options.config_dir.clone(),
             data_version,
             demo,
             sample_lock: None,
         };
         app.schools = app.store.schools()?;
         app.refilter();
+        if !app.policy_covers_today()
+            && let Some(p) = &app.policy
+        {
+            let text = fill(app.text.policy_out_of_date, &[&p.title, &app.store.today()]);
+            app.say(text);
+        }
         if app.store.operator().is_empty() {
             app.modal = Some(Modal::Operator(LineInput::default()));
         } else if app.data.is_empty() && !app.store.is_read_only() {
@@ -199,6 +208,13 @@ impl App {
             }
             _ => {}
         }
+        // While the window is too small nothing is drawn but the notice: no key may change what cannot be seen.
+        if layout::too_small(layout::area(self.size)) {
+            if matches!(action, Action::Quit) {
+                self.quit = true;
+            }
+            return;
+        }
         if self.modal.is_some() {
             self.update_modal(action);
             return;
@@ -215,6 +231,7 @@ impl App {
         match (self.screen, action) {
             (_, Action::Quit) => self.quit = true,
             (_, Action::Help) => self.modal = Some(Modal::Help { offset: 0 }),
+            (_, Action::Palette) => self.open_palette(),
             (Screen::Dashboard, Action::Back | Action::Dashboard) => self.screen = Screen::Roster,
             (Screen::Dashboard, Action::Up | Action::ScrollUp) => self.scroll_dashboard(-1),
             (Screen::Dashboard, Action::Down | Action::ScrollDown) => self.scroll_dashboard(1),
@@ -243,11 +260,11 @@ impl App {
             (_, Action::Back) => self.back_in_roster(),
             (_, Action::OpenDetail) => self.open_detail(),
             (_, Action::Dashboard) => self.open_dashboard(),
-            (_, Action::Filters) => self.modal = Some(Modal::Filters { row: 0 }),
+            (_, Action::Filters) => self.modal = Some(Modal::Filters { row: 0, jump: String::new() }),
             (_, Action::ToggleSelect) => self.toggle_mark(),
             (_, Action::SelectAll) => self.mark_all_shown(),
             (_, Action::Reveal) => self.toggle_reveal(),
-            (_, Action::CycleEnrollment) => self.cycle_enrollment(),
+            (_, Action::Enrollment) => self.open_enrollment(),
             (_, Action::TogglePaid) => self.toggle_paid(),
             (_, Action::ToggleGovernment) => self.toggle_government(),
             (_, Action::Categories) => self.open_categories(),
@@ -264,7 +281,7 @@ impl App {
     /// In read-only mode these are refused before anything is attempted.
     fn writes(&self, action: &Action) -> bool {
         match action {
-            Action::CycleEnrollment
+            Action::Enrollment
             | Action::TogglePaid
             | Action::ToggleGovernment
             | Action::Categories
@@ -310,10 +327,20 @@ impl App {
         self.run_search();
     }
 
-    /// Re-runs the search after the text changed, keeping the selected pupil when it still matches.
+    /// Re-runs the search after the text changed: a new list, shown from its best match.
     fn run_search(&mut self) {
         self.search.update(&self.data, self.search_input.text());
+        self.show_from_top();
+    }
+
+    /// Rebuilds the shown rows for a new search or filter, with the cursor on the first (best) row: the
+    /// highlight is where the eye goes, never left at a position the new list gives to another pupil.
+    pub fn show_from_top(&mut self) {
+        self.cursor = 0;
+        self.offset = 0;
         self.refilter();
+        self.cursor = 0;
+        self.offset = 0;
     }
 
     /// Rebuilds the shown rows from the search hits and the filters, keeping the cursor on the same pupil
@@ -345,7 +372,7 @@ impl App {
             self.marked.clear();
         } else if !self.filters.is_empty() {
             self.filters = Filters::default();
-            self.refilter();
+            self.show_from_top();
         }
     }
 

@@ -4,19 +4,18 @@ use std::collections::HashMap;
 
 use super::due::ledger_of;
 use super::roster::RosterData;
+use crate::domain::coverage::Standing;
 use crate::domain::policy::{Ledger, Policy};
 use crate::domain::student::{Enrollment, PaymentStatus};
 
-/// One class's line.
+/// One class's line. Each count is defined once, in `domain::coverage`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClassLine {
     pub label: String,
     pub students: usize,
-    /// Enrolled at school or elsewhere.
+    /// 已参保: paid (family or department) or insured elsewhere.
     pub insured: usize,
-    /// Paid by the family or a department.
-    pub settled: usize,
-    /// Pupils who count toward coverage: everyone but those who left.
+    /// 应参保: the pupils coverage is counted over (not declined, not left).
     pub eligible: usize,
 }
 
@@ -39,9 +38,7 @@ pub struct Dashboard {
     pub classes: Vec<ClassLine>,
 }
 
-pub fn permille(part: usize, whole: usize) -> u32 {
-    if whole == 0 { 0 } else { (part as u64 * 1000 / whole as u64) as u32 }
-}
+pub use crate::domain::coverage::permille;
 
 impl Dashboard {
     pub fn count(data: &RosterData, policy: Option<&Policy>) -> Dashboard {
@@ -52,7 +49,7 @@ impl Dashboard {
             classes: data
                 .classes
                 .iter()
-                .map(|c| ClassLine { label: c.clone(), students: 0, insured: 0, settled: 0, eligible: 0 })
+                .map(|c| ClassLine { label: c.clone(), students: 0, insured: 0, eligible: 0 })
                 .collect(),
             ..Dashboard::default()
         };
@@ -61,7 +58,8 @@ impl Dashboard {
         for row in &data.rows {
             d.students += 1;
             d.problems += usize::from(row.problem);
-            bump(&mut d.enrollment, row.enrollment);
+            let standing = Standing::new(row.enrollment, row.payment);
+            bump(&mut d.enrollment, standing.enrollment());
             bump(&mut d.payment, row.payment);
             let ledger = *memo.entry((&row.categories, row.enrollment, row.payment)).or_insert_with(|| {
                 let names: Vec<String> =
@@ -71,14 +69,13 @@ impl Dashboard {
             if let Some(l) = ledger {
                 bump(&mut d.ledgers, l);
             }
-            let insured = row.enrollment.is_insured();
-            let eligible = row.enrollment != Enrollment::Left;
+            let insured = standing.is_insured();
+            let eligible = standing.is_expected();
             d.insured += usize::from(insured);
             d.eligible += usize::from(eligible);
             if let Some(c) = d.classes.get_mut(row.class as usize) {
                 c.students += 1;
                 c.insured += usize::from(insured);
-                c.settled += usize::from(row.payment.is_settled());
                 c.eligible += usize::from(eligible);
             }
         }

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use crate::domain::category::CategoryTable;
-use crate::domain::policy::{self, EnrolleeKind, Ledger, Policy, PolicySet, Quote, QuoteRequest};
+use crate::domain::policy::{self, Ledger, Policy, PolicySet, Quote};
 use crate::domain::student::{Enrollment, PaymentStatus, Student};
 use crate::store::Store;
 
@@ -26,15 +26,7 @@ pub fn drive_policy(store: &Store, config_dir: Option<&std::path::Path>) -> (Opt
 /// The amount due and coverage for a pupil paying on `day` (their payment date if they paid); an error is
 /// the policy's own explanation, in the UI language.
 pub fn quote_for(policy: &Policy, student: &Student, day: NaiveDate, english: bool) -> Result<Quote, String> {
-    let request = QuoteRequest {
-        categories: student.categories.iter().map(|c| c.name.clone()).collect(),
-        paid_on: student.payment_details.paid_on.unwrap_or(day),
-        enrollee: EnrolleeKind::default(),
-        freshman: false,
-        birth_date: student.birth_date,
-    };
-    policy::quote(policy, CategoryTable::builtin(), &request)
-        .map_err(|e| if english { e.message_en() } else { e.to_string() })
+    policy::quote_pupil(policy, student, day).map_err(|e| if english { e.message_en() } else { e.to_string() })
 }
 
 /// The ledger of one pupil; `None` for pupils no ledger counts (declined, left school). The same rule as the

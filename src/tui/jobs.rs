@@ -6,10 +6,16 @@ use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::Instant;
 
+use super::palette::Form;
 use super::roster::RosterData;
+use crate::domain::category::CategoryTable;
+use crate::domain::policy::Policy;
+use crate::domain::roster_check::{self, CheckReport};
 use crate::io::class_list::{ImportReport, ImportRequest};
-use crate::io::sheet::{self, ExportOptions};
-use crate::store::{Reopen, Store};
+use crate::io::forms::{self, FormInput};
+use crate::io::reconcile::{self, ReconcileReport, Source};
+use crate::io::sheet::{self, ExportError, ExportOptions};
+use crate::store::{Reopen, Store, StudentFilter};
 
 /// A piece of work, described so that it can run on either side.
 pub enum Work {
@@ -19,6 +25,14 @@ pub enum Work {
     Apply { request: ImportRequest },
     /// Write the student information sheet.
     Export { target: PathBuf, options: ExportOptions },
+    /// Write one of the other forms into a folder.
+    ExportForm { form: Form, folder: PathBuf, options: ExportOptions, policy: Option<Policy>, config: Option<PathBuf> },
+    /// Match an agency's list against the roster; a dry run first, then for real (after a backup).
+    Reconcile { file: PathBuf, source: Source, policy: Option<Policy>, dry_run: bool },
+    /// Look the roster through for duplicates, bad numbers, pupils without a class.
+    Check,
+    /// Copy the drive into its backups folder.
+    Backup,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +40,9 @@ pub enum JobKind {
     Reading,
     Importing,
     Exporting,
+    Reconciling,
+    Checking,
+    BackingUp,
 }
 
 impl Work {
@@ -33,7 +50,10 @@ impl Work {
         match self {
             Work::Plan { .. } => JobKind::Reading,
             Work::Apply { .. } => JobKind::Importing,
-            Work::Export { .. } => JobKind::Exporting,
+            Work::Export { .. } | Work::ExportForm { .. } => JobKind::Exporting,
+            Work::Reconcile { .. } => JobKind::Reconciling,
+            Work::Check => JobKind::Checking,
+            Work::Backup => JobKind::BackingUp,
         }
     }
 }
@@ -51,6 +71,16 @@ pub enum JobOutcome {
         data: Option<RosterData>,
     },
     Exported(PathBuf),
+    /// A form's files, in the order written.
+    ExportedForm(Vec<PathBuf>),
+    Reconciled {
+        file: PathBuf,
+        report: Box<ReconcileReport>,
+        data: Option<RosterData>,
+    },
+    Checked(CheckReport),
+    /// The backup's path (`None`: an in-memory drive, nothing to back up).
+    BackedUp(Option<PathBuf>),
     /// The job failed; the message is for the operator.
     Failed(String),
 }
@@ -65,6 +95,10 @@ impl fmt::Debug for JobOutcome {
                 .field("rows", &data.as_ref().map(RosterData::len))
                 .finish(),
             JobOutcome::Exported(p) => f.debug_tuple("Exported").field(p).finish(),
+            JobOutcome::ExportedForm(p) => f.debug_tuple("ExportedForm").field(p).finish(),
+            JobOutcome::Reconciled { report, .. } => f.debug_tuple("Reconciled").field(report).finish(),
+            JobOutcome::Checked(r) => f.debug_tuple("Checked").field(&r.findings()).finish(),
+            JobOutcome::BackedUp(p) => f.debug_tuple("BackedUp").field(p).finish(),
             JobOutcome::Failed(m) => f.debug_tuple("Failed").field(m).finish(),
         }
     }
@@ -88,6 +122,44 @@ pub fn execute(work: Work, store: &mut Store) -> JobOutcome {
         },
         Work::Export { target, options } => match sheet::export_sheet(store, &target, &options) {
             Ok(path) => JobOutcome::Exported(path),
+            Err(e) => JobOutcome::Failed(e.to_string()),
+        },
+        Work::ExportForm { form, folder, options, policy, config } => {
+            let input = FormInput { store, opts: &options, policy: policy.as_ref() };
+            let out = Some(folder.as_path());
+            let written = match form {
+                Form::Sheet => Err(ExportError::Nothing),
+                Form::Template => forms::template::Template::load(forms::template::DEFAULT_TEMPLATE, config.as_deref())
+                    .and_then(|t| forms::template::export_template(&input, &t, out)),
+                Form::Ledgers => forms::ledgers::export_ledgers(&input, out),
+                Form::Special => forms::special::export_special(&input, out),
+                Form::Classes => forms::classes::export_classes(&input, out),
+                Form::Summary => forms::summary::export_summary(&input, out),
+            };
+            match written {
+                Ok(paths) => JobOutcome::ExportedForm(paths),
+                Err(e) => JobOutcome::Failed(e.to_string()),
+            }
+        }
+        Work::Reconcile { file, source, policy, dry_run } => {
+            // As `canbao reconcile`: a backup before the drive changes.
+            if !dry_run && let Err(e) = store.backup_now("reconcile") {
+                return JobOutcome::Failed(e.to_string());
+            }
+            match reconcile::reconcile(store, &file, source, policy.as_ref(), dry_run) {
+                Ok(report) => {
+                    let data = if dry_run { None } else { RosterData::load(store).ok() };
+                    JobOutcome::Reconciled { file, report: Box::new(report), data }
+                }
+                Err(e) => JobOutcome::Failed(e.to_string()),
+            }
+        }
+        Work::Check => match store.students(&StudentFilter::default()) {
+            Ok(pupils) => JobOutcome::Checked(roster_check::check(&pupils, CategoryTable::builtin(), store.today())),
+            Err(e) => JobOutcome::Failed(e.to_string()),
+        },
+        Work::Backup => match store.backup_now("manual") {
+            Ok(path) => JobOutcome::BackedUp(path),
             Err(e) => JobOutcome::Failed(e.to_string()),
         },
     }

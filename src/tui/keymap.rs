@@ -345,7 +345,7 @@ mod tests {
             ("G", "bottom"),
             ("g", "top"),
             ("enter", "open_detail"),
-            ("e", "cycle_enrollment"),
+            ("e", "enrollment"),
             ("p", "toggle_paid"),
             ("f", "toggle_government"),
             ("c", "categories"),

@@ -1,18 +1,20 @@
-//! Marking pupils (enrollment, payment, categories, note), one or many at once, and undoing it. Every write
-//! keeps the fields' old values first, so undo is one more audited change.
+//! Marking pupils (enrollment, payment, categories, note), one or many at once, and undoing it. The new value
+//! is always chosen in a dialog, never taken from the pupil under the cursor; a change to more than one pupil,
+//! and any change that clears a payment, is asked before anything is written. Writes go through the store's
+//! typed changes (`store::Change`), which keep a mark in step with the forms.
 
 use chrono::NaiveDate;
 
 use super::app::{App, Screen};
 use super::due;
 use super::input::LineInput;
-use super::modal::{CHANNELS, CategoryPicker, Modal, PaymentForm};
+use super::modal::{CategoryPicker, Confirm, EnrollmentChooser, Modal, PaymentForm, Pending, Then};
 use super::text::fill;
 use super::undo::{Edit, PupilEdit};
 use crate::domain::category::CategoryTable;
 use crate::domain::policy::yuan_string;
-use crate::domain::student::{CategoryMark, Enrollment, PaymentStatus, Student, parse_yuan};
-use crate::store::{Field, FieldChange};
+use crate::domain::student::{CategoryMark, Enrollment, PaymentChannel, PaymentStatus, Student, parse_yuan, yuan};
+use crate::store::{Change, ChangeOptions, FieldChange, Payment, Refusal};
 
 impl App {
     /// Whom a mark applies to: the detail screen's pupil; else the marked pupils in roster order; else the
@@ -26,12 +28,11 @@ impl App {
         self.selected_id().into_iter().collect()
     }
 
-    /// The first target as stored, which decides where a toggle goes from.
-    fn first_target(&mut self) -> Option<(Vec<i64>, Student)> {
-        let targets = self.targets();
-        let first = *targets.first()?;
-        match self.store.student(first) {
-            Ok(s) => Some((targets, s)),
+    /// The one pupil a single mark is about, as stored; `None` for a bulk mark.
+    fn single(&mut self, targets: &[i64]) -> Option<Student> {
+        let [id] = targets else { return None };
+        match self.store.student(*id) {
+            Ok(s) => Some(s),
             Err(e) => {
                 self.fail(e.to_string());
                 None
@@ -39,66 +40,97 @@ impl App {
         }
     }
 
-    pub fn cycle_enrollment(&mut self) {
-        let Some((targets, first)) = self.first_target() else { return };
-        let next = first.enrollment.next();
-        if next == Enrollment::Declined {
-            let input = LineInput::with_text(first.decline_reason.as_deref().unwrap_or(""));
-            self.modal = Some(Modal::Decline { input, targets });
-        } else {
-            self.set_enrollment(&targets, next, None);
-        }
-    }
-
-    pub fn set_enrollment(&mut self, targets: &[i64], status: Enrollment, reason: Option<String>) {
-        let reason = reason.filter(|_| status == Enrollment::Declined);
-        let changes = vec![
-            FieldChange::new(Field::Enrollment, Some(status.code())),
-            FieldChange::new_owned(Field::DeclineReason, reason),
-        ];
-        let label = self.text.enrollment(status);
-        self.write(targets.iter().map(|&id| (id, changes.clone())).collect(), label);
-    }
-
-    pub fn toggle_paid(&mut self) {
-        let Some((targets, first)) = self.first_target() else { return };
-        if first.payment == PaymentStatus::Paid {
-            self.set_payment_status(&targets, PaymentStatus::Unpaid);
+    /// `e`: the enrollment chooser, on the pupil's own status (one pupil) or on 在校参保 (several).
+    pub fn open_enrollment(&mut self) {
+        let targets = self.targets();
+        if targets.is_empty() {
             return;
         }
-        let today = self.store.today();
-        let mut quoted = Vec::with_capacity(targets.len());
-        let mut note = None;
-        for (i, &id) in targets.iter().enumerate() {
-            let student = if i == 0 { Ok(first.clone()) } else { self.store.student(id) };
-            let quote = match (&self.policy, student) {
-                (Some(policy), Ok(s)) => Some(due::quote_for(policy, &s, today, self.lang == super::Language::En)),
-                _ => None,
-            };
-            if i == 0 {
-                note = Some(match &quote {
-                    Some(Ok(q)) => self.text.pick(&q.rule_zh, &q.rule_en).to_owned(),
-                    Some(Err(e)) => e.clone(),
-                    None => self.text.no_policy.to_owned(),
-                });
-            }
-            quoted.push(quote.and_then(Result::ok).map(|q| q.personal_due_fen));
-        }
-        let amount = quoted.first().copied().flatten().map(yuan_string).unwrap_or_default();
-        self.modal = Some(Modal::Payment(PaymentForm {
-            targets,
-            amount: LineInput::with_text(&amount),
-            amount_edited: false,
-            quoted,
-            date: LineInput::with_text(&today.format("%Y-%m-%d").to_string()),
-            channel: 0,
-            focus: 0,
-            note,
-            error: None,
-        }));
+        let (status, detail) = match self.single(&targets) {
+            Some(s) => (s.enrollment, s.decline_reason.unwrap_or_default()),
+            None if targets.len() == 1 => return,
+            None => (Enrollment::Here, String::new()),
+        };
+        let cursor = Enrollment::ALL.iter().position(|e| *e == status).unwrap_or(0);
+        self.modal =
+            Some(Modal::Enrollment(EnrollmentChooser { targets, cursor, detail: LineInput::with_text(&detail) }));
     }
 
-    /// Enter in the payment form: checks the fields and writes; a bad field keeps the form open.
+    /// Enter in the enrollment chooser.
+    pub fn choose_enrollment(&mut self, chooser: EnrollmentChooser) {
+        let status = Enrollment::ALL[chooser.cursor.min(Enrollment::ALL.len() - 1)];
+        let reason = Some(chooser.detail.text().trim().to_owned()).filter(|r| !r.is_empty());
+        let changes = vec![Change::Enrollment { status, reason }];
+        let label = self.text.enrollment(status).to_owned();
+        let question = fill(self.text.ask_bulk_enrollment, &[&chooser.targets.len(), &label]);
+        self.write_or_ask(same_for_all(&chooser.targets, changes), label, question);
+    }
+
+    /// `p`: the payment form; on a pupil already paid, first asks whether to clear the payment.
+    pub fn toggle_paid(&mut self) {
+        let targets = self.targets();
+        if targets.is_empty() {
+            return;
+        }
+        if let Some(s) = self.single(&targets)
+            && s.payment == PaymentStatus::Paid
+        {
+            let question = fill(self.text.ask_clear_paid, &[&s.name, &self.payment_summary(&s)]);
+            let label = self.text.payment(PaymentStatus::Unpaid).to_owned();
+            self.ask(question, same_for_all(&targets, vec![Change::Payment(Payment::Unpaid)]), label, false);
+            return;
+        }
+        self.open_payment_form(targets);
+    }
+
+    fn open_payment_form(&mut self, targets: Vec<i64>) {
+        let today = self.store.today();
+        let pupils: Vec<Student> = match self.store.students_by_ids(&targets) {
+            Ok(p) => p,
+            Err(e) => return self.fail(e.to_string()),
+        };
+        let mut form = PaymentForm {
+            targets,
+            pupils,
+            amount: LineInput::default(),
+            amount_edited: false,
+            quoted: Vec::new(),
+            date: LineInput::with_text(&today.format("%Y-%m-%d").to_string()),
+            channel: None,
+            focus: 0,
+            note: None,
+            error: None,
+        };
+        self.quote_form(&mut form, today);
+        self.modal = Some(Modal::Payment(form));
+    }
+
+    /// Quotes every target for a payment on `day`, and shows the amount due unless the operator typed one.
+    pub fn quote_form(&self, form: &mut PaymentForm, day: NaiveDate) {
+        let english = self.lang == super::Language::En;
+        let quotes: Vec<Option<Result<crate::domain::policy::Quote, String>>> = form
+            .pupils
+            .iter()
+            .map(|s| {
+                let mut on_day = s.clone();
+                on_day.payment_details.paid_on = Some(day);
+                self.policy.as_ref().map(|p| due::quote_for(p, &on_day, day, english))
+            })
+            .collect();
+        form.note = Some(match quotes.first() {
+            Some(Some(Ok(q))) => self.text.pick(&q.rule_zh, &q.rule_en).to_owned(),
+            Some(Some(Err(e))) => e.clone(),
+            _ => self.text.no_policy.to_owned(),
+        });
+        form.quoted = quotes.into_iter().map(|q| q.and_then(Result::ok).map(|q| q.personal_due_fen)).collect();
+        if !form.amount_edited && form.targets.len() == 1 {
+            let due = form.quoted.first().copied().flatten().map(yuan_string).unwrap_or_default();
+            form.amount.set(&due);
+        }
+    }
+
+    /// Enter in the payment form: checks the fields, then writes or asks (several pupils, an amount that is
+    /// not the amount due, a payment against the enrollment). A bad field keeps the form open.
     pub fn apply_payment(&mut self, mut form: PaymentForm) -> Option<Modal> {
         let typed = form.amount.text().trim();
         let typed_fen = if typed.is_empty() { None } else { parse_yuan(typed) };
@@ -112,100 +144,238 @@ impl App {
             form.focus = 1;
             return Some(Modal::Payment(form));
         };
-        let channel = CHANNELS[form.channel.min(CHANNELS.len() - 1)];
-        let writes = form
+        // Each pupil at the amount typed, or (nothing typed) at their own amount due.
+        let amounts: Vec<Option<i64>> = form.quoted.iter().map(|q| typed_fen.or(*q)).collect();
+        let missing = amounts.iter().filter(|a| a.is_none()).count();
+        if missing > 0 {
+            form.error = Some(if form.targets.len() == 1 {
+                self.text.amount_missing.to_owned()
+            } else {
+                fill(self.text.amount_missing_some, &[&missing])
+            });
+            form.focus = 0;
+            return Some(Modal::Payment(form));
+        }
+        let channel = form.channel.map(|i| PaymentChannel::CHOICES[i.min(PaymentChannel::CHOICES.len() - 1)].clone());
+        let items: Vec<(i64, Vec<Change>)> = form
             .targets
             .iter()
-            .enumerate()
-            .map(|(i, &id)| {
-                // Untouched, the amount is each pupil's own quote: pupils in a subsidised category pay less.
-                let fen =
-                    if form.amount_edited { typed_fen } else { form.quoted.get(i).copied().flatten().or(typed_fen) };
-                let changes = vec![
-                    FieldChange::new(Field::Payment, Some(PaymentStatus::Paid.code())),
-                    FieldChange::new_owned(Field::PaidAmount, fen.map(|f| f.to_string())),
-                    FieldChange::new_owned(Field::PaidOn, Some(date.to_string())),
-                    FieldChange::new(Field::PaidChannel, Some(channel)),
-                ];
-                (id, changes)
+            .zip(&amounts)
+            .map(|(&id, fen)| {
+                let payment = Payment::Paid { amount_fen: *fen, paid_on: Some(date), channel: channel.clone() };
+                (id, vec![Change::Payment(payment)])
             })
             .collect();
-        self.write(writes, self.text.payment(PaymentStatus::Paid));
+        let label = self.text.payment(PaymentStatus::Paid).to_owned();
+        let n = form.targets.len();
+        if n > 1 {
+            let how = match typed_fen {
+                Some(fen) => fill(self.text.each_amount, &[&yuan(fen)]),
+                None => self.text.amount_each.to_owned(),
+            };
+            self.ask(fill(self.text.ask_bulk_paid, &[&n, &how]), items, label, false);
+        } else if let (Some(fen), Some(Some(due))) = (typed_fen, form.quoted.first())
+            && fen != *due
+        {
+            self.ask(fill(self.text.ask_amount_differs, &[&yuan(*due)]), items, label, false);
+        } else {
+            self.write(items, label, false);
+        }
         None
     }
 
+    /// `f`: 财政代缴. On one pupil already paid (by the family or a department) it first asks whether to clear
+    /// that payment; on several it asks before marking them all.
     pub fn toggle_government(&mut self) {
-        let Some((targets, first)) = self.first_target() else { return };
-        let next =
-            if first.payment == PaymentStatus::Government { PaymentStatus::Unpaid } else { PaymentStatus::Government };
-        self.set_payment_status(&targets, next);
+        let targets = self.targets();
+        if targets.is_empty() {
+            return;
+        }
+        let government = self.text.payment(PaymentStatus::Government).to_owned();
+        let Some(s) = self.single(&targets) else {
+            let question = fill(self.text.ask_bulk_government, &[&targets.len()]);
+            self.ask(question, same_for_all(&targets, vec![Change::Payment(Payment::Government)]), government, false);
+            return;
+        };
+        match s.payment {
+            PaymentStatus::Unpaid => {
+                self.write(same_for_all(&targets, vec![Change::Payment(Payment::Government)]), government, false)
+            }
+            PaymentStatus::Paid => {
+                let question = fill(self.text.ask_paid_to_government, &[&s.name, &self.payment_summary(&s)]);
+                self.ask(
+                    question,
+                    same_for_all(&targets, vec![Change::Payment(Payment::Government)]),
+                    government,
+                    false,
+                );
+            }
+            PaymentStatus::Government => {
+                let question = fill(self.text.ask_clear_government, &[&s.name]);
+                let label = self.text.payment(PaymentStatus::Unpaid).to_owned();
+                self.ask(question, same_for_all(&targets, vec![Change::Payment(Payment::Unpaid)]), label, false);
+            }
+        }
     }
 
-    /// Unpaid or government-paid: no amount, date or channel of a family's payment is kept.
-    fn set_payment_status(&mut self, targets: &[i64], status: PaymentStatus) {
-        let changes = vec![
-            FieldChange::new(Field::Payment, Some(status.code())),
-            FieldChange::new(Field::PaidAmount, None),
-            FieldChange::new(Field::PaidOn, None),
-            FieldChange::new(Field::PaidChannel, None),
+    /// "380.00 元，2026-11-23，微信" for the clear-payment questions.
+    fn payment_summary(&self, s: &Student) -> String {
+        let p = &s.payment_details;
+        let parts = [
+            p.amount_fen.map(|f| fill(self.text.yuan_amount, &[&yuan(f)])),
+            p.paid_on.map(|d| d.to_string()),
+            p.channel.as_deref().and_then(PaymentChannel::from_text).map(|c| self.text.channel_name(&c).to_owned()),
         ];
-        self.write(targets.iter().map(|&id| (id, changes.clone())).collect(), self.text.payment(status));
+        parts.into_iter().flatten().collect::<Vec<_>>().join("，")
     }
 
+    /// `c`: the category picker. One pupil: their set, ticked. Several: nothing ticked, and what is ticked is
+    /// added to each pupil's own set (a bulk mark never takes one pupil's set for everyone).
     pub fn open_categories(&mut self) {
-        let Some((targets, first)) = self.first_target() else { return };
-        let checked =
-            CategoryTable::builtin().all().iter().map(|c| first.categories.iter().any(|m| m.name == c.name)).collect();
+        let targets = self.targets();
+        if targets.is_empty() {
+            return;
+        }
+        let table = CategoryTable::builtin();
+        let checked = match self.single(&targets) {
+            Some(s) => table.all().iter().map(|c| s.categories.iter().any(|m| m.name == c.name)).collect(),
+            None if targets.len() == 1 => return,
+            None => vec![false; table.all().len()],
+        };
         self.modal = Some(Modal::Categories(CategoryPicker { targets, cursor: 0, checked }));
     }
 
-    pub fn set_categories(&mut self, targets: &[i64], marks: &[CategoryMark]) {
-        let change = FieldChange::categories(marks);
-        self.write(targets.iter().map(|&id| (id, vec![change.clone()])).collect(), self.text.categories_saved);
+    pub fn choose_categories(&mut self, picker: &CategoryPicker) {
+        let chosen: Vec<CategoryMark> = CategoryTable::builtin()
+            .all()
+            .iter()
+            .zip(&picker.checked)
+            .filter(|(_, on)| **on)
+            .map(|(c, _)| CategoryMark { name: c.name.clone(), department: c.department.clone() })
+            .collect();
+        let label = self.text.categories_saved.to_owned();
+        if picker.targets.len() == 1 {
+            return self.write(same_for_all(&picker.targets, vec![Change::Categories(chosen)]), label, false);
+        }
+        if chosen.is_empty() {
+            return;
+        }
+        let pupils = match self.store.students_by_ids(&picker.targets) {
+            Ok(p) => p,
+            Err(e) => return self.fail(e.to_string()),
+        };
+        let items = pupils
+            .into_iter()
+            .map(|s| {
+                let mut marks = s.categories;
+                for c in &chosen {
+                    if !marks.iter().any(|m| m.name == c.name) {
+                        marks.push(c.clone());
+                    }
+                }
+                (s.id, vec![Change::Categories(marks)])
+            })
+            .collect();
+        let names: Vec<&str> = chosen.iter().map(|c| c.name.as_str()).collect();
+        let question = fill(self.text.ask_bulk_categories, &[&picker.targets.len(), &names.join("、")]);
+        self.ask(question, items, label, false);
     }
 
     pub fn open_note(&mut self) {
-        let Some((targets, first)) = self.first_target() else { return };
-        self.modal = Some(Modal::Note { input: LineInput::with_text(&first.note), targets });
+        let targets = self.targets();
+        if targets.is_empty() {
+            return;
+        }
+        let text = match self.single(&targets) {
+            Some(s) => s.note,
+            None if targets.len() == 1 => return,
+            None => String::new(),
+        };
+        self.modal = Some(Modal::Note { input: LineInput::with_text(&text), targets });
     }
 
     pub fn set_note(&mut self, targets: &[i64], note: &str) {
-        let change = FieldChange::new(Field::Note, Some(note));
-        self.write(targets.iter().map(|&id| (id, vec![change.clone()])).collect(), self.text.note_saved);
+        let label = self.text.note_saved.to_owned();
+        let question = fill(self.text.ask_bulk_note, &[&targets.len(), &note]);
+        self.write_or_ask(same_for_all(targets, vec![Change::Note(note.to_owned())]), label, question);
     }
 
-    /// Writes each pupil's changes in one transaction (all or none), keeping what they replace for undo.
-    fn write(&mut self, writes: Vec<(i64, Vec<FieldChange>)>, label: &str) {
-        if writes.is_empty() {
+    /// Writes a change to one pupil at once; for several, asks `question` first.
+    fn write_or_ask(&mut self, items: Vec<(i64, Vec<Change>)>, label: String, question: String) {
+        if items.len() > 1 {
+            self.ask(question, items, label, false);
+        } else {
+            self.write(items, label, false);
+        }
+    }
+
+    /// Opens a yes/no question; nothing is written before Yes.
+    fn ask(&mut self, question: String, items: Vec<(i64, Vec<Change>)>, label: String, confirmed: bool) {
+        let then = Then::Write(Pending { items, label, confirmed });
+        self.modal = Some(Modal::Confirm(Confirm { question, then, yes: false }));
+    }
+
+    /// Yes in a confirmation.
+    pub fn confirmed(&mut self, then: Then) {
+        match then {
+            Then::Write(pending) => self.write(pending.items, pending.label, pending.confirmed),
+            Then::Start(work) => self.start(*work),
+        }
+    }
+
+    /// Writes the changes in one transaction (all or none), keeping what they replace for undo. Pupils the
+    /// store refuses (a payment for a pupil marked 异地参保, 不参保 or 已离校) are asked about afterwards.
+    fn write(&mut self, items: Vec<(i64, Vec<Change>)>, label: String, confirmed: bool) {
+        if items.is_empty() {
             return;
         }
-        let mut pupils = Vec::with_capacity(writes.len());
-        let result = (|| -> crate::store::Result<()> {
-            let mut befores = Vec::with_capacity(writes.len());
-            for (id, changes) in &writes {
-                let fields: Vec<Field> = changes.iter().map(|c| c.field).collect();
-                befores.push(self.store.field_values(*id, &fields)?);
-            }
-            self.store.change_batch("mark", &writes, false)?;
-            for ((id, changes), before) in writes.iter().zip(befores) {
-                let fields: Vec<Field> = changes.iter().map(|c| c.field).collect();
-                let after = self.store.field_values(*id, &fields)?;
-                if after != before {
-                    pupils.push(PupilEdit { id: *id, before, after });
+        let options = ChangeOptions { confirmed, ..ChangeOptions::default() };
+        let ids: Vec<i64> = items.iter().map(|(id, _)| *id).collect();
+        match self.store.apply_changes("mark", &items, options) {
+            Ok(outcomes) => {
+                let mut pupils = Vec::new();
+                let mut refused = Vec::new();
+                for outcome in outcomes {
+                    if let Some(refusal) = outcome.refused {
+                        refused.push((outcome.id, refusal));
+                        continue;
+                    }
+                    if outcome.diffs.is_empty() {
+                        continue;
+                    }
+                    let before = outcome.diffs.iter().map(|d| FieldChange::new_owned(d.field, d.old.clone())).collect();
+                    let after = outcome.diffs.iter().map(|d| FieldChange::new_owned(d.field, d.new.clone())).collect();
+                    pupils.push(PupilEdit { id: outcome.id, before, after });
+                }
+                let written = ids.len() - refused.len();
+                self.undo.push(Edit { pupils });
+                if written > 0 {
+                    self.say(fill(self.text.saved, &[&label, &self.pupils(written)]));
+                }
+                self.refresh(&ids);
+                if !refused.is_empty() {
+                    self.ask_refused(&items, refused, label);
                 }
             }
-            Ok(())
-        })();
-        let ids: Vec<i64> = writes.iter().map(|(id, _)| *id).collect();
-        match result {
-            Ok(()) => {
-                let n = ids.len();
-                self.undo.push(Edit { pupils });
-                self.say(fill(self.text.saved, &[&label, &self.pupils(n)]));
+            Err(e) => {
+                self.fail(e.to_string());
+                self.refresh(&ids);
             }
-            Err(e) => self.fail(e.to_string()),
         }
-        self.refresh(&ids);
+    }
+
+    /// Asks whether pupils refused for a payment against their enrollment should be enrolled here and paid.
+    fn ask_refused(&mut self, items: &[(i64, Vec<Change>)], refused: Vec<(i64, Refusal)>, label: String) {
+        let again: Vec<(i64, Vec<Change>)> =
+            items.iter().filter(|(id, _)| refused.iter().any(|(r, _)| r == id)).cloned().collect();
+        let question = match (&refused[..], self.data.index_of(refused[0].0)) {
+            ([(_, Refusal::PaymentAgainstEnrollment { enrollment, payment })], Some(i)) => fill(
+                self.text.ask_payment_against,
+                &[&self.data.name(i), &self.text.enrollment(*enrollment), &self.text.payment(*payment)],
+            ),
+            _ => fill(self.text.ask_payments_against, &[&refused.len()]),
+        };
+        self.ask(question, again, label, true);
     }
 
     pub fn undo(&mut self) {
@@ -236,7 +406,8 @@ impl App {
         }
     }
 
-    /// Writes an edit's old values back (undo) or its new ones again (redo), in one transaction.
+    /// Writes an edit's old values back (undo) or its new ones again (redo), in one transaction: the fields
+    /// as they were, not a new mark, so no rule reads them again.
     fn rewrite(&mut self, edit: &Edit, action: &str, backwards: bool) -> Result<(), String> {
         let items: Vec<(i64, Vec<FieldChange>)> =
             edit.pupils.iter().map(|p| (p.id, if backwards { p.before.clone() } else { p.after.clone() })).collect();
@@ -261,4 +432,8 @@ impl App {
         self.reload_detail();
         self.recount();
     }
+}
+
+fn same_for_all(targets: &[i64], changes: Vec<Change>) -> Vec<(i64, Vec<Change>)> {
+    targets.iter().map(|&id| (id, changes.clone())).collect()
 }

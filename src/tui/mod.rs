@@ -6,6 +6,7 @@
 
 pub mod action;
 pub mod app;
+mod commands;
 mod dashboard;
 mod due;
 pub mod input;
@@ -14,6 +15,7 @@ pub mod keymap;
 pub mod layout;
 mod marking;
 pub mod modal;
+pub mod palette;
 mod paths;
 pub mod roster;
 pub mod runner;

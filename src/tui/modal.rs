@@ -6,17 +6,22 @@ use super::input::LineInput;
 use super::jobs::{JobKind, Work};
 use super::keymap::Context;
 use super::layout;
+use super::palette::Form;
 use super::paths;
 use super::roster::Filters;
-use crate::domain::category::CategoryTable;
-use crate::domain::student::{Enrollment, PaymentStatus};
+use crate::domain::student::{Enrollment, PaymentChannel, PaymentStatus};
 use crate::io::class_list::{ImportReport, ImportRequest};
+use crate::io::reconcile::Source;
 
 /// What a path prompt is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PathPurpose {
     Import,
+    /// The student information sheet: a file.
     Export,
+    /// Another form: a folder its files go into.
+    ExportForm(Form),
+    Reconcile(Source),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,25 +32,70 @@ pub struct PathPrompt {
     pub candidates: Vec<String>,
 }
 
-/// Channels offered for a payment, stored as written (the forms are Chinese); text.rs translates for display.
-pub const CHANNELS: [&str; 6] = ["微信", "支付宝", "税务大厅", "银行", "学校代收", "其他"];
-
 /// Marking pupils paid: amount, date, channel.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaymentForm {
     pub targets: Vec<i64>,
+    /// The targets as stored, in the same order: quoted again when the date changes.
+    pub pupils: Vec<crate::domain::student::Student>,
     pub amount: LineInput,
     /// The operator typed an amount: it then applies to every target instead of each one's own quote.
     pub amount_edited: bool,
-    /// Each target's amount due under the policy, when known.
+    /// Each target's amount due under the policy for the date in the form, when known.
     pub quoted: Vec<Option<i64>>,
     pub date: LineInput,
-    pub channel: usize,
+    /// Index into `PaymentChannel::CHOICES`; `None` until the operator picks one, and then nothing is saved.
+    pub channel: Option<usize>,
     /// 0 amount, 1 date, 2 channel.
     pub focus: usize,
     /// The policy's words about the amount, or why there is none.
     pub note: Option<String>,
     pub error: Option<String>,
+}
+
+/// `e`: the enrollment status to set, with the reason (不参保) or the place (异地参保) where one applies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnrollmentChooser {
+    pub targets: Vec<i64>,
+    /// Index into `Enrollment::ALL`.
+    pub cursor: usize,
+    pub detail: LineInput,
+}
+
+impl EnrollmentChooser {
+    pub fn status(&self) -> Enrollment {
+        Enrollment::ALL[self.cursor.min(Enrollment::ALL.len() - 1)]
+    }
+
+    /// The status chosen takes a reason or a place.
+    pub fn takes_detail(&self) -> bool {
+        matches!(self.status(), Enrollment::Declined | Enrollment::Elsewhere)
+    }
+}
+
+/// What Yes does.
+pub enum Then {
+    Write(Pending),
+    /// Work to start (an export over an existing file …).
+    Start(Box<Work>),
+}
+
+/// Changes waiting for the operator's yes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pending {
+    pub items: Vec<(i64, Vec<crate::store::Change>)>,
+    /// What the status line says once written.
+    pub label: String,
+    /// Yes also allows a payment against the enrollment (see `ChangeOptions::confirmed`).
+    pub confirmed: bool,
+}
+
+/// A yes/no question before a write; No is the default, Esc is No.
+pub struct Confirm {
+    pub question: String,
+    pub then: Then,
+    /// The highlighted answer.
+    pub yes: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,19 +123,18 @@ pub enum Modal {
     Operator(LineInput),
     /// An empty drive file: offer the sample school or an import.
     Welcome,
-    Decline {
-        input: LineInput,
-        targets: Vec<i64>,
-    },
+    Enrollment(EnrollmentChooser),
+    Confirm(Confirm),
     Note {
         input: LineInput,
         targets: Vec<i64>,
     },
     Payment(PaymentForm),
     Categories(CategoryPicker),
-    /// The filter panel; `row` is the filter being changed.
+    /// The filter panel; `row` is the filter being changed, `jump` what was typed to find a class.
     Filters {
         row: usize,
+        jump: String,
     },
     Path(PathPrompt),
     /// Files read and checked; Enter commits.
@@ -96,6 +145,37 @@ pub enum Modal {
     },
     Working(JobKind),
     Message(Message),
+    /// `:`: every action, filtered as typed.
+    Palette {
+        input: LineInput,
+        cursor: usize,
+    },
+    /// The policies there are, the drive's marked; Enter chooses one for the drive.
+    Policies {
+        cursor: usize,
+        list: Vec<crate::domain::policy::Policy>,
+    },
+    /// This year's policy from the highlighted one.
+    NewPolicy(NewPolicyForm),
+    /// A reconciliation's dry run; Enter applies it.
+    ReconcilePreview {
+        file: std::path::PathBuf,
+        source: Source,
+        lines: Vec<String>,
+        offset: usize,
+    },
+}
+
+/// `policy new` as a form: the base, the new name, year and premium.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPolicyForm {
+    pub base: String,
+    pub name: LineInput,
+    pub year: LineInput,
+    pub premium: LineInput,
+    /// 0 name, 1 year, 2 premium.
+    pub focus: usize,
+    pub error: Option<String>,
 }
 
 /// The filter panel's rows.
@@ -105,17 +185,26 @@ impl Modal {
     pub fn context(&self) -> Context {
         match self {
             Modal::Help { .. } => Context::Help,
-            Modal::Operator(_) | Modal::Decline { .. } | Modal::Note { .. } | Modal::Payment(_) | Modal::Path(_) => {
-                Context::Input
-            }
-            Modal::Categories(_) | Modal::Filters { .. } => Context::Picker,
-            Modal::Welcome | Modal::ImportPreview { .. } | Modal::Working(_) | Modal::Message(_) => Context::Dialog,
+            Modal::Operator(_)
+            | Modal::Enrollment(_)
+            | Modal::Note { .. }
+            | Modal::Payment(_)
+            | Modal::Path(_)
+            | Modal::Palette { .. }
+            | Modal::NewPolicy(_) => Context::Input,
+            Modal::Categories(_) | Modal::Filters { .. } | Modal::Policies { .. } => Context::Picker,
+            Modal::Welcome
+            | Modal::Confirm(_)
+            | Modal::ImportPreview { .. }
+            | Modal::ReconcilePreview { .. }
+            | Modal::Working(_)
+            | Modal::Message(_) => Context::Dialog,
         }
     }
 }
 
 /// Applies an editing action to a text field; false when the action is not an edit.
-fn edit(input: &mut LineInput, action: &Action) -> bool {
+pub(super) fn edit(input: &mut LineInput, action: &Action) -> bool {
     match action {
         Action::Input(c) => input.insert(*c),
         Action::Paste(s) => input.insert_str(s),
@@ -130,7 +219,7 @@ fn edit(input: &mut LineInput, action: &Action) -> bool {
     true
 }
 
-fn scroll(offset: usize, action: &Action, page: usize) -> usize {
+pub(super) fn scroll(offset: usize, action: &Action, page: usize) -> usize {
     match action {
         Action::Up | Action::ScrollUp => offset.saturating_sub(1),
         Action::Down | Action::ScrollDown => offset + 1,
@@ -195,17 +284,46 @@ impl App {
                 Action::Back | Action::Confirm => None,
                 _ => Some(Modal::Welcome),
             },
-            Modal::Decline { mut input, targets } => match action {
+            Modal::Enrollment(mut chooser) => match action {
                 Action::Confirm => {
-                    let reason = input.text().trim().to_owned();
-                    self.set_enrollment(&targets, Enrollment::Declined, Some(reason).filter(|r| !r.is_empty()));
+                    self.choose_enrollment(chooser);
                     None
                 }
                 Action::Back => None,
-                a => {
-                    edit(&mut input, &a);
-                    Some(Modal::Decline { input, targets })
+                Action::Up | Action::ScrollUp => {
+                    chooser.cursor = chooser.cursor.saturating_sub(1);
+                    Some(Modal::Enrollment(chooser))
                 }
+                Action::Down | Action::ScrollDown | Action::NextField => {
+                    chooser.cursor = (chooser.cursor + 1).min(Enrollment::ALL.len() - 1);
+                    Some(Modal::Enrollment(chooser))
+                }
+                a => {
+                    // Typing goes to the reason or place, and only where the status takes one.
+                    if chooser.takes_detail() {
+                        edit(&mut chooser.detail, &a);
+                    }
+                    Some(Modal::Enrollment(chooser))
+                }
+            },
+            Modal::Confirm(mut confirm) => match action {
+                Action::Yes => {
+                    self.confirmed(confirm.then);
+                    None
+                }
+                Action::Confirm if confirm.yes => {
+                    self.confirmed(confirm.then);
+                    None
+                }
+                Action::Confirm | Action::Back => {
+                    self.say(self.text.nothing_changed);
+                    None
+                }
+                Action::Left | Action::Right | Action::NextField | Action::Up | Action::Down => {
+                    confirm.yes = !confirm.yes;
+                    Some(Modal::Confirm(confirm))
+                }
+                _ => Some(Modal::Confirm(confirm)),
             },
             Modal::Note { mut input, targets } => match action {
                 Action::Confirm => {
@@ -221,7 +339,7 @@ impl App {
             },
             Modal::Payment(form) => self.update_payment(form, action),
             Modal::Categories(picker) => self.update_categories(picker, action),
-            Modal::Filters { row } => self.update_filters(row, action),
+            Modal::Filters { row, jump } => self.update_filters(row, jump, action),
             Modal::Path(prompt) => self.update_path(prompt, action),
             Modal::ImportPreview { request, preview, offset } => match action {
                 Action::Confirm => {
@@ -235,6 +353,20 @@ impl App {
                 a => Some(Modal::ImportPreview { request, preview, offset: scroll(offset, &a, page) }),
             },
             Modal::Working(kind) => Some(Modal::Working(kind)),
+            Modal::Palette { input, cursor } => self.update_palette(input, cursor, action),
+            Modal::Policies { cursor, list } => self.update_policies(cursor, list, action),
+            Modal::NewPolicy(form) => self.update_new_policy(form, action),
+            Modal::ReconcilePreview { file, source, lines, offset } => match action {
+                Action::Confirm => {
+                    self.start_reconcile(file, source, false);
+                    None
+                }
+                Action::Back => {
+                    self.say(self.text.nothing_changed);
+                    None
+                }
+                a => Some(Modal::ReconcilePreview { file, source, offset: scroll(offset, &a, page), lines }),
+            },
             Modal::Message(mut m) => match action {
                 Action::Back | Action::Confirm => None,
                 a => {
@@ -250,17 +382,23 @@ impl App {
 
     fn update_payment(&mut self, mut form: PaymentForm, action: Action) -> Option<Modal> {
         form.error = None;
+        let channels = PaymentChannel::CHOICES.len();
         match action {
             Action::Back => return None,
             Action::Confirm => return self.apply_payment(form),
             Action::Up => form.focus = (form.focus + 2) % 3,
             Action::Down | Action::NextField => form.focus = (form.focus + 1) % 3,
-            Action::Left if form.focus == 2 => form.channel = (form.channel + CHANNELS.len() - 1) % CHANNELS.len(),
-            Action::Right | Action::Input(' ') if form.focus == 2 => form.channel = (form.channel + 1) % CHANNELS.len(),
+            Action::Left if form.focus == 2 => {
+                form.channel = Some(form.channel.map_or(channels - 1, |c| (c + channels - 1) % channels))
+            }
+            Action::Right | Action::Input(' ') if form.focus == 2 => {
+                form.channel = Some(form.channel.map_or(0, |c| (c + 1) % channels))
+            }
+            Action::Backspace | Action::Delete if form.focus == 2 => form.channel = None,
             Action::Input(c) if form.focus == 2 => {
                 // A digit picks a channel directly.
-                if let Some(d) = c.to_digit(10).filter(|d| (1..=CHANNELS.len() as u32).contains(d)) {
-                    form.channel = d as usize - 1;
+                if let Some(d) = c.to_digit(10).filter(|d| (1..=channels as u32).contains(d)) {
+                    form.channel = Some(d as usize - 1);
                 }
             }
             a if form.focus == 0 => {
@@ -269,7 +407,12 @@ impl App {
                 form.amount_edited |= edited && !caret_only;
             }
             a if form.focus == 1 => {
-                edit(&mut form.date, &a);
+                if edit(&mut form.date, &a)
+                    && let Ok(day) = chrono::NaiveDate::parse_from_str(form.date.text().trim(), "%Y-%m-%d")
+                {
+                    // The amount due depends on the day paid (late payment, mid-year enrollment).
+                    self.quote_form(&mut form, day);
+                }
             }
             _ => {}
         }
@@ -281,18 +424,7 @@ impl App {
         match action {
             Action::Back => return None,
             Action::Confirm => {
-                let table = CategoryTable::builtin();
-                let marks = table
-                    .all()
-                    .iter()
-                    .zip(&picker.checked)
-                    .filter(|(_, on)| **on)
-                    .map(|(c, _)| crate::domain::student::CategoryMark {
-                        name: c.name.clone(),
-                        department: c.department.clone(),
-                    })
-                    .collect::<Vec<_>>();
-                self.set_categories(&picker.targets, &marks);
+                self.choose_categories(&picker);
                 return None;
             }
             Action::Up | Action::ScrollUp => picker.cursor = picker.cursor.saturating_sub(1),
@@ -311,22 +443,38 @@ impl App {
         Some(Modal::Categories(picker))
     }
 
-    fn update_filters(&mut self, mut row: usize, action: Action) -> Option<Modal> {
+    fn update_filters(&mut self, mut row: usize, mut jump: String, action: Action) -> Option<Modal> {
         let step: isize = match action {
             Action::Back | Action::Confirm => return None,
             Action::Up => {
                 row = (row + FILTER_ROWS - 1) % FILTER_ROWS;
+                jump.clear();
                 0
             }
             Action::Down | Action::NextField => {
                 row = (row + 1) % FILTER_ROWS;
+                jump.clear();
                 0
             }
             Action::Left => -1,
             Action::Right | Action::ToggleSelect => 1,
+            // On the class row, typing finds the class as lists write it (初三6班, 9年级6班 …).
+            Action::Input(c) if row == 0 => {
+                jump.push(c);
+                self.jump_to_class(&jump);
+                0
+            }
+            Action::Backspace if row == 0 => {
+                jump.pop();
+                if !jump.is_empty() {
+                    self.jump_to_class(&jump);
+                }
+                0
+            }
             _ => 0,
         };
         if step != 0 {
+            jump.clear();
             let f = &mut self.filters;
             match row {
                 0 => f.class = cycle(f.class, self.data.classes.len(), step),
@@ -335,9 +483,17 @@ impl App {
                 3 => f.category = cycle(f.category, self.data.category_names.len(), step),
                 _ => f.problems_only = !f.problems_only,
             }
-            self.refilter();
+            self.show_from_top();
         }
-        Some(Modal::Filters { row })
+        Some(Modal::Filters { row, jump })
+    }
+
+    /// Sets the class filter to the class `typed` means, if any.
+    fn jump_to_class(&mut self, typed: &str) {
+        if let Some(i) = find_class(&self.data.classes, typed) {
+            self.filters.class = Some(i as u32);
+            self.show_from_top();
+        }
     }
 
     fn update_path(&mut self, mut prompt: PathPrompt, action: Action) -> Option<Modal> {
@@ -357,6 +513,8 @@ impl App {
                 match prompt.purpose {
                     PathPurpose::Import => self.start_import(text.into()),
                     PathPurpose::Export => self.start_export(text.into()),
+                    PathPurpose::ExportForm(form) => self.start_form_export(form, text.into()),
+                    PathPurpose::Reconcile(source) => self.start_reconcile(text.into(), source, true),
                 }
                 None
             }
@@ -372,8 +530,16 @@ impl App {
     /// Clears every filter (used by the filter panel's help and by tests).
     pub fn clear_filters(&mut self) {
         self.filters = Filters::default();
-        self.refilter();
+        self.show_from_top();
     }
+}
+
+/// The first class whose label, as `class_label::normalize` writes it, starts with (else contains) what was
+/// typed, normalised the same way.
+fn find_class(classes: &[String], typed: &str) -> Option<usize> {
+    let typed = crate::domain::class_label::normalize(typed);
+    let labels: Vec<String> = classes.iter().map(|c| crate::domain::class_label::normalize(c)).collect();
+    labels.iter().position(|l| l.starts_with(&typed)).or_else(|| labels.iter().position(|l| l.contains(&typed)))
 }
 
 /// Steps an optional index through `None, 0, 1, …, len-1, None`.

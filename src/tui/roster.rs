@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use crate::domain::category::CategoryTable;
+use crate::domain::coverage::Standing;
 use crate::domain::search::{FieldBytes, Fields, Query};
 use crate::domain::student::{Enrollment, PaymentStatus, Student};
 use crate::store::{Result, RosterRow, Store};
@@ -103,7 +104,7 @@ impl RosterData {
                 data.rows[at as usize] = Row {
                     id: r.id,
                     class,
-                    enrollment: r.enrollment,
+                    enrollment: Standing::new(r.enrollment, r.payment).enrollment(),
                     payment: r.payment,
                     categories,
                     problem: r.id_problem,
@@ -232,7 +233,7 @@ impl RosterData {
         if let Some(i) = self.index_of(s.id) {
             let categories = s.categories.iter().map(|c| self.category_index(&c.name)).collect();
             let row = &mut self.rows[i];
-            row.enrollment = s.enrollment;
+            row.enrollment = Standing::new(s.enrollment, s.payment).enrollment();
             row.payment = s.payment;
             row.categories = categories;
             row.problem = !s.id_valid();

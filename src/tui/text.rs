@@ -11,7 +11,7 @@ use super::Language;
 use super::jobs::JobKind;
 use super::keymap::Context;
 use crate::domain::policy::Ledger;
-use crate::domain::student::{Enrollment, PaymentStatus};
+use crate::domain::student::{Enrollment, PaymentChannel, PaymentStatus};
 
 /// Replaces each `{}` of `template` with the next argument.
 pub fn fill(template: &str, args: &[&dyn Display]) -> String {
@@ -95,6 +95,7 @@ pub struct Text {
     pub none: &'static str,
     pub age: &'static str,
     pub decline_reason: &'static str,
+    pub elsewhere_place: &'static str,
     pub paid_info: &'static str,
     pub due_line: &'static str,
     pub coverage_line: &'static str,
@@ -134,16 +135,37 @@ pub struct Text {
     pub welcome_body: &'static str,
     pub welcome_sample: &'static str,
     pub welcome_import: &'static str,
-    pub decline_title: &'static str,
+    pub enrollment_title: &'static str,
     pub decline_prompt: &'static str,
+    pub elsewhere_prompt: &'static str,
+    pub no_detail: &'static str,
+    pub confirm_title: &'static str,
+    pub yes: &'static str,
+    pub no: &'static str,
+    pub ask_bulk_enrollment: &'static str,
+    pub ask_bulk_paid: &'static str,
+    pub each_amount: &'static str,
+    pub ask_amount_differs: &'static str,
+    pub ask_bulk_government: &'static str,
+    pub ask_clear_paid: &'static str,
+    pub ask_paid_to_government: &'static str,
+    pub ask_clear_government: &'static str,
+    pub ask_bulk_categories: &'static str,
+    pub ask_bulk_note: &'static str,
+    pub ask_payment_against: &'static str,
+    pub ask_payments_against: &'static str,
+    pub bulk_categories_hint: &'static str,
+    pub yuan_amount: &'static str,
     pub note_title: &'static str,
     pub note_prompt: &'static str,
     pub payment_title: &'static str,
     pub amount: &'static str,
     pub date: &'static str,
     pub channel: &'static str,
-    pub channels: [&'static str; 6],
+    pub channel_none: &'static str,
     pub amount_each: &'static str,
+    pub amount_missing: &'static str,
+    pub amount_missing_some: &'static str,
     pub categories_title: &'static str,
     pub filters_title: &'static str,
     pub import_title: &'static str,
@@ -155,6 +177,7 @@ pub struct Text {
 
     pub revealed: &'static str,
     pub import_cancelled: &'static str,
+    pub nothing_changed: &'static str,
     pub bad_amount: &'static str,
     pub bad_date: &'static str,
     pub categories_saved: &'static str,
@@ -174,7 +197,42 @@ pub struct Text {
     pub sample_loaded: &'static str,
     /// The sample school replaced a demo file that held changes, after copying it here.
     pub sample_kept: &'static str,
-    pub jobs: [&'static str; 3],
+    pub jobs: [&'static str; 6],
+    pub palette_title: &'static str,
+    pub palette_prompt: &'static str,
+    pub palette_none: &'static str,
+    pub folder_prompt: &'static str,
+    pub list_prompt: &'static str,
+    pub reconcile_titles: [&'static str; 3],
+    pub reconcile_preview: &'static str,
+    pub reconcile_done: &'static str,
+    pub reconcile_counts: &'static str,
+    pub reconcile_name: &'static str,
+    pub reconcile_conflict: &'static str,
+    pub reconcile_amount: &'static str,
+    pub reconcile_unknown: &'static str,
+    pub check_title: &'static str,
+    pub check_counts: &'static str,
+    pub check_same_id: &'static str,
+    pub check_same_name: &'static str,
+    pub check_invalid: &'static str,
+    pub backed_up: &'static str,
+    pub no_backup_needed: &'static str,
+    pub ask_overwrite: &'static str,
+    pub policies_title: &'static str,
+    pub policy_line: &'static str,
+    pub policy_current: &'static str,
+    pub policy_chosen: &'static str,
+    pub policy_out_of_date: &'static str,
+    pub policy_new_title: &'static str,
+    pub policy_fields: [&'static str; 4],
+    pub policy_bad_name: &'static str,
+    pub policy_bad_year: &'static str,
+    pub policy_no_config: &'static str,
+    pub policy_exists: &'static str,
+    pub policy_written: &'static str,
+    pub policy_check: &'static str,
+    pub export_form_titles: [&'static str; 5],
 }
 
 impl Text {
@@ -201,6 +259,10 @@ impl Text {
         self.pick(p.label_zh(), p.label_en())
     }
 
+    pub fn channel_name<'a>(&self, c: &'a PaymentChannel) -> &'a str {
+        self.pick(c.label_zh(), c.label_en())
+    }
+
     pub fn ledger(&self, l: Ledger) -> &'static str {
         self.pick(l.label_zh(), l.label_en())
     }
@@ -210,6 +272,9 @@ impl Text {
             JobKind::Reading => self.jobs[0],
             JobKind::Importing => self.jobs[1],
             JobKind::Exporting => self.jobs[2],
+            JobKind::Reconciling => self.jobs[3],
+            JobKind::Checking => self.jobs[4],
+            JobKind::BackingUp => self.jobs[5],
         }
     }
 
@@ -283,8 +348,22 @@ mod tests {
                 t.welcome_import,
             ];
             all.extend(t.actions.iter().flat_map(|a| [a.short, a.help]));
-            all.extend(t.channels);
+            all.extend([
+                t.ask_bulk_enrollment,
+                t.ask_bulk_paid,
+                t.ask_amount_differs,
+                t.ask_clear_paid,
+                t.ask_paid_to_government,
+                t.ask_clear_government,
+                t.ask_bulk_categories,
+                t.ask_bulk_note,
+                t.ask_payment_against,
+                t.ask_payments_against,
+                t.channel_none,
+            ]);
             all.extend(t.contexts.iter().map(|(_, s)| *s));
+            let channels: Vec<String> = PaymentChannel::CHOICES.iter().map(|c| t.channel_name(c).to_owned()).collect();
+            all.extend(channels.iter().map(String::as_str));
             for s in all {
                 for c in s.chars() {
                     let narrow = c.width().unwrap_or(0);

@@ -23,6 +23,7 @@ impl App {
 
     pub fn open_export(&mut self) {
         let name = sheet::default_file_name(None, self.store.today(), FileFormat::Xlsx);
+        let name = std::path::Path::new(&self.here()).join(name).display().to_string();
         self.modal = Some(Modal::Path(PathPrompt {
             purpose: PathPurpose::Export,
             input: LineInput::with_text(&name),
@@ -42,8 +43,23 @@ impl App {
             Some("csv") => FileFormat::Csv,
             _ => FileFormat::Xlsx,
         };
+        // The file is named after its format: "表" becomes "表.xlsx", never an XLSX without an extension.
+        let target = match target.extension() {
+            Some(e) if e.eq_ignore_ascii_case(format.extension()) => target,
+            _ => {
+                let mut name = target.clone().into_os_string();
+                name.push(".");
+                name.push(format.extension());
+                PathBuf::from(name)
+            }
+        };
         let options = ExportOptions { format, school: None, class: None, mask: false, date: self.store.today() };
-        self.start(Work::Export { target, options });
+        let work = Work::Export { target: target.clone(), options };
+        if target.exists() {
+            self.ask_overwrite(&target, work);
+        } else {
+            self.start(work);
+        }
     }
 
     /// Runs work on a worker thread when the drive is a file; an in-memory drive (tests, previews) cannot be
@@ -100,6 +116,34 @@ impl App {
                     offset: 0,
                 }));
             }
+            JobOutcome::ExportedForm(paths) => {
+                let lines: Vec<String> = paths.iter().map(|p| fill(self.text.exported, &[&p.display()])).collect();
+                self.say(lines.first().cloned().unwrap_or_default());
+                self.show(self.text.export_done, lines, false);
+            }
+            JobOutcome::Reconciled { file, report, data, .. } => {
+                let lines = self.reconcile_lines(&report);
+                if report.dry_run {
+                    let key = self.keymap.keys_for(super::keymap::Context::Dialog, "confirm");
+                    let key = key.first().map(|k| k.to_string()).unwrap_or_default();
+                    let mut lines = lines;
+                    lines.insert(0, fill(self.text.reconcile_preview, &[&key]));
+                    self.modal = Some(Modal::ReconcilePreview { file, source: report.source, lines, offset: 0 });
+                } else {
+                    if let Some(d) = data {
+                        self.replace_data(d);
+                    }
+                    self.show(self.text.reconcile_done, lines, false);
+                }
+            }
+            JobOutcome::Checked(report) => {
+                let lines = self.check_lines(&report);
+                self.show(self.text.check_title, lines, false);
+            }
+            JobOutcome::BackedUp(path) => match path {
+                Some(p) => self.say(fill(self.text.backed_up, &[&p.display()])),
+                None => self.say(self.text.no_backup_needed),
+            },
             JobOutcome::Failed(message) => {
                 self.fail(message.clone());
                 self.modal = Some(Modal::Message(Message {

@@ -26,6 +26,16 @@ impl Ledger {
     /// All four, in the notice's order.
     pub const ALL: [Ledger; 4] = [Ledger::Paid, Ledger::Unpaid, Ledger::PaidElsewhere, Ledger::GovernmentPaid];
 
+    /// The stable word used in JSON.
+    pub fn code(self) -> &'static str {
+        match self {
+            Ledger::Paid => "paid",
+            Ledger::Unpaid => "unpaid",
+            Ledger::PaidElsewhere => "paid_elsewhere",
+            Ledger::GovernmentPaid => "government_paid",
+        }
+    }
+
     /// The notice's word (001 三).
     pub fn label_zh(self) -> &'static str {
         match self {

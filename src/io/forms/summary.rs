@@ -4,50 +4,61 @@
 use std::path::{Path, PathBuf};
 
 use super::{FormInput, out_file};
+use crate::domain::coverage::{self, Standing};
 use crate::domain::policy::Ledger;
 use crate::domain::student::{Enrollment, PaymentStatus};
 use crate::io::export::{ColumnSpec, Out, Preamble, TableWriter};
 use crate::io::sheet::ExportError;
 
 pub const TITLE: &str = "参保进度汇总";
-pub const CLASS_COLUMNS: [(&str, f64); 7] = [
+/// Each count is defined once, in `domain::coverage`: 应参保 (everyone still at school who has not declined),
+/// 已参保 (paid by the family or a department, or insured elsewhere), 参保率 = 已参保 / 应参保.
+pub const CLASS_COLUMNS: [(&str, f64); 8] = [
     ("所在年级、班级", 16.0),
     ("人数", 8.0),
+    ("应参保", 8.0),
     ("已参保", 8.0),
-    ("已缴费", 8.0),
-    ("未缴费", 8.0),
+    ("未参保", 8.0),
+    ("家庭缴费", 9.0),
+    ("财政代缴", 9.0),
     ("参保率", 9.0),
-    ("缴费率", 9.0),
 ];
 
 #[derive(Default)]
 struct ClassRow {
     class: String,
     students: u32,
-    enrolled: u32,
+    expected: u32,
+    insured: u32,
     paid: u32,
+    government: u32,
 }
 
 fn percent(part: u32, whole: u32) -> Out<'static> {
     if whole == 0 {
         return Out::Empty;
     }
-    Out::Text(format!("{:.1}%", f64::from(part) * 100.0 / f64::from(whole)))
+    Out::Text(coverage::percent(coverage::permille(part as usize, whole as usize)))
 }
 
 pub fn export_summary(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathBuf>, ExportError> {
     let (school, pupils) = input.school_pupils()?;
     let count = |f: &dyn Fn(&crate::domain::student::Student) -> bool| pupils.iter().filter(|s| f(s)).count() as f64;
+    let standing = |s: &crate::domain::student::Student| Standing::new(s.enrollment, s.payment);
     let mut totals: Vec<(String, f64)> = vec![("学生总数".into(), pupils.len() as f64)];
     for e in Enrollment::ALL {
-        totals.push((e.label_zh().into(), count(&|s| s.enrollment == e)));
+        totals.push((format!("参保状态：{}", e.label_zh()), count(&|s| standing(s).enrollment() == e)));
     }
     for p in PaymentStatus::ALL {
-        totals.push((p.label_zh().into(), count(&|s| s.payment == p)));
+        totals.push((format!("缴费状态：{}", p.label_zh()), count(&|s| s.payment == p)));
     }
     for l in Ledger::ALL {
         totals.push((format!("{}台账", l.label_zh()), count(&|s| input.ledger(s) == Some(l))));
     }
+    let expected = count(&|s| standing(s).is_expected());
+    let insured = count(&|s| standing(s).is_insured());
+    totals.push(("应参保".into(), expected));
+    totals.push(("已参保".into(), insured));
     totals.push(("身份证号有问题".into(), count(&|s| !s.id_valid())));
     totals.push(("特殊人员类别".into(), count(&|s| !s.categories.is_empty())));
 
@@ -58,9 +69,12 @@ pub fn export_summary(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
             classes.push(ClassRow { class: label, ..ClassRow::default() });
         }
         if let Some(c) = classes.last_mut() {
+            let standing = standing(s);
             c.students += 1;
-            c.enrolled += u32::from(s.enrollment.is_insured());
-            c.paid += u32::from(s.payment.is_settled());
+            c.expected += u32::from(standing.is_expected());
+            c.insured += u32::from(standing.is_insured());
+            c.paid += u32::from(s.payment == PaymentStatus::Paid);
+            c.government += u32::from(s.payment == PaymentStatus::Government);
         }
     }
 
@@ -81,11 +95,12 @@ pub fn export_summary(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
         writer.row(&[
             Out::Text(if c.class.is_empty() { "未分班".into() } else { c.class.clone() }),
             Out::Number(f64::from(c.students)),
-            Out::Number(f64::from(c.enrolled)),
+            Out::Number(f64::from(c.expected)),
+            Out::Number(f64::from(c.insured)),
+            Out::Number(f64::from(c.expected.saturating_sub(c.insured))),
             Out::Number(f64::from(c.paid)),
-            Out::Number(f64::from(c.students - c.paid)),
-            percent(c.enrolled, c.students),
-            percent(c.paid, c.students),
+            Out::Number(f64::from(c.government)),
+            percent(c.insured, c.expected),
         ])?;
     }
     Ok(vec![writer.finish()?])

@@ -2,6 +2,7 @@
 //! two separate files ("参保与未参保信息文档要区分开"). The columns are data (`data/templates/*.toml`, or
 //! `<config>/templates/*.toml`), because every agency's template differs.
 
+use crate::domain::coverage::Standing;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -135,9 +136,9 @@ impl Template {
 
 /// The two files, enrolled then not enrolled, for one school, written into `--out` (a folder).
 ///
-/// Enrolled: pupils enrolled through the school (在校参保). Not enrolled: everyone else still at school —
-/// not yet asked, enrolled elsewhere, declined — with the reason in a `remark` column. Pupils who left school
-/// are in neither.
+/// Enrolled: pupils enrolled through the school (在校参保, which a payment implies). Not enrolled: everyone
+/// else still at school — not yet asked, enrolled elsewhere, declined — with the reason in a `remark` column.
+/// Pupils who left school are in neither. Both rules are `domain::coverage::Standing`'s.
 pub fn export_template(
     input: &FormInput,
     template: &Template,
@@ -157,11 +158,8 @@ pub fn export_template(
         writer.begin_table(&template.sheet, &Preamble::default(), &columns)?;
         let mut seq = 0u32;
         for s in &pupils {
-            let wanted = match s.enrollment {
-                Enrollment::Here => enrolled,
-                Enrollment::Unknown | Enrollment::Elsewhere | Enrollment::Declined => !enrolled,
-                Enrollment::Left => false,
-            };
+            let standing = Standing::new(s.enrollment, s.payment);
+            let wanted = if enrolled { standing.registers_at_school() } else { standing.outside_school_registration() };
             if !wanted {
                 continue;
             }
@@ -198,11 +196,11 @@ fn cell(input: &FormInput, column: &TemplateColumn, s: &Student, seq: u32) -> Ou
             departments.dedup();
             text(&departments.join("、"))
         }
-        Value::Enrollment => text(s.enrollment.label_zh()),
-        Value::Remark => match (s.enrollment, &s.decline_reason) {
+        Value::Enrollment => text(Standing::new(s.enrollment, s.payment).enrollment().label_zh()),
+        Value::Remark => match (Standing::new(s.enrollment, s.payment).enrollment(), &s.decline_reason) {
             (Enrollment::Here, _) => Out::Empty,
-            (Enrollment::Declined, Some(reason)) if !reason.trim().is_empty() => {
-                text(&format!("{}：{}", Enrollment::Declined.label_zh(), reason.trim()))
+            (e @ (Enrollment::Declined | Enrollment::Elsewhere), Some(reason)) if !reason.trim().is_empty() => {
+                text(&format!("{}：{}", e.label_zh(), reason.trim()))
             }
             (other, _) => text(other.label_zh()),
         },

@@ -18,9 +18,7 @@ use crate::tui::theme::Theme;
 
 const HINTS: &[&str] = &["back", "up", "down", "page_down"];
 
-fn percent(permille: u32) -> String {
-    format!("{}.{}%", permille / 10, permille % 10)
-}
+use crate::domain::coverage::percent;
 
 /// A bar `width` cells wide, filled in proportion.
 fn bar(theme: &Theme, permille: u32, width: usize) -> Vec<Span<'static>> {
@@ -104,8 +102,8 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             " {}{}{}{}{} ",
             fit(&c.label, class_w),
             fit_right(&c.students.to_string(), 8),
+            fit_right(&c.eligible.to_string(), 8),
             fit_right(&c.insured.to_string(), 8),
-            fit_right(&c.settled.to_string(), 8),
             fit_right(&percent(pm), 9)
         ))];
         spans.extend(bar(theme, pm, bar_w));

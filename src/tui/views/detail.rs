@@ -19,17 +19,8 @@ use crate::tui::keymap::Context;
 use crate::tui::layout;
 use crate::tui::text::{Text, fill};
 
-const HINTS: &[&str] = &[
-    "back",
-    "cycle_enrollment",
-    "toggle_paid",
-    "toggle_government",
-    "categories",
-    "edit_note",
-    "reveal",
-    "undo",
-    "down",
-];
+const HINTS: &[&str] =
+    &["back", "enrollment", "toggle_paid", "toggle_government", "categories", "edit_note", "reveal", "undo", "down"];
 const LABEL: usize = 12;
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
@@ -100,9 +91,16 @@ fn fields(app: &App, d: &Detail, width: usize) -> Vec<Line<'static>> {
         _ => "-".to_owned(),
     };
     let mut enrollment = t.enrollment(s.enrollment).to_owned();
-    if let Some(r) = s.decline_reason.as_deref().filter(|_| s.enrollment == Enrollment::Declined) {
-        enrollment.push_str("  ");
-        enrollment.push_str(&fill(t.decline_reason, &[&r]));
+    if let Some(r) = s.decline_reason.as_deref() {
+        let label = match s.enrollment {
+            Enrollment::Declined => t.decline_reason,
+            Enrollment::Elsewhere => t.elsewhere_place,
+            _ => "",
+        };
+        if !label.is_empty() {
+            enrollment.push_str("  ");
+            enrollment.push_str(&fill(label, &[&r]));
+        }
     }
     let mut payment = t.payment(s.payment).to_owned();
     if s.payment == PaymentStatus::Paid {
@@ -175,8 +173,8 @@ fn notes(app: &App, d: &Detail) -> Vec<Line<'static>> {
 }
 
 fn channel_label(t: &Text, stored: &str) -> String {
-    match crate::tui::modal::CHANNELS.iter().position(|c| *c == stored) {
-        Some(i) => t.channels[i].to_owned(),
+    match crate::domain::student::PaymentChannel::from_text(stored) {
+        Some(c) => t.channel_name(&c).to_owned(),
         None => stored.to_owned(),
     }
 }

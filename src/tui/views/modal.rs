@@ -12,11 +12,16 @@ use unicode_width::UnicodeWidthStr;
 
 use super::cells::{fit, truncate};
 use crate::domain::category::CategoryTable;
+use crate::domain::student::{Enrollment, PaymentChannel};
+use crate::io::reconcile::Source;
 use crate::tui::app::App;
 use crate::tui::input::LineInput;
 use crate::tui::keymap::Context;
 use crate::tui::layout;
-use crate::tui::modal::{CHANNELS, CategoryPicker, FILTER_ROWS, Message, Modal, PathPurpose, PaymentForm};
+use crate::tui::modal::{
+    CategoryPicker, Confirm, EnrollmentChooser, FILTER_ROWS, Message, Modal, NewPolicyForm, PathPurpose, PaymentForm,
+};
+use crate::tui::palette::{ENTRIES, Form, matching};
 use crate::tui::text::fill;
 
 /// Progress is shown only for work that takes longer than this.
@@ -99,25 +104,25 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, modal: &Modal) {
             text_prompt(frame, app, area, t.operator_title, t.operator_prompt, input, Some(t.short("quit")))
         }
         Modal::Welcome => welcome(frame, app, area),
-        Modal::Decline { input, targets } => {
-            let title = targets_title(app, t.decline_title, targets);
-            text_prompt(frame, app, area, &title, t.decline_prompt, input, None)
-        }
+        Modal::Enrollment(chooser) => enrollment(frame, app, area, chooser),
+        Modal::Confirm(confirm) => question(frame, app, area, confirm),
         Modal::Note { input, targets } => {
             let title = targets_title(app, t.note_title, targets);
             text_prompt(frame, app, area, &title, t.note_prompt, input, None)
         }
         Modal::Payment(form) => payment(frame, app, area, form),
         Modal::Categories(picker) => categories(frame, app, area, picker),
-        Modal::Filters { row } => filters(frame, app, area, *row),
+        Modal::Filters { row, jump } => filters(frame, app, area, *row, jump),
         Modal::Path(prompt) => {
-            let title = match prompt.purpose {
-                PathPurpose::Import => t.import_title,
-                PathPurpose::Export => t.export_title,
+            let (title, prompt_text) = match prompt.purpose {
+                PathPurpose::Import => (t.import_title, t.path_prompt),
+                PathPurpose::Export => (t.export_title, t.path_prompt),
+                PathPurpose::ExportForm(form) => (form_title(t, form), t.folder_prompt),
+                PathPurpose::Reconcile(source) => (reconcile_title(t, source), t.list_prompt),
             };
             let height = 8 + prompt.candidates.len().min(8) as u16;
             let inner = popup(frame, app, area, 76, height, title);
-            frame.render_widget(Paragraph::new(t.path_prompt), Rect { height: 1, ..inner });
+            frame.render_widget(Paragraph::new(prompt_text), Rect { height: 1, ..inner });
             field(frame, app, Rect { y: inner.y + 1, height: 1, ..inner }, &prompt.input, true);
             let shown: Vec<Line> = prompt
                 .candidates
@@ -172,7 +177,117 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, modal: &Modal) {
             frame.render_widget(Paragraph::new(line), Rect { y: inner.y + 2, height: 1, ..inner });
         }
         Modal::Message(m) => message_box(frame, app, area, m, &[("confirm", None), ("down", None)]),
+        Modal::Palette { input, cursor } => palette(frame, app, area, input, *cursor),
+        Modal::Policies { cursor, list } => policies(frame, app, area, *cursor, list),
+        Modal::NewPolicy(form) => new_policy(frame, app, area, form),
+        Modal::ReconcilePreview { source, lines, offset, .. } => {
+            let message = Message {
+                title: reconcile_title(t, *source).to_owned(),
+                lines: lines.clone(),
+                error: false,
+                offset: *offset,
+            };
+            message_box(frame, app, area, &message, &[("confirm", None), ("back", None), ("down", None)]);
+        }
     }
+}
+
+fn form_title(t: &crate::tui::text::Text, form: Form) -> &'static str {
+    match form {
+        Form::Sheet => t.export_title,
+        Form::Template => t.export_form_titles[0],
+        Form::Ledgers => t.export_form_titles[1],
+        Form::Special => t.export_form_titles[2],
+        Form::Classes => t.export_form_titles[3],
+        Form::Summary => t.export_form_titles[4],
+    }
+}
+
+fn reconcile_title(t: &crate::tui::text::Text, source: Source) -> &'static str {
+    match source {
+        Source::Tax => t.reconcile_titles[0],
+        Source::Agency => t.reconcile_titles[1],
+        Source::Categories => t.reconcile_titles[2],
+    }
+}
+
+/// `:`: the typed filter, then the commands it finds, the highlighted one marked.
+fn palette(frame: &mut Frame, app: &App, area: Rect, input: &LineInput, cursor: usize) {
+    let t = app.text;
+    let shown = matching(input.text());
+    let rows = ENTRIES.len() as u16;
+    let inner = popup(frame, app, area, 64, rows + 7, t.palette_title);
+    frame.render_widget(Paragraph::new(t.palette_prompt), Rect { height: 1, ..inner });
+    field(frame, app, Rect { y: inner.y + 1, height: 1, ..inner }, input, true);
+    let mut lines: Vec<Line> = shown
+        .iter()
+        .enumerate()
+        .map(|(i, &e)| {
+            let entry = &ENTRIES[e];
+            let mark = if i == cursor { ">" } else { " " };
+            let style = if i == cursor { app.theme.input() } else { app.theme.popup() };
+            Line::styled(fit(&format!("{mark} {}", t.pick(entry.zh, entry.en)), inner.width as usize), style)
+        })
+        .collect();
+    if lines.is_empty() {
+        lines.push(Line::styled(t.palette_none, app.theme.muted()));
+    }
+    frame.render_widget(Paragraph::new(lines), Rect { y: inner.y + 3, height: rows, ..inner }.intersection(inner));
+    let items = [("down", None), ("confirm", None), ("back", None)];
+    frame.render_widget(Paragraph::new(hint_line(app, Context::Input, &items, inner.width as usize)), bottom(inner));
+}
+
+/// Each policy: title, year, premium, its windows; the drive's marked.
+fn policies(frame: &mut Frame, app: &App, area: Rect, cursor: usize, list: &[crate::domain::policy::Policy]) {
+    let t = app.text;
+    let inner = popup(frame, app, area, 96, area.height.saturating_sub(4).min(30), t.policies_title);
+    let width = inner.width as usize;
+    let current = app.policy.as_ref().map(|p| p.name.as_str());
+    let mut lines: Vec<Line> = Vec::new();
+    for (i, p) in list.iter().enumerate() {
+        let mark = if i == cursor { ">" } else { " " };
+        let premium = crate::domain::policy::yuan_string(p.personal_premium_fen);
+        let mut head = format!("{mark} {}", fill(t.policy_line, &[&p.name, &p.title, &p.insured_year, &premium]));
+        if Some(p.name.as_str()) == current {
+            head.push_str(t.policy_current);
+        }
+        let style = if i == cursor { app.theme.input() } else { app.theme.popup() };
+        lines.push(Line::styled(fit(&head, width), style));
+        if i == cursor {
+            for w in &p.windows {
+                let window = format!("    {}：{} ~ {}", w.name, w.from, w.to);
+                lines.push(Line::styled(truncate(&window, width), app.theme.popup().add_modifier(Modifier::DIM)));
+            }
+        }
+    }
+    let body = Rect { height: inner.height.saturating_sub(2), ..inner };
+    let skip = (cursor + 1).saturating_sub(body.height as usize / 2);
+    frame.render_widget(Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()), body);
+    let items = [("confirm", None), ("new", None), ("back", None)];
+    frame.render_widget(Paragraph::new(hint_line(app, Context::Picker, &items, width)), bottom(inner));
+}
+
+fn new_policy(frame: &mut Frame, app: &App, area: Rect, form: &NewPolicyForm) {
+    let t = app.text;
+    let inner = popup(frame, app, area, 70, 11, t.policy_new_title);
+    let label_w = 16;
+    let label = |i: usize| Paragraph::new(fit(t.policy_fields[i], label_w));
+    frame.render_widget(label(0), Rect { height: 1, width: label_w as u16, ..inner });
+    frame.render_widget(
+        Paragraph::new(form.base.clone()),
+        Rect { x: inner.x + label_w as u16, height: 1, width: 40, ..inner },
+    );
+    for (i, input) in [&form.name, &form.year, &form.premium].into_iter().enumerate() {
+        let y = inner.y + 1 + i as u16;
+        frame.render_widget(label(i + 1), Rect { y, height: 1, width: label_w as u16, ..inner });
+        field(frame, app, Rect { x: inner.x + label_w as u16, y, width: 24, height: 1 }, input, form.focus == i);
+    }
+    if let Some(e) = &form.error {
+        let line = Line::styled(e.clone(), app.theme.popup().fg(app.theme.error.0));
+        frame.render_widget(Paragraph::new(line), Rect { y: inner.y + 5, height: 1, ..inner });
+    }
+    let items = [("confirm", None), ("back", None), ("next_field", Some(t.short("down")))];
+    frame.render_widget(Paragraph::new(hint_line(app, Context::Input, &items, inner.width as usize)), bottom(inner));
 }
 
 fn welcome(frame: &mut Frame, app: &App, area: Rect) {
@@ -211,7 +326,7 @@ fn message_box(frame: &mut Frame, app: &App, area: Rect, m: &Message, hints: &[(
 fn payment(frame: &mut Frame, app: &App, area: Rect, form: &PaymentForm) {
     let t = app.text;
     let title = targets_title(app, t.payment_title, &form.targets);
-    let inner = popup(frame, app, area, 76, 12, &title);
+    let inner = popup(frame, app, area, 78, 12, &title);
     let label_w = 14;
     let labels = [t.amount, t.date, t.channel];
     for (i, label) in labels.iter().enumerate() {
@@ -226,16 +341,20 @@ fn payment(frame: &mut Frame, app: &App, area: Rect, form: &PaymentForm) {
     field(frame, app, field_area(0), &form.amount, form.focus == 0);
     field(frame, app, field_area(1), &form.date, form.focus == 1);
     let mut spans = Vec::new();
-    for (i, name) in t.channels.iter().enumerate() {
-        let style = if i == form.channel {
+    if form.channel.is_none() {
+        let style = if form.focus == 2 { app.theme.input() } else { app.theme.popup() };
+        spans.push(Span::styled(t.channel_none, style));
+        spans.push(Span::raw(" "));
+    }
+    for (i, c) in PaymentChannel::CHOICES.iter().enumerate() {
+        let style = if Some(i) == form.channel {
             if form.focus == 2 { app.theme.input() } else { app.theme.popup().add_modifier(Modifier::REVERSED) }
         } else {
             app.theme.popup()
         };
-        spans.push(Span::styled(format!("{} {name}", i + 1), style));
+        spans.push(Span::styled(format!("{} {}", i + 1, t.channel_name(c)), style));
         spans.push(Span::raw(" "));
     }
-    debug_assert_eq!(t.channels.len(), CHANNELS.len());
     let channel_area = Rect {
         x: inner.x + label_w as u16,
         y: inner.y + 2,
@@ -247,7 +366,7 @@ fn payment(frame: &mut Frame, app: &App, area: Rect, form: &PaymentForm) {
     if let Some(e) = &form.error {
         notes.push(Line::styled(e.clone(), app.theme.popup().fg(app.theme.error.0)));
     }
-    if form.targets.len() > 1 && !form.amount_edited {
+    if form.targets.len() > 1 && form.amount.is_empty() {
         notes.push(Line::raw(t.amount_each));
     }
     if let Some(n) = &form.note {
@@ -281,9 +400,63 @@ fn categories(frame: &mut Frame, app: &App, area: Rect, picker: &CategoryPicker)
     frame.render_widget(Paragraph::new(lines), inner);
     let items = [("toggle_select", None), ("confirm", None), ("back", None)];
     frame.render_widget(Paragraph::new(hint_line(app, Context::Picker, &items, inner.width as usize)), bottom(inner));
+    if picker.targets.len() > 1 {
+        let hint = Paragraph::new(Span::styled(t.bulk_categories_hint, app.theme.popup().add_modifier(Modifier::DIM)));
+        frame.render_widget(hint, Rect { y: inner.y.saturating_sub(1), height: 1, ..inner });
+    }
 }
 
-fn filters(frame: &mut Frame, app: &App, area: Rect, row: usize) {
+/// `e`: the five statuses, and the reason or place where the highlighted one takes it.
+fn enrollment(frame: &mut Frame, app: &App, area: Rect, chooser: &EnrollmentChooser) {
+    let t = app.text;
+    let title = targets_title(app, t.enrollment_title, &chooser.targets);
+    let inner = popup(frame, app, area, 64, Enrollment::ALL.len() as u16 + 7, &title);
+    let lines: Vec<Line> = Enrollment::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let style = if i == chooser.cursor { app.theme.input() } else { app.theme.popup() };
+            let mark = if i == chooser.cursor { ">" } else { " " };
+            Line::styled(fit(&format!("{mark} {}", t.enrollment(*e)), inner.width as usize), style)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), Rect { height: Enrollment::ALL.len() as u16, ..inner });
+    let y = inner.y + Enrollment::ALL.len() as u16 + 1;
+    let prompt = match chooser.status() {
+        Enrollment::Declined => t.decline_prompt,
+        Enrollment::Elsewhere => t.elsewhere_prompt,
+        _ => t.no_detail,
+    };
+    frame.render_widget(Paragraph::new(prompt), Rect { y, height: 1, ..inner });
+    if chooser.takes_detail() {
+        field(frame, app, Rect { y: y + 1, height: 1, ..inner }, &chooser.detail, true);
+    }
+    let items = [("down", None), ("confirm", None), ("back", None)];
+    frame.render_widget(Paragraph::new(hint_line(app, Context::Input, &items, inner.width as usize)), bottom(inner));
+}
+
+/// A yes/no question before a write: No is highlighted until the operator moves to Yes.
+fn question(frame: &mut Frame, app: &App, area: Rect, confirm: &Confirm) {
+    let t = app.text;
+    let width = 64u16.min(area.width.saturating_sub(4));
+    let inner_w = width.saturating_sub(4).max(1) as usize;
+    let rows = confirm.question.width().div_ceil(inner_w).max(1) as u16;
+    let inner = popup(frame, app, area, width, rows + 6, t.confirm_title);
+    frame.render_widget(
+        Paragraph::new(confirm.question.clone()).wrap(Wrap { trim: false }),
+        Rect { height: rows, ..inner },
+    );
+    let button = |label: &str, on: bool| {
+        let style = if on { app.theme.input() } else { app.theme.popup() };
+        Span::styled(format!("  {label}  "), style)
+    };
+    let buttons = Line::from(vec![button(t.no, !confirm.yes), Span::raw("  "), button(t.yes, confirm.yes)]);
+    frame.render_widget(Paragraph::new(buttons), Rect { y: inner.y + rows + 1, height: 1, ..inner });
+    let items = [("yes", None), ("right", None), ("confirm", None), ("back", None)];
+    frame.render_widget(Paragraph::new(hint_line(app, Context::Dialog, &items, inner.width as usize)), bottom(inner));
+}
+
+fn filters(frame: &mut Frame, app: &App, area: Rect, row: usize, jump: &str) {
     let t = app.text;
     let f = &app.filters;
     let inner = popup(frame, app, area, 60, FILTER_ROWS as u16 + 5, t.filters_title);
@@ -299,7 +472,8 @@ fn filters(frame: &mut Frame, app: &App, area: Rect, row: usize) {
         .enumerate()
         .map(|(i, (label, value))| {
             let value = value.clone().unwrap_or_else(|| t.all.to_owned());
-            let text = format!("{}< {} >", fit(label, 14), value);
+            let typed = if i == 0 && !jump.is_empty() { format!("  {jump}") } else { String::new() };
+            let text = format!("{}< {} >{typed}", fit(label, 14), value);
             let style = if i == row { app.theme.input() } else { app.theme.popup() };
             Line::styled(fit(&text, inner.width as usize), style)
         })

@@ -19,8 +19,9 @@ use crate::tui::text::fill;
 
 const ROSTER_HINTS: &[&str] = &[
     "search",
+    "palette",
     "open_detail",
-    "cycle_enrollment",
+    "enrollment",
     "toggle_paid",
     "toggle_government",
     "categories",

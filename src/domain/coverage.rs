@@ -1,0 +1,112 @@
+//! What the forms mean by 参保: the one definition every count, sheet, template and screen uses.
+//!
+//! A pupil is insured for the year (已参保, 是否参保=是) once the year's premium is paid, by the family or by a
+//! department (财政代缴), or when enrolled elsewhere (异地参保). Paying through the tax office makes a pupil
+//! insured even if nobody ticked a box at the school. Not insured: not yet paid, declined, left school.
+
+use super::student::{Enrollment, PaymentStatus};
+
+/// A pupil's two statuses for the insured year, read together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Standing {
+    pub enrollment: Enrollment,
+    pub payment: PaymentStatus,
+}
+
+impl Standing {
+    pub fn new(enrollment: Enrollment, payment: PaymentStatus) -> Standing {
+        Standing { enrollment, payment }
+    }
+
+    /// 已参保: the premium is paid (family or department) or the pupil is insured elsewhere.
+    pub fn is_insured(self) -> bool {
+        self.payment.is_settled() || self.enrollment == Enrollment::Elsewhere
+    }
+
+    /// 应参保: the pupils the coverage rate is counted over — everyone still at school who has not declined,
+    /// and anyone insured whatever their status says (a pupil who paid and then left is still insured).
+    pub fn is_expected(self) -> bool {
+        self.is_insured() || !matches!(self.enrollment, Enrollment::Declined | Enrollment::Left)
+    }
+
+    /// The enrollment the forms show: a pupil paid for but never asked is enrolled through the school (files
+    /// from before payments set it, and a department's payment, say so only by the payment).
+    pub fn enrollment(self) -> Enrollment {
+        if self.enrollment == Enrollment::Unknown && self.payment.is_settled() {
+            Enrollment::Here
+        } else {
+            self.enrollment
+        }
+    }
+
+    /// In the batch enrollment template's 参保 file (002 四(一)): enrolled through the school.
+    pub fn registers_at_school(self) -> bool {
+        self.enrollment() == Enrollment::Here
+    }
+
+    /// In the template's 未参保 file: still at school and not enrolled through it.
+    pub fn outside_school_registration(self) -> bool {
+        !self.registers_at_school() && self.enrollment() != Enrollment::Left
+    }
+}
+
+/// A share in per mille, rounded to the nearest; 1000 only when every pupil counted is in the share, so
+/// 100.0 % never hides the last uninsured pupil.
+pub fn permille(part: usize, whole: usize) -> u32 {
+    if whole == 0 {
+        return 0;
+    }
+    let rounded = ((part as u64 * 1000 + whole as u64 / 2) / whole as u64) as u32;
+    if part < whole { rounded.min(999) } else { rounded }
+}
+
+/// A per-mille share as a percentage with one decimal: 333 → "33.3%".
+pub fn percent(permille: u32) -> String {
+    format!("{}.{}%", permille / 10, permille % 10)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Enrollment::*;
+    use PaymentStatus::*;
+
+    #[test]
+    fn insured_means_paid_or_elsewhere() {
+        assert!(Standing::new(Unknown, Paid).is_insured(), "paid at the tax office, nobody asked");
+        assert!(Standing::new(Here, Government).is_insured());
+        assert!(Standing::new(Elsewhere, Unpaid).is_insured());
+        assert!(!Standing::new(Here, Unpaid).is_insured(), "registered but not paid");
+        assert!(!Standing::new(Declined, Unpaid).is_insured());
+        assert!(!Standing::new(Left, Unpaid).is_insured());
+    }
+
+    #[test]
+    fn expected_leaves_out_declined_and_left() {
+        assert!(Standing::new(Unknown, Unpaid).is_expected());
+        assert!(!Standing::new(Declined, Unpaid).is_expected());
+        assert!(!Standing::new(Left, Unpaid).is_expected());
+        assert!(Standing::new(Left, Paid).is_expected(), "paid, then left: still insured, still counted");
+    }
+
+    #[test]
+    fn a_payment_means_enrolled_at_school() {
+        assert_eq!(Standing::new(Unknown, Paid).enrollment(), Here);
+        assert_eq!(Standing::new(Unknown, Government).enrollment(), Here);
+        assert_eq!(Standing::new(Unknown, Unpaid).enrollment(), Unknown);
+        assert_eq!(Standing::new(Elsewhere, Government).enrollment(), Elsewhere);
+        assert!(Standing::new(Unknown, Paid).registers_at_school());
+        assert!(Standing::new(Unknown, Unpaid).outside_school_registration());
+        assert!(!Standing::new(Left, Unpaid).outside_school_registration());
+    }
+
+    #[test]
+    fn shares_round_and_never_claim_everyone_early() {
+        assert_eq!(permille(2, 3), 667, "rounded, not truncated to 666");
+        assert_eq!(permille(1, 3), 333);
+        assert_eq!(permille(1999, 2000), 999, "99.95% is not shown as 100.0%");
+        assert_eq!(permille(5, 5), 1000);
+        assert_eq!(permille(0, 0), 0);
+        assert_eq!(percent(667), "66.7%");
+    }
+}

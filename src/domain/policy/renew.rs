@@ -1,0 +1,216 @@
+//! This year's policy from last year's: the operator holds this year's notice, canbao holds last year's file.
+//! The shape of the rules stays from year to year (DOMAIN.md); the dates move to the new insured year and the
+//! premium changes. What the new notice may have changed and canbao cannot know is flagged 「请核对」.
+//!
+//! Works on the file's text (comments and order kept), and the result is parsed like any policy file before
+//! anyone sees it.
+
+use chrono::{Datelike, NaiveDate};
+use toml_edit::{DocumentMut, Item, Value};
+
+use super::{DataFileError, Policy};
+use crate::domain::category::CategoryTable;
+
+/// What the operator asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Renewal<'a> {
+    /// The new file's stem, e.g. `yibin-2027`.
+    pub name: &'a str,
+    /// The base policy's stem and text.
+    pub base_name: &'a str,
+    pub base_text: &'a str,
+    /// The new insured year (保险年度).
+    pub year: i32,
+    /// The new 个人缴费标准; `None` keeps the base's, flagged.
+    pub premium_fen: Option<i64>,
+}
+
+/// The new policy's text, parsed, and what the operator must check against this year's notice.
+#[derive(Debug, Clone)]
+pub struct Renewed {
+    pub text: String,
+    pub policy: Policy,
+    /// One line each, in Chinese with English in brackets.
+    pub to_check: Vec<String>,
+}
+
+/// A date moved by whole years: the last day of February stays the last day of February (29 Feb in a leap year
+/// becomes 28 Feb, and 28 Feb becomes 29 Feb when the base was the month's end and the new year is a leap year).
+pub fn shift_date(date: NaiveDate, years: i32) -> NaiveDate {
+    let year = date.year() + years;
+    let month_end = |y: i32, m: u32| {
+        let next = if m == 12 { NaiveDate::from_ymd_opt(y + 1, 1, 1) } else { NaiveDate::from_ymd_opt(y, m + 1, 1) };
+        next.and_then(|d| d.pred_opt()).map_or(28, |d| d.day())
+    };
+    let at_month_end = date.day() == month_end(date.year(), date.month());
+    let day = if at_month_end { month_end(year, date.month()) } else { date.day().min(month_end(year, date.month())) };
+    NaiveDate::from_ymd_opt(year, date.month(), day).unwrap_or(date)
+}
+
+pub fn renew(request: &Renewal, categories: &CategoryTable) -> Result<Renewed, DataFileError> {
+    let file = format!("{}.toml", request.name);
+    let mut doc: DocumentMut = request.base_text.parse().map_err(|e: toml_edit::TomlError| DataFileError::Parse {
+        file: request.base_name.to_owned(),
+        key: String::new(),
+        line: None,
+        message: e.to_string(),
+    })?;
+    let base_year = doc.get("insured_year").and_then(Item::as_integer).ok_or_else(|| DataFileError::Invalid {
+        file: request.base_name.to_owned(),
+        key: "insured_year".into(),
+        line: None,
+        message_zh: "缺少保险年度".into(),
+        message_en: "no insured year".into(),
+    })?;
+    let years = request.year - base_year as i32;
+    let mut to_check = Vec::new();
+    let copied = format!("沿用自 {}", request.base_name);
+
+    doc["insured_year"] = toml_edit::value(i64::from(request.year));
+    if let Some(title) = doc.get("title").and_then(Item::as_str).map(str::to_owned) {
+        doc["title"] = toml_edit::value(title.replace(&base_year.to_string(), &request.year.to_string()));
+    }
+    if let Some(document) = doc.get("document").and_then(Item::as_str).map(str::to_owned) {
+        doc["document"] = toml_edit::value(format!("请填写{}年度通知文号（{copied}：{document}）", request.year));
+        to_check.push("通知文号 document：请填写本年度通知的文号 (the new notice's number)".to_owned());
+    }
+    match request.premium_fen {
+        Some(fen) if fen % 100 == 0 => doc["personal_premium"] = toml_edit::value(fen / 100),
+        Some(fen) => doc["personal_premium"] = toml_edit::value(format!("{}.{:02}", fen / 100, fen % 100)),
+        None => {
+            to_check.push("个人缴费标准 personal_premium：沿用上一年度，请核对 (kept from the base: check it)".into())
+        }
+    }
+    if doc.contains_key("government_subsidy") {
+        to_check.push("财政补助 government_subsidy：沿用上一年度，请核对 (kept from the base: check it)".into());
+    }
+    for key in ["coverage_from", "coverage_to"] {
+        shift_item(&mut doc[key], years);
+    }
+
+    if let Some(windows) = doc.get_mut("window").and_then(Item::as_array_of_tables_mut) {
+        for window in windows.iter_mut() {
+            for key in ["from", "to", "freshman_coverage_from"] {
+                if let Some(item) = window.get_mut(key) {
+                    shift_item(item, years);
+                }
+            }
+            let text = window.get("text").and_then(Item::as_str).unwrap_or_default().to_owned();
+            window["text"] = toml_edit::value(format!("{text}（{copied}，请按{}年度通知核对）", request.year));
+            let name = window.get("name").and_then(Item::as_str).unwrap_or_default().to_owned();
+            to_check
+                .push(format!("缴费期「{name}」：日期已顺延到{}年度，请核对 (dates moved: check them)", request.year));
+        }
+    }
+    if let Some(table) = doc.get_mut("category").and_then(Item::as_table_like_mut) {
+        for (name, rule) in table.iter_mut() {
+            let Some(rule) = rule.as_table_like_mut() else { continue };
+            // A share (资助比例) follows the new premium by itself; a fixed amount may not be this year's.
+            if rule.get("subsidy").and_then(Item::as_str) == Some("fixed") {
+                let note = rule.get("note").and_then(Item::as_str).unwrap_or_default().to_owned();
+                rule.insert("note", toml_edit::value(format!("{note}（定额资助{copied}，请核对）")));
+                to_check.push(format!("类别「{name}」：定额资助沿用上一年度，请核对 (fixed subsidy kept: check it)"));
+            }
+        }
+    }
+
+    let header = format!(
+        "# {} 由 canbao 从 {} 生成（{}年度）。请对照本年度通知核对以下各项：\n{}\n",
+        request.name,
+        request.base_name,
+        request.year,
+        to_check.iter().map(|c| format!("#   - {c}")).collect::<Vec<_>>().join("\n")
+    );
+    let text = format!("{header}\n{doc}");
+    let policy = Policy::from_toml_with(request.name, &text, &file, categories)?;
+    Ok(Renewed { text, policy, to_check })
+}
+
+/// Moves a TOML date (a `Datetime` with only a date) by whole years; anything else is left alone.
+fn shift_item(item: &mut Item, years: i32) {
+    let Some(Value::Datetime(formatted)) = item.as_value() else { return };
+    let Some(date) = formatted.value().date else { return };
+    let Some(day) = NaiveDate::from_ymd_opt(i32::from(date.year), u32::from(date.month), u32::from(date.day)) else {
+        return;
+    };
+    let moved = shift_date(day, years);
+    let Ok(new) = moved.format("%Y-%m-%d").to_string().parse::<toml_edit::Datetime>() else { return };
+    let decor = formatted.decor().clone();
+    let mut value = Value::from(new);
+    *value.decor_mut() = decor;
+    *item = Item::Value(value);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::policy::PolicySet;
+
+    fn base(name: &str) -> &'static str {
+        super::super::builtin_text(name).expect("builtin")
+    }
+
+    #[test]
+    fn the_last_day_of_february_stays_the_last_day() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(shift_date(d(2024, 2, 29), 1), d(2025, 2, 28));
+        assert_eq!(shift_date(d(2023, 2, 28), 1), d(2024, 2, 29));
+        assert_eq!(shift_date(d(2023, 9, 1), 3), d(2026, 9, 1));
+        assert_eq!(shift_date(d(2024, 12, 31), -1), d(2023, 12, 31));
+    }
+
+    #[test]
+    fn yibin_2024_becomes_2027_with_every_date_moved_and_shares_following_the_premium() {
+        let request = Renewal {
+            name: "yibin-2027",
+            base_name: "yibin-2024",
+            base_text: base("yibin-2024"),
+            year: 2027,
+            premium_fen: Some(40000),
+        };
+        let renewed = renew(&request, CategoryTable::builtin()).expect("renews");
+        let p = &renewed.policy;
+        let old = PolicySet::builtin().get("yibin-2024").expect("base");
+        assert_eq!(p.insured_year, 2027);
+        assert_eq!(p.title, "宜宾市2027年度");
+        assert_eq!(p.personal_premium_fen, 40000);
+        assert_eq!(p.windows.len(), old.windows.len());
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        // 2023-09-01 – 2024-02-29 becomes 2026-09-01 – 2027-02-28.
+        assert_eq!((p.windows[0].from, p.windows[0].to), (d(2026, 9, 1), d(2027, 2, 28)));
+        assert_eq!((p.windows[1].from, p.windows[1].to), (d(2027, 3, 1), d(2027, 12, 31)));
+        assert!(p.windows[0].text.contains("沿用自 yibin-2024"), "{}", p.windows[0].text);
+        // 低保 pays 25 % of the new premium: 100 yuan, not last year's 95.
+        let request = crate::domain::policy::QuoteRequest {
+            categories: vec!["低保对象".into()],
+            paid_on: d(2026, 10, 8),
+            enrollee: Default::default(),
+            freshman: false,
+            birth_date: None,
+        };
+        let q = crate::domain::policy::quote(p, CategoryTable::builtin(), &request).expect("quote");
+        assert_eq!(q.personal_due_fen, 10000);
+        assert!(renewed.text.contains("# 001 附件1 二(一)"), "comments are kept");
+        assert!(renewed.to_check.iter().any(|c| c.contains("document")));
+    }
+
+    #[test]
+    fn fixed_amounts_and_a_kept_premium_are_flagged() {
+        let text = format!(
+            "{}\n[category.\"计生对象\"]\nsubsidy = \"fixed\"\nsubsidy_amount = 100\npaid_by = \"卫健\"\nclause = \"x\"\n",
+            base("yibin-2024")
+        );
+        let request =
+            Renewal { name: "yibin-2026", base_name: "yibin-2024", base_text: &text, year: 2026, premium_fen: None };
+        let renewed = renew(&request, CategoryTable::builtin()).expect("renews");
+        assert!(renewed.to_check.iter().any(|c| c.contains("personal_premium")));
+        assert!(
+            renewed.to_check.iter().any(|c| c.contains("计生对象") && c.contains("请核对")),
+            "{:?}",
+            renewed.to_check
+        );
+        let rule = renewed.policy.rule("计生对象").expect("rule");
+        assert!(rule.note.contains("请核对"), "{}", rule.note);
+        assert_eq!(renewed.policy.personal_premium_fen, 38000);
+    }
+}

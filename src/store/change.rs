@@ -1,0 +1,325 @@
+//! Changes to a pupil as the operator, or an agency's list, means them, and the rules that keep a mark in step
+//! with what the forms say. The TUI, `canbao mark` and `reconcile` change statuses only through here; field
+//! lists are built in this one place.
+//!
+//! Enrollment and payment are statuses of a pupil *for an insured year*; categories and the note belong to the
+//! pupil. `Change::is_yearly` says which is which, so a drive that keeps several years applies the first kind
+//! to the year in hand and the second to the pupil.
+
+use chrono::NaiveDate;
+use rusqlite::{OptionalExtension, TransactionBehavior};
+use serde::Serialize;
+
+use super::fields::{self, Field, FieldChange, FieldDiff};
+use super::{Result, Store, StoreError};
+use crate::domain::student::{CategoryMark, Enrollment, PaymentChannel, PaymentStatus};
+
+/// 缴费: what is recorded of the year's premium.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Payment {
+    /// 未缴费: any amount, date and channel recorded are cleared.
+    Unpaid,
+    /// 已缴费 by the family. A detail given as `None` keeps what the drive already holds (an agency's list
+    /// without that column never erases what the operator recorded).
+    Paid { amount_fen: Option<i64>, paid_on: Option<NaiveDate>, channel: Option<PaymentChannel> },
+    /// 财政代缴: a department pays; no family amount is kept under it.
+    Government,
+}
+
+impl Payment {
+    pub fn status(&self) -> PaymentStatus {
+        match self {
+            Payment::Unpaid => PaymentStatus::Unpaid,
+            Payment::Paid { .. } => PaymentStatus::Paid,
+            Payment::Government => PaymentStatus::Government,
+        }
+    }
+}
+
+/// One change to one pupil.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// 参保状态, with the reason for 不参保 or the place for 异地参保 (kept for those two only).
+    Enrollment { status: Enrollment, reason: Option<String> },
+    /// 缴费. A payment for a pupil nobody has asked yet (未确认) makes them 在校参保 in the same write.
+    Payment(Payment),
+    /// 人员类别: the pupil's whole set.
+    Categories(Vec<CategoryMark>),
+    /// 备注.
+    Note(String),
+}
+
+impl Change {
+    /// A status for the insured year rather than a fact about the pupil.
+    pub fn is_yearly(&self) -> bool {
+        matches!(self, Change::Enrollment { .. } | Change::Payment(_))
+    }
+}
+
+/// Why a pupil's changes were not applied. Nothing of that pupil's changes is written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Refusal {
+    /// A payment for a pupil whose enrollment says they are not insured through the school here (异地参保,
+    /// 不参保, 已离校): someone must look before the drive says both.
+    PaymentAgainstEnrollment { enrollment: Enrollment, payment: PaymentStatus },
+}
+
+impl Refusal {
+    pub fn message_zh(&self) -> String {
+        match self {
+            Refusal::PaymentAgainstEnrollment { enrollment, payment } => {
+                format!("该生为“{}”，不能登记为“{}”", enrollment.label_zh(), payment.label_zh())
+            }
+        }
+    }
+
+    pub fn message_en(&self) -> String {
+        match self {
+            Refusal::PaymentAgainstEnrollment { enrollment, payment } => {
+                format!("marked {}: not recorded as {}", enrollment.label_en(), payment.label_en())
+            }
+        }
+    }
+}
+
+/// How a batch of changes is applied.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ChangeOptions {
+    /// Do the same work and roll it back, so the outcome is exactly what a real run would do.
+    pub dry_run: bool,
+    /// The operator was shown what a refusal would be and said yes: a payment against the enrollment makes
+    /// the pupil 在校参保 instead of being refused.
+    pub confirmed: bool,
+}
+
+/// What happened to one pupil.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub id: i64,
+    /// The fields that really changed (empty: the pupil was already so).
+    pub diffs: Vec<FieldDiff>,
+    pub refused: Option<Refusal>,
+}
+
+/// The part of a pupil the rules read.
+#[derive(Debug, Clone, Copy)]
+struct Current {
+    enrollment: Enrollment,
+}
+
+impl Store {
+    /// Applies each pupil's changes in one transaction under one audit action, all or none. A pupil whose
+    /// changes break a rule is refused (nothing of theirs written) and reported in their outcome; the others
+    /// are written.
+    pub fn apply_changes(
+        &mut self,
+        action: &str,
+        items: &[(i64, Vec<Change>)],
+        options: ChangeOptions,
+    ) -> Result<Vec<Outcome>> {
+        let ctx = self.audit_context(action);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut outcomes = Vec::with_capacity(items.len());
+        for (id, changes) in items {
+            let enrollment: String = tx
+                .prepare_cached("SELECT enrollment FROM students WHERE id = ?1")?
+                .query_row([id], |r| r.get(0))
+                .optional()?
+                .ok_or(StoreError::NoSuchStudent(*id))?;
+            let current = Current { enrollment: Enrollment::from_code(&enrollment).unwrap_or(Enrollment::Unknown) };
+            let outcome = match field_changes(current, changes, options.confirmed) {
+                Ok(list) => Outcome { id: *id, diffs: fields::apply_diffs(&tx, &ctx, *id, &list)?, refused: None },
+                Err(refusal) => Outcome { id: *id, diffs: Vec::new(), refused: Some(refusal) },
+            };
+            outcomes.push(outcome);
+        }
+        if options.dry_run {
+            tx.rollback()?;
+        } else {
+            tx.commit()?;
+        }
+        Ok(outcomes)
+    }
+
+    /// One pupil's changes, applied at once (see `apply_changes`).
+    pub fn apply_change(
+        &mut self,
+        action: &str,
+        id: i64,
+        changes: Vec<Change>,
+        options: ChangeOptions,
+    ) -> Result<Outcome> {
+        let mut outcomes = self.apply_changes(action, &[(id, changes)], options)?;
+        Ok(outcomes.pop().unwrap_or(Outcome { id, diffs: Vec::new(), refused: None }))
+    }
+}
+
+/// The stored fields a pupil's changes come to, read in order against the pupil's enrollment as each change
+/// leaves it; or why they cannot be applied.
+fn field_changes(mut current: Current, changes: &[Change], confirmed: bool) -> Result<Vec<FieldChange>, Refusal> {
+    let mut out: Vec<FieldChange> = Vec::new();
+    let set_enrollment = |out: &mut Vec<FieldChange>, status: Enrollment, reason: Option<String>| {
+        out.push(FieldChange::new(Field::Enrollment, Some(status.code())));
+        let kept = matches!(status, Enrollment::Declined | Enrollment::Elsewhere);
+        out.push(FieldChange::new_owned(Field::DeclineReason, reason.filter(|r| kept && !r.trim().is_empty())));
+        status
+    };
+    for change in changes {
+        match change {
+            Change::Enrollment { status, reason } => {
+                current.enrollment = set_enrollment(&mut out, *status, reason.clone());
+            }
+            Change::Payment(payment) => {
+                let status = payment.status();
+                if status.is_settled() {
+                    // A department may pay for a pupil enrolled where their benefit was approved (异地); a family's
+                    // payment here, or anyone's for a pupil who declined or left, contradicts the roster.
+                    let contradicts = match current.enrollment {
+                        Enrollment::Unknown | Enrollment::Here => false,
+                        Enrollment::Elsewhere => status == PaymentStatus::Paid,
+                        Enrollment::Declined | Enrollment::Left => true,
+                    };
+                    if contradicts && !confirmed {
+                        return Err(Refusal::PaymentAgainstEnrollment {
+                            enrollment: current.enrollment,
+                            payment: status,
+                        });
+                    }
+                    if current.enrollment == Enrollment::Unknown || contradicts {
+                        current.enrollment = set_enrollment(&mut out, Enrollment::Here, None);
+                    }
+                }
+                out.push(FieldChange::new(Field::Payment, Some(status.code())));
+                match payment {
+                    Payment::Paid { amount_fen, paid_on, channel } => {
+                        if let Some(fen) = amount_fen {
+                            out.push(FieldChange::new_owned(Field::PaidAmount, Some(fen.to_string())));
+                        }
+                        if let Some(day) = paid_on {
+                            out.push(FieldChange::new_owned(Field::PaidOn, Some(day.to_string())));
+                        }
+                        if let Some(channel) = channel {
+                            out.push(FieldChange::new(Field::PaidChannel, Some(channel.label_zh())));
+                        }
+                    }
+                    Payment::Unpaid | Payment::Government => {
+                        for field in [Field::PaidAmount, Field::PaidOn, Field::PaidChannel] {
+                            out.push(FieldChange::new(field, None));
+                        }
+                    }
+                }
+            }
+            Change::Categories(marks) => out.push(FieldChange::categories(marks)),
+            Change::Note(text) => out.push(FieldChange::new(Field::Note, Some(text))),
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::StudentFilter;
+
+    fn drive() -> (Store, Vec<i64>) {
+        let mut store = Store::open_in_memory().expect("store");
+        store.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        crate::demo::load_sample(&mut store).expect("sample");
+        let ids = store.students(&StudentFilter::default()).expect("list").iter().take(4).map(|s| s.id).collect();
+        (store, ids)
+    }
+
+    fn paid(fen: i64) -> Change {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 23);
+        Change::Payment(Payment::Paid { amount_fen: Some(fen), paid_on: day, channel: Some(PaymentChannel::WeChat) })
+    }
+
+    #[test]
+    fn a_payment_enrolls_a_pupil_nobody_asked_in_the_same_write() {
+        let (mut store, ids) = drive();
+        let audit = store.audit_count().expect("count");
+        let outcome = store.apply_change("mark", ids[0], vec![paid(38000)], ChangeOptions::default()).expect("mark");
+        assert_eq!(outcome.refused, None);
+        let s = store.student(ids[0]).expect("pupil");
+        assert_eq!((s.enrollment, s.payment), (Enrollment::Here, PaymentStatus::Paid));
+        assert_eq!(s.payment_details.amount_fen, Some(38000));
+        assert_eq!(s.payment_details.channel.as_deref(), Some("微信"));
+        let fields: Vec<Field> = outcome.diffs.iter().map(|d| d.field).collect();
+        assert!(fields.contains(&Field::Enrollment) && fields.contains(&Field::Payment));
+        // One audit row per changed field, under the same action and instant.
+        let history = store.history(ids[0]).expect("history");
+        assert_eq!(store.audit_count().expect("count") - audit, outcome.diffs.len() as i64);
+        let last = &history[history.len() - outcome.diffs.len()..];
+        assert!(last.iter().all(|e| e.action == "mark" && e.at == last[0].at));
+    }
+
+    #[test]
+    fn a_payment_against_the_enrollment_is_refused_unless_confirmed() {
+        let (mut store, ids) = drive();
+        let declined = Change::Enrollment { status: Enrollment::Declined, reason: Some("已在老家参保".into()) };
+        store.apply_change("mark", ids[0], vec![declined], ChangeOptions::default()).expect("decline");
+        let outcome = store.apply_change("mark", ids[0], vec![paid(38000)], ChangeOptions::default()).expect("mark");
+        assert_eq!(
+            outcome.refused,
+            Some(Refusal::PaymentAgainstEnrollment { enrollment: Enrollment::Declined, payment: PaymentStatus::Paid })
+        );
+        assert!(outcome.diffs.is_empty());
+        assert_eq!(store.student(ids[0]).expect("pupil").payment, PaymentStatus::Unpaid);
+
+        let confirmed = ChangeOptions { confirmed: true, ..ChangeOptions::default() };
+        let outcome = store.apply_change("mark", ids[0], vec![paid(38000)], confirmed).expect("mark");
+        assert_eq!(outcome.refused, None);
+        let s = store.student(ids[0]).expect("pupil");
+        assert_eq!((s.enrollment, s.payment, s.decline_reason), (Enrollment::Here, PaymentStatus::Paid, None));
+    }
+
+    #[test]
+    fn a_department_may_pay_for_a_pupil_enrolled_elsewhere_but_a_family_payment_is_asked() {
+        let (mut store, ids) = drive();
+        let elsewhere = Change::Enrollment { status: Enrollment::Elsewhere, reason: None };
+        store.apply_change("mark", ids[0], vec![elsewhere.clone()], ChangeOptions::default()).expect("mark");
+        let gov = Change::Payment(Payment::Government);
+        let outcome = store.apply_change("mark", ids[0], vec![gov], ChangeOptions::default()).expect("mark");
+        assert_eq!(outcome.refused, None);
+        assert_eq!(store.student(ids[0]).expect("pupil").enrollment, Enrollment::Elsewhere);
+        store.apply_change("mark", ids[1], vec![elsewhere], ChangeOptions::default()).expect("mark");
+        let outcome = store.apply_change("mark", ids[1], vec![paid(100)], ChangeOptions::default()).expect("mark");
+        assert!(outcome.refused.is_some());
+    }
+
+    #[test]
+    fn government_payment_keeps_no_family_amount_and_partial_details_keep_the_rest() {
+        let (mut store, ids) = drive();
+        store.apply_change("mark", ids[0], vec![paid(38000)], ChangeOptions::default()).expect("paid");
+        let only_status = Change::Payment(Payment::Paid { amount_fen: None, paid_on: None, channel: None });
+        store.apply_change("reconcile", ids[0], vec![only_status], ChangeOptions::default()).expect("again");
+        assert_eq!(store.student(ids[0]).expect("pupil").payment_details.amount_fen, Some(38000));
+        store
+            .apply_change("mark", ids[0], vec![Change::Payment(Payment::Government)], ChangeOptions::default())
+            .expect("gov");
+        let s = store.student(ids[0]).expect("pupil");
+        assert_eq!(s.payment, PaymentStatus::Government);
+        assert_eq!(s.payment_details, Default::default());
+    }
+
+    #[test]
+    fn changes_read_in_order_and_a_refused_pupil_leaves_the_others_written() {
+        let (mut store, ids) = drive();
+        // Enrolled here first, then paid: no refusal even though the pupil had declined.
+        let declined = Change::Enrollment { status: Enrollment::Declined, reason: None };
+        store.apply_change("mark", ids[0], vec![declined.clone()], ChangeOptions::default()).expect("decline");
+        store.apply_change("mark", ids[1], vec![declined], ChangeOptions::default()).expect("decline");
+        let here = Change::Enrollment { status: Enrollment::Here, reason: None };
+        let items = vec![(ids[0], vec![here, paid(100)]), (ids[1], vec![paid(100)]), (ids[2], vec![paid(100)])];
+        let outcomes = store.apply_changes("mark", &items, ChangeOptions::default()).expect("batch");
+        assert_eq!(outcomes.iter().map(|o| o.refused.is_some()).collect::<Vec<_>>(), [false, true, false]);
+        assert_eq!(store.student(ids[0]).expect("pupil").payment, PaymentStatus::Paid);
+        assert_eq!(store.student(ids[1]).expect("pupil").payment, PaymentStatus::Unpaid);
+        assert_eq!(store.student(ids[2]).expect("pupil").payment, PaymentStatus::Paid);
+        // A dry run reports the same and writes nothing.
+        let again = vec![(ids[3], vec![paid(100)])];
+        let dry = ChangeOptions { dry_run: true, ..ChangeOptions::default() };
+        assert_eq!(store.apply_changes("mark", &again, dry).expect("dry")[0].diffs.len(), 5);
+        assert_eq!(store.student(ids[3]).expect("pupil").payment, PaymentStatus::Unpaid);
+    }
+}

@@ -1,0 +1,319 @@
+//! The command palette's actions: exports of every form, reconciliation (preview, then confirm), the policy
+//! screen and this year's policy, check and backup — the drive's whole day without a shell.
+
+use std::path::PathBuf;
+
+use chrono::Datelike;
+
+use super::app::{App, Screen};
+use super::input::LineInput;
+use super::jobs::Work;
+use super::modal::{Confirm, Message, Modal, NewPolicyForm, PathPrompt, PathPurpose, Then, edit};
+use super::palette::{Command, ENTRIES, Form, matching};
+use super::text::fill;
+use crate::domain::id_number;
+use crate::domain::policy::{self, Policy, PolicySet, Renewal};
+use crate::domain::roster_check::CheckReport;
+use crate::domain::student::parse_yuan;
+use crate::io::export::FileFormat;
+use crate::io::reconcile::{ReconcileReport, Source};
+use crate::io::sheet::ExportOptions;
+use crate::tui::Action;
+use crate::tui::due::POLICY_META_KEY;
+
+impl App {
+    pub fn open_palette(&mut self) {
+        self.modal = Some(Modal::Palette { input: LineInput::default(), cursor: 0 });
+    }
+
+    pub fn update_palette(&mut self, mut input: LineInput, mut cursor: usize, action: Action) -> Option<Modal> {
+        let shown = matching(input.text());
+        match action {
+            Action::Back => return None,
+            Action::Up | Action::ScrollUp => cursor = cursor.saturating_sub(1),
+            Action::Down | Action::ScrollDown | Action::NextField => {
+                cursor = (cursor + 1).min(shown.len().saturating_sub(1))
+            }
+            Action::Confirm => {
+                if let Some(&i) = shown.get(cursor) {
+                    self.run_command(ENTRIES[i].command);
+                }
+                return None;
+            }
+            a => {
+                if edit(&mut input, &a) {
+                    cursor = 0;
+                }
+            }
+        }
+        Some(Modal::Palette { input, cursor })
+    }
+
+    /// What a palette entry does; a command that writes is refused in a read-only window.
+    pub fn run_command(&mut self, command: Command) {
+        let writes = matches!(command, Command::Import | Command::Reconcile(_) | Command::Backup);
+        if writes && self.store.is_read_only() {
+            return self.fail(self.text.read_only_refused);
+        }
+        match command {
+            Command::Import => self.open_import(),
+            Command::Export(Form::Sheet) => self.open_export(),
+            Command::Export(form) => self.prompt_path(PathPurpose::ExportForm(form), &self.here()),
+            Command::Reconcile(source) => self.prompt_path(PathPurpose::Reconcile(source), ""),
+            Command::Policies => self.open_policies(),
+            Command::NewPolicy => self.open_new_policy(None),
+            Command::Check => self.start(Work::Check),
+            Command::Backup => self.start(Work::Backup),
+            Command::Dashboard => {
+                self.screen = Screen::Dashboard;
+                self.dashboard_offset = 0;
+                self.recount();
+            }
+            Command::Help => self.modal = Some(Modal::Help { offset: 0 }),
+        }
+    }
+
+    /// The folder canbao runs in, in full, so the operator sees where files go.
+    pub fn here(&self) -> String {
+        std::env::current_dir().map(|d| d.display().to_string()).unwrap_or_else(|_| ".".into())
+    }
+
+    fn prompt_path(&mut self, purpose: PathPurpose, text: &str) {
+        self.modal =
+            Some(Modal::Path(PathPrompt { purpose, input: LineInput::with_text(text), candidates: Vec::new() }));
+    }
+
+    pub fn start_form_export(&mut self, form: Form, folder: PathBuf) {
+        let options = ExportOptions {
+            format: FileFormat::Xlsx,
+            school: None,
+            class: None,
+            mask: false,
+            date: self.store.today(),
+        };
+        let work =
+            Work::ExportForm { form, folder, options, policy: self.policy.clone(), config: self.config_dir.clone() };
+        self.start(work);
+    }
+
+    /// A reconciliation: `dry_run` shows what it would do; the real run follows the operator's Enter.
+    pub fn start_reconcile(&mut self, file: PathBuf, source: Source, dry_run: bool) {
+        self.start(Work::Reconcile { file, source, policy: self.policy.clone(), dry_run });
+    }
+
+    /// A reconciliation's report as lines, ID numbers masked unless revealed.
+    pub fn reconcile_lines(&self, r: &ReconcileReport) -> Vec<String> {
+        let t = self.text;
+        let id = |n: &str| if self.reveal { n.to_owned() } else { id_number::mask(n) };
+        let mut lines = vec![fill(
+            t.reconcile_counts,
+            &[
+                &r.rows_read,
+                &r.matched,
+                &r.already,
+                &r.unknown_ids.len(),
+                &r.name_mismatches.len(),
+                &r.amount_mismatches.len(),
+                &r.conflicts.len(),
+            ],
+        )];
+        for m in &r.name_mismatches {
+            lines.push(fill(t.reconcile_name, &[&m.row, &id(&m.id_number), &m.roster_name, &m.file_name]));
+        }
+        for c in &r.conflicts {
+            lines.push(fill(t.reconcile_conflict, &[&c.row, &id(&c.id_number), &c.name, &c.roster, &c.file]));
+        }
+        for m in &r.amount_mismatches {
+            lines.push(fill(t.reconcile_amount, &[&m.row, &id(&m.id_number), &m.name, &m.file_amount, &m.due]));
+        }
+        for n in &r.unknown_ids {
+            lines.push(fill(t.reconcile_unknown, &[&id(n)]));
+        }
+        for p in &r.problems {
+            lines.push(fill(t.import_problem, &[&p.file, &p.row, &p.message]));
+        }
+        lines
+    }
+
+    pub fn check_lines(&self, r: &CheckReport) -> Vec<String> {
+        let id = |n: &str| if self.reveal { n.to_owned() } else { id_number::mask(n) };
+        let mut lines = vec![fill(self.text.check_counts, &[&r.students, &r.findings()])];
+        for g in &r.same_id {
+            let names: Vec<&str> = g.pupils.iter().map(|p| p.name.as_str()).collect();
+            lines.push(fill(self.text.check_same_id, &[&id(&g.key), &names.join("、")]));
+        }
+        for g in &r.same_name_birth {
+            lines.push(fill(self.text.check_same_name, &[&g.key, &g.pupils.len()]));
+        }
+        for i in &r.invalid_ids {
+            lines.push(fill(self.text.check_invalid, &[&i.pupil.name, &id(&i.pupil.id_number)]));
+        }
+        lines
+    }
+
+    /// A report in a dialog.
+    pub fn show(&mut self, title: &str, lines: Vec<String>, error: bool) {
+        self.modal = Some(Modal::Message(Message { title: title.to_owned(), lines, error, offset: 0 }));
+    }
+
+    fn policy_set(&self) -> PolicySet {
+        match PolicySet::load(self.config_dir.as_deref()) {
+            Ok(set) => set,
+            Err(_) => PolicySet::builtin().clone(),
+        }
+    }
+
+    pub fn open_policies(&mut self) {
+        let list: Vec<Policy> = self.policy_set().iter().cloned().collect();
+        let current = self.policy.as_ref().map(|p| p.name.clone());
+        let cursor = list.iter().position(|p| Some(&p.name) == current.as_ref()).unwrap_or(0);
+        self.modal = Some(Modal::Policies { cursor, list });
+    }
+
+    pub fn update_policies(&mut self, mut cursor: usize, list: Vec<Policy>, action: Action) -> Option<Modal> {
+        let last = list.len().saturating_sub(1);
+        match action {
+            Action::Back => return None,
+            Action::Up | Action::ScrollUp => cursor = cursor.saturating_sub(1),
+            Action::Down | Action::ScrollDown => cursor = (cursor + 1).min(last),
+            Action::Top => cursor = 0,
+            Action::Bottom => cursor = last,
+            // Makes this year's from the highlighted one.
+            Action::New => {
+                let base = list.get(cursor).map(|p| p.name.clone());
+                self.open_new_policy(base);
+                return None;
+            }
+            Action::Confirm => {
+                let chosen = list.get(cursor)?;
+                if self.store.is_read_only() {
+                    self.fail(self.text.read_only_refused);
+                    return None;
+                }
+                match self.store.set_meta(POLICY_META_KEY, &chosen.name) {
+                    Ok(()) => {
+                        self.say(fill(self.text.policy_chosen, &[&chosen.title, &chosen.name]));
+                        self.policy = Some(chosen.clone());
+                        self.reload_detail();
+                        self.recount();
+                    }
+                    Err(e) => self.fail(e.to_string()),
+                }
+                return None;
+            }
+            _ => {}
+        }
+        Some(Modal::Policies { cursor, list })
+    }
+
+    /// The form for this year's policy, from `base` (default: the drive's, else the newest bundled one).
+    pub fn open_new_policy(&mut self, base: Option<String>) {
+        let set = self.policy_set();
+        let base = base
+            .or_else(|| self.policy.as_ref().map(|p| p.name.clone()))
+            .or_else(|| set.iter().max_by_key(|p| p.insured_year).map(|p| p.name.clone()))
+            .unwrap_or_default();
+        let year = self.insured_year_now();
+        let stem = base.rsplit_once('-').map_or(base.as_str(), |(city, _)| city);
+        let premium = set.get(&base).map(|p| policy::yuan_string(p.personal_premium_fen)).unwrap_or_default();
+        self.modal = Some(Modal::NewPolicy(NewPolicyForm {
+            base: base.clone(),
+            name: LineInput::with_text(&format!("{stem}-{year}")),
+            year: LineInput::with_text(&year.to_string()),
+            premium: LineInput::with_text(&premium),
+            focus: 2,
+            error: None,
+        }));
+    }
+
+    /// The insured year a drive held today is collecting for: from September on, next year's.
+    fn insured_year_now(&self) -> i32 {
+        let today = self.store.today();
+        if today.month() >= 9 { today.year() + 1 } else { today.year() }
+    }
+
+    pub fn update_new_policy(&mut self, mut form: NewPolicyForm, action: Action) -> Option<Modal> {
+        form.error = None;
+        match action {
+            Action::Back => return None,
+            Action::Up => form.focus = (form.focus + 2) % 3,
+            Action::Down | Action::NextField => form.focus = (form.focus + 1) % 3,
+            Action::Confirm => return self.write_new_policy(form),
+            a => {
+                let field = match form.focus {
+                    0 => &mut form.name,
+                    1 => &mut form.year,
+                    _ => &mut form.premium,
+                };
+                edit(field, &a);
+            }
+        }
+        Some(Modal::NewPolicy(form))
+    }
+
+    fn write_new_policy(&mut self, mut form: NewPolicyForm) -> Option<Modal> {
+        let t = self.text;
+        let name = form.name.text().trim().to_owned();
+        let refuse = |mut form: NewPolicyForm, focus: usize, error: &str| {
+            form.focus = focus;
+            form.error = Some(error.to_owned());
+            Some(Modal::NewPolicy(form))
+        };
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            return refuse(form, 0, t.policy_bad_name);
+        }
+        let Some(year) = form.year.text().trim().parse::<i32>().ok().filter(|y| (2000..=2100).contains(y)) else {
+            return refuse(form, 1, t.policy_bad_year);
+        };
+        let premium = form.premium.text().trim();
+        let premium_fen = if premium.is_empty() { None } else { parse_yuan(premium) };
+        if !premium.is_empty() && premium_fen.is_none() {
+            return refuse(form, 2, t.bad_amount);
+        }
+        let Some(dir) = self.config_dir.as_ref().map(|d| d.join("policies")) else {
+            return refuse(form, 0, t.policy_no_config);
+        };
+        let target = dir.join(format!("{name}.toml"));
+        if target.exists() || self.policy_set().get(&name).is_some() {
+            return refuse(form, 0, t.policy_exists);
+        }
+        let base_text = match std::fs::read_to_string(dir.join(format!("{}.toml", form.base))) {
+            Ok(text) => text,
+            Err(_) => policy::builtin_text(&form.base).unwrap_or_default().to_owned(),
+        };
+        let request = Renewal { name: &name, base_name: &form.base, base_text: &base_text, year, premium_fen };
+        let renewed = match policy::renew(&request, crate::domain::category::CategoryTable::builtin()) {
+            Ok(r) => r,
+            Err(e) => {
+                form.error = Some(e.to_string());
+                return Some(Modal::NewPolicy(form));
+            }
+        };
+        let written = std::fs::create_dir_all(&dir).and_then(|()| {
+            let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&target)?;
+            std::io::Write::write_all(&mut file, renewed.text.as_bytes())?;
+            file.sync_all()
+        });
+        if let Err(e) = written {
+            form.error = Some(e.to_string());
+            return Some(Modal::NewPolicy(form));
+        }
+        let mut lines = vec![fill(t.policy_written, &[&target.display()])];
+        lines.extend(renewed.policy.windows.iter().map(|w| format!("{}：{} ~ {}", w.name, w.from, w.to)));
+        lines.push(t.policy_check.to_owned());
+        lines.extend(renewed.to_check.iter().map(|c| format!("- {c}")));
+        self.show(t.policy_new_title, lines, false);
+        None
+    }
+
+    /// Asks before an export overwrites a file that is there already.
+    pub fn ask_overwrite(&mut self, target: &std::path::Path, work: Work) {
+        let question = fill(self.text.ask_overwrite, &[&target.display()]);
+        self.modal = Some(Modal::Confirm(Confirm { question, then: Then::Start(Box::new(work)), yes: false }));
+    }
+
+    /// Whether the drive's policy has a payment window covering today; said once when the app opens.
+    pub fn policy_covers_today(&self) -> bool {
+        self.policy.as_ref().is_none_or(|p| p.window_for(self.store.today()).is_some())
+    }
+}

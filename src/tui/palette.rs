@@ -1,0 +1,142 @@
+//! The command palette (`:`): every action the command line has for an open drive, found by typing Chinese,
+//! pinyin initials or English (`dc`, `导出`, `export` all find the exports).
+
+use pinyin::ToPinyin;
+
+use crate::io::reconcile::Source;
+
+/// A form the palette can export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// 在校学生信息表 (one file).
+    Sheet,
+    /// 批量参保模板 (two files).
+    Template,
+    /// 四本台账.
+    Ledgers,
+    /// 特殊人员花名册.
+    Special,
+    /// 班级核对表.
+    Classes,
+    /// 参保进度汇总.
+    Summary,
+}
+
+/// What a palette entry does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    Import,
+    Export(Form),
+    /// Preview first, then confirm.
+    Reconcile(Source),
+    /// The policy screen: each policy's year, premium and windows; choose one for the drive.
+    Policies,
+    /// This year's policy from last year's.
+    NewPolicy,
+    Check,
+    Backup,
+    Dashboard,
+    Help,
+}
+
+pub struct Entry {
+    pub command: Command,
+    pub zh: &'static str,
+    pub en: &'static str,
+    /// More words that find it (the CLI's own words).
+    pub keywords: &'static str,
+}
+
+const fn entry(command: Command, zh: &'static str, en: &'static str, keywords: &'static str) -> Entry {
+    Entry { command, zh, en, keywords }
+}
+
+pub const ENTRIES: &[Entry] = &[
+    entry(Command::Import, "导入班级名单", "Import class lists", "import"),
+    entry(Command::Export(Form::Sheet), "导出在校学生信息表", "Export the student information sheet", "export sheet"),
+    entry(
+        Command::Export(Form::Template),
+        "导出批量参保模板",
+        "Export the batch enrollment template",
+        "export template",
+    ),
+    entry(Command::Export(Form::Ledgers), "导出四本台账", "Export the four ledgers", "export ledgers"),
+    entry(Command::Export(Form::Special), "导出特殊人员花名册", "Export the special-category roster", "export special"),
+    entry(Command::Export(Form::Classes), "导出班级核对表", "Export the class check lists", "export classes"),
+    entry(Command::Export(Form::Summary), "导出参保进度汇总", "Export the progress summary", "export summary"),
+    entry(Command::Reconcile(Source::Tax), "核对税务缴费名单", "Reconcile the tax office's paid list", "reconcile tax"),
+    entry(
+        Command::Reconcile(Source::Agency),
+        "核对医保参保登记反馈",
+        "Reconcile the agency's registrations",
+        "reconcile agency",
+    ),
+    entry(
+        Command::Reconcile(Source::Categories),
+        "核对部门认定名单（人员类别）",
+        "Reconcile a department's category list",
+        "reconcile categories",
+    ),
+    entry(Command::Policies, "政策：查看与选定", "Policy: show and choose", "policy use show list"),
+    entry(Command::NewPolicy, "政策：生成本年度政策", "Policy: make this year's from last year's", "policy new"),
+    entry(Command::Check, "检查名单", "Check the roster", "check"),
+    entry(Command::Backup, "立即备份", "Back up now", "backup"),
+    entry(Command::Dashboard, "统计", "Stats and dashboard", "stats dashboard"),
+    entry(Command::Help, "按键帮助", "Key help", "help keys"),
+];
+
+/// The first letter of each character's pinyin (and the character itself when it has none).
+fn initials(text: &str) -> String {
+    text.chars()
+        .map(|c| c.to_pinyin().map_or(c.to_ascii_lowercase(), |p| p.first_letter().chars().next().unwrap_or(c)))
+        .collect()
+}
+
+/// Whether `word`'s characters occur in `text` in order ("导出台账" in 导出四本台账, "dctz" in dcsbtz).
+fn in_order(word: &str, text: &str) -> bool {
+    let mut rest = text.chars();
+    word.chars().all(|w| rest.any(|c| c == w))
+}
+
+/// The entries the typed text finds, in the palette's order: every word must occur in the Chinese label, its
+/// pinyin initials, the English label or the keywords. When no entry holds the words as they are typed, their
+/// characters in order will do ("导出台账" finds 导出四本台账), so a close match never hides an exact one.
+pub fn matching(query: &str) -> Vec<usize> {
+    let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
+    let fields: Vec<[String; 4]> =
+        ENTRIES.iter().map(|e| [e.zh.to_owned(), initials(e.zh), e.en.to_lowercase(), e.keywords.to_owned()]).collect();
+    let find = |found: &dyn Fn(&str, &str) -> bool| -> Vec<usize> {
+        (0..ENTRIES.len()).filter(|&i| words.iter().all(|w| fields[i].iter().any(|f| found(w, f)))).collect()
+    };
+    let exact = find(&|w, f| f.contains(w));
+    if exact.is_empty() { find(&in_order) } else { exact }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(query: &str) -> Vec<Command> {
+        matching(query).into_iter().map(|i| ENTRIES[i].command).collect()
+    }
+
+    #[test]
+    fn the_exports_are_found_three_ways() {
+        for query in ["dc", "导出", "export"] {
+            let hits = found(query);
+            assert_eq!(hits.len(), 6, "{query}: {hits:?}");
+            assert!(hits.iter().all(|c| matches!(c, Command::Export(_))), "{query}");
+        }
+        assert_eq!(found("export ledgers"), [Command::Export(Form::Ledgers)]);
+        assert_eq!(found("dcsbtz"), [Command::Export(Form::Ledgers)]);
+        assert_eq!(found("导出台账"), [Command::Export(Form::Ledgers)]);
+    }
+
+    #[test]
+    fn policy_finds_the_policy_entries() {
+        assert_eq!(found("policy"), [Command::Policies, Command::NewPolicy]);
+        assert_eq!(found("政策"), [Command::Policies, Command::NewPolicy]);
+        assert_eq!(found("").len(), ENTRIES.len());
+        assert!(found("nothing like this").is_empty());
+    }
+}
