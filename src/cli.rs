@@ -77,7 +77,7 @@ pub enum Command {
         query: String,
         #[arg(long, default_value_t = 20)]
         limit: usize,
-        /// 显示完整身份证号码 (show full ID numbers)
+        /// 显示完整身份证号码（记入修改记录）(show full ID numbers; recorded in the audit log)
         #[arg(long)]
         reveal: bool,
         #[arg(long)]
@@ -148,11 +148,17 @@ pub enum Command {
         /// 只显示报告，不修改数据 (show the report, change nothing)
         #[arg(long)]
         dry_run: bool,
+        /// 显示完整身份证号码（记入修改记录）(show full ID numbers; recorded in the audit log)
+        #[arg(long)]
+        reveal: bool,
         #[arg(long)]
         json: bool,
     },
     /// 检查名单：重复、身份证号码错误、未分班、类别缺认定部门 (check the roster)
     Check {
+        /// 显示完整身份证号码（记入修改记录）(show full ID numbers; recorded in the audit log)
+        #[arg(long)]
+        reveal: bool,
         #[arg(long)]
         json: bool,
     },
@@ -205,6 +211,9 @@ pub enum Command {
         other: PathBuf,
         #[arg(long)]
         dry_run: bool,
+        /// 显示完整身份证号码（记入修改记录）(show full ID numbers; recorded in the audit log)
+        #[arg(long)]
+        reveal: bool,
         #[arg(long)]
         json: bool,
     },
@@ -335,6 +344,7 @@ fn drive_path(cli: &Cli) -> PathBuf {
 
 fn open_store(cli: &Cli) -> Result<Store, UserError> {
     let path = drive_path(cli);
+    crate::store::lock::check_single_name(&path)?;
     let key = passphrase::for_drive(&path)?;
     let mut store = if cli.read_only {
         Store::open_read_only_keyed(&path, key.as_ref())?
@@ -354,7 +364,39 @@ fn open_writer(cli: &Cli) -> Result<(Store, DriveLock), UserError> {
         return Err(UserError(READ_ONLY_REFUSED.into()));
     }
     let lock = lock_drive(cli)?;
-    Ok((open_store(cli)?, lock))
+    let store = open_store(cli)?;
+    warn_if_demo(&store);
+    Ok((store, lock))
+}
+
+/// Every change to the demo file says where it goes: real work kept there is easy to mistake for a drive.
+fn warn_if_demo(store: &Store) {
+    if crate::demo::is_demo(store) {
+        eprintln!(
+            "注意：这是示例数据文件（canbao demo），不是正式数据：{} \
+             (note: this is the demo file, not a real drive)",
+            store.path().map(|p| p.display().to_string()).unwrap_or_default()
+        );
+    }
+}
+
+/// Records that full ID numbers are about to be shown (`--reveal`), before they are: exposure is audited like
+/// the TUI's `r`. A read-only session cannot record it, so it cannot reveal either.
+fn record_reveal(cli: &Cli, store: &mut Store, scope: &str, pupils: &[i64]) -> CmdResult {
+    if cli.read_only || store.is_read_only() {
+        return Err(UserError(
+            "只读模式下不能显示完整身份证号码：显示会记入修改记录 \
+             (read-only: revealing full ID numbers is recorded in the audit log, which needs a write)"
+                .into(),
+        ));
+    }
+    store.record_reveal_in(scope, pupils)?;
+    Ok(())
+}
+
+/// An ID number as text output shows it: masked unless the operator asked for the full number.
+pub(crate) fn shown_id(number: &str, reveal: bool) -> String {
+    if reveal { number.to_owned() } else { id_number::mask(number) }
 }
 
 const READ_ONLY_REFUSED: &str = "只读模式，不能修改 (read-only: changes are disabled)";
@@ -414,7 +456,14 @@ fn run(cli: &Cli) -> CmdResult {
         Some(Command::Demo) => {
             let path = cli.db.clone().unwrap_or_else(|| data_dir().join("demo.db"));
             let _lock = DriveLock::acquire(&path, &operator_from(cli).unwrap_or_default())?;
-            let store = crate::demo::fresh_demo(&path)?;
+            let (store, kept) = crate::demo::fresh_demo(&path)?;
+            if let Some(kept) = kept {
+                eprintln!(
+                    "示例文件中有创建后的修改，已另存为 {}（不会被自动清理）\
+                     (the demo file held later changes: kept as this copy, never pruned)",
+                    kept.display()
+                );
+            }
             let mut store = store;
             if let Some(op) = operator_from(cli) {
                 store.set_operator(&op)?;
@@ -436,8 +485,8 @@ fn run(cli: &Cli) -> CmdResult {
             Ok(())
         }
         Some(Command::Find { query, limit, reveal, json }) => {
-            let store = open_store(cli)?;
-            find(&store, query, *limit, *reveal, *json)
+            let mut store = open_store(cli)?;
+            find(cli, &mut store, query, *limit, *reveal, *json)
         }
         Some(Command::Stats { school, json }) => {
             let store = open_store(cli)?;
@@ -509,16 +558,26 @@ fn run(cli: &Cli) -> CmdResult {
             };
             paperwork::quote(&store, &args, cli.lang)
         }
-        Some(Command::Reconcile { file, source, dry_run, json }) => {
+        Some(Command::Reconcile { file, source, dry_run, reveal, json }) => {
             let (mut store, _lock) = open_writer(cli)?;
             if !*dry_run {
                 store.backup_now("reconcile")?;
             }
-            paperwork::reconcile(&mut store, file, (*source).into(), *dry_run, *json)
+            if *reveal {
+                record_reveal(cli, &mut store, "reconcile", &[])?;
+            }
+            paperwork::reconcile(&mut store, file, (*source).into(), *dry_run, *reveal, *json)
         }
-        Some(Command::Check { json }) => paperwork::check(&open_store(cli)?, *json),
+        Some(Command::Check { reveal, json }) => {
+            let mut store = open_store(cli)?;
+            if *reveal {
+                record_reveal(cli, &mut store, "check", &[])?;
+            }
+            paperwork::check(&store, *reveal, *json)
+        }
         Some(Command::Backup { file }) => {
-            let store = open_store(cli)?;
+            // Like any writer: the backup records itself in the drive and prunes the backups folder.
+            let (store, _lock) = open_writer(cli)?;
             let written = match file {
                 Some(f) => Some(store.backup_to(f)?),
                 None => {
@@ -597,13 +656,16 @@ fn run(cli: &Cli) -> CmdResult {
         }
         Some(Command::Encrypt { out }) => convert(cli, out.as_deref(), true),
         Some(Command::Decrypt { out }) => convert(cli, out.as_deref(), false),
-        Some(Command::Merge { other, dry_run, json }) => {
+        Some(Command::Merge { other, dry_run, reveal, json }) => {
             let (mut store, _lock) = open_writer(cli)?;
+            if *reveal {
+                record_reveal(cli, &mut store, "merge", &[])?;
+            }
             let report = store.merge_from(other, *dry_run)?;
             if *json {
                 print_json(&report);
             } else {
-                print_merge_report(&report);
+                print_merge_report(&report, *reveal);
             }
             Ok(())
         }
@@ -699,7 +761,7 @@ fn convert(cli: &Cli, out: Option<&Path>, to_encrypted: bool) -> CmdResult {
     Ok(())
 }
 
-fn print_merge_report(r: &crate::store::merge::MergeReport) {
+fn print_merge_report(r: &crate::store::merge::MergeReport, reveal: bool) {
     if r.dry_run {
         println!("试运行，未修改数据 (dry run: nothing changed)");
     }
@@ -714,7 +776,13 @@ fn print_merge_report(r: &crate::store::merge::MergeReport) {
     for c in &r.conflicts {
         println!(
             "  {} {} 「{}」：保留 {:?}（{}），舍弃 {:?}（{}）",
-            c.name, c.id_number, c.field, c.kept, c.kept_at, c.lost, c.lost_at
+            c.name,
+            shown_id(&c.id_number, reveal),
+            c.field,
+            c.kept,
+            c.kept_at,
+            c.lost,
+            c.lost_at
         );
     }
     if !r.ambiguous.is_empty() {
@@ -726,7 +794,14 @@ fn print_merge_report(r: &crate::store::merge::MergeReport) {
     for a in &r.ambiguous {
         println!(
             "  {} {} {} 身份证号“{}”：本机 {} 人、对方 {} 人符合 (ours {}, theirs {})",
-            a.school, a.class, a.name, a.id_number, a.ours, a.theirs, a.ours, a.theirs
+            a.school,
+            a.class,
+            a.name,
+            shown_id(&a.id_number, reveal),
+            a.ours,
+            a.theirs,
+            a.ours,
+            a.theirs
         );
     }
 }
@@ -815,12 +890,16 @@ impl From<&Student> for FoundPupil {
     }
 }
 
-fn find(store: &Store, query: &str, limit: usize, reveal: bool, json: bool) -> CmdResult {
+fn find(cli: &Cli, store: &mut Store, query: &str, limit: usize, reveal: bool, json: bool) -> CmdResult {
     let q = Query::parse(query);
     if q.is_empty() {
         return Err(UserError("查询为空 (empty query)".into()));
     }
     let (total, pupils) = store.search(&q, limit)?;
+    if reveal && !pupils.is_empty() {
+        let ids: Vec<i64> = pupils.iter().map(|s| s.id).collect();
+        record_reveal(cli, store, "find", &ids)?;
+    }
     if json {
         let found: Vec<FoundPupil> = pupils.iter().map(FoundPupil::from).collect();
         print_json(&found);
@@ -831,7 +910,7 @@ fn find(store: &Store, query: &str, limit: usize, reveal: bool, json: bool) -> C
         return Ok(());
     }
     for s in &pupils {
-        let id = if reveal { s.id_number.clone() } else { id_number::mask(&s.id_number) };
+        let id = shown_id(&s.id_number, reveal);
         let flag = if s.id_valid() { "" } else { " !" };
         println!(
             "{}\t{}{}\t{}\t{}\t{}\t{}",

@@ -30,14 +30,38 @@ pub fn load_sample(store: &mut Store) -> Result<ImportReport, ImportError> {
     class_list::import_inputs(store, inputs, None, class_list::DEFAULT_SCHOOL, today, false)
 }
 
+/// The meta key that marks a file as the demo (or the welcome screen's sample), in the file itself.
+pub const DEMO_META_KEY: &str = "demo";
+/// The last audit row the sample school's own loading wrote: a later row is a change made in the demo file.
+const DEMO_AUDIT_META_KEY: &str = "demo_audit_id";
+
+/// The file is the demo or the sample school, not a real drive.
+pub fn is_demo(store: &Store) -> bool {
+    store.meta(DEMO_META_KEY).ok().flatten().is_some()
+}
+
+/// Where the welcome screen's sample school goes for a drive at `drive`: the demo file beside it (for the
+/// default drive, the same `demo.db` that `canbao demo` uses), so the sample never enters the operator's file.
+pub fn sample_path(drive: &Path) -> std::path::PathBuf {
+    drive.with_file_name("demo.db")
+}
+
 /// A fresh demo file at `path`. An existing file there is replaced only when it is itself a demo, so pointing
-/// `demo` at a real drive by mistake cannot wipe it.
-pub fn fresh_demo(path: &Path) -> Result<Store, DemoError> {
+/// `demo` at a real drive by mistake cannot wipe it; and a demo file holding changes made after it was
+/// created (an import, a mark) is first copied to the backups folder under a name pruning never touches. The
+/// copy's path is returned with the store.
+pub fn fresh_demo(path: &Path) -> Result<(Store, Option<std::path::PathBuf>), DemoError> {
+    let mut kept = None;
     if path.exists() {
-        let is_demo = Store::open(path).ok().and_then(|s| s.meta("demo").ok().flatten()).is_some();
-        if !is_demo {
+        // Read-only: a file that is not a drive at all must not be changed by looking at it.
+        let old = Store::open_read_only(path).ok().filter(is_demo);
+        let Some(old) = old else {
             return Err(DemoError::NotADemo(path.display().to_string()));
+        };
+        if changed_since_created(&old)? {
+            kept = Some(keep_copy(&old, path)?);
         }
+        drop(old);
         for suffix in ["", "-wal", "-shm"] {
             let p = path.with_file_name(format!("{}{suffix}", path.file_name().unwrap_or_default().to_string_lossy()));
             if p.exists() {
@@ -46,10 +70,94 @@ pub fn fresh_demo(path: &Path) -> Result<Store, DemoError> {
         }
     }
     let mut store = Store::open(path)?;
-    store.set_meta("demo", "1")?;
+    // Marked before the sample goes in, so a load that fails half-way still leaves a file `demo` may replace.
+    store.set_meta(DEMO_META_KEY, "1")?;
     if store.operator().is_empty() {
         store.set_operator("演示 (demo)")?;
     }
     load_sample(&mut store)?;
-    Ok(store)
+    mark_as_demo(&mut store)?;
+    Ok((store, kept))
+}
+
+/// Marks `store` as holding the sample school and nothing else yet.
+pub fn mark_as_demo(store: &mut Store) -> Result<(), StoreError> {
+    store.set_meta(DEMO_META_KEY, "1")?;
+    let last = last_audit_id(store)?;
+    store.set_meta(DEMO_AUDIT_META_KEY, &last.to_string())
+}
+
+fn last_audit_id(store: &Store) -> Result<i64, StoreError> {
+    Ok(store.connection().query_row("SELECT coalesce(max(id), 0) FROM audit", [], |r| r.get(0))?)
+}
+
+/// Whether anything was written to the demo after the sample was loaded. A demo file from before this was
+/// recorded cannot tell, so it counts as changed: keeping a copy costs little.
+fn changed_since_created(store: &Store) -> Result<bool, StoreError> {
+    let Some(created) = store.meta(DEMO_AUDIT_META_KEY)?.and_then(|v| v.parse::<i64>().ok()) else {
+        return Ok(true);
+    };
+    Ok(last_audit_id(store)? > created)
+}
+
+/// Copies the demo to `backups/<name>-kept-<stamp>.db`: not an automatic backup's name, so never pruned.
+fn keep_copy(store: &Store, path: &Path) -> Result<std::path::PathBuf, StoreError> {
+    let dir = store.backup_dir().unwrap_or_else(|| path.with_file_name("backups"));
+    let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S%.3f");
+    let name = crate::store::backup::backup_key(path);
+    store.backup_to(&dir.join(format!("{name}-kept-{stamp}.db")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn backups(dir: &Path) -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(dir.join("backups")).map(|e| e.map(|e| e.unwrap().path()).collect()).unwrap_or_default()
+    }
+
+    #[test]
+    fn an_untouched_demo_is_replaced_without_a_copy() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("demo.db");
+        let (store, kept) = fresh_demo(&path).unwrap();
+        assert!(is_demo(&store) && kept.is_none());
+        drop(store);
+        let (store, kept) = fresh_demo(&path).unwrap();
+        assert_eq!(kept, None);
+        assert!(backups(dir.path()).is_empty());
+        assert_eq!(store.student_count().unwrap(), 360);
+    }
+
+    #[test]
+    fn a_demo_holding_later_changes_is_kept_before_it_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("demo.db");
+        let (mut store, _) = fresh_demo(&path).unwrap();
+        let pupil = store.students(&crate::store::StudentFilter::default()).unwrap()[0].id;
+        store.set_note(pupil, "real work typed into the demo").unwrap();
+        drop(store);
+        let (store, kept) = fresh_demo(&path).unwrap();
+        let kept = kept.expect("a copy of the changed demo");
+        assert_eq!(backups(dir.path()), vec![kept.clone()]);
+        let copy = Store::open_read_only(&kept).unwrap();
+        assert_eq!(copy.student(pupil).unwrap().note, "real work typed into the demo");
+        assert_eq!(store.student(pupil).unwrap().note, "", "the new demo is fresh");
+        // The kept copy is not an automatic backup: no number of later backups prunes it.
+        let mut store = store;
+        store.set_meta("backups_keep", "1").unwrap();
+        for _ in 0..3 {
+            store.backup_now("import").unwrap();
+        }
+        assert!(kept.exists());
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_demo_is_never_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("demo.db");
+        Store::open(&path).unwrap().set_meta("marker", "real").unwrap();
+        assert!(matches!(fresh_demo(&path), Err(DemoError::NotADemo(_))));
+        assert_eq!(Store::open(&path).unwrap().meta("marker").unwrap().as_deref(), Some("real"));
+    }
 }

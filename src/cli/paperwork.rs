@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{CmdResult, Lang, UserError, config_dir, print_json};
+use super::{CmdResult, Lang, UserError, config_dir, print_json, shown_id};
 use crate::domain::category::CategoryTable;
 use crate::domain::id_number;
 use crate::domain::policy::{
@@ -404,18 +404,19 @@ pub fn quote(store: &Store, args: &QuoteArgs, lang: Option<Lang>) -> CmdResult {
     Ok(())
 }
 
-pub fn reconcile(store: &mut Store, file: &Path, source: Source, dry_run: bool, json: bool) -> CmdResult {
+pub fn reconcile(store: &mut Store, file: &Path, source: Source, dry_run: bool, reveal: bool, json: bool) -> CmdResult {
     let policy = drive_policy(store)?;
     let report = reconcile::reconcile(store, file, source, policy.as_ref(), dry_run)?;
     if json {
         print_json(&report);
     } else {
-        print_reconcile(&report, policy.is_some());
+        print_reconcile(&report, policy.is_some(), reveal);
     }
     Ok(())
 }
 
-fn print_reconcile(r: &ReconcileReport, has_policy: bool) {
+fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
+    let id = |number: &str| shown_id(number, reveal);
     if r.dry_run {
         println!("试运行，未修改数据 (dry run: nothing changed)");
     }
@@ -442,25 +443,36 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool) {
     if r.source == Source::Tax && !has_policy {
         println!("（未选定政策，未核对金额 (no policy chosen: amounts not checked)）");
     }
-    for id in &r.unknown_ids {
-        println!("  名单中没有 (not on the roster): {id}");
+    for number in &r.unknown_ids {
+        println!("  名单中没有 (not on the roster): {}", id(number));
     }
     for m in &r.name_mismatches {
         println!(
             "  第 {} 行 {}：名单为“{}”，文件为“{}”，未修改 (name differs: not applied)",
-            m.row, m.id_number, m.roster_name, m.file_name
+            m.row,
+            id(&m.id_number),
+            m.roster_name,
+            m.file_name
         );
     }
     for m in &r.amount_mismatches {
         println!(
             "  第 {} 行 {} {}：缴费 {}元，应缴 {}元 (amount differs from the amount due)",
-            m.row, m.name, m.id_number, m.file_amount, m.due
+            m.row,
+            m.name,
+            id(&m.id_number),
+            m.file_amount,
+            m.due
         );
     }
     for c in &r.conflicts {
         println!(
             "  第 {} 行 {} {}：名单为“{}”，文件为“{}”，未修改 (conflict: not applied)",
-            c.row, c.name, c.id_number, c.roster, c.file
+            c.row,
+            c.name,
+            id(&c.id_number),
+            c.roster,
+            c.file
         );
     }
     if !r.unknown_categories.is_empty() {
@@ -473,7 +485,7 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool) {
     }
 }
 
-pub fn check(store: &Store, json: bool) -> CmdResult {
+pub fn check(store: &Store, reveal: bool, json: bool) -> CmdResult {
     let students = store.students(&StudentFilter::default())?;
     let report: CheckReport = roster_check::check(&students, CategoryTable::builtin(), store.today());
     if json {
@@ -489,7 +501,7 @@ pub fn check(store: &Store, json: bool) -> CmdResult {
     );
     let class = |c: &str| if c.is_empty() { "（未分班）".to_owned() } else { c.to_owned() };
     for g in &report.same_id {
-        println!("同一身份证号码出现多次 (same ID twice): {}", g.key);
+        println!("同一身份证号码出现多次 (same ID twice): {}", shown_id(&g.key, reveal));
         for p in &g.pupils {
             println!("  {}\t{}\t{}", p.name, class(&p.class), p.school);
         }
@@ -497,7 +509,7 @@ pub fn check(store: &Store, json: bool) -> CmdResult {
     for g in &report.same_name_birth {
         println!("同名同出生日期、身份证号码不同 (same name and birth date): {}", g.key);
         for p in &g.pupils {
-            println!("  {}\t{}\t{}", p.id_number, class(&p.class), p.school);
+            println!("  {}\t{}\t{}", shown_id(&p.id_number, reveal), class(&p.class), p.school);
         }
     }
     for i in &report.invalid_ids {
@@ -505,12 +517,12 @@ pub fn check(store: &Store, json: bool) -> CmdResult {
             "身份证号码有问题 (invalid ID): {}\t{}\t{}\t{}",
             i.pupil.name,
             class(&i.pupil.class),
-            i.pupil.id_number,
+            shown_id(&i.pupil.id_number, reveal),
             i.problem
         );
     }
     for p in &report.no_class {
-        println!("没有班级 (no class): {}\t{}", p.name, id_number::mask(&p.id_number));
+        println!("没有班级 (no class): {}\t{}", p.name, shown_id(&p.id_number, reveal));
     }
     for c in &report.categories_without_department {
         let hint = c.table_department.as_ref().map(|d| format!("（类别表中为{d}）")).unwrap_or_default();

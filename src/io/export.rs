@@ -111,7 +111,7 @@ impl TableWriter {
         let file_name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let temp = target.with_file_name(format!(".{file_name}.part"));
         if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| write_err(target, e))?;
+            private_file::create_dir_all(dir).map_err(|e| write_err(target, e))?;
         }
         let (workbook, csv) = match format {
             FileFormat::Xlsx => {

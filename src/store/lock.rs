@@ -1,6 +1,11 @@
 //! One writer per drive file. A second canbao on the same file is told who holds it and since when, and can
 //! still open it read-only. The lock is an OS file lock on `<file>.lock`, so a crashed or killed canbao never
 //! leaves a stale lock behind: the OS releases it with the process.
+//!
+//! The lock belongs to the file, not to the path typed: `<file>` is the drive's true path (symlinks resolved,
+//! as SQLite resolves them), so a symlink or a second route through a linked folder meets the same lock. A
+//! file with a second name (a hard link) cannot be locked that way, and SQLite would keep a separate WAL for
+//! each name, so such a file is refused outright.
 
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -21,14 +26,55 @@ pub fn lock_path(db: &Path) -> PathBuf {
     db.with_file_name(name)
 }
 
+/// The drive's true path: symlinks resolved, in the file's name and its folders, so every path that reaches
+/// the file gives the same answer. A drive not created yet is its folder's true path and its name (a symlink
+/// pointing nowhere yet is followed to where it points: that is where SQLite creates the file).
+pub fn true_path(db: &Path) -> PathBuf {
+    if let Ok(found) = std::fs::canonicalize(db) {
+        return found;
+    }
+    let db = match std::fs::read_link(db) {
+        Ok(target) => db.parent().unwrap_or(Path::new("")).join(target),
+        Err(_) => db.to_owned(),
+    };
+    let folder = db.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let folder = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_owned());
+    match db.file_name() {
+        Some(name) => folder.join(name),
+        None => db,
+    }
+}
+
+/// Refuses a drive file that has a second name (a hard link): writers through the two names would each get
+/// their own `-wal` and `-shm` and corrupt the file, and no lock keyed on a name can see the other one.
+pub fn check_single_name(db: &Path) -> Result<(), StoreError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let Ok(meta) = std::fs::metadata(db)
+            && meta.is_file()
+            && meta.nlink() > 1
+        {
+            return Err(StoreError::SecondName { path: db.display().to_string(), names: meta.nlink() });
+        }
+    }
+    // Windows keeps a hard link count too, but std offers it only on nightly; hard links are rare there.
+    #[cfg(not(unix))]
+    let _ = db;
+    Ok(())
+}
+
 impl DriveLock {
-    /// Takes the lock, or says who holds it.
+    /// Takes the lock on the file `db` names (whatever the path), or says who holds it.
     pub fn acquire(db: &Path, operator: &str) -> Result<DriveLock, StoreError> {
-        let path = lock_path(db);
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
+        check_single_name(db)?;
+        if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty())
+            && !dir.exists()
+        {
+            crate::io::private_file::create_dir_all(dir)
                 .map_err(|source| StoreError::CreateDir { path: dir.display().to_string(), source })?;
         }
+        let path = lock_path(&true_path(db));
         let mut file = OpenOptions::new()
             .read(true)
             .write(true)
@@ -93,5 +139,49 @@ mod tests {
         drop(first);
         let again = DriveLock::acquire(&db, "李老师").expect("free after the first is dropped");
         assert!(again.path().exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_or_a_linked_folder_meets_the_same_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real");
+        std::fs::create_dir(&real).unwrap();
+        let db = real.join("drive.db");
+        std::fs::write(&db, b"").unwrap();
+        std::os::unix::fs::symlink(&db, dir.path().join("link.db")).unwrap();
+        std::os::unix::fs::symlink(&real, dir.path().join("folder")).unwrap();
+        let held = DriveLock::acquire(&dir.path().join("link.db"), "张老师").expect("first");
+        for other in [db.clone(), dir.path().join("folder").join("drive.db")] {
+            assert!(
+                matches!(DriveLock::acquire(&other, "李老师"), Err(StoreError::InUse { .. })),
+                "{} is the same file",
+                other.display()
+            );
+        }
+        assert_eq!(held.path(), std::fs::canonicalize(&real).unwrap().join("drive.db.lock"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_drive_with_a_second_name_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("drive.db");
+        std::fs::write(&db, b"").unwrap();
+        std::fs::hard_link(&db, dir.path().join("second.db")).unwrap();
+        for name in [db.clone(), dir.path().join("second.db")] {
+            match DriveLock::acquire(&name, "张老师") {
+                Err(e @ StoreError::SecondName { names: 2, .. }) => assert!(e.to_string().contains("硬链接"), "{e}"),
+                other => panic!("expected SecondName, got {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_new_drive_is_locked_by_its_folders_true_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("new").join("drive.db");
+        let held = DriveLock::acquire(&db, "张老师").expect("lock");
+        assert_eq!(held.path(), std::fs::canonicalize(dir.path()).unwrap().join("new").join("drive.db.lock"));
     }
 }

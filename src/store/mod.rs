@@ -60,6 +60,13 @@ pub enum StoreError {
          (this file was made by a newer canbao: schema {found}, this build supports {supported})"
     )]
     TooNew { found: i64, supported: i64 },
+    #[error(
+        "数据文件 {path} 有 {names} 个名称（硬链接）：通过两个名称同时修改会损坏文件，因此不打开。\
+         请删除多余的名称，或复制一份文件后使用副本 \
+         (the drive file has {names} names (hard links): writing through two names corrupts it, so it is not \
+         opened; remove the extra name, or work on a copy)"
+    )]
+    SecondName { path: String, names: u64 },
     #[error("不是 canbao 数据文件或文件已损坏：{path} (not a canbao file, or damaged)")]
     NotADatabase { path: String },
     #[error(

@@ -19,4 +19,25 @@ impl Store {
         tx.commit()?;
         Ok(())
     }
+
+    /// Records that a command printed full ID numbers (`--reveal`): one row per pupil shown when the command
+    /// knows them (`find`), else one row naming the command (`reconcile`, `check` and `merge` may show numbers
+    /// that are on no pupil of this drive). `scope` says which command, as the TUI's rows say "pupil" or
+    /// "roster".
+    pub fn record_reveal_in(&mut self, scope: &str, pupils: &[i64]) -> Result<()> {
+        let mut numbers = Vec::with_capacity(pupils.len());
+        for &id in pupils {
+            numbers.push((Some(id), self.student(id)?.id_number));
+        }
+        if numbers.is_empty() {
+            numbers.push((None, String::new()));
+        }
+        let ctx = self.audit_context("reveal");
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for (student, id_number) in &numbers {
+            ctx.write(&tx, *student, id_number, "id_number", None, Some(scope))?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
 }

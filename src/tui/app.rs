@@ -92,6 +92,10 @@ pub struct App {
     pub config_dir: Option<PathBuf>,
     /// The file's `data_version` when the roster was read, for a read-only instance to see the writer's saves.
     data_version: Option<i64>,
+    /// The open file is the demo or the sample school (meta `demo`), not a real drive: the title bar says so.
+    pub demo: bool,
+    /// The lock on the sample school's own file, once the welcome screen's sample has opened it.
+    pub sample_lock: Option<crate::store::lock::DriveLock>,
 }
 
 impl App {
@@ -106,6 +110,7 @@ impl App {
         // Read before the roster, so a save during the load is seen as a change at the next tick.
         let data_version = store.data_version().ok();
         let data = RosterData::load(&store)?;
+        let demo = crate::demo::is_demo(&store);
         let text = Text::for_language(options.lang);
         let mut app = App {
             store,
@@ -139,6 +144,8 @@ impl App {
             now: Instant::now(),
             config_dir: options.config_dir.clone(),
             data_version,
+            demo,
+            sample_lock: None,
         };
         app.schools = app.store.schools()?;
         app.refilter();

@@ -111,9 +111,14 @@ pub fn execute(work: Work, store: &mut Store) -> JobOutcome {
             Ok(preview) => JobOutcome::Planned { request, preview },
             Err(e) => JobOutcome::Failed(e.to_string()),
         },
-        Work::Apply { request } => match request.run(store, false) {
+        // The same automatic backup as `canbao import` takes, on the worker's own connection.
+        Work::Apply { request } => match store
+            .backup_now("import")
+            .map_err(|e| e.to_string())
+            .and_then(|_| request.run(store, false).map_err(|e| e.to_string()))
+        {
             Ok(report) => JobOutcome::Imported { report, data: RosterData::load(store).ok() },
-            Err(e) => JobOutcome::Failed(e.to_string()),
+            Err(e) => JobOutcome::Failed(e),
         },
         Work::Export { target, options } => match sheet::export_sheet(store, &target, &options) {
             Ok(path) => JobOutcome::Exported(path),

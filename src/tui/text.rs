@@ -44,6 +44,8 @@ pub struct Text {
     pub ids_shown: &'static str,
     /// The title bar's mark of a drive opened read-only (another canbao holds it).
     pub read_only: &'static str,
+    /// The title bar's mark of the demo file or the sample school: not a real drive.
+    pub sample_drive: &'static str,
     /// Said instead of attempting a change in read-only mode.
     pub read_only_refused: &'static str,
     /// A read-only instance has loaded what the writer saved since.
@@ -118,6 +120,8 @@ pub struct Text {
     pub dash_policy: &'static str,
     pub dash_backup: &'static str,
     pub dash_no_backup: &'static str,
+    /// The drive file open now, in full.
+    pub dash_file: &'static str,
     pub dash_class_header: [&'static str; 5],
 
     pub help_title: &'static str,
@@ -191,6 +195,8 @@ pub struct Text {
     pub import_counts: &'static str,
     pub import_problem: &'static str,
     pub sample_loaded: &'static str,
+    /// The sample school replaced a demo file that held changes, after copying it here.
+    pub sample_kept: &'static str,
     pub jobs: [&'static str; 6],
     pub palette_title: &'static str,
     pub palette_prompt: &'static str,

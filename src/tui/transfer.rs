@@ -174,17 +174,50 @@ impl App {
         lines
     }
 
-    /// The first-run offer: the bundled sample school.
+    /// The first-run offer: the bundled sample school, in a file of its own (the demo file beside the drive),
+    /// never in the operator's drive. The app goes on in that file, and the title bar says it is the sample.
     pub fn load_sample(&mut self) {
-        match crate::demo::load_sample(&mut self.store) {
-            Ok(report) => {
+        match self.open_sample() {
+            Ok(kept) => {
                 match RosterData::load(&self.store) {
                     Ok(d) => self.replace_data(d),
                     Err(e) => return self.fail(e.to_string()),
                 }
-                self.say(fill(self.text.sample_loaded, &[&report.added]));
+                let file = self.store.path().map(|p| p.display().to_string()).unwrap_or_default();
+                let mut text = fill(self.text.sample_loaded, &[&file, &self.data.len()]);
+                if let Some(kept) = kept {
+                    text = format!("{text}；{}", fill(self.text.sample_kept, &[&kept.display()]));
+                }
+                self.say(text);
             }
-            Err(e) => self.job_done(JobOutcome::Failed(e.to_string())),
+            Err(message) => self.job_done(JobOutcome::Failed(message)),
         }
+    }
+
+    /// Puts the sample school in its own file and switches the app to it; returns where a changed old sample
+    /// file was kept. A drive in memory (tests, previews) or a drive that is itself the demo file takes the
+    /// sample in place.
+    fn open_sample(&mut self) -> Result<Option<PathBuf>, String> {
+        let drive = self.store.path().map(crate::store::lock::true_path);
+        let sample =
+            drive.as_deref().map(crate::demo::sample_path).filter(|s| Some(crate::store::lock::true_path(s)) != drive);
+        let Some(sample) = sample else {
+            crate::demo::load_sample(&mut self.store).map_err(|e| e.to_string())?;
+            crate::demo::mark_as_demo(&mut self.store).map_err(|e| e.to_string())?;
+            self.demo = true;
+            return Ok(None);
+        };
+        let operator = self.store.operator().to_owned();
+        let lock = crate::store::lock::DriveLock::acquire(&sample, &operator).map_err(|e| e.to_string())?;
+        let (mut store, kept) = crate::demo::fresh_demo(&sample).map_err(|e| e.to_string())?;
+        store.set_operator(&operator).map_err(|e| e.to_string())?;
+        self.store = store;
+        self.sample_lock = Some(lock);
+        self.demo = true;
+        // Nothing the app held belongs to the new file: undo steps, marks and the policy were the drive's.
+        self.undo = Default::default();
+        self.marked.clear();
+        self.policy = None;
+        Ok(kept)
     }
 }

@@ -25,6 +25,9 @@ pub fn title_bar(frame: &mut Frame, app: &App, area: Rect, screen: &str) {
     parts.push(fill(t.operator, &[&app.store.operator()]));
     parts.push(app.store.today().format("%Y-%m-%d").to_string());
     let mut flags = Vec::new();
+    if app.demo {
+        flags.push(t.sample_drive);
+    }
     if app.store.is_read_only() {
         flags.push(t.read_only);
     }
@@ -33,6 +36,14 @@ pub fn title_bar(frame: &mut Frame, app: &App, area: Rect, screen: &str) {
     }
     let right = if flags.is_empty() { String::new() } else { format!(" {} ", flags.join(" | ")) };
     let width = (area.width as usize).saturating_sub(right.width());
+    // Which file is open, so work never goes into the wrong drive unseen: its name when it fits whole (a cut
+    // name says nothing), and the whole path on the dashboard.
+    if let Some(name) = app.store.path().and_then(|p| p.file_name()) {
+        let name = name.to_string_lossy();
+        if 1 + parts.join(" | ").width() + 3 + name.width() <= width {
+            parts.push(name.into_owned());
+        }
+    }
     let left = fit(&format!(" {}", parts.join(" | ")), width);
     let line = Line::from(vec![
         Span::styled(left, app.theme.title()),

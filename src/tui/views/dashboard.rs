@@ -58,7 +58,11 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         Some(at) => fill(t.dash_backup, &[&at.get(..16).unwrap_or(at).replace('T', " ")]),
         None => t.dash_no_backup.to_owned(),
     };
-    lines.push(Line::styled(truncate(&format!(" {backup}"), width), theme.muted()));
+    let file = match app.store.path() {
+        Some(path) => format!("{}  ", fill(t.dash_file, &[&path.display()])),
+        None => String::new(),
+    };
+    lines.push(Line::styled(truncate(&format!(" {file}{backup}"), width), theme.muted()));
 
     let mut ledgers = vec![Span::styled(fit(&format!(" {}", t.dash_ledgers), 14), theme.header())];
     let colors = [theme.paid, theme.unpaid, theme.elsewhere, theme.government];

@@ -1,0 +1,273 @@
+//! The roads people really take to a drive file, through the real binary: a symlink or a hard link to it, a
+//! folder of several drives' backups, the demo file, and ID numbers in text output.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use canbao::store::Store;
+use canbao::store::lock::DriveLock;
+use serde_json::Value;
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+fn canbao(db: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("canbao").expect("binary");
+    cmd.arg("--db").arg(db).env_remove("CANBAO_DB").env("CANBAO_OPERATOR", "测试");
+    cmd.env("XDG_CONFIG_HOME", db.parent().expect("dir").join("config"));
+    cmd
+}
+
+/// Runs and returns (exit code, stdout, stderr).
+fn run(cmd: &mut Command) -> (i32, String, String) {
+    let out = cmd.output().expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn ok(cmd: &mut Command) -> String {
+    let (code, out, err) = run(cmd);
+    assert_eq!(code, 0, "{err}");
+    out
+}
+
+fn json(cmd: &mut Command) -> Value {
+    serde_json::from_str(&ok(cmd)).expect("json")
+}
+
+/// A drive holding the ten pupils of the UTF-8 fixture.
+fn ten_pupils(dir: &Path, name: &str) -> PathBuf {
+    let db = dir.join(name);
+    ok(canbao(&db).arg("import").arg(fixture("utf8_bom.csv")));
+    db
+}
+
+fn first_id(db: &Path) -> String {
+    let found = json(canbao(db).args(["find", "1", "--json", "--limit", "1"]));
+    found[0]["id_number"].as_str().expect("id").to_owned()
+}
+
+fn reveals(db: &Path) -> Vec<(Option<i64>, String)> {
+    let store = Store::open_read_only(db).expect("open");
+    let mut stmt =
+        store.connection().prepare("SELECT student_id, new FROM audit WHERE action = 'reveal' ORDER BY id").unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().collect::<Result<_, _>>().unwrap()
+}
+
+// ---- one writer, whatever the path ----
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_to_a_drive_in_use_cannot_write_and_neither_can_the_real_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = ten_pupils(dir.path(), "drive.db");
+    let id = first_id(&db);
+    let link = dir.path().join("link.db");
+    std::os::unix::fs::symlink(&db, &link).unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let linked_folder = elsewhere.path().join("folder");
+    std::os::unix::fs::symlink(dir.path(), &linked_folder).unwrap();
+
+    // This test process is the first writer, as a running TUI is; the binary is the second.
+    let held = DriveLock::acquire(&db, "张老师").expect("lock");
+    let before = std::fs::read(&db).unwrap();
+    for path in [link.clone(), linked_folder.join("drive.db")] {
+        let (code, _, err) = run(canbao(&path).args(["mark", &id, "--note", "through another path"]));
+        assert_eq!(code, 1, "{} wrote while the drive was in use: {err}", path.display());
+        assert!(err.contains("正被 张老师 使用"), "{err}");
+    }
+    drop(held);
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+
+    let held = DriveLock::acquire(&link, "李老师").expect("lock through the link");
+    let (code, _, err) = run(canbao(&db).args(["mark", &id, "--note", "the real path"]));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("正被 李老师 使用"), "{err}");
+    drop(held);
+    ok(canbao(&link).args(["mark", &id, "--note", "once free"]));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_drive_with_a_hard_link_is_refused_by_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = ten_pupils(dir.path(), "drive.db");
+    let id = first_id(&db);
+    let second = dir.path().join("second.db");
+    std::fs::hard_link(&db, &second).unwrap();
+    let before = std::fs::read(&db).unwrap();
+    for path in [&db, &second] {
+        for args in [vec!["mark", id.as_str(), "--note", "x"], vec!["find", "1"], vec!["backup"], vec![]] {
+            let (code, _, err) = run(canbao(path).args(&args));
+            assert_eq!(code, 1, "{args:?} on {}: {err}", path.display());
+            assert!(err.contains("硬链接") && err.contains("hard links"), "{err}");
+        }
+    }
+    assert_eq!(std::fs::read(&db).unwrap(), before, "nothing was written through either name");
+    assert!(!dir.path().join("second.db-wal").exists());
+    std::fs::remove_file(&second).unwrap();
+    ok(canbao(&db).args(["mark", &id, "--note", "one name again"]));
+}
+
+#[test]
+fn backup_waits_for_no_one_and_takes_the_lock_like_any_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = ten_pupils(dir.path(), "drive.db");
+    let held = DriveLock::acquire(&db, "张老师").expect("lock");
+    for args in [vec!["backup"], vec!["backup", dir.path().join("copy.db").to_str().unwrap()]] {
+        let (code, _, err) = run(canbao(&db).args(&args));
+        assert_eq!(code, 1, "{args:?}: {err}");
+        assert!(err.contains("正被 张老师 使用"), "{err}");
+    }
+    drop(held);
+    assert!(ok(canbao(&db).arg("backup")).contains("已备份"));
+}
+
+// ---- backups of several drives in one folder ----
+
+#[test]
+fn twenty_imports_into_one_drive_keep_every_backup_of_another() {
+    let dir = tempfile::tempdir().unwrap();
+    let other = ten_pupils(dir.path(), "school-2024.db");
+    ok(canbao(&other).arg("import").arg(fixture("utf8_nobom.csv")));
+    let names = |prefix: &str| -> Vec<String> {
+        let mut found: Vec<String> = std::fs::read_dir(dir.path().join("backups"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(prefix))
+            .collect();
+        found.sort();
+        found
+    };
+    let theirs = names("school-2024-");
+    assert_eq!(theirs.len(), 2);
+    let school = dir.path().join("school.db");
+    for _ in 0..20 {
+        ok(canbao(&school).arg("import").arg(fixture("utf8_bom.csv")));
+    }
+    assert_eq!(names("school-2024-"), theirs, "school.db's imports pruned another drive's backups");
+    assert_eq!(names("school-").len() - theirs.len(), 20, "school.db keeps its newest 20");
+}
+
+// ---- the demo file ----
+
+#[test]
+fn every_write_to_the_demo_file_says_it_is_the_demo() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("demo.db");
+    let (store, _) = canbao::demo::fresh_demo(&demo).expect("demo");
+    drop(store);
+    let id = first_id(&demo);
+    let (code, _, err) = run(canbao(&demo).args(["mark", &id, "--note", "real work?"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("示例数据文件") && err.contains("demo file"), "{err}");
+    let (_, _, err) = run(canbao(&demo).arg("import").arg(fixture("utf8_bom.csv")));
+    assert!(err.contains("示例数据文件"), "{err}");
+    // A real drive is not called the demo.
+    let real = ten_pupils(dir.path(), "drive.db");
+    let (_, _, err) = run(canbao(&real).args(["mark", &first_id(&real), "--note", "x"]));
+    assert!(!err.contains("示例"), "{err}");
+}
+
+// ---- ID numbers in text output ----
+
+#[test]
+fn check_masks_id_numbers_unless_revealed_and_records_the_reveal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    ok(canbao(&db).arg("import").arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/sample-school.csv")));
+    let report = json(canbao(&db).args(["check", "--json"]));
+    let invalid: Vec<String> =
+        report["invalid_ids"].as_array().unwrap().iter().map(|i| i["id_number"].as_str().unwrap().to_owned()).collect();
+    assert!(!invalid.is_empty());
+    let masked = ok(canbao(&db).arg("check"));
+    for number in &invalid {
+        assert!(!masked.contains(number.as_str()), "{number} in clear:\n{masked}");
+    }
+    assert!(reveals(&db).is_empty());
+    let shown = ok(canbao(&db).args(["check", "--reveal"]));
+    for number in &invalid {
+        assert!(shown.contains(number.as_str()), "{shown}");
+    }
+    assert_eq!(reveals(&db), vec![(None, "check".to_owned())]);
+    let (code, out, err) = run(canbao(&db).args(["--read-only", "check", "--reveal"]));
+    assert_eq!(code, 1, "a read-only session cannot record the reveal, so it does not reveal");
+    assert!(err.contains("只读") && !invalid.iter().any(|n| out.contains(n.as_str())), "{err}");
+}
+
+#[test]
+fn find_reveal_is_recorded_for_each_pupil_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = ten_pupils(dir.path(), "drive.db");
+    let id = first_id(&db);
+    ok(canbao(&db).args(["find", &id]));
+    assert!(reveals(&db).is_empty(), "a masked find records nothing");
+    assert!(ok(canbao(&db).args(["find", &id, "--reveal"])).contains(&id));
+    let rows = reveals(&db);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(rows[0].0.is_some() && rows[0].1 == "find", "{rows:?}");
+}
+
+#[test]
+fn reconcile_masks_id_numbers_unless_revealed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = ten_pupils(dir.path(), "drive.db");
+    let id = first_id(&db);
+    let body = "11010519491231002";
+    let stranger = format!("{body}{}", canbao::domain::id_number::check_char(body.as_bytes()));
+    let stranger = stranger.as_str();
+    let list = dir.path().join("tax.csv");
+    std::fs::write(
+        &list,
+        format!("姓名,证件号码,缴费金额,缴费日期\n别人,{id},380,2026-11-20\n陌生人,{stranger},380,2026-11-20\n"),
+    )
+    .unwrap();
+    let masked = ok(canbao(&db).args(["reconcile", "--source", "tax", "--dry-run"]).arg(&list));
+    assert!(masked.contains("别人") || masked.contains(&id[..4]), "the name mismatch is reported:\n{masked}");
+    assert!(!masked.contains(&id) && !masked.contains(stranger), "{masked}");
+    assert!(reveals(&db).is_empty());
+    let shown = ok(canbao(&db).args(["reconcile", "--source", "tax", "--dry-run", "--reveal"]).arg(&list));
+    assert!(shown.contains(&id) && shown.contains(stranger), "{shown}");
+    assert_eq!(reveals(&db), vec![(None, "reconcile".to_owned())]);
+}
+
+#[test]
+fn merge_masks_id_numbers_unless_revealed() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = ten_pupils(dir.path(), "a.db");
+    let id = first_id(&a);
+    let b = dir.path().join("b.db");
+    ok(canbao(&a).arg("backup").arg(&b));
+    ok(canbao(&a).args(["mark", &id, "--note", "ours"]));
+    ok(canbao(&b).args(["mark", &id, "--note", "theirs"]));
+    let masked = ok(canbao(&a).args(["merge", "--dry-run"]).arg(&b));
+    assert!(masked.contains(&id[..4]), "the conflict is listed:\n{masked}");
+    assert!(!masked.contains(&id), "{masked}");
+    let shown = ok(canbao(&a).args(["merge", "--dry-run", "--reveal"]).arg(&b));
+    assert!(shown.contains(&id), "{shown}");
+    assert_eq!(reveals(&a), vec![(None, "merge".to_owned())]);
+}
+
+#[cfg(unix)]
+#[test]
+fn folders_made_for_exports_are_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = ten_pupils(dir.path(), "drive.db");
+    let out = dir.path().join("forms").join("today");
+    ok(canbao(&db).args(["export", "classes", "--format", "csv", "--out"]).arg(&out));
+    for folder in [dir.path().join("forms"), out.clone()] {
+        let mode = std::fs::metadata(&folder).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "{}", folder.display());
+    }
+    let backups = std::fs::metadata(dir.path().join("backups")).unwrap().permissions().mode() & 0o777;
+    assert_eq!(backups, 0o700);
+    for file in std::fs::read_dir(&out).unwrap() {
+        let mode = file.unwrap().metadata().unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+}

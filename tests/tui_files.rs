@@ -1,0 +1,159 @@
+//! The TUI and the operator's drive file: the sample school goes in a file of its own, an import from the TUI
+//! takes the same backup as `canbao import`, and the screen says which file is open and whether it is the
+//! sample. Driven through actions on real files in a temporary folder.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use canbao::store::Store;
+use canbao::tui::{Action, App, Language, Options, views};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn options(lang: Language) -> Options {
+    Options { lang, theme: None, operator: Some("测试".into()), config_dir: None }
+}
+
+fn app_on(path: &Path, lang: Language) -> App {
+    let mut app = App::new(Store::open(path).expect("store"), &options(lang)).expect("app");
+    app.update(Action::Resize(120, 30));
+    app
+}
+
+/// The screen's rows as text (wide characters keep their hidden cell as a space, which `contains` tolerates).
+fn screen(app: &App) -> Vec<String> {
+    let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).expect("terminal");
+    terminal.draw(|f| views::draw(f, app)).expect("draw");
+    let buffer = terminal.backend().buffer();
+    (0..buffer.area.height)
+        .map(|y| {
+            let mut line = String::new();
+            let mut skip = 0;
+            for x in 0..buffer.area.width {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                let symbol = buffer[(x, y)].symbol();
+                skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
+                line.push_str(symbol);
+            }
+            line
+        })
+        .collect()
+}
+
+fn students_in(path: &Path) -> i64 {
+    Store::open_read_only(path).expect("read").student_count().expect("count")
+}
+
+/// Feeds finished jobs back into the app until no job is running.
+fn wait_for_jobs(app: &mut App) {
+    let start = Instant::now();
+    while app.jobs.running().is_some() {
+        if let Some(outcome) = app.jobs.poll() {
+            app.update(Action::JobDone(Box::new(outcome)));
+            continue;
+        }
+        assert!(start.elapsed() < Duration::from_secs(30), "the job never finished");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn backups(dir: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir.join("backups"))
+        .map(|entries| entries.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default();
+    found.sort();
+    found
+}
+
+#[test]
+fn the_welcome_screens_sample_opens_in_its_own_file_and_the_title_says_so() {
+    for lang in [Language::Zh, Language::En] {
+        let dir = tempfile::tempdir().unwrap();
+        let drive = dir.path().join("school.db");
+        let mut app = app_on(&drive, lang);
+        assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::Welcome)), "an empty drive offers the sample");
+        let title = screen(&app)[0].clone();
+        assert!(title.contains("school.db"), "the title names the open file: {title}");
+        app.update(Action::LoadSample);
+        assert_eq!(app.shown.len(), 360, "the app shows the sample school");
+        let sample = dir.path().join("demo.db");
+        assert_eq!(app.store.path(), Some(sample.as_path()), "the app went on in the sample's own file");
+        assert_eq!(students_in(&sample), 360);
+        assert_eq!(students_in(&drive), 0, "the operator's drive file holds none of the sample");
+        let title = screen(&app)[0].clone();
+        let flag = if lang == Language::Zh { "示例数据" } else { "sample data" };
+        assert!(title.contains(flag) && title.contains("demo.db"), "{title}");
+
+        // A mark in the sample lands in the sample's file.
+        app.update(Action::TogglePaid);
+        drop(app);
+        assert_eq!(students_in(&drive), 0);
+    }
+}
+
+#[test]
+fn the_sample_never_overwrites_a_real_drive_named_like_the_demo_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("demo.db");
+    let mut store = Store::open(&real).unwrap();
+    store.set_meta("marker", "real work").unwrap();
+    drop(store);
+    let mut app = app_on(&dir.path().join("school.db"), Language::Zh);
+    app.update(Action::LoadSample);
+    assert_eq!(Store::open_read_only(&real).unwrap().meta("marker").unwrap().as_deref(), Some("real work"));
+    assert_eq!(students_in(&real), 0);
+    assert!(app.status.as_ref().is_some_and(|s| s.error), "the operator is told: {:?}", app.status);
+    assert!(!app.demo);
+}
+
+#[test]
+fn the_dashboard_shows_the_whole_path_of_the_open_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let drive = dir.path().join("school.db");
+    canbao::demo::load_sample(&mut Store::open(&drive).unwrap()).unwrap();
+    let mut app = App::new(Store::open(&drive).unwrap(), &options(Language::Zh)).unwrap();
+    app.update(Action::Resize(200, 30));
+    app.update(Action::Dashboard);
+    let shown = screen(&app).join("\n");
+    assert!(shown.contains(&format!("数据文件：{}", drive.display())), "{shown}");
+    assert!(!app.demo && !screen(&app)[0].contains("示例数据"), "a real drive is not called the sample");
+}
+
+#[test]
+fn an_import_from_the_tui_takes_the_same_backup_as_canbao_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let drive = dir.path().join("school.db");
+    canbao::demo::load_sample(&mut Store::open(&drive).unwrap()).unwrap();
+    let list = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/utf8_bom.csv");
+    let mut app = app_on(&drive, Language::Zh);
+    assert!(backups(dir.path()).is_empty());
+    app.update(Action::Import);
+    for c in list.to_str().unwrap().chars() {
+        app.update(Action::Input(c));
+    }
+    app.update(Action::Confirm);
+    wait_for_jobs(&mut app);
+    assert!(backups(dir.path()).is_empty(), "the preview writes nothing, not even a backup");
+    app.update(Action::Confirm);
+    wait_for_jobs(&mut app);
+    assert_eq!(app.store.student_count().unwrap(), 370, "the import went in");
+    let taken = backups(dir.path());
+    assert_eq!(taken.len(), 1, "{taken:?}");
+    let name = taken[0].file_name().unwrap().to_string_lossy().into_owned();
+    assert!(name.starts_with("school-") && name.ends_with("-import.db"), "{name}");
+    assert_eq!(students_in(&taken[0]), 360, "the backup holds the drive as it was before the import");
+}
+
+#[test]
+fn the_demo_file_is_called_the_sample_in_the_title() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = canbao::demo::fresh_demo(&dir.path().join("demo.db")).unwrap();
+    let mut app = App::new(store, &options(Language::Zh)).unwrap();
+    app.update(Action::Resize(120, 30));
+    assert!(app.demo);
+    let title = screen(&app)[0].clone();
+    assert!(title.contains("示例数据") && title.contains("demo.db"), "{title}");
+}
