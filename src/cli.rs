@@ -685,7 +685,13 @@ fn print_merge_report(r: &crate::store::merge::MergeReport) {
     for c in &r.conflicts {
         println!(
             "  {} {} 「{}」：保留 {:?}（{}），舍弃 {:?}（{}）",
-            c.name, c.id_number, c.field, c.kept, c.kept_at, c.lost, c.lost_at
+            c.name,
+            c.id_number,
+            c.field,
+            c.kept,
+            crate::store::instant::local_minutes(&c.kept_at),
+            c.lost,
+            crate::store::instant::local_minutes(&c.lost_at)
         );
     }
     if !r.ambiguous.is_empty() {

@@ -5,6 +5,7 @@ pub mod backup;
 pub mod cipher;
 mod fields;
 mod import;
+pub mod instant;
 pub mod lock;
 pub mod merge;
 mod read;
@@ -269,10 +270,12 @@ impl Store {
         self.fixed_now = Some(now.to_owned());
     }
 
+    /// The instant stamped on audit rows, in UTC (see [`instant`]).
     pub(crate) fn now(&self) -> String {
-        self.fixed_now
-            .clone()
-            .unwrap_or_else(|| chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false))
+        match &self.fixed_now {
+            Some(fixed) => instant::parse(fixed).map(instant::to_text).unwrap_or_else(|| fixed.clone()),
+            None => instant::to_text(chrono::Utc::now()),
+        }
     }
 
     pub fn today(&self) -> chrono::NaiveDate {

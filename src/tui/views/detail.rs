@@ -199,7 +199,7 @@ fn history(frame: &mut Frame, app: &App, d: &Detail, area: Rect) {
 }
 
 fn history_line(t: &Text, e: &AuditEntry) -> String {
-    let at = e.at.get(..16).unwrap_or(&e.at).replace('T', " ");
+    let at = crate::store::instant::local_minutes(&e.at);
     let action = Text::lookup(t.audit_actions, &e.action).unwrap_or(&e.action);
     let value = |v: &Option<String>| match v {
         None => "-".to_owned(),
