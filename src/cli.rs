@@ -333,6 +333,16 @@ fn open_store(cli: &Cli) -> Result<Store, UserError> {
     Ok(store)
 }
 
+/// Opens the drive for a command that reads it: a path that names no file is a mistake to report, not a new
+/// empty drive to report on.
+fn open_existing(cli: &Cli) -> Result<Store, UserError> {
+    let path = drive_path(cli);
+    if !path.exists() {
+        return Err(StoreError::Missing { path: path.display().to_string() }.into());
+    }
+    open_store(cli)
+}
+
 /// Opens the drive for a command that changes it: the one-writer lock first, so a second canbao is told who
 /// holds the file instead of fighting over it.
 fn open_writer(cli: &Cli) -> Result<(Store, DriveLock), UserError> {
@@ -378,8 +388,9 @@ fn run(cli: &Cli) -> CmdResult {
     match &cli.command {
         None => {
             if cli.read_only {
-                return run_tui(cli, open_store(cli)?);
+                return run_tui(cli, open_existing(cli)?);
             }
+            confirm_new_drive(cli)?;
             // The TUI writes: it holds the lock for as long as it runs, and takes the daily backup.
             let _lock = match DriveLock::acquire(&drive_path(cli), &operator_from(cli).unwrap_or_default()) {
                 Ok(lock) => lock,
@@ -422,11 +433,11 @@ fn run(cli: &Cli) -> CmdResult {
             Ok(())
         }
         Some(Command::Find { query, limit, reveal, json }) => {
-            let store = open_store(cli)?;
+            let store = open_existing(cli)?;
             find(&store, query, *limit, *reveal, *json)
         }
         Some(Command::Stats { school, json }) => {
-            let store = open_store(cli)?;
+            let store = open_existing(cli)?;
             let stats = store.stats(school.as_deref())?;
             if *json {
                 print_json(&stats);
@@ -436,7 +447,7 @@ fn run(cli: &Cli) -> CmdResult {
             Ok(())
         }
         Some(Command::Export { kind, format, out, school, class, mask, template }) => {
-            let store = open_store(cli)?;
+            let store = open_existing(cli)?;
             let opts = ExportOptions {
                 format: (*format).into(),
                 school: school.clone(),
@@ -473,12 +484,12 @@ fn run(cli: &Cli) -> CmdResult {
             Ok(())
         }
         Some(Command::Policy { action }) => match action {
-            PolicyAction::List { json } => paperwork::policy_list(&open_store(cli)?, *json),
+            PolicyAction::List { json } => paperwork::policy_list(&open_existing(cli)?, *json),
             PolicyAction::Use { name } => paperwork::policy_use(&mut open_writer(cli)?.0, name),
-            PolicyAction::Show { name, json } => paperwork::policy_show(&open_store(cli)?, name.as_deref(), *json),
+            PolicyAction::Show { name, json } => paperwork::policy_show(&open_existing(cli)?, name.as_deref(), *json),
         },
         Some(Command::Quote { id_number, policy, categories, paid_on, new_enrollee, interrupted, freshman, json }) => {
-            let store = open_store(cli)?;
+            let store = open_existing(cli)?;
             let args = paperwork::QuoteArgs {
                 id_number: id_number.as_deref(),
                 policy: policy.as_deref(),
@@ -498,9 +509,9 @@ fn run(cli: &Cli) -> CmdResult {
             }
             paperwork::reconcile(&mut store, file, (*source).into(), *dry_run, *json)
         }
-        Some(Command::Check { json }) => paperwork::check(&open_store(cli)?, *json),
+        Some(Command::Check { json }) => paperwork::check(&open_existing(cli)?, *json),
         Some(Command::Backup { file }) => {
-            let store = open_store(cli)?;
+            let store = open_existing(cli)?;
             let written = match file {
                 Some(f) => Some(store.backup_to(f)?),
                 None => {
@@ -578,6 +589,30 @@ fn run(cli: &Cli) -> CmdResult {
             }
             Ok(())
         }
+    }
+}
+
+/// A drive named on the command line (or by `CANBAO_DB`) that does not exist may be a mistyped path: the TUI
+/// asks before creating an empty drive there. The default drive of a first run is created without asking.
+fn confirm_new_drive(cli: &Cli) -> CmdResult {
+    use std::io::IsTerminal;
+    let path = drive_path(cli);
+    let named = cli.db.is_some() || std::env::var_os("CANBAO_DB").is_some_and(|p| !p.is_empty());
+    if !named || path.exists() {
+        return Ok(());
+    }
+    let missing = StoreError::Missing { path: path.display().to_string() };
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return Err(missing.into());
+    }
+    eprintln!("{missing}");
+    eprint!("新建一个空的数据文件？(create a new, empty drive here?) [y/N] ");
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    if matches!(answer.trim(), "y" | "Y" | "yes" | "是") {
+        Ok(())
+    } else {
+        Err(UserError("未新建数据文件 (no drive was created)".into()))
     }
 }
 

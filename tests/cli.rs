@@ -217,3 +217,44 @@ fn a_drive_in_use_is_offered_read_only_and_read_only_never_writes() {
     assert_eq!(std::fs::read(&db).unwrap(), bytes);
     drop(held);
 }
+
+#[test]
+fn a_read_command_on_a_missing_drive_is_an_error_and_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("mistyped.db");
+    let commands: [&[&str]; 6] =
+        [&["find", "张"], &["stats"], &["check"], &["export", "sheet"], &["quote"], &["policy", "list"]];
+    for args in commands {
+        let out = canbao(&db).args(args).current_dir(dir.path()).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("数据文件不存在") && stderr.contains("mistyped.db"), "{args:?}: {stderr}");
+        assert!(!db.exists(), "{args:?} created the drive");
+    }
+    // The TUI, without a terminal to ask at, refuses too.
+    let out = canbao(&db).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!db.exists());
+}
+
+#[test]
+fn a_read_command_on_another_programs_database_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("photos.sqlite");
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE photos(id INTEGER PRIMARY KEY, path TEXT); INSERT INTO photos(path) VALUES ('a');",
+        )
+        .unwrap();
+    }
+    let before = std::fs::read(&db).unwrap();
+    for args in [&["stats"][..], &["find", "x"], &["import", "/nonexistent.csv"]] {
+        let out = canbao(&db).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("其他程序") && stderr.contains("photos.sqlite"), "{args:?}: {stderr}");
+    }
+    assert_eq!(std::fs::read(&db).unwrap(), before, "not switched to WAL, no tables added");
+    assert!(!dir.path().join("photos.sqlite-wal").exists());
+}

@@ -62,6 +62,13 @@ pub enum StoreError {
     #[error("不是 canbao 数据文件或文件已损坏：{path} (not a canbao file, or damaged)")]
     NotADatabase { path: String },
     #[error(
+        "这是其他程序的 SQLite 数据库，不是 canbao 数据文件，未做任何修改：{path} \
+         (another program's SQLite database, not a canbao drive: nothing was changed)"
+    )]
+    Foreign { path: String },
+    #[error("数据文件不存在：{path} (no such drive file)")]
+    Missing { path: String },
+    #[error(
         "数据文件已加密，口令错误或未提供口令（也可能是文件已损坏）：{path} \
          (the file is encrypted: wrong or missing passphrase, or the file is damaged){}",
         passphrase_hint(.with_key)
@@ -172,8 +179,10 @@ impl Store {
             cipher::apply_key(&conn, k)?;
         }
         let version = schema::user_version(&conn).map_err(|_| cipher::unreadable(path, key.is_some()))?;
-        if version == 0 {
-            return Err(not_db());
+        match schema::recognise(&conn).map_err(|_| cipher::unreadable(path, key.is_some()))? {
+            schema::Recognised::Drive => {}
+            schema::Recognised::New => return Err(not_db()),
+            schema::Recognised::Foreign => return Err(StoreError::Foreign { path: path.display().to_string() }),
         }
         if version > schema::latest_version() {
             return Err(StoreError::TooNew { found: version, supported: schema::latest_version() });
@@ -207,7 +216,15 @@ impl Store {
             },
             _ => StoreError::Sqlite(e),
         };
-        if path.is_some() {
+        if let Some(p) = &path {
+            // Nothing is written (not even the switch to WAL) until the file is known to be a drive or empty.
+            let recognised = schema::recognise(&conn).map_err(|e| match e {
+                StoreError::Sqlite(inner) => not_db(inner),
+                other => other,
+            })?;
+            if recognised == schema::Recognised::Foreign {
+                return Err(StoreError::Foreign { path: p.display().to_string() });
+            }
             conn.pragma_update(None, "journal_mode", "WAL").map_err(not_db)?;
             conn.pragma_update(None, "synchronous", "FULL")?;
         }
