@@ -839,21 +839,23 @@ fn find(store: &Store, query: &str, limit: usize, reveal: bool, json: bool) -> C
         return Ok(());
     }
     if pupils.is_empty() {
-        println!("没有找到“{query}” (nothing found)");
+        println!("没有找到“{}” (nothing found)", crate::io::table::printable(query));
         return Ok(());
     }
     for s in &pupils {
         let id = if reveal { s.id_number.clone() } else { id_number::mask(&s.id_number) };
         let flag = if s.id_valid() { "" } else { " !" };
+        // A drive may hold a control character (an old import, a merge): it must not drive the terminal.
+        let shown = crate::io::table::printable;
         println!(
             "{}\t{}{}\t{}\t{}\t{}\t{}",
-            s.name,
-            id,
+            shown(&s.name),
+            shown(&id),
             flag,
-            s.class_label(),
+            shown(&s.class_label()),
             s.enrollment.label_zh(),
             s.payment.label_zh(),
-            s.categories.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join("、")
+            shown(&s.categories.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join("、"))
         );
     }
     if total > pupils.len() {

@@ -258,3 +258,84 @@ fn a_read_command_on_another_programs_database_changes_nothing() {
     assert_eq!(std::fs::read(&db).unwrap(), before, "not switched to WAL, no tables added");
     assert!(!dir.path().join("photos.sqlite-wal").exists());
 }
+
+/// A valid ID number from its first 17 digits.
+fn valid_id(first17: &str) -> String {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = first17.bytes().zip(WEIGHTS).map(|(b, w)| u32::from(b - b'0') * w).sum();
+    format!("{first17}{}", b"10X98765432"[(sum % 11) as usize] as char)
+}
+
+#[test]
+fn formula_and_invisible_cells_are_cleaned_on_import_and_neutralised_on_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let (a, b, c, d) = (
+        valid_id("45020220150101121"),
+        valid_id("45020220150101131"),
+        valid_id("45020220150101141"),
+        valid_id("45020220150101151"),
+    );
+    let list = dir.path().join("list.csv");
+    std::fs::write(
+        &list,
+        format!(
+            "姓名,身份证号码,班级,联系电话\n\
+             \"=HYPERLINK(\"\"http://x\"\",\"\"点\"\")\",{a},1班,\n\
+             \"\t=1+1\",{b},1班,\n\
+             李\u{200b}四,\t{c},1班,\n\
+             王\u{1b}[31m五\u{202e},{d},@SUM(1),-5\n"
+        ),
+    )
+    .unwrap();
+    let report = json(canbao(&db).args(["import", "--json"]).arg(&list));
+    assert_eq!(report["added"], 4, "{report}");
+    let rows: Vec<u64> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| {
+            p["message"].as_str().unwrap().contains("不可见字符") && p["file"].as_str().unwrap().contains("list.csv")
+        })
+        .map(|p| p["row"].as_u64().unwrap())
+        .collect();
+    assert_eq!(rows, [4, 5], "{report}");
+    let found = json(canbao(&db).args(["find", "李四", "--json"]));
+    assert_eq!(found[0]["name"], "李四", "{found}");
+    let out = canbao(&db).args(["find", "王五"]).output().unwrap();
+    assert!(!out.stdout.contains(&0x1b), "{}", String::from_utf8_lossy(&out.stdout));
+
+    let csv = dir.path().join("out.csv");
+    canbao(&db).args(["export", "sheet", "--format", "csv", "--out"]).arg(&csv).assert().success();
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let cells: Vec<String> =
+        reader.records().flat_map(|r| r.unwrap().iter().map(str::to_owned).collect::<Vec<_>>()).collect();
+    for cell in &cells {
+        assert!(!cell.starts_with(['=', '+', '@', '\t', '\r']), "a formula in the export: {cell:?}");
+        assert!(!cell.starts_with('-') || cell.parse::<f64>().is_ok(), "a formula in the export: {cell:?}");
+    }
+    for id in [&a, &b, &c, &d] {
+        assert!(cells.iter().any(|cell| cell == id), "ID {id} written as it is");
+    }
+    assert!(cells.iter().any(|cell| cell == "'=1+1"), "{cells:?}");
+    // Importing the export again changes no name: the neutralised text is what the drive holds.
+    let again = json(canbao(&db).args(["import", "--json"]).arg(&csv));
+    assert_eq!(again["updated"], 0, "{again}");
+}
+
+#[test]
+fn a_control_character_held_by_a_drive_never_reaches_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    {
+        // A drive made before imports cleaned names, or written by hand.
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute("UPDATE students SET name = '张' || char(27) || ']0;pwned' || char(7) || '三'", []).unwrap();
+    }
+    let out = canbao(&db).args(["find", "年级", "--limit", "3"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(!out.stdout.iter().any(|&b| b == 0x1b || b == 0x07), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("张�]0;pwned�三"));
+}

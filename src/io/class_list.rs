@@ -393,6 +393,17 @@ impl RowReader<'_> {
                     .into(),
             );
         }
+        if row.iter().any(Cell::has_invisible) {
+            self.problem(
+                file,
+                sheet,
+                row_no,
+                "",
+                "此行有不可见字符或控制字符（零宽字符、方向控制符等），已去除后导入 \
+                 (invisible or control characters in this row were removed)"
+                    .into(),
+            );
+        }
         let id_raw = id_cell.text();
         let id: IdCheck = match &id_cell {
             Cell::Number(f) => id_number::check_numeric_cell(*f, self.today),

@@ -9,6 +9,7 @@ use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet};
 
 use super::ReadError;
 use super::private_file;
+use super::table::neutralise_formula;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileFormat {
@@ -197,7 +198,7 @@ impl TableWriter {
                 w.write_record([title]).map_err(e)?;
             }
             for line in &preamble.lines {
-                w.write_record(line).map_err(e)?;
+                w.write_record(line.iter().map(|c| neutralise_formula(c).into_owned())).map_err(e)?;
             }
             w.write_record(columns.iter().map(|c| c.title.as_str())).map_err(e)?;
             self.sheet = Some(SheetState { columns: columns.len(), next_row: 0, text_column: Vec::new() });
@@ -246,7 +247,8 @@ impl TableWriter {
             for cell in cells {
                 match cell {
                     Out::Number(n) => w.write_field(n.to_string()),
-                    other => w.write_field(other.text().unwrap_or("")),
+                    // Every text cell of a CSV may be opened in a spreadsheet: none may start a formula.
+                    other => w.write_field(neutralise_formula(other.text().unwrap_or("")).as_bytes()),
                 }
                 .map_err(|e| write_err(target, e))?;
             }
