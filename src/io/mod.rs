@@ -29,6 +29,8 @@ pub enum ReadError {
     Encrypted { file: String },
     #[error("文件 {file} 太大，不像是班级名单 (the file is too large to be a class list)")]
     TooLarge { file: String },
+    #[error("{file} 不是普通文件（可能是管道、设备或文件夹），未读取 (not a regular file: not read)")]
+    NotAFile { file: String },
     #[error("文件 {file} 第 {row} 行无法解析：{reason} (row cannot be parsed)")]
     BadRow { file: String, row: usize, reason: String },
     #[error(

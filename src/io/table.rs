@@ -138,6 +138,12 @@ pub struct Sheet {
     pub rows: Vec<Vec<Cell>>,
 }
 
+/// The longest cell read: no class list holds a note of more than a few lines, and a row with a longer cell is
+/// reported and left out rather than stored (its search key, its pinyin, every screen would carry it).
+pub const MAX_CELL_BYTES: usize = 64 * 1024;
+/// The longest name: a name of four thousand bytes is not a pupil's.
+pub const MAX_NAME_BYTES: usize = 4 * 1024;
+
 /// Spreadsheets beyond this many cells are not class lists; refusing them keeps a hostile file from
 /// exhausting memory.
 pub(super) const MAX_CELLS: usize = 20_000_000;
@@ -152,9 +158,35 @@ pub fn open_file(path: &Path) -> Result<Vec<SheetRows>, ReadError> {
     open_bytes(file_bytes(path)?, &path.display().to_string())
 }
 
-/// A file's bytes, or the error naming it that every reader gives.
+/// The largest file read as a list. A county's whole roster of half a million pupils is some 40 MB as CSV and
+/// less as XLSX; the whole file is held while it is read, so this bounds an import's memory.
+pub const MAX_FILE_BYTES: u64 = 96 * 1024 * 1024;
+
+/// A file's bytes, or the error naming it that every reader gives. Only a regular file is read: a FIFO would
+/// block for ever and `/dev/zero` never ends, so both are refused before they are opened.
 pub fn file_bytes(path: &Path) -> Result<Vec<u8>, ReadError> {
-    std::fs::read(path).map_err(|e| ReadError::Unreadable { file: path.display().to_string(), reason: e.to_string() })
+    use std::io::Read;
+    let file = path.display().to_string();
+    let unreadable = |e: std::io::Error| ReadError::Unreadable { file: file.clone(), reason: e.to_string() };
+    let meta = std::fs::metadata(path).map_err(unreadable)?;
+    if !meta.is_file() {
+        return Err(ReadError::NotAFile { file });
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge { file });
+    }
+    // The length is read again as the bytes come: the file may have grown (or been swapped) since it was
+    // looked at.
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(path)
+        .map_err(unreadable)?
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge { file });
+    }
+    Ok(bytes)
 }
 
 /// One worksheet's rows, in order; row `i` is the file's row `i + 1`. A CSV row that cannot be parsed is an
@@ -246,7 +278,8 @@ pub fn open_bytes(bytes: Vec<u8>, file: &str) -> Result<Vec<SheetRows>, ReadErro
         // open as XLSX, which its own detection then judges) is read whole.
         let bytes = SharedBytes(std::sync::Arc::new(bytes));
         if bytes.as_ref().starts_with(b"PK") {
-            let merges = xlsx_has_merges(bytes.as_ref());
+            let merges = xlsx_scan(bytes.as_ref())
+                .map_err(|reason| ReadError::BadWorkbook { file: file.to_owned(), reason: reason.to_owned() })?;
             if let Some(sheets) = super::xlsx_rows::open(bytes.clone(), file, merges)? {
                 return Ok(sheets
                     .into_iter()
@@ -357,37 +390,76 @@ impl<'a> Rows<'a> {
 /// whole sheet a second time (a third of reading a 60k-row list); a byte search of the sheets is a fraction of
 /// that, and most class lists have no merges at all. Anything unreadable here says "maybe", leaving the answer
 /// to calamine.
-fn xlsx_has_merges(bytes: &[u8]) -> bool {
-    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else { return true };
+/// The most a workbook's part may inflate to. A sheet of half a million pupils is some 150 MB of XML; the
+/// sheets are read as they inflate, so this bounds time, not memory.
+const MAX_PART_BYTES: u64 = 1024 * 1024 * 1024;
+/// The shared strings are held whole by the reader, so they are bounded more tightly (half a million pupils'
+/// names and numbers take some 40 MB).
+const MAX_SHARED_STRINGS_BYTES: u64 = 64 * 1024 * 1024;
+/// The longest text between two tags: one cell's text, escaped (`&amp;` is five bytes for one). The XML
+/// reader holds such a run whole, so an 18 KB file that inflates to one 256 MiB name is refused here.
+const MAX_XML_TEXT_BYTES: usize = 6 * MAX_CELL_BYTES;
+
+/// Inflates every part of an XLSX once, in constant memory, before the reader sees it: refuses a part that
+/// inflates past its bound or holds one overlong text, and tells whether the file has merged cells (`true`
+/// when the zip cannot be read: calamine then judges it).
+fn xlsx_scan(bytes: &[u8]) -> Result<bool, &'static str> {
+    const TOO_LARGE: &str = "解压后过大，不像是班级名单 (inflates too large to be a class list)";
+    const LONG_TEXT: &str = "有单元格的文字超过 64 KB，不像是班级名单 (a cell holds more than 64 KB of text)";
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else { return Ok(true) };
     // Without the "<": a namespace prefix (`<x:mergeCell`) is common from .NET writers.
     let finder = memchr::memmem::Finder::new(b"mergeCell");
+    let mut merges = false;
     let mut chunk = vec![0u8; 64 * 1024];
     for i in 0..archive.len() {
-        let Ok(mut entry) = archive.by_index(i) else { return true };
+        let Ok(mut entry) = archive.by_index(i) else { return Ok(true) };
         // calamine finds parts case-insensitively and with either slash, and a sheet may live anywhere: every
         // part but the shared strings (which hold cell text, and could name the word) is searched.
-        let Ok(name) = entry.name() else { return true };
-        if name.to_ascii_lowercase().replace('\\', "/").ends_with("sharedstrings.xml") {
-            continue;
-        }
+        let Ok(name) = entry.name() else { return Ok(true) };
+        let shared = name.to_ascii_lowercase().replace('\\', "/").ends_with("sharedstrings.xml");
+        let limit = if shared { MAX_SHARED_STRINGS_BYTES } else { MAX_PART_BYTES };
         // Chunks overlap by the needle's length, so a word split between two reads is still seen.
         let keep = b"mergeCell".len() - 1;
-        let mut filled = 0;
+        let (mut filled, mut inflated, mut text_run) = (0, 0u64, 0usize);
         loop {
-            let Ok(n) = std::io::Read::read(&mut entry, &mut chunk[filled..]) else { return true };
+            let Ok(n) = std::io::Read::read(&mut entry, &mut chunk[filled..]) else { return Ok(true) };
             if n == 0 {
                 break;
             }
+            inflated += n as u64;
+            if inflated > limit {
+                return Err(TOO_LARGE);
+            }
+            // A run between two tags inside one chunk is shorter than the chunk, and so than the bound: only
+            // the runs that reach a chunk's edges need counting, found with one search from each end.
+            let new = &chunk[filled..filled + n];
+            match (memchr::memchr2(b'<', b'>', new), memchr::memrchr2(b'<', b'>', new)) {
+                (Some(first), Some(last)) => {
+                    if text_run + first > MAX_XML_TEXT_BYTES {
+                        return Err(LONG_TEXT);
+                    }
+                    text_run = new.len() - last - 1;
+                }
+                _ => text_run += new.len(),
+            }
+            if text_run > MAX_XML_TEXT_BYTES {
+                return Err(LONG_TEXT);
+            }
             let end = filled + n;
-            if finder.find(&chunk[..end]).is_some() {
-                return true;
+            if !shared && !merges && finder.find(&chunk[..end]).is_some() {
+                merges = true;
             }
             let tail = end.saturating_sub(keep);
             chunk.copy_within(tail..end, 0);
             filled = end - tail;
         }
     }
-    false
+    Ok(merges)
+}
+
+#[cfg(test)]
+fn xlsx_has_merges(bytes: &[u8]) -> bool {
+    xlsx_scan(bytes).unwrap_or(true)
 }
 
 fn merged_regions<RS: std::io::Read + std::io::Seek>(book: &mut Sheets<RS>, name: &str) -> Vec<calamine::Dimensions> {
