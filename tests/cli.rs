@@ -339,3 +339,61 @@ fn a_control_character_held_by_a_drive_never_reaches_the_terminal() {
     assert!(!out.stdout.iter().any(|&b| b == 0x1b || b == 0x07), "{}", String::from_utf8_lossy(&out.stdout));
     assert!(String::from_utf8_lossy(&out.stdout).contains("张�]0;pwned�三"));
 }
+
+#[test]
+fn export_special_with_no_special_pupils_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let out = canbao(&db).args(["export", "special", "--out"]).arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("没有标记了人员类别"), "{stderr}");
+}
+
+/// A small tmpfs mounted on a temporary folder, unmounted when dropped; `None` where mounting is not allowed.
+struct SmallDisk(PathBuf);
+
+impl SmallDisk {
+    fn mount(at: &Path) -> Option<SmallDisk> {
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=2m", "tmpfs"])
+            .arg(at)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then(|| SmallDisk(at.to_owned()))
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_full_disk_is_called_a_full_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("drive.db");
+    canbao(&source).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let mount = dir.path().join("disk");
+    std::fs::create_dir(&mount).unwrap();
+    let Some(_disk) = SmallDisk::mount(&mount) else {
+        println!("skipping: cannot mount a small disk here (needs root)");
+        return;
+    };
+    let db = mount.join("drive.db");
+    std::fs::copy(&source, &db).unwrap();
+    // Fill what is left, so SQLite cannot even create the -shm file beside the drive.
+    let mut filler = std::fs::File::create(mount.join("filler")).unwrap();
+    while std::io::Write::write_all(&mut filler, &[0u8; 4096]).is_ok() {}
+    drop(filler);
+    for args in [&["stats"][..], &["import", fixture("gbk_title.csv").to_str().unwrap()]] {
+        let out = canbao(&db).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("磁盘已满"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("disk I/O error"), "{args:?}: {stderr}");
+    }
+}

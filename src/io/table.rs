@@ -294,6 +294,9 @@ pub fn open_bytes(bytes: Vec<u8>, file: &str) -> Result<Vec<SheetRows>, ReadErro
     if looks_binary(&bytes) {
         return Err(ReadError::NotATable { file: file.to_owned() });
     }
+    if let Some((kind, kind_en)) = disguised_workbook(&bytes) {
+        return Err(ReadError::Disguised { file: file.to_owned(), kind, kind_en });
+    }
     Ok(vec![SheetRows { name: String::new(), source: RowSource::Csv(Box::new(CsvRows::new(bytes, file))) }])
 }
 
@@ -305,6 +308,24 @@ impl AsRef<[u8]> for SharedBytes {
     fn as_ref(&self) -> &[u8] {
         &self.0
     }
+}
+
+/// Web pages and Excel 2003 XML saved with an `.xls` name (as many school and government systems export
+/// them): read as CSV they would give a screen of tags, so they are named for what they are.
+fn disguised_workbook(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
+    let head = &bytes[..bytes.len().min(4096)];
+    let text = String::from_utf8_lossy(head).to_ascii_lowercase();
+    let start = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    if !start.starts_with('<') {
+        return None;
+    }
+    if text.contains("urn:schemas-microsoft-com:office:spreadsheet") && !text.contains("<html") {
+        return Some(("Excel 2003 XML 表格（SpreadsheetML）", "Excel 2003 XML (SpreadsheetML)"));
+    }
+    if ["<html", "<!doctype html", "<table", "<meta", "<head"].iter().any(|tag| text.contains(tag)) {
+        return Some(("网页（HTML）格式", "a web page (HTML)"));
+    }
+    None
 }
 
 /// Text files have no NUL bytes and few control characters; a PNG or a zip fragment has many.
@@ -728,6 +749,22 @@ mod tests {
         for plain in ["-12.5", "+8613800000000", "450202201501011234", "45020220150101123X", "张三", "'=1", ""] {
             assert_eq!(neutralise_formula(plain), plain, "{plain:?}");
         }
+    }
+
+    #[test]
+    fn web_pages_and_spreadsheetml_saved_as_xls_are_named() {
+        let html = "\u{feff}<html xmlns:o=\"urn:schemas-microsoft-com:office:office\"><body><table><tr><td>姓名</td></tr></table>";
+        let xml =
+            "<?xml version=\"1.0\"?>\n<Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\"><Worksheet/>";
+        for (bytes, word) in [(html, "HTML"), (xml, "SpreadsheetML")] {
+            let err = read_bytes(bytes.as_bytes(), "名单.xls").expect_err("refused");
+            assert!(matches!(err, ReadError::Disguised { .. }) && err.to_string().contains(word), "{err}");
+            assert!(err.to_string().contains("名单.xls") && err.to_string().contains("另存为 .xlsx"), "{err}");
+        }
+        assert!(
+            read_bytes("姓名,身份证号码\n<b>张三</b>,1\n".as_bytes(), "t.csv").is_ok(),
+            "a CSV with a tag in a cell"
+        );
     }
 
     #[test]

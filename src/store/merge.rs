@@ -279,11 +279,25 @@ fn value(tx: &Transaction, db: &str, student: i64, field: Field) -> Result<Optio
 impl Store {
     /// Brings `other`'s changes into this drive in one transaction (after a backup, unless `dry_run`).
     pub fn merge_from(&mut self, other: &Path, dry_run: bool) -> Result<MergeReport> {
+        // The same file under another name (a symlink, a hard link, `./a.db` for `a.db`) is refused before
+        // anything, backups included, is done: merging a drive into itself would only double its history.
+        if let Some(ours) = &self.path
+            && same_file(ours, other)
+        {
+            return Err(StoreError::MergeSelf { path: other.display().to_string() });
+        }
         // The other laptop's copy is read with this drive's passphrase: copies of one drive share it.
         let probe = Store::open_read_only_keyed(other, self.key.as_ref())?;
         let other_plain = !probe.encrypted();
         let version = schema::user_version(&probe.conn)?;
-        if version != schema::latest_version() {
+        if version < schema::latest_version() {
+            return Err(StoreError::OlderSchema {
+                path: other.display().to_string(),
+                found: version,
+                supported: schema::latest_version(),
+            });
+        }
+        if version > schema::latest_version() {
             return Err(StoreError::TooNew { found: version, supported: schema::latest_version() });
         }
         drop(probe);
@@ -310,6 +324,19 @@ impl Store {
         self.conn.execute("DETACH DATABASE other", [])?;
         result
     }
+}
+
+/// Whether two paths name one file: the same device and inode where the system has them, else the same
+/// canonical path.
+fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(x), Ok(y)) = (std::fs::metadata(a), std::fs::metadata(b)) {
+            return (x.dev(), x.ino()) == (y.dev(), y.ino());
+        }
+    }
+    matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(x), Ok(y)) if x == y)
 }
 
 fn merge_in(tx: &Transaction, ctx: &super::AuditContext) -> Result<MergeReport> {
@@ -909,5 +936,38 @@ mod tests {
                 "{p:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_drive_is_not_merged_into_itself_under_any_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, _b, _) = two_copies(dir.path());
+        let path = a.path().unwrap().to_owned();
+        let audit = a.audit_count().unwrap();
+        let link = dir.path().join("link.db");
+        let hard = dir.path().join("hard.db");
+        std::os::unix::fs::symlink(&path, &link).unwrap();
+        std::fs::hard_link(&path, &hard).unwrap();
+        let dotted = dir.path().join(".").join("a.db");
+        for name in [&path, &link, &hard, &dotted] {
+            let err = a.merge_from(name, false).expect_err("refused");
+            assert!(matches!(err, StoreError::MergeSelf { .. }), "{}: {err}", name.display());
+        }
+        assert_eq!(a.audit_count().unwrap(), audit);
+        assert!(!dir.path().join("backups").exists(), "refused before any backup");
+    }
+
+    #[test]
+    fn an_older_file_is_called_older_not_newer() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, _b, _) = two_copies(dir.path());
+        let old = dir.path().join("old.db");
+        {
+            let mut conn = rusqlite::Connection::open(&old).unwrap();
+            schema::migrate_to(&mut conn, 1).unwrap();
+        }
+        let err = a.merge_from(&old, false).expect_err("refused");
+        assert!(matches!(err, StoreError::OlderSchema { found: 1, .. }), "{err}");
+        assert!(err.to_string().contains("较旧") && !err.to_string().contains("较新"), "{err}");
     }
 }

@@ -47,6 +47,11 @@ pub enum StoreError {
     ReadOnly,
     #[error("磁盘已满，修改未保存，数据文件未受影响；请清理磁盘空间后重试 (the disk is full: nothing was saved)")]
     DiskFull,
+    #[error(
+        "无法创建或扩展数据文件旁的共享内存文件（-shm）：磁盘可能已满，或文件夹不可写；请清理磁盘空间或检查权限后重试 \
+         (cannot create the -shm file beside the drive: the disk may be full or the folder not writable)"
+    )]
+    ShmUnavailable,
     #[error("备份文件已存在，不会覆盖：{0} (the backup file exists)")]
     BackupExists(String),
     #[error(
@@ -59,6 +64,17 @@ pub enum StoreError {
          (this file was made by a newer canbao: schema {found}, this build supports {supported})"
     )]
     TooNew { found: i64, supported: i64 },
+    #[error(
+        "不能把数据文件合并到它自己：{path} 就是当前打开的数据文件（可能是同一文件的另一个名字） \
+         (this is the open drive itself, perhaps under another name: nothing to merge)"
+    )]
+    MergeSelf { path: String },
+    #[error(
+        "要合并的文件 {path} 由较旧版本的 canbao 创建（数据版本 {found}，本程序为 {supported}）；\
+         请先运行 canbao --db {path} stats 让本程序升级它，再合并 \
+         (the other file has an older schema: open it once with this canbao to upgrade it, then merge)"
+    )]
+    OlderSchema { path: String, found: i64, supported: i64 },
     #[error("不是 canbao 数据文件或文件已损坏：{path} (not a canbao file, or damaged)")]
     NotADatabase { path: String },
     #[error(
@@ -102,10 +118,37 @@ impl From<rusqlite::Error> for StoreError {
             rusqlite::Error::SqliteFailure(f, _) => match f.code {
                 rusqlite::ErrorCode::ReadOnly => StoreError::ReadOnly,
                 rusqlite::ErrorCode::DiskFull => StoreError::DiskFull,
+                rusqlite::ErrorCode::SystemIoFailure => io_failure(f.extended_code).unwrap_or(StoreError::Sqlite(e)),
                 _ => StoreError::Sqlite(e),
             },
             _ => StoreError::Sqlite(e),
         }
+    }
+}
+
+/// SQLite reports a disk that filled up while it made or grew the `-shm` file, or wrote a page, as a plain
+/// "disk I/O error". The system's own error, still this thread's when the failure comes back, tells a full
+/// disk from a real fault.
+fn io_failure(extended: std::ffi::c_int) -> Option<StoreError> {
+    use rusqlite::ffi;
+    let full = std::io::Error::last_os_error().kind() == std::io::ErrorKind::StorageFull;
+    match extended {
+        ffi::SQLITE_IOERR_SHMOPEN | ffi::SQLITE_IOERR_SHMSIZE | ffi::SQLITE_IOERR_SHMMAP if !full => {
+            Some(StoreError::ShmUnavailable)
+        }
+        ffi::SQLITE_IOERR_SHMOPEN
+        | ffi::SQLITE_IOERR_SHMSIZE
+        | ffi::SQLITE_IOERR_SHMMAP
+        | ffi::SQLITE_IOERR_WRITE
+        | ffi::SQLITE_IOERR_TRUNCATE
+        | ffi::SQLITE_IOERR_FSYNC
+        | ffi::SQLITE_IOERR_DIR_FSYNC
+        | ffi::SQLITE_IOERR_SHORT_READ
+            if full =>
+        {
+            Some(StoreError::DiskFull)
+        }
+        _ => None,
     }
 }
 
