@@ -397,3 +397,55 @@ fn a_full_disk_is_called_a_full_disk() {
         assert!(!stderr.contains("disk I/O error"), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn an_export_leaves_no_abandoned_part_file_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let out = dir.path().join("forms");
+    std::fs::create_dir(&out).unwrap();
+    // One export killed an hour ago, one perhaps still running.
+    let stale = out.join(".名单.xlsx.part");
+    let running = out.join(".另一份.xlsx.part");
+    let mine = out.join("not-mine.part");
+    for p in [&stale, &running, &mine] {
+        std::fs::write(p, b"partial").unwrap();
+    }
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for p in [&stale, &mine] {
+        std::fs::File::options().write(true).open(p).unwrap().set_modified(hour_ago).unwrap();
+    }
+    canbao(&db).args(["export", "sheet", "--out"]).arg(out.join("x.xlsx")).assert().success();
+    assert!(!stale.exists(), "the abandoned export's file is removed");
+    assert!(running.exists(), "a recent one may belong to an export still running");
+    assert!(mine.exists(), "only canbao's own pattern is touched");
+}
+
+#[test]
+fn the_xlsx_export_is_on_disk_before_its_rename() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let log = dir.path().join("trace.log");
+    let target = dir.path().join("x.xlsx");
+    let traced = std::process::Command::new("strace")
+        .args(["-f", "-y", "-e", "trace=fsync,fdatasync,rename,renameat,renameat2", "-o"])
+        .arg(&log)
+        .arg(env!("CARGO_BIN_EXE_canbao"))
+        .arg("--db")
+        .arg(&db)
+        .args(["export", "sheet", "--out"])
+        .arg(&target)
+        .env_remove("CANBAO_DB")
+        .output();
+    let Some(traced) = traced.ok().filter(|o| o.status.success() && log.exists()) else {
+        println!("skipping: strace is not available here");
+        return;
+    };
+    assert!(target.exists(), "{}", String::from_utf8_lossy(&traced.stderr));
+    let trace = std::fs::read_to_string(&log).unwrap();
+    let synced = trace.lines().position(|l| l.contains("sync(") && l.contains(".x.xlsx.part>"));
+    let renamed = trace.lines().position(|l| l.contains("rename") && l.contains(".x.xlsx.part\""));
+    assert!(matches!((synced, renamed), (Some(s), Some(r)) if s < r), "{trace}");
+}
