@@ -449,3 +449,64 @@ fn the_xlsx_export_is_on_disk_before_its_rename() {
     let renamed = trace.lines().position(|l| l.contains("rename") && l.contains(".x.xlsx.part\""));
     assert!(matches!((synced, renamed), (Some(s), Some(r)) if s < r), "{trace}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_leftover_read_only_wal_and_shm_beside_a_writable_drive_are_handled() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let number =
+        json(canbao(&db).args(["find", "年级", "--json", "--limit", "1"]))[0]["id_number"].as_str().unwrap().to_owned();
+    // The folder as copied while the drive was open: its -wal and -shm still hold a change.
+    let copy = dir.path().join("copy");
+    std::fs::create_dir(&copy).unwrap();
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
+        conn.execute("UPDATE students SET note = '复制前' WHERE id_number <> ?1", [&number]).unwrap();
+        for suffix in ["", "-wal", "-shm"] {
+            std::fs::copy(format!("{}{suffix}", db.display()), copy.join(format!("drive.db{suffix}"))).unwrap();
+        }
+    }
+    let drive = copy.join("drive.db");
+    // Root writes through any mode, so the binary runs as another user there, as an operator would.
+    // SAFETY: geteuid has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    if root {
+        std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o777)).unwrap();
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        for entry in std::fs::read_dir(&copy).unwrap() {
+            std::os::unix::fs::chown(entry.unwrap().path(), Some(65534), Some(65534)).unwrap();
+        }
+    }
+    for suffix in ["-wal", "-shm"] {
+        let p = copy.join(format!("drive.db{suffix}"));
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o400)).unwrap();
+    }
+    let binary = env!("CARGO_BIN_EXE_canbao");
+    let mut mark = if root {
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", binary]);
+        c
+    } else {
+        std::process::Command::new(binary)
+    };
+    mark.arg("--db").arg(&drive).args(["mark", &number, "--note", "复制后"]).env("CANBAO_OPERATOR", "测试");
+    let Ok(out) = mark.output() else {
+        println!("skipping: cannot run as another user here");
+        return;
+    };
+    if root && String::from_utf8_lossy(&out.stderr).contains("Permission denied") && !drive.exists() {
+        println!("skipping: the binary is not reachable by another user");
+        return;
+    }
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let found = json(canbao(&drive).args(["find", &number, "--json"]));
+    assert_eq!(found.as_array().unwrap().len(), 1);
+    let conn = rusqlite::Connection::open(&drive).unwrap();
+    let notes: String =
+        conn.query_row("SELECT group_concat(note) FROM students WHERE note <> ''", [], |r| r.get(0)).unwrap();
+    assert!(notes.contains("复制后") && notes.contains("复制前"), "{notes}");
+}

@@ -45,6 +45,11 @@ pub enum StoreError {
     Sqlite(rusqlite::Error),
     #[error("数据文件是只读的，无法保存修改；请检查文件权限或把文件复制到可写的位置 (the drive file is read-only)")]
     ReadOnly,
+    #[error(
+        "数据文件旁的 {path} 是只读的（数据文件本身可写），而且不属于当前用户，无法改回可写；\
+         请让该文件的所有者删除它或改为可写后重试 (a read-only -wal/-shm file of another user beside the drive)"
+    )]
+    SidecarReadOnly { path: String },
     #[error("磁盘已满，修改未保存，数据文件未受影响；请清理磁盘空间后重试 (the disk is full: nothing was saved)")]
     DiskFull,
     #[error(
@@ -152,6 +157,31 @@ fn io_failure(extended: std::ffi::c_int) -> Option<StoreError> {
     }
 }
 
+/// A `-wal` or `-shm` left read-only beside a writable drive (the folder was copied from a read-only stick, or
+/// made read-only and then only the drive file made writable again) makes SQLite refuse every write as if the
+/// drive were read-only. Ours are made writable again (only their owner could, and the writer's lock is held,
+/// so no other writer uses them); someone else's are named.
+fn writable_sidecars(path: &Path) -> Result<()> {
+    let drive_writable = std::fs::OpenOptions::new().write(true).open(path).is_ok();
+    if !drive_writable {
+        return Ok(()); // A read-only drive gets SQLite's own refusal, which says the drive is read-only.
+    }
+    for suffix in ["-wal", "-shm"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        let sidecar = PathBuf::from(name);
+        let denied = |p: &Path| matches!(std::fs::OpenOptions::new().write(true).open(p), Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied);
+        if !sidecar.exists() || !denied(&sidecar) {
+            continue;
+        }
+        crate::io::private_file::restrict(&sidecar);
+        if denied(&sidecar) {
+            return Err(StoreError::SidecarReadOnly { path: sidecar.display().to_string() });
+        }
+    }
+    Ok(())
+}
+
 /// Tells an operator who gave no passphrase where one comes from.
 fn passphrase_hint(with_key: &bool) -> &'static str {
     if *with_key {
@@ -197,6 +227,7 @@ impl Store {
                 .map_err(|source| StoreError::CreateDir { path: dir.display().to_string(), source })?;
         }
         let existed = path.exists();
+        writable_sidecars(path)?;
         let conn = Connection::open(path)?;
         if let Some(k) = key {
             cipher::apply_key(&conn, k)?;
