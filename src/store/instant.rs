@@ -1,7 +1,7 @@
 //! Audit instants: written in UTC so two laptops in different zones (or a laptop whose zone was changed)
 //! order their changes by when they happened, shown in the operator's local time.
 
-use chrono::{DateTime, Local, SecondsFormat, Utc};
+use chrono::{DateTime, FixedOffset, Local, SecondsFormat, Utc};
 
 /// How an instant is written to the audit log: RFC 3339 in UTC ("2026-11-23T02:00:00Z").
 pub fn to_text(at: DateTime<Utc>) -> String {
@@ -25,10 +25,15 @@ pub fn cmp(a: &str, b: &str) -> std::cmp::Ordering {
     }
 }
 
-/// "2026-11-23 10:00" in this machine's zone, for the history on screen and in reports.
+/// "2026-11-23 10:00" in this machine's zone, for reports.
 pub fn local_minutes(at: &str) -> String {
+    minutes_at(at, *Local::now().offset())
+}
+
+/// "2026-11-23 10:00" at the given offset: the history on screen.
+pub fn minutes_at(at: &str, offset: FixedOffset) -> String {
     match parse(at) {
-        Some(t) => t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string(),
+        Some(t) => t.with_timezone(&offset).format("%Y-%m-%d %H:%M").to_string(),
         None => at.get(..16).unwrap_or(at).replace('T', " "),
     }
 }
@@ -45,6 +50,13 @@ mod tests {
         assert_eq!(cmp("2026-11-23T03:00:00Z", "2026-11-23T10:00:00+08:00"), Ordering::Greater);
         assert_eq!(cmp("2026-11-23T10:00:00+08:00", "2026-11-23T02:00:00Z"), Ordering::Equal);
         assert_eq!(cmp("x", "2026-11-23T02:00:00Z"), Ordering::Less);
+    }
+
+    #[test]
+    fn shown_in_the_zone_asked_for() {
+        let beijing = FixedOffset::east_opt(8 * 3600).unwrap();
+        assert_eq!(minutes_at("2026-11-23T02:00:00Z", beijing), "2026-11-23 10:00");
+        assert_eq!(minutes_at("2026-11-23T10:00:00+08:00", beijing), "2026-11-23 10:00");
     }
 
     #[test]

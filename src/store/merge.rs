@@ -383,6 +383,12 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext) -> Result<MergeReport> 
             })?;
         let mut changes = Vec::new();
         for group in GROUPS {
+            let sets = |e: &Event| group.iter().any(|f| f.key() == e.field) || e.field == "created";
+            // Nothing of theirs that could set this group is new to us (copies of one drive, mostly): nothing to
+            // decide, and no value need be read.
+            if their_history.get(&their_id).is_none_or(|h| h.iter().all(|e| !sets(e) || ours_set.contains(*e))) {
+                continue;
+            }
             let values = |db: &str, student: i64| -> Result<Vec<Option<String>>> {
                 group.iter().map(|&f| Ok(value(tx, db, student, f)?.flatten())).collect()
             };

@@ -369,6 +369,15 @@ impl Store {
         }
     }
 
+    /// The zone times are shown in: the fixed clock's offset when one is set, else this machine's.
+    pub fn display_offset(&self) -> chrono::FixedOffset {
+        self.fixed_now
+            .as_deref()
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| *t.offset())
+            .unwrap_or_else(|| *chrono::Local::now().offset())
+    }
+
     pub fn today(&self) -> chrono::NaiveDate {
         self.fixed_now
             .as_deref()
@@ -476,10 +485,13 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare("SELECT at, operator, action, field, old, new FROM audit WHERE student_id = ?1 ORDER BY id")?;
+        let offset = self.display_offset();
         let rows = stmt
             .query_map([id], |r| {
+                let at: String = r.get(0)?;
                 Ok(AuditEntry {
-                    at: r.get(0)?,
+                    shown_at: instant::minutes_at(&at, offset),
+                    at,
                     operator: r.get(1)?,
                     action: r.get(2)?,
                     field: r.get(3)?,
@@ -559,7 +571,10 @@ impl AuditContext {
 /// One row of a pupil's history.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AuditEntry {
+    /// The instant as stored (UTC; older files with their local offset).
     pub at: String,
+    /// "2026-11-23 10:00", in the zone this drive is worked in (see [`Store::display_offset`]).
+    pub shown_at: String,
     pub operator: String,
     pub action: String,
     pub field: String,
