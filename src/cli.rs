@@ -357,6 +357,16 @@ fn open_store(cli: &Cli) -> Result<Store, UserError> {
     Ok(store)
 }
 
+/// Opens the drive for a command that reads it: a path that names no file is a mistake to report, not a new
+/// empty drive to report on.
+fn open_existing(cli: &Cli) -> Result<Store, UserError> {
+    let path = drive_path(cli);
+    if !path.exists() {
+        return Err(StoreError::Missing { path: path.display().to_string() }.into());
+    }
+    open_store(cli)
+}
+
 /// Opens the drive for a command that changes it: the one-writer lock first, so a second canbao is told who
 /// holds the file instead of fighting over it.
 fn open_writer(cli: &Cli) -> Result<(Store, DriveLock), UserError> {
@@ -434,8 +444,9 @@ fn run(cli: &Cli) -> CmdResult {
     match &cli.command {
         None => {
             if cli.read_only {
-                return run_tui(cli, open_store(cli)?);
+                return run_tui(cli, open_existing(cli)?);
             }
+            confirm_new_drive(cli)?;
             // The TUI writes: it holds the lock for as long as it runs, and takes the daily backup.
             let _lock = match DriveLock::acquire(&drive_path(cli), &operator_from(cli).unwrap_or_default()) {
                 Ok(lock) => lock,
@@ -485,11 +496,11 @@ fn run(cli: &Cli) -> CmdResult {
             Ok(())
         }
         Some(Command::Find { query, limit, reveal, json }) => {
-            let mut store = open_store(cli)?;
+            let mut store = open_existing(cli)?;
             find(cli, &mut store, query, *limit, *reveal, *json)
         }
         Some(Command::Stats { school, json }) => {
-            let store = open_store(cli)?;
+            let store = open_existing(cli)?;
             let policy = paperwork::drive_policy(&store)?;
             let stats = store.stats(school.as_deref(), policy.as_ref())?;
             if *json {
@@ -500,7 +511,7 @@ fn run(cli: &Cli) -> CmdResult {
             Ok(())
         }
         Some(Command::Export { kind, format, out, school, class, mask, template }) => {
-            let store = open_store(cli)?;
+            let store = open_existing(cli)?;
             let opts = ExportOptions {
                 format: (*format).into(),
                 school: school.clone(),
@@ -537,15 +548,15 @@ fn run(cli: &Cli) -> CmdResult {
             Ok(())
         }
         Some(Command::Policy { action }) => match action {
-            PolicyAction::List { json } => paperwork::policy_list(&open_store(cli)?, *json),
+            PolicyAction::List { json } => paperwork::policy_list(&open_existing(cli)?, *json),
             PolicyAction::Use { name } => paperwork::policy_use(&mut open_writer(cli)?.0, name),
-            PolicyAction::Show { name, json } => paperwork::policy_show(&open_store(cli)?, name.as_deref(), *json),
+            PolicyAction::Show { name, json } => paperwork::policy_show(&open_existing(cli)?, name.as_deref(), *json),
             PolicyAction::New { name, from, year, premium } => {
                 paperwork::policy_new(name, from, *year, premium.as_deref())
             }
         },
         Some(Command::Quote { id_number, policy, categories, paid_on, new_enrollee, interrupted, freshman, json }) => {
-            let store = open_store(cli)?;
+            let store = open_existing(cli)?;
             let args = paperwork::QuoteArgs {
                 id_number: id_number.as_deref(),
                 policy: policy.as_deref(),
@@ -569,7 +580,7 @@ fn run(cli: &Cli) -> CmdResult {
             paperwork::reconcile(&mut store, file, (*source).into(), *dry_run, *reveal, *json)
         }
         Some(Command::Check { reveal, json }) => {
-            let mut store = open_store(cli)?;
+            let mut store = open_existing(cli)?;
             if *reveal {
                 record_reveal(cli, &mut store, "check", &[])?;
             }
@@ -669,6 +680,30 @@ fn run(cli: &Cli) -> CmdResult {
             }
             Ok(())
         }
+    }
+}
+
+/// A drive named on the command line (or by `CANBAO_DB`) that does not exist may be a mistyped path: the TUI
+/// asks before creating an empty drive there. The default drive of a first run is created without asking.
+fn confirm_new_drive(cli: &Cli) -> CmdResult {
+    use std::io::IsTerminal;
+    let path = drive_path(cli);
+    let named = cli.db.is_some() || std::env::var_os("CANBAO_DB").is_some_and(|p| !p.is_empty());
+    if !named || path.exists() {
+        return Ok(());
+    }
+    let missing = StoreError::Missing { path: path.display().to_string() };
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return Err(missing.into());
+    }
+    eprintln!("{missing}");
+    eprint!("新建一个空的数据文件？(create a new, empty drive here?) [y/N] ");
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    if matches!(answer.trim(), "y" | "Y" | "yes" | "是") {
+        Ok(())
+    } else {
+        Err(UserError("未新建数据文件 (no drive was created)".into()))
     }
 }
 
@@ -780,9 +815,9 @@ fn print_merge_report(r: &crate::store::merge::MergeReport, reveal: bool) {
             shown_id(&c.id_number, reveal),
             c.field,
             c.kept,
-            c.kept_at,
+            crate::store::instant::local_minutes(&c.kept_at),
             c.lost,
-            c.lost_at
+            crate::store::instant::local_minutes(&c.lost_at)
         );
     }
     if !r.ambiguous.is_empty() {
@@ -906,21 +941,23 @@ fn find(cli: &Cli, store: &mut Store, query: &str, limit: usize, reveal: bool, j
         return Ok(());
     }
     if pupils.is_empty() {
-        println!("没有找到“{query}” (nothing found)");
+        println!("没有找到“{}” (nothing found)", crate::io::table::printable(query));
         return Ok(());
     }
     for s in &pupils {
         let id = shown_id(&s.id_number, reveal);
         let flag = if s.id_valid() { "" } else { " !" };
+        // A drive may hold a control character (an old import, a merge): it must not drive the terminal.
+        let shown = crate::io::table::printable;
         println!(
             "{}\t{}{}\t{}\t{}\t{}\t{}",
-            s.name,
-            id,
+            shown(&s.name),
+            shown(&id),
             flag,
-            s.class_label(),
+            shown(&s.class_label()),
             s.enrollment.label_zh(),
             s.payment.label_zh(),
-            s.categories.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join("、")
+            shown(&s.categories.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join("、"))
         );
     }
     if total > pupils.len() {

@@ -301,6 +301,7 @@ fn stats_text_labels_each_count() {
 fn policy_new_makes_this_years_policy_from_last_years() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
     let with_config = |cmd: &mut Command| {
         cmd.env("XDG_CONFIG_HOME", dir.path().join("config")).env("HOME", dir.path());
     };
@@ -340,4 +341,297 @@ fn policy_new_makes_this_years_policy_from_last_years() {
     let mut bad = canbao(&db);
     with_config(&mut bad);
     bad.args(["policy", "new", "x", "--from", "nowhere-1999", "--year", "2027"]).assert().code(1);
+}
+
+#[test]
+fn a_read_command_on_a_missing_drive_is_an_error_and_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("mistyped.db");
+    let commands: [&[&str]; 6] =
+        [&["find", "张"], &["stats"], &["check"], &["export", "sheet"], &["quote"], &["policy", "list"]];
+    for args in commands {
+        let out = canbao(&db).args(args).current_dir(dir.path()).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("数据文件不存在") && stderr.contains("mistyped.db"), "{args:?}: {stderr}");
+        assert!(!db.exists(), "{args:?} created the drive");
+    }
+    // The TUI, without a terminal to ask at, refuses too.
+    let out = canbao(&db).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!db.exists());
+}
+
+#[test]
+fn a_read_command_on_another_programs_database_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("photos.sqlite");
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE photos(id INTEGER PRIMARY KEY, path TEXT); INSERT INTO photos(path) VALUES ('a');",
+        )
+        .unwrap();
+    }
+    let before = std::fs::read(&db).unwrap();
+    for args in [&["stats"][..], &["find", "x"], &["import", "/nonexistent.csv"]] {
+        let out = canbao(&db).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("其他程序") && stderr.contains("photos.sqlite"), "{args:?}: {stderr}");
+    }
+    assert_eq!(std::fs::read(&db).unwrap(), before, "not switched to WAL, no tables added");
+    assert!(!dir.path().join("photos.sqlite-wal").exists());
+}
+
+/// A valid ID number from its first 17 digits.
+fn valid_id(first17: &str) -> String {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = first17.bytes().zip(WEIGHTS).map(|(b, w)| u32::from(b - b'0') * w).sum();
+    format!("{first17}{}", b"10X98765432"[(sum % 11) as usize] as char)
+}
+
+#[test]
+fn formula_and_invisible_cells_are_cleaned_on_import_and_neutralised_on_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let (a, b, c, d) = (
+        valid_id("45020220150101121"),
+        valid_id("45020220150101131"),
+        valid_id("45020220150101141"),
+        valid_id("45020220150101151"),
+    );
+    let list = dir.path().join("list.csv");
+    std::fs::write(
+        &list,
+        format!(
+            "姓名,身份证号码,班级,联系电话\n\
+             \"=HYPERLINK(\"\"http://x\"\",\"\"点\"\")\",{a},1班,\n\
+             \"\t=1+1\",{b},1班,\n\
+             李\u{200b}四,\t{c},1班,\n\
+             王\u{1b}[31m五\u{202e},{d},@SUM(1),-5\n"
+        ),
+    )
+    .unwrap();
+    let report = json(canbao(&db).args(["import", "--json"]).arg(&list));
+    assert_eq!(report["added"], 4, "{report}");
+    let rows: Vec<u64> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| {
+            p["message"].as_str().unwrap().contains("不可见字符") && p["file"].as_str().unwrap().contains("list.csv")
+        })
+        .map(|p| p["row"].as_u64().unwrap())
+        .collect();
+    assert_eq!(rows, [4, 5], "{report}");
+    let found = json(canbao(&db).args(["find", "李四", "--json"]));
+    assert_eq!(found[0]["name"], "李四", "{found}");
+    let out = canbao(&db).args(["find", "王五"]).output().unwrap();
+    assert!(!out.stdout.contains(&0x1b), "{}", String::from_utf8_lossy(&out.stdout));
+
+    let csv = dir.path().join("out.csv");
+    canbao(&db).args(["export", "sheet", "--format", "csv", "--out"]).arg(&csv).assert().success();
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let cells: Vec<String> =
+        reader.records().flat_map(|r| r.unwrap().iter().map(str::to_owned).collect::<Vec<_>>()).collect();
+    for cell in &cells {
+        assert!(!cell.starts_with(['=', '+', '@', '\t', '\r']), "a formula in the export: {cell:?}");
+        assert!(!cell.starts_with('-') || cell.parse::<f64>().is_ok(), "a formula in the export: {cell:?}");
+    }
+    for id in [&a, &b, &c, &d] {
+        assert!(cells.iter().any(|cell| cell == id), "ID {id} written as it is");
+    }
+    assert!(cells.iter().any(|cell| cell == "'=1+1"), "{cells:?}");
+    // Importing the export again changes no name: the neutralised text is what the drive holds.
+    let again = json(canbao(&db).args(["import", "--json"]).arg(&csv));
+    assert_eq!(again["updated"], 0, "{again}");
+}
+
+#[test]
+fn a_control_character_held_by_a_drive_never_reaches_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    {
+        // A drive made before imports cleaned names, or written by hand.
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute("UPDATE students SET name = '张' || char(27) || ']0;pwned' || char(7) || '三'", []).unwrap();
+    }
+    let out = canbao(&db).args(["find", "年级", "--limit", "3"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(!out.stdout.iter().any(|&b| b == 0x1b || b == 0x07), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("张�]0;pwned�三"));
+}
+
+#[test]
+fn export_special_with_no_special_pupils_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let out = canbao(&db).args(["export", "special", "--out"]).arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("没有标记了人员类别"), "{stderr}");
+}
+
+/// A small tmpfs mounted on a temporary folder, unmounted when dropped; `None` where mounting is not allowed.
+struct SmallDisk(PathBuf);
+
+impl SmallDisk {
+    fn mount(at: &Path) -> Option<SmallDisk> {
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=2m", "tmpfs"])
+            .arg(at)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then(|| SmallDisk(at.to_owned()))
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_full_disk_is_called_a_full_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("drive.db");
+    canbao(&source).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let mount = dir.path().join("disk");
+    std::fs::create_dir(&mount).unwrap();
+    let Some(_disk) = SmallDisk::mount(&mount) else {
+        println!("skipping: cannot mount a small disk here (needs root)");
+        return;
+    };
+    let db = mount.join("drive.db");
+    std::fs::copy(&source, &db).unwrap();
+    // Fill what is left, so SQLite cannot even create the -shm file beside the drive.
+    let mut filler = std::fs::File::create(mount.join("filler")).unwrap();
+    while std::io::Write::write_all(&mut filler, &[0u8; 4096]).is_ok() {}
+    drop(filler);
+    for args in [&["stats"][..], &["import", fixture("gbk_title.csv").to_str().unwrap()]] {
+        let out = canbao(&db).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("磁盘已满"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("disk I/O error"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn an_export_leaves_no_abandoned_part_file_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let out = dir.path().join("forms");
+    std::fs::create_dir(&out).unwrap();
+    // One export killed an hour ago, one perhaps still running.
+    let stale = out.join(".名单.xlsx.part");
+    let running = out.join(".另一份.xlsx.part");
+    let mine = out.join("not-mine.part");
+    for p in [&stale, &running, &mine] {
+        std::fs::write(p, b"partial").unwrap();
+    }
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for p in [&stale, &mine] {
+        std::fs::File::options().write(true).open(p).unwrap().set_modified(hour_ago).unwrap();
+    }
+    canbao(&db).args(["export", "sheet", "--out"]).arg(out.join("x.xlsx")).assert().success();
+    assert!(!stale.exists(), "the abandoned export's file is removed");
+    assert!(running.exists(), "a recent one may belong to an export still running");
+    assert!(mine.exists(), "only canbao's own pattern is touched");
+}
+
+#[test]
+fn the_xlsx_export_is_on_disk_before_its_rename() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let log = dir.path().join("trace.log");
+    let target = dir.path().join("x.xlsx");
+    let traced = std::process::Command::new("strace")
+        .args(["-f", "-y", "-e", "trace=fsync,fdatasync,rename,renameat,renameat2", "-o"])
+        .arg(&log)
+        .arg(env!("CARGO_BIN_EXE_canbao"))
+        .arg("--db")
+        .arg(&db)
+        .args(["export", "sheet", "--out"])
+        .arg(&target)
+        .env_remove("CANBAO_DB")
+        .output();
+    let Some(traced) = traced.ok().filter(|o| o.status.success() && log.exists()) else {
+        println!("skipping: strace is not available here");
+        return;
+    };
+    assert!(target.exists(), "{}", String::from_utf8_lossy(&traced.stderr));
+    let trace = std::fs::read_to_string(&log).unwrap();
+    let synced = trace.lines().position(|l| l.contains("sync(") && l.contains(".x.xlsx.part>"));
+    let renamed = trace.lines().position(|l| l.contains("rename") && l.contains(".x.xlsx.part\""));
+    assert!(matches!((synced, renamed), (Some(s), Some(r)) if s < r), "{trace}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_leftover_read_only_wal_and_shm_beside_a_writable_drive_are_handled() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let number =
+        json(canbao(&db).args(["find", "年级", "--json", "--limit", "1"]))[0]["id_number"].as_str().unwrap().to_owned();
+    // The folder as copied while the drive was open: its -wal and -shm still hold a change.
+    let copy = dir.path().join("copy");
+    std::fs::create_dir(&copy).unwrap();
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
+        conn.execute("UPDATE students SET note = '复制前' WHERE id_number <> ?1", [&number]).unwrap();
+        for suffix in ["", "-wal", "-shm"] {
+            std::fs::copy(format!("{}{suffix}", db.display()), copy.join(format!("drive.db{suffix}"))).unwrap();
+        }
+    }
+    let drive = copy.join("drive.db");
+    // Root writes through any mode, so the binary runs as another user there, as an operator would.
+    // SAFETY: geteuid has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    if root {
+        std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o777)).unwrap();
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        for entry in std::fs::read_dir(&copy).unwrap() {
+            std::os::unix::fs::chown(entry.unwrap().path(), Some(65534), Some(65534)).unwrap();
+        }
+    }
+    for suffix in ["-wal", "-shm"] {
+        let p = copy.join(format!("drive.db{suffix}"));
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o400)).unwrap();
+    }
+    let binary = env!("CARGO_BIN_EXE_canbao");
+    let mut mark = if root {
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", binary]);
+        c
+    } else {
+        std::process::Command::new(binary)
+    };
+    mark.arg("--db").arg(&drive).args(["mark", &number, "--note", "复制后"]).env("CANBAO_OPERATOR", "测试");
+    let Ok(out) = mark.output() else {
+        println!("skipping: cannot run as another user here");
+        return;
+    };
+    if root && String::from_utf8_lossy(&out.stderr).contains("Permission denied") && !drive.exists() {
+        println!("skipping: the binary is not reachable by another user");
+        return;
+    }
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let found = json(canbao(&drive).args(["find", &number, "--json"]));
+    assert_eq!(found.as_array().unwrap().len(), 1);
+    let conn = rusqlite::Connection::open(&drive).unwrap();
+    let notes: String =
+        conn.query_row("SELECT group_concat(note) FROM students WHERE note <> ''", [], |r| r.get(0)).unwrap();
+    assert!(notes.contains("复制后") && notes.contains("复制前"), "{notes}");
 }

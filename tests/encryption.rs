@@ -35,7 +35,8 @@ fn a_plain_build_has_the_commands_and_says_it_cannot_encrypt() {
     assert_eq!(std::fs::read(&db).unwrap(), before, "the drive is untouched");
     // A passphrase for a drive that does not exist yet must not quietly make a plain one.
     let new = dir.path().join("new.db");
-    let (code, err) = stderr_of(canbao(&new).arg("stats").env("CANBAO_PASSPHRASE", "pw"));
+    let (code, err) =
+        stderr_of(canbao(&new).arg("import").arg(fixture("gbk_title.csv")).env("CANBAO_PASSPHRASE", "pw"));
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("--features encryption"), "{err}");
     assert!(!new.exists());

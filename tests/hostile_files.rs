@@ -139,3 +139,311 @@ fn every_hostile_file_is_refused_cleanly() {
     }
     assert_eq!(tried, corpus().len());
 }
+
+/// Runs the binary to its end and returns (exit code, stdout, stderr, peak resident memory in MiB) as the OS
+/// counted it for that child alone (`wait4`), so each input's memory is bounded on its own.
+#[cfg(unix)]
+#[expect(clippy::zombie_processes, reason = "reaped by wait4, which also gives the child's own rusage")]
+fn run_measured(db: &Path, args: &[&std::ffi::OsStr]) -> (i32, String, String, u64) {
+    use std::io::Read;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_canbao"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("CANBAO_DB")
+        .env("CANBAO_OPERATOR", "测试")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // A child that blocks (a FIFO read before it was refused) is killed after a minute and fails the test,
+    // rather than hanging it.
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let watchdog = {
+        let (done, pid) = (done.clone(), child.id() as libc::pid_t);
+        std::thread::spawn(move || {
+            let start = std::time::Instant::now();
+            while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                if start.elapsed() > std::time::Duration::from_secs(60) {
+                    // SAFETY: the child is not yet waited for, so the pid is still ours.
+                    unsafe { libc::kill(pid, libc::SIGKILL) };
+                    return;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+        })
+    };
+    let (mut out, mut err) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = err.read_to_string(&mut s);
+        s
+    });
+    let mut stdout = String::new();
+    let _ = out.read_to_string(&mut stdout);
+    let stderr = reader.join().unwrap();
+    // Stopped before the child is reaped, so its pid is never signalled once it could be another process's.
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    watchdog.join().unwrap();
+    let mut status = 0;
+    // SAFETY: rusage is plain data, zeroed is a valid value, and the pid is our own unwaited child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    assert_eq!(pid, child.id() as libc::pid_t, "wait4");
+    let code = if libc::WIFEXITED(status) { libc::WEXITSTATUS(status) } else { -1 };
+    // Linux reports ru_maxrss in KiB.
+    let peak = usage.ru_maxrss as u64 / 1024;
+    println!("{args:?}: exit {code}, peak {peak} MiB");
+    (code, stdout, stderr, peak)
+}
+
+/// Bits written least significant first, as DEFLATE packs them.
+struct Bits {
+    out: Vec<u8>,
+    acc: u64,
+    n: u32,
+}
+
+impl Bits {
+    fn put(&mut self, value: u64, count: u32) {
+        self.acc |= value << self.n;
+        self.n += count;
+        while self.n >= 8 {
+            self.out.push(self.acc as u8);
+            self.acc >>= 8;
+            self.n -= 8;
+        }
+    }
+    /// A Huffman code, which DEFLATE writes most significant bit first.
+    fn code(&mut self, code: u64, len: u32) {
+        let reversed = (0..len).fold(0, |r, i| (r << 1) | ((code >> i) & 1));
+        self.put(reversed, len);
+    }
+    fn literal(&mut self, b: u8) {
+        if b < 144 {
+            self.code(0x30 + u64::from(b), 8);
+        } else {
+            self.code(0x190 + u64::from(b - 144), 9);
+        }
+    }
+}
+
+/// A DEFLATE stream (one fixed-Huffman block) of `prefix`, `run` bytes of 'A', then `suffix`: each 13 bits of
+/// it inflate to 258 bytes, as a zip bomb's do.
+fn deflate_run(prefix: &[u8], run: usize, suffix: &[u8]) -> Vec<u8> {
+    let mut bits = Bits { out: Vec::new(), acc: 0, n: 0 };
+    bits.put(1, 1);
+    bits.put(1, 2);
+    prefix.iter().for_each(|&b| bits.literal(b));
+    bits.literal(b'A');
+    let mut left = run - 1;
+    while left >= 258 {
+        bits.code(0xC5, 8); // length 258
+        bits.code(0, 5); // distance 1
+        left -= 258;
+    }
+    (0..left).for_each(|_| bits.literal(b'A'));
+    suffix.iter().for_each(|&b| bits.literal(b));
+    bits.code(0, 7); // end of block
+    bits.put(0, 7);
+    bits.out
+}
+
+/// A zip whose entries are (name, stored bytes, method, inflated length, crc32).
+fn zip_raw(entries: &[(&str, Vec<u8>, u16, u32, u32)]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut central = Vec::new();
+    for (name, data, method, inflated, crc) in entries {
+        let offset = out.len() as u32;
+        let header = |sig: u32, central: bool| {
+            let mut h = Vec::new();
+            h.extend_from_slice(&sig.to_le_bytes());
+            if central {
+                h.extend_from_slice(&20u16.to_le_bytes());
+            }
+            h.extend_from_slice(&20u16.to_le_bytes());
+            h.extend_from_slice(&0u16.to_le_bytes());
+            h.extend_from_slice(&method.to_le_bytes());
+            h.extend_from_slice(&0u32.to_le_bytes());
+            h.extend_from_slice(&crc.to_le_bytes());
+            h.extend_from_slice(&(data.len() as u32).to_le_bytes());
+            h.extend_from_slice(&inflated.to_le_bytes());
+            h.extend_from_slice(&(name.len() as u16).to_le_bytes());
+            h.extend_from_slice(&0u16.to_le_bytes());
+            if central {
+                h.extend_from_slice(&[0; 6]);
+                h.extend_from_slice(&0u32.to_le_bytes());
+                h.extend_from_slice(&offset.to_le_bytes());
+            }
+            h.extend_from_slice(name.as_bytes());
+            h
+        };
+        out.extend(header(0x0403_4b50, false));
+        out.extend_from_slice(data);
+        central.extend(header(0x0201_4b50, true));
+    }
+    let central_offset = out.len() as u32;
+    out.extend_from_slice(&central);
+    out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+    out.extend_from_slice(&[0, 0, 0, 0]);
+    out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+    out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+    out.extend_from_slice(&(central.len() as u32).to_le_bytes());
+    out.extend_from_slice(&central_offset.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes());
+    out
+}
+
+const SHEET_HEAD: &str = r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#;
+const SHEET_TAIL: &str = "</sheetData></worksheet>";
+
+/// A one-sheet XLSX around `sheet` (stored, or as given by `deflated`: (stream, inflated length)).
+fn xlsx(sheet: Vec<u8>, deflated: Option<u32>) -> Vec<u8> {
+    let workbook = r#"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="名单" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
+    let rels = r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#;
+    let types = r#"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#;
+    let stored = |name: &'static str, data: &[u8]| (name, data.to_vec(), 0u16, data.len() as u32, crc32(data));
+    let sheet_entry = match deflated {
+        // The bomb's CRC is left at 0: the reader must refuse it long before the end, where the CRC is checked.
+        Some(inflated) => ("xl/worksheets/sheet1.xml", sheet, 8u16, inflated, 0),
+        None => stored("xl/worksheets/sheet1.xml", &sheet),
+    };
+    let root = r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
+    zip_raw(&[
+        stored("[Content_Types].xml", types.as_bytes()),
+        stored("_rels/.rels", root.as_bytes()),
+        stored("xl/workbook.xml", workbook.as_bytes()),
+        stored("xl/_rels/workbook.xml.rels", rels.as_bytes()),
+        sheet_entry,
+    ])
+}
+
+fn inline(r: &str, text: &str) -> String {
+    format!(r#"<c r="{r}" t="inlineStr"><is><t>{text}</t></is></c>"#)
+}
+
+/// The header row and one pupil, the rows a real list starts with.
+fn list_rows() -> String {
+    format!(
+        r#"<row r="1">{}{}</row><row r="2">{}{}</row>"#,
+        inline("A1", "姓名"),
+        inline("B1", "身份证号码"),
+        inline("A2", "张三"),
+        inline("B2", "110105194912310021")
+    )
+}
+
+/// Peak memory allowed for any input, in MiB.
+const PEAK_MIB: u64 = 300;
+
+#[cfg(unix)]
+#[test]
+fn inputs_built_to_exhaust_memory_or_block_are_handled_in_bounded_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let good = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/utf8_bom.csv");
+    canbao(&db).arg("import").arg(&good).assert().success();
+    let write = |name: &str, bytes: &[u8]| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    };
+
+    // Each file is made in a block of its own, so its bytes are freed before any child is measured (a forked
+    // child starts with its parent's resident memory).
+    // An XLSX of 1.6 MB whose one cell inflates to a 256 MiB name.
+    let bomb = {
+        let prefix = format!(r#"{SHEET_HEAD}{}<row r="3"><c r="A3" t="inlineStr"><is><t>"#, list_rows());
+        let suffix = format!("</t></is></c></row>{SHEET_TAIL}");
+        let run = 256 * 1024 * 1024;
+        let inflated = (prefix.len() + run + suffix.len()) as u32;
+        write("inflating.xlsx", &xlsx(deflate_run(prefix.as_bytes(), run, suffix.as_bytes()), Some(inflated)))
+    };
+    // A CSV whose name cell is 16 MiB.
+    let huge = {
+        let mut huge = String::from("姓名,身份证号码\n张三,110105194912310021\n");
+        huge.push_str(&"李".repeat(16 * 1024 * 1024 / 3));
+        huge.push_str(",11010519491231002X\n王五,110105194912310048\n");
+        write("huge_name.csv", huge.as_bytes())
+    };
+    // 3 MB of empty rows after the list.
+    let empty_rows = {
+        let mut rows = format!("{SHEET_HEAD}{}", list_rows());
+        while rows.len() < 3_000_000 {
+            rows.push_str("<row/>");
+        }
+        rows.push_str(SHEET_TAIL);
+        write("empty_rows.xlsx", &xlsx(rows.into_bytes(), None))
+    };
+    let fifo = dir.path().join("fifo.csv");
+    let c_path = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0, "mkfifo");
+
+    let import = |path: &Path| run_measured(&db, &["import".as_ref(), "--json".as_ref(), path.as_os_str()]);
+    let before = canbao(&db).args(["stats", "--json"]).output().unwrap().stdout;
+
+    let (code, _, err, peak) = import(&bomb);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("inflating.xlsx") && err.contains("64 KB"), "{err}");
+    assert!(peak < PEAK_MIB, "inflating.xlsx: {peak} MiB");
+
+    for refused in [fifo.as_path(), Path::new("/dev/zero")] {
+        let (code, _, err, peak) = import(refused);
+        assert_eq!(code, 1, "{err}");
+        assert!(err.contains("不是普通文件") && err.contains(&*refused.to_string_lossy()), "{err}");
+        assert!(peak < PEAK_MIB, "{}: {peak} MiB", refused.display());
+    }
+    assert_eq!(canbao(&db).args(["stats", "--json"]).output().unwrap().stdout, before, "nothing imported");
+
+    let (code, out, err, peak) = import(&huge);
+    assert_eq!(code, 0, "{err}");
+    assert!(peak < PEAK_MIB, "huge_name.csv: {peak} MiB");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let problem = report["problems"].as_array().unwrap().iter().find(|p| p["row"] == 3).expect("row 3 reported");
+    assert!(problem["message"].as_str().unwrap().contains("过长"), "{problem}");
+    assert_eq!(report["skipped"], 1, "{report}");
+
+    let (code, out, err, peak) = import(&empty_rows);
+    assert_eq!(code, 0, "{err}");
+    assert!(peak < PEAK_MIB, "empty_rows.xlsx: {peak} MiB");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["rows_read"], 1, "{report}");
+}
+
+#[cfg(unix)]
+#[test]
+fn control_characters_and_formulas_in_a_list_are_cleaned_in_bounded_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let list = dir.path().join("controls.csv");
+    std::fs::write(
+        &list,
+        "姓名,身份证号码,班级\n\
+         张\u{1b}]0;title\u{7}三,110105194912310021,=cmd|' /C calc'!A0\n\
+         李\u{200b}四\u{202e},11010519491231002X,@SUM(1+1)\n\
+         \"\t=1+1\",110105194912310048,\t-2+3\n",
+    )
+    .unwrap();
+    let (code, out, err, peak) = run_measured(&db, &["import".as_ref(), "--json".as_ref(), list.as_os_str()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(peak < PEAK_MIB, "{peak} MiB");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["added"], 3, "{report}");
+    let (code, shown, _, _) = run_measured(&db, &["find".as_ref(), "年级 1".as_ref()]);
+    let (_, found, _, _) = run_measured(&db, &["find".as_ref(), "李四".as_ref(), "--json".as_ref()]);
+    assert_eq!(code, 0);
+    assert!(!shown.contains('\u{1b}') && !shown.contains('\u{7}'), "{shown}");
+    assert!(found.contains("李四"), "{found}");
+    let csv = dir.path().join("out.csv");
+    let args =
+        ["export".as_ref(), "sheet".as_ref(), "--format".as_ref(), "csv".as_ref(), "--out".as_ref(), csv.as_os_str()];
+    assert_eq!(run_measured(&db, &args).0, 0);
+    let text = std::fs::read_to_string(&csv).unwrap();
+    for cell in csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes()).records() {
+        for cell in cell.unwrap().iter() {
+            assert!(!cell.starts_with(['=', '+', '-', '@', '\t', '\r']), "a formula in the export: {cell:?}");
+        }
+    }
+}

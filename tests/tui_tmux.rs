@@ -322,6 +322,9 @@ fn the_sample_school_opens_in_its_own_file_and_says_so() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("school.db");
     let tmux = Tmux::start(format!("canbao-test-sample-{}", std::process::id()), dir.path(), &db, "测试");
+    // A drive named on the command line that does not exist yet is made only when the operator says so.
+    tmux.wait_for("新建一个空的数据文件");
+    tmux.send(&["y", "Enter"]);
     let screen = tmux.wait_for("空白数据文件");
     assert!(screen.lines().next().unwrap_or_default().contains("school.db"), "{screen}");
     tmux.send(&["1"]);

@@ -350,6 +350,29 @@ impl RowReader<'_> {
         let row_no = index + 1;
         self.report.rows_read += 1;
         let header_of = |c: Column| map.header_text(c, &sheet.rows);
+        let name_cell = map.get(Column::Name, row);
+        // Checked before anything reads the row: an overlong cell is never cleaned, keyed or stored.
+        let is_name = |c: &Cell| name_cell.is_some_and(|n| std::ptr::eq(n, c));
+        let overlong = row.iter().enumerate().find(|(_, c)| match c {
+            Cell::Text(t) => t.len() > table::MAX_CELL_BYTES || (is_name(c) && t.len() > table::MAX_NAME_BYTES),
+            _ => false,
+        });
+        if let Some((at, Cell::Text(t))) = overlong {
+            let header = sheet.rows.get(map.row).and_then(|h| h.get(at)).map(Cell::text).unwrap_or_default();
+            let limit = if t.len() > table::MAX_CELL_BYTES { "64 KB" } else { "姓名 4 KB (a name: 4 KB)" };
+            self.report.skipped += 1;
+            self.problem(
+                file,
+                sheet,
+                row_no,
+                &header,
+                format!(
+                    "单元格过长（{} KB，上限 {limit}），此行未导入 (the cell is too long: row not imported)",
+                    t.len().div_ceil(1024)
+                ),
+            );
+            return Ok(());
+        }
         let text = |c: Column| map.get(c, row).map(Cell::text).filter(|t| !t.is_empty());
         let name = text(Column::Name).map(|n| clean_name(&n)).unwrap_or_default();
         let id_cell = map.get(Column::IdNumber, row).cloned().unwrap_or(Cell::Empty);
@@ -390,6 +413,17 @@ impl RowReader<'_> {
                 row_no,
                 "",
                 "此行有无法识别的字节（文件编码损坏），显示为“�”，已导入，请核对 (undecodable bytes in this row, shown as �)"
+                    .into(),
+            );
+        }
+        if row.iter().any(Cell::has_invisible) {
+            self.problem(
+                file,
+                sheet,
+                row_no,
+                "",
+                "此行有不可见字符或控制字符（零宽字符、方向控制符等），已去除后导入 \
+                 (invisible or control characters in this row were removed)"
                     .into(),
             );
         }

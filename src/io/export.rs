@@ -9,6 +9,7 @@ use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet};
 
 use super::ReadError;
 use super::private_file;
+use super::table::neutralise_formula;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileFormat {
@@ -109,10 +110,11 @@ fn write_err(target: &Path, e: impl std::fmt::Display) -> ReadError {
 impl TableWriter {
     pub fn create(target: &Path, format: FileFormat) -> Result<TableWriter, ReadError> {
         let file_name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let temp = target.with_file_name(format!(".{file_name}.part"));
+        let temp = target.with_file_name(format!(".{file_name}{PART}"));
         if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
             private_file::create_dir_all(dir).map_err(|e| write_err(target, e))?;
         }
+        remove_abandoned_parts(target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new(".")));
         let (workbook, csv) = match format {
             FileFormat::Xlsx => {
                 // Deflate at level 6 (the zip default) was half of writing a 60k-row sheet; level 2 takes 56%
@@ -197,7 +199,7 @@ impl TableWriter {
                 w.write_record([title]).map_err(e)?;
             }
             for line in &preamble.lines {
-                w.write_record(line).map_err(e)?;
+                w.write_record(line.iter().map(|c| neutralise_formula(c).into_owned())).map_err(e)?;
             }
             w.write_record(columns.iter().map(|c| c.title.as_str())).map_err(e)?;
             self.sheet = Some(SheetState { columns: columns.len(), next_row: 0, text_column: Vec::new() });
@@ -246,7 +248,8 @@ impl TableWriter {
             for cell in cells {
                 match cell {
                     Out::Number(n) => w.write_field(n.to_string()),
-                    other => w.write_field(other.text().unwrap_or("")),
+                    // Every text cell of a CSV may be opened in a spreadsheet: none may start a formula.
+                    other => w.write_field(neutralise_formula(other.text().unwrap_or("")).as_bytes()),
                 }
                 .map_err(|e| write_err(target, e))?;
             }
@@ -260,7 +263,12 @@ impl TableWriter {
         let target = self.target.clone();
         if let Some(mut book) = self.workbook.take() {
             let file = private_file::create(&self.temp).map_err(|e| write_err(&target, e))?;
-            book.save_to_writer(std::io::BufWriter::new(file)).map_err(|e| write_err(&target, e))?;
+            let mut out = std::io::BufWriter::new(file);
+            book.save_to_writer(&mut out).map_err(|e| write_err(&target, e))?;
+            // On disk before the rename, as the CSV is: a power cut after it must not leave an empty form
+            // under the real name.
+            let file = out.into_inner().map_err(|e| write_err(&target, e.error()))?;
+            file.sync_all().map_err(|e| write_err(&target, e))?;
         }
         if let Some(w) = self.csv.take() {
             let mut inner = w.into_inner().map_err(|e| write_err(&target, e.error()))?;
@@ -282,6 +290,37 @@ impl Drop for TableWriter {
         // An abandoned export leaves no partial file behind.
         if self.temp.exists() {
             let _ = std::fs::remove_file(&self.temp);
+        }
+    }
+}
+
+/// What an export's file is called while it is written: `.{name}.part`, beside the target.
+const PART: &str = ".part";
+
+/// A `.part` file left this long ago belongs to no export still running: an export writes its file in
+/// seconds (a minute at county scale).
+const ABANDONED_AFTER: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
+/// Removes the `.part` files of exports that were killed mid-way (a power cut, a kill -9): they hold minors'
+/// data under a name nobody looks at. Only canbao's own pattern, and only files no export could still be
+/// writing.
+fn remove_abandoned_parts(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if !(name.starts_with('.') && name.ends_with(PART) && name.len() > 1 + PART.len()) {
+            continue;
+        }
+        let old = entry
+            .metadata()
+            .ok()
+            .filter(std::fs::Metadata::is_file)
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > ABANDONED_AFTER);
+        if old {
+            let _ = std::fs::remove_file(entry.path());
         }
     }
 }

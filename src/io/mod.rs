@@ -29,6 +29,13 @@ pub enum ReadError {
     Encrypted { file: String },
     #[error("文件 {file} 太大，不像是班级名单 (the file is too large to be a class list)")]
     TooLarge { file: String },
+    #[error(
+        "文件 {file} 实际是{kind}，只是扩展名像 Excel 文件；请在 Excel 或 WPS 中打开它，另存为 .xlsx 后再导入 \
+         (the file is {kind_en} saved with an Excel name: open it in Excel or WPS and save it as .xlsx)"
+    )]
+    Disguised { file: String, kind: &'static str, kind_en: &'static str },
+    #[error("{file} 不是普通文件（可能是管道、设备或文件夹），未读取 (not a regular file: not read)")]
+    NotAFile { file: String },
     #[error("文件 {file} 第 {row} 行无法解析：{reason} (row cannot be parsed)")]
     BadRow { file: String, row: usize, reason: String },
     #[error(

@@ -18,6 +18,11 @@ pub enum ExportError {
     Store(#[from] StoreError),
     #[error("数据文件中还没有学生，没有可导出的内容 (no pupils to export)")]
     Nothing,
+    #[error(
+        "没有标记了人员类别（特殊人群）的学生，参保花名册无内容可导出 \
+         (no pupil is marked with a category: the special-groups roster would be empty)"
+    )]
+    NoSpecialPupils,
     #[error("CSV 只能装一所学校，请用 --school 指定其中之一：{0} (a CSV holds one school: pick one with --school)")]
     ManySchools(String),
     #[error(

@@ -21,7 +21,7 @@ impl Cell {
     pub fn text(&self) -> String {
         match self {
             Cell::Empty => String::new(),
-            Cell::Text(s) => s.trim().to_owned(),
+            Cell::Text(s) => clean_text(s),
             Cell::Number(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
             Cell::Number(f) => f.to_string(),
         }
@@ -30,10 +30,104 @@ impl Cell {
     pub fn is_empty(&self) -> bool {
         match self {
             Cell::Empty => true,
-            Cell::Text(s) => s.trim().is_empty(),
+            Cell::Text(s) => s.chars().all(|c| c.is_whitespace() || invisible(c)),
             Cell::Number(_) => false,
         }
     }
+
+    /// Whether the cell holds characters that `text` removes: control, zero-width or direction-changing ones.
+    pub fn has_invisible(&self) -> bool {
+        matches!(self, Cell::Text(s) if s.chars().any(|c| invisible(c) && !matches!(c, '\t' | '\n' | '\r')))
+    }
+}
+
+/// A character nobody sees but that changes what is stored: control characters (an ESC sequence in a name
+/// would drive the terminal it is printed on), zero-width characters (「李\u{200b}四」 is not found by 「李四」)
+/// and the bidirectional overrides that make text read in another order than it is stored.
+pub fn invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{00ad}'
+                | '\u{034f}'
+                | '\u{061c}'
+                | '\u{115f}'
+                | '\u{1160}'
+                | '\u{17b4}'
+                | '\u{17b5}'
+                | '\u{180e}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2060}'..='\u{206f}'
+                | '\u{3164}'
+                | '\u{fe00}'..='\u{fe0f}'
+                | '\u{feff}'
+                | '\u{ffa0}'
+                | '\u{fff0}'..='\u{fffb}'
+        )
+}
+
+/// Text safe to print on a terminal: a control or direction-changing character (held by a drive made before
+/// imports removed them, or typed in by hand) shows as "�" instead of reaching the terminal, and zero-width
+/// characters are dropped.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(invisible) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let shown = text
+        .chars()
+        .filter_map(|c| match c {
+            c if c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') => Some('\u{fffd}'),
+            c if invisible(c) => None,
+            c => Some(c),
+        })
+        .collect();
+    std::borrow::Cow::Owned(shown)
+}
+
+/// Characters that make a spreadsheet read a CSV cell as a formula (OWASP's list for CSV injection).
+fn formula_start(text: &str) -> bool {
+    text.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// A signed number ("-12.5", "+86 138-0013-8000") is a value: with no letters or brackets it can call no
+/// function, and it stays as it is.
+fn plain_number(text: &str) -> bool {
+    let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
+    digits.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b' ' | b'-'))
+        && digits.bytes().any(|b| b.is_ascii_digit())
+}
+
+/// A CSV cell as a spreadsheet must see it: text that would start a formula gets a leading apostrophe
+/// (OWASP's rule), so `=HYPERLINK(…)` in a name reaches the sheet as text. Numbers and ID numbers are left
+/// alone.
+pub fn neutralise_formula(text: &str) -> std::borrow::Cow<'_, str> {
+    if formula_start(text) && !plain_number(text) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// A text cell as canbao keeps it: invisible characters removed (line breaks and tabs become spaces), then
+/// trimmed. Text that would start a formula is kept neutralised as `'=1+1`, whether the file wrote `=1+1`,
+/// `\t=1+1` (which trimming alone would turn back into a formula) or `'=1+1` (an export of canbao's own, so
+/// importing it again changes nothing); a number padded with a tab (`\t4502…`) is simply trimmed. A lone
+/// "-" (a list's "none") is left as it is.
+pub fn clean_text(raw: &str) -> String {
+    let cleaned: std::borrow::Cow<str> = if raw.chars().any(invisible) {
+        raw.chars()
+            .filter_map(|c| if c.is_whitespace() { Some(' ') } else { (!invisible(c)).then_some(c) })
+            .collect::<String>()
+            .into()
+    } else {
+        raw.into()
+    };
+    let trimmed = cleaned.trim();
+    if formula_start(trimmed) && !plain_number(trimmed) && trimmed.chars().nth(1).is_some() {
+        return format!("'{trimmed}");
+    }
+    trimmed.to_owned()
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -43,6 +137,12 @@ pub struct Sheet {
     /// Row `i` is the file's row `i + 1`, as Excel numbers them, so reports point at the row a person sees.
     pub rows: Vec<Vec<Cell>>,
 }
+
+/// The longest cell read: no class list holds a note of more than a few lines, and a row with a longer cell is
+/// reported and left out rather than stored (its search key, its pinyin, every screen would carry it).
+pub const MAX_CELL_BYTES: usize = 64 * 1024;
+/// The longest name: a name of four thousand bytes is not a pupil's.
+pub const MAX_NAME_BYTES: usize = 4 * 1024;
 
 /// Spreadsheets beyond this many cells are not class lists; refusing them keeps a hostile file from
 /// exhausting memory.
@@ -58,9 +158,35 @@ pub fn open_file(path: &Path) -> Result<Vec<SheetRows>, ReadError> {
     open_bytes(file_bytes(path)?, &path.display().to_string())
 }
 
-/// A file's bytes, or the error naming it that every reader gives.
+/// The largest file read as a list. A county's whole roster of half a million pupils is some 40 MB as CSV and
+/// less as XLSX; the whole file is held while it is read, so this bounds an import's memory.
+pub const MAX_FILE_BYTES: u64 = 96 * 1024 * 1024;
+
+/// A file's bytes, or the error naming it that every reader gives. Only a regular file is read: a FIFO would
+/// block for ever and `/dev/zero` never ends, so both are refused before they are opened.
 pub fn file_bytes(path: &Path) -> Result<Vec<u8>, ReadError> {
-    std::fs::read(path).map_err(|e| ReadError::Unreadable { file: path.display().to_string(), reason: e.to_string() })
+    use std::io::Read;
+    let file = path.display().to_string();
+    let unreadable = |e: std::io::Error| ReadError::Unreadable { file: file.clone(), reason: e.to_string() };
+    let meta = std::fs::metadata(path).map_err(unreadable)?;
+    if !meta.is_file() {
+        return Err(ReadError::NotAFile { file });
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge { file });
+    }
+    // The length is read again as the bytes come: the file may have grown (or been swapped) since it was
+    // looked at.
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(path)
+        .map_err(unreadable)?
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge { file });
+    }
+    Ok(bytes)
 }
 
 /// One worksheet's rows, in order; row `i` is the file's row `i + 1`. A CSV row that cannot be parsed is an
@@ -152,7 +278,8 @@ pub fn open_bytes(bytes: Vec<u8>, file: &str) -> Result<Vec<SheetRows>, ReadErro
         // open as XLSX, which its own detection then judges) is read whole.
         let bytes = SharedBytes(std::sync::Arc::new(bytes));
         if bytes.as_ref().starts_with(b"PK") {
-            let merges = xlsx_has_merges(bytes.as_ref());
+            let merges = xlsx_scan(bytes.as_ref())
+                .map_err(|reason| ReadError::BadWorkbook { file: file.to_owned(), reason: reason.to_owned() })?;
             if let Some(sheets) = super::xlsx_rows::open(bytes.clone(), file, merges)? {
                 return Ok(sheets
                     .into_iter()
@@ -167,6 +294,9 @@ pub fn open_bytes(bytes: Vec<u8>, file: &str) -> Result<Vec<SheetRows>, ReadErro
     if looks_binary(&bytes) {
         return Err(ReadError::NotATable { file: file.to_owned() });
     }
+    if let Some((kind, kind_en)) = disguised_workbook(&bytes) {
+        return Err(ReadError::Disguised { file: file.to_owned(), kind, kind_en });
+    }
     Ok(vec![SheetRows { name: String::new(), source: RowSource::Csv(Box::new(CsvRows::new(bytes, file))) }])
 }
 
@@ -178,6 +308,24 @@ impl AsRef<[u8]> for SharedBytes {
     fn as_ref(&self) -> &[u8] {
         &self.0
     }
+}
+
+/// Web pages and Excel 2003 XML saved with an `.xls` name (as many school and government systems export
+/// them): read as CSV they would give a screen of tags, so they are named for what they are.
+fn disguised_workbook(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
+    let head = &bytes[..bytes.len().min(4096)];
+    let text = String::from_utf8_lossy(head).to_ascii_lowercase();
+    let start = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    if !start.starts_with('<') {
+        return None;
+    }
+    if text.contains("urn:schemas-microsoft-com:office:spreadsheet") && !text.contains("<html") {
+        return Some(("Excel 2003 XML 表格（SpreadsheetML）", "Excel 2003 XML (SpreadsheetML)"));
+    }
+    if ["<html", "<!doctype html", "<table", "<meta", "<head"].iter().any(|tag| text.contains(tag)) {
+        return Some(("网页（HTML）格式", "a web page (HTML)"));
+    }
+    None
 }
 
 /// Text files have no NUL bytes and few control characters; a PNG or a zip fragment has many.
@@ -263,37 +411,76 @@ impl<'a> Rows<'a> {
 /// whole sheet a second time (a third of reading a 60k-row list); a byte search of the sheets is a fraction of
 /// that, and most class lists have no merges at all. Anything unreadable here says "maybe", leaving the answer
 /// to calamine.
-fn xlsx_has_merges(bytes: &[u8]) -> bool {
-    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else { return true };
+/// The most a workbook's part may inflate to. A sheet of half a million pupils is some 150 MB of XML; the
+/// sheets are read as they inflate, so this bounds time, not memory.
+const MAX_PART_BYTES: u64 = 1024 * 1024 * 1024;
+/// The shared strings are held whole by the reader, so they are bounded more tightly (half a million pupils'
+/// names and numbers take some 40 MB).
+const MAX_SHARED_STRINGS_BYTES: u64 = 64 * 1024 * 1024;
+/// The longest text between two tags: one cell's text, escaped (`&amp;` is five bytes for one). The XML
+/// reader holds such a run whole, so an 18 KB file that inflates to one 256 MiB name is refused here.
+const MAX_XML_TEXT_BYTES: usize = 6 * MAX_CELL_BYTES;
+
+/// Inflates every part of an XLSX once, in constant memory, before the reader sees it: refuses a part that
+/// inflates past its bound or holds one overlong text, and tells whether the file has merged cells (`true`
+/// when the zip cannot be read: calamine then judges it).
+fn xlsx_scan(bytes: &[u8]) -> Result<bool, &'static str> {
+    const TOO_LARGE: &str = "解压后过大，不像是班级名单 (inflates too large to be a class list)";
+    const LONG_TEXT: &str = "有单元格的文字超过 64 KB，不像是班级名单 (a cell holds more than 64 KB of text)";
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else { return Ok(true) };
     // Without the "<": a namespace prefix (`<x:mergeCell`) is common from .NET writers.
     let finder = memchr::memmem::Finder::new(b"mergeCell");
+    let mut merges = false;
     let mut chunk = vec![0u8; 64 * 1024];
     for i in 0..archive.len() {
-        let Ok(mut entry) = archive.by_index(i) else { return true };
+        let Ok(mut entry) = archive.by_index(i) else { return Ok(true) };
         // calamine finds parts case-insensitively and with either slash, and a sheet may live anywhere: every
         // part but the shared strings (which hold cell text, and could name the word) is searched.
-        let Ok(name) = entry.name() else { return true };
-        if name.to_ascii_lowercase().replace('\\', "/").ends_with("sharedstrings.xml") {
-            continue;
-        }
+        let Ok(name) = entry.name() else { return Ok(true) };
+        let shared = name.to_ascii_lowercase().replace('\\', "/").ends_with("sharedstrings.xml");
+        let limit = if shared { MAX_SHARED_STRINGS_BYTES } else { MAX_PART_BYTES };
         // Chunks overlap by the needle's length, so a word split between two reads is still seen.
         let keep = b"mergeCell".len() - 1;
-        let mut filled = 0;
+        let (mut filled, mut inflated, mut text_run) = (0, 0u64, 0usize);
         loop {
-            let Ok(n) = std::io::Read::read(&mut entry, &mut chunk[filled..]) else { return true };
+            let Ok(n) = std::io::Read::read(&mut entry, &mut chunk[filled..]) else { return Ok(true) };
             if n == 0 {
                 break;
             }
+            inflated += n as u64;
+            if inflated > limit {
+                return Err(TOO_LARGE);
+            }
+            // A run between two tags inside one chunk is shorter than the chunk, and so than the bound: only
+            // the runs that reach a chunk's edges need counting, found with one search from each end.
+            let new = &chunk[filled..filled + n];
+            match (memchr::memchr2(b'<', b'>', new), memchr::memrchr2(b'<', b'>', new)) {
+                (Some(first), Some(last)) => {
+                    if text_run + first > MAX_XML_TEXT_BYTES {
+                        return Err(LONG_TEXT);
+                    }
+                    text_run = new.len() - last - 1;
+                }
+                _ => text_run += new.len(),
+            }
+            if text_run > MAX_XML_TEXT_BYTES {
+                return Err(LONG_TEXT);
+            }
             let end = filled + n;
-            if finder.find(&chunk[..end]).is_some() {
-                return true;
+            if !shared && !merges && finder.find(&chunk[..end]).is_some() {
+                merges = true;
             }
             let tail = end.saturating_sub(keep);
             chunk.copy_within(tail..end, 0);
             filled = end - tail;
         }
     }
-    false
+    Ok(merges)
+}
+
+#[cfg(test)]
+fn xlsx_has_merges(bytes: &[u8]) -> bool {
+    xlsx_scan(bytes).unwrap_or(true)
 }
 
 fn merged_regions<RS: std::io::Read + std::io::Seek>(book: &mut Sheets<RS>, name: &str) -> Vec<calamine::Dimensions> {
@@ -530,6 +717,54 @@ mod tests {
         assert_eq!(encoding, "UTF-8");
         assert!(text.starts_with("姓名,身份证号码"));
         assert_eq!(text.matches('\u{fffd}').count(), 1);
+    }
+
+    #[test]
+    fn a_neutralised_formula_stays_neutralised_and_padded_numbers_are_cleaned() {
+        let text = |s: &str| Cell::Text(s.into()).text();
+        assert_eq!(text("\t=1+1"), "'=1+1", "a tab-neutralised formula is not trimmed back into one");
+        assert_eq!(text("'=1+1"), "'=1+1");
+        assert_eq!(text("\t450202201501011234"), "450202201501011234", "an ID padded with a tab is clean");
+        assert_eq!(text("\t-12.5"), "-12.5");
+        assert_eq!(text("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")", "stored neutralised, so a re-import is stable");
+        assert_eq!(text("+86 138-0013-8000"), "+86 138-0013-8000");
+        assert_eq!(text("-"), "-");
+        assert_eq!(text("  张三 "), "张三");
+    }
+
+    #[test]
+    fn invisible_characters_are_removed() {
+        let cell = Cell::Text("李\u{200b}四\u{202e}\u{1b}".into());
+        assert!(cell.has_invisible());
+        assert_eq!(cell.text(), "李四");
+        assert!(!Cell::Text("\t4502 李四\r\n".into()).has_invisible(), "tabs and line ends are only spacing");
+        assert!(Cell::Text("\u{200b}\u{feff}".into()).is_empty());
+    }
+
+    #[test]
+    fn formula_cells_are_neutralised_for_csv_and_numbers_are_not() {
+        for f in ["=1+1", "+SUM(A1)", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "=HYPERLINK(\"http://x\",\"点\")"] {
+            assert_eq!(neutralise_formula(f), format!("'{f}"), "{f:?}");
+        }
+        for plain in ["-12.5", "+8613800000000", "450202201501011234", "45020220150101123X", "张三", "'=1", ""] {
+            assert_eq!(neutralise_formula(plain), plain, "{plain:?}");
+        }
+    }
+
+    #[test]
+    fn web_pages_and_spreadsheetml_saved_as_xls_are_named() {
+        let html = "\u{feff}<html xmlns:o=\"urn:schemas-microsoft-com:office:office\"><body><table><tr><td>姓名</td></tr></table>";
+        let xml =
+            "<?xml version=\"1.0\"?>\n<Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\"><Worksheet/>";
+        for (bytes, word) in [(html, "HTML"), (xml, "SpreadsheetML")] {
+            let err = read_bytes(bytes.as_bytes(), "名单.xls").expect_err("refused");
+            assert!(matches!(err, ReadError::Disguised { .. }) && err.to_string().contains(word), "{err}");
+            assert!(err.to_string().contains("名单.xls") && err.to_string().contains("另存为 .xlsx"), "{err}");
+        }
+        assert!(
+            read_bytes("姓名,身份证号码\n<b>张三</b>,1\n".as_bytes(), "t.csv").is_ok(),
+            "a CSV with a tag in a cell"
+        );
     }
 
     #[test]

@@ -108,9 +108,39 @@ fn by_student(log: &[Logged]) -> HashMap<i64, Vec<&Event>> {
     map
 }
 
-/// A newer event wins; equal times are broken by origin so both directions of a merge choose alike.
+/// A newer event wins: instants are compared, not their text (a change stamped 10:00+08:00 was made before one
+/// stamped 03:00Z). Equal instants are broken by origin so both directions of a merge choose alike.
 fn newer(a: &Event, b: &Event) -> bool {
-    (a.at.as_str(), a.origin.as_str()) > (b.at.as_str(), b.origin.as_str())
+    super::instant::cmp(&a.at, &b.at).then_with(|| a.origin.cmp(&b.origin)).is_gt()
+}
+
+/// Fields that are one fact and so are won together: a payment's status, amount, date and channel come from
+/// the same side (paid on one laptop and 财政代缴 on the other must not keep the family's amount under
+/// 财政代缴), as do a grade and its class, and an enrollment and its decline reason.
+const GROUPS: [&[Field]; 8] = [
+    &[Field::School],
+    &[Field::Name],
+    &[Field::Grade, Field::Class],
+    &[Field::Phone],
+    &[Field::Enrollment, Field::DeclineReason],
+    &[Field::Payment, Field::PaidAmount, Field::PaidOn, Field::PaidChannel],
+    &[Field::Categories],
+    &[Field::Note],
+];
+
+/// Whether a pupil's creation row speaks for this group's values: the values a list gave when the pupil was
+/// added (school, name, class, phone, 在校参保, categories) are that side's word as much as a later change is.
+/// A value still at its default (no phone, 未确认, no categories) was not said by anyone and does not count.
+fn said_at_creation(group: &[Field], values: &[Option<String>]) -> bool {
+    let informative = |f: Field, v: &Option<String>| match (f, v.as_deref()) {
+        (_, None | Some("")) => false,
+        (Field::Enrollment, Some(v)) => v != crate::domain::student::Enrollment::Unknown.code(),
+        (Field::Categories, Some(v)) => v != "[]",
+        (Field::Payment | Field::PaidAmount | Field::PaidOn | Field::PaidChannel | Field::Note, _) => false,
+        (Field::DeclineReason, _) => false,
+        _ => true,
+    };
+    group.iter().zip(values).any(|(&f, v)| informative(f, v))
 }
 
 /// How a pupil is recognised in the other file. A valid ID number is a person. Any other ID text (empty, or a
@@ -249,11 +279,25 @@ fn value(tx: &Transaction, db: &str, student: i64, field: Field) -> Result<Optio
 impl Store {
     /// Brings `other`'s changes into this drive in one transaction (after a backup, unless `dry_run`).
     pub fn merge_from(&mut self, other: &Path, dry_run: bool) -> Result<MergeReport> {
+        // The same file under another name (a symlink, a hard link, `./a.db` for `a.db`) is refused before
+        // anything, backups included, is done: merging a drive into itself would only double its history.
+        if let Some(ours) = &self.path
+            && same_file(ours, other)
+        {
+            return Err(StoreError::MergeSelf { path: other.display().to_string() });
+        }
         // The other laptop's copy is read with this drive's passphrase: copies of one drive share it.
         let probe = Store::open_read_only_keyed(other, self.key.as_ref())?;
         let other_plain = !probe.encrypted();
         let version = schema::user_version(&probe.conn)?;
-        if version != schema::latest_version() {
+        if version < schema::latest_version() {
+            return Err(StoreError::OlderSchema {
+                path: other.display().to_string(),
+                found: version,
+                supported: schema::latest_version(),
+            });
+        }
+        if version > schema::latest_version() {
             return Err(StoreError::TooNew { found: version, supported: schema::latest_version() });
         }
         drop(probe);
@@ -280,6 +324,19 @@ impl Store {
         self.conn.execute("DETACH DATABASE other", [])?;
         result
     }
+}
+
+/// Whether two paths name one file: the same device and inode where the system has them, else the same
+/// canonical path.
+fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(x), Ok(y)) = (std::fs::metadata(a), std::fs::metadata(b)) {
+            return (x.dev(), x.ino()) == (y.dev(), y.ino());
+        }
+    }
+    matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(x), Ok(y)) if x == y)
 }
 
 fn merge_in(tx: &Transaction, ctx: &super::AuditContext) -> Result<MergeReport> {
@@ -325,54 +382,74 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext) -> Result<MergeReport> 
                 Ok((r.get(0)?, r.get(1)?))
             })?;
         let mut changes = Vec::new();
-        for field in fields::ALL_FIELDS {
-            let key = field.key();
-            let last = |history: &HashMap<i64, Vec<&Event>>, student: i64| -> Option<Event> {
-                history.get(&student)?.iter().filter(|e| e.field == key).fold(None, |best, e| match best {
-                    Some(b) if !newer(e, &b) => Some(b),
-                    _ => Some((*e).clone()),
-                })
+        for group in GROUPS {
+            let sets = |e: &Event| group.iter().any(|f| f.key() == e.field) || e.field == "created";
+            // Nothing of theirs that could set this group is new to us (copies of one drive, mostly): nothing to
+            // decide, and no value need be read.
+            if their_history.get(&their_id).is_none_or(|h| h.iter().all(|e| !sets(e) || ours_set.contains(*e))) {
+                continue;
+            }
+            let values = |db: &str, student: i64| -> Result<Vec<Option<String>>> {
+                group.iter().map(|&f| Ok(value(tx, db, student, f)?.flatten())).collect()
             };
-            let (Some(their_last), our_last) = (last(&their_history, their_id), last(&our_history, our_id)) else {
+            let theirs_values = values("other", their_id)?;
+            let ours_values = values("main", our_id)?;
+            // The newest event that set this group on one side: a change to any of its fields, or a creation row
+            // when the values it gave are still there to speak for.
+            let last = |history: &HashMap<i64, Vec<&Event>>, student: i64, values: &[Option<String>]| {
+                let created = said_at_creation(group, values);
+                history
+                    .get(&student)?
+                    .iter()
+                    .filter(|e| group.iter().any(|f| f.key() == e.field) || (created && e.field == "created"))
+                    .fold(None, |best: Option<Event>, e| match best {
+                        Some(b) if !newer(e, &b) => Some(b),
+                        _ => Some((*e).clone()),
+                    })
+            };
+            let (Some(their_last), our_last) =
+                (last(&their_history, their_id, &theirs_values), last(&our_history, our_id, &ours_values))
+            else {
                 continue;
             };
             if ours_set.contains(&their_last) {
-                continue; // We already have their latest change to this field.
+                continue; // We already have their latest change to this group.
             }
-            let theirs_value = value(tx, "other", their_id, field)?.flatten();
-            let ours_value = value(tx, "main", our_id, field)?.flatten();
             let ours_unseen = our_last.as_ref().is_some_and(|o| !theirs_set.contains(o));
             let they_win = our_last.as_ref().is_none_or(|o| newer(&their_last, o));
-            if ours_unseen && theirs_value != ours_value {
-                let our_last = our_last.clone().unwrap_or_else(|| their_last.clone());
-                let (kept, kept_at, lost, lost_at) = if they_win {
-                    (theirs_value.clone(), their_last.at.clone(), ours_value.clone(), our_last.at.clone())
-                } else {
-                    (ours_value.clone(), our_last.at.clone(), theirs_value.clone(), their_last.at.clone())
-                };
-                report.conflicts.push(Conflict {
-                    id_number: id_number.clone(),
-                    name: name.clone(),
-                    field: key.into(),
-                    kept,
-                    kept_at,
-                    lost,
-                    lost_at,
-                });
-                if !they_win {
-                    // Record the value that lost, so nobody's entry disappears without a trace.
-                    ctx.write(
-                        tx,
-                        Some(our_id),
-                        &id_number,
-                        &format!("{key}:conflict_lost"),
-                        theirs_value.as_deref(),
-                        ours_value.as_deref(),
-                    )?;
+            for ((&field, theirs_value), ours_value) in group.iter().zip(&theirs_values).zip(&ours_values) {
+                let key = field.key();
+                if ours_unseen && theirs_value != ours_value {
+                    let our_last = our_last.clone().unwrap_or_else(|| their_last.clone());
+                    let (kept, kept_at, lost, lost_at) = if they_win {
+                        (theirs_value.clone(), their_last.at.clone(), ours_value.clone(), our_last.at.clone())
+                    } else {
+                        (ours_value.clone(), our_last.at.clone(), theirs_value.clone(), their_last.at.clone())
+                    };
+                    report.conflicts.push(Conflict {
+                        id_number: id_number.clone(),
+                        name: name.clone(),
+                        field: key.into(),
+                        kept,
+                        kept_at,
+                        lost,
+                        lost_at,
+                    });
+                    if !they_win {
+                        // Record the value that lost, so nobody's entry disappears without a trace.
+                        ctx.write(
+                            tx,
+                            Some(our_id),
+                            &id_number,
+                            &format!("{key}:conflict_lost"),
+                            theirs_value.as_deref(),
+                            ours_value.as_deref(),
+                        )?;
+                    }
                 }
-            }
-            if they_win && theirs_value != ours_value {
-                changes.push(FieldChange::new_owned(field, theirs_value));
+                if they_win && theirs_value != ours_value {
+                    changes.push(FieldChange::new_owned(field, theirs_value.clone()));
+                }
             }
         }
         if changes.is_empty() {
@@ -778,5 +855,125 @@ mod tests {
             assert!(again.conflicts.is_empty() && again.ambiguous.is_empty(), "{again:?}");
             assert_eq!((snapshot(store), store.audit_count().unwrap()), (before, audit));
         }
+    }
+
+    #[test]
+    fn every_field_belongs_to_one_group() {
+        for f in fields::ALL_FIELDS {
+            assert_eq!(GROUPS.iter().filter(|g| g.contains(&f)).count(), 1, "{f:?}");
+        }
+    }
+
+    #[test]
+    fn one_pupil_added_on_two_laptops_with_different_classes_merges_alike_both_ways() {
+        let dir = tempfile::tempdir().unwrap();
+        let number = valid("45020220150101121");
+        let mut a = Store::open(&dir.path().join("a.db")).unwrap();
+        a.set_fixed_clock("2026-11-23T09:00:00+08:00");
+        a.apply_import(&[Incoming { phone: "13800000001".into(), ..pupil("赵一", &number) }], &[], 0, false).unwrap();
+        let mut b = Store::open(&dir.path().join("b.db")).unwrap();
+        b.set_fixed_clock("2026-11-23T09:30:00+08:00");
+        let row = Incoming { class: "2班".into(), phone: "13900000002".into(), ..pupil("赵一", &number) };
+        b.apply_import(&[row], &[], 0, false).unwrap();
+        let ((a_into_b, r1), (b_into_a, r2)) = merge_both_ways(dir.path(), a, b);
+        assert_eq!(snapshot(&a_into_b), snapshot(&b_into_a));
+        for (s, r) in [(&a_into_b, &r1), (&b_into_a, &r2)] {
+            let p = by_id(s, &number);
+            assert_eq!((p.class.as_str(), p.phone.as_str()), ("2班", "13900000002"), "the later list wins");
+            let fields: Vec<&str> = r.conflicts.iter().map(|c| c.field.as_str()).collect();
+            assert_eq!(fields, ["class", "phone"], "{r:?}");
+        }
+    }
+
+    #[test]
+    fn newest_wins_by_instant_across_time_zones_both_ways() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, ids) = two_copies(dir.path());
+        // 10:00 in Beijing is 02:00 UTC: B's change at 03:00 UTC is the later one, though its text sorts first.
+        a.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        a.set_note(by_id(&a, &ids[0]).id, "北京时间十点").unwrap();
+        b.set_fixed_clock("2026-11-23T03:00:00+00:00");
+        b.set_note(by_id(&b, &ids[0]).id, "UTC 三点，较晚").unwrap();
+        let ((a_into_b, r1), (b_into_a, r2)) = merge_both_ways(dir.path(), a, b);
+        assert_eq!(snapshot(&a_into_b), snapshot(&b_into_a));
+        for (s, r) in [(&a_into_b, &r1), (&b_into_a, &r2)] {
+            assert_eq!(by_id(s, &ids[0]).note, "UTC 三点，较晚");
+            assert_eq!(r.conflicts.len(), 1, "{r:?}");
+        }
+        assert!(a_into_b.history(by_id(&a_into_b, &ids[0]).id).unwrap().iter().all(|h| h.at.ends_with('Z')));
+    }
+
+    #[test]
+    fn an_old_file_with_local_offsets_still_orders_against_utc() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, ids) = two_copies(dir.path());
+        b.set_fixed_clock("2026-11-23T03:00:00Z");
+        b.set_note(by_id(&b, &ids[0]).id, "较晚").unwrap();
+        // A file from before UTC instants: its change is stamped with the local offset as text.
+        a.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        a.set_note(by_id(&a, &ids[0]).id, "较早").unwrap();
+        a.connection().execute("DROP TRIGGER audit_no_update", []).unwrap();
+        a.connection().execute("UPDATE audit SET at = '2026-11-23T10:00:00+08:00' WHERE field = 'note'", []).unwrap();
+        let ((a_into_b, _), (b_into_a, _)) = merge_both_ways(dir.path(), a, b);
+        assert_eq!(by_id(&a_into_b, &ids[0]).note, "较晚");
+        assert_eq!(by_id(&b_into_a, &ids[0]).note, "较晚");
+    }
+
+    #[test]
+    fn paid_on_one_side_and_government_on_the_other_keep_no_family_amount() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, ids) = two_copies(dir.path());
+        a.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        let details = PaymentDetails {
+            amount_fen: Some(38000),
+            paid_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 23),
+            channel: Some("微信".into()),
+        };
+        a.set_payment(by_id(&a, &ids[0]).id, PaymentStatus::Paid, &details).unwrap();
+        b.set_fixed_clock("2026-11-23T11:00:00+08:00");
+        b.set_payment(by_id(&b, &ids[0]).id, PaymentStatus::Government, &PaymentDetails::default()).unwrap();
+        let ((a_into_b, _), (b_into_a, _)) = merge_both_ways(dir.path(), a, b);
+        for s in [&a_into_b, &b_into_a] {
+            let p = by_id(s, &ids[0]);
+            assert_eq!(p.payment, PaymentStatus::Government);
+            assert_eq!(
+                (p.payment_details.amount_fen, p.payment_details.paid_on, p.payment_details.channel.clone()),
+                (None, None, None),
+                "{p:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_drive_is_not_merged_into_itself_under_any_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, _b, _) = two_copies(dir.path());
+        let path = a.path().unwrap().to_owned();
+        let audit = a.audit_count().unwrap();
+        let link = dir.path().join("link.db");
+        let hard = dir.path().join("hard.db");
+        std::os::unix::fs::symlink(&path, &link).unwrap();
+        std::fs::hard_link(&path, &hard).unwrap();
+        let dotted = dir.path().join(".").join("a.db");
+        for name in [&path, &link, &hard, &dotted] {
+            let err = a.merge_from(name, false).expect_err("refused");
+            assert!(matches!(err, StoreError::MergeSelf { .. }), "{}: {err}", name.display());
+        }
+        assert_eq!(a.audit_count().unwrap(), audit);
+        assert!(!dir.path().join("backups").exists(), "refused before any backup");
+    }
+
+    #[test]
+    fn an_older_file_is_called_older_not_newer() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, _b, _) = two_copies(dir.path());
+        let old = dir.path().join("old.db");
+        {
+            let mut conn = rusqlite::Connection::open(&old).unwrap();
+            schema::migrate_to(&mut conn, 1).unwrap();
+        }
+        let err = a.merge_from(&old, false).expect_err("refused");
+        assert!(matches!(err, StoreError::OlderSchema { found: 1, .. }), "{err}");
+        assert!(err.to_string().contains("较旧") && !err.to_string().contains("较新"), "{err}");
     }
 }

@@ -6,6 +6,7 @@ mod change;
 pub mod cipher;
 mod fields;
 mod import;
+pub mod instant;
 pub mod lock;
 pub mod merge;
 mod read;
@@ -46,8 +47,18 @@ pub enum StoreError {
     Sqlite(rusqlite::Error),
     #[error("数据文件是只读的，无法保存修改；请检查文件权限或把文件复制到可写的位置 (the drive file is read-only)")]
     ReadOnly,
+    #[error(
+        "数据文件旁的 {path} 是只读的（数据文件本身可写），而且不属于当前用户，无法改回可写；\
+         请让该文件的所有者删除它或改为可写后重试 (a read-only -wal/-shm file of another user beside the drive)"
+    )]
+    SidecarReadOnly { path: String },
     #[error("磁盘已满，修改未保存，数据文件未受影响；请清理磁盘空间后重试 (the disk is full: nothing was saved)")]
     DiskFull,
+    #[error(
+        "无法创建或扩展数据文件旁的共享内存文件（-shm）：磁盘可能已满，或文件夹不可写；请清理磁盘空间或检查权限后重试 \
+         (cannot create the -shm file beside the drive: the disk may be full or the folder not writable)"
+    )]
+    ShmUnavailable,
     #[error("备份文件已存在，不会覆盖：{0} (the backup file exists)")]
     BackupExists(String),
     #[error(
@@ -67,8 +78,26 @@ pub enum StoreError {
          opened; remove the extra name, or work on a copy)"
     )]
     SecondName { path: String, names: u64 },
+    #[error(
+        "不能把数据文件合并到它自己：{path} 就是当前打开的数据文件（可能是同一文件的另一个名字） \
+         (this is the open drive itself, perhaps under another name: nothing to merge)"
+    )]
+    MergeSelf { path: String },
+    #[error(
+        "要合并的文件 {path} 由较旧版本的 canbao 创建（数据版本 {found}，本程序为 {supported}）；\
+         请先运行 canbao --db {path} stats 让本程序升级它，再合并 \
+         (the other file has an older schema: open it once with this canbao to upgrade it, then merge)"
+    )]
+    OlderSchema { path: String, found: i64, supported: i64 },
     #[error("不是 canbao 数据文件或文件已损坏：{path} (not a canbao file, or damaged)")]
     NotADatabase { path: String },
+    #[error(
+        "这是其他程序的 SQLite 数据库，不是 canbao 数据文件，未做任何修改：{path} \
+         (another program's SQLite database, not a canbao drive: nothing was changed)"
+    )]
+    Foreign { path: String },
+    #[error("数据文件不存在：{path} (no such drive file)")]
+    Missing { path: String },
     #[error(
         "数据文件已加密，口令错误或未提供口令（也可能是文件已损坏）：{path} \
          (the file is encrypted: wrong or missing passphrase, or the file is damaged){}",
@@ -103,11 +132,63 @@ impl From<rusqlite::Error> for StoreError {
             rusqlite::Error::SqliteFailure(f, _) => match f.code {
                 rusqlite::ErrorCode::ReadOnly => StoreError::ReadOnly,
                 rusqlite::ErrorCode::DiskFull => StoreError::DiskFull,
+                rusqlite::ErrorCode::SystemIoFailure => io_failure(f.extended_code).unwrap_or(StoreError::Sqlite(e)),
                 _ => StoreError::Sqlite(e),
             },
             _ => StoreError::Sqlite(e),
         }
     }
+}
+
+/// SQLite reports a disk that filled up while it made or grew the `-shm` file, or wrote a page, as a plain
+/// "disk I/O error". The system's own error, still this thread's when the failure comes back, tells a full
+/// disk from a real fault.
+fn io_failure(extended: std::ffi::c_int) -> Option<StoreError> {
+    use rusqlite::ffi;
+    let full = std::io::Error::last_os_error().kind() == std::io::ErrorKind::StorageFull;
+    match extended {
+        ffi::SQLITE_IOERR_SHMOPEN | ffi::SQLITE_IOERR_SHMSIZE | ffi::SQLITE_IOERR_SHMMAP if !full => {
+            Some(StoreError::ShmUnavailable)
+        }
+        ffi::SQLITE_IOERR_SHMOPEN
+        | ffi::SQLITE_IOERR_SHMSIZE
+        | ffi::SQLITE_IOERR_SHMMAP
+        | ffi::SQLITE_IOERR_WRITE
+        | ffi::SQLITE_IOERR_TRUNCATE
+        | ffi::SQLITE_IOERR_FSYNC
+        | ffi::SQLITE_IOERR_DIR_FSYNC
+        | ffi::SQLITE_IOERR_SHORT_READ
+            if full =>
+        {
+            Some(StoreError::DiskFull)
+        }
+        _ => None,
+    }
+}
+
+/// A `-wal` or `-shm` left read-only beside a writable drive (the folder was copied from a read-only stick, or
+/// made read-only and then only the drive file made writable again) makes SQLite refuse every write as if the
+/// drive were read-only. Ours are made writable again (only their owner could, and the writer's lock is held,
+/// so no other writer uses them); someone else's are named.
+fn writable_sidecars(path: &Path) -> Result<()> {
+    let drive_writable = std::fs::OpenOptions::new().write(true).open(path).is_ok();
+    if !drive_writable {
+        return Ok(()); // A read-only drive gets SQLite's own refusal, which says the drive is read-only.
+    }
+    for suffix in ["-wal", "-shm"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        let sidecar = PathBuf::from(name);
+        let denied = |p: &Path| matches!(std::fs::OpenOptions::new().write(true).open(p), Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied);
+        if !sidecar.exists() || !denied(&sidecar) {
+            continue;
+        }
+        crate::io::private_file::restrict(&sidecar);
+        if denied(&sidecar) {
+            return Err(StoreError::SidecarReadOnly { path: sidecar.display().to_string() });
+        }
+    }
+    Ok(())
 }
 
 /// Tells an operator who gave no passphrase where one comes from.
@@ -155,6 +236,7 @@ impl Store {
                 .map_err(|source| StoreError::CreateDir { path: dir.display().to_string(), source })?;
         }
         let existed = path.exists();
+        writable_sidecars(path)?;
         let conn = Connection::open(path)?;
         if let Some(k) = key {
             cipher::apply_key(&conn, k)?;
@@ -180,8 +262,10 @@ impl Store {
             cipher::apply_key(&conn, k)?;
         }
         let version = schema::user_version(&conn).map_err(|_| cipher::unreadable(path, key.is_some()))?;
-        if version == 0 {
-            return Err(not_db());
+        match schema::recognise(&conn).map_err(|_| cipher::unreadable(path, key.is_some()))? {
+            schema::Recognised::Drive => {}
+            schema::Recognised::New => return Err(not_db()),
+            schema::Recognised::Foreign => return Err(StoreError::Foreign { path: path.display().to_string() }),
         }
         if version > schema::latest_version() {
             return Err(StoreError::TooNew { found: version, supported: schema::latest_version() });
@@ -215,7 +299,15 @@ impl Store {
             },
             _ => StoreError::Sqlite(e),
         };
-        if path.is_some() {
+        if let Some(p) = &path {
+            // Nothing is written (not even the switch to WAL) until the file is known to be a drive or empty.
+            let recognised = schema::recognise(&conn).map_err(|e| match e {
+                StoreError::Sqlite(inner) => not_db(inner),
+                other => other,
+            })?;
+            if recognised == schema::Recognised::Foreign {
+                return Err(StoreError::Foreign { path: p.display().to_string() });
+            }
             conn.pragma_update(None, "journal_mode", "WAL").map_err(not_db)?;
             conn.pragma_update(None, "synchronous", "FULL")?;
         }
@@ -278,10 +370,21 @@ impl Store {
         self.fixed_now = Some(now.to_owned());
     }
 
+    /// The instant stamped on audit rows, in UTC (see [`instant`]).
     pub(crate) fn now(&self) -> String {
+        match &self.fixed_now {
+            Some(fixed) => instant::parse(fixed).map(instant::to_text).unwrap_or_else(|| fixed.clone()),
+            None => instant::to_text(chrono::Utc::now()),
+        }
+    }
+
+    /// The zone times are shown in: the fixed clock's offset when one is set, else this machine's.
+    pub fn display_offset(&self) -> chrono::FixedOffset {
         self.fixed_now
-            .clone()
-            .unwrap_or_else(|| chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false))
+            .as_deref()
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| *t.offset())
+            .unwrap_or_else(|| *chrono::Local::now().offset())
     }
 
     pub fn today(&self) -> chrono::NaiveDate {
@@ -379,10 +482,13 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare("SELECT at, operator, action, field, old, new FROM audit WHERE student_id = ?1 ORDER BY id")?;
+        let offset = self.display_offset();
         let rows = stmt
             .query_map([id], |r| {
+                let at: String = r.get(0)?;
                 Ok(AuditEntry {
-                    at: r.get(0)?,
+                    shown_at: instant::minutes_at(&at, offset),
+                    at,
                     operator: r.get(1)?,
                     action: r.get(2)?,
                     field: r.get(3)?,
@@ -462,7 +568,10 @@ impl AuditContext {
 /// One row of a pupil's history.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AuditEntry {
+    /// The instant as stored (UTC; older files with their local offset).
     pub at: String,
+    /// "2026-11-23 10:00", in the zone this drive is worked in (see [`Store::display_offset`]).
+    pub shown_at: String,
     pub operator: String,
     pub action: String,
     pub field: String,

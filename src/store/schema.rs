@@ -147,6 +147,43 @@ pub const MIGRATIONS: &[&str] = &[
     "#,
 ];
 
+/// `PRAGMA application_id` of a canbao drive ("CNBO"): set when a drive is created or first opened for
+/// writing by a canbao that knows it, so a file is known to be a drive before anything is written to it.
+pub const APPLICATION_ID: i64 = 0x434E_424F;
+
+/// What an SQLite file is, read without changing it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recognised {
+    /// No tables and no marks: a file about to become a drive.
+    New,
+    /// A canbao drive: marked as one, or (from before the mark) canbao's own tables at a known version.
+    Drive,
+    /// Another program's database.
+    Foreign,
+}
+
+/// Tells a canbao drive from another program's SQLite file by reading the header and the table list only.
+pub fn recognise(conn: &Connection) -> Result<Recognised, StoreError> {
+    let app_id: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    if app_id == APPLICATION_ID {
+        return Ok(Recognised::Drive);
+    }
+    if app_id != 0 {
+        return Ok(Recognised::Foreign);
+    }
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let version = user_version(conn)?;
+    if tables.is_empty() && version == 0 {
+        return Ok(Recognised::New);
+    }
+    // A drive made before the mark: canbao's own tables, at a version canbao has written.
+    let ours = ["meta", "schools", "students", "audit"].iter().all(|t| tables.iter().any(|n| n == t));
+    Ok(if ours && version > 0 { Recognised::Drive } else { Recognised::Foreign })
+}
+
 pub fn latest_version() -> i64 {
     MIGRATIONS.len() as i64
 }
@@ -158,7 +195,12 @@ pub fn user_version(conn: &Connection) -> Result<i64, StoreError> {
 /// Brings a file forward to the latest schema in one transaction per step, so a failed step leaves the file
 /// at the previous version. A file from a newer canbao is refused rather than guessed at.
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
-    migrate_to(conn, latest_version())
+    migrate_to(conn, latest_version())?;
+    let app_id: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    if app_id != APPLICATION_ID {
+        conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+    }
+    Ok(())
 }
 
 pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<(), StoreError> {

@@ -101,6 +101,7 @@ fn a_file_from_a_newer_canbao_is_refused_untouched() {
     let path = dir.path().join("new.db");
     {
         let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "application_id", schema::APPLICATION_ID).unwrap();
         conn.pragma_update(None, "user_version", 999).unwrap();
     }
     let before = std::fs::read(&path).unwrap();
@@ -111,6 +112,51 @@ fn a_file_from_a_newer_canbao_is_refused_untouched() {
     assert_eq!(schema::user_version(&conn).unwrap(), 999);
     drop(conn);
     assert_eq!(std::fs::read(&path).unwrap().len(), before.len());
+}
+
+/// Another program's database: a table of its own, perhaps a version of its own.
+fn foreign_file(dir: &std::path::Path, user_version: i64) -> std::path::PathBuf {
+    let path = dir.join("other.sqlite");
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch("CREATE TABLE notes(id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes(body) VALUES ('x');")
+        .unwrap();
+    conn.pragma_update(None, "user_version", user_version).unwrap();
+    path
+}
+
+#[test]
+fn another_programs_sqlite_file_is_refused_by_name_and_left_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    for version in [0, 3] {
+        let path = foreign_file(dir.path(), version);
+        let before = std::fs::read(&path).unwrap();
+        for err in [Store::open(&path).err().expect("refused"), Store::open_read_only(&path).err().expect("refused")] {
+            assert!(matches!(err, StoreError::Foreign { .. }), "{err}");
+            assert!(err.to_string().contains("其他程序") && err.to_string().contains("other.sqlite"), "{err}");
+        }
+        assert_eq!(std::fs::read(&path).unwrap(), before, "not switched to WAL, no tables added");
+        assert!(!dir.path().join("other.sqlite-wal").exists());
+        std::fs::remove_file(&path).unwrap();
+    }
+    // A file marked by another program is refused even before it has tables.
+    let path = dir.path().join("marked.sqlite");
+    Connection::open(&path).unwrap().pragma_update(None, "application_id", 0x0F0F_0F0F).unwrap();
+    assert!(matches!(Store::open(&path).err().expect("refused"), StoreError::Foreign { .. }));
+}
+
+#[test]
+fn a_drive_from_before_the_mark_still_opens_and_is_marked() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    {
+        let mut conn = Connection::open(&path).unwrap();
+        schema::migrate_to(&mut conn, schema::latest_version()).unwrap();
+        assert_eq!(conn.query_row("PRAGMA application_id", [], |r| r.get::<_, i64>(0)).unwrap(), 0);
+    }
+    Store::open_read_only(&path).expect("read as it is");
+    let s = Store::open(&path).unwrap();
+    let app_id: i64 = s.conn.query_row("PRAGMA application_id", [], |r| r.get(0)).unwrap();
+    assert_eq!(app_id, schema::APPLICATION_ID);
 }
 
 #[test]

@@ -719,11 +719,14 @@ mod long_keys {
         let mut store = Store::open_in_memory().expect("store");
         store.set_fixed_clock("2026-11-23T10:00:00+08:00");
         let name = format!("a{}", "张".repeat(30_000));
-        let csv = format!("姓名,身份证号码,班级\n{name},,1班\n");
+        let csv = "姓名,身份证号码,班级\n张三,,1班\n";
         let sheets = crate::io::table::read_bytes(csv.as_bytes(), "list.csv").unwrap();
         let inputs = vec![crate::io::class_list::Input::Sheets("list.csv".into(), sheets)];
         let today = store.today();
         crate::io::class_list::import_inputs(&mut store, inputs, None, "本校", today, false).unwrap();
+        // Imports now leave such a name out; a drive from before they did may still hold one.
+        let id = store.students(&Default::default()).unwrap()[0].id;
+        store.change(id, "mark", &[crate::store::FieldChange::new(crate::store::Field::Name, Some(&name))]).unwrap();
         let d = RosterData::load(&store).expect("load");
         assert_eq!(d.name(0), name);
     }

@@ -32,7 +32,7 @@ pub const COLUMNS: [(&str, f64); 11] = [
 pub fn export_special(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathBuf>, ExportError> {
     let (school, pupils) = input.school_pupils()?;
     if pupils.iter().all(|s| s.categories.is_empty()) {
-        return Err(ExportError::Nothing);
+        return Err(ExportError::NoSpecialPupils);
     }
     let format = input.opts.format;
     let path = out_file(out, &input.file_name(&school, "参保花名册", format));

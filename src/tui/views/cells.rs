@@ -4,6 +4,8 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// Cuts `s` to at most `width` cells, ending in ".." when something was cut.
 pub fn truncate(s: &str, width: usize) -> String {
+    // Whatever a drive holds, no control character reaches the terminal (see io::table::printable).
+    let s = &*crate::io::table::printable(s);
     if s.width() <= width {
         return s.to_owned();
     }
@@ -41,6 +43,13 @@ pub fn fit_right(s: &str, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_and_direction_characters_never_reach_the_screen() {
+        let shown = fit("李\u{1b}[31m\u{202e}四\u{200b}", 12);
+        assert!(!shown.chars().any(crate::io::table::invisible), "{shown:?}");
+        assert!(shown.starts_with("李�[31m�四"), "{shown:?}");
+    }
 
     #[test]
     fn cuts_at_cell_boundaries() {

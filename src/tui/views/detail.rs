@@ -197,13 +197,13 @@ fn history(frame: &mut Frame, app: &App, d: &Detail, area: Rect) {
 }
 
 fn history_line(t: &Text, e: &AuditEntry) -> String {
-    let at = e.at.get(..16).unwrap_or(&e.at).replace('T', " ");
+    let at = &e.shown_at;
     let action = Text::lookup(t.audit_actions, &e.action).unwrap_or(&e.action);
     let value = |v: &Option<String>| match v {
         None => "-".to_owned(),
         Some(v) => value_label(t, &e.field, v),
     };
-    fill(t.history_line, &[&at, &e.operator, &action, &t.field(&e.field), &value(&e.old), &value(&e.new)])
+    fill(t.history_line, &[at, &e.operator, &action, &t.field(&e.field), &value(&e.old), &value(&e.new)])
 }
 
 /// Stored values in the words of the screen: status codes as labels, fen as yuan, category lists as names.

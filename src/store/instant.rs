@@ -1,0 +1,67 @@
+//! Audit instants: written in UTC so two laptops in different zones (or a laptop whose zone was changed)
+//! order their changes by when they happened, shown in the operator's local time.
+
+use chrono::{DateTime, FixedOffset, Local, SecondsFormat, Utc};
+
+/// How an instant is written to the audit log: RFC 3339 in UTC ("2026-11-23T02:00:00Z").
+pub fn to_text(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// The instant an audit text names. Files written before instants were stored in UTC hold the local offset
+/// ("2026-11-23T10:00:00+08:00"); both read to the same instant.
+pub fn parse(at: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(at).ok().map(|t| t.with_timezone(&Utc))
+}
+
+/// Orders two audit texts by the instants they name; a text that is not an instant sorts before every
+/// instant, and two such texts by their text, so the order is total and the same from either file.
+pub fn cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    match (parse(a), parse(b)) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        (Some(_), None) => std::cmp::Ordering::Greater,
+        (None, Some(_)) => std::cmp::Ordering::Less,
+        (None, None) => a.cmp(b),
+    }
+}
+
+/// "2026-11-23 10:00" in this machine's zone, for reports.
+pub fn local_minutes(at: &str) -> String {
+    minutes_at(at, *Local::now().offset())
+}
+
+/// "2026-11-23 10:00" at the given offset: the history on screen.
+pub fn minutes_at(at: &str, offset: FixedOffset) -> String {
+    match parse(at) {
+        Some(t) => t.with_timezone(&offset).format("%Y-%m-%d %H:%M").to_string(),
+        None => at.get(..16).unwrap_or(at).replace('T', " "),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cmp::Ordering;
+
+    #[test]
+    fn an_offset_text_and_a_utc_text_compare_by_instant() {
+        // As text the +08:00 one sorts later; it is an hour earlier.
+        assert_eq!(cmp("2026-11-23T10:00:00+08:00", "2026-11-23T03:00:00Z"), Ordering::Less);
+        assert_eq!(cmp("2026-11-23T03:00:00Z", "2026-11-23T10:00:00+08:00"), Ordering::Greater);
+        assert_eq!(cmp("2026-11-23T10:00:00+08:00", "2026-11-23T02:00:00Z"), Ordering::Equal);
+        assert_eq!(cmp("x", "2026-11-23T02:00:00Z"), Ordering::Less);
+    }
+
+    #[test]
+    fn shown_in_the_zone_asked_for() {
+        let beijing = FixedOffset::east_opt(8 * 3600).unwrap();
+        assert_eq!(minutes_at("2026-11-23T02:00:00Z", beijing), "2026-11-23 10:00");
+        assert_eq!(minutes_at("2026-11-23T10:00:00+08:00", beijing), "2026-11-23 10:00");
+    }
+
+    #[test]
+    fn written_in_utc() {
+        let t = parse("2026-11-23T10:00:00+08:00").unwrap();
+        assert_eq!(to_text(t), "2026-11-23T02:00:00Z");
+    }
+}
