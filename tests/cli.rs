@@ -635,3 +635,18 @@ fn a_leftover_read_only_wal_and_shm_beside_a_writable_drive_are_handled() {
         conn.query_row("SELECT group_concat(note) FROM students WHERE note <> ''", [], |r| r.get(0)).unwrap();
     assert!(notes.contains("复制后") && notes.contains("复制前"), "{notes}");
 }
+
+/// `stats --json` carries the drive day by day from the audit log: pupils enrolled and paid each day.
+#[test]
+fn stats_counts_each_day_of_the_drive() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    canbao(&db).args(["mark", "450202201711194162", "--payment", "government"]).assert().success();
+    canbao(&db).args(["mark", "450202201804012233", "--enrollment", "elsewhere"]).assert().success();
+    let stats = json(canbao(&db).args(["stats", "--json"]));
+    let days = stats["days"].as_array().unwrap();
+    assert_eq!(days.len(), 1, "{stats}");
+    assert_eq!((days[0]["enrolled"].as_i64(), days[0]["paid"].as_i64()), (Some(2), Some(1)), "{stats}");
+    assert_eq!(days[0]["date"], chrono::Local::now().date_naive().to_string());
+}

@@ -30,7 +30,7 @@ pub use import::{ImportOutcome, ImportSession, Incoming, IncomingOutcome};
 pub use read::{SheetRow, StudentFilter};
 pub use roster_rows::RosterRow;
 pub use search_blocks::SearchKeys;
-pub use stats::{ClassStats, Stats};
+pub use stats::{ClassStats, DayProgress, Stats};
 
 use crate::domain::student::{CategoryMark, Enrollment, PaymentDetails, PaymentStatus, Student};
 

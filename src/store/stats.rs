@@ -37,9 +37,51 @@ pub struct Stats {
     /// The four ledgers (四本台账) under the drive's policy; declined and left pupils are in none.
     pub ledgers: BTreeMap<String, i64>,
     pub classes: Vec<ClassStats>,
+    /// The drive day by day, from the audit log (the working group reports progress every day).
+    pub days: Vec<DayProgress>,
+}
+
+/// One day of the drive: how many pupils were marked enrolled (在校参保 or 异地参保) and how many paid (the
+/// family or a department), by anyone, that day in the operator's zone. Undone marks are not counted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DayProgress {
+    pub date: chrono::NaiveDate,
+    pub enrolled: i64,
+    pub paid: i64,
 }
 
 impl Store {
+    /// The drive day by day (see [`DayProgress`]), oldest first.
+    pub fn daily_progress(&self) -> Result<Vec<DayProgress>> {
+        use std::collections::{BTreeMap, HashSet};
+        let offset = self.display_offset();
+        let mut stmt = self.conn.prepare(
+            "SELECT at, student_id, field FROM audit
+             WHERE action <> 'undo' AND student_id IS NOT NULL
+               AND ((field = 'payment' AND new IN ('paid', 'government'))
+                 OR (field = 'enrollment' AND new IN ('here', 'elsewhere')))",
+        )?;
+        let mut days: BTreeMap<chrono::NaiveDate, (HashSet<i64>, HashSet<i64>)> = BTreeMap::new();
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let at: String = row.get(0)?;
+            let Some(instant) = super::instant::parse(&at) else { continue };
+            let day = instant.with_timezone(&offset).date_naive();
+            let (enrolled, paid) = days.entry(day).or_default();
+            let id: i64 = row.get(1)?;
+            let field: String = row.get(2)?;
+            if field == "payment" {
+                paid.insert(id);
+            } else {
+                enrolled.insert(id);
+            }
+        }
+        Ok(days
+            .into_iter()
+            .map(|(date, (e, p))| DayProgress { date, enrolled: e.len() as i64, paid: p.len() as i64 })
+            .collect())
+    }
+
     /// Counts for one school (or all), with the ledgers under `policy` (without one: by the statuses alone).
     pub fn stats(&self, school: Option<&str>, policy: Option<&Policy>) -> Result<Stats> {
         let mut stats = Stats {
@@ -51,6 +93,7 @@ impl Store {
             payment: PaymentStatus::ALL.iter().map(|p| (p.code().to_owned(), 0)).collect(),
             ledgers: Ledger::ALL.iter().map(|l| (l.code().to_owned(), 0)).collect(),
             classes: Vec::new(),
+            days: self.daily_progress()?,
         };
         let mut classes: Vec<ClassStats> = Vec::new();
         let filter = StudentFilter { school: school.map(str::to_owned), class: None };

@@ -502,7 +502,9 @@ impl App {
     /// Counts the dashboard again when it is on screen.
     pub fn recount(&mut self) {
         if self.screen == Screen::Dashboard {
-            self.dashboard = Some(Dashboard::count(&self.data, self.policy.as_ref()));
+            let mut dashboard = Dashboard::count(&self.data, self.policy.as_ref());
+            dashboard.days = self.store.daily_progress().unwrap_or_default();
+            self.dashboard = Some(dashboard);
             self.last_backup = self.store.last_backup().ok().flatten();
         }
     }

@@ -17,6 +17,20 @@ pub struct ClassLine {
     pub insured: usize,
     /// 应参保: the pupils coverage is counted over (not declined, not left).
     pub eligible: usize,
+    /// Registered for the year: 在校参保 or 异地参保 (a paid pupil counts as 在校参保).
+    pub registered: usize,
+    /// Paid, by the family or a department.
+    pub settled: usize,
+}
+
+impl ClassLine {
+    pub fn registered_permille(&self) -> u32 {
+        permille(self.registered.min(self.eligible), self.eligible)
+    }
+
+    pub fn settled_permille(&self) -> u32 {
+        permille(self.settled.min(self.eligible), self.eligible)
+    }
 }
 
 impl ClassLine {
@@ -36,6 +50,8 @@ pub struct Dashboard {
     pub insured: usize,
     pub eligible: usize,
     pub classes: Vec<ClassLine>,
+    /// The drive day by day, from the audit log.
+    pub days: Vec<crate::store::DayProgress>,
 }
 
 pub use crate::domain::coverage::permille;
@@ -49,7 +65,14 @@ impl Dashboard {
             classes: data
                 .classes
                 .iter()
-                .map(|c| ClassLine { label: c.clone(), students: 0, insured: 0, eligible: 0 })
+                .map(|c| ClassLine {
+                    label: c.clone(),
+                    students: 0,
+                    insured: 0,
+                    eligible: 0,
+                    registered: 0,
+                    settled: 0,
+                })
                 .collect(),
             ..Dashboard::default()
         };
@@ -76,6 +99,8 @@ impl Dashboard {
             if let Some(c) = d.classes.get_mut(row.class as usize) {
                 c.students += 1;
                 c.insured += usize::from(insured);
+                c.registered += usize::from(matches!(standing.enrollment(), Enrollment::Here | Enrollment::Elsewhere));
+                c.settled += usize::from(row.payment.is_settled());
                 c.eligible += usize::from(eligible);
             }
         }

@@ -123,6 +123,10 @@ pub struct Text {
     /// The drive file open now, in full.
     pub dash_file: &'static str,
     pub dash_class_header: [&'static str; 5],
+    pub dash_days: &'static str,
+    pub dash_day: &'static str,
+    pub dash_no_days: &'static str,
+    pub dash_bars: &'static str,
 
     pub help_title: &'static str,
     pub help_intro: &'static str,

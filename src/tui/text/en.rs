@@ -123,7 +123,11 @@ pub static EN: Text = Text {
     dash_backup: "Last backup: {} (taken before imports, reconciliations, merges and daily)",
     dash_no_backup: "No backup yet: one is taken before imports, reconciliations, merges and daily",
     dash_file: "File: {}",
-    dash_class_header: ["Class", "Pupils", "Eligible", "Insured", "Coverage"],
+    dash_class_header: ["Class", "Pupils", "Target", "Insured", "Coverage"],
+    dash_days: "Daily",
+    dash_day: "{} enrolled {} paid {}",
+    dash_no_days: "nothing enrolled or paid yet",
+    dash_bars: "left: enrolled  right: paid",
 
     help_title: "Keys",
     help_intro: "Generated from the keymap in force; change keys in keymap.toml in the config folder.",

@@ -103,6 +103,10 @@ pub static ZH: Text = Text {
     dash_no_backup: "尚未备份：导入、对账、合并前和每天首次打开时自动备份",
     dash_file: "数据文件：{}",
     dash_class_header: ["班级", "人数", "应参保", "已参保", "参保率"],
+    dash_days: "每日进度",
+    dash_day: "{} 登记 {} 缴费 {}",
+    dash_no_days: "还没有登记或缴费记录",
+    dash_bars: "左：登记率  右：缴费率",
 
     help_title: "按键帮助",
     help_intro: "以下按键由按键表生成；可在配置目录的 keymap.toml 中修改。",

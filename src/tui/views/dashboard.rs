@@ -77,21 +77,42 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         statuses.push(Span::raw(format!("{n}  ")));
     }
     lines.push(Line::from(statuses));
-    lines.push(Line::raw(""));
+    // The last days of the drive, newest last: the figures the working group reports each evening.
+    let mut daily = vec![Span::styled(fit(&format!(" {}", t.dash_days), 14), theme.header())];
+    if d.days.is_empty() {
+        daily.push(Span::styled(t.dash_no_days, theme.muted()));
+    }
+    let mut used = 14;
+    let shown: Vec<String> = d
+        .days
+        .iter()
+        .rev()
+        .map(|day| fill(t.dash_day, &[&day.date.format("%m-%d"), &day.enrolled, &day.paid]))
+        .take_while(|text| {
+            used += unicode_width::UnicodeWidthStr::width(text.as_str()) + 3;
+            used <= width
+        })
+        .collect();
+    for text in shown.into_iter().rev() {
+        daily.push(Span::raw(format!("{text}   ")));
+    }
+    lines.push(Line::from(daily));
 
     // The class table: fixed number columns, then a bar in whatever width is left.
     let h = &t.dash_class_header;
     let class_w = 16;
     let head = format!(
-        " {}{}{}{}{} ",
+        " {}{}{}{}{} {}",
         fit(h[0], class_w),
         fit_right(h[1], 8),
         fit_right(h[2], 8),
         fit_right(h[3], 8),
-        fit_right(h[4], 9)
+        fit_right(h[4], 9),
+        t.dash_bars
     );
     let head_w = 1 + class_w + 8 * 3 + 9 + 1;
-    let bar_w = width.saturating_sub(head_w + 1);
+    // Two bars side by side: registered (在校或异地参保) and paid, each over the pupils to insure.
+    let bar_w = width.saturating_sub(head_w + 2) / 2;
     lines.push(Line::styled(head.clone(), theme.header()));
     lines.push(Line::raw(""));
     debug_assert_eq!(lines.len(), layout::DASHBOARD_HEAD as usize);
@@ -106,7 +127,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             fit_right(&c.insured.to_string(), 8),
             fit_right(&percent(pm), 9)
         ))];
-        spans.extend(bar(theme, pm, bar_w));
+        spans.extend(bar(theme, c.registered_permille(), bar_w));
+        spans.push(Span::raw(" "));
+        spans.extend(bar(theme, c.settled_permille(), bar_w));
         lines.push(Line::from(spans));
     }
     frame.render_widget(Paragraph::new(lines), a.body);
