@@ -293,8 +293,8 @@ fn apply_one(tx: &Transaction, ctx: &AuditContext, batch: &mut Batch, row: &Inco
     };
     tx.prepare_cached(
         "INSERT INTO students(school_id, name, id_raw, id_number, id_kind, id_problem, sex, birth_date, grade, class,
-            phone, enrollment, categories, source, created_at, updated_at, class_order)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16)",
+            phone, enrollment, categories, source, created_at, updated_at, class_order, name_order)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16, ?17)",
     )?
     .execute(params![
         school_id,
@@ -312,7 +312,8 @@ fn apply_one(tx: &Transaction, ctx: &AuditContext, batch: &mut Batch, row: &Inco
         if row.categories.is_empty() { "[]".to_owned() } else { categories_to_text(&row.categories) },
         row.source,
         ctx.at,
-        order
+        order,
+        crate::domain::pinyin_keys::name_order(&row.name)
     ])?;
     let id = tx.last_insert_rowid();
     batch.new_keys.push((id, pack_key(&row.name, &number, &label)));

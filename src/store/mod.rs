@@ -170,6 +170,7 @@ impl Store {
         if let Some(k) = key {
             cipher::apply_key(&conn, k)?;
         }
+        schema::register_functions(&conn)?;
         let version = schema::user_version(&conn).map_err(|_| cipher::unreadable(path, key.is_some()))?;
         if version == 0 {
             return Err(not_db());

@@ -287,23 +287,11 @@ fn char_bit(c: char) -> u64 {
     }
 }
 
-/// The mask of what a query needs, normalised the way `Query::parse` normalises (full-width to ASCII,
-/// lower case).
+/// The mask of what a query needs, from the words as `Query::parse` reads them (full-width to ASCII, lower
+/// case, a class's other spellings).
+#[cfg(test)]
 fn query_mask(text: &str) -> u64 {
-    let mut mask = 0u64;
-    for c in text.chars() {
-        let c = match c {
-            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
-            '\u{3000}' => ' ',
-            _ => c,
-        };
-        for l in c.to_lowercase() {
-            if !l.is_whitespace() {
-                mask |= char_bit(l);
-            }
-        }
-    }
-    mask
+    Query::parse(text).need_mask(char_bit)
 }
 
 /// The filter line: each `None` means "all".
@@ -374,7 +362,7 @@ impl Search {
             }
             self.steps.pop();
         }
-        let need = query_mask(text);
+        let need = query.need_mask(char_bit);
         let previous = self.steps.last().map(|s| s.hits.as_slice());
         let hits = rank_rows(data, &query, need, previous, &mut self.scratch);
         if self.steps.len() >= MAX_STEPS {
