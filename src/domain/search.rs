@@ -176,9 +176,15 @@ impl Query {
             .map(|w| {
                 let lower = w.to_lowercase();
                 let digits_then_x = lower.trim_end_matches('x');
-                if !digits_then_x.is_empty()
+                // A number as a spreadsheet printed it (4.50202e+17) is looked for where it is kept: with the ID
+                // numbers, which keep their case.
+                let printed_number = lower.starts_with(|c: char| c.is_ascii_digit())
+                    && lower.contains(['.', 'e'])
+                    && lower.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'+'));
+                if (!digits_then_x.is_empty()
                     && digits_then_x.bytes().all(|b| b.is_ascii_digit())
-                    && lower.len() - digits_then_x.len() <= 1
+                    && lower.len() - digits_then_x.len() <= 1)
+                    || printed_number
                 {
                     Word::Digits(lower.to_uppercase())
                 } else if lower.bytes().all(|b| b.is_ascii_lowercase()) {
@@ -223,9 +229,15 @@ impl Query {
         self.words.is_empty()
     }
 
-    /// The word with the most bytes, exactly as it must occur in a matching key (every word must occur).
+    /// The word with the most bytes, exactly as it must occur in a matching key (every word must occur; a word
+    /// naming a class may occur as another spelling, so it is not one of these).
     pub fn longest_word(&self) -> Option<&[u8]> {
-        self.words.iter().map(|w| w.text().as_bytes()).max_by_key(|w| w.len())
+        self.words
+            .iter()
+            .zip(&self.spellings)
+            .filter(|(_, alts)| alts.is_empty())
+            .map(|(w, _)| w.text().as_bytes())
+            .max_by_key(|w| w.len())
     }
 
     /// Whether `self` can only match a subset of what `earlier` matched, so the caller may narrow the
@@ -512,6 +524,13 @@ mod tests {
             previous = Some((q, fresh));
         }
         assert_eq!(previous.map(|(_, h)| ids(&h)), Some(vec![1, 2]));
+    }
+
+    #[test]
+    fn a_number_as_a_spreadsheet_printed_it_is_found_as_stored() {
+        let idx = SearchIndex::new(vec![entry(1, "张三", "4.50202E+17", "一年级1班"), entry(2, "李四", "", "4.5班")]);
+        assert_eq!(ids(&idx.search(&Query::parse("4.50202e+17"))), vec![1]);
+        assert_eq!(ids(&idx.search(&Query::parse("4.50202E+17"))), vec![1]);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 pub mod backup;
 pub mod cipher;
 mod fields;
+mod identity;
 mod import;
 pub mod lock;
 pub mod merge;
@@ -23,6 +24,7 @@ use thiserror::Error;
 
 pub use cipher::Passphrase;
 pub use fields::{Field, FieldChange};
+pub use identity::{IdentityCorrection, IdentityEdit, IdentitySnapshot};
 pub use import::{ImportOutcome, ImportSession, Incoming, IncomingOutcome};
 pub use read::{SheetRow, StudentFilter};
 pub use roster_rows::RosterRow;
@@ -86,6 +88,10 @@ pub enum StoreError {
     NoSuchStudent(i64),
     #[error("找不到学校“{0}” (no such school)")]
     NoSuchSchool(String),
+    #[error("身份证号码 {number} 已属于{class}的{name}，同一号码不能属于两名学生 (another pupil holds this ID number)")]
+    IdTaken { number: String, name: String, class: String },
+    #[error("姓名不能为空 (the name cannot be empty)")]
+    EmptyName,
 }
 
 impl From<rusqlite::Error> for StoreError {

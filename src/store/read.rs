@@ -212,6 +212,22 @@ impl Store {
         }
     }
 
+    /// The pupils held with this number as stored: the one with it as a valid number, or else every pupil
+    /// whose flagged number reads exactly so (rounded numbers of different pupils can coincide).
+    pub fn students_by_stored_number(&self, number: &str) -> Result<Vec<Student>> {
+        if let Some(valid) = self.student_by_id_number(number)? {
+            return Ok(vec![valid]);
+        }
+        if number.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM students WHERE id_number = ?1 AND id_problem IS NOT NULL ORDER BY id")?;
+        let ids = stmt.query_map([number], |r| r.get(0))?.collect::<Result<Vec<i64>, _>>()?;
+        self.students_by_ids(&ids)
+    }
+
     /// One search straight off the file, for a process that searches once (`canbao find`): the keys are
     /// matched where SQLite holds them, and only the best `limit` pupils are read in full.
     pub fn search(&self, query: &Query, limit: usize) -> Result<(usize, Vec<Student>)> {
