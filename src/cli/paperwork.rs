@@ -269,6 +269,10 @@ pub fn pupil_by_number(store: &Store, raw: &str, name: Option<&str>) -> Result<S
         Err(_) => id_number::normalize(raw),
     };
     let mut found = store.students_by_stored_number(&number)?;
+    if found.is_empty() && number.contains('e') {
+        // A spreadsheet prints 4.50202E+17; typed with a small e it is the same number.
+        found = store.students_by_stored_number(&number.to_uppercase())?;
+    }
     if let Some(name) = name.map(str::trim) {
         found.retain(|s| s.name == name);
     }

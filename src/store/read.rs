@@ -212,6 +212,39 @@ impl Store {
         }
     }
 
+    /// Best rank first, and pupils of one rank as the roster lists them (class, then name by pinyin), as the
+    /// TUI shows them.
+    fn sort_ties_in_roster_order(&self, hits: &mut [(u32, i64)]) -> Result<()> {
+        // A few hits are placed by their own sort keys; many, by one pass over the roster index.
+        self.sort_ties_in_roster_order_by(hits, 4096)
+    }
+
+    pub(crate) fn sort_ties_in_roster_order_by(&self, hits: &mut [(u32, i64)], lookups: usize) -> Result<()> {
+        if hits.len() <= lookups {
+            let by_name = super::schema::name_order_column(&self.conn, "")?;
+            let mut stmt = self
+                .conn
+                .prepare_cached(&format!("SELECT school_id, class_order, {by_name} FROM students WHERE id = ?1"))?;
+            let mut keyed = Vec::with_capacity(hits.len());
+            for &(rank, id) in hits.iter() {
+                let key: (i64, String, String) = stmt.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+                keyed.push((rank, key, id));
+            }
+            keyed.sort_unstable();
+            for (hit, (rank, _, id)) in hits.iter_mut().zip(keyed) {
+                *hit = (rank, id);
+            }
+        } else {
+            let order = self.roster_order()?;
+            let mut position = vec![u32::MAX; order.iter().copied().max().map_or(0, |m| m as usize + 1)];
+            for (at, &id) in order.iter().enumerate() {
+                position[id as usize] = at as u32;
+            }
+            hits.sort_unstable_by_key(|&(rank, id)| (rank, position.get(id as usize).copied().unwrap_or(u32::MAX)));
+        }
+        Ok(())
+    }
+
     /// The pupils held with this number as stored: the one with it as a valid number, or else every pupil
     /// whose flagged number reads exactly so (rounded numbers of different pupils can coincide).
     pub fn students_by_stored_number(&self, number: &str) -> Result<Vec<Student>> {
@@ -264,7 +297,7 @@ impl Store {
                 }
             }
         }
-        hits.sort_unstable();
+        self.sort_ties_in_roster_order(&mut hits)?;
         let total = hits.len();
         let ids: Vec<i64> = hits.iter().take(limit).map(|h| h.1).collect();
         Ok((total, self.students_by_ids(&ids)?))

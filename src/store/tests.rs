@@ -456,3 +456,24 @@ fn a_version_2_file_gets_name_order_and_its_u_umlaut_keys_rebuilt() {
     let (total, _) = s.search(&crate::domain::search::Query::parse("高一"), 5).unwrap();
     assert_eq!(total, 3, "高一 is also 高中一年级");
 }
+
+#[test]
+fn search_ties_are_in_roster_order_either_way_they_are_placed() {
+    let rows: Vec<Incoming> = [("赵六", "2班"), ("张三", "1班"), ("阿明", "2班"), ("李娜", "1班")]
+        .iter()
+        .enumerate()
+        .map(|(i, (name, class))| incoming(name, &valid_id(&format!("4502022015010{:02}23", i + 10)), class))
+        .collect();
+    let s = store_with(&rows);
+    let roster = s.roster_order().unwrap();
+    let mut scrambled: Vec<(u32, i64)> = roster.iter().rev().map(|&id| (0, id)).collect();
+    scrambled.push((1, roster[0]));
+    for lookups in [0, 100] {
+        let mut hits = scrambled.clone();
+        s.sort_ties_in_roster_order_by(&mut hits, lookups).unwrap();
+        let expected: Vec<(u32, i64)> = roster.iter().map(|&id| (0, id)).chain([(1, roster[0])]).collect();
+        assert_eq!(hits, expected, "lookups {lookups}");
+    }
+    let names: Vec<String> = s.students_by_ids(&roster).unwrap().into_iter().map(|p| p.name).collect();
+    assert_eq!(names, ["李娜", "张三", "阿明", "赵六"]);
+}

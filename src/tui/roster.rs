@@ -558,6 +558,51 @@ mod tests {
         assert_eq!(char_mask("45020X"), query_mask("x0245"));
     }
 
+    /// A class typed another way than the roster writes it shares no characters with the key (初三 and 九年级):
+    /// the masks must not skip those rows.
+    #[test]
+    fn a_class_written_another_way_is_found_past_the_masks() {
+        let mut store = Store::open_in_memory().expect("store");
+        let today = store.today();
+        let rows: Vec<crate::store::Incoming> =
+            [("张三", "九年级", "6班"), ("吕布", "九年级", "6班"), ("李四", "九年级", "5班")]
+                .iter()
+                .map(|(name, grade, class)| crate::store::Incoming {
+                    school: "本校".into(),
+                    school_given: true,
+                    name: (*name).into(),
+                    id_raw: String::new(),
+                    id: crate::domain::id_number::check("", today),
+                    grade: (*grade).into(),
+                    class: (*class).into(),
+                    phone: String::new(),
+                    insured: false,
+                    categories: Vec::new(),
+                    source: (*name).into(),
+                })
+                .collect();
+        store.apply_import(&rows, &[], 0, false).expect("import");
+        let d = RosterData::load(&store).expect("load");
+        let names = |s: &Search| -> Vec<String> {
+            s.hits().expect("hits").iter().map(|&i| d.name(i as usize).to_owned()).collect()
+        };
+        let mut s = Search::default();
+        for typed in ["初三6班", "九年级（6）班", "9年级6班", "初三", "初三6", "初三6班"] {
+            s.update(&d, typed);
+            let expected: &[&str] =
+                if typed == "初三" { &["吕布", "李四", "张三"] } else { &["吕布", "张三"] };
+            let mut got = names(&s);
+            got.sort();
+            let mut want: Vec<String> = expected.iter().map(|n| n.to_string()).collect();
+            want.sort();
+            assert_eq!(got, want, "{typed}");
+        }
+        for typed in ["lu", "lv", "lubu"] {
+            s.update(&d, typed);
+            assert_eq!(names(&s), ["吕布"], "{typed}");
+        }
+    }
+
     #[test]
     fn fields_are_split_as_the_engine_splits_them() {
         let d = data();
