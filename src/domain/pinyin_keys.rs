@@ -158,39 +158,57 @@ fn push_syllable(out: &mut String, syllable: &str, umlaut: char) {
 /// the surname read as a surname (单 shan). Compared as bytes, which is how SQLite orders text: each syllable
 /// ends with its tone digit, which sorts before any letter, and ü is written v, which sorts after u.
 pub fn name_order(name: &str) -> String {
-    let chars: Vec<char> = name.chars().filter(|c| !c.is_whitespace()).collect();
-    let mut out = String::with_capacity(name.len() * 3);
+    let compact: std::borrow::Cow<'_, str> = if name.contains(char::is_whitespace) {
+        name.chars().filter(|c| !c.is_whitespace()).collect::<String>().into()
+    } else {
+        name.into()
+    };
+    let mut out = String::with_capacity(compact.len() * 3);
     let table = surnames();
-    let mut start = 0;
+    let mut rest = compact.as_ref();
+    let count = compact.chars().count();
     for len in [2, 1] {
-        if chars.len() > len || (len == 1 && !chars.is_empty()) {
-            let surname: String = chars[..len].iter().collect();
-            if let Some(reading) = table.get(&surname) {
-                let mut rest = reading.as_str();
-                for &c in &chars[..len] {
+        if count > len || (len == 1 && count > 0) {
+            let end = compact.char_indices().nth(len).map_or(compact.len(), |(at, _)| at);
+            if let Some(reading) = table.get(&compact[..end]) {
+                // Each character of the surname takes the reading of its own that the surname's reading
+                // goes on with (欧阳 ouyang: 欧 ou, 阳 yang), with that reading's tone.
+                let mut left = reading.as_str();
+                for c in compact[..end].chars() {
                     let chosen = c.to_pinyin_multi().and_then(|multi| {
-                        multi.into_iter().find(|p| {
-                            let plain = p.plain().replace('ü', "v");
-                            !plain.is_empty() && rest.starts_with(plain.as_str())
-                        })
+                        multi.into_iter().find_map(|p| reading_prefix(left, p.plain()).map(|n| (p, n)))
                     });
                     match chosen {
-                        Some(p) => {
-                            rest = &rest[p.plain().replace('ü', "v").len()..];
+                        Some((p, n)) => {
+                            left = &left[n..];
                             push_order(&mut out, p.plain(), tone(p.with_tone_num_end()), c);
                         }
                         None => push_char_order(&mut out, c),
                     }
                 }
-                start = len;
+                rest = &compact[end..];
                 break;
             }
         }
     }
-    for &c in &chars[start..] {
+    for c in rest.chars() {
         push_char_order(&mut out, c);
     }
     out
+}
+
+/// How many bytes of `reading` (the surname table's, ü written v) the character reading `plain` spells.
+fn reading_prefix(reading: &str, plain: &str) -> Option<usize> {
+    let mut at = 0;
+    for l in plain.chars() {
+        let l = if l == 'ü' { 'v' } else { l };
+        if reading[at..].starts_with(l) {
+            at += l.len_utf8();
+        } else {
+            return None;
+        }
+    }
+    (at > 0).then_some(at)
 }
 
 fn tone(with_tone_num_end: &str) -> char {
