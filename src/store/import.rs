@@ -327,8 +327,8 @@ fn apply_one(tx: &Transaction, ctx: &AuditContext, batch: &mut Batch, row: &Inco
 /// A valid number arriving for a pupil the roster holds with a flagged one: the family brought the card, or a
 /// class list typed as text replaced one whose numbers a spreadsheet rounded. It is the same child when the
 /// name agrees and either the flagged number is this one rounded (same first 15 digits, then 000, or rounded
-/// up as a spreadsheet does, which can carry into the birth date) or the pupil is in the same school and class. Only one candidate is trusted; with two, a new pupil is added and
-/// the operator sees both.
+/// up as a spreadsheet does, which can carry into the birth date) or the pupil is in the same school and
+/// class. Only one candidate is trusted; with two, a new pupil is added and the operator sees both.
 fn flagged_same_pupil(tx: &Transaction, row: &Incoming, last_before: i64) -> Result<Option<(i64, bool)>> {
     let Ok(valid) = &row.id.result else { return Ok(None) };
     let mut stmt = tx.prepare_cached(
