@@ -477,3 +477,21 @@ fn search_ties_are_in_roster_order_either_way_they_are_placed() {
     let names: Vec<String> = s.students_by_ids(&roster).unwrap().into_iter().map(|p| p.name).collect();
     assert_eq!(names, ["李娜", "张三", "阿明", "赵六"]);
 }
+
+#[test]
+fn a_pupil_merged_in_from_another_laptop_gets_its_name_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let other_path = dir.path().join("other.db");
+    {
+        let mut other = Store::open(&other_path).unwrap();
+        other.apply_import(&[incoming("吕布", &valid_id("45020220150101123"), "1班")], &[], 0, false).unwrap();
+    }
+    let mut ours = Store::open(&dir.path().join("ours.db")).unwrap();
+    ours.apply_import(&[incoming("张三", &valid_id("45020220150101234"), "1班")], &[], 0, false).unwrap();
+    ours.merge_from(&other_path, false).unwrap();
+    let missing: i64 =
+        ours.conn.query_row("SELECT count(*) FROM students WHERE name_order IS NULL", [], |r| r.get(0)).unwrap();
+    assert_eq!(missing, 0);
+    let names: Vec<String> = ours.students(&StudentFilter::default()).unwrap().into_iter().map(|p| p.name).collect();
+    assert_eq!(names, ["吕布", "张三"]);
+}
