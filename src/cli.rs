@@ -174,8 +174,11 @@ pub enum Command {
     },
     /// 登记一名学生的参保、缴费或备注 (mark one pupil, for scripts: prints 已保存 once it is on disk)
     Mark {
-        /// 身份证号码 (the pupil's ID number)
+        /// 身份证号码，有问题的号码按名单中保存的写法 (the pupil's ID number; a flagged one as the roster holds it)
         id_number: String,
+        /// 姓名：多名学生的号码相同（有问题的号码）时用于区分 (the name, when a flagged number is shared)
+        #[arg(long)]
+        name: Option<String>,
         #[arg(long, value_parser = ["unknown", "here", "elsewhere", "declined", "left"])]
         enrollment: Option<String>,
         /// 不参保原因 (reason, with --enrollment declined)
@@ -616,12 +619,9 @@ fn run(cli: &Cli) -> CmdResult {
             println!("已从 {} 恢复 (restored)", file.display());
             Ok(())
         }
-        Some(Command::Mark { id_number, enrollment, reason, payment, amount, paid_on, channel, note }) => {
+        Some(Command::Mark { id_number, name, enrollment, reason, payment, amount, paid_on, channel, note }) => {
             let (mut store, _lock) = open_writer(cli)?;
-            let normalized = id_number::normalize(id_number);
-            let pupil = store
-                .student_by_id_number(&normalized)?
-                .ok_or_else(|| UserError(format!("名单中没有身份证号码为 {normalized} 的学生 (no such pupil)")))?;
+            let pupil = paperwork::pupil_by_number(&store, id_number, name.as_deref())?;
             let mut changes = Vec::new();
             if let Some(status) = enrollment.as_deref().and_then(Enrollment::from_code) {
                 changes.push(Change::Enrollment { status, reason: reason.clone() });

@@ -13,6 +13,7 @@ use crate::domain::policy::{
     SubsidyPayment, fen_to_yuan, format_yuan,
 };
 use crate::domain::roster_check::{self, CheckReport};
+use crate::domain::student::Student;
 use crate::io::reconcile::{self, ReconcileReport, Source};
 use crate::store::{Store, StudentFilter};
 
@@ -316,6 +317,35 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
         .map_err(|_| format!("日期应写成 YYYY-MM-DD，例如 2023-10-08 (a date as YYYY-MM-DD): {text}"))
 }
 
+/// The one pupil an ID number typed on the command line names: the valid number (an old 15-digit one
+/// converted), or a flagged number as the roster holds it, which several pupils may share; then `name` picks.
+pub fn pupil_by_number(store: &Store, raw: &str, name: Option<&str>) -> Result<Student, UserError> {
+    let number = match id_number::check(raw, store.today()).result {
+        Ok(valid) => valid.number,
+        Err(_) => id_number::normalize(raw),
+    };
+    let mut found = store.students_by_stored_number(&number)?;
+    if found.is_empty() && number.contains('e') {
+        // A spreadsheet prints 4.50202E+17; typed with a small e it is the same number.
+        found = store.students_by_stored_number(&number.to_uppercase())?;
+    }
+    if let Some(name) = name.map(str::trim) {
+        found.retain(|s| s.name == name);
+    }
+    match found.len() {
+        0 => Err(UserError(format!(
+            "名单中没有身份证号码为 {number}{} 的学生 (no pupil with this ID number)",
+            name.map(|n| format!("、姓名为 {n}")).unwrap_or_default()
+        ))),
+        1 => Ok(found.remove(0)),
+        n => Err(UserError(format!(
+            "有 {n} 名学生的身份证号码都是 {number}（{}），请用 --name 指明是哪一位 \
+             ({n} pupils share this flagged number: add --name)",
+            found.iter().map(|s| format!("{} {}", s.name, s.class_label())).collect::<Vec<_>>().join("、")
+        ))),
+    }
+}
+
 pub fn quote(store: &Store, args: &QuoteArgs, lang: Option<Lang>) -> CmdResult {
     let set = policies()?;
     let policy = policy_named(&set, store, args.policy)?;
@@ -325,13 +355,14 @@ pub fn quote(store: &Store, args: &QuoteArgs, lang: Option<Lang>) -> CmdResult {
     let mut name = None;
     if let Some(raw) = args.id_number {
         let check = id_number::check(raw, store.today());
-        let number = match check.result {
-            Ok(v) => v.number,
-            Err(p) => return Err(UserError(format!("{}：{} ({})", raw.trim(), p.message_zh(), p.message_en()))),
+        let pupil = match (check.result, pupil_by_number(store, raw, None)) {
+            (_, Ok(pupil)) => pupil,
+            // Not on the roster: say what is wrong with the number itself, if anything.
+            (Err(p), Err(_)) => {
+                return Err(UserError(format!("{}：{} ({})", raw.trim(), p.message_zh(), p.message_en())));
+            }
+            (Ok(_), Err(e)) => return Err(e),
         };
-        let pupil = store.student_by_id_number(&number)?.ok_or_else(|| {
-            UserError(format!("名单中没有身份证号码为 {number} 的学生 (no pupil with this ID number)"))
-        })?;
         categories.extend(pupil.categories.iter().map(|c| c.name.clone()));
         birth_date = pupil.birth_date;
         name = Some(pupil.name);
@@ -510,6 +541,15 @@ pub fn check(store: &Store, reveal: bool, json: bool) -> CmdResult {
         println!("同名同出生日期、身份证号码不同 (same name and birth date): {}", g.key);
         for p in &g.pupils {
             println!("  {}\t{}\t{}", shown_id(&p.id_number, reveal), class(&p.class), p.school);
+        }
+    }
+    for g in &report.same_name_class_rounded {
+        println!(
+            "同班同名，其中有被表格四舍五入的身份证号码，可能是同一名学生 (same name and class, one with a rounded ID): {}",
+            g.key
+        );
+        for p in &g.pupils {
+            println!("  {}\t{}", id_number::mask(&p.id_number), p.school);
         }
     }
     for i in &report.invalid_ids {

@@ -123,7 +123,7 @@ fn grade_rank(grade: &str) -> u32 {
     if let Some(n) = cn_number(g) {
         return 10 + n;
     }
-    let school_stage = [("小班", 1), ("中班", 2), ("大班", 3), ("初", 16), ("高", 19)];
+    let school_stage = [("小班", 1), ("中班", 2), ("大班", 3), ("初中", 16), ("高中", 19), ("初", 16), ("高", 19)];
     for (prefix, base) in school_stage {
         if let Some(rest) = g.strip_prefix(prefix) {
             return base + cn_number(rest).unwrap_or(0);
@@ -153,6 +153,220 @@ fn natural(s: &str) -> String {
     }
     flush(&mut digits, &mut out);
     out
+}
+
+/// What a class label means, however a list writes it: 九年级(6)班, 九年级（6）班, 9年级6班, 初三6班 and 初中三年级六班
+/// are one class. The grade is the school year (初一 is 七年级, 高一 is 十年级, as `order_key` ranks them); the
+/// class keeps its number as digits. Stored labels stay as the lists wrote them: a key is only compared.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ClassKey {
+    pub grade: Grade,
+    /// The class within the grade with its number as digits ("6班"); "" when only a grade was written.
+    pub class: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Grade {
+    None,
+    /// School year 1–12: 一至六年级, 七至九年级 (初一至初三), 十至十二年级 (高一至高三).
+    Year(u8),
+    /// A grade that is no school year (2023级, 小班), as normalized.
+    Other(String),
+}
+
+impl ClassKey {
+    /// Reads a label as an operator or a list writes it. Never fails: text with no grade words is a class
+    /// named by that text.
+    pub fn parse(text: &str) -> ClassKey {
+        let label = normalize(text).to_lowercase();
+        let (grade, class) = split_grade(&label);
+        let class = match numbered(class) {
+            Some((n, rest)) if rest.is_empty() || rest == "班" => format!("{n}班"),
+            Some((n, rest)) => format!("{n}{rest}"),
+            None => class.to_owned(),
+        };
+        ClassKey { grade: grade_of(grade), class }
+    }
+
+    /// The key of a stored pupil's grade and class.
+    pub fn of(grade: &str, class: &str) -> ClassKey {
+        ClassKey::parse(&join(grade, class))
+    }
+
+    /// The label written the one usual way: 九年级6班, 高一2班.
+    pub fn canonical(&self) -> String {
+        let grade = match &self.grade {
+            Grade::None => String::new(),
+            Grade::Year(y) => grade_spellings(*y).swap_remove(0),
+            Grade::Other(g) => g.clone(),
+        };
+        format!("{grade}{}", self.class)
+    }
+
+    /// The ways lists write this class: each spelling of the grade with the class number in digits and in
+    /// Chinese numerals.
+    pub fn spellings(&self) -> Vec<String> {
+        let grades = match &self.grade {
+            Grade::None => vec![String::new()],
+            Grade::Year(y) => grade_spellings(*y),
+            Grade::Other(g) => vec![g.clone()],
+        };
+        let classes = number_spellings(&self.class);
+        grades.iter().flat_map(|g| classes.iter().map(move |c| format!("{g}{c}"))).collect()
+    }
+}
+
+/// Other ways to write a search word that names a grade, or a grade and (the start of) a class: 初三6 is also
+/// 九年级6, 9年级6, 九年级六 … Empty when the word names no grade or numbered class, as a name does not.
+pub fn search_spellings(word: &str) -> Vec<String> {
+    let label = normalize(word).to_lowercase();
+    let (grade, class) = split_grade(&label);
+    let grades = match grade_of(grade) {
+        Grade::Year(y) => grade_spellings(y),
+        Grade::None if numbered(class).is_some_and(|(_, rest)| rest.starts_with('班')) => vec![String::new()],
+        _ => return Vec::new(),
+    };
+    let classes = number_spellings(class);
+    let lower = word.to_lowercase();
+    let mut out: Vec<String> = Vec::new();
+    for g in &grades {
+        for c in &classes {
+            let spelling = format!("{g}{c}");
+            if spelling != lower && !out.contains(&spelling) {
+                out.push(spelling);
+            }
+        }
+    }
+    out
+}
+
+/// Which of `classes` (labels, in the order shown) the typed text means: the class it names, else the first
+/// class that one of its spellings begins with (as typing goes: 初 → the first 初一 class, whether the school
+/// writes 初一 or 七年级), else the first that contains it.
+pub fn class_matching(classes: &[String], typed: &str) -> Option<usize> {
+    let text = normalize(typed).to_lowercase();
+    if text.is_empty() {
+        return None;
+    }
+    let wanted = ClassKey::parse(&text);
+    let keys: Vec<ClassKey> = classes.iter().map(|c| ClassKey::parse(c)).collect();
+    if let Some(i) = keys.iter().position(|k| *k == wanted) {
+        return Some(i);
+    }
+    let spellings: Vec<Vec<String>> = keys
+        .iter()
+        .zip(classes)
+        .map(|(k, label)| {
+            let mut all = k.spellings();
+            all.push(normalize(label).to_lowercase());
+            all
+        })
+        .collect();
+    spellings
+        .iter()
+        .position(|all| all.iter().any(|s| s.starts_with(&text)))
+        .or_else(|| spellings.iter().position(|all| all.iter().any(|s| s.contains(&text))))
+}
+
+/// Grade words and the rest of a normalized label; the grade may stand alone ("初三", "九年级").
+fn split_grade(label: &str) -> (&str, &str) {
+    if let Some(pos) = label.find("年级") {
+        let cut = pos + "年级".len();
+        return (&label[..cut], &label[cut..]);
+    }
+    let digits = label.chars().take_while(char::is_ascii_digit).count();
+    if digits == 4 && label[4..].starts_with('级') {
+        let cut = 4 + '级'.len_utf8();
+        return (&label[..cut], &label[cut..]);
+    }
+    for stage in ["高中", "初中", "高", "初"] {
+        if let Some(rest) = label.strip_prefix(stage)
+            && let Some(n) = rest.chars().next().filter(|c| "一二三123".contains(*c))
+        {
+            let cut = stage.len() + n.len_utf8();
+            return (&label[..cut], &label[cut..]);
+        }
+    }
+    for stage in ["小班", "中班", "大班"] {
+        if label.starts_with(stage) && label.len() > stage.len() {
+            return (&label[..stage.len()], &label[stage.len()..]);
+        }
+    }
+    ("", label)
+}
+
+fn grade_of(grade: &str) -> Grade {
+    if grade.is_empty() {
+        return Grade::None;
+    }
+    let g = grade.trim_end_matches("年级");
+    let g = g.strip_prefix("小学").unwrap_or(g);
+    let number = |s: &str| s.parse::<u32>().ok().or_else(|| cn_number(s));
+    let year = match number(g) {
+        Some(n) => Some(n),
+        None => [("高中", 9), ("初中", 6), ("高", 9), ("初", 6)].into_iter().find_map(|(stage, base)| {
+            g.strip_prefix(stage).and_then(number).filter(|n| (1..=3).contains(n)).map(|n| base + n)
+        }),
+    };
+    match year {
+        Some(y @ 1..=12) => Grade::Year(y as u8),
+        _ => Grade::Other(grade.to_owned()),
+    }
+}
+
+/// 九年级, 9年级, and for middle school 初三 / 初中三年级, for high school 高一 / 高中一年级 / 十年级; the usual one first.
+fn grade_spellings(year: u8) -> Vec<String> {
+    let y = u32::from(year);
+    let mut out = Vec::with_capacity(4);
+    match year {
+        10..=12 => out.push(format!("高{}", cn_numeral(y - 9))),
+        _ => out.push(format!("{}年级", cn_numeral(y))),
+    }
+    match year {
+        7..=9 => {
+            out.push(format!("初{}", cn_numeral(y - 6)));
+            out.push(format!("初中{}年级", cn_numeral(y - 6)));
+        }
+        10..=12 => {
+            out.push(format!("高中{}年级", cn_numeral(y - 9)));
+            out.push(format!("{}年级", cn_numeral(y)));
+        }
+        _ => {}
+    }
+    out.push(format!("{y}年级"));
+    out
+}
+
+/// A leading class number, in digits or Chinese numerals, and what follows it.
+fn numbered(class: &str) -> Option<(u32, &str)> {
+    let end = class
+        .char_indices()
+        .find(|&(_, c)| !(c.is_ascii_digit() || "零一二三四五六七八九十".contains(c)))
+        .map_or(class.len(), |(i, _)| i);
+    let head = &class[..end];
+    let n = head.parse::<u32>().ok().or_else(|| cn_number(head))?;
+    Some((n, &class[end..]))
+}
+
+/// A class number in digits and in Chinese numerals ("6班", "六班"); anything else as it is.
+fn number_spellings(class: &str) -> Vec<String> {
+    match numbered(class) {
+        Some((n, rest)) if n < 100 => vec![format!("{n}{rest}"), format!("{}{rest}", cn_numeral(n))],
+        _ => vec![class.to_owned()],
+    }
+}
+
+/// 1..99 in Chinese numerals, as class lists write them (十二, 二十).
+fn cn_numeral(n: u32) -> String {
+    const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    match n {
+        0..=9 => DIGITS[n as usize].to_owned(),
+        10 => "十".to_owned(),
+        11..=19 => format!("十{}", DIGITS[(n % 10) as usize]),
+        20..=99 if n.is_multiple_of(10) => format!("{}十", DIGITS[(n / 10) as usize]),
+        20..=99 => format!("{}十{}", DIGITS[(n / 10) as usize], DIGITS[(n % 10) as usize]),
+        _ => n.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -209,5 +423,70 @@ mod tests {
         assert_eq!(from_columns(None, Some("五年级1班"), None), ("五年级".into(), "1班".into()));
         assert_eq!(from_columns(None, Some("1班"), None), ("".into(), "1班".into()));
         assert_eq!(from_columns(Some("五年级"), Some("2"), None), ("五年级".into(), "2班".into()));
+    }
+
+    #[test]
+    fn a_class_is_one_class_however_a_list_writes_it() {
+        let nine_six = ClassKey::of("九年级", "6班");
+        for written in
+            ["九年级(6)班", "九年级（6）班", "9年级6班", "初三6班", "初中三年级六班", "九年级６班", " 初三 (6) 班 "]
+        {
+            assert_eq!(ClassKey::parse(written), nine_six, "{written}");
+        }
+        assert_eq!(ClassKey::parse("初三6"), nine_six, "a bare number is the class of that number");
+        assert_eq!(ClassKey::parse("高一(2)班"), ClassKey::of("十年级", "2班"));
+        assert_eq!(ClassKey::parse("高中一年级2班"), ClassKey::of("高一", "2班"));
+        assert_eq!(ClassKey::parse("初一1班"), ClassKey::of("七年级", "1班"));
+        assert_ne!(ClassKey::parse("初三6班"), ClassKey::parse("三年级6班"));
+        assert_ne!(ClassKey::parse("九年级6班"), ClassKey::parse("九年级16班"));
+        assert_ne!(ClassKey::parse("高三1班"), ClassKey::parse("初三1班"));
+        assert_eq!(ClassKey::parse("2023级1班"), ClassKey::of("2023级", "1班"));
+        assert_eq!(ClassKey::parse("实验班"), ClassKey { grade: Grade::None, class: "实验班".into() });
+        assert_eq!(nine_six.canonical(), "九年级6班");
+        assert_eq!(ClassKey::parse("10年级2班").canonical(), "高一2班");
+    }
+
+    #[test]
+    fn the_canonical_grade_ranks_as_the_roster_orders_it() {
+        for y in 1..=12u8 {
+            let written = grade_spellings(y);
+            let ranks: Vec<u32> = written.iter().map(|g| grade_rank(g)).collect();
+            assert!(ranks.iter().all(|&r| r == 10 + u32::from(y)), "{y}: {written:?} {ranks:?}");
+        }
+    }
+
+    #[test]
+    fn search_words_get_the_other_spellings_of_their_grade() {
+        let forms = search_spellings("初三6");
+        for f in ["九年级6", "9年级6", "九年级六", "初三六"] {
+            assert!(forms.iter().any(|s| s == f), "{f} in {forms:?}");
+        }
+        assert!(!forms.iter().any(|s| s == "初三6"), "the word itself is matched anyway");
+        assert!(search_spellings("九年级（6）班").iter().any(|s| s == "九年级6班"));
+        assert!(search_spellings("高一").iter().any(|s| s == "十年级"));
+        assert!(search_spellings("六班").iter().any(|s| s == "6班"));
+        assert!(search_spellings("王六").is_empty(), "a name is no class");
+        assert!(search_spellings("zs").is_empty());
+        assert!(search_spellings("初").is_empty(), "not yet a grade");
+    }
+
+    #[test]
+    fn typing_jumps_to_the_class_it_means() {
+        let classes: Vec<String> =
+            ["一年级1班", "一年级2班", "七年级1班", "九年级5班", "九年级6班", "高一2班", "实验班"]
+                .map(String::from)
+                .to_vec();
+        assert_eq!(class_matching(&classes, "初三6班"), Some(4));
+        assert_eq!(class_matching(&classes, "9年级6班"), Some(4));
+        assert_eq!(class_matching(&classes, "九年级（6）班"), Some(4));
+        assert_eq!(class_matching(&classes, "初三6"), Some(4));
+        assert_eq!(class_matching(&classes, "初三"), Some(3), "the grade's first class");
+        assert_eq!(class_matching(&classes, "初"), Some(2), "as typing goes: the first 初 class");
+        assert_eq!(class_matching(&classes, "十年级2班"), Some(5));
+        assert_eq!(class_matching(&classes, "高一(2)班"), Some(5));
+        assert_eq!(class_matching(&classes, "一年级2"), Some(1));
+        assert_eq!(class_matching(&classes, "实验"), Some(6));
+        assert_eq!(class_matching(&classes, "八年级"), None);
+        assert_eq!(class_matching(&classes, ""), None);
     }
 }

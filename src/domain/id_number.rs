@@ -225,6 +225,18 @@ fn fifteen_significant(value: f64) -> String {
     format!("{digits:0<width$}", width = exp + 1)
 }
 
+/// What a spreadsheet makes of an 18-digit number typed into a numeric cell: 15 significant digits, then
+/// zeros, rounded, so the rounding can carry into the birth date (…0505 9968 becomes …0506 0000). A final X
+/// cannot be in a numeric cell and counts as 0. `None` for anything that is not 18 digits.
+pub fn rounded_by_spreadsheet(number: &str) -> Option<String> {
+    let b = number.as_bytes();
+    if b.len() != 18 || !b[..17].iter().all(u8::is_ascii_digit) || !(b[17].is_ascii_digit() || b[17] == b'X') {
+        return None;
+    }
+    let value = b.iter().fold(0u64, |n, &d| n * 10 + if d == b'X' { 0 } else { u64::from(d - b'0') });
+    Some(fifteen_significant(value as f64))
+}
+
 fn validate(s: &str, today: NaiveDate) -> Result<ValidId, IdProblem> {
     if s.is_empty() {
         return Err(IdProblem::Missing);
@@ -473,5 +485,17 @@ mod tests {
         assert_eq!(mask("123"), "***");
         let birth = NaiveDate::from_ymd_opt(2015, 11, 24).unwrap();
         assert_eq!(age_on(birth, today()), 10);
+    }
+
+    #[test]
+    fn a_spreadsheet_rounds_into_the_birth_date() {
+        let body = "45020220150505996";
+        let real = format!("{body}{}", check_char(body.as_bytes()));
+        assert_eq!(rounded_by_spreadsheet(&real).as_deref(), Some("450202201505060000"));
+        // What the importer itself makes of the same number in a numeric cell.
+        let cell = check_numeric_cell(real.parse::<f64>().unwrap(), NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
+        assert_eq!(Some(cell.normalized), rounded_by_spreadsheet(&real));
+        assert_eq!(rounded_by_spreadsheet("450202201505051234").as_deref(), Some("450202201505051000"));
+        assert_eq!(rounded_by_spreadsheet("45020220150505123"), None);
     }
 }

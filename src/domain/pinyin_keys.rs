@@ -116,11 +116,14 @@ pub fn name_keys(name: &str) -> NameKeys {
     let mut initials = String::new();
     let mut seen_pinyin: Vec<(usize, usize)> = Vec::with_capacity(combos.len());
     let mut seen_initials: Vec<(usize, usize)> = Vec::with_capacity(combos.len());
+    let mut as_u: Vec<String> = Vec::new();
     for combo in &combos {
         let mut full = String::new();
+        let mut full_u = String::new();
         let mut init = String::new();
         for (i, syllable) in combo.iter().enumerate() {
-            full.push_str(syllable);
+            push_syllable(&mut full, syllable, 'v');
+            push_syllable(&mut full_u, syllable, 'u');
             if i == 0 && surname_len > 0 {
                 init.push_str(&surname_initials);
             } else if let Some(c) = syllable.chars().next() {
@@ -128,9 +131,105 @@ pub fn name_keys(name: &str) -> NameKeys {
             }
         }
         push_variant(&mut pinyin, &mut seen_pinyin, &full);
+        if full_u != full {
+            as_u.push(full_u);
+        }
         push_variant(&mut initials, &mut seen_initials, &init);
     }
+    // ü typed as u (lu for 吕) after the usual v spellings: keyboards have no ü, and people type either.
+    for variant in &as_u {
+        push_variant(&mut pinyin, &mut seen_pinyin, variant);
+    }
     NameKeys { pinyin, initials }
+}
+
+/// Appends a syllable with its ü written as `umlaut` ('v' as pinyin keyboards type it, or 'u'). The surname
+/// table already writes ü as v (吕 lv); a Latin letter v is a syllable of one letter and stays as it is.
+fn push_syllable(out: &mut String, syllable: &str, umlaut: char) {
+    if syllable.len() < 2 || !syllable.contains(['ü', 'v']) {
+        out.push_str(syllable);
+        return;
+    }
+    out.extend(syllable.chars().map(|c| if c == 'ü' || c == 'v' { umlaut } else { c }));
+}
+
+/// A key that sorts names as a Chinese dictionary or a class list does: by pinyin syllable by syllable (李 li
+/// before 林 lin, whatever follows), then by tone, then by the character, so the same surname stays together;
+/// the surname read as a surname (单 shan). Compared as bytes, which is how SQLite orders text: each syllable
+/// ends with its tone digit, which sorts before any letter, and ü is written v, which sorts after u.
+pub fn name_order(name: &str) -> String {
+    let compact: std::borrow::Cow<'_, str> = if name.contains(char::is_whitespace) {
+        name.chars().filter(|c| !c.is_whitespace()).collect::<String>().into()
+    } else {
+        name.into()
+    };
+    let mut out = String::with_capacity(compact.len() * 3);
+    let table = surnames();
+    let mut rest = compact.as_ref();
+    let count = compact.chars().count();
+    for len in [2, 1] {
+        if count > len || (len == 1 && count > 0) {
+            let end = compact.char_indices().nth(len).map_or(compact.len(), |(at, _)| at);
+            if let Some(reading) = table.get(&compact[..end]) {
+                // Each character of the surname takes the reading of its own that the surname's reading
+                // goes on with (欧阳 ouyang: 欧 ou, 阳 yang), with that reading's tone.
+                let mut left = reading.as_str();
+                for c in compact[..end].chars() {
+                    let chosen = c.to_pinyin_multi().and_then(|multi| {
+                        multi.into_iter().find_map(|p| reading_prefix(left, p.plain()).map(|n| (p, n)))
+                    });
+                    match chosen {
+                        Some((p, n)) => {
+                            left = &left[n..];
+                            push_order(&mut out, p.plain(), tone(p.with_tone_num_end()), c);
+                        }
+                        None => push_char_order(&mut out, c),
+                    }
+                }
+                rest = &compact[end..];
+                break;
+            }
+        }
+    }
+    for c in rest.chars() {
+        push_char_order(&mut out, c);
+    }
+    out
+}
+
+/// How many bytes of `reading` (the surname table's, ü written v) the character reading `plain` spells.
+fn reading_prefix(reading: &str, plain: &str) -> Option<usize> {
+    let mut at = 0;
+    for l in plain.chars() {
+        let l = if l == 'ü' { 'v' } else { l };
+        if reading[at..].starts_with(l) {
+            at += l.len_utf8();
+        } else {
+            return None;
+        }
+    }
+    (at > 0).then_some(at)
+}
+
+fn tone(with_tone_num_end: &str) -> char {
+    with_tone_num_end.chars().last().filter(char::is_ascii_digit).unwrap_or('5')
+}
+
+fn push_char_order(out: &mut String, c: char) {
+    if c.is_ascii_alphanumeric() {
+        out.push(c.to_ascii_lowercase());
+        out.push('0');
+    } else if let Some(p) = c.to_pinyin() {
+        push_order(out, p.plain(), tone(p.with_tone_num_end()), c);
+    } else if c.is_alphanumeric() {
+        out.push(c);
+    }
+}
+
+fn push_order(out: &mut String, plain: &str, tone: char, c: char) {
+    out.extend(plain.chars().map(|l| if l == 'ü' { 'v' } else { l }));
+    out.push(tone);
+    out.push(c);
 }
 
 /// Appends `variant` to the space-separated list unless it is already there.
@@ -195,6 +294,30 @@ mod tests {
         assert!(variants.contains(&"wangchangle") || variants.contains(&"wangchangyue"), "{variants:?}");
         assert!(variants.len() <= MAX_VARIANTS);
         assert!(k.initials.split(' ').any(|i| i == "wcl"));
+    }
+
+    #[test]
+    fn u_umlaut_is_found_as_v_and_as_u() {
+        for (name, v, u) in [("吕小明", "lvxiaoming", "luxiaoming"), ("王女士", "wangnvshi", "wangnushi")] {
+            let k = name_keys(name);
+            let variants: Vec<&str> = k.pinyin.split(' ').collect();
+            assert!(variants.contains(&v) && variants.contains(&u), "{name}: {variants:?}");
+            assert!(!k.pinyin.contains('ü'), "{name}: {}", k.pinyin);
+        }
+        // A Latin v is a letter, not a ü.
+        assert_eq!(name_keys("Vivian").pinyin, "vivian");
+    }
+
+    #[test]
+    fn names_sort_by_pinyin_then_tone_then_character() {
+        let mut names = ["赵六", "张三", "李娜", "林一", "吕布", "陆明", "阿明", "黎明", "李安", "单田芳", "邓超"];
+        names.sort_by_key(|n| name_order(n));
+        // 阿 a; 单 as a surname reads shan (after 李/林/陆/吕, not with 邓 deng); 李 li3 after 黎 li2;
+        // 李娜 before 林一 (li before lin); 陆 lu before 吕 lü.
+        assert_eq!(names, ["阿明", "邓超", "黎明", "李安", "李娜", "林一", "陆明", "吕布", "单田芳", "张三", "赵六"]);
+        assert!(name_order("张三") < name_order("张三丰"));
+        assert_eq!(name_order(" 张 三 "), name_order("张三"));
+        assert!(name_order("").is_empty());
     }
 
     #[test]

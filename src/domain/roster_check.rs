@@ -63,6 +63,9 @@ pub struct CheckReport {
     pub same_id: Vec<DuplicateGroup>,
     /// The same name and birth date under different ID numbers: likely one person typed twice.
     pub same_name_birth: Vec<DuplicateGroup>,
+    /// The same name in the same class where a number was rounded by a spreadsheet (precision lost): likely
+    /// one child entered twice, once from a numeric cell, which no birth date can tie.
+    pub same_name_class_rounded: Vec<DuplicateGroup>,
     pub invalid_ids: Vec<InvalidId>,
     pub no_class: Vec<PupilRef>,
     /// Categories on a pupil with no certifying department (认定部门).
@@ -74,6 +77,7 @@ impl CheckReport {
     pub fn findings(&self) -> usize {
         self.same_id.len()
             + self.same_name_birth.len()
+            + self.same_name_class_rounded.len()
             + self.invalid_ids.len()
             + self.no_class.len()
             + self.categories_without_department.len()
@@ -85,7 +89,11 @@ pub fn check(students: &[Student], table: &CategoryTable, today: NaiveDate) -> C
     let mut report = CheckReport { students: students.len(), ..CheckReport::default() };
     let mut by_id: BTreeMap<&str, Vec<&Student>> = BTreeMap::new();
     let mut by_name_birth: BTreeMap<(String, String), Vec<&Student>> = BTreeMap::new();
+    let mut by_name_class: BTreeMap<(String, String, String), Vec<&Student>> = BTreeMap::new();
     for s in students {
+        if !s.name.is_empty() {
+            by_name_class.entry((s.school.clone(), s.class_label(), s.name.clone())).or_default().push(s);
+        }
         if !s.id_number.is_empty() {
             by_id.entry(s.id_number.as_str()).or_default().push(s);
         }
@@ -115,6 +123,17 @@ pub fn check(students: &[Student], table: &CategoryTable, today: NaiveDate) -> C
             report
                 .same_id
                 .push(DuplicateGroup { key: id.to_owned(), pupils: group.into_iter().map(Into::into).collect() });
+        }
+    }
+    for ((_, class, name), group) in by_name_class {
+        let rounded = group.iter().any(|s| s.id_problem.as_deref() == Some(IdProblem::PrecisionLost.code()));
+        let one_number = group.iter().all(|s| s.id_number == group[0].id_number);
+        // One number shared by all is already a same_id finding.
+        if group.len() > 1 && rounded && !one_number {
+            report.same_name_class_rounded.push(DuplicateGroup {
+                key: format!("{name} {class}"),
+                pupils: group.into_iter().map(Into::into).collect(),
+            });
         }
     }
     for ((name, birth), group) in by_name_birth {
@@ -202,5 +221,24 @@ mod tests {
         assert_eq!(report.categories_without_department.len(), 1);
         assert_eq!(report.categories_without_department[0].table_department.as_deref(), Some("民政"));
         assert_eq!(report.findings(), 6);
+        assert!(report.same_name_class_rounded.is_empty());
+    }
+
+    #[test]
+    fn a_same_name_in_the_same_class_with_a_rounded_number_is_listed() {
+        let today = NaiveDate::from_ymd_opt(2024, 9, 1).unwrap_or_default();
+        let students = vec![
+            pupil("张伟", "450202201501011239", "1班"),
+            pupil("张伟", "4.50202201501011E+17", "1班"),
+            // Another class, or no rounded number: not this finding.
+            pupil("张伟", "450202201501011000", "2班"),
+            pupil("李娜", "450202201909301381", "1班"),
+            pupil("李娜", "", "1班"),
+        ];
+        let report = check(&students, CategoryTable::builtin(), today);
+        assert_eq!(report.same_name_class_rounded.len(), 1, "{report:?}");
+        assert_eq!(report.same_name_class_rounded[0].key, "张伟 1班");
+        assert_eq!(report.same_name_class_rounded[0].pupils.len(), 2);
+        assert!(report.findings() > report.invalid_ids.len());
     }
 }

@@ -132,6 +132,15 @@ pub struct Query {
     words: Vec<Word>,
     /// One searcher per word, built once: a keystroke may match the same word against half a million fields.
     finders: Vec<memmem::Finder<'static>>,
+    /// Per word, the other ways a list writes the grade or class it names (初三6 is also 九年级6 …), matched
+    /// against the class only; empty (no allocation) for the words that name no class, which is most.
+    spellings: Vec<Vec<Spelling>>,
+}
+
+#[derive(Debug, Clone)]
+struct Spelling {
+    text: String,
+    finder: memmem::Finder<'static>,
 }
 
 impl PartialEq for Query {
@@ -157,6 +166,8 @@ impl Query {
             .map(|c| match c {
                 '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
                 '\u{3000}' => ' ',
+                // Keys write ü as v, as pinyin keyboards type it.
+                'ü' | 'Ü' => 'v',
                 _ => c,
             })
             .collect();
@@ -165,9 +176,15 @@ impl Query {
             .map(|w| {
                 let lower = w.to_lowercase();
                 let digits_then_x = lower.trim_end_matches('x');
-                if !digits_then_x.is_empty()
+                // A number as a spreadsheet printed it (4.50202e+17) is looked for where it is kept: with the ID
+                // numbers, which keep their case.
+                let printed_number = lower.starts_with(|c: char| c.is_ascii_digit())
+                    && lower.contains(['.', 'e'])
+                    && lower.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'+'));
+                if (!digits_then_x.is_empty()
                     && digits_then_x.bytes().all(|b| b.is_ascii_digit())
-                    && lower.len() - digits_then_x.len() <= 1
+                    && lower.len() - digits_then_x.len() <= 1)
+                    || printed_number
                 {
                     Word::Digits(lower.to_uppercase())
                 } else if lower.bytes().all(|b| b.is_ascii_lowercase()) {
@@ -178,16 +195,49 @@ impl Query {
             })
             .collect();
         let finders = words.iter().map(|w: &Word| memmem::Finder::new(w.text().as_bytes()).into_owned()).collect();
-        Query { words, finders }
+        let spellings = words
+            .iter()
+            .map(|w| match w {
+                Word::Text(s) if s.contains(['年', '级', '班', '初', '高']) => {
+                    crate::domain::class_label::search_spellings(s)
+                        .into_iter()
+                        .map(|text| {
+                            let finder = memmem::Finder::new(text.as_bytes()).into_owned();
+                            Spelling { text, finder }
+                        })
+                        .collect()
+                }
+                _ => Vec::new(),
+            })
+            .collect();
+        Query { words, finders, spellings }
+    }
+
+    /// What a key must contain for the query to match it, as a union of `bit(c)` over characters: for each
+    /// word, the characters common to all the ways it may occur. A caller that sketches each key the same way
+    /// skips keys lacking a bit without ranking them.
+    pub fn need_mask(&self, bit: impl Fn(char) -> u64) -> u64 {
+        let mask = |text: &str| text.chars().fold(0u64, |m, c| m | bit(c));
+        self.words
+            .iter()
+            .zip(&self.spellings)
+            .map(|(w, alts)| alts.iter().fold(mask(w.text()), |m, a| m & mask(&a.text)))
+            .fold(0, |all, m| all | m)
     }
 
     pub fn is_empty(&self) -> bool {
         self.words.is_empty()
     }
 
-    /// The word with the most bytes, exactly as it must occur in a matching key (every word must occur).
+    /// The word with the most bytes, exactly as it must occur in a matching key (every word must occur; a word
+    /// naming a class may occur as another spelling, so it is not one of these).
     pub fn longest_word(&self) -> Option<&[u8]> {
-        self.words.iter().map(|w| w.text().as_bytes()).max_by_key(|w| w.len())
+        self.words
+            .iter()
+            .zip(&self.spellings)
+            .filter(|(_, alts)| alts.is_empty())
+            .map(|(w, _)| w.text().as_bytes())
+            .max_by_key(|w| w.len())
     }
 
     /// Whether `self` can only match a subset of what `earlier` matched, so the caller may narrow the
@@ -195,11 +245,19 @@ impl Query {
     pub fn narrows(&self, earlier: &Query) -> bool {
         !earlier.is_empty()
             && self.words.len() == earlier.words.len()
-            && self.words.iter().zip(&earlier.words).all(|(now, before)| match (now, before) {
-                (Word::Letters(a), Word::Letters(b))
-                | (Word::Digits(a), Word::Digits(b))
-                | (Word::Text(a), Word::Text(b)) => a.contains(b.as_str()),
-                _ => false,
+            && self.words.iter().zip(&earlier.words).enumerate().all(|(i, (now, before))| {
+                let same_kind_and_longer = match (now, before) {
+                    (Word::Letters(a), Word::Letters(b))
+                    | (Word::Digits(a), Word::Digits(b))
+                    | (Word::Text(a), Word::Text(b)) => a.contains(b.as_str()),
+                    _ => false,
+                };
+                // A key that one of the new spellings occurs in must hold the old word or an old spelling.
+                same_kind_and_longer
+                    && self.spellings[i].iter().all(|now| {
+                        now.text.contains(before.text())
+                            || earlier.spellings[i].iter().any(|old| now.text.contains(old.text.as_str()))
+                    })
             })
     }
 
@@ -213,7 +271,7 @@ impl Query {
     /// ranks the same half million keys on every keystroke) saves parsing, which costs as much as the matching.
     pub fn rank_bytes(&self, e: &FieldBytes<'_>) -> Option<u32> {
         let mut total = 0u32;
-        for (w, f) in self.words.iter().zip(&self.finders) {
+        for ((w, f), alts) in self.words.iter().zip(&self.finders).zip(&self.spellings) {
             // Fields in a fixed order, each asked only for a better kind of match than the best so far: once an
             // ID number matches as a prefix, the class can only beat it by being the word itself.
             let mut best = None;
@@ -234,6 +292,9 @@ impl Query {
                     let s = s.as_bytes();
                     best = match_field(e.name, s, f, best).or(best);
                     best = match_field(e.class, s, f, best).or(best);
+                    for a in alts {
+                        best = match_field(e.class, a.text.as_bytes(), &a.finder, best).or(best);
+                    }
                 }
             }
             total += best? as u32;
@@ -409,6 +470,70 @@ mod tests {
     }
 
     #[test]
+    fn u_umlaut_typed_as_v_or_u() {
+        let idx = SearchIndex::new(vec![
+            entry(1, "吕小明", "", "一年级1班"),
+            entry(2, "王女", "", "一年级1班"),
+            entry(3, "路明", "", "一年级1班"),
+        ]);
+        assert_eq!(ids(&idx.search(&Query::parse("lv"))), vec![1]);
+        assert_eq!(ids(&idx.search(&Query::parse("lü"))), vec![1]);
+        assert_eq!(ids(&idx.search(&Query::parse("lvxiaoming"))), vec![1]);
+        let lu = ids(&idx.search(&Query::parse("lu")));
+        assert!(lu.contains(&1) && lu.contains(&3), "{lu:?}");
+        assert_eq!(ids(&idx.search(&Query::parse("luxiaoming"))), vec![1]);
+        assert_eq!(ids(&idx.search(&Query::parse("wangnv"))), vec![2]);
+        assert_eq!(ids(&idx.search(&Query::parse("wangnu"))), vec![2]);
+        assert_eq!(ids(&idx.search(&Query::parse("lxm"))), vec![1]);
+    }
+
+    #[test]
+    fn a_class_is_found_as_lists_write_it() {
+        let idx = SearchIndex::new(vec![
+            entry(1, "张三", "", "九年级6班"),
+            entry(2, "李四", "", "初三6班"),
+            entry(3, "王五", "", "三年级6班"),
+            entry(4, "赵六", "", "高一2班"),
+            entry(5, "钱七", "", "九年级16班"),
+        ]);
+        for query in ["九年级(6)班", "九年级（6）班", "9年级6班", "初三6班", "九年级6班", "初三（6）班"]
+        {
+            assert_eq!(ids(&idx.search(&Query::parse(query))), vec![1, 2], "{query}");
+        }
+        assert_eq!(ids(&idx.search(&Query::parse("初三"))), vec![1, 2, 5]);
+        assert_eq!(ids(&idx.search(&Query::parse("十年级2班"))), vec![4]);
+        assert_eq!(ids(&idx.search(&Query::parse("高一(2)班"))), vec![4]);
+        assert_eq!(ids(&idx.search(&Query::parse("初三6班 zs"))), vec![1]);
+        // A spelled-out class matches as exactly as the label itself.
+        let hits = idx.search(&Query::parse("初三6班"));
+        assert!(hits.iter().all(|h| h.rank == MatchKind::Exact as u32), "{hits:?}");
+    }
+
+    #[test]
+    fn typing_a_class_narrows_step_by_step() {
+        let idx = SearchIndex::new(vec![entry(1, "张三", "", "九年级6班"), entry(2, "李四", "", "初三6班")]);
+        let mut previous: Option<(Query, Vec<Hit>)> = None;
+        for typed in ["初", "初三", "初三6", "初三6班"] {
+            let q = Query::parse(typed);
+            let fresh = idx.search(&q);
+            if let Some((earlier, hits)) = &previous
+                && q.narrows(earlier)
+            {
+                assert_eq!(idx.search_within(&q, hits), fresh, "{typed}");
+            }
+            previous = Some((q, fresh));
+        }
+        assert_eq!(previous.map(|(_, h)| ids(&h)), Some(vec![1, 2]));
+    }
+
+    #[test]
+    fn a_number_as_a_spreadsheet_printed_it_is_found_as_stored() {
+        let idx = SearchIndex::new(vec![entry(1, "张三", "4.50202E+17", "一年级1班"), entry(2, "李四", "", "4.5班")]);
+        assert_eq!(ids(&idx.search(&Query::parse("4.50202e+17"))), vec![1]);
+        assert_eq!(ids(&idx.search(&Query::parse("4.50202E+17"))), vec![1]);
+    }
+
+    #[test]
     fn narrowing_matches_a_full_scan() {
         let idx = index();
         let first = Query::parse("z");
@@ -436,14 +561,18 @@ mod tests {
         };
         let variants = |field: &str, word: &str| field.split(' ').filter_map(|v| kind(v, word)).min();
         let mut total = 0;
-        for w in &query.words {
+        for (w, alts) in query.words.iter().zip(&query.spellings) {
             let best = match w {
                 Word::Letters(s) => [variants(e.initials, s), variants(e.pinyin, s), kind(e.name, s), kind(e.class, s)]
                     .into_iter()
                     .flatten()
                     .min(),
                 Word::Digits(s) => [kind(e.id_number, s), kind(e.class, s)].into_iter().flatten().min(),
-                Word::Text(s) => [kind(e.name, s), kind(e.class, s)].into_iter().flatten().min(),
+                Word::Text(s) => [kind(e.name, s), kind(e.class, s)]
+                    .into_iter()
+                    .chain(alts.iter().map(|a| kind(e.class, &a.text)))
+                    .flatten()
+                    .min(),
             }?;
             total += best as u32;
         }
@@ -455,8 +584,8 @@ mod tests {
         fn the_fast_matcher_ranks_as_the_rules_say(
             name in "[张李王三丰aA ]{0,6}",
             id in "[0-9X]{0,18}",
-            class in "[一二三年级班12 ]{0,7}",
-            query in "[张李三丰azs0-9Xx年级班 ]{0,6}",
+            class in "[一二三七九初高年级班12()（） ]{0,7}",
+            query in "[张李三丰azs0-9Xx年级班初高九()（） ]{0,6}",
         ) {
             let key = pack_key(&name, &id, &class);
             let q = Query::parse(&query);

@@ -293,8 +293,8 @@ fn apply_one(tx: &Transaction, ctx: &AuditContext, batch: &mut Batch, row: &Inco
     };
     tx.prepare_cached(
         "INSERT INTO students(school_id, name, id_raw, id_number, id_kind, id_problem, sex, birth_date, grade, class,
-            phone, enrollment, categories, source, created_at, updated_at, class_order)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16)",
+            phone, enrollment, categories, source, created_at, updated_at, class_order, name_order)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16, ?17)",
     )?
     .execute(params![
         school_id,
@@ -312,7 +312,8 @@ fn apply_one(tx: &Transaction, ctx: &AuditContext, batch: &mut Batch, row: &Inco
         if row.categories.is_empty() { "[]".to_owned() } else { categories_to_text(&row.categories) },
         row.source,
         ctx.at,
-        order
+        order,
+        crate::domain::pinyin_keys::name_order(&row.name)
     ])?;
     let id = tx.last_insert_rowid();
     batch.new_keys.push((id, pack_key(&row.name, &number, &label)));
@@ -325,9 +326,9 @@ fn apply_one(tx: &Transaction, ctx: &AuditContext, batch: &mut Batch, row: &Inco
 
 /// A valid number arriving for a pupil the roster holds with a flagged one: the family brought the card, or a
 /// class list typed as text replaced one whose numbers a spreadsheet rounded. It is the same child when the
-/// name agrees and either the flagged number is this one rounded (same first 15 digits, then 000) or the
-/// pupil is in the same school and class. Only one candidate is trusted; with two, a new pupil is added and
-/// the operator sees both.
+/// name agrees and either the flagged number is this one rounded (same first 15 digits, then 000, or rounded
+/// up as a spreadsheet does, which can carry into the birth date) or the pupil is in the same school and
+/// class. Only one candidate is trusted; with two, a new pupil is added and the operator sees both.
 fn flagged_same_pupil(tx: &Transaction, row: &Incoming, last_before: i64) -> Result<Option<(i64, bool)>> {
     let Ok(valid) = &row.id.result else { return Ok(None) };
     let mut stmt = tx.prepare_cached(
@@ -337,15 +338,18 @@ fn flagged_same_pupil(tx: &Transaction, row: &Incoming, last_before: i64) -> Res
            AND (s.id_number = ?2
                 OR (s.id_problem = 'precision_lost' AND length(s.id_number) = 18
                     AND substr(s.id_number, 1, 15) = substr(?2, 1, 15) AND substr(s.id_number, 16) = '000')
+                OR (s.id_problem = 'precision_lost' AND s.id_number = ?7)
                 OR (sc.name = ?3 AND s.grade = ?4 AND s.class = ?5
-                    -- A rounded number keeps its first 15 digits: different ones are another child.
-                    AND NOT (s.id_problem = 'precision_lost' AND substr(s.id_number, 1, 15) <> substr(?2, 1, 15))))
+                    -- A rounded number keeps its first 15 digits, or rounds them up: others are another child.
+                    AND NOT (s.id_problem = 'precision_lost' AND substr(s.id_number, 1, 15) <> substr(?2, 1, 15)
+                             AND s.id_number IS NOT ?7)))
            -- Only pupils from before this batch: two rows of one list are two entries, never merged by guess.
            AND s.id <= ?6
          LIMIT 2",
     )?;
+    let rounded = crate::domain::id_number::rounded_by_spreadsheet(&valid.number);
     let found: Vec<(i64, bool)> = stmt
-        .query_map(params![row.name, valid.number, row.school, row.grade, row.class, last_before], |r| {
+        .query_map(params![row.name, valid.number, row.school, row.grade, row.class, last_before, rounded], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })?
         .collect::<std::result::Result<_, _>>()?;

@@ -5,6 +5,7 @@ pub mod backup;
 mod change;
 pub mod cipher;
 mod fields;
+mod identity;
 mod import;
 pub mod instant;
 pub mod lock;
@@ -26,6 +27,7 @@ use thiserror::Error;
 pub use change::{Change, ChangeOptions, Outcome, Payment, Refusal};
 pub use cipher::Passphrase;
 pub use fields::{Field, FieldChange, FieldDiff};
+pub use identity::{IdentityCorrection, IdentityEdit, IdentitySnapshot};
 pub use import::{ImportOutcome, ImportSession, Incoming, IncomingOutcome};
 pub use read::{SheetRow, StudentFilter};
 pub use roster_rows::RosterRow;
@@ -124,6 +126,10 @@ pub enum StoreError {
     NoSuchStudent(i64),
     #[error("找不到学校“{0}” (no such school)")]
     NoSuchSchool(String),
+    #[error("身份证号码 {number} 已属于{class}的{name}，同一号码不能属于两名学生 (another pupil holds this ID number)")]
+    IdTaken { number: String, name: String, class: String },
+    #[error("姓名不能为空 (the name cannot be empty)")]
+    EmptyName,
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -261,6 +267,7 @@ impl Store {
         if let Some(k) = key {
             cipher::apply_key(&conn, k)?;
         }
+        schema::register_functions(&conn)?;
         let version = schema::user_version(&conn).map_err(|_| cipher::unreadable(path, key.is_some()))?;
         match schema::recognise(&conn).map_err(|_| cipher::unreadable(path, key.is_some()))? {
             schema::Recognised::Drive => {}

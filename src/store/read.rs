@@ -5,6 +5,7 @@ use rusqlite::{Connection, OptionalExtension, Row};
 
 use super::fields::categories_from_text;
 use super::{Result, Store, search_blocks};
+use crate::domain::class_label::ClassKey;
 use crate::domain::coverage::Standing;
 use crate::domain::id_number::{IdKind, Sex};
 use crate::domain::search::{Query, pack_key};
@@ -29,8 +30,33 @@ pub struct SheetRow<'a> {
 #[derive(Debug, Clone, Default)]
 pub struct StudentFilter {
     pub school: Option<String>,
-    /// The combined 年级班级 label.
+    /// The combined 年级班级 label, written any way lists write it (初三6班 is 九年级(6)班; see `ClassKey`).
     pub class: Option<String>,
+}
+
+/// `StudentFilter::class` applied to rows that come class by class: each class is compared once.
+struct ClassFilter {
+    wanted: Option<ClassKey>,
+    last: Option<(String, String, bool)>,
+}
+
+impl ClassFilter {
+    fn new(filter: &StudentFilter) -> ClassFilter {
+        ClassFilter { wanted: filter.class.as_deref().map(ClassKey::parse), last: None }
+    }
+
+    fn admits(&mut self, grade: &str, class: &str) -> bool {
+        let Some(wanted) = &self.wanted else { return true };
+        if let Some((g, c, answer)) = &self.last
+            && g == grade
+            && c == class
+        {
+            return *answer;
+        }
+        let answer = ClassKey::of(grade, class) == *wanted;
+        self.last = Some((grade.to_owned(), class.to_owned(), answer));
+        answer
+    }
 }
 
 fn kind_from(s: &str) -> Option<IdKind> {
@@ -103,31 +129,32 @@ pub(crate) fn student(conn: &Connection, id: i64) -> Result<Option<Student>> {
 impl Store {
     /// Pupils in roster order: school, grade, class, name.
     pub fn students(&self, filter: &StudentFilter) -> Result<Vec<Student>> {
+        let by_name = super::schema::name_order_column(&self.conn, "s")?;
         let sql = format!(
             "SELECT {COLUMNS} FROM students s JOIN schools sc ON sc.id = s.school_id
              WHERE (?1 IS NULL OR sc.name = ?1)
-             ORDER BY sc.id, s.class_order, s.name, s.id"
+             ORDER BY sc.id, s.class_order, {by_name}, s.id"
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let all = stmt.query_map([filter.school.as_deref()], from_row)?.collect::<Result<Vec<_>, _>>()?;
-        Ok(match &filter.class {
-            Some(class) => all.into_iter().filter(|s| &s.class_label() == class).collect(),
-            None => all,
-        })
+        let mut in_class = ClassFilter::new(filter);
+        Ok(all.into_iter().filter(|s| in_class.admits(&s.grade, &s.class)).collect())
     }
 
     /// Calls `f` for each pupil in roster order without holding them all in memory, for exports of any size.
     pub fn for_each_student(&self, filter: &StudentFilter, mut f: impl FnMut(&Student) -> Result<()>) -> Result<()> {
+        let by_name = super::schema::name_order_column(&self.conn, "s")?;
         let sql = format!(
             "SELECT {COLUMNS} FROM students s JOIN schools sc ON sc.id = s.school_id
              WHERE (?1 IS NULL OR sc.name = ?1)
-             ORDER BY sc.id, s.class_order, s.name, s.id"
+             ORDER BY sc.id, s.class_order, {by_name}, s.id"
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let mut rows = stmt.query([filter.school.as_deref()])?;
+        let mut in_class = ClassFilter::new(filter);
         while let Some(row) = rows.next()? {
             let s = from_row(row)?;
-            if filter.class.as_ref().is_none_or(|c| &s.class_label() == c) {
+            if in_class.admits(&s.grade, &s.class) {
                 f(&s)?;
             }
         }
@@ -137,15 +164,17 @@ impl Store {
     /// The few fields the student information sheet shows, borrowed from SQLite's row in roster order. A full
     /// `Student` per row (two dozen fields, a dozen strings) was a third of a 60k-pupil export.
     pub fn for_each_sheet_row(&self, filter: &StudentFilter, mut f: impl FnMut(&SheetRow) -> Result<()>) -> Result<()> {
-        let mut stmt = self.conn.prepare(
+        let by_name = super::schema::name_order_column(&self.conn, "s")?;
+        let mut stmt = self.conn.prepare(&format!(
             "SELECT s.name, s.id_number, s.grade, s.class, s.enrollment, s.phone, s.payment
              FROM students s JOIN schools sc ON sc.id = s.school_id
              WHERE (?1 IS NULL OR sc.name = ?1)
-             ORDER BY sc.id, s.class_order, s.name, s.id",
-        )?;
+             ORDER BY sc.id, s.class_order, {by_name}, s.id"
+        ))?;
         let mut rows = stmt.query([filter.school.as_deref()])?;
         // Rows come class by class: each class's label is made once.
         let (mut grade, mut class, mut label) = (String::new(), String::new(), String::new());
+        let mut in_class = ClassFilter::new(filter);
         while let Some(row) = rows.next()? {
             let text = |i: usize| -> rusqlite::Result<&str> { Ok(row.get_ref(i)?.as_str()?) };
             let (row_grade, row_class) = (text(2)?, text(3)?);
@@ -154,7 +183,7 @@ impl Store {
                 row_class.clone_into(&mut class);
                 label = crate::domain::class_label::join(&grade, &class);
             }
-            if filter.class.as_ref().is_some_and(|c| *c != label) {
+            if !in_class.admits(&grade, &class) {
                 continue;
             }
             let enrollment = Enrollment::from_code(text(4)?).unwrap_or(Enrollment::Unknown);
@@ -184,6 +213,55 @@ impl Store {
             Some(id) => student(&self.conn, id),
             None => Ok(None),
         }
+    }
+
+    /// Best rank first, and pupils of one rank as the roster lists them (class, then name by pinyin), as the
+    /// TUI shows them.
+    fn sort_ties_in_roster_order(&self, hits: &mut [(u32, i64)]) -> Result<()> {
+        // A few hits are placed by their own sort keys; many, by one pass over the roster index.
+        self.sort_ties_in_roster_order_by(hits, 4096)
+    }
+
+    pub(crate) fn sort_ties_in_roster_order_by(&self, hits: &mut [(u32, i64)], lookups: usize) -> Result<()> {
+        if hits.len() <= lookups {
+            let by_name = super::schema::name_order_column(&self.conn, "")?;
+            let mut stmt = self
+                .conn
+                .prepare_cached(&format!("SELECT school_id, class_order, {by_name} FROM students WHERE id = ?1"))?;
+            let mut keyed = Vec::with_capacity(hits.len());
+            for &(rank, id) in hits.iter() {
+                let key: (i64, String, String) = stmt.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+                keyed.push((rank, key, id));
+            }
+            keyed.sort_unstable();
+            for (hit, (rank, _, id)) in hits.iter_mut().zip(keyed) {
+                *hit = (rank, id);
+            }
+        } else {
+            let order = self.roster_order()?;
+            let mut position = vec![u32::MAX; order.iter().copied().max().map_or(0, |m| m as usize + 1)];
+            for (at, &id) in order.iter().enumerate() {
+                position[id as usize] = at as u32;
+            }
+            hits.sort_unstable_by_key(|&(rank, id)| (rank, position.get(id as usize).copied().unwrap_or(u32::MAX)));
+        }
+        Ok(())
+    }
+
+    /// The pupils held with this number as stored: the one with it as a valid number, or else every pupil
+    /// whose flagged number reads exactly so (rounded numbers of different pupils can coincide).
+    pub fn students_by_stored_number(&self, number: &str) -> Result<Vec<Student>> {
+        if let Some(valid) = self.student_by_id_number(number)? {
+            return Ok(vec![valid]);
+        }
+        if number.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM students WHERE id_number = ?1 AND id_problem IS NOT NULL ORDER BY id")?;
+        let ids = stmt.query_map([number], |r| r.get(0))?.collect::<Result<Vec<i64>, _>>()?;
+        self.students_by_ids(&ids)
     }
 
     /// One search straight off the file, for a process that searches once (`canbao find`): the keys are
@@ -222,7 +300,7 @@ impl Store {
                 }
             }
         }
-        hits.sort_unstable();
+        self.sort_ties_in_roster_order(&mut hits)?;
         let total = hits.len();
         let ids: Vec<i64> = hits.iter().take(limit).map(|h| h.1).collect();
         Ok((total, self.students_by_ids(&ids)?))

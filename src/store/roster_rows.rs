@@ -31,9 +31,11 @@ impl Store {
         super::search_blocks::count(&self.conn)
     }
 
-    /// Every pupil's id in roster order (school, grade, class, name), read from the roster index alone.
+    /// Every pupil's id in roster order (school, grade, class, name by pinyin), read from the roster index alone.
     pub fn roster_order(&self) -> Result<Vec<i64>> {
-        let mut stmt = self.conn.prepare("SELECT id FROM students ORDER BY school_id, class_order, name, id")?;
+        let by_name = super::schema::name_order_column(&self.conn, "")?;
+        let mut stmt =
+            self.conn.prepare(&format!("SELECT id FROM students ORDER BY school_id, class_order, {by_name}, id"))?;
         let order = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         Ok(order)
     }

@@ -145,6 +145,24 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX students_bad_id ON students(id_number, name) WHERE id_problem IS NOT NULL;
     CREATE INDEX students_roster ON students(school_id, class_order, name);
     "#,
+    // 3: names sort by pinyin within a class (domain::pinyin_keys::name_order, kept in name_order by the
+    // importer and, for any other write of a name, by the triggers); class_order again for the grades written
+    // 高中一年级 / 初中三年级, which now rank as 高一 / 初三; and the search keys of names with ü, which are
+    // found as v and as u.
+    r#"
+    ALTER TABLE students ADD COLUMN name_order TEXT;
+    UPDATE students SET name_order = canbao_name_order(name), class_order = canbao_class_order(grade, class);
+    DROP INDEX students_roster;
+    CREATE INDEX students_roster ON students(school_id, class_order, name_order);
+    CREATE TRIGGER students_name_order_insert AFTER INSERT ON students WHEN NEW.name_order IS NULL
+        BEGIN UPDATE students SET name_order = canbao_name_order(NEW.name) WHERE id = NEW.id; END;
+    CREATE TRIGGER students_name_order_update AFTER UPDATE OF name ON students
+        BEGIN UPDATE students SET name_order = canbao_name_order(NEW.name) WHERE id = NEW.id; END;
+    UPDATE search_blocks SET keys = (
+        SELECT group_concat(id || char(31) || canbao_search_key(name, id_number, grade, class), char(30))
+        FROM students WHERE id BETWEEN search_blocks.block * 64 AND search_blocks.block * 64 + 63
+    ) WHERE instr(keys, 'ü') > 0;
+    "#,
 ];
 
 /// `PRAGMA application_id` of a canbao drive ("CNBO"): set when a drive is created or first opened for
@@ -184,6 +202,41 @@ pub fn recognise(conn: &Connection) -> Result<Recognised, StoreError> {
     Ok(if ours && version > 0 { Recognised::Drive } else { Recognised::Foreign })
 }
 
+/// The first version whose pupils have `name_order`.
+pub const NAME_ORDER_VERSION: i64 = 3;
+
+/// The functions the schema's migrations and triggers call: registered on every connection canbao opens, so
+/// a name written by any of its paths gets its sort key. (A tool that writes names without them, such as
+/// the sqlite3 shell, is refused by the trigger rather than leaving a name unsorted.)
+pub fn register_functions(conn: &Connection) -> Result<(), StoreError> {
+    use rusqlite::functions::FunctionFlags;
+    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC | FunctionFlags::SQLITE_INNOCUOUS;
+    conn.create_scalar_function("canbao_name_order", 1, flags, |ctx| {
+        Ok(crate::domain::pinyin_keys::name_order(ctx.get_raw(0).as_str().unwrap_or("")))
+    })?;
+    conn.create_scalar_function("canbao_class_order", 2, flags, |ctx| {
+        let text = |i: usize| ctx.get_raw(i).as_str().unwrap_or("");
+        Ok(crate::domain::class_label::order_key(text(0), text(1)))
+    })?;
+    conn.create_scalar_function("canbao_search_key", 4, flags, |ctx| {
+        let text = |i: usize| ctx.get_raw(i).as_str().unwrap_or("");
+        let label = crate::domain::class_label::join(text(2), text(3));
+        Ok(crate::domain::search::pack_key(text(0), text(1), &label))
+    })?;
+    Ok(())
+}
+
+/// How a query orders pupils by name within a class: the stored key, or for a file from before it (opened
+/// read-only, so not brought forward) the same key computed as the rows are read.
+pub fn name_order_column(conn: &Connection, alias: &str) -> Result<String, StoreError> {
+    let dot = if alias.is_empty() { String::new() } else { format!("{alias}.") };
+    Ok(if user_version(conn)? >= NAME_ORDER_VERSION {
+        format!("{dot}name_order")
+    } else {
+        format!("canbao_name_order({dot}name)")
+    })
+}
+
 pub fn latest_version() -> i64 {
     MIGRATIONS.len() as i64
 }
@@ -204,6 +257,7 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
 }
 
 pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<(), StoreError> {
+    register_functions(conn)?;
     let current = user_version(conn)?;
     if current > latest_version() {
         return Err(StoreError::TooNew { found: current, supported: latest_version() });

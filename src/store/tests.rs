@@ -388,3 +388,157 @@ fn an_import_that_cannot_start_leaves_the_read_cache() {
     let cache: i64 = s.connection().pragma_query_value(None, "cache_size", |r| r.get(0)).unwrap();
     assert_eq!(cache, READ_CACHE_KIB);
 }
+
+#[test]
+fn a_valid_number_corrects_the_pupil_whose_rounded_number_carried_into_the_birth_date() {
+    // …0505 996x in a numeric cell is shown as …0506 000: the first 15 digits are not the real ones.
+    let real = valid_id("45020220150505996");
+    let shown = id_number::rounded_by_spreadsheet(&real).unwrap();
+    assert_eq!(&shown[..15], "450202201505060", "the rounding carried into the birth date");
+    let mut s = store_with(&[incoming("张三", &shown, "1班"), incoming("李四", "", "2班")]);
+    assert_eq!(s.student_count().unwrap(), 2);
+    // The family brings the card, in another class by now: only the rounded number ties them.
+    let out = s.apply_import(&[incoming("张三", &real, "3班")], &[], 0, false).unwrap();
+    assert_eq!((out.added, out.updated), (0, 1));
+    assert_eq!(s.student_count().unwrap(), 2, "corrected, not added");
+    let p = s.student_by_id_number(&real).unwrap().expect("found by the valid number");
+    assert_eq!((p.name.as_str(), p.id_problem.as_deref(), p.class.as_str()), ("张三", None, "3班"));
+}
+
+#[test]
+fn a_rounded_number_rounded_differently_is_another_child() {
+    // The same name and class, but a number that neither rounds down nor up to the flagged one.
+    let first = valid_id("45020220150505996");
+    let mut s = store_with(&[incoming("张伟", &id_number::rounded_by_spreadsheet(&first).unwrap(), "1班")]);
+    let other = valid_id("45020220150507123");
+    assert_eq!(s.apply_import(&[incoming("张伟", &other, "1班")], &[], 0, false).unwrap().added, 1);
+}
+
+#[test]
+fn a_flagged_number_finds_its_pupils_as_stored() {
+    let s = store_with(&[
+        incoming("张三", "4.50202201501E+17", "1班"),
+        incoming("李四", "4.50202201501E+17", "2班"),
+        incoming("王五", &valid_id("45020220150101123"), "1班"),
+    ]);
+    let names = |number: &str| -> Vec<String> {
+        s.students_by_stored_number(number).unwrap().into_iter().map(|p| p.name).collect()
+    };
+    assert_eq!(names("4.50202201501E+17"), ["张三", "李四"]);
+    assert_eq!(names(&valid_id("45020220150101123")), ["王五"]);
+    assert!(names("").is_empty());
+    assert!(names("450202201501").is_empty(), "the whole number, not a part");
+}
+
+#[test]
+fn names_are_listed_by_pinyin_within_a_class_and_follow_a_rename() {
+    let rows: Vec<Incoming> = ["赵六", "张三", "阿明", "李娜", "林一", "吕布", "陆明"]
+        .iter()
+        .enumerate()
+        .map(|(i, name)| incoming(name, &valid_id(&format!("4502022015010{:02}23", i + 10)), "1班"))
+        .collect();
+    let mut s = store_with(&rows);
+    let names = |s: &Store| -> Vec<String> {
+        s.students(&StudentFilter::default()).unwrap().into_iter().map(|p| p.name).collect()
+    };
+    let expected = ["阿明", "李娜", "林一", "陆明", "吕布", "张三", "赵六"];
+    assert_eq!(names(&s), expected, "not code-point order (张 U+5F20 before 李 U+674E)");
+    let by_order: Vec<String> =
+        s.students_by_ids(&s.roster_order().unwrap()).unwrap().into_iter().map(|p| p.name).collect();
+    assert_eq!(by_order, expected, "the TUI's order is the exports' order");
+    // A rename through any path keeps the sort key (the trigger).
+    let zhao = s.students(&StudentFilter::default()).unwrap().into_iter().find(|p| p.name == "赵六").unwrap().id;
+    s.change(zhao, "edit", &[FieldChange::new(Field::Name, Some("安然"))]).unwrap();
+    assert_eq!(names(&s)[..2], ["阿明", "安然"], "a before an, whatever follows");
+}
+
+#[test]
+fn a_version_2_file_gets_name_order_and_its_u_umlaut_keys_rebuilt() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v2.db");
+    {
+        let mut conn = Connection::open(&path).unwrap();
+        schema::migrate_to(&mut conn, 2).unwrap();
+        conn.execute_batch(
+            "INSERT INTO schools(id, name, created_at) VALUES (1, '旧学校', 'x');
+             INSERT INTO students(id, school_id, name, id_raw, id_number, id_problem, grade, class, class_order,
+                created_at, updated_at)
+             VALUES (1, 1, '张三', '', '', 'missing', '高中一年级', '1班', '019|000001班', 'x', 'x'),
+                    (2, 1, '李四', '', '', 'missing', '高中一年级', '1班', '019|000001班', 'x', 'x'),
+                    (3, 1, '王女', '', '', 'missing', '高一', '2班', '020|000002班', 'x', 'x');
+             INSERT INTO search_blocks(block, keys) VALUES
+                (0, '1' || char(31) || '张三' || char(31) || 'zhangsan' || char(31) || 'zs' || char(31) || ''
+                    || char(31) || '高中一年级1班' || char(30) ||
+                    '2' || char(31) || '李四' || char(31) || 'lisi' || char(31) || 'ls' || char(31) || ''
+                    || char(31) || '高中一年级1班' || char(30) ||
+                    '3' || char(31) || '王女' || char(31) || 'wangnü' || char(31) || 'wn' || char(31) || ''
+                    || char(31) || '高一2班');",
+        )
+        .unwrap();
+    }
+    // Read-only, not brought forward: still listed by pinyin.
+    let old = Store::open_read_only(&path).unwrap();
+    assert_eq!(old.roster_order().unwrap(), [2, 1, 3]);
+    drop(old);
+    let s = Store::open(&path).unwrap();
+    assert_eq!(schema::user_version(&s.conn).unwrap(), schema::latest_version());
+    let order: Vec<(i64, String, String)> = s
+        .conn
+        .prepare("SELECT id, name_order, class_order FROM students ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(order[0].1, crate::domain::pinyin_keys::name_order("张三"));
+    assert_eq!(order[0].2, crate::domain::class_label::order_key("高一", "1班"), "高中一年级 ranks as 高一");
+    assert_eq!(s.roster_order().unwrap(), [2, 1, 3]);
+    for typed in ["wangnv", "wangnu"] {
+        let (total, found) = s.search(&crate::domain::search::Query::parse(typed), 5).unwrap();
+        assert_eq!((total, found[0].name.as_str()), (1, "王女"), "{typed}");
+    }
+    assert_eq!(s.search_key_count().unwrap(), 3, "the rebuilt block keeps every pupil");
+    let (total, _) = s.search(&crate::domain::search::Query::parse("初中"), 5).unwrap();
+    assert_eq!(total, 0, "高 classes are no 初中 classes");
+    let (total, _) = s.search(&crate::domain::search::Query::parse("高一"), 5).unwrap();
+    assert_eq!(total, 3, "高一 is also 高中一年级");
+}
+
+#[test]
+fn search_ties_are_in_roster_order_either_way_they_are_placed() {
+    let rows: Vec<Incoming> = [("赵六", "2班"), ("张三", "1班"), ("阿明", "2班"), ("李娜", "1班")]
+        .iter()
+        .enumerate()
+        .map(|(i, (name, class))| incoming(name, &valid_id(&format!("4502022015010{:02}23", i + 10)), class))
+        .collect();
+    let s = store_with(&rows);
+    let roster = s.roster_order().unwrap();
+    let mut scrambled: Vec<(u32, i64)> = roster.iter().rev().map(|&id| (0, id)).collect();
+    scrambled.push((1, roster[0]));
+    for lookups in [0, 100] {
+        let mut hits = scrambled.clone();
+        s.sort_ties_in_roster_order_by(&mut hits, lookups).unwrap();
+        let expected: Vec<(u32, i64)> = roster.iter().map(|&id| (0, id)).chain([(1, roster[0])]).collect();
+        assert_eq!(hits, expected, "lookups {lookups}");
+    }
+    let names: Vec<String> = s.students_by_ids(&roster).unwrap().into_iter().map(|p| p.name).collect();
+    assert_eq!(names, ["李娜", "张三", "阿明", "赵六"]);
+}
+
+#[test]
+fn a_pupil_merged_in_from_another_laptop_gets_its_name_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let other_path = dir.path().join("other.db");
+    {
+        let mut other = Store::open(&other_path).unwrap();
+        other.apply_import(&[incoming("吕布", &valid_id("45020220150101123"), "1班")], &[], 0, false).unwrap();
+    }
+    let mut ours = Store::open(&dir.path().join("ours.db")).unwrap();
+    ours.apply_import(&[incoming("张三", &valid_id("45020220150101234"), "1班")], &[], 0, false).unwrap();
+    ours.merge_from(&other_path, false).unwrap();
+    let missing: i64 =
+        ours.conn.query_row("SELECT count(*) FROM students WHERE name_order IS NULL", [], |r| r.get(0)).unwrap();
+    assert_eq!(missing, 0);
+    let names: Vec<String> = ours.students(&StudentFilter::default()).unwrap().into_iter().map(|p| p.name).collect();
+    assert_eq!(names, ["吕布", "张三"]);
+}

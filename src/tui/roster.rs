@@ -288,23 +288,11 @@ fn char_bit(c: char) -> u64 {
     }
 }
 
-/// The mask of what a query needs, normalised the way `Query::parse` normalises (full-width to ASCII,
-/// lower case).
+/// The mask of what a query needs, from the words as `Query::parse` reads them (full-width to ASCII, lower
+/// case, a class's other spellings).
+#[cfg(test)]
 fn query_mask(text: &str) -> u64 {
-    let mut mask = 0u64;
-    for c in text.chars() {
-        let c = match c {
-            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
-            '\u{3000}' => ' ',
-            _ => c,
-        };
-        for l in c.to_lowercase() {
-            if !l.is_whitespace() {
-                mask |= char_bit(l);
-            }
-        }
-    }
-    mask
+    Query::parse(text).need_mask(char_bit)
 }
 
 /// The filter line: each `None` means "all".
@@ -375,7 +363,7 @@ impl Search {
             }
             self.steps.pop();
         }
-        let need = query_mask(text);
+        let need = query.need_mask(char_bit);
         let previous = self.steps.last().map(|s| s.hits.as_slice());
         let hits = rank_rows(data, &query, need, previous, &mut self.scratch);
         if self.steps.len() >= MAX_STEPS {
@@ -569,6 +557,51 @@ mod tests {
         }
         assert_eq!(query_mask("ＬＹ"), query_mask("ly"));
         assert_eq!(char_mask("45020X"), query_mask("x0245"));
+    }
+
+    /// A class typed another way than the roster writes it shares no characters with the key (初三 and 九年级):
+    /// the masks must not skip those rows.
+    #[test]
+    fn a_class_written_another_way_is_found_past_the_masks() {
+        let mut store = Store::open_in_memory().expect("store");
+        let today = store.today();
+        let rows: Vec<crate::store::Incoming> =
+            [("张三", "九年级", "6班"), ("吕布", "九年级", "6班"), ("李四", "九年级", "5班")]
+                .iter()
+                .map(|(name, grade, class)| crate::store::Incoming {
+                    school: "本校".into(),
+                    school_given: true,
+                    name: (*name).into(),
+                    id_raw: String::new(),
+                    id: crate::domain::id_number::check("", today),
+                    grade: (*grade).into(),
+                    class: (*class).into(),
+                    phone: String::new(),
+                    insured: false,
+                    categories: Vec::new(),
+                    source: (*name).into(),
+                })
+                .collect();
+        store.apply_import(&rows, &[], 0, false).expect("import");
+        let d = RosterData::load(&store).expect("load");
+        let names = |s: &Search| -> Vec<String> {
+            s.hits().expect("hits").iter().map(|&i| d.name(i as usize).to_owned()).collect()
+        };
+        let mut s = Search::default();
+        for typed in ["初三6班", "九年级（6）班", "9年级6班", "初三", "初三6", "初三6班"] {
+            s.update(&d, typed);
+            let expected: &[&str] =
+                if typed == "初三" { &["吕布", "李四", "张三"] } else { &["吕布", "张三"] };
+            let mut got = names(&s);
+            got.sort();
+            let mut want: Vec<String> = expected.iter().map(|n| n.to_string()).collect();
+            want.sort();
+            assert_eq!(got, want, "{typed}");
+        }
+        for typed in ["lu", "lv", "lubu"] {
+            s.update(&d, typed);
+            assert_eq!(names(&s), ["吕布"], "{typed}");
+        }
     }
 
     #[test]
