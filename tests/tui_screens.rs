@@ -1029,3 +1029,49 @@ fn the_file_picker_says_a_missing_file_in_words() {
     let error = p.error.clone().expect("error");
     assert!(error.starts_with("找不到文件") && !error.contains("os error"), "{error}");
 }
+
+/// From the detail screen: the name, number, class and phone corrected, audited and undone as one edit; a
+/// number another pupil holds is refused in the form; a bad number is kept and flagged, as on import.
+#[test]
+fn a_pupils_identity_is_corrected_from_the_detail_screen_and_undone() {
+    let mut app = app(Language::Zh);
+    let pupils = app.store.students(&Default::default()).expect("list");
+    let (first, other) = (pupils[0].clone(), pupils[1].clone());
+    let id = app.selected_id().expect("pupil");
+    assert_eq!(id, first.id);
+    app.update(Action::OpenDetail);
+    app.update(Action::EditIdentity);
+    let Some(canbao::tui::modal::Modal::Identity(form)) = &mut app.modal else { panic!("no form") };
+    form.fields[0].set("何思远");
+    form.fields[1].set(&other.id_number);
+    form.fields[2].set("初一(2)班");
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Identity(form)) = &mut app.modal else { panic!("refused in the form") };
+    assert!(form.error.is_some(), "another pupil's number is refused");
+    assert_eq!(app.store.student(id).expect("s").name, first.name, "nothing written");
+    // A number whose check character is wrong: saved, flagged.
+    let mut bad = first.id_number.clone();
+    let last = if bad.ends_with('0') { '1' } else { '0' };
+    bad.pop();
+    bad.push(last);
+    form.fields[1].set(&bad);
+    app.update(Action::Confirm);
+    assert!(app.modal.is_none());
+    let s = app.store.student(id).expect("s");
+    assert_eq!(s.name, "何思远");
+    assert_eq!(s.id_number, bad);
+    assert!(!s.id_valid(), "flagged as on import");
+    assert!(app.status.as_ref().is_some_and(|st| st.error && st.text.contains("身份证号码有问题")), "{:?}", app.status);
+    let history = app.store.history(id).expect("history");
+    assert!(history.iter().any(|e| e.field == "name" && e.new.as_deref() == Some("何思远")));
+    assert_eq!(app.detail.as_ref().map(|d| d.student.name.as_str()), Some("何思远"), "the screen shows it");
+    // Search finds the new name at once.
+    app.update(Action::Undo);
+    let s = app.store.student(id).expect("s");
+    assert_eq!(
+        (s.name.as_str(), s.id_number.as_str(), s.id_valid()),
+        (first.name.as_str(), first.id_number.as_str(), true)
+    );
+    app.update(Action::Redo);
+    assert_eq!(app.store.student(id).expect("s").name, "何思远");
+}

@@ -61,6 +61,8 @@ pub enum Action {
     Categories,
     /// Edit the note.
     EditNote,
+    /// On the detail screen: correct the pupil's name, ID number, class or phone.
+    EditIdentity,
     /// Add the selected pupil to the marked set for bulk changes (or take them out); in a picker, tick.
     ToggleSelect,
     /// Mark every pupil shown, or clear the marks if all are marked.
@@ -126,6 +128,7 @@ const BINDABLE: &[(&str, MakeAction)] = &[
     ("toggle_government", || Action::ToggleGovernment),
     ("categories", || Action::Categories),
     ("edit_note", || Action::EditNote),
+    ("edit_identity", || Action::EditIdentity),
     ("toggle_select", || Action::ToggleSelect),
     ("select_all", || Action::SelectAll),
     ("undo", || Action::Undo),

@@ -269,6 +269,7 @@ impl App {
             (_, Action::ToggleGovernment) => self.toggle_government(),
             (_, Action::Categories) => self.open_categories(),
             (_, Action::EditNote) => self.open_note(),
+            (_, Action::EditIdentity) => self.open_identity(),
             (_, Action::Undo) => self.undo(),
             (_, Action::Redo) => self.redo(),
             (_, Action::Import) => self.open_import(),
@@ -286,6 +287,7 @@ impl App {
             | Action::ToggleGovernment
             | Action::Categories
             | Action::EditNote
+            | Action::EditIdentity
             | Action::Undo
             | Action::Redo
             | Action::Import

@@ -348,7 +348,7 @@ impl App {
                     pupils.push(PupilEdit { id: outcome.id, before, after });
                 }
                 let written = ids.len() - refused.len();
-                self.undo.push(Edit { pupils });
+                self.undo.push(Edit::fields(pupils));
                 if written > 0 {
                     self.say(fill(self.text.saved, &[&label, &self.pupils(written)]));
                 }
@@ -385,7 +385,7 @@ impl App {
         };
         match self.rewrite(&edit, "undo", true) {
             Ok(()) => {
-                self.say(fill(self.text.undone, &[&self.pupils(edit.pupils.len())]));
+                self.say(fill(self.text.undone, &[&self.pupils(edit.len())]));
                 self.undo.undone(edit);
             }
             Err(e) => self.fail(e),
@@ -399,7 +399,7 @@ impl App {
         };
         match self.rewrite(&edit, "redo", false) {
             Ok(()) => {
-                self.say(fill(self.text.redone, &[&self.pupils(edit.pupils.len())]));
+                self.say(fill(self.text.redone, &[&self.pupils(edit.len())]));
                 self.undo.redone(edit);
             }
             Err(e) => self.fail(e),
@@ -409,6 +409,12 @@ impl App {
     /// Writes an edit's old values back (undo) or its new ones again (redo), in one transaction: the fields
     /// as they were, not a new mark, so no rule reads them again.
     fn rewrite(&mut self, edit: &Edit, action: &str, backwards: bool) -> Result<(), String> {
+        if let Some(identity) = &edit.identity {
+            let to = if backwards { &identity.before } else { &identity.after };
+            let result = self.store.restore_identity(identity.id, to, action).map(|_| ()).map_err(|e| e.to_string());
+            self.reload_roster();
+            return result;
+        }
         let items: Vec<(i64, Vec<FieldChange>)> =
             edit.pupils.iter().map(|p| (p.id, if backwards { p.before.clone() } else { p.after.clone() })).collect();
         let result = self.store.change_batch(action, &items, false).map(|_| ()).map_err(|e| e.to_string());

@@ -9,6 +9,7 @@ pub mod app;
 mod commands;
 mod dashboard;
 mod due;
+pub mod identity;
 pub mod input;
 pub mod jobs;
 pub mod keymap;

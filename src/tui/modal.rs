@@ -145,6 +145,8 @@ pub enum Modal {
     },
     Working(JobKind),
     Message(Message),
+    /// Correcting a pupil's name, number, class and phone.
+    Identity(super::identity::IdentityForm),
     /// Choosing the file(s) a list comes from.
     Files(super::picker::FilePicker),
     /// `:`: every action, filtered as typed.
@@ -194,6 +196,7 @@ impl Modal {
             | Modal::Path(_)
             | Modal::Palette { .. }
             | Modal::Files(_)
+            | Modal::Identity(_)
             | Modal::NewPolicy(_) => Context::Input,
             Modal::Categories(_) | Modal::Filters { .. } | Modal::Policies { .. } => Context::Picker,
             Modal::Welcome
@@ -358,6 +361,7 @@ impl App {
             Modal::Working(kind) => Some(Modal::Working(kind)),
             Modal::Palette { input, cursor } => self.update_palette(input, cursor, action),
             Modal::Files(picker) => self.update_picker(picker, action),
+            Modal::Identity(form) => self.update_identity(form, action),
             Modal::Policies { cursor, list } => self.update_policies(cursor, list, action),
             Modal::NewPolicy(form) => self.update_new_policy(form, action),
             Modal::ReconcilePreview { file, source, lines, offset } => match action {
@@ -494,7 +498,7 @@ impl App {
 
     /// Sets the class filter to the class `typed` means, if any.
     fn jump_to_class(&mut self, typed: &str) {
-        if let Some(i) = find_class(&self.data.classes, typed) {
+        if let Some(i) = crate::domain::class_label::class_matching(&self.data.classes, typed) {
             self.filters.class = Some(i as u32);
             self.show_from_top();
         }
@@ -536,14 +540,6 @@ impl App {
         self.filters = Filters::default();
         self.show_from_top();
     }
-}
-
-/// The first class whose label, as `class_label::normalize` writes it, starts with (else contains) what was
-/// typed, normalised the same way.
-fn find_class(classes: &[String], typed: &str) -> Option<usize> {
-    let typed = crate::domain::class_label::normalize(typed);
-    let labels: Vec<String> = classes.iter().map(|c| crate::domain::class_label::normalize(c)).collect();
-    labels.iter().position(|l| l.starts_with(&typed)).or_else(|| labels.iter().position(|l| l.contains(&typed)))
 }
 
 /// Steps an optional index through `None, 0, 1, …, len-1, None`.

@@ -15,6 +15,31 @@ pub struct PupilEdit {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edit {
     pub pupils: Vec<PupilEdit>,
+    /// A correction of a pupil's name, number, class or phone: restored exactly as stored, since the number
+    /// it replaced may be a flagged one that no check would let back in.
+    pub identity: Option<IdentityEdit>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdentityEdit {
+    pub id: i64,
+    pub before: crate::store::IdentitySnapshot,
+    pub after: crate::store::IdentitySnapshot,
+}
+
+impl Edit {
+    pub fn fields(pupils: Vec<PupilEdit>) -> Edit {
+        Edit { pupils, identity: None }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.pupils.is_empty() && self.identity.is_none()
+    }
+
+    /// How many pupils it changed.
+    pub fn len(&self) -> usize {
+        self.pupils.len() + usize::from(self.identity.is_some())
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -29,7 +54,7 @@ const LIMIT: usize = 1000;
 impl UndoStack {
     /// Records a new edit; anything undone before it can no longer be redone.
     pub fn push(&mut self, edit: Edit) {
-        if edit.pupils.is_empty() {
+        if edit.is_empty() {
             return;
         }
         self.redo.clear();
@@ -72,13 +97,11 @@ mod tests {
     use crate::store::Field;
 
     fn edit(id: i64) -> Edit {
-        Edit {
-            pupils: vec![PupilEdit {
-                id,
-                before: vec![FieldChange::new(Field::Note, Some(""))],
-                after: vec![FieldChange::new(Field::Note, Some("x"))],
-            }],
-        }
+        Edit::fields(vec![PupilEdit {
+            id,
+            before: vec![FieldChange::new(Field::Note, Some(""))],
+            after: vec![FieldChange::new(Field::Note, Some("x"))],
+        }])
     }
 
     #[test]
@@ -90,7 +113,7 @@ mod tests {
         assert!(stack.can_redo());
         stack.push(edit(2));
         assert!(!stack.can_redo());
-        stack.push(Edit { pupils: vec![] });
+        stack.push(Edit::fields(vec![]));
         assert_eq!(stack.take_undo(), Some(edit(2)));
     }
 }

@@ -19,8 +19,17 @@ use crate::tui::keymap::Context;
 use crate::tui::layout;
 use crate::tui::text::{Text, fill};
 
-const HINTS: &[&str] =
-    &["back", "enrollment", "toggle_paid", "toggle_government", "categories", "edit_note", "reveal", "undo", "down"];
+const HINTS: &[&str] = &[
+    "back",
+    "edit_identity",
+    "enrollment",
+    "toggle_paid",
+    "toggle_government",
+    "categories",
+    "edit_note",
+    "reveal",
+    "undo",
+];
 const LABEL: usize = 12;
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {

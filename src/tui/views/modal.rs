@@ -179,6 +179,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, modal: &Modal) {
         Modal::Message(m) => message_box(frame, app, area, m, &[("confirm", None), ("down", None)]),
         Modal::Palette { input, cursor } => palette(frame, app, area, input, *cursor),
         Modal::Files(picker) => files(frame, app, area, picker),
+        Modal::Identity(form) => identity(frame, app, area, form),
         Modal::Policies { cursor, list } => policies(frame, app, area, *cursor, list),
         Modal::NewPolicy(form) => new_policy(frame, app, area, form),
         Modal::ReconcilePreview { source, lines, offset, .. } => {
@@ -540,4 +541,36 @@ fn files(frame: &mut Frame, app: &App, area: Rect, p: &crate::tui::picker::FileP
         items.insert(1, ("toggle_select", Some(t.short("toggle_select"))));
     }
     frame.render_widget(Paragraph::new(hint_line(app, Context::Input, &items, width)), bottom(inner));
+}
+
+/// The detail screen's correction form: name, ID number, class, phone.
+fn identity(frame: &mut Frame, app: &App, area: Rect, form: &crate::tui::identity::IdentityForm) {
+    let t = app.text;
+    let inner = popup(frame, app, area, 70, 11, t.identity_title);
+    let label_w = 14;
+    for (i, input) in form.fields.iter().enumerate() {
+        let y = inner.y + i as u16;
+        let style = if form.focus == i { app.theme.popup().add_modifier(Modifier::BOLD) } else { app.theme.popup() };
+        let label = Paragraph::new(Span::styled(fit(t.identity_fields[i], label_w), style));
+        frame.render_widget(label, Rect { y, height: 1, width: label_w as u16, ..inner });
+        let field_area =
+            Rect { x: inner.x + label_w as u16, y, width: inner.width.saturating_sub(label_w as u16), height: 1 };
+        // The number is shown only when revealed; it is typed over in full either way.
+        if i == 1 && !app.reveal && form.focus != 1 {
+            let masked = crate::domain::id_number::mask(input.text());
+            frame.render_widget(
+                Paragraph::new(Span::styled(masked, app.theme.popup().add_modifier(Modifier::UNDERLINED))),
+                field_area,
+            );
+        } else {
+            field(frame, app, field_area, input, form.focus == i);
+        }
+    }
+    let mut notes = vec![Line::styled(t.identity_hint, app.theme.muted())];
+    if let Some(e) = &form.error {
+        notes.insert(0, Line::styled(e.clone(), app.theme.popup().fg(app.theme.error.0)));
+    }
+    frame.render_widget(Paragraph::new(notes).wrap(Wrap { trim: false }), Rect { y: inner.y + 5, height: 3, ..inner });
+    let items = [("confirm", None), ("back", None), ("next_field", Some(t.short("down")))];
+    frame.render_widget(Paragraph::new(hint_line(app, Context::Input, &items, inner.width as usize)), bottom(inner));
 }
