@@ -1075,3 +1075,46 @@ fn a_pupils_identity_is_corrected_from_the_detail_screen_and_undone() {
     app.update(Action::Redo);
     assert_eq!(app.store.student(id).expect("s").name, "何思远");
 }
+
+/// A worker thread's connection (export, check, backup, reconcile) never opens the drive or its `-wal`/`-shm`
+/// outside SQLite: closing such a handle would drop this process's locks, and a second canbao reading the
+/// drive would then delete the WAL the screen is still writing into. After a job, a `find` in another process,
+/// then a mark here: the next `find` sees the mark.
+#[test]
+fn marks_after_a_background_job_stay_visible_to_other_processes() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("drive.db");
+    let mut writer = Store::open(&path).expect("store");
+    canbao::demo::load_sample(&mut writer).expect("sample");
+    let mut app = App::new(writer, &options(Language::Zh, Some("测试"))).expect("app");
+    app.update(Action::Resize(80, 24));
+    let find = |number: &str| -> serde_json::Value {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_canbao"))
+            .arg("--db")
+            .arg(&path)
+            .args(["find", number, "--json"])
+            .env_remove("CANBAO_DB")
+            .output()
+            .expect("find");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).expect("json")
+    };
+    app.start(canbao::tui::jobs::Work::Check);
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(outcome) = app.jobs.poll() {
+            app.update(Action::JobDone(Box::new(outcome)));
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(60), "the check never finished");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    app.update(Action::Back);
+    let id = app.selected_id().expect("pupil");
+    let number = app.store.student(id).expect("s").id_number;
+    assert_eq!(find(&number)[0]["payment"], "unpaid");
+    app.update(Action::ToggleGovernment);
+    assert_eq!(app.store.student(id).expect("s").payment, PaymentStatus::Government);
+    assert_eq!(find(&number)[0]["payment"], "government", "another process sees what the screen saved");
+    assert!(dir.path().join("drive.db-wal").exists(), "the screen's WAL is still there");
+}

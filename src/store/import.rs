@@ -171,26 +171,30 @@ impl Drop for ImportSession<'_> {
     }
 }
 
+/// The per-row look-ups of an import, each by an index (see `tests::every_per_row_lookup_uses_an_index`).
+pub(crate) const EXISTING_VALID: &str = "SELECT id FROM students WHERE id_number = ?1 AND id_problem IS NULL";
+/// A valid pupil of that number and name first, else a flagged one: two index look-ups (each partial index
+/// covers one kind), where one query over both kinds read the whole roster.
+pub(crate) const EXISTING_FLAGGED: &str = "SELECT id FROM (
+        SELECT id, 0 AS flagged FROM students WHERE id_number = ?1 AND id_problem IS NULL AND name = ?2
+        UNION ALL
+        SELECT id, 1 FROM students WHERE id_number = ?1 AND id_problem IS NOT NULL AND name = ?2
+    ) ORDER BY flagged LIMIT 1";
+pub(crate) const EXISTING_UNNUMBERED: &str = "SELECT s.id, s.id_number = ?2 AND s.id_problem = 'precision_lost' FROM students s
+         JOIN schools sc ON sc.id = s.school_id
+                 WHERE s.id_number = '' AND s.id_problem IS NOT NULL AND s.name = ?1 AND s.grade = ?2 AND s.class = ?3 AND sc.name = ?4";
+
 fn existing(tx: &Transaction, row: &Incoming) -> Result<Option<i64>> {
     let found = match (&row.id.result, row.id.normalized.is_empty()) {
-        (Ok(v), _) => tx
-            .prepare_cached("SELECT id FROM students WHERE id_number = ?1 AND id_problem IS NULL")?
-            .query_row([&v.number], |r| r.get(0))
-            .optional()?,
+        (Ok(v), _) => tx.prepare_cached(EXISTING_VALID)?.query_row([&v.number], |r| r.get(0)).optional()?,
         // An old 15-digit number whose 18-digit form ends in 000 is stored valid, yet reads back as a rounded
         // number (the same text Excel makes of a long number); with the same name it is that pupil again.
         (Err(_), false) => tx
-            .prepare_cached(
-                "SELECT id FROM students WHERE id_number = ?1 AND name = ?2 ORDER BY id_problem IS NOT NULL LIMIT 1",
-            )?
+            .prepare_cached(EXISTING_FLAGGED)?
             .query_row(params![row.id.normalized, row.name], |r| r.get(0))
             .optional()?,
         (Err(_), true) => tx
-            .prepare_cached(
-                "SELECT s.id, s.id_number = ?2 AND s.id_problem = 'precision_lost' FROM students s
-         JOIN schools sc ON sc.id = s.school_id
-                 WHERE s.id_number = '' AND s.id_problem IS NOT NULL AND s.name = ?1 AND s.grade = ?2 AND s.class = ?3 AND sc.name = ?4",
-            )?
+            .prepare_cached(EXISTING_UNNUMBERED)?
             .query_row(params![row.name, row.grade, row.class, row.school], |r| r.get(0))
             .optional()?,
     };
@@ -324,15 +328,11 @@ fn apply_one(tx: &Transaction, ctx: &AuditContext, batch: &mut Batch, row: &Inco
     Ok(IncomingOutcome::Added)
 }
 
-/// A valid number arriving for a pupil the roster holds with a flagged one: the family brought the card, or a
-/// class list typed as text replaced one whose numbers a spreadsheet rounded. It is the same child when the
-/// name agrees and either the flagged number is this one rounded (same first 15 digits, then 000, or rounded
-/// up as a spreadsheet does, which can carry into the birth date) or the pupil is in the same school and
-/// class. Only one candidate is trusted; with two, a new pupil is added and the operator sees both.
-fn flagged_same_pupil(tx: &Transaction, row: &Incoming, last_before: i64) -> Result<Option<(i64, bool)>> {
-    let Ok(valid) = &row.id.result else { return Ok(None) };
-    let mut stmt = tx.prepare_cached(
-        "SELECT s.id, s.id_number = ?2 AND s.id_problem = 'precision_lost' FROM students s
+/// The pupils held with a flagged number that a valid number may belong to (see `flagged_same_pupil`). Asked on
+/// every valid row of an import: it reads the flagged pupils of that name only (`students_bad_name`), never the
+/// roster; the `+` keeps SQLite from reading every pupil added before the batch instead.
+pub(crate) const FLAGGED_SAME_PUPIL: &str =
+    "SELECT s.id, s.id_number = ?2 AND s.id_problem = 'precision_lost' FROM students s
          JOIN schools sc ON sc.id = s.school_id
          WHERE s.id_problem IS NOT NULL AND s.name = ?1
            AND (s.id_number = ?2
@@ -344,9 +344,17 @@ fn flagged_same_pupil(tx: &Transaction, row: &Incoming, last_before: i64) -> Res
                     AND NOT (s.id_problem = 'precision_lost' AND substr(s.id_number, 1, 15) <> substr(?2, 1, 15)
                              AND s.id_number IS NOT ?7)))
            -- Only pupils from before this batch: two rows of one list are two entries, never merged by guess.
-           AND s.id <= ?6
-         LIMIT 2",
-    )?;
+           AND +s.id <= ?6
+         LIMIT 2";
+
+/// A valid number arriving for a pupil the roster holds with a flagged one: the family brought the card, or a
+/// class list typed as text replaced one whose numbers a spreadsheet rounded. It is the same child when the
+/// name agrees and either the flagged number is this one rounded (same first 15 digits, then 000, or rounded
+/// up as a spreadsheet does, which can carry into the birth date) or the pupil is in the same school and
+/// class. Only one candidate is trusted; with two, a new pupil is added and the operator sees both.
+fn flagged_same_pupil(tx: &Transaction, row: &Incoming, last_before: i64) -> Result<Option<(i64, bool)>> {
+    let Ok(valid) = &row.id.result else { return Ok(None) };
+    let mut stmt = tx.prepare_cached(FLAGGED_SAME_PUPIL)?;
     let rounded = crate::domain::id_number::rounded_by_spreadsheet(&valid.number);
     let found: Vec<(i64, bool)> = stmt
         .query_map(params![row.name, valid.number, row.school, row.grade, row.class, last_before, rounded], |r| {

@@ -260,7 +260,11 @@ impl Store {
     }
 
     pub fn open_read_only_keyed(path: &Path, key: Option<&Passphrase>) -> Result<Store> {
-        let key = cipher::key_for(path, key);
+        Self::read_only_connection(path, cipher::key_for(path, key))
+    }
+
+    /// `open_read_only_keyed` once the key question is settled: nothing but SQLite opens the file.
+    fn read_only_connection(path: &Path, key: Option<&Passphrase>) -> Result<Store> {
         let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let not_db = || StoreError::NotADatabase { path: path.display().to_string() };
         let conn = Connection::open_with_flags(path, flags).map_err(|_| not_db())?;
@@ -525,11 +529,19 @@ pub struct Reopen {
 }
 
 impl Reopen {
+    /// A second connection in this process (a worker thread). The file was looked at when the drive was first
+    /// opened; it is not opened again outside SQLite now: closing any other handle to the drive or its `-wal` or
+    /// `-shm` drops every lock this process holds on them (POSIX locks belong to the process), and another
+    /// canbao would then take the WAL for its own and delete it under the open drive.
     pub fn open(&self) -> Result<Store> {
         if self.read_only {
-            Store::open_read_only_keyed(&self.path, self.key.as_ref())
+            Store::read_only_connection(&self.path, self.key.as_ref())
         } else {
-            Store::open_keyed(&self.path, self.key.as_ref())
+            let conn = Connection::open(&self.path)?;
+            if let Some(k) = &self.key {
+                cipher::apply_key(&conn, k)?;
+            }
+            Store::init(conn, Some(self.path.clone()), self.key.clone())
         }
     }
 }

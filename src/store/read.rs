@@ -126,6 +126,10 @@ pub(crate) fn student(conn: &Connection, id: i64) -> Result<Option<Student>> {
     Ok(conn.prepare_cached(&sql)?.query_row([id], from_row).optional()?)
 }
 
+/// Pupils held with a flagged number, by the number as stored (`find`, `mark`, `quote`).
+pub(crate) const BY_FLAGGED_NUMBER: &str =
+    "SELECT id FROM students WHERE id_number = ?1 AND id_problem IS NOT NULL ORDER BY id";
+
 impl Store {
     /// Pupils in roster order: school, grade, class, name.
     pub fn students(&self, filter: &StudentFilter) -> Result<Vec<Student>> {
@@ -203,12 +207,9 @@ impl Store {
         ids.iter().filter_map(|&id| student(&self.conn, id).transpose()).collect()
     }
 
-    /// The valid-ID pupil with this number, if any.
+    /// The valid-ID pupil with this number, if any (reconcile asks once per row of an agency's list).
     pub fn student_by_id_number(&self, number: &str) -> Result<Option<Student>> {
-        let id: Option<i64> = self
-            .conn
-            .query_row("SELECT id FROM students WHERE id_number = ?1 AND id_problem IS NULL", [number], |r| r.get(0))
-            .optional()?;
+        let id: Option<i64> = self.conn.query_row(super::import::EXISTING_VALID, [number], |r| r.get(0)).optional()?;
         match id {
             Some(id) => student(&self.conn, id),
             None => Ok(None),
@@ -257,9 +258,7 @@ impl Store {
         if number.is_empty() {
             return Ok(Vec::new());
         }
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id FROM students WHERE id_number = ?1 AND id_problem IS NOT NULL ORDER BY id")?;
+        let mut stmt = self.conn.prepare_cached(BY_FLAGGED_NUMBER)?;
         let ids = stmt.query_map([number], |r| r.get(0))?.collect::<Result<Vec<i64>, _>>()?;
         self.students_by_ids(&ids)
     }
