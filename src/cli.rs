@@ -490,11 +490,23 @@ fn run(cli: &Cli) -> CmdResult {
                 store.backup_now("import")?;
             }
             let paths: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+            // Where rows go whose list names no school (as `ImportRequest::new` decides): said, never silent.
+            let fallback = match store.schools()?.as_slice() {
+                [only] => only.clone(),
+                _ => class_list::DEFAULT_SCHOOL.to_owned(),
+            };
             let report = class_list::import(&mut store, &paths, school.as_deref(), *dry_run)?;
             if *json {
                 print_json(&report);
             } else {
                 print_import_report(&report);
+                if report.without_school > 0 {
+                    println!(
+                        "{} 行的名单没有写学校名称，已记入「{fallback}」；如不对，请加 --school 学校名称 重新导入 \
+                         ({} rows name no school: put under \"{fallback}\"; use --school NAME to say which)",
+                        report.without_school, report.without_school
+                    );
+                }
             }
             Ok(())
         }

@@ -1015,8 +1015,15 @@ fn the_file_picker_imports_several_files_at_once_and_names_what_is_not_a_table()
         panic!("no preview: {:?}", app.status)
     };
     assert_eq!(preview.added, 33, "{preview:?}");
+    // One list names its school in its title, the other names none: that one's school is asked, not 「本校」.
+    assert_eq!(preview.without_school, 10);
+    app.update(Action::Confirm);
+    assert!(app.status.as_ref().is_some_and(|s| s.error && s.text.contains("学校名称")), "{:?}", app.status);
+    assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::ImportPreview { .. })), "nothing imported yet");
+    type_text(&mut app, "柳州市某某小学");
     app.update(Action::Confirm);
     assert_eq!(app.data.len(), 33);
+    assert_eq!(app.store.schools().expect("schools"), ["柳州市某某小学"], "one school, as the lists are");
 }
 
 #[test]

@@ -44,6 +44,9 @@ pub struct ImportReport {
     pub id_invalid: usize,
     /// Rows with content but neither name nor ID (titles between classes, footers, repeated headers).
     pub skipped: usize,
+    /// Rows whose file names no school (no school column, no title naming one): they go to the school the
+    /// import was given for them (`ImportRequest::default_school`), which the TUI asks for.
+    pub without_school: usize,
     pub dry_run: bool,
     pub problems: Vec<Problem>,
 }
@@ -463,6 +466,7 @@ impl RowReader<'_> {
             _ => sheet_school.map(str::to_owned),
         };
         let school_given = named_school.is_some();
+        self.report.without_school += usize::from(!school_given);
         let school = named_school.unwrap_or_else(|| default_school.to_owned());
         let insured =
             text(Column::Enrolled).is_some_and(|v| matches!(v.as_str(), "是" | "已参保" | "参保" | "Y" | "y" | "yes"));

@@ -155,8 +155,44 @@ pub fn map_row(row: &[Cell], synonyms: &Synonyms) -> HashMap<Column, usize> {
     columns
 }
 
-/// "学校名称：某某小学" in a title row names the school for the whole sheet.
+/// "学校名称：某某小学" in a title row names the school for the whole sheet; failing that, a title such as
+/// 「柳州市城中区实验小学2024年秋季学期学生名册」 does, by the part that names a school.
 pub fn school_from_title(rows: &[Vec<Cell>], header_row: usize) -> Option<String> {
+    labelled_school(rows, header_row)
+        .or_else(|| rows.iter().take(header_row).flatten().find_map(|cell| school_in_title(&cell.text())))
+}
+
+/// Words a school's name ends with, longest first so 实验学校 is not cut at 学校.
+const SCHOOL_ENDINGS: [&str; 12] = [
+    "九年一贯制学校",
+    "实验学校",
+    "中心小学",
+    "中心校",
+    "幼儿园",
+    "完全小学",
+    "小学",
+    "中学",
+    "学校",
+    "完小",
+    "附小",
+    "附中",
+];
+
+/// The school a title names: the text up to the end of its last school word (the year, term and 名册 after it
+/// are dropped). A title that names no school names none.
+pub fn school_in_title(text: &str) -> Option<String> {
+    let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    // A label line ("填报时间：…") is not a title.
+    if text.contains([':', '：']) {
+        return None;
+    }
+    let end = SCHOOL_ENDINGS.iter().filter_map(|w| text.rfind(w).map(|at| at + w.len())).max()?;
+    let name = &text[..end];
+    // A bare word (学校, 小学) is no school's name.
+    (name.chars().count() > 3).then(|| name.to_owned())
+}
+
+fn labelled_school(rows: &[Vec<Cell>], header_row: usize) -> Option<String> {
     for row in rows.iter().take(header_row) {
         for cell in row {
             let text = cell.text();
@@ -184,6 +220,22 @@ mod tests {
 
     fn row(cells: &[&str]) -> Vec<Cell> {
         cells.iter().map(|c| if c.is_empty() { Cell::Empty } else { Cell::Text((*c).into()) }).collect()
+    }
+
+    #[test]
+    fn a_plain_title_names_the_school() {
+        for (title, school) in [
+            ("柳州市城中区实验小学2024年秋季学期学生名册", Some("柳州市城中区实验小学")),
+            ("宜宾市翠屏区第一中学 2026级新生名单", Some("宜宾市翠屏区第一中学")),
+            ("南充市某某九年一贯制学校学生花名册", Some("南充市某某九年一贯制学校")),
+            ("三年级2班学生名单", None),
+            ("填报时间：2026-09-10", None),
+            ("小学", None),
+        ] {
+            assert_eq!(school_in_title(title).as_deref(), school, "{title}");
+        }
+        let rows = vec![row(&["柳州市城中区实验小学2024年秋季学期学生名册"]), row(&["姓名", "身份证号"])];
+        assert_eq!(school_from_title(&rows, 1).as_deref(), Some("柳州市城中区实验小学"));
     }
 
     #[test]

@@ -142,6 +142,8 @@ pub enum Modal {
         request: Box<ImportRequest>,
         preview: ImportReport,
         offset: usize,
+        /// The school for rows whose file names none, asked here rather than taken as 「本校」.
+        school: Option<LineInput>,
     },
     Working(JobKind),
     Message(Message),
@@ -197,11 +199,12 @@ impl Modal {
             | Modal::Palette { .. }
             | Modal::Files(_)
             | Modal::Identity(_)
+            | Modal::ImportPreview { school: Some(_), .. }
             | Modal::NewPolicy(_) => Context::Input,
             Modal::Categories(_) | Modal::Filters { .. } | Modal::Policies { .. } => Context::Picker,
             Modal::Welcome
             | Modal::Confirm(_)
-            | Modal::ImportPreview { .. }
+            | Modal::ImportPreview { school: None, .. }
             | Modal::ReconcilePreview { .. }
             | Modal::Working(_)
             | Modal::Message(_) => Context::Dialog,
@@ -347,16 +350,32 @@ impl App {
             Modal::Categories(picker) => self.update_categories(picker, action),
             Modal::Filters { row, jump } => self.update_filters(row, jump, action),
             Modal::Path(prompt) => self.update_path(prompt, action),
-            Modal::ImportPreview { request, preview, offset } => match action {
+            Modal::ImportPreview { mut request, preview, offset, mut school } => match action {
                 Action::Confirm => {
-                    self.start(Work::Apply { request: *request });
-                    None
+                    let named = school.as_ref().map(|s| s.text().trim().to_owned());
+                    match named {
+                        Some(name) if name.is_empty() => {
+                            self.fail(self.text.preview_school_missing);
+                            Some(Modal::ImportPreview { request, preview, offset, school })
+                        }
+                        named => {
+                            if let Some(name) = named {
+                                request.default_school = name;
+                            }
+                            self.start(Work::Apply { request: *request });
+                            None
+                        }
+                    }
                 }
                 Action::Back => {
                     self.say(self.text.import_cancelled);
                     None
                 }
-                a => Some(Modal::ImportPreview { request, preview, offset: scroll(offset, &a, page) }),
+                a => {
+                    let typed = school.as_mut().is_some_and(|input| edit(input, &a));
+                    let offset = if typed { offset } else { scroll(offset, &a, page) };
+                    Some(Modal::ImportPreview { request, preview, offset, school })
+                }
             },
             Modal::Working(kind) => Some(Modal::Working(kind)),
             Modal::Palette { input, cursor } => self.update_palette(input, cursor, action),

@@ -176,6 +176,8 @@ pub struct Text {
     pub export_title: &'static str,
     pub path_prompt: &'static str,
     pub preview_title: &'static str,
+    pub preview_school: &'static str,
+    pub preview_school_missing: &'static str,
     pub for_pupils: &'static str,
     pub elapsed: &'static str,
 

@@ -87,7 +87,13 @@ impl App {
         self.status = None;
         match outcome {
             JobOutcome::Planned { request, preview } => {
-                self.modal = Some(Modal::ImportPreview { request: Box::new(request), preview, offset: 0 });
+                // Rows whose list names no school: which school they are is asked, never taken as 「本校」 unasked.
+                // Offered: the drive's one school, when it has one.
+                let school = (preview.without_school > 0).then(|| {
+                    let known = request.default_school.as_str();
+                    LineInput::with_text(if self.schools.iter().any(|s| s == known) { known } else { "" })
+                });
+                self.modal = Some(Modal::ImportPreview { request: Box::new(request), preview, offset: 0, school });
             }
             JobOutcome::Imported { report, data } => {
                 let data = match data {

@@ -222,6 +222,8 @@ pub static EN: Text = Text {
     import_title: "Import class lists",
     export_title: "Export the student information sheet",
     path_prompt: "File path:",
+    preview_school: "{} rows come from lists that name no school. School: {}",
+    preview_school_missing: "Type the school's name first, then import",
     preview_title: "Import report (nothing imported yet: {} imports)",
     for_pupils: " ({} pupils)",
     elapsed: "{} s",

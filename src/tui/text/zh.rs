@@ -201,6 +201,8 @@ pub static ZH: Text = Text {
     import_title: "导入班级名单",
     export_title: "导出在校学生信息表",
     path_prompt: "文件路径：",
+    preview_school: "{} 行的名单没有写学校名称，请输入学校名称：{}",
+    preview_school_missing: "请先输入学校名称，再导入",
     preview_title: "导入报告（尚未导入，按 {} 导入）",
     for_pupils: "（{} 人）",
     elapsed: "已用 {} 秒",

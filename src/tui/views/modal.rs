@@ -137,15 +137,14 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, modal: &Modal) {
                 bottom(inner),
             );
         }
-        Modal::ImportPreview { preview, offset, .. } => {
+        Modal::ImportPreview { preview, offset, school, .. } => {
             let key =
                 app.keymap.keys_for(Context::Dialog, "confirm").first().map(|k| k.to_string()).unwrap_or_default();
-            let message = Message {
-                title: fill(t.preview_title, &[&key]),
-                lines: app.report_lines(preview),
-                error: false,
-                offset: *offset,
-            };
+            let mut lines = app.report_lines(preview);
+            if let Some(input) = school {
+                lines.insert(0, fill(t.preview_school, &[&preview.without_school, &format!("{}_", input.text())]));
+            }
+            let message = Message { title: fill(t.preview_title, &[&key]), lines, error: false, offset: *offset };
             message_box(
                 frame,
                 app,
