@@ -644,6 +644,11 @@ fn run(cli: &Cli) -> CmdResult {
                     PaymentStatus::Government => Payment::Government,
                     PaymentStatus::Paid => {
                         let on = paid_on.unwrap_or_else(|| store.today());
+                        if on > store.today() {
+                            return Err(UserError(format!(
+                                "缴费日期 {on} 晚于今天，未保存 (the payment date is after today: nothing saved)"
+                            )));
+                        }
                         let fen = match amount.as_deref() {
                             Some(a) => {
                                 parse_yuan(a).ok_or_else(|| UserError(format!("金额“{a}”无法识别 (not an amount)")))?

@@ -4,5 +4,12 @@
 // 500k pupils and its slowest keystrokes were slower (README, "Speed").
 
 fn main() -> std::process::ExitCode {
+    // Rust ignores SIGPIPE, so printing into a closed pipe (`canbao find 王 | head -1`) panicked with a
+    // backtrace. With the default action the process ends quietly when the reader has gone, as `ls` does.
+    #[cfg(unix)]
+    // SAFETY: called before any other thread exists; it only sets this process's disposition of one signal.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     canbao::cli::main()
 }

@@ -804,3 +804,63 @@ fn a_valid_number_corrects_a_rounded_one_that_carried_into_the_birth_date() {
     assert_eq!((found[0]["name"].as_str(), found[0]["id_valid"].as_bool()), (Some("张三"), Some(true)));
     assert_eq!(json(canbao(&db).args(["stats", "--json"]))["students"], 1);
 }
+
+/// The tax office lists a pupil by the real number the roster holds rounded (a spreadsheet cut it): found by
+/// the rounded form and the name, marked paid, and the operator told to correct the number; a number nobody
+/// has is listed with the list's name and row.
+#[test]
+fn reconcile_finds_a_pupil_held_with_a_rounded_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let real = valid_number("51150220160501150");
+    let rounded = format!("{}000", &real[..15]);
+    let list = dir.path().join("list.csv");
+    std::fs::write(&list, format!("姓名,身份证号码,年级,班级\n王霞丽,{rounded},三年级,2班\n")).unwrap();
+    canbao(&db).arg("import").arg(&list).assert().success();
+    let held = json(canbao(&db).args(["find", &rounded, "--json"]));
+    assert_eq!(held[0]["id_valid"], false, "held flagged: {held}");
+    let stranger = valid_number("45020220160501160");
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(
+        &tax,
+        format!("姓名,证件号码,缴费金额,缴费日期\n王霞丽,{real},380,2023-10-08\n李四,{stranger},380,2023-10-08\n"),
+    )
+    .unwrap();
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
+    assert_eq!(report["matched"], 1, "{report}");
+    assert_eq!(report["rounded_matches"][0]["stored"], rounded.as_str(), "{report}");
+    assert_eq!(report["unknown_rows"][0]["name"], "李四", "{report}");
+    assert_eq!(report["unknown_rows"][0]["row"], 3, "{report}");
+    let found = json(canbao(&db).args(["find", &rounded, "--json"]));
+    assert_eq!(found[0]["payment"], "paid");
+    let text = canbao(&db).args(["reconcile", "--source", "tax", "--dry-run"]).arg(&tax).assert().success();
+    let out = String::from_utf8_lossy(&text.get_output().stdout).into_owned();
+    assert!(out.contains("截断") && out.contains("李四"), "{out}");
+}
+
+/// Output into a pipe whose reader has gone (`| head -1`) ends the command quietly, never with a panic.
+#[cfg(unix)]
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    // More than a pipe holds (64 KiB), so the writer meets the closed pipe.
+    let mut list = String::from("姓名,身份证号码,年级,班级\n");
+    for i in 0..3000 {
+        list.push_str(&format!("学生{i},{},三年级,{}班\n", valid_number(&format!("4502022015{i:07}")), i % 9 + 1));
+    }
+    let file = dir.path().join("big.csv");
+    std::fs::write(&file, list).unwrap();
+    canbao(&db).arg("import").arg(&file).assert().success();
+    let bin = assert_cmd::cargo::cargo_bin("canbao");
+    let script = format!(
+        "'{}' --db '{}' find 三年级 --limit 5000 | head -c 1 >/dev/null; echo ${{PIPESTATUS[0]}}",
+        bin.display(),
+        db.display()
+    );
+    let out = std::process::Command::new("bash").arg("-c").arg(&script).env_remove("CANBAO_DB").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let status = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    assert_ne!(status, "101", "a panic's exit code");
+}

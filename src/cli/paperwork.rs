@@ -474,8 +474,18 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
     if r.source == Source::Tax && !has_policy {
         println!("（未选定政策，未核对金额 (no policy chosen: amounts not checked)）");
     }
-    for number in &r.unknown_ids {
-        println!("  名单中没有 (not on the roster): {}", id(number));
+    for u in &r.unknown_rows {
+        println!("  第 {} 行 {} {}：名单中没有 (not on the roster)", u.row, id(&u.id_number), u.name);
+    }
+    for m in &r.rounded_matches {
+        println!(
+            "  第 {} 行 {} {}：名单中此人的号码曾被表格截断（{}），已按姓名核对；请在学生详情中更正号码 \
+             (the roster holds this pupil's number rounded: matched by name; correct the number)",
+            m.row,
+            id(&m.id_number),
+            m.name,
+            id(&m.stored)
+        );
     }
     for m in &r.name_mismatches {
         println!(

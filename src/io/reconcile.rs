@@ -64,6 +64,25 @@ pub struct Conflict {
     pub row: usize,
 }
 
+/// A row whose number nobody on the roster has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnknownRow {
+    pub id_number: String,
+    pub name: String,
+    pub row: usize,
+}
+
+/// A pupil found by the rounded form of the list's number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RoundedMatch {
+    /// The list's number: the real one.
+    pub id_number: String,
+    /// The number as the roster holds it.
+    pub stored: String,
+    pub name: String,
+    pub row: usize,
+}
+
 /// What a reconciliation did, or (dry run) would do.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReconcileReport {
@@ -77,6 +96,11 @@ pub struct ReconcileReport {
     pub already: usize,
     /// Valid ID numbers nobody on the roster has.
     pub unknown_ids: Vec<String>,
+    /// The same, with the name and row the list gives, for the operator to find the family.
+    pub unknown_rows: Vec<UnknownRow>,
+    /// Pupils held with a number a spreadsheet rounded, found by that rounded form and the name: the list's
+    /// number is the real one, to put right on the detail screen (`E`).
+    pub rounded_matches: Vec<RoundedMatch>,
     pub name_mismatches: Vec<NameMismatch>,
     pub amount_mismatches: Vec<AmountMismatch>,
     pub conflicts: Vec<Conflict>,
@@ -136,6 +160,8 @@ pub fn reconcile_sheets(
             matched: 0,
             already: 0,
             unknown_ids: Vec::new(),
+            unknown_rows: Vec::new(),
+            rounded_matches: Vec::new(),
             name_mismatches: Vec::new(),
             amount_mismatches: Vec::new(),
             conflicts: Vec::new(),
@@ -226,9 +252,28 @@ impl Run<'_> {
             self.problem(sheet, row_no, header_of(Column::IdNumber), message.to_owned());
             return Ok(());
         }
-        let Some(student) = self.store.student_by_id_number(&number)? else {
-            self.report.unknown_ids.push(number);
-            return Ok(());
+        let student = match self.store.student_by_id_number(&number)? {
+            Some(s) => s,
+            None => match self.rounded_pupil(&number, &file_name)? {
+                Some(s) => {
+                    self.report.rounded_matches.push(RoundedMatch {
+                        id_number: number.clone(),
+                        stored: s.id_number.clone(),
+                        name: s.name.clone(),
+                        row: row_no,
+                    });
+                    s
+                }
+                None => {
+                    self.report.unknown_rows.push(UnknownRow {
+                        id_number: number.clone(),
+                        name: file_name,
+                        row: row_no,
+                    });
+                    self.report.unknown_ids.push(number);
+                    return Ok(());
+                }
+            },
         };
         if !file_name.is_empty() && file_name != clean_name(&student.name) {
             self.report.name_mismatches.push(NameMismatch {
@@ -249,6 +294,26 @@ impl Run<'_> {
             self.item_rows.push(row_no);
         }
         Ok(())
+    }
+
+    /// The one pupil of this name held with this number as a spreadsheet rounds it (the first 15 digits and
+    /// 000, or rounded up), if exactly one: the import's rule for the same case.
+    fn rounded_pupil(&self, number: &str, file_name: &str) -> Result<Option<Student>, StoreError> {
+        if file_name.is_empty() || number.len() != 18 {
+            return Ok(None);
+        }
+        let mut forms = vec![format!("{}000", &number[..15])];
+        forms.extend(id_number::rounded_by_spreadsheet(number));
+        forms.dedup();
+        let mut found: Vec<Student> = Vec::new();
+        for form in forms {
+            for s in self.store.students_by_stored_number(&form)? {
+                if s.id_problem.is_some() && clean_name(&s.name) == file_name && !found.iter().any(|f| f.id == s.id) {
+                    found.push(s);
+                }
+            }
+        }
+        Ok(if found.len() == 1 { found.pop() } else { None })
     }
 
     fn conflict(&mut self, student: &Student, roster: &str, file: &str, row: usize) {

@@ -256,6 +256,11 @@ impl App {
                 self.screen = Screen::Roster;
                 self.detail = None;
                 self.searching = true;
+                // `/` starts a new search, as in every pager: the last one's text is not added to.
+                if !self.search_input.is_empty() {
+                    self.search_input.clear();
+                    self.run_search();
+                }
             }
             (_, Action::Back) => self.back_in_roster(),
             (_, Action::OpenDetail) => self.open_detail(),

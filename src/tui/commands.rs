@@ -126,8 +126,11 @@ impl App {
         for m in &r.amount_mismatches {
             lines.push(fill(t.reconcile_amount, &[&m.row, &id(&m.id_number), &m.name, &m.file_amount, &m.due]));
         }
-        for n in &r.unknown_ids {
-            lines.push(fill(t.reconcile_unknown, &[&id(n)]));
+        for u in &r.unknown_rows {
+            lines.push(fill(t.reconcile_unknown, &[&u.row, &id(&u.id_number), &u.name]));
+        }
+        for m in &r.rounded_matches {
+            lines.push(fill(t.reconcile_rounded, &[&m.row, &id(&m.id_number), &m.name, &id(&m.stored)]));
         }
         for p in &r.problems {
             lines.push(fill(t.import_problem, &[&p.file, &p.row, &p.message]));

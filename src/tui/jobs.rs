@@ -125,21 +125,34 @@ pub fn execute(work: Work, store: &mut Store) -> JobOutcome {
             Err(e) => JobOutcome::Failed(e.to_string()),
         },
         Work::ExportForm { form, folder, options, policy, config } => {
-            let input = FormInput { store, opts: &options, policy: policy.as_ref() };
-            let out = Some(folder.as_path());
-            let written = match form {
-                Form::Sheet => Err(ExportError::Nothing),
-                Form::Template => forms::template::Template::load(forms::template::DEFAULT_TEMPLATE, config.as_deref())
-                    .and_then(|t| forms::template::export_template(&input, &t, out)),
-                Form::Ledgers => forms::ledgers::export_ledgers(&input, out),
-                Form::Special => forms::special::export_special(&input, out),
-                Form::Classes => forms::classes::export_classes(&input, out),
-                Form::Summary => forms::summary::export_summary(&input, out),
+            // Each form covers one school: a drive of several gets each school's own files.
+            let schools = match store.schools() {
+                Ok(s) if s.len() > 1 => s.into_iter().map(Some).collect(),
+                Ok(_) => vec![None],
+                Err(e) => return JobOutcome::Failed(e.to_string()),
             };
-            match written {
-                Ok(paths) => JobOutcome::ExportedForm(paths),
-                Err(e) => JobOutcome::Failed(e.to_string()),
+            let mut all = Vec::new();
+            for school in schools {
+                let opts = ExportOptions { school, ..options.clone() };
+                let input = FormInput { store, opts: &opts, policy: policy.as_ref() };
+                let out = Some(folder.as_path());
+                let written = match form {
+                    Form::Sheet => Err(ExportError::Nothing),
+                    Form::Template => {
+                        forms::template::Template::load(forms::template::DEFAULT_TEMPLATE, config.as_deref())
+                            .and_then(|t| forms::template::export_template(&input, &t, out))
+                    }
+                    Form::Ledgers => forms::ledgers::export_ledgers(&input, out),
+                    Form::Special => forms::special::export_special(&input, out),
+                    Form::Classes => forms::classes::export_classes(&input, out),
+                    Form::Summary => forms::summary::export_summary(&input, out),
+                };
+                match written {
+                    Ok(paths) => all.extend(paths),
+                    Err(e) => return JobOutcome::Failed(e.to_string()),
+                }
             }
+            JobOutcome::ExportedForm(all)
         }
         Work::Reconcile { file, source, policy, dry_run } => {
             // As `canbao reconcile`: a backup before the drive changes.

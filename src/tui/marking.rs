@@ -144,6 +144,12 @@ impl App {
             form.focus = 1;
             return Some(Modal::Payment(form));
         };
+        // A payment cannot be made tomorrow: a year typed wrong would change the amount due and the cover.
+        if date > self.store.today() {
+            form.error = Some(self.text.future_date.to_owned());
+            form.focus = 1;
+            return Some(Modal::Payment(form));
+        }
         // Each pupil at the amount typed, or (nothing typed) at their own amount due.
         let amounts: Vec<Option<i64>> = form.quoted.iter().map(|q| typed_fen.or(*q)).collect();
         let missing = amounts.iter().filter(|a| a.is_none()).count();

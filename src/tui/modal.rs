@@ -201,7 +201,9 @@ impl Modal {
             | Modal::Identity(_)
             | Modal::ImportPreview { school: Some(_), .. }
             | Modal::NewPolicy(_) => Context::Input,
-            Modal::Categories(_) | Modal::Filters { .. } | Modal::Policies { .. } => Context::Picker,
+            // The filter panel takes typed text: on the class row it finds a class as typed.
+            Modal::Filters { .. } => Context::Input,
+            Modal::Categories(_) | Modal::Policies { .. } => Context::Picker,
             Modal::Welcome
             | Modal::Confirm(_)
             | Modal::ImportPreview { school: None, .. }
@@ -485,6 +487,7 @@ impl App {
             }
             Action::Left => -1,
             Action::Right | Action::ToggleSelect => 1,
+            Action::Input(' ') if row != 0 || jump.is_empty() => 1,
             // On the class row, typing finds the class as lists write it (初三6班, 9年级6班 …).
             Action::Input(c) if row == 0 => {
                 jump.push(c);

@@ -108,8 +108,15 @@ pub fn matching(query: &str) -> Vec<usize> {
     let find = |found: &dyn Fn(&str, &str) -> bool| -> Vec<usize> {
         (0..ENTRIES.len()).filter(|&i| words.iter().all(|w| fields[i].iter().any(|f| found(w, f)))).collect()
     };
-    let exact = find(&|w, f| f.contains(w));
-    if exact.is_empty() { find(&in_order) } else { exact }
+    let mut exact = find(&|w, f| f.contains(w));
+    if exact.is_empty() {
+        return find(&in_order);
+    }
+    // An entry the typed words name as its own (`check` is 检查名单's word) before one that merely contains
+    // them (导出班级核对表, "class check lists").
+    let own = |i: usize| words.iter().all(|w| ENTRIES[i].keywords.split(' ').any(|k| k == w));
+    exact.sort_by_key(|&i| !own(i));
+    exact
 }
 
 #[cfg(test)]
@@ -130,6 +137,12 @@ mod tests {
         assert_eq!(found("export ledgers"), [Command::Export(Form::Ledgers)]);
         assert_eq!(found("dcsbtz"), [Command::Export(Form::Ledgers)]);
         assert_eq!(found("导出台账"), [Command::Export(Form::Ledgers)]);
+    }
+
+    #[test]
+    fn a_commands_own_word_comes_first() {
+        assert_eq!(found("check")[0], Command::Check);
+        assert_eq!(found("backup")[0], Command::Backup);
     }
 
     #[test]

@@ -113,6 +113,7 @@ impl App {
                 }));
             }
             JobOutcome::Exported(path) => {
+                let path = std::fs::canonicalize(&path).unwrap_or(path);
                 let text = fill(self.text.exported, &[&path.display()]);
                 self.say(text.clone());
                 self.modal = Some(Modal::Message(Message {
@@ -123,7 +124,11 @@ impl App {
                 }));
             }
             JobOutcome::ExportedForm(paths) => {
-                let lines: Vec<String> = paths.iter().map(|p| fill(self.text.exported, &[&p.display()])).collect();
+                let lines: Vec<String> = paths
+                    .iter()
+                    .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()))
+                    .map(|p| fill(self.text.exported, &[&p.display()]))
+                    .collect();
                 self.say(lines.first().cloned().unwrap_or_default());
                 self.show(self.text.export_done, lines, false);
             }

@@ -97,6 +97,11 @@ pub fn renew(request: &Renewal, categories: &CategoryTable) -> Result<Renewed, D
             }
             let text = window.get("text").and_then(Item::as_str).unwrap_or_default().to_owned();
             window["text"] = toml_edit::value(format!("{text}（{copied}，请按{}年度通知核对）", request.year));
+            // A judgement about the base year's cover ("按2024保险年度计") is about the new year now.
+            if let Some(coverage) = window.get("coverage_text").and_then(Item::as_str).map(str::to_owned) {
+                let moved = coverage.replace(&base_year.to_string(), &request.year.to_string());
+                window["coverage_text"] = toml_edit::value(moved);
+            }
             let name = window.get("name").and_then(Item::as_str).unwrap_or_default().to_owned();
             to_check
                 .push(format!("缴费期「{name}」：日期已顺延到{}年度，请核对 (dates moved: check them)", request.year));
@@ -180,6 +185,7 @@ mod tests {
         assert_eq!((p.windows[0].from, p.windows[0].to), (d(2026, 9, 1), d(2027, 2, 28)));
         assert_eq!((p.windows[1].from, p.windows[1].to), (d(2027, 3, 1), d(2027, 12, 31)));
         assert!(p.windows[0].text.contains("沿用自 yibin-2024"), "{}", p.windows[0].text);
+        assert!(p.windows[0].coverage_text.contains("2027保险年度"), "{}", p.windows[0].coverage_text);
         // 低保 pays 25 % of the new premium: 100 yuan, not last year's 95.
         let request = crate::domain::policy::QuoteRequest {
             categories: vec!["低保对象".into()],

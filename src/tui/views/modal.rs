@@ -481,7 +481,7 @@ fn filters(frame: &mut Frame, app: &App, area: Rect, row: usize, jump: &str) {
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
     let items = [("left", None), ("right", None), ("down", None), ("confirm", None)];
-    frame.render_widget(Paragraph::new(hint_line(app, Context::Picker, &items, inner.width as usize)), bottom(inner));
+    frame.render_widget(Paragraph::new(hint_line(app, Context::Input, &items, inner.width as usize)), bottom(inner));
 }
 
 /// The file picker: the folder, the typed path, the entries (ticked ones marked), what went wrong.
