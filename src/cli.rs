@@ -208,6 +208,11 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// 学校：改名 (schools: rename one, keeping its pupils)
+    School {
+        #[command(subcommand)]
+        action: SchoolAction,
+    },
     /// 合并另一台电脑上的数据文件 (bring in another laptop's copy of this drive)
     Merge {
         #[arg(value_name = "OTHER.db")]
@@ -219,6 +224,17 @@ pub enum Command {
         reveal: bool,
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug, Clone)]
+pub enum SchoolAction {
+    /// 学校改名，学生随之 (rename a school; its pupils stay with it, each change audited)
+    Rename {
+        /// 现在的名称 (the name now)
+        old: String,
+        /// 新名称 (the new name)
+        new: String,
     },
 }
 
@@ -684,6 +700,12 @@ fn run(cli: &Cli) -> CmdResult {
         }
         Some(Command::Encrypt { out }) => convert(cli, out.as_deref(), true),
         Some(Command::Decrypt { out }) => convert(cli, out.as_deref(), false),
+        Some(Command::School { action: SchoolAction::Rename { old, new } }) => {
+            let (mut store, _lock) = open_writer(cli)?;
+            let moved = store.rename_school(old, new)?;
+            println!("已改名 (renamed): {old} -> {} （{moved} 名学生 / pupils）", new.trim());
+            Ok(())
+        }
         Some(Command::Merge { other, dry_run, reveal, json }) => {
             let (mut store, _lock) = open_writer(cli)?;
             if *reveal {

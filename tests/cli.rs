@@ -864,3 +864,16 @@ fn a_closed_pipe_ends_quietly() {
     let status = String::from_utf8_lossy(&out.stdout).trim().to_owned();
     assert_ne!(status, "101", "a panic's exit code");
 }
+
+#[test]
+fn a_school_is_renamed_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    canbao(&db).args(["school", "rename", "本校", "柳州市城中区实验小学"]).assert().success();
+    let stats = json(canbao(&db).args(["stats", "--json"]));
+    assert_eq!(stats["students"], 10);
+    let found = json(canbao(&db).args(["find", "450202201711194162", "--json"]));
+    assert_eq!(found[0]["school"], "柳州市城中区实验小学");
+    canbao(&db).args(["school", "rename", "本校", "别的名字"]).assert().code(1);
+}

@@ -1125,3 +1125,17 @@ fn marks_after_a_background_job_stay_visible_to_other_processes() {
     assert_eq!(find(&number)[0]["payment"], "government", "another process sees what the screen saved");
     assert!(dir.path().join("drive.db-wal").exists(), "the screen's WAL is still there");
 }
+
+#[test]
+fn a_school_is_renamed_from_the_palette() {
+    let mut app = app(Language::Zh);
+    app.update(Action::Palette);
+    type_text(&mut app, "school");
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::RenameSchool { name, .. }) = &mut app.modal else { panic!("no form") };
+    name.set("柳州市城中区实验小学");
+    app.update(Action::Confirm);
+    assert_eq!(app.schools, ["柳州市城中区实验小学"]);
+    assert_eq!(app.store.schools().expect("schools"), ["柳州市城中区实验小学"]);
+    assert_eq!(app.data.len(), 360);
+}

@@ -420,6 +420,33 @@ impl Store {
         Ok(self.conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
     }
 
+    /// Renames a school, keeping its pupils: each pupil's school changes as one audited field (as any other
+    /// change, so a merge with another laptop carries it), in one transaction. Renaming onto a school that
+    /// exists puts the pupils under it. Returns how many pupils moved.
+    pub fn rename_school(&mut self, old: &str, new: &str) -> Result<usize> {
+        let new = new.trim();
+        if new.is_empty() {
+            return Err(StoreError::NoSuchSchool(String::new()));
+        }
+        let ctx = self.audit_context("rename");
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let ids: Vec<i64> = tx
+            .prepare(
+                "SELECT s.id FROM students s JOIN schools sc ON sc.id = s.school_id WHERE sc.name = ?1 ORDER BY s.id",
+            )?
+            .query_map([old], |r| r.get(0))?
+            .collect::<std::result::Result<_, _>>()?;
+        if ids.is_empty() {
+            return Err(StoreError::NoSuchSchool(old.to_owned()));
+        }
+        let change = [FieldChange::new(Field::School, Some(new))];
+        for &id in &ids {
+            fields::apply(&tx, &ctx, id, &change)?;
+        }
+        tx.commit()?;
+        Ok(ids.len())
+    }
+
     pub fn set_meta(&mut self, key: &str, value: &str) -> Result<()> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute(

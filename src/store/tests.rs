@@ -586,3 +586,16 @@ fn every_per_row_lookup_uses_an_index() {
         assert!(plan.iter().any(|p| p.contains("INDEX") || p.contains("PRIMARY KEY")), "{what}: {plan:?}");
     }
 }
+
+#[test]
+fn a_school_is_renamed_with_its_pupils_audited() {
+    let mut s = store_with(&[
+        incoming("张三", &valid_id("45020220150101123"), "1班"),
+        incoming("李四", &valid_id("45020220150101124"), "2班"),
+    ]);
+    let audit = s.audit_count().unwrap();
+    assert_eq!(s.rename_school("测试小学", "柳州市城中区实验小学").unwrap(), 2);
+    assert_eq!(s.schools().unwrap(), ["柳州市城中区实验小学"]);
+    assert_eq!(s.audit_count().unwrap() - audit, 2, "one audited change per pupil");
+    assert!(matches!(s.rename_school("没有的学校", "x"), Err(StoreError::NoSuchSchool(_))));
+}

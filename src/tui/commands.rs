@@ -51,7 +51,8 @@ impl App {
 
     /// What a palette entry does; a command that writes is refused in a read-only window.
     pub fn run_command(&mut self, command: Command) {
-        let writes = matches!(command, Command::Import | Command::Reconcile(_) | Command::Backup);
+        let writes =
+            matches!(command, Command::Import | Command::Reconcile(_) | Command::Backup | Command::RenameSchool);
         if writes && self.store.is_read_only() {
             return self.fail(self.text.read_only_refused);
         }
@@ -64,6 +65,11 @@ impl App {
             Command::NewPolicy => self.open_new_policy(None),
             Command::Check => self.start(Work::Check),
             Command::Backup => self.start(Work::Backup),
+            Command::RenameSchool => {
+                let schools = self.schools.clone();
+                let name = LineInput::with_text(schools.first().map(String::as_str).unwrap_or(""));
+                self.modal = Some(Modal::RenameSchool { schools, cursor: 0, name });
+            }
             Command::Dashboard => {
                 self.screen = Screen::Dashboard;
                 self.dashboard_offset = 0;
@@ -307,6 +313,45 @@ impl App {
         lines.extend(renewed.to_check.iter().map(|c| format!("- {c}")));
         self.show(t.policy_new_title, lines, false);
         None
+    }
+
+    pub fn update_rename_school(
+        &mut self,
+        schools: Vec<String>,
+        mut cursor: usize,
+        mut name: LineInput,
+        action: Action,
+    ) -> Option<Modal> {
+        match action {
+            Action::Back => return None,
+            Action::Up | Action::Down => {
+                cursor = if matches!(action, Action::Up) {
+                    cursor.saturating_sub(1)
+                } else {
+                    (cursor + 1).min(schools.len().saturating_sub(1))
+                };
+                name.set(schools.get(cursor).map(String::as_str).unwrap_or(""));
+            }
+            Action::Confirm => {
+                let Some(old) = schools.get(cursor) else { return None };
+                let new = name.text().trim().to_owned();
+                if new.is_empty() || new == *old {
+                    return Some(Modal::RenameSchool { schools, cursor, name });
+                }
+                match self.store.rename_school(old, &new) {
+                    Ok(n) => {
+                        self.reload_roster();
+                        self.say(fill(self.text.school_renamed, &[old, &new, &self.pupils(n)]));
+                    }
+                    Err(e) => self.fail(e.to_string()),
+                }
+                return None;
+            }
+            a => {
+                edit(&mut name, &a);
+            }
+        }
+        Some(Modal::RenameSchool { schools, cursor, name })
     }
 
     /// Asks before an export overwrites a file that is there already.

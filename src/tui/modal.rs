@@ -151,6 +151,12 @@ pub enum Modal {
     Identity(super::identity::IdentityForm),
     /// Choosing the file(s) a list comes from.
     Files(super::picker::FilePicker),
+    /// A school's new name; Up and Down pick the school when the drive has several.
+    RenameSchool {
+        schools: Vec<String>,
+        cursor: usize,
+        name: LineInput,
+    },
     /// `:`: every action, filtered as typed.
     Palette {
         input: LineInput,
@@ -199,6 +205,7 @@ impl Modal {
             | Modal::Palette { .. }
             | Modal::Files(_)
             | Modal::Identity(_)
+            | Modal::RenameSchool { .. }
             | Modal::ImportPreview { school: Some(_), .. }
             | Modal::NewPolicy(_) => Context::Input,
             // The filter panel takes typed text: on the class row it finds a class as typed.
@@ -383,6 +390,7 @@ impl App {
             Modal::Palette { input, cursor } => self.update_palette(input, cursor, action),
             Modal::Files(picker) => self.update_picker(picker, action),
             Modal::Identity(form) => self.update_identity(form, action),
+            Modal::RenameSchool { schools, cursor, name } => self.update_rename_school(schools, cursor, name, action),
             Modal::Policies { cursor, list } => self.update_policies(cursor, list, action),
             Modal::NewPolicy(form) => self.update_new_policy(form, action),
             Modal::ReconcilePreview { file, source, lines, offset } => match action {

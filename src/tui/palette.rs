@@ -35,6 +35,8 @@ pub enum Command {
     NewPolicy,
     Check,
     Backup,
+    /// Rename a school, its pupils with it.
+    RenameSchool,
     Dashboard,
     Help,
 }
@@ -80,6 +82,7 @@ pub const ENTRIES: &[Entry] = &[
     entry(Command::Policies, "政策：查看与选定", "Policy: show and choose", "policy use show list"),
     entry(Command::NewPolicy, "政策：生成本年度政策", "Policy: make this year's from last year's", "policy new"),
     entry(Command::Check, "检查名单", "Check the roster", "check"),
+    entry(Command::RenameSchool, "学校改名", "Rename a school", "school rename"),
     entry(Command::Backup, "立即备份", "Back up now", "backup"),
     entry(Command::Dashboard, "统计", "Stats and dashboard", "stats dashboard"),
     entry(Command::Help, "按键帮助", "Key help", "help keys"),

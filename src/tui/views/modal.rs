@@ -179,6 +179,28 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, modal: &Modal) {
         Modal::Palette { input, cursor } => palette(frame, app, area, input, *cursor),
         Modal::Files(picker) => files(frame, app, area, picker),
         Modal::Identity(form) => identity(frame, app, area, form),
+        Modal::RenameSchool { schools, cursor, name } => {
+            let inner = popup(frame, app, area, 64, schools.len().min(8) as u16 + 8, t.school_rename_title);
+            let lines: Vec<Line> = schools
+                .iter()
+                .enumerate()
+                .take(8)
+                .map(|(i, s)| {
+                    let mark = if i == *cursor { ">" } else { " " };
+                    let style = if i == *cursor { app.theme.input() } else { app.theme.popup() };
+                    Line::styled(fit(&format!("{mark} {s}"), inner.width as usize), style)
+                })
+                .collect();
+            let rows = lines.len() as u16;
+            frame.render_widget(Paragraph::new(lines), Rect { height: rows, ..inner });
+            frame.render_widget(Paragraph::new(t.school_new_name), Rect { y: inner.y + rows + 1, height: 1, ..inner });
+            field(frame, app, Rect { y: inner.y + rows + 2, height: 1, ..inner }, name, true);
+            let items = [("confirm", None), ("back", None)];
+            frame.render_widget(
+                Paragraph::new(hint_line(app, Context::Input, &items, inner.width as usize)),
+                bottom(inner),
+            );
+        }
         Modal::Policies { cursor, list } => policies(frame, app, area, *cursor, list),
         Modal::NewPolicy(form) => new_policy(frame, app, area, form),
         Modal::ReconcilePreview { source, lines, offset, .. } => {
