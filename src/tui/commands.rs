@@ -333,7 +333,7 @@ impl App {
                 name.set(schools.get(cursor).map(String::as_str).unwrap_or(""));
             }
             Action::Confirm => {
-                let Some(old) = schools.get(cursor) else { return None };
+                let old = schools.get(cursor)?;
                 let new = name.text().trim().to_owned();
                 if new.is_empty() || new == *old {
                     return Some(Modal::RenameSchool { schools, cursor, name });
