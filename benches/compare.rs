@@ -265,6 +265,41 @@ fn main() {
         eprintln!("notice: sqlite3 CLI not found (Debian: apt-get install sqlite3); its comparisons are skipped");
     }
 
+    // A drive that grows batch by batch: 5k new pupils into the 100k drive just built, against the same 5k into
+    // an empty drive. `--dry-run` is the import's own work; the real run adds the automatic backup taken before
+    // any import, which grows with the drive.
+    eprintln!("5k new pupils into a {import_rows}-pupil drive");
+    let all = support::pupils(import_rows + 5_000, 42);
+    let batch_csv = dir.join("batch-5k.csv");
+    std::fs::write(&batch_csv, support::csv(&all[import_rows..])).expect("csv");
+    let grown_db = dir.join("grown.db");
+    let empty_db = dir.join("empty.db");
+    let dry = |db: &Path| {
+        let mut c = import(db, &batch_csv);
+        c.arg("--dry-run");
+        c
+    };
+    let copy_mid = || {
+        remove_db(&grown_db);
+        std::fs::copy(&mid_db, &grown_db).expect("copy the 100k drive");
+    };
+    let into_empty = time(5, || remove_db(&empty_db), || dry(&empty_db));
+    let into_grown = time(5, copy_mid, || dry(&grown_db));
+    compared(
+        &format!("5k new pupils into a {}-pupil drive (vs into an empty one), import work", k(import_rows)),
+        into_grown,
+        into_empty,
+        Some((2.0, "≤ 2.0×")),
+    );
+    let with_backup = time(3, copy_mid, || import(&grown_db, &batch_csv));
+    let empty_real = time(3, || remove_db(&empty_db), || import(&empty_db, &batch_csv));
+    compared(
+        &format!("5k new pupils into a {}-pupil drive (vs into an empty one), with its backup", k(import_rows)),
+        with_backup,
+        empty_real,
+        None,
+    );
+
     // The big drive, built through the real import; its peak memory is one of the figures.
     eprintln!("CSV import, {big_rows} rows");
     let big_csv = dir.join(format!("pupils-{big_rows}.csv"));

@@ -91,6 +91,12 @@ impl Store {
         // On an empty roster nothing can match: every pupil of the batch comes once.
         session.batch.roster_was_empty =
             !tx.query_row("SELECT EXISTS(SELECT 1 FROM students)", [], |r| r.get::<_, bool>(0))?;
+        // The names of the pupils held with a flagged number (few, read once through `students_bad_name`): a
+        // row whose name none has cannot be one of them, and skips the look-alike query.
+        session.batch.flagged_names = tx
+            .prepare("SELECT DISTINCT name FROM students WHERE id_problem IS NOT NULL")?
+            .query_map([], |r| r.get(0))?
+            .collect::<std::result::Result<_, _>>()?;
         Ok(session)
     }
 
@@ -205,6 +211,8 @@ fn existing(tx: &Transaction, row: &Incoming) -> Result<Option<i64>> {
 #[derive(Default)]
 struct Batch {
     roster_was_empty: bool,
+    /// Names of the pupils held with a flagged number before this batch.
+    flagged_names: std::collections::HashSet<String>,
     /// The largest pupil id before this batch: larger ones were added by it.
     last_before: i64,
     schools: HashMap<String, i64>,
@@ -252,7 +260,7 @@ fn apply_one(tx: &Transaction, ctx: &AuditContext, batch: &mut Batch, row: &Inco
         }
         return update_existing(tx, ctx, id, row);
     }
-    if !batch.roster_was_empty
+    if batch.flagged_names.contains(&row.name)
         && let Some((id, rounded_alike)) = flagged_same_pupil(tx, row, batch.last_before)?
     {
         // The very number the roster flagged as rounded, read back from an exported list: still the rounded
