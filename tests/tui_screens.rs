@@ -1139,3 +1139,13 @@ fn a_school_is_renamed_from_the_palette() {
     assert_eq!(app.store.schools().expect("schools"), ["柳州市城中区实验小学"]);
     assert_eq!(app.data.len(), 360);
 }
+
+#[test]
+fn ctrl_u_empties_a_path_typed_over_a_default() {
+    let mut app = app(Language::Zh);
+    app.update(Action::Export);
+    app.update(Action::ClearLine);
+    type_text(&mut app, "/tmp/表.xlsx");
+    let Some(canbao::tui::modal::Modal::Path(prompt)) = &app.modal else { panic!("prompt") };
+    assert_eq!(prompt.input.text(), "/tmp/表.xlsx");
+}

@@ -79,6 +79,8 @@ pub enum Action {
     Backspace,
     /// Delete the character after the caret.
     Delete,
+    /// Empty the text field (a path typed over a default).
+    ClearLine,
     /// A typed character, for the text field that has the focus.
     Input(char),
     /// Pasted text, for the text field that has the focus.
@@ -137,6 +139,7 @@ const BINDABLE: &[(&str, MakeAction)] = &[
     ("load_sample", || Action::LoadSample),
     ("backspace", || Action::Backspace),
     ("delete", || Action::Delete),
+    ("clear_line", || Action::ClearLine),
 ];
 
 impl Action {

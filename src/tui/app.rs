@@ -308,6 +308,7 @@ impl App {
             Action::Paste(s) => self.search_input.insert_str(&s),
             Action::Backspace => self.search_input.backspace(),
             Action::Delete => self.search_input.delete(),
+            Action::ClearLine => self.search_input.clear(),
             Action::Left => self.search_input.left(),
             Action::Right => self.search_input.right(),
             Action::Top => self.search_input.home(),

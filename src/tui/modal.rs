@@ -228,6 +228,7 @@ pub(super) fn edit(input: &mut LineInput, action: &Action) -> bool {
         Action::Paste(s) => input.insert_str(s),
         Action::Backspace => input.backspace(),
         Action::Delete => input.delete(),
+        Action::ClearLine => input.clear(),
         Action::Left => input.left(),
         Action::Right => input.right(),
         Action::Top => input.home(),

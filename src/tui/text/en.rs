@@ -181,6 +181,7 @@ pub static EN: Text = Text {
         a("load_sample", "sample", "load the sample school"),
         a("backspace", "delete", "delete the character before the caret"),
         a("delete", "delete fwd", "delete the character after the caret"),
+        a("clear_line", "clear", "empty the text field"),
     ],
 
     operator_title: "Welcome to canbao",
@@ -228,7 +229,7 @@ pub static EN: Text = Text {
     preview_school: "{} rows come from lists that name no school. School: {}",
     preview_school_missing: "Type the school's name first, then import",
     preview_title: "Import report (nothing imported yet: {} imports)",
-    for_pupils: " ({} pupils)",
+    for_pupils: "{} pupils selected",
     elapsed: "{} s",
 
     revealed: "Full ID numbers shown; this is recorded in the history",

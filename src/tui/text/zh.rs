@@ -160,6 +160,7 @@ pub static ZH: Text = Text {
         a("load_sample", "示例", "载入示例学校"),
         a("backspace", "删除", "删除光标前的字"),
         a("delete", "删除后", "删除光标后的字"),
+        a("clear_line", "清空", "清空输入框"),
     ],
 
     operator_title: "欢迎使用参保 canbao",
@@ -207,7 +208,7 @@ pub static ZH: Text = Text {
     preview_school: "{} 行的名单没有写学校名称，请输入学校名称：{}",
     preview_school_missing: "请先输入学校名称，再导入",
     preview_title: "导入报告（尚未导入，按 {} 导入）",
-    for_pupils: "（{} 人）",
+    for_pupils: "已选 {} 名学生",
     elapsed: "已用 {} 秒",
 
     revealed: "已显示完整身份证号码，并记入修改记录",

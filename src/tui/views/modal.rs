@@ -90,7 +90,8 @@ fn targets_title(app: &App, base: &str, targets: &[i64]) -> String {
     let name =
         targets.first().and_then(|&id| app.data.index_of(id)).map(|i| app.data.name(i).to_owned()).unwrap_or_default();
     if targets.len() > 1 {
-        fill(app.text.label_value, &[&base, &format!("{name}{}", fill(app.text.for_pupils, &[&targets.len()]))])
+        // Several pupils: their count, not the name of whichever comes first (it may be off screen).
+        fill(app.text.label_value, &[&base, &fill(app.text.for_pupils, &[&targets.len()])])
     } else {
         fill(app.text.label_value, &[&base, &name])
     }
