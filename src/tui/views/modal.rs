@@ -239,13 +239,17 @@ fn reconcile_title(t: &crate::tui::text::Text, source: Source) -> &'static str {
 fn palette(frame: &mut Frame, app: &App, area: Rect, input: &LineInput, cursor: usize) {
     let t = app.text;
     let shown = matching(input.text());
-    let rows = ENTRIES.len() as u16;
-    let inner = popup(frame, app, area, 64, rows + 7, t.palette_title);
+    let height = (ENTRIES.len() as u16 + 7).min(area.height.saturating_sub(2));
+    let inner = popup(frame, app, area, 64, height, t.palette_title);
+    let rows = inner.height.saturating_sub(5);
     frame.render_widget(Paragraph::new(t.palette_prompt), Rect { height: 1, ..inner });
     field(frame, app, Rect { y: inner.y + 1, height: 1, ..inner }, input, true);
+    // The highlighted entry stays in view on a short screen.
+    let skip = (cursor + 1).saturating_sub(rows as usize);
     let mut lines: Vec<Line> = shown
         .iter()
         .enumerate()
+        .skip(skip)
         .map(|(i, &e)| {
             let entry = &ENTRIES[e];
             let mark = if i == cursor { ">" } else { " " };
