@@ -571,6 +571,14 @@ pub fn check(store: &Store, reveal: bool, json: bool) -> CmdResult {
             i.problem
         );
     }
+    for p in &report.government_without_category {
+        println!(
+            "财政代缴但没有人员类别 (government-paid, no category): {}\t{}\t{}",
+            p.name,
+            class(&p.class),
+            shown_id(&p.id_number, reveal)
+        );
+    }
     for p in &report.no_class {
         println!("没有班级 (no class): {}\t{}", p.name, shown_id(&p.id_number, reveal));
     }

@@ -70,6 +70,8 @@ pub struct CheckReport {
     pub no_class: Vec<PupilRef>,
     /// Categories on a pupil with no certifying department (认定部门).
     pub categories_without_department: Vec<UncertifiedCategory>,
+    /// Marked 财政代缴 with no special category: no department to bill, and the ledger shows none.
+    pub government_without_category: Vec<PupilRef>,
 }
 
 impl CheckReport {
@@ -81,6 +83,7 @@ impl CheckReport {
             + self.invalid_ids.len()
             + self.no_class.len()
             + self.categories_without_department.len()
+            + self.government_without_category.len()
     }
 }
 
@@ -107,6 +110,9 @@ pub fn check(students: &[Student], table: &CategoryTable, today: NaiveDate) -> C
         }
         if s.grade.trim().is_empty() && s.class.trim().is_empty() {
             report.no_class.push(s.into());
+        }
+        if s.payment == crate::domain::student::PaymentStatus::Government && s.categories.is_empty() {
+            report.government_without_category.push(s.into());
         }
         for mark in &s.categories {
             if mark.department.trim().is_empty() {
@@ -200,6 +206,17 @@ mod tests {
             created_at: String::new(),
             updated_at: String::new(),
         }
+    }
+
+    #[test]
+    fn government_paid_without_a_category_is_found() {
+        let mut paid = pupil("赵六", "", "1班");
+        paid.payment = PaymentStatus::Government;
+        let mut fine = paid.clone();
+        fine.categories = vec![CategoryMark { name: "特困人员".into(), department: "民政".into() }];
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap_or_default();
+        let report = check(&[paid, fine], CategoryTable::builtin(), today);
+        assert_eq!(report.government_without_category.len(), 1);
     }
 
     #[test]

@@ -157,6 +157,9 @@ impl App {
         for i in &r.invalid_ids {
             lines.push(fill(self.text.check_invalid, &[&i.pupil.name, &id(&i.pupil.id_number)]));
         }
+        for p in &r.government_without_category {
+            lines.push(fill(self.text.check_government, &[&p.name, &p.class]));
+        }
         lines
     }
 

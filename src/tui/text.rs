@@ -224,6 +224,7 @@ pub struct Text {
     pub check_same_id: &'static str,
     pub check_same_name: &'static str,
     pub check_invalid: &'static str,
+    pub check_government: &'static str,
     pub backed_up: &'static str,
     pub no_backup_needed: &'static str,
     pub ask_overwrite: &'static str,

@@ -273,6 +273,7 @@ pub static EN: Text = Text {
     check_counts: "{} pupils checked, {} findings",
     check_same_id: "the same ID number more than once: {} ({})",
     check_same_name: "same name and birth date: {} ({} pupils)",
+    check_government: "government-paid with no category: {} {}",
     check_invalid: "ID number problem: {} {}",
     backed_up: "Backed up: {}",
     no_backup_needed: "An in-memory drive needs no backup",

@@ -252,6 +252,7 @@ pub static ZH: Text = Text {
     check_counts: "检查 {} 名学生，发现 {} 处问题",
     check_same_id: "同一身份证号码出现多次：{}（{}）",
     check_same_name: "同名同出生日期：{}（{} 人）",
+    check_government: "财政代缴但没有人员类别：{} {}",
     check_invalid: "身份证号码有问题：{} {}",
     backed_up: "已备份：{}",
     no_backup_needed: "内存中的数据无需备份",
