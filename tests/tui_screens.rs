@@ -1149,3 +1149,46 @@ fn ctrl_u_empties_a_path_typed_over_a_default() {
     let Some(canbao::tui::modal::Modal::Path(prompt)) = &app.modal else { panic!("prompt") };
     assert_eq!(prompt.input.text(), "/tmp/表.xlsx");
 }
+
+/// Another laptop's copy merged from the palette: a preview that changes nothing, then Enter merges.
+#[test]
+fn a_merge_from_the_palette_previews_then_merges() {
+    let dir = tempfile::tempdir().expect("dir");
+    let ours_path = dir.path().join("ours.db");
+    let theirs_path = dir.path().join("theirs.db");
+    let mut ours = Store::open(&ours_path).expect("store");
+    canbao::demo::load_sample(&mut ours).expect("sample");
+    ours.backup_to(&theirs_path).expect("copy");
+    let mut theirs = Store::open(&theirs_path).expect("theirs");
+    theirs.set_operator("另一台").expect("operator");
+    let pupil = theirs.students(&Default::default()).expect("list")[0].clone();
+    theirs.set_payment(pupil.id, PaymentStatus::Government, &Default::default()).expect("mark");
+    drop(theirs);
+    let mut app = App::new(ours, &options(Language::Zh, Some("测试"))).expect("app");
+    app.update(Action::Resize(80, 24));
+    app.update(Action::Palette);
+    type_text(&mut app, "merge");
+    app.update(Action::Confirm);
+    type_text(&mut app, &theirs_path.display().to_string());
+    app.update(Action::Confirm);
+    let wait = |app: &mut App| {
+        let started = std::time::Instant::now();
+        while app.jobs.running().is_some() {
+            if let Some(outcome) = app.jobs.poll() {
+                app.update(Action::JobDone(Box::new(outcome)));
+                break;
+            }
+            assert!(started.elapsed() < Duration::from_secs(60), "the merge never finished");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+    wait(&mut app);
+    let Some(canbao::tui::modal::Modal::MergePreview { lines, .. }) = &app.modal else { panic!("no preview") };
+    assert!(lines.iter().any(|l| l.contains("更新 1")), "{lines:?}");
+    assert_eq!(app.store.student(pupil.id).expect("s").payment, PaymentStatus::Unpaid, "a preview changes nothing");
+    app.update(Action::Confirm);
+    wait(&mut app);
+    assert_eq!(app.store.student(pupil.id).expect("s").payment, PaymentStatus::Government);
+    let row = app.data.index_of(pupil.id).expect("row");
+    assert_eq!(app.data.rows[row].payment, PaymentStatus::Government, "the roster shows the merged status");
+}

@@ -51,8 +51,10 @@ impl App {
 
     /// What a palette entry does; a command that writes is refused in a read-only window.
     pub fn run_command(&mut self, command: Command) {
-        let writes =
-            matches!(command, Command::Import | Command::Reconcile(_) | Command::Backup | Command::RenameSchool);
+        let writes = matches!(
+            command,
+            Command::Import | Command::Reconcile(_) | Command::Backup | Command::RenameSchool | Command::Merge
+        );
         if writes && self.store.is_read_only() {
             return self.fail(self.text.read_only_refused);
         }
@@ -65,6 +67,7 @@ impl App {
             Command::NewPolicy => self.open_new_policy(None),
             Command::Check => self.start(Work::Check),
             Command::Backup => self.start(Work::Backup),
+            Command::Merge => self.open_picker(PathPurpose::Merge),
             Command::RenameSchool => {
                 let schools = self.schools.clone();
                 let name = LineInput::with_text(schools.first().map(String::as_str).unwrap_or(""));
@@ -140,6 +143,23 @@ impl App {
         }
         for p in &r.problems {
             lines.push(fill(t.import_problem, &[&p.file, &p.row, &p.message]));
+        }
+        lines
+    }
+
+    /// A merge's report as lines, ID numbers masked unless revealed.
+    pub fn merge_lines(&self, r: &crate::store::merge::MergeReport) -> Vec<String> {
+        let t = self.text;
+        let id = |n: &str| if self.reveal { n.to_owned() } else { id_number::mask(n) };
+        let mut lines =
+            vec![fill(t.merge_counts, &[&r.added, &r.updated, &r.unchanged, &r.conflicts.len(), &r.ambiguous.len()])];
+        for c in &r.conflicts {
+            let kept = c.kept.clone().unwrap_or_default();
+            let lost = c.lost.clone().unwrap_or_default();
+            lines.push(fill(t.merge_conflict, &[&c.name, &id(&c.id_number), &self.text.field(&c.field), &kept, &lost]));
+        }
+        for a in &r.ambiguous {
+            lines.push(fill(t.merge_ambiguous, &[&a.name, &a.class, &a.school]));
         }
         lines
     }

@@ -15,6 +15,7 @@ use crate::io::class_list::{ImportReport, ImportRequest};
 use crate::io::forms::{self, FormInput};
 use crate::io::reconcile::{self, ReconcileReport, Source};
 use crate::io::sheet::{self, ExportError, ExportOptions};
+use crate::store::merge::MergeReport;
 use crate::store::{Reopen, Store, StudentFilter};
 
 /// A piece of work, described so that it can run on either side.
@@ -29,6 +30,8 @@ pub enum Work {
     ExportForm { form: Form, folder: PathBuf, options: ExportOptions, policy: Option<Policy>, config: Option<PathBuf> },
     /// Match an agency's list against the roster; a dry run first, then for real (after a backup).
     Reconcile { file: PathBuf, source: Source, policy: Option<Policy>, dry_run: bool },
+    /// Bring in another copy of the drive; a dry run first.
+    Merge { file: PathBuf, dry_run: bool },
     /// Look the roster through for duplicates, bad numbers, pupils without a class.
     Check,
     /// Copy the drive into its backups folder.
@@ -51,7 +54,7 @@ impl Work {
             Work::Plan { .. } => JobKind::Reading,
             Work::Apply { .. } => JobKind::Importing,
             Work::Export { .. } | Work::ExportForm { .. } => JobKind::Exporting,
-            Work::Reconcile { .. } => JobKind::Reconciling,
+            Work::Reconcile { .. } | Work::Merge { .. } => JobKind::Reconciling,
             Work::Check => JobKind::Checking,
             Work::Backup => JobKind::BackingUp,
         }
@@ -78,6 +81,11 @@ pub enum JobOutcome {
         report: Box<ReconcileReport>,
         data: Option<RosterData>,
     },
+    Merged {
+        file: PathBuf,
+        report: Box<MergeReport>,
+        data: Option<RosterData>,
+    },
     Checked(CheckReport),
     /// The backup's path (`None`: an in-memory drive, nothing to back up).
     BackedUp(Option<PathBuf>),
@@ -97,6 +105,7 @@ impl fmt::Debug for JobOutcome {
             JobOutcome::Exported(p) => f.debug_tuple("Exported").field(p).finish(),
             JobOutcome::ExportedForm(p) => f.debug_tuple("ExportedForm").field(p).finish(),
             JobOutcome::Reconciled { report, .. } => f.debug_tuple("Reconciled").field(report).finish(),
+            JobOutcome::Merged { report, .. } => f.debug_tuple("Merged").field(report).finish(),
             JobOutcome::Checked(r) => f.debug_tuple("Checked").field(&r.findings()).finish(),
             JobOutcome::BackedUp(p) => f.debug_tuple("BackedUp").field(p).finish(),
             JobOutcome::Failed(m) => f.debug_tuple("Failed").field(m).finish(),
@@ -167,6 +176,13 @@ pub fn execute(work: Work, store: &mut Store) -> JobOutcome {
                 Err(e) => JobOutcome::Failed(e.to_string()),
             }
         }
+        Work::Merge { file, dry_run } => match store.merge_from(&file, dry_run) {
+            Ok(report) => {
+                let data = if dry_run { None } else { RosterData::load(store).ok() };
+                JobOutcome::Merged { file, report: Box::new(report), data }
+            }
+            Err(e) => JobOutcome::Failed(e.to_string()),
+        },
         Work::Check => match store.students(&StudentFilter::default()) {
             Ok(pupils) => JobOutcome::Checked(roster_check::check(&pupils, CategoryTable::builtin(), store.today())),
             Err(e) => JobOutcome::Failed(e.to_string()),

@@ -22,6 +22,8 @@ pub enum PathPurpose {
     /// Another form: a folder its files go into.
     ExportForm(Form),
     Reconcile(Source),
+    /// Another laptop's drive file.
+    Merge,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -169,6 +171,12 @@ pub enum Modal {
     },
     /// This year's policy from the highlighted one.
     NewPolicy(NewPolicyForm),
+    /// A merge's dry run; Enter merges (after a backup).
+    MergePreview {
+        file: std::path::PathBuf,
+        lines: Vec<String>,
+        offset: usize,
+    },
     /// A reconciliation's dry run; Enter applies it.
     ReconcilePreview {
         file: std::path::PathBuf,
@@ -215,6 +223,7 @@ impl Modal {
             | Modal::Confirm(_)
             | Modal::ImportPreview { school: None, .. }
             | Modal::ReconcilePreview { .. }
+            | Modal::MergePreview { .. }
             | Modal::Working(_)
             | Modal::Message(_) => Context::Dialog,
         }
@@ -394,6 +403,17 @@ impl App {
             Modal::RenameSchool { schools, cursor, name } => self.update_rename_school(schools, cursor, name, action),
             Modal::Policies { cursor, list } => self.update_policies(cursor, list, action),
             Modal::NewPolicy(form) => self.update_new_policy(form, action),
+            Modal::MergePreview { file, lines, offset } => match action {
+                Action::Confirm => {
+                    self.start(Work::Merge { file, dry_run: false });
+                    None
+                }
+                Action::Back => {
+                    self.say(self.text.nothing_changed);
+                    None
+                }
+                a => Some(Modal::MergePreview { file, offset: scroll(offset, &a, page), lines }),
+            },
             Modal::ReconcilePreview { file, source, lines, offset } => match action {
                 Action::Confirm => {
                     self.start_reconcile(file, source, false);
@@ -554,6 +574,7 @@ impl App {
                     PathPurpose::Export => self.start_export(text.into()),
                     PathPurpose::ExportForm(form) => self.start_form_export(form, text.into()),
                     PathPurpose::Reconcile(source) => self.start_reconcile(text.into(), source, true),
+                    PathPurpose::Merge => self.start(Work::Merge { file: text.into(), dry_run: true }),
                 }
                 None
             }

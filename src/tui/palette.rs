@@ -37,6 +37,8 @@ pub enum Command {
     Backup,
     /// Rename a school, its pupils with it.
     RenameSchool,
+    /// Bring in another laptop's copy of the drive: a preview, then Enter.
+    Merge,
     Dashboard,
     Help,
 }
@@ -83,6 +85,7 @@ pub const ENTRIES: &[Entry] = &[
     entry(Command::NewPolicy, "政策：生成本年度政策", "Policy: make this year's from last year's", "policy new"),
     entry(Command::Check, "检查名单", "Check the roster", "check"),
     entry(Command::RenameSchool, "学校改名", "Rename a school", "school rename"),
+    entry(Command::Merge, "合并另一台电脑的数据文件", "Merge another laptop's drive file", "merge"),
     entry(Command::Backup, "立即备份", "Back up now", "backup"),
     entry(Command::Dashboard, "统计", "Stats and dashboard", "stats dashboard"),
     entry(Command::Help, "按键帮助", "Key help", "help keys"),

@@ -57,7 +57,11 @@ impl FilePicker {
                         let name = e.file_name().to_string_lossy().into_owned();
                         // Follows links: a linked folder is a folder to the operator.
                         let is_dir = e.path().is_dir();
-                        let shown = !name.starts_with('.') && (is_dir || self.all_files || is_spreadsheet_name(&name));
+                        let wanted = match self.purpose {
+                            PathPurpose::Merge => is_drive_name(&name),
+                            _ => is_spreadsheet_name(&name),
+                        };
+                        let shown = !name.starts_with('.') && (is_dir || self.all_files || wanted);
                         shown.then_some(Entry { name, is_dir })
                     })
                     .collect();
@@ -72,6 +76,12 @@ impl FilePicker {
 fn is_spreadsheet_name(name: &str) -> bool {
     let lower = name.to_lowercase();
     SPREADSHEETS.iter().any(|ext| lower.ends_with(&format!(".{ext}")))
+}
+
+/// A drive file, for a merge: what canbao names its drives and backups.
+fn is_drive_name(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    [".db", ".sqlite", ".sqlite3"].iter().any(|ext| lower.ends_with(ext))
 }
 
 /// A path as pasted from a file manager: quotes, a `file://` prefix, surrounding spaces removed.
@@ -231,7 +241,8 @@ impl App {
         if files.is_empty() {
             return Some(Modal::Files(p));
         }
-        if let Some((path, why)) = files.iter().find_map(|f| not_a_table(f).map(|w| (f, w))) {
+        let lists = p.purpose != PathPurpose::Merge;
+        if let Some((path, why)) = files.iter().filter(|_| lists).find_map(|f| not_a_table(f).map(|w| (f, w))) {
             p.error = Some(fill("{}：{}", &[&why, &path.display()]));
             return Some(Modal::Files(p));
         }
@@ -241,6 +252,11 @@ impl App {
             PathPurpose::Reconcile(source) => {
                 if let Some(file) = files.pop() {
                     self.start_reconcile(file, source, true);
+                }
+            }
+            PathPurpose::Merge => {
+                if let Some(file) = files.pop() {
+                    self.start(super::jobs::Work::Merge { file, dry_run: true });
                 }
             }
             PathPurpose::Export | PathPurpose::ExportForm(_) => {}

@@ -147,6 +147,21 @@ impl App {
                     self.show(self.text.reconcile_done, lines, false);
                 }
             }
+            JobOutcome::Merged { file, report, data } => {
+                let lines = self.merge_lines(&report);
+                if report.dry_run {
+                    let key = self.keymap.keys_for(super::keymap::Context::Dialog, "confirm");
+                    let key = key.first().map(|k| k.to_string()).unwrap_or_default();
+                    let mut lines = lines;
+                    lines.insert(0, fill(self.text.merge_preview, &[&key]));
+                    self.modal = Some(Modal::MergePreview { file, lines, offset: 0 });
+                } else {
+                    if let Some(d) = data {
+                        self.replace_data(d);
+                    }
+                    self.show(self.text.merge_done, lines, false);
+                }
+            }
             JobOutcome::Checked(report) => {
                 let lines = self.check_lines(&report);
                 self.show(self.text.check_title, lines, false);

@@ -120,6 +120,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, modal: &Modal) {
                 PathPurpose::Export => (t.export_title, t.path_prompt),
                 PathPurpose::ExportForm(form) => (form_title(t, form), t.folder_prompt),
                 PathPurpose::Reconcile(source) => (reconcile_title(t, source), t.list_prompt),
+                PathPurpose::Merge => (t.merge_title, t.list_prompt),
             };
             let height = 8 + prompt.candidates.len().min(8) as u16;
             let inner = popup(frame, app, area, 76, height, title);
@@ -204,6 +205,11 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, modal: &Modal) {
         }
         Modal::Policies { cursor, list } => policies(frame, app, area, *cursor, list),
         Modal::NewPolicy(form) => new_policy(frame, app, area, form),
+        Modal::MergePreview { lines, offset, .. } => {
+            let message =
+                Message { title: t.merge_title.to_owned(), lines: lines.clone(), error: false, offset: *offset };
+            message_box(frame, app, area, &message, &[("confirm", None), ("back", None), ("down", None)]);
+        }
         Modal::ReconcilePreview { source, lines, offset, .. } => {
             let message = Message {
                 title: reconcile_title(t, *source).to_owned(),
@@ -516,6 +522,7 @@ fn files(frame: &mut Frame, app: &App, area: Rect, p: &crate::tui::picker::FileP
     let t = app.text;
     let title = match p.purpose {
         PathPurpose::Reconcile(source) => reconcile_title(t, source),
+        PathPurpose::Merge => t.merge_title,
         _ => t.import_title,
     };
     let height = area.height.saturating_sub(4).min(26);
