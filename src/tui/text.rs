@@ -240,7 +240,7 @@ pub struct Text {
     pub policy_exists: &'static str,
     pub policy_written: &'static str,
     pub policy_check: &'static str,
-    pub export_form_titles: [&'static str; 5],
+    pub export_form_titles: [&'static str; 6],
     pub identity_title: &'static str,
     pub identity_fields: [&'static str; 4],
     pub identity_hint: &'static str,
