@@ -764,3 +764,182 @@ fn dates_and_rates_are_real_cells() {
     let csv = export(&db, "ledgers", &out.join("ledgers-csv"), &["--format", "csv"]);
     assert!(std::fs::read_to_string(&csv[0]).expect("read").contains("2023-10-09"));
 }
+
+// ---- payment notices ----
+
+/// A small school: two classes, a pupil of each kind a notice must tell apart.
+fn small_school() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("drive.db");
+    let roster = write(
+        dir.path(),
+        "roster.csv",
+        "学校,姓名,身份证号码,年级,班级,联系电话,人员类别\n\
+         示范小学,孙语,450203201909308803,一年级,1班,13825611795,\n\
+         示范小学,何轩明,45020320190307775X,一年级,1班,13191488079,低保对象\n\
+         示范小学,许志文,450203201811029232,一年级,1班,19391014833,特困人员\n\
+         示范小学,蓝茜,51130220180808224X,一年级,2班,19142450579,已稳定脱贫人员\n\
+         示范小学,林彤瑶,450202201911276365,一年级,2班,19187895072,\n\
+         示范小学,黎语雪,450202202007078525,一年级,2班,18621908602,\n\
+         示范小学,蒋睿豪,450202201910318690,一年级,2班,19384893366,\n",
+    );
+    ok(canbao(&db).arg("import").arg(roster));
+    // Paid, declined, insured elsewhere: none of them gets a notice.
+    ok(canbao(&db).args([
+        "mark",
+        "450202201911276365",
+        "--payment",
+        "paid",
+        "--amount",
+        "380",
+        "--paid-on",
+        "2023-10-08",
+    ]));
+    ok(canbao(&db).args(["mark", "450202202007078525", "--enrollment", "declined", "--reason", "家长不同意"]));
+    ok(canbao(&db).args(["mark", "450202201910318690", "--enrollment", "elsewhere"]));
+    (dir, db)
+}
+
+/// One slip as printed: its labels' values.
+#[derive(Debug)]
+struct PrintedSlip {
+    row: usize,
+    fields: std::collections::HashMap<String, Data>,
+}
+
+impl PrintedSlip {
+    fn text(&self, label: &str) -> String {
+        self.fields.get(label).map(ToString::to_string).unwrap_or_default()
+    }
+    fn number(&self, label: &str) -> f64 {
+        self.fields.get(label).and_then(DataType::as_f64).unwrap_or_else(|| panic!("{label} is not a number: {self:?}"))
+    }
+}
+
+fn printed_slips(path: &Path) -> Vec<PrintedSlip> {
+    let book = workbook(path);
+    assert_eq!(book.len(), 1);
+    let rows = &book[0].1;
+    let mut slips: Vec<PrintedSlip> = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        if row.first().is_some_and(|c| *c == *"城乡居民基本医疗保险缴费告知单") {
+            slips.push(PrintedSlip { row: i, fields: Default::default() });
+        } else if let Some(slip) = slips.last_mut() {
+            for pair in row.chunks(2) {
+                if let [Data::String(label), value] = pair {
+                    slip.fields.insert(label.clone(), value.clone());
+                }
+            }
+        }
+    }
+    slips
+}
+
+#[test]
+fn notices_for_a_small_school_under_two_policies() {
+    let (dir, db) = small_school();
+    // No policy: no slips with empty amounts.
+    let err = fails(canbao(&db).args(["export", "notices", "--on", "2023-10-08", "--out"]).arg(dir.path()), 1);
+    assert!(err.contains("没有选定政策"), "{err}");
+
+    // 001 (yibin-2024), paid in the concentrated period 2023-09-01 – 2024-02-29, covered for 2024. 附件1 二(二):
+    // 低保 pay 95 of 380 (285 paid for them), 已稳定脱贫 pay 285 (95 paid for them); 四: 特困 pay nothing.
+    ok(canbao(&db).args(["policy", "use", "yibin-2024"]));
+    let out = dir.path().join("yibin.xlsx");
+    ok(canbao(&db).args(["export", "notices", "--on", "2023-10-08", "--out"]).arg(&out));
+    let slips = printed_slips(&out);
+    let names: Vec<String> = slips.iter().map(|s| s.text("学生姓名")).collect();
+    // Roster order (by name within a class), class by class; paid, declined and elsewhere left out.
+    assert_eq!(names, ["何轩明", "孙语", "许志文", "蓝茜"]);
+    let expected = [("何轩明", 95.0, 285.0), ("孙语", 380.0, 0.0), ("许志文", 0.0, 380.0), ("蓝茜", 285.0, 95.0)];
+    for (slip, (name, family, department)) in slips.iter().zip(expected) {
+        assert_eq!((slip.number("家庭应缴（元）"), slip.number("部门代缴（元）")), (family, department), "{name}");
+        assert_eq!(
+            slip.fields["缴费截止日期"],
+            Data::DateTime(calamine::ExcelDateTime::new(
+                excel_serial("2024-02-29"),
+                calamine::ExcelDateTimeType::DateTime,
+                false,
+            )),
+            "{name}"
+        );
+        assert_eq!(slip.text("待遇享受期"), "2024-01-01 至 2024-12-31");
+        assert_eq!(slip.text("学校"), "示范小学");
+        assert!(slip.text("缴费方式").contains("四川税务"), "{name}");
+        assert!(slip.text("说明").contains("2023-10-08"), "{name}");
+    }
+    assert_eq!(slips[0].text("身份证号后四位"), "775X");
+    assert!(!workbook(&out)[0].1.iter().flatten().any(|c| *c == *"45020320190307775X"), "no whole ID");
+    // yibin-2024 has 财政 pay the 低保 share (001 附件1 二(二) names no department).
+    assert_eq!(slips[0].text("代缴部门"), "财政（低保对象）");
+    assert_eq!(slips[1].text("代缴部门"), "—");
+    assert_eq!((slips[0].text("班级"), slips[3].text("班级")), ("一年级1班".to_owned(), "一年级2班".to_owned()));
+    // --class narrows it.
+    let one = dir.path().join("one-class.xlsx");
+    ok(canbao(&db).args(["export", "notices", "--on", "2023-10-08", "--class", "一年级2班", "--out"]).arg(&one));
+    assert_eq!(printed_slips(&one).iter().map(|s| s.text("学生姓名")).collect::<Vec<_>>(), ["蓝茜"]);
+
+    // 003 (liuzhou-2021), concentrated period 2020-09-01 – 12-31 for the 2021 year at 280: 特困人员 in full by the
+    // 医保 department (三(二)1); 低保 pay the whole premium and are refunded (差额补助, 三(二)2、三(三)2).
+    ok(canbao(&db).args(["policy", "use", "liuzhou-2021"]));
+    let out = dir.path().join("liuzhou.xlsx");
+    ok(canbao(&db).args(["export", "notices", "--on", "2020-10-01", "--out"]).arg(&out));
+    let slips = printed_slips(&out);
+    let got: Vec<(String, f64, f64)> =
+        slips.iter().map(|s| (s.text("学生姓名"), s.number("家庭应缴（元）"), s.number("部门代缴（元）"))).collect();
+    assert_eq!(got[..3], [("何轩明".into(), 280.0, 0.0), ("孙语".into(), 280.0, 0.0), ("许志文".into(), 0.0, 280.0)]);
+    assert!(slips[0].text("说明").contains("补助"), "{:?}", slips[0]);
+    assert!(slips[2].text("说明").contains("待遇审批地"), "{:?}", slips[2]);
+    for slip in &slips {
+        assert_eq!(slip.text("待遇享受期"), "2021-01-01 至 2021-12-31");
+        assert!(slip.text("缴费方式").contains("广西税务12366"));
+    }
+
+    // A day outside every window: the reason, and no file.
+    let late = dir.path().join("late.xlsx");
+    let err = fails(canbao(&db).args(["export", "notices", "--on", "2022-03-01", "--out"]).arg(&late), 1);
+    assert!(err.contains("不在") && err.contains("缴费期"), "{err}");
+    assert!(!late.exists());
+    // Notices are for paper: CSV is refused.
+    let err = fails(canbao(&db).args(["export", "notices", "--format", "csv", "--on", "2020-10-01"]), 1);
+    assert!(err.contains("XLSX"), "{err}");
+}
+
+#[test]
+fn notices_fit_three_or_four_to_a_page_each_class_on_its_own() {
+    // The sample school with two pupils paid; 000's instructions are the longest of the builtin policies.
+    let (dir, db) = drive_with_progress();
+    ok(canbao(&db).args(["policy", "use", "liuzhou-2023"]));
+    let out = dir.path().join("notices.xlsx");
+    ok(canbao(&db).args(["export", "notices", "--on", "2022-10-01", "--out"]).arg(&out));
+    let slips = printed_slips(&out);
+    assert_eq!(slips.len(), 360 - 2);
+    let xml = &printed_sheets(&out)[0].xml;
+    let setup = tags(xml, "pageSetup")[0];
+    assert_eq!((attr(setup, "paperSize"), attr(setup, "orientation")), (Some("9"), Some("portrait")));
+    assert_eq!(attr(setup, "fitToHeight"), Some("0"));
+    assert!(xml.contains("<oddFooter>&amp;C第 &amp;P 页 共 &amp;N 页</oddFooter>"));
+    // Breaks (`<brk id="N"`: after sheet row N) cut the slips into pages.
+    let breaks: Vec<usize> = tags(xml, "brk").iter().map(|b| attr(b, "id").expect("id").parse().expect("n")).collect();
+    assert!(!breaks.is_empty());
+    let page_of = |row: usize| breaks.iter().filter(|b| **b <= row).count();
+    let mut pages: Vec<Vec<&PrintedSlip>> = Vec::new();
+    for slip in &slips {
+        let page = page_of(slip.row);
+        if pages.len() <= page {
+            pages.resize(page + 1, Vec::new());
+        }
+        pages[page].push(slip);
+    }
+    for (i, page) in pages.iter().enumerate() {
+        assert!(!page.is_empty() && page.len() <= 4, "page {i}: {}", page.len());
+        let classes: Vec<String> = page.iter().map(|s| s.text("班级")).collect();
+        assert!(classes.iter().all(|c| *c == classes[0]), "page {i} holds one class: {classes:?}");
+        let class_ends = pages.get(i + 1).is_none_or(|next| next[0].text("班级") != classes[0]);
+        assert!(page.len() >= 3 || class_ends, "page {i} is short but its class goes on");
+    }
+    // A cut line between the slips of a page, and none across a page break.
+    let rows = &workbook(&out)[0].1;
+    let cuts = rows.iter().filter(|r| r.first().is_some_and(|c| c.to_string().contains("剪开"))).count();
+    assert_eq!(cuts, slips.len() - pages.len());
+}

@@ -32,6 +32,9 @@ pub const COLUMNS: [(&str, f64); 11] = [
 /// The sheet a department's rows go in when the mark names none and the category table does not know it.
 pub const NO_DEPARTMENT: &str = "未注明部门";
 
+/// One row of the roster: the certifying department, the pupil, and the category.
+type RosterRow<'a> = (String, &'a Student, &'a CategoryMark);
+
 /// Writes the roster. XLSX: one worksheet per certifying department (民政, 乡村振兴, 残联, 卫健 …), each with
 /// 单位（盖章）、经办人、日期 lines, since each department hands in its own stamped list. CSV: one table of every
 /// row, for the agencies' systems. A school without special-category pupils is "nothing to export".
@@ -41,7 +44,7 @@ pub fn export_special(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
         return Err(ExportError::NoSpecialPupils);
     }
     let table = CategoryTable::builtin();
-    let rows: Vec<(String, &Student, &CategoryMark)> = pupils
+    let rows: Vec<RosterRow> = pupils
         .iter()
         .flat_map(|s| s.categories.iter().map(move |mark| (s, mark)))
         .map(|(s, mark)| {
@@ -57,7 +60,7 @@ pub fn export_special(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
     let path = out_file(out, &input.file_name(&school, "参保花名册", format));
     let mut writer = TableWriter::create(&path, format)?;
     let columns: Vec<ColumnSpec> = COLUMNS.iter().map(|(t, w)| ColumnSpec::new(t, *w)).collect();
-    let mut groups: Vec<(String, Vec<&(String, &Student, &CategoryMark)>)> = Vec::new();
+    let mut groups: Vec<(String, Vec<&RosterRow>)> = Vec::new();
     match format {
         FileFormat::Csv => groups.push((String::new(), rows.iter().collect())),
         FileFormat::Xlsx => {
