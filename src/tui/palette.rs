@@ -134,12 +134,13 @@ mod tests {
     fn the_exports_are_found_three_ways() {
         for query in ["dc", "导出", "export"] {
             let hits = found(query);
-            assert_eq!(hits.len(), 6, "{query}: {hits:?}");
+            assert_eq!(hits.len(), 7, "{query}: {hits:?}");
             assert!(hits.iter().all(|c| matches!(c, Command::Export(_))), "{query}");
         }
         assert_eq!(found("export ledgers"), [Command::Export(Form::Ledgers)]);
         assert_eq!(found("dcsbtz"), [Command::Export(Form::Ledgers)]);
         assert_eq!(found("导出台账"), [Command::Export(Form::Ledgers)]);
+        assert_eq!(found("export notices"), [Command::Export(Form::Notices)]);
     }
 
     #[test]
