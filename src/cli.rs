@@ -108,6 +108,9 @@ pub enum Command {
         /// 批量参保模板的名称 (template: data/templates/NAME.toml or the config folder's templates/NAME.toml)
         #[arg(long, value_name = "NAME")]
         template: Option<String>,
+        /// 缴费告知单按此日期计算金额，默认今天 (notices: the payment day the amounts are for; default today)
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = paperwork::parse_date)]
+        on: Option<chrono::NaiveDate>,
     },
     /// 参保政策：列出、选定、查看 (the drive's policy: list, use, show)
     Policy {
@@ -303,6 +306,8 @@ pub enum ExportKind {
     Classes,
     /// 参保进度汇总 (the day's progress: totals and per class)
     Summary,
+    /// 缴费告知单：每位未缴费学生一张，按班级，A4 每页三至四张 (payment notices for families still to pay)
+    Notices,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -541,7 +546,10 @@ fn run(cli: &Cli) -> CmdResult {
             }
             Ok(())
         }
-        Some(Command::Export { kind, format, out, school, class, mask, template }) => {
+        Some(Command::Export { kind, format, out, school, class, mask, template, on }) => {
+            if on.is_some() && *kind != ExportKind::Notices {
+                return Err(UserError("--on 只用于 export notices (--on is for payment notices only)".into()));
+            }
             let store = open_existing(cli)?;
             let opts = ExportOptions {
                 format: (*format).into(),
@@ -571,6 +579,11 @@ fn run(cli: &Cli) -> CmdResult {
                         ExportKind::Special => forms::special::export_special(&input, out)?,
                         ExportKind::Classes => forms::classes::export_classes(&input, out)?,
                         ExportKind::Summary => forms::summary::export_summary(&input, out)?,
+                        ExportKind::Notices => {
+                            let (path, count) = forms::notices::export_notices(&input, on.unwrap_or(opts.date), out)?;
+                            println!("缴费告知单 {count} 张 (payment notices)");
+                            vec![path]
+                        }
                         ExportKind::Sheet => Vec::new(),
                     };
                     paperwork::print_written(&written);

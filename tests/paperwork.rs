@@ -265,10 +265,20 @@ fn texts(row: &[Data]) -> Vec<String> {
     row.iter().map(|c| c.to_string()).collect()
 }
 
-/// Rows below the header row, which is the first row whose first cell is `first_header`.
+/// The table's rows: from below the header row (the first row whose first cell is `first_header`) to the first
+/// empty row, where the lines to sign begin.
 fn body<'a>(rows: &'a [Vec<Data>], first_header: &str) -> (&'a [Data], &'a [Vec<Data>]) {
     let at = rows.iter().position(|r| r.first().is_some_and(|c| *c == *first_header)).expect("header row");
-    (&rows[at], &rows[at + 1..])
+    let rest = &rows[at + 1..];
+    let end = rest.iter().position(|r| r.iter().all(|c| *c == Data::Empty)).unwrap_or(rest.len());
+    (&rows[at], &rest[..end])
+}
+
+/// What follows the table: the non-empty cells of the rows after its first empty row.
+fn below_table(rows: &[Vec<Data>], first_header: &str) -> Vec<String> {
+    let (_, table) = body(rows, first_header);
+    let at = rows.iter().position(|r| r.first().is_some_and(|c| *c == *first_header)).expect("header row");
+    rows[at + 1 + table.len()..].iter().flatten().map(ToString::to_string).filter(|t| !t.is_empty()).collect()
 }
 
 fn assert_full_id(cell: &Data) {
@@ -384,17 +394,35 @@ fn special_roster_lists_each_category() {
     let (dir, db) = drive_with_progress();
     let files = export(&db, "special", dir.path(), &[]);
     let book = workbook(&files[0]);
-    assert_eq!(book[0].0, "参保花名册");
-    assert_eq!(book[0].1[0][0], Data::String("城乡居民基本医疗保险参保花名册".into()));
-    let (header, rows) = body(&book[0].1, "序号");
-    assert_eq!(&texts(header)[..6], ["序号", "姓名", "性别", "公民身份号码", "人员类别", "认定部门"]);
-    assert_eq!(rows.len(), 12);
-    for row in rows {
-        assert_full_id(&row[3]);
-        assert!(!row[5].to_string().is_empty(), "department missing: {row:?}");
+    // One worksheet per certifying department, each to be stamped and handed in on its own.
+    let names: Vec<&str> = book.iter().map(|(n, _)| n.as_str()).collect();
+    assert!(names.len() > 1 && names.contains(&"民政"), "{names:?}");
+    let mut total = 0;
+    for (department, rows) in &book {
+        assert_eq!(rows[0][0], Data::String("城乡居民基本医疗保险参保花名册".into()));
+        assert!(texts(&rows[1]).contains(&format!("认定部门：{department}")), "{:?}", rows[1]);
+        let (header, table) = body(rows, "序号");
+        assert_eq!(&texts(header)[..6], ["序号", "姓名", "性别", "公民身份号码", "人员类别", "认定部门"]);
+        assert!(!table.is_empty());
+        for (i, row) in table.iter().enumerate() {
+            assert_full_id(&row[3]);
+            assert_eq!(row[5].to_string(), *department, "{row:?}");
+            assert_eq!(row[0].as_f64(), Some((i + 1) as f64), "numbered within the department");
+        }
+        total += table.len();
+        let foot = below_table(rows, "序号");
+        assert!(foot[0].starts_with("单位（盖章）") && foot[1].starts_with("经办人") && foot[2].starts_with("日期"));
     }
-    let row = rows.iter().find(|r| r[1] == "许志文").expect("特困 pupil");
+    assert_eq!(total, 12);
+    let minzheng = &book.iter().find(|(n, _)| n == "民政").expect("民政").1;
+    let row = body(minzheng, "序号").1.iter().find(|r| r[1] == "许志文").expect("特困 pupil");
     assert_eq!((row[4].to_string(), row[5].to_string()), ("特困人员".to_owned(), "民政".to_owned()));
+    // CSV: one table of every row, no lines to sign.
+    let files = export(&db, "special", &dir.path().join("special.csv"), &["--format", "csv"]);
+    let text = std::fs::read_to_string(&files[0]).expect("read");
+    let after_header = text.lines().skip_while(|l| !l.starts_with("序号")).count();
+    assert_eq!(after_header, 1 + 12);
+    assert!(!text.contains("盖章"));
 }
 
 #[test]
@@ -417,6 +445,10 @@ fn class_lists_one_per_class_and_masking() {
     assert_eq!((sun[3].to_string(), sun[4].to_string()), ("是".to_owned(), "是".to_owned()));
     let total: usize = book.iter().map(|(_, rows)| body(rows, "序号").1.len()).sum();
     assert_eq!(total, 360);
+    for (_, rows) in &book {
+        let foot = below_table(rows, "序号");
+        assert!(foot[0].starts_with("班主任签字") && foot[1].starts_with("日期"), "{foot:?}");
+    }
     // Without --mask the numbers are whole; CSV is one file per class.
     let files = export(&db, "classes", &dir.path().join("classes-csv"), &["--format", "csv", "--class", "一年级1班"]);
     assert_eq!(files.len(), 1);
@@ -476,4 +508,438 @@ fn check_finds_duplicates_and_gaps() {
     assert_eq!(no_class[0]["name"], "韦小宝");
     assert!(check["categories_without_department"].as_array().expect("list").is_empty());
     assert!(ok(canbao(&db).arg("check")).contains("韦小宝"));
+}
+
+// ---- printing ----
+
+/// One worksheet as it prints: the parts of the XLSX's XML a spreadsheet's page setup is read from.
+struct Printed {
+    name: String,
+    xml: String,
+    /// `_xlnm.Print_Titles`, e.g. `'一年级1班'!$1:$3`.
+    print_titles: Option<String>,
+    print_area: Option<String>,
+}
+
+fn zip_text(path: &Path, name: &str) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).expect("open")).expect("a zip");
+    let mut text = String::new();
+    zip.by_name(name)
+        .unwrap_or_else(|_| panic!("{name} in {}", path.display()))
+        .read_to_string(&mut text)
+        .expect("utf-8");
+    text
+}
+
+/// The value of `name="…"` in a tag's text.
+fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let key = format!(" {name}=\"");
+    let at = tag.find(&key)? + key.len();
+    tag[at..].split('"').next()
+}
+
+/// Every opening tag `<name …>` in `xml`.
+fn tags<'a>(xml: &'a str, name: &str) -> Vec<&'a str> {
+    let open = format!("<{name} ");
+    let mut found = Vec::new();
+    let mut rest = xml;
+    while let Some(at) = rest.find(&open) {
+        let end = rest[at..].find('>').expect("tag ends") + at;
+        found.push(&rest[at..=end]);
+        rest = &rest[end..];
+    }
+    found
+}
+
+fn printed_sheets(path: &Path) -> Vec<Printed> {
+    let workbook = zip_text(path, "xl/workbook.xml");
+    let rels = zip_text(path, "xl/_rels/workbook.xml.rels");
+    let defined = |kind: &str, index: usize| {
+        let open = format!("<definedName name=\"{kind}\" localSheetId=\"{index}\">");
+        workbook.find(&open).map(|at| {
+            let from = at + open.len();
+            workbook[from..from + workbook[from..].find('<').expect("ends")].replace("&apos;", "'")
+        })
+    };
+    tags(&workbook, "sheet")
+        .iter()
+        .enumerate()
+        .map(|(i, sheet)| {
+            let id = attr(sheet, "r:id").expect("r:id");
+            let rel = tags(&rels, "Relationship").into_iter().find(|r| attr(r, "Id") == Some(id)).expect("rel");
+            let target = attr(rel, "Target").expect("target").trim_start_matches("/xl/");
+            Printed {
+                name: attr(sheet, "name").expect("name").to_owned(),
+                xml: zip_text(path, &format!("xl/{target}")),
+                print_titles: defined("_xlnm.Print_Titles", i),
+                print_area: defined("_xlnm.Print_Area", i),
+            }
+        })
+        .collect()
+}
+
+/// Per cell format (`s` index): whether it has a border, and its number format's code.
+fn cell_styles(path: &Path) -> Vec<(bool, String)> {
+    let styles = zip_text(path, "xl/styles.xml");
+    let codes: Vec<(String, String)> = tags(&styles, "numFmt")
+        .iter()
+        .map(|t| (attr(t, "numFmtId").expect("id").to_owned(), attr(t, "formatCode").expect("code").to_owned()))
+        .collect();
+    let xfs = &styles[styles.find("<cellXfs").expect("cellXfs")..styles.find("</cellXfs>").expect("end")];
+    tags(xfs, "xf")
+        .iter()
+        .map(|xf| {
+            let id = attr(xf, "numFmtId").unwrap_or("0");
+            let code = codes.iter().find(|(i, _)| i == id).map(|(_, c)| c.clone()).unwrap_or_else(|| id.to_owned());
+            (attr(xf, "borderId").unwrap_or("0") != "0", code)
+        })
+        .collect()
+}
+
+/// `C4` → (row 3, column 2), 0-based.
+fn cell_at(reference: &str) -> (usize, usize) {
+    let letters: String = reference.chars().take_while(char::is_ascii_uppercase).collect();
+    let col = letters.bytes().fold(0, |n, b| n * 26 + usize::from(b - b'A' + 1)) - 1;
+    (reference[letters.len()..].parse::<usize>().expect("row") - 1, col)
+}
+
+/// The style index of each cell written, by (row, column).
+fn cell_style_indices(xml: &str) -> std::collections::HashMap<(usize, usize), usize> {
+    tags(xml, "c")
+        .iter()
+        .map(|c| (cell_at(attr(c, "r").expect("r")), attr(c, "s").map_or(0, |s| s.parse().expect("s"))))
+        .collect()
+}
+
+fn column_letter(col: usize) -> String {
+    let mut n = col + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        out.push(b'A' + ((n - 1) % 26) as u8);
+        n = (n - 1) / 26;
+    }
+    out.reverse();
+    String::from_utf8(out).expect("ascii")
+}
+
+/// What every printed table must be: A4, one page wide, title and header repeated on every page, page numbers
+/// in the footer, only the table's columns printed, the title merged over them, every cell of the table ruled,
+/// no row written twice. `headers` are the first titles of the sheets' headers (any of them marks the header row).
+/// Returns each sheet's name and whether it prints landscape.
+fn assert_prints_on_a4(path: &Path, headers: &[&str]) -> Vec<(String, bool)> {
+    let book = workbook(path);
+    let styles = cell_styles(path);
+    let sheets = printed_sheets(path);
+    assert_eq!(sheets.len(), book.len());
+    sheets
+        .iter()
+        .zip(&book)
+        .map(|(sheet, (name, rows))| {
+            let at = |what: &str| format!("{} / {name}: {what}", path.display());
+            assert_eq!(&sheet.name, name);
+            let xml = &sheet.xml;
+            let setup = tags(xml, "pageSetup").first().copied().unwrap_or_else(|| panic!("{}", at("pageSetup")));
+            assert_eq!(attr(setup, "paperSize"), Some("9"), "{}", at("A4"));
+            assert_eq!(attr(setup, "fitToWidth").unwrap_or("1"), "1", "{}", at("one page wide"));
+            assert_eq!(attr(setup, "fitToHeight"), Some("0"), "{}", at("as many pages tall as needed"));
+            assert!(xml.contains(r#"<pageSetUpPr fitToPage="1"/>"#), "{}", at("fit to page"));
+            assert!(xml.contains("<oddFooter>&amp;C第 &amp;P 页 共 &amp;N 页</oddFooter>"), "{}", at("footer"));
+            let header_row = rows
+                .iter()
+                .position(|r| r.first().is_some_and(|c| headers.iter().any(|h| *c == **h)))
+                .unwrap_or_else(|| panic!("{}", at("header row")));
+            let header = rows[header_row][0].to_string();
+            let table = body(rows, &header).1.len();
+            let columns = rows[header_row].iter().take_while(|c| **c != Data::Empty).count();
+            let last = column_letter(columns - 1);
+            let quoted = |what: &str| [format!("'{name}'!{what}"), format!("{name}!{what}")];
+            assert!(
+                quoted(&format!("$1:${}", header_row + 1)).contains(sheet.print_titles.as_ref().expect("titles")),
+                "{}: {:?}",
+                at("print titles are the title and header rows"),
+                sheet.print_titles
+            );
+            assert!(
+                quoted(&format!("$A:${last}")).contains(sheet.print_area.as_ref().expect("area")),
+                "{}: {:?}",
+                at("print area is the table's columns"),
+                sheet.print_area
+            );
+            if header_row > 0 {
+                assert!(xml.contains(&format!("<mergeCell ref=\"A1:{last}1\"/>")), "{}", at("title merged"));
+            }
+            let style = cell_style_indices(xml);
+            for r in header_row..=header_row + table {
+                for c in 0..columns {
+                    let s = style.get(&(r, c)).unwrap_or_else(|| panic!("{} {r},{c}", at("cell written")));
+                    assert!(styles[*s].0, "{} {}{}", at("ruled"), column_letter(c), r + 1);
+                }
+            }
+            let numbers: Vec<&str> = tags(xml, "row").iter().filter_map(|t| attr(t, "r")).collect();
+            let mut unique = numbers.clone();
+            unique.dedup();
+            assert_eq!(numbers, unique, "{}", at("each row once"));
+            (name.clone(), attr(setup, "orientation") == Some("landscape"))
+        })
+        .collect()
+}
+
+/// The day as Excel counts it (days since 1899-12-30).
+fn excel_serial(day: &str) -> f64 {
+    let day: chrono::NaiveDate = day.parse().expect("date");
+    (day - chrono::NaiveDate::from_ymd_opt(1899, 12, 30).expect("epoch")).num_days() as f64
+}
+
+/// The number format of a cell, by its reference (`H4`).
+fn number_format(path: &Path, sheet: usize, reference: &str) -> String {
+    let styles = cell_styles(path);
+    let s = cell_style_indices(&printed_sheets(path)[sheet].xml)[&cell_at(reference)];
+    styles[s].1.clone()
+}
+
+#[test]
+fn every_form_prints_on_a4() {
+    let (dir, db) = drive_with_progress();
+    let out = dir.path();
+    // The information sheet: six columns fit a portrait page.
+    let sheet = export(&db, "sheet", &out.join("sheet.xlsx"), &[]);
+    assert_eq!(assert_prints_on_a4(&sheet[0], &["序号"]), [("柳州市示范小学".to_owned(), false)]);
+    // Class lists: portrait, one worksheet (so its own pages) per class, 签字 inside the page.
+    let classes = export(&db, "classes", &out.join("classes.xlsx"), &[]);
+    assert!(assert_prints_on_a4(&classes[0], &["序号"]).iter().all(|(_, landscape)| !landscape));
+    // Ledgers and the roster are wide: landscape.
+    let ledgers = export(&db, "ledgers", &out.join("ledgers.xlsx"), &[]);
+    assert!(assert_prints_on_a4(&ledgers[0], &["序号"]).iter().all(|(_, landscape)| *landscape));
+    let special = export(&db, "special", &out.join("special.xlsx"), &[]);
+    assert!(assert_prints_on_a4(&special[0], &["序号"]).iter().all(|(_, landscape)| *landscape));
+    for file in export(&db, "template", &out.join("template"), &[]) {
+        assert_prints_on_a4(&file, &["序号"]);
+    }
+    let summary = export(&db, "summary", &out.join("summary.xlsx"), &[]);
+    let printed = assert_prints_on_a4(&summary[0], &["项目", "所在年级、班级"]);
+    assert_eq!(printed.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(), ["汇总", "各班进度"]);
+}
+
+#[test]
+fn dates_and_rates_are_real_cells() {
+    let (dir, db) = drive_with_progress();
+    let out = dir.path();
+    // 缴费日期: a date cell shown yyyy-mm-dd, the day the tax list gave.
+    let ledgers = export(&db, "ledgers", &out.join("ledgers.xlsx"), &[]);
+    let book = workbook(&ledgers[0]);
+    let (header, rows) = body(&book[0].1, "序号");
+    let date_col = texts(header).iter().position(|t| t == "缴费日期").expect("缴费日期");
+    let he = rows.iter().position(|r| r[1] == "何轩明").expect("何轩明");
+    match &rows[he][date_col] {
+        Data::DateTime(d) => assert_eq!(d.as_f64(), excel_serial("2023-10-09")),
+        other => panic!("缴费日期 is not a date: {other:?}"),
+    }
+    let header_row = book[0].1.iter().position(|r| r[0] == "序号").expect("header");
+    let reference = format!("{}{}", column_letter(date_col), header_row + 2 + he);
+    assert_eq!(number_format(&ledgers[0], 0, &reference), "yyyy-mm-dd");
+    // 出生日期 in the template: a date cell too.
+    let template = export(&db, "template", &out.join("template"), &[]);
+    let book = workbook(&template[0]);
+    let (header, rows) = body(&book[0].1, "序号");
+    let birth = texts(header).iter().position(|t| t == "出生日期").expect("出生日期");
+    assert!(rows.iter().all(|r| matches!(r[birth], Data::DateTime(_))), "{:?}", rows[0][birth]);
+    // 参保率: a number with a % format, equal to 已参保 / 应参保 as the summary rounds it.
+    let summary = export(&db, "summary", &out.join("summary.xlsx"), &[]);
+    let book = workbook(&summary[0]);
+    let (header, classes) = body(&book[1].1, "所在年级、班级");
+    let rate = texts(header).iter().position(|t| t == "参保率").expect("参保率");
+    let mut seen_nonzero = false;
+    for (i, class) in classes.iter().enumerate() {
+        let (insured, expected) = (class[3].as_f64().expect("已参保"), class[2].as_f64().expect("应参保"));
+        let value = class[rate].as_f64().unwrap_or_else(|| panic!("参保率 is not a number: {:?}", class[rate]));
+        assert!((value - (insured / expected * 1000.0).round() / 1000.0).abs() < 1e-9, "{value} {insured}/{expected}");
+        seen_nonzero |= value > 0.0;
+        assert!(number_format(&summary[0], 1, &format!("{}{}", column_letter(rate), i + 2)).ends_with('%'));
+    }
+    assert!(seen_nonzero, "some class has paid pupils");
+    // CSV stays plain: the same rate as text, the date as YYYY-MM-DD.
+    let csv = export(&db, "summary", &out.join("summary.csv"), &["--format", "csv"]);
+    assert!(std::fs::read_to_string(&csv[0]).expect("read").contains('%'));
+    let csv = export(&db, "ledgers", &out.join("ledgers-csv"), &["--format", "csv"]);
+    assert!(std::fs::read_to_string(&csv[0]).expect("read").contains("2023-10-09"));
+}
+
+// ---- payment notices ----
+
+/// A small school: two classes, a pupil of each kind a notice must tell apart.
+fn small_school() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("drive.db");
+    let roster = write(
+        dir.path(),
+        "roster.csv",
+        "学校,姓名,身份证号码,年级,班级,联系电话,人员类别\n\
+         示范小学,孙语,450203201909308803,一年级,1班,13825611795,\n\
+         示范小学,何轩明,45020320190307775X,一年级,1班,13191488079,低保对象\n\
+         示范小学,许志文,450203201811029232,一年级,1班,19391014833,特困人员\n\
+         示范小学,蓝茜,51130220180808224X,一年级,2班,19142450579,已稳定脱贫人员\n\
+         示范小学,林彤瑶,450202201911276365,一年级,2班,19187895072,\n\
+         示范小学,黎语雪,450202202007078525,一年级,2班,18621908602,\n\
+         示范小学,蒋睿豪,450202201910318690,一年级,2班,19384893366,\n",
+    );
+    ok(canbao(&db).arg("import").arg(roster));
+    // Paid, declined, insured elsewhere: none of them gets a notice.
+    ok(canbao(&db).args([
+        "mark",
+        "450202201911276365",
+        "--payment",
+        "paid",
+        "--amount",
+        "380",
+        "--paid-on",
+        "2023-10-08",
+    ]));
+    ok(canbao(&db).args(["mark", "450202202007078525", "--enrollment", "declined", "--reason", "家长不同意"]));
+    ok(canbao(&db).args(["mark", "450202201910318690", "--enrollment", "elsewhere"]));
+    (dir, db)
+}
+
+/// One slip as printed: its labels' values.
+#[derive(Debug)]
+struct PrintedSlip {
+    row: usize,
+    fields: std::collections::HashMap<String, Data>,
+}
+
+impl PrintedSlip {
+    fn text(&self, label: &str) -> String {
+        self.fields.get(label).map(ToString::to_string).unwrap_or_default()
+    }
+    fn number(&self, label: &str) -> f64 {
+        self.fields.get(label).and_then(DataType::as_f64).unwrap_or_else(|| panic!("{label} is not a number: {self:?}"))
+    }
+}
+
+fn printed_slips(path: &Path) -> Vec<PrintedSlip> {
+    let book = workbook(path);
+    assert_eq!(book.len(), 1);
+    let rows = &book[0].1;
+    let mut slips: Vec<PrintedSlip> = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        if row.first().is_some_and(|c| *c == *"城乡居民基本医疗保险缴费告知单") {
+            slips.push(PrintedSlip { row: i, fields: Default::default() });
+        } else if let Some(slip) = slips.last_mut() {
+            for pair in row.chunks(2) {
+                if let [Data::String(label), value] = pair {
+                    slip.fields.insert(label.clone(), value.clone());
+                }
+            }
+        }
+    }
+    slips
+}
+
+#[test]
+fn notices_for_a_small_school_under_two_policies() {
+    let (dir, db) = small_school();
+    // No policy: no slips with empty amounts.
+    let err = fails(canbao(&db).args(["export", "notices", "--on", "2023-10-08", "--out"]).arg(dir.path()), 1);
+    assert!(err.contains("没有选定政策"), "{err}");
+
+    // 001 (yibin-2024), paid in the concentrated period 2023-09-01 – 2024-02-29, covered for 2024. 附件1 二(二):
+    // 低保 pay 95 of 380 (285 paid for them), 已稳定脱贫 pay 285 (95 paid for them); 四: 特困 pay nothing.
+    ok(canbao(&db).args(["policy", "use", "yibin-2024"]));
+    let out = dir.path().join("yibin.xlsx");
+    ok(canbao(&db).args(["export", "notices", "--on", "2023-10-08", "--out"]).arg(&out));
+    let slips = printed_slips(&out);
+    let names: Vec<String> = slips.iter().map(|s| s.text("学生姓名")).collect();
+    // Roster order (by name within a class), class by class; paid, declined and elsewhere left out.
+    assert_eq!(names, ["何轩明", "孙语", "许志文", "蓝茜"]);
+    let expected = [("何轩明", 95.0, 285.0), ("孙语", 380.0, 0.0), ("许志文", 0.0, 380.0), ("蓝茜", 285.0, 95.0)];
+    for (slip, (name, family, department)) in slips.iter().zip(expected) {
+        assert_eq!((slip.number("家庭应缴（元）"), slip.number("部门代缴（元）")), (family, department), "{name}");
+        assert_eq!(
+            slip.fields["缴费截止日期"],
+            Data::DateTime(calamine::ExcelDateTime::new(
+                excel_serial("2024-02-29"),
+                calamine::ExcelDateTimeType::DateTime,
+                false,
+            )),
+            "{name}"
+        );
+        assert_eq!(slip.text("待遇享受期"), "2024-01-01 至 2024-12-31");
+        assert_eq!(slip.text("学校"), "示范小学");
+        assert!(slip.text("缴费方式").contains("四川税务"), "{name}");
+        assert!(slip.text("说明").contains("2023-10-08"), "{name}");
+    }
+    assert_eq!(slips[0].text("身份证号后四位"), "775X");
+    assert!(!workbook(&out)[0].1.iter().flatten().any(|c| *c == *"45020320190307775X"), "no whole ID");
+    // yibin-2024 has 财政 pay the 低保 share (001 附件1 二(二) names no department).
+    assert_eq!(slips[0].text("代缴部门"), "财政（低保对象）");
+    assert_eq!(slips[1].text("代缴部门"), "—");
+    assert_eq!((slips[0].text("班级"), slips[3].text("班级")), ("一年级1班".to_owned(), "一年级2班".to_owned()));
+    // --class narrows it.
+    let one = dir.path().join("one-class.xlsx");
+    ok(canbao(&db).args(["export", "notices", "--on", "2023-10-08", "--class", "一年级2班", "--out"]).arg(&one));
+    assert_eq!(printed_slips(&one).iter().map(|s| s.text("学生姓名")).collect::<Vec<_>>(), ["蓝茜"]);
+
+    // 003 (liuzhou-2021), concentrated period 2020-09-01 – 12-31 for the 2021 year at 280: 特困人员 in full by the
+    // 医保 department (三(二)1); 低保 pay the whole premium and are refunded (差额补助, 三(二)2、三(三)2).
+    ok(canbao(&db).args(["policy", "use", "liuzhou-2021"]));
+    let out = dir.path().join("liuzhou.xlsx");
+    ok(canbao(&db).args(["export", "notices", "--on", "2020-10-01", "--out"]).arg(&out));
+    let slips = printed_slips(&out);
+    let got: Vec<(String, f64, f64)> =
+        slips.iter().map(|s| (s.text("学生姓名"), s.number("家庭应缴（元）"), s.number("部门代缴（元）"))).collect();
+    assert_eq!(got[..3], [("何轩明".into(), 280.0, 0.0), ("孙语".into(), 280.0, 0.0), ("许志文".into(), 0.0, 280.0)]);
+    assert!(slips[0].text("说明").contains("补助"), "{:?}", slips[0]);
+    assert!(slips[2].text("说明").contains("待遇审批地"), "{:?}", slips[2]);
+    for slip in &slips {
+        assert_eq!(slip.text("待遇享受期"), "2021-01-01 至 2021-12-31");
+        assert!(slip.text("缴费方式").contains("广西税务12366"));
+    }
+
+    // A day outside every window: the reason, and no file.
+    let late = dir.path().join("late.xlsx");
+    let err = fails(canbao(&db).args(["export", "notices", "--on", "2022-03-01", "--out"]).arg(&late), 1);
+    assert!(err.contains("不在") && err.contains("缴费期"), "{err}");
+    assert!(!late.exists());
+    // Notices are for paper: CSV is refused.
+    let err = fails(canbao(&db).args(["export", "notices", "--format", "csv", "--on", "2020-10-01"]), 1);
+    assert!(err.contains("XLSX"), "{err}");
+}
+
+#[test]
+fn notices_fit_three_or_four_to_a_page_each_class_on_its_own() {
+    // The sample school with two pupils paid; 000's instructions are the longest of the builtin policies.
+    let (dir, db) = drive_with_progress();
+    ok(canbao(&db).args(["policy", "use", "liuzhou-2023"]));
+    let out = dir.path().join("notices.xlsx");
+    ok(canbao(&db).args(["export", "notices", "--on", "2022-10-01", "--out"]).arg(&out));
+    let slips = printed_slips(&out);
+    assert_eq!(slips.len(), 360 - 2);
+    let xml = &printed_sheets(&out)[0].xml;
+    let setup = tags(xml, "pageSetup")[0];
+    assert_eq!((attr(setup, "paperSize"), attr(setup, "orientation")), (Some("9"), Some("portrait")));
+    assert_eq!(attr(setup, "fitToHeight"), Some("0"));
+    assert!(xml.contains("<oddFooter>&amp;C第 &amp;P 页 共 &amp;N 页</oddFooter>"));
+    // Breaks (`<brk id="N"`: after sheet row N) cut the slips into pages.
+    let breaks: Vec<usize> = tags(xml, "brk").iter().map(|b| attr(b, "id").expect("id").parse().expect("n")).collect();
+    assert!(!breaks.is_empty());
+    let page_of = |row: usize| breaks.iter().filter(|b| **b <= row).count();
+    let mut pages: Vec<Vec<&PrintedSlip>> = Vec::new();
+    for slip in &slips {
+        let page = page_of(slip.row);
+        if pages.len() <= page {
+            pages.resize(page + 1, Vec::new());
+        }
+        pages[page].push(slip);
+    }
+    for (i, page) in pages.iter().enumerate() {
+        assert!(!page.is_empty() && page.len() <= 4, "page {i}: {}", page.len());
+        let classes: Vec<String> = page.iter().map(|s| s.text("班级")).collect();
+        assert!(classes.iter().all(|c| *c == classes[0]), "page {i} holds one class: {classes:?}");
+        let class_ends = pages.get(i + 1).is_none_or(|next| next[0].text("班级") != classes[0]);
+        assert!(page.len() >= 3 || class_ends, "page {i} is short but its class goes on");
+    }
+    // A cut line between the slips of a page, and none across a page break.
+    let rows = &workbook(&out)[0].1;
+    let cuts = rows.iter().filter(|r| r.first().is_some_and(|c| c.to_string().contains("剪开"))).count();
+    assert_eq!(cuts, slips.len() - pages.len());
 }

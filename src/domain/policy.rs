@@ -48,6 +48,8 @@ pub struct Policy {
     pub categories: BTreeMap<String, CategoryRule>,
     /// The order in which full subsidies apply when a pupil has several (003 四(三)1); earlier wins.
     pub full_subsidy_order: Vec<String>,
+    /// How families pay (缴费方式), in the notice's words, for the payment notices; empty when the file has none.
+    pub payment_instructions: String,
     /// Where the policy came from (the embedded path or the config file), for messages.
     pub source: String,
 }

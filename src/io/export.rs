@@ -1,11 +1,14 @@
-//! Writing tables the way offices open them: XLSX with IDs and phones as text cells, a bold frozen header and
-//! sensible widths; CSV in UTF-8 with a BOM so Excel shows the Chinese. Files are created owner-only and
-//! appear whole (written beside the target, then renamed), so a crash never leaves half a form.
+//! Writing tables the way offices open and print them: XLSX with IDs and phones as text cells, dates and rates as
+//! real date and percentage cells, a bold frozen header, a ruled table and a page setup for A4 (one page wide,
+//! the title and header on every page, 第 N 页 共 M 页 in the footer); CSV in UTF-8 with a BOM so Excel shows the
+//! Chinese, and plain values for the agencies' systems. Files are created owner-only and appear whole (written
+//! beside the target, then renamed), so a crash never leaves half a form.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet};
+use chrono::{Datelike, NaiveDate};
+use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 
 use super::ReadError;
 use super::private_file;
@@ -56,6 +59,11 @@ pub enum Out<'a> {
     /// Text borrowed from where it is read (a row of the drive), for exports that write many rows.
     Str(&'a str),
     Number(f64),
+    /// A date cell shown `yyyy-mm-dd` (a date in CSV too, written the same way).
+    Date(NaiveDate),
+    /// A share in per mille, as [`coverage::percent`](crate::domain::coverage::percent) rounds it: a number
+    /// with a percentage format in XLSX, the same text (`33.3%`) in CSV.
+    Permille(u32),
     Empty,
 }
 
@@ -64,7 +72,7 @@ impl Out<'_> {
         match self {
             Out::Text(s) => Some(s),
             Out::Str(s) => Some(s),
-            Out::Number(_) | Out::Empty => None,
+            Out::Number(_) | Out::Date(_) | Out::Permille(_) | Out::Empty => None,
         }
     }
 }
@@ -86,21 +94,88 @@ pub struct TableWriter {
     csv: Option<csv::Writer<std::io::BufWriter<std::fs::File>>>,
     sheet: Option<SheetState>,
     sheets_started: usize,
-    header_format: Format,
-    text_format: Format,
-    /// Excel's General, spelled out so a number in a text column does not take the column's text format.
-    number_format: Format,
-    title_format: Format,
+    formats: Formats,
+}
+
+/// The XLSX cell formats. Every cell of a table carries a thin border, so a printed row has its lines (the
+/// sheet's grid does not print); each kind of value has its own format so a text cell stays text.
+struct Formats {
+    header: Format,
+    title: Format,
+    text: Format,
+    number: Format,
+    date: Format,
+    percent: Format,
+    blank: Format,
+    /// The lines below a table (签字、日期), with room to sign.
+    foot: Format,
+}
+
+impl Formats {
+    fn new() -> Formats {
+        let cell = Format::new().set_border(FormatBorder::Thin).set_align(FormatAlign::VerticalCenter);
+        Formats {
+            header: cell.clone().set_bold().set_align(FormatAlign::Center).set_text_wrap(),
+            title: Format::new().set_bold().set_font_size(16).set_align(FormatAlign::Center),
+            text: cell.clone().set_num_format("@"),
+            number: cell.clone().set_num_format("General"),
+            date: cell.clone().set_num_format("yyyy-mm-dd").set_align(FormatAlign::Left),
+            percent: cell.clone().set_num_format("0.0%"),
+            blank: cell,
+            foot: Format::new().set_align(FormatAlign::Bottom),
+        }
+    }
+}
+
+/// Excel's last row (0-based).
+const EXCEL_LAST_ROW: u32 = 1_048_575;
+
+/// A4 in Excel's paper-size numbering.
+pub const PAPER_A4: u8 = 9;
+/// The margins (inches): left and right, top and bottom, header and footer.
+const MARGINS: (f64, f64, f64) = (0.5, 0.6, 0.3);
+/// How wide (in column-width units) a table may be before it is printed landscape. A4 portrait inside 0.5"
+/// margins is 184.6 mm, about 698 pixels at 96 dpi; a column of width w is 7w + 5 pixels in the default font.
+/// Wider tables would shrink below about 90 % on a portrait page, so they turn.
+const PORTRAIT_PIXELS: f64 = 698.0;
+
+/// Whether columns of these widths are printed landscape.
+pub fn needs_landscape(widths: impl IntoIterator<Item = f64>) -> bool {
+    widths.into_iter().map(|w| w * 7.0 + 5.0).sum::<f64>() > PORTRAIT_PIXELS
+}
+
+/// The page setup every printed sheet gets: A4, one page wide and as many tall as needed, centred, page
+/// numbers in the footer. `repeat` are the rows printed at the top of every page (title and header).
+pub fn print_setup(
+    sheet: &mut Worksheet,
+    landscape: bool,
+    repeat: Option<(u32, u32)>,
+    last_col: u16,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    sheet.set_paper_size(PAPER_A4);
+    if landscape {
+        sheet.set_landscape();
+    } else {
+        sheet.set_portrait();
+    }
+    sheet.set_print_fit_to_pages(1, 0);
+    sheet.set_print_center_horizontally(true);
+    let (side, edge, band) = MARGINS;
+    sheet.set_margins(side, side, edge, edge, band, band);
+    sheet.set_footer("&C第 &P 页 共 &N 页");
+    // Whole columns: the rows printed are the ones used, and nothing right of the table spills onto a page.
+    sheet.set_print_area(0, 0, EXCEL_LAST_ROW, last_col)?;
+    if let Some((first, last)) = repeat {
+        sheet.set_repeat_rows(first, last)?;
+    }
+    Ok(())
 }
 
 struct SheetState {
     columns: usize,
     next_row: u32,
-    /// Per XLSX column, once its first value is seen: whether the column itself carries the text format. Its
-    /// text cells are then written without a format of their own and take the column's when the row is
-    /// flushed; a format passed per cell is hashed whole on every write, which was a quarter of a 60k-row
-    /// export's time.
-    text_column: Vec<Option<bool>>,
+    /// The height of the table's rows in points, when they are written on (a signature column).
+    row_height: Option<f64>,
 }
 
 fn write_err(target: &Path, e: impl std::fmt::Display) -> ReadError {
@@ -137,13 +212,7 @@ impl TableWriter {
             csv,
             sheet: None,
             sheets_started: 0,
-            header_format: Format::new()
-                .set_bold()
-                .set_align(FormatAlign::Center)
-                .set_border(rust_xlsxwriter::FormatBorder::Thin),
-            text_format: Format::new().set_num_format("@"),
-            number_format: Format::new().set_num_format("General"),
-            title_format: Format::new().set_bold().set_font_size(16).set_align(FormatAlign::Center),
+            formats: Formats::new(),
         })
     }
 
@@ -162,34 +231,26 @@ impl TableWriter {
             let last_col = (columns.len().max(1) - 1) as u16;
             let mut row = 0u32;
             if let Some(title) = &preamble.title {
-                if last_col > 0 {
-                    sheet.merge_range(row, 0, row, last_col, title, &self.title_format).map_err(err)?;
-                } else {
-                    sheet.write_string_with_format(row, 0, title, &self.title_format).map_err(err)?;
-                }
                 sheet.set_row_height(row, 28).map_err(err)?;
+                if last_col > 0 {
+                    sheet.merge_range(row, 0, row, last_col, title, &self.formats.title).map_err(err)?;
+                } else {
+                    sheet.write_string_with_format(row, 0, title, &self.formats.title).map_err(err)?;
+                }
                 row += 1;
             }
             for line in &preamble.lines {
-                let span = (columns.len() / line.len().max(1)).max(1) as u16;
-                for (i, cell) in line.iter().enumerate() {
-                    let first = i as u16 * span;
-                    let last = if i + 1 == line.len() { last_col.max(first) } else { first + span - 1 };
-                    if last > first {
-                        sheet.merge_range(row, first, row, last, cell, &Format::new()).map_err(err)?;
-                    } else {
-                        sheet.write_string(row, first, cell).map_err(err)?;
-                    }
-                }
+                spread_line(sheet, row, columns.len(), line, &Format::new()).map_err(err)?;
                 row += 1;
             }
             for (i, c) in columns.iter().enumerate() {
                 sheet.set_column_width(i as u16, c.width).map_err(err)?;
-                sheet.write_string_with_format(row, i as u16, &c.title, &self.header_format).map_err(err)?;
+                sheet.write_string_with_format(row, i as u16, &c.title, &self.formats.header).map_err(err)?;
             }
             sheet.set_freeze_panes(row + 1, 0).map_err(err)?;
-            sheet.set_repeat_rows(row, row).map_err(err)?;
-            self.sheet = Some(SheetState { columns: columns.len(), next_row: row + 1, text_column: Vec::new() });
+            let landscape = needs_landscape(columns.iter().map(|c| c.width));
+            print_setup(sheet, landscape, Some((0, row)), last_col).map_err(err)?;
+            self.sheet = Some(SheetState { columns: columns.len(), next_row: row + 1, row_height: None });
         } else if let Some(w) = self.csv.as_mut() {
             let e = |e: csv::Error| write_err(&target, e);
             if self.sheets_started > 0 {
@@ -202,44 +263,40 @@ impl TableWriter {
                 w.write_record(line.iter().map(|c| neutralise_formula(c).into_owned())).map_err(e)?;
             }
             w.write_record(columns.iter().map(|c| c.title.as_str())).map_err(e)?;
-            self.sheet = Some(SheetState { columns: columns.len(), next_row: 0, text_column: Vec::new() });
+            self.sheet = Some(SheetState { columns: columns.len(), next_row: 0, row_height: None });
         }
         self.sheets_started += 1;
         Ok(())
     }
 
     pub fn row(&mut self, cells: &[Out]) -> Result<(), ReadError> {
-        let TableWriter { target, workbook, csv, sheet, sheets_started, text_format, number_format, .. } = self;
+        let TableWriter { target, workbook, csv, sheet, sheets_started, formats, .. } = self;
         let state = sheet.as_mut().ok_or_else(|| write_err(target, "no table started"))?;
         debug_assert!(cells.len() <= state.columns);
         if let Some(book) = workbook.as_mut() {
             let sheet = book.worksheet_from_index(*sheets_started - 1).map_err(|e| write_err(target, e))?;
-            if state.text_column.len() < cells.len() {
-                state.text_column.resize(cells.len(), None);
-            }
             let row = state.next_row;
-            for (i, cell) in cells.iter().enumerate() {
+            if let Some(height) = state.row_height {
+                sheet.set_row_height(row, height).map_err(|e| write_err(target, e))?;
+            }
+            // Short rows are ruled to the table's width, so a printed row has every line.
+            let blanks = (cells.len()..state.columns).map(|_| &Out::Empty);
+            for (i, cell) in cells.iter().chain(blanks).enumerate() {
                 let col = i as u16;
-                // A column is text when its first value is: rows already flushed keep the formats they had,
-                // and a later value of the other kind carries its own format, so every cell reads as before.
-                let text_column = &mut state.text_column[i];
-                match (cell, cell.text()) {
-                    (_, Some(s)) => {
-                        if text_column.is_none() {
-                            sheet.set_column_format(col, text_format).map_err(|e| write_err(target, e))?;
-                            *text_column = Some(true);
+                match cell {
+                    Out::Text(s) => sheet.write_string_with_format(row, col, s, &formats.text),
+                    Out::Str(s) => sheet.write_string_with_format(row, col, *s, &formats.text),
+                    Out::Number(n) => sheet.write_number_with_format(row, col, *n, &formats.number),
+                    Out::Date(d) => match excel_date(*d) {
+                        Some(date) => sheet.write_date_with_format(row, col, date, &formats.date),
+                        None => {
+                            sheet.write_string_with_format(row, col, d.format("%Y-%m-%d").to_string(), &formats.text)
                         }
-                        if *text_column == Some(true) {
-                            sheet.write_string(row, col, s)
-                        } else {
-                            sheet.write_string_with_format(row, col, s, text_format)
-                        }
-                    }
-                    (Out::Number(n), None) => match text_column.get_or_insert(false) {
-                        true => sheet.write_number_with_format(row, col, *n, number_format),
-                        false => sheet.write_number(row, col, *n),
                     },
-                    (_, None) => continue,
+                    Out::Permille(p) => {
+                        sheet.write_number_with_format(row, col, f64::from(*p) / 1000.0, &formats.percent)
+                    }
+                    Out::Empty => sheet.write_blank(row, col, &formats.blank),
                 }
                 .map_err(|e| write_err(target, e))?;
             }
@@ -248,6 +305,8 @@ impl TableWriter {
             for cell in cells {
                 match cell {
                     Out::Number(n) => w.write_field(n.to_string()),
+                    Out::Date(d) => w.write_field(d.format("%Y-%m-%d").to_string()),
+                    Out::Permille(p) => w.write_field(crate::domain::coverage::percent(*p)),
                     // Every text cell of a CSV may be opened in a spreadsheet: none may start a formula.
                     other => w.write_field(neutralise_formula(other.text().unwrap_or("")).as_bytes()),
                 }
@@ -256,6 +315,48 @@ impl TableWriter {
             w.write_record(None::<&[u8]>).map_err(|e| write_err(target, e))?;
         }
         Ok(())
+    }
+
+    /// Makes the current table's rows this tall (points), for a column people write in. XLSX only.
+    pub fn row_height(&mut self, points: f64) {
+        if let Some(state) = self.sheet.as_mut() {
+            state.row_height = Some(points);
+        }
+    }
+
+    /// Lines below the table for the people who sign it (班主任签字、日期; 单位（盖章）、经办人、日期), each line's
+    /// cells spread over the table's width with room to write. XLSX only: a CSV is for machines.
+    pub fn sign_lines(&mut self, lines: &[Vec<String>]) -> Result<(), ReadError> {
+        let TableWriter { target, workbook, sheet, sheets_started, formats, .. } = self;
+        let (Some(book), Some(state)) = (workbook.as_mut(), sheet.as_mut()) else { return Ok(()) };
+        let err = |e: rust_xlsxwriter::XlsxError| write_err(target, e);
+        let sheet = book.worksheet_from_index(*sheets_started - 1).map_err(err)?;
+        // A blank row between the table and the lines.
+        let mut row = state.next_row + 1;
+        for line in lines {
+            // Before the row's cells: in constant-memory mode a row's height set after them is written twice.
+            sheet.set_row_height(row, 30).map_err(err)?;
+            spread_line(sheet, row, state.columns, line, &formats.foot).map_err(err)?;
+            row += 1;
+        }
+        // A plain row last: rust_xlsxwriter's constant-memory mode writes a sheet's last row twice when it has a
+        // height of its own, which Excel reports as a damaged file.
+        sheet.write_blank(row, 0, &formats.foot).map_err(err)?;
+        state.next_row = row + 1;
+        Ok(())
+    }
+
+    /// A worksheet to lay out by hand (a form that is not a table, such as a payment slip), in the same workbook
+    /// and written the same way. XLSX only.
+    pub fn free_sheet(&mut self, name: &str) -> Result<&mut Worksheet, ReadError> {
+        let target = self.target.clone();
+        let err = |e: rust_xlsxwriter::XlsxError| write_err(&target, e);
+        let book = self.workbook.as_mut().ok_or_else(|| write_err(&target, "只能写入 XLSX (XLSX only)"))?;
+        self.sheet = None;
+        self.sheets_started += 1;
+        let sheet = book.add_worksheet_with_constant_memory().map_err(err)?;
+        sheet.set_name(sheet_name_safe(name)).map_err(err)?;
+        Ok(sheet)
     }
 
     /// Writes the file in place; until this returns, the target is untouched.
@@ -323,6 +424,38 @@ fn remove_abandoned_parts(dir: &Path) {
             let _ = std::fs::remove_file(entry.path());
         }
     }
+}
+
+/// A line of label cells spread over a table's width: each cell spans its share of the columns, the last one
+/// the rest, so nothing is printed beyond the table.
+fn spread_line(
+    sheet: &mut Worksheet,
+    row: u32,
+    columns: usize,
+    line: &[String],
+    format: &Format,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    let last_col = (columns.max(1) - 1) as u16;
+    let span = (columns / line.len().max(1)).max(1) as u16;
+    for (i, cell) in line.iter().enumerate() {
+        let first = i as u16 * span;
+        if first > last_col {
+            break;
+        }
+        let last = if i + 1 == line.len() { last_col } else { (first + span - 1).min(last_col) };
+        if last > first {
+            sheet.merge_range(row, first, row, last, cell, format)?;
+        } else {
+            sheet.write_string_with_format(row, first, cell, format)?;
+        }
+    }
+    Ok(())
+}
+
+/// A date as Excel stores it; `None` outside Excel's years (1900–9999), where the date is written as text.
+pub fn excel_date(d: NaiveDate) -> Option<ExcelDateTime> {
+    let year = u16::try_from(d.year()).ok()?;
+    ExcelDateTime::from_ymd(year, d.month() as u8, d.day() as u8).ok()
 }
 
 /// Excel forbids some characters and more than 31 characters in a sheet name.

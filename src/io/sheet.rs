@@ -35,6 +35,19 @@ pub enum ExportError {
     DataFile(#[from] crate::domain::category::DataFileError),
     #[error("没有名为“{name}”的参保模板；可用的模板：{known} (no such template)")]
     NoSuchTemplate { name: String, known: String },
+    #[error(
+        "数据文件没有选定政策，无法计算应缴金额；请先用 canbao policy use 选定政策 \
+         (the drive has no policy: choose one with canbao policy use)"
+    )]
+    NoPolicy,
+    #[error(transparent)]
+    Quote(#[from] crate::domain::policy::QuoteError),
+    #[error("无法计算{name}的应缴金额：{reason} (no amount for this pupil)")]
+    NoticeQuote { name: String, reason: String },
+    #[error("没有需要通知缴费的学生：都已缴费、已代缴、异地参保、不参保或已离校 (nobody is left to pay)")]
+    NoNotices,
+    #[error("缴费告知单只能导出为 XLSX (payment notices are XLSX only)")]
+    NoticesXlsxOnly,
 }
 
 pub const TITLE: &str = "在校学生信息表";

@@ -155,6 +155,7 @@ pub fn execute(work: Work, store: &mut Store) -> JobOutcome {
                     Form::Special => forms::special::export_special(&input, out),
                     Form::Classes => forms::classes::export_classes(&input, out),
                     Form::Summary => forms::summary::export_summary(&input, out),
+                    Form::Notices => forms::notices::export_notices(&input, opts.date, out).map(|(p, _)| vec![p]),
                 };
                 match written {
                     Ok(paths) => all.extend(paths),

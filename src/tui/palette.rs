@@ -20,6 +20,8 @@ pub enum Form {
     Classes,
     /// 参保进度汇总.
     Summary,
+    /// 缴费告知单, for a payment today.
+    Notices,
 }
 
 /// What a palette entry does.
@@ -68,6 +70,7 @@ pub const ENTRIES: &[Entry] = &[
     entry(Command::Export(Form::Special), "导出特殊人员花名册", "Export the special-category roster", "export special"),
     entry(Command::Export(Form::Classes), "导出班级核对表", "Export the class check lists", "export classes"),
     entry(Command::Export(Form::Summary), "导出参保进度汇总", "Export the progress summary", "export summary"),
+    entry(Command::Export(Form::Notices), "导出缴费告知单", "Export the payment notices", "export notices"),
     entry(Command::Reconcile(Source::Tax), "核对税务缴费名单", "Reconcile the tax office's paid list", "reconcile tax"),
     entry(
         Command::Reconcile(Source::Agency),
@@ -137,12 +140,13 @@ mod tests {
     fn the_exports_are_found_three_ways() {
         for query in ["dc", "导出", "export"] {
             let hits = found(query);
-            assert_eq!(hits.len(), 6, "{query}: {hits:?}");
+            assert_eq!(hits.len(), 7, "{query}: {hits:?}");
             assert!(hits.iter().all(|c| matches!(c, Command::Export(_))), "{query}");
         }
         assert_eq!(found("export ledgers"), [Command::Export(Form::Ledgers)]);
         assert_eq!(found("dcsbtz"), [Command::Export(Form::Ledgers)]);
         assert_eq!(found("导出台账"), [Command::Export(Form::Ledgers)]);
+        assert_eq!(found("export notices"), [Command::Export(Form::Notices)]);
     }
 
     #[test]

@@ -247,7 +247,7 @@ pub struct Text {
     pub policy_exists: &'static str,
     pub policy_written: &'static str,
     pub policy_check: &'static str,
-    pub export_form_titles: [&'static str; 5],
+    pub export_form_titles: [&'static str; 6],
     pub school_rename_title: &'static str,
     pub school_new_name: &'static str,
     pub school_renamed: &'static str,

@@ -33,6 +33,8 @@ struct PolicyFile {
     window: Vec<WindowFile>,
     #[serde(default)]
     category: BTreeMap<String, CategoryRuleFile>,
+    #[serde(default)]
+    payment_instructions: String,
 }
 
 #[derive(Deserialize)]
@@ -322,6 +324,7 @@ pub(super) fn parse(name: &str, text: &str, file: &str, table: &CategoryTable) -
         windows,
         categories,
         full_subsidy_order,
+        payment_instructions: raw.payment_instructions.trim().to_owned(),
         source: file.to_owned(),
     })
 }
@@ -573,6 +576,10 @@ subsidy_percent = 75
         assert_eq!(rule.subsidy, Subsidy::Share { percent: 75 });
         assert_eq!(rule.paid_by, "民政");
         assert_eq!(rule.payment, SubsidyPayment::OnBehalf);
+        assert_eq!(policy.payment_instructions, "", "optional");
+        let with =
+            MINIMAL.replacen("[[window]]", "payment_instructions = \"  “某某税务”微信公众号  \"\n\n[[window]]", 1);
+        assert_eq!(parse_text(&with).expect("parses").payment_instructions, "“某某税务”微信公众号");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! 班级核对表: one printable list per class for the class teacher to tick and sign — 序号 · 姓名 · 身份证号码 ·
 //! 是否参保 · 是否缴费 · 签字. The two status columns carry what the drive knows (是, 否, or empty where nothing
-//! is known yet), so the teacher corrects rather than copies. One worksheet per class in XLSX; one file per
-//! class in CSV.
+//! is known yet), so the teacher corrects rather than copies. One worksheet per class in XLSX, so each class
+//! prints on its own pages, with 班主任签字 and 日期 lines at the foot; one file per class in CSV.
 
 use std::path::{Path, PathBuf};
 
@@ -61,9 +61,11 @@ fn write_class(
     let columns: Vec<ColumnSpec> = COLUMNS.iter().map(|(t, w)| ColumnSpec::new(t, *w)).collect();
     let preamble = Preamble {
         title: Some(format!("{class} 参保缴费核对表")),
-        lines: vec![vec![format!("学校名称：{school}"), input.date_line(), "班主任签字：".to_owned()]],
+        lines: vec![vec![format!("学校名称：{school}"), input.date_line()]],
     };
     writer.begin_table(class, &preamble, &columns)?;
+    // Room for a signature in the 签字 column.
+    writer.row_height(22.0);
     for (i, s) in pupils.iter().enumerate() {
         let enrolled = match s.enrollment {
             Enrollment::Here | Enrollment::Elsewhere => Out::Text("是".into()),
@@ -83,5 +85,6 @@ fn write_class(
             Out::Empty,
         ])?;
     }
+    writer.sign_lines(&[vec!["班主任签字：".to_owned(), "日期：    年    月    日".to_owned()]])?;
     Ok(())
 }

@@ -124,7 +124,7 @@ fn extra_cells(input: &FormInput, ledger: Ledger, s: &Student) -> Vec<Out<'stati
     match ledger {
         Ledger::Paid => vec![
             s.payment_details.amount_fen.map(yuan_cell).unwrap_or(Out::Empty),
-            text(s.payment_details.paid_on.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()),
+            s.payment_details.paid_on.map(Out::Date).unwrap_or(Out::Empty),
             text(s.payment_details.channel.clone().unwrap_or_default()),
         ],
         Ledger::Unpaid => vec![quote(input, s, false).map(|q| yuan_cell(q.personal_due_fen)).unwrap_or(Out::Empty)],

@@ -1,10 +1,12 @@
 //! The forms a drive hands over besides the student information sheet: the batch enrollment template, the four
-//! ledgers, the special-category roster, the teachers' class lists and the day's summary. Each is written with
+//! ledgers, the special-category roster, the teachers' class lists, the day's summary and the families' payment
+//! notices. Each is written with
 //! [`TableWriter`](super::export::TableWriter): text cells for IDs and phones, a bold frozen header, a BOM in
 //! CSV, owner-only files. Every form covers one school.
 
 pub mod classes;
 pub mod ledgers;
+pub mod notices;
 pub mod special;
 pub mod summary;
 pub mod template;

@@ -2,13 +2,15 @@
 //! departments to hand to the 医保 agency. The notice names the attachment but does not reproduce its columns;
 //! these are the roster's own facts a 花名册 is filled from: who, which category, which department.
 //!
-//! A pupil with two categories has a row for each, so every department can take its own rows.
+//! A pupil with two categories has a row for each, so every department can take its own rows; in XLSX each
+//! department has its own worksheet to print, stamp and hand in.
 
 use std::path::{Path, PathBuf};
 
 use super::{FormInput, out_file};
 use crate::domain::category::CategoryTable;
-use crate::io::export::{ColumnSpec, Out, Preamble, TableWriter};
+use crate::domain::student::{CategoryMark, Student};
+use crate::io::export::{ColumnSpec, FileFormat, Out, Preamble, TableWriter};
 use crate::io::sheet::ExportError;
 
 pub const TITLE: &str = "城乡居民基本医疗保险参保花名册";
@@ -27,53 +29,98 @@ pub const COLUMNS: [(&str, f64); 11] = [
     ("备注", 36.0),
 ];
 
-/// Writes the roster (one worksheet, or one CSV). A school without special-category pupils is "nothing to
-/// export".
+/// The sheet a department's rows go in when the mark names none and the category table does not know it.
+pub const NO_DEPARTMENT: &str = "未注明部门";
+
+/// One row of the roster: the certifying department, the pupil, and the category.
+type RosterRow<'a> = (String, &'a Student, &'a CategoryMark);
+
+/// Writes the roster. XLSX: one worksheet per certifying department (民政, 乡村振兴, 残联, 卫健 …), each with
+/// 单位（盖章）、经办人、日期 lines, since each department hands in its own stamped list. CSV: one table of every
+/// row, for the agencies' systems. A school without special-category pupils is "nothing to export".
 pub fn export_special(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathBuf>, ExportError> {
     let (school, pupils) = input.school_pupils()?;
     if pupils.iter().all(|s| s.categories.is_empty()) {
         return Err(ExportError::NoSpecialPupils);
     }
-    let format = input.opts.format;
-    let path = out_file(out, &input.file_name(&school, "参保花名册", format));
-    let mut writer = TableWriter::create(&path, format)?;
-    let columns: Vec<ColumnSpec> = COLUMNS.iter().map(|(t, w)| ColumnSpec::new(t, *w)).collect();
-    let preamble = Preamble {
-        title: Some(TITLE.to_owned()),
-        lines: vec![vec![format!("学校名称：{school}"), input.date_line()]],
-    };
-    writer.begin_table("参保花名册", &preamble, &columns)?;
     let table = CategoryTable::builtin();
-    let mut seq = 0u32;
-    for s in &pupils {
-        for mark in &s.categories {
-            seq += 1;
+    let rows: Vec<RosterRow> = pupils
+        .iter()
+        .flat_map(|s| s.categories.iter().map(move |mark| (s, mark)))
+        .map(|(s, mark)| {
             let department = if mark.department.trim().is_empty() {
                 table.lookup(&mark.name).map(|c| c.department.clone()).unwrap_or_default()
             } else {
                 mark.department.clone()
             };
-            let note = input
-                .policy
-                .and_then(|p| p.rule(&mark.name))
-                .filter(|r| r.enroll.away_from_school())
-                .map(|r| r.enroll.sentence_zh().to_owned())
-                .unwrap_or_default();
-            let text = |t: &str| if t.is_empty() { Out::Empty } else { Out::Text(t.to_owned()) };
-            writer.row(&[
-                Out::Number(f64::from(seq)),
-                text(&s.name),
-                s.sex.map(|x| text(x.label_zh())).unwrap_or(Out::Empty),
-                input.id_cell(s),
-                text(&mark.name),
-                text(&department),
-                text(&s.class_label()),
-                text(&s.phone),
-                text(s.enrollment.label_zh()),
-                text(s.payment.label_zh()),
-                text(&note),
-            ])?;
+            (department, s, mark)
+        })
+        .collect();
+    let format = input.opts.format;
+    let path = out_file(out, &input.file_name(&school, "参保花名册", format));
+    let mut writer = TableWriter::create(&path, format)?;
+    let columns: Vec<ColumnSpec> = COLUMNS.iter().map(|(t, w)| ColumnSpec::new(t, *w)).collect();
+    let mut groups: Vec<(String, Vec<&RosterRow>)> = Vec::new();
+    match format {
+        FileFormat::Csv => groups.push((String::new(), rows.iter().collect())),
+        FileFormat::Xlsx => {
+            for row in &rows {
+                let name = if row.0.trim().is_empty() { NO_DEPARTMENT.to_owned() } else { row.0.clone() };
+                match groups.iter_mut().find(|(d, _)| *d == name) {
+                    Some((_, list)) => list.push(row),
+                    None => groups.push((name, vec![row])),
+                }
+            }
         }
     }
+    for (department, list) in &groups {
+        let mut line = vec![format!("学校名称：{school}")];
+        if !department.is_empty() {
+            line.push(format!("认定部门：{department}"));
+        }
+        line.push(input.date_line());
+        let preamble = Preamble { title: Some(TITLE.to_owned()), lines: vec![line] };
+        let sheet = if department.is_empty() { "参保花名册" } else { department.as_str() };
+        writer.begin_table(sheet, &preamble, &columns)?;
+        for (i, (department, s, mark)) in list.iter().enumerate() {
+            write_row(&mut writer, input, i + 1, department, s, mark)?;
+        }
+        writer.sign_lines(&[vec![
+            "单位（盖章）：".to_owned(),
+            "经办人：".to_owned(),
+            "日期：    年    月    日".to_owned(),
+        ]])?;
+    }
     Ok(vec![writer.finish()?])
+}
+
+fn write_row(
+    writer: &mut TableWriter,
+    input: &FormInput,
+    seq: usize,
+    department: &str,
+    s: &Student,
+    mark: &CategoryMark,
+) -> Result<(), ExportError> {
+    let note = input
+        .policy
+        .and_then(|p| p.rule(&mark.name))
+        .filter(|r| r.enroll.away_from_school())
+        .map(|r| r.enroll.sentence_zh().to_owned())
+        .unwrap_or_default();
+    let text = |t: &str| if t.is_empty() { Out::Empty } else { Out::Text(t.to_owned()) };
+    writer.row(&[
+        Out::Number(seq as f64),
+        text(&s.name),
+        s.sex.map(|x| text(x.label_zh())).unwrap_or(Out::Empty),
+        input.id_cell(s),
+        text(&mark.name),
+        text(department),
+        text(&s.class_label()),
+        text(&s.phone),
+        text(s.enrollment.label_zh()),
+        text(s.payment.label_zh()),
+        text(&note),
+    ])?;
+    Ok(())
 }

@@ -38,7 +38,7 @@ fn percent(part: u32, whole: u32) -> Out<'static> {
     if whole == 0 {
         return Out::Empty;
     }
-    Out::Text(coverage::percent(coverage::permille(part as usize, whole as usize)))
+    Out::Permille(coverage::permille(part as usize, whole as usize))
 }
 
 pub fn export_summary(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathBuf>, ExportError> {

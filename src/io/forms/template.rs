@@ -184,7 +184,7 @@ fn cell(input: &FormInput, column: &TemplateColumn, s: &Student, seq: u32) -> Ou
             _ => "居民身份证",
         }),
         Value::Sex => s.sex.map(|x| text(x.label_zh())).unwrap_or(Out::Empty),
-        Value::BirthDate => s.birth_date.map(|d| text(&d.format("%Y-%m-%d").to_string())).unwrap_or(Out::Empty),
+        Value::BirthDate => s.birth_date.map(Out::Date).unwrap_or(Out::Empty),
         Value::Phone => text(&s.phone),
         Value::School => text(&s.school),
         Value::Grade => text(&s.grade),

@@ -315,5 +315,6 @@ pub static EN: Text = Text {
         "Export the special-category roster",
         "Export the class lists",
         "Export the progress summary",
+        "Export the payment notices",
     ],
 };

@@ -230,6 +230,7 @@ fn form_title(t: &crate::tui::text::Text, form: Form) -> &'static str {
         Form::Special => t.export_form_titles[2],
         Form::Classes => t.export_form_titles[3],
         Form::Summary => t.export_form_titles[4],
+        Form::Notices => t.export_form_titles[5],
     }
 }
 

@@ -1,0 +1,322 @@
+//! 缴费告知单: a payment notice for every family still to pay, so nobody writes amounts by hand. One slip per
+//! pupil who is not yet paid for and has not declined or left (a pupil paid for by a department, or insured
+//! elsewhere, gets none), class by class, three or four slips to an A4 page with cut lines between them and each
+//! class starting on a new page. Each slip says what the family pays on the given day under the drive's policy,
+//! what a department pays and for which category, the last day of that payment window, the coverage period and
+//! how to pay (the policy file's `payment_instructions`). Without a policy, or on a day outside every payment
+//! window, there are no slips: amounts are never left empty or guessed.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Worksheet, XlsxError};
+
+use super::{FormInput, categories_text, out_file};
+use crate::domain::category::CategoryTable;
+use crate::domain::coverage::Standing;
+use crate::domain::policy::{self, EnrolleeKind, Policy, QuoteRequest, Refund, yuan_string};
+use crate::domain::student::Student;
+use crate::io::ReadError;
+use crate::io::export::{FileFormat, TableWriter, excel_date, needs_landscape, print_setup};
+use crate::io::sheet::ExportError;
+
+pub const TITLE: &str = "城乡居民基本医疗保险缴费告知单";
+
+/// What one slip says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Slip {
+    pub school: String,
+    pub class: String,
+    pub name: String,
+    /// The last four characters of the ID number: enough for the family, nothing for anyone who finds it.
+    pub id_tail: String,
+    /// 人员类别, 、-separated; empty for most pupils.
+    pub categories: String,
+    /// What the family pays the tax office.
+    pub personal_due_fen: i64,
+    /// What a department pays on the pupil's behalf, which department, and for which category.
+    pub department_due_fen: i64,
+    pub department: Option<String>,
+    pub subsidy_category: Option<String>,
+    /// The last day of the payment window the day falls in.
+    pub last_day: NaiveDate,
+    pub coverage_from: NaiveDate,
+    pub coverage_to: NaiveDate,
+    /// 说明: the day and window the amount is for, and what else the family must know (a refund after paying,
+    /// enrolling where the benefit was approved).
+    pub note: String,
+}
+
+/// The pupils who get a slip: at school, not declined, not yet insured (paid, paid by a department, or insured
+/// elsewhere).
+pub fn needs_notice(s: &Student) -> bool {
+    let standing = Standing::new(s.enrollment, s.payment);
+    standing.is_expected() && !standing.is_insured()
+}
+
+/// The slips for the school's pupils (narrowed by `--class`), in roster order, for a payment on `on`.
+pub fn slips(input: &FormInput, on: NaiveDate) -> Result<(String, Vec<Slip>), ExportError> {
+    let policy = input.policy.ok_or(ExportError::NoPolicy)?;
+    let table = CategoryTable::builtin();
+    let request = |s: Option<&Student>| QuoteRequest {
+        categories: s.map(|s| s.categories.iter().map(|c| c.name.clone()).collect()).unwrap_or_default(),
+        paid_on: on,
+        enrollee: EnrolleeKind::default(),
+        freshman: false,
+        birth_date: s.and_then(|s| s.birth_date),
+    };
+    // A day outside every window fails here, with the windows named, even for a class with nobody to notify.
+    policy::quote(policy, table, &request(None))?;
+    let window = policy.window_for(on).ok_or(ExportError::NoPolicy)?;
+    let (school, pupils) = input.school_pupils()?;
+    let mut slips = Vec::new();
+    for s in pupils.iter().filter(|s| needs_notice(s)) {
+        let quote = policy::quote(policy, table, &request(Some(s)))
+            .map_err(|e| ExportError::NoticeQuote { name: s.name.clone(), reason: e.to_string() })?;
+        let mut note = vec![format!("按{}（{}）缴费计算", on.format("%Y-%m-%d"), window.name)];
+        let department = quote.paying_department.clone();
+        let who = department.as_deref().map(|d| format!("{d}部门")).unwrap_or_else(|| "认定部门".to_owned());
+        match quote.refund {
+            Some(Refund::Amount { fen }) => note.push(format!("缴费后由{who}补助{}元", yuan_string(fen))),
+            Some(Refund::Unspecified) => note.push(format!("缴费后由{who}按规定补助")),
+            None => {}
+        }
+        if quote.subsidy_unspecified {
+            note.push("人员类别的补助由认定部门确定，以上金额未计入".to_owned());
+        }
+        if quote.enroll_at_benefit_place
+            && let Some(rule) =
+                s.categories.iter().filter_map(|c| policy.rule(&c.name)).find(|r| r.enroll.away_from_school())
+        {
+            note.push(format!("{}{}", rule.category, rule.enroll.sentence_zh()));
+        }
+        let class = s.class_label();
+        slips.push(Slip {
+            school: school.clone(),
+            class: if class.trim().is_empty() { super::classes::NO_CLASS.to_owned() } else { class },
+            name: s.name.clone(),
+            id_tail: id_tail(&s.id_number),
+            categories: categories_text(s),
+            personal_due_fen: quote.personal_due_fen,
+            department_due_fen: quote.department_due_fen,
+            department,
+            subsidy_category: quote.subsidy_category.clone(),
+            last_day: window.to,
+            coverage_from: quote.coverage_from,
+            coverage_to: quote.coverage_to,
+            note: note.join("；"),
+        });
+    }
+    if slips.is_empty() {
+        return Err(ExportError::NoNotices);
+    }
+    Ok((school, slips))
+}
+
+fn id_tail(id: &str) -> String {
+    let chars: Vec<char> = id.trim().chars().collect();
+    chars[chars.len().saturating_sub(4)..].iter().collect()
+}
+
+/// Writes the slips to one XLSX workbook (`--out` a file or a folder). Returns the file and how many slips.
+pub fn export_notices(input: &FormInput, on: NaiveDate, out: Option<&Path>) -> Result<(PathBuf, usize), ExportError> {
+    if input.opts.format != FileFormat::Xlsx {
+        return Err(ExportError::NoticesXlsxOnly);
+    }
+    let policy = input.policy.ok_or(ExportError::NoPolicy)?;
+    let (school, slips) = slips(input, on)?;
+    let path = out_file(out, &input.file_name(&school, "缴费告知单", FileFormat::Xlsx));
+    let mut writer = TableWriter::create(&path, FileFormat::Xlsx)?;
+    let sheet = writer.free_sheet("缴费告知单")?;
+    lay_out(sheet, policy, &slips)
+        .map_err(|e| ReadError::Write { file: path.display().to_string(), reason: e.to_string() })?;
+    Ok((writer.finish()?, slips.len()))
+}
+
+/// Column widths: label, value, label, value. 7w + 5 pixels each, 622 in all: inside a portrait A4 page.
+const WIDTHS: [f64; 4] = [13.0, 29.0, 15.0, 29.0];
+/// The height of a page's printable area in points: A4 (842) less the 0.6" margins, with some room to spare
+/// for spreadsheets that wrap a little differently.
+const PAGE_POINTS: f64 = 730.0;
+const ROW: f64 = 19.0;
+const TITLE_ROW: f64 = 24.0;
+const CUT_ROW: f64 = 16.0;
+const GAP_ROW: f64 = 12.0;
+/// Characters per line of the wide text cells (B:D, 73 units) at 9 points, counting a CJK character as one and
+/// other characters as half; on the low side so the estimated height is never short.
+const WIDE_LINE_CHARS: f64 = 36.0;
+const WIDE_LINE_POINTS: f64 = 12.5;
+
+/// The height a wrapped text needs in the wide cell.
+fn wide_height(text: &str) -> f64 {
+    let width: f64 = text.chars().map(|c| if c.is_ascii() { 0.5 } else { 1.0 }).sum();
+    let lines = (width / WIDE_LINE_CHARS).ceil().max(1.0);
+    (lines * WIDE_LINE_POINTS + 6.0).max(ROW)
+}
+
+/// The instructions a slip prints: the policy's, or where to ask.
+fn instructions(policy: &Policy) -> String {
+    if policy.payment_instructions.is_empty() {
+        "请向当地税务部门（12366）咨询缴费方式".to_owned()
+    } else {
+        policy.payment_instructions.clone()
+    }
+}
+
+/// The slip's rows and their heights, before any is written: a page must know what fits.
+fn slip_height(slip: &Slip, how: &str) -> f64 {
+    TITLE_ROW + 5.0 * ROW + wide_height(how) + wide_height(&slip.note)
+}
+
+struct Formats {
+    title: Format,
+    label: Format,
+    value: Format,
+    money: Format,
+    date: Format,
+    small: Format,
+    cut: Format,
+}
+
+fn formats() -> Formats {
+    let cell = Format::new().set_border(FormatBorder::Thin).set_align(FormatAlign::VerticalCenter).set_font_size(10);
+    Formats {
+        title: Format::new()
+            .set_bold()
+            .set_font_size(14)
+            .set_align(FormatAlign::Center)
+            .set_align(FormatAlign::VerticalCenter),
+        label: cell.clone().set_bold().set_align(FormatAlign::Center).set_text_wrap(),
+        value: cell.clone().set_text_wrap().set_num_format("@"),
+        money: cell.clone().set_bold().set_font_size(12).set_num_format("0.00"),
+        date: cell.clone().set_num_format("yyyy-mm-dd").set_align(FormatAlign::Left),
+        small: cell.set_font_size(9).set_text_wrap().set_num_format("@"),
+        cut: Format::new()
+            .set_border_bottom(FormatBorder::Dashed)
+            .set_font_size(8)
+            .set_font_color(Color::Gray)
+            .set_align(FormatAlign::Center)
+            .set_align(FormatAlign::Bottom),
+    }
+}
+
+/// Rows are written top to bottom (the sheet is written as it goes), each row's height before its cells.
+fn lay_out(sheet: &mut Worksheet, policy: &Policy, slips: &[Slip]) -> Result<(), XlsxError> {
+    let f = formats();
+    let how = instructions(policy);
+    for (i, w) in WIDTHS.iter().enumerate() {
+        sheet.set_column_width(i as u16, *w)?;
+    }
+    print_setup(sheet, needs_landscape(WIDTHS), None, 3)?;
+    let mut row = 0u32;
+    let mut breaks = Vec::new();
+    let mut used = 0.0;
+    let mut on_page = 0;
+    for (i, slip) in slips.iter().enumerate() {
+        let height = slip_height(slip, &how);
+        let new_class = i > 0 && slips[i - 1].class != slip.class;
+        if i > 0 && (new_class || used + height > PAGE_POINTS || on_page == 4) {
+            breaks.push(row);
+            used = 0.0;
+            on_page = 0;
+        } else if i > 0 {
+            // A cut line under the slip before, then a little space.
+            sheet.set_row_height(row, CUT_ROW)?;
+            sheet.merge_range(row, 0, row, 3, "✂ 沿虚线剪开", &f.cut)?;
+            sheet.set_row_height(row + 1, GAP_ROW)?;
+            row += 2;
+            used += CUT_ROW + GAP_ROW;
+        }
+        row = write_slip(sheet, &f, row, slip, &how)?;
+        used += height;
+        on_page += 1;
+    }
+    // A plain last row: in constant-memory mode a last row with a height of its own is written twice.
+    sheet.write_blank(row, 0, &Format::new().set_align(FormatAlign::Bottom))?;
+    sheet.set_page_breaks(&breaks)?;
+    Ok(())
+}
+
+fn write_slip(sheet: &mut Worksheet, f: &Formats, mut row: u32, slip: &Slip, how: &str) -> Result<u32, XlsxError> {
+    sheet.set_row_height(row, TITLE_ROW)?;
+    sheet.merge_range(row, 0, row, 3, TITLE, &f.title)?;
+    row += 1;
+    let pair = |sheet: &mut Worksheet, row: u32, left: (&str, &str), right: (&str, &str)| -> Result<(), XlsxError> {
+        sheet.set_row_height(row, ROW)?;
+        sheet.write_string_with_format(row, 0, left.0, &f.label)?;
+        sheet.write_string_with_format(row, 1, left.1, &f.value)?;
+        sheet.write_string_with_format(row, 2, right.0, &f.label)?;
+        sheet.write_string_with_format(row, 3, right.1, &f.value)?;
+        Ok(())
+    };
+    pair(sheet, row, ("学校", &slip.school), ("班级", &slip.class))?;
+    row += 1;
+    pair(sheet, row, ("学生姓名", &slip.name), ("身份证号后四位", &slip.id_tail))?;
+    row += 1;
+    let categories = if slip.categories.is_empty() { "—" } else { slip.categories.as_str() };
+    sheet.set_row_height(row, ROW)?;
+    sheet.write_string_with_format(row, 0, "人员类别", &f.label)?;
+    sheet.write_string_with_format(row, 1, categories, &f.value)?;
+    sheet.write_string_with_format(row, 2, "缴费截止日期", &f.label)?;
+    match excel_date(slip.last_day) {
+        Some(d) => sheet.write_date_with_format(row, 3, d, &f.date)?,
+        None => sheet.write_string_with_format(row, 3, slip.last_day.format("%Y-%m-%d").to_string(), &f.value)?,
+    };
+    row += 1;
+    sheet.set_row_height(row, ROW)?;
+    sheet.write_string_with_format(row, 0, "家庭应缴（元）", &f.label)?;
+    sheet.write_number_with_format(row, 1, policy::fen_to_yuan(slip.personal_due_fen), &f.money)?;
+    sheet.write_string_with_format(row, 2, "部门代缴（元）", &f.label)?;
+    sheet.write_number_with_format(row, 3, policy::fen_to_yuan(slip.department_due_fen), &f.money)?;
+    row += 1;
+    let paid_by = match (&slip.department, &slip.subsidy_category) {
+        (Some(d), Some(c)) if slip.department_due_fen > 0 => format!("{d}（{c}）"),
+        (Some(d), None) if slip.department_due_fen > 0 => d.clone(),
+        _ => "—".to_owned(),
+    };
+    let coverage = format!("{} 至 {}", slip.coverage_from.format("%Y-%m-%d"), slip.coverage_to.format("%Y-%m-%d"));
+    pair(sheet, row, ("代缴部门", &paid_by), ("待遇享受期", &coverage))?;
+    row += 1;
+    for (label, text) in [("缴费方式", how), ("说明", slip.note.as_str())] {
+        sheet.set_row_height(row, wide_height(text))?;
+        sheet.write_string_with_format(row, 0, label, &f.label)?;
+        sheet.merge_range(row, 1, row, 3, text, &f.small)?;
+        row += 1;
+    }
+    Ok(row)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::policy::PolicySet;
+
+    #[test]
+    fn the_id_tail_is_four_characters() {
+        assert_eq!(id_tail("45020320190307775X"), "775X");
+        assert_eq!(id_tail("123"), "123");
+    }
+
+    /// The notices name the channels their policy's notice does (000 五, 001 附件1 三, 003 三(二)2).
+    #[test]
+    fn builtin_policies_say_how_to_pay() {
+        let set = PolicySet::builtin();
+        let how = |name: &str| instructions(set.get(name).expect("builtin"));
+        for name in ["liuzhou-2023", "liuzhou-2021"] {
+            for channel in ["广西税务12366", "市民中心", "城市服务", "工商银行", "柳州银行"] {
+                assert!(how(name).contains(channel), "{name}: {channel}");
+            }
+        }
+        for channel in ["四川税务", "电子税务局", "柜台"] {
+            assert!(how("yibin-2024").contains(channel), "{channel}");
+        }
+    }
+
+    #[test]
+    fn a_long_text_gets_a_taller_row() {
+        assert_eq!(wide_height("短"), ROW);
+        let long = "甲".repeat(100);
+        assert!(wide_height(&long) >= 3.0 * WIDE_LINE_POINTS);
+        assert!(wide_height(&long) > wide_height(&"甲".repeat(40)));
+    }
+}
