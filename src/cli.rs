@@ -238,6 +238,9 @@ pub enum SchoolAction {
         old: String,
         /// 新名称 (the new name)
         new: String,
+        /// 新名称已是另一所学校时，把两校合并（无法再分开）(when the new name is another school's, merge the two)
+        #[arg(long)]
+        merge: bool,
     },
 }
 
@@ -713,8 +716,15 @@ fn run(cli: &Cli) -> CmdResult {
         }
         Some(Command::Encrypt { out }) => convert(cli, out.as_deref(), true),
         Some(Command::Decrypt { out }) => convert(cli, out.as_deref(), false),
-        Some(Command::School { action: SchoolAction::Rename { old, new } }) => {
+        Some(Command::School { action: SchoolAction::Rename { old, new, merge } }) => {
             let (mut store, _lock) = open_writer(cli)?;
+            if !*merge && store.schools()?.iter().any(|s| s == new.trim()) {
+                return Err(UserError(format!(
+                    "已有名为“{}”的学校：改名会把两校合并，且无法再分开；如确要合并，请加 --merge \
+                     (a school of that name exists: renaming would merge the two for good; add --merge to do it)",
+                    new.trim()
+                )));
+            }
             let moved = store.rename_school(old, new)?;
             println!("已改名 (renamed): {old} -> {} （{moved} 名学生 / pupils）", new.trim());
             Ok(())

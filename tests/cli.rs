@@ -876,4 +876,15 @@ fn a_school_is_renamed_from_the_command_line() {
     let found = json(canbao(&db).args(["find", "450202201711194162", "--json"]));
     assert_eq!(found[0]["school"], "柳州市城中区实验小学");
     canbao(&db).args(["school", "rename", "本校", "别的名字"]).assert().code(1);
+    // Onto another school's name: refused unless --merge says so.
+    let other = dir.path().join("other.csv");
+    std::fs::write(
+        &other,
+        format!("姓名,身份证号码,学校,年级,班级\n张三,{},实验小学,一年级,1班\n", valid_number("45020220150101123")),
+    )
+    .unwrap();
+    canbao(&db).arg("import").arg(&other).assert().success();
+    canbao(&db).args(["school", "rename", "实验小学", "柳州市城中区实验小学"]).assert().code(1);
+    canbao(&db).args(["school", "rename", "实验小学", "柳州市城中区实验小学", "--merge"]).assert().success();
+    assert_eq!(json(canbao(&db).args(["stats", "--json"]))["students"], 11);
 }

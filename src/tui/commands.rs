@@ -361,8 +361,14 @@ impl App {
                 if new.is_empty() || new == *old {
                     return Some(Modal::RenameSchool { schools, cursor, name });
                 }
+                // Onto another school's name would merge the two, which no rename can part again.
+                if self.schools.contains(&new) {
+                    self.fail(fill(self.text.school_exists, &[&new]));
+                    return Some(Modal::RenameSchool { schools, cursor, name });
+                }
                 match self.store.rename_school(old, &new) {
                     Ok(n) => {
+                        self.undo.forget();
                         self.reload_roster();
                         self.say(fill(self.text.school_renamed, &[old, &new, &self.pupils(n)]));
                     }

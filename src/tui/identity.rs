@@ -44,6 +44,16 @@ impl App {
                 edit(&mut form.fields[form.focus], &a);
             }
         }
+        // The number field shows the whole number once it has the focus: shown is revealed, and recorded.
+        if form.focus == 1 && !self.reveal {
+            match self.store.record_reveal(Some(form.id)) {
+                Ok(()) => self.reveal = true,
+                Err(e) => {
+                    self.fail(e.to_string());
+                    form.focus = 0;
+                }
+            }
+        }
         Some(Modal::Identity(form))
     }
 

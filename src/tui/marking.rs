@@ -199,7 +199,15 @@ impl App {
         }
         let government = self.text.payment(PaymentStatus::Government).to_owned();
         let Some(s) = self.single(&targets) else {
-            let question = fill(self.text.ask_bulk_government, &[&targets.len()]);
+            let mut question = fill(self.text.ask_bulk_government, &[&targets.len()]);
+            let paid = targets
+                .iter()
+                .filter_map(|&id| self.data.index_of(id))
+                .filter(|&i| self.data.rows[i].payment == PaymentStatus::Paid)
+                .count();
+            if paid > 0 {
+                question.push_str(&fill(self.text.bulk_clears_payments, &[&paid]));
+            }
             self.ask(question, same_for_all(&targets, vec![Change::Payment(Payment::Government)]), government, false);
             return;
         };
@@ -389,9 +397,10 @@ impl App {
             self.say(self.text.nothing_to_undo);
             return;
         };
+        let who = self.edit_names(&edit);
         match self.rewrite(&edit, "undo", true) {
             Ok(()) => {
-                self.say(fill(self.text.undone, &[&self.pupils(edit.len())]));
+                self.say(fill(self.text.undone, &[&who]));
                 self.undo.undone(edit);
             }
             Err(e) => self.fail(e),
@@ -403,12 +412,22 @@ impl App {
             self.say(self.text.nothing_to_redo);
             return;
         };
+        let who = self.edit_names(&edit);
         match self.rewrite(&edit, "redo", false) {
             Ok(()) => {
-                self.say(fill(self.text.redone, &[&self.pupils(edit.len())]));
+                self.say(fill(self.text.redone, &[&who]));
                 self.undo.redone(edit);
             }
             Err(e) => self.fail(e),
+        }
+    }
+
+    /// Whom an edit changed, for the status line: the pupil's name, or how many.
+    fn edit_names(&self, edit: &Edit) -> String {
+        let id = edit.identity.as_ref().map(|i| i.id).or_else(|| edit.pupils.first().map(|p| p.id));
+        match (edit.len(), id.and_then(|id| self.data.index_of(id))) {
+            (1, Some(i)) => self.data.name(i).to_owned(),
+            (n, _) => self.pupils(n),
         }
     }
 

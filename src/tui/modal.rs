@@ -523,6 +523,10 @@ impl App {
                 self.jump_to_class(&jump);
                 0
             }
+            Action::ClearLine if row == 0 => {
+                jump.clear();
+                0
+            }
             Action::Backspace if row == 0 => {
                 jump.pop();
                 if !jump.is_empty() {

@@ -96,6 +96,7 @@ impl App {
                 self.modal = Some(Modal::ImportPreview { request: Box::new(request), preview, offset: 0, school });
             }
             JobOutcome::Imported { report, data } => {
+                self.undo.forget();
                 let data = match data {
                     Some(d) => Ok(d),
                     None => RosterData::load(&self.store),
@@ -141,6 +142,7 @@ impl App {
                     lines.insert(0, fill(self.text.reconcile_preview, &[&key]));
                     self.modal = Some(Modal::ReconcilePreview { file, source: report.source, lines, offset: 0 });
                 } else {
+                    self.undo.forget();
                     if let Some(d) = data {
                         self.replace_data(d);
                     }
@@ -156,6 +158,7 @@ impl App {
                     lines.insert(0, fill(self.text.merge_preview, &[&key]));
                     self.modal = Some(Modal::MergePreview { file, lines, offset: 0 });
                 } else {
+                    self.undo.forget();
                     if let Some(d) = data {
                         self.replace_data(d);
                     }

@@ -53,6 +53,13 @@ const LIMIT: usize = 1000;
 
 impl UndoStack {
     /// Records a new edit; anything undone before it can no longer be redone.
+    /// Forgets every edit: after an import, a reconciliation, a merge or a school rename the fields an edit kept
+    /// may have changed under it, and writing its old values back would undo something else.
+    pub fn forget(&mut self) {
+        self.undo.clear();
+        self.redo.clear();
+    }
+
     pub fn push(&mut self, edit: Edit) {
         if edit.is_empty() {
             return;
