@@ -1192,3 +1192,44 @@ fn a_merge_from_the_palette_previews_then_merges() {
     let row = app.data.index_of(pupil.id).expect("row");
     assert_eq!(app.data.rows[row].payment, PaymentStatus::Government, "the roster shows the merged status");
 }
+
+/// After an import, `u` does not reach back to an edit made before it (the import may have changed the same
+/// fields); bulk `f` says how many family payments it would clear; opening the number in `E` is a reveal.
+#[test]
+fn undo_stops_at_an_import_and_bulk_government_names_the_payments_it_clears() {
+    let mut app = app(Language::Zh);
+    let id = app.selected_id().expect("pupil");
+    app.update(Action::EditNote);
+    type_text(&mut app, "下午来");
+    app.update(Action::Confirm);
+    app.update(Action::Import);
+    type_text(&mut app, "tests/fixtures/utf8_bom.csv");
+    app.update(Action::Confirm);
+    app.update(Action::Confirm);
+    app.update(Action::Confirm);
+    app.update(Action::Undo);
+    assert_eq!(app.store.student(id).expect("s").note, "下午来", "the note stays");
+    assert_eq!(app.status.as_ref().map(|s| s.text.as_str()), Some("没有可撤销的修改"));
+
+    app.update(Action::Top);
+    app.update(Action::TogglePaid);
+    type_text(&mut app, "380");
+    app.update(Action::Confirm);
+    app.update(Action::ToggleSelect);
+    app.update(Action::ToggleSelect);
+    app.update(Action::ToggleGovernment);
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("asked") };
+    assert!(c.question.contains("其中 1 名已由家庭缴费"), "{}", c.question);
+    app.update(Action::Back);
+
+    app.marked.clear();
+    app.update(Action::Top);
+    let id = app.selected_id().expect("pupil");
+    let reveals = |app: &App| app.store.history(id).expect("h").iter().filter(|e| e.action == "reveal").count();
+    app.update(Action::OpenDetail);
+    let before = reveals(&app);
+    app.update(Action::EditIdentity);
+    app.update(Action::Down);
+    assert!(app.reveal);
+    assert_eq!(reveals(&app), before + 1, "the number shown is recorded as revealed");
+}
