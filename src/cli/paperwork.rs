@@ -9,8 +9,8 @@ use super::{CmdResult, Lang, UserError, config_dir, print_json, shown_id};
 use crate::domain::category::CategoryTable;
 use crate::domain::id_number;
 use crate::domain::policy::{
-    self, AmountBasis, CoverageStart, EnrolleeKind, Policy, PolicySet, Quote, QuoteRequest, Refund, Subsidy,
-    SubsidyPayment, fen_to_yuan, format_yuan,
+    self, AmountBasis, BenefitPlace, CoverageStart, EnrolleeKind, Judgement, Policy, PolicySet, Quote, QuoteRequest,
+    Refund, Subsidy, SubsidyPayment, fen_to_yuan, format_yuan,
 };
 use crate::domain::roster_check::{self, CheckReport};
 use crate::domain::student::Student;
@@ -307,6 +307,10 @@ struct QuoteJson {
     refund: Option<f64>,
     refund_unspecified: bool,
     enroll_at_benefit_place: bool,
+    /// `"required"`, `"optional"` or `null` (enrolls at school).
+    benefit_place: Option<BenefitPlace>,
+    /// Readings the notice does not state: `{"text", "text_en", "clause"}`.
+    judgements: Vec<Judgement>,
     enrollee: EnrolleeKind,
     freshman: bool,
     name: Option<String>,
@@ -412,6 +416,8 @@ pub fn quote(store: &Store, args: &QuoteArgs, lang: Option<Lang>) -> CmdResult {
         refund,
         refund_unspecified,
         enroll_at_benefit_place: q.enroll_at_benefit_place,
+        benefit_place: q.benefit_place,
+        judgements: q.judgements.clone(),
         enrollee,
         freshman: args.freshman,
         name,
@@ -427,11 +433,32 @@ pub fn quote(store: &Store, args: &QuoteArgs, lang: Option<Lang>) -> CmdResult {
     println!("家庭应缴 (family pays)      {}", format_yuan(q.personal_due_fen));
     println!("部门代缴 (department pays)  {}", format_yuan(q.department_due_fen));
     println!("待遇期 (covered)            {} 至 {}", out.coverage_from, out.coverage_to);
-    if q.enroll_at_benefit_place {
-        println!("注意：此类学生不随学校参保（见下） (enrolls away from school, see below)");
+    match q.benefit_place {
+        Some(BenefitPlace::Required) => {
+            println!("注意：此类学生不随学校参保（见下） (enrolls away from school, see below)")
+        }
+        Some(BenefitPlace::Optional) => {
+            println!("注意：此类学生可以不随学校参保（见下） (may enroll away from school, see below)")
+        }
+        None => {}
     }
     println!();
-    println!("{}", if lang == Some(Lang::En) { &q.rule_en } else { &q.rule_zh });
+    let en = lang == Some(Lang::En);
+    println!("{}", if en { &q.rule_en } else { &q.rule_zh });
+    if !q.judgements.is_empty() {
+        println!();
+        println!(
+            "{}",
+            if en {
+                "Readings the notice does not state (confirm with the agency):"
+            } else {
+                "通知未明说、请向经办机构确认的判断："
+            }
+        );
+        for j in &q.judgements {
+            println!("- {}（{}）", if en { &j.text_en } else { &j.text }, j.clause);
+        }
+    }
     Ok(())
 }
 
