@@ -208,6 +208,16 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// 显示正在使用的数据文件、配置和备份文件夹 (print the drive file, data, config and backup folders in use)
+    Paths {
+        #[arg(long)]
+        json: bool,
+    },
+    /// 生成命令行补全脚本 (print a shell completion script: bash, zsh, fish, powershell)
+    Completions {
+        #[arg(value_enum)]
+        shell: ShellArg,
+    },
     /// 合并另一台电脑上的数据文件 (bring in another laptop's copy of this drive)
     Merge {
         #[arg(value_name = "OTHER.db")]
@@ -251,6 +261,14 @@ pub enum PolicyAction {
         #[arg(long, value_name = "YUAN")]
         premium: Option<String>,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShellArg {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -323,9 +341,11 @@ pub fn default_db_path() -> PathBuf {
     data_dir().join("canbao.db")
 }
 
+/// The folder for drive files. On Windows the local (not roaming) application data: a domain-managed school PC
+/// syncs the roaming profile, and the pupils' data must stay on this machine. Elsewhere both are the same.
 pub fn data_dir() -> PathBuf {
     directories::ProjectDirs::from("", "", "canbao")
-        .map(|d| d.data_dir().to_owned())
+        .map(|d| d.data_local_dir().to_owned())
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
@@ -339,6 +359,51 @@ fn operator_from(cli: &Cli) -> Option<String> {
         .or_else(|| std::env::var("CANBAO_OPERATOR").ok())
         .map(|s| s.trim().to_owned())
         .filter(|s| !s.is_empty())
+}
+
+#[derive(Serialize)]
+struct PathsJson {
+    drive: PathBuf,
+    data_dir: PathBuf,
+    config_dir: Option<PathBuf>,
+    backup_dir: PathBuf,
+}
+
+/// Where things are, without opening (or creating) anything.
+fn paths(cli: &Cli, json: bool) -> CmdResult {
+    let drive = drive_path(cli);
+    // As the store names it: `backups/` beside the drive file.
+    let backup_dir = drive.parent().unwrap_or(Path::new(".")).join("backups");
+    let out = PathsJson { drive, data_dir: data_dir(), config_dir: config_dir(), backup_dir };
+    if json {
+        print_json(&out);
+        return Ok(());
+    }
+    let en = cli.lang == Some(Lang::En);
+    let label = |zh: &'static str, english: &'static str| if en { english } else { zh };
+    let none = label("（无）", "(none)");
+    let text = format!(
+        "{}\t{}\n{}\t{}\n{}\t{}\n{}\t{}\n",
+        label("数据文件", "drive"),
+        out.drive.display(),
+        label("数据文件夹", "data"),
+        out.data_dir.display(),
+        label("配置文件夹", "config"),
+        out.config_dir.as_deref().map_or_else(|| none.to_owned(), |p| p.display().to_string()),
+        label("备份文件夹", "backups"),
+        out.backup_dir.display(),
+    );
+    write_stdout(text.as_bytes())
+}
+
+/// Writes to standard output; a reader that went away (`| head`) is not an error.
+fn write_stdout(bytes: &[u8]) -> CmdResult {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(UserError(e.to_string())),
+        _ => Ok(()),
+    }
 }
 
 fn drive_path(cli: &Cli) -> PathBuf {
@@ -684,6 +749,19 @@ fn run(cli: &Cli) -> CmdResult {
         }
         Some(Command::Encrypt { out }) => convert(cli, out.as_deref(), true),
         Some(Command::Decrypt { out }) => convert(cli, out.as_deref(), false),
+        Some(Command::Paths { json }) => paths(cli, *json),
+        Some(Command::Completions { shell }) => {
+            use clap::CommandFactory;
+            let shell = match shell {
+                ShellArg::Bash => clap_complete::Shell::Bash,
+                ShellArg::Zsh => clap_complete::Shell::Zsh,
+                ShellArg::Fish => clap_complete::Shell::Fish,
+                ShellArg::Powershell => clap_complete::Shell::PowerShell,
+            };
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "canbao", &mut out);
+            write_stdout(&out)
+        }
         Some(Command::Merge { other, dry_run, reveal, json }) => {
             let (mut store, _lock) = open_writer(cli)?;
             if *reveal {

@@ -864,3 +864,35 @@ fn a_closed_pipe_ends_quietly() {
     let status = String::from_utf8_lossy(&out.stdout).trim().to_owned();
     assert_ne!(status, "101", "a panic's exit code");
 }
+
+#[test]
+fn completions_for_each_shell_name_the_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let out = canbao(&db).args(["completions", shell]).output().unwrap();
+        assert!(out.status.success(), "{shell}: {}", String::from_utf8_lossy(&out.stderr));
+        let script = String::from_utf8_lossy(&out.stdout);
+        assert!(script.contains("canbao") && script.contains("reconcile") && script.contains("reveal"), "{shell}");
+    }
+    let out = canbao(&db).args(["completions", "tcsh"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!db.exists(), "completions never create a drive");
+}
+
+#[test]
+fn paths_names_the_drive_and_its_backups_without_creating_anything() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("school.db");
+    let shown = json(canbao(&db).args(["paths", "--json"]));
+    assert_eq!(shown["drive"].as_str(), db.to_str());
+    assert_eq!(shown["backup_dir"].as_str(), dir.path().join("backups").to_str());
+    assert!(shown["data_dir"].as_str().is_some_and(|d| d.contains("canbao")), "{shown}");
+    assert!(!db.exists() && !dir.path().join("backups").exists());
+    let out = canbao(&db).args(["paths"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("备份文件夹") && text.contains("school.db"), "{text}");
+    let out = canbao(&db).args(["--lang", "en", "paths"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("backups\t") && !text.contains("备份"), "{text}");
+}
