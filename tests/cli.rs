@@ -896,3 +896,38 @@ fn paths_names_the_drive_and_its_backups_without_creating_anything() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("backups\t") && !text.contains("备份"), "{text}");
 }
+
+#[test]
+fn export_of_a_class_the_drive_lacks_exits_1_naming_the_nearest() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    json(canbao(&db).args(["import", "--json"]).arg(fixture("gbk_title.csv")));
+    let out_file = dir.path().join("sheet.xlsx");
+    let out = canbao(&db).args(["export", "sheet", "--class", "三年级9班", "--out"]).arg(&out_file).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("三年级9班") && err.contains("三年级1班"), "{err}");
+    assert!(!out_file.exists(), "nothing written for a class the drive does not have");
+    // The class written another way is the same class.
+    let out = canbao(&db).args(["export", "sheet", "--class", "3年级1", "--out"]).arg(&out_file).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn export_out_dash_writes_the_form_to_standard_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    json(canbao(&db).args(["import", "--json"]).arg(fixture("gbk_title.csv")));
+    let out = canbao(&db)
+        .current_dir(dir.path())
+        .args(["export", "sheet", "--format", "csv", "--out", "-"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("在校学生信息表") && text.contains("罗欣"), "{text}");
+    assert!(!dir.path().join("-").exists(), "no file named -");
+    let out = canbao(&db).args(["export", "ledgers", "--out", "-"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(out.stdout.starts_with(b"PK"), "an XLSX on standard output");
+}
