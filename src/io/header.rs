@@ -257,6 +257,9 @@ mod tests {
             ("实缴金额", Column::Amount),
             ("缴费时间", Column::PaidOn),
             ("缴费方式", Column::Channel),
+            ("征收渠道", Column::Channel),
+            ("征收方式", Column::Channel),
+            ("缴款方式", Column::Channel),
         ] {
             assert_eq!(syn.column(word), Some(col), "{word}");
         }
