@@ -931,3 +931,24 @@ fn export_out_dash_writes_the_form_to_standard_output() {
     assert!(out.status.success());
     assert!(out.stdout.starts_with(b"PK"), "an XLSX on standard output");
 }
+
+#[test]
+fn import_reports_a_header_it_does_not_know_as_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let file = dir.path().join("list.csv");
+    std::fs::write(
+        &file,
+        "学生名册\n姓名,身份证号码,班级,家长微信,姓名\n罗欣,450202201804074223,三年级1班,lx2018,罗欣\n合计：1人,,,,\n",
+    )
+    .unwrap();
+    let report = json(canbao(&db).args(["import", "--json"]).arg(&file));
+    assert_eq!(report["added"], 1);
+    let problems = report["problems"].as_array().unwrap();
+    let ignored: Vec<&Value> = problems.iter().filter(|p| p["row"] == 2).collect();
+    assert_eq!(ignored.len(), 2, "{problems:?}");
+    assert!(ignored.iter().any(|p| p["column"] == "家长微信" && p["message"].as_str().unwrap().contains("不认识")));
+    assert!(ignored.iter().any(|p| p["column"] == "姓名" && p["message"].as_str().unwrap().contains("重复")));
+    // The footer (a word from data/headers.toml) is skipped, not a pupil.
+    assert!(problems.iter().any(|p| p["row"] == 4 && p["message"].as_str().unwrap().contains("表尾")), "{problems:?}");
+}
