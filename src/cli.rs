@@ -322,6 +322,19 @@ impl From<FormatArg> for FileFormat {
     }
 }
 
+/// `--lang en`: the command line's own text in English only. Without it (or with `--lang zh`) a line gives the
+/// Chinese with the English after it in brackets, as scripts and operators have always read it.
+static ENGLISH: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+pub(crate) fn english() -> bool {
+    ENGLISH.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// The line in the language asked for: `bilingual` by default, `en` with `--lang en`.
+pub(crate) fn say(bilingual: &str, en: &str) {
+    println!("{}", if english() { en } else { bilingual });
+}
+
 /// A failure the user can act on: printed, exit code 1.
 #[derive(Debug)]
 pub struct UserError(pub String);
@@ -554,10 +567,15 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    ENGLISH.store(cli.lang == Some(Lang::En), std::sync::atomic::Ordering::Relaxed);
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(UserError(message)) => {
-            eprintln!("错误 (error): {message}");
+            if english() {
+                eprintln!("error: {message}");
+            } else {
+                eprintln!("错误 (error): {message}");
+            }
             ExitCode::from(1)
         }
     }
@@ -756,8 +774,8 @@ fn run(cli: &Cli) -> CmdResult {
                 }
             };
             match written {
-                Some(p) => println!("已备份 (backed up): {}", p.display()),
-                None => println!("内存中的数据无需备份 (nothing to back up)"),
+                Some(p) => say(&format!("已备份 (backed up): {}", p.display()), &format!("backed up: {}", p.display())),
+                None => say("内存中的数据无需备份 (nothing to back up)", "nothing to back up"),
             }
             Ok(())
         }
@@ -770,9 +788,12 @@ fn run(cli: &Cli) -> CmdResult {
             let key = passphrase::for_drive(&path)?;
             let safety = crate::store::backup::restore_keyed(&path, file, key.as_ref())?;
             if let Some(s) = safety {
-                println!("恢复前的数据已备份 (the previous data was backed up): {}", s.display());
+                say(
+                    &format!("恢复前的数据已备份 (the previous data was backed up): {}", s.display()),
+                    &format!("the previous data was backed up: {}", s.display()),
+                );
             }
-            println!("已从 {} 恢复 (restored)", file.display());
+            say(&format!("已从 {} 恢复 (restored)", file.display()), &format!("restored from {}", file.display()));
             Ok(())
         }
         Some(Command::Mark { id_number, name, enrollment, reason, payment, amount, paid_on, channel, note }) => {
@@ -823,7 +844,10 @@ fn run(cli: &Cli) -> CmdResult {
                 )));
             }
             let n = outcome.diffs.len();
-            println!("已保存 (saved): {} {} 项修改 ({n} fields changed)", pupil.name, n);
+            say(
+                &format!("已保存 (saved): {} {} 项修改 ({n} fields changed)", pupil.name, n),
+                &format!("saved: {} ({n} fields changed)", pupil.name),
+            );
             Ok(())
         }
         Some(Command::Encrypt { out }) => convert(cli, out.as_deref(), true),
@@ -1050,22 +1074,31 @@ fn print_json<T: Serialize>(value: &T) {
 
 fn print_import_report(r: &ImportReport) {
     if r.dry_run {
-        println!("试运行，未修改数据 (dry run: nothing changed)");
+        say("试运行，未修改数据 (dry run: nothing changed)", "dry run: nothing changed");
     }
-    println!(
-        "读取 {} 行：新增 {}，更新 {}，未变 {}，重复 {}，身份证号有问题 {}，跳过 {}",
+    let en = format!(
+        "rows read {}: added {}, updated {}, unchanged {}, duplicates {}, invalid IDs {}, skipped {}",
         r.rows_read, r.added, r.updated, r.unchanged, r.duplicates, r.id_invalid, r.skipped
     );
-    println!(
-        "(rows read {}: added {}, updated {}, unchanged {}, duplicates {}, invalid IDs {}, skipped {})",
-        r.rows_read, r.added, r.updated, r.unchanged, r.duplicates, r.id_invalid, r.skipped
-    );
+    if english() {
+        println!("{en}");
+    } else {
+        println!(
+            "读取 {} 行：新增 {}，更新 {}，未变 {}，重复 {}，身份证号有问题 {}，跳过 {}",
+            r.rows_read, r.added, r.updated, r.unchanged, r.duplicates, r.id_invalid, r.skipped
+        );
+        println!("({en})");
+    }
     for p in &r.problems {
         let sheet = if p.sheet.is_empty() { String::new() } else { format!(" [{}]", p.sheet) };
         let column = if p.column.is_empty() { String::new() } else { format!(" 「{}」", p.column) };
         // Row 0 means the problem concerns a whole worksheet.
-        let row = if p.row == 0 { String::new() } else { format!(" 第 {} 行", p.row) };
-        println!("  {}{}{}{}：{}", p.file, sheet, row, column, p.message);
+        let row = match (p.row, english()) {
+            (0, _) => String::new(),
+            (n, true) => format!(" row {n}"),
+            (n, false) => format!(" 第 {n} 行"),
+        };
+        println!("  {}{}{}{}{}{}", p.file, sheet, row, column, if english() { ": " } else { "：" }, p.message);
     }
 }
 
@@ -1115,7 +1148,8 @@ fn find(cli: &Cli, store: &mut Store, query: &str, limit: usize, reveal: bool, j
         return Ok(());
     }
     if pupils.is_empty() {
-        println!("没有找到“{}” (nothing found)", crate::io::table::printable(query));
+        let query = crate::io::table::printable(query);
+        say(&format!("没有找到“{query}” (nothing found)"), &format!("nothing found for “{query}”"));
         return Ok(());
     }
     for s in &pupils {
@@ -1129,13 +1163,14 @@ fn find(cli: &Cli, store: &mut Store, query: &str, limit: usize, reveal: bool, j
             shown(&id),
             flag,
             shown(&s.class_label()),
-            s.enrollment.label_zh(),
-            s.payment.label_zh(),
+            if english() { s.enrollment.label_en() } else { s.enrollment.label_zh() },
+            if english() { s.payment.label_en() } else { s.payment.label_zh() },
             shown(&s.categories.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join("、"))
         );
     }
     if total > pupils.len() {
-        println!("… 共 {total} 条，显示前 {} 条 (showing {} of {total})", pupils.len(), pupils.len());
+        let n = pupils.len();
+        say(&format!("… 共 {total} 条，显示前 {n} 条 (showing {n} of {total})"), &format!("… showing {n} of {total}"));
     }
     Ok(())
 }
@@ -1144,31 +1179,43 @@ fn print_stats(s: &crate::store::Stats) {
     use crate::domain::coverage::{percent, permille};
     use crate::domain::policy::Ledger;
     let rate = percent(permille(s.insured as usize, s.expected as usize));
-    println!(
-        "学生 {} 人，应参保 {} 人，已参保 {} 人，参保率 {rate}，身份证号有问题 {} 人 (pupils {}, to insure {}, insured {}, \
-         coverage {rate}, invalid IDs {})",
-        s.students, s.expected, s.insured, s.id_invalid, s.students, s.expected, s.insured, s.id_invalid
+    let en = english();
+    let pick = |zh: &'static str, english: &'static str| if en { english } else { zh };
+    say(
+        &format!(
+            "学生 {} 人，应参保 {} 人，已参保 {} 人，参保率 {rate}，身份证号有问题 {} 人 (pupils {}, to insure {}, \
+             insured {}, coverage {rate}, invalid IDs {})",
+            s.students, s.expected, s.insured, s.id_invalid, s.students, s.expected, s.insured, s.id_invalid
+        ),
+        &format!(
+            "pupils {}, to insure {}, insured {}, coverage {rate}, invalid IDs {}",
+            s.students, s.expected, s.insured, s.id_invalid
+        ),
     );
-    println!("  已参保 = 家庭或财政已缴费、或异地参保；应参保 = 未离校且未拒绝参保 (insured = paid or elsewhere)");
-    println!("参保状态 (enrollment):");
+    say(
+        "  已参保 = 家庭或财政已缴费、或异地参保；应参保 = 未离校且未拒绝参保 (insured = paid or elsewhere)",
+        "  insured = paid by the family or a department, or enrolled elsewhere; to insure = not left, not declined",
+    );
+    say("参保状态 (enrollment):", "enrollment:");
     for e in crate::domain::student::Enrollment::ALL {
-        println!("  {}: {}", e.label_zh(), s.enrollment.get(e.code()).copied().unwrap_or(0));
+        println!("  {}: {}", pick(e.label_zh(), e.label_en()), s.enrollment.get(e.code()).copied().unwrap_or(0));
     }
-    println!("缴费状态 (payment status, as recorded):");
+    say("缴费状态 (payment status, as recorded):", "payment status, as recorded:");
     for p in crate::domain::student::PaymentStatus::ALL {
-        println!("  {}: {}", p.label_zh(), s.payment.get(p.code()).copied().unwrap_or(0));
+        println!("  {}: {}", pick(p.label_zh(), p.label_en()), s.payment.get(p.code()).copied().unwrap_or(0));
     }
-    println!("四本台账 (ledgers; declined and left pupils are in none):");
+    say("四本台账 (ledgers; declined and left pupils are in none):", "ledgers (declined and left pupils are in none):");
     for l in Ledger::ALL {
-        println!("  {}: {}", l.label_zh(), s.ledgers.get(l.code()).copied().unwrap_or(0));
+        println!("  {}: {}", pick(l.label_zh(), l.label_en()), s.ledgers.get(l.code()).copied().unwrap_or(0));
     }
-    println!(
-        "班级\t人数\t应参保\t已参保\t已缴费(含代缴)\t参保率 (class, pupils, to insure, insured, paid incl. government, coverage)"
+    say(
+        "班级\t人数\t应参保\t已参保\t已缴费(含代缴)\t参保率 (class, pupils, to insure, insured, paid incl. government, coverage)",
+        "class\tpupils\tto insure\tinsured\tpaid (incl. government)\tcoverage",
     );
     for c in &s.classes {
         println!(
             "{}\t{}\t{}\t{}\t{}\t{}",
-            if c.class.is_empty() { "（未分班）" } else { &c.class },
+            if c.class.is_empty() { pick("（未分班）", "(no class)") } else { &c.class },
             c.students,
             c.expected,
             c.enrolled,

@@ -952,3 +952,36 @@ fn import_reports_a_header_it_does_not_know_as_ignored() {
     // The footer (a word from data/headers.toml) is skipped, not a pupil.
     assert!(problems.iter().any(|p| p["row"] == 4 && p["message"].as_str().unwrap().contains("表尾")), "{problems:?}");
 }
+
+#[test]
+fn lang_en_switches_the_command_lines_own_text_to_english() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let out = canbao(&db).args(["--lang", "en", "import"]).arg(fixture("gbk_title.csv")).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("rows read 25: added 23"), "{text}");
+    assert!(!text.contains("读取") && text.contains(" row "), "{text}");
+    let has_han = |s: &str, allowed: &[&str]| {
+        let mut s = s.to_owned();
+        for a in allowed {
+            s = s.replace(a, "");
+        }
+        s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    };
+    let out = canbao(&db).args(["--lang", "en", "stats"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    // Class names are the school's own words; every label is English.
+    let classes: Vec<String> = text.lines().filter_map(|l| l.split('\t').next()).map(str::to_owned).collect();
+    let class_refs: Vec<&str> = classes.iter().map(String::as_str).filter(|c| c.contains('班')).collect();
+    assert!(text.starts_with("pupils ") && text.contains("ledgers"), "{text}");
+    assert!(!has_han(&text, &class_refs), "{text}");
+    let out = canbao(&db).args(["--lang", "en", "find", "罗欣"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("unpaid") && !text.contains("未缴费"), "{text}");
+    let out = canbao(&db).args(["--lang", "en", "export", "sheet", "--class", "三年级9班"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: "));
+    // Without --lang en the text stays Chinese with the English after it.
+    let out = canbao(&db).args(["stats"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("参保状态 (enrollment):"));
+}

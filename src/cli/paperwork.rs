@@ -429,21 +429,31 @@ pub fn quote(store: &Store, args: &QuoteArgs, lang: Option<Lang>) -> CmdResult {
     if let Some(n) = &out.name {
         println!("{n}");
     }
-    println!("{}（{}）  {} 缴费", q.policy_title, q.policy, out.paid_on);
-    println!("家庭应缴 (family pays)      {}", format_yuan(q.personal_due_fen));
-    println!("部门代缴 (department pays)  {}", format_yuan(q.department_due_fen));
-    println!("待遇期 (covered)            {} 至 {}", out.coverage_from, out.coverage_to);
+    let en = lang == Some(Lang::En);
+    let (from, to) = (&out.coverage_from, &out.coverage_to);
+    if en {
+        println!("{} ({})  paid on {}", q.policy_title, q.policy, out.paid_on);
+        println!("family pays      {}", format_yuan(q.personal_due_fen));
+        println!("department pays  {}", format_yuan(q.department_due_fen));
+        println!("covered          {from} – {to}");
+    } else {
+        println!("{}（{}）  {} 缴费", q.policy_title, q.policy, out.paid_on);
+        println!("家庭应缴 (family pays)      {}", format_yuan(q.personal_due_fen));
+        println!("部门代缴 (department pays)  {}", format_yuan(q.department_due_fen));
+        println!("待遇期 (covered)            {from} 至 {to}");
+    }
     match q.benefit_place {
-        Some(BenefitPlace::Required) => {
-            println!("注意：此类学生不随学校参保（见下） (enrolls away from school, see below)")
-        }
-        Some(BenefitPlace::Optional) => {
-            println!("注意：此类学生可以不随学校参保（见下） (may enroll away from school, see below)")
-        }
+        Some(BenefitPlace::Required) => super::say(
+            "注意：此类学生不随学校参保（见下） (enrolls away from school, see below)",
+            "note: enrolls away from school (see below)",
+        ),
+        Some(BenefitPlace::Optional) => super::say(
+            "注意：此类学生可以不随学校参保（见下） (may enroll away from school, see below)",
+            "note: may enroll away from school (see below)",
+        ),
         None => {}
     }
     println!();
-    let en = lang == Some(Lang::En);
     println!("{}", if en { &q.rule_en } else { &q.rule_zh });
     if !q.judgements.is_empty() {
         println!();
@@ -456,7 +466,11 @@ pub fn quote(store: &Store, args: &QuoteArgs, lang: Option<Lang>) -> CmdResult {
             }
         );
         for j in &q.judgements {
-            println!("- {}（{}）", if en { &j.text_en } else { &j.text }, j.clause);
+            if en {
+                println!("- {} ({})", j.text_en, j.clause);
+            } else {
+                println!("- {}（{}）", j.text, j.clause);
+            }
         }
     }
     Ok(())
@@ -611,6 +625,6 @@ pub fn check(store: &Store, reveal: bool, json: bool) -> CmdResult {
 /// Where `export` wrote, one line per file.
 pub fn print_written(paths: &[PathBuf]) {
     for p in paths {
-        println!("已导出 (written): {}", p.display());
+        super::say(&format!("已导出 (written): {}", p.display()), &format!("written: {}", p.display()));
     }
 }
