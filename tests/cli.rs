@@ -981,6 +981,14 @@ fn lang_en_switches_the_command_lines_own_text_to_english() {
     let out = canbao(&db).args(["--lang", "en", "export", "sheet", "--class", "三年级9班"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: "));
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(&tax, "姓名,证件号码,缴费金额,缴费日期,征收渠道\n某某,11010519491231002X,380,2023-10-08,微信\n")
+        .unwrap();
+    let out =
+        canbao(&db).args(["--lang", "en", "reconcile", "--source", "tax", "--dry-run"]).arg(&tax).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("rows read 1") && text.contains("row 2") && text.contains("not on the roster"), "{text}");
+    assert!(!text.contains("第 2 行"), "{text}");
     // Without --lang en the text stays Chinese with the English after it.
     let out = canbao(&db).args(["stats"]).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("参保状态 (enrollment):"));

@@ -489,11 +489,15 @@ pub fn reconcile(store: &mut Store, file: &Path, source: Source, dry_run: bool, 
 
 fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
     let id = |number: &str| shown_id(number, reveal);
+    let en = super::english();
+    // 第 N 行 / row N, and the clause after it, in the language asked for.
+    let row = |n: usize| if en { format!("row {n}") } else { format!("第 {n} 行") };
+    let line = |zh: String, english: String| println!("  {}", if en { english } else { zh });
     if r.dry_run {
-        println!("试运行，未修改数据 (dry run: nothing changed)");
+        super::say("试运行，未修改数据 (dry run: nothing changed)", "dry run: nothing changed");
     }
-    println!(
-        "读取 {} 行：已更新 {}，原已一致 {}，名单外 {}，姓名不符 {}，金额不符 {}，状态冲突 {}",
+    let counts_en = format!(
+        "rows read {}: matched {}, already {}, unknown IDs {}, name mismatches {}, amount mismatches {}, conflicts {}",
         r.rows_read,
         r.matched,
         r.already,
@@ -502,68 +506,93 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
         r.amount_mismatches.len(),
         r.conflicts.len()
     );
-    println!(
-        "(rows read {}: matched {}, already {}, unknown IDs {}, name mismatches {}, amount mismatches {}, conflicts {})",
-        r.rows_read,
-        r.matched,
-        r.already,
-        r.unknown_ids.len(),
-        r.name_mismatches.len(),
-        r.amount_mismatches.len(),
-        r.conflicts.len()
-    );
+    if en {
+        println!("{counts_en}");
+    } else {
+        println!(
+            "读取 {} 行：已更新 {}，原已一致 {}，名单外 {}，姓名不符 {}，金额不符 {}，状态冲突 {}",
+            r.rows_read,
+            r.matched,
+            r.already,
+            r.unknown_ids.len(),
+            r.name_mismatches.len(),
+            r.amount_mismatches.len(),
+            r.conflicts.len()
+        );
+        println!("({counts_en})");
+    }
     if r.source == Source::Tax && !has_policy {
-        println!("（未选定政策，未核对金额 (no policy chosen: amounts not checked)）");
+        super::say(
+            "（未选定政策，未核对金额 (no policy chosen: amounts not checked)）",
+            "(no policy chosen: amounts not checked)",
+        );
     }
     for u in &r.unknown_rows {
-        println!("  第 {} 行 {} {}：名单中没有 (not on the roster)", u.row, id(&u.id_number), u.name);
+        let (at, number) = (row(u.row), id(&u.id_number));
+        line(
+            format!("{at} {number} {}：名单中没有 (not on the roster)", u.name),
+            format!("{at} {number} {}: not on the roster", u.name),
+        );
     }
     for m in &r.rounded_matches {
-        println!(
-            "  第 {} 行 {} {}：名单中此人的号码曾被表格截断（{}），已按姓名核对；请在学生详情中更正号码 \
-             (the roster holds this pupil's number rounded: matched by name; correct the number)",
-            m.row,
-            id(&m.id_number),
-            m.name,
-            id(&m.stored)
+        let (at, number, stored) = (row(m.row), id(&m.id_number), id(&m.stored));
+        line(
+            format!(
+                "{at} {number} {}：名单中此人的号码曾被表格截断（{stored}），已按姓名核对；请在学生详情中更正号码 \
+                 (the roster holds this pupil's number rounded: matched by name; correct the number)",
+                m.name
+            ),
+            format!(
+                "{at} {number} {}: the roster holds this pupil's number rounded ({stored}): matched by name; correct \
+                 the number on the detail screen",
+                m.name
+            ),
         );
     }
     for m in &r.name_mismatches {
-        println!(
-            "  第 {} 行 {}：名单为“{}”，文件为“{}”，未修改 (name differs: not applied)",
-            m.row,
-            id(&m.id_number),
-            m.roster_name,
-            m.file_name
+        let (at, number) = (row(m.row), id(&m.id_number));
+        line(
+            format!(
+                "{at} {number}：名单为“{}”，文件为“{}”，未修改 (name differs: not applied)",
+                m.roster_name, m.file_name
+            ),
+            format!("{at} {number}: roster “{}”, file “{}”: name differs, not applied", m.roster_name, m.file_name),
         );
     }
     for m in &r.amount_mismatches {
-        println!(
-            "  第 {} 行 {} {}：缴费 {}元，应缴 {}元 (amount differs from the amount due)",
-            m.row,
-            m.name,
-            id(&m.id_number),
-            m.file_amount,
-            m.due
+        let (at, number) = (row(m.row), id(&m.id_number));
+        line(
+            format!(
+                "{at} {} {number}：缴费 {}元，应缴 {}元 (amount differs from the amount due)",
+                m.name, m.file_amount, m.due
+            ),
+            format!("{at} {} {number}: paid {} yuan, due {} yuan", m.name, m.file_amount, m.due),
         );
     }
     for c in &r.conflicts {
-        println!(
-            "  第 {} 行 {} {}：名单为“{}”，文件为“{}”，未修改 (conflict: not applied)",
-            c.row,
-            c.name,
-            id(&c.id_number),
-            c.roster,
-            c.file
+        let (at, number) = (row(c.row), id(&c.id_number));
+        line(
+            format!(
+                "{at} {} {number}：名单为“{}”，文件为“{}”，未修改 (conflict: not applied)",
+                c.name, c.roster, c.file
+            ),
+            format!("{at} {} {number}: roster “{}”, file “{}”: conflict, not applied", c.name, c.roster, c.file),
         );
     }
     if !r.unknown_categories.is_empty() {
-        println!("  未知的人员类别 (unknown categories): {}", r.unknown_categories.join("、"));
+        line(
+            format!("未知的人员类别 (unknown categories): {}", r.unknown_categories.join("、")),
+            format!("unknown categories: {}", r.unknown_categories.join(", ")),
+        );
     }
     for p in &r.problems {
         let sheet = if p.sheet.is_empty() { String::new() } else { format!(" [{}]", p.sheet) };
         let column = if p.column.is_empty() { String::new() } else { format!(" 「{}」", p.column) };
-        println!("  {}{} 第 {} 行{}：{}", p.file, sheet, p.row, column, p.message);
+        let at = row(p.row);
+        line(
+            format!("{}{sheet} {at}{column}：{}", p.file, p.message),
+            format!("{}{sheet} {at}{column}: {}", p.file, p.message),
+        );
     }
 }
 
