@@ -158,6 +158,14 @@ fn quote_says_its_judgements_and_where_a_pupil_may_enroll() {
     assert!(q["benefit_place"].is_null());
     assert_eq!(q["judgements"].as_array().map(Vec::len), Some(0));
 
+    // policy show lists the department window and every judgement once.
+    let shown = json(canbao(&db).args(["policy", "show", "liuzhou-2021", "--json"]));
+    assert_eq!(shown["department_windows"][0]["to"], "2021-03-31");
+    let clauses: Vec<&str> =
+        shown["judgements"].as_array().expect("judgements").iter().filter_map(|j| j["clause"].as_str()).collect();
+    assert!(clauses.contains(&"003 三(二)、四(三)") && clauses.contains(&"003 三(一)1"), "{clauses:?}");
+    assert_eq!(clauses.iter().filter(|c| **c == "003 三(二)、四(三)").count(), 1);
+
     // The text output lists the judgements apart from the rule, in the language asked for.
     let out = canbao(&db)
         .args(["quote", "--policy", "yibin-2024", "--category", "低保", "--paid-on", "2024-04-10"])

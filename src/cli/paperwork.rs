@@ -164,6 +164,14 @@ struct WindowShown {
 }
 
 #[derive(Serialize)]
+struct DepartmentWindowShown {
+    name: String,
+    from: String,
+    to: String,
+    clause: String,
+}
+
+#[derive(Serialize)]
 struct CategoryShown {
     category: String,
     subsidy: String,
@@ -184,8 +192,12 @@ struct PolicyShown {
     coverage_from: String,
     coverage_to: String,
     windows: Vec<WindowShown>,
+    /// Dates on which a department paying a pupil's whole premium is on schedule: `{"name", "from", "to", "clause"}`.
+    department_windows: Vec<DepartmentWindowShown>,
     categories: Vec<CategoryShown>,
     full_subsidy_order: Vec<String>,
+    /// Every reading the policy carries, wherever it is written, once each.
+    judgements: Vec<Judgement>,
     source: String,
 }
 
@@ -241,7 +253,32 @@ fn shown(p: &Policy) -> PolicyShown {
                 clause: r.clause.clone(),
             })
             .collect(),
+        department_windows: p
+            .department_windows
+            .iter()
+            .map(|w| DepartmentWindowShown {
+                name: w.name.clone(),
+                from: w.from.to_string(),
+                to: w.to.to_string(),
+                clause: w.clause.clone(),
+            })
+            .collect(),
         full_subsidy_order: p.full_subsidy_order.clone(),
+        judgements: {
+            let all = p
+                .judgements
+                .iter()
+                .chain(p.windows.iter().flat_map(|w| w.judgements.iter()))
+                .map(|j| &j.judgement)
+                .chain(p.categories.values().flat_map(|r| r.judgements.iter()));
+            let mut out: Vec<Judgement> = Vec::new();
+            for j in all {
+                if !out.iter().any(|o| o.text == j.text) {
+                    out.push(j.clone());
+                }
+            }
+            out
+        },
         source: p.source.clone(),
     }
 }
@@ -267,8 +304,20 @@ pub fn policy_show(store: &Store, name: Option<&str>, json: bool) -> CmdResult {
             println!("  {}：{}，{}，{}；{}（{}）", c.category, c.subsidy, c.payment, c.paid_by, c.enroll, c.clause);
         }
     }
+    for w in &s.department_windows {
+        println!(
+            "代缴部门缴费期 (department window) {} {} 至 {}：全额代缴的学生待遇为保险年度（{}）",
+            w.name, w.from, w.to, w.clause
+        );
+    }
     if !s.full_subsidy_order.is_empty() {
         println!("多重身份全额补助顺序：{}", s.full_subsidy_order.join(" → "));
+    }
+    if !s.judgements.is_empty() {
+        println!("通知未明说、请向经办机构确认的判断 (readings to confirm with the agency):");
+        for j in &s.judgements {
+            println!("  - {}（{}）", j.text, j.clause);
+        }
     }
     println!("来源 (source): {}", s.source);
     Ok(())
