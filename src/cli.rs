@@ -216,6 +216,16 @@ pub enum Command {
         #[command(subcommand)]
         action: SchoolAction,
     },
+    /// 显示正在使用的数据文件、配置和备份文件夹 (print the drive file, data, config and backup folders in use)
+    Paths {
+        #[arg(long)]
+        json: bool,
+    },
+    /// 生成命令行补全脚本 (print a shell completion script: bash, zsh, fish, powershell)
+    Completions {
+        #[arg(value_enum)]
+        shell: ShellArg,
+    },
     /// 合并另一台电脑上的数据文件 (bring in another laptop's copy of this drive)
     Merge {
         #[arg(value_name = "OTHER.db")]
@@ -276,6 +286,14 @@ pub enum PolicyAction {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShellArg {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SourceArg {
     /// 税务部门的缴费名单 (the tax office's paid list)
     Tax,
@@ -328,6 +346,19 @@ impl From<FormatArg> for FileFormat {
     }
 }
 
+/// `--lang en`: the command line's own text in English only. Without it (or with `--lang zh`) a line gives the
+/// Chinese with the English after it in brackets, as scripts and operators have always read it.
+static ENGLISH: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+pub(crate) fn english() -> bool {
+    ENGLISH.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// The line in the language asked for: `bilingual` by default, `en` with `--lang en`.
+pub(crate) fn say(bilingual: &str, en: &str) {
+    println!("{}", if english() { en } else { bilingual });
+}
+
 /// A failure the user can act on: printed, exit code 1.
 #[derive(Debug)]
 pub struct UserError(pub String);
@@ -347,9 +378,11 @@ pub fn default_db_path() -> PathBuf {
     data_dir().join("canbao.db")
 }
 
+/// The folder for drive files. On Windows the local (not roaming) application data: a domain-managed school PC
+/// syncs the roaming profile, and the pupils' data must stay on this machine. Elsewhere both are the same.
 pub fn data_dir() -> PathBuf {
     directories::ProjectDirs::from("", "", "canbao")
-        .map(|d| d.data_dir().to_owned())
+        .map(|d| d.data_local_dir().to_owned())
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
@@ -363,6 +396,106 @@ fn operator_from(cli: &Cli) -> Option<String> {
         .or_else(|| std::env::var("CANBAO_OPERATOR").ok())
         .map(|s| s.trim().to_owned())
         .filter(|s| !s.is_empty())
+}
+
+#[derive(Serialize)]
+struct PathsJson {
+    drive: PathBuf,
+    data_dir: PathBuf,
+    config_dir: Option<PathBuf>,
+    backup_dir: PathBuf,
+}
+
+/// Where things are, without opening (or creating) anything.
+fn paths(cli: &Cli, json: bool) -> CmdResult {
+    let drive = drive_path(cli);
+    // As the store names it: `backups/` beside the drive file.
+    let backup_dir = drive.parent().unwrap_or(Path::new(".")).join("backups");
+    let out = PathsJson { drive, data_dir: data_dir(), config_dir: config_dir(), backup_dir };
+    if json {
+        print_json(&out);
+        return Ok(());
+    }
+    let en = cli.lang == Some(Lang::En);
+    let label = |zh: &'static str, english: &'static str| if en { english } else { zh };
+    let none = label("（无）", "(none)");
+    let text = format!(
+        "{}\t{}\n{}\t{}\n{}\t{}\n{}\t{}\n",
+        label("数据文件", "drive"),
+        out.drive.display(),
+        label("数据文件夹", "data"),
+        out.data_dir.display(),
+        label("配置文件夹", "config"),
+        out.config_dir.as_deref().map_or_else(|| none.to_owned(), |p| p.display().to_string()),
+        label("备份文件夹", "backups"),
+        out.backup_dir.display(),
+    );
+    write_stdout(text.as_bytes())
+}
+
+/// A folder only this user can read, removed with everything in it when dropped.
+struct ScratchDir(PathBuf);
+
+impl ScratchDir {
+    fn new() -> Result<ScratchDir, UserError> {
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        let path = std::env::temp_dir().join(format!("canbao-{}-{nanos}", std::process::id()));
+        let mut builder = std::fs::DirBuilder::new();
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(&path)?;
+        Ok(ScratchDir(path))
+    }
+}
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A class the drive does not have is refused, naming the nearest ones, rather than exporting an empty form.
+fn known_class(store: &Store, school: Option<&str>, wanted: &str) -> CmdResult {
+    use crate::domain::class_label::ClassKey;
+    let labels = store.class_labels(school)?;
+    let key = ClassKey::parse(wanted);
+    if labels.iter().any(|l| ClassKey::parse(l) == key) {
+        return Ok(());
+    }
+    let target: Vec<char> = key.canonical().chars().collect();
+    let mut ranked: Vec<(usize, &String)> =
+        labels.iter().map(|l| (edit_distance(&target, &ClassKey::parse(l).canonical()), l)).collect();
+    ranked.sort_by_key(|(d, _)| *d);
+    let nearest: Vec<&str> = ranked.iter().take(3).map(|(_, l)| l.as_str()).collect();
+    let nearest =
+        if nearest.is_empty() { "（名单中没有班级 / no classes）".to_owned() } else { nearest.join("、") };
+    Err(UserError(format!("名单中没有班级“{wanted}”，最接近的是：{nearest} (no such class; nearest: {nearest})")))
+}
+
+/// Characters to insert, delete or change to turn one label into the other.
+fn edit_distance(a: &[char], b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (diagonal + usize::from(ca != cb)).min(above + 1).min(row[j] + 1);
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+/// Writes to standard output; a reader that went away (`| head`) is not an error.
+fn write_stdout(bytes: &[u8]) -> CmdResult {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(UserError(e.to_string())),
+        _ => Ok(()),
+    }
 }
 
 fn drive_path(cli: &Cli) -> PathBuf {
@@ -458,10 +591,15 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    ENGLISH.store(cli.lang == Some(Lang::En), std::sync::atomic::Ordering::Relaxed);
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(UserError(message)) => {
-            eprintln!("错误 (error): {message}");
+            if english() {
+                eprintln!("error: {message}");
+            } else {
+                eprintln!("错误 (error): {message}");
+            }
             ExitCode::from(1)
         }
     }
@@ -554,6 +692,9 @@ fn run(cli: &Cli) -> CmdResult {
                 return Err(UserError("--on 只用于 export notices (--on is for payment notices only)".into()));
             }
             let store = open_existing(cli)?;
+            if let Some(class) = class {
+                known_class(&store, school.as_deref(), class)?;
+            }
             let opts = ExportOptions {
                 format: (*format).into(),
                 school: school.clone(),
@@ -561,18 +702,24 @@ fn run(cli: &Cli) -> CmdResult {
                 mask: *mask,
                 date: store.today(),
             };
-            match kind {
+            // `--out -`: the form is written in a private folder, copied to standard output, and removed.
+            let to_stdout = out.as_deref() == Some(Path::new("-"));
+            let scratch = if to_stdout { Some(ScratchDir::new()?) } else { None };
+            let out = match &scratch {
+                Some(dir) => Some(dir.0.clone()),
+                None => out.clone(),
+            };
+            let written = match kind {
                 ExportKind::Sheet => {
                     let name = sheet::default_file_name(school.as_deref(), opts.date, opts.format);
                     let target = resolve_out(out.as_deref(), &name);
-                    let written = sheet::export_sheet(&store, &target, &opts)?;
-                    println!("已导出 (written): {}", written.display());
+                    vec![sheet::export_sheet(&store, &target, &opts)?]
                 }
                 other => {
                     let policy = paperwork::drive_policy(&store)?;
                     let input = FormInput { store: &store, opts: &opts, policy: policy.as_ref() };
                     let out = out.as_deref();
-                    let written = match other {
+                    match other {
                         ExportKind::Template => {
                             let name = template.as_deref().unwrap_or(forms::template::DEFAULT_TEMPLATE);
                             let template = Template::load(name, config_dir().as_deref())?;
@@ -588,11 +735,26 @@ fn run(cli: &Cli) -> CmdResult {
                             vec![path]
                         }
                         ExportKind::Sheet => Vec::new(),
-                    };
-                    paperwork::print_written(&written);
+                    }
                 }
+            };
+            if !to_stdout {
+                paperwork::print_written(&written);
+                return Ok(());
             }
-            Ok(())
+            match written.as_slice() {
+                [one] => {
+                    // Read and removed before writing: a reader that stops early ends this process (SIGPIPE).
+                    let bytes = std::fs::read(one)?;
+                    drop(scratch);
+                    write_stdout(&bytes)
+                }
+                several => Err(UserError(format!(
+                    "此表格导出 {} 个文件，不能写到标准输出，请用 --out 文件夹                      (this form is {} files: give --out a folder instead of -)",
+                    several.len(),
+                    several.len()
+                ))),
+            }
         }
         Some(Command::Policy { action }) => match action {
             PolicyAction::List { json } => paperwork::policy_list(&open_existing(cli)?, *json),
@@ -644,8 +806,8 @@ fn run(cli: &Cli) -> CmdResult {
                 }
             };
             match written {
-                Some(p) => println!("已备份 (backed up): {}", p.display()),
-                None => println!("内存中的数据无需备份 (nothing to back up)"),
+                Some(p) => say(&format!("已备份 (backed up): {}", p.display()), &format!("backed up: {}", p.display())),
+                None => say("内存中的数据无需备份 (nothing to back up)", "nothing to back up"),
             }
             Ok(())
         }
@@ -658,9 +820,12 @@ fn run(cli: &Cli) -> CmdResult {
             let key = passphrase::for_drive(&path)?;
             let safety = crate::store::backup::restore_keyed(&path, file, key.as_ref())?;
             if let Some(s) = safety {
-                println!("恢复前的数据已备份 (the previous data was backed up): {}", s.display());
+                say(
+                    &format!("恢复前的数据已备份 (the previous data was backed up): {}", s.display()),
+                    &format!("the previous data was backed up: {}", s.display()),
+                );
             }
-            println!("已从 {} 恢复 (restored)", file.display());
+            say(&format!("已从 {} 恢复 (restored)", file.display()), &format!("restored from {}", file.display()));
             Ok(())
         }
         Some(Command::Mark { id_number, name, enrollment, reason, payment, amount, paid_on, channel, note }) => {
@@ -711,7 +876,10 @@ fn run(cli: &Cli) -> CmdResult {
                 )));
             }
             let n = outcome.diffs.len();
-            println!("已保存 (saved): {} {} 项修改 ({n} fields changed)", pupil.name, n);
+            say(
+                &format!("已保存 (saved): {} {} 项修改 ({n} fields changed)", pupil.name, n),
+                &format!("saved: {} ({n} fields changed)", pupil.name),
+            );
             Ok(())
         }
         Some(Command::Encrypt { out }) => convert(cli, out.as_deref(), true),
@@ -728,6 +896,19 @@ fn run(cli: &Cli) -> CmdResult {
             let moved = store.rename_school(old, new)?;
             println!("已改名 (renamed): {old} -> {} （{moved} 名学生 / pupils）", new.trim());
             Ok(())
+        }
+        Some(Command::Paths { json }) => paths(cli, *json),
+        Some(Command::Completions { shell }) => {
+            use clap::CommandFactory;
+            let shell = match shell {
+                ShellArg::Bash => clap_complete::Shell::Bash,
+                ShellArg::Zsh => clap_complete::Shell::Zsh,
+                ShellArg::Fish => clap_complete::Shell::Fish,
+                ShellArg::Powershell => clap_complete::Shell::PowerShell,
+            };
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "canbao", &mut out);
+            write_stdout(&out)
         }
         Some(Command::Merge { other, dry_run, reveal, json }) => {
             let (mut store, _lock) = open_writer(cli)?;
@@ -938,22 +1119,31 @@ fn print_json<T: Serialize>(value: &T) {
 
 fn print_import_report(r: &ImportReport) {
     if r.dry_run {
-        println!("试运行，未修改数据 (dry run: nothing changed)");
+        say("试运行，未修改数据 (dry run: nothing changed)", "dry run: nothing changed");
     }
-    println!(
-        "读取 {} 行：新增 {}，更新 {}，未变 {}，重复 {}，身份证号有问题 {}，跳过 {}",
+    let en = format!(
+        "rows read {}: added {}, updated {}, unchanged {}, duplicates {}, invalid IDs {}, skipped {}",
         r.rows_read, r.added, r.updated, r.unchanged, r.duplicates, r.id_invalid, r.skipped
     );
-    println!(
-        "(rows read {}: added {}, updated {}, unchanged {}, duplicates {}, invalid IDs {}, skipped {})",
-        r.rows_read, r.added, r.updated, r.unchanged, r.duplicates, r.id_invalid, r.skipped
-    );
+    if english() {
+        println!("{en}");
+    } else {
+        println!(
+            "读取 {} 行：新增 {}，更新 {}，未变 {}，重复 {}，身份证号有问题 {}，跳过 {}",
+            r.rows_read, r.added, r.updated, r.unchanged, r.duplicates, r.id_invalid, r.skipped
+        );
+        println!("({en})");
+    }
     for p in &r.problems {
         let sheet = if p.sheet.is_empty() { String::new() } else { format!(" [{}]", p.sheet) };
         let column = if p.column.is_empty() { String::new() } else { format!(" 「{}」", p.column) };
         // Row 0 means the problem concerns a whole worksheet.
-        let row = if p.row == 0 { String::new() } else { format!(" 第 {} 行", p.row) };
-        println!("  {}{}{}{}：{}", p.file, sheet, row, column, p.message);
+        let row = match (p.row, english()) {
+            (0, _) => String::new(),
+            (n, true) => format!(" row {n}"),
+            (n, false) => format!(" 第 {n} 行"),
+        };
+        println!("  {}{}{}{}{}{}", p.file, sheet, row, column, if english() { ": " } else { "：" }, p.message);
     }
 }
 
@@ -1003,7 +1193,8 @@ fn find(cli: &Cli, store: &mut Store, query: &str, limit: usize, reveal: bool, j
         return Ok(());
     }
     if pupils.is_empty() {
-        println!("没有找到“{}” (nothing found)", crate::io::table::printable(query));
+        let query = crate::io::table::printable(query);
+        say(&format!("没有找到“{query}” (nothing found)"), &format!("nothing found for “{query}”"));
         return Ok(());
     }
     for s in &pupils {
@@ -1017,13 +1208,14 @@ fn find(cli: &Cli, store: &mut Store, query: &str, limit: usize, reveal: bool, j
             shown(&id),
             flag,
             shown(&s.class_label()),
-            s.enrollment.label_zh(),
-            s.payment.label_zh(),
+            if english() { s.enrollment.label_en() } else { s.enrollment.label_zh() },
+            if english() { s.payment.label_en() } else { s.payment.label_zh() },
             shown(&s.categories.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join("、"))
         );
     }
     if total > pupils.len() {
-        println!("… 共 {total} 条，显示前 {} 条 (showing {} of {total})", pupils.len(), pupils.len());
+        let n = pupils.len();
+        say(&format!("… 共 {total} 条，显示前 {n} 条 (showing {n} of {total})"), &format!("… showing {n} of {total}"));
     }
     Ok(())
 }
@@ -1032,31 +1224,43 @@ fn print_stats(s: &crate::store::Stats) {
     use crate::domain::coverage::{percent, permille};
     use crate::domain::policy::Ledger;
     let rate = percent(permille(s.insured as usize, s.expected as usize));
-    println!(
-        "学生 {} 人，应参保 {} 人，已参保 {} 人，参保率 {rate}，身份证号有问题 {} 人 (pupils {}, to insure {}, insured {}, \
-         coverage {rate}, invalid IDs {})",
-        s.students, s.expected, s.insured, s.id_invalid, s.students, s.expected, s.insured, s.id_invalid
+    let en = english();
+    let pick = |zh: &'static str, english: &'static str| if en { english } else { zh };
+    say(
+        &format!(
+            "学生 {} 人，应参保 {} 人，已参保 {} 人，参保率 {rate}，身份证号有问题 {} 人 (pupils {}, to insure {}, \
+             insured {}, coverage {rate}, invalid IDs {})",
+            s.students, s.expected, s.insured, s.id_invalid, s.students, s.expected, s.insured, s.id_invalid
+        ),
+        &format!(
+            "pupils {}, to insure {}, insured {}, coverage {rate}, invalid IDs {}",
+            s.students, s.expected, s.insured, s.id_invalid
+        ),
     );
-    println!("  已参保 = 家庭或财政已缴费、或异地参保；应参保 = 未离校且未拒绝参保 (insured = paid or elsewhere)");
-    println!("参保状态 (enrollment):");
+    say(
+        "  已参保 = 家庭或财政已缴费、或异地参保；应参保 = 未离校且未拒绝参保 (insured = paid or elsewhere)",
+        "  insured = paid by the family or a department, or enrolled elsewhere; to insure = not left, not declined",
+    );
+    say("参保状态 (enrollment):", "enrollment:");
     for e in crate::domain::student::Enrollment::ALL {
-        println!("  {}: {}", e.label_zh(), s.enrollment.get(e.code()).copied().unwrap_or(0));
+        println!("  {}: {}", pick(e.label_zh(), e.label_en()), s.enrollment.get(e.code()).copied().unwrap_or(0));
     }
-    println!("缴费状态 (payment status, as recorded):");
+    say("缴费状态 (payment status, as recorded):", "payment status, as recorded:");
     for p in crate::domain::student::PaymentStatus::ALL {
-        println!("  {}: {}", p.label_zh(), s.payment.get(p.code()).copied().unwrap_or(0));
+        println!("  {}: {}", pick(p.label_zh(), p.label_en()), s.payment.get(p.code()).copied().unwrap_or(0));
     }
-    println!("四本台账 (ledgers; declined and left pupils are in none):");
+    say("四本台账 (ledgers; declined and left pupils are in none):", "ledgers (declined and left pupils are in none):");
     for l in Ledger::ALL {
-        println!("  {}: {}", l.label_zh(), s.ledgers.get(l.code()).copied().unwrap_or(0));
+        println!("  {}: {}", pick(l.label_zh(), l.label_en()), s.ledgers.get(l.code()).copied().unwrap_or(0));
     }
-    println!(
-        "班级\t人数\t应参保\t已参保\t已缴费(含代缴)\t参保率 (class, pupils, to insure, insured, paid incl. government, coverage)"
+    say(
+        "班级\t人数\t应参保\t已参保\t已缴费(含代缴)\t参保率 (class, pupils, to insure, insured, paid incl. government, coverage)",
+        "class\tpupils\tto insure\tinsured\tpaid (incl. government)\tcoverage",
     );
     for c in &s.classes {
         println!(
             "{}\t{}\t{}\t{}\t{}\t{}",
-            if c.class.is_empty() { "（未分班）" } else { &c.class },
+            if c.class.is_empty() { pick("（未分班）", "(no class)") } else { &c.class },
             c.students,
             c.expected,
             c.enrolled,

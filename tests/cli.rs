@@ -888,3 +888,132 @@ fn a_school_is_renamed_from_the_command_line() {
     canbao(&db).args(["school", "rename", "实验小学", "柳州市城中区实验小学", "--merge"]).assert().success();
     assert_eq!(json(canbao(&db).args(["stats", "--json"]))["students"], 11);
 }
+
+#[test]
+fn completions_for_each_shell_name_the_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let out = canbao(&db).args(["completions", shell]).output().unwrap();
+        assert!(out.status.success(), "{shell}: {}", String::from_utf8_lossy(&out.stderr));
+        let script = String::from_utf8_lossy(&out.stdout);
+        assert!(script.contains("canbao") && script.contains("reconcile") && script.contains("reveal"), "{shell}");
+    }
+    let out = canbao(&db).args(["completions", "tcsh"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!db.exists(), "completions never create a drive");
+}
+
+#[test]
+fn paths_names_the_drive_and_its_backups_without_creating_anything() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("school.db");
+    let shown = json(canbao(&db).args(["paths", "--json"]));
+    assert_eq!(shown["drive"].as_str(), db.to_str());
+    assert_eq!(shown["backup_dir"].as_str(), dir.path().join("backups").to_str());
+    assert!(shown["data_dir"].as_str().is_some_and(|d| d.contains("canbao")), "{shown}");
+    assert!(!db.exists() && !dir.path().join("backups").exists());
+    let out = canbao(&db).args(["paths"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("备份文件夹") && text.contains("school.db"), "{text}");
+    let out = canbao(&db).args(["--lang", "en", "paths"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("backups\t") && !text.contains("备份"), "{text}");
+}
+
+#[test]
+fn export_of_a_class_the_drive_lacks_exits_1_naming_the_nearest() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    json(canbao(&db).args(["import", "--json"]).arg(fixture("gbk_title.csv")));
+    let out_file = dir.path().join("sheet.xlsx");
+    let out = canbao(&db).args(["export", "sheet", "--class", "三年级9班", "--out"]).arg(&out_file).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("三年级9班") && err.contains("三年级1班"), "{err}");
+    assert!(!out_file.exists(), "nothing written for a class the drive does not have");
+    // The class written another way is the same class.
+    let out = canbao(&db).args(["export", "sheet", "--class", "3年级1", "--out"]).arg(&out_file).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn export_out_dash_writes_the_form_to_standard_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    json(canbao(&db).args(["import", "--json"]).arg(fixture("gbk_title.csv")));
+    let out = canbao(&db)
+        .current_dir(dir.path())
+        .args(["export", "sheet", "--format", "csv", "--out", "-"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("在校学生信息表") && text.contains("罗欣"), "{text}");
+    assert!(!dir.path().join("-").exists(), "no file named -");
+    let out = canbao(&db).args(["export", "ledgers", "--out", "-"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(out.stdout.starts_with(b"PK"), "an XLSX on standard output");
+}
+
+#[test]
+fn import_reports_a_header_it_does_not_know_as_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let file = dir.path().join("list.csv");
+    std::fs::write(
+        &file,
+        "学生名册\n姓名,身份证号码,班级,家长微信,姓名\n罗欣,450202201804074223,三年级1班,lx2018,罗欣\n合计：1人,,,,\n",
+    )
+    .unwrap();
+    let report = json(canbao(&db).args(["import", "--json"]).arg(&file));
+    assert_eq!(report["added"], 1);
+    let problems = report["problems"].as_array().unwrap();
+    let ignored: Vec<&Value> = problems.iter().filter(|p| p["row"] == 2).collect();
+    assert_eq!(ignored.len(), 2, "{problems:?}");
+    assert!(ignored.iter().any(|p| p["column"] == "家长微信" && p["message"].as_str().unwrap().contains("不认识")));
+    assert!(ignored.iter().any(|p| p["column"] == "姓名" && p["message"].as_str().unwrap().contains("重复")));
+    // The footer (a word from data/headers.toml) is skipped, not a pupil.
+    assert!(problems.iter().any(|p| p["row"] == 4 && p["message"].as_str().unwrap().contains("表尾")), "{problems:?}");
+}
+
+#[test]
+fn lang_en_switches_the_command_lines_own_text_to_english() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let out = canbao(&db).args(["--lang", "en", "import"]).arg(fixture("gbk_title.csv")).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("rows read 25: added 23"), "{text}");
+    assert!(!text.contains("读取") && text.contains(" row "), "{text}");
+    let has_han = |s: &str, allowed: &[&str]| {
+        let mut s = s.to_owned();
+        for a in allowed {
+            s = s.replace(a, "");
+        }
+        s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    };
+    let out = canbao(&db).args(["--lang", "en", "stats"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    // Class names are the school's own words; every label is English.
+    let classes: Vec<String> = text.lines().filter_map(|l| l.split('\t').next()).map(str::to_owned).collect();
+    let class_refs: Vec<&str> = classes.iter().map(String::as_str).filter(|c| c.contains('班')).collect();
+    assert!(text.starts_with("pupils ") && text.contains("ledgers"), "{text}");
+    assert!(!has_han(&text, &class_refs), "{text}");
+    let out = canbao(&db).args(["--lang", "en", "find", "罗欣"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("unpaid") && !text.contains("未缴费"), "{text}");
+    let out = canbao(&db).args(["--lang", "en", "export", "sheet", "--class", "三年级9班"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: "));
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(&tax, "姓名,证件号码,缴费金额,缴费日期,征收渠道\n某某,11010519491231002X,380,2023-10-08,微信\n")
+        .unwrap();
+    let out =
+        canbao(&db).args(["--lang", "en", "reconcile", "--source", "tax", "--dry-run"]).arg(&tax).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("rows read 1") && text.contains("row 2") && text.contains("not on the roster"), "{text}");
+    assert!(!text.contains("第 2 行"), "{text}");
+    // Without --lang en the text stays Chinese with the English after it.
+    let out = canbao(&db).args(["stats"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("参保状态 (enrollment):"));
+}

@@ -135,6 +135,53 @@ fn quotes_follow_the_notices() {
 }
 
 #[test]
+fn quote_says_its_judgements_and_where_a_pupil_may_enroll() {
+    let (_dir, db) = sample_drive();
+    // 003 四(一)1: 由代缴部门在新年度3月底前…统一缴费 — a department's January payment covers the year.
+    let q = quote(&db, &["--policy", "liuzhou-2021", "--category", "计生对象", "--paid-on", "2021-01-20"]);
+    assert_eq!(q["coverage_from"], "2021-01-01");
+    let judgements = q["judgements"].as_array().expect("judgements");
+    assert!(!judgements.is_empty());
+    for j in judgements {
+        for key in ["text", "text_en", "clause"] {
+            assert!(!j[key].as_str().expect(key).is_empty(), "{j}");
+        }
+    }
+    assert!(judgements.iter().any(|j| j["text"].as_str().expect("text").contains("280")));
+    assert_eq!(q["benefit_place"], "required");
+    assert_eq!(q["enroll_at_benefit_place"], true);
+
+    // 004 附件: 医疗救助对象…可以不在学籍地参保 — optional, so not flagged as enrolling away.
+    let q = quote(&db, &["--policy", "quanzhou-2023", "--category", "医疗救助对象", "--paid-on", "2022-10-01"]);
+    assert_eq!((q["benefit_place"].as_str(), q["enroll_at_benefit_place"].as_bool()), (Some("optional"), Some(false)));
+    let q = quote(&db, &["--policy", "quanzhou-2023", "--paid-on", "2022-10-01"]);
+    assert!(q["benefit_place"].is_null());
+    assert_eq!(q["judgements"].as_array().map(Vec::len), Some(0));
+
+    // policy show lists the department window and every judgement once.
+    let shown = json(canbao(&db).args(["policy", "show", "liuzhou-2021", "--json"]));
+    assert_eq!(shown["department_windows"][0]["to"], "2021-03-31");
+    let clauses: Vec<&str> =
+        shown["judgements"].as_array().expect("judgements").iter().filter_map(|j| j["clause"].as_str()).collect();
+    assert!(clauses.contains(&"003 三(二)、四(三)") && clauses.contains(&"003 三(一)1"), "{clauses:?}");
+    assert_eq!(clauses.iter().filter(|c| **c == "003 三(二)、四(三)").count(), 1);
+
+    // The text output lists the judgements apart from the rule, in the language asked for.
+    let out = canbao(&db)
+        .args(["quote", "--policy", "yibin-2024", "--category", "低保", "--paid-on", "2024-04-10"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("请向经办机构确认的判断") && text.contains("001 附件1 一(三)"), "{text}");
+    let out = canbao(&db)
+        .args(["--lang", "en", "quote", "--policy", "yibin-2024", "--category", "低保", "--paid-on", "2024-04-10"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("confirm with the agency") && text.contains("ordinary residents"), "{text}");
+}
+
+#[test]
 fn quote_for_a_pupil_uses_the_drive_policy_and_their_categories() {
     let (_dir, db) = sample_drive();
     let err = fails(canbao(&db).args(["quote", "--category", "低保", "--paid-on", "2023-10-08"]), 1);

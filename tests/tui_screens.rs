@@ -1233,3 +1233,45 @@ fn undo_stops_at_an_import_and_bulk_government_names_the_payments_it_clears() {
     assert!(app.reveal);
     assert_eq!(reveals(&app), before + 1, "the number shown is recorded as revealed");
 }
+
+/// A quote's judgement calls are shown apart from its rule, marked as what to confirm.
+#[test]
+fn detail_shows_a_quotes_judgements_apart_from_the_rule() {
+    let config = tempfile::tempdir().expect("dir");
+    std::fs::create_dir_all(config.path().join("policies")).expect("policies");
+    std::fs::write(
+        config.path().join("policies/judged-2027.toml"),
+        r#"
+title = "测试市2027年度"
+document = "测试〔2026〕1号"
+insured_year = 2027
+personal_premium = 400
+[[window]]
+name = "集中缴费期"
+from = 2026-09-01
+to = 2027-02-28
+clause = "一(二)"
+coverage = "year"
+[[window.judgement]]
+text = "通知未明说待遇期，按2027保险年度计"
+text_en = "cover taken as insurance year 2027"
+clause = "一(二)"
+"#,
+    )
+    .expect("policy");
+    for lang in [Language::Zh, Language::En] {
+        let mut store = store(true);
+        store.set_meta(canbao::tui::POLICY_META_KEY, "judged-2027").expect("meta");
+        let options = Options { config_dir: Some(config.path().to_owned()), ..options(lang, Some("测试")) };
+        let mut app = App::new(store, &options).expect("app");
+        app.update(Action::Resize(120, 30));
+        app.update(Action::OpenDetail);
+        let shown = screen(&app);
+        let (label, text) = match lang {
+            Language::Zh => ("待确认：", "通知未明说待遇期"),
+            Language::En => ("To confirm: ", "cover taken as insurance year 2027"),
+        };
+        let line = shown.lines().find(|l| l.contains(label)).unwrap_or_else(|| panic!("{shown}"));
+        assert!(line.contains(text) && line.contains("一(二)"), "{shown}");
+    }
+}

@@ -9,8 +9,8 @@ use super::{CmdResult, Lang, UserError, config_dir, print_json, shown_id};
 use crate::domain::category::CategoryTable;
 use crate::domain::id_number;
 use crate::domain::policy::{
-    self, AmountBasis, CoverageStart, EnrolleeKind, Policy, PolicySet, Quote, QuoteRequest, Refund, Subsidy,
-    SubsidyPayment, fen_to_yuan, format_yuan,
+    self, AmountBasis, BenefitPlace, CoverageStart, EnrolleeKind, Judgement, Policy, PolicySet, Quote, QuoteRequest,
+    Refund, Subsidy, SubsidyPayment, fen_to_yuan, format_yuan,
 };
 use crate::domain::roster_check::{self, CheckReport};
 use crate::domain::student::Student;
@@ -164,6 +164,14 @@ struct WindowShown {
 }
 
 #[derive(Serialize)]
+struct DepartmentWindowShown {
+    name: String,
+    from: String,
+    to: String,
+    clause: String,
+}
+
+#[derive(Serialize)]
 struct CategoryShown {
     category: String,
     subsidy: String,
@@ -184,8 +192,12 @@ struct PolicyShown {
     coverage_from: String,
     coverage_to: String,
     windows: Vec<WindowShown>,
+    /// Dates on which a department paying a pupil's whole premium is on schedule: `{"name", "from", "to", "clause"}`.
+    department_windows: Vec<DepartmentWindowShown>,
     categories: Vec<CategoryShown>,
     full_subsidy_order: Vec<String>,
+    /// Every reading the policy carries, wherever it is written, once each.
+    judgements: Vec<Judgement>,
     source: String,
 }
 
@@ -241,7 +253,32 @@ fn shown(p: &Policy) -> PolicyShown {
                 clause: r.clause.clone(),
             })
             .collect(),
+        department_windows: p
+            .department_windows
+            .iter()
+            .map(|w| DepartmentWindowShown {
+                name: w.name.clone(),
+                from: w.from.to_string(),
+                to: w.to.to_string(),
+                clause: w.clause.clone(),
+            })
+            .collect(),
         full_subsidy_order: p.full_subsidy_order.clone(),
+        judgements: {
+            let all = p
+                .judgements
+                .iter()
+                .chain(p.windows.iter().flat_map(|w| w.judgements.iter()))
+                .map(|j| &j.judgement)
+                .chain(p.categories.values().flat_map(|r| r.judgements.iter()));
+            let mut out: Vec<Judgement> = Vec::new();
+            for j in all {
+                if !out.iter().any(|o| o.text == j.text) {
+                    out.push(j.clone());
+                }
+            }
+            out
+        },
         source: p.source.clone(),
     }
 }
@@ -267,8 +304,20 @@ pub fn policy_show(store: &Store, name: Option<&str>, json: bool) -> CmdResult {
             println!("  {}：{}，{}，{}；{}（{}）", c.category, c.subsidy, c.payment, c.paid_by, c.enroll, c.clause);
         }
     }
+    for w in &s.department_windows {
+        println!(
+            "代缴部门缴费期 (department window) {} {} 至 {}：全额代缴的学生待遇为保险年度（{}）",
+            w.name, w.from, w.to, w.clause
+        );
+    }
     if !s.full_subsidy_order.is_empty() {
         println!("多重身份全额补助顺序：{}", s.full_subsidy_order.join(" → "));
+    }
+    if !s.judgements.is_empty() {
+        println!("通知未明说、请向经办机构确认的判断 (readings to confirm with the agency):");
+        for j in &s.judgements {
+            println!("  - {}（{}）", j.text, j.clause);
+        }
     }
     println!("来源 (source): {}", s.source);
     Ok(())
@@ -307,6 +356,10 @@ struct QuoteJson {
     refund: Option<f64>,
     refund_unspecified: bool,
     enroll_at_benefit_place: bool,
+    /// `"required"`, `"optional"` or `null` (enrolls at school).
+    benefit_place: Option<BenefitPlace>,
+    /// Readings the notice does not state: `{"text", "text_en", "clause"}`.
+    judgements: Vec<Judgement>,
     enrollee: EnrolleeKind,
     freshman: bool,
     name: Option<String>,
@@ -412,6 +465,8 @@ pub fn quote(store: &Store, args: &QuoteArgs, lang: Option<Lang>) -> CmdResult {
         refund,
         refund_unspecified,
         enroll_at_benefit_place: q.enroll_at_benefit_place,
+        benefit_place: q.benefit_place,
+        judgements: q.judgements.clone(),
         enrollee,
         freshman: args.freshman,
         name,
@@ -423,15 +478,50 @@ pub fn quote(store: &Store, args: &QuoteArgs, lang: Option<Lang>) -> CmdResult {
     if let Some(n) = &out.name {
         println!("{n}");
     }
-    println!("{}（{}）  {} 缴费", q.policy_title, q.policy, out.paid_on);
-    println!("家庭应缴 (family pays)      {}", format_yuan(q.personal_due_fen));
-    println!("部门代缴 (department pays)  {}", format_yuan(q.department_due_fen));
-    println!("待遇期 (covered)            {} 至 {}", out.coverage_from, out.coverage_to);
-    if q.enroll_at_benefit_place {
-        println!("注意：此类学生不随学校参保（见下） (enrolls away from school, see below)");
+    let en = lang == Some(Lang::En);
+    let (from, to) = (&out.coverage_from, &out.coverage_to);
+    if en {
+        println!("{} ({})  paid on {}", q.policy_title, q.policy, out.paid_on);
+        println!("family pays      {}", format_yuan(q.personal_due_fen));
+        println!("department pays  {}", format_yuan(q.department_due_fen));
+        println!("covered          {from} – {to}");
+    } else {
+        println!("{}（{}）  {} 缴费", q.policy_title, q.policy, out.paid_on);
+        println!("家庭应缴 (family pays)      {}", format_yuan(q.personal_due_fen));
+        println!("部门代缴 (department pays)  {}", format_yuan(q.department_due_fen));
+        println!("待遇期 (covered)            {from} 至 {to}");
+    }
+    match q.benefit_place {
+        Some(BenefitPlace::Required) => super::say(
+            "注意：此类学生不随学校参保（见下） (enrolls away from school, see below)",
+            "note: enrolls away from school (see below)",
+        ),
+        Some(BenefitPlace::Optional) => super::say(
+            "注意：此类学生可以不随学校参保（见下） (may enroll away from school, see below)",
+            "note: may enroll away from school (see below)",
+        ),
+        None => {}
     }
     println!();
-    println!("{}", if lang == Some(Lang::En) { &q.rule_en } else { &q.rule_zh });
+    println!("{}", if en { &q.rule_en } else { &q.rule_zh });
+    if !q.judgements.is_empty() {
+        println!();
+        println!(
+            "{}",
+            if en {
+                "Readings the notice does not state (confirm with the agency):"
+            } else {
+                "通知未明说、请向经办机构确认的判断："
+            }
+        );
+        for j in &q.judgements {
+            if en {
+                println!("- {} ({})", j.text_en, j.clause);
+            } else {
+                println!("- {}（{}）", j.text, j.clause);
+            }
+        }
+    }
     Ok(())
 }
 
@@ -448,11 +538,15 @@ pub fn reconcile(store: &mut Store, file: &Path, source: Source, dry_run: bool, 
 
 fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
     let id = |number: &str| shown_id(number, reveal);
+    let en = super::english();
+    // 第 N 行 / row N, and the clause after it, in the language asked for.
+    let row = |n: usize| if en { format!("row {n}") } else { format!("第 {n} 行") };
+    let line = |zh: String, english: String| println!("  {}", if en { english } else { zh });
     if r.dry_run {
-        println!("试运行，未修改数据 (dry run: nothing changed)");
+        super::say("试运行，未修改数据 (dry run: nothing changed)", "dry run: nothing changed");
     }
-    println!(
-        "读取 {} 行：已更新 {}，原已一致 {}，名单外 {}，姓名不符 {}，金额不符 {}，状态冲突 {}",
+    let counts_en = format!(
+        "rows read {}: matched {}, already {}, unknown IDs {}, name mismatches {}, amount mismatches {}, conflicts {}",
         r.rows_read,
         r.matched,
         r.already,
@@ -461,68 +555,93 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
         r.amount_mismatches.len(),
         r.conflicts.len()
     );
-    println!(
-        "(rows read {}: matched {}, already {}, unknown IDs {}, name mismatches {}, amount mismatches {}, conflicts {})",
-        r.rows_read,
-        r.matched,
-        r.already,
-        r.unknown_ids.len(),
-        r.name_mismatches.len(),
-        r.amount_mismatches.len(),
-        r.conflicts.len()
-    );
+    if en {
+        println!("{counts_en}");
+    } else {
+        println!(
+            "读取 {} 行：已更新 {}，原已一致 {}，名单外 {}，姓名不符 {}，金额不符 {}，状态冲突 {}",
+            r.rows_read,
+            r.matched,
+            r.already,
+            r.unknown_ids.len(),
+            r.name_mismatches.len(),
+            r.amount_mismatches.len(),
+            r.conflicts.len()
+        );
+        println!("({counts_en})");
+    }
     if r.source == Source::Tax && !has_policy {
-        println!("（未选定政策，未核对金额 (no policy chosen: amounts not checked)）");
+        super::say(
+            "（未选定政策，未核对金额 (no policy chosen: amounts not checked)）",
+            "(no policy chosen: amounts not checked)",
+        );
     }
     for u in &r.unknown_rows {
-        println!("  第 {} 行 {} {}：名单中没有 (not on the roster)", u.row, id(&u.id_number), u.name);
+        let (at, number) = (row(u.row), id(&u.id_number));
+        line(
+            format!("{at} {number} {}：名单中没有 (not on the roster)", u.name),
+            format!("{at} {number} {}: not on the roster", u.name),
+        );
     }
     for m in &r.rounded_matches {
-        println!(
-            "  第 {} 行 {} {}：名单中此人的号码曾被表格截断（{}），已按姓名核对；请在学生详情中更正号码 \
-             (the roster holds this pupil's number rounded: matched by name; correct the number)",
-            m.row,
-            id(&m.id_number),
-            m.name,
-            id(&m.stored)
+        let (at, number, stored) = (row(m.row), id(&m.id_number), id(&m.stored));
+        line(
+            format!(
+                "{at} {number} {}：名单中此人的号码曾被表格截断（{stored}），已按姓名核对；请在学生详情中更正号码 \
+                 (the roster holds this pupil's number rounded: matched by name; correct the number)",
+                m.name
+            ),
+            format!(
+                "{at} {number} {}: the roster holds this pupil's number rounded ({stored}): matched by name; correct \
+                 the number on the detail screen",
+                m.name
+            ),
         );
     }
     for m in &r.name_mismatches {
-        println!(
-            "  第 {} 行 {}：名单为“{}”，文件为“{}”，未修改 (name differs: not applied)",
-            m.row,
-            id(&m.id_number),
-            m.roster_name,
-            m.file_name
+        let (at, number) = (row(m.row), id(&m.id_number));
+        line(
+            format!(
+                "{at} {number}：名单为“{}”，文件为“{}”，未修改 (name differs: not applied)",
+                m.roster_name, m.file_name
+            ),
+            format!("{at} {number}: roster “{}”, file “{}”: name differs, not applied", m.roster_name, m.file_name),
         );
     }
     for m in &r.amount_mismatches {
-        println!(
-            "  第 {} 行 {} {}：缴费 {}元，应缴 {}元 (amount differs from the amount due)",
-            m.row,
-            m.name,
-            id(&m.id_number),
-            m.file_amount,
-            m.due
+        let (at, number) = (row(m.row), id(&m.id_number));
+        line(
+            format!(
+                "{at} {} {number}：缴费 {}元，应缴 {}元 (amount differs from the amount due)",
+                m.name, m.file_amount, m.due
+            ),
+            format!("{at} {} {number}: paid {} yuan, due {} yuan", m.name, m.file_amount, m.due),
         );
     }
     for c in &r.conflicts {
-        println!(
-            "  第 {} 行 {} {}：名单为“{}”，文件为“{}”，未修改 (conflict: not applied)",
-            c.row,
-            c.name,
-            id(&c.id_number),
-            c.roster,
-            c.file
+        let (at, number) = (row(c.row), id(&c.id_number));
+        line(
+            format!(
+                "{at} {} {number}：名单为“{}”，文件为“{}”，未修改 (conflict: not applied)",
+                c.name, c.roster, c.file
+            ),
+            format!("{at} {} {number}: roster “{}”, file “{}”: conflict, not applied", c.name, c.roster, c.file),
         );
     }
     if !r.unknown_categories.is_empty() {
-        println!("  未知的人员类别 (unknown categories): {}", r.unknown_categories.join("、"));
+        line(
+            format!("未知的人员类别 (unknown categories): {}", r.unknown_categories.join("、")),
+            format!("unknown categories: {}", r.unknown_categories.join(", ")),
+        );
     }
     for p in &r.problems {
         let sheet = if p.sheet.is_empty() { String::new() } else { format!(" [{}]", p.sheet) };
         let column = if p.column.is_empty() { String::new() } else { format!(" 「{}」", p.column) };
-        println!("  {}{} 第 {} 行{}：{}", p.file, sheet, p.row, column, p.message);
+        let at = row(p.row);
+        line(
+            format!("{}{sheet} {at}{column}：{}", p.file, p.message),
+            format!("{}{sheet} {at}{column}: {}", p.file, p.message),
+        );
     }
 }
 
@@ -592,6 +711,6 @@ pub fn check(store: &Store, reveal: bool, json: bool) -> CmdResult {
 /// Where `export` wrote, one line per file.
 pub fn print_written(paths: &[PathBuf]) {
     for p in paths {
-        println!("已导出 (written): {}", p.display());
+        super::say(&format!("已导出 (written): {}", p.display()), &format!("written: {}", p.display()));
     }
 }

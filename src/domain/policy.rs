@@ -21,7 +21,7 @@ use chrono::NaiveDate;
 use super::category::CategoryTable;
 pub use super::category::DataFileError;
 pub use ledger::{Ledger, ledger, roster_ledger};
-pub use quote::{EnrolleeKind, Quote, QuoteError, QuoteRequest, Refund, quote};
+pub use quote::{BenefitPlace, EnrolleeKind, Quote, QuoteError, QuoteRequest, Refund, quote};
 pub use renew::{Renewal, Renewed, renew, shift_date};
 
 /// One notice's rules for one insured year.
@@ -50,6 +50,11 @@ pub struct Policy {
     pub full_subsidy_order: Vec<String>,
     /// How families pay (缴费方式), in the notice's words, for the payment notices; empty when the file has none.
     pub payment_instructions: String,
+    /// When departments pay on their own schedule for the pupils they pay for in full (003 三(三)1, 四(一)1):
+    /// such a payment keeps the insured year's cover whatever the window says.
+    pub department_windows: Vec<DepartmentWindow>,
+    /// Readings the notice does not state, carried by the quotes they concern under this policy.
+    pub judgements: Vec<ScopedJudgement>,
     /// Where the policy came from (the embedded path or the config file), for messages.
     pub source: String,
 }
@@ -73,6 +78,56 @@ pub struct PaymentWindow {
     pub freshman_coverage_from: Option<NaiveDate>,
     /// Newborns paying within this many months of birth pay only the personal premium (003 三(一)2).
     pub newborn_months: Option<u32>,
+    /// Readings carried by a quote whose payment falls in this window.
+    pub judgements: Vec<ScopedJudgement>,
+}
+
+/// A reading the notice does not state outright, for the operator to confirm with the agency. Shown apart from
+/// the rule text, with the clause it rests on.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Judgement {
+    pub text: String,
+    pub text_en: String,
+    pub clause: String,
+}
+
+/// A judgement and the pupils it concerns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScopedJudgement {
+    pub judgement: Judgement,
+    pub applies_to: JudgementScope,
+}
+
+/// Which pupils a judgement concerns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JudgementScope {
+    Everyone,
+    /// Pupils in a category this policy has a rule for (a rule the notice writes for ordinary residents).
+    Special,
+    /// Pupils in one of these categories (canonical names).
+    Categories(Vec<String>),
+}
+
+impl ScopedJudgement {
+    /// Whether a pupil in `categories` (canonical names) is concerned.
+    pub fn concerns(&self, policy: &Policy, categories: &[String]) -> bool {
+        match &self.applies_to {
+            JudgementScope::Everyone => true,
+            JudgementScope::Special => categories.iter().any(|c| policy.rule(c).is_some()),
+            JudgementScope::Categories(listed) => categories.iter().any(|c| listed.contains(c)),
+        }
+    }
+}
+
+/// Dates on which a department pays, for the pupils whose whole premium it pays (代缴), as part of the normal
+/// schedule rather than late: such a payment is covered for the insured year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DepartmentWindow {
+    pub name: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub clause: String,
+    pub text: String,
 }
 
 /// What a payment in a window must amount to.
@@ -111,6 +166,8 @@ pub struct CategoryRule {
     pub clause: String,
     pub note: String,
     pub note_en: String,
+    /// Readings about this category the notice does not state.
+    pub judgements: Vec<Judgement>,
 }
 
 /// Where a pupil in a category enrolls.
@@ -130,6 +187,11 @@ impl EnrollPlace {
     /// Not (necessarily) enrolled through the school: the screen says so, and the ledgers count it.
     pub fn away_from_school(self) -> bool {
         self != EnrollPlace::School
+    }
+
+    /// Must enroll away from school (待遇审批地, family); an optional place (004 可以不在学籍地参保) is not.
+    pub fn required_away(self) -> bool {
+        matches!(self, EnrollPlace::BenefitPlace | EnrollPlace::Family)
     }
 
     /// What the operator tells the family.
@@ -222,7 +284,12 @@ impl Policy {
 
     /// Whether a pupil in these categories (canonical names) enrolls where the benefit was approved.
     pub fn enrolls_at_benefit_place(&self, categories: &[String]) -> bool {
-        categories.iter().any(|c| self.rule(c).is_some_and(|r| r.enroll.away_from_school()))
+        categories.iter().any(|c| self.rule(c).is_some_and(|r| r.enroll.required_away()))
+    }
+
+    /// The department window containing a payment date.
+    pub fn department_window_for(&self, paid_on: NaiveDate) -> Option<&DepartmentWindow> {
+        self.department_windows.iter().find(|w| w.from <= paid_on && paid_on <= w.to)
     }
 }
 

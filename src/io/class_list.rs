@@ -297,6 +297,7 @@ impl RowReader<'_> {
             found_any = true;
             let body = head.split_off((map.row + 1).min(head.len()));
             let sheet = Sheet { name, rows: head };
+            self.ignored_headers(file, &sheet, &map);
             let title_school = header::school_from_title(&sheet.rows, map.row);
             let sheet_school = school.map(str::to_owned).or(title_school);
             // A workbook with one sheet per class often has no class column: the sheet's name is the class.
@@ -322,6 +323,24 @@ impl RowReader<'_> {
             }
         }
         if found_any { Ok(()) } else { Err(ReadError::NoHeader { file: file.to_owned() }.into()) }
+    }
+
+    /// A header cell the reader does not use is said, so a column the operator expected is never dropped
+    /// without a word: a word `data/headers.toml` does not know, or a second column for the same field.
+    fn ignored_headers(&mut self, file: &str, sheet: &Sheet, map: &HeaderMap) {
+        let Some(header_row) = sheet.rows.get(map.row) else { return };
+        for (i, cell) in header_row.iter().enumerate() {
+            let word = cell.text();
+            if word.is_empty() || map.columns.values().any(|&c| c == i) {
+                continue;
+            }
+            let message = if self.synonyms.column(&word).is_some() {
+                format!("表头“{word}”与前面的列重复，此列未导入 (a second column for the same field: ignored)")
+            } else {
+                format!("不认识的表头“{word}”，此列未导入 (unknown header: column ignored; see data/headers.toml)")
+            };
+            self.problem(file, sheet, map.row + 1, &word, message);
+        }
     }
 
     fn problem(&mut self, file: &str, sheet: &Sheet, row: usize, column: &str, message: String) {
@@ -390,10 +409,7 @@ impl RowReader<'_> {
             mapped.contains_key(&Column::Name) && mapped.contains_key(&Column::IdNumber)
         };
         // "合计：3人" or "制表人：…" under the list: a footer written where the names are, with no number.
-        let footer = id_cell.is_empty()
-            && ["合计", "总计", "小计", "共计", "制表", "填表", "审核", "备注", "说明", "注："]
-                .iter()
-                .any(|word| name.starts_with(word));
+        let footer = id_cell.is_empty() && self.synonyms.is_footer(&name);
         if repeated_header || footer || (name.is_empty() && id_cell.is_empty()) {
             let message = if repeated_header {
                 "重复的表头行，已跳过 (repeated header row, skipped)".to_owned()
@@ -468,12 +484,11 @@ impl RowReader<'_> {
         let school_given = named_school.is_some();
         self.report.without_school += usize::from(!school_given);
         let school = named_school.unwrap_or_else(|| default_school.to_owned());
-        let insured =
-            text(Column::Enrolled).is_some_and(|v| matches!(v.as_str(), "是" | "已参保" | "参保" | "Y" | "y" | "yes"));
+        let insured = text(Column::Enrolled).is_some_and(|v| self.synonyms.is_yes(&v));
         let mut categories = Vec::new();
         if let Some(list) = text(Column::Category) {
             for word in list.split(['、', ',', '，', ';', '；', '/', ' ']).map(str::trim).filter(|w| !w.is_empty()) {
-                if matches!(word, "无" | "否" | "/" | "-" | "—") {
+                if self.synonyms.is_no_category(word) {
                     continue;
                 }
                 match self.categories.lookup(word) {

@@ -60,11 +60,26 @@ impl Column {
 #[serde(deny_unknown_fields)]
 struct HeaderFile {
     fields: HashMap<String, Vec<String>>,
+    #[serde(default)]
+    words: CellWords,
 }
 
-/// Header word (cleaned) → column.
+/// Words the importer reads in cells rather than headers.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct CellWords {
+    #[serde(default)]
+    footer: Vec<String>,
+    #[serde(default)]
+    yes: Vec<String>,
+    #[serde(default)]
+    no_category: Vec<String>,
+}
+
+/// Header word (cleaned) → column, and the cell words of `[words]`.
 pub struct Synonyms {
     words: HashMap<String, Column>,
+    cell_words: CellWords,
 }
 
 impl Synonyms {
@@ -77,14 +92,35 @@ impl Synonyms {
                 words.insert(clean(&w), column);
             }
         }
-        Ok(Synonyms { words })
+        let mut cell_words = file.words;
+        for list in [&mut cell_words.footer, &mut cell_words.yes, &mut cell_words.no_category] {
+            list.retain(|w| !w.trim().is_empty());
+        }
+        Ok(Synonyms { words, cell_words })
+    }
+
+    /// "合计：3人", "制表人：…": a name cell that begins a footer row.
+    pub fn is_footer(&self, name: &str) -> bool {
+        self.cell_words.footer.iter().any(|w| name.starts_with(w.as_str()))
+    }
+
+    /// A 是否参保 cell that says yes.
+    pub fn is_yes(&self, cell: &str) -> bool {
+        let cell = cell.trim();
+        self.cell_words.yes.iter().any(|w| w.eq_ignore_ascii_case(cell))
+    }
+
+    /// A category cell word that means none (无, 否, -).
+    pub fn is_no_category(&self, word: &str) -> bool {
+        self.cell_words.no_category.iter().any(|w| w == word)
     }
 
     pub fn builtin() -> &'static Synonyms {
         static BUILTIN: OnceLock<Synonyms> = OnceLock::new();
         // The embedded table is checked by a test; an empty table would only make every file "headerless".
         BUILTIN.get_or_init(|| {
-            Synonyms::from_toml(include_str!("../../data/headers.toml")).unwrap_or(Synonyms { words: HashMap::new() })
+            Synonyms::from_toml(include_str!("../../data/headers.toml"))
+                .unwrap_or(Synonyms { words: HashMap::new(), cell_words: CellWords::default() })
         })
     }
 
@@ -257,10 +293,26 @@ mod tests {
             ("实缴金额", Column::Amount),
             ("缴费时间", Column::PaidOn),
             ("缴费方式", Column::Channel),
+            ("征收渠道", Column::Channel),
+            ("征收方式", Column::Channel),
+            ("缴款方式", Column::Channel),
         ] {
             assert_eq!(syn.column(word), Some(col), "{word}");
         }
         assert_eq!(syn.column("姓名拼音"), None);
+    }
+
+    #[test]
+    fn cell_words_come_from_the_table() {
+        let syn = Synonyms::builtin();
+        assert!(syn.is_footer("合计：3人") && syn.is_footer("制表人：李老师") && !syn.is_footer("合子涵"));
+        assert!(syn.is_yes("是") && syn.is_yes("YES") && syn.is_yes(" 已参保 ") && !syn.is_yes("否"));
+        assert!(syn.is_no_category("无") && !syn.is_no_category("低保"));
+        // A school's own word is a line in the file, not a code change.
+        let text = "[fields]\nname = [\"姓名\"]\n[words]\nfooter = [\"统计\"]\nyes = [\"√\"]\n";
+        let syn = Synonyms::from_toml(text).expect("parses");
+        assert!(syn.is_footer("统计：40人") && syn.is_yes("√") && !syn.is_yes("是"));
+        assert!(Synonyms::from_toml("[fields]\n[words]\nmaybe = [\"x\"]\n").is_err());
     }
 
     #[test]

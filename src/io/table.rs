@@ -534,14 +534,13 @@ fn convert(data: &Data) -> Cell {
         Data::Int(i) => Cell::Number(*i as f64),
         Data::Float(f) => Cell::Number(*f),
         Data::Bool(b) => Cell::Text(if *b { "TRUE" } else { "FALSE" }.into()),
-        Data::DateTime(dt) => {
-            // Excel's day count from 1899-12-30 (which absorbs its 1900 leap-year bug for dates after March 1900).
-            let base = chrono::NaiveDate::from_ymd_opt(1899, 12, 30);
-            match base.and_then(|b| b.checked_add_signed(chrono::TimeDelta::days(dt.as_f64().floor() as i64))) {
-                Some(d) => Cell::Text(d.to_string()),
-                None => Cell::Text(dt.as_f64().to_string()),
-            }
+        // The reader's own conversion knows the workbook's date system: a Mac Excel file (and some agency
+        // exports) counts days from 1904, and reading it as 1900 moves every date four years and a day.
+        Data::DateTime(dt) if dt.is_datetime() => {
+            let (y, m, d, ..) = dt.to_ymd_hms_milli();
+            Cell::Text(format!("{y:04}-{m:02}-{d:02}"))
         }
+        Data::DateTime(dt) => Cell::Number(dt.as_f64()),
         Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
         Data::Error(e) => Cell::Text(format!("#{e:?}")),
     }
@@ -790,6 +789,48 @@ mod tests {
         }
         // A quoted cell with a line break inside is fine when the quote closes.
         assert!(read_bytes("姓名,备注\n张三,\"两行\n备注\"\n".as_bytes(), "ok.csv").is_ok());
+    }
+
+    /// An XLSX whose workbook uses the 1904 date system, as Mac Excel saves it: rust_xlsxwriter writes 1900
+    /// only, so the flag is set in `xl/workbook.xml` afterwards.
+    fn xlsx_1904(day_number: f64) -> Vec<u8> {
+        use std::io::{Read, Write};
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        let date = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+        sheet.write_string(0, 0, "缴费日期").expect("cell");
+        sheet.write_number_with_format(1, 0, day_number, &date).expect("cell");
+        let bytes = book.save_to_buffer().expect("xlsx");
+        let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).expect("zip");
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for i in 0..archive.len() {
+            let mut entry = archive.by_index(i).expect("entry");
+            let name = entry.name().expect("name").into_owned();
+            let mut content = Vec::new();
+            entry.read_to_end(&mut content).expect("read");
+            if name == "xl/workbook.xml" {
+                let text = String::from_utf8(content).expect("utf-8");
+                assert!(text.contains("<workbookPr"), "{text}");
+                content = text.replacen("<workbookPr", "<workbookPr date1904=\"1\"", 1).into_bytes();
+            }
+            out.start_file(name, zip::write::SimpleFileOptions::default()).expect("entry");
+            out.write_all(&content).expect("write");
+        }
+        out.finish().expect("zip").into_inner()
+    }
+
+    #[test]
+    fn xlsx_dates_follow_the_workbooks_date_system() {
+        // 2022-10-15 is day 43_387 counted from 1904-01-01 (day 44_849 from 1899-12-30); read as 1900 it was
+        // 2018-10-14.
+        let sheets = read_bytes(&xlsx_1904(43_387.0), "mac.xlsx").expect("reads");
+        assert_eq!(sheets[0].rows[1][0], Cell::Text("2022-10-15".into()));
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        let date = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+        sheet.write_number_with_format(0, 0, 44_849.0, &date).expect("cell");
+        let sheets = read_bytes(&book.save_to_buffer().expect("xlsx"), "pc.xlsx").expect("reads");
+        assert_eq!(sheets[0].rows[0][0], Cell::Text("2022-10-15".into()));
     }
 
     #[test]

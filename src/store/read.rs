@@ -131,6 +131,26 @@ pub(crate) const BY_FLAGGED_NUMBER: &str =
     "SELECT id FROM students WHERE id_number = ?1 AND id_problem IS NOT NULL ORDER BY id";
 
 impl Store {
+    /// The classes pupils are in, as `年级班级` labels in roster order, without duplicates.
+    pub fn class_labels(&self, school: Option<&str>) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT s.grade, s.class FROM students s JOIN schools sc ON sc.id = s.school_id
+             WHERE (?1 IS NULL OR sc.name = ?1)
+             GROUP BY s.grade, s.class ORDER BY MIN(sc.id), MIN(s.class_order)",
+        )?;
+        let labels = stmt.query_map([school], |r| {
+            Ok(crate::domain::class_label::join(&r.get::<_, String>(0)?, &r.get::<_, String>(1)?))
+        })?;
+        let mut out: Vec<String> = Vec::new();
+        for label in labels {
+            let label = label?;
+            if !out.contains(&label) {
+                out.push(label);
+            }
+        }
+        Ok(out)
+    }
+
     /// Pupils in roster order: school, grade, class, name.
     pub fn students(&self, filter: &StudentFilter) -> Result<Vec<Student>> {
         let by_name = super::schema::name_order_column(&self.conn, "s")?;

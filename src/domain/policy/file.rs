@@ -9,8 +9,8 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
 
 use super::{
-    AmountBasis, CategoryRule, CoverageStart, DataFileError, EnrollPlace, Ledger, PaymentWindow, Policy, Subsidy,
-    SubsidyPayment,
+    AmountBasis, CategoryRule, CoverageStart, DataFileError, DepartmentWindow, EnrollPlace, Judgement, JudgementScope,
+    Ledger, PaymentWindow, Policy, ScopedJudgement, Subsidy, SubsidyPayment,
 };
 use crate::domain::category::{CategoryTable, render_segment};
 
@@ -32,9 +32,44 @@ struct PolicyFile {
     #[serde(default)]
     window: Vec<WindowFile>,
     #[serde(default)]
+    department_window: Vec<DepartmentWindowFile>,
+    #[serde(default)]
+    judgement: Vec<JudgementFile>,
+    #[serde(default)]
     category: BTreeMap<String, CategoryRuleFile>,
     #[serde(default)]
     payment_instructions: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DepartmentWindowFile {
+    name: String,
+    from: Date,
+    to: Date,
+    clause: String,
+    #[serde(default)]
+    text: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JudgementFile {
+    text: String,
+    text_en: String,
+    clause: String,
+    #[serde(default)]
+    applies_to: AppliesToFile,
+    #[serde(default)]
+    categories: Vec<String>,
+}
+
+#[derive(Deserialize, Default, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+enum AppliesToFile {
+    #[default]
+    Everyone,
+    Special,
 }
 
 #[derive(Deserialize)]
@@ -60,6 +95,8 @@ struct WindowFile {
     freshman_coverage_from: Option<Date>,
     #[serde(default)]
     newborn_months: Option<u32>,
+    #[serde(default)]
+    judgement: Vec<JudgementFile>,
 }
 
 #[derive(Deserialize, Default, Clone, Copy)]
@@ -99,6 +136,8 @@ struct CategoryRuleFile {
     note: String,
     #[serde(default)]
     note_en: String,
+    #[serde(default)]
+    judgement: Vec<JudgementFile>,
 }
 
 #[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
@@ -260,7 +299,7 @@ pub(super) fn parse(name: &str, text: &str, file: &str, table: &CategoryTable) -
     }
     let mut windows = Vec::with_capacity(raw.window.len());
     for (i, w) in raw.window.into_iter().enumerate() {
-        windows.push(window(&check, i, w, government_subsidy_fen.is_some(), coverage_to)?);
+        windows.push(window(&check, i, w, government_subsidy_fen.is_some(), coverage_to, table)?);
     }
     let mut order: Vec<usize> = (0..windows.len()).collect();
     order.sort_by_key(|&i| windows[i].from);
@@ -275,6 +314,44 @@ pub(super) fn parse(name: &str, text: &str, file: &str, table: &CategoryTable) -
         }
     }
     windows.sort_by_key(|w| w.from);
+
+    let mut department_windows = Vec::with_capacity(raw.department_window.len());
+    for (i, w) in raw.department_window.into_iter().enumerate() {
+        let key = |k: &str| format!("department_window[{i}].{k}");
+        if w.from.0 > w.to.0 {
+            return Err(check.err(
+                &key("to"),
+                format!("代缴期“{}”结束日 {} 早于开始日 {}", w.name, w.to.0, w.from.0),
+                format!("department window {} ends before it starts", w.name),
+            ));
+        }
+        // A department paying after the insured year cannot be buying that year's cover on schedule.
+        if w.to.0 > coverage_to || (w.from.0.year() - coverage_to.year()).abs() > 1 {
+            return Err(check.err(
+                &key("to"),
+                format!("代缴期“{}”应在保险年度结束（{coverage_to}）之前", w.name),
+                format!("department window {} must end within the insured year", w.name),
+            ));
+        }
+        if w.clause.trim().is_empty() {
+            return Err(check.err(
+                &key("clause"),
+                "代缴期需要注明依据条款 clause",
+                "a department window needs its clause",
+            ));
+        }
+        department_windows.push(DepartmentWindow {
+            name: w.name.trim().to_owned(),
+            from: w.from.0,
+            to: w.to.0,
+            clause: w.clause.trim().to_owned(),
+            text: w.text.trim().to_owned(),
+        });
+    }
+    let mut judgements = Vec::with_capacity(raw.judgement.len());
+    for (i, j) in raw.judgement.into_iter().enumerate() {
+        judgements.push(scoped_judgement(&check, &format!("judgement[{i}]"), j, table)?);
+    }
 
     let mut categories = BTreeMap::new();
     for (written, rule) in raw.category {
@@ -325,8 +402,52 @@ pub(super) fn parse(name: &str, text: &str, file: &str, table: &CategoryTable) -
         categories,
         full_subsidy_order,
         payment_instructions: raw.payment_instructions.trim().to_owned(),
+        department_windows,
+        judgements,
         source: file.to_owned(),
     })
+}
+
+fn scoped_judgement(
+    check: &Checker,
+    key: &str,
+    j: JudgementFile,
+    table: &CategoryTable,
+) -> Result<ScopedJudgement, DataFileError> {
+    let applies_to = match (j.applies_to, j.categories.is_empty()) {
+        (AppliesToFile::Everyone, true) => JudgementScope::Everyone,
+        (AppliesToFile::Special, true) => JudgementScope::Special,
+        (AppliesToFile::Everyone, false) => {
+            let mut names = Vec::with_capacity(j.categories.len());
+            for written in &j.categories {
+                let Some(category) = table.lookup(written) else {
+                    return Err(unknown_category(check, &format!("{key}.categories"), written, table));
+                };
+                names.push(category.name.clone());
+            }
+            JudgementScope::Categories(names)
+        }
+        (AppliesToFile::Special, false) => {
+            return Err(check.err(
+                &format!("{key}.categories"),
+                "applies_to = \"special\" 与 categories 不能同时使用",
+                "applies_to = \"special\" and categories exclude each other",
+            ));
+        }
+    };
+    Ok(ScopedJudgement { judgement: judgement(check, key, &j)?, applies_to })
+}
+
+fn judgement(check: &Checker, key: &str, j: &JudgementFile) -> Result<Judgement, DataFileError> {
+    let (text, text_en, clause) = (j.text.trim(), j.text_en.trim(), j.clause.trim());
+    if text.is_empty() || text_en.is_empty() || clause.is_empty() {
+        return Err(check.err(
+            key,
+            "判断（judgement）需要 text、text_en 和 clause，都不能为空",
+            "a judgement needs text, text_en and clause, none empty",
+        ));
+    }
+    Ok(Judgement { text: text.to_owned(), text_en: text_en.to_owned(), clause: clause.to_owned() })
 }
 
 fn window(
@@ -335,6 +456,7 @@ fn window(
     w: WindowFile,
     has_subsidy: bool,
     coverage_to: NaiveDate,
+    table: &CategoryTable,
 ) -> Result<PaymentWindow, DataFileError> {
     let key = |k: &str| format!("window[{i}].{k}");
     if w.from.0 > w.to.0 {
@@ -420,6 +542,10 @@ fn window(
             format!("payment window {} is far from the insured year", w.name),
         ));
     }
+    let mut judgements = Vec::with_capacity(w.judgement.len());
+    for (j, raw) in w.judgement.into_iter().enumerate() {
+        judgements.push(scoped_judgement(check, &key(&format!("judgement[{j}]")), raw, table)?);
+    }
     Ok(PaymentWindow {
         name: w.name.trim().to_owned(),
         from: w.from.0,
@@ -431,6 +557,7 @@ fn window(
         coverage,
         freshman_coverage_from,
         newborn_months: w.newborn_months,
+        judgements,
     })
 }
 
@@ -516,6 +643,18 @@ fn category_rule(
         Some(LedgerFile::GovernmentPaid) => Some(Ledger::GovernmentPaid),
         None => None,
     };
+    let mut judgements = Vec::with_capacity(rule.judgement.len());
+    for (j, raw) in rule.judgement.into_iter().enumerate() {
+        let key = sub(&format!("judgement[{j}]"));
+        if raw.applies_to != AppliesToFile::Everyone || !raw.categories.is_empty() {
+            return Err(check.err(
+                &key,
+                "类别下的判断不能再写 applies_to 或 categories（类别本身就是范围）",
+                "a category's judgement takes neither applies_to nor categories (the category is its scope)",
+            ));
+        }
+        judgements.push(judgement(check, &key, &raw)?);
+    }
     let paid_by = rule
         .paid_by
         .map(|p| p.trim().to_owned())
@@ -539,6 +678,7 @@ fn category_rule(
         clause: rule.clause.trim().to_owned(),
         note: rule.note.trim().to_owned(),
         note_en: rule.note_en.trim().to_owned(),
+        judgements,
     })
 }
 
@@ -659,6 +799,46 @@ subsidy_percent = 75
             let err = parse_text(&text).expect_err(key);
             assert_eq!(err.key(), key, "{err}");
             assert!(err.to_string().contains("policies/test.toml"), "{err}");
+        }
+    }
+
+    #[test]
+    fn judgements_and_department_windows_are_checked() {
+        let judged = format!(
+            "{MINIMAL}\n[[judgement]]\ncategories = [\"低保\"]\ntext = \"读法\"\ntext_en = \"reading\"\nclause = \"1\"\n"
+        );
+        let policy = parse_text(&judged).expect("parses");
+        assert_eq!(policy.judgements[0].applies_to, JudgementScope::Categories(vec!["低保对象".to_owned()]));
+        let cases = [
+            (judged.replace("text_en = \"reading\"\n", ""), "judgement[0].text_en"),
+            (judged.replace("clause = \"1\"", "clause = \" \""), "judgement[0]"),
+            (judged.replace("[\"低保\"]", "[\"贫困生\"]"), "judgement[0].categories"),
+            (
+                judged.replace("categories = [\"低保\"]", "categories = [\"低保\"]\napplies_to = \"special\""),
+                "judgement[0].categories",
+            ),
+            (
+                format!(
+                    "{MINIMAL}\n[[category.\"低保\".judgement]]\napplies_to = \"special\"\ntext = \"a\"\ntext_en = \"b\"\nclause = \"c\"\n"
+                ),
+                "category.\"低保\".judgement[0]",
+            ),
+            (
+                format!(
+                    "{MINIMAL}\n[[department_window]]\nname = \"代缴\"\nfrom = 2023-01-01\nto = 2024-03-31\nclause = \"x\"\n"
+                ),
+                "department_window[0].to",
+            ),
+            (
+                format!(
+                    "{MINIMAL}\n[[department_window]]\nname = \"代缴\"\nfrom = 2023-01-01\nto = 2023-03-31\nclause = \"\"\n"
+                ),
+                "department_window[0].clause",
+            ),
+        ];
+        for (text, key) in cases {
+            let err = parse_text(&text).expect_err(key);
+            assert_eq!(err.key(), key, "{err}");
         }
     }
 

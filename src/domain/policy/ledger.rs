@@ -65,7 +65,7 @@ fn fully_paid_by_department(rule: &CategoryRule) -> bool {
 /// `categories` are category names or aliases; `paid` means the premium was paid through this drive (the tax
 /// office's list or the operator says so); `enrolled_elsewhere` means the pupil is enrolled somewhere else.
 ///
-/// - A pupil in a category the policy does not enroll at school (待遇审批地, family) is counted as the file's `ledger`
+/// - A pupil in a category the policy requires to enroll away from school (待遇审批地, family) is counted as the file's `ledger`
 ///   says, or else 财政代缴 when a department pays the whole premium for them and 异地缴费 otherwise — unless
 ///   they paid here after all (003 四(一)4 lets them, with the subsidy paid back), then 已缴费.
 /// - Any other pupil whose whole premium a department pays is 财政代缴, unless enrolled elsewhere (e.g. 001
@@ -80,7 +80,9 @@ pub fn ledger(
 ) -> Result<Ledger, QuoteError> {
     let names = resolve_categories(table, categories)?;
     let rules: Vec<&CategoryRule> = names.iter().filter_map(|n| policy.rule(n)).collect();
-    let benefit_place: Vec<&CategoryRule> = rules.iter().copied().filter(|r| r.enroll.away_from_school()).collect();
+    // Only a place the notice requires moves the pupil out of the school's ledgers; a pupil who may enroll at
+    // school (004 可以不在学籍地参保) is counted by what happened, like anyone else.
+    let benefit_place: Vec<&CategoryRule> = rules.iter().copied().filter(|r| r.enroll.required_away()).collect();
     if !benefit_place.is_empty() {
         let government = benefit_place.iter().any(|r| {
             r.ledger.unwrap_or(if fully_paid_by_department(r) { Ledger::GovernmentPaid } else { Ledger::PaidElsewhere })
@@ -183,8 +185,15 @@ mod tests {
         assert_eq!(ledger_of("liuzhou-2023", &["监测户"], false, false), Ledger::PaidElsewhere);
         // 002 一: 以家庭为单位参保.
         assert_eq!(ledger_of("nanchong-2023", &["失地农民"], false, false), Ledger::PaidElsewhere);
-        // 004 附件: 医疗救助对象 may skip school enrollment.
-        assert_eq!(ledger_of("quanzhou-2023", &["医疗救助对象"], false, false), Ledger::PaidElsewhere);
+    }
+
+    #[test]
+    fn quanzhou_004_optional_benefit_place_is_counted_by_what_happened() {
+        // 004 附件: 医疗救助对象…可以不在学籍地参保 — may, not must: unpaid at school is 未缴费 (the school still
+        // asks), paid here is 已缴费, and only one enrolled elsewhere is 异地缴费.
+        assert_eq!(ledger_of("quanzhou-2023", &["医疗救助对象"], false, false), Ledger::Unpaid);
+        assert_eq!(ledger_of("quanzhou-2023", &["医疗救助对象"], true, false), Ledger::Paid);
+        assert_eq!(ledger_of("quanzhou-2023", &["医疗救助对象"], false, true), Ledger::PaidElsewhere);
     }
 
     #[test]

@@ -4,7 +4,10 @@
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Serialize, Serializer};
 
-use super::{AmountBasis, CategoryRule, CoverageStart, PaymentWindow, Policy, Subsidy, SubsidyPayment, format_yuan};
+use super::{
+    AmountBasis, CategoryRule, CoverageStart, DepartmentWindow, Judgement, PaymentWindow, Policy, Subsidy,
+    SubsidyPayment, format_yuan,
+};
 use crate::domain::category::CategoryTable;
 
 /// How the pupil stands towards this insurance before paying.
@@ -54,6 +57,16 @@ pub enum Refund {
     Unspecified,
 }
 
+/// Whether a pupil enrolls away from school (待遇审批地, with the family).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BenefitPlace {
+    /// The notice sends the pupil there (003 四(四) 原则上在待遇审批地参保缴费, 002 以家庭为单位参保).
+    Required,
+    /// The notice lets the pupil skip school enrollment (004 可以不在学籍地参保); school enrollment stays open.
+    Optional,
+}
+
 /// The answer for one pupil. Amounts are fen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Quote {
@@ -82,8 +95,12 @@ pub struct Quote {
     pub coverage_to: NaiveDate,
     pub rule_zh: String,
     pub rule_en: String,
-    /// Enrolls where the benefit was approved (待遇审批地) or with the family, not at school: say so on screen.
+    /// Must enroll where the benefit was approved (待遇审批地) or with the family, not at school: say so on screen.
     pub enroll_at_benefit_place: bool,
+    /// Where away from school the pupil enrolls: required, optional, or `None` (at school).
+    pub benefit_place: Option<BenefitPlace>,
+    /// Readings the notice does not state, apart from the rule text, for the operator to confirm with the agency.
+    pub judgements: Vec<Judgement>,
 }
 
 fn ymd<S: Serializer>(date: &NaiveDate, serializer: S) -> Result<S::Ok, S::Error> {
@@ -213,14 +230,46 @@ pub fn quote(policy: &Policy, categories: &CategoryTable, req: &QuoteRequest) ->
         policy.title, policy.document, req.paid_on, window.name, window.from, window.to
     ));
 
-    let (coverage_from, coverage_zh, coverage_en) = coverage(policy, window, req)?;
+    let premium = policy.personal_premium_fen;
+    let rules: Vec<&CategoryRule> = names.iter().filter_map(|n| policy.rule(n)).collect();
+    let chosen = choose_subsidy(policy, categories, &rules, premium);
+
+    let mut req = req.clone();
+    if let Some(born_after) = born_after_last_window(policy, &req) {
+        req.enrollee = EnrolleeKind::New;
+        zh.push(format!(
+            "出生于{}，晚于上一年度集中缴费期结束（{}），此前不可能已参保，按新参保计。",
+            req.birth_date.unwrap_or(born_after),
+            born_after
+        ));
+        en.push(format!(
+            "Born on {}, after last year's concentrated period ended ({born_after}): counted as a new enrollee.",
+            req.birth_date.unwrap_or(born_after)
+        ));
+    }
+    let req = &req;
+
+    // A department paying on its own schedule for a pupil it pays for in full is not a late payment.
+    let department_window = chosen
+        .as_ref()
+        .filter(|c| c.rule.subsidy == Subsidy::Full && c.rule.payment == SubsidyPayment::OnBehalf)
+        .and_then(|c| policy.department_window_for(req.paid_on).map(|w| (w, c.rule.paid_by.as_str())));
+    let (coverage_from, coverage_zh, coverage_en) = coverage(policy, window, department_window, req)?;
     zh.push(coverage_zh);
     en.push(coverage_en);
 
-    let premium = policy.personal_premium_fen;
     let total = amount_due(policy, window, req, &mut zh, &mut en);
+    // A department window decides the cover itself, so the window's readings of cover do not apply.
+    let window_judgements = if department_window.is_none() { window.judgements.as_slice() } else { &[] };
+    let mut judgements: Vec<Judgement> = policy
+        .judgements
+        .iter()
+        .chain(window_judgements)
+        .filter(|j| j.concerns(policy, &names))
+        .map(|j| j.judgement.clone())
+        .collect();
+    judgements.extend(rules.iter().flat_map(|r| r.judgements.iter().cloned()));
 
-    let rules: Vec<&CategoryRule> = names.iter().filter_map(|n| policy.rule(n)).collect();
     let unruled: Vec<&str> = names.iter().filter(|n| policy.rule(n).is_none()).map(String::as_str).collect();
     if !unruled.is_empty() {
         zh.push(format!("{}：本政策未规定该类别的资助，按普通学生计。", unruled.join("、")));
@@ -232,7 +281,6 @@ pub fn quote(policy: &Policy, categories: &CategoryTable, req: &QuoteRequest) ->
     let mut paying_department = None;
     let mut subsidy_category = None;
     let mut refund = None;
-    let chosen = choose_subsidy(policy, categories, &rules, premium);
     if let Some(chosen) = &chosen {
         let rule = chosen.rule;
         let amount = chosen.amount_fen;
@@ -323,6 +371,22 @@ pub fn quote(policy: &Policy, categories: &CategoryTable, req: &QuoteRequest) ->
                  family (the notice is silent; conservative reading).",
                 format_yuan(total - premium)
             ));
+            judgements.push(Judgement {
+                text: format!(
+                    "通知未说明此期间{}代缴多少：按只代缴个人缴费部分{}计，其余{}由家庭缴纳，请向医保经办机构确认",
+                    rule.paid_by,
+                    format_yuan(premium),
+                    format_yuan(total - premium)
+                ),
+                text_en: format!(
+                    "The notice does not say how much {} pays in this window: quoted as the personal premium ({}) only, \
+                     the remaining {} to the family; confirm with the insurance agency",
+                    rule.paid_by,
+                    format_yuan(premium),
+                    format_yuan(total - premium)
+                ),
+                clause: window.clause.clone(),
+            });
         }
     }
 
@@ -362,7 +426,16 @@ pub fn quote(policy: &Policy, categories: &CategoryTable, req: &QuoteRequest) ->
         }
     }
 
-    let enroll_at_benefit_place = rules.iter().any(|r| r.enroll.away_from_school());
+    let benefit_place = if rules.iter().any(|r| r.enroll.required_away()) {
+        Some(BenefitPlace::Required)
+    } else if rules.iter().any(|r| r.enroll.away_from_school()) {
+        Some(BenefitPlace::Optional)
+    } else {
+        None
+    };
+    let enroll_at_benefit_place = benefit_place == Some(BenefitPlace::Required);
+    let mut seen = std::collections::HashSet::new();
+    judgements.retain(|j| seen.insert(j.text.clone()));
     // Categories that share the same advice are named together, so three 待遇审批地 categories give one line.
     let mut advice: Vec<(Vec<&str>, String, String)> = Vec::new();
     for rule in &rules {
@@ -414,14 +487,45 @@ pub fn quote(policy: &Policy, categories: &CategoryTable, req: &QuoteRequest) ->
         rule_zh: zh.concat(),
         rule_en: en.join(" "),
         enroll_at_benefit_place,
+        benefit_place,
+        judgements,
     })
+}
+
+/// For a pupil quoted as continuing, the day after which a birth rules that out: the end of last year's
+/// concentrated period (this policy's first window, a year earlier). `None` when the pupil may be continuing.
+fn born_after_last_window(policy: &Policy, req: &QuoteRequest) -> Option<NaiveDate> {
+    let birth = req.birth_date?;
+    if req.enrollee != EnrolleeKind::Continuing {
+        return None;
+    }
+    let last_window_end = policy.windows.first()?.to.checked_sub_months(Months::new(12))?;
+    (birth > last_window_end).then_some(last_window_end)
 }
 
 fn coverage(
     policy: &Policy,
     window: &PaymentWindow,
+    department: Option<(&DepartmentWindow, &str)>,
     req: &QuoteRequest,
 ) -> Result<(NaiveDate, String, String), QuoteError> {
+    if let Some((dw, paid_by)) = department
+        && window.coverage != CoverageStart::InsuredYear
+    {
+        let text = if dw.text.is_empty() { String::new() } else { format!("依“{}”，", dw.text) };
+        return Ok((
+            policy.coverage_from,
+            format!(
+                "由{paid_by}在“{}”（{}至{}）代缴，属代缴部门的统一缴费时间，不按补缴计，{text}待遇期{}至{}（{}）。",
+                dw.name, dw.from, dw.to, policy.coverage_from, policy.coverage_to, dw.clause
+            ),
+            format!(
+                "Paid on the pupil's behalf by {paid_by} in “{}” ({} – {}), the department's own schedule, not a \
+                 late payment; covered {} – {} ({}).",
+                dw.name, dw.from, dw.to, policy.coverage_from, policy.coverage_to, dw.clause
+            ),
+        ));
+    }
     let cite_zh = |prefix: &str| {
         let mut s = prefix.to_owned();
         // `text` is the notice's words, so it is quoted; `coverage_text` explains a reading, so it is not.
@@ -886,11 +990,123 @@ subsidy_amount = 400
     }
 
     #[test]
-    fn quanzhou_2023_medical_assistance_pupils_may_skip_school() {
-        // 004 附件: 若在校学生为医疗救助对象，因已在户籍地资助参保，可以不在学籍地参保.
+    fn quanzhou_2023_004_fujian_medical_assistance_pupils_may_skip_school() {
+        // 004 附件: 若在校学生为医疗救助对象，因已在户籍地资助参保，可以不在学籍地参保 — may, not must.
         let q = ok("quanzhou-2023", &request(&["医疗救助"], date(2022, 10, 1)));
-        assert!(q.enroll_at_benefit_place);
+        assert_eq!(q.benefit_place, Some(BenefitPlace::Optional));
+        assert!(!q.enroll_at_benefit_place);
         assert!(q.rule_zh.contains("可以不在学校参保"), "{}", q.rule_zh);
+        let json = serde_json::to_value(&q).expect("json");
+        assert_eq!(json["benefit_place"], "optional");
+        // Where a notice requires it (003 四(四) 原则上在待遇审批地参保缴费), it stays required.
+        let q = ok("liuzhou-2021", &request(&["计生对象"], date(2020, 10, 1)));
+        assert_eq!((q.benefit_place, q.enroll_at_benefit_place), (Some(BenefitPlace::Required), true));
+        let q = ok("quanzhou-2023", &request(&[], date(2022, 10, 1)));
+        assert_eq!(q.benefit_place, None);
+        assert_eq!(serde_json::to_value(&q).expect("json")["benefit_place"], serde_json::Value::Null);
+    }
+
+    #[test]
+    fn quanzhou_2023_004_er_january_payment_follows_the_body_said_aloud() {
+        // 004 二 gives 2022-09-01–2023-02-28; the letter (附件二) only the concentrated period.
+        let q = ok("quanzhou-2023", &request(&[], date(2023, 1, 15)));
+        assert!(q.judgements.iter().any(|j| j.clause == "004 二、附件二"), "{:?}", q.judgements);
+        let q = ok("quanzhou-2023", &request(&[], date(2022, 10, 15)));
+        assert!(q.judgements.is_empty(), "{:?}", q.judgements);
+    }
+
+    // ---- judgements, department windows, newborns ----
+
+    fn clauses(q: &Quote) -> Vec<&str> {
+        q.judgements.iter().map(|j| j.clause.as_str()).collect()
+    }
+
+    #[test]
+    fn liuzhou_2021_003_siyi1_department_paying_by_march_covers_the_year() {
+        // 003 三(三)1 新年度1月底前完成代缴人员名单申报…统一划扣保费; 四(一)1 由代缴部门在新年度3月底前…统一缴费;
+        // 二(一) 确保特殊人员的医保待遇延续: the department's payment in January–March is on schedule.
+        for (category, paid) in [("计生对象", date(2021, 1, 20)), ("重度残疾人", date(2021, 3, 31))] {
+            let q = ok("liuzhou-2021", &request(&[category], paid));
+            assert_eq!((q.coverage_from, q.coverage_to), (date(2021, 1, 1), date(2021, 12, 31)), "{category}");
+            assert_eq!((q.personal_due_fen, q.department_due_fen), (0, 28_000));
+            assert!(q.rule_zh.contains("代缴部门的统一缴费时间") && q.rule_zh.contains("四(一)1"), "{}", q.rule_zh);
+            // The borrowed late-cover reading does not apply to such a payment.
+            assert!(!clauses(&q).contains(&"003 三(一)1；000 附件四(二)"), "{:?}", q.judgements);
+        }
+        // After March the department is late like anyone else (003 gives no later schedule).
+        let q = ok("liuzhou-2021", &request(&["计生对象"], date(2021, 4, 1)));
+        assert_eq!(q.coverage_from, date(2021, 6, 1));
+        assert!(clauses(&q).contains(&"003 三(一)1；000 附件四(二)"), "{:?}", q.judgements);
+        // A family paying itself (低保, 差额补助: 三(三)2) in January is a late payment.
+        let q = ok("liuzhou-2021", &request(&["低保对象"], date(2021, 1, 20)));
+        assert_eq!(q.coverage_from, date(2021, 3, 1));
+        // So is an ordinary pupil.
+        assert_eq!(ok("liuzhou-2021", &request(&[], date(2021, 1, 20))).coverage_from, date(2021, 3, 1));
+    }
+
+    #[test]
+    fn liuzhou_2021_003_readings_are_carried_as_judgements() {
+        // 003 gives no amounts (三(一)1 国家和自治区规定的年度个人缴费标准): 280 is from outside the notice.
+        let q = ok("liuzhou-2021", &request(&[], date(2020, 10, 1)));
+        assert_eq!(clauses(&q), vec!["003 三(一)1"]);
+        assert!(q.judgements[0].text.contains("280") && q.judgements[0].text_en.contains("280"));
+        // Which groups are full or partial is a reading of 三(二), said once however many groups the pupil has.
+        let q = ok("liuzhou-2021", &request(&["计生对象", "低保对象", "孤儿"], date(2020, 10, 1)));
+        assert_eq!(clauses(&q), vec!["003 三(一)1", "003 三(二)、四(三)"]);
+        // From July: the borrowed cover, the 580 figure, and the department's share.
+        let mut req = request(&["计生对象"], date(2021, 8, 15));
+        req.enrollee = EnrolleeKind::New;
+        let q = ok("liuzhou-2021", &req);
+        let found = clauses(&q);
+        assert!(found.contains(&"003 三(一)2；000 附件四(二)"), "{found:?}");
+        assert!(found.contains(&"003 三(一)2"), "{found:?}");
+        let share = q.judgements.iter().find(|j| j.text.contains("卫健")).expect("department share judgement");
+        assert_eq!(share.clause, "003 三(一)2、四(一)5");
+        assert!(share.text.contains("580"), "{}", share.text);
+        // The rule text stays the rule; the judgements serialise as text / text_en / clause.
+        let json = serde_json::to_value(&q).expect("json");
+        assert!(json["judgements"][0]["text"].is_string() && json["judgements"][0]["text_en"].is_string());
+    }
+
+    #[test]
+    fn yibin_2024_001_yi3_wait_for_subsidised_pupils_is_said_aloud() {
+        // 001 附件1 一(三): the wait is written for 「未在集中缴费期及时参保缴费的普通居民」. Decided: subsidised
+        // pupils get the same wait (the only mid-year rule), and the quote says so as a judgement.
+        for category in ["低保对象", "特困人员"] {
+            let q = ok("yibin-2024", &request(&[category], date(2024, 4, 10)));
+            assert_eq!(q.coverage_from, date(2024, 10, 1), "{category}");
+            assert!(clauses(&q).contains(&"001 附件1 一(三)"), "{category}: {:?}", q.judgements);
+        }
+        // An ordinary resident: the notice's own words, nothing to confirm.
+        let q = ok("yibin-2024", &request(&[], date(2024, 4, 10)));
+        assert_eq!(q.coverage_from, date(2024, 10, 1));
+        assert!(q.judgements.is_empty(), "{:?}", q.judgements);
+        // 一(二): the cover of the concentrated period is a reading too.
+        let q = ok("yibin-2024", &request(&[], date(2023, 10, 10)));
+        assert_eq!(clauses(&q), vec!["001 附件1 一(二)"]);
+    }
+
+    #[test]
+    fn liuzhou_2021_003_sanyi_newborn_is_not_continuing() {
+        // A pupil born after last year's concentrated period (2019-09-01–2019-12-31) cannot have been insured
+        // before: quoted as new (次月), not as a continuing pupil with a gap (第三个月).
+        let mut req = request(&[], date(2021, 2, 10));
+        req.birth_date = Some(date(2020, 5, 1));
+        let q = ok("liuzhou-2021", &req);
+        assert_eq!(q.coverage_from, date(2021, 3, 1));
+        assert!(q.rule_zh.contains("按新参保计"), "{}", q.rule_zh);
+        // Born in the insured year.
+        req.birth_date = Some(date(2021, 1, 5));
+        assert_eq!(ok("liuzhou-2021", &req).coverage_from, date(2021, 3, 1));
+        // An older pupil who missed the period has a gap.
+        req.birth_date = Some(date(2014, 5, 1));
+        let q = ok("liuzhou-2021", &req);
+        assert_eq!(q.coverage_from, date(2021, 4, 1));
+        assert!(!q.rule_zh.contains("按新参保计"), "{}", q.rule_zh);
+        // An operator's explicit choice stands.
+        req.birth_date = Some(date(2020, 5, 1));
+        req.enrollee = EnrolleeKind::Interrupted;
+        assert_eq!(ok("liuzhou-2021", &req).coverage_from, date(2021, 4, 1));
     }
 
     // ---- general ----

@@ -102,10 +102,46 @@ pub fn renew(request: &Renewal, categories: &CategoryTable) -> Result<Renewed, D
                 let moved = coverage.replace(&base_year.to_string(), &request.year.to_string());
                 window["coverage_text"] = toml_edit::value(moved);
             }
+            // A window's judgement may name the insured year it reads the cover as; any other year in it (a
+            // figure's source, another notice) stays, and the whole is marked as copied.
+            if let Some(judgements) = window.get_mut("judgement").and_then(Item::as_array_of_tables_mut) {
+                let (from, to) = (base_year.to_string(), request.year.to_string());
+                for judgement in judgements.iter_mut() {
+                    if let Some(text) = judgement.get("text").and_then(Item::as_str).map(str::to_owned) {
+                        let moved = text
+                            .replace(&format!("{from}保险年度"), &format!("{to}保险年度"))
+                            .replace(&format!("{from}年1月1日至12月31日"), &format!("{to}年1月1日至12月31日"));
+                        judgement["text"] = toml_edit::value(format!("{moved}（{copied}）"));
+                    }
+                    if let Some(text) = judgement.get("text_en").and_then(Item::as_str).map(str::to_owned) {
+                        let moved = text.replace(&format!("insurance year {from}"), &format!("insurance year {to}"));
+                        judgement["text_en"] = toml_edit::value(format!("{moved} (copied from {})", request.base_name));
+                    }
+                }
+            }
             let name = window.get("name").and_then(Item::as_str).unwrap_or_default().to_owned();
             to_check
                 .push(format!("缴费期「{name}」：日期已顺延到{}年度，请核对 (dates moved: check them)", request.year));
         }
+    }
+    if let Some(windows) = doc.get_mut("department_window").and_then(Item::as_array_of_tables_mut) {
+        for window in windows.iter_mut() {
+            for key in ["from", "to"] {
+                if let Some(item) = window.get_mut(key) {
+                    shift_item(item, years);
+                }
+            }
+            let name = window.get("name").and_then(Item::as_str).unwrap_or_default().to_owned();
+            to_check.push(format!(
+                "代缴期「{name}」：日期已顺延到{}年度，请核对 (department window moved: check it)",
+                request.year
+            ));
+        }
+    }
+    if doc.get("judgement").is_some_and(|j| j.as_array_of_tables().is_some_and(|a| !a.is_empty())) {
+        to_check.push(format!(
+            "判断 judgement：沿用{base_year}年度的说明，请按本年度通知核对 (readings kept from the base: check them)"
+        ));
     }
     if let Some(table) = doc.get_mut("category").and_then(Item::as_table_like_mut) {
         for (name, rule) in table.iter_mut() {
@@ -198,6 +234,46 @@ mod tests {
         assert_eq!(q.personal_due_fen, 10000);
         assert!(renewed.text.contains("# 001 附件1 二(一)"), "comments are kept");
         assert!(renewed.to_check.iter().any(|c| c.contains("document")));
+    }
+
+    #[test]
+    fn liuzhou_2021_department_window_and_judgements_move_with_the_year() {
+        let request = Renewal {
+            name: "liuzhou-2022",
+            base_name: "liuzhou-2021",
+            base_text: base("liuzhou-2021"),
+            year: 2022,
+            premium_fen: Some(32000),
+        };
+        let renewed = renew(&request, CategoryTable::builtin()).expect("renews");
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let window = &renewed.policy.department_windows[0];
+        assert_eq!((window.from, window.to), (d(2022, 1, 1), d(2022, 3, 31)));
+        assert!(renewed.to_check.iter().any(|c| c.contains("代缴期")), "{:?}", renewed.to_check);
+        assert!(renewed.to_check.iter().any(|c| c.contains("judgement")), "{:?}", renewed.to_check);
+        // The 580 figure is 2021's national floor whatever year copies it.
+        let july = renewed.policy.windows.last().expect("window");
+        assert!(
+            july.judgements.iter().any(|j| j.judgement.text.contains("全国2021年最低标准")),
+            "{:?}",
+            july.judgements
+        );
+        // Yibin's reading of the concentrated period's cover names the new year.
+        let request = Renewal {
+            name: "yibin-2027",
+            base_name: "yibin-2024",
+            base_text: base("yibin-2024"),
+            year: 2027,
+            premium_fen: None,
+        };
+        let renewed = renew(&request, CategoryTable::builtin()).expect("renews");
+        let judgement = &renewed.policy.windows[0].judgements[0].judgement;
+        assert!(
+            judgement.text.contains("2027保险年度") && judgement.text.contains("沿用自 yibin-2024"),
+            "{}",
+            judgement.text
+        );
+        assert!(judgement.text_en.contains("insurance year 2027"), "{}", judgement.text_en);
     }
 
     #[test]

@@ -169,7 +169,17 @@ fn notes(app: &App, d: &Detail) -> Vec<Line<'static>> {
         lines.push(Line::styled(fill(t.label_value, &[&t.f_where, &text]), warn));
     }
     match &d.quote {
-        Some(Ok(q)) => lines.push(Line::styled(t.pick(&q.rule_zh, &q.rule_en).to_owned(), theme.muted())),
+        Some(Ok(q)) => {
+            lines.push(Line::styled(t.pick(&q.rule_zh, &q.rule_en).to_owned(), theme.muted()));
+            // Readings the notice does not state, apart from the rule, so the operator knows what to confirm.
+            for j in &q.judgements {
+                let (label, open, close) = (t.pick("待确认：", "To confirm: "), t.pick("（", " ("), t.pick("）", ")"));
+                lines.push(Line::styled(
+                    format!("{label}{}{open}{}{close}", t.pick(&j.text, &j.text_en), j.clause),
+                    warn,
+                ));
+            }
+        }
         Some(Err(e)) => lines.push(Line::styled(fill(t.label_value, &[&t.f_due, e]), warn)),
         None => {
             lines.push(Line::styled(t.no_policy.to_owned(), theme.muted()));
