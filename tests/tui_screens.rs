@@ -264,9 +264,9 @@ fn note_prompt() {
 
 #[test]
 fn import_prompt_and_report() {
-    snap("import_path", |app| {
+    snap_picker("import_path", |app| {
         app.update(Action::Import);
-        type_text(app, "tests/fixtures");
+        type_text(app, "fixtures");
         app.update(Action::Confirm);
         app.update(Action::Down);
         app.update(Action::Input(' '));
@@ -291,13 +291,41 @@ fn export_prompt() {
 
 #[test]
 fn import_error() {
-    snap("import_error", |app| {
+    snap_picker("import_error", |app| {
         app.update(Action::Import);
-        type_text(app, "tests/fixtures");
+        type_text(app, "fixtures");
         app.update(Action::Confirm);
         type_text(app, "no-such-file.csv");
         app.update(Action::Confirm);
     });
+}
+
+/// Snapshots a screen with the file picker, which shows the folder it is in: the picker starts in a short
+/// scratch folder (the last folder used, remembered in the config folder) holding a copy of the fixtures, and
+/// the folder is shown as `[dir]`, so the screen is the same wherever the checkout lives, however long its path.
+fn snap_picker(name: &str, setup: impl Fn(&mut App)) {
+    for lang in [Language::Zh, Language::En] {
+        let dir = tempfile::tempdir().expect("dir");
+        let fixtures = dir.path().join("fixtures");
+        std::fs::create_dir(&fixtures).expect("fixtures");
+        let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        for entry in std::fs::read_dir(&source).expect("fixtures") {
+            let path = entry.expect("entry").path();
+            if path.is_file() {
+                std::fs::copy(&path, fixtures.join(path.file_name().expect("name"))).expect("copy");
+            }
+        }
+        let config = dir.path().join("config");
+        std::fs::create_dir(&config).expect("config");
+        std::fs::write(config.join("last-folder"), dir.path().display().to_string()).expect("last folder");
+        let mut options = options(lang, Some("测试"));
+        options.config_dir = Some(config);
+        let mut app = App::new(store(true), &options).expect("app");
+        app.update(Action::Resize(80, 24));
+        setup(&mut app);
+        let shown = screen(&app).replace(&dir.path().display().to_string(), "[dir]");
+        insta::assert_snapshot!(format!("{name}_{}", lang_name(lang)), shown);
+    }
 }
 
 #[test]
