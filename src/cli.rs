@@ -662,6 +662,9 @@ fn run(cli: &Cli) -> CmdResult {
                 print_json(&report);
             } else {
                 print_import_report(&report);
+                if !report.schools.is_empty() {
+                    println!("名单所写的学校 (schools the lists name): {}", report.schools.join("、"));
+                }
                 if report.without_school > 0 {
                     println!(
                         "{} 行的名单没有写学校名称，已记入「{fallback}」；如不对，请加 --school 学校名称 重新导入 \

@@ -47,6 +47,9 @@ pub struct ImportReport {
     /// Rows whose file names no school (no school column, no title naming one): they go to the school the
     /// import was given for them (`ImportRequest::default_school`), which the TUI asks for.
     pub without_school: usize,
+    /// The schools the files name, in the order met: what the preview shows, so a name read wrongly from a
+    /// title is seen before anything is written.
+    pub schools: Vec<String>,
     pub dry_run: bool,
     pub problems: Vec<Problem>,
 }
@@ -483,6 +486,11 @@ impl RowReader<'_> {
         };
         let school_given = named_school.is_some();
         self.report.without_school += usize::from(!school_given);
+        if let Some(named) = &named_school
+            && !self.report.schools.contains(named)
+        {
+            self.report.schools.push(named.clone());
+        }
         let school = named_school.unwrap_or_else(|| default_school.to_owned());
         let insured = text(Column::Enrolled).is_some_and(|v| self.synonyms.is_yes(&v));
         let mut categories = Vec::new();

@@ -222,17 +222,43 @@ pub fn school_in_title(text: &str) -> Option<String> {
     if text.contains([':', '：']) {
         return None;
     }
-    let end = SCHOOL_ENDINGS.iter().filter_map(|w| text.rfind(w).map(|at| at + w.len())).max()?;
-    let name = &text[..end];
+    // A school named in brackets after the list's name: 「学生名册（柳州市示范小学）」.
+    let inner = text
+        .split(['（', '(', '）', ')', '【', '】'])
+        .rfind(|part| SCHOOL_ENDINGS.iter().any(|w| part.contains(w)))
+        .unwrap_or(&text);
+    let end = SCHOOL_ENDINGS.iter().filter_map(|w| inner.rfind(w).map(|at| at + w.len())).max()?;
+    // A year and term written before the name (「2024年秋季学期柳州市示范小学…」) are not part of it.
+    let name = strip_term_prefix(&inner[..end]);
     // A bare word (学校, 小学) is no school's name.
     (name.chars().count() > 3).then(|| name.to_owned())
+}
+
+/// 「2024年秋季学期」, 「2024-2025学年度第一学期」, 「2024学年」 … at the start of a title: only after a year.
+fn strip_term_prefix(text: &str) -> &str {
+    if !text.starts_with(|c: char| c.is_ascii_digit()) {
+        return text;
+    }
+    const TERM_WORDS: [&str; 13] =
+        ["学年度", "学年", "年度", "年", "秋季", "春季", "秋", "春", "第一", "第二", "学期", "级", "届"];
+    let mut rest = text;
+    loop {
+        let before = rest;
+        rest = rest.trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '-' | '—' | '~' | '至' | '/'));
+        if let Some(word) = TERM_WORDS.iter().find(|w| rest.starts_with(**w)) {
+            rest = &rest[word.len()..];
+        }
+        if rest == before {
+            return rest;
+        }
+    }
 }
 
 fn labelled_school(rows: &[Vec<Cell>], header_row: usize) -> Option<String> {
     for row in rows.iter().take(header_row) {
         for cell in row {
             let text = cell.text();
-            for label in ["学校名称", "学校"] {
+            for label in ["学校名称", "填报单位", "单位名称", "学校"] {
                 // Only "学校名称：…" or "学校：…": "学校地址：…" names an address, not the school.
                 if let Some(rest) = text.strip_prefix(label).map(|r| r.trim_start_matches([' ', '\u{3000}']))
                     && let Some(rest) = rest.strip_prefix([':', '：'])
@@ -265,11 +291,17 @@ mod tests {
             ("宜宾市翠屏区第一中学 2026级新生名单", Some("宜宾市翠屏区第一中学")),
             ("南充市某某九年一贯制学校学生花名册", Some("南充市某某九年一贯制学校")),
             ("三年级2班学生名单", None),
+            ("2024年秋季学期柳州市示范小学学生名册", Some("柳州市示范小学")),
+            ("2024-2025学年度第一学期宜宾市某某中学学生名单", Some("宜宾市某某中学")),
+            ("学生名册（柳州市示范小学）", Some("柳州市示范小学")),
+            ("三年级学生名册", None),
             ("填报时间：2026-09-10", None),
             ("小学", None),
         ] {
             assert_eq!(school_in_title(title).as_deref(), school, "{title}");
         }
+        let labelled = vec![row(&["填报单位：柳州市示范小学"]), row(&["姓名", "身份证号"])];
+        assert_eq!(school_from_title(&labelled, 1).as_deref(), Some("柳州市示范小学"));
         let rows = vec![row(&["柳州市城中区实验小学2024年秋季学期学生名册"]), row(&["姓名", "身份证号"])];
         assert_eq!(school_from_title(&rows, 1).as_deref(), Some("柳州市城中区实验小学"));
     }

@@ -304,6 +304,11 @@ impl Run<'_> {
         }
         let mut forms = vec![format!("{}000", &number[..15])];
         forms.extend(id_number::rounded_by_spreadsheet(number));
+        // As a spreadsheet shows a long number in a narrow cell: 4.50202E+17.
+        if let Ok(digits) = number[..17].parse::<u64>() {
+            let shown = format!("{:.5E}", (digits * 10) as f64).replace('E', "E+");
+            forms.push(shown);
+        }
         forms.dedup();
         let mut found: Vec<Student> = Vec::new();
         for form in forms {
@@ -354,7 +359,16 @@ impl Run<'_> {
                 let message = format!("缴费日期“{}”无法识别，未记录日期 (date not understood)", c.text());
                 self.problem(sheet, row_no, header_of(Column::PaidOn), message);
             }
-            parsed
+            // A payment cannot be dated after today: the list is wrong there, and the date would move the
+            // amount due and the cover.
+            parsed.filter(|day| {
+                let future = *day > self.today;
+                if future {
+                    let message = format!("缴费日期 {day} 晚于今天，未记录日期 (a date after today: not recorded)");
+                    self.problem(sheet, row_no, header_of(Column::PaidOn), message);
+                }
+                !future
+            })
         });
         let channel = cell(Column::Channel).map(Cell::text);
         if let (Some(policy), Some(fen)) = (self.policy, amount) {

@@ -75,7 +75,11 @@ pub enum JobOutcome {
     },
     Exported(PathBuf),
     /// A form's files, in the order written.
-    ExportedForm(Vec<PathBuf>),
+    /// The files written, and for a drive of several schools what a school had nothing for (no special pupils …).
+    ExportedForm {
+        paths: Vec<PathBuf>,
+        skipped: Vec<String>,
+    },
     Reconciled {
         file: PathBuf,
         report: Box<ReconcileReport>,
@@ -103,7 +107,7 @@ impl fmt::Debug for JobOutcome {
                 .field("rows", &data.as_ref().map(RosterData::len))
                 .finish(),
             JobOutcome::Exported(p) => f.debug_tuple("Exported").field(p).finish(),
-            JobOutcome::ExportedForm(p) => f.debug_tuple("ExportedForm").field(p).finish(),
+            JobOutcome::ExportedForm { paths, .. } => f.debug_tuple("ExportedForm").field(paths).finish(),
             JobOutcome::Reconciled { report, .. } => f.debug_tuple("Reconciled").field(report).finish(),
             JobOutcome::Merged { report, .. } => f.debug_tuple("Merged").field(report).finish(),
             JobOutcome::Checked(r) => f.debug_tuple("Checked").field(&r.findings()).finish(),
@@ -140,7 +144,8 @@ pub fn execute(work: Work, store: &mut Store) -> JobOutcome {
                 Ok(_) => vec![None],
                 Err(e) => return JobOutcome::Failed(e.to_string()),
             };
-            let mut all = Vec::new();
+            let several = schools.len() > 1;
+            let (mut all, mut skipped) = (Vec::new(), Vec::new());
             for school in schools {
                 let opts = ExportOptions { school, ..options.clone() };
                 let input = FormInput { store, opts: &opts, policy: policy.as_ref() };
@@ -159,10 +164,15 @@ pub fn execute(work: Work, store: &mut Store) -> JobOutcome {
                 };
                 match written {
                     Ok(paths) => all.extend(paths),
+                    // One school with nothing for this form does not stop the others'.
+                    Err(e) if several => skipped.push(format!("{}：{e}", opts.school.as_deref().unwrap_or_default())),
                     Err(e) => return JobOutcome::Failed(e.to_string()),
                 }
             }
-            JobOutcome::ExportedForm(all)
+            if all.is_empty() {
+                return JobOutcome::Failed(skipped.join("\n"));
+            }
+            JobOutcome::ExportedForm { paths: all, skipped }
         }
         Work::Reconcile { file, source, policy, dry_run } => {
             // As `canbao reconcile`: a backup before the drive changes.

@@ -201,6 +201,7 @@ pub struct Text {
     pub exported: &'static str,
     pub failed: &'static str,
     pub import_counts: &'static str,
+    pub import_schools: &'static str,
     pub import_problem: &'static str,
     pub sample_loaded: &'static str,
     /// The sample school replaced a demo file that held changes, after copying it here.

@@ -124,12 +124,13 @@ impl App {
                     offset: 0,
                 }));
             }
-            JobOutcome::ExportedForm(paths) => {
-                let lines: Vec<String> = paths
+            JobOutcome::ExportedForm { paths, skipped } => {
+                let mut lines: Vec<String> = paths
                     .iter()
                     .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()))
                     .map(|p| fill(self.text.exported, &[&p.display()]))
                     .collect();
+                lines.extend(skipped);
                 self.say(lines.first().cloned().unwrap_or_default());
                 self.show(self.text.export_done, lines, false);
             }
@@ -192,6 +193,9 @@ impl App {
             t.import_counts,
             &[&r.rows_read, &r.added, &r.updated, &r.unchanged, &r.duplicates, &r.id_invalid, &r.skipped],
         )];
+        if !r.schools.is_empty() {
+            lines.push(fill(t.import_schools, &[&r.schools.join("、")]));
+        }
         for p in &r.problems {
             let file = std::path::Path::new(&p.file).file_name().map(|f| f.to_string_lossy().into_owned());
             let mut place = file.unwrap_or_else(|| p.file.clone());

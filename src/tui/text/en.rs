@@ -251,6 +251,7 @@ pub static EN: Text = Text {
     export_done: "Export finished",
     exported: "Written: {}",
     failed: "Something went wrong",
+    import_schools: "Schools the lists name: {}",
     import_counts: "{} rows read: {} added, {} updated, {} unchanged, {} duplicates, {} invalid IDs, {} skipped",
     import_problem: "{} row {}: {}",
     sample_loaded: "Sample school loaded into the sample file {}: {} pupils (your drive file is untouched)",

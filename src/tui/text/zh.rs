@@ -230,6 +230,7 @@ pub static ZH: Text = Text {
     export_done: "导出完成",
     exported: "已导出：{}",
     failed: "出错了",
+    import_schools: "名单所写的学校：{}",
     import_counts: "读取 {} 行：新增 {}，更新 {}，未变 {}，重复 {}，身份证号有问题 {}，跳过 {}",
     import_problem: "{} 第 {} 行：{}",
     sample_loaded: "已在示例文件 {} 中载入示例学校：{} 名学生（正式数据文件未改动）",
