@@ -440,10 +440,10 @@ impl ScratchDir {
     fn new() -> Result<ScratchDir, UserError> {
         let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
         let path = std::env::temp_dir().join(format!("canbao-{}-{nanos}", std::process::id()));
-        let mut builder = std::fs::DirBuilder::new();
         #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        builder.create(&path)?;
+        std::os::unix::fs::DirBuilderExt::mode(&mut std::fs::DirBuilder::new(), 0o700).create(&path)?;
+        #[cfg(not(unix))]
+        std::fs::DirBuilder::new().create(&path)?;
         Ok(ScratchDir(path))
     }
 }
