@@ -624,7 +624,14 @@ fn bulk_marks_apply_to_every_marked_pupil_in_one_edit() {
     app.update(Action::Confirm);
     app.update(Action::Yes);
     assert_eq!(app.store.stats(None, None).expect("stats").enrollment["here"], 360);
+    // Undoing a change to many pupils is asked too, 否 by default.
     app.update(Action::Undo);
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("asked") };
+    assert_eq!(c.question, "撤销对 360 名学生的上一次修改？");
+    app.update(Action::Confirm);
+    assert_eq!(app.store.stats(None, None).expect("stats").enrollment["here"], 360, "否: nothing undone");
+    app.update(Action::Undo);
+    app.update(Action::Yes);
     assert_eq!(app.store.stats(None, None).expect("stats").enrollment["unknown"], 360);
 }
 

@@ -334,6 +334,8 @@ impl App {
         match then {
             Then::Write(pending) => self.write(pending.items, pending.label, pending.confirmed),
             Then::Start(work) => self.start(*work),
+            Then::Undo => self.undo_now(),
+            Then::Redo => self.redo_now(),
         }
     }
 
@@ -392,7 +394,31 @@ impl App {
         self.ask(question, again, label, true);
     }
 
+    /// `u`: an edit of one pupil is undone at once; of several, asked first, as the mark was.
     pub fn undo(&mut self) {
+        if let (Some(n), _) = self.undo.next_sizes()
+            && n > 1
+        {
+            let question = fill(self.text.ask_undo, &[&n]);
+            self.modal = Some(Modal::Confirm(Confirm { question, then: Then::Undo, yes: false }));
+            return;
+        }
+        self.undo_now();
+    }
+
+    /// `Ctrl-r`, asked the same way.
+    pub fn redo(&mut self) {
+        if let (_, Some(n)) = self.undo.next_sizes()
+            && n > 1
+        {
+            let question = fill(self.text.ask_redo, &[&n]);
+            self.modal = Some(Modal::Confirm(Confirm { question, then: Then::Redo, yes: false }));
+            return;
+        }
+        self.redo_now();
+    }
+
+    fn undo_now(&mut self) {
         let Some(edit) = self.undo.take_undo() else {
             self.say(self.text.nothing_to_undo);
             return;
@@ -407,7 +433,7 @@ impl App {
         }
     }
 
-    pub fn redo(&mut self) {
+    fn redo_now(&mut self) {
         let Some(edit) = self.undo.take_redo() else {
             self.say(self.text.nothing_to_redo);
             return;

@@ -80,6 +80,9 @@ pub enum Then {
     Write(Pending),
     /// Work to start (an export over an existing file …).
     Start(Box<Work>),
+    /// Undo (or redo) an edit of several pupils.
+    Undo,
+    Redo,
 }
 
 /// Changes waiting for the operator's yes.

@@ -192,6 +192,8 @@ pub struct Text {
     pub note_saved: &'static str,
     pub saved: &'static str,
     pub nothing_to_undo: &'static str,
+    pub ask_undo: &'static str,
+    pub ask_redo: &'static str,
     pub undone: &'static str,
     pub nothing_to_redo: &'static str,
     pub redone: &'static str,

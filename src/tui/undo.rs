@@ -71,6 +71,11 @@ impl UndoStack {
         }
     }
 
+    /// How many pupils the next undo, and the next redo, would change.
+    pub fn next_sizes(&self) -> (Option<usize>, Option<usize>) {
+        (self.undo.last().map(Edit::len), self.redo.last().map(Edit::len))
+    }
+
     pub fn take_undo(&mut self) -> Option<Edit> {
         self.undo.pop()
     }

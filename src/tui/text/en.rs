@@ -242,6 +242,8 @@ pub static EN: Text = Text {
     categories_saved: "categories",
     note_saved: "note",
     saved: "Saved: {} ({})",
+    ask_undo: "Undo the last change to {} pupils?",
+    ask_redo: "Redo the change to {} pupils?",
     nothing_to_undo: "Nothing to undo",
     undone: "Undone ({})",
     nothing_to_redo: "Nothing to redo",

@@ -221,6 +221,8 @@ pub static ZH: Text = Text {
     categories_saved: "人员类别",
     note_saved: "备注",
     saved: "已保存：{}（{}）",
+    ask_undo: "撤销对 {} 名学生的上一次修改？",
+    ask_redo: "重做对 {} 名学生的修改？",
     nothing_to_undo: "没有可撤销的修改",
     undone: "已撤销（{}）",
     nothing_to_redo: "没有可重做的修改",
