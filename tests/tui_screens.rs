@@ -1085,6 +1085,10 @@ fn a_pupils_identity_is_corrected_from_the_detail_screen_and_undone() {
     app.update(Action::EditIdentity);
     let Some(canbao::tui::modal::Modal::Identity(form)) = &mut app.modal else { panic!("no form") };
     form.fields[0].set("何思远");
+    form.fields[2].set("三2");
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Identity(form)) = &mut app.modal else { panic!("a class with no grade") };
+    assert!(form.error.as_deref().is_some_and(|e| e.contains("看不出年级")), "{:?}", form.error);
     form.fields[1].set(&other.id_number);
     form.fields[2].set("初一(2)班");
     app.update(Action::Confirm);

@@ -67,6 +67,17 @@ impl App {
         if request == IdentityEdit::default() {
             return None;
         }
+        // A class must say its grade, unless it is one the roster already has: 「三2」 would be a class of its own.
+        if let Some(class) = &request.class {
+            use crate::domain::class_label::{ClassKey, Grade};
+            let key = ClassKey::parse(class);
+            let known = self.data.classes.iter().any(|c| ClassKey::parse(c) == key);
+            if !known && key.grade == Grade::None {
+                form.focus = 2;
+                form.error = Some(fill(self.text.identity_class_unclear, &[class]));
+                return Some(Modal::Identity(form));
+            }
+        }
         match self.store.correct_identity(form.id, &request) {
             Ok(done) => {
                 self.undo.push(Edit {

@@ -308,6 +308,7 @@ pub static EN: Text = Text {
     identity_title: "Correct the pupil",
     identity_fields: ["Name", "ID number", "Class", "Phone"],
     identity_hint: "A new ID number is checked as on import; the change is audited and can be undone",
+    identity_class_unclear: "\"{}\" names no grade: write it like 三年级2班",
     identity_flagged: "Saved, but the ID number has a problem: {}",
     picker_typed: "Path:",
     picker_spreadsheets: "Spreadsheets only (CSV, XLSX, XLS, ODS); Space picks several; Tab shows all; Backspace: up",
