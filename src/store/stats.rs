@@ -13,6 +13,8 @@ use crate::domain::student::{Enrollment, PaymentStatus};
 /// One class's counts; each count is defined once, in `domain::coverage`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ClassStats {
+    /// The school the class belongs to: two schools may each have a 三年级2班.
+    pub school: String,
     pub class: String,
     pub students: i64,
     /// 应参保: still at school and not declined (or insured anyway).
@@ -111,8 +113,9 @@ impl Store {
             *stats.payment.entry(s.payment.code().to_owned()).or_default() += 1;
             let label = s.class_label();
             // Rows arrive in roster order, so a class's pupils are contiguous.
-            if classes.last().is_none_or(|c| c.class != label) {
-                classes.push(ClassStats { class: label, students: 0, expected: 0, enrolled: 0, paid: 0 });
+            if classes.last().is_none_or(|c| c.class != label || c.school != s.school) {
+                let school = s.school.clone();
+                classes.push(ClassStats { school, class: label, students: 0, expected: 0, enrolled: 0, paid: 0 });
             }
             if let Some(c) = classes.last_mut() {
                 c.students += 1;
