@@ -1314,3 +1314,22 @@ clause = "一(二)"
         assert!(line.contains(text) && line.contains("一(二)"), "{shown}");
     }
 }
+
+/// With NO_COLOR the screen has no colour, and the selected row is still told apart, by reverse video.
+#[test]
+fn no_color_shows_the_selection_in_reverse_video() {
+    let mut app = app(Language::Zh);
+    app.theme = app.theme.clone().without_colour();
+    let terminal = render(&app);
+    let buffer = terminal.backend().buffer();
+    let selected = &buffer[(5, 4)];
+    assert!(selected.modifier.contains(ratatui::style::Modifier::REVERSED));
+    assert_eq!((selected.fg, selected.bg), (Color::Reset, Color::Reset));
+    let other = &buffer[(5, 5)];
+    assert!(!other.modifier.contains(ratatui::style::Modifier::REVERSED));
+    let coloured = (0..buffer.area.height)
+        .flat_map(|y| (0..buffer.area.width).map(move |x| (x, y)))
+        .filter(|&(x, y)| buffer[(x, y)].fg != Color::Reset || buffer[(x, y)].bg != Color::Reset)
+        .count();
+    assert_eq!(coloured, 0, "no colour anywhere");
+}

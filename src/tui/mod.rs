@@ -59,6 +59,10 @@ pub struct Options {
 /// before the terminal is touched, so they print normally.
 pub fn run(store: Store, options: Options) -> Result<(), Box<dyn std::error::Error>> {
     let mut app = App::new(store, &options)?;
+    // no-color.org: a NO_COLOR that is set and not empty asks for no colour, whatever the theme.
+    if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        app.theme = app.theme.clone().without_colour();
+    }
     terminal::install_panic_hook();
     let guard = terminal::TerminalGuard::enter()?;
     let backend = ratatui::backend::CrosstermBackend::new(std::io::stdout());

@@ -62,6 +62,9 @@ pub struct Theme {
     pub popup_title_fg: ThemeColor,
     pub input_bg: ThemeColor,
     pub input_fg: ThemeColor,
+    /// No colour at all (`NO_COLOR`): what colour told apart is told by reverse video instead.
+    #[serde(skip)]
+    pub monochrome: bool,
 }
 
 /// A theme that cannot be used.
@@ -123,6 +126,54 @@ impl Theme {
         }
     }
 
+    /// The theme without colour, for `NO_COLOR` (no-color.org): every colour is the terminal's own, and the
+    /// selection, the fields being typed in, the title bar and the filled part of a bar are shown reversed.
+    pub fn without_colour(mut self) -> Theme {
+        for c in [
+            &mut self.text,
+            &mut self.muted,
+            &mut self.background,
+            &mut self.title_bg,
+            &mut self.title_fg,
+            &mut self.accent,
+            &mut self.header_fg,
+            &mut self.selected_bg,
+            &mut self.selected_fg,
+            &mut self.marked,
+            &mut self.warning,
+            &mut self.error,
+            &mut self.success,
+            &mut self.paid,
+            &mut self.unpaid,
+            &mut self.government,
+            &mut self.elsewhere,
+            &mut self.declined,
+            &mut self.bar,
+            &mut self.bar_empty,
+            &mut self.popup_bg,
+            &mut self.popup_fg,
+            &mut self.popup_title_bg,
+            &mut self.popup_title_fg,
+            &mut self.input_bg,
+            &mut self.input_fg,
+        ] {
+            *c = ThemeColor(Color::Reset);
+        }
+        self.monochrome = true;
+        self
+    }
+
+    /// Reverse video where a monochrome theme needs it to tell a thing apart.
+    fn marked_out(&self, style: Style) -> Style {
+        if self.monochrome { style.add_modifier(Modifier::REVERSED) } else { style }
+    }
+
+    /// A bar's filled (or empty) part.
+    pub fn bar_part(&self, filled: bool) -> Style {
+        let style = Style::default().bg(if filled { self.bar.0 } else { self.bar_empty.0 });
+        if filled { self.marked_out(style) } else { style }
+    }
+
     pub fn base(&self) -> Style {
         Style::default().fg(self.text.0).bg(self.background.0)
     }
@@ -136,7 +187,7 @@ impl Theme {
     }
 
     pub fn title(&self) -> Style {
-        Style::default().fg(self.title_fg.0).bg(self.title_bg.0).add_modifier(Modifier::BOLD)
+        self.marked_out(Style::default().fg(self.title_fg.0).bg(self.title_bg.0).add_modifier(Modifier::BOLD))
     }
 
     pub fn header(&self) -> Style {
@@ -144,7 +195,7 @@ impl Theme {
     }
 
     pub fn selected(&self) -> Style {
-        Style::default().fg(self.selected_fg.0).bg(self.selected_bg.0)
+        self.marked_out(Style::default().fg(self.selected_fg.0).bg(self.selected_bg.0))
     }
 
     pub fn key(&self) -> Style {
@@ -156,11 +207,13 @@ impl Theme {
     }
 
     pub fn popup_title(&self) -> Style {
-        Style::default().fg(self.popup_title_fg.0).bg(self.popup_title_bg.0).add_modifier(Modifier::BOLD)
+        self.marked_out(
+            Style::default().fg(self.popup_title_fg.0).bg(self.popup_title_bg.0).add_modifier(Modifier::BOLD),
+        )
     }
 
     pub fn input(&self) -> Style {
-        Style::default().fg(self.input_fg.0).bg(self.input_bg.0)
+        self.marked_out(Style::default().fg(self.input_fg.0).bg(self.input_bg.0))
     }
 }
 
@@ -176,6 +229,20 @@ mod tests {
         }
         assert_eq!(Theme::load(None, None), Ok(Theme::builtin_default()));
         assert_eq!(Theme::builtin_default().paid, ThemeColor(Color::Green));
+    }
+
+    #[test]
+    fn no_color_keeps_the_selection_visible() {
+        let theme = Theme::builtin_default().without_colour();
+        assert_eq!(theme.paid, ThemeColor(Color::Reset));
+        assert!(theme.selected().add_modifier.contains(Modifier::REVERSED));
+        assert!(theme.input().add_modifier.contains(Modifier::REVERSED));
+        assert!(theme.bar_part(true).add_modifier.contains(Modifier::REVERSED));
+        assert!(!theme.bar_part(false).add_modifier.contains(Modifier::REVERSED));
+        assert!(
+            !Theme::builtin_default().selected().add_modifier.contains(Modifier::REVERSED),
+            "colour themes as before"
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
+
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -24,8 +24,8 @@ use crate::domain::coverage::percent;
 fn bar(theme: &Theme, permille: u32, width: usize) -> Vec<Span<'static>> {
     let full = (permille.min(1000) as usize * width + 500) / 1000;
     vec![
-        Span::styled(" ".repeat(full), Style::default().bg(theme.bar.0)),
-        Span::styled(" ".repeat(width - full), Style::default().bg(theme.bar_empty.0)),
+        Span::styled(" ".repeat(full), theme.bar_part(true)),
+        Span::styled(" ".repeat(width - full), theme.bar_part(false)),
     ]
 }
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
@@ -171,9 +171,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, modal: &Modal) {
             let step = (elapsed.as_millis() / 100) as usize % (2 * travel.max(1));
             let pos = if step > travel { 2 * travel - step } else { step };
             let line = Line::from(vec![
-                Span::styled(" ".repeat(pos), Style::default().bg(app.theme.bar_empty.0)),
-                Span::styled(" ".repeat(block), Style::default().bg(app.theme.bar.0)),
-                Span::styled(" ".repeat(travel - pos), Style::default().bg(app.theme.bar_empty.0)),
+                Span::styled(" ".repeat(pos), app.theme.bar_part(false)),
+                Span::styled(" ".repeat(block), app.theme.bar_part(true)),
+                Span::styled(" ".repeat(travel - pos), app.theme.bar_part(false)),
             ]);
             frame.render_widget(Paragraph::new(line), Rect { y: inner.y + 2, height: 1, ..inner });
         }
