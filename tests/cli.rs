@@ -1026,3 +1026,20 @@ fn lang_en_switches_the_command_lines_own_text_to_english() {
     let out = canbao(&db).args(["stats"]).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("参保状态 (enrollment):"));
 }
+
+/// A tax list dated after today: the payment is recorded, the date is not, and the row is reported.
+#[test]
+fn a_tax_list_date_after_today_is_reported_not_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(&tax, "姓名,证件号码,缴费金额,缴费日期\n周静露,450202201711194162,380,2099-03-01\n").unwrap();
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
+    let problems = report["problems"].as_array().unwrap();
+    assert!(problems.iter().any(|p| p["row"] == 2 && p["message"].as_str().unwrap().contains("晚于今天")), "{report}");
+    let store = canbao::store::Store::open_read_only(&db).unwrap();
+    let pupil = store.student_by_id_number("450202201711194162").unwrap().unwrap();
+    assert_eq!(pupil.payment, canbao::domain::student::PaymentStatus::Paid);
+    assert_eq!(pupil.payment_details.paid_on, None);
+}

@@ -1146,15 +1146,7 @@ fn marks_after_a_background_job_stay_visible_to_other_processes() {
         serde_json::from_slice(&out.stdout).expect("json")
     };
     app.start(canbao::tui::jobs::Work::Check);
-    let started = std::time::Instant::now();
-    loop {
-        if let Some(outcome) = app.jobs.poll() {
-            app.update(Action::JobDone(Box::new(outcome)));
-            break;
-        }
-        assert!(started.elapsed() < Duration::from_secs(60), "the check never finished");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    finish_job(&mut app);
     app.update(Action::Back);
     let id = app.selected_id().expect("pupil");
     let number = app.store.student(id).expect("s").id_number;
@@ -1210,23 +1202,12 @@ fn a_merge_from_the_palette_previews_then_merges() {
     app.update(Action::Confirm);
     type_text(&mut app, &theirs_path.display().to_string());
     app.update(Action::Confirm);
-    let wait = |app: &mut App| {
-        let started = std::time::Instant::now();
-        while app.jobs.running().is_some() {
-            if let Some(outcome) = app.jobs.poll() {
-                app.update(Action::JobDone(Box::new(outcome)));
-                break;
-            }
-            assert!(started.elapsed() < Duration::from_secs(60), "the merge never finished");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    };
-    wait(&mut app);
+    finish_job(&mut app);
     let Some(canbao::tui::modal::Modal::MergePreview { lines, .. }) = &app.modal else { panic!("no preview") };
     assert!(lines.iter().any(|l| l.contains("更新 1")), "{lines:?}");
     assert_eq!(app.store.student(pupil.id).expect("s").payment, PaymentStatus::Unpaid, "a preview changes nothing");
     app.update(Action::Confirm);
-    wait(&mut app);
+    finish_job(&mut app);
     assert_eq!(app.store.student(pupil.id).expect("s").payment, PaymentStatus::Government);
     let row = app.data.index_of(pupil.id).expect("row");
     assert_eq!(app.data.rows[row].payment, PaymentStatus::Government, "the roster shows the merged status");
@@ -1332,4 +1313,17 @@ fn no_color_shows_the_selection_in_reverse_video() {
         .filter(|&(x, y)| buffer[(x, y)].fg != Color::Reset || buffer[(x, y)].bg != Color::Reset)
         .count();
     assert_eq!(coloured, 0, "no colour anywhere");
+}
+
+/// Waits for the background job a file drive runs on its worker thread, and hands its outcome to the app.
+fn finish_job(app: &mut App) {
+    let started = std::time::Instant::now();
+    while app.jobs.running().is_some() {
+        if let Some(outcome) = app.jobs.poll() {
+            app.update(Action::JobDone(Box::new(outcome)));
+            return;
+        }
+        assert!(started.elapsed() < Duration::from_secs(60), "the job never finished");
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }

@@ -344,9 +344,7 @@ impl App {
     /// Rebuilds the shown rows for a new search or filter, with the cursor on the first (best) row: the
     /// highlight is where the eye goes, never left at a position the new list gives to another pupil.
     pub fn show_from_top(&mut self) {
-        self.cursor = 0;
-        self.offset = 0;
-        self.refilter();
+        self.rebuild_shown();
         self.cursor = 0;
         self.offset = 0;
     }
@@ -355,13 +353,7 @@ impl App {
     /// where it still shows, else at the same position.
     pub fn refilter(&mut self) {
         let keep = self.selected_id();
-        let rows = &self.data.rows;
-        self.shown = match self.search.hits() {
-            Some(hits) if self.filters.is_empty() => hits.to_vec(),
-            Some(hits) => hits.iter().copied().filter(|&i| self.filters.matches(&rows[i as usize])).collect(),
-            None if self.filters.is_empty() => (0..rows.len() as u32).collect(),
-            None => (0..rows.len() as u32).filter(|&i| self.filters.matches(&rows[i as usize])).collect(),
-        };
+        self.rebuild_shown();
         if let Some(id) = keep
             && let Some(index) = self.data.index_of(id)
             && let Some(pos) = self.shown.iter().position(|&i| i as usize == index)
@@ -370,6 +362,17 @@ impl App {
         }
         self.cursor = self.cursor.min(self.shown.len().saturating_sub(1));
         self.keep_cursor_visible();
+    }
+
+    /// The rows the search and the filters leave, in display order.
+    fn rebuild_shown(&mut self) {
+        let rows = &self.data.rows;
+        self.shown = match self.search.hits() {
+            Some(hits) if self.filters.is_empty() => hits.to_vec(),
+            Some(hits) => hits.iter().copied().filter(|&i| self.filters.matches(&rows[i as usize])).collect(),
+            None if self.filters.is_empty() => (0..rows.len() as u32).collect(),
+            None => (0..rows.len() as u32).filter(|&i| self.filters.matches(&rows[i as usize])).collect(),
+        };
     }
 
     fn back_in_roster(&mut self) {
