@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{CmdResult, Lang, UserError, config_dir, print_json, shown_id};
+use super::open::{open_existing, open_writer, record_reveal};
+use super::output::{print_json, shown_id};
+use super::{Cli, CmdResult, Lang, PolicyAction, QuoteArgs, UserError, config_dir};
 use crate::domain::category::CategoryTable;
 use crate::domain::id_number;
 use crate::domain::policy::{
@@ -23,6 +25,16 @@ pub const POLICY_META_KEY: &str = "policy";
 
 const HOW_TO_PICK: &str = "请先用 `canbao policy list` 查看可用政策，再用 `canbao policy use 名称` 选定，或用 --policy 名称 \
      指定 (no policy: see `canbao policy list`, then `canbao policy use NAME`, or pass --policy NAME)";
+
+/// `policy list`, `use`, `show` and `new`.
+pub fn policy(cli: &Cli, action: &PolicyAction) -> CmdResult {
+    match action {
+        PolicyAction::List { json } => policy_list(&open_existing(cli)?, *json),
+        PolicyAction::Use { name } => policy_use(&mut open_writer(cli)?.0, name),
+        PolicyAction::Show { name, json } => policy_show(&open_existing(cli)?, name.as_deref(), *json),
+        PolicyAction::New { name, from, year, premium } => policy_new(name, from, *year, premium.as_deref()),
+    }
+}
 
 pub fn policies() -> Result<PolicySet, UserError> {
     PolicySet::load(config_dir().as_deref()).map_err(|e| UserError(e.to_string()))
@@ -60,7 +72,7 @@ struct PolicyListed<'a> {
     source: &'a str,
 }
 
-pub fn policy_list(store: &Store, json: bool) -> CmdResult {
+fn policy_list(store: &Store, json: bool) -> CmdResult {
     let set = policies()?;
     let current = store.meta(POLICY_META_KEY)?;
     let listed: Vec<PolicyListed> = set
@@ -89,7 +101,7 @@ pub fn policy_list(store: &Store, json: bool) -> CmdResult {
     Ok(())
 }
 
-pub fn policy_use(store: &mut Store, name: &str) -> CmdResult {
+fn policy_use(store: &mut Store, name: &str) -> CmdResult {
     let set = policies()?;
     let policy = policy_named(&set, store, Some(name))?;
     store.set_meta(POLICY_META_KEY, &policy.name)?;
@@ -98,7 +110,7 @@ pub fn policy_use(store: &mut Store, name: &str) -> CmdResult {
 }
 
 /// `policy new`: this year's policy from `base`, written to the config folder's `policies/`.
-pub fn policy_new(name: &str, base: &str, year: i32, premium: Option<&str>) -> CmdResult {
+fn policy_new(name: &str, base: &str, year: i32, premium: Option<&str>) -> CmdResult {
     let valid_name = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if !valid_name {
         return Err(UserError(format!(
@@ -283,7 +295,7 @@ fn shown(p: &Policy) -> PolicyShown {
     }
 }
 
-pub fn policy_show(store: &Store, name: Option<&str>, json: bool) -> CmdResult {
+fn policy_show(store: &Store, name: Option<&str>, json: bool) -> CmdResult {
     let policy = policy_named(&policies()?, store, name)?;
     let s = shown(&policy);
     if json {
@@ -321,18 +333,6 @@ pub fn policy_show(store: &Store, name: Option<&str>, json: bool) -> CmdResult {
     }
     println!("来源 (source): {}", s.source);
     Ok(())
-}
-
-/// What `quote` was asked.
-pub struct QuoteArgs<'a> {
-    pub id_number: Option<&'a str>,
-    pub policy: Option<&'a str>,
-    pub categories: &'a [String],
-    pub paid_on: Option<NaiveDate>,
-    pub new_enrollee: bool,
-    pub interrupted: bool,
-    pub freshman: bool,
-    pub json: bool,
 }
 
 /// The contract of `quote --json`: amounts in yuan, dates YYYY-MM-DD.
@@ -399,14 +399,15 @@ pub fn pupil_by_number(store: &Store, raw: &str, name: Option<&str>) -> Result<S
     }
 }
 
-pub fn quote(store: &Store, args: &QuoteArgs, lang: Option<Lang>) -> CmdResult {
+pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
+    let store = &open_existing(cli)?;
     let set = policies()?;
-    let policy = policy_named(&set, store, args.policy)?;
+    let policy = policy_named(&set, store, args.policy.as_deref())?;
     let table = CategoryTable::builtin();
     let mut categories: Vec<String> = Vec::new();
     let mut birth_date = None;
     let mut name = None;
-    if let Some(raw) = args.id_number {
+    if let Some(raw) = args.id_number.as_deref() {
         let check = id_number::check(raw, store.today());
         let pupil = match (check.result, pupil_by_number(store, raw, None)) {
             (_, Ok(pupil)) => pupil,
@@ -420,7 +421,7 @@ pub fn quote(store: &Store, args: &QuoteArgs, lang: Option<Lang>) -> CmdResult {
         birth_date = pupil.birth_date;
         name = Some(pupil.name);
     }
-    for c in args.categories {
+    for c in &args.categories {
         match table.lookup(c) {
             Some(category) if !categories.contains(&category.name) => categories.push(category.name.clone()),
             Some(_) => {}
@@ -478,7 +479,7 @@ pub fn quote(store: &Store, args: &QuoteArgs, lang: Option<Lang>) -> CmdResult {
     if let Some(n) = &out.name {
         println!("{n}");
     }
-    let en = lang == Some(Lang::En);
+    let en = cli.lang == Some(Lang::En);
     let (from, to) = (&out.coverage_from, &out.coverage_to);
     if en {
         println!("{} ({})  paid on {}", q.policy_title, q.policy, out.paid_on);
@@ -525,9 +526,16 @@ pub fn quote(store: &Store, args: &QuoteArgs, lang: Option<Lang>) -> CmdResult {
     Ok(())
 }
 
-pub fn reconcile(store: &mut Store, file: &Path, source: Source, dry_run: bool, reveal: bool, json: bool) -> CmdResult {
-    let policy = drive_policy(store)?;
-    let report = reconcile::reconcile(store, file, source, policy.as_ref(), dry_run)?;
+pub fn reconcile(cli: &Cli, file: &Path, source: Source, dry_run: bool, reveal: bool, json: bool) -> CmdResult {
+    let (mut store, _lock) = open_writer(cli)?;
+    if !dry_run {
+        store.backup_now("reconcile")?;
+    }
+    if reveal {
+        record_reveal(cli, &mut store, "reconcile", &[])?;
+    }
+    let policy = drive_policy(&store)?;
+    let report = reconcile::reconcile(&mut store, file, source, policy.as_ref(), dry_run)?;
     if json {
         print_json(&report);
     } else {
@@ -645,7 +653,11 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
     }
 }
 
-pub fn check(store: &Store, reveal: bool, json: bool) -> CmdResult {
+pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
+    let mut store = open_existing(cli)?;
+    if reveal {
+        record_reveal(cli, &mut store, "check", &[])?;
+    }
     let students = store.students(&StudentFilter::default())?;
     let report: CheckReport = roster_check::check(&students, CategoryTable::builtin(), store.today());
     if json {

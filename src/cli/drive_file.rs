@@ -1,0 +1,178 @@
+//! The drive file itself: `backup`, `restore`, `encrypt`, `decrypt` and `merge`.
+
+use std::path::Path;
+
+use super::open::{READ_ONLY_REFUSED, drive_path, lock_drive, open_writer, record_reveal};
+use super::output::{print_json, shown_id};
+use super::{Cli, CmdResult, UserError, passphrase, say};
+use crate::store::cipher::{self, FileKind};
+use crate::store::{Store, StoreError};
+
+pub(super) fn backup(cli: &Cli, file: Option<&Path>) -> CmdResult {
+    // Like any writer: the backup records itself in the drive and prunes the backups folder.
+    let (store, _lock) = open_writer(cli)?;
+    let written = match file {
+        Some(f) => Some(store.backup_to(f)?),
+        None => {
+            let mut store = store;
+            store.backup_now("manual")?
+        }
+    };
+    match written {
+        Some(p) => say(&format!("已备份 (backed up): {}", p.display()), &format!("backed up: {}", p.display())),
+        None => say("内存中的数据无需备份 (nothing to back up)", "nothing to back up"),
+    }
+    Ok(())
+}
+
+pub(super) fn restore(cli: &Cli, file: &Path) -> CmdResult {
+    if cli.read_only {
+        return Err(UserError(READ_ONLY_REFUSED.into()));
+    }
+    let path = drive_path(cli);
+    let _lock = lock_drive(cli)?;
+    let key = passphrase::for_drive(&path)?;
+    let safety = crate::store::backup::restore_keyed(&path, file, key.as_ref())?;
+    if let Some(s) = safety {
+        say(
+            &format!("恢复前的数据已备份 (the previous data was backed up): {}", s.display()),
+            &format!("the previous data was backed up: {}", s.display()),
+        );
+    }
+    say(&format!("已从 {} 恢复 (restored)", file.display()), &format!("restored from {}", file.display()));
+    Ok(())
+}
+
+pub(super) fn merge(cli: &Cli, other: &Path, dry_run: bool, reveal: bool, json: bool) -> CmdResult {
+    let (mut store, _lock) = open_writer(cli)?;
+    if reveal {
+        record_reveal(cli, &mut store, "merge", &[])?;
+    }
+    let report = store.merge_from(other, dry_run)?;
+    if json {
+        print_json(&report);
+    } else {
+        print_merge_report(&report, reveal);
+    }
+    Ok(())
+}
+
+/// `encrypt` (`to_encrypted`) or `decrypt`: writes the converted copy beside the drive, checks it, and
+/// renames it over the drive after a backup; with `--out` only the copy is written.
+pub(super) fn convert(cli: &Cli, out: Option<&Path>, to_encrypted: bool) -> CmdResult {
+    if !cipher::SUPPORTED {
+        return Err(StoreError::NoEncryption.into());
+    }
+    if cli.read_only && out.is_none() {
+        return Err(UserError(READ_ONLY_REFUSED.into()));
+    }
+    let path = drive_path(cli);
+    if !path.exists() {
+        return Err(UserError(format!("数据文件不存在：{} (no such drive file)", path.display())));
+    }
+    let _lock = lock_drive(cli)?;
+    let plain = cipher::file_kind(&path) == FileKind::Plain;
+    let (mut store, new_key) = if to_encrypted {
+        if !plain {
+            return Err(UserError(format!(
+                "数据文件已经加密，或不是 canbao 数据文件：{} (already encrypted, or not a canbao file)",
+                path.display()
+            )));
+        }
+        (Store::open(&path)?, Some(passphrase::new_one()?))
+    } else {
+        if plain {
+            return Err(UserError(format!("数据文件没有加密：{} (the file is not encrypted)", path.display())));
+        }
+        (Store::open_keyed(&path, passphrase::for_drive(&path)?.as_ref())?, None)
+    };
+    if let Some(out) = out {
+        store.export_to(out, new_key.as_ref())?;
+        let done = if to_encrypted {
+            "已写出加密副本 (encrypted copy written)"
+        } else {
+            "已写出不加密的副本 (plain copy written)"
+        };
+        println!("{done}: {}", out.display());
+        return Ok(());
+    }
+    let safety = store.backup_now(if to_encrypted { "encrypt" } else { "decrypt" })?;
+    let staging = cipher::staging_path(&path);
+    let _ = std::fs::remove_file(&staging);
+    if let Err(e) = store.export_to(&staging, new_key.as_ref()) {
+        let _ = std::fs::remove_file(&staging);
+        return Err(e.into());
+    }
+    drop(store);
+    // The last connection's close folds the WAL back into the file and deletes it. A WAL still there means
+    // another canbao has the file open read-only; its WAL would be replayed onto the new file, so stop.
+    let wal = path.with_file_name(format!("{}-wal", path.file_name().unwrap_or_default().to_string_lossy()));
+    if wal.exists() {
+        let _ = std::fs::remove_file(&staging);
+        return Err(UserError(format!(
+            "数据文件正被另一个程序打开（{} 仍在），请关闭后重试；未做任何修改 \
+             (the file is open elsewhere: close it and try again; nothing changed)",
+            wal.display()
+        )));
+    }
+    cipher::replace_drive(&path, &staging)?;
+    if let Some(s) = safety {
+        println!("转换前的数据已备份 (the previous data was backed up): {}", s.display());
+    }
+    if to_encrypted {
+        println!("已加密 (encrypted): {}", path.display());
+        println!(
+            "注意：backups 文件夹中加密之前的备份没有加密，请妥善保管或删除 \
+             (note: backups taken before now are not encrypted: keep them safe or delete them)"
+        );
+        println!("口令丢失将无法恢复数据 (a lost passphrase cannot be recovered, and neither can the data)");
+    } else {
+        println!("已解密 (decrypted): {}", path.display());
+    }
+    Ok(())
+}
+
+fn print_merge_report(r: &crate::store::merge::MergeReport, reveal: bool) {
+    if r.dry_run {
+        println!("试运行，未修改数据 (dry run: nothing changed)");
+    }
+    println!(
+        "新增 {}，更新 {}，未变 {}，冲突 {}，复制修改记录 {} 条 (added, updated, unchanged, conflicts, audit rows copied)",
+        r.added,
+        r.updated,
+        r.unchanged,
+        r.conflicts.len(),
+        r.audit_rows_copied
+    );
+    for c in &r.conflicts {
+        println!(
+            "  {} {} 「{}」：保留 {:?}（{}），舍弃 {:?}（{}）",
+            c.name,
+            shown_id(&c.id_number, reveal),
+            c.field,
+            c.kept,
+            crate::store::instant::local_minutes(&c.kept_at),
+            c.lost,
+            crate::store::instant::local_minutes(&c.lost_at)
+        );
+    }
+    if !r.ambiguous.is_empty() {
+        println!(
+            "无法确定对应哪位学生，已作为新学生加入，请核对 {} 人 (matches more than one pupil: added as new, check them)",
+            r.ambiguous.len()
+        );
+    }
+    for a in &r.ambiguous {
+        println!(
+            "  {} {} {} 身份证号“{}”：本机 {} 人、对方 {} 人符合 (ours {}, theirs {})",
+            a.school,
+            a.class,
+            a.name,
+            shown_id(&a.id_number, reveal),
+            a.ours,
+            a.theirs,
+            a.ours,
+            a.theirs
+        );
+    }
+}

@@ -1,0 +1,145 @@
+//! `export`: the roster as a form, to a file, a folder, or standard output.
+
+use std::path::{Path, PathBuf};
+
+use super::open::{config_dir, open_existing};
+use super::output::write_stdout;
+use super::{Cli, CmdResult, ExportArgs, ExportKind, UserError, paperwork};
+use crate::io::forms::{self, FormInput, template::Template};
+use crate::io::sheet::{self, ExportOptions};
+use crate::store::Store;
+
+pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
+    let ExportArgs { kind, format, out, school, class, mask, template, on } = args;
+    if on.is_some() && *kind != ExportKind::Notices {
+        return Err(UserError("--on 只用于 export notices (--on is for payment notices only)".into()));
+    }
+    let store = open_existing(cli)?;
+    if let Some(class) = class {
+        known_class(&store, school.as_deref(), class)?;
+    }
+    let opts = ExportOptions {
+        format: (*format).into(),
+        school: school.clone(),
+        class: class.clone(),
+        mask: *mask,
+        date: store.today(),
+    };
+    // `--out -`: the form is written in a private folder, copied to standard output, and removed.
+    let to_stdout = out.as_deref() == Some(Path::new("-"));
+    let scratch = if to_stdout { Some(ScratchDir::new()?) } else { None };
+    let out = match &scratch {
+        Some(dir) => Some(dir.0.clone()),
+        None => out.clone(),
+    };
+    let written = match kind {
+        ExportKind::Sheet => {
+            let name = sheet::default_file_name(school.as_deref(), opts.date, opts.format);
+            let target = resolve_out(out.as_deref(), &name);
+            vec![sheet::export_sheet(&store, &target, &opts)?]
+        }
+        other => {
+            let policy = paperwork::drive_policy(&store)?;
+            let input = FormInput { store: &store, opts: &opts, policy: policy.as_ref() };
+            let out = out.as_deref();
+            match other {
+                ExportKind::Template => {
+                    let name = template.as_deref().unwrap_or(forms::template::DEFAULT_TEMPLATE);
+                    let template = Template::load(name, config_dir().as_deref())?;
+                    forms::template::export_template(&input, &template, out)?
+                }
+                ExportKind::Ledgers => forms::ledgers::export_ledgers(&input, out)?,
+                ExportKind::Special => forms::special::export_special(&input, out)?,
+                ExportKind::Classes => forms::classes::export_classes(&input, out)?,
+                ExportKind::Summary => forms::summary::export_summary(&input, out)?,
+                ExportKind::Notices => {
+                    let (path, count) = forms::notices::export_notices(&input, on.unwrap_or(opts.date), out)?;
+                    println!("缴费告知单 {count} 张 (payment notices)");
+                    vec![path]
+                }
+                ExportKind::Sheet => Vec::new(),
+            }
+        }
+    };
+    if !to_stdout {
+        paperwork::print_written(&written);
+        return Ok(());
+    }
+    match written.as_slice() {
+        [one] => {
+            // Read and removed before writing: a reader that stops early ends this process (SIGPIPE).
+            let bytes = std::fs::read(one)?;
+            drop(scratch);
+            write_stdout(&bytes)
+        }
+        several => Err(UserError(format!(
+            "此表格导出 {} 个文件，不能写到标准输出，请用 --out 文件夹                      (this form is {} files: give --out a folder instead of -)",
+            several.len(),
+            several.len()
+        ))),
+    }
+}
+
+/// A folder only this user can read, removed with everything in it when dropped.
+struct ScratchDir(PathBuf);
+
+impl ScratchDir {
+    fn new() -> Result<ScratchDir, UserError> {
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        let path = std::env::temp_dir().join(format!("canbao-{}-{nanos}", std::process::id()));
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut std::fs::DirBuilder::new(), 0o700).create(&path)?;
+        #[cfg(not(unix))]
+        std::fs::DirBuilder::new().create(&path)?;
+        Ok(ScratchDir(path))
+    }
+}
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A class the drive does not have is refused, naming the nearest ones, rather than exporting an empty form.
+fn known_class(store: &Store, school: Option<&str>, wanted: &str) -> CmdResult {
+    use crate::domain::class_label::ClassKey;
+    let labels = store.class_labels(school)?;
+    let key = ClassKey::parse(wanted);
+    if labels.iter().any(|l| ClassKey::parse(l) == key) {
+        return Ok(());
+    }
+    let target: Vec<char> = key.canonical().chars().collect();
+    let mut ranked: Vec<(usize, &String)> =
+        labels.iter().map(|l| (edit_distance(&target, &ClassKey::parse(l).canonical()), l)).collect();
+    ranked.sort_by_key(|(d, _)| *d);
+    let nearest: Vec<&str> = ranked.iter().take(3).map(|(_, l)| l.as_str()).collect();
+    let nearest =
+        if nearest.is_empty() { "（名单中没有班级 / no classes）".to_owned() } else { nearest.join("、") };
+    Err(UserError(format!("名单中没有班级“{wanted}”，最接近的是：{nearest} (no such class; nearest: {nearest})")))
+}
+
+/// Characters to insert, delete or change to turn one label into the other.
+fn edit_distance(a: &[char], b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (diagonal + usize::from(ca != cb)).min(above + 1).min(row[j] + 1);
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+/// `--out` may name a file or an existing folder; without it the file goes in the current folder.
+fn resolve_out(out: Option<&Path>, default_name: &str) -> PathBuf {
+    match out {
+        Some(p) if p.is_dir() => p.join(default_name),
+        Some(p) => p.to_owned(),
+        None => PathBuf::from(default_name),
+    }
+}

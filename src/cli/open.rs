@@ -1,0 +1,107 @@
+//! Where the drive is and how a command opens it: for reading, for writing (with the one-writer lock), and the
+//! operator's name for the audit log.
+
+use std::path::PathBuf;
+
+use super::{Cli, CmdResult, UserError, passphrase};
+use crate::store::lock::DriveLock;
+use crate::store::{Store, StoreError};
+
+pub fn default_db_path() -> PathBuf {
+    if let Some(p) = std::env::var_os("CANBAO_DB").filter(|p| !p.is_empty()) {
+        return PathBuf::from(p);
+    }
+    data_dir().join("canbao.db")
+}
+
+/// The folder for drive files. On Windows the local (not roaming) application data: a domain-managed school PC
+/// syncs the roaming profile, and the pupils' data must stay on this machine. Elsewhere both are the same.
+pub fn data_dir() -> PathBuf {
+    directories::ProjectDirs::from("", "", "canbao")
+        .map(|d| d.data_local_dir().to_owned())
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+pub fn config_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "canbao").map(|d| d.config_dir().to_owned())
+}
+
+pub(super) fn operator_from(cli: &Cli) -> Option<String> {
+    cli.operator
+        .clone()
+        .or_else(|| std::env::var("CANBAO_OPERATOR").ok())
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+}
+
+pub(super) fn drive_path(cli: &Cli) -> PathBuf {
+    cli.db.clone().unwrap_or_else(default_db_path)
+}
+
+pub(super) fn open_store(cli: &Cli) -> Result<Store, UserError> {
+    let path = drive_path(cli);
+    crate::store::lock::check_single_name(&path)?;
+    let key = passphrase::for_drive(&path)?;
+    let mut store = if cli.read_only {
+        Store::open_read_only_keyed(&path, key.as_ref())?
+    } else {
+        Store::open_keyed(&path, key.as_ref())?
+    };
+    if let Some(op) = operator_from(cli) {
+        store.set_operator(&op)?;
+    }
+    Ok(store)
+}
+
+/// Opens the drive for a command that reads it: a path that names no file is a mistake to report, not a new
+/// empty drive to report on.
+pub(super) fn open_existing(cli: &Cli) -> Result<Store, UserError> {
+    let path = drive_path(cli);
+    if !path.exists() {
+        return Err(StoreError::Missing { path: path.display().to_string() }.into());
+    }
+    open_store(cli)
+}
+
+/// Opens the drive for a command that changes it: the one-writer lock first, so a second canbao is told who
+/// holds the file instead of fighting over it.
+pub(super) fn open_writer(cli: &Cli) -> Result<(Store, DriveLock), UserError> {
+    if cli.read_only {
+        return Err(UserError(READ_ONLY_REFUSED.into()));
+    }
+    let lock = lock_drive(cli)?;
+    let store = open_store(cli)?;
+    warn_if_demo(&store);
+    Ok((store, lock))
+}
+
+/// Every change to the demo file says where it goes: real work kept there is easy to mistake for a drive.
+fn warn_if_demo(store: &Store) {
+    if crate::demo::is_demo(store) {
+        eprintln!(
+            "注意：这是示例数据文件（canbao demo），不是正式数据：{} \
+             (note: this is the demo file, not a real drive)",
+            store.path().map(|p| p.display().to_string()).unwrap_or_default()
+        );
+    }
+}
+
+/// Records that full ID numbers are about to be shown (`--reveal`), before they are: exposure is audited like
+/// the TUI's `r`. A read-only session cannot record it, so it cannot reveal either.
+pub(super) fn record_reveal(cli: &Cli, store: &mut Store, scope: &str, pupils: &[i64]) -> CmdResult {
+    if cli.read_only || store.is_read_only() {
+        return Err(UserError(
+            "只读模式下不能显示完整身份证号码：显示会记入修改记录 \
+             (read-only: revealing full ID numbers is recorded in the audit log, which needs a write)"
+                .into(),
+        ));
+    }
+    store.record_reveal_in(scope, pupils)?;
+    Ok(())
+}
+
+pub(super) const READ_ONLY_REFUSED: &str = "只读模式，不能修改 (read-only: changes are disabled)";
+
+pub(super) fn lock_drive(cli: &Cli) -> Result<DriveLock, UserError> {
+    Ok(DriveLock::acquire(&drive_path(cli), &operator_from(cli).unwrap_or_default())?)
+}

@@ -1,0 +1,291 @@
+//! The roster commands: `import`, `find`, `stats`, `mark` and `school rename`.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::open::{open_existing, open_writer, record_reveal};
+use super::output::{print_json, shown_id};
+use super::{Cli, CmdResult, MarkArgs, UserError, english, paperwork, say};
+use crate::domain::search::Query;
+use crate::domain::student::{Enrollment, PaymentChannel, PaymentStatus, Student, parse_yuan};
+use crate::io::class_list::{self, ImportReport};
+use crate::store::{Change, ChangeOptions, Payment, Store};
+
+pub(super) fn import(cli: &Cli, files: &[PathBuf], school: Option<&str>, dry_run: bool, json: bool) -> CmdResult {
+    let (mut store, _lock) = open_writer(cli)?;
+    if !dry_run {
+        store.backup_now("import")?;
+    }
+    let paths: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+    // Where rows go whose list names no school (as `ImportRequest::new` decides): said, never silent.
+    let fallback = match store.schools()?.as_slice() {
+        [only] => only.clone(),
+        _ => class_list::DEFAULT_SCHOOL.to_owned(),
+    };
+    let report = class_list::import(&mut store, &paths, school, dry_run)?;
+    if json {
+        print_json(&report);
+    } else {
+        print_import_report(&report);
+        if !report.schools.is_empty() {
+            println!("名单所写的学校 (schools the lists name): {}", report.schools.join("、"));
+        }
+        if report.without_school > 0 {
+            println!(
+                "{} 行的名单没有写学校名称，已记入「{fallback}」；如不对，请加 --school 学校名称 重新导入 \
+                 ({} rows name no school: put under \"{fallback}\"; use --school NAME to say which)",
+                report.without_school, report.without_school
+            );
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn stats(cli: &Cli, school: Option<&str>, json: bool) -> CmdResult {
+    let store = open_existing(cli)?;
+    let policy = paperwork::drive_policy(&store)?;
+    let stats = store.stats(school, policy.as_ref())?;
+    if json {
+        print_json(&stats);
+    } else {
+        print_stats(&stats);
+    }
+    Ok(())
+}
+
+pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
+    let MarkArgs { id_number, name, enrollment, reason, payment, amount, paid_on, channel, note } = args;
+    let (mut store, _lock) = open_writer(cli)?;
+    let pupil = paperwork::pupil_by_number(&store, id_number, name.as_deref())?;
+    let mut changes = Vec::new();
+    if let Some(status) = enrollment.as_deref().and_then(Enrollment::from_code) {
+        changes.push(Change::Enrollment { status, reason: reason.clone() });
+    }
+    if let Some(p) = payment.as_deref().and_then(PaymentStatus::from_code) {
+        changes.push(Change::Payment(match p {
+            PaymentStatus::Unpaid => Payment::Unpaid,
+            PaymentStatus::Government => Payment::Government,
+            PaymentStatus::Paid => {
+                let on = paid_on.unwrap_or_else(|| store.today());
+                if on > store.today() {
+                    return Err(UserError(format!(
+                        "缴费日期 {on} 晚于今天，未保存 (the payment date is after today: nothing saved)"
+                    )));
+                }
+                let fen = match amount.as_deref() {
+                    Some(a) => parse_yuan(a).ok_or_else(|| UserError(format!("金额“{a}”无法识别 (not an amount)")))?,
+                    None => amount_due(&store, &pupil, on)?,
+                };
+                let channel = channel.as_deref().and_then(PaymentChannel::from_text);
+                Payment::Paid { amount_fen: Some(fen), paid_on: Some(on), channel }
+            }
+        }));
+    }
+    if let Some(n) = note {
+        changes.push(Change::Note(n.clone()));
+    }
+    if changes.is_empty() {
+        return Err(UserError("没有要登记的内容：请给出 --enrollment、--payment 或 --note (nothing to mark)".into()));
+    }
+    let outcome = store.apply_change("mark", pupil.id, changes, ChangeOptions::default())?;
+    if let Some(refusal) = outcome.refused {
+        return Err(UserError(format!(
+            "{}：{}，未保存。如确已在校参保，请同时给出 --enrollment here ({}; nothing saved. If the pupil \
+             is enrolled here after all, add --enrollment here)",
+            pupil.name,
+            refusal.message_zh(),
+            refusal.message_en()
+        )));
+    }
+    let n = outcome.diffs.len();
+    say(
+        &format!("已保存 (saved): {} {} 项修改 ({n} fields changed)", pupil.name, n),
+        &format!("saved: {} ({n} fields changed)", pupil.name),
+    );
+    Ok(())
+}
+
+pub(super) fn rename_school(cli: &Cli, old: &str, new: &str, merge: bool) -> CmdResult {
+    let (mut store, _lock) = open_writer(cli)?;
+    if !merge && store.schools()?.iter().any(|s| s == new.trim()) {
+        return Err(UserError(format!(
+            "已有名为“{}”的学校：改名会把两校合并，且无法再分开；如确要合并，请加 --merge \
+             (a school of that name exists: renaming would merge the two for good; add --merge to do it)",
+            new.trim()
+        )));
+    }
+    let moved = store.rename_school(old, new)?;
+    println!("已改名 (renamed): {old} -> {} （{moved} 名学生 / pupils）", new.trim());
+    Ok(())
+}
+
+fn print_import_report(r: &ImportReport) {
+    if r.dry_run {
+        say("试运行，未修改数据 (dry run: nothing changed)", "dry run: nothing changed");
+    }
+    let en = format!(
+        "rows read {}: added {}, updated {}, unchanged {}, duplicates {}, invalid IDs {}, skipped {}",
+        r.rows_read, r.added, r.updated, r.unchanged, r.duplicates, r.id_invalid, r.skipped
+    );
+    if english() {
+        println!("{en}");
+    } else {
+        println!(
+            "读取 {} 行：新增 {}，更新 {}，未变 {}，重复 {}，身份证号有问题 {}，跳过 {}",
+            r.rows_read, r.added, r.updated, r.unchanged, r.duplicates, r.id_invalid, r.skipped
+        );
+        println!("({en})");
+    }
+    for p in &r.problems {
+        let sheet = if p.sheet.is_empty() { String::new() } else { format!(" [{}]", p.sheet) };
+        let column = if p.column.is_empty() { String::new() } else { format!(" 「{}」", p.column) };
+        // Row 0 means the problem concerns a whole worksheet.
+        let row = match (p.row, english()) {
+            (0, _) => String::new(),
+            (n, true) => format!(" row {n}"),
+            (n, false) => format!(" 第 {n} 行"),
+        };
+        println!("  {}{}{}{}{}{}", p.file, sheet, row, column, if english() { ": " } else { "：" }, p.message);
+    }
+}
+
+/// The contract of `find --json`.
+#[derive(Serialize)]
+struct FoundPupil {
+    name: String,
+    id_number: String,
+    id_valid: bool,
+    class: String,
+    school: String,
+    enrollment: &'static str,
+    payment: &'static str,
+    categories: Vec<String>,
+    id_problem: Option<String>,
+}
+
+impl From<&Student> for FoundPupil {
+    fn from(s: &Student) -> Self {
+        FoundPupil {
+            name: s.name.clone(),
+            id_number: s.id_number.clone(),
+            id_valid: s.id_valid(),
+            class: s.class_label(),
+            school: s.school.clone(),
+            enrollment: s.enrollment.code(),
+            payment: s.payment.code(),
+            categories: s.categories.iter().map(|c| c.name.clone()).collect(),
+            id_problem: s.id_problem.clone(),
+        }
+    }
+}
+
+pub(super) fn find(cli: &Cli, query: &str, limit: usize, reveal: bool, json: bool) -> CmdResult {
+    let store = &mut open_existing(cli)?;
+    let q = Query::parse(query);
+    if q.is_empty() {
+        return Err(UserError("查询为空 (empty query)".into()));
+    }
+    let (total, pupils) = store.search(&q, limit)?;
+    if reveal && !pupils.is_empty() {
+        let ids: Vec<i64> = pupils.iter().map(|s| s.id).collect();
+        record_reveal(cli, store, "find", &ids)?;
+    }
+    if json {
+        let found: Vec<FoundPupil> = pupils.iter().map(FoundPupil::from).collect();
+        print_json(&found);
+        return Ok(());
+    }
+    if pupils.is_empty() {
+        let query = crate::io::table::printable(query);
+        say(&format!("没有找到“{query}” (nothing found)"), &format!("nothing found for “{query}”"));
+        return Ok(());
+    }
+    for s in &pupils {
+        let id = shown_id(&s.id_number, reveal);
+        let flag = if s.id_valid() { "" } else { " !" };
+        // A drive may hold a control character (an old import, a merge): it must not drive the terminal.
+        let shown = crate::io::table::printable;
+        println!(
+            "{}\t{}{}\t{}\t{}\t{}\t{}",
+            shown(&s.name),
+            shown(&id),
+            flag,
+            shown(&s.class_label()),
+            if english() { s.enrollment.label_en() } else { s.enrollment.label_zh() },
+            if english() { s.payment.label_en() } else { s.payment.label_zh() },
+            shown(&s.categories.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join("、"))
+        );
+    }
+    if total > pupils.len() {
+        let n = pupils.len();
+        say(&format!("… 共 {total} 条，显示前 {n} 条 (showing {n} of {total})"), &format!("… showing {n} of {total}"));
+    }
+    Ok(())
+}
+
+fn print_stats(s: &crate::store::Stats) {
+    use crate::domain::coverage::{percent, permille};
+    use crate::domain::policy::Ledger;
+    let rate = percent(permille(s.insured as usize, s.expected as usize));
+    let en = english();
+    let pick = |zh: &'static str, english: &'static str| if en { english } else { zh };
+    say(
+        &format!(
+            "学生 {} 人，应参保 {} 人，已参保 {} 人，参保率 {rate}，身份证号有问题 {} 人 (pupils {}, to insure {}, \
+             insured {}, coverage {rate}, invalid IDs {})",
+            s.students, s.expected, s.insured, s.id_invalid, s.students, s.expected, s.insured, s.id_invalid
+        ),
+        &format!(
+            "pupils {}, to insure {}, insured {}, coverage {rate}, invalid IDs {}",
+            s.students, s.expected, s.insured, s.id_invalid
+        ),
+    );
+    say(
+        "  已参保 = 家庭或财政已缴费、或异地参保；应参保 = 未离校且未拒绝参保 (insured = paid or elsewhere)",
+        "  insured = paid by the family or a department, or enrolled elsewhere; to insure = not left, not declined",
+    );
+    say("参保状态 (enrollment):", "enrollment:");
+    for e in crate::domain::student::Enrollment::ALL {
+        println!("  {}: {}", pick(e.label_zh(), e.label_en()), s.enrollment.get(e.code()).copied().unwrap_or(0));
+    }
+    say("缴费状态 (payment status, as recorded):", "payment status, as recorded:");
+    for p in crate::domain::student::PaymentStatus::ALL {
+        println!("  {}: {}", pick(p.label_zh(), p.label_en()), s.payment.get(p.code()).copied().unwrap_or(0));
+    }
+    say("四本台账 (ledgers; declined and left pupils are in none):", "ledgers (declined and left pupils are in none):");
+    for l in Ledger::ALL {
+        println!("  {}: {}", pick(l.label_zh(), l.label_en()), s.ledgers.get(l.code()).copied().unwrap_or(0));
+    }
+    say(
+        "班级\t人数\t应参保\t已参保\t已缴费(含代缴)\t参保率 (class, pupils, to insure, insured, paid incl. government, coverage)",
+        "class\tpupils\tto insure\tinsured\tpaid (incl. government)\tcoverage",
+    );
+    for c in &s.classes {
+        println!(
+            "{}\t{}\t{}\t{}\t{}\t{}",
+            if c.class.is_empty() { pick("（未分班）", "(no class)") } else { &c.class },
+            c.students,
+            c.expected,
+            c.enrolled,
+            c.paid,
+            percent(permille(c.enrolled as usize, c.expected as usize))
+        );
+    }
+}
+
+/// A family's amount due under the drive's policy for a payment on `day`: what `mark --payment paid` records
+/// when no amount is given. Without a policy, or on a day the policy does not cover, the operator must say.
+fn amount_due(
+    store: &Store,
+    pupil: &crate::domain::student::Student,
+    day: chrono::NaiveDate,
+) -> Result<i64, UserError> {
+    let ask = |why: String| UserError(format!("{why}：请用 --amount 给出缴费金额 (give the amount with --amount)"));
+    let policy = paperwork::drive_policy(store)?.ok_or_else(|| ask("数据文件没有选定政策，无法计算应缴金额".into()))?;
+    let mut on_day = pupil.clone();
+    on_day.payment_details.paid_on = Some(day);
+    crate::domain::policy::quote_pupil(&policy, &on_day, day)
+        .map(|q| q.personal_due_fen)
+        .map_err(|e| ask(e.to_string()))
+}

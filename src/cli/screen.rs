@@ -1,0 +1,101 @@
+//! The TUI's way in: the drive (asking before making a new one, offering read-only when it is in use) or the
+//! demo school.
+
+use super::open::{data_dir, drive_path, open_existing, open_store, operator_from};
+use super::{Cli, CmdResult, Lang, UserError, config_dir};
+use crate::store::lock::DriveLock;
+use crate::store::{Store, StoreError};
+
+/// `canbao` without a command: the TUI on the drive.
+pub(super) fn open(cli: &Cli) -> CmdResult {
+    if cli.read_only {
+        return run_tui(cli, open_existing(cli)?);
+    }
+    confirm_new_drive(cli)?;
+    // The TUI writes: it holds the lock for as long as it runs, and takes the daily backup.
+    let _lock = match DriveLock::acquire(&drive_path(cli), &operator_from(cli).unwrap_or_default()) {
+        Ok(lock) => lock,
+        Err(in_use @ StoreError::InUse { .. }) => {
+            // Never two writers: the second canbao may look, not change.
+            if offer_read_only(&in_use)? {
+                let read_only = Cli { read_only: true, ..cli.clone() };
+                return run_tui(&read_only, open_store(&read_only)?);
+            }
+            return Err(in_use.into());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let mut store = open_store(cli)?;
+    store.backup_if_due()?;
+    run_tui(cli, store)
+}
+
+/// `canbao demo`: the TUI on a fresh copy of the bundled sample school.
+pub(super) fn demo(cli: &Cli) -> CmdResult {
+    let path = cli.db.clone().unwrap_or_else(|| data_dir().join("demo.db"));
+    let _lock = DriveLock::acquire(&path, &operator_from(cli).unwrap_or_default())?;
+    let (store, kept) = crate::demo::fresh_demo(&path)?;
+    if let Some(kept) = kept {
+        eprintln!(
+            "示例文件中有创建后的修改，已另存为 {}（不会被自动清理）\
+             (the demo file held later changes: kept as this copy, never pruned)",
+            kept.display()
+        );
+    }
+    let mut store = store;
+    if let Some(op) = operator_from(cli) {
+        store.set_operator(&op)?;
+    }
+    run_tui(cli, store)
+}
+
+/// A drive named on the command line (or by `CANBAO_DB`) that does not exist may be a mistyped path: the TUI
+/// asks before creating an empty drive there. The default drive of a first run is created without asking.
+fn confirm_new_drive(cli: &Cli) -> CmdResult {
+    use std::io::IsTerminal;
+    let path = drive_path(cli);
+    let named = cli.db.is_some() || std::env::var_os("CANBAO_DB").is_some_and(|p| !p.is_empty());
+    if !named || path.exists() {
+        return Ok(());
+    }
+    let missing = StoreError::Missing { path: path.display().to_string() };
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return Err(missing.into());
+    }
+    eprintln!("{missing}");
+    eprint!("新建一个空的数据文件？(create a new, empty drive here?) [y/N] ");
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    if matches!(answer.trim(), "y" | "Y" | "yes" | "是") {
+        Ok(())
+    } else {
+        Err(UserError("未新建数据文件 (no drive was created)".into()))
+    }
+}
+
+/// Asks, at a terminal, whether to open a drive in use read-only. Anywhere else the answer is no, and the
+/// error says how to ask for it.
+fn offer_read_only(in_use: &StoreError) -> Result<bool, UserError> {
+    use std::io::IsTerminal;
+    if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
+        return Err(UserError(format!("{in_use}；可加 --read-only 只读打开 (add --read-only to open it read-only)")));
+    }
+    eprintln!("{in_use}");
+    eprint!("以只读方式打开？(open read-only?) [y/N] ");
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "是"))
+}
+
+fn run_tui(cli: &Cli, store: Store) -> CmdResult {
+    let options = crate::tui::Options {
+        lang: match cli.lang {
+            Some(Lang::En) => crate::tui::Language::En,
+            _ => crate::tui::Language::Zh,
+        },
+        theme: cli.theme.clone(),
+        operator: operator_from(cli),
+        config_dir: config_dir(),
+    };
+    crate::tui::run(store, options).map_err(|e| UserError(e.to_string()))
+}
