@@ -364,9 +364,14 @@ pub(crate) fn english() -> bool {
     ENGLISH.load(std::sync::atomic::Ordering::Relaxed)
 }
 
+/// The text in the language asked for: `bilingual` by default, `en` with `--lang en`.
+pub(crate) fn pick<'a>(bilingual: &'a str, en: &'a str) -> &'a str {
+    if english() { en } else { bilingual }
+}
+
 /// The line in the language asked for: `bilingual` by default, `en` with `--lang en`.
 pub(crate) fn say(bilingual: &str, en: &str) {
-    println!("{}", if english() { en } else { bilingual });
+    println!("{}", pick(bilingual, en));
 }
 
 /// A failure the user can act on: printed, exit code 1.

@@ -1027,6 +1027,37 @@ fn lang_en_switches_the_command_lines_own_text_to_english() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("参保状态 (enrollment):"));
 }
 
+#[test]
+fn lang_en_covers_check_merge_and_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    let en = |args: &[&str]| {
+        let out = canbao(&db).args(["--lang", "en"]).args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let text = en(&["check"]);
+    assert!(text.starts_with("checked 23 pupils") && !text.contains("处问题"), "{text}");
+    assert!(text.contains("invalid ID: ") && text.contains("ID number is empty"), "{text}");
+    assert!(!text.contains("身份证号码有问题") && !text.contains("身份证号码为空"), "{text}");
+    let text = en(&["policy", "list"]);
+    assert!(text.contains("premium") && !text.contains("个人缴费"), "{text}");
+    assert!(text.contains("(no policy chosen yet") && !text.contains("尚未选定"), "{text}");
+    assert!(en(&["policy", "use", "yibin-2024"]).starts_with("policy set: yibin-2024"));
+    let text = en(&["policy", "show"]);
+    assert!(text.contains("payment windows:") && text.contains("personal premium"), "{text}");
+    assert!(
+        !text.contains("待遇期") && !text.contains("按个人缴费标准") && !text.contains("请向经办机构确认"),
+        "{text}"
+    );
+    let other = dir.path().join("other.db");
+    canbao(&other).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let text = en(&["merge", "--dry-run", other.to_str().unwrap()]);
+    assert!(text.starts_with("dry run: nothing changed\nadded "), "{text}");
+    assert!(!text.contains("新增") && !text.contains("试运行"), "{text}");
+}
+
 /// A tax list dated after today: the payment is recorded, the date is not, and the row is reported.
 #[test]
 fn a_tax_list_date_after_today_is_reported_not_recorded() {

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::open::{config_dir, data_dir, drive_path};
 use super::output::{print_json, write_stdout};
-use super::{Cli, CmdResult, Lang, ShellArg};
+use super::{Cli, CmdResult, ShellArg, pick};
 
 #[derive(Serialize)]
 struct PathsJson {
@@ -26,18 +26,16 @@ pub(super) fn paths(cli: &Cli, json: bool) -> CmdResult {
         print_json(&out);
         return Ok(());
     }
-    let en = cli.lang == Some(Lang::En);
-    let label = |zh: &'static str, english: &'static str| if en { english } else { zh };
-    let none = label("（无）", "(none)");
+    let none = pick("（无）", "(none)");
     let text = format!(
         "{}\t{}\n{}\t{}\n{}\t{}\n{}\t{}\n",
-        label("数据文件", "drive"),
+        pick("数据文件", "drive"),
         out.drive.display(),
-        label("数据文件夹", "data"),
+        pick("数据文件夹", "data"),
         out.data_dir.display(),
-        label("配置文件夹", "config"),
+        pick("配置文件夹", "config"),
         out.config_dir.as_deref().map_or_else(|| none.to_owned(), |p| p.display().to_string()),
-        label("备份文件夹", "backups"),
+        pick("备份文件夹", "backups"),
         out.backup_dir.display(),
     );
     write_stdout(text.as_bytes())

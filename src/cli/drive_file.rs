@@ -4,7 +4,7 @@ use std::path::Path;
 
 use super::open::{READ_ONLY_REFUSED, drive_path, lock_drive, open_writer, record_reveal};
 use super::output::{print_json, shown_id};
-use super::{Cli, CmdResult, UserError, passphrase, say};
+use super::{Cli, CmdResult, UserError, passphrase, pick, say};
 use crate::store::cipher::{self, FileKind};
 use crate::store::{Store, StoreError};
 
@@ -88,10 +88,9 @@ pub(super) fn convert(cli: &Cli, out: Option<&Path>, to_encrypted: bool) -> CmdR
     };
     if let Some(out) = out {
         store.export_to(out, new_key.as_ref())?;
-        let done = if to_encrypted {
-            "已写出加密副本 (encrypted copy written)"
-        } else {
-            "已写出不加密的副本 (plain copy written)"
+        let done = match to_encrypted {
+            true => pick("已写出加密副本 (encrypted copy written)", "encrypted copy written"),
+            false => pick("已写出不加密的副本 (plain copy written)", "plain copy written"),
         };
         println!("{done}: {}", out.display());
         return Ok(());
@@ -117,62 +116,74 @@ pub(super) fn convert(cli: &Cli, out: Option<&Path>, to_encrypted: bool) -> CmdR
     }
     cipher::replace_drive(&path, &staging)?;
     if let Some(s) = safety {
-        println!("转换前的数据已备份 (the previous data was backed up): {}", s.display());
+        let label = pick("转换前的数据已备份 (the previous data was backed up)", "the previous data was backed up");
+        println!("{label}: {}", s.display());
     }
     if to_encrypted {
-        println!("已加密 (encrypted): {}", path.display());
-        println!(
+        println!("{}: {}", pick("已加密 (encrypted)", "encrypted"), path.display());
+        say(
             "注意：backups 文件夹中加密之前的备份没有加密，请妥善保管或删除 \
-             (note: backups taken before now are not encrypted: keep them safe or delete them)"
+             (note: backups taken before now are not encrypted: keep them safe or delete them)",
+            "note: backups taken before now are not encrypted: keep them safe or delete them",
         );
-        println!("口令丢失将无法恢复数据 (a lost passphrase cannot be recovered, and neither can the data)");
+        say(
+            "口令丢失将无法恢复数据 (a lost passphrase cannot be recovered, and neither can the data)",
+            "a lost passphrase cannot be recovered, and neither can the data",
+        );
     } else {
-        println!("已解密 (decrypted): {}", path.display());
+        println!("{}: {}", pick("已解密 (decrypted)", "decrypted"), path.display());
     }
     Ok(())
 }
 
 fn print_merge_report(r: &crate::store::merge::MergeReport, reveal: bool) {
+    use crate::store::instant::local_minutes;
     if r.dry_run {
-        println!("试运行，未修改数据 (dry run: nothing changed)");
+        say("试运行，未修改数据 (dry run: nothing changed)", "dry run: nothing changed");
     }
-    println!(
-        "新增 {}，更新 {}，未变 {}，冲突 {}，复制修改记录 {} 条 (added, updated, unchanged, conflicts, audit rows copied)",
-        r.added,
-        r.updated,
-        r.unchanged,
-        r.conflicts.len(),
-        r.audit_rows_copied
+    let (added, updated, unchanged, conflicts, copied) =
+        (r.added, r.updated, r.unchanged, r.conflicts.len(), r.audit_rows_copied);
+    say(
+        &format!(
+            "新增 {added}，更新 {updated}，未变 {unchanged}，冲突 {conflicts}，复制修改记录 {copied} 条 \
+             (added, updated, unchanged, conflicts, audit rows copied)"
+        ),
+        &format!(
+            "added {added}, updated {updated}, unchanged {unchanged}, conflicts {conflicts}, audit rows copied {copied}"
+        ),
     );
     for c in &r.conflicts {
-        println!(
-            "  {} {} 「{}」：保留 {:?}（{}），舍弃 {:?}（{}）",
-            c.name,
-            shown_id(&c.id_number, reveal),
-            c.field,
-            c.kept,
-            crate::store::instant::local_minutes(&c.kept_at),
-            c.lost,
-            crate::store::instant::local_minutes(&c.lost_at)
+        let (id, kept_at, lost_at) =
+            (shown_id(&c.id_number, reveal), local_minutes(&c.kept_at), local_minutes(&c.lost_at));
+        say(
+            &format!(
+                "  {} {id} 「{}」：保留 {:?}（{kept_at}），舍弃 {:?}（{lost_at}）",
+                c.name, c.field, c.kept, c.lost
+            ),
+            &format!(
+                "  {} {id} “{}”: kept {:?} ({kept_at}), dropped {:?} ({lost_at})",
+                c.name, c.field, c.kept, c.lost
+            ),
         );
     }
     if !r.ambiguous.is_empty() {
-        println!(
-            "无法确定对应哪位学生，已作为新学生加入，请核对 {} 人 (matches more than one pupil: added as new, check them)",
-            r.ambiguous.len()
+        let n = r.ambiguous.len();
+        say(
+            &format!(
+                "无法确定对应哪位学生，已作为新学生加入，请核对 {n} 人 (matches more than one pupil: added as new, check them)"
+            ),
+            &format!("{n} pupils match more than one pupil: added as new, check them"),
         );
     }
     for a in &r.ambiguous {
-        println!(
-            "  {} {} {} 身份证号“{}”：本机 {} 人、对方 {} 人符合 (ours {}, theirs {})",
-            a.school,
-            a.class,
-            a.name,
-            shown_id(&a.id_number, reveal),
-            a.ours,
-            a.theirs,
-            a.ours,
-            a.theirs
+        let id = shown_id(&a.id_number, reveal);
+        let (ours, theirs) = (a.ours, a.theirs);
+        say(
+            &format!(
+                "  {} {} {} 身份证号“{id}”：本机 {ours} 人、对方 {theirs} 人符合 (ours {ours}, theirs {theirs})",
+                a.school, a.class, a.name
+            ),
+            &format!("  {} {} {} ID “{id}”: matches {ours} here, {theirs} there", a.school, a.class, a.name),
         );
     }
 }

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::open::{open_existing, open_writer, record_reveal};
 use super::output::{print_json, shown_id};
-use super::{Cli, CmdResult, Lang, PolicyAction, QuoteArgs, UserError, config_dir};
+use super::{Cli, CmdResult, Lang, PolicyAction, QuoteArgs, UserError, config_dir, english, pick, say};
 use crate::domain::category::CategoryTable;
 use crate::domain::id_number;
 use crate::domain::policy::{
@@ -93,10 +93,16 @@ fn policy_list(store: &Store, json: bool) -> CmdResult {
     }
     for p in &listed {
         let mark = if p.current { "*" } else { " " };
-        println!("{mark} {:<16} {}（{}）个人缴费 {}元", p.name, p.title, p.document, p.personal_premium);
+        say(
+            &format!("{mark} {:<16} {}（{}）个人缴费 {}元", p.name, p.title, p.document, p.personal_premium),
+            &format!("{mark} {:<16} {} ({}) premium {} yuan", p.name, p.title, p.document, p.personal_premium),
+        );
     }
     if current.is_none() {
-        println!("（尚未选定政策：canbao policy use 名称）(no policy chosen yet: canbao policy use NAME)");
+        say(
+            "（尚未选定政策：canbao policy use 名称）(no policy chosen yet: canbao policy use NAME)",
+            "(no policy chosen yet: canbao policy use NAME)",
+        );
     }
     Ok(())
 }
@@ -105,7 +111,11 @@ fn policy_use(store: &mut Store, name: &str) -> CmdResult {
     let set = policies()?;
     let policy = policy_named(&set, store, Some(name))?;
     store.set_meta(POLICY_META_KEY, &policy.name)?;
-    println!("已选定政策 (policy set): {} {}（{}）", policy.name, policy.title, policy.document);
+    let (name, title, document) = (&policy.name, &policy.title, &policy.document);
+    say(
+        &format!("已选定政策 (policy set): {name} {title}（{document}）"),
+        &format!("policy set: {name} {title} ({document})"),
+    );
     Ok(())
 }
 
@@ -152,16 +162,20 @@ fn policy_new(name: &str, base: &str, year: i32, premium: Option<&str>) -> CmdRe
     std::io::Write::write_all(&mut file, renewed.text.as_bytes())?;
     file.sync_all()?;
     let p = &renewed.policy;
-    println!("已生成政策 (policy written): {} {} 个人缴费 {}元", p.name, p.title, fen_to_yuan(p.personal_premium_fen));
-    println!("  文件 (file): {}", target.display());
+    let premium = fen_to_yuan(p.personal_premium_fen);
+    say(
+        &format!("已生成政策 (policy written): {} {} 个人缴费 {premium}元", p.name, p.title),
+        &format!("policy written: {} {} premium {premium} yuan", p.name, p.title),
+    );
+    println!("  {}: {}", pick("文件 (file)", "file"), target.display());
     for w in &p.windows {
-        println!("  {}：{} 至 {}", w.name, w.from, w.to);
+        say(&format!("  {}：{} 至 {}", w.name, w.from, w.to), &format!("  {}: {} to {}", w.name, w.from, w.to));
     }
-    println!("请对照本年度通知核对 (check against this year's notice):");
+    say("请对照本年度通知核对 (check against this year's notice):", "check against this year's notice:");
     for line in &renewed.to_check {
         println!("  - {line}");
     }
-    println!("选定：canbao policy use {name} (to use it)");
+    say(&format!("选定：canbao policy use {name} (to use it)"), &format!("to use it: canbao policy use {name}"));
     Ok(())
 }
 
@@ -302,6 +316,10 @@ fn policy_show(store: &Store, name: Option<&str>, json: bool) -> CmdResult {
         print_json(&s);
         return Ok(());
     }
+    if english() {
+        print_policy_en(&policy, &s);
+        return Ok(());
+    }
     println!("{}  {}（{}）", s.name, s.title, s.document);
     println!("保险年度 {}：待遇期 {} 至 {}", s.insured_year, s.coverage_from, s.coverage_to);
     let subsidy = s.government_subsidy.map(|g| format!("，财政补助 {g}元")).unwrap_or_default();
@@ -333,6 +351,67 @@ fn policy_show(store: &Store, name: Option<&str>, json: bool) -> CmdResult {
     }
     println!("来源 (source): {}", s.source);
     Ok(())
+}
+
+/// `policy show --lang en`: the rules in English; names, clauses and sources stay as the notice writes them.
+fn print_policy_en(p: &Policy, s: &PolicyShown) {
+    println!("{}  {} ({})", s.name, s.title, s.document);
+    println!("insured year {}: covered {} to {}", s.insured_year, s.coverage_from, s.coverage_to);
+    let subsidy = s.government_subsidy.map(|g| format!(", government subsidy {g} yuan")).unwrap_or_default();
+    println!("personal premium {} yuan{subsidy}", s.personal_premium);
+    println!("payment windows:");
+    for w in &p.windows {
+        let amount = match w.amount {
+            AmountBasis::PersonalPremium => "the personal premium",
+            AmountBasis::FinancingStandard => "the financing standard",
+        };
+        let coverage = match (w.coverage, w.freshman_coverage_from) {
+            (CoverageStart::InsuredYear, None) => "for the insured year".to_owned(),
+            (CoverageStart::InsuredYear, Some(d)) => format!("for the insured year; September freshmen from {d}"),
+            (CoverageStart::MonthsAfterPayment { new_enrollee, interrupted }, _) => format!(
+                "new enrollees from the 1st of the {new_enrollee}th month after payment; interrupted or late from \
+                 the {interrupted}th"
+            ),
+        };
+        println!("  {} {} to {}: pays {amount}, covered {coverage} ({})", w.name, w.from, w.to, w.clause);
+    }
+    if !p.categories.is_empty() {
+        println!("categories:");
+        for r in p.categories.values() {
+            let subsidy = match r.subsidy {
+                Subsidy::Full => "full subsidy".to_owned(),
+                Subsidy::Share { percent } => format!("{percent}% of the personal premium"),
+                Subsidy::Fixed { fen } => format!("a fixed {} yuan", crate::domain::policy::yuan_string(fen)),
+                Subsidy::Unspecified => "subsidised, amount not stated".to_owned(),
+                Subsidy::None => "no subsidy".to_owned(),
+            };
+            let payment = match r.payment {
+                SubsidyPayment::OnBehalf => "paid on the pupil's behalf",
+                SubsidyPayment::Reimbursed => "the family pays and is paid back",
+            };
+            let enroll = r.enroll.sentence_en();
+            println!("  {}: {subsidy}, {payment}, {}; {enroll} ({})", r.category, r.paid_by, r.clause);
+        }
+    }
+    for w in &s.department_windows {
+        println!(
+            "department window {} {} to {}: a pupil a department pays for in full is covered for the insured year ({})",
+            w.name, w.from, w.to, w.clause
+        );
+    }
+    if !s.full_subsidy_order.is_empty() {
+        println!(
+            "full subsidy, for a pupil in several categories, in this order: {}",
+            s.full_subsidy_order.join(" → ")
+        );
+    }
+    if !s.judgements.is_empty() {
+        println!("readings to confirm with the agency:");
+        for j in &s.judgements {
+            println!("  - {} ({})", j.text_en, j.clause);
+        }
+    }
+    println!("source: {}", s.source);
 }
 
 /// The contract of `quote --json`: amounts in yuan, dates YYYY-MM-DD.
@@ -493,11 +572,11 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
         println!("待遇期 (covered)            {from} 至 {to}");
     }
     match q.benefit_place {
-        Some(BenefitPlace::Required) => super::say(
+        Some(BenefitPlace::Required) => say(
             "注意：此类学生不随学校参保（见下） (enrolls away from school, see below)",
             "note: enrolls away from school (see below)",
         ),
-        Some(BenefitPlace::Optional) => super::say(
+        Some(BenefitPlace::Optional) => say(
             "注意：此类学生可以不随学校参保（见下） (may enroll away from school, see below)",
             "note: may enroll away from school (see below)",
         ),
@@ -546,12 +625,12 @@ pub fn reconcile(cli: &Cli, file: &Path, source: Source, dry_run: bool, reveal: 
 
 fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
     let id = |number: &str| shown_id(number, reveal);
-    let en = super::english();
+    let en = english();
     // 第 N 行 / row N, and the clause after it, in the language asked for.
     let row = |n: usize| if en { format!("row {n}") } else { format!("第 {n} 行") };
     let line = |zh: String, english: String| println!("  {}", if en { english } else { zh });
     if r.dry_run {
-        super::say("试运行，未修改数据 (dry run: nothing changed)", "dry run: nothing changed");
+        say("试运行，未修改数据 (dry run: nothing changed)", "dry run: nothing changed");
     }
     let counts_en = format!(
         "rows read {}: matched {}, already {}, unknown IDs {}, name mismatches {}, amount mismatches {}, conflicts {}",
@@ -579,7 +658,7 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
         println!("({counts_en})");
     }
     if r.source == Source::Tax && !has_policy {
-        super::say(
+        say(
             "（未选定政策，未核对金额 (no policy chosen: amounts not checked)）",
             "(no policy chosen: amounts not checked)",
         );
@@ -664,58 +743,65 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
         print_json(&report);
         return Ok(());
     }
-    println!(
-        "检查 {} 名学生，发现 {} 处问题 (checked {} pupils, {} findings)",
-        report.students,
-        report.findings(),
-        report.students,
-        report.findings()
+    say(
+        &format!(
+            "检查 {} 名学生，发现 {} 处问题 (checked {} pupils, {} findings)",
+            report.students,
+            report.findings(),
+            report.students,
+            report.findings()
+        ),
+        &format!("checked {} pupils, {} findings", report.students, report.findings()),
     );
-    let class = |c: &str| if c.is_empty() { "（未分班）".to_owned() } else { c.to_owned() };
+    let class = |c: &str| if c.is_empty() { pick("（未分班）", "(no class)").to_owned() } else { c.to_owned() };
+    let heading =
+        |bilingual: &str, en: &str, what: &str| say(&format!("{bilingual}: {what}"), &format!("{en}: {what}"));
     for g in &report.same_id {
-        println!("同一身份证号码出现多次 (same ID twice): {}", shown_id(&g.key, reveal));
+        heading("同一身份证号码出现多次 (same ID twice)", "same ID twice", &shown_id(&g.key, reveal));
         for p in &g.pupils {
             println!("  {}\t{}\t{}", p.name, class(&p.class), p.school);
         }
     }
     for g in &report.same_name_birth {
-        println!("同名同出生日期、身份证号码不同 (same name and birth date): {}", g.key);
+        heading("同名同出生日期、身份证号码不同 (same name and birth date)", "same name and birth date", &g.key);
         for p in &g.pupils {
             println!("  {}\t{}\t{}", shown_id(&p.id_number, reveal), class(&p.class), p.school);
         }
     }
     for g in &report.same_name_class_rounded {
-        println!(
-            "同班同名，其中有被表格四舍五入的身份证号码，可能是同一名学生 (same name and class, one with a rounded ID): {}",
-            g.key
+        heading(
+            "同班同名，其中有被表格四舍五入的身份证号码，可能是同一名学生 (same name and class, one with a rounded ID)",
+            "same name and class, one with an ID a spreadsheet rounded: perhaps the same pupil",
+            &g.key,
         );
         for p in &g.pupils {
             println!("  {}\t{}", id_number::mask(&p.id_number), p.school);
         }
     }
     for i in &report.invalid_ids {
-        println!(
-            "身份证号码有问题 (invalid ID): {}\t{}\t{}\t{}",
-            i.pupil.name,
-            class(&i.pupil.class),
-            shown_id(&i.pupil.id_number, reveal),
-            i.problem
+        let pupil = &i.pupil;
+        let what = format!(
+            "{}\t{}\t{}\t{}",
+            pupil.name,
+            class(&pupil.class),
+            shown_id(&pupil.id_number, reveal),
+            pick(&i.problem, &i.problem_en)
         );
+        heading("身份证号码有问题 (invalid ID)", "invalid ID", &what);
     }
     for p in &report.government_without_category {
-        println!(
-            "财政代缴但没有人员类别 (government-paid, no category): {}\t{}\t{}",
-            p.name,
-            class(&p.class),
-            shown_id(&p.id_number, reveal)
-        );
+        let what = format!("{}\t{}\t{}", p.name, class(&p.class), shown_id(&p.id_number, reveal));
+        heading("财政代缴但没有人员类别 (government-paid, no category)", "government-paid, no category", &what);
     }
     for p in &report.no_class {
-        println!("没有班级 (no class): {}\t{}", p.name, shown_id(&p.id_number, reveal));
+        heading("没有班级 (no class)", "no class", &format!("{}\t{}", p.name, shown_id(&p.id_number, reveal)));
     }
     for c in &report.categories_without_department {
-        let hint = c.table_department.as_ref().map(|d| format!("（类别表中为{d}）")).unwrap_or_default();
-        println!("人员类别没有认定部门 (category without department): {}\t{}{hint}", c.pupil.name, c.category);
+        let hint = c.table_department.as_ref().map(|d| {
+            if english() { format!(" (the category table says {d})") } else { format!("（类别表中为{d}）") }
+        });
+        let what = format!("{}\t{}{}", c.pupil.name, c.category, hint.unwrap_or_default());
+        heading("人员类别没有认定部门 (category without department)", "category without department", &what);
     }
     Ok(())
 }
@@ -723,6 +809,6 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
 /// Where `export` wrote, one line per file.
 pub fn print_written(paths: &[PathBuf]) {
     for p in paths {
-        super::say(&format!("已导出 (written): {}", p.display()), &format!("written: {}", p.display()));
+        say(&format!("已导出 (written): {}", p.display()), &format!("written: {}", p.display()));
     }
 }

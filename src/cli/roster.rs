@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::open::{open_existing, open_writer, record_reveal};
 use super::output::{print_json, shown_id};
-use super::{Cli, CmdResult, MarkArgs, UserError, english, paperwork, say};
+use super::{Cli, CmdResult, MarkArgs, UserError, english, paperwork, pick, say};
 use crate::domain::search::Query;
 use crate::domain::student::{Enrollment, PaymentChannel, PaymentStatus, Student, parse_yuan};
 use crate::io::class_list::{self, ImportReport};
@@ -146,7 +146,7 @@ fn print_import_report(r: &ImportReport) {
             (n, true) => format!(" row {n}"),
             (n, false) => format!(" 第 {n} 行"),
         };
-        println!("  {}{}{}{}{}{}", p.file, sheet, row, column, if english() { ": " } else { "：" }, p.message);
+        println!("  {}{}{}{}{}{}", p.file, sheet, row, column, pick("：", ": "), p.message);
     }
 }
 
@@ -212,8 +212,8 @@ pub(super) fn find(cli: &Cli, query: &str, limit: usize, reveal: bool, json: boo
             shown(&id),
             flag,
             shown(&s.class_label()),
-            if english() { s.enrollment.label_en() } else { s.enrollment.label_zh() },
-            if english() { s.payment.label_en() } else { s.payment.label_zh() },
+            pick(s.enrollment.label_zh(), s.enrollment.label_en()),
+            pick(s.payment.label_zh(), s.payment.label_en()),
             shown(&s.categories.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join("、"))
         );
     }
@@ -228,8 +228,6 @@ fn print_stats(s: &crate::store::Stats) {
     use crate::domain::coverage::{percent, permille};
     use crate::domain::policy::Ledger;
     let rate = percent(permille(s.insured as usize, s.expected as usize));
-    let en = english();
-    let pick = |zh: &'static str, english: &'static str| if en { english } else { zh };
     say(
         &format!(
             "学生 {} 人，应参保 {} 人，已参保 {} 人，参保率 {rate}，身份证号有问题 {} 人 (pupils {}, to insure {}, \

@@ -43,6 +43,7 @@ pub struct InvalidId {
     #[serde(flatten)]
     pub pupil: PupilRef,
     pub problem: String,
+    pub problem_en: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -106,7 +107,8 @@ pub fn check(students: &[Student], table: &CategoryTable, today: NaiveDate) -> C
             by_name_birth.entry((s.name.clone(), birth.to_string())).or_default().push(s);
         }
         if let Some(code) = &s.id_problem {
-            report.invalid_ids.push(InvalidId { pupil: s.into(), problem: problem_text(code, &s.id_raw, today) });
+            let (problem, problem_en) = problem_text(code, &s.id_raw, today);
+            report.invalid_ids.push(InvalidId { pupil: s.into(), problem, problem_en });
         }
         if s.grade.trim().is_empty() && s.class.trim().is_empty() {
             report.no_class.push(s.into());
@@ -156,24 +158,26 @@ pub fn check(students: &[Student], table: &CategoryTable, today: NaiveDate) -> C
     report
 }
 
-/// The stored problem code in words; the raw value is re-checked for the details (expected check character …).
-fn problem_text(code: &str, raw: &str, today: NaiveDate) -> String {
-    match id_number::check(raw, today).result {
-        Err(problem) if problem.code() == code => problem.message_zh(),
+/// The stored problem code in words, Chinese and English; the raw value is re-checked for the details
+/// (expected check character …).
+fn problem_text(code: &str, raw: &str, today: NaiveDate) -> (String, String) {
+    let problem = match id_number::check(raw, today).result {
+        Err(problem) if problem.code() == code => problem,
         // A number kept flagged for a reason the raw text no longer shows (a rounded number typed as text, an
         // old file): said in words all the same.
         _ => match code {
-            "missing" => IdProblem::Missing.message_zh(),
-            "precision_lost" => IdProblem::PrecisionLost.message_zh(),
-            "area" => IdProblem::Area.message_zh(),
-            "birth_date" => IdProblem::BirthDate.message_zh(),
-            "future_birth_date" => IdProblem::FutureBirthDate.message_zh(),
-            "check_digit" => "身份证号码校验码错误".into(),
-            "length" => "身份证号码位数不对".into(),
-            "character" => "身份证号码含有非法字符".into(),
-            other => format!("身份证号码有问题（{other}）"),
+            "missing" => IdProblem::Missing,
+            "precision_lost" => IdProblem::PrecisionLost,
+            "area" => IdProblem::Area,
+            "birth_date" => IdProblem::BirthDate,
+            "future_birth_date" => IdProblem::FutureBirthDate,
+            "check_digit" => return ("身份证号码校验码错误".into(), "wrong check character".into()),
+            "length" => return ("身份证号码位数不对".into(), "the ID number has the wrong length".into()),
+            "character" => return ("身份证号码含有非法字符".into(), "the ID number has an invalid character".into()),
+            other => return (format!("身份证号码有问题（{other}）"), format!("the ID number has a problem ({other})")),
         },
-    }
+    };
+    (problem.message_zh(), problem.message_en())
 }
 
 #[cfg(test)]
@@ -222,7 +226,7 @@ mod tests {
     #[test]
     fn a_stored_code_is_said_in_words() {
         let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap_or_default();
-        let text = problem_text("precision_lost", "450202201605011000", today);
+        let (text, _) = problem_text("precision_lost", "450202201605011000", today);
         assert!(text.contains("15 位之后") && !text.contains("precision_lost"), "{text}");
     }
 
