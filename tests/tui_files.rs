@@ -78,7 +78,7 @@ fn the_welcome_screens_sample_opens_in_its_own_file_and_the_title_says_so() {
         let title = screen(&app)[0].clone();
         assert!(title.contains("school.db"), "the title names the open file: {title}");
         app.update(Action::LoadSample);
-        assert_eq!(app.shown.len(), 360, "the app shows the sample school");
+        assert_eq!(app.roster.shown().len(), 360, "the app shows the sample school");
         let sample = dir.path().join("demo.db");
         assert_eq!(app.store.path(), Some(sample.as_path()), "the app went on in the sample's own file");
         assert_eq!(students_in(&sample), 360);

@@ -340,7 +340,7 @@ fn first_run_asks_the_operator_then_offers_the_sample() {
         insta::assert_snapshot!(format!("first_run_welcome_{}", lang_name(lang)), screen(&app));
         app.update(Action::LoadSample);
         assert!(app.modal.is_none());
-        assert_eq!(app.shown.len(), 360);
+        assert_eq!(app.roster.shown().len(), 360);
     }
 }
 
@@ -374,8 +374,8 @@ fn search_puts_the_cursor_on_the_best_match_and_the_caret_after_the_text() {
     app.update(Action::Bottom);
     app.update(Action::Search);
     type_text(&mut app, "孙语");
-    assert_eq!(app.cursor, 0, "a new list starts at its best match, not where the cursor was");
-    let best = app.shown[0] as usize;
+    assert_eq!(app.roster.cursor(), 0, "a new list starts at its best match, not where the cursor was");
+    let best = app.roster.shown()[0] as usize;
     assert_eq!(app.data.name(best), "孙语");
     let mut terminal = render(&app);
     // "搜索：" is 6 cells after a space, then 孙语 is 4 more.
@@ -385,7 +385,7 @@ fn search_puts_the_cursor_on_the_best_match_and_the_caret_after_the_text() {
     assert_eq!(app.detail.as_ref().map(|d| d.student.name.as_str()), Some("孙语"), "Enter opens the highlighted pupil");
     app.update(Action::Back);
     app.update(Action::Back);
-    assert_eq!((app.cursor, app.shown.len()), (0, 360), "clearing the search is a new list too");
+    assert_eq!((app.roster.cursor(), app.roster.shown().len()), (0, 360), "clearing the search is a new list too");
 }
 
 /// G, then a search for a common surname: the highlight is on the first row of the new list.
@@ -393,18 +393,18 @@ fn search_puts_the_cursor_on_the_best_match_and_the_caret_after_the_text() {
 fn a_new_search_after_moving_to_the_bottom_starts_at_the_top() {
     let mut app = app(Language::Zh);
     app.update(Action::Bottom);
-    assert_eq!(app.cursor, 359);
+    assert_eq!(app.roster.cursor(), 359);
     app.update(Action::Search);
     type_text(&mut app, "王");
-    assert!(app.shown.len() > 1);
-    assert_eq!((app.cursor, app.offset), (0, 0));
+    assert!(app.roster.shown().len() > 1);
+    assert_eq!((app.roster.cursor(), app.roster.offset()), (0, 0));
     // A filter is a new list as well.
     app.update(Action::Confirm);
     app.update(Action::Bottom);
     app.update(Action::Filters);
     app.update(Action::Down);
     app.update(Action::Right);
-    assert_eq!(app.cursor, 0);
+    assert_eq!(app.roster.cursor(), 0);
 }
 
 /// A mark on several pupils asks first, says how many and what, and writes nothing before Yes.
@@ -580,7 +580,7 @@ fn while_the_window_is_too_small_only_quit_acts() {
     for action in [Action::SelectAll, Action::ToggleGovernment, Action::Yes, Action::Confirm, Action::Enrollment] {
         app.update(action);
     }
-    assert!(app.modal.is_none() && app.marked.is_empty());
+    assert!(app.modal.is_none() && app.roster.marked().is_empty());
     assert_eq!(app.store.audit_count().expect("count"), audit);
     app.update(Action::Quit);
     assert!(app.quit);
@@ -591,7 +591,7 @@ fn the_class_filter_finds_a_class_by_typing() {
     let mut app = app(Language::Zh);
     app.update(Action::Filters);
     type_text(&mut app, "三年级2");
-    let class = app.filters.class.map(|c| app.data.classes[c as usize].clone());
+    let class = app.roster.filters().class.map(|c| app.data.classes[c as usize].clone());
     assert_eq!(class.as_deref(), Some("三年级2班"));
 }
 
@@ -619,7 +619,7 @@ fn undo_and_redo_write_the_old_values_back() {
 fn bulk_marks_apply_to_every_marked_pupil_in_one_edit() {
     let mut app = app(Language::Zh);
     app.update(Action::SelectAll);
-    assert_eq!(app.marked.len(), 360);
+    assert_eq!(app.roster.marked().len(), 360);
     app.update(Action::Enrollment);
     app.update(Action::Confirm);
     app.update(Action::Yes);
@@ -666,9 +666,9 @@ fn revealing_is_audited() {
 fn mouse_click_selects_and_wheel_scrolls() {
     let mut app = app(Language::Zh);
     app.update(Action::Click(10, 7));
-    assert_eq!(app.cursor, 3);
+    assert_eq!(app.roster.cursor(), 3);
     app.update(Action::ScrollDown);
-    assert_eq!(app.cursor, 4);
+    assert_eq!(app.roster.cursor(), 4);
     app.update(Action::Click(10, 8));
     assert!(app.detail.is_some(), "a click on the selected row opens it");
 }
@@ -850,9 +850,8 @@ fn read_only_keeps_its_filters_on_the_same_class_over_the_writers_import() {
     let (_dir, path, mut app) = read_only_app(Language::Zh);
     let chosen = app.data.classes.len() - 1;
     let label = app.data.classes[chosen].clone();
-    app.filters.class = Some(chosen as u32);
-    app.refilter();
-    let shown = app.shown.len();
+    app.set_filters(|f| f.class = Some(chosen as u32));
+    let shown = app.roster.shown().len();
     assert!(shown > 0);
 
     let mut writer = Store::open(&path).expect("writer");
@@ -865,9 +864,9 @@ fn read_only_keeps_its_filters_on_the_same_class_over_the_writers_import() {
         canbao::io::class_list::import_inputs(&mut writer, inputs, None, "本校", today, false).expect("import");
     assert_eq!(report.added, 1);
     app.update(Action::Tick);
-    let now = app.filters.class.map(|c| app.data.classes[c as usize].clone());
+    let now = app.roster.filters().class.map(|c| app.data.classes[c as usize].clone());
     assert_eq!(now.as_deref(), Some(label.as_str()), "classes now {:?}", app.data.classes);
-    assert_eq!(app.shown.len(), shown);
+    assert_eq!(app.roster.shown().len(), shown);
 }
 
 /// A read-only instance showing a pupil's page keeps showing that pupil when the writer's save takes them out
@@ -875,8 +874,7 @@ fn read_only_keeps_its_filters_on_the_same_class_over_the_writers_import() {
 #[test]
 fn read_only_detail_stays_on_its_pupil_when_the_writer_moves_them_out_of_the_filter() {
     let (_dir, path, mut app) = read_only_app(Language::Zh);
-    app.filters.enrollment = Some(Enrollment::Unknown);
-    app.refilter();
+    app.set_filters(|f| f.enrollment = Some(Enrollment::Unknown));
     app.update(Action::Down);
     let id = app.selected_id().expect("pupil");
     app.update(Action::OpenDetail);
@@ -1242,7 +1240,7 @@ fn undo_stops_at_an_import_and_bulk_government_names_the_payments_it_clears() {
     assert!(c.question.contains("其中 1 名已由家庭缴费"), "{}", c.question);
     app.update(Action::Back);
 
-    app.marked.clear();
+    app.roster.clear_marks();
     app.update(Action::Top);
     let id = app.selected_id().expect("pupil");
     let reveals = |app: &App| app.store.history(id).expect("h").iter().filter(|e| e.action == "reveal").count();

@@ -152,11 +152,6 @@ impl Action {
     pub fn bindable_names() -> impl Iterator<Item = &'static str> {
         BINDABLE.iter().map(|(n, _)| *n)
     }
-
-    /// Whether `name` is a bindable action's name.
-    pub fn is_bindable(name: &str) -> bool {
-        BINDABLE.iter().any(|(n, _)| *n == name)
-    }
 }
 
 #[cfg(test)]

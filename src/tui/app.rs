@@ -1,6 +1,5 @@
 //! The app's state and `update`, the one place it changes. Drawing (`views`) only reads what is here.
 
-use std::collections::HashSet;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -11,8 +10,9 @@ use super::input::LineInput;
 use super::jobs::Jobs;
 use super::keymap::{Context, Keymap};
 use super::layout;
-use super::modal::Modal;
-use super::roster::{Filters, RosterData, Search};
+use super::modal::{FilterRow, Modal};
+use super::roster::RosterData;
+use super::roster_view::RosterView;
 use super::text::{Text, fill};
 use super::theme::Theme;
 use super::undo::UndoStack;
@@ -58,19 +58,8 @@ pub struct App {
     pub data: RosterData,
     /// School names, for the title bar.
     pub schools: Vec<String>,
-    pub search: Search,
-    pub search_input: LineInput,
-    /// The search line has the keyboard.
-    pub searching: bool,
-    pub filters: Filters,
-    /// Row indexes shown, in display order.
-    pub shown: Vec<u32>,
-    /// Index into `shown`.
-    pub cursor: usize,
-    /// First index of `shown` on screen.
-    pub offset: usize,
-    /// Pupils marked for a bulk change.
-    pub marked: HashSet<i64>,
+    /// Which of `data`'s rows are shown, the cursor, the marks, the search and the filters.
+    pub roster: RosterView,
     pub screen: Screen,
     pub modal: Option<Modal>,
     pub detail: Option<Detail>,
@@ -112,6 +101,7 @@ impl App {
         let data = RosterData::load(&store)?;
         let demo = crate::demo::is_demo(&store);
         let text = Text::for_language(options.lang);
+        let roster = RosterView::new(&data);
         let mut app = App {
             store,
             lang: options.lang,
@@ -121,14 +111,7 @@ impl App {
             policy,
             data,
             schools: Vec::new(),
-            search: Search::default(),
-            search_input: LineInput::default(),
-            searching: false,
-            filters: Filters::default(),
-            shown: Vec::new(),
-            cursor: 0,
-            offset: 0,
-            marked: HashSet::new(),
+            roster,
             screen: Screen::Roster,
             modal: None,
             detail: None,
@@ -148,7 +131,6 @@ impl App {
             sample_lock: None,
         };
         app.schools = app.store.schools()?;
-        app.refilter();
         if !app.policy_covers_today()
             && let Some(p) = &app.policy
         {
@@ -167,7 +149,7 @@ impl App {
     pub fn context(&self) -> Context {
         match &self.modal {
             Some(m) => m.context(),
-            None if self.searching => Context::Input,
+            None if self.roster.is_searching() => Context::Input,
             None => match self.screen {
                 Screen::Roster => Context::Roster,
                 Screen::Detail => Context::Detail,
@@ -178,7 +160,7 @@ impl App {
 
     /// The pupil under the cursor.
     pub fn selected_id(&self) -> Option<i64> {
-        self.shown.get(self.cursor).map(|&i| self.data.rows[i as usize].id)
+        self.roster.selected_id(&self.data)
     }
 
     pub fn say(&mut self, text: impl Into<String>) {
@@ -189,25 +171,29 @@ impl App {
         self.status = Some(Status { text: text.into(), error: true });
     }
 
+    /// Rows of the roster on screen.
+    fn page(&self) -> usize {
+        layout::page(self.size)
+    }
+
     /// Applies one action. Everything the app does starts here.
     pub fn update(&mut self, action: Action) {
         match action {
             Action::Resize(w, h) => {
                 self.size = (w, h);
-                self.keep_cursor_visible();
-                return;
+                self.roster.keep_cursor_visible(self.page());
             }
             Action::Tick => {
                 self.now = Instant::now();
                 self.follow_writer();
-                return;
             }
-            Action::JobDone(outcome) => {
-                self.job_done(*outcome);
-                return;
-            }
-            _ => {}
+            Action::JobDone(outcome) => self.job_done(*outcome),
+            key => self.key(key),
         }
+    }
+
+    /// A key's (or the mouse's) action: to the dialog on top, else the search line, else the screen.
+    fn key(&mut self, action: Action) {
         // While the window is too small nothing is drawn but the notice: no key may change what cannot be seen.
         if layout::too_small(layout::area(self.size)) {
             if matches!(action, Action::Quit) {
@@ -219,7 +205,7 @@ impl App {
             self.update_modal(action);
             return;
         }
-        if self.searching {
+        if self.roster.is_searching() {
             self.update_search(action);
             return;
         }
@@ -228,58 +214,77 @@ impl App {
             self.fail(self.text.read_only_refused);
             return;
         }
-        match (self.screen, action) {
-            (_, Action::Quit) => self.quit = true,
-            (_, Action::Help) => self.modal = Some(Modal::Help { offset: 0 }),
-            (_, Action::Palette) => self.open_palette(),
-            (Screen::Dashboard, Action::Back | Action::Dashboard) => self.screen = Screen::Roster,
-            (Screen::Dashboard, Action::Up | Action::ScrollUp) => self.scroll_dashboard(-1),
-            (Screen::Dashboard, Action::Down | Action::ScrollDown) => self.scroll_dashboard(1),
-            (Screen::Dashboard, Action::PageUp) => self.scroll_dashboard(-(layout::page(self.size) as isize)),
-            (Screen::Dashboard, Action::PageDown) => self.scroll_dashboard(layout::page(self.size) as isize),
-            (Screen::Dashboard, _) => {}
-            (Screen::Detail, Action::Back) => {
-                self.screen = Screen::Roster;
-                self.detail = None;
-                self.refilter();
-            }
-            (Screen::Detail, Action::Up | Action::ScrollUp) => self.move_detail(-1),
-            (Screen::Detail, Action::Down | Action::ScrollDown) => self.move_detail(1),
-            (_, Action::Up | Action::ScrollUp) => self.move_cursor(-1),
-            (_, Action::Down | Action::ScrollDown) => self.move_cursor(1),
-            (_, Action::PageUp) => self.move_cursor(-(layout::page(self.size) as isize)),
-            (_, Action::PageDown) => self.move_cursor(layout::page(self.size) as isize),
-            (_, Action::Top) => self.move_cursor(isize::MIN / 2),
-            (_, Action::Bottom) => self.move_cursor(isize::MAX / 2),
-            (_, Action::Click(x, y)) => self.click(x, y),
-            (_, Action::Search) => {
-                self.screen = Screen::Roster;
-                self.detail = None;
-                self.searching = true;
-                // `/` starts a new search, as in every pager: the last one's text is not added to.
-                if !self.search_input.is_empty() {
-                    self.search_input.clear();
-                    self.run_search();
+        self.update_screen(action);
+    }
+
+    /// The roster, the detail screen over it (which moves through the same list) and the dashboard, which
+    /// only reads and scrolls: the roster's keys wait there until the operator is back on the roster.
+    fn update_screen(&mut self, action: Action) {
+        let screen = self.screen;
+        let list = screen != Screen::Dashboard;
+        let page = self.page() as isize;
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Help => self.modal = Some(Modal::Help { offset: 0 }),
+            Action::Palette => self.open_palette(),
+            Action::Back => match screen {
+                Screen::Dashboard => self.screen = Screen::Roster,
+                Screen::Detail => {
+                    self.screen = Screen::Roster;
+                    self.detail = None;
+                    self.refilter();
                 }
+                Screen::Roster => self.roster.back(&self.data),
+            },
+            Action::Dashboard if list => self.open_dashboard(),
+            Action::Dashboard => self.screen = Screen::Roster,
+            Action::Up | Action::ScrollUp => self.move_on_screen(-1),
+            Action::Down | Action::ScrollDown => self.move_on_screen(1),
+            Action::PageUp if list => self.move_cursor(-page),
+            Action::PageDown if list => self.move_cursor(page),
+            Action::PageUp => self.scroll_dashboard(-page),
+            Action::PageDown => self.scroll_dashboard(page),
+            Action::Top if list => self.move_cursor(isize::MIN / 2),
+            Action::Bottom if list => self.move_cursor(isize::MAX / 2),
+            Action::Click(x, y) if list => self.click(x, y),
+            Action::Search if list => {
+                self.screen = Screen::Roster;
+                self.detail = None;
+                self.roster.start_search(&self.data);
             }
-            (_, Action::Back) => self.back_in_roster(),
-            (_, Action::OpenDetail) => self.open_detail(),
-            (_, Action::Dashboard) => self.open_dashboard(),
-            (_, Action::Filters) => self.modal = Some(Modal::Filters { row: 0, jump: String::new() }),
-            (_, Action::ToggleSelect) => self.toggle_mark(),
-            (_, Action::SelectAll) => self.mark_all_shown(),
-            (_, Action::Reveal) => self.toggle_reveal(),
-            (_, Action::Enrollment) => self.open_enrollment(),
-            (_, Action::TogglePaid) => self.toggle_paid(),
-            (_, Action::ToggleGovernment) => self.toggle_government(),
-            (_, Action::Categories) => self.open_categories(),
-            (_, Action::EditNote) => self.open_note(),
-            (_, Action::EditIdentity) => self.open_identity(),
-            (_, Action::Undo) => self.undo(),
-            (_, Action::Redo) => self.redo(),
-            (_, Action::Import) => self.open_import(),
-            (_, Action::Export) => self.open_export(),
-            _ => {}
+            Action::OpenDetail if list => self.open_detail(),
+            Action::Filters if list => self.modal = Some(Modal::Filters { row: FilterRow::Class, jump: String::new() }),
+            Action::ToggleSelect if list => self.roster.toggle_mark(&self.data, self.page()),
+            Action::SelectAll if list => self.roster.mark_all_shown(&self.data),
+            Action::Reveal if list => self.toggle_reveal(),
+            Action::Enrollment if list => self.open_enrollment(),
+            Action::TogglePaid if list => self.toggle_paid(),
+            Action::ToggleGovernment if list => self.toggle_government(),
+            Action::Categories if list => self.open_categories(),
+            Action::EditNote if list => self.open_note(),
+            Action::EditIdentity if list => self.open_identity(),
+            Action::Undo if list => self.undo(),
+            Action::Redo if list => self.redo(),
+            Action::Import if list => self.open_import(),
+            Action::Export if list => self.open_export(),
+            // On the dashboard: the roster's keys.
+            Action::Top | Action::Bottom | Action::Click(..) | Action::Search | Action::OpenDetail => {}
+            Action::Filters | Action::ToggleSelect | Action::SelectAll | Action::Reveal | Action::Enrollment => {}
+            Action::TogglePaid | Action::ToggleGovernment | Action::Categories | Action::EditNote => {}
+            Action::EditIdentity | Action::Undo | Action::Redo | Action::Import | Action::Export => {}
+            // Keys for dialogs and text fields; the sample school is offered only on an empty drive's welcome.
+            Action::Left | Action::Right | Action::NextField | Action::Confirm | Action::Yes | Action::New => {}
+            Action::LoadSample | Action::Backspace | Action::Delete | Action::ClearLine => {}
+            Action::Input(_) | Action::Paste(_) | Action::Resize(..) | Action::Tick | Action::JobDone(_) => {}
+        }
+    }
+
+    /// Up and Down: a row of the roster, the next pupil on the detail screen, a line of the dashboard.
+    fn move_on_screen(&mut self, by: isize) {
+        match self.screen {
+            Screen::Roster => self.move_cursor(by),
+            Screen::Detail => self.move_detail(by),
+            Screen::Dashboard => self.scroll_dashboard(by),
         }
     }
 
@@ -287,124 +292,66 @@ impl App {
     /// In read-only mode these are refused before anything is attempted.
     fn writes(&self, action: &Action) -> bool {
         match action {
-            Action::Enrollment
-            | Action::TogglePaid
-            | Action::ToggleGovernment
-            | Action::Categories
-            | Action::EditNote
-            | Action::EditIdentity
-            | Action::Undo
-            | Action::Redo
-            | Action::Import
-            | Action::LoadSample => true,
+            Action::Enrollment | Action::TogglePaid | Action::ToggleGovernment | Action::Categories => true,
+            Action::EditNote | Action::EditIdentity | Action::Undo | Action::Redo | Action::Import => true,
+            Action::LoadSample => true,
             Action::Reveal => !self.reveal,
-            _ => false,
+            // Moving, looking and typing; a dialog that writes is refused when it would.
+            Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom => false,
+            Action::ScrollUp | Action::ScrollDown | Action::Click(..) | Action::Resize(..) | Action::Tick => false,
+            Action::Left | Action::Right | Action::NextField | Action::Confirm | Action::Yes | Action::Back => false,
+            Action::Quit | Action::Search | Action::OpenDetail | Action::Dashboard | Action::Help => false,
+            Action::Export | Action::Filters | Action::Palette | Action::New | Action::JobDone(_) => false,
+            Action::ToggleSelect | Action::SelectAll | Action::Backspace | Action::Delete | Action::ClearLine => false,
+            Action::Input(_) | Action::Paste(_) => false,
         }
     }
 
     fn update_search(&mut self, action: Action) {
+        let page = self.page() as isize;
         match action {
-            Action::Input(c) => self.search_input.insert(c),
-            Action::Paste(s) => self.search_input.insert_str(&s),
-            Action::Backspace => self.search_input.backspace(),
-            Action::Delete => self.search_input.delete(),
-            Action::ClearLine => self.search_input.clear(),
-            Action::Left => self.search_input.left(),
-            Action::Right => self.search_input.right(),
-            Action::Top => self.search_input.home(),
-            Action::Bottom => self.search_input.end(),
-            Action::Up | Action::ScrollUp => return self.move_cursor(-1),
-            Action::Down | Action::ScrollDown => return self.move_cursor(1),
-            Action::PageUp => return self.move_cursor(-(layout::page(self.size) as isize)),
-            Action::PageDown => return self.move_cursor(layout::page(self.size) as isize),
-            Action::Click(x, y) => return self.click(x, y),
-            Action::Confirm => {
-                self.searching = false;
-                return;
+            Action::Input(_)
+            | Action::Paste(_)
+            | Action::Backspace
+            | Action::Delete
+            | Action::ClearLine
+            | Action::Left
+            | Action::Right
+            | Action::Top
+            | Action::Bottom => {
+                self.roster.edit_search(&self.data, |input| input.edit(&action));
             }
-            Action::Back => {
-                self.searching = false;
-                self.search_input.clear();
-            }
-            Action::Quit => {
-                self.quit = true;
-                return;
-            }
-            _ => return,
+            Action::Up | Action::ScrollUp => self.move_cursor(-1),
+            Action::Down | Action::ScrollDown => self.move_cursor(1),
+            Action::PageUp => self.move_cursor(-page),
+            Action::PageDown => self.move_cursor(page),
+            Action::Click(x, y) => self.click(x, y),
+            Action::Confirm => self.roster.keep_search(),
+            Action::Back => self.roster.drop_search(&self.data),
+            Action::Quit => self.quit = true,
+            // The search line has the keyboard: letters are typed, not commands.
+            Action::NextField | Action::Yes | Action::Search | Action::OpenDetail | Action::Dashboard => {}
+            Action::Help | Action::Import | Action::Export | Action::Filters | Action::Palette | Action::New => {}
+            Action::Enrollment | Action::TogglePaid | Action::ToggleGovernment | Action::Categories => {}
+            Action::EditNote | Action::EditIdentity | Action::ToggleSelect | Action::SelectAll | Action::Undo => {}
+            Action::Redo | Action::Reveal | Action::LoadSample | Action::Resize(..) | Action::Tick => {}
+            Action::JobDone(_) => {}
         }
-        self.run_search();
-    }
-
-    /// Re-runs the search after the text changed: a new list, shown from its best match.
-    fn run_search(&mut self) {
-        self.search.update(&self.data, self.search_input.text());
-        self.show_from_top();
-    }
-
-    /// Rebuilds the shown rows for a new search or filter, with the cursor on the first (best) row: the
-    /// highlight is where the eye goes, never left at a position the new list gives to another pupil.
-    pub fn show_from_top(&mut self) {
-        self.rebuild_shown();
-        self.cursor = 0;
-        self.offset = 0;
     }
 
     /// Rebuilds the shown rows from the search hits and the filters, keeping the cursor on the same pupil
     /// where it still shows, else at the same position.
     pub fn refilter(&mut self) {
-        let keep = self.selected_id();
-        self.rebuild_shown();
-        if let Some(id) = keep
-            && let Some(index) = self.data.index_of(id)
-            && let Some(pos) = self.shown.iter().position(|&i| i as usize == index)
-        {
-            self.cursor = pos;
-        }
-        self.cursor = self.cursor.min(self.shown.len().saturating_sub(1));
-        self.keep_cursor_visible();
+        self.roster.refilter(&self.data, self.page());
     }
 
-    /// The rows the search and the filters leave, in display order.
-    fn rebuild_shown(&mut self) {
-        let rows = &self.data.rows;
-        self.shown = match self.search.hits() {
-            Some(hits) if self.filters.is_empty() => hits.to_vec(),
-            Some(hits) => hits.iter().copied().filter(|&i| self.filters.matches(&rows[i as usize])).collect(),
-            None if self.filters.is_empty() => (0..rows.len() as u32).collect(),
-            None => (0..rows.len() as u32).filter(|&i| self.filters.matches(&rows[i as usize])).collect(),
-        };
+    /// Changes the filters; the list is shown anew from the top.
+    pub fn set_filters(&mut self, change: impl FnOnce(&mut super::roster::Filters)) {
+        self.roster.set_filters(&self.data, change);
     }
 
-    fn back_in_roster(&mut self) {
-        if !self.search_input.is_empty() {
-            self.search_input.clear();
-            self.run_search();
-        } else if !self.marked.is_empty() {
-            self.marked.clear();
-        } else if !self.filters.is_empty() {
-            self.filters = Filters::default();
-            self.show_from_top();
-        }
-    }
-
-    pub fn move_cursor(&mut self, by: isize) {
-        if self.shown.is_empty() {
-            return;
-        }
-        let last = self.shown.len() as isize - 1;
-        self.cursor = (self.cursor as isize).saturating_add(by).clamp(0, last) as usize;
-        self.keep_cursor_visible();
-    }
-
-    pub fn keep_cursor_visible(&mut self) {
-        let page = layout::page(self.size).max(1);
-        if self.cursor < self.offset {
-            self.offset = self.cursor;
-        } else if self.cursor >= self.offset + page {
-            self.offset = self.cursor + 1 - page;
-        }
-        // After a resize or a narrower result, don't leave empty rows below the last pupil.
-        self.offset = self.offset.min(self.shown.len().saturating_sub(page));
+    fn move_cursor(&mut self, by: isize) {
+        self.roster.move_cursor(by, self.page());
     }
 
     fn click(&mut self, x: u16, y: u16) {
@@ -416,33 +363,12 @@ impl App {
         if x < body.x || x >= body.x + body.width || y < body.y || y >= body.y + body.height {
             return;
         }
-        let index = self.offset + (y - body.y) as usize;
-        if index >= self.shown.len() {
-            return;
-        }
-        if index == self.cursor {
+        let Some(pos) = self.roster.position_on_screen((y - body.y) as usize) else { return };
+        if pos == self.roster.cursor() {
             // A second click on the selected row opens it, like a double click.
             self.open_detail();
         } else {
-            self.cursor = index;
-        }
-    }
-
-    fn toggle_mark(&mut self) {
-        if let Some(id) = self.selected_id() {
-            if !self.marked.remove(&id) {
-                self.marked.insert(id);
-            }
-            self.move_cursor(1);
-        }
-    }
-
-    fn mark_all_shown(&mut self) {
-        let ids: Vec<i64> = self.shown.iter().map(|&i| self.data.rows[i as usize].id).collect();
-        if !ids.is_empty() && ids.iter().all(|id| self.marked.contains(id)) {
-            self.marked.clear();
-        } else {
-            self.marked.extend(ids);
+            self.roster.select(pos);
         }
     }
 
@@ -526,7 +452,6 @@ impl App {
         self.dashboard_offset = (self.dashboard_offset as isize).saturating_add(by).clamp(0, max.max(0)) as usize;
     }
 
-    /// Takes a freshly loaded roster (after an import), keeping search, filters and the selected pupil.
     /// Whether idle ticks should check for the writer's saves: only a read-only instance sees another
     /// process change the file (a writer holds the drive alone, and reloads after its own imports).
     pub fn follows_writer(&self) -> bool {
@@ -554,43 +479,13 @@ impl App {
         }
     }
 
+    /// Takes a freshly loaded roster (after an import), keeping search, filters and the selected pupil.
     pub fn replace_data(&mut self, data: RosterData) {
-        let keep = self.selected_id();
-        // The class and category filters are indexes into this roster's lists, which a new roster numbers afresh
-        // (a class the writer adds shifts those after it): they are carried over by name, and dropped with it.
-        let class = self.filters.class.and_then(|c| self.data.classes.get(c as usize).cloned());
-        let category = self.filters.category.and_then(|c| self.data.category_names.get(c as usize).cloned());
-        self.data = data;
-        self.filters.class =
-            class.and_then(|label| self.data.classes.iter().position(|c| *c == label)).map(|i| i as u32);
-        self.filters.category =
-            category.and_then(|name| self.data.category_names.iter().position(|c| *c == name)).map(|i| i as u16);
+        let old = std::mem::replace(&mut self.data, data);
+        let page = self.page();
+        self.roster.carry_over(&old, &self.data, self.screen == Screen::Detail, page);
         self.schools = self.store.schools().unwrap_or_default();
-        self.search.reset();
-        self.search.update(&self.data, self.search_input.text());
-        self.marked.retain(|id| self.data.index_of(*id).is_some());
-        self.shown.clear();
-        self.refilter();
-        if let Some(index) = keep.and_then(|id| self.data.index_of(id)) {
-            match self.shown.iter().position(|&i| i as usize == index) {
-                Some(pos) => self.cursor = pos,
-                // The pupil on the detail screen no longer passes the search or the filters (the writer's save
-                // in a read-only instance): it stays in the list, as after a change made here, until leaving
-                // the screen refilters, rather than the screen jumping to whoever took its place.
-                None if self.screen == Screen::Detail => {
-                    self.cursor = self.cursor.min(self.shown.len());
-                    self.shown.insert(self.cursor, index as u32);
-                }
-                None => {}
-            }
-            self.keep_cursor_visible();
-        }
         self.recount();
-    }
-
-    /// The drive file, when there is one a worker thread can open.
-    pub fn db_path(&self) -> Option<PathBuf> {
-        self.store.path().map(PathBuf::from)
     }
 
     /// "N 人" for a count of pupils, in the UI language.

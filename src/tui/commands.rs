@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use chrono::Datelike;
 
 use super::app::{App, Screen};
-use super::input::LineInput;
+use super::input::{FormField, LineInput};
 use super::jobs::Work;
-use super::modal::{Confirm, Message, Modal, NewPolicyForm, PathPrompt, PathPurpose, Then, edit};
+use super::modal::{Confirm, Message, Modal, NewPolicyField, NewPolicyForm, PathPrompt, PathPurpose, Then};
 use super::palette::{Command, ENTRIES, Form, matching};
 use super::text::fill;
 use crate::domain::id_number;
@@ -41,7 +41,7 @@ impl App {
                 return None;
             }
             a => {
-                if edit(&mut input, &a) {
+                if input.edit(&a) {
                     cursor = 0;
                 }
             }
@@ -253,7 +253,7 @@ impl App {
             name: LineInput::with_text(&format!("{stem}-{year}")),
             year: LineInput::with_text(&year.to_string()),
             premium: LineInput::with_text(&premium),
-            focus: 2,
+            focus: NewPolicyField::Premium,
             error: None,
         }));
     }
@@ -268,16 +268,16 @@ impl App {
         form.error = None;
         match action {
             Action::Back => return None,
-            Action::Up => form.focus = (form.focus + 2) % 3,
-            Action::Down | Action::NextField => form.focus = (form.focus + 1) % 3,
+            Action::Up => form.focus = form.focus.previous(),
+            Action::Down | Action::NextField => form.focus = form.focus.next(),
             Action::Confirm => return self.write_new_policy(form),
             a => {
                 let field = match form.focus {
-                    0 => &mut form.name,
-                    1 => &mut form.year,
-                    _ => &mut form.premium,
+                    NewPolicyField::Name => &mut form.name,
+                    NewPolicyField::Year => &mut form.year,
+                    NewPolicyField::Premium => &mut form.premium,
                 };
-                edit(field, &a);
+                field.edit(&a);
             }
         }
         Some(Modal::NewPolicy(form))
@@ -286,28 +286,28 @@ impl App {
     fn write_new_policy(&mut self, mut form: NewPolicyForm) -> Option<Modal> {
         let t = self.text;
         let name = form.name.text().trim().to_owned();
-        let refuse = |mut form: NewPolicyForm, focus: usize, error: &str| {
+        let refuse = |mut form: NewPolicyForm, focus: NewPolicyField, error: &str| {
             form.focus = focus;
             form.error = Some(error.to_owned());
             Some(Modal::NewPolicy(form))
         };
         if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-            return refuse(form, 0, t.policy_bad_name);
+            return refuse(form, NewPolicyField::Name, t.policy_bad_name);
         }
         let Some(year) = form.year.text().trim().parse::<i32>().ok().filter(|y| (2000..=2100).contains(y)) else {
-            return refuse(form, 1, t.policy_bad_year);
+            return refuse(form, NewPolicyField::Year, t.policy_bad_year);
         };
         let premium = form.premium.text().trim();
         let premium_fen = if premium.is_empty() { None } else { parse_yuan(premium) };
         if !premium.is_empty() && premium_fen.is_none() {
-            return refuse(form, 2, t.bad_amount);
+            return refuse(form, NewPolicyField::Premium, t.bad_amount);
         }
         let Some(dir) = self.config_dir.as_ref().map(|d| d.join("policies")) else {
-            return refuse(form, 0, t.policy_no_config);
+            return refuse(form, NewPolicyField::Name, t.policy_no_config);
         };
         let target = dir.join(format!("{name}.toml"));
         if target.exists() || self.policy_set().get(&name).is_some() {
-            return refuse(form, 0, t.policy_exists);
+            return refuse(form, NewPolicyField::Name, t.policy_exists);
         }
         let base_text = match std::fs::read_to_string(dir.join(format!("{}.toml", form.base))) {
             Ok(text) => text,
@@ -377,7 +377,7 @@ impl App {
                 return None;
             }
             a => {
-                edit(&mut name, &a);
+                name.edit(&a);
             }
         }
         Some(Modal::RenameSchool { schools, cursor, name })

@@ -1,14 +1,21 @@
-//! Correcting a pupil's name, ID number, class and phone from the detail screen: audited, undoable, and a new
-//! number checked exactly as an import checks it.
+//! Correcting a pupil's name, ID number, class and phone from the detail screen: the form. Saving it (audited,
+//! undoable, a new number checked exactly as an import checks it) is in `dialogs::identity`.
 
-use super::app::{App, Screen};
-use super::input::LineInput;
-use super::modal::{Modal, edit};
-use super::roster::RosterData;
-use super::text::fill;
-use super::undo::{Edit, IdentityEdit as UndoIdentity};
-use crate::store::IdentityEdit;
-use crate::tui::Action;
+use super::input::{FormField, LineInput};
+
+/// The form's fields, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdentityField {
+    Name,
+    IdNumber,
+    Class,
+    Phone,
+}
+
+impl FormField for IdentityField {
+    const ALL: &'static [Self] =
+        &[IdentityField::Name, IdentityField::IdNumber, IdentityField::Class, IdentityField::Phone];
+}
 
 /// The four fields, as stored when the form opened.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,98 +24,13 @@ pub struct IdentityForm {
     /// Name, ID number, class, phone.
     pub fields: [LineInput; 4],
     pub original: [String; 4],
-    pub focus: usize,
+    pub focus: IdentityField,
     pub error: Option<String>,
 }
 
-impl App {
-    /// `E` on the detail screen.
-    pub fn open_identity(&mut self) {
-        if self.screen != Screen::Detail {
-            return;
-        }
-        let Some(s) = self.detail.as_ref().map(|d| d.student.clone()) else { return };
-        let original = [s.name.clone(), s.id_number.clone(), s.class_label(), s.phone.clone()];
-        let fields = original.clone().map(|t| LineInput::with_text(&t));
-        self.modal = Some(Modal::Identity(IdentityForm { id: s.id, fields, original, focus: 0, error: None }));
-    }
-
-    pub fn update_identity(&mut self, mut form: IdentityForm, action: Action) -> Option<Modal> {
-        form.error = None;
-        match action {
-            Action::Back => return None,
-            Action::Up => form.focus = (form.focus + 3) % 4,
-            Action::Down | Action::NextField => form.focus = (form.focus + 1) % 4,
-            Action::Confirm => return self.save_identity(form),
-            a => {
-                edit(&mut form.fields[form.focus], &a);
-            }
-        }
-        // The number field shows the whole number once it has the focus: shown is revealed, and recorded.
-        if form.focus == 1 && !self.reveal {
-            match self.store.record_reveal(Some(form.id)) {
-                Ok(()) => self.reveal = true,
-                Err(e) => {
-                    self.fail(e.to_string());
-                    form.focus = 0;
-                }
-            }
-        }
-        Some(Modal::Identity(form))
-    }
-
-    fn save_identity(&mut self, mut form: IdentityForm) -> Option<Modal> {
-        // Only what the operator changed is sent: an untouched flagged number is not checked again.
-        let changed = |i: usize| {
-            let typed = form.fields[i].text().trim();
-            (typed != form.original[i]).then(|| typed.to_owned())
-        };
-        let request = IdentityEdit { name: changed(0), id_number: changed(1), class: changed(2), phone: changed(3) };
-        if request == IdentityEdit::default() {
-            return None;
-        }
-        // A class must say its grade, unless it is one the roster already has: 「三2」 would be a class of its own.
-        if let Some(class) = &request.class {
-            use crate::domain::class_label::{ClassKey, Grade};
-            let key = ClassKey::parse(class);
-            let known = self.data.classes.iter().any(|c| ClassKey::parse(c) == key);
-            if !known && key.grade == Grade::None {
-                form.focus = 2;
-                form.error = Some(fill(self.text.identity_class_unclear, &[class]));
-                return Some(Modal::Identity(form));
-            }
-        }
-        match self.store.correct_identity(form.id, &request) {
-            Ok(done) => {
-                self.undo.push(Edit {
-                    pupils: Vec::new(),
-                    identity: Some(UndoIdentity { id: form.id, before: done.before, after: done.after }),
-                });
-                self.reload_roster();
-                match done.id_problem {
-                    Some(problem) => {
-                        let why = self.text.pick(&problem.message_zh(), &problem.message_en()).to_owned();
-                        self.fail(fill(self.text.identity_flagged, &[&why]))
-                    }
-                    None => self.say(fill(self.text.saved, &[&self.text.identity_title, &self.pupils(1)])),
-                }
-                None
-            }
-            Err(e) => {
-                form.error = Some(e.to_string());
-                Some(Modal::Identity(form))
-            }
-        }
-    }
-
-    /// Reads the whole roster again: a name, number or class changed, and with it the search key and order.
-    pub fn reload_roster(&mut self) {
-        match RosterData::load(&self.store) {
-            Ok(data) => {
-                self.replace_data(data);
-                self.reload_detail();
-            }
-            Err(e) => self.fail(e.to_string()),
-        }
+impl IdentityForm {
+    /// The field with the focus.
+    pub fn focused(&mut self) -> &mut LineInput {
+        &mut self.fields[self.focus as usize]
     }
 }

@@ -1,7 +1,24 @@
-//! A one-line text field: the search line, paths, names, notes. The caret moves by characters; widths are
+//! A one-line text field (the search line, paths, names, notes) and the order of a form's fields. The caret moves by characters; widths are
 //! display cells, so the terminal cursor lands after a Chinese character, not inside it.
 
 use unicode_width::UnicodeWidthStr;
+
+use super::action::Action;
+
+/// A form's fields in the order Up, Down and Tab step through them.
+pub trait FormField: Copy + PartialEq + 'static {
+    const ALL: &'static [Self];
+
+    fn next(self) -> Self {
+        let i = Self::ALL.iter().position(|f| *f == self).unwrap_or(0);
+        Self::ALL[(i + 1) % Self::ALL.len()]
+    }
+
+    fn previous(self) -> Self {
+        let i = Self::ALL.iter().position(|f| *f == self).unwrap_or(0);
+        Self::ALL[(i + Self::ALL.len() - 1) % Self::ALL.len()]
+    }
+}
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LineInput {
@@ -13,6 +30,24 @@ pub struct LineInput {
 impl LineInput {
     pub fn with_text(text: &str) -> LineInput {
         LineInput { text: text.to_owned(), caret: text.len() }
+    }
+
+    /// Applies an editing action (a character, a paste, a deletion, a caret move); false when the action is
+    /// not an edit, for the field's form to handle.
+    pub fn edit(&mut self, action: &Action) -> bool {
+        match action {
+            Action::Input(c) => self.insert(*c),
+            Action::Paste(s) => self.insert_str(s),
+            Action::Backspace => self.backspace(),
+            Action::Delete => self.delete(),
+            Action::ClearLine => self.clear(),
+            Action::Left => self.left(),
+            Action::Right => self.right(),
+            Action::Top => self.home(),
+            Action::Bottom => self.end(),
+            _ => return false,
+        }
+        true
     }
 
     pub fn text(&self) -> &str {

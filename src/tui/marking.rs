@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use super::app::{App, Screen};
 use super::due;
 use super::input::LineInput;
-use super::modal::{CategoryPicker, Confirm, EnrollmentChooser, Modal, PaymentForm, Pending, Then};
+use super::modal::{CategoryPicker, Confirm, EnrollmentChooser, Modal, PaymentField, PaymentForm, Pending, Then};
 use super::text::fill;
 use super::undo::{Edit, PupilEdit};
 use crate::domain::category::CategoryTable;
@@ -20,10 +20,8 @@ impl App {
     /// Whom a mark applies to: the detail screen's pupil; else the marked pupils in roster order; else the
     /// selected one.
     pub fn targets(&self) -> Vec<i64> {
-        if self.screen != Screen::Detail && !self.marked.is_empty() {
-            let mut rows: Vec<usize> = self.marked.iter().filter_map(|&id| self.data.index_of(id)).collect();
-            rows.sort_unstable();
-            return rows.into_iter().map(|i| self.data.rows[i].id).collect();
+        if self.screen != Screen::Detail && !self.roster.marked().is_empty() {
+            return self.roster.marked_in_roster_order(&self.data);
         }
         self.selected_id().into_iter().collect()
     }
@@ -97,7 +95,7 @@ impl App {
             quoted: Vec::new(),
             date: LineInput::with_text(&today.format("%Y-%m-%d").to_string()),
             channel: None,
-            focus: 0,
+            focus: PaymentField::Amount,
             note: None,
             error: None,
         };
@@ -136,18 +134,18 @@ impl App {
         let typed_fen = if typed.is_empty() { None } else { parse_yuan(typed) };
         if !typed.is_empty() && typed_fen.is_none() {
             form.error = Some(self.text.bad_amount.to_owned());
-            form.focus = 0;
+            form.focus = PaymentField::Amount;
             return Some(Modal::Payment(form));
         }
         let Ok(date) = NaiveDate::parse_from_str(form.date.text().trim(), "%Y-%m-%d") else {
             form.error = Some(self.text.bad_date.to_owned());
-            form.focus = 1;
+            form.focus = PaymentField::Date;
             return Some(Modal::Payment(form));
         };
         // A payment cannot be made tomorrow: a year typed wrong would change the amount due and the cover.
         if date > self.store.today() {
             form.error = Some(self.text.future_date.to_owned());
-            form.focus = 1;
+            form.focus = PaymentField::Date;
             return Some(Modal::Payment(form));
         }
         // Each pupil at the amount typed, or (nothing typed) at their own amount due.
@@ -159,7 +157,7 @@ impl App {
             } else {
                 fill(self.text.amount_missing_some, &[&missing])
             });
-            form.focus = 0;
+            form.focus = PaymentField::Amount;
             return Some(Modal::Payment(form));
         }
         let channel = form.channel.map(|i| PaymentChannel::CHOICES[i.min(PaymentChannel::CHOICES.len() - 1)].clone());

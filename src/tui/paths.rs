@@ -1,6 +1,22 @@
-//! Tab completion for the import and export path prompts.
+//! The import and export path prompts: what each is for, and Tab completion.
 
 use std::path::{MAIN_SEPARATOR, Path};
+
+use super::palette::Form;
+use crate::io::reconcile::Source;
+
+/// What a path prompt is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathPurpose {
+    Import,
+    /// The student information sheet: a file.
+    Export,
+    /// Another form: a folder its files go into.
+    ExportForm(Form),
+    Reconcile(Source),
+    /// Another laptop's drive file.
+    Merge,
+}
 
 /// The result of completing a partly typed path.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

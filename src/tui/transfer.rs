@@ -249,7 +249,7 @@ impl App {
         self.demo = true;
         // Nothing the app held belongs to the new file: undo steps, marks and the policy were the drive's.
         self.undo = Default::default();
-        self.marked.clear();
+        self.roster.clear_marks();
         self.policy = None;
         Ok(kept)
     }

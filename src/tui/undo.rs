@@ -94,10 +94,6 @@ impl UndoStack {
         self.undo.push(edit);
     }
 
-    pub fn can_undo(&self) -> bool {
-        !self.undo.is_empty()
-    }
-
     pub fn can_redo(&self) -> bool {
         !self.redo.is_empty()
     }

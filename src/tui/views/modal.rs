@@ -15,11 +15,13 @@ use crate::domain::category::CategoryTable;
 use crate::domain::student::{Enrollment, PaymentChannel};
 use crate::io::reconcile::Source;
 use crate::tui::app::App;
-use crate::tui::input::LineInput;
+use crate::tui::identity::{IdentityField, IdentityForm};
+use crate::tui::input::{FormField, LineInput};
 use crate::tui::keymap::Context;
 use crate::tui::layout;
 use crate::tui::modal::{
-    CategoryPicker, Confirm, EnrollmentChooser, FILTER_ROWS, Message, Modal, NewPolicyForm, PathPurpose, PaymentForm,
+    CategoryPicker, Confirm, EnrollmentChooser, FilterRow, Message, Modal, NewPolicyField, NewPolicyForm, PathPurpose,
+    PaymentField, PaymentForm,
 };
 use crate::tui::palette::{ENTRIES, Form, matching};
 use crate::tui::text::fill;
@@ -312,10 +314,15 @@ fn new_policy(frame: &mut Frame, app: &App, area: Rect, form: &NewPolicyForm) {
         Paragraph::new(form.base.clone()),
         Rect { x: inner.x + label_w as u16, height: 1, width: 40, ..inner },
     );
-    for (i, input) in [&form.name, &form.year, &form.premium].into_iter().enumerate() {
+    let inputs = [
+        (NewPolicyField::Name, &form.name),
+        (NewPolicyField::Year, &form.year),
+        (NewPolicyField::Premium, &form.premium),
+    ];
+    for (i, (which, input)) in inputs.into_iter().enumerate() {
         let y = inner.y + 1 + i as u16;
         frame.render_widget(label(i + 1), Rect { y, height: 1, width: label_w as u16, ..inner });
-        field(frame, app, Rect { x: inner.x + label_w as u16, y, width: 24, height: 1 }, input, form.focus == i);
+        field(frame, app, Rect { x: inner.x + label_w as u16, y, width: 24, height: 1 }, input, form.focus == which);
     }
     if let Some(e) = &form.error {
         let line = Line::styled(e.clone(), app.theme.popup().fg(app.theme.error.0));
@@ -364,26 +371,31 @@ fn payment(frame: &mut Frame, app: &App, area: Rect, form: &PaymentForm) {
     let inner = popup(frame, app, area, 78, 12, &title);
     let label_w = 14;
     let labels = [t.amount, t.date, t.channel];
-    for (i, label) in labels.iter().enumerate() {
+    for (i, (label, which)) in labels.iter().zip(PaymentField::ALL).enumerate() {
         let y = inner.y + i as u16;
-        let style = if form.focus == i { app.theme.popup().add_modifier(Modifier::BOLD) } else { app.theme.popup() };
+        let style =
+            if form.focus == *which { app.theme.popup().add_modifier(Modifier::BOLD) } else { app.theme.popup() };
         frame.render_widget(
             Paragraph::new(Span::styled(fit(label, label_w), style)),
             Rect { y, height: 1, width: label_w as u16, ..inner },
         );
     }
     let field_area = |i: u16| Rect { x: inner.x + label_w as u16, y: inner.y + i, width: 20, height: 1 };
-    field(frame, app, field_area(0), &form.amount, form.focus == 0);
-    field(frame, app, field_area(1), &form.date, form.focus == 1);
+    field(frame, app, field_area(0), &form.amount, form.focus == PaymentField::Amount);
+    field(frame, app, field_area(1), &form.date, form.focus == PaymentField::Date);
     let mut spans = Vec::new();
     if form.channel.is_none() {
-        let style = if form.focus == 2 { app.theme.input() } else { app.theme.popup() };
+        let style = if form.focus == PaymentField::Channel { app.theme.input() } else { app.theme.popup() };
         spans.push(Span::styled(t.channel_none, style));
         spans.push(Span::raw(" "));
     }
     for (i, c) in PaymentChannel::CHOICES.iter().enumerate() {
         let style = if Some(i) == form.channel {
-            if form.focus == 2 { app.theme.input() } else { app.theme.popup().add_modifier(Modifier::REVERSED) }
+            if form.focus == PaymentField::Channel {
+                app.theme.input()
+            } else {
+                app.theme.popup().add_modifier(Modifier::REVERSED)
+            }
         } else {
             app.theme.popup()
         };
@@ -491,10 +503,10 @@ fn question(frame: &mut Frame, app: &App, area: Rect, confirm: &Confirm) {
     frame.render_widget(Paragraph::new(hint_line(app, Context::Dialog, &items, inner.width as usize)), bottom(inner));
 }
 
-fn filters(frame: &mut Frame, app: &App, area: Rect, row: usize, jump: &str) {
+fn filters(frame: &mut Frame, app: &App, area: Rect, row: FilterRow, jump: &str) {
     let t = app.text;
-    let f = &app.filters;
-    let inner = popup(frame, app, area, 60, FILTER_ROWS as u16 + 5, t.filters_title);
+    let f = app.roster.filters();
+    let inner = popup(frame, app, area, 60, FilterRow::ALL.len() as u16 + 5, t.filters_title);
     let values = [
         (t.filter_class, f.class.and_then(|c| app.data.classes.get(c as usize).cloned())),
         (t.filter_enrollment, f.enrollment.map(|e| t.enrollment(e).to_owned())),
@@ -504,12 +516,12 @@ fn filters(frame: &mut Frame, app: &App, area: Rect, row: usize, jump: &str) {
     ];
     let lines: Vec<Line> = values
         .iter()
-        .enumerate()
-        .map(|(i, (label, value))| {
+        .zip(FilterRow::ALL)
+        .map(|((label, value), &this)| {
             let value = value.clone().unwrap_or_else(|| t.all.to_owned());
-            let typed = if i == 0 && !jump.is_empty() { format!("  {jump}") } else { String::new() };
+            let typed = if this == FilterRow::Class && !jump.is_empty() { format!("  {jump}") } else { String::new() };
             let text = format!("{}< {} >{typed}", fit(label, 14), value);
-            let style = if i == row { app.theme.input() } else { app.theme.popup() };
+            let style = if this == row { app.theme.input() } else { app.theme.popup() };
             Line::styled(fit(&text, inner.width as usize), style)
         })
         .collect();
@@ -578,26 +590,27 @@ fn files(frame: &mut Frame, app: &App, area: Rect, p: &crate::tui::picker::FileP
 }
 
 /// The detail screen's correction form: name, ID number, class, phone.
-fn identity(frame: &mut Frame, app: &App, area: Rect, form: &crate::tui::identity::IdentityForm) {
+fn identity(frame: &mut Frame, app: &App, area: Rect, form: &IdentityForm) {
     let t = app.text;
     let inner = popup(frame, app, area, 70, 11, t.identity_title);
     let label_w = 14;
     for (i, input) in form.fields.iter().enumerate() {
         let y = inner.y + i as u16;
-        let style = if form.focus == i { app.theme.popup().add_modifier(Modifier::BOLD) } else { app.theme.popup() };
+        let focused = form.focus as usize == i;
+        let style = if focused { app.theme.popup().add_modifier(Modifier::BOLD) } else { app.theme.popup() };
         let label = Paragraph::new(Span::styled(fit(t.identity_fields[i], label_w), style));
         frame.render_widget(label, Rect { y, height: 1, width: label_w as u16, ..inner });
         let field_area =
             Rect { x: inner.x + label_w as u16, y, width: inner.width.saturating_sub(label_w as u16), height: 1 };
         // The number is shown only when revealed; it is typed over in full either way.
-        if i == 1 && !app.reveal && form.focus != 1 {
+        if i == IdentityField::IdNumber as usize && !app.reveal && !focused {
             let masked = crate::domain::id_number::mask(input.text());
             frame.render_widget(
                 Paragraph::new(Span::styled(masked, app.theme.popup().add_modifier(Modifier::UNDERLINED))),
                 field_area,
             );
         } else {
-            field(frame, app, field_area, input, form.focus == i);
+            field(frame, app, field_area, input, focused);
         }
     }
     let mut notes = vec![Line::styled(t.identity_hint, app.theme.muted())];

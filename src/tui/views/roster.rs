@@ -58,7 +58,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     header(frame, app, a.header, &columns);
     body(frame, app, a.body, &columns);
     chrome::status_line(frame, app, a.status);
-    if app.searching {
+    if app.roster.is_searching() {
         chrome::footer(frame, app, a.footer, Context::Input, SEARCH_HINTS, &[]);
     } else {
         chrome::footer(frame, app, a.footer, Context::Roster, ROSTER_HINTS, &["help", "quit"]);
@@ -67,7 +67,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
 
 fn filter_line(frame: &mut Frame, app: &App, area: Rect) {
     let t = app.text;
-    let f = &app.filters;
+    let f = app.roster.filters();
     let value = |v: Option<String>| match v {
         Some(v) => (v, app.theme.key()),
         None => (t.all.to_owned(), Style::default()),
@@ -78,10 +78,10 @@ fn filter_line(frame: &mut Frame, app: &App, area: Rect) {
         (t.filter_payment, value(f.payment.map(|p| t.payment(p).to_owned()))),
         (t.filter_category, value(f.category.and_then(|c| app.data.category_names.get(c as usize).cloned()))),
     ];
-    let mut right = fill(t.shown_count, &[&app.shown.len(), &app.data.len()]);
-    if !app.marked.is_empty() {
+    let mut right = fill(t.shown_count, &[&app.roster.shown().len(), &app.data.len()]);
+    if !app.roster.marked().is_empty() {
         right.push_str("  ");
-        right.push_str(&fill(t.marked_count, &[&app.marked.len()]));
+        right.push_str(&fill(t.marked_count, &[&app.roster.marked().len()]));
     }
     right.push(' ');
     let mut spans = vec![Span::styled(format!(" {} ", t.filters), app.theme.muted())];
@@ -101,14 +101,14 @@ fn filter_line(frame: &mut Frame, app: &App, area: Rect) {
     }
     let used: usize = spans.iter().map(|s| s.content.width()).sum();
     spans.push(Span::raw(" ".repeat(room.saturating_sub(used))));
-    let marked_style = if app.marked.is_empty() { Style::default() } else { app.theme.fg(app.theme.marked) };
+    let marked_style = if app.roster.marked().is_empty() { Style::default() } else { app.theme.fg(app.theme.marked) };
     spans.push(Span::styled(right, marked_style));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
 fn search_line(frame: &mut Frame, app: &App, area: Rect) {
     let t = app.text;
-    if !app.searching && app.search_input.is_empty() {
+    if !app.roster.is_searching() && app.roster.search_input().is_empty() {
         let key = app.keymap.keys_for(Context::Roster, "search").first().map(|k| k.to_string()).unwrap_or_default();
         let hint = truncate(&format!(" {}", fill(t.search_hint, &[&key])), area.width as usize);
         frame.render_widget(Paragraph::new(Span::styled(hint, app.theme.muted())), area);
@@ -116,13 +116,13 @@ fn search_line(frame: &mut Frame, app: &App, area: Rect) {
     }
     let label = format!(" {}", t.search_label);
     let field_width = (area.width as usize).saturating_sub(label.width() + 1);
-    let (visible, caret) = app.search_input.visible(field_width);
+    let (visible, caret) = app.roster.search_input().visible(field_width);
     let line = Line::from(vec![
         Span::styled(label.clone(), app.theme.key()),
         Span::styled(fit(visible, field_width), app.theme.input()),
     ]);
     frame.render_widget(Paragraph::new(line), area);
-    if app.searching && app.modal.is_none() {
+    if app.roster.is_searching() && app.modal.is_none() {
         // The caret is where a Chinese input method opens its candidate window.
         frame.set_cursor_position(Position::new(area.x + (label.width() + caret) as u16, area.y));
     }
@@ -137,12 +137,12 @@ fn header(frame: &mut Frame, app: &App, area: Rect, c: &Columns) {
 
 fn body(frame: &mut Frame, app: &App, area: Rect, c: &Columns) {
     let t = app.text;
-    if app.shown.is_empty() {
+    if app.roster.shown().is_empty() {
         let message = if app.data.is_empty() {
             let key = app.keymap.keys_for(Context::Roster, "import").first().map(|k| k.to_string()).unwrap_or_default();
             fill(t.empty_roster, &[&key])
-        } else if !app.search_input.is_empty() {
-            fill(t.no_match, &[&app.search_input.text()])
+        } else if !app.roster.search_input().is_empty() {
+            fill(t.no_match, &[&app.roster.search_input().text()])
         } else {
             fill(t.shown_count, &[&0, &app.data.len()])
         };
@@ -150,18 +150,18 @@ fn body(frame: &mut Frame, app: &App, area: Rect, c: &Columns) {
         frame.render_widget(Paragraph::new(line), area);
         return;
     }
-    let end = (app.offset + area.height as usize).min(app.shown.len());
-    let lines: Vec<Line> = (app.offset..end).map(|pos| row_line(app, pos, c)).collect();
+    let end = (app.roster.offset() + area.height as usize).min(app.roster.shown().len());
+    let lines: Vec<Line> = (app.roster.offset()..end).map(|pos| row_line(app, pos, c)).collect();
     frame.render_widget(Paragraph::new(lines), area);
 }
 
 fn row_line(app: &App, pos: usize, c: &Columns) -> Line<'static> {
     let theme = &app.theme;
     let t = app.text;
-    let index = app.shown[pos] as usize;
+    let index = app.roster.shown()[pos] as usize;
     let row = &app.data.rows[index];
-    let selected = pos == app.cursor;
-    let marked = app.marked.contains(&row.id);
+    let selected = pos == app.roster.cursor();
+    let marked = app.roster.marked().contains(&row.id);
     let number = app.data.id_number(index);
     let id = if app.reveal { number.to_owned() } else { id_number::mask(number) };
     let enrollment_style = theme.fg(match row.enrollment {

@@ -1,0 +1,147 @@
+//! The file picker's keys, and starting the import, reconciliation or merge it chooses a file for.
+
+use std::path::{Path, PathBuf};
+
+use crate::tui::action::Action;
+use crate::tui::app::App;
+use crate::tui::input::LineInput;
+use crate::tui::jobs::Work;
+use crate::tui::modal::{Modal, PathPurpose};
+use crate::tui::picker::{FilePicker, clean_typed_path, not_a_table, os_error_words};
+use crate::tui::text::fill;
+
+/// The file in the config folder that remembers the last folder a list came from.
+const LAST_FOLDER_FILE: &str = "last-folder";
+
+impl App {
+    /// The folder the last list came from, else the folder canbao runs in.
+    fn last_folder(&self) -> PathBuf {
+        let remembered = self
+            .config_dir
+            .as_ref()
+            .and_then(|d| std::fs::read_to_string(d.join(LAST_FOLDER_FILE)).ok())
+            .map(|t| PathBuf::from(t.trim()))
+            .filter(|p| p.is_dir());
+        remembered.unwrap_or_else(|| PathBuf::from(self.here()))
+    }
+
+    fn remember_folder(&self, dir: &Path) {
+        if let Some(config) = &self.config_dir {
+            // Only a convenience: a config folder that cannot be written leaves the next picker at its default.
+            let _ = std::fs::create_dir_all(config);
+            let _ = std::fs::write(config.join(LAST_FOLDER_FILE), dir.display().to_string());
+        }
+    }
+
+    pub fn open_picker(&mut self, purpose: PathPurpose) {
+        let mut picker = FilePicker {
+            purpose,
+            dir: self.last_folder(),
+            entries: Vec::new(),
+            cursor: 0,
+            picked: Vec::new(),
+            typed: LineInput::default(),
+            all_files: false,
+            error: None,
+        };
+        picker.read();
+        self.modal = Some(Modal::Files(picker));
+    }
+
+    pub fn update_picker(&mut self, mut p: FilePicker, action: Action) -> Option<Modal> {
+        p.error = None;
+        let last = p.entries.len().saturating_sub(1);
+        match action {
+            Action::Back => return None,
+            Action::Up | Action::ScrollUp => p.cursor = p.cursor.saturating_sub(1),
+            Action::Down | Action::ScrollDown => p.cursor = (p.cursor + 1).min(last),
+            Action::PageUp => p.cursor = p.cursor.saturating_sub(10),
+            Action::PageDown => p.cursor = (p.cursor + 10).min(last),
+            Action::NextField => {
+                p.all_files = !p.all_files;
+                p.read();
+            }
+            Action::Input(' ') if p.typed.is_empty() && p.allows_several() => {
+                if let Some(e) = p.entries.get(p.cursor).filter(|e| !e.is_dir) {
+                    let path = p.dir.join(&e.name);
+                    match p.picked.iter().position(|q| *q == path) {
+                        Some(i) => {
+                            p.picked.remove(i);
+                        }
+                        None => p.picked.push(path),
+                    }
+                    p.cursor = (p.cursor + 1).min(last);
+                }
+            }
+            Action::Backspace if p.typed.is_empty() => {
+                if let Some(parent) = p.dir.parent().map(Path::to_path_buf) {
+                    p.dir = parent;
+                    p.read();
+                }
+            }
+            Action::Confirm => return self.picker_enter(p),
+            a => {
+                p.typed.edit(&a);
+            }
+        }
+        Some(Modal::Files(p))
+    }
+
+    fn picker_enter(&mut self, mut p: FilePicker) -> Option<Modal> {
+        let target = if p.typed.is_empty() {
+            match p.entries.get(p.cursor) {
+                Some(e) if e.name == ".." => p.dir.parent().map(Path::to_path_buf),
+                Some(e) => Some(p.dir.join(&e.name)),
+                None => None,
+            }
+        } else {
+            let typed = clean_typed_path(p.typed.text());
+            Some(if typed.is_relative() { p.dir.join(typed) } else { typed })
+        };
+        if let Some(target) = &target {
+            match std::fs::metadata(target) {
+                Ok(m) if m.is_dir() => {
+                    p.dir = target.clone();
+                    p.typed.clear();
+                    p.read();
+                    return Some(Modal::Files(p));
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    p.error = Some(os_error_words(&e, target));
+                    return Some(Modal::Files(p));
+                }
+            }
+        }
+        // The files chosen: those ticked (a typed path joins them), else the one under the cursor or typed.
+        let mut files = p.picked.clone();
+        let typed = !p.typed.is_empty();
+        if let Some(t) = target.filter(|t| (files.is_empty() || typed) && !files.contains(t)) {
+            files.push(t);
+        }
+        if files.is_empty() {
+            return Some(Modal::Files(p));
+        }
+        let lists = p.purpose != PathPurpose::Merge;
+        if let Some((path, why)) = files.iter().filter(|_| lists).find_map(|f| not_a_table(f).map(|w| (f, w))) {
+            p.error = Some(fill("{}：{}", &[&why, &path.display()]));
+            return Some(Modal::Files(p));
+        }
+        self.remember_folder(&p.dir);
+        match p.purpose {
+            PathPurpose::Import => self.start_import_files(files),
+            PathPurpose::Reconcile(source) => {
+                if let Some(file) = files.pop() {
+                    self.start_reconcile(file, source, true);
+                }
+            }
+            PathPurpose::Merge => {
+                if let Some(file) = files.pop() {
+                    self.start(Work::Merge { file, dry_run: true });
+                }
+            }
+            PathPurpose::Export | PathPurpose::ExportForm(_) => {}
+        }
+        None
+    }
+}

@@ -1,0 +1,264 @@
+//! What the roster screen shows of the roster: the rows the search and the filters leave, in display order,
+//! the cursor and the first row on screen, the pupils marked for a bulk change, and the search line. The
+//! roster itself (`RosterData`) is passed in, not held: a reload replaces it under the view, which then
+//! carries its filters, marks and selected pupil over (`RosterView::carry_over`).
+
+use std::collections::HashSet;
+
+use super::input::LineInput;
+use super::roster::{Filters, RosterData, Search};
+
+#[derive(Debug, Clone, Default)]
+pub struct RosterView {
+    /// Row indexes shown, in display order.
+    shown: Vec<u32>,
+    /// Index into `shown`.
+    cursor: usize,
+    /// First index of `shown` on screen.
+    offset: usize,
+    /// Pupils marked for a bulk change.
+    marked: HashSet<i64>,
+    search: Search,
+    search_input: LineInput,
+    /// The search line has the keyboard.
+    searching: bool,
+    filters: Filters,
+}
+
+impl RosterView {
+    /// A view of every row of `data`, unfiltered.
+    pub fn new(data: &RosterData) -> RosterView {
+        let mut view = RosterView::default();
+        view.rebuild_shown(data);
+        view
+    }
+
+    /// Row indexes shown, in display order.
+    pub fn shown(&self) -> &[u32] {
+        &self.shown
+    }
+
+    /// The cursor's position in `shown`.
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+
+    /// The position in `shown` of the first row on screen.
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    pub fn marked(&self) -> &HashSet<i64> {
+        &self.marked
+    }
+
+    pub fn filters(&self) -> &Filters {
+        &self.filters
+    }
+
+    /// The search line's text and caret.
+    pub fn search_input(&self) -> &LineInput {
+        &self.search_input
+    }
+
+    /// The search line has the keyboard.
+    pub fn is_searching(&self) -> bool {
+        self.searching
+    }
+
+    /// The row index under the cursor.
+    pub fn selected_row(&self) -> Option<usize> {
+        self.shown.get(self.cursor).map(|&i| i as usize)
+    }
+
+    /// The pupil under the cursor.
+    pub fn selected_id(&self, data: &RosterData) -> Option<i64> {
+        self.selected_row().and_then(|i| data.rows.get(i)).map(|r| r.id)
+    }
+
+    /// The marked pupils in roster order.
+    pub fn marked_in_roster_order(&self, data: &RosterData) -> Vec<i64> {
+        let mut rows: Vec<usize> = self.marked.iter().filter_map(|&id| data.index_of(id)).collect();
+        rows.sort_unstable();
+        rows.into_iter().map(|i| data.rows[i].id).collect()
+    }
+
+    /// `/`: the search line takes the keyboard with a new search, as in every pager: the last one's text is not
+    /// added to.
+    pub fn start_search(&mut self, data: &RosterData) {
+        self.searching = true;
+        if !self.search_input.is_empty() {
+            self.search_input.clear();
+            self.run_search(data);
+        }
+    }
+
+    /// Enter on the search line: the list stays as found and the keys go back to the roster.
+    pub fn keep_search(&mut self) {
+        self.searching = false;
+    }
+
+    /// Esc on the search line: the search is dropped, with the keyboard.
+    pub fn drop_search(&mut self, data: &RosterData) {
+        self.searching = false;
+        self.search_input.clear();
+        self.run_search(data);
+    }
+
+    /// Edits the search text and searches again; `edit` says whether it changed anything it handled.
+    pub fn edit_search(&mut self, data: &RosterData, edit: impl FnOnce(&mut LineInput) -> bool) -> bool {
+        let handled = edit(&mut self.search_input);
+        if handled {
+            self.run_search(data);
+        }
+        handled
+    }
+
+    /// Re-runs the search after the text changed: a new list, shown from its best match.
+    fn run_search(&mut self, data: &RosterData) {
+        self.search.update(data, self.search_input.text());
+        self.show_from_top(data);
+    }
+
+    /// Changes the filters and shows the new list from the top.
+    pub fn set_filters(&mut self, data: &RosterData, change: impl FnOnce(&mut Filters)) {
+        change(&mut self.filters);
+        self.show_from_top(data);
+    }
+
+    /// Esc on the roster drops one thing at a time: the search, then the marks, then the filters.
+    pub fn back(&mut self, data: &RosterData) {
+        if !self.search_input.is_empty() {
+            self.search_input.clear();
+            self.run_search(data);
+        } else if !self.marked.is_empty() {
+            self.marked.clear();
+        } else if !self.filters.is_empty() {
+            self.filters = Filters::default();
+            self.show_from_top(data);
+        }
+    }
+
+    /// Rebuilds the shown rows for a new search or filter, with the cursor on the first (best) row: the
+    /// highlight is where the eye goes, never left at a position the new list gives to another pupil.
+    fn show_from_top(&mut self, data: &RosterData) {
+        self.rebuild_shown(data);
+        self.cursor = 0;
+        self.offset = 0;
+    }
+
+    /// Rebuilds the shown rows from the search hits and the filters, keeping the cursor on the same pupil
+    /// where it still shows, else at the same position. `page` is the number of rows on screen.
+    pub fn refilter(&mut self, data: &RosterData, page: usize) {
+        let keep = self.selected_id(data);
+        self.rebuild_shown(data);
+        if let Some(id) = keep
+            && let Some(index) = data.index_of(id)
+            && let Some(pos) = self.shown.iter().position(|&i| i as usize == index)
+        {
+            self.cursor = pos;
+        }
+        self.cursor = self.cursor.min(self.shown.len().saturating_sub(1));
+        self.keep_cursor_visible(page);
+    }
+
+    /// The rows the search and the filters leave, in display order.
+    fn rebuild_shown(&mut self, data: &RosterData) {
+        let rows = &data.rows;
+        self.shown = match self.search.hits() {
+            Some(hits) if self.filters.is_empty() => hits.to_vec(),
+            Some(hits) => hits.iter().copied().filter(|&i| self.filters.matches(&rows[i as usize])).collect(),
+            None if self.filters.is_empty() => (0..rows.len() as u32).collect(),
+            None => (0..rows.len() as u32).filter(|&i| self.filters.matches(&rows[i as usize])).collect(),
+        };
+    }
+
+    pub fn move_cursor(&mut self, by: isize, page: usize) {
+        if self.shown.is_empty() {
+            return;
+        }
+        let last = self.shown.len() as isize - 1;
+        self.cursor = (self.cursor as isize).saturating_add(by).clamp(0, last) as usize;
+        self.keep_cursor_visible(page);
+    }
+
+    pub fn keep_cursor_visible(&mut self, page: usize) {
+        let page = page.max(1);
+        if self.cursor < self.offset {
+            self.offset = self.cursor;
+        } else if self.cursor >= self.offset + page {
+            self.offset = self.cursor + 1 - page;
+        }
+        // After a resize or a narrower result, don't leave empty rows below the last pupil.
+        self.offset = self.offset.min(self.shown.len().saturating_sub(page));
+    }
+
+    /// The position in `shown` of the `line`th row on screen, if a pupil is there.
+    pub fn position_on_screen(&self, line: usize) -> Option<usize> {
+        Some(self.offset + line).filter(|&pos| pos < self.shown.len())
+    }
+
+    /// Puts the cursor on a position in `shown` (a click).
+    pub fn select(&mut self, pos: usize) {
+        if pos < self.shown.len() {
+            self.cursor = pos;
+        }
+    }
+
+    /// Marks the pupil under the cursor (or takes the mark off) and moves down.
+    pub fn toggle_mark(&mut self, data: &RosterData, page: usize) {
+        if let Some(id) = self.selected_id(data) {
+            if !self.marked.remove(&id) {
+                self.marked.insert(id);
+            }
+            self.move_cursor(1, page);
+        }
+    }
+
+    /// Marks every pupil shown, or clears the marks if all of them are marked.
+    pub fn mark_all_shown(&mut self, data: &RosterData) {
+        let ids: Vec<i64> = self.shown.iter().map(|&i| data.rows[i as usize].id).collect();
+        if !ids.is_empty() && ids.iter().all(|id| self.marked.contains(id)) {
+            self.marked.clear();
+        } else {
+            self.marked.extend(ids);
+        }
+    }
+
+    pub fn clear_marks(&mut self) {
+        self.marked.clear();
+    }
+
+    /// Moves the view from `old` to a freshly loaded roster `new`, keeping the search, the filters, the marks
+    /// still in it and the selected pupil. `hold` keeps that pupil in the list even when they no longer pass
+    /// the search or the filters (the detail screen shows them).
+    pub fn carry_over(&mut self, old: &RosterData, new: &RosterData, hold: bool, page: usize) {
+        let keep = self.selected_id(old);
+        // The class and category filters are indexes into the roster's lists, which a new roster numbers afresh
+        // (a class the writer adds shifts those after it): they are carried over by name, and dropped with it.
+        let class = self.filters.class.and_then(|c| old.classes.get(c as usize));
+        let category = self.filters.category.and_then(|c| old.category_names.get(c as usize));
+        self.filters.class = class.and_then(|label| new.classes.iter().position(|c| c == label)).map(|i| i as u32);
+        self.filters.category =
+            category.and_then(|name| new.category_names.iter().position(|c| c == name)).map(|i| i as u16);
+        self.search.reset();
+        self.search.update(new, self.search_input.text());
+        self.marked.retain(|id| new.index_of(*id).is_some());
+        self.shown.clear();
+        self.refilter(new, page);
+        if let Some(index) = keep.and_then(|id| new.index_of(id)) {
+            match self.shown.iter().position(|&i| i as usize == index) {
+                Some(pos) => self.cursor = pos,
+                // The pupil on the detail screen no longer passes the search or the filters (the writer's save
+                // in a read-only instance): it stays in the list, as after a change made here, until leaving
+                // the screen refilters, rather than the screen jumping to whoever took its place.
+                None if hold => {
+                    self.cursor = self.cursor.min(self.shown.len());
+                    self.shown.insert(self.cursor, index as u32);
+                }
+                None => {}
+            }
+            self.keep_cursor_visible(page);
+        }
+    }
+}
