@@ -369,9 +369,131 @@ fn cn_numeral(n: u32) -> String {
     }
 }
 
+/// Where a class goes when the school year turns (`canbao year new --promote`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Promotion {
+    /// One grade up, written the way the class was (一年级 → 二年级, 初一 → 初二, 7年级 → 8年级, 小班 → 中班).
+    To { grade: String, class: String },
+    /// The last grade of its stage (六年级, 九年级 / 初三, 高三 / 十二年级, 大班): the pupils leave (毕业).
+    Leaves,
+    /// A grade that names no school year (2023级, 实验班, none): the class stays as it is.
+    Unchanged,
+}
+
+/// One grade's next step.
+enum Step {
+    Next(String),
+    Leaves,
+    Unknown,
+}
+
+fn next_grade(grade: &str) -> Step {
+    match grade {
+        "小班" => return Step::Next("中班".into()),
+        "中班" => return Step::Next("大班".into()),
+        "大班" => return Step::Leaves,
+        _ => {}
+    }
+    let (body, suffix) = match grade.strip_suffix("年级") {
+        Some(body) => (body, "年级"),
+        None => (grade, ""),
+    };
+    let (stage, number) = ["小学", "初中", "高中", "初", "高"]
+        .iter()
+        .find_map(|p| body.strip_prefix(p).map(|rest| (*p, rest)))
+        .unwrap_or(("", body));
+    // 初一 and 高三 stand alone; 一 alone (without 年级) is no grade.
+    if number.is_empty() || (suffix.is_empty() && matches!(stage, "" | "小学")) {
+        return Step::Unknown;
+    }
+    let digits = number.chars().all(|c| c.is_ascii_digit());
+    let Some(n) = (if digits { number.parse::<u32>().ok() } else { cn_number(number) }) else {
+        return Step::Unknown;
+    };
+    let last = match stage {
+        "初" | "初中" | "高" | "高中" if (1..=3).contains(&n) => 3,
+        "小学" if (1..=6).contains(&n) => 6,
+        "" if (1..=6).contains(&n) => 6,
+        "" if (7..=9).contains(&n) => 9,
+        "" if (10..=12).contains(&n) => 12,
+        _ => return Step::Unknown,
+    };
+    if n == last {
+        return Step::Leaves;
+    }
+    let written = if digits { (n + 1).to_string() } else { cn_numeral(n + 1) };
+    Step::Next(format!("{stage}{written}{suffix}"))
+}
+
+/// The class a stored grade and class move to when the school year turns. A grade written inside the class
+/// (no grade column, or the class repeating it) moves with it.
+pub fn promote(grade: &str, class: &str) -> Promotion {
+    if grade.is_empty() {
+        let (inner, rest) = split(class);
+        if inner.is_empty() {
+            return Promotion::Unchanged;
+        }
+        return match next_grade(&inner) {
+            Step::Next(g) => Promotion::To { grade: String::new(), class: format!("{g}{rest}") },
+            Step::Leaves => Promotion::Leaves,
+            Step::Unknown => Promotion::Unchanged,
+        };
+    }
+    match next_grade(grade) {
+        Step::Next(g) => {
+            let class = match class.strip_prefix(grade) {
+                Some(rest) => format!("{g}{rest}"),
+                None => class.to_owned(),
+            };
+            Promotion::To { grade: g, class }
+        }
+        Step::Leaves => Promotion::Leaves,
+        Step::Unknown => Promotion::Unchanged,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn classes_move_up_a_grade_and_last_grades_leave() {
+        let to = |g: &str, c: &str| Promotion::To { grade: g.into(), class: c.into() };
+        // Primary, as Chinese numerals and digits, and with 小学.
+        assert_eq!(promote("一年级", "1班"), to("二年级", "1班"));
+        assert_eq!(promote("五年级", "(3)班"), to("六年级", "(3)班"));
+        assert_eq!(promote("六年级", "2班"), Promotion::Leaves);
+        assert_eq!(promote("3年级", "2班"), to("4年级", "2班"));
+        assert_eq!(promote("小学二年级", "1班"), to("小学三年级", "1班"));
+        // Junior: 七至九年级, 初一至初三, 初中X年级.
+        assert_eq!(promote("七年级", "1班"), to("八年级", "1班"));
+        assert_eq!(promote("九年级", "6班"), Promotion::Leaves);
+        assert_eq!(promote("初一", "2班"), to("初二", "2班"));
+        assert_eq!(promote("初二", "2班"), to("初三", "2班"));
+        assert_eq!(promote("初三", "2班"), Promotion::Leaves);
+        assert_eq!(promote("初中一年级", "1班"), to("初中二年级", "1班"));
+        assert_eq!(promote("初中三年级", "1班"), Promotion::Leaves);
+        // Senior.
+        assert_eq!(promote("高一", "3班"), to("高二", "3班"));
+        assert_eq!(promote("高二", "3班"), to("高三", "3班"));
+        assert_eq!(promote("高三", "3班"), Promotion::Leaves);
+        assert_eq!(promote("高中二年级", "1班"), to("高中三年级", "1班"));
+        assert_eq!(promote("高中三年级", "1班"), Promotion::Leaves);
+        assert_eq!(promote("十年级", "1班"), to("十一年级", "1班"));
+        assert_eq!(promote("十二年级", "1班"), Promotion::Leaves);
+        // Kindergarten.
+        assert_eq!(promote("小班", "1班"), to("中班", "1班"));
+        assert_eq!(promote("中班", "1班"), to("大班", "1班"));
+        assert_eq!(promote("大班", "1班"), Promotion::Leaves);
+        // The grade written in the class moves with it.
+        assert_eq!(promote("", "三年级2班"), to("", "四年级2班"));
+        assert_eq!(promote("", "初三6班"), Promotion::Leaves);
+        assert_eq!(promote("三年级", "三年级2班"), to("四年级", "四年级2班"));
+        // No school year: kept.
+        assert_eq!(promote("2023级", "1班"), Promotion::Unchanged);
+        assert_eq!(promote("", "实验班"), Promotion::Unchanged);
+        assert_eq!(promote("十三年级", "1班"), Promotion::Unchanged);
+    }
 
     #[test]
     fn classes_sort_as_schools_list_them() {

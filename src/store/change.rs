@@ -117,7 +117,9 @@ impl Store {
         items: &[(i64, Vec<Change>)],
         options: ChangeOptions,
     ) -> Result<Vec<Outcome>> {
+        self.refuse_past_year()?;
         let ctx = self.audit_context(action);
+        let year = self.current_year;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut outcomes = Vec::with_capacity(items.len());
         for (id, changes) in items {
@@ -127,7 +129,7 @@ impl Store {
                 .optional()?
                 .ok_or(StoreError::NoSuchStudent(*id))?;
             let current = Current { enrollment: Enrollment::from_code(&enrollment).unwrap_or(Enrollment::Unknown) };
-            let outcome = match field_changes(current, changes, options.confirmed) {
+            let outcome = match field_changes(current, changes, options.confirmed, year) {
                 Ok(list) => Outcome { id: *id, diffs: fields::apply_diffs(&tx, &ctx, *id, &list)?, refused: None },
                 Err(refusal) => Outcome { id: *id, diffs: Vec::new(), refused: Some(refusal) },
             };
@@ -155,8 +157,14 @@ impl Store {
 }
 
 /// The stored fields a pupil's changes come to, read in order against the pupil's enrollment as each change
-/// leaves it; or why they cannot be applied.
-fn field_changes(mut current: Current, changes: &[Change], confirmed: bool) -> Result<Vec<FieldChange>, Refusal> {
+/// leaves it; or why they cannot be applied. Marking categories certifies them for `year`, the drive's current
+/// insured year, even when the set is the same as last year's.
+fn field_changes(
+    mut current: Current,
+    changes: &[Change],
+    confirmed: bool,
+    year: Option<i32>,
+) -> Result<Vec<FieldChange>, Refusal> {
     let mut out: Vec<FieldChange> = Vec::new();
     let set_enrollment = |out: &mut Vec<FieldChange>, status: Enrollment, reason: Option<String>| {
         out.push(FieldChange::new(Field::Enrollment, Some(status.code())));
@@ -209,7 +217,12 @@ fn field_changes(mut current: Current, changes: &[Change], confirmed: bool) -> R
                     }
                 }
             }
-            Change::Categories(marks) => out.push(FieldChange::categories(marks)),
+            Change::Categories(marks) => {
+                out.push(FieldChange::categories(marks));
+                if let Some(year) = year {
+                    out.push(FieldChange::new_owned(Field::CategoriesYear, Some(year.to_string())));
+                }
+            }
             Change::Note(text) => out.push(FieldChange::new(Field::Note, Some(text))),
         }
     }

@@ -23,6 +23,8 @@ pub enum Field {
     PaidOn,
     PaidChannel,
     Categories,
+    /// The insured year the categories were last certified (marked) for: a new year asks for them again.
+    CategoriesYear,
     Note,
 }
 
@@ -42,6 +44,7 @@ impl Field {
             Field::PaidOn => "paid_on",
             Field::PaidChannel => "paid_channel",
             Field::Categories => "categories",
+            Field::CategoriesYear => "categories_year",
             Field::Note => "note",
         }
     }
@@ -60,12 +63,27 @@ impl Field {
             Field::PaidOn => "缴费日期",
             Field::PaidChannel => "缴费渠道",
             Field::Categories => "人员类别",
+            Field::CategoriesYear => "人员类别认定年度",
             Field::Note => "备注",
         }
     }
 
     pub fn from_key(key: &str) -> Option<Field> {
         ALL_FIELDS.into_iter().find(|f| f.key() == key)
+    }
+
+    /// A status of the pupil *for an insured year* (参保, 缴费 and their details), kept per year; the others
+    /// belong to the pupil whatever the year.
+    pub fn is_yearly(self) -> bool {
+        matches!(
+            self,
+            Field::Enrollment
+                | Field::DeclineReason
+                | Field::Payment
+                | Field::PaidAmount
+                | Field::PaidOn
+                | Field::PaidChannel
+        )
     }
 
     /// The column holding it; `School` is resolved through the schools table.
@@ -78,7 +96,7 @@ impl Field {
 }
 
 /// Every field, in the order the detail screen and merges go through them.
-pub const ALL_FIELDS: [Field; 13] = [
+pub const ALL_FIELDS: [Field; 14] = [
     Field::School,
     Field::Name,
     Field::Grade,
@@ -91,8 +109,16 @@ pub const ALL_FIELDS: [Field; 13] = [
     Field::PaidOn,
     Field::PaidChannel,
     Field::Categories,
+    Field::CategoriesYear,
     Field::Note,
 ];
+
+/// Whether an audit row of this field (as the log names it; `payment:conflict_lost` is a payment's) is for an
+/// insured year: a yearly field, or a pupil's creation, whose values (在校参保 from a list) are that year's.
+pub fn yearly_key(key: &str) -> bool {
+    let base = key.split(':').next().unwrap_or(key);
+    base == "created" || Field::from_key(base).is_some_and(Field::is_yearly)
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldChange {
@@ -167,9 +193,9 @@ pub(crate) fn apply_diffs(
                 let school_id = ensure_school(tx, &name, &ctx.at)?;
                 tx.execute("UPDATE students SET school_id = ?1 WHERE id = ?2", params![school_id, id])?;
             }
-            Field::PaidAmount => {
-                let fen: Option<i64> = value.as_deref().and_then(|v| v.parse().ok());
-                tx.execute("UPDATE students SET paid_amount_fen = ?1 WHERE id = ?2", params![fen, id])?;
+            Field::PaidAmount | Field::CategoriesYear => {
+                let number: Option<i64> = value.as_deref().and_then(|v| v.parse().ok());
+                tx.execute(&format!("UPDATE students SET {} = ?1 WHERE id = ?2", field.key()), params![number, id])?;
             }
             other => {
                 tx.execute(&format!("UPDATE students SET {} = ?1 WHERE id = ?2", other.column()), params![value, id])?;
@@ -190,6 +216,59 @@ pub(crate) fn apply_diffs(
         if changes.iter().any(|c| matches!(c.field, Field::Name | Field::Grade | Field::Class)) {
             write_search_key(tx, id, &name, &id_number, &join(&grade, &class))?;
         }
+    }
+    Ok(diffs)
+}
+
+/// Writes yearly changes for insured year `year`: the pupil row when it is the drive's current year, else that
+/// year's row in `year_statuses` (made, at the defaults, if the pupil has none), each with its audit row
+/// stamped with `year`. Changes to fields that are not yearly go to the pupil row.
+pub(crate) fn apply_in_year(
+    tx: &Transaction,
+    ctx: &AuditContext,
+    id: i64,
+    year: Option<i32>,
+    changes: &[FieldChange],
+) -> Result<Vec<FieldDiff>> {
+    let Some(year) = year.filter(|y| Some(*y) != ctx.year) else {
+        return apply_diffs(tx, ctx, id, changes);
+    };
+    let (yearly, pupil): (Vec<FieldChange>, Vec<FieldChange>) =
+        changes.iter().cloned().partition(|c| c.field.is_yearly());
+    let mut diffs = apply_diffs(tx, ctx, id, &pupil)?;
+    if yearly.is_empty() {
+        return Ok(diffs);
+    }
+    let id_number: String = tx
+        .query_row("SELECT id_number FROM students WHERE id = ?1", [id], |r| r.get(0))
+        .optional()?
+        .ok_or(StoreError::NoSuchStudent(id))?;
+    tx.prepare_cached("INSERT INTO year_statuses(student_id, year) VALUES (?1, ?2) ON CONFLICT DO NOTHING")?
+        .execute(params![id, year])?;
+    let in_year = AuditContext { year: Some(year), ..ctx.clone() };
+    for change in yearly {
+        let field = change.field;
+        let value = match (&change.value, not_null(field)) {
+            (None, true) => Some(String::new()),
+            (v, _) => v.clone(),
+        };
+        let old: Option<String> = tx.query_row(
+            &format!("SELECT CAST({} AS TEXT) FROM year_statuses WHERE student_id = ?1 AND year = ?2", field.key()),
+            params![id, year],
+            |r| r.get(0),
+        )?;
+        if old == value {
+            continue;
+        }
+        let sql = format!("UPDATE year_statuses SET {} = ?1 WHERE student_id = ?2 AND year = ?3", field.key());
+        if field == Field::PaidAmount {
+            let fen: Option<i64> = value.as_deref().and_then(|v| v.parse().ok());
+            tx.execute(&sql, params![fen, id, year])?;
+        } else {
+            tx.execute(&sql, params![value, id, year])?;
+        }
+        in_year.write(tx, Some(id), &id_number, field.key(), old.as_deref(), value.as_deref())?;
+        diffs.push(FieldDiff { field, old, new: value });
     }
     Ok(diffs)
 }

@@ -86,6 +86,10 @@ impl Store {
         };
         let tx = session.tx.as_ref().expect("just begun");
         tx.pragma_update(None, "cache_size", super::IMPORT_CACHE_KIB)?;
+        session.batch.year = session.ctx.year;
+        let first: Option<String> =
+            tx.query_row("SELECT value FROM meta WHERE key = 'first_year'", [], |r| r.get(0)).optional()?;
+        session.batch.unseen_is_current = first.and_then(|f| f.parse::<i32>().ok()) == session.ctx.year;
         // Rowids only grow, so the pupils this batch adds are exactly those above today's largest.
         session.batch.last_before = tx.query_row("SELECT coalesce(max(id), 0) FROM students", [], |r| r.get(0))?;
         // On an empty roster nothing can match: every pupil of the batch comes once.
@@ -211,6 +215,10 @@ fn existing(tx: &Transaction, row: &Incoming) -> Result<Option<i64>> {
 #[derive(Default)]
 struct Batch {
     roster_was_empty: bool,
+    /// The drive's current insured year: pupils on the lists are seen in it (`seen_year`).
+    year: Option<i32>,
+    /// The current year is the file's first, so a pupil never marked seen (NULL) was seen in it already.
+    unseen_is_current: bool,
     /// Names of the pupils held with a flagged number before this batch.
     flagged_names: std::collections::HashSet<String>,
     /// The largest pupil id before this batch: larger ones were added by it.
@@ -234,8 +242,8 @@ impl Batch {
         // Written by SQLite from the rows just inserted rather than bound row by row: the same rows, at a
         // tenth of the cost.
         tx.prepare_cached(
-            "INSERT INTO audit(at, operator, origin, action, student_id, id_number, field, old, new)
-             SELECT ?1, ?2, ?3, ?4, id, id_number, 'created', NULL, source FROM students
+            "INSERT INTO audit(at, operator, origin, action, student_id, id_number, field, old, new, year)
+             SELECT ?1, ?2, ?3, ?4, id, id_number, 'created', NULL, source, ?7 FROM students
              WHERE id > ?5 AND id <= ?6 ORDER BY id",
         )?
         .execute(params![
@@ -244,7 +252,8 @@ impl Batch {
             ctx.origin,
             ctx.action,
             self.created_up_to.max(self.last_before),
-            last
+            last,
+            ctx.year
         ])?;
         self.created_up_to = last;
         Ok(())
@@ -258,18 +267,20 @@ fn apply_one(tx: &Transaction, ctx: &AuditContext, batch: &mut Batch, row: &Inco
             // Added earlier in this batch: its key and creation are written first, so the update follows them.
             batch.write_pending(tx, ctx)?;
         }
-        return update_existing(tx, ctx, id, row);
+        seen(tx, batch, id)?;
+        return update_existing(tx, ctx, id, row, batch.unseen_is_current);
     }
     if batch.flagged_names.contains(&row.name)
         && let Some((id, rounded_alike)) = flagged_same_pupil(tx, row, batch.last_before)?
     {
         // The very number the roster flagged as rounded, read back from an exported list: still the rounded
         // one, so the flag stays.
+        seen(tx, batch, id)?;
         if rounded_alike {
-            return update_existing(tx, ctx, id, row);
+            return update_existing(tx, ctx, id, row, batch.unseen_is_current);
         }
         correct_id_number(tx, ctx, id, row)?;
-        update_existing(tx, ctx, id, row)?;
+        update_existing(tx, ctx, id, row, batch.unseen_is_current)?;
         return Ok(IncomingOutcome::Updated);
     }
     let school_id = match batch.schools.get(&row.school) {
@@ -305,8 +316,9 @@ fn apply_one(tx: &Transaction, ctx: &AuditContext, batch: &mut Batch, row: &Inco
     };
     tx.prepare_cached(
         "INSERT INTO students(school_id, name, id_raw, id_number, id_kind, id_problem, sex, birth_date, grade, class,
-            phone, enrollment, categories, source, created_at, updated_at, class_order, name_order)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16, ?17)",
+            phone, enrollment, categories, source, created_at, updated_at, class_order, name_order, seen_year,
+            categories_year)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16, ?17, ?18, ?19)",
     )?
     .execute(params![
         school_id,
@@ -325,7 +337,9 @@ fn apply_one(tx: &Transaction, ctx: &AuditContext, batch: &mut Batch, row: &Inco
         row.source,
         ctx.at,
         order,
-        crate::domain::pinyin_keys::name_order(&row.name)
+        crate::domain::pinyin_keys::name_order(&row.name),
+        batch.year,
+        if row.categories.is_empty() { None } else { batch.year }
     ])?;
     let id = tx.last_insert_rowid();
     batch.new_keys.push((id, pack_key(&row.name, &number, &label)));
@@ -398,9 +412,26 @@ fn correct_id_number(tx: &Transaction, ctx: &AuditContext, id: i64, row: &Incomi
     fields::write_search_key(tx, id, &name, &valid.number, &crate::domain::class_label::join(&grade, &class))
 }
 
+/// Records that a pupil already on the roster is on this year's lists (see `year::leavers`): a look-up by row
+/// id, and a write only the first time in a year.
+fn seen(tx: &Transaction, batch: &Batch, id: i64) -> Result<()> {
+    let Some(year) = batch.year else { return Ok(()) };
+    tx.prepare_cached(
+        "UPDATE students SET seen_year = ?1 WHERE id = ?2 AND seen_year IS NOT ?1 AND NOT (seen_year IS NULL AND ?3)",
+    )?
+    .execute(params![year, id, batch.unseen_is_current])?;
+    Ok(())
+}
+
 /// A pupil already on the roster: the list may move them to another class or correct the name or phone;
 /// statuses and history stay. An empty cell never erases what the roster knows.
-fn update_existing(tx: &Transaction, ctx: &AuditContext, id: i64, row: &Incoming) -> Result<IncomingOutcome> {
+fn update_existing(
+    tx: &Transaction,
+    ctx: &AuditContext,
+    id: i64,
+    row: &Incoming,
+    unseen_is_current: bool,
+) -> Result<IncomingOutcome> {
     let mut changes = Vec::new();
     if row.school_given {
         changes.push(FieldChange::new(Field::School, Some(&row.school)));
@@ -429,7 +460,10 @@ fn update_existing(tx: &Transaction, ctx: &AuditContext, id: i64, row: &Incoming
         }
     }
     if !row.categories.is_empty() {
-        let current: String = tx.query_row("SELECT categories FROM students WHERE id = ?1", [id], |r| r.get(0))?;
+        let (current, certified): (String, Option<i32>) =
+            tx.query_row("SELECT categories, categories_year FROM students WHERE id = ?1", [id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
         let mut merged = categories_from_text(&current);
         for c in &row.categories {
             if !merged.iter().any(|m| m.name == c.name) {
@@ -437,6 +471,10 @@ fn update_existing(tx: &Transaction, ctx: &AuditContext, id: i64, row: &Incoming
             }
         }
         changes.push(FieldChange::new_owned(Field::Categories, Some(categories_to_text(&merged))));
+        // A list that names the categories certifies them for the year it is imported in.
+        if let Some(year) = ctx.year.filter(|y| certified != Some(*y) && !(certified.is_none() && unseen_is_current)) {
+            changes.push(FieldChange::new_owned(Field::CategoriesYear, Some(year.to_string())));
+        }
     }
     let n = fields::apply(tx, ctx, id, &changes)?;
     Ok(if n > 0 { IncomingOutcome::Updated } else { IncomingOutcome::Unchanged })

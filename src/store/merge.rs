@@ -55,7 +55,7 @@ pub struct MergeReport {
 }
 
 /// One audit row, as both files can hold it; equal rows are the same event.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone)]
 struct Event {
     at: String,
     operator: String,
@@ -65,6 +65,31 @@ struct Event {
     field: String,
     old: Option<String>,
     new: Option<String>,
+    /// The insured year of a yearly field's row (a NULL in the file read as that file's first year). Not part
+    /// of what makes two rows one event: both copies of a row from before years read it so, but each file
+    /// could have been given its first year apart.
+    year: Option<i32>,
+}
+
+impl Event {
+    fn identity(&self) -> (&str, &str, &str, &str, &str, &str, Option<&str>, Option<&str>) {
+        let Event { at, operator, origin, action, id_number, field, old, new, year: _ } = self;
+        (at, operator, origin, action, id_number, field, old.as_deref(), new.as_deref())
+    }
+}
+
+impl PartialEq for Event {
+    fn eq(&self, other: &Self) -> bool {
+        self.identity() == other.identity()
+    }
+}
+
+impl Eq for Event {}
+
+impl std::hash::Hash for Event {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.identity().hash(state);
+    }
 }
 
 /// An event with the pupil row it is attached to in its own file. Row ids differ between the files, so the
@@ -74,12 +99,25 @@ struct Logged {
     event: Event,
 }
 
+/// A file's current and first insured years (meta `current_year`, `first_year`).
+fn years_of(tx: &Transaction, db: &str) -> Result<(Option<i32>, Option<i32>)> {
+    let get = |key: &str| -> Result<Option<i32>> {
+        let text: Option<String> =
+            tx.query_row(&format!("SELECT value FROM {db}.meta WHERE key = ?1"), [key], |r| r.get(0)).optional()?;
+        Ok(text.and_then(|t| t.parse().ok()))
+    };
+    Ok((get("current_year")?, get("first_year")?))
+}
+
 fn events(tx: &Transaction, schema_name: &str) -> Result<Vec<Logged>> {
+    let (_, first) = years_of(tx, schema_name)?;
     let mut stmt = tx.prepare(&format!(
-        "SELECT student_id, at, operator, origin, action, COALESCE(id_number, ''), field, old, new
+        "SELECT student_id, at, operator, origin, action, COALESCE(id_number, ''), field, old, new, year
          FROM {schema_name}.audit ORDER BY id"
     ))?;
     let rows = stmt.query_map([], |r| {
+        let field: String = r.get(6)?;
+        let year = if fields::yearly_key(&field) { r.get::<_, Option<i32>>(9)?.or(first) } else { None };
         Ok(Logged {
             student: r.get(0)?,
             event: Event {
@@ -88,9 +126,10 @@ fn events(tx: &Transaction, schema_name: &str) -> Result<Vec<Logged>> {
                 origin: r.get(3)?,
                 action: r.get(4)?,
                 id_number: r.get(5)?,
-                field: r.get(6)?,
+                field,
                 old: r.get(7)?,
                 new: r.get(8)?,
+                year,
             },
         })
     })?;
@@ -124,7 +163,7 @@ const GROUPS: [&[Field]; 8] = [
     &[Field::Phone],
     &[Field::Enrollment, Field::DeclineReason],
     &[Field::Payment, Field::PaidAmount, Field::PaidOn, Field::PaidChannel],
-    &[Field::Categories],
+    &[Field::Categories, Field::CategoriesYear],
     &[Field::Note],
 ];
 
@@ -263,8 +302,35 @@ fn match_pupils(ours: &[Pupil], theirs: &[Pupil], our_log: &[Logged], their_log:
     Matching { pairs, ambiguous }
 }
 
-/// The value of `field` for pupil row `student` in schema `db`.
-fn value(tx: &Transaction, db: &str, student: i64, field: Field) -> Result<Option<Option<String>>> {
+/// The value of `field` for pupil row `student` in schema `db`; for a yearly field, in insured year `year`
+/// (the pupil row holds the file's current year, `year_statuses` the others; a year with no row there is the
+/// defaults, 未确认 / 未缴费).
+fn value(
+    tx: &Transaction,
+    db: &str,
+    student: i64,
+    field: Field,
+    year: Option<i32>,
+    current: Option<i32>,
+) -> Result<Option<Option<String>>> {
+    if let Some(year) = year.filter(|y| field.is_yearly() && Some(*y) != current) {
+        let stored: Option<Option<String>> = tx
+            .query_row(
+                &format!(
+                    "SELECT CAST({} AS TEXT) FROM {db}.year_statuses WHERE student_id = ?1 AND year = ?2",
+                    field.key()
+                ),
+                params![student, year],
+                |r| r.get::<_, Option<String>>(0),
+            )
+            .optional()?;
+        let default = match field {
+            Field::Enrollment => Some(crate::domain::student::Enrollment::Unknown.code().to_owned()),
+            Field::Payment => Some(crate::domain::student::PaymentStatus::Unpaid.code().to_owned()),
+            _ => None,
+        };
+        return Ok(Some(stored.unwrap_or(default)));
+    }
     let column = match field {
         Field::School => format!("(SELECT name FROM {db}.schools WHERE id = s.school_id)"),
         other => format!("s.{}", other.key()),
@@ -348,6 +414,8 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext) -> Result<MergeReport> 
     let their_history = by_student(&theirs);
     let mut report = MergeReport::default();
 
+    let (our_current, _) = years_of(tx, "main")?;
+    let (their_current, _) = years_of(tx, "other")?;
     let their_pupils = pupils(tx, "other")?;
     let matching = match_pupils(&pupils(tx, "main")?, &their_pupils, &ours, &theirs);
     // Their pupil row to ours, including pupils copied in below, so their history lands on the right child.
@@ -361,7 +429,7 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext) -> Result<MergeReport> 
                 [their_id],
                 |r| r.get(0),
             )?;
-            ours_of.insert(their_id, copy_pupil(tx, ctx, their_id, &school)?);
+            ours_of.insert(their_id, copy_pupil(tx, ctx, their_id, &school, their_current)?);
             report.added += 1;
             if let (Some(&(ours_count, theirs_count)), PupilKey::Unchecked { id_number, name, school, grade, class }) =
                 (matching.ambiguous.get(&their_id), &pupil.key)
@@ -381,81 +449,106 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext) -> Result<MergeReport> 
             tx.query_row("SELECT id_number, name FROM main.students WHERE id = ?1", [our_id], |r| {
                 Ok((r.get(0)?, r.get(1)?))
             })?;
-        let mut changes = Vec::new();
+        // Each insured year's changes apart: a yearly group is settled once per year either side has a change
+        // for, so one laptop's 2027 statuses never overwrite the other's 2028 ones.
+        let mut changes: Vec<(Option<i32>, FieldChange)> = Vec::new();
         for group in GROUPS {
-            let sets = |e: &Event| group.iter().any(|f| f.key() == e.field) || e.field == "created";
-            // Nothing of theirs that could set this group is new to us (copies of one drive, mostly): nothing to
-            // decide, and no value need be read.
-            if their_history.get(&their_id).is_none_or(|h| h.iter().all(|e| !sets(e) || ours_set.contains(*e))) {
-                continue;
+            let yearly = group.iter().all(|f| f.is_yearly());
+            let mut years: Vec<Option<i32>> = vec![None];
+            if yearly {
+                years = [their_history.get(&their_id), our_history.get(&our_id)]
+                    .into_iter()
+                    .flatten()
+                    .flat_map(|h| h.iter().map(|e| e.year))
+                    .collect();
+                years.sort_unstable();
+                years.dedup();
             }
-            let values = |db: &str, student: i64| -> Result<Vec<Option<String>>> {
-                group.iter().map(|&f| Ok(value(tx, db, student, f)?.flatten())).collect()
-            };
-            let theirs_values = values("other", their_id)?;
-            let ours_values = values("main", our_id)?;
-            // The newest event that set this group on one side: a change to any of its fields, or a creation row
-            // when the values it gave are still there to speak for.
-            let last = |history: &HashMap<i64, Vec<&Event>>, student: i64, values: &[Option<String>]| {
-                let created = said_at_creation(group, values);
-                history
-                    .get(&student)?
-                    .iter()
-                    .filter(|e| group.iter().any(|f| f.key() == e.field) || (created && e.field == "created"))
-                    .fold(None, |best: Option<Event>, e| match best {
-                        Some(b) if !newer(e, &b) => Some(b),
-                        _ => Some((*e).clone()),
-                    })
-            };
-            let (Some(their_last), our_last) =
-                (last(&their_history, their_id, &theirs_values), last(&our_history, our_id, &ours_values))
-            else {
-                continue;
-            };
-            if ours_set.contains(&their_last) {
-                continue; // We already have their latest change to this group.
-            }
-            let ours_unseen = our_last.as_ref().is_some_and(|o| !theirs_set.contains(o));
-            let they_win = our_last.as_ref().is_none_or(|o| newer(&their_last, o));
-            for ((&field, theirs_value), ours_value) in group.iter().zip(&theirs_values).zip(&ours_values) {
-                let key = field.key();
-                if ours_unseen && theirs_value != ours_value {
-                    let our_last = our_last.clone().unwrap_or_else(|| their_last.clone());
-                    let (kept, kept_at, lost, lost_at) = if they_win {
-                        (theirs_value.clone(), their_last.at.clone(), ours_value.clone(), our_last.at.clone())
-                    } else {
-                        (ours_value.clone(), our_last.at.clone(), theirs_value.clone(), their_last.at.clone())
-                    };
-                    report.conflicts.push(Conflict {
-                        id_number: id_number.clone(),
-                        name: name.clone(),
-                        field: key.into(),
-                        kept,
-                        kept_at,
-                        lost,
-                        lost_at,
-                    });
-                    if !they_win {
-                        // Record the value that lost, so nobody's entry disappears without a trace.
-                        ctx.write(
-                            tx,
-                            Some(our_id),
-                            &id_number,
-                            &format!("{key}:conflict_lost"),
-                            theirs_value.as_deref(),
-                            ours_value.as_deref(),
-                        )?;
-                    }
+            for year in years {
+                let in_year = |e: &Event| !yearly || e.year == year;
+                let sets = |e: &Event| in_year(e) && (group.iter().any(|f| f.key() == e.field) || e.field == "created");
+                // Nothing of theirs that could set this group is new to us (copies of one drive, mostly): nothing
+                // to decide, and no value need be read.
+                if their_history.get(&their_id).is_none_or(|h| h.iter().all(|e| !sets(e) || ours_set.contains(*e))) {
+                    continue;
                 }
-                if they_win && theirs_value != ours_value {
-                    changes.push(FieldChange::new_owned(field, theirs_value.clone()));
+                let values = |db: &str, student: i64, current: Option<i32>| -> Result<Vec<Option<String>>> {
+                    group.iter().map(|&f| Ok(value(tx, db, student, f, year, current)?.flatten())).collect()
+                };
+                let theirs_values = values("other", their_id, their_current)?;
+                let ours_values = values("main", our_id, our_current)?;
+                // The newest event that set this group on one side: a change to any of its fields, or a creation
+                // row when the values it gave are still there to speak for.
+                let last = |history: &HashMap<i64, Vec<&Event>>, student: i64, values: &[Option<String>]| {
+                    let created = said_at_creation(group, values);
+                    history
+                        .get(&student)?
+                        .iter()
+                        .filter(|e| in_year(e))
+                        .filter(|e| group.iter().any(|f| f.key() == e.field) || (created && e.field == "created"))
+                        .fold(None, |best: Option<Event>, e| match best {
+                            Some(b) if !newer(e, &b) => Some(b),
+                            _ => Some((*e).clone()),
+                        })
+                };
+                let (Some(their_last), our_last) =
+                    (last(&their_history, their_id, &theirs_values), last(&our_history, our_id, &ours_values))
+                else {
+                    continue;
+                };
+                if ours_set.contains(&their_last) {
+                    continue; // We already have their latest change to this group.
+                }
+                let ours_unseen = our_last.as_ref().is_some_and(|o| !theirs_set.contains(o));
+                let they_win = our_last.as_ref().is_none_or(|o| newer(&their_last, o));
+                for ((&field, theirs_value), ours_value) in group.iter().zip(&theirs_values).zip(&ours_values) {
+                    let key = field.key();
+                    if ours_unseen && theirs_value != ours_value {
+                        let our_last = our_last.clone().unwrap_or_else(|| their_last.clone());
+                        let (kept, kept_at, lost, lost_at) = if they_win {
+                            (theirs_value.clone(), their_last.at.clone(), ours_value.clone(), our_last.at.clone())
+                        } else {
+                            (ours_value.clone(), our_last.at.clone(), theirs_value.clone(), their_last.at.clone())
+                        };
+                        report.conflicts.push(Conflict {
+                            id_number: id_number.clone(),
+                            name: name.clone(),
+                            field: key.into(),
+                            kept,
+                            kept_at,
+                            lost,
+                            lost_at,
+                        });
+                        if !they_win {
+                            // Record the value that lost, so nobody's entry disappears without a trace.
+                            let ctx = super::AuditContext { year: year.or(ctx.year), ..ctx.clone() };
+                            ctx.write(
+                                tx,
+                                Some(our_id),
+                                &id_number,
+                                &format!("{key}:conflict_lost"),
+                                theirs_value.as_deref(),
+                                ours_value.as_deref(),
+                            )?;
+                        }
+                    }
+                    if they_win && theirs_value != ours_value {
+                        changes.push((year, FieldChange::new_owned(field, theirs_value.clone())));
+                    }
                 }
             }
         }
         if changes.is_empty() {
             report.unchanged += 1;
         } else {
-            fields::apply(tx, ctx, our_id, &changes)?;
+            let mut years: Vec<Option<i32>> = changes.iter().map(|(y, _)| *y).collect();
+            years.sort_unstable();
+            years.dedup();
+            for year in years {
+                let of_year: Vec<FieldChange> =
+                    changes.iter().filter(|(y, _)| *y == year).map(|(_, c)| c.clone()).collect();
+                fields::apply_in_year(tx, ctx, our_id, year, &of_year)?;
+            }
             report.updated += 1;
         }
     }
@@ -465,35 +558,98 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext) -> Result<MergeReport> 
         let e = &l.event;
         let sid = l.student.and_then(|s| ours_of.get(&s).copied());
         tx.prepare_cached(
-            "INSERT INTO main.audit(at, operator, origin, action, student_id, id_number, field, old, new)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            "INSERT INTO main.audit(at, operator, origin, action, student_id, id_number, field, old, new, year)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )?
-        .execute(params![e.at, e.operator, e.origin, e.action, sid, e.id_number, e.field, e.old, e.new])?;
+        .execute(params![
+            e.at,
+            e.operator,
+            e.origin,
+            e.action,
+            sid,
+            e.id_number,
+            e.field,
+            e.old,
+            e.new,
+            e.year
+        ])?;
         report.audit_rows_copied += 1;
     }
     Ok(report)
 }
 
-/// A pupil only the other file has: the whole row, under the school of the same name. Returns our new row id.
-fn copy_pupil(tx: &Transaction, ctx: &super::AuditContext, their_id: i64, school: &str) -> Result<i64> {
+/// A pupil only the other file has: the whole row, under the school of the same name, and their statuses of
+/// every year they have, each in its own year here. Returns our new row id.
+fn copy_pupil(
+    tx: &Transaction,
+    ctx: &super::AuditContext,
+    their_id: i64,
+    school: &str,
+    their_current: Option<i32>,
+) -> Result<i64> {
     let school_id = fields::ensure_school(tx, school, &ctx.at)?;
+    let our_current = ctx.year;
+    // Their current year's statuses go on our pupil row only when it is our current year too.
+    let same_year = their_current == our_current;
     tx.execute(
         "INSERT INTO main.students(school_id, name, id_raw, id_number, id_kind, id_problem, sex, birth_date, grade,
             class, class_order, phone, enrollment, decline_reason, payment, paid_amount_fen, paid_on, paid_channel,
-            categories, note, source, created_at, updated_at)
+            categories, note, source, created_at, updated_at, categories_year, seen_year)
          SELECT ?1, name, id_raw, id_number, id_kind, id_problem, sex, birth_date, grade, class, class_order, phone,
-            enrollment, decline_reason, payment, paid_amount_fen, paid_on, paid_channel, categories, note, source,
-            created_at, updated_at
+            CASE WHEN ?3 THEN enrollment ELSE 'unknown' END, CASE WHEN ?3 THEN decline_reason END,
+            CASE WHEN ?3 THEN payment ELSE 'unpaid' END, CASE WHEN ?3 THEN paid_amount_fen END,
+            CASE WHEN ?3 THEN paid_on END, CASE WHEN ?3 THEN paid_channel END,
+            categories, note, source, created_at, updated_at,
+            coalesce(categories_year, ?4), coalesce(seen_year, ?4)
          FROM other.students WHERE id = ?2",
-        params![school_id, their_id],
+        params![school_id, their_id, same_year, first_year_of(tx, "other")?],
     )?;
     let id = tx.last_insert_rowid();
+    // Their other years (and their current one, when it is not ours): ours are written where they belong.
+    let mut years: Vec<(i32, [Option<String>; 7])> = tx
+        .prepare(
+            "SELECT year, enrollment, decline_reason, payment, CAST(paid_amount_fen AS TEXT), paid_on, paid_channel,
+                policy FROM other.year_statuses WHERE student_id = ?1",
+        )?
+        .query_map([their_id], |r| {
+            Ok((r.get(0)?, [r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?]))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    if let (false, Some(theirs)) = (same_year, their_current) {
+        let row: [Option<String>; 7] = tx.query_row(
+            "SELECT enrollment, decline_reason, payment, CAST(paid_amount_fen AS TEXT), paid_on, paid_channel, NULL
+             FROM other.students WHERE id = ?1",
+            [their_id],
+            |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?]),
+        )?;
+        years.push((theirs, row));
+    }
+    for (year, [enrollment, reason, payment, amount, paid_on, channel, policy]) in years {
+        if Some(year) == our_current {
+            tx.execute(
+                "UPDATE main.students SET enrollment = ?1, decline_reason = ?2, payment = ?3,
+                     paid_amount_fen = CAST(?4 AS INTEGER), paid_on = ?5, paid_channel = ?6 WHERE id = ?7",
+                params![enrollment, reason, payment, amount, paid_on, channel, id],
+            )?;
+        } else {
+            tx.execute(
+                "INSERT OR REPLACE INTO main.year_statuses(student_id, year, enrollment, decline_reason, payment,
+                     paid_amount_fen, paid_on, paid_channel, policy)
+                 VALUES (?1, ?2, ?3, ?4, ?5, CAST(?6 AS INTEGER), ?7, ?8, ?9)",
+                params![id, year, enrollment, reason, payment, amount, paid_on, channel, policy],
+            )?;
+        }
+    }
     let (name, number, grade, class): (String, String, String, String) =
         tx.query_row("SELECT name, id_number, grade, class FROM main.students WHERE id = ?1", [id], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })?;
     fields::write_search_key(tx, id, &name, &number, &crate::domain::class_label::join(&grade, &class))?;
     Ok(id)
+}
+
+fn first_year_of(tx: &Transaction, db: &str) -> Result<Option<i32>> {
+    Ok(years_of(tx, db)?.1)
 }
 
 #[cfg(test)]
@@ -975,5 +1131,75 @@ mod tests {
         let err = a.merge_from(&old, false).expect_err("refused");
         assert!(matches!(err, StoreError::OlderSchema { found: 1, .. }), "{err}");
         assert!(err.to_string().contains("较旧") && !err.to_string().contains("较新"), "{err}");
+    }
+
+    #[test]
+    fn two_laptops_in_different_years_keep_each_years_statuses_both_ways() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, ids) = two_copies(dir.path());
+        let year = a.current_year().unwrap();
+        let paid = |fen: i64| PaymentDetails {
+            amount_fen: Some(fen),
+            paid_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 23),
+            channel: Some("微信".into()),
+        };
+        // A starts the next year and takes this year's premium there; B is still on the year before.
+        a.set_fixed_clock("2026-11-24T10:00:00+08:00");
+        a.start_year(year + 1, false, None, false).unwrap();
+        a.set_payment(by_id(&a, &ids[0]).id, PaymentStatus::Paid, &paid(40000)).unwrap();
+        b.set_fixed_clock("2026-11-25T10:00:00+08:00");
+        b.set_payment(by_id(&b, &ids[0]).id, PaymentStatus::Paid, &paid(38000)).unwrap();
+        b.set_enrollment(by_id(&b, &ids[1]).id, Enrollment::Declined, Some("外地")).unwrap();
+        let (a_path, b_path) = (a.path().unwrap().to_owned(), b.path().unwrap().to_owned());
+        let ((mut a_into_b, r1), (mut b_into_a, r2)) = merge_both_ways(dir.path(), a, b);
+        assert!(r1.conflicts.is_empty() && r2.conflicts.is_empty(), "{r1:?} {r2:?}");
+
+        // B's file: its own year current, A's next year kept apart.
+        assert_eq!(a_into_b.current_year(), Some(year));
+        let p0 = by_id(&a_into_b, &ids[0]);
+        assert_eq!(p0.payment_details.amount_fen, Some(38000), "B's payment for its year stays");
+        assert_eq!(by_id(&a_into_b, &ids[1]).enrollment, Enrollment::Declined);
+        let next: Option<i64> = a_into_b
+            .connection()
+            .query_row(
+                "SELECT paid_amount_fen FROM year_statuses WHERE student_id = ?1 AND year = ?2",
+                params![p0.id, year + 1],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(next, Some(40000), "A's payment for the next year kept for that year");
+
+        // A's file: the next year current with A's payment, B's marks in the year before.
+        assert_eq!(b_into_a.current_year(), Some(year + 1));
+        assert_eq!(by_id(&b_into_a, &ids[0]).payment_details.amount_fen, Some(40000));
+        assert_eq!(by_id(&b_into_a, &ids[1]).enrollment, Enrollment::Unknown, "the next year is asked afresh");
+        let audit = b_into_a.audit_count().unwrap();
+        let again = b_into_a.merge_from(&b_path, false).unwrap();
+        assert_eq!((again.updated, again.audit_rows_copied), (0, 0), "{again:?}");
+        assert_eq!(b_into_a.audit_count().unwrap(), audit);
+        let again = a_into_b.merge_from(&a_path, false).unwrap();
+        assert_eq!((again.updated, again.audit_rows_copied), (0, 0), "{again:?}");
+        b_into_a.view_year(year).unwrap();
+        assert_eq!(by_id(&b_into_a, &ids[0]).payment_details.amount_fen, Some(38000));
+        assert_eq!(by_id(&b_into_a, &ids[1]).enrollment, Enrollment::Declined);
+    }
+
+    #[test]
+    fn a_pupil_only_the_other_year_has_is_copied_with_each_years_statuses_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, b, ids) = two_copies(dir.path());
+        let year = a.current_year().unwrap();
+        a.set_fixed_clock("2026-11-24T10:00:00+08:00");
+        let extra = valid("45020220150101151");
+        a.apply_import(&[pupil("新生", &extra)], &[], 0, false).unwrap();
+        a.set_payment(by_id(&a, &extra).id, PaymentStatus::Paid, &PaymentDetails::default()).unwrap();
+        a.start_year(year + 1, false, None, false).unwrap();
+        let a_path = a.path().unwrap().to_owned();
+        drop(a);
+        let mut b = b;
+        b.merge_from(&a_path, false).unwrap();
+        assert_eq!(b.current_year(), Some(year));
+        assert_eq!(by_id(&b, &extra).payment, PaymentStatus::Paid, "A's old year is B's current one");
+        assert_eq!(by_id(&b, &ids[0]).payment, PaymentStatus::Unpaid);
     }
 }

@@ -18,6 +18,7 @@ pub mod schema;
 mod search_blocks;
 mod snapshot;
 mod stats;
+mod year;
 
 use std::path::{Path, PathBuf};
 
@@ -33,6 +34,7 @@ pub use read::{SheetRow, StudentFilter};
 pub use roster_rows::RosterRow;
 pub use search_blocks::SearchKeys;
 pub use stats::{ClassStats, DayProgress, Stats};
+pub use year::{ClassMove, Leaver, YearReport};
 
 use crate::domain::student::{CategoryMark, Enrollment, PaymentDetails, PaymentStatus, Student};
 
@@ -130,6 +132,22 @@ pub enum StoreError {
     IdTaken { number: String, name: String, class: String },
     #[error("姓名不能为空 (the name cannot be empty)")]
     EmptyName,
+    #[error(
+        "正在查看 {year} 年度（只读），不能修改；当前年度是 {current} 年度 \
+         (viewing insured year {year} read-only: changes go to the current year {current})"
+    )]
+    PastYear { year: i32, current: i32 },
+    #[error(
+        "数据文件中没有 {year} 年度的记录；有记录的年度：{years} (the drive holds no insured year {year}; it holds {years})"
+    )]
+    NoSuchYear { year: i32, years: String },
+    #[error(
+        "只能开始下一个年度 {next} 年度：当前年度是 {current} 年度，不能开始 {year} 年度 \
+         (only the next insured year, {next}, can be started: the current year is {current}, not {year})"
+    )]
+    NotNextYear { year: i32, current: i32, next: i32 },
+    #[error("此数据文件版本较旧，没有年度记录 (this file predates insured years: it holds one year only)")]
+    NoYears,
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -222,6 +240,11 @@ pub struct Store {
     key: Option<Passphrase>,
     /// Opened with `open_read_only`: every write is refused by SQLite, and the TUI refuses before trying.
     read_only: bool,
+    /// The drive's current insured year (meta `current_year`): the year the pupil rows' statuses are for and
+    /// audit rows of yearly fields are stamped with. `None` only for a file from before years, opened read-only.
+    current_year: Option<i32>,
+    /// An earlier year shown read-only (`--year`): reads see that year's statuses (see `year::view_year`).
+    viewed_year: Option<i32>,
 }
 
 impl Store {
@@ -289,7 +312,10 @@ impl Store {
             fixed_now: None,
             key: key.cloned(),
             read_only: true,
+            current_year: None,
+            viewed_year: None,
         };
+        store.current_year = store.read_current_year()?;
         store.origin = new_origin();
         store.operator = store.meta("last_operator")?.unwrap_or_default();
         Ok(store)
@@ -338,7 +364,10 @@ impl Store {
             fixed_now: None,
             key,
             read_only: false,
+            current_year: None,
+            viewed_year: None,
         };
+        store.current_year = store.read_current_year()?;
         // Each session gets its own origin: two laptops working on copies of one file must not share one,
         // or their audit rows could not be told apart when the copies are merged.
         store.origin = new_origin();
@@ -357,7 +386,12 @@ impl Store {
 
     /// What a worker thread needs to open its own connection to this drive, the same way this one was.
     pub fn reopener(&self) -> Option<Reopen> {
-        Some(Reopen { path: self.path.clone()?, key: self.key.clone(), read_only: self.read_only })
+        Some(Reopen {
+            path: self.path.clone()?,
+            key: self.key.clone(),
+            read_only: self.read_only,
+            viewed_year: self.viewed_year,
+        })
     }
 
     pub fn operator(&self) -> &str {
@@ -448,6 +482,7 @@ impl Store {
     }
 
     pub fn set_meta(&mut self, key: &str, value: &str) -> Result<()> {
+        self.refuse_past_year()?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute(
             "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -502,6 +537,7 @@ impl Store {
     /// Applies field changes to one pupil in one transaction, with an audit row per field that really
     /// changed. Returns how many fields changed.
     pub fn change(&mut self, id: i64, action: &str, changes: &[FieldChange]) -> Result<usize> {
+        self.refuse_past_year()?;
         let ctx = self.audit_context(action);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let n = fields::apply(&tx, &ctx, id, changes)?;
@@ -515,6 +551,7 @@ impl Store {
             operator: self.operator.clone(),
             origin: self.origin.clone(),
             action: action.to_owned(),
+            year: self.current_year,
         }
     }
 
@@ -556,6 +593,8 @@ pub struct Reopen {
     pub path: PathBuf,
     key: Option<Passphrase>,
     pub read_only: bool,
+    /// The earlier year the drive is shown for, shown again on the new connection.
+    pub viewed_year: Option<i32>,
 }
 
 impl Reopen {
@@ -564,15 +603,19 @@ impl Reopen {
     /// `-shm` drops every lock this process holds on them (POSIX locks belong to the process), and another
     /// canbao would then take the WAL for its own and delete it under the open drive.
     pub fn open(&self) -> Result<Store> {
-        if self.read_only {
-            Store::read_only_connection(&self.path, self.key.as_ref())
+        let mut store = if self.read_only {
+            Store::read_only_connection(&self.path, self.key.as_ref())?
         } else {
             let conn = Connection::open(&self.path)?;
             if let Some(k) = &self.key {
                 cipher::apply_key(&conn, k)?;
             }
-            Store::init(conn, Some(self.path.clone()), self.key.clone())
+            Store::init(conn, Some(self.path.clone()), self.key.clone())?
+        };
+        if let Some(year) = self.viewed_year {
+            store.view_year(year)?;
         }
+        Ok(store)
     }
 }
 
@@ -583,6 +626,8 @@ pub(crate) struct AuditContext {
     pub operator: String,
     pub origin: String,
     pub action: String,
+    /// The insured year stamped on rows of yearly fields (see `fields::yearly_key`).
+    pub year: Option<i32>,
 }
 
 impl AuditContext {
@@ -595,9 +640,10 @@ impl AuditContext {
         old: Option<&str>,
         new: Option<&str>,
     ) -> Result<()> {
+        let year = if fields::yearly_key(field) { self.year } else { None };
         tx.prepare_cached(
-            "INSERT INTO audit(at, operator, origin, action, student_id, id_number, field, old, new)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            "INSERT INTO audit(at, operator, origin, action, student_id, id_number, field, old, new, year)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )?
         .execute(params![
             self.at,
@@ -608,7 +654,8 @@ impl AuditContext {
             id_number,
             field,
             old,
-            new
+            new,
+            year
         ])?;
         Ok(())
     }

@@ -238,12 +238,12 @@ impl Store {
 
     /// Best rank first, and pupils of one rank as the roster lists them (class, then name by pinyin), as the
     /// TUI shows them.
-    fn sort_ties_in_roster_order(&self, hits: &mut [(u32, i64)]) -> Result<()> {
+    fn sort_ties_in_roster_order(&self, hits: &mut Vec<(u32, i64)>) -> Result<()> {
         // A few hits are placed by their own sort keys; many, by one pass over the roster index.
         self.sort_ties_in_roster_order_by(hits, 4096)
     }
 
-    pub(crate) fn sort_ties_in_roster_order_by(&self, hits: &mut [(u32, i64)], lookups: usize) -> Result<()> {
+    pub(crate) fn sort_ties_in_roster_order_by(&self, hits: &mut Vec<(u32, i64)>, lookups: usize) -> Result<()> {
         if hits.len() <= lookups {
             let by_name = super::schema::name_order_column(&self.conn, "")?;
             let mut stmt = self
@@ -251,19 +251,26 @@ impl Store {
                 .prepare_cached(&format!("SELECT school_id, class_order, {by_name} FROM students WHERE id = ?1"))?;
             let mut keyed = Vec::with_capacity(hits.len());
             for &(rank, id) in hits.iter() {
-                let key: (i64, String, String) = stmt.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-                keyed.push((rank, key, id));
+                // A pupil the keys hold but the year shown does not (added since) is no hit.
+                let key: Option<(i64, String, String)> =
+                    stmt.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional()?;
+                if let Some(key) = key {
+                    keyed.push((rank, key, id));
+                }
             }
             keyed.sort_unstable();
+            let kept = keyed.len();
             for (hit, (rank, _, id)) in hits.iter_mut().zip(keyed) {
                 *hit = (rank, id);
             }
+            hits.truncate(kept);
         } else {
             let order = self.roster_order()?;
             let mut position = vec![u32::MAX; order.iter().copied().max().map_or(0, |m| m as usize + 1)];
             for (at, &id) in order.iter().enumerate() {
                 position[id as usize] = at as u32;
             }
+            hits.retain(|&(_, id)| position.get(id as usize).is_some_and(|&p| p != u32::MAX));
             hits.sort_unstable_by_key(|&(rank, id)| (rank, position.get(id as usize).copied().unwrap_or(u32::MAX)));
         }
         Ok(())

@@ -168,7 +168,36 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX students_bad_name ON students(name) WHERE id_problem IS NOT NULL;
     "#,
+    // 5: insured years. The pupil row keeps the statuses of the drive's current year (meta `current_year`), so
+    // imports, marks and searches read and write one row as before; each closed year's statuses move to
+    // `year_statuses`. Audit rows of yearly fields carry their year. The year itself is worked out in Rust
+    // (see `year_step`): NULL in `audit.year`, `categories_year` and `seen_year` means meta `first_year`, the
+    // year this step gave the file, so the step rewrites no row of a large file and the audit log stays
+    // append-only without its trigger ever being lifted.
+    r#"
+    CREATE TABLE year_statuses (
+        student_id      INTEGER NOT NULL REFERENCES students(id),
+        year            INTEGER NOT NULL,
+        enrollment      TEXT NOT NULL DEFAULT 'unknown'
+                        CHECK (enrollment = 'unknown' OR enrollment = 'here' OR enrollment = 'elsewhere'
+                               OR enrollment = 'declined' OR enrollment = 'left'),
+        decline_reason  TEXT,
+        payment         TEXT NOT NULL DEFAULT 'unpaid'
+                        CHECK (payment = 'unpaid' OR payment = 'paid' OR payment = 'government'),
+        paid_amount_fen INTEGER,
+        paid_on         TEXT,
+        paid_channel    TEXT,
+        policy          TEXT,
+        PRIMARY KEY (student_id, year)
+    ) WITHOUT ROWID;
+    ALTER TABLE audit ADD COLUMN year INTEGER;
+    ALTER TABLE students ADD COLUMN categories_year INTEGER;
+    ALTER TABLE students ADD COLUMN seen_year INTEGER;
+    "#,
 ];
+
+/// The first version that keeps insured years.
+pub const YEAR_VERSION: i64 = 5;
 
 /// `PRAGMA application_id` of a canbao drive ("CNBO"): set when a drive is created or first opened for
 /// writing by a canbao that knows it, so a file is known to be a drive before anything is written to it.
@@ -270,8 +299,70 @@ pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<(), StoreError> 
     for (index, sql) in MIGRATIONS.iter().enumerate().take(target as usize).skip(current as usize) {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute_batch(sql)?;
+        if index as i64 + 1 == YEAR_VERSION {
+            year_step(&tx)?;
+        }
         tx.pragma_update(None, "user_version", index as i64 + 1)?;
         tx.commit()?;
     }
     Ok(())
+}
+
+/// Migration 5's Rust half: the insured year a file's statuses belong to, recorded as both its first and its
+/// current year. The year of the drive's policy when it has one; else the year its payments were made for
+/// (the most common); else the year being collected for today (from September on, next year's).
+fn year_step(tx: &rusqlite::Transaction) -> Result<(), StoreError> {
+    use rusqlite::OptionalExtension;
+    let policy: Option<String> =
+        tx.query_row("SELECT value FROM meta WHERE key = 'policy'", [], |r| r.get(0)).optional()?;
+    let from_policy = policy.as_deref().and_then(policy_year);
+    let from_payments = || -> Result<Option<i32>, StoreError> {
+        let mut stmt =
+            tx.prepare("SELECT paid_on, count(*) FROM students WHERE paid_on IS NOT NULL GROUP BY paid_on")?;
+        let mut years: std::collections::BTreeMap<i32, i64> = std::collections::BTreeMap::new();
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        for row in rows {
+            let (day, n) = row?;
+            if let Ok(day) = chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d") {
+                *years.entry(collecting_year(day)).or_default() += n;
+            }
+        }
+        // The most common year; of equals, the later.
+        Ok(years.into_iter().max_by_key(|&(year, n)| (n, year)).map(|(year, _)| year))
+    };
+    let year = match from_policy {
+        Some(y) => y,
+        None => from_payments()?.unwrap_or_else(|| collecting_year(chrono::Local::now().date_naive())),
+    };
+    for key in ["current_year", "first_year"] {
+        tx.execute(
+            "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO NOTHING",
+            rusqlite::params![key, year.to_string()],
+        )?;
+    }
+    if let Some(name) = policy {
+        tx.execute(
+            "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO NOTHING",
+            rusqlite::params![format!("policy_{year}"), name],
+        )?;
+    }
+    Ok(())
+}
+
+/// The insured year a policy is for: a builtin policy's own, else the year its name ends with (policies in
+/// the config folder are named so, e.g. yibin-2027, and the store does not read the config folder).
+pub fn policy_year(name: &str) -> Option<i32> {
+    if let Some(p) = crate::domain::policy::PolicySet::builtin().get(name) {
+        return Some(p.insured_year);
+    }
+    let tail: String = name.chars().rev().take_while(char::is_ascii_digit).collect();
+    let year: i32 = tail.chars().rev().collect::<String>().parse().ok()?;
+    (2000..=2100).contains(&year).then_some(year)
+}
+
+/// The insured year a payment on `day` is for: collection runs from September for the next calendar year,
+/// and late payments in the spring are still for the year under way.
+pub fn collecting_year(day: chrono::NaiveDate) -> i32 {
+    use chrono::Datelike;
+    if day.month() >= 9 { day.year() + 1 } else { day.year() }
 }

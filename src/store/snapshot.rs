@@ -9,7 +9,21 @@ impl Store {
     /// The current values of `fields` for one pupil, in the text form `change` takes and the audit log records.
     pub fn field_values(&self, id: i64, fields: &[Field]) -> Result<Vec<FieldChange>> {
         let s = self.student(id)?;
-        Ok(fields.iter().map(|&f| FieldChange::new_owned(f, value_of(&s, f))).collect())
+        fields
+            .iter()
+            .map(|&f| {
+                let value = match f {
+                    // Not part of `Student`: read as stored.
+                    Field::CategoriesYear => self.conn.query_row(
+                        "SELECT CAST(categories_year AS TEXT) FROM students WHERE id = ?1",
+                        [id],
+                        |r| r.get(0),
+                    )?,
+                    other => value_of(&s, other),
+                };
+                Ok(FieldChange::new_owned(f, value))
+            })
+            .collect()
     }
 }
 
@@ -28,6 +42,7 @@ fn value_of(s: &Student, field: Field) -> Option<String> {
         Field::PaidOn => d.paid_on.map(|p| p.to_string()),
         Field::PaidChannel => d.channel.clone(),
         Field::Categories => Some(categories_to_text(&s.categories)),
+        Field::CategoriesYear => None,
         Field::Note => Some(s.note.clone()),
     }
 }

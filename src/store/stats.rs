@@ -27,6 +27,10 @@ pub struct ClassStats {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Stats {
+    /// The insured year counted (`None`: a file from before years, read without bringing it forward).
+    pub year: Option<i32>,
+    /// Pupils whose categories were certified for an earlier year (待重新认定): a new year asks again.
+    pub categories_to_recertify: i64,
     pub students: i64,
     pub id_invalid: i64,
     /// 应参保 and 已参保, as the dashboard and the forms count them.
@@ -59,12 +63,15 @@ impl Store {
         let offset = self.display_offset();
         let mut stmt = self.conn.prepare(
             "SELECT at, student_id, field FROM audit
-             WHERE action <> 'undo' AND student_id IS NOT NULL
+             WHERE action <> 'undo' AND student_id IS NOT NULL AND (?1 IS NULL OR coalesce(year, ?2) = ?1)
                AND ((field = 'payment' AND new IN ('paid', 'government'))
                  OR (field = 'enrollment' AND new IN ('here', 'elsewhere')))",
         )?;
         let mut days: BTreeMap<chrono::NaiveDate, (HashSet<i64>, HashSet<i64>)> = BTreeMap::new();
-        let mut rows = stmt.query([])?;
+        // Only the year shown: last year's marks are not this year's progress.
+        let year = if self.current_year.is_some() { self.shown_year() } else { None };
+        let first = if year.is_some() { self.first_year()? } else { None };
+        let mut rows = stmt.query(rusqlite::params![year, first])?;
         while let Some(row) = rows.next()? {
             let at: String = row.get(0)?;
             let Some(instant) = super::instant::parse(&at) else { continue };
@@ -87,6 +94,8 @@ impl Store {
     /// Counts for one school (or all), with the ledgers under `policy` (without one: by the statuses alone).
     pub fn stats(&self, school: Option<&str>, policy: Option<&Policy>) -> Result<Stats> {
         let mut stats = Stats {
+            year: self.shown_year(),
+            categories_to_recertify: if self.current_year.is_some() { self.categories_to_recertify()? } else { 0 },
             students: 0,
             id_invalid: 0,
             expected: 0,

@@ -1,0 +1,564 @@
+//! Insured years (保险年度). A drive comes back to the same school every autumn: the roster is kept, last
+//! year's statuses are kept, and the new year starts with every pupil 未确认 / 未缴费.
+//!
+//! The pupil row holds the statuses of the drive's current year, so marks, imports and searches work on one
+//! row as they always have; a closed year's statuses are in `year_statuses`. An earlier year is read through a
+//! temporary view named `students` over the pupil rows and that year's statuses: SQLite resolves an unqualified
+//! name in `temp` before `main`, so every read query works on the year unchanged, and the connection is made
+//! query-only so nothing can be written to a closed year from it.
+
+use std::collections::HashMap;
+
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use serde::Serialize;
+
+use super::fields::{self, Field, FieldChange};
+use super::{Result, Store, StoreError};
+use crate::domain::class_label::{self, Promotion};
+use crate::domain::student::Enrollment;
+
+/// The reason recorded for pupils who leave because their class was the last of its school stage.
+pub const GRADUATED: &str = "毕业";
+
+/// One class's step in `year new --promote`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClassMove {
+    pub school: String,
+    pub from: String,
+    /// The class it becomes; `None` when its pupils leave (毕业).
+    pub to: Option<String>,
+    pub pupils: usize,
+}
+
+/// What `year new` did, or with `dry_run` would do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct YearReport {
+    pub year: i32,
+    pub previous: i32,
+    /// Pupils moved up a grade.
+    pub promoted: usize,
+    /// Pupils whose class was the last of its stage, now 已离校 (毕业).
+    pub graduated: usize,
+    /// Pupils still at school whose categories are carried into the new year, to be certified again.
+    pub carried_categories: usize,
+    /// Pupils whose statuses were kept for the year that closed.
+    pub kept: usize,
+    pub moves: Vec<ClassMove>,
+    /// The policy recorded for the new year.
+    pub policy: Option<String>,
+    pub dry_run: bool,
+}
+
+/// A pupil not on any of this year's lists while classmates are: perhaps gone (转学, 退学).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Leaver {
+    #[serde(skip)]
+    pub id: i64,
+    pub name: String,
+    pub id_number: String,
+    pub school: String,
+    pub class: String,
+}
+
+impl Store {
+    pub(crate) fn read_current_year(&self) -> Result<Option<i32>> {
+        let has_meta: bool = self.conn.query_row(
+            "SELECT EXISTS(SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta')",
+            [],
+            |r| r.get(0),
+        )?;
+        if !has_meta {
+            return Ok(None);
+        }
+        Ok(self.meta("current_year")?.and_then(|y| y.parse().ok()))
+    }
+
+    /// The drive's current insured year.
+    pub fn current_year(&self) -> Option<i32> {
+        self.current_year
+    }
+
+    /// The earlier year this store shows read-only, if it was opened for one.
+    pub fn viewed_year(&self) -> Option<i32> {
+        self.viewed_year
+    }
+
+    /// The insured year the store's reads are for: the year viewed, else the current one.
+    pub fn shown_year(&self) -> Option<i32> {
+        self.viewed_year.or(self.current_year)
+    }
+
+    /// The year the file's statuses were given when it first learned of years: rows from before (audit rows,
+    /// seen and certified years left NULL) belong to it.
+    pub fn first_year(&self) -> Result<Option<i32>> {
+        Ok(self.meta("first_year")?.and_then(|y| y.parse().ok()))
+    }
+
+    /// Every insured year the drive holds, oldest first.
+    pub fn years(&self) -> Result<Vec<i32>> {
+        let Some(current) = self.current_year else { return Ok(Vec::new()) };
+        let mut years: Vec<i32> = self
+            .conn
+            .prepare("SELECT DISTINCT year FROM main.year_statuses ORDER BY year")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if !years.contains(&current) {
+            years.push(current);
+        }
+        years.sort_unstable();
+        Ok(years)
+    }
+
+    /// The policy a year was worked under: the drive's policy for the current year, the one recorded when a
+    /// year closed for the others.
+    pub fn year_policy(&self, year: i32) -> Result<Option<String>> {
+        if Some(year) == self.current_year {
+            return Ok(self
+                .conn
+                .query_row("SELECT value FROM main.meta WHERE key = 'policy'", [], |r| r.get(0))
+                .optional()?);
+        }
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM main.meta WHERE key = ?1", [format!("policy_{year}")], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// A write while an earlier year is shown is refused with the reason, before SQLite refuses it.
+    pub(crate) fn refuse_past_year(&self) -> Result<()> {
+        match (self.viewed_year, self.current_year) {
+            (Some(year), Some(current)) => Err(StoreError::PastYear { year, current }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Shows insured year `year` read-only from now on: every read of `students` sees that year's pupils and
+    /// statuses, and `meta` names that year's policy. The current year itself changes nothing.
+    pub fn view_year(&mut self, year: i32) -> Result<()> {
+        let current = self.current_year.ok_or(StoreError::NoYears)?;
+        if year == current {
+            return Ok(());
+        }
+        let years = self.years()?;
+        if year > current || !years.contains(&year) {
+            let years = years.iter().map(i32::to_string).collect::<Vec<_>>().join("、");
+            return Err(StoreError::NoSuchYear { year, years });
+        }
+        // Only the pupils of that year (a pupil added since was on no list then); their identity as it is now.
+        // CROSS JOIN keeps the pupils as the outer loop, so reads in roster order still walk `students_roster`
+        // and find each pupil's year by its primary key.
+        self.conn.execute_batch(&format!(
+            "DROP VIEW IF EXISTS temp.students;
+             CREATE TEMP VIEW students AS
+             SELECT s.id, s.school_id, s.name, s.id_raw, s.id_number, s.id_kind, s.id_problem, s.sex, s.birth_date,
+                    s.grade, s.class, s.class_order, s.phone, y.enrollment, y.decline_reason, y.payment,
+                    y.paid_amount_fen, y.paid_on, y.paid_channel, s.categories, s.note, s.source, s.created_at,
+                    s.updated_at, s.name_order, s.categories_year, s.seen_year
+             FROM main.students s CROSS JOIN main.year_statuses y ON y.student_id = s.id AND y.year = {year};
+             DROP VIEW IF EXISTS temp.meta;
+             CREATE TEMP VIEW meta AS
+             SELECT key, value FROM main.meta WHERE key <> 'policy'
+             UNION ALL SELECT 'policy', value FROM main.meta WHERE key = 'policy_{year}';
+             PRAGMA query_only = 1;"
+        ))?;
+        self.viewed_year = Some(year);
+        self.read_only = true;
+        Ok(())
+    }
+
+    /// Starts insured year `year` (the one after the current) in one transaction: each pupil's statuses are
+    /// kept for the year that closes, and the new year starts 未确认 / 未缴费 (a pupil who left stays 已离校).
+    /// With `promote` each class moves up a grade, and the last grade of a stage leaves as 已离校 (毕业).
+    /// `policy` is recorded as the new year's; the old year keeps its own. Categories stay with the pupils and
+    /// are shown as to be certified again until marked in the new year.
+    pub fn start_year(&mut self, year: i32, promote: bool, policy: Option<&str>, dry_run: bool) -> Result<YearReport> {
+        self.refuse_past_year()?;
+        let current = self.current_year.ok_or(StoreError::NoYears)?;
+        if year != current + 1 {
+            return Err(StoreError::NotNextYear { year, current, next: current + 1 });
+        }
+        let mut ctx = self.audit_context("year");
+        ctx.year = Some(year);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let old_policy: Option<String> =
+            tx.query_row("SELECT value FROM meta WHERE key = 'policy'", [], |r| r.get(0)).optional()?;
+        let kept = tx.execute(
+            "INSERT OR REPLACE INTO year_statuses(student_id, year, enrollment, decline_reason, payment,
+                 paid_amount_fen, paid_on, paid_channel, policy)
+             SELECT id, ?1, enrollment, decline_reason, payment, paid_amount_fen, paid_on, paid_channel, ?2
+             FROM students",
+            params![current, old_policy],
+        )?;
+        // Statuses a merge brought in for the new year already (another laptop started it first) are its
+        // statuses; everyone else starts afresh.
+        tx.execute(
+            "UPDATE students SET (enrollment, decline_reason, payment, paid_amount_fen, paid_on, paid_channel) =
+                 (SELECT enrollment, decline_reason, payment, paid_amount_fen, paid_on, paid_channel
+                  FROM year_statuses WHERE student_id = students.id AND year = ?1)
+             WHERE id IN (SELECT student_id FROM year_statuses WHERE year = ?1)",
+            [year],
+        )?;
+        tx.execute(
+            "UPDATE students SET
+                 decline_reason = CASE WHEN enrollment = 'left' THEN decline_reason END,
+                 enrollment = CASE WHEN enrollment = 'left' THEN 'left' ELSE 'unknown' END,
+                 payment = 'unpaid', paid_amount_fen = NULL, paid_on = NULL, paid_channel = NULL
+             WHERE id NOT IN (SELECT student_id FROM year_statuses WHERE year = ?1)",
+            [year],
+        )?;
+        tx.execute("DELETE FROM year_statuses WHERE year = ?1", [year])?;
+
+        let (mut promoted, mut graduated) = (0, 0);
+        let mut moves: Vec<ClassMove> = Vec::new();
+        if promote {
+            let pupils: Vec<(i64, String, String, String)> = tx
+                .prepare(
+                    "SELECT s.id, sc.name, s.grade, s.class FROM students s JOIN schools sc ON sc.id = s.school_id
+                     WHERE s.enrollment <> 'left' ORDER BY sc.id, s.class_order, s.id",
+                )?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut steps: HashMap<(String, String), Promotion> = HashMap::new();
+            let mut move_of: HashMap<(String, String), usize> = HashMap::new();
+            for (id, school, grade, class) in pupils {
+                let step = steps
+                    .entry((grade.clone(), class.clone()))
+                    .or_insert_with(|| class_label::promote(&grade, &class))
+                    .clone();
+                let changes = match &step {
+                    Promotion::Unchanged => continue,
+                    Promotion::To { grade, class } => {
+                        promoted += 1;
+                        vec![FieldChange::new(Field::Grade, Some(grade)), FieldChange::new(Field::Class, Some(class))]
+                    }
+                    Promotion::Leaves => {
+                        graduated += 1;
+                        vec![
+                            FieldChange::new(Field::Enrollment, Some(Enrollment::Left.code())),
+                            FieldChange::new(Field::DeclineReason, Some(GRADUATED)),
+                        ]
+                    }
+                };
+                fields::apply_diffs(&tx, &ctx, id, &changes)?;
+                let from = class_label::join(&grade, &class);
+                let at = *move_of.entry((school.clone(), from.clone())).or_insert_with(|| {
+                    let to = match &step {
+                        Promotion::To { grade, class } => Some(class_label::join(grade, class)),
+                        _ => None,
+                    };
+                    moves.push(ClassMove { school, from, to, pupils: 0 });
+                    moves.len() - 1
+                });
+                moves[at].pupils += 1;
+            }
+        }
+        let carried_categories: i64 =
+            tx.query_row("SELECT count(*) FROM students WHERE categories <> '[]' AND enrollment <> 'left'", [], |r| {
+                r.get(0)
+            })?;
+        let set = |key: &str, value: &str| {
+            tx.execute(
+                "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )
+        };
+        set("current_year", &year.to_string())?;
+        set("year_started", &year.to_string())?;
+        if let Some(old) = &old_policy {
+            set(&format!("policy_{current}"), old)?;
+        }
+        let new_policy = policy.map(str::to_owned).or(old_policy);
+        if let Some(p) = &new_policy {
+            set("policy", p)?;
+        }
+        ctx.write(&tx, None, "", "year", Some(&current.to_string()), Some(&year.to_string()))?;
+        let report = YearReport {
+            year,
+            previous: current,
+            promoted,
+            graduated,
+            carried_categories: carried_categories as usize,
+            kept,
+            moves,
+            policy: new_policy,
+            dry_run,
+        };
+        if dry_run {
+            tx.rollback()?;
+        } else {
+            tx.commit()?;
+            self.current_year = Some(year);
+        }
+        Ok(report)
+    }
+
+    /// Pupils who may have left: in a year begun by `start_year`, the pupils of a class that this year's lists
+    /// named (some classmate was imported this year) who were on none of them, and are not marked 已离校.
+    /// Offered to the operator, never removed.
+    pub fn leavers(&self) -> Result<Vec<Leaver>> {
+        let Some(current) = self.shown_year() else { return Ok(Vec::new()) };
+        let started: Option<i32> = self.meta("year_started")?.and_then(|y| y.parse().ok());
+        if started != Some(current) {
+            return Ok(Vec::new());
+        }
+        let first = self.first_year()?;
+        let mut stmt = self.conn.prepare(
+            "SELECT s.id, s.name, s.id_number, sc.name, s.grade, s.class
+             FROM students s JOIN schools sc ON sc.id = s.school_id
+             WHERE s.enrollment <> 'left' AND coalesce(s.seen_year, ?2) < ?1
+               AND EXISTS (SELECT 1 FROM students o WHERE o.seen_year = ?1 AND o.school_id = s.school_id
+                           AND o.grade = s.grade AND o.class = s.class)
+             ORDER BY sc.id, s.class_order, s.id",
+        )?;
+        let rows = stmt.query_map(params![current, first], |r| {
+            Ok(Leaver {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                id_number: r.get(2)?,
+                school: r.get(3)?,
+                class: class_label::join(&r.get::<_, String>(4)?, &r.get::<_, String>(5)?),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Marks the given pupils 已离校 for the current year, in one audited transaction; how many changed.
+    pub fn mark_leavers(&mut self, ids: &[i64]) -> Result<usize> {
+        let items: Vec<(i64, Vec<super::Change>)> = ids
+            .iter()
+            .map(|&id| (id, vec![super::Change::Enrollment { status: Enrollment::Left, reason: None }]))
+            .collect();
+        let outcomes = self.apply_changes("leavers", &items, super::ChangeOptions::default())?;
+        Ok(outcomes.iter().filter(|o| !o.diffs.is_empty()).count())
+    }
+
+    /// Whether a pupil's categories were certified for the year shown (NULL: the file's first year).
+    pub fn categories_certified(&self, id: i64) -> Result<bool> {
+        let Some(year) = self.shown_year() else { return Ok(true) };
+        let first = self.first_year()?;
+        let certified: Option<i32> = self
+            .conn
+            .query_row("SELECT coalesce(categories_year, ?2) FROM students WHERE id = ?1", params![id, first], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .flatten();
+        Ok(certified.is_none_or(|c| c >= year))
+    }
+
+    /// How many pupils with categories still have them from an earlier year (待重新认定).
+    pub fn categories_to_recertify(&self) -> Result<i64> {
+        let Some(year) = self.shown_year() else { return Ok(0) };
+        let first = self.first_year()?;
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM students
+             WHERE categories <> '[]' AND enrollment <> 'left' AND coalesce(categories_year, ?2) < ?1",
+            params![year, first],
+            |r| r.get(0),
+        )?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::id_number;
+    use crate::domain::student::{PaymentDetails, PaymentStatus};
+    use crate::store::{Incoming, StudentFilter, schema};
+
+    fn valid(first17: &str) -> String {
+        format!("{first17}{}", id_number::check_char(first17.as_bytes()))
+    }
+
+    fn pupil(name: &str, first17: &str, grade: &str) -> Incoming {
+        let id = valid(first17);
+        Incoming {
+            school: "测试学校".into(),
+            school_given: true,
+            name: name.into(),
+            id_raw: id.clone(),
+            id: id_number::check(&id, chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default()),
+            grade: grade.into(),
+            class: "1班".into(),
+            phone: String::new(),
+            insured: false,
+            categories: Vec::new(),
+            source: "t.csv:2".into(),
+        }
+    }
+
+    fn paid(store: &mut Store, id: i64, fen: i64) {
+        let details = PaymentDetails {
+            amount_fen: Some(fen),
+            paid_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 23),
+            channel: Some("微信".into()),
+        };
+        store.set_payment(id, PaymentStatus::Paid, &details).unwrap();
+    }
+
+    fn by_name(store: &Store, name: &str) -> crate::domain::student::Student {
+        let all = store.students(&StudentFilter::default()).unwrap();
+        all.into_iter().find(|p| p.name == name).unwrap_or_else(|| panic!("no {name}"))
+    }
+
+    /// A file as today's release writes it: schema 4, a paid pupil, its audit rows without a year.
+    fn release_file(path: &std::path::Path, policy: Option<&str>) {
+        let mut conn = rusqlite::Connection::open(path).unwrap();
+        schema::migrate_to(&mut conn, 4).unwrap();
+        conn.execute_batch(
+            "INSERT INTO schools(id, name, created_at) VALUES (1, '旧学校', '2025-10-01T00:00:00Z');
+             INSERT INTO students(id, school_id, name, id_raw, id_number, grade, class, class_order, enrollment,
+                 payment, paid_amount_fen, paid_on, paid_channel, categories, created_at, updated_at)
+             VALUES (1, 1, '王一', 'x', 'x', '一年级', '1班', '', 'here', 'paid', 38000, '2025-10-08', '微信',
+                     '[{\"name\":\"低保\",\"department\":\"民政\"}]', '2025-10-01T00:00:00Z', '2025-10-08T00:00:00Z'),
+                    (2, 1, '王二', 'y', 'y', '六年级', '2班', '', 'declined', 'unpaid', NULL, NULL, NULL, '[]',
+                     '2025-10-01T00:00:00Z', '2025-10-01T00:00:00Z');
+             INSERT INTO audit(at, operator, origin, action, student_id, id_number, field, old, new)
+             VALUES ('2025-10-08T00:00:00Z', '甲', 'o', 'mark', 1, 'x', 'payment', 'unpaid', 'paid');",
+        )
+        .unwrap();
+        if let Some(p) = policy {
+            conn.execute("INSERT INTO meta(key, value) VALUES ('policy', ?1)", [p]).unwrap();
+        }
+    }
+
+    #[test]
+    fn a_file_of_todays_release_takes_the_year_of_its_policy_or_of_its_payments() {
+        let dir = tempfile::tempdir().unwrap();
+        let by_dates = dir.path().join("dates.db");
+        release_file(&by_dates, None);
+        let mut s = Store::open(&by_dates).unwrap();
+        // Paid in October 2025: for insured year 2026.
+        assert_eq!((s.current_year(), s.first_year().unwrap()), (Some(2026), Some(2026)));
+        assert_eq!(s.stats(None, None).unwrap().year, Some(2026));
+        assert_eq!(s.categories_to_recertify().unwrap(), 0, "certified for the file's own year");
+        // Its statuses survive the next year and are read back as 2026's.
+        let report = s.start_year(2027, true, None, false).unwrap();
+        assert_eq!((report.promoted, report.graduated, report.carried_categories), (1, 1, 1), "{report:?}");
+        let one = by_name(&s, "王一");
+        assert_eq!(
+            (one.grade.as_str(), one.payment, one.enrollment),
+            ("二年级", PaymentStatus::Unpaid, Enrollment::Unknown)
+        );
+        assert_eq!(s.categories_to_recertify().unwrap(), 1);
+        assert!(!s.categories_certified(one.id).unwrap());
+        s.view_year(2026).unwrap();
+        let then = by_name(&s, "王一");
+        assert_eq!((then.payment, then.payment_details.amount_fen), (PaymentStatus::Paid, Some(38000)));
+        assert_eq!(by_name(&s, "王二").enrollment, Enrollment::Declined);
+        assert_eq!(s.stats(None, None).unwrap().days.len(), 1, "the 2026 mark counts in 2026's days");
+
+        let by_policy = dir.path().join("policy.db");
+        release_file(&by_policy, Some("yibin-2024"));
+        let s = Store::open(&by_policy).unwrap();
+        assert_eq!(s.current_year(), Some(2024));
+        assert_eq!(s.year_policy(2024).unwrap().as_deref(), Some("yibin-2024"));
+    }
+
+    #[test]
+    fn a_new_year_keeps_the_old_one_and_a_past_year_is_read_only() {
+        let mut s = Store::open_in_memory().unwrap();
+        s.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        let rows = [
+            pupil("甲", "45020220150101121", "一年级"),
+            pupil("乙", "45020220150101131", "初三"),
+            pupil("丙", "45020220150101141", "高中二年级"),
+            pupil("丁", "45020220150101151", "大班"),
+        ];
+        s.apply_import(&rows, &[], 0, false).unwrap();
+        let y = s.current_year().unwrap();
+        let jia = by_name(&s, "甲").id;
+        paid(&mut s, jia, 38000);
+        let dry = s.start_year(y + 1, true, Some("next-policy"), true).unwrap();
+        assert_eq!(s.current_year(), Some(y), "a dry run changes nothing");
+        assert_eq!(by_name(&s, "甲").payment, PaymentStatus::Paid);
+        let report = s.start_year(y + 1, true, Some("next-policy"), false).unwrap();
+        assert_eq!(dry, YearReport { dry_run: true, ..report.clone() });
+        assert_eq!((report.promoted, report.graduated), (2, 2), "{report:?}");
+        let moves: Vec<(String, Option<String>)> =
+            report.moves.iter().map(|m| (m.from.clone(), m.to.clone())).collect();
+        assert!(moves.contains(&("初三1班".into(), None)), "{moves:?}");
+        assert!(moves.contains(&("高中二年级1班".into(), Some("高中三年级1班".into()))), "{moves:?}");
+        let yi = by_name(&s, "乙");
+        assert_eq!((yi.enrollment, yi.decline_reason.as_deref()), (Enrollment::Left, Some(GRADUATED)));
+        assert_eq!(by_name(&s, "甲").payment, PaymentStatus::Unpaid);
+        assert_eq!(s.year_policy(y + 1).unwrap().as_deref(), Some("next-policy"));
+        // Only the next year; never one already begun.
+        for wrong in [y, y + 3, y - 1] {
+            assert!(matches!(s.start_year(wrong, false, None, false), Err(StoreError::NotNextYear { .. })), "{wrong}");
+        }
+        // Marks in the new year leave the old year's payment alone.
+        paid(&mut s, jia, 40000);
+        assert!(
+            s.connection()
+                .query_row(
+                    "SELECT year = ?1 FROM audit WHERE field = 'paid_amount_fen' ORDER BY id DESC LIMIT 1",
+                    [y + 1],
+                    |r| r.get::<_, bool>(0)
+                )
+                .unwrap()
+        );
+        s.view_year(y).unwrap();
+        assert_eq!(by_name(&s, "甲").payment_details.amount_fen, Some(38000));
+        assert!(matches!(s.set_note(jia, "x"), Err(StoreError::PastYear { .. })));
+        assert!(s.connection().execute("UPDATE main.students SET note = 'x'", []).is_err(), "query-only");
+        assert!(matches!(s.view_year(y + 5), Err(StoreError::NoSuchYear { .. })));
+    }
+
+    #[test]
+    fn past_year_reads_keep_the_roster_index() {
+        let mut s = Store::open_in_memory().unwrap();
+        s.apply_import(&[pupil("甲", "45020220150101121", "一年级")], &[], 0, false).unwrap();
+        let y = s.current_year().unwrap();
+        s.start_year(y + 1, false, None, false).unwrap();
+        s.view_year(y).unwrap();
+        let plan: Vec<String> = s
+            .connection()
+            .prepare("EXPLAIN QUERY PLAN SELECT id FROM students ORDER BY school_id, class_order, name_order, id")
+            .unwrap()
+            .query_map([], |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let plan = plan.join(" | ");
+        assert!(plan.contains("students_roster"), "{plan}");
+        assert!(plan.contains("PRIMARY KEY") || plan.contains("sqlite_autoindex_year_statuses"), "{plan}");
+        assert!(!plan.contains("TEMP B-TREE"), "{plan}");
+    }
+
+    #[test]
+    fn pupils_missing_from_this_years_lists_are_offered_as_leavers() {
+        let mut s = Store::open_in_memory().unwrap();
+        let rows = [pupil("甲", "45020220150101121", "一年级"), pupil("乙", "45020220150101131", "一年级")];
+        s.apply_import(&rows, &[], 0, false).unwrap();
+        assert!(s.leavers().unwrap().is_empty(), "not in a year begun by year new");
+        let y = s.current_year().unwrap();
+        s.start_year(y + 1, true, None, false).unwrap();
+        // This year's list of 二年级1班 names 甲 and a newcomer, not 乙.
+        let again = Incoming { grade: "二年级".into(), ..pupil("甲", "45020220150101121", "") };
+        let new = Incoming { grade: "二年级".into(), ..pupil("戊", "45020220150101161", "") };
+        s.apply_import(&[again, new], &[], 0, false).unwrap();
+        let leavers = s.leavers().unwrap();
+        assert_eq!(leavers.iter().map(|l| l.name.as_str()).collect::<Vec<_>>(), ["乙"]);
+        assert_eq!(s.mark_leavers(&leavers.iter().map(|l| l.id).collect::<Vec<_>>()).unwrap(), 1);
+        assert_eq!(by_name(&s, "乙").enrollment, Enrollment::Left);
+        assert!(s.leavers().unwrap().is_empty());
+    }
+
+    #[test]
+    fn marking_categories_in_the_new_year_certifies_them() {
+        let mut s = Store::open_in_memory().unwrap();
+        let mut row = pupil("甲", "45020220150101121", "一年级");
+        row.categories =
+            vec![crate::domain::student::CategoryMark { name: "低保".into(), department: "民政".into() }];
+        s.apply_import(&[row], &[], 0, false).unwrap();
+        let id = by_name(&s, "甲").id;
+        assert!(s.categories_certified(id).unwrap());
+        let y = s.current_year().unwrap();
+        s.start_year(y + 1, false, None, false).unwrap();
+        assert!(!s.categories_certified(id).unwrap());
+        let same = by_name(&s, "甲").categories;
+        s.set_categories(id, &same).unwrap();
+        assert!(s.categories_certified(id).unwrap(), "the same set, confirmed for the year");
+    }
+}
