@@ -15,6 +15,7 @@ mod paperwork;
 mod passphrase;
 mod roster;
 mod screen;
+mod year;
 
 pub use open::{config_dir, data_dir, default_db_path};
 
@@ -43,6 +44,9 @@ pub struct Cli {
     /// 只读打开，不做任何修改 (open the drive read-only: nothing is changed)
     #[arg(long, global = true)]
     pub read_only: bool,
+    /// 查看较早的保险年度（只读）；默认当前年度 (show an earlier insured year, read-only; default the current one)
+    #[arg(long, global = true, value_name = "YYYY")]
+    pub year: Option<i32>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -158,6 +162,11 @@ pub enum Command {
     Completions {
         #[arg(value_enum)]
         shell: ShellArg,
+    },
+    /// 保险年度：开始新年度、可能已离校的学生、年度列表 (insured years: start the next, leavers, list)
+    Year {
+        #[command(subcommand)]
+        action: year::YearAction,
     },
     /// 合并另一台电脑上的数据文件 (bring in another laptop's copy of this drive)
     Merge {
@@ -445,6 +454,7 @@ fn run(cli: &Cli) -> CmdResult {
         Command::Decrypt { out } => drive_file::convert(cli, out.as_deref(), false),
         Command::Merge { other, dry_run, reveal, json } => drive_file::merge(cli, other, *dry_run, *reveal, *json),
         Command::Paths { json } => about::paths(cli, *json),
+        Command::Year { action } => year::run(cli, action),
         Command::Completions { shell } => about::completions(*shell),
     }
 }

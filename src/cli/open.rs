@@ -50,6 +50,9 @@ pub(super) fn open_store(cli: &Cli) -> Result<Store, UserError> {
     if let Some(op) = operator_from(cli) {
         store.set_operator(&op)?;
     }
+    if let Some(year) = cli.year {
+        store.view_year(year)?;
+    }
     Ok(store)
 }
 
@@ -71,6 +74,10 @@ pub(super) fn open_writer(cli: &Cli) -> Result<(Store, DriveLock), UserError> {
     }
     let lock = lock_drive(cli)?;
     let store = open_store(cli)?;
+    // Changes go to the current year only: an earlier one is shown, never written.
+    if let (Some(year), Some(current)) = (store.viewed_year(), store.current_year()) {
+        return Err(StoreError::PastYear { year, current }.into());
+    }
     warn_if_demo(&store);
     Ok((store, lock))
 }

@@ -38,6 +38,9 @@ pub(super) fn import(cli: &Cli, files: &[PathBuf], school: Option<&str>, dry_run
                 report.without_school, report.without_school
             );
         }
+        if !dry_run {
+            super::year::mention_leavers(&store)?;
+        }
     }
     Ok(())
 }
@@ -228,6 +231,9 @@ fn print_stats(s: &crate::store::Stats) {
     use crate::domain::coverage::{percent, permille};
     use crate::domain::policy::Ledger;
     let rate = percent(permille(s.insured as usize, s.expected as usize));
+    if let Some(year) = s.year {
+        say(&format!("{year} 年度 (insured year {year})"), &format!("insured year {year}"));
+    }
     say(
         &format!(
             "学生 {} 人，应参保 {} 人，已参保 {} 人，参保率 {rate}，身份证号有问题 {} 人 (pupils {}, to insure {}, \
@@ -243,6 +249,15 @@ fn print_stats(s: &crate::store::Stats) {
         "  已参保 = 家庭或财政已缴费、或异地参保；应参保 = 未离校且未拒绝参保 (insured = paid or elsewhere)",
         "  insured = paid by the family or a department, or enrolled elsewhere; to insure = not left, not declined",
     );
+    if s.categories_to_recertify > 0 {
+        say(
+            &format!(
+                "人员类别待重新认定 {} 人：类别是上一年度认定的 ({} pupils' categories were certified for an earlier year)",
+                s.categories_to_recertify, s.categories_to_recertify
+            ),
+            &format!("{} pupils' categories were certified for an earlier year", s.categories_to_recertify),
+        );
+    }
     say("参保状态 (enrollment):", "enrollment:");
     for e in crate::domain::student::Enrollment::ALL {
         println!("  {}: {}", pick(e.label_zh(), e.label_en()), s.enrollment.get(e.code()).copied().unwrap_or(0));

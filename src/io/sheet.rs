@@ -102,7 +102,11 @@ pub fn export_sheet(store: &Store, out: &Path, opts: &ExportOptions) -> Result<P
     for school in &schools {
         let preamble = Preamble {
             title: Some(TITLE.to_owned()),
-            lines: vec![vec![format!("学校名称：{school}"), format!("填报时间：{}", opts.date.format("%Y-%m-%d"))]],
+            lines: vec![vec![
+                format!("学校名称：{school}"),
+                crate::io::forms::year_line(store),
+                format!("填报时间：{}", opts.date.format("%Y-%m-%d")),
+            ]],
         };
         writer.begin_table(school, &preamble, &columns)?;
         let filter = StudentFilter { school: Some(school.clone()), class: opts.class.clone() };

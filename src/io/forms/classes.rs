@@ -61,7 +61,7 @@ fn write_class(
     let columns: Vec<ColumnSpec> = COLUMNS.iter().map(|(t, w)| ColumnSpec::new(t, *w)).collect();
     let preamble = Preamble {
         title: Some(format!("{class} 参保缴费核对表")),
-        lines: vec![vec![format!("学校名称：{school}"), input.date_line()]],
+        lines: vec![vec![format!("学校名称：{school}"), input.year_line(), input.date_line()]],
     };
     writer.begin_table(class, &preamble, &columns)?;
     // Room for a signature in the 签字 column.

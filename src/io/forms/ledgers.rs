@@ -75,7 +75,7 @@ fn write_ledger(
         COMMON.iter().chain(extra_columns(ledger)).map(|(t, w)| ColumnSpec::new(t, *w)).collect();
     let preamble = Preamble {
         title: Some(format!("{}台账", ledger.label_zh())),
-        lines: vec![vec![format!("学校名称：{school}"), input.date_line()]],
+        lines: vec![vec![format!("学校名称：{school}"), input.year_line(), input.date_line()]],
     };
     writer.begin_table(ledger.label_zh(), &preamble, &columns)?;
     let mut seq = 0u32;

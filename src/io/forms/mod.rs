@@ -80,6 +80,16 @@ impl FormInput<'_> {
     pub fn date_line(&self) -> String {
         format!("填报时间：{}", self.opts.date.format("%Y-%m-%d"))
     }
+
+    /// 保险年度：the insured year the form's statuses are for (a drive keeps several).
+    pub fn year_line(&self) -> String {
+        year_line(self.store)
+    }
+}
+
+/// 保险年度：YYYY年度, or nothing for a file from before years read as it is.
+pub fn year_line(store: &Store) -> String {
+    store.shown_year().map(|y| format!("保险年度：{y}年度")).unwrap_or_default()
 }
 
 /// The pupil's categories, 、-separated.

@@ -78,6 +78,7 @@ pub fn export_special(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
         if !department.is_empty() {
             line.push(format!("认定部门：{department}"));
         }
+        line.push(input.year_line());
         line.push(input.date_line());
         let preamble = Preamble { title: Some(TITLE.to_owned()), lines: vec![line] };
         let sheet = if department.is_empty() { "参保花名册" } else { department.as_str() };

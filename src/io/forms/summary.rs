@@ -83,7 +83,7 @@ pub fn export_summary(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
     let mut writer = TableWriter::create(&path, format)?;
     let preamble = Preamble {
         title: Some(TITLE.to_owned()),
-        lines: vec![vec![format!("学校名称：{school}"), input.date_line()]],
+        lines: vec![vec![format!("学校名称：{school}"), input.year_line(), input.date_line()]],
     };
     writer.begin_table("汇总", &preamble, &[ColumnSpec::new("项目", 18.0), ColumnSpec::new("人数", 10.0)])?;
     for (what, n) in &totals {

@@ -152,8 +152,10 @@ pub fn export_template(
         .map(|c| ColumnSpec::new(&c.title, c.width.unwrap_or((c.title.chars().count() * 2 + 4) as f64)))
         .collect();
     let mut written = Vec::new();
+    // The upload format has no room for a title: the file name says which insured year it is for.
+    let year = input.store.shown_year().map(|y| format!("-{y}年度")).unwrap_or_default();
     for (what, enrolled) in [("批量参保模板-参保", true), ("批量参保模板-未参保", false)] {
-        let path = dir.join(input.file_name(&school, what, input.opts.format));
+        let path = dir.join(input.file_name(&school, &format!("{what}{year}"), input.opts.format));
         let mut writer = TableWriter::create(&path, input.opts.format)?;
         writer.begin_table(&template.sheet, &Preamble::default(), &columns)?;
         let mut seq = 0u32;

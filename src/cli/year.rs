@@ -1,0 +1,383 @@
+//! `canbao year`: the drive's insured years. `year new` carries the roster into the next year (with its
+//! policy), `year leavers` lists or marks the pupils this year's lists left out, `year list` names the years
+//! `--year` can show.
+
+use clap::Subcommand;
+use serde::Serialize;
+
+use super::open::{config_dir, open_existing, open_writer};
+use super::output::{print_json, shown_id};
+use super::{Cli, CmdResult, UserError, say};
+use crate::domain::policy::{Policy, fen_to_yuan};
+use crate::store::{Store, YearReport};
+
+#[derive(Subcommand, Debug, Clone)]
+pub enum YearAction {
+    /// 开始新的保险年度：保留上一年度的状态，全体学生改为未确认、未缴费 (start the next insured year)
+    New {
+        /// 新的保险年度，须为当前年度的下一年 (the new insured year: the one after the current)
+        // Its own id: the global --year (the year shown) must not take this value.
+        #[arg(id = "new_year", value_name = "YYYY")]
+        year: i32,
+        /// 升级：每班升一个年级，六年级、九年级（初三）、高三、大班的学生为已离校（毕业）
+        /// (move each class up a grade; the last grade of each stage leaves as graduated)
+        #[arg(long)]
+        promote: bool,
+        /// 只显示报告，不修改数据 (show the report, change nothing)
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+        /// 新年度使用此政策 (the new year's policy)
+        #[arg(long, value_name = "NAME", conflicts_with = "premium")]
+        policy: Option<String>,
+        /// 由当前政策生成新年度政策时的个人缴费标准（元）(the premium of the policy made from the current one)
+        #[arg(long, value_name = "YUAN")]
+        premium: Option<String>,
+    },
+    /// 可能已离校的学生：本年度名单中没有、同班同学在名单中 (pupils this year's lists left out)
+    Leavers {
+        /// 把他们登记为已离校 (mark them 已离校)
+        #[arg(long)]
+        mark: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 数据文件中的保险年度 (the insured years the drive holds)
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn run(cli: &Cli, action: &YearAction) -> CmdResult {
+    match action {
+        YearAction::New { year, promote, dry_run, json, policy, premium } => {
+            new_year(cli, *year, *promote, *dry_run, *json, policy.as_deref(), premium.as_deref())
+        }
+        YearAction::Leavers { mark, json } => leavers(cli, *mark, *json),
+        YearAction::List { json } => list(cli, *json),
+    }
+}
+
+#[derive(Serialize)]
+struct NewYearJson<'a> {
+    year: i32,
+    promoted: usize,
+    graduated: usize,
+    carried_categories: usize,
+    previous: i32,
+    policy: Option<&'a str>,
+    /// A policy made for the year from the drive's (`policy new`), with what to check against the notice.
+    policy_made: Option<&'a str>,
+    moves: &'a [crate::store::ClassMove],
+    dry_run: bool,
+}
+
+/// The new year's policy: the one named, else one the config folder or canbao already has for that year,
+/// else one made from the drive's policy as `policy new` makes it (written only when the year is started).
+enum YearPolicy {
+    None,
+    Existing(String),
+    Made { name: String, renewed: Box<crate::domain::policy::Renewed> },
+}
+
+fn choose_policy(
+    store: &Store,
+    year: i32,
+    named: Option<&str>,
+    premium: Option<&str>,
+) -> Result<YearPolicy, UserError> {
+    let set = super::paperwork::policies()?;
+    if let Some(name) = named {
+        let policy = super::paperwork::policy_named(&set, store, Some(name))?;
+        if policy.insured_year != year {
+            return Err(UserError(format!(
+                "政策“{name}”是 {} 年度的，不是 {year} 年度 (that policy is for insured year {}, not {year})",
+                policy.insured_year, policy.insured_year
+            )));
+        }
+        return Ok(YearPolicy::Existing(policy.name));
+    }
+    let Some(current) = store.meta(super::paperwork::POLICY_META_KEY)? else { return Ok(YearPolicy::None) };
+    let base = set.get(&current);
+    let stem = current.trim_end_matches(|c: char| c.is_ascii_digit()).trim_end_matches('-');
+    let name = format!("{stem}-{year}");
+    if let Some(found) = set.get(&name).filter(|p| p.insured_year == year) {
+        return Ok(YearPolicy::Existing(found.name.clone()));
+    }
+    let Some(base) = base else {
+        return Err(UserError(format!(
+            "找不到数据文件选定的政策“{current}”，无法生成 {year} 年度政策；请用 --policy 指定 \
+             (the drive's policy is missing: name the new year's with --policy)"
+        )));
+    };
+    let premium_fen = match premium {
+        Some(text) => Some(
+            crate::domain::student::parse_yuan(text)
+                .filter(|f| *f > 0)
+                .ok_or_else(|| UserError(format!("金额“{text}”无法识别 (not an amount)")))?,
+        ),
+        None => None,
+    };
+    let base_text = policy_text(base)?;
+    let request =
+        crate::domain::policy::Renewal { name: &name, base_name: &base.name, base_text: &base_text, year, premium_fen };
+    let renewed = crate::domain::policy::renew(&request, crate::domain::category::CategoryTable::builtin())
+        .map_err(|e| UserError(e.to_string()))?;
+    Ok(YearPolicy::Made { name, renewed: Box::new(renewed) })
+}
+
+/// A policy's file text: the config folder's copy, else canbao's own.
+fn policy_text(policy: &Policy) -> Result<String, UserError> {
+    if let Some(dir) = config_dir()
+        && let Ok(text) = std::fs::read_to_string(dir.join("policies").join(format!("{}.toml", policy.name)))
+    {
+        return Ok(text);
+    }
+    crate::domain::policy::builtin_text(&policy.name)
+        .map(str::to_owned)
+        .ok_or_else(|| UserError(format!("读不到政策文件“{}” (cannot read the policy file)", policy.name)))
+}
+
+fn new_year(
+    cli: &Cli,
+    year: i32,
+    promote: bool,
+    dry_run: bool,
+    json: bool,
+    named: Option<&str>,
+    premium: Option<&str>,
+) -> CmdResult {
+    let (mut store, _lock) = open_writer(cli)?;
+    let current = store.current_year().ok_or(crate::store::StoreError::NoYears)?;
+    if year != current + 1 {
+        return Err(crate::store::StoreError::NotNextYear { year, current, next: current + 1 }.into());
+    }
+    let chosen = choose_policy(&store, year, named, premium)?;
+    // A made policy's file is written first, so the drive never names a policy that does not exist; if the
+    // year cannot be started it is removed again.
+    let mut written = None;
+    if let (YearPolicy::Made { name, renewed }, false) = (&chosen, dry_run) {
+        let dir = config_dir().ok_or_else(|| UserError("找不到配置文件夹 (no config folder)".into()))?.join("policies");
+        std::fs::create_dir_all(&dir)?;
+        let target = dir.join(format!("{name}.toml"));
+        let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&target)?;
+        std::io::Write::write_all(&mut file, renewed.text.as_bytes())?;
+        file.sync_all()?;
+        written = Some(target);
+    }
+    let policy_name = match &chosen {
+        YearPolicy::None => None,
+        YearPolicy::Existing(name) | YearPolicy::Made { name, .. } => Some(name.as_str()),
+    };
+    if !dry_run {
+        store.backup_now("year")?;
+    }
+    let report = match store.start_year(year, promote, policy_name, dry_run) {
+        Ok(r) => r,
+        Err(e) => {
+            if let Some(path) = &written {
+                let _ = std::fs::remove_file(path);
+            }
+            return Err(e.into());
+        }
+    };
+    let made = match &chosen {
+        YearPolicy::Made { name, .. } => Some(name.as_str()),
+        _ => None,
+    };
+    if json {
+        print_json(&NewYearJson {
+            year: report.year,
+            promoted: report.promoted,
+            graduated: report.graduated,
+            carried_categories: report.carried_categories,
+            previous: report.previous,
+            policy: report.policy.as_deref(),
+            policy_made: made,
+            moves: &report.moves,
+            dry_run: report.dry_run,
+        });
+        return Ok(());
+    }
+    print_new_year(&report, promote);
+    if let YearPolicy::Made { renewed, .. } = &chosen {
+        let p = &renewed.policy;
+        say(
+            &format!(
+                "{year} 年度政策由 {} 生成 (made from the drive's policy): {} 个人缴费 {}元",
+                store.year_policy(current)?.unwrap_or_default(),
+                p.name,
+                fen_to_yuan(p.personal_premium_fen)
+            ),
+            &format!(
+                "policy for {year} made from the drive's: {} premium {} yuan",
+                p.name,
+                fen_to_yuan(p.personal_premium_fen)
+            ),
+        );
+        if let Some(path) = &written {
+            println!("  文件 (file): {}", path.display());
+        }
+        say("请对照本年度通知核对 (check against this year's notice):", "check against this year's notice:");
+        for line in &renewed.to_check {
+            println!("  - {line}");
+        }
+    }
+    Ok(())
+}
+
+fn print_new_year(r: &YearReport, promote: bool) {
+    if r.dry_run {
+        say("试运行，未修改数据 (dry run: nothing changed)", "dry run: nothing changed");
+    }
+    say(
+        &format!(
+            "{} 年度 -> {} 年度：{} 名学生的 {} 年度状态已保留，新年度全部为未确认、未缴费 \
+             ({} pupils' statuses kept for {}; everyone starts the new year unasked and unpaid)",
+            r.previous, r.year, r.kept, r.previous, r.kept, r.previous
+        ),
+        &format!(
+            "{} -> {}: {} pupils' statuses kept for {}; everyone starts the new year unasked and unpaid",
+            r.previous, r.year, r.kept, r.previous
+        ),
+    );
+    if promote {
+        say(
+            &format!(
+                "升级 {} 人，毕业离校 {} 人 (promoted {}, graduated {})",
+                r.promoted, r.graduated, r.promoted, r.graduated
+            ),
+            &format!("promoted {}, graduated {}", r.promoted, r.graduated),
+        );
+        for m in &r.moves {
+            let to = match &m.to {
+                Some(to) => to.clone(),
+                None if super::english() => "left (graduated)".to_owned(),
+                None => "已离校（毕业）".to_owned(),
+            };
+            println!("  {} {} -> {}：{} 人", m.school, m.from, to, m.pupils);
+        }
+    }
+    say(
+        &format!(
+            "保留人员类别 {} 人，新年度待重新认定（在详情中确认或按部门名单对账）\
+             ({} pupils keep their categories, to be certified again for the new year)",
+            r.carried_categories, r.carried_categories
+        ),
+        &format!("{} pupils keep their categories, to be certified again for the new year", r.carried_categories),
+    );
+    match &r.policy {
+        Some(p) => say(&format!("{} 年度政策 (policy): {p}", r.year), &format!("policy for {}: {p}", r.year)),
+        None => say(
+            "数据文件没有选定政策：canbao policy use 名称 (no policy: canbao policy use NAME)",
+            "no policy chosen: canbao policy use NAME",
+        ),
+    }
+    if !r.dry_run {
+        say(
+            &format!(
+                "查看 {} 年度：canbao --year {} stats；导入新生名单后用 canbao year leavers 查看可能已离校的学生 \
+                 (see the old year with --year {}; after importing this year's lists, canbao year leavers)",
+                r.previous, r.previous, r.previous
+            ),
+            &format!(
+                "see the old year with --year {}; after importing this year's lists, run canbao year leavers",
+                r.previous
+            ),
+        );
+    }
+}
+
+#[derive(Serialize)]
+struct LeaversJson<'a> {
+    year: Option<i32>,
+    leavers: &'a [crate::store::Leaver],
+    marked: usize,
+}
+
+fn leavers(cli: &Cli, mark: bool, json: bool) -> CmdResult {
+    let (mut store, _lock) =
+        if mark { open_writer(cli).map(|(s, l)| (s, Some(l)))? } else { (open_existing(cli)?, None) };
+    let found = store.leavers()?;
+    let marked = if mark && !found.is_empty() {
+        let ids: Vec<i64> = found.iter().map(|l| l.id).collect();
+        store.mark_leavers(&ids)?
+    } else {
+        0
+    };
+    if json {
+        print_json(&LeaversJson { year: store.shown_year(), leavers: &found, marked });
+        return Ok(());
+    }
+    if found.is_empty() {
+        say(
+            "没有可能已离校的学生（只在用 year new 开始的年度、导入本年度名单后才会列出）\
+             (no possible leavers: listed in a year begun by year new, once its lists are imported)",
+            "no possible leavers (listed in a year begun by year new, once its lists are imported)",
+        );
+        return Ok(());
+    }
+    for l in &found {
+        println!("{}\t{}\t{}\t{}", l.school, l.class, l.name, shown_id(&l.id_number, false));
+    }
+    if mark {
+        say(&format!("已登记为已离校 {marked} 人 (marked as left)"), &format!("marked as left: {marked}"));
+    } else {
+        say(
+            &format!(
+                "本年度名单中没有、同班同学在名单中：{} 人，可能已离校；确认后用 canbao year leavers --mark 登记为已离校 \
+                 ({} pupils are on none of this year's lists: mark them left with canbao year leavers --mark)",
+                found.len(),
+                found.len()
+            ),
+            &format!(
+                "{} pupils are on none of this year's lists: mark them left with canbao year leavers --mark",
+                found.len()
+            ),
+        );
+    }
+    Ok(())
+}
+
+/// After an import: how many pupils this year's lists left out, and what to do about them.
+pub fn mention_leavers(store: &Store) -> CmdResult {
+    let n = store.leavers()?.len();
+    if n > 0 {
+        say(
+            &format!(
+                "可能已离校 {n} 人（本年度名单中没有，同班同学在名单中）：canbao year leavers 查看，--mark 登记为已离校 \
+                 ({n} possible leavers: see canbao year leavers, mark them with --mark)"
+            ),
+            &format!("{n} possible leavers: see canbao year leavers, mark them with --mark"),
+        );
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct YearListed {
+    year: i32,
+    current: bool,
+    policy: Option<String>,
+}
+
+fn list(cli: &Cli, json: bool) -> CmdResult {
+    let store = open_existing(cli)?;
+    let current = store.current_year();
+    let listed: Vec<YearListed> = store
+        .years()?
+        .into_iter()
+        .map(|y| Ok(YearListed { year: y, current: Some(y) == current, policy: store.year_policy(y)? }))
+        .collect::<Result<_, crate::store::StoreError>>()?;
+    if json {
+        print_json(&listed);
+        return Ok(());
+    }
+    for y in &listed {
+        let mark = if y.current { "*" } else { " " };
+        println!("{mark} {}\t{}", y.year, y.policy.as_deref().unwrap_or("-"));
+    }
+    Ok(())
+}

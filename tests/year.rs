@@ -1,0 +1,184 @@
+//! The next school year through the binary: `year new` carries the roster into the next insured year, the new
+//! year's tax list is reconciled without touching last year's payments, `--year` shows the old year read-only,
+//! and pupils missing from this year's lists are offered as leavers.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn canbao(db: &Path, home: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("canbao").expect("binary");
+    cmd.arg("--db")
+        .arg(db)
+        .env_remove("CANBAO_DB")
+        .env("CANBAO_OPERATOR", "测试")
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("HOME", home);
+    cmd
+}
+
+fn json(cmd: &mut Command) -> Value {
+    let out = cmd.output().expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+fn text(cmd: &mut Command) -> String {
+    let out = cmd.output().expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn id(first17: &str) -> String {
+    format!("{first17}{}", canbao::domain::id_number::check_char(first17.as_bytes()))
+}
+
+/// One pupil in each kind of class a drive meets: primary (两种写法), junior (七年级 and 初三), senior (高一,
+/// 高三) and kindergarten (中班, 大班).
+fn roster() -> Vec<(&'static str, String, &'static str, &'static str)> {
+    vec![
+        ("一年甲", id("45020220190301002"), "一年级", "1班"),
+        ("六年乙", id("45020220140301002"), "六年级", "2班"),
+        ("七年丙", id("45020220130301002"), "七年级", "3班"),
+        ("初三丁", id("45020220110301002"), "初三", "1班"),
+        ("高一戊", id("45020220100301002"), "高一", "2班"),
+        ("高三己", id("45020220080301002"), "高中三年级", "1班"),
+        ("中班庚", id("45020220210301002"), "中班", "1班"),
+        ("大班辛", id("45020220200301002"), "大班", "1班"),
+    ]
+}
+
+fn write_list(path: &Path, rows: &[(&str, String, &str, &str)]) {
+    let mut text = String::from("姓名,身份证号码,年级,班级\n");
+    for (name, number, grade, class) in rows {
+        text.push_str(&format!("{name},{number},{grade},{class}\n"));
+    }
+    std::fs::write(path, text).unwrap();
+}
+
+fn current_year(db: &Path, home: &Path) -> i64 {
+    let years = json(canbao(db, home).args(["year", "list", "--json"]));
+    let years = years.as_array().unwrap();
+    years.iter().find(|y| y["current"] == true).and_then(|y| y["year"].as_i64()).expect("a current year")
+}
+
+#[test]
+fn a_new_year_promotes_and_reconciles_its_tax_list_leaving_last_years_payments_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, home) = (dir.path().join("drive.db"), dir.path());
+    let list = dir.path().join("list.csv");
+    let pupils = roster();
+    write_list(&list, &pupils);
+    canbao(&db, home).arg("import").arg(&list).assert().success();
+    canbao(&db, home).args(["policy", "use", "yibin-2024"]).assert().success();
+    let year = current_year(&db, home);
+    let yi = &pupils[0].1;
+    canbao(&db, home)
+        .args(["mark", yi, "--payment", "paid", "--amount", "380", "--paid-on", "2026-10-08", "--channel", "微信"])
+        .assert()
+        .success();
+    canbao(&db, home).args(["mark", &pupils[2].1, "--enrollment", "declined", "--reason", "外地"]).assert().success();
+
+    // Only the next year.
+    let wrong = canbao(&db, home).args(["year", "new", &(year + 2).to_string()]).assert().code(1);
+    assert!(String::from_utf8_lossy(&wrong.get_output().stderr).contains("只能开始下一个年度"));
+
+    // The report first, with nothing changed.
+    let next = (year + 1).to_string();
+    let dry = json(canbao(&db, home).args(["year", "new", &next, "--promote", "--dry-run", "--json"]));
+    assert_eq!(current_year(&db, home), year, "a dry run changes nothing");
+    assert!(!home.join(format!("config/canbao/policies/yibin-{next}.toml")).exists(), "nor writes a policy");
+    let report = json(canbao(&db, home).args(["year", "new", &next, "--promote", "--json"]));
+    for key in ["year", "promoted", "graduated", "carried_categories"] {
+        assert_eq!(dry[key], report[key], "{key}: the dry run said what the run did");
+    }
+    assert_eq!(report["year"], year + 1);
+    // 六年级, 初三, 高中三年级 and 大班 leave; the other four move up.
+    assert_eq!((report["promoted"].as_i64(), report["graduated"].as_i64()), (Some(4), Some(4)), "{report}");
+    assert_eq!(report["carried_categories"], 0);
+    assert_eq!(report["policy"], format!("yibin-{next}"), "made from the drive's policy as policy new does");
+    assert!(home.join(format!("config/canbao/policies/yibin-{next}.toml")).is_file());
+    let moves = report["moves"].as_array().unwrap();
+    let to = |from: &str| moves.iter().find(|m| m["from"] == from).map(|m| m["to"].clone()).unwrap_or(Value::Null);
+    assert_eq!(to("一年级1班"), "二年级1班");
+    assert_eq!(to("七年级3班"), "八年级3班");
+    assert_eq!(to("高一2班"), "高二2班");
+    assert_eq!(to("中班1班"), "大班1班");
+    assert_eq!(to("初三1班"), Value::Null);
+
+    let found = json(canbao(&db, home).args(["find", yi, "--json"]));
+    assert_eq!((found[0]["class"].as_str(), found[0]["payment"].as_str()), (Some("二年级1班"), Some("unpaid")));
+    let left = json(canbao(&db, home).args(["find", &pupils[3].1, "--json"]));
+    assert_eq!(left[0]["enrollment"], "left");
+
+    // The new year's tax list.
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(&tax, format!("姓名,证件号码,缴费金额,缴费日期\n一年甲,{yi},400,2026-11-20\n")).unwrap();
+    let reconciled = json(canbao(&db, home).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
+    assert_eq!(reconciled["matched"], 1, "{reconciled}");
+    let stats = json(canbao(&db, home).args(["stats", "--json"]));
+    assert_eq!(stats["year"], year + 1);
+    assert_eq!(stats["payment"]["paid"], 1);
+    assert_eq!(stats["enrollment"]["declined"], 0, "last year's answer is not this year's");
+
+    // Last year, read-only: its own payment and its own answers.
+    let old = json(canbao(&db, home).args(["--year", &year.to_string(), "stats", "--json"]));
+    assert_eq!(old["year"], year);
+    assert_eq!(old["payment"]["paid"], 1);
+    assert_eq!(old["enrollment"]["declined"], 1);
+    let old_find = json(canbao(&db, home).args(["--year", &year.to_string(), "find", &pupils[3].1, "--json"]));
+    assert_eq!(old_find[0]["enrollment"], "unknown", "初三丁 was at school last year");
+    let store = canbao::store::Store::open_read_only(&db).unwrap();
+    let mut store = store;
+    store.view_year(year as i32).unwrap();
+    let then = store.student_by_id_number(yi).unwrap().unwrap();
+    assert_eq!(
+        (then.payment_details.amount_fen, then.payment_details.paid_on.map(|d| d.to_string())),
+        (Some(38000), Some("2026-10-08".into()))
+    );
+    drop(store);
+    let refused = canbao(&db, home).args(["--year", &year.to_string(), "mark", yi, "--note", "x"]).assert().code(1);
+    assert!(String::from_utf8_lossy(&refused.get_output().stderr).contains("只读"));
+    let sheet = dir.path().join("old.csv");
+    canbao(&db, home)
+        .args(["--year", &year.to_string(), "export", "sheet", "--format", "csv", "--out"])
+        .arg(&sheet)
+        .assert()
+        .success();
+    assert!(std::fs::read_to_string(&sheet).unwrap().contains(&format!("保险年度：{year}年度")));
+}
+
+#[test]
+fn pupils_missing_from_this_years_lists_are_offered_not_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, home) = (dir.path().join("drive.db"), dir.path());
+    let list = dir.path().join("list.csv");
+    let pupils = vec![
+        ("甲", id("45020220190301002"), "一年级", "1班"),
+        ("乙", id("45020220190301010"), "一年级", "1班"),
+        ("丙", id("45020220190301029"), "一年级", "1班"),
+    ];
+    write_list(&list, &pupils);
+    canbao(&db, home).arg("import").arg(&list).assert().success();
+    let year = current_year(&db, home);
+    canbao(&db, home).args(["year", "new", &(year + 1).to_string(), "--promote"]).assert().success();
+    // This year's list of 二年级1班: 乙 is not on it, and a newcomer is.
+    let this_year = vec![
+        ("甲", pupils[0].1.clone(), "二年级", "1班"),
+        ("丙", pupils[2].1.clone(), "二年级", "1班"),
+        ("丁", id("45020220190301037"), "二年级", "1班"),
+    ];
+    write_list(&list, &this_year);
+    let out = text(canbao(&db, home).arg("import").arg(&list));
+    assert!(out.contains("可能已离校 1 人"), "{out}");
+    let listed = json(canbao(&db, home).args(["year", "leavers", "--json"]));
+    let names: Vec<&str> = listed["leavers"].as_array().unwrap().iter().filter_map(|l| l["name"].as_str()).collect();
+    assert_eq!(names, ["乙"]);
+    let stats = json(canbao(&db, home).args(["stats", "--json"]));
+    assert_eq!(stats["students"], 4, "offered, never removed");
+    let marked = json(canbao(&db, home).args(["year", "leavers", "--mark", "--json"]));
+    assert_eq!(marked["marked"], 1);
+    let found = json(canbao(&db, home).args(["find", &pupils[1].1, "--json"]));
+    assert_eq!(found[0]["enrollment"], "left");
+}
