@@ -231,9 +231,6 @@ fn print_stats(s: &crate::store::Stats) {
     use crate::domain::coverage::{percent, permille};
     use crate::domain::policy::Ledger;
     let rate = percent(permille(s.insured as usize, s.expected as usize));
-    if let Some(year) = s.year {
-        say(&format!("{year} 年度 (insured year {year})"), &format!("insured year {year}"));
-    }
     say(
         &format!(
             "学生 {} 人，应参保 {} 人，已参保 {} 人，参保率 {rate}，身份证号有问题 {} 人 (pupils {}, to insure {}, \
@@ -249,6 +246,9 @@ fn print_stats(s: &crate::store::Stats) {
         "  已参保 = 家庭或财政已缴费、或异地参保；应参保 = 未离校且未拒绝参保 (insured = paid or elsewhere)",
         "  insured = paid by the family or a department, or enrolled elsewhere; to insure = not left, not declined",
     );
+    if let Some(year) = s.year {
+        say(&format!("{year} 年度 (insured year {year})"), &format!("insured year {year}"));
+    }
     if s.categories_to_recertify > 0 {
         say(
             &format!(
