@@ -3,8 +3,10 @@
 //! uses the terminal.
 
 pub mod cli;
+pub mod data_file;
 pub mod demo;
 pub mod domain;
 pub mod io;
+pub mod private_file;
 pub mod store;
 pub mod tui;

@@ -2,13 +2,15 @@
 //!
 //! The table is data (`data/categories.toml`): each category has the notices' name, the short forms operators
 //! and class lists use, and the certifying department (认定部门). Which subsidy a category earns is not here:
-//! that depends on the city and year, so it lives in the policy files (see [`crate::domain::policy`]).
+//! that depends on the city and year, so it lives in the policy files.
 
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
+
+pub use crate::data_file::DataFileError;
 
 /// One special category, e.g. 低保对象 certified by 民政.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -123,231 +125,6 @@ impl CategoryTable {
     }
 }
 
-/// A data file (category table, policy) that cannot be used. Always names the file and, where known, the key
-/// and line, so whoever edits the file can find the mistake.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum DataFileError {
-    /// Not valid TOML, or not the expected shape (unknown key, wrong type, missing key). `message` is the TOML
-    /// parser's own text.
-    #[error("数据文件 {file} 格式有误{}：{message}", located(key, *line))]
-    Parse { file: String, key: String, line: Option<usize>, message: String },
-    /// Valid TOML whose content breaks a rule (a date range backwards, a percentage over 100 …).
-    #[error("数据文件 {file} 内容有误{}：{message_zh}", located(key, *line))]
-    Invalid { file: String, key: String, line: Option<usize>, message_zh: String, message_en: String },
-    /// The file or directory could not be read.
-    #[error("无法读取数据文件 {file}：{message}")]
-    Read { file: String, message: String },
-}
-
-fn located(key: &str, line: Option<usize>) -> String {
-    match (key.is_empty(), line) {
-        (true, None) => String::new(),
-        (true, Some(line)) => format!("（第 {line} 行）"),
-        (false, None) => format!("（键 {key}）"),
-        (false, Some(line)) => format!("（键 {key}，第 {line} 行）"),
-    }
-}
-
-impl DataFileError {
-    /// The file the error is about.
-    pub fn file(&self) -> &str {
-        match self {
-            DataFileError::Parse { file, .. }
-            | DataFileError::Invalid { file, .. }
-            | DataFileError::Read { file, .. } => file,
-        }
-    }
-
-    /// The key path (e.g. `category."低保对象".subsidy_percent`), empty when the error is not about one key.
-    pub fn key(&self) -> &str {
-        match self {
-            DataFileError::Parse { key, .. } | DataFileError::Invalid { key, .. } => key,
-            DataFileError::Read { .. } => "",
-        }
-    }
-
-    /// The same error in English.
-    pub fn message_en(&self) -> String {
-        let at = |key: &str, line: Option<usize>| match (key.is_empty(), line) {
-            (true, None) => String::new(),
-            (true, Some(line)) => format!(" (line {line})"),
-            (false, None) => format!(" (key {key})"),
-            (false, Some(line)) => format!(" (key {key}, line {line})"),
-        };
-        match self {
-            DataFileError::Parse { file, key, line, message } => {
-                format!("data file {file} is malformed{}: {message}", at(key, *line))
-            }
-            DataFileError::Invalid { file, key, line, message_en, .. } => {
-                format!("data file {file} is invalid{}: {message_en}", at(key, *line))
-            }
-            DataFileError::Read { file, message } => format!("cannot read data file {file}: {message}"),
-        }
-    }
-
-    /// Wraps a TOML error, recovering the key path from the error's position in `text`: the toml crate keeps
-    /// the path private, and a bare "invalid type" is useless without it.
-    pub(crate) fn from_toml(file: &str, text: &str, err: &toml::de::Error) -> DataFileError {
-        let message = err.message().trim().to_owned();
-        let (mut key, line) = match err.span() {
-            Some(span) => {
-                let (path, line) = key_path_at(text, span.start);
-                (path, Some(line))
-            }
-            None => (String::new(), None),
-        };
-        // A missing key has no position of its own: toml points at the table that lacks it.
-        if let Some(missing) = backticked(&message, "missing field `") {
-            let table = match err.span() {
-                Some(span) if line_is_header(text, span.start) => key,
-                _ => String::new(),
-            };
-            key = join_key(&table, &render_segment(missing));
-        }
-        DataFileError::Parse { file: file.to_owned(), key, line, message }
-    }
-
-    /// A content error about `key` (a rendered key path); the line is looked up in `text` when it can be found.
-    pub(crate) fn invalid(file: &str, text: &str, key: &str, message_zh: String, message_en: String) -> DataFileError {
-        DataFileError::Invalid {
-            file: file.to_owned(),
-            key: key.to_owned(),
-            line: line_of_key(text, key),
-            message_zh,
-            message_en,
-        }
-    }
-}
-
-fn backticked<'a>(message: &'a str, prefix: &str) -> Option<&'a str> {
-    let rest = message.strip_prefix(prefix)?;
-    rest.split('`').next()
-}
-
-/// Renders one key segment the way it would be written in TOML: bare when it can be, quoted otherwise.
-pub(crate) fn render_segment(segment: &str) -> String {
-    let bare = !segment.is_empty() && segment.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-    if bare { segment.to_owned() } else { format!("\"{segment}\"") }
-}
-
-fn join_key(table: &str, key: &str) -> String {
-    match (table.is_empty(), key.is_empty()) {
-        (true, _) => key.to_owned(),
-        (false, true) => table.to_owned(),
-        (false, false) => format!("{table}.{key}"),
-    }
-}
-
-/// Splits a dotted TOML key (`a."b.c".d`) into its segments.
-fn split_dotted(key: &str) -> Vec<String> {
-    let mut segments = Vec::new();
-    let mut current = String::new();
-    let mut quote: Option<char> = None;
-    for c in key.chars() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), c) => current.push(c),
-            (None, '"' | '\'') => quote = Some(c),
-            (None, '.') => segments.push(std::mem::take(&mut current).trim().to_owned()),
-            (None, c) => current.push(c),
-        }
-    }
-    segments.push(current.trim().to_owned());
-    segments
-}
-
-/// Where a line's key ends: the first `=` outside quotes, if any.
-fn key_part(line: &str) -> Option<&str> {
-    let mut quote: Option<char> = None;
-    for (i, c) in line.char_indices() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'') => quote = Some(c),
-            (None, '#') => return None,
-            (None, '=') => return Some(&line[..i]),
-            _ => {}
-        }
-    }
-    None
-}
-
-/// A table header's dotted key and whether it is an array of tables.
-fn header(line: &str) -> Option<(String, bool)> {
-    let line = line.trim_start();
-    let (inner, array) = if let Some(rest) = line.strip_prefix("[[") {
-        (rest.split("]]").next()?, true)
-    } else if let Some(rest) = line.strip_prefix('[') {
-        (rest.split(']').next()?, false)
-    } else {
-        return None;
-    };
-    let rendered: Vec<String> = split_dotted(inner).iter().map(|s| render_segment(s)).collect();
-    Some((rendered.join("."), array))
-}
-
-fn line_is_header(text: &str, offset: usize) -> bool {
-    let line_no = line_index(text, offset);
-    text.lines().nth(line_no).is_some_and(|l| header(l).is_some())
-}
-
-fn line_index(text: &str, offset: usize) -> usize {
-    let offset = offset.min(text.len());
-    text.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count()
-}
-
-/// The full key path of every line (tables, array indexes, the line's own key) and the 1-based line number.
-fn line_paths(text: &str) -> Vec<String> {
-    let mut paths = Vec::new();
-    let mut table = String::new();
-    let mut array_counts: HashMap<String, usize> = HashMap::new();
-    let mut last_key = String::new();
-    for line in text.lines() {
-        if let Some((name, array)) = header(line) {
-            table = if array {
-                let n = array_counts.entry(name.clone()).or_insert(0);
-                *n += 1;
-                format!("{name}[{}]", *n - 1)
-            } else {
-                name
-            };
-            last_key.clear();
-            paths.push(table.clone());
-            continue;
-        }
-        let trimmed = line.trim();
-        if let Some(key) = key_part(line) {
-            let rendered: Vec<String> = split_dotted(key).iter().map(|s| render_segment(s)).collect();
-            last_key = rendered.join(".");
-            paths.push(join_key(&table, &last_key));
-        } else if trimmed.is_empty() || trimmed.starts_with('#') {
-            last_key.clear();
-            paths.push(table.clone());
-        } else {
-            // A continuation line of a multi-line array or string belongs to the key that opened it.
-            paths.push(join_key(&table, &last_key));
-        }
-    }
-    paths
-}
-
-/// The key path and 1-based line number at a byte offset of `text`.
-fn key_path_at(text: &str, offset: usize) -> (String, usize) {
-    let line = line_index(text, offset);
-    let path = line_paths(text).into_iter().nth(line).unwrap_or_default();
-    (path, line + 1)
-}
-
-/// The 1-based line where `key` is set (or, for a table, its header), if the text has one.
-fn line_of_key(text: &str, key: &str) -> Option<usize> {
-    let paths = line_paths(text);
-    paths.iter().position(|p| p == key).map(|i| i + 1).or_else(|| {
-        // A key that is absent (e.g. a required value left out) is reported at its table's header.
-        let table = key.rsplit_once('.').map(|(t, _)| t)?;
-        paths.iter().position(|p| p == table).map(|i| i + 1)
-    })
-}
-
 impl fmt::Display for Category {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}（{}认定）", self.name, self.department)
@@ -453,17 +230,5 @@ mod tests {
         let err = CategoryTable::from_toml(wrong_type, "cats.toml").unwrap_err();
         assert_eq!(err.key(), "category[0].aliases");
         assert!(err.message_en().contains("cats.toml"));
-    }
-
-    #[test]
-    fn key_paths_follow_tables_arrays_and_continuation_lines() {
-        let text = "a = 1\n[t.\"低保\"]\nb = [\n  1,\n]\n[[w]]\nc = 2\n[[w]]\nc = 3\n";
-        let paths = line_paths(text);
-        assert_eq!(
-            paths,
-            ["a", "t.\"低保\"", "t.\"低保\".b", "t.\"低保\".b", "t.\"低保\".b", "w[0]", "w[0].c", "w[1]", "w[1].c"]
-        );
-        assert_eq!(line_of_key(text, "w[1].c"), Some(9));
-        assert_eq!(line_of_key(text, "t.\"低保\".missing"), Some(2));
     }
 }

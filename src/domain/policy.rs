@@ -19,7 +19,7 @@ use std::sync::OnceLock;
 use chrono::NaiveDate;
 
 use super::category::CategoryTable;
-pub use super::category::DataFileError;
+pub use crate::data_file::DataFileError;
 pub use ledger::{Ledger, ledger, roster_ledger};
 pub use quote::{BenefitPlace, EnrolleeKind, Quote, QuoteError, QuoteRequest, Refund, quote};
 pub use renew::{Renewal, Renewed, renew, shift_date};

@@ -11,8 +11,8 @@ use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 
 use super::ReadError;
-use super::private_file;
 use super::table::neutralise_formula;
+use crate::private_file;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileFormat {

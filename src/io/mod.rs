@@ -1,15 +1,16 @@
 //! Files in and out: class lists and agency lists read, the school's forms written. No terminal code here.
 
+mod cell;
 pub mod class_list;
 mod compound;
 pub mod export;
 pub mod forms;
 pub mod fuzzing;
 pub mod header;
-pub mod private_file;
 pub mod reconcile;
 pub mod sheet;
 pub mod table;
+mod workbook;
 mod xlsx_rows;
 
 use thiserror::Error;

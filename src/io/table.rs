@@ -4,131 +4,13 @@
 use std::io::Cursor;
 use std::path::Path;
 
-use calamine::{Data, DataRef, Reader, Sheets};
+use calamine::{Reader, Sheets};
 
 use super::ReadError;
+use super::workbook::{MAX_CELLS, SharedBytes, contained, convert, damaged, workbook_error};
 
-/// A cell as the file holds it. Numbers stay numbers so an ID typed as a number can be recognized as one.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
-    Empty,
-    Text(String),
-    Number(f64),
-}
-
-impl Cell {
-    /// The cell as text: whole numbers print without ".0" (a class "2" or a phone typed as a number).
-    pub fn text(&self) -> String {
-        match self {
-            Cell::Empty => String::new(),
-            Cell::Text(s) => clean_text(s),
-            Cell::Number(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
-            Cell::Number(f) => f.to_string(),
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        match self {
-            Cell::Empty => true,
-            Cell::Text(s) => s.chars().all(|c| c.is_whitespace() || invisible(c)),
-            Cell::Number(_) => false,
-        }
-    }
-
-    /// Whether the cell holds characters that `text` removes: control, zero-width or direction-changing ones.
-    pub fn has_invisible(&self) -> bool {
-        matches!(self, Cell::Text(s) if s.chars().any(|c| invisible(c) && !matches!(c, '\t' | '\n' | '\r')))
-    }
-}
-
-/// A character nobody sees but that changes what is stored: control characters (an ESC sequence in a name
-/// would drive the terminal it is printed on), zero-width characters (「李\u{200b}四」 is not found by 「李四」)
-/// and the bidirectional overrides that make text read in another order than it is stored.
-pub fn invisible(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{00ad}'
-                | '\u{034f}'
-                | '\u{061c}'
-                | '\u{115f}'
-                | '\u{1160}'
-                | '\u{17b4}'
-                | '\u{17b5}'
-                | '\u{180e}'
-                | '\u{200b}'..='\u{200f}'
-                | '\u{202a}'..='\u{202e}'
-                | '\u{2060}'..='\u{206f}'
-                | '\u{3164}'
-                | '\u{fe00}'..='\u{fe0f}'
-                | '\u{feff}'
-                | '\u{ffa0}'
-                | '\u{fff0}'..='\u{fffb}'
-        )
-}
-
-/// Text safe to print on a terminal: a control or direction-changing character (held by a drive made before
-/// imports removed them, or typed in by hand) shows as "�" instead of reaching the terminal, and zero-width
-/// characters are dropped.
-pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(invisible) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let shown = text
-        .chars()
-        .filter_map(|c| match c {
-            c if c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') => Some('\u{fffd}'),
-            c if invisible(c) => None,
-            c => Some(c),
-        })
-        .collect();
-    std::borrow::Cow::Owned(shown)
-}
-
-/// Characters that make a spreadsheet read a CSV cell as a formula (OWASP's list for CSV injection).
-fn formula_start(text: &str) -> bool {
-    text.starts_with(['=', '+', '-', '@', '\t', '\r'])
-}
-
-/// A signed number ("-12.5", "+86 138-0013-8000") is a value: with no letters or brackets it can call no
-/// function, and it stays as it is.
-fn plain_number(text: &str) -> bool {
-    let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
-    digits.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b' ' | b'-'))
-        && digits.bytes().any(|b| b.is_ascii_digit())
-}
-
-/// A CSV cell as a spreadsheet must see it: text that would start a formula gets a leading apostrophe
-/// (OWASP's rule), so `=HYPERLINK(…)` in a name reaches the sheet as text. Numbers and ID numbers are left
-/// alone.
-pub fn neutralise_formula(text: &str) -> std::borrow::Cow<'_, str> {
-    if formula_start(text) && !plain_number(text) {
-        std::borrow::Cow::Owned(format!("'{text}"))
-    } else {
-        std::borrow::Cow::Borrowed(text)
-    }
-}
-
-/// A text cell as canbao keeps it: invisible characters removed (line breaks and tabs become spaces), then
-/// trimmed. Text that would start a formula is kept neutralised as `'=1+1`, whether the file wrote `=1+1`,
-/// `\t=1+1` (which trimming alone would turn back into a formula) or `'=1+1` (an export of canbao's own, so
-/// importing it again changes nothing); a number padded with a tab (`\t4502…`) is simply trimmed. A lone
-/// "-" (a list's "none") is left as it is.
-pub fn clean_text(raw: &str) -> String {
-    let cleaned: std::borrow::Cow<str> = if raw.chars().any(invisible) {
-        raw.chars()
-            .filter_map(|c| if c.is_whitespace() { Some(' ') } else { (!invisible(c)).then_some(c) })
-            .collect::<String>()
-            .into()
-    } else {
-        raw.into()
-    };
-    let trimmed = cleaned.trim();
-    if formula_start(trimmed) && !plain_number(trimmed) && trimmed.chars().nth(1).is_some() {
-        return format!("'{trimmed}");
-    }
-    trimmed.to_owned()
-}
+pub use super::cell::{Cell, clean_text, invisible, neutralise_formula, printable};
+pub use super::workbook::containing_panic;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sheet {
@@ -143,10 +25,6 @@ pub struct Sheet {
 pub const MAX_CELL_BYTES: usize = 64 * 1024;
 /// The longest name: a name of four thousand bytes is not a pupil's.
 pub const MAX_NAME_BYTES: usize = 4 * 1024;
-
-/// Spreadsheets beyond this many cells are not class lists; refusing them keeps a hostile file from
-/// exhausting memory.
-pub(super) const MAX_CELLS: usize = 20_000_000;
 
 pub fn read_file(path: &Path) -> Result<Vec<Sheet>, ReadError> {
     open_file(path)?.into_iter().map(SheetRows::collect_sheet).collect()
@@ -228,41 +106,6 @@ impl From<Sheet> for SheetRows {
     }
 }
 
-thread_local! {
-    static CONTAINING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// True while this thread reads a workbook with panics caught: a panic hook then stays quiet (and the TUI's
-/// leaves the terminal alone), since the panic becomes the file's error message.
-pub fn containing_panic() -> bool {
-    CONTAINING.with(std::cell::Cell::get)
-}
-
-/// Runs a workbook reader with its panics caught: third-party code fed hostile bytes may panic (an arithmetic
-/// overflow on an absurd cell reference, say), and that is the file's error, not the end of the program.
-/// `None` when it panicked.
-pub(super) fn contained<T>(read: impl FnOnce() -> T) -> Option<T> {
-    CONTAINING.with(|c| c.set(true));
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(read));
-    CONTAINING.with(|c| c.set(false));
-    result.ok()
-}
-
-/// The error for a workbook calamine cannot read.
-pub(super) fn workbook_error(file: &str, e: impl Into<calamine::Error>) -> ReadError {
-    let reason = e.into().to_string();
-    if reason.to_lowercase().contains("password") || reason.contains("encrypt") {
-        ReadError::Encrypted { file: file.to_owned() }
-    } else {
-        ReadError::BadWorkbook { file: file.to_owned(), reason }
-    }
-}
-
-/// The error for a workbook whose reader gave up in a way it does not explain.
-pub(super) fn damaged(file: &str) -> ReadError {
-    ReadError::BadWorkbook { file: file.to_owned(), reason: "文件结构损坏 (damaged structure)".into() }
-}
-
 pub fn read_bytes(bytes: &[u8], file: &str) -> Result<Vec<Sheet>, ReadError> {
     open_bytes(bytes.to_vec(), file)?.into_iter().map(SheetRows::collect_sheet).collect()
 }
@@ -298,16 +141,6 @@ pub fn open_bytes(bytes: Vec<u8>, file: &str) -> Result<Vec<SheetRows>, ReadErro
         return Err(ReadError::Disguised { file: file.to_owned(), kind, kind_en });
     }
     Ok(vec![SheetRows { name: String::new(), source: RowSource::Csv(Box::new(CsvRows::new(bytes, file))) }])
-}
-
-/// A file's bytes shared between the thread reading its sheets and the fallback that reads them whole.
-#[derive(Clone)]
-pub(super) struct SharedBytes(std::sync::Arc<Vec<u8>>);
-
-impl AsRef<[u8]> for SharedBytes {
-    fn as_ref(&self) -> &[u8] {
-        &self.0
-    }
 }
 
 /// Web pages and Excel 2003 XML saved with an `.xls` name (as many school and government systems export
@@ -517,33 +350,6 @@ fn fill_merged(rows: &mut Rows, merges: &[calamine::Dimensions]) -> Result<(), R
         }
     }
     Ok(())
-}
-
-pub(super) fn convert_ref(data: &DataRef) -> Cell {
-    match data {
-        DataRef::SharedString(s) => Cell::Text((*s).to_owned()),
-        DataRef::String(s) => Cell::Text(s.clone()),
-        other => convert(&Data::from(other.clone())),
-    }
-}
-
-fn convert(data: &Data) -> Cell {
-    match data {
-        Data::Empty => Cell::Empty,
-        Data::String(s) => Cell::Text(s.clone()),
-        Data::Int(i) => Cell::Number(*i as f64),
-        Data::Float(f) => Cell::Number(*f),
-        Data::Bool(b) => Cell::Text(if *b { "TRUE" } else { "FALSE" }.into()),
-        // The reader's own conversion knows the workbook's date system: a Mac Excel file (and some agency
-        // exports) counts days from 1904, and reading it as 1900 moves every date four years and a day.
-        Data::DateTime(dt) if dt.is_datetime() => {
-            let (y, m, d, ..) = dt.to_ymd_hms_milli();
-            Cell::Text(format!("{y:04}-{m:02}-{d:02}"))
-        }
-        Data::DateTime(dt) => Cell::Number(dt.as_f64()),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
-        Data::Error(e) => Cell::Text(format!("#{e:?}")),
-    }
 }
 
 /// Decodes a text file: UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode text"), else GB18030, the

@@ -22,10 +22,10 @@ impl Store {
     /// others, not while the copy is written nor after a crash mid-way.
     pub fn backup_to(&self, target: &Path) -> Result<PathBuf> {
         if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
-            crate::io::private_file::create_dir_all(dir)
+            crate::private_file::create_dir_all(dir)
                 .map_err(|source| StoreError::CreateDir { path: dir.display().to_string(), source })?;
         }
-        match crate::io::private_file::create_new(target) {
+        match crate::private_file::create_new(target) {
             Ok(file) => drop(file),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                 return Err(StoreError::BackupExists(target.display().to_string()));
@@ -39,7 +39,7 @@ impl Store {
             }
             return Err(e.into());
         }
-        crate::io::private_file::restrict(target);
+        crate::private_file::restrict(target);
         Ok(target.to_owned())
     }
 
@@ -51,9 +51,9 @@ impl Store {
         let (Some(dir), Some(path)) = (self.backup_dir(), self.path().map(Path::to_owned)) else {
             return Ok(None);
         };
-        crate::io::private_file::create_dir_all(&dir)
+        crate::private_file::create_dir_all(&dir)
             .map_err(|source| StoreError::CreateDir { path: dir.display().to_string(), source })?;
-        crate::io::private_file::restrict_dir(&dir);
+        crate::private_file::restrict_dir(&dir);
         let key = backup_key(&path);
         let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S%.3f");
         let target = dir.join(format!("{key}-{stamp}-{reason}.db"));

@@ -137,7 +137,7 @@ impl Store {
         let version = schema::user_version(&self.conn)?;
         let key_text = key.map(Passphrase::expose).unwrap_or("");
         self.conn.execute("ATTACH DATABASE ?1 AS export KEY ?2", [target.to_string_lossy().as_ref(), key_text])?;
-        crate::io::private_file::restrict(target);
+        crate::private_file::restrict(target);
         let exported = (|| -> Result<()> {
             self.conn.query_row("SELECT sqlcipher_export('export')", [], |_| Ok(()))?;
             self.conn.execute_batch(&format!("PRAGMA export.user_version = {version};"))?;

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 
 use super::fields::{self, Field, FieldChange, categories_from_text, categories_to_text, ensure_school};
-use super::read::kind_code;
+use super::read::{EXISTING_VALID, kind_code};
 use super::{AuditContext, Result, Store};
 use crate::domain::id_number::{IdCheck, Sex};
 use crate::domain::search::pack_key;
@@ -181,8 +181,8 @@ impl Drop for ImportSession<'_> {
     }
 }
 
-/// The per-row look-ups of an import, each by an index (see `tests::every_per_row_lookup_uses_an_index`).
-pub(crate) const EXISTING_VALID: &str = "SELECT id FROM students WHERE id_number = ?1 AND id_problem IS NULL";
+/// The per-row look-ups of an import, each by an index (see `tests::every_per_row_lookup_uses_an_index`); the
+/// valid number's is `read::EXISTING_VALID`, which a single look-up shares.
 /// A valid pupil of that number and name first, else a flagged one: two index look-ups (each partial index
 /// covers one kind), where one query over both kinds read the whole roster.
 pub(crate) const EXISTING_FLAGGED: &str = "SELECT id FROM (

@@ -71,7 +71,7 @@ impl DriveLock {
         if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty())
             && !dir.exists()
         {
-            crate::io::private_file::create_dir_all(dir)
+            crate::private_file::create_dir_all(dir)
                 .map_err(|source| StoreError::CreateDir { path: dir.display().to_string(), source })?;
         }
         let path = lock_path(&true_path(db));
@@ -82,7 +82,7 @@ impl DriveLock {
             .truncate(false)
             .open(&path)
             .map_err(|source| StoreError::CreateDir { path: path.display().to_string(), source })?;
-        crate::io::private_file::restrict(&path);
+        crate::private_file::restrict(&path);
         match file.try_lock() {
             Ok(()) => {
                 let holder = format!(

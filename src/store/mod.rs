@@ -207,7 +207,7 @@ fn writable_sidecars(path: &Path) -> Result<()> {
         if !sidecar.exists() || !denied(&sidecar) {
             continue;
         }
-        crate::io::private_file::restrict(&sidecar);
+        crate::private_file::restrict(&sidecar);
         if denied(&sidecar) {
             return Err(StoreError::SidecarReadOnly { path: sidecar.display().to_string() });
         }
@@ -271,7 +271,7 @@ impl Store {
             cipher::apply_key(&conn, k)?;
         }
         if !existed {
-            crate::io::private_file::restrict(path);
+            crate::private_file::restrict(path);
         }
         Self::init(conn, Some(path.to_owned()), key.cloned())
     }

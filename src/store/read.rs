@@ -69,6 +69,9 @@ fn kind_from(s: &str) -> Option<IdKind> {
     }
 }
 
+/// The pupil holding a valid number: an import's per-row look-up, by an index.
+pub(crate) const EXISTING_VALID: &str = "SELECT id FROM students WHERE id_number = ?1 AND id_problem IS NULL";
+
 pub(crate) fn kind_code(k: IdKind) -> &'static str {
     match k {
         IdKind::Resident => "resident",
@@ -229,7 +232,7 @@ impl Store {
 
     /// The valid-ID pupil with this number, if any (reconcile asks once per row of an agency's list).
     pub fn student_by_id_number(&self, number: &str) -> Result<Option<Student>> {
-        let id: Option<i64> = self.conn.query_row(super::import::EXISTING_VALID, [number], |r| r.get(0)).optional()?;
+        let id: Option<i64> = self.conn.query_row(EXISTING_VALID, [number], |r| r.get(0)).optional()?;
         match id {
             Some(id) => student(&self.conn, id),
             None => Ok(None),

@@ -558,7 +558,7 @@ fn every_per_row_lookup_uses_an_index() {
         .collect();
     let s = store_with(&rows);
     let queries = [
-        ("import: a valid number", super::import::EXISTING_VALID),
+        ("import: a valid number", super::read::EXISTING_VALID),
         ("import: a flagged number", super::import::EXISTING_FLAGGED),
         ("import: no number", super::import::EXISTING_UNNUMBERED),
         ("import: the flagged look-alike", super::import::FLAGGED_SAME_PUPIL),

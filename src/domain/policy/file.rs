@@ -12,7 +12,8 @@ use super::{
     AmountBasis, CategoryRule, CoverageStart, DataFileError, DepartmentWindow, EnrollPlace, Judgement, JudgementScope,
     Ledger, PaymentWindow, Policy, ScopedJudgement, Subsidy, SubsidyPayment,
 };
-use crate::domain::category::{CategoryTable, render_segment};
+use crate::data_file::render_segment;
+use crate::domain::category::CategoryTable;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -1,0 +1,124 @@
+//! A cell as a class list holds it, and its text as canbao keeps it: invisible characters out, a formula kept
+//! as text.
+
+/// A cell as the file holds it. Numbers stay numbers so an ID typed as a number can be recognized as one.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    Number(f64),
+}
+
+impl Cell {
+    /// The cell as text: whole numbers print without ".0" (a class "2" or a phone typed as a number).
+    pub fn text(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(s) => clean_text(s),
+            Cell::Number(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
+            Cell::Number(f) => f.to_string(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(s) => s.chars().all(|c| c.is_whitespace() || invisible(c)),
+            Cell::Number(_) => false,
+        }
+    }
+
+    /// Whether the cell holds characters that `text` removes: control, zero-width or direction-changing ones.
+    pub fn has_invisible(&self) -> bool {
+        matches!(self, Cell::Text(s) if s.chars().any(|c| invisible(c) && !matches!(c, '\t' | '\n' | '\r')))
+    }
+}
+
+/// A character nobody sees but that changes what is stored: control characters (an ESC sequence in a name
+/// would drive the terminal it is printed on), zero-width characters (「李\u{200b}四」 is not found by 「李四」)
+/// and the bidirectional overrides that make text read in another order than it is stored.
+pub fn invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{00ad}'
+                | '\u{034f}'
+                | '\u{061c}'
+                | '\u{115f}'
+                | '\u{1160}'
+                | '\u{17b4}'
+                | '\u{17b5}'
+                | '\u{180e}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2060}'..='\u{206f}'
+                | '\u{3164}'
+                | '\u{fe00}'..='\u{fe0f}'
+                | '\u{feff}'
+                | '\u{ffa0}'
+                | '\u{fff0}'..='\u{fffb}'
+        )
+}
+
+/// Text safe to print on a terminal: a control or direction-changing character (held by a drive made before
+/// imports removed them, or typed in by hand) shows as "�" instead of reaching the terminal, and zero-width
+/// characters are dropped.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(invisible) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let shown = text
+        .chars()
+        .filter_map(|c| match c {
+            c if c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') => Some('\u{fffd}'),
+            c if invisible(c) => None,
+            c => Some(c),
+        })
+        .collect();
+    std::borrow::Cow::Owned(shown)
+}
+
+/// Characters that make a spreadsheet read a CSV cell as a formula (OWASP's list for CSV injection).
+fn formula_start(text: &str) -> bool {
+    text.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// A signed number ("-12.5", "+86 138-0013-8000") is a value: with no letters or brackets it can call no
+/// function, and it stays as it is.
+fn plain_number(text: &str) -> bool {
+    let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
+    digits.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b' ' | b'-'))
+        && digits.bytes().any(|b| b.is_ascii_digit())
+}
+
+/// A CSV cell as a spreadsheet must see it: text that would start a formula gets a leading apostrophe
+/// (OWASP's rule), so `=HYPERLINK(…)` in a name reaches the sheet as text. Numbers and ID numbers are left
+/// alone.
+pub fn neutralise_formula(text: &str) -> std::borrow::Cow<'_, str> {
+    if formula_start(text) && !plain_number(text) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// A text cell as canbao keeps it: invisible characters removed (line breaks and tabs become spaces), then
+/// trimmed. Text that would start a formula is kept neutralised as `'=1+1`, whether the file wrote `=1+1`,
+/// `\t=1+1` (which trimming alone would turn back into a formula) or `'=1+1` (an export of canbao's own, so
+/// importing it again changes nothing); a number padded with a tab (`\t4502…`) is simply trimmed. A lone
+/// "-" (a list's "none") is left as it is.
+pub fn clean_text(raw: &str) -> String {
+    let cleaned: std::borrow::Cow<str> = if raw.chars().any(invisible) {
+        raw.chars()
+            .filter_map(|c| if c.is_whitespace() { Some(' ') } else { (!invisible(c)).then_some(c) })
+            .collect::<String>()
+            .into()
+    } else {
+        raw.into()
+    };
+    let trimmed = cleaned.trim();
+    if formula_start(trimmed) && !plain_number(trimmed) && trimmed.chars().nth(1).is_some() {
+        return format!("'{trimmed}");
+    }
+    trimmed.to_owned()
+}
