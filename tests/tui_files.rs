@@ -157,3 +157,114 @@ fn the_demo_file_is_called_the_sample_in_the_title() {
     let title = screen(&app)[0].clone();
     assert!(title.contains("示例数据") && title.contains("demo.db"), "{title}");
 }
+
+/// The files of a folder, hidden ones included, by name.
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_form_exported_over_files_already_there_asks_first_and_no_keeps_them() {
+    use canbao::tui::modal::Modal;
+    use canbao::tui::palette::Form;
+    let dir = tempfile::tempdir().unwrap();
+    let drive = dir.path().join("school.db");
+    canbao::demo::load_sample(&mut Store::open(&drive).unwrap()).unwrap();
+    let out = dir.path().join("台账");
+    let mut app = app_on(&drive, Language::Zh);
+    app.start_form_export(Form::Ledgers, out.clone());
+    wait_for_jobs(&mut app);
+    let first = names_in(&out);
+    assert!(!first.is_empty() && first.iter().all(|n| n.ends_with(".xlsx")), "{first:?}");
+    assert!(app.modal.as_ref().is_none_or(|m| !matches!(m, Modal::Confirm(_))), "nothing to ask the first time");
+    let kept = out.join(&first[0]);
+    std::fs::write(&kept, b"the teacher's own edits").unwrap();
+
+    app.start_form_export(Form::Ledgers, out.clone());
+    wait_for_jobs(&mut app);
+    assert!(matches!(app.modal, Some(Modal::Confirm(_))), "{}", screen(&app).join("\n"));
+    assert!(screen(&app).iter().any(|l| l.contains("覆盖")), "the question is on screen");
+    app.update(Action::Back);
+    assert_eq!(std::fs::read(&kept).unwrap(), b"the teacher's own edits", "No keeps the file");
+    assert_eq!(names_in(&out), first, "and leaves no hidden folder behind");
+
+    app.start_form_export(Form::Ledgers, out.clone());
+    wait_for_jobs(&mut app);
+    app.update(Action::Yes);
+    wait_for_jobs(&mut app);
+    assert_ne!(std::fs::read(&kept).unwrap(), b"the teacher's own edits", "Yes replaces it");
+    assert_eq!(names_in(&out), first, "with the same files and nothing hidden left");
+}
+
+#[test]
+fn a_backup_restored_from_the_tui_replaces_the_drive_and_keeps_what_it_held() {
+    let dir = tempfile::tempdir().unwrap();
+    let drive = dir.path().join("school.db");
+    let mut store = Store::open(&drive).unwrap();
+    canbao::demo::load_sample(&mut store).unwrap();
+    let before = store.student_count().unwrap();
+    let backup = store.backup_now("manual").unwrap().expect("a file drive");
+    drop(store);
+    let mut app = app_on(&drive, Language::Zh);
+    let list = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/utf8_bom.csv");
+    app.start_import_files(vec![list]);
+    wait_for_jobs(&mut app);
+    app.update(Action::Confirm);
+    wait_for_jobs(&mut app);
+    let grown = app.store.student_count().unwrap();
+    assert!(grown > before);
+    app.update(Action::Back); // the import's report
+
+    app.ask_restore(drive.clone());
+    assert!(app.modal.is_none(), "nothing is asked: the drive is not its own backup");
+    assert!(screen(&app).iter().any(|l| l.contains("不能用它恢复自己")), "and the status line says so");
+    app.ask_restore(backup.clone());
+    assert!(screen(&app).iter().any(|l| l.contains(&before.to_string())), "the question says how many pupils");
+    app.update(Action::Back);
+    assert_eq!(app.store.student_count().unwrap(), grown, "No changes nothing");
+
+    app.ask_restore(backup);
+    app.update(Action::Yes);
+    wait_for_jobs(&mut app);
+    assert_eq!(app.store.student_count().unwrap(), before, "the app's own connection sees the restored drive");
+    assert_eq!(app.data.len() as i64, before, "and the roster on screen is the restored one");
+    let safety: Vec<PathBuf> =
+        backups(dir.path()).into_iter().filter(|p| p.to_string_lossy().ends_with("-restore.db")).collect();
+    assert_eq!(safety.len(), 1, "the drive as it was is kept");
+    assert_eq!(students_in(&safety[0]), grown);
+}
+
+#[test]
+fn a_stopped_job_leaves_the_drive_as_it_was() {
+    use canbao::io::class_list::ImportRequest;
+    use canbao::tui::jobs::{JobOutcome, Work, execute};
+    use std::sync::Arc;
+    use std::sync::atomic::AtomicBool;
+    let dir = tempfile::tempdir().unwrap();
+    let drive = dir.path().join("school.db");
+    let mut store = Store::open(&drive).unwrap();
+    canbao::demo::load_sample(&mut store).unwrap();
+    let before = store.student_count().unwrap();
+    let list = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/utf8_bom.csv");
+    let mut request = ImportRequest::new(&store, vec![list], None).unwrap();
+    request.preview(&mut store).unwrap();
+    store.stop_when(Arc::new(AtomicBool::new(true))).unwrap();
+    let outcome = execute(Work::Apply { request }, &mut store);
+    assert!(matches!(outcome, JobOutcome::Failed(_)), "{outcome:?}");
+    drop(store);
+    assert_eq!(students_in(&drive), before, "nothing of the stopped import is kept");
+
+    // In the TUI, Esc during a job asks before stopping it; No goes back to the job.
+    let mut app = app_on(&drive, Language::Zh);
+    app.start(Work::Check);
+    if app.jobs.running().is_some() {
+        app.update(Action::Back);
+        assert!(screen(&app).iter().any(|l| l.contains("停止")), "Esc asks whether to stop");
+        app.update(Action::Back);
+        assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::Working(_)) | None));
+        wait_for_jobs(&mut app);
+    }
+}

@@ -167,14 +167,35 @@ pub fn restore(target: &Path, source: &Path) -> Result<Option<PathBuf>> {
 /// [`restore`] of a drive that may be encrypted: the backup is read with the drive's own passphrase, which is
 /// the one its backups were written with.
 pub fn restore_keyed(target: &Path, source: &Path, key: Option<&super::Passphrase>) -> Result<Option<PathBuf>> {
-    let from = Store::open_read_only_keyed(source, key)?;
-    let mut current = Store::open_keyed(target, key)?;
-    let safety = current.backup_now("restore")?;
-    {
-        let backup = rusqlite::backup::Backup::new(&from.conn, &mut current.conn)?;
-        backup.run_to_completion(256, std::time::Duration::from_millis(0), None)?;
+    Store::open_keyed(target, key)?.restore_from(source)
+}
+
+impl Store {
+    /// A backup of this drive, read-only, with the drive's own passphrase when it has one.
+    pub fn open_backup(&self, source: &Path) -> Result<Store> {
+        Store::open_read_only_keyed(source, self.key.as_ref())
     }
-    Ok(safety)
+
+    /// Puts the content of the backup at `source` in place of this drive's, on this connection (the TUI's
+    /// worker does it while the operator's window stays open): the source must be a canbao drive readable with
+    /// this drive's passphrase, the drive as it is now is backed up first, and a backup from an older canbao
+    /// is brought forward to this one's schema afterwards.
+    pub fn restore_from(&mut self, source: &Path) -> Result<Option<PathBuf>> {
+        if let (Some(here), Ok(there)) =
+            (self.path().and_then(|p| std::fs::canonicalize(p).ok()), std::fs::canonicalize(source))
+            && here == there
+        {
+            return Err(StoreError::RestoreOntoItself(source.display().to_string()));
+        }
+        let from = self.open_backup(source)?;
+        let safety = self.backup_now("restore")?;
+        {
+            let backup = rusqlite::backup::Backup::new(&from.conn, &mut self.conn)?;
+            backup.run_to_completion(256, std::time::Duration::from_millis(0), None)?;
+        }
+        super::schema::migrate(&mut self.conn)?;
+        Ok(safety)
+    }
 }
 
 #[cfg(test)]

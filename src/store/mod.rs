@@ -65,6 +65,8 @@ pub enum StoreError {
     ShmUnavailable,
     #[error("备份文件已存在，不会覆盖：{0} (the backup file exists)")]
     BackupExists(String),
+    #[error("这就是正在使用的数据文件本身，不能用它恢复自己：{0} (this is the drive itself, not a backup of it)")]
+    RestoreOntoItself(String),
     #[error(
         "数据文件正被 {by} 使用（自 {since} 起），为防止两处同时修改，本次只能只读打开 \
          (the file is in use by {by} since {since}: open it read-only)"
@@ -444,6 +446,14 @@ impl Store {
     /// instance knows the writer has saved something.
     pub fn data_version(&self) -> Result<i64> {
         Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
+    /// Makes every statement of this connection stop (with SQLite's "interrupted") once `stop` is set: how the
+    /// TUI cancels a job on a worker's connection. An import, reconciliation or merge is one transaction, so a
+    /// stopped one is rolled back whole; an export writes beside its target and removes what it wrote.
+    /// Checked every thousand virtual-machine steps, which is far below a frame's time.
+    pub fn stop_when(&mut self, stop: std::sync::Arc<std::sync::atomic::AtomicBool>) -> Result<()> {
+        Ok(self.conn.progress_handler(1000, Some(move || stop.load(std::sync::atomic::Ordering::Relaxed)))?)
     }
 
     pub fn connection(&self) -> &Connection {

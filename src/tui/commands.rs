@@ -53,7 +53,12 @@ impl App {
     pub fn run_command(&mut self, command: Command) {
         let writes = matches!(
             command,
-            Command::Import | Command::Reconcile(_) | Command::Backup | Command::RenameSchool | Command::Merge
+            Command::Import
+                | Command::Reconcile(_)
+                | Command::Backup
+                | Command::Restore
+                | Command::RenameSchool
+                | Command::Merge
         );
         if writes && self.store.is_read_only() {
             return self.fail(self.text.read_only_refused);
@@ -68,6 +73,7 @@ impl App {
             Command::Check => self.start(Work::Check),
             Command::Backup => self.start(Work::Backup),
             Command::Merge => self.open_picker(PathPurpose::Merge),
+            Command::Restore => self.open_picker(PathPurpose::Restore),
             Command::RenameSchool => {
                 let schools = self.schools.clone();
                 let name = LineInput::with_text(schools.first().map(String::as_str).unwrap_or(""));
@@ -381,6 +387,31 @@ impl App {
             }
         }
         Some(Modal::RenameSchool { schools, cursor, name })
+    }
+
+    /// Asks before a backup replaces the drive, saying when it was taken and how many pupils it holds, read
+    /// from the file itself (a file that is no drive is refused here, before anything is touched).
+    pub fn ask_restore(&mut self, file: PathBuf) {
+        let here = self.store.path().and_then(|p| std::fs::canonicalize(p).ok());
+        if here.is_some() && here == std::fs::canonicalize(&file).ok() {
+            return self.fail(crate::store::StoreError::RestoreOntoItself(file.display().to_string()).to_string());
+        }
+        let described = self.store.open_backup(&file).and_then(|backup| {
+            let pupils: i64 = backup.connection().query_row("SELECT count(*) FROM students", [], |r| r.get(0))?;
+            Ok(pupils)
+        });
+        match described {
+            Ok(pupils) => {
+                let taken = std::fs::metadata(&file)
+                    .and_then(|m| m.modified())
+                    .map(|t| chrono::DateTime::<chrono::Local>::from(t).format("%Y-%m-%d %H:%M").to_string())
+                    .unwrap_or_default();
+                let question = fill(self.text.restore_question, &[&file.display(), &taken, &pupils]);
+                let then = Then::Start(Box::new(Work::Restore { file }));
+                self.modal = Some(Modal::Confirm(Confirm { question, then, yes: false }));
+            }
+            Err(e) => self.fail(e.to_string()),
+        }
     }
 
     /// Asks before an export overwrites a file that is there already.

@@ -3,6 +3,8 @@
 
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::Instant;
 
@@ -26,8 +28,11 @@ pub enum Work {
     Apply { request: ImportRequest },
     /// Write the student information sheet.
     Export { target: PathBuf, options: ExportOptions },
-    /// Write one of the other forms into a folder.
+    /// Write one of the other forms into a folder. The files are written into a hidden folder inside it first;
+    /// a name that is there already is asked about (`JobOutcome::WouldReplace`) before anything is moved.
     ExportForm { form: Form, folder: PathBuf, options: ExportOptions, policy: Option<Policy>, config: Option<PathBuf> },
+    /// Move a form's written files from their hidden folder into `folder`, replacing files of the same names.
+    Place { staged: Staged },
     /// Match an agency's list against the roster; a dry run first, then for real (after a backup).
     Reconcile { file: PathBuf, source: Source, policy: Option<Policy>, dry_run: bool },
     /// Bring in another copy of the drive; a dry run first.
@@ -36,6 +41,8 @@ pub enum Work {
     Check,
     /// Copy the drive into its backups folder.
     Backup,
+    /// Put a backup's content in place of the drive's, after a backup of the drive as it is.
+    Restore { file: PathBuf },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +53,16 @@ pub enum JobKind {
     Reconciling,
     Checking,
     BackingUp,
+    Restoring,
+}
+
+impl JobKind {
+    /// Whether stopping half-way leaves nothing changed: everything but a restore, which SQLite's backup
+    /// copies page by page outside any statement the stop could interrupt (it is short, and a backup of the
+    /// drive is taken first).
+    pub fn can_stop(self) -> bool {
+        !matches!(self, JobKind::Restoring)
+    }
 }
 
 impl Work {
@@ -53,10 +70,11 @@ impl Work {
         match self {
             Work::Plan { .. } => JobKind::Reading,
             Work::Apply { .. } => JobKind::Importing,
-            Work::Export { .. } | Work::ExportForm { .. } => JobKind::Exporting,
+            Work::Export { .. } | Work::ExportForm { .. } | Work::Place { .. } => JobKind::Exporting,
             Work::Reconcile { .. } | Work::Merge { .. } => JobKind::Reconciling,
             Work::Check => JobKind::Checking,
             Work::Backup => JobKind::BackingUp,
+            Work::Restore { .. } => JobKind::Restoring,
         }
     }
 }
@@ -93,8 +111,54 @@ pub enum JobOutcome {
     Checked(CheckReport),
     /// The backup's path (`None`: an in-memory drive, nothing to back up).
     BackedUp(Option<PathBuf>),
+    /// The drive now holds the backup's content; `safety` is the backup of what it held before.
+    Restored {
+        file: PathBuf,
+        safety: Option<PathBuf>,
+        data: Option<RosterData>,
+    },
+    /// The operator stopped the job and it was rolled back (or its partial file removed).
+    Stopped(JobKind),
+    /// A form was written, but some of its files' names are taken in the folder: nothing was moved yet.
+    WouldReplace {
+        staged: Staged,
+        taken: Vec<PathBuf>,
+    },
     /// The job failed; the message is for the operator.
     Failed(String),
+}
+
+/// A form's files written into a hidden folder beside where they go, waiting to be moved in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Staged {
+    pub folder: PathBuf,
+    pub stage: PathBuf,
+    pub files: Vec<PathBuf>,
+    /// What a drive of several schools had nothing for.
+    pub skipped: Vec<String>,
+}
+
+impl Staged {
+    /// Moves the files into the folder (a rename, on the same disk) and removes the hidden folder.
+    pub fn place(self) -> JobOutcome {
+        let mut placed = Vec::new();
+        for file in &self.files {
+            let Some(name) = file.file_name() else { continue };
+            let target = self.folder.join(name);
+            if let Err(e) = std::fs::rename(file, &target) {
+                self.discard();
+                return JobOutcome::Failed(format!("{}：{e}", target.display()));
+            }
+            placed.push(target);
+        }
+        self.discard();
+        JobOutcome::ExportedForm { paths: placed, skipped: self.skipped }
+    }
+
+    /// Removes the hidden folder and whatever is still in it (the operator kept the files that were there).
+    pub fn discard(&self) {
+        let _ = std::fs::remove_dir_all(&self.stage);
+    }
 }
 
 impl fmt::Debug for JobOutcome {
@@ -112,6 +176,9 @@ impl fmt::Debug for JobOutcome {
             JobOutcome::Merged { report, .. } => f.debug_tuple("Merged").field(report).finish(),
             JobOutcome::Checked(r) => f.debug_tuple("Checked").field(&r.findings()).finish(),
             JobOutcome::BackedUp(p) => f.debug_tuple("BackedUp").field(p).finish(),
+            JobOutcome::Restored { file, .. } => f.debug_tuple("Restored").field(file).finish(),
+            JobOutcome::Stopped(kind) => f.debug_tuple("Stopped").field(kind).finish(),
+            JobOutcome::WouldReplace { taken, .. } => f.debug_tuple("WouldReplace").field(taken).finish(),
             JobOutcome::Failed(m) => f.debug_tuple("Failed").field(m).finish(),
         }
     }
@@ -138,42 +205,33 @@ pub fn execute(work: Work, store: &mut Store) -> JobOutcome {
             Err(e) => JobOutcome::Failed(e.to_string()),
         },
         Work::ExportForm { form, folder, options, policy, config } => {
-            // Each form covers one school: a drive of several gets each school's own files.
-            let schools = match store.schools() {
-                Ok(s) if s.len() > 1 => s.into_iter().map(Some).collect(),
-                Ok(_) => vec![None],
-                Err(e) => return JobOutcome::Failed(e.to_string()),
-            };
-            let several = schools.len() > 1;
-            let (mut all, mut skipped) = (Vec::new(), Vec::new());
-            for school in schools {
-                let opts = ExportOptions { school, ..options.clone() };
-                let input = FormInput { store, opts: &opts, policy: policy.as_ref() };
-                let out = Some(folder.as_path());
-                let written = match form {
-                    Form::Sheet => Err(ExportError::Nothing),
-                    Form::Template => {
-                        forms::template::Template::load(forms::template::DEFAULT_TEMPLATE, config.as_deref())
-                            .and_then(|t| forms::template::export_template(&input, &t, out))
-                    }
-                    Form::Ledgers => forms::ledgers::export_ledgers(&input, out),
-                    Form::Special => forms::special::export_special(&input, out),
-                    Form::Classes => forms::classes::export_classes(&input, out),
-                    Form::Summary => forms::summary::export_summary(&input, out),
-                    Form::Notices => forms::notices::export_notices(&input, opts.date, out).map(|(p, _)| vec![p]),
-                };
-                match written {
-                    Ok(paths) => all.extend(paths),
-                    // One school with nothing for this form does not stop the others'.
-                    Err(e) if several => skipped.push(format!("{}：{e}", opts.school.as_deref().unwrap_or_default())),
-                    Err(e) => return JobOutcome::Failed(e.to_string()),
+            if let Err(e) = crate::io::private_file::create_dir_all(&folder) {
+                return JobOutcome::Failed(format!("{}：{e}", folder.display()));
+            }
+            // Hidden, owner-only, and on the same disk as the folder, so moving the files in is a rename.
+            let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+            let stage = folder.join(format!(".canbao-{}-{}.part", std::process::id(), stamp.as_nanos()));
+            if let Err(e) = crate::io::private_file::create_dir_all(&stage) {
+                return JobOutcome::Failed(format!("{}：{e}", folder.display()));
+            }
+            let (files, skipped) = match export_form(store, form, &stage, &options, policy.as_ref(), config.as_deref())
+            {
+                Ok(done) => done,
+                Err(message) => {
+                    let _ = std::fs::remove_dir_all(&stage);
+                    return JobOutcome::Failed(message);
                 }
-            }
-            if all.is_empty() {
-                return JobOutcome::Failed(skipped.join("\n"));
-            }
-            JobOutcome::ExportedForm { paths: all, skipped }
+            };
+            let staged = Staged { folder, stage, files, skipped };
+            let taken: Vec<PathBuf> = staged
+                .files
+                .iter()
+                .filter_map(|f| f.file_name().map(|n| staged.folder.join(n)))
+                .filter(|target| target.exists())
+                .collect();
+            if taken.is_empty() { staged.place() } else { JobOutcome::WouldReplace { staged, taken } }
         }
+        Work::Place { staged } => staged.place(),
         Work::Reconcile { file, source, policy, dry_run } => {
             // As `canbao reconcile`: a backup before the drive changes.
             if !dry_run && let Err(e) = store.backup_now("reconcile") {
@@ -202,14 +260,70 @@ pub fn execute(work: Work, store: &mut Store) -> JobOutcome {
             Ok(path) => JobOutcome::BackedUp(path),
             Err(e) => JobOutcome::Failed(e.to_string()),
         },
+        Work::Restore { file } => match store.restore_from(&file) {
+            Ok(safety) => JobOutcome::Restored { file, safety, data: RosterData::load(store).ok() },
+            Err(e) => JobOutcome::Failed(e.to_string()),
+        },
     }
+}
+
+/// Writes `form` into `folder`, each school's own files for a drive of several: the files written, and what a
+/// school had nothing for.
+fn export_form(
+    store: &Store,
+    form: Form,
+    folder: &std::path::Path,
+    options: &ExportOptions,
+    policy: Option<&Policy>,
+    config: Option<&std::path::Path>,
+) -> Result<(Vec<PathBuf>, Vec<String>), String> {
+    // Each form covers one school: a drive of several gets each school's own files.
+    let schools = match store.schools() {
+        Ok(s) if s.len() > 1 => s.into_iter().map(Some).collect(),
+        Ok(_) => vec![None],
+        Err(e) => return Err(e.to_string()),
+    };
+    let several = schools.len() > 1;
+    let (mut all, mut skipped) = (Vec::new(), Vec::new());
+    for school in schools {
+        let opts = ExportOptions { school, ..options.clone() };
+        let input = FormInput { store, opts: &opts, policy };
+        let out = Some(folder);
+        let written = match form {
+            Form::Sheet => Err(ExportError::Nothing),
+            Form::Template => forms::template::Template::load(forms::template::DEFAULT_TEMPLATE, config)
+                .and_then(|t| forms::template::export_template(&input, &t, out)),
+            Form::Ledgers => forms::ledgers::export_ledgers(&input, out),
+            Form::Special => forms::special::export_special(&input, out),
+            Form::Classes => forms::classes::export_classes(&input, out),
+            Form::Summary => forms::summary::export_summary(&input, out),
+            Form::Notices => forms::notices::export_notices(&input, opts.date, out).map(|(p, _)| vec![p]),
+        };
+        match written {
+            Ok(paths) => all.extend(paths),
+            // One school with nothing for this form does not stop the others'.
+            Err(e) if several => skipped.push(format!("{}：{e}", opts.school.as_deref().unwrap_or_default())),
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+    if all.is_empty() {
+        return Err(skipped.join("\n"));
+    }
+    Ok((all, skipped))
 }
 
 /// The worker side: a channel back to the event loop and what is running now.
 pub struct Jobs {
     tx: Sender<JobOutcome>,
     rx: Receiver<JobOutcome>,
-    running: Option<(JobKind, Instant)>,
+    running: Option<Running>,
+}
+
+struct Running {
+    kind: JobKind,
+    started: Instant,
+    /// Set to stop the job: its connection's statements are interrupted from then on.
+    stop: Arc<AtomicBool>,
 }
 
 impl Default for Jobs {
@@ -222,15 +336,25 @@ impl Default for Jobs {
 impl Jobs {
     /// Starts `work` on a thread with its own connection to `db`, as `operator`.
     pub fn spawn(&mut self, work: Work, db: Reopen, operator: String) {
-        self.running = Some((work.kind(), Instant::now()));
+        let kind = work.kind();
+        let stop = Arc::new(AtomicBool::new(false));
+        self.running = Some(Running { kind, started: Instant::now(), stop: Arc::clone(&stop) });
         let tx = self.tx.clone();
         std::thread::spawn(move || {
             let outcome = match db.open() {
-                Ok(mut store) => match store.set_operator(&operator) {
-                    Ok(()) => execute(work, &mut store),
-                    Err(e) => JobOutcome::Failed(e.to_string()),
-                },
+                Ok(mut store) => {
+                    match store.set_operator(&operator).and_then(|()| store.stop_when(Arc::clone(&stop))) {
+                        Ok(()) => execute(work, &mut store),
+                        Err(e) => JobOutcome::Failed(e.to_string()),
+                    }
+                }
                 Err(e) => JobOutcome::Failed(e.to_string()),
+            };
+            // A job that failed after being told to stop failed because it was stopped: its one transaction
+            // was rolled back, its half-written file removed. One that finished first keeps its result.
+            let outcome = match outcome {
+                JobOutcome::Failed(_) if stop.load(Ordering::Relaxed) => JobOutcome::Stopped(kind),
+                done => done,
             };
             // The receiver is gone only when the app is quitting; nothing is left to tell.
             let _ = tx.send(outcome);
@@ -243,7 +367,18 @@ impl Jobs {
     }
 
     pub fn running(&self) -> Option<(JobKind, Instant)> {
-        self.running
+        self.running.as_ref().map(|r| (r.kind, r.started))
+    }
+
+    /// Asks the running job to stop; false when nothing is running or the job cannot stop safely.
+    pub fn stop(&mut self) -> bool {
+        match &self.running {
+            Some(r) if r.kind.can_stop() => {
+                r.stop.store(true, Ordering::Relaxed);
+                true
+            }
+            _ => false,
+        }
     }
 
     pub fn finished(&mut self) {

@@ -334,6 +334,35 @@ impl App {
             Then::Start(work) => self.start(*work),
             Then::Undo => self.undo_now(),
             Then::Redo => self.redo_now(),
+            Then::StopJob => {
+                if self.jobs.stop() {
+                    self.say(self.text.stopping);
+                }
+                self.back_to_job();
+            }
+        }
+    }
+
+    /// No in a confirmation: nothing happens, but what was prepared for a yes is cleared away.
+    pub fn declined(&mut self, then: Then) {
+        match then {
+            // A form written beside the folder and not moved in: its hidden folder goes, the files there stay.
+            Then::Start(work) => match *work {
+                super::jobs::Work::Place { staged } => {
+                    staged.discard();
+                    self.say(self.text.nothing_exported);
+                }
+                _ => self.say(self.text.nothing_changed),
+            },
+            Then::StopJob => self.back_to_job(),
+            Then::Write(_) | Then::Undo | Then::Redo => self.say(self.text.nothing_changed),
+        }
+    }
+
+    /// The progress dialog again, while the job still runs.
+    fn back_to_job(&mut self) {
+        if let Some((kind, _)) = self.jobs.running() {
+            self.modal = Some(Modal::Working(kind));
         }
     }
 

@@ -78,6 +78,8 @@ pub enum Then {
     /// Undo (or redo) an edit of several pupils.
     Undo,
     Redo,
+    /// Stop the running job (its work is rolled back).
+    StopJob,
 }
 
 /// Changes waiting for the operator's yes.

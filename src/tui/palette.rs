@@ -37,6 +37,8 @@ pub enum Command {
     NewPolicy,
     Check,
     Backup,
+    /// Put a backup in place of the drive: a backup file from the drive's backups folder, asked first.
+    Restore,
     /// Rename a school, its pupils with it.
     RenameSchool,
     /// Bring in another laptop's copy of the drive: a preview, then Enter.
@@ -90,6 +92,7 @@ pub const ENTRIES: &[Entry] = &[
     entry(Command::RenameSchool, "学校改名", "Rename a school", "school rename"),
     entry(Command::Merge, "合并另一台电脑的数据文件", "Merge another laptop's drive file", "merge"),
     entry(Command::Backup, "立即备份", "Back up now", "backup"),
+    entry(Command::Restore, "从备份恢复", "Restore from a backup", "restore backup"),
     entry(Command::Dashboard, "统计", "Stats and dashboard", "stats dashboard"),
     entry(Command::Help, "按键帮助", "Key help", "help keys"),
 ];

@@ -16,6 +16,8 @@ pub enum PathPurpose {
     Reconcile(Source),
     /// Another laptop's drive file.
     Merge,
+    /// One of the drive's backups, to put in place of the drive.
+    Restore,
 }
 
 /// The result of completing a partly typed path.

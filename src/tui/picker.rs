@@ -53,7 +53,7 @@ impl FilePicker {
                         // Follows links: a linked folder is a folder to the operator.
                         let is_dir = e.path().is_dir();
                         let wanted = match self.purpose {
-                            PathPurpose::Merge => is_drive_name(&name),
+                            PathPurpose::Merge | PathPurpose::Restore => is_drive_name(&name),
                             _ => is_spreadsheet_name(&name),
                         };
                         let shown = !name.starts_with('.') && (is_dir || self.all_files || wanted);

@@ -208,7 +208,7 @@ pub struct Text {
     pub sample_loaded: &'static str,
     /// The sample school replaced a demo file that held changes, after copying it here.
     pub sample_kept: &'static str,
-    pub jobs: [&'static str; 6],
+    pub jobs: [&'static str; 7],
     pub palette_title: &'static str,
     pub palette_prompt: &'static str,
     pub palette_none: &'static str,
@@ -224,6 +224,7 @@ pub struct Text {
     pub reconcile_unknown: &'static str,
     pub reconcile_rounded: &'static str,
     pub merge_title: &'static str,
+    pub restore_pick_title: &'static str,
     pub merge_preview: &'static str,
     pub merge_done: &'static str,
     pub merge_counts: &'static str,
@@ -236,6 +237,16 @@ pub struct Text {
     pub check_invalid: &'static str,
     pub check_government: &'static str,
     pub backed_up: &'static str,
+    pub restored: &'static str,
+    pub restore_safety: &'static str,
+    pub restore_title: &'static str,
+    pub restore_question: &'static str,
+    pub job_stopped: &'static str,
+    pub stop_question: &'static str,
+    pub overwrite_files: &'static str,
+    pub cannot_stop: &'static str,
+    pub stopping: &'static str,
+    pub nothing_exported: &'static str,
     pub no_backup_needed: &'static str,
     pub ask_overwrite: &'static str,
     pub policies_title: &'static str,
@@ -308,6 +319,7 @@ impl Text {
             JobKind::Reconciling => self.jobs[3],
             JobKind::Checking => self.jobs[4],
             JobKind::BackingUp => self.jobs[5],
+            JobKind::Restoring => self.jobs[6],
         }
     }
 

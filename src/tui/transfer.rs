@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use super::app::App;
 use super::input::LineInput;
 use super::jobs::{self, JobOutcome, Work};
-use super::modal::{Message, Modal, PathPrompt, PathPurpose};
+use super::modal::{Confirm, Message, Modal, PathPrompt, PathPurpose, Then};
 use super::roster::RosterData;
 use super::text::fill;
 use crate::io::class_list::{ImportReport, ImportRequest};
@@ -81,7 +81,8 @@ impl App {
 
     pub fn job_done(&mut self, outcome: JobOutcome) {
         self.jobs.finished();
-        if matches!(self.modal, Some(Modal::Working(_))) {
+        // The progress dialog, or the question whether to stop the job, is over with the job.
+        if matches!(self.modal, Some(Modal::Working(_) | Modal::Confirm(Confirm { then: Then::StopJob, .. }))) {
             self.modal = None;
         }
         self.status = None;
@@ -174,6 +175,39 @@ impl App {
                 Some(p) => self.say(fill(self.text.backed_up, &[&p.display()])),
                 None => self.say(self.text.no_backup_needed),
             },
+            JobOutcome::Restored { file, safety, data } => {
+                // Every undo step, mark and policy belonged to the drive as it was.
+                self.undo.forget();
+                self.marked.clear();
+                (self.policy, _) = super::due::drive_policy(&self.store, self.config_dir.as_deref());
+                match data.map_or_else(|| RosterData::load(&self.store), Ok) {
+                    Ok(d) => self.replace_data(d),
+                    Err(e) => self.fail(e.to_string()),
+                }
+                self.reload_detail();
+                let mut lines = vec![fill(self.text.restored, &[&file.display(), &self.data.len()])];
+                if let Some(p) = safety {
+                    lines.push(fill(self.text.restore_safety, &[&p.display()]));
+                }
+                self.say(lines[0].clone());
+                self.show(self.text.restore_title, lines, false);
+            }
+            JobOutcome::WouldReplace { staged, taken } => {
+                let names: Vec<String> =
+                    taken.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).collect();
+                let shown = names.iter().take(3).cloned().collect::<Vec<_>>().join("、");
+                let more = if names.len() > 3 { "…" } else { "" };
+                let question = fill(
+                    self.text.overwrite_files,
+                    &[&staged.folder.display(), &names.len(), &format!("{shown}{more}")],
+                );
+                let then = Then::Start(Box::new(Work::Place { staged }));
+                self.modal = Some(Modal::Confirm(Confirm { question, then, yes: false }));
+            }
+            JobOutcome::Stopped(kind) => {
+                let text = fill(self.text.job_stopped, &[&self.text.job(kind)]);
+                self.say(text);
+            }
             JobOutcome::Failed(message) => {
                 self.fail(message.clone());
                 self.modal = Some(Modal::Message(Message {

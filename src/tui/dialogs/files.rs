@@ -34,9 +34,11 @@ impl App {
     }
 
     pub fn open_picker(&mut self, purpose: PathPurpose) {
+        // Backups are looked for where canbao keeps them, whatever folder was used last.
+        let backups = self.store.backup_dir().filter(|d| purpose == PathPurpose::Restore && d.is_dir());
         let mut picker = FilePicker {
             purpose,
-            dir: self.last_folder(),
+            dir: backups.unwrap_or_else(|| self.last_folder()),
             entries: Vec::new(),
             cursor: 0,
             picked: Vec::new(),
@@ -122,7 +124,7 @@ impl App {
         if files.is_empty() {
             return Some(Modal::Files(p));
         }
-        let lists = p.purpose != PathPurpose::Merge;
+        let lists = !matches!(p.purpose, PathPurpose::Merge | PathPurpose::Restore);
         if let Some((path, why)) = files.iter().filter(|_| lists).find_map(|f| not_a_table(f).map(|w| (f, w))) {
             p.error = Some(fill("{}：{}", &[&why, &path.display()]));
             return Some(Modal::Files(p));
@@ -139,6 +141,11 @@ impl App {
                 if let Some(file) = files.pop() {
                     self.start(Work::Merge { file, dry_run: true });
                 }
+            PathPurpose::Restore => {
+                if let Some(file) = files.pop() {
+                    self.ask_restore(file);
+                }
+            }
             }
             PathPurpose::Export | PathPurpose::ExportForm(_) => {}
         }

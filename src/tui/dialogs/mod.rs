@@ -111,7 +111,7 @@ impl App {
                     None
                 }
                 Action::Confirm | Action::Back => {
-                    self.say(self.text.nothing_changed);
+                    self.declined(confirm.then);
                     None
                 }
                 Action::Left | Action::Right | Action::NextField | Action::Up | Action::Down => {
@@ -163,7 +163,19 @@ impl App {
                     Some(Modal::ImportPreview { request, preview, offset, school })
                 }
             },
-            Modal::Working(kind) => Some(Modal::Working(kind)),
+            // Esc asks whether to stop the job; a restore cannot be stopped half-way and says so.
+            Modal::Working(kind) => match action {
+                Action::Back if kind.can_stop() => {
+                    let question = fill(self.text.stop_question, &[&self.text.job(kind)]);
+                    self.modal = Some(Modal::Confirm(Confirm { question, then: Then::StopJob, yes: false }));
+                    None
+                }
+                Action::Back => {
+                    self.say(self.text.cannot_stop);
+                    Some(Modal::Working(kind))
+                }
+                _ => Some(Modal::Working(kind)),
+            },
             Modal::Palette { input, cursor } => self.update_palette(input, cursor, action),
             Modal::Files(picker) => self.update_picker(picker, action),
             Modal::Identity(form) => self.update_identity(form, action),
@@ -345,6 +357,7 @@ impl App {
                     PathPurpose::ExportForm(form) => self.start_form_export(form, text.into()),
                     PathPurpose::Reconcile(source) => self.start_reconcile(text.into(), source, true),
                     PathPurpose::Merge => self.start(Work::Merge { file: text.into(), dry_run: true }),
+                    PathPurpose::Restore => self.ask_restore(text.into()),
                 }
                 None
             }

@@ -123,6 +123,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, modal: &Modal) {
                 PathPurpose::ExportForm(form) => (form_title(t, form), t.folder_prompt),
                 PathPurpose::Reconcile(source) => (reconcile_title(t, source), t.list_prompt),
                 PathPurpose::Merge => (t.merge_title, t.list_prompt),
+                PathPurpose::Restore => (t.restore_pick_title, t.list_prompt),
             };
             let height = 8 + prompt.candidates.len().min(8) as u16;
             let inner = popup(frame, app, area, 76, height, title);
@@ -536,6 +537,7 @@ fn files(frame: &mut Frame, app: &App, area: Rect, p: &crate::tui::picker::FileP
     let title = match p.purpose {
         PathPurpose::Reconcile(source) => reconcile_title(t, source),
         PathPurpose::Merge => t.merge_title,
+        PathPurpose::Restore => t.restore_pick_title,
         _ => t.import_title,
     };
     let height = area.height.saturating_sub(4).min(26);
