@@ -178,7 +178,7 @@ impl App {
             JobOutcome::Restored { file, safety, data } => {
                 // Every undo step, mark and policy belonged to the drive as it was.
                 self.undo.forget();
-                self.marked.clear();
+                self.roster.clear_marks();
                 (self.policy, _) = super::due::drive_policy(&self.store, self.config_dir.as_deref());
                 match data.map_or_else(|| RosterData::load(&self.store), Ok) {
                     Ok(d) => self.replace_data(d),

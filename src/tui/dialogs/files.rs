@@ -141,11 +141,11 @@ impl App {
                 if let Some(file) = files.pop() {
                     self.start(Work::Merge { file, dry_run: true });
                 }
+            }
             PathPurpose::Restore => {
                 if let Some(file) = files.pop() {
                     self.ask_restore(file);
                 }
-            }
             }
             PathPurpose::Export | PathPurpose::ExportForm(_) => {}
         }

@@ -9,7 +9,9 @@ use super::app::App;
 use super::input::FormField;
 use super::jobs::Work;
 use super::layout;
-use super::modal::{CategoryPicker, FilterRow, Modal, PathPrompt, PathPurpose, PaymentField, PaymentForm};
+use super::modal::{
+    CategoryPicker, Confirm, FilterRow, Modal, PathPrompt, PathPurpose, PaymentField, PaymentForm, Then,
+};
 use super::paths;
 use crate::domain::student::{Enrollment, PaymentChannel, PaymentStatus};
 
@@ -166,7 +168,7 @@ impl App {
             // Esc asks whether to stop the job; a restore cannot be stopped half-way and says so.
             Modal::Working(kind) => match action {
                 Action::Back if kind.can_stop() => {
-                    let question = fill(self.text.stop_question, &[&self.text.job(kind)]);
+                    let question = super::text::fill(self.text.stop_question, &[&self.text.job(kind)]);
                     self.modal = Some(Modal::Confirm(Confirm { question, then: Then::StopJob, yes: false }));
                     None
                 }
