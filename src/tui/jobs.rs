@@ -205,13 +205,13 @@ pub fn execute(work: Work, store: &mut Store) -> JobOutcome {
             Err(e) => JobOutcome::Failed(e.to_string()),
         },
         Work::ExportForm { form, folder, options, policy, config } => {
-            if let Err(e) = crate::io::private_file::create_dir_all(&folder) {
+            if let Err(e) = crate::private_file::create_dir_all(&folder) {
                 return JobOutcome::Failed(format!("{}：{e}", folder.display()));
             }
             // Hidden, owner-only, and on the same disk as the folder, so moving the files in is a rename.
             let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
             let stage = folder.join(format!(".canbao-{}-{}.part", std::process::id(), stamp.as_nanos()));
-            if let Err(e) = crate::io::private_file::create_dir_all(&stage) {
+            if let Err(e) = crate::private_file::create_dir_all(&stage) {
                 return JobOutcome::Failed(format!("{}：{e}", folder.display()));
             }
             let (files, skipped) = match export_form(store, form, &stage, &options, policy.as_ref(), config.as_deref())
