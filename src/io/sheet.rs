@@ -80,6 +80,11 @@ pub fn default_file_name(school: Option<&str>, date: NaiveDate, format: FileForm
     format!("{who}{TITLE}-{}.{}", date.format("%Y%m%d"), format.extension())
 }
 
+/// 保险年度：YYYY年度, as every form's header line says it; nothing for a file from before years read as it is.
+pub fn year_line(store: &Store) -> String {
+    store.shown_year().map(|y| format!("保险年度：{y}年度")).unwrap_or_default()
+}
+
 /// Writes the sheet; one worksheet per school in XLSX.
 pub fn export_sheet(store: &Store, out: &Path, opts: &ExportOptions) -> Result<PathBuf, ExportError> {
     let schools: Vec<String> = match &opts.school {
@@ -104,7 +109,7 @@ pub fn export_sheet(store: &Store, out: &Path, opts: &ExportOptions) -> Result<P
             title: Some(TITLE.to_owned()),
             lines: vec![vec![
                 format!("学校名称：{school}"),
-                crate::io::forms::year_line(store),
+                year_line(store),
                 format!("填报时间：{}", opts.date.format("%Y-%m-%d")),
             ]],
         };

@@ -83,13 +83,8 @@ impl FormInput<'_> {
 
     /// 保险年度：the insured year the form's statuses are for (a drive keeps several).
     pub fn year_line(&self) -> String {
-        year_line(self.store)
+        super::sheet::year_line(self.store)
     }
-}
-
-/// 保险年度：YYYY年度, or nothing for a file from before years read as it is.
-pub fn year_line(store: &Store) -> String {
-    store.shown_year().map(|y| format!("保险年度：{y}年度")).unwrap_or_default()
 }
 
 /// The pupil's categories, 、-separated.
