@@ -1,5 +1,6 @@
 //! canbao (参保): the library behind the `canbao` binary. Layers: `domain` (pure rules), `store` (SQLite),
-//! `io` (import and export), `tui` (the operator's screen), and `cli` (the command line). Nothing below `tui`
+//! `io` (import and export), `tui` (the operator's screen), and `cli` (the command line); `words` says the
+//! domain's data in Chinese or English for the screens, the command line and the forms. Nothing below `tui`
 //! uses the terminal.
 
 pub mod cli;
@@ -10,3 +11,4 @@ pub mod io;
 pub mod private_file;
 pub mod store;
 pub mod tui;
+pub mod words;

@@ -18,6 +18,8 @@ use crate::domain::roster_check::{self, CheckReport};
 use crate::domain::student::Student;
 use crate::io::reconcile::{self, ReconcileReport, Source};
 use crate::store::{Store, StudentFilter};
+use crate::words::Language;
+use crate::words::quote::{QuoteWords, rule_text};
 
 /// The meta key naming the drive's policy (a `data/policies` file stem such as `yibin-2024`); the TUI reads the
 /// same key.
@@ -275,7 +277,7 @@ fn shown(p: &Policy) -> PolicyShown {
                     SubsidyPayment::Reimbursed => "先缴后补",
                 },
                 paid_by: r.paid_by.clone(),
-                enroll: r.enroll.sentence_zh(),
+                enroll: QuoteWords::of(Language::Zh).place(r.enroll),
                 clause: r.clause.clone(),
             })
             .collect(),
@@ -389,7 +391,7 @@ fn print_policy_en(p: &Policy, s: &PolicyShown) {
                 SubsidyPayment::OnBehalf => "paid on the pupil's behalf",
                 SubsidyPayment::Reimbursed => "the family pays and is paid back",
             };
-            let enroll = r.enroll.sentence_en();
+            let enroll = QuoteWords::of(Language::En).place(r.enroll);
             println!("  {}: {subsidy}, {payment}, {}; {enroll} ({})", r.category, r.paid_by, r.clause);
         }
     }
@@ -533,8 +535,8 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
         department_due: fen_to_yuan(q.department_due_fen),
         coverage_from: q.coverage_from.format("%Y-%m-%d").to_string(),
         coverage_to: q.coverage_to.format("%Y-%m-%d").to_string(),
-        rule: q.rule_zh.clone(),
-        rule_en: q.rule_en.clone(),
+        rule: rule_text(&q.steps, Language::Zh),
+        rule_en: rule_text(&q.steps, Language::En),
         policy_title: q.policy_title.clone(),
         window: q.window.clone(),
         total_due: fen_to_yuan(q.total_due_fen),
@@ -583,7 +585,7 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
         None => {}
     }
     println!();
-    println!("{}", if en { &q.rule_en } else { &q.rule_zh });
+    println!("{}", if en { &out.rule_en } else { &out.rule });
     if !q.judgements.is_empty() {
         println!();
         println!(

@@ -21,7 +21,10 @@ use chrono::NaiveDate;
 use super::category::CategoryTable;
 pub use crate::data_file::DataFileError;
 pub use ledger::{Ledger, ledger, roster_ledger};
-pub use quote::{BenefitPlace, EnrolleeKind, Quote, QuoteError, QuoteRequest, Refund, quote};
+pub use quote::{
+    AmountStep, BenefitPlace, Citation, CoverageBasis, EnrolleeKind, Quote, QuoteError, QuoteRequest, Refund, RuleStep,
+    quote,
+};
 pub use renew::{Renewal, Renewed, renew, shift_date};
 
 /// One notice's rules for one insured year.
@@ -192,25 +195,6 @@ impl EnrollPlace {
     /// Must enroll away from school (待遇审批地, family); an optional place (004 可以不在学籍地参保) is not.
     pub fn required_away(self) -> bool {
         matches!(self, EnrollPlace::BenefitPlace | EnrollPlace::Family)
-    }
-
-    /// What the operator tells the family.
-    pub fn sentence_zh(self) -> &'static str {
-        match self {
-            EnrollPlace::School => "随学校参保",
-            EnrollPlace::BenefitPlace => "应在待遇审批地参保缴费，不随学校参保",
-            EnrollPlace::Family => "以家庭为单位参保，不随学校参保",
-            EnrollPlace::BenefitPlaceOptional => "已在户籍地（待遇审批地）参保的，可以不在学校参保",
-        }
-    }
-
-    pub fn sentence_en(self) -> &'static str {
-        match self {
-            EnrollPlace::School => "enrolls with the school",
-            EnrollPlace::BenefitPlace => "enrolls where the benefit was approved, not at school",
-            EnrollPlace::Family => "enrolls with the family, not at school",
-            EnrollPlace::BenefitPlaceOptional => "may skip school enrollment if enrolled where registered",
-        }
     }
 }
 

@@ -1,5 +1,6 @@
-//! A one-line text field (the search line, paths, names, notes) and the order of a form's fields. The caret moves by characters; widths are
-//! display cells, so the terminal cursor lands after a Chinese character, not inside it.
+//! A one-line text field (the search line, paths, names, notes) and the order of a form's fields. The caret
+//! moves by characters; widths are display cells, so the terminal cursor lands after a Chinese character, not
+//! inside it.
 
 use unicode_width::UnicodeWidthStr;
 

@@ -116,7 +116,7 @@ impl App {
             })
             .collect();
         form.note = Some(match quotes.first() {
-            Some(Some(Ok(q))) => self.text.pick(&q.rule_zh, &q.rule_en).to_owned(),
+            Some(Some(Ok(q))) => crate::words::quote::rule_text(&q.steps, self.lang),
             Some(Some(Err(e))) => e.clone(),
             _ => self.text.no_policy.to_owned(),
         });

@@ -38,12 +38,7 @@ pub use due::POLICY_META_KEY;
 
 use crate::store::Store;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Language {
-    #[default]
-    Zh,
-    En,
-}
+pub use crate::words::Language;
 
 /// How the TUI was asked to start.
 #[derive(Debug, Clone, Default)]

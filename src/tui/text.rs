@@ -1,11 +1,10 @@
-//! Every string the screens show, one table per language (`text/zh.rs`, `text/en.rs`). Templates use `{}`
-//! placeholders filled in order by [`fill`]. No string in the chrome uses an ambiguous-width character
-//! (arrows, dots, circled digits, block elements), so a CJK terminal draws it as measured.
+//! Every string the screens show, one table per language (`text/zh.rs`, `text/en.rs`), as `crate::words`
+//! describes: templates with `{}` placeholders filled in order by [`fill`]. No string in the chrome uses an
+//! ambiguous-width character (arrows, dots, circled digits, block elements), so a CJK terminal draws it as
+//! measured.
 
 mod en;
 mod zh;
-
-use std::fmt::Display;
 
 use super::Language;
 use super::jobs::JobKind;
@@ -13,21 +12,7 @@ use super::keymap::Context;
 use crate::domain::policy::Ledger;
 use crate::domain::student::{Enrollment, PaymentChannel, PaymentStatus};
 
-/// Replaces each `{}` of `template` with the next argument.
-pub fn fill(template: &str, args: &[&dyn Display]) -> String {
-    let mut out = String::with_capacity(template.len() + 16);
-    let mut args = args.iter();
-    let mut rest = template;
-    while let Some(pos) = rest.find("{}") {
-        out.push_str(&rest[..pos]);
-        if let Some(a) = args.next() {
-            out.push_str(&a.to_string());
-        }
-        rest = &rest[pos + 2..];
-    }
-    out.push_str(rest);
-    out
-}
+pub use crate::words::fill;
 
 /// One action's words: a short label for the footer and a sentence for the help screen.
 pub struct ActionText {
@@ -352,12 +337,6 @@ mod tests {
     use super::*;
     use crate::tui::action::Action;
     use unicode_width::UnicodeWidthChar;
-
-    #[test]
-    fn fill_in_order() {
-        assert_eq!(fill("显示 {} / {}", &[&3, &"10"]), "显示 3 / 10");
-        assert_eq!(fill("{}{}", &[&1]), "1");
-    }
 
     #[test]
     fn every_bindable_action_has_words_in_both_languages() {

@@ -1,11 +1,12 @@
 //! The quote for one pupil: what the family pays, what a department pays, when cover starts and ends, and the
-//! rule that decided it, in words. The CLI's `quote`, the TUI's detail view and its payment prompt all use it.
+//! rule that decided it, as steps with their figures and clauses (`RuleStep`); the words for those are
+//! `crate::words::quote`. The CLI's `quote`, the TUI's detail view and its payment prompt all use it.
 
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Serialize, Serializer};
 
 use super::{
-    AmountBasis, CategoryRule, CoverageStart, DepartmentWindow, Judgement, PaymentWindow, Policy, Subsidy,
+    AmountBasis, CategoryRule, CoverageStart, DepartmentWindow, EnrollPlace, Judgement, PaymentWindow, Policy, Subsidy,
     SubsidyPayment, format_yuan,
 };
 use crate::domain::category::CategoryTable;
@@ -93,14 +94,115 @@ pub struct Quote {
     pub coverage_from: NaiveDate,
     #[serde(serialize_with = "ymd")]
     pub coverage_to: NaiveDate,
-    pub rule_zh: String,
-    pub rule_en: String,
+    /// How the rule decided it, step by step; `crate::words::quote` says it in either language.
+    #[serde(skip)]
+    pub steps: Vec<RuleStep>,
     /// Must enroll where the benefit was approved (待遇审批地) or with the family, not at school: say so on screen.
     pub enroll_at_benefit_place: bool,
     /// Where away from school the pupil enrolls: required, optional, or `None` (at school).
     pub benefit_place: Option<BenefitPlace>,
     /// Readings the notice does not state, apart from the rule text, for the operator to confirm with the agency.
     pub judgements: Vec<Judgement>,
+}
+
+/// One step of the reasoning that decided a quote, with the figures, dates and clauses it rests on. The words
+/// for it, in either language, are `crate::words::quote`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuleStep {
+    /// The day paid and the payment window it falls in.
+    Window {
+        policy_title: String,
+        document: String,
+        paid_on: NaiveDate,
+        window: String,
+        from: NaiveDate,
+        to: NaiveDate,
+    },
+    /// Born after last year's concentrated period ended: the pupil cannot have been insured before, so is new.
+    BornAfterLastPeriod { birth_date: NaiveDate, period_end: NaiveDate },
+    /// A department paying in its own window (`DepartmentWindow`): not late, covered for the insured year.
+    DepartmentWindow {
+        paid_by: String,
+        window: String,
+        from: NaiveDate,
+        to: NaiveDate,
+        /// The notice's words for the window, or empty.
+        notice: String,
+        coverage_from: NaiveDate,
+        coverage_to: NaiveDate,
+        clause: String,
+    },
+    /// When cover starts under the payment window's rule.
+    Coverage { basis: CoverageBasis, cited: Citation, coverage_from: NaiveDate, coverage_to: NaiveDate },
+    /// The amount due for the year before any subsidy.
+    Amount(AmountStep),
+    /// Categories the policy gives no subsidy for: quoted as an ordinary pupil.
+    NoRuleFor { categories: Vec<String> },
+    /// The subsidy applied, how much, who pays it and how.
+    Subsidy {
+        category: String,
+        kind: Subsidy,
+        amount_fen: i64,
+        paid_by: String,
+        payment: SubsidyPayment,
+        clause: String,
+    },
+    /// Several full subsidies: the policy's order chose `chosen`.
+    FullSubsidyOrder { order: Vec<String>, chosen: String },
+    /// Several subsidies: the highest, `chosen`, applies alone.
+    HighestSubsidy { chosen: String },
+    /// A subsidy of the personal premium leaves the government-subsidy part of the financing standard to the
+    /// family.
+    FamilyPaysGovernmentPart { amount_fen: i64 },
+    /// Categories whose subsidy the policy gives no amount for.
+    UnspecifiedSubsidy { categories: Vec<String>, paid_by: String, payment: SubsidyPayment, clause: String },
+    /// Where these categories enroll (when away from school) and the policy's notes on them, in its two languages.
+    Advice { categories: Vec<String>, place: Option<EnrollPlace>, note: String, note_en: String },
+    /// What the family pays and what a department pays.
+    Totals { personal_fen: i64, department_fen: i64 },
+}
+
+/// Which of a payment window's cover rules applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CoverageBasis {
+    /// The insured year.
+    InsuredYear,
+    /// A September freshman, covered from the window's freshman date.
+    Freshman,
+    /// A September freshman in a window without a freshman rule: the insured year.
+    NoFreshmanRule,
+    /// From the 1st of the month `months` after the payment month; `no_freshman_rule`: a freshman, without one.
+    AfterPayment { enrollee: EnrolleeKind, months: u32, no_freshman_rule: bool },
+}
+
+/// What a window's cover rests on: the policy's reading of it (`coverage_text`), else the notice's words, and
+/// the clause.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Citation {
+    pub reading: String,
+    pub notice: String,
+    pub clause: String,
+}
+
+/// How the year's amount was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AmountStep {
+    PersonalPremium {
+        premium_fen: i64,
+    },
+    /// A newborn within `months` of birth pays the personal premium only.
+    Newborn {
+        months: u32,
+        premium_fen: i64,
+        clause: String,
+    },
+    /// The financing standard: the premium and the government subsidy.
+    FinancingStandard {
+        premium_fen: i64,
+        subsidy_fen: i64,
+        standard_fen: i64,
+        clause: String,
+    },
 }
 
 fn ymd<S: Serializer>(date: &NaiveDate, serializer: S) -> Result<S::Ok, S::Error> {
@@ -219,33 +321,23 @@ pub fn quote(policy: &Policy, categories: &CategoryTable, req: &QuoteRequest) ->
                 .join("；"),
         });
     };
-    let mut zh = Vec::new();
-    let mut en = Vec::new();
-    zh.push(format!(
-        "{}（{}）：{}缴费，属“{}”（{}至{}）。",
-        policy.title, policy.document, req.paid_on, window.name, window.from, window.to
-    ));
-    en.push(format!(
-        "{} ({}): paid on {}, in window “{}” ({} – {}).",
-        policy.title, policy.document, req.paid_on, window.name, window.from, window.to
-    ));
+    let mut steps = vec![RuleStep::Window {
+        policy_title: policy.title.clone(),
+        document: policy.document.clone(),
+        paid_on: req.paid_on,
+        window: window.name.clone(),
+        from: window.from,
+        to: window.to,
+    }];
 
     let premium = policy.personal_premium_fen;
     let rules: Vec<&CategoryRule> = names.iter().filter_map(|n| policy.rule(n)).collect();
     let chosen = choose_subsidy(policy, categories, &rules, premium);
 
     let mut req = req.clone();
-    if let Some(born_after) = born_after_last_window(policy, &req) {
+    if let Some(period_end) = born_after_last_window(policy, &req) {
         req.enrollee = EnrolleeKind::New;
-        zh.push(format!(
-            "出生于{}，晚于上一年度集中缴费期结束（{}），此前不可能已参保，按新参保计。",
-            req.birth_date.unwrap_or(born_after),
-            born_after
-        ));
-        en.push(format!(
-            "Born on {}, after last year's concentrated period ended ({born_after}): counted as a new enrollee.",
-            req.birth_date.unwrap_or(born_after)
-        ));
+        steps.push(RuleStep::BornAfterLastPeriod { birth_date: req.birth_date.unwrap_or(period_end), period_end });
     }
     let req = &req;
 
@@ -254,11 +346,11 @@ pub fn quote(policy: &Policy, categories: &CategoryTable, req: &QuoteRequest) ->
         .as_ref()
         .filter(|c| c.rule.subsidy == Subsidy::Full && c.rule.payment == SubsidyPayment::OnBehalf)
         .and_then(|c| policy.department_window_for(req.paid_on).map(|w| (w, c.rule.paid_by.as_str())));
-    let (coverage_from, coverage_zh, coverage_en) = coverage(policy, window, department_window, req)?;
-    zh.push(coverage_zh);
-    en.push(coverage_en);
+    let (coverage_from, cover) = coverage(policy, window, department_window, req)?;
+    steps.push(cover);
 
-    let total = amount_due(policy, window, req, &mut zh, &mut en);
+    let (total, amount) = amount_due(policy, window, req);
+    steps.push(RuleStep::Amount(amount));
     // A department window decides the cover itself, so the window's readings of cover do not apply.
     let window_judgements = if department_window.is_none() { window.judgements.as_slice() } else { &[] };
     let mut judgements: Vec<Judgement> = policy
@@ -270,10 +362,9 @@ pub fn quote(policy: &Policy, categories: &CategoryTable, req: &QuoteRequest) ->
         .collect();
     judgements.extend(rules.iter().flat_map(|r| r.judgements.iter().cloned()));
 
-    let unruled: Vec<&str> = names.iter().filter(|n| policy.rule(n).is_none()).map(String::as_str).collect();
+    let unruled: Vec<String> = names.iter().filter(|n| policy.rule(n).is_none()).cloned().collect();
     if !unruled.is_empty() {
-        zh.push(format!("{}：本政策未规定该类别的资助，按普通学生计。", unruled.join("、")));
-        en.push(format!("{}: no subsidy for this category under this policy.", unruled.join(", ")));
+        steps.push(RuleStep::NoRuleFor { categories: unruled });
     }
 
     let mut personal_due = total;
@@ -286,91 +377,34 @@ pub fn quote(policy: &Policy, categories: &CategoryTable, req: &QuoteRequest) ->
         let amount = chosen.amount_fen;
         paying_department = Some(rule.paid_by.clone());
         subsidy_category = Some(rule.category.clone());
-        let (what_zh, what_en) = match rule.subsidy {
-            Subsidy::Full => ("个人缴费部分全额补助".to_owned(), "full subsidy of the personal premium".to_owned()),
-            Subsidy::Share { percent } => {
-                (format!("按个人缴费标准的{percent}%资助"), format!("subsidy of {percent}% of the personal premium"))
-            }
-            _ => ("定额资助".to_owned(), "fixed subsidy".to_owned()),
-        };
         match rule.payment {
             SubsidyPayment::OnBehalf => {
                 department_due = amount;
                 personal_due = total - amount;
-                zh.push(format!(
-                    "{}：{}{}，由{}代缴（{}）。",
-                    rule.category,
-                    what_zh,
-                    format_yuan(amount),
-                    rule.paid_by,
-                    rule.clause
-                ));
-                en.push(format!(
-                    "{}: {} ({}), paid on the pupil's behalf by {} ({}).",
-                    rule.category,
-                    what_en,
-                    format_yuan(amount),
-                    rule.paid_by,
-                    rule.clause
-                ));
             }
-            SubsidyPayment::Reimbursed => {
-                refund = Some(Refund::Amount { fen: amount });
-                zh.push(format!(
-                    "{}：先按应缴标准全额缴纳，{}{}由{}事后发放给个人（{}）。",
-                    rule.category,
-                    what_zh,
-                    format_yuan(amount),
-                    rule.paid_by,
-                    rule.clause
-                ));
-                en.push(format!(
-                    "{}: pay in full first; the {} ({}) is paid back by {} ({}).",
-                    rule.category,
-                    what_en,
-                    format_yuan(amount),
-                    rule.paid_by,
-                    rule.clause
-                ));
-            }
+            SubsidyPayment::Reimbursed => refund = Some(Refund::Amount { fen: amount }),
         }
+        steps.push(RuleStep::Subsidy {
+            category: rule.category.clone(),
+            kind: rule.subsidy,
+            amount_fen: amount,
+            paid_by: rule.paid_by.clone(),
+            payment: rule.payment,
+            clause: rule.clause.clone(),
+        });
         if !chosen.others.is_empty() {
             let all_full = rule.subsidy == Subsidy::Full && chosen.others.iter().any(|o| o.subsidy == Subsidy::Full);
-            if all_full && !policy.full_subsidy_order.is_empty() {
-                zh.push(format!(
-                    "多重身份的全额补助按{}的顺序，由“{}”补助。",
-                    policy.full_subsidy_order.join("→"),
-                    rule.category
-                ));
-                en.push(format!(
-                    "Several full subsidies apply in the order {}: {} pays.",
-                    policy.full_subsidy_order.join(" → "),
-                    rule.category
-                ));
+            steps.push(if all_full && !policy.full_subsidy_order.is_empty() {
+                RuleStep::FullSubsidyOrder { order: policy.full_subsidy_order.clone(), chosen: rule.category.clone() }
             } else {
-                zh.push(format!(
-                    "多重身份的补助就高不就低，取最高的“{}”，不累加，补助不超过个人缴费标准。",
-                    rule.category
-                ));
-                en.push(format!(
-                    "Several subsidies: the highest ({}) applies, never a sum, never more than the premium.",
-                    rule.category
-                ));
-            }
+                RuleStep::HighestSubsidy { chosen: rule.category.clone() }
+            });
         }
         if total > premium && rule.payment == SubsidyPayment::OnBehalf {
             // 003 三(一)2 makes special groups paying from July pay the financing standard but says nothing about
             // who pays the government-subsidy part; quoting it to the family is the reading that never
             // understates what they owe.
-            zh.push(format!(
-                "补助仅限个人缴费部分，财政补助部分{}由个人缴纳（通知未说明，按保守读法计）。",
-                format_yuan(total - premium)
-            ));
-            en.push(format!(
-                "The subsidy covers the personal premium only; the government-subsidy part ({}) is quoted to the \
-                 family (the notice is silent; conservative reading).",
-                format_yuan(total - premium)
-            ));
+            steps.push(RuleStep::FamilyPaysGovernmentPart { amount_fen: total - premium });
             judgements.push(Judgement {
                 text: format!(
                     "通知未说明此期间{}代缴多少：按只代缴个人缴费部分{}计，其余{}由家庭缴纳，请向医保经办机构确认",
@@ -394,36 +428,16 @@ pub fn quote(policy: &Policy, categories: &CategoryTable, req: &QuoteRequest) ->
     let subsidy_unspecified = chosen.is_none() && !unspecified.is_empty();
     if subsidy_unspecified {
         let rule = unspecified[0];
-        let cats: Vec<&str> = unspecified.iter().map(|r| r.category.as_str()).collect();
         paying_department = Some(rule.paid_by.clone());
         if rule.payment == SubsidyPayment::Reimbursed {
             refund = Some(Refund::Unspecified);
-            zh.push(format!(
-                "{}：差额补助，先按应缴标准全额缴纳，差额由{}事后发放给个人，标准本政策未列明（{}）。",
-                cats.join("、"),
-                rule.paid_by,
-                rule.clause
-            ));
-            en.push(format!(
-                "{}: partial subsidy paid back afterwards by {}; the policy gives no amount ({}).",
-                cats.join(", "),
-                rule.paid_by,
-                rule.clause
-            ));
-        } else {
-            zh.push(format!(
-                "{}：本政策未列明资助标准，按个人缴费标准计；如有资助，以{}核定为准（{}）。",
-                cats.join("、"),
-                rule.paid_by,
-                rule.clause
-            ));
-            en.push(format!(
-                "{}: the policy gives no subsidy amount, so the full premium is quoted; any subsidy is decided by {} ({}).",
-                cats.join(", "),
-                rule.paid_by,
-                rule.clause
-            ));
         }
+        steps.push(RuleStep::UnspecifiedSubsidy {
+            categories: unspecified.iter().map(|r| r.category.clone()).collect(),
+            paid_by: rule.paid_by.clone(),
+            payment: rule.payment,
+            clause: rule.clause.clone(),
+        });
     }
 
     let benefit_place = if rules.iter().any(|r| r.enroll.required_away()) {
@@ -436,40 +450,8 @@ pub fn quote(policy: &Policy, categories: &CategoryTable, req: &QuoteRequest) ->
     let enroll_at_benefit_place = benefit_place == Some(BenefitPlace::Required);
     let mut seen = std::collections::HashSet::new();
     judgements.retain(|j| seen.insert(j.text.clone()));
-    // Categories that share the same advice are named together, so three 待遇审批地 categories give one line.
-    let mut advice: Vec<(Vec<&str>, String, String)> = Vec::new();
-    for rule in &rules {
-        let mut parts_zh = Vec::new();
-        let mut parts_en = Vec::new();
-        if rule.enroll.away_from_school() {
-            parts_zh.push(rule.enroll.sentence_zh().to_owned());
-            parts_en.push(rule.enroll.sentence_en().to_owned());
-        }
-        if !rule.note.is_empty() {
-            parts_zh.push(rule.note.trim_end_matches('。').to_owned());
-        }
-        if !rule.note_en.is_empty() {
-            parts_en.push(rule.note_en.trim_end_matches('.').to_owned());
-        }
-        if parts_zh.is_empty() && parts_en.is_empty() {
-            continue;
-        }
-        let (text_zh, text_en) = (parts_zh.join("；"), parts_en.join("; "));
-        match advice.iter_mut().find(|(_, z, e)| *z == text_zh && *e == text_en) {
-            Some((names, _, _)) => names.push(&rule.category),
-            None => advice.push((vec![&rule.category], text_zh, text_en)),
-        }
-    }
-    for (names, text_zh, text_en) in advice {
-        if !text_zh.is_empty() {
-            zh.push(format!("{}：{}。", names.join("、"), text_zh));
-        }
-        if !text_en.is_empty() {
-            en.push(format!("{}: {}.", names.join(", "), text_en));
-        }
-    }
-    zh.push(format!("家庭应缴{}，部门代缴{}。", format_yuan(personal_due), format_yuan(department_due)));
-    en.push(format!("Family pays {}; department pays {}.", format_yuan(personal_due), format_yuan(department_due)));
+    steps.extend(advice(&rules));
+    steps.push(RuleStep::Totals { personal_fen: personal_due, department_fen: department_due });
 
     Ok(Quote {
         policy: policy.name.clone(),
@@ -484,12 +466,38 @@ pub fn quote(policy: &Policy, categories: &CategoryTable, req: &QuoteRequest) ->
         subsidy_unspecified,
         coverage_from,
         coverage_to: policy.coverage_to,
-        rule_zh: zh.concat(),
-        rule_en: en.join(" "),
+        steps,
         enroll_at_benefit_place,
         benefit_place,
         judgements,
     })
+}
+
+/// Where the categories enroll when away from school, and the policy's notes on them. Categories that share
+/// the same advice are named together, so three 待遇审批地 categories give one step.
+fn advice(rules: &[&CategoryRule]) -> Vec<RuleStep> {
+    let mut steps: Vec<RuleStep> = Vec::new();
+    for rule in rules {
+        let place = Some(rule.enroll).filter(|e| e.away_from_school());
+        let note = rule.note.trim_end_matches('。').to_owned();
+        let note_en = rule.note_en.trim_end_matches('.').to_owned();
+        if place.is_none() && note.is_empty() && note_en.is_empty() {
+            continue;
+        }
+        let same = steps.iter_mut().find_map(|s| match s {
+            RuleStep::Advice { categories, place: p, note: n, note_en: e }
+                if *p == place && *n == note && *e == note_en =>
+            {
+                Some(categories)
+            }
+            _ => None,
+        });
+        match same {
+            Some(categories) => categories.push(rule.category.clone()),
+            None => steps.push(RuleStep::Advice { categories: vec![rule.category.clone()], place, note, note_en }),
+        }
+    }
+    steps
 }
 
 /// For a pupil quoted as continuing, the day after which a birth rules that out: the end of last year's
@@ -508,60 +516,35 @@ fn coverage(
     window: &PaymentWindow,
     department: Option<(&DepartmentWindow, &str)>,
     req: &QuoteRequest,
-) -> Result<(NaiveDate, String, String), QuoteError> {
+) -> Result<(NaiveDate, RuleStep), QuoteError> {
     if let Some((dw, paid_by)) = department
         && window.coverage != CoverageStart::InsuredYear
     {
-        let text = if dw.text.is_empty() { String::new() } else { format!("依“{}”，", dw.text) };
         return Ok((
             policy.coverage_from,
-            format!(
-                "由{paid_by}在“{}”（{}至{}）代缴，属代缴部门的统一缴费时间，不按补缴计，{text}待遇期{}至{}（{}）。",
-                dw.name, dw.from, dw.to, policy.coverage_from, policy.coverage_to, dw.clause
-            ),
-            format!(
-                "Paid on the pupil's behalf by {paid_by} in “{}” ({} – {}), the department's own schedule, not a \
-                 late payment; covered {} – {} ({}).",
-                dw.name, dw.from, dw.to, policy.coverage_from, policy.coverage_to, dw.clause
-            ),
+            RuleStep::DepartmentWindow {
+                paid_by: paid_by.to_owned(),
+                window: dw.name.clone(),
+                from: dw.from,
+                to: dw.to,
+                notice: dw.text.clone(),
+                coverage_from: policy.coverage_from,
+                coverage_to: policy.coverage_to,
+                clause: dw.clause.clone(),
+            },
         ));
     }
-    let cite_zh = |prefix: &str| {
-        let mut s = prefix.to_owned();
-        // `text` is the notice's words, so it is quoted; `coverage_text` explains a reading, so it is not.
-        if !window.coverage_text.is_empty() {
-            s.push_str(&window.coverage_text);
-        } else if !window.text.is_empty() {
-            s.push_str(&format!("依“{}”", window.text));
-        }
-        if !window.clause.is_empty() {
-            s.push_str(&format!("（{}）", window.clause));
-        }
-        s
-    };
-    let cite_en = if window.clause.is_empty() { String::new() } else { format!(" ({})", window.clause) };
-    let (from, zh, en) = match window.coverage {
+    let (from, basis) = match window.coverage {
         CoverageStart::InsuredYear => match (req.freshman, window.freshman_coverage_from) {
-            (true, Some(from)) => {
-                (from, cite_zh("9月入学新生，"), format!("September freshman: cover from {from}{cite_en}"))
-            }
-            (true, None) => (
-                policy.coverage_from,
-                cite_zh("本缴费期无新生特别规定，按普通学生计，"),
-                format!("No freshman rule for this window, so the normal cover applies{cite_en}"),
-            ),
-            (false, _) => (policy.coverage_from, cite_zh(""), format!("Normal cover{cite_en}")),
+            (true, Some(from)) => (from, CoverageBasis::Freshman),
+            (true, None) => (policy.coverage_from, CoverageBasis::NoFreshmanRule),
+            (false, _) => (policy.coverage_from, CoverageBasis::InsuredYear),
         },
         CoverageStart::MonthsAfterPayment { new_enrollee, interrupted } => {
-            let (months, who_zh, who_en) = match req.enrollee {
-                EnrolleeKind::New => (new_enrollee, "新参保，", "New enrollee"),
-                EnrolleeKind::Interrupted => (interrupted, "中断后再参保，", "Interrupted enrollee"),
+            let months = match req.enrollee {
+                EnrolleeKind::New => new_enrollee,
                 // Not paying in the concentrated period leaves a gap after 31 December, which is what 中断 means.
-                EnrolleeKind::Continuing => (
-                    interrupted,
-                    "续保人员未在集中缴费期缴费，按中断缴费计，",
-                    "Continuing enrollee who missed the concentrated period, counted as interrupted",
-                ),
+                EnrolleeKind::Interrupted | EnrolleeKind::Continuing => interrupted,
             };
             let start = first_of_month(req.paid_on).checked_add_months(Months::new(months)).unwrap_or(NaiveDate::MAX);
             let from = start.max(policy.coverage_from);
@@ -573,32 +556,16 @@ fn coverage(
                     coverage_to: policy.coverage_to,
                 });
             }
-            let mut zh = cite_zh(who_zh);
-            let mut en = format!(
-                "{who_en}: cover starts on the 1st of the month {months} month(s) after the payment month{cite_en}"
-            );
-            if req.freshman {
-                zh.push_str("，本缴费期无新生特别规定");
-                en.push_str("; no freshman rule for this window");
-            }
-            (from, zh, en)
+            (from, CoverageBasis::AfterPayment { enrollee: req.enrollee, months, no_freshman_rule: req.freshman })
         }
     };
-    Ok((
-        from,
-        format!("{zh}，待遇期{}至{}。", from, policy.coverage_to),
-        format!("{en}; covered {} – {}.", from, policy.coverage_to),
-    ))
+    let cited =
+        Citation { reading: window.coverage_text.clone(), notice: window.text.clone(), clause: window.clause.clone() };
+    Ok((from, RuleStep::Coverage { basis, cited, coverage_from: from, coverage_to: policy.coverage_to }))
 }
 
-/// The whole amount due for the year, before any subsidy.
-fn amount_due(
-    policy: &Policy,
-    window: &PaymentWindow,
-    req: &QuoteRequest,
-    zh: &mut Vec<String>,
-    en: &mut Vec<String>,
-) -> i64 {
+/// The whole amount due for the year, before any subsidy, and how it was found.
+fn amount_due(policy: &Policy, window: &PaymentWindow, req: &QuoteRequest) -> (i64, AmountStep) {
     let premium = policy.personal_premium_fen;
     let standard = match (window.amount, policy.government_subsidy_fen) {
         (AmountBasis::FinancingStandard, Some(subsidy)) => Some((premium + subsidy, subsidy)),
@@ -606,9 +573,7 @@ fn amount_due(
         _ => None,
     };
     let Some((standard, subsidy)) = standard else {
-        zh.push(format!("个人缴费标准{}。", format_yuan(premium)));
-        en.push(format!("Personal premium {}.", format_yuan(premium)));
-        return premium;
+        return (premium, AmountStep::PersonalPremium { premium_fen: premium });
     };
     let newborn = match (window.newborn_months, req.birth_date) {
         // 出生3个月内 read strictly (paid before the day three months after birth): a payment on the boundary
@@ -619,35 +584,16 @@ fn amount_due(
         _ => false,
     };
     if newborn {
-        zh.push(format!(
-            "出生{}个月内的新生儿按个人缴费标准{}缴纳（{}）。",
-            window.newborn_months.unwrap_or_default(),
-            format_yuan(premium),
-            window.clause
-        ));
-        en.push(format!(
-            "Newborn within {} months of birth: personal premium {} only ({}).",
-            window.newborn_months.unwrap_or_default(),
-            format_yuan(premium),
-            window.clause
-        ));
-        return premium;
+        let months = window.newborn_months.unwrap_or_default();
+        return (premium, AmountStep::Newborn { months, premium_fen: premium, clause: window.clause.clone() });
     }
-    zh.push(format!(
-        "此期间按筹资标准缴纳：个人缴费{}+财政补助{}={}（{}）。",
-        format_yuan(premium),
-        format_yuan(subsidy),
-        format_yuan(standard),
-        window.clause
-    ));
-    en.push(format!(
-        "In this window the financing standard is due: personal {} + government subsidy {} = {} ({}).",
-        format_yuan(premium),
-        format_yuan(subsidy),
-        format_yuan(standard),
-        window.clause
-    ));
-    standard
+    let step = AmountStep::FinancingStandard {
+        premium_fen: premium,
+        subsidy_fen: subsidy,
+        standard_fen: standard,
+        clause: window.clause.clone(),
+    };
+    (standard, step)
 }
 
 #[cfg(test)]
@@ -672,6 +618,10 @@ mod tests {
     fn quote_for(policy: &str, req: &QuoteRequest) -> Result<Quote, QuoteError> {
         let policy = PolicySet::builtin().get(policy).expect("builtin policy");
         quote(policy, CategoryTable::builtin(), req)
+    }
+
+    fn rule_zh(q: &Quote) -> String {
+        crate::words::quote::rule_text(&q.steps, crate::words::Language::Zh)
     }
 
     fn ok(policy: &str, req: &QuoteRequest) -> Quote {
@@ -701,7 +651,7 @@ mod tests {
         let q = ok("liuzhou-2023", &req);
         assert_eq!((q.coverage_from, q.coverage_to), (date(2023, 7, 1), date(2023, 12, 31)));
         assert_eq!(q.personal_due_fen, 35_000);
-        assert!(q.rule_zh.contains("次月1日起"), "{}", q.rule_zh);
+        assert!(rule_zh(&q).contains("次月1日起"), "{}", rule_zh(&q));
     }
 
     #[test]
@@ -717,7 +667,7 @@ mod tests {
         req.enrollee = EnrolleeKind::Continuing;
         let q = ok("liuzhou-2023", &req);
         assert_eq!(q.coverage_from, date(2023, 8, 1));
-        assert!(q.rule_zh.contains("按中断缴费计"), "{}", q.rule_zh);
+        assert!(rule_zh(&q).contains("按中断缴费计"), "{}", rule_zh(&q));
     }
 
     #[test]
@@ -737,7 +687,7 @@ mod tests {
         assert!(q.enroll_at_benefit_place);
         assert!(q.subsidy_unspecified);
         assert_eq!((q.personal_due_fen, q.department_due_fen), (35_000, 0));
-        assert!(q.rule_zh.contains("应在待遇审批地参保缴费"), "{}", q.rule_zh);
+        assert!(rule_zh(&q).contains("应在待遇审批地参保缴费"), "{}", rule_zh(&q));
         // 000 附件二(六): other pupils enroll where they study.
         assert!(!ok("liuzhou-2023", &request(&[], date(2022, 10, 1))).enroll_at_benefit_place);
     }
@@ -750,7 +700,7 @@ mod tests {
         let q = ok("liuzhou-2021", &request(&[], date(2021, 7, 1)));
         assert_eq!(q.total_due_fen, 28_000 + 58_000);
         assert_eq!(q.personal_due_fen, 86_000);
-        assert!(q.rule_zh.contains("筹资标准"), "{}", q.rule_zh);
+        assert!(rule_zh(&q).contains("筹资标准"), "{}", rule_zh(&q));
         // 003 三(一)1: until 6月30日 only the personal premium.
         let q = ok("liuzhou-2021", &request(&[], date(2021, 6, 30)));
         assert_eq!(q.personal_due_fen, 28_000);
@@ -785,7 +735,7 @@ mod tests {
             assert_eq!(q.subsidy_category.as_deref(), Some(winner), "{categories:?}");
             assert_eq!(q.paying_department.as_deref(), Some(department));
             assert_eq!((q.personal_due_fen, q.department_due_fen), (0, 28_000));
-            assert!(q.rule_zh.contains("计生对象→重度残疾人→过渡期内脱贫人口"), "{}", q.rule_zh);
+            assert!(rule_zh(&q).contains("计生对象→重度残疾人→过渡期内脱贫人口"), "{}", rule_zh(&q));
         }
     }
 
@@ -812,7 +762,7 @@ mod tests {
         let q = ok("liuzhou-2021", &req);
         assert_eq!((q.total_due_fen, q.department_due_fen, q.personal_due_fen), (86_000, 28_000, 58_000));
         assert_eq!(q.coverage_from, date(2021, 9, 1));
-        assert!(q.rule_zh.contains("保守"), "{}", q.rule_zh);
+        assert!(rule_zh(&q).contains("保守"), "{}", rule_zh(&q));
     }
 
     #[test]
@@ -844,7 +794,7 @@ subsidy_amount = 400
         let q = quote(&policy, table, &request(&["低保", "低边"], date(2020, 10, 1))).expect("quote");
         assert_eq!((q.department_due_fen, q.personal_due_fen), (15_000, 13_000));
         assert_eq!(q.subsidy_category.as_deref(), Some("低保对象"));
-        assert!(q.rule_zh.contains("不累加"), "{}", q.rule_zh);
+        assert!(rule_zh(&q).contains("不累加"), "{}", rule_zh(&q));
         // A fixed subsidy above the premium is capped at the premium.
         let q = quote(&policy, table, &request(&["返贫致贫"], date(2020, 10, 1))).expect("quote");
         assert_eq!((q.department_due_fen, q.personal_due_fen), (28_000, 0));
@@ -884,7 +834,7 @@ subsidy_amount = 400
         req.freshman = true;
         let q = ok("yibin-2024", &req);
         assert_eq!(q.coverage_from, date(2024, 10, 1));
-        assert!(q.rule_zh.contains("无新生特别规定"), "{}", q.rule_zh);
+        assert!(rule_zh(&q).contains("无新生特别规定"), "{}", rule_zh(&q));
     }
 
     #[test]
@@ -902,7 +852,7 @@ subsidy_amount = 400
         // 001 附件1 二(二): 已稳定脱贫人员按25%资助（即个人缴费285元）.
         let q = ok("yibin-2024", &request(&["已稳定脱贫人员"], date(2023, 10, 8)));
         assert_eq!((q.personal_due_fen, q.department_due_fen), (28_500, 9_500));
-        assert!(q.rule_zh.contains("25%"), "{}", q.rule_zh);
+        assert!(rule_zh(&q).contains("25%"), "{}", rule_zh(&q));
         // 脱贫户 is not named by 001; it gets the smaller of the two 脱贫 subsidies.
         let q = ok("yibin-2024", &request(&["脱贫户"], date(2023, 10, 8)));
         assert_eq!(q.personal_due_fen, 28_500);
@@ -915,7 +865,7 @@ subsidy_amount = 400
         for category in ["重度残疾人", "三四级智力残疾", "重点优抚对象", "特困人员", "孤儿"] {
             let q = ok("yibin-2024", &request(&[category], date(2023, 12, 1)));
             assert_eq!((q.personal_due_fen, q.department_due_fen), (0, 38_000), "{category}");
-            assert!(q.rule_zh.contains("本市户籍"), "{}", q.rule_zh);
+            assert!(rule_zh(&q).contains("本市户籍"), "{}", rule_zh(&q));
         }
         // Several at once: still nothing to pay, and never more than the premium in subsidy.
         let q = ok("yibin-2024", &request(&["低保", "孤儿", "已稳定脱贫"], date(2023, 12, 1)));
@@ -957,7 +907,7 @@ subsidy_amount = 400
         {
             let q = ok("nanchong-2023", &request(&[category], date(2022, 9, 20)));
             assert!(q.enroll_at_benefit_place, "{category}");
-            assert!(q.rule_zh.contains("以家庭为单位参保"), "{}", q.rule_zh);
+            assert!(rule_zh(&q).contains("以家庭为单位参保"), "{}", rule_zh(&q));
         }
     }
 
@@ -995,7 +945,7 @@ subsidy_amount = 400
         let q = ok("quanzhou-2023", &request(&["医疗救助"], date(2022, 10, 1)));
         assert_eq!(q.benefit_place, Some(BenefitPlace::Optional));
         assert!(!q.enroll_at_benefit_place);
-        assert!(q.rule_zh.contains("可以不在学校参保"), "{}", q.rule_zh);
+        assert!(rule_zh(&q).contains("可以不在学校参保"), "{}", rule_zh(&q));
         let json = serde_json::to_value(&q).expect("json");
         assert_eq!(json["benefit_place"], "optional");
         // Where a notice requires it (003 四(四) 原则上在待遇审批地参保缴费), it stays required.
@@ -1029,7 +979,11 @@ subsidy_amount = 400
             let q = ok("liuzhou-2021", &request(&[category], paid));
             assert_eq!((q.coverage_from, q.coverage_to), (date(2021, 1, 1), date(2021, 12, 31)), "{category}");
             assert_eq!((q.personal_due_fen, q.department_due_fen), (0, 28_000));
-            assert!(q.rule_zh.contains("代缴部门的统一缴费时间") && q.rule_zh.contains("四(一)1"), "{}", q.rule_zh);
+            assert!(
+                rule_zh(&q).contains("代缴部门的统一缴费时间") && rule_zh(&q).contains("四(一)1"),
+                "{}",
+                rule_zh(&q)
+            );
             // The borrowed late-cover reading does not apply to such a payment.
             assert!(!clauses(&q).contains(&"003 三(一)1；000 附件四(二)"), "{:?}", q.judgements);
         }
@@ -1094,7 +1048,7 @@ subsidy_amount = 400
         req.birth_date = Some(date(2020, 5, 1));
         let q = ok("liuzhou-2021", &req);
         assert_eq!(q.coverage_from, date(2021, 3, 1));
-        assert!(q.rule_zh.contains("按新参保计"), "{}", q.rule_zh);
+        assert!(rule_zh(&q).contains("按新参保计"), "{}", rule_zh(&q));
         // Born in the insured year.
         req.birth_date = Some(date(2021, 1, 5));
         assert_eq!(ok("liuzhou-2021", &req).coverage_from, date(2021, 3, 1));
@@ -1102,7 +1056,7 @@ subsidy_amount = 400
         req.birth_date = Some(date(2014, 5, 1));
         let q = ok("liuzhou-2021", &req);
         assert_eq!(q.coverage_from, date(2021, 4, 1));
-        assert!(!q.rule_zh.contains("按新参保计"), "{}", q.rule_zh);
+        assert!(!rule_zh(&q).contains("按新参保计"), "{}", rule_zh(&q));
         // An operator's explicit choice stands.
         req.birth_date = Some(date(2020, 5, 1));
         req.enrollee = EnrolleeKind::Interrupted;
@@ -1123,7 +1077,7 @@ subsidy_amount = 400
         // 001 does not mention 失地农民.
         let q = ok("yibin-2024", &request(&["失地农民"], date(2023, 10, 1)));
         assert_eq!((q.personal_due_fen, q.department_due_fen), (38_000, 0));
-        assert!(q.rule_zh.contains("未规定该类别的资助"), "{}", q.rule_zh);
+        assert!(rule_zh(&q).contains("未规定该类别的资助"), "{}", rule_zh(&q));
     }
 
     #[test]

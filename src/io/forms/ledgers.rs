@@ -135,7 +135,7 @@ fn extra_cells(input: &FormInput, ledger: Ledger, s: &Student) -> Vec<Out<'stati
                     .iter()
                     .filter_map(|n| p.rule(n))
                     .find(|r| r.enroll.away_from_school())
-                    .map(|r| format!("{}：{}", r.category, r.enroll.sentence_zh()))
+                    .map(|r| format!("{}：{}", r.category, crate::words::quote::ZH.place(r.enroll)))
             });
             vec![text(away.unwrap_or_else(|| match s.enrollment {
                 Enrollment::Elsewhere => "异地参保".to_owned(),

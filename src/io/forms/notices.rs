@@ -88,7 +88,7 @@ pub fn slips(input: &FormInput, on: NaiveDate) -> Result<(String, Vec<Slip>), Ex
             && let Some(rule) =
                 s.categories.iter().filter_map(|c| policy.rule(&c.name)).find(|r| r.enroll.away_from_school())
         {
-            note.push(format!("{}{}", rule.category, rule.enroll.sentence_zh()));
+            note.push(format!("{}{}", rule.category, crate::words::quote::ZH.place(rule.enroll)));
         }
         let class = s.class_label();
         slips.push(Slip {

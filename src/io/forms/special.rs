@@ -107,7 +107,7 @@ fn write_row(
         .policy
         .and_then(|p| p.rule(&mark.name))
         .filter(|r| r.enroll.away_from_school())
-        .map(|r| r.enroll.sentence_zh().to_owned())
+        .map(|r| crate::words::quote::ZH.place(r.enroll).to_owned())
         .unwrap_or_default();
     let text = |t: &str| if t.is_empty() { Out::Empty } else { Out::Text(t.to_owned()) };
     writer.row(&[

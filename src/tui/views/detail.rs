@@ -18,6 +18,7 @@ use crate::tui::app::{App, Detail};
 use crate::tui::keymap::Context;
 use crate::tui::layout;
 use crate::tui::text::{Text, fill};
+use crate::words::quote::{QuoteWords, rule_text};
 
 const HINTS: &[&str] = &[
     "back",
@@ -164,13 +165,13 @@ fn notes(app: &App, d: &Detail) -> Vec<Line<'static>> {
     let mut lines = vec![Line::raw("")];
     let warn = theme.fg(theme.warning);
     for (category, place, clause) in &d.away {
-        let sentence = fill(t.label_value, &[category, &t.pick(place.sentence_zh(), place.sentence_en())]);
+        let sentence = fill(t.label_value, &[category, &QuoteWords::of(t.lang).place(*place)]);
         let text = if clause.is_empty() { sentence } else { fill(t.with_clause, &[&sentence, clause]) };
         lines.push(Line::styled(fill(t.label_value, &[&t.f_where, &text]), warn));
     }
     match &d.quote {
         Some(Ok(q)) => {
-            lines.push(Line::styled(t.pick(&q.rule_zh, &q.rule_en).to_owned(), theme.muted()));
+            lines.push(Line::styled(rule_text(&q.steps, t.lang), theme.muted()));
             // Readings the notice does not state, apart from the rule, so the operator knows what to confirm.
             for j in &q.judgements {
                 let (label, open, close) = (t.pick("待确认：", "To confirm: "), t.pick("（", " ("), t.pick("）", ")"));

@@ -1,0 +1,166 @@
+//! Words at the edge: how canbao says things in Chinese and in English.
+//!
+//! One mechanism for the two languages: **a table of templates per language, picked by [`Language`], filled by
+//! [`fill`]**. A template is a `&'static str` with placeholders, `{}` for the next argument or `{N}` for the
+//! Nth (from 0), so that a language may put the figures in its own order. The rules (`domain`) and the store
+//! give data (enums with their numbers, dates and clause references), never sentences; the words are put on
+//! them here, at the edge, by the one formatter each kind of data has:
+//!
+//! - the screens' strings: `tui::text`, tables `tui/text/{zh,en}.rs`;
+//! - a quote's rule steps (`domain::policy::RuleStep`): [`quote`], tables in `words/quote.rs`.
+//!
+//! Both languages' tables name the same things with the same placeholders (tests check it). A template left
+//! empty in one language is not said in it: the English leaves out the notice's own Chinese words, which the
+//! Chinese quotes.
+//!
+//! Still said another way (to be moved onto tables as they are touched): `label_zh`/`label_en` and
+//! `message_zh`/`message_en` methods on domain types, the command line's `say(zh, en)`, and 「中文 (english)」
+//! messages that print both languages at once.
+
+pub mod quote;
+
+use std::collections::BTreeSet;
+use std::fmt::Display;
+
+/// The language canbao speaks: Chinese unless asked for English (`--lang en`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Language {
+    #[default]
+    Zh,
+    En,
+}
+
+/// Replaces each placeholder of `template`: `{}` with the next argument, `{N}` with argument N. A placeholder
+/// without its argument is left out, never a panic.
+pub fn fill(template: &str, args: &[&dyn Display]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut next = 0;
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}').filter(|&c| after[..c].bytes().all(|b| b.is_ascii_digit())) else {
+            out.push('{');
+            rest = after;
+            continue;
+        };
+        let index = if close == 0 {
+            next += 1;
+            next - 1
+        } else {
+            after[..close].parse().unwrap_or(usize::MAX)
+        };
+        if let Some(arg) = args.get(index) {
+            out.push_str(&arg.to_string());
+        }
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The arguments a template uses, by index (`{}` counted in order): two languages' templates for the same
+/// thing use the same ones.
+pub fn placeholders(template: &str) -> BTreeSet<usize> {
+    let mut used = BTreeSet::new();
+    let mut next = 0;
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        match after.find('}').filter(|&c| after[..c].bytes().all(|b| b.is_ascii_digit())) {
+            Some(0) => {
+                used.insert(next);
+                next += 1;
+                rest = &after[1..];
+            }
+            Some(close) => {
+                used.insert(after[..close].parse().unwrap_or(usize::MAX));
+                rest = &after[close + 1..];
+            }
+            None => rest = after,
+        }
+    }
+    used
+}
+
+/// The string literals of a table's source (`tui/text/zh.rs`, `words/quote.rs` …) by field name, in order:
+/// for tests that hold two languages' tables side by side.
+#[cfg(test)]
+pub(crate) fn table_strings(source: &str, table: &str) -> std::collections::BTreeMap<String, Vec<String>> {
+    let start = source.find(table).unwrap_or(0);
+    let body = &source[start..];
+    let body = &body[..body.find("\n};").unwrap_or(body.len())];
+    let mut fields = std::collections::BTreeMap::new();
+    let mut current: Option<String> = None;
+    for line in body.lines().skip(1) {
+        let line = line.split("//").next().unwrap_or_default();
+        if let Some(rest) = line.strip_prefix("    ")
+            && !rest.starts_with(' ')
+            && let Some((name, _)) = rest.split_once(':')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            current = Some(name.to_owned());
+        }
+        let Some(name) = &current else { continue };
+        let entry: &mut Vec<String> = fields.entry(name.clone()).or_default();
+        let mut rest = line;
+        while let Some(open) = rest.find('"') {
+            let after = &rest[open + 1..];
+            let mut end = 0;
+            let mut escaped = false;
+            for (i, c) in after.char_indices() {
+                match c {
+                    '\\' if !escaped => escaped = true,
+                    '"' if !escaped => {
+                        end = i;
+                        break;
+                    }
+                    _ => escaped = false,
+                }
+            }
+            entry.push(after[..end].to_owned());
+            rest = &after[end + 1..];
+        }
+    }
+    fields
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fill_in_order_or_by_number() {
+        assert_eq!(fill("显示 {} / {}", &[&3, &"10"]), "显示 3 / 10");
+        assert_eq!(fill("{}{}", &[&1]), "1");
+        assert_eq!(fill("{1} of {0}", &[&"a", &"b"]), "b of a");
+        assert_eq!(fill("{x} {", &[&1]), "{x} {");
+    }
+
+    #[test]
+    fn placeholders_count_in_order() {
+        assert_eq!(placeholders("{} 和 {}"), BTreeSet::from([0, 1]));
+        assert_eq!(placeholders("{1}, then {0}"), BTreeSet::from([0, 1]));
+        assert_eq!(placeholders("none {x}"), BTreeSet::new());
+    }
+
+    /// Every Chinese string of the screens has the same placeholders as its English one.
+    #[test]
+    fn screen_texts_have_the_same_placeholders_in_both_languages() {
+        let zh = table_strings(include_str!("tui/text/zh.rs"), "pub static ZH");
+        let en = table_strings(include_str!("tui/text/en.rs"), "pub static EN");
+        assert!(zh.len() > 100, "the table is read: {} fields", zh.len());
+        assert_eq!(zh.keys().collect::<Vec<_>>(), en.keys().collect::<Vec<_>>());
+        for (field, zh_strings) in &zh {
+            // A lookup table of field labels: English lists every field, Chinese only those its labels lack.
+            if field == "field_names" {
+                continue;
+            }
+            let en_strings = &en[field];
+            assert_eq!(zh_strings.len(), en_strings.len(), "{field}");
+            for (z, e) in zh_strings.iter().zip(en_strings) {
+                assert_eq!(placeholders(z), placeholders(e), "{field}: {z} / {e}");
+            }
+        }
+    }
+}

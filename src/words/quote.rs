@@ -1,0 +1,335 @@
+//! A quote's rule in words: each `RuleStep` said in Chinese or English from this file's two tables, for the
+//! detail screen, the payment form and `canbao quote` (its text and the `rule` / `rule_en` of `--json`).
+
+use super::{Language, fill};
+use crate::domain::policy::{
+    AmountStep, Citation, CoverageBasis, EnrollPlace, EnrolleeKind, RuleStep, Subsidy, SubsidyPayment, format_yuan,
+};
+
+/// The sentences of a quote's rule in one language. Placeholders are described where they are numbered.
+pub struct QuoteWords {
+    /// Picks which of a policy's own two notes on a category is said.
+    lang: Language,
+    /// Between two sentences.
+    sentence_gap: &'static str,
+    /// Between the names in a list of categories.
+    list_gap: &'static str,
+    /// Between the categories of the policy's full-subsidy order.
+    order_gap: &'static str,
+    /// Between the parts of one category's advice.
+    advice_gap: &'static str,
+    /// Policy title, document, day paid, window, its first and last day.
+    window: &'static str,
+    /// Birth date, the end of last year's concentrated period.
+    born_after: &'static str,
+    /// {0} department, {1} its window, {2} {3} the window's days, {4} `department_notice`, {5} {6} the cover,
+    /// {7} clause.
+    department_window: &'static str,
+    /// The notice's words for a department's window.
+    department_notice: &'static str,
+    /// The policy's reading of a window's cover.
+    cite_reading: &'static str,
+    /// The notice's words for a window's cover.
+    cite_notice: &'static str,
+    cite_clause: &'static str,
+    /// Cover for the insured year: {0} what it rests on, {1} {2} the cover.
+    insured_year: &'static str,
+    /// A September freshman: as `insured_year`.
+    freshman: &'static str,
+    /// A freshman in a window without a freshman rule: as `insured_year`.
+    no_freshman_rule: &'static str,
+    /// Cover after a wait: {0} who (below), {1} what it rests on, {2} `after_no_freshman_rule` or nothing,
+    /// {3} {4} the cover, {5} `wait`.
+    after_payment: &'static str,
+    /// The wait in months, said where the notice's own words do not say it.
+    wait: &'static str,
+    after_no_freshman_rule: &'static str,
+    new_enrollee: &'static str,
+    interrupted_enrollee: &'static str,
+    continuing_enrollee: &'static str,
+    /// The premium.
+    personal_premium: &'static str,
+    /// Months after birth, the premium, clause.
+    newborn: &'static str,
+    /// Premium, government subsidy, their sum, clause.
+    financing_standard: &'static str,
+    /// The categories.
+    no_rule_for: &'static str,
+    full_subsidy: &'static str,
+    /// Percent.
+    share_subsidy: &'static str,
+    fixed_subsidy: &'static str,
+    /// Category, the subsidy (above), amount, department, clause.
+    subsidy_on_behalf: &'static str,
+    /// As `subsidy_on_behalf`.
+    subsidy_reimbursed: &'static str,
+    /// The order, the category chosen.
+    full_subsidy_order: &'static str,
+    /// The category chosen.
+    highest_subsidy: &'static str,
+    /// The government-subsidy part.
+    family_pays_government_part: &'static str,
+    /// Categories, department, clause.
+    unspecified_reimbursed: &'static str,
+    /// As `unspecified_reimbursed`.
+    unspecified_on_behalf: &'static str,
+    /// Categories, what they are told.
+    advice: &'static str,
+    place_school: &'static str,
+    place_benefit: &'static str,
+    place_family: &'static str,
+    place_benefit_optional: &'static str,
+    /// The family's amount, the department's.
+    totals: &'static str,
+}
+
+pub static ZH: QuoteWords = QuoteWords {
+    lang: Language::Zh,
+    sentence_gap: "",
+    list_gap: "、",
+    order_gap: "→",
+    advice_gap: "；",
+    window: "{}（{}）：{}缴费，属“{}”（{}至{}）。",
+    born_after: "出生于{}，晚于上一年度集中缴费期结束（{}），此前不可能已参保，按新参保计。",
+    department_window: "由{0}在“{1}”（{2}至{3}）代缴，属代缴部门的统一缴费时间，不按补缴计，{4}待遇期{5}至{6}（{7}）。",
+    department_notice: "依“{}”，",
+    cite_reading: "{}",
+    cite_notice: "依“{}”",
+    cite_clause: "（{}）",
+    insured_year: "{0}，待遇期{1}至{2}。",
+    freshman: "9月入学新生，{0}，待遇期{1}至{2}。",
+    no_freshman_rule: "本缴费期无新生特别规定，按普通学生计，{0}，待遇期{1}至{2}。",
+    after_payment: "{0}{5}{1}{2}，待遇期{3}至{4}。",
+    wait: "",
+    after_no_freshman_rule: "，本缴费期无新生特别规定",
+    new_enrollee: "新参保，",
+    interrupted_enrollee: "中断后再参保，",
+    continuing_enrollee: "续保人员未在集中缴费期缴费，按中断缴费计，",
+    personal_premium: "个人缴费标准{}。",
+    newborn: "出生{}个月内的新生儿按个人缴费标准{}缴纳（{}）。",
+    financing_standard: "此期间按筹资标准缴纳：个人缴费{}+财政补助{}={}（{}）。",
+    no_rule_for: "{}：本政策未规定该类别的资助，按普通学生计。",
+    full_subsidy: "个人缴费部分全额补助",
+    share_subsidy: "按个人缴费标准的{}%资助",
+    fixed_subsidy: "定额资助",
+    subsidy_on_behalf: "{}：{}{}，由{}代缴（{}）。",
+    subsidy_reimbursed: "{}：先按应缴标准全额缴纳，{}{}由{}事后发放给个人（{}）。",
+    full_subsidy_order: "多重身份的全额补助按{}的顺序，由“{}”补助。",
+    highest_subsidy: "多重身份的补助就高不就低，取最高的“{}”，不累加，补助不超过个人缴费标准。",
+    family_pays_government_part: "补助仅限个人缴费部分，财政补助部分{}由个人缴纳（通知未说明，按保守读法计）。",
+    unspecified_reimbursed: "{}：差额补助，先按应缴标准全额缴纳，差额由{}事后发放给个人，标准本政策未列明（{}）。",
+    unspecified_on_behalf: "{}：本政策未列明资助标准，按个人缴费标准计；如有资助，以{}核定为准（{}）。",
+    advice: "{}：{}。",
+    place_school: "随学校参保",
+    place_benefit: "应在待遇审批地参保缴费，不随学校参保",
+    place_family: "以家庭为单位参保，不随学校参保",
+    place_benefit_optional: "已在户籍地（待遇审批地）参保的，可以不在学校参保",
+    totals: "家庭应缴{}，部门代缴{}。",
+};
+
+pub static EN: QuoteWords = QuoteWords {
+    lang: Language::En,
+    sentence_gap: " ",
+    list_gap: ", ",
+    order_gap: " → ",
+    advice_gap: "; ",
+    window: "{} ({}): paid on {}, in window “{}” ({} – {}).",
+    born_after: "Born on {}, after last year's concentrated period ended ({}): counted as a new enrollee.",
+    department_window: "Paid on the pupil's behalf by {0} in “{1}” ({2} – {3}), the department's own schedule, not a late payment{4}; covered {5} – {6} ({7}).",
+    department_notice: "",
+    cite_reading: "",
+    cite_notice: "",
+    cite_clause: " ({})",
+    insured_year: "Normal cover{0}; covered {1} – {2}.",
+    freshman: "September freshman: cover from {1}{0}; covered {1} – {2}.",
+    no_freshman_rule: "No freshman rule for this window, so the normal cover applies{0}; covered {1} – {2}.",
+    after_payment: "{0}: {5}{1}{2}; covered {3} – {4}.",
+    wait: "cover starts on the 1st of the month {} month(s) after the payment month",
+    after_no_freshman_rule: "; no freshman rule for this window",
+    new_enrollee: "New enrollee",
+    interrupted_enrollee: "Interrupted enrollee",
+    continuing_enrollee: "Continuing enrollee who missed the concentrated period, counted as interrupted",
+    personal_premium: "Personal premium {}.",
+    newborn: "Newborn within {} months of birth: personal premium {} only ({}).",
+    financing_standard: "In this window the financing standard is due: personal {} + government subsidy {} = {} ({}).",
+    no_rule_for: "{}: no subsidy for this category under this policy.",
+    full_subsidy: "full subsidy of the personal premium",
+    share_subsidy: "subsidy of {}% of the personal premium",
+    fixed_subsidy: "fixed subsidy",
+    subsidy_on_behalf: "{}: {} ({}), paid on the pupil's behalf by {} ({}).",
+    subsidy_reimbursed: "{}: pay in full first; the {} ({}) is paid back by {} ({}).",
+    full_subsidy_order: "Several full subsidies apply in the order {}: {} pays.",
+    highest_subsidy: "Several subsidies: the highest ({}) applies, never a sum, never more than the premium.",
+    family_pays_government_part: "The subsidy covers the personal premium only; the government-subsidy part ({}) is quoted to the family (the notice is silent; conservative reading).",
+    unspecified_reimbursed: "{}: partial subsidy paid back afterwards by {}; the policy gives no amount ({}).",
+    unspecified_on_behalf: "{}: the policy gives no subsidy amount, so the full premium is quoted; any subsidy is decided by {} ({}).",
+    advice: "{}: {}.",
+    place_school: "enrolls with the school",
+    place_benefit: "enrolls where the benefit was approved, not at school",
+    place_family: "enrolls with the family, not at school",
+    place_benefit_optional: "may skip school enrollment if enrolled where registered",
+    totals: "Family pays {}; department pays {}.",
+};
+
+impl QuoteWords {
+    pub fn of(lang: Language) -> &'static QuoteWords {
+        match lang {
+            Language::Zh => &ZH,
+            Language::En => &EN,
+        }
+    }
+
+    /// Where a pupil in a category enrolls, as the operator tells the family.
+    pub fn place(&self, place: EnrollPlace) -> &'static str {
+        match place {
+            EnrollPlace::School => self.place_school,
+            EnrollPlace::BenefitPlace => self.place_benefit,
+            EnrollPlace::Family => self.place_family,
+            EnrollPlace::BenefitPlaceOptional => self.place_benefit_optional,
+        }
+    }
+
+    /// A window's cover rests on: the policy's reading, else the notice's words, then the clause.
+    fn cited(&self, c: &Citation) -> String {
+        let mut s = if !c.reading.is_empty() {
+            fill(self.cite_reading, &[&c.reading])
+        } else if !c.notice.is_empty() {
+            fill(self.cite_notice, &[&c.notice])
+        } else {
+            String::new()
+        };
+        if !c.clause.is_empty() {
+            s.push_str(&fill(self.cite_clause, &[&c.clause]));
+        }
+        s
+    }
+
+    fn subsidy(&self, kind: Subsidy) -> String {
+        match kind {
+            Subsidy::Full => self.full_subsidy.to_owned(),
+            Subsidy::Share { percent } => fill(self.share_subsidy, &[&percent]),
+            Subsidy::Fixed { .. } | Subsidy::Unspecified | Subsidy::None => self.fixed_subsidy.to_owned(),
+        }
+    }
+
+    /// One step in words; `None` for a step with nothing to say in this language.
+    pub fn step(&self, step: &RuleStep) -> Option<String> {
+        let list = |names: &[String]| names.join(self.list_gap);
+        let said = match step {
+            RuleStep::Window { policy_title, document, paid_on, window, from, to } => {
+                fill(self.window, &[policy_title, document, paid_on, window, from, to])
+            }
+            RuleStep::BornAfterLastPeriod { birth_date, period_end } => {
+                fill(self.born_after, &[birth_date, period_end])
+            }
+            RuleStep::DepartmentWindow { paid_by, window, from, to, notice, coverage_from, coverage_to, clause } => {
+                let notice = if notice.is_empty() { String::new() } else { fill(self.department_notice, &[notice]) };
+                fill(self.department_window, &[paid_by, window, from, to, &notice, coverage_from, coverage_to, clause])
+            }
+            RuleStep::Coverage { basis, cited, coverage_from, coverage_to } => {
+                let cited = self.cited(cited);
+                match *basis {
+                    CoverageBasis::InsuredYear => fill(self.insured_year, &[&cited, coverage_from, coverage_to]),
+                    CoverageBasis::Freshman => fill(self.freshman, &[&cited, coverage_from, coverage_to]),
+                    CoverageBasis::NoFreshmanRule => fill(self.no_freshman_rule, &[&cited, coverage_from, coverage_to]),
+                    CoverageBasis::AfterPayment { enrollee, months, no_freshman_rule } => {
+                        let who = match enrollee {
+                            EnrolleeKind::New => self.new_enrollee,
+                            EnrolleeKind::Interrupted => self.interrupted_enrollee,
+                            EnrolleeKind::Continuing => self.continuing_enrollee,
+                        };
+                        let freshman = if no_freshman_rule { self.after_no_freshman_rule } else { "" };
+                        let wait = fill(self.wait, &[&months]);
+                        fill(self.after_payment, &[&who, &cited, &freshman, coverage_from, coverage_to, &wait])
+                    }
+                }
+            }
+            RuleStep::Amount(AmountStep::PersonalPremium { premium_fen }) => {
+                fill(self.personal_premium, &[&format_yuan(*premium_fen)])
+            }
+            RuleStep::Amount(AmountStep::Newborn { months, premium_fen, clause }) => {
+                fill(self.newborn, &[months, &format_yuan(*premium_fen), clause])
+            }
+            RuleStep::Amount(AmountStep::FinancingStandard { premium_fen, subsidy_fen, standard_fen, clause }) => {
+                let amounts = [premium_fen, subsidy_fen, standard_fen].map(|f| format_yuan(*f));
+                fill(self.financing_standard, &[&amounts[0], &amounts[1], &amounts[2], clause])
+            }
+            RuleStep::NoRuleFor { categories } => fill(self.no_rule_for, &[&list(categories)]),
+            RuleStep::Subsidy { category, kind, amount_fen, paid_by, payment, clause } => {
+                let template = match payment {
+                    SubsidyPayment::OnBehalf => self.subsidy_on_behalf,
+                    SubsidyPayment::Reimbursed => self.subsidy_reimbursed,
+                };
+                fill(template, &[category, &self.subsidy(*kind), &format_yuan(*amount_fen), paid_by, clause])
+            }
+            RuleStep::FullSubsidyOrder { order, chosen } => {
+                fill(self.full_subsidy_order, &[&order.join(self.order_gap), chosen])
+            }
+            RuleStep::HighestSubsidy { chosen } => fill(self.highest_subsidy, &[chosen]),
+            RuleStep::FamilyPaysGovernmentPart { amount_fen } => {
+                fill(self.family_pays_government_part, &[&format_yuan(*amount_fen)])
+            }
+            RuleStep::UnspecifiedSubsidy { categories, paid_by, payment, clause } => {
+                let template = match payment {
+                    SubsidyPayment::Reimbursed => self.unspecified_reimbursed,
+                    SubsidyPayment::OnBehalf => self.unspecified_on_behalf,
+                };
+                fill(template, &[&list(categories), paid_by, clause])
+            }
+            RuleStep::Advice { categories, place, note, note_en } => {
+                let note = match self.lang {
+                    Language::Zh => note,
+                    Language::En => note_en,
+                };
+                let parts: Vec<&str> = place
+                    .map(|p| self.place(p))
+                    .into_iter()
+                    .chain(Some(note.as_str()))
+                    .filter(|p| !p.is_empty())
+                    .collect();
+                if parts.is_empty() {
+                    return None;
+                }
+                fill(self.advice, &[&list(categories), &parts.join(self.advice_gap)])
+            }
+            RuleStep::Totals { personal_fen, department_fen } => {
+                fill(self.totals, &[&format_yuan(*personal_fen), &format_yuan(*department_fen)])
+            }
+        };
+        Some(said)
+    }
+}
+
+/// The whole rule of a quote, its steps in order, in `lang`.
+pub fn rule_text(steps: &[RuleStep], lang: Language) -> String {
+    let words = QuoteWords::of(lang);
+    steps.iter().filter_map(|s| words.step(s)).collect::<Vec<_>>().join(words.sentence_gap)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{placeholders, table_strings};
+
+    /// Every Chinese sentence has the same placeholders as its English one, except where one language says
+    /// nothing (an empty template).
+    #[test]
+    fn both_languages_fill_the_same_placeholders() {
+        let source = include_str!("quote.rs");
+        let zh = table_strings(source, "pub static ZH");
+        let en = table_strings(source, "pub static EN");
+        assert!(zh.len() > 30, "the table is read: {} fields", zh.len());
+        assert_eq!(zh.keys().collect::<Vec<_>>(), en.keys().collect::<Vec<_>>());
+        for (field, z) in &zh {
+            let e = &en[field];
+            if z.is_empty() && e.is_empty() {
+                // Not a template (the table's language).
+                continue;
+            }
+            assert_eq!((z.len(), e.len()), (1, 1), "{field}");
+            if z[0].is_empty() || e[0].is_empty() {
+                continue;
+            }
+            assert_eq!(placeholders(&z[0]), placeholders(&e[0]), "{field}: {} / {}", z[0], e[0]);
+        }
+    }
+}
