@@ -146,11 +146,6 @@ pub fn export_sheet(store: &Store, out: &Path, opts: &ExportOptions) -> Result<P
     Ok(writer.finish()?)
 }
 
-/// 保险年度：YYYY年度, or nothing for a file from before years read as it is.
-pub fn year_line(store: &Store) -> String {
-    store.shown_year().map(|y| format!("保险年度：{y}年度")).unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use calamine::Reader;

@@ -14,7 +14,6 @@ pub mod template;
 use std::path::{Path, PathBuf};
 
 use super::export::{FileFormat, Out};
-pub use super::sheet::year_line;
 use super::sheet::{ExportError, ExportOptions};
 use crate::domain::category::CategoryTable;
 use crate::domain::id_number;
