@@ -1325,3 +1325,21 @@ fn finish_job(app: &mut App) {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// Three days of a drive: the dashboard of a tall terminal draws them as a chart under the classes.
+#[test]
+fn dashboard_days_chart() {
+    snap("dashboard_days_chart", |app| {
+        for (day, pupils) in [("2026-09-01", 3), ("2026-09-02", 6), ("2026-09-03", 2)] {
+            app.store.set_fixed_clock(&format!("{day}T10:00:00+08:00"));
+            for _ in 0..pupils {
+                app.update(Action::TogglePaid);
+                type_text(app, "380");
+                app.update(Action::Confirm);
+                app.update(Action::Down);
+            }
+        }
+        app.update(Action::Resize(100, 44));
+        app.update(Action::Dashboard);
+    });
+}

@@ -108,6 +108,9 @@ pub struct Text {
     /// The drive file open now, in full.
     pub dash_file: &'static str,
     pub dash_class_header: [&'static str; 5],
+    pub dash_chart: &'static str,
+    pub dash_chart_enrolled: &'static str,
+    pub dash_chart_paid: &'static str,
     pub dash_days: &'static str,
     pub dash_day: &'static str,
     pub dash_no_days: &'static str,

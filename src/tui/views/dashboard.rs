@@ -1,12 +1,13 @@
-//! The dashboard: totals, progress toward full coverage, the four ledgers, statuses, and a table of classes
-//! with a coverage bar each. Bars are coloured spaces, not block characters, which CJK terminals may draw
-//! two cells wide.
+//! The dashboard: totals, progress toward full coverage, the four ledgers, statuses, a table of classes with
+//! two gauges each, and the drive's days as a chart when there is room. Gauges are ratatui's `LineGauge` drawn
+//! with coloured spaces and the chart's dots are braille: no block or line characters, which CJK terminals
+//! may draw two cells wide.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-
+use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Axis, Chart, Dataset, GraphType, LineGauge, Paragraph};
 
 use super::cells::{fit, fit_right, truncate};
 use super::chrome;
@@ -20,14 +21,19 @@ const HINTS: &[&str] = &["back", "up", "down", "page_down"];
 
 use crate::domain::coverage::percent;
 
-/// A bar `width` cells wide, filled in proportion.
-fn bar(theme: &Theme, permille: u32, width: usize) -> Vec<Span<'static>> {
-    let full = (permille.min(1000) as usize * width + 500) / 1000;
-    vec![
-        Span::styled(" ".repeat(full), theme.bar_part(true)),
-        Span::styled(" ".repeat(width - full), theme.bar_part(false)),
-    ]
+/// A gauge filled in proportion; never full before every pupil is counted (the fill is rounded down).
+fn gauge(theme: &Theme, permille: u32) -> LineGauge<'static> {
+    LineGauge::default()
+        .ratio(f64::from(permille.min(1000)) / 1000.0)
+        .label("")
+        .filled_symbol(" ")
+        .unfilled_symbol(" ")
+        .filled_style(theme.bar_part(true))
+        .unfilled_style(theme.bar_part(false))
 }
+
+/// Rows the chart of the drive's days needs to be worth drawing: its title, the dots, and the dates.
+const CHART_MIN_ROWS: u16 = 7;
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let a = layout::framed(area);
@@ -46,13 +52,16 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     } else {
         lines.push(Line::styled(truncate(&format!(" {}", t.no_policy), width), theme.muted()));
     }
+    // The label and the figure; the gauge between them is drawn over this line once the text is down.
     let progress_label = fit(&format!(" {}", t.dash_progress), 14);
     let value = format!(" {}", percent(d.coverage_permille()));
     let bar_width = width.saturating_sub(14 + 10);
-    let mut progress = vec![Span::styled(progress_label, theme.header())];
-    progress.extend(bar(theme, d.coverage_permille(), bar_width));
-    progress.push(Span::styled(value, theme.header()));
-    lines.push(Line::from(progress));
+    let progress_row = lines.len() as u16;
+    lines.push(Line::from(vec![
+        Span::styled(progress_label, theme.header()),
+        Span::raw(" ".repeat(bar_width)),
+        Span::styled(value, theme.header()),
+    ]));
     // In place of a blank line, so the class table keeps its rows.
     let backup = match app.last_backup.as_deref() {
         Some(at) => fill(t.dash_backup, &[&at.get(..16).unwrap_or(at).replace('T', " ")]),
@@ -117,20 +126,87 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     lines.push(Line::raw(""));
     debug_assert_eq!(lines.len(), layout::DASHBOARD_HEAD as usize);
     let rows = layout::dashboard_class_rows(app.size);
-    for c in d.classes.iter().skip(app.dashboard_offset).take(rows) {
-        let pm = c.coverage_permille();
-        let mut spans = vec![Span::raw(format!(
+    let first_class_row = lines.len() as u16;
+    let shown: Vec<_> = d.classes.iter().skip(app.dashboard_offset).take(rows).collect();
+    for c in &shown {
+        lines.push(Line::raw(format!(
             " {}{}{}{}{} ",
             fit(&c.label, class_w),
             fit_right(&c.students.to_string(), 8),
             fit_right(&c.eligible.to_string(), 8),
             fit_right(&c.insured.to_string(), 8),
-            fit_right(&percent(pm), 9)
-        ))];
-        spans.extend(bar(theme, c.registered_permille(), bar_w));
-        spans.push(Span::raw(" "));
-        spans.extend(bar(theme, c.settled_permille(), bar_w));
-        lines.push(Line::from(spans));
+            fit_right(&percent(c.coverage_permille()), 9)
+        )));
     }
+    let used = lines.len() as u16;
     frame.render_widget(Paragraph::new(lines), a.body);
+
+    let body = a.body;
+    let at = |row: u16, x: usize, w: usize| Rect {
+        x: body.x + x as u16,
+        y: body.y + row,
+        width: (w as u16).min(body.width.saturating_sub(x as u16)),
+        height: 1,
+    };
+    if row_fits(body, progress_row) {
+        frame.render_widget(gauge(theme, d.coverage_permille()), at(progress_row, 13, bar_width + 1));
+    }
+    // Two gauges side by side: registered (在校或异地参保) and paid, each over the pupils to insure.
+    for (i, c) in shown.iter().enumerate() {
+        let row = first_class_row + i as u16;
+        if !row_fits(body, row) {
+            break;
+        }
+        frame.render_widget(gauge(theme, c.registered_permille()), at(row, head_w - 1, bar_w + 1));
+        frame.render_widget(gauge(theme, c.settled_permille()), at(row, head_w + bar_w, bar_w + 1));
+    }
+    let spare = body.height.saturating_sub(used + 1);
+    if spare >= CHART_MIN_ROWS && d.days.len() >= 2 {
+        days_chart(frame, app, Rect { y: body.y + used + 1, height: spare, ..body }, &d.days);
+    }
+}
+
+fn row_fits(body: Rect, row: u16) -> bool {
+    row < body.height
+}
+
+/// The drive so far, day by day: how many pupils were insured and how many paid by the end of each day,
+/// as two lines of braille dots, with the first and last dates and the totals in words.
+fn days_chart(frame: &mut Frame, app: &App, area: Rect, days: &[crate::store::DayProgress]) {
+    let t = app.text;
+    let theme = &app.theme;
+    let mut enrolled = Vec::with_capacity(days.len());
+    let mut paid = Vec::with_capacity(days.len());
+    let (mut e, mut p) = (0i64, 0i64);
+    for (i, day) in days.iter().enumerate() {
+        e += day.enrolled;
+        p += day.paid;
+        enrolled.push((i as f64, e as f64));
+        paid.push((i as f64, p as f64));
+    }
+    let top = e.max(p).max(1) as f64;
+    let (first, last) = (days[0].date, days[days.len() - 1].date);
+    // The legend in words, each in its line's colour (ratatui's own legend is boxed in line characters).
+    let title = fill(t.dash_chart, &[&first.format("%m-%d"), &last.format("%m-%d")]);
+    let title = Line::from(vec![
+        Span::styled(format!(" {title}  "), theme.header()),
+        Span::styled(fill(t.dash_chart_enrolled, &[&e]), theme.fg(theme.elsewhere)),
+        Span::raw("  "),
+        Span::styled(fill(t.dash_chart_paid, &[&p]), theme.fg(theme.paid)),
+    ]);
+    frame.render_widget(Paragraph::new(title), Rect { height: 1, ..area });
+    let plot = Rect { x: area.x + 1, y: area.y + 1, width: area.width.saturating_sub(2), height: area.height - 1 };
+    let chart = Chart::new(vec![
+        Dataset::default()
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(theme.fg(theme.elsewhere))
+            .data(&enrolled),
+        Dataset::default().marker(Marker::Braille).graph_type(GraphType::Line).style(theme.fg(theme.paid)).data(&paid),
+    ])
+    // No axis labels: ratatui then draws no axis lines, whose box-drawing characters some terminals widen.
+    .x_axis(Axis::default().bounds([0.0, (days.len() - 1) as f64]))
+    .y_axis(Axis::default().bounds([0.0, top]))
+    .legend_position(None);
+    frame.render_widget(chart, plot);
 }
