@@ -247,6 +247,10 @@ pub struct Store {
     current_year: Option<i32>,
     /// An earlier year shown read-only (`--year`): reads see that year's statuses (see `year::view_year`).
     viewed_year: Option<i32>,
+    /// Meta `first_year`, read at opening: a drive past its first year names its year in the title.
+    first_year_cached: Option<i32>,
+    /// How the file was opened, so leaving an earlier year puts back what was there.
+    opened_read_only: bool,
 }
 
 impl Store {
@@ -316,8 +320,13 @@ impl Store {
             read_only: true,
             current_year: None,
             viewed_year: None,
+            first_year_cached: None,
+            opened_read_only: true,
         };
         store.current_year = store.read_current_year()?;
+        if store.current_year.is_some() {
+            store.first_year_cached = store.first_year()?;
+        }
         store.origin = new_origin();
         store.operator = store.meta("last_operator")?.unwrap_or_default();
         Ok(store)
@@ -368,8 +377,11 @@ impl Store {
             read_only: false,
             current_year: None,
             viewed_year: None,
+            first_year_cached: None,
+            opened_read_only: false,
         };
         store.current_year = store.read_current_year()?;
+        store.first_year_cached = store.first_year()?;
         // Each session gets its own origin: two laptops working on copies of one file must not share one,
         // or their audit rows could not be told apart when the copies are merged.
         store.origin = new_origin();

@@ -166,6 +166,28 @@ impl Store {
         Ok(())
     }
 
+    /// Back to the current year after `view_year`: the pupil rows' own statuses, writable again unless the
+    /// drive was opened read-only.
+    pub fn view_current_year(&mut self) -> Result<()> {
+        if self.viewed_year.is_none() {
+            return Ok(());
+        }
+        self.conn.execute_batch(
+            "PRAGMA query_only = 0; DROP VIEW IF EXISTS temp.students; DROP VIEW IF EXISTS temp.meta;",
+        )?;
+        self.viewed_year = None;
+        self.read_only = self.opened_read_only;
+        Ok(())
+    }
+
+    /// The year a title bar names: the year shown, once the drive holds more than one (a drive in its first
+    /// year has nothing to tell apart).
+    pub fn year_in_title(&self) -> Option<i32> {
+        let several =
+            self.viewed_year.is_some() || self.first_year_cached.is_some_and(|f| Some(f) != self.current_year);
+        if several { self.shown_year() } else { None }
+    }
+
     /// Starts insured year `year` (the one after the current) in one transaction: each pupil's statuses are
     /// kept for the year that closes, and the new year starts 未确认 / 未缴费 (a pupil who left stays 已离校).
     /// With `promote` each class moves up a grade, and the last grade of a stage leaves as 已离校 (毕业).

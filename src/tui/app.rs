@@ -39,6 +39,8 @@ pub struct Detail {
     /// The pupil's categories that the policy does not enroll at school, with where they enroll instead and
     /// the clause saying so.
     pub away: Vec<(String, EnrollPlace, String)>,
+    /// The categories were marked in the year shown (not carried from an earlier one: 待重新认定).
+    pub categories_certified: bool,
 }
 
 /// The line above the footer: what just happened.
@@ -424,7 +426,8 @@ impl App {
                         .collect(),
                     None => Vec::new(),
                 };
-                self.detail = Some(Detail { student, history, quote, away });
+                let categories_certified = self.store.categories_certified(id).unwrap_or(true);
+                self.detail = Some(Detail { student, history, quote, away, categories_certified });
             }
             Err(e) => self.fail(e.to_string()),
         }

@@ -59,6 +59,7 @@ impl App {
                 | Command::Restore
                 | Command::RenameSchool
                 | Command::Merge
+                | Command::NewYear
         );
         if writes && self.store.is_read_only() {
             return self.fail(self.text.read_only_refused);
@@ -73,6 +74,8 @@ impl App {
             Command::Check => self.start(Work::Check),
             Command::Backup => self.start(Work::Backup),
             Command::Merge => self.open_picker(PathPurpose::Merge),
+            Command::SwitchYear => self.switch_year(),
+            Command::NewYear => self.ask_new_year(),
             Command::Restore => self.open_picker(PathPurpose::Restore),
             Command::RenameSchool => {
                 let schools = self.schools.clone();

@@ -334,6 +334,7 @@ impl App {
             Then::Start(work) => self.start(*work),
             Then::Undo => self.undo_now(),
             Then::Redo => self.redo_now(),
+            Then::StartYear(year) => self.start_year(year),
             Then::StopJob => {
                 if self.jobs.stop() {
                     self.say(self.text.stopping);
@@ -355,7 +356,7 @@ impl App {
                 _ => self.say(self.text.nothing_changed),
             },
             Then::StopJob => self.back_to_job(),
-            Then::Write(_) | Then::Undo | Then::Redo => self.say(self.text.nothing_changed),
+            Then::Write(_) | Then::Undo | Then::Redo | Then::StartYear(_) => self.say(self.text.nothing_changed),
         }
     }
 

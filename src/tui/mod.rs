@@ -29,6 +29,7 @@ pub mod theme;
 mod transfer;
 mod undo;
 pub mod views;
+mod years;
 
 use std::path::PathBuf;
 

@@ -78,6 +78,8 @@ pub enum Then {
     /// Undo (or redo) an edit of several pupils.
     Undo,
     Redo,
+    /// Start this insured year (the report was shown).
+    StartYear(i32),
     /// Stop the running job (its work is rolled back).
     StopJob,
 }

@@ -43,6 +43,10 @@ pub enum Command {
     RenameSchool,
     /// Bring in another laptop's copy of the drive: a preview, then Enter.
     Merge,
+    /// Show an earlier insured year read-only, or come back to the current one.
+    SwitchYear,
+    /// Start the next insured year (the dry run's report first).
+    NewYear,
     Dashboard,
     Help,
 }
@@ -93,6 +97,8 @@ pub const ENTRIES: &[Entry] = &[
     entry(Command::Merge, "合并另一台电脑的数据文件", "Merge another laptop's drive file", "merge"),
     entry(Command::Backup, "立即备份", "Back up now", "backup"),
     entry(Command::Restore, "从备份恢复", "Restore from a backup", "restore backup"),
+    entry(Command::SwitchYear, "切换年度（查看往年，只读）", "Switch year (earlier years read-only)", "year switch"),
+    entry(Command::NewYear, "开始新学年（升级、毕业）", "Start the next school year (promote, graduate)", "year new"),
     entry(Command::Dashboard, "统计", "Stats and dashboard", "stats dashboard"),
     entry(Command::Help, "按键帮助", "Key help", "help keys"),
 ];

@@ -254,6 +254,22 @@ pub struct Text {
     pub school_rename_title: &'static str,
     pub school_new_name: &'static str,
     pub school_renamed: &'static str,
+    /// The title bar's insured year, once the drive holds more than one.
+    pub year_title: &'static str,
+    /// After the categories on the detail screen: they were certified for an earlier year.
+    pub recertify: &'static str,
+    /// An earlier year is shown now (read-only), and how to come back.
+    pub year_viewing: &'static str,
+    pub year_back: &'static str,
+    pub year_only_one: &'static str,
+    /// `year new` from the palette: the question over the dry run's report, and what was done.
+    pub year_new_question: &'static str,
+    pub year_new_counts: &'static str,
+    pub year_new_move: &'static str,
+    pub year_new_leaves: &'static str,
+    pub year_new_policy: &'static str,
+    pub year_new_no_policy: &'static str,
+    pub year_started: &'static str,
     pub school_exists: &'static str,
     pub identity_title: &'static str,
     pub identity_fields: [&'static str; 4],

@@ -22,6 +22,9 @@ pub fn title_bar(frame: &mut Frame, app: &App, area: Rect, screen: &str) {
     if !school.is_empty() {
         parts.push(school);
     }
+    if let Some(year) = app.store.year_in_title() {
+        parts.push(fill(t.year_title, &[&year]));
+    }
     parts.push(fill(t.operator, &[&app.store.operator()]));
     parts.push(app.store.today().format("%Y-%m-%d").to_string());
     let mut flags = Vec::new();

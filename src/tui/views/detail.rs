@@ -124,7 +124,8 @@ fn fields(app: &App, d: &Detail, width: usize) -> Vec<Line<'static>> {
     let categories = if s.categories.is_empty() {
         t.none.to_owned()
     } else {
-        s.categories.iter().map(|c| fill(t.with_clause, &[&c.name, &c.department])).collect::<Vec<_>>().join(" ")
+        let marks = s.categories.iter().map(|c| fill(t.with_clause, &[&c.name, &c.department])).collect::<Vec<_>>();
+        if d.categories_certified { marks.join(" ") } else { format!("{} {}", marks.join(" "), t.recertify) }
     };
     let payment_style = theme.fg(match s.payment {
         PaymentStatus::Unpaid => theme.unpaid,

@@ -488,7 +488,8 @@ fn question(frame: &mut Frame, app: &App, area: Rect, confirm: &Confirm) {
     let t = app.text;
     let width = 64u16.min(area.width.saturating_sub(4));
     let inner_w = width.saturating_sub(4).max(1) as usize;
-    let rows = confirm.question.width().div_ceil(inner_w).max(1) as u16;
+    let rows: usize = confirm.question.lines().map(|l| l.width().div_ceil(inner_w).max(1)).sum();
+    let rows = rows.clamp(1, area.height.saturating_sub(8).max(1) as usize) as u16;
     let inner = popup(frame, app, area, width, rows + 6, t.confirm_title);
     frame.render_widget(
         Paragraph::new(confirm.question.clone()).wrap(Wrap { trim: false }),

@@ -1,0 +1,81 @@
+//! Insured years in the TUI: the palette starts the next year after showing the dry run's report, the title
+//! names the year, and switching to an earlier year shows its statuses read-only until switched back.
+
+use canbao::domain::student::{PaymentDetails, PaymentStatus};
+use canbao::store::{Store, StudentFilter};
+use canbao::tui::palette::Command;
+use canbao::tui::{Action, App, Language, Options, views};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn title(app: &App) -> String {
+    screen(app).lines().next().unwrap_or_default().to_owned()
+}
+
+/// The screen as text, wide characters once (not followed by their hidden cell).
+fn screen(app: &App) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).expect("terminal");
+    terminal.draw(|f| views::draw(f, app)).expect("draw");
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buffer.area.height {
+        let mut skip = 0;
+        for x in 0..buffer.area.width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let symbol = buffer[(x, y)].symbol();
+            skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
+            out.push_str(symbol);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn the_palette_starts_the_next_year_and_switches_to_the_last_one_read_only() {
+    let mut store = Store::open_in_memory().expect("store");
+    store.set_fixed_clock("2026-11-23T10:00:00+08:00");
+    canbao::demo::load_sample(&mut store).expect("sample");
+    let first = store.students(&StudentFilter::default()).expect("list")[0].id;
+    let details = PaymentDetails { amount_fen: Some(38000), ..Default::default() };
+    store.set_payment(first, PaymentStatus::Paid, &details).expect("paid");
+    let year = store.current_year().expect("a year");
+    let options = Options { lang: Language::Zh, theme: None, operator: Some("测试".into()), config_dir: None };
+    let mut app = App::new(store, &options).expect("app");
+    app.update(Action::Resize(100, 40));
+    assert!(!title(&app).contains("年度"), "a drive in its first year has no year to tell apart");
+
+    app.run_command(Command::SwitchYear);
+    assert!(!app.store.is_read_only(), "no earlier year yet");
+
+    // The report first; No leaves everything as it was.
+    app.run_command(Command::NewYear);
+    let asked = screen(&app);
+    assert!(asked.contains(&format!("开始 {} 年度", year + 1)) && asked.contains("升级"), "{asked}");
+    app.update(Action::Back);
+    assert_eq!(app.store.current_year(), Some(year));
+    app.run_command(Command::NewYear);
+    app.update(Action::Yes);
+    app.update(Action::Confirm);
+    assert_eq!(app.store.current_year(), Some(year + 1));
+    assert!(title(&app).contains(&format!("{}年度", year + 1)), "{}", title(&app));
+    assert_eq!(app.store.student(first).expect("pupil").payment, PaymentStatus::Unpaid);
+
+    // Last year: its payment, read-only, named in the title.
+    app.run_command(Command::SwitchYear);
+    assert!(app.store.is_read_only());
+    let shown = title(&app);
+    assert!(shown.contains(&format!("{year}年度")) && shown.contains("只读"), "{shown}");
+    assert_eq!(app.store.student(first).expect("pupil").payment_details.amount_fen, Some(38000));
+    app.run_command(Command::NewYear);
+    assert!(app.modal.is_none(), "no year is started from an earlier one");
+
+    // And back.
+    app.run_command(Command::SwitchYear);
+    assert!(!app.store.is_read_only());
+    assert!(title(&app).contains(&format!("{}年度", year + 1)));
+    assert_eq!(app.store.student(first).expect("pupil").payment, PaymentStatus::Unpaid);
+}
