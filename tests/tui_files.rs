@@ -268,3 +268,68 @@ fn a_stopped_job_leaves_the_drive_as_it_was() {
         wait_for_jobs(&mut app);
     }
 }
+
+#[test]
+fn a_config_folder_policys_premium_and_windows_are_changed_from_the_policy_screen() {
+    use canbao::domain::policy::PolicySet;
+    use canbao::tui::palette::Command;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    std::fs::create_dir_all(config.join("policies")).unwrap();
+    let drive = dir.path().join("school.db");
+    canbao::demo::load_sample(&mut Store::open(&drive).unwrap()).unwrap();
+    let opts =
+        Options { lang: Language::Zh, theme: None, operator: Some("测试".into()), config_dir: Some(config.clone()) };
+    let mut app = App::new(Store::open(&drive).unwrap(), &opts).unwrap();
+    app.update(Action::Resize(120, 30));
+    let on = |app: &mut App, name: &str| {
+        app.run_command(Command::Policies);
+        app.update(Action::Top);
+        for _ in 0..10 {
+            if screen(app).iter().any(|l| l.contains(&format!("> {name}"))) {
+                return;
+            }
+            app.update(Action::Down);
+        }
+        panic!("{name} is not in the list:\n{}", screen(app).join("\n"));
+    };
+
+    // A bundled policy is not edited in place.
+    on(&mut app, "yibin-2024");
+    app.update(Action::Edit);
+    assert!(screen(&app).iter().any(|l| l.contains("内置政策不能直接修改")), "{}", screen(&app).join("\n"));
+
+    let text = canbao::domain::policy::builtin_text("yibin-2024").unwrap();
+    let file = config.join("policies/yibin-2027.toml");
+    std::fs::write(&file, text.replace("yibin-2024", "yibin-2027")).unwrap();
+    on(&mut app, "yibin-2027");
+    app.update(Action::Edit);
+    let form = screen(&app).join("\n");
+    assert!(form.contains("修改政策：yibin-2027") && form.contains("个人缴费标准"), "{form}");
+    app.update(Action::ClearLine);
+    for c in "400".chars() {
+        app.update(Action::Input(c));
+    }
+    // The first window's last day: a date that is no date is refused where it was typed.
+    app.update(Action::Down);
+    app.update(Action::Down);
+    app.update(Action::ClearLine);
+    for c in "2023-13-40".chars() {
+        app.update(Action::Input(c));
+    }
+    app.update(Action::Confirm);
+    assert!(screen(&app).iter().any(|l| l.contains("日期请写成")), "{}", screen(&app).join("\n"));
+    let before = PolicySet::load(Some(&config)).unwrap().get("yibin-2027").unwrap().windows[0].clone();
+    let new_end = before.to.pred_opt().unwrap();
+    app.update(Action::ClearLine);
+    for c in new_end.format("%Y-%m-%d").to_string().chars() {
+        app.update(Action::Input(c));
+    }
+    app.update(Action::Confirm);
+    let saved = PolicySet::load(Some(&config)).unwrap().get("yibin-2027").unwrap().clone();
+    assert_eq!(saved.personal_premium_fen, 40_000);
+    assert_eq!(saved.windows[0].to, new_end);
+    assert_eq!(saved.windows[0].from, before.from, "the first day was left as it was");
+    assert!(std::fs::read_to_string(&file).unwrap().contains("# "), "the file's comments are kept");
+    assert!(!config.join("policies/yibin-2027.toml.part").exists());
+}

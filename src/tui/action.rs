@@ -51,6 +51,8 @@ pub enum Action {
     Palette,
     /// In the policy screen: make this year's policy from the highlighted one.
     New,
+    /// In the policy screen: change a config-folder policy's premium and payment windows.
+    Edit,
     /// Choose the enrollment status of the selected (or marked) pupils.
     Enrollment,
     /// Mark paid (asks for amount, date, channel) or, if paid, unpaid.
@@ -125,6 +127,7 @@ const BINDABLE: &[(&str, MakeAction)] = &[
     ("filters", || Action::Filters),
     ("palette", || Action::Palette),
     ("new", || Action::New),
+    ("edit", || Action::Edit),
     ("enrollment", || Action::Enrollment),
     ("toggle_paid", || Action::TogglePaid),
     ("toggle_government", || Action::ToggleGovernment),

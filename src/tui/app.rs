@@ -276,6 +276,7 @@ impl App {
             Action::EditIdentity | Action::Undo | Action::Redo | Action::Import | Action::Export => {}
             // Keys for dialogs and text fields; the sample school is offered only on an empty drive's welcome.
             Action::Left | Action::Right | Action::NextField | Action::Confirm | Action::Yes | Action::New => {}
+            Action::Edit => {}
             Action::LoadSample | Action::Backspace | Action::Delete | Action::ClearLine => {}
             Action::Input(_) | Action::Paste(_) | Action::Resize(..) | Action::Tick | Action::JobDone(_) => {}
         }
@@ -304,6 +305,7 @@ impl App {
             Action::Left | Action::Right | Action::NextField | Action::Confirm | Action::Yes | Action::Back => false,
             Action::Quit | Action::Search | Action::OpenDetail | Action::Dashboard | Action::Help => false,
             Action::Export | Action::Filters | Action::Palette | Action::New | Action::JobDone(_) => false,
+            Action::Edit => false,
             Action::ToggleSelect | Action::SelectAll | Action::Backspace | Action::Delete | Action::ClearLine => false,
             Action::Input(_) | Action::Paste(_) => false,
         }
@@ -334,6 +336,7 @@ impl App {
             // The search line has the keyboard: letters are typed, not commands.
             Action::NextField | Action::Yes | Action::Search | Action::OpenDetail | Action::Dashboard => {}
             Action::Help | Action::Import | Action::Export | Action::Filters | Action::Palette | Action::New => {}
+            Action::Edit => {}
             Action::Enrollment | Action::TogglePaid | Action::ToggleGovernment | Action::Categories => {}
             Action::EditNote | Action::EditIdentity | Action::ToggleSelect | Action::SelectAll | Action::Undo => {}
             Action::Redo | Action::Reveal | Action::LoadSample | Action::Resize(..) | Action::Tick => {}

@@ -8,7 +8,10 @@ use chrono::Datelike;
 use super::app::{App, Screen};
 use super::input::{FormField, LineInput};
 use super::jobs::Work;
-use super::modal::{Confirm, Message, Modal, NewPolicyField, NewPolicyForm, PathPrompt, PathPurpose, Then};
+use super::modal::{
+    Confirm, EditPolicyField, EditPolicyForm, Message, Modal, NewPolicyField, NewPolicyForm, PathPrompt, PathPurpose,
+    Then,
+};
 use super::palette::{Command, ENTRIES, Form, matching};
 use super::text::fill;
 use crate::domain::id_number;
@@ -225,6 +228,14 @@ impl App {
                 self.open_new_policy(base);
                 return None;
             }
+            Action::Edit => {
+                if let Some(p) = list.get(cursor) {
+                    self.open_edit_policy(&p.name);
+                }
+                if self.modal.is_some() {
+                    return None;
+                }
+            }
             Action::Confirm => {
                 let chosen = list.get(cursor)?;
                 if self.store.is_read_only() {
@@ -265,6 +276,121 @@ impl App {
             focus: NewPolicyField::Premium,
             error: None,
         }));
+    }
+
+    /// The form for a config-folder policy's premium and windows. A bundled policy is not the operator's to
+    /// change: they make this year's from it first (n), which lands in the config folder.
+    pub fn open_edit_policy(&mut self, name: &str) {
+        let Some(path) = self.config_dir.as_ref().map(|d| d.join("policies").join(format!("{name}.toml"))) else {
+            return self.fail(self.text.policy_no_config);
+        };
+        if !path.is_file() {
+            return self.fail(self.text.policy_builtin_edit);
+        }
+        let read = std::fs::read_to_string(&path).map_err(|e| e.to_string()).and_then(|text| {
+            let windows = policy::window_dates(&format!("{name}.toml"), &text).map_err(|e| e.to_string())?;
+            let premium = self.policy_set().get(name).map(|p| policy::yuan_string(p.personal_premium_fen));
+            Ok((windows, premium.unwrap_or_default()))
+        });
+        match read {
+            Ok((windows, premium)) => {
+                let date = |d: chrono::NaiveDate| LineInput::with_text(&d.format("%Y-%m-%d").to_string());
+                self.modal = Some(Modal::EditPolicy(EditPolicyForm {
+                    name: name.to_owned(),
+                    path,
+                    premium: LineInput::with_text(&premium),
+                    windows: windows.into_iter().map(|w| (w.name, date(w.from), date(w.to))).collect(),
+                    focus: EditPolicyField::Premium,
+                    error: None,
+                }));
+            }
+            Err(e) => self.fail(e),
+        }
+    }
+
+    pub fn update_edit_policy(&mut self, mut form: EditPolicyForm, action: Action) -> Option<Modal> {
+        form.error = None;
+        let windows = form.windows.len();
+        match action {
+            Action::Back => {
+                self.open_policies();
+                return None;
+            }
+            Action::Up => form.focus = form.focus.previous(windows),
+            Action::Down | Action::NextField => form.focus = form.focus.next(windows),
+            Action::Confirm => return self.save_edited_policy(form),
+            a => {
+                let field = match form.focus {
+                    EditPolicyField::Premium => Some(&mut form.premium),
+                    EditPolicyField::From(i) => form.windows.get_mut(i).map(|w| &mut w.1),
+                    EditPolicyField::To(i) => form.windows.get_mut(i).map(|w| &mut w.2),
+                };
+                if let Some(field) = field {
+                    field.edit(&a);
+                }
+            }
+        }
+        Some(Modal::EditPolicy(form))
+    }
+
+    /// Checks the form, writes the file in place (a new file renamed over the old, so a crash leaves one or the
+    /// other), and uses the new rules at once when the drive's policy is this one.
+    fn save_edited_policy(&mut self, mut form: EditPolicyForm) -> Option<Modal> {
+        let t = self.text;
+        let Some(premium_fen) = parse_yuan(form.premium.text().trim()).filter(|&f| f > 0) else {
+            form.focus = EditPolicyField::Premium;
+            form.error = Some(t.bad_amount.to_owned());
+            return Some(Modal::EditPolicy(form));
+        };
+        let mut dates = Vec::with_capacity(form.windows.len());
+        for (i, (name, from, to)) in form.windows.iter().enumerate() {
+            let day = |input: &LineInput| chrono::NaiveDate::parse_from_str(input.text().trim(), "%Y-%m-%d").ok();
+            match (day(from), day(to)) {
+                (Some(from), Some(to)) => dates.push(policy::WindowDates { name: name.clone(), from, to }),
+                (first, _) => {
+                    form.focus = if first.is_none() { EditPolicyField::From(i) } else { EditPolicyField::To(i) };
+                    form.error = Some(t.policy_bad_date.to_owned());
+                    return Some(Modal::EditPolicy(form));
+                }
+            }
+        }
+        let edited = std::fs::read_to_string(&form.path).map_err(|e| e.to_string()).and_then(|text| {
+            policy::edit_premium_and_windows(
+                &form.name,
+                &text,
+                premium_fen,
+                &dates,
+                crate::domain::category::CategoryTable::builtin(),
+            )
+            .map_err(|e| e.to_string())
+        });
+        let (text, edited) = match edited {
+            Ok(done) => done,
+            Err(e) => {
+                form.error = Some(e);
+                return Some(Modal::EditPolicy(form));
+            }
+        };
+        let part = form.path.with_extension("toml.part");
+        let written = crate::private_file::create(&part)
+            .and_then(|mut file| {
+                std::io::Write::write_all(&mut file, text.as_bytes())?;
+                file.sync_all()
+            })
+            .and_then(|()| std::fs::rename(&part, &form.path));
+        if let Err(e) = written {
+            let _ = std::fs::remove_file(&part);
+            form.error = Some(crate::tui::picker::os_error_words(&e, &form.path));
+            return Some(Modal::EditPolicy(form));
+        }
+        if self.policy.as_ref().is_some_and(|p| p.name == edited.name) {
+            self.policy = Some(edited.clone());
+            self.reload_detail();
+            self.recount();
+        }
+        self.say(fill(t.policy_saved, &[&edited.title, &form.path.display()]));
+        self.open_policies();
+        None
     }
 
     /// The insured year a drive held today is collecting for: from September on, next year's.

@@ -173,6 +173,7 @@ pub enum Modal {
     },
     /// This year's policy from the highlighted one.
     NewPolicy(NewPolicyForm),
+    EditPolicy(EditPolicyForm),
     /// A merge's dry run; Enter merges (after a backup).
     MergePreview {
         file: std::path::PathBuf,
@@ -210,6 +211,54 @@ impl FormField for NewPolicyField {
     const ALL: &'static [Self] = &[NewPolicyField::Name, NewPolicyField::Year, NewPolicyField::Premium];
 }
 
+/// A config-folder policy's premium and payment windows, as this year's notice states them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditPolicyForm {
+    pub name: String,
+    pub path: std::path::PathBuf,
+    pub premium: LineInput,
+    /// Each `[[window]]` of the file, in its order: name, first day, last day.
+    pub windows: Vec<(String, LineInput, LineInput)>,
+    pub focus: EditPolicyField,
+    pub error: Option<String>,
+}
+
+/// The focused field of [`EditPolicyForm`]: the premium, then each window's first and last day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditPolicyField {
+    Premium,
+    From(usize),
+    To(usize),
+}
+
+impl EditPolicyField {
+    fn index(self) -> usize {
+        match self {
+            EditPolicyField::Premium => 0,
+            EditPolicyField::From(i) => 1 + 2 * i,
+            EditPolicyField::To(i) => 2 + 2 * i,
+        }
+    }
+
+    fn at(index: usize) -> Self {
+        match index {
+            0 => EditPolicyField::Premium,
+            i if i % 2 == 1 => EditPolicyField::From(i / 2),
+            i => EditPolicyField::To(i / 2 - 1),
+        }
+    }
+
+    /// The next field, round to the premium after the last window's last day.
+    pub fn next(self, windows: usize) -> Self {
+        Self::at((self.index() + 1) % (1 + 2 * windows))
+    }
+
+    pub fn previous(self, windows: usize) -> Self {
+        let n = 1 + 2 * windows;
+        Self::at((self.index() + n - 1) % n)
+    }
+}
+
 /// The filter panel's rows, in order; each filters on one thing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FilterRow {
@@ -239,7 +288,8 @@ impl Modal {
             | Modal::Identity(_)
             | Modal::RenameSchool { .. }
             | Modal::ImportPreview { school: Some(_), .. }
-            | Modal::NewPolicy(_) => Context::Input,
+            | Modal::NewPolicy(_)
+            | Modal::EditPolicy(_) => Context::Input,
             // The filter panel takes typed text: on the class row it finds a class as typed.
             Modal::Filters { .. } => Context::Input,
             Modal::Categories(_) | Modal::Policies { .. } => Context::Picker,

@@ -167,6 +167,88 @@ pub fn renew(request: &Renewal, categories: &CategoryTable) -> Result<Renewed, D
     Ok(Renewed { text, policy, to_check })
 }
 
+/// A payment window's dates as a policy file states them: what the operator may correct from this year's notice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WindowDates {
+    pub name: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+fn parsed(file: &str, text: &str) -> Result<DocumentMut, DataFileError> {
+    text.parse().map_err(|e: toml_edit::TomlError| DataFileError::Parse {
+        file: file.to_owned(),
+        key: String::new(),
+        line: None,
+        message: e.to_string(),
+    })
+}
+
+fn toml_date(item: Option<&Item>) -> Option<NaiveDate> {
+    let date = item?.as_value()?.as_datetime()?.date?;
+    NaiveDate::from_ymd_opt(i32::from(date.year), u32::from(date.month), u32::from(date.day))
+}
+
+/// The payment windows (`[[window]]`) of a policy file, in the file's order.
+pub fn window_dates(file: &str, text: &str) -> Result<Vec<WindowDates>, DataFileError> {
+    let doc = parsed(file, text)?;
+    let Some(windows) = doc.get("window").and_then(Item::as_array_of_tables) else { return Ok(Vec::new()) };
+    Ok(windows
+        .iter()
+        .filter_map(|w| {
+            let name = w.get("name").and_then(Item::as_str).unwrap_or_default().to_owned();
+            Some(WindowDates { name, from: toml_date(w.get("from"))?, to: toml_date(w.get("to"))? })
+        })
+        .collect())
+}
+
+/// A policy file with a new premium and new window dates, in its own text (comments and order kept), parsed
+/// like any policy file before it is returned: a window that ends before it starts, or falls outside what the
+/// file allows, is refused with the file's own error.
+pub fn edit_premium_and_windows(
+    name: &str,
+    text: &str,
+    premium_fen: i64,
+    windows: &[WindowDates],
+    categories: &CategoryTable,
+) -> Result<(String, Policy), DataFileError> {
+    let file = format!("{name}.toml");
+    let mut doc = parsed(&file, text)?;
+    doc["personal_premium"] = if premium_fen % 100 == 0 {
+        toml_edit::value(premium_fen / 100)
+    } else {
+        toml_edit::value(format!("{}.{:02}", premium_fen / 100, premium_fen % 100))
+    };
+    if let Some(found) = doc.get_mut("window").and_then(Item::as_array_of_tables_mut) {
+        // Matched by position and name both: a file changed on disk since the form opened is not guessed at.
+        for (window, dates) in found.iter_mut().zip(windows) {
+            if window.get("name").and_then(Item::as_str).unwrap_or_default() != dates.name {
+                return Err(DataFileError::Invalid {
+                    file,
+                    key: "window.name".into(),
+                    line: None,
+                    message_zh: format!("缴费期「{}」已不在文件中（文件已被改动），请重新打开", dates.name),
+                    message_en: format!("window {:?} is no longer in the file (it changed): open it again", dates.name),
+                });
+            }
+            set_date(&mut window["from"], dates.from);
+            set_date(&mut window["to"], dates.to);
+        }
+    }
+    let text = doc.to_string();
+    let policy = Policy::from_toml_with(name, &text, &file, categories)?;
+    Ok((text, policy))
+}
+
+/// Puts `date` in a TOML date item, keeping the comment and spacing around it.
+fn set_date(item: &mut Item, date: NaiveDate) {
+    let Ok(new) = date.format("%Y-%m-%d").to_string().parse::<toml_edit::Datetime>() else { return };
+    let decor = item.as_value().map(|v| v.decor().clone()).unwrap_or_default();
+    let mut value = Value::from(new);
+    *value.decor_mut() = decor;
+    *item = Item::Value(value);
+}
+
 /// Moves a TOML date (a `Datetime` with only a date) by whole years; anything else is left alone.
 fn shift_item(item: &mut Item, years: i32) {
     let Some(Value::Datetime(formatted)) = item.as_value() else { return };
@@ -189,6 +271,29 @@ mod tests {
 
     fn base(name: &str) -> &'static str {
         super::super::builtin_text(name).expect("builtin")
+    }
+
+    #[test]
+    fn a_policys_premium_and_window_dates_are_edited_in_its_own_text() {
+        let text = base("yibin-2024");
+        let mut windows = window_dates("yibin-2024.toml", text).expect("windows");
+        assert!(!windows.is_empty());
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        windows[0].to = windows[0].to.pred_opt().expect("a day earlier");
+        let (edited, policy) =
+            edit_premium_and_windows("yibin-2024", text, 40_050, &windows, CategoryTable::builtin()).expect("edit");
+        assert_eq!(policy.personal_premium_fen, 40_050);
+        assert_eq!(policy.windows[0].to, windows[0].to);
+        assert_eq!(window_dates("yibin-2024.toml", &edited).unwrap(), windows, "read back as written");
+        // Comments stay: the file is still the operator's to read.
+        let comments = |t: &str| t.lines().filter(|l| l.trim_start().starts_with('#')).count();
+        assert_eq!(comments(&edited), comments(text));
+        // A window ending before it starts is refused by the policy file's own checks.
+        windows[0].to = d(2000, 1, 1);
+        assert!(edit_premium_and_windows("yibin-2024", text, 40_050, &windows, CategoryTable::builtin()).is_err());
+        // A window renamed in the file since the form opened is not overwritten by position.
+        windows[0].name = "另一个缴费期".into();
+        assert!(edit_premium_and_windows("yibin-2024", text, 40_050, &windows, CategoryTable::builtin()).is_err());
     }
 
     #[test]

@@ -184,6 +184,7 @@ impl App {
             Modal::RenameSchool { schools, cursor, name } => self.update_rename_school(schools, cursor, name, action),
             Modal::Policies { cursor, list } => self.update_policies(cursor, list, action),
             Modal::NewPolicy(form) => self.update_new_policy(form, action),
+            Modal::EditPolicy(form) => self.update_edit_policy(form, action),
             Modal::MergePreview { file, lines, offset } => match action {
                 Action::Confirm => {
                     self.start(Work::Merge { file, dry_run: false });

@@ -208,6 +208,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, modal: &Modal) {
         }
         Modal::Policies { cursor, list } => policies(frame, app, area, *cursor, list),
         Modal::NewPolicy(form) => new_policy(frame, app, area, form),
+        Modal::EditPolicy(form) => edit_policy(frame, app, area, form),
         Modal::MergePreview { lines, offset, .. } => {
             let message =
                 Message { title: t.merge_title.to_owned(), lines: lines.clone(), error: false, offset: *offset };
@@ -301,7 +302,7 @@ fn policies(frame: &mut Frame, app: &App, area: Rect, cursor: usize, list: &[cra
     let body = Rect { height: inner.height.saturating_sub(2), ..inner };
     let skip = (cursor + 1).saturating_sub(body.height as usize / 2);
     frame.render_widget(Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()), body);
-    let items = [("confirm", None), ("new", None), ("back", None)];
+    let items = [("confirm", None), ("new", None), ("edit", None), ("back", None)];
     frame.render_widget(Paragraph::new(hint_line(app, Context::Picker, &items, width)), bottom(inner));
 }
 
@@ -328,6 +329,38 @@ fn new_policy(frame: &mut Frame, app: &App, area: Rect, form: &NewPolicyForm) {
     if let Some(e) = &form.error {
         let line = Line::styled(e.clone(), app.theme.popup().fg(app.theme.error.0));
         frame.render_widget(Paragraph::new(line), Rect { y: inner.y + 5, height: 1, ..inner });
+    }
+    let items = [("confirm", None), ("back", None), ("next_field", Some(t.short("down")))];
+    frame.render_widget(Paragraph::new(hint_line(app, Context::Input, &items, inner.width as usize)), bottom(inner));
+}
+
+/// The premium, then each payment window's first and last day, one window to a row.
+fn edit_policy(frame: &mut Frame, app: &App, area: Rect, form: &crate::tui::modal::EditPolicyForm) {
+    use crate::tui::modal::EditPolicyField;
+    let t = app.text;
+    let title = fill(t.policy_edit_title, &[&form.name]);
+    let height = (form.windows.len() as u16 + 7).min(area.height);
+    let inner = popup(frame, app, area, 84, height, &title);
+    let label_w = 28u16;
+    let label = |text: &str| Paragraph::new(fit(text, label_w as usize));
+    frame.render_widget(label(t.policy_edit_premium), Rect { height: 1, width: label_w, ..inner });
+    let premium_at = Rect { x: inner.x + label_w, width: 14, height: 1, ..inner };
+    field(frame, app, premium_at, &form.premium, form.focus == EditPolicyField::Premium);
+    for (i, (name, from, to)) in form.windows.iter().enumerate() {
+        let y = inner.y + 2 + i as u16;
+        if y >= inner.y + inner.height.saturating_sub(2) {
+            break;
+        }
+        frame.render_widget(label(name), Rect { y, height: 1, width: label_w, ..inner });
+        let from_at = Rect { x: inner.x + label_w, y, width: 12, height: 1 };
+        field(frame, app, from_at, from, form.focus == EditPolicyField::From(i));
+        frame.render_widget(Paragraph::new("~"), Rect { x: from_at.x + 13, y, width: 1, height: 1 });
+        let to_at = Rect { x: from_at.x + 15, y, width: 12, height: 1 };
+        field(frame, app, to_at, to, form.focus == EditPolicyField::To(i));
+    }
+    if let Some(e) = &form.error {
+        let line = Line::styled(truncate(e, inner.width as usize), app.theme.popup().fg(app.theme.error.0));
+        frame.render_widget(Paragraph::new(line), Rect { y: bottom(inner).y.saturating_sub(1), height: 1, ..inner });
     }
     let items = [("confirm", None), ("back", None), ("next_field", Some(t.short("down")))];
     frame.render_widget(Paragraph::new(hint_line(app, Context::Input, &items, inner.width as usize)), bottom(inner));
