@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 mod about;
+mod county;
 mod drive_file;
 mod export;
 mod open;
@@ -167,6 +168,34 @@ pub enum Command {
     Year {
         #[command(subcommand)]
         action: year::YearAction,
+    },
+    /// 上传数据文件到全县汇总数据库 (push drive files into the county's PostgreSQL database)
+    Push {
+        #[arg(required = true, value_name = "FILE.db")]
+        files: Vec<PathBuf>,
+        /// 汇总数据库 (the county database): postgresql://USER@HOST:PORT/DB; default $CANBAO_PG
+        #[arg(long, value_name = "URL")]
+        to: Option<String>,
+        #[arg(long)]
+        dry_run: bool,
+        /// 冲突列表显示完整身份证号码 (show full ID numbers in the conflicts)
+        #[arg(long)]
+        reveal: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 全县汇总：按学校（或一所学校的班级）统计 (the county's counts per school, or per class of one school)
+    Rollup {
+        /// 汇总数据库 (the county database); default $CANBAO_PG
+        #[arg(long, value_name = "URL")]
+        from: Option<String>,
+        #[arg(long)]
+        school: Option<String>,
+        /// 保险年度，默认最近的 (the insured year; default the latest pushed)
+        #[arg(long, value_name = "YYYY")]
+        year: Option<i32>,
+        #[arg(long)]
+        json: bool,
     },
     /// 合并另一台电脑上的数据文件 (bring in another laptop's copy of this drive)
     Merge {
@@ -453,6 +482,12 @@ fn run(cli: &Cli) -> CmdResult {
         Command::Encrypt { out } => drive_file::convert(cli, out.as_deref(), true),
         Command::Decrypt { out } => drive_file::convert(cli, out.as_deref(), false),
         Command::Merge { other, dry_run, reveal, json } => drive_file::merge(cli, other, *dry_run, *reveal, *json),
+        Command::Push { files, to, dry_run, reveal, json } => {
+            county::push(files, to.as_deref(), *dry_run, *reveal, *json)
+        }
+        Command::Rollup { from, school, year, json } => {
+            county::rollup(from.as_deref(), school.as_deref(), *year, *json)
+        }
         Command::Paths { json } => about::paths(cli, *json),
         Command::Year { action } => year::run(cli, action),
         Command::Completions { shell } => about::completions(*shell),

@@ -4,6 +4,7 @@
 //! uses the terminal.
 
 pub mod cli;
+pub mod county;
 pub mod data_file;
 pub mod demo;
 pub mod domain;

@@ -156,7 +156,7 @@ fn newer(a: &Event, b: &Event) -> bool {
 /// Fields that are one fact and so are won together: a payment's status, amount, date and channel come from
 /// the same side (paid on one laptop and 财政代缴 on the other must not keep the family's amount under
 /// 财政代缴), as do a grade and its class, and an enrollment and its decline reason.
-const GROUPS: [&[Field]; 8] = [
+pub(crate) const GROUPS: [&[Field]; 8] = [
     &[Field::School],
     &[Field::Name],
     &[Field::Grade, Field::Class],
@@ -170,7 +170,7 @@ const GROUPS: [&[Field]; 8] = [
 /// Whether a pupil's creation row speaks for this group's values: the values a list gave when the pupil was
 /// added (school, name, class, phone, 在校参保, categories) are that side's word as much as a later change is.
 /// A value still at its default (no phone, 未确认, no categories) was not said by anyone and does not count.
-fn said_at_creation(group: &[Field], values: &[Option<String>]) -> bool {
+pub(crate) fn said_at_creation(group: &[Field], values: &[Option<String>]) -> bool {
     let informative = |f: Field, v: &Option<String>| match (f, v.as_deref()) {
         (_, None | Some("")) => false,
         (Field::Enrollment, Some(v)) => v != crate::domain::student::Enrollment::Unknown.code(),
@@ -186,9 +186,27 @@ fn said_at_creation(group: &[Field], values: &[Option<String>]) -> bool {
 /// rounded or mistyped number, which several children can share) says who it is only together with the name,
 /// school and class.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum PupilKey {
+pub enum PupilKey {
     Valid(String),
     Unchecked { id_number: String, name: String, school: String, grade: String, class: String },
+}
+
+impl PupilKey {
+    /// The key of a pupil as a drive holds them: `valid` when the number passed the check (`id_problem` empty).
+    pub fn of(id_number: String, valid: bool, name: String, school: String, grade: String, class: String) -> PupilKey {
+        if valid { PupilKey::Valid(id_number) } else { PupilKey::Unchecked { id_number, name, school, grade, class } }
+    }
+
+    /// The key as one text, for a store outside the drive (the county's database) to keep pupils apart by it
+    /// exactly as a merge does. The unit separator cannot occur in a name, school or class a list gives.
+    pub fn text(&self) -> String {
+        match self {
+            PupilKey::Valid(n) => format!("v\u{1f}{n}"),
+            PupilKey::Unchecked { id_number, name, school, grade, class } => {
+                format!("u\u{1f}{id_number}\u{1f}{name}\u{1f}{school}\u{1f}{grade}\u{1f}{class}")
+            }
+        }
+    }
 }
 
 struct Pupil {
@@ -202,12 +220,7 @@ fn pupils(tx: &Transaction, db: &str) -> Result<Vec<Pupil>> {
          JOIN {db}.schools sc ON sc.id = s.school_id ORDER BY s.id"
     ))?;
     let rows = stmt.query_map([], |r| {
-        let id_number: String = r.get(1)?;
-        let key = if r.get::<_, bool>(2)? {
-            PupilKey::Valid(id_number)
-        } else {
-            PupilKey::Unchecked { id_number, name: r.get(3)?, school: r.get(4)?, grade: r.get(5)?, class: r.get(6)? }
-        };
+        let key = PupilKey::of(r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?);
         Ok(Pupil { id: r.get(0)?, key })
     })?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)

@@ -1,0 +1,437 @@
+//! Reaching the county's PostgreSQL server: the URL read as libpq reads it (`sslmode`, `sslrootcert`,
+//! `PGPASSWORD`), TLS through rustls, and every message that names the server with its password masked.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::CountyError;
+
+/// How a connection is encrypted, as libpq's `sslmode` says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SslMode {
+    /// Never TLS.
+    Disable,
+    /// TLS when the server offers it (libpq's default): encrypted, the certificate not checked.
+    Prefer,
+    /// TLS or no connection; the certificate is checked only against `sslrootcert` when one is given.
+    Require,
+    /// TLS with the server's certificate signed by `sslrootcert`.
+    VerifyCa,
+    /// As `VerifyCa`, and the certificate names the host connected to.
+    VerifyFull,
+}
+
+impl SslMode {
+    fn parse(text: &str) -> Option<SslMode> {
+        Some(match text {
+            "disable" => SslMode::Disable,
+            "allow" | "prefer" => SslMode::Prefer,
+            "require" => SslMode::Require,
+            "verify-ca" => SslMode::VerifyCa,
+            "verify-full" => SslMode::VerifyFull,
+            _ => return None,
+        })
+    }
+}
+
+/// A server to connect to, read from a URL (`postgresql://user:password@host:port/db?sslmode=require`) or
+/// libpq's `key=value` form.
+pub struct Target {
+    config: postgres::Config,
+    /// The URL as messages show it: the password replaced by `***`.
+    pub shown: String,
+    secret: Option<String>,
+    pub ssl: SslMode,
+    root_cert: Option<std::path::PathBuf>,
+}
+
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Target").field("url", &self.shown).field("ssl", &self.ssl).finish()
+    }
+}
+
+/// The URL with any password in it replaced by `***`: in the user part (`user:secret@`) and as a
+/// `password=` parameter (in a query string or the `key=value` form).
+pub fn masked(url: &str) -> String {
+    let mut out = url.to_owned();
+    if let Some(scheme_end) = out.find("://") {
+        let rest_start = scheme_end + 3;
+        let authority_end = out[rest_start..].find(['/', '?']).map_or(out.len(), |i| rest_start + i);
+        if let Some(at) = out[rest_start..authority_end].rfind('@') {
+            let userinfo = &out[rest_start..rest_start + at];
+            if let Some(colon) = userinfo.find(':') {
+                out.replace_range(rest_start + colon + 1..rest_start + at, "***");
+            }
+        }
+    }
+    let mut masked = String::with_capacity(out.len());
+    let mut rest = out.as_str();
+    while let Some(i) = rest.find("password=") {
+        let value_start = i + "password=".len();
+        masked.push_str(&rest[..value_start]);
+        masked.push_str("***");
+        let tail = &rest[value_start..];
+        let end = if let Some(quoted) = tail.strip_prefix('\'') {
+            quoted.find('\'').map_or(tail.len(), |j| j + 2)
+        } else {
+            tail.find(['&', ' ']).unwrap_or(tail.len())
+        };
+        rest = &tail[end..];
+    }
+    masked.push_str(rest);
+    masked
+}
+
+/// `text` with the password (as given, and percent-encoded as a URL carries it) replaced by `***`: a server's
+/// or a library's message may quote what it was given.
+pub fn scrub(text: &str, secret: Option<&str>) -> String {
+    let Some(secret) = secret.filter(|s| !s.is_empty()) else { return text.to_owned() };
+    let mut out = text.replace(secret, "***");
+    let encoded = percent_encode(secret);
+    if encoded != secret {
+        out = out.replace(&encoded, "***");
+    }
+    out
+}
+
+fn percent_encode(text: &str) -> String {
+    let mut out = String::new();
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(b) = text.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The password the URL carries, if any, as the server will be sent it.
+fn password_in(url: &str) -> Option<String> {
+    if let Some(scheme_end) = url.find("://") {
+        let rest = &url[scheme_end + 3..];
+        let authority = &rest[..rest.find(['/', '?']).unwrap_or(rest.len())];
+        if let Some(at) = authority.rfind('@')
+            && let Some(colon) = authority[..at].find(':')
+        {
+            return Some(percent_decode(&authority[colon + 1..at]));
+        }
+    }
+    let i = url.find("password=")?;
+    let tail = &url[i + "password=".len()..];
+    let value = if let Some(quoted) = tail.strip_prefix('\'') {
+        &quoted[..quoted.find('\'').unwrap_or(quoted.len())]
+    } else {
+        &tail[..tail.find(['&', ' ']).unwrap_or(tail.len())]
+    };
+    Some(percent_decode(value))
+}
+
+/// Takes `sslmode` and `sslrootcert` out of the URL (the client library knows fewer modes than libpq) and
+/// returns them with what is left.
+fn split_ssl(url: &str) -> (String, Option<String>, Option<String>) {
+    let (mut mode, mut root) = (None, None);
+    let mut take = |key: &str, value: &str| match key {
+        "sslmode" => {
+            mode = Some(percent_decode(value));
+            true
+        }
+        "sslrootcert" => {
+            root = Some(percent_decode(value));
+            true
+        }
+        _ => false,
+    };
+    if url.contains("://") {
+        let Some((base, query)) = url.split_once('?') else { return (url.to_owned(), None, None) };
+        let kept: Vec<&str> = query
+            .split('&')
+            .filter(|pair| {
+                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+                !take(k, v)
+            })
+            .collect();
+        let rest = if kept.is_empty() { base.to_owned() } else { format!("{base}?{}", kept.join("&")) };
+        (rest, mode, root)
+    } else {
+        let kept: Vec<&str> = url
+            .split_whitespace()
+            .filter(|pair| {
+                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+                !take(k.trim(), v.trim().trim_matches('\''))
+            })
+            .collect();
+        (kept.join(" "), mode, root)
+    }
+}
+
+impl Target {
+    pub fn parse(url: &str) -> Result<Target, CountyError> {
+        let shown = masked(url);
+        let mut secret = password_in(url);
+        let (rest, mode, root) = split_ssl(url.trim());
+        let bad = |reason: String| CountyError::Url { shown: shown.clone(), reason };
+        let ssl = match mode.as_deref() {
+            None => SslMode::Prefer,
+            Some(m) => SslMode::parse(m).ok_or_else(|| {
+                bad(format!(
+                    "sslmode “{m}” 无效，可用 disable、prefer、require、verify-ca、verify-full \
+                     (sslmode must be disable, prefer, require, verify-ca or verify-full)"
+                ))
+            })?,
+        };
+        let mut config: postgres::Config =
+            rest.parse().map_err(|e: postgres::Error| bad(scrub(&e.to_string(), secret.as_deref())))?;
+        if config.get_hosts().is_empty() {
+            return Err(bad("没有写服务器地址 (no host given)".into()));
+        }
+        if config.get_user().is_none() {
+            return Err(bad("没有写数据库用户 (no user given: postgresql://USER@HOST/DATABASE)".into()));
+        }
+        if config.get_password().is_none()
+            && let Some(p) = std::env::var("PGPASSWORD").ok().filter(|p| !p.is_empty())
+        {
+            config.password(p.as_bytes());
+            secret = Some(p);
+        }
+        config.ssl_mode(match ssl {
+            SslMode::Disable => postgres::config::SslMode::Disable,
+            SslMode::Prefer => postgres::config::SslMode::Prefer,
+            _ => postgres::config::SslMode::Require,
+        });
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(Duration::from_secs(10));
+        }
+        config.application_name("canbao");
+        if matches!(ssl, SslMode::VerifyCa | SslMode::VerifyFull) && root.is_none() {
+            return Err(bad("sslmode=verify-ca / verify-full 需要 sslrootcert=签发服务器证书的根证书文件 \
+                 (verify-ca and verify-full need sslrootcert=FILE, the certificate that signed the server's)"
+                .into()));
+        }
+        Ok(Target { config, shown, secret, ssl, root_cert: root.map(Into::into) })
+    }
+
+    /// The database name the URL asks for (the user's name when it names none, as libpq does).
+    pub fn database(&self) -> String {
+        self.config.get_dbname().or(self.config.get_user()).unwrap_or_default().to_owned()
+    }
+
+    /// The same server with another database: tests make and drop their own through the `postgres` one.
+    pub fn with_database(&self, name: &str) -> Target {
+        let mut config = self.config.clone();
+        config.dbname(name);
+        Target {
+            config,
+            shown: format!("{} (数据库 database {name})", self.shown),
+            secret: self.secret.clone(),
+            ssl: self.ssl,
+            root_cert: self.root_cert.clone(),
+        }
+    }
+
+    /// A message about this server with the password masked.
+    pub fn scrub(&self, text: &str) -> String {
+        scrub(text, self.secret.as_deref())
+    }
+
+    pub fn connect(&self) -> Result<postgres::Client, CountyError> {
+        let failed = |reason: String| CountyError::Connect { shown: self.shown.clone(), reason: self.scrub(&reason) };
+        let client = if self.ssl == SslMode::Disable {
+            self.config.connect(postgres::NoTls)
+        } else {
+            let tls = self.tls_config().map_err(failed)?;
+            self.config.connect(tokio_postgres_rustls::MakeRustlsConnect::new(tls))
+        };
+        client.map_err(|e| failed(error_text(&e)))
+    }
+
+    fn tls_config(&self) -> Result<rustls::ClientConfig, String> {
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
+            .with_safe_default_protocol_versions()
+            .map_err(|e| e.to_string())?;
+        let Some(path) = &self.root_cert else {
+            // libpq's prefer and require: encrypted against eavesdropping, the server not authenticated.
+            return Ok(builder
+                .dangerous()
+                .with_custom_certificate_verifier(Arc::new(Unverified(provider)))
+                .with_no_client_auth());
+        };
+        use rustls::pki_types::{CertificateDer, pem::PemObject};
+        let mut roots = rustls::RootCertStore::empty();
+        let certs = CertificateDer::pem_file_iter(path)
+            .map_err(|e| format!("读不了根证书 {} (cannot read sslrootcert): {e}", path.display()))?;
+        for cert in certs {
+            let cert = cert.map_err(|e| format!("根证书 {} 无效 (bad sslrootcert): {e}", path.display()))?;
+            roots.add(cert).map_err(|e| format!("根证书 {} 无效 (bad sslrootcert): {e}", path.display()))?;
+        }
+        let verifier = rustls::client::WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider)
+            .build()
+            .map_err(|e| e.to_string())?;
+        let verifier: Arc<dyn rustls::client::danger::ServerCertVerifier> =
+            if self.ssl == SslMode::VerifyFull { verifier } else { Arc::new(AnyName(verifier)) };
+        Ok(builder.dangerous().with_custom_certificate_verifier(verifier).with_no_client_auth())
+    }
+}
+
+/// A client error with its cause: the library's own text says only "error connecting to server".
+pub fn error_text(e: &postgres::Error) -> String {
+    if let Some(db) = e.as_db_error() {
+        return format!("{}: {}", db.severity(), db.message());
+    }
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        let more = s.to_string();
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        source = s.source();
+    }
+    text
+}
+
+/// sslmode prefer/require without a root certificate: the handshake's signatures are checked, the chain is not
+/// (what libpq does in those modes).
+#[derive(Debug)]
+struct Unverified(Arc<rustls::crypto::CryptoProvider>);
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{DigitallySignedStruct, SignatureScheme};
+
+impl ServerCertVerifier for Unverified {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+/// verify-ca: the chain must lead to the root certificate; the name in the certificate may be another.
+#[derive(Debug)]
+struct AnyName(Arc<rustls::client::WebPkiServerVerifier>);
+
+impl ServerCertVerifier for AnyName {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        match self.0.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now) {
+            Err(rustls::Error::InvalidCertificate(
+                rustls::CertificateError::NotValidForName | rustls::CertificateError::NotValidForNameContext { .. },
+            )) => Ok(ServerCertVerified::assertion()),
+            other => other,
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.0.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.0.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.supported_verify_schemes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_never_shows() {
+        assert_eq!(
+            masked("postgresql://office:s3cr%40t@db.example:5432/county"),
+            "postgresql://office:***@db.example:5432/county"
+        );
+        assert_eq!(
+            masked("postgresql://office@db/county?password=hunter2&sslmode=require"),
+            "postgresql://office@db/county?password=***&sslmode=require"
+        );
+        assert_eq!(
+            masked("host=db user=office password='a b' dbname=county"),
+            "host=db user=office password=*** dbname=county"
+        );
+        assert_eq!(masked("postgresql://office@db/county"), "postgresql://office@db/county");
+        assert_eq!(password_in("postgresql://office:s3cr%40t@db/county").as_deref(), Some("s3cr@t"));
+        assert_eq!(scrub("auth failed for s3cr@t and s3cr%40t", Some("s3cr@t")), "auth failed for *** and ***");
+    }
+
+    #[test]
+    fn sslmode_is_read_as_libpq_reads_it() {
+        let t = Target::parse("postgresql://root@127.0.0.1:5432/test?sslmode=require&connect_timeout=3").unwrap();
+        assert_eq!(t.ssl, SslMode::Require);
+        assert_eq!(t.config.get_connect_timeout(), Some(&Duration::from_secs(3)));
+        assert_eq!(Target::parse("postgresql://root@127.0.0.1/test").unwrap().ssl, SslMode::Prefer);
+        assert_eq!(Target::parse("host=/run/postgresql user=root sslmode=disable").unwrap().ssl, SslMode::Disable);
+        let err = Target::parse("postgresql://root:pw@h/test?sslmode=sometimes").unwrap_err().to_string();
+        assert!(err.contains("sslmode") && !err.contains("pw@"), "{err}");
+        let err = Target::parse("postgresql://root@h/test?sslmode=verify-full").unwrap_err().to_string();
+        assert!(err.contains("sslrootcert"), "{err}");
+    }
+}

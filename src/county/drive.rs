@@ -1,0 +1,278 @@
+//! A drive file read for a push: its pupils with, for each group of fields a merge wins together, the newest
+//! change that set it (as `store::merge` chooses it), and its audit history with each row's hash.
+
+use std::collections::HashMap;
+
+use rusqlite::Connection;
+
+use crate::store::merge::{GROUPS, PupilKey, said_at_creation};
+use crate::store::{Field, StoreError, instant};
+
+/// One pupil as the drive holds them.
+pub struct DrivePupil {
+    pub sid: i64,
+    pub key: String,
+    pub created_event: Option<String>,
+    pub id_number: String,
+    pub id_valid: bool,
+    pub name: String,
+    pub school: String,
+    pub grade: String,
+    pub class: String,
+    pub class_order: String,
+    pub phone: String,
+    pub enrollment: String,
+    pub decline_reason: Option<String>,
+    pub payment: String,
+    pub paid_amount_fen: Option<i64>,
+    pub paid_on: Option<String>,
+    pub paid_channel: Option<String>,
+    pub categories: String,
+    pub note: String,
+    /// Per group (in `GROUPS` order): the audit row (index into `DriveRead::audit`) of its newest change.
+    pub last: [Option<usize>; 8],
+}
+
+impl DrivePupil {
+    /// A field's value as the audit log writes it (amounts as fen, the school by name).
+    fn value(&self, field: Field) -> Option<String> {
+        match field {
+            Field::School => Some(self.school.clone()),
+            Field::Name => Some(self.name.clone()),
+            Field::Grade => Some(self.grade.clone()),
+            Field::Class => Some(self.class.clone()),
+            Field::Phone => Some(self.phone.clone()),
+            Field::Enrollment => Some(self.enrollment.clone()),
+            Field::DeclineReason => self.decline_reason.clone(),
+            Field::Payment => Some(self.payment.clone()),
+            Field::PaidAmount => self.paid_amount_fen.map(|f| f.to_string()),
+            Field::PaidOn => self.paid_on.clone(),
+            Field::PaidChannel => self.paid_channel.clone(),
+            Field::Categories => Some(self.categories.clone()),
+            Field::Note => Some(self.note.clone()),
+        }
+    }
+}
+
+/// One audit row.
+pub struct DriveEvent {
+    pub seq: i64,
+    pub sid: Option<i64>,
+    /// The instant in UTC (RFC 3339), when the text names one.
+    pub at: Option<String>,
+    pub at_text: String,
+    pub operator: String,
+    pub origin: String,
+    pub action: String,
+    pub id_number: String,
+    pub field: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+    pub hash: String,
+}
+
+pub struct DriveRead {
+    pub pupils: Vec<DrivePupil>,
+    pub audit: Vec<DriveEvent>,
+}
+
+impl DriveRead {
+    pub fn first_event(&self) -> String {
+        self.audit.first().map(|e| e.hash.clone()).unwrap_or_default()
+    }
+
+    pub fn last_event(&self) -> (i64, String) {
+        self.audit.last().map(|e| (e.seq, e.hash.clone())).unwrap_or((0, String::new()))
+    }
+}
+
+/// FNV-1a, 128 bits: a stable hash (the same in every build and on every machine, unlike std's) of an audit
+/// row's content, so the same change pushed from two copies of a drive is recognised as one.
+fn event_hash(parts: &[Option<&str>]) -> String {
+    const OFFSET: u128 = 0x6c62272e07bb014262b821756295c58d;
+    const PRIME: u128 = 0x0000000001000000000000000000013B;
+    let mut h = OFFSET;
+    let mut eat = |b: u8| {
+        h ^= u128::from(b);
+        h = h.wrapping_mul(PRIME);
+    };
+    for part in parts {
+        match part {
+            // NULL and the empty text are different values of `old` and `new`.
+            None => eat(0xFF),
+            Some(text) => {
+                eat(0xFE);
+                text.bytes().for_each(&mut eat);
+            }
+        }
+        eat(0x1F);
+    }
+    format!("{h:032x}")
+}
+
+/// Reads everything a push sends. The connection should be read-only: a drive may be open in a TUI.
+pub fn read(conn: &Connection) -> Result<DriveRead, StoreError> {
+    let mut pupils = Vec::new();
+    {
+        let mut stmt = conn.prepare(
+            "SELECT s.id, s.id_number, s.id_problem IS NULL, s.name, sc.name, s.grade, s.class, s.class_order,
+                    s.phone, s.enrollment, s.decline_reason, s.payment, s.paid_amount_fen, s.paid_on, s.paid_channel,
+                    s.categories, s.note
+             FROM students s JOIN schools sc ON sc.id = s.school_id ORDER BY s.id",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            pupils.push(DrivePupil {
+                sid: r.get(0)?,
+                key: String::new(),
+                created_event: None,
+                id_number: r.get(1)?,
+                id_valid: r.get(2)?,
+                name: r.get(3)?,
+                school: r.get(4)?,
+                grade: r.get(5)?,
+                class: r.get(6)?,
+                class_order: r.get(7)?,
+                phone: r.get(8)?,
+                enrollment: r.get(9)?,
+                decline_reason: r.get(10)?,
+                payment: r.get(11)?,
+                paid_amount_fen: r.get(12)?,
+                paid_on: r.get(13)?,
+                paid_channel: r.get(14)?,
+                categories: r.get(15)?,
+                note: r.get(16)?,
+                last: [None; 8],
+            });
+        }
+    }
+    let mut audit = Vec::new();
+    {
+        let mut stmt = conn.prepare(
+            "SELECT id, student_id, at, operator, origin, action, COALESCE(id_number, ''), field, old, new
+             FROM audit ORDER BY id",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let at_text: String = r.get(2)?;
+            let (operator, origin, action, id_number, field): (String, String, String, String, String) =
+                (r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?);
+            let (old, new): (Option<String>, Option<String>) = (r.get(8)?, r.get(9)?);
+            // The same content as store::merge's Event, which is how a merge tells two rows are one change.
+            let hash = event_hash(&[
+                Some(&at_text),
+                Some(&operator),
+                Some(&origin),
+                Some(&action),
+                Some(&id_number),
+                Some(&field),
+                old.as_deref(),
+                new.as_deref(),
+            ]);
+            audit.push(DriveEvent {
+                seq: r.get(0)?,
+                sid: r.get(1)?,
+                at: instant::parse(&at_text).map(instant::to_text),
+                at_text,
+                operator,
+                origin,
+                action,
+                id_number,
+                field,
+                old,
+                new,
+                hash,
+            });
+        }
+    }
+    settle(&mut pupils, &audit);
+    Ok(DriveRead { pupils, audit })
+}
+
+/// Fills in each pupil's key, creation row and newest change per group.
+fn settle(pupils: &mut [DrivePupil], audit: &[DriveEvent]) {
+    let group_of: HashMap<&str, usize> =
+        GROUPS.iter().enumerate().flat_map(|(g, fields)| fields.iter().map(move |f| (f.key(), g))).collect();
+    let index: HashMap<i64, usize> = pupils.iter().enumerate().map(|(i, p)| (p.sid, i)).collect();
+    // Which groups a pupil's creation row speaks for depends on the values still there (see said_at_creation).
+    let said: Vec<[bool; 8]> = pupils
+        .iter()
+        .map(|p| {
+            let mut out = [false; 8];
+            for (g, fields) in GROUPS.iter().enumerate() {
+                let values: Vec<Option<String>> = fields.iter().map(|&f| p.value(f)).collect();
+                out[g] = said_at_creation(fields, &values);
+            }
+            out
+        })
+        .collect();
+    let newer = |a: &DriveEvent, b: &DriveEvent| {
+        instant::cmp(&a.at_text, &b.at_text).then_with(|| a.origin.cmp(&b.origin)).is_gt()
+    };
+    let mut creations: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut pupils_of_creation: HashMap<&str, usize> = HashMap::new();
+    for (e, event) in audit.iter().enumerate() {
+        let Some(&p) = event.sid.and_then(|s| index.get(&s)) else { continue };
+        let consider = |g: usize, pupils: &mut [DrivePupil]| {
+            let slot = &mut pupils[p].last[g];
+            if slot.is_none_or(|best| newer(event, &audit[best])) {
+                *slot = Some(e);
+            }
+        };
+        if event.field == "created" {
+            creations.entry(p).or_default().push(e);
+            *pupils_of_creation.entry(event.hash.as_str()).or_default() += 1;
+            for (g, &speaks) in said[p].iter().enumerate() {
+                if speaks {
+                    consider(g, pupils);
+                }
+            }
+        } else if let Some(&g) = group_of.get(event.field.as_str()) {
+            consider(g, pupils);
+        }
+    }
+    // The creation row names the pupil only where it is the pupil's one creation row and no other pupil's.
+    for (p, list) in creations {
+        if let [only] = list.as_slice()
+            && pupils_of_creation.get(audit[*only].hash.as_str()) == Some(&1)
+        {
+            pupils[p].created_event = Some(audit[*only].hash.clone());
+        }
+    }
+    let mut keys: HashMap<String, usize> = HashMap::new();
+    for p in pupils.iter_mut() {
+        let key = PupilKey::of(
+            p.id_number.clone(),
+            p.id_valid,
+            p.name.clone(),
+            p.school.clone(),
+            p.grade.clone(),
+            p.class.clone(),
+        );
+        p.key = key.text();
+        *keys.entry(p.key.clone()).or_default() += 1;
+    }
+    // Two children a merge could not tell apart (same flagged number, name and class) stay two pupils: each
+    // keyed further by its creation row, which copies of the drive share.
+    for p in pupils.iter_mut() {
+        if keys.get(&p.key).is_some_and(|&n| n > 1) {
+            let own = p.created_event.clone().unwrap_or_else(|| format!("row{}", p.sid));
+            p.key = format!("{}\u{1f}#{own}", p.key);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_hash_is_stable_and_tells_null_from_empty() {
+        let a = event_hash(&[Some("x"), None]);
+        assert_eq!(a, event_hash(&[Some("x"), None]));
+        assert_ne!(a, event_hash(&[Some("x"), Some("")]));
+        assert_ne!(event_hash(&[Some("ab"), Some("c")]), event_hash(&[Some("a"), Some("bc")]));
+        // FNV-1a of nothing is its offset basis: the algorithm, not a value made up here.
+        assert_eq!(event_hash(&[]), "6c62272e07bb014262b821756295c58d");
+    }
+}

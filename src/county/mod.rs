@@ -1,0 +1,61 @@
+//! The county's picture: drive files pushed into a PostgreSQL database the office's IT runs, and the roll-up
+//! read back from it. Drives stay the place work is done; the county database only gathers them.
+
+pub mod connect;
+pub mod drive;
+pub mod push;
+pub mod rollup;
+pub mod schema;
+
+pub use connect::Target;
+pub use push::{DriveFile, PushConflict, PushReport, push_all};
+pub use rollup::{Rollup, rollup};
+
+/// The environment variable holding the county database's URL when `--to` / `--from` is not given.
+pub const URL_ENV: &str = "CANBAO_PG";
+
+#[derive(Debug, thiserror::Error)]
+pub enum CountyError {
+    #[error("汇总数据库地址无效 (bad county database URL) {shown}: {reason}")]
+    Url { shown: String, reason: String },
+    #[error("连接不上汇总数据库 (cannot connect to the county database) {shown}: {reason}")]
+    Connect { shown: String, reason: String },
+    #[error("汇总数据库出错 (county database error): {0}")]
+    Server(String),
+    #[error(
+        "汇总数据库是更新版本的 canbao 建的（版本 {found}，本程序支持到 {supported}），请升级 canbao \
+             (the county database was made by a newer canbao: version {found}, this one reads up to {supported})"
+    )]
+    TooNew { found: i64, supported: i64 },
+    #[error(
+        "汇总数据库中还没有数据：先用 canbao push 上传数据文件 (nothing pushed to this database yet: run canbao push first)"
+    )]
+    Empty,
+    #[error("汇总数据库中没有学校“{0}” (no such school in the county database)")]
+    NoSchool(String),
+    #[error("上传中断 (the upload broke off): {0}")]
+    Io(String),
+}
+
+impl CountyError {
+    /// A server's error, with its message (the library's own text says only "db error"). The server never
+    /// quotes a password back; connection errors, which could, are scrubbed by `Target`.
+    pub fn server(e: postgres::Error) -> CountyError {
+        CountyError::Server(connect::error_text(&e))
+    }
+
+    /// The same error with the password masked wherever a message quotes it.
+    pub fn scrubbed(self, target: &Target) -> CountyError {
+        match self {
+            CountyError::Server(m) => CountyError::Server(target.scrub(&m)),
+            CountyError::Io(m) => CountyError::Io(target.scrub(&m)),
+            other => other,
+        }
+    }
+}
+
+/// The insured year a drive collects for on `today` when nothing else says: from September on, next year's.
+pub fn collecting_year(today: chrono::NaiveDate) -> i32 {
+    use chrono::Datelike;
+    if today.month() >= 9 { today.year() + 1 } else { today.year() }
+}

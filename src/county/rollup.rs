@@ -1,0 +1,225 @@
+//! `canbao rollup`: the county's counts per school (per class within one school), counted in the database by
+//! conditions built from `domain::coverage`, so 已参保 means here what it means on every laptop.
+
+use serde::Serialize;
+
+use super::{CountyError, schema};
+use crate::domain::coverage::Standing;
+use crate::domain::student::{Enrollment, PaymentStatus};
+
+/// The (enrollment, payment) pairs for which `keep` holds, as an SQL condition on `st`.
+fn standing_sql(keep: impl Fn(Standing) -> bool) -> String {
+    let pairs: Vec<String> = Enrollment::ALL
+        .iter()
+        .flat_map(|&e| PaymentStatus::ALL.iter().map(move |&p| (e, p)))
+        .filter(|&(e, p)| keep(Standing::new(e, p)))
+        .map(|(e, p)| format!("('{}', '{}')", e.code(), p.code()))
+        .collect();
+    if pairs.is_empty() { "false".into() } else { format!("(st.enrollment, st.payment) IN ({})", pairs.join(", ")) }
+}
+
+/// One line of the roll-up: a school, or a class of one school.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub students: i64,
+    /// 应参保: still at school and not declined, or insured anyway.
+    pub expected: i64,
+    /// 已参保: paid by the family or a department, or insured elsewhere.
+    pub enrolled: i64,
+    /// Paid by the family.
+    pub paid: i64,
+    /// Paid by a department (财政代缴).
+    pub government: i64,
+    pub declined: i64,
+    pub elsewhere: i64,
+    pub left: i64,
+    /// Pupils in at least one special group (特殊群体).
+    pub special: i64,
+    /// Pupils whose ID number failed the check.
+    pub id_invalid: i64,
+}
+
+impl Counts {
+    /// 参保率 in per mille, as the dashboard shows it.
+    pub fn coverage_permille(&self) -> u32 {
+        crate::domain::coverage::permille(self.enrolled as usize, self.expected as usize)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SchoolLine {
+    pub school: String,
+    #[serde(flatten)]
+    pub counts: Counts,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClassLine {
+    pub school: String,
+    pub class: String,
+    #[serde(flatten)]
+    pub counts: Counts,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CategoryLine {
+    pub category: String,
+    pub students: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rollup {
+    /// The insured year counted (None: nothing pushed yet).
+    pub year: Option<i32>,
+    /// Every insured year the database holds statuses for.
+    pub years: Vec<i32>,
+    #[serde(flatten)]
+    pub totals: Counts,
+    pub schools: Vec<SchoolLine>,
+    /// With a school asked for: its classes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub classes: Option<Vec<ClassLine>>,
+    /// Each special group and its pupils.
+    pub categories: Vec<CategoryLine>,
+    /// Drives pushed, newest first: (file, when, pushes).
+    pub drives: Vec<DriveLine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DriveLine {
+    pub drive: String,
+    pub pushed_at: String,
+    pub pushes: i32,
+}
+
+fn count_columns() -> String {
+    format!(
+        "count(*), count(*) FILTER (WHERE {expected}), count(*) FILTER (WHERE {insured}),
+         count(*) FILTER (WHERE st.payment = 'paid'), count(*) FILTER (WHERE st.payment = 'government'),
+         count(*) FILTER (WHERE st.enrollment = 'declined'), count(*) FILTER (WHERE st.enrollment = 'elsewhere'),
+         count(*) FILTER (WHERE st.enrollment = 'left'), count(*) FILTER (WHERE jsonb_array_length(p.categories) > 0),
+         count(*) FILTER (WHERE NOT p.id_valid)",
+        expected = standing_sql(Standing::is_expected),
+        insured = standing_sql(Standing::is_insured),
+    )
+}
+
+fn counts(row: &postgres::Row, from: usize) -> Counts {
+    Counts {
+        students: row.get(from),
+        expected: row.get(from + 1),
+        enrolled: row.get(from + 2),
+        paid: row.get(from + 3),
+        government: row.get(from + 4),
+        declined: row.get(from + 5),
+        elsewhere: row.get(from + 6),
+        left: row.get(from + 7),
+        special: row.get(from + 8),
+        id_invalid: row.get(from + 9),
+    }
+}
+
+const FROM: &str = "FROM canbao.pupils p JOIN canbao.statuses st ON st.pupil_id = p.id AND st.year = $1
+                    JOIN canbao.schools sc ON sc.id = p.school_id";
+
+/// The roll-up for `year` (default: the latest year pushed), per school, and per class of `school`.
+pub fn rollup(client: &mut postgres::Client, year: Option<i32>, school: Option<&str>) -> Result<Rollup, CountyError> {
+    schema::check_readable(client)?;
+    let server = CountyError::server;
+    // One snapshot: a push landing halfway through does not make the totals disagree with the lines.
+    let mut tx = client
+        .build_transaction()
+        .read_only(true)
+        .isolation_level(postgres::IsolationLevel::RepeatableRead)
+        .start()
+        .map_err(server)?;
+    let years: Vec<i32> = tx
+        .query("SELECT DISTINCT year FROM canbao.statuses ORDER BY year", &[])
+        .map_err(server)?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let year = year.or_else(|| years.last().copied());
+    let y = year.unwrap_or(0);
+    if let Some(name) = school {
+        let known: bool = tx
+            .query_one("SELECT EXISTS (SELECT 1 FROM canbao.schools WHERE name = $1)", &[&name])
+            .map_err(server)?
+            .get(0);
+        if !known {
+            return Err(CountyError::NoSchool(name.to_owned()));
+        }
+    }
+    let totals = tx.query_one(&format!("SELECT {} {FROM}", count_columns()), &[&y]).map_err(server)?;
+    let totals = counts(&totals, 0);
+    let schools = tx
+        .query(&format!("SELECT sc.name, {} {FROM} GROUP BY sc.name ORDER BY sc.name", count_columns()), &[&y])
+        .map_err(server)?
+        .iter()
+        .map(|r| SchoolLine { school: r.get(0), counts: counts(r, 1) })
+        .collect();
+    let classes = match school {
+        None => None,
+        Some(name) => Some(
+            tx.query(
+                &format!(
+                    "SELECT p.grade, p.class, {} {FROM} WHERE sc.name = $2
+                     GROUP BY p.grade, p.class ORDER BY min(p.class_order), p.grade, p.class",
+                    count_columns()
+                ),
+                &[&y, &name],
+            )
+            .map_err(server)?
+            .iter()
+            .map(|r| {
+                let (grade, class): (String, String) = (r.get(0), r.get(1));
+                ClassLine {
+                    school: name.to_owned(),
+                    class: crate::domain::class_label::join(&grade, &class),
+                    counts: counts(r, 2),
+                }
+            })
+            .collect(),
+        ),
+    };
+    let categories = tx
+        .query(
+            &format!(
+                "SELECT c->>'name', count(DISTINCT p.id) {FROM}, jsonb_array_elements(p.categories) c
+                 WHERE ($2::text IS NULL OR sc.name = $2) AND c->>'name' IS NOT NULL
+                 GROUP BY 1 ORDER BY 2 DESC, 1"
+            ),
+            &[&y, &school],
+        )
+        .map_err(server)?
+        .iter()
+        .map(|r| CategoryLine { category: r.get(0), students: r.get(1) })
+        .collect();
+    let drives = tx
+        .query(
+            "SELECT name, to_char(pushed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), pushes
+             FROM canbao.drives ORDER BY pushed_at DESC, name",
+            &[],
+        )
+        .map_err(server)?
+        .iter()
+        .map(|r| DriveLine { drive: r.get(0), pushed_at: r.get(1), pushes: r.get(2) })
+        .collect();
+    tx.commit().map_err(server)?;
+    Ok(Rollup { year, years, totals, schools, classes, categories, drives })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_conditions_list_every_pair_the_definitions_accept() {
+        let insured = standing_sql(Standing::is_insured);
+        // Paid by anyone, with any enrollment, and elsewhere with any payment: 5 + 5 + 3 - 2 counted twice.
+        assert_eq!(insured.matches("), (").count() + 1, 11, "{insured}");
+        assert!(insured.contains("('elsewhere', 'unpaid')") && !insured.contains("('here', 'unpaid')"));
+        let expected = standing_sql(Standing::is_expected);
+        assert!(!expected.contains("('declined', 'unpaid')") && expected.contains("('left', 'paid')"));
+    }
+}

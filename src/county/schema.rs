@@ -1,0 +1,160 @@
+//! The county database's tables, in the PostgreSQL schema `canbao`, and their forward migrations, versioned
+//! by `canbao_meta.schema_version` as a drive file is by `user_version`.
+
+use postgres::Transaction;
+
+use super::CountyError;
+
+pub const SCHEMA: &str = "canbao";
+
+/// Each entry moves the schema from version `index` to `index + 1`; released entries are never edited.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: drives pushed, schools, pupils with each group of fields stamped by the change that set it, their
+    // statuses per insured year, the categories seen, and the append-only history of every drive.
+    r#"
+    CREATE TABLE canbao.drives (
+        id            serial PRIMARY KEY,
+        -- The file's name, and its first audit row: copies of one drive share that row, two drives do not.
+        name          text NOT NULL,
+        first_event   text NOT NULL,
+        last_audit_id bigint NOT NULL,
+        last_event    text NOT NULL,
+        first_pushed  timestamptz NOT NULL DEFAULT now(),
+        pushed_at     timestamptz NOT NULL DEFAULT now(),
+        pushes        integer NOT NULL DEFAULT 1,
+        UNIQUE (name, first_event)
+    );
+    CREATE TABLE canbao.schools (
+        id   serial PRIMARY KEY,
+        name text NOT NULL UNIQUE
+    );
+    -- Each group of fields a merge wins together (see store::merge::GROUPS) carries the change that set it:
+    -- when (at, then origin to break ties), which audit event (its hash), and from which drive.
+    CREATE TABLE canbao.pupils (
+        id            bigserial PRIMARY KEY,
+        -- store::merge::PupilKey as text: a valid ID number, else the number with name, school and class.
+        key           text NOT NULL UNIQUE,
+        created_event text,
+        id_number     text NOT NULL,
+        id_valid      boolean NOT NULL,
+        name          text NOT NULL,
+        school_id     integer NOT NULL REFERENCES canbao.schools(id),
+        grade         text NOT NULL,
+        class         text NOT NULL,
+        class_order   text NOT NULL,
+        phone         text NOT NULL,
+        categories    jsonb NOT NULL DEFAULT '[]',
+        note          text NOT NULL,
+        school_at timestamptz, school_origin text, school_event text, school_drive integer,
+        name_at timestamptz, name_origin text, name_event text, name_drive integer,
+        class_at timestamptz, class_origin text, class_event text, class_drive integer,
+        phone_at timestamptz, phone_origin text, phone_event text, phone_drive integer,
+        categories_at timestamptz, categories_origin text, categories_event text, categories_drive integer,
+        note_at timestamptz, note_origin text, note_event text, note_drive integer
+    );
+    CREATE INDEX pupils_created ON canbao.pupils(created_event);
+    CREATE INDEX pupils_school ON canbao.pupils(school_id, class_order);
+    -- A pupil's enrollment and payment are statuses for one insured year.
+    CREATE TABLE canbao.statuses (
+        pupil_id        bigint NOT NULL REFERENCES canbao.pupils(id),
+        year            integer NOT NULL,
+        enrollment      text NOT NULL CHECK (enrollment IN ('unknown', 'here', 'elsewhere', 'declined', 'left')),
+        decline_reason  text,
+        payment         text NOT NULL CHECK (payment IN ('unpaid', 'paid', 'government')),
+        paid_amount_fen bigint,
+        paid_on         text,
+        paid_channel    text,
+        enrollment_at timestamptz, enrollment_origin text, enrollment_event text, enrollment_drive integer,
+        payment_at timestamptz, payment_origin text, payment_event text, payment_drive integer,
+        PRIMARY KEY (pupil_id, year)
+    );
+    CREATE INDEX statuses_year ON canbao.statuses(year);
+    -- The categories (特殊群体) the drives have marked, for the office to see which exist.
+    CREATE TABLE canbao.categories (
+        name       text PRIMARY KEY,
+        first_seen timestamptz NOT NULL DEFAULT now()
+    );
+    CREATE TABLE canbao.audit (
+        id        bigserial PRIMARY KEY,
+        -- The hash of the row's content: the same change pushed from two copies of a drive is kept once.
+        event     text NOT NULL UNIQUE,
+        drive_id  integer NOT NULL REFERENCES canbao.drives(id),
+        pupil_id  bigint REFERENCES canbao.pupils(id),
+        at        timestamptz,
+        at_text   text NOT NULL,
+        operator  text NOT NULL,
+        origin    text NOT NULL,
+        action    text NOT NULL,
+        id_number text,
+        field     text NOT NULL,
+        old       text,
+        new       text
+    );
+    CREATE INDEX audit_pupil ON canbao.audit(pupil_id);
+    CREATE FUNCTION canbao.audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'audit log is append-only'; END $$;
+    CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON canbao.audit
+        FOR EACH ROW EXECUTE FUNCTION canbao.audit_append_only();
+    CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON canbao.audit
+        FOR EACH STATEMENT EXECUTE FUNCTION canbao.audit_append_only();
+    "#,
+];
+
+pub fn latest_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+/// One key for every canbao that writes to this database: pushes and migrations wait for each other (a read
+/// never waits). "CNBO" as a number.
+pub const PUSH_LOCK: i64 = 0x434E_424F;
+
+/// The schema's version, 0 when canbao has not made it yet.
+pub fn version(tx: &mut Transaction) -> Result<i64, CountyError> {
+    let exists: bool =
+        tx.query_one("SELECT to_regclass('canbao.canbao_meta') IS NOT NULL", &[]).map_err(CountyError::server)?.get(0);
+    if !exists {
+        return Ok(0);
+    }
+    let row = tx
+        .query_opt("SELECT value FROM canbao.canbao_meta WHERE key = 'schema_version'", &[])
+        .map_err(CountyError::server)?;
+    Ok(row.and_then(|r| r.get::<_, String>(0).parse().ok()).unwrap_or(0))
+}
+
+/// Brings the schema forward inside the caller's transaction (which holds [`PUSH_LOCK`]), so a push that
+/// fails or is a dry run leaves the database as it found it. A schema from a newer canbao is refused.
+pub fn migrate(tx: &mut Transaction) -> Result<(), CountyError> {
+    let current = version(tx)?;
+    if current > latest_version() {
+        return Err(CountyError::TooNew { found: current, supported: latest_version() });
+    }
+    if current == 0 {
+        tx.batch_execute(
+            "CREATE SCHEMA IF NOT EXISTS canbao;
+             CREATE TABLE IF NOT EXISTS canbao.canbao_meta (key text PRIMARY KEY, value text NOT NULL);",
+        )
+        .map_err(CountyError::server)?;
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        tx.batch_execute(sql).map_err(CountyError::server)?;
+        tx.execute(
+            "INSERT INTO canbao.canbao_meta(key, value) VALUES ('schema_version', $1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            &[&(index as i64 + 1).to_string()],
+        )
+        .map_err(CountyError::server)?;
+    }
+    Ok(())
+}
+
+/// Whether the database has canbao's schema at a version this canbao reads: for roll-ups, which never create.
+pub fn check_readable(client: &mut postgres::Client) -> Result<(), CountyError> {
+    let mut tx = client.transaction().map_err(CountyError::server)?;
+    let found = version(&mut tx)?;
+    tx.commit().map_err(CountyError::server)?;
+    match found {
+        0 => Err(CountyError::Empty),
+        v if v > latest_version() => Err(CountyError::TooNew { found: v, supported: latest_version() }),
+        _ => Ok(()),
+    }
+}

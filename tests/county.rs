@@ -1,0 +1,292 @@
+//! The county database against a real PostgreSQL server: each test makes its own database and drops it after,
+//! even when it fails. The server is $CANBAO_TEST_PG (default postgresql://root@127.0.0.1:5432/postgres, a
+//! user who may create databases); where none answers the tests say so and pass without checking anything.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn admin_url() -> String {
+    std::env::var("CANBAO_TEST_PG").unwrap_or_else(|_| "postgresql://root@127.0.0.1:5432/postgres".into())
+}
+
+/// A database made for one test, dropped when the test ends however it ends.
+struct TestDb {
+    name: String,
+    url: String,
+}
+
+static NEXT: AtomicUsize = AtomicUsize::new(0);
+
+impl TestDb {
+    fn new() -> Option<TestDb> {
+        let mut admin = match postgres::Client::connect(&admin_url(), postgres::NoTls) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("notice: no PostgreSQL server at {} ({e}); county tests skipped", admin_url());
+                return None;
+            }
+        };
+        let name = format!("canbao_test_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::SeqCst));
+        admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name}")).expect("drop a leftover database");
+        admin.batch_execute(&format!("CREATE DATABASE {name}")).expect("create database");
+        let url = match admin_url().rsplit_once('/') {
+            Some((base, _)) => format!("{base}/{name}"),
+            None => panic!("CANBAO_TEST_PG must be a URL ending in /DATABASE"),
+        };
+        Some(TestDb { name, url })
+    }
+
+    fn client(&self) -> postgres::Client {
+        postgres::Client::connect(&self.url, postgres::NoTls).expect("connect")
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Ok(mut admin) = postgres::Client::connect(&admin_url(), postgres::NoTls) {
+            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+        }
+    }
+}
+
+fn canbao(db: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("canbao").expect("binary");
+    cmd.arg("--db").arg(db).env_remove("CANBAO_DB").env_remove("CANBAO_PG").env("CANBAO_OPERATOR", "测试");
+    cmd
+}
+
+fn bare() -> Command {
+    let mut cmd = Command::cargo_bin("canbao").expect("binary");
+    cmd.env_remove("CANBAO_DB").env_remove("CANBAO_PG").env_remove("PGPASSWORD");
+    cmd
+}
+
+fn json(cmd: &mut Command) -> Value {
+    let out = cmd.output().expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+/// A valid ID number: the 17 digits and their check character (GB 11643).
+fn valid_id(body: &str) -> String {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = body.chars().zip(WEIGHTS).map(|(c, w)| c.to_digit(10).unwrap() * w).sum();
+    format!("{body}{}", ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][(sum % 11) as usize])
+}
+
+/// The n-th pupil's number in school `s`.
+fn pupil_id(s: usize, n: usize) -> String {
+    valid_id(&format!("4502022016{:02}{:02}{:03}", s + 1, n % 28 + 1, 100 + n))
+}
+
+/// A drive file holding one school's class list of `pupils` children.
+fn drive(dir: &Path, s: usize, pupils: usize) -> PathBuf {
+    let csv = dir.join(format!("school{s}.csv"));
+    let mut text = String::from("姓名,身份证号,所在年级、班级\n");
+    for n in 0..pupils {
+        text.push_str(&format!("学生{s}{n},{},三年级{}班\n", pupil_id(s, n), n % 2 + 1));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let db = dir.join(format!("school{s}.db"));
+    canbao(&db).args(["import", "--school", &format!("第{}小学", s + 1)]).arg(&csv).assert().success();
+    db
+}
+
+fn mark(db: &Path, id: &str, args: &[&str]) {
+    canbao(db).arg("mark").arg(id).args(args).assert().success();
+}
+
+fn push(db: &TestDb, files: &[&Path], extra: &[&str]) -> Value {
+    json(bare().arg("push").args(files).args(["--to", &db.url, "--json"]).args(extra))
+}
+
+fn rollup(db: &TestDb, extra: &[&str]) -> Value {
+    json(bare().args(["rollup", "--from", &db.url, "--json"]).args(extra))
+}
+
+#[test]
+fn three_schools_roll_up_as_their_stats_count_and_a_second_push_changes_nothing() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let drives: Vec<PathBuf> = (0..3).map(|s| drive(dir.path(), s, 6 + 2 * s)).collect();
+    mark(&drives[0], &pupil_id(0, 0), &["--payment", "paid", "--amount", "400"]);
+    mark(&drives[0], &pupil_id(0, 1), &["--enrollment", "declined", "--reason", "已在外地参保"]);
+    mark(&drives[1], &pupil_id(1, 2), &["--payment", "government"]);
+    mark(&drives[1], &pupil_id(1, 3), &["--enrollment", "elsewhere"]);
+    mark(&drives[2], &pupil_id(2, 4), &["--enrollment", "left"]);
+
+    let files: Vec<&Path> = drives.iter().map(PathBuf::as_path).collect();
+    let first = push(&db, &files, &[]);
+    assert_eq!(first["added"], 6 + 8 + 10, "{first}");
+    assert_eq!((first["updated"].as_u64(), first["unchanged"].as_u64()), (Some(0), Some(0)));
+    assert_eq!(first["files"].as_array().map(Vec::len), Some(3));
+
+    let county = rollup(&db, &[]);
+    assert_eq!(county["students"], 24);
+    for (s, file) in drives.iter().enumerate() {
+        let stats = json(canbao(file).args(["stats", "--json"]));
+        let line = county["schools"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["school"] == format!("第{}小学", s + 1))
+            .unwrap_or_else(|| panic!("school {s} missing: {county}"));
+        assert_eq!(line["students"], stats["students"], "{line} {stats}");
+        assert_eq!(line["enrolled"], stats["insured"], "{line} {stats}");
+        assert_eq!(line["expected"], stats["expected"], "{line} {stats}");
+        assert_eq!(line["paid"], stats["payment"]["paid"], "{line} {stats}");
+        assert_eq!(line["government"], stats["payment"]["government"], "{line} {stats}");
+        assert_eq!(line["declined"], stats["enrollment"]["declined"], "{line} {stats}");
+    }
+    // Per class of one school, as stats counts them.
+    let school1 = rollup(&db, &["--school", "第1小学"]);
+    let stats = json(canbao(&drives[0]).args(["stats", "--json"]));
+    let classes: Vec<(String, i64, i64)> = school1["classes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (c["class"].as_str().unwrap().to_owned(), c["students"].as_i64().unwrap(), c["enrolled"].as_i64().unwrap())
+        })
+        .collect();
+    let expected: Vec<(String, i64, i64)> = stats["classes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (c["class"].as_str().unwrap().to_owned(), c["students"].as_i64().unwrap(), c["enrolled"].as_i64().unwrap())
+        })
+        .collect();
+    assert_eq!(classes, expected);
+
+    let again = push(&db, &files, &[]);
+    assert_eq!((again["added"].as_u64(), again["updated"].as_u64()), (Some(0), Some(0)), "{again}");
+    assert_eq!(again["unchanged"], 24);
+    let audit_before: i64 = db.client().query_one("SELECT count(*) FROM canbao.audit", &[]).unwrap().get(0);
+    assert!(again["files"].as_array().unwrap().iter().all(|f| f["audit_rows"] == 0), "{again}");
+
+    // One pupil paid on the first school's laptop: one pupil updated, and the roll-up counts the payment.
+    mark(&drives[0], &pupil_id(0, 5), &["--payment", "paid", "--amount", "400"]);
+    let third = push(&db, &[&drives[0]], &[]);
+    assert_eq!(
+        (third["added"].as_u64(), third["updated"].as_u64(), third["unchanged"].as_u64()),
+        (Some(0), Some(1), Some(5)),
+        "{third}"
+    );
+    let audit_after: i64 = db.client().query_one("SELECT count(*) FROM canbao.audit", &[]).unwrap().get(0);
+    assert!(audit_after > audit_before, "the payment's history arrived");
+    let county = rollup(&db, &[]);
+    let paid: i64 = county["schools"].as_array().unwrap().iter().map(|l| l["paid"].as_i64().unwrap()).sum();
+    assert_eq!(paid, 2, "{county}");
+    // The history is append-only on the server too.
+    let refused = db.client().batch_execute("DELETE FROM canbao.audit");
+    assert!(refused.is_err(), "the audit log refused a delete");
+}
+
+#[test]
+fn two_laptops_changing_one_pupil_apart_is_a_conflict_the_newer_change_wins() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let a = drive(dir.path(), 0, 4);
+    let b = dir.path().join("laptop_b.db");
+    std::fs::copy(&a, &b).unwrap();
+    // The first laptop's copy goes up before either changes anything: the two share their history.
+    push(&db, &[&a], &[]);
+    let id = pupil_id(0, 2);
+    mark(&a, &id, &["--payment", "paid", "--amount", "400"]);
+    // Audit instants have whole seconds: the second laptop's change is plainly the later one.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    mark(&b, &id, &["--payment", "government"]);
+    let first = push(&db, &[&a], &[]);
+    assert_eq!(first["updated"], 1, "{first}");
+    assert!(first["conflicts"].as_array().unwrap().is_empty());
+    let second = push(&db, &[&b], &[]);
+    let conflicts = second["conflicts"].as_array().unwrap();
+    assert!(!conflicts.is_empty(), "{second}");
+    assert!(conflicts.iter().all(|c| c["name"] == "学生02"), "{second}");
+    let payment = conflicts.iter().find(|c| c["field"] == "payment").expect("the payment conflicts");
+    assert_eq!(payment["kept"], "government");
+    assert_eq!(payment["lost"], "paid");
+    assert_eq!(payment["kept_drive"], "laptop_b.db");
+    assert_eq!(payment["lost_drive"], "school0.db");
+    assert!(!payment["id_number"].as_str().unwrap().contains(&id[6..14]), "the number is masked: {payment}");
+    let county = rollup(&db, &[]);
+    assert_eq!((county["paid"].as_i64(), county["government"].as_i64()), (Some(0), Some(1)), "{county}");
+    // The older change pushed again is not a new conflict, and does not win.
+    let again = push(&db, &[&a], &[]);
+    assert!(again["conflicts"].as_array().unwrap().is_empty(), "{again}");
+    assert_eq!(rollup(&db, &[])["government"], 1);
+}
+
+#[test]
+fn a_dry_run_writes_nothing_not_even_the_schema() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let a = drive(dir.path(), 0, 5);
+    let report = push(&db, &[&a], &["--dry-run"]);
+    assert_eq!((report["added"].as_u64(), report["dry_run"].as_bool()), (Some(5), Some(true)), "{report}");
+    let schemas: i64 = db
+        .client()
+        .query_one("SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'canbao'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(schemas, 0);
+    let out = bare().args(["rollup", "--from", &db.url]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("canbao push"));
+    // And the real push after it adds the same pupils.
+    assert_eq!(push(&db, &[&a], &[])["added"], 5);
+}
+
+#[test]
+fn the_password_is_never_shown() {
+    // Port 1: nothing listens, so the connection fails and its error is printed.
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("none.db");
+    let secret = "Zq7-SeCrEt";
+    for url in [
+        format!("postgresql://office:{secret}@127.0.0.1:1/county?connect_timeout=2"),
+        format!("postgresql://office@127.0.0.1:1/county?password={secret}&connect_timeout=2"),
+        format!("postgresql://office:{secret}@127.0.0.1:1/county?sslmode=sometimes"),
+    ] {
+        for args in [vec!["rollup", "--from", url.as_str()], vec!["push", "--to", url.as_str(), a.to_str().unwrap()]] {
+            let out = bare().args(&args).output().unwrap();
+            let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+            assert_eq!(out.status.code(), Some(1), "{text}");
+            assert!(!text.contains(secret) && !text.contains("SeCrEt"), "{text}");
+        }
+    }
+    let url = format!("postgresql://office:{secret}@127.0.0.1:1/county?connect_timeout=2");
+    let out = bare().args(["rollup", "--from", &url]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("office:***@127.0.0.1:1/county"), "the server is named, masked: {text}");
+    // From the environment too.
+    let out = bare().args(["rollup"]).env("CANBAO_PG", &url).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("***") && !text.contains(secret), "{text}");
+}
+
+#[test]
+fn tls_as_the_url_asks() {
+    let Some(db) = TestDb::new() else { return };
+    let ssl: String = db.client().query_one("SHOW ssl", &[]).unwrap().get(0);
+    let dir = tempfile::tempdir().unwrap();
+    let a = drive(dir.path(), 0, 3);
+    let require = format!("{}?sslmode=require", db.url);
+    let out = bare().args(["push", "--to", &require, "--json"]).arg(&a).output().unwrap();
+    if ssl == "on" {
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    } else {
+        assert_eq!(out.status.code(), Some(1), "require refuses a server without TLS");
+    }
+    let out = bare().args(["rollup", "--from", &format!("{}?sslmode=verify-full", db.url)]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("sslrootcert"));
+    let disable = format!("{}?sslmode=disable", db.url);
+    assert_eq!(
+        json(bare().args(["push", "--to", &disable, "--json"]).arg(&a))["added"],
+        if ssl == "on" { 0 } else { 3 }
+    );
+}
