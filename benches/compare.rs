@@ -265,6 +265,10 @@ fn main() {
         eprintln!("notice: sqlite3 CLI not found (Debian: apt-get install sqlite3); its comparisons are skipped");
     }
 
+    // The county: the 100k drive pushed into PostgreSQL (staging by COPY, then the set-based upserts, its
+    // history included) against psql's `\copy` of the same rows into a bare table, each into an empty database.
+    county_push(&mid_db, &csv_path, &k(import_rows));
+
     // A drive that grows batch by batch: 5k new pupils into the 100k drive just built, against the same 5k into
     // an empty drive. `--dry-run` is the import's own work; the real run adds the automatic backup taken before
     // any import, which grows with the drive.
@@ -541,4 +545,55 @@ fn write_sheet(pupils: &[support::Pupil], out: &Path) {
             .expect("row");
     }
     writer.finish().expect("finish");
+}
+
+/// `canbao push` of a drive against `psql \copy` of its class list, on $CANBAO_BENCH_PG (default the local
+/// server as root); skipped with a notice where psql or the server is missing.
+fn county_push(drive: &Path, csv: &Path, rows: &str) {
+    let admin_url =
+        std::env::var("CANBAO_BENCH_PG").unwrap_or_else(|_| "postgresql://root@127.0.0.1:5432/postgres".into());
+    if !works("psql", &[&admin_url, "-qAtc", "SELECT 1"]) {
+        eprintln!("notice: psql or a PostgreSQL server at {admin_url} is missing; the push comparison is skipped");
+        return;
+    }
+    eprintln!("push of a {rows}-pupil drive");
+    let psql = |url: &str, sql: &str| {
+        let mut c = Command::new("psql");
+        c.args([url, "-qAtc", sql]);
+        c
+    };
+    let name = format!("canbao_bench_{}", std::process::id());
+    run(&mut psql(&admin_url, &format!("DROP DATABASE IF EXISTS {name}")));
+    run(&mut psql(&admin_url, &format!("CREATE DATABASE {name}")));
+    let url = format!("{}/{name}", admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(base, _)| base));
+    let ours = time(
+        3,
+        || {
+            run(&mut psql(&url, "DROP SCHEMA IF EXISTS canbao CASCADE"));
+        },
+        || {
+            let mut c = canbao();
+            c.arg("push").arg(drive).args(["--to", &url]);
+            c
+        },
+    );
+    let bare = time(
+        3,
+        || {
+            run(&mut psql(
+                &url,
+                "DROP TABLE IF EXISTS bare; CREATE TABLE bare (name text, id_number text, grade text, class text, phone text)",
+            ));
+        },
+        || psql(&url, &format!("\\copy bare FROM '{}' CSV HEADER", csv.display())),
+    );
+    run(&mut psql(&admin_url, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")));
+    compared(
+        &format!(
+            "`push` of a {rows}-pupil drive to PostgreSQL, history included (vs `psql \\copy` of its rows into a bare table)"
+        ),
+        ours,
+        bare,
+        Some((3.0, "≤ 3.0×")),
+    );
 }

@@ -290,3 +290,33 @@ fn tls_as_the_url_asks() {
         if ssl == "on" { 0 } else { 3 }
     );
 }
+
+#[test]
+fn each_insured_year_keeps_its_own_statuses() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let a = drive(dir.path(), 0, 4);
+    mark(&a, &pupil_id(0, 0), &["--payment", "paid", "--amount", "400"]);
+    let first = push(&db, &[&a], &[]);
+    let year = first["files"][0]["year"].as_i64().expect("the drive's year");
+    let next = (year + 1).to_string();
+    canbao(&a)
+        .args(["year", "new", &next])
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .assert()
+        .success();
+    mark(&a, &pupil_id(0, 1), &["--payment", "government"]);
+    let second = push(&db, &[&a], &[]);
+    assert_eq!(second["files"][0]["year"], year + 1);
+    assert_eq!(second["updated"], 4, "every pupil has a new year's statuses: {second}");
+    let closed = rollup(&db, &["--year", &year.to_string()]);
+    assert_eq!((closed["paid"].as_i64(), closed["government"].as_i64()), (Some(1), Some(0)), "{closed}");
+    let current = rollup(&db, &[]);
+    assert_eq!(current["year"], year + 1, "the latest year by default");
+    assert_eq!((current["paid"].as_i64(), current["government"].as_i64()), (Some(0), Some(1)), "{current}");
+    let stats = json(canbao(&a).args(["stats", "--json"]));
+    assert_eq!(current["enrolled"], stats["insured"]);
+    assert_eq!(push(&db, &[&a], &[])["unchanged"], 4, "and a second push changes nothing");
+}

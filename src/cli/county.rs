@@ -23,7 +23,7 @@ pub fn target(url: Option<&str>) -> Result<Target, UserError> {
     Ok(Target::parse(&url)?)
 }
 
-/// The insured year a drive's statuses are for: its policy's, else the year being collected for today.
+/// The insured year of a drive from before years were kept: its policy's, else the year collected for today.
 fn drive_year(store: &Store) -> Result<i32, UserError> {
     if let Some(policy) = paperwork::drive_policy(store)? {
         return Ok(policy.insured_year);
@@ -32,15 +32,15 @@ fn drive_year(store: &Store) -> Result<i32, UserError> {
 }
 
 /// Opens a drive to read it: never for writing, never its lock (it may be open in a TUI on this laptop).
-fn read_drive(path: &Path) -> Result<(drive::DriveRead, i32), UserError> {
+fn read_drive(path: &Path) -> Result<drive::DriveRead, UserError> {
     if !path.exists() {
         return Err(StoreError::Missing { path: path.display().to_string() }.into());
     }
     let key = passphrase::for_drive(path)?;
     let store = Store::open_read_only_keyed(path, key.as_ref())?;
     let year = drive_year(&store)?;
-    let rows = drive::read(store.connection()).map_err(|e| UserError(format!("{}: {e}", path.display())))?;
-    Ok((rows, year))
+    let rows = drive::read(store.connection(), year).map_err(|e| UserError(format!("{}: {e}", path.display())))?;
+    Ok(rows)
 }
 
 pub fn push(files: &[PathBuf], to: Option<&str>, dry_run: bool, reveal: bool, json: bool) -> CmdResult {
@@ -48,11 +48,9 @@ pub fn push(files: &[PathBuf], to: Option<&str>, dry_run: bool, reveal: bool, js
     let mut read = Vec::new();
     for path in files {
         let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-        let (rows, year) = read_drive(path)?;
-        read.push((name, year, rows));
+        read.push((name, read_drive(path)?));
     }
-    let drives: Vec<DriveFile> =
-        read.iter().map(|(name, year, rows)| DriveFile { name: name.clone(), year: *year, rows }).collect();
+    let drives: Vec<DriveFile> = read.iter().map(|(name, rows)| DriveFile { name: name.clone(), rows }).collect();
     let mut client = target.connect()?;
     let report = county::push_all(&mut client, &drives, dry_run, reveal).map_err(|e| e.scrubbed(&target))?;
     if json {
@@ -99,13 +97,18 @@ pub fn push(files: &[PathBuf], to: Option<&str>, dry_run: bool, reveal: bool, js
     let at = |t: &Option<String>| t.as_deref().map(crate::store::instant::local_minutes).unwrap_or_default();
     for c in &report.conflicts {
         let id = shown_id(&c.id_number, true);
+        // A status's conflict names its insured year.
+        let field = match c.year {
+            Some(y) => format!("{}@{y}", c.field),
+            None => c.field.clone(),
+        };
         say(
             &format!(
                 "  {} {} {} 「{}」：保留 {:?}（{} {}），舍弃 {:?}（{} {}）",
                 c.school,
                 c.name,
                 id,
-                c.field,
+                field,
                 c.kept,
                 c.kept_drive,
                 at(&c.kept_at),
@@ -118,7 +121,7 @@ pub fn push(files: &[PathBuf], to: Option<&str>, dry_run: bool, reveal: bool, js
                 c.school,
                 c.name,
                 id,
-                c.field,
+                field,
                 c.kept,
                 c.kept_drive,
                 at(&c.kept_at),

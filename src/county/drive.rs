@@ -1,14 +1,15 @@
 //! A drive file read for a push: its pupils with, for each group of fields a merge wins together, the newest
-//! change that set it (as `store::merge` chooses it), and its audit history with each row's hash.
+//! change that set it (as `store::merge` chooses it); their statuses for each insured year the drive holds,
+//! stamped the same way within the year; and its audit history with each row's hash.
 
 use std::collections::HashMap;
 
 use rusqlite::Connection;
 
 use crate::store::merge::{GROUPS, PupilKey, said_at_creation};
-use crate::store::{Field, StoreError, instant};
+use crate::store::{Field, StoreError, instant, schema};
 
-/// One pupil as the drive holds them.
+/// One pupil as the drive holds them (the statuses apart, per year: [`DriveStatus`]).
 pub struct DrivePupil {
     pub sid: i64,
     pub key: String,
@@ -21,20 +22,31 @@ pub struct DrivePupil {
     pub class: String,
     pub class_order: String,
     pub phone: String,
+    pub categories: String,
+    pub categories_year: Option<i64>,
+    pub note: String,
+    /// Per group (in `GROUPS` order; the yearly ones stay empty): the audit row (index into
+    /// `DriveRead::audit`) of its newest change.
+    pub last: [Option<usize>; 8],
+}
+
+/// A pupil's enrollment and payment for one insured year: the current year's from the pupil row, closed
+/// years' from `year_statuses`.
+pub struct DriveStatus {
+    pub sid: i64,
+    pub year: i32,
     pub enrollment: String,
     pub decline_reason: Option<String>,
     pub payment: String,
     pub paid_amount_fen: Option<i64>,
     pub paid_on: Option<String>,
     pub paid_channel: Option<String>,
-    pub categories: String,
-    pub note: String,
-    /// Per group (in `GROUPS` order): the audit row (index into `DriveRead::audit`) of its newest change.
+    /// As `DrivePupil::last`, for the yearly groups only, counting the changes made in this year.
     pub last: [Option<usize>; 8],
 }
 
 impl DrivePupil {
-    /// A field's value as the audit log writes it (amounts as fen, the school by name).
+    /// A field's value as the audit log writes it (the school by name).
     fn value(&self, field: Field) -> Option<String> {
         match field {
             Field::School => Some(self.school.clone()),
@@ -42,14 +54,25 @@ impl DrivePupil {
             Field::Grade => Some(self.grade.clone()),
             Field::Class => Some(self.class.clone()),
             Field::Phone => Some(self.phone.clone()),
+            Field::Categories => Some(self.categories.clone()),
+            Field::CategoriesYear => self.categories_year.map(|y| y.to_string()),
+            Field::Note => Some(self.note.clone()),
+            _ => None,
+        }
+    }
+}
+
+impl DriveStatus {
+    /// A yearly field's value as the audit log writes it (amounts as fen).
+    fn value(&self, field: Field) -> Option<String> {
+        match field {
             Field::Enrollment => Some(self.enrollment.clone()),
             Field::DeclineReason => self.decline_reason.clone(),
             Field::Payment => Some(self.payment.clone()),
             Field::PaidAmount => self.paid_amount_fen.map(|f| f.to_string()),
             Field::PaidOn => self.paid_on.clone(),
             Field::PaidChannel => self.paid_channel.clone(),
-            Field::Categories => Some(self.categories.clone()),
-            Field::Note => Some(self.note.clone()),
+            _ => None,
         }
     }
 }
@@ -68,12 +91,17 @@ pub struct DriveEvent {
     pub field: String,
     pub old: Option<String>,
     pub new: Option<String>,
+    /// The insured year of a yearly field's row (or a creation's): the file's first year where it wrote none.
+    pub year: Option<i32>,
     pub hash: String,
 }
 
 pub struct DriveRead {
     pub pupils: Vec<DrivePupil>,
+    pub statuses: Vec<DriveStatus>,
     pub audit: Vec<DriveEvent>,
+    /// The insured year the pupil rows' statuses are for.
+    pub current_year: i32,
 }
 
 impl DriveRead {
@@ -111,19 +139,36 @@ fn event_hash(parts: &[Option<&str>]) -> String {
 }
 
 /// Reads everything a push sends. The connection should be read-only: a drive may be open in a TUI.
-pub fn read(conn: &Connection) -> Result<DriveRead, StoreError> {
+/// `fallback_year` is the current year of a file from before insured years were kept.
+pub fn read(conn: &Connection, fallback_year: i32) -> Result<DriveRead, StoreError> {
+    let has_years = schema::user_version(conn)? >= schema::YEAR_VERSION;
+    let meta_year = |key: &str| -> Result<Option<i32>, StoreError> {
+        if !has_years {
+            return Ok(None);
+        }
+        let text: Option<String> = conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .map(Some)
+            .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?;
+        Ok(text.and_then(|t| t.parse().ok()))
+    };
+    let current_year = meta_year("current_year")?.unwrap_or(fallback_year);
+    let first_year = meta_year("first_year")?.unwrap_or(current_year);
     let mut pupils = Vec::new();
+    let mut statuses = Vec::new();
     {
-        let mut stmt = conn.prepare(
+        let categories_year = if has_years { "s.categories_year" } else { "NULL" };
+        let mut stmt = conn.prepare(&format!(
             "SELECT s.id, s.id_number, s.id_problem IS NULL, s.name, sc.name, s.grade, s.class, s.class_order,
                     s.phone, s.enrollment, s.decline_reason, s.payment, s.paid_amount_fen, s.paid_on, s.paid_channel,
-                    s.categories, s.note
-             FROM students s JOIN schools sc ON sc.id = s.school_id ORDER BY s.id",
-        )?;
+                    s.categories, {categories_year}, s.note
+             FROM students s JOIN schools sc ON sc.id = s.school_id ORDER BY s.id"
+        ))?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
+            let sid: i64 = r.get(0)?;
             pupils.push(DrivePupil {
-                sid: r.get(0)?,
+                sid,
                 key: String::new(),
                 created_event: None,
                 id_number: r.get(1)?,
@@ -134,31 +179,62 @@ pub fn read(conn: &Connection) -> Result<DriveRead, StoreError> {
                 class: r.get(6)?,
                 class_order: r.get(7)?,
                 phone: r.get(8)?,
+                categories: r.get(15)?,
+                categories_year: r.get(16)?,
+                note: r.get(17)?,
+                last: [None; 8],
+            });
+            statuses.push(DriveStatus {
+                sid,
+                year: current_year,
                 enrollment: r.get(9)?,
                 decline_reason: r.get(10)?,
                 payment: r.get(11)?,
                 paid_amount_fen: r.get(12)?,
                 paid_on: r.get(13)?,
                 paid_channel: r.get(14)?,
-                categories: r.get(15)?,
-                note: r.get(16)?,
+                last: [None; 8],
+            });
+        }
+    }
+    if has_years {
+        let mut stmt = conn.prepare(
+            "SELECT student_id, year, enrollment, decline_reason, payment, paid_amount_fen, paid_on, paid_channel
+             FROM year_statuses WHERE year <> ?1 ORDER BY student_id, year",
+        )?;
+        let mut rows = stmt.query([current_year])?;
+        while let Some(r) = rows.next()? {
+            statuses.push(DriveStatus {
+                sid: r.get(0)?,
+                year: r.get(1)?,
+                enrollment: r.get(2)?,
+                decline_reason: r.get(3)?,
+                payment: r.get(4)?,
+                paid_amount_fen: r.get(5)?,
+                paid_on: r.get(6)?,
+                paid_channel: r.get(7)?,
                 last: [None; 8],
             });
         }
     }
     let mut audit = Vec::new();
     {
-        let mut stmt = conn.prepare(
-            "SELECT id, student_id, at, operator, origin, action, COALESCE(id_number, ''), field, old, new
-             FROM audit ORDER BY id",
-        )?;
+        let year = if has_years { "year" } else { "NULL" };
+        let mut stmt = conn.prepare(&format!(
+            "SELECT id, student_id, at, operator, origin, action, COALESCE(id_number, ''), field, old, new, {year}
+             FROM audit ORDER BY id"
+        ))?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let at_text: String = r.get(2)?;
             let (operator, origin, action, id_number, field): (String, String, String, String, String) =
                 (r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?);
             let (old, new): (Option<String>, Option<String>) = (r.get(8)?, r.get(9)?);
-            // The same content as store::merge's Event, which is how a merge tells two rows are one change.
+            // As a merge reads it: a yearly row without a year is the file's first year's.
+            let year =
+                if crate::store::yearly_key(&field) { r.get::<_, Option<i32>>(10)?.or(Some(first_year)) } else { None };
+            // The same content as store::merge's Event, which is how a merge tells two rows are one change (the
+            // year is no part of it there either).
             let hash = event_hash(&[
                 Some(&at_text),
                 Some(&operator),
@@ -181,54 +257,64 @@ pub fn read(conn: &Connection) -> Result<DriveRead, StoreError> {
                 field,
                 old,
                 new,
+                year,
                 hash,
             });
         }
     }
-    settle(&mut pupils, &audit);
-    Ok(DriveRead { pupils, audit })
+    settle(&mut pupils, &mut statuses, &audit);
+    Ok(DriveRead { pupils, statuses, audit, current_year })
 }
 
-/// Fills in each pupil's key, creation row and newest change per group.
-fn settle(pupils: &mut [DrivePupil], audit: &[DriveEvent]) {
+/// Fills in each pupil's key, creation row and newest change per group (per year for the yearly groups).
+fn settle(pupils: &mut [DrivePupil], statuses: &mut [DriveStatus], audit: &[DriveEvent]) {
     let group_of: HashMap<&str, usize> =
         GROUPS.iter().enumerate().flat_map(|(g, fields)| fields.iter().map(move |f| (f.key(), g))).collect();
+    let yearly: Vec<bool> = GROUPS.iter().map(|fields| fields.iter().all(|f| f.is_yearly())).collect();
     let index: HashMap<i64, usize> = pupils.iter().enumerate().map(|(i, p)| (p.sid, i)).collect();
+    let status_index: HashMap<(i64, i32), usize> =
+        statuses.iter().enumerate().map(|(i, s)| ((s.sid, s.year), i)).collect();
     // Which groups a pupil's creation row speaks for depends on the values still there (see said_at_creation).
-    let said: Vec<[bool; 8]> = pupils
-        .iter()
-        .map(|p| {
-            let mut out = [false; 8];
-            for (g, fields) in GROUPS.iter().enumerate() {
-                let values: Vec<Option<String>> = fields.iter().map(|&f| p.value(f)).collect();
-                out[g] = said_at_creation(fields, &values);
-            }
-            out
-        })
-        .collect();
+    let said = |fields: &[Field], value: &dyn Fn(Field) -> Option<String>| {
+        let values: Vec<Option<String>> = fields.iter().map(|&f| value(f)).collect();
+        said_at_creation(fields, &values)
+    };
+    let pupil_said: Vec<[bool; 8]> =
+        pupils.iter().map(|p| std::array::from_fn(|g| !yearly[g] && said(GROUPS[g], &|f| p.value(f)))).collect();
+    let status_said: Vec<[bool; 8]> =
+        statuses.iter().map(|st| std::array::from_fn(|g| yearly[g] && said(GROUPS[g], &|f| st.value(f)))).collect();
     let newer = |a: &DriveEvent, b: &DriveEvent| {
         instant::cmp(&a.at_text, &b.at_text).then_with(|| a.origin.cmp(&b.origin)).is_gt()
+    };
+    let consider = |slot: &mut Option<usize>, e: usize| {
+        if slot.is_none_or(|best| newer(&audit[e], &audit[best])) {
+            *slot = Some(e);
+        }
     };
     let mut creations: HashMap<usize, Vec<usize>> = HashMap::new();
     let mut pupils_of_creation: HashMap<&str, usize> = HashMap::new();
     for (e, event) in audit.iter().enumerate() {
-        let Some(&p) = event.sid.and_then(|s| index.get(&s)) else { continue };
-        let consider = |g: usize, pupils: &mut [DrivePupil]| {
-            let slot = &mut pupils[p].last[g];
-            if slot.is_none_or(|best| newer(event, &audit[best])) {
-                *slot = Some(e);
-            }
-        };
+        let Some(sid) = event.sid else { continue };
+        let Some(&p) = index.get(&sid) else { continue };
+        // The status row of the event's year, when the drive holds one.
+        let status = event.year.and_then(|y| status_index.get(&(sid, y)).copied());
         if event.field == "created" {
             creations.entry(p).or_default().push(e);
             *pupils_of_creation.entry(event.hash.as_str()).or_default() += 1;
-            for (g, &speaks) in said[p].iter().enumerate() {
-                if speaks {
-                    consider(g, pupils);
+            for g in 0..GROUPS.len() {
+                if pupil_said[p][g] {
+                    consider(&mut pupils[p].last[g], e);
+                }
+                if let Some(st) = status.filter(|&st| status_said[st][g]) {
+                    consider(&mut statuses[st].last[g], e);
                 }
             }
         } else if let Some(&g) = group_of.get(event.field.as_str()) {
-            consider(g, pupils);
+            if !yearly[g] {
+                consider(&mut pupils[p].last[g], e);
+            } else if let Some(st) = status {
+                consider(&mut statuses[st].last[g], e);
+            }
         }
     }
     // The creation row names the pupil only where it is the pupil's one creation row and no other pupil's.

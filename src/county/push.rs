@@ -6,7 +6,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::drive::{DriveEvent, DrivePupil, DriveRead};
+use super::drive::{DriveEvent, DrivePupil, DriveRead, DriveStatus};
 use super::{CountyError, schema};
 use crate::store::Field;
 
@@ -61,8 +61,11 @@ const COUNTY_GROUPS: [Group; 8] = [
     Group {
         prefix: "categories",
         yearly: false,
-        sets: &["categories"],
-        fields: &[(Field::Categories, "t.categories::text", "s.categories::text")],
+        sets: &["categories", "categories_year"],
+        fields: &[
+            (Field::Categories, "t.categories::text", "s.categories::text"),
+            (Field::CategoriesYear, "t.categories_year::text", "s.categories_year::text"),
+        ],
     },
     Group { prefix: "note", yearly: false, sets: &["note"], fields: &[(Field::Note, "t.note", "s.note")] },
 ];
@@ -75,6 +78,8 @@ pub struct PushConflict {
     pub id_number: String,
     pub name: String,
     pub school: String,
+    /// The insured year, for a status.
+    pub year: Option<i32>,
     pub field: String,
     pub kept: Option<String>,
     pub kept_at: Option<String>,
@@ -87,7 +92,7 @@ pub struct PushConflict {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct FilePush {
     pub file: String,
-    /// The insured year the file's statuses were pushed as.
+    /// The drive's current insured year.
     pub year: i32,
     pub students: usize,
     pub added: usize,
@@ -102,7 +107,6 @@ pub struct FilePush {
 pub struct DriveFile<'a> {
     /// How the county names the drive: the file's name.
     pub name: String,
-    pub year: i32,
     pub rows: &'a DriveRead,
 }
 
@@ -159,45 +163,68 @@ impl CopyLine {
     }
 }
 
-fn stamp_columns() -> String {
-    COUNTY_GROUPS.iter().map(|g| format!("{0}_at, {0}_origin, {0}_event", g.prefix)).collect::<Vec<_>>().join(", ")
+/// The stamp columns of the pupil groups (`yearly` false) or the status groups.
+fn stamp_columns(yearly: bool) -> String {
+    COUNTY_GROUPS
+        .iter()
+        .filter(|g| g.yearly == yearly)
+        .map(|g| format!("{0}_at, {0}_origin, {0}_event", g.prefix))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
-const STAGE_PUPIL_COLUMNS: &str = "sid, key, created_event, id_number, id_valid, name, school, grade, class, \
-     class_order, phone, year, enrollment, decline_reason, payment, paid_amount_fen, paid_on, paid_channel, \
-     categories, note";
+fn stamp_definitions(yearly: bool) -> String {
+    COUNTY_GROUPS
+        .iter()
+        .filter(|g| g.yearly == yearly)
+        .map(|g| format!(", {0}_at timestamptz, {0}_origin text, {0}_event text", g.prefix))
+        .collect()
+}
+
+const STAGE_PUPIL_COLUMNS: &str = "rid, sid, key, created_event, id_number, id_valid, name, school, grade, class, \
+     class_order, phone, categories, categories_year, note";
+
+const STAGE_STATUS_COLUMNS: &str =
+    "rid, sid, year, enrollment, decline_reason, payment, paid_amount_fen, paid_on, paid_channel";
 
 fn create_staging(tx: &mut postgres::Transaction) -> Result<(), CountyError> {
-    let stamps: String = COUNTY_GROUPS
-        .iter()
-        .map(|g| format!(", {0}_at timestamptz, {0}_origin text, {0}_event text", g.prefix))
-        .collect();
     tx.batch_execute(&format!(
         "CREATE TEMP TABLE stage_pupils (
-            sid bigint PRIMARY KEY, key text NOT NULL, created_event text, id_number text NOT NULL,
-            id_valid boolean NOT NULL, name text NOT NULL, school text NOT NULL, grade text NOT NULL,
-            class text NOT NULL, class_order text NOT NULL, phone text NOT NULL, year integer NOT NULL,
-            enrollment text NOT NULL, decline_reason text, payment text NOT NULL, paid_amount_fen bigint,
-            paid_on text, paid_channel text, categories jsonb NOT NULL, note text NOT NULL{stamps},
+            rid bigint PRIMARY KEY, sid bigint NOT NULL, key text NOT NULL, created_event text,
+            id_number text NOT NULL, id_valid boolean NOT NULL, name text NOT NULL, school text NOT NULL,
+            grade text NOT NULL, class text NOT NULL, class_order text NOT NULL, phone text NOT NULL,
+            categories jsonb NOT NULL, categories_year integer, note text NOT NULL{pupil_stamps},
             school_id integer, pupil_id bigint, is_new boolean NOT NULL DEFAULT false,
-            status_new boolean NOT NULL DEFAULT false, changed boolean NOT NULL DEFAULT false
+            changed boolean NOT NULL DEFAULT false
+         ) ON COMMIT DROP;
+         CREATE TEMP TABLE stage_statuses (
+            rid bigint PRIMARY KEY, sid bigint NOT NULL, year integer NOT NULL, enrollment text NOT NULL,
+            decline_reason text, payment text NOT NULL, paid_amount_fen bigint, paid_on text,
+            paid_channel text{status_stamps}, pupil_id bigint, status_new boolean NOT NULL DEFAULT false
          ) ON COMMIT DROP;
          CREATE TEMP TABLE stage_audit (
             seq bigint NOT NULL, sid bigint, event text NOT NULL, at timestamptz, at_text text NOT NULL,
             operator text NOT NULL, origin text NOT NULL, action text NOT NULL, id_number text,
-            field text NOT NULL, old text, new text
-         ) ON COMMIT DROP;"
+            field text NOT NULL, old text, new text, year integer
+         ) ON COMMIT DROP;",
+        pupil_stamps = stamp_definitions(false),
+        status_stamps = stamp_definitions(true),
     ))
     .map_err(server)
 }
 
-fn copy_pupils(tx: &mut postgres::Transaction, file: &DriveFile) -> Result<(), CountyError> {
-    let sql = format!("COPY stage_pupils ({STAGE_PUPIL_COLUMNS}, {}) FROM STDIN", stamp_columns());
-    let mut writer = tx.copy_in(&sql).map_err(server)?;
+/// Sends `rows` through COPY, a buffer at a time.
+fn copy<T>(
+    tx: &mut postgres::Transaction,
+    sql: &str,
+    rows: &[T],
+    mut write: impl FnMut(&mut CopyLine, usize, &T),
+) -> Result<(), CountyError> {
+    let mut writer = tx.copy_in(sql).map_err(server)?;
     let mut line = CopyLine::new();
-    let year = file.year.to_string();
-    for p in &file.rows.pupils {
-        write_pupil(&mut line, p, &year, &file.rows.audit);
+    for (i, row) in rows.iter().enumerate() {
+        write(&mut line, i, row);
+        line.end();
         if line.buf.len() > 1 << 16 {
             writer.write_all(&line.buf).map_err(|e| CountyError::Io(e.to_string()))?;
             line.buf.clear();
@@ -208,28 +235,11 @@ fn copy_pupils(tx: &mut postgres::Transaction, file: &DriveFile) -> Result<(), C
     Ok(())
 }
 
-fn write_pupil(line: &mut CopyLine, p: &DrivePupil, year: &str, audit: &[DriveEvent]) {
-    line.text(&p.sid.to_string());
-    line.text(&p.key);
-    line.opt(p.created_event.as_deref());
-    line.text(&p.id_number);
-    line.text(if p.id_valid { "t" } else { "f" });
-    line.text(&p.name);
-    line.text(&p.school);
-    line.text(&p.grade);
-    line.text(&p.class);
-    line.text(&p.class_order);
-    line.text(&p.phone);
-    line.text(year);
-    line.text(&p.enrollment);
-    line.opt(p.decline_reason.as_deref());
-    line.text(&p.payment);
-    line.opt(p.paid_amount_fen.map(|f| f.to_string()).as_deref());
-    line.opt(p.paid_on.as_deref());
-    line.opt(p.paid_channel.as_deref());
-    line.text(&p.categories);
-    line.text(&p.note);
-    for last in p.last {
+fn stamps(line: &mut CopyLine, last: &[Option<usize>; 8], yearly: bool, audit: &[DriveEvent]) {
+    for (g, last) in COUNTY_GROUPS.iter().zip(last) {
+        if g.yearly != yearly {
+            continue;
+        }
         match last.map(|i| &audit[i]) {
             Some(e) => {
                 line.opt(e.at.as_deref());
@@ -243,44 +253,78 @@ fn write_pupil(line: &mut CopyLine, p: &DrivePupil, year: &str, audit: &[DriveEv
             }
         }
     }
-    line.end();
 }
 
-fn copy_audit(tx: &mut postgres::Transaction, rows: &DriveRead) -> Result<(), CountyError> {
-    let mut writer = tx
-        .copy_in("COPY stage_audit (seq, sid, event, at, at_text, operator, origin, action, id_number, field, old, new) FROM STDIN")
-        .map_err(server)?;
-    let mut line = CopyLine::new();
-    for e in &rows.audit {
-        line.text(&e.seq.to_string());
-        line.opt(e.sid.map(|s| s.to_string()).as_deref());
-        line.text(&e.hash);
-        line.opt(e.at.as_deref());
-        line.text(&e.at_text);
-        line.text(&e.operator);
-        line.text(&e.origin);
-        line.text(&e.action);
-        line.text(&e.id_number);
-        line.text(&e.field);
-        line.opt(e.old.as_deref());
-        line.opt(e.new.as_deref());
-        line.end();
-        if line.buf.len() > 1 << 16 {
-            writer.write_all(&line.buf).map_err(|e| CountyError::Io(e.to_string()))?;
-            line.buf.clear();
-        }
-    }
-    writer.write_all(&line.buf).map_err(|e| CountyError::Io(e.to_string()))?;
-    writer.finish().map_err(server)?;
-    Ok(())
+fn write_pupil(line: &mut CopyLine, p: &DrivePupil, audit: &[DriveEvent]) {
+    line.text(&p.sid.to_string());
+    line.text(&p.sid.to_string());
+    line.text(&p.key);
+    line.opt(p.created_event.as_deref());
+    line.text(&p.id_number);
+    line.text(if p.id_valid { "t" } else { "f" });
+    line.text(&p.name);
+    line.text(&p.school);
+    line.text(&p.grade);
+    line.text(&p.class);
+    line.text(&p.class_order);
+    line.text(&p.phone);
+    line.text(&p.categories);
+    line.opt(p.categories_year.map(|y| y.to_string()).as_deref());
+    line.text(&p.note);
+    stamps(line, &p.last, false, audit);
 }
 
-/// Where a group's county row is for a staging row.
-fn target(g: &Group) -> (&'static str, &'static str) {
+fn write_status(line: &mut CopyLine, rid: usize, st: &DriveStatus, audit: &[DriveEvent]) {
+    line.text(&rid.to_string());
+    line.text(&st.sid.to_string());
+    line.text(&st.year.to_string());
+    line.text(&st.enrollment);
+    line.opt(st.decline_reason.as_deref());
+    line.text(&st.payment);
+    line.opt(st.paid_amount_fen.map(|f| f.to_string()).as_deref());
+    line.opt(st.paid_on.as_deref());
+    line.opt(st.paid_channel.as_deref());
+    stamps(line, &st.last, true, audit);
+}
+
+fn write_event(line: &mut CopyLine, e: &DriveEvent) {
+    line.text(&e.seq.to_string());
+    line.opt(e.sid.map(|s| s.to_string()).as_deref());
+    line.text(&e.hash);
+    line.opt(e.at.as_deref());
+    line.text(&e.at_text);
+    line.text(&e.operator);
+    line.text(&e.origin);
+    line.text(&e.action);
+    line.text(&e.id_number);
+    line.text(&e.field);
+    line.opt(e.old.as_deref());
+    line.opt(e.new.as_deref());
+    line.opt(e.year.map(|y| y.to_string()).as_deref());
+}
+
+fn copy_all(tx: &mut postgres::Transaction, rows: &DriveRead) -> Result<(), CountyError> {
+    let audit = &rows.audit;
+    let sql = format!("COPY stage_pupils ({STAGE_PUPIL_COLUMNS}, {}) FROM STDIN", stamp_columns(false));
+    copy(tx, &sql, &rows.pupils, |line, _, p| write_pupil(line, p, audit))?;
+    let sql = format!("COPY stage_statuses ({STAGE_STATUS_COLUMNS}, {}) FROM STDIN", stamp_columns(true));
+    copy(tx, &sql, &rows.statuses, |line, i, st| write_status(line, i, st, audit))?;
+    copy(
+        tx,
+        "COPY stage_audit (seq, sid, event, at, at_text, operator, origin, action, id_number, field, old, new, year)
+         FROM STDIN",
+        audit,
+        |line, _, e| write_event(line, e),
+    )
+}
+
+/// Where a group's rows are: (staging table, county table, how a county row is found for a staging row, the
+/// staging rows that were new to the county in this push and so have nothing to decide).
+fn target(g: &Group) -> (&'static str, &'static str, &'static str, &'static str) {
     if g.yearly {
-        ("canbao.statuses", "t.pupil_id = s.pupil_id AND t.year = s.year AND NOT s.status_new")
+        ("stage_statuses", "canbao.statuses", "t.pupil_id = s.pupil_id AND t.year = s.year", "s.status_new")
     } else {
-        ("canbao.pupils", "t.id = s.pupil_id AND NOT s.is_new")
+        ("stage_pupils", "canbao.pupils", "t.id = s.pupil_id", "s.is_new")
     }
 }
 
@@ -289,21 +333,21 @@ fn target(g: &Group) -> (&'static str, &'static str) {
 /// then origin, as a merge orders them); `ours_unseen` when the drive's history lacks the county's change, so
 /// the two were made apart; `differ` when the values differ.
 fn decisions(g: &Group) -> String {
-    let (table, on) = target(g);
+    let (stage, table, on, fresh) = target(g);
     let p = g.prefix;
     let county: Vec<&str> = g.fields.iter().map(|f| f.1).collect();
     let drive: Vec<&str> = g.fields.iter().map(|f| f.2).collect();
     format!(
         "d AS (
-            SELECT s.sid,
+            SELECT s.rid, s.sid,
                    (t.{p}_event IS NULL
                     OR (COALESCE(s.{p}_at, '-infinity'), s.{p}_origin)
                        > (COALESCE(t.{p}_at, '-infinity'), COALESCE(t.{p}_origin, ''))) AS they_win,
                    (t.{p}_event IS NOT NULL
                     AND NOT EXISTS (SELECT 1 FROM stage_audit a WHERE a.event = t.{p}_event)) AS ours_unseen,
                    (ROW({county}, NULL) IS DISTINCT FROM ROW({drive}, NULL)) AS differ
-            FROM stage_pupils s JOIN {table} t ON {on}
-            WHERE s.{p}_event IS NOT NULL AND s.{p}_event IS DISTINCT FROM t.{p}_event
+            FROM {stage} s JOIN {table} t ON {on}
+            WHERE NOT {fresh} AND s.{p}_event IS NOT NULL AND s.{p}_event IS DISTINCT FROM t.{p}_event
               AND NOT EXISTS (SELECT 1 FROM canbao.audit a WHERE a.event = s.{p}_event)
          )",
         county = county.join(", "),
@@ -318,8 +362,9 @@ fn conflicts_of(
     drive_id: i32,
     reveal: bool,
 ) -> Result<Vec<PushConflict>, CountyError> {
-    let (table, on) = target(g);
+    let (stage, table, on, _) = target(g);
     let p = g.prefix;
+    let year = if g.yearly { "s.year" } else { "NULL::integer" };
     let values: String = g.fields.iter().map(|f| format!(", {}, {}", f.1, f.2)).collect();
     let sql = format!(
         "WITH {d}
@@ -327,8 +372,8 @@ fn conflicts_of(
                 to_char(s.{p}_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),
                 to_char(t.{p}_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),
                 COALESCE((SELECT name FROM canbao.drives WHERE id = t.{p}_drive), ''),
-                (SELECT name FROM canbao.drives WHERE id = $1) {values}
-         FROM d JOIN stage_pupils s ON s.sid = d.sid JOIN {table} t ON {on}
+                (SELECT name FROM canbao.drives WHERE id = $1), {year} {values}
+         FROM d JOIN {stage} s ON s.rid = d.rid JOIN {table} t ON {on}
               JOIN canbao.pupils pp ON pp.id = s.pupil_id JOIN canbao.schools sc ON sc.id = pp.school_id
          WHERE d.ours_unseen AND d.differ ORDER BY s.sid",
         d = decisions(g),
@@ -340,8 +385,8 @@ fn conflicts_of(
         let (drive_at, county_at): (Option<String>, Option<String>) = (row.get(4), row.get(5));
         let (county_drive, this_drive): (String, String) = (row.get(6), row.get(7));
         for (i, f) in g.fields.iter().enumerate() {
-            let county: Option<String> = row.get(8 + 2 * i);
-            let drive: Option<String> = row.get(9 + 2 * i);
+            let county: Option<String> = row.get(9 + 2 * i);
+            let drive: Option<String> = row.get(10 + 2 * i);
             if county == drive {
                 continue;
             }
@@ -355,6 +400,7 @@ fn conflicts_of(
                 id_number: if reveal { id_number.clone() } else { crate::domain::id_number::mask(&id_number) },
                 name: row.get(2),
                 school: row.get(3),
+                year: row.get(8),
                 field: f.0.key().to_owned(),
                 kept,
                 kept_at,
@@ -369,7 +415,7 @@ fn conflicts_of(
 }
 
 fn apply_group(tx: &mut postgres::Transaction, g: &Group, drive_id: i32) -> Result<(), CountyError> {
-    let (table, _) = target(g);
+    let (stage, table, _, _) = target(g);
     let p = g.prefix;
     let sets: String = g.sets.iter().map(|c| format!("{c} = s.{c}, ")).collect();
     let key = if g.yearly { "t.pupil_id = s.pupil_id AND t.year = s.year" } else { "t.id = s.pupil_id" };
@@ -378,11 +424,11 @@ fn apply_group(tx: &mut postgres::Transaction, g: &Group, drive_id: i32) -> Resu
          u AS (
             UPDATE {table} t SET {sets}{p}_at = s.{p}_at, {p}_origin = s.{p}_origin, {p}_event = s.{p}_event,
                    {p}_drive = $1
-            FROM d JOIN stage_pupils s ON s.sid = d.sid
+            FROM d JOIN {stage} s ON s.rid = d.rid
             WHERE {key} AND d.they_win
             RETURNING s.sid, d.differ
          )
-         UPDATE stage_pupils s SET changed = true FROM u WHERE u.sid = s.sid AND u.differ",
+         UPDATE stage_pupils p SET changed = true FROM u WHERE u.sid = p.sid AND u.differ",
         d = decisions(g),
     );
     tx.execute(&sql, &[&drive_id]).map_err(server)?;
@@ -428,10 +474,10 @@ pub fn push_file(
         .map_err(server)?
         .get(0);
     create_staging(tx)?;
-    copy_pupils(tx, file)?;
-    copy_audit(tx, rows)?;
+    copy_all(tx, rows)?;
     tx.batch_execute(
-        "CREATE INDEX ON stage_audit(event); CREATE INDEX ON stage_pupils(key); ANALYZE stage_pupils; ANALYZE stage_audit;",
+        "CREATE INDEX ON stage_audit(event); CREATE INDEX ON stage_pupils(key); CREATE INDEX ON stage_statuses(sid);
+         ANALYZE stage_pupils; ANALYZE stage_statuses; ANALYZE stage_audit;",
     )
     .map_err(server)?;
 
@@ -470,22 +516,22 @@ pub fn push_file(
     tx.execute(
         &format!(
             "INSERT INTO canbao.pupils(key, created_event, id_number, id_valid, name, school_id, grade, class,
-                 class_order, phone, categories, note, {stamp_cols})
+                 class_order, phone, categories, categories_year, note, {stamp_cols})
              SELECT key, created_event, id_number, id_valid, name, school_id, grade, class, class_order, phone,
-                 categories, note, {stamp_values}
+                 categories, categories_year, note, {stamp_values}
              FROM stage_pupils s WHERE s.pupil_id IS NULL ORDER BY s.sid"
         ),
         &[&drive_id],
     )
     .map_err(server)?;
-    tx.execute(
+    tx.batch_execute(
         "UPDATE stage_pupils s SET pupil_id = p.id, is_new = true FROM canbao.pupils p
-         WHERE s.pupil_id IS NULL AND p.key = s.key",
-        &[],
+         WHERE s.pupil_id IS NULL AND p.key = s.key;
+         UPDATE stage_statuses st SET pupil_id = s.pupil_id FROM stage_pupils s WHERE s.sid = st.sid;",
     )
     .map_err(server)?;
     let (stamp_cols, stamp_values) = stamp_insert(&status_groups);
-    // The insured year's statuses, for pupils the county has no row of that year for.
+    // Each insured year's statuses, where the county has no row of that pupil and year yet.
     tx.execute(
         &format!(
             "WITH ins AS (
@@ -493,11 +539,15 @@ pub fn push_file(
                      paid_on, paid_channel, {stamp_cols})
                 SELECT pupil_id, year, enrollment, decline_reason, payment, paid_amount_fen, paid_on, paid_channel,
                      {stamp_values}
-                FROM stage_pupils s
+                FROM stage_statuses s
                 WHERE NOT EXISTS (SELECT 1 FROM canbao.statuses t WHERE t.pupil_id = s.pupil_id AND t.year = s.year)
-                RETURNING pupil_id
+                RETURNING pupil_id, year
+             ),
+             marked AS (
+                UPDATE stage_statuses s SET status_new = true FROM ins
+                WHERE ins.pupil_id = s.pupil_id AND ins.year = s.year RETURNING s.sid
              )
-             UPDATE stage_pupils s SET status_new = true, changed = true FROM ins WHERE ins.pupil_id = s.pupil_id"
+             UPDATE stage_pupils s SET changed = true FROM marked WHERE marked.sid = s.sid"
         ),
         &[&drive_id],
     )
@@ -511,9 +561,9 @@ pub fn push_file(
     let audit_rows = tx
         .execute(
             "INSERT INTO canbao.audit(event, drive_id, pupil_id, at, at_text, operator, origin, action, id_number,
-                 field, old, new)
+                 field, old, new, year)
              SELECT a.event, $1, s.pupil_id, a.at, a.at_text, a.operator, a.origin, a.action, a.id_number, a.field,
-                 a.old, a.new
+                 a.old, a.new, a.year
              FROM stage_audit a LEFT JOIN stage_pupils s ON s.sid = a.sid ORDER BY a.seq
              ON CONFLICT (event) DO NOTHING",
             &[&drive_id],
@@ -529,7 +579,7 @@ pub fn push_file(
     let (added, updated, students): (i64, i64, i64) = (row.get(0), row.get(1), row.get(2));
     let report = FilePush {
         file: file.name.clone(),
-        year: file.year,
+        year: rows.current_year,
         students: students as usize,
         added: added as usize,
         updated: updated as usize,
@@ -538,7 +588,7 @@ pub fn push_file(
         audit_rows,
     };
     // The staging tables go with the transaction; a second file in this session makes its own.
-    tx.batch_execute("DROP TABLE stage_pupils; DROP TABLE stage_audit;").map_err(server)?;
+    tx.batch_execute("DROP TABLE stage_pupils; DROP TABLE stage_statuses; DROP TABLE stage_audit;").map_err(server)?;
     Ok((report, conflicts))
 }
 

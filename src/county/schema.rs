@@ -44,6 +44,8 @@ pub const MIGRATIONS: &[&str] = &[
         class_order   text NOT NULL,
         phone         text NOT NULL,
         categories    jsonb NOT NULL DEFAULT '[]',
+        -- The insured year the categories were last certified for (NULL: the drive's first year).
+        categories_year integer,
         note          text NOT NULL,
         school_at timestamptz, school_origin text, school_event text, school_drive integer,
         name_at timestamptz, name_origin text, name_event text, name_drive integer,
@@ -88,7 +90,9 @@ pub const MIGRATIONS: &[&str] = &[
         id_number text,
         field     text NOT NULL,
         old       text,
-        new       text
+        new       text,
+        -- The insured year of a status's row.
+        year      integer
     );
     CREATE INDEX audit_pupil ON canbao.audit(pupil_id);
     CREATE FUNCTION canbao.audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$

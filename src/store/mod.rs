@@ -27,7 +27,7 @@ use thiserror::Error;
 
 pub use change::{Change, ChangeOptions, Outcome, Payment, Refusal};
 pub use cipher::Passphrase;
-pub use fields::{Field, FieldChange, FieldDiff};
+pub use fields::{Field, FieldChange, FieldDiff, yearly_key};
 pub use identity::{IdentityCorrection, IdentityEdit, IdentitySnapshot};
 pub use import::{ImportOutcome, ImportSession, Incoming, IncomingOutcome};
 pub use read::{SheetRow, StudentFilter};
