@@ -5,6 +5,7 @@ pub mod class_list;
 mod compound;
 pub mod export;
 pub mod forms;
+#[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 pub mod header;
 pub mod reconcile;
