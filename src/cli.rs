@@ -48,6 +48,9 @@ pub struct Cli {
     /// 查看较早的保险年度（只读）；默认当前年度 (show an earlier insured year, read-only; default the current one)
     #[arg(long, global = true, value_name = "YYYY")]
     pub year: Option<i32>,
+    /// 打开只读的全县汇总界面；不写地址则用 $CANBAO_PG (the county's dashboard, read-only, on this database)
+    #[arg(long, value_name = "URL", num_args = 0..=1, default_missing_value = "")]
+    pub from: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -233,6 +236,9 @@ pub struct ExportArgs {
     /// 缴费告知单按此日期计算金额，默认今天 (notices: the payment day the amounts are for; default today)
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = paperwork::parse_date)]
     pub on: Option<chrono::NaiveDate>,
+    /// 从全县汇总数据库导出 summary；不写地址则用 $CANBAO_PG (export the county's summary from its database)
+    #[arg(long, value_name = "URL", num_args = 0..=1, default_missing_value = "")]
+    pub from: Option<String>,
 }
 
 /// What `quote` was asked.
@@ -457,6 +463,9 @@ pub fn main() -> ExitCode {
 /// One command group, one function: each lives in its own file under `cli/`.
 fn run(cli: &Cli) -> CmdResult {
     let Some(command) = &cli.command else {
+        if cli.from.is_some() {
+            return county::dashboard(cli, county::url(&cli.from));
+        }
         return screen::open(cli);
     };
     match command {
@@ -470,6 +479,7 @@ fn run(cli: &Cli) -> CmdResult {
         Command::School { action: SchoolAction::Rename { old, new, merge } } => {
             roster::rename_school(cli, old, new, *merge)
         }
+        Command::Export(args) if args.from.is_some() => county::export_summary(args, county::url(&args.from)),
         Command::Export(args) => export::export(cli, args),
         Command::Policy { action } => paperwork::policy(cli, action),
         Command::Quote(args) => paperwork::quote(cli, args),

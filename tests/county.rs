@@ -320,3 +320,41 @@ fn each_insured_year_keeps_its_own_statuses() {
     assert_eq!(current["enrolled"], stats["insured"]);
     assert_eq!(push(&db, &[&a], &[])["unchanged"], 4, "and a second push changes nothing");
 }
+
+#[test]
+fn the_county_summary_is_written_from_the_database() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let drives: Vec<PathBuf> = (0..2).map(|s| drive(dir.path(), s, 3 + s)).collect();
+    mark(&drives[1], &pupil_id(1, 0), &["--payment", "government"]);
+    let files: Vec<&Path> = drives.iter().map(PathBuf::as_path).collect();
+    push(&db, &files, &[]);
+    let out = dir.path().join("county.csv");
+    // --from without a URL reads CANBAO_PG.
+    bare()
+        .args(["export", "summary", "--format", "csv", "--from", "--out"])
+        .arg(&out)
+        .env("CANBAO_PG", &db.url)
+        .assert()
+        .success();
+    let text = String::from_utf8(std::fs::read(&out).unwrap()).unwrap();
+    let cells: Vec<Vec<&str>> = text.lines().map(|l| l.trim_start_matches('\u{feff}').split(',').collect()).collect();
+    let row =
+        |first: &str| cells.iter().find(|r| r.first() == Some(&first)).unwrap_or_else(|| panic!("{first}: {text}"));
+    assert_eq!(row("学生总数")[1], "7");
+    assert_eq!(row("缴费状态：财政代缴")[1], "1");
+    assert_eq!(row("学校")[..2], ["学校", "人数"], "one line per school: {text}");
+    assert_eq!(row("第1小学")[1], "3");
+    assert_eq!((row("第2小学")[1], row("第2小学")[3]), ("4", "1"), "{text}");
+    // Per class of one school.
+    let one = dir.path().join("one.csv");
+    bare()
+        .args(["export", "summary", "--format", "csv", "--school", "第2小学", "--from", &db.url, "--out"])
+        .arg(&one)
+        .assert()
+        .success();
+    let text = String::from_utf8(std::fs::read(&one).unwrap()).unwrap();
+    assert!(text.contains("学校名称：第2小学") && text.contains("三年级1班"), "{text}");
+    // Only the summary comes from the county database.
+    bare().args(["export", "ledgers", "--from", &db.url]).assert().code(1);
+}

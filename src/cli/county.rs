@@ -3,9 +3,11 @@
 use std::path::{Path, PathBuf};
 
 use super::output::{print_json, shown_id};
-use super::{CmdResult, UserError, paperwork, passphrase, say};
+use super::{Cli, CmdResult, ExportArgs, ExportKind, UserError, paperwork, passphrase, say};
 use crate::county::{self, DriveFile, Target, drive};
 use crate::domain::coverage;
+use crate::domain::student::{Enrollment, PaymentStatus};
+use crate::io::forms::{self, summary};
 use crate::store::{Store, StoreError};
 
 /// The database URL: the option, else `CANBAO_PG`. Never printed as given (it may carry a password).
@@ -21,6 +23,11 @@ pub fn target(url: Option<&str>) -> Result<Target, UserError> {
         })?,
     };
     Ok(Target::parse(&url)?)
+}
+
+/// `--from` given without a URL means $CANBAO_PG.
+pub fn url(given: &Option<String>) -> Option<&str> {
+    given.as_deref().filter(|u| !u.is_empty())
 }
 
 /// The insured year of a drive from before years were kept: its policy's, else the year collected for today.
@@ -202,4 +209,92 @@ fn print_rollup(r: &county::Rollup) {
         let list: Vec<String> = r.categories.iter().map(|c| format!("{} {}", c.category, c.students)).collect();
         println!("{}{}", if en { "special groups: " } else { "特殊群体：" }, list.join("、"));
     }
+}
+
+/// `export summary --from URL`: the county's 参保进度汇总, one line per school (per class with --school), the
+/// totals as a school's summary gives them. The four ledgers are left out: they depend on each drive's policy.
+pub fn export_summary(args: &ExportArgs, from: Option<&str>) -> CmdResult {
+    if args.kind != ExportKind::Summary {
+        return Err(UserError(
+            "--from 只能导出全县的 summary（参保进度汇总）(with --from only the summary can be exported)".into(),
+        ));
+    }
+    let target = target(from)?;
+    let mut client = target.connect()?;
+    let r = county::rollup(&mut client, None, args.school.as_deref()).map_err(|e| e.scrubbed(&target))?;
+    let t = &r.totals;
+    let mut totals: Vec<(String, f64)> = vec![("学生总数".into(), t.students as f64)];
+    for e in Enrollment::ALL {
+        let n = r.enrollment.get(e.code()).copied().unwrap_or(0);
+        totals.push((format!("参保状态：{}", e.label_zh()), n as f64));
+    }
+    for (p, n) in [
+        (PaymentStatus::Unpaid, t.students - t.paid - t.government),
+        (PaymentStatus::Paid, t.paid),
+        (PaymentStatus::Government, t.government),
+    ] {
+        totals.push((format!("缴费状态：{}", p.label_zh()), n as f64));
+    }
+    totals.push(("应参保".into(), t.expected as f64));
+    totals.push(("已参保".into(), t.enrolled as f64));
+    totals.push(("身份证号有问题".into(), t.id_invalid as f64));
+    totals.push(("特殊人员类别".into(), t.special as f64));
+    let row = |label: &str, c: &county::rollup::Counts| summary::ProgressRow {
+        label: label.to_owned(),
+        students: c.students as u32,
+        expected: c.expected as u32,
+        insured: c.enrolled as u32,
+        paid: c.paid as u32,
+        government: c.government as u32,
+    };
+    let (place, unit, rows): (String, (&str, &str), Vec<summary::ProgressRow>) = match (&args.school, &r.classes) {
+        (Some(school), Some(classes)) => (
+            format!("学校名称：{school}"),
+            ("各班进度", summary::CLASS_COLUMNS[0].0),
+            classes.iter().map(|c| row(&c.class, &c.counts)).collect(),
+        ),
+        _ => (
+            format!("汇总范围：全县 {} 所学校", r.schools.len()),
+            ("各校进度", "学校"),
+            r.schools.iter().map(|s| row(&s.school, &s.counts)).collect(),
+        ),
+    };
+    let today = chrono::Local::now().date_naive();
+    let format: crate::io::export::FileFormat = args.format.into();
+    let name = format!(
+        "{}-{}-{}.{}",
+        forms::safe_file_part(args.school.as_deref().unwrap_or("全县")),
+        summary::TITLE,
+        today.format("%Y%m%d"),
+        format.extension()
+    );
+    let path = forms::out_file(args.out.as_deref(), &name);
+    let year = r.year.map_or_else(String::new, |y| format!("保险年度：{y}年度"));
+    let heading = vec![place, year, format!("填报时间：{}", today.format("%Y-%m-%d"))];
+    let written = summary::write_progress(&path, format, heading, &totals, unit, &rows)?;
+    say(&format!("已导出 (written): {}", written.display()), &format!("written: {}", written.display()));
+    Ok(())
+}
+
+/// `canbao --from URL`: the county's dashboard, read-only, refreshed as pushes arrive.
+pub fn dashboard(cli: &Cli, from: Option<&str>) -> CmdResult {
+    let target = target(from)?;
+    let mut client = target.connect()?;
+    let fetch = move || match county::rollup(&mut client, None, None) {
+        Ok(r) => Ok(r),
+        Err(e) => {
+            // The server went away: the next refresh tries a fresh connection.
+            if let Ok(fresh) = target.connect() {
+                client = fresh;
+            }
+            Err(e.scrubbed(&target).to_string())
+        }
+    };
+    let options = crate::tui::Options {
+        lang: if cli.lang == Some(super::Lang::En) { crate::tui::Language::En } else { crate::tui::Language::Zh },
+        theme: cli.theme.clone(),
+        operator: None,
+        config_dir: super::open::config_dir(),
+    };
+    crate::tui::county::run(fetch, &options).map_err(|e| UserError(e.to_string()))
 }

@@ -10,7 +10,7 @@ use crate::io::sheet::{self, ExportOptions};
 use crate::store::Store;
 
 pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
-    let ExportArgs { kind, format, out, school, class, mask, template, on } = args;
+    let ExportArgs { kind, format, out, school, class, mask, template, on, from: _ } = args;
     if on.is_some() && *kind != ExportKind::Notices {
         return Err(UserError("--on 只用于 export notices (--on is for payment notices only)".into()));
     }

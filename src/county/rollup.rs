@@ -79,6 +79,8 @@ pub struct Rollup {
     /// With a school asked for: its classes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub classes: Option<Vec<ClassLine>>,
+    /// 参保状态 as the forms count it (a paid pupil nobody asked is 在校参保), over every school.
+    pub enrollment: std::collections::BTreeMap<String, i64>,
     /// Each special group and its pupils.
     pub categories: Vec<CategoryLine>,
     /// Drives pushed, newest first: (file, when, pushes).
@@ -152,6 +154,13 @@ pub fn rollup(client: &mut postgres::Client, year: Option<i32>, school: Option<&
     }
     let totals = tx.query_one(&format!("SELECT {} {FROM}", count_columns()), &[&y]).map_err(server)?;
     let totals = counts(&totals, 0);
+    let shown: Vec<String> = Enrollment::ALL
+        .iter()
+        .map(|&e| format!("count(*) FILTER (WHERE {})", standing_sql(|s| s.enrollment() == e)))
+        .collect();
+    let row = tx.query_one(&format!("SELECT {} {FROM}", shown.join(", ")), &[&y]).map_err(server)?;
+    let enrollment =
+        Enrollment::ALL.iter().enumerate().map(|(i, e)| (e.code().to_owned(), row.get::<_, i64>(i))).collect();
     let schools = tx
         .query(&format!("SELECT sc.name, {} {FROM} GROUP BY sc.name ORDER BY sc.name", count_columns()), &[&y])
         .map_err(server)?
@@ -206,7 +215,7 @@ pub fn rollup(client: &mut postgres::Client, year: Option<i32>, school: Option<&
         .map(|r| DriveLine { drive: r.get(0), pushed_at: r.get(1), pushes: r.get(2) })
         .collect();
     tx.commit().map_err(server)?;
-    Ok(Rollup { year, years, totals, schools, classes, categories, drives })
+    Ok(Rollup { year, years, totals, schools, classes, enrollment, categories, drives })
 }
 
 #[cfg(test)]

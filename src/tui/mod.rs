@@ -7,6 +7,7 @@
 pub mod action;
 pub mod app;
 mod commands;
+pub mod county;
 mod dashboard;
 mod dialogs;
 mod due;

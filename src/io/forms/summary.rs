@@ -24,14 +24,15 @@ pub const CLASS_COLUMNS: [(&str, f64); 8] = [
     ("参保率", 9.0),
 ];
 
+/// One line of the progress table: a class of one school, or one school of the county's summary.
 #[derive(Default)]
-struct ClassRow {
-    class: String,
-    students: u32,
-    expected: u32,
-    insured: u32,
-    paid: u32,
-    government: u32,
+pub struct ProgressRow {
+    pub label: String,
+    pub students: u32,
+    pub expected: u32,
+    pub insured: u32,
+    pub paid: u32,
+    pub government: u32,
 }
 
 fn percent(part: u32, whole: u32) -> Out<'static> {
@@ -62,11 +63,11 @@ pub fn export_summary(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
     totals.push(("身份证号有问题".into(), count(&|s| !s.id_valid())));
     totals.push(("特殊人员类别".into(), count(&|s| !s.categories.is_empty())));
 
-    let mut classes: Vec<ClassRow> = Vec::new();
+    let mut classes: Vec<ProgressRow> = Vec::new();
     for s in &pupils {
         let label = s.class_label();
-        if classes.last().is_none_or(|c| c.class != label) {
-            classes.push(ClassRow { class: label, ..ClassRow::default() });
+        if classes.last().is_none_or(|c| c.label != label) {
+            classes.push(ProgressRow { label, ..ProgressRow::default() });
         }
         if let Some(c) = classes.last_mut() {
             let standing = standing(s);
@@ -80,20 +81,35 @@ pub fn export_summary(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
 
     let format = input.opts.format;
     let path = out_file(out, &input.file_name(&school, TITLE, format));
-    let mut writer = TableWriter::create(&path, format)?;
-    let preamble = Preamble {
-        title: Some(TITLE.to_owned()),
-        lines: vec![vec![format!("学校名称：{school}"), input.year_line(), input.date_line()]],
-    };
+    let heading = vec![format!("学校名称：{school}"), input.year_line(), input.date_line()];
+    Ok(vec![write_progress(&path, format, heading, &totals, ("各班进度", CLASS_COLUMNS[0].0), &classes)?])
+}
+
+/// Writes the two tables: the totals, then one line per class (or per school: `unit` names the second table
+/// and its first column). The county's summary (`export summary --from`) is written by this too.
+pub fn write_progress(
+    path: &Path,
+    format: crate::io::export::FileFormat,
+    heading: Vec<String>,
+    totals: &[(String, f64)],
+    unit: (&str, &str),
+    rows: &[ProgressRow],
+) -> Result<PathBuf, ExportError> {
+    let mut writer = TableWriter::create(path, format)?;
+    let preamble = Preamble { title: Some(TITLE.to_owned()), lines: vec![heading] };
     writer.begin_table("汇总", &preamble, &[ColumnSpec::new("项目", 18.0), ColumnSpec::new("人数", 10.0)])?;
-    for (what, n) in &totals {
+    for (what, n) in totals {
         writer.row(&[Out::Text(what.clone()), Out::Number(*n)])?;
     }
-    let columns: Vec<ColumnSpec> = CLASS_COLUMNS.iter().map(|(t, w)| ColumnSpec::new(t, *w)).collect();
-    writer.begin_table("各班进度", &Preamble::default(), &columns)?;
-    for c in &classes {
+    let columns: Vec<ColumnSpec> = CLASS_COLUMNS
+        .iter()
+        .enumerate()
+        .map(|(i, (t, w))| ColumnSpec::new(if i == 0 { unit.1 } else { t }, *w))
+        .collect();
+    writer.begin_table(unit.0, &Preamble::default(), &columns)?;
+    for c in rows {
         writer.row(&[
-            Out::Text(if c.class.is_empty() { "未分班".into() } else { c.class.clone() }),
+            Out::Text(if c.label.is_empty() { "未分班".into() } else { c.label.clone() }),
             Out::Number(f64::from(c.students)),
             Out::Number(f64::from(c.expected)),
             Out::Number(f64::from(c.insured)),
@@ -103,5 +119,5 @@ pub fn export_summary(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
             percent(c.insured, c.expected),
         ])?;
     }
-    Ok(vec![writer.finish()?])
+    Ok(writer.finish()?)
 }

@@ -2,6 +2,7 @@
 
 mod cells;
 mod chrome;
+pub mod county;
 mod dashboard;
 mod detail;
 mod help;

@@ -1,0 +1,177 @@
+//! The county's dashboard (`canbao --from URL`): the roll-up of every pushed drive, read-only, one line per
+//! school with its coverage bar. Apart from the drive's screens: it has no drive, no App, nothing to change.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::cells::{fit, fit_right, truncate};
+use crate::county::Rollup;
+use crate::domain::coverage::percent;
+use crate::tui::Language;
+use crate::tui::theme::Theme;
+
+/// What the county screen shows: the last roll-up read, when, and why the newest refresh failed (if it did).
+pub struct CountyScreen {
+    pub rollup: Rollup,
+    pub refreshed: String,
+    pub error: Option<String>,
+    /// The first school line shown.
+    pub offset: usize,
+    pub lang: Language,
+}
+
+/// Lines above the school table.
+pub const HEAD: usize = 6;
+
+fn bar(theme: &Theme, permille: u32, width: usize) -> Vec<Span<'static>> {
+    let full = (permille.min(1000) as usize * width + 500) / 1000;
+    vec![
+        Span::styled(" ".repeat(full), theme.bar_part(true)),
+        Span::styled(" ".repeat(width - full), theme.bar_part(false)),
+    ]
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, screen: &CountyScreen, theme: &Theme) {
+    let en = screen.lang == Language::En;
+    let pick = |zh: &'static str, english: &'static str| if en { english } else { zh };
+    let width = area.width as usize;
+    let r = &screen.rollup;
+    let t = &r.totals;
+    let year = r.year.map_or_else(String::new, |y| y.to_string());
+    let mut lines: Vec<Line> = Vec::new();
+    let title = if en {
+        format!(" canbao · county picture · insured year {year} · read-only · refreshed {}", screen.refreshed)
+    } else {
+        format!(" canbao 参保 · 全县汇总 · {year} 年度 · 只读 · 刷新于 {}", screen.refreshed)
+    };
+    lines.push(Line::styled(fit(&title, width), theme.title()));
+    let totals = if en {
+        format!(
+            " pupils {}  to insure {}  insured {}  family-paid {}  government {}  declined {}  special {}",
+            t.students, t.expected, t.enrolled, t.paid, t.government, t.declined, t.special
+        )
+    } else {
+        format!(
+            " 学生 {}  应参保 {}  已参保 {}  家庭缴费 {}  财政代缴 {}  不参保 {}  特殊群体 {}",
+            t.students, t.expected, t.enrolled, t.paid, t.government, t.declined, t.special
+        )
+    };
+    lines.push(Line::raw(truncate(&totals, width)));
+    let label = fit(pick(" 参保率", " coverage"), 14);
+    let mut progress = vec![Span::styled(label, theme.header())];
+    progress.extend(bar(theme, t.coverage_permille(), width.saturating_sub(14 + 10)));
+    progress.push(Span::styled(format!(" {}", percent(t.coverage_permille())), theme.header()));
+    lines.push(Line::from(progress));
+    let pushes = match r.drives.first() {
+        Some(d) => {
+            let at = crate::store::instant::local_minutes(&d.pushed_at);
+            if en {
+                format!(" {} drives pushed; latest {} at {at}", r.drives.len(), d.drive)
+            } else {
+                format!(" 已上传 {} 个数据文件；最近 {}（{at}）", r.drives.len(), d.drive)
+            }
+        }
+        None => pick(" 还没有上传的数据文件", " nothing pushed yet").to_owned(),
+    };
+    lines.push(Line::styled(truncate(&pushes, width), theme.muted()));
+    let school_w = 18;
+    let head = format!(
+        " {}{}{}{}{}{}",
+        fit(pick("学校", "school"), school_w),
+        fit_right(pick("人数", "pupils"), 8),
+        fit_right(pick("应参保", "to insure"), 10),
+        fit_right(pick("已参保", "insured"), 9),
+        fit_right(pick("参保率", "rate"), 8),
+        fit_right(pick("财政代缴", "gov."), 10),
+    );
+    lines.push(Line::styled(truncate(&head, width), theme.header()));
+    let status = match &screen.error {
+        Some(e) => Line::styled(
+            truncate(
+                &format!(" {}{e}", pick("刷新失败，显示上次的数据：", "refresh failed, showing the last: ")),
+                width,
+            ),
+            theme.fg(theme.unpaid),
+        ),
+        None => Line::raw(""),
+    };
+    lines.push(status);
+    debug_assert_eq!(lines.len(), HEAD);
+    let head_w = 1 + school_w + 8 + 10 + 9 + 8 + 10 + 1;
+    let bar_w = width.saturating_sub(head_w + 1);
+    let rows = (area.height as usize).saturating_sub(HEAD + 1);
+    for s in r.schools.iter().skip(screen.offset).take(rows) {
+        let c = &s.counts;
+        let mut spans = vec![Span::raw(format!(
+            " {}{}{}{}{}{} ",
+            fit(&s.school, school_w),
+            fit_right(&c.students.to_string(), 8),
+            fit_right(&c.expected.to_string(), 10),
+            fit_right(&c.enrolled.to_string(), 9),
+            fit_right(&percent(c.coverage_permille()), 8),
+            fit_right(&c.government.to_string(), 10),
+        ))];
+        spans.extend(bar(theme, c.coverage_permille(), bar_w));
+        lines.push(Line::from(spans));
+    }
+    while lines.len() < (area.height as usize).saturating_sub(1) {
+        lines.push(Line::raw(""));
+    }
+    let footer = pick(
+        " q 退出  ↑↓ 翻看学校  r 立即刷新  （每 5 秒自动刷新）",
+        " q quit  ↑↓ schools  r refresh now  (refreshes every 5 s)",
+    );
+    lines.push(Line::styled(fit(footer, width), theme.muted()));
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::county::rollup::{Counts, SchoolLine};
+
+    fn screen_text(screen: &CountyScreen) -> String {
+        let backend = ratatui::backend::TestBackend::new(100, 14);
+        let mut terminal = ratatui::Terminal::new(backend).unwrap();
+        let theme = Theme::builtin_default();
+        terminal.draw(|f| draw(f, f.area(), screen, &theme)).unwrap();
+        let buffer = terminal.backend().buffer().clone();
+        (0..buffer.area.height)
+            .map(|y| (0..buffer.area.width).map(|x| buffer[(x, y)].symbol().to_owned()).collect::<String>())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn each_school_has_its_line_and_rate() {
+        let counts = |students, expected, enrolled| Counts { students, expected, enrolled, ..Counts::default() };
+        let rollup = Rollup {
+            year: Some(2027),
+            years: vec![2027],
+            totals: counts(30, 28, 14),
+            schools: vec![
+                SchoolLine { school: "第一小学".into(), counts: counts(10, 10, 10) },
+                SchoolLine { school: "第二小学".into(), counts: counts(20, 18, 4) },
+            ],
+            classes: None,
+            enrollment: Default::default(),
+            categories: Vec::new(),
+            drives: Vec::new(),
+        };
+        let screen = CountyScreen {
+            rollup,
+            refreshed: "10:00:00".into(),
+            error: Some("timeout".into()),
+            offset: 0,
+            lang: Language::Zh,
+        };
+        let text = screen_text(&screen).replace(' ', "");
+        assert!(text.contains("2027年度"), "{text}");
+        assert!(text.contains("第一小学101010100.0%"), "{text}");
+        assert!(text.contains("第二小学2018422.2%"), "{text}");
+        assert!(text.contains("刷新失败") && text.contains("timeout"), "{text}");
+        assert!(text.contains("已参保14"), "{text}");
+    }
+}
