@@ -333,3 +333,40 @@ fn a_config_folder_policys_premium_and_windows_are_changed_from_the_policy_scree
     assert!(std::fs::read_to_string(&file).unwrap().contains("# "), "the file's comments are kept");
     assert!(!config.join("policies/yibin-2027.toml.part").exists());
 }
+
+#[test]
+fn a_read_only_window_takes_the_writers_marks_in_place_and_reads_an_import_on_a_worker() {
+    use canbao::domain::student::{Enrollment, PaymentStatus};
+    use canbao::store::{Change, Payment};
+    let dir = tempfile::tempdir().unwrap();
+    let drive = dir.path().join("school.db");
+    let mut writer = Store::open(&drive).unwrap();
+    canbao::demo::load_sample(&mut writer).unwrap();
+    let mut app = App::new(Store::open_read_only(&drive).unwrap(), &options(Language::Zh)).unwrap();
+    app.update(Action::Resize(120, 30));
+    let before = app.data.len();
+    let row_of = |app: &App, id: i64| app.data.rows[app.data.index_of(id).unwrap()].clone();
+
+    let pupil = app.data.rows[0].id;
+    assert_eq!(row_of(&app, pupil).payment, PaymentStatus::Unpaid);
+    let paid = Payment::Paid { amount_fen: Some(38_000), paid_on: Some(writer.today()), channel: None };
+    writer.apply_changes("mark", &[(pupil, vec![Change::Payment(paid)])], Default::default()).unwrap();
+    app.update(Action::Tick);
+    assert!(!app.follow_loading(), "a mark is applied in place, not by reading the roster again");
+    assert_eq!(row_of(&app, pupil).payment, PaymentStatus::Paid);
+    assert_eq!(row_of(&app, pupil).enrollment, Enrollment::Here, "a payment makes the pupil insured here");
+
+    let list = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/utf8_bom.csv");
+    let mut request = canbao::io::class_list::ImportRequest::new(&writer, vec![list], None).unwrap();
+    request.preview(&mut writer).unwrap();
+    request.run(&mut writer, false).unwrap();
+    app.update(Action::Tick);
+    let start = Instant::now();
+    while app.follow_loading() {
+        assert!(start.elapsed() < Duration::from_secs(30), "the roster was never read again");
+        std::thread::sleep(Duration::from_millis(10));
+        app.update(Action::Tick);
+    }
+    assert!(app.data.len() > before, "the new pupils are on screen");
+    assert_eq!(row_of(&app, pupil).payment, PaymentStatus::Paid, "and the earlier mark with them");
+}

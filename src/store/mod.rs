@@ -18,6 +18,7 @@ pub mod schema;
 mod search_blocks;
 mod snapshot;
 mod stats;
+mod writer_changes;
 mod year;
 
 use std::path::{Path, PathBuf};
@@ -34,6 +35,7 @@ pub use read::{SheetRow, StudentFilter};
 pub use roster_rows::RosterRow;
 pub use search_blocks::SearchKeys;
 pub use stats::{ClassStats, DayProgress, Stats};
+pub use writer_changes::WriterChanges;
 pub use year::{ClassMove, Leaver, YearReport};
 
 use crate::domain::student::{CategoryMark, Enrollment, PaymentDetails, PaymentStatus, Student};

@@ -81,8 +81,8 @@ pub struct App {
     pub now: Instant,
     /// Where `policies/`, `keymap.toml` and `themes/` of the operator's own live.
     pub config_dir: Option<PathBuf>,
-    /// The file's `data_version` when the roster was read, for a read-only instance to see the writer's saves.
-    data_version: Option<i64>,
+    /// What a read-only window has seen of the writer's saves.
+    follower: super::follow::Follower,
     /// The open file is the demo or the sample school (meta `demo`), not a real drive: the title bar says so.
     pub demo: bool,
     /// The lock on the sample school's own file, once the welcome screen's sample has opened it.
@@ -99,7 +99,7 @@ impl App {
         }
         let (policy, policy_error) = due::drive_policy(&store, options.config_dir.as_deref());
         // Read before the roster, so a save during the load is seen as a change at the next tick.
-        let data_version = store.data_version().ok();
+        let follower = super::follow::Follower::new(&store);
         let data = RosterData::load(&store)?;
         let demo = crate::demo::is_demo(&store);
         let text = Text::for_language(options.lang);
@@ -128,7 +128,7 @@ impl App {
             jobs: Jobs::default(),
             now: Instant::now(),
             config_dir: options.config_dir.clone(),
-            data_version,
+            follower,
             demo,
             sample_lock: None,
         };
@@ -467,22 +467,36 @@ impl App {
     /// In a read-only instance, reloads the roster (and the open pupil) once the writer has saved something,
     /// keeping the search, the filters and the selected pupil.
     fn follow_writer(&mut self) {
+        use super::follow::Followed;
         if !self.follows_writer() {
             return;
         }
-        let Ok(version) = self.store.data_version() else { return };
-        if self.data_version == Some(version) {
-            return;
-        }
-        match RosterData::load(&self.store) {
-            Ok(data) => {
-                self.data_version = Some(version);
+        match self.follower.look(&self.store) {
+            Followed::Nothing | Followed::Loading => {}
+            Followed::Pupils(ids) => {
+                for id in ids {
+                    match self.store.student(id) {
+                        Ok(pupil) => self.data.refresh(&pupil),
+                        Err(e) => return self.fail(e.to_string()),
+                    }
+                }
+                // Statuses changed, not places: the rows shown stay, and the filters apply on the next change.
+                self.recount();
+                self.reload_detail();
+                self.say(self.text.writer_changes_loaded);
+            }
+            Followed::Roster(data) => {
                 self.replace_data(data);
                 self.reload_detail();
                 self.say(self.text.writer_changes_loaded);
             }
-            Err(e) => self.fail(e.to_string()),
+            Followed::Failed(e) => self.fail(e),
         }
+    }
+
+    /// A read-only window reading the writer's roster again on a worker: idle ticks keep coming until it is in.
+    pub fn follow_loading(&self) -> bool {
+        self.follower.is_loading()
     }
 
     /// Takes a freshly loaded roster (after an import), keeping search, filters and the selected pupil.

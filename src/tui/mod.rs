@@ -11,6 +11,7 @@ pub mod county;
 mod dashboard;
 mod dialogs;
 mod due;
+mod follow;
 pub mod identity;
 pub mod input;
 pub mod jobs;

@@ -1,0 +1,107 @@
+//! A read-only window keeping up with the window that writes: a few changed statuses are applied in place on
+//! the next idle tick; anything that moves pupils (an import, a renamed class) reads the roster again on a
+//! worker thread while the operator goes on searching the roster as it was.
+
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
+
+use super::roster::RosterData;
+use crate::store::{Reopen, Store};
+
+/// How many audit rows are applied one pupil at a time before reading the whole roster is the cheaper way.
+const IN_PLACE_LIMIT: usize = 2_000;
+
+/// What the window has seen of the file.
+#[derive(Default)]
+pub struct Follower {
+    /// The file's `data_version` when last looked at: unchanged, nothing was saved.
+    data_version: Option<i64>,
+    /// The last audit row the roster in memory reflects.
+    seen_audit: i64,
+    /// A whole roster being read on a worker thread, with the audit row it reflects.
+    loading: Option<Receiver<Result<(RosterData, i64), String>>>,
+}
+
+/// What a look at the file found.
+pub enum Followed {
+    Nothing,
+    /// These pupils' rows are read again and updated in place.
+    Pupils(Vec<i64>),
+    /// A whole roster, read on the worker.
+    Roster(RosterData),
+    /// Still reading.
+    Loading,
+    Failed(String),
+}
+
+impl Follower {
+    pub fn new(store: &Store) -> Follower {
+        Follower {
+            data_version: store.data_version().ok(),
+            seen_audit: store.audit_high_water().unwrap_or_default(),
+            loading: None,
+        }
+    }
+
+    pub fn is_loading(&self) -> bool {
+        self.loading.is_some()
+    }
+
+    /// Looks once: a finished worker's roster first, then whether the file changed since the last look.
+    pub fn look(&mut self, store: &Store) -> Followed {
+        if let Some(rx) = &self.loading {
+            return match rx.try_recv() {
+                Ok(Ok((data, seen))) => {
+                    self.loading = None;
+                    self.seen_audit = seen;
+                    Followed::Roster(data)
+                }
+                Ok(Err(e)) => {
+                    self.loading = None;
+                    Followed::Failed(e)
+                }
+                Err(TryRecvError::Empty) => Followed::Loading,
+                Err(TryRecvError::Disconnected) => {
+                    self.loading = None;
+                    Followed::Nothing
+                }
+            };
+        }
+        let Ok(version) = store.data_version() else { return Followed::Nothing };
+        if self.data_version == Some(version) {
+            return Followed::Nothing;
+        }
+        self.data_version = Some(version);
+        match store.writer_changes(self.seen_audit, IN_PLACE_LIMIT) {
+            Ok(changes) if !changes.reshaped => {
+                self.seen_audit = changes.up_to;
+                if changes.pupils.is_empty() { Followed::Nothing } else { Followed::Pupils(changes.pupils) }
+            }
+            Ok(_) => match store.reopener() {
+                Some(reopen) => {
+                    self.read_whole(reopen);
+                    Followed::Loading
+                }
+                // A drive in memory has no other window to follow.
+                None => Followed::Nothing,
+            },
+            Err(e) => Followed::Failed(e.to_string()),
+        }
+    }
+
+    /// Reads the roster on a worker's own connection. The audit row it reflects is read first: whatever is
+    /// saved while it reads comes after it, and is looked at again next time (applying a change twice is
+    /// harmless).
+    fn read_whole(&mut self, reopen: Reopen) {
+        let (tx, rx) = channel();
+        self.loading = Some(rx);
+        std::thread::spawn(move || {
+            let loaded = reopen.open().map_err(|e| e.to_string()).and_then(|store| {
+                let seen = store.audit_high_water().map_err(|e| e.to_string())?;
+                let data = RosterData::load(&store).map_err(|e| e.to_string())?;
+                Ok((data, seen))
+            });
+            // The window closed meanwhile: nobody is left to tell.
+            let _ = tx.send(loaded);
+        });
+    }
+}
