@@ -1,10 +1,10 @@
 //! Import, export and the sample school: prompts, jobs, and what their results do to the app.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::app::App;
 use super::input::LineInput;
-use super::jobs::{self, JobOutcome, Work};
+use super::jobs::{self, JobOutcome, Staged, Work};
 use super::modal::{Confirm, Message, Modal, PathPrompt, PathPurpose, Then};
 use super::roster::RosterData;
 use super::text::fill;
@@ -96,24 +96,7 @@ impl App {
                 });
                 self.modal = Some(Modal::ImportPreview { request: Box::new(request), preview, offset: 0, school });
             }
-            JobOutcome::Imported { report, data } => {
-                self.undo.forget();
-                let data = match data {
-                    Some(d) => Ok(d),
-                    None => RosterData::load(&self.store),
-                };
-                match data {
-                    Ok(d) => self.replace_data(d),
-                    Err(e) => self.fail(e.to_string()),
-                }
-                let lines = self.report_lines(&report);
-                self.modal = Some(Modal::Message(Message {
-                    title: self.text.import_done.to_owned(),
-                    lines,
-                    error: false,
-                    offset: 0,
-                }));
-            }
+            JobOutcome::Imported { report, data } => self.imported(&report, data),
             JobOutcome::Exported(path) => {
                 let path = std::fs::canonicalize(&path).unwrap_or(path);
                 let text = fill(self.text.exported, &[&path.display()]);
@@ -138,33 +121,19 @@ impl App {
             JobOutcome::Reconciled { file, report, data, .. } => {
                 let lines = self.reconcile_lines(&report);
                 if report.dry_run {
-                    let key = self.keymap.keys_for(super::keymap::Context::Dialog, "confirm");
-                    let key = key.first().map(|k| k.to_string()).unwrap_or_default();
-                    let mut lines = lines;
-                    lines.insert(0, fill(self.text.reconcile_preview, &[&key]));
+                    let lines = self.preview_lines(self.text.reconcile_preview, lines);
                     self.modal = Some(Modal::ReconcilePreview { file, source: report.source, lines, offset: 0 });
                 } else {
-                    self.undo.forget();
-                    if let Some(d) = data {
-                        self.replace_data(d);
-                    }
-                    self.show(self.text.reconcile_done, lines, false);
+                    self.applied(data, self.text.reconcile_done, lines);
                 }
             }
             JobOutcome::Merged { file, report, data } => {
                 let lines = self.merge_lines(&report);
                 if report.dry_run {
-                    let key = self.keymap.keys_for(super::keymap::Context::Dialog, "confirm");
-                    let key = key.first().map(|k| k.to_string()).unwrap_or_default();
-                    let mut lines = lines;
-                    lines.insert(0, fill(self.text.merge_preview, &[&key]));
+                    let lines = self.preview_lines(self.text.merge_preview, lines);
                     self.modal = Some(Modal::MergePreview { file, lines, offset: 0 });
                 } else {
-                    self.undo.forget();
-                    if let Some(d) = data {
-                        self.replace_data(d);
-                    }
-                    self.show(self.text.merge_done, lines, false);
+                    self.applied(data, self.text.merge_done, lines);
                 }
             }
             JobOutcome::Checked(report) => {
@@ -175,35 +144,8 @@ impl App {
                 Some(p) => self.say(fill(self.text.backed_up, &[&p.display()])),
                 None => self.say(self.text.no_backup_needed),
             },
-            JobOutcome::Restored { file, safety, data } => {
-                // Every undo step, mark and policy belonged to the drive as it was.
-                self.undo.forget();
-                self.roster.clear_marks();
-                (self.policy, _) = super::due::drive_policy(&self.store, self.config_dir.as_deref());
-                match data.map_or_else(|| RosterData::load(&self.store), Ok) {
-                    Ok(d) => self.replace_data(d),
-                    Err(e) => self.fail(e.to_string()),
-                }
-                self.reload_detail();
-                let mut lines = vec![fill(self.text.restored, &[&file.display(), &self.data.len()])];
-                if let Some(p) = safety {
-                    lines.push(fill(self.text.restore_safety, &[&p.display()]));
-                }
-                self.say(lines[0].clone());
-                self.show(self.text.restore_title, lines, false);
-            }
-            JobOutcome::WouldReplace { staged, taken } => {
-                let names: Vec<String> =
-                    taken.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).collect();
-                let shown = names.iter().take(3).cloned().collect::<Vec<_>>().join("、");
-                let more = if names.len() > 3 { "…" } else { "" };
-                let question = fill(
-                    self.text.overwrite_files,
-                    &[&staged.folder.display(), &names.len(), &format!("{shown}{more}")],
-                );
-                let then = Then::Start(Box::new(Work::Place { staged }));
-                self.modal = Some(Modal::Confirm(Confirm { question, then, yes: false }));
-            }
+            JobOutcome::Restored { file, safety, data } => self.restored(&file, safety, data),
+            JobOutcome::WouldReplace { staged, taken } => self.ask_to_replace(staged, &taken),
             JobOutcome::Stopped(kind) => {
                 let text = fill(self.text.job_stopped, &[&self.text.job(kind)]);
                 self.say(text);
@@ -218,6 +160,64 @@ impl App {
                 }));
             }
         }
+    }
+
+    fn imported(&mut self, report: &ImportReport, data: Option<RosterData>) {
+        self.undo.forget();
+        match data.map_or_else(|| RosterData::load(&self.store), Ok) {
+            Ok(d) => self.replace_data(d),
+            Err(e) => self.fail(e.to_string()),
+        }
+        let lines = self.report_lines(report);
+        self.modal =
+            Some(Modal::Message(Message { title: self.text.import_done.to_owned(), lines, error: false, offset: 0 }));
+    }
+
+    /// A dry run's report under the line that says which key applies it.
+    fn preview_lines(&self, heading: &str, mut lines: Vec<String>) -> Vec<String> {
+        let key = self.keymap.keys_for(super::keymap::Context::Dialog, "confirm");
+        let key = key.first().map(|k| k.to_string()).unwrap_or_default();
+        lines.insert(0, fill(heading, &[&key]));
+        lines
+    }
+
+    /// A reconciliation or merge was applied: undo cannot reach past it, and the roster is read again.
+    fn applied(&mut self, data: Option<RosterData>, title: &str, lines: Vec<String>) {
+        self.undo.forget();
+        if let Some(d) = data {
+            self.replace_data(d);
+        }
+        self.show(title, lines, false);
+    }
+
+    fn restored(&mut self, file: &Path, safety: Option<PathBuf>, data: Option<RosterData>) {
+        // Every undo step, mark and policy belonged to the drive as it was.
+        self.undo.forget();
+        self.roster.clear_marks();
+        (self.policy, _) = super::due::drive_policy(&self.store, self.config_dir.as_deref());
+        match data.map_or_else(|| RosterData::load(&self.store), Ok) {
+            Ok(d) => self.replace_data(d),
+            Err(e) => self.fail(e.to_string()),
+        }
+        self.reload_detail();
+        let mut lines = vec![fill(self.text.restored, &[&file.display(), &self.data.len()])];
+        if let Some(p) = safety {
+            lines.push(fill(self.text.restore_safety, &[&p.display()]));
+        }
+        self.say(lines[0].clone());
+        self.show(self.text.restore_title, lines, false);
+    }
+
+    /// Files of the same names are in the export folder already: ask before putting the new ones in their place.
+    fn ask_to_replace(&mut self, staged: Staged, taken: &[PathBuf]) {
+        let names: Vec<String> =
+            taken.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).collect();
+        let shown = names.iter().take(3).cloned().collect::<Vec<_>>().join("、");
+        let more = if names.len() > 3 { "…" } else { "" };
+        let question =
+            fill(self.text.overwrite_files, &[&staged.folder.display(), &names.len(), &format!("{shown}{more}")]);
+        let then = Then::Start(Box::new(Work::Place { staged }));
+        self.modal = Some(Modal::Confirm(Confirm { question, then, yes: false }));
     }
 
     /// An import report as lines: the counts, then every problem with its file and row.

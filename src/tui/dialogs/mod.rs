@@ -6,14 +6,32 @@ mod identity;
 
 use super::action::Action;
 use super::app::App;
-use super::input::FormField;
-use super::jobs::Work;
+use super::input::{FormField, LineInput};
+use super::jobs::{JobKind, Work};
 use super::layout;
 use super::modal::{
-    CategoryPicker, Confirm, FilterRow, Modal, PathPrompt, PathPurpose, PaymentField, PaymentForm, Then,
+    CategoryPicker, Confirm, EnrollmentChooser, FilterRow, Modal, PathPrompt, PathPurpose, PaymentField, PaymentForm,
+    Then,
 };
 use super::paths;
+use super::text::fill;
 use crate::domain::student::{Enrollment, PaymentChannel, PaymentStatus};
+use crate::io::class_list::{ImportReport, ImportRequest};
+
+/// `Modal::ImportPreview`'s fields, while its keys are handled.
+struct ImportPreview {
+    request: Box<ImportRequest>,
+    preview: ImportReport,
+    offset: usize,
+    school: Option<LineInput>,
+}
+
+impl ImportPreview {
+    fn into_modal(self) -> Modal {
+        let ImportPreview { request, preview, offset, school } = self;
+        Modal::ImportPreview { request, preview, offset, school }
+    }
+}
 
 /// A scrolled text's new first line.
 fn scroll(offset: usize, action: &Action, page: usize) -> usize {
@@ -44,84 +62,10 @@ impl App {
                 Action::Back | Action::Help | Action::Confirm => None,
                 a => Some(Modal::Help { offset: scroll(offset, &a, page) }),
             },
-            Modal::Operator(mut input) => match action {
-                Action::Confirm if !input.text().trim().is_empty() => {
-                    match self.store.set_operator(input.text()) {
-                        Ok(()) if self.data.is_empty() && !self.store.is_read_only() => {
-                            self.modal = Some(Modal::Welcome)
-                        }
-                        Ok(()) => {}
-                        Err(e) => self.fail(e.to_string()),
-                    }
-                    None
-                }
-                // Without a name nothing can be recorded: Esc leaves canbao.
-                Action::Back => {
-                    self.quit = true;
-                    None
-                }
-                a => {
-                    input.edit(&a);
-                    Some(Modal::Operator(input))
-                }
-            },
-            Modal::Welcome if self.store.is_read_only() && matches!(action, Action::LoadSample | Action::Import) => {
-                self.fail(self.text.read_only_refused);
-                None
-            }
-            Modal::Welcome => match action {
-                Action::LoadSample => {
-                    self.load_sample();
-                    None
-                }
-                Action::Import => {
-                    self.open_import();
-                    None
-                }
-                Action::Back | Action::Confirm => None,
-                _ => Some(Modal::Welcome),
-            },
-            Modal::Enrollment(mut chooser) => match action {
-                Action::Confirm => {
-                    self.choose_enrollment(chooser);
-                    None
-                }
-                Action::Back => None,
-                Action::Up | Action::ScrollUp => {
-                    chooser.cursor = chooser.cursor.saturating_sub(1);
-                    Some(Modal::Enrollment(chooser))
-                }
-                Action::Down | Action::ScrollDown | Action::NextField => {
-                    chooser.cursor = (chooser.cursor + 1).min(Enrollment::ALL.len() - 1);
-                    Some(Modal::Enrollment(chooser))
-                }
-                a => {
-                    // Typing goes to the reason or place, and only where the status takes one.
-                    if chooser.takes_detail() {
-                        chooser.detail.edit(&a);
-                    }
-                    Some(Modal::Enrollment(chooser))
-                }
-            },
-            Modal::Confirm(mut confirm) => match action {
-                Action::Yes => {
-                    self.confirmed(confirm.then);
-                    None
-                }
-                Action::Confirm if confirm.yes => {
-                    self.confirmed(confirm.then);
-                    None
-                }
-                Action::Confirm | Action::Back => {
-                    self.declined(confirm.then);
-                    None
-                }
-                Action::Left | Action::Right | Action::NextField | Action::Up | Action::Down => {
-                    confirm.yes = !confirm.yes;
-                    Some(Modal::Confirm(confirm))
-                }
-                _ => Some(Modal::Confirm(confirm)),
-            },
+            Modal::Operator(input) => self.update_operator(input, action),
+            Modal::Welcome => self.update_welcome(action),
+            Modal::Enrollment(chooser) => self.update_enrollment(chooser, action),
+            Modal::Confirm(confirm) => self.update_confirm(confirm, action),
             Modal::Note { mut input, targets } => match action {
                 Action::Confirm => {
                     let note = input.text().trim().to_owned();
@@ -138,46 +82,10 @@ impl App {
             Modal::Categories(picker) => self.update_categories(picker, action),
             Modal::Filters { row, jump } => self.update_filters(row, jump, action),
             Modal::Path(prompt) => self.update_path(prompt, action),
-            Modal::ImportPreview { mut request, preview, offset, mut school } => match action {
-                Action::Confirm => {
-                    let named = school.as_ref().map(|s| s.text().trim().to_owned());
-                    match named {
-                        Some(name) if name.is_empty() => {
-                            self.fail(self.text.preview_school_missing);
-                            Some(Modal::ImportPreview { request, preview, offset, school })
-                        }
-                        named => {
-                            if let Some(name) = named {
-                                request.default_school = name;
-                            }
-                            self.start(Work::Apply { request: *request });
-                            None
-                        }
-                    }
-                }
-                Action::Back => {
-                    self.say(self.text.import_cancelled);
-                    None
-                }
-                a => {
-                    let typed = school.as_mut().is_some_and(|input| input.edit(&a));
-                    let offset = if typed { offset } else { scroll(offset, &a, page) };
-                    Some(Modal::ImportPreview { request, preview, offset, school })
-                }
-            },
-            // Esc asks whether to stop the job; a restore cannot be stopped half-way and says so.
-            Modal::Working(kind) => match action {
-                Action::Back if kind.can_stop() => {
-                    let question = super::text::fill(self.text.stop_question, &[&self.text.job(kind)]);
-                    self.modal = Some(Modal::Confirm(Confirm { question, then: Then::StopJob, yes: false }));
-                    None
-                }
-                Action::Back => {
-                    self.say(self.text.cannot_stop);
-                    Some(Modal::Working(kind))
-                }
-                _ => Some(Modal::Working(kind)),
-            },
+            Modal::ImportPreview { request, preview, offset, school } => {
+                self.update_import_preview(ImportPreview { request, preview, offset, school }, action, page)
+            }
+            Modal::Working(kind) => self.update_working(kind, action),
             Modal::Palette { input, cursor } => self.update_palette(input, cursor, action),
             Modal::Files(picker) => self.update_picker(picker, action),
             Modal::Identity(form) => self.update_identity(form, action),
@@ -217,6 +125,131 @@ impl App {
         };
         if keep.is_some() {
             self.modal = keep;
+        }
+    }
+
+    /// First run: the operator's name.
+    fn update_operator(&mut self, mut input: LineInput, action: Action) -> Option<Modal> {
+        match action {
+            Action::Confirm if !input.text().trim().is_empty() => {
+                match self.store.set_operator(input.text()) {
+                    Ok(()) if self.data.is_empty() && !self.store.is_read_only() => self.modal = Some(Modal::Welcome),
+                    Ok(()) => {}
+                    Err(e) => self.fail(e.to_string()),
+                }
+                None
+            }
+            // Without a name nothing can be recorded: Esc leaves canbao.
+            Action::Back => {
+                self.quit = true;
+                None
+            }
+            a => {
+                input.edit(&a);
+                Some(Modal::Operator(input))
+            }
+        }
+    }
+
+    fn update_welcome(&mut self, action: Action) -> Option<Modal> {
+        match action {
+            Action::LoadSample | Action::Import if self.store.is_read_only() => {
+                self.fail(self.text.read_only_refused);
+                None
+            }
+            Action::LoadSample => {
+                self.load_sample();
+                None
+            }
+            Action::Import => {
+                self.open_import();
+                None
+            }
+            Action::Back | Action::Confirm => None,
+            _ => Some(Modal::Welcome),
+        }
+    }
+
+    fn update_enrollment(&mut self, mut chooser: EnrollmentChooser, action: Action) -> Option<Modal> {
+        match action {
+            Action::Confirm => {
+                self.choose_enrollment(chooser);
+                return None;
+            }
+            Action::Back => return None,
+            Action::Up | Action::ScrollUp => chooser.cursor = chooser.cursor.saturating_sub(1),
+            Action::Down | Action::ScrollDown | Action::NextField => {
+                chooser.cursor = (chooser.cursor + 1).min(Enrollment::ALL.len() - 1)
+            }
+            // Typing goes to the reason or place, and only where the status takes one.
+            a if chooser.takes_detail() => {
+                chooser.detail.edit(&a);
+            }
+            _ => {}
+        }
+        Some(Modal::Enrollment(chooser))
+    }
+
+    fn update_confirm(&mut self, mut confirm: Confirm, action: Action) -> Option<Modal> {
+        match action {
+            Action::Yes => self.confirmed(confirm.then),
+            Action::Confirm if confirm.yes => self.confirmed(confirm.then),
+            Action::Confirm | Action::Back => self.declined(confirm.then),
+            Action::Left | Action::Right | Action::NextField | Action::Up | Action::Down => {
+                confirm.yes = !confirm.yes;
+                return Some(Modal::Confirm(confirm));
+            }
+            _ => return Some(Modal::Confirm(confirm)),
+        }
+        None
+    }
+
+    /// Files read and checked: Enter imports them (asking the school first where the lists name none).
+    fn update_import_preview(&mut self, mut p: ImportPreview, action: Action, page: usize) -> Option<Modal> {
+        match action {
+            Action::Confirm => {
+                let named = p.school.as_ref().map(|s| s.text().trim().to_owned());
+                match named {
+                    Some(name) if name.is_empty() => {
+                        self.fail(self.text.preview_school_missing);
+                        Some(p.into_modal())
+                    }
+                    named => {
+                        if let Some(name) = named {
+                            p.request.default_school = name;
+                        }
+                        self.start(Work::Apply { request: *p.request });
+                        None
+                    }
+                }
+            }
+            Action::Back => {
+                self.say(self.text.import_cancelled);
+                None
+            }
+            a => {
+                let typed = p.school.as_mut().is_some_and(|input| input.edit(&a));
+                if !typed {
+                    p.offset = scroll(p.offset, &a, page);
+                }
+                Some(p.into_modal())
+            }
+        }
+    }
+
+    /// Esc asks whether to stop the job; a restore cannot be stopped half-way and says so.
+    fn update_working(&mut self, kind: JobKind, action: Action) -> Option<Modal> {
+        match action {
+            Action::Back if kind.can_stop() => {
+                let question = fill(self.text.stop_question, &[&self.text.job(kind)]);
+                self.modal = Some(Modal::Confirm(Confirm { question, then: Then::StopJob, yes: false }));
+                None
+            }
+            Action::Back => {
+                self.say(self.text.cannot_stop);
+                Some(Modal::Working(kind))
+            }
+            _ => Some(Modal::Working(kind)),
         }
     }
 

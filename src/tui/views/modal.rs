@@ -13,15 +13,17 @@ use unicode_width::UnicodeWidthStr;
 use super::cells::{fit, truncate};
 use crate::domain::category::CategoryTable;
 use crate::domain::student::{Enrollment, PaymentChannel};
+use crate::io::class_list::ImportReport;
 use crate::io::reconcile::Source;
 use crate::tui::app::App;
 use crate::tui::identity::{IdentityField, IdentityForm};
 use crate::tui::input::{FormField, LineInput};
+use crate::tui::jobs::JobKind;
 use crate::tui::keymap::Context;
 use crate::tui::layout;
 use crate::tui::modal::{
-    CategoryPicker, Confirm, EnrollmentChooser, FilterRow, Message, Modal, NewPolicyField, NewPolicyForm, PathPurpose,
-    PaymentField, PaymentForm,
+    CategoryPicker, Confirm, EnrollmentChooser, FilterRow, Message, Modal, NewPolicyField, NewPolicyForm, PathPrompt,
+    PathPurpose, PaymentField, PaymentForm,
 };
 use crate::tui::palette::{ENTRIES, Form, matching};
 use crate::tui::text::fill;
@@ -116,96 +118,16 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, modal: &Modal) {
         Modal::Payment(form) => payment(frame, app, area, form),
         Modal::Categories(picker) => categories(frame, app, area, picker),
         Modal::Filters { row, jump } => filters(frame, app, area, *row, jump),
-        Modal::Path(prompt) => {
-            let (title, prompt_text) = match prompt.purpose {
-                PathPurpose::Import => (t.import_title, t.path_prompt),
-                PathPurpose::Export => (t.export_title, t.path_prompt),
-                PathPurpose::ExportForm(form) => (form_title(t, form), t.folder_prompt),
-                PathPurpose::Reconcile(source) => (reconcile_title(t, source), t.list_prompt),
-                PathPurpose::Merge => (t.merge_title, t.list_prompt),
-                PathPurpose::Restore => (t.restore_pick_title, t.list_prompt),
-            };
-            let height = 8 + prompt.candidates.len().min(8) as u16;
-            let inner = popup(frame, app, area, 76, height, title);
-            frame.render_widget(Paragraph::new(prompt_text), Rect { height: 1, ..inner });
-            field(frame, app, Rect { y: inner.y + 1, height: 1, ..inner }, &prompt.input, true);
-            let shown: Vec<Line> = prompt
-                .candidates
-                .iter()
-                .take(8)
-                .map(|c| Line::styled(truncate(c, inner.width as usize), app.theme.muted()))
-                .collect();
-            frame.render_widget(Paragraph::new(shown), Rect { y: inner.y + 3, height: 8, ..inner }.intersection(inner));
-            let items = [("next_field", None), ("confirm", None), ("back", None)];
-            frame.render_widget(
-                Paragraph::new(hint_line(app, Context::Input, &items, inner.width as usize)),
-                bottom(inner),
-            );
-        }
+        Modal::Path(prompt) => path_prompt(frame, app, area, prompt),
         Modal::ImportPreview { preview, offset, school, .. } => {
-            let key =
-                app.keymap.keys_for(Context::Dialog, "confirm").first().map(|k| k.to_string()).unwrap_or_default();
-            let mut lines = app.report_lines(preview);
-            if let Some(input) = school {
-                lines.insert(0, fill(t.preview_school, &[&preview.without_school, &format!("{}_", input.text())]));
-            }
-            let message = Message { title: fill(t.preview_title, &[&key]), lines, error: false, offset: *offset };
-            message_box(
-                frame,
-                app,
-                area,
-                &message,
-                &[("confirm", Some(t.short("import"))), ("back", None), ("down", None)],
-            );
+            import_preview(frame, app, area, preview, *offset, school.as_ref())
         }
-        Modal::Working(kind) => {
-            let Some((_, started)) = app.jobs.running() else { return };
-            let elapsed = app.now.saturating_duration_since(started);
-            if elapsed < PROGRESS_AFTER {
-                return;
-            }
-            let inner = popup(frame, app, area, 50, 7, t.job(*kind));
-            let secs = format!("{:.1}", elapsed.as_secs_f32());
-            frame.render_widget(Paragraph::new(fill(t.elapsed, &[&secs])), Rect { height: 1, ..inner });
-            // The jobs cannot say how far they are, so the bar moves to show that work goes on.
-            let w = inner.width as usize;
-            let block = 8.min(w);
-            let travel = w - block;
-            let step = (elapsed.as_millis() / 100) as usize % (2 * travel.max(1));
-            let pos = if step > travel { 2 * travel - step } else { step };
-            let line = Line::from(vec![
-                Span::styled(" ".repeat(pos), app.theme.bar_part(false)),
-                Span::styled(" ".repeat(block), app.theme.bar_part(true)),
-                Span::styled(" ".repeat(travel - pos), app.theme.bar_part(false)),
-            ]);
-            frame.render_widget(Paragraph::new(line), Rect { y: inner.y + 2, height: 1, ..inner });
-        }
+        Modal::Working(kind) => working(frame, app, area, *kind),
         Modal::Message(m) => message_box(frame, app, area, m, &[("confirm", None), ("down", None)]),
         Modal::Palette { input, cursor } => palette(frame, app, area, input, *cursor),
         Modal::Files(picker) => files(frame, app, area, picker),
         Modal::Identity(form) => identity(frame, app, area, form),
-        Modal::RenameSchool { schools, cursor, name } => {
-            let inner = popup(frame, app, area, 64, schools.len().min(8) as u16 + 8, t.school_rename_title);
-            let lines: Vec<Line> = schools
-                .iter()
-                .enumerate()
-                .take(8)
-                .map(|(i, s)| {
-                    let mark = if i == *cursor { ">" } else { " " };
-                    let style = if i == *cursor { app.theme.input() } else { app.theme.popup() };
-                    Line::styled(fit(&format!("{mark} {s}"), inner.width as usize), style)
-                })
-                .collect();
-            let rows = lines.len() as u16;
-            frame.render_widget(Paragraph::new(lines), Rect { height: rows, ..inner });
-            frame.render_widget(Paragraph::new(t.school_new_name), Rect { y: inner.y + rows + 1, height: 1, ..inner });
-            field(frame, app, Rect { y: inner.y + rows + 2, height: 1, ..inner }, name, true);
-            let items = [("confirm", None), ("back", None)];
-            frame.render_widget(
-                Paragraph::new(hint_line(app, Context::Input, &items, inner.width as usize)),
-                bottom(inner),
-            );
-        }
+        Modal::RenameSchool { schools, cursor, name } => rename_school(frame, app, area, schools, *cursor, name),
         Modal::Policies { cursor, list } => policies(frame, app, area, *cursor, list),
         Modal::NewPolicy(form) => new_policy(frame, app, area, form),
         Modal::EditPolicy(form) => edit_policy(frame, app, area, form),
@@ -224,6 +146,97 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, modal: &Modal) {
             message_box(frame, app, area, &message, &[("confirm", None), ("back", None), ("down", None)]);
         }
     }
+}
+
+/// A path typed, with Tab's candidates under it.
+fn path_prompt(frame: &mut Frame, app: &App, area: Rect, prompt: &PathPrompt) {
+    let t = app.text;
+    let (title, prompt_text) = match prompt.purpose {
+        PathPurpose::Import => (t.import_title, t.path_prompt),
+        PathPurpose::Export => (t.export_title, t.path_prompt),
+        PathPurpose::ExportForm(form) => (form_title(t, form), t.folder_prompt),
+        PathPurpose::Reconcile(source) => (reconcile_title(t, source), t.list_prompt),
+        PathPurpose::Merge => (t.merge_title, t.list_prompt),
+        PathPurpose::Restore => (t.restore_pick_title, t.list_prompt),
+    };
+    let height = 8 + prompt.candidates.len().min(8) as u16;
+    let inner = popup(frame, app, area, 76, height, title);
+    frame.render_widget(Paragraph::new(prompt_text), Rect { height: 1, ..inner });
+    field(frame, app, Rect { y: inner.y + 1, height: 1, ..inner }, &prompt.input, true);
+    let shown: Vec<Line> = prompt
+        .candidates
+        .iter()
+        .take(8)
+        .map(|c| Line::styled(truncate(c, inner.width as usize), app.theme.muted()))
+        .collect();
+    frame.render_widget(Paragraph::new(shown), Rect { y: inner.y + 3, height: 8, ..inner }.intersection(inner));
+    let items = [("next_field", None), ("confirm", None), ("back", None)];
+    frame.render_widget(Paragraph::new(hint_line(app, Context::Input, &items, inner.width as usize)), bottom(inner));
+}
+
+/// The import's dry run; the school asked for where the lists name none.
+fn import_preview(
+    frame: &mut Frame,
+    app: &App,
+    area: Rect,
+    preview: &ImportReport,
+    offset: usize,
+    school: Option<&LineInput>,
+) {
+    let t = app.text;
+    let key = app.keymap.keys_for(Context::Dialog, "confirm").first().map(|k| k.to_string()).unwrap_or_default();
+    let mut lines = app.report_lines(preview);
+    if let Some(input) = school {
+        lines.insert(0, fill(t.preview_school, &[&preview.without_school, &format!("{}_", input.text())]));
+    }
+    let message = Message { title: fill(t.preview_title, &[&key]), lines, error: false, offset };
+    message_box(frame, app, area, &message, &[("confirm", Some(t.short("import"))), ("back", None), ("down", None)]);
+}
+
+/// A job running longer than `PROGRESS_AFTER`: its time and a moving bar.
+fn working(frame: &mut Frame, app: &App, area: Rect, kind: JobKind) {
+    let t = app.text;
+    let Some((_, started)) = app.jobs.running() else { return };
+    let elapsed = app.now.saturating_duration_since(started);
+    if elapsed < PROGRESS_AFTER {
+        return;
+    }
+    let inner = popup(frame, app, area, 50, 7, t.job(kind));
+    let secs = format!("{:.1}", elapsed.as_secs_f32());
+    frame.render_widget(Paragraph::new(fill(t.elapsed, &[&secs])), Rect { height: 1, ..inner });
+    // The jobs cannot say how far they are, so the bar moves to show that work goes on.
+    let w = inner.width as usize;
+    let block = 8.min(w);
+    let travel = w - block;
+    let step = (elapsed.as_millis() / 100) as usize % (2 * travel.max(1));
+    let pos = if step > travel { 2 * travel - step } else { step };
+    let line = Line::from(vec![
+        Span::styled(" ".repeat(pos), app.theme.bar_part(false)),
+        Span::styled(" ".repeat(block), app.theme.bar_part(true)),
+        Span::styled(" ".repeat(travel - pos), app.theme.bar_part(false)),
+    ]);
+    frame.render_widget(Paragraph::new(line), Rect { y: inner.y + 2, height: 1, ..inner });
+}
+
+fn rename_school(frame: &mut Frame, app: &App, area: Rect, schools: &[String], cursor: usize, name: &LineInput) {
+    let t = app.text;
+    let inner = popup(frame, app, area, 64, schools.len().min(8) as u16 + 8, t.school_rename_title);
+    let lines: Vec<Line> = schools
+        .iter()
+        .enumerate()
+        .take(8)
+        .map(|(i, s)| {
+            let mark = if i == cursor { ">" } else { " " };
+            let style = if i == cursor { app.theme.input() } else { app.theme.popup() };
+            Line::styled(fit(&format!("{mark} {s}"), inner.width as usize), style)
+        })
+        .collect();
+    let rows = lines.len() as u16;
+    frame.render_widget(Paragraph::new(lines), Rect { height: rows, ..inner });
+    frame.render_widget(Paragraph::new(t.school_new_name), Rect { y: inner.y + rows + 1, height: 1, ..inner });
+    field(frame, app, Rect { y: inner.y + rows + 2, height: 1, ..inner }, name, true);
+    let items = [("confirm", None), ("back", None)];
+    frame.render_widget(Paragraph::new(hint_line(app, Context::Input, &items, inner.width as usize)), bottom(inner));
 }
 
 fn form_title(t: &crate::tui::text::Text, form: Form) -> &'static str {
