@@ -10,9 +10,10 @@ use super::output::{print_json, shown_id};
 use super::{Cli, CmdResult, Lang, PolicyAction, QuoteArgs, UserError, config_dir, english, pick, say};
 use crate::domain::category::CategoryTable;
 use crate::domain::id_number;
+use crate::domain::money;
 use crate::domain::policy::{
     self, AmountBasis, BenefitPlace, CoverageStart, EnrolleeKind, Judgement, Policy, PolicySet, Quote, QuoteRequest,
-    Refund, Subsidy, SubsidyPayment, fen_to_yuan, format_yuan,
+    Refund, Subsidy, SubsidyPayment,
 };
 use crate::domain::roster_check::{self, CheckReport};
 use crate::domain::student::Student;
@@ -84,7 +85,7 @@ fn policy_list(store: &Store, json: bool) -> CmdResult {
             title: &p.title,
             document: &p.document,
             insured_year: p.insured_year,
-            personal_premium: fen_to_yuan(p.personal_premium_fen),
+            personal_premium: money::as_number(p.personal_premium_fen),
             current: current.as_deref() == Some(p.name.as_str()),
             source: &p.source,
         })
@@ -134,7 +135,7 @@ fn policy_new(name: &str, base: &str, year: i32, premium: Option<&str>) -> CmdRe
     }
     let premium_fen = match premium {
         Some(text) => Some(
-            crate::domain::student::parse_yuan(text)
+            money::parse_yuan(text)
                 .filter(|f| *f > 0)
                 .ok_or_else(|| UserError(format!("金额“{text}”无法识别 (not an amount)")))?,
         ),
@@ -164,7 +165,7 @@ fn policy_new(name: &str, base: &str, year: i32, premium: Option<&str>) -> CmdRe
     std::io::Write::write_all(&mut file, renewed.text.as_bytes())?;
     file.sync_all()?;
     let p = &renewed.policy;
-    let premium = fen_to_yuan(p.personal_premium_fen);
+    let premium = money::as_number(p.personal_premium_fen);
     say(
         &format!("已生成政策 (policy written): {} {} 个人缴费 {premium}元", p.name, p.title),
         &format!("policy written: {} {} premium {premium} yuan", p.name, p.title),
@@ -235,8 +236,8 @@ fn shown(p: &Policy) -> PolicyShown {
         title: p.title.clone(),
         document: p.document.clone(),
         insured_year: p.insured_year,
-        personal_premium: fen_to_yuan(p.personal_premium_fen),
-        government_subsidy: p.government_subsidy_fen.map(fen_to_yuan),
+        personal_premium: money::as_number(p.personal_premium_fen),
+        government_subsidy: p.government_subsidy_fen.map(money::as_number),
         coverage_from: p.coverage_from.to_string(),
         coverage_to: p.coverage_to.to_string(),
         windows: p
@@ -268,7 +269,7 @@ fn shown(p: &Policy) -> PolicyShown {
                 subsidy: match r.subsidy {
                     Subsidy::Full => "全额补助".to_owned(),
                     Subsidy::Share { percent } => format!("按个人缴费标准的{percent}%资助"),
-                    Subsidy::Fixed { fen } => format!("定额资助{}", format_yuan(fen)),
+                    Subsidy::Fixed { fen } => format!("定额资助{}", money::with_unit(fen)),
                     Subsidy::Unspecified => "有资助，标准未列明".to_owned(),
                     Subsidy::None => "无资助".to_owned(),
                 },
@@ -383,7 +384,7 @@ fn print_policy_en(p: &Policy, s: &PolicyShown) {
             let subsidy = match r.subsidy {
                 Subsidy::Full => "full subsidy".to_owned(),
                 Subsidy::Share { percent } => format!("{percent}% of the personal premium"),
-                Subsidy::Fixed { fen } => format!("a fixed {} yuan", crate::domain::policy::yuan_string(fen)),
+                Subsidy::Fixed { fen } => format!("a fixed {} yuan", money::plain(fen)),
                 Subsidy::Unspecified => "subsidised, amount not stated".to_owned(),
                 Subsidy::None => "no subsidy".to_owned(),
             };
@@ -525,21 +526,21 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
         QuoteRequest { categories: categories.clone(), paid_on, enrollee, freshman: args.freshman, birth_date };
     let q: Quote = policy::quote(&policy, table, &request).map_err(|e| UserError(e.to_string()))?;
     let (refund, refund_unspecified) = match q.refund {
-        Some(Refund::Amount { fen }) => (Some(fen_to_yuan(fen)), false),
+        Some(Refund::Amount { fen }) => (Some(money::as_number(fen)), false),
         Some(Refund::Unspecified) => (None, true),
         None => (None, false),
     };
     let out = QuoteJson {
         policy: q.policy.clone(),
-        personal_due: fen_to_yuan(q.personal_due_fen),
-        department_due: fen_to_yuan(q.department_due_fen),
+        personal_due: money::as_number(q.personal_due_fen),
+        department_due: money::as_number(q.department_due_fen),
         coverage_from: q.coverage_from.format("%Y-%m-%d").to_string(),
         coverage_to: q.coverage_to.format("%Y-%m-%d").to_string(),
         rule: rule_text(&q.steps, Language::Zh),
         rule_en: rule_text(&q.steps, Language::En),
         policy_title: q.policy_title.clone(),
         window: q.window.clone(),
-        total_due: fen_to_yuan(q.total_due_fen),
+        total_due: money::as_number(q.total_due_fen),
         paid_on: paid_on.format("%Y-%m-%d").to_string(),
         categories,
         paying_department: q.paying_department.clone(),
@@ -564,13 +565,13 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
     let (from, to) = (&out.coverage_from, &out.coverage_to);
     if en {
         println!("{} ({})  paid on {}", q.policy_title, q.policy, out.paid_on);
-        println!("family pays      {}", format_yuan(q.personal_due_fen));
-        println!("department pays  {}", format_yuan(q.department_due_fen));
+        println!("family pays      {}", money::with_unit(q.personal_due_fen));
+        println!("department pays  {}", money::with_unit(q.department_due_fen));
         println!("covered          {from} – {to}");
     } else {
         println!("{}（{}）  {} 缴费", q.policy_title, q.policy, out.paid_on);
-        println!("家庭应缴 (family pays)      {}", format_yuan(q.personal_due_fen));
-        println!("部门代缴 (department pays)  {}", format_yuan(q.department_due_fen));
+        println!("家庭应缴 (family pays)      {}", money::with_unit(q.personal_due_fen));
+        println!("部门代缴 (department pays)  {}", money::with_unit(q.department_due_fen));
         println!("待遇期 (covered)            {from} 至 {to}");
     }
     match q.benefit_place {

@@ -7,8 +7,9 @@ use serde::Serialize;
 use super::open::{open_existing, open_writer, record_reveal};
 use super::output::{print_json, shown_id};
 use super::{Cli, CmdResult, MarkArgs, UserError, english, paperwork, pick, say};
+use crate::domain::money;
 use crate::domain::search::Query;
-use crate::domain::student::{Enrollment, PaymentChannel, PaymentStatus, Student, parse_yuan};
+use crate::domain::student::{Enrollment, PaymentChannel, PaymentStatus, Student};
 use crate::io::class_list::{self, ImportReport};
 use crate::store::{Change, ChangeOptions, Payment, Store};
 
@@ -77,7 +78,9 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
                     )));
                 }
                 let fen = match amount.as_deref() {
-                    Some(a) => parse_yuan(a).ok_or_else(|| UserError(format!("金额“{a}”无法识别 (not an amount)")))?,
+                    Some(a) => {
+                        money::parse_yuan(a).ok_or_else(|| UserError(format!("金额“{a}”无法识别 (not an amount)")))?
+                    }
                     None => amount_due(&store, &pupil, on)?,
                 };
                 let channel = channel.as_deref().and_then(PaymentChannel::from_text);

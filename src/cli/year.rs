@@ -8,7 +8,8 @@ use serde::Serialize;
 use super::open::{config_dir, open_existing, open_writer};
 use super::output::{print_json, shown_id};
 use super::{Cli, CmdResult, UserError, say};
-use crate::domain::policy::{Policy, fen_to_yuan};
+use crate::domain::money;
+use crate::domain::policy::Policy;
 use crate::store::{Store, YearReport};
 
 #[derive(Subcommand, Debug, Clone)]
@@ -114,7 +115,7 @@ fn choose_policy(
     };
     let premium_fen = match premium {
         Some(text) => Some(
-            crate::domain::student::parse_yuan(text)
+            money::parse_yuan(text)
                 .filter(|f| *f > 0)
                 .ok_or_else(|| UserError(format!("金额“{text}”无法识别 (not an amount)")))?,
         ),
@@ -209,12 +210,12 @@ fn new_year(
                 "{year} 年度政策由 {} 生成 (made from the drive's policy): {} 个人缴费 {}元",
                 store.year_policy(current)?.unwrap_or_default(),
                 p.name,
-                fen_to_yuan(p.personal_premium_fen)
+                money::as_number(p.personal_premium_fen)
             ),
             &format!(
                 "policy for {year} made from the drive's: {} premium {} yuan",
                 p.name,
-                fen_to_yuan(p.personal_premium_fen)
+                money::as_number(p.personal_premium_fen)
             ),
         );
         if let Some(path) = &written {

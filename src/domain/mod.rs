@@ -4,6 +4,7 @@ pub mod category;
 pub mod class_label;
 pub mod coverage;
 pub mod id_number;
+pub mod money;
 pub mod pinyin_keys;
 pub mod policy;
 pub mod roster_check;

@@ -371,27 +371,6 @@ impl PolicySet {
     }
 }
 
-/// Fen as yuan for people: `350元`, `95.50元`, `-3.05元`.
-pub fn format_yuan(fen: i64) -> String {
-    format!("{}元", yuan_string(fen))
-}
-
-/// Fen as a plain yuan number: `350`, `95.5` → `95.50`.
-pub fn yuan_string(fen: i64) -> String {
-    let sign = if fen < 0 { "-" } else { "" };
-    let abs = fen.unsigned_abs();
-    if abs.is_multiple_of(100) {
-        format!("{sign}{}", abs / 100)
-    } else {
-        format!("{sign}{}.{:02}", abs / 100, abs % 100)
-    }
-}
-
-/// Fen as yuan for JSON numbers; exact for every amount a premium can take.
-pub fn fen_to_yuan(fen: i64) -> f64 {
-    fen as f64 / 100.0
-}
-
 /// What a pupil on the roster owes when paying on `day` (their recorded payment date, if any, wins): their
 /// categories, birth date and the builtin category table, as a payment is checked everywhere.
 pub fn quote_pupil(policy: &Policy, pupil: &super::student::Student, day: NaiveDate) -> Result<Quote, QuoteError> {
@@ -473,15 +452,6 @@ mod tests {
         assert_eq!(err.key(), "personal_premium");
         assert!(err.to_string().contains("yibin-2024.toml"), "{err}");
         assert!(err.to_string().contains("personal_premium"), "{err}");
-    }
-
-    #[test]
-    fn yuan_formatting() {
-        assert_eq!(format_yuan(35_000), "350元");
-        assert_eq!(format_yuan(9_550), "95.50元");
-        assert_eq!(format_yuan(5), "0.05元");
-        assert_eq!(format_yuan(-305), "-3.05元");
-        assert_eq!(fen_to_yuan(28_500), 285.0);
     }
 
     #[test]

@@ -245,28 +245,6 @@ impl Student {
     }
 }
 
-/// Money in fen shown as yuan: 38000 → "380.00".
-pub fn yuan(fen: i64) -> String {
-    let sign = if fen < 0 { "-" } else { "" };
-    let fen = fen.abs();
-    format!("{sign}{}.{:02}", fen / 100, fen % 100)
-}
-
-/// Parses "380", "380.5", "380.50", "￥380" into fen.
-pub fn parse_yuan(text: &str) -> Option<i64> {
-    let t = text.trim().trim_start_matches(['¥', '￥']).trim_end_matches('元').trim();
-    let (int, frac) = t.split_once('.').unwrap_or((t, ""));
-    if int.is_empty() || !int.chars().all(|c| c.is_ascii_digit()) || frac.len() > 2 {
-        return None;
-    }
-    if !frac.chars().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    let yuan: i64 = int.parse().ok()?;
-    let frac_fen: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<2}").parse().ok()? };
-    yuan.checked_mul(100)?.checked_add(frac_fen)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -301,17 +279,5 @@ mod tests {
         }
         assert_eq!(PaymentChannel::from_text("  "), None);
         assert_eq!(PaymentChannel::from_text("云闪付"), Some(PaymentChannel::Named("云闪付".into())));
-    }
-
-    #[test]
-    fn money() {
-        assert_eq!(yuan(38000), "380.00");
-        assert_eq!(yuan(9505), "95.05");
-        assert_eq!(parse_yuan("380"), Some(38000));
-        assert_eq!(parse_yuan("￥95.5"), Some(9550));
-        assert_eq!(parse_yuan("285.00元"), Some(28500));
-        assert_eq!(parse_yuan("1.234"), None);
-        assert_eq!(parse_yuan("abc"), None);
-        assert_eq!(parse_yuan(""), None);
     }
 }

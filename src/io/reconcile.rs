@@ -16,8 +16,9 @@ use super::header::{self, Column, HeaderMap, Synonyms};
 use super::table::{self, Cell, Sheet};
 use crate::domain::category::CategoryTable;
 use crate::domain::id_number;
-use crate::domain::policy::{self, EnrolleeKind, Policy, QuoteRequest, fen_to_yuan};
-use crate::domain::student::{CategoryMark, Enrollment, PaymentChannel, PaymentStatus, Student, parse_yuan};
+use crate::domain::money;
+use crate::domain::policy::{self, EnrolleeKind, Policy, QuoteRequest};
+use crate::domain::student::{CategoryMark, Enrollment, PaymentChannel, PaymentStatus, Student};
 use crate::store::{Change, ChangeOptions, Payment, Refusal, Store, StoreError};
 
 /// Which list the file is.
@@ -383,8 +384,8 @@ impl Run<'_> {
                 Ok(q) if q.personal_due_fen != fen => self.report.amount_mismatches.push(AmountMismatch {
                     id_number: student.id_number.clone(),
                     name: student.name.clone(),
-                    file_amount: fen_to_yuan(fen),
-                    due: fen_to_yuan(q.personal_due_fen),
+                    file_amount: money::as_number(fen),
+                    due: money::as_number(q.personal_due_fen),
                     row: row_no,
                 }),
                 Ok(_) => {}
@@ -466,7 +467,7 @@ pub fn parse_amount(cell: &Cell) -> Option<i64> {
         Cell::Number(f) if f.is_finite() && *f >= 0.0 && *f < 1e9 => Some((f * 100.0).round() as i64),
         Cell::Text(t) => {
             let cleaned: String = t.chars().filter(|c| !c.is_whitespace() && *c != ',' && *c != '，').collect();
-            parse_yuan(&cleaned)
+            money::parse_yuan(&cleaned)
         }
         _ => None,
     }

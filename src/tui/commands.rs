@@ -15,9 +15,9 @@ use super::modal::{
 use super::palette::{Command, ENTRIES, Form, matching};
 use super::text::fill;
 use crate::domain::id_number;
+use crate::domain::money;
 use crate::domain::policy::{self, Policy, PolicySet, Renewal};
 use crate::domain::roster_check::CheckReport;
-use crate::domain::student::parse_yuan;
 use crate::io::export::FileFormat;
 use crate::io::reconcile::{ReconcileReport, Source};
 use crate::io::sheet::ExportOptions;
@@ -267,7 +267,7 @@ impl App {
             .unwrap_or_default();
         let year = self.insured_year_now();
         let stem = base.rsplit_once('-').map_or(base.as_str(), |(city, _)| city);
-        let premium = set.get(&base).map(|p| policy::yuan_string(p.personal_premium_fen)).unwrap_or_default();
+        let premium = set.get(&base).map(|p| money::plain(p.personal_premium_fen)).unwrap_or_default();
         self.modal = Some(Modal::NewPolicy(NewPolicyForm {
             base: base.clone(),
             name: LineInput::with_text(&format!("{stem}-{year}")),
@@ -289,7 +289,7 @@ impl App {
         }
         let read = std::fs::read_to_string(&path).map_err(|e| e.to_string()).and_then(|text| {
             let windows = policy::window_dates(&format!("{name}.toml"), &text).map_err(|e| e.to_string())?;
-            let premium = self.policy_set().get(name).map(|p| policy::yuan_string(p.personal_premium_fen));
+            let premium = self.policy_set().get(name).map(|p| money::plain(p.personal_premium_fen));
             Ok((windows, premium.unwrap_or_default()))
         });
         match read {
@@ -337,7 +337,7 @@ impl App {
     /// other), and uses the new rules at once when the drive's policy is this one.
     fn save_edited_policy(&mut self, mut form: EditPolicyForm) -> Option<Modal> {
         let t = self.text;
-        let Some(premium_fen) = parse_yuan(form.premium.text().trim()).filter(|&f| f > 0) else {
+        let Some(premium_fen) = money::parse_yuan(form.premium.text().trim()).filter(|&f| f > 0) else {
             form.focus = EditPolicyField::Premium;
             form.error = Some(t.bad_amount.to_owned());
             return Some(Modal::EditPolicy(form));
@@ -433,7 +433,7 @@ impl App {
             return refuse(form, NewPolicyField::Year, t.policy_bad_year);
         };
         let premium = form.premium.text().trim();
-        let premium_fen = if premium.is_empty() { None } else { parse_yuan(premium) };
+        let premium_fen = if premium.is_empty() { None } else { money::parse_yuan(premium) };
         if !premium.is_empty() && premium_fen.is_none() {
             return refuse(form, NewPolicyField::Premium, t.bad_amount);
         }

@@ -12,8 +12,8 @@ use super::modal::{CategoryPicker, Confirm, EnrollmentChooser, Modal, PaymentFie
 use super::text::fill;
 use super::undo::{Edit, PupilEdit};
 use crate::domain::category::CategoryTable;
-use crate::domain::policy::yuan_string;
-use crate::domain::student::{CategoryMark, Enrollment, PaymentChannel, PaymentStatus, Student, parse_yuan, yuan};
+use crate::domain::money;
+use crate::domain::student::{CategoryMark, Enrollment, PaymentChannel, PaymentStatus, Student};
 use crate::store::{Change, ChangeOptions, FieldChange, Payment, Refusal};
 
 impl App {
@@ -122,7 +122,7 @@ impl App {
         });
         form.quoted = quotes.into_iter().map(|q| q.and_then(Result::ok).map(|q| q.personal_due_fen)).collect();
         if !form.amount_edited && form.targets.len() == 1 {
-            let due = form.quoted.first().copied().flatten().map(yuan_string).unwrap_or_default();
+            let due = form.quoted.first().copied().flatten().map(money::plain).unwrap_or_default();
             form.amount.set(&due);
         }
     }
@@ -131,7 +131,7 @@ impl App {
     /// not the amount due, a payment against the enrollment). A bad field keeps the form open.
     pub fn apply_payment(&mut self, mut form: PaymentForm) -> Option<Modal> {
         let typed = form.amount.text().trim();
-        let typed_fen = if typed.is_empty() { None } else { parse_yuan(typed) };
+        let typed_fen = if typed.is_empty() { None } else { money::parse_yuan(typed) };
         if !typed.is_empty() && typed_fen.is_none() {
             form.error = Some(self.text.bad_amount.to_owned());
             form.focus = PaymentField::Amount;
@@ -174,14 +174,14 @@ impl App {
         let n = form.targets.len();
         if n > 1 {
             let how = match typed_fen {
-                Some(fen) => fill(self.text.each_amount, &[&yuan(fen)]),
+                Some(fen) => fill(self.text.each_amount, &[&money::two_places(fen)]),
                 None => self.text.amount_each.to_owned(),
             };
             self.ask(fill(self.text.ask_bulk_paid, &[&n, &how]), items, label, false);
         } else if let (Some(fen), Some(Some(due))) = (typed_fen, form.quoted.first())
             && fen != *due
         {
-            self.ask(fill(self.text.ask_amount_differs, &[&yuan(*due)]), items, label, false);
+            self.ask(fill(self.text.ask_amount_differs, &[&money::two_places(*due)]), items, label, false);
         } else {
             self.write(items, label, false);
         }
@@ -234,7 +234,7 @@ impl App {
     fn payment_summary(&self, s: &Student) -> String {
         let p = &s.payment_details;
         let parts = [
-            p.amount_fen.map(|f| fill(self.text.yuan_amount, &[&yuan(f)])),
+            p.amount_fen.map(|f| fill(self.text.yuan_amount, &[&money::two_places(f)])),
             p.paid_on.map(|d| d.to_string()),
             p.channel.as_deref().and_then(PaymentChannel::from_text).map(|c| self.text.channel_name(&c).to_owned()),
         ];

@@ -2,8 +2,9 @@
 //! detail screen, the payment form and `canbao quote` (its text and the `rule` / `rule_en` of `--json`).
 
 use super::{Language, fill};
+use crate::domain::money;
 use crate::domain::policy::{
-    AmountStep, Citation, CoverageBasis, EnrollPlace, EnrolleeKind, RuleStep, Subsidy, SubsidyPayment, format_yuan,
+    AmountStep, Citation, CoverageBasis, EnrollPlace, EnrolleeKind, RuleStep, Subsidy, SubsidyPayment,
 };
 
 /// The sentences of a quote's rule in one language. Placeholders are described where they are numbered.
@@ -245,13 +246,13 @@ impl QuoteWords {
                 }
             }
             RuleStep::Amount(AmountStep::PersonalPremium { premium_fen }) => {
-                fill(self.personal_premium, &[&format_yuan(*premium_fen)])
+                fill(self.personal_premium, &[&money::with_unit(*premium_fen)])
             }
             RuleStep::Amount(AmountStep::Newborn { months, premium_fen, clause }) => {
-                fill(self.newborn, &[months, &format_yuan(*premium_fen), clause])
+                fill(self.newborn, &[months, &money::with_unit(*premium_fen), clause])
             }
             RuleStep::Amount(AmountStep::FinancingStandard { premium_fen, subsidy_fen, standard_fen, clause }) => {
-                let amounts = [premium_fen, subsidy_fen, standard_fen].map(|f| format_yuan(*f));
+                let amounts = [premium_fen, subsidy_fen, standard_fen].map(|f| money::with_unit(*f));
                 fill(self.financing_standard, &[&amounts[0], &amounts[1], &amounts[2], clause])
             }
             RuleStep::NoRuleFor { categories } => fill(self.no_rule_for, &[&list(categories)]),
@@ -260,14 +261,14 @@ impl QuoteWords {
                     SubsidyPayment::OnBehalf => self.subsidy_on_behalf,
                     SubsidyPayment::Reimbursed => self.subsidy_reimbursed,
                 };
-                fill(template, &[category, &self.subsidy(*kind), &format_yuan(*amount_fen), paid_by, clause])
+                fill(template, &[category, &self.subsidy(*kind), &money::with_unit(*amount_fen), paid_by, clause])
             }
             RuleStep::FullSubsidyOrder { order, chosen } => {
                 fill(self.full_subsidy_order, &[&order.join(self.order_gap), chosen])
             }
             RuleStep::HighestSubsidy { chosen } => fill(self.highest_subsidy, &[chosen]),
             RuleStep::FamilyPaysGovernmentPart { amount_fen } => {
-                fill(self.family_pays_government_part, &[&format_yuan(*amount_fen)])
+                fill(self.family_pays_government_part, &[&money::with_unit(*amount_fen)])
             }
             RuleStep::UnspecifiedSubsidy { categories, paid_by, payment, clause } => {
                 let template = match payment {
@@ -293,7 +294,7 @@ impl QuoteWords {
                 fill(self.advice, &[&list(categories), &parts.join(self.advice_gap)])
             }
             RuleStep::Totals { personal_fen, department_fen } => {
-                fill(self.totals, &[&format_yuan(*personal_fen), &format_yuan(*department_fen)])
+                fill(self.totals, &[&money::with_unit(*personal_fen), &money::with_unit(*department_fen)])
             }
         };
         Some(said)

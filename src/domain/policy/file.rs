@@ -14,6 +14,7 @@ use super::{
 };
 use crate::data_file::render_segment;
 use crate::domain::category::CategoryTable;
+use crate::domain::money;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -218,24 +219,8 @@ impl Visitor<'_> for YuanVisitor {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Yuan, E> {
-        parse_yuan(v).map(Yuan).ok_or_else(|| E::custom(format!("金额“{v}”无效：{YUAN_EXPECTED}")))
+        money::parse_yuan(v).map(Yuan).ok_or_else(|| E::custom(format!("金额“{v}”无效：{YUAN_EXPECTED}")))
     }
-}
-
-/// `"350"`, `"95.5"`, `"95.50"`, `"350元"` → fen.
-fn parse_yuan(text: &str) -> Option<i64> {
-    let text = text.trim();
-    let text = text.strip_suffix('元').unwrap_or(text).trim();
-    let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
-    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 2 {
-        return None;
-    }
-    if !frac.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let whole: i64 = whole.parse().ok()?;
-    let frac: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<2}").parse().ok()? };
-    whole.checked_mul(100)?.checked_add(frac)
 }
 
 /// A TOML local date (`2023-01-01`); a date-time or a quoted string is refused.

@@ -7,9 +7,10 @@ use serde::{Serialize, Serializer};
 
 use super::{
     AmountBasis, CategoryRule, CoverageStart, DepartmentWindow, EnrollPlace, Judgement, PaymentWindow, Policy, Subsidy,
-    SubsidyPayment, format_yuan,
+    SubsidyPayment,
 };
 use crate::domain::category::CategoryTable;
+use crate::domain::money;
 
 /// How the pupil stands towards this insurance before paying.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
@@ -409,15 +410,15 @@ pub fn quote(policy: &Policy, categories: &CategoryTable, req: &QuoteRequest) ->
                 text: format!(
                     "通知未说明此期间{}代缴多少：按只代缴个人缴费部分{}计，其余{}由家庭缴纳，请向医保经办机构确认",
                     rule.paid_by,
-                    format_yuan(premium),
-                    format_yuan(total - premium)
+                    money::with_unit(premium),
+                    money::with_unit(total - premium)
                 ),
                 text_en: format!(
                     "The notice does not say how much {} pays in this window: quoted as the personal premium ({}) only, \
                      the remaining {} to the family; confirm with the insurance agency",
                     rule.paid_by,
-                    format_yuan(premium),
-                    format_yuan(total - premium)
+                    money::with_unit(premium),
+                    money::with_unit(total - premium)
                 ),
                 clause: window.clause.clone(),
             });

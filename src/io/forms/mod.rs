@@ -17,6 +17,7 @@ use super::export::{FileFormat, Out};
 use super::sheet::{ExportError, ExportOptions};
 use crate::domain::category::CategoryTable;
 use crate::domain::id_number;
+use crate::domain::money;
 use crate::domain::policy::{Ledger, Policy, roster_ledger};
 use crate::domain::student::Student;
 use crate::store::{Store, StoreError, StudentFilter};
@@ -94,7 +95,7 @@ pub fn categories_text(s: &Student) -> String {
 
 /// Fen as a yuan number cell.
 pub fn yuan_cell(fen: i64) -> Out<'static> {
-    Out::Number(crate::domain::policy::fen_to_yuan(fen))
+    Out::Number(money::as_number(fen))
 }
 
 /// `--out` for a form that is one file: a file, or an existing folder to put the default name in.

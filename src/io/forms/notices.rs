@@ -14,7 +14,8 @@ use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Worksheet, XlsxE
 use super::{FormInput, categories_text, out_file};
 use crate::domain::category::CategoryTable;
 use crate::domain::coverage::Standing;
-use crate::domain::policy::{self, EnrolleeKind, Policy, QuoteRequest, Refund, yuan_string};
+use crate::domain::money;
+use crate::domain::policy::{self, EnrolleeKind, Policy, QuoteRequest, Refund};
 use crate::domain::student::Student;
 use crate::io::ReadError;
 use crate::io::export::{FileFormat, TableWriter, excel_date, needs_landscape, print_setup};
@@ -77,7 +78,7 @@ pub fn slips(input: &FormInput, on: NaiveDate) -> Result<(String, Vec<Slip>), Ex
         let department = quote.paying_department.clone();
         let who = department.as_deref().map(|d| format!("{d}部门")).unwrap_or_else(|| "认定部门".to_owned());
         match quote.refund {
-            Some(Refund::Amount { fen }) => note.push(format!("缴费后由{who}补助{}元", yuan_string(fen))),
+            Some(Refund::Amount { fen }) => note.push(format!("缴费后由{who}补助{}元", money::plain(fen))),
             Some(Refund::Unspecified) => note.push(format!("缴费后由{who}按规定补助")),
             None => {}
         }
@@ -265,9 +266,9 @@ fn write_slip(sheet: &mut Worksheet, f: &Formats, mut row: u32, slip: &Slip, how
     row += 1;
     sheet.set_row_height(row, ROW)?;
     sheet.write_string_with_format(row, 0, "家庭应缴（元）", &f.label)?;
-    sheet.write_number_with_format(row, 1, policy::fen_to_yuan(slip.personal_due_fen), &f.money)?;
+    sheet.write_number_with_format(row, 1, money::as_number(slip.personal_due_fen), &f.money)?;
     sheet.write_string_with_format(row, 2, "部门代缴（元）", &f.label)?;
-    sheet.write_number_with_format(row, 3, policy::fen_to_yuan(slip.department_due_fen), &f.money)?;
+    sheet.write_number_with_format(row, 3, money::as_number(slip.department_due_fen), &f.money)?;
     row += 1;
     let paid_by = match (&slip.department, &slip.subsidy_category) {
         (Some(d), Some(c)) if slip.department_due_fen > 0 => format!("{d}（{c}）"),

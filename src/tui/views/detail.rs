@@ -11,8 +11,8 @@ use unicode_width::UnicodeWidthStr;
 use super::cells::{fit, truncate};
 use super::chrome;
 use crate::domain::id_number::{self, IdKind};
-use crate::domain::policy::yuan_string;
-use crate::domain::student::{Enrollment, PaymentStatus, yuan};
+use crate::domain::money;
+use crate::domain::student::{Enrollment, PaymentStatus};
 use crate::store::AuditEntry;
 use crate::tui::app::{App, Detail};
 use crate::tui::keymap::Context;
@@ -115,7 +115,7 @@ fn fields(app: &App, d: &Detail, width: usize) -> Vec<Line<'static>> {
     let mut payment = t.payment(s.payment).to_owned();
     if s.payment == PaymentStatus::Paid {
         let p = &s.payment_details;
-        let amount = p.amount_fen.map(yuan).unwrap_or_else(|| "-".into());
+        let amount = p.amount_fen.map(money::two_places).unwrap_or_else(|| "-".into());
         let date = p.paid_on.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
         let channel = p.channel.clone().unwrap_or_else(|| "-".into());
         payment.push_str("  ");
@@ -150,7 +150,7 @@ fn fields(app: &App, d: &Detail, width: usize) -> Vec<Line<'static>> {
     }
     if let Some(Ok(q)) = &d.quote {
         let window = q.window.clone();
-        let due = fill(t.due_line, &[&yuan_string(q.personal_due_fen), &yuan_string(q.department_due_fen), &window]);
+        let due = fill(t.due_line, &[&money::plain(q.personal_due_fen), &money::plain(q.department_due_fen), &window]);
         lines.push(field(app, t.f_due, due, plain, width));
         let coverage = fill(t.coverage_line, &[&q.coverage_from, &q.coverage_to]);
         lines.push(field(app, t.f_coverage, coverage, plain, width));
@@ -232,7 +232,7 @@ fn value_label(t: &Text, field: &str, v: &str) -> String {
     match field {
         "enrollment" => Enrollment::from_code(v).map_or(v.to_owned(), |e| t.enrollment(e).to_owned()),
         "payment" => PaymentStatus::from_code(v).map_or(v.to_owned(), |p| t.payment(p).to_owned()),
-        "paid_amount_fen" => v.parse().map_or(v.to_owned(), yuan),
+        "paid_amount_fen" => v.parse().map_or(v.to_owned(), money::two_places),
         "paid_channel" => channel_label(t, v),
         "categories" => {
             let names: Vec<String> = serde_json::from_str::<Vec<serde_json::Value>>(v)

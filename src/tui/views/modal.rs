@@ -12,6 +12,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::cells::{fit, truncate};
 use crate::domain::category::CategoryTable;
+use crate::domain::money;
 use crate::domain::student::{Enrollment, PaymentChannel};
 use crate::io::class_list::ImportReport;
 use crate::io::reconcile::Source;
@@ -298,7 +299,7 @@ fn policies(frame: &mut Frame, app: &App, area: Rect, cursor: usize, list: &[cra
     let mut lines: Vec<Line> = Vec::new();
     for (i, p) in list.iter().enumerate() {
         let mark = if i == cursor { ">" } else { " " };
-        let premium = crate::domain::policy::yuan_string(p.personal_premium_fen);
+        let premium = money::plain(p.personal_premium_fen);
         let mut head = format!("{mark} {}", fill(t.policy_line, &[&p.name, &p.title, &p.insured_year, &premium]));
         if Some(p.name.as_str()) == current {
             head.push_str(t.policy_current);
