@@ -470,6 +470,20 @@ impl Store {
         Ok(self.conn.progress_handler(1000, Some(move || stop.load(std::sync::atomic::Ordering::Relaxed)))?)
     }
 
+    /// After each statement this connection finishes: its SQL and how many rows it has stepped through by full
+    /// table scan since it was prepared (SQLite's own count, `SQLITE_STMTSTATUS_FULLSCAN_STEP`). For the tests
+    /// that hold every per-row look-up of an import, reconciliation and merge to an index.
+    pub fn watch_statements(&mut self, mut seen: impl FnMut(&str, i64) + Send + 'static) -> Result<()> {
+        use rusqlite::trace::{TraceEvent, TraceEventCodes};
+        let watch = move |event: TraceEvent<'_>| {
+            if let TraceEvent::Profile(statement, _) = event {
+                let scanned = statement.get_status(rusqlite::StatementStatus::FullscanStep);
+                seen(&statement.sql(), i64::from(scanned));
+            }
+        };
+        Ok(self.conn.trace_v2(TraceEventCodes::SQLITE_TRACE_PROFILE, Some(watch))?)
+    }
+
     pub fn connection(&self) -> &Connection {
         &self.conn
     }
