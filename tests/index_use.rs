@@ -45,10 +45,13 @@ fn import(store: &mut Store, file: &Path) {
     request.run(store, false).unwrap();
 }
 
+/// Per SQL text: runs, the most rows one run stepped through by full scan, the prepared statement's count so far.
+type Runs = (usize, i64, i64);
+
 /// Runs `work` on `store` watching its statements: each SQL text with how often it ran and the most rows one
 /// run stepped through by full scan.
 fn watched(store: &mut Store, work: impl FnOnce(&mut Store)) -> HashMap<String, (usize, i64)> {
-    let seen: Arc<Mutex<HashMap<String, (usize, i64, i64)>>> = Arc::default();
+    let seen: Arc<Mutex<HashMap<String, Runs>>> = Arc::default();
     let sink = Arc::clone(&seen);
     store
         .watch_statements(move |sql, scanned_so_far| {
