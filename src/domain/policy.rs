@@ -283,13 +283,7 @@ pub struct PolicySet {
     policies: BTreeMap<String, Policy>,
 }
 
-const BUILTIN: [(&str, &str); 5] = [
-    ("liuzhou-2023", include_str!("../../data/policies/liuzhou-2023.toml")),
-    ("yibin-2024", include_str!("../../data/policies/yibin-2024.toml")),
-    ("nanchong-2023", include_str!("../../data/policies/nanchong-2023.toml")),
-    ("liuzhou-2021", include_str!("../../data/policies/liuzhou-2021.toml")),
-    ("quanzhou-2023", include_str!("../../data/policies/quanzhou-2023.toml")),
-];
+include!(concat!(env!("OUT_DIR"), "/builtin_policies.rs"));
 
 /// A builtin policy file's text, as shipped in `data/policies/`.
 pub fn builtin_text(name: &str) -> Option<&'static str> {
@@ -389,6 +383,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_file_in_data_policies_is_builtin() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/policies");
+        let mut files: Vec<String> = std::fs::read_dir(&dir)
+            .expect("data/policies")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .map(|p| p.file_stem().expect("stem").to_string_lossy().into_owned())
+            .collect();
+        files.sort();
+        assert!(!files.is_empty());
+        for name in &files {
+            let shipped = std::fs::read_to_string(dir.join(format!("{name}.toml"))).expect("policy file");
+            assert_eq!(builtin_text(name), Some(shipped.as_str()), "{name}");
+        }
+        assert_eq!(PolicySet::builtin().names(), files);
+    }
+
+    #[test]
     fn every_builtin_policy_parses() {
         let set = PolicySet::builtin();
         assert_eq!(set.names(), ["liuzhou-2021", "liuzhou-2023", "nanchong-2023", "quanzhou-2023", "yibin-2024"]);
@@ -417,9 +429,12 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let policies = dir.path().join("policies");
         std::fs::create_dir(&policies).expect("mkdir");
-        let override_text = BUILTIN[1].1.replace("personal_premium = 380", "personal_premium = 400");
+        let override_text =
+            builtin_text("yibin-2024").expect("yibin-2024").replace("personal_premium = 380", "personal_premium = 400");
         std::fs::write(policies.join("yibin-2024.toml"), override_text).expect("write");
-        let added = BUILTIN[0].1.replace("title = \"柳州市2023年度\"", "title = \"柳州市2023年度（试行）\"");
+        let added = builtin_text("liuzhou-2023")
+            .expect("liuzhou-2023")
+            .replace("title = \"柳州市2023年度\"", "title = \"柳州市2023年度（试行）\"");
         std::fs::write(policies.join("liuzhou-test.toml"), added).expect("write");
         std::fs::write(policies.join("readme.txt"), "not a policy").expect("write");
 
@@ -445,7 +460,9 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let policies = dir.path().join("policies");
         std::fs::create_dir(&policies).expect("mkdir");
-        let bad = BUILTIN[1].1.replace("personal_premium = 380", "personal_premium = \"三百八\"");
+        let bad = builtin_text("yibin-2024")
+            .expect("yibin-2024")
+            .replace("personal_premium = 380", "personal_premium = \"三百八\"");
         std::fs::write(policies.join("yibin-2024.toml"), bad).expect("write");
         let err = PolicySet::load(Some(dir.path())).expect_err("malformed");
         assert!(err.file().ends_with("yibin-2024.toml"), "{err}");
