@@ -324,24 +324,38 @@ impl Store {
             return Ok(Vec::new());
         }
         let first = self.first_year()?;
+        // The classes this year's lists named, then one pass over the roster: a correlated look-up per pupil
+        // would read a school's roster once for each of its pupils.
+        let named: std::collections::HashSet<(i64, String, String)> = self
+            .conn
+            .prepare("SELECT DISTINCT school_id, grade, class FROM students WHERE seen_year = ?1")?
+            .query_map([current], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        if named.is_empty() {
+            return Ok(Vec::new());
+        }
         let mut stmt = self.conn.prepare(
-            "SELECT s.id, s.name, s.id_number, sc.name, s.grade, s.class
+            "SELECT s.id, s.name, s.id_number, sc.name, s.grade, s.class, s.school_id
              FROM students s JOIN schools sc ON sc.id = s.school_id
              WHERE s.enrollment <> 'left' AND coalesce(s.seen_year, ?2) < ?1
-               AND EXISTS (SELECT 1 FROM students o WHERE o.seen_year = ?1 AND o.school_id = s.school_id
-                           AND o.grade = s.grade AND o.class = s.class)
              ORDER BY sc.id, s.class_order, s.id",
         )?;
-        let rows = stmt.query_map(params![current, first], |r| {
-            Ok(Leaver {
+        let mut rows = stmt.query(params![current, first])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let (grade, class): (String, String) = (r.get(4)?, r.get(5)?);
+            if !named.contains(&(r.get(6)?, grade.clone(), class.clone())) {
+                continue;
+            }
+            out.push(Leaver {
                 id: r.get(0)?,
                 name: r.get(1)?,
                 id_number: r.get(2)?,
                 school: r.get(3)?,
-                class: class_label::join(&r.get::<_, String>(4)?, &r.get::<_, String>(5)?),
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+                class: class_label::join(&grade, &class),
+            });
+        }
+        Ok(out)
     }
 
     /// Marks the given pupils 已离校 for the current year, in one audited transaction; how many changed.
