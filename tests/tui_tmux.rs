@@ -67,9 +67,14 @@ impl Tmux {
     /// Starts canbao on `db` at 120×40 as `operator`. The config folder points into `dir`, so an operator's own
     /// keymap or theme cannot change the keys.
     fn start(socket: String, dir: &Path, db: &Path, operator: &str) -> Tmux {
+        Tmux::start_with(socket, dir, db, operator, "")
+    }
+
+    /// `start` with more arguments for canbao (`--year 2027`).
+    fn start_with(socket: String, dir: &Path, db: &Path, operator: &str, more: &str) -> Tmux {
         let tmux = Tmux { socket };
         let command = format!(
-            "env XDG_CONFIG_HOME={} HOME={} {} --db {} --operator {operator}",
+            "env XDG_CONFIG_HOME={} HOME={} {} --db {} --operator {operator} {more}",
             quote(dir),
             quote(dir),
             quote(Path::new(BIN)),
@@ -410,4 +415,47 @@ fn the_file_picker_imports_two_lists_at_once() {
     let stats = Command::new(BIN).arg("--db").arg(&db).args(["stats", "--json"]).output().expect("stats");
     let json: serde_json::Value = serde_json::from_slice(&stats.stdout).expect("stats json");
     assert!(json["students"].as_i64().expect("count") > 30, "both lists imported: {json}");
+}
+
+/// `--year` opens an earlier insured year read-only, named in the title; the palette's 切换年度 comes back to
+/// the current year, where changes are allowed again.
+#[test]
+fn an_earlier_year_opens_read_only_and_the_palette_switches_back() {
+    if tmux_missing() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = imported_drive(dir.path());
+    let canbao = |args: &[&str]| {
+        let out = Command::new(BIN).arg("--db").arg(&db).args(args).env("HOME", dir.path()).output().expect("runs");
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        out
+    };
+    canbao(&["mark", "450202201711194162", "--payment", "government"]);
+    let years = canbao(&["year", "list", "--json"]);
+    let years: serde_json::Value = serde_json::from_slice(&years.stdout).expect("json");
+    let year = years[0]["year"].as_i64().expect("a year");
+    canbao(&["year", "new", &(year + 1).to_string()]);
+
+    let tmux = Tmux::start_with(
+        format!("canbao-test-year-{}", std::process::id()),
+        dir.path(),
+        &db,
+        "测试",
+        &format!("--year {year}"),
+    );
+    let screen = tmux.wait_for("显示 10 / 10");
+    let title = screen.lines().next().unwrap_or_default();
+    assert!(title.contains(&format!("{year}年度")) && title.contains("只读"), "{screen}");
+    assert!(screen.contains("财政代缴"), "last year's payment is shown:\n{screen}");
+    tmux.send(&["p"]);
+    tmux.wait_for("只读模式，不能修改");
+    tmux.send(&[":"]);
+    tmux.send_text("切换年度");
+    tmux.send(&["Enter"]);
+    let screen = tmux.wait_for(&format!("已回到当前年度 {} 年度", year + 1));
+    let title = screen.lines().next().unwrap_or_default();
+    assert!(title.contains(&format!("{}年度", year + 1)) && !title.contains("只读"), "{screen}");
+    assert!(!screen.contains("财政代缴"), "the new year starts unpaid:\n{screen}");
+    tmux.quit();
 }

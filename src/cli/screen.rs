@@ -25,8 +25,12 @@ pub(super) fn open(cli: &Cli) -> CmdResult {
         }
         Err(e) => return Err(e.into()),
     };
-    let mut store = open_store(cli)?;
+    // The daily backup is written before an earlier year (`--year`) makes the store read-only.
+    let mut store = open_store(&Cli { year: None, ..cli.clone() })?;
     store.backup_if_due()?;
+    if let Some(year) = cli.year {
+        store.view_year(year)?;
+    }
     run_tui(cli, store)
 }
 
