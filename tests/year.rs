@@ -129,6 +129,8 @@ fn a_new_year_promotes_and_reconciles_its_tax_list_leaving_last_years_payments_i
     assert_eq!(old["enrollment"]["declined"], 1);
     let old_find = json(canbao(&db, home).args(["--year", &year.to_string(), "find", &pupils[3].1, "--json"]));
     assert_eq!(old_find[0]["enrollment"], "unknown", "初三丁 was at school last year");
+    let old_yi = json(canbao(&db, home).args(["--year", &year.to_string(), "find", yi, "--json"]));
+    assert_eq!(old_yi[0]["class"], "一年级1班", "last year's class");
     let store = canbao::store::Store::open_read_only(&db).unwrap();
     let mut store = store;
     store.view_year(year as i32).unwrap();

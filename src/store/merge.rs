@@ -619,25 +619,51 @@ fn copy_pupil(
     )?;
     let id = tx.last_insert_rowid();
     // Their other years (and their current one, when it is not ours): ours are written where they belong.
-    let mut years: Vec<(i32, [Option<String>; 7])> = tx
+    let mut years: Vec<(i32, [Option<String>; 10])> = tx
         .prepare(
             "SELECT year, enrollment, decline_reason, payment, CAST(paid_amount_fen AS TEXT), paid_on, paid_channel,
-                policy FROM other.year_statuses WHERE student_id = ?1",
+                policy, grade, class, class_order FROM other.year_statuses WHERE student_id = ?1",
         )?
         .query_map([their_id], |r| {
-            Ok((r.get(0)?, [r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?]))
+            let row = [
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+                r.get(9)?,
+                r.get(10)?,
+            ];
+            Ok((r.get(0)?, row))
         })?
         .collect::<rusqlite::Result<_>>()?;
     if let (false, Some(theirs)) = (same_year, their_current) {
-        let row: [Option<String>; 7] = tx.query_row(
-            "SELECT enrollment, decline_reason, payment, CAST(paid_amount_fen AS TEXT), paid_on, paid_channel, NULL
+        let row: [Option<String>; 10] = tx.query_row(
+            "SELECT enrollment, decline_reason, payment, CAST(paid_amount_fen AS TEXT), paid_on, paid_channel, NULL,
+                grade, class, class_order
              FROM other.students WHERE id = ?1",
             [their_id],
-            |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?]),
+            |r| {
+                Ok([
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                    r.get(8)?,
+                    r.get(9)?,
+                ])
+            },
         )?;
         years.push((theirs, row));
     }
-    for (year, [enrollment, reason, payment, amount, paid_on, channel, policy]) in years {
+    for (year, [enrollment, reason, payment, amount, paid_on, channel, policy, grade, class, order]) in years {
         if Some(year) == our_current {
             tx.execute(
                 "UPDATE main.students SET enrollment = ?1, decline_reason = ?2, payment = ?3,
@@ -647,9 +673,9 @@ fn copy_pupil(
         } else {
             tx.execute(
                 "INSERT OR REPLACE INTO main.year_statuses(student_id, year, enrollment, decline_reason, payment,
-                     paid_amount_fen, paid_on, paid_channel, policy)
-                 VALUES (?1, ?2, ?3, ?4, ?5, CAST(?6 AS INTEGER), ?7, ?8, ?9)",
-                params![id, year, enrollment, reason, payment, amount, paid_on, channel, policy],
+                     paid_amount_fen, paid_on, paid_channel, policy, grade, class, class_order)
+                 VALUES (?1, ?2, ?3, ?4, ?5, CAST(?6 AS INTEGER), ?7, ?8, ?9, ?10, ?11, ?12)",
+                params![id, year, enrollment, reason, payment, amount, paid_on, channel, policy, grade, class, order],
             )?;
         }
     }

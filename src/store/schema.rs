@@ -194,6 +194,13 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE students ADD COLUMN categories_year INTEGER;
     ALTER TABLE students ADD COLUMN seen_year INTEGER;
     "#,
+    // 6: the class a pupil was in during a closed year, so that year is shown (and its forms written) with
+    // last year's classes, not this year's one grade up. NULL: the class did not change since.
+    r#"
+    ALTER TABLE year_statuses ADD COLUMN grade TEXT;
+    ALTER TABLE year_statuses ADD COLUMN class TEXT;
+    ALTER TABLE year_statuses ADD COLUMN class_order TEXT;
+    "#,
 ];
 
 /// The first version that keeps insured years.
