@@ -19,8 +19,8 @@ use crate::domain::roster_check::{self, CheckReport};
 use crate::domain::student::Student;
 use crate::io::reconcile::{self, ReconcileReport, Source};
 use crate::store::{Store, StudentFilter};
-use crate::words::Language;
 use crate::words::quote::{QuoteWords, rule_text};
+use crate::words::{Language, fill};
 
 /// The meta key naming the drive's policy (a `data/policies` file stem such as `yibin-2024`); the TUI reads the
 /// same key.
@@ -561,48 +561,29 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
     if let Some(n) = &out.name {
         println!("{n}");
     }
-    let en = cli.lang == Some(Lang::En);
+    let lang = if cli.lang == Some(Lang::En) { Language::En } else { Language::Zh };
+    let w = QuoteWords::of(lang);
     let (from, to) = (&out.coverage_from, &out.coverage_to);
-    if en {
-        println!("{} ({})  paid on {}", q.policy_title, q.policy, out.paid_on);
-        println!("family pays      {}", money::with_unit(q.personal_due_fen));
-        println!("department pays  {}", money::with_unit(q.department_due_fen));
-        println!("covered          {from} – {to}");
-    } else {
-        println!("{}（{}）  {} 缴费", q.policy_title, q.policy, out.paid_on);
-        println!("家庭应缴 (family pays)      {}", money::with_unit(q.personal_due_fen));
-        println!("部门代缴 (department pays)  {}", money::with_unit(q.department_due_fen));
-        println!("待遇期 (covered)            {from} 至 {to}");
-    }
+    println!("{}", fill(w.cli_head, &[&q.policy_title, &q.policy, &out.paid_on]));
+    println!("{}", fill(w.cli_family_pays, &[&money::with_unit(q.personal_due_fen)]));
+    println!("{}", fill(w.cli_department_pays, &[&money::with_unit(q.department_due_fen)]));
+    println!("{}", fill(w.cli_covered, &[from, to]));
     match q.benefit_place {
-        Some(BenefitPlace::Required) => say(
-            "注意：此类学生不随学校参保（见下） (enrolls away from school, see below)",
-            "note: enrolls away from school (see below)",
-        ),
-        Some(BenefitPlace::Optional) => say(
-            "注意：此类学生可以不随学校参保（见下） (may enroll away from school, see below)",
-            "note: may enroll away from school (see below)",
-        ),
+        Some(BenefitPlace::Required) => println!("{}", w.cli_away_required),
+        Some(BenefitPlace::Optional) => println!("{}", w.cli_away_optional),
         None => {}
     }
     println!();
-    println!("{}", if en { &out.rule_en } else { &out.rule });
+    println!("{}", rule_text(&q.steps, lang));
     if !q.judgements.is_empty() {
         println!();
-        println!(
-            "{}",
-            if en {
-                "Readings the notice does not state (confirm with the agency):"
-            } else {
-                "通知未明说、请向经办机构确认的判断："
-            }
-        );
+        println!("{}", w.cli_judgements);
         for j in &q.judgements {
-            if en {
-                println!("- {} ({})", j.text_en, j.clause);
-            } else {
-                println!("- {}（{}）", j.text, j.clause);
-            }
+            let text = match lang {
+                Language::Zh => &j.text,
+                Language::En => &j.text_en,
+            };
+            println!("{}", fill(w.cli_judgement, &[text, &j.clause]));
         }
     }
     Ok(())

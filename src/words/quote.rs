@@ -1,5 +1,6 @@
-//! A quote's rule in words: each `RuleStep` said in Chinese or English from this file's two tables, for the
-//! detail screen, the payment form and `canbao quote` (its text and the `rule` / `rule_en` of `--json`).
+//! A quote in words: each `RuleStep` said in Chinese or English from this file's two tables, for the detail
+//! screen, the payment form and `canbao quote` (its text, and the `rule` / `rule_en` of `--json`). The command
+//! line's Chinese carries the English in brackets, as all its default output does.
 
 use super::{Language, fill};
 use crate::domain::money;
@@ -82,6 +83,19 @@ pub struct QuoteWords {
     place_benefit_optional: &'static str,
     /// The family's amount, the department's.
     totals: &'static str,
+    /// `canbao quote`: the policy's title and name, the day paid.
+    pub cli_head: &'static str,
+    /// The amount.
+    pub cli_family_pays: &'static str,
+    /// The amount.
+    pub cli_department_pays: &'static str,
+    /// The cover's first and last day.
+    pub cli_covered: &'static str,
+    pub cli_away_required: &'static str,
+    pub cli_away_optional: &'static str,
+    pub cli_judgements: &'static str,
+    /// A judgement's text, its clause.
+    pub cli_judgement: &'static str,
 }
 
 pub static ZH: QuoteWords = QuoteWords {
@@ -126,6 +140,14 @@ pub static ZH: QuoteWords = QuoteWords {
     place_family: "以家庭为单位参保，不随学校参保",
     place_benefit_optional: "已在户籍地（待遇审批地）参保的，可以不在学校参保",
     totals: "家庭应缴{}，部门代缴{}。",
+    cli_head: "{}（{}）  {} 缴费",
+    cli_family_pays: "家庭应缴 (family pays)      {}",
+    cli_department_pays: "部门代缴 (department pays)  {}",
+    cli_covered: "待遇期 (covered)            {} 至 {}",
+    cli_away_required: "注意：此类学生不随学校参保（见下） (enrolls away from school, see below)",
+    cli_away_optional: "注意：此类学生可以不随学校参保（见下） (may enroll away from school, see below)",
+    cli_judgements: "通知未明说、请向经办机构确认的判断：",
+    cli_judgement: "- {}（{}）",
 };
 
 pub static EN: QuoteWords = QuoteWords {
@@ -170,6 +192,14 @@ pub static EN: QuoteWords = QuoteWords {
     place_family: "enrolls with the family, not at school",
     place_benefit_optional: "may skip school enrollment if enrolled where registered",
     totals: "Family pays {}; department pays {}.",
+    cli_head: "{} ({})  paid on {}",
+    cli_family_pays: "family pays      {}",
+    cli_department_pays: "department pays  {}",
+    cli_covered: "covered          {} – {}",
+    cli_away_required: "note: enrolls away from school (see below)",
+    cli_away_optional: "note: may enroll away from school (see below)",
+    cli_judgements: "Readings the notice does not state (confirm with the agency):",
+    cli_judgement: "- {} ({})",
 };
 
 impl QuoteWords {

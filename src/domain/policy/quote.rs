@@ -25,16 +25,6 @@ pub enum EnrolleeKind {
     Interrupted,
 }
 
-impl EnrolleeKind {
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            EnrolleeKind::Continuing => "续保",
-            EnrolleeKind::New => "新参保",
-            EnrolleeKind::Interrupted => "中断后再参保",
-        }
-    }
-}
-
 /// The facts a quote needs about one pupil.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuoteRequest {
