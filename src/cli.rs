@@ -447,6 +447,10 @@ pub fn main() -> ExitCode {
         }
     };
     ENGLISH.store(cli.lang == Some(Lang::En), std::sync::atomic::Ordering::Relaxed);
+    if let Some(broken) = broken_embedded_file() {
+        eprintln!("{}", pick(&format!("错误 (error): {broken}"), &format!("error: {broken}")));
+        return ExitCode::from(1);
+    }
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(UserError(message)) => {
@@ -458,6 +462,19 @@ pub fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// A data file embedded in this build that does not parse (only a broken build has one; the unit tests parse
+/// them all): nothing starts on it, as nothing starts on a broken file in the config folder.
+fn broken_embedded_file() -> Option<String> {
+    let categories =
+        crate::domain::category::CategoryTable::builtin_error().map(|e| format!("{e} ({})", e.message_en()));
+    let policies = crate::domain::policy::PolicySet::builtin_error().map(|e| format!("{e} ({})", e.message_en()));
+    let keymap = crate::tui::keymap::Keymap::builtin_error().map(ToString::to_string);
+    let theme = crate::tui::theme::Theme::builtin_error().map(ToString::to_string);
+    let headers = crate::io::header::Synonyms::builtin_error().map(|e| format!("data/headers.toml: {e}"));
+    let surnames = crate::domain::pinyin_keys::surnames_error();
+    categories.or(policies).or(headers).or(surnames).or(keymap).or(theme)
 }
 
 /// One command group, one function: each lives in its own file under `cli/`.

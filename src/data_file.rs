@@ -2,6 +2,39 @@
 //! the file, key and line of a mistake.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// A data file embedded in the binary (`include_str!`), parsed on first use. The unit tests parse every
+/// embedded file, so a broken one can only come from a broken build: it then stands as `T::default()` and keeps
+/// its error, and the command line refuses to start on that error (`cli::main` asks every embedded file first),
+/// as it refuses a broken file in the config folder. Nothing panics.
+pub struct Embedded<T, E> {
+    parse: fn() -> Result<T, E>,
+    parsed: OnceLock<(T, Option<E>)>,
+}
+
+impl<T: Default, E> Embedded<T, E> {
+    pub const fn new(parse: fn() -> Result<T, E>) -> Self {
+        Embedded { parse, parsed: OnceLock::new() }
+    }
+
+    fn parsed(&self) -> &(T, Option<E>) {
+        self.parsed.get_or_init(|| match (self.parse)() {
+            Ok(value) => (value, None),
+            Err(error) => (T::default(), Some(error)),
+        })
+    }
+
+    /// The parsed file.
+    pub fn get(&self) -> &T {
+        &self.parsed().0
+    }
+
+    /// Why the embedded file could not be parsed, if it could not.
+    pub fn error(&self) -> Option<&E> {
+        self.parsed().1.as_ref()
+    }
+}
 
 /// A data file (category table, policy) that cannot be used. Always names the file and, where known, the key
 /// and line, so whoever edits the file can find the mistake.
@@ -231,6 +264,17 @@ fn line_of_key(text: &str, key: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_broken_embedded_file_stands_as_the_default_and_keeps_its_error() {
+        static BROKEN: Embedded<Vec<u8>, String> = Embedded::new(|| Err("data/x.toml: line 3".into()));
+        static FINE: Embedded<Vec<u8>, String> = Embedded::new(|| Ok(vec![1, 2]));
+        assert!(BROKEN.get().is_empty());
+        assert_eq!(BROKEN.error().map(String::as_str), Some("data/x.toml: line 3"));
+        assert_eq!(FINE.get(), &[1, 2]);
+        assert_eq!(FINE.error(), None);
+    }
+
     #[test]
     fn key_paths_follow_tables_arrays_and_continuation_lines() {
         let text = "a = 1\n[t.\"低保\"]\nb = [\n  1,\n]\n[[w]]\nc = 2\n[[w]]\nc = 3\n";

@@ -3,6 +3,8 @@
 //! domain's data in Chinese or English for the screens, the command line and the forms. Nothing below `tui`
 //! uses the terminal.
 
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
 pub mod cli;
 pub mod county;
 pub mod data_file;

@@ -6,11 +6,11 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
 pub use crate::data_file::DataFileError;
+use crate::data_file::Embedded;
 
 /// One special category, e.g. 低保对象 certified by 民政.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,7 +29,7 @@ pub struct Category {
 }
 
 /// The category table: the builtin one, or one parsed from a provided file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CategoryTable {
     categories: Vec<Category>,
     index: HashMap<String, usize>,
@@ -44,16 +44,18 @@ struct CategoryFile {
 
 const BUILTIN_FILE: &str = "data/categories.toml";
 const BUILTIN_TEXT: &str = include_str!("../../data/categories.toml");
+static BUILTIN: Embedded<CategoryTable, DataFileError> =
+    Embedded::new(|| CategoryTable::from_toml(BUILTIN_TEXT, BUILTIN_FILE));
 
 impl CategoryTable {
     /// The table shipped in the binary (`data/categories.toml`), parsed on first use.
     pub fn builtin() -> &'static CategoryTable {
-        static TABLE: OnceLock<CategoryTable> = OnceLock::new();
-        TABLE.get_or_init(|| match CategoryTable::from_toml(BUILTIN_TEXT, BUILTIN_FILE) {
-            Ok(table) => table,
-            // The builtin file is checked by the unit tests, so this can only fire on a broken build.
-            Err(err) => panic!("{err}"),
-        })
+        BUILTIN.get()
+    }
+
+    /// Why the shipped table could not be parsed (a broken build): the command line refuses to start on it.
+    pub fn builtin_error() -> Option<&'static DataFileError> {
+        BUILTIN.error()
     }
 
     /// Parses a category table; `file` names the source in error messages.

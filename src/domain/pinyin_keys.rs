@@ -2,8 +2,8 @@
 //! as a surname (单 shan, 曾 zeng, 区 ou …, from `data/surnames.toml`); a given-name character with several
 //! readings contributes each, up to a small number of variants, so the operator finds 长乐 as changle or zhangle.
 
+use crate::data_file::Embedded;
 use std::collections::HashMap;
-use std::sync::OnceLock;
 
 use pinyin::{ToPinyin, ToPinyinMulti};
 use serde::Deserialize;
@@ -18,12 +18,17 @@ struct SurnameFile {
     surnames: HashMap<String, String>,
 }
 
+static SURNAMES: Embedded<HashMap<String, String>, toml::de::Error> =
+    Embedded::new(|| toml::from_str::<SurnameFile>(include_str!("../../data/surnames.toml")).map(|f| f.surnames));
+
 fn surnames() -> &'static HashMap<String, String> {
-    static TABLE: OnceLock<HashMap<String, String>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        // The file is part of the binary and covered by a test, so a parse failure cannot reach a user.
-        toml::from_str::<SurnameFile>(include_str!("../../data/surnames.toml")).map(|f| f.surnames).unwrap_or_default()
-    })
+    SURNAMES.get()
+}
+
+/// Why the embedded surname readings could not be parsed (a broken build): the command line refuses to start on
+/// it.
+pub fn surnames_error() -> Option<String> {
+    SURNAMES.error().map(|e| format!("data/surnames.toml: {e}"))
 }
 
 /// Searchable readings of a name: each string holds the variants separated by a space.

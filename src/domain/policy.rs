@@ -14,12 +14,12 @@ mod renew;
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 
 use super::category::CategoryTable;
 pub use crate::data_file::DataFileError;
+use crate::data_file::Embedded;
 pub use ledger::{Ledger, ledger, roster_ledger};
 pub use quote::{
     AmountStep, BenefitPlace, Citation, CoverageBasis, EnrolleeKind, Quote, QuoteError, QuoteRequest, Refund, RuleStep,
@@ -285,6 +285,8 @@ pub struct PolicySet {
 
 include!(concat!(env!("OUT_DIR"), "/builtin_policies.rs"));
 
+static BUILTIN_SET: Embedded<PolicySet, DataFileError> = Embedded::new(PolicySet::parse_builtin);
+
 /// A builtin policy file's text, as shipped in `data/policies/`.
 pub fn builtin_text(name: &str) -> Option<&'static str> {
     BUILTIN.iter().find(|(n, _)| *n == name).map(|(_, text)| *text)
@@ -293,12 +295,12 @@ pub fn builtin_text(name: &str) -> Option<&'static str> {
 impl PolicySet {
     /// The policies embedded in the binary (`data/policies/*.toml`), parsed on first use.
     pub fn builtin() -> &'static PolicySet {
-        static SET: OnceLock<PolicySet> = OnceLock::new();
-        SET.get_or_init(|| match PolicySet::parse_builtin() {
-            Ok(set) => set,
-            // Every builtin file is parsed by the unit tests, so this can only fire on a broken build.
-            Err(err) => panic!("{err}"),
-        })
+        BUILTIN_SET.get()
+    }
+
+    /// Why an embedded policy could not be parsed (a broken build): the command line refuses to start on it.
+    pub fn builtin_error() -> Option<&'static DataFileError> {
+        BUILTIN_SET.error()
     }
 
     fn parse_builtin() -> Result<PolicySet, DataFileError> {

@@ -1,8 +1,8 @@
 //! Finding the header row below any title rows and mapping its words to fields, through the synonym table in
 //! `data/headers.toml`.
 
+use crate::data_file::Embedded;
 use std::collections::HashMap;
-use std::sync::OnceLock;
 
 use serde::Deserialize;
 
@@ -77,10 +77,14 @@ struct CellWords {
 }
 
 /// Header word (cleaned) → column, and the cell words of `[words]`.
+#[derive(Default)]
 pub struct Synonyms {
     words: HashMap<String, Column>,
     cell_words: CellWords,
 }
+
+static BUILTIN: Embedded<Synonyms, String> =
+    Embedded::new(|| Synonyms::from_toml(include_str!("../../data/headers.toml")));
 
 impl Synonyms {
     pub fn from_toml(text: &str) -> Result<Synonyms, String> {
@@ -115,13 +119,14 @@ impl Synonyms {
         self.cell_words.no_category.iter().any(|w| w == word)
     }
 
+    /// The words of `data/headers.toml`, embedded in the binary.
     pub fn builtin() -> &'static Synonyms {
-        static BUILTIN: OnceLock<Synonyms> = OnceLock::new();
-        // The embedded table is checked by a test; an empty table would only make every file "headerless".
-        BUILTIN.get_or_init(|| {
-            Synonyms::from_toml(include_str!("../../data/headers.toml"))
-                .unwrap_or(Synonyms { words: HashMap::new(), cell_words: CellWords::default() })
-        })
+        BUILTIN.get()
+    }
+
+    /// Why the embedded word table could not be parsed (a broken build): the command line refuses to start on it.
+    pub fn builtin_error() -> Option<&'static String> {
+        BUILTIN.error()
     }
 
     pub fn column(&self, header: &str) -> Option<Column> {

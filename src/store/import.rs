@@ -6,7 +6,7 @@ use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 
 use super::fields::{self, Field, FieldChange, categories_from_text, categories_to_text, ensure_school};
 use super::read::{EXISTING_VALID, kind_code};
-use super::{AuditContext, Result, Store};
+use super::{AuditContext, Result, Store, StoreError};
 use crate::domain::id_number::{IdCheck, Sex};
 use crate::domain::search::pack_key;
 use crate::domain::student::{CategoryMark, Enrollment};
@@ -84,7 +84,7 @@ impl Store {
             outcome: ImportOutcome::default(),
             id_invalid: 0,
         };
-        let tx = session.tx.as_ref().expect("just begun");
+        let tx = session.tx.as_ref().ok_or(StoreError::ImportFinished)?;
         tx.pragma_update(None, "cache_size", super::IMPORT_CACHE_KIB)?;
         session.batch.year = session.ctx.year;
         let first: Option<String> =
@@ -127,7 +127,7 @@ impl Store {
 
 impl ImportSession<'_> {
     pub fn apply(&mut self, row: &Incoming) -> Result<IncomingOutcome> {
-        let tx = self.tx.as_ref().expect("the transaction lives until finish");
+        let tx = self.tx.as_ref().ok_or(StoreError::ImportFinished)?;
         let result = apply_one(tx, &self.ctx, &mut self.batch, row)?;
         match result {
             IncomingOutcome::Added => self.outcome.added += 1,
@@ -140,13 +140,13 @@ impl ImportSession<'_> {
 
     /// Writes what is still pending and commits, or with `dry_run` rolls everything back.
     pub fn finish(mut self, files: &[String], duplicates: usize, dry_run: bool) -> Result<ImportOutcome> {
-        let tx = self.tx.as_ref().expect("the transaction lives until finish");
+        let tx = self.tx.as_ref().ok_or(StoreError::ImportFinished)?;
         self.batch.write_pending(tx, &self.ctx)?;
         // Back to the small cache whatever happens next, so the memory is released for the rest of the session.
         // Cache size is not transactional, and the pages the commit still needs are pinned until it is done.
         tx.pragma_update(None, "cache_size", super::READ_CACHE_KIB)?;
         let outcome = std::mem::take(&mut self.outcome);
-        let tx = self.tx.take().expect("the transaction lives until finish");
+        let tx = self.tx.take().ok_or(StoreError::ImportFinished)?;
         if dry_run {
             tx.rollback()?;
             return Ok(outcome);
@@ -181,8 +181,9 @@ impl Drop for ImportSession<'_> {
     }
 }
 
-/// The per-row look-ups of an import, each by an index (see `tests::every_per_row_lookup_uses_an_index`); the
-/// valid number's is `read::EXISTING_VALID`, which a single look-up shares.
+// The per-row look-ups of an import, each by an index (see `tests::every_per_row_lookup_uses_an_index`); the
+// valid number's is `read::EXISTING_VALID`, which a single look-up shares.
+
 /// A valid pupil of that number and name first, else a flagged one: two index look-ups (each partial index
 /// covers one kind), where one query over both kinds read the whole roster.
 pub(crate) const EXISTING_FLAGGED: &str = "SELECT id FROM (

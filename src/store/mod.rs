@@ -51,6 +51,10 @@ pub(crate) const IMPORT_CACHE_KIB: i64 = -16_384;
 pub enum StoreError {
     #[error("数据库错误 (database error): {0}")]
     Sqlite(rusqlite::Error),
+    /// An import's transaction asked for after `finish` took it (the session is consumed there, so only a bug
+    /// in the store could ask).
+    #[error("导入已经结束 (the import has already finished)")]
+    ImportFinished,
     #[error("数据文件是只读的，无法保存修改；请检查文件权限或把文件复制到可写的位置 (the drive file is read-only)")]
     ReadOnly,
     #[error(

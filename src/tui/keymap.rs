@@ -1,6 +1,7 @@
 //! Keys to actions, read from TOML (`data/keymap.toml`, overridable per key from the config folder), and the
 //! reverse map the help screen and the footer are generated from.
 
+use crate::data_file::Embedded;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
@@ -179,8 +180,10 @@ pub struct KeymapError {
     pub message: String,
 }
 
+static BUILTIN: Embedded<Keymap, KeymapError> = Embedded::new(|| Keymap::parse(DEFAULT_KEYMAP, DEFAULT_FILE));
+
 /// The bindings in force: per context, keys in file order with the name of the action each one triggers.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Keymap {
     bindings: BTreeMap<Context, Vec<(Key, &'static str)>>,
 }
@@ -190,11 +193,12 @@ type RawKeymap = BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<Str
 impl Keymap {
     /// The builtin keys.
     pub fn builtin() -> Keymap {
-        match Keymap::parse(DEFAULT_KEYMAP, DEFAULT_FILE) {
-            Ok(map) => map,
-            // The unit tests parse the builtin file, so this only fires on a broken build.
-            Err(e) => panic!("{e}"),
-        }
+        BUILTIN.get().clone()
+    }
+
+    /// Why the builtin keymap could not be parsed (a broken build): the command line refuses to start on it.
+    pub fn builtin_error() -> Option<&'static KeymapError> {
+        BUILTIN.error()
     }
 
     /// The builtin keys with `<config_dir>/keymap.toml` laid over them, key by key.

@@ -452,7 +452,10 @@ fn rank_rows(data: &RosterData, query: &Query, need: u64, previous: Option<&[u32
     let chunk = blocks.div_ceil(threads);
     let range = |t: usize| (t * chunk).min(blocks)..((t + 1) * chunk).min(blocks);
     let failed: Vec<usize> = std::thread::scope(|scope| {
-        let (first, rest) = parts.split_first_mut().expect("at least one part");
+        // `parts` holds at least one part (`threads` is at least 1).
+        let Some((first, rest)) = parts.split_first_mut() else {
+            return Vec::new();
+        };
         let handles: Vec<_> = rest
             .iter_mut()
             .enumerate()

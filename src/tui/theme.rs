@@ -1,6 +1,7 @@
 //! Colours, read from `themes/*.toml`: three built into the binary, and a file of the same name in
 //! `<config_dir>/themes/` wins. A bad file is an error naming the file and line, never a panic.
 
+use crate::data_file::Embedded;
 use std::path::Path;
 use std::str::FromStr;
 
@@ -15,7 +16,7 @@ pub const BUILTIN: [(&str, &str); 3] = [
 ];
 
 /// A colour as a theme file writes it: a name, "reset", "#rrggbb" or an index 0-255.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ThemeColor(pub Color);
 
 impl<'de> Deserialize<'de> for ThemeColor {
@@ -31,7 +32,7 @@ impl<'de> Deserialize<'de> for ThemeColor {
 
 /// Every colour the screens use. All keys are required, so a theme never silently inherits a colour that was
 /// chosen for another background.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Theme {
     #[serde(default)]
@@ -67,6 +68,8 @@ pub struct Theme {
     pub monochrome: bool,
 }
 
+static DEFAULT: Embedded<Theme, ThemeError> = Embedded::new(|| Theme::parse(BUILTIN[0].1, "themes/default.toml"));
+
 /// A theme that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ThemeError {
@@ -81,11 +84,12 @@ pub enum ThemeError {
 impl Theme {
     /// The default dark theme.
     pub fn builtin_default() -> Theme {
-        match Theme::parse(BUILTIN[0].1, "themes/default.toml") {
-            Ok(theme) => theme,
-            // The unit tests parse every builtin theme, so this only fires on a broken build.
-            Err(e) => panic!("{e}"),
-        }
+        DEFAULT.get().clone()
+    }
+
+    /// Why the default theme could not be parsed (a broken build): the command line refuses to start on it.
+    pub fn builtin_error() -> Option<&'static ThemeError> {
+        DEFAULT.error()
     }
 
     /// Parses one theme file; `file` names it in errors.
