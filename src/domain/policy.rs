@@ -256,19 +256,9 @@ impl Policy {
         self.categories.get(category)
     }
 
-    /// 筹资标准 (personal premium plus the government subsidy), when the subsidy is known.
-    pub fn financing_standard_fen(&self) -> Option<i64> {
-        self.government_subsidy_fen.map(|g| g + self.personal_premium_fen)
-    }
-
     /// The window containing a payment date.
     pub fn window_for(&self, paid_on: NaiveDate) -> Option<&PaymentWindow> {
         self.windows.iter().find(|w| w.from <= paid_on && paid_on <= w.to)
-    }
-
-    /// Whether a pupil in these categories (canonical names) enrolls where the benefit was approved.
-    pub fn enrolls_at_benefit_place(&self, categories: &[String]) -> bool {
-        categories.iter().any(|c| self.rule(c).is_some_and(|r| r.enroll.required_away()))
     }
 
     /// The department window containing a payment date.

@@ -379,17 +379,6 @@ impl SearchIndex {
         &self.entries
     }
 
-    /// Replaces or adds one pupil's entry after an edit.
-    pub fn upsert(&mut self, entry: Entry) {
-        match self.position.get(&entry.student_id) {
-            Some(&p) => self.entries[p] = entry,
-            None => {
-                self.position.insert(entry.student_id, self.entries.len());
-                self.entries.push(entry);
-            }
-        }
-    }
-
     /// All matches, best first; ties keep the index's order (the roster's, when built from it).
     pub fn search(&self, query: &Query) -> Vec<Hit> {
         let mut hits: Vec<Hit> = self

@@ -31,11 +31,6 @@ pub fn extra_columns(ledger: Ledger) -> &'static [(&'static str, f64)] {
     }
 }
 
-/// The header titles of a ledger, in order.
-pub fn column_titles(ledger: Ledger) -> Vec<&'static str> {
-    COMMON.iter().chain(extra_columns(ledger)).map(|(t, _)| *t).collect()
-}
-
 /// Writes the four ledgers for one school: one XLSX workbook (`--out` a file or folder), or four CSV files
 /// (`--out` a folder). A ledger with nobody in it still gets its sheet or file, with the header only.
 pub fn export_ledgers(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathBuf>, ExportError> {
