@@ -181,8 +181,8 @@ fn stamp_definitions(yearly: bool) -> String {
         .collect()
 }
 
-const STAGE_PUPIL_COLUMNS: &str = "rid, sid, key, created_event, id_number, id_valid, name, school, grade, class, \
-     class_order, phone, categories, categories_year, note";
+const STAGE_PUPIL_COLUMNS: &str = "rid, sid, key, created_event, id_number, id_valid, name, school, school_id, \
+     grade, class, class_order, phone, categories, categories_year, note";
 
 const STAGE_STATUS_COLUMNS: &str =
     "rid, sid, year, enrollment, decline_reason, payment, paid_amount_fen, paid_on, paid_channel";
@@ -193,15 +193,16 @@ fn create_staging(tx: &mut postgres::Transaction) -> Result<(), CountyError> {
             rid bigint PRIMARY KEY, sid bigint NOT NULL, key text NOT NULL, created_event text,
             id_number text NOT NULL, id_valid boolean NOT NULL, name text NOT NULL, school text NOT NULL,
             grade text NOT NULL, class text NOT NULL, class_order text NOT NULL, phone text NOT NULL,
-            categories jsonb NOT NULL, categories_year integer, note text NOT NULL{pupil_stamps},
-            school_id integer, pupil_id bigint, is_new boolean NOT NULL DEFAULT false,
+            school_id integer NOT NULL, categories jsonb NOT NULL, categories_year integer, note text NOT NULL{pupil_stamps},
+            pupil_id bigint, is_new boolean NOT NULL DEFAULT false,
             changed boolean NOT NULL DEFAULT false
          ) ON COMMIT DROP;
          CREATE TEMP TABLE stage_statuses (
             rid bigint PRIMARY KEY, sid bigint NOT NULL, year integer NOT NULL, enrollment text NOT NULL,
             decline_reason text, payment text NOT NULL, paid_amount_fen bigint, paid_on text,
-            paid_channel text{status_stamps}, pupil_id bigint, status_new boolean NOT NULL DEFAULT false
+            paid_channel text{status_stamps}, pupil_id bigint
          ) ON COMMIT DROP;
+         CREATE TEMP TABLE fresh_statuses (pupil_id bigint NOT NULL) ON COMMIT DROP;
          CREATE TEMP TABLE stage_audit (
             seq bigint NOT NULL, sid bigint, event text NOT NULL, at timestamptz, at_text text NOT NULL,
             operator text NOT NULL, origin text NOT NULL, action text NOT NULL, id_number text,
@@ -255,7 +256,7 @@ fn stamps(line: &mut CopyLine, last: &[Option<usize>; 8], yearly: bool, audit: &
     }
 }
 
-fn write_pupil(line: &mut CopyLine, p: &DrivePupil, audit: &[DriveEvent]) {
+fn write_pupil(line: &mut CopyLine, p: &DrivePupil, school_id: i32, audit: &[DriveEvent]) {
     line.text(&p.sid.to_string());
     line.text(&p.sid.to_string());
     line.text(&p.key);
@@ -264,6 +265,7 @@ fn write_pupil(line: &mut CopyLine, p: &DrivePupil, audit: &[DriveEvent]) {
     line.text(if p.id_valid { "t" } else { "f" });
     line.text(&p.name);
     line.text(&p.school);
+    line.text(&school_id.to_string());
     line.text(&p.grade);
     line.text(&p.class);
     line.text(&p.class_order);
@@ -305,8 +307,20 @@ fn write_event(line: &mut CopyLine, e: &DriveEvent) {
 
 fn copy_all(tx: &mut postgres::Transaction, rows: &DriveRead) -> Result<(), CountyError> {
     let audit = &rows.audit;
+    // The schools first (a handful), so each pupil row arrives with its school's id.
+    let mut names: Vec<&str> = rows.pupils.iter().map(|p| p.school.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    tx.execute("INSERT INTO canbao.schools(name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING", &[&names])
+        .map_err(server)?;
+    let ids: std::collections::HashMap<String, i32> = tx
+        .query("SELECT name, id FROM canbao.schools WHERE name = ANY($1)", &[&names])
+        .map_err(server)?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
     let sql = format!("COPY stage_pupils ({STAGE_PUPIL_COLUMNS}, {}) FROM STDIN", stamp_columns(false));
-    copy(tx, &sql, &rows.pupils, |line, _, p| write_pupil(line, p, audit))?;
+    copy(tx, &sql, &rows.pupils, |line, _, p| write_pupil(line, p, ids.get(&p.school).copied().unwrap_or(0), audit))?;
     let sql = format!("COPY stage_statuses ({STAGE_STATUS_COLUMNS}, {}) FROM STDIN", stamp_columns(true));
     copy(tx, &sql, &rows.statuses, |line, i, st| write_status(line, i, st, audit))?;
     copy(
@@ -322,7 +336,8 @@ fn copy_all(tx: &mut postgres::Transaction, rows: &DriveRead) -> Result<(), Coun
 /// staging rows that were new to the county in this push and so have nothing to decide).
 fn target(g: &Group) -> (&'static str, &'static str, &'static str, &'static str) {
     if g.yearly {
-        ("stage_statuses", "canbao.statuses", "t.pupil_id = s.pupil_id AND t.year = s.year", "s.status_new")
+        // A status row this push inserted carries the staging row's own stamps, so it has nothing to decide.
+        ("stage_statuses", "canbao.statuses", "t.pupil_id = s.pupil_id AND t.year = s.year", "false")
     } else {
         ("stage_pupils", "canbao.pupils", "t.id = s.pupil_id", "s.is_new")
     }
@@ -484,9 +499,7 @@ pub fn push_file(
     // Schools, then each pupil found: by key, else (a number corrected on one laptop, a flagged pupil moved)
     // by the one creation row copies of a drive share.
     tx.batch_execute(
-        "INSERT INTO canbao.schools(name) SELECT DISTINCT school FROM stage_pupils ON CONFLICT (name) DO NOTHING;
-         UPDATE stage_pupils s SET school_id = sc.id FROM canbao.schools sc WHERE sc.name = s.school;
-         UPDATE stage_pupils s SET pupil_id = p.id FROM canbao.pupils p WHERE p.key = s.key;
+        "UPDATE stage_pupils s SET pupil_id = p.id FROM canbao.pupils p WHERE p.key = s.key;
          UPDATE stage_pupils s SET pupil_id = p.id FROM canbao.pupils p
          WHERE s.pupil_id IS NULL AND s.created_event IS NOT NULL AND p.created_event = s.created_event
            AND (SELECT count(*) FROM canbao.pupils q WHERE q.created_event = s.created_event) = 1
@@ -541,20 +554,19 @@ pub fn push_file(
                      {stamp_values}
                 FROM stage_statuses s
                 WHERE NOT EXISTS (SELECT 1 FROM canbao.statuses t WHERE t.pupil_id = s.pupil_id AND t.year = s.year)
-                RETURNING pupil_id, year
-             ),
-             marked AS (
-                UPDATE stage_statuses s SET status_new = true FROM ins
-                WHERE ins.pupil_id = s.pupil_id AND ins.year = s.year RETURNING s.sid
+                RETURNING pupil_id
              )
-             UPDATE stage_pupils s SET changed = true FROM marked WHERE marked.sid = s.sid"
+             INSERT INTO fresh_statuses SELECT DISTINCT pupil_id FROM ins"
         ),
         &[&drive_id],
     )
     .map_err(server)?;
 
     let mut conflicts = Vec::new();
-    for g in &COUNTY_GROUPS {
+    // A file of pupils all new to the county (its first push) has nothing to decide.
+    let known: bool =
+        tx.query_one("SELECT EXISTS (SELECT 1 FROM stage_pupils WHERE NOT is_new)", &[]).map_err(server)?.get(0);
+    for g in COUNTY_GROUPS.iter().filter(|_| known) {
         conflicts.extend(conflicts_of(tx, g, &file.name, drive_id, reveal)?);
         apply_group(tx, g, drive_id)?;
     }
@@ -571,7 +583,10 @@ pub fn push_file(
         .map_err(server)?;
     let row = tx
         .query_one(
-            "SELECT count(*) FILTER (WHERE is_new), count(*) FILTER (WHERE changed AND NOT is_new), count(*)
+            "SELECT count(*) FILTER (WHERE is_new),
+                    count(*) FILTER (WHERE NOT is_new
+                                       AND (changed OR pupil_id IN (SELECT pupil_id FROM fresh_statuses))),
+                    count(*)
              FROM stage_pupils",
             &[],
         )
@@ -588,7 +603,10 @@ pub fn push_file(
         audit_rows,
     };
     // The staging tables go with the transaction; a second file in this session makes its own.
-    tx.batch_execute("DROP TABLE stage_pupils; DROP TABLE stage_statuses; DROP TABLE stage_audit;").map_err(server)?;
+    tx.batch_execute(
+        "DROP TABLE stage_pupils; DROP TABLE stage_statuses; DROP TABLE stage_audit; DROP TABLE fresh_statuses;",
+    )
+    .map_err(server)?;
     Ok((report, conflicts))
 }
 
