@@ -53,23 +53,23 @@ pub struct Status {
 pub struct App {
     pub store: Store,
     pub lang: Language,
-    pub text: &'static Text,
+    pub(crate) text: &'static Text,
     pub theme: Theme,
-    pub keymap: Keymap,
+    pub(crate) keymap: Keymap,
     pub policy: Option<Policy>,
     pub data: RosterData,
     /// School names, for the title bar.
     pub schools: Vec<String>,
     /// Which of `data`'s rows are shown, the cursor, the marks, the search and the filters.
     pub roster: RosterView,
-    pub screen: Screen,
+    pub(crate) screen: Screen,
     pub modal: Option<Modal>,
     pub detail: Option<Detail>,
-    pub dashboard: Option<Dashboard>,
+    pub(crate) dashboard: Option<Dashboard>,
     /// When the drive was last backed up (RFC 3339), read when the dashboard is counted.
-    pub last_backup: Option<String>,
-    pub dashboard_offset: usize,
-    pub undo: UndoStack,
+    pub(crate) last_backup: Option<String>,
+    pub(crate) dashboard_offset: usize,
+    pub(crate) undo: UndoStack,
     pub status: Option<Status>,
     /// Full ID numbers on screen.
     pub reveal: bool,
@@ -78,15 +78,15 @@ pub struct App {
     pub size: (u16, u16),
     pub jobs: Jobs,
     /// When the last tick arrived: progress is drawn from it, so drawing never reads the clock.
-    pub now: Instant,
+    pub(crate) now: Instant,
     /// Where `policies/`, `keymap.toml` and `themes/` of the operator's own live.
-    pub config_dir: Option<PathBuf>,
+    pub(crate) config_dir: Option<PathBuf>,
     /// What a read-only window has seen of the writer's saves.
     follower: super::follow::Follower,
     /// The open file is the demo or the sample school (meta `demo`), not a real drive: the title bar says so.
     pub demo: bool,
     /// The lock on the sample school's own file, once the welcome screen's sample has opened it.
-    pub sample_lock: Option<crate::store::lock::DriveLock>,
+    pub(crate) sample_lock: Option<crate::store::lock::DriveLock>,
 }
 
 impl App {
