@@ -401,29 +401,7 @@ impl RowReader<'_> {
         let text = |c: Column| map.get(c, row).map(Cell::text).filter(|t| !t.is_empty());
         let name = text(Column::Name).map(|n| clean_name(&n)).unwrap_or_default();
         let id_cell = map.get(Column::IdNumber, row).cloned().unwrap_or(Cell::Empty);
-        // A header repeated mid-file (lists pasted together class by class) is not a pupil named 姓名. A row
-        // whose ID cell holds digits is a pupil, which spares matching every cell against the header words.
-        let id_has_digits = match &id_cell {
-            Cell::Number(_) => true,
-            other => other.text().bytes().filter(u8::is_ascii_digit).nth(5).is_some(),
-        };
-        let repeated_header = !id_has_digits && {
-            let mapped = header::map_row(row, self.synonyms);
-            mapped.contains_key(&Column::Name) && mapped.contains_key(&Column::IdNumber)
-        };
-        // "合计：3人" or "制表人：…" under the list: a footer written where the names are, with no number.
-        let footer = id_cell.is_empty() && self.synonyms.is_footer(&name);
-        if repeated_header || footer || (name.is_empty() && id_cell.is_empty()) {
-            let message = if repeated_header {
-                "重复的表头行，已跳过 (repeated header row, skipped)".to_owned()
-            } else if footer {
-                format!("表尾行“{name}”，不是学生，已跳过 (a footer row, not a pupil: skipped)")
-            } else {
-                format!(
-                    "此行没有姓名和身份证号码，未导入：{} (no name and no ID number: row not imported)",
-                    row.iter().map(Cell::text).filter(|t| !t.is_empty()).collect::<Vec<_>>().join(" ")
-                )
-            };
+        if let Some(message) = self.skipped_row(row, &name, &id_cell) {
             self.report.skipped += 1;
             self.problem(file, sheet, row_no, "", message);
             return Ok(());
@@ -493,39 +471,11 @@ impl RowReader<'_> {
         }
         let school = named_school.unwrap_or_else(|| default_school.to_owned());
         let insured = text(Column::Enrolled).is_some_and(|v| self.synonyms.is_yes(&v));
-        let mut categories = Vec::new();
-        if let Some(list) = text(Column::Category) {
-            for word in list.split(['、', ',', '，', ';', '；', '/', ' ']).map(str::trim).filter(|w| !w.is_empty()) {
-                if self.synonyms.is_no_category(word) {
-                    continue;
-                }
-                match self.categories.lookup(word) {
-                    Some(c) => categories.push(CategoryMark { name: c.name.clone(), department: c.department.clone() }),
-                    None => self.problem(
-                        file,
-                        sheet,
-                        row_no,
-                        &header_of(Column::Category),
-                        format!("未知的人员类别“{word}”，未标记 (unknown category, not marked)"),
-                    ),
-                }
-            }
-        }
-        if let (Some(sex_text), Ok(valid)) = (text(Column::Sex), &id.result) {
-            let stated = match sex_text.as_str() {
-                "男" => Some(Sex::Male),
-                "女" => Some(Sex::Female),
-                _ => None,
-            };
-            if stated.is_some_and(|s| s != valid.sex) {
-                self.problem(
-                    file,
-                    sheet,
-                    row_no,
-                    &header_of(Column::Sex),
-                    format!("性别“{sex_text}”与身份证号码不符 (sex does not match the ID number)"),
-                );
-            }
+        let categories = self.categories_of(text(Column::Category), file, sheet, row_no, &header_of(Column::Category));
+        if let (Some(sex_text), Ok(valid)) = (text(Column::Sex), &id.result)
+            && let Some(message) = sex_mismatch(&sex_text, valid.sex)
+        {
+            self.problem(file, sheet, row_no, &header_of(Column::Sex), message);
         }
         let source =
             if sheet.name.is_empty() { format!("{file}:{row_no}") } else { format!("{file}[{}]:{row_no}", sheet.name) };
@@ -563,6 +513,79 @@ impl RowReader<'_> {
         self.first.insert(identity, place, row_no, &incoming.name);
         sink(incoming)
     }
+
+    /// Why a row is no pupil at all (a header repeated mid-file, a footer, nothing in it), if it is none.
+    fn skipped_row(&self, row: &[Cell], name: &str, id_cell: &Cell) -> Option<String> {
+        // A header repeated mid-file (lists pasted together class by class) is not a pupil named 姓名. A row
+        // whose ID cell holds digits is a pupil, which spares matching every cell against the header words.
+        let id_has_digits = match id_cell {
+            Cell::Number(_) => true,
+            other => other.text().bytes().filter(u8::is_ascii_digit).nth(5).is_some(),
+        };
+        let repeated_header = !id_has_digits && {
+            let mapped = header::map_row(row, self.synonyms);
+            mapped.contains_key(&Column::Name) && mapped.contains_key(&Column::IdNumber)
+        };
+        // "合计：3人" or "制表人：…" under the list: a footer written where the names are, with no number.
+        let footer = id_cell.is_empty() && self.synonyms.is_footer(name);
+        if !(repeated_header || footer || (name.is_empty() && id_cell.is_empty())) {
+            return None;
+        }
+        let message = if repeated_header {
+            "重复的表头行，已跳过 (repeated header row, skipped)".to_owned()
+        } else if footer {
+            format!("表尾行“{name}”，不是学生，已跳过 (a footer row, not a pupil: skipped)")
+        } else {
+            format!(
+                "此行没有姓名和身份证号码，未导入：{} (no name and no ID number: row not imported)",
+                row.iter().map(Cell::text).filter(|t| !t.is_empty()).collect::<Vec<_>>().join(" ")
+            )
+        };
+        Some(message)
+    }
+
+    /// The category cell's names as marks; a word no category has is reported and left unmarked.
+    fn categories_of(
+        &mut self,
+        list: Option<String>,
+        file: &str,
+        sheet: &Sheet,
+        row_no: usize,
+        header: &str,
+    ) -> Vec<CategoryMark> {
+        let mut categories = Vec::new();
+        let Some(list) = list else {
+            return categories;
+        };
+        for word in list.split(['、', ',', '，', ';', '；', '/', ' ']).map(str::trim).filter(|w| !w.is_empty()) {
+            if self.synonyms.is_no_category(word) {
+                continue;
+            }
+            match self.categories.lookup(word) {
+                Some(c) => categories.push(CategoryMark { name: c.name.clone(), department: c.department.clone() }),
+                None => self.problem(
+                    file,
+                    sheet,
+                    row_no,
+                    header,
+                    format!("未知的人员类别“{word}”，未标记 (unknown category, not marked)"),
+                ),
+            }
+        }
+        categories
+    }
+}
+
+/// The 性别 cell against the sex the ID number gives, when they differ.
+fn sex_mismatch(sex_text: &str, from_id: Sex) -> Option<String> {
+    let stated = match sex_text {
+        "男" => Some(Sex::Male),
+        "女" => Some(Sex::Female),
+        _ => None,
+    };
+    stated
+        .is_some_and(|s| s != from_id)
+        .then(|| format!("性别“{sex_text}”与身份证号码不符 (sex does not match the ID number)"))
 }
 
 /// A pupil's identity in a batch (`Incoming::identity`), with a valid ID number packed into one integer.

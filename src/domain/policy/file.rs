@@ -303,36 +303,7 @@ pub(super) fn parse(name: &str, text: &str, file: &str, table: &CategoryTable) -
 
     let mut department_windows = Vec::with_capacity(raw.department_window.len());
     for (i, w) in raw.department_window.into_iter().enumerate() {
-        let key = |k: &str| format!("department_window[{i}].{k}");
-        if w.from.0 > w.to.0 {
-            return Err(check.err(
-                &key("to"),
-                format!("代缴期“{}”结束日 {} 早于开始日 {}", w.name, w.to.0, w.from.0),
-                format!("department window {} ends before it starts", w.name),
-            ));
-        }
-        // A department paying after the insured year cannot be buying that year's cover on schedule.
-        if w.to.0 > coverage_to || (w.from.0.year() - coverage_to.year()).abs() > 1 {
-            return Err(check.err(
-                &key("to"),
-                format!("代缴期“{}”应在保险年度结束（{coverage_to}）之前", w.name),
-                format!("department window {} must end within the insured year", w.name),
-            ));
-        }
-        if w.clause.trim().is_empty() {
-            return Err(check.err(
-                &key("clause"),
-                "代缴期需要注明依据条款 clause",
-                "a department window needs its clause",
-            ));
-        }
-        department_windows.push(DepartmentWindow {
-            name: w.name.trim().to_owned(),
-            from: w.from.0,
-            to: w.to.0,
-            clause: w.clause.trim().to_owned(),
-            text: w.text.trim().to_owned(),
-        });
+        department_windows.push(department_window(&check, i, w, coverage_to)?);
     }
     let mut judgements = Vec::with_capacity(raw.judgement.len());
     for (i, j) in raw.judgement.into_iter().enumerate() {
@@ -353,27 +324,7 @@ pub(super) fn parse(name: &str, text: &str, file: &str, table: &CategoryTable) -
         categories.insert(rule.category.clone(), rule);
     }
 
-    let mut full_subsidy_order = Vec::with_capacity(raw.full_subsidy_order.len());
-    for written in &raw.full_subsidy_order {
-        let key = "full_subsidy_order";
-        let Some(category) = table.lookup(written) else {
-            return Err(unknown_category(&check, key, written, table));
-        };
-        match categories.get(&category.name) {
-            Some(CategoryRule { subsidy: Subsidy::Full, .. }) => {}
-            _ => {
-                return Err(check.err(
-                    key,
-                    format!("“{written}”不是本政策中全额补助（subsidy = \"full\"）的类别"),
-                    format!("{written} is not a full-subsidy category in this policy"),
-                ));
-            }
-        }
-        if full_subsidy_order.contains(&category.name) {
-            return Err(check.err(key, format!("“{written}”重复"), format!("{written} is listed twice")));
-        }
-        full_subsidy_order.push(category.name.clone());
-    }
+    let full_subsidy_order = full_subsidy_order(&check, &raw.full_subsidy_order, &categories, table)?;
 
     Ok(Policy {
         name: name.to_owned(),
@@ -392,6 +343,72 @@ pub(super) fn parse(name: &str, text: &str, file: &str, table: &CategoryTable) -
         judgements,
         source: file.to_owned(),
     })
+}
+
+/// One `[[department_window]]`: dates within the insured year, and its clause.
+fn department_window(
+    check: &Checker,
+    i: usize,
+    w: DepartmentWindowFile,
+    coverage_to: NaiveDate,
+) -> Result<DepartmentWindow, DataFileError> {
+    let key = |k: &str| format!("department_window[{i}].{k}");
+    if w.from.0 > w.to.0 {
+        return Err(check.err(
+            &key("to"),
+            format!("代缴期“{}”结束日 {} 早于开始日 {}", w.name, w.to.0, w.from.0),
+            format!("department window {} ends before it starts", w.name),
+        ));
+    }
+    // A department paying after the insured year cannot be buying that year's cover on schedule.
+    if w.to.0 > coverage_to || (w.from.0.year() - coverage_to.year()).abs() > 1 {
+        return Err(check.err(
+            &key("to"),
+            format!("代缴期“{}”应在保险年度结束（{coverage_to}）之前", w.name),
+            format!("department window {} must end within the insured year", w.name),
+        ));
+    }
+    if w.clause.trim().is_empty() {
+        return Err(check.err(&key("clause"), "代缴期需要注明依据条款 clause", "a department window needs its clause"));
+    }
+    Ok(DepartmentWindow {
+        name: w.name.trim().to_owned(),
+        from: w.from.0,
+        to: w.to.0,
+        clause: w.clause.trim().to_owned(),
+        text: w.text.trim().to_owned(),
+    })
+}
+
+/// `full_subsidy_order`: categories of this policy with a full subsidy, each once, by their notices' names.
+fn full_subsidy_order(
+    check: &Checker,
+    written_order: &[String],
+    categories: &BTreeMap<String, CategoryRule>,
+    table: &CategoryTable,
+) -> Result<Vec<String>, DataFileError> {
+    let mut order = Vec::with_capacity(written_order.len());
+    for written in written_order {
+        let key = "full_subsidy_order";
+        let Some(category) = table.lookup(written) else {
+            return Err(unknown_category(check, key, written, table));
+        };
+        match categories.get(&category.name) {
+            Some(CategoryRule { subsidy: Subsidy::Full, .. }) => {}
+            _ => {
+                return Err(check.err(
+                    key,
+                    format!("“{written}”不是本政策中全额补助（subsidy = \"full\"）的类别"),
+                    format!("{written} is not a full-subsidy category in this policy"),
+                ));
+            }
+        }
+        if order.contains(&category.name) {
+            return Err(check.err(key, format!("“{written}”重复"), format!("{written} is listed twice")));
+        }
+        order.push(category.name.clone());
+    }
+    Ok(order)
 }
 
 fn scoped_judgement(
