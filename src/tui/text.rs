@@ -86,6 +86,8 @@ pub struct Text {
     pub coverage_line: &'static str,
     pub label_value: &'static str,
     pub with_clause: &'static str,
+    /// A reading the notice does not state, with its clause: for the operator to confirm with the agency.
+    pub to_confirm: &'static str,
     pub special_without_policy: &'static str,
     pub no_policy: &'static str,
     pub history_line: &'static str,

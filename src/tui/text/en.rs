@@ -69,6 +69,7 @@ pub static EN: Text = Text {
     coverage_line: "{} to {}",
     label_value: "{}: {}",
     with_clause: "{} ({})",
+    to_confirm: "To confirm: {} ({})",
     special_without_policy: "Pupils in a special category usually enroll where the benefit was approved: check the local policy",
     no_policy: "No policy is set for this drive, so the amount due is unknown",
     history_line: "{} {} {} {}: {} -> {}",

@@ -69,6 +69,7 @@ pub static ZH: Text = Text {
     coverage_line: "{} 至 {}",
     label_value: "{}：{}",
     with_clause: "{}（{}）",
+    to_confirm: "待确认：{}（{}）",
     special_without_policy: "特殊类别学生一般在待遇审批地参保缴费，请按当地政策核实",
     no_policy: "本数据文件未设置参保政策，无法计算应缴金额",
     history_line: "{} {} {} {}：{} -> {}",

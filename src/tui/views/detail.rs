@@ -175,11 +175,7 @@ fn notes(app: &App, d: &Detail) -> Vec<Line<'static>> {
             lines.push(Line::styled(rule_text(&q.steps, t.lang), theme.muted()));
             // Readings the notice does not state, apart from the rule, so the operator knows what to confirm.
             for j in &q.judgements {
-                let (label, open, close) = (t.pick("待确认：", "To confirm: "), t.pick("（", " ("), t.pick("）", ")"));
-                lines.push(Line::styled(
-                    format!("{label}{}{open}{}{close}", t.pick(&j.text, &j.text_en), j.clause),
-                    warn,
-                ));
+                lines.push(Line::styled(fill(t.to_confirm, &[&t.pick(&j.text, &j.text_en), &j.clause]), warn));
             }
         }
         Some(Err(e)) => lines.push(Line::styled(fill(t.label_value, &[&t.f_due, e]), warn)),
