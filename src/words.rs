@@ -3,8 +3,8 @@
 //! One mechanism for the two languages: **a table of templates per language, picked by [`Language`], filled by
 //! [`fill`]**. A template is a `&'static str` with placeholders, `{}` for the next argument or `{N}` for the
 //! Nth (from 0), so that a language may put the figures in its own order. The rules (`domain`) and the store
-//! give data (enums with their numbers, dates and clause references), never sentences; the words are put on
-//! them here, at the edge, by the one formatter each kind of data has:
+//! are to give data (enums with their numbers, dates and clause references), not sentences, as the quote does;
+//! the words are put on them here, at the edge, by the one formatter each kind of data has:
 //!
 //! - the screens' strings: `tui::text`, tables `tui/text/{zh,en}.rs`;
 //! - a quote's rule steps (`domain::policy::RuleStep`): [`quote`], tables in `words/quote.rs`.
@@ -13,9 +13,12 @@
 //! empty in one language is not said in it: the English leaves out the notice's own Chinese words, which the
 //! Chinese quotes.
 //!
-//! Still said another way (to be moved onto tables as they are touched): `label_zh`/`label_en` and
-//! `message_zh`/`message_en` methods on domain types, the command line's `say(zh, en)`, and 「中文 (english)」
-//! messages that print both languages at once.
+//! Data that comes in both languages (a policy file's notes and judgements, `text` / `text_en`) is picked by
+//! `Language`, not translated. Still said another way, to be moved onto tables as they are touched:
+//! `label_zh`/`label_en` and `message_zh`/`message_en` methods on domain and store types (the screens pick
+//! between them with `Text::pick`), `QuoteError`'s Chinese `Display` beside its `message_en`, the palette's
+//! zh/en entry pairs, the command line's `say(zh, en)`, and 「中文 (english)」 messages that print both
+//! languages at once (file-picker errors, many command-line errors).
 
 pub mod quote;
 
