@@ -377,25 +377,9 @@ impl RowReader<'_> {
         let header_of = |c: Column| map.header_text(c, &sheet.rows);
         let name_cell = map.get(Column::Name, row);
         // Checked before anything reads the row: an overlong cell is never cleaned, keyed or stored.
-        let is_name = |c: &Cell| name_cell.is_some_and(|n| std::ptr::eq(n, c));
-        let overlong = row.iter().enumerate().find(|(_, c)| match c {
-            Cell::Text(t) => t.len() > table::MAX_CELL_BYTES || (is_name(c) && t.len() > table::MAX_NAME_BYTES),
-            _ => false,
-        });
-        if let Some((at, Cell::Text(t))) = overlong {
-            let header = sheet.rows.get(map.row).and_then(|h| h.get(at)).map(Cell::text).unwrap_or_default();
-            let limit = if t.len() > table::MAX_CELL_BYTES { "64 KB" } else { "姓名 4 KB (a name: 4 KB)" };
+        if let Some((header, message)) = overlong_cell(sheet, map, row, name_cell) {
             self.report.skipped += 1;
-            self.problem(
-                file,
-                sheet,
-                row_no,
-                &header,
-                format!(
-                    "单元格过长（{} KB，上限 {limit}），此行未导入 (the cell is too long: row not imported)",
-                    t.len().div_ceil(1024)
-                ),
-            );
+            self.problem(file, sheet, row_no, &header, message);
             return Ok(());
         }
         let text = |c: Column| map.get(c, row).map(Cell::text).filter(|t| !t.is_empty());
@@ -406,26 +390,8 @@ impl RowReader<'_> {
             self.problem(file, sheet, row_no, "", message);
             return Ok(());
         }
-        if row.iter().any(|c| matches!(c, Cell::Text(t) if t.contains('\u{fffd}'))) {
-            self.problem(
-                file,
-                sheet,
-                row_no,
-                "",
-                "此行有无法识别的字节（文件编码损坏），显示为“�”，已导入，请核对 (undecodable bytes in this row, shown as �)"
-                    .into(),
-            );
-        }
-        if row.iter().any(Cell::has_invisible) {
-            self.problem(
-                file,
-                sheet,
-                row_no,
-                "",
-                "此行有不可见字符或控制字符（零宽字符、方向控制符等），已去除后导入 \
-                 (invisible or control characters in this row were removed)"
-                    .into(),
-            );
+        for message in odd_characters(row) {
+            self.problem(file, sheet, row_no, "", message.into());
         }
         let id_raw = id_cell.text();
         let id: IdCheck = match &id_cell {
@@ -494,16 +460,7 @@ impl RowReader<'_> {
         };
         let identity = Identity::of(&incoming);
         if let Some((first, first_name)) = self.first.get(&identity) {
-            let message = if first_name == incoming.name {
-                format!("与 {first} 重复（同一身份证号码），只导入一次 (duplicate of {first}, imported once)")
-            } else {
-                // One ID, two names: exactly what the operator has to chase, so it is said outright.
-                format!(
-                    "与 {first} 身份证号码相同但姓名不同（“{first_name}”与“{}”），只导入了前者，请核实 \
-                     (same ID as {first} but a different name: only the first was imported, check it)",
-                    incoming.name
-                )
-            };
+            let message = duplicate_message(&first, first_name, &incoming.name);
             self.report.duplicates += 1;
             self.problem(file, sheet, row_no, &header_of(Column::IdNumber), message);
             return Ok(());
@@ -574,6 +531,55 @@ impl RowReader<'_> {
         }
         categories
     }
+}
+
+/// A cell longer than a class list ever holds (a name longer than a name): its column's header and why the
+/// row is left out.
+fn overlong_cell(sheet: &Sheet, map: &HeaderMap, row: &[Cell], name_cell: Option<&Cell>) -> Option<(String, String)> {
+    let is_name = |c: &Cell| name_cell.is_some_and(|n| std::ptr::eq(n, c));
+    let (at, t) = row.iter().enumerate().find_map(|(at, c)| match c {
+        Cell::Text(t) if t.len() > table::MAX_CELL_BYTES || (is_name(c) && t.len() > table::MAX_NAME_BYTES) => {
+            Some((at, t))
+        }
+        _ => None,
+    })?;
+    let header = sheet.rows.get(map.row).and_then(|h| h.get(at)).map(Cell::text).unwrap_or_default();
+    let limit = if t.len() > table::MAX_CELL_BYTES { "64 KB" } else { "姓名 4 KB (a name: 4 KB)" };
+    let message = format!(
+        "单元格过长（{} KB，上限 {limit}），此行未导入 (the cell is too long: row not imported)",
+        t.len().div_ceil(1024)
+    );
+    Some((header, message))
+}
+
+/// The report line for a later row of a pupil already read at `first`.
+fn duplicate_message(first: &str, first_name: &str, name: &str) -> String {
+    if first_name == name {
+        format!("与 {first} 重复（同一身份证号码），只导入一次 (duplicate of {first}, imported once)")
+    } else {
+        // One ID, two names: exactly what the operator has to chase, so it is said outright.
+        format!(
+            "与 {first} 身份证号码相同但姓名不同（“{first_name}”与“{name}”），只导入了前者，请核实 \
+             (same ID as {first} but a different name: only the first was imported, check it)"
+        )
+    }
+}
+
+/// What a kept row's text lost on the way in: bytes the encoding could not give, characters nobody sees.
+fn odd_characters(row: &[Cell]) -> impl Iterator<Item = &'static str> {
+    let undecodable = row.iter().any(|c| matches!(c, Cell::Text(t) if t.contains('\u{fffd}')));
+    let invisible = row.iter().any(Cell::has_invisible);
+    [
+        undecodable.then_some(
+            "此行有无法识别的字节（文件编码损坏），显示为“�”，已导入，请核对 (undecodable bytes in this row, shown as �)",
+        ),
+        invisible.then_some(
+            "此行有不可见字符或控制字符（零宽字符、方向控制符等），已去除后导入 \
+             (invisible or control characters in this row were removed)",
+        ),
+    ]
+    .into_iter()
+    .flatten()
 }
 
 /// The 性别 cell against the sex the ID number gives, when they differ.
