@@ -30,8 +30,16 @@ impl Cell {
 
     /// Whether the cell holds characters that `text` removes: control, zero-width or direction-changing ones.
     pub fn has_invisible(&self) -> bool {
-        matches!(self, Cell::Text(s) if s.chars().any(|c| invisible(c) && !matches!(c, '\t' | '\n' | '\r')))
+        matches!(self, Cell::Text(s) if may_hold_invisible(s)
+            && s.chars().any(|c| invisible(c) && !matches!(c, '\t' | '\n' | '\r')))
     }
+}
+
+/// Whether `text` may hold a character [`invisible`] matches, by its bytes alone: every such character's UTF-8
+/// form starts with one of these bytes, and plain ASCII and the CJK block (lead bytes E4–E9) have none of them,
+/// so a class list's cells are passed over without decoding a character.
+pub fn may_hold_invisible(text: &str) -> bool {
+    text.bytes().any(|b| b < 0x20 || matches!(b, 0x7f | 0xc2 | 0xcd | 0xd8 | 0xe1 | 0xe2 | 0xe3 | 0xef))
 }
 
 /// A character nobody sees but that changes what is stored: control characters (an ESC sequence in a name
@@ -64,7 +72,7 @@ pub fn invisible(c: char) -> bool {
 /// imports removed them, or typed in by hand) shows as "�" instead of reaching the terminal, and zero-width
 /// characters are dropped.
 pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(invisible) {
+    if !may_hold_invisible(text) || !text.chars().any(invisible) {
         return std::borrow::Cow::Borrowed(text);
     }
     let shown = text
@@ -108,7 +116,7 @@ pub fn neutralise_formula(text: &str) -> std::borrow::Cow<'_, str> {
 /// importing it again changes nothing); a number padded with a tab (`\t4502…`) is simply trimmed. A lone
 /// "-" (a list's "none") is left as it is.
 pub fn clean_text(raw: &str) -> String {
-    let cleaned: std::borrow::Cow<str> = if raw.chars().any(invisible) {
+    let cleaned: std::borrow::Cow<str> = if may_hold_invisible(raw) && raw.chars().any(invisible) {
         raw.chars()
             .filter_map(|c| if c.is_whitespace() { Some(' ') } else { (!invisible(c)).then_some(c) })
             .collect::<String>()
@@ -121,4 +129,16 @@ pub fn clean_text(raw: &str) -> String {
         return format!("'{trimmed}");
     }
     trimmed.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_invisible_character_is_seen_by_its_bytes() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32).filter(|&c| super::invisible(c)) {
+            let mut buf = [0; 4];
+            assert!(super::may_hold_invisible(c.encode_utf8(&mut buf)), "U+{:04X}", c as u32);
+        }
+        assert!(!super::may_hold_invisible("张三 450202201501010012 三年级2班 Zhang"));
+    }
 }

@@ -599,3 +599,32 @@ fn a_school_is_renamed_with_its_pupils_audited() {
     assert_eq!(s.audit_count().unwrap() - audit, 2, "one audited change per pupil");
     assert!(matches!(s.rename_school("没有的学校", "x"), Err(StoreError::NoSuchSchool(_))));
 }
+
+#[test]
+fn an_import_leaves_the_name_order_trigger_in_place_whatever_its_end() {
+    let trigger = |s: &Store| -> i64 {
+        s.conn
+            .query_row("SELECT count(*) FROM sqlite_master WHERE name = 'students_name_order_insert'", [], |r| r.get(0))
+            .unwrap()
+    };
+    let mut s = Store::open_in_memory().unwrap();
+    let rows = vec![incoming("张三", &valid_id("45020220150101001"), "1班")];
+    s.apply_import(&rows, &[], 0, true).unwrap();
+    assert_eq!(trigger(&s), 1, "after a dry run");
+    s.apply_import(&rows, &[], 0, false).unwrap();
+    assert_eq!(trigger(&s), 1, "after an import");
+    let session = s.begin_import().unwrap();
+    drop(session);
+    assert_eq!(trigger(&s), 1, "after an import given up half-way");
+    // And it still does its work for a pupil written by another path.
+    s.conn
+        .execute(
+            "INSERT INTO students(school_id, name, id_raw, id_number, created_at, updated_at)
+             SELECT school_id, '李四', '', '', '', '' FROM students LIMIT 1",
+            [],
+        )
+        .unwrap();
+    let order: Option<String> =
+        s.conn.query_row("SELECT name_order FROM students WHERE name = '李四'", [], |r| r.get(0)).unwrap();
+    assert!(order.is_some_and(|o| !o.is_empty()));
+}
