@@ -35,6 +35,10 @@ pub enum CountyError {
     NoSchool(String),
     #[error("上传中断 (the upload broke off): {0}")]
     Io(String),
+    #[error(
+        "{file} 未能上传，它的数据都未写入；之前的文件已上传 ({file} was not pushed, nothing of it was written; the files before it were): {reason}"
+    )]
+    File { file: String, reason: String },
 }
 
 impl CountyError {
@@ -49,6 +53,7 @@ impl CountyError {
         match self {
             CountyError::Server(m) => CountyError::Server(target.scrub(&m)),
             CountyError::Io(m) => CountyError::Io(target.scrub(&m)),
+            CountyError::File { file, reason } => CountyError::File { file, reason: target.scrub(&reason) },
             other => other,
         }
     }

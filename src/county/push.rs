@@ -620,14 +620,15 @@ pub fn push_all(
 ) -> Result<PushReport, CountyError> {
     let mut report = PushReport { dry_run, ..Default::default() };
     for file in files {
+        let in_file = |e: CountyError| CountyError::File { file: file.name.clone(), reason: e.to_string() };
         let mut tx = client.transaction().map_err(server)?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&schema::PUSH_LOCK]).map_err(server)?;
         schema::migrate(&mut tx)?;
-        let (one, conflicts) = push_file(&mut tx, file, reveal)?;
+        let (one, conflicts) = push_file(&mut tx, file, reveal).map_err(in_file)?;
         if dry_run {
             tx.rollback().map_err(server)?;
         } else {
-            tx.commit().map_err(server)?;
+            tx.commit().map_err(|e| in_file(server(e)))?;
         }
         report.added += one.added;
         report.updated += one.updated;
