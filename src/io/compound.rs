@@ -32,14 +32,8 @@ pub(super) fn check(bytes: &[u8], max_cells: usize) -> Result<(), &'static str> 
         return Err("文件末尾的扇区不完整 (the last sector is cut short)");
     }
     let count = body.len() / size;
-    let sector = |id: u32| -> Result<&[u8], &'static str> {
-        let id = id as usize;
-        if id < count {
-            Ok(&body[id * size..(id + 1) * size])
-        } else {
-            Err("扇区编号超出文件 (a sector past the end)")
-        }
-    };
+    let sectors = Sectors { body, size, count };
+    let sector = |id: u32| sectors.get(id);
 
     let mut difat: Vec<u32> = words(&header[76..512]).collect();
     let mut next = u32_at(header, 68);
@@ -59,17 +53,6 @@ pub(super) fn check(bytes: &[u8], max_cells: usize) -> Result<(), &'static str> 
     let limit = fat.len().min(count);
     check_links(&fat, limit)?;
 
-    let chain = |start: u32, table: &[u32]| -> Vec<u32> {
-        // `check_links` has ruled out loops, so every chain ends within the table.
-        let mut ids = Vec::new();
-        let mut id = start;
-        while id < RESERVED {
-            ids.push(id);
-            id = table[id as usize];
-        }
-        ids
-    };
-    let start_ok = |start: u32, limit: usize| start >= RESERVED || (start as usize) < limit;
     let dir_start = u32_at(header, 48);
     if !start_ok(dir_start, limit) {
         return Err("目录起始扇区无效 (the directory starts past the end)");
@@ -116,7 +99,54 @@ pub(super) fn check(bytes: &[u8], max_cells: usize) -> Result<(), &'static str> 
         }
     }
 
-    // The workbook stream, found as calamine finds it, so its records can be checked too.
+    let stream = workbook_stream(&sectors, &fat, limit, &directory, &entries, (&mini_fat, root_start))?;
+    stream.map_or(Ok(()), |stream| check_records(&stream, max_cells))
+}
+
+/// The container's sectors after its header.
+struct Sectors<'a> {
+    body: &'a [u8],
+    size: usize,
+    count: usize,
+}
+
+impl Sectors<'_> {
+    fn get(&self, id: u32) -> Result<&[u8], &'static str> {
+        let id = id as usize;
+        if id < self.count {
+            Ok(&self.body[id * self.size..(id + 1) * self.size])
+        } else {
+            Err("扇区编号超出文件 (a sector past the end)")
+        }
+    }
+}
+
+/// The sector ids of a chain. `check_links` has ruled out loops, so every chain ends within the table.
+fn chain(start: u32, table: &[u32]) -> Vec<u32> {
+    let mut ids = Vec::new();
+    let mut id = start;
+    while id < RESERVED {
+        ids.push(id);
+        id = table[id as usize];
+    }
+    ids
+}
+
+/// Whether a chain starting at `start` starts within `limit` sectors (or is empty).
+fn start_ok(start: u32, limit: usize) -> bool {
+    start >= RESERVED || (start as usize) < limit
+}
+
+/// The workbook stream, found as calamine finds it, so its records can be checked too; `None` when the file
+/// has none (calamine then says so itself).
+fn workbook_stream(
+    sectors: &Sectors,
+    fat: &[u32],
+    limit: usize,
+    directory: &[u8],
+    entries: &[(u32, u64)],
+    (mini_fat, root_start): (&[u32], u32),
+) -> Result<Option<Vec<u8>>, &'static str> {
     let names: Vec<String> = directory
         .chunks_exact(128)
         .map(|e| {
@@ -127,7 +157,7 @@ pub(super) fn check(bytes: &[u8], max_cells: usize) -> Result<(), &'static str> 
     let Some(index) =
         ["Workbook", "Book"].iter().find_map(|wanted| names.iter().position(|n| n.eq_ignore_ascii_case(wanted)))
     else {
-        return Ok(());
+        return Ok(None);
     };
     let (start, len) = entries[index];
     let len = usize::try_from(len).unwrap_or(usize::MAX);
@@ -135,8 +165,8 @@ pub(super) fn check(bytes: &[u8], max_cells: usize) -> Result<(), &'static str> 
     if len < MINI_CUTOFF {
         let mut mini_stream = Vec::new();
         if start_ok(root_start, limit) {
-            for id in chain(root_start, &fat) {
-                mini_stream.extend_from_slice(sector(id)?);
+            for id in chain(root_start, fat) {
+                mini_stream.extend_from_slice(sectors.get(id)?);
             }
         }
         let mut id = start;
@@ -146,15 +176,15 @@ pub(super) fn check(bytes: &[u8], max_cells: usize) -> Result<(), &'static str> 
             id = mini_fat[id as usize];
         }
     } else {
-        for id in chain(start, &fat) {
-            stream.extend_from_slice(sector(id)?);
+        for id in chain(start, fat) {
+            stream.extend_from_slice(sectors.get(id)?);
             if stream.len() >= len {
                 break;
             }
         }
     }
     stream.truncate(len);
-    check_records(&stream, max_cells)
+    Ok(Some(stream))
 }
 
 /// The workbook's records, checked for what makes calamine allocate without bound or panic as it opens the
