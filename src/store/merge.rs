@@ -437,25 +437,9 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext) -> Result<MergeReport> 
     for pupil in &their_pupils {
         let their_id = pupil.id;
         let Some(&our_id) = matching.pairs.get(&their_id) else {
-            let school: String = tx.query_row(
-                "SELECT sc.name FROM other.students s JOIN other.schools sc ON sc.id = s.school_id WHERE s.id = ?1",
-                [their_id],
-                |r| r.get(0),
-            )?;
-            ours_of.insert(their_id, copy_pupil(tx, ctx, their_id, &school, their_current)?);
+            ours_of.insert(their_id, copy_theirs(tx, ctx, pupil, their_current)?);
             report.added += 1;
-            if let (Some(&(ours_count, theirs_count)), PupilKey::Unchecked { id_number, name, school, grade, class }) =
-                (matching.ambiguous.get(&their_id), &pupil.key)
-            {
-                report.ambiguous.push(Ambiguous {
-                    id_number: id_number.clone(),
-                    name: name.clone(),
-                    school: school.clone(),
-                    class: crate::domain::class_label::join(grade, class),
-                    ours: ours_count,
-                    theirs: theirs_count,
-                });
-            }
+            report.ambiguous.extend(ambiguous(pupil, matching.ambiguous.get(&their_id)));
             continue;
         };
         let (id_number, name): (String, String) =
@@ -554,19 +538,66 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext) -> Result<MergeReport> 
         if changes.is_empty() {
             report.unchanged += 1;
         } else {
-            let mut years: Vec<Option<i32>> = changes.iter().map(|(y, _)| *y).collect();
-            years.sort_unstable();
-            years.dedup();
-            for year in years {
-                let of_year: Vec<FieldChange> =
-                    changes.iter().filter(|(y, _)| *y == year).map(|(_, c)| c.clone()).collect();
-                fields::apply_in_year(tx, ctx, our_id, year, &of_year)?;
-            }
+            apply_by_year(tx, ctx, our_id, &changes)?;
             report.updated += 1;
         }
     }
 
     // Both histories kept: their events we lack, attached to the pupil they were paired with or copied as.
+    report.audit_rows_copied = copy_history(tx, &theirs, &ours_set, &ours_of)?;
+    Ok(report)
+}
+
+/// A pupil only the other file has, copied in under the school of the same name; returns our new row id.
+fn copy_theirs(tx: &Transaction, ctx: &super::AuditContext, pupil: &Pupil, their_current: Option<i32>) -> Result<i64> {
+    let school: String = tx.query_row(
+        "SELECT sc.name FROM other.students s JOIN other.schools sc ON sc.id = s.school_id WHERE s.id = ?1",
+        [pupil.id],
+        |r| r.get(0),
+    )?;
+    copy_pupil(tx, ctx, pupil.id, &school, their_current)
+}
+
+/// A copied pupil that matched more than one pupil on either side, as the report lists it.
+fn ambiguous(pupil: &Pupil, counts: Option<&(usize, usize)>) -> Option<Ambiguous> {
+    let (&(ours, theirs), PupilKey::Unchecked { id_number, name, school, grade, class }) = (counts?, &pupil.key) else {
+        return None;
+    };
+    Some(Ambiguous {
+        id_number: id_number.clone(),
+        name: name.clone(),
+        school: school.clone(),
+        class: crate::domain::class_label::join(grade, class),
+        ours,
+        theirs,
+    })
+}
+
+/// The fields their side won, written year by year (each insured year's statuses to its own year).
+fn apply_by_year(
+    tx: &Transaction,
+    ctx: &super::AuditContext,
+    our_id: i64,
+    changes: &[(Option<i32>, FieldChange)],
+) -> Result<()> {
+    let mut years: Vec<Option<i32>> = changes.iter().map(|(y, _)| *y).collect();
+    years.sort_unstable();
+    years.dedup();
+    for year in years {
+        let of_year: Vec<FieldChange> = changes.iter().filter(|(y, _)| *y == year).map(|(_, c)| c.clone()).collect();
+        fields::apply_in_year(tx, ctx, our_id, year, &of_year)?;
+    }
+    Ok(())
+}
+
+/// Their audit rows we lack, each attached to the pupil it was paired with or copied as; returns how many.
+fn copy_history(
+    tx: &Transaction,
+    theirs: &[Logged],
+    ours_set: &HashSet<&Event>,
+    ours_of: &HashMap<i64, i64>,
+) -> Result<usize> {
+    let mut copied = 0;
     for l in theirs.iter().filter(|l| !ours_set.contains(&l.event)) {
         let e = &l.event;
         let sid = l.student.and_then(|s| ours_of.get(&s).copied());
@@ -586,9 +617,9 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext) -> Result<MergeReport> 
             e.new,
             e.year
         ])?;
-        report.audit_rows_copied += 1;
+        copied += 1;
     }
-    Ok(report)
+    Ok(copied)
 }
 
 /// A pupil only the other file has: the whole row, under the school of the same name, and their statuses of
