@@ -370,3 +370,76 @@ fn a_read_only_window_takes_the_writers_marks_in_place_and_reads_an_import_on_a_
     assert!(app.data.len() > before, "the new pupils are on screen");
     assert_eq!(row_of(&app, pupil).payment, PaymentStatus::Paid, "and the earlier mark with them");
 }
+
+#[test]
+fn a_stopped_export_leaves_no_file_and_quitting_at_the_replace_question_leaves_no_hidden_folder() {
+    use canbao::io::export::FileFormat;
+    use canbao::io::sheet::ExportOptions;
+    use canbao::tui::jobs::{JobOutcome, Work, execute_stoppable};
+    use canbao::tui::palette::Form;
+    use std::sync::atomic::AtomicBool;
+    let dir = tempfile::tempdir().unwrap();
+    let drive = dir.path().join("school.db");
+    let mut store = Store::open(&drive).unwrap();
+    canbao::demo::load_sample(&mut store).unwrap();
+    let options =
+        ExportOptions { format: FileFormat::Xlsx, school: None, class: None, mask: false, date: store.today() };
+    let out = dir.path().join("out");
+    let stop = AtomicBool::new(true);
+    let form = Work::ExportForm {
+        form: Form::Ledgers,
+        folder: out.clone(),
+        options: options.clone(),
+        policy: None,
+        config: None,
+    };
+    assert!(matches!(execute_stoppable(form, &mut store, &stop), JobOutcome::Failed(_)));
+    assert_eq!(names_in(&out), Vec::<String>::new(), "a stopped form leaves nothing, hidden or not");
+    let sheet = Work::Export { target: out.join("表.xlsx"), options };
+    assert!(matches!(execute_stoppable(sheet, &mut store, &stop), JobOutcome::Failed(_)));
+    assert_eq!(names_in(&out), Vec::<String>::new(), "nor does a stopped sheet");
+    drop(store);
+
+    let mut app = app_on(&drive, Language::Zh);
+    app.start_form_export(Form::Ledgers, out.clone());
+    wait_for_jobs(&mut app);
+    let first = names_in(&out);
+    app.start_form_export(Form::Ledgers, out.clone());
+    wait_for_jobs(&mut app);
+    assert!(screen(&app).iter().any(|l| l.contains("覆盖")));
+    app.update(Action::Quit);
+    assert!(app.quit);
+    assert_eq!(names_in(&out), first, "quitting at the question removes the hidden folder");
+}
+
+#[test]
+fn a_read_only_window_reads_the_roster_again_after_the_writer_restores_a_backup() {
+    use canbao::domain::student::Enrollment;
+    use canbao::store::Change;
+    let dir = tempfile::tempdir().unwrap();
+    let drive = dir.path().join("school.db");
+    let mut writer = Store::open(&drive).unwrap();
+    canbao::demo::load_sample(&mut writer).unwrap();
+    let backup = writer.backup_now("manual").unwrap().expect("a file drive");
+    let mut app = App::new(Store::open_read_only(&drive).unwrap(), &options(Language::Zh)).unwrap();
+    app.update(Action::Resize(120, 30));
+    let (first, second) = (app.data.rows[0].id, app.data.rows[1].id);
+    let here = |id| vec![(id, vec![Change::Enrollment { status: Enrollment::Here, reason: None }])];
+    writer.apply_changes("mark", &here(first), Default::default()).unwrap();
+    app.update(Action::Tick);
+    let row = |app: &App, id: i64| app.data.rows[app.data.index_of(id).unwrap()].enrollment;
+    assert_eq!(row(&app, first), Enrollment::Here);
+
+    // The restore takes the mark away, and the next mark reuses the audit row's id the window has seen.
+    writer.restore_from(&backup).unwrap();
+    writer.apply_changes("mark", &here(second), Default::default()).unwrap();
+    app.update(Action::Tick);
+    let start = Instant::now();
+    while app.follow_loading() {
+        assert!(start.elapsed() < Duration::from_secs(30));
+        std::thread::sleep(Duration::from_millis(10));
+        app.update(Action::Tick);
+    }
+    assert_eq!(row(&app, first), Enrollment::Unknown, "the restored drive's status is shown");
+    assert_eq!(row(&app, second), Enrollment::Here, "and the mark after the restore");
+}

@@ -47,16 +47,30 @@ impl Tmux {
         }
     }
 
-    /// Waits until the screen no longer shows `needle`.
+    /// Waits until the screen no longer shows `needle`, and then until it holds still: a capture taken while
+    /// the terminal is half-way through redrawing a shrinking list can still show the rows it is replacing.
     fn wait_without(&self, needle: &str) -> String {
         let start = Instant::now();
         loop {
             let screen = self.capture();
             if !screen.contains(needle) {
-                return screen;
+                return self.settled(screen);
             }
             assert!(start.elapsed() < Duration::from_secs(20), "the screen kept showing {needle:?}:\n{screen}");
             std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// The screen once two captures 150 ms apart agree.
+    fn settled(&self, mut screen: String) -> String {
+        let start = Instant::now();
+        loop {
+            std::thread::sleep(Duration::from_millis(150));
+            let again = self.capture();
+            if again == screen || start.elapsed() > Duration::from_secs(10) {
+                return again;
+            }
+            screen = again;
         }
     }
 

@@ -194,6 +194,10 @@ impl Store {
             backup.run_to_completion(256, std::time::Duration::from_millis(0), None)?;
         }
         super::schema::migrate(&mut self.conn)?;
+        // The restored log may be shorter than the one a second window has read, and its next rows reuse ids
+        // that window has seen: the mark tells it to read the roster again rather than trust its place.
+        let restored_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Nanos, true);
+        self.set_meta(super::writer_changes::RESTORED_AT, &restored_at)?;
         Ok(safety)
     }
 }

@@ -35,7 +35,7 @@ pub use read::{SheetRow, StudentFilter};
 pub use roster_rows::RosterRow;
 pub use search_blocks::SearchKeys;
 pub use stats::{ClassStats, DayProgress, Stats};
-pub use writer_changes::WriterChanges;
+pub use writer_changes::{DriveEpoch, WriterChanges};
 pub use year::{ClassMove, Leaver, YearReport};
 
 use crate::domain::student::{CategoryMark, Enrollment, PaymentDetails, PaymentStatus, Student};

@@ -17,6 +17,17 @@ const IN_PLACE: &[&str] = &[
     "phone",
 ];
 
+/// Meta key set by every restore (see `Store::restore_from`).
+pub const RESTORED_AT: &str = "restored_at";
+
+/// What, besides new audit rows, means a window's roster is not the file's any more: a restore, or a new
+/// insured year started (its statuses are another year's).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DriveEpoch {
+    restored_at: Option<String>,
+    current_year: Option<String>,
+}
+
 /// The audit rows after `since`, as a window needs them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WriterChanges {
@@ -30,6 +41,11 @@ pub struct WriterChanges {
 }
 
 impl Store {
+    /// See [`DriveEpoch`]: two meta rows, read by key.
+    pub fn drive_epoch(&self) -> Result<DriveEpoch> {
+        Ok(DriveEpoch { restored_at: self.meta(RESTORED_AT)?, current_year: self.meta("current_year")? })
+    }
+
     /// The newest audit row's id: where a window that has just read the roster starts looking from.
     pub fn audit_high_water(&self) -> Result<i64> {
         Ok(self.conn.query_row("SELECT coalesce(max(id), 0) FROM audit", [], |r| r.get(0))?)

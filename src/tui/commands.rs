@@ -527,15 +527,25 @@ impl App {
         }
         let described = self.store.open_backup(&file).and_then(|backup| {
             let pupils: i64 = backup.connection().query_row("SELECT count(*) FROM students", [], |r| r.get(0))?;
-            Ok(pupils)
+            Ok((pupils, backup.schools()?))
         });
         match described {
-            Ok(pupils) => {
+            Ok((pupils, schools)) => {
                 let taken = std::fs::metadata(&file)
                     .and_then(|m| m.modified())
                     .map(|t| chrono::DateTime::<chrono::Local>::from(t).format("%Y-%m-%d %H:%M").to_string())
                     .unwrap_or_default();
-                let question = fill(self.text.restore_question, &[&file.display(), &taken, &pupils]);
+                let now = self.store.student_count().unwrap_or_default();
+                let named = if schools.is_empty() { "—".to_owned() } else { schools.join("、") };
+                let mut question = fill(self.text.restore_question, &[&file.display(), &taken, &named, &pupils, &now]);
+                // Another school's drive, or a file not named as this drive's backups are: said before Yes.
+                let ours = self.store.path().map(crate::store::backup::backup_key);
+                let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let other_school = !schools.is_empty() && !schools.iter().any(|s| self.schools.contains(s));
+                let not_ours = ours.is_some_and(|key| !name.starts_with(&format!("{key}-")));
+                if other_school || not_ours {
+                    question.push_str(self.text.restore_not_ours);
+                }
                 let then = Then::Start(Box::new(Work::Restore { file }));
                 self.modal = Some(Modal::Confirm(Confirm { question, then, yes: false }));
             }

@@ -17,6 +17,8 @@ pub struct Follower {
     data_version: Option<i64>,
     /// The last audit row the roster in memory reflects.
     seen_audit: i64,
+    /// The restore and the insured year the roster in memory was read under.
+    epoch: crate::store::DriveEpoch,
     /// A whole roster being read on a worker thread, with the audit row it reflects.
     loading: Option<Receiver<Result<(RosterData, i64), String>>>,
 }
@@ -38,6 +40,7 @@ impl Follower {
         Follower {
             data_version: store.data_version().ok(),
             seen_audit: store.audit_high_water().unwrap_or_default(),
+            epoch: store.drive_epoch().unwrap_or_default(),
             loading: None,
         }
     }
@@ -71,8 +74,12 @@ impl Follower {
             return Followed::Nothing;
         }
         self.data_version = Some(version);
+        // A restore or a new year: the audit rows after the last one seen say nothing about what changed.
+        let epoch = store.drive_epoch().unwrap_or_default();
+        let same_epoch = epoch == self.epoch;
+        self.epoch = epoch;
         match store.writer_changes(self.seen_audit, IN_PLACE_LIMIT) {
-            Ok(changes) if !changes.reshaped => {
+            Ok(changes) if !changes.reshaped && same_epoch => {
                 self.seen_audit = changes.up_to;
                 if changes.pupils.is_empty() { Followed::Nothing } else { Followed::Pupils(changes.pupils) }
             }

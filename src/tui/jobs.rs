@@ -128,6 +128,9 @@ pub enum JobOutcome {
     Failed(String),
 }
 
+/// Why a job that saw its stop flag ended (replaced by `JobOutcome::Stopped` before the app sees it).
+const STOPPED: &str = "stopped";
+
 /// A form's files written into a hidden folder beside where they go, waiting to be moved in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Staged {
@@ -186,6 +189,40 @@ impl fmt::Debug for JobOutcome {
 
 /// Does the work with `store` (the worker's own connection, or the app's when there is no file to share).
 pub fn execute(work: Work, store: &mut Store) -> JobOutcome {
+    execute_stoppable(work, store, &AtomicBool::new(false))
+}
+
+/// What a stage's name starts with: `.canbao-{process}-{nanoseconds}.part`, hidden, beside the target.
+const STAGE_PREFIX: &str = ".canbao-";
+
+/// A hidden folder inside `folder` to write files into before they are moved in (a rename, on the same disk).
+/// Stages left by a canbao that was killed or quit at the question are removed first: they hold pupils' data
+/// and nobody will move them in now.
+fn new_stage(folder: &std::path::Path) -> Result<PathBuf, String> {
+    crate::private_file::create_dir_all(folder).map_err(|e| format!("{}：{e}", folder.display()))?;
+    let stale = std::time::Duration::from_secs(600);
+    for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > stale);
+        if name.starts_with(STAGE_PREFIX) && name.ends_with(".part") && old {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+    let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    let stage = folder.join(format!("{STAGE_PREFIX}{}-{}.part", std::process::id(), stamp.as_nanos()));
+    crate::private_file::create_dir_all(&stage).map_err(|e| format!("{}：{e}", folder.display()))?;
+    Ok(stage)
+}
+
+/// Does the work, looking at `stop` where SQLite cannot: after an export's rows are written and before its
+/// files are moved in, so a stopped export leaves nothing behind.
+pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> JobOutcome {
+    let stopped = || stop.load(Ordering::Relaxed);
     match work {
         Work::Plan { mut request } => match request.preview(store) {
             Ok(preview) => JobOutcome::Planned { request, preview },
@@ -200,22 +237,41 @@ pub fn execute(work: Work, store: &mut Store) -> JobOutcome {
             Ok(report) => JobOutcome::Imported { report, data: RosterData::load(store).ok() },
             Err(e) => JobOutcome::Failed(e),
         },
-        Work::Export { target, options } => match sheet::export_sheet(store, &target, &options) {
-            Ok(path) => JobOutcome::Exported(path),
-            Err(e) => JobOutcome::Failed(e.to_string()),
-        },
+        Work::Export { target, options } => {
+            let folder = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+            let stage = match new_stage(folder) {
+                Ok(stage) => stage,
+                Err(message) => return JobOutcome::Failed(message),
+            };
+            let written = target
+                .file_name()
+                .ok_or_else(|| target.display().to_string())
+                .and_then(|name| sheet::export_sheet(store, &stage.join(name), &options).map_err(|e| e.to_string()));
+            let placed = match written {
+                Ok(_) if stopped() => Err(STOPPED.to_owned()),
+                // The operator was asked before an existing file is replaced.
+                Ok(path) => std::fs::rename(&path, &target)
+                    .map(|()| target.clone())
+                    .map_err(|e| format!("{}：{e}", target.display())),
+                Err(e) => Err(e),
+            };
+            let _ = std::fs::remove_dir_all(&stage);
+            match placed {
+                Ok(path) => JobOutcome::Exported(path),
+                Err(message) => JobOutcome::Failed(message),
+            }
+        }
         Work::ExportForm { form, folder, options, policy, config } => {
-            if let Err(e) = crate::private_file::create_dir_all(&folder) {
-                return JobOutcome::Failed(format!("{}：{e}", folder.display()));
-            }
-            // Hidden, owner-only, and on the same disk as the folder, so moving the files in is a rename.
-            let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-            let stage = folder.join(format!(".canbao-{}-{}.part", std::process::id(), stamp.as_nanos()));
-            if let Err(e) = crate::private_file::create_dir_all(&stage) {
-                return JobOutcome::Failed(format!("{}：{e}", folder.display()));
-            }
+            let stage = match new_stage(&folder) {
+                Ok(stage) => stage,
+                Err(message) => return JobOutcome::Failed(message),
+            };
             let (files, skipped) = match export_form(store, form, &stage, &options, policy.as_ref(), config.as_deref())
             {
+                Ok(_) if stopped() => {
+                    let _ = std::fs::remove_dir_all(&stage);
+                    return JobOutcome::Failed(STOPPED.to_owned());
+                }
                 Ok(done) => done,
                 Err(message) => {
                     let _ = std::fs::remove_dir_all(&stage);
@@ -344,7 +400,7 @@ impl Jobs {
             let outcome = match db.open() {
                 Ok(mut store) => {
                     match store.set_operator(&operator).and_then(|()| store.stop_when(Arc::clone(&stop))) {
-                        Ok(()) => execute(work, &mut store),
+                        Ok(()) => execute_stoppable(work, &mut store, &stop),
                         Err(e) => JobOutcome::Failed(e.to_string()),
                     }
                 }

@@ -231,6 +231,8 @@ pub struct Text {
     pub restore_safety: &'static str,
     pub restore_title: &'static str,
     pub restore_question: &'static str,
+    pub restore_not_ours: &'static str,
+    pub picker_drives: &'static str,
     pub job_stopped: &'static str,
     pub stop_question: &'static str,
     pub overwrite_files: &'static str,

@@ -53,6 +53,12 @@ impl App {
             return;
         };
         if matches!(action, Action::Quit) && !matches!(modal, Modal::Working(_)) {
+            // A form's files waiting at the question to replace others are not left behind in their hidden folder.
+            if let Modal::Confirm(Confirm { then: Then::Start(work), .. }) = &modal
+                && let Work::Place { staged } = work.as_ref()
+            {
+                staged.discard();
+            }
             self.quit = true;
             return;
         }
@@ -237,15 +243,16 @@ impl App {
         }
     }
 
-    /// Esc asks whether to stop the job; a restore cannot be stopped half-way and says so.
+    /// Esc (and Ctrl-c or q, which would otherwise leave the job behind) asks whether to stop the job; a
+    /// restore cannot be stopped half-way and says so.
     fn update_working(&mut self, kind: JobKind, action: Action) -> Option<Modal> {
         match action {
-            Action::Back if kind.can_stop() => {
+            Action::Back | Action::Quit if kind.can_stop() => {
                 let question = fill(self.text.stop_question, &[&self.text.job(kind)]);
                 self.modal = Some(Modal::Confirm(Confirm { question, then: Then::StopJob, yes: false }));
                 None
             }
-            Action::Back => {
+            Action::Back | Action::Quit => {
                 self.say(self.text.cannot_stop);
                 Some(Modal::Working(kind))
             }

@@ -628,6 +628,9 @@ fn files(frame: &mut Frame, app: &App, area: Rect, p: &crate::tui::picker::FileP
     let note = match (&p.error, p.picked.len()) {
         (Some(e), _) => Line::styled(truncate(e, width), app.theme.popup().fg(app.theme.error.0)),
         (None, 0) if p.all_files => Line::styled(t.picker_all_files, app.theme.muted()),
+        (None, 0) if matches!(p.purpose, PathPurpose::Merge | PathPurpose::Restore) => {
+            Line::styled(t.picker_drives, app.theme.muted())
+        }
         (None, 0) => Line::styled(t.picker_spreadsheets, app.theme.muted()),
         (None, n) => Line::raw(fill(t.picker_picked, &[&n])),
     };
