@@ -443,3 +443,47 @@ fn a_read_only_window_reads_the_roster_again_after_the_writer_restores_a_backup(
     assert_eq!(row(&app, first), Enrollment::Unknown, "the restored drive's status is shown");
     assert_eq!(row(&app, second), Enrollment::Here, "and the mark after the restore");
 }
+
+#[test]
+fn a_backup_from_before_the_new_year_restored_from_the_tui_is_back_in_its_year() {
+    use canbao::tui::modal::Modal;
+    let dir = tempfile::tempdir().unwrap();
+    let drive = dir.path().join("school.db");
+    let mut store = Store::open(&drive).unwrap();
+    canbao::demo::load_sample(&mut store).unwrap();
+    let year = store.current_year().expect("a year");
+    drop(store);
+    let mut app = app_on(&drive, Language::Zh);
+    let proposed = |app: &App| match &app.modal {
+        Some(Modal::Confirm(c)) => c.question.clone(),
+        _ => panic!("no question: {}", screen(app).join("\n")),
+    };
+    app.ask_new_year();
+    assert!(proposed(&app).contains(&(year + 1).to_string()));
+    app.update(Action::Yes);
+    assert_eq!(app.store.current_year(), Some(year + 1));
+    let title = format!("{}年度", year + 1);
+    assert!(screen(&app).iter().any(|l| l.contains(&title)), "{}", screen(&app).join("\n"));
+    let before: Vec<PathBuf> =
+        backups(dir.path()).into_iter().filter(|p| p.to_string_lossy().ends_with("-year.db")).collect();
+    assert_eq!(before.len(), 1, "the drive before the new year is kept");
+
+    app.ask_restore(before[0].clone());
+    app.update(Action::Yes);
+    wait_for_jobs(&mut app);
+    app.update(Action::Back); // the restore's report
+    assert_eq!(app.store.current_year(), Some(year), "the app's own connection is back in the restored year");
+    assert!(!screen(&app).iter().any(|l| l.contains(&title)), "{}", screen(&app).join("\n"));
+    use canbao::domain::student::Enrollment;
+    let pupil = app.data.rows.iter().find(|r| r.enrollment != Enrollment::Here).map(|r| r.id).expect("pupils");
+    assert_eq!(app.store.set_enrollment(pupil, Enrollment::Here, None).unwrap(), 1);
+    let stamped: Option<i32> = app
+        .store
+        .connection()
+        .query_row("SELECT year FROM audit WHERE field = 'enrollment' ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(stamped, Some(year), "a mark after the restore belongs to the restored year");
+    app.ask_new_year();
+    let question = proposed(&app);
+    assert!(question.contains(&(year + 1).to_string()) && !question.contains(&(year + 2).to_string()), "{question}");
+}

@@ -198,6 +198,7 @@ impl Store {
         // that window has seen: the mark tells it to read the roster again rather than trust its place.
         let restored_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Nanos, true);
         self.set_meta(super::writer_changes::RESTORED_AT, &restored_at)?;
+        self.reload_year()?;
         Ok(safety)
     }
 }

@@ -73,6 +73,21 @@ impl Store {
         Ok(self.meta("current_year")?.and_then(|y| y.parse().ok()))
     }
 
+    /// Reads the drive's current and first years again: after the file's content changed under this
+    /// connection (a restore, here or on another connection to the same file), a year kept from opening would
+    /// stamp marks with a year the drive is not in and propose the wrong next year. An earlier year shown that
+    /// the drive no longer holds as a closed year is left for the current one.
+    pub fn reload_year(&mut self) -> Result<()> {
+        self.current_year = self.read_current_year()?;
+        self.first_year_cached = if self.current_year.is_some() { self.first_year()? } else { None };
+        if let Some(viewed) = self.viewed_year
+            && (self.current_year.is_none_or(|c| viewed >= c) || !self.years()?.contains(&viewed))
+        {
+            self.view_current_year()?;
+        }
+        Ok(())
+    }
+
     /// The drive's current insured year.
     pub fn current_year(&self) -> Option<i32> {
         self.current_year
@@ -198,6 +213,8 @@ impl Store {
     /// are shown as to be certified again until marked in the new year.
     pub fn start_year(&mut self, year: i32, promote: bool, policy: Option<&str>, dry_run: bool) -> Result<YearReport> {
         self.refuse_past_year()?;
+        // The file's year, not the one kept at opening: another connection may have restored an older drive.
+        self.reload_year()?;
         let current = self.current_year.ok_or(StoreError::NoYears)?;
         if year != current + 1 {
             return Err(StoreError::NotNextYear { year, current, next: current + 1 });
@@ -545,6 +562,37 @@ mod tests {
         assert!(matches!(s.set_note(jia, "x"), Err(StoreError::PastYear { .. })));
         assert!(s.connection().execute("UPDATE main.students SET note = 'x'", []).is_err(), "query-only");
         assert!(matches!(s.view_year(y + 5), Err(StoreError::NoSuchYear { .. })));
+    }
+
+    #[test]
+    fn a_restored_backup_from_before_the_new_year_is_back_in_its_own_year() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("drive.db");
+        let mut s = Store::open(&path).unwrap();
+        s.apply_import(&[pupil("甲", "45020220150101121", "一年级")], &[], 0, false).unwrap();
+        let y = s.current_year().unwrap();
+        let jia = by_name(&s, "甲").id;
+        let before = s.backup_now("year").unwrap().expect("a file drive");
+        // A second connection to the same file, as the TUI's is while a worker restores.
+        let mut other = Store::open(&path).unwrap();
+        s.start_year(y + 1, false, None, false).unwrap();
+        other.reload_year().unwrap();
+        assert_eq!(other.current_year(), Some(y + 1));
+        assert_eq!(other.year_in_title(), Some(y + 1));
+
+        s.restore_from(&before).unwrap();
+        assert_eq!(s.current_year(), Some(y), "the restoring connection reads the restored year");
+        assert_eq!(s.year_in_title(), None, "a drive in its first year names none");
+        s.set_enrollment(jia, Enrollment::Here, None).unwrap();
+        let stamped: Option<i32> = s
+            .connection()
+            .query_row("SELECT year FROM audit WHERE field = 'enrollment' ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(stamped, Some(y), "a mark after the restore belongs to the restored year");
+        // The other connection still holds the year it read, yet starts only the year after the file's.
+        assert!(matches!(other.start_year(y + 2, false, None, true), Err(StoreError::NotNextYear { .. })));
+        assert_eq!(other.start_year(y + 1, false, None, true).unwrap().previous, y);
+        assert_eq!(other.current_year(), Some(y));
     }
 
     #[test]

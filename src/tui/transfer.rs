@@ -191,7 +191,10 @@ impl App {
     }
 
     fn restored(&mut self, file: &Path, safety: Option<PathBuf>, data: Option<RosterData>) {
-        // Every undo step, mark and policy belonged to the drive as it was.
+        // Every undo step, mark and policy belonged to the drive as it was; so did the year this connection read.
+        if let Err(e) = self.store.reload_year() {
+            self.fail(e.to_string());
+        }
         self.undo.forget();
         self.roster.clear_marks();
         (self.policy, _) = super::due::drive_policy(&self.store, self.config_dir.as_deref());

@@ -42,6 +42,10 @@ impl App {
 
     /// `year new --promote --dry-run` for the year after the current one, shown as a question.
     pub fn ask_new_year(&mut self) {
+        // The file's year as it is now: a restore or another window may have changed it since it was read.
+        if let Err(e) = self.store.reload_year() {
+            return self.fail(e.to_string());
+        }
         let Some(current) = self.store.current_year() else { return self.fail(self.text.read_only_refused) };
         let year = current + 1;
         let policy = self.policy_for(year);
