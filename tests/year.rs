@@ -184,3 +184,43 @@ fn pupils_missing_from_this_years_lists_are_offered_not_removed() {
     let found = json(canbao(&db, home).args(["find", &pupils[1].1, "--json"]));
     assert_eq!(found[0]["enrollment"], "left");
 }
+
+#[test]
+fn graduates_leave_their_class_so_the_new_year_counts_each_class_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, home) = (dir.path().join("drive.db"), dir.path());
+    let list = dir.path().join("list.csv");
+    let pupils = vec![
+        ("六年甲", id("45020220140301002"), "六年级", "1班"),
+        ("六年乙", id("45020220140301010"), "六年级", "1班"),
+        ("五年丙", id("45020220150301002"), "五年级", "1班"),
+    ];
+    write_list(&list, &pupils);
+    canbao(&db, home).arg("import").arg(&list).assert().success();
+    let year = current_year(&db, home);
+    canbao(&db, home).args(["year", "new", &(year + 1).to_string(), "--promote"]).assert().success();
+
+    let stats = json(canbao(&db, home).args(["stats", "--json"]));
+    let in_class = |label: &str| {
+        stats["classes"].as_array().unwrap().iter().find(|c| c["class"] == label).map(|c| c["students"].clone())
+    };
+    assert_eq!(in_class("六年级1班"), Some(1.into()), "only the class moved up: {stats}");
+    let graduates = format!("已毕业{year}届");
+    assert_eq!(in_class(&graduates), Some(2.into()), "{stats}");
+    let found = json(canbao(&db, home).args(["find", &pupils[0].1, "--json"]));
+    assert_eq!((found[0]["class"].as_str(), found[0]["enrollment"].as_str()), (Some(graduates.as_str()), Some("left")));
+    let out = dir.path().join("classes");
+    canbao(&db, home)
+        .args(["export", "classes", "--format", "csv", "--class", "六年级1班", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let mut written = String::new();
+    for file in std::fs::read_dir(&out).unwrap() {
+        written.push_str(&std::fs::read_to_string(file.unwrap().path()).unwrap());
+    }
+    assert!(written.contains("五年丙") && !written.contains("六年甲") && !written.contains("六年乙"), "{written}");
+    // Last year still shows them in the class they were in.
+    let old = json(canbao(&db, home).args(["--year", &year.to_string(), "find", &pupils[0].1, "--json"]));
+    assert_eq!(old[0]["class"], "六年级1班");
+}

@@ -20,6 +20,15 @@ use crate::domain::student::Enrollment;
 /// The reason recorded for pupils who leave because their class was the last of its school stage.
 pub const GRADUATED: &str = "毕业";
 
+/// The grade graduates are moved to, out of the classes the next pupils move into; their class is the year
+/// they left (`2027届`), and the closed year keeps the class they were in.
+pub const GRADUATES_GRADE: &str = "已毕业";
+
+/// The class of the pupils who left at the end of insured year `year`.
+pub fn graduates_class(year: i32) -> String {
+    format!("{year}届")
+}
+
 /// One class's step in `year new --promote`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ClassMove {
@@ -276,9 +285,13 @@ impl Store {
                     }
                     Promotion::Leaves => {
                         graduated += 1;
+                        // Out of the class: the pupils moving up into it are its roll this year, and a graduate
+                        // left in it would be counted in its lists and headcounts as well.
                         vec![
                             FieldChange::new(Field::Enrollment, Some(Enrollment::Left.code())),
                             FieldChange::new(Field::DeclineReason, Some(GRADUATED)),
+                            FieldChange::new(Field::Grade, Some(GRADUATES_GRADE)),
+                            FieldChange::new_owned(Field::Class, Some(graduates_class(current))),
                         ]
                     }
                 };
@@ -538,6 +551,7 @@ mod tests {
         assert!(moves.contains(&("高中二年级1班".into(), Some("高中三年级1班".into()))), "{moves:?}");
         let yi = by_name(&s, "乙");
         assert_eq!((yi.enrollment, yi.decline_reason.as_deref()), (Enrollment::Left, Some(GRADUATED)));
+        assert_eq!(yi.class_label(), format!("{GRADUATES_GRADE}{}", graduates_class(y)), "out of 初三1班");
         assert_eq!(by_name(&s, "甲").payment, PaymentStatus::Unpaid);
         assert_eq!(s.year_policy(y + 1).unwrap().as_deref(), Some("next-policy"));
         // Only the next year; never one already begun.
