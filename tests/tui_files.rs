@@ -487,3 +487,45 @@ fn a_backup_from_before_the_new_year_restored_from_the_tui_is_back_in_its_year()
     let question = proposed(&app);
     assert!(question.contains(&(year + 1).to_string()) && !question.contains(&(year + 2).to_string()), "{question}");
 }
+
+#[test]
+fn the_new_year_question_for_a_school_of_many_classes_fits_its_dialog() {
+    use canbao::tui::modal::Modal;
+    use unicode_width::UnicodeWidthStr;
+    let dir = tempfile::tempdir().unwrap();
+    let drive = dir.path().join("school.db");
+    let mut store = Store::open(&drive).unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let rows: Vec<canbao::store::Incoming> = (1..=40)
+        .map(|n| {
+            let first17 = format!("450202201503{:05}", n * 10 + 1);
+            let id = format!("{first17}{}", canbao::domain::id_number::check_char(first17.as_bytes()));
+            canbao::store::Incoming {
+                school: "测试学校".into(),
+                school_given: true,
+                name: format!("学生{n}"),
+                id_raw: id.clone(),
+                id: canbao::domain::id_number::check(&id, today),
+                grade: if n % 2 == 0 { "六年级".into() } else { "三年级".into() },
+                class: format!("{n}班"),
+                phone: String::new(),
+                insured: false,
+                categories: Vec::new(),
+                source: "t.csv:2".into(),
+            }
+        })
+        .collect();
+    store.apply_import(&rows, &[], 0, false).unwrap();
+    drop(store);
+    let mut app = app_on(&drive, Language::Zh);
+    app.ask_new_year();
+    let Some(Modal::Confirm(c)) = &app.modal else { panic!("no question: {}", screen(&app).join("\n")) };
+    let lines: Vec<&str> = c.question.lines().collect();
+    // The dialog is 60 columns inside and does not scroll: each line whole, all of them on a 30-row screen.
+    assert!(lines.iter().all(|l| l.width() <= 60), "{}", c.question);
+    assert!(lines.len() <= 30 - 8, "{}", c.question);
+    assert!(c.question.contains("升级 20 人，毕业离校 20 人"), "the counts first: {}", c.question);
+    assert!(lines.last().is_some_and(|l| l.contains("另有") && l.contains("--dry-run")), "{}", c.question);
+    let text = screen(&app).join("\n");
+    assert!(text.contains("另有"), "{text}");
+}

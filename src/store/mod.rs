@@ -150,8 +150,8 @@ pub enum StoreError {
     )]
     NoSuchYear { year: i32, years: String },
     #[error(
-        "只能开始下一个年度 {next} 年度：当前年度是 {current} 年度，不能开始 {year} 年度 \
-         (only the next insured year, {next}, can be started: the current year is {current}, not {year})"
+        "不能开始 {year} 年度：当前年度是 {current} 年度，只能开始下一个年度（{next} 年度） \
+         (cannot start insured year {year}: the current year is {current}, and only the next one, {next}, can be started)"
     )]
     NotNextYear { year: i32, current: i32, next: i32 },
     #[error("此数据文件版本较旧，没有年度记录 (this file predates insured years: it holds one year only)")]

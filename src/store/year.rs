@@ -558,6 +558,10 @@ mod tests {
         for wrong in [y, y + 3, y - 1] {
             assert!(matches!(s.start_year(wrong, false, None, false), Err(StoreError::NotNextYear { .. })), "{wrong}");
         }
+        // The year already begun is named as the current one, never as what it is not.
+        let said = s.start_year(y + 1, false, None, false).map(|_| ()).unwrap_err().to_string();
+        assert!(said.contains(&format!("当前年度是 {} 年度", y + 1)), "{said}");
+        assert!(!said.contains(&format!("{}, not {}", y + 1, y + 1)), "{said}");
         // Marks in the new year leave the old year's payment alone.
         paid(&mut s, jia, 40000);
         assert!(

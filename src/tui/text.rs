@@ -276,6 +276,8 @@ pub struct Text {
     pub year_new_counts: &'static str,
     pub year_new_move: &'static str,
     pub year_new_leaves: &'static str,
+    /// The classes past what the dialog can show: how many, and the command that lists them.
+    pub year_new_more: &'static str,
     pub year_new_policy: &'static str,
     pub year_new_no_policy: &'static str,
     pub year_started: &'static str,

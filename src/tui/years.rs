@@ -6,6 +6,9 @@ use super::modal::{Confirm, Modal, Then};
 use super::text::fill;
 use crate::domain::policy::PolicySet;
 
+/// Rows a question dialog takes besides its question: frame, buttons, hints and the margin kept around it.
+const DIALOG_CHROME_ROWS: usize = 8;
+
 impl App {
     /// Steps to the next earlier year the drive holds (newest first), and from the oldest back to the current
     /// one. An earlier year is read-only: every change is refused until the current year is shown again.
@@ -62,12 +65,18 @@ impl App {
             Some(name) => fill(t.year_new_policy, &[name]),
             None => fill(t.year_new_no_policy, &[&year]),
         });
-        // Each class's step last: a long list is cut at the dialog's foot, the counts above it stay.
-        for m in &report.moves {
+        // Each class's step last, as many as the dialog holds (it does not scroll) under the counts, then how
+        // many more and where to read them all.
+        let room = usize::from(self.size.1).saturating_sub(DIALOG_CHROME_ROWS + lines.join("\n").lines().count());
+        let shown = if report.moves.len() <= room { report.moves.len() } else { room.saturating_sub(1) };
+        for m in &report.moves[..shown] {
             lines.push(match &m.to {
                 Some(to) => fill(t.year_new_move, &[&m.from, to, &m.pupils]),
                 None => fill(t.year_new_leaves, &[&m.from, &m.pupils]),
             });
+        }
+        if shown < report.moves.len() {
+            lines.push(fill(t.year_new_more, &[&(report.moves.len() - shown), &year]));
         }
         let question = lines.join("\n");
         self.modal = Some(Modal::Confirm(Confirm { question, then: Then::StartYear(year), yes: false }));
