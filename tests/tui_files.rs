@@ -529,3 +529,41 @@ fn the_new_year_question_for_a_school_of_many_classes_fits_its_dialog() {
     let text = screen(&app).join("\n");
     assert!(text.contains("另有"), "{text}");
 }
+
+#[test]
+fn the_new_year_from_the_tui_makes_its_policy_as_year_new_does() {
+    use canbao::tui::modal::Modal;
+    let dir = tempfile::tempdir().unwrap();
+    let (with_config, without) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    let mut year = 0;
+    for drive in [&with_config, &without] {
+        let mut store = Store::open(drive).unwrap();
+        canbao::demo::load_sample(&mut store).unwrap();
+        store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").unwrap();
+        year = store.current_year().expect("a year");
+    }
+    let made = format!("yibin-{}", year + 1);
+    let config = dir.path().join("config");
+    let opts = Options { config_dir: Some(config.clone()), ..options(Language::Zh) };
+    let mut app = App::new(Store::open(&with_config).unwrap(), &opts).unwrap();
+    app.update(Action::Resize(120, 30));
+    app.ask_new_year();
+    let Some(Modal::Confirm(c)) = &app.modal else { panic!("no question") };
+    assert!(c.question.contains(&made), "{}", c.question);
+    app.update(Action::Yes);
+    assert!(config.join("policies").join(format!("{made}.toml")).is_file(), "written as year new writes it");
+    assert_eq!(app.store.year_policy(year + 1).unwrap().as_deref(), Some(made.as_str()));
+    assert_eq!(app.store.year_policy(year).unwrap().as_deref(), Some("yibin-2024"), "the old year keeps its own");
+    assert_eq!(app.policy.as_ref().map(|p| p.insured_year), Some(year + 1), "payments quote the new year's");
+
+    // No config folder to write it to: the drive keeps its policy, and the form that makes one opens for the
+    // new year.
+    let mut app = app_on(&without, Language::Zh);
+    app.ask_new_year();
+    let Some(Modal::Confirm(c)) = &app.modal else { panic!("no question") };
+    assert!(c.question.contains("没有配置文件夹"), "{}", c.question);
+    app.update(Action::Yes);
+    assert_eq!(app.store.current_year(), Some(year + 1));
+    let Some(Modal::NewPolicy(form)) = &app.modal else { panic!("no form: {}", screen(&app).join("\n")) };
+    assert_eq!((form.year.text(), form.name.text()), ((year + 1).to_string().as_str(), made.as_str()));
+}

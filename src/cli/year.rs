@@ -9,7 +9,7 @@ use super::open::{config_dir, open_existing, open_writer};
 use super::output::{print_json, shown_id};
 use super::{Cli, CmdResult, UserError, say};
 use crate::domain::money;
-use crate::domain::policy::Policy;
+use crate::io::year_policy::{self, YearPolicy};
 use crate::store::{Store, YearReport};
 
 #[derive(Subcommand, Debug, Clone)]
@@ -75,14 +75,8 @@ struct NewYearJson<'a> {
     dry_run: bool,
 }
 
-/// The new year's policy: the one named, else one the config folder or canbao already has for that year,
-/// else one made from the drive's policy as `policy new` makes it (written only when the year is started).
-enum YearPolicy {
-    None,
-    Existing(String),
-    Made { name: String, renewed: Box<crate::domain::policy::Renewed> },
-}
-
+/// The new year's policy: the one named, else what `io::year_policy::choose` finds or makes (written only
+/// when the year is started).
 fn choose_policy(
     store: &Store,
     year: i32,
@@ -100,19 +94,6 @@ fn choose_policy(
         }
         return Ok(YearPolicy::Existing(policy.name));
     }
-    let Some(current) = store.meta(super::paperwork::POLICY_META_KEY)? else { return Ok(YearPolicy::None) };
-    let base = set.get(&current);
-    let stem = current.trim_end_matches(|c: char| c.is_ascii_digit()).trim_end_matches('-');
-    let name = format!("{stem}-{year}");
-    if let Some(found) = set.get(&name).filter(|p| p.insured_year == year) {
-        return Ok(YearPolicy::Existing(found.name.clone()));
-    }
-    let Some(base) = base else {
-        return Err(UserError(format!(
-            "找不到数据文件选定的政策“{current}”，无法生成 {year} 年度政策；请用 --policy 指定 \
-             (the drive's policy is missing: name the new year's with --policy)"
-        )));
-    };
     let premium_fen = match premium {
         Some(text) => Some(
             money::parse_yuan(text)
@@ -121,24 +102,8 @@ fn choose_policy(
         ),
         None => None,
     };
-    let base_text = policy_text(base)?;
-    let request =
-        crate::domain::policy::Renewal { name: &name, base_name: &base.name, base_text: &base_text, year, premium_fen };
-    let renewed = crate::domain::policy::renew(&request, crate::domain::category::CategoryTable::builtin())
-        .map_err(|e| UserError(e.to_string()))?;
-    Ok(YearPolicy::Made { name, renewed: Box::new(renewed) })
-}
-
-/// A policy's file text: the config folder's copy, else canbao's own.
-fn policy_text(policy: &Policy) -> Result<String, UserError> {
-    if let Some(dir) = config_dir()
-        && let Ok(text) = std::fs::read_to_string(dir.join("policies").join(format!("{}.toml", policy.name)))
-    {
-        return Ok(text);
-    }
-    crate::domain::policy::builtin_text(&policy.name)
-        .map(str::to_owned)
-        .ok_or_else(|| UserError(format!("读不到政策文件“{}” (cannot read the policy file)", policy.name)))
+    let current = store.meta(super::paperwork::POLICY_META_KEY)?;
+    year_policy::choose(current.as_deref(), year, &set, config_dir().as_deref(), premium_fen).map_err(UserError)
 }
 
 fn new_year(
@@ -160,13 +125,8 @@ fn new_year(
     // year cannot be started it is removed again.
     let mut written = None;
     if let (YearPolicy::Made { name, renewed }, false) = (&chosen, dry_run) {
-        let dir = config_dir().ok_or_else(|| UserError("找不到配置文件夹 (no config folder)".into()))?.join("policies");
-        std::fs::create_dir_all(&dir)?;
-        let target = dir.join(format!("{name}.toml"));
-        let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&target)?;
-        std::io::Write::write_all(&mut file, renewed.text.as_bytes())?;
-        file.sync_all()?;
-        written = Some(target);
+        let dir = config_dir().ok_or_else(|| UserError("找不到配置文件夹 (no config folder)".into()))?;
+        written = Some(year_policy::write_policy(&dir, name, renewed)?);
     }
     let policy_name = match &chosen {
         YearPolicy::None => None,

@@ -13,6 +13,7 @@ pub mod sheet;
 pub mod table;
 mod workbook;
 mod xlsx_rows;
+pub mod year_policy;
 
 use thiserror::Error;
 

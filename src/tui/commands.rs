@@ -265,7 +265,8 @@ impl App {
             .or_else(|| self.policy.as_ref().map(|p| p.name.clone()))
             .or_else(|| set.iter().max_by_key(|p| p.insured_year).map(|p| p.name.clone()))
             .unwrap_or_default();
-        let year = self.insured_year_now();
+        // The drive's year once it has one: a drive started for 2028 in August is not collecting for 2027.
+        let year = self.store.current_year().unwrap_or_else(|| self.insured_year_now());
         let stem = base.rsplit_once('-').map_or(base.as_str(), |(city, _)| city);
         let premium = set.get(&base).map(|p| money::plain(p.personal_premium_fen)).unwrap_or_default();
         self.modal = Some(Modal::NewPolicy(NewPolicyForm {

@@ -280,6 +280,10 @@ pub struct Text {
     pub year_new_more: &'static str,
     pub year_new_policy: &'static str,
     pub year_new_no_policy: &'static str,
+    /// The year's policy made from the drive's (written to the config folder when the year starts), or no
+    /// config folder to write it to.
+    pub year_new_policy_made: &'static str,
+    pub year_new_policy_no_config: &'static str,
     pub year_started: &'static str,
     pub school_exists: &'static str,
     pub identity_title: &'static str,

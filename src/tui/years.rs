@@ -5,6 +5,7 @@ use super::app::App;
 use super::modal::{Confirm, Modal, Then};
 use super::text::fill;
 use crate::domain::policy::PolicySet;
+use crate::io::year_policy::{self, YearPolicy};
 
 /// Rows a question dialog takes besides its question: frame, buttons, hints and the margin kept around it.
 const DIALOG_CHROME_ROWS: usize = 8;
@@ -51,8 +52,9 @@ impl App {
         }
         let Some(current) = self.store.current_year() else { return self.fail(self.text.read_only_refused) };
         let year = current + 1;
-        let policy = self.policy_for(year);
-        let report = match self.store.start_year(year, true, policy.as_deref(), true) {
+        let chosen = self.year_policy(year);
+        let policy = self.recorded_policy(&chosen);
+        let report = match self.store.start_year(year, true, policy, true) {
             Ok(report) => report,
             Err(e) => return self.fail(e.to_string()),
         };
@@ -61,9 +63,12 @@ impl App {
             fill(t.year_new_question, &[&year, &current]),
             fill(t.year_new_counts, &[&report.promoted, &report.graduated, &report.carried_categories]),
         ];
-        lines.push(match &policy {
-            Some(name) => fill(t.year_new_policy, &[name]),
-            None => fill(t.year_new_no_policy, &[&year]),
+        lines.push(match (&chosen, &self.config_dir) {
+            (Ok(YearPolicy::Existing(name)), _) => fill(t.year_new_policy, &[name]),
+            (Ok(YearPolicy::Made { name, .. }), Some(_)) => fill(t.year_new_policy_made, &[name]),
+            (Ok(YearPolicy::Made { .. }), None) => fill(t.year_new_policy_no_config, &[&year]),
+            (Ok(YearPolicy::None), _) => fill(t.year_new_no_policy, &[&year]),
+            (Err(e), _) => format!("{e}\n{}", fill(t.year_new_no_policy, &[&year])),
         });
         // Each class's step last, as many as the dialog holds (it does not scroll) under the counts, then how
         // many more and where to read them all.
@@ -82,32 +87,67 @@ impl App {
         self.modal = Some(Modal::Confirm(Confirm { question, then: Then::StartYear(year), yes: false }));
     }
 
-    /// The operator said yes to the report: a backup, then the year in one transaction.
+    /// The operator said yes to the report: a backup, the year's policy written if it is made (as `year new`
+    /// does), then the year in one transaction.
     pub fn start_year(&mut self, year: i32) {
-        let policy = self.policy_for(year);
+        let chosen = self.year_policy(year);
         let previous = self.store.current_year().unwrap_or(year - 1);
         if let Err(e) = self.store.backup_now("year") {
             return self.fail(e.to_string());
         }
+        // Written first, so the drive never names a policy that does not exist; removed if the year fails.
+        let mut written = None;
+        if let (Ok(YearPolicy::Made { name, renewed }), Some(dir)) = (&chosen, &self.config_dir) {
+            match year_policy::write_policy(dir, name, renewed) {
+                Ok(path) => written = Some(path),
+                Err(e) => return self.fail(e.to_string()),
+            }
+        }
+        let policy = self.recorded_policy(&chosen).map(str::to_owned);
         match self.store.start_year(year, true, policy.as_deref(), false) {
             Ok(report) => {
                 // As after an import: older edits would be undone into the new year's statuses.
                 self.undo.forget();
                 (self.policy, _) = super::due::drive_policy(&self.store, self.config_dir.as_deref());
                 self.reload_roster();
-                self.say(fill(self.text.year_started, &[&year, &report.promoted, &report.graduated, &previous]));
+                let t = self.text;
+                let started = fill(t.year_started, &[&year, &report.promoted, &report.graduated, &previous]);
+                self.say(started.clone());
+                match (&chosen, &written) {
+                    (Ok(YearPolicy::Made { renewed, .. }), Some(path)) => {
+                        let mut lines = vec![started, fill(t.policy_written, &[&path.display()])];
+                        lines.push(t.policy_check.to_owned());
+                        lines.extend(renewed.to_check.iter().map(|c| format!("- {c}")));
+                        self.show(t.policy_new_title, lines, false);
+                    }
+                    // Nowhere to write the year's policy: the form that makes it, for the operator to see why.
+                    (Ok(YearPolicy::Made { .. }), None) => self.open_new_policy(None),
+                    _ => {}
+                }
             }
-            Err(e) => self.fail(e.to_string()),
+            Err(e) => {
+                if let Some(path) = &written {
+                    let _ = std::fs::remove_file(path);
+                }
+                self.fail(e.to_string())
+            }
         }
     }
 
-    /// A policy for `year` named like the drive's (`yibin-2028` for `yibin-2027`), if canbao or the config
-    /// folder has one; the TUI makes none (the palette's 生成本年度政策 does, with its checks).
-    fn policy_for(&self, year: i32) -> Option<String> {
-        let current = self.store.meta(super::due::POLICY_META_KEY).ok().flatten()?;
-        let stem = current.trim_end_matches(|c: char| c.is_ascii_digit()).trim_end_matches('-');
-        let name = format!("{stem}-{year}");
-        let set = PolicySet::load(self.config_dir.as_deref()).ok()?;
-        set.get(&name).filter(|p| p.insured_year == year).map(|p| p.name.clone())
+    /// The new year's policy as `year new` chooses it: one for the year named like the drive's, else one made
+    /// from the drive's.
+    fn year_policy(&self, year: i32) -> Result<YearPolicy, String> {
+        let set = PolicySet::load(self.config_dir.as_deref()).map_err(|e| e.to_string())?;
+        let current = self.store.meta(super::due::POLICY_META_KEY).map_err(|e| e.to_string())?;
+        year_policy::choose(current.as_deref(), year, &set, self.config_dir.as_deref(), None)
+    }
+
+    /// The policy the new year records: a made one only where it can be written.
+    fn recorded_policy<'a>(&self, chosen: &'a Result<YearPolicy, String>) -> Option<&'a str> {
+        match chosen {
+            Ok(YearPolicy::Existing(name)) => Some(name),
+            Ok(YearPolicy::Made { name, .. }) if self.config_dir.is_some() => Some(name),
+            _ => None,
+        }
     }
 }

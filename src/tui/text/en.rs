@@ -339,6 +339,8 @@ pub static EN: Text = Text {
     year_new_more: "… {} more: canbao year new {} --promote --dry-run",
     year_new_leaves: "{} -> left, graduated ({})",
     year_new_policy: "The new year's policy: {}",
+    year_new_policy_made: "The new year's policy: {} (made from the drive's when the year starts)",
+    year_new_policy_no_config: "No config folder to write the {} policy to:\nthe form that makes it opens after the start.",
     year_new_no_policy: "No policy for {}; afterwards, make and choose one\nwith \"Policy: make this year's\".",
     year_started: "Started {}: promoted {}, graduated {}; see {} with switch year",
     identity_title: "Correct the pupil",

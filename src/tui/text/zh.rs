@@ -318,6 +318,8 @@ pub static ZH: Text = Text {
     year_new_more: "……另有 {} 个班：canbao year new {} --promote --dry-run",
     year_new_leaves: "{} -> 已离校，毕业（{} 人）",
     year_new_policy: "新年度政策：{}",
+    year_new_policy_made: "新年度政策：{}（由当前政策生成，开始时写入配置文件夹，请对照通知核对）",
+    year_new_policy_no_config: "没有配置文件夹，无法生成 {} 年度政策：\n开始后请在“生成本年度政策”中填写并选定。",
     year_new_no_policy: "没有 {} 年度的政策：\n开始后请用“政策：生成本年度政策”生成并选定。",
     year_started: "已开始 {} 年度：升级 {} 人，毕业 {} 人；{} 年度可用“切换年度”查看",
     identity_title: "更正学生信息",
