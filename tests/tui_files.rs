@@ -567,3 +567,25 @@ fn the_new_year_from_the_tui_makes_its_policy_as_year_new_does() {
     let Some(Modal::NewPolicy(form)) = &app.modal else { panic!("no form: {}", screen(&app).join("\n")) };
     assert_eq!((form.year.text(), form.name.text()), ((year + 1).to_string().as_str(), made.as_str()));
 }
+
+#[test]
+fn a_read_only_window_names_the_year_the_writer_started() {
+    let dir = tempfile::tempdir().unwrap();
+    let drive = dir.path().join("school.db");
+    let mut writer = Store::open(&drive).unwrap();
+    canbao::demo::load_sample(&mut writer).unwrap();
+    let year = writer.current_year().expect("a year");
+    let mut app = App::new(Store::open_read_only(&drive).unwrap(), &options(Language::Zh)).unwrap();
+    app.update(Action::Resize(120, 30));
+    writer.start_year(year + 1, true, None, false).unwrap();
+    app.update(Action::Tick);
+    let start = Instant::now();
+    while app.follow_loading() {
+        assert!(start.elapsed() < Duration::from_secs(30));
+        std::thread::sleep(Duration::from_millis(10));
+        app.update(Action::Tick);
+    }
+    assert_eq!(app.store.current_year(), Some(year + 1));
+    let title = format!("{}年度", year + 1);
+    assert!(screen(&app).iter().any(|l| l.contains(&title)), "{}", screen(&app).join("\n"));
+}

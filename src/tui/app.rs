@@ -486,6 +486,11 @@ impl App {
                 self.say(self.text.writer_changes_loaded);
             }
             Followed::Roster(data) => {
+                // A restore or a new year by the writer: the year and its policy are read again with the roster.
+                if let Err(e) = self.store.reload_year() {
+                    self.fail(e.to_string());
+                }
+                (self.policy, _) = super::due::drive_policy(&self.store, self.config_dir.as_deref());
                 self.replace_data(data);
                 self.reload_detail();
                 self.say(self.text.writer_changes_loaded);
