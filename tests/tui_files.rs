@@ -459,8 +459,10 @@ fn a_backup_from_before_the_new_year_restored_from_the_tui_is_back_in_its_year()
         _ => panic!("no question: {}", screen(app).join("\n")),
     };
     app.ask_new_year();
+    wait_for_jobs(&mut app);
     assert!(proposed(&app).contains(&(year + 1).to_string()));
     app.update(Action::Yes);
+    wait_for_jobs(&mut app);
     assert_eq!(app.store.current_year(), Some(year + 1));
     let title = format!("{}年度", year + 1);
     assert!(screen(&app).iter().any(|l| l.contains(&title)), "{}", screen(&app).join("\n"));
@@ -484,6 +486,7 @@ fn a_backup_from_before_the_new_year_restored_from_the_tui_is_back_in_its_year()
         .unwrap();
     assert_eq!(stamped, Some(year), "a mark after the restore belongs to the restored year");
     app.ask_new_year();
+    wait_for_jobs(&mut app);
     let question = proposed(&app);
     assert!(question.contains(&(year + 1).to_string()) && !question.contains(&(year + 2).to_string()), "{question}");
 }
@@ -519,6 +522,7 @@ fn the_new_year_question_for_a_school_of_many_classes_fits_its_dialog() {
     drop(store);
     let mut app = app_on(&drive, Language::Zh);
     app.ask_new_year();
+    wait_for_jobs(&mut app);
     let Some(Modal::Confirm(c)) = &app.modal else { panic!("no question: {}", screen(&app).join("\n")) };
     let lines: Vec<&str> = c.question.lines().collect();
     // The dialog is 60 columns inside and does not scroll: each line whole, all of them on a 30-row screen.
@@ -548,9 +552,11 @@ fn the_new_year_from_the_tui_makes_its_policy_as_year_new_does() {
     let mut app = App::new(Store::open(&with_config).unwrap(), &opts).unwrap();
     app.update(Action::Resize(120, 30));
     app.ask_new_year();
+    wait_for_jobs(&mut app);
     let Some(Modal::Confirm(c)) = &app.modal else { panic!("no question") };
     assert!(c.question.contains(&made), "{}", c.question);
     app.update(Action::Yes);
+    wait_for_jobs(&mut app);
     assert!(config.join("policies").join(format!("{made}.toml")).is_file(), "written as year new writes it");
     assert_eq!(app.store.year_policy(year + 1).unwrap().as_deref(), Some(made.as_str()));
     assert_eq!(app.store.year_policy(year).unwrap().as_deref(), Some("yibin-2024"), "the old year keeps its own");
@@ -560,9 +566,11 @@ fn the_new_year_from_the_tui_makes_its_policy_as_year_new_does() {
     // new year.
     let mut app = app_on(&without, Language::Zh);
     app.ask_new_year();
+    wait_for_jobs(&mut app);
     let Some(Modal::Confirm(c)) = &app.modal else { panic!("no question") };
     assert!(c.question.contains("没有配置文件夹"), "{}", c.question);
     app.update(Action::Yes);
+    wait_for_jobs(&mut app);
     assert_eq!(app.store.current_year(), Some(year + 1));
     let Some(Modal::NewPolicy(form)) = &app.modal else { panic!("no form: {}", screen(&app).join("\n")) };
     assert_eq!((form.year.text(), form.name.text()), ((year + 1).to_string().as_str(), made.as_str()));

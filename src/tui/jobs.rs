@@ -43,6 +43,9 @@ pub enum Work {
     Backup,
     /// Put a backup's content in place of the drive's, after a backup of the drive as it is.
     Restore { file: PathBuf },
+    /// Start the next insured year, classes promoted: the dry run for the question, then for real after a
+    /// backup. `written` is the year's policy file made for it, removed if the year does not start.
+    StartYear { year: i32, policy: Option<String>, dry_run: bool, written: Option<PathBuf> },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +57,7 @@ pub enum JobKind {
     Checking,
     BackingUp,
     Restoring,
+    StartingYear,
 }
 
 impl JobKind {
@@ -75,6 +79,7 @@ impl Work {
             Work::Check => JobKind::Checking,
             Work::Backup => JobKind::BackingUp,
             Work::Restore { .. } => JobKind::Restoring,
+            Work::StartYear { .. } => JobKind::StartingYear,
         }
     }
 }
@@ -115,6 +120,13 @@ pub enum JobOutcome {
     Restored {
         file: PathBuf,
         safety: Option<PathBuf>,
+        data: Option<RosterData>,
+    },
+    /// The next insured year's report: a dry run to ask about, or the year started (with the roster reloaded).
+    YearStarted {
+        report: crate::store::YearReport,
+        dry_run: bool,
+        written: Option<PathBuf>,
         data: Option<RosterData>,
     },
     /// The operator stopped the job and it was rolled back (or its partial file removed).
@@ -180,6 +192,9 @@ impl fmt::Debug for JobOutcome {
             JobOutcome::Checked(r) => f.debug_tuple("Checked").field(&r.findings()).finish(),
             JobOutcome::BackedUp(p) => f.debug_tuple("BackedUp").field(p).finish(),
             JobOutcome::Restored { file, .. } => f.debug_tuple("Restored").field(file).finish(),
+            JobOutcome::YearStarted { report, dry_run, .. } => {
+                f.debug_struct("YearStarted").field("report", report).field("dry_run", dry_run).finish()
+            }
             JobOutcome::Stopped(kind) => f.debug_tuple("Stopped").field(kind).finish(),
             JobOutcome::WouldReplace { taken, .. } => f.debug_tuple("WouldReplace").field(taken).finish(),
             JobOutcome::Failed(m) => f.debug_tuple("Failed").field(m).finish(),
@@ -316,6 +331,23 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
             Ok(path) => JobOutcome::BackedUp(path),
             Err(e) => JobOutcome::Failed(e.to_string()),
         },
+        Work::StartYear { year, policy, dry_run, written } => {
+            // As `canbao year new`: a backup before the drive changes; one transaction, so a stop rolls it back.
+            let started = if dry_run { Ok(None) } else { store.backup_now("year") }
+                .and_then(|_| store.start_year(year, true, policy.as_deref(), dry_run));
+            match started {
+                Ok(report) => {
+                    let data = if dry_run { None } else { RosterData::load(store).ok() };
+                    JobOutcome::YearStarted { report, dry_run, written, data }
+                }
+                Err(e) => {
+                    if let Some(path) = &written {
+                        let _ = std::fs::remove_file(path);
+                    }
+                    JobOutcome::Failed(e.to_string())
+                }
+            }
+        }
         Work::Restore { file } => match store.restore_from(&file) {
             Ok(safety) => JobOutcome::Restored { file, safety, data: RosterData::load(store).ok() },
             Err(e) => JobOutcome::Failed(e.to_string()),

@@ -145,6 +145,9 @@ impl App {
                 None => self.say(self.text.no_backup_needed),
             },
             JobOutcome::Restored { file, safety, data } => self.restored(&file, safety, data),
+            JobOutcome::YearStarted { report, dry_run, written, data } => {
+                self.year_job_done(report, dry_run, written, data)
+            }
             JobOutcome::WouldReplace { staged, taken } => self.ask_to_replace(staged, &taken),
             JobOutcome::Stopped(kind) => {
                 let text = fill(self.text.job_stopped, &[&self.text.job(kind)]);

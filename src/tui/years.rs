@@ -1,11 +1,16 @@
 //! The palette's insured years: show an earlier year read-only and come back, and start the next year with
 //! the dry run's report asked first (see `store::year`).
 
+use std::path::PathBuf;
+
 use super::app::App;
+use super::jobs::Work;
 use super::modal::{Confirm, Modal, Then};
+use super::roster::RosterData;
 use super::text::fill;
 use crate::domain::policy::PolicySet;
 use crate::io::year_policy::{self, YearPolicy};
+use crate::store::YearReport;
 
 /// Rows a question dialog takes besides its question: frame, buttons, hints and the margin kept around it.
 const DIALOG_CHROME_ROWS: usize = 8;
@@ -53,11 +58,29 @@ impl App {
         let Some(current) = self.store.current_year() else { return self.fail(self.text.read_only_refused) };
         let year = current + 1;
         let chosen = self.year_policy(year);
-        let policy = self.recorded_policy(&chosen);
-        let report = match self.store.start_year(year, true, policy, true) {
-            Ok(report) => report,
-            Err(e) => return self.fail(e.to_string()),
-        };
+        let policy = self.recorded_policy(&chosen).map(str::to_owned);
+        // Promoting a county's roster takes seconds: on a worker, with the progress dialog and Esc.
+        self.start(Work::StartYear { year, policy, dry_run: true, written: None });
+    }
+
+    /// A finished `StartYear`: the dry run's report as the question, or the year started.
+    pub fn year_job_done(
+        &mut self,
+        report: YearReport,
+        dry_run: bool,
+        written: Option<PathBuf>,
+        data: Option<RosterData>,
+    ) {
+        if dry_run {
+            self.ask_year_report(report);
+        } else {
+            self.year_started(report, written, data);
+        }
+    }
+
+    fn ask_year_report(&mut self, report: YearReport) {
+        let (year, current) = (report.year, report.previous);
+        let chosen = self.year_policy(year);
         let t = self.text;
         let mut lines = vec![
             fill(t.year_new_question, &[&year, &current]),
@@ -87,15 +110,12 @@ impl App {
         self.modal = Some(Modal::Confirm(Confirm { question, then: Then::StartYear(year), yes: false }));
     }
 
-    /// The operator said yes to the report: a backup, the year's policy written if it is made (as `year new`
-    /// does), then the year in one transaction.
+    /// The operator said yes to the report: the year's policy written if it is made (as `year new` does), then on
+    /// a worker a backup and the year in one transaction.
     pub fn start_year(&mut self, year: i32) {
         let chosen = self.year_policy(year);
-        let previous = self.store.current_year().unwrap_or(year - 1);
-        if let Err(e) = self.store.backup_now("year") {
-            return self.fail(e.to_string());
-        }
-        // Written first, so the drive never names a policy that does not exist; removed if the year fails.
+        // Written first, so the drive never names a policy that does not exist; the worker removes it if the
+        // year fails.
         let mut written = None;
         if let (Ok(YearPolicy::Made { name, renewed }), Some(dir)) = (&chosen, &self.config_dir) {
             match year_policy::write_policy(dir, name, renewed) {
@@ -104,33 +124,39 @@ impl App {
             }
         }
         let policy = self.recorded_policy(&chosen).map(str::to_owned);
-        match self.store.start_year(year, true, policy.as_deref(), false) {
-            Ok(report) => {
-                // As after an import: older edits would be undone into the new year's statuses.
-                self.undo.forget();
-                (self.policy, _) = super::due::drive_policy(&self.store, self.config_dir.as_deref());
-                self.reload_roster();
-                let t = self.text;
-                let started = fill(t.year_started, &[&year, &report.promoted, &report.graduated, &previous]);
-                self.say(started.clone());
-                match (&chosen, &written) {
-                    (Ok(YearPolicy::Made { renewed, .. }), Some(path)) => {
-                        let mut lines = vec![started, fill(t.policy_written, &[&path.display()])];
-                        lines.push(t.policy_check.to_owned());
-                        lines.extend(renewed.to_check.iter().map(|c| format!("- {c}")));
-                        self.show(t.policy_new_title, lines, false);
-                    }
-                    // Nowhere to write the year's policy: the form that makes it, for the operator to see why.
-                    (Ok(YearPolicy::Made { .. }), None) => self.open_new_policy(None),
-                    _ => {}
-                }
+        self.start(Work::StartYear { year, policy, dry_run: false, written });
+    }
+
+    fn year_started(&mut self, report: YearReport, written: Option<PathBuf>, data: Option<RosterData>) {
+        let (year, previous) = (report.year, report.previous);
+        let chosen = self.year_policy(year);
+        // The worker's connection changed the year: this one reads it again.
+        if let Err(e) = self.store.reload_year() {
+            self.fail(e.to_string());
+        }
+        // As after an import: older edits would be undone into the new year's statuses.
+        self.undo.forget();
+        (self.policy, _) = super::due::drive_policy(&self.store, self.config_dir.as_deref());
+        match data {
+            Some(data) => {
+                self.replace_data(data);
+                self.reload_detail();
             }
-            Err(e) => {
-                if let Some(path) = &written {
-                    let _ = std::fs::remove_file(path);
-                }
-                self.fail(e.to_string())
+            None => self.reload_roster(),
+        }
+        let t = self.text;
+        let started = fill(t.year_started, &[&year, &report.promoted, &report.graduated, &previous]);
+        self.say(started.clone());
+        match (&chosen, &written) {
+            (Ok(YearPolicy::Made { renewed, .. }), Some(path)) => {
+                let mut lines = vec![started, fill(t.policy_written, &[&path.display()])];
+                lines.push(t.policy_check.to_owned());
+                lines.extend(renewed.to_check.iter().map(|c| format!("- {c}")));
+                self.show(t.policy_new_title, lines, false);
             }
+            // Nowhere to write the year's policy: the form that makes it, for the operator to see why.
+            (Ok(YearPolicy::Made { .. }), None) => self.open_new_policy(None),
+            _ => {}
         }
     }
 
