@@ -319,6 +319,12 @@ fn a_config_folder_policys_premium_and_windows_are_changed_from_the_policy_scree
     }
     app.update(Action::Confirm);
     assert!(screen(&app).iter().any(|l| l.contains("日期请写成")), "{}", screen(&app).join("\n"));
+    app.update(Action::ClearLine);
+    for c in "2023-02-30".chars() {
+        app.update(Action::Input(c));
+    }
+    app.update(Action::Confirm);
+    assert!(screen(&app).iter().any(|l| l.contains("没有这一天：2023-02-30")), "{}", screen(&app).join("\n"));
     let before = PolicySet::load(Some(&config)).unwrap().get("yibin-2027").unwrap().windows[0].clone();
     let new_end = before.to.pred_opt().unwrap();
     app.update(Action::ClearLine);

@@ -13,7 +13,7 @@ pub(super) fn open(cli: &Cli) -> CmdResult {
     }
     confirm_new_drive(cli)?;
     // The TUI writes: it holds the lock for as long as it runs, and takes the daily backup.
-    let _lock = match DriveLock::acquire(&drive_path(cli), &operator_from(cli).unwrap_or_default()) {
+    let mut lock = match DriveLock::acquire(&drive_path(cli), &operator_from(cli).unwrap_or_default()) {
         Ok(lock) => lock,
         Err(in_use @ StoreError::InUse { .. }) => {
             // Never two writers: the second canbao may look, not change.
@@ -27,6 +27,10 @@ pub(super) fn open(cli: &Cli) -> CmdResult {
     };
     // The daily backup is written before an earlier year (`--year`) makes the store read-only.
     let mut store = open_store(&Cli { year: None, ..cli.clone() })?;
+    // Without --operator, the name the drive remembers (typed into the TUI last time) explains the lock.
+    if operator_from(cli).is_none() {
+        lock.name_holder(store.operator());
+    }
     store.backup_if_due()?;
     if let Some(year) = cli.year {
         store.view_year(year)?;

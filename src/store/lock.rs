@@ -85,18 +85,9 @@ impl DriveLock {
         crate::private_file::restrict(&path);
         match file.try_lock() {
             Ok(()) => {
-                let holder = format!(
-                    "{}\n{}\n{}\n",
-                    if operator.is_empty() { "（未具名操作员）" } else { operator },
-                    chrono::Local::now().format("%Y-%m-%d %H:%M:%S"),
-                    std::process::id()
-                );
-                // Best effort: the lock itself is what protects the file; the text only explains it.
-                let _ = file.set_len(0);
-                let _ = file.seek(SeekFrom::Start(0));
-                let _ = file.write_all(holder.as_bytes());
-                let _ = file.sync_all();
-                Ok(DriveLock { file, path })
+                let mut lock = DriveLock { file, path };
+                lock.name_holder(operator);
+                Ok(lock)
             }
             Err(_) => {
                 let mut text = String::new();
@@ -112,6 +103,22 @@ impl DriveLock {
     pub fn path(&self) -> &Path {
         &self.path
     }
+
+    /// Writes who holds the lock, for the message another canbao shows: the operator given on the command
+    /// line, or once the drive is open the one it remembers. Best effort: the lock itself is what protects the
+    /// file; the text only explains it.
+    pub fn name_holder(&mut self, operator: &str) {
+        let holder = format!(
+            "{}\n{}\n{}\n",
+            if operator.trim().is_empty() { "（未具名操作员）" } else { operator.trim() },
+            chrono::Local::now().format("%Y-%m-%d %H:%M:%S"),
+            std::process::id()
+        );
+        let _ = self.file.set_len(0);
+        let _ = self.file.seek(SeekFrom::Start(0));
+        let _ = self.file.write_all(holder.as_bytes());
+        let _ = self.file.sync_all();
+    }
 }
 
 impl Drop for DriveLock {
@@ -123,6 +130,18 @@ impl Drop for DriveLock {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_holder_named_after_the_drive_is_open_is_the_one_another_canbao_is_told() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("drive.db");
+        let mut held = DriveLock::acquire(&db, "").expect("first");
+        held.name_holder("王老师");
+        match DriveLock::acquire(&db, "李老师") {
+            Err(StoreError::InUse { by, .. }) => assert_eq!(by, "王老师"),
+            other => panic!("{:?}", other.map(|l| l.path().to_owned())),
+        }
+    }
 
     #[test]
     fn second_writer_is_told_who_holds_the_file() {

@@ -349,8 +349,16 @@ impl App {
             match (day(from), day(to)) {
                 (Some(from), Some(to)) => dates.push(policy::WindowDates { name: name.clone(), from, to }),
                 (first, _) => {
+                    let bad = if first.is_none() { from } else { to };
+                    // Written as a date, but a day the calendar has not (2026-02-30): said as such.
+                    let parts: Vec<u32> = bad.text().trim().split('-').filter_map(|p| p.parse().ok()).collect();
+                    let shaped = matches!(parts[..], [_, 1..=12, 1..=31]);
+                    form.error = Some(if shaped {
+                        fill(t.policy_no_such_day, &[&bad.text().trim()])
+                    } else {
+                        t.policy_bad_date.to_owned()
+                    });
                     form.focus = if first.is_none() { EditPolicyField::From(i) } else { EditPolicyField::To(i) };
-                    form.error = Some(t.policy_bad_date.to_owned());
                     return Some(Modal::EditPolicy(form));
                 }
             }

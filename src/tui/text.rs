@@ -253,6 +253,7 @@ pub struct Text {
     pub policy_no_config: &'static str,
     pub policy_builtin_edit: &'static str,
     pub policy_bad_date: &'static str,
+    pub policy_no_such_day: &'static str,
     pub policy_saved: &'static str,
     pub policy_edit_title: &'static str,
     pub policy_edit_premium: &'static str,

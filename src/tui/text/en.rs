@@ -325,6 +325,7 @@ pub static EN: Text = Text {
     policy_bad_name: "Use letters, digits, - and _, e.g. yibin-2027",
     policy_bad_year: "Not a year, e.g. 2027",
     policy_builtin_edit: "A bundled policy cannot be changed: press n to make this year's from it (kept in the config folder), then change that one",
+    policy_no_such_day: "No such day: {}",
     policy_bad_date: "Write dates as 2026-09-01",
     policy_saved: "Saved “{}”: {}",
     policy_edit_title: "Edit policy: {}",

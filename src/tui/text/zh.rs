@@ -295,6 +295,7 @@ pub static ZH: Text = Text {
     policy_bad_name: "名称只能用字母、数字、- 和 _，如 yibin-2027",
     policy_bad_year: "保险年度不对，例如 2027",
     policy_builtin_edit: "内置政策不能直接修改：请先按 n 以它为底稿生成本年度政策（存于配置文件夹），再修改那一份",
+    policy_no_such_day: "没有这一天：{}",
     policy_bad_date: "日期请写成 2026-09-01 的样子",
     policy_saved: "已保存「{}」：{}",
     policy_edit_title: "修改政策：{}",
