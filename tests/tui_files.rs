@@ -338,6 +338,7 @@ fn a_config_folder_policys_premium_and_windows_are_changed_from_the_policy_scree
     assert_eq!(saved.windows[0].from, before.from, "the first day was left as it was");
     assert!(std::fs::read_to_string(&file).unwrap().contains("# "), "the file's comments are kept");
     assert!(!config.join("policies/yibin-2027.toml.part").exists());
+    assert!(screen(&app).iter().any(|l| l.contains("> yibin-2027")), "the policy just edited stays highlighted");
 }
 
 #[test]

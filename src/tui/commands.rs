@@ -208,9 +208,14 @@ impl App {
     }
 
     pub fn open_policies(&mut self) {
-        let list: Vec<Policy> = self.policy_set().iter().cloned().collect();
         let current = self.policy.as_ref().map(|p| p.name.clone());
-        let cursor = list.iter().position(|p| Some(&p.name) == current.as_ref()).unwrap_or(0);
+        self.open_policies_at(current.as_deref());
+    }
+
+    /// The policy screen with `name` highlighted (the one just edited), else the first.
+    fn open_policies_at(&mut self, name: Option<&str>) {
+        let list: Vec<Policy> = self.policy_set().iter().cloned().collect();
+        let cursor = list.iter().position(|p| Some(p.name.as_str()) == name).unwrap_or(0);
         self.modal = Some(Modal::Policies { cursor, list });
     }
 
@@ -398,7 +403,7 @@ impl App {
             self.recount();
         }
         self.say(fill(t.policy_saved, &[&edited.title, &form.path.display()]));
-        self.open_policies();
+        self.open_policies_at(Some(&edited.name));
         None
     }
 
