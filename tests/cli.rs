@@ -139,6 +139,15 @@ fn a_second_writer_is_told_who_holds_the_file_and_reads_still_work() {
     assert!(stderr.contains("张老师") && stderr.contains("正被"), "{stderr}");
     let stats = json(canbao(&db).args(["stats", "--json"]));
     assert_eq!(stats["students"], 10, "reading is not blocked, and the refused import changed nothing");
+    // A preview writes nothing: it goes ahead on a drive another canbao holds, and says so.
+    let preview =
+        canbao(&db).arg("import").arg(fixture("gbk_title.csv")).args(["--dry-run", "--json"]).output().unwrap();
+    assert_eq!(preview.status.code(), Some(0), "{}", String::from_utf8_lossy(&preview.stderr));
+    assert!(String::from_utf8_lossy(&preview.stderr).contains("预览照常进行"));
+    let report: Value = serde_json::from_slice(&preview.stdout).expect("json");
+    assert!(report["added"].as_u64().unwrap_or_default() > 0, "{report}");
+    let stats = json(canbao(&db).args(["stats", "--json"]));
+    assert_eq!(stats["students"], 10, "and the preview changed nothing");
     drop(held);
     canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
 }

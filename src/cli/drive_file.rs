@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::open::{READ_ONLY_REFUSED, drive_path, lock_drive, open_writer, record_reveal};
+use super::open::{READ_ONLY_REFUSED, drive_path, lock_drive, open_writer, open_writer_or_preview, record_reveal};
 use super::output::{print_json, shown_id};
 use super::{Cli, CmdResult, UserError, passphrase, pick, say};
 use crate::store::cipher::{self, FileKind};
@@ -44,7 +44,7 @@ pub(super) fn restore(cli: &Cli, file: &Path) -> CmdResult {
 }
 
 pub(super) fn merge(cli: &Cli, other: &Path, dry_run: bool, reveal: bool, json: bool) -> CmdResult {
-    let (mut store, _lock) = open_writer(cli)?;
+    let (mut store, _lock) = open_writer_or_preview(cli, dry_run && !reveal)?;
     if reveal {
         record_reveal(cli, &mut store, "merge", &[])?;
     }

@@ -82,6 +82,35 @@ pub(super) fn open_writer(cli: &Cli) -> Result<(Store, DriveLock), UserError> {
     Ok((store, lock))
 }
 
+/// Opens the drive for a command that may only preview (`--dry-run`): a preview writes nothing (its
+/// transaction is rolled back), so a drive another canbao holds — a TUI open on it — does not stop it. SQLite
+/// keeps the two connections apart; the preview says that someone else is working on the drive.
+pub(super) fn open_writer_or_preview(cli: &Cli, preview: bool) -> Result<(Store, Option<DriveLock>), UserError> {
+    if !preview {
+        return open_writer(cli).map(|(store, lock)| (store, Some(lock)));
+    }
+    if cli.read_only {
+        return Err(UserError(READ_ONLY_REFUSED.into()));
+    }
+    let lock = match DriveLock::acquire(&drive_path(cli), &operator_from(cli).unwrap_or_default()) {
+        Ok(lock) => Some(lock),
+        Err(StoreError::InUse { by, since }) => {
+            eprintln!(
+                "注意：数据文件正被 {by} 使用（自 {since} 起）；预览照常进行，不写入任何内容 \
+                 (note: {by} has the drive open since {since}; the preview goes ahead and writes nothing)"
+            );
+            None
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let store = open_store(cli)?;
+    if let (Some(year), Some(current)) = (store.viewed_year(), store.current_year()) {
+        return Err(StoreError::PastYear { year, current }.into());
+    }
+    warn_if_demo(&store);
+    Ok((store, lock))
+}
+
 /// Every change to the demo file says where it goes: real work kept there is easy to mistake for a drive.
 fn warn_if_demo(store: &Store) {
     if crate::demo::is_demo(store) {

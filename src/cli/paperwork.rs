@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::open::{open_existing, open_writer, record_reveal};
+use super::open::{open_existing, open_writer, open_writer_or_preview, record_reveal};
 use super::output::{print_json, shown_id};
 use super::{Cli, CmdResult, Lang, PolicyAction, QuoteArgs, UserError, config_dir, english, pick, say};
 use crate::domain::category::CategoryTable;
@@ -590,7 +590,7 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
 }
 
 pub fn reconcile(cli: &Cli, file: &Path, source: Source, dry_run: bool, reveal: bool, json: bool) -> CmdResult {
-    let (mut store, _lock) = open_writer(cli)?;
+    let (mut store, _lock) = open_writer_or_preview(cli, dry_run && !reveal)?;
     if !dry_run {
         store.backup_now("reconcile")?;
     }

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::open::{open_existing, open_writer, record_reveal};
+use super::open::{open_existing, open_writer, open_writer_or_preview, record_reveal};
 use super::output::{print_json, shown_id};
 use super::{Cli, CmdResult, MarkArgs, UserError, english, paperwork, pick, say};
 use crate::domain::money;
@@ -14,7 +14,7 @@ use crate::io::class_list::{self, ImportReport};
 use crate::store::{Change, ChangeOptions, Payment, Store};
 
 pub(super) fn import(cli: &Cli, files: &[PathBuf], school: Option<&str>, dry_run: bool, json: bool) -> CmdResult {
-    let (mut store, _lock) = open_writer(cli)?;
+    let (mut store, _lock) = open_writer_or_preview(cli, dry_run)?;
     if !dry_run {
         store.backup_now("import")?;
     }
