@@ -174,16 +174,19 @@ pub enum Command {
     },
     /// 上传数据文件到全县汇总数据库 (push drive files into the county's PostgreSQL database)
     Push {
+        /// 各工作组的数据文件，每个文件一个事务 (the working groups' drive files, each in one transaction)
         #[arg(required = true, value_name = "FILE.db")]
         files: Vec<PathBuf>,
         /// 汇总数据库 (the county database): postgresql://USER@HOST:PORT/DB; default $CANBAO_PG
         #[arg(long, value_name = "URL")]
         to: Option<String>,
+        /// 只报告会新增、更新和冲突的内容，不写入 (report what would be added, updated and in conflict; write nothing)
         #[arg(long)]
         dry_run: bool,
         /// 冲突列表显示完整身份证号码 (show full ID numbers in the conflicts)
         #[arg(long)]
         reveal: bool,
+        /// 以 JSON 输出 (print JSON)
         #[arg(long)]
         json: bool,
     },
@@ -192,11 +195,13 @@ pub enum Command {
         /// 汇总数据库 (the county database); default $CANBAO_PG
         #[arg(long, value_name = "URL")]
         from: Option<String>,
+        /// 只看这所学校，按班级统计 (this school only, counted per class)
         #[arg(long)]
         school: Option<String>,
         /// 保险年度，默认最近的 (the insured year; default the latest pushed)
         #[arg(long, value_name = "YYYY")]
         year: Option<i32>,
+        /// 以 JSON 输出 (print JSON)
         #[arg(long)]
         json: bool,
     },
