@@ -60,6 +60,24 @@ fn wait_for_jobs(app: &mut App) {
     }
 }
 
+/// The sample school in a drive file of its own, in a temporary folder the caller keeps.
+fn sample_drive() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let drive = dir.path().join("school.db");
+    canbao::demo::load_sample(&mut Store::open(&drive).unwrap()).unwrap();
+    (dir, drive)
+}
+
+/// Ticks a read-only window until the roster it reads again on a worker is in.
+fn wait_for_reload(app: &mut App) {
+    let start = Instant::now();
+    while app.follow_loading() {
+        assert!(start.elapsed() < Duration::from_secs(30), "the roster was never read again");
+        std::thread::sleep(Duration::from_millis(10));
+        app.update(Action::Tick);
+    }
+}
+
 fn backups(dir: &Path) -> Vec<PathBuf> {
     let mut found: Vec<PathBuf> = std::fs::read_dir(dir.join("backups"))
         .map(|entries| entries.map(|e| e.unwrap().path()).collect())
@@ -111,9 +129,7 @@ fn the_sample_never_overwrites_a_real_drive_named_like_the_demo_file() {
 
 #[test]
 fn the_dashboard_shows_the_whole_path_of_the_open_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let drive = dir.path().join("school.db");
-    canbao::demo::load_sample(&mut Store::open(&drive).unwrap()).unwrap();
+    let (_dir, drive) = sample_drive();
     let mut app = App::new(Store::open(&drive).unwrap(), &options(Language::Zh)).unwrap();
     app.update(Action::Resize(200, 30));
     app.update(Action::Dashboard);
@@ -124,9 +140,7 @@ fn the_dashboard_shows_the_whole_path_of_the_open_file() {
 
 #[test]
 fn an_import_from_the_tui_takes_the_same_backup_as_canbao_import() {
-    let dir = tempfile::tempdir().unwrap();
-    let drive = dir.path().join("school.db");
-    canbao::demo::load_sample(&mut Store::open(&drive).unwrap()).unwrap();
+    let (dir, drive) = sample_drive();
     let list = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/utf8_bom.csv");
     let mut app = app_on(&drive, Language::Zh);
     assert!(backups(dir.path()).is_empty());
@@ -170,9 +184,7 @@ fn names_in(dir: &Path) -> Vec<String> {
 fn a_form_exported_over_files_already_there_asks_first_and_no_keeps_them() {
     use canbao::tui::modal::Modal;
     use canbao::tui::palette::Form;
-    let dir = tempfile::tempdir().unwrap();
-    let drive = dir.path().join("school.db");
-    canbao::demo::load_sample(&mut Store::open(&drive).unwrap()).unwrap();
+    let (dir, drive) = sample_drive();
     let out = dir.path().join("台账");
     let mut app = app_on(&drive, Language::Zh);
     app.start_form_export(Form::Ledgers, out.clone());
@@ -201,10 +213,8 @@ fn a_form_exported_over_files_already_there_asks_first_and_no_keeps_them() {
 
 #[test]
 fn a_backup_restored_from_the_tui_replaces_the_drive_and_keeps_what_it_held() {
-    let dir = tempfile::tempdir().unwrap();
-    let drive = dir.path().join("school.db");
+    let (dir, drive) = sample_drive();
     let mut store = Store::open(&drive).unwrap();
-    canbao::demo::load_sample(&mut store).unwrap();
     let before = store.student_count().unwrap();
     let backup = store.backup_now("manual").unwrap().expect("a file drive");
     drop(store);
@@ -221,6 +231,14 @@ fn a_backup_restored_from_the_tui_replaces_the_drive_and_keeps_what_it_held() {
     app.ask_restore(drive.clone());
     assert!(app.modal.is_none(), "nothing is asked: the drive is not its own backup");
     assert!(screen(&app).iter().any(|l| l.contains("不能用它恢复自己")), "and the status line says so");
+    #[cfg(unix)]
+    {
+        // Nor is the drive reached through a link to it.
+        let link = dir.path().join("link.db");
+        std::os::unix::fs::symlink(&drive, &link).unwrap();
+        app.ask_restore(link);
+        assert!(app.modal.is_none(), "a link to the drive is the drive");
+    }
     app.ask_restore(backup.clone());
     assert!(screen(&app).iter().any(|l| l.contains(&before.to_string())), "the question says how many pupils");
     app.update(Action::Back);
@@ -243,10 +261,8 @@ fn a_stopped_job_leaves_the_drive_as_it_was() {
     use canbao::tui::jobs::{JobOutcome, Work, execute};
     use std::sync::Arc;
     use std::sync::atomic::AtomicBool;
-    let dir = tempfile::tempdir().unwrap();
-    let drive = dir.path().join("school.db");
+    let (_dir, drive) = sample_drive();
     let mut store = Store::open(&drive).unwrap();
-    canbao::demo::load_sample(&mut store).unwrap();
     let before = store.student_count().unwrap();
     let list = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/utf8_bom.csv");
     let mut request = ImportRequest::new(&store, vec![list], None).unwrap();
@@ -259,14 +275,14 @@ fn a_stopped_job_leaves_the_drive_as_it_was() {
 
     // In the TUI, Esc during a job asks before stopping it; No goes back to the job.
     let mut app = app_on(&drive, Language::Zh);
+    // A file drive's job runs on a worker, and counts as running until the app takes its outcome.
     app.start(Work::Check);
-    if app.jobs.running().is_some() {
-        app.update(Action::Back);
-        assert!(screen(&app).iter().any(|l| l.contains("停止")), "Esc asks whether to stop");
-        app.update(Action::Back);
-        assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::Working(_)) | None));
-        wait_for_jobs(&mut app);
-    }
+    assert!(app.jobs.running().is_some());
+    app.update(Action::Back);
+    assert!(screen(&app).iter().any(|l| l.contains("停止")), "Esc asks whether to stop");
+    app.update(Action::Back);
+    assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::Working(_))), "No goes back to the job");
+    wait_for_jobs(&mut app);
 }
 
 #[test]
@@ -345,10 +361,8 @@ fn a_config_folder_policys_premium_and_windows_are_changed_from_the_policy_scree
 fn a_read_only_window_takes_the_writers_marks_in_place_and_reads_an_import_on_a_worker() {
     use canbao::domain::student::{Enrollment, PaymentStatus};
     use canbao::store::{Change, Payment};
-    let dir = tempfile::tempdir().unwrap();
-    let drive = dir.path().join("school.db");
+    let (_dir, drive) = sample_drive();
     let mut writer = Store::open(&drive).unwrap();
-    canbao::demo::load_sample(&mut writer).unwrap();
     let mut app = App::new(Store::open_read_only(&drive).unwrap(), &options(Language::Zh)).unwrap();
     app.update(Action::Resize(120, 30));
     let before = app.data.len();
@@ -368,12 +382,7 @@ fn a_read_only_window_takes_the_writers_marks_in_place_and_reads_an_import_on_a_
     request.preview(&mut writer).unwrap();
     request.run(&mut writer, false).unwrap();
     app.update(Action::Tick);
-    let start = Instant::now();
-    while app.follow_loading() {
-        assert!(start.elapsed() < Duration::from_secs(30), "the roster was never read again");
-        std::thread::sleep(Duration::from_millis(10));
-        app.update(Action::Tick);
-    }
+    wait_for_reload(&mut app);
     assert!(app.data.len() > before, "the new pupils are on screen");
     assert_eq!(row_of(&app, pupil).payment, PaymentStatus::Paid, "and the earlier mark with them");
 }
@@ -385,10 +394,8 @@ fn a_stopped_export_leaves_no_file_and_quitting_at_the_replace_question_leaves_n
     use canbao::tui::jobs::{JobOutcome, Work, execute_stoppable};
     use canbao::tui::palette::Form;
     use std::sync::atomic::AtomicBool;
-    let dir = tempfile::tempdir().unwrap();
-    let drive = dir.path().join("school.db");
+    let (dir, drive) = sample_drive();
     let mut store = Store::open(&drive).unwrap();
-    canbao::demo::load_sample(&mut store).unwrap();
     let options =
         ExportOptions { format: FileFormat::Xlsx, school: None, class: None, mask: false, date: store.today() };
     let out = dir.path().join("out");
@@ -423,10 +430,8 @@ fn a_stopped_export_leaves_no_file_and_quitting_at_the_replace_question_leaves_n
 fn a_read_only_window_reads_the_roster_again_after_the_writer_restores_a_backup() {
     use canbao::domain::student::Enrollment;
     use canbao::store::Change;
-    let dir = tempfile::tempdir().unwrap();
-    let drive = dir.path().join("school.db");
+    let (_dir, drive) = sample_drive();
     let mut writer = Store::open(&drive).unwrap();
-    canbao::demo::load_sample(&mut writer).unwrap();
     let backup = writer.backup_now("manual").unwrap().expect("a file drive");
     let mut app = App::new(Store::open_read_only(&drive).unwrap(), &options(Language::Zh)).unwrap();
     app.update(Action::Resize(120, 30));
@@ -441,12 +446,7 @@ fn a_read_only_window_reads_the_roster_again_after_the_writer_restores_a_backup(
     writer.restore_from(&backup).unwrap();
     writer.apply_changes("mark", &here(second), Default::default()).unwrap();
     app.update(Action::Tick);
-    let start = Instant::now();
-    while app.follow_loading() {
-        assert!(start.elapsed() < Duration::from_secs(30));
-        std::thread::sleep(Duration::from_millis(10));
-        app.update(Action::Tick);
-    }
+    wait_for_reload(&mut app);
     assert_eq!(row(&app, first), Enrollment::Unknown, "the restored drive's status is shown");
     assert_eq!(row(&app, second), Enrollment::Here, "and the mark after the restore");
 }
@@ -454,10 +454,8 @@ fn a_read_only_window_reads_the_roster_again_after_the_writer_restores_a_backup(
 #[test]
 fn a_backup_from_before_the_new_year_restored_from_the_tui_is_back_in_its_year() {
     use canbao::tui::modal::Modal;
-    let dir = tempfile::tempdir().unwrap();
-    let drive = dir.path().join("school.db");
-    let mut store = Store::open(&drive).unwrap();
-    canbao::demo::load_sample(&mut store).unwrap();
+    let (dir, drive) = sample_drive();
+    let store = Store::open(&drive).unwrap();
     let year = store.current_year().expect("a year");
     drop(store);
     let mut app = app_on(&drive, Language::Zh);
@@ -585,22 +583,34 @@ fn the_new_year_from_the_tui_makes_its_policy_as_year_new_does() {
 
 #[test]
 fn a_read_only_window_names_the_year_the_writer_started() {
-    let dir = tempfile::tempdir().unwrap();
-    let drive = dir.path().join("school.db");
+    let (_dir, drive) = sample_drive();
     let mut writer = Store::open(&drive).unwrap();
-    canbao::demo::load_sample(&mut writer).unwrap();
     let year = writer.current_year().expect("a year");
     let mut app = App::new(Store::open_read_only(&drive).unwrap(), &options(Language::Zh)).unwrap();
     app.update(Action::Resize(120, 30));
     writer.start_year(year + 1, true, None, false).unwrap();
     app.update(Action::Tick);
-    let start = Instant::now();
-    while app.follow_loading() {
-        assert!(start.elapsed() < Duration::from_secs(30));
-        std::thread::sleep(Duration::from_millis(10));
-        app.update(Action::Tick);
-    }
+    wait_for_reload(&mut app);
     assert_eq!(app.store.current_year(), Some(year + 1));
     let title = format!("{}年度", year + 1);
     assert!(screen(&app).iter().any(|l| l.contains(&title)), "{}", screen(&app).join("\n"));
+}
+
+#[test]
+fn a_stage_folder_a_killed_canbao_left_is_removed_at_the_next_export_and_a_recent_one_is_not() {
+    use canbao::tui::palette::Form;
+    let (dir, drive) = sample_drive();
+    let out = dir.path().join("out");
+    let (stale, recent) = (out.join(".canbao-1-1.part"), out.join(".canbao-2-2.part"));
+    for stage in [&stale, &recent] {
+        std::fs::create_dir_all(stage).unwrap();
+        std::fs::write(stage.join("台账.xlsx"), b"pupils").unwrap();
+    }
+    let hour_ago = std::time::SystemTime::now() - Duration::from_secs(3600);
+    std::fs::File::open(&stale).unwrap().set_modified(hour_ago).unwrap();
+    let mut app = app_on(&drive, Language::Zh);
+    app.start_form_export(Form::Ledgers, out.clone());
+    wait_for_jobs(&mut app);
+    assert!(!stale.exists(), "what a killed canbao left is removed");
+    assert!(recent.exists(), "a recent stage may be another export's, still running");
 }

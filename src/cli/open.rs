@@ -73,13 +73,18 @@ pub(super) fn open_writer(cli: &Cli) -> Result<(Store, DriveLock), UserError> {
         return Err(UserError(READ_ONLY_REFUSED.into()));
     }
     let lock = lock_drive(cli)?;
+    Ok((open_current_year(cli)?, lock))
+}
+
+/// The drive as a command that changes it opens it, once the lock is settled. Changes go to the current year
+/// only: an earlier one is shown, never written.
+fn open_current_year(cli: &Cli) -> Result<Store, UserError> {
     let store = open_store(cli)?;
-    // Changes go to the current year only: an earlier one is shown, never written.
     if let (Some(year), Some(current)) = (store.viewed_year(), store.current_year()) {
         return Err(StoreError::PastYear { year, current }.into());
     }
     warn_if_demo(&store);
-    Ok((store, lock))
+    Ok(store)
 }
 
 /// Opens the drive for a command that may only preview (`--dry-run`): a preview writes nothing (its
@@ -103,12 +108,7 @@ pub(super) fn open_writer_or_preview(cli: &Cli, preview: bool) -> Result<(Store,
         }
         Err(e) => return Err(e.into()),
     };
-    let store = open_store(cli)?;
-    if let (Some(year), Some(current)) = (store.viewed_year(), store.current_year()) {
-        return Err(StoreError::PastYear { year, current }.into());
-    }
-    warn_if_demo(&store);
-    Ok((store, lock))
+    Ok((open_current_year(cli)?, lock))
 }
 
 /// Every change to the demo file says where it goes: real work kept there is easy to mistake for a drive.

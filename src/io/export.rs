@@ -402,9 +402,21 @@ const PART: &str = ".part";
 /// seconds (a minute at county scale).
 const ABANDONED_AFTER: std::time::Duration = std::time::Duration::from_secs(15 * 60);
 
-/// Removes the `.part` files of exports that were killed mid-way (a power cut, a kill -9): they hold minors'
-/// data under a name nobody looks at. Only canbao's own pattern, and only files no export could still be
-/// writing.
+/// A hidden owner-only folder inside `folder` (created if missing) for an export's files to be written into
+/// before they are moved in with a rename, on the same disk: a form of several files is placed only once it is
+/// whole, and not at all when the operator keeps the files already there or stops the export.
+pub fn new_stage(folder: &Path) -> Result<PathBuf, ReadError> {
+    private_file::create_dir_all(folder).map_err(|e| write_err(folder, e))?;
+    remove_abandoned_parts(folder);
+    let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    let stage = folder.join(format!(".canbao-{}-{}{PART}", std::process::id(), stamp.as_nanos()));
+    private_file::create_dir_all(&stage).map_err(|e| write_err(&stage, e))?;
+    Ok(stage)
+}
+
+/// Removes the `.part` files and stage folders of exports that were killed mid-way (a power cut, a kill -9, a
+/// quit at the question to replace files): they hold minors' data under a name nobody looks at. Only
+/// canbao's own pattern, and only what no export could still be writing.
 fn remove_abandoned_parts(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
@@ -413,15 +425,12 @@ fn remove_abandoned_parts(dir: &Path) {
         if !(name.starts_with('.') && name.ends_with(PART) && name.len() > 1 + PART.len()) {
             continue;
         }
-        let old = entry
-            .metadata()
-            .ok()
-            .filter(std::fs::Metadata::is_file)
-            .and_then(|m| m.modified().ok())
-            .and_then(|t| t.elapsed().ok())
-            .is_some_and(|age| age > ABANDONED_AFTER);
-        if old {
+        let Ok(meta) = entry.metadata() else { continue };
+        let old = meta.modified().ok().and_then(|t| t.elapsed().ok()).is_some_and(|age| age > ABANDONED_AFTER);
+        if old && meta.is_file() {
             let _ = std::fs::remove_file(entry.path());
+        } else if old && meta.is_dir() {
+            let _ = std::fs::remove_dir_all(entry.path());
         }
     }
 }

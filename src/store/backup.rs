@@ -171,8 +171,13 @@ pub fn restore_keyed(target: &Path, source: &Path, key: Option<&super::Passphras
 }
 
 impl Store {
-    /// A backup of this drive, read-only, with the drive's own passphrase when it has one.
+    /// A backup of this drive, read-only, with the drive's own passphrase when it has one. The drive itself,
+    /// by whatever path or link, is no backup of itself: restoring it would only copy it onto itself.
     pub fn open_backup(&self, source: &Path) -> Result<Store> {
+        let true_path = super::lock::true_path;
+        if self.path().is_some_and(|here| true_path(here) == true_path(source)) {
+            return Err(StoreError::RestoreOntoItself(source.display().to_string()));
+        }
         Store::open_read_only_keyed(source, self.key.as_ref())
     }
 
@@ -181,12 +186,6 @@ impl Store {
     /// this drive's passphrase, the drive as it is now is backed up first, and a backup from an older canbao
     /// is brought forward to this one's schema afterwards.
     pub fn restore_from(&mut self, source: &Path) -> Result<Option<PathBuf>> {
-        if let (Some(here), Ok(there)) =
-            (self.path().and_then(|p| std::fs::canonicalize(p).ok()), std::fs::canonicalize(source))
-            && here == there
-        {
-            return Err(StoreError::RestoreOntoItself(source.display().to_string()));
-        }
         let from = self.open_backup(source)?;
         let safety = self.backup_now("restore")?;
         {

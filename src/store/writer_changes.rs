@@ -1,21 +1,17 @@
 //! What another window saved since this one last looked, read from the audit log: a read-only window applies
 //! a few changed statuses in place instead of reading half a million pupils again.
 
+use super::fields::Field;
 use super::{Result, Store};
 
-/// The fields a roster row shows that change no pupil's place, name, number or class: applied in place.
-const IN_PLACE: &[&str] = &[
-    "enrollment",
-    "decline_reason",
-    "payment",
-    "paid_amount_fen",
-    "paid_on",
-    "paid_channel",
-    "categories",
-    "categories_year",
-    "note",
-    "phone",
-];
+/// Whether an audit row's field (as the log names it) changes no pupil's place, name, number or class, so its
+/// row can be read again where it stands. A school, name or class moves the pupil or its search key; any other
+/// key (a creation, an ID number) is not a `Field` at all.
+fn in_place(key: &str) -> bool {
+    // `payment:conflict_lost` is a payment's row: a merge's record of the value it did not keep.
+    let base = key.split(':').next().unwrap_or(key);
+    Field::from_key(base).is_some_and(|f| !matches!(f, Field::School | Field::Name | Field::Grade | Field::Class))
+}
 
 /// Meta key set by every restore (see `Store::restore_from`).
 pub const RESTORED_AT: &str = "restored_at";
@@ -68,10 +64,8 @@ impl Store {
                 break;
             }
             changes.up_to = id;
-            // `payment:conflict_lost` is a payment's row: a merge's record of the value it did not keep.
-            let base = field.split(':').next().unwrap_or_default();
             match pupil {
-                Some(pupil) if IN_PLACE.contains(&base) => {
+                Some(pupil) if in_place(&field) => {
                     if seen.insert(pupil) {
                         changes.pupils.push(pupil);
                     }

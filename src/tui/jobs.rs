@@ -162,7 +162,7 @@ impl Staged {
             let target = self.folder.join(name);
             if let Err(e) = std::fs::rename(file, &target) {
                 self.discard();
-                return JobOutcome::Failed(format!("{}：{e}", target.display()));
+                return JobOutcome::Failed(write_failed(&target, e));
             }
             placed.push(target);
         }
@@ -207,31 +207,9 @@ pub fn execute(work: Work, store: &mut Store) -> JobOutcome {
     execute_stoppable(work, store, &AtomicBool::new(false))
 }
 
-/// What a stage's name starts with: `.canbao-{process}-{nanoseconds}.part`, hidden, beside the target.
-const STAGE_PREFIX: &str = ".canbao-";
-
-/// A hidden folder inside `folder` to write files into before they are moved in (a rename, on the same disk).
-/// Stages left by a canbao that was killed or quit at the question are removed first: they hold pupils' data
-/// and nobody will move them in now.
-fn new_stage(folder: &std::path::Path) -> Result<PathBuf, String> {
-    crate::private_file::create_dir_all(folder).map_err(|e| format!("{}：{e}", folder.display()))?;
-    let stale = std::time::Duration::from_secs(600);
-    for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let old = entry
-            .metadata()
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| t.elapsed().ok())
-            .is_some_and(|age| age > stale);
-        if name.starts_with(STAGE_PREFIX) && name.ends_with(".part") && old {
-            let _ = std::fs::remove_dir_all(entry.path());
-        }
-    }
-    let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-    let stage = folder.join(format!("{STAGE_PREFIX}{}-{}.part", std::process::id(), stamp.as_nanos()));
-    crate::private_file::create_dir_all(&stage).map_err(|e| format!("{}：{e}", folder.display()))?;
-    Ok(stage)
+/// A file that could not be moved into place, said as every export says it.
+fn write_failed(target: &std::path::Path, e: std::io::Error) -> String {
+    crate::io::ReadError::Write { file: target.display().to_string(), reason: e.to_string() }.to_string()
 }
 
 /// Does the work, looking at `stop` where SQLite cannot: after an export's rows are written and before its
@@ -254,7 +232,7 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
         },
         Work::Export { target, options } => {
             let folder = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-            let stage = match new_stage(folder) {
+            let stage = match crate::io::export::new_stage(folder).map_err(|e| e.to_string()) {
                 Ok(stage) => stage,
                 Err(message) => return JobOutcome::Failed(message),
             };
@@ -265,9 +243,9 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
             let placed = match written {
                 Ok(_) if stopped() => Err(STOPPED.to_owned()),
                 // The operator was asked before an existing file is replaced.
-                Ok(path) => std::fs::rename(&path, &target)
-                    .map(|()| target.clone())
-                    .map_err(|e| format!("{}：{e}", target.display())),
+                Ok(path) => {
+                    std::fs::rename(&path, &target).map(|()| target.clone()).map_err(|e| write_failed(&target, e))
+                }
                 Err(e) => Err(e),
             };
             let _ = std::fs::remove_dir_all(&stage);
@@ -277,7 +255,7 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
             }
         }
         Work::ExportForm { form, folder, options, policy, config } => {
-            let stage = match new_stage(&folder) {
+            let stage = match crate::io::export::new_stage(&folder).map_err(|e| e.to_string()) {
                 Ok(stage) => stage,
                 Err(message) => return JobOutcome::Failed(message),
             };
