@@ -622,6 +622,16 @@ fn copy_history(
     Ok(copied)
 }
 
+/// The ten text columns of a year's statuses from `first` on, read alike from `year_statuses` and from the
+/// pupil row of the other file's current year.
+fn year_columns(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<[Option<String>; 10]> {
+    let mut row: [Option<String>; 10] = Default::default();
+    for (i, cell) in row.iter_mut().enumerate() {
+        *cell = r.get(first + i)?;
+    }
+    Ok(row)
+}
+
 /// A pupil only the other file has: the whole row, under the school of the same name, and their statuses of
 /// every year they have, each in its own year here. Returns our new row id.
 fn copy_pupil(
@@ -655,21 +665,7 @@ fn copy_pupil(
             "SELECT year, enrollment, decline_reason, payment, CAST(paid_amount_fen AS TEXT), paid_on, paid_channel,
                 policy, grade, class, class_order FROM other.year_statuses WHERE student_id = ?1",
         )?
-        .query_map([their_id], |r| {
-            let row = [
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-                r.get(7)?,
-                r.get(8)?,
-                r.get(9)?,
-                r.get(10)?,
-            ];
-            Ok((r.get(0)?, row))
-        })?
+        .query_map([their_id], |r| Ok((r.get(0)?, year_columns(r, 1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     if let (false, Some(theirs)) = (same_year, their_current) {
         let row: [Option<String>; 10] = tx.query_row(
@@ -677,20 +673,7 @@ fn copy_pupil(
                 grade, class, class_order
              FROM other.students WHERE id = ?1",
             [their_id],
-            |r| {
-                Ok([
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                    r.get(7)?,
-                    r.get(8)?,
-                    r.get(9)?,
-                ])
-            },
+            |r| year_columns(r, 0),
         )?;
         years.push((theirs, row));
     }
