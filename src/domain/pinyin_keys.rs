@@ -15,13 +15,13 @@ const MAX_VARIANTS: usize = 4;
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SurnameFile {
-    surnames: HashMap<String, String>,
+    surnames: HashMap<String, String, foldhash::fast::RandomState>,
 }
 
-static SURNAMES: Embedded<HashMap<String, String>, toml::de::Error> =
+static SURNAMES: Embedded<HashMap<String, String, foldhash::fast::RandomState>, toml::de::Error> =
     Embedded::new(|| toml::from_str::<SurnameFile>(include_str!("../../data/surnames.toml")).map(|f| f.surnames));
 
-fn surnames() -> &'static HashMap<String, String> {
+fn surnames() -> &'static HashMap<String, String, foldhash::fast::RandomState> {
     SURNAMES.get()
 }
 
@@ -102,31 +102,33 @@ pub fn name_keys(name: &str) -> NameKeys {
             positions.push(options);
         }
     }
-    // The all-common reading first, then each single alternative, up to MAX_VARIANTS.
+    // The all-common reading first, then each single alternative, up to MAX_VARIANTS: variant 0 is the
+    // primary reading, variant k replaces one position's reading by its alternative.
     let primary: Vec<&str> = positions.iter().map(|o| o[0].unwrap_or("")).collect();
-    let mut combos: Vec<Vec<&str>> = vec![primary.clone()];
-    for (i, options) in positions.iter().enumerate() {
-        if let Some(alt) = options[1] {
-            if combos.len() >= MAX_VARIANTS {
-                break;
-            }
-            let mut combo = primary.clone();
-            combo[i] = alt;
-            combos.push(combo);
-        }
-    }
+    let alternatives: Vec<(usize, &str)> = positions
+        .iter()
+        .enumerate()
+        .filter_map(|(i, options)| options[1].map(|alt| (i, alt)))
+        .take(MAX_VARIANTS - 1)
+        .collect();
     let surname: Vec<char> = chars[..surname_len].iter().map(|&(_, c)| c).collect();
     let surname_initials = surname_initials(&surname, primary.first().copied().unwrap_or(""));
-    let mut pinyin = String::new();
-    let mut initials = String::new();
-    let mut seen_pinyin: Vec<(usize, usize)> = Vec::with_capacity(combos.len());
-    let mut seen_initials: Vec<(usize, usize)> = Vec::with_capacity(combos.len());
+    let mut pinyin = String::with_capacity(compact.len() * 2);
+    let mut initials = String::with_capacity(primary.len() + 1);
+    let mut seen_pinyin: Vec<(usize, usize)> = Vec::with_capacity(alternatives.len() + 1);
+    let mut seen_initials: Vec<(usize, usize)> = Vec::with_capacity(alternatives.len() + 1);
     let mut as_u: Vec<String> = Vec::new();
-    for combo in &combos {
-        let mut full = String::new();
-        let mut full_u = String::new();
-        let mut init = String::new();
-        for (i, syllable) in combo.iter().enumerate() {
+    let (mut full, mut full_u, mut init) = (String::new(), String::new(), String::new());
+    for variant in 0..=alternatives.len() {
+        let swapped = variant.checked_sub(1).and_then(|k| alternatives.get(k)).copied();
+        full.clear();
+        full_u.clear();
+        init.clear();
+        for (i, &common) in primary.iter().enumerate() {
+            let syllable = match swapped {
+                Some((at, alt)) if at == i => alt,
+                _ => common,
+            };
             push_syllable(&mut full, syllable, 'v');
             push_syllable(&mut full_u, syllable, 'u');
             if i == 0 && surname_len > 0 {
@@ -137,7 +139,7 @@ pub fn name_keys(name: &str) -> NameKeys {
         }
         push_variant(&mut pinyin, &mut seen_pinyin, &full);
         if full_u != full {
-            as_u.push(full_u);
+            as_u.push(full_u.clone());
         }
         push_variant(&mut initials, &mut seen_initials, &init);
     }

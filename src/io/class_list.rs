@@ -384,8 +384,11 @@ impl RowReader<'_> {
         }
         let text = |c: Column| map.get(c, row).map(Cell::text).filter(|t| !t.is_empty());
         let name = text(Column::Name).map(|n| clean_name(&n)).unwrap_or_default();
-        let id_cell = map.get(Column::IdNumber, row).cloned().unwrap_or(Cell::Empty);
-        if let Some(message) = self.skipped_row(row, &name, &id_cell) {
+        let no_id = Cell::Empty;
+        let id_cell = map.get(Column::IdNumber, row).unwrap_or(&no_id);
+        // Cleaned once: the skip test, the stored raw text and the check all read it.
+        let id_raw = id_cell.text();
+        if let Some(message) = self.skipped_row(row, &name, id_cell, &id_raw) {
             self.report.skipped += 1;
             self.problem(file, sheet, row_no, "", message);
             return Ok(());
@@ -393,10 +396,9 @@ impl RowReader<'_> {
         for message in odd_characters(row) {
             self.problem(file, sheet, row_no, "", message.into());
         }
-        let id_raw = id_cell.text();
-        let id: IdCheck = match &id_cell {
+        let id: IdCheck = match id_cell {
             Cell::Number(f) => id_number::check_numeric_cell(*f, self.today),
-            other => id_number::check(&other.text(), self.today),
+            _ => id_number::check(&id_raw, self.today),
         };
         if name.is_empty() {
             self.problem(
@@ -437,7 +439,11 @@ impl RowReader<'_> {
         }
         let school = named_school.unwrap_or_else(|| default_school.to_owned());
         let insured = text(Column::Enrolled).is_some_and(|v| self.synonyms.is_yes(&v));
-        let categories = self.categories_of(text(Column::Category), file, sheet, row_no, &header_of(Column::Category));
+        // The header is looked up only for a row that has categories: it is quoted only when one is unknown.
+        let categories = match text(Column::Category) {
+            Some(list) => self.categories_of(Some(list), file, sheet, row_no, &header_of(Column::Category)),
+            None => Vec::new(),
+        };
         if let (Some(sex_text), Ok(valid)) = (text(Column::Sex), &id.result)
             && let Some(message) = sex_mismatch(&sex_text, valid.sex)
         {
@@ -445,19 +451,8 @@ impl RowReader<'_> {
         }
         let source =
             if sheet.name.is_empty() { format!("{file}:{row_no}") } else { format!("{file}[{}]:{row_no}", sheet.name) };
-        let incoming = Incoming {
-            school,
-            school_given,
-            name,
-            id_raw,
-            id,
-            grade,
-            class,
-            phone,
-            insured,
-            categories,
-            source: source.clone(),
-        };
+        let incoming =
+            Incoming { school, school_given, name, id_raw, id, grade, class, phone, insured, categories, source };
         let identity = Identity::of(&incoming);
         if let Some((first, first_name)) = self.first.get(&identity) {
             let message = duplicate_message(&first, first_name, &incoming.name);
@@ -472,12 +467,12 @@ impl RowReader<'_> {
     }
 
     /// Why a row is no pupil at all (a header repeated mid-file, a footer, nothing in it), if it is none.
-    fn skipped_row(&self, row: &[Cell], name: &str, id_cell: &Cell) -> Option<String> {
+    fn skipped_row(&self, row: &[Cell], name: &str, id_cell: &Cell, id_text: &str) -> Option<String> {
         // A header repeated mid-file (lists pasted together class by class) is not a pupil named 姓名. A row
         // whose ID cell holds digits is a pupil, which spares matching every cell against the header words.
         let id_has_digits = match id_cell {
             Cell::Number(_) => true,
-            other => other.text().bytes().filter(u8::is_ascii_digit).nth(5).is_some(),
+            _ => id_text.bytes().filter(u8::is_ascii_digit).nth(5).is_some(),
         };
         let repeated_header = !id_has_digits && {
             let mapped = header::map_row(row, self.synonyms);

@@ -437,6 +437,9 @@ struct CsvRows {
     reader: csv::Reader<Cursor<Vec<u8>>>,
     /// The record after the one being handed out: the last record is checked for a quote left open.
     ahead: Option<Result<csv::StringRecord, csv::Error>>,
+    /// The record handed out last, read into again: a fresh one grows its buffers anew on every row, which
+    /// cost more than parsing the row.
+    spare: csv::StringRecord,
     /// Records handed out so far.
     index: usize,
     cells: usize,
@@ -457,14 +460,22 @@ impl CsvRows {
             .flexible(true)
             .delimiter(delimiter)
             .from_reader(Cursor::new(text.into_bytes()));
-        let mut rows =
-            CsvRows { file: file.to_owned(), reader, ahead: None, index: 0, cells: 0, ends_with_quote, failed: false };
+        let mut rows = CsvRows {
+            file: file.to_owned(),
+            reader,
+            ahead: None,
+            spare: csv::StringRecord::new(),
+            index: 0,
+            cells: 0,
+            ends_with_quote,
+            failed: false,
+        };
         rows.ahead = rows.read_record();
         rows
     }
 
     fn read_record(&mut self) -> Option<Result<csv::StringRecord, csv::Error>> {
-        let mut record = csv::StringRecord::new();
+        let mut record = std::mem::take(&mut self.spare);
         match self.reader.read_record(&mut record) {
             Ok(true) => Some(Ok(record)),
             Ok(false) => None,
@@ -498,10 +509,10 @@ impl CsvRows {
             self.failed = true;
             return Some(Err(ReadError::TooLarge { file: self.file.clone() }));
         }
-        Some(Ok(record
-            .iter()
-            .map(|f| if f.trim().is_empty() { Cell::Empty } else { Cell::Text(f.to_owned()) })
-            .collect()))
+        let cells = record.iter().map(|f| if f.trim().is_empty() { Cell::Empty } else { Cell::Text(f.to_owned()) });
+        let cells = cells.collect();
+        self.spare = record;
+        Some(Ok(cells))
     }
 }
 
