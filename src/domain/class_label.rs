@@ -15,6 +15,9 @@ pub fn normalize(text: &str) -> String {
         }
         out.push(c);
     }
+    if !out.contains('(') {
+        return out;
+    }
     strip_number_parens(&out)
 }
 

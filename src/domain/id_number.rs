@@ -149,6 +149,10 @@ pub fn normalize(raw: &str) -> String {
         s = inner;
     }
     let s = s.trim_start_matches(['\'', '‘', '’', '`']);
+    // As nearly every list writes it: nothing to convert or drop.
+    if s.bytes().all(|b| b.is_ascii_digit() || b == b'X') {
+        return s.to_owned();
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         let c = match c {

@@ -78,7 +78,9 @@ pub fn pack_key(name: &str, id_number: &str, class_label: &str) -> String {
 fn push_clean(key: &mut String, text: &str, lower: bool) {
     let clean = |c: char| if c.is_control() { ' ' } else { c };
     let as_is = if lower {
-        text.is_ascii() && !text.bytes().any(|b| b.is_ascii_control() || b.is_ascii_uppercase())
+        // Han characters have no case: a Chinese name or class is copied as it is, not lower-cased a
+        // character at a time.
+        text.chars().all(|c| if c.is_ascii() { !c.is_ascii_control() && !c.is_ascii_uppercase() } else { han(c) })
     } else {
         !text.chars().any(char::is_control)
     };
@@ -89,6 +91,11 @@ fn push_clean(key: &mut String, text: &str, lower: bool) {
     } else {
         key.extend(text.chars().map(clean));
     }
+}
+
+/// A CJK unified ideograph (the basic block or extension A): letters without case.
+fn han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}')
 }
 
 impl Entry {

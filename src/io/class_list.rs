@@ -680,6 +680,9 @@ impl FirstRows {
 /// Teachers pad two-character names with spaces to line them up ("张  三"); a Chinese name has no spaces.
 /// Names in Latin letters keep single spaces.
 pub fn clean_name(raw: &str) -> String {
+    if !raw.contains(char::is_whitespace) {
+        return raw.to_owned();
+    }
     let has_cjk = raw.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c));
     if has_cjk {
         raw.chars().filter(|c| !c.is_whitespace()).collect()
@@ -690,6 +693,9 @@ pub fn clean_name(raw: &str) -> String {
 
 /// Phones as digits: full-width digits, spaces and dashes removed ("138-0013-8000").
 pub fn clean_phone(raw: &str) -> String {
+    if raw.bytes().all(|b| b.is_ascii_digit()) {
+        return raw.to_owned();
+    }
     raw.chars()
         .filter_map(|c| match c {
             '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32),
