@@ -304,6 +304,25 @@ fn main() {
         None,
     );
 
+    merge_rows(&dir, &mid_db, import_rows, small_rows, gnu_time, &k);
+
+    // A sheet as Excel leaves it when whole rows were formatted below the list: 3 MB of rows with no cell.
+    eprintln!("a sheet with 3 MB of empty rows");
+    let padded = dir.join("empty-rows.xlsx");
+    support::xlsx_with_empty_rows(&support::pupils(50, 3), 3_000_000, &padded);
+    let read_padded = time_in_process(3, || {
+        canbao::io::table::read_file(&padded).expect("reads");
+    });
+    let target = Duration::from_secs(1);
+    line(
+        "XLSX with 3 MB of formatted empty rows below a 50-pupil list: `io::table::read_file`",
+        &ms(read_padded),
+        "",
+        "",
+        "< 1 s",
+        met(read_padded < target),
+    );
+
     // The big drive, built through the real import; its peak memory is one of the figures.
     eprintln!("CSV import, {big_rows} rows");
     let big_csv = dir.join(format!("pupils-{big_rows}.csv"));
@@ -607,6 +626,73 @@ fn write_sheet(pupils: &[support::Pupil], out: &Path) {
             .expect("row");
     }
     writer.finish().expect("finish");
+}
+
+/// Merge of a laptop's copy into a drive of `rows` pupils, both ways a drive day meets it: the other copy of
+/// the same drive after a day's work (5k new pupils there), and a drive of as many pupils this one has none of
+/// (every pupil and audit row copied). The second is timed against importing those pupils into an empty drive,
+/// and its peak memory at `small` and at `rows` pupils shows whether it stays bounded. Each merge is the real
+/// command, its automatic backup included.
+fn merge_rows(dir: &Path, drive: &Path, rows: usize, small: usize, gnu_time: bool, k: &dyn Fn(usize) -> String) {
+    eprintln!("merge at {rows}");
+    let merge = |db: &Path, other: &Path| {
+        let mut c = canbao();
+        c.arg("--db").arg(db).arg("merge").arg(other);
+        c
+    };
+    let ours = dir.join("merge-ours.db");
+    let fresh_copy = |target: &Path| {
+        remove_db(target);
+        std::fs::copy(drive, target).expect("copy the drive");
+    };
+    // The other laptop's copy: the same drive, then a day's new pupils.
+    let theirs_copy = dir.join("merge-theirs-copy.db");
+    fresh_copy(&theirs_copy);
+    let day = dir.join("merge-day-5k.csv");
+    std::fs::write(&day, support::csv(&support::pupils(rows + 5_000, 42)[rows..])).expect("csv");
+    run(&mut import(&theirs_copy, &day));
+    let copies = time(3, || fresh_copy(&ours), || merge(&ours, &theirs_copy));
+    // A drive with other pupils: the IDs of `support::pupils` follow the row number, so rows after `rows` are new.
+    let other_drive = |n: usize| {
+        let csv = dir.join(format!("merge-other-{n}.csv"));
+        std::fs::write(&csv, support::csv(&support::pupils(rows + n, 42)[rows..])).expect("csv");
+        let db = dir.join(format!("merge-other-{n}.db"));
+        remove_db(&db);
+        run(&mut import(&db, &csv));
+        (csv, db)
+    };
+    let (other_csv, other_db) = other_drive(rows);
+    let disjoint = time(3, || fresh_copy(&ours), || merge(&ours, &other_db));
+    let empty = dir.join("merge-import-empty.db");
+    let imported = time(3, || remove_db(&empty), || import(&empty, &other_csv));
+    compared(
+        &format!("merge of a {0} drive with {0} other pupils into a {0} drive (vs importing them)", k(rows)),
+        disjoint,
+        imported,
+        Some((2.0, "≤ 2.0×")),
+    );
+    compared(
+        &format!("merge of the other laptop's copy of a {} drive, 5k pupils added there (vs importing them)", k(rows)),
+        copies,
+        imported,
+        None,
+    );
+    if gnu_time {
+        let (_, small_db) = other_drive(small);
+        fresh_copy(&ours);
+        let peak_small = peak_rss(&merge(&ours, &small_db), dir);
+        fresh_copy(&ours);
+        let peak = peak_rss(&merge(&ours, &other_db), dir);
+        let growth = peak as f64 / peak_small as f64;
+        line(
+            &format!("peak RSS: merge of {} / {} other pupils into a {} drive", k(small), k(rows), k(rows)),
+            &format!("{} / {}", mib(peak_small), mib(peak)),
+            "",
+            &format!("{growth:.2}× ({} over {})", k(rows), k(small)),
+            "flat: ≤ 1.5×",
+            met(growth <= 1.5),
+        );
+    }
 }
 
 /// `canbao push` of a drive against `psql \copy` of its class list, on $CANBAO_BENCH_PG (default the local

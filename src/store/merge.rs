@@ -6,7 +6,6 @@
 //! is a conflict, settled by the newer change, with the losing value recorded. Merging the same file twice
 //! changes nothing, and merging A into B ends with the same pupils and values as B into A.
 
-use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
@@ -54,50 +53,28 @@ pub struct MergeReport {
     pub dry_run: bool,
 }
 
-/// One audit row, as both files can hold it; equal rows are the same event.
+/// One audit row, as both files can hold it; equal rows (see `SAME_EVENT`) are the same event.
 #[derive(Debug, Clone)]
 struct Event {
     at: String,
-    operator: String,
     origin: String,
-    action: String,
-    id_number: String,
     field: String,
-    old: Option<String>,
-    new: Option<String>,
     /// The insured year of a yearly field's row (a NULL in the file read as that file's first year). Not part
     /// of what makes two rows one event: both copies of a row from before years read it so, but each file
     /// could have been given its first year apart.
     year: Option<i32>,
+    /// Whether the other file lacks this row: only such a row can tell the other side something new.
+    unshared: bool,
 }
 
-impl Event {
-    fn identity(&self) -> (&str, &str, &str, &str, &str, &str, Option<&str>, Option<&str>) {
-        let Event { at, operator, origin, action, id_number, field, old, new, year: _ } = self;
-        (at, operator, origin, action, id_number, field, old.as_deref(), new.as_deref())
-    }
-}
+/// The columns that make two audit rows one event, as SQL comparing row `a` with row `b`. The year takes no
+/// part (see `Event::year`); a missing ID number reads as empty, as it always has.
+const SAME_EVENT: &str = "a.at = b.at AND a.operator = b.operator AND a.origin = b.origin AND a.action = b.action
+     AND COALESCE(a.id_number, '') = COALESCE(b.id_number, '') AND a.field = b.field AND a.old IS b.old
+     AND a.new IS b.new";
 
-impl PartialEq for Event {
-    fn eq(&self, other: &Self) -> bool {
-        self.identity() == other.identity()
-    }
-}
-
-impl Eq for Event {}
-
-impl std::hash::Hash for Event {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.identity().hash(state);
-    }
-}
-
-/// An event with the pupil row it is attached to in its own file. Row ids differ between the files, so the
-/// pupil is kept beside the event and takes no part in telling events apart.
-struct Logged {
-    student: Option<i64>,
-    event: Event,
-}
+/// The same columns as the arguments of `canbao_event_fp`, for a row named `a`.
+const EVENT_COLUMNS: &str = "a.at, a.operator, a.origin, a.action, COALESCE(a.id_number, ''), a.field, a.old, a.new";
 
 /// A file's current and first insured years (meta `current_year`, `first_year`).
 fn years_of(tx: &Transaction, db: &str) -> Result<(Option<i32>, Option<i32>)> {
@@ -109,42 +86,54 @@ fn years_of(tx: &Transaction, db: &str) -> Result<(Option<i32>, Option<i32>)> {
     Ok((get("current_year")?, get("first_year")?))
 }
 
-fn events(tx: &Transaction, schema_name: &str) -> Result<Vec<Logged>> {
-    let (_, first) = years_of(tx, schema_name)?;
-    let mut stmt = tx.prepare(&format!(
-        "SELECT student_id, at, operator, origin, action, COALESCE(id_number, ''), field, old, new, year
-         FROM {schema_name}.audit ORDER BY id"
-    ))?;
-    let rows = stmt.query_map([], |r| {
-        let field: String = r.get(6)?;
-        let year = if fields::yearly_key(&field) { r.get::<_, Option<i32>>(9)?.or(first) } else { None };
-        Ok(Logged {
-            student: r.get(0)?,
-            event: Event {
-                at: r.get(1)?,
-                operator: r.get(2)?,
-                origin: r.get(3)?,
-                action: r.get(4)?,
-                id_number: r.get(5)?,
-                field,
-                old: r.get(7)?,
-                new: r.get(8)?,
-                year,
-            },
-        })
+/// The SQL functions a merge compares and routes audit rows with. Registered on the drive's own connection
+/// each time, so a connection opened by any road has them.
+fn register_functions(conn: &rusqlite::Connection) -> Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    use rusqlite::types::ValueRef;
+    use std::hash::{Hash, Hasher};
+    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC | FunctionFlags::SQLITE_INNOCUOUS;
+    // A fingerprint to find an event's twin through an index; a match is always confirmed on the columns
+    // themselves (`SAME_EVENT`), so a collision costs a comparison, never a wrong answer.
+    conn.create_scalar_function("canbao_event_fp", 8, flags, |ctx| {
+        let mut hasher = std::hash::DefaultHasher::new();
+        for i in 0..ctx.len() {
+            match ctx.get_raw(i) {
+                ValueRef::Null => 0u8.hash(&mut hasher),
+                ValueRef::Text(t) | ValueRef::Blob(t) => (1u8, t).hash(&mut hasher),
+                ValueRef::Integer(n) => (2u8, n).hash(&mut hasher),
+                ValueRef::Real(x) => (3u8, x.to_bits()).hash(&mut hasher),
+            }
+        }
+        Ok(hasher.finish().cast_signed())
     })?;
-    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    conn.create_scalar_function("canbao_yearly", 1, flags, |ctx| {
+        Ok(fields::yearly_key(ctx.get_raw(0).as_str().unwrap_or("")))
+    })?;
+    Ok(())
 }
 
-/// Each pupil's events, in log order.
-fn by_student(log: &[Logged]) -> HashMap<i64, Vec<&Event>> {
-    let mut map: HashMap<i64, Vec<&Event>> = HashMap::new();
-    for l in log {
-        if let Some(s) = l.student {
-            map.entry(s).or_default().push(&l.event);
-        }
-    }
-    map
+/// One side's history of one pupil, in log order: `db`'s audit rows for pupil row `student` up to row
+/// `up_to` (the merge's own rows come later and are not history), each marked by whether the other file
+/// lacks it (`unshared`, a temp table of row ids).
+fn history(
+    tx: &Transaction,
+    db: &str,
+    unshared: &str,
+    student: i64,
+    up_to: i64,
+    first: Option<i32>,
+) -> Result<Vec<Event>> {
+    let mut stmt = tx.prepare_cached(&format!(
+        "SELECT a.at, a.origin, a.field, a.year, n.id IS NOT NULL FROM {db}.audit a
+         LEFT JOIN temp.{unshared} n ON n.id = a.id WHERE a.student_id = ?1 AND a.id <= ?2 ORDER BY a.id"
+    ))?;
+    let rows = stmt.query_map(params![student, up_to], |r| {
+        let field: String = r.get(2)?;
+        let year = if fields::yearly_key(&field) { r.get::<_, Option<i32>>(3)?.or(first) } else { None };
+        Ok(Event { at: r.get(0)?, origin: r.get(1)?, field, year, unshared: r.get(4)? })
+    })?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
 /// A newer event wins: instants are compared, not their text (a change stamped 10:00+08:00 was made before one
@@ -209,110 +198,133 @@ impl PupilKey {
     }
 }
 
-struct Pupil {
-    id: i64,
-    key: PupilKey,
+/// The temp tables a merge works in, made at its start and dropped at its end (a failed merge's rollback drops
+/// them too). They hold row ids, fingerprints and counts: a merge of two large drives keeps its working set
+/// in SQLite's pages, which spill to disk, instead of holding both histories in memory.
+const WORK_TABLES: [&str; 11] = [
+    "merge_our_fp",
+    "merge_their_fp",
+    "merge_their_new",
+    "merge_our_new",
+    "merge_pairs",
+    "merge_our_created",
+    "merge_their_created",
+    "merge_our_keys",
+    "merge_their_keys",
+    "merge_ambiguous",
+    "merge_copied",
+];
+
+fn drop_work_tables(tx: &Transaction) -> Result<()> {
+    for table in WORK_TABLES {
+        tx.execute_batch(&format!("DROP TABLE IF EXISTS temp.{table}"))?;
+    }
+    Ok(())
 }
 
-fn pupils(tx: &Transaction, db: &str) -> Result<Vec<Pupil>> {
-    let mut stmt = tx.prepare(&format!(
-        "SELECT s.id, s.id_number, s.id_problem IS NULL, s.name, sc.name, s.grade, s.class FROM {db}.students s
-         JOIN {db}.schools sc ON sc.id = s.school_id ORDER BY s.id"
+/// Which audit rows each side lacks: `merge_their_new` holds their rows we lack (with their pupil row),
+/// `merge_our_new` ours they lack. Each row's twin is looked up by fingerprint and confirmed column by column.
+fn unshared_events(tx: &Transaction) -> Result<()> {
+    let same = SAME_EVENT;
+    let columns = EVENT_COLUMNS;
+    tx.execute_batch(&format!(
+        "CREATE TEMP TABLE merge_our_fp(fp INTEGER NOT NULL, id INTEGER NOT NULL);
+         INSERT INTO merge_our_fp SELECT canbao_event_fp({columns}), a.id FROM main.audit a;
+         CREATE INDEX temp.merge_our_fp_fp ON merge_our_fp(fp);
+         CREATE TEMP TABLE merge_their_fp(fp INTEGER NOT NULL, id INTEGER NOT NULL);
+         INSERT INTO merge_their_fp SELECT canbao_event_fp({columns}), a.id FROM other.audit a;
+         CREATE INDEX temp.merge_their_fp_fp ON merge_their_fp(fp);
+         CREATE TEMP TABLE merge_their_new(id INTEGER PRIMARY KEY, student INTEGER);
+         INSERT INTO merge_their_new SELECT b.id, b.student_id FROM merge_their_fp t JOIN other.audit b ON b.id = t.id
+             WHERE NOT EXISTS (SELECT 1 FROM merge_our_fp f JOIN main.audit a ON a.id = f.id
+                               WHERE f.fp = t.fp AND {same});
+         CREATE INDEX temp.merge_their_new_student ON merge_their_new(student);
+         CREATE TEMP TABLE merge_our_new(id INTEGER PRIMARY KEY);
+         INSERT INTO merge_our_new SELECT b.id FROM merge_our_fp t JOIN main.audit b ON b.id = t.id
+             WHERE NOT EXISTS (SELECT 1 FROM merge_their_fp f JOIN other.audit a ON a.id = f.id
+                               WHERE f.fp = t.fp AND {same});"
     ))?;
-    let rows = stmt.query_map([], |r| {
-        let key = PupilKey::of(r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?);
-        Ok(Pupil { id: r.get(0)?, key })
-    })?;
-    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    Ok(())
 }
 
-/// Their pupils paired with ours (their row id to ours), and the pupils that could not be paired safely.
-struct Matching {
-    pairs: HashMap<i64, i64>,
-    ambiguous: HashMap<i64, (usize, usize)>,
+/// A side's pupils not yet paired whose one creation row is theirs alone (no other open pupil of that side
+/// has the same row), into `table` as (pupil, audit row, fingerprint).
+fn unique_creations(tx: &Transaction, db: &str, table: &str, paired: &str) -> Result<()> {
+    let identity = "at, operator, origin, action, number, quote(old), quote(new)";
+    tx.execute_batch(&format!(
+        "CREATE TEMP TABLE {table}(student INTEGER PRIMARY KEY, audit INTEGER NOT NULL, fp INTEGER NOT NULL);
+         WITH c AS MATERIALIZED (
+             SELECT a.student_id AS student, a.id AS audit, a.at, a.operator, a.origin, a.action,
+                 COALESCE(a.id_number, '') AS number, a.old, a.new
+             FROM {db}.audit a JOIN {db}.students s ON s.id = a.student_id
+             WHERE a.field = 'created' AND s.id NOT IN (SELECT {paired} FROM temp.merge_pairs))
+         INSERT INTO {table}
+         SELECT student, audit, canbao_event_fp(at, operator, origin, action, number, 'created', old, new) FROM c
+         WHERE student IN (SELECT student FROM c GROUP BY student HAVING count(*) = 1)
+           AND ({identity}) IN (SELECT {identity} FROM c GROUP BY {identity} HAVING count(*) = 1);
+         CREATE INDEX temp.{table}_fp ON {table}(fp);"
+    ))?;
+    Ok(())
 }
 
-/// Pairs pupils without guessing. A valid ID number pairs by itself. Otherwise the audit row that created the
-/// pupil: copies of one file share it, so a pupil renamed or moved to another class on one laptop is still
-/// found. Otherwise the key, when exactly one pupil on each side has it. Every rule is symmetric, so A into B
-/// pairs the same pupils as B into A.
-fn match_pupils(ours: &[Pupil], theirs: &[Pupil], our_log: &[Logged], their_log: &[Logged]) -> Matching {
-    let mut pairs = HashMap::new();
-    let our_valid: HashMap<&str, i64> = ours
-        .iter()
-        .filter_map(|p| match &p.key {
-            PupilKey::Valid(n) => Some((n.as_str(), p.id)),
-            PupilKey::Unchecked { .. } => None,
-        })
-        .collect();
-    for p in theirs {
-        if let PupilKey::Valid(n) = &p.key
-            && let Some(&ours) = our_valid.get(n.as_str())
-        {
-            pairs.insert(p.id, ours);
-        }
-    }
+/// A side's open pupils without a valid number, grouped by key (ID text, name, school, grade, class): how
+/// many share it, and one of them.
+fn unchecked_keys(tx: &Transaction, db: &str, table: &str, paired: &str) -> Result<()> {
+    tx.execute_batch(&format!(
+        "CREATE TEMP TABLE {table} AS
+             SELECT s.id_number AS number, s.name, sc.name AS school, s.grade, s.class, count(*) AS n, min(s.id) AS one
+             FROM {db}.students s JOIN {db}.schools sc ON sc.id = s.school_id
+             WHERE s.id_problem IS NOT NULL AND s.id NOT IN (SELECT {paired} FROM temp.merge_pairs)
+             GROUP BY 1, 2, 3, 4, 5;
+         CREATE INDEX temp.{table}_key ON {table}(number, name, school, grade, class);"
+    ))?;
+    Ok(())
+}
 
-    // The creation row, usable only where it is one pupil's only creation row, on each side. Every pupil not
-    // yet paired takes part, not only those without a valid number: a number corrected on one laptop (valid
-    // there, still flagged on the other) is the same child, created once.
-    let valid_ours: HashSet<i64> = pairs.values().copied().collect();
-    let valid_theirs: HashSet<i64> = pairs.keys().copied().collect();
-    let creations = |log: &[Logged], pupils: &[Pupil], paired: &HashSet<i64>| {
-        let open: HashSet<i64> = pupils.iter().map(|p| p.id).filter(|id| !paired.contains(id)).collect();
-        let mut of_pupil: HashMap<i64, Vec<Event>> = HashMap::new();
-        for l in log.iter().filter(|l| l.event.field == "created") {
-            if let Some(s) = l.student.filter(|s| open.contains(s)) {
-                of_pupil.entry(s).or_default().push(l.event.clone());
-            }
-        }
-        let mut pupils_of: HashMap<Event, Vec<i64>> = HashMap::new();
-        for (&s, list) in &of_pupil {
-            for e in list {
-                pupils_of.entry(e.clone()).or_default().push(s);
-            }
-        }
-        of_pupil
-            .into_iter()
-            .filter_map(|(s, list)| match list.as_slice() {
-                [only] if pupils_of[only].len() == 1 => Some((only.clone(), s)),
-                _ => None,
-            })
-            .collect::<HashMap<Event, i64>>()
+/// Pairs their pupils with ours into `merge_pairs` (their row id, ours) without guessing, and lists in
+/// `merge_ambiguous` their pupils that fit more than one child. A valid ID number pairs by itself. Otherwise
+/// the audit row that created the pupil: copies of one file share it, so a pupil renamed or moved to another
+/// class on one laptop is still found; it counts only where it is one pupil's only creation row, on each
+/// side, and every pupil not yet paired takes part (a number corrected on one laptop, valid there and still
+/// flagged on the other, is the same child, created once). Otherwise the key, when exactly one pupil on each
+/// side has it. Every rule is symmetric, so A into B pairs the same pupils as B into A.
+fn match_pupils(tx: &Transaction) -> Result<()> {
+    tx.execute_batch(
+        "CREATE TEMP TABLE merge_pairs(theirs INTEGER PRIMARY KEY, ours INTEGER NOT NULL UNIQUE);
+         INSERT INTO merge_pairs SELECT b.id, a.id FROM other.students b
+             JOIN main.students a ON a.id_number = b.id_number AND a.id_problem IS NULL
+             WHERE b.id_problem IS NULL;",
+    )?;
+    unique_creations(tx, "main", "merge_our_created", "ours")?;
+    unique_creations(tx, "other", "merge_their_created", "theirs")?;
+    tx.execute_batch(&format!(
+        "INSERT INTO merge_pairs SELECT t.student, o.student FROM merge_their_created t
+             JOIN merge_our_created o ON o.fp = t.fp
+             JOIN other.audit b ON b.id = t.audit JOIN main.audit a ON a.id = o.audit
+             WHERE {SAME_EVENT};"
+    ))?;
+    unchecked_keys(tx, "main", "merge_our_keys", "ours")?;
+    unchecked_keys(tx, "other", "merge_their_keys", "theirs")?;
+    let same_key = |x: &str, y: &str| {
+        format!(
+            "({x}.number, {x}.name, {x}.school, {x}.grade, {x}.class) = ({y}.number, {y}.name, {y}.school, {y}.grade, {y}.class)"
+        )
     };
-    let our_created = creations(our_log, ours, &valid_ours);
-    let their_created = creations(their_log, theirs, &valid_theirs);
-    for (event, &theirs_id) in &their_created {
-        if let Some(&ours_id) = our_created.get(event) {
-            pairs.insert(theirs_id, ours_id);
-        }
-    }
-
-    let paired_ours: HashSet<i64> = pairs.values().copied().collect();
-    let group = |pupils: &[Pupil], skip: &dyn Fn(i64) -> bool| {
-        let mut map: HashMap<PupilKey, Vec<i64>> = HashMap::new();
-        for p in pupils.iter().filter(|p| matches!(p.key, PupilKey::Unchecked { .. }) && !skip(p.id)) {
-            map.entry(p.key.clone()).or_default().push(p.id);
-        }
-        map
-    };
-    let our_keys = group(ours, &|id| paired_ours.contains(&id));
-    let their_keys = group(theirs, &|id| pairs.contains_key(&id));
-    let mut ambiguous = HashMap::new();
-    for (key, their_ids) in &their_keys {
-        match (their_ids.as_slice(), our_keys.get(key).map(Vec::as_slice)) {
-            ([theirs_id], Some([ours_id])) => {
-                pairs.insert(*theirs_id, *ours_id);
-            }
-            (_, Some(our_ids)) if !our_ids.is_empty() => {
-                for &t in their_ids {
-                    ambiguous.insert(t, (our_ids.len(), their_ids.len()));
-                }
-            }
-            _ => {}
-        }
-    }
-    Matching { pairs, ambiguous }
+    tx.execute_batch(&format!(
+        "CREATE TEMP TABLE merge_ambiguous(theirs INTEGER PRIMARY KEY, ours_n INTEGER NOT NULL, theirs_n INTEGER NOT NULL);
+         INSERT INTO merge_ambiguous SELECT b.id, o.n, t.n
+             FROM other.students b JOIN other.schools sc ON sc.id = b.school_id
+             JOIN merge_their_keys t
+                 ON (t.number, t.name, t.school, t.grade, t.class) = (b.id_number, b.name, sc.name, b.grade, b.class)
+             JOIN merge_our_keys o ON {}
+             WHERE b.id_problem IS NOT NULL AND b.id NOT IN (SELECT theirs FROM merge_pairs)
+               AND NOT (t.n = 1 AND o.n = 1);
+         INSERT INTO merge_pairs SELECT t.one, o.one FROM merge_their_keys t JOIN merge_our_keys o ON {}
+             WHERE t.n = 1 AND o.n = 1;",
+        same_key("o", "t"),
+        same_key("o", "t"),
+    ))?;
+    Ok(())
 }
 
 /// The value of `field` for pupil row `student` in schema `db`; for a yearly field, in insured year `year`
@@ -384,6 +396,7 @@ impl Store {
             self.backup_now("merge")?;
         }
         let ctx = self.audit_context("merge");
+        register_functions(&self.conn)?;
         if self.encrypted() && other_plain {
             // Without an explicit empty key SQLCipher would read the attached file with this drive's key.
             self.conn.execute("ATTACH DATABASE ?1 AS other KEY ''", [other.to_string_lossy()])?;
@@ -418,159 +431,196 @@ fn same_file(a: &Path, b: &Path) -> bool {
     matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(x), Ok(y)) if x == y)
 }
 
+/// What a merge knows of both files while it walks their pupils.
+struct Sides {
+    our_current: Option<i32>,
+    their_current: Option<i32>,
+    our_first: Option<i32>,
+    their_first: Option<i32>,
+    /// Our last audit row before the merge: the rows it writes are not our history.
+    our_high_water: i64,
+}
+
 fn merge_in(tx: &Transaction, ctx: &super::AuditContext) -> Result<MergeReport> {
-    let ours = events(tx, "main")?;
-    let theirs = events(tx, "other")?;
-    let ours_set: HashSet<&Event> = ours.iter().map(|l| &l.event).collect();
-    let theirs_set: HashSet<&Event> = theirs.iter().map(|l| &l.event).collect();
-    let our_history = by_student(&ours);
-    let their_history = by_student(&theirs);
+    drop_work_tables(tx)?;
+    let (our_current, our_first) = years_of(tx, "main")?;
+    let (their_current, their_first) = years_of(tx, "other")?;
+    let our_high_water: i64 = tx.query_row("SELECT COALESCE(max(id), 0) FROM main.audit", [], |r| r.get(0))?;
+    let sides = Sides { our_current, their_current, our_first, their_first, our_high_water };
+    unshared_events(tx)?;
+    match_pupils(tx)?;
+    tx.execute_batch("CREATE TEMP TABLE merge_copied(theirs INTEGER PRIMARY KEY, ours INTEGER NOT NULL);")?;
     let mut report = MergeReport::default();
-
-    let (our_current, _) = years_of(tx, "main")?;
-    let (their_current, _) = years_of(tx, "other")?;
-    let their_pupils = pupils(tx, "other")?;
-    let matching = match_pupils(&pupils(tx, "main")?, &their_pupils, &ours, &theirs);
-    // Their pupil row to ours, including pupils copied in below, so their history lands on the right child.
-    let mut ours_of = matching.pairs.clone();
-
-    for pupil in &their_pupils {
-        let their_id = pupil.id;
-        let Some(&our_id) = matching.pairs.get(&their_id) else {
-            ours_of.insert(their_id, copy_theirs(tx, ctx, pupil, their_current)?);
+    // Their pupils one at a time, in row order: only a pupil with a change we lack is read in full.
+    let mut walk = tx.prepare(
+        "SELECT b.id, p.ours, x.ours_n, x.theirs_n,
+             EXISTS (SELECT 1 FROM temp.merge_their_new n WHERE n.student = b.id)
+         FROM other.students b LEFT JOIN temp.merge_pairs p ON p.theirs = b.id
+         LEFT JOIN temp.merge_ambiguous x ON x.theirs = b.id ORDER BY b.id",
+    )?;
+    let mut rows = walk.query([])?;
+    while let Some(row) = rows.next()? {
+        let their_id: i64 = row.get(0)?;
+        let Some(our_id) = row.get::<_, Option<i64>>(1)? else {
+            let ours = copy_pupil(tx, ctx, their_id, sides.their_current)?;
+            tx.prepare_cached("INSERT INTO temp.merge_copied(theirs, ours) VALUES (?1, ?2)")?
+                .execute([their_id, ours])?;
             report.added += 1;
-            report.ambiguous.extend(ambiguous(pupil, matching.ambiguous.get(&their_id)));
+            if let (Some(ours_n), Some(theirs_n)) = (row.get::<_, Option<i64>>(2)?, row.get::<_, Option<i64>>(3)?) {
+                let count = |n: i64| usize::try_from(n).unwrap_or_default();
+                report.ambiguous.push(ambiguous(tx, their_id, count(ours_n), count(theirs_n))?);
+            }
             continue;
         };
-        let (id_number, name): (String, String) =
-            tx.query_row("SELECT id_number, name FROM main.students WHERE id = ?1", [our_id], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?;
-        // Each insured year's changes apart: a yearly group is settled once per year either side has a change
-        // for, so one laptop's 2027 statuses never overwrite the other's 2028 ones.
-        let mut changes: Vec<(Option<i32>, FieldChange)> = Vec::new();
-        for group in GROUPS {
-            let yearly = group.iter().all(|f| f.is_yearly());
-            let mut years: Vec<Option<i32>> = vec![None];
-            if yearly {
-                years = [their_history.get(&their_id), our_history.get(&our_id)]
-                    .into_iter()
-                    .flatten()
-                    .flat_map(|h| h.iter().map(|e| e.year))
-                    .collect();
-                years.sort_unstable();
-                years.dedup();
-            }
-            for year in years {
-                let in_year = |e: &Event| !yearly || e.year == year;
-                let sets = |e: &Event| in_year(e) && (group.iter().any(|f| f.key() == e.field) || e.field == "created");
-                // Nothing of theirs that could set this group is new to us (copies of one drive, mostly): nothing
-                // to decide, and no value need be read.
-                if their_history.get(&their_id).is_none_or(|h| h.iter().all(|e| !sets(e) || ours_set.contains(*e))) {
-                    continue;
-                }
-                let values = |db: &str, student: i64, current: Option<i32>| -> Result<Vec<Option<String>>> {
-                    group.iter().map(|&f| Ok(value(tx, db, student, f, year, current)?.flatten())).collect()
-                };
-                let theirs_values = values("other", their_id, their_current)?;
-                let ours_values = values("main", our_id, our_current)?;
-                // The newest event that set this group on one side: a change to any of its fields, or a creation
-                // row when the values it gave are still there to speak for.
-                let last = |history: &HashMap<i64, Vec<&Event>>, student: i64, values: &[Option<String>]| {
-                    let created = said_at_creation(group, values);
-                    history
-                        .get(&student)?
-                        .iter()
-                        .filter(|e| in_year(e))
-                        .filter(|e| group.iter().any(|f| f.key() == e.field) || (created && e.field == "created"))
-                        .fold(None, |best: Option<Event>, e| match best {
-                            Some(b) if !newer(e, &b) => Some(b),
-                            _ => Some((*e).clone()),
-                        })
-                };
-                let (Some(their_last), our_last) =
-                    (last(&their_history, their_id, &theirs_values), last(&our_history, our_id, &ours_values))
-                else {
-                    continue;
-                };
-                if ours_set.contains(&their_last) {
-                    continue; // We already have their latest change to this group.
-                }
-                let ours_unseen = our_last.as_ref().is_some_and(|o| !theirs_set.contains(o));
-                let they_win = our_last.as_ref().is_none_or(|o| newer(&their_last, o));
-                for ((&field, theirs_value), ours_value) in group.iter().zip(&theirs_values).zip(&ours_values) {
-                    let key = field.key();
-                    if ours_unseen && theirs_value != ours_value {
-                        let our_last = our_last.clone().unwrap_or_else(|| their_last.clone());
-                        let (kept, kept_at, lost, lost_at) = if they_win {
-                            (theirs_value.clone(), their_last.at.clone(), ours_value.clone(), our_last.at.clone())
-                        } else {
-                            (ours_value.clone(), our_last.at.clone(), theirs_value.clone(), their_last.at.clone())
-                        };
-                        report.conflicts.push(Conflict {
-                            id_number: id_number.clone(),
-                            name: name.clone(),
-                            field: key.into(),
-                            kept,
-                            kept_at,
-                            lost,
-                            lost_at,
-                        });
-                        if !they_win {
-                            // Record the value that lost, so nobody's entry disappears without a trace.
-                            let ctx = super::AuditContext { year: year.or(ctx.year), ..ctx.clone() };
-                            ctx.write(
-                                tx,
-                                Some(our_id),
-                                &id_number,
-                                &format!("{key}:conflict_lost"),
-                                theirs_value.as_deref(),
-                                ours_value.as_deref(),
-                            )?;
-                        }
-                    }
-                    if they_win && theirs_value != ours_value {
-                        changes.push((year, FieldChange::new_owned(field, theirs_value.clone())));
-                    }
-                }
-            }
-        }
-        if changes.is_empty() {
-            report.unchanged += 1;
-        } else {
-            apply_by_year(tx, ctx, our_id, &changes)?;
+        let touched: bool = row.get(4)?;
+        if touched && settle_pupil(tx, ctx, &sides, their_id, our_id, &mut report.conflicts)? {
             report.updated += 1;
+        } else {
+            report.unchanged += 1;
         }
     }
-
+    drop(rows);
+    drop(walk);
     // Both histories kept: their events we lack, attached to the pupil they were paired with or copied as.
-    report.audit_rows_copied = copy_history(tx, &theirs, &ours_set, &ours_of)?;
+    report.audit_rows_copied = copy_history(tx, sides.their_first)?;
+    drop_work_tables(tx)?;
     Ok(report)
 }
 
-/// A pupil only the other file has, copied in under the school of the same name; returns our new row id.
-fn copy_theirs(tx: &Transaction, ctx: &super::AuditContext, pupil: &Pupil, their_current: Option<i32>) -> Result<i64> {
-    let school: String = tx.query_row(
-        "SELECT sc.name FROM other.students s JOIN other.schools sc ON sc.id = s.school_id WHERE s.id = ?1",
-        [pupil.id],
-        |r| r.get(0),
-    )?;
-    copy_pupil(tx, ctx, pupil.id, &school, their_current)
+/// One paired pupil their file has news of: each group of fields goes to the side that changed it last, a
+/// change both sides made since they last agreed is listed as a conflict. Returns whether ours changed.
+fn settle_pupil(
+    tx: &Transaction,
+    ctx: &super::AuditContext,
+    sides: &Sides,
+    their_id: i64,
+    our_id: i64,
+    conflicts: &mut Vec<Conflict>,
+) -> Result<bool> {
+    let their_history = history(tx, "other", "merge_their_new", their_id, i64::MAX, sides.their_first)?;
+    let our_history = history(tx, "main", "merge_our_new", our_id, sides.our_high_water, sides.our_first)?;
+    let (id_number, name): (String, String) =
+        tx.query_row("SELECT id_number, name FROM main.students WHERE id = ?1", [our_id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    // Each insured year's changes apart: a yearly group is settled once per year either side has a change
+    // for, so one laptop's 2027 statuses never overwrite the other's 2028 ones.
+    let mut changes: Vec<(Option<i32>, FieldChange)> = Vec::new();
+    for group in GROUPS {
+        let yearly = group.iter().all(|f| f.is_yearly());
+        let mut years: Vec<Option<i32>> = vec![None];
+        if yearly {
+            years = their_history.iter().chain(&our_history).map(|e| e.year).collect();
+            years.sort_unstable();
+            years.dedup();
+        }
+        for year in years {
+            let in_year = |e: &Event| !yearly || e.year == year;
+            let sets = |e: &Event| in_year(e) && (group.iter().any(|f| f.key() == e.field) || e.field == "created");
+            // Nothing of theirs that could set this group is new to us (copies of one drive, mostly): nothing to
+            // decide, and no value need be read.
+            if their_history.iter().all(|e| !sets(e) || !e.unshared) {
+                continue;
+            }
+            let values = |db: &str, student: i64, current: Option<i32>| -> Result<Vec<Option<String>>> {
+                group.iter().map(|&f| Ok(value(tx, db, student, f, year, current)?.flatten())).collect()
+            };
+            let theirs_values = values("other", their_id, sides.their_current)?;
+            let ours_values = values("main", our_id, sides.our_current)?;
+            // The newest event that set this group on one side: a change to any of its fields, or a creation row
+            // when the values it gave are still there to speak for.
+            let (Some(their_last), our_last) = (
+                last_setting(&their_history, group, &theirs_values, &in_year),
+                last_setting(&our_history, group, &ours_values, &in_year),
+            ) else {
+                continue;
+            };
+            if !their_last.unshared {
+                continue; // We already have their latest change to this group.
+            }
+            let ours_unseen = our_last.is_some_and(|o| o.unshared);
+            let they_win = our_last.is_none_or(|o| newer(their_last, o));
+            for ((&field, theirs_value), ours_value) in group.iter().zip(&theirs_values).zip(&ours_values) {
+                let key = field.key();
+                if ours_unseen && theirs_value != ours_value {
+                    let our_last = our_last.unwrap_or(their_last);
+                    let (kept, kept_at, lost, lost_at) = if they_win {
+                        (theirs_value.clone(), their_last.at.clone(), ours_value.clone(), our_last.at.clone())
+                    } else {
+                        (ours_value.clone(), our_last.at.clone(), theirs_value.clone(), their_last.at.clone())
+                    };
+                    conflicts.push(Conflict {
+                        id_number: id_number.clone(),
+                        name: name.clone(),
+                        field: key.into(),
+                        kept,
+                        kept_at,
+                        lost,
+                        lost_at,
+                    });
+                    if !they_win {
+                        // Record the value that lost, so nobody's entry disappears without a trace.
+                        let ctx = super::AuditContext { year: year.or(ctx.year), ..ctx.clone() };
+                        ctx.write(
+                            tx,
+                            Some(our_id),
+                            &id_number,
+                            &format!("{key}:conflict_lost"),
+                            theirs_value.as_deref(),
+                            ours_value.as_deref(),
+                        )?;
+                    }
+                }
+                if they_win && theirs_value != ours_value {
+                    changes.push((year, FieldChange::new_owned(field, theirs_value.clone())));
+                }
+            }
+        }
+    }
+    if changes.is_empty() {
+        return Ok(false);
+    }
+    apply_by_year(tx, ctx, our_id, &changes)?;
+    Ok(true)
+}
+
+/// The newest event that set `group` on one side (among those `in_year`): a change to any of its fields, or a
+/// creation row when the values it gave are still there to speak for.
+fn last_setting<'h>(
+    history: &'h [Event],
+    group: &[Field],
+    values: &[Option<String>],
+    in_year: &dyn Fn(&Event) -> bool,
+) -> Option<&'h Event> {
+    let created = said_at_creation(group, values);
+    history
+        .iter()
+        .filter(|e| in_year(e))
+        .filter(|e| group.iter().any(|f| f.key() == e.field) || (created && e.field == "created"))
+        .fold(None, |best: Option<&Event>, e| match best {
+            Some(b) if !newer(e, b) => Some(b),
+            _ => Some(e),
+        })
 }
 
 /// A copied pupil that matched more than one pupil on either side, as the report lists it.
-fn ambiguous(pupil: &Pupil, counts: Option<&(usize, usize)>) -> Option<Ambiguous> {
-    let (&(ours, theirs), PupilKey::Unchecked { id_number, name, school, grade, class }) = (counts?, &pupil.key) else {
-        return None;
-    };
-    Some(Ambiguous {
-        id_number: id_number.clone(),
-        name: name.clone(),
-        school: school.clone(),
-        class: crate::domain::class_label::join(grade, class),
-        ours,
-        theirs,
-    })
+fn ambiguous(tx: &Transaction, their_id: i64, ours: usize, theirs: usize) -> Result<Ambiguous> {
+    Ok(tx.query_row(
+        "SELECT s.id_number, s.name, sc.name, s.grade, s.class FROM other.students s
+         JOIN other.schools sc ON sc.id = s.school_id WHERE s.id = ?1",
+        [their_id],
+        |r| {
+            let (grade, class): (String, String) = (r.get(3)?, r.get(4)?);
+            Ok(Ambiguous {
+                id_number: r.get(0)?,
+                name: r.get(1)?,
+                school: r.get(2)?,
+                class: crate::domain::class_label::join(&grade, &class),
+                ours,
+                theirs,
+            })
+        },
+    )?)
 }
 
 /// The fields their side won, written year by year (each insured year's statuses to its own year).
@@ -590,36 +640,19 @@ fn apply_by_year(
     Ok(())
 }
 
-/// Their audit rows we lack, each attached to the pupil it was paired with or copied as; returns how many.
-fn copy_history(
-    tx: &Transaction,
-    theirs: &[Logged],
-    ours_set: &HashSet<&Event>,
-    ours_of: &HashMap<i64, i64>,
-) -> Result<usize> {
-    let mut copied = 0;
-    for l in theirs.iter().filter(|l| !ours_set.contains(&l.event)) {
-        let e = &l.event;
-        let sid = l.student.and_then(|s| ours_of.get(&s).copied());
-        tx.prepare_cached(
-            "INSERT INTO main.audit(at, operator, origin, action, student_id, id_number, field, old, new, year)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        )?
-        .execute(params![
-            e.at,
-            e.operator,
-            e.origin,
-            e.action,
-            sid,
-            e.id_number,
-            e.field,
-            e.old,
-            e.new,
-            e.year
-        ])?;
-        copied += 1;
-    }
-    Ok(copied)
+/// Their audit rows we lack, in their order, each attached to the pupil it was paired with or copied as, its
+/// year read as their file reads it; returns how many.
+fn copy_history(tx: &Transaction, their_first: Option<i32>) -> Result<usize> {
+    Ok(tx.execute(
+        "INSERT INTO main.audit(at, operator, origin, action, student_id, id_number, field, old, new, year)
+         SELECT b.at, b.operator, b.origin, b.action, COALESCE(p.ours, c.ours), COALESCE(b.id_number, ''), b.field,
+             b.old, b.new, CASE WHEN canbao_yearly(b.field) THEN COALESCE(b.year, ?1) END
+         FROM temp.merge_their_new n JOIN other.audit b ON b.id = n.id
+         LEFT JOIN temp.merge_pairs p ON p.theirs = b.student_id
+         LEFT JOIN temp.merge_copied c ON c.theirs = b.student_id
+         ORDER BY n.id",
+        [their_first],
+    )?)
 }
 
 /// The ten text columns of a year's statuses from `first` on, read alike from `year_statuses` and from the
@@ -634,14 +667,13 @@ fn year_columns(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<[Option
 
 /// A pupil only the other file has: the whole row, under the school of the same name, and their statuses of
 /// every year they have, each in its own year here. Returns our new row id.
-fn copy_pupil(
-    tx: &Transaction,
-    ctx: &super::AuditContext,
-    their_id: i64,
-    school: &str,
-    their_current: Option<i32>,
-) -> Result<i64> {
-    let school_id = fields::ensure_school(tx, school, &ctx.at)?;
+fn copy_pupil(tx: &Transaction, ctx: &super::AuditContext, their_id: i64, their_current: Option<i32>) -> Result<i64> {
+    let school: String = tx.query_row(
+        "SELECT sc.name FROM other.students s JOIN other.schools sc ON sc.id = s.school_id WHERE s.id = ?1",
+        [their_id],
+        |r| r.get(0),
+    )?;
+    let school_id = fields::ensure_school(tx, &school, &ctx.at)?;
     let our_current = ctx.year;
     // Their current year's statuses go on our pupil row only when it is our current year too.
     let same_year = their_current == our_current;
