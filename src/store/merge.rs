@@ -403,6 +403,14 @@ impl Store {
         } else {
             self.conn.execute("ATTACH DATABASE ?1 AS other", [other.to_string_lossy()])?;
         }
+        // The work tables go to a temp file rather than memory (this build's default), so a merge of two large
+        // drives needs no more memory than a small one. Changing the setting deletes every temp object, so it is
+        // changed only on a connection that holds none (an earlier year's read-only views are temp views).
+        let no_temp_objects =
+            self.conn.query_row("SELECT count(*) = 0 FROM temp.sqlite_master", [], |r| r.get::<_, bool>(0))?;
+        if no_temp_objects {
+            self.conn.execute_batch("PRAGMA temp_store = FILE")?;
+        }
         let result = (|| {
             let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let report = merge_in(&tx, &ctx)?;
@@ -413,7 +421,9 @@ impl Store {
             }
             Ok(MergeReport { dry_run, ..report })
         })();
+        let restored = if no_temp_objects { self.conn.execute_batch("PRAGMA temp_store = DEFAULT") } else { Ok(()) };
         self.conn.execute("DETACH DATABASE other", [])?;
+        restored?;
         result
     }
 }
@@ -872,6 +882,25 @@ mod tests {
         assert_eq!(snapshot(&a_into_b), snapshot(&b_into_a));
         assert_eq!(by_id(&b_into_a, &ids[0]).note, "已核实：在校参保");
         assert_eq!(by_id(&a_into_b, &ids[2]).enrollment, Enrollment::Declined);
+    }
+
+    #[test]
+    fn a_merge_leaves_no_work_tables_behind_and_the_next_one_starts_clean() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, ids) = two_copies(dir.path());
+        b.set_fixed_clock("2026-11-23T10:05:00+08:00");
+        b.set_note(by_id(&b, &ids[1]).id, "x").unwrap();
+        let b_path = b.path().unwrap().to_owned();
+        drop(b);
+        let temp_objects = |s: &Store| -> i64 {
+            s.conn.query_row("SELECT count(*) FROM temp.sqlite_master", [], |r| r.get(0)).unwrap()
+        };
+        for dry_run in [true, false, false] {
+            let report = a.merge_from(&b_path, dry_run).unwrap();
+            assert_eq!(temp_objects(&a), 0, "dry run {dry_run}");
+            assert_eq!(report.updated, usize::from(dry_run || report.audit_rows_copied > 0));
+        }
+        assert_eq!(a.student(by_id(&a, &ids[1]).id).unwrap().note, "x");
     }
 
     #[test]
