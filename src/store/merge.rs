@@ -201,7 +201,7 @@ impl PupilKey {
 /// The temp tables a merge works in, made at its start and dropped at its end (a failed merge's rollback drops
 /// them too). They hold row ids, fingerprints and counts: a merge of two large drives keeps its working set
 /// in SQLite's pages, which spill to disk, instead of holding both histories in memory.
-const WORK_TABLES: [&str; 11] = [
+const WORK_TABLES: [&str; 13] = [
     "merge_our_fp",
     "merge_their_fp",
     "merge_their_new",
@@ -209,6 +209,8 @@ const WORK_TABLES: [&str; 11] = [
     "merge_pairs",
     "merge_our_created",
     "merge_their_created",
+    "merge_our_created_all",
+    "merge_their_created_all",
     "merge_our_keys",
     "merge_their_keys",
     "merge_ambiguous",
@@ -228,11 +230,11 @@ fn unshared_events(tx: &Transaction) -> Result<()> {
     let same = SAME_EVENT;
     let columns = EVENT_COLUMNS;
     tx.execute_batch(&format!(
-        "CREATE TEMP TABLE merge_our_fp(fp INTEGER NOT NULL, id INTEGER NOT NULL);
-         INSERT INTO merge_our_fp SELECT canbao_event_fp({columns}), a.id FROM main.audit a;
+        "CREATE TEMP TABLE merge_our_fp(id INTEGER PRIMARY KEY, fp INTEGER NOT NULL);
+         INSERT INTO merge_our_fp SELECT a.id, canbao_event_fp({columns}) FROM main.audit a;
          CREATE INDEX temp.merge_our_fp_fp ON merge_our_fp(fp);
-         CREATE TEMP TABLE merge_their_fp(fp INTEGER NOT NULL, id INTEGER NOT NULL);
-         INSERT INTO merge_their_fp SELECT canbao_event_fp({columns}), a.id FROM other.audit a;
+         CREATE TEMP TABLE merge_their_fp(id INTEGER PRIMARY KEY, fp INTEGER NOT NULL);
+         INSERT INTO merge_their_fp SELECT a.id, canbao_event_fp({columns}) FROM other.audit a;
          CREATE INDEX temp.merge_their_fp_fp ON merge_their_fp(fp);
          CREATE TEMP TABLE merge_their_new(id INTEGER PRIMARY KEY, student INTEGER);
          INSERT INTO merge_their_new SELECT b.id, b.student_id FROM merge_their_fp t JOIN other.audit b ON b.id = t.id
@@ -248,21 +250,27 @@ fn unshared_events(tx: &Transaction) -> Result<()> {
 }
 
 /// A side's pupils not yet paired whose one creation row is theirs alone (no other open pupil of that side
-/// has the same row), into `table` as (pupil, audit row, fingerprint).
-fn unique_creations(tx: &Transaction, db: &str, table: &str, paired: &str) -> Result<()> {
-    let identity = "at, operator, origin, action, number, quote(old), quote(new)";
+/// has the same row) and is in the other file too, into `table` as (pupil, audit row, fingerprint). Only
+/// rows both files hold can pair pupils, and a row's twins on its own side are then shared as well, so only
+/// those rows are looked at: two drives with no history in common skip the step. Rows are told apart by
+/// fingerprint and, where two share one, by their columns.
+fn unique_creations(tx: &Transaction, db: &str, table: &str, paired: &str, fps: &str, unshared: &str) -> Result<()> {
     tx.execute_batch(&format!(
-        "CREATE TEMP TABLE {table}(student INTEGER PRIMARY KEY, audit INTEGER NOT NULL, fp INTEGER NOT NULL);
-         WITH c AS MATERIALIZED (
-             SELECT a.student_id AS student, a.id AS audit, a.at, a.operator, a.origin, a.action,
-                 COALESCE(a.id_number, '') AS number, a.old, a.new
-             FROM {db}.audit a JOIN {db}.students s ON s.id = a.student_id
-             WHERE a.field = 'created' AND s.id NOT IN (SELECT {paired} FROM temp.merge_pairs))
-         INSERT INTO {table}
-         SELECT student, audit, canbao_event_fp(at, operator, origin, action, number, 'created', old, new) FROM c
-         WHERE student IN (SELECT student FROM c GROUP BY student HAVING count(*) = 1)
-           AND ({identity}) IN (SELECT {identity} FROM c GROUP BY {identity} HAVING count(*) = 1);
-         CREATE INDEX temp.{table}_fp ON {table}(fp);"
+        "CREATE TEMP TABLE {table}_all(audit INTEGER PRIMARY KEY, student INTEGER NOT NULL, fp INTEGER NOT NULL);
+         INSERT INTO {table}_all SELECT a.id, a.student_id, f.fp FROM {db}.audit a JOIN temp.{fps} f ON f.id = a.id
+             WHERE a.field = 'created' AND a.id NOT IN (SELECT id FROM temp.{unshared})
+               AND a.student_id IN (SELECT id FROM {db}.students)
+               AND a.student_id NOT IN (SELECT {paired} FROM temp.merge_pairs);
+         CREATE INDEX temp.{table}_all_fp ON {table}_all(fp);
+         CREATE TEMP TABLE {table}(student INTEGER PRIMARY KEY, audit INTEGER NOT NULL, fp INTEGER NOT NULL);
+         INSERT INTO {table} SELECT c.student, c.audit, c.fp FROM {table}_all c
+             WHERE NOT EXISTS (SELECT 1 FROM {db}.audit x
+                               WHERE x.student_id = c.student AND x.field = 'created' AND x.id <> c.audit)
+               AND NOT EXISTS (SELECT 1 FROM {table}_all d JOIN {db}.audit a ON a.id = d.audit
+                               JOIN {db}.audit b ON b.id = c.audit
+                               WHERE d.fp = c.fp AND d.audit <> c.audit AND {SAME_EVENT});
+         CREATE INDEX temp.{table}_fp ON {table}(fp);
+         DROP TABLE {table}_all;"
     ))?;
     Ok(())
 }
@@ -295,8 +303,8 @@ fn match_pupils(tx: &Transaction) -> Result<()> {
              JOIN main.students a ON a.id_number = b.id_number AND a.id_problem IS NULL
              WHERE b.id_problem IS NULL;",
     )?;
-    unique_creations(tx, "main", "merge_our_created", "ours")?;
-    unique_creations(tx, "other", "merge_their_created", "theirs")?;
+    unique_creations(tx, "main", "merge_our_created", "ours", "merge_our_fp", "merge_our_new")?;
+    unique_creations(tx, "other", "merge_their_created", "theirs", "merge_their_fp", "merge_their_new")?;
     tx.execute_batch(&format!(
         "INSERT INTO merge_pairs SELECT t.student, o.student FROM merge_their_created t
              JOIN merge_our_created o ON o.fp = t.fp
@@ -411,6 +419,10 @@ impl Store {
         if no_temp_objects {
             self.conn.execute_batch("PRAGMA temp_store = FILE")?;
         }
+        // The import's page cache, for the drive and for the work tables: enough that the pupils' indexes are not
+        // read again and again, and the same whatever the drives' size.
+        self.conn.pragma_update(Some("main"), "cache_size", super::IMPORT_CACHE_KIB)?;
+        self.conn.pragma_update(Some("temp"), "cache_size", super::IMPORT_CACHE_KIB)?;
         let result = (|| {
             let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let report = merge_in(&tx, &ctx)?;
@@ -421,7 +433,8 @@ impl Store {
             }
             Ok(MergeReport { dry_run, ..report })
         })();
-        let restored = if no_temp_objects { self.conn.execute_batch("PRAGMA temp_store = DEFAULT") } else { Ok(()) };
+        let restored = if no_temp_objects { self.conn.execute_batch("PRAGMA temp_store = DEFAULT") } else { Ok(()) }
+            .and_then(|()| self.conn.pragma_update(Some("main"), "cache_size", super::READ_CACHE_KIB));
         self.conn.execute("DETACH DATABASE other", [])?;
         restored?;
         result
@@ -460,37 +473,30 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext) -> Result<MergeReport> 
     unshared_events(tx)?;
     match_pupils(tx)?;
     tx.execute_batch("CREATE TEMP TABLE merge_copied(theirs INTEGER PRIMARY KEY, ours INTEGER NOT NULL);")?;
-    let mut report = MergeReport::default();
-    // Their pupils one at a time, in row order: only a pupil with a change we lack is read in full.
+    let mut report = MergeReport { added: copy_unpaired(tx, ctx, &sides)?, ..MergeReport::default() };
+    let mut listed = tx.prepare("SELECT theirs, ours_n, theirs_n FROM temp.merge_ambiguous ORDER BY theirs")?;
+    let mut rows = listed.query([])?;
+    while let Some(row) = rows.next()? {
+        let count = |i: usize| -> Result<usize> { Ok(usize::try_from(row.get::<_, i64>(i)?).unwrap_or_default()) };
+        report.ambiguous.push(ambiguous(tx, row.get(0)?, count(1)?, count(2)?)?);
+    }
+    drop(rows);
+    drop(listed);
+    // The pupils paired with ours that their file has news of, one at a time: only they are read in full.
+    let paired: i64 = tx.query_row("SELECT count(*) FROM temp.merge_pairs", [], |r| r.get(0))?;
     let mut walk = tx.prepare(
-        "SELECT b.id, p.ours, x.ours_n, x.theirs_n,
-             EXISTS (SELECT 1 FROM temp.merge_their_new n WHERE n.student = b.id)
-         FROM other.students b LEFT JOIN temp.merge_pairs p ON p.theirs = b.id
-         LEFT JOIN temp.merge_ambiguous x ON x.theirs = b.id ORDER BY b.id",
+        "SELECT p.theirs, p.ours FROM temp.merge_pairs p
+         WHERE EXISTS (SELECT 1 FROM temp.merge_their_new n WHERE n.student = p.theirs) ORDER BY p.theirs",
     )?;
     let mut rows = walk.query([])?;
     while let Some(row) = rows.next()? {
-        let their_id: i64 = row.get(0)?;
-        let Some(our_id) = row.get::<_, Option<i64>>(1)? else {
-            let ours = copy_pupil(tx, ctx, their_id, sides.their_current)?;
-            tx.prepare_cached("INSERT INTO temp.merge_copied(theirs, ours) VALUES (?1, ?2)")?
-                .execute([their_id, ours])?;
-            report.added += 1;
-            if let (Some(ours_n), Some(theirs_n)) = (row.get::<_, Option<i64>>(2)?, row.get::<_, Option<i64>>(3)?) {
-                let count = |n: i64| usize::try_from(n).unwrap_or_default();
-                report.ambiguous.push(ambiguous(tx, their_id, count(ours_n), count(theirs_n))?);
-            }
-            continue;
-        };
-        let touched: bool = row.get(4)?;
-        if touched && settle_pupil(tx, ctx, &sides, their_id, our_id, &mut report.conflicts)? {
+        if settle_pupil(tx, ctx, &sides, row.get(0)?, row.get(1)?, &mut report.conflicts)? {
             report.updated += 1;
-        } else {
-            report.unchanged += 1;
         }
     }
     drop(rows);
     drop(walk);
+    report.unchanged = usize::try_from(paired).unwrap_or_default() - report.updated;
     // Both histories kept: their events we lack, attached to the pupil they were paired with or copied as.
     report.audit_rows_copied = copy_history(tx, sides.their_first)?;
     drop_work_tables(tx)?;
@@ -665,86 +671,92 @@ fn copy_history(tx: &Transaction, their_first: Option<i32>) -> Result<usize> {
     )?)
 }
 
-/// The ten text columns of a year's statuses from `first` on, read alike from `year_statuses` and from the
-/// pupil row of the other file's current year.
-fn year_columns(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<[Option<String>; 10]> {
-    let mut row: [Option<String>; 10] = Default::default();
-    for (i, cell) in row.iter_mut().enumerate() {
-        *cell = r.get(first + i)?;
+/// Their pupils we have no match for, copied in one pass each way: the schools they need, then the pupil rows
+/// in their order (our new row ids recorded in `merge_copied`), their statuses of every year each in its own
+/// year here, and their search keys. Returns how many.
+fn copy_unpaired(tx: &Transaction, ctx: &super::AuditContext, sides: &Sides) -> Result<usize> {
+    tx.execute(
+        "INSERT INTO main.schools(name, created_at)
+         SELECT sc.name, ?1 FROM other.students b JOIN other.schools sc ON sc.id = b.school_id
+         WHERE b.id NOT IN (SELECT theirs FROM temp.merge_pairs)
+           AND sc.name NOT IN (SELECT name FROM main.schools)
+         GROUP BY sc.name ORDER BY min(b.id)",
+        [&ctx.at],
+    )?;
+    // New row ids given here, in their order, as one insert at a time would give them.
+    let added = tx.execute(
+        "INSERT INTO temp.merge_copied(theirs, ours)
+         SELECT b.id, (SELECT COALESCE(max(id), 0) FROM main.students) + row_number() OVER (ORDER BY b.id)
+         FROM other.students b WHERE b.id NOT IN (SELECT theirs FROM temp.merge_pairs)",
+        [],
+    )?;
+    // Their current year's statuses go on our pupil row only when it is our current year too.
+    let same_year = sides.their_current == sides.our_current;
+    tx.execute(
+        "INSERT INTO main.students(id, school_id, name, id_raw, id_number, id_kind, id_problem, sex, birth_date,
+            grade, class, class_order, phone, enrollment, decline_reason, payment, paid_amount_fen, paid_on,
+            paid_channel, categories, note, source, created_at, updated_at, categories_year, seen_year, name_order)
+         SELECT c.ours, (SELECT id FROM main.schools WHERE name = sc.name), b.name, b.id_raw, b.id_number,
+            b.id_kind, b.id_problem, b.sex, b.birth_date, b.grade, b.class, b.class_order, b.phone,
+            CASE WHEN ?1 THEN b.enrollment ELSE 'unknown' END, CASE WHEN ?1 THEN b.decline_reason END,
+            CASE WHEN ?1 THEN b.payment ELSE 'unpaid' END, CASE WHEN ?1 THEN b.paid_amount_fen END,
+            CASE WHEN ?1 THEN b.paid_on END, CASE WHEN ?1 THEN b.paid_channel END,
+            b.categories, b.note, b.source, b.created_at, b.updated_at,
+            coalesce(b.categories_year, ?2), coalesce(b.seen_year, ?2), canbao_name_order(b.name)
+         FROM temp.merge_copied c JOIN other.students b ON b.id = c.theirs
+         JOIN other.schools sc ON sc.id = b.school_id ORDER BY c.ours",
+        params![same_year, sides.their_first],
+    )?;
+    // Their other years, and their current one when it is not ours; a year that is our current one goes on
+    // the pupil row.
+    tx.execute(
+        "INSERT OR REPLACE INTO main.year_statuses(student_id, year, enrollment, decline_reason, payment,
+             paid_amount_fen, paid_on, paid_channel, policy, grade, class, class_order)
+         SELECT c.ours, y.year, y.enrollment, y.decline_reason, y.payment, y.paid_amount_fen, y.paid_on,
+             y.paid_channel, y.policy, y.grade, y.class, y.class_order
+         FROM temp.merge_copied c JOIN other.year_statuses y ON y.student_id = c.theirs
+         WHERE y.year IS NOT ?1",
+        [sides.our_current],
+    )?;
+    tx.execute(
+        "UPDATE main.students AS s SET enrollment = y.enrollment, decline_reason = y.decline_reason,
+             payment = y.payment, paid_amount_fen = y.paid_amount_fen, paid_on = y.paid_on,
+             paid_channel = y.paid_channel
+         FROM temp.merge_copied c JOIN other.year_statuses y ON y.student_id = c.theirs
+         WHERE s.id = c.ours AND y.year = ?1",
+        [sides.our_current],
+    )?;
+    if let (false, Some(theirs)) = (same_year, sides.their_current) {
+        tx.execute(
+            "INSERT OR REPLACE INTO main.year_statuses(student_id, year, enrollment, decline_reason, payment,
+                 paid_amount_fen, paid_on, paid_channel, policy, grade, class, class_order)
+             SELECT c.ours, ?1, b.enrollment, b.decline_reason, b.payment, b.paid_amount_fen, b.paid_on,
+                 b.paid_channel, NULL, b.grade, b.class, b.class_order
+             FROM temp.merge_copied c JOIN other.students b ON b.id = c.theirs",
+            [theirs],
+        )?;
     }
-    Ok(row)
+    copied_search_keys(tx)?;
+    Ok(added)
 }
 
-/// A pupil only the other file has: the whole row, under the school of the same name, and their statuses of
-/// every year they have, each in its own year here. Returns our new row id.
-fn copy_pupil(tx: &Transaction, ctx: &super::AuditContext, their_id: i64, their_current: Option<i32>) -> Result<i64> {
-    let school: String = tx.query_row(
-        "SELECT sc.name FROM other.students s JOIN other.schools sc ON sc.id = s.school_id WHERE s.id = ?1",
-        [their_id],
-        |r| r.get(0),
+/// The copied pupils' search keys, a few thousand pupils at a time so memory stays flat.
+fn copied_search_keys(tx: &Transaction) -> Result<()> {
+    const CHUNK: usize = 4096;
+    let mut stmt = tx.prepare(
+        "SELECT s.id, canbao_search_key(s.name, s.id_number, s.grade, s.class)
+         FROM temp.merge_copied c JOIN main.students s ON s.id = c.ours ORDER BY c.ours",
     )?;
-    let school_id = fields::ensure_school(tx, &school, &ctx.at)?;
-    let our_current = ctx.year;
-    // Their current year's statuses go on our pupil row only when it is our current year too.
-    let same_year = their_current == our_current;
-    tx.execute(
-        "INSERT INTO main.students(school_id, name, id_raw, id_number, id_kind, id_problem, sex, birth_date, grade,
-            class, class_order, phone, enrollment, decline_reason, payment, paid_amount_fen, paid_on, paid_channel,
-            categories, note, source, created_at, updated_at, categories_year, seen_year)
-         SELECT ?1, name, id_raw, id_number, id_kind, id_problem, sex, birth_date, grade, class, class_order, phone,
-            CASE WHEN ?3 THEN enrollment ELSE 'unknown' END, CASE WHEN ?3 THEN decline_reason END,
-            CASE WHEN ?3 THEN payment ELSE 'unpaid' END, CASE WHEN ?3 THEN paid_amount_fen END,
-            CASE WHEN ?3 THEN paid_on END, CASE WHEN ?3 THEN paid_channel END,
-            categories, note, source, created_at, updated_at,
-            coalesce(categories_year, ?4), coalesce(seen_year, ?4)
-         FROM other.students WHERE id = ?2",
-        params![school_id, their_id, same_year, first_year_of(tx, "other")?],
-    )?;
-    let id = tx.last_insert_rowid();
-    // Their other years (and their current one, when it is not ours): ours are written where they belong.
-    let mut years: Vec<(i32, [Option<String>; 10])> = tx
-        .prepare(
-            "SELECT year, enrollment, decline_reason, payment, CAST(paid_amount_fen AS TEXT), paid_on, paid_channel,
-                policy, grade, class, class_order FROM other.year_statuses WHERE student_id = ?1",
-        )?
-        .query_map([their_id], |r| Ok((r.get(0)?, year_columns(r, 1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    if let (false, Some(theirs)) = (same_year, their_current) {
-        let row: [Option<String>; 10] = tx.query_row(
-            "SELECT enrollment, decline_reason, payment, CAST(paid_amount_fen AS TEXT), paid_on, paid_channel, NULL,
-                grade, class, class_order
-             FROM other.students WHERE id = ?1",
-            [their_id],
-            |r| year_columns(r, 0),
-        )?;
-        years.push((theirs, row));
-    }
-    for (year, [enrollment, reason, payment, amount, paid_on, channel, policy, grade, class, order]) in years {
-        if Some(year) == our_current {
-            tx.execute(
-                "UPDATE main.students SET enrollment = ?1, decline_reason = ?2, payment = ?3,
-                     paid_amount_fen = CAST(?4 AS INTEGER), paid_on = ?5, paid_channel = ?6 WHERE id = ?7",
-                params![enrollment, reason, payment, amount, paid_on, channel, id],
-            )?;
-        } else {
-            tx.execute(
-                "INSERT OR REPLACE INTO main.year_statuses(student_id, year, enrollment, decline_reason, payment,
-                     paid_amount_fen, paid_on, paid_channel, policy, grade, class, class_order)
-                 VALUES (?1, ?2, ?3, ?4, ?5, CAST(?6 AS INTEGER), ?7, ?8, ?9, ?10, ?11, ?12)",
-                params![id, year, enrollment, reason, payment, amount, paid_on, channel, policy, grade, class, order],
-            )?;
+    let mut rows = stmt.query([])?;
+    let mut chunk: Vec<(i64, String)> = Vec::with_capacity(CHUNK);
+    while let Some(row) = rows.next()? {
+        chunk.push((row.get(0)?, row.get(1)?));
+        if chunk.len() == CHUNK {
+            super::search_blocks::put_many(tx, chunk.drain(..))?;
         }
     }
-    let (name, number, grade, class): (String, String, String, String) =
-        tx.query_row("SELECT name, id_number, grade, class FROM main.students WHERE id = ?1", [id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })?;
-    fields::write_search_key(tx, id, &name, &number, &crate::domain::class_label::join(&grade, &class))?;
-    Ok(id)
-}
-
-fn first_year_of(tx: &Transaction, db: &str) -> Result<Option<i32>> {
-    Ok(years_of(tx, db)?.1)
+    super::search_blocks::put_many(tx, chunk)?;
+    Ok(())
 }
 
 #[cfg(test)]
