@@ -684,13 +684,15 @@ fn merge_rows(dir: &Path, drive: &Path, rows: usize, small: usize, gnu_time: boo
         fresh_copy(&ours);
         let peak = peak_rss(&merge(&ours, &other_db), dir);
         let growth = peak as f64 / peak_small as f64;
+        // Bounded, not flat: the page caches a merge works with (the import's, for the drive and for its work
+        // tables) fill up to their size on a larger drive and no further.
         line(
             &format!("peak RSS: merge of {} / {} other pupils into a {} drive", k(small), k(rows), k(rows)),
             &format!("{} / {}", mib(peak_small), mib(peak)),
             "",
             &format!("{growth:.2}× ({} over {})", k(rows), k(small)),
-            "flat: ≤ 1.5×",
-            met(growth <= 1.5),
+            "< 150 MiB",
+            met(peak < 150 * 1024),
         );
     }
 }
