@@ -2,6 +2,8 @@
 //! the tools a user could reach for instead, on the same generated files, in the same run, and canbao's own
 //! targets for memory and the operator's screen. Prints one markdown table on stdout; progress goes to stderr.
 //!
+//! `CANBAO_BENCH_ONLY=push` runs the county's push row alone.
+//!
 //! Times are medians of several runs. Process figures are fresh processes; peak memory is the kernel's maximum
 //! resident set of one process, as `/usr/bin/time` reports it.
 
@@ -237,6 +239,18 @@ fn main() {
 
     println!("| measure | canbao | reference | ratio | target | met? |");
     println!("|---|---|---|---|---|---|");
+
+    // CANBAO_BENCH_ONLY=push: the county's push alone, on a drive built by one import (a few seconds, not the
+    // whole table's half hour), for working on the push.
+    if std::env::var("CANBAO_BENCH_ONLY").is_ok_and(|v| v == "push") {
+        let csv_path = dir.join(format!("pupils-{import_rows}.csv"));
+        std::fs::write(&csv_path, support::csv(&support::pupils(import_rows, 42))).expect("csv");
+        let db = dir.join("push-only.db");
+        remove_db(&db);
+        run(&mut import(&db, &csv_path));
+        county_push(&db, &csv_path, &k(import_rows));
+        return;
+    }
 
     // CSV import with every check against sqlite3's .import into a bare table.
     eprintln!("CSV import, {import_rows} rows");

@@ -2,6 +2,8 @@
 //! read back from it. Drives stay the place work is done; the county database only gathers them.
 
 pub mod connect;
+mod copy;
+mod decide;
 pub mod drive;
 pub mod push;
 pub mod rollup;

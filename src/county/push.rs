@@ -1,93 +1,17 @@
-//! `canbao push`: one drive file into the county database in one transaction. Its rows go in with COPY into
-//! temporary staging tables; then set-based statements match them to the county's pupils (as a merge keys
-//! them) and, group of fields by group, keep the newest change as a merge does, listing the conflicts.
+//! `canbao push`: one drive file into the county database in one transaction. The drive's keys and history
+//! hashes go first, in two narrow COPYs, to learn which of its pupils and changes the county has. Pupils new
+//! to the county then go straight into its tables with COPY; the ones it has are staged and decided on group
+//! of fields by group as a merge decides (`decide`); the history rows it lacks go in last.
 
-use std::io::Write;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
-use super::drive::{DriveEvent, DrivePupil, DriveRead, DriveStatus};
+use super::copy::{self, Dest};
+pub use super::decide::PushConflict;
+use super::decide::{self, COUNTY_GROUPS};
+use super::drive::DriveRead;
 use super::{CountyError, schema};
-use crate::store::Field;
-
-/// What one field of the county's tables is, for the statements a group needs.
-struct Group {
-    /// The prefix of the group's stamp columns (`{prefix}_at`, `_origin`, `_event`, `_drive`).
-    prefix: &'static str,
-    /// Enrollment and payment are statuses of an insured year: `canbao.statuses`, else `canbao.pupils`.
-    yearly: bool,
-    /// Columns set from the staging row of the same name.
-    sets: &'static [&'static str],
-    /// (field as the audit log names it, the county's value as text, the drive's value as text).
-    fields: &'static [(Field, &'static str, &'static str)],
-}
-
-/// In `store::merge::GROUPS` order (a test holds them together).
-const COUNTY_GROUPS: [Group; 8] = [
-    Group {
-        prefix: "school",
-        yearly: false,
-        sets: &["school_id"],
-        fields: &[(Field::School, "(SELECT name FROM canbao.schools WHERE id = t.school_id)", "s.school")],
-    },
-    Group { prefix: "name", yearly: false, sets: &["name"], fields: &[(Field::Name, "t.name", "s.name")] },
-    Group {
-        prefix: "class",
-        yearly: false,
-        sets: &["grade", "class", "class_order"],
-        fields: &[(Field::Grade, "t.grade", "s.grade"), (Field::Class, "t.class", "s.class")],
-    },
-    Group { prefix: "phone", yearly: false, sets: &["phone"], fields: &[(Field::Phone, "t.phone", "s.phone")] },
-    Group {
-        prefix: "enrollment",
-        yearly: true,
-        sets: &["enrollment", "decline_reason"],
-        fields: &[
-            (Field::Enrollment, "t.enrollment", "s.enrollment"),
-            (Field::DeclineReason, "t.decline_reason", "s.decline_reason"),
-        ],
-    },
-    Group {
-        prefix: "payment",
-        yearly: true,
-        sets: &["payment", "paid_amount_fen", "paid_on", "paid_channel"],
-        fields: &[
-            (Field::Payment, "t.payment", "s.payment"),
-            (Field::PaidAmount, "t.paid_amount_fen::text", "s.paid_amount_fen::text"),
-            (Field::PaidOn, "t.paid_on", "s.paid_on"),
-            (Field::PaidChannel, "t.paid_channel", "s.paid_channel"),
-        ],
-    },
-    Group {
-        prefix: "categories",
-        yearly: false,
-        sets: &["categories", "categories_year"],
-        fields: &[
-            (Field::Categories, "t.categories::text", "s.categories::text"),
-            (Field::CategoriesYear, "t.categories_year::text", "s.categories_year::text"),
-        ],
-    },
-    Group { prefix: "note", yearly: false, sets: &["note"], fields: &[(Field::Note, "t.note", "s.note")] },
-];
-
-/// The same pupil's field set differently on two drives, neither having seen the other's change.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PushConflict {
-    pub file: String,
-    /// Masked unless the caller reveals it.
-    pub id_number: String,
-    pub name: String,
-    pub school: String,
-    /// The insured year, for a status.
-    pub year: Option<i32>,
-    pub field: String,
-    pub kept: Option<String>,
-    pub kept_at: Option<String>,
-    pub kept_drive: String,
-    pub lost: Option<String>,
-    pub lost_at: Option<String>,
-    pub lost_drive: String,
-}
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct FilePush {
@@ -114,402 +38,196 @@ fn server(e: postgres::Error) -> CountyError {
     CountyError::server(e)
 }
 
-/// COPY's text format: tab-separated, `\N` for NULL, and backslash, tab and line breaks escaped.
-struct CopyLine {
-    buf: Vec<u8>,
-    row_start: bool,
-}
-
-impl CopyLine {
-    fn new() -> CopyLine {
-        CopyLine { buf: Vec::with_capacity(1 << 17), row_start: true }
-    }
-
-    fn separate(&mut self) {
-        if !self.row_start {
-            self.buf.push(b'\t');
-        }
-        self.row_start = false;
-    }
-
-    fn text(&mut self, value: &str) {
-        self.separate();
-        for b in value.bytes() {
-            match b {
-                b'\\' => self.buf.extend_from_slice(b"\\\\"),
-                b'\t' => self.buf.extend_from_slice(b"\\t"),
-                b'\n' => self.buf.extend_from_slice(b"\\n"),
-                b'\r' => self.buf.extend_from_slice(b"\\r"),
-                _ => self.buf.push(b),
-            }
-        }
-    }
-
-    fn opt(&mut self, value: Option<&str>) {
-        match value {
-            Some(v) => self.text(v),
-            None => self.null(),
-        }
-    }
-
-    fn null(&mut self) {
-        self.separate();
-        self.buf.extend_from_slice(b"\\N");
-    }
-
-    fn end(&mut self) {
-        self.buf.push(b'\n');
-        self.row_start = true;
-    }
-}
-
-/// The stamp columns of the pupil groups (`yearly` false) or the status groups.
-fn stamp_columns(yearly: bool) -> String {
-    COUNTY_GROUPS
-        .iter()
-        .filter(|g| g.yearly == yearly)
-        .map(|g| format!("{0}_at, {0}_origin, {0}_event", g.prefix))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn stamp_definitions(yearly: bool) -> String {
-    COUNTY_GROUPS
-        .iter()
-        .filter(|g| g.yearly == yearly)
-        .map(|g| format!(", {0}_at timestamptz, {0}_origin text, {0}_event text", g.prefix))
-        .collect()
-}
-
-const STAGE_PUPIL_COLUMNS: &str = "rid, sid, key, created_event, id_number, id_valid, name, school, school_id, \
-     grade, class, class_order, phone, categories, categories_year, note";
-
-const STAGE_STATUS_COLUMNS: &str =
-    "rid, sid, year, enrollment, decline_reason, payment, paid_amount_fen, paid_on, paid_channel";
-
-fn create_staging(tx: &mut postgres::Transaction) -> Result<(), CountyError> {
-    tx.batch_execute(&format!(
-        "CREATE TEMP TABLE stage_pupils (
-            rid bigint PRIMARY KEY, sid bigint NOT NULL, key text NOT NULL, created_event text,
-            id_number text NOT NULL, id_valid boolean NOT NULL, name text NOT NULL, school text NOT NULL,
-            grade text NOT NULL, class text NOT NULL, class_order text NOT NULL, phone text NOT NULL,
-            school_id integer NOT NULL, categories jsonb NOT NULL, categories_year integer, note text NOT NULL{pupil_stamps},
-            pupil_id bigint, is_new boolean NOT NULL DEFAULT false,
-            changed boolean NOT NULL DEFAULT false
-         ) ON COMMIT DROP;
-         CREATE TEMP TABLE stage_statuses (
-            rid bigint PRIMARY KEY, sid bigint NOT NULL, year integer NOT NULL, enrollment text NOT NULL,
-            decline_reason text, payment text NOT NULL, paid_amount_fen bigint, paid_on text,
-            paid_channel text{status_stamps}, pupil_id bigint
-         ) ON COMMIT DROP;
-         CREATE TEMP TABLE fresh_statuses (pupil_id bigint NOT NULL) ON COMMIT DROP;
-         CREATE TEMP TABLE stage_audit (
-            seq bigint NOT NULL, sid bigint, event text NOT NULL, at timestamptz, at_text text NOT NULL,
-            operator text NOT NULL, origin text NOT NULL, action text NOT NULL, id_number text,
-            field text NOT NULL, old text, new text, year integer
-         ) ON COMMIT DROP;",
-        pupil_stamps = stamp_definitions(false),
-        status_stamps = stamp_definitions(true),
-    ))
-    .map_err(server)
-}
-
-/// Sends `rows` through COPY, a buffer at a time.
-fn copy<T>(
-    tx: &mut postgres::Transaction,
-    sql: &str,
-    rows: &[T],
-    mut write: impl FnMut(&mut CopyLine, usize, &T),
-) -> Result<(), CountyError> {
-    let mut writer = tx.copy_in(sql).map_err(server)?;
-    let mut line = CopyLine::new();
-    for (i, row) in rows.iter().enumerate() {
-        write(&mut line, i, row);
-        line.end();
-        if line.buf.len() > 1 << 16 {
-            writer.write_all(&line.buf).map_err(|e| CountyError::Io(e.to_string()))?;
-            line.buf.clear();
-        }
-    }
-    writer.write_all(&line.buf).map_err(|e| CountyError::Io(e.to_string()))?;
-    writer.finish().map_err(server)?;
-    Ok(())
-}
-
-fn stamps(line: &mut CopyLine, last: &[Option<usize>; 8], yearly: bool, audit: &[DriveEvent]) {
-    for (g, last) in COUNTY_GROUPS.iter().zip(last) {
-        if g.yearly != yearly {
-            continue;
-        }
-        match last.map(|i| &audit[i]) {
-            Some(e) => {
-                line.opt(e.at.as_deref());
-                line.text(&e.origin);
-                line.text(&e.hash);
-            }
-            None => {
-                line.null();
-                line.null();
-                line.null();
-            }
-        }
-    }
-}
-
-fn write_pupil(line: &mut CopyLine, p: &DrivePupil, school_id: i32, audit: &[DriveEvent]) {
-    line.text(&p.sid.to_string());
-    line.text(&p.sid.to_string());
-    line.text(&p.key);
-    line.opt(p.created_event.as_deref());
-    line.text(&p.id_number);
-    line.text(if p.id_valid { "t" } else { "f" });
-    line.text(&p.name);
-    line.text(&p.school);
-    line.text(&school_id.to_string());
-    line.text(&p.grade);
-    line.text(&p.class);
-    line.text(&p.class_order);
-    line.text(&p.phone);
-    line.text(&p.categories);
-    line.opt(p.categories_year.map(|y| y.to_string()).as_deref());
-    line.text(&p.note);
-    stamps(line, &p.last, false, audit);
-}
-
-fn write_status(line: &mut CopyLine, rid: usize, st: &DriveStatus, audit: &[DriveEvent]) {
-    line.text(&rid.to_string());
-    line.text(&st.sid.to_string());
-    line.text(&st.year.to_string());
-    line.text(&st.enrollment);
-    line.opt(st.decline_reason.as_deref());
-    line.text(&st.payment);
-    line.opt(st.paid_amount_fen.map(|f| f.to_string()).as_deref());
-    line.opt(st.paid_on.as_deref());
-    line.opt(st.paid_channel.as_deref());
-    stamps(line, &st.last, true, audit);
-}
-
-fn write_event(line: &mut CopyLine, e: &DriveEvent) {
-    line.text(&e.seq.to_string());
-    line.opt(e.sid.map(|s| s.to_string()).as_deref());
-    line.text(&e.hash);
-    line.opt(e.at.as_deref());
-    line.text(&e.at_text);
-    line.text(&e.operator);
-    line.text(&e.origin);
-    line.text(&e.action);
-    line.text(&e.id_number);
-    line.text(&e.field);
-    line.opt(e.old.as_deref());
-    line.opt(e.new.as_deref());
-    line.opt(e.year.map(|y| y.to_string()).as_deref());
-}
-
-fn copy_all(tx: &mut postgres::Transaction, rows: &DriveRead) -> Result<(), CountyError> {
-    let audit = &rows.audit;
-    // The schools first (a handful), so each pupil row arrives with its school's id.
-    let mut names: Vec<&str> = rows.pupils.iter().map(|p| p.school.as_str()).collect();
-    names.sort_unstable();
-    names.dedup();
-    tx.execute("INSERT INTO canbao.schools(name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING", &[&names])
-        .map_err(server)?;
-    let ids: std::collections::HashMap<String, i32> = tx
-        .query("SELECT name, id FROM canbao.schools WHERE name = ANY($1)", &[&names])
-        .map_err(server)?
-        .iter()
-        .map(|r| (r.get(0), r.get(1)))
-        .collect();
-    let sql = format!("COPY stage_pupils ({STAGE_PUPIL_COLUMNS}, {}) FROM STDIN", stamp_columns(false));
-    copy(tx, &sql, &rows.pupils, |line, _, p| write_pupil(line, p, ids.get(&p.school).copied().unwrap_or(0), audit))?;
-    let sql = format!("COPY stage_statuses ({STAGE_STATUS_COLUMNS}, {}) FROM STDIN", stamp_columns(true));
-    copy(tx, &sql, &rows.statuses, |line, i, st| write_status(line, i, st, audit))?;
-    copy(
-        tx,
-        "COPY stage_audit (seq, sid, event, at, at_text, operator, origin, action, id_number, field, old, new, year)
-         FROM STDIN",
-        audit,
-        |line, _, e| write_event(line, e),
-    )
-}
-
-/// Where a group's rows are: (staging table, county table, how a county row is found for a staging row, the
-/// staging rows that were new to the county in this push and so have nothing to decide).
-fn target(g: &Group) -> (&'static str, &'static str, &'static str, &'static str) {
-    if g.yearly {
-        // A status row this push inserted carries the staging row's own stamps, so it has nothing to decide.
-        ("stage_statuses", "canbao.statuses", "t.pupil_id = s.pupil_id AND t.year = s.year", "false")
-    } else {
-        ("stage_pupils", "canbao.pupils", "t.id = s.pupil_id", "s.is_new")
-    }
-}
-
-/// The decisions for one group, as a CTE `d`: the drive's newest change to the group is new to the county
-/// (not the county's own and not in its history); `they_win` when it is newer than the county's (instants,
-/// then origin, as a merge orders them); `ours_unseen` when the drive's history lacks the county's change, so
-/// the two were made apart; `differ` when the values differ.
-fn decisions(g: &Group) -> String {
-    let (stage, table, on, fresh) = target(g);
-    let p = g.prefix;
-    let county: Vec<&str> = g.fields.iter().map(|f| f.1).collect();
-    let drive: Vec<&str> = g.fields.iter().map(|f| f.2).collect();
-    format!(
-        "d AS (
-            SELECT s.rid, s.sid,
-                   (t.{p}_event IS NULL
-                    OR (COALESCE(s.{p}_at, '-infinity'), s.{p}_origin)
-                       > (COALESCE(t.{p}_at, '-infinity'), COALESCE(t.{p}_origin, ''))) AS they_win,
-                   (t.{p}_event IS NOT NULL
-                    AND NOT EXISTS (SELECT 1 FROM stage_audit a WHERE a.event = t.{p}_event)) AS ours_unseen,
-                   (ROW({county}, NULL) IS DISTINCT FROM ROW({drive}, NULL)) AS differ
-            FROM {stage} s JOIN {table} t ON {on}
-            WHERE NOT {fresh} AND s.{p}_event IS NOT NULL AND s.{p}_event IS DISTINCT FROM t.{p}_event
-              AND NOT EXISTS (SELECT 1 FROM canbao.audit a WHERE a.event = s.{p}_event)
-         )",
-        county = county.join(", "),
-        drive = drive.join(", "),
-    )
-}
-
-fn conflicts_of(
-    tx: &mut postgres::Transaction,
-    g: &Group,
-    file: &str,
-    drive_id: i32,
-    reveal: bool,
-) -> Result<Vec<PushConflict>, CountyError> {
-    let (stage, table, on, _) = target(g);
-    let p = g.prefix;
-    let year = if g.yearly { "s.year" } else { "NULL::integer" };
-    let values: String = g.fields.iter().map(|f| format!(", {}, {}", f.1, f.2)).collect();
-    let sql = format!(
-        "WITH {d}
-         SELECT d.they_win, pp.id_number, pp.name, sc.name,
-                to_char(s.{p}_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),
-                to_char(t.{p}_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),
-                COALESCE((SELECT name FROM canbao.drives WHERE id = t.{p}_drive), ''),
-                (SELECT name FROM canbao.drives WHERE id = $1), {year} {values}
-         FROM d JOIN {stage} s ON s.rid = d.rid JOIN {table} t ON {on}
-              JOIN canbao.pupils pp ON pp.id = s.pupil_id JOIN canbao.schools sc ON sc.id = pp.school_id
-         WHERE d.ours_unseen AND d.differ ORDER BY s.sid",
-        d = decisions(g),
-    );
-    let mut out = Vec::new();
-    for row in tx.query(&sql, &[&drive_id]).map_err(server)? {
-        let they_win: bool = row.get(0);
-        let id_number: String = row.get(1);
-        let (drive_at, county_at): (Option<String>, Option<String>) = (row.get(4), row.get(5));
-        let (county_drive, this_drive): (String, String) = (row.get(6), row.get(7));
-        for (i, f) in g.fields.iter().enumerate() {
-            let county: Option<String> = row.get(9 + 2 * i);
-            let drive: Option<String> = row.get(10 + 2 * i);
-            if county == drive {
-                continue;
-            }
-            let ((kept, kept_at, kept_drive), (lost, lost_at, lost_drive)) = if they_win {
-                ((drive, drive_at.clone(), this_drive.clone()), (county, county_at.clone(), county_drive.clone()))
-            } else {
-                ((county, county_at.clone(), county_drive.clone()), (drive, drive_at.clone(), this_drive.clone()))
-            };
-            out.push(PushConflict {
-                file: file.to_owned(),
-                id_number: if reveal { id_number.clone() } else { crate::domain::id_number::mask(&id_number) },
-                name: row.get(2),
-                school: row.get(3),
-                year: row.get(8),
-                field: f.0.key().to_owned(),
-                kept,
-                kept_at,
-                kept_drive,
-                lost,
-                lost_at,
-                lost_drive,
-            });
-        }
-    }
-    Ok(out)
-}
-
-fn apply_group(tx: &mut postgres::Transaction, g: &Group, drive_id: i32) -> Result<(), CountyError> {
-    let (stage, table, _, _) = target(g);
-    let p = g.prefix;
-    let sets: String = g.sets.iter().map(|c| format!("{c} = s.{c}, ")).collect();
-    let key = if g.yearly { "t.pupil_id = s.pupil_id AND t.year = s.year" } else { "t.id = s.pupil_id" };
-    let sql = format!(
-        "WITH {d},
-         u AS (
-            UPDATE {table} t SET {sets}{p}_at = s.{p}_at, {p}_origin = s.{p}_origin, {p}_event = s.{p}_event,
-                   {p}_drive = $1
-            FROM d JOIN {stage} s ON s.rid = d.rid
-            WHERE {key} AND d.they_win
-            RETURNING s.sid, d.differ
-         )
-         UPDATE stage_pupils p SET changed = true FROM u WHERE u.sid = p.sid AND u.differ",
-        d = decisions(g),
-    );
-    tx.execute(&sql, &[&drive_id]).map_err(server)?;
-    Ok(())
-}
-
-/// The stamp columns of a group for an insert from staging: (`x_at, x_origin, x_event, x_drive`, the values).
-fn stamp_insert(groups: &[&Group]) -> (String, String) {
-    let cols = groups
-        .iter()
-        .map(|g| format!("{0}_at, {0}_origin, {0}_event, {0}_drive", g.prefix))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let values = groups
-        .iter()
-        .map(|g| {
-            format!(
-                "s.{0}_at, s.{0}_origin, s.{0}_event, CASE WHEN s.{0}_event IS NULL THEN NULL ELSE $1::integer END",
-                g.prefix
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(", ");
-    (cols, values)
-}
-
-/// Pushes one drive in the caller's transaction (which holds the push lock and has migrated the schema).
-pub fn push_file(
-    tx: &mut postgres::Transaction,
-    file: &DriveFile,
-    reveal: bool,
-) -> Result<(FilePush, Vec<PushConflict>), CountyError> {
-    let rows = file.rows;
-    let (last_seq, last_event) = rows.last_event();
-    let drive_id: i32 = tx
+/// The drive's row (made on its first push, counted on each), and its id.
+fn drive_row(tx: &mut postgres::Transaction, file: &DriveFile) -> Result<i32, CountyError> {
+    let (last_seq, last_event) = file.rows.last_event();
+    Ok(tx
         .query_one(
             "INSERT INTO canbao.drives(name, first_event, last_audit_id, last_event) VALUES ($1, $2, $3, $4)
              ON CONFLICT (name, first_event) DO UPDATE SET last_audit_id = excluded.last_audit_id,
                  last_event = excluded.last_event, pushed_at = now(), pushes = canbao.drives.pushes + 1
              RETURNING id",
-            &[&file.name, &rows.first_event(), &last_seq, &last_event],
+            &[&file.name, &file.rows.first_event(), &last_seq, &last_event],
+        )
+        .map_err(server)?
+        .get(0))
+}
+
+/// The schools (a handful) made where new, so each pupil row carries its school's id.
+fn school_ids(tx: &mut postgres::Transaction, rows: &DriveRead) -> Result<HashMap<String, i32>, CountyError> {
+    let mut names: Vec<&str> = rows.pupils.iter().map(|p| p.school.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    tx.execute("INSERT INTO canbao.schools(name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING", &[&names])
+        .map_err(server)?;
+    Ok(tx
+        .query("SELECT name, id FROM canbao.schools WHERE name = ANY($1)", &[&names])
+        .map_err(server)?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect())
+}
+
+/// The county's pupil for each of the drive's that it has (drive row id → county id): by key, else (a number
+/// corrected on one laptop, a flagged pupil moved) by the one creation row copies of a drive share.
+fn match_pupils(tx: &mut postgres::Transaction, rows: &DriveRead) -> Result<HashMap<i64, i64>, CountyError> {
+    tx.batch_execute(
+        r#"CREATE TEMP TABLE stage_keys (sid bigint NOT NULL, key text COLLATE "C" NOT NULL, created_event uuid)
+           ON COMMIT DROP"#,
+    )
+    .map_err(server)?;
+    copy::copy(tx, "stage_keys", "sid, key, created_event", &rows.pupils, |line, p| {
+        line.int(p.sid);
+        line.text(&p.key);
+        line.opt(p.created_event.as_deref());
+    })?;
+    tx.batch_execute(
+        "ANALYZE stage_keys;
+         CREATE TEMP TABLE stage_match ON COMMIT DROP AS
+             SELECT k.sid, p.id AS pupil_id FROM stage_keys k JOIN canbao.pupils p ON p.key = k.key;
+         -- Its statistics make the next statement's probes hash lookups, not a scan per row.
+         ANALYZE stage_match;
+         INSERT INTO stage_match
+         WITH loose AS MATERIALIZED (
+             SELECT k.sid, k.created_event FROM stage_keys k
+             WHERE k.created_event IS NOT NULL AND NOT EXISTS (SELECT 1 FROM stage_match m WHERE m.sid = k.sid)
+         ), found AS (
+             -- A drive's creation rows are its own (see drive::settle): n counts the county's pupils with it.
+             SELECT l.sid, p.id, count(*) OVER (PARTITION BY p.created_event) AS n
+             FROM loose l JOIN canbao.pupils p ON p.created_event = l.created_event
+         )
+         SELECT sid, id FROM found f
+         WHERE n = 1 AND NOT EXISTS (SELECT 1 FROM stage_match o WHERE o.pupil_id = f.id);",
+    )
+    .map_err(server)?;
+    Ok(tx
+        .query("SELECT sid, pupil_id FROM stage_match", &[])
+        .map_err(server)?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect())
+}
+
+/// The drive's history rows the county already has, by hash. The hashes stay staged for the decisions (was
+/// the county's change seen by this drive?).
+fn known_events(tx: &mut postgres::Transaction, rows: &DriveRead) -> Result<HashSet<String>, CountyError> {
+    tx.batch_execute("CREATE TEMP TABLE stage_events (event uuid NOT NULL) ON COMMIT DROP").map_err(server)?;
+    copy::copy(tx, "stage_events", "event", &rows.audit, |line, e| line.text(&e.hash))?;
+    tx.batch_execute("ANALYZE stage_events").map_err(server)?;
+    Ok(tx
+        .query(
+            "SELECT encode(uuid_send(e.event), 'hex') FROM stage_events e
+             WHERE EXISTS (SELECT 1 FROM canbao.audit a WHERE a.event = e.event)",
+            &[],
+        )
+        .map_err(server)?
+        .iter()
+        .map(|r| r.get(0))
+        .collect())
+}
+
+/// Ids for `n` pupils new to the county: a block of the county's own sequence, taken in one step (asking it
+/// for 100k values one by one took a second). Only pushes make pupils, and they hold [`schema::PUSH_LOCK`],
+/// so no other session draws from the sequence between the two halves of the statement.
+fn new_ids(tx: &mut postgres::Transaction, n: usize) -> Result<Vec<i64>, CountyError> {
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    let n = n as i64;
+    let last: i64 = tx
+        .query_one(
+            "WITH s AS (SELECT pg_get_serial_sequence('canbao.pupils', 'id') AS seq)
+             SELECT setval(s.seq, nextval(s.seq) + $1 - 1) FROM s",
+            &[&n],
         )
         .map_err(server)?
         .get(0);
-    create_staging(tx)?;
-    copy_all(tx, rows)?;
-    tx.batch_execute(
-        "CREATE INDEX ON stage_audit(event); CREATE INDEX ON stage_pupils(key); CREATE INDEX ON stage_statuses(sid);
-         ANALYZE stage_pupils; ANALYZE stage_statuses; ANALYZE stage_audit;",
-    )
-    .map_err(server)?;
+    Ok((last - n + 1..=last).collect())
+}
 
-    // Schools, then each pupil found: by key, else (a number corrected on one laptop, a flagged pupil moved)
-    // by the one creation row copies of a drive share.
-    tx.batch_execute(
-        "UPDATE stage_pupils s SET pupil_id = p.id FROM canbao.pupils p WHERE p.key = s.key;
-         UPDATE stage_pupils s SET pupil_id = p.id FROM canbao.pupils p
-         WHERE s.pupil_id IS NULL AND s.created_event IS NOT NULL AND p.created_event = s.created_event
-           AND (SELECT count(*) FROM canbao.pupils q WHERE q.created_event = s.created_event) = 1
-           AND NOT EXISTS (SELECT 1 FROM stage_pupils o WHERE o.pupil_id = p.id);
-         INSERT INTO canbao.categories(name)
-         SELECT DISTINCT c->>'name' FROM stage_pupils s, jsonb_array_elements(s.categories) c
-         WHERE c->>'name' IS NOT NULL ON CONFLICT (name) DO NOTHING;",
-    )
-    .map_err(server)?;
-    // A number made valid on this drive becomes the county's key for the pupil.
+/// Pupils new to the county, with every insured year's statuses, straight into the county's tables: there is
+/// nothing to decide for them.
+fn insert_new(
+    tx: &mut postgres::Transaction,
+    rows: &DriveRead,
+    fresh: &HashMap<i64, i64>,
+    schools: &HashMap<String, i32>,
+    drive_id: i32,
+) -> Result<(), CountyError> {
+    if fresh.is_empty() {
+        return Ok(());
+    }
+    let into = Dest::County { drive_id };
+    let audit = &rows.audit;
+    let columns = format!("id, {}, {}", copy::PUPIL_COLUMNS, copy::stamp_columns(false, into));
+    let pupils = rows.pupils.iter().filter_map(|p| fresh.get(&p.sid).map(|&id| (id, p)));
+    copy::copy(tx, "canbao.pupils", &columns, pupils, |line, (id, p)| {
+        copy::write_pupil(line, id, p, schools.get(&p.school).copied().unwrap_or(0), audit, into)
+    })?;
+    let columns = format!("pupil_id, {}, {}", copy::STATUS_COLUMNS, copy::stamp_columns(true, into));
+    let statuses = rows.statuses.iter().filter_map(|st| fresh.get(&st.sid).map(|&id| (id, st)));
+    copy::copy(tx, "canbao.statuses", &columns, statuses, |line, (id, st)| {
+        copy::write_status(line, 0, id, st, audit, into)
+    })
+}
+
+fn create_staging(tx: &mut postgres::Transaction) -> Result<(), CountyError> {
+    tx.batch_execute(&format!(
+        r#"CREATE TEMP TABLE stage_pupils (
+            rid bigint NOT NULL, sid bigint NOT NULL, pupil_id bigint NOT NULL, key text COLLATE "C" NOT NULL,
+            created_event uuid, id_number text NOT NULL, id_valid boolean NOT NULL, name text NOT NULL,
+            school_id integer NOT NULL, grade text NOT NULL, class text NOT NULL, class_order text NOT NULL,
+            phone text NOT NULL, categories jsonb NOT NULL, categories_year integer, note text NOT NULL,
+            school text NOT NULL{pupil_stamps}, changed boolean NOT NULL DEFAULT false
+         ) ON COMMIT DROP;
+         CREATE TEMP TABLE stage_statuses (
+            rid bigint NOT NULL, sid bigint NOT NULL, pupil_id bigint NOT NULL, year integer NOT NULL,
+            enrollment text NOT NULL, decline_reason text, payment text NOT NULL, paid_amount_fen bigint,
+            paid_on text, paid_channel text{status_stamps}
+         ) ON COMMIT DROP;
+         CREATE TEMP TABLE fresh_statuses (pupil_id bigint NOT NULL) ON COMMIT DROP;"#,
+        pupil_stamps = copy::stamp_definitions(false),
+        status_stamps = copy::stamp_definitions(true),
+    ))
+    .map_err(server)
+}
+
+/// Stages the pupils the county has (`known`: drive row id → county id) with their statuses.
+fn stage_known(
+    tx: &mut postgres::Transaction,
+    rows: &DriveRead,
+    known: &HashMap<i64, i64>,
+    schools: &HashMap<String, i32>,
+) -> Result<(), CountyError> {
+    create_staging(tx)?;
+    let audit = &rows.audit;
+    let into = Dest::Staging;
+    let columns = format!("rid, sid, pupil_id, {}, school, {}", copy::PUPIL_COLUMNS, copy::stamp_columns(false, into));
+    let pupils = rows.pupils.iter().filter_map(|p| known.get(&p.sid).map(|&id| (id, p)));
+    copy::copy(tx, "stage_pupils", &columns, pupils, |line, (id, p)| {
+        copy::write_pupil(line, id, p, schools.get(&p.school).copied().unwrap_or(0), audit, into)
+    })?;
+    let columns = format!("rid, sid, pupil_id, {}, {}", copy::STATUS_COLUMNS, copy::stamp_columns(true, into));
+    let statuses = rows.statuses.iter().enumerate().filter_map(|(rid, st)| known.get(&st.sid).map(|&id| (rid, id, st)));
+    copy::copy(tx, "stage_statuses", &columns, statuses, |line, (rid, id, st)| {
+        copy::write_status(line, rid, id, st, audit, into)
+    })
+}
+
+/// The pupils the county has: a number made valid on this drive becomes the county's key, an insured year
+/// the county lacks is added, and each group is decided. Returns how many pupils changed, and the conflicts.
+fn update_known(
+    tx: &mut postgres::Transaction,
+    file: &DriveFile,
+    known: &HashMap<i64, i64>,
+    schools: &HashMap<String, i32>,
+    drive_id: i32,
+    reveal: bool,
+) -> Result<(usize, Vec<PushConflict>), CountyError> {
+    if known.is_empty() {
+        return Ok((0, Vec::new()));
+    }
+    stage_known(tx, file.rows, known, schools)?;
     tx.execute(
         "WITH u AS (
             UPDATE canbao.pupils t SET key = s.key, id_number = s.id_number, id_valid = true
@@ -522,89 +240,164 @@ pub fn push_file(
         &[],
     )
     .map_err(server)?;
-
-    let pupil_groups: Vec<&Group> = COUNTY_GROUPS.iter().filter(|g| !g.yearly).collect();
-    let status_groups: Vec<&Group> = COUNTY_GROUPS.iter().filter(|g| g.yearly).collect();
-    let (stamp_cols, stamp_values) = stamp_insert(&pupil_groups);
-    tx.execute(
-        &format!(
-            "INSERT INTO canbao.pupils(key, created_event, id_number, id_valid, name, school_id, grade, class,
-                 class_order, phone, categories, categories_year, note, {stamp_cols})
-             SELECT key, created_event, id_number, id_valid, name, school_id, grade, class, class_order, phone,
-                 categories, categories_year, note, {stamp_values}
-             FROM stage_pupils s WHERE s.pupil_id IS NULL ORDER BY s.sid"
-        ),
-        &[&drive_id],
-    )
-    .map_err(server)?;
-    tx.batch_execute(
-        "UPDATE stage_pupils s SET pupil_id = p.id, is_new = true FROM canbao.pupils p
-         WHERE s.pupil_id IS NULL AND p.key = s.key;
-         UPDATE stage_statuses st SET pupil_id = s.pupil_id FROM stage_pupils s WHERE s.sid = st.sid;",
-    )
-    .map_err(server)?;
-    let (stamp_cols, stamp_values) = stamp_insert(&status_groups);
+    let (stamp_cols, stamp_values) = stamp_insert(true);
     // Each insured year's statuses, where the county has no row of that pupil and year yet.
     tx.execute(
         &format!(
             "WITH ins AS (
-                INSERT INTO canbao.statuses(pupil_id, year, enrollment, decline_reason, payment, paid_amount_fen,
-                     paid_on, paid_channel, {stamp_cols})
-                SELECT pupil_id, year, enrollment, decline_reason, payment, paid_amount_fen, paid_on, paid_channel,
-                     {stamp_values}
+                INSERT INTO canbao.statuses(pupil_id, {status}, {stamp_cols})
+                SELECT pupil_id, {status}, {stamp_values}
                 FROM stage_statuses s
                 WHERE NOT EXISTS (SELECT 1 FROM canbao.statuses t WHERE t.pupil_id = s.pupil_id AND t.year = s.year)
                 RETURNING pupil_id
              )
-             INSERT INTO fresh_statuses SELECT DISTINCT pupil_id FROM ins"
+             INSERT INTO fresh_statuses SELECT DISTINCT pupil_id FROM ins",
+            status = copy::STATUS_COLUMNS,
         ),
         &[&drive_id],
     )
     .map_err(server)?;
-
+    let settled_changed = prune_settled(tx)?;
     let mut conflicts = Vec::new();
-    // A file of pupils all new to the county (its first push) has nothing to decide.
-    let known: bool =
-        tx.query_one("SELECT EXISTS (SELECT 1 FROM stage_pupils WHERE NOT is_new)", &[]).map_err(server)?.get(0);
-    for g in COUNTY_GROUPS.iter().filter(|_| known) {
-        conflicts.extend(conflicts_of(tx, g, &file.name, drive_id, reveal)?);
-        apply_group(tx, g, drive_id)?;
+    for g in &COUNTY_GROUPS {
+        conflicts.extend(decide::conflicts_of(tx, g, &file.name, drive_id, reveal)?);
+        decide::apply_group(tx, g, drive_id)?;
     }
-    let audit_rows = tx
-        .execute(
-            "INSERT INTO canbao.audit(event, drive_id, pupil_id, at, at_text, operator, origin, action, id_number,
-                 field, old, new, year)
-             SELECT a.event, $1, s.pupil_id, a.at, a.at_text, a.operator, a.origin, a.action, a.id_number, a.field,
-                 a.old, a.new, a.year
-             FROM stage_audit a LEFT JOIN stage_pupils s ON s.sid = a.sid ORDER BY a.seq
-             ON CONFLICT (event) DO NOTHING",
-            &[&drive_id],
-        )
-        .map_err(server)?;
-    let row = tx
+    let updated: i64 = tx.query_one("SELECT count(*) FROM stage_pupils WHERE changed", &[]).map_err(server)?.get(0);
+    Ok((settled_changed + updated as usize, conflicts))
+}
+
+/// Drops from staging the rows whose every group the county has from the same change: most of a drive pushed
+/// again. The sixteen decision statements then run over what is left. A pupil stays while one of its statuses
+/// does. Returns how many of the pupils dropped had changed (a number made valid, a new insured year), for
+/// the count of pupils updated.
+fn prune_settled(tx: &mut postgres::Transaction) -> Result<usize, CountyError> {
+    let same = |yearly: bool| {
+        COUNTY_GROUPS
+            .iter()
+            .filter(|g| g.yearly == yearly)
+            .map(|g| format!("(s.{0}_event IS NULL OR s.{0}_event IS NOT DISTINCT FROM t.{0}_event)", g.prefix))
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    };
+    tx.batch_execute(&format!(
+        "UPDATE stage_pupils SET changed = true WHERE pupil_id IN (SELECT pupil_id FROM fresh_statuses);
+         DELETE FROM stage_statuses s USING canbao.statuses t
+         WHERE t.pupil_id = s.pupil_id AND t.year = s.year AND {};",
+        same(true),
+    ))
+    .map_err(server)?;
+    let changed: i64 = tx
         .query_one(
-            "SELECT count(*) FILTER (WHERE is_new),
-                    count(*) FILTER (WHERE NOT is_new
-                                       AND (changed OR pupil_id IN (SELECT pupil_id FROM fresh_statuses))),
-                    count(*)
-             FROM stage_pupils",
+            &format!(
+                "WITH gone AS (
+                    DELETE FROM stage_pupils s USING canbao.pupils t
+                    WHERE t.id = s.pupil_id AND {}
+                      -- NOT IN: a hashed list whatever the planner guesses of the unanalysed tables.
+                      AND s.sid NOT IN (SELECT sid FROM stage_statuses)
+                    RETURNING s.changed
+                 )
+                 SELECT count(*) FROM gone WHERE changed",
+                same(false)
+            ),
             &[],
         )
+        .map_err(server)?
+        .get(0);
+    tx.batch_execute("ANALYZE stage_pupils; ANALYZE stage_statuses;").map_err(server)?;
+    Ok(changed as usize)
+}
+
+/// The stamp columns of the pupil groups (`yearly` false) or the status groups for an insert from staging:
+/// (`x_at, x_origin, x_event, x_drive`, the values).
+fn stamp_insert(yearly: bool) -> (String, String) {
+    let groups = || COUNTY_GROUPS.iter().filter(move |g| g.yearly == yearly);
+    let cols = copy::stamp_columns(yearly, Dest::County { drive_id: 0 });
+    let values = groups()
+        .map(|g| {
+            format!(
+                "s.{0}_at, s.{0}_origin, s.{0}_event, CASE WHEN s.{0}_event IS NULL THEN NULL ELSE $1::integer END",
+                g.prefix
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    (cols, values)
+}
+
+/// The categories (特殊群体) the drive has marked, for the county's list of them.
+fn insert_categories(tx: &mut postgres::Transaction, rows: &DriveRead) -> Result<(), CountyError> {
+    let mut names: Vec<String> = Vec::new();
+    for p in rows.pupils.iter().filter(|p| p.categories != "[]") {
+        if let Ok(serde_json::Value::Array(list)) = serde_json::from_str(&p.categories) {
+            names.extend(list.iter().filter_map(|c| c.get("name")?.as_str().map(str::to_owned)));
+        }
+    }
+    names.sort_unstable();
+    names.dedup();
+    if !names.is_empty() {
+        tx.execute(
+            "INSERT INTO canbao.categories(name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING",
+            &[&names],
+        )
         .map_err(server)?;
-    let (added, updated, students): (i64, i64, i64) = (row.get(0), row.get(1), row.get(2));
+    }
+    Ok(())
+}
+
+/// The drive's history rows the county lacks, each once (a drive can hold the same change twice, e.g. merged
+/// in from two copies), in the drive's order. Returns how many.
+fn insert_history(
+    tx: &mut postgres::Transaction,
+    rows: &DriveRead,
+    known_events: &HashSet<String>,
+    pupil_of: &HashMap<i64, i64>,
+    drive_id: i32,
+) -> Result<u64, CountyError> {
+    let mut seen: HashSet<&str> = HashSet::new();
+    let new: Vec<_> =
+        rows.audit.iter().filter(|e| !known_events.contains(&e.hash) && seen.insert(e.hash.as_str())).collect();
+    if new.is_empty() {
+        return Ok(0);
+    }
+    copy::copy(tx, "canbao.audit", copy::EVENT_COLUMNS, &new, |line, e| {
+        copy::write_event(line, e, drive_id, e.sid.and_then(|sid| pupil_of.get(&sid).copied()))
+    })?;
+    Ok(new.len() as u64)
+}
+
+/// Pushes one drive in the caller's transaction (which holds the push lock and has migrated the schema).
+pub fn push_file(
+    tx: &mut postgres::Transaction,
+    file: &DriveFile,
+    reveal: bool,
+) -> Result<(FilePush, Vec<PushConflict>), CountyError> {
+    let rows = file.rows;
+    let drive_id = drive_row(tx, file)?;
+    let schools = school_ids(tx, rows)?;
+    let known = match_pupils(tx, rows)?;
+    let events = known_events(tx, rows)?;
+    let new: Vec<i64> = rows.pupils.iter().map(|p| p.sid).filter(|sid| !known.contains_key(sid)).collect();
+    let fresh: HashMap<i64, i64> = new.iter().copied().zip(new_ids(tx, new.len())?).collect();
+    insert_new(tx, rows, &fresh, &schools, drive_id)?;
+    let (updated, conflicts) = update_known(tx, file, &known, &schools, drive_id, reveal)?;
+    insert_categories(tx, rows)?;
+    let pupil_of: HashMap<i64, i64> = known.iter().chain(fresh.iter()).map(|(&s, &p)| (s, p)).collect();
+    let audit_rows = insert_history(tx, rows, &events, &pupil_of, drive_id)?;
+    let students = rows.pupils.len();
     let report = FilePush {
         file: file.name.clone(),
         year: rows.current_year,
-        students: students as usize,
-        added: added as usize,
-        updated: updated as usize,
-        unchanged: (students - added - updated) as usize,
+        students,
+        added: fresh.len(),
+        updated,
+        unchanged: students - fresh.len() - updated,
         conflicts: conflicts.len(),
         audit_rows,
     };
-    // The staging tables go with the transaction; a second file in this session makes its own.
+    // The staging tables go with the transaction; a second file in the same one makes its own.
     tx.batch_execute(
-        "DROP TABLE stage_pupils; DROP TABLE stage_statuses; DROP TABLE stage_audit; DROP TABLE fresh_statuses;",
+        "DROP TABLE IF EXISTS stage_keys, stage_match, stage_events, stage_pupils, stage_statuses, fresh_statuses",
     )
     .map_err(server)?;
     Ok((report, conflicts))
@@ -623,6 +416,9 @@ pub fn push_all(
         let in_file = |e: CountyError| CountyError::File { file: file.name.clone(), reason: e.to_string() };
         let mut tx = client.transaction().map_err(server)?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&schema::PUSH_LOCK]).map_err(server)?;
+        // The push's statements each run once over rows they have just been given: compiling them (JIT) took
+        // longer than running them.
+        tx.batch_execute("SET LOCAL jit = off").map_err(server)?;
         schema::migrate(&mut tx)?;
         let (one, conflicts) = push_file(&mut tx, file, reveal).map_err(in_file)?;
         if dry_run {
@@ -647,32 +443,4 @@ pub struct PushReport {
     pub unchanged: usize,
     pub conflicts: Vec<PushConflict>,
     pub dry_run: bool,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::store::merge::GROUPS;
-
-    #[test]
-    fn the_county_groups_are_the_merge_groups() {
-        for (county, merge) in COUNTY_GROUPS.iter().zip(GROUPS) {
-            let fields: Vec<Field> = county.fields.iter().map(|f| f.0).collect();
-            assert_eq!(fields.as_slice(), merge, "group {}", county.prefix);
-        }
-        assert_eq!(COUNTY_GROUPS.len(), GROUPS.len());
-    }
-
-    #[test]
-    fn copy_text_escapes_what_would_split_a_row() {
-        let mut line = CopyLine::new();
-        line.text("");
-        line.text("a\tb\\c\nd");
-        line.null();
-        line.opt(Some(""));
-        line.end();
-        line.text("x");
-        line.end();
-        assert_eq!(String::from_utf8(line.buf).unwrap(), "\ta\\tb\\\\c\\nd\t\\N\t\nx\n");
-    }
 }

@@ -110,6 +110,25 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE canbao.statuses DROP CONSTRAINT IF EXISTS statuses_pupil_id_fkey;
     ALTER TABLE canbao.pupils DROP CONSTRAINT IF EXISTS pupils_school_id_fkey;
     "#,
+    // 3: keys that compare as bytes. An audit row's hash is 128 bits, so a uuid (16 bytes, compared as
+    // integers) instead of 32 characters of text; a pupil's key compares byte by byte ("C"), not by the
+    // database's language. Every match, unique index and "already there" probe of a push is on these; in a
+    // database made with a language's collation each text comparison was a strcoll call.
+    r#"
+    ALTER TABLE canbao.audit ALTER COLUMN event TYPE uuid USING event::uuid;
+    ALTER TABLE canbao.pupils
+        ALTER COLUMN key TYPE text COLLATE "C",
+        ALTER COLUMN created_event TYPE uuid USING created_event::uuid,
+        ALTER COLUMN school_event TYPE uuid USING school_event::uuid,
+        ALTER COLUMN name_event TYPE uuid USING name_event::uuid,
+        ALTER COLUMN class_event TYPE uuid USING class_event::uuid,
+        ALTER COLUMN phone_event TYPE uuid USING phone_event::uuid,
+        ALTER COLUMN categories_event TYPE uuid USING categories_event::uuid,
+        ALTER COLUMN note_event TYPE uuid USING note_event::uuid;
+    ALTER TABLE canbao.statuses
+        ALTER COLUMN enrollment_event TYPE uuid USING enrollment_event::uuid,
+        ALTER COLUMN payment_event TYPE uuid USING payment_event::uuid;
+    "#,
 ];
 
 pub fn latest_version() -> i64 {

@@ -1,0 +1,252 @@
+//! The rows of a push as COPY sends them: a pupil, a status and a history row, each either straight into the
+//! county's table (pupils new to the county) or into a staging table (pupils it has, to be decided on).
+
+use std::io::Write;
+
+use super::CountyError;
+use super::decide::COUNTY_GROUPS;
+use super::drive::{DriveEvent, DrivePupil, DriveStatus};
+
+/// COPY's text format: tab-separated, `\N` for NULL, and backslash, tab and line breaks escaped.
+pub struct CopyLine {
+    pub buf: Vec<u8>,
+    row_start: bool,
+}
+
+impl CopyLine {
+    pub fn new() -> CopyLine {
+        CopyLine { buf: Vec::with_capacity(1 << 17), row_start: true }
+    }
+
+    fn separate(&mut self) {
+        if !self.row_start {
+            self.buf.push(b'\t');
+        }
+        self.row_start = false;
+    }
+
+    pub fn text(&mut self, value: &str) {
+        self.separate();
+        for b in value.bytes() {
+            match b {
+                b'\\' => self.buf.extend_from_slice(b"\\\\"),
+                b'\t' => self.buf.extend_from_slice(b"\\t"),
+                b'\n' => self.buf.extend_from_slice(b"\\n"),
+                b'\r' => self.buf.extend_from_slice(b"\\r"),
+                _ => self.buf.push(b),
+            }
+        }
+    }
+
+    /// A number, written without an allocation of its own.
+    pub fn int(&mut self, value: i64) {
+        self.separate();
+        let _ = write!(self.buf, "{value}");
+    }
+
+    pub fn opt(&mut self, value: Option<&str>) {
+        match value {
+            Some(v) => self.text(v),
+            None => self.null(),
+        }
+    }
+
+    pub fn opt_int(&mut self, value: Option<i64>) {
+        match value {
+            Some(v) => self.int(v),
+            None => self.null(),
+        }
+    }
+
+    pub fn null(&mut self) {
+        self.separate();
+        self.buf.extend_from_slice(b"\\N");
+    }
+
+    pub fn end(&mut self) {
+        self.buf.push(b'\n');
+        self.row_start = true;
+    }
+}
+
+impl Default for CopyLine {
+    fn default() -> Self {
+        CopyLine::new()
+    }
+}
+
+/// Sends `rows` through `COPY table (columns) FROM STDIN`, a buffer at a time.
+pub fn copy<T>(
+    tx: &mut postgres::Transaction,
+    table: &str,
+    columns: &str,
+    rows: impl IntoIterator<Item = T>,
+    mut write: impl FnMut(&mut CopyLine, T),
+) -> Result<(), CountyError> {
+    let mut writer = tx.copy_in(&format!("COPY {table} ({columns}) FROM STDIN")).map_err(CountyError::server)?;
+    let mut line = CopyLine::new();
+    for row in rows {
+        write(&mut line, row);
+        line.end();
+        if line.buf.len() > 1 << 16 {
+            writer.write_all(&line.buf).map_err(|e| CountyError::Io(e.to_string()))?;
+            line.buf.clear();
+        }
+    }
+    writer.write_all(&line.buf).map_err(|e| CountyError::Io(e.to_string()))?;
+    writer.finish().map_err(CountyError::server)?;
+    Ok(())
+}
+
+/// Where a row goes: the county's own table (with the drive that set each group), or staging.
+#[derive(Clone, Copy)]
+pub enum Dest {
+    County { drive_id: i32 },
+    Staging,
+}
+
+/// The stamp columns of the pupil groups (`yearly` false) or the status groups, with `_drive` for the
+/// county's tables.
+pub fn stamp_columns(yearly: bool, into: Dest) -> String {
+    let drive = matches!(into, Dest::County { .. });
+    COUNTY_GROUPS
+        .iter()
+        .filter(|g| g.yearly == yearly)
+        .map(|g| {
+            if drive {
+                format!("{0}_at, {0}_origin, {0}_event, {0}_drive", g.prefix)
+            } else {
+                format!("{0}_at, {0}_origin, {0}_event", g.prefix)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn stamp_definitions(yearly: bool) -> String {
+    COUNTY_GROUPS
+        .iter()
+        .filter(|g| g.yearly == yearly)
+        .map(|g| format!(", {0}_at timestamptz, {0}_origin text, {0}_event uuid", g.prefix))
+        .collect()
+}
+
+fn stamps(line: &mut CopyLine, last: &[Option<usize>; 8], yearly: bool, audit: &[DriveEvent], into: Dest) {
+    for (g, last) in COUNTY_GROUPS.iter().zip(last) {
+        if g.yearly != yearly {
+            continue;
+        }
+        match last.map(|i| &audit[i]) {
+            Some(e) => {
+                line.opt(e.at.as_deref());
+                line.text(&e.origin);
+                line.text(&e.hash);
+                if let Dest::County { drive_id } = into {
+                    line.int(i64::from(drive_id));
+                }
+            }
+            None => {
+                line.null();
+                line.null();
+                line.null();
+                if let Dest::County { .. } = into {
+                    line.null();
+                }
+            }
+        }
+    }
+}
+
+/// A pupil's own columns, after `id` (county) or `rid, sid, pupil_id` (staging).
+pub const PUPIL_COLUMNS: &str = "key, created_event, id_number, id_valid, name, school_id, grade, class, class_order, \
+     phone, categories, categories_year, note";
+
+/// A pupil row: its county id, then [`PUPIL_COLUMNS`], then (staging) the school's name, then the stamps.
+pub fn write_pupil(line: &mut CopyLine, id: i64, p: &DrivePupil, school_id: i32, audit: &[DriveEvent], into: Dest) {
+    if let Dest::Staging = into {
+        line.int(p.sid);
+        line.int(p.sid);
+    }
+    line.int(id);
+    line.text(&p.key);
+    line.opt(p.created_event.as_deref());
+    line.text(&p.id_number);
+    line.text(if p.id_valid { "t" } else { "f" });
+    line.text(&p.name);
+    line.int(i64::from(school_id));
+    line.text(&p.grade);
+    line.text(&p.class);
+    line.text(&p.class_order);
+    line.text(&p.phone);
+    line.text(&p.categories);
+    line.opt_int(p.categories_year);
+    line.text(&p.note);
+    if let Dest::Staging = into {
+        line.text(&p.school);
+    }
+    stamps(line, &p.last, false, audit, into);
+}
+
+/// A status's own columns, after `pupil_id` (county) or `rid, sid, pupil_id` (staging).
+pub const STATUS_COLUMNS: &str = "year, enrollment, decline_reason, payment, paid_amount_fen, paid_on, paid_channel";
+
+pub fn write_status(
+    line: &mut CopyLine,
+    rid: usize,
+    pupil_id: i64,
+    st: &DriveStatus,
+    audit: &[DriveEvent],
+    into: Dest,
+) {
+    if let Dest::Staging = into {
+        line.int(rid as i64);
+        line.int(st.sid);
+    }
+    line.int(pupil_id);
+    line.int(i64::from(st.year));
+    line.text(&st.enrollment);
+    line.opt(st.decline_reason.as_deref());
+    line.text(&st.payment);
+    line.opt_int(st.paid_amount_fen);
+    line.opt(st.paid_on.as_deref());
+    line.opt(st.paid_channel.as_deref());
+    stamps(line, &st.last, true, audit, into);
+}
+
+pub const EVENT_COLUMNS: &str =
+    "event, drive_id, pupil_id, at, at_text, operator, origin, action, id_number, field, old, new, year";
+
+pub fn write_event(line: &mut CopyLine, e: &DriveEvent, drive_id: i32, pupil_id: Option<i64>) {
+    line.text(&e.hash);
+    line.int(i64::from(drive_id));
+    line.opt_int(pupil_id);
+    line.opt(e.at.as_deref());
+    line.text(&e.at_text);
+    line.text(&e.operator);
+    line.text(&e.origin);
+    line.text(&e.action);
+    line.text(&e.id_number);
+    line.text(&e.field);
+    line.opt(e.old.as_deref());
+    line.opt(e.new.as_deref());
+    line.opt_int(e.year.map(i64::from));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copy_text_escapes_what_would_split_a_row() {
+        let mut line = CopyLine::new();
+        line.text("");
+        line.text("a\tb\\c\nd");
+        line.null();
+        line.opt(Some(""));
+        line.int(-12);
+        line.end();
+        line.text("x");
+        line.end();
+        assert_eq!(String::from_utf8(line.buf).unwrap(), "\ta\\tb\\\\c\\nd\t\\N\t\t-12\nx\n");
+    }
+}

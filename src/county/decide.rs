@@ -1,0 +1,221 @@
+//! The decisions of a push for the pupils the county already has: group of fields by group, the drive's newest
+//! change is kept when it is newer than the county's (as a merge keeps it), and listed as a conflict when
+//! the two were made apart. Set-based statements over the staging tables `push` fills.
+
+use serde::Serialize;
+
+use super::CountyError;
+use crate::store::Field;
+
+/// What one field of the county's tables is, for the statements a group needs.
+pub struct Group {
+    /// The prefix of the group's stamp columns (`{prefix}_at`, `_origin`, `_event`, `_drive`).
+    pub prefix: &'static str,
+    /// Enrollment and payment are statuses of an insured year: `canbao.statuses`, else `canbao.pupils`.
+    pub yearly: bool,
+    /// Columns set from the staging row of the same name.
+    pub sets: &'static [&'static str],
+    /// (field as the audit log names it, the county's value as text, the drive's value as text).
+    pub fields: &'static [(Field, &'static str, &'static str)],
+}
+
+/// In `store::merge::GROUPS` order (a test holds them together).
+pub const COUNTY_GROUPS: [Group; 8] = [
+    Group {
+        prefix: "school",
+        yearly: false,
+        sets: &["school_id"],
+        fields: &[(Field::School, "(SELECT name FROM canbao.schools WHERE id = t.school_id)", "s.school")],
+    },
+    Group { prefix: "name", yearly: false, sets: &["name"], fields: &[(Field::Name, "t.name", "s.name")] },
+    Group {
+        prefix: "class",
+        yearly: false,
+        sets: &["grade", "class", "class_order"],
+        fields: &[(Field::Grade, "t.grade", "s.grade"), (Field::Class, "t.class", "s.class")],
+    },
+    Group { prefix: "phone", yearly: false, sets: &["phone"], fields: &[(Field::Phone, "t.phone", "s.phone")] },
+    Group {
+        prefix: "enrollment",
+        yearly: true,
+        sets: &["enrollment", "decline_reason"],
+        fields: &[
+            (Field::Enrollment, "t.enrollment", "s.enrollment"),
+            (Field::DeclineReason, "t.decline_reason", "s.decline_reason"),
+        ],
+    },
+    Group {
+        prefix: "payment",
+        yearly: true,
+        sets: &["payment", "paid_amount_fen", "paid_on", "paid_channel"],
+        fields: &[
+            (Field::Payment, "t.payment", "s.payment"),
+            (Field::PaidAmount, "t.paid_amount_fen::text", "s.paid_amount_fen::text"),
+            (Field::PaidOn, "t.paid_on", "s.paid_on"),
+            (Field::PaidChannel, "t.paid_channel", "s.paid_channel"),
+        ],
+    },
+    Group {
+        prefix: "categories",
+        yearly: false,
+        sets: &["categories", "categories_year"],
+        fields: &[
+            (Field::Categories, "t.categories::text", "s.categories::text"),
+            (Field::CategoriesYear, "t.categories_year::text", "s.categories_year::text"),
+        ],
+    },
+    Group { prefix: "note", yearly: false, sets: &["note"], fields: &[(Field::Note, "t.note", "s.note")] },
+];
+
+/// The same pupil's field set differently on two drives, neither having seen the other's change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PushConflict {
+    pub file: String,
+    /// Masked unless the caller reveals it.
+    pub id_number: String,
+    pub name: String,
+    pub school: String,
+    /// The insured year, for a status.
+    pub year: Option<i32>,
+    pub field: String,
+    pub kept: Option<String>,
+    pub kept_at: Option<String>,
+    pub kept_drive: String,
+    pub lost: Option<String>,
+    pub lost_at: Option<String>,
+    pub lost_drive: String,
+}
+
+fn server(e: postgres::Error) -> CountyError {
+    CountyError::server(e)
+}
+
+/// Where a group's rows are: (staging table, county table, how a county row is found for a staging row).
+fn target(g: &Group) -> (&'static str, &'static str, &'static str) {
+    if g.yearly {
+        ("stage_statuses", "canbao.statuses", "t.pupil_id = s.pupil_id AND t.year = s.year")
+    } else {
+        ("stage_pupils", "canbao.pupils", "t.id = s.pupil_id")
+    }
+}
+
+/// The decisions for one group, as a CTE `d`: the drive's newest change to the group is new to the county
+/// (not the county's own and not in its history); `they_win` when it is newer than the county's (instants,
+/// then origin, as a merge orders them); `ours_unseen` when the drive's history lacks the county's change, so
+/// the two were made apart; `differ` when the values differ.
+fn decisions(g: &Group) -> String {
+    let (stage, table, on) = target(g);
+    let p = g.prefix;
+    let county: Vec<&str> = g.fields.iter().map(|f| f.1).collect();
+    let drive: Vec<&str> = g.fields.iter().map(|f| f.2).collect();
+    format!(
+        "d AS (
+            SELECT s.rid, s.sid,
+                   (t.{p}_event IS NULL
+                    OR (COALESCE(s.{p}_at, '-infinity'), s.{p}_origin)
+                       > (COALESCE(t.{p}_at, '-infinity'), COALESCE(t.{p}_origin, ''))) AS they_win,
+                   (t.{p}_event IS NOT NULL
+                    AND NOT EXISTS (SELECT 1 FROM stage_events a WHERE a.event = t.{p}_event)) AS ours_unseen,
+                   (ROW({county}, NULL) IS DISTINCT FROM ROW({drive}, NULL)) AS differ
+            FROM {stage} s JOIN {table} t ON {on}
+            WHERE s.{p}_event IS NOT NULL AND s.{p}_event IS DISTINCT FROM t.{p}_event
+              AND NOT EXISTS (SELECT 1 FROM canbao.audit a WHERE a.event = s.{p}_event)
+         )",
+        county = county.join(", "),
+        drive = drive.join(", "),
+    )
+}
+
+pub fn conflicts_of(
+    tx: &mut postgres::Transaction,
+    g: &Group,
+    file: &str,
+    drive_id: i32,
+    reveal: bool,
+) -> Result<Vec<PushConflict>, CountyError> {
+    let (stage, table, on) = target(g);
+    let p = g.prefix;
+    let year = if g.yearly { "s.year" } else { "NULL::integer" };
+    let values: String = g.fields.iter().map(|f| format!(", {}, {}", f.1, f.2)).collect();
+    let sql = format!(
+        "WITH {d}
+         SELECT d.they_win, pp.id_number, pp.name, sc.name,
+                to_char(s.{p}_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),
+                to_char(t.{p}_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),
+                COALESCE((SELECT name FROM canbao.drives WHERE id = t.{p}_drive), ''),
+                (SELECT name FROM canbao.drives WHERE id = $1), {year} {values}
+         FROM d JOIN {stage} s ON s.rid = d.rid JOIN {table} t ON {on}
+              JOIN canbao.pupils pp ON pp.id = s.pupil_id JOIN canbao.schools sc ON sc.id = pp.school_id
+         WHERE d.ours_unseen AND d.differ ORDER BY s.sid",
+        d = decisions(g),
+    );
+    let mut out = Vec::new();
+    for row in tx.query(&sql, &[&drive_id]).map_err(server)? {
+        let they_win: bool = row.get(0);
+        let id_number: String = row.get(1);
+        let (drive_at, county_at): (Option<String>, Option<String>) = (row.get(4), row.get(5));
+        let (county_drive, this_drive): (String, String) = (row.get(6), row.get(7));
+        for (i, f) in g.fields.iter().enumerate() {
+            let county: Option<String> = row.get(9 + 2 * i);
+            let drive: Option<String> = row.get(10 + 2 * i);
+            if county == drive {
+                continue;
+            }
+            let ((kept, kept_at, kept_drive), (lost, lost_at, lost_drive)) = if they_win {
+                ((drive, drive_at.clone(), this_drive.clone()), (county, county_at.clone(), county_drive.clone()))
+            } else {
+                ((county, county_at.clone(), county_drive.clone()), (drive, drive_at.clone(), this_drive.clone()))
+            };
+            out.push(PushConflict {
+                file: file.to_owned(),
+                id_number: if reveal { id_number.clone() } else { crate::domain::id_number::mask(&id_number) },
+                name: row.get(2),
+                school: row.get(3),
+                year: row.get(8),
+                field: f.0.key().to_owned(),
+                kept,
+                kept_at,
+                kept_drive,
+                lost,
+                lost_at,
+                lost_drive,
+            });
+        }
+    }
+    Ok(out)
+}
+
+pub fn apply_group(tx: &mut postgres::Transaction, g: &Group, drive_id: i32) -> Result<(), CountyError> {
+    let (stage, table, on) = target(g);
+    let p = g.prefix;
+    let sets: String = g.sets.iter().map(|c| format!("{c} = s.{c}, ")).collect();
+    let sql = format!(
+        "WITH {d},
+         u AS (
+            UPDATE {table} t SET {sets}{p}_at = s.{p}_at, {p}_origin = s.{p}_origin, {p}_event = s.{p}_event,
+                   {p}_drive = $1
+            FROM d JOIN {stage} s ON s.rid = d.rid
+            WHERE {on} AND d.they_win
+            RETURNING s.sid, d.differ
+         )
+         UPDATE stage_pupils p SET changed = true FROM u WHERE u.sid = p.sid AND u.differ",
+        d = decisions(g),
+    );
+    tx.execute(&sql, &[&drive_id]).map_err(server)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::merge::GROUPS;
+
+    #[test]
+    fn the_county_groups_are_the_merge_groups() {
+        for (county, merge) in COUNTY_GROUPS.iter().zip(GROUPS) {
+            let fields: Vec<Field> = county.fields.iter().map(|f| f.0).collect();
+            assert_eq!(fields.as_slice(), merge, "group {}", county.prefix);
+        }
+        assert_eq!(COUNTY_GROUPS.len(), GROUPS.len());
+    }
+}
