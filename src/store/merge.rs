@@ -413,10 +413,12 @@ impl Store {
         }
         // The work tables go to a temp file rather than memory (this build's default), so a merge of two large
         // drives needs no more memory than a small one. Changing the setting deletes every temp object, so it is
-        // changed only on a connection that holds none (an earlier year's read-only views are temp views).
-        let no_temp_objects =
-            self.conn.query_row("SELECT count(*) = 0 FROM temp.sqlite_master", [], |r| r.get::<_, bool>(0))?;
-        if no_temp_objects {
+        // changed only on a connection that holds none (an earlier year's read-only views are temp views). An
+        // encrypted drive keeps them in memory: SQLite's temp file is not encrypted, and the work tables hold
+        // names and ID numbers.
+        let work_tables_on_disk = !self.encrypted()
+            && self.conn.query_row("SELECT count(*) = 0 FROM temp.sqlite_master", [], |r| r.get::<_, bool>(0))?;
+        if work_tables_on_disk {
             self.conn.execute_batch("PRAGMA temp_store = FILE")?;
         }
         // The import's page cache, for the drive and for the work tables: enough that the pupils' indexes are not
@@ -433,8 +435,9 @@ impl Store {
             }
             Ok(MergeReport { dry_run, ..report })
         })();
-        let restored = if no_temp_objects { self.conn.execute_batch("PRAGMA temp_store = DEFAULT") } else { Ok(()) }
-            .and_then(|()| self.conn.pragma_update(Some("main"), "cache_size", super::READ_CACHE_KIB));
+        let restored =
+            if work_tables_on_disk { self.conn.execute_batch("PRAGMA temp_store = DEFAULT") } else { Ok(()) }
+                .and_then(|()| self.conn.pragma_update(Some("main"), "cache_size", super::READ_CACHE_KIB));
         self.conn.execute("DETACH DATABASE other", [])?;
         restored?;
         result
