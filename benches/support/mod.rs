@@ -81,11 +81,8 @@ pub fn csv(pupils: &[Pupil]) -> String {
     s
 }
 
-/// The same class list as an XLSX workbook, as Excel saves one: shared strings, IDs and phones as text cells
-/// (typed as numbers, an 18-digit ID would lose its last digits).
-pub fn xlsx(pupils: &[Pupil], path: &std::path::Path) {
-    let mut book = rust_xlsxwriter::Workbook::new();
-    let sheet = book.add_worksheet();
+/// The header and one row per pupil, from the sheet's first row.
+fn write_list(sheet: &mut rust_xlsxwriter::Worksheet, pupils: &[Pupil]) {
     for (c, title) in ["姓名", "身份证号码", "年级", "班级", "联系电话"].into_iter().enumerate() {
         sheet.write_string(0, c as u16, title).expect("header");
     }
@@ -95,6 +92,14 @@ pub fn xlsx(pupils: &[Pupil], path: &std::path::Path) {
             sheet.write_string(r, c as u16, value).expect("cell");
         }
     }
+}
+
+/// The same class list as an XLSX workbook, as Excel saves one: shared strings, IDs and phones as text cells
+/// (typed as numbers, an 18-digit ID would lose its last digits).
+pub fn xlsx(pupils: &[Pupil], path: &std::path::Path) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    write_list(sheet, pupils);
     book.save(path).expect("xlsx");
 }
 
@@ -104,15 +109,7 @@ pub fn xlsx_with_empty_rows(pupils: &[Pupil], padding: usize, path: &std::path::
     let mut book = rust_xlsxwriter::Workbook::new();
     let format = rust_xlsxwriter::Format::new().set_background_color(rust_xlsxwriter::Color::Yellow);
     let sheet = book.add_worksheet();
-    for (c, title) in ["姓名", "身份证号码", "年级", "班级", "联系电话"].into_iter().enumerate() {
-        sheet.write_string(0, c as u16, title).expect("header");
-    }
-    for (r, p) in pupils.iter().enumerate() {
-        let r = r as u32 + 1;
-        for (c, value) in [p.name.as_str(), &p.id, p.grade, &p.class, &p.phone].into_iter().enumerate() {
-            sheet.write_string(r, c as u16, value).expect("cell");
-        }
-    }
+    write_list(sheet, pupils);
     // Each formatted empty row is written as `<row r="N" s="1" customFormat="1"/>`, about 40 bytes.
     let first = pupils.len() as u32 + 1;
     for r in first..first + (padding / 40) as u32 {

@@ -437,7 +437,8 @@ impl Store {
         })();
         let restored =
             if work_tables_on_disk { self.conn.execute_batch("PRAGMA temp_store = DEFAULT") } else { Ok(()) }
-                .and_then(|()| self.conn.pragma_update(Some("main"), "cache_size", super::READ_CACHE_KIB));
+                .and_then(|()| self.conn.pragma_update(Some("main"), "cache_size", super::READ_CACHE_KIB))
+                .and_then(|()| self.conn.pragma_update(Some("temp"), "cache_size", super::READ_CACHE_KIB));
         self.conn.execute("DETACH DATABASE other", [])?;
         restored?;
         result
@@ -499,7 +500,7 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext) -> Result<MergeReport> 
     }
     drop(rows);
     drop(walk);
-    report.unchanged = usize::try_from(paired).unwrap_or_default() - report.updated;
+    report.unchanged = usize::try_from(paired).unwrap_or_default().saturating_sub(report.updated);
     // Both histories kept: their events we lack, attached to the pupil they were paired with or copied as.
     report.audit_rows_copied = copy_history(tx, sides.their_first)?;
     drop_work_tables(tx)?;
@@ -899,21 +900,27 @@ mod tests {
         assert_eq!(by_id(&a_into_b, &ids[2]).enrollment, Enrollment::Declined);
     }
 
-    #[test]
-    fn a_merge_leaves_no_work_tables_behind_and_the_next_one_starts_clean() {
-        let dir = tempfile::tempdir().unwrap();
-        let (mut a, mut b, ids) = two_copies(dir.path());
+    /// Two copies of one drive, the other one (closed, returned by path) with a note on the second pupil.
+    fn other_copy_with_a_note(dir: &Path) -> (Store, std::path::PathBuf, Vec<String>) {
+        let (a, mut b, ids) = two_copies(dir);
         b.set_fixed_clock("2026-11-23T10:05:00+08:00");
         b.set_note(by_id(&b, &ids[1]).id, "x").unwrap();
         let b_path = b.path().unwrap().to_owned();
-        drop(b);
+        (a, b_path, ids)
+    }
+
+    #[test]
+    fn a_merge_leaves_no_work_tables_behind_and_the_next_one_starts_clean() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, b_path, ids) = other_copy_with_a_note(dir.path());
         let temp_objects = |s: &Store| -> i64 {
             s.conn.query_row("SELECT count(*) FROM temp.sqlite_master", [], |r| r.get(0)).unwrap()
         };
-        for dry_run in [true, false, false] {
+        // A preview, the merge, then the same merge again, which finds nothing new.
+        for (dry_run, updated) in [(true, 1), (false, 1), (false, 0)] {
             let report = a.merge_from(&b_path, dry_run).unwrap();
             assert_eq!(temp_objects(&a), 0, "dry run {dry_run}");
-            assert_eq!(report.updated, usize::from(dry_run || report.audit_rows_copied > 0));
+            assert_eq!(report.updated, updated, "dry run {dry_run}");
         }
         assert_eq!(a.student(by_id(&a, &ids[1]).id).unwrap().note, "x");
     }
@@ -921,11 +928,7 @@ mod tests {
     #[test]
     fn dry_run_changes_nothing() {
         let dir = tempfile::tempdir().unwrap();
-        let (mut a, mut b, ids) = two_copies(dir.path());
-        b.set_fixed_clock("2026-11-23T10:05:00+08:00");
-        b.set_note(by_id(&b, &ids[1]).id, "x").unwrap();
-        let b_path = b.path().unwrap().to_owned();
-        drop(b);
+        let (mut a, b_path, _) = other_copy_with_a_note(dir.path());
         let before = snapshot(&a);
         let report = a.merge_from(&b_path, true).unwrap();
         assert_eq!(report.updated, 1);
