@@ -20,6 +20,8 @@ pub struct CountyScreen {
     /// The first school line shown.
     pub offset: usize,
     pub lang: Language,
+    /// A read asked for with `r` is under way.
+    pub refreshing: bool,
 }
 
 /// Lines above the school table.
@@ -95,6 +97,7 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &CountyScreen, theme: &Theme)
             ),
             theme.fg(theme.unpaid),
         ),
+        None if screen.refreshing => Line::styled(pick(" 正在刷新…", " refreshing…"), theme.muted()),
         None => Line::raw(""),
     };
     lines.push(status);
@@ -166,6 +169,7 @@ mod tests {
             error: Some("timeout".into()),
             offset: 0,
             lang: Language::Zh,
+            refreshing: false,
         };
         let text = screen_text(&screen).replace(' ', "");
         assert!(text.contains("2027年度"), "{text}");
