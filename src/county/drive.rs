@@ -142,128 +142,148 @@ fn event_hash(parts: &[Option<&str>]) -> String {
 /// `fallback_year` is the current year of a file from before insured years were kept.
 pub fn read(conn: &Connection, fallback_year: i32) -> Result<DriveRead, StoreError> {
     let has_years = schema::user_version(conn)? >= schema::YEAR_VERSION;
-    let meta_year = |key: &str| -> Result<Option<i32>, StoreError> {
-        if !has_years {
-            return Ok(None);
-        }
-        let text: Option<String> = conn
-            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
-            .map(Some)
-            .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?;
-        Ok(text.and_then(|t| t.parse().ok()))
-    };
-    let current_year = meta_year("current_year")?.unwrap_or(fallback_year);
-    let first_year = meta_year("first_year")?.unwrap_or(current_year);
-    let mut pupils = Vec::new();
-    let mut statuses = Vec::new();
-    {
-        let categories_year = if has_years { "s.categories_year" } else { "NULL" };
-        let mut stmt = conn.prepare(&format!(
-            "SELECT s.id, s.id_number, s.id_problem IS NULL, s.name, sc.name, s.grade, s.class, s.class_order,
-                    s.phone, s.enrollment, s.decline_reason, s.payment, s.paid_amount_fen, s.paid_on, s.paid_channel,
-                    s.categories, {categories_year}, s.note
-             FROM students s JOIN schools sc ON sc.id = s.school_id ORDER BY s.id"
-        ))?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let sid: i64 = r.get(0)?;
-            pupils.push(DrivePupil {
-                sid,
-                key: String::new(),
-                created_event: None,
-                id_number: r.get(1)?,
-                id_valid: r.get(2)?,
-                name: r.get(3)?,
-                school: r.get(4)?,
-                grade: r.get(5)?,
-                class: r.get(6)?,
-                class_order: r.get(7)?,
-                phone: r.get(8)?,
-                categories: r.get(15)?,
-                categories_year: r.get(16)?,
-                note: r.get(17)?,
-                last: [None; 8],
-            });
-            statuses.push(DriveStatus {
-                sid,
-                year: current_year,
-                enrollment: r.get(9)?,
-                decline_reason: r.get(10)?,
-                payment: r.get(11)?,
-                paid_amount_fen: r.get(12)?,
-                paid_on: r.get(13)?,
-                paid_channel: r.get(14)?,
-                last: [None; 8],
-            });
-        }
-    }
+    let current_year = meta_year(conn, has_years, "current_year")?.unwrap_or(fallback_year);
+    let first_year = meta_year(conn, has_years, "first_year")?.unwrap_or(current_year);
+    let (mut pupils, mut statuses) = read_pupils(conn, has_years, current_year)?;
     if has_years {
-        let mut stmt = conn.prepare(
-            "SELECT student_id, year, enrollment, decline_reason, payment, paid_amount_fen, paid_on, paid_channel
-             FROM year_statuses WHERE year <> ?1 ORDER BY student_id, year",
-        )?;
-        let mut rows = stmt.query([current_year])?;
-        while let Some(r) = rows.next()? {
-            statuses.push(DriveStatus {
-                sid: r.get(0)?,
-                year: r.get(1)?,
-                enrollment: r.get(2)?,
-                decline_reason: r.get(3)?,
-                payment: r.get(4)?,
-                paid_amount_fen: r.get(5)?,
-                paid_on: r.get(6)?,
-                paid_channel: r.get(7)?,
-                last: [None; 8],
-            });
-        }
+        read_closed_years(conn, current_year, &mut statuses)?;
     }
-    let mut audit = Vec::new();
-    {
-        let year = if has_years { "year" } else { "NULL" };
-        let mut stmt = conn.prepare(&format!(
-            "SELECT id, student_id, at, operator, origin, action, COALESCE(id_number, ''), field, old, new, {year}
-             FROM audit ORDER BY id"
-        ))?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let at_text: String = r.get(2)?;
-            let (operator, origin, action, id_number, field): (String, String, String, String, String) =
-                (r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?);
-            let (old, new): (Option<String>, Option<String>) = (r.get(8)?, r.get(9)?);
-            // As a merge reads it: a yearly row without a year is the file's first year's.
-            let year =
-                if crate::store::yearly_key(&field) { r.get::<_, Option<i32>>(10)?.or(Some(first_year)) } else { None };
-            // The same content as store::merge's Event, which is how a merge tells two rows are one change (the
-            // year is no part of it there either).
-            let hash = event_hash(&[
-                Some(&at_text),
-                Some(&operator),
-                Some(&origin),
-                Some(&action),
-                Some(&id_number),
-                Some(&field),
-                old.as_deref(),
-                new.as_deref(),
-            ]);
-            audit.push(DriveEvent {
-                seq: r.get(0)?,
-                sid: r.get(1)?,
-                at: instant::parse(&at_text).map(instant::to_text),
-                at_text,
-                operator,
-                origin,
-                action,
-                id_number,
-                field,
-                old,
-                new,
-                year,
-                hash,
-            });
-        }
-    }
+    let audit = read_audit(conn, has_years, first_year)?;
     settle(&mut pupils, &mut statuses, &audit);
     Ok(DriveRead { pupils, statuses, audit, current_year })
+}
+
+/// A year kept in the drive's `meta` (none in a file from before insured years were kept).
+fn meta_year(conn: &Connection, has_years: bool, key: &str) -> Result<Option<i32>, StoreError> {
+    if !has_years {
+        return Ok(None);
+    }
+    let text: Option<String> =
+        conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .map(Some)
+            .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?;
+    Ok(text.and_then(|t| t.parse().ok()))
+}
+
+/// The pupils, and the current year's statuses, which their rows hold.
+fn read_pupils(
+    conn: &Connection,
+    has_years: bool,
+    current_year: i32,
+) -> Result<(Vec<DrivePupil>, Vec<DriveStatus>), StoreError> {
+    let mut pupils = Vec::new();
+    let mut statuses = Vec::new();
+    let categories_year = if has_years { "s.categories_year" } else { "NULL" };
+    let mut stmt = conn.prepare(&format!(
+        "SELECT s.id, s.id_number, s.id_problem IS NULL, s.name, sc.name, s.grade, s.class, s.class_order,
+                s.phone, s.enrollment, s.decline_reason, s.payment, s.paid_amount_fen, s.paid_on, s.paid_channel,
+                s.categories, {categories_year}, s.note
+         FROM students s JOIN schools sc ON sc.id = s.school_id ORDER BY s.id"
+    ))?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let sid: i64 = r.get(0)?;
+        pupils.push(DrivePupil {
+            sid,
+            key: String::new(),
+            created_event: None,
+            id_number: r.get(1)?,
+            id_valid: r.get(2)?,
+            name: r.get(3)?,
+            school: r.get(4)?,
+            grade: r.get(5)?,
+            class: r.get(6)?,
+            class_order: r.get(7)?,
+            phone: r.get(8)?,
+            categories: r.get(15)?,
+            categories_year: r.get(16)?,
+            note: r.get(17)?,
+            last: [None; 8],
+        });
+        statuses.push(DriveStatus {
+            sid,
+            year: current_year,
+            enrollment: r.get(9)?,
+            decline_reason: r.get(10)?,
+            payment: r.get(11)?,
+            paid_amount_fen: r.get(12)?,
+            paid_on: r.get(13)?,
+            paid_channel: r.get(14)?,
+            last: [None; 8],
+        });
+    }
+    Ok((pupils, statuses))
+}
+
+/// The closed years' statuses.
+fn read_closed_years(conn: &Connection, current_year: i32, statuses: &mut Vec<DriveStatus>) -> Result<(), StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT student_id, year, enrollment, decline_reason, payment, paid_amount_fen, paid_on, paid_channel
+         FROM year_statuses WHERE year <> ?1 ORDER BY student_id, year",
+    )?;
+    let mut rows = stmt.query([current_year])?;
+    while let Some(r) = rows.next()? {
+        statuses.push(DriveStatus {
+            sid: r.get(0)?,
+            year: r.get(1)?,
+            enrollment: r.get(2)?,
+            decline_reason: r.get(3)?,
+            payment: r.get(4)?,
+            paid_amount_fen: r.get(5)?,
+            paid_on: r.get(6)?,
+            paid_channel: r.get(7)?,
+            last: [None; 8],
+        });
+    }
+    Ok(())
+}
+
+/// The audit log in the drive's order, each row with its year and its hash.
+fn read_audit(conn: &Connection, has_years: bool, first_year: i32) -> Result<Vec<DriveEvent>, StoreError> {
+    let mut audit = Vec::new();
+    let year = if has_years { "year" } else { "NULL" };
+    let mut stmt = conn.prepare(&format!(
+        "SELECT id, student_id, at, operator, origin, action, COALESCE(id_number, ''), field, old, new, {year}
+         FROM audit ORDER BY id"
+    ))?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let at_text: String = r.get(2)?;
+        let (operator, origin, action, id_number, field): (String, String, String, String, String) =
+            (r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?);
+        let (old, new): (Option<String>, Option<String>) = (r.get(8)?, r.get(9)?);
+        // As a merge reads it: a yearly row without a year is the file's first year's.
+        let year =
+            if crate::store::yearly_key(&field) { r.get::<_, Option<i32>>(10)?.or(Some(first_year)) } else { None };
+        // The same content as store::merge's Event, which is how a merge tells two rows are one change (the
+        // year is no part of it there either).
+        let hash = event_hash(&[
+            Some(&at_text),
+            Some(&operator),
+            Some(&origin),
+            Some(&action),
+            Some(&id_number),
+            Some(&field),
+            old.as_deref(),
+            new.as_deref(),
+        ]);
+        audit.push(DriveEvent {
+            seq: r.get(0)?,
+            sid: r.get(1)?,
+            at: instant::parse(&at_text).map(instant::to_text),
+            at_text,
+            operator,
+            origin,
+            action,
+            id_number,
+            field,
+            old,
+            new,
+            year,
+            hash,
+        });
+    }
+    Ok(audit)
 }
 
 /// Fills in each pupil's key, creation row and newest change per group (per year for the yearly groups).
