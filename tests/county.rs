@@ -358,3 +358,120 @@ fn the_county_summary_is_written_from_the_database() {
     // Only the summary comes from the county database.
     bare().args(["export", "ledgers", "--from", &db.url]).assert().code(1);
 }
+
+/// `year new --promote` on a drive: its classes move up a grade.
+fn close_year(db: &Path, home: &Path, next: i64) {
+    canbao(db)
+        .args(["year", "new", &next.to_string(), "--promote"])
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .assert()
+        .success();
+}
+
+/// (class, pupils, 已参保) per class, from a roll-up with --school or from a drive's stats.
+fn class_counts(v: &Value) -> Vec<(String, i64, i64)> {
+    let count = |c: &Value, key: &str| c[key].as_i64().unwrap_or_else(|| panic!("{key}: {c}"));
+    v["classes"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no classes: {v}"))
+        .iter()
+        .map(|c| (c["class"].as_str().unwrap_or_default().to_owned(), count(c, "students"), count(c, "enrolled")))
+        .collect()
+}
+
+fn labels(counts: &[(String, i64, i64)]) -> Vec<&str> {
+    counts.iter().map(|c| c.0.as_str()).collect()
+}
+
+#[test]
+fn a_closed_year_rolls_up_by_the_classes_of_that_year() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    // The first school is pushed before its year closes and after; the second only after.
+    let a = drive(dir.path(), 0, 6);
+    let b = drive(dir.path(), 1, 4);
+    mark(&a, &pupil_id(0, 0), &["--payment", "paid", "--amount", "400"]);
+    mark(&a, &pupil_id(0, 3), &["--payment", "government"]);
+    mark(&b, &pupil_id(1, 1), &["--payment", "paid", "--amount", "400"]);
+    let year = push(&db, &[&a], &[])["files"][0]["year"].as_i64().expect("the drive's year");
+    close_year(&a, &home, year + 1);
+    close_year(&b, &home, year + 1);
+    mark(&a, &pupil_id(0, 2), &["--payment", "paid", "--amount", "400"]);
+    let second = push(&db, &[&a, &b], &[]);
+    assert_eq!((second["added"].as_u64(), second["updated"].as_u64()), (Some(4), Some(6)), "{second}");
+
+    for (s, file) in [(0, &a), (1, &b)] {
+        let school = format!("第{}小学", s + 1);
+        for y in [year, year + 1] {
+            let county = rollup(&db, &["--school", &school, "--year", &y.to_string()]);
+            let stats = json(canbao(file).args(["--year", &y.to_string(), "stats", "--json"]));
+            assert_eq!(class_counts(&county), class_counts(&stats), "{school} {y}: {county}");
+        }
+    }
+    let closed = class_counts(&rollup(&db, &["--school", "第1小学", "--year", &year.to_string()]));
+    assert_eq!(labels(&closed), ["三年级1班", "三年级2班"], "last year's classes: {closed:?}");
+    // 学生00 (paid) and 学生03 (财政代缴) were in 1班 and 2班 then.
+    assert_eq!(closed.iter().map(|c| (c.1, c.2)).collect::<Vec<_>>(), [(3, 1), (3, 1)]);
+    let current = class_counts(&rollup(&db, &["--school", "第1小学"]));
+    assert_eq!(labels(&current), ["四年级1班", "四年级2班"], "this year's: {current:?}");
+    assert_eq!(current.iter().map(|c| c.2).collect::<Vec<_>>(), [1, 0], "only 学生02 paid this year");
+    let second_school = class_counts(&rollup(&db, &["--school", "第2小学", "--year", &year.to_string()]));
+    assert_eq!(labels(&second_school), ["三年级1班", "三年级2班"], "copied in with its classes");
+
+    let again = push(&db, &[&a, &b], &[]);
+    assert_eq!((again["added"].as_u64(), again["updated"].as_u64()), (Some(0), Some(0)), "{again}");
+    assert_eq!(again["unchanged"], 10, "{again}");
+
+    // A copy of the first drive that closed the year with 学生00 in another class: the county keeps the
+    // class it has (a closed year's counts do not shift with a later push), and nothing else changes.
+    let copy = dir.path().join("copy.db");
+    std::fs::copy(&a, &copy).unwrap();
+    let conn = rusqlite::Connection::open(&copy).unwrap();
+    let moved = conn
+        .execute(
+            "UPDATE year_statuses SET class = '2班'
+             WHERE year = ?1 AND student_id = (SELECT id FROM students WHERE id_number = ?2)",
+            rusqlite::params![year, pupil_id(0, 0)],
+        )
+        .unwrap();
+    assert_eq!(moved, 1);
+    drop(conn);
+    let other = push(&db, &[&copy], &[]);
+    assert_eq!((other["added"].as_u64(), other["updated"].as_u64()), (Some(0), Some(0)), "{other}");
+    assert_eq!(class_counts(&rollup(&db, &["--school", "第1小学", "--year", &year.to_string()])), closed);
+}
+
+#[test]
+fn a_county_database_of_schema_3_is_brought_forward_and_learns_the_closed_years_classes() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let a = drive(dir.path(), 0, 4);
+    mark(&a, &pupil_id(0, 1), &["--payment", "paid", "--amount", "400"]);
+    let year = push(&db, &[&a], &[])["files"][0]["year"].as_i64().expect("the drive's year");
+    close_year(&a, &home, year + 1);
+    push(&db, &[&a], &[]);
+    // What a canbao before county schema 4 leaves behind: the same rows, no class kept per insured year.
+    db.client()
+        .batch_execute(
+            "ALTER TABLE canbao.statuses DROP COLUMN grade, DROP COLUMN class, DROP COLUMN class_order;
+             UPDATE canbao.canbao_meta SET value = '3' WHERE key = 'schema_version';",
+        )
+        .unwrap();
+    // Read before any push brings it forward: every year by the pupils' classes now, as it could only be.
+    let old = class_counts(&rollup(&db, &["--school", "第1小学", "--year", &year.to_string()]));
+    assert_eq!(labels(&old), ["四年级1班", "四年级2班"], "{old:?}");
+
+    let forward = push(&db, &[&a], &[]);
+    assert_eq!((forward["added"].as_u64(), forward["updated"].as_u64()), (Some(0), Some(4)), "{forward}");
+    let version: String =
+        db.client().query_one("SELECT value FROM canbao.canbao_meta WHERE key = 'schema_version'", &[]).unwrap().get(0);
+    assert_eq!(version, canbao::county::schema::latest_version().to_string());
+    let county = rollup(&db, &["--school", "第1小学", "--year", &year.to_string()]);
+    let stats = json(canbao(&a).args(["--year", &year.to_string(), "stats", "--json"]));
+    assert_eq!(class_counts(&county), class_counts(&stats), "{county}");
+    assert_eq!(labels(&class_counts(&county)), ["三年级1班", "三年级2班"]);
+    assert_eq!(push(&db, &[&a], &[])["unchanged"], 4, "and a second push changes nothing");
+}

@@ -188,7 +188,8 @@ pub fn write_pupil(line: &mut CopyLine, id: i64, p: &DrivePupil, school_id: i32,
 }
 
 /// A status's own columns, after `pupil_id` (county) or `rid, sid, pupil_id` (staging).
-pub const STATUS_COLUMNS: &str = "year, enrollment, decline_reason, payment, paid_amount_fen, paid_on, paid_channel";
+pub const STATUS_COLUMNS: &str =
+    "year, enrollment, decline_reason, payment, paid_amount_fen, paid_on, paid_channel, grade, class, class_order";
 
 pub fn write_status(
     line: &mut CopyLine,
@@ -210,6 +211,9 @@ pub fn write_status(
     line.opt_int(st.paid_amount_fen);
     line.opt(st.paid_on.as_deref());
     line.opt(st.paid_channel.as_deref());
+    line.opt(st.grade.as_deref());
+    line.opt(st.class.as_deref());
+    line.opt(st.class_order.as_deref());
     stamps(line, &st.last, true, audit, into);
 }
 

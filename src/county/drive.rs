@@ -41,6 +41,11 @@ pub struct DriveStatus {
     pub paid_amount_fen: Option<i64>,
     pub paid_on: Option<String>,
     pub paid_channel: Option<String>,
+    /// The class the pupil was in during a closed year (drive schema 6); None: the class did not change
+    /// since, and for the current year, whose class is the pupil's own.
+    pub grade: Option<String>,
+    pub class: Option<String>,
+    pub class_order: Option<String>,
     /// As `DrivePupil::last`, for the yearly groups only, counting the changes made in this year.
     pub last: [Option<usize>; 8],
 }
@@ -141,12 +146,13 @@ fn event_hash(parts: &[Option<&str>]) -> String {
 /// Reads everything a push sends. The connection should be read-only: a drive may be open in a TUI.
 /// `fallback_year` is the current year of a file from before insured years were kept.
 pub fn read(conn: &Connection, fallback_year: i32) -> Result<DriveRead, StoreError> {
-    let has_years = schema::user_version(conn)? >= schema::YEAR_VERSION;
+    let version = schema::user_version(conn)?;
+    let has_years = version >= schema::YEAR_VERSION;
     let current_year = meta_year(conn, has_years, "current_year")?.unwrap_or(fallback_year);
     let first_year = meta_year(conn, has_years, "first_year")?.unwrap_or(current_year);
     let (mut pupils, mut statuses) = read_pupils(conn, has_years, current_year)?;
     if has_years {
-        read_closed_years(conn, current_year, &mut statuses)?;
+        read_closed_years(conn, version >= schema::YEAR_CLASS_VERSION, current_year, &mut statuses)?;
     }
     let audit = read_audit(conn, has_years, first_year)?;
     settle(&mut pupils, &mut statuses, &audit);
@@ -200,6 +206,7 @@ fn read_pupils(
             note: r.get(17)?,
             last: [None; 8],
         });
+        // The current year's class is the pupil's own: its status row carries none.
         statuses.push(DriveStatus {
             sid,
             year: current_year,
@@ -209,18 +216,29 @@ fn read_pupils(
             paid_amount_fen: r.get(12)?,
             paid_on: r.get(13)?,
             paid_channel: r.get(14)?,
+            grade: None,
+            class: None,
+            class_order: None,
             last: [None; 8],
         });
     }
     Ok((pupils, statuses))
 }
 
-/// The closed years' statuses.
-fn read_closed_years(conn: &Connection, current_year: i32, statuses: &mut Vec<DriveStatus>) -> Result<(), StoreError> {
-    let mut stmt = conn.prepare(
-        "SELECT student_id, year, enrollment, decline_reason, payment, paid_amount_fen, paid_on, paid_channel
-         FROM year_statuses WHERE year <> ?1 ORDER BY student_id, year",
-    )?;
+/// The closed years' statuses, with the class each pupil was in that year where the drive keeps it
+/// (`has_classes`: schema 6 on; before it every closed year reads as "no change since").
+fn read_closed_years(
+    conn: &Connection,
+    has_classes: bool,
+    current_year: i32,
+    statuses: &mut Vec<DriveStatus>,
+) -> Result<(), StoreError> {
+    let class = if has_classes { "grade, class, class_order" } else { "NULL, NULL, NULL" };
+    let mut stmt = conn.prepare(&format!(
+        "SELECT student_id, year, enrollment, decline_reason, payment, paid_amount_fen, paid_on, paid_channel,
+                {class}
+         FROM year_statuses WHERE year <> ?1 ORDER BY student_id, year"
+    ))?;
     let mut rows = stmt.query([current_year])?;
     while let Some(r) = rows.next()? {
         statuses.push(DriveStatus {
@@ -232,6 +250,9 @@ fn read_closed_years(conn: &Connection, current_year: i32, statuses: &mut Vec<Dr
             paid_amount_fen: r.get(5)?,
             paid_on: r.get(6)?,
             paid_channel: r.get(7)?,
+            grade: r.get(8)?,
+            class: r.get(9)?,
+            class_order: r.get(10)?,
             last: [None; 8],
         });
     }
@@ -371,6 +392,43 @@ fn settle(pupils: &mut [DrivePupil], statuses: &mut [DriveStatus], audit: &[Driv
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A drive at schema `version` (5 or later): one pupil, now in 二年级1班, whose 2025 year is closed.
+    fn drive_at(version: i64) -> Connection {
+        let mut conn = Connection::open_in_memory().unwrap();
+        schema::register_functions(&conn).unwrap();
+        schema::migrate_to(&mut conn, version).unwrap();
+        conn.execute_batch(
+            "INSERT INTO schools(id, name, created_at) VALUES (1, '一小', '2025-10-01T00:00:00Z');
+             INSERT INTO students(id, school_id, name, id_raw, id_number, grade, class, class_order, enrollment,
+                 payment, categories, created_at, updated_at)
+             VALUES (1, 1, '王一', 'x', 'x', '二年级', '1班', '02', 'unknown', 'unpaid', '[]',
+                     '2025-10-01T00:00:00Z', '2025-10-01T00:00:00Z');
+             INSERT INTO year_statuses(student_id, year, enrollment, payment) VALUES (1, 2025, 'here', 'paid');
+             INSERT OR REPLACE INTO meta(key, value) VALUES ('current_year', '2026'), ('first_year', '2025');",
+        )
+        .unwrap();
+        conn
+    }
+
+    fn closed_class(conn: &Connection) -> (i32, Option<String>, Option<String>, Option<String>) {
+        let read = read(conn, 2026).unwrap();
+        let closed: Vec<&DriveStatus> = read.statuses.iter().filter(|s| s.year != read.current_year).collect();
+        let [st] = closed.as_slice() else { panic!("one closed year, got {}", closed.len()) };
+        let current = read.statuses.iter().find(|s| s.year == 2026).expect("the current year's statuses");
+        assert!(current.class.is_none(), "the current year's class is the pupil's own");
+        (st.year, st.grade.clone(), st.class.clone(), st.class_order.clone())
+    }
+
+    #[test]
+    fn a_closed_years_class_is_read_where_the_drive_keeps_it() {
+        // Schema 5 keeps no class per year: "no change since".
+        assert_eq!(closed_class(&drive_at(5)), (2025, None, None, None));
+        let six = drive_at(6);
+        assert_eq!(closed_class(&six), (2025, None, None, None), "NULL in the drive stays NULL");
+        six.execute("UPDATE year_statuses SET grade = '一年级', class = '1班', class_order = '01'", []).unwrap();
+        assert_eq!(closed_class(&six), (2025, Some("一年级".into()), Some("1班".into()), Some("01".into())));
+    }
 
     #[test]
     fn the_hash_is_stable_and_tells_null_from_empty() {

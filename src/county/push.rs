@@ -183,7 +183,7 @@ fn create_staging(tx: &mut postgres::Transaction) -> Result<(), CountyError> {
          CREATE TEMP TABLE stage_statuses (
             rid bigint NOT NULL, sid bigint NOT NULL, pupil_id bigint NOT NULL, year integer NOT NULL,
             enrollment text NOT NULL, decline_reason text, payment text NOT NULL, paid_amount_fen bigint,
-            paid_on text, paid_channel text{status_stamps}
+            paid_on text, paid_channel text, grade text, class text, class_order text{status_stamps}
          ) ON COMMIT DROP;
          CREATE TEMP TABLE fresh_statuses (pupil_id bigint NOT NULL) ON COMMIT DROP;"#,
         pupil_stamps = copy::stamp_definitions(false),
@@ -258,6 +258,7 @@ fn update_known(
     )
     .map_err(server)?;
     let settled_changed = prune_settled(tx)?;
+    fill_closed_classes(tx)?;
     let mut conflicts = Vec::new();
     for g in &COUNTY_GROUPS {
         conflicts.extend(decide::conflicts_of(tx, g, &file.name, drive_id, reveal)?);
@@ -267,8 +268,8 @@ fn update_known(
     Ok((settled_changed + updated as usize, conflicts))
 }
 
-/// Drops from staging the rows whose every group the county has from the same change: most of a drive pushed
-/// again. The sixteen decision statements then run over what is left. A pupil stays while one of its statuses
+/// Drops from staging the rows whose every group the county has from the same change, and whose closed
+/// year's class it has too: most of a drive pushed again. The sixteen decision statements then run over what is left. A pupil stays while one of its statuses
 /// does. Returns how many of the pupils dropped had changed (a number made valid, a new insured year), for
 /// the count of pupils updated.
 fn prune_settled(tx: &mut postgres::Transaction) -> Result<usize, CountyError> {
@@ -283,7 +284,9 @@ fn prune_settled(tx: &mut postgres::Transaction) -> Result<usize, CountyError> {
     tx.batch_execute(&format!(
         "UPDATE stage_pupils SET changed = true WHERE pupil_id IN (SELECT pupil_id FROM fresh_statuses);
          DELETE FROM stage_statuses s USING canbao.statuses t
-         WHERE t.pupil_id = s.pupil_id AND t.year = s.year AND {};",
+         WHERE t.pupil_id = s.pupil_id AND t.year = s.year AND {}
+           -- A closed year's class the county lacks is still to be filled (fill_closed_classes).
+           AND NOT (t.class IS NULL AND s.class IS NOT NULL);",
         same(true),
     ))
     .map_err(server)?;
@@ -306,6 +309,28 @@ fn prune_settled(tx: &mut postgres::Transaction) -> Result<usize, CountyError> {
         .get(0);
     tx.batch_execute("ANALYZE stage_pupils; ANALYZE stage_statuses;").map_err(server)?;
     Ok(changed as usize)
+}
+
+/// A closed year's class where the county has none: a status row pushed before the drive closed the year (or
+/// by a canbao before county schema 4) takes the class the drive kept when it closed it. A class the county
+/// has is never replaced: the drive writes it once, when the year closes, so two drives differ only when
+/// their copies were edited apart before closing, and then the county keeps the one it received first, so a
+/// closed year's counts do not shift with each laptop's push. Deterministic: each county row has at most
+/// one staged row (pupils are matched one to one, a drive holds one row per pupil and year). The pupils
+/// whose class was filled count as updated.
+fn fill_closed_classes(tx: &mut postgres::Transaction) -> Result<(), CountyError> {
+    tx.execute(
+        "WITH filled AS (
+            UPDATE canbao.statuses t SET grade = s.grade, class = s.class, class_order = s.class_order
+            FROM stage_statuses s
+            WHERE t.pupil_id = s.pupil_id AND t.year = s.year AND t.class IS NULL AND s.class IS NOT NULL
+            RETURNING s.sid
+         )
+         UPDATE stage_pupils p SET changed = true FROM filled f WHERE f.sid = p.sid",
+        &[],
+    )
+    .map_err(server)?;
+    Ok(())
 }
 
 /// The stamp columns of the pupil groups (`yearly` false) or the status groups for an insert from staging:

@@ -121,12 +121,22 @@ fn counts(row: &postgres::Row, from: usize) -> Counts {
     }
 }
 
+/// A pupil's class column in the year counted: a closed year's as its status keeps it, else (unchanged since,
+/// the current year, or a database whose pushes have not yet brought it to schema 4) the pupil's own.
+fn year_class(version: i64, column: &str) -> String {
+    if version >= schema::YEAR_CLASS_VERSION {
+        format!("COALESCE(st.{column}, p.{column})")
+    } else {
+        format!("p.{column}")
+    }
+}
+
 const FROM: &str = "FROM canbao.pupils p JOIN canbao.statuses st ON st.pupil_id = p.id AND st.year = $1
                     JOIN canbao.schools sc ON sc.id = p.school_id";
 
 /// The roll-up for `year` (default: the latest year pushed), per school, and per class of `school`.
 pub fn rollup(client: &mut postgres::Client, year: Option<i32>, school: Option<&str>) -> Result<Rollup, CountyError> {
-    schema::check_readable(client)?;
+    let version = schema::check_readable(client)?;
     let server = CountyError::server;
     // One snapshot: a push landing halfway through does not make the totals disagree with the lines.
     let mut tx = client
@@ -172,9 +182,12 @@ pub fn rollup(client: &mut postgres::Client, year: Option<i32>, school: Option<&
         Some(name) => Some(
             tx.query(
                 &format!(
-                    "SELECT p.grade, p.class, {} {FROM} WHERE sc.name = $2
-                     GROUP BY p.grade, p.class ORDER BY min(p.class_order), p.grade, p.class",
-                    count_columns()
+                    "SELECT {grade}, {class}, {counts} {FROM} WHERE sc.name = $2
+                     GROUP BY 1, 2 ORDER BY min({order}), 1, 2",
+                    grade = year_class(version, "grade"),
+                    class = year_class(version, "class"),
+                    order = year_class(version, "class_order"),
+                    counts = count_columns()
                 ),
                 &[&y, &name],
             )

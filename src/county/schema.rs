@@ -129,6 +129,12 @@ pub const MIGRATIONS: &[&str] = &[
         ALTER COLUMN enrollment_event TYPE uuid USING enrollment_event::uuid,
         ALTER COLUMN payment_event TYPE uuid USING payment_event::uuid;
     "#,
+    // 4: the class a pupil was in during a closed insured year, as the drive keeps it (its schema 6), so that
+    // year rolls up by last year's classes, not this year's one grade up. NULL, as on the drive: the class did
+    // not change since, the pupil's own applies (and always for the current year).
+    r#"
+    ALTER TABLE canbao.statuses ADD COLUMN grade text, ADD COLUMN class text, ADD COLUMN class_order text;
+    "#,
 ];
 
 pub fn latest_version() -> i64 {
@@ -178,14 +184,18 @@ pub fn migrate(tx: &mut Transaction) -> Result<(), CountyError> {
     Ok(())
 }
 
-/// Whether the database has canbao's schema at a version this canbao reads: for roll-ups, which never create.
-pub fn check_readable(client: &mut postgres::Client) -> Result<(), CountyError> {
+/// The first version whose statuses keep a closed year's class.
+pub const YEAR_CLASS_VERSION: i64 = 4;
+
+/// The schema's version, when the database has canbao's schema at a version this canbao reads: for roll-ups,
+/// which never create (nor bring an older schema forward: that is a push's, with the owner's rights).
+pub fn check_readable(client: &mut postgres::Client) -> Result<i64, CountyError> {
     let mut tx = client.transaction().map_err(CountyError::server)?;
     let found = version(&mut tx)?;
     tx.commit().map_err(CountyError::server)?;
     match found {
         0 => Err(CountyError::Empty),
         v if v > latest_version() => Err(CountyError::TooNew { found: v, supported: latest_version() }),
-        _ => Ok(()),
+        v => Ok(v),
     }
 }

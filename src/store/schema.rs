@@ -206,6 +206,9 @@ pub const MIGRATIONS: &[&str] = &[
 /// The first version that keeps insured years.
 pub const YEAR_VERSION: i64 = 5;
 
+/// The first version that keeps the class a pupil was in during each closed year.
+pub const YEAR_CLASS_VERSION: i64 = 6;
+
 /// `PRAGMA application_id` of a canbao drive ("CNBO"): set when a drive is created or first opened for
 /// writing by a canbao that knows it, so a file is known to be a drive before anything is written to it.
 pub const APPLICATION_ID: i64 = 0x434E_424F;
