@@ -258,6 +258,50 @@ fn tax_list_twice_changes_nothing_the_second_time() {
     assert_eq!((amounts[0]["file_amount"].as_f64(), amounts[0]["due"].as_f64()), (Some(350.0), Some(380.0)));
 }
 
+/// A department's payment (代缴) for a pupil the policy subsidises: its share, or 0 for a full subsidy, is what
+/// it owes, not a family's amount; it is recorded as 财政代缴, and a roster that already says so agrees.
+#[test]
+fn a_departments_payment_is_checked_against_the_departments_share() {
+    let (dir, db) = sample_drive();
+    ok(canbao(&db).args(["policy", "use", "yibin-2024"]));
+    // 李可月 (孤儿) is already 财政代缴 on the roster.
+    ok(canbao(&db).args(["mark", "450202201804116964", "--payment", "government"]));
+    let file = write(
+        dir.path(),
+        "tax.csv",
+        "姓名,证件号码,缴费金额,缴费日期,缴费渠道\n\
+         许志文,450203201811029232,380,2023-10-09,部门代缴\n\
+         何轩明,45020320190307775X,285,2023-10-09,财政代缴\n\
+         郑萱一,450202201607248706,0,2023-10-09,政府代缴\n\
+         李可月,450202201804116964,380,2023-10-09,\n\
+         胡可雪,450203201605282261,380,2023-10-09,微信\n",
+    );
+    let first = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&file));
+    // 许志文 (特困) and 何轩明 (低保, 75 % subsidy) paid by their departments' share, 郑萱一 (孤儿) at 0, 李可月's
+    // row is the 财政代缴 the roster holds; only 胡可雪 (特困), whose family paid 380, owes nothing.
+    let amounts = first["amount_mismatches"].as_array().expect("list");
+    let ids: Vec<&str> = amounts.iter().filter_map(|m| m["id_number"].as_str()).collect();
+    assert_eq!(ids, ["450203201605282261"], "{first}");
+    assert!(first["conflicts"].as_array().expect("list").is_empty(), "{first}");
+    assert_eq!((first["matched"].as_u64(), first["already"].as_u64()), (Some(4), Some(1)), "{first}");
+    for (id, payment) in [
+        ("450203201811029232", "government"),
+        ("45020320190307775X", "government"),
+        ("450202201607248706", "government"),
+        ("450202201804116964", "government"),
+        ("450203201605282261", "paid"),
+    ] {
+        assert_eq!(json(canbao(&db).args(["find", id, "--json"]))[0]["payment"], payment, "{id}");
+    }
+    // A department's payment never overwrites a family's: reported for the operator.
+    let again =
+        write(dir.path(), "tax2.csv", "姓名,证件号码,缴费金额,缴费渠道\n胡可雪,450203201605282261,380,财政代缴\n");
+    let second = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&again));
+    let conflicts = second["conflicts"].as_array().expect("list");
+    assert_eq!(conflicts.len(), 1, "{second}");
+    assert_eq!((conflicts[0]["roster"].as_str(), conflicts[0]["file"].as_str()), (Some("已缴费"), Some("财政代缴")));
+}
+
 #[test]
 fn agency_and_category_lists() {
     let (dir, db) = sample_drive();

@@ -49,7 +49,7 @@ pub struct AmountMismatch {
     pub name: String,
     /// Yuan.
     pub file_amount: f64,
-    /// Yuan: the quote's personal_due for the payment date.
+    /// Yuan: the quote's personal_due for the payment date, or its department_due for a department's payment.
     pub due: f64,
     pub row: usize,
 }
@@ -341,10 +341,6 @@ impl Run<'_> {
         student: &Student,
     ) -> Option<Vec<Change>> {
         let header_of = |c: Column| map.header_text(c, &sheet.rows);
-        if student.payment == PaymentStatus::Government {
-            self.conflict(student, PaymentStatus::Government.label_zh(), PaymentStatus::Paid.label_zh(), row_no);
-            return None;
-        }
         let cell = |c: Column| map.get(c, row).filter(|c| !c.is_empty());
         let amount = cell(Column::Amount).and_then(|c| {
             let parsed = parse_amount(c);
@@ -372,7 +368,7 @@ impl Run<'_> {
             })
         });
         let channel = cell(Column::Channel).map(Cell::text);
-        if let (Some(policy), Some(fen)) = (self.policy, amount) {
+        let quote = self.policy.map(|policy| {
             let request = QuoteRequest {
                 categories: student.categories.iter().map(|c| c.name.clone()).collect(),
                 paid_on: paid_on.unwrap_or(self.today),
@@ -380,20 +376,60 @@ impl Run<'_> {
                 freshman: false,
                 birth_date: student.birth_date,
             };
-            match policy::quote(policy, self.table, &request) {
-                Ok(q) if q.personal_due_fen != fen => self.report.amount_mismatches.push(AmountMismatch {
-                    id_number: student.id_number.clone(),
-                    name: student.name.clone(),
-                    file_amount: money::as_number(fen),
-                    due: money::as_number(q.personal_due_fen),
-                    row: row_no,
-                }),
-                Ok(_) => {}
+            policy::quote(policy, self.table, &request)
+        });
+        let quoted = match &quote {
+            Some(Ok(q)) => Some(q),
+            _ => None,
+        };
+        // A department's payment (代缴) is either the share the policy has it pay or, for a pupil the family pays
+        // nothing for (full subsidy), a row of 0: the premium went through the department's own channel.
+        let fits_department = |fen: i64| {
+            quoted.is_some_and(|q| {
+                (q.department_due_fen > 0 && fen == q.department_due_fen) || (fen == 0 && q.personal_due_fen == 0)
+            })
+        };
+        // The list says so in its channel column; without one, a row the roster already holds as 财政代缴 whose
+        // amount is the department's is that payment, not a family's.
+        let by_department = channel.as_deref().is_some_and(names_a_department)
+            || (channel.is_none()
+                && student.payment == PaymentStatus::Government
+                && amount.is_some_and(fits_department));
+        if student.payment == PaymentStatus::Government && !by_department {
+            self.conflict(student, PaymentStatus::Government.label_zh(), PaymentStatus::Paid.label_zh(), row_no);
+            return None;
+        }
+        // A family's payment is never turned into a department's: premiums paid are not refunded (003 二(二)).
+        if by_department && student.payment == PaymentStatus::Paid {
+            self.conflict(student, PaymentStatus::Paid.label_zh(), PaymentStatus::Government.label_zh(), row_no);
+            return None;
+        }
+        if let (Some(quote), Some(fen)) = (&quote, amount) {
+            match quote {
+                Ok(q) => {
+                    let (fits, due) = if by_department {
+                        (fits_department(fen), q.department_due_fen)
+                    } else {
+                        (q.personal_due_fen == fen, q.personal_due_fen)
+                    };
+                    if !fits {
+                        self.report.amount_mismatches.push(AmountMismatch {
+                            id_number: student.id_number.clone(),
+                            name: student.name.clone(),
+                            file_amount: money::as_number(fen),
+                            due: money::as_number(due),
+                            row: row_no,
+                        });
+                    }
+                }
                 Err(e) => {
                     let message = format!("无法核对金额：{e} (cannot check the amount)");
                     self.problem(sheet, row_no, header_of(Column::Amount), message);
                 }
             }
+        }
+        if by_department {
+            return Some(vec![Change::Payment(Payment::Government)]);
         }
         // Only what the list gives: a missing column never erases a detail the operator recorded.
         let channel = channel.as_deref().and_then(PaymentChannel::from_text);
@@ -452,6 +488,11 @@ impl Run<'_> {
         }
         Some(vec![Change::Categories(marks)])
     }
+}
+
+/// A channel word that says a department paid (部门代缴, 财政代缴, 政府资助, 医疗救助 …), not the family.
+fn names_a_department(text: &str) -> bool {
+    ["代缴", "财政", "政府", "部门", "资助", "救助", "民政"].iter().any(|w| text.contains(w))
 }
 
 /// Category cells list one or several names: 低保、监测户 / 低保,孤儿.
