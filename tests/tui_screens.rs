@@ -1343,3 +1343,31 @@ fn dashboard_days_chart() {
         app.update(Action::Dashboard);
     });
 }
+
+/// Two schools that each have a 一年级1班: the dashboard counts them apart, each line naming its school.
+#[test]
+fn dashboard_keeps_two_schools_classes_apart() {
+    for lang in [Language::Zh, Language::En] {
+        let mut store = store(false);
+        let today = store.today();
+        for (school, rows) in [
+            ("柳州市第一小学", "孙语,450203201909308803,一年级1班\n林彤瑶,450202201911276365,一年级1班\n"),
+            ("柳州市第二小学", "何轩明,45020320190307775X,一年级1班\n"),
+        ] {
+            let text = format!("姓名,身份证号码,班级\n{rows}");
+            let sheets = canbao::io::table::read_bytes(text.as_bytes(), "list.csv").expect("read");
+            let inputs = vec![canbao::io::class_list::Input::Sheets("list.csv".to_owned(), sheets)];
+            canbao::io::class_list::import_inputs(&mut store, inputs, Some(school), "本校", today, false)
+                .expect("import");
+        }
+        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(80, 24));
+        app.update(Action::Dashboard);
+        let shown = screen(&app);
+        let lines: Vec<&str> = shown.lines().filter(|l| l.contains("一年级1班")).collect();
+        assert_eq!(lines.len(), 2, "{shown}");
+        assert!(lines[0].contains("柳州市第一小学") && lines[0].split_whitespace().nth(2) == Some("2"), "{shown}");
+        assert!(lines[1].contains("柳州市第二小学") && lines[1].split_whitespace().nth(2) == Some("1"), "{shown}");
+        insta::assert_snapshot!(format!("dashboard_two_schools_{}", lang_name(lang)), screen(&app));
+    }
+}

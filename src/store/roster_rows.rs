@@ -9,6 +9,8 @@ use crate::domain::student::{CategoryMark, Enrollment, PaymentStatus};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RosterRow<'a> {
     pub id: i64,
+    /// `schools.id`: two schools may each have a 一年级1班.
+    pub school_id: i64,
     pub name: &'a str,
     pub id_number: &'a str,
     pub grade: &'a str,
@@ -31,6 +33,13 @@ impl Store {
         super::search_blocks::count(&self.conn)
     }
 
+    /// Every school's name by its id (`RosterRow::school_id`).
+    pub fn school_names(&self) -> Result<std::collections::HashMap<i64, String>> {
+        let mut stmt = self.conn.prepare("SELECT id, name FROM schools")?;
+        let names = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        Ok(names)
+    }
+
     /// Every pupil's id in roster order (school, grade, class, name by pinyin), read from the roster index alone.
     pub fn roster_order(&self) -> Result<Vec<i64>> {
         let by_name = super::schema::name_order_column(&self.conn, "")?;
@@ -46,7 +55,7 @@ impl Store {
     pub fn for_each_roster_row(&self, mut f: impl FnMut(&RosterRow<'_>)) -> Result<()> {
         let mut stmt = self.conn.prepare(
             "SELECT s.id, s.name, s.id_number, s.grade, s.class, s.enrollment, s.payment, s.categories,
-                    s.id_problem IS NOT NULL
+                    s.id_problem IS NOT NULL, s.school_id
              FROM students s",
         )?;
         let mut rows = stmt.query([])?;
@@ -67,6 +76,7 @@ impl Store {
                 payment: PaymentStatus::from_code(text(6)?).unwrap_or(PaymentStatus::Unpaid),
                 categories,
                 id_problem: r.get(8)?,
+                school_id: r.get(9)?,
             });
         }
         Ok(())

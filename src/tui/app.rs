@@ -491,7 +491,7 @@ impl App {
                     self.fail(e.to_string());
                 }
                 (self.policy, _) = super::due::drive_policy(&self.store, self.config_dir.as_deref());
-                self.replace_data(data);
+                self.replace_data(*data);
                 self.reload_detail();
                 self.say(self.text.writer_changes_loaded);
             }

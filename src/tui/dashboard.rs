@@ -11,6 +11,8 @@ use crate::domain::student::{Enrollment, PaymentStatus};
 /// One class's line. Each count is defined once, in `domain::coverage`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClassLine {
+    /// The school the class belongs to: two schools may each have a 一年级1班, and they are two lines.
+    pub school: String,
     pub label: String,
     pub students: usize,
     /// 已参保: paid (family or department) or insured elsewhere.
@@ -62,23 +64,18 @@ impl Dashboard {
             enrollment: Enrollment::ALL.iter().map(|&e| (e, 0)).collect(),
             payment: PaymentStatus::ALL.iter().map(|&p| (p, 0)).collect(),
             ledgers: Ledger::ALL.iter().map(|&l| (l, 0)).collect(),
-            classes: data
-                .classes
-                .iter()
-                .map(|c| ClassLine {
-                    label: c.clone(),
-                    students: 0,
-                    insured: 0,
-                    eligible: 0,
-                    registered: 0,
-                    settled: 0,
-                })
-                .collect(),
             ..Dashboard::default()
         };
         // Most pupils share a handful of (categories, statuses) combinations: ask the policy once for each.
         let mut memo: HashMap<(&[u16], Enrollment, PaymentStatus), Option<Ledger>> = HashMap::new();
-        for row in &data.rows {
+        // One line per school and class, in the order the roster meets them.
+        let mut lines: HashMap<(usize, u32), usize> = HashMap::new();
+        let mut school = 0;
+        let mut last: Option<((usize, u32), usize)> = None;
+        for (i, row) in data.rows.iter().enumerate() {
+            while data.schools.get(school + 1).is_some_and(|(first, _)| *first as usize <= i) {
+                school += 1;
+            }
             d.students += 1;
             d.problems += usize::from(row.problem);
             let standing = Standing::new(row.enrollment, row.payment);
@@ -96,7 +93,25 @@ impl Dashboard {
             let eligible = standing.is_expected();
             d.insured += usize::from(insured);
             d.eligible += usize::from(eligible);
-            if let Some(c) = d.classes.get_mut(row.class as usize) {
+            // Rows come class by class: the map is asked only when the class changes.
+            let key = (school, row.class);
+            let line = match last {
+                Some((k, line)) if k == key => line,
+                _ => *lines.entry(key).or_insert_with(|| {
+                    d.classes.push(ClassLine {
+                        school: data.schools.get(school).map(|(_, name)| name.clone()).unwrap_or_default(),
+                        label: data.classes.get(row.class as usize).cloned().unwrap_or_default(),
+                        students: 0,
+                        insured: 0,
+                        eligible: 0,
+                        registered: 0,
+                        settled: 0,
+                    });
+                    d.classes.len() - 1
+                }),
+            };
+            last = Some((key, line));
+            if let Some(c) = d.classes.get_mut(line) {
                 c.students += 1;
                 c.insured += usize::from(insured);
                 c.registered += usize::from(matches!(standing.enrollment(), Enrollment::Here | Enrollment::Elsewhere));
@@ -104,7 +119,6 @@ impl Dashboard {
                 c.eligible += usize::from(eligible);
             }
         }
-        d.classes.retain(|c| c.students > 0);
         d
     }
 

@@ -29,7 +29,7 @@ pub enum Followed {
     /// These pupils' rows are read again and updated in place.
     Pupils(Vec<i64>),
     /// A whole roster, read on the worker.
-    Roster(RosterData),
+    Roster(Box<RosterData>),
     /// Still reading.
     Loading,
     Failed(String),
@@ -56,7 +56,7 @@ impl Follower {
                 Ok(Ok((data, seen))) => {
                     self.loading = None;
                     self.seen_audit = seen;
-                    Followed::Roster(data)
+                    Followed::Roster(Box::new(data))
                 }
                 Ok(Err(e)) => {
                     self.loading = None;

@@ -58,6 +58,9 @@ pub struct RosterData {
     masks: Vec<u64>,
     /// Class labels in roster order.
     pub classes: Vec<String>,
+    /// Each school's first row and name, in roster order: the roster is sorted by school first, so a school's
+    /// pupils are one run of rows, and no row has to carry its school.
+    pub schools: Vec<(u32, String)>,
     /// The builtin category names first, then any other name found on a pupil.
     pub category_names: Vec<String>,
     by_id: HashMap<i64, u32>,
@@ -83,10 +86,14 @@ impl RosterData {
                 ..RosterData::default()
             };
             let mut class_index: HashMap<String, u32> = HashMap::new();
+            let mut school_at = vec![0i64; n];
             // Keys rebuilt for pupils the file has none for (an older file), by pupil id.
             let mut rebuilt: HashMap<i64, String> = HashMap::new();
             store.for_each_roster_row(|r| {
                 let Some(&at) = data.by_id.get(&r.id) else { return };
+                if let Some(school) = school_at.get_mut(at as usize) {
+                    *school = r.school_id;
+                }
                 let class = data.class_of(r, &mut class_index);
                 let key = match by_key.get(r.id) {
                     Some(key) => key,
@@ -118,6 +125,14 @@ impl RosterData {
                 data.key_ends.push(data.keys.len() as u32);
             }
             data.number_in_roster_order();
+            let names = store.school_names()?;
+            let mut last = None;
+            for (i, &school) in school_at.iter().enumerate() {
+                if last != Some(school) {
+                    last = Some(school);
+                    data.schools.push((i as u32, names.get(&school).cloned().unwrap_or_default()));
+                }
+            }
             Ok(data)
         })
     }
@@ -176,6 +191,12 @@ impl RosterData {
                 (self.category_names.len() - 1) as u16
             }
         }
+    }
+
+    /// The school of row `i`.
+    pub fn school_of(&self, i: usize) -> &str {
+        let after = self.schools.partition_point(|(first, _)| *first as usize <= i);
+        after.checked_sub(1).and_then(|k| self.schools.get(k)).map_or("", |(_, name)| name.as_str())
     }
 
     pub fn len(&self) -> usize {
@@ -709,6 +730,7 @@ mod tests {
                 payment: PaymentStatus::Unpaid,
                 categories: Vec::new(),
                 id_problem: false,
+                school_id: 1,
             };
             push(&mut d, &row);
         }

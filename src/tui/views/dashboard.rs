@@ -109,7 +109,21 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
 
     // The class table: fixed number columns, then a bar in whatever width is left.
     let h = &t.dash_class_header;
-    let class_w = 16;
+    // A drive of several schools names each line's school: two schools may each have a 一年级1班.
+    let several = d.classes.iter().any(|c| c.school != d.classes.first().map_or("", |f| f.school.as_str()));
+    let label = |c: &crate::tui::dashboard::ClassLine| {
+        if several { format!("{} {}", c.school, c.label) } else { c.label.clone() }
+    };
+    let class_w = if several {
+        d.classes
+            .iter()
+            .map(|c| unicode_width::UnicodeWidthStr::width(label(c).as_str()) + 1)
+            .max()
+            .unwrap_or(16)
+            .clamp(16, 32)
+    } else {
+        16
+    };
     let head = format!(
         " {}{}{}{}{} {}",
         fit(h[0], class_w),
@@ -131,7 +145,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     for c in &shown {
         lines.push(Line::raw(format!(
             " {}{}{}{}{} ",
-            fit(&c.label, class_w),
+            fit(&label(c), class_w),
             fit_right(&c.students.to_string(), 8),
             fit_right(&c.eligible.to_string(), 8),
             fit_right(&c.insured.to_string(), 8),
