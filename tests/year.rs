@@ -224,3 +224,42 @@ fn graduates_leave_their_class_so_the_new_year_counts_each_class_once() {
     let old = json(canbao(&db, home).args(["--year", &year.to_string(), "find", &pupils[0].1, "--json"]));
     assert_eq!(old[0]["class"], "六年级1班");
 }
+
+/// The class lists of a new year are the classes of this year: graduates are in none of them, and the export
+/// says how many it left out instead of listing them as a class of their own.
+#[test]
+fn class_lists_leave_graduates_out_and_say_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, home) = (dir.path().join("drive.db"), dir.path());
+    let list = dir.path().join("list.csv");
+    write_list(
+        &list,
+        &[
+            ("六年甲", id("45020220140301002"), "六年级", "1班"),
+            ("六年乙", id("45020220140301010"), "六年级", "1班"),
+            ("五年丙", id("45020220150301002"), "五年级", "1班"),
+        ],
+    );
+    canbao(&db, home).arg("import").arg(&list).assert().success();
+    let year = current_year(&db, home);
+    canbao(&db, home).args(["year", "new", &(year + 1).to_string(), "--promote"]).assert().success();
+
+    let out = dir.path().join("classes");
+    std::fs::create_dir(&out).unwrap();
+    let said = text(canbao(&db, home).args(["export", "classes", "--format", "csv", "--out"]).arg(&out));
+    let names: Vec<String> =
+        std::fs::read_dir(&out).unwrap().map(|f| f.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(names.len(), 1, "one class this year, not a class of graduates: {names:?}");
+    assert!(names[0].contains("六年级1班"), "{names:?}");
+    assert!(said.contains("已毕业离校的学生 2 人") && said.contains("2 graduated pupils"), "{said}");
+
+    // A drive whose only pupils have graduated has no class list to give, and says why.
+    let only = dir.path().join("only.csv");
+    write_list(&only, &[("六年丁", id("45020220140301029"), "六年级", "1班")]);
+    let db2 = dir.path().join("drive2.db");
+    canbao(&db2, home).arg("import").arg(&only).assert().success();
+    canbao(&db2, home).args(["year", "new", &(year + 1).to_string(), "--promote"]).assert().success();
+    let failed = canbao(&db2, home).args(["export", "classes", "--out"]).arg(dir.path()).assert().code(1);
+    let err = String::from_utf8_lossy(&failed.get_output().stderr).into_owned();
+    assert!(err.contains("都已毕业离校"), "{err}");
+}

@@ -50,7 +50,18 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
                 }
                 ExportKind::Ledgers => forms::ledgers::export_ledgers(&input, out)?,
                 ExportKind::Special => forms::special::export_special(&input, out)?,
-                ExportKind::Classes => forms::classes::export_classes(&input, out)?,
+                ExportKind::Classes => {
+                    let (paths, graduates) = forms::classes::export_classes(&input, out)?;
+                    if let Some((both, en)) = forms::classes::graduates_note(graduates) {
+                        // `--out -` sends the form itself to standard output: the note goes beside it.
+                        if to_stdout {
+                            eprintln!("{}", super::pick(&both, &en));
+                        } else {
+                            super::say(&both, &en);
+                        }
+                    }
+                    paths
+                }
                 ExportKind::Summary => forms::summary::export_summary(&input, out)?,
                 ExportKind::Notices => {
                     let (path, count) = forms::notices::export_notices(&input, on.unwrap_or(opts.date), out)?;

@@ -31,6 +31,11 @@ pub enum ExportError {
     PickSchool(String),
     #[error("没有班级“{0}”，或该班没有学生 (no such class, or it has no pupils)")]
     NoSuchClass(String),
+    #[error(
+        "这些学生（{0} 人）都已毕业离校，本年度没有班级可导出核对表 \
+         (all {0} pupils have graduated: no class to list this year)"
+    )]
+    OnlyGraduates(usize),
     #[error(transparent)]
     DataFile(#[from] crate::domain::category::DataFileError),
     #[error("没有名为“{name}”的参保模板；可用的模板：{known} (no such template)")]

@@ -36,7 +36,7 @@ pub use roster_rows::RosterRow;
 pub use search_blocks::SearchKeys;
 pub use stats::{ClassStats, DayProgress, Stats};
 pub use writer_changes::{DriveEpoch, WriterChanges};
-pub use year::{ClassMove, Leaver, YearReport};
+pub use year::{ClassMove, GRADUATES_GRADE, Leaver, YearReport};
 
 use crate::domain::student::{CategoryMark, Enrollment, PaymentDetails, PaymentStatus, Student};
 

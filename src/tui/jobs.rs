@@ -361,7 +361,10 @@ fn export_form(
                 .and_then(|t| forms::template::export_template(&input, &t, out)),
             Form::Ledgers => forms::ledgers::export_ledgers(&input, out),
             Form::Special => forms::special::export_special(&input, out),
-            Form::Classes => forms::classes::export_classes(&input, out),
+            Form::Classes => forms::classes::export_classes(&input, out).map(|(paths, graduates)| {
+                skipped.extend(forms::classes::graduates_note(graduates).map(|(both, _)| both));
+                paths
+            }),
             Form::Summary => forms::summary::export_summary(&input, out),
             Form::Notices => forms::notices::export_notices(&input, opts.date, out).map(|(p, _)| vec![p]),
         };

@@ -16,11 +16,19 @@ pub const COLUMNS: [(&str, f64); 6] =
 /// The label pupils without a class are listed under.
 pub const NO_CLASS: &str = "未分班";
 
-pub fn export_classes(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathBuf>, ExportError> {
+/// Writes the class lists: the files, and how many graduates were left out. A graduate (已毕业, moved out of
+/// their class when the year was started) is in no class this year, so no teacher has them to tick; the count
+/// is said beside the files instead (`graduates_note`).
+pub fn export_classes(input: &FormInput, out: Option<&Path>) -> Result<(Vec<PathBuf>, usize), ExportError> {
     let (school, pupils) = input.school_pupils()?;
+    let (graduates, pupils): (Vec<&Student>, Vec<&Student>) =
+        pupils.iter().partition(|s| s.grade == crate::store::GRADUATES_GRADE);
+    if pupils.is_empty() {
+        return Err(ExportError::OnlyGraduates(graduates.len()));
+    }
     // Pupils arrive in roster order, so each class's pupils are contiguous.
     let mut classes: Vec<(String, Vec<&Student>)> = Vec::new();
-    for s in &pupils {
+    for s in pupils {
         let label = s.class_label();
         let label = if label.trim().is_empty() { NO_CLASS.to_owned() } else { label };
         match classes.last_mut() {
@@ -48,7 +56,15 @@ pub fn export_classes(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
             }
         }
     }
-    Ok(written)
+    Ok((written, graduates.len()))
+}
+
+/// What the class lists left out, nothing when no graduate was: the line in both languages, and in English.
+pub fn graduates_note(graduates: usize) -> Option<(String, String)> {
+    (graduates > 0).then(|| {
+        let en = format!("{graduates} graduated pupils are in no class this year: not on the class lists");
+        (format!("已毕业离校的学生 {graduates} 人不属于本年度任何班级，未列入班级核对表 ({en})"), en)
+    })
 }
 
 fn write_class(
