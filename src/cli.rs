@@ -501,7 +501,7 @@ fn run(cli: &Cli) -> CmdResult {
         Command::School { action: SchoolAction::Rename { old, new, merge } } => {
             roster::rename_school(cli, old, new, *merge)
         }
-        Command::Export(args) if args.from.is_some() => county::export_summary(args, county::url(&args.from)),
+        Command::Export(args) if args.from.is_some() => county::export_summary(args, county::url(&args.from), cli.year),
         Command::Export(args) => export::export(cli, args),
         Command::Policy { action } => paperwork::policy(cli, action),
         Command::Quote(args) => paperwork::quote(cli, args),

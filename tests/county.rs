@@ -417,6 +417,17 @@ fn a_closed_year_rolls_up_by_the_classes_of_that_year() {
     let current = class_counts(&rollup(&db, &["--school", "第1小学"]));
     assert_eq!(labels(&current), ["四年级1班", "四年级2班"], "this year's: {current:?}");
     assert_eq!(current.iter().map(|c| c.2).collect::<Vec<_>>(), [1, 0], "only 学生02 paid this year");
+    // The county's 参保进度汇总 of that year, per class of one school, counts the same classes.
+    let sheet = dir.path().join("closed.csv");
+    bare()
+        .args(["--year", &year.to_string(), "export", "summary", "--format", "csv", "--school", "第1小学"])
+        .args(["--from", &db.url, "--out"])
+        .arg(&sheet)
+        .assert()
+        .success();
+    let text = String::from_utf8(std::fs::read(&sheet).unwrap()).unwrap();
+    assert!(text.contains(&format!("保险年度：{year}年度")), "{text}");
+    assert!(text.contains("三年级1班") && !text.contains("四年级1班"), "{text}");
     let second_school = class_counts(&rollup(&db, &["--school", "第2小学", "--year", &year.to_string()]));
     assert_eq!(labels(&second_school), ["三年级1班", "三年级2班"], "copied in with its classes");
 

@@ -213,7 +213,9 @@ fn print_rollup(r: &county::Rollup) {
 
 /// `export summary --from URL`: the county's 参保进度汇总, one line per school (per class with --school), the
 /// totals as a school's summary gives them. The four ledgers are left out: they depend on each drive's policy.
-pub fn export_summary(args: &ExportArgs, from: Option<&str>) -> CmdResult {
+/// `year` (the global `--year`) writes an earlier insured year's, by the classes of that year; default the
+/// latest year pushed.
+pub fn export_summary(args: &ExportArgs, from: Option<&str>, year: Option<i32>) -> CmdResult {
     if args.kind != ExportKind::Summary {
         return Err(UserError(
             "--from 只能导出全县的 summary（参保进度汇总）(with --from only the summary can be exported)".into(),
@@ -221,7 +223,7 @@ pub fn export_summary(args: &ExportArgs, from: Option<&str>) -> CmdResult {
     }
     let target = target(from)?;
     let mut client = target.connect()?;
-    let r = county::rollup(&mut client, None, args.school.as_deref()).map_err(|e| e.scrubbed(&target))?;
+    let r = county::rollup(&mut client, year, args.school.as_deref()).map_err(|e| e.scrubbed(&target))?;
     let t = &r.totals;
     let mut totals: Vec<(String, f64)> = vec![("学生总数".into(), t.students as f64)];
     for e in Enrollment::ALL {
