@@ -79,3 +79,43 @@ fn the_palette_starts_the_next_year_and_switches_to_the_last_one_read_only() {
     assert!(title(&app).contains(&format!("{}年度", year + 1)));
     assert_eq!(app.store.student(first).expect("pupil").payment, PaymentStatus::Unpaid);
 }
+
+/// An earlier year is searched by the classes pupils were in that year: the class moved up since is not what a
+/// search of that year finds.
+#[test]
+fn an_earlier_year_is_searched_by_its_own_classes() {
+    let mut store = Store::open_in_memory().expect("store");
+    store.set_fixed_clock("2026-11-23T10:00:00+08:00");
+    let text =
+        "姓名,身份证号码,年级,班级\n六年甲,450202201403010026,六年级,1班\n五年丙,450202201503010023,五年级,1班\n";
+    let sheets = canbao::io::table::read_bytes(text.as_bytes(), "list.csv").expect("read");
+    let inputs = vec![canbao::io::class_list::Input::Sheets("list.csv".to_owned(), sheets)];
+    let today = store.today();
+    let report = canbao::io::class_list::import_inputs(&mut store, inputs, None, "本校", today, false).expect("import");
+    assert_eq!(report.added, 2, "{report:?}");
+    let year = store.current_year().expect("a year");
+    store.start_year(year + 1, true, None, false).expect("next year");
+    let options = Options { lang: Language::Zh, theme: None, operator: Some("测试".into()), config_dir: None };
+    let mut app = App::new(store, &options).expect("app");
+    app.update(Action::Resize(100, 30));
+    let search = |app: &mut App, text: &str| {
+        app.update(Action::Search);
+        for c in text.chars() {
+            app.update(Action::Input(c));
+        }
+        app.update(Action::Confirm);
+        let shown = screen(app);
+        app.update(Action::Back);
+        shown
+    };
+    // This year 五年丙 is in 六年级1班 and 六年甲 has graduated.
+    let now = search(&mut app, "六年级1班");
+    assert!(now.contains("五年丙") && !now.contains("六年甲"), "{now}");
+
+    app.run_command(Command::SwitchYear);
+    assert!(title(&app).contains(&format!("{year}年度")), "{}", title(&app));
+    let then = search(&mut app, "六年级1班");
+    assert!(then.contains("六年甲") && !then.contains("五年丙"), "{then}");
+    let then = search(&mut app, "五年级1班");
+    assert!(then.contains("五年丙") && !then.contains("六年甲"), "{then}");
+}

@@ -223,6 +223,13 @@ fn graduates_leave_their_class_so_the_new_year_counts_each_class_once() {
     // Last year still shows them in the class they were in.
     let old = json(canbao(&db, home).args(["--year", &year.to_string(), "find", &pupils[0].1, "--json"]));
     assert_eq!(old[0]["class"], "六年级1班");
+    // And a search of last year by class finds who was in it then, not who is in it now.
+    let names = |query: &str| -> Vec<String> {
+        let found = json(canbao(&db, home).args(["--year", &year.to_string(), "find", query, "--json"]));
+        found.as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap_or_default().to_owned()).collect()
+    };
+    assert_eq!(names("六年级1班"), ["六年甲", "六年乙"]);
+    assert_eq!(names("五年级1班"), ["五年丙"]);
 }
 
 /// The class lists of a new year are the classes of this year: graduates are in none of them, and the export

@@ -73,6 +73,17 @@ pub fn pack_key(name: &str, id_number: &str, class_label: &str) -> String {
     key
 }
 
+/// `key` with its class field replaced by `class_label`: the key of the same pupil in another class (a closed
+/// year shows the class the pupil was in then, while the stored key holds this year's).
+pub fn with_class(key: &str, class_label: &str) -> String {
+    let head = key.rfind(SEP).map_or(key, |at| &key[..at]);
+    let mut out = String::with_capacity(head.len() + class_label.len() + 1);
+    out.push_str(head);
+    out.push(SEP);
+    push_clean(&mut out, class_label, true);
+    out
+}
+
 /// Appends `text`, lower-cased if asked, with control characters (a CSV can carry any) as spaces: U+001E and
 /// U+001F separate keys and fields.
 fn push_clean(key: &mut String, text: &str, lower: bool) {

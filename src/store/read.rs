@@ -295,19 +295,42 @@ impl Store {
 
     /// One search straight off the file, for a process that searches once (`canbao find`): the keys are
     /// matched where SQLite holds them, and only the best `limit` pupils are read in full.
+    /// While a closed year is shown: the class label of each pupil who was in another class that year than
+    /// now, by pupil id (the year's row holds a class only where it changed since). Empty for the current year.
+    pub fn year_class_labels(&self) -> Result<std::collections::HashMap<i64, String>> {
+        let Some(year) = self.viewed_year else { return Ok(Default::default()) };
+        let mut stmt = self.conn.prepare(
+            "SELECT y.student_id, coalesce(y.grade, s.grade), coalesce(y.class, s.class)
+             FROM main.year_statuses y JOIN main.students s ON s.id = y.student_id
+             WHERE y.year = ?1 AND (y.grade IS NOT NULL OR y.class IS NOT NULL)",
+        )?;
+        let labels = stmt
+            .query_map([year], |r| {
+                let (grade, class): (String, String) = (r.get(1)?, r.get(2)?);
+                Ok((r.get(0)?, crate::domain::class_label::join(&grade, &class)))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(labels)
+    }
+
     pub fn search(&self, query: &Query, limit: usize) -> Result<(usize, Vec<Student>)> {
         let mut hits: Vec<(u32, i64)> = Vec::new();
         if search_blocks::present(&self.conn)? {
             // Every word must occur in a pupil's key, so the longest one rules out most blocks in one pass.
             let finder = query.longest_word().map(memchr::memmem::Finder::new);
+            // A closed year's pupils are found in the class they were in then, not by this year's stored key.
+            let year_classes = self.year_class_labels()?;
+            let rule_out_blocks = finder.as_ref().filter(|_| year_classes.is_empty());
             let mut stmt = self.conn.prepare("SELECT keys FROM search_blocks")?;
             let mut rows = stmt.query([])?;
             while let Some(row) = rows.next()? {
                 let block = row.get_ref(0)?.as_str().unwrap_or("");
-                if finder.as_ref().is_some_and(|f| f.find(block.as_bytes()).is_none()) {
+                if rule_out_blocks.is_some_and(|f| f.find(block.as_bytes()).is_none()) {
                     continue;
                 }
                 for (id, key) in search_blocks::records(block) {
+                    let rekeyed = year_classes.get(&id).map(|label| crate::domain::search::with_class(key, label));
+                    let key = rekeyed.as_deref().unwrap_or(key);
                     if finder.as_ref().is_some_and(|f| f.find(key.as_bytes()).is_none()) {
                         continue;
                     }

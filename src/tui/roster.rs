@@ -87,8 +87,10 @@ impl RosterData {
             };
             let mut class_index: HashMap<String, u32> = HashMap::new();
             let mut school_at = vec![0i64; n];
-            // Keys rebuilt for pupils the file has none for (an older file), by pupil id.
+            // Keys rebuilt for pupils the file has none for (an older file), or who were in another class in the
+            // closed year shown, by pupil id.
             let mut rebuilt: HashMap<i64, String> = HashMap::new();
+            let year_classes = store.year_class_labels()?;
             store.for_each_roster_row(|r| {
                 let Some(&at) = data.by_id.get(&r.id) else { return };
                 if let Some(school) = school_at.get_mut(at as usize) {
@@ -96,6 +98,10 @@ impl RosterData {
                 }
                 let class = data.class_of(r, &mut class_index);
                 let key = match by_key.get(r.id) {
+                    // A closed year shows the class the pupil was in then; the stored key holds this year's.
+                    Some(key) if year_classes.contains_key(&r.id) => rebuilt
+                        .entry(r.id)
+                        .or_insert_with(|| crate::domain::search::with_class(key, &data.classes[class as usize])),
                     Some(key) => key,
                     // A key is written with every pupil; one missing is rebuilt, not left unsearchable.
                     None => rebuilt.entry(r.id).or_insert_with(|| {
@@ -119,7 +125,9 @@ impl RosterData {
                 };
             })?;
             for &id in &order {
-                let key = by_key.get(id).or_else(|| rebuilt.get(&id).map(String::as_str)).unwrap_or("");
+                // A rebuilt key wins: it is the one the row was loaded with.
+                let rebuilt_key = if rebuilt.is_empty() { None } else { rebuilt.get(&id).map(String::as_str) };
+                let key = rebuilt_key.or_else(|| by_key.get(id)).unwrap_or("");
                 data.masks.push(char_mask(key));
                 data.keys.push_str(key);
                 data.key_ends.push(data.keys.len() as u32);
