@@ -1248,8 +1248,37 @@ fn undo_stops_at_an_import_and_bulk_government_names_the_payments_it_clears() {
     let before = reveals(&app);
     app.update(Action::EditIdentity);
     app.update(Action::Down);
-    assert!(app.reveal);
+    assert!(!app.reveal, "only the form's field is revealed, not the roster");
     assert_eq!(reveals(&app), before + 1, "the number shown is recorded as revealed");
+}
+
+/// Opening a pupil's number in `E` reveals that one field, once and recorded; leaving the form leaves the
+/// roster masked as it was: no other pupil's number is shown, and the title does not say IDs are shown.
+#[test]
+fn editing_one_number_does_not_unmask_the_roster() {
+    let mut app = app(Language::Zh);
+    app.update(Action::Resize(120, 30));
+    let pupils = app.store.students(&Default::default()).expect("list");
+    let id = app.selected_id().expect("pupil");
+    let reveals = |app: &App| app.store.history(id).expect("h").iter().filter(|e| e.action == "reveal").count();
+    app.update(Action::OpenDetail);
+    app.update(Action::EditIdentity);
+    app.update(Action::NextField);
+    let own = pupils.iter().find(|p| p.id == id).expect("own").id_number.clone();
+    assert!(screen(&app).contains(&own), "the field being edited shows the whole number");
+    app.update(Action::NextField);
+    app.update(Action::Up);
+    assert_eq!(reveals(&app), 1, "revealed once, however often the field gets the focus");
+    app.update(Action::Back);
+    app.update(Action::Back);
+    assert!(app.modal.is_none());
+    let shown = screen(&app);
+    assert!(!app.reveal);
+    assert!(!shown.contains("身份证号已显示"), "{shown}");
+    for p in &pupils {
+        assert!(!shown.contains(&p.id_number), "{} shown in full:\n{shown}", p.name);
+    }
+    assert!(shown.contains(&canbao::domain::id_number::mask(&pupils[1].id_number)), "{shown}");
 }
 
 /// A quote's judgement calls are shown apart from its rule, marked as what to confirm.

@@ -26,6 +26,9 @@ pub struct IdentityForm {
     pub original: [String; 4],
     pub focus: IdentityField,
     pub error: Option<String>,
+    /// Whether this form has shown the whole number (recorded once). Only this form's field is unmasked: the
+    /// roster's masked state is the operator's `r`, not an edit's.
+    pub revealed: bool,
 }
 
 impl IdentityForm {

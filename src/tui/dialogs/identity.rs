@@ -20,8 +20,14 @@ impl App {
         let Some(s) = self.detail.as_ref().map(|d| d.student.clone()) else { return };
         let original = [s.name.clone(), s.id_number.clone(), s.class_label(), s.phone.clone()];
         let fields = original.clone().map(|t| LineInput::with_text(&t));
-        self.modal =
-            Some(Modal::Identity(IdentityForm { id: s.id, fields, original, focus: IdentityField::Name, error: None }));
+        self.modal = Some(Modal::Identity(IdentityForm {
+            id: s.id,
+            fields,
+            original,
+            focus: IdentityField::Name,
+            error: None,
+            revealed: false,
+        }));
     }
 
     pub fn update_identity(&mut self, mut form: IdentityForm, action: Action) -> Option<Modal> {
@@ -35,10 +41,11 @@ impl App {
                 form.focused().edit(&a);
             }
         }
-        // The number field shows the whole number once it has the focus: shown is revealed, and recorded.
-        if form.focus == IdentityField::IdNumber && !self.reveal {
+        // The number field shows the whole number once it has the focus: shown is revealed, and recorded. Only
+        // this field is revealed: the roster stays as the operator left it.
+        if form.focus == IdentityField::IdNumber && !self.reveal && !form.revealed {
             match self.store.record_reveal(Some(form.id)) {
-                Ok(()) => self.reveal = true,
+                Ok(()) => form.revealed = true,
                 Err(e) => {
                     self.fail(e.to_string());
                     form.focus = IdentityField::Name;

@@ -656,7 +656,7 @@ fn identity(frame: &mut Frame, app: &App, area: Rect, form: &IdentityForm) {
         let field_area =
             Rect { x: inner.x + label_w as u16, y, width: inner.width.saturating_sub(label_w as u16), height: 1 };
         // The number is shown only when revealed; it is typed over in full either way.
-        if i == IdentityField::IdNumber as usize && !app.reveal && !focused {
+        if i == IdentityField::IdNumber as usize && !app.reveal && !form.revealed && !focused {
             let masked = crate::domain::id_number::mask(input.text());
             frame.render_widget(
                 Paragraph::new(Span::styled(masked, app.theme.popup().add_modifier(Modifier::UNDERLINED))),
