@@ -215,6 +215,13 @@ fn two_laptops_changing_one_pupil_apart_is_a_conflict_the_newer_change_wins() {
     assert!(!payment["id_number"].as_str().unwrap().contains(&id[6..14]), "the number is masked: {payment}");
     let county = rollup(&db, &[]);
     assert_eq!((county["paid"].as_i64(), county["government"].as_i64()), (Some(0), Some(1)), "{county}");
+    // Printed in the screen's words: the field and its year, the values as labels.
+    let fresh = TestDb::new().expect("a second database");
+    bare().args(["push", "--to", &fresh.url]).arg(&a).assert().success();
+    let out = bare().args(["push", "--to", &fresh.url]).arg(&b).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(text.contains("「缴费状态（") && text.contains("保留 财政代缴"), "{text}");
+    assert!(!text.contains("Some(") && !text.contains("payment"), "{text}");
     // The older change pushed again is not a new conflict, and does not win.
     let again = push(&db, &[&a], &[]);
     assert!(again["conflicts"].as_array().unwrap().is_empty(), "{again}");
@@ -322,6 +329,44 @@ fn each_insured_year_keeps_its_own_statuses() {
 }
 
 #[test]
+fn one_group_starting_next_year_early_leaves_the_county_on_the_year_most_pupils_are_in() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let early = drive(dir.path(), 0, 3);
+    let rest = drive(dir.path(), 1, 5);
+    let year = push(&db, &[&rest], &[])["files"][0]["year"].as_i64().expect("the drive's year");
+    let next = (year + 1).to_string();
+    canbao(&early)
+        .args(["year", "new", &next])
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .assert()
+        .success();
+    push(&db, &[&early], &[]);
+    // Five pupils are collected for this year, three already for the next: this year is shown, all eight.
+    let county = rollup(&db, &[]);
+    assert_eq!((county["year"].as_i64(), county["students"].as_i64()), (Some(year), Some(8)), "{county}");
+    assert_eq!(county["years"], serde_json::json!([year, year + 1]));
+    let text = bare().args(["rollup", "--from", &db.url]).output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout).into_owned();
+    assert!(text.contains(&format!("另有 {next} 年度")), "the other year is named: {text}");
+    // The other year when asked, in the summary too.
+    assert_eq!(rollup(&db, &["--year", &next])["students"], 3);
+    let out = bare()
+        .args(["export", "summary", "--format", "csv", "--year", &next, "--from", &db.url, "--out", "-"])
+        .output()
+        .unwrap();
+    let sheet = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(sheet.contains(&format!("保险年度：{next}年度")) && sheet.contains("学生总数,3"), "{sheet}");
+    // A year nobody pushed is an error that names the years there are, not a page of zeros.
+    let out = bare().args(["rollup", "--from", &db.url, "--year", "27"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(said.contains("没有 27 年度") && said.contains(&next), "{said}");
+}
+
+#[test]
 fn the_county_summary_is_written_from_the_database() {
     let Some(db) = TestDb::new() else { return };
     let dir = tempfile::tempdir().unwrap();
@@ -355,6 +400,21 @@ fn the_county_summary_is_written_from_the_database() {
         .success();
     let text = String::from_utf8(std::fs::read(&one).unwrap()).unwrap();
     assert!(text.contains("学校名称：第2小学") && text.contains("三年级1班"), "{text}");
+    // The school's own totals under its name, not the county's.
+    let line =
+        |first: &str| text.lines().find(|l| l.trim_start_matches('\u{feff}').starts_with(first)).map(str::to_owned);
+    assert_eq!(line("学生总数,").as_deref(), Some("学生总数,4"), "{text}");
+    assert_eq!(line("缴费状态：财政代缴,").as_deref(), Some("缴费状态：财政代缴,1"), "{text}");
+    // `--out -`: the form on standard output, no file named "-".
+    let out = bare()
+        .current_dir(dir.path())
+        .args(["export", "summary", "--format", "csv", "--from", &db.url, "--out", "-"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let printed = String::from_utf8(out.stdout).unwrap();
+    assert!(printed.contains("学生总数,7") && printed.contains("第2小学"), "{printed}");
+    assert!(!dir.path().join("-").exists());
     // Only the summary comes from the county database.
     bare().args(["export", "ledgers", "--from", &db.url]).assert().code(1);
 }

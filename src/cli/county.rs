@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::output::{print_json, shown_id};
+use super::output::{CONFLICTS_LISTED, conflict_words, more_conflicts, print_json, shown_id};
 use super::{Cli, CmdResult, ExportArgs, ExportKind, UserError, paperwork, passphrase, say};
 use crate::county::{self, DriveFile, Target, drive};
 use crate::domain::coverage;
@@ -102,42 +102,22 @@ pub fn push(files: &[PathBuf], to: Option<&str>, dry_run: bool, reveal: bool, js
         );
     }
     let at = |t: &Option<String>| t.as_deref().map(crate::store::instant::local_minutes).unwrap_or_default();
-    for c in &report.conflicts {
+    for c in report.conflicts.iter().take(CONFLICTS_LISTED) {
         let id = shown_id(&c.id_number, true);
-        // A status's conflict names its insured year.
-        let field = match c.year {
-            Some(y) => format!("{}@{y}", c.field),
-            None => c.field.clone(),
-        };
+        let (field, kept, lost) = conflict_words(&c.field, c.year, c.kept.as_deref(), c.lost.as_deref());
+        let (kept_at, lost_at) = (at(&c.kept_at), at(&c.lost_at));
         say(
             &format!(
-                "  {} {} {} 「{}」：保留 {:?}（{} {}），舍弃 {:?}（{} {}）",
-                c.school,
-                c.name,
-                id,
-                field,
-                c.kept,
-                c.kept_drive,
-                at(&c.kept_at),
-                c.lost,
-                c.lost_drive,
-                at(&c.lost_at)
+                "  {} {} {id} 「{field}」：保留 {kept}（{} {kept_at}），舍弃 {lost}（{} {lost_at}）",
+                c.school, c.name, c.kept_drive, c.lost_drive
             ),
             &format!(
-                "  {} {} {} {}: kept {:?} ({} {}), lost {:?} ({} {})",
-                c.school,
-                c.name,
-                id,
-                field,
-                c.kept,
-                c.kept_drive,
-                at(&c.kept_at),
-                c.lost,
-                c.lost_drive,
-                at(&c.lost_at)
+                "  {} {} {id} {field}: kept {kept} ({} {kept_at}), dropped {lost} ({} {lost_at})",
+                c.school, c.name, c.kept_drive, c.lost_drive
             ),
         );
     }
+    more_conflicts(report.conflicts.len());
     Ok(())
 }
 
@@ -149,13 +129,42 @@ pub fn rollup(from: Option<&str>, school: Option<&str>, year: Option<i32>, json:
         print_json(&r);
         return Ok(());
     }
-    print_rollup(&r);
+    print_rollup(&r, school);
     Ok(())
 }
 
-fn print_rollup(r: &county::Rollup) {
+/// Says which other insured years the database holds, so one year's figures are not read as the whole picture.
+/// On standard error when standard output carries a form.
+fn other_years(r: &county::Rollup, to_stderr: bool) {
+    let others: Vec<String> = r.years.iter().filter(|&&y| Some(y) != r.year).map(i32::to_string).collect();
+    if !others.is_empty() {
+        let year = r.year.map_or_else(String::new, |y| y.to_string());
+        let line = super::pick(
+            &format!(
+                "汇总数据库另有 {} 年度的数据；以下是 {year} 年度，用 --year 选择年度 \
+                 (the database also holds {}; shown: {year}, choose with --year)",
+                others.join("、"),
+                others.join(", ")
+            ),
+            &format!("the database also holds {}; shown: {year}, choose with --year", others.join(", ")),
+        )
+        .to_owned();
+        if to_stderr {
+            eprintln!("{line}");
+        } else {
+            println!("{line}");
+        }
+    }
+}
+
+fn print_rollup(r: &county::Rollup, school: Option<&str>) {
     let en = super::english();
-    let year = r.year.map_or_else(String::new, |y| y.to_string());
+    other_years(r, false);
+    // With --school, the totals are that school's: the line says whose they are.
+    let year = match school {
+        Some(name) => format!("{name} {}", r.year.map_or_else(String::new, |y| y.to_string())),
+        None => r.year.map_or_else(String::new, |y| y.to_string()),
+    };
     let t = &r.totals;
     if en {
         println!(
@@ -224,6 +233,7 @@ pub fn export_summary(args: &ExportArgs, from: Option<&str>, year: Option<i32>) 
     let target = target(from)?;
     let mut client = target.connect()?;
     let r = county::rollup(&mut client, year, args.school.as_deref()).map_err(|e| e.scrubbed(&target))?;
+    other_years(&r, args.out.as_deref() == Some(Path::new("-")));
     let t = &r.totals;
     let mut totals: Vec<(String, f64)> = vec![("学生总数".into(), t.students as f64)];
     for e in Enrollment::ALL {
@@ -270,10 +280,21 @@ pub fn export_summary(args: &ExportArgs, from: Option<&str>, year: Option<i32>) 
         today.format("%Y%m%d"),
         format.extension()
     );
-    let path = forms::out_file(args.out.as_deref(), &name);
+    // `--out -`: written in a private folder, copied to standard output, and removed, as a drive's export is.
+    let to_stdout = args.out.as_deref() == Some(Path::new("-"));
+    let scratch = if to_stdout { Some(super::export::ScratchDir::new()?) } else { None };
+    let path = match &scratch {
+        Some(dir) => dir.0.join(&name),
+        None => forms::out_file(args.out.as_deref(), &name),
+    };
     let year = r.year.map_or_else(String::new, |y| format!("保险年度：{y}年度"));
     let heading = vec![place, year, format!("填报时间：{}", today.format("%Y-%m-%d"))];
     let written = summary::write_progress(&path, format, heading, &totals, unit, &rows)?;
+    if to_stdout {
+        let bytes = std::fs::read(&written)?;
+        drop(scratch);
+        return super::output::write_stdout(&bytes);
+    }
     say(&format!("已导出 (written): {}", written.display()), &format!("written: {}", written.display()));
     Ok(())
 }
@@ -282,7 +303,7 @@ pub fn export_summary(args: &ExportArgs, from: Option<&str>, year: Option<i32>) 
 pub fn dashboard(cli: &Cli, from: Option<&str>) -> CmdResult {
     let target = target(from)?;
     let mut client = target.connect()?;
-    let fetch = move || match county::rollup(&mut client, None, None) {
+    let fetch = move |year: Option<i32>| match county::rollup(&mut client, year, None) {
         Ok(r) => Ok(r),
         Err(e) => {
             // The server went away: the next refresh tries a fresh connection.
@@ -298,5 +319,5 @@ pub fn dashboard(cli: &Cli, from: Option<&str>) -> CmdResult {
         operator: None,
         config_dir: super::open::config_dir(),
     };
-    crate::tui::county::run(fetch, &options).map_err(|e| UserError(e.to_string()))
+    crate::tui::county::run(fetch, cli.year, &options).map_err(|e| UserError(e.to_string()))
 }

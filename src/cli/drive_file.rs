@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::open::{READ_ONLY_REFUSED, drive_path, lock_drive, open_writer, open_writer_or_preview, record_reveal};
-use super::output::{print_json, shown_id};
+use super::output::{CONFLICTS_LISTED, conflict_words, more_conflicts, print_json, shown_id};
 use super::{Cli, CmdResult, UserError, passphrase, pick, say};
 use crate::store::cipher::{self, FileKind};
 use crate::store::{Store, StoreError};
@@ -152,20 +152,16 @@ fn print_merge_report(r: &crate::store::merge::MergeReport, reveal: bool) {
             "added {added}, updated {updated}, unchanged {unchanged}, conflicts {conflicts}, audit rows copied {copied}"
         ),
     );
-    for c in &r.conflicts {
+    for c in r.conflicts.iter().take(CONFLICTS_LISTED) {
         let (id, kept_at, lost_at) =
             (shown_id(&c.id_number, reveal), local_minutes(&c.kept_at), local_minutes(&c.lost_at));
+        let (field, kept, lost) = conflict_words(&c.field, None, c.kept.as_deref(), c.lost.as_deref());
         say(
-            &format!(
-                "  {} {id} 「{}」：保留 {:?}（{kept_at}），舍弃 {:?}（{lost_at}）",
-                c.name, c.field, c.kept, c.lost
-            ),
-            &format!(
-                "  {} {id} “{}”: kept {:?} ({kept_at}), dropped {:?} ({lost_at})",
-                c.name, c.field, c.kept, c.lost
-            ),
+            &format!("  {} {id} 「{field}」：保留 {kept}（{kept_at}），舍弃 {lost}（{lost_at}）", c.name),
+            &format!("  {} {id} “{field}”: kept {kept} ({kept_at}), dropped {lost} ({lost_at})", c.name),
         );
     }
+    more_conflicts(r.conflicts.len());
     if !r.ambiguous.is_empty() {
         let n = r.ambiguous.len();
         say(

@@ -92,10 +92,10 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
 }
 
 /// A folder only this user can read, removed with everything in it when dropped.
-struct ScratchDir(PathBuf);
+pub(super) struct ScratchDir(pub(super) PathBuf);
 
 impl ScratchDir {
-    fn new() -> Result<ScratchDir, UserError> {
+    pub(super) fn new() -> Result<ScratchDir, UserError> {
         let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
         let path = std::env::temp_dir().join(format!("canbao-{}-{nanos}", std::process::id()));
         #[cfg(unix)]

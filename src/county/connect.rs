@@ -40,7 +40,8 @@ pub struct Target {
     config: postgres::Config,
     /// The URL as messages show it: the password replaced by `***`.
     pub shown: String,
-    secret: Option<String>,
+    /// The password, as every reading of the URL (and `PGPASSWORD`) gives it: masked in every message.
+    secrets: Vec<String>,
     pub ssl: SslMode,
     root_cert: Option<std::path::PathBuf>,
 }
@@ -52,13 +53,13 @@ impl std::fmt::Debug for Target {
 }
 
 /// The URL with any password in it replaced by `***`: in the user part (`user:secret@`) and as a
-/// `password=` parameter (in a query string or the `key=value` form).
+/// `password=` parameter (in a query string or the `key=value` form). The user part is taken to end at the
+/// last `@`: a password may hold `/`, `?` or `@` unencoded, and masking a host too is better than showing one.
 pub fn masked(url: &str) -> String {
     let mut out = url.to_owned();
     if let Some(scheme_end) = out.find("://") {
         let rest_start = scheme_end + 3;
-        let authority_end = out[rest_start..].find(['/', '?']).map_or(out.len(), |i| rest_start + i);
-        if let Some(at) = out[rest_start..authority_end].rfind('@') {
+        if let Some(at) = out[rest_start..].rfind('@') {
             let userinfo = &out[rest_start..rest_start + at];
             if let Some(colon) = userinfo.find(':') {
                 out.replace_range(rest_start + colon + 1..rest_start + at, "***");
@@ -83,14 +84,19 @@ pub fn masked(url: &str) -> String {
     masked
 }
 
-/// `text` with the password (as given, and percent-encoded as a URL carries it) replaced by `***`: a server's
-/// or a library's message may quote what it was given.
-pub fn scrub(text: &str, secret: Option<&str>) -> String {
-    let Some(secret) = secret.filter(|s| !s.is_empty()) else { return text.to_owned() };
-    let mut out = text.replace(secret, "***");
-    let encoded = percent_encode(secret);
-    if encoded != secret {
-        out = out.replace(&encoded, "***");
+/// `text` with each of the passwords (as given, and percent-encoded as a URL carries it) replaced by `***`: a
+/// server's or a library's message may quote what it was given. Longer ones first, so a password that holds
+/// another is masked whole.
+pub fn scrub(text: &str, secrets: &[String]) -> String {
+    let mut secrets: Vec<&String> = secrets.iter().filter(|s| !s.is_empty()).collect();
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    let mut out = text.to_owned();
+    for secret in secrets {
+        out = out.replace(secret.as_str(), "***");
+        let encoded = percent_encode(secret);
+        if &encoded != secret {
+            out = out.replace(&encoded, "***");
+        }
     }
     out
 }
@@ -125,25 +131,31 @@ fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The password the URL carries, if any, as the server will be sent it.
-fn password_in(url: &str) -> Option<String> {
+/// Every reading of the password the URL may carry: the client library ends the user part at the first `@`, a
+/// person who did not encode an `@` in the password means the last; both are masked wherever they appear.
+fn passwords_in(url: &str) -> Vec<String> {
+    let mut found = Vec::new();
     if let Some(scheme_end) = url.find("://") {
         let rest = &url[scheme_end + 3..];
-        let authority = &rest[..rest.find(['/', '?']).unwrap_or(rest.len())];
-        if let Some(at) = authority.rfind('@')
-            && let Some(colon) = authority[..at].find(':')
-        {
-            return Some(percent_decode(&authority[colon + 1..at]));
+        for at in [rest.find('@'), rest.rfind('@')].into_iter().flatten() {
+            if let Some((_, password)) = rest[..at].split_once(':') {
+                found.push(percent_decode(password));
+            }
         }
     }
-    let i = url.find("password=")?;
-    let tail = &url[i + "password=".len()..];
-    let value = if let Some(quoted) = tail.strip_prefix('\'') {
-        &quoted[..quoted.find('\'').unwrap_or(quoted.len())]
-    } else {
-        &tail[..tail.find(['&', ' ']).unwrap_or(tail.len())]
-    };
-    Some(percent_decode(value))
+    let mut rest = url;
+    while let Some(i) = rest.find("password=") {
+        let tail = &rest[i + "password=".len()..];
+        let value = if let Some(quoted) = tail.strip_prefix('\'') {
+            &quoted[..quoted.find('\'').unwrap_or(quoted.len())]
+        } else {
+            &tail[..tail.find(['&', ' ']).unwrap_or(tail.len())]
+        };
+        found.push(percent_decode(value));
+        rest = tail;
+    }
+    found.dedup();
+    found
 }
 
 /// Takes `sslmode` and `sslrootcert` out of the URL (the client library knows fewer modes than libpq) and
@@ -187,7 +199,7 @@ fn split_ssl(url: &str) -> (String, Option<String>, Option<String>) {
 impl Target {
     pub fn parse(url: &str) -> Result<Target, CountyError> {
         let shown = masked(url);
-        let mut secret = password_in(url);
+        let mut secrets = passwords_in(url);
         let (rest, mode, root) = split_ssl(url.trim());
         let bad = |reason: String| CountyError::Url { shown: shown.clone(), reason };
         let ssl = match mode.as_deref() {
@@ -200,7 +212,7 @@ impl Target {
             })?,
         };
         let mut config: postgres::Config =
-            rest.parse().map_err(|e: postgres::Error| bad(scrub(&e.to_string(), secret.as_deref())))?;
+            rest.parse().map_err(|e: postgres::Error| bad(scrub(&e.to_string(), &secrets)))?;
         if config.get_hosts().is_empty() {
             return Err(bad("没有写服务器地址 (no host given)".into()));
         }
@@ -211,7 +223,11 @@ impl Target {
             && let Some(p) = std::env::var("PGPASSWORD").ok().filter(|p| !p.is_empty())
         {
             config.password(p.as_bytes());
-            secret = Some(p);
+            secrets.push(p);
+        }
+        // What the server will actually be sent.
+        if let Some(sent) = config.get_password() {
+            secrets.push(String::from_utf8_lossy(sent).into_owned());
         }
         config.ssl_mode(match ssl {
             SslMode::Disable => postgres::config::SslMode::Disable,
@@ -227,7 +243,7 @@ impl Target {
                  (verify-ca and verify-full need sslrootcert=FILE, the certificate that signed the server's)"
                 .into()));
         }
-        Ok(Target { config, shown, secret, ssl, root_cert: root.map(Into::into) })
+        Ok(Target { config, shown, secrets, ssl, root_cert: root.map(Into::into) })
     }
 
     /// The database name the URL asks for (the user's name when it names none, as libpq does).
@@ -242,7 +258,7 @@ impl Target {
         Target {
             config,
             shown: format!("{} (数据库 database {name})", self.shown),
-            secret: self.secret.clone(),
+            secrets: self.secrets.clone(),
             ssl: self.ssl,
             root_cert: self.root_cert.clone(),
         }
@@ -250,7 +266,7 @@ impl Target {
 
     /// A message about this server with the password masked.
     pub fn scrub(&self, text: &str) -> String {
-        scrub(text, self.secret.as_deref())
+        scrub(text, &self.secrets)
     }
 
     pub fn connect(&self) -> Result<postgres::Client, CountyError> {
@@ -418,8 +434,28 @@ mod tests {
             "host=db user=office password=*** dbname=county"
         );
         assert_eq!(masked("postgresql://office@db/county"), "postgresql://office@db/county");
-        assert_eq!(password_in("postgresql://office:s3cr%40t@db/county").as_deref(), Some("s3cr@t"));
-        assert_eq!(scrub("auth failed for s3cr@t and s3cr%40t", Some("s3cr@t")), "auth failed for *** and ***");
+        assert_eq!(passwords_in("postgresql://office:s3cr%40t@db/county"), ["s3cr@t"]);
+        assert_eq!(scrub("auth failed for s3cr@t and s3cr%40t", &["s3cr@t".into()]), "auth failed for *** and ***");
+    }
+
+    #[test]
+    fn a_password_holding_url_punctuation_never_shows() {
+        for (url, password) in [
+            ("postgresql://postgres:pw/Secret@127.0.0.1:5432/nosuchdb", "pw/Secret"),
+            ("postgresql://postgres:pw?x@127.0.0.1:5432/nosuchdb", "pw?x"),
+            ("postgresql://postgres:p@ss@127.0.0.1/db", "p@ss"),
+            ("postgresql://postgres:a:b/c?d@h/db?sslmode=disable", "a:b/c?d"),
+        ] {
+            let shown = masked(url);
+            assert!(!shown.contains(password), "{url} shown as {shown}");
+            assert!(shown.contains("***"), "{shown}");
+            let t = Target::parse(url);
+            let message = match &t {
+                Ok(t) => t.scrub(&format!("{} said {password}", t.shown)),
+                Err(e) => e.to_string(),
+            };
+            assert!(!message.contains(password), "{url}: {message}");
+        }
     }
 
     #[test]

@@ -35,12 +35,22 @@ pub enum CountyError {
     Empty,
     #[error("汇总数据库中没有学校“{0}” (no such school in the county database)")]
     NoSchool(String),
+    #[error(
+        "汇总数据库中没有 {year} 年度的数据（有：{}）(the county database holds no insured year {year}; it holds {})",
+        join_years(years),
+        join_years(years)
+    )]
+    NoYear { year: i32, years: Vec<i32> },
     #[error("上传中断 (the upload broke off): {0}")]
     Io(String),
     #[error(
         "{file} 未能上传，它的数据都未写入；之前的文件已上传 ({file} was not pushed, nothing of it was written; the files before it were): {reason}"
     )]
     File { file: String, reason: String },
+}
+
+fn join_years(years: &[i32]) -> String {
+    years.iter().map(i32::to_string).collect::<Vec<_>>().join("、")
 }
 
 impl CountyError {

@@ -69,17 +69,18 @@ pub struct CategoryLine {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Rollup {
-    /// The insured year counted (None: nothing pushed yet).
+    /// The insured year counted (None: nothing pushed yet): as asked, else the one most pupils are collected for.
     pub year: Option<i32>,
     /// Every insured year the database holds statuses for.
     pub years: Vec<i32>,
+    /// Over every school, or over the one school asked for.
     #[serde(flatten)]
     pub totals: Counts,
     pub schools: Vec<SchoolLine>,
     /// With a school asked for: its classes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub classes: Option<Vec<ClassLine>>,
-    /// 参保状态 as the forms count it (a paid pupil nobody asked is 在校参保), over every school.
+    /// 参保状态 as the forms count it (a paid pupil nobody asked is 在校参保), over the same pupils as `totals`.
     pub enrollment: std::collections::BTreeMap<String, i64>,
     /// Each special group and its pupils.
     pub categories: Vec<CategoryLine>,
@@ -131,6 +132,19 @@ fn year_class(version: i64, column: &str) -> String {
     }
 }
 
+/// The insured year most pupils are being collected for: each pupil's latest year, the commonest (the later on
+/// a tie). One working group that starts next year early must not empty the county's picture of this one.
+fn collected_year(tx: &mut postgres::Transaction) -> Result<Option<i32>, CountyError> {
+    let row = tx
+        .query_opt(
+            "SELECT y FROM (SELECT max(year) AS y FROM canbao.statuses GROUP BY pupil_id) latest
+             GROUP BY y ORDER BY count(*) DESC, y DESC LIMIT 1",
+            &[],
+        )
+        .map_err(CountyError::server)?;
+    Ok(row.map(|r| r.get(0)))
+}
+
 const FROM: &str = "FROM canbao.pupils p JOIN canbao.statuses st ON st.pupil_id = p.id AND st.year = $1
                     JOIN canbao.schools sc ON sc.id = p.school_id";
 
@@ -151,7 +165,11 @@ pub fn rollup(client: &mut postgres::Client, year: Option<i32>, school: Option<&
         .iter()
         .map(|r| r.get(0))
         .collect();
-    let year = year.or_else(|| years.last().copied());
+    let year = match year {
+        Some(y) if !years.is_empty() && !years.contains(&y) => return Err(CountyError::NoYear { year: y, years }),
+        Some(y) => Some(y),
+        None => collected_year(&mut tx)?,
+    };
     let y = year.unwrap_or(0);
     if let Some(name) = school {
         let known: bool = tx
@@ -162,13 +180,15 @@ pub fn rollup(client: &mut postgres::Client, year: Option<i32>, school: Option<&
             return Err(CountyError::NoSchool(name.to_owned()));
         }
     }
-    let totals = tx.query_one(&format!("SELECT {} {FROM}", count_columns()), &[&y]).map_err(server)?;
+    // With a school asked for, its own totals: a school's sheet must not carry the county's.
+    const ONE: &str = "WHERE ($2::text IS NULL OR sc.name = $2)";
+    let totals = tx.query_one(&format!("SELECT {} {FROM} {ONE}", count_columns()), &[&y, &school]).map_err(server)?;
     let totals = counts(&totals, 0);
     let shown: Vec<String> = Enrollment::ALL
         .iter()
         .map(|&e| format!("count(*) FILTER (WHERE {})", standing_sql(|s| s.enrollment() == e)))
         .collect();
-    let row = tx.query_one(&format!("SELECT {} {FROM}", shown.join(", ")), &[&y]).map_err(server)?;
+    let row = tx.query_one(&format!("SELECT {} {FROM} {ONE}", shown.join(", ")), &[&y, &school]).map_err(server)?;
     let enrollment =
         Enrollment::ALL.iter().enumerate().map(|(i, e)| (e.code().to_owned(), row.get::<_, i64>(i))).collect();
     let schools = tx

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::cells::{fit, fit_right, truncate};
 use crate::county::Rollup;
@@ -35,18 +35,37 @@ fn bar(theme: &Theme, permille: u32, width: usize) -> Vec<Span<'static>> {
     ]
 }
 
+/// Rows of schools the screen has room for.
+pub fn school_rows(area: Rect) -> usize {
+    (area.height as usize).saturating_sub(HEAD + 1)
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, screen: &CountyScreen, theme: &Theme) {
+    if crate::tui::layout::too_small(area) {
+        // As the drive's screens do: columns cut mid-figure would be read as other figures.
+        let words = crate::tui::text::Text::for_language(screen.lang).too_small;
+        let text = crate::words::fill(words, &[&area.width, &area.height]);
+        frame.render_widget(Paragraph::new(Line::from(text)).wrap(Wrap { trim: true }).style(theme.base()), area);
+        return;
+    }
     let en = screen.lang == Language::En;
     let pick = |zh: &'static str, english: &'static str| if en { english } else { zh };
     let width = area.width as usize;
     let r = &screen.rollup;
     let t = &r.totals;
+    let others: Vec<String> = r.years.iter().filter(|&&y| Some(y) != r.year).map(i32::to_string).collect();
     let year = r.year.map_or_else(String::new, |y| y.to_string());
+    // Several working groups in different years: say so, or a county reads one year's picture as all of it.
+    let also = match (others.is_empty(), en) {
+        (true, _) => String::new(),
+        (false, true) => format!(" (also {})", others.join(", ")),
+        (false, false) => format!("（另有 {} 年度）", others.join("、")),
+    };
     let mut lines: Vec<Line> = Vec::new();
     let title = if en {
-        format!(" canbao · county picture · insured year {year} · read-only · refreshed {}", screen.refreshed)
+        format!(" canbao · county picture · insured year {year}{also} · read-only · refreshed {}", screen.refreshed)
     } else {
-        format!(" canbao 参保 · 全县汇总 · {year} 年度 · 只读 · 刷新于 {}", screen.refreshed)
+        format!(" canbao 参保 · 全县汇总 · {year} 年度{also} · 只读 · 刷新于 {}", screen.refreshed)
     };
     lines.push(Line::styled(fit(&title, width), theme.title()));
     let totals = if en {
@@ -104,7 +123,7 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &CountyScreen, theme: &Theme)
     debug_assert_eq!(lines.len(), HEAD);
     let head_w = 1 + school_w + 8 + 10 + 9 + 8 + 10 + 1;
     let bar_w = width.saturating_sub(head_w + 1);
-    let rows = (area.height as usize).saturating_sub(HEAD + 1);
+    let rows = school_rows(area);
     for s in r.schools.iter().skip(screen.offset).take(rows) {
         let c = &s.counts;
         let mut spans = vec![Span::raw(format!(
@@ -122,10 +141,17 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &CountyScreen, theme: &Theme)
     while lines.len() < (area.height as usize).saturating_sub(1) {
         lines.push(Line::raw(""));
     }
-    let footer = pick(
-        " q 退出  ↑↓ 翻看学校  r 立即刷新  （每 5 秒自动刷新）",
-        " q quit  ↑↓ schools  r refresh now  (refreshes every 5 s)",
-    );
+    let footer = if r.years.len() > 1 {
+        pick(
+            " q 退出  ↑↓ 翻看学校  r 立即刷新  y 换年度  （每 5 秒自动刷新）",
+            " q quit  ↑↓ schools  r refresh now  y next year  (refreshes every 5 s)",
+        )
+    } else {
+        pick(
+            " q 退出  ↑↓ 翻看学校  r 立即刷新  （每 5 秒自动刷新）",
+            " q quit  ↑↓ schools  r refresh now  (refreshes every 5 s)",
+        )
+    };
     lines.push(Line::styled(fit(footer, width), theme.muted()));
     frame.render_widget(Paragraph::new(lines), area);
 }
@@ -136,7 +162,7 @@ mod tests {
     use crate::county::rollup::{Counts, SchoolLine};
 
     fn screen_text(screen: &CountyScreen) -> String {
-        let backend = ratatui::backend::TestBackend::new(100, 14);
+        let backend = ratatui::backend::TestBackend::new(100, 24);
         let mut terminal = ratatui::Terminal::new(backend).unwrap();
         let theme = Theme::builtin_default();
         terminal.draw(|f| draw(f, f.area(), screen, &theme)).unwrap();
@@ -177,5 +203,11 @@ mod tests {
         assert!(text.contains("第二小学2018422.2%"), "{text}");
         assert!(text.contains("刷新失败") && text.contains("timeout"), "{text}");
         assert!(text.contains("已参保14"), "{text}");
+        // Below the drive's screens' minimum, the same request for a larger window, not cut-off columns.
+        let backend = ratatui::backend::TestBackend::new(60, 10);
+        let mut terminal = ratatui::Terminal::new(backend).unwrap();
+        terminal.draw(|f| draw(f, f.area(), &screen, &Theme::builtin_default())).unwrap();
+        let small: String = terminal.backend().buffer().content().iter().map(|c| c.symbol()).collect();
+        assert!(small.contains("窗口太小") && !small.contains("第一小学"), "{small}");
     }
 }

@@ -224,7 +224,7 @@ fn history_line(t: &Text, e: &AuditEntry) -> String {
 }
 
 /// Stored values in the words of the screen: status codes as labels, fen as yuan, category lists as names.
-fn value_label(t: &Text, field: &str, v: &str) -> String {
+pub(crate) fn value_label(t: &Text, field: &str, v: &str) -> String {
     match field {
         "enrollment" => Enrollment::from_code(v).map_or(v.to_owned(), |e| t.enrollment(e).to_owned()),
         "payment" => PaymentStatus::from_code(v).map_or(v.to_owned(), |p| t.payment(p).to_owned()),
