@@ -74,6 +74,34 @@ fn policy_list_use_show() {
     assert!(listed.as_array().expect("list").iter().any(|p| p["name"] == "yibin-2024" && p["current"] == true));
 }
 
+/// A policy for another insured year than the drive's is set, with a note saying so in both languages; the
+/// drive's own year's policy is set without one.
+#[test]
+fn policy_use_says_when_the_policy_is_for_another_year() {
+    let (_dir, db) = sample_drive();
+    let years = json(canbao(&db).args(["year", "list", "--json"]));
+    let current = years.as_array().expect("years").iter().find(|y| y["current"] == true).expect("current")["year"]
+        .as_i64()
+        .expect("year");
+    assert_ne!(current, 2024, "the sample drive is in this year's insured year");
+    let out = canbao(&db).args(["policy", "use", "yibin-2024"]).output().expect("runs");
+    assert!(out.status.success(), "proceeds: {}", String::from_utf8_lossy(&out.stderr));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("2024 年度的政策") && err.contains(&format!("当前为 {current} 年度")), "{err}");
+    assert!(err.contains(&format!("insured year 2024, but the drive is in insured year {current}")), "{err}");
+    assert_eq!(json(canbao(&db).args(["policy", "show", "--json"]))["name"], "yibin-2024");
+    let english = canbao(&db).args(["--lang", "en", "policy", "use", "yibin-2024"]).output().expect("runs");
+    let err = String::from_utf8_lossy(&english.stderr);
+    assert!(err.starts_with("note: yibin-2024 is the policy for insured year 2024") && !err.contains("注意"), "{err}");
+
+    // This year's policy, made from last year's: no note.
+    let name = format!("yibin-{current}");
+    ok(canbao(&db).args(["policy", "new", &name, "--from", "yibin-2024", "--year", &current.to_string()]));
+    let out = canbao(&db).args(["policy", "use", &name]).output().expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
 // ---- quotes ----
 
 fn quote(db: &Path, args: &[&str]) -> Value {
