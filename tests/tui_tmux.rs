@@ -473,3 +473,44 @@ fn an_earlier_year_opens_read_only_and_the_palette_switches_back() {
     assert!(!screen.contains("财政代缴"), "the new year starts unpaid:\n{screen}");
     tmux.quit();
 }
+
+/// The name typed at the first run is the one a second canbao is told holds the drive, not 「未具名操作员」.
+#[test]
+fn the_name_typed_at_the_first_run_is_the_one_the_lock_gives() {
+    if tmux_missing() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("drive.db");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/utf8_bom.csv");
+    let import = Command::new(BIN)
+        .arg("--db")
+        .arg(&db)
+        .arg("import")
+        .arg(&fixture)
+        .env_remove("CANBAO_OPERATOR")
+        .output()
+        .expect("import");
+    assert!(import.status.success(), "import failed: {}", String::from_utf8_lossy(&import.stderr));
+    // No --operator and no CANBAO_OPERATOR: the screen asks for the name.
+    let tmux = Tmux { socket: format!("canbao-test-name-{}", std::process::id()) };
+    let command = format!(
+        "env -u CANBAO_OPERATOR XDG_CONFIG_HOME={} HOME={} {} --db {}",
+        quote(dir.path()),
+        quote(dir.path()),
+        quote(Path::new(BIN)),
+        quote(&db)
+    );
+    let folder = dir.path().display().to_string();
+    let started = tmux.run(&["new-session", "-d", "-x", "120", "-y", "40", "-s", "canbao", "-c", &folder, &command]);
+    assert!(started.status.success(), "tmux new-session: {}", String::from_utf8_lossy(&started.stderr));
+    tmux.wait_for("请输入操作员姓名");
+    tmux.send_text("王老师");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("操作员：王老师");
+    match canbao::store::lock::DriveLock::acquire(&db, "李老师") {
+        Err(canbao::store::StoreError::InUse { by, .. }) => assert_eq!(by, "王老师"),
+        other => panic!("the drive is not held as 王老师's: {:?}", other.map(|l| l.path().to_owned())),
+    }
+    tmux.quit();
+}

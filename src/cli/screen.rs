@@ -9,7 +9,7 @@ use crate::store::{Store, StoreError};
 /// `canbao` without a command: the TUI on the drive.
 pub(super) fn open(cli: &Cli) -> CmdResult {
     if cli.read_only {
-        return run_tui(cli, open_existing(cli)?);
+        return run_tui(cli, open_existing(cli)?, None);
     }
     confirm_new_drive(cli)?;
     // The TUI writes: it holds the lock for as long as it runs, and takes the daily backup.
@@ -19,7 +19,7 @@ pub(super) fn open(cli: &Cli) -> CmdResult {
             // Never two writers: the second canbao may look, not change.
             if offer_read_only(&in_use)? {
                 let read_only = Cli { read_only: true, ..cli.clone() };
-                return run_tui(&read_only, open_store(&read_only)?);
+                return run_tui(&read_only, open_store(&read_only)?, None);
             }
             return Err(in_use.into());
         }
@@ -35,13 +35,14 @@ pub(super) fn open(cli: &Cli) -> CmdResult {
     if let Some(year) = cli.year {
         store.view_year(year)?;
     }
-    run_tui(cli, store)
+    // Held by the screen: a name typed at the first run is written into it.
+    run_tui(cli, store, Some(lock))
 }
 
 /// `canbao demo`: the TUI on a fresh copy of the bundled sample school.
 pub(super) fn demo(cli: &Cli) -> CmdResult {
     let path = cli.db.clone().unwrap_or_else(|| data_dir().join("demo.db"));
-    let _lock = DriveLock::acquire(&path, &operator_from(cli).unwrap_or_default())?;
+    let lock = DriveLock::acquire(&path, &operator_from(cli).unwrap_or_default())?;
     let (store, kept) = crate::demo::fresh_demo(&path)?;
     if let Some(kept) = kept {
         eprintln!(
@@ -54,7 +55,7 @@ pub(super) fn demo(cli: &Cli) -> CmdResult {
     if let Some(op) = operator_from(cli) {
         store.set_operator(&op)?;
     }
-    run_tui(cli, store)
+    run_tui(cli, store, Some(lock))
 }
 
 /// A drive named on the command line (or by `CANBAO_DB`) that does not exist may be a mistyped path: the TUI
@@ -95,7 +96,7 @@ fn offer_read_only(in_use: &StoreError) -> Result<bool, UserError> {
     Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "是"))
 }
 
-fn run_tui(cli: &Cli, store: Store) -> CmdResult {
+fn run_tui(cli: &Cli, store: Store, lock: Option<DriveLock>) -> CmdResult {
     let options = crate::tui::Options {
         lang: match cli.lang {
             Some(Lang::En) => crate::tui::Language::En,
@@ -105,5 +106,5 @@ fn run_tui(cli: &Cli, store: Store) -> CmdResult {
         operator: operator_from(cli),
         config_dir: config_dir(),
     };
-    crate::tui::run(store, options).map_err(|e| UserError(e.to_string()))
+    crate::tui::run(store, options, lock).map_err(|e| UserError(e.to_string()))
 }

@@ -87,9 +87,24 @@ pub struct App {
     pub demo: bool,
     /// The lock on the sample school's own file, once the welcome screen's sample has opened it.
     pub(crate) sample_lock: Option<crate::store::lock::DriveLock>,
+    /// The lock on the drive this window writes, held for as long as it runs: named again once the operator
+    /// types a name, so that another window says who has the drive open.
+    drive_lock: Option<crate::store::lock::DriveLock>,
 }
 
 impl App {
+    /// Holds the drive's lock while the app runs (`tui::run`): the name typed at the first run is written into it.
+    pub fn hold_drive_lock(&mut self, lock: crate::store::lock::DriveLock) {
+        self.drive_lock = Some(lock);
+    }
+
+    /// Writes the operator's name into the drive's lock, for the message another canbao shows.
+    pub(crate) fn name_lock_holder(&mut self) {
+        if let Some(lock) = &mut self.drive_lock {
+            lock.name_holder(self.store.operator());
+        }
+    }
+
     /// Loads the roster and decides what the first screen asks (operator name, sample school).
     pub fn new(mut store: Store, options: &Options) -> Result<App, Box<dyn std::error::Error>> {
         let theme = Theme::load(options.theme.as_deref(), options.config_dir.as_deref())?;
@@ -131,6 +146,7 @@ impl App {
             follower,
             demo,
             sample_lock: None,
+            drive_lock: None,
         };
         app.schools = app.store.schools()?;
         if !app.policy_covers_today()

@@ -57,8 +57,16 @@ pub struct Options {
 
 /// Runs the TUI until the operator quits. Configuration errors (a bad theme or keymap file) are returned
 /// before the terminal is touched, so they print normally.
-pub fn run(store: Store, options: Options) -> Result<(), Box<dyn std::error::Error>> {
+/// `lock` is the drive's, held until the TUI ends.
+pub fn run(
+    store: Store,
+    options: Options,
+    lock: Option<crate::store::lock::DriveLock>,
+) -> Result<(), Box<dyn std::error::Error>> {
     let mut app = App::new(store, &options)?;
+    if let Some(lock) = lock {
+        app.hold_drive_lock(lock);
+    }
     // no-color.org: a NO_COLOR that is set and not empty asks for no colour, whatever the theme.
     if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
         app.theme = app.theme.clone().without_colour();

@@ -139,8 +139,12 @@ impl App {
         match action {
             Action::Confirm if !input.text().trim().is_empty() => {
                 match self.store.set_operator(input.text()) {
-                    Ok(()) if self.data.is_empty() && !self.store.is_read_only() => self.modal = Some(Modal::Welcome),
-                    Ok(()) => {}
+                    Ok(()) => {
+                        self.name_lock_holder();
+                        if self.data.is_empty() && !self.store.is_read_only() {
+                            self.modal = Some(Modal::Welcome);
+                        }
+                    }
                     Err(e) => self.fail(e.to_string()),
                 }
                 None
