@@ -514,3 +514,53 @@ fn the_name_typed_at_the_first_run_is_the_one_the_lock_gives() {
     }
     tmux.quit();
 }
+
+/// Starts `canbao --db DB --operator 测试 MORE` under a shell that stays after canbao ends, so the terminal's
+/// state can be read then: canbao's pid goes to `dir/pid`, its exit status is printed as `exited N`.
+fn start_kept(socket: String, dir: &Path, db: &Path, more: &str) -> Tmux {
+    let script = dir.join("run.sh");
+    let body = format!(
+        "sh -c 'echo $$ > pid; exec \"$@\"' sh env XDG_CONFIG_HOME={d} HOME={d} {bin} --db {db} --operator 测试 {more}\n\
+         echo \"exited $?\"\nexec sleep 600\n",
+        d = quote(dir),
+        bin = quote(Path::new(BIN)),
+        db = quote(db),
+    );
+    std::fs::write(&script, body).expect("script");
+    let tmux = Tmux { socket };
+    let command = format!("sh {}", quote(&script));
+    let folder = dir.display().to_string();
+    let started = tmux.run(&["new-session", "-d", "-x", "120", "-y", "40", "-s", "canbao", "-c", &folder, &command]);
+    assert!(started.status.success(), "tmux new-session: {}", String::from_utf8_lossy(&started.stderr));
+    tmux
+}
+
+/// SIGTERM or SIGHUP ends canbao as `q` does: mouse reporting off, the normal screen back, the cursor shown,
+/// and the process gone, dead of the signal. Read-only and writing screens alike.
+#[test]
+fn a_signal_gives_the_terminal_back() {
+    if tmux_missing() {
+        return;
+    }
+    for (signal, number, more) in [("TERM", 15, ""), ("HUP", 1, ""), ("TERM", 15, "--read-only")] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = imported_drive(dir.path());
+        let tmux = start_kept(format!("canbao-test-sig-{}-{signal}", std::process::id()), dir.path(), &db, more);
+        tmux.wait_for("显示 10 / 10");
+        let state = || {
+            let out = tmux.run(&["display", "-p", "-t", "canbao", "#{mouse_any_flag} #{alternate_on} #{cursor_flag}"]);
+            String::from_utf8_lossy(&out.stdout).trim().to_owned()
+        };
+        // The cursor is hidden just after the first frame is written: wait for it.
+        let start = Instant::now();
+        while state() != "1 1 0" {
+            assert!(start.elapsed() < Duration::from_secs(20), "the screen is canbao's while it runs: {}", state());
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let pid = std::fs::read_to_string(dir.path().join("pid")).expect("pid");
+        let kill = Command::new("kill").arg(format!("-{signal}")).arg(pid.trim()).status().expect("kill");
+        assert!(kill.success());
+        tmux.wait_for(&format!("exited {}", 128 + number));
+        assert_eq!(state(), "0 0 1", "SIG{signal} {more}: the terminal is given back");
+    }
+}

@@ -183,7 +183,7 @@ pub fn run(
     let guard = terminal::TerminalGuard::enter()?;
     let backend = ratatui::backend::CrosstermBackend::new(std::io::stdout());
     let mut term = ratatui::Terminal::new(backend)?;
-    loop {
+    while !terminal::stop_requested() {
         let frame = term.draw(|f| draw(f, f.area(), &dashboard.screen, &theme))?;
         dashboard.visible = super::views::county::school_rows(frame.area);
         if event::poll(TICK)?
@@ -199,6 +199,7 @@ pub fn run(
     }
     // The worker may be inside a slow read: it is not waited for; it ends when it finds the screen gone.
     drop(guard);
+    terminal::exit_if_signalled();
     Ok(())
 }
 

@@ -79,5 +79,9 @@ pub fn run(
         Err(e) => Err(e.into()),
     };
     drop(guard);
+    if terminal::stop_requested() {
+        drop(app);
+        terminal::exit_if_signalled();
+    }
     result
 }

@@ -68,7 +68,8 @@ where
     let size = terminal.size()?;
     app.update(Action::Resize(size.width, size.height));
     let mut dirty = true;
-    while !app.quit {
+    // A signal (SIGTERM, SIGHUP) ends the loop as `q` does: the caller gives the terminal back.
+    while !app.quit && !super::terminal::stop_requested() {
         if dirty {
             terminal.draw(|frame| views::draw(frame, app))?;
             dirty = false;

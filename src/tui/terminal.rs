@@ -1,5 +1,7 @@
 //! Taking the terminal over and giving it back: raw mode, the alternate screen, mouse capture. A `Drop` guard
 //! and a panic hook both restore it, so neither an error nor a panic leaves the operator's console unusable.
+//! SIGTERM, SIGHUP and SIGINT only raise a flag the screens' loops look at: they end as on `q`, the guard gives
+//! the terminal back, and then the process dies of the signal (exit status 128 + signal).
 
 use std::io::stdout;
 
@@ -13,6 +15,7 @@ pub struct TerminalGuard(());
 
 impl TerminalGuard {
     pub fn enter() -> std::io::Result<TerminalGuard> {
+        signals::watch()?;
         enable_raw_mode()?;
         let guard = TerminalGuard(());
         execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)?;
@@ -48,4 +51,68 @@ pub fn install_panic_hook() {
         restore();
         previous(info);
     }));
+}
+
+/// Whether a signal asked the process to end: the screens' loops stop when it did.
+pub fn stop_requested() -> bool {
+    signals::received().is_some()
+}
+
+/// Dies of the signal that stopped the screen, if one did, now that the terminal is given back; returns
+/// otherwise. The caller has closed what it holds open: every write is a transaction, so none is half done.
+pub fn exit_if_signalled() {
+    signals::exit_if_received();
+}
+
+#[cfg(unix)]
+mod signals {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+
+    /// The signal received, 0 for none. Shared by every handler; registered once per process.
+    static RECEIVED: std::sync::OnceLock<Arc<AtomicUsize>> = std::sync::OnceLock::new();
+
+    pub fn watch() -> std::io::Result<()> {
+        if RECEIVED.get().is_some() {
+            return Ok(());
+        }
+        let flag = Arc::new(AtomicUsize::new(0));
+        // A second signal ends the process at once: the loop may be busy, and the sender insists.
+        let once = Arc::new(AtomicBool::new(false));
+        for signal in [SIGTERM, SIGHUP, SIGINT] {
+            signal_hook::flag::register_conditional_shutdown(signal, 128 + signal, Arc::clone(&once))?;
+            signal_hook::flag::register(signal, Arc::clone(&once))?;
+            signal_hook::flag::register_usize(signal, Arc::clone(&flag), signal as usize)?;
+        }
+        let _ = RECEIVED.set(flag);
+        Ok(())
+    }
+
+    pub fn received() -> Option<i32> {
+        let signal = RECEIVED.get()?.load(Ordering::SeqCst);
+        (signal != 0).then(|| i32::try_from(signal).ok()).flatten()
+    }
+
+    pub fn exit_if_received() {
+        if let Some(signal) = received() {
+            // The default action (end the process) for the signal, so the parent sees it as usual.
+            let _ = signal_hook::low_level::emulate_default_handler(signal);
+            std::process::exit(128 + signal);
+        }
+    }
+}
+
+#[cfg(not(unix))]
+mod signals {
+    pub fn watch() -> std::io::Result<()> {
+        Ok(())
+    }
+
+    pub fn received() -> Option<i32> {
+        None
+    }
+
+    pub fn exit_if_received() {}
 }
