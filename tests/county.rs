@@ -546,3 +546,26 @@ fn a_county_database_of_schema_3_is_brought_forward_and_learns_the_closed_years_
     assert_eq!(labels(&class_counts(&county)), ["三年级1班", "三年级2班"]);
     assert_eq!(push(&db, &[&a], &[])["unchanged"], 4, "and a second push changes nothing");
 }
+
+#[test]
+fn a_drive_still_in_last_year_does_not_move_promoted_pupils_back() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let a = drive(dir.path(), 0, 4);
+    let year = push(&db, &[&a], &[])["files"][0]["year"].as_i64().expect("the drive's year");
+    close_year(&a, &home, year + 1);
+    push(&db, &[&a], &[]);
+    // A second laptop imported the same list later and has not started the new year.
+    let other = dir.path().join("other");
+    std::fs::create_dir(&other).unwrap();
+    let b = drive(&other, 0, 4);
+    let report = push(&db, &[&b], &[]);
+    assert_eq!(report["added"], 0, "the same pupils: {report}");
+    let conflicts = report["conflicts"].as_array().unwrap();
+    assert!(conflicts.iter().all(|c| c["field"] != "class" && c["field"] != "grade"), "{report}");
+    let current = class_counts(&rollup(&db, &["--school", "第1小学", "--year", &(year + 1).to_string()]));
+    assert_eq!(labels(&current), ["四年级1班", "四年级2班"], "still promoted: {current:?}");
+    let closed = class_counts(&rollup(&db, &["--school", "第1小学", "--year", &year.to_string()]));
+    assert_eq!(labels(&closed), ["三年级1班", "三年级2班"], "{closed:?}");
+}

@@ -103,9 +103,18 @@ fn target(g: &Group) -> (&'static str, &'static str, &'static str) {
 /// (not the county's own and not in its history); `they_win` when it is newer than the county's (instants,
 /// then origin, as a merge orders them); `ours_unseen` when the drive's history lacks the county's change, so
 /// the two were made apart; `differ` when the values differ.
-fn decisions(g: &Group) -> String {
+///
+/// A pupil's class is the class of the latest insured year the county holds for them: a drive still in an
+/// earlier year (a laptop that has not started the new year, or an old copy) neither moves a promoted pupil
+/// back nor counts as a conflict; its class for its own year reaches the county as that year's status.
+fn decisions(g: &Group, year: i32) -> String {
     let (stage, table, on) = target(g);
     let p = g.prefix;
+    let later_year = if p == "class" {
+        format!("AND NOT EXISTS (SELECT 1 FROM canbao.statuses x WHERE x.pupil_id = s.pupil_id AND x.year > {year})")
+    } else {
+        String::new()
+    };
     let county: Vec<&str> = g.fields.iter().map(|f| f.1).collect();
     let drive: Vec<&str> = g.fields.iter().map(|f| f.2).collect();
     format!(
@@ -120,6 +129,7 @@ fn decisions(g: &Group) -> String {
             FROM {stage} s JOIN {table} t ON {on}
             WHERE s.{p}_event IS NOT NULL AND s.{p}_event IS DISTINCT FROM t.{p}_event
               AND NOT EXISTS (SELECT 1 FROM canbao.audit a WHERE a.event = s.{p}_event)
+              {later_year}
          )",
         county = county.join(", "),
         drive = drive.join(", "),
@@ -131,11 +141,12 @@ pub fn conflicts_of(
     g: &Group,
     file: &str,
     drive_id: i32,
+    year: i32,
     reveal: bool,
 ) -> Result<Vec<PushConflict>, CountyError> {
     let (stage, table, on) = target(g);
     let p = g.prefix;
-    let year = if g.yearly { "s.year" } else { "NULL::integer" };
+    let year_column = if g.yearly { "s.year" } else { "NULL::integer" };
     let values: String = g.fields.iter().map(|f| format!(", {}, {}", f.1, f.2)).collect();
     let sql = format!(
         "WITH {d}
@@ -143,11 +154,11 @@ pub fn conflicts_of(
                 to_char(s.{p}_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),
                 to_char(t.{p}_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),
                 COALESCE((SELECT name FROM canbao.drives WHERE id = t.{p}_drive), ''),
-                (SELECT name FROM canbao.drives WHERE id = $1), {year} {values}
+                (SELECT name FROM canbao.drives WHERE id = $1), {year_column} {values}
          FROM d JOIN {stage} s ON s.rid = d.rid JOIN {table} t ON {on}
               JOIN canbao.pupils pp ON pp.id = s.pupil_id JOIN canbao.schools sc ON sc.id = pp.school_id
          WHERE d.ours_unseen AND d.differ ORDER BY s.sid",
-        d = decisions(g),
+        d = decisions(g, year),
     );
     let mut out = Vec::new();
     for row in tx.query(&sql, &[&drive_id]).map_err(server)? {
@@ -185,7 +196,7 @@ pub fn conflicts_of(
     Ok(out)
 }
 
-pub fn apply_group(tx: &mut postgres::Transaction, g: &Group, drive_id: i32) -> Result<(), CountyError> {
+pub fn apply_group(tx: &mut postgres::Transaction, g: &Group, drive_id: i32, year: i32) -> Result<(), CountyError> {
     let (stage, table, on) = target(g);
     let p = g.prefix;
     let sets: String = g.sets.iter().map(|c| format!("{c} = s.{c}, ")).collect();
@@ -199,7 +210,7 @@ pub fn apply_group(tx: &mut postgres::Transaction, g: &Group, drive_id: i32) -> 
             RETURNING s.sid, d.differ
          )
          UPDATE stage_pupils p SET changed = true FROM u WHERE u.sid = p.sid AND u.differ",
-        d = decisions(g),
+        d = decisions(g, year),
     );
     tx.execute(&sql, &[&drive_id]).map_err(server)?;
     Ok(())

@@ -261,8 +261,9 @@ fn update_known(
     fill_closed_classes(tx)?;
     let mut conflicts = Vec::new();
     for g in &COUNTY_GROUPS {
-        conflicts.extend(decide::conflicts_of(tx, g, &file.name, drive_id, reveal)?);
-        decide::apply_group(tx, g, drive_id)?;
+        let year = file.rows.current_year;
+        conflicts.extend(decide::conflicts_of(tx, g, &file.name, drive_id, year, reveal)?);
+        decide::apply_group(tx, g, drive_id, year)?;
     }
     let updated: i64 = tx.query_one("SELECT count(*) FROM stage_pupils WHERE changed", &[]).map_err(server)?.get(0);
     Ok((settled_changed + updated as usize, conflicts))
