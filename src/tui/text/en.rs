@@ -98,6 +98,7 @@ pub static EN: Text = Text {
         ("reconcile", "reconciled"),
         ("edit", "corrected"),
         ("rename", "renamed"),
+        ("year", "new year"),
         ("merge", "merged"),
     ],
     field_names: &[

@@ -94,6 +94,7 @@ pub static ZH: Text = Text {
         ("edit", "更正"),
         ("rename", "改名"),
         ("merge", "合并"),
+        ("year", "新年度"),
     ],
     field_names: &[("created", "新建"), ("id_number", "身份证号码")],
 
