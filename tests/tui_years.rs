@@ -119,3 +119,58 @@ fn an_earlier_year_is_searched_by_its_own_classes() {
     let then = search(&mut app, "五年级1班");
     assert!(then.contains("五年丙") && !then.contains("六年甲"), "{then}");
 }
+
+/// A new year started from the palette, with the whole roster selected first.
+fn new_year_with_all_selected(lang: Language) -> App {
+    let mut store = Store::open_in_memory().expect("store");
+    store.set_fixed_clock("2026-11-23T10:00:00+08:00");
+    canbao::demo::load_sample(&mut store).expect("sample");
+    let year = store.current_year().expect("a year");
+    let options = Options { lang, theme: None, operator: Some("测试".into()), config_dir: None };
+    let mut app = App::new(store, &options).expect("app");
+    app.update(Action::Resize(120, 40));
+    app.update(Action::SelectAll);
+    assert!(!app.roster.marked().is_empty());
+    app.run_command(Command::NewYear);
+    app.update(Action::Yes);
+    app.update(Action::Confirm);
+    assert_eq!(app.store.current_year(), Some(year + 1));
+    app
+}
+
+/// Starting a new year clears the selection: it was made on last year's statuses.
+#[test]
+fn a_new_year_clears_the_selection() {
+    let app = new_year_with_all_selected(Language::Zh);
+    assert!(app.roster.marked().is_empty(), "the selection is last year's");
+    let shown = screen(&app);
+    assert!(!shown.contains("已选"), "{shown}");
+}
+
+/// The promotion's history line on the detail screen says what happened in words, not with the key `year`.
+#[test]
+fn a_new_years_history_line_is_in_words() {
+    for (lang, words) in [(Language::Zh, "新年度 年级："), (Language::En, "new year grade: ")] {
+        let mut app = new_year_with_all_selected(lang);
+        app.roster.clear_marks();
+        // A pupil promoted, not graduated: their history has the grade change.
+        let promoted = app
+            .store
+            .students(&StudentFilter::default())
+            .expect("list")
+            .into_iter()
+            .find(|s| app.store.history(s.id).expect("history").iter().any(|e| e.field == "grade"))
+            .expect("a promoted pupil");
+        while app.selected_id() != Some(promoted.id) {
+            let before = app.selected_id();
+            app.update(Action::Down);
+            assert_ne!(app.selected_id(), before, "the promoted pupil is in the roster");
+        }
+        app.update(Action::OpenDetail);
+        let shown = screen(&app);
+        assert!(shown.contains(words), "{lang:?}:\n{shown}");
+        if lang == Language::Zh {
+            assert!(!shown.contains("year"), "an English key on the Chinese screen:\n{shown}");
+        }
+    }
+}

@@ -39,8 +39,10 @@ impl App {
         if let Err(e) = switched {
             return self.fail(e.to_string());
         }
-        // An edit made in one year cannot be undone from another.
+        // An edit made in one year cannot be undone from another, and a selection made in one is not carried
+        // into the other, where the same pupils have other statuses.
         self.undo.forget();
+        self.roster.clear_marks();
         (self.policy, _) = super::due::drive_policy(&self.store, self.config_dir.as_deref());
         self.reload_roster();
         match next {
@@ -134,8 +136,10 @@ impl App {
         if let Err(e) = self.store.reload_year() {
             self.fail(e.to_string());
         }
-        // As after an import: older edits would be undone into the new year's statuses.
+        // As after an import: older edits would be undone into the new year's statuses. A selection is last
+        // year's: a bulk mark on it would now change pupils promoted or gone since.
         self.undo.forget();
+        self.roster.clear_marks();
         (self.policy, _) = super::due::drive_policy(&self.store, self.config_dir.as_deref());
         match data {
             Some(data) => {
