@@ -572,6 +572,69 @@ fn bulk_payment_at_each_pupils_own_amount_due() {
     assert_eq!(amounts, [Some(38000), Some(9500)]);
 }
 
+/// A class paid at once with the amount left empty: a pupil whose whole premium a department pays (孤儿) is
+/// 财政代缴, named in the question, not a family payment of 0 元; alone, `p` on such a pupil asks the same.
+#[test]
+fn a_full_subsidy_pupil_paid_with_the_class_is_government_paid() {
+    let mut store = store(true);
+    store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
+    let pupils: Vec<_> = store.students(&Default::default()).expect("list").into_iter().take(3).collect();
+    let orphan = canbao::domain::student::CategoryMark { name: "孤儿".into(), department: "民政".into() };
+    store.set_categories(pupils[1].id, &[orphan]).expect("category");
+    let mut app = App::new(store, &options(Language::Zh, Some("测试"))).expect("app");
+    app.update(Action::Resize(80, 24));
+    app.update(Action::ToggleSelect);
+    app.update(Action::ToggleSelect);
+    app.update(Action::TogglePaid);
+    let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
+    form.date.set("2023-10-0");
+    app.update(Action::Down);
+    type_text(&mut app, "8");
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("asked") };
+    assert!(c.question.starts_with("将 1 名学生登记为已缴费"), "{}", c.question);
+    assert!(c.question.contains(&format!("记为财政代缴：{}", pupils[1].name)), "{}", c.question);
+    app.update(Action::Yes);
+    let s = |app: &App, i: usize| app.store.student(pupils[i].id).expect("s");
+    assert_eq!((s(&app, 0).payment, s(&app, 0).payment_details.amount_fen), (PaymentStatus::Paid, Some(38000)));
+    assert_eq!((s(&app, 1).payment, s(&app, 1).payment_details.amount_fen), (PaymentStatus::Government, None));
+
+    // Alone: the form fills in 0 元, and Enter asks whether to record 财政代缴.
+    app.roster.clear_marks();
+    app.update(Action::Top);
+    app.update(Action::Down);
+    assert_eq!(app.selected_id(), Some(pupils[1].id));
+    app.update(Action::ToggleGovernment);
+    app.update(Action::Yes);
+    assert_eq!(s(&app, 1).payment, PaymentStatus::Unpaid, "cleared");
+    app.update(Action::TogglePaid);
+    let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
+    form.date.set("2023-10-0");
+    app.update(Action::Down);
+    type_text(&mut app, "8");
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("asked") };
+    assert!(c.question.contains("全额代缴") && c.question.contains(&pupils[1].name), "{}", c.question);
+    app.update(Action::Yes);
+    assert_eq!(s(&app, 1).payment, PaymentStatus::Government);
+}
+
+/// `f` on a pupil with no category asks first: a department pays only for pupils it certified.
+#[test]
+fn government_paid_for_a_pupil_with_no_category_is_asked() {
+    let mut app = app(Language::Zh);
+    let id = app.selected_id().expect("pupil");
+    assert!(app.store.student(id).expect("s").categories.is_empty());
+    app.update(Action::ToggleGovernment);
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("asked") };
+    assert!(c.question.contains("没有登记人员类别"), "{}", c.question);
+    app.update(Action::Back);
+    assert_eq!(app.store.student(id).expect("s").payment, PaymentStatus::Unpaid, "nothing written");
+    app.update(Action::ToggleGovernment);
+    app.update(Action::Yes);
+    assert_eq!(app.store.student(id).expect("s").payment, PaymentStatus::Government);
+}
+
 #[test]
 fn while_the_window_is_too_small_only_quit_acts() {
     let mut app = app(Language::Zh);
@@ -1150,6 +1213,7 @@ fn marks_after_a_background_job_stay_visible_to_other_processes() {
     let number = app.store.student(id).expect("s").id_number;
     assert_eq!(find(&number)[0]["payment"], "unpaid");
     app.update(Action::ToggleGovernment);
+    app.update(Action::Yes);
     assert_eq!(app.store.student(id).expect("s").payment, PaymentStatus::Government);
     assert_eq!(find(&number)[0]["payment"], "government", "another process sees what the screen saved");
     assert!(dir.path().join("drive.db-wal").exists(), "the screen's WAL is still there");

@@ -93,6 +93,7 @@ impl App {
             amount: LineInput::default(),
             amount_edited: false,
             quoted: Vec::new(),
+            full_subsidy: Vec::new(),
             date: LineInput::with_text(&today.format("%Y-%m-%d").to_string()),
             channel: None,
             focus: PaymentField::Amount,
@@ -120,6 +121,10 @@ impl App {
             Some(Some(Err(e))) => e.clone(),
             _ => self.text.no_policy.to_owned(),
         });
+        form.full_subsidy = quotes
+            .iter()
+            .map(|q| matches!(q, Some(Ok(q)) if q.personal_due_fen == 0 && q.department_due_fen > 0))
+            .collect();
         form.quoted = quotes.into_iter().map(|q| q.and_then(Result::ok).map(|q| q.personal_due_fen)).collect();
         if !form.amount_edited && form.targets.len() == 1 {
             let due = form.quoted.first().copied().flatten().map(money::plain).unwrap_or_default();
@@ -161,23 +166,51 @@ impl App {
             return Some(Modal::Payment(form));
         }
         let channel = form.channel.map(|i| PaymentChannel::CHOICES[i.min(PaymentChannel::CHOICES.len() - 1)].clone());
+        let n = form.targets.len();
+        // A pupil whose whole premium a department pays is 财政代缴, as `f` records it and the ledgers count it:
+        // in a class paid at once, whatever amount was typed for the others; alone, when nothing is paid.
+        let government: Vec<bool> = (0..n)
+            .map(|i| {
+                form.full_subsidy.get(i).copied().unwrap_or(false)
+                    && (n > 1 || amounts.get(i).copied().flatten() == Some(0))
+            })
+            .collect();
         let items: Vec<(i64, Vec<Change>)> = form
             .targets
             .iter()
             .zip(&amounts)
-            .map(|(&id, fen)| {
-                let payment = Payment::Paid { amount_fen: *fen, paid_on: Some(date), channel: channel.clone() };
+            .zip(&government)
+            .map(|((&id, fen), &government)| {
+                let payment = if government {
+                    Payment::Government
+                } else {
+                    Payment::Paid { amount_fen: *fen, paid_on: Some(date), channel: channel.clone() }
+                };
                 (id, vec![Change::Payment(payment)])
             })
             .collect();
         let label = self.text.payment(PaymentStatus::Paid).to_owned();
-        let n = form.targets.len();
+        let names: Vec<&str> =
+            form.pupils.iter().zip(&government).filter(|(_, g)| **g).map(|(s, _)| s.name.as_str()).collect();
+        let named = names.join(self.text.pick("、", ", "));
         if n > 1 {
             let how = match typed_fen {
                 Some(fen) => fill(self.text.each_amount, &[&money::two_places(fen)]),
                 None => self.text.amount_each.to_owned(),
             };
-            self.ask(fill(self.text.ask_bulk_paid, &[&n, &how]), items, label, false);
+            let family = n - names.len();
+            let mut question = if family > 0 {
+                fill(self.text.ask_bulk_paid, &[&family, &how])
+            } else {
+                fill(self.text.ask_bulk_government, &[&names.len()])
+            };
+            if family > 0 && !names.is_empty() {
+                question.push_str(&fill(self.text.bulk_full_subsidy, &[&names.len(), &named]));
+            }
+            self.ask(question, items, label, false);
+        } else if !names.is_empty() {
+            let government = self.text.payment(PaymentStatus::Government).to_owned();
+            self.ask(fill(self.text.ask_full_subsidy, &[&named]), items, government, false);
         } else if let (Some(fen), Some(Some(due))) = (typed_fen, form.quoted.first())
             && fen != *due
         {
@@ -206,10 +239,28 @@ impl App {
             if paid > 0 {
                 question.push_str(&fill(self.text.bulk_clears_payments, &[&paid]));
             }
+            let uncategorised = targets
+                .iter()
+                .filter_map(|&id| self.data.index_of(id))
+                .filter(|&i| self.data.rows[i].categories.is_empty())
+                .count();
+            if uncategorised > 0 {
+                question.push_str(&fill(self.text.bulk_no_category, &[&uncategorised]));
+            }
             self.ask(question, same_for_all(&targets, vec![Change::Payment(Payment::Government)]), government, false);
             return;
         };
         match s.payment {
+            // A department pays for pupils in a category: one with none is asked about, not marked unseen.
+            PaymentStatus::Unpaid if s.categories.is_empty() => {
+                let question = fill(self.text.ask_government_no_category, &[&s.name]);
+                self.ask(
+                    question,
+                    same_for_all(&targets, vec![Change::Payment(Payment::Government)]),
+                    government,
+                    false,
+                );
+            }
             PaymentStatus::Unpaid => {
                 self.write(same_for_all(&targets, vec![Change::Payment(Payment::Government)]), government, false)
             }

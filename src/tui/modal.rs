@@ -30,6 +30,9 @@ pub struct PaymentForm {
     pub amount_edited: bool,
     /// Each target's amount due under the policy for the date in the form, when known.
     pub quoted: Vec<Option<i64>>,
+    /// Each target's whole premium is paid by a department (全额资助: 特困, 孤儿 …): the family owes nothing, and
+    /// the pupil is 财政代缴, not a family payment of 0 元.
+    pub full_subsidy: Vec<bool>,
     pub date: LineInput,
     /// Index into `PaymentChannel::CHOICES`; `None` until the operator picks one, and then nothing is saved.
     pub channel: Option<usize>,
