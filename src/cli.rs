@@ -515,7 +515,7 @@ fn run(cli: &Cli) -> CmdResult {
         Command::Decrypt { out } => drive_file::convert(cli, out.as_deref(), false),
         Command::Merge { other, dry_run, reveal, json } => drive_file::merge(cli, other, *dry_run, *reveal, *json),
         Command::Push { files, to, dry_run, reveal, json } => {
-            county::push(files, to.as_deref(), *dry_run, *reveal, *json)
+            county::push(files, to.as_deref(), *dry_run, *reveal, open::operator_from(cli), *json)
         }
         Command::Rollup { from, school, year, json } => {
             county::rollup(from.as_deref(), school.as_deref(), *year, *json)

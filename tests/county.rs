@@ -222,6 +222,23 @@ fn two_laptops_changing_one_pupil_apart_is_a_conflict_the_newer_change_wins() {
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(text.contains("「缴费状态（") && text.contains("保留 财政代缴"), "{text}");
     assert!(!text.contains("Some(") && !text.contains("payment"), "{text}");
+    // Shown in full with --reveal, and the showing is in the county's history; a dry run cannot reveal.
+    let revealed = TestDb::new().expect("a third database");
+    bare().args(["push", "--to", &revealed.url]).arg(&a).assert().success();
+    bare().args(["push", "--dry-run", "--reveal", "--to", &revealed.url]).arg(&b).assert().code(1);
+    let out = bare()
+        .args(["push", "--reveal", "--to", &revealed.url])
+        .arg(&b)
+        .env("CANBAO_OPERATOR", "县医保局张三")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&id), "the full number is shown");
+    let rows = revealed
+        .client()
+        .query("SELECT operator, id_number, new FROM canbao.audit WHERE action = 'reveal'", &[])
+        .unwrap();
+    let rows: Vec<(String, String, String)> = rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect();
+    assert_eq!(rows, [("县医保局张三".to_owned(), id.clone(), "push".to_owned())]);
     // The older change pushed again is not a new conflict, and does not win.
     let again = push(&db, &[&a], &[]);
     assert!(again["conflicts"].as_array().unwrap().is_empty(), "{again}");

@@ -50,7 +50,15 @@ fn read_drive(path: &Path) -> Result<drive::DriveRead, UserError> {
     Ok(rows)
 }
 
-pub fn push(files: &[PathBuf], to: Option<&str>, dry_run: bool, reveal: bool, json: bool) -> CmdResult {
+/// `operator`: who is shown full numbers with `--reveal` (recorded in the county's history).
+pub fn push(
+    files: &[PathBuf],
+    to: Option<&str>,
+    dry_run: bool,
+    reveal: bool,
+    operator: Option<String>,
+    json: bool,
+) -> CmdResult {
     let target = target(to)?;
     let mut read = Vec::new();
     for path in files {
@@ -59,7 +67,9 @@ pub fn push(files: &[PathBuf], to: Option<&str>, dry_run: bool, reveal: bool, js
     }
     let drives: Vec<DriveFile> = read.iter().map(|(name, rows)| DriveFile { name: name.clone(), rows }).collect();
     let mut client = target.connect()?;
-    let report = county::push_all(&mut client, &drives, dry_run, reveal).map_err(|e| e.scrubbed(&target))?;
+    let operator = operator.unwrap_or_else(|| "（未具名操作员）".to_owned());
+    let revealed_to = reveal.then_some(operator.as_str());
+    let report = county::push_all(&mut client, &drives, dry_run, revealed_to).map_err(|e| e.scrubbed(&target))?;
     if json {
         print_json(&report);
         return Ok(());

@@ -41,6 +41,11 @@ pub enum CountyError {
         join_years(years)
     )]
     NoYear { year: i32, years: Vec<i32> },
+    #[error(
+        "试运行不能与 --reveal 同用：显示完整身份证号码要记入汇总数据库的修改记录，试运行不写入 \
+         (--reveal cannot go with --dry-run: showing full ID numbers is recorded in the county's history, and a dry run writes nothing)"
+    )]
+    RevealInDryRun,
     #[error("上传中断 (the upload broke off): {0}")]
     Io(String),
     #[error(

@@ -429,14 +429,44 @@ pub fn push_file(
     Ok((report, conflicts))
 }
 
+/// Records, in the county's history and in the push's own transaction, that `operator` was shown the full
+/// numbers of the pupils in `conflicts`: exposure is an event, as `--reveal` is on a laptop.
+fn record_reveal(
+    tx: &mut postgres::Transaction,
+    file: &DriveFile,
+    conflicts: &[PushConflict],
+    operator: &str,
+) -> Result<(), CountyError> {
+    let numbers: Vec<&str> = conflicts.iter().map(|c| c.id_number.as_str()).collect();
+    if numbers.is_empty() {
+        return Ok(());
+    }
+    tx.execute(
+        "INSERT INTO canbao.audit(event, drive_id, pupil_id, at, at_text, operator, origin, action, id_number, field,
+                                  new)
+         SELECT gen_random_uuid(), d.id, p.id, now(),
+                to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), $2, 'county', 'reveal',
+                p.id_number, 'id_number', 'push'
+         FROM canbao.pupils p, canbao.drives d
+         WHERE p.id_number = ANY($1) AND d.name = $3 AND d.first_event = $4",
+        &[&numbers, &operator, &file.name, &file.rows.first_event()],
+    )
+    .map_err(server)?;
+    Ok(())
+}
+
 /// Each file in its own transaction, one push at a time across the county (a roll-up never waits). A dry run
-/// rolls every transaction back, schema included.
+/// rolls every transaction back, schema included. `reveal`: the operator shown full ID numbers in conflicts,
+/// recorded in the county's history (a dry run writes nothing, so it cannot reveal).
 pub fn push_all(
     client: &mut postgres::Client,
     files: &[DriveFile],
     dry_run: bool,
-    reveal: bool,
+    reveal: Option<&str>,
 ) -> Result<PushReport, CountyError> {
+    if dry_run && reveal.is_some() {
+        return Err(CountyError::RevealInDryRun);
+    }
     let mut report = PushReport { dry_run, ..Default::default() };
     for file in files {
         let in_file = |e: CountyError| CountyError::File { file: file.name.clone(), reason: e.to_string() };
@@ -446,7 +476,10 @@ pub fn push_all(
         // longer than running them.
         tx.batch_execute("SET LOCAL jit = off").map_err(server)?;
         schema::migrate(&mut tx)?;
-        let (one, conflicts) = push_file(&mut tx, file, reveal).map_err(in_file)?;
+        let (one, conflicts) = push_file(&mut tx, file, reveal.is_some()).map_err(in_file)?;
+        if let Some(operator) = reveal {
+            record_reveal(&mut tx, file, &conflicts, operator).map_err(in_file)?;
+        }
         if dry_run {
             tx.rollback().map_err(server)?;
         } else {
