@@ -69,33 +69,61 @@ fn readings(c: char) -> [Option<&'static str>; 2] {
     out
 }
 
-pub fn name_keys(name: &str) -> NameKeys {
-    let compact: std::borrow::Cow<'_, str> = if name.contains(char::is_whitespace) {
+/// The name as both readings take it: a Chinese name has no spaces, and padding is not part of it.
+fn compact(name: &str) -> std::borrow::Cow<'_, str> {
+    if name.contains(char::is_whitespace) {
         name.chars().filter(|c| !c.is_whitespace()).collect::<String>().into()
     } else {
         name.into()
-    };
-    let chars: Vec<(usize, char)> = compact.char_indices().collect();
+    }
+}
+
+/// The surname the table reads as a surname: its length in characters, the byte where it ends, and its
+/// reading. Two characters are tried first, and only in a name longer than them (欧阳娜娜, not 欧阳 alone).
+fn table_surname(compact: &str) -> Option<(usize, usize, &'static str)> {
     let table = surnames();
+    let mut bounds = compact.char_indices().map(|(at, _)| at).skip(1);
+    let (second, third) = (bounds.next(), bounds.next());
+    if let Some(end) = third
+        && let Some(reading) = table.get(&compact[..end])
+    {
+        return Some((2, end, reading.as_str()));
+    }
+    if compact.is_empty() {
+        return None;
+    }
+    let end = second.unwrap_or(compact.len());
+    table.get(&compact[..end]).map(|reading| (1, end, reading.as_str()))
+}
+
+pub fn name_keys(name: &str) -> NameKeys {
+    let compact = compact(name);
+    keys_of(&compact, table_surname(&compact))
+}
+
+/// A name's search readings and its sort key (`name_order`) from one reading of it: an import needs both for
+/// every pupil it adds.
+pub fn name_keys_and_order(name: &str) -> (NameKeys, String) {
+    let compact = compact(name);
+    let surname = table_surname(&compact);
+    (keys_of(&compact, surname), order_of(&compact, surname))
+}
+
+fn keys_of(compact: &str, surname: Option<(usize, usize, &'static str)>) -> NameKeys {
     // Each position's readings, most common first: the surname table's reading for the surname, the
     // everyday reading for an unlisted surname, and at most two readings for a given-name character.
-    let mut positions: Vec<[Option<&str>; 2]> = Vec::with_capacity(chars.len());
-    let mut start = 0;
-    for len in [2, 1] {
-        if chars.len() > len || (len == 1 && !chars.is_empty()) {
-            let end = chars.get(len).map_or(compact.len(), |&(at, _)| at);
-            if let Some(reading) = table.get(&compact[..end]) {
-                // A two-character surname is one position ("ouyang"); its initials come from surname_initials.
-                positions.push([Some(reading.as_str()), None]);
-                start = len;
-                break;
-            }
+    let mut positions: Vec<[Option<&str>; 2]> = Vec::with_capacity(compact.len() / 3 + 1);
+    let (surname_len, surname_end) = match surname {
+        Some((len, end, reading)) => {
+            // A two-character surname is one position ("ouyang"); its initials come from push_surname_initials.
+            positions.push([Some(reading), None]);
+            (len, end)
         }
-    }
-    let surname_len = start;
-    for (i, &(_, c)) in chars.iter().enumerate().skip(start) {
+        None => (0, 0),
+    };
+    for (i, c) in compact[surname_end..].chars().enumerate() {
         let mut options = readings(c);
-        if i == 0 {
+        if i == 0 && surname_len == 0 {
             options[1] = None;
         }
         if options[0].is_some() {
@@ -104,50 +132,93 @@ pub fn name_keys(name: &str) -> NameKeys {
     }
     // The all-common reading first, then each single alternative, up to MAX_VARIANTS: variant 0 is the
     // primary reading, variant k replaces one position's reading by its alternative.
-    let primary: Vec<&str> = positions.iter().map(|o| o[0].unwrap_or("")).collect();
-    let alternatives: Vec<(usize, &str)> = positions
-        .iter()
-        .enumerate()
-        .filter_map(|(i, options)| options[1].map(|alt| (i, alt)))
-        .take(MAX_VARIANTS - 1)
-        .collect();
-    let surname: Vec<char> = chars[..surname_len].iter().map(|&(_, c)| c).collect();
-    let surname_initials = surname_initials(&surname, primary.first().copied().unwrap_or(""));
+    let mut alternatives = [(0, ""); MAX_VARIANTS - 1];
+    let mut alternative_count = 0;
+    for (at, alt) in positions.iter().enumerate().filter_map(|(i, options)| options[1].map(|alt| (i, alt))) {
+        if alternative_count == alternatives.len() {
+            break;
+        }
+        alternatives[alternative_count] = (at, alt);
+        alternative_count += 1;
+    }
+    let alternatives = &alternatives[..alternative_count];
+    let surname_chars = &compact[..surname_end];
+    let first_reading = positions.first().and_then(|o| o[0]).unwrap_or("");
     let mut pinyin = String::with_capacity(compact.len() * 2);
-    let mut initials = String::with_capacity(primary.len() + 1);
-    let mut seen_pinyin: Vec<(usize, usize)> = Vec::with_capacity(alternatives.len() + 1);
-    let mut seen_initials: Vec<(usize, usize)> = Vec::with_capacity(alternatives.len() + 1);
-    let mut as_u: Vec<String> = Vec::new();
-    let (mut full, mut full_u, mut init) = (String::new(), String::new(), String::new());
-    for variant in 0..=alternatives.len() {
-        let swapped = variant.checked_sub(1).and_then(|k| alternatives.get(k)).copied();
-        full.clear();
-        full_u.clear();
-        init.clear();
-        for (i, &common) in primary.iter().enumerate() {
+    let mut initials = String::with_capacity(positions.len() + 1);
+    let mut seen_pinyin = Spans::default();
+    let mut seen_initials = Spans::default();
+    // Each variant is written straight at the end of its list and taken back if the list has it already.
+    let variant = |list: &mut String, spans: &mut Spans, swapped: Option<(usize, &str)>, umlaut: Option<char>| {
+        let mark = list.len();
+        if !list.is_empty() {
+            list.push(' ');
+        }
+        let start = list.len();
+        for (i, options) in positions.iter().enumerate() {
             let syllable = match swapped {
                 Some((at, alt)) if at == i => alt,
-                _ => common,
+                _ => options[0].unwrap_or(""),
             };
-            push_syllable(&mut full, syllable, 'v');
-            push_syllable(&mut full_u, syllable, 'u');
-            if i == 0 && surname_len > 0 {
-                init.push_str(&surname_initials);
-            } else if let Some(c) = syllable.chars().next() {
-                init.push(c);
+            match umlaut {
+                Some(umlaut) => push_syllable(list, syllable, umlaut),
+                None if i == 0 && surname_len > 0 => push_surname_initials(list, surname_chars, first_reading),
+                None => list.extend(syllable.chars().next()),
             }
         }
-        push_variant(&mut pinyin, &mut seen_pinyin, &full);
-        if full_u != full {
-            as_u.push(full_u.clone());
+        if spans.contains(list, start) {
+            list.truncate(mark);
+        } else {
+            spans.push(start, list.len());
         }
-        push_variant(&mut initials, &mut seen_initials, &init);
+    };
+    let swaps = || std::iter::once(None).chain(alternatives.iter().copied().map(Some));
+    for swapped in swaps() {
+        variant(&mut pinyin, &mut seen_pinyin, swapped, Some('v'));
+        variant(&mut initials, &mut seen_initials, swapped, None);
     }
     // ü typed as u (lu for 吕) after the usual v spellings: keyboards have no ü, and people type either.
-    for variant in &as_u {
-        push_variant(&mut pinyin, &mut seen_pinyin, variant);
+    for swapped in swaps() {
+        if swapped_has_umlaut(&positions, swapped) {
+            variant(&mut pinyin, &mut seen_pinyin, swapped, Some('u'));
+        }
     }
     NameKeys { pinyin, initials }
+}
+
+/// Whether a variant's v and u spellings differ: some syllable of it has a ü (or the table's v for one).
+fn swapped_has_umlaut(positions: &[[Option<&str>; 2]], swapped: Option<(usize, &str)>) -> bool {
+    positions.iter().enumerate().any(|(i, options)| {
+        let syllable = match swapped {
+            Some((at, alt)) if at == i => alt,
+            _ => options[0].unwrap_or(""),
+        };
+        syllable.len() >= 2 && syllable.contains(['ü', 'v'])
+    })
+}
+
+/// Where each variant already in a list lies, to keep a list free of repeats. A name has at most
+/// MAX_VARIANTS spellings with v and as many with u; the rest of the array is never needed, and a list that
+/// somehow had more would only keep a repeat.
+#[derive(Default)]
+struct Spans {
+    spans: [(usize, usize); 2 * MAX_VARIANTS],
+    len: usize,
+}
+
+impl Spans {
+    /// Whether `list[start..]`, the variant just written, is one of the earlier ones.
+    fn contains(&self, list: &str, start: usize) -> bool {
+        let fresh = list.get(start..).unwrap_or("");
+        self.spans[..self.len].iter().any(|&(a, b)| list.get(a..b) == Some(fresh))
+    }
+
+    fn push(&mut self, start: usize, end: usize) {
+        if let Some(slot) = self.spans.get_mut(self.len) {
+            *slot = (start, end);
+            self.len += 1;
+        }
+    }
 }
 
 /// Appends a syllable with its ü written as `umlaut` ('v' as pinyin keyboards type it, or 'u'). The surname
@@ -165,38 +236,30 @@ fn push_syllable(out: &mut String, syllable: &str, umlaut: char) {
 /// the surname read as a surname (单 shan). Compared as bytes, which is how SQLite orders text: each syllable
 /// ends with its tone digit, which sorts before any letter, and ü is written v, which sorts after u.
 pub fn name_order(name: &str) -> String {
-    let compact: std::borrow::Cow<'_, str> = if name.contains(char::is_whitespace) {
-        name.chars().filter(|c| !c.is_whitespace()).collect::<String>().into()
-    } else {
-        name.into()
-    };
+    let compact = compact(name);
+    order_of(&compact, table_surname(&compact))
+}
+
+fn order_of(compact: &str, surname: Option<(usize, usize, &'static str)>) -> String {
     let mut out = String::with_capacity(compact.len() * 3);
-    let table = surnames();
-    let mut rest = compact.as_ref();
-    let count = compact.chars().count();
-    for len in [2, 1] {
-        if count > len || (len == 1 && count > 0) {
-            let end = compact.char_indices().nth(len).map_or(compact.len(), |(at, _)| at);
-            if let Some(reading) = table.get(&compact[..end]) {
-                // Each character of the surname takes the reading of its own that the surname's reading
-                // goes on with (欧阳 ouyang: 欧 ou, 阳 yang), with that reading's tone.
-                let mut left = reading.as_str();
-                for c in compact[..end].chars() {
-                    let chosen = c.to_pinyin_multi().and_then(|multi| {
-                        multi.into_iter().find_map(|p| reading_prefix(left, p.plain()).map(|n| (p, n)))
-                    });
-                    match chosen {
-                        Some((p, n)) => {
-                            left = &left[n..];
-                            push_order(&mut out, p.plain(), tone(p.with_tone_num_end()), c);
-                        }
-                        None => push_char_order(&mut out, c),
-                    }
+    let mut rest = compact;
+    if let Some((_, end, reading)) = surname {
+        // Each character of the surname takes the reading of its own that the surname's reading goes on with
+        // (欧阳 ouyang: 欧 ou, 阳 yang), with that reading's tone.
+        let mut left = reading;
+        for c in compact[..end].chars() {
+            let chosen = c
+                .to_pinyin_multi()
+                .and_then(|multi| multi.into_iter().find_map(|p| reading_prefix(left, p.plain()).map(|n| (p, n))));
+            match chosen {
+                Some((p, n)) => {
+                    left = &left[n..];
+                    push_order(&mut out, p.plain(), tone(p.with_tone_num_end()), c);
                 }
-                rest = &compact[end..];
-                break;
+                None => push_char_order(&mut out, c),
             }
         }
+        rest = &compact[end..];
     }
     for c in rest.chars() {
         push_char_order(&mut out, c);
@@ -239,24 +302,14 @@ fn push_order(out: &mut String, plain: &str, tone: char, c: char) {
     out.push(c);
 }
 
-/// Appends `variant` to the space-separated list unless it is already there.
-fn push_variant(list: &mut String, spans: &mut Vec<(usize, usize)>, variant: &str) {
-    if spans.iter().any(|&(a, b)| &list[a..b] == variant) {
-        return;
-    }
-    if !list.is_empty() {
-        list.push(' ');
-    }
-    spans.push((list.len(), list.len() + variant.len()));
-    list.push_str(variant);
-}
-
-/// A two-character surname has two initials (欧阳 → oy), taken from each character's own reading.
-fn surname_initials(surname: &[char], reading: &str) -> String {
-    match surname.len() {
-        0 => String::new(),
-        1 => reading.chars().next().map(String::from).unwrap_or_default(),
-        _ => surname.iter().map(|&c| readings(c)[0].and_then(|r| r.chars().next()).unwrap_or('?')).collect(),
+/// A surname's initials: one for a single character, two for a two-character surname (欧阳 → oy), taken from
+/// each character's own reading.
+fn push_surname_initials(out: &mut String, surname: &str, reading: &str) {
+    let mut chars = surname.chars();
+    match (chars.next(), chars.next()) {
+        (None, _) => {}
+        (Some(_), None) => out.extend(reading.chars().next()),
+        _ => out.extend(surname.chars().map(|c| readings(c)[0].and_then(|r| r.chars().next()).unwrap_or('?'))),
     }
 }
 
@@ -325,6 +378,28 @@ mod tests {
         assert!(name_order("张三") < name_order("张三丰"));
         assert_eq!(name_order(" 张 三 "), name_order("张三"));
         assert!(name_order("").is_empty());
+    }
+
+    #[test]
+    fn one_reading_gives_both_keys() {
+        for name in [
+            "张三",
+            "单小明",
+            "欧阳娜娜",
+            "欧阳",
+            "王长乐",
+            "吕小明",
+            " 张 三 ",
+            "Tom Lee",
+            "阿依古丽·买买提",
+            "",
+            "长",
+        ] {
+            assert_eq!(name_keys_and_order(name), (name_keys(name), name_order(name)), "{name}");
+        }
+        // Two characters are a two-character surname only in a longer name.
+        assert_eq!(name_keys("欧阳").initials, "oy");
+        assert_eq!(name_keys("欧阳娜娜").initials, "oynn");
     }
 
     #[test]

@@ -59,7 +59,16 @@ pub struct FieldBytes<'a> {
 
 /// Builds the packed key for a pupil.
 pub fn pack_key(name: &str, id_number: &str, class_label: &str) -> String {
-    let keys = crate::domain::pinyin_keys::name_keys(name);
+    pack_key_with(name, &crate::domain::pinyin_keys::name_keys(name), id_number, class_label)
+}
+
+/// `pack_key` with the name's readings already made (an import makes them together with the sort key).
+pub fn pack_key_with(
+    name: &str,
+    keys: &crate::domain::pinyin_keys::NameKeys,
+    id_number: &str,
+    class_label: &str,
+) -> String {
     let mut key = String::with_capacity(
         name.len() + keys.pinyin.len() + keys.initials.len() + id_number.len() + class_label.len() + 4,
     );
