@@ -20,6 +20,14 @@ impl Cell {
         }
     }
 
+    /// `text` without a copy when the cell's text is kept as it is, as nearly every cell of a class list is.
+    pub fn text_ref(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Cell::Text(s) => clean_text_ref(s),
+            _ => std::borrow::Cow::Owned(self.text()),
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         match self {
             Cell::Empty => true,
@@ -116,23 +124,45 @@ pub fn neutralise_formula(text: &str) -> std::borrow::Cow<'_, str> {
 /// importing it again changes nothing); a number padded with a tab (`\t4502…`) is simply trimmed. A lone
 /// "-" (a list's "none") is left as it is.
 pub fn clean_text(raw: &str) -> String {
-    let cleaned: std::borrow::Cow<str> = if may_hold_invisible(raw) && raw.chars().any(invisible) {
-        raw.chars()
+    clean_text_ref(raw).into_owned()
+}
+
+/// `clean_text`, borrowing the text when it is kept as it is.
+fn clean_text_ref(raw: &str) -> std::borrow::Cow<'_, str> {
+    if may_hold_invisible(raw) && raw.chars().any(invisible) {
+        let cleaned: String = raw
+            .chars()
             .filter_map(|c| if c.is_whitespace() { Some(' ') } else { (!invisible(c)).then_some(c) })
-            .collect::<String>()
-            .into()
-    } else {
-        raw.into()
-    };
-    let trimmed = cleaned.trim();
-    if formula_start(trimmed) && !plain_number(trimmed) && trimmed.chars().nth(1).is_some() {
-        return format!("'{trimmed}");
+            .collect();
+        return std::borrow::Cow::Owned(neutralised(cleaned.trim()).into_owned());
     }
-    trimmed.to_owned()
+    neutralised(raw.trim())
+}
+
+/// Trimmed text as `clean_text` keeps it: a formula behind an apostrophe.
+fn neutralised(trimmed: &str) -> std::borrow::Cow<'_, str> {
+    if formula_start(trimmed) && !plain_number(trimmed) && trimmed.chars().nth(1).is_some() {
+        return std::borrow::Cow::Owned(format!("'{trimmed}"));
+    }
+    std::borrow::Cow::Borrowed(trimmed)
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn borrowed_text_is_the_text() {
+        use super::Cell;
+        for raw in
+            ["张三", " 张三\t", "=1+1", "\t=1+1", "'=1+1", "-", "-12.5", "李\u{200b}四", "\u{202e}abc ", "", "  "]
+        {
+            let cell = Cell::Text(raw.to_owned());
+            assert_eq!(cell.text_ref(), cell.text(), "{raw:?}");
+        }
+        for cell in [Cell::Empty, Cell::Number(2.0), Cell::Number(4.5e17), Cell::Number(-0.5)] {
+            assert_eq!(cell.text_ref(), cell.text(), "{cell:?}");
+        }
+    }
+
     #[test]
     fn every_invisible_character_is_seen_by_its_bytes() {
         for c in (0..=0x10ffff).filter_map(char::from_u32).filter(|&c| super::invisible(c)) {

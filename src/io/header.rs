@@ -156,8 +156,12 @@ pub fn clean(word: &str) -> String {
 pub struct HeaderMap {
     /// Index into the sheet's rows (file row = index + 1).
     pub row: usize,
-    pub columns: HashMap<Column, usize>,
+    pub columns: Columns,
 }
+
+/// Which cell holds each column. Asked some ten times a row while a list is read, where SipHash cost more than
+/// the rest of the look-up; its keys are the sixteen columns, chosen by the program, not by the file.
+pub type Columns = HashMap<Column, usize, foldhash::fast::RandomState>;
 
 impl HeaderMap {
     pub fn get<'a>(&self, column: Column, row: &'a [Cell]) -> Option<&'a Cell> {
@@ -184,8 +188,8 @@ pub fn detect(rows: &[Vec<Cell>], synonyms: &Synonyms) -> Option<HeaderMap> {
 }
 
 /// Maps a row's cells to columns; when two cells name the same column, the first wins.
-pub fn map_row(row: &[Cell], synonyms: &Synonyms) -> HashMap<Column, usize> {
-    let mut columns = HashMap::new();
+pub fn map_row(row: &[Cell], synonyms: &Synonyms) -> Columns {
+    let mut columns = Columns::default();
     for (i, cell) in row.iter().enumerate() {
         if let Cell::Text(t) = cell
             && let Some(c) = synonyms.column(t)

@@ -94,6 +94,14 @@ impl Iterator for SheetRows {
 }
 
 impl SheetRows {
+    /// Hands back a row this sheet gave, once it has been used: a CSV's next row is read into its cells and
+    /// their text, where making every row anew cost as much as parsing it.
+    pub fn give_back(&mut self, row: Vec<Cell>) {
+        if let RowSource::Csv(csv) = &mut self.source {
+            csv.used = Some(row);
+        }
+    }
+
     fn collect_sheet(self) -> Result<Sheet, ReadError> {
         let name = self.name.clone();
         Ok(Sheet { name, rows: self.collect::<Result<_, _>>()? })
@@ -440,6 +448,8 @@ struct CsvRows {
     /// The record handed out last, read into again: a fresh one grows its buffers anew on every row, which
     /// cost more than parsing the row.
     spare: csv::StringRecord,
+    /// A row handed out before and given back (`SheetRows::give_back`), to read the next one into.
+    used: Option<Vec<Cell>>,
     /// Records handed out so far.
     index: usize,
     cells: usize,
@@ -465,6 +475,7 @@ impl CsvRows {
             reader,
             ahead: None,
             spare: csv::StringRecord::new(),
+            used: None,
             index: 0,
             cells: 0,
             ends_with_quote,
@@ -509,8 +520,19 @@ impl CsvRows {
             self.failed = true;
             return Some(Err(ReadError::TooLarge { file: self.file.clone() }));
         }
-        let cells = record.iter().map(|f| if f.trim().is_empty() { Cell::Empty } else { Cell::Text(f.to_owned()) });
-        let cells = cells.collect();
+        let mut cells = self.used.take().unwrap_or_default();
+        cells.truncate(record.len());
+        for (at, field) in record.iter().enumerate() {
+            let empty = field.trim().is_empty();
+            match cells.get_mut(at) {
+                Some(Cell::Text(text)) if !empty => {
+                    text.clear();
+                    text.push_str(field);
+                }
+                Some(cell) => *cell = if empty { Cell::Empty } else { Cell::Text(field.to_owned()) },
+                None => cells.push(if empty { Cell::Empty } else { Cell::Text(field.to_owned()) }),
+            }
+        }
         self.spare = record;
         Some(Ok(cells))
     }
