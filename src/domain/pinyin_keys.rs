@@ -297,7 +297,11 @@ fn push_char_order(out: &mut String, c: char) {
 }
 
 fn push_order(out: &mut String, plain: &str, tone: char, c: char) {
-    out.extend(plain.chars().map(|l| if l == 'ü' { 'v' } else { l }));
+    if plain.is_ascii() {
+        out.push_str(plain);
+    } else {
+        out.extend(plain.chars().map(|l| if l == 'ü' { 'v' } else { l }));
+    }
     out.push(tone);
     out.push(c);
 }

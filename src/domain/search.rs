@@ -102,7 +102,9 @@ fn push_clean(key: &mut String, text: &str, lower: bool) {
         // character at a time.
         text.chars().all(|c| if c.is_ascii() { !c.is_ascii_control() && !c.is_ascii_uppercase() } else { han(c) })
     } else {
-        !text.chars().any(char::is_control)
+        // A control character is U+0000–001F, U+007F or U+0080–009F (C2 80–C2 9F): text without those bytes
+        // (pinyin, a number) has none, and is not decoded to find out.
+        !text.bytes().any(|b| b < 0x20 || b == 0x7f || b == 0xc2) || !text.chars().any(char::is_control)
     };
     if as_is {
         key.push_str(text);
