@@ -312,7 +312,11 @@ impl Target {
 /// A client error with its cause: the library's own text says only "error connecting to server".
 pub fn error_text(e: &postgres::Error) -> String {
     if let Some(db) = e.as_db_error() {
-        return format!("{}: {}", db.severity(), db.message());
+        let text = format!("{}: {}", db.severity(), db.message());
+        return match server_words(db.code()) {
+            Some(zh) => format!("{zh} ({text})"),
+            None => text,
+        };
     }
     let mut text = e.to_string();
     let mut source = std::error::Error::source(e);
@@ -324,7 +328,40 @@ pub fn error_text(e: &postgres::Error) -> String {
         }
         source = s.source();
     }
-    text
+    match CLIENT_WORDS.iter().find(|(en, _)| text.starts_with(en)) {
+        Some((_, zh)) => format!("{zh} ({text})"),
+        None => text,
+    }
+}
+
+/// The client library's own messages (English only), in the words an office's IT reads first.
+const CLIENT_WORDS: &[(&str, &str)] = &[
+    ("connection closed", "与服务器的连接已断开"),
+    ("error communicating with the server", "与服务器通信出错"),
+    ("invalid connection string", "数据库地址格式不对"),
+    ("invalid configuration", "数据库地址中的设置不对"),
+    ("error connecting to server", "连接不上服务器"),
+    ("timeout waiting for server", "等待服务器超时"),
+    ("error performing TLS handshake", "加密连接（TLS）建立失败"),
+    ("server does not support TLS", "服务器不支持加密连接（TLS）"),
+    ("unexpected message from server", "服务器回应异常"),
+    ("error parsing response from server", "服务器回应异常"),
+];
+
+/// The server's errors an office meets when setting up, by SQLSTATE.
+fn server_words(code: &postgres::error::SqlState) -> Option<&'static str> {
+    use postgres::error::SqlState;
+    Some(match code {
+        c if *c == SqlState::INVALID_CATALOG_NAME => "数据库不存在",
+        c if *c == SqlState::INVALID_PASSWORD => "密码不对",
+        c if *c == SqlState::INVALID_AUTHORIZATION_SPECIFICATION => "服务器不允许这个用户连接",
+        c if *c == SqlState::INSUFFICIENT_PRIVILEGE => "数据库用户权限不足（见 README 全县汇总一节）",
+        c if *c == SqlState::TOO_MANY_CONNECTIONS => "服务器连接数已满",
+        c if *c == SqlState::ADMIN_SHUTDOWN || *c == SqlState::CRASH_SHUTDOWN => "服务器正在关闭",
+        c if *c == SqlState::CANNOT_CONNECT_NOW => "服务器正在启动，稍后再试",
+        c if *c == SqlState::READ_ONLY_SQL_TRANSACTION => "这是只读的备用服务器，上传需要主服务器",
+        _ => return None,
+    })
 }
 
 /// sslmode prefer/require without a root certificate: the handshake's signatures are checked, the chain is not
@@ -456,6 +493,19 @@ mod tests {
             };
             assert!(!message.contains(password), "{url}: {message}");
         }
+    }
+
+    #[test]
+    fn the_servers_errors_are_named_in_chinese_too() {
+        // Nothing listens on port 1: the library's English message comes with its Chinese words.
+        let t = Target::parse("postgresql://root@127.0.0.1:1/test?sslmode=disable&connect_timeout=2").unwrap();
+        let said = match t.connect() {
+            Ok(_) => panic!("nothing listens on port 1"),
+            Err(e) => e.to_string(),
+        };
+        assert!(said.contains("连接不上服务器") && said.contains("error connecting to server"), "{said}");
+        assert_eq!(server_words(&postgres::error::SqlState::INVALID_CATALOG_NAME), Some("数据库不存在"));
+        assert_eq!(server_words(&postgres::error::SqlState::SYNTAX_ERROR), None);
     }
 
     #[test]
