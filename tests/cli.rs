@@ -322,6 +322,14 @@ fn policy_new_makes_this_years_policy_from_last_years() {
     assert!(text.contains("请对照本年度通知核对"), "{text}");
     let written = dir.path().join("config/canbao/policies/yibin-2027.toml");
     assert!(written.is_file(), "{}", written.display());
+    #[cfg(unix)]
+    {
+        // Owner-only, as every file canbao makes: the file and the folders it made for it.
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&written), 0o600);
+        assert_eq!(mode(&dir.path().join("config/canbao/policies")), 0o700);
+    }
 
     let mut again = canbao(&db);
     with_config(&mut again);

@@ -210,6 +210,24 @@ fn quote_says_its_judgements_and_where_a_pupil_may_enroll() {
 }
 
 #[test]
+fn a_quote_for_categories_under_a_named_policy_needs_no_drive() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("not-yet.db");
+    let out = canbao(&missing)
+        .args(["quote", "--policy", "yibin-2024", "--category", "孤儿", "--paid-on", "2023-10-10", "--json"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let q: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(q["personal_due"].as_f64(), Some(0.0), "{q}");
+    assert!(q["department_due"].as_f64().unwrap() > 0.0, "{q}");
+    assert!(!missing.exists(), "a quote makes no drive");
+    // A pupil's number still needs the drive that holds them.
+    let out = canbao(&missing).args(["quote", "110101201501010011", "--policy", "yibin-2024"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
 fn quote_for_a_pupil_uses_the_drive_policy_and_their_categories() {
     let (_dir, db) = sample_drive();
     let err = fails(canbao(&db).args(["quote", "--category", "低保", "--paid-on", "2023-10-08"]), 1);

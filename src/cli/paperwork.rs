@@ -178,9 +178,9 @@ fn policy_new(name: &str, base: &str, year: i32, premium: Option<&str>) -> CmdRe
     let request = crate::domain::policy::Renewal { name, base_name: base, base_text: &base_text, year, premium_fen };
     let renewed = crate::domain::policy::renew(&request, crate::domain::category::CategoryTable::builtin())
         .map_err(|e| UserError(e.to_string()))?;
-    std::fs::create_dir_all(&dir)?;
-    // create_new: two runs at once cannot overwrite each other's file.
-    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&target)?;
+    crate::private_file::create_dir_all(&dir)?;
+    // create_new: two runs at once cannot overwrite each other's file. Owner-only, as every file canbao makes.
+    let mut file = crate::private_file::create_new(&target)?;
     std::io::Write::write_all(&mut file, renewed.text.as_bytes())?;
     file.sync_all()?;
     let p = &renewed.policy;
@@ -501,15 +501,24 @@ pub fn pupil_by_number(store: &Store, raw: &str, name: Option<&str>) -> Result<S
 }
 
 pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
-    let store = &open_existing(cli)?;
+    // Categories under a named policy need no drive: a quote can be given before any list is imported.
+    let standalone = args.id_number.is_none() && args.policy.is_some() && !super::open::drive_path(cli).exists();
+    let opened = if standalone { None } else { Some(open_existing(cli)?) };
+    let today = opened.as_ref().map_or_else(|| chrono::Local::now().date_naive(), Store::today);
     let set = policies()?;
-    let policy = policy_named(&set, store, args.policy.as_deref())?;
+    let policy = match (&opened, args.policy.as_deref()) {
+        (Some(store), name) => policy_named(&set, store, name)?,
+        (None, Some(name)) => set.get(name).cloned().ok_or_else(|| {
+            UserError(format!("没有名为“{name}”的政策；可用的政策：{} (no such policy)", set.names().join("、")))
+        })?,
+        (None, None) => return Err(UserError(format!("数据文件还没有选定参保政策。{HOW_TO_PICK}"))),
+    };
     let table = CategoryTable::builtin();
     let mut categories: Vec<String> = Vec::new();
     let mut birth_date = None;
     let mut name = None;
-    if let Some(raw) = args.id_number.as_deref() {
-        let check = id_number::check(raw, store.today());
+    if let (Some(raw), Some(store)) = (args.id_number.as_deref(), opened.as_ref()) {
+        let check = id_number::check(raw, today);
         let pupil = match (check.result, pupil_by_number(store, raw, None)) {
             (_, Ok(pupil)) => pupil,
             // Not on the roster: say what is wrong with the number itself, if anything.
@@ -540,7 +549,7 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
         (_, true) => EnrolleeKind::Interrupted,
         _ => EnrolleeKind::Continuing,
     };
-    let paid_on = args.paid_on.unwrap_or_else(|| store.today());
+    let paid_on = args.paid_on.unwrap_or(today);
     let request =
         QuoteRequest { categories: categories.clone(), paid_on, enrollee, freshman: args.freshman, birth_date };
     let q: Quote = policy::quote(&policy, table, &request).map_err(|e| UserError(e.to_string()))?;

@@ -470,8 +470,8 @@ impl App {
                 return Some(Modal::NewPolicy(form));
             }
         };
-        let written = std::fs::create_dir_all(&dir).and_then(|()| {
-            let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&target)?;
+        let written = crate::private_file::create_dir_all(&dir).and_then(|()| {
+            let mut file = crate::private_file::create_new(&target)?;
             std::io::Write::write_all(&mut file, renewed.text.as_bytes())?;
             file.sync_all()
         });

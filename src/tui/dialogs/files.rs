@@ -28,8 +28,10 @@ impl App {
     fn remember_folder(&self, dir: &Path) {
         if let Some(config) = &self.config_dir {
             // Only a convenience: a config folder that cannot be written leaves the next picker at its default.
-            let _ = std::fs::create_dir_all(config);
-            let _ = std::fs::write(config.join(LAST_FOLDER_FILE), dir.display().to_string());
+            // The folder's name may be a school's: owner-only, as every file canbao makes.
+            let _ = crate::private_file::create_dir_all(config);
+            let _ = crate::private_file::create(&config.join(LAST_FOLDER_FILE))
+                .and_then(|mut f| std::io::Write::write_all(&mut f, dir.display().to_string().as_bytes()));
         }
     }
 
