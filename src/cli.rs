@@ -447,6 +447,9 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
+            if let Some(zh) = usage_error_zh(e.kind()).filter(|_| !english_asked()) {
+                eprintln!("错误：{zh}（详细说明见下，用法见 canbao --help）");
+            }
             let _ = e.print();
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
@@ -467,6 +470,31 @@ pub fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// What a mistyped command line is, in Chinese, before clap's own (English) message: an operator who reads no
+/// English still learns which part to fix. None for help and version, which are not errors.
+fn usage_error_zh(kind: clap::error::ErrorKind) -> Option<&'static str> {
+    use clap::error::ErrorKind as K;
+    Some(match kind {
+        K::DisplayHelp | K::DisplayVersion => return None,
+        K::InvalidValue | K::ValueValidation => "参数的值不对（例如年度应为四位数字，格式只能选列出的几种）",
+        K::UnknownArgument => "有不认识的参数（可能拼错了，或不属于这个命令）",
+        K::InvalidSubcommand => "没有这个命令",
+        K::NoEquals => "参数与它的值之间要用等号",
+        K::TooManyValues | K::TooFewValues | K::WrongNumberOfValues => "参数后面的值个数不对",
+        K::ArgumentConflict => "这几个参数不能同时使用",
+        K::MissingRequiredArgument => "缺少必需的参数",
+        K::MissingSubcommand | K::DisplayHelpOnMissingArgumentOrSubcommand => "缺少要执行的命令",
+        _ => "命令行有误",
+    })
+}
+
+/// `--lang en` on a command line clap could not read: the Chinese line is left out.
+fn english_asked() -> bool {
+    let args: Vec<String> = std::env::args().collect();
+    args.windows(2).any(|w| matches!(w, [flag, lang] if flag == "--lang" && lang == "en"))
+        || args.iter().any(|a| a == "--lang=en")
 }
 
 /// A data file embedded in this build that does not parse (only a broken build has one; the unit tests parse

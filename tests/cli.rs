@@ -109,6 +109,21 @@ fn exit_codes() {
     canbao(&db).arg("import").assert().code(2);
     canbao(&db).args(["export", "nonsense"]).assert().code(2);
     canbao(&db).args(["find", "x", "--limit", "many"]).assert().code(2);
+    // Each says in Chinese what is wrong before clap's English; `--lang en` leaves the Chinese out.
+    for (args, zh) in [
+        (&["find", "x", "--limit", "many"][..], "参数的值不对"),
+        (&["stats", "--nonsense"][..], "不认识的参数"),
+        (&["nonsense"][..], "没有这个命令"),
+    ] {
+        let out = canbao(&db).args(args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.starts_with("错误：") && stderr.contains(zh) && stderr.contains("error:"), "{args:?}: {stderr}");
+    }
+    let out = canbao(&db).args(["--lang", "en", "stats", "--nonsense"]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("错误"), "{}", String::from_utf8_lossy(&out.stderr));
+    // Help is not an error.
+    let out = canbao(&db).arg("--help").output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("错误"));
     // Exporting an empty drive is a user-facing error.
     canbao(&db).args(["export", "sheet", "--out"]).arg(dir.path().join("x.xlsx")).assert().code(1);
 }
@@ -137,6 +152,8 @@ fn a_second_writer_is_told_who_holds_the_file_and_reads_still_work() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("张老师") && stderr.contains("正被"), "{stderr}");
+    // A command that writes is not told it may only open read-only: it says what to do instead.
+    assert!(stderr.contains("此命令现在不能执行") && !stderr.contains("只读打开"), "{stderr}");
     let stats = json(canbao(&db).args(["stats", "--json"]));
     assert_eq!(stats["students"], 10, "reading is not blocked, and the refused import changed nothing");
     // A preview writes nothing: it goes ahead on a drive another canbao holds, and says so.

@@ -438,9 +438,6 @@ fn the_county_summary_is_written_from_the_database() {
 
 /// `year new --promote` on a drive: its classes move up a grade.
 fn close_year(db: &Path, home: &Path, next: i64) {
-    // Audit instants have whole seconds, and the newest change wins by its instant: the promotion must be
-    // plainly later than the import made moments before it, or the county keeps the class it has.
-    std::thread::sleep(std::time::Duration::from_millis(1100));
     canbao(db)
         .args(["year", "new", &next.to_string(), "--promote"])
         .env("HOME", home)

@@ -474,6 +474,39 @@ fn an_earlier_year_opens_read_only_and_the_palette_switches_back() {
     tmux.quit();
 }
 
+/// Looking back at an earlier year while another window works on the drive: the year is only ever shown, so
+/// the screen opens read-only without asking.
+#[test]
+fn an_earlier_year_beside_a_working_window_opens_without_a_question() {
+    if tmux_missing() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = imported_drive(dir.path());
+    let canbao = |args: &[&str]| {
+        let out = Command::new(BIN).arg("--db").arg(&db).args(args).env("HOME", dir.path()).output().expect("runs");
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        out
+    };
+    let years: serde_json::Value = serde_json::from_slice(&canbao(&["year", "list", "--json"]).stdout).expect("json");
+    let year = years[0]["year"].as_i64().expect("a year");
+    canbao(&["year", "new", &(year + 1).to_string()]);
+    let held = canbao::store::lock::DriveLock::acquire(&db, "张老师").expect("lock");
+    let tmux = Tmux::start_with(
+        format!("canbao-test-year-ro-{}", std::process::id()),
+        dir.path(),
+        &db,
+        "李老师",
+        &format!("--year {year}"),
+    );
+    let screen = tmux.wait_for("显示 10 / 10");
+    assert!(!screen.contains("以只读方式打开"), "{screen}");
+    let title = screen.lines().next().unwrap_or_default();
+    assert!(title.contains(&format!("{year}年度")) && title.contains("只读"), "{screen}");
+    tmux.quit();
+    drop(held);
+}
+
 /// The name typed at the first run is the one a second canbao is told holds the drive, not 「未具名操作员」.
 #[test]
 fn the_name_typed_at_the_first_run_is_the_one_the_lock_gives() {

@@ -139,5 +139,15 @@ pub(super) fn record_reveal(cli: &Cli, store: &mut Store, scope: &str, pupils: &
 pub(super) const READ_ONLY_REFUSED: &str = "只读模式，不能修改 (read-only: changes are disabled)";
 
 pub(super) fn lock_drive(cli: &Cli) -> Result<DriveLock, UserError> {
-    Ok(DriveLock::acquire(&drive_path(cli), &operator_from(cli).unwrap_or_default())?)
+    match DriveLock::acquire(&drive_path(cli), &operator_from(cli).unwrap_or_default()) {
+        Ok(lock) => Ok(lock),
+        // A command that changes the drive cannot run read-only: say what to do instead.
+        Err(StoreError::InUse { by, since }) => Err(UserError(format!(
+            "数据文件正被 {by} 使用（自 {since} 起），为防止两处同时修改，此命令现在不能执行：\
+             请在那个窗口里操作，或关闭它后重试 \
+             (the drive is in use by {by} since {since}: this command changes it, so it cannot run now; \
+             do it in that window, or close it and retry)"
+        ))),
+        Err(e) => Err(e.into()),
+    }
 }

@@ -17,8 +17,15 @@ pub(super) fn open(cli: &Cli) -> CmdResult {
         Ok(lock) => lock,
         Err(in_use @ StoreError::InUse { .. }) => {
             // Never two writers: the second canbao may look, not change.
+            let read_only = Cli { read_only: true, ..cli.clone() };
+            if cli.year.is_some() {
+                // An earlier year (`--year`) is only ever shown: there is nothing to ask.
+                let store = open_store(&read_only)?;
+                if store.viewed_year().is_some() {
+                    return run_tui(&read_only, store, None);
+                }
+            }
             if offer_read_only(&in_use)? {
-                let read_only = Cli { read_only: true, ..cli.clone() };
                 return run_tui(&read_only, open_store(&read_only)?, None);
             }
             return Err(in_use.into());

@@ -100,9 +100,10 @@ fn target(g: &Group) -> (&'static str, &'static str, &'static str) {
 }
 
 /// The decisions for one group, as a CTE `d`: the drive's newest change to the group is new to the county
-/// (not the county's own and not in its history); `they_win` when it is newer than the county's (instants,
-/// then origin, as a merge orders them); `ours_unseen` when the drive's history lacks the county's change, so
-/// the two were made apart; `differ` when the values differ.
+/// (not the county's own and not in its history); `they_win` when the drive has seen the county's change
+/// (so its own came after it) or its change is newer (instants, then origin, as a merge orders them);
+/// `ours_unseen` when the drive's history lacks the county's change, so the two were made apart; `differ`
+/// when the values differ.
 ///
 /// A pupil's class is the class of the latest insured year the county holds for them: a drive still in an
 /// earlier year (a laptop that has not started the new year, or an old copy) neither moves a promoted pupil
@@ -121,6 +122,9 @@ fn decisions(g: &Group, year: i32) -> String {
         "d AS (
             SELECT s.rid, s.sid,
                    (t.{p}_event IS NULL
+                    -- The drive has the county's change in its history and chose its own over it: its own came
+                    -- after it (a tie of instants included), whatever the clocks say.
+                    OR EXISTS (SELECT 1 FROM stage_events a WHERE a.event = t.{p}_event)
                     OR (COALESCE(s.{p}_at, '-infinity'), s.{p}_origin)
                        > (COALESCE(t.{p}_at, '-infinity'), COALESCE(t.{p}_origin, ''))) AS they_win,
                    (t.{p}_event IS NOT NULL

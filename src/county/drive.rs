@@ -324,11 +324,10 @@ fn settle(pupils: &mut [DrivePupil], statuses: &mut [DriveStatus], audit: &[Driv
         pupils.iter().map(|p| std::array::from_fn(|g| !yearly[g] && said(GROUPS[g], &|f| p.value(f)))).collect();
     let status_said: Vec<[bool; 8]> =
         statuses.iter().map(|st| std::array::from_fn(|g| yearly[g] && said(GROUPS[g], &|f| st.value(f)))).collect();
-    let newer = |a: &DriveEvent, b: &DriveEvent| {
-        instant::cmp(&a.at_text, &b.at_text).then_with(|| a.origin.cmp(&b.origin)).is_gt()
-    };
+    // The audit is in log order: of two changes in the same second (instants have whole seconds: an import
+    // and the year's promotion moments after it), the later in the log is the newer, as a merge orders them.
     let consider = |slot: &mut Option<usize>, e: usize| {
-        if slot.is_none_or(|best| newer(&audit[e], &audit[best])) {
+        if slot.is_none_or(|best| !instant::cmp(&audit[best].at_text, &audit[e].at_text).is_gt()) {
             *slot = Some(e);
         }
     };
@@ -428,6 +427,25 @@ mod tests {
         assert_eq!(closed_class(&six), (2025, None, None, None), "NULL in the drive stays NULL");
         six.execute("UPDATE year_statuses SET grade = '一年级', class = '1班', class_order = '01'", []).unwrap();
         assert_eq!(closed_class(&six), (2025, Some("一年级".into()), Some("1班".into()), Some("01".into())));
+    }
+
+    #[test]
+    fn of_two_changes_in_one_second_from_one_laptop_the_later_in_the_log_is_the_newest() {
+        let conn = drive_at(6);
+        // Instants have whole seconds: an import and a change moments after it, or two quick edits, tie.
+        conn.execute_batch(
+            "UPDATE students SET note = '二';
+             INSERT INTO audit(at, operator, origin, action, student_id, id_number, field, old, new, year) VALUES
+                 ('2026-11-23T01:00:00Z', '甲', 'o1', 'import', 1, 'x', 'created', NULL, 't.csv:2', 2026),
+                 ('2026-11-23T01:00:00Z', '甲', 'o9', 'edit', 1, 'x', 'note', '', '一', NULL),
+                 -- Each run of canbao is its own origin: the correction's may sort first.
+                 ('2026-11-23T01:00:00Z', '甲', 'o2', 'edit', 1, 'x', 'note', '一', '二', NULL);",
+        )
+        .unwrap();
+        let read = read(&conn, 2026).unwrap();
+        let note = GROUPS.iter().position(|g| g.contains(&Field::Note)).unwrap();
+        let last = read.pupils[0].last[note].map(|e| read.audit[e].new.clone());
+        assert_eq!(last, Some(Some("二".to_owned())), "the value the drive holds is its newest change");
     }
 
     #[test]

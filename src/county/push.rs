@@ -53,19 +53,25 @@ fn drive_row(tx: &mut postgres::Transaction, file: &DriveFile) -> Result<i32, Co
         .get(0))
 }
 
-/// The schools (a handful) made where new, so each pupil row carries its school's id.
+/// The schools (a handful) made where new, so each pupil row carries its school's id: every school the drive
+/// names is in the map (the COPYs below rely on it).
 fn school_ids(tx: &mut postgres::Transaction, rows: &DriveRead) -> Result<HashMap<String, i32>, CountyError> {
     let mut names: Vec<&str> = rows.pupils.iter().map(|p| p.school.as_str()).collect();
     names.sort_unstable();
     names.dedup();
     tx.execute("INSERT INTO canbao.schools(name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING", &[&names])
         .map_err(server)?;
-    Ok(tx
+    let ids: HashMap<String, i32> = tx
         .query("SELECT name, id FROM canbao.schools WHERE name = ANY($1)", &[&names])
         .map_err(server)?
         .iter()
         .map(|r| (r.get(0), r.get(1)))
-        .collect())
+        .collect();
+    // Every pupil row below carries its school's id from this map: one missing would be filed under no school.
+    match names.iter().find(|n| !ids.contains_key(**n)) {
+        Some(missing) => Err(CountyError::NoSchool((*missing).to_owned())),
+        None => Ok(ids),
+    }
 }
 
 /// The county's pupil for each of the drive's that it has (drive row id → county id): by key, else (a number

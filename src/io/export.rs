@@ -254,7 +254,11 @@ impl TableWriter {
         } else if let Some(w) = self.csv.as_mut() {
             let e = |e: csv::Error| write_err(&target, e);
             if self.sheets_started > 0 {
-                w.write_record([""]).map_err(e)?;
+                // A blank line between two tables. The csv writer writes even a record of no fields as `""`, so
+                // the line goes to the file itself, once the writer's buffers are flushed.
+                w.flush().map_err(|err| write_err(&target, err))?;
+                let mut file: &std::fs::File = w.get_ref().get_ref();
+                file.write_all(b"\n").map_err(|err| write_err(&target, err))?;
             }
             if let Some(title) = &preamble.title {
                 w.write_record([title]).map_err(e)?;

@@ -559,7 +559,9 @@ fn settle_pupil(
                 continue; // We already have their latest change to this group.
             }
             let ours_unseen = our_last.is_some_and(|o| o.unshared);
-            let they_win = our_last.is_none_or(|o| newer(their_last, o));
+            // Our newest change is in their history too: they chose theirs over it, so theirs came after it
+            // (in their log, whatever the two clocks say).
+            let they_win = our_last.is_none_or(|o| !o.unshared || newer(their_last, o));
             for ((&field, theirs_value), ours_value) in group.iter().zip(&theirs_values).zip(&ours_values) {
                 let key = field.key();
                 if ours_unseen && theirs_value != ours_value {
@@ -617,8 +619,11 @@ fn last_setting<'h>(
         .iter()
         .filter(|e| in_year(e))
         .filter(|e| group.iter().any(|f| f.key() == e.field) || (created && e.field == "created"))
+        // History is in log order: of two changes in the same second (instants have whole seconds: a quick
+        // correction, an import and the promotion after it), the later in the log is the newer. Origins break
+        // ties only between the two sides (`newer`), where there is no common log.
         .fold(None, |best: Option<&Event>, e| match best {
-            Some(b) if !newer(e, b) => Some(b),
+            Some(b) if super::instant::cmp(&b.at, &e.at).is_gt() => Some(b),
             _ => Some(e),
         })
 }
@@ -1189,6 +1194,27 @@ mod tests {
             assert_eq!(r.conflicts.len(), 1, "{r:?}");
         }
         assert!(a_into_b.history(by_id(&a_into_b, &ids[0]).id).unwrap().iter().all(|h| h.at.ends_with('Z')));
+    }
+
+    #[test]
+    fn a_quick_correction_in_the_same_second_still_arrives_after_the_entry_it_corrects() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, b, ids) = two_copies(dir.path());
+        let b_path = b.path().unwrap().to_owned();
+        let edit_b = |b: Store, note: &str| {
+            let mut b = b;
+            // Instants have whole seconds: the correction ties with the entry it corrects.
+            b.set_fixed_clock("2026-11-23T10:00:00+08:00");
+            let id = by_id(&b, &ids[0]).id;
+            b.set_note(id, note).unwrap();
+        };
+        edit_b(b, "一");
+        a.merge_from(&b_path, false).unwrap();
+        assert_eq!(by_id(&a, &ids[0]).note, "一");
+        edit_b(Store::open(&b_path).unwrap(), "二");
+        let report = a.merge_from(&b_path, false).unwrap();
+        assert_eq!(by_id(&a, &ids[0]).note, "二", "{report:?}");
+        assert!(report.conflicts.is_empty(), "{report:?}");
     }
 
     #[test]
