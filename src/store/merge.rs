@@ -466,6 +466,57 @@ struct Sides {
     their_first: Option<i32>,
     /// Our last audit row before the merge: the rows it writes are not our history.
     our_high_water: i64,
+    their_classes: TheirClasses,
+}
+
+/// Which of their class changes speak for our current year. A pupil's class belongs to an insured year: a
+/// laptop that has started the next year (`year new --promote`) holds next year's classes, and they must not
+/// move our pupils up a grade while we are still in this one (our own promotion would then move them a second
+/// time); a laptop still in last year must not move our promoted pupils back.
+enum TheirClasses {
+    /// Both files are in the same year.
+    All,
+    /// They are in a later year: only their changes before this instant (their start of a year after ours),
+    /// and their values as of our year.
+    Before(String),
+    /// They are in an earlier year, or all their history is in later years than ours.
+    None,
+}
+
+fn their_classes(
+    tx: &Transaction,
+    ours: Option<i32>,
+    theirs: Option<i32>,
+    their_first: Option<i32>,
+) -> Result<TheirClasses> {
+    let (Some(ours), Some(theirs)) = (ours, theirs) else { return Ok(TheirClasses::All) };
+    if theirs == ours {
+        return Ok(TheirClasses::All);
+    }
+    if theirs < ours || their_first.is_some_and(|first| first > ours) {
+        return Ok(TheirClasses::None);
+    }
+    let starts: Vec<String> = tx
+        .prepare(
+            "SELECT at FROM other.audit
+             WHERE action = 'year' AND field = 'year' AND CAST(new AS INTEGER) > ?1",
+        )?
+        .query_map([ours], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(starts.into_iter().min_by(|a, b| super::instant::cmp(a, b)).map_or(TheirClasses::None, TheirClasses::Before))
+}
+
+/// Their pupil's grade and class in insured year `year` (one they have closed): kept in `year_statuses` when it
+/// changed since, else the pupil's own.
+fn their_class_in(tx: &Transaction, their_id: i64, year: i32) -> Result<Vec<Option<String>>> {
+    let (grade, class) = tx.query_row(
+        "SELECT CASE WHEN y.class IS NULL THEN s.grade ELSE y.grade END, COALESCE(y.class, s.class)
+         FROM other.students s LEFT JOIN other.year_statuses y ON y.student_id = s.id AND y.year = ?2
+         WHERE s.id = ?1",
+        params![their_id, year],
+        |r| Ok((r.get::<_, Option<String>>(0)?, r.get::<_, Option<String>>(1)?)),
+    )?;
+    Ok(vec![grade, class])
 }
 
 fn merge_in(tx: &Transaction, ctx: &super::AuditContext) -> Result<MergeReport> {
@@ -473,7 +524,8 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext) -> Result<MergeReport> 
     let (our_current, our_first) = years_of(tx, "main")?;
     let (their_current, their_first) = years_of(tx, "other")?;
     let our_high_water: i64 = tx.query_row("SELECT COALESCE(max(id), 0) FROM main.audit", [], |r| r.get(0))?;
-    let sides = Sides { our_current, their_current, our_first, their_first, our_high_water };
+    let their_classes = their_classes(tx, our_current, their_current, their_first)?;
+    let sides = Sides { our_current, their_current, our_first, their_first, our_high_water, their_classes };
     unshared_events(tx)?;
     match_pupils(tx)?;
     tx.execute_batch("CREATE TEMP TABLE merge_copied(theirs INTEGER PRIMARY KEY, ours INTEGER NOT NULL);")?;
@@ -534,9 +586,17 @@ fn settle_pupil(
             years.sort_unstable();
             years.dedup();
         }
+        // Their class changes made in a later insured year than ours are not ours to take (see TheirClasses).
+        let class_before = match (group.contains(&Field::Class), &sides.their_classes) {
+            (false, _) | (true, TheirClasses::All) => None,
+            (true, TheirClasses::Before(at)) => Some(at.as_str()),
+            (true, TheirClasses::None) => continue,
+        };
         for year in years {
             let in_year = |e: &Event| !yearly || e.year == year;
-            let sets = |e: &Event| in_year(e) && (group.iter().any(|f| f.key() == e.field) || e.field == "created");
+            let theirs_in =
+                |e: &Event| in_year(e) && class_before.is_none_or(|b| super::instant::cmp(&e.at, b).is_lt());
+            let sets = |e: &Event| theirs_in(e) && (group.iter().any(|f| f.key() == e.field) || e.field == "created");
             // Nothing of theirs that could set this group is new to us (copies of one drive, mostly): nothing to
             // decide, and no value need be read.
             if their_history.iter().all(|e| !sets(e) || !e.unshared) {
@@ -545,12 +605,15 @@ fn settle_pupil(
             let values = |db: &str, student: i64, current: Option<i32>| -> Result<Vec<Option<String>>> {
                 group.iter().map(|&f| Ok(value(tx, db, student, f, year, current)?.flatten())).collect()
             };
-            let theirs_values = values("other", their_id, sides.their_current)?;
+            let theirs_values = match (class_before, sides.our_current) {
+                (Some(_), Some(our_year)) => their_class_in(tx, their_id, our_year)?,
+                _ => values("other", their_id, sides.their_current)?,
+            };
             let ours_values = values("main", our_id, sides.our_current)?;
             // The newest event that set this group on one side: a change to any of its fields, or a creation row
             // when the values it gave are still there to speak for.
             let (Some(their_last), our_last) = (
-                last_setting(&their_history, group, &theirs_values, &in_year),
+                last_setting(&their_history, group, &theirs_values, &theirs_in),
                 last_setting(&our_history, group, &ours_values, &in_year),
             ) else {
                 continue;
@@ -1289,6 +1352,41 @@ mod tests {
         let err = a.merge_from(&old, false).expect_err("refused");
         assert!(matches!(err, StoreError::OlderSchema { found: 1, .. }), "{err}");
         assert!(err.to_string().contains("较旧") && !err.to_string().contains("较新"), "{err}");
+    }
+
+    /// A laptop that started the next year with promotion, merged into one still in this year (and back, once
+    /// that one has promoted too): nobody is moved up twice, nobody back.
+    #[test]
+    fn a_promoted_laptop_does_not_move_the_other_laptops_classes_before_it_promotes() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, ids) = two_copies(dir.path());
+        let year = a.current_year().unwrap();
+        let class_of = |s: &Store, id: &str| by_id(s, id).class_label();
+        let first = class_of(&a, &ids[0]);
+        a.set_fixed_clock("2026-11-24T10:00:00+08:00");
+        a.start_year(year + 1, true, None, false).unwrap();
+        let promoted = class_of(&a, &ids[0]);
+        assert_ne!(first, promoted, "the promotion moved the pupil");
+        a.set_enrollment(by_id(&a, &ids[1]).id, Enrollment::Here, None).unwrap();
+        // B, still in this year, merges A's file.
+        b.set_fixed_clock("2026-11-25T10:00:00+08:00");
+        let a_path = a.path().unwrap().to_owned();
+        drop(a);
+        let report = b.merge_from(&a_path, false).unwrap();
+        assert_eq!(class_of(&b, &ids[0]), first, "B's pupils stay in this year's classes: {report:?}");
+        assert!(report.conflicts.is_empty(), "{report:?}");
+        // A's next year is in B's file, but B has not started it: looking at it says why.
+        assert!(matches!(b.view_year(year + 1), Err(StoreError::LaterYear { .. })));
+        // B's own promotion then moves them once.
+        b.start_year(year + 1, true, None, false).unwrap();
+        assert_eq!(class_of(&b, &ids[0]), promoted);
+        // And back into A: the same classes, nothing moved again.
+        let b_path = b.path().unwrap().to_owned();
+        drop(b);
+        let mut a = Store::open(&a_path).unwrap();
+        let report = a.merge_from(&b_path, false).unwrap();
+        assert_eq!(class_of(&a, &ids[0]), promoted, "{report:?}");
+        assert!(report.conflicts.is_empty(), "{report:?}");
     }
 
     #[test]

@@ -150,6 +150,13 @@ pub enum StoreError {
     )]
     NoSuchYear { year: i32, years: String },
     #[error(
+        "{year} 年度在当前年度 {current} 年度之后：本机还没有开始 {year} 年度，其中的记录是从已开始该年度的电脑合并来的；\
+         要在本机开始它，运行 canbao year new {year} \
+         (insured year {year} is after the current year {current}: its records were merged in from a laptop that has \
+         started it; start it here with canbao year new {year})"
+    )]
+    LaterYear { year: i32, current: i32 },
+    #[error(
         "不能开始 {year} 年度：当前年度是 {current} 年度，只能开始下一个年度（{next} 年度） \
          (cannot start insured year {year}: the current year is {current}, and only the next one, {next}, can be started)"
     )]

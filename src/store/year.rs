@@ -164,6 +164,9 @@ impl Store {
             return Ok(());
         }
         let years = self.years()?;
+        if year > current && years.contains(&year) {
+            return Err(StoreError::LaterYear { year, current });
+        }
         if year > current || !years.contains(&year) {
             let years = years.iter().map(i32::to_string).collect::<Vec<_>>().join("、");
             return Err(StoreError::NoSuchYear { year, years });
