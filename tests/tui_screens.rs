@@ -1345,6 +1345,26 @@ fn editing_one_number_does_not_unmask_the_roster() {
     assert!(shown.contains(&canbao::domain::id_number::mask(&pupils[1].id_number)), "{shown}");
 }
 
+/// A corrected number's history line shows both numbers masked, as the ID field is, until `r`.
+#[test]
+fn a_corrected_numbers_history_is_masked_until_revealed() {
+    let mut app = app(Language::Zh);
+    app.update(Action::Resize(230, 40));
+    let id = app.selected_id().expect("pupil");
+    let old = app.store.student(id).expect("pupil").id_number;
+    let first17 = "45020220170212073";
+    let new = format!("{first17}{}", canbao::domain::id_number::check_char(first17.as_bytes()));
+    let edit = canbao::store::IdentityEdit { id_number: Some(new.clone()), ..Default::default() };
+    app.store.correct_identity(id, &edit).expect("corrected");
+    app.update(Action::OpenDetail);
+    let shown = screen(&app);
+    assert!(shown.contains(&canbao::domain::id_number::mask(&new)), "{shown}");
+    assert!(!shown.contains(&new) && !shown.contains(&old), "a number in full:\n{shown}");
+    assert!(!shown.contains(&new[..9]) && !shown.contains(&old[..9]), "a number's first digits:\n{shown}");
+    app.update(Action::Reveal);
+    assert!(screen(&app).contains(&format!("{old} -> {new}")), "{}", screen(&app));
+}
+
 /// A quote's judgement calls are shown apart from its rule, marked as what to confirm.
 #[test]
 fn detail_shows_a_quotes_judgements_apart_from_the_rule() {

@@ -208,16 +208,20 @@ fn history(frame: &mut Frame, app: &App, d: &Detail, area: Rect) {
     }
     // Newest first: what just happened is what the operator wants to check.
     for e in d.history.iter().rev().take(area.height.saturating_sub(1) as usize) {
-        lines.push(Line::raw(truncate(&format!(" {}", history_line(t, e)), width)));
+        lines.push(Line::raw(truncate(&format!(" {}", history_line(t, e, app.reveal)), width)));
     }
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-fn history_line(t: &Text, e: &AuditEntry) -> String {
+fn history_line(t: &Text, e: &AuditEntry, reveal: bool) -> String {
     let at = &e.shown_at;
     let action = Text::lookup(t.audit_actions, &e.action).unwrap_or(&e.action);
+    // A corrected number's old and new values are ID numbers: masked as the ID field is, unless revealed (a
+    // reveal's own row holds where it was shown, not a number).
+    let number = e.field == "id_number" && e.action != "reveal" && !reveal;
     let value = |v: &Option<String>| match v {
         None => "-".to_owned(),
+        Some(v) if number => id_number::mask(v),
         Some(v) => value_label(t, &e.field, v),
     };
     fill(t.history_line, &[at, &e.operator, &action, &t.field(&e.field), &value(&e.old), &value(&e.new)])
