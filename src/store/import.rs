@@ -266,15 +266,49 @@ pub(crate) const EXISTING_UNNUMBERED: &str = "SELECT s.id, s.id_number = ?2 AND 
          JOIN schools sc ON sc.id = s.school_id
                  WHERE s.id_number = '' AND s.id_problem IS NOT NULL AND s.name = ?1 AND s.grade = ?2 AND s.class = ?3 AND sc.name = ?4";
 
+/// Valid pupils of that name whose numbers lie within 500 of a rounded one (?1..?2): the numbers a spreadsheet
+/// could have rounded to it. By the index of valid numbers.
+pub(crate) const VALID_NEAR: &str = "SELECT id, id_number FROM students
+         WHERE id_number >= ?1 AND id_number <= ?2 AND id_problem IS NULL AND name = ?3";
+
+/// A rounded number (a class list whose numbers a spreadsheet cut to 15 digits) for a pupil whose number has
+/// since been corrected to the whole one (from the family's card, a corrected list, `E`): the same child when
+/// the name agrees and the held number rounds to exactly this one. Imported again, the teacher's uncorrected
+/// list is then that pupil, not a second child. Only one such pupil is trusted.
+fn corrected_since(tx: &Transaction, row: &Incoming) -> Result<Option<i64>> {
+    let rounded = &row.id.normalized;
+    let Some(value) = rounded.parse::<u64>().ok().filter(|_| rounded.len() == 18) else { return Ok(None) };
+    let (low, high) = (format!("{:018}", value.saturating_sub(500)), format!("{:018}", value + 499) + "X");
+    let mut stmt = tx.prepare_cached(VALID_NEAR)?;
+    let near: Vec<(i64, String)> = stmt
+        .query_map(params![low, high, row.name], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut alike = near.into_iter().filter(|(_, number)| {
+        crate::domain::id_number::rounded_by_spreadsheet(number).as_deref() == Some(rounded.as_str())
+    });
+    Ok(match (alike.next(), alike.next()) {
+        (Some((id, _)), None) => Some(id),
+        _ => None,
+    })
+}
+
 fn existing(tx: &Transaction, row: &Incoming) -> Result<Option<i64>> {
     let found = match (&row.id.result, row.id.normalized.is_empty()) {
         (Ok(v), _) => tx.prepare_cached(EXISTING_VALID)?.query_row([&v.number], |r| r.get(0)).optional()?,
         // An old 15-digit number whose 18-digit form ends in 000 is stored valid, yet reads back as a rounded
         // number (the same text Excel makes of a long number); with the same name it is that pupil again.
-        (Err(_), false) => tx
-            .prepare_cached(EXISTING_FLAGGED)?
-            .query_row(params![row.id.normalized, row.name], |r| r.get(0))
-            .optional()?,
+        (Err(problem), false) => {
+            let flagged = tx
+                .prepare_cached(EXISTING_FLAGGED)?
+                .query_row(params![row.id.normalized, row.name], |r| r.get(0))
+                .optional()?;
+            match flagged {
+                None if matches!(problem, crate::domain::id_number::IdProblem::PrecisionLost) => {
+                    corrected_since(tx, row)?
+                }
+                found => found,
+            }
+        }
         (Err(_), true) => tx
             .prepare_cached(EXISTING_UNNUMBERED)?
             .query_row(params![row.name, row.grade, row.class, row.school], |r| r.get(0))

@@ -268,6 +268,28 @@ fn a_valid_number_corrects_the_pupil_held_with_the_rounded_one() {
 }
 
 #[test]
+fn the_uncorrected_list_imported_again_is_the_corrected_pupil_not_a_second_child() {
+    // A 16th digit of 7: the spreadsheet rounded the 15th up, as Excel does.
+    let real = valid_id("45020220160313075");
+    let list_form = id_number::rounded_by_spreadsheet(&real).unwrap();
+    assert!(!list_form.starts_with(&real[..15]), "rounded up: {list_form}");
+    let list = [incoming("邹杰", &list_form, "1班"), incoming("李四", &valid_id("45020220160202456"), "1班")];
+    let mut s = store_with(&list);
+    assert_eq!(s.students(&StudentFilter::default()).unwrap().iter().filter(|p| p.id_problem.is_some()).count(), 1);
+    // The family brings the card.
+    let out = s.apply_import(&[incoming("邹杰", &real, "1班")], &[], 0, false).unwrap();
+    assert_eq!((out.added, out.updated), (0, 1));
+    // The teacher's list, still rounded, imported again: the same two pupils.
+    let out = s.apply_import(&list, &[], 0, false).unwrap();
+    assert_eq!((out.added, out.updated), (0, 0), "{out:?}");
+    assert_eq!(s.student_count().unwrap(), 2);
+    assert_eq!(s.student_by_id_number(&real).unwrap().map(|p| p.id_problem), Some(None), "the whole number stays");
+    // Another child's rounded number (other first digits) is another child.
+    let out = s.apply_import(&[incoming("邹杰", &rounded(&valid_id("45020220170101123")), "1班")], &[], 0, false);
+    assert_eq!(out.unwrap().added, 1);
+}
+
+#[test]
 fn another_child_of_the_same_name_and_class_keeps_their_rounded_number() {
     // 张伟 came from a numeric cell; another 张伟 in the same class arrives with a different valid number. The
     // first 15 digits survive rounding, and these differ: two children, the flagged one untouched.
@@ -562,6 +584,7 @@ fn every_per_row_lookup_uses_an_index() {
         ("import: a flagged number", super::import::EXISTING_FLAGGED),
         ("import: no number", super::import::EXISTING_UNNUMBERED),
         ("import: the flagged look-alike", super::import::FLAGGED_SAME_PUPIL),
+        ("import: a rounded number of a pupil corrected since", super::import::VALID_NEAR),
         ("find/mark: a flagged number", super::read::BY_FLAGGED_NUMBER),
     ];
     // Planned as a new drive plans them (no statistics), and again after SQLite has counted the tables.
