@@ -433,6 +433,33 @@ fn bulk_marks_ask_first_and_esc_writes_nothing() {
     assert_eq!(app.store.stats(None, None).expect("stats").payment["government"], 360);
 }
 
+/// Pupils selected and then searched out of sight are still in a bulk mark: the question says how many of them
+/// the list no longer shows.
+#[test]
+fn a_bulk_question_names_selected_pupils_no_longer_shown() {
+    let mut app = app(Language::Zh);
+    app.update(Action::SelectAll);
+    let name = app.store.student(app.selected_id().expect("pupil")).expect("pupil").name;
+    app.update(Action::Search);
+    type_text(&mut app, &name);
+    app.update(Action::Confirm);
+    let shown = app.roster.shown().len();
+    assert!(shown < 360, "the search narrowed the list");
+    app.update(Action::Enrollment);
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no question") };
+    assert!(c.question.starts_with("将 360 名学生的参保状态改为 在校参保？"), "{}", c.question);
+    assert!(c.question.contains(&format!("其中 {} 人不在当前列表中", 360 - shown)), "{}", c.question);
+    assert!(screen(&app).contains("不在当前列表中"), "{}", screen(&app));
+    // With every selected pupil in sight, the question is as it was.
+    app.update(Action::Back);
+    app.update(Action::Back);
+    app.update(Action::Enrollment);
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no question") };
+    assert_eq!(c.question, "将 360 名学生的参保状态改为 在校参保？");
+}
+
 /// The bulk value comes from the dialog, never from the pupil under the cursor.
 #[test]
 fn bulk_value_is_not_taken_from_the_pupil_under_the_cursor() {

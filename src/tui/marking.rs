@@ -26,6 +26,15 @@ impl App {
         self.selected_id().into_iter().collect()
     }
 
+    /// How many of `ids` the roster on screen does not show (none on the detail screen, which shows its one).
+    fn hidden_among(&self, ids: impl Iterator<Item = i64>) -> usize {
+        if self.screen == Screen::Detail {
+            return 0;
+        }
+        let shown: std::collections::HashSet<u32> = self.roster.shown().iter().copied().collect();
+        ids.filter(|&id| self.data.index_of(id).is_none_or(|row| !shown.contains(&(row as u32)))).count()
+    }
+
     /// The one pupil a single mark is about, as stored; `None` for a bulk mark.
     fn single(&mut self, targets: &[i64]) -> Option<Student> {
         let [id] = targets else { return None };
@@ -374,6 +383,11 @@ impl App {
 
     /// Opens a yes/no question; nothing is written before Yes.
     fn ask(&mut self, question: String, items: Vec<(i64, Vec<Change>)>, label: String, confirmed: bool) {
+        // A selection outlives a new search or filter: a bulk mark must not change pupils the operator no longer
+        // sees without saying so.
+        let hidden = self.hidden_among(items.iter().map(|(id, _)| *id));
+        let question =
+            if hidden == 0 { question } else { format!("{question}\n{}", fill(self.text.marked_hidden, &[&hidden])) };
         let then = Then::Write(Pending { items, label, confirmed });
         self.modal = Some(Modal::Confirm(Confirm { question, then, yes: false }));
     }

@@ -151,6 +151,8 @@ pub struct Text {
     pub ask_clear_government: &'static str,
     pub ask_bulk_categories: &'static str,
     pub ask_bulk_note: &'static str,
+    /// Under a bulk question: how many of the selected pupils the list on screen no longer shows.
+    pub marked_hidden: &'static str,
     pub ask_payment_against: &'static str,
     pub ask_payments_against: &'static str,
     pub bulk_categories_hint: &'static str,
@@ -425,6 +427,7 @@ mod tests {
                 t.ask_clear_government,
                 t.ask_bulk_categories,
                 t.ask_bulk_note,
+                t.marked_hidden,
                 t.ask_payment_against,
                 t.ask_payments_against,
                 t.channel_none,

@@ -217,6 +217,7 @@ pub static EN: Text = Text {
     ask_clear_government: "{} is government-paid. Mark unpaid?",
     ask_bulk_categories: "Add to {} pupils the categories: {}?",
     ask_bulk_note: "Set the note of {} pupils to \"{}\"?",
+    marked_hidden: "Note: {} of them are not in the list on screen (the search or filter changed after they were selected). To change only those shown, press n and select again",
     ask_payment_against: "{} is marked {}. Record {} anyway and enroll at school?",
     ask_payments_against: "{} of them are enrolled elsewhere, declined or left. Record the payment anyway and enroll them at school?",
     bulk_categories_hint: "Ticked categories are added to each pupil; their own stay",

@@ -197,6 +197,7 @@ pub static ZH: Text = Text {
     ask_clear_government: "{} 为财政代缴，改回未缴费？",
     ask_bulk_categories: "为 {} 名学生添加人员类别：{}？",
     ask_bulk_note: "将 {} 名学生的备注改为「{}」？",
+    marked_hidden: "注意：其中 {} 人不在当前列表中（选中后又换了搜索或筛选）。只想改列表中的学生，请按 n 后重新选择",
     ask_payment_against: "{} 的参保状态为「{}」，仍登记为「{}」并改为在校参保？",
     ask_payments_against: "其中 {} 名学生为异地参保、不参保或已离校，仍登记缴费并改为在校参保？",
     bulk_categories_hint: "勾选的类别将添加给每名学生，原有类别保留",
