@@ -1511,3 +1511,38 @@ fn dashboard_keeps_two_schools_classes_apart() {
         insta::assert_snapshot!(format!("dashboard_two_schools_{}", lang_name(lang)), screen(&app));
     }
 }
+
+/// A bulk mark undone a minute later is in no day: 每日进度 and `stats` days count the changes still standing,
+/// and a redo brings them back.
+#[test]
+fn daily_progress_leaves_out_an_undone_bulk_mark() {
+    let mut app = app(Language::Zh);
+    app.update(Action::TogglePaid);
+    type_text(&mut app, "380");
+    app.update(Action::Confirm);
+    let days = |app: &App| {
+        let days = app.store.stats(None, None).expect("stats").days;
+        days.iter().map(|d| (d.date.to_string(), d.enrolled, d.paid)).collect::<Vec<_>>()
+    };
+    assert_eq!(days(&app), [("2026-11-23".to_owned(), 1, 1)]);
+    app.update(Action::SelectAll);
+    app.update(Action::Enrollment);
+    app.update(Action::Confirm);
+    app.update(Action::Yes);
+    assert_eq!(days(&app), [("2026-11-23".to_owned(), 360, 1)]);
+    app.update(Action::Undo);
+    app.update(Action::Yes);
+    assert_eq!(app.store.stats(None, None).expect("stats").enrollment["here"], 1);
+    assert_eq!(days(&app), [("2026-11-23".to_owned(), 1, 1)], "the undone mark is left out");
+    app.update(Action::Dashboard);
+    assert!(screen(&app).contains("11-23 登记 1 缴费 1"), "{}", screen(&app));
+    app.update(Action::Back);
+    app.update(Action::Redo);
+    app.update(Action::Yes);
+    assert_eq!(days(&app), [("2026-11-23".to_owned(), 360, 1)], "a redo stands again");
+    // Undoing the first pupil's payment too leaves the day empty of them.
+    app.update(Action::Undo);
+    app.update(Action::Yes);
+    app.update(Action::Undo);
+    assert_eq!(days(&app), Vec::<(String, i64, i64)>::new());
+}

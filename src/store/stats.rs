@@ -58,31 +58,58 @@ pub struct DayProgress {
 
 impl Store {
     /// The drive day by day (see [`DayProgress`]), oldest first.
+    ///
+    /// Counts the changes still standing: the log is replayed in the order it was written, per pupil and
+    /// field, and an undo takes back the change it reverted (the latest one standing, as the undo stack is
+    /// last in, first out), so a bulk mark undone a minute later is in no day. A redo is a change of its own.
     pub fn daily_progress(&self) -> Result<Vec<DayProgress>> {
-        use std::collections::{BTreeMap, HashSet};
+        use std::collections::{BTreeMap, HashMap, HashSet};
         let offset = self.display_offset();
+        // Every value of the two fields, not only the counted ones: an undo of a mark to 未参保 must take that
+        // mark back, not the 在校参保 under it.
         let mut stmt = self.conn.prepare(
-            "SELECT at, student_id, field FROM audit
-             WHERE action <> 'undo' AND student_id IS NOT NULL AND (?1 IS NULL OR coalesce(year, ?2) = ?1)
-               AND ((field = 'payment' AND new IN ('paid', 'government'))
-                 OR (field = 'enrollment' AND new IN ('here', 'elsewhere')))",
+            "SELECT at, student_id, field, action, new FROM audit
+             WHERE student_id IS NOT NULL AND field IN ('payment', 'enrollment')
+               AND (?1 IS NULL OR coalesce(year, ?2) = ?1)
+             ORDER BY id",
         )?;
-        let mut days: BTreeMap<chrono::NaiveDate, (HashSet<i64>, HashSet<i64>)> = BTreeMap::new();
         // Only the year shown: last year's marks are not this year's progress.
         let year = if self.current_year.is_some() { self.shown_year() } else { None };
         let first = if year.is_some() { self.first_year()? } else { None };
+        // Per pupil and field (payment or not): each change still standing, its day and whether it counts.
+        type Changes = Vec<(Option<chrono::NaiveDate>, bool)>;
+        let mut standing: HashMap<(i64, bool), Changes> = HashMap::new();
         let mut rows = stmt.query(rusqlite::params![year, first])?;
         while let Some(row) = rows.next()? {
             let at: String = row.get(0)?;
-            let Some(instant) = super::instant::parse(&at) else { continue };
-            let day = instant.with_timezone(&offset).date_naive();
-            let (enrolled, paid) = days.entry(day).or_default();
             let id: i64 = row.get(1)?;
             let field: String = row.get(2)?;
-            if field == "payment" {
-                paid.insert(id);
-            } else {
-                enrolled.insert(id);
+            let action: String = row.get(3)?;
+            let new: Option<String> = row.get(4)?;
+            let is_payment = field == "payment";
+            let changes = standing.entry((id, is_payment)).or_default();
+            if action == "undo" {
+                changes.pop();
+                continue;
+            }
+            // A change whose instant cannot be read is in no day, but it still stands for the undo after it.
+            let day = super::instant::parse(&at).map(|i| i.with_timezone(&offset).date_naive());
+            let counted = match new.as_deref() {
+                Some("paid" | "government") => is_payment,
+                Some("here" | "elsewhere") => !is_payment,
+                _ => false,
+            };
+            changes.push((day, counted));
+        }
+        let mut days: BTreeMap<chrono::NaiveDate, (HashSet<i64>, HashSet<i64>)> = BTreeMap::new();
+        for ((id, is_payment), changes) in standing {
+            for day in changes.into_iter().filter_map(|(day, counted)| day.filter(|_| counted)) {
+                let (enrolled, paid) = days.entry(day).or_default();
+                if is_payment {
+                    paid.insert(id);
+                } else {
+                    enrolled.insert(id);
+                }
             }
         }
         Ok(days
