@@ -273,3 +273,36 @@ fn a_file_that_breaks_after_many_good_rows_keeps_nothing() {
     assert_eq!(count("SELECT count(*) FROM imports"), 0);
     assert_eq!(store.search_key_count().unwrap(), 0);
 }
+
+/// The tax office's paid list read as a class list by mistake: its payment columns are said not to be used (and
+/// where they belong), and a pupil its number matches under another name is said to be renamed, at its row,
+/// in the preview as in the import.
+#[test]
+fn a_paid_list_imported_as_a_class_list_says_what_it_drops_and_whom_it_renames() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (valid("45020220150101121"), valid("45020220150101131"));
+    let list = dir.path().join("list.csv");
+    std::fs::write(&list, format!("姓名,身份证号码,班级\n邓阳雪,{a},1班\n钱八,{b},1班\n")).unwrap();
+    let mut store = store();
+    class_list::import(&mut store, &[list.as_path()], Some("第二小学"), false).unwrap();
+    let paid = dir.path().join("paid.csv");
+    std::fs::write(
+        &paid,
+        format!("纳税人姓名,证件号码,缴费金额,缴费日期,缴费渠道\n钱八,{b},400,2026-11-20,微信\n张冒名,{a},400,2026-11-20,微信\n"),
+    )
+    .unwrap();
+    for dry_run in [true, false] {
+        let report = class_list::import(&mut store, &[paid.as_path()], None, dry_run).unwrap();
+        for column in ["缴费金额", "缴费日期", "缴费渠道"] {
+            assert!(
+                report.problems.iter().any(|p| p.row == 1 && p.column == column && p.message.contains("reconcile")),
+                "{column}: {report:?}"
+            );
+        }
+        let renamed: Vec<_> = report.problems.iter().filter(|p| p.message.contains("原名“邓阳雪”")).collect();
+        assert_eq!(renamed.len(), 1, "{report:?}");
+        assert_eq!((renamed[0].row, renamed[0].file.as_str()), (3, paid.display().to_string().as_str()));
+        assert!(renamed[0].message.contains("张冒名"));
+        assert!(!report.problems.iter().any(|p| p.message.contains("钱八")), "an unchanged name is not said");
+    }
+}

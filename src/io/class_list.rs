@@ -14,7 +14,7 @@ use crate::domain::category::CategoryTable;
 use crate::domain::class_label;
 use crate::domain::id_number::{self, IdCheck, Sex};
 use crate::domain::student::CategoryMark;
-use crate::store::{Incoming, Store, StoreError};
+use crate::store::{Incoming, IncomingOutcome, Store, StoreError};
 
 /// The school used when neither the command line, the file, nor the drive names one.
 pub const DEFAULT_SCHOOL: &str = "本校";
@@ -178,7 +178,16 @@ fn import_stamped(
             return Err(ImportError::ChangedSincePreview { file });
         }
         stamps.push(stamp);
-        reader.read_file(&file, sheets, school, default_school, &mut |row| session.apply(&row).map(drop))?;
+        let mut renamed: Vec<(String, String, String)> = Vec::new();
+        reader.read_file(&file, sheets, school, default_school, &mut |row| {
+            if let IncomingOutcome::Renamed { from, to } = session.apply(&row)? {
+                renamed.push((row.source, from, to));
+            }
+            Ok(())
+        })?;
+        for (source, from, to) in renamed {
+            reader.renamed(&file, &source, &from, &to);
+        }
         files.push(file);
     }
     let outcome = session.finish(&files, reader.report.duplicates, dry_run)?;
@@ -345,6 +354,18 @@ impl RowReader<'_> {
         let Some(header_row) = sheet.rows.get(map.row) else { return };
         for (i, cell) in header_row.iter().enumerate() {
             let word = cell.text();
+            let payment = [Column::Amount, Column::PaidOn, Column::Channel];
+            if payment.iter().any(|c| map.columns.get(c) == Some(&i)) {
+                // The tax office's paid list read as a class list by mistake: its payments would be dropped
+                // without a word, and its names would rename the pupils its numbers match.
+                let message = format!(
+                    "“{word}”是缴费名单的列，导入学生名单时不使用；此文件若是税务缴费名单，请改用 核对税务缴费名单 \
+                     （canbao reconcile 文件 --source tax）(a payment list's column: a class list import does not use \
+                     it; for the tax office's paid list use reconcile --source tax)"
+                );
+                self.problem(file, sheet, map.row + 1, &word, message);
+                continue;
+            }
             if word.is_empty() || map.columns.values().any(|&c| c == i) {
                 continue;
             }
@@ -355,6 +376,24 @@ impl RowReader<'_> {
             };
             self.problem(file, sheet, map.row + 1, &word, message);
         }
+    }
+
+    /// A pupil the list renamed (found by ID number, under another name), said at its row (`source`, as
+    /// [`source_of`] writes it for `file`).
+    fn renamed(&mut self, file: &str, source: &str, from: &str, to: &str) {
+        let (place, row) = source.rsplit_once(':').unwrap_or((source, ""));
+        let sheet = place.strip_prefix(file).and_then(|s| s.strip_prefix('[')?.strip_suffix(']')).unwrap_or("");
+        self.report.problems.push(Problem {
+            file: file.to_owned(),
+            sheet: sheet.to_owned(),
+            row: row.parse().unwrap_or(0),
+            column: String::new(),
+            message: format!(
+                "身份证号码相同的学生原名“{from}”，已按名单改为“{to}”；若不是同一人，请在学生详情中按 E 更正 \
+                 (the pupil with this ID number was named {from}: renamed {to} as the list says; if this is \
+                 not the same child, correct it in the detail screen with E)"
+            ),
+        });
     }
 
     fn problem(&mut self, file: &str, sheet: &Sheet, row: usize, column: &str, message: String) {

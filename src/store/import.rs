@@ -44,10 +44,16 @@ impl Incoming {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IncomingOutcome {
     Added,
     Updated,
+    /// Updated, and the list gave the pupil (found by ID number) another name: said, as it may be another
+    /// child's list (the tax office's, read as a class list) as well as a corrected spelling.
+    Renamed {
+        from: String,
+        to: String,
+    },
     Unchanged,
 }
 
@@ -193,7 +199,7 @@ impl ImportSession<'_> {
         let result = apply_one(tx, insert, &self.ctx, &mut self.batch, row)?;
         match result {
             IncomingOutcome::Added => self.outcome.added += 1,
-            IncomingOutcome::Updated => self.outcome.updated += 1,
+            IncomingOutcome::Updated | IncomingOutcome::Renamed { .. } => self.outcome.updated += 1,
             IncomingOutcome::Unchanged => self.outcome.unchanged += 1,
         }
         self.id_invalid += usize::from(!row.id.is_valid());
@@ -611,7 +617,12 @@ fn update_existing(
     if row.school_given {
         changes.push(FieldChange::new(Field::School, Some(&row.school)));
     }
+    let mut renamed = None;
     if !row.name.is_empty() {
+        let current: String = tx.query_row("SELECT name FROM students WHERE id = ?1", [id], |r| r.get(0))?;
+        if current != row.name {
+            renamed = Some((current, row.name.clone()));
+        }
         changes.push(FieldChange::new(Field::Name, Some(&row.name)));
     }
     if !row.grade.is_empty() || !row.class.is_empty() {
@@ -652,7 +663,11 @@ fn update_existing(
         }
     }
     let n = fields::apply(tx, ctx, id, &changes)?;
-    Ok(if n > 0 { IncomingOutcome::Updated } else { IncomingOutcome::Unchanged })
+    Ok(match (n > 0, renamed) {
+        (false, _) => IncomingOutcome::Unchanged,
+        (true, None) => IncomingOutcome::Updated,
+        (true, Some((from, to))) => IncomingOutcome::Renamed { from, to },
+    })
 }
 
 #[cfg(test)]
