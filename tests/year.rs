@@ -259,6 +259,12 @@ fn class_lists_leave_graduates_out_and_say_so() {
     assert_eq!(names.len(), 1, "one class this year, not a class of graduates: {names:?}");
     assert!(names[0].contains("六年级1班"), "{names:?}");
     assert!(said.contains("已毕业离校的学生 2 人") && said.contains("2 graduated pupils"), "{said}");
+    // 在校学生信息表 lists the pupils at school: the graduates are not, and the export says so.
+    let sheet = dir.path().join("sheet.csv");
+    let said = text(canbao(&db, home).args(["export", "sheet", "--format", "csv", "--out"]).arg(&sheet));
+    let rows = std::fs::read_to_string(&sheet).unwrap();
+    assert!(rows.contains("五年丙") && !rows.contains("六年甲") && !rows.contains("已毕业"), "{rows}");
+    assert!(said.contains("已毕业离校的学生 2 人") && said.contains("在校学生信息表"), "{said}");
 
     // A drive whose only pupils have graduated has no class list to give, and says why.
     let only = dir.path().join("only.csv");

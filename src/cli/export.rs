@@ -36,7 +36,9 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
         ExportKind::Sheet => {
             let name = sheet::default_file_name(school.as_deref(), opts.date, opts.format);
             let target = resolve_out(out.as_deref(), &name);
-            vec![sheet::export_sheet(&store, &target, &opts)?]
+            let (path, graduates) = sheet::export_sheet(&store, &target, &opts)?;
+            say_graduates(forms::classes::graduates_note(graduates, forms::classes::SHEET_FORM), to_stdout);
+            vec![path]
         }
         other => {
             let policy = paperwork::drive_policy(&store)?;
@@ -52,14 +54,7 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
                 ExportKind::Special => forms::special::export_special(&input, out)?,
                 ExportKind::Classes => {
                     let (paths, graduates) = forms::classes::export_classes(&input, out)?;
-                    if let Some((both, en)) = forms::classes::graduates_note(graduates) {
-                        // `--out -` sends the form itself to standard output: the note goes beside it.
-                        if to_stdout {
-                            eprintln!("{}", super::pick(&both, &en));
-                        } else {
-                            super::say(&both, &en);
-                        }
-                    }
+                    say_graduates(forms::classes::graduates_note(graduates, forms::classes::CLASS_FORM), to_stdout);
                     paths
                 }
                 ExportKind::Summary => forms::summary::export_summary(&input, out)?,
@@ -113,6 +108,18 @@ impl Drop for ScratchDir {
 }
 
 /// A class the drive does not have is refused, naming the nearest ones, rather than exporting an empty form.
+/// The graduates a form left out; with `--out -` the form itself goes to standard output, so the note goes
+/// beside it.
+fn say_graduates(note: Option<(String, String)>, to_stdout: bool) {
+    if let Some((both, en)) = note {
+        if to_stdout {
+            eprintln!("{}", super::pick(&both, &en));
+        } else {
+            super::say(&both, &en);
+        }
+    }
+}
+
 fn known_class(store: &Store, school: Option<&str>, wanted: &str) -> CmdResult {
     use crate::domain::class_label::ClassKey;
     let labels = store.class_labels(school)?;

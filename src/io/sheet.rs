@@ -90,8 +90,10 @@ pub fn year_line(store: &Store) -> String {
     store.shown_year().map(|y| format!("保险年度：{y}年度")).unwrap_or_default()
 }
 
-/// Writes the sheet; one worksheet per school in XLSX.
-pub fn export_sheet(store: &Store, out: &Path, opts: &ExportOptions) -> Result<PathBuf, ExportError> {
+/// Writes the sheet; one worksheet per school in XLSX. Returns the file and how many graduates it left out: a
+/// pupil who graduated when the year was started (已毕业) is no longer at the school, and 在校学生信息表 lists
+/// the pupils at school (with 是否参保 否 they would read as this year's uninsured).
+pub fn export_sheet(store: &Store, out: &Path, opts: &ExportOptions) -> Result<(PathBuf, usize), ExportError> {
     let schools: Vec<String> = match &opts.school {
         Some(s) => {
             if !store.schools()?.contains(s) {
@@ -109,6 +111,7 @@ pub fn export_sheet(store: &Store, out: &Path, opts: &ExportOptions) -> Result<P
     }
     let columns = columns();
     let mut writer = TableWriter::create(out, opts.format)?;
+    let mut graduates = 0;
     for school in &schools {
         let preamble = Preamble {
             title: Some(TITLE.to_owned()),
@@ -123,6 +126,10 @@ pub fn export_sheet(store: &Store, out: &Path, opts: &ExportOptions) -> Result<P
         let mut seq = 0u32;
         let mut failure = None;
         store.for_each_sheet_row(&filter, |s| {
+            if s.class_label.starts_with(crate::store::GRADUATES_GRADE) {
+                graduates += 1;
+                return Ok(());
+            }
             seq += 1;
             let masked;
             let id = if opts.mask {
@@ -148,7 +155,7 @@ pub fn export_sheet(store: &Store, out: &Path, opts: &ExportOptions) -> Result<P
             return Err(e.into());
         }
     }
-    Ok(writer.finish()?)
+    Ok((writer.finish()?, graduates))
 }
 
 #[cfg(test)]
@@ -194,7 +201,8 @@ mod tests {
         for format in [FileFormat::Csv, FileFormat::Xlsx] {
             let opts =
                 ExportOptions { format, school: None, class: Some(class.clone()), mask: true, date: store.today() };
-            let path = export_sheet(&store, &dir.path().join(format!("sheet.{}", format.extension())), &opts).unwrap();
+            let (path, _) =
+                export_sheet(&store, &dir.path().join(format!("sheet.{}", format.extension())), &opts).unwrap();
             let rows: Vec<Vec<String>> = match format {
                 FileFormat::Csv => csv::ReaderBuilder::new()
                     .has_headers(false)

@@ -243,14 +243,21 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
             let placed = match written {
                 Ok(_) if stopped() => Err(STOPPED.to_owned()),
                 // The operator was asked before an existing file is replaced.
-                Ok(path) => {
-                    std::fs::rename(&path, &target).map(|()| target.clone()).map_err(|e| write_failed(&target, e))
-                }
+                Ok((path, graduates)) => std::fs::rename(&path, &target)
+                    .map(|()| (target.clone(), graduates))
+                    .map_err(|e| write_failed(&target, e)),
                 Err(e) => Err(e),
             };
             let _ = std::fs::remove_dir_all(&stage);
             match placed {
-                Ok(path) => JobOutcome::Exported(path),
+                Ok((path, 0)) => JobOutcome::Exported(path),
+                Ok((path, graduates)) => JobOutcome::ExportedForm {
+                    paths: vec![path],
+                    skipped: forms::classes::graduates_note(graduates, forms::classes::SHEET_FORM)
+                        .map(|(both, _)| both)
+                        .into_iter()
+                        .collect(),
+                },
                 Err(message) => JobOutcome::Failed(message),
             }
         }
@@ -362,7 +369,9 @@ fn export_form(
             Form::Ledgers => forms::ledgers::export_ledgers(&input, out),
             Form::Special => forms::special::export_special(&input, out),
             Form::Classes => forms::classes::export_classes(&input, out).map(|(paths, graduates)| {
-                skipped.extend(forms::classes::graduates_note(graduates).map(|(both, _)| both));
+                skipped.extend(
+                    forms::classes::graduates_note(graduates, forms::classes::CLASS_FORM).map(|(both, _)| both),
+                );
                 paths
             }),
             Form::Summary => forms::summary::export_summary(&input, out),

@@ -59,11 +59,16 @@ pub fn export_classes(input: &FormInput, out: Option<&Path>) -> Result<(Vec<Path
     Ok((written, graduates.len()))
 }
 
-/// What the class lists left out, nothing when no graduate was: the line in both languages, and in English.
-pub fn graduates_note(graduates: usize) -> Option<(String, String)> {
+/// A form that leaves graduates out, as its note names it: (Chinese, English).
+pub type FormName = (&'static str, &'static str);
+pub const CLASS_FORM: FormName = ("班级核对表", "the class lists");
+pub const SHEET_FORM: FormName = ("在校学生信息表", "the student information sheet");
+
+/// What a form left out, nothing when no graduate was: the line in both languages, and in English.
+pub fn graduates_note(graduates: usize, (form, form_en): FormName) -> Option<(String, String)> {
     (graduates > 0).then(|| {
-        let en = format!("{graduates} graduated pupils are in no class this year: not on the class lists");
-        (format!("已毕业离校的学生 {graduates} 人不属于本年度任何班级，未列入班级核对表 ({en})"), en)
+        let en = format!("{graduates} graduated pupils are in no class this year: not on {form_en}");
+        (format!("已毕业离校的学生 {graduates} 人不属于本年度任何班级，未列入{form} ({en})"), en)
     })
 }
 
