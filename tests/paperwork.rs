@@ -486,6 +486,61 @@ fn template_export_is_two_files() {
     assert!(err.contains("default"), "{err}");
 }
 
+/// Numbers a spreadsheet rounded go to the agencies flagged in 备注, as every other number that failed the check:
+/// 450205201702261000 even passes the check digit, yet it is not the pupil's number.
+#[test]
+fn rounded_and_invalid_numbers_are_flagged_in_the_forms_for_the_agencies() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("drive.db");
+    let list = write(
+        dir.path(),
+        "list.csv",
+        "姓名,身份证号码,班级\n段睿,4.50205201702261E+17,三年级2班\n蔡俊,450203201609110000,三年级2班\n\
+         孙语,450203201909308803,三年级2班\n林彤瑶,450202201911276366,三年级2班\n",
+    );
+    ok(canbao(&db).args(["import", "--school", "柳州市实验小学"]).arg(list));
+    ok(canbao(&db).args(["mark", "450203201909308803", "--enrollment", "here"]));
+    ok(canbao(&db).args(["mark", "450203201609110000", "--name", "蔡俊", "--enrollment", "here"]));
+    const ROUNDED: &str = "身份证号码被表格四舍五入，待核实";
+    let remarks = |rows: &[Vec<Data>], column: usize| -> Vec<(String, String)> {
+        rows.iter().map(|r| (r[1].to_string(), r[column].to_string())).collect()
+    };
+    // The template: the remark column of both files, beside the reason a pupil is not enrolled.
+    let files = export(&db, "template", &dir.path().join("template"), &[]);
+    let enrolled = workbook(&files[0]);
+    let (header, rows) = body(&enrolled[0].1, "序号");
+    let remark = texts(header).iter().position(|t| t == "备注").expect("备注");
+    assert_eq!(remarks(rows, remark), [("蔡俊".into(), ROUNDED.into()), ("孙语".into(), String::new())]);
+    let not_enrolled = workbook(&files[1]);
+    let rows = body(&not_enrolled[0].1, "序号").1;
+    let by_name: Vec<(String, String)> = remarks(rows, remark);
+    let duan = &by_name.iter().find(|(n, _)| n == "段睿").expect("段睿").1;
+    assert!(duan.ends_with(&format!("；{ROUNDED}")) && duan.len() > ROUNDED.len(), "{by_name:?}");
+    let lin = &by_name.iter().find(|(n, _)| n == "林彤瑶").expect("林彤瑶").1;
+    assert!(lin.ends_with("；身份证号码校验码错误，待核实"), "{by_name:?}");
+    // The four ledgers end with 备注, in every ledger and in CSV too.
+    let files = export(&db, "ledgers", &dir.path().join("ledgers.xlsx"), &[]);
+    let book = workbook(&files[0]);
+    let mut flagged = Vec::new();
+    for (_, sheet) in &book {
+        let (header, rows) = body(sheet, "序号");
+        assert_eq!(texts(header).last().map(String::as_str), Some("备注"));
+        flagged.extend(remarks(rows, header.len() - 1).into_iter().filter(|(_, r)| !r.is_empty()));
+    }
+    flagged.sort();
+    assert_eq!(
+        flagged,
+        [
+            ("林彤瑶".to_owned(), "身份证号码校验码错误，待核实".to_owned()),
+            ("段睿".to_owned(), ROUNDED.to_owned()),
+            ("蔡俊".to_owned(), ROUNDED.to_owned()),
+        ]
+    );
+    let files = export(&db, "ledgers", &dir.path().join("ledgers-csv"), &["--format", "csv"]);
+    let csv: String = files.iter().map(|f| std::fs::read_to_string(f).expect("read")).collect();
+    assert_eq!(csv.matches(ROUNDED).count(), 2, "{csv}");
+}
+
 #[test]
 fn ledgers_export_has_the_four_ledgers() {
     let (dir, db) = drive_with_progress();
@@ -509,7 +564,8 @@ fn ledgers_export_has_the_four_ledgers() {
             "人员类别",
             "缴费金额（元）",
             "缴费日期",
-            "缴费渠道"
+            "缴费渠道",
+            "备注"
         ]
     );
     for row in rows {
@@ -518,7 +574,7 @@ fn ledgers_export_has_the_four_ledgers() {
     let paid: Vec<(String, f64)> = rows.iter().map(|r| (r[1].to_string(), r[6].as_f64().unwrap_or(-1.0))).collect();
     assert!(paid.contains(&("何轩明".to_owned(), 95.0)), "{paid:?}");
     let (header, rows) = body(&book[3].1, "序号");
-    assert_eq!(texts(header).last().map(String::as_str), Some("代缴金额（元）"));
+    assert_eq!(texts(header).iter().rev().nth(1).map(String::as_str), Some("代缴金额（元）"));
     assert!(rows.iter().all(|r| !r[7].to_string().is_empty()));
     // CSV: one file per ledger.
     let files = export(&db, "ledgers", &dir.path().join("ledgers-csv"), &["--format", "csv"]);

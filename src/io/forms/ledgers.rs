@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{FormInput, categories_text, out_dir, out_file, yuan_cell};
+use super::{FormInput, categories_text, out_dir, out_file, remark_cell, yuan_cell};
 use crate::domain::category::CategoryTable;
 use crate::domain::policy::{self, EnrolleeKind, Ledger, Quote, QuoteRequest};
 use crate::domain::student::{Enrollment, Student};
@@ -20,6 +20,9 @@ const COMMON: [(&str, f64); 6] = [
     ("联系电话", 15.0),
     ("人员类别", 16.0),
 ];
+
+/// The column every ledger ends with: an ID number the agencies must not take as it stands.
+const REMARK: (&str, f64) = ("备注", 30.0);
 
 /// The columns particular to one ledger.
 pub fn extra_columns(ledger: Ledger) -> &'static [(&'static str, f64)] {
@@ -67,7 +70,7 @@ fn write_ledger(
     ledger: Ledger,
 ) -> Result<(), ExportError> {
     let columns: Vec<ColumnSpec> =
-        COMMON.iter().chain(extra_columns(ledger)).map(|(t, w)| ColumnSpec::new(t, *w)).collect();
+        COMMON.iter().chain(extra_columns(ledger)).chain(&[REMARK]).map(|(t, w)| ColumnSpec::new(t, *w)).collect();
     let preamble = Preamble {
         title: Some(format!("{}台账", ledger.label_zh())),
         lines: vec![vec![format!("学校名称：{school}"), input.year_line(), input.date_line()]],
@@ -85,6 +88,7 @@ fn write_ledger(
             Out::Text(categories_text(s)),
         ];
         row.extend(extra_cells(input, ledger, s));
+        row.push(remark_cell("", s));
         writer.row(&row)?;
     }
     Ok(())

@@ -93,6 +93,30 @@ pub fn categories_text(s: &Student) -> String {
     s.categories.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join("、")
 }
 
+/// What a form for the agencies says in its 备注 about a pupil's ID number that did not pass the check, so
+/// nobody registers the number as it stands: a number rounded by a spreadsheet may even pass the check digit
+/// by chance, yet it is not the pupil's. `None` for a valid number.
+pub fn id_remark(s: &Student) -> Option<&'static str> {
+    let problem = s.id_problem.as_deref()?;
+    Some(match problem {
+        "precision_lost" => "身份证号码被表格四舍五入，待核实",
+        "missing" => "身份证号码为空，待核实",
+        "length" => "身份证号码位数不对，待核实",
+        "character" => "身份证号码含有非法字符，待核实",
+        "area" => "身份证号码地区码无效，待核实",
+        "birth_date" | "future_birth_date" => "身份证号码中的出生日期有误，待核实",
+        "check_digit" => "身份证号码校验码错误，待核实",
+        _ => "身份证号码有误，待核实",
+    })
+}
+
+/// A 备注 cell: the form's own remark and the ID number's, 「；」 between them.
+pub fn remark_cell(own: &str, s: &Student) -> Out<'static> {
+    let parts: Vec<&str> =
+        [own.trim(), id_remark(s).unwrap_or_default()].into_iter().filter(|p| !p.is_empty()).collect();
+    if parts.is_empty() { Out::Empty } else { Out::Text(parts.join("；")) }
+}
+
 /// Fen as a yuan number cell.
 pub fn yuan_cell(fen: i64) -> Out<'static> {
     Out::Number(money::as_number(fen))

@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{FormInput, out_file};
+use super::{FormInput, out_file, remark_cell};
 use crate::domain::category::CategoryTable;
 use crate::domain::student::{CategoryMark, Student};
 use crate::io::export::{ColumnSpec, FileFormat, Out, Preamble, TableWriter};
@@ -121,7 +121,7 @@ fn write_row(
         text(&s.phone),
         text(s.enrollment.label_zh()),
         text(s.payment.label_zh()),
-        text(&note),
+        remark_cell(&note, s),
     ])?;
     Ok(())
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::{FormInput, categories_text, out_dir};
+use super::{FormInput, categories_text, out_dir, remark_cell};
 use crate::domain::category::DataFileError;
 use crate::domain::id_number::IdKind;
 use crate::domain::student::{Enrollment, Student};
@@ -199,13 +199,17 @@ fn cell(input: &FormInput, column: &TemplateColumn, s: &Student, seq: u32) -> Ou
             text(&departments.join("、"))
         }
         Value::Enrollment => text(Standing::new(s.enrollment, s.payment).enrollment().label_zh()),
-        Value::Remark => match (Standing::new(s.enrollment, s.payment).enrollment(), &s.decline_reason) {
-            (Enrollment::Here, _) => Out::Empty,
-            (e @ (Enrollment::Declined | Enrollment::Elsewhere), Some(reason)) if !reason.trim().is_empty() => {
-                text(&format!("{}：{}", e.label_zh(), reason.trim()))
-            }
-            (other, _) => text(other.label_zh()),
-        },
+        // Why the pupil is in the not-enrolled file, and in either file an ID number to check before upload.
+        Value::Remark => {
+            let own = match (Standing::new(s.enrollment, s.payment).enrollment(), &s.decline_reason) {
+                (Enrollment::Here, _) => String::new(),
+                (e @ (Enrollment::Declined | Enrollment::Elsewhere), Some(reason)) if !reason.trim().is_empty() => {
+                    format!("{}：{}", e.label_zh(), reason.trim())
+                }
+                (other, _) => other.label_zh().to_owned(),
+            };
+            remark_cell(&own, s)
+        }
         Value::Constant => text(&column.text),
         Value::Blank => Out::Empty,
     }
