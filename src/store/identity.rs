@@ -121,7 +121,7 @@ impl Store {
     }
 }
 
-fn snapshot(conn: &rusqlite::Connection, id: i64) -> Result<IdentitySnapshot> {
+pub(super) fn snapshot(conn: &rusqlite::Connection, id: i64) -> Result<IdentitySnapshot> {
     conn.query_row(
         "SELECT name, id_raw, id_number, id_kind, id_problem, sex, birth_date, grade, class, phone
          FROM students WHERE id = ?1",
@@ -165,7 +165,7 @@ fn class_in_school(tx: &Transaction, id: i64, label: &str) -> Result<(String, St
 }
 
 /// Moves a pupil from `from` to `to`, one audit row per field that differs.
-fn write(
+pub(super) fn write(
     tx: &Transaction,
     ctx: &AuditContext,
     id: i64,

@@ -125,7 +125,8 @@ fn history(
     first: Option<i32>,
 ) -> Result<Vec<Event>> {
     let mut stmt = tx.prepare_cached(&format!(
-        "SELECT a.at, a.origin, a.field, a.year, n.id IS NOT NULL FROM {db}.audit a
+        "SELECT a.at, a.origin, CASE WHEN a.action = 'reveal' THEN 'reveal' ELSE a.field END, a.year,
+                n.id IS NOT NULL FROM {db}.audit a
          LEFT JOIN temp.{unshared} n ON n.id = a.id WHERE a.student_id = ?1 AND a.id <= ?2 ORDER BY a.id"
     ))?;
     let rows = stmt.query_map(params![student, up_to], |r| {
@@ -662,11 +663,96 @@ fn settle_pupil(
             }
         }
     }
+    // A reveal's row names the ID number as its field (see `history`): it is no change of the number.
+    let numbered =
+        settle_number(tx, ctx, our_id, their_id, &their_history, &our_history, (&id_number, &name), conflicts)?;
     if changes.is_empty() {
-        return Ok(false);
+        return Ok(numbered);
     }
     apply_by_year(tx, ctx, our_id, &changes)?;
     Ok(true)
+}
+
+/// The pupil's ID number, corrected on one laptop or both (a family's card, a corrected list, `E`): decided as a
+/// group is, by its newest correction on each side. Returns whether ours changed. A number another of our pupils
+/// holds is not taken: the two stay apart, listed as a conflict. Conflict values are masked: the full numbers
+/// are in the history.
+#[expect(clippy::too_many_arguments, reason = "one pupil's whole context, as settle_pupil has it")]
+fn settle_number(
+    tx: &Transaction,
+    ctx: &super::AuditContext,
+    our_id: i64,
+    their_id: i64,
+    their_history: &[Event],
+    our_history: &[Event],
+    (id_number, name): (&str, &str),
+    conflicts: &mut Vec<Conflict>,
+) -> Result<bool> {
+    fn last(history: &[Event]) -> Option<&Event> {
+        history.iter().filter(|e| e.field == "id_number").fold(None, |best: Option<&Event>, e| match best {
+            Some(b) if super::instant::cmp(&b.at, &e.at).is_gt() => Some(b),
+            _ => Some(e),
+        })
+    }
+    let Some(their_last) = last(their_history).filter(|e| e.unshared) else { return Ok(false) };
+    let our_last = last(our_history);
+    let ours = super::identity::snapshot(tx, our_id)?;
+    let theirs = tx.query_row(
+        "SELECT id_raw, id_number, id_kind, id_problem, sex, birth_date FROM other.students WHERE id = ?1",
+        [their_id],
+        |r| {
+            Ok(super::IdentitySnapshot {
+                id_raw: r.get(0)?,
+                id_number: r.get(1)?,
+                id_kind: r.get(2)?,
+                id_problem: r.get(3)?,
+                sex: r.get(4)?,
+                birth_date: r.get(5)?,
+                ..ours.clone()
+            })
+        },
+    )?;
+    if (&theirs.id_number, &theirs.id_problem) == (&ours.id_number, &ours.id_problem) {
+        return Ok(false);
+    }
+    let ours_unseen = our_last.is_some_and(|o| o.unshared);
+    let mut they_win = our_last.is_none_or(|o| !o.unshared || newer(their_last, o));
+    if they_win {
+        match super::identity::write(tx, ctx, our_id, &ours, &theirs) {
+            Ok(_) => {}
+            Err(StoreError::IdTaken { .. }) => they_win = false,
+            Err(e) => return Err(e),
+        }
+    }
+    if ours_unseen || !they_win {
+        let (kept, lost, kept_at, lost_at) = if they_win {
+            (&theirs, &ours, their_last.at.clone(), our_last.map(|o| o.at.clone()).unwrap_or_default())
+        } else {
+            (&ours, &theirs, our_last.map_or_else(|| their_last.at.clone(), |o| o.at.clone()), their_last.at.clone())
+        };
+        let masked = |s: &super::IdentitySnapshot| Some(crate::domain::id_number::mask(&s.id_number));
+        conflicts.push(Conflict {
+            id_number: id_number.to_owned(),
+            name: name.to_owned(),
+            field: "id_number".into(),
+            kept: masked(kept),
+            kept_at,
+            lost: masked(lost),
+            lost_at,
+        });
+        if !they_win {
+            // The number that lost is recorded, so nobody's correction disappears without a trace.
+            ctx.write(
+                tx,
+                Some(our_id),
+                id_number,
+                "id_number:conflict_lost",
+                Some(&theirs.id_number),
+                Some(&ours.id_number),
+            )?;
+        }
+    }
+    Ok(they_win)
 }
 
 /// The newest event that set `group` on one side (among those `in_year`): a change to any of its fields, or a
@@ -1030,7 +1116,39 @@ mod tests {
         let report = a.merge_from(&b_path, false).unwrap();
         assert_eq!(report.added, 0, "{report:?}");
         assert_eq!(a.students(&Default::default()).unwrap().len(), 2);
+        assert_eq!(by_name(&a, "王五").id_number, number, "the correction arrived: {report:?}");
         assert_eq!(a.merge_from(&b_path, false).unwrap().added, 0, "and a second merge adds nothing either");
+    }
+
+    /// The same flagged pupil corrected to two numbers, one on each laptop: the later correction on both, listed
+    /// as a conflict both ways (masked), and a second merge changes nothing.
+    #[test]
+    fn a_number_corrected_apart_on_two_laptops_ends_alike_both_ways() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b) = copies_of(dir.path(), &[unchecked("王五", None), unchecked("王六", None)]);
+        let valid = |body: &str| format!("{body}{}", id_number::check_char(body.as_bytes()));
+        let (from_a, from_b) = (valid("45020220150101123"), valid("45020220150101131"));
+        let correct = |s: &mut Store, at: &str, number: &str| {
+            s.set_fixed_clock(at);
+            let id = by_name(s, "王五").id;
+            let edit = super::super::IdentityEdit { id_number: Some(number.to_owned()), ..Default::default() };
+            s.correct_identity(id, &edit).unwrap();
+        };
+        correct(&mut a, "2026-11-23T10:00:00+08:00", &from_a);
+        correct(&mut b, "2026-11-23T10:01:00+08:00", &from_b);
+        let ((a_into_b, r1), (b_into_a, r2)) = merge_both_ways(dir.path(), a, b);
+        for (s, r) in [(&a_into_b, &r1), (&b_into_a, &r2)] {
+            assert_eq!(by_name(s, "王五").id_number, from_b, "the later correction: {r:?}");
+            assert_eq!(s.students(&Default::default()).unwrap().len(), 2, "{r:?}");
+            let listed: Vec<&Conflict> = r.conflicts.iter().filter(|c| c.field == "id_number").collect();
+            assert_eq!(listed.len(), 1, "{r:?}");
+            assert_eq!(listed[0].kept.as_deref(), Some(id_number::mask(&from_b).as_str()));
+            assert_eq!(listed[0].lost.as_deref(), Some(id_number::mask(&from_a).as_str()));
+        }
+        let (a_path, mut b_into_a) = (a_into_b.path().unwrap().to_owned(), b_into_a);
+        drop(a_into_b);
+        let again = b_into_a.merge_from(&a_path, false).unwrap();
+        assert_eq!((again.updated, again.conflicts.len()), (0, 0), "{again:?}");
     }
 
     /// Two laptops' copies of one drive holding these pupils.
