@@ -77,18 +77,23 @@ pub const ENTRIES: &[Entry] = &[
     entry(Command::Export(Form::Classes), "导出班级核对表", "Export the class check lists", "export classes"),
     entry(Command::Export(Form::Summary), "导出参保进度汇总", "Export the progress summary", "export summary"),
     entry(Command::Export(Form::Notices), "导出缴费告知单", "Export the payment notices", "export notices"),
-    entry(Command::Reconcile(Source::Tax), "核对税务缴费名单", "Reconcile the tax office's paid list", "reconcile tax"),
+    entry(
+        Command::Reconcile(Source::Tax),
+        "核对税务缴费名单",
+        "Reconcile the tax office's paid list",
+        "reconcile tax 对账 dz",
+    ),
     entry(
         Command::Reconcile(Source::Agency),
         "核对医保参保登记反馈",
         "Reconcile the agency's registrations",
-        "reconcile agency",
+        "reconcile agency 对账 dz",
     ),
     entry(
         Command::Reconcile(Source::Categories),
         "核对部门认定名单（人员类别）",
         "Reconcile a department's category list",
-        "reconcile categories",
+        "reconcile categories 对账 dz",
     ),
     entry(Command::Policies, "政策：查看与选定", "Policy: show and choose", "policy use show list"),
     entry(Command::NewPolicy, "政策：生成本年度政策", "Policy: make this year's from last year's", "policy new"),
@@ -162,6 +167,18 @@ mod tests {
     fn a_commands_own_word_comes_first() {
         assert_eq!(found("check")[0], Command::Check);
         assert_eq!(found("backup")[0], Command::Backup);
+    }
+
+    /// 对账 is what an operator calls reconciling: it finds the three lists to reconcile, by its pinyin too.
+    #[test]
+    fn reconciling_is_found_by_the_operators_word() {
+        let lists = [
+            Command::Reconcile(Source::Tax),
+            Command::Reconcile(Source::Agency),
+            Command::Reconcile(Source::Categories),
+        ];
+        assert_eq!(found("对账"), lists);
+        assert_eq!(found("dz")[..3], lists);
     }
 
     #[test]
