@@ -284,6 +284,29 @@ fn import_prompt_and_report() {
     });
 }
 
+/// A list's path typed into the picker names its folder: the next picker opens there, not in the folder the
+/// picker was showing when the path was typed.
+#[test]
+fn the_next_picker_opens_where_the_typed_list_came_from() {
+    let dir = tempfile::tempdir().expect("dir");
+    let lists = dir.path().join("lists");
+    std::fs::create_dir(&lists).expect("lists");
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/utf8_bom.csv");
+    std::fs::copy(&source, lists.join("a.csv")).expect("copy");
+    let config = dir.path().join("config");
+    std::fs::create_dir(&config).expect("config");
+    std::fs::write(config.join("last-folder"), dir.path().display().to_string()).expect("last folder");
+    let mut options = options(Language::Zh, Some("测试"));
+    options.config_dir = Some(config.clone());
+    let mut app = App::new(store(true), &options).expect("app");
+    app.update(Action::Resize(80, 24));
+    app.update(Action::Import);
+    type_text(&mut app, &lists.join("a.csv").display().to_string());
+    app.update(Action::Confirm);
+    let remembered = std::fs::read_to_string(config.join("last-folder")).expect("remembered");
+    assert_eq!(std::path::Path::new(remembered.trim()), lists);
+}
+
 #[test]
 fn export_prompt() {
     snap("export_path", |app| app.update(Action::Export));

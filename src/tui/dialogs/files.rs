@@ -131,7 +131,9 @@ impl App {
             p.error = Some(fill("{}：{}", &[&why, &path.display()]));
             return Some(Modal::Files(p));
         }
-        self.remember_folder(&p.dir);
+        // The folder the (first) file came from: a path typed into another folder is where the next list is.
+        let came_from = files.first().and_then(|f| f.parent()).filter(|d| d.is_dir()).unwrap_or(&p.dir).to_path_buf();
+        self.remember_folder(&came_from);
         match p.purpose {
             PathPurpose::Import => self.start_import_files(files),
             PathPurpose::Reconcile(source) => {
