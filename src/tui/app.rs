@@ -73,6 +73,8 @@ pub struct App {
     pub status: Option<Status>,
     /// Full ID numbers on screen.
     pub reveal: bool,
+    /// Exports mask ID numbers (a copy for a class teacher, beyond the agencies), as `--mask` does.
+    pub mask_exports: bool,
     pub quit: bool,
     /// Terminal size (columns, rows).
     pub size: (u16, u16),
@@ -138,6 +140,7 @@ impl App {
             undo: UndoStack::default(),
             status: policy_error.map(|e| Status { text: e, error: true }),
             reveal: false,
+            mask_exports: false,
             quit: false,
             size: (layout::MIN_WIDTH, layout::MIN_HEIGHT),
             jobs: Jobs::default(),

@@ -91,6 +91,10 @@ impl App {
                 self.recount();
             }
             Command::Help => self.modal = Some(Modal::Help { offset: 0 }),
+            Command::MaskExports => {
+                self.mask_exports = !self.mask_exports;
+                self.say(if self.mask_exports { self.text.exports_masked } else { self.text.exports_unmasked });
+            }
         }
     }
 
@@ -109,7 +113,7 @@ impl App {
             format: FileFormat::Xlsx,
             school: None,
             class: None,
-            mask: false,
+            mask: self.mask_exports,
             date: self.store.today(),
         };
         let work =

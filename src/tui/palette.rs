@@ -49,6 +49,8 @@ pub enum Command {
     NewYear,
     Dashboard,
     Help,
+    /// Exports from now on mask ID numbers, or no longer do.
+    MaskExports,
 }
 
 pub struct Entry {
@@ -77,6 +79,12 @@ pub const ENTRIES: &[Entry] = &[
     entry(Command::Export(Form::Classes), "导出班级核对表", "Export the class check lists", "export classes"),
     entry(Command::Export(Form::Summary), "导出参保进度汇总", "Export the progress summary", "export summary"),
     entry(Command::Export(Form::Notices), "导出缴费告知单", "Export the payment notices", "export notices"),
+    entry(
+        Command::MaskExports,
+        "导出时身份证号码打码（开/关）",
+        "Mask ID numbers in exports (on/off)",
+        "export mask 打码 隐藏",
+    ),
     entry(
         Command::Reconcile(Source::Tax),
         "核对税务缴费名单",
@@ -154,8 +162,9 @@ mod tests {
     fn the_exports_are_found_three_ways() {
         for query in ["dc", "导出", "export"] {
             let hits = found(query);
-            assert_eq!(hits.len(), 7, "{query}: {hits:?}");
-            assert!(hits.iter().all(|c| matches!(c, Command::Export(_))), "{query}");
+            // The seven forms, and the switch that masks ID numbers in them.
+            assert_eq!(hits.len(), 8, "{query}: {hits:?}");
+            assert!(hits.iter().all(|c| matches!(c, Command::Export(_) | Command::MaskExports)), "{query}");
         }
         assert_eq!(found("export ledgers"), [Command::Export(Form::Ledgers)]);
         assert_eq!(found("dcsbtz"), [Command::Export(Form::Ledgers)]);

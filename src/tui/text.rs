@@ -151,6 +151,8 @@ pub struct Text {
     pub ask_clear_government: &'static str,
     pub ask_bulk_categories: &'static str,
     pub ask_bulk_note: &'static str,
+    pub exports_masked: &'static str,
+    pub exports_unmasked: &'static str,
     /// Under a bulk question: how many of the selected pupils the list on screen no longer shows.
     pub marked_hidden: &'static str,
     pub ask_payment_against: &'static str,

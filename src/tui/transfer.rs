@@ -53,7 +53,8 @@ impl App {
                 PathBuf::from(name)
             }
         };
-        let options = ExportOptions { format, school: None, class: None, mask: false, date: self.store.today() };
+        let options =
+            ExportOptions { format, school: None, class: None, mask: self.mask_exports, date: self.store.today() };
         let work = Work::Export { target: target.clone(), options };
         if target.exists() {
             self.ask_overwrite(&target, work);

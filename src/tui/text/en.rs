@@ -217,6 +217,8 @@ pub static EN: Text = Text {
     ask_clear_government: "{} is government-paid. Mark unpaid?",
     ask_bulk_categories: "Add to {} pupils the categories: {}?",
     ask_bulk_note: "Set the note of {} pupils to \"{}\"?",
+    exports_masked: "Exports from now on mask ID numbers (first and last 4 digits shown); turn it off for the agencies' originals",
+    exports_unmasked: "Exports from now on show ID numbers in full",
     marked_hidden: "Note: {} of them are not in the list on screen (the search or filter changed after they were selected). To change only those shown, press n and select again",
     ask_payment_against: "{} is marked {}. Record {} anyway and enroll at school?",
     ask_payments_against: "{} of them are enrolled elsewhere, declined or left. Record the payment anyway and enroll them at school?",

@@ -197,6 +197,8 @@ pub static ZH: Text = Text {
     ask_clear_government: "{} 为财政代缴，改回未缴费？",
     ask_bulk_categories: "为 {} 名学生添加人员类别：{}？",
     ask_bulk_note: "将 {} 名学生的备注改为「{}」？",
+    exports_masked: "此后导出的文件中身份证号码打码（只显示前 4 位和后 4 位），给经办机构的原件请关闭后再导出",
+    exports_unmasked: "此后导出的文件中身份证号码完整显示",
     marked_hidden: "注意：其中 {} 人不在当前列表中（选中后又换了搜索或筛选）。只想改列表中的学生，请按 n 后重新选择",
     ask_payment_against: "{} 的参保状态为「{}」，仍登记为「{}」并改为在校参保？",
     ask_payments_against: "其中 {} 名学生为异地参保、不参保或已离校，仍登记缴费并改为在校参保？",
