@@ -1587,3 +1587,24 @@ fn daily_progress_leaves_out_an_undone_bulk_mark() {
     app.update(Action::Undo);
     assert_eq!(days(&app), Vec::<(String, i64, i64)>::new());
 }
+
+/// Pupils without a class have a line of their own on the dashboard, named as `canbao stats` names it.
+#[test]
+fn dashboard_names_the_pupils_without_a_class() {
+    for (lang, name) in [(Language::Zh, "（未分班）"), (Language::En, "(no class)")] {
+        let mut store = store(false);
+        let today = store.today();
+        let text = "姓名,身份证号码,班级\n孙语,450203201909308803,一年级1班\n林彤瑶,450202201911276365,\n";
+        let sheets = canbao::io::table::read_bytes(text.as_bytes(), "list.csv").expect("read");
+        let inputs = vec![canbao::io::class_list::Input::Sheets("list.csv".to_owned(), sheets)];
+        canbao::io::class_list::import_inputs(&mut store, inputs, Some("柳州市第一小学"), "本校", today, false)
+            .expect("import");
+        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(80, 24));
+        app.update(Action::Dashboard);
+        let shown = screen(&app);
+        let line = shown.lines().find_map(|l| l.trim_start().strip_prefix(name)).unwrap_or_else(|| panic!("{shown}"));
+        assert_eq!(line.split_whitespace().next(), Some("1"), "{shown}");
+        assert!(shown.contains("一年级1班"), "{shown}");
+    }
+}

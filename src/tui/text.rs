@@ -116,6 +116,8 @@ pub struct Text {
     pub dash_days: &'static str,
     pub dash_day: &'static str,
     pub dash_no_days: &'static str,
+    /// The class line of pupils without a class, as `canbao stats` names it.
+    pub dash_no_class: &'static str,
     pub dash_bars: &'static str,
 
     pub help_title: &'static str,

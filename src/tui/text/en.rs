@@ -135,6 +135,7 @@ pub static EN: Text = Text {
     dash_days: "Daily",
     dash_day: "{} enrolled {} paid {}",
     dash_no_days: "nothing enrolled or paid yet",
+    dash_no_class: "(no class)",
     dash_bars: "left: enrolled  right: paid",
 
     help_title: "Keys",

@@ -114,6 +114,7 @@ pub static ZH: Text = Text {
     dash_days: "每日进度",
     dash_day: "{} 登记 {} 缴费 {}",
     dash_no_days: "还没有登记或缴费记录",
+    dash_no_class: "（未分班）",
     dash_bars: "左：登记率  右：缴费率",
 
     help_title: "按键帮助",

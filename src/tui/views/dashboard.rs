@@ -112,7 +112,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     // A drive of several schools names each line's school: two schools may each have a 一年级1班.
     let several = d.classes.iter().any(|c| c.school != d.classes.first().map_or("", |f| f.school.as_str()));
     let label = |c: &crate::tui::dashboard::ClassLine| {
-        if several { format!("{} {}", c.school, c.label) } else { c.label.clone() }
+        // Pupils without a class are a line of their own, named as `canbao stats` names them, not a blank.
+        let class = if c.label.trim().is_empty() { t.dash_no_class } else { c.label.as_str() };
+        if several { format!("{} {class}", c.school) } else { class.to_owned() }
     };
     let class_w = if several {
         d.classes
