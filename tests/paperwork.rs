@@ -1140,3 +1140,50 @@ fn notices_fit_three_or_four_to_a_page_each_class_on_its_own() {
     let cuts = rows.iter().filter(|r| r.first().is_some_and(|c| c.to_string().contains("剪开"))).count();
     assert_eq!(cuts, slips.len() - pages.len());
 }
+
+/// `--out` naming a folder that is not there yet (a trailing slash, or a name without an extension) is created,
+/// owner-only, by every kind of export alike; a path that cannot be a folder is refused in Chinese words.
+#[test]
+fn every_export_creates_a_missing_folder_given_as_out() {
+    let (dir, db) = drive_with_progress();
+    ok(canbao(&db).args(["policy", "use", "liuzhou-2023"]));
+    let kinds: [(&str, &[&str]); 7] = [
+        ("sheet", &[]),
+        ("template", &[]),
+        ("ledgers", &[]),
+        ("special", &[]),
+        ("classes", &[]),
+        ("summary", &[]),
+        ("notices", &["--on", "2022-10-01"]),
+    ];
+    for (kind, extra) in kinds {
+        for folder in [format!("{kind}-new/"), format!("{kind}-plain")] {
+            let out = dir.path().join(&folder);
+            let files = export(&db, kind, &out, extra);
+            assert!(!files.is_empty(), "{kind} {folder}");
+            let out = dir.path().join(folder.trim_end_matches('/'));
+            assert!(out.is_dir(), "{kind} {folder}");
+            for file in &files {
+                assert_eq!(file.parent(), Some(out.as_path()), "{kind}: {file:?}");
+                assert!(file.extension().is_some_and(|e| e == "xlsx"), "{kind}: {file:?}");
+            }
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let mode = std::fs::metadata(&out).expect("meta").permissions().mode();
+                assert_eq!(mode & 0o777, 0o700, "{kind} {folder}");
+            }
+        }
+    }
+    // An existing file with no extension is still a file, replaced as before.
+    let plain = write(dir.path(), "plain", "");
+    assert_eq!(export(&db, "sheet", &plain, &[]), std::slice::from_ref(&plain));
+    assert!(plain.is_file());
+    // Under a file, no folder can be made: said in words, not the system's English.
+    let mut under = dir.path().join("plain").into_os_string();
+    under.push("/sub/");
+    for kind in ["sheet", "ledgers"] {
+        let err = fails(canbao(&db).args(["export", kind, "--out"]).arg(&under), 1);
+        assert!(err.contains("路径中有一段是文件，不是文件夹") && !err.contains("os error"), "{err}");
+    }
+}

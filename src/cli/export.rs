@@ -35,7 +35,7 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
     let written = match kind {
         ExportKind::Sheet => {
             let name = sheet::default_file_name(school.as_deref(), opts.date, opts.format);
-            let target = resolve_out(out.as_deref(), &name);
+            let target = forms::out_file(out.as_deref(), &name);
             let (path, graduates) = sheet::export_sheet(&store, &target, &opts)?;
             say_graduates(forms::classes::graduates_note(graduates, forms::classes::SHEET_FORM), to_stdout);
             vec![path]
@@ -151,13 +151,4 @@ fn edit_distance(a: &[char], b: &str) -> usize {
         }
     }
     row[b.len()]
-}
-
-/// `--out` may name a file or an existing folder; without it the file goes in the current folder.
-fn resolve_out(out: Option<&Path>, default_name: &str) -> PathBuf {
-    match out {
-        Some(p) if p.is_dir() => p.join(default_name),
-        Some(p) => p.to_owned(),
-        None => PathBuf::from(default_name),
-    }
 }

@@ -182,12 +182,27 @@ fn write_err(target: &Path, e: impl std::fmt::Display) -> ReadError {
     ReadError::Write { file: target.display().to_string(), reason: e.to_string() }
 }
 
+/// An operating system error while writing, in the operator's words first: the system's own text is English.
+fn io_err(target: &Path, e: std::io::Error) -> ReadError {
+    use std::io::ErrorKind::*;
+    let reason = match e.kind() {
+        NotFound => "文件夹不存在 (folder not found)".to_owned(),
+        PermissionDenied => "没有写入权限 (permission denied)".to_owned(),
+        NotADirectory => "路径中有一段是文件，不是文件夹 (part of the path is a file, not a folder)".to_owned(),
+        IsADirectory => "已有同名的文件夹 (a folder of that name exists)".to_owned(),
+        StorageFull => "磁盘已满 (disk full)".to_owned(),
+        ReadOnlyFilesystem => "磁盘只读 (read-only disk)".to_owned(),
+        _ => format!("系统错误 (system error: {e})"),
+    };
+    ReadError::Write { file: target.display().to_string(), reason }
+}
+
 impl TableWriter {
     pub fn create(target: &Path, format: FileFormat) -> Result<TableWriter, ReadError> {
         let file_name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let temp = target.with_file_name(format!(".{file_name}{PART}"));
         if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
-            private_file::create_dir_all(dir).map_err(|e| write_err(target, e))?;
+            private_file::create_dir_all(dir).map_err(|e| io_err(target, e))?;
         }
         remove_abandoned_parts(target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new(".")));
         let (workbook, csv) = match format {
@@ -199,8 +214,8 @@ impl TableWriter {
                 (Some(book), None)
             }
             FileFormat::Csv => {
-                let mut file = std::io::BufWriter::new(private_file::create(&temp).map_err(|e| write_err(target, e))?);
-                file.write_all(b"\xEF\xBB\xBF").map_err(|e| write_err(target, e))?;
+                let mut file = std::io::BufWriter::new(private_file::create(&temp).map_err(|e| io_err(target, e))?);
+                file.write_all(b"\xEF\xBB\xBF").map_err(|e| io_err(target, e))?;
                 (None, Some(csv::WriterBuilder::new().flexible(true).from_writer(file)))
             }
         };
@@ -367,20 +382,20 @@ impl TableWriter {
     pub fn finish(mut self) -> Result<PathBuf, ReadError> {
         let target = self.target.clone();
         if let Some(mut book) = self.workbook.take() {
-            let file = private_file::create(&self.temp).map_err(|e| write_err(&target, e))?;
+            let file = private_file::create(&self.temp).map_err(|e| io_err(&target, e))?;
             let mut out = std::io::BufWriter::new(file);
             book.save_to_writer(&mut out).map_err(|e| write_err(&target, e))?;
             // On disk before the rename, as the CSV is: a power cut after it must not leave an empty form
             // under the real name.
             let file = out.into_inner().map_err(|e| write_err(&target, e.error()))?;
-            file.sync_all().map_err(|e| write_err(&target, e))?;
+            file.sync_all().map_err(|e| io_err(&target, e))?;
         }
         if let Some(w) = self.csv.take() {
             let mut inner = w.into_inner().map_err(|e| write_err(&target, e.error()))?;
-            inner.flush().map_err(|e| write_err(&target, e))?;
-            inner.get_ref().sync_all().map_err(|e| write_err(&target, e))?;
+            inner.flush().map_err(|e| io_err(&target, e))?;
+            inner.get_ref().sync_all().map_err(|e| io_err(&target, e))?;
         }
-        std::fs::rename(&self.temp, &target).map_err(|e| write_err(&target, e))?;
+        std::fs::rename(&self.temp, &target).map_err(|e| io_err(&target, e))?;
         private_file::restrict(&target);
         Ok(target)
     }
@@ -410,11 +425,11 @@ const ABANDONED_AFTER: std::time::Duration = std::time::Duration::from_secs(15 *
 /// before they are moved in with a rename, on the same disk: a form of several files is placed only once it is
 /// whole, and not at all when the operator keeps the files already there or stops the export.
 pub fn new_stage(folder: &Path) -> Result<PathBuf, ReadError> {
-    private_file::create_dir_all(folder).map_err(|e| write_err(folder, e))?;
+    private_file::create_dir_all(folder).map_err(|e| io_err(folder, e))?;
     remove_abandoned_parts(folder);
     let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
     let stage = folder.join(format!(".canbao-{}-{}{PART}", std::process::id(), stamp.as_nanos()));
-    private_file::create_dir_all(&stage).map_err(|e| write_err(&stage, e))?;
+    private_file::create_dir_all(&stage).map_err(|e| io_err(&stage, e))?;
     Ok(stage)
 }
 

@@ -122,13 +122,22 @@ pub fn yuan_cell(fen: i64) -> Out<'static> {
     Out::Number(money::as_number(fen))
 }
 
-/// `--out` for a form that is one file: a file, or an existing folder to put the default name in.
+/// `--out` for a form that is one file: a file, or a folder to put the default name in (see
+/// [`names_a_folder`]), created owner-only when missing as the forms of several files do.
 pub fn out_file(out: Option<&Path>, default_name: &str) -> PathBuf {
     match out {
-        Some(p) if p.is_dir() => p.join(default_name),
+        Some(p) if names_a_folder(p) => p.join(default_name),
         Some(p) => p.to_owned(),
         None => PathBuf::from(default_name),
     }
+}
+
+/// Whether `--out` names a folder: one that exists, a path ending in a slash, or a path that does not exist
+/// and has no extension (`--out 表格`), which an operator means as a folder as `export ledgers` takes it, not a
+/// file without a type.
+pub fn names_a_folder(path: &Path) -> bool {
+    let trailing = path.as_os_str().to_string_lossy().ends_with(std::path::is_separator);
+    path.is_dir() || trailing || (path.extension().is_none() && std::fs::symlink_metadata(path).is_err())
 }
 
 /// `--out` for a form that is several files: a folder (created when missing); the current folder without it.
