@@ -586,3 +586,41 @@ fn a_drive_still_in_last_year_does_not_move_promoted_pupils_back() {
     let closed = class_counts(&rollup(&db, &["--school", "第1小学", "--year", &year.to_string()]));
     assert_eq!(labels(&closed), ["三年级1班", "三年级2班"], "{closed:?}");
 }
+
+/// A laptop still in last year certifies a pupil's category after the promoted laptop certified another for
+/// this year: the county keeps this year's certification (newer news, whatever the clocks say).
+#[test]
+fn a_drive_still_in_last_year_does_not_undo_this_years_category_certification() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let a = drive(dir.path(), 0, 4);
+    let year = push(&db, &[&a], &[])["files"][0]["year"].as_i64().expect("the drive's year");
+    // The second laptop: a copy made before the new year.
+    let b = dir.path().join("copy.db");
+    canbao(&a).arg("backup").arg(&b).assert().success();
+    close_year(&a, &home, year + 1);
+    let certify = |db: &Path, class: &str, category: &str| {
+        let list = dir.path().join(format!("{category}.csv"));
+        let text = format!("姓名,身份证号,所在年级、班级,人员类别\n学生00,{},{class},{category}\n", pupil_id(0, 0));
+        std::fs::write(&list, text).unwrap();
+        canbao(db).arg("import").arg(&list).env("HOME", &home).assert().success();
+    };
+    certify(&a, "四年级1班", "低保对象");
+    push(&db, &[&a], &[]);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    certify(&b, "三年级1班", "孤儿");
+    push(&db, &[&b], &[]);
+    let (categories, certified): (String, Option<i32>) = {
+        let row = db
+            .client()
+            .query_one(
+                "SELECT categories::text, categories_year FROM canbao.pupils WHERE id_number = $1",
+                &[&pupil_id(0, 0)],
+            )
+            .unwrap();
+        (row.get(0), row.get(1))
+    };
+    assert!(categories.contains("低保") && !categories.contains("孤儿"), "{categories}");
+    assert_eq!(certified, Some(year as i32 + 1));
+}

@@ -107,14 +107,24 @@ fn target(g: &Group) -> (&'static str, &'static str, &'static str) {
 ///
 /// A pupil's class is the class of the latest insured year the county holds for them: a drive still in an
 /// earlier year (a laptop that has not started the new year, or an old copy) neither moves a promoted pupil
-/// back nor counts as a conflict; its class for its own year reaches the county as that year's status.
+/// back nor counts as a conflict; its class for its own year reaches the county as that year's status. So for
+/// categories: a certification for an earlier year never replaces one for a later year.
 fn decisions(g: &Group, year: i32) -> String {
     let (stage, table, on) = target(g);
     let p = g.prefix;
-    let later_year = if p == "class" {
-        format!("AND NOT EXISTS (SELECT 1 FROM canbao.statuses x WHERE x.pupil_id = s.pupil_id AND x.year > {year})")
-    } else {
-        String::new()
+    let later_year = match p {
+        "class" => {
+            format!(
+                "AND NOT EXISTS (SELECT 1 FROM canbao.statuses x WHERE x.pupil_id = s.pupil_id AND x.year > {year})"
+            )
+        }
+        // Categories certified for a later insured year are newer news than any certification for an earlier
+        // one, whatever the clocks say: a laptop still in last year does not undo this year's. (A drive's NULL
+        // is its first year, at most its current one.)
+        "categories" => {
+            format!("AND NOT COALESCE(COALESCE(s.categories_year, {year}) < t.categories_year, false)")
+        }
+        _ => String::new(),
     };
     let county: Vec<&str> = g.fields.iter().map(|f| f.1).collect();
     let drive: Vec<&str> = g.fields.iter().map(|f| f.2).collect();

@@ -611,6 +611,9 @@ fn settle_pupil(
                 _ => values("other", their_id, sides.their_current)?,
             };
             let ours_values = values("main", our_id, sides.our_current)?;
+            if group.contains(&Field::CategoriesYear) && certified_later(&ours_values, &theirs_values, sides) {
+                continue;
+            }
             // The newest event that set this group on one side: a change to any of its fields, or a creation row
             // when the values it gave are still there to speak for.
             let (Some(their_last), our_last) = (
@@ -753,6 +756,20 @@ fn settle_number(
         }
     }
     Ok(they_win)
+}
+
+/// Our categories were certified for a later insured year than theirs: newer news than theirs, whatever the
+/// clocks say (a laptop still in last year does not undo this year's certification). Values in the group's
+/// order (categories, then the year; NULL is the file's first year).
+fn certified_later(ours: &[Option<String>], theirs: &[Option<String>], sides: &Sides) -> bool {
+    let year = |values: &[Option<String>], first: Option<i32>| {
+        values.get(1).and_then(|y| y.as_deref()?.parse::<i32>().ok()).or(first)
+    };
+    let ours_marked = ours.first().is_some_and(|c| c.as_deref().is_some_and(|c| c != "[]"));
+    match (year(ours, sides.our_first), year(theirs, sides.their_first)) {
+        (Some(o), Some(t)) => ours_marked && o > t,
+        _ => false,
+    }
 }
 
 /// The newest event that set `group` on one side (among those `in_year`): a change to any of its fields, or a
@@ -1470,6 +1487,25 @@ mod tests {
         let err = a.merge_from(&old, false).expect_err("refused");
         assert!(matches!(err, StoreError::OlderSchema { found: 1, .. }), "{err}");
         assert!(err.to_string().contains("较旧") && !err.to_string().contains("较新"), "{err}");
+    }
+
+    /// A laptop still in this year marks a category after the other laptop certified another for the next year:
+    /// merged either way, next year's certification stays.
+    #[test]
+    fn a_laptop_in_last_year_does_not_undo_next_years_category_certification() {
+        use crate::domain::student::CategoryMark;
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, ids) = two_copies(dir.path());
+        let year = a.current_year().unwrap();
+        let mark = |name: &str| vec![CategoryMark { name: name.into(), department: "民政".into() }];
+        a.set_fixed_clock("2026-11-24T10:00:00+08:00");
+        a.start_year(year + 1, false, None, false).unwrap();
+        a.set_categories(by_id(&a, &ids[0]).id, &mark("低保对象")).unwrap();
+        b.set_fixed_clock("2026-11-25T10:00:00+08:00");
+        b.set_categories(by_id(&b, &ids[0]).id, &mark("孤儿")).unwrap();
+        let ((_, r1), (b_into_a, r2)) = merge_both_ways(dir.path(), a, b);
+        let p = by_id(&b_into_a, &ids[0]);
+        assert_eq!(p.categories.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["低保对象"], "{r1:?} {r2:?}");
     }
 
     /// A laptop that started the next year with promotion, merged into one still in this year (and back, once
