@@ -325,6 +325,23 @@ fn exports_from_the_screen_can_mask_id_numbers() {
     assert!(full.contains(&pupils[0].id_number));
 }
 
+/// A job that ends while the question whether to stop it is open: the question goes, and the screen says the
+/// job finished before the answer, so a late 是 is not taken for a stop.
+#[test]
+fn a_job_finished_before_the_stop_answer_says_so() {
+    use canbao::tui::modal::{Confirm, Modal, Then};
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = app(Language::Zh);
+    app.modal = Some(Modal::Confirm(Confirm { question: "停止？".into(), then: Then::StopJob, yes: false }));
+    app.job_done(canbao::tui::jobs::JobOutcome::Exported(dir.path().join("x.xlsx")));
+    assert!(!matches!(app.modal, Some(Modal::Confirm(_))));
+    assert!(screen(&app).contains("已在你回答是否停止之前完成"), "{}", screen(&app));
+    // Without the question open, nothing of the kind is said.
+    app.modal = None;
+    app.job_done(canbao::tui::jobs::JobOutcome::Exported(dir.path().join("y.xlsx")));
+    assert!(!screen(&app).contains("已在你回答是否停止之前完成"), "{}", screen(&app));
+}
+
 #[test]
 fn export_prompt() {
     snap("export_path", |app| app.update(Action::Export));

@@ -153,6 +153,8 @@ pub struct Text {
     pub ask_clear_government: &'static str,
     pub ask_bulk_categories: &'static str,
     pub ask_bulk_note: &'static str,
+    /// The job ended while the question whether to stop it was open.
+    pub finished_before_stop: &'static str,
     pub exports_masked: &'static str,
     pub exports_unmasked: &'static str,
     /// Under a bulk question: how many of the selected pupils the list on screen no longer shows.

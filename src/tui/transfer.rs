@@ -82,11 +82,21 @@ impl App {
 
     pub fn job_done(&mut self, outcome: JobOutcome) {
         self.jobs.finished();
+        // The question whether to stop the job is over with the job: said, so a late answer is not taken for a
+        // stop that never happened.
+        let unanswered = matches!(self.modal, Some(Modal::Confirm(Confirm { then: Then::StopJob, .. })));
         // The progress dialog, or the question whether to stop the job, is over with the job.
-        if matches!(self.modal, Some(Modal::Working(_) | Modal::Confirm(Confirm { then: Then::StopJob, .. }))) {
+        if unanswered || matches!(self.modal, Some(Modal::Working(_))) {
             self.modal = None;
         }
         self.status = None;
+        self.show_outcome(outcome);
+        if unanswered {
+            self.fail(self.text.finished_before_stop);
+        }
+    }
+
+    fn show_outcome(&mut self, outcome: JobOutcome) {
         match outcome {
             JobOutcome::Planned { request, preview } => {
                 // Rows whose list names no school: which school they are is asked, never taken as 「本校」 unasked.

@@ -319,6 +319,7 @@ pub static EN: Text = Text {
     stop_question: "Stop {}? Everything it did is rolled back; nothing half-done is left.",
     overwrite_files: "{} already holds {} files of these names: {}. Replace them?",
     cannot_stop: "A restore cannot stop half-way; it finishes shortly",
+    finished_before_stop: "It finished before you answered whether to stop it: its result is kept",
     stopping: "Stopping…",
     nothing_exported: "Nothing exported; the files there are unchanged",
     backed_up: "Backed up: {}",

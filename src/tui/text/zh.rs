@@ -289,6 +289,7 @@ pub static ZH: Text = Text {
     stop_question: "停止{}？已做的部分会全部撤回，不会留下半份。",
     overwrite_files: "{} 中已有同名文件（{} 个）：{}。覆盖？",
     cannot_stop: "恢复不能中途停止，请稍候（很快完成）",
+    finished_before_stop: "已在你回答是否停止之前完成，结果已保留",
     stopping: "正在停止…",
     nothing_exported: "未导出，原有文件保持不变",
     backed_up: "已备份：{}",
