@@ -199,6 +199,30 @@ fn backup_restore_and_merge_through_the_binary() {
 }
 
 #[test]
+fn merge_and_restore_of_a_missing_file_or_a_folder_say_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.db");
+    canbao(&a).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let folder = dir.path().join("laptops");
+    std::fs::create_dir(&folder).unwrap();
+    let missing = dir.path().join("nonexist.db");
+    for command in ["merge", "restore"] {
+        let out = canbao(&a).arg(command).arg(&missing).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{command}: {text}");
+        assert!(text.contains("不存在") && text.contains("no such") && text.contains("nonexist.db"), "{command}: {text}");
+        assert!(!text.contains("损坏"), "{command}: {text}");
+        let out = canbao(&a).arg(command).arg(&folder).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{command}: {text}");
+        assert!(text.contains("文件夹") && text.contains("a folder") && text.contains("laptops"), "{command}: {text}");
+        assert!(!text.contains("损坏"), "{command}: {text}");
+    }
+    assert!(!missing.exists(), "nothing was made at the missing path");
+    assert_eq!(json(canbao(&a).args(["stats", "--json"]))["students"], 10, "the drive is as it was");
+}
+
+#[test]
 fn mark_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("drive.db");

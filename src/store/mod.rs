@@ -110,6 +110,10 @@ pub enum StoreError {
     Foreign { path: String },
     #[error("数据文件不存在：{path} (no such drive file)")]
     Missing { path: String },
+    #[error("这是文件夹，不是 canbao 数据文件：{path} (a folder, not a drive file)")]
+    Folder { path: String },
+    #[error("不是普通文件（可能是设备或管道），不是 canbao 数据文件：{path} (not a regular file: not a drive file)")]
+    NotRegular { path: String },
     #[error(
         "数据文件已加密，口令错误或未提供口令（也可能是文件已损坏）：{path} \
          (the file is encrypted: wrong or missing passphrase, or the file is damaged){}",
@@ -309,6 +313,15 @@ impl Store {
     fn read_only_connection(path: &Path, key: Option<&Passphrase>) -> Result<Store> {
         let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let not_db = || StoreError::NotADatabase { path: path.display().to_string() };
+        // SQLite would call a missing file or a folder "not a database"; the operator gave a wrong path, and
+        // is told so. A pipe or a device is not opened at all: reading one could wait for ever.
+        let shown = || path.display().to_string();
+        match std::fs::metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(StoreError::Missing { path: shown() }),
+            Ok(m) if m.is_dir() => return Err(StoreError::Folder { path: shown() }),
+            Ok(m) if !m.is_file() => return Err(StoreError::NotRegular { path: shown() }),
+            _ => {}
+        }
         let conn = Connection::open_with_flags(path, flags).map_err(|_| not_db())?;
         if let Some(k) = key {
             cipher::apply_key(&conn, k)?;
