@@ -8,7 +8,7 @@ use crate::county::{self, DriveFile, Target, drive};
 use crate::domain::coverage;
 use crate::domain::student::{Enrollment, PaymentStatus};
 use crate::io::forms::{self, summary};
-use crate::store::{Store, StoreError};
+use crate::store::Store;
 
 /// The database URL: the option, else `CANBAO_PG`. Never printed as given (it may carry a password).
 pub fn target(url: Option<&str>) -> Result<Target, UserError> {
@@ -40,9 +40,8 @@ fn drive_year(store: &Store) -> Result<i32, UserError> {
 
 /// Opens a drive to read it: never for writing, never its lock (it may be open in a TUI on this laptop).
 fn read_drive(path: &Path) -> Result<drive::DriveRead, UserError> {
-    if !path.exists() {
-        return Err(StoreError::Missing { path: path.display().to_string() }.into());
-    }
+    // Before the passphrase: a folder is no drive to ask one for.
+    crate::store::existing_file(path)?;
     let key = passphrase::for_drive(path)?;
     let store = Store::open_read_only_keyed(path, key.as_ref())?;
     let year = drive_year(&store)?;

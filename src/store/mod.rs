@@ -270,6 +270,19 @@ pub struct Store {
     opened_read_only: bool,
 }
 
+/// A file to read, such as another laptop's copy or a backup: SQLite would call a missing file or a folder
+/// "not a database", but the operator gave a wrong path, and is told so. A pipe or a device is not opened at
+/// all: reading one could wait for ever.
+pub fn existing_file(path: &Path) -> Result<()> {
+    let shown = || path.display().to_string();
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(StoreError::Missing { path: shown() }),
+        Ok(m) if m.is_dir() => Err(StoreError::Folder { path: shown() }),
+        Ok(m) if !m.is_file() => Err(StoreError::NotRegular { path: shown() }),
+        _ => Ok(()),
+    }
+}
+
 impl Store {
     /// Opens (creating if needed) a drive file and brings its schema forward.
     pub fn open(path: &Path) -> Result<Store> {
@@ -313,15 +326,7 @@ impl Store {
     fn read_only_connection(path: &Path, key: Option<&Passphrase>) -> Result<Store> {
         let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let not_db = || StoreError::NotADatabase { path: path.display().to_string() };
-        // SQLite would call a missing file or a folder "not a database"; the operator gave a wrong path, and
-        // is told so. A pipe or a device is not opened at all: reading one could wait for ever.
-        let shown = || path.display().to_string();
-        match std::fs::metadata(path) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(StoreError::Missing { path: shown() }),
-            Ok(m) if m.is_dir() => return Err(StoreError::Folder { path: shown() }),
-            Ok(m) if !m.is_file() => return Err(StoreError::NotRegular { path: shown() }),
-            _ => {}
-        }
+        existing_file(path)?;
         let conn = Connection::open_with_flags(path, flags).map_err(|_| not_db())?;
         if let Some(k) = key {
             cipher::apply_key(&conn, k)?;
