@@ -210,7 +210,10 @@ fn merge_and_restore_of_a_missing_file_or_a_folder_say_so() {
         let out = canbao(&a).arg(command).arg(&missing).output().unwrap();
         let text = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{command}: {text}");
-        assert!(text.contains("不存在") && text.contains("no such") && text.contains("nonexist.db"), "{command}: {text}");
+        assert!(
+            text.contains("不存在") && text.contains("no such") && text.contains("nonexist.db"),
+            "{command}: {text}"
+        );
         assert!(!text.contains("损坏"), "{command}: {text}");
         let out = canbao(&a).arg(command).arg(&folder).output().unwrap();
         let text = String::from_utf8_lossy(&out.stderr);
@@ -954,6 +957,43 @@ fn a_school_is_renamed_from_the_command_line() {
     canbao(&db).args(["school", "rename", "实验小学", "柳州市城中区实验小学"]).assert().code(1);
     canbao(&db).args(["school", "rename", "实验小学", "柳州市城中区实验小学", "--merge"]).assert().success();
     assert_eq!(json(canbao(&db).args(["stats", "--json"]))["students"], 11);
+}
+
+#[test]
+fn a_school_renamed_apart_on_two_laptops_is_one_merge_line_after_the_pupils_own_conflicts() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.db");
+    canbao(&a).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let b = dir.path().join("b.db");
+    std::fs::copy(&a, &b).unwrap();
+    canbao(&a).args(["school", "rename", "本校", "柳州市示范小学本部"]).assert().success();
+    canbao(&a).args(["mark", "450202201711194162", "--note", "甲的备注"]).assert().success();
+    // Audit instants have whole seconds: B's changes are plainly the later ones.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    canbao(&b).args(["school", "rename", "本校", "柳州市城中区示范小学"]).assert().success();
+    canbao(&b).args(["mark", "450202201711194162", "--note", "乙的备注"]).assert().success();
+    let out = canbao(&a).args(["merge", "--dry-run"]).arg(&b).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let lines: Vec<&str> = text.lines().filter(|l| l.contains("保留")).collect();
+    assert_eq!(lines.len(), 2, "the note, then the ten pupils' school as one line: {text}");
+    assert!(
+        lines[0].contains("周静露") && lines[0].contains("「备注」") && lines[0].contains("保留 乙的备注"),
+        "{text}"
+    );
+    assert!(
+        lines[1].starts_with("  「学校」：保留 柳州市城中区示范小学（")
+            && lines[1].contains("舍弃 柳州市示范小学本部（")
+            && lines[1].contains("（10 名学生）"),
+        "{text}"
+    );
+    assert!(!text.contains("未列出"), "{text}");
+    // The kept and lost instants have their seconds: changes a second apart are told apart.
+    let seconds = |l: &str| l.split(['（', '）']).filter(|p| p.len() == 19 && p.as_bytes()[16] == b':').count();
+    assert_eq!(seconds(lines[0]), 2, "{text}");
+    // --json keeps every conflict.
+    let report = json(canbao(&a).args(["merge", "--dry-run", "--json"]).arg(&b));
+    assert_eq!(report["conflicts"].as_array().map(Vec::len), Some(11), "{report}");
 }
 
 #[test]

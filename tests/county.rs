@@ -210,7 +210,8 @@ fn two_laptops_changing_one_pupil_apart_is_a_conflict_the_newer_change_wins() {
     let payment = conflicts.iter().find(|c| c["field"] == "payment").expect("the payment conflicts");
     assert_eq!(payment["kept"], "government");
     assert_eq!(payment["lost"], "paid");
-    assert_eq!(payment["kept_drive"], "laptop_b.db");
+    // This push's side by the path given; the county's, pushed before, by the drive's name.
+    assert_eq!(payment["kept_drive"], b.display().to_string());
     assert_eq!(payment["lost_drive"], "school0.db");
     assert!(!payment["id_number"].as_str().unwrap().contains(&id[6..14]), "the number is masked: {payment}");
     let county = rollup(&db, &[]);
@@ -243,6 +244,50 @@ fn two_laptops_changing_one_pupil_apart_is_a_conflict_the_newer_change_wins() {
     let again = push(&db, &[&a], &[]);
     assert!(again["conflicts"].as_array().unwrap().is_empty(), "{again}");
     assert_eq!(rollup(&db, &[])["government"], 1);
+}
+
+#[test]
+fn a_dry_run_of_two_copies_reports_the_conflicts_the_push_then_reports() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let a = drive(dir.path(), 0, 4);
+    // Two laptops' copies of one drive, under one name: to the county they are one drive.
+    std::fs::create_dir(dir.path().join("lapB")).unwrap();
+    let b = dir.path().join("lapB").join("school0.db");
+    std::fs::copy(&a, &b).unwrap();
+    let id = pupil_id(0, 2);
+    mark(&a, &id, &["--payment", "paid", "--amount", "400"]);
+    mark(&a, &pupil_id(0, 3), &["--note", "甲"]);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    mark(&b, &id, &["--payment", "government"]);
+    mark(&b, &pupil_id(0, 3), &["--note", "乙"]);
+    let dry = push(&db, &[&a, &b], &["--dry-run"]);
+    let real = push(&db, &[&a, &b], &[]);
+    let conflicts = real["conflicts"].as_array().unwrap();
+    assert!(conflicts.iter().any(|c| c["field"] == "note"), "{real}");
+    assert!(conflicts.iter().any(|c| c["field"] == "payment"), "{real}");
+    assert_eq!(dry["conflicts"], real["conflicts"], "the dry run foretold the push");
+    assert_eq!(dry["files"], real["files"]);
+    // Each side is named by the path given, so the two laptops are told apart.
+    let payment = conflicts.iter().find(|c| c["field"] == "payment").unwrap();
+    assert_eq!((payment["kept"].as_str(), payment["lost"].as_str()), (Some("government"), Some("paid")));
+    assert_eq!(payment["kept_drive"], b.display().to_string(), "{payment}");
+    assert_eq!(payment["lost_drive"], a.display().to_string(), "{payment}");
+    // The text of the dry run is the push's, but for its first line; the instants have their seconds.
+    let fresh = TestDb::new().expect("a second database");
+    let text = |extra: &[&str]| {
+        let out = bare().args(["push", "--to", &fresh.url]).arg(&a).arg(&b).args(extra).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let dry = text(&["--dry-run"]);
+    let real = text(&[]);
+    assert_eq!(dry.lines().skip(1).collect::<Vec<_>>(), real.lines().collect::<Vec<_>>(), "{dry}\n{real}");
+    let note = real.lines().find(|l| l.contains("「备注」")).unwrap_or_else(|| panic!("{real}"));
+    let (lap_a, lap_b) = (a.display().to_string(), b.display().to_string());
+    assert!(note.contains(&format!("保留 乙（{lap_b} ")) && note.contains(&format!("舍弃 甲（{lap_a} ")), "{note}");
+    let times = note.split([' ', '）']).filter(|p| p.len() == 8 && p.as_bytes()[2] == b':' && p.as_bytes()[5] == b':');
+    assert_eq!(times.count(), 2, "hours, minutes and seconds: {note}");
 }
 
 #[test]

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::output::{CONFLICTS_LISTED, conflict_words, more_conflicts, print_json, shown_id};
+use super::output::{conflict_words, listed, print_json, print_listed, shown_id, span};
 use super::{Cli, CmdResult, ExportArgs, ExportKind, UserError, paperwork, passphrase, say};
 use crate::county::{self, DriveFile, Target, drive};
 use crate::domain::coverage;
@@ -62,9 +62,10 @@ pub fn push(
     let mut read = Vec::new();
     for path in files {
         let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-        read.push((name, read_drive(path)?));
+        read.push((name, path.display().to_string(), read_drive(path)?));
     }
-    let drives: Vec<DriveFile> = read.iter().map(|(name, rows)| DriveFile { name: name.clone(), rows }).collect();
+    let drives: Vec<DriveFile> =
+        read.iter().map(|(name, shown, rows)| DriveFile { name: name.clone(), shown: shown.clone(), rows }).collect();
     let mut client = target.connect()?;
     let operator = operator.unwrap_or_else(|| "（未具名操作员）".to_owned());
     let revealed_to = reveal.then_some(operator.as_str());
@@ -110,8 +111,12 @@ pub fn push(
             ),
         );
     }
-    let at = |t: &Option<String>| t.as_deref().map(crate::store::instant::local_minutes).unwrap_or_default();
-    for c in report.conflicts.iter().take(CONFLICTS_LISTED) {
+    let at = |t: &Option<String>| t.as_deref().map(crate::store::instant::local_seconds).unwrap_or_default();
+    // A group is one field with the same values kept and lost, from the same two sides.
+    let lines = listed(&report.conflicts, |c| {
+        (c.field.as_str(), c.year, c.kept.as_deref(), c.lost.as_deref(), c.kept_drive.as_str(), c.lost_drive.as_str())
+    });
+    let pupil = |c: &county::PushConflict| {
         let id = shown_id(&c.id_number, true);
         let (field, kept, lost) = conflict_words(&c.field, c.year, c.kept.as_deref(), c.lost.as_deref());
         let (kept_at, lost_at) = (at(&c.kept_at), at(&c.lost_at));
@@ -125,8 +130,25 @@ pub fn push(
                 c.school, c.name, c.kept_drive, c.lost_drive
             ),
         );
-    }
-    more_conflicts(report.conflicts.len());
+    };
+    let group = |g: &[&county::PushConflict]| {
+        let Some(c) = g.first() else { return };
+        let (field, kept, lost) = conflict_words(&c.field, c.year, c.kept.as_deref(), c.lost.as_deref());
+        let (kept_at, lost_at) =
+            (span(g.iter().filter_map(|c| c.kept_at.as_deref())), span(g.iter().filter_map(|c| c.lost_at.as_deref())));
+        let n = g.len();
+        say(
+            &format!(
+                "  「{field}」：保留 {kept}（{} {kept_at}），舍弃 {lost}（{} {lost_at}）（{n} 名学生） ({n} pupils)",
+                c.kept_drive, c.lost_drive
+            ),
+            &format!(
+                "  {field} of {n} pupils: kept {kept} ({} {kept_at}), dropped {lost} ({} {lost_at})",
+                c.kept_drive, c.lost_drive
+            ),
+        );
+    };
+    print_listed(&lines, pupil, group);
     Ok(())
 }
 

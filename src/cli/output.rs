@@ -62,13 +62,100 @@ pub(super) fn conflict_words(
     (label, value(kept), value(lost))
 }
 
-/// The line after the listed conflicts when there were more.
-pub(super) fn more_conflicts(total: usize) {
-    if total > CONFLICTS_LISTED {
-        let more = total - CONFLICTS_LISTED;
+/// From how many conflicts of one field with the same kept and lost values they are one line with a count: a
+/// school renamed apart on two laptops conflicts once per pupil, and hundreds of lines would bury the few that
+/// concern a pupil of their own. Fewer stay one line per pupil, named.
+pub(super) const GROUPED_FROM: usize = 5;
+
+/// A line of the text report: one pupil's conflict, or many of one shape.
+pub(super) enum Listed<'a, T> {
+    Pupil(&'a T),
+    Group(Vec<&'a T>),
+}
+
+/// The conflicts as the text report lists them: the pupils' own first, in their order, then the groups of
+/// [`GROUPED_FROM`] or more with the same `shape` (field, kept and lost values), largest first.
+pub(super) fn listed<'a, T, K: Eq + std::hash::Hash>(all: &'a [T], shape: impl Fn(&'a T) -> K) -> Vec<Listed<'a, T>> {
+    let mut groups: Vec<Vec<&'a T>> = Vec::new();
+    let mut index: std::collections::HashMap<K, usize> = std::collections::HashMap::new();
+    let mut group_of: Vec<usize> = Vec::with_capacity(all.len());
+    for c in all {
+        let i = *index.entry(shape(c)).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        if let Some(g) = groups.get_mut(i) {
+            g.push(c);
+        }
+        group_of.push(i);
+    }
+    let big = |i: usize| groups.get(i).is_some_and(|g| g.len() >= GROUPED_FROM);
+    let mut lines: Vec<Listed<'a, T>> =
+        all.iter().zip(&group_of).filter(|&(_, &i)| !big(i)).map(|(c, _)| Listed::Pupil(c)).collect();
+    let mut many: Vec<Vec<&'a T>> = groups.iter().filter(|g| g.len() >= GROUPED_FROM).cloned().collect();
+    // Stable: groups of one size keep the order they first appeared in.
+    many.sort_by_key(|g| std::cmp::Reverse(g.len()));
+    lines.extend(many.into_iter().map(Listed::Group));
+    lines
+}
+
+/// Prints the first [`CONFLICTS_LISTED`] lines, each pupil by `pupil` and each group by `group`, and how many
+/// conflicts were left out.
+pub(super) fn print_listed<T>(lines: &[Listed<T>], pupil: impl Fn(&T), group: impl Fn(&[&T])) {
+    let mut left = 0;
+    for (n, line) in lines.iter().enumerate() {
+        match line {
+            Listed::Pupil(c) if n < CONFLICTS_LISTED => pupil(c),
+            Listed::Group(g) if n < CONFLICTS_LISTED => group(g),
+            Listed::Pupil(_) => left += 1,
+            Listed::Group(g) => left += g.len(),
+        }
+    }
+    more_conflicts(left);
+}
+
+/// The instants of one side of a group's conflicts: the one they share, else the first and the last.
+pub(super) fn span<'a>(times: impl Iterator<Item = &'a str>) -> String {
+    let mut times: Vec<String> = times.map(crate::store::instant::local_seconds).collect();
+    times.sort_unstable();
+    match (times.first(), times.last()) {
+        (Some(a), Some(b)) if a == b => a.clone(),
+        (Some(a), Some(b)) => super::pick(&format!("{a} 至 {b}"), &format!("{a} to {b}")).to_owned(),
+        _ => String::new(),
+    }
+}
+
+/// The line after the listed conflicts when `more` were left out.
+fn more_conflicts(more: usize) {
+    if more > 0 {
         super::say(
             &format!("  ……另有 {more} 处冲突未列出，--json 列出全部 ({more} more conflicts: --json lists them all)"),
             &format!("  … {more} more conflicts: --json lists them all"),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn many_conflicts_of_one_shape_are_one_line_after_the_pupils_own() {
+        let mut all: Vec<(&str, u32)> = vec![("payment", 1), ("school", 2)];
+        all.extend(std::iter::repeat_n(("school", 3), GROUPED_FROM));
+        all.push(("note", 4));
+        all.extend(std::iter::repeat_n(("school", 5), GROUPED_FROM - 1));
+        let lines = listed(&all, |c| c.0);
+        let shape: Vec<(&str, usize)> = lines
+            .iter()
+            .map(|l| match l {
+                Listed::Pupil(c) => (c.0, 1),
+                Listed::Group(g) => (g.first().map_or("", |c| c.0), g.len()),
+            })
+            .collect();
+        assert_eq!(shape, [("payment", 1), ("note", 1), ("school", 2 * GROUPED_FROM)]);
+        // Fewer than GROUPED_FROM of a shape stay one line each.
+        let few = listed(&all[..2], |c| c.0);
+        assert!(few.iter().all(|l| matches!(l, Listed::Pupil(_))));
     }
 }

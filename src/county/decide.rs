@@ -150,11 +150,19 @@ fn decisions(g: &Group, year: i32) -> String {
     )
 }
 
+/// How a conflict names its two sides. Copies of one drive are one drive to the county, under one name, so
+/// the drive's name alone cannot tell two laptops apart: this push's side is named by the path given, and the
+/// county's by the path of the file of this push that brought its change, else by the drive that sent it.
+pub struct Names<'a> {
+    pub this_file: &'a str,
+    /// The changes earlier files of this push brought to the county: hash → the file's path as given.
+    pub brought: &'a std::collections::HashMap<String, String>,
+}
+
 pub fn conflicts_of(
     tx: &mut postgres::Transaction,
     g: &Group,
-    file: &str,
-    drive_id: i32,
+    names: &Names,
     year: i32,
     reveal: bool,
 ) -> Result<Vec<PushConflict>, CountyError> {
@@ -168,18 +176,23 @@ pub fn conflicts_of(
                 to_char(s.{p}_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),
                 to_char(t.{p}_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),
                 COALESCE((SELECT name FROM canbao.drives WHERE id = t.{p}_drive), ''),
-                (SELECT name FROM canbao.drives WHERE id = $1), {year_column} {values}
+                encode(uuid_send(t.{p}_event), 'hex'), {year_column} {values}
          FROM d JOIN {stage} s ON s.rid = d.rid JOIN {table} t ON {on}
               JOIN canbao.pupils pp ON pp.id = s.pupil_id JOIN canbao.schools sc ON sc.id = pp.school_id
          WHERE d.ours_unseen AND d.differ ORDER BY s.sid",
         d = decisions(g, year),
     );
     let mut out = Vec::new();
-    for row in tx.query(&sql, &[&drive_id]).map_err(server)? {
+    for row in tx.query(&sql, &[]).map_err(server)? {
         let they_win: bool = row.get(0);
         let id_number: String = row.get(1);
         let (drive_at, county_at): (Option<String>, Option<String>) = (row.get(4), row.get(5));
-        let (county_drive, this_drive): (String, String) = (row.get(6), row.get(7));
+        let county_event: Option<String> = row.get(7);
+        let county_drive = match county_event.and_then(|e| names.brought.get(&e)) {
+            Some(file) => file.clone(),
+            None => row.get(6),
+        };
+        let this_drive = names.this_file.to_owned();
         for (i, f) in g.fields.iter().enumerate() {
             let county: Option<String> = row.get(9 + 2 * i);
             let drive: Option<String> = row.get(10 + 2 * i);
@@ -192,7 +205,7 @@ pub fn conflicts_of(
                 ((county, county_at.clone(), county_drive.clone()), (drive, drive_at.clone(), this_drive.clone()))
             };
             out.push(PushConflict {
-                file: file.to_owned(),
+                file: names.this_file.to_owned(),
                 id_number: if reveal { id_number.clone() } else { crate::domain::id_number::mask(&id_number) },
                 name: row.get(2),
                 school: row.get(3),

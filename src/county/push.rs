@@ -31,6 +31,9 @@ pub struct FilePush {
 pub struct DriveFile<'a> {
     /// How the county names the drive: the file's name.
     pub name: String,
+    /// The path as the command line gave it: how the report names the file. Two copies of one drive have the
+    /// same name (and are one drive to the county); their paths tell the laptops apart.
+    pub shown: String,
     pub rows: &'a DriveRead,
 }
 
@@ -229,6 +232,7 @@ fn update_known(
     schools: &HashMap<String, i32>,
     drive_id: i32,
     reveal: bool,
+    brought: &HashMap<String, String>,
 ) -> Result<(usize, Vec<PushConflict>), CountyError> {
     if known.is_empty() {
         return Ok((0, Vec::new()));
@@ -268,7 +272,8 @@ fn update_known(
     let mut conflicts = Vec::new();
     for g in &COUNTY_GROUPS {
         let year = file.rows.current_year;
-        conflicts.extend(decide::conflicts_of(tx, g, &file.name, drive_id, year, reveal)?);
+        let names = decide::Names { this_file: &file.shown, brought };
+        conflicts.extend(decide::conflicts_of(tx, g, &names, year, reveal)?);
         decide::apply_group(tx, g, drive_id, year)?;
     }
     let updated: i64 = tx.query_one("SELECT count(*) FROM stage_pupils WHERE changed", &[]).map_err(server)?.get(0);
@@ -378,31 +383,34 @@ fn insert_categories(tx: &mut postgres::Transaction, rows: &DriveRead) -> Result
 }
 
 /// The drive's history rows the county lacks, each once (a drive can hold the same change twice, e.g. merged
-/// in from two copies), in the drive's order. Returns how many.
-fn insert_history(
+/// in from two copies), in the drive's order. Returns their hashes.
+fn insert_history<'r>(
     tx: &mut postgres::Transaction,
-    rows: &DriveRead,
+    rows: &'r DriveRead,
     known_events: &HashSet<String>,
     pupil_of: &HashMap<i64, i64>,
     drive_id: i32,
-) -> Result<u64, CountyError> {
+) -> Result<Vec<&'r str>, CountyError> {
     let mut seen: HashSet<&str> = HashSet::new();
     let new: Vec<_> =
         rows.audit.iter().filter(|e| !known_events.contains(&e.hash) && seen.insert(e.hash.as_str())).collect();
     if new.is_empty() {
-        return Ok(0);
+        return Ok(Vec::new());
     }
     copy::copy(tx, "canbao.audit", copy::EVENT_COLUMNS, &new, |line, e| {
         copy::write_event(line, e, drive_id, e.sid.and_then(|sid| pupil_of.get(&sid).copied()))
     })?;
-    Ok(new.len() as u64)
+    Ok(new.iter().map(|e| e.hash.as_str()).collect())
 }
 
 /// Pushes one drive in the caller's transaction (which holds the push lock and has migrated the schema).
-pub fn push_file(
+/// `brought`: the changes earlier files of this push brought to the county (hash → the file's path as given),
+/// to which the county's side of a conflict is credited; this file's are added to it.
+fn push_file(
     tx: &mut postgres::Transaction,
     file: &DriveFile,
     reveal: bool,
+    brought: &mut HashMap<String, String>,
 ) -> Result<(FilePush, Vec<PushConflict>), CountyError> {
     let rows = file.rows;
     let drive_id = drive_row(tx, file)?;
@@ -412,13 +420,15 @@ pub fn push_file(
     let new: Vec<i64> = rows.pupils.iter().map(|p| p.sid).filter(|sid| !known.contains_key(sid)).collect();
     let fresh: HashMap<i64, i64> = new.iter().copied().zip(new_ids(tx, new.len())?).collect();
     insert_new(tx, rows, &fresh, &schools, drive_id)?;
-    let (updated, conflicts) = update_known(tx, file, &known, &schools, drive_id, reveal)?;
+    let (updated, conflicts) = update_known(tx, file, &known, &schools, drive_id, reveal, brought)?;
     insert_categories(tx, rows)?;
     let pupil_of: HashMap<i64, i64> = known.iter().chain(fresh.iter()).map(|(&s, &p)| (s, p)).collect();
-    let audit_rows = insert_history(tx, rows, &events, &pupil_of, drive_id)?;
+    let inserted = insert_history(tx, rows, &events, &pupil_of, drive_id)?;
+    let audit_rows = inserted.len() as u64;
+    brought.extend(inserted.into_iter().map(|hash| (hash.to_owned(), file.shown.clone())));
     let students = rows.pupils.len();
     let report = FilePush {
-        file: file.name.clone(),
+        file: file.shown.clone(),
         year: rows.current_year,
         students,
         added: fresh.len(),
@@ -461,9 +471,13 @@ fn record_reveal(
     Ok(())
 }
 
-/// Each file in its own transaction, one push at a time across the county (a roll-up never waits). A dry run
-/// rolls every transaction back, schema included. `reveal`: the operator shown full ID numbers in conflicts,
-/// recorded in the county's history (a dry run writes nothing, so it cannot reveal).
+/// Each file in its own transaction, one push at a time across the county (a roll-up never waits). `reveal`:
+/// the operator shown full ID numbers in conflicts, recorded in the county's history (a dry run writes
+/// nothing, so it cannot reveal).
+///
+/// A dry run must report what the push would: each file meets the county as the files before it left it. So
+/// it runs every file in one transaction, each in a savepoint of its own as the push gives each a transaction
+/// of its own, and rolls the whole back, schema included.
 pub fn push_all(
     client: &mut postgres::Client,
     files: &[DriveFile],
@@ -474,30 +488,46 @@ pub fn push_all(
         return Err(CountyError::RevealInDryRun);
     }
     let mut report = PushReport { dry_run, ..Default::default() };
-    for file in files {
-        let in_file = |e: CountyError| CountyError::File { file: file.name.clone(), reason: e.to_string() };
-        let mut tx = client.transaction().map_err(server)?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&schema::PUSH_LOCK]).map_err(server)?;
-        // The push's statements each run once over rows they have just been given: compiling them (JIT) took
-        // longer than running them.
-        tx.batch_execute("SET LOCAL jit = off").map_err(server)?;
-        schema::migrate(&mut tx)?;
-        let (one, conflicts) = push_file(&mut tx, file, reveal.is_some()).map_err(in_file)?;
-        if let Some(operator) = reveal {
-            record_reveal(&mut tx, file, &conflicts, operator).map_err(in_file)?;
+    let mut brought = HashMap::new();
+    if dry_run {
+        let mut outer = client.transaction().map_err(server)?;
+        for file in files {
+            let mut tx = outer.transaction().map_err(server)?;
+            let done = push_one(&mut tx, file, None, &mut brought)?;
+            tx.commit().map_err(server)?;
+            report.add(done);
         }
-        if dry_run {
-            tx.rollback().map_err(server)?;
-        } else {
-            tx.commit().map_err(|e| in_file(server(e)))?;
+        outer.rollback().map_err(server)?;
+    } else {
+        for file in files {
+            let mut tx = client.transaction().map_err(server)?;
+            let done = push_one(&mut tx, file, reveal, &mut brought)?;
+            let in_file = |e| CountyError::File { file: file.shown.clone(), reason: server(e).to_string() };
+            tx.commit().map_err(in_file)?;
+            report.add(done);
         }
-        report.added += one.added;
-        report.updated += one.updated;
-        report.unchanged += one.unchanged;
-        report.files.push(one);
-        report.conflicts.extend(conflicts);
     }
     Ok(report)
+}
+
+/// One file in `tx` (a transaction, or a dry run's savepoint), which the caller commits or rolls back.
+fn push_one(
+    tx: &mut postgres::Transaction,
+    file: &DriveFile,
+    reveal: Option<&str>,
+    brought: &mut HashMap<String, String>,
+) -> Result<(FilePush, Vec<PushConflict>), CountyError> {
+    let in_file = |e: CountyError| CountyError::File { file: file.shown.clone(), reason: e.to_string() };
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&schema::PUSH_LOCK]).map_err(server)?;
+    // The push's statements each run once over rows they have just been given: compiling them (JIT) took
+    // longer than running them.
+    tx.batch_execute("SET LOCAL jit = off").map_err(server)?;
+    schema::migrate(tx)?;
+    let (one, conflicts) = push_file(tx, file, reveal.is_some(), brought).map_err(in_file)?;
+    if let Some(operator) = reveal {
+        record_reveal(tx, file, &conflicts, operator).map_err(in_file)?;
+    }
+    Ok((one, conflicts))
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -508,4 +538,14 @@ pub struct PushReport {
     pub unchanged: usize,
     pub conflicts: Vec<PushConflict>,
     pub dry_run: bool,
+}
+
+impl PushReport {
+    fn add(&mut self, (one, conflicts): (FilePush, Vec<PushConflict>)) {
+        self.added += one.added;
+        self.updated += one.updated;
+        self.unchanged += one.unchanged;
+        self.files.push(one);
+        self.conflicts.extend(conflicts);
+    }
 }

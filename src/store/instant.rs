@@ -30,6 +30,20 @@ pub fn local_minutes(at: &str) -> String {
     minutes_at(at, *Local::now().offset())
 }
 
+/// "2026-11-23 10:00:07" in this machine's zone: a conflict's two changes, often a few seconds apart, which the
+/// operator must be able to tell apart.
+pub fn local_seconds(at: &str) -> String {
+    seconds_at(at, *Local::now().offset())
+}
+
+/// "2026-11-23 10:00:07" at the given offset.
+pub fn seconds_at(at: &str, offset: FixedOffset) -> String {
+    match parse(at) {
+        Some(t) => t.with_timezone(&offset).format("%Y-%m-%d %H:%M:%S").to_string(),
+        None => at.get(..19).unwrap_or(at).replace('T', " "),
+    }
+}
+
 /// "2026-11-23 10:00" at the given offset: the history on screen.
 pub fn minutes_at(at: &str, offset: FixedOffset) -> String {
     match parse(at) {
@@ -57,6 +71,7 @@ mod tests {
         let beijing = FixedOffset::east_opt(8 * 3600).unwrap();
         assert_eq!(minutes_at("2026-11-23T02:00:00Z", beijing), "2026-11-23 10:00");
         assert_eq!(minutes_at("2026-11-23T10:00:00+08:00", beijing), "2026-11-23 10:00");
+        assert_eq!(seconds_at("2026-11-23T02:00:07Z", beijing), "2026-11-23 10:00:07");
     }
 
     #[test]
