@@ -1625,3 +1625,56 @@ fn dashboard_names_the_pupils_without_a_class() {
         assert!(shown.contains("一年级1班"), "{shown}");
     }
 }
+
+/// 检查名单 lists every group its count counts, as `canbao check` does: the same name in one class with a
+/// rounded number, and a pupil without a class, besides the invalid numbers; a long list scrolls to its end.
+#[test]
+fn the_roster_check_lists_every_finding_it_counts_and_scrolls() {
+    for lang in [Language::Zh, Language::En] {
+        let mut store = store(false);
+        let today = store.today();
+        let mut csv = String::from(
+            "姓名,身份证号码,班级\n邹杰,450202201603130751,三年级1班\n邹杰,4.50202201603131E+17,三年级1班\n\
+             陌生人,450202201911276365,\n",
+        );
+        // Numbers with a wrong check character: enough lines that the dialog must scroll.
+        for n in 0..16 {
+            let body = format!("45020220191127{:03}", 100 + 2 * n);
+            let right = canbao::domain::id_number::check_char(body.as_bytes());
+            let wrong = if right == '0' { '1' } else { '0' };
+            csv.push_str(&format!("学生{n:02},{body}{wrong},三年级2班\n"));
+        }
+        let sheets = canbao::io::table::read_bytes(csv.as_bytes(), "list.csv").expect("read");
+        let inputs = vec![canbao::io::class_list::Input::Sheets("list.csv".to_owned(), sheets)];
+        canbao::io::class_list::import_inputs(&mut store, inputs, Some("柳州市实验小学"), "本校", today, false)
+            .expect("import");
+        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(80, 24));
+        app.update(Action::Palette);
+        type_text(&mut app, "jcmd");
+        app.update(Action::Confirm);
+        finish_job(&mut app);
+        let Some(canbao::tui::modal::Modal::Message(m)) = &app.modal else { panic!("no report: {:?}", app.status) };
+        // The count, then one line per finding: 17 invalid numbers, the pair, the pupil without a class.
+        assert_eq!(m.lines.len(), 1 + 17 + 1 + 1, "{:#?}", m.lines);
+        let (count, rounded, no_class) = match lang {
+            Language::Zh => ("发现 19 处问题", "同班同名，其中有被表格四舍五入的身份证号码", "没有班级：陌生人"),
+            Language::En => ("19 findings", "same name and class, one ID rounded", "no class: 陌生人"),
+        };
+        assert!(m.lines[0].contains(count), "{:?}", m.lines);
+        assert!(m.lines.iter().any(|l| l.contains(rounded) && l.contains("邹杰")), "{:#?}", m.lines);
+        assert!(m.lines.iter().any(|l| l.contains(no_class) && l.contains("4502**********6365")), "{:#?}", m.lines);
+        let first = screen(&app);
+        assert!(!first.contains(no_class), "the last line is below the fold at first:\n{first}");
+        insta::assert_snapshot!(format!("check_report_{}", lang_name(lang)), first);
+        for _ in 0..40 {
+            app.update(Action::Down);
+        }
+        let end = screen(&app);
+        assert!(end.contains(no_class), "{end}");
+        insta::assert_snapshot!(format!("check_report_end_{}", lang_name(lang)), end);
+        // Up from the end moves at once: the offset stopped at the last row, not beyond it.
+        app.update(Action::Up);
+        assert_ne!(screen(&app), end);
+    }
+}

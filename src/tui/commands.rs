@@ -190,12 +190,22 @@ impl App {
         for g in &r.same_name_birth {
             lines.push(fill(self.text.check_same_name, &[&g.key, &g.pupils.len()]));
         }
+        for g in &r.same_name_class_rounded {
+            lines.push(fill(self.text.check_rounded, &[&g.key, &g.pupils.len()]));
+        }
         for i in &r.invalid_ids {
             lines.push(fill(self.text.check_invalid, &[&i.pupil.name, &id(&i.pupil.id_number)]));
         }
         for p in &r.government_without_category {
             lines.push(fill(self.text.check_government, &[&p.name, &p.class]));
         }
+        for p in &r.no_class {
+            lines.push(fill(self.text.check_no_class, &[&p.name, &id(&p.id_number)]));
+        }
+        for c in &r.categories_without_department {
+            lines.push(fill(self.text.check_no_department, &[&c.pupil.name, &c.category]));
+        }
+        // Every group `findings()` counts has its lines above: the count and the list must agree.
         lines
     }
 

@@ -124,7 +124,9 @@ impl App {
             Modal::Message(mut m) => match action {
                 Action::Back | Action::Confirm => None,
                 a => {
-                    m.offset = scroll(m.offset, &a, page).min(m.lines.len().saturating_sub(1));
+                    // As far as the last row, however many rows the long lines wrap to.
+                    let widths = m.lines.iter().map(|l| unicode_width::UnicodeWidthStr::width(l.as_str()));
+                    m.offset = scroll(m.offset, &a, page).min(layout::MessageBox::new(self.size, widths).last_offset());
                     Some(Modal::Message(m))
                 }
             },

@@ -399,16 +399,13 @@ fn welcome(frame: &mut Frame, app: &App, area: Rect) {
 }
 
 fn message_box(frame: &mut Frame, app: &App, area: Rect, m: &Message, hints: &[(&str, Option<&str>)]) {
-    let width = area.width.saturating_sub(6).min(100);
-    let inner_w = width.saturating_sub(4).max(1) as usize;
     // Long lines (paths, problems) wrap; the box grows to fit them, up to the screen.
-    let rows: usize = m.lines.iter().map(|l| l.width().div_ceil(inner_w).max(1)).sum();
-    let height = (rows as u16 + 5).min(area.height.saturating_sub(2));
-    let inner = popup(frame, app, area, width, height, &m.title);
+    let b = layout::MessageBox::new((area.width, area.height), m.lines.iter().map(|l| l.width()));
+    let inner = popup(frame, app, area, b.width, b.height, &m.title);
     let style = if m.error { app.theme.popup().fg(app.theme.error.0) } else { app.theme.popup() };
     let body = Rect { height: inner.height.saturating_sub(2), ..inner };
     let lines: Vec<Line> = m.lines.iter().map(|l| Line::styled(l.clone(), style)).collect();
-    let offset = m.offset.min(rows.saturating_sub(body.height as usize)) as u16;
+    let offset = u16::try_from(m.offset.min(b.last_offset())).unwrap_or(u16::MAX);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((offset, 0)), body);
     frame.render_widget(Paragraph::new(hint_line(app, Context::Dialog, hints, inner.width as usize)), bottom(inner));
 }
