@@ -539,6 +539,24 @@ fn rounded_and_invalid_numbers_are_flagged_in_the_forms_for_the_agencies() {
     let files = export(&db, "ledgers", &dir.path().join("ledgers-csv"), &["--format", "csv"]);
     let csv: String = files.iter().map(|f| std::fs::read_to_string(f).expect("read")).collect();
     assert_eq!(csv.matches(ROUNDED).count(), 2, "{csv}");
+    // 在校学生信息表 (001 附件2) goes to the agencies too: 备注 after its six columns, for a school that needs it.
+    let other = write(dir.path(), "other.csv", "姓名,身份证号码,班级\n何轩明,45020320190307775X,一年级1班\n");
+    ok(canbao(&db).args(["import", "--school", "柳州市第二小学"]).arg(other));
+    let sheet = |school: &str| {
+        let out = dir.path().join(format!("{school}.xlsx"));
+        export(&db, "sheet", &out, &["--school", school]);
+        workbook(&out)
+    };
+    let book = sheet("柳州市实验小学");
+    let (header, rows) = body(&book[0].1, "序号");
+    assert_eq!(texts(header)[4..], ["是否参保", "联系电话", "备注"]);
+    let mut flagged = remarks(rows, 6).into_iter().filter(|(_, r)| !r.is_empty()).collect::<Vec<_>>();
+    flagged.sort();
+    assert_eq!(flagged.len(), 3, "{flagged:?}");
+    assert_eq!(flagged[1], ("段睿".to_owned(), ROUNDED.to_owned()));
+    let book = sheet("柳州市第二小学");
+    let (header, _) = body(&book[0].1, "序号");
+    assert_eq!(texts(header), ["序号", "姓名", "身份证号码", "所在年级、班级", "是否参保", "联系电话"]);
 }
 
 #[test]
@@ -895,9 +913,12 @@ fn number_format(path: &Path, sheet: usize, reference: &str) -> String {
 fn every_form_prints_on_a4() {
     let (dir, db) = drive_with_progress();
     let out = dir.path();
-    // The information sheet: six columns fit a portrait page.
+    // The information sheet: its six columns fit a portrait page; the sample school's two invalid numbers add
+    // 备注, wide enough for its words, and the page turns.
     let sheet = export(&db, "sheet", &out.join("sheet.xlsx"), &[]);
-    assert_eq!(assert_prints_on_a4(&sheet[0], &["序号"]), [("柳州市示范小学".to_owned(), false)]);
+    assert_eq!(assert_prints_on_a4(&sheet[0], &["序号"]), [("柳州市示范小学".to_owned(), true)]);
+    let valid_only = export(&db, "sheet", &out.join("sheet-one-class.xlsx"), &["--class", "一年级1班"]);
+    assert_eq!(texts(body(&workbook(&valid_only[0])[0].1, "序号").0).len(), 7, "the school's sheet, any class");
     // Class lists: portrait, one worksheet (so its own pages) per class, 签字 inside the page.
     let classes = export(&db, "classes", &out.join("classes.xlsx"), &[]);
     assert!(assert_prints_on_a4(&classes[0], &["序号"]).iter().all(|(_, landscape)| !landscape));

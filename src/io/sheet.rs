@@ -109,7 +109,6 @@ pub fn export_sheet(store: &Store, out: &Path, opts: &ExportOptions) -> Result<(
     if opts.format == FileFormat::Csv && schools.len() > 1 {
         return Err(ExportError::ManySchools(schools.join("、")));
     }
-    let columns = columns();
     let mut writer = TableWriter::create(out, opts.format)?;
     let mut graduates = 0;
     for school in &schools {
@@ -121,6 +120,13 @@ pub fn export_sheet(store: &Store, out: &Path, opts: &ExportOptions) -> Result<(
                 format!("填报时间：{}", opts.date.format("%Y-%m-%d")),
             ]],
         };
+        // The form's six columns (001 附件2), and 备注 after them only for a school with an ID number that failed
+        // the check: the agencies must not take such a number as it stands (see `forms::id_remark`).
+        let remarks = store.has_flagged_ids(Some(school))?;
+        let mut columns = columns().to_vec();
+        if remarks {
+            columns.push(ColumnSpec::new("备注", 30.0));
+        }
         writer.begin_table(school, &preamble, &columns)?;
         let filter = StudentFilter { school: Some(school.clone()), class: opts.class.clone() };
         let mut seq = 0u32;
@@ -138,6 +144,7 @@ pub fn export_sheet(store: &Store, out: &Path, opts: &ExportOptions) -> Result<(
             } else {
                 s.id_number
             };
+            let remark = crate::io::forms::id_problem_remark(s.id_problem).map_or(Out::Empty, Out::Str);
             let row = [
                 Out::Number(f64::from(seq)),
                 Out::Str(s.name),
@@ -145,8 +152,9 @@ pub fn export_sheet(store: &Store, out: &Path, opts: &ExportOptions) -> Result<(
                 Out::Str(s.class_label),
                 Out::Str(if s.insured { "是" } else { "否" }),
                 Out::Str(s.phone),
+                remark,
             ];
-            if let Err(e) = writer.row(&row) {
+            if let Err(e) = writer.row(row.get(..columns.len()).unwrap_or(&row)) {
                 failure = Some(e);
             }
             Ok(())
@@ -192,6 +200,8 @@ mod tests {
                     s.class_label(),
                     insured.into(),
                     s.phone.clone(),
+                    // The sample school holds numbers that failed the check: its sheet has 备注.
+                    crate::io::forms::id_remark(s).unwrap_or_default().to_owned(),
                 ]
             })
             .collect();

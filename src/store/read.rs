@@ -24,6 +24,8 @@ pub struct SheetRow<'a> {
     /// 是否参保: insured here or elsewhere.
     pub insured: bool,
     pub phone: &'a str,
+    /// Why the ID number failed the check (`IdProblem::code`), if it did.
+    pub id_problem: Option<&'a str>,
 }
 
 /// Which pupils to list.
@@ -193,7 +195,7 @@ impl Store {
     pub fn for_each_sheet_row(&self, filter: &StudentFilter, mut f: impl FnMut(&SheetRow) -> Result<()>) -> Result<()> {
         let by_name = super::schema::name_order_column(&self.conn, "s")?;
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT s.name, s.id_number, s.grade, s.class, s.enrollment, s.phone, s.payment
+            "SELECT s.name, s.id_number, s.grade, s.class, s.enrollment, s.phone, s.payment, s.id_problem
              FROM students s JOIN schools sc ON sc.id = s.school_id
              WHERE (?1 IS NULL OR sc.name = ?1)
              ORDER BY sc.id, s.class_order, {by_name}, s.id"
@@ -216,9 +218,27 @@ impl Store {
             let enrollment = Enrollment::from_code(text(4)?).unwrap_or(Enrollment::Unknown);
             let payment = PaymentStatus::from_code(text(6)?).unwrap_or(PaymentStatus::Unpaid);
             let insured = Standing::new(enrollment, payment).is_insured();
-            f(&SheetRow { name: text(0)?, id_number: text(1)?, class_label: &label, insured, phone: text(5)? })?;
+            let id_problem = row.get_ref(7)?.as_str_or_null().map_err(rusqlite::Error::from)?;
+            f(&SheetRow {
+                name: text(0)?,
+                id_number: text(1)?,
+                class_label: &label,
+                insured,
+                phone: text(5)?,
+                id_problem,
+            })?;
         }
         Ok(())
+    }
+
+    /// Whether any pupil of the school (or of the drive) holds an ID number that failed the check.
+    pub fn has_flagged_ids(&self, school: Option<&str>) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS(SELECT 1 FROM students s JOIN schools sc ON sc.id = s.school_id
+             WHERE s.id_problem IS NOT NULL AND (?1 IS NULL OR sc.name = ?1))",
+            [school],
+            |r| r.get(0),
+        )?)
     }
 
     pub fn student_count(&self) -> Result<i64> {

@@ -97,8 +97,12 @@ pub fn categories_text(s: &Student) -> String {
 /// nobody registers the number as it stands: a number rounded by a spreadsheet may even pass the check digit
 /// by chance, yet it is not the pupil's. `None` for a valid number.
 pub fn id_remark(s: &Student) -> Option<&'static str> {
-    let problem = s.id_problem.as_deref()?;
-    Some(match problem {
+    id_problem_remark(s.id_problem.as_deref())
+}
+
+/// [`id_remark`] for a stored problem code.
+pub fn id_problem_remark(code: Option<&str>) -> Option<&'static str> {
+    Some(match code? {
         "precision_lost" => "身份证号码被表格四舍五入，待核实",
         "missing" => "身份证号码为空，待核实",
         "length" => "身份证号码位数不对，待核实",
