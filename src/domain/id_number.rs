@@ -229,6 +229,21 @@ fn fifteen_significant(value: f64) -> String {
     format!("{digits:0<width$}", width = exp + 1)
 }
 
+/// What a form for the agencies says in its 备注 about a stored problem code (`IdProblem::code`), so nobody
+/// registers such a number as it stands; `None` for a valid number.
+pub fn problem_remark(code: Option<&str>) -> Option<&'static str> {
+    Some(match code? {
+        "precision_lost" => "身份证号码被表格四舍五入，待核实",
+        "missing" => "身份证号码为空，待核实",
+        "length" => "身份证号码位数不对，待核实",
+        "character" => "身份证号码含有非法字符，待核实",
+        "area" => "身份证号码地区码无效，待核实",
+        "birth_date" | "future_birth_date" => "身份证号码中的出生日期有误，待核实",
+        "check_digit" => "身份证号码校验码错误，待核实",
+        _ => "身份证号码有误，待核实",
+    })
+}
+
 /// What a spreadsheet makes of an 18-digit number typed into a numeric cell: 15 significant digits, then
 /// zeros, rounded, so the rounding can carry into the birth date (…0505 9968 becomes …0506 0000). A final X
 /// cannot be in a numeric cell and counts as 0. `None` for anything that is not 18 digits.

@@ -121,7 +121,7 @@ pub fn export_sheet(store: &Store, out: &Path, opts: &ExportOptions) -> Result<(
             ]],
         };
         // The form's six columns (001 附件2), and 备注 after them only for a school with an ID number that failed
-        // the check: the agencies must not take such a number as it stands (see `forms::id_remark`).
+        // the check: the agencies must not take such a number as it stands (see `id_number::problem_remark`).
         let remarks = store.has_flagged_ids(Some(school))?;
         let mut columns = columns().to_vec();
         if remarks {
@@ -144,7 +144,7 @@ pub fn export_sheet(store: &Store, out: &Path, opts: &ExportOptions) -> Result<(
             } else {
                 s.id_number
             };
-            let remark = crate::io::forms::id_problem_remark(s.id_problem).map_or(Out::Empty, Out::Str);
+            let remark = id_number::problem_remark(s.id_problem).map_or(Out::Empty, Out::Str);
             let row = [
                 Out::Number(f64::from(seq)),
                 Out::Str(s.name),
@@ -201,7 +201,7 @@ mod tests {
                     insured.into(),
                     s.phone.clone(),
                     // The sample school holds numbers that failed the check: its sheet has 备注.
-                    crate::io::forms::id_remark(s).unwrap_or_default().to_owned(),
+                    id_number::problem_remark(s.id_problem.as_deref()).unwrap_or_default().to_owned(),
                 ]
             })
             .collect();

@@ -97,21 +97,7 @@ pub fn categories_text(s: &Student) -> String {
 /// nobody registers the number as it stands: a number rounded by a spreadsheet may even pass the check digit
 /// by chance, yet it is not the pupil's. `None` for a valid number.
 pub fn id_remark(s: &Student) -> Option<&'static str> {
-    id_problem_remark(s.id_problem.as_deref())
-}
-
-/// [`id_remark`] for a stored problem code.
-pub fn id_problem_remark(code: Option<&str>) -> Option<&'static str> {
-    Some(match code? {
-        "precision_lost" => "身份证号码被表格四舍五入，待核实",
-        "missing" => "身份证号码为空，待核实",
-        "length" => "身份证号码位数不对，待核实",
-        "character" => "身份证号码含有非法字符，待核实",
-        "area" => "身份证号码地区码无效，待核实",
-        "birth_date" | "future_birth_date" => "身份证号码中的出生日期有误，待核实",
-        "check_digit" => "身份证号码校验码错误，待核实",
-        _ => "身份证号码有误，待核实",
-    })
+    crate::domain::id_number::problem_remark(s.id_problem.as_deref())
 }
 
 /// A 备注 cell: the form's own remark and the ID number's, 「；」 between them.
