@@ -342,6 +342,35 @@ fn a_job_finished_before_the_stop_answer_says_so() {
     assert!(!screen(&app).contains("已在你回答是否停止之前完成"), "{}", screen(&app));
 }
 
+/// On the detail screen every key acts on the pupil shown: a page key moves the pupil shown with the list, and a
+/// mark goes to the pupil on screen even if the list's cursor was moved under it.
+#[test]
+fn the_detail_screen_marks_the_pupil_it_shows() {
+    use canbao::tui::modal::Modal;
+    let mut app = app(Language::Zh);
+    app.update(Action::OpenDetail);
+    let first = app.detail.as_ref().expect("detail").student.id;
+    let keys: [fn() -> Action; 4] = [|| Action::PageDown, || Action::Bottom, || Action::PageUp, || Action::Top];
+    for key in keys {
+        let key = key();
+        let name = format!("{key:?}");
+        app.update(key);
+        let shown = app.detail.as_ref().expect("detail").student.id;
+        assert_eq!(Some(shown), app.selected_id(), "{name}: the screen follows the list");
+        app.update(Action::Enrollment);
+        let Some(Modal::Enrollment(chooser)) = &app.modal else { panic!("no chooser after {name}") };
+        assert_eq!(chooser.targets, [shown], "{name}");
+        app.update(Action::Back);
+    }
+    assert_eq!(app.detail.as_ref().expect("detail").student.id, first, "Top is the first pupil again");
+    // The list's cursor moved under the screen by other means: the mark still goes to the pupil shown.
+    app.roster.move_cursor(3, 10);
+    assert_ne!(app.selected_id(), Some(first));
+    app.update(Action::Enrollment);
+    let Some(Modal::Enrollment(chooser)) = &app.modal else { panic!("no chooser") };
+    assert_eq!(chooser.targets, [first]);
+}
+
 #[test]
 fn export_prompt() {
     snap("export_path", |app| app.update(Action::Export));

@@ -261,12 +261,14 @@ impl App {
             Action::Dashboard => self.screen = Screen::Roster,
             Action::Up | Action::ScrollUp => self.move_on_screen(-1),
             Action::Down | Action::ScrollDown => self.move_on_screen(1),
-            Action::PageUp if list => self.move_cursor(-page),
-            Action::PageDown if list => self.move_cursor(page),
+            // On the detail screen the pupil shown moves with the list, so no key can leave the screen on one
+            // child while a mark goes to another.
+            Action::PageUp if list => self.move_on_list(-page),
+            Action::PageDown if list => self.move_on_list(page),
             Action::PageUp => self.scroll_dashboard(-page),
             Action::PageDown => self.scroll_dashboard(page),
-            Action::Top if list => self.move_cursor(isize::MIN / 2),
-            Action::Bottom if list => self.move_cursor(isize::MAX / 2),
+            Action::Top if list => self.move_on_list(isize::MIN / 2),
+            Action::Bottom if list => self.move_on_list(isize::MAX / 2),
             Action::Click(x, y) if list => self.click(x, y),
             Action::Search if list => {
                 self.screen = Screen::Roster;
@@ -298,6 +300,14 @@ impl App {
             Action::Edit => {}
             Action::LoadSample | Action::Backspace | Action::Delete | Action::ClearLine => {}
             Action::Input(_) | Action::Paste(_) | Action::Resize(..) | Action::Tick | Action::JobDone(_) => {}
+        }
+    }
+
+    /// A page or the ends of the list: on the roster the cursor, on the detail screen the pupil shown.
+    fn move_on_list(&mut self, by: isize) {
+        match self.screen {
+            Screen::Detail => self.move_detail(by),
+            _ => self.move_cursor(by),
         }
     }
 

@@ -20,7 +20,11 @@ impl App {
     /// Whom a mark applies to: the detail screen's pupil; else the marked pupils in roster order; else the
     /// selected one.
     pub fn targets(&self) -> Vec<i64> {
-        if self.screen != Screen::Detail && !self.roster.marked().is_empty() {
+        if self.screen == Screen::Detail {
+            // The pupil on screen, whatever the list's cursor says.
+            return self.detail.as_ref().map(|d| d.student.id).into_iter().collect();
+        }
+        if !self.roster.marked().is_empty() {
             return self.roster.marked_in_roster_order(&self.data);
         }
         self.selected_id().into_iter().collect()
