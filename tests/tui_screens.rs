@@ -686,6 +686,43 @@ fn bulk_payment_at_each_pupils_own_amount_due() {
     assert_eq!(amounts, [Some(38000), Some(9500)]);
 }
 
+/// A class paid at once records those who have not paid: a payment already recorded (the tax office's amount and
+/// date) is kept, and the question says how many were left as they are; all of them paid, nothing is asked.
+#[test]
+fn a_bulk_payment_keeps_the_payments_already_recorded() {
+    let mut store = store(true);
+    store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
+    let ids: Vec<i64> = store.students(&Default::default()).expect("list").iter().take(3).map(|s| s.id).collect();
+    let tax = canbao::domain::student::PaymentDetails {
+        amount_fen: Some(38000),
+        paid_on: chrono::NaiveDate::from_ymd_opt(2023, 9, 27),
+        channel: Some("微信".into()),
+    };
+    store.set_payment(ids[1], PaymentStatus::Paid, &tax).expect("paid");
+    let mut app = App::new(store, &options(Language::Zh, Some("测试"))).expect("app");
+    app.update(Action::Resize(80, 24));
+    for _ in 0..3 {
+        app.update(Action::ToggleSelect);
+    }
+    app.update(Action::TogglePaid);
+    let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
+    assert_eq!(form.targets, [ids[0], ids[2]]);
+    form.date.set("2023-10-0");
+    app.update(Action::Down);
+    type_text(&mut app, "8");
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("asked") };
+    assert!(c.question.contains("将 2 名学生登记为已缴费") && c.question.contains("1 人保持原样"), "{}", c.question);
+    app.update(Action::Yes);
+    let kept = app.store.student(ids[1]).expect("s").payment_details;
+    assert_eq!((kept.amount_fen, kept.paid_on), (tax.amount_fen, tax.paid_on), "the tax office's payment stays");
+    assert_eq!(app.store.student(ids[2]).expect("s").payment, PaymentStatus::Paid);
+    // Every selected pupil paid: nothing to record, and it says so.
+    app.update(Action::TogglePaid);
+    assert!(app.modal.is_none());
+    assert!(screen(&app).contains("都已缴费或财政代缴"), "{}", screen(&app));
+}
+
 /// A class paid at once with the amount left empty: a pupil whose whole premium a department pays (孤儿) is
 /// 财政代缴, named in the question, not a family payment of 0 元; alone, `p` on such a pupil asks the same.
 #[test]

@@ -96,13 +96,24 @@ impl App {
 
     fn open_payment_form(&mut self, targets: Vec<i64>) {
         let today = self.store.today();
-        let pupils: Vec<Student> = match self.store.students_by_ids(&targets) {
+        let mut pupils: Vec<Student> = match self.store.students_by_ids(&targets) {
             Ok(p) => p,
             Err(e) => return self.fail(e.to_string()),
         };
+        // A payment for a class records those who have not paid: one already recorded (the tax office's amount
+        // and date, 财政代缴) is kept, never overwritten by today's amount due.
+        let selected = pupils.len();
+        if selected > 1 {
+            pupils.retain(|s| s.payment == PaymentStatus::Unpaid);
+        }
+        let already_paid = selected - pupils.len();
+        if pupils.is_empty() {
+            return self.say(fill(self.text.all_already_paid, &[&already_paid]));
+        }
         let mut form = PaymentForm {
-            targets,
+            targets: pupils.iter().map(|s| s.id).collect(),
             pupils,
+            already_paid,
             amount: LineInput::default(),
             amount_edited: false,
             quoted: Vec::new(),
@@ -206,7 +217,7 @@ impl App {
         let names: Vec<&str> =
             form.pupils.iter().zip(&government).filter(|(_, g)| **g).map(|(s, _)| s.name.as_str()).collect();
         let named = names.join(self.text.pick("、", ", "));
-        if n > 1 {
+        if n > 1 || form.already_paid > 0 {
             let how = match typed_fen {
                 Some(fen) => fill(self.text.each_amount, &[&money::two_places(fen)]),
                 None => self.text.amount_each.to_owned(),
@@ -219,6 +230,9 @@ impl App {
             };
             if family > 0 && !names.is_empty() {
                 question.push_str(&fill(self.text.bulk_full_subsidy, &[&names.len(), &named]));
+            }
+            if form.already_paid > 0 {
+                question.push_str(&fill(self.text.bulk_kept_paid, &[&form.already_paid]));
             }
             self.ask(question, items, label, false);
         } else if !names.is_empty() {

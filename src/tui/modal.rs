@@ -40,6 +40,8 @@ pub struct PaymentForm {
     /// The policy's words about the amount, or why there is none.
     pub note: Option<String>,
     pub error: Option<String>,
+    /// Selected pupils left out because their payment is recorded already (paid, 财政代缴).
+    pub already_paid: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -153,6 +153,9 @@ pub struct Text {
     pub ask_clear_government: &'static str,
     pub ask_bulk_categories: &'static str,
     pub ask_bulk_note: &'static str,
+    /// After a bulk payment's question: the selected pupils whose payment is recorded already, kept.
+    pub bulk_kept_paid: &'static str,
+    pub all_already_paid: &'static str,
     /// The job ended while the question whether to stop it was open.
     pub finished_before_stop: &'static str,
     pub exports_masked: &'static str,

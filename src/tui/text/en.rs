@@ -323,6 +323,8 @@ pub static EN: Text = Text {
     overwrite_files: "{} already holds {} files of these names: {}. Replace them?",
     cannot_stop: "A restore cannot stop half-way; it finishes shortly",
     finished_before_stop: "It finished before you answered whether to stop it: its result is kept",
+    bulk_kept_paid: " ({} already paid or government-paid are left as they are)",
+    all_already_paid: "All {} selected pupils are already paid or government-paid: nothing changed",
     stopping: "Stopping…",
     nothing_exported: "Nothing exported; the files there are unchanged",
     backed_up: "Backed up: {}",

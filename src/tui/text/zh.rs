@@ -293,6 +293,8 @@ pub static ZH: Text = Text {
     overwrite_files: "{} 中已有同名文件（{} 个）：{}。覆盖？",
     cannot_stop: "恢复不能中途停止，请稍候（很快完成）",
     finished_before_stop: "已在你回答是否停止之前完成，结果已保留",
+    bulk_kept_paid: "（已缴费或财政代缴的 {} 人保持原样，不重新登记）",
+    all_already_paid: "所选的 {} 名学生都已缴费或财政代缴，未作改动",
     stopping: "正在停止…",
     nothing_exported: "未导出，原有文件保持不变",
     backed_up: "已备份：{}",
