@@ -808,6 +808,15 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
     for p in &report.no_class {
         heading("没有班级 (no class)", "no class", &format!("{}\t{}", p.name, shown_id(&p.id_number, reveal)));
     }
+    for a in &report.too_old {
+        let p = &a.pupil;
+        let what = format!("{}\t{}\t{}\t{}", p.name, class(&p.class), shown_id(&p.id_number, reveal), a.age);
+        heading(
+            "按身份证号码年龄过大，可能填了家长的号码 (too old for a pupil: perhaps a parent's number)",
+            "too old for a pupil by the ID number: perhaps a parent's number",
+            &what,
+        );
+    }
     for c in &report.categories_without_department {
         let hint = c.table_department.as_ref().map(|d| {
             if english() { format!(" (the category table says {d})") } else { format!("（类别表中为{d}）") }

@@ -73,6 +73,18 @@ pub struct CheckReport {
     pub categories_without_department: Vec<UncertifiedCategory>,
     /// Marked 财政代缴 with no special category: no department to bill, and the ledger shows none.
     pub government_without_category: Vec<PupilRef>,
+    /// A valid number whose holder is older than any pupil (over [`OLDEST_PUPIL`]): most often a parent's
+    /// number typed for the child, which the agency would register as it stands.
+    pub too_old: Vec<AgedPupil>,
+}
+
+/// The oldest age a pupil of a school drive is taken to have (a university student may be 25).
+pub const OLDEST_PUPIL: i32 = 25;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AgedPupil {
+    pub pupil: PupilRef,
+    pub age: i32,
 }
 
 impl CheckReport {
@@ -85,10 +97,11 @@ impl CheckReport {
             + self.no_class.len()
             + self.categories_without_department.len()
             + self.government_without_category.len()
+            + self.too_old.len()
     }
 }
 
-/// Checks the roster. `today` is only used to reword stored problem codes.
+/// Checks the roster. `today` rewords stored problem codes and dates the ages.
 pub fn check(students: &[Student], table: &CategoryTable, today: NaiveDate) -> CheckReport {
     let mut report = CheckReport { students: students.len(), ..CheckReport::default() };
     let mut by_id: BTreeMap<&str, Vec<&Student>> = BTreeMap::new();
@@ -115,6 +128,12 @@ pub fn check(students: &[Student], table: &CategoryTable, today: NaiveDate) -> C
         }
         if s.payment == crate::domain::student::PaymentStatus::Government && s.categories.is_empty() {
             report.government_without_category.push(s.into());
+        }
+        if let Some(birth) = s.birth_date.filter(|_| s.id_problem.is_none()) {
+            let age = crate::domain::id_number::age_on(birth, today);
+            if age > OLDEST_PUPIL {
+                report.too_old.push(AgedPupil { pupil: s.into(), age });
+            }
         }
         for mark in &s.categories {
             if mark.department.trim().is_empty() {
@@ -221,6 +240,20 @@ mod tests {
         let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap_or_default();
         let report = check(&[paid, fine], CategoryTable::builtin(), today);
         assert_eq!(report.government_without_category.len(), 1);
+    }
+
+    /// A parent's number typed for the child: a valid number whose holder is 40 is found, with the age; one
+    /// of 25 (a university student) is not.
+    #[test]
+    fn a_number_too_old_for_a_pupil_is_found() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
+        let parent = pupil("卢翔", "450202198603182610", "四年级1班");
+        assert!(parent.id_problem.is_none(), "a valid number");
+        let student = pupil("韦大", &format!("45020220010101003{}", id_number::check_char(b"45020220010101003")), "");
+        assert!(student.id_problem.is_none(), "a valid number");
+        let report = check(&[parent, student], CategoryTable::builtin(), today);
+        let found: Vec<(&str, i32)> = report.too_old.iter().map(|a| (a.pupil.name.as_str(), a.age)).collect();
+        assert_eq!(found, [("卢翔", 40)]);
     }
 
     #[test]

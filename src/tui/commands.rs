@@ -205,6 +205,9 @@ impl App {
         for c in &r.categories_without_department {
             lines.push(fill(self.text.check_no_department, &[&c.pupil.name, &c.category]));
         }
+        for a in &r.too_old {
+            lines.push(fill(self.text.check_too_old, &[&a.pupil.name, &id(&a.pupil.id_number), &a.age]));
+        }
         // Every group `findings()` counts has its lines above: the count and the list must agree.
         lines
     }

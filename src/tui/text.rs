@@ -243,6 +243,7 @@ pub struct Text {
     pub check_government: &'static str,
     pub check_rounded: &'static str,
     pub check_no_class: &'static str,
+    pub check_too_old: &'static str,
     pub check_no_department: &'static str,
     pub backed_up: &'static str,
     pub restored: &'static str,
