@@ -371,6 +371,28 @@ fn the_detail_screen_marks_the_pupil_it_shows() {
     assert_eq!(chooser.targets, [first]);
 }
 
+/// With the roster narrowed to one class, the class lists and payment slips exported from the screen are that
+/// class's, as `--class` gives them; without a class filter, every class's.
+#[test]
+fn class_forms_from_the_screen_follow_the_class_filter() {
+    let exported = |filter: bool| {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut app = app(Language::Zh);
+        if filter {
+            let data = app.data.clone();
+            app.roster.set_filters(&data, |f| f.class = Some(0));
+        }
+        app.start_form_export(canbao::tui::palette::Form::Classes, dir.path().to_owned());
+        // One workbook per school, a sheet per class.
+        let files: Vec<_> = std::fs::read_dir(dir.path()).expect("dir").map(|f| f.expect("file").path()).collect();
+        let [file] = files.as_slice() else { panic!("one workbook: {files:?}") };
+        use calamine::Reader;
+        calamine::open_workbook_auto(file).expect("workbook").sheet_names().len()
+    };
+    assert_eq!(exported(true), 1);
+    assert!(exported(false) > 1);
+}
+
 #[test]
 fn export_prompt() {
     snap("export_path", |app| app.update(Action::Export));

@@ -109,10 +109,18 @@ impl App {
     }
 
     pub fn start_form_export(&mut self, form: Form, folder: PathBuf) {
+        // The forms handed to a class teacher follow the roster's class filter, as `--class` does: a roster
+        // narrowed to one class gives that class's slips and list, not the whole school's.
+        let class = match form {
+            Form::Notices | Form::Classes => {
+                self.roster.filters().class.and_then(|c| self.data.classes.get(c as usize).cloned())
+            }
+            _ => None,
+        };
         let options = ExportOptions {
             format: FileFormat::Xlsx,
             school: None,
-            class: None,
+            class,
             mask: self.mask_exports,
             date: self.store.today(),
         };
