@@ -1577,6 +1577,20 @@ clause = "一(二)"
         };
         let line = shown.lines().find(|l| l.contains(label)).unwrap_or_else(|| panic!("{shown}"));
         assert!(line.contains(text) && line.contains("一(二)"), "{shown}");
+        // In the smallest window the reading to confirm still shows, and what does not fit is said to be
+        // missing, never cut off without a sign.
+        app.update(Action::Resize(80, 24));
+        let small = screen(&app);
+        assert!(small.contains(label), "{small}");
+        let marker = match lang {
+            Language::Zh => "窗口太小，放不下全部说明",
+            Language::En => "more than the window holds",
+        };
+        let rule_whole = small.contains(match lang {
+            Language::Zh => "个人缴费",
+            Language::En => "Personal premium",
+        });
+        assert!(rule_whole || small.contains(marker), "{small}");
     }
 }
 

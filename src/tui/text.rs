@@ -243,6 +243,8 @@ pub struct Text {
     pub check_government: &'static str,
     pub check_rounded: &'static str,
     pub check_no_class: &'static str,
+    /// The detail's notes did not fit the window.
+    pub notes_cut: &'static str,
     pub check_too_old: &'static str,
     pub check_no_department: &'static str,
     pub backed_up: &'static str,
@@ -416,6 +418,7 @@ mod tests {
                 t.search_hint,
                 t.dash_totals,
                 t.history_line,
+                t.notes_cut,
                 t.paid_info,
                 t.due_line,
                 t.too_small,

@@ -310,6 +310,7 @@ pub static EN: Text = Text {
     check_government: "government-paid with no category: {} {}",
     check_rounded: "same name and class, one ID rounded by a spreadsheet, perhaps one pupil: {} ({} pupils)",
     check_no_class: "no class: {} {}",
+    notes_cut: "(more than the window holds: enlarge it to read all)",
     check_too_old: "aged {2} by the ID number, perhaps a parent's number: {0} {1}",
     check_no_department: "category without a certifying department: {} {}",
     check_invalid: "ID number problem: {} {}",

@@ -62,9 +62,33 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             width: fields_area.width.saturating_sub(2),
             height: fields_area.height - n,
         };
+        let cut = Line::styled(app.text.notes_cut.to_owned(), app.theme.fg(app.theme.warning));
+        let notes = fit_notes(notes, notes_area, cut);
         frame.render_widget(Paragraph::new(notes).wrap(Wrap { trim: false }), notes_area);
     }
     history(frame, app, detail, history_area);
+}
+
+/// The notes that fit `area` as they wrap; when some do not, the last row says so, never a sentence cut off
+/// without a sign (a reading to confirm with the agency would go unseen).
+fn fit_notes(notes: Vec<Line<'static>>, area: Rect, cut: Line<'static>) -> Vec<Line<'static>> {
+    let width = area.width.max(1) as usize;
+    let rows = |l: &Line| l.width().div_ceil(width).max(1);
+    if notes.iter().map(rows).sum::<usize>() <= area.height as usize {
+        return notes;
+    }
+    let mut kept = Vec::new();
+    let mut used = 0;
+    for line in notes {
+        let r = rows(&line);
+        if used + r + 1 > area.height as usize {
+            break;
+        }
+        used += r;
+        kept.push(line);
+    }
+    kept.push(cut);
+    kept
 }
 
 fn field(app: &App, label: &str, value: String, style: Style, width: usize) -> Line<'static> {
@@ -172,11 +196,12 @@ fn notes(app: &App, d: &Detail) -> Vec<Line<'static>> {
     }
     match &d.quote {
         Some(Ok(q)) => {
-            lines.push(Line::styled(rule_text(&q.steps, t.lang), theme.muted()));
-            // Readings the notice does not state, apart from the rule, so the operator knows what to confirm.
+            // Readings the notice does not state, before the rule, so the operator sees what to confirm even
+            // where the rule does not fit.
             for j in &q.judgements {
                 lines.push(Line::styled(fill(t.to_confirm, &[&t.pick(&j.text, &j.text_en), &j.clause]), warn));
             }
+            lines.push(Line::styled(rule_text(&q.steps, t.lang), theme.muted()));
         }
         Some(Err(e)) => lines.push(Line::styled(fill(t.label_value, &[&t.f_due, e]), warn)),
         None => {
@@ -249,5 +274,24 @@ pub(crate) fn value_label(t: &Text, field: &str, v: &str) -> String {
                 v.to_owned()
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notes_that_do_not_fit_end_in_a_line_saying_so() {
+        let area = Rect { x: 0, y: 0, width: 10, height: 3 };
+        let notes: Vec<Line<'static>> =
+            ["一二三四五", "一二三四五六七八九十", "末"].into_iter().map(Line::raw).collect();
+        // 1 + 2 + 1 rows in 3: the first line and the sign.
+        let fitted = fit_notes(notes.clone(), area, Line::raw("cut"));
+        let text: Vec<String> = fitted.iter().map(ToString::to_string).collect();
+        assert_eq!(text, ["一二三四五", "cut"]);
+        // Room for all: as they are.
+        let tall = Rect { height: 4, ..area };
+        assert_eq!(fit_notes(notes.clone(), tall, Line::raw("cut")), notes);
     }
 }
