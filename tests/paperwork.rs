@@ -155,6 +155,9 @@ fn quotes_follow_the_notices() {
     );
     assert_eq!((q["personal_due"].as_f64(), q["department_due"].as_f64()), (Some(0.0), Some(280.0)));
     assert_eq!(q["subsidy_category"], "计生对象");
+    // The same clause says 脱贫 alone for 过渡期内脱贫人口; an operator types it so too.
+    let q = quote(&db, &["--policy", "liuzhou-2021", "--category", "脱贫", "--paid-on", "2020-10-01"]);
+    assert_eq!((q["personal_due"].as_f64(), q["subsidy_category"].as_str()), (Some(0.0), Some("过渡期内脱贫人口")));
 
     // 004 二: 9月入学新生…保障期限从2022年9月1日至2023年12月31日.
     let q = quote(&db, &["--policy", "quanzhou-2023", "--freshman", "--paid-on", "2022-09-15"]);
