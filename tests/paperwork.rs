@@ -670,6 +670,115 @@ fn class_lists_one_per_class_and_masking() {
     assert!(text.contains("450203201909308803"));
 }
 
+/// A workbook as a teacher saves the class lists back: every sheet's cells as read, with the lines to sign
+/// merged over three columns each as `export classes` writes them.
+fn save_book(path: &Path, book: &[(String, Vec<Vec<Data>>)]) {
+    let mut out = rust_xlsxwriter::Workbook::new();
+    let plain = rust_xlsxwriter::Format::new();
+    for (name, rows) in book {
+        let sheet = out.add_worksheet();
+        sheet.set_name(name).expect("sheet name");
+        for (r, row) in rows.iter().enumerate() {
+            let r = r as u32;
+            if row.first().is_some_and(|c| c.to_string().starts_with("班主任签字")) {
+                sheet.merge_range(r, 0, r, 2, &row[0].to_string(), &plain).expect("merge");
+                sheet.merge_range(r, 3, r, 5, &row[3].to_string(), &plain).expect("merge");
+                continue;
+            }
+            for (c, cell) in row.iter().enumerate() {
+                let c = c as u16;
+                match cell {
+                    Data::Empty => {}
+                    Data::Float(f) => drop(sheet.write_number(r, c, *f).expect("number")),
+                    other => drop(sheet.write_string(r, c, other.to_string()).expect("text")),
+                }
+            }
+        }
+    }
+    out.save(path).expect("save");
+}
+
+/// A pupil row as a teacher adds it to a class list: 序号 · 姓名 · 身份证号码, the rest empty.
+fn pupil_row(name: &str, id: &str) -> Vec<Data> {
+    let mut row = vec![Data::Float(99.0), Data::String(name.into()), Data::String(id.into())];
+    row.resize(6, Data::Empty);
+    row
+}
+
+/// Inserts `row` as the last row of the sheet's table.
+fn add_to_table(rows: &mut Vec<Vec<Data>>, row: Vec<Data>) {
+    let at = rows.iter().position(|r| r.first().is_some_and(|c| *c == *"序号")).expect("header row");
+    let end = at + 1 + body(rows, "序号").1.len();
+    rows.insert(end, row);
+}
+
+/// Where `find` puts the one pupil named so: their class label.
+fn class_of(db: &Path, name: &str) -> String {
+    let found = json(canbao(db).args(["find", name, "--json"]));
+    let found = found.as_array().expect("list");
+    assert_eq!(found.len(), 1, "{name}: {found:?}");
+    found[0]["class"].as_str().expect("class").to_owned()
+}
+
+#[test]
+fn class_lists_read_back_change_nothing_but_the_teachers_edits() {
+    let (dir, db) = sample_drive();
+    // A pupil with no class, listed on the 未分班 sheet.
+    let extra = write(dir.path(), "extra.csv", "姓名,身份证号码,年级,班级\n韦小宝,450202201901011232,,\n");
+    ok(canbao(&db).arg("import").arg(&extra));
+    let all = export(&db, "classes", &dir.path().join("all"), &[]);
+    let one = export(&db, "classes", &dir.path().join("one"), &["--class", "三年级2班"]);
+    let all_book = workbook(&all[0]);
+    assert!(all_book.len() == 19 && all_book.iter().any(|(n, _)| n == "未分班"));
+    let one_book = workbook(&one[0]);
+    assert_eq!(one_book.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(), ["三年级2班"]);
+
+    // Read back as written: nothing added, moved or renamed; each sheet's signature line skipped at its row.
+    for (file, sheets) in [(&all[0], 19), (&one[0], 1)] {
+        let report = json(canbao(&db).args(["import", "--json"]).arg(file));
+        let counts = (&report["added"], &report["updated"], &report["duplicates"], &report["skipped"]);
+        assert_eq!(counts, (&0.into(), &0.into(), &0.into(), &sheets.into()), "{report}");
+        let problems = report["problems"].as_array().expect("problems");
+        let footers = problems.iter().filter(|p| p["message"].as_str().is_some_and(|m| m.contains("班主任签字")));
+        assert!(footers.clone().all(|p| p["row"].as_u64().is_some_and(|r| r > 4)), "{report}");
+        assert_eq!(footers.count(), sheets, "{report}");
+    }
+    assert!(ok(canbao(&db).args(["find", "班主任"])).lines().all(|l| !l.contains("班主任签字")));
+    let check = json(canbao(&db).args(["check", "--json"]));
+    assert_eq!(check["students"], 361);
+    let no_class = check["no_class"].as_array().expect("no class");
+    assert_eq!(no_class.len(), 1, "韦小宝 still has no class: {check}");
+    assert_eq!(class_of(&db, "韦小宝"), "");
+
+    // The one class's list with a new pupil and one moved in from 三年级1班.
+    let mut edited = one_book.clone();
+    add_to_table(&mut edited[0].1, pupil_row("覃浩然", "450202201703051233"));
+    add_to_table(&mut edited[0].1, pupil_row("陈静晨", "450203201709076921"));
+    let path = dir.path().join("三年级2班-核对后.xlsx");
+    save_book(&path, &edited);
+    let report = json(canbao(&db).args(["import", "--json"]).arg(&path));
+    assert_eq!((&report["added"], &report["updated"]), (&1.into(), &1.into()), "{report}");
+    assert_eq!((class_of(&db, "覃浩然"), class_of(&db, "陈静晨")), ("三年级2班".into(), "三年级2班".into()));
+
+    // All classes, exported again: 陈静晨 moved back (off 三年级2班's sheet, onto 三年级1班's), a new pupil on
+    // 四年级1班's.
+    let mut edited = workbook(&export(&db, "classes", &dir.path().join("again"), &[])[0]);
+    fn sheet<'b>(book: &'b mut [(String, Vec<Vec<Data>>)], name: &str) -> &'b mut Vec<Vec<Data>> {
+        &mut book.iter_mut().find(|(n, _)| n == name).expect("sheet").1
+    }
+    sheet(&mut edited, "三年级2班").retain(|r| r.get(1) != Some(&Data::String("陈静晨".into())));
+    add_to_table(sheet(&mut edited, "三年级1班"), pupil_row("陈静晨", "450203201709076921"));
+    add_to_table(sheet(&mut edited, "四年级1班"), pupil_row("覃浩宇", "450202201704062348"));
+    let path = dir.path().join("班级核对表-核对后.xlsx");
+    save_book(&path, &edited);
+    let report = json(canbao(&db).args(["import", "--json"]).arg(&path));
+    assert_eq!((&report["added"], &report["updated"]), (&1.into(), &1.into()), "{report}");
+    assert_eq!((class_of(&db, "陈静晨"), class_of(&db, "覃浩宇")), ("三年级1班".into(), "四年级1班".into()));
+    assert_eq!((class_of(&db, "覃浩然"), class_of(&db, "韦小宝")), ("三年级2班".into(), "".into()));
+    let check = json(canbao(&db).args(["check", "--json"]));
+    assert_eq!((&check["students"], check["no_class"].as_array().map(Vec::len)), (&363.into(), Some(1)));
+}
+
 #[test]
 fn summary_counts_the_day() {
     let (dir, db) = drive_with_progress();

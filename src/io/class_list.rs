@@ -11,9 +11,10 @@ use super::ReadError;
 use super::header::{self, Column, HeaderMap, Synonyms};
 use super::table::{self, Cell, Sheet, SheetRows};
 use crate::domain::category::CategoryTable;
-use crate::domain::class_label;
+use crate::domain::class_label::{self, ClassKey, Grade};
 use crate::domain::id_number::{self, IdCheck, Sex};
 use crate::domain::student::CategoryMark;
+use crate::io::forms::classes::{CLASS_TITLE, NO_CLASS};
 use crate::store::{Incoming, IncomingOutcome, Store, StoreError};
 
 /// The school used when neither the command line, the file, nor the drive names one.
@@ -213,6 +214,53 @@ fn open(input: Input) -> Result<(String, u64, Vec<SheetRows>), ReadError> {
     })
 }
 
+/// Where a sheet with no class column finds its pupils' class.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum SheetClass {
+    /// The class its title or its name gives.
+    Named(String),
+    /// canbao's own list of the pupils with no class (the 未分班 sheet of 班级核对表): no class is meant.
+    Unassigned,
+    /// Nothing names one.
+    Unnamed,
+}
+
+/// The class a sheet without a class column stands for: the title canbao's 班级核对表 writes above the header
+/// (「三年级2班 参保缴费核对表」) first, as the sheet's name may have been shortened to fit Excel's rules; then the
+/// sheet's name. In a workbook of several sheets a name with 班 or 年级 is a class, as such workbooks are laid out;
+/// a workbook's only sheet must read as a class (三年级2班, 初三(6)班), not merely mention one (班级名单).
+fn sheet_class(name: &str, rows: &[Vec<Cell>], header_row: usize, multi: bool) -> SheetClass {
+    for cell in rows.iter().take(header_row).flatten() {
+        let text = cell.text();
+        let Some(label) = text.trim().strip_suffix(CLASS_TITLE) else { continue };
+        let label = label.trim();
+        if label == NO_CLASS {
+            return SheetClass::Unassigned;
+        }
+        if reads_as_class(label) {
+            return SheetClass::Named(label.to_owned());
+        }
+    }
+    let name = name.trim();
+    if name == NO_CLASS {
+        return SheetClass::Unassigned;
+    }
+    let named = if multi { name.contains('班') || name.contains("年级") } else { reads_as_class(name) };
+    if named { SheetClass::Named(name.to_owned()) } else { SheetClass::Unnamed }
+}
+
+/// A label that names one class: ending in 班, with a class number (2班, 三年级（2）班, 2023级1班) or a school year
+/// before it (三年级甲班).
+fn reads_as_class(label: &str) -> bool {
+    let label = class_label::normalize(label);
+    if !label.ends_with('班') {
+        return false;
+    }
+    let key = ClassKey::parse(&label);
+    let numbered = key.class.strip_suffix('班').is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+    numbered || (matches!(key.grade, Grade::Year(_)) && key.class.chars().count() > 1)
+}
+
 /// A file's contents in 64 bits: equal for the same bytes in one run of the program.
 fn stamp(bytes: &[u8]) -> u64 {
     use std::hash::{BuildHasher, Hasher};
@@ -252,6 +300,8 @@ struct RowReader<'a> {
     today: NaiveDate,
     report: ImportReport,
     first: FirstRows,
+    /// Rows of the sheet being read that got no grade and no class, to be said once at the sheet's end.
+    classless: Vec<usize>,
 }
 
 impl RowReader<'_> {
@@ -262,6 +312,7 @@ impl RowReader<'_> {
             today,
             report: ImportReport::default(),
             first: FirstRows::default(),
+            classless: Vec::new(),
         }
     }
 
@@ -312,12 +363,19 @@ impl RowReader<'_> {
             self.ignored_headers(file, &sheet, &map);
             let title_school = header::school_from_title(&sheet.rows, map.row);
             let sheet_school = school.map(str::to_owned).or(title_school);
-            // A workbook with one sheet per class often has no class column: the sheet's name is the class.
-            let sheet_class = (multi
-                && !map.columns.contains_key(&Column::Class)
-                && !map.columns.contains_key(&Column::GradeClass)
-                && (sheet.name.contains('班') || sheet.name.contains("年级")))
-            .then(|| sheet.name.clone());
+            // A workbook with one sheet per class often has no class column: the title or the sheet's name is
+            // the class (canbao's own 班级核对表 is such a workbook, one class's list a one-sheet one).
+            let class_column =
+                map.columns.contains_key(&Column::Class) || map.columns.contains_key(&Column::GradeClass);
+            let sheet_class =
+                if class_column { SheetClass::Unnamed } else { sheet_class(&sheet.name, &sheet.rows, map.row, multi) };
+            let class_header = map.header_text(Column::GradeClass, &sheet.rows);
+            let class_header =
+                if class_header.is_empty() { map.header_text(Column::Class, &sheet.rows) } else { class_header };
+            let sheet_class_label = match &sheet_class {
+                SheetClass::Named(label) => Some(label.clone()),
+                SheetClass::Unassigned | SheetClass::Unnamed => None,
+            };
             let place = self.first.place(file, &sheet.name);
             let mut read = |reader: &mut Self, offset: usize, row: &[Cell]| {
                 reader.read_row(
@@ -328,7 +386,7 @@ impl RowReader<'_> {
                     row,
                     (sheet_school.as_deref(), default_school),
                     school.is_some(),
-                    sheet_class.as_deref(),
+                    sheet_class_label.as_deref(),
                     sink,
                 )
             };
@@ -344,6 +402,7 @@ impl RowReader<'_> {
                 rows.give_back(row);
                 offset += 1;
             }
+            self.classless_said(file, &sheet, &sheet_class, class_column, &class_header);
         }
         if found_any { Ok(()) } else { Err(ReadError::NoHeader { file: file.to_owned() }.into()) }
     }
@@ -376,6 +435,48 @@ impl RowReader<'_> {
             };
             self.problem(file, sheet, map.row + 1, &word, message);
         }
+    }
+
+    /// Rows of the sheet just read that no class column, title or sheet name gave a class, said in one line:
+    /// a new pupil among them is added without a class, which `check` lists, so it is never done silently.
+    fn classless_said(
+        &mut self,
+        file: &str,
+        sheet: &Sheet,
+        sheet_class: &SheetClass,
+        class_column: bool,
+        header: &str,
+    ) {
+        let rows = std::mem::take(&mut self.classless);
+        if rows.is_empty() {
+            return;
+        }
+        let count = rows.len();
+        let mut listed = rows.iter().take(5).map(usize::to_string).collect::<Vec<_>>().join("、");
+        if count > 5 {
+            listed.push_str(" …");
+        }
+        let effect = "新学生导入后没有班级，名单中已有的学生保持原班级";
+        let effect_en = "new pupils get no class, pupils already on the drive keep theirs";
+        let message = match sheet_class {
+            SheetClass::Unassigned => format!(
+                "工作表“{}”是未分班学生的名单：{count} 行（第 {listed} 行）不给出班级，{effect} \
+                 (the list of pupils with no class: {count} rows (rows {listed}) give no class; {effect_en})",
+                sheet.name
+            ),
+            _ if class_column => format!(
+                "{count} 行的班级为空（第 {listed} 行），{effect} ({count} rows have an empty class (rows {listed}); \
+                 {effect_en})"
+            ),
+            _ => format!(
+                "表中没有班级列，工作表名称“{}”和标题也没有写出班级：{count} 行（第 {listed} 行）没有班级，{effect}；\
+                 请加上班级列，或把工作表命名为班级（如 三年级2班）(no class column, and neither the sheet name nor \
+                 the title names a class: {count} rows (rows {listed}) have no class; {effect_en}; add a class \
+                 column or name the sheet after its class, e.g. 三年级2班)",
+                sheet.name
+            ),
+        };
+        self.problem(file, sheet, 0, header, message);
     }
 
     /// A pupil the list renamed (found by ID number, under another name), said at its row (`source`, as
@@ -503,6 +604,7 @@ impl RowReader<'_> {
             self.problem(file, sheet, row_no, &header_of(Column::Sex), message);
         }
         let source = source_of(file, &sheet.name, row_no);
+        let classless = grade.is_empty() && class.is_empty();
         let incoming =
             Incoming { school, school_given, name, id_raw, id, grade, class, phone, insured, categories, source };
         let identity = Identity::of(&incoming);
@@ -511,6 +613,9 @@ impl RowReader<'_> {
             self.report.duplicates += 1;
             self.problem(file, sheet, row_no, &header_of(Column::IdNumber), message);
             return Ok(());
+        }
+        if classless {
+            self.classless.push(row_no);
         }
         // Counted here, after the duplicate check, so the report agrees with what is stored.
         self.report.id_invalid += usize::from(!incoming.id.is_valid());
@@ -530,8 +635,10 @@ impl RowReader<'_> {
             let mapped = header::map_row(row, self.synonyms);
             mapped.contains_key(&Column::Name) && mapped.contains_key(&Column::IdNumber)
         };
-        // "合计：3人" or "制表人：…" under the list: a footer written where the names are, with no number.
-        let footer = id_cell.is_empty() && self.synonyms.is_footer(name);
+        // "合计：3人", "制表人：…" or "班主任签字：" under the list: a footer written where the names are, with no
+        // number. A footer cell merged over the name and ID columns (canbao's own 班级核对表) fills the ID cell with
+        // its own words, so the test is for an ID's digits, not for an empty cell.
+        let footer = !id_has_digits && self.synonyms.is_footer(name);
         if !(repeated_header || footer || (name.is_empty() && id_cell.is_empty())) {
             return None;
         }
@@ -841,5 +948,110 @@ mod tests {
             message.contains("a.xlsx[一班]:2") && message.contains("张三") && message.contains("王五"),
             "{message}"
         );
+    }
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default()
+    }
+
+    fn text(s: &str) -> Cell {
+        Cell::Text(s.to_owned())
+    }
+
+    /// A sheet of 姓名 and 身份证号码 with `above` (title rows) over the header.
+    fn pupils_sheet(name: &str, above: &[&str], rows: &[(&str, &str)]) -> Sheet {
+        let title = above.iter().map(|t| vec![text(t), text(t)]);
+        let header = std::iter::once(vec![text("姓名"), text("身份证号码")]);
+        Sheet {
+            name: name.to_owned(),
+            rows: title.chain(header).chain(rows.iter().map(|(n, id)| vec![text(n), text(id)])).collect(),
+        }
+    }
+
+    fn classes_of(plan: &ImportPlan) -> Vec<String> {
+        plan.rows.iter().map(|r| class_label::join(&r.grade, &r.class)).collect()
+    }
+
+    #[test]
+    fn a_workbook_of_one_class_sheet_gives_its_class() {
+        let pupils = [("张三", "450202201703051233"), ("李四", "450202201704062348")];
+        // As `export classes --class 三年级2班` writes it: one sheet, no class column.
+        let one = pupils_sheet("三年级2班", &[], &pupils);
+        let plan = plan_sheets(vec![("a.xlsx".into(), vec![one])], None, DEFAULT_SCHOOL, today()).unwrap();
+        assert_eq!(classes_of(&plan), ["三年级2班", "三年级2班"]);
+        assert_eq!((plan.rows[0].grade.as_str(), plan.rows[0].class.as_str()), ("三年级", "2班"));
+        assert!(plan.report.problems.is_empty(), "{:?}", plan.report.problems);
+
+        // The title canbao's own list writes names the class whatever the sheet is called.
+        let titled = pupils_sheet("Sheet1", &["初三（6）班 参保缴费核对表"], &pupils);
+        let plan = plan_sheets(vec![("b.xlsx".into(), vec![titled])], None, DEFAULT_SCHOOL, today()).unwrap();
+        assert_eq!(classes_of(&plan), ["初三6班", "初三6班"]);
+    }
+
+    #[test]
+    fn rows_left_without_a_class_are_said() {
+        let pupils = [("张三", "450202201703051233"), ("李四", "450202201704062348")];
+        // A lone sheet that mentions classes without naming one is no class.
+        for name in ["班级名单", "Sheet1", "三年级"] {
+            let sheet = pupils_sheet(name, &[], &pupils);
+            let plan = plan_sheets(vec![("a.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
+            assert_eq!(classes_of(&plan), ["", ""], "{name}");
+            let said: Vec<_> = plan.report.problems.iter().filter(|p| p.message.contains("没有班级")).collect();
+            assert_eq!(said.len(), 1, "{name}: {:?}", plan.report.problems);
+            assert_eq!((said[0].sheet.as_str(), said[0].row), (name, 0));
+            assert!(said[0].message.contains("2 行（第 2、3 行）"), "{}", said[0].message);
+        }
+        // A class column with an empty cell: the row is said too.
+        let mut sheet = pupils_sheet("名单", &[], &pupils);
+        for (i, row) in sheet.rows.iter_mut().enumerate() {
+            row.push(text(match i {
+                0 => "班级",
+                1 => "三年级2班",
+                _ => "",
+            }));
+        }
+        let plan = plan_sheets(vec![("c.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
+        assert_eq!(classes_of(&plan), ["三年级2班", ""]);
+        let said: Vec<_> = plan.report.problems.iter().filter(|p| p.message.contains("班级为空")).collect();
+        assert_eq!(said.len(), 1, "{:?}", plan.report.problems);
+        assert!(said[0].message.contains("第 3 行") && said[0].column == "班级", "{:?}", said[0]);
+    }
+
+    #[test]
+    fn the_unassigned_sheet_of_the_class_lists_gives_no_class() {
+        let class = pupils_sheet("三年级2班", &["三年级2班 参保缴费核对表"], &[("张三", "450202201703051233")]);
+        let none = pupils_sheet("未分班", &["未分班 参保缴费核对表"], &[("李四", "450202201704062348")]);
+        let plan = plan_sheets(vec![("a.xlsx".into(), vec![class, none])], None, DEFAULT_SCHOOL, today()).unwrap();
+        assert_eq!(classes_of(&plan), ["三年级2班", ""]);
+        let said = plan.report.problems.iter().find(|p| p.sheet == "未分班").map(|p| p.message.as_str());
+        assert!(said.is_some_and(|m| m.contains("未分班学生的名单")), "{:?}", plan.report.problems);
+        // Named so without the title too.
+        let none = pupils_sheet("未分班", &[], &[("李四", "450202201704062348")]);
+        let other = pupils_sheet("一班", &[], &[]);
+        let plan = plan_sheets(vec![("b.xlsx".into(), vec![other, none])], None, DEFAULT_SCHOOL, today()).unwrap();
+        assert_eq!(classes_of(&plan), [""]);
+    }
+
+    #[test]
+    fn the_signature_lines_under_a_class_list_are_no_pupil() {
+        // canbao's 班级核对表: 班主任签字 merged over 序号, 姓名 and 身份证号码, 日期 over the rest.
+        let header = ["序号", "姓名", "身份证号码", "是否参保", "是否缴费", "签字"].map(text).to_vec();
+        let pupil = ["1", "张三", "450202201703051233", "是", "", ""].map(text).to_vec();
+        let sign = "班主任签字：";
+        let date = "日期：    年    月    日";
+        let foot = [sign, sign, sign, date, date, date].map(text).to_vec();
+        let sheet = Sheet { name: "三年级2班".into(), rows: vec![header, pupil, Vec::new(), foot] };
+        let plan = plan_sheets(vec![("a.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
+        assert_eq!(plan.rows.len(), 1);
+        assert_eq!(plan.rows[0].name, "张三");
+        assert_eq!(plan.report.skipped, 1);
+        let skipped = plan.report.problems.iter().find(|p| p.row == 4).map(|p| p.message.as_str());
+        assert!(skipped.is_some_and(|m| m.contains("表尾行“班主任签字：”")), "{:?}", plan.report.problems);
+        // A pupil whose ID is there is a pupil, whatever the name cell starts with.
+        let header = ["姓名", "身份证号码"].map(text).to_vec();
+        let odd = ["日期明", "450202201611203455"].map(text).to_vec();
+        let sheet = Sheet { name: "三年级2班".into(), rows: vec![header, odd] };
+        let plan = plan_sheets(vec![("b.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
+        assert_eq!(plan.rows.len(), 1);
     }
 }

@@ -13,8 +13,12 @@ use crate::io::sheet::ExportError;
 pub const COLUMNS: [(&str, f64); 6] =
     [("序号", 7.0), ("姓名", 12.0), ("身份证号码", 22.0), ("是否参保", 10.0), ("是否缴费", 10.0), ("签字", 16.0)];
 
-/// The label pupils without a class are listed under.
+/// The label pupils without a class are listed under. The importer reads a sheet so named (or so titled) as no
+/// class, so re-importing the lists leaves those pupils without one.
 pub const NO_CLASS: &str = "未分班";
+
+/// The title's words after the class: 「三年级2班 参保缴费核对表」. The importer takes the class from such a title.
+pub const CLASS_TITLE: &str = "参保缴费核对表";
 
 /// Writes the class lists: the files, and how many graduates were left out. A graduate (已毕业, moved out of
 /// their class when the year was started) is in no class this year, so no teacher has them to tick; the count
@@ -81,7 +85,7 @@ fn write_class(
 ) -> Result<(), ExportError> {
     let columns: Vec<ColumnSpec> = COLUMNS.iter().map(|(t, w)| ColumnSpec::new(t, *w)).collect();
     let preamble = Preamble {
-        title: Some(format!("{class} 参保缴费核对表")),
+        title: Some(format!("{class} {CLASS_TITLE}")),
         lines: vec![vec![format!("学校名称：{school}"), input.year_line(), input.date_line()]],
     };
     writer.begin_table(class, &preamble, &columns)?;
