@@ -908,6 +908,36 @@ fn reconcile_finds_a_pupil_held_with_a_rounded_number() {
     assert!(out.contains("截断") && out.contains("李四"), "{out}");
 }
 
+#[test]
+fn reconcile_skips_footers_and_names_a_pupil_held_with_a_flagged_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let real = valid_number("45020520180707906");
+    // The class list typed the last character wrong: held flagged (check digit failed).
+    let typo = format!("{}{}", &real[..17], if real.ends_with('2') { '3' } else { '2' });
+    let list = dir.path().join("list.csv");
+    std::fs::write(&list, format!("姓名,身份证号码,年级,班级\n孙芳琳,{typo},三年级,2班\n")).unwrap();
+    canbao(&db).arg("import").arg(&list).assert().success();
+    let agency = dir.path().join("agency.csv");
+    std::fs::write(&agency, format!("序号,姓名,证件号码\n1,孙芳琳,{real}\n合计,,1人\n,合计,16人\n")).unwrap();
+    let report = json(canbao(&db).args(["reconcile", "--source", "agency", "--json"]).arg(&agency));
+    assert_eq!(report["skipped"], 2, "{report}");
+    let problems = report["problems"].as_array().unwrap();
+    let rows: Vec<u64> = problems.iter().map(|p| p["row"].as_u64().unwrap()).collect();
+    assert_eq!(rows, [3, 4], "{report}");
+    assert!(problems.iter().all(|p| p["message"].as_str().unwrap().contains("表尾行")), "{report}");
+    let unknown = &report["unknown_rows"][0];
+    assert_eq!(unknown["id_number"], real.as_str(), "{report}");
+    assert_eq!(unknown["flagged"][0]["id_number"], typo.as_str(), "{report}");
+    assert_eq!(unknown["flagged"][0]["class"], "三年级2班", "{report}");
+    // Never matched by guess: the operator corrects the number.
+    assert_eq!(report["matched"], 0, "{report}");
+    let out = canbao(&db).args(["reconcile", "--source", "agency", "--dry-run"]).arg(&agency).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let masked = canbao::domain::id_number::mask(&typo);
+    assert!(text.contains(&masked) && text.contains("按 E") && !text.contains(&typo), "{text}");
+}
+
 /// Output into a pipe whose reader has gone (`| head -1`) ends the command quietly, never with a panic.
 #[cfg(unix)]
 #[test]

@@ -635,6 +635,15 @@ pub fn reconcile(cli: &Cli, file: &Path, source: Source, dry_run: bool, reveal: 
     Ok(())
 }
 
+/// A class label, or words for none.
+fn class_or_none(class: &str, en: bool) -> &str {
+    match (class.is_empty(), en) {
+        (false, _) => class,
+        (true, false) => "未分班",
+        (true, true) => "no class",
+    }
+}
+
 fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
     let id = |number: &str| shown_id(number, reveal);
     let en = english();
@@ -681,6 +690,22 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
             format!("{at} {number} {}：名单中没有 (not on the roster)", u.name),
             format!("{at} {number} {}: not on the roster", u.name),
         );
+        for f in &u.flagged {
+            let (stored, class) = (id(&f.id_number), class_or_none(&f.class, en));
+            line(
+                format!(
+                    "    名单中有同名学生 {} {stored}（{class}），号码未通过校验；若是同一人，请在学生详情中按 E 更正号码 \
+                     (the roster holds a pupil of this name with a number that failed the check: if it is this \
+                     child, correct it with E on the detail screen)",
+                    f.name
+                ),
+                format!(
+                    "    the roster holds {} {stored} ({class}) with a number that failed the check: if it is this \
+                     child, correct it with E on the detail screen",
+                    f.name
+                ),
+            );
+        }
     }
     for m in &r.rounded_matches {
         let (at, number, stored) = (row(m.row), id(&m.id_number), id(&m.stored));

@@ -71,6 +71,20 @@ pub struct UnknownRow {
     pub id_number: String,
     pub name: String,
     pub row: usize,
+    /// Pupils of the same name the roster holds with a number that failed the check (a digit typed wrong):
+    /// likely this child, to correct on the detail screen (`E`). A hint only: never matched by guess, since
+    /// a wrong digit can be anywhere and two children can share a name.
+    pub flagged: Vec<FlaggedPupil>,
+}
+
+/// A pupil held with a number that failed the check, named as a hint beside a row nobody on the roster has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FlaggedPupil {
+    /// The number as the roster holds it.
+    pub id_number: String,
+    pub name: String,
+    /// 年级班级, empty for a pupil without a class.
+    pub class: String,
 }
 
 /// A pupil found by the rounded form of the list's number.
@@ -91,6 +105,9 @@ pub struct ReconcileReport {
     pub dry_run: bool,
     /// Non-empty rows below the header.
     pub rows_read: usize,
+    /// Rows that are no pupil (a footer such as 合计, a row with neither name nor ID number), each in
+    /// `problems` with its row.
+    pub skipped: usize,
     /// Pupils changed by this run.
     pub matched: usize,
     /// Pupils found already so (nothing to change).
@@ -149,6 +166,7 @@ pub fn reconcile_sheets(
         source,
         policy,
         table: CategoryTable::builtin(),
+        synonyms: Synonyms::builtin(),
         today: NaiveDate::MIN,
         file: file.to_owned(),
         seen: HashSet::new(),
@@ -158,6 +176,7 @@ pub fn reconcile_sheets(
             source,
             dry_run,
             rows_read: 0,
+            skipped: 0,
             matched: 0,
             already: 0,
             unknown_ids: Vec::new(),
@@ -171,10 +190,9 @@ pub fn reconcile_sheets(
         },
     };
     run.today = run.store.today();
-    let synonyms = Synonyms::builtin();
     let mut found_header = false;
     for sheet in sheets {
-        let Some(map) = header::detect(&sheet.rows, synonyms) else { continue };
+        let Some(map) = header::detect(&sheet.rows, run.synonyms) else { continue };
         found_header = true;
         if source == Source::Categories && !map.columns.contains_key(&Column::Category) {
             return Err(ReconcileError::NoCategoryColumn { file: file.to_owned() });
@@ -208,6 +226,7 @@ struct Run<'a> {
     source: Source,
     policy: Option<&'a Policy>,
     table: &'a CategoryTable,
+    synonyms: &'a Synonyms,
     today: NaiveDate,
     file: String,
     /// ID numbers already met in this file.
@@ -231,15 +250,29 @@ impl Run<'_> {
         let header_of = |c: Column| map.header_text(c, &sheet.rows);
         let file_name = map.get(Column::Name, row).map(|c| clean_name(&c.text())).unwrap_or_default();
         let id_cell = map.get(Column::IdNumber, row).cloned().unwrap_or(Cell::Empty);
-        if file_name.is_empty() && id_cell.is_empty() {
-            let message = "此行没有姓名和身份证号码，已跳过 (no name and no ID number: row skipped)".to_owned();
-            self.problem(sheet, row_no, String::new(), message);
-            return Ok(());
-        }
         let check = match &id_cell {
             Cell::Number(f) => id_number::check_numeric_cell(*f, self.today),
             other => id_number::check(&other.text(), self.today),
         };
+        // "合计,16人" or "制表人：…" under the list, in the name column or the first: a footer, not a pupil,
+        // whatever its second cell holds, as long as that is no ID number.
+        let first = row.iter().map(Cell::text).map(|t| t.trim().to_owned()).find(|t| !t.is_empty());
+        let footer = [Some(file_name.as_str()), first.as_deref()]
+            .into_iter()
+            .flatten()
+            .find(|text| !text.is_empty() && self.synonyms.is_footer(text));
+        if let (Some(footer), Err(_)) = (footer, &check.result) {
+            self.report.skipped += 1;
+            let message = format!("表尾行“{footer}”，不是学生，已跳过 (a footer row, not a pupil: skipped)");
+            self.problem(sheet, row_no, String::new(), message);
+            return Ok(());
+        }
+        if file_name.is_empty() && id_cell.is_empty() {
+            self.report.skipped += 1;
+            let message = "此行没有姓名和身份证号码，已跳过 (no name and no ID number: row skipped)".to_owned();
+            self.problem(sheet, row_no, String::new(), message);
+            return Ok(());
+        }
         let number = match check.result {
             Ok(valid) => valid.number,
             Err(problem) => {
@@ -266,10 +299,17 @@ impl Run<'_> {
                     s
                 }
                 None => {
+                    let flagged = self
+                        .store
+                        .flagged_students_named(&file_name)?
+                        .into_iter()
+                        .map(|s| FlaggedPupil { class: s.class_label(), id_number: s.id_number, name: s.name })
+                        .collect();
                     self.report.unknown_rows.push(UnknownRow {
                         id_number: number.clone(),
                         name: file_name,
                         row: row_no,
+                        flagged,
                     });
                     self.report.unknown_ids.push(number);
                     return Ok(());

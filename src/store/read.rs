@@ -313,6 +313,19 @@ impl Store {
         self.students_by_ids(&ids)
     }
 
+    /// The pupils of this name held with a number that failed the check (`students_bad_name`): whom a valid
+    /// number nobody holds may belong to, for reconcile to name as a hint; never matched by guess.
+    pub fn flagged_students_named(&self, name: &str) -> Result<Vec<Student>> {
+        if name.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM students WHERE id_problem IS NOT NULL AND name = ?1 ORDER BY id")?;
+        let ids = stmt.query_map([name], |r| r.get(0))?.collect::<Result<Vec<i64>, _>>()?;
+        self.students_by_ids(&ids)
+    }
+
     /// One search straight off the file, for a process that searches once (`canbao find`): the keys are
     /// matched where SQLite holds them, and only the best `limit` pupils are read in full.
     /// While a closed year is shown: the class label of each pupil who was in another class that year than

@@ -161,6 +161,12 @@ impl App {
         }
         for u in &r.unknown_rows {
             lines.push(fill(t.reconcile_unknown, &[&u.row, &id(&u.id_number), &u.name]));
+            for f in &u.flagged {
+                // 未分班 / no class, as the dashboard says it, inside this line's own brackets.
+                let none = t.dash_no_class.trim_matches(['（', '）', '(', ')']);
+                let class = if f.class.is_empty() { none } else { f.class.as_str() };
+                lines.push(fill(t.reconcile_flagged, &[&f.name, &id(&f.id_number), &class]));
+            }
         }
         for m in &r.rounded_matches {
             lines.push(fill(t.reconcile_rounded, &[&m.row, &id(&m.id_number), &m.name, &id(&m.stored)]));
