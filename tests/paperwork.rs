@@ -385,6 +385,55 @@ fn agency_and_category_lists() {
     assert!(err.contains("人员类别"), "{err}");
 }
 
+#[test]
+fn a_category_list_with_one_row_per_category_keeps_every_category() {
+    let (dir, db) = sample_drive();
+    let categories = write(
+        dir.path(),
+        "minzheng.csv",
+        "姓名,身份证号码,人员类别\n孙语,450203201909308803,低保\n林彤瑶,450202201911276365,孤儿\n\
+         孙语,450203201909308803,监测户\n孙语,450203201909308803,低保\n",
+    );
+    let report = json(canbao(&db).args(["reconcile", "--source", "categories", "--json"]).arg(&categories));
+    assert_eq!((report["matched"].as_u64(), report["already"].as_u64()), (Some(2), Some(0)), "{report}");
+    // Only the exact repeat (same number, same category) is one.
+    let problems = report["problems"].as_array().expect("problems");
+    assert!(problems.len() == 1 && problems[0]["row"] == 5, "{report}");
+    let found = json(canbao(&db).args(["find", "450203201909308803", "--json"]));
+    assert_eq!(found[0]["categories"], serde_json::json!(["低保对象", "防止返贫监测对象"]), "{found}");
+    let again = json(canbao(&db).args(["reconcile", "--source", "categories", "--json"]).arg(&categories));
+    assert_eq!((again["matched"].as_u64(), again["already"].as_u64()), (Some(0), Some(2)), "{again}");
+}
+
+/// canbao's own 参保花名册 writes a pupil with two categories as two rows (in XLSX on two departments'
+/// sheets): reconciled into a drive holding the same pupils without categories, it gives back both.
+#[test]
+fn the_special_roster_round_trips_through_a_category_reconcile() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let list = |categories: bool| {
+        let (a, b) = if categories { ("低保、监测户", "孤儿") } else { ("", "") };
+        format!(
+            "姓名,身份证号码,年级,班级,人员类别\n孙语,450203201909308803,三年级,1班,{a}\n林彤瑶,450202201911276365,三年级,1班,{b}\n"
+        )
+    };
+    let source = dir.path().join("source.db");
+    ok(canbao(&source).arg("import").arg(write(dir.path(), "with.csv", &list(true))));
+    let held = json(canbao(&source).args(["find", "450203201909308803", "--json"]));
+    assert_eq!(held[0]["categories"].as_array().map(Vec::len), Some(2), "{held}");
+    for format in ["xlsx", "csv"] {
+        let files = export(&source, "special", &dir.path().join(format!("special.{format}")), &["--format", format]);
+        let target = dir.path().join(format!("target-{format}.db"));
+        ok(canbao(&target).arg("import").arg(write(dir.path(), "without.csv", &list(false))));
+        let report = json(canbao(&target).args(["reconcile", "--source", "categories", "--json"]).arg(&files[0]));
+        assert_eq!(report["matched"], 2, "{format}: {report}");
+        for number in ["450203201909308803", "450202201911276365"] {
+            let want = json(canbao(&source).args(["find", number, "--json"]));
+            let got = json(canbao(&target).args(["find", number, "--json"]));
+            assert_eq!(got[0]["categories"], want[0]["categories"], "{format} {number}");
+        }
+    }
+}
+
 // ---- exports ----
 
 /// Every worksheet of a workbook as rows of cells.

@@ -4,7 +4,7 @@
 //! different name for the same ID, a status the list contradicts): it is reported for the operator to chase.
 //! The whole file is written in one transaction, and running it twice changes nothing the second time.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -170,6 +170,8 @@ pub fn reconcile_sheets(
         today: NaiveDate::MIN,
         file: file.to_owned(),
         seen: HashSet::new(),
+        seen_categories: HashSet::new(),
+        item_of: HashMap::new(),
         items: Vec::new(),
         item_rows: Vec::new(),
         report: ReconcileReport {
@@ -231,6 +233,13 @@ struct Run<'a> {
     file: String,
     /// ID numbers already met in this file.
     seen: HashSet<String>,
+    /// Categories lists: each pupil's categories already met in this file, by pupil id and category name. A
+    /// list with one row per category gives a pupil's second category on a second row with the same number:
+    /// only the same number with the same category again is a repeat.
+    seen_categories: HashSet<(i64, String)>,
+    /// Each pupil's item in `items`, so a later row of the same pupil adds to it (the items are applied
+    /// together, each computed from the roster as it was before the run).
+    item_of: HashMap<i64, usize>,
     items: Vec<(i64, Vec<Change>)>,
     /// The file's row of each item, for reporting a refusal.
     item_rows: Vec<usize>,
@@ -281,7 +290,8 @@ impl Run<'_> {
                 return Ok(());
             }
         };
-        if !self.seen.insert(number.clone()) {
+        // On a categories list the same number again may bring another category (`categories_row`).
+        if self.source != Source::Categories && !self.seen.insert(number.clone()) {
             let message = "同一身份证号码在文件中再次出现，只核对第一行 (the same ID again: only the first row counts)";
             self.problem(sheet, row_no, header_of(Column::IdNumber), message.to_owned());
             return Ok(());
@@ -331,6 +341,7 @@ impl Run<'_> {
             Source::Categories => self.categories_row(sheet, map, row_no, row, &student),
         };
         if let Some(changes) = changes {
+            self.item_of.insert(student.id, self.items.len());
             self.items.push((student.id, changes));
             self.item_rows.push(row_no);
         }
@@ -498,8 +509,19 @@ impl Run<'_> {
     ) -> Option<Vec<Change>> {
         let column = Some(map.header_text(Column::Category, &sheet.rows)).filter(|h| !h.is_empty());
         let text = map.get(Column::Category, row).map(Cell::text).unwrap_or_default();
-        let mut marks = student.categories.clone();
+        // A pupil met on an earlier row: this row's categories add to what that row gave.
+        let earlier = self.item_of.get(&student.id).copied();
+        let mut marks = earlier
+            .and_then(|i| self.items.get(i))
+            .and_then(|(_, changes)| {
+                changes.iter().find_map(|c| match c {
+                    Change::Categories(marks) => Some(marks.clone()),
+                    _ => None,
+                })
+            })
+            .unwrap_or_else(|| student.categories.clone());
         let mut known = 0;
+        let mut new_in_file = 0;
         for word in split_categories(&text) {
             let Some(category) = self.table.lookup(word) else {
                 if !self.report.unknown_categories.iter().any(|u| u == word) {
@@ -510,6 +532,9 @@ impl Run<'_> {
                 continue;
             };
             known += 1;
+            if self.seen_categories.insert((student.id, category.name.clone())) {
+                new_in_file += 1;
+            }
             match marks.iter_mut().find(|m| m.name == category.name) {
                 // A mark typed without its department gets the certifying one.
                 Some(mark) if mark.department.trim().is_empty() => mark.department = category.department.clone(),
@@ -524,6 +549,16 @@ impl Run<'_> {
                 let message = "人员类别为空，未标记 (no category given)".to_owned();
                 self.problem(sheet, row_no, column.unwrap_or_default(), message);
             }
+            return None;
+        }
+        if new_in_file == 0 {
+            let message = "同一身份证号码和人员类别在文件中再次出现，此行未核对 (the same ID and category again: a repeat, \
+                           not counted)";
+            self.problem(sheet, row_no, column.unwrap_or_default(), message.to_owned());
+            return None;
+        }
+        if let Some(item) = earlier.and_then(|i| self.items.get_mut(i)) {
+            item.1 = vec![Change::Categories(marks)];
             return None;
         }
         Some(vec![Change::Categories(marks)])
