@@ -386,6 +386,43 @@ fn agency_and_category_lists() {
 }
 
 #[test]
+fn agency_status_column_is_honoured_and_unused_columns_are_said() {
+    let (dir, db) = sample_drive();
+    let agency = write(
+        dir.path(),
+        "agency.csv",
+        "姓名,证件号码,参保状态,险种\n孙语,450203201909308803,已登记,城乡居民基本医疗保险\n\
+         林彤瑶,450202201911276365,未登记,城乡居民基本医疗保险\n黎语雪,450202202007078525,登记失败,\n",
+    );
+    let report = json(canbao(&db).args(["reconcile", "--source", "agency", "--json"]).arg(&agency));
+    assert_eq!(report["matched"], 1, "{report}");
+    let refused: Vec<(u64, &str)> = report["not_registered"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|n| (n["row"].as_u64().expect("row"), n["status"].as_str().expect("status")))
+        .collect();
+    assert_eq!(refused, [(3, "未登记"), (4, "登记失败")], "{report}");
+    for (number, enrollment) in
+        [("450203201909308803", "here"), ("450202201911276365", "unknown"), ("450202202007078525", "unknown")]
+    {
+        let found = json(canbao(&db).args(["find", number, "--json"]));
+        assert_eq!(found[0]["enrollment"], enrollment, "{number}: {found}");
+    }
+    // 险种 is not read, and says so; 参保状态 is.
+    let unused: Vec<&str> = report["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .filter(|p| p["row"] == 1)
+        .map(|p| p["message"].as_str().expect("message"))
+        .collect();
+    assert!(unused.len() == 1 && unused[0].contains("险种") && !unused[0].contains("参保状态"), "{report}");
+    let text = ok(canbao(&db).args(["reconcile", "--source", "agency", "--dry-run"]).arg(&agency));
+    assert!(text.contains("第 3 行 林彤瑶") && text.contains("未登记") && text.contains("险种"), "{text}");
+}
+
+#[test]
 fn a_category_list_with_one_row_per_category_keeps_every_category() {
     let (dir, db) = sample_drive();
     let categories = write(

@@ -752,6 +752,18 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
             format!("{at} {} {number}: roster “{}”, file “{}”: conflict, not applied", c.name, c.roster, c.file),
         );
     }
+    for n in &r.not_registered {
+        let (at, number) = (row(n.row), id(&n.id_number));
+        let status = if n.status.is_empty() { "（空）" } else { n.status.as_str() };
+        line(
+            format!(
+                "{at} {} {number}：参保状态为“{status}”，未标记为在校参保 (the list's status says not registered: \
+                 not marked)",
+                n.name
+            ),
+            format!("{at} {} {number}: status “{status}”: not registered, not marked enrolled here", n.name),
+        );
+    }
     if !r.unknown_categories.is_empty() {
         line(
             format!("未知的人员类别 (unknown categories): {}", r.unknown_categories.join("、")),

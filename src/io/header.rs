@@ -74,6 +74,8 @@ struct CellWords {
     yes: Vec<String>,
     #[serde(default)]
     no_category: Vec<String>,
+    #[serde(default)]
+    registered: Vec<String>,
 }
 
 /// Header word (cleaned) → column, and the cell words of `[words]`.
@@ -97,7 +99,9 @@ impl Synonyms {
             }
         }
         let mut cell_words = file.words;
-        for list in [&mut cell_words.footer, &mut cell_words.yes, &mut cell_words.no_category] {
+        for list in
+            [&mut cell_words.footer, &mut cell_words.yes, &mut cell_words.no_category, &mut cell_words.registered]
+        {
             list.retain(|w| !w.trim().is_empty());
         }
         Ok(Synonyms { words, cell_words })
@@ -112,6 +116,12 @@ impl Synonyms {
     pub fn is_yes(&self, cell: &str) -> bool {
         let cell = cell.trim();
         self.cell_words.yes.iter().any(|w| w.eq_ignore_ascii_case(cell))
+    }
+
+    /// An agency's status cell (参保状态) that says registered: a yes word or one of `registered`, matched whole.
+    pub fn is_registered(&self, cell: &str) -> bool {
+        let cell = cell.trim();
+        self.is_yes(cell) || self.cell_words.registered.iter().any(|w| w.eq_ignore_ascii_case(cell))
     }
 
     /// A category cell word that means none (无, 否, -).

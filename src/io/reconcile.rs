@@ -87,6 +87,17 @@ pub struct FlaggedPupil {
     pub class: String,
 }
 
+/// A row of the agency's feedback whose own status (参保状态) says the pupil was not registered (未登记, 失败 …):
+/// not marked, for the operator to chase (002 三(三): the agency sorts out failed registrations case by case).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotRegistered {
+    pub id_number: String,
+    pub name: String,
+    /// The status as the list writes it; empty when the cell is.
+    pub status: String,
+    pub row: usize,
+}
+
 /// A pupil found by the rounded form of the list's number.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RoundedMatch {
@@ -122,6 +133,8 @@ pub struct ReconcileReport {
     pub name_mismatches: Vec<NameMismatch>,
     pub amount_mismatches: Vec<AmountMismatch>,
     pub conflicts: Vec<Conflict>,
+    /// Agency feedback rows whose status column says the pupil is not registered: not marked.
+    pub not_registered: Vec<NotRegistered>,
     /// Category names (categories lists) that the category table does not know.
     pub unknown_categories: Vec<String>,
     pub problems: Vec<Problem>,
@@ -187,6 +200,7 @@ pub fn reconcile_sheets(
             name_mismatches: Vec::new(),
             amount_mismatches: Vec::new(),
             conflicts: Vec::new(),
+            not_registered: Vec::new(),
             unknown_categories: Vec::new(),
             problems: Vec::new(),
         },
@@ -199,6 +213,7 @@ pub fn reconcile_sheets(
         if source == Source::Categories && !map.columns.contains_key(&Column::Category) {
             return Err(ReconcileError::NoCategoryColumn { file: file.to_owned() });
         }
+        run.unused_columns(sheet, &map);
         for (index, row) in sheet.rows.iter().enumerate().skip(map.row + 1) {
             run.read_row(sheet, &map, index + 1, row)?;
         }
@@ -247,6 +262,32 @@ struct Run<'a> {
 }
 
 impl Run<'_> {
+    /// The header cells this list's reconciliation does not read, said once per sheet at the header row, so a
+    /// column the operator expected to count (a status, a remark) is never dropped without a word. 序号 is
+    /// only numbering.
+    fn unused_columns(&mut self, sheet: &Sheet, map: &HeaderMap) {
+        let mut used = vec![Column::Seq, Column::Name, Column::IdNumber];
+        used.extend_from_slice(match self.source {
+            Source::Tax => &[Column::Amount, Column::PaidOn, Column::Channel],
+            Source::Agency => &[Column::Enrolled],
+            Source::Categories => &[Column::Category],
+        });
+        let read: Vec<usize> = used.iter().filter_map(|c| map.columns.get(c).copied()).collect();
+        let Some(header) = sheet.rows.get(map.row) else { return };
+        let unused: Vec<String> = header
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !read.contains(i))
+            .map(|(_, cell)| cell.text().trim().to_owned())
+            .filter(|word| !word.is_empty())
+            .collect();
+        if !unused.is_empty() {
+            let list = unused.join("、");
+            let message = format!("以下列本次核对未使用：{list} (columns this reconciliation does not use)");
+            self.problem(sheet, map.row + 1, String::new(), message);
+        }
+    }
+
     fn problem(&mut self, sheet: &Sheet, row: usize, column: String, message: String) {
         self.report.problems.push(Problem { file: self.file.clone(), sheet: sheet.name.clone(), row, column, message });
     }
@@ -337,7 +378,7 @@ impl Run<'_> {
         }
         let changes = match self.source {
             Source::Tax => self.tax_row(sheet, map, row_no, row, &student),
-            Source::Agency => self.agency_row(row_no, &student),
+            Source::Agency => self.agency_row(map, row_no, row, &student),
             Source::Categories => self.categories_row(sheet, map, row_no, row, &student),
         };
         if let Some(changes) = changes {
@@ -487,7 +528,22 @@ impl Run<'_> {
         Some(vec![Change::Payment(Payment::Paid { amount_fen: amount, paid_on, channel })])
     }
 
-    fn agency_row(&mut self, row_no: usize, student: &Student) -> Option<Vec<Change>> {
+    fn agency_row(&mut self, map: &HeaderMap, row_no: usize, row: &[Cell], student: &Student) -> Option<Vec<Change>> {
+        // The feedback lists who was registered; one with a status column says so row by row, and a row that
+        // says 未登记 or 失败 is a failed registration, not an enrolment. Only a word that says registered
+        // marks the pupil: a status the program does not know is shown to the operator, never guessed.
+        if map.columns.contains_key(&Column::Enrolled) {
+            let status = map.get(Column::Enrolled, row).map(Cell::text).unwrap_or_default().trim().to_owned();
+            if !self.synonyms.is_registered(&status) {
+                self.report.not_registered.push(NotRegistered {
+                    id_number: student.id_number.clone(),
+                    name: student.name.clone(),
+                    status,
+                    row: row_no,
+                });
+                return None;
+            }
+        }
         match student.enrollment {
             Enrollment::Unknown | Enrollment::Here => {
                 Some(vec![Change::Enrollment { status: Enrollment::Here, reason: None }])

@@ -159,6 +159,9 @@ impl App {
         for m in &r.amount_mismatches {
             lines.push(fill(t.reconcile_amount, &[&m.row, &id(&m.id_number), &m.name, &m.file_amount, &m.due]));
         }
+        for n in &r.not_registered {
+            lines.push(fill(t.reconcile_not_registered, &[&n.row, &id(&n.id_number), &n.name, &n.status]));
+        }
         for u in &r.unknown_rows {
             lines.push(fill(t.reconcile_unknown, &[&u.row, &id(&u.id_number), &u.name]));
             for f in &u.flagged {

@@ -228,6 +228,7 @@ pub struct Text {
     pub reconcile_amount: &'static str,
     pub reconcile_unknown: &'static str,
     pub reconcile_flagged: &'static str,
+    pub reconcile_not_registered: &'static str,
     pub reconcile_rounded: &'static str,
     pub merge_title: &'static str,
     pub restore_pick_title: &'static str,

@@ -295,6 +295,7 @@ pub static EN: Text = Text {
     reconcile_conflict: "row {} {} {}: roster {}, file {}: not applied",
     reconcile_amount: "row {} {} {}: paid {} yuan, due {} yuan (recorded)",
     reconcile_unknown: "row {} {} {}: not on the roster",
+    reconcile_not_registered: "row {} {} {}: status “{}”: not registered, not marked enrolled here",
     reconcile_flagged: "  the roster holds {} {} ({}) with a number that failed the check: if it is this child, correct it with E on the detail screen",
     reconcile_rounded: "row {} {} {}: held with a rounded number ({}), matched by name: correct it with E on the detail screen",
     restore_pick_title: "Restore: choose a backup",

@@ -265,6 +265,7 @@ pub static ZH: Text = Text {
     reconcile_conflict: "第 {} 行 {} {}：名单为 {}，文件为 {}，未修改",
     reconcile_amount: "第 {} 行 {} {}：缴费 {} 元，应缴 {} 元（已记录）",
     reconcile_unknown: "第 {} 行 {} {}：名单中没有",
+    reconcile_not_registered: "第 {} 行 {} {}：参保状态为“{}”，未标记为在校参保",
     reconcile_flagged: "  名单中有同名学生 {} {}（{}），号码未通过校验；若是同一人，请在详情中按 E 更正号码",
     reconcile_rounded: "第 {} 行 {} {}：名单中此人的号码曾被表格截断（{}），已按姓名核对，请在详情中按 E 更正",
     restore_pick_title: "从备份恢复：选择一份备份",
