@@ -1174,6 +1174,34 @@ fn ledgers_exported_from_the_palette() {
 }
 
 /// Reconciliation in the TUI: a preview that changes nothing, then Enter applies it.
+/// The agency's feedback in the TUI's preview: a row its status says 未登记 is listed and not marked, and a number
+/// nobody holds names the pupil of that name held with a flagged number, masked.
+#[test]
+fn agency_preview_lists_unregistered_rows_and_the_flagged_pupil_of_the_same_name() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = app(Language::Zh);
+    let pupils = app.store.students(&Default::default()).expect("list");
+    let sun = pupils.iter().find(|s| s.name == "孙语").expect("孙语").clone();
+    let flagged = pupils.iter().find(|s| s.id_problem.is_some() && s.id_number.len() == 18).expect("flagged").clone();
+    let first17 = "45020220170101123";
+    let valid = format!("{first17}{}", canbao::domain::id_number::check_char(first17.as_bytes()));
+    let agency = dir.path().join("agency.csv");
+    let text = format!("姓名,证件号码,参保状态\n孙语,{},未登记\n{},{valid},已登记\n", sun.id_number, flagged.name);
+    std::fs::write(&agency, text).expect("write");
+    app.update(Action::Palette);
+    type_text(&mut app, "reconcile agency");
+    app.update(Action::Confirm);
+    type_text(&mut app, &agency.display().to_string());
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::ReconcilePreview { lines, .. }) = &app.modal else { panic!("no preview") };
+    assert!(lines.iter().any(|l| l.contains("第 2 行") && l.contains("孙语") && l.contains("未登记")), "{lines:?}");
+    let masked = canbao::domain::id_number::mask(&flagged.id_number);
+    let hint = lines.iter().find(|l| l.contains("同名学生")).expect("the flagged pupil is named");
+    assert!(hint.contains(&flagged.name) && hint.contains(&masked) && !hint.contains(&flagged.id_number), "{hint}");
+    app.update(Action::Confirm);
+    assert_eq!(app.store.student(sun.id).expect("s").enrollment, Enrollment::Unknown, "未登记 is not marked");
+}
+
 #[test]
 fn reconcile_from_the_palette_previews_then_applies() {
     let dir = tempfile::tempdir().expect("dir");
