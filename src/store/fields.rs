@@ -169,8 +169,11 @@ pub(crate) fn apply_diffs(
     id: i64,
     changes: &[FieldChange],
 ) -> Result<Vec<FieldDiff>> {
+    // Cached statements: an import asks these for every pupil already on the drive, and compiling them each time
+    // was most of a re-import's work.
     let id_number: String = tx
-        .query_row("SELECT id_number FROM students WHERE id = ?1", [id], |r| r.get(0))
+        .prepare_cached("SELECT id_number FROM students WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
         .optional()?
         .ok_or(StoreError::NoSuchStudent(id))?;
     let mut diffs = Vec::new();
@@ -180,10 +183,9 @@ pub(crate) fn apply_diffs(
             (None, true) => Some(String::new()),
             (v, _) => v.clone(),
         };
-        let old: Option<String> =
-            tx.query_row(&format!("SELECT CAST({} AS TEXT) FROM students WHERE id = ?1", field.column()), [id], |r| {
-                r.get(0)
-            })?;
+        let old: Option<String> = tx
+            .prepare_cached(&format!("SELECT CAST({} AS TEXT) FROM students WHERE id = ?1", field.column()))?
+            .query_row([id], |r| r.get(0))?;
         if old == value {
             continue;
         }

@@ -613,54 +613,70 @@ fn update_existing(
     row: &Incoming,
     unseen_is_current: bool,
 ) -> Result<IncomingOutcome> {
+    // The pupil as stored, in one cached read: a list imported again is mostly pupils it changes nothing of,
+    // and for them nothing else is asked (reading field by field, each statement compiled anew, was most of a
+    // re-import's work).
+    let current = tx
+        .prepare_cached(
+            "SELECT CAST((SELECT name FROM schools WHERE id = s.school_id) AS TEXT), CAST(s.name AS TEXT),
+                CAST(s.grade AS TEXT), CAST(s.class AS TEXT), CAST(s.phone AS TEXT), s.enrollment,
+                CAST(s.categories AS TEXT), s.categories_year
+         FROM students s WHERE s.id = ?1",
+        )?
+        .query_row([id], |r| {
+            Ok(Stored {
+                school: r.get::<_, Option<String>>(0)?.unwrap_or_default(),
+                name: r.get(1)?,
+                grade: r.get(2)?,
+                class: r.get(3)?,
+                phone: r.get(4)?,
+                enrollment: r.get(5)?,
+                categories: r.get(6)?,
+                categories_year: r.get(7)?,
+            })
+        })?;
     let mut changes = Vec::new();
-    if row.school_given {
+    if row.school_given && row.school != current.school {
         changes.push(FieldChange::new(Field::School, Some(&row.school)));
     }
     let mut renamed = None;
-    if !row.name.is_empty() {
-        let current: String = tx.query_row("SELECT name FROM students WHERE id = ?1", [id], |r| r.get(0))?;
-        if current != row.name {
-            renamed = Some((current, row.name.clone()));
-        }
+    if !row.name.is_empty() && row.name != current.name {
+        renamed = Some((current.name.clone(), row.name.clone()));
         changes.push(FieldChange::new(Field::Name, Some(&row.name)));
     }
-    if !row.grade.is_empty() || !row.class.is_empty() {
-        let (cur_grade, cur_class): (String, String) =
-            tx.query_row("SELECT grade, class FROM students WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        // Compare as labels: "三年级"+"2班" and ""+"三年级2班" are the same class written two ways.
-        if crate::domain::class_label::join(&cur_grade, &cur_class)
+    // Compare as labels: "三年级"+"2班" and ""+"三年级2班" are the same class written two ways.
+    if (!row.grade.is_empty() || !row.class.is_empty())
+        && crate::domain::class_label::join(&current.grade, &current.class)
             != crate::domain::class_label::join(&row.grade, &row.class)
-        {
-            changes.push(FieldChange::new(Field::Grade, Some(&row.grade)));
-            changes.push(FieldChange::new(Field::Class, Some(&row.class)));
-        }
+    {
+        changes.push(FieldChange::new(Field::Grade, Some(&row.grade)));
+        changes.push(FieldChange::new(Field::Class, Some(&row.class)));
     }
-    if !row.phone.is_empty() {
+    if !row.phone.is_empty() && row.phone != current.phone {
         changes.push(FieldChange::new(Field::Phone, Some(&row.phone)));
     }
-    if row.insured {
-        let current: String = tx.query_row("SELECT enrollment FROM students WHERE id = ?1", [id], |r| r.get(0))?;
-        if current == Enrollment::Unknown.code() {
-            changes.push(FieldChange::new(Field::Enrollment, Some(Enrollment::Here.code())));
-        }
+    if row.insured && current.enrollment == Enrollment::Unknown.code() {
+        changes.push(FieldChange::new(Field::Enrollment, Some(Enrollment::Here.code())));
     }
     if !row.categories.is_empty() {
-        let (current, certified): (String, Option<i32>) =
-            tx.query_row("SELECT categories, categories_year FROM students WHERE id = ?1", [id], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?;
-        let mut merged = categories_from_text(&current);
+        let mut merged = categories_from_text(&current.categories);
         for c in &row.categories {
             if !merged.iter().any(|m| m.name == c.name) {
                 merged.push(c.clone());
             }
         }
-        changes.push(FieldChange::new_owned(Field::Categories, Some(categories_to_text(&merged))));
+        let merged = categories_to_text(&merged);
+        if merged != current.categories {
+            changes.push(FieldChange::new_owned(Field::Categories, Some(merged)));
+        }
         // A list that names the categories certifies them for the year it is imported in.
+        let certified = current.categories_year;
         if let Some(year) = ctx.year.filter(|y| certified != Some(*y) && !(certified.is_none() && unseen_is_current)) {
             changes.push(FieldChange::new_owned(Field::CategoriesYear, Some(year.to_string())));
         }
+    }
+    if changes.is_empty() {
+        return Ok(IncomingOutcome::Unchanged);
     }
     let n = fields::apply(tx, ctx, id, &changes)?;
     Ok(match (n > 0, renamed) {
@@ -668,6 +684,18 @@ fn update_existing(
         (true, None) => IncomingOutcome::Updated,
         (true, Some((from, to))) => IncomingOutcome::Renamed { from, to },
     })
+}
+
+/// A pupil's fields an import compares with its list.
+struct Stored {
+    school: String,
+    name: String,
+    grade: String,
+    class: String,
+    phone: String,
+    enrollment: String,
+    categories: String,
+    categories_year: Option<i32>,
 }
 
 #[cfg(test)]
