@@ -653,6 +653,8 @@ fn a_drive_still_in_last_year_does_not_undo_this_years_category_certification() 
     };
     certify(&a, "四年级1班", "低保对象");
     push(&db, &[&a], &[]);
+    // The last-year laptop's certification must be the newer by the clock (instants have whole seconds): the
+    // year, not the clock, is to decide.
     std::thread::sleep(std::time::Duration::from_millis(1100));
     certify(&b, "三年级1班", "孤儿");
     push(&db, &[&b], &[]);

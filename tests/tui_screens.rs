@@ -683,25 +683,39 @@ fn payments_need_an_amount_and_a_different_amount_is_asked() {
     );
 }
 
+/// A screen on `store` under the policy yibin-2024.
+fn app_on_policy(mut store: Store) -> App {
+    store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
+    let mut app = App::new(store, &options(Language::Zh, Some("测试"))).expect("app");
+    app.update(Action::Resize(80, 24));
+    app
+}
+
+/// `p` on the selection (or the pupil under the cursor): the form, seen by `look`, paid on 2023-10-08 at each
+/// pupil's own amount due, Enter. Returns the question asked.
+fn pay_on_the_8th(app: &mut App, look: impl FnOnce(&canbao::tui::modal::PaymentForm)) -> String {
+    app.update(Action::TogglePaid);
+    let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
+    look(form);
+    form.date.set("2023-10-0");
+    app.update(Action::Down);
+    type_text(app, "8");
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("asked") };
+    c.question.clone()
+}
+
 #[test]
 fn bulk_payment_at_each_pupils_own_amount_due() {
     let mut store = store(true);
-    store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
     let ids: Vec<i64> = store.students(&Default::default()).expect("list").iter().take(2).map(|s| s.id).collect();
     let dibao = canbao::domain::student::CategoryMark { name: "低保对象".into(), department: "民政".into() };
     store.set_categories(ids[1], &[dibao]).expect("category");
-    let mut app = App::new(store, &options(Language::Zh, Some("测试"))).expect("app");
-    app.update(Action::Resize(80, 24));
+    let mut app = app_on_policy(store);
     app.update(Action::ToggleSelect);
     app.update(Action::ToggleSelect);
-    app.update(Action::TogglePaid);
-    let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
-    form.date.set("2023-10-0");
-    app.update(Action::Down);
-    type_text(&mut app, "8");
-    app.update(Action::Confirm);
-    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("asked") };
-    assert_eq!(c.question, "将 2 名学生登记为已缴费（每人按各自的应缴金额）？");
+    let question = pay_on_the_8th(&mut app, |_| {});
+    assert_eq!(question, "将 2 名学生登记为已缴费（每人按各自的应缴金额）？");
     app.update(Action::Yes);
     let amounts: Vec<Option<i64>> =
         ids.iter().map(|&id| app.store.student(id).expect("s").payment_details.amount_fen).collect();
@@ -713,7 +727,6 @@ fn bulk_payment_at_each_pupils_own_amount_due() {
 #[test]
 fn a_bulk_payment_keeps_the_payments_already_recorded() {
     let mut store = store(true);
-    store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
     let ids: Vec<i64> = store.students(&Default::default()).expect("list").iter().take(3).map(|s| s.id).collect();
     let tax = canbao::domain::student::PaymentDetails {
         amount_fen: Some(38000),
@@ -721,20 +734,12 @@ fn a_bulk_payment_keeps_the_payments_already_recorded() {
         channel: Some("微信".into()),
     };
     store.set_payment(ids[1], PaymentStatus::Paid, &tax).expect("paid");
-    let mut app = App::new(store, &options(Language::Zh, Some("测试"))).expect("app");
-    app.update(Action::Resize(80, 24));
+    let mut app = app_on_policy(store);
     for _ in 0..3 {
         app.update(Action::ToggleSelect);
     }
-    app.update(Action::TogglePaid);
-    let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
-    assert_eq!(form.targets, [ids[0], ids[2]]);
-    form.date.set("2023-10-0");
-    app.update(Action::Down);
-    type_text(&mut app, "8");
-    app.update(Action::Confirm);
-    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("asked") };
-    assert!(c.question.contains("将 2 名学生登记为已缴费") && c.question.contains("1 人保持原样"), "{}", c.question);
+    let question = pay_on_the_8th(&mut app, |form| assert_eq!(form.targets, [ids[0], ids[2]]));
+    assert!(question.contains("将 2 名学生登记为已缴费") && question.contains("1 人保持原样"), "{question}");
     app.update(Action::Yes);
     let kept = app.store.student(ids[1]).expect("s").payment_details;
     assert_eq!((kept.amount_fen, kept.paid_on), (tax.amount_fen, tax.paid_on), "the tax office's payment stays");
@@ -750,23 +755,15 @@ fn a_bulk_payment_keeps_the_payments_already_recorded() {
 #[test]
 fn a_full_subsidy_pupil_paid_with_the_class_is_government_paid() {
     let mut store = store(true);
-    store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
     let pupils: Vec<_> = store.students(&Default::default()).expect("list").into_iter().take(3).collect();
     let orphan = canbao::domain::student::CategoryMark { name: "孤儿".into(), department: "民政".into() };
     store.set_categories(pupils[1].id, &[orphan]).expect("category");
-    let mut app = App::new(store, &options(Language::Zh, Some("测试"))).expect("app");
-    app.update(Action::Resize(80, 24));
+    let mut app = app_on_policy(store);
     app.update(Action::ToggleSelect);
     app.update(Action::ToggleSelect);
-    app.update(Action::TogglePaid);
-    let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
-    form.date.set("2023-10-0");
-    app.update(Action::Down);
-    type_text(&mut app, "8");
-    app.update(Action::Confirm);
-    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("asked") };
-    assert!(c.question.starts_with("将 1 名学生登记为已缴费"), "{}", c.question);
-    assert!(c.question.contains(&format!("记为财政代缴：{}", pupils[1].name)), "{}", c.question);
+    let question = pay_on_the_8th(&mut app, |_| {});
+    assert!(question.starts_with("将 1 名学生登记为已缴费"), "{question}");
+    assert!(question.contains(&format!("记为财政代缴：{}", pupils[1].name)), "{question}");
     app.update(Action::Yes);
     let s = |app: &App, i: usize| app.store.student(pupils[i].id).expect("s");
     assert_eq!((s(&app, 0).payment, s(&app, 0).payment_details.amount_fen), (PaymentStatus::Paid, Some(38000)));
@@ -780,14 +777,8 @@ fn a_full_subsidy_pupil_paid_with_the_class_is_government_paid() {
     app.update(Action::ToggleGovernment);
     app.update(Action::Yes);
     assert_eq!(s(&app, 1).payment, PaymentStatus::Unpaid, "cleared");
-    app.update(Action::TogglePaid);
-    let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
-    form.date.set("2023-10-0");
-    app.update(Action::Down);
-    type_text(&mut app, "8");
-    app.update(Action::Confirm);
-    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("asked") };
-    assert!(c.question.contains("全额代缴") && c.question.contains(&pupils[1].name), "{}", c.question);
+    let question = pay_on_the_8th(&mut app, |_| {});
+    assert!(question.contains("全额代缴") && question.contains(&pupils[1].name), "{question}");
     app.update(Action::Yes);
     assert_eq!(s(&app, 1).payment, PaymentStatus::Government);
 }

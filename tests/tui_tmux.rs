@@ -431,6 +431,22 @@ fn the_file_picker_imports_two_lists_at_once() {
     assert!(json["students"].as_i64().expect("count") > 30, "both lists imported: {json}");
 }
 
+/// `canbao --db DB ARGS` with `home` as HOME, which must succeed.
+fn run_ok(db: &Path, home: &Path, args: &[&str]) -> Output {
+    let out = Command::new(BIN).arg("--db").arg(db).args(args).env("HOME", home).output().expect("runs");
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    out
+}
+
+/// Starts the insured year after the drive's current one; returns the year it was in.
+fn start_next_year(db: &Path, home: &Path) -> i64 {
+    let years: serde_json::Value =
+        serde_json::from_slice(&run_ok(db, home, &["year", "list", "--json"]).stdout).expect("json");
+    let year = years[0]["year"].as_i64().expect("a year");
+    run_ok(db, home, &["year", "new", &(year + 1).to_string()]);
+    year
+}
+
 /// `--year` opens an earlier insured year read-only, named in the title; the palette's 切换年度 comes back to
 /// the current year, where changes are allowed again.
 #[test]
@@ -440,16 +456,8 @@ fn an_earlier_year_opens_read_only_and_the_palette_switches_back() {
     }
     let dir = tempfile::tempdir().expect("tempdir");
     let db = imported_drive(dir.path());
-    let canbao = |args: &[&str]| {
-        let out = Command::new(BIN).arg("--db").arg(&db).args(args).env("HOME", dir.path()).output().expect("runs");
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        out
-    };
-    canbao(&["mark", "450202201711194162", "--payment", "government"]);
-    let years = canbao(&["year", "list", "--json"]);
-    let years: serde_json::Value = serde_json::from_slice(&years.stdout).expect("json");
-    let year = years[0]["year"].as_i64().expect("a year");
-    canbao(&["year", "new", &(year + 1).to_string()]);
+    run_ok(&db, dir.path(), &["mark", "450202201711194162", "--payment", "government"]);
+    let year = start_next_year(&db, dir.path());
 
     let tmux = Tmux::start_with(
         format!("canbao-test-year-{}", std::process::id()),
@@ -483,14 +491,7 @@ fn an_earlier_year_beside_a_working_window_opens_without_a_question() {
     }
     let dir = tempfile::tempdir().expect("tempdir");
     let db = imported_drive(dir.path());
-    let canbao = |args: &[&str]| {
-        let out = Command::new(BIN).arg("--db").arg(&db).args(args).env("HOME", dir.path()).output().expect("runs");
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        out
-    };
-    let years: serde_json::Value = serde_json::from_slice(&canbao(&["year", "list", "--json"]).stdout).expect("json");
-    let year = years[0]["year"].as_i64().expect("a year");
-    canbao(&["year", "new", &(year + 1).to_string()]);
+    let year = start_next_year(&db, dir.path());
     let held = canbao::store::lock::DriveLock::acquire(&db, "张老师").expect("lock");
     let tmux = Tmux::start_with(
         format!("canbao-test-year-ro-{}", std::process::id()),

@@ -691,14 +691,11 @@ fn settle_number(
     (id_number, name): (&str, &str),
     conflicts: &mut Vec<Conflict>,
 ) -> Result<bool> {
-    fn last(history: &[Event]) -> Option<&Event> {
-        history.iter().filter(|e| e.field == "id_number").fold(None, |best: Option<&Event>, e| match best {
-            Some(b) if super::instant::cmp(&b.at, &e.at).is_gt() => Some(b),
-            _ => Some(e),
-        })
-    }
-    let Some(their_last) = last(their_history).filter(|e| e.unshared) else { return Ok(false) };
-    let our_last = last(our_history);
+    let numbered = |e: &&Event| e.field == "id_number";
+    let Some(their_last) = newest(their_history.iter().filter(numbered)).filter(|e| e.unshared) else {
+        return Ok(false);
+    };
+    let our_last = newest(our_history.iter().filter(numbered));
     let ours = super::identity::snapshot(tx, our_id)?;
     let theirs = tx.query_row(
         "SELECT id_raw, id_number, id_kind, id_problem, sex, birth_date FROM other.students WHERE id = ?1",
@@ -781,17 +778,22 @@ fn last_setting<'h>(
     in_year: &dyn Fn(&Event) -> bool,
 ) -> Option<&'h Event> {
     let created = said_at_creation(group, values);
-    history
-        .iter()
-        .filter(|e| in_year(e))
-        .filter(|e| group.iter().any(|f| f.key() == e.field) || (created && e.field == "created"))
-        // History is in log order: of two changes in the same second (instants have whole seconds: a quick
-        // correction, an import and the promotion after it), the later in the log is the newer. Origins break
-        // ties only between the two sides (`newer`), where there is no common log.
-        .fold(None, |best: Option<&Event>, e| match best {
-            Some(b) if super::instant::cmp(&b.at, &e.at).is_gt() => Some(b),
-            _ => Some(e),
-        })
+    newest(
+        history
+            .iter()
+            .filter(|e| in_year(e))
+            .filter(|e| group.iter().any(|f| f.key() == e.field) || (created && e.field == "created")),
+    )
+}
+
+/// The newest of one side's events, given in log order: of two changes in the same second (instants have whole
+/// seconds: a quick correction, an import and the promotion after it), the later in the log is the newer.
+/// Origins break ties only between the two sides (`newer`), where there is no common log.
+fn newest<'h>(events: impl Iterator<Item = &'h Event>) -> Option<&'h Event> {
+    events.fold(None, |best, e| match best {
+        Some(b) if super::instant::cmp(&b.at, &e.at).is_gt() => Some(b),
+        _ => Some(e),
+    })
 }
 
 /// A copied pupil that matched more than one pupil on either side, as the report lists it.

@@ -30,9 +30,12 @@ impl App {
         self.selected_id().into_iter().collect()
     }
 
-    /// How many of `ids` the roster on screen does not show (none on the detail screen, which shows its one).
+    /// How many of `ids` the roster on screen does not show (none on the detail screen, which shows its one, nor
+    /// without marks).
     fn hidden_among(&self, ids: impl Iterator<Item = i64>) -> usize {
-        if self.screen == Screen::Detail {
+        // Without marks the pupil is the one under the cursor, on screen: no set of 500k shown rows is built
+        // for a one-pupil question.
+        if self.screen == Screen::Detail || self.roster.marked().is_empty() {
             return 0;
         }
         let shown: std::collections::HashSet<u32> = self.roster.shown().iter().copied().collect();
