@@ -671,3 +671,91 @@ fn a_drive_still_in_last_year_does_not_undo_this_years_category_certification() 
     assert!(categories.contains("低保") && !categories.contains("孤儿"), "{categories}");
     assert_eq!(certified, Some(year as i32 + 1));
 }
+
+/// One laptop takes two payments, the other marks the same pupils 不参保 and 异地参保 without having seen them:
+/// whichever was newer, and pushed in either order, the county keeps each payment and not the enrollment that
+/// contradicts it, lists the pair as a conflict naming the payment, and counts the children insured, not
+/// declined. Pushing again changes nothing.
+#[test]
+fn a_payment_stands_against_an_enrollment_marked_apart_on_another_laptop() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = drive(dir.path(), 0, 4);
+    let (declined, elsewhere) = (pupil_id(0, 1), pupil_id(0, 2));
+    // Enrolled here before the copies were made, so the payment changes no enrollment of its own.
+    mark(&base, &declined, &["--enrollment", "here"]);
+    mark(&base, &elsewhere, &["--enrollment", "here"]);
+    for payment_first in [true, false] {
+        let laptop = |name: &str| {
+            let folder = dir.path().join(format!("{name}-{payment_first}"));
+            std::fs::create_dir(&folder).unwrap();
+            let file = folder.join("school0.db");
+            std::fs::copy(&base, &file).unwrap();
+            file
+        };
+        let (a, b) = (laptop("lapA"), laptop("lapB"));
+        let pay = || {
+            for id in [&declined, &elsewhere] {
+                mark(&a, id, &["--payment", "paid", "--amount", "400"]);
+            }
+        };
+        let contradict = || {
+            mark(&b, &declined, &["--enrollment", "declined", "--reason", "家长拒绝"]);
+            mark(&b, &elsewhere, &["--enrollment", "elsewhere", "--reason", "外省"]);
+        };
+        // Audit instants have whole seconds: the second laptop's marks are plainly the later ones.
+        let wait = || std::thread::sleep(std::time::Duration::from_millis(1100));
+        if payment_first {
+            pay();
+            wait();
+            contradict();
+        } else {
+            contradict();
+            wait();
+            pay();
+        }
+        for order in [[&a, &b], [&b, &a]] {
+            let case = format!("payment first: {payment_first}, pushed first: {}", order[0].display());
+            let Some(db) = TestDb::new() else { return };
+            let report = push(&db, &[order[0], order[1]], &[]);
+            let listed: Vec<(&str, &str, &str, &str)> = report["conflicts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|c| c["field"] == "enrollment")
+                .map(|c| {
+                    let s = |k: &str| c[k].as_str().unwrap_or("");
+                    (s("name"), s("kept"), s("lost"), s("payment_kept"))
+                })
+                .collect();
+            assert_eq!(
+                listed,
+                [("学生01", "here", "declined", "paid"), ("学生02", "here", "elsewhere", "paid")],
+                "{case}: {report}"
+            );
+            let paying = a.display().to_string();
+            for c in report["conflicts"].as_array().unwrap() {
+                assert_eq!(
+                    (c["kept_drive"].as_str(), c["payment_kept"].as_str()),
+                    (Some(&*paying), Some("paid")),
+                    "{case}: {c}"
+                );
+            }
+            let county = rollup(&db, &[]);
+            let counts = ["paid", "enrolled", "declined", "elsewhere"].map(|k| county[k].as_i64().unwrap_or(-1));
+            assert_eq!(counts, [2, 2, 0, 0], "{case}: {county}");
+            let again = push(&db, &[&a, &b], &[]);
+            assert!(again["conflicts"].as_array().unwrap().is_empty(), "{case}: {again}");
+            assert_eq!((again["updated"].as_u64(), again["unchanged"].as_u64()), (Some(0), Some(8)), "{case}: {again}");
+        }
+        // The text says which payment stood and which enrollment was not applied.
+        let Some(db) = TestDb::new() else { return };
+        let out = bare().args(["push", "--to", &db.url]).arg(&b).arg(&a).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let line =
+            text.lines().find(|l| l.contains("学生01") && l.contains("「参保状态")).unwrap_or_else(|| panic!("{text}"));
+        assert!(
+            line.contains("保留 在校参保（已缴费，") && line.contains("未采用 不参保（") && line.contains("与缴费矛盾"),
+            "{line}"
+        );
+    }
+}

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::output::{conflict_words, listed, print_json, print_listed, shown_id, span};
+use super::output::{conflict_words, kept_and_lost, listed, print_json, print_listed, shown_id, span};
 use super::{Cli, CmdResult, ExportArgs, ExportKind, UserError, paperwork, passphrase, say};
 use crate::county::{self, DriveFile, Target, drive};
 use crate::domain::coverage;
@@ -114,21 +114,18 @@ pub fn push(
     let at = |t: &Option<String>| t.as_deref().map(crate::store::instant::local_seconds).unwrap_or_default();
     // A group is one field with the same values kept and lost, from the same two sides.
     let lines = listed(&report.conflicts, |c| {
-        (c.field.as_str(), c.year, c.kept.as_deref(), c.lost.as_deref(), c.kept_drive.as_str(), c.lost_drive.as_str())
+        let values = (c.kept.as_deref(), c.lost.as_deref(), c.payment_kept.as_deref());
+        (c.field.as_str(), c.year, values, c.kept_drive.as_str(), c.lost_drive.as_str())
     });
     let pupil = |c: &county::PushConflict| {
         let id = shown_id(&c.id_number, true);
         let (field, kept, lost) = conflict_words(&c.field, c.year, c.kept.as_deref(), c.lost.as_deref());
-        let (kept_at, lost_at) = (at(&c.kept_at), at(&c.lost_at));
+        let (kept_from, lost_from) =
+            (format!("{} {}", c.kept_drive, at(&c.kept_at)), format!("{} {}", c.lost_drive, at(&c.lost_at)));
+        let (zh, en) = kept_and_lost((&kept, &kept_from), (&lost, &lost_from), c.payment_kept.as_deref());
         say(
-            &format!(
-                "  {} {} {id} 「{field}」：保留 {kept}（{} {kept_at}），舍弃 {lost}（{} {lost_at}）",
-                c.school, c.name, c.kept_drive, c.lost_drive
-            ),
-            &format!(
-                "  {} {} {id} {field}: kept {kept} ({} {kept_at}), dropped {lost} ({} {lost_at})",
-                c.school, c.name, c.kept_drive, c.lost_drive
-            ),
+            &format!("  {} {} {id} 「{field}」：{zh}", c.school, c.name),
+            &format!("  {} {} {id} {field}: {en}", c.school, c.name),
         );
     };
     let group = |g: &[&county::PushConflict]| {
@@ -136,17 +133,10 @@ pub fn push(
         let (field, kept, lost) = conflict_words(&c.field, c.year, c.kept.as_deref(), c.lost.as_deref());
         let (kept_at, lost_at) =
             (span(g.iter().filter_map(|c| c.kept_at.as_deref())), span(g.iter().filter_map(|c| c.lost_at.as_deref())));
+        let (kept_from, lost_from) = (format!("{} {kept_at}", c.kept_drive), format!("{} {lost_at}", c.lost_drive));
         let n = g.len();
-        say(
-            &format!(
-                "  「{field}」：保留 {kept}（{} {kept_at}），舍弃 {lost}（{} {lost_at}）（{n} 名学生） ({n} pupils)",
-                c.kept_drive, c.lost_drive
-            ),
-            &format!(
-                "  {field} of {n} pupils: kept {kept} ({} {kept_at}), dropped {lost} ({} {lost_at})",
-                c.kept_drive, c.lost_drive
-            ),
-        );
+        let (zh, en) = kept_and_lost((&kept, &kept_from), (&lost, &lost_from), c.payment_kept.as_deref());
+        say(&format!("  「{field}」：{zh}（{n} 名学生） ({n} pupils)"), &format!("  {field} of {n} pupils: {en}"));
     };
     print_listed(&lines, pupil, group);
     Ok(())

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::open::{READ_ONLY_REFUSED, drive_path, lock_drive, open_writer, open_writer_or_preview, record_reveal};
-use super::output::{conflict_words, listed, print_json, print_listed, shown_id, span};
+use super::output::{conflict_words, kept_and_lost, listed, print_json, print_listed, shown_id, span};
 use super::{Cli, CmdResult, UserError, passphrase, pick, say};
 use crate::store::cipher::{self, FileKind};
 use crate::store::{Store, StoreError};
@@ -152,15 +152,14 @@ fn print_merge_report(r: &crate::store::merge::MergeReport, reveal: bool) {
             "added {added}, updated {updated}, unchanged {unchanged}, conflicts {conflicts}, audit rows copied {copied}"
         ),
     );
-    let lines = listed(&r.conflicts, |c| (c.field.as_str(), c.kept.as_deref(), c.lost.as_deref()));
+    let lines =
+        listed(&r.conflicts, |c| (c.field.as_str(), c.kept.as_deref(), c.lost.as_deref(), c.payment_kept.as_deref()));
     let pupil = |c: &crate::store::merge::Conflict| {
         let (id, kept_at, lost_at) =
             (shown_id(&c.id_number, reveal), local_seconds(&c.kept_at), local_seconds(&c.lost_at));
         let (field, kept, lost) = conflict_words(&c.field, None, c.kept.as_deref(), c.lost.as_deref());
-        say(
-            &format!("  {} {id} 「{field}」：保留 {kept}（{kept_at}），舍弃 {lost}（{lost_at}）", c.name),
-            &format!("  {} {id} “{field}”: kept {kept} ({kept_at}), dropped {lost} ({lost_at})", c.name),
-        );
+        let (zh, en) = kept_and_lost((&kept, &kept_at), (&lost, &lost_at), c.payment_kept.as_deref());
+        say(&format!("  {} {id} 「{field}」：{zh}", c.name), &format!("  {} {id} “{field}”: {en}", c.name));
     };
     let group = |g: &[&crate::store::merge::Conflict]| {
         let Some(c) = g.first() else { return };
@@ -168,10 +167,8 @@ fn print_merge_report(r: &crate::store::merge::MergeReport, reveal: bool) {
         let (kept_at, lost_at) =
             (span(g.iter().map(|c| c.kept_at.as_str())), span(g.iter().map(|c| c.lost_at.as_str())));
         let n = g.len();
-        say(
-            &format!("  「{field}」：保留 {kept}（{kept_at}），舍弃 {lost}（{lost_at}）（{n} 名学生） ({n} pupils)"),
-            &format!("  “{field}” of {n} pupils: kept {kept} ({kept_at}), dropped {lost} ({lost_at})"),
-        );
+        let (zh, en) = kept_and_lost((&kept, &kept_at), (&lost, &lost_at), c.payment_kept.as_deref());
+        say(&format!("  「{field}」：{zh}（{n} 名学生） ({n} pupils)"), &format!("  “{field}” of {n} pupils: {en}"));
     };
     print_listed(&lines, pupil, group);
     if !r.ambiguous.is_empty() {

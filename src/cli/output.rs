@@ -62,6 +62,30 @@ pub(super) fn conflict_words(
     (label, value(kept), value(lost))
 }
 
+/// The two sides of a conflict line, (Chinese, English): each value with where and when it came from. An
+/// enrollment not applied because it contradicts a payment (`payment_kept`) says so and names the payment.
+pub(super) fn kept_and_lost(
+    (kept, kept_from): (&str, &str),
+    (lost, lost_from): (&str, &str),
+    payment_kept: Option<&str>,
+) -> (String, String) {
+    match payment_kept {
+        None => (
+            format!("保留 {kept}（{kept_from}），舍弃 {lost}（{lost_from}）"),
+            format!("kept {kept} ({kept_from}), dropped {lost} ({lost_from})"),
+        ),
+        Some(payment) => {
+            let paid = conflict_words("payment", None, Some(payment), None).1;
+            (
+                format!("保留 {kept}（{paid}，{kept_from}），未采用 {lost}（{lost_from}）：与缴费矛盾"),
+                format!(
+                    "kept {kept} ({paid}, {kept_from}); {lost} ({lost_from}) not applied: it contradicts the payment"
+                ),
+            )
+        }
+    }
+}
+
 /// From how many conflicts of one field with the same kept and lost values they are one line with a count: a
 /// school renamed apart on two laptops conflicts once per pupil, and hundreds of lines would bury the few that
 /// concern a pupil of their own. Fewer stay one line per pupil, named.

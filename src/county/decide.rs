@@ -5,6 +5,8 @@
 use serde::Serialize;
 
 use super::CountyError;
+use crate::domain::coverage::Standing;
+use crate::domain::student::{Enrollment, PaymentStatus};
 use crate::store::Field;
 
 /// What one field of the county's tables is, for the statements a group needs.
@@ -84,6 +86,10 @@ pub struct PushConflict {
     pub lost: Option<String>,
     pub lost_at: Option<String>,
     pub lost_drive: String,
+    /// Set when the enrollment lost to a payment it contradicts (see `find_contradictions`): the payment status
+    /// kept, made at `kept_at` on `kept_drive`. `kept` is then the enrollment of the side that took the payment,
+    /// and `lost` the 不参保, 异地参保 or 已离校 not applied, whichever change was newer.
+    pub payment_kept: Option<String>,
 }
 
 fn server(e: postgres::Error) -> CountyError {
@@ -109,7 +115,15 @@ fn target(g: &Group) -> (&'static str, &'static str, &'static str) {
 /// earlier year (a laptop that has not started the new year, or an old copy) neither moves a promoted pupil
 /// back nor counts as a conflict; its class for its own year reaches the county as that year's status. So for
 /// categories: a certification for an earlier year never replaces one for a later year.
+///
+/// The enrollment group gives way to a payment it would contradict (`stage_contradicted`, see
+/// `find_contradictions`): the drive's enrollment is not applied when the county's payment stands against it,
+/// and the drive's is taken, seen or not, when its payment stands against the county's enrollment.
 fn decisions(g: &Group, year: i32) -> String {
+    decisions_as("d", g, year)
+}
+
+fn decisions_as(name: &str, g: &Group, year: i32) -> String {
     let (stage, table, on) = target(g);
     let p = g.prefix;
     let later_year = match p {
@@ -128,26 +142,84 @@ fn decisions(g: &Group, year: i32) -> String {
     };
     let county: Vec<&str> = g.fields.iter().map(|f| f.1).collect();
     let drive: Vec<&str> = g.fields.iter().map(|f| f.2).collect();
+    let contradiction = contradiction_join(g);
     format!(
-        "d AS (
+        "{name} AS (
             SELECT s.rid, s.sid,
+                   CASE WHEN c.rid IS NOT NULL THEN c.drive_paid ELSE
                    (t.{p}_event IS NULL
                     -- The drive has the county's change in its history and chose its own over it: its own came
                     -- after it (a tie of instants included), whatever the clocks say.
                     OR EXISTS (SELECT 1 FROM stage_events a WHERE a.event = t.{p}_event)
                     OR (COALESCE(s.{p}_at, '-infinity'), s.{p}_origin)
-                       > (COALESCE(t.{p}_at, '-infinity'), COALESCE(t.{p}_origin, ''))) AS they_win,
+                       > (COALESCE(t.{p}_at, '-infinity'), COALESCE(t.{p}_origin, ''))) END AS they_win,
                    (t.{p}_event IS NOT NULL
                     AND NOT EXISTS (SELECT 1 FROM stage_events a WHERE a.event = t.{p}_event)) AS ours_unseen,
-                   (ROW({county}, NULL) IS DISTINCT FROM ROW({drive}, NULL)) AS differ
-            FROM {stage} s JOIN {table} t ON {on}
-            WHERE s.{p}_event IS NOT NULL AND s.{p}_event IS DISTINCT FROM t.{p}_event
-              AND NOT EXISTS (SELECT 1 FROM canbao.audit a WHERE a.event = s.{p}_event)
+                   (ROW({county}, NULL) IS DISTINCT FROM ROW({drive}, NULL)) AS differ,
+                   c.rid IS NOT NULL AS contradicted
+            FROM {stage} s JOIN {table} t ON {on} {contradiction}
+            WHERE (COALESCE(c.drive_paid, false)
+                   OR (s.{p}_event IS NOT NULL AND s.{p}_event IS DISTINCT FROM t.{p}_event
+                       AND NOT EXISTS (SELECT 1 FROM canbao.audit a WHERE a.event = s.{p}_event)))
               {later_year}
          )",
         county = county.join(", "),
         drive = drive.join(", "),
     )
+}
+
+/// The contradictions a group's staged row can have, as `c` (none but the enrollment group's).
+fn contradiction_join(g: &Group) -> String {
+    format!("LEFT JOIN stage_contradicted c ON c.rid = s.rid AND {}", g.prefix == "enrollment")
+}
+
+/// Enrollment and payment are decided apart, so a payment from one drive and a 不参保, 异地参保 or 已离校 from
+/// another could end side by side: a pair `mark` refuses (`Standing::payment_contradicts_enrollment`), which
+/// the county would count as both declined and insured. The payment stands (money collected, which the tax
+/// office will confirm) and the enrollment that contradicts it is not applied: the pupil keeps the enrollment
+/// of the side the payment came from. A pair either side holds by itself (paid, then left school) stays.
+/// Fills `stage_contradicted` with the staged statuses this push would so combine, before any group is
+/// applied: `drive_paid` when the payment is the drive's (and so is the enrollment kept), with the payment
+/// and where it came from for the report.
+pub fn find_contradictions(tx: &mut postgres::Transaction, year: i32) -> Result<(), CountyError> {
+    let pairs: Vec<String> = Enrollment::ALL
+        .into_iter()
+        .flat_map(|e| PaymentStatus::ALL.into_iter().map(move |p| Standing::new(e, p)))
+        .filter(|s| s.payment_contradicts_enrollment())
+        .map(|s| format!("('{}', '{}')", s.enrollment.code(), s.payment.code()))
+        .collect();
+    let group = |prefix: &str| COUNTY_GROUPS.iter().find(|g| g.prefix == prefix);
+    let (Some(enrollment), Some(payment)) = (group("enrollment"), group("payment")) else { return Ok(()) };
+    tx.batch_execute(&format!(
+        "CREATE TEMP TABLE stage_contradicted (
+            rid bigint PRIMARY KEY, drive_paid boolean NOT NULL, payment text NOT NULL, paid_at text,
+            paid_event text, paid_drive text
+         ) ON COMMIT DROP;
+         -- Read while still empty: the plain decisions of each group.
+         INSERT INTO stage_contradicted
+         WITH {de}, {dp},
+         r AS (
+            SELECT s.rid, CASE WHEN de.they_win THEN s.enrollment ELSE t.enrollment END AS e,
+                   CASE WHEN dp.they_win THEN s.payment ELSE t.payment END AS p,
+                   COALESCE(dp.they_win, false) AS drive_paid, s.enrollment AS se, s.payment AS sp,
+                   t.enrollment AS te, t.payment AS tp,
+                   CASE WHEN dp.they_win THEN s.payment_at ELSE t.payment_at END AS paid_at,
+                   t.payment_event, t.payment_drive
+            FROM stage_statuses s JOIN canbao.statuses t ON t.pupil_id = s.pupil_id AND t.year = s.year
+                 LEFT JOIN de ON de.rid = s.rid LEFT JOIN dp ON dp.rid = s.rid
+         )
+         SELECT rid, drive_paid, p, to_char(paid_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),
+                CASE WHEN NOT drive_paid THEN encode(uuid_send(payment_event), 'hex') END,
+                CASE WHEN NOT drive_paid THEN (SELECT name FROM canbao.drives WHERE id = payment_drive) END
+         FROM r
+         WHERE (e, p) IN (VALUES {pairs})
+           AND (e, p) IS DISTINCT FROM (se, sp) AND (e, p) IS DISTINCT FROM (te, tp);
+         ANALYZE stage_contradicted;",
+        de = decisions_as("de", enrollment, year),
+        dp = decisions_as("dp", payment, year),
+        pairs = pairs.join(", "),
+    ))
+    .map_err(server)
 }
 
 /// How a conflict names its two sides. Copies of one drive are one drive to the county, under one name, so
@@ -176,11 +248,13 @@ pub fn conflicts_of(
                 to_char(s.{p}_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),
                 to_char(t.{p}_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),
                 COALESCE((SELECT name FROM canbao.drives WHERE id = t.{p}_drive), ''),
-                encode(uuid_send(t.{p}_event), 'hex'), {year_column} {values}
-         FROM d JOIN {stage} s ON s.rid = d.rid JOIN {table} t ON {on}
+                encode(uuid_send(t.{p}_event), 'hex'), {year_column},
+                c.payment, c.paid_at, c.paid_event, COALESCE(c.paid_drive, '') {values}
+         FROM d JOIN {stage} s ON s.rid = d.rid JOIN {table} t ON {on} {contradiction}
               JOIN canbao.pupils pp ON pp.id = s.pupil_id JOIN canbao.schools sc ON sc.id = pp.school_id
-         WHERE d.ours_unseen AND d.differ ORDER BY s.sid",
+         WHERE (d.ours_unseen OR d.contradicted) AND d.differ ORDER BY s.sid",
         d = decisions(g, year),
+        contradiction = contradiction_join(g),
     );
     let mut out = Vec::new();
     for row in tx.query(&sql, &[]).map_err(server)? {
@@ -188,22 +262,30 @@ pub fn conflicts_of(
         let id_number: String = row.get(1);
         let (drive_at, county_at): (Option<String>, Option<String>) = (row.get(4), row.get(5));
         let county_event: Option<String> = row.get(7);
-        let county_drive = match county_event.and_then(|e| names.brought.get(&e)) {
+        let named = |event: Option<String>, drive: String| match event.and_then(|e| names.brought.get(&e)) {
             Some(file) => file.clone(),
-            None => row.get(6),
+            None => drive,
         };
+        let county_drive = named(county_event, row.get(6));
         let this_drive = names.this_file.to_owned();
+        // The payment that stands against the enrollment not applied: the kept side is named by it.
+        let payment_kept: Option<String> = row.get(9);
+        let (paid_at, paid_drive): (Option<String>, String) = (row.get(10), named(row.get(11), row.get(12)));
         for (i, f) in g.fields.iter().enumerate() {
-            let county: Option<String> = row.get(9 + 2 * i);
-            let drive: Option<String> = row.get(10 + 2 * i);
+            let county: Option<String> = row.get(13 + 2 * i);
+            let drive: Option<String> = row.get(14 + 2 * i);
             if county == drive {
                 continue;
             }
-            let ((kept, kept_at, kept_drive), (lost, lost_at, lost_drive)) = if they_win {
+            let ((kept, mut kept_at, mut kept_drive), (lost, lost_at, lost_drive)) = if they_win {
                 ((drive, drive_at.clone(), this_drive.clone()), (county, county_at.clone(), county_drive.clone()))
             } else {
                 ((county, county_at.clone(), county_drive.clone()), (drive, drive_at.clone(), this_drive.clone()))
             };
+            if payment_kept.is_some() {
+                kept_at.clone_from(&paid_at);
+                kept_drive = if they_win { this_drive.clone() } else { paid_drive.clone() };
+            }
             out.push(PushConflict {
                 file: names.this_file.to_owned(),
                 id_number: if reveal { id_number.clone() } else { crate::domain::id_number::mask(&id_number) },
@@ -217,6 +299,7 @@ pub fn conflicts_of(
                 lost,
                 lost_at,
                 lost_drive,
+                payment_kept: payment_kept.clone(),
             });
         }
     }

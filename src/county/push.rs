@@ -269,6 +269,7 @@ fn update_known(
     .map_err(server)?;
     let settled_changed = prune_settled(tx)?;
     fill_closed_classes(tx)?;
+    decide::find_contradictions(tx, file.rows.current_year)?;
     let mut conflicts = Vec::new();
     for g in &COUNTY_GROUPS {
         let year = file.rows.current_year;
@@ -439,7 +440,8 @@ fn push_file(
     };
     // The staging tables go with the transaction; a second file in the same one makes its own.
     tx.batch_execute(
-        "DROP TABLE IF EXISTS stage_keys, stage_match, stage_events, stage_pupils, stage_statuses, fresh_statuses",
+        "DROP TABLE IF EXISTS stage_keys, stage_match, stage_events, stage_pupils, stage_statuses, fresh_statuses,
+             stage_contradicted",
     )
     .map_err(server)?;
     Ok((report, conflicts))

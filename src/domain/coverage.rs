@@ -39,6 +39,18 @@ impl Standing {
         }
     }
 
+    /// A settled payment the enrollment does not allow: anyone's payment for a pupil who declined (不参保) or left
+    /// (已离校), a family's for one insured elsewhere (异地参保; a department may pay where its benefit was
+    /// approved). `mark` refuses to record such a payment unless the pupil is made 在校参保, and a merge or a push
+    /// that would put one laptop's payment beside another's enrollment keeps the payment, not the enrollment.
+    pub fn payment_contradicts_enrollment(self) -> bool {
+        match self.enrollment {
+            Enrollment::Unknown | Enrollment::Here => false,
+            Enrollment::Elsewhere => self.payment == PaymentStatus::Paid,
+            Enrollment::Declined | Enrollment::Left => self.payment.is_settled(),
+        }
+    }
+
     /// In the batch enrollment template's 参保 file (002 四(一)): enrolled through the school.
     pub fn registers_at_school(self) -> bool {
         self.enrollment() == Enrollment::Here

@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::fields::{self, Field, FieldChange, FieldDiff};
 use super::{Result, Store, StoreError};
+use crate::domain::coverage::Standing;
 use crate::domain::student::{CategoryMark, Enrollment, PaymentChannel, PaymentStatus};
 
 /// 缴费: what is recorded of the year's premium.
@@ -180,13 +181,7 @@ fn field_changes(
             Change::Payment(payment) => {
                 let status = payment.status();
                 if status.is_settled() {
-                    // A department may pay for a pupil enrolled where their benefit was approved (异地); a family's
-                    // payment here, or anyone's for a pupil who declined or left, contradicts the roster.
-                    let contradicts = match current.enrollment {
-                        Enrollment::Unknown | Enrollment::Here => false,
-                        Enrollment::Elsewhere => status == PaymentStatus::Paid,
-                        Enrollment::Declined | Enrollment::Left => true,
-                    };
+                    let contradicts = Standing::new(current.enrollment, status).payment_contradicts_enrollment();
                     if contradicts && !confirmed {
                         return Err(Refusal::PaymentAgainstEnrollment {
                             enrollment: current.enrollment,

@@ -13,6 +13,8 @@ use serde::Serialize;
 
 use super::fields::{self, Field, FieldChange};
 use super::{Result, Store, StoreError, schema};
+use crate::domain::coverage::Standing;
+use crate::domain::student::{Enrollment, PaymentStatus};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Conflict {
@@ -25,6 +27,10 @@ pub struct Conflict {
     /// The value that lost, recorded in the audit log too.
     pub lost: Option<String>,
     pub lost_at: String,
+    /// Set when the enrollment lost to a payment it contradicts (see `keep_the_payment`): the payment status
+    /// kept, made at `kept_at`. `kept` is then the enrollment of the side that took the payment, and `lost`
+    /// the 不参保, 异地参保 or 已离校 not applied, whichever change was newer.
+    pub payment_kept: Option<String>,
 }
 
 /// A pupil of the other file without a valid ID number who matches more than one pupil (theirs or ours) by
@@ -579,6 +585,8 @@ fn settle_pupil(
     // Each insured year's changes apart: a yearly group is settled once per year either side has a change
     // for, so one laptop's 2027 statuses never overwrite the other's 2028 ones.
     let mut changes: Vec<(Option<i32>, FieldChange)> = Vec::new();
+    let mut found: Vec<Found> = Vec::new();
+    let mut statuses: Vec<Decided> = Vec::new();
     for group in GROUPS {
         let yearly = group.iter().all(|f| f.is_yearly());
         let mut years: Vec<Option<i32>> = vec![None];
@@ -638,7 +646,7 @@ fn settle_pupil(
                     } else {
                         (ours_value.clone(), our_last.at.clone(), theirs_value.clone(), their_last.at.clone())
                     };
-                    conflicts.push(Conflict {
+                    let conflict = Conflict {
                         id_number: id_number.clone(),
                         name: name.clone(),
                         field: key.into(),
@@ -646,25 +654,43 @@ fn settle_pupil(
                         kept_at,
                         lost,
                         lost_at,
-                    });
-                    if !they_win {
-                        // Record the value that lost, so nobody's entry disappears without a trace.
-                        let ctx = super::AuditContext { year: year.or(ctx.year), ..ctx.clone() };
-                        ctx.write(
-                            tx,
-                            Some(our_id),
-                            &id_number,
-                            &format!("{key}:conflict_lost"),
-                            theirs_value.as_deref(),
-                            ours_value.as_deref(),
-                        )?;
-                    }
+                        payment_kept: None,
+                    };
+                    found.push(Found { group, year, conflict, record: !they_win });
                 }
                 if they_win && theirs_value != ours_value {
                     changes.push((year, FieldChange::new_owned(field, theirs_value.clone())));
                 }
             }
+            if group.contains(&Field::Enrollment) || group.contains(&Field::Payment) {
+                statuses.push(Decided {
+                    group,
+                    year,
+                    theirs: theirs_values,
+                    ours: ours_values,
+                    they_win,
+                    their_at: their_last.at.clone(),
+                    our_at: our_last.map(|o| o.at.clone()),
+                });
+            }
         }
+    }
+    let pupil = Pupil { our_id, their_id, id_number: &id_number, name: &name };
+    keep_the_payment(tx, sides, &pupil, (&their_history, &our_history), &statuses, &mut changes, &mut found)?;
+    for Found { year, conflict, record, .. } in found {
+        if record {
+            // Record the value that lost, so nobody's entry disappears without a trace.
+            let ctx = super::AuditContext { year: year.or(ctx.year), ..ctx.clone() };
+            ctx.write(
+                tx,
+                Some(our_id),
+                &id_number,
+                &format!("{}:conflict_lost", conflict.field),
+                conflict.lost.as_deref(),
+                conflict.kept.as_deref(),
+            )?;
+        }
+        conflicts.push(conflict);
     }
     // A reveal's row names the ID number as its field (see `history`): it is no change of the number.
     let numbered =
@@ -674,6 +700,142 @@ fn settle_pupil(
     }
     apply_by_year(tx, ctx, our_id, &changes)?;
     Ok(true)
+}
+
+/// A conflict found while a pupil's groups are decided, written once they all are: `record` when ours won
+/// and their value is to be kept in the audit log as lost.
+struct Found {
+    group: &'static [Field],
+    year: Option<i32>,
+    conflict: Conflict,
+    record: bool,
+}
+
+/// How one status group (enrollment, payment) of one insured year was decided: the values on each side, and
+/// the newest change to it on each.
+struct Decided {
+    group: &'static [Field],
+    year: Option<i32>,
+    theirs: Vec<Option<String>>,
+    ours: Vec<Option<String>>,
+    they_win: bool,
+    their_at: String,
+    our_at: Option<String>,
+}
+
+/// The pupil being settled: our row, theirs, and how the report names them.
+struct Pupil<'a> {
+    our_id: i64,
+    their_id: i64,
+    id_number: &'a str,
+    name: &'a str,
+}
+
+/// Enrollment and payment are decided apart, so a payment made on one laptop and a 不参保, 异地参保 or 已离校
+/// marked on the other could end side by side, a pair `mark` refuses
+/// (`Standing::payment_contradicts_enrollment`) and one the county would count as both declined and insured.
+/// The payment stands (money collected, which the tax office will confirm); the enrollment that contradicts it
+/// is not applied: the pupil keeps the enrollment of the side that took the payment, and the pair is listed as
+/// a conflict naming the payment. A pair either laptop holds by itself (paid, then left school) is that
+/// laptop's own word and stays.
+fn keep_the_payment(
+    tx: &Transaction,
+    sides: &Sides,
+    pupil: &Pupil,
+    (their_history, our_history): (&[Event], &[Event]),
+    statuses: &[Decided],
+    changes: &mut Vec<(Option<i32>, FieldChange)>,
+    found: &mut Vec<Found>,
+) -> Result<()> {
+    let enrollment_group = GROUPS.into_iter().find(|g| g.contains(&Field::Enrollment)).unwrap_or(&[]);
+    let payment_group = GROUPS.into_iter().find(|g| g.contains(&Field::Payment)).unwrap_or(&[]);
+    let mut years: Vec<Option<i32>> = statuses.iter().map(|d| d.year).collect();
+    years.sort_unstable();
+    years.dedup();
+    for year in years {
+        let decided = |group: &[Field]| statuses.iter().find(|d| d.group == group && d.year == year);
+        let (enrollment, payment) = (decided(enrollment_group), decided(payment_group));
+        // A group not decided this year is as each side holds it.
+        let values = |group: &[Field], d: Option<&Decided>, ours: bool| -> Result<Vec<Option<String>>> {
+            match (d, ours) {
+                (Some(d), true) => Ok(d.ours.clone()),
+                (Some(d), false) => Ok(d.theirs.clone()),
+                (None, true) => group
+                    .iter()
+                    .map(|&f| Ok(value(tx, "main", pupil.our_id, f, year, sides.our_current)?.flatten()))
+                    .collect(),
+                (None, false) => group
+                    .iter()
+                    .map(|&f| Ok(value(tx, "other", pupil.their_id, f, year, sides.their_current)?.flatten()))
+                    .collect(),
+            }
+        };
+        let (our_enrollment, their_enrollment) =
+            (values(enrollment_group, enrollment, true)?, values(enrollment_group, enrollment, false)?);
+        let (our_payment, their_payment) =
+            (values(payment_group, payment, true)?, values(payment_group, payment, false)?);
+        let status = |group: &[Field], field: Field, vals: &[Option<String>]| {
+            group.iter().position(|&f| f == field).and_then(|i| vals.get(i).cloned().flatten())
+        };
+        let ours = (
+            status(enrollment_group, Field::Enrollment, &our_enrollment),
+            status(payment_group, Field::Payment, &our_payment),
+        );
+        let theirs = (
+            status(enrollment_group, Field::Enrollment, &their_enrollment),
+            status(payment_group, Field::Payment, &their_payment),
+        );
+        let (their_e, their_p) = (enrollment.is_some_and(|d| d.they_win), payment.is_some_and(|d| d.they_win));
+        let merged = (
+            if their_e { theirs.0.clone() } else { ours.0.clone() },
+            if their_p { theirs.1.clone() } else { ours.1.clone() },
+        );
+        let standing = Standing::new(
+            merged.0.as_deref().and_then(Enrollment::from_code).unwrap_or(Enrollment::Unknown),
+            merged.1.as_deref().and_then(PaymentStatus::from_code).unwrap_or(PaymentStatus::Unpaid),
+        );
+        if !standing.payment_contradicts_enrollment() || merged == ours || merged == theirs {
+            continue;
+        }
+        let in_year = |e: &Event| e.year == year;
+        let last_at = |history: &[Event], group: &[Field], vals: &[Option<String>]| {
+            last_setting(history, group, vals, &in_year).map(|e| e.at.clone()).unwrap_or_default()
+        };
+        // The payment came from one side and the enrollment from the other (the pair is neither side's own).
+        let (kept, lost, kept_at, lost_at) = if their_p {
+            let lost_at = enrollment.and_then(|d| d.our_at.clone());
+            let lost_at = lost_at.unwrap_or_else(|| last_at(our_history, enrollment_group, &our_enrollment));
+            (&their_enrollment, &our_enrollment, payment.map(|d| d.their_at.clone()).unwrap_or_default(), lost_at)
+        } else {
+            let kept_at = payment.and_then(|d| d.our_at.clone());
+            let kept_at = kept_at.unwrap_or_else(|| last_at(our_history, payment_group, &our_payment));
+            let lost_at = enrollment.map(|d| d.their_at.clone());
+            let lost_at = lost_at.unwrap_or_else(|| last_at(their_history, enrollment_group, &their_enrollment));
+            (&our_enrollment, &their_enrollment, kept_at, lost_at)
+        };
+        changes.retain(|(y, c)| *y != year || !enrollment_group.contains(&c.field));
+        found.retain(|f| f.year != year || f.group != enrollment_group);
+        for ((&field, kept), lost) in enrollment_group.iter().zip(kept).zip(lost) {
+            if kept == lost {
+                continue;
+            }
+            if their_p {
+                changes.push((year, FieldChange::new_owned(field, kept.clone())));
+            }
+            let conflict = Conflict {
+                id_number: pupil.id_number.to_owned(),
+                name: pupil.name.to_owned(),
+                field: field.key().into(),
+                kept: kept.clone(),
+                kept_at: kept_at.clone(),
+                lost: lost.clone(),
+                lost_at: lost_at.clone(),
+                payment_kept: merged.1.clone(),
+            };
+            found.push(Found { group: enrollment_group, year, conflict, record: !their_p });
+        }
+    }
+    Ok(())
 }
 
 /// The pupil's ID number, corrected on one laptop or both (a family's card, a corrected list, `E`): decided as a
@@ -739,6 +901,7 @@ fn settle_number(
             kept_at,
             lost: masked(lost),
             lost_at,
+            payment_kept: None,
         });
         if !they_win {
             // The number that lost is recorded, so nobody's correction disappears without a trace.
@@ -965,6 +1128,11 @@ mod tests {
 
     /// Two laptops' copies of one drive, as the operators got them.
     fn two_copies(dir: &Path) -> (Store, Store, Vec<String>) {
+        two_copies_after(dir, |_, _| {})
+    }
+
+    /// Two copies of one drive made after `before` was done to it.
+    fn two_copies_after(dir: &Path, before: impl FnOnce(&mut Store, &[String])) -> (Store, Store, Vec<String>) {
         let ids = vec![valid("45020220150101121"), valid("45020220150101131"), valid("45020220150101141")];
         let a_path = dir.join("a.db");
         let mut a = Store::open(&a_path).unwrap();
@@ -972,6 +1140,7 @@ mod tests {
         a.set_operator("甲").unwrap();
         let rows: Vec<Incoming> = ids.iter().enumerate().map(|(i, id)| pupil(&format!("学生{i}"), id)).collect();
         a.apply_import(&rows, &[], 0, false).unwrap();
+        before(&mut a, &ids);
         let b_path = dir.join("b.db");
         a.backup_to(&b_path).unwrap();
         let mut b = Store::open(&b_path).unwrap();
@@ -1455,6 +1624,74 @@ mod tests {
                 (None, None, None),
                 "{p:?}"
             );
+        }
+    }
+
+    /// One laptop takes a payment, the other marks the same pupil 不参保, 异地参保 or 已离校 without having seen
+    /// it: the payment stands and the enrollment is not applied, whichever was newer and whichever way the
+    /// files are merged, and the report names the payment kept. A department's payment for a pupil insured
+    /// elsewhere is a pair `mark` allows, and merges as any two groups do.
+    #[test]
+    fn a_payment_stands_against_an_enrollment_marked_apart_that_contradicts_it() {
+        let cases = [
+            (Enrollment::Declined, Some("家长拒绝"), PaymentStatus::Paid),
+            (Enrollment::Elsewhere, Some("外省"), PaymentStatus::Paid),
+            (Enrollment::Left, None, PaymentStatus::Government),
+            (Enrollment::Elsewhere, Some("外省"), PaymentStatus::Government),
+        ];
+        for (enrollment, reason, payment) in cases {
+            for payment_first in [true, false] {
+                let case = format!("{enrollment:?} {payment:?}, payment first: {payment_first}");
+                let dir = tempfile::tempdir().unwrap();
+                // Enrolled here before the copies were made: the payment then changes no enrollment of its own.
+                let (mut a, mut b, ids) = two_copies_after(dir.path(), |a, ids| {
+                    a.set_enrollment(by_id(a, &ids[0]).id, Enrollment::Here, None).unwrap();
+                });
+                let (pay_at, mark_at) = if payment_first {
+                    ("2026-11-23T10:00:00+08:00", "2026-11-23T10:00:05+08:00")
+                } else {
+                    ("2026-11-23T10:00:05+08:00", "2026-11-23T10:00:00+08:00")
+                };
+                a.set_fixed_clock(pay_at);
+                let details = PaymentDetails { amount_fen: Some(40000), ..Default::default() };
+                a.set_payment(by_id(&a, &ids[0]).id, payment, &details).unwrap();
+                b.set_fixed_clock(mark_at);
+                b.set_enrollment(by_id(&b, &ids[0]).id, enrollment, reason).unwrap();
+                let ((a_into_b, r1), (b_into_a, r2)) = merge_both_ways(dir.path(), a, b);
+                assert_eq!(snapshot(&a_into_b), snapshot(&b_into_a), "{case}");
+                let contradicts = Standing::new(enrollment, payment).payment_contradicts_enrollment();
+                for (s, r) in [(&a_into_b, &r1), (&b_into_a, &r2)] {
+                    let p = by_id(s, &ids[0]);
+                    assert_eq!(p.payment, payment, "{case}: the payment stands: {r:?}");
+                    let listed: Vec<_> = r
+                        .conflicts
+                        .iter()
+                        .map(|c| (c.field.as_str(), c.kept.as_deref(), c.lost.as_deref(), c.payment_kept.as_deref()))
+                        .collect();
+                    if contradicts {
+                        assert_eq!((p.enrollment, p.decline_reason.as_deref()), (Enrollment::Here, None), "{case}");
+                        let mut expected =
+                            vec![("enrollment", Some("here"), Some(enrollment.code()), Some(payment.code()))];
+                        if let Some(reason) = reason {
+                            expected.push(("decline_reason", None, Some(reason), Some(payment.code())));
+                        }
+                        assert_eq!(listed, expected, "{case}");
+                        let c = &r.conflicts[0];
+                        let same = |a: &str, b: &str| crate::store::instant::cmp(a, b).is_eq();
+                        assert!(same(&c.kept_at, pay_at) && same(&c.lost_at, mark_at), "{case}: {c:?}");
+                    } else {
+                        assert_eq!(p.enrollment, enrollment, "{case}");
+                        assert!(listed.iter().all(|c| c.3.is_none()), "{case}: {listed:?}");
+                    }
+                }
+                for (mut s, from) in [(a_into_b, dir.path().join("a.db")), (b_into_a, dir.path().join("b.db"))] {
+                    let (before, audit) = (snapshot(&s), s.audit_count().unwrap());
+                    let again = s.merge_from(&from, false).unwrap();
+                    assert_eq!((again.updated, again.audit_rows_copied), (0, 0), "{case}: {again:?}");
+                    assert!(again.conflicts.is_empty(), "{case}: {again:?}");
+                    assert_eq!((snapshot(&s), s.audit_count().unwrap()), (before, audit), "{case}");
+                }
+            }
         }
     }
 
