@@ -1799,3 +1799,36 @@ fn the_roster_check_lists_every_finding_it_counts_and_scrolls() {
         assert_ne!(screen(&app), end);
     }
 }
+
+/// Tab in the enrollment chooser goes to the reason, and Shift-Tab back, as in the payment form: the status
+/// chosen never moves, and the reason typed after Tab is saved with it. Text typed on a status that takes none
+/// is not swallowed without a word.
+#[test]
+fn tab_in_the_enrollment_chooser_reaches_the_reason_and_never_changes_the_status() {
+    let mut app = app(Language::Zh);
+    let id = app.selected_id().expect("pupil");
+    app.update(Action::Enrollment);
+    for _ in 0..3 {
+        app.update(Action::Down);
+    }
+    app.update(Action::NextField);
+    type_text(&mut app, "家长");
+    app.update(Action::PreviousField);
+    app.update(Action::NextField);
+    type_text(&mut app, "不同意");
+    let shown = screen(&app);
+    assert!(shown.contains("> 不参保") && shown.contains("家长不同意"), "{shown}");
+    app.update(Action::Confirm);
+    let s = app.store.student(id).expect("s");
+    assert_eq!((s.enrollment, s.decline_reason.as_deref()), (Enrollment::Declined, Some("家长不同意")));
+
+    // 已离校 takes no text: Tab stays on it, and what is typed is refused in the dialog.
+    app.update(Action::Enrollment);
+    app.update(Action::Down);
+    app.update(Action::NextField);
+    type_text(&mut app, "x");
+    let shown = screen(&app);
+    assert!(shown.contains("> 已离校") && shown.contains("此状态无需填写，输入未记录"), "{shown}");
+    app.update(Action::Back);
+    assert_eq!(app.store.student(id).expect("s").enrollment, Enrollment::Declined);
+}

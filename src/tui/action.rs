@@ -25,6 +25,8 @@ pub enum Action {
     Right,
     /// Tab: complete a file path, or move to the next field of a form.
     NextField,
+    /// Shift-Tab: move to the previous field of a form.
+    PreviousField,
     /// Enter in a dialog: accept what it shows (in a question, the highlighted answer).
     Confirm,
     /// In a question: answer yes at once.
@@ -114,6 +116,7 @@ const BINDABLE: &[(&str, MakeAction)] = &[
     ("left", || Action::Left),
     ("right", || Action::Right),
     ("next_field", || Action::NextField),
+    ("previous_field", || Action::PreviousField),
     ("confirm", || Action::Confirm),
     ("yes", || Action::Yes),
     ("back", || Action::Back),

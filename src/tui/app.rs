@@ -297,7 +297,7 @@ impl App {
             Action::EditIdentity | Action::Undo | Action::Redo | Action::Import | Action::Export => {}
             // Keys for dialogs and text fields; the sample school is offered only on an empty drive's welcome.
             Action::Left | Action::Right | Action::NextField | Action::Confirm | Action::Yes | Action::New => {}
-            Action::Edit => {}
+            Action::Edit | Action::PreviousField => {}
             Action::LoadSample | Action::Backspace | Action::Delete | Action::ClearLine => {}
             Action::Input(_) | Action::Paste(_) | Action::Resize(..) | Action::Tick | Action::JobDone(_) => {}
         }
@@ -334,7 +334,7 @@ impl App {
             Action::Left | Action::Right | Action::NextField | Action::Confirm | Action::Yes | Action::Back => false,
             Action::Quit | Action::Search | Action::OpenDetail | Action::Dashboard | Action::Help => false,
             Action::Export | Action::Filters | Action::Palette | Action::New | Action::JobDone(_) => false,
-            Action::Edit => false,
+            Action::Edit | Action::PreviousField => false,
             Action::ToggleSelect | Action::SelectAll | Action::Backspace | Action::Delete | Action::ClearLine => false,
             Action::Input(_) | Action::Paste(_) => false,
         }
@@ -365,7 +365,7 @@ impl App {
             // The search line has the keyboard: letters are typed, not commands.
             Action::NextField | Action::Yes | Action::Search | Action::OpenDetail | Action::Dashboard => {}
             Action::Help | Action::Import | Action::Export | Action::Filters | Action::Palette | Action::New => {}
-            Action::Edit => {}
+            Action::Edit | Action::PreviousField => {}
             Action::Enrollment | Action::TogglePaid | Action::ToggleGovernment | Action::Categories => {}
             Action::EditNote | Action::EditIdentity | Action::ToggleSelect | Action::SelectAll | Action::Undo => {}
             Action::Redo | Action::Reveal | Action::LoadSample | Action::Resize(..) | Action::Tick => {}

@@ -356,7 +356,7 @@ impl App {
                 self.open_policies();
                 return None;
             }
-            Action::Up => form.focus = form.focus.previous(windows),
+            Action::Up | Action::PreviousField => form.focus = form.focus.previous(windows),
             Action::Down | Action::NextField => form.focus = form.focus.next(windows),
             Action::Confirm => return self.save_edited_policy(form),
             a => {
@@ -451,7 +451,7 @@ impl App {
         form.error = None;
         match action {
             Action::Back => return None,
-            Action::Up => form.focus = form.focus.previous(),
+            Action::Up | Action::PreviousField => form.focus = form.focus.previous(),
             Action::Down | Action::NextField => form.focus = form.focus.next(),
             Action::Confirm => return self.write_new_policy(form),
             a => {

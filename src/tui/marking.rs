@@ -66,8 +66,7 @@ impl App {
             None => (Enrollment::Here, String::new()),
         };
         let cursor = Enrollment::ALL.iter().position(|e| *e == status).unwrap_or(0);
-        self.modal =
-            Some(Modal::Enrollment(EnrollmentChooser { targets, cursor, detail: LineInput::with_text(&detail) }));
+        self.modal = Some(Modal::Enrollment(EnrollmentChooser::new(targets, cursor, &detail)));
     }
 
     /// Enter in the enrollment chooser.

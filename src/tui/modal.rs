@@ -62,6 +62,10 @@ pub struct EnrollmentChooser {
     /// Index into `Enrollment::ALL`.
     pub cursor: usize,
     pub detail: LineInput,
+    /// The reason or place has the keys (Tab, or typing): Up, Tab and Shift-Tab go back to the list.
+    pub on_detail: bool,
+    /// Why the last key did nothing (typing on a status that takes no text).
+    pub error: Option<&'static str>,
 }
 
 impl EnrollmentChooser {
@@ -72,6 +76,10 @@ impl EnrollmentChooser {
     /// The status chosen takes a reason or a place.
     pub fn takes_detail(&self) -> bool {
         matches!(self.status(), Enrollment::Declined | Enrollment::Elsewhere)
+    }
+
+    pub fn new(targets: Vec<i64>, cursor: usize, detail: &str) -> EnrollmentChooser {
+        EnrollmentChooser { targets, cursor, detail: LineInput::with_text(detail), on_detail: false, error: None }
     }
 }
 

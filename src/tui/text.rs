@@ -135,6 +135,11 @@ pub struct Text {
     pub decline_prompt: &'static str,
     pub elsewhere_prompt: &'static str,
     pub no_detail: &'static str,
+    /// Typing on a status that takes no reason or place.
+    pub no_detail_typed: &'static str,
+    /// The enrollment chooser's hint for Tab to the reason or place, and back.
+    pub to_detail: &'static str,
+    pub to_choices: &'static str,
     pub confirm_title: &'static str,
     pub yes: &'static str,
     pub no: &'static str,

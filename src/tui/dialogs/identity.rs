@@ -34,7 +34,7 @@ impl App {
         form.error = None;
         match action {
             Action::Back => return None,
-            Action::Up => form.focus = form.focus.previous(),
+            Action::Up | Action::PreviousField => form.focus = form.focus.previous(),
             Action::Down | Action::NextField => form.focus = form.focus.next(),
             Action::Confirm => return self.save_identity(form),
             a => {

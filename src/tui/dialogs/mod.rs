@@ -182,21 +182,29 @@ impl App {
         }
     }
 
+    /// The list of statuses, and below it the reason or place where the status takes one. Tab and Shift-Tab
+    /// go between the two as in the payment form, and never change the status chosen.
     fn update_enrollment(&mut self, mut chooser: EnrollmentChooser, action: Action) -> Option<Modal> {
+        chooser.error = None;
         match action {
             Action::Confirm => {
                 self.choose_enrollment(chooser);
                 return None;
             }
             Action::Back => return None,
-            Action::Up | Action::ScrollUp => chooser.cursor = chooser.cursor.saturating_sub(1),
-            Action::Down | Action::ScrollDown | Action::NextField => {
-                chooser.cursor = (chooser.cursor + 1).min(Enrollment::ALL.len() - 1)
+            Action::NextField | Action::PreviousField => {
+                chooser.on_detail = !chooser.on_detail && chooser.takes_detail()
             }
+            Action::Up | Action::ScrollUp if chooser.on_detail => chooser.on_detail = false,
+            Action::Down | Action::ScrollDown if chooser.on_detail => {}
+            Action::Up | Action::ScrollUp => chooser.cursor = chooser.cursor.saturating_sub(1),
+            Action::Down | Action::ScrollDown => chooser.cursor = (chooser.cursor + 1).min(Enrollment::ALL.len() - 1),
             // Typing goes to the reason or place, and only where the status takes one.
             a if chooser.takes_detail() => {
-                chooser.detail.edit(&a);
+                chooser.on_detail |= chooser.detail.edit(&a);
             }
+            // Text typed where there is no field would be lost without a word: the dialog says so.
+            Action::Input(_) | Action::Paste(_) => chooser.error = Some(self.text.no_detail_typed),
             _ => {}
         }
         Some(Modal::Enrollment(chooser))
@@ -272,7 +280,7 @@ impl App {
         match action {
             Action::Back => return None,
             Action::Confirm => return self.apply_payment(form),
-            Action::Up => form.focus = form.focus.previous(),
+            Action::Up | Action::PreviousField => form.focus = form.focus.previous(),
             Action::Down | Action::NextField => form.focus = form.focus.next(),
             Action::Left if form.focus == PaymentField::Channel => {
                 form.channel = Some(form.channel.map_or(channels - 1, |c| (c + channels - 1) % channels))

@@ -520,11 +520,19 @@ fn enrollment(frame: &mut Frame, app: &App, area: Rect, chooser: &EnrollmentChoo
         _ => t.no_detail,
     };
     frame.render_widget(Paragraph::new(prompt), Rect { y, height: 1, ..inner });
+    let below = Rect { y: y + 1, height: 1, ..inner };
     if chooser.takes_detail() {
-        field(frame, app, Rect { y: y + 1, height: 1, ..inner }, &chooser.detail, true);
+        field(frame, app, below, &chooser.detail, chooser.on_detail);
+    } else if let Some(e) = chooser.error {
+        let line = Line::styled(truncate(e, inner.width as usize), app.theme.popup().fg(app.theme.error.0));
+        frame.render_widget(Paragraph::new(line), below);
     }
-    let items = [("down", None), ("confirm", None), ("back", None)];
-    frame.render_widget(Paragraph::new(hint_line(app, Context::Input, &items, inner.width as usize)), bottom(inner));
+    let items: &[(&str, Option<&str>)] = match (chooser.takes_detail(), chooser.on_detail) {
+        (true, true) => &[("next_field", Some(t.to_choices)), ("confirm", None), ("back", None)],
+        (true, false) => &[("down", None), ("next_field", Some(t.to_detail)), ("confirm", None), ("back", None)],
+        (false, _) => &[("down", None), ("confirm", None), ("back", None)],
+    };
+    frame.render_widget(Paragraph::new(hint_line(app, Context::Input, items, inner.width as usize)), bottom(inner));
 }
 
 /// A yes/no question before a write: No is highlighted until the operator moves to Yes.
