@@ -351,6 +351,32 @@ fn a_departments_payment_is_checked_against_the_departments_share() {
     assert_eq!((conflicts[0]["roster"].as_str(), conflicts[0]["file"].as_str()), (Some("已缴费"), Some("财政代缴")));
 }
 
+/// A row held back as a conflict (the roster says 不参保, the list says paid) recorded nothing: it is a conflict
+/// only, never also an amount "recorded" at the wrong sum, in the counts or the lines, text or --json.
+#[test]
+fn a_row_held_back_as_a_conflict_is_no_amount_mismatch() {
+    let (dir, db) = sample_drive();
+    ok(canbao(&db).args(["policy", "use", "yibin-2024"]));
+    ok(canbao(&db).args(["mark", "450203202003164449", "--enrollment", "declined", "--reason", "家长已在单位参保"]));
+    let file = write(
+        dir.path(),
+        "tax.csv",
+        "姓名,身份证号码,缴费金额,缴费时间\n卢雅,450203202003164449,350,2023-11-01\n孙语,450203201909308803,350,2023-11-01\n",
+    );
+    let text = ok(canbao(&db).args(["reconcile", "--source", "tax", "--dry-run", "--reveal"]).arg(&file));
+    assert!(text.contains("金额不符 1，状态冲突 1"), "{text}");
+    assert!(!text.contains("卢雅 450203202003164449：缴费"), "{text}");
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&file));
+    let conflicts = report["conflicts"].as_array().expect("list");
+    assert_eq!(conflicts.len(), 1, "{report}");
+    assert_eq!(conflicts[0]["id_number"], "450203202003164449");
+    // 孙语's payment was recorded at the wrong sum; 卢雅's was not recorded.
+    let amounts = report["amount_mismatches"].as_array().expect("list");
+    let ids: Vec<&str> = amounts.iter().filter_map(|m| m["id_number"].as_str()).collect();
+    assert_eq!(ids, ["450203201909308803"], "{report}");
+    assert_eq!(json(canbao(&db).args(["find", "450203202003164449", "--json"]))[0]["payment"], "unpaid");
+}
+
 #[test]
 fn agency_and_category_lists() {
     let (dir, db) = sample_drive();

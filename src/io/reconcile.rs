@@ -42,7 +42,8 @@ pub struct NameMismatch {
     pub row: usize,
 }
 
-/// A payment that differs from the amount due under the drive's policy (the payment is still recorded).
+/// A payment that differs from the amount due under the drive's policy (the payment is still recorded; a row
+/// held back as a conflict is a conflict only).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AmountMismatch {
     pub id_number: String,
@@ -230,6 +231,9 @@ pub fn reconcile_sheets(
             Some(Refusal::PaymentAgainstEnrollment { enrollment, payment }) => {
                 let student = run.store.student(outcome.id)?;
                 run.conflict(&student, enrollment.label_zh(), payment.label_zh(), row);
+                // An amount mismatch says a payment was recorded at a wrong amount: this one was not recorded
+                // at all, and counting it would tell the operator a payment is on file.
+                run.report.amount_mismatches.retain(|m| m.row != row || m.id_number != student.id_number);
             }
             None if outcome.diffs.is_empty() => run.report.already += 1,
             None => run.report.matched += 1,
