@@ -27,21 +27,49 @@ impl CopyLine {
 
     pub fn text(&mut self, value: &str) {
         self.separate();
-        for b in value.bytes() {
-            match b {
-                b'\\' => self.buf.extend_from_slice(b"\\\\"),
-                b'\t' => self.buf.extend_from_slice(b"\\t"),
-                b'\n' => self.buf.extend_from_slice(b"\\n"),
-                b'\r' => self.buf.extend_from_slice(b"\\r"),
-                _ => self.buf.push(b),
-            }
+        // Almost no text needs escaping: it is copied whole between the few bytes that do (pushing byte by
+        // byte was a fifth of a push's own work).
+        let bytes = value.as_bytes();
+        // Without a short cut, so the compiler checks many bytes at a time.
+        if bytes.iter().fold(true, |plain, &b| plain & (b > b'\r') & (b != b'\\')) {
+            self.buf.extend_from_slice(bytes);
+            return;
         }
+        let mut from = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            let escaped: &[u8] = match b {
+                b'\\' => b"\\\\",
+                b'\t' => b"\\t",
+                b'\n' => b"\\n",
+                b'\r' => b"\\r",
+                _ => continue,
+            };
+            self.buf.extend_from_slice(&bytes[from..i]);
+            self.buf.extend_from_slice(escaped);
+            from = i + 1;
+        }
+        self.buf.extend_from_slice(&bytes[from..]);
     }
 
     /// A number, written without an allocation of its own.
     pub fn int(&mut self, value: i64) {
         self.separate();
-        let _ = write!(self.buf, "{value}");
+        if value < 0 {
+            self.buf.push(b'-');
+        }
+        // Digits from the last, without the formatting machinery (a few ids and years on every row).
+        let mut digits = [0u8; 20];
+        let mut rest = value.unsigned_abs();
+        let mut at = digits.len();
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        self.buf.extend_from_slice(&digits[at..]);
     }
 
     pub fn opt(&mut self, value: Option<&str>) {
@@ -248,9 +276,11 @@ mod tests {
         line.null();
         line.opt(Some(""));
         line.int(-12);
+        line.int(i64::MIN);
+        line.int(0);
         line.end();
         line.text("x");
         line.end();
-        assert_eq!(String::from_utf8(line.buf).unwrap(), "\ta\\tb\\\\c\\nd\t\\N\t\t-12\nx\n");
+        assert_eq!(String::from_utf8(line.buf).unwrap(), "\ta\\tb\\\\c\\nd\t\\N\t\t-12\t-9223372036854775808\t0\nx\n");
     }
 }

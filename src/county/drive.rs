@@ -6,7 +6,9 @@ use std::collections::HashMap;
 
 use rusqlite::Connection;
 
-use crate::store::merge::{GROUPS, PupilKey, said_at_creation};
+use std::borrow::Cow;
+
+use crate::store::merge::{GROUPS, PupilKey, informative};
 use crate::store::{Field, StoreError, instant, schema};
 
 /// One pupil as the drive holds them (the statuses apart, per year: [`DriveStatus`]).
@@ -52,31 +54,32 @@ pub struct DriveStatus {
 
 impl DrivePupil {
     /// A field's value as the audit log writes it (the school by name).
-    fn value(&self, field: Field) -> Option<String> {
-        match field {
-            Field::School => Some(self.school.clone()),
-            Field::Name => Some(self.name.clone()),
-            Field::Grade => Some(self.grade.clone()),
-            Field::Class => Some(self.class.clone()),
-            Field::Phone => Some(self.phone.clone()),
-            Field::Categories => Some(self.categories.clone()),
-            Field::CategoriesYear => self.categories_year.map(|y| y.to_string()),
-            Field::Note => Some(self.note.clone()),
-            _ => None,
-        }
+    fn value(&self, field: Field) -> Option<Cow<'_, str>> {
+        let text = match field {
+            Field::School => &self.school,
+            Field::Name => &self.name,
+            Field::Grade => &self.grade,
+            Field::Class => &self.class,
+            Field::Phone => &self.phone,
+            Field::Categories => &self.categories,
+            Field::Note => &self.note,
+            Field::CategoriesYear => return self.categories_year.map(|y| Cow::Owned(y.to_string())),
+            _ => return None,
+        };
+        Some(Cow::Borrowed(text))
     }
 }
 
 impl DriveStatus {
     /// A yearly field's value as the audit log writes it (amounts as fen).
-    fn value(&self, field: Field) -> Option<String> {
+    fn value(&self, field: Field) -> Option<Cow<'_, str>> {
         match field {
-            Field::Enrollment => Some(self.enrollment.clone()),
-            Field::DeclineReason => self.decline_reason.clone(),
-            Field::Payment => Some(self.payment.clone()),
-            Field::PaidAmount => self.paid_amount_fen.map(|f| f.to_string()),
-            Field::PaidOn => self.paid_on.clone(),
-            Field::PaidChannel => self.paid_channel.clone(),
+            Field::Enrollment => Some(Cow::Borrowed(&self.enrollment)),
+            Field::DeclineReason => self.decline_reason.as_deref().map(Cow::Borrowed),
+            Field::Payment => Some(Cow::Borrowed(&self.payment)),
+            Field::PaidAmount => self.paid_amount_fen.map(|f| Cow::Owned(f.to_string())),
+            Field::PaidOn => self.paid_on.as_deref().map(Cow::Borrowed),
+            Field::PaidChannel => self.paid_channel.as_deref().map(Cow::Borrowed),
             _ => None,
         }
     }
@@ -316,10 +319,10 @@ fn settle(pupils: &mut [DrivePupil], statuses: &mut [DriveStatus], audit: &[Driv
     let status_index: HashMap<(i64, i32), usize> =
         statuses.iter().enumerate().map(|(i, s)| ((s.sid, s.year), i)).collect();
     // Which groups a pupil's creation row speaks for depends on the values still there (see said_at_creation).
-    let said = |fields: &[Field], value: &dyn Fn(Field) -> Option<String>| {
-        let values: Vec<Option<String>> = fields.iter().map(|&f| value(f)).collect();
-        said_at_creation(fields, &values)
-    };
+    // Asked of every pupil and group: the values are looked at where they are, not copied.
+    fn said<'v>(fields: &[Field], value: &dyn Fn(Field) -> Option<Cow<'v, str>>) -> bool {
+        fields.iter().any(|&f| informative(f, value(f).as_deref()))
+    }
     let pupil_said: Vec<[bool; 8]> =
         pupils.iter().map(|p| std::array::from_fn(|g| !yearly[g] && said(GROUPS[g], &|f| p.value(f)))).collect();
     let status_said: Vec<[bool; 8]> =

@@ -167,15 +167,20 @@ pub(crate) const GROUPS: [&[Field]; 8] = [
 /// added (school, name, class, phone, 在校参保, categories) are that side's word as much as a later change is.
 /// A value still at its default (no phone, 未确认, no categories) was not said by anyone and does not count.
 pub(crate) fn said_at_creation(group: &[Field], values: &[Option<String>]) -> bool {
-    let informative = |f: Field, v: &Option<String>| match (f, v.as_deref()) {
+    group.iter().zip(values).any(|(&f, v)| informative(f, v.as_deref()))
+}
+
+/// Whether a value a creation row gave `field` says something (see `said_at_creation`): not empty, not the
+/// default a new pupil gets.
+pub(crate) fn informative(field: Field, value: Option<&str>) -> bool {
+    match (field, value) {
         (_, None | Some("")) => false,
         (Field::Enrollment, Some(v)) => v != crate::domain::student::Enrollment::Unknown.code(),
         (Field::Categories, Some(v)) => v != "[]",
         (Field::Payment | Field::PaidAmount | Field::PaidOn | Field::PaidChannel | Field::Note, _) => false,
         (Field::DeclineReason, _) => false,
         _ => true,
-    };
-    group.iter().zip(values).any(|(&f, v)| informative(f, v))
+    }
 }
 
 /// How a pupil is recognised in the other file. A valid ID number is a person. Any other ID text (empty, or a
