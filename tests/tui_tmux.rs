@@ -598,3 +598,36 @@ fn a_signal_gives_the_terminal_back() {
         assert_eq!(state(), "0 0 1", "SIG{signal} {more}: the terminal is given back");
     }
 }
+
+/// Whether process `pid` still runs (a zombie waiting for its parent has ended).
+fn running(pid: &str) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .is_ok_and(|stat| stat.rsplit_once(") ").is_some_and(|(_, rest)| !rest.starts_with('Z')))
+}
+
+/// The terminal closed under canbao (the window shut, the SSH link dropped): canbao ends within seconds
+/// instead of spinning on a hung-up terminal for ever, holding the drive's lock, and the drive opens whole.
+#[test]
+fn a_closed_terminal_ends_canbao() {
+    if tmux_missing() || !Path::new("/proc/self/stat").exists() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = imported_drive(dir.path());
+    let tmux = start_kept(format!("canbao-test-closed-{}", std::process::id()), dir.path(), &db, "");
+    tmux.wait_for("显示 10 / 10");
+    let pid = std::fs::read_to_string(dir.path().join("pid")).expect("pid").trim().to_owned();
+    assert!(running(&pid), "canbao runs in the terminal");
+    drop(tmux);
+    let start = Instant::now();
+    while running(&pid) {
+        assert!(start.elapsed() < Duration::from_secs(10), "canbao kept running after its terminal closed");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // The lock went with the process: a writer opens the drive at once.
+    let stats = Command::new(BIN).arg("--db").arg(&db).args(["stats", "--json"]).output().expect("stats");
+    assert!(stats.status.success(), "the drive opens after: {}", String::from_utf8_lossy(&stats.stderr));
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/utf8_bom.csv");
+    let again = Command::new(BIN).arg("--db").arg(&db).arg("import").arg(&fixture).output().expect("import");
+    assert!(again.status.success(), "a writer takes the drive at once: {}", String::from_utf8_lossy(&again.stderr));
+}

@@ -16,6 +16,7 @@ pub struct TerminalGuard(());
 impl TerminalGuard {
     pub fn enter() -> std::io::Result<TerminalGuard> {
         signals::watch()?;
+        signals::watch_for_hang_up();
         enable_raw_mode()?;
         let guard = TerminalGuard(());
         execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)?;
@@ -90,6 +91,28 @@ mod signals {
         Ok(())
     }
 
+    /// A terminal closed under the screen (its window shut, the SSH link dropped) is hung up: reading it
+    /// returns nothing at once, for ever, and crossterm's wait for a key spins on it without coming back to the
+    /// loop that would see the SIGHUP that came with it (or that never came: a screen started from a script
+    /// is not always the terminal's foreground). A watcher ends the process once its input is no longer a
+    /// terminal: nothing can be shown any more, and every write is a transaction, so ending here is what a
+    /// SIGKILL would do and the drive is whole (the OS frees the drive's lock with the process).
+    pub fn watch_for_hang_up() {
+        use std::io::IsTerminal;
+        static WATCHING: AtomicBool = AtomicBool::new(false);
+        if !std::io::stdin().is_terminal() || WATCHING.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let _ = std::thread::Builder::new().name("hang-up".into()).spawn(|| {
+            loop {
+                std::thread::sleep(std::time::Duration::from_millis(500));
+                if !std::io::stdin().is_terminal() {
+                    std::process::exit(128 + SIGHUP);
+                }
+            }
+        });
+    }
+
     pub fn received() -> Option<i32> {
         let signal = RECEIVED.get()?.load(Ordering::SeqCst);
         (signal != 0).then(|| i32::try_from(signal).ok()).flatten()
@@ -109,6 +132,8 @@ mod signals {
     pub fn watch() -> std::io::Result<()> {
         Ok(())
     }
+
+    pub fn watch_for_hang_up() {}
 
     pub fn received() -> Option<i32> {
         None
