@@ -235,13 +235,38 @@ fn mark_from_the_command_line() {
         .args(["mark", "45020220180710028x", "--payment", "paid", "--amount", "380", "--channel", "微信"])
         .assert()
         .success();
+    // 不参保 (or 异地参保) over a family's payment is refused as a payment over 不参保 is: nothing saved, and
+    // the message says how to clear the payment. 已离校 is allowed: a pupil who paid and left is insured.
+    for status in ["declined", "elsewhere"] {
+        let refused = canbao(&db)
+            .args(["mark", "450202 20180710 028X", "--enrollment", status, "--reason", "已在外地参保"])
+            .assert()
+            .code(1);
+        let err = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+        assert!(err.contains("已记录为“已缴费”") && err.contains("--payment unpaid"), "{err}");
+    }
+    let found = json(canbao(&db).args(["find", "45020220180710028X", "--json"]));
+    assert_eq!((found[0]["enrollment"].as_str(), found[0]["payment"].as_str()), (Some("here"), Some("paid")));
+    canbao(&db).args(["mark", "450202 20180710 028X", "--enrollment", "left"]).assert().success();
+    let found = json(canbao(&db).args(["find", "45020220180710028X", "--json"]));
+    assert_eq!(found[0]["payment"], "paid");
+    assert_eq!(found[0]["enrollment"], "left");
+    // Clearing the payment in the same command is an answer.
     canbao(&db)
-        .args(["mark", "450202 20180710 028X", "--enrollment", "declined", "--reason", "已在外地参保"])
+        .args([
+            "mark",
+            "45020220180710028X",
+            "--enrollment",
+            "declined",
+            "--reason",
+            "已在外地参保",
+            "--payment",
+            "unpaid",
+        ])
         .assert()
         .success();
     let found = json(canbao(&db).args(["find", "45020220180710028X", "--json"]));
-    assert_eq!(found[0]["payment"], "paid");
-    assert_eq!(found[0]["enrollment"], "declined");
+    assert_eq!((found[0]["enrollment"].as_str(), found[0]["payment"].as_str()), (Some("declined"), Some("unpaid")));
     canbao(&db).args(["mark", "110105194912310021", "--payment", "paid"]).assert().code(1);
     canbao(&db).args(["mark", "45020220180710028X", "--payment", "paid", "--amount", "三百"]).assert().code(1);
     canbao(&db).args(["mark", "45020220180710028X"]).assert().code(1);

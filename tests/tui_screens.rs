@@ -642,6 +642,62 @@ fn a_payment_for_a_declined_pupil_is_asked_and_enrolls_them_on_yes() {
     assert_eq!((s.payment, s.enrollment), (PaymentStatus::Paid, Enrollment::Here));
 }
 
+/// Chooses `status` in the enrollment chooser with `reason`, and Enter.
+fn choose_enrollment(app: &mut App, status: Enrollment, reason: &str) {
+    app.update(Action::Enrollment);
+    let Some(canbao::tui::modal::Modal::Enrollment(chooser)) = &mut app.modal else { panic!("chooser") };
+    chooser.cursor = Enrollment::ALL.iter().position(|e| *e == status).expect("status");
+    type_text(app, reason);
+    app.update(Action::Confirm);
+}
+
+/// The reverse order of the question above: 不参保 over a recorded payment (异地参保 over a family's) is refused,
+/// one pupil by name with the key that clears the payment, several with how many stay as they are; 已离校 after
+/// a payment is allowed (a pupil who paid and left is still insured).
+#[test]
+fn declining_a_paid_pupil_is_refused_and_a_bulk_mark_keeps_those_paid() {
+    let mut app = app(Language::Zh);
+    let id = app.selected_id().expect("pupil");
+    app.store.set_payment(id, PaymentStatus::Paid, &Default::default()).expect("pay");
+    let name = app.store.student(id).expect("s").name;
+    let audit = app.store.audit_count().expect("count");
+    for status in [Enrollment::Declined, Enrollment::Elsewhere] {
+        choose_enrollment(&mut app, status, "老家");
+        assert!(app.modal.is_none());
+        let status_line = app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+        assert!(status_line.starts_with(&format!("{name} 为「已缴费」，不能标记为")), "{status_line}");
+        assert!(status_line.ends_with("请先按 p 清除缴费"), "{status_line}");
+    }
+    assert_eq!(app.store.audit_count().expect("count"), audit);
+    assert_eq!(app.store.student(id).expect("s").enrollment, Enrollment::Here);
+
+    // Three selected, the first paid: the other two are declined, the question says one stays.
+    app.update(Action::ToggleSelect);
+    app.update(Action::ToggleSelect);
+    app.update(Action::ToggleSelect);
+    let others: Vec<i64> = app.roster.marked().iter().copied().filter(|&m| m != id).collect();
+    assert_eq!(others.len(), 2);
+    choose_enrollment(&mut app, Enrollment::Declined, "老家");
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no question") };
+    assert_eq!(
+        c.question,
+        "将 2 名学生的参保状态改为 不参保？（已有缴费记录的 1 人保持原样：先清除缴费才能标记为「不参保」）"
+    );
+    app.update(Action::Yes);
+    assert_eq!(app.store.student(id).expect("s").enrollment, Enrollment::Here);
+    for other in others {
+        assert_eq!(app.store.student(other).expect("s").enrollment, Enrollment::Declined);
+    }
+
+    // Left after paying is allowed.
+    app.update(Action::Back);
+    app.update(Action::Top);
+    assert_eq!(app.selected_id(), Some(id));
+    choose_enrollment(&mut app, Enrollment::Left, "");
+    let s = app.store.student(id).expect("s");
+    assert_eq!((s.enrollment, s.payment), (Enrollment::Left, PaymentStatus::Paid));
+}
+
 #[test]
 fn payments_need_an_amount_and_a_different_amount_is_asked() {
     let mut app = app(Language::Zh);

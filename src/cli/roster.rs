@@ -11,7 +11,7 @@ use crate::domain::money;
 use crate::domain::search::Query;
 use crate::domain::student::{Enrollment, PaymentChannel, PaymentStatus, Student};
 use crate::io::class_list::{self, ImportReport};
-use crate::store::{Change, ChangeOptions, Payment, Store};
+use crate::store::{Change, ChangeOptions, Payment, Refusal, Store};
 
 pub(super) fn import(cli: &Cli, files: &[PathBuf], school: Option<&str>, dry_run: bool, json: bool) -> CmdResult {
     let (mut store, _lock) = open_writer_or_preview(cli, dry_run)?;
@@ -95,14 +95,30 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
         return Err(UserError("没有要登记的内容：请给出 --enrollment、--payment 或 --note (nothing to mark)".into()));
     }
     let outcome = store.apply_change("mark", pupil.id, changes, ChangeOptions::default())?;
-    if let Some(refusal) = outcome.refused {
-        return Err(UserError(format!(
-            "{}：{}，未保存。如确已在校参保，请同时给出 --enrollment here ({}; nothing saved. If the pupil \
-             is enrolled here after all, add --enrollment here)",
-            pupil.name,
-            refusal.message_zh(),
-            refusal.message_en()
-        )));
+    match outcome.refused {
+        Some(refusal @ Refusal::PaymentAgainstEnrollment { .. }) => {
+            return Err(UserError(format!(
+                "{}：{}，未保存。如确已在校参保，请同时给出 --enrollment here ({}; nothing saved. If the pupil \
+                 is enrolled here after all, add --enrollment here)",
+                pupil.name,
+                refusal.message_zh(),
+                refusal.message_en()
+            )));
+        }
+        Some(Refusal::EnrollmentAgainstPayment { enrollment, payment }) => {
+            return Err(UserError(format!(
+                "{name}：已记录为“{}”，不能标记为“{}”，未保存。如缴费记错了，请先清除：canbao mark {number} \
+                 --payment unpaid（或在同一条命令中加上 --payment unpaid）({name} is recorded as {}: not marked {}, \
+                 nothing saved. If the payment was recorded by mistake, clear it first: --payment unpaid)",
+                payment.label_zh(),
+                enrollment.label_zh(),
+                payment.label_en(),
+                enrollment.label_en(),
+                name = pupil.name,
+                number = pupil.id_number,
+            )));
+        }
+        None => {}
     }
     let n = outcome.diffs.len();
     say(

@@ -51,6 +51,13 @@ impl Standing {
         }
     }
 
+    /// An enrollment `mark` refuses to set over a settled payment: 不参保 for a pupil paid for, 异地参保 for one
+    /// the family paid for. 已离校 is allowed: a pupil who paid and then left is still insured this year. Set in
+    /// either order, a payment and such an enrollment would otherwise end side by side on one laptop.
+    pub fn enrollment_contradicts_payment(self) -> bool {
+        self.enrollment != Enrollment::Left && self.payment_contradicts_enrollment()
+    }
+
     /// In the batch enrollment template's 参保 file (002 四(一)): enrolled through the school.
     pub fn registers_at_school(self) -> bool {
         self.enrollment() == Enrollment::Here

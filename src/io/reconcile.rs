@@ -228,9 +228,17 @@ pub fn reconcile_sheets(
     for (outcome, row) in outcomes.into_iter().zip(rows) {
         match outcome.refused {
             // A list that contradicts the roster is the operator's to look at, never applied.
-            Some(Refusal::PaymentAgainstEnrollment { enrollment, payment }) => {
+            Some(refusal) => {
                 let student = run.store.student(outcome.id)?;
-                run.conflict(&student, enrollment.label_zh(), payment.label_zh(), row);
+                let (roster, file) = match refusal {
+                    Refusal::PaymentAgainstEnrollment { enrollment, payment } => {
+                        (enrollment.label_zh(), payment.label_zh())
+                    }
+                    Refusal::EnrollmentAgainstPayment { enrollment, payment } => {
+                        (payment.label_zh(), enrollment.label_zh())
+                    }
+                };
+                run.conflict(&student, roster, file, row);
                 // An amount mismatch says a payment was recorded at a wrong amount: this one was not recorded
                 // at all, and counting it would tell the operator a payment is on file.
                 run.report.amount_mismatches.retain(|m| m.row != row || m.id_number != student.id_number);

@@ -63,6 +63,10 @@ pub enum Refusal {
     /// A payment for a pupil whose enrollment says they are not insured through the school here (异地参保,
     /// 不参保, 已离校): someone must look before the drive says both.
     PaymentAgainstEnrollment { enrollment: Enrollment, payment: PaymentStatus },
+    /// 不参保 for a pupil paid for, or 异地参保 for one the family paid for
+    /// (`Standing::enrollment_contradicts_payment`): the payment must be cleared first. Never confirmed away:
+    /// a premium paid is not undone by a status.
+    EnrollmentAgainstPayment { enrollment: Enrollment, payment: PaymentStatus },
 }
 
 impl Refusal {
@@ -71,6 +75,9 @@ impl Refusal {
             Refusal::PaymentAgainstEnrollment { enrollment, payment } => {
                 format!("该生为“{}”，不能登记为“{}”", enrollment.label_zh(), payment.label_zh())
             }
+            Refusal::EnrollmentAgainstPayment { enrollment, payment } => {
+                format!("该生为“{}”，不能标记为“{}”：请先清除缴费", payment.label_zh(), enrollment.label_zh())
+            }
         }
     }
 
@@ -78,6 +85,9 @@ impl Refusal {
         match self {
             Refusal::PaymentAgainstEnrollment { enrollment, payment } => {
                 format!("marked {}: not recorded as {}", enrollment.label_en(), payment.label_en())
+            }
+            Refusal::EnrollmentAgainstPayment { enrollment, payment } => {
+                format!("{}: not marked {}; clear the payment first", payment.label_en(), enrollment.label_en())
             }
         }
     }
@@ -89,7 +99,7 @@ pub struct ChangeOptions {
     /// Do the same work and roll it back, so the outcome is exactly what a real run would do.
     pub dry_run: bool,
     /// The operator was shown what a refusal would be and said yes: a payment against the enrollment makes
-    /// the pupil 在校参保 instead of being refused.
+    /// the pupil 在校参保 instead of being refused. An enrollment against a payment is refused all the same.
     pub confirmed: bool,
 }
 
@@ -106,6 +116,7 @@ pub struct Outcome {
 #[derive(Debug, Clone, Copy)]
 struct Current {
     enrollment: Enrollment,
+    payment: PaymentStatus,
 }
 
 impl Store {
@@ -124,12 +135,15 @@ impl Store {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut outcomes = Vec::with_capacity(items.len());
         for (id, changes) in items {
-            let enrollment: String = tx
-                .prepare_cached("SELECT enrollment FROM students WHERE id = ?1")?
-                .query_row([id], |r| r.get(0))
+            let (enrollment, payment): (String, String) = tx
+                .prepare_cached("SELECT enrollment, payment FROM students WHERE id = ?1")?
+                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?
                 .ok_or(StoreError::NoSuchStudent(*id))?;
-            let current = Current { enrollment: Enrollment::from_code(&enrollment).unwrap_or(Enrollment::Unknown) };
+            let current = Current {
+                enrollment: Enrollment::from_code(&enrollment).unwrap_or(Enrollment::Unknown),
+                payment: PaymentStatus::from_code(&payment).unwrap_or(PaymentStatus::Unpaid),
+            };
             let outcome = match field_changes(current, changes, options.confirmed, year) {
                 Ok(list) => Outcome { id: *id, diffs: fields::apply_diffs(&tx, &ctx, *id, &list)?, refused: None },
                 Err(refusal) => Outcome { id: *id, diffs: Vec::new(), refused: Some(refusal) },
@@ -158,7 +172,8 @@ impl Store {
 }
 
 /// The stored fields a pupil's changes come to, read in order against the pupil's enrollment as each change
-/// leaves it; or why they cannot be applied. Marking categories certifies them for `year`, the drive's current
+/// leaves it; or why they cannot be applied. An enrollment is judged against the payment the changes end with,
+/// so clearing the payment and declining in one mark is allowed in either order. Marking categories certifies them for `year`, the drive's current
 /// insured year, even when the set is the same as last year's.
 fn field_changes(
     mut current: Current,
@@ -173,10 +188,12 @@ fn field_changes(
         out.push(FieldChange::new_owned(Field::DeclineReason, reason.filter(|r| kept && !r.trim().is_empty())));
         status
     };
+    let mut enrollment_set = false;
     for change in changes {
         match change {
             Change::Enrollment { status, reason } => {
                 current.enrollment = set_enrollment(&mut out, *status, reason.clone());
+                enrollment_set = true;
             }
             Change::Payment(payment) => {
                 let status = payment.status();
@@ -192,6 +209,7 @@ fn field_changes(
                         current.enrollment = set_enrollment(&mut out, Enrollment::Here, None);
                     }
                 }
+                current.payment = status;
                 out.push(FieldChange::new(Field::Payment, Some(status.code())));
                 match payment {
                     Payment::Paid { amount_fen, paid_on, channel } => {
@@ -220,6 +238,10 @@ fn field_changes(
             }
             Change::Note(text) => out.push(FieldChange::new(Field::Note, Some(text))),
         }
+    }
+    let standing = Standing::new(current.enrollment, current.payment);
+    if enrollment_set && standing.enrollment_contradicts_payment() {
+        return Err(Refusal::EnrollmentAgainstPayment { enrollment: current.enrollment, payment: current.payment });
     }
     Ok(out)
 }
@@ -293,6 +315,45 @@ mod tests {
         store.apply_change("mark", ids[1], vec![elsewhere], ChangeOptions::default()).expect("mark");
         let outcome = store.apply_change("mark", ids[1], vec![paid(100)], ChangeOptions::default()).expect("mark");
         assert!(outcome.refused.is_some());
+    }
+
+    /// The reverse order of `a_payment_against_the_enrollment_is_refused_unless_confirmed`: paid first, then
+    /// 不参保 or 异地参保, would leave the same pair on one laptop. 已离校 stays allowed.
+    #[test]
+    fn an_enrollment_against_a_payment_is_refused_even_confirmed_until_the_payment_is_cleared() {
+        let (mut store, ids) = drive();
+        let declined =
+            Change::Enrollment { status: Enrollment::Declined, reason: Some("家长已在单位参保".into()) };
+        let elsewhere = Change::Enrollment { status: Enrollment::Elsewhere, reason: Some("南宁市".into()) };
+        let left = Change::Enrollment { status: Enrollment::Left, reason: None };
+        let gov = Change::Payment(Payment::Government);
+        store.apply_change("mark", ids[0], vec![paid(38000)], ChangeOptions::default()).expect("paid");
+        store.apply_change("mark", ids[1], vec![gov], ChangeOptions::default()).expect("gov");
+        for options in [ChangeOptions::default(), ChangeOptions { confirmed: true, ..ChangeOptions::default() }] {
+            for (id, change, payment) in [
+                (ids[0], declined.clone(), PaymentStatus::Paid),
+                (ids[0], elsewhere.clone(), PaymentStatus::Paid),
+                (ids[1], declined.clone(), PaymentStatus::Government),
+            ] {
+                let outcome = store.apply_change("mark", id, vec![change.clone()], options).expect("mark");
+                let Change::Enrollment { status, .. } = change else { unreachable!() };
+                assert_eq!(outcome.refused, Some(Refusal::EnrollmentAgainstPayment { enrollment: status, payment }));
+                assert!(outcome.diffs.is_empty());
+            }
+        }
+        assert_eq!(store.student(ids[0]).expect("pupil").enrollment, Enrollment::Here);
+        // A department may pay for a pupil insured elsewhere; a pupil who paid and left is still insured.
+        let outcome = store.apply_change("mark", ids[1], vec![elsewhere], ChangeOptions::default()).expect("mark");
+        assert_eq!(outcome.refused, None);
+        let outcome = store.apply_change("mark", ids[0], vec![left], ChangeOptions::default()).expect("mark");
+        assert_eq!(outcome.refused, None);
+        // Clearing the payment in the same mark, before or after, lets 不参保 through.
+        let unpaid = Change::Payment(Payment::Unpaid);
+        let items = vec![(ids[0], vec![declined.clone(), unpaid.clone()]), (ids[1], vec![unpaid, declined])];
+        let outcomes = store.apply_changes("mark", &items, ChangeOptions::default()).expect("batch");
+        assert!(outcomes.iter().all(|o| o.refused.is_none()), "{outcomes:?}");
+        let s = store.student(ids[1]).expect("pupil");
+        assert_eq!((s.enrollment, s.payment), (Enrollment::Declined, PaymentStatus::Unpaid));
     }
 
     #[test]

@@ -8,10 +8,12 @@ use chrono::NaiveDate;
 use super::app::{App, Screen};
 use super::due;
 use super::input::LineInput;
+use super::keymap::Context;
 use super::modal::{CategoryPicker, Confirm, EnrollmentChooser, Modal, PaymentField, PaymentForm, Pending, Then};
 use super::text::fill;
 use super::undo::{Edit, PupilEdit};
 use crate::domain::category::CategoryTable;
+use crate::domain::coverage::Standing;
 use crate::domain::money;
 use crate::domain::student::{CategoryMark, Enrollment, PaymentChannel, PaymentStatus, Student};
 use crate::store::{Change, ChangeOptions, FieldChange, Payment, Refusal};
@@ -75,8 +77,35 @@ impl App {
         let reason = Some(chooser.detail.text().trim().to_owned()).filter(|r| !r.is_empty());
         let changes = vec![Change::Enrollment { status, reason }];
         let label = self.text.enrollment(status).to_owned();
-        let question = fill(self.text.ask_bulk_enrollment, &[&chooser.targets.len(), &label]);
-        self.write_or_ask(same_for_all(&chooser.targets, changes), label, question);
+        let selected = chooser.targets.len();
+        if selected == 1 {
+            // One pupil paid for is refused by the store and told why (`write`).
+            return self.write(same_for_all(&chooser.targets, changes), label, false);
+        }
+        // 不参保 over a payment (异地参保 over a family's) is refused pupil by pupil: the question says how many
+        // stay as they are, as a bulk payment does for those already paid, and the others are marked.
+        let mut targets = chooser.targets;
+        if matches!(status, Enrollment::Declined | Enrollment::Elsewhere) {
+            let pupils = match self.store.students_by_ids(&targets) {
+                Ok(p) => p,
+                Err(e) => return self.fail(e.to_string()),
+            };
+            let paid: std::collections::HashSet<i64> = pupils
+                .iter()
+                .filter(|s| Standing::new(status, s.payment).enrollment_contradicts_payment())
+                .map(|s| s.id)
+                .collect();
+            targets.retain(|id| !paid.contains(id));
+        }
+        let kept = selected - targets.len();
+        if targets.is_empty() {
+            return self.fail(fill(self.text.all_kept_for_payment, &[&kept, &label]));
+        }
+        let mut question = fill(self.text.ask_bulk_enrollment, &[&targets.len(), &label]);
+        if kept > 0 {
+            question.push_str(&fill(self.text.bulk_kept_for_payment, &[&kept, &label]));
+        }
+        self.ask(question, same_for_all(&targets, changes), label, false);
     }
 
     /// `p`: the payment form; on a pupil already paid, first asks whether to clear the payment.
@@ -453,7 +482,8 @@ impl App {
     }
 
     /// Writes the changes in one transaction (all or none), keeping what they replace for undo. Pupils the
-    /// store refuses (a payment for a pupil marked 异地参保, 不参保 or 已离校) are asked about afterwards.
+    /// store refuses (a payment for a pupil marked 异地参保, 不参保 or 已离校) are asked about afterwards; those it
+    /// keeps for a payment recorded (不参保 over it) are said, since only clearing the payment lets them through.
     fn write(&mut self, items: Vec<(i64, Vec<Change>)>, label: String, confirmed: bool) {
         if items.is_empty() {
             return;
@@ -464,10 +494,18 @@ impl App {
             Ok(outcomes) => {
                 let mut pupils = Vec::new();
                 let mut refused = Vec::new();
+                let mut kept_for_payment = Vec::new();
                 for outcome in outcomes {
-                    if let Some(refusal) = outcome.refused {
-                        refused.push((outcome.id, refusal));
-                        continue;
+                    match outcome.refused {
+                        Some(Refusal::EnrollmentAgainstPayment { enrollment, payment }) => {
+                            kept_for_payment.push((outcome.id, enrollment, payment));
+                            continue;
+                        }
+                        Some(refusal) => {
+                            refused.push((outcome.id, refusal));
+                            continue;
+                        }
+                        None => {}
                     }
                     if outcome.diffs.is_empty() {
                         continue;
@@ -476,10 +514,13 @@ impl App {
                     let after = outcome.diffs.iter().map(|d| FieldChange::new_owned(d.field, d.new.clone())).collect();
                     pupils.push(PupilEdit { id: outcome.id, before, after });
                 }
-                let written = ids.len() - refused.len();
+                let written = ids.len() - refused.len() - kept_for_payment.len();
                 self.undo.push(Edit::fields(pupils));
                 if written > 0 {
                     self.say(fill(self.text.saved, &[&label, &self.pupils(written)]));
+                }
+                if !kept_for_payment.is_empty() {
+                    self.say_kept_for_payment(&kept_for_payment, written);
                 }
                 self.refresh(&ids);
                 if !refused.is_empty() {
@@ -491,6 +532,29 @@ impl App {
                 self.refresh(&ids);
             }
         }
+    }
+
+    /// Pupils not marked 不参保 or 异地参保 because a payment is recorded for them: the one pupil by name, with the
+    /// key that clears the payment; several by number, after what was saved.
+    fn say_kept_for_payment(&mut self, kept: &[(i64, Enrollment, PaymentStatus)], written: usize) {
+        let t = self.text;
+        let (id, enrollment, payment) = kept[0];
+        let status = t.enrollment(enrollment);
+        let message = match self.data.index_of(id) {
+            Some(i) if kept.len() == 1 && written == 0 => {
+                let action = if payment == PaymentStatus::Government { "toggle_government" } else { "toggle_paid" };
+                let key = self.keymap.keys_for(Context::Roster, action).first().map(|k| k.to_string());
+                let name = self.data.name(i);
+                fill(t.enrollment_against_payment, &[&name, &t.payment(payment), &status, &key.unwrap_or_default()])
+            }
+            _ => match self.status.take() {
+                Some(saved) if written > 0 => {
+                    format!("{}{}", saved.text, fill(t.bulk_kept_for_payment, &[&kept.len(), &status]))
+                }
+                _ => fill(t.all_kept_for_payment, &[&kept.len(), &status]),
+            },
+        };
+        self.fail(message);
     }
 
     /// Asks whether pupils refused for a payment against their enrollment should be enrolled here and paid.

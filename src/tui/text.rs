@@ -161,6 +161,10 @@ pub struct Text {
     /// After a bulk payment's question: the selected pupils whose payment is recorded already, kept.
     pub bulk_kept_paid: &'static str,
     pub all_already_paid: &'static str,
+    /// A pupil paid for, not marked 不参保 / 异地参保: name, payment, status, the key that clears the payment.
+    pub enrollment_against_payment: &'static str,
+    pub bulk_kept_for_payment: &'static str,
+    pub all_kept_for_payment: &'static str,
     /// The job ended while the question whether to stop it was open.
     pub finished_before_stop: &'static str,
     pub exports_masked: &'static str,
@@ -453,6 +457,9 @@ mod tests {
                 t.marked_hidden,
                 t.ask_payment_against,
                 t.ask_payments_against,
+                t.enrollment_against_payment,
+                t.bulk_kept_for_payment,
+                t.all_kept_for_payment,
                 t.channel_none,
             ]);
             all.extend(t.contexts.iter().map(|(_, s)| *s));
