@@ -371,6 +371,25 @@ fn the_detail_screen_marks_the_pupil_it_shows() {
     assert_eq!(chooser.targets, [first]);
 }
 
+/// A stray Space (or `a`) on the detail screen selects nobody: back on the roster, `e` on another row is about
+/// that row, not the pupil the detail screen showed.
+#[test]
+fn space_on_the_detail_screen_selects_nobody() {
+    use canbao::tui::modal::Modal;
+    let mut app = app(Language::Zh);
+    app.update(Action::OpenDetail);
+    app.update(Action::ToggleSelect);
+    app.update(Action::SelectAll);
+    app.update(Action::Back);
+    assert!(app.roster.marked().is_empty());
+    app.update(Action::Down);
+    app.update(Action::Down);
+    let highlighted = app.selected_id().expect("pupil");
+    app.update(Action::Enrollment);
+    let Some(Modal::Enrollment(chooser)) = &app.modal else { panic!("no chooser") };
+    assert_eq!(chooser.targets, [highlighted]);
+}
+
 /// With the roster narrowed to one class, the class lists and payment slips exported from the screen are that
 /// class's, as `--class` gives them; without a class filter, every class's.
 #[test]

@@ -277,8 +277,10 @@ impl App {
             }
             Action::OpenDetail if list => self.open_detail(),
             Action::Filters if list => self.modal = Some(Modal::Filters { row: FilterRow::Class, jump: String::new() }),
-            Action::ToggleSelect if list => self.roster.toggle_mark(&self.data, self.page()),
-            Action::SelectAll if list => self.roster.mark_all_shown(&self.data),
+            // Only on the roster, where the `*` shows: on the detail screen a stray Space would select the pupil
+            // unseen, and a later single mark on another row would go to them.
+            Action::ToggleSelect if screen == Screen::Roster => self.roster.toggle_mark(&self.data, self.page()),
+            Action::SelectAll if screen == Screen::Roster => self.roster.mark_all_shown(&self.data),
             Action::Reveal if list => self.toggle_reveal(),
             Action::Enrollment if list => self.open_enrollment(),
             Action::TogglePaid if list => self.toggle_paid(),

@@ -30,7 +30,7 @@ pub static EN: Text = Text {
     all: "all",
     only_problems: "only problems",
     shown_count: "{} of {}",
-    marked_count: "{} marked",
+    marked_count: "{} selected",
     search_label: "Search: ",
     search_hint: "Press {} to search: name, pinyin initials, part of an ID number, class",
     no_match: "Nothing matches \"{}\"",
