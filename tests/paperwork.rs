@@ -709,6 +709,19 @@ fn ledgers_export_has_the_four_ledgers() {
     let (header, rows) = body(&book[3].1, "序号");
     assert_eq!(texts(header).iter().rev().nth(1).map(String::as_str), Some("代缴金额（元）"));
     assert!(rows.iter().all(|r| !r[7].to_string().is_empty()));
+    // 异地缴费 says where each child is insured, as the operator typed it with 异地参保.
+    ok(canbao(&db).args(["mark", "450202202007078525", "--enrollment", "elsewhere", "--reason", "南宁市"]));
+    ok(canbao(&db).args(["mark", "450202201910318690", "--enrollment", "elsewhere"]));
+    let files = export(&db, "ledgers", &dir.path().join("ledgers-away.xlsx"), &[]);
+    let book = workbook(&files[0]);
+    let (header, rows) = body(&book[2].1, "序号");
+    let said = texts(header).iter().position(|t| t == "说明").expect("说明");
+    let mut away: Vec<(String, String)> = rows.iter().map(|r| (r[1].to_string(), r[said].to_string())).collect();
+    away.sort();
+    assert_eq!(
+        away,
+        [("蒋睿豪".to_owned(), "异地参保".to_owned()), ("黎语雪".to_owned(), "异地参保：南宁市".to_owned())]
+    );
     // CSV: one file per ledger.
     let files = export(&db, "ledgers", &dir.path().join("ledgers-csv"), &["--format", "csv"]);
     assert_eq!(files.len(), 4);

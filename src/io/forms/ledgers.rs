@@ -136,10 +136,18 @@ fn extra_cells(input: &FormInput, ledger: Ledger, s: &Student) -> Vec<Out<'stati
                     .find(|r| r.enroll.away_from_school())
                     .map(|r| format!("{}：{}", r.category, crate::words::quote::ZH.place(r.enroll)))
             });
-            vec![text(away.unwrap_or_else(|| match s.enrollment {
-                Enrollment::Elsewhere => "异地参保".to_owned(),
-                other => other.label_zh().to_owned(),
-            }))]
+            // Where the operator said the pupil is insured (the place typed with 异地参保), beside what the
+            // category's rule says: the school hands this ledger in to account for each child not enrolled here.
+            let place = match (s.enrollment, s.decline_reason.as_deref().map(str::trim)) {
+                (Enrollment::Elsewhere, Some(place)) if !place.is_empty() => format!("异地参保：{place}"),
+                (Enrollment::Elsewhere, _) => "异地参保".to_owned(),
+                (other, _) => other.label_zh().to_owned(),
+            };
+            vec![text(match away {
+                Some(away) if s.enrollment == Enrollment::Elsewhere => format!("{away}；{place}"),
+                Some(away) => away,
+                None => place,
+            })]
         }
         Ledger::GovernmentPaid => {
             let q = quote(input, s, true);
