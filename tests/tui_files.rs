@@ -614,3 +614,21 @@ fn a_stage_folder_a_killed_canbao_left_is_removed_at_the_next_export_and_a_recen
     assert!(!stale.exists(), "what a killed canbao left is removed");
     assert!(recent.exists(), "a recent stage may be another export's, still running");
 }
+
+/// A remark about a whole sheet (a list with no class column) names the file and sheet, not a 「第 0 行」.
+#[test]
+fn a_remark_about_the_whole_sheet_names_no_row() {
+    let (dir, drive) = sample_drive();
+    let list = dir.path().join("没有班级.csv");
+    std::fs::write(&list, "姓名,身份证号码\n韦明,450202201901010002\n").expect("list");
+    let mut app = app_on(&drive, Language::Zh);
+    app.update(Action::Import);
+    for c in list.to_str().unwrap().chars() {
+        app.update(Action::Input(c));
+    }
+    app.update(Action::Confirm);
+    wait_for_jobs(&mut app);
+    let shown = screen(&app).join("\n");
+    assert!(shown.contains("没有班级.csv：表中没有班级列"), "{shown}");
+    assert!(!shown.contains("第 0 行"), "{shown}");
+}

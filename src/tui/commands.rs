@@ -175,7 +175,7 @@ impl App {
             lines.push(fill(t.reconcile_rounded, &[&m.row, &id(&m.id_number), &m.name, &id(&m.stored)]));
         }
         for p in &r.problems {
-            lines.push(fill(t.import_problem, &[&p.file, &p.row, &p.message]));
+            lines.push(super::transfer::problem_line(t, &p.file, p.row, &p.message));
         }
         lines
     }

@@ -219,6 +219,8 @@ pub struct Text {
     pub import_counts: &'static str,
     pub import_schools: &'static str,
     pub import_problem: &'static str,
+    /// A remark about a whole sheet (no class column …): no row to name.
+    pub sheet_problem: &'static str,
     pub sample_loaded: &'static str,
     /// The sample school replaced a demo file that held changes, after copying it here.
     pub sample_kept: &'static str,
@@ -437,6 +439,7 @@ mod tests {
                 t.saved,
                 t.import_counts,
                 t.import_problem,
+                t.sheet_problem,
                 t.welcome_sample,
                 t.welcome_import,
             ];

@@ -253,7 +253,7 @@ impl App {
             if !p.sheet.is_empty() {
                 place.push_str(&format!("[{}]", p.sheet));
             }
-            lines.push(fill(t.import_problem, &[&place, &p.row, &p.message]));
+            lines.push(problem_line(t, &place, p.row, &p.message));
         }
         lines
     }
@@ -303,5 +303,14 @@ impl App {
         self.roster.clear_marks();
         self.policy = None;
         Ok(kept)
+    }
+}
+
+/// A problem of a list at its row; one about the whole sheet (row 0: no class column …) names no row.
+pub(super) fn problem_line(t: &super::text::Text, place: &str, row: usize, message: &str) -> String {
+    if row == 0 {
+        fill(t.sheet_problem, &[&place, &message])
+    } else {
+        fill(t.import_problem, &[&place, &row, &message])
     }
 }

@@ -274,6 +274,7 @@ pub static EN: Text = Text {
     import_schools: "Schools the lists name: {}",
     import_counts: "{} rows read: {} added, {} updated, {} unchanged, {} duplicates, {} invalid IDs, {} skipped",
     import_problem: "{} row {}: {}",
+    sheet_problem: "{}: {}",
     sample_loaded: "Sample school loaded into the sample file {}: {} pupils (your drive file is untouched)",
     sample_kept: "The old sample file held changes: kept as {}",
     jobs: [
