@@ -759,3 +759,69 @@ fn a_payment_stands_against_an_enrollment_marked_apart_on_another_laptop() {
         );
     }
 }
+
+/// A login role made for one test (trust on the test server: no password is checked), dropped after it.
+struct TestRole {
+    name: String,
+    db_url: String,
+}
+
+impl TestRole {
+    /// A role that may read `db`'s canbao schema (made by a push before).
+    fn reader(db: &TestDb) -> TestRole {
+        let name = format!("canbao_role_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::SeqCst));
+        let mut admin = postgres::Client::connect(&admin_url(), postgres::NoTls).expect("admin");
+        admin.batch_execute(&format!("DROP ROLE IF EXISTS {name}; CREATE ROLE {name} LOGIN")).expect("create role");
+        db.client()
+            .batch_execute(&format!(
+                "GRANT USAGE ON SCHEMA canbao TO {name}; GRANT SELECT ON ALL TABLES IN SCHEMA canbao TO {name}"
+            ))
+            .expect("grant");
+        TestRole { name, db_url: db.url.clone() }
+    }
+
+    /// The test database's URL as this role, with a password (which the server does not ask for).
+    fn url(&self, password: &str) -> String {
+        let after = self.db_url.split_once("://").expect("a URL").1;
+        let host = after.rsplit_once('@').map_or(after, |(_, host)| host);
+        format!("postgresql://{}:{password}@{host}", self.name)
+    }
+}
+
+impl Drop for TestRole {
+    fn drop(&mut self) {
+        if let Ok(mut db) = postgres::Client::connect(&self.db_url, postgres::NoTls) {
+            let _ = db.batch_execute(&format!("DROP OWNED BY {}", self.name));
+        }
+        if let Ok(mut admin) = postgres::Client::connect(&admin_url(), postgres::NoTls) {
+            let _ = admin.batch_execute(&format!(
+                "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE usename = '{0}'; DROP ROLE IF EXISTS {0}",
+                self.name
+            ));
+        }
+    }
+}
+
+#[test]
+fn a_password_holding_url_punctuation_unencoded_reaches_the_host_shown() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let a = drive(dir.path(), 0, 3);
+    push(&db, &[&a], &[]);
+    let role = TestRole::reader(&db);
+    for password in ["Cb@2026", "p@ss/w?rd#1:%", "50%off", "a?b=c@d"] {
+        let url = role.url(password);
+        let county = json(bare().args(["rollup", "--from", &url, "--json"]));
+        assert_eq!(county["students"], 3, "{url}");
+    }
+}
+
+#[test]
+fn a_connection_error_is_masked_where_it_quotes_the_address_only() {
+    // Nothing listens on port 1. The password is a letter of the library's own message.
+    let out =
+        bare().args(["rollup", "--from", "postgresql://root:e@127.0.0.1:1/x?connect_timeout=2"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("postgresql://root:***@127.0.0.1:1/x"), "{text}");
+    assert!(text.contains("error connecting to server"), "{text}");
+}

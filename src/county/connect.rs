@@ -40,8 +40,9 @@ pub struct Target {
     config: postgres::Config,
     /// The URL as messages show it: the password replaced by `***`.
     pub shown: String,
-    /// The password, as every reading of the URL (and `PGPASSWORD`) gives it: masked in every message.
-    secrets: Vec<String>,
+    /// The URL's texts as given and as the client library was given it: where a message quotes one, it shows
+    /// `shown` instead.
+    quoted: Vec<String>,
     pub ssl: SslMode,
     root_cert: Option<std::path::PathBuf>,
 }
@@ -52,22 +53,107 @@ impl std::fmt::Debug for Target {
     }
 }
 
+/// libpq's connection parameters: a `?` followed by one of them and `=` starts a URL's query string. A `?`
+/// followed by anything else is part of a password written unencoded (`pw?x@host`).
+const PARAMETERS: &[&str] = &[
+    "host",
+    "hostaddr",
+    "port",
+    "dbname",
+    "user",
+    "password",
+    "passfile",
+    "require_auth",
+    "channel_binding",
+    "connect_timeout",
+    "client_encoding",
+    "options",
+    "application_name",
+    "fallback_application_name",
+    "keepalives",
+    "keepalives_idle",
+    "keepalives_interval",
+    "keepalives_count",
+    "tcp_user_timeout",
+    "replication",
+    "gssencmode",
+    "sslmode",
+    "sslnegotiation",
+    "requiressl",
+    "sslcompression",
+    "sslcert",
+    "sslkey",
+    "sslpassword",
+    "sslcertmode",
+    "sslrootcert",
+    "sslcrl",
+    "sslcrldir",
+    "sslsni",
+    "requirepeer",
+    "ssl_min_protocol_version",
+    "ssl_max_protocol_version",
+    "krbsrvname",
+    "gsslib",
+    "gssdelegation",
+    "service",
+    "target_session_attrs",
+    "load_balance_hosts",
+];
+
+/// A `postgres://` or `postgresql://` URL cut into its parts, as canbao reads it for connecting and for every
+/// message: one reading, so the host a message names is the host connected to.
+#[derive(Debug, PartialEq, Eq)]
+struct UrlParts<'a> {
+    /// `postgresql://`
+    scheme: &'a str,
+    /// The user as written (percent-encoded or not); None without an `@`.
+    user: Option<&'a str>,
+    /// The password as written; None without a `:` in the user part.
+    password: Option<&'a str>,
+    /// Hosts, database and query string: everything after the user part.
+    rest: &'a str,
+}
+
+/// The user part ends at the last `@` before the query string: a password may hold `@`, `/`, `?`, `#` or `:`
+/// unencoded, which the client library (it ends the user part at the first `@`) would misread. The query string
+/// starts at a `?` followed by one of libpq's parameters (`?sslmode=`), so a `password=` parameter may hold `@`.
+fn url_parts(url: &str) -> Option<UrlParts<'_>> {
+    let lower = url.get(..13).unwrap_or(url).to_ascii_lowercase();
+    let scheme_len = ["postgresql://", "postgres://"].iter().find(|p| lower.starts_with(*p))?.len();
+    let (scheme, after) = url.split_at(scheme_len);
+    let query = after
+        .match_indices('?')
+        .map(|(i, _)| i)
+        .find(|&i| {
+            let tail = &after[i + 1..];
+            PARAMETERS.iter().any(|p| tail.strip_prefix(p).is_some_and(|t| t.starts_with('=')))
+        })
+        .unwrap_or(after.len());
+    let Some(at) = after[..query].rfind('@') else {
+        return Some(UrlParts { scheme, user: None, password: None, rest: after });
+    };
+    let userinfo = &after[..at];
+    let (user, password) = match userinfo.split_once(':') {
+        Some((user, password)) => (user, Some(password)),
+        None => (userinfo, None),
+    };
+    Some(UrlParts { scheme, user: Some(user), password, rest: &after[at + 1..] })
+}
+
 /// The URL with any password in it replaced by `***`: in the user part (`user:secret@`) and as a
-/// `password=` parameter (in a query string or the `key=value` form). The user part is taken to end at the
-/// last `@`: a password may hold `/`, `?` or `@` unencoded, and masking a host too is better than showing one.
+/// `password=` parameter (in a query string or the `key=value` form).
 pub fn masked(url: &str) -> String {
-    let mut out = url.to_owned();
-    if let Some(scheme_end) = out.find("://") {
-        let rest_start = scheme_end + 3;
-        if let Some(at) = out[rest_start..].rfind('@') {
-            let userinfo = &out[rest_start..rest_start + at];
-            if let Some(colon) = userinfo.find(':') {
-                out.replace_range(rest_start + colon + 1..rest_start + at, "***");
-            }
-        }
-    }
-    let mut masked = String::with_capacity(out.len());
-    let mut rest = out.as_str();
+    let out = match url_parts(url) {
+        Some(UrlParts { scheme, user: Some(user), password: Some(_), rest }) => format!("{scheme}{user}:***@{rest}"),
+        _ => url.to_owned(),
+    };
+    mask_password_parameters(&out)
+}
+
+/// Every `password=` value in `text` replaced by `***` (to the next `&`, space or closing quote).
+fn mask_password_parameters(text: &str) -> String {
+    let mut masked = String::with_capacity(text.len());
+    let mut rest = text;
     while let Some(i) = rest.find("password=") {
         let value_start = i + "password=".len();
         masked.push_str(&rest[..value_start]);
@@ -76,7 +162,7 @@ pub fn masked(url: &str) -> String {
         let end = if let Some(quoted) = tail.strip_prefix('\'') {
             quoted.find('\'').map_or(tail.len(), |j| j + 2)
         } else {
-            tail.find(['&', ' ']).unwrap_or(tail.len())
+            tail.find(['&', ' ', '\'', '"', '\n']).unwrap_or(tail.len())
         };
         rest = &tail[end..];
     }
@@ -84,36 +170,52 @@ pub fn masked(url: &str) -> String {
     masked
 }
 
-/// `text` with each of the passwords (as given, and percent-encoded as a URL carries it) replaced by `***`: a
-/// server's or a library's message may quote what it was given. Longer ones first, so a password that holds
-/// another is masked whole.
-pub fn scrub(text: &str, secrets: &[String]) -> String {
-    let mut secrets: Vec<&String> = secrets.iter().filter(|s| !s.is_empty()).collect();
-    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+/// `text` with the password masked where it quotes a server's address: each of `quoted` (the exact texts of
+/// the URL that were given) becomes `shown`, any other `postgres(ql)://` URL in it (to the next space) is
+/// masked, and so is any `password=` parameter. The rest of the text is left as it is: masking the password's
+/// characters wherever they turn up would mangle the message and show where they turn up.
+pub fn scrub(text: &str, quoted: &[String], shown: &str) -> String {
+    let mut quoted: Vec<&String> = quoted.iter().filter(|q| !q.is_empty()).collect();
+    quoted.sort_by_key(|q| std::cmp::Reverse(q.len()));
     let mut out = text.to_owned();
-    for secret in secrets {
-        out = out.replace(secret.as_str(), "***");
-        let encoded = percent_encode(secret);
-        if &encoded != secret {
-            out = out.replace(&encoded, "***");
-        }
+    for q in quoted {
+        out = out.replace(q.as_str(), shown);
     }
+    mask_password_parameters(&mask_urls(&out))
+}
+
+/// Each `postgres://` or `postgresql://` URL in `text`, to the next white space, masked.
+pub fn mask_urls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = find_url(rest) {
+        out.push_str(&rest[..start]);
+        let tail = &rest[start..];
+        let end = tail.find(char::is_whitespace).unwrap_or(tail.len());
+        out.push_str(&masked(&tail[..end]));
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
     out
 }
 
-fn percent_encode(text: &str) -> String {
-    let mut out = String::new();
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+/// Where the first `postgres://` or `postgresql://` in `text` starts (in either case).
+pub fn find_url(text: &str) -> Option<usize> {
+    let lower = text.to_ascii_lowercase();
+    [lower.find("postgresql://"), lower.find("postgres://")].into_iter().flatten().min()
+}
+
+/// Whether a command-line argument holds a server's address (a URL, or libpq's form with a password).
+pub fn looks_like_url(text: &str) -> bool {
+    find_url(text).is_some() || masked(text) != text
 }
 
 fn percent_decode(text: &str) -> String {
+    String::from_utf8_lossy(&percent_decode_bytes(text)).into_owned()
+}
+
+/// As libpq decodes a URL's parts: `%` and two hex digits is a byte; any other `%` stands for itself.
+fn percent_decode_bytes(text: &str) -> Vec<u8> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -128,34 +230,35 @@ fn percent_decode(text: &str) -> String {
         out.push(bytes[i]);
         i += 1;
     }
-    String::from_utf8_lossy(&out).into_owned()
+    out
 }
 
-/// Every reading of the password the URL may carry: the client library ends the user part at the first `@`, a
-/// person who did not encode an `@` in the password means the last; both are masked wherever they appear.
-fn passwords_in(url: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    if let Some(scheme_end) = url.find("://") {
-        let rest = &url[scheme_end + 3..];
-        for at in [rest.find('@'), rest.rfind('@')].into_iter().flatten() {
-            if let Some((_, password)) = rest[..at].split_once(':') {
-                found.push(percent_decode(password));
-            }
+/// The URL as the client library is to read it: the user and password as `url_parts` reads them, encoded so
+/// that the library's own reading (the user part ends at the first `@`) is the same one.
+fn for_the_library(url: &str) -> String {
+    match url_parts(url) {
+        Some(UrlParts { scheme, user: Some(user), password, rest }) => {
+            let user = percent_encode_bytes(&percent_decode_bytes(user));
+            let password = password.map(|p| format!(":{}", percent_encode_bytes(&percent_decode_bytes(p))));
+            // The library reads the lower-case scheme only.
+            let scheme = if scheme.len() == "postgres://".len() { "postgres://" } else { "postgresql://" };
+            format!("{scheme}{user}{}@{rest}", password.unwrap_or_default())
         }
+        _ => url.to_owned(),
     }
-    let mut rest = url;
-    while let Some(i) = rest.find("password=") {
-        let tail = &rest[i + "password=".len()..];
-        let value = if let Some(quoted) = tail.strip_prefix('\'') {
-            &quoted[..quoted.find('\'').unwrap_or(quoted.len())]
-        } else {
-            &tail[..tail.find(['&', ' ']).unwrap_or(tail.len())]
-        };
-        found.push(percent_decode(value));
-        rest = tail;
-    }
-    found.dedup();
-    found
+}
+
+fn percent_encode_bytes(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|&b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 /// Takes `sslmode` and `sslrootcert` out of the URL (the client library knows fewer modes than libpq) and
@@ -199,8 +302,9 @@ fn split_ssl(url: &str) -> (String, Option<String>, Option<String>) {
 impl Target {
     pub fn parse(url: &str) -> Result<Target, CountyError> {
         let shown = masked(url);
-        let mut secrets = passwords_in(url);
-        let (rest, mode, root) = split_ssl(url.trim());
+        let for_library = for_the_library(url.trim());
+        let quoted = vec![url.to_owned(), url.trim().to_owned(), for_library.clone()];
+        let (rest, mode, root) = split_ssl(&for_library);
         let bad = |reason: String| CountyError::Url { shown: shown.clone(), reason };
         let ssl = match mode.as_deref() {
             None => SslMode::Prefer,
@@ -212,7 +316,7 @@ impl Target {
             })?,
         };
         let mut config: postgres::Config =
-            rest.parse().map_err(|e: postgres::Error| bad(scrub(&e.to_string(), &secrets)))?;
+            rest.parse().map_err(|e: postgres::Error| bad(scrub(&e.to_string(), &quoted, &shown)))?;
         if config.get_hosts().is_empty() {
             return Err(bad("没有写服务器地址 (no host given)".into()));
         }
@@ -223,11 +327,6 @@ impl Target {
             && let Some(p) = std::env::var("PGPASSWORD").ok().filter(|p| !p.is_empty())
         {
             config.password(p.as_bytes());
-            secrets.push(p);
-        }
-        // What the server will actually be sent.
-        if let Some(sent) = config.get_password() {
-            secrets.push(String::from_utf8_lossy(sent).into_owned());
         }
         config.ssl_mode(match ssl {
             SslMode::Disable => postgres::config::SslMode::Disable,
@@ -243,7 +342,7 @@ impl Target {
                  (verify-ca and verify-full need sslrootcert=FILE, the certificate that signed the server's)"
                 .into()));
         }
-        Ok(Target { config, shown, secrets, ssl, root_cert: root.map(Into::into) })
+        Ok(Target { config, shown, quoted, ssl, root_cert: root.map(Into::into) })
     }
 
     /// The database name the URL asks for (the user's name when it names none, as libpq does).
@@ -258,15 +357,15 @@ impl Target {
         Target {
             config,
             shown: format!("{} (数据库 database {name})", self.shown),
-            secrets: self.secrets.clone(),
+            quoted: self.quoted.clone(),
             ssl: self.ssl,
             root_cert: self.root_cert.clone(),
         }
     }
 
-    /// A message about this server with the password masked.
+    /// A message about this server with the password masked where it quotes the server's address.
     pub fn scrub(&self, text: &str) -> String {
-        scrub(text, &self.secrets)
+        scrub(text, &self.quoted, &self.shown)
     }
 
     pub fn connect(&self) -> Result<postgres::Client, CountyError> {
@@ -471,8 +570,49 @@ mod tests {
             "host=db user=office password=*** dbname=county"
         );
         assert_eq!(masked("postgresql://office@db/county"), "postgresql://office@db/county");
-        assert_eq!(passwords_in("postgresql://office:s3cr%40t@db/county"), ["s3cr@t"]);
-        assert_eq!(scrub("auth failed for s3cr@t and s3cr%40t", &["s3cr@t".into()]), "auth failed for *** and ***");
+        assert_eq!(
+            masked("postgresql://office@db/county?password=a@b&sslmode=require"),
+            "postgresql://office@db/county?password=***&sslmode=require"
+        );
+    }
+
+    #[test]
+    fn a_message_is_masked_where_it_quotes_the_server_not_wherever_the_passwords_letters_appear() {
+        let t = Target::parse("postgresql://root:e@x@127.0.0.1:5433/x").unwrap();
+        assert_eq!(t.shown, "postgresql://root:***@127.0.0.1:5433/x");
+        let said = "error connecting to server: failed to lookup address information: Name or service not known";
+        assert_eq!(t.scrub(said), said);
+        assert_eq!(
+            t.scrub("could not reach postgresql://root:e@x@127.0.0.1:5433/x (refused)"),
+            "could not reach postgresql://root:***@127.0.0.1:5433/x (refused)"
+        );
+        assert_eq!(t.scrub("bad option password=e@x&sslmode=z"), "bad option password=***&sslmode=z");
+        // Another URL quoted in a message is masked too.
+        assert_eq!(t.scrub("see postgres://u:pw@h/db now"), "see postgres://u:***@h/db now");
+    }
+
+    #[test]
+    fn the_host_connected_to_is_the_host_shown_whatever_the_password_holds() {
+        for password in ["Cb@2026", "a/b", "a?b", "a#b", "50%off", "a:b", "p@ss/w?rd#1:%", "a?b=c", "@@"] {
+            let url = format!("postgresql://root:{password}@127.0.0.1:5432/county?sslmode=require");
+            let t = Target::parse(&url).unwrap_or_else(|e| panic!("{url}: {e}"));
+            assert_eq!(t.shown, "postgresql://root:***@127.0.0.1:5432/county?sslmode=require", "{url}");
+            assert_eq!(t.config.get_password(), Some(password.as_bytes()), "{url}");
+            assert_eq!(t.config.get_user(), Some("root"), "{url}");
+            assert_eq!(t.config.get_hosts(), [postgres::config::Host::Tcp("127.0.0.1".into())], "{url}");
+            assert_eq!(t.config.get_ports(), [5432], "{url}");
+            assert_eq!(t.config.get_dbname(), Some("county"), "{url}");
+            assert_eq!(t.ssl, SslMode::Require, "{url}");
+        }
+        // Encoded, as libpq reads it.
+        let t = Target::parse("postgresql://ro%40t:Cb%402026@db.example/county").unwrap();
+        assert_eq!((t.config.get_user(), t.config.get_password()), (Some("ro@t"), Some(&b"Cb@2026"[..])));
+        // No password in the URL; one in the query string may hold an @.
+        let t = Target::parse("postgresql://office@db/county?password=a@b").unwrap();
+        assert_eq!((t.config.get_user(), t.config.get_password()), (Some("office"), Some(&b"a@b"[..])));
+        assert_eq!(t.config.get_hosts(), [postgres::config::Host::Tcp("db".into())]);
+        let t = Target::parse("postgresql://db/county?user=office").unwrap();
+        assert_eq!(t.config.get_hosts(), [postgres::config::Host::Tcp("db".into())]);
     }
 
     #[test]
@@ -488,7 +628,7 @@ mod tests {
             assert!(shown.contains("***"), "{shown}");
             let t = Target::parse(url);
             let message = match &t {
-                Ok(t) => t.scrub(&format!("{} said {password}", t.shown)),
+                Ok(t) => t.scrub(&format!("{url} said no")),
                 Err(e) => e.to_string(),
             };
             assert!(!message.contains(password), "{url}: {message}");
