@@ -450,7 +450,20 @@ pub fn main() -> ExitCode {
             if let Some(zh) = usage_error_zh(e.kind()).filter(|_| !english_asked()) {
                 eprintln!("错误：{zh}（详细说明见下，用法见 canbao --help）");
             }
-            let _ = e.print();
+            let urls = given_urls();
+            if urls.is_empty() {
+                let _ = e.print();
+            } else {
+                // clap's text quotes the argument it could not place: the address is shown with its password
+                // masked, and where it goes.
+                let text = mask_given(&e.render().to_string(), &urls);
+                if e.use_stderr() {
+                    eprint!("{text}");
+                    eprintln!("{}", url_hint(english_asked()));
+                } else {
+                    print!("{text}");
+                }
+            }
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
@@ -462,6 +475,8 @@ pub fn main() -> ExitCode {
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(UserError(message)) => {
+            // Whatever message names an address given on the command line shows it masked.
+            let message = mask_given(&message, &given_urls());
             if english() {
                 eprintln!("error: {message}");
             } else {
@@ -490,6 +505,50 @@ fn usage_error_zh(kind: clap::error::ErrorKind) -> Option<&'static str> {
     })
 }
 
+/// The server addresses on the command line (a `postgres://` URL, or libpq's form with a password), each as
+/// given and as messages show it. Given where no address is expected, it would be printed back as a path or
+/// an unknown argument.
+fn given_urls() -> Vec<(String, String)> {
+    use crate::county::connect;
+    std::env::args()
+        .skip(1)
+        .filter_map(|arg| {
+            let url = &arg[connect::find_url(&arg).unwrap_or(0)..];
+            let shown = connect::masked(url);
+            (shown != url).then(|| (url.to_owned(), shown))
+        })
+        .collect()
+}
+
+/// `text` with each address given on the command line as messages show it.
+fn mask_given(text: &str, urls: &[(String, String)]) -> String {
+    let mut urls: Vec<&(String, String)> = urls.iter().collect();
+    urls.sort_by_key(|(given, _)| std::cmp::Reverse(given.len()));
+    let masked = urls.iter().fold(text.to_owned(), |out, (given, shown)| out.replace(given.as_str(), shown));
+    crate::county::connect::mask_urls(&masked)
+}
+
+/// Where an address goes: `push` sends to `--to`, everything else reads `--from`.
+fn url_hint(english: bool) -> &'static str {
+    let push = std::env::args().skip(1).any(|a| a == "push");
+    match (push, english) {
+        (true, false) => {
+            "提示：汇总数据库的地址要写在 --to 后面：canbao push 文件.db --to URL \
+             (hint: the county database's address goes after --to: canbao push FILE.db --to URL)"
+        }
+        (true, true) => "hint: the county database's address goes after --to: canbao push FILE.db --to URL",
+        (false, false) => {
+            "提示：汇总数据库的地址要写在 --from 后面：canbao rollup --from URL，或 canbao --from URL 打开汇总界面 \
+             (hint: the county database's address goes after --from: canbao rollup --from URL, or canbao --from URL \
+             for the dashboard)"
+        }
+        (false, true) => {
+            "hint: the county database's address goes after --from: canbao rollup --from URL, or canbao --from URL \
+             for the dashboard"
+        }
+    }
+}
+
 /// `--lang en` on a command line clap could not read: the Chinese line is left out.
 fn english_asked() -> bool {
     let args: Vec<String> = std::env::args().collect();
@@ -512,12 +571,37 @@ fn broken_embedded_file() -> Option<String> {
 
 /// One command group, one function: each lives in its own file under `cli/`.
 fn run(cli: &Cli) -> CmdResult {
+    if let Some(db) =
+        cli.db.as_deref().map(|p| p.to_string_lossy()).filter(|p| crate::county::connect::looks_like_url(p))
+    {
+        return Err(UserError(format!(
+            "--db 后面应是数据文件，这是数据库的地址：{} (--db takes a drive file, not a database address)\n{}",
+            crate::county::connect::mask_urls(&crate::county::connect::masked(&db)),
+            url_hint(english())
+        )));
+    }
     let Some(command) = &cli.command else {
         if cli.from.is_some() {
             return county::dashboard(cli, county::url(&cli.from));
         }
         return screen::open(cli);
     };
+    // The dashboard's --from before a command: rollup and export summary read it as their own; any other
+    // command works on a drive file and would quietly read the local one instead.
+    let from = county::url(&cli.from);
+    if cli.from.is_some() && !matches!(command, Command::Rollup { .. } | Command::Export(_)) {
+        let push = matches!(command, Command::Push { .. });
+        return Err(UserError(
+            if push {
+                "--from 不用于上传：canbao push 文件.db --to URL (--from is not for push: canbao push FILE.db --to URL)"
+            } else {
+                "--from 只用于全县汇总：canbao rollup --from URL 按学校统计，canbao --from URL 打开汇总界面；\
+                 这个命令读的是本机的数据文件（--db） (--from is for the county database: canbao rollup --from URL \
+                 prints its counts, canbao --from URL opens its dashboard; this command reads a drive file, --db)"
+            }
+            .into(),
+        ));
+    }
     match command {
         Command::Demo => screen::demo(cli),
         Command::Import { files, school, dry_run, json } => {
@@ -530,6 +614,7 @@ fn run(cli: &Cli) -> CmdResult {
             roster::rename_school(cli, old, new, *merge)
         }
         Command::Export(args) if args.from.is_some() => county::export_summary(args, county::url(&args.from), cli.year),
+        Command::Export(args) if cli.from.is_some() => county::export_summary(args, from, cli.year),
         Command::Export(args) => export::export(cli, args),
         Command::Policy { action } => paperwork::policy(cli, action),
         Command::Quote(args) => paperwork::quote(cli, args),
@@ -545,8 +630,9 @@ fn run(cli: &Cli) -> CmdResult {
         Command::Push { files, to, dry_run, reveal, json } => {
             county::push(files, to.as_deref(), *dry_run, *reveal, open::operator_from(cli), *json)
         }
-        Command::Rollup { from, school, year, json } => {
-            county::rollup(from.as_deref(), school.as_deref(), *year, *json)
+        Command::Rollup { from: own, school, year, json } => {
+            let from = if own.is_some() { county::url(own) } else { from };
+            county::rollup(from, school.as_deref(), *year, *json)
         }
         Command::Paths { json } => about::paths(cli, *json),
         Command::Year { action } => year::run(cli, action),

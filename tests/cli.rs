@@ -1227,3 +1227,61 @@ fn a_tax_list_date_after_today_is_reported_not_recorded() {
     assert_eq!(pupil.payment, canbao::domain::student::PaymentStatus::Paid);
     assert_eq!(pupil.payment_details.paid_on, None);
 }
+
+/// Everything a run printed, both streams.
+fn said(cmd: &mut Command) -> (Option<i32>, String) {
+    let out = cmd.output().expect("runs");
+    (out.status.code(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+}
+
+#[test]
+fn a_database_address_given_where_none_is_expected_is_masked_and_its_place_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let secret = "S3cretPW";
+    let url = format!("postgresql://root:{secret}@127.0.0.1:1/county");
+    let shown = "postgresql://root:***@127.0.0.1:1/county";
+    let bare = || {
+        let mut cmd = Command::cargo_bin("canbao").expect("binary");
+        cmd.env_remove("CANBAO_DB").env_remove("CANBAO_PG").env("HOME", dir.path());
+        cmd
+    };
+    // A positional argument: clap's usage error quotes it.
+    for args in [vec!["rollup", url.as_str()], vec![url.as_str()], vec!["--lang", "en", "rollup", url.as_str()]] {
+        let (code, text) = said(bare().args(&args));
+        assert_eq!(code, Some(2), "{text}");
+        assert!(!text.contains(secret) && text.contains(shown), "{args:?}: {text}");
+        assert!(text.contains("--from URL"), "{args:?}: {text}");
+    }
+    // After --db: refused before anything looks for a file by that name.
+    for args in [vec!["--db", url.as_str(), "stats"], vec!["stats", &format!("--db={url}")]] {
+        let (code, text) = said(bare().args(&args));
+        assert_eq!(code, Some(1), "{text}");
+        assert!(!text.contains(secret) && text.contains(shown) && text.contains("--from URL"), "{args:?}: {text}");
+    }
+    // In push's file list: the hint is --to.
+    let (code, text) = said(bare().arg("push").arg(&db).arg(&url));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(!text.contains(secret) && text.contains(shown) && text.contains("--to URL"), "{text}");
+    let (code, text) = said(bare().args(["push", "--dry-run"]).arg(&db).arg(&url).arg("--bogus"));
+    assert_eq!(code, Some(2), "{text}");
+    assert!(!text.contains(secret) && text.contains("--to URL"), "{text}");
+}
+
+#[test]
+fn from_before_a_command_that_reads_a_drive_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let url = "postgresql://root:pw@127.0.0.1:1/county";
+    let (code, text) = said(canbao(&db).args(["--from", url, "stats"]));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("rollup --from URL") && !text.contains("数据文件不存在"), "{text}");
+    assert!(!db.exists());
+    let (code, text) = said(canbao(&db).args(["--from", url, "push"]).arg(&db));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("--to URL"), "{text}");
+    // rollup takes it as its own: it goes to the server (nothing listens on port 1).
+    let (code, text) = said(canbao(&db).args(["--from", &format!("{url}?connect_timeout=2"), "rollup"]));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("连接不上汇总数据库") && !text.contains(":pw@"), "{text}");
+}

@@ -58,6 +58,13 @@ pub fn push(
     operator: Option<String>,
     json: bool,
 ) -> CmdResult {
+    if let Some(url) = files.iter().map(|f| f.to_string_lossy()).find(|f| county::connect::looks_like_url(f)) {
+        return Err(UserError(format!(
+            "这是汇总数据库的地址，不是数据文件：{0}；地址要写在 --to 后面：canbao push 文件.db --to URL \
+             (a database address, not a drive file: give it with --to URL)",
+            county::connect::mask_urls(&url)
+        )));
+    }
     let target = target(to)?;
     let mut read = Vec::new();
     for path in files {
