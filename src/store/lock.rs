@@ -75,13 +75,18 @@ impl DriveLock {
                 .map_err(|source| StoreError::CreateDir { path: dir.display().to_string(), source })?;
         }
         let path = lock_path(&true_path(db));
-        let mut file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(|source| StoreError::CreateDir { path: path.display().to_string(), source })?;
+        let mut file =
+            OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path).map_err(|source| {
+                match source.kind() {
+                    // A drive on a read-only stick: the folder, not the drive, is what stops the change.
+                    std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied
+                        if !super::folder_writable(db) =>
+                    {
+                        StoreError::FolderReadOnly { path: db.display().to_string() }
+                    }
+                    _ => StoreError::CreateDir { path: path.display().to_string(), source },
+                }
+            })?;
         crate::private_file::restrict(&path);
         match file.try_lock() {
             Ok(()) => {

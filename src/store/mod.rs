@@ -69,6 +69,20 @@ pub enum StoreError {
          (cannot create the -shm file beside the drive: the disk may be full or the folder not writable)"
     )]
     ShmUnavailable,
+    #[error(
+        "数据文件所在的文件夹是只读的（只读U盘、光盘或只读共享文件夹），不能打开来修改：{path}；\
+         只查看请加 --read-only（canbao push 本来就只读打开），要修改请先把数据文件复制到可写的文件夹 \
+         (the drive's folder is read-only: add --read-only to look at it, or copy the file to a writable folder \
+         to work on it)"
+    )]
+    FolderReadOnly { path: String },
+    #[error(
+        "数据文件旁有尚未写入数据文件的修改（{path}-wal），而所在文件夹是只读的，读取这些修改需要可写的文件夹：\
+         请把数据文件连同这个 -wal 文件一起复制到可写的文件夹，再打开或上传副本 \
+         (the drive's unsaved log (-wal) beside it needs a writable folder to be read: copy the drive together \
+         with its -wal file to a writable folder, then open or push the copy)"
+    )]
+    UnsavedLog { path: String },
     #[error("备份文件已存在，不会覆盖：{0} (the backup file exists)")]
     BackupExists(String),
     #[error("这就是正在使用的数据文件本身，不能用它恢复自己：{0} (this is the drive itself, not a backup of it)")]
@@ -219,9 +233,7 @@ fn writable_sidecars(path: &Path) -> Result<()> {
         return Ok(()); // A read-only drive gets SQLite's own refusal, which says the drive is read-only.
     }
     for suffix in ["-wal", "-shm"] {
-        let mut name = path.as_os_str().to_owned();
-        name.push(suffix);
-        let sidecar = PathBuf::from(name);
+        let sidecar = sidecar(path, suffix);
         let denied = |p: &Path| matches!(std::fs::OpenOptions::new().write(true).open(p), Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied);
         if !sidecar.exists() || !denied(&sidecar) {
             continue;
@@ -232,6 +244,113 @@ fn writable_sidecars(path: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Where a read-only open looks for the `-shm` file through which SQLite's readers of a WAL drive share its
+/// log index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ShmFolder {
+    /// As SQLite finds the folder.
+    AsFound,
+    /// As if the folder could not hold one (tests: they run as root, to whom no folder on a writable disk is
+    /// read-only).
+    #[cfg(test)]
+    Unwritable,
+}
+
+/// A read-only connection to the drive. In a folder that cannot hold the `-shm` (a read-only stick, a CD, a
+/// read-only share) and has none, SQLite cannot open a WAL drive even to read it; when no `-wal` with changes
+/// lies beside it (none can be written there, nor be in use), the file alone is the whole drive and is opened
+/// as immutable. With a `-wal` that holds changes that would leave them out, so the operator is told.
+fn read_only_sqlite(path: &Path, key: Option<&Passphrase>, folder: ShmFolder) -> Result<Connection> {
+    let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let not_db = || StoreError::NotADatabase { path: path.display().to_string() };
+    let keyed = |conn: Connection| -> Result<Connection> {
+        if let Some(k) = key {
+            cipher::apply_key(&conn, k)?;
+        }
+        Ok(conn)
+    };
+    let conn = keyed(Connection::open_with_flags(path, flags).map_err(|_| not_db())?)?;
+    let without_shm = match folder {
+        ShmFolder::AsFound => {
+            let read = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0));
+            matches!(read, Err(rusqlite::Error::SqliteFailure(f, _)) if f.code == rusqlite::ErrorCode::CannotOpen)
+                && !sidecar(path, "-shm").exists()
+                && !folder_writable(path)
+        }
+        #[cfg(test)]
+        ShmFolder::Unwritable => true,
+    };
+    if !without_shm {
+        return Ok(conn);
+    }
+    drop(conn);
+    if std::fs::metadata(sidecar(path, "-wal")).is_ok_and(|m| m.len() > 0) {
+        return Err(StoreError::UnsavedLog { path: path.display().to_string() });
+    }
+    let uri = rusqlite::OpenFlags::SQLITE_OPEN_URI;
+    keyed(Connection::open_with_flags(immutable_uri(path), flags | uri).map_err(|_| not_db())?)
+}
+
+/// `path` with `suffix` after its name: the drive's `-wal` or `-shm`.
+fn sidecar(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// SQLite's URI for opening `path` as a file nothing changes: no locks taken, no `-shm` made, no `-wal` read.
+fn immutable_uri(path: &Path) -> String {
+    #[cfg(unix)]
+    let bytes = std::os::unix::ffi::OsStrExt::as_bytes(path.as_os_str()).to_vec();
+    #[cfg(not(unix))]
+    let bytes = {
+        let text = path.to_string_lossy().replace('\\', "/");
+        // C:/x.db is written file:/C:/x.db.
+        if text.as_bytes().get(1) == Some(&b':') { format!("/{text}") } else { text }.into_bytes()
+    };
+    let mut uri = String::from("file:");
+    for b in bytes {
+        if b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'.' | b'_' | b'~') {
+            uri.push(b as char);
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri.push_str("?immutable=1");
+    uri
+}
+
+/// Whether files can be made in the drive's folder (a read-only mount says no, even to root).
+fn folder_writable(path: &Path) -> bool {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    #[cfg(unix)]
+    {
+        let Ok(dir) = std::ffi::CString::new(std::os::unix::ffi::OsStrExt::as_bytes(dir.as_os_str())) else {
+            return true;
+        };
+        // SAFETY: a NUL-terminated path that lives across the call; access(2) only reads it.
+        unsafe { libc::access(dir.as_ptr(), libc::W_OK) == 0 }
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::metadata(dir).map(|m| !m.permissions().readonly()).unwrap_or(true)
+    }
+}
+
+/// A writer's open that SQLite could not complete in a read-only folder (it cannot make the `-wal` and `-shm`
+/// there) says so, and what to do, rather than "unable to open database file".
+fn on_read_only_folder(e: StoreError, path: &Path, writable: bool) -> StoreError {
+    match &e {
+        StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _))
+            if !writable && matches!(f.code, rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly) =>
+        {
+            StoreError::FolderReadOnly { path: path.display().to_string() }
+        }
+        StoreError::ReadOnly if !writable => StoreError::FolderReadOnly { path: path.display().to_string() },
+        _ => e,
+    }
 }
 
 /// Tells an operator who gave no passphrase where one comes from.
@@ -310,6 +429,7 @@ impl Store {
             crate::private_file::restrict(path);
         }
         Self::init(conn, Some(path.to_owned()), key.cloned())
+            .map_err(|e| on_read_only_folder(e, path, folder_writable(path)))
     }
 
     /// Opens an existing drive without writing to it (restore's source, a second copy of a file in use). The
@@ -324,13 +444,13 @@ impl Store {
 
     /// `open_read_only_keyed` once the key question is settled: nothing but SQLite opens the file.
     fn read_only_connection(path: &Path, key: Option<&Passphrase>) -> Result<Store> {
-        let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        Self::read_only_connection_in(path, key, ShmFolder::AsFound)
+    }
+
+    fn read_only_connection_in(path: &Path, key: Option<&Passphrase>, folder: ShmFolder) -> Result<Store> {
         let not_db = || StoreError::NotADatabase { path: path.display().to_string() };
         existing_file(path)?;
-        let conn = Connection::open_with_flags(path, flags).map_err(|_| not_db())?;
-        if let Some(k) = key {
-            cipher::apply_key(&conn, k)?;
-        }
+        let conn = read_only_sqlite(path, key, folder)?;
         schema::register_functions(&conn)?;
         let version = schema::user_version(&conn).map_err(|_| cipher::unreadable(path, key.is_some()))?;
         match schema::recognise(&conn).map_err(|_| cipher::unreadable(path, key.is_some()))? {

@@ -170,6 +170,77 @@ fn a_file_that_is_not_a_database_gets_a_clear_error() {
     assert!(matches!(err, StoreError::NotADatabase { .. }), "{err}");
 }
 
+/// A drive of two pupils in `dir`, closed (its log folded into the file, no `-wal` or `-shm` left).
+fn closed_drive(dir: &std::path::Path, name: &str) -> std::path::PathBuf {
+    let path = dir.join(name);
+    let mut s = Store::open(&path).unwrap();
+    s.apply_import(
+        &[
+            incoming("张三", &valid_id("11010520160101001"), "一年级1班"),
+            incoming("李四", &valid_id("11010520160101002"), "一年级1班"),
+        ],
+        &["t.csv".into()],
+        0,
+        false,
+    )
+    .unwrap();
+    drop(s);
+    assert!(!sidecar(&path, "-wal").exists() && !sidecar(&path, "-shm").exists());
+    path
+}
+
+#[test]
+fn a_drive_in_a_folder_that_cannot_hold_its_shm_is_read_as_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    // A name SQLite's URI would misread unescaped.
+    let path = closed_drive(dir.path(), "第一小学 50%?#.db");
+    let s = Store::read_only_connection_in(&path, None, ShmFolder::Unwritable).unwrap();
+    assert!(s.is_read_only());
+    assert_eq!(s.stats(None, None).unwrap().students, 2);
+    assert!(!sidecar(&path, "-shm").exists(), "nothing made beside the drive");
+    // An empty -wal (left by a writer that ended cleanly elsewhere) holds nothing to miss.
+    std::fs::write(sidecar(&path, "-wal"), b"").unwrap();
+    assert_eq!(
+        Store::read_only_connection_in(&path, None, ShmFolder::Unwritable).unwrap().stats(None, None).unwrap().students,
+        2
+    );
+}
+
+#[test]
+fn a_drive_whose_log_holds_changes_is_not_read_without_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = closed_drive(dir.path(), "a.db");
+    // A writer open with a change in its log: the file and its -wal copied together, as from a stick pulled
+    // out while the TUI was open.
+    let mut writer = Store::open(&path).unwrap();
+    let id = writer.conn.query_row("SELECT id FROM students LIMIT 1", [], |r| r.get(0)).unwrap();
+    writer.set_note(id, "改过").unwrap();
+    let copy = dir.path().join("copy");
+    std::fs::create_dir(&copy).unwrap();
+    for suffix in ["", "-wal"] {
+        std::fs::copy(sidecar(&path, suffix), sidecar(&copy.join("a.db"), suffix)).unwrap();
+    }
+    drop(writer);
+    let err = Store::read_only_connection_in(&copy.join("a.db"), None, ShmFolder::Unwritable).err().expect("refused");
+    assert!(matches!(err, StoreError::UnsavedLog { .. }), "{err}");
+    assert!(err.to_string().contains("-wal") && err.to_string().contains("writable folder"), "{err}");
+}
+
+#[test]
+fn a_writer_in_a_read_only_folder_is_told_the_folder_is_read_only() {
+    let path = std::path::Path::new("/media/stick/a.db");
+    let cannot_open = || {
+        StoreError::Sqlite(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CANTOPEN),
+            Some("unable to open database file".into()),
+        ))
+    };
+    let told = on_read_only_folder(cannot_open(), path, false).to_string();
+    assert!(told.contains("只读") && told.contains("--read-only") && told.contains("writable folder"), "{told}");
+    // A writable folder's failure is SQLite's own.
+    assert!(matches!(on_read_only_folder(cannot_open(), path, true), StoreError::Sqlite(_)));
+}
+
 #[test]
 #[cfg(unix)]
 fn new_files_are_private() {
