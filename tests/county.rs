@@ -786,6 +786,11 @@ impl TestRole {
         let host = after.rsplit_once('@').map_or(after, |(_, host)| host);
         format!("postgresql://{}:{password}@{host}", self.name)
     }
+
+    fn admin(&self, sql: &str) {
+        let mut admin = postgres::Client::connect(&admin_url(), postgres::NoTls).expect("admin");
+        admin.batch_execute(&sql.replace("ROLE_NAME", &self.name)).expect(sql);
+    }
 }
 
 impl Drop for TestRole {
@@ -824,4 +829,27 @@ fn a_connection_error_is_masked_where_it_quotes_the_address_only() {
     let text = String::from_utf8_lossy(&out.stderr);
     assert!(text.contains("postgresql://root:***@127.0.0.1:1/x"), "{text}");
     assert!(text.contains("error connecting to server"), "{text}");
+}
+
+#[test]
+fn the_dashboards_reads_report_the_latest_failure() {
+    use canbao::county::connect::Session;
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let a = drive(dir.path(), 0, 3);
+    push(&db, &[&a], &[]);
+    let role = TestRole::reader(&db);
+    let mut session = Session::open(canbao::county::Target::parse(&role.url("pw")).unwrap()).unwrap();
+    let mut read = || session.read(|c| canbao::county::rollup(c, None, None)).map(|r| r.totals.students);
+    assert_eq!(read().unwrap(), 3);
+    // The account may no longer log in, and its connection is cut.
+    role.admin(
+        "ALTER ROLE ROLE_NAME NOLOGIN; \
+         SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE usename = 'ROLE_NAME'",
+    );
+    let first = read().unwrap_err().to_string();
+    let second = read().unwrap_err().to_string();
+    assert!(second.contains("not permitted to log in"), "first: {first}\nthen: {second}");
+    role.admin("ALTER ROLE ROLE_NAME LOGIN");
+    assert_eq!(read().unwrap(), 3);
 }

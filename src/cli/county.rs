@@ -329,18 +329,8 @@ pub fn export_summary(args: &ExportArgs, from: Option<&str>, year: Option<i32>) 
 
 /// `canbao --from URL`: the county's dashboard, read-only, refreshed as pushes arrive.
 pub fn dashboard(cli: &Cli, from: Option<&str>) -> CmdResult {
-    let target = target(from)?;
-    let mut client = target.connect()?;
-    let fetch = move |year: Option<i32>| match county::rollup(&mut client, year, None) {
-        Ok(r) => Ok(r),
-        Err(e) => {
-            // The server went away: the next refresh tries a fresh connection.
-            if let Ok(fresh) = target.connect() {
-                client = fresh;
-            }
-            Err(e.scrubbed(&target).to_string())
-        }
-    };
+    let mut session = county::connect::Session::open(target(from)?)?;
+    let fetch = move |year: Option<i32>| session.read(|c| county::rollup(c, year, None)).map_err(|e| e.to_string());
     let options = crate::tui::Options {
         lang: if cli.lang == Some(super::Lang::En) { crate::tui::Language::En } else { crate::tui::Language::Zh },
         theme: cli.theme.clone(),

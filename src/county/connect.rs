@@ -408,6 +408,36 @@ impl Target {
     }
 }
 
+/// A connection kept for reading again and again (the county's dashboard). A read that finds the connection
+/// closed drops it; the next read connects afresh, and when that fails its own reason is the one reported (a
+/// login no longer allowed, not the "connection closed" that came first).
+pub struct Session {
+    target: Target,
+    client: Option<postgres::Client>,
+}
+
+impl Session {
+    pub fn open(target: Target) -> Result<Session, CountyError> {
+        let client = target.connect()?;
+        Ok(Session { target, client: Some(client) })
+    }
+
+    pub fn read<T>(
+        &mut self,
+        read: impl FnOnce(&mut postgres::Client) -> Result<T, CountyError>,
+    ) -> Result<T, CountyError> {
+        let client = match &mut self.client {
+            Some(client) => client,
+            None => self.client.insert(self.target.connect()?),
+        };
+        let done = read(client);
+        if done.is_err() && client.is_closed() {
+            self.client = None;
+        }
+        done.map_err(|e| e.scrubbed(&self.target))
+    }
+}
+
 /// A client error with its cause: the library's own text says only "error connecting to server".
 pub fn error_text(e: &postgres::Error) -> String {
     if let Some(db) = e.as_db_error() {
