@@ -832,6 +832,26 @@ fn a_connection_error_is_masked_where_it_quotes_the_address_only() {
 }
 
 #[test]
+fn a_failed_dry_run_says_nothing_was_written_and_a_lone_file_names_no_files_before_it() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let a = drive(dir.path(), 0, 3);
+    push(&db, &[&a], &[]);
+    // A role that may read the county but not write it.
+    let role = TestRole::reader(&db);
+    let b = drive(dir.path(), 1, 3);
+    let out = bare().args(["push", "--dry-run", "--to", &role.url("pw")]).arg(&b).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("试运行") && text.contains("nothing was written"), "{text}");
+    assert!(!text.contains("之前") && !text.contains("before it were"), "{text}");
+    let out = bare().args(["push", "--to", &role.url("pw")]).arg(&b).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(!text.contains("之前") && !text.contains("before it were"), "{text}");
+}
+
+#[test]
 fn the_dashboards_reads_report_the_latest_failure() {
     use canbao::county::connect::Session;
     let Some(db) = TestDb::new() else { return };
@@ -852,4 +872,21 @@ fn the_dashboards_reads_report_the_latest_failure() {
     assert!(second.contains("not permitted to log in"), "first: {first}\nthen: {second}");
     role.admin("ALTER ROLE ROLE_NAME LOGIN");
     assert_eq!(read().unwrap(), 3);
+}
+
+#[test]
+fn the_same_file_twice_in_one_push_is_pushed_once() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let a = drive(dir.path(), 0, 4);
+    std::fs::create_dir(dir.path().join("x")).unwrap();
+    let again = dir.path().join("x").join("..").join(a.file_name().unwrap());
+    let out = bare().arg("push").args([&a, &a, &again]).args(["--to", &db.url, "--json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((report["added"].as_u64(), report["files"].as_array().map(Vec::len)), (Some(4), Some(1)), "{report}");
+    let told = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(told.matches("只上传一次").count(), 2, "{told}");
+    let again = push(&db, &[&a, &a], &[]);
+    assert_eq!((again["unchanged"].as_u64(), again["added"].as_u64()), (Some(4), Some(0)), "{again}");
 }

@@ -66,8 +66,9 @@ pub fn push(
         )));
     }
     let target = target(to)?;
+    let files = once_each(files);
     let mut read = Vec::new();
-    for path in files {
+    for path in &files {
         let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
         read.push((name, path.display().to_string(), read_drive(path)?));
     }
@@ -76,7 +77,8 @@ pub fn push(
     let mut client = target.connect()?;
     let operator = operator.unwrap_or_else(|| "（未具名操作员）".to_owned());
     let revealed_to = reveal.then_some(operator.as_str());
-    let report = county::push_all(&mut client, &drives, dry_run, revealed_to).map_err(|e| e.scrubbed(&target))?;
+    let report = county::push_all(&mut client, &drives, dry_run, revealed_to)
+        .map_err(|e| push_failed(e.scrubbed(&target), &drives, dry_run))?;
     if json {
         print_json(&report);
         return Ok(());
@@ -159,6 +161,57 @@ pub fn rollup(from: Option<&str>, school: Option<&str>, year: Option<i32>, json:
     }
     print_rollup(&r, school);
     Ok(())
+}
+
+/// The files as given, each file once: the same file under two names (`a.db ./x/../a.db`) is pushed once, and
+/// the operator told.
+fn once_each(files: &[PathBuf]) -> Vec<PathBuf> {
+    let mut seen: Vec<(PathBuf, &PathBuf)> = Vec::new();
+    let mut kept = Vec::new();
+    for path in files {
+        let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+        if let Some((_, first)) = seen.iter().find(|(r, _)| *r == real) {
+            let (zh, en) = if *first == path {
+                let again = path.display();
+                (format!("{again} 写了不止一次，只上传一次"), format!("{again} is given more than once: pushed once"))
+            } else {
+                let (first, again) = (first.display(), path.display());
+                (
+                    format!("{again} 与 {first} 是同一个文件，只上传一次"),
+                    format!("{again} is the same file as {first}: pushed once"),
+                )
+            };
+            eprintln!("{}", super::pick(&format!("{zh} ({en})"), &en));
+            continue;
+        }
+        seen.push((real, path));
+        kept.push(path.clone());
+    }
+    kept
+}
+
+/// A push that stopped: what of it reached the county. A dry run wrote nothing; a push wrote the files before
+/// the one that failed, each in its own transaction.
+fn push_failed(e: county::CountyError, drives: &[DriveFile], dry_run: bool) -> UserError {
+    if dry_run {
+        return UserError(match &e {
+            county::CountyError::File { file, reason } => format!(
+                "试运行在 {file} 处出错，汇总数据库未修改 (the dry run failed at {file}; nothing was written): {reason}"
+            ),
+            _ => format!("{e}；试运行，汇总数据库未修改 (dry run: nothing was written)"),
+        });
+    }
+    match &e {
+        county::CountyError::File { file, .. } => {
+            match drives.iter().position(|d| &d.shown == file).filter(|&before| before > 0) {
+                Some(before) => {
+                    UserError(format!("{e}；之前的 {before} 个文件已上传 (the {before} file(s) before it were pushed)"))
+                }
+                None => UserError(e.to_string()),
+            }
+        }
+        _ => UserError(e.to_string()),
+    }
 }
 
 /// Says which other insured years the database holds, so one year's figures are not read as the whole picture.

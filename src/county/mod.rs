@@ -48,9 +48,7 @@ pub enum CountyError {
     RevealInDryRun,
     #[error("上传中断 (the upload broke off): {0}")]
     Io(String),
-    #[error(
-        "{file} 未能上传，它的数据都未写入；之前的文件已上传 ({file} was not pushed, nothing of it was written; the files before it were): {reason}"
-    )]
+    #[error("{file} 未能上传，它的数据都未写入 ({file} was not pushed, nothing of it was written): {reason}")]
     File { file: String, reason: String },
 }
 
