@@ -875,6 +875,38 @@ fn the_dashboards_reads_report_the_latest_failure() {
 }
 
 #[test]
+fn rollup_names_the_nearest_schools_and_prints_every_column_its_figures_add_up_from() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let a = drive(dir.path(), 0, 6);
+    let b = drive(dir.path(), 1, 2);
+    mark(&a, &pupil_id(0, 0), &["--payment", "paid", "--amount", "400"]);
+    mark(&a, &pupil_id(0, 1), &["--enrollment", "elsewhere"]);
+    mark(&a, &pupil_id(0, 2), &["--enrollment", "left"]);
+    mark(&a, &pupil_id(0, 3), &["--enrollment", "declined", "--reason", "家长拒绝"]);
+    push(&db, &[&a, &b], &[]);
+
+    let out = bare().args(["rollup", "--from", &db.url, "--school", "第1"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("最接近的是：第1小学、第2小学"), "{text}");
+
+    let out = bare().args(["rollup", "--from", &db.url]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("异地参保 1，不参保 1，已离校 1，特殊群体 0，身份证号有问题 0"), "{text}");
+    let header = text.lines().find(|l| l.starts_with("学校/班级")).expect("header");
+    let line = text.lines().find(|l| l.starts_with("第1小学")).expect("school line");
+    let columns: Vec<(&str, &str)> = header.split('\t').zip(line.split('\t')).collect();
+    for (column, value) in [("人数", "6"), ("应参保", "4"), ("已参保", "2"), ("家庭缴费", "1"), ("异地参保", "1")]
+    {
+        assert!(columns.contains(&(column, value)), "{column} {value}: {columns:?}");
+    }
+    for (column, value) in [("不参保", "1"), ("已离校", "1"), ("身份证号有问题", "0")] {
+        assert!(columns.contains(&(column, value)), "{column} {value}: {columns:?}");
+    }
+}
+
+#[test]
 fn the_same_file_twice_in_one_push_is_pushed_once() {
     let Some(db) = TestDb::new() else { return };
     let dir = tempfile::tempdir().unwrap();

@@ -154,13 +154,33 @@ pub fn push(
 pub fn rollup(from: Option<&str>, school: Option<&str>, year: Option<i32>, json: bool) -> CmdResult {
     let target = target(from)?;
     let mut client = target.connect()?;
-    let r = county::rollup(&mut client, year, school).map_err(|e| e.scrubbed(&target))?;
+    let r = read_rollup(&mut client, &target, year, school)?;
     if json {
         print_json(&r);
         return Ok(());
     }
     print_rollup(&r, school);
     Ok(())
+}
+
+/// The roll-up; a school the database does not hold is refused naming the nearest ones it does.
+fn read_rollup(
+    client: &mut postgres::Client,
+    target: &Target,
+    year: Option<i32>,
+    school: Option<&str>,
+) -> Result<county::Rollup, UserError> {
+    match county::rollup(client, year, school) {
+        Err(county::CountyError::NoSchool(name)) => {
+            let known = county::rollup::school_names(client).map_err(|e| e.scrubbed(target))?;
+            let nearest = super::export::nearest(&name, &known, 3);
+            let nearest = if nearest.is_empty() { "（无 / none）".to_owned() } else { nearest.join("、") };
+            Err(UserError(format!(
+                "汇总数据库中没有学校“{name}”，最接近的是：{nearest} (no such school in the county database; nearest: {nearest})"
+            )))
+        }
+        other => Ok(other.map_err(|e| e.scrubbed(target))?),
+    }
 }
 
 /// The files as given, each file once: the same file under two names (`a.db ./x/../a.db`) is pushed once, and
@@ -247,48 +267,63 @@ fn print_rollup(r: &county::Rollup, school: Option<&str>) {
         None => r.year.map_or_else(String::new, |y| y.to_string()),
     };
     let t = &r.totals;
+    let rate = coverage::percent(t.coverage_permille());
     if en {
         println!(
-            "insured year {year}: pupils {}, expected {}, insured {} ({}), family-paid {}, government {}, declined {}, special groups {}",
+            "insured year {year}: pupils {}, expected {}, insured {} ({rate}), family-paid {}, government {}, \
+             elsewhere {}, declined {}, left {}, special groups {}, invalid IDs {}",
             t.students,
             t.expected,
             t.enrolled,
-            coverage::percent(t.coverage_permille()),
             t.paid,
             t.government,
+            t.elsewhere,
             t.declined,
-            t.special
+            t.left,
+            t.special,
+            t.id_invalid
         );
     } else {
         println!(
-            "{year} 年度：学生 {}，应参保 {}，已参保 {}（{}），家庭缴费 {}，财政代缴 {}，不参保 {}，特殊群体 {}",
+            "{year} 年度：学生 {}，应参保 {}，已参保 {}（{rate}），家庭缴费 {}，财政代缴 {}，异地参保 {}，不参保 {}，\
+             已离校 {}，特殊群体 {}，身份证号有问题 {}",
             t.students,
             t.expected,
             t.enrolled,
-            coverage::percent(t.coverage_permille()),
             t.paid,
             t.government,
+            t.elsewhere,
             t.declined,
-            t.special
+            t.left,
+            t.special,
+            t.id_invalid
         );
     }
+    // As `stats` says it: the columns that make up 已参保 and 应参保 are all on the line.
+    say(
+        "  已参保 = 家庭或财政已缴费、或异地参保；应参保 = 未离校且未拒绝参保 (insured = paid or elsewhere)",
+        "  insured = paid by the family or a department, or enrolled elsewhere; to insure = not left, not declined",
+    );
     let header = if en {
-        "school/class\tpupils\texpected\tinsured\trate\tpaid\tgovernment\tdeclined\tspecial"
+        "school/class\tpupils\texpected\tinsured\trate\tpaid\tgovernment\telsewhere\tdeclined\tleft\tspecial\tinvalid IDs"
     } else {
-        "学校/班级\t人数\t应参保\t已参保\t参保率\t家庭缴费\t财政代缴\t不参保\t特殊群体"
+        "学校/班级\t人数\t应参保\t已参保\t参保率\t家庭缴费\t财政代缴\t异地参保\t不参保\t已离校\t特殊群体\t身份证号有问题"
     };
     println!("{header}");
     let line = |label: &str, c: &county::rollup::Counts| {
         println!(
-            "{label}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            "{label}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
             c.students,
             c.expected,
             c.enrolled,
             coverage::percent(c.coverage_permille()),
             c.paid,
             c.government,
+            c.elsewhere,
             c.declined,
-            c.special
+            c.left,
+            c.special,
+            c.id_invalid
         );
     };
     match &r.classes {
@@ -313,7 +348,7 @@ pub fn export_summary(args: &ExportArgs, from: Option<&str>, year: Option<i32>) 
     }
     let target = target(from)?;
     let mut client = target.connect()?;
-    let r = county::rollup(&mut client, year, args.school.as_deref()).map_err(|e| e.scrubbed(&target))?;
+    let r = read_rollup(&mut client, &target, year, args.school.as_deref())?;
     other_years(&r, args.out.as_deref() == Some(Path::new("-")));
     let t = &r.totals;
     let mut totals: Vec<(String, f64)> = vec![("学生总数".into(), t.students as f64)];

@@ -137,6 +137,18 @@ fn known_class(store: &Store, school: Option<&str>, wanted: &str) -> CmdResult {
     Err(UserError(format!("名单中没有班级“{wanted}”，最接近的是：{nearest} (no such class; nearest: {nearest})")))
 }
 
+/// Up to `n` of `names` nearest to `wanted`: those holding it or held in it first (a school asked for as
+/// 第一小学 is 城中区第一小学), then by the characters to change.
+pub(super) fn nearest<'a>(wanted: &str, names: &'a [String], n: usize) -> Vec<&'a str> {
+    let target: Vec<char> = wanted.chars().collect();
+    let mut ranked: Vec<(bool, usize, &String)> = names
+        .iter()
+        .map(|name| (!(name.contains(wanted) || wanted.contains(name.as_str())), edit_distance(&target, name), name))
+        .collect();
+    ranked.sort();
+    ranked.into_iter().take(n).map(|(_, _, name)| name.as_str()).collect()
+}
+
 /// Characters to insert, delete or change to turn one label into the other.
 fn edit_distance(a: &[char], b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();

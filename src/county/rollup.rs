@@ -251,6 +251,12 @@ pub fn rollup(client: &mut postgres::Client, year: Option<i32>, school: Option<&
     Ok(Rollup { year, years, totals, schools, classes, enrollment, categories, drives })
 }
 
+/// Every school the database holds, by name.
+pub fn school_names(client: &mut postgres::Client) -> Result<Vec<String>, CountyError> {
+    let rows = client.query("SELECT name FROM canbao.schools ORDER BY name", &[]).map_err(CountyError::server)?;
+    Ok(rows.iter().map(|r| r.get(0)).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
