@@ -174,3 +174,43 @@ fn a_new_years_history_line_is_in_words() {
         }
     }
 }
+
+/// 开始新学年 while this year's concentrated period is still open says so in the question, in both languages:
+/// the rest of the day's payments would go to the new year. Outside the window the question is as before.
+#[test]
+fn the_new_year_question_warns_while_the_concentrated_period_is_open() {
+    for (lang, clock, warned) in [
+        (Language::Zh, "2023-11-23T10:00:00+08:00", true),
+        (Language::En, "2023-11-23T10:00:00+08:00", true),
+        (Language::Zh, "2024-08-23T10:00:00+08:00", false),
+    ] {
+        let mut store = Store::open_in_memory().expect("store");
+        store.set_fixed_clock(clock);
+        // A drive begun in the autumn of 2023, whatever today's real date.
+        for key in ["current_year", "first_year"] {
+            store.set_meta(key, "2024").expect("year");
+        }
+        store.reload_year().expect("year");
+        canbao::demo::load_sample(&mut store).expect("sample");
+        store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("policy");
+        assert_eq!(store.current_year(), Some(2024), "{clock}");
+        let options = Options { lang, theme: None, operator: Some("测试".into()), config_dir: None };
+        let mut app = App::new(store, &options).expect("app");
+        app.update(Action::Resize(120, 40));
+        app.run_command(Command::NewYear);
+        let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no question") };
+        let (line, then) = match lang {
+            Language::Zh => {
+                ("2024 年度的集中缴费期到 2024-02-29，还在进行中：", "开始新学年后，今天的缴费将记入 2025 年度。")
+            }
+            Language::En => {
+                ("2024's 集中缴费期 runs until 2024-02-29 and is still open:", "today's payments count for 2025.")
+            }
+        };
+        assert_eq!(c.question.contains(line), warned, "{clock}: {}", c.question);
+        if warned {
+            let shown = screen(&app);
+            assert!(shown.contains(line) && shown.contains(then), "{shown}");
+        }
+    }
+}

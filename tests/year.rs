@@ -276,3 +276,41 @@ fn class_lists_leave_graduates_out_and_say_so() {
     let err = String::from_utf8_lossy(&failed.get_output().stderr).into_owned();
     assert!(err.contains("都已毕业离校"), "{err}");
 }
+
+/// `year new` while the current year's concentrated period is still open today says so on stderr (README
+/// documents `year new` without a confirmation, so scripts keep working): the rest of the day's payments would
+/// go to the new year. The policy is made for the drive's year with its window around today's real date.
+#[test]
+fn year_new_warns_on_stderr_while_the_concentrated_period_is_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, home) = (dir.path().join("drive.db"), dir.path());
+    let list = dir.path().join("list.csv");
+    write_list(&list, &roster());
+    canbao(&db, home).arg("import").arg(&list).assert().success();
+    let year = current_year(&db, home);
+    let today = chrono::Local::now().date_naive();
+    let (from, to) = (today - chrono::Days::new(30), today + chrono::Days::new(1));
+    let base = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/policies/yibin-2024.toml")).unwrap();
+    let policy = base
+        .replace("insured_year = 2024", &format!("insured_year = {year}"))
+        .replace("from = 2023-09-01", &format!("from = {from}"))
+        .replace("to = 2024-02-29", &format!("to = {to}"))
+        .replace("from = 2024-03-01", &format!("from = {}", to + chrono::Days::new(1)))
+        .replace("to = 2024-12-31", &format!("to = {year}-12-31"));
+    let folder = home.join("config/canbao/policies");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join(format!("testcity-{year}.toml")), policy).unwrap();
+    canbao(&db, home).args(["policy", "use", &format!("testcity-{year}")]).assert().success();
+
+    let next = (year + 1).to_string();
+    let warning =
+        format!("注意：{year} 年度的集中缴费期到 {to}，还在进行中：开始新学年后，今天的缴费将记入 {next} 年度");
+    for extra in [&["--dry-run"][..], &[]] {
+        let out = canbao(&db, home).args(["year", "new", &next, "--promote"]).args(extra).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(stderr.contains(&warning), "{extra:?}: {stderr}");
+        assert!(!stdout.contains("还在进行中"), "{stdout}");
+    }
+    assert_eq!(current_year(&db, home), year + 1);
+}

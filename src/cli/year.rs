@@ -120,6 +120,7 @@ fn new_year(
     if year != current + 1 {
         return Err(crate::store::StoreError::NotNextYear { year, current, next: current + 1 }.into());
     }
+    warn_if_window_open(&store, current, year);
     let chosen = choose_policy(&store, year, named, premium)?;
     // A made policy's file is written first, so the drive never names a policy that does not exist; if the
     // year cannot be started it is removed again.
@@ -187,6 +188,25 @@ fn new_year(
         }
     }
     Ok(())
+}
+
+/// The current year's concentrated period still open today, said on stderr: README documents `year new`
+/// without a confirmation, so scripts keep working, and the operator still reads that the rest of the day's
+/// payments would go to the new year.
+fn warn_if_window_open(store: &Store, current: i32, year: i32) {
+    // A missing policy file is `choose_policy`'s to report, not this note's.
+    let policy = super::paperwork::drive_policy(store).ok().flatten();
+    let Some(w) = year_policy::window_still_open(policy.as_ref(), current, store.today()) else { return };
+    let en = format!(
+        "{current}'s {} runs until {} and is still open: after the new year starts, today's payments count for \
+         {year}",
+        w.name, w.to
+    );
+    let zh = format!(
+        "注意：{current} 年度的{}到 {}，还在进行中：开始新学年后，今天的缴费将记入 {year} 年度 (note: {en})",
+        w.name, w.to
+    );
+    eprintln!("{}", super::pick(&zh, &format!("note: {en}")));
 }
 
 fn print_new_year(r: &YearReport, promote: bool) {

@@ -4,8 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
+use chrono::NaiveDate;
+
 use crate::domain::category::CategoryTable;
-use crate::domain::policy::{self, PolicySet, Renewal, Renewed};
+use crate::domain::policy::{self, PaymentWindow, Policy, PolicySet, Renewal, Renewed};
 
 /// What a new year's policy will be.
 pub enum YearPolicy {
@@ -15,6 +17,15 @@ pub enum YearPolicy {
     Existing(String),
     /// One made from the drive's policy, to be written with [`write_policy`] when the year starts.
     Made { name: String, renewed: Box<Renewed> },
+}
+
+/// The concentrated period (集中缴费期, the policy's first window) of `current`'s policy when it is still open on
+/// `today`: starting the next year now would put today's payments, and every mark after, on the new year.
+pub fn window_still_open(policy: Option<&Policy>, current: i32, today: NaiveDate) -> Option<&PaymentWindow> {
+    // Only the first window: a later one (中途参保 through the insured year) runs while the next year's
+    // concentrated period has begun, and starting that year is then right.
+    let window = policy.filter(|p| p.insured_year == current)?.windows.first()?;
+    (window.from <= today && today <= window.to).then_some(window)
 }
 
 /// The name the year's policy takes after the drive's: its city part and the year.

@@ -308,6 +308,8 @@ pub struct Text {
     pub year_only_one: &'static str,
     /// `year new` from the palette: the question over the dry run's report, and what was done.
     pub year_new_question: &'static str,
+    /// The current year's concentrated period still open today: year, window name, last day, the new year.
+    pub year_new_window_open: &'static str,
     pub year_new_counts: &'static str,
     pub year_new_move: &'static str,
     pub year_new_leaves: &'static str,

@@ -84,10 +84,13 @@ impl App {
         let (year, current) = (report.year, report.previous);
         let chosen = self.year_policy(year);
         let t = self.text;
-        let mut lines = vec![
-            fill(t.year_new_question, &[&year, &current]),
-            fill(t.year_new_counts, &[&report.promoted, &report.graduated, &report.carried_categories]),
-        ];
+        let mut lines = vec![fill(t.year_new_question, &[&year, &current])];
+        // Chosen from the palette by a hurried operator mid-drive, the new year would take the rest of the day's
+        // payments: said before the counts.
+        if let Some(w) = year_policy::window_still_open(self.policy.as_ref(), current, self.store.today()) {
+            lines.push(fill(t.year_new_window_open, &[&current, &w.name, &w.to, &year]));
+        }
+        lines.push(fill(t.year_new_counts, &[&report.promoted, &report.graduated, &report.carried_categories]));
         lines.push(match (&chosen, &self.config_dir) {
             (Ok(YearPolicy::Existing(name)), _) => fill(t.year_new_policy, &[name]),
             (Ok(YearPolicy::Made { name, .. }), Some(_)) => fill(t.year_new_policy_made, &[name]),
