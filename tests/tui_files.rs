@@ -632,3 +632,41 @@ fn a_remark_about_the_whole_sheet_names_no_row() {
     assert!(shown.contains("没有班级.csv：表中没有班级列"), "{shown}");
     assert!(!shown.contains("第 0 行"), "{shown}");
 }
+
+/// The folder the next import opens in is where the last list came from, not canbao's backups folder after a
+/// backup was restored through the picker.
+#[test]
+fn restoring_a_backup_leaves_the_import_picker_where_the_lists_are() {
+    use canbao::tui::modal::{Modal, PathPurpose};
+    let (dir, drive) = sample_drive();
+    let lists = dir.path().join("班级名单");
+    std::fs::create_dir_all(&lists).unwrap();
+    let list = lists.join("一年级.csv");
+    std::fs::copy(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/utf8_bom.csv"), &list).unwrap();
+    let backup = Store::open(&drive).unwrap().backup_now("manual").unwrap().expect("a file drive");
+    let config = dir.path().join("config");
+    let opts = Options { config_dir: Some(config), ..options(Language::Zh) };
+    let mut app = App::new(Store::open(&drive).expect("store"), &opts).expect("app");
+    app.update(Action::Resize(120, 30));
+    let pick = |app: &mut App, purpose: PathPurpose, path: &Path| {
+        app.open_picker(purpose);
+        for c in path.to_str().unwrap().chars() {
+            app.update(Action::Input(c));
+        }
+        app.update(Action::Confirm);
+        wait_for_jobs(app);
+    };
+    pick(&mut app, PathPurpose::Import, &list);
+    app.update(Action::Confirm); // the preview: import
+    wait_for_jobs(&mut app);
+    app.update(Action::Back);
+    pick(&mut app, PathPurpose::Restore, &backup);
+    app.update(Action::Yes);
+    wait_for_jobs(&mut app);
+    app.modal = None;
+    app.open_picker(PathPurpose::Import);
+    match &app.modal {
+        Some(Modal::Files(p)) => assert_eq!(p.dir, lists, "the import picker opens where the list came from"),
+        _ => panic!("the picker is open"),
+    }
+}

@@ -133,7 +133,11 @@ impl App {
         }
         // The folder the (first) file came from: a path typed into another folder is where the next list is.
         let came_from = files.first().and_then(|f| f.parent()).filter(|d| d.is_dir()).unwrap_or(&p.dir).to_path_buf();
-        self.remember_folder(&came_from);
+        // A backup comes from canbao's own folder, where no list is: the next import still opens where the
+        // last list came from.
+        if p.purpose != PathPurpose::Restore {
+            self.remember_folder(&came_from);
+        }
         match p.purpose {
             PathPurpose::Import => self.start_import_files(files),
             PathPurpose::Reconcile(source) => {
