@@ -1907,3 +1907,21 @@ fn tab_in_the_enrollment_chooser_reaches_the_reason_and_never_changes_the_status
     app.update(Action::Back);
     assert_eq!(app.store.student(id).expect("s").enrollment, Enrollment::Declined);
 }
+
+/// The question before clearing a payment reads in the operator's language down to its commas.
+#[test]
+fn the_clear_payment_question_in_english_has_english_commas() {
+    use canbao::domain::student::PaymentDetails;
+    let mut app = app(Language::En);
+    let id = app.selected_id().expect("pupil");
+    let details = PaymentDetails {
+        amount_fen: Some(38_000),
+        paid_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 20),
+        channel: Some("微信".into()),
+    };
+    app.store.set_payment(id, PaymentStatus::Paid, &details).expect("pay");
+    app.toggle_paid();
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no question") };
+    assert!(c.question.contains("380.00 yuan, 2026-11-20, WeChat"), "{}", c.question);
+    assert!(!c.question.contains('，'), "{}", c.question);
+}

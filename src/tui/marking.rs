@@ -347,7 +347,7 @@ impl App {
             p.paid_on.map(|d| d.to_string()),
             p.channel.as_deref().and_then(PaymentChannel::from_text).map(|c| self.text.channel_name(&c).to_owned()),
         ];
-        parts.into_iter().flatten().collect::<Vec<_>>().join("，")
+        parts.into_iter().flatten().collect::<Vec<_>>().join(self.text.list_comma)
     }
 
     /// `c`: the category picker. One pupil: their set, ticked. Several: nothing ticked, and what is ticked is

@@ -154,6 +154,8 @@ pub struct Text {
     pub bulk_full_subsidy: &'static str,
     pub ask_full_subsidy: &'static str,
     pub ask_clear_paid: &'static str,
+    /// Between the parts of a short list inside a sentence (amount, date, channel).
+    pub list_comma: &'static str,
     pub ask_paid_to_government: &'static str,
     pub ask_clear_government: &'static str,
     pub ask_bulk_categories: &'static str,

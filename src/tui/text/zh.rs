@@ -198,6 +198,7 @@ pub static ZH: Text = Text {
     ask_full_subsidy: "{} 的保费由部门全额代缴，家庭应缴 0 元：记为财政代缴？",
     ask_bulk_government: "将 {} 名学生标记为财政代缴？",
     ask_clear_paid: "清除 {} 的缴费记录（{}），改为未缴费？",
+    list_comma: "，",
     ask_paid_to_government: "清除 {} 的家庭缴费记录（{}），改为财政代缴？",
     ask_clear_government: "{} 为财政代缴，改回未缴费？",
     ask_bulk_categories: "为 {} 名学生添加人员类别：{}？",
