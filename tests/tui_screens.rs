@@ -1,6 +1,7 @@
 //! Every screen and dialog of the TUI, in both languages, as insta snapshots of a `TestBackend`, driven only
 //! through actions on an in-memory drive holding the sample school with a fixed clock.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use canbao::domain::student::{Enrollment, PaymentStatus};
@@ -323,6 +324,37 @@ fn exports_from_the_screen_can_mask_id_numbers() {
     app.start_export(dir.path().join("full.csv"));
     let full = std::fs::read_to_string(dir.path().join("full.csv")).expect("written");
     assert!(full.contains(&pupils[0].id_number));
+}
+
+/// A folder typed in the export dialog (ending in /, created if missing, or one that exists) gets the sheet under
+/// its usual name, as `export sheet --out folder/` does, never a hidden file named `.xlsx`; a bare `.csv` in a
+/// folder is the usual name as CSV. The forms of the palette take the folder as they did.
+#[test]
+fn exporting_to_a_folder_writes_the_sheet_under_its_usual_name() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = app(Language::Zh);
+    let name = "在校学生信息表-20261123";
+    let mut typed = dir.path().join("out").into_os_string();
+    typed.push("/");
+    app.start_export(PathBuf::from(typed));
+    assert!(dir.path().join(format!("out/{name}.xlsx")).is_file(), "{:?}", app.status);
+    assert!(!dir.path().join("out/.xlsx").exists());
+    let other = dir.path().join("other");
+    std::fs::create_dir(&other).expect("folder");
+    app.start_export(other.clone());
+    app.start_export(other.join(".csv"));
+    let mut names: Vec<String> = std::fs::read_dir(&other)
+        .expect("dir")
+        .map(|f| f.expect("file").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, [format!("{name}.csv"), format!("{name}.xlsx")]);
+
+    let mut forms = dir.path().join("forms").into_os_string();
+    forms.push("/");
+    app.start_form_export(canbao::tui::palette::Form::Summary, PathBuf::from(forms));
+    let written: Vec<_> = std::fs::read_dir(dir.path().join("forms")).expect("dir").collect();
+    assert_eq!(written.len(), 1, "{written:?}");
 }
 
 /// A job that ends while the question whether to stop it is open: the question goes, and the screen says the

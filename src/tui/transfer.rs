@@ -39,6 +39,7 @@ impl App {
     }
 
     pub fn start_export(&mut self, target: PathBuf) {
+        let target = self.sheet_in_folder(target);
         let format = match target.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
             Some("csv") => FileFormat::Csv,
             _ => FileFormat::Xlsx,
@@ -61,6 +62,25 @@ impl App {
         } else {
             self.start(work);
         }
+    }
+
+    /// A folder typed for the sheet (one that exists, or a path ending in /, created if missing) gets the sheet
+    /// under its usual name, as `export sheet --out folder/` does; so does a bare `.xlsx` / `.csv` in a folder.
+    /// Else the path "/x/out/" became the hidden file "/x/out/.xlsx", which a file manager does not show.
+    fn sheet_in_folder(&self, target: PathBuf) -> PathBuf {
+        let trailing = target.as_os_str().to_string_lossy().ends_with(std::path::is_separator);
+        let bare = target.file_name().and_then(|n| n.to_str()).map(str::to_ascii_lowercase);
+        let format = match bare.as_deref() {
+            Some(".csv") => Some(FileFormat::Csv),
+            Some(".xlsx") => Some(FileFormat::Xlsx),
+            _ => None,
+        };
+        let (folder, format) = match format {
+            Some(format) if !trailing => (target.parent().map(Path::to_owned).unwrap_or_default(), format),
+            _ if trailing || target.is_dir() => (target, FileFormat::Xlsx),
+            _ => return target,
+        };
+        folder.join(sheet::default_file_name(None, self.store.today(), format))
     }
 
     /// Runs work on a worker thread when the drive is a file; an in-memory drive (tests, previews) cannot be
