@@ -670,3 +670,40 @@ fn restoring_a_backup_leaves_the_import_picker_where_the_lists_are() {
         _ => panic!("the picker is open"),
     }
 }
+
+/// 生成本年度政策 on a drive with no policy for its year: the policy made is the drive's at once (its amounts are
+/// quoted), and the dialog says so; made again beside it, the drive keeps the one it has and says how to change.
+#[test]
+fn a_policy_made_for_a_drive_without_one_is_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    let drive = dir.path().join("school.db");
+    let opts = Options { config_dir: Some(config), ..options(Language::Zh) };
+    let mut app = App::new(Store::open(&drive).unwrap(), &opts).unwrap();
+    app.update(Action::Resize(120, 30));
+    let list = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/utf8_bom.csv");
+    app.start_import_files(vec![list]);
+    wait_for_jobs(&mut app);
+    app.update(Action::Confirm);
+    wait_for_jobs(&mut app);
+    app.modal = None;
+    assert!(app.policy.is_none(), "an imported drive has no policy");
+    let year = app.store.current_year().expect("the drive's year");
+    app.open_new_policy(Some("liuzhou-2023".into()));
+    app.update(Action::Confirm);
+    let shown = screen(&app).join("\n");
+    assert!(shown.contains("已选定为本数据文件的政策"), "{shown}");
+    let name = format!("liuzhou-{year}");
+    assert_eq!(app.policy.as_ref().map(|p| p.name.clone()), Some(name.clone()));
+    let reopened = App::new(Store::open_read_only(&drive).unwrap(), &opts).unwrap();
+    assert_eq!(reopened.policy.map(|p| p.name), Some(name.clone()), "kept in the drive");
+
+    app.modal = None;
+    app.open_new_policy(Some("liuzhou-2023".into()));
+    let canbao::tui::modal::Modal::NewPolicy(form) = app.modal.as_mut().expect("form") else { panic!("form") };
+    form.name = canbao::tui::input::LineInput::with_text("liuzhou-b");
+    app.update(Action::Confirm);
+    let shown = screen(&app).join("\n");
+    assert!(shown.contains(&format!("本数据文件仍用「{name}」")), "{shown}");
+    assert_eq!(app.policy.as_ref().map(|p| p.name.clone()), Some(name));
+}

@@ -514,6 +514,27 @@ impl App {
             return Some(Modal::NewPolicy(form));
         }
         let mut lines = vec![fill(t.policy_written, &[&target.display()])];
+        // Made for the drive's year while the drive has no policy of that year: it is the one the operator
+        // means to use, so it is used (a policy of the drive's own year is kept, and the operator told how
+        // to change it).
+        let drive_year = self.store.current_year();
+        let fits = |p: &Policy| Some(p.insured_year) == drive_year;
+        let before = self.policy.as_ref().map(|p| p.name.clone());
+        if self.policy.as_ref().is_some_and(fits) || !fits(&renewed.policy) || self.store.is_read_only() {
+            if let Some(before) = &before {
+                lines.push(fill(t.policy_new_not_chosen, &[before]));
+            }
+        } else {
+            match self.store.set_meta(POLICY_META_KEY, &name) {
+                Ok(()) => {
+                    lines.push(fill(t.policy_new_chosen, &[&before.as_deref().unwrap_or("—")]));
+                    self.policy = Some(renewed.policy.clone());
+                    self.reload_detail();
+                    self.recount();
+                }
+                Err(e) => lines.push(e.to_string()),
+            }
+        }
         lines.extend(renewed.policy.windows.iter().map(|w| format!("{}：{} ~ {}", w.name, w.from, w.to)));
         lines.push(t.policy_check.to_owned());
         lines.extend(renewed.to_check.iter().map(|c| format!("- {c}")));

@@ -296,6 +296,10 @@ pub struct Text {
     pub policy_exists: &'static str,
     pub policy_written: &'static str,
     pub policy_check: &'static str,
+    /// After a new policy is written: it became the drive's (the drive had none for its year).
+    pub policy_new_chosen: &'static str,
+    /// After a new policy is written: the drive keeps its own, which is for its year.
+    pub policy_new_not_chosen: &'static str,
     pub export_form_titles: [&'static str; 6],
     pub school_rename_title: &'static str,
     pub school_new_name: &'static str,

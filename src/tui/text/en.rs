@@ -362,6 +362,8 @@ pub static EN: Text = Text {
     policy_exists: "A policy of that name exists: pick another name",
     policy_written: "Saved: {}",
     policy_check: "Check against this year's notice:",
+    policy_new_chosen: "Chosen as the drive's policy (before: {})",
+    policy_new_not_chosen: "The drive still uses “{}”: to use the new one, highlight it in the policy list and press Enter",
     school_rename_title: "Rename a school",
     school_new_name: "New name (its pupils stay with it):",
     school_exists: "A school named \"{}\" exists: renaming onto it would merge the two for good. To merge them, use canbao school rename --merge",

@@ -332,6 +332,8 @@ pub static ZH: Text = Text {
     policy_exists: "已有同名政策，请换一个名称",
     policy_written: "已保存：{}",
     policy_check: "请对照本年度通知核对：",
+    policy_new_chosen: "已选定为本数据文件的政策（之前：{}）",
+    policy_new_not_chosen: "本数据文件仍用「{}」：要改用新政策，在政策列表中选中它按 Enter",
     school_rename_title: "学校改名",
     school_new_name: "新名称（学生随学校一起）：",
     school_exists: "已有名为「{}」的学校：改成这个名字会把两校合并，无法分开。如确要合并，请用 canbao school rename --merge",
