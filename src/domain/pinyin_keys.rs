@@ -98,25 +98,55 @@ fn table_surname(compact: &str) -> Option<(usize, usize, &'static str)> {
 
 pub fn name_keys(name: &str) -> NameKeys {
     let compact = compact(name);
-    keys_of(&compact, table_surname(&compact))
+    let mut keys = NameKeys::default();
+    keys_of(&compact, table_surname(&compact), &mut keys);
+    keys
 }
 
 /// A name's search readings and its sort key (`name_order`) from one reading of it: an import needs both for
 /// every pupil it adds.
 pub fn name_keys_and_order(name: &str) -> (NameKeys, String) {
-    let compact = compact(name);
-    let surname = table_surname(&compact);
-    (keys_of(&compact, surname), order_of(&compact, surname))
+    let mut keys = NameKeys::default();
+    let mut order = String::new();
+    name_keys_and_order_into(name, &mut keys, &mut order);
+    (keys, order)
 }
 
-fn keys_of(compact: &str, surname: Option<(usize, usize, &'static str)>) -> NameKeys {
+/// `name_keys_and_order` written over `keys` and `order`: an import keeps one of each for all its pupils
+/// rather than three new strings per pupil.
+pub fn name_keys_and_order_into(name: &str, keys: &mut NameKeys, order: &mut String) {
+    let compact = compact(name);
+    let surname = table_surname(&compact);
+    keys_of(&compact, surname, keys);
+    order.clear();
+    order_of(&compact, surname, order);
+}
+
+/// The positions of a name of up to this many characters are kept on the stack.
+const STACK_POSITIONS: usize = 8;
+
+fn keys_of(compact: &str, surname: Option<(usize, usize, &'static str)>, keys: &mut NameKeys) {
     // Each position's readings, most common first: the surname table's reading for the surname, the
     // everyday reading for an unlisted surname, and at most two readings for a given-name character.
-    let mut positions: Vec<[Option<&str>; 2]> = Vec::with_capacity(compact.len() / 3 + 1);
+    let mut on_stack = [[None; 2]; STACK_POSITIONS];
+    let mut stacked = 0;
+    let mut spilled: Vec<[Option<&str>; 2]> = Vec::new();
+    let mut push = |options: [Option<&'static str>; 2]| match on_stack.get_mut(stacked) {
+        Some(slot) if spilled.is_empty() => {
+            *slot = options;
+            stacked += 1;
+        }
+        _ => {
+            if spilled.is_empty() {
+                spilled.extend_from_slice(&on_stack);
+            }
+            spilled.push(options);
+        }
+    };
     let (surname_len, surname_end) = match surname {
         Some((len, end, reading)) => {
             // A two-character surname is one position ("ouyang"); its initials come from push_surname_initials.
-            positions.push([Some(reading), None]);
+            push([Some(reading), None]);
             (len, end)
         }
         None => (0, 0),
@@ -127,9 +157,11 @@ fn keys_of(compact: &str, surname: Option<(usize, usize, &'static str)>) -> Name
             options[1] = None;
         }
         if options[0].is_some() {
-            positions.push(options);
+            push(options);
         }
     }
+    let positions: &[[Option<&str>; 2]] =
+        if spilled.is_empty() { on_stack.get(..stacked).unwrap_or_default() } else { &spilled };
     // The all-common reading first, then each single alternative, up to MAX_VARIANTS: variant 0 is the
     // primary reading, variant k replaces one position's reading by its alternative.
     let mut alternatives = [(0, ""); MAX_VARIANTS - 1];
@@ -144,8 +176,9 @@ fn keys_of(compact: &str, surname: Option<(usize, usize, &'static str)>) -> Name
     let alternatives = &alternatives[..alternative_count];
     let surname_chars = &compact[..surname_end];
     let first_reading = positions.first().and_then(|o| o[0]).unwrap_or("");
-    let mut pinyin = String::with_capacity(compact.len() * 2);
-    let mut initials = String::with_capacity(positions.len() + 1);
+    let NameKeys { pinyin, initials } = keys;
+    pinyin.clear();
+    initials.clear();
     let mut seen_pinyin = Spans::default();
     let mut seen_initials = Spans::default();
     // Each variant is written straight at the end of its list and taken back if the list has it already.
@@ -174,16 +207,15 @@ fn keys_of(compact: &str, surname: Option<(usize, usize, &'static str)>) -> Name
     };
     let swaps = || std::iter::once(None).chain(alternatives.iter().copied().map(Some));
     for swapped in swaps() {
-        variant(&mut pinyin, &mut seen_pinyin, swapped, Some('v'));
-        variant(&mut initials, &mut seen_initials, swapped, None);
+        variant(pinyin, &mut seen_pinyin, swapped, Some('v'));
+        variant(initials, &mut seen_initials, swapped, None);
     }
     // ü typed as u (lu for 吕) after the usual v spellings: keyboards have no ü, and people type either.
     for swapped in swaps() {
-        if swapped_has_umlaut(&positions, swapped) {
-            variant(&mut pinyin, &mut seen_pinyin, swapped, Some('u'));
+        if swapped_has_umlaut(positions, swapped) {
+            variant(pinyin, &mut seen_pinyin, swapped, Some('u'));
         }
     }
-    NameKeys { pinyin, initials }
 }
 
 /// Whether a variant's v and u spellings differ: some syllable of it has a ü (or the table's v for one).
@@ -237,11 +269,13 @@ fn push_syllable(out: &mut String, syllable: &str, umlaut: char) {
 /// ends with its tone digit, which sorts before any letter, and ü is written v, which sorts after u.
 pub fn name_order(name: &str) -> String {
     let compact = compact(name);
-    order_of(&compact, table_surname(&compact))
+    let mut out = String::with_capacity(compact.len() * 3);
+    order_of(&compact, table_surname(&compact), &mut out);
+    out
 }
 
-fn order_of(compact: &str, surname: Option<(usize, usize, &'static str)>) -> String {
-    let mut out = String::with_capacity(compact.len() * 3);
+/// Appends the sort key to `out`.
+fn order_of(compact: &str, surname: Option<(usize, usize, &'static str)>, out: &mut String) {
     let mut rest = compact;
     if let Some((_, end, reading)) = surname {
         // Each character of the surname takes the reading of its own that the surname's reading goes on with
@@ -254,17 +288,16 @@ fn order_of(compact: &str, surname: Option<(usize, usize, &'static str)>) -> Str
             match chosen {
                 Some((p, n)) => {
                     left = &left[n..];
-                    push_order(&mut out, p.plain(), tone(p.with_tone_num_end()), c);
+                    push_order(out, p.plain(), tone(p.with_tone_num_end()), c);
                 }
-                None => push_char_order(&mut out, c),
+                None => push_char_order(out, c),
             }
         }
         rest = &compact[end..];
     }
     for c in rest.chars() {
-        push_char_order(&mut out, c);
+        push_char_order(out, c);
     }
-    out
 }
 
 /// How many bytes of `reading` (the surname table's, ü written v) the character reading `plain` spells.
@@ -396,11 +429,20 @@ mod tests {
             " 张 三 ",
             "Tom Lee",
             "阿依古丽·买买提",
+            // More characters than `keys_of` keeps on the stack.
+            "阿依古丽·买买提·艾则孜长乐",
             "",
             "长",
         ] {
             assert_eq!(name_keys_and_order(name), (name_keys(name), name_order(name)), "{name}");
         }
+        // Buffers written over from a longer name to a shorter one hold the shorter one's keys only.
+        let (mut keys, mut order) = name_keys_and_order("阿依古丽·买买提·艾则孜长乐");
+        for name in ["王长乐", "欧阳娜娜", "", "吕小明"] {
+            name_keys_and_order_into(name, &mut keys, &mut order);
+            assert_eq!((keys.clone(), order.clone()), name_keys_and_order(name), "{name}");
+        }
+        assert_eq!(name_keys("阿依古丽·买买提·艾则孜长乐").initials.split(' ').next(), Some("ayglmmtazzzl"));
         // Two characters are a two-character surname only in a longer name.
         assert_eq!(name_keys("欧阳").initials, "oy");
         assert_eq!(name_keys("欧阳娜娜").initials, "oynn");

@@ -72,14 +72,26 @@ pub fn pack_key_with(
     let mut key = String::with_capacity(
         name.len() + keys.pinyin.len() + keys.initials.len() + id_number.len() + class_label.len() + 4,
     );
-    push_clean(&mut key, name, true);
+    push_key(&mut key, name, keys, id_number, class_label);
+    key
+}
+
+/// Appends the packed key to `key`: an import writes each added pupil's key straight into its search block's
+/// text, with no string of its own.
+pub fn push_key(
+    key: &mut String,
+    name: &str,
+    keys: &crate::domain::pinyin_keys::NameKeys,
+    id_number: &str,
+    class_label: &str,
+) {
+    push_clean(key, name, true);
     for part in [keys.pinyin.as_str(), &keys.initials, id_number] {
         key.push(SEP);
-        push_clean(&mut key, part, false);
+        push_clean(key, part, false);
     }
     key.push(SEP);
-    push_clean(&mut key, class_label, true);
-    key
+    push_clean(key, class_label, true);
 }
 
 /// `key` with its class field replaced by `class_label`: the key of the same pupil in another class (a closed

@@ -302,6 +302,50 @@ struct RowReader<'a> {
     first: FirstRows,
     /// Rows of the sheet being read that got no grade and no class, to be said once at the sheet's end.
     classless: Vec<usize>,
+    classes: ClassCells,
+}
+
+/// The grade and class that `class_label::from_columns` makes of a row's cells, for the cells met so far: a
+/// list writes its few dozen classes the same way row after row, and reading them anew cost a fiftieth of
+/// the import.
+#[derive(Default)]
+struct ClassCells {
+    /// The cells of the row being read, each its length and bytes, so no two rows' cells share a key.
+    key: Vec<u8>,
+    read: HashMap<Vec<u8>, (String, String), foldhash::fast::RandomState>,
+}
+
+impl ClassCells {
+    /// More ways of writing a class than any list has: past them (a hostile file) the cache starts again.
+    const MAX: usize = 4096;
+
+    fn grade_and_class(
+        &mut self,
+        grade: Option<&str>,
+        class: Option<&str>,
+        combined: Option<&str>,
+    ) -> (String, String) {
+        self.key.clear();
+        for cell in [grade, class, combined] {
+            match cell {
+                None => self.key.push(0),
+                Some(text) => {
+                    self.key.push(1);
+                    self.key.extend_from_slice(&text.len().to_le_bytes());
+                    self.key.extend_from_slice(text.as_bytes());
+                }
+            }
+        }
+        if let Some(known) = self.read.get(self.key.as_slice()) {
+            return known.clone();
+        }
+        let read = class_label::from_columns(grade, class, combined);
+        if self.read.len() >= Self::MAX {
+            self.read.clear();
+        }
+        self.read.insert(self.key.clone(), read.clone());
+        read
+    }
 }
 
 impl RowReader<'_> {
@@ -313,6 +357,7 @@ impl RowReader<'_> {
             report: ImportReport::default(),
             first: FirstRows::default(),
             classless: Vec::new(),
+            classes: ClassCells::default(),
         }
     }
 
@@ -570,7 +615,7 @@ impl RowReader<'_> {
                 format!("{}（已导入并标记）({})", p.message_zh(), p.message_en()),
             );
         }
-        let (grade, class) = class_label::from_columns(
+        let (grade, class) = self.classes.grade_and_class(
             text(Column::Grade).as_deref(),
             text(Column::Class).as_deref(),
             text(Column::GradeClass).as_deref().or(sheet_class),
@@ -913,6 +958,30 @@ mod tests {
             assert_eq!(source_of("a.csv", "", row), format!("a.csv:{row}"));
             assert_eq!(source_of("名单.xlsx", "一班", row), format!("名单.xlsx[一班]:{row}"));
         }
+    }
+
+    #[test]
+    fn class_cells_read_once_read_as_ever() {
+        let mut cells = ClassCells::default();
+        let rows = [
+            (Some("三年级"), Some("2班"), None),
+            (Some("三年级2"), Some("班"), None),
+            (None, Some("三年级"), Some("2班")),
+            (None, None, Some("三年级2班")),
+            (Some("三年级"), None, Some("2班")),
+            (Some("初一"), Some("3"), None),
+            (None, None, None),
+        ];
+        for _ in 0..2 {
+            for (grade, class, combined) in rows {
+                assert_eq!(
+                    cells.grade_and_class(grade, class, combined),
+                    class_label::from_columns(grade, class, combined),
+                    "{grade:?} {class:?} {combined:?}"
+                );
+            }
+        }
+        assert_eq!(cells.read.len(), rows.len());
     }
 
     #[test]

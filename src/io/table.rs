@@ -446,8 +446,8 @@ struct CsvRows {
     /// The record after the one being handed out: the last record is checked for a quote left open.
     ahead: Option<Result<csv::StringRecord, csv::Error>>,
     /// The record handed out last, read into again: a fresh one grows its buffers anew on every row, which
-    /// cost more than parsing the row.
-    spare: csv::StringRecord,
+    /// cost more than parsing the row (even an empty one is an allocation).
+    spare: Option<csv::StringRecord>,
     /// A row handed out before and given back (`SheetRows::give_back`), to read the next one into.
     used: Option<Vec<Cell>>,
     /// Records handed out so far.
@@ -474,7 +474,7 @@ impl CsvRows {
             file: file.to_owned(),
             reader,
             ahead: None,
-            spare: csv::StringRecord::new(),
+            spare: None,
             used: None,
             index: 0,
             cells: 0,
@@ -486,7 +486,7 @@ impl CsvRows {
     }
 
     fn read_record(&mut self) -> Option<Result<csv::StringRecord, csv::Error>> {
-        let mut record = std::mem::take(&mut self.spare);
+        let mut record = self.spare.take().unwrap_or_default();
         match self.reader.read_record(&mut record) {
             Ok(true) => Some(Ok(record)),
             Ok(false) => None,
@@ -533,7 +533,7 @@ impl CsvRows {
                 None => cells.push(if empty { Cell::Empty } else { Cell::Text(field.to_owned()) }),
             }
         }
-        self.spare = record;
+        self.spare = Some(record);
         Some(Ok(cells))
     }
 }

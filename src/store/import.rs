@@ -8,7 +8,7 @@ use super::fields::{self, Field, FieldChange, categories_from_text, categories_t
 use super::read::{EXISTING_VALID, kind_code};
 use super::{AuditContext, Result, Store, StoreError};
 use crate::domain::id_number::{IdCheck, Sex};
-use crate::domain::search::pack_key_with;
+use crate::domain::search::push_key;
 use crate::domain::student::{CategoryMark, Enrollment};
 
 /// One pupil as a class list gives them, already cleaned up by the importer.
@@ -342,10 +342,10 @@ struct Batch {
     schools: HashMap<String, i64, Hasher>,
     /// Grade, then class → (sort key, label).
     classes: HashMap<String, HashMap<String, (String, String), Hasher>, Hasher>,
-    /// Search keys of added pupils not yet written: those of the block being filled.
-    new_keys: Vec<(i64, String)>,
-    /// Added pupils up to this id have their "created" audit row.
-    created_up_to: i64,
+    added: Added,
+    /// The name's readings and sort key of the pupil being added, their buffers kept from row to row.
+    name_keys: crate::domain::pinyin_keys::NameKeys,
+    name_order: String,
     bound: Bound,
     /// The birth date being bound.
     date: String,
@@ -382,13 +382,32 @@ impl Bound {
     }
 }
 
+/// The pupils a batch added whose search keys and "created" audit rows are not written yet.
+#[derive(Default)]
+struct Added {
+    /// Their search key records, all of one block (the one being filled), as the block's text holds them
+    /// (`search_blocks::start_record`).
+    keys: String,
+    /// The block `keys` belong to and the last pupil in them.
+    pending: Option<(i64, i64)>,
+    /// Added pupils up to this id have their "created" audit row.
+    created_up_to: i64,
+}
+
 impl Batch {
     /// Writes the search keys and "created" audit rows of the pupils added since the last call: as each block
     /// of keys fills, before a pupil of this batch is changed again (so its history starts with its creation,
     /// as it was created), and at the end.
     fn write_pending(&mut self, tx: &Transaction, ctx: &AuditContext) -> Result<()> {
-        let Some(&(last, _)) = self.new_keys.last() else { return Ok(()) };
-        super::search_blocks::put_many(tx, std::mem::take(&mut self.new_keys))?;
+        self.added.write(tx, ctx, self.last_before)
+    }
+}
+
+impl Added {
+    fn write(&mut self, tx: &Transaction, ctx: &AuditContext, last_before: i64) -> Result<()> {
+        let Some((block, last)) = self.pending.take() else { return Ok(()) };
+        super::search_blocks::put_block(tx, block, &self.keys)?;
+        self.keys.clear();
         // Written by SQLite from the rows just inserted rather than bound row by row: the same rows, at a
         // tenth of the cost.
         tx.prepare_cached(
@@ -401,7 +420,7 @@ impl Batch {
             ctx.operator,
             ctx.origin,
             ctx.action,
-            self.created_up_to.max(self.last_before),
+            self.created_up_to.max(last_before),
             last,
             ctx.year
         ])?;
@@ -497,15 +516,22 @@ fn apply_one(
     insert.raw_bind_parameter(14, &row.source)?;
     insert.raw_bind_parameter(16, order)?;
     // The name is read once for its sort key and its search readings.
-    let (keys, name_order) = crate::domain::pinyin_keys::name_keys_and_order(&row.name);
-    insert.raw_bind_parameter(17, &name_order)?;
+    crate::domain::pinyin_keys::name_keys_and_order_into(&row.name, &mut batch.name_keys, &mut batch.name_order);
+    insert.raw_bind_parameter(17, batch.name_order.as_str())?;
     insert.raw_bind_parameter(19, if categories.is_some() { batch.year } else { None })?;
     insert.raw_execute()?;
     let id = tx.last_insert_rowid();
-    batch.new_keys.push((id, pack_key_with(&row.name, &keys, number, label)));
+    let block = super::search_blocks::block_of(id);
+    let added = &mut batch.added;
+    if added.pending.is_some_and(|(pending, _)| pending != block) {
+        added.write(tx, ctx, batch.last_before)?;
+    }
+    super::search_blocks::start_record(&mut added.keys, id);
+    push_key(&mut added.keys, &row.name, &batch.name_keys, number, label);
+    added.pending = Some((block, id));
     // Written a block at a time as blocks fill, so half a million new pupils' keys are never held at once.
-    if super::search_blocks::block_of(id + 1) != super::search_blocks::block_of(id) {
-        batch.write_pending(tx, ctx)?;
+    if super::search_blocks::block_of(id + 1) != block {
+        added.write(tx, ctx, batch.last_before)?;
     }
     Ok(IncomingOutcome::Added)
 }

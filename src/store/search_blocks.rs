@@ -56,6 +56,40 @@ pub(crate) fn put_many(conn: &Connection, keys: impl IntoIterator<Item = (i64, S
     Ok(())
 }
 
+/// Starts the record of pupil `id` at the end of `text`, the records of one block in id order: the key is
+/// written after it (`domain::search::push_key`). An import writes its added pupils' keys this way, with no
+/// string or map entry per pupil, and hands the text to `put_block`.
+pub(crate) fn start_record(text: &mut String, id: i64) {
+    use std::fmt::Write as _;
+    if !text.is_empty() {
+        text.push(RECORD_END);
+    }
+    let _ = write!(text, "{id}");
+    text.push(SEP);
+}
+
+/// Writes `records` (as `start_record` wrote them, ids ascending, all in `block`) into that block: as
+/// `put_many` would have with the same keys.
+pub(crate) fn put_block(conn: &Connection, block: i64, records: &str) -> Result<()> {
+    let existing: Option<String> = conn
+        .prepare_cached("SELECT keys FROM search_blocks WHERE block = ?1")?
+        .query_row([block], |r| r.get(0))
+        .optional()?;
+    let mut write = conn.prepare_cached(
+        "INSERT INTO search_blocks(block, keys) VALUES (?1, ?2)
+         ON CONFLICT(block) DO UPDATE SET keys = excluded.keys",
+    )?;
+    match existing {
+        None => write.execute(params![block, records])?,
+        Some(old) => {
+            let mut merged: BTreeMap<i64, &str> = self::records(&old).collect();
+            merged.extend(self::records(records));
+            write.execute(params![block, join(merged.into_iter())])?
+        }
+    };
+    Ok(())
+}
+
 /// Writes one pupil's key (a mark that renamed or moved a pupil).
 pub(crate) fn put(conn: &Connection, student_id: i64, key: String) -> Result<()> {
     put_many(conn, [(student_id, key)])
@@ -194,6 +228,35 @@ mod tests {
         assert_eq!(keys.len(), 2, "{keys:?}");
         assert!(keys[0].1.starts_with("李"), "pupil 9 keeps their key: {keys:?}");
         assert!(keys[1].1.starts_with("张 09"), "{keys:?}");
+    }
+
+    #[test]
+    fn a_block_written_whole_is_what_its_keys_one_by_one_make() {
+        let (one_by_one, whole) = (Store::open_in_memory().unwrap(), Store::open_in_memory().unwrap());
+        // Block 1 holds pupils 64..128: the older keys of 64 and 70 are there before.
+        for store in [&one_by_one, &whole] {
+            put_many(store.connection(), [(64, "old64".to_owned()), (70, "old70".to_owned())]).unwrap();
+        }
+        put_many(one_by_one.connection(), [(70, "new70".to_owned()), (71, "k71".to_owned())]).unwrap();
+        put_many(one_by_one.connection(), [(130, "k130".to_owned()), (131, "k131".to_owned())]).unwrap();
+        let mut text = String::new();
+        for (id, key) in [(70, "new70"), (71, "k71")] {
+            start_record(&mut text, id);
+            text.push_str(key);
+        }
+        put_block(whole.connection(), 1, &text).unwrap();
+        text.clear();
+        for (id, key) in [(130, "k130"), (131, "k131")] {
+            start_record(&mut text, id);
+            text.push_str(key);
+        }
+        put_block(whole.connection(), 2, &text).unwrap();
+        let blocks = |store: &Store| -> Vec<(i64, String)> {
+            let mut stmt = store.connection().prepare("SELECT block, keys FROM search_blocks ORDER BY block").unwrap();
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(|r| r.unwrap()).collect()
+        };
+        assert_eq!(blocks(&whole), blocks(&one_by_one));
+        assert_eq!(all(whole.connection()).len(), 5);
     }
 
     #[test]
