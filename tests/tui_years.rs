@@ -214,3 +214,43 @@ fn the_new_year_question_warns_while_the_concentrated_period_is_open() {
         }
     }
 }
+
+/// The new year's question at 120x40 in Chinese on a drive of 114 classes: the policy line wraps to two rows,
+/// and the classes listed stop where the dialog does, leaving room for 「……另有 N 个班」 and the dry-run command.
+#[test]
+fn the_new_year_question_counts_wrapped_rows_and_keeps_the_line_of_classes_not_listed() {
+    let mut store = Store::open_in_memory().expect("store");
+    store.set_fixed_clock("2026-11-23T10:00:00+08:00");
+    let mut text = String::from("姓名,身份证号码,年级,班级\n");
+    let grades = ["一年级", "二年级", "三年级", "四年级", "五年级", "六年级"];
+    for (g, grade) in grades.iter().enumerate() {
+        for class in 1..=19 {
+            let first17 = format!("450202{}0301{:03}", 2019 - g, g * 19 + class);
+            let number = format!("{first17}{}", canbao::domain::id_number::check_char(first17.as_bytes()));
+            text.push_str(&format!("学生{g}{class},{number},{grade},{class}班\n"));
+        }
+    }
+    let sheets = canbao::io::table::read_bytes(text.as_bytes(), "list.csv").expect("read");
+    let inputs = vec![canbao::io::class_list::Input::Sheets("list.csv".to_owned(), sheets)];
+    let today = store.today();
+    canbao::io::class_list::import_inputs(&mut store, inputs, None, "本校", today, false).expect("import");
+    store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("policy");
+    let config = tempfile::tempdir().expect("config");
+    let options = Options {
+        lang: Language::Zh,
+        theme: None,
+        operator: Some("测试".into()),
+        config_dir: Some(config.path().to_owned()),
+    };
+    let mut app = App::new(store, &options).expect("app");
+    app.update(Action::Resize(120, 40));
+    app.run_command(Command::NewYear);
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no question") };
+    assert!(c.question.contains("（由当前政策生成"), "the long policy line: {}", c.question);
+    let listed = c.question.lines().filter(|l| l.contains(" -> ")).count();
+    let more = format!("……另有 {} 个班：canbao year new", 114 - listed);
+    assert!(c.question.contains(&more), "{}", c.question);
+    let shown = screen(&app);
+    assert!(shown.contains(&more) && shown.contains("--promote --dry-run"), "{shown}");
+    assert!(shown.contains("否") && shown.contains("是"), "{shown}");
+}

@@ -2,6 +2,7 @@
 //! and the views agree without the views writing anything back.
 
 use ratatui::layout::Rect;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
@@ -103,6 +104,67 @@ impl MessageBox {
     }
 }
 
+/// A yes/no question in a terminal of `size`: the box's width, the cells a row of its text holds, and the most
+/// rows the text may take (the frame, the buttons, the key hints and a margin take the rest). The dialog draws
+/// its text as [`wrap`] breaks it, and the new year's question counts its rows the same way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuestionBox {
+    pub width: u16,
+    pub inner_w: usize,
+    pub max_rows: usize,
+}
+
+impl QuestionBox {
+    pub fn new(size: (u16, u16)) -> QuestionBox {
+        let width = 64u16.min(size.0.saturating_sub(4));
+        let inner_w = width.saturating_sub(4).max(1) as usize;
+        QuestionBox { width, inner_w, max_rows: usize::from(size.1.saturating_sub(8)).max(1) }
+    }
+
+    /// The rows `text` takes in the box.
+    pub fn rows(&self, text: &str) -> usize {
+        wrap(text, self.inner_w).len()
+    }
+}
+
+/// `text` broken into rows of at most `width` cells: at each newline, and where a row is full, between two
+/// characters (Chinese breaks anywhere), or before an English word that would be cut, if the row holds more.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(2);
+    let mut rows = Vec::new();
+    for line in text.split('\n') {
+        let mut row = String::new();
+        let mut used = 0;
+        for c in line.chars() {
+            let w = c.width().unwrap_or(0);
+            if used + w > width && !row.is_empty() {
+                if c == ' ' {
+                    rows.push(std::mem::take(&mut row));
+                    used = 0;
+                    continue;
+                }
+                // An English word being cut moves whole to the next row when a space comes before it here.
+                let word: usize =
+                    row.chars().rev().take_while(|ch| *ch != ' ' && ch.width() == Some(1)).map(char::len_utf8).sum();
+                let start = row.len() - word;
+                let before = &row[..start];
+                let carried = if c.width() == Some(1) && before.ends_with(' ') && !before.trim().is_empty() {
+                    row.split_off(start)
+                } else {
+                    String::new()
+                };
+                rows.push(row.trim_end().to_owned());
+                row = carried;
+                used = row.width();
+            }
+            row.push(c);
+            used += w;
+        }
+        rows.push(row);
+    }
+    rows
+}
+
 /// A box of at most `width` × `height` cells, centred in `area`.
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
@@ -113,6 +175,19 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrapping_breaks_chinese_anywhere_and_english_between_words() {
+        assert_eq!(
+            wrap("新年度政策：yibin-2028（由当前政策生成）", 20),
+            ["新年度政策：yibin-20", "28（由当前政策生成）"]
+        );
+        assert_eq!(wrap("the new year starts today", 12), ["the new year", "starts today"]);
+        assert_eq!(wrap("2024 年度到 2024-02-29，还在", 16), ["2024 年度到", "2024-02-29，还在"]);
+        assert_eq!(wrap("一\n\n二", 10), ["一", "", "二"]);
+        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert!(wrap("三年级3班 -> 四年级3班（464 人）", 12).iter().all(|r| r.width() <= 12));
+    }
 
     #[test]
     fn the_smallest_screen_has_room_for_eighteen_rows() {

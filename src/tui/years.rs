@@ -5,15 +5,13 @@ use std::path::PathBuf;
 
 use super::app::App;
 use super::jobs::Work;
+use super::layout;
 use super::modal::{Confirm, Modal, Then};
 use super::roster::RosterData;
 use super::text::fill;
 use crate::domain::policy::PolicySet;
 use crate::io::year_policy::{self, YearPolicy};
 use crate::store::YearReport;
-
-/// Rows a question dialog takes besides its question: frame, buttons, hints and the margin kept around it.
-const DIALOG_CHROME_ROWS: usize = 8;
 
 impl App {
     /// Steps to the next earlier year the drive holds (newest first), and from the oldest back to the current
@@ -99,17 +97,33 @@ impl App {
             (Err(e), _) => format!("{e}\n{}", fill(t.year_new_no_policy, &[&year])),
         });
         // Each class's step last, as many as the dialog holds (it does not scroll) under the counts, then how
-        // many more and where to read them all.
-        let room = usize::from(self.size.1).saturating_sub(DIALOG_CHROME_ROWS + lines.join("\n").lines().count());
-        let shown = if report.moves.len() <= room { report.moves.len() } else { room.saturating_sub(1) };
-        for m in &report.moves[..shown] {
-            lines.push(match &m.to {
+        // many more and where to read them all. Rows are counted as the dialog wraps them: a long Chinese line
+        // takes two.
+        let b = layout::QuestionBox::new(self.size);
+        let mut used: usize = lines.iter().map(|l| b.rows(l)).sum();
+        let steps: Vec<String> = report
+            .moves
+            .iter()
+            .map(|m| match &m.to {
                 Some(to) => fill(t.year_new_move, &[&m.from, to, &m.pupils]),
                 None => fill(t.year_new_leaves, &[&m.from, &m.pupils]),
-            });
+            })
+            .collect();
+        let all: usize = steps.iter().map(|l| b.rows(l)).sum();
+        let mut shown = steps.len();
+        if used + all > b.max_rows {
+            let more = b.rows(&fill(t.year_new_more, &[&steps.len(), &year]));
+            shown = steps
+                .iter()
+                .take_while(|l| {
+                    used += b.rows(l);
+                    used + more <= b.max_rows
+                })
+                .count();
         }
-        if shown < report.moves.len() {
-            lines.push(fill(t.year_new_more, &[&(report.moves.len() - shown), &year]));
+        lines.extend(steps[..shown].iter().cloned());
+        if shown < steps.len() {
+            lines.push(fill(t.year_new_more, &[&(steps.len() - shown), &year]));
         }
         let question = lines.join("\n");
         self.modal = Some(Modal::Confirm(Confirm { question, then: Then::StartYear(year), yes: false }));

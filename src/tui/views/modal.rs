@@ -538,15 +538,12 @@ fn enrollment(frame: &mut Frame, app: &App, area: Rect, chooser: &EnrollmentChoo
 /// A yes/no question before a write: No is highlighted until the operator moves to Yes.
 fn question(frame: &mut Frame, app: &App, area: Rect, confirm: &Confirm) {
     let t = app.text;
-    let width = 64u16.min(area.width.saturating_sub(4));
-    let inner_w = width.saturating_sub(4).max(1) as usize;
-    let rows: usize = confirm.question.lines().map(|l| l.width().div_ceil(inner_w).max(1)).sum();
-    let rows = rows.clamp(1, area.height.saturating_sub(8).max(1) as usize) as u16;
-    let inner = popup(frame, app, area, width, rows + 6, t.confirm_title);
-    frame.render_widget(
-        Paragraph::new(confirm.question.clone()).wrap(Wrap { trim: false }),
-        Rect { height: rows, ..inner },
-    );
+    // Broken into rows here, by the measure the new year's question counts its rows with.
+    let b = layout::QuestionBox::new((area.width, area.height));
+    let text: Vec<Line> = layout::wrap(&confirm.question, b.inner_w).into_iter().map(Line::from).collect();
+    let rows = text.len().clamp(1, b.max_rows) as u16;
+    let inner = popup(frame, app, area, b.width, rows + 6, t.confirm_title);
+    frame.render_widget(Paragraph::new(text), Rect { height: rows, ..inner });
     let button = |label: &str, on: bool| {
         let style = if on { app.theme.input() } else { app.theme.popup() };
         Span::styled(format!("  {label}  "), style)
