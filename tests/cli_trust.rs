@@ -271,3 +271,26 @@ fn folders_made_for_exports_are_owner_only() {
         assert_eq!(mode, 0o600);
     }
 }
+
+/// A file that is no drive (random bytes, another program's database) named as the drive of a command that
+/// changes it: refused, left as it was, and no `.lock` file is left beside it; a drive's own lock stays.
+#[test]
+fn a_file_that_is_no_drive_is_left_without_a_lock_file_beside_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let noise = dir.path().join("noise.db");
+    let bytes: Vec<u8> = (0..8192u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    std::fs::write(&noise, &bytes).expect("noise");
+    let other = dir.path().join("other.db");
+    rusqlite::Connection::open(&other).expect("sqlite").execute_batch("CREATE TABLE t (x)").expect("table");
+    for file in [&noise, &other] {
+        let before = std::fs::read(file).expect("read");
+        let (code, _, err) = run(canbao(file).arg("import").arg(fixture("utf8_bom.csv")));
+        assert_ne!(code, 0, "{err}");
+        assert_eq!(std::fs::read(file).expect("read"), before, "left as it was");
+        let lock = dir.path().join(format!("{}.lock", file.file_name().unwrap().to_string_lossy()));
+        assert!(!lock.exists(), "no lock file beside {}: {err}", file.display());
+    }
+    let drive = dir.path().join("drive.db");
+    ok(canbao(&drive).arg("import").arg(fixture("utf8_bom.csv")));
+    assert!(dir.path().join("drive.db.lock").exists(), "a drive keeps its lock file");
+}

@@ -33,7 +33,13 @@ pub(super) fn open(cli: &Cli) -> CmdResult {
         Err(e) => return Err(e.into()),
     };
     // The daily backup is written before an earlier year (`--year`) makes the store read-only.
-    let mut store = open_store(&Cli { year: None, ..cli.clone() })?;
+    let mut store = match open_store(&Cli { year: None, ..cli.clone() }) {
+        Ok(store) => store,
+        Err(e) => {
+            lock.give_up();
+            return Err(e);
+        }
+    };
     // Without --operator, the name the drive remembers (typed into the TUI last time) explains the lock.
     if operator_from(cli).is_none() {
         lock.name_holder(store.operator());

@@ -18,6 +18,8 @@ use super::StoreError;
 pub struct DriveLock {
     file: File,
     path: PathBuf,
+    /// This process made the lock file: nothing had locked the drive before.
+    created: bool,
 }
 
 pub fn lock_path(db: &Path) -> PathBuf {
@@ -75,6 +77,7 @@ impl DriveLock {
                 .map_err(|source| StoreError::CreateDir { path: dir.display().to_string(), source })?;
         }
         let path = lock_path(&true_path(db));
+        let created = !path.exists();
         let mut file =
             OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path).map_err(|source| {
                 match source.kind() {
@@ -90,7 +93,7 @@ impl DriveLock {
         crate::private_file::restrict(&path);
         match file.try_lock() {
             Ok(()) => {
-                let mut lock = DriveLock { file, path };
+                let mut lock = DriveLock { file, path, created };
                 lock.name_holder(operator);
                 Ok(lock)
             }
@@ -107,6 +110,16 @@ impl DriveLock {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Lets go of a drive that could not be opened (another program's file, a damaged one): a lock file this
+    /// process made is removed, so no `.lock` is left beside a file that is no drive. Removed while still
+    /// held, so a canbao that opened it meanwhile is told the drive is in use rather than locking a file about
+    /// to vanish, as a second writer could.
+    pub fn give_up(self) {
+        if self.created {
+            let _ = std::fs::remove_file(&self.path);
+        }
     }
 
     /// Writes who holds the lock, for the message another canbao shows: the operator given on the command
