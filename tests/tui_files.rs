@@ -387,6 +387,40 @@ fn a_read_only_window_takes_the_writers_marks_in_place_and_reads_an_import_on_a_
     assert_eq!(row_of(&app, pupil).payment, PaymentStatus::Paid, "and the earlier mark with them");
 }
 
+/// The only window starts the next year (on a worker's connection) and switches back to the year before: it
+/// is read-only then, but nobody else wrote, so it does not say it loaded another window's changes, and the
+/// status that says how to come back stays, over the earlier year's roster.
+#[test]
+fn a_year_switched_in_the_only_window_is_not_taken_for_another_windows_save() {
+    use canbao::domain::student::PaymentStatus;
+    use canbao::store::{Change, Payment};
+    use canbao::tui::palette::Command;
+    let (_dir, drive) = sample_drive();
+    let mut app = app_on(&drive, Language::Zh);
+    let pupil = app.data.rows[0].id;
+    let paid = Payment::Paid { amount_fen: Some(38_000), paid_on: Some(app.store.today()), channel: None };
+    app.store.apply_changes("mark", &[(pupil, vec![Change::Payment(paid)])], Default::default()).unwrap();
+    let year = app.store.current_year().expect("a year");
+    app.run_command(Command::NewYear);
+    wait_for_jobs(&mut app);
+    app.update(Action::Yes);
+    app.update(Action::Confirm);
+    wait_for_jobs(&mut app);
+    assert_eq!(app.store.current_year(), Some(year + 1));
+    app.update(Action::Back);
+    app.run_command(Command::SwitchYear);
+    assert!(app.store.is_read_only());
+    let viewing = format!("正在查看 {year} 年度（只读）");
+    for _ in 0..3 {
+        app.update(Action::Tick);
+        wait_for_reload(&mut app);
+    }
+    let status = app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+    assert!(status.starts_with(&viewing), "{status}");
+    let row = &app.data.rows[app.data.index_of(pupil).unwrap()];
+    assert_eq!(row.payment, PaymentStatus::Paid, "the earlier year's roster stays on screen");
+}
+
 #[test]
 fn a_stopped_export_leaves_no_file_and_quitting_at_the_replace_question_leaves_no_hidden_folder() {
     use canbao::io::export::FileFormat;

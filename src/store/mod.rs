@@ -549,6 +549,12 @@ impl Store {
         self.read_only
     }
 
+    /// Opened read-only (another canbao writes the drive), not merely showing an earlier year: only such a
+    /// connection sees another process's saves.
+    pub fn opened_read_only(&self) -> bool {
+        self.opened_read_only
+    }
+
     /// What a worker thread needs to open its own connection to this drive, the same way this one was.
     pub fn reopener(&self) -> Option<Reopen> {
         Some(Reopen {

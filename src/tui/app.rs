@@ -489,10 +489,12 @@ impl App {
         self.dashboard_offset = (self.dashboard_offset as isize).saturating_add(by).clamp(0, max.max(0)) as usize;
     }
 
-    /// Whether idle ticks should check for the writer's saves: only a read-only instance sees another
-    /// process change the file (a writer holds the drive alone, and reloads after its own imports).
+    /// Whether idle ticks should check for the writer's saves: only an instance opened read-only sees another
+    /// process change the file (a writer holds the drive alone, and reloads after its own imports). The writer
+    /// showing an earlier year is read-only too, but what changed the file was its own work (a new year started
+    /// on a worker's connection), not another window's.
     pub fn follows_writer(&self) -> bool {
-        self.store.is_read_only()
+        self.store.opened_read_only()
     }
 
     /// In a read-only instance, reloads the roster (and the open pupil) once the writer has saved something,
