@@ -62,6 +62,45 @@ pub fn fill(template: &str, args: &[&dyn Display]) -> String {
     out
 }
 
+/// A message as it reads in `lang`. Many messages from below the screens say both languages at once, the
+/// Chinese and then the English in brackets at the end (「表中没有班级列… (no class column …)」); in English
+/// only the bracketed part is said. A message without such an ending, or whose brackets hold Chinese rather
+/// than English (「缴费（已记录）」), is said whole; in Chinese every message is said whole, as before.
+pub fn in_language(message: &str, lang: Language) -> &str {
+    if lang == Language::Zh {
+        return message;
+    }
+    let trimmed = message.trim_end();
+    let Some(body) = trimmed.strip_suffix(')') else { return message };
+    // The bracket that opens the last one, brackets inside it counted.
+    let mut depth = 0usize;
+    let mut open = None;
+    for (i, c) in body.char_indices().rev() {
+        match c {
+            ')' => depth += 1,
+            '(' if depth == 0 => {
+                open = Some(i);
+                break;
+            }
+            '(' => depth -= 1,
+            _ => {}
+        }
+    }
+    let Some(open) = open else { return message };
+    let (chinese, english) = (&body[..open], &body[open + 1..]);
+    let han = |c: &char| ('\u{4e00}'..='\u{9fff}').contains(c);
+    let ascii = english.chars().filter(char::is_ascii).count();
+    // The part before is Chinese: more Chinese characters than Latin letters, so an English line that names a
+    // pupil (「same name and class: 邹杰 … (2 pupils)」) is not taken for one. The part in brackets is English,
+    // a Chinese name or two in it (a sheet called 三年级2班) notwithstanding.
+    let chinese_first = chinese.chars().filter(han).count() > chinese.chars().filter(char::is_ascii_alphabetic).count();
+    if chinese_first && !english.trim().is_empty() && ascii * 10 >= english.chars().count() * 7 {
+        english.trim()
+    } else {
+        message
+    }
+}
+
 /// The arguments a template uses, by index (`{}` counted in order): two languages' templates for the same
 /// thing use the same ones.
 pub fn placeholders(template: &str) -> BTreeSet<usize> {
@@ -131,6 +170,28 @@ pub(crate) fn table_strings(source: &str, table: &str) -> std::collections::BTre
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_message_in_both_languages_is_said_in_english_in_english() {
+        let both =
+            "表中没有班级列：3 行没有班级 (no class column: 3 rows have no class, e.g. sheet 三年级2班 (rows 2-4))";
+        assert_eq!(
+            in_language(both, Language::En),
+            "no class column: 3 rows have no class, e.g. sheet 三年级2班 (rows 2-4)"
+        );
+        assert_eq!(in_language(both, Language::Zh), both);
+        for whole in [
+            "第 4 行 吕布：缴费 380 元，应缴 400 元（已记录）",
+            "名单为 不参保 (不参保原因：家长拒绝)",
+            "no such file (error 2)",
+            "结尾不是括号",
+            "只有左括号 (没有右",
+            ") 反的 (",
+            "same name and class, one ID rounded: 邹杰 4.50…E+17、邹杰 4502…1000 (2 pupils)",
+        ] {
+            assert_eq!(in_language(whole, Language::En), whole);
+        }
+    }
 
     #[test]
     fn fill_in_order_or_by_number() {

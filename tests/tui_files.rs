@@ -741,3 +741,22 @@ fn a_policy_made_for_a_drive_without_one_is_used() {
     assert!(shown.contains(&format!("本数据文件仍用「{name}」")), "{shown}");
     assert_eq!(app.policy.as_ref().map(|p| p.name.clone()), Some(name));
 }
+
+/// In English, a list's problems read in English: the importer's remarks say both languages, and the screen
+/// says the English half.
+#[test]
+fn an_import_report_in_english_reads_in_english() {
+    let (dir, drive) = sample_drive();
+    let list = dir.path().join("no-class.csv");
+    std::fs::write(&list, "姓名,身份证号码\n韦明,450202201901010002\n").expect("list");
+    let mut app = app_on(&drive, Language::En);
+    app.update(Action::Import);
+    for c in list.to_str().unwrap().chars() {
+        app.update(Action::Input(c));
+    }
+    app.update(Action::Confirm);
+    wait_for_jobs(&mut app);
+    let shown = screen(&app).join("\n");
+    assert!(shown.contains("no-class.csv: no class column"), "{shown}");
+    assert!(!shown.contains("表中没有班级列"), "{shown}");
+}

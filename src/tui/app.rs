@@ -185,11 +185,15 @@ impl App {
     }
 
     pub fn say(&mut self, text: impl Into<String>) {
-        self.status = Some(Status { text: text.into(), error: false });
+        let text = text.into();
+        let text = crate::words::in_language(&text, self.lang).to_owned();
+        self.status = Some(Status { text, error: false });
     }
 
     pub fn fail(&mut self, text: impl Into<String>) {
-        self.status = Some(Status { text: text.into(), error: true });
+        let text = text.into();
+        let text = crate::words::in_language(&text, self.lang).to_owned();
+        self.status = Some(Status { text, error: true });
     }
 
     /// Rows of the roster on screen.

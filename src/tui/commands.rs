@@ -175,7 +175,7 @@ impl App {
             lines.push(fill(t.reconcile_rounded, &[&m.row, &id(&m.id_number), &m.name, &id(&m.stored)]));
         }
         for p in &r.problems {
-            lines.push(super::transfer::problem_line(t, &p.file, p.row, &p.message));
+            lines.push(super::transfer::problem_line(t, self.lang, &p.file, p.row, &p.message));
         }
         lines
     }
@@ -231,6 +231,8 @@ impl App {
 
     /// A report in a dialog.
     pub fn show(&mut self, title: &str, lines: Vec<String>, error: bool) {
+        // Lines from below the screens may say both languages at once: in English, only the English.
+        let lines = lines.into_iter().map(|l| crate::words::in_language(&l, self.lang).to_owned()).collect();
         self.modal = Some(Modal::Message(Message { title: title.to_owned(), lines, error, offset: 0 }));
     }
 

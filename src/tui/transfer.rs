@@ -273,7 +273,7 @@ impl App {
             if !p.sheet.is_empty() {
                 place.push_str(&format!("[{}]", p.sheet));
             }
-            lines.push(problem_line(t, &place, p.row, &p.message));
+            lines.push(problem_line(t, self.lang, &place, p.row, &p.message));
         }
         lines
     }
@@ -327,7 +327,14 @@ impl App {
 }
 
 /// A problem of a list at its row; one about the whole sheet (row 0: no class column …) names no row.
-pub(super) fn problem_line(t: &super::text::Text, place: &str, row: usize, message: &str) -> String {
+pub(super) fn problem_line(
+    t: &super::text::Text,
+    lang: crate::words::Language,
+    place: &str,
+    row: usize,
+    message: &str,
+) -> String {
+    let message = crate::words::in_language(message, lang);
     if row == 0 {
         fill(t.sheet_problem, &[&place, &message])
     } else {
