@@ -355,6 +355,13 @@ fn exporting_to_a_folder_writes_the_sheet_under_its_usual_name() {
     app.start_form_export(canbao::tui::palette::Form::Summary, PathBuf::from(forms));
     let written: Vec<_> = std::fs::read_dir(dir.path().join("forms")).expect("dir").collect();
     assert_eq!(written.len(), 1, "{written:?}");
+    // A file name typed out of habit for a form is the folder it names, not a new folder of that name.
+    let named = dir.path().join("named");
+    std::fs::create_dir(&named).expect("folder");
+    app.start_form_export(canbao::tui::palette::Form::Summary, named.join("汇总.xlsx"));
+    assert!(!named.join("汇总.xlsx").exists(), "no folder called 汇总.xlsx");
+    let written: Vec<_> = std::fs::read_dir(&named).expect("dir").collect();
+    assert_eq!(written.len(), 1, "the form is in the folder: {written:?}");
 }
 
 /// A job that ends while the question whether to stop it is open: the question goes, and the screen says the

@@ -109,6 +109,22 @@ impl App {
     }
 
     pub fn start_form_export(&mut self, form: Form, folder: PathBuf) {
+        // The forms are written into a folder under their usual names; a file name typed out of habit
+        // (汇总.xlsx) means the folder it is in, not a new folder called 汇总.xlsx.
+        let spreadsheet = folder
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("csv"));
+        let folder = match folder.parent() {
+            Some(parent) if spreadsheet && !folder.is_dir() => {
+                if parent.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    parent.to_path_buf()
+                }
+            }
+            _ => folder,
+        };
         // The forms handed to a class teacher follow the roster's class filter, as `--class` does: a roster
         // narrowed to one class gives that class's slips and list, not the whole school's.
         let class = match form {
