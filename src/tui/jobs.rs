@@ -57,6 +57,8 @@ pub enum JobKind {
     Checking,
     BackingUp,
     Restoring,
+    /// The dry run before the new-year question: nothing changes yet.
+    PreparingYear,
     StartingYear,
 }
 
@@ -79,6 +81,7 @@ impl Work {
             Work::Check => JobKind::Checking,
             Work::Backup => JobKind::BackingUp,
             Work::Restore { .. } => JobKind::Restoring,
+            Work::StartYear { dry_run: true, .. } => JobKind::PreparingYear,
             Work::StartYear { .. } => JobKind::StartingYear,
         }
     }

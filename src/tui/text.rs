@@ -226,7 +226,7 @@ pub struct Text {
     pub sample_loaded: &'static str,
     /// The sample school replaced a demo file that held changes, after copying it here.
     pub sample_kept: &'static str,
-    pub jobs: [&'static str; 8],
+    pub jobs: [&'static str; 9],
     pub palette_title: &'static str,
     pub palette_prompt: &'static str,
     pub palette_none: &'static str,
@@ -382,7 +382,8 @@ impl Text {
             JobKind::Checking => self.jobs[4],
             JobKind::BackingUp => self.jobs[5],
             JobKind::Restoring => self.jobs[6],
-            JobKind::StartingYear => self.jobs[7],
+            JobKind::PreparingYear => self.jobs[7],
+            JobKind::StartingYear => self.jobs[8],
         }
     }
 

@@ -287,6 +287,7 @@ pub static EN: Text = Text {
         "Backing up",
         "Restoring",
         "Preparing the new school year",
+        "Starting the new school year",
     ],
     palette_title: "Commands",
     palette_prompt: "Type Chinese, pinyin initials or English:",
