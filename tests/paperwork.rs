@@ -1445,3 +1445,29 @@ fn every_export_creates_a_missing_folder_given_as_out() {
         assert!(err.contains("路径中有一段是文件，不是文件夹") && !err.contains("os error"), "{err}");
     }
 }
+
+/// A drive copied to another laptop, whose config folder lacks the policy made on the first (`policy new`
+/// writes it into that laptop's config folder): the drive keeps a copy of the policy it uses, so the second
+/// laptop quotes, records payments and checks the tax list's amounts by it.
+#[test]
+fn a_drive_copied_to_another_laptop_keeps_its_policy() {
+    let (dir, db) = sample_drive();
+    ok(canbao(&db).args(["policy", "new", "yibin-2027", "--from", "yibin-2024", "--year", "2027", "--premium", "400"]));
+    ok(canbao(&db).args(["policy", "use", "yibin-2027"]));
+    let laptop = dir.path().join("laptop2");
+    std::fs::create_dir_all(&laptop).expect("folder");
+    let copy = laptop.join("school.db");
+    std::fs::copy(&db, &copy).expect("copy");
+    assert!(!laptop.join("config/policies/yibin-2027.toml").exists(), "the second laptop has no such file");
+    let shown = json(canbao(&copy).args(["policy", "show", "--json"]));
+    assert_eq!((shown["name"].as_str(), shown["personal_premium"].as_f64()), (Some("yibin-2027"), Some(400.0)));
+    ok(canbao(&copy).args(["stats"]));
+    // A tax row of 380 against the 400 due is an amount mismatch on the second laptop too.
+    let tax = write(
+        &laptop,
+        "tax.csv",
+        "姓名,证件号码,缴费金额,缴费日期,缴费渠道\n孙语,450203201909308803,380,2026-10-08,微信\n",
+    );
+    let report = json(canbao(&copy).args(["reconcile", "--source", "tax", "--json"]).arg(tax));
+    assert_eq!(report["amount_mismatches"].as_array().map(Vec::len), Some(1), "{report}");
+}

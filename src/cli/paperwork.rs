@@ -51,7 +51,8 @@ pub fn policy_named(set: &PolicySet, store: &Store, name: Option<&str>) -> Resul
             .meta(POLICY_META_KEY)?
             .ok_or_else(|| UserError(format!("数据文件还没有选定参保政策。{HOW_TO_PICK}")))?,
     };
-    set.get(&name).cloned().ok_or_else(|| {
+    // Not in this laptop's config folder (the drive was copied from another): the drive's own copy.
+    set.get(&name).cloned().or_else(|| store.kept_policy(&name)).ok_or_else(|| {
         UserError(format!("没有名为“{name}”的政策；可用的政策：{} (no such policy)", set.names().join("、")))
     })
 }
@@ -114,6 +115,7 @@ fn policy_use(store: &mut Store, name: &str) -> CmdResult {
     let set = policies()?;
     let policy = policy_named(&set, store, Some(name))?;
     store.set_meta(POLICY_META_KEY, &policy.name)?;
+    store.keep_policy(&policy)?;
     let (name, title, document) = (&policy.name, &policy.title, &policy.document);
     say(
         &format!("已选定政策 (policy set): {name} {title}（{document}）"),

@@ -145,6 +145,10 @@ fn new_year(
             return Err(e.into());
         }
     };
+    if !dry_run && let Ok(Some(policy)) = super::paperwork::drive_policy(&store) {
+        // The new year's policy, made in this laptop's config folder, travels with the drive.
+        store.keep_policy(&policy)?;
+    }
     let made = match &chosen {
         YearPolicy::Made { name, .. } => Some(name.as_str()),
         _ => None,

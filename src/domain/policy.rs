@@ -62,6 +62,22 @@ pub struct Policy {
     pub source: String,
 }
 
+impl Policy {
+    /// The text of the config-folder file this policy was read from, for the copy a drive keeps of the policy
+    /// it uses; none for a bundled policy (every canbao has it).
+    pub fn file_text(&self) -> Option<String> {
+        if PolicySet::builtin().get(&self.name).is_some_and(|b| b.source == self.source) {
+            return None;
+        }
+        let path = Path::new(&self.source);
+        if path.extension().is_some_and(|e| e == "toml") && path.is_file() {
+            std::fs::read_to_string(path).ok()
+        } else {
+            None
+        }
+    }
+}
+
 /// A span of payment dates and what a payment in it costs and buys.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaymentWindow {

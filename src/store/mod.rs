@@ -685,6 +685,31 @@ impl Store {
         Ok(())
     }
 
+    /// Keeps in the drive the text of a config-folder policy it uses (policy new / 生成本年度政策 write one into
+    /// this laptop's config folder only): a copy of the drive on another laptop still has its amounts and
+    /// windows. Kept per name, the newest text of it.
+    pub fn keep_policy_text(&mut self, name: &str, text: &str) -> Result<()> {
+        if self.is_read_only() || self.meta(&policy_copy_key(name))?.as_deref() == Some(text) {
+            return Ok(());
+        }
+        self.set_meta(&policy_copy_key(name), text)
+    }
+
+    /// [`Store::keep_policy_text`] for a policy as read (nothing for a bundled one).
+    pub fn keep_policy(&mut self, policy: &crate::domain::policy::Policy) -> Result<()> {
+        match policy.file_text() {
+            Some(text) => self.keep_policy_text(&policy.name, &text),
+            None => Ok(()),
+        }
+    }
+
+    /// The drive's own copy of policy `name`, for a laptop whose config folder lacks it; `None` when the drive
+    /// keeps none or it no longer reads.
+    pub fn kept_policy(&self, name: &str) -> Option<crate::domain::policy::Policy> {
+        let text = self.meta(&policy_copy_key(name)).ok()??;
+        crate::domain::policy::Policy::from_toml(name, &text, "数据文件中保存的副本 (the drive's copy)").ok()
+    }
+
     pub fn schools(&self) -> Result<Vec<String>> {
         // A school whose pupils all moved to another (a list imported before its school was named) is no school.
         let mut stmt = self.conn.prepare(
@@ -879,3 +904,8 @@ fn new_origin() -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// The meta key of the drive's copy of a policy.
+fn policy_copy_key(name: &str) -> String {
+    format!("policy_copy:{name}")
+}

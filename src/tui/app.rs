@@ -115,6 +115,10 @@ impl App {
             store.set_operator(op)?;
         }
         let (policy, policy_error) = due::drive_policy(&store, options.config_dir.as_deref());
+        // A drive whose policy was chosen before drives kept a copy of it keeps one now, for its other laptops.
+        if let Some(policy) = &policy {
+            let _ = store.keep_policy(policy);
+        }
         // Read before the roster, so a save during the load is seen as a change at the next tick.
         let follower = super::follow::Follower::new(&store);
         let data = RosterData::load(&store)?;

@@ -301,6 +301,7 @@ impl App {
                 }
                 match self.store.set_meta(POLICY_META_KEY, &chosen.name) {
                     Ok(()) => {
+                        let _ = self.store.keep_policy(chosen);
                         self.say(fill(self.text.policy_chosen, &[&chosen.title, &chosen.name]));
                         self.policy = Some(chosen.clone());
                         self.reload_detail();
@@ -545,6 +546,7 @@ impl App {
         } else {
             match self.store.set_meta(POLICY_META_KEY, &name) {
                 Ok(()) => {
+                    let _ = self.store.keep_policy_text(&name, &renewed.text);
                     lines.push(fill(t.policy_new_chosen, &[&before.as_deref().unwrap_or("—")]));
                     self.policy = Some(renewed.policy.clone());
                     self.reload_detail();

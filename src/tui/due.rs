@@ -17,9 +17,10 @@ pub fn drive_policy(store: &Store, config_dir: Option<&std::path::Path>) -> (Opt
     let Ok(Some(name)) = store.meta(POLICY_META_KEY) else {
         return (None, None);
     };
+    // Not in this laptop's config folder (the drive was copied from another): the drive's own copy.
     match PolicySet::load(config_dir) {
-        Ok(set) => (set.get(&name).cloned(), None),
-        Err(e) => (PolicySet::builtin().get(&name).cloned(), Some(e.to_string())),
+        Ok(set) => (set.get(&name).cloned().or_else(|| store.kept_policy(&name)), None),
+        Err(e) => (PolicySet::builtin().get(&name).cloned().or_else(|| store.kept_policy(&name)), Some(e.to_string())),
     }
 }
 

@@ -158,6 +158,9 @@ impl App {
         self.undo.forget();
         self.roster.clear_marks();
         (self.policy, _) = super::due::drive_policy(&self.store, self.config_dir.as_deref());
+        if let Some(policy) = &self.policy {
+            let _ = self.store.keep_policy(policy);
+        }
         match data {
             Some(data) => {
                 self.replace_data(data);
