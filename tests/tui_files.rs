@@ -748,7 +748,7 @@ fn a_policy_made_for_a_drive_without_one_is_used() {
 fn an_import_report_in_english_reads_in_english() {
     let (dir, drive) = sample_drive();
     let list = dir.path().join("no-class.csv");
-    std::fs::write(&list, "姓名,身份证号码\n韦明,450202201901010002\n").expect("list");
+    std::fs::write(&list, "姓名,身份证号码\n韦明,450202201901010002\n韦亮,450202201901020004\n").expect("list");
     let mut app = app_on(&drive, Language::En);
     app.update(Action::Import);
     for c in list.to_str().unwrap().chars() {
@@ -758,5 +758,6 @@ fn an_import_report_in_english_reads_in_english() {
     wait_for_jobs(&mut app);
     let shown = screen(&app).join("\n");
     assert!(shown.contains("no-class.csv: no class column"), "{shown}");
-    assert!(!shown.contains("表中没有班级列"), "{shown}");
+    assert!(shown.contains("(rows 2, 3)"), "English list commas: {shown}");
+    assert!(!shown.contains("表中没有班级列") && !shown.contains('、'), "{shown}");
 }

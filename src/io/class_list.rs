@@ -497,26 +497,26 @@ impl RowReader<'_> {
             return;
         }
         let count = rows.len();
-        let mut listed = rows.iter().take(5).map(usize::to_string).collect::<Vec<_>>().join("、");
-        if count > 5 {
-            listed.push_str(" …");
-        }
+        let first: Vec<String> = rows.iter().take(5).map(usize::to_string).collect();
+        let more = if count > 5 { " …" } else { "" };
+        // Each language its own list comma: the English half is what an English screen shows.
+        let (listed, listed_en) = (format!("{}{more}", first.join("、")), format!("{}{more}", first.join(", ")));
         let effect = "新学生导入后没有班级，名单中已有的学生保持原班级";
         let effect_en = "new pupils get no class, pupils already on the drive keep theirs";
         let message = match sheet_class {
             SheetClass::Unassigned => format!(
                 "工作表“{}”是未分班学生的名单：{count} 行（第 {listed} 行）不给出班级，{effect} \
-                 (the list of pupils with no class: {count} rows (rows {listed}) give no class; {effect_en})",
+                 (the list of pupils with no class: {count} rows (rows {listed_en}) give no class; {effect_en})",
                 sheet.name
             ),
             _ if class_column => format!(
-                "{count} 行的班级为空（第 {listed} 行），{effect} ({count} rows have an empty class (rows {listed}); \
+                "{count} 行的班级为空（第 {listed} 行），{effect} ({count} rows have an empty class (rows {listed_en}); \
                  {effect_en})"
             ),
             _ => format!(
                 "表中没有班级列，工作表名称“{}”和标题也没有写出班级：{count} 行（第 {listed} 行）没有班级，{effect}；\
                  请加上班级列，或把工作表命名为班级（如 三年级2班）(no class column, and neither the sheet name nor \
-                 the title names a class: {count} rows (rows {listed}) have no class; {effect_en}; add a class \
+                 the title names a class: {count} rows (rows {listed_en}) have no class; {effect_en}; add a class \
                  column or name the sheet after its class, e.g. 三年级2班)",
                 sheet.name
             ),
