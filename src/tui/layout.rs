@@ -148,7 +148,12 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
                     row.chars().rev().take_while(|ch| *ch != ' ' && ch.width() == Some(1)).map(char::len_utf8).sum();
                 let start = row.len() - word;
                 let before = &row[..start];
-                let carried = if c.width() == Some(1) && before.ends_with(' ') && !before.trim().is_empty() {
+                // Chinese punctuation that closes (。，」…) never starts a row: the character before it goes
+                // down with it, as Chinese typesetting breaks lines.
+                let closing = "。，、；：！？）」』》".contains(c);
+                let carried = if closing && row.chars().count() > 1 {
+                    row.pop().map(String::from).unwrap_or_default()
+                } else if c.width() == Some(1) && before.ends_with(' ') && !before.trim().is_empty() {
                     row.split_off(start)
                 } else {
                     String::new()
@@ -175,6 +180,15 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn closing_punctuation_never_starts_a_row() {
+        // Eight columns: 「一二三四」 fills the row, and 「。」 would start the next.
+        let rows = wrap("一二三四。五六", 8);
+        assert_eq!(rows, ["一二三", "四。五六"]);
+        assert!(wrap("替换这些文件吗（3 个）？是否", 12).iter().all(|r| !r.starts_with('？') && !r.starts_with('）')));
+        assert_eq!(wrap("一二三四五", 8), ["一二三四", "五"], "other characters break where the row is full");
+    }
 
     #[test]
     fn wrapping_breaks_chinese_anywhere_and_english_between_words() {
