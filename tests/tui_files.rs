@@ -571,6 +571,13 @@ fn the_new_year_question_for_a_school_of_many_classes_fits_its_dialog() {
     assert!(lines.last().is_some_and(|l| l.contains("另有") && l.contains("--dry-run")), "{}", c.question);
     let text = screen(&app).join("\n");
     assert!(text.contains("另有"), "{text}");
+    // The window shrinks with the question open: it is laid out again, fewer classes and the line still there.
+    let before = c.question.lines().count();
+    app.update(Action::Resize(80, 24));
+    let Some(Modal::Confirm(c)) = &app.modal else { panic!("the question stays open") };
+    assert!(c.question.lines().count() < before, "{}", c.question);
+    assert!(c.question.lines().last().is_some_and(|l| l.contains("另有")), "{}", c.question);
+    assert!(screen(&app).join("\n").contains("另有"), "{}", screen(&app).join("\n"));
 }
 
 #[test]

@@ -51,6 +51,9 @@ pub struct Status {
 }
 
 pub struct App {
+    /// The dry run the new-year question was made from: the question is laid out again from it when the
+    /// window changes size, so what it lists fits the new size.
+    pub(crate) year_question: Option<crate::store::YearReport>,
     pub store: Store,
     pub lang: Language,
     pub(crate) text: &'static Text,
@@ -142,6 +145,7 @@ impl App {
             last_backup: None,
             dashboard_offset: 0,
             undo: UndoStack::default(),
+            year_question: None,
             status: policy_error.map(|e| Status { text: e, error: true }),
             reveal: false,
             mask_exports: false,
@@ -211,6 +215,7 @@ impl App {
             Action::Resize(w, h) => {
                 self.size = (w, h);
                 self.roster.keep_cursor_visible(self.page());
+                self.year_question_resized();
             }
             Action::Tick => {
                 self.now = Instant::now();

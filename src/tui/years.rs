@@ -78,7 +78,17 @@ impl App {
         }
     }
 
+    /// The new-year question, if open, laid out again for the window's new size (its answer back at 否).
+    pub(crate) fn year_question_resized(&mut self) {
+        let open = matches!(&self.modal, Some(Modal::Confirm(Confirm { then: Then::StartYear(_), .. })));
+        match self.year_question.take() {
+            Some(report) if open => self.ask_year_report(report),
+            _ => {}
+        }
+    }
+
     fn ask_year_report(&mut self, report: YearReport) {
+        self.year_question = Some(report.clone());
         let (year, current) = (report.year, report.previous);
         let chosen = self.year_policy(year);
         let t = self.text;
