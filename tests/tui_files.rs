@@ -768,3 +768,26 @@ fn an_import_report_in_english_reads_in_english() {
     assert!(shown.contains("(rows 2, 3)"), "English list commas: {shown}");
     assert!(!shown.contains("表中没有班级列") && !shown.contains('、'), "{shown}");
 }
+
+/// Two drives in one folder share its backups folder: restoring lists this drive's backups only (Tab shows
+/// every file, as elsewhere), so another school's backup is not picked by mistake.
+#[test]
+fn the_restore_picker_lists_this_drives_backups_only() {
+    use canbao::tui::modal::{Modal, PathPurpose};
+    let (dir, drive) = sample_drive();
+    let other = dir.path().join("school-2.db");
+    canbao::demo::load_sample(&mut Store::open(&other).unwrap()).unwrap();
+    let ours = Store::open(&drive).unwrap().backup_now("manual").unwrap().expect("a file drive");
+    let theirs = Store::open(&other).unwrap().backup_now("manual").unwrap().expect("a file drive");
+    assert_eq!(ours.parent(), theirs.parent(), "one backups folder");
+    let mut app = app_on(&drive, Language::Zh);
+    app.open_picker(PathPurpose::Restore);
+    let names = |app: &App| match &app.modal {
+        Some(Modal::Files(p)) => p.entries.iter().filter(|e| !e.is_dir).map(|e| e.name.clone()).collect::<Vec<_>>(),
+        _ => panic!("the picker is open"),
+    };
+    let own = ours.file_name().unwrap().to_string_lossy().into_owned();
+    assert_eq!(names(&app), [own]);
+    app.update(Action::NextField);
+    assert!(names(&app).contains(&theirs.file_name().unwrap().to_string_lossy().into_owned()), "Tab: every file");
+}

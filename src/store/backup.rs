@@ -126,6 +126,11 @@ fn sidecar(file: &Path, suffix: &str) -> PathBuf {
     file.with_file_name(name)
 }
 
+/// The drive (its [`backup_key`]) whose automatic backup a file of this name is; `None` for any other name.
+pub fn drive_of_backup(name: &str) -> Option<&str> {
+    BackupName::parse(name).filter(|b| !b.journal).map(|b| b.drive)
+}
+
 /// An automatic backup's file name taken apart: `<drive>-<YYYYMMDD>-<HHMMSS.mmm>-<reason>.db`, or its
 /// `-journal`. The reason is lower-case letters and the stamp has a fixed shape, so the drive part is found
 /// exactly: `school-2024-20261201-093000.000-import.db` belongs to `school-2024`, never to `school`.

@@ -30,6 +30,9 @@ pub struct FilePicker {
     /// Every file, not only spreadsheets.
     pub all_files: bool,
     pub error: Option<String>,
+    /// Restoring: the drive's backups folder and its backups' name, so a folder several drives keep their
+    /// backups in lists this drive's only (every file with Tab, as elsewhere).
+    pub backups_of: Option<(PathBuf, String)>,
 }
 
 impl FilePicker {
@@ -52,8 +55,11 @@ impl FilePicker {
                         let name = e.file_name().to_string_lossy().into_owned();
                         // Follows links: a linked folder is a folder to the operator.
                         let is_dir = e.path().is_dir();
-                        let wanted = match self.purpose {
-                            PathPurpose::Merge | PathPurpose::Restore => is_drive_name(&name),
+                        let wanted = match (&self.purpose, &self.backups_of) {
+                            (PathPurpose::Restore, Some((folder, key))) if *folder == self.dir => {
+                                crate::store::backup::drive_of_backup(&name) == Some(key.as_str())
+                            }
+                            (PathPurpose::Merge | PathPurpose::Restore, _) => is_drive_name(&name),
                             _ => is_spreadsheet_name(&name),
                         };
                         let shown = !name.starts_with('.') && (is_dir || self.all_files || wanted);

@@ -40,13 +40,17 @@ impl App {
         let backups = self.store.backup_dir().filter(|d| purpose == PathPurpose::Restore && d.is_dir());
         let mut picker = FilePicker {
             purpose,
-            dir: backups.unwrap_or_else(|| self.last_folder()),
+            dir: backups.clone().unwrap_or_else(|| self.last_folder()),
             entries: Vec::new(),
             cursor: 0,
             picked: Vec::new(),
             typed: LineInput::default(),
             all_files: false,
             error: None,
+            backups_of: backups
+                .as_ref()
+                .zip(self.store.path())
+                .map(|(dir, drive)| (dir.clone(), crate::store::backup::backup_key(drive))),
         };
         picker.read();
         self.modal = Some(Modal::Files(picker));
