@@ -182,11 +182,24 @@ impl App {
         }
     }
 
+    /// The chooser is for one pupil, and their recorded payment rules out the status chosen (as `mark` refuses).
+    fn payment_rules_out(&self, chooser: &EnrollmentChooser) -> bool {
+        let [id] = chooser.targets.as_slice() else { return false };
+        self.store.student(*id).is_ok_and(|s| {
+            crate::domain::coverage::Standing::new(chooser.status(), s.payment).enrollment_contradicts_payment()
+        })
+    }
+
     /// The list of statuses, and below it the reason or place where the status takes one. Tab and Shift-Tab
     /// go between the two as in the payment form, and never change the status chosen.
     fn update_enrollment(&mut self, mut chooser: EnrollmentChooser, action: Action) -> Option<Modal> {
         chooser.error = None;
         match action {
+            // One pupil whose payment rules the status out: the chooser stays, with the reason typed, and says
+            // why (closed, the reason would be lost with the refusal).
+            Action::Confirm if self.payment_rules_out(&chooser) => {
+                chooser.error = Some(self.text.enrollment_paid_here);
+            }
             Action::Confirm => {
                 self.choose_enrollment(chooser);
                 return None;

@@ -202,6 +202,7 @@ pub static EN: Text = Text {
     elsewhere_prompt: "Enrolled where (may be left empty):",
     no_detail: "(nothing to fill in for this status)",
     no_detail_typed: "No text for this status: what you typed was not kept",
+    enrollment_paid_here: "Payment recorded: not this status; clear it first (Esc closes)",
     to_detail: "fill in",
     to_choices: "statuses",
     confirm_title: "Please confirm",

@@ -182,6 +182,7 @@ pub static ZH: Text = Text {
     elsewhere_prompt: "参保地（可留空）：",
     no_detail: "（此状态无需填写）",
     no_detail_typed: "此状态无需填写，输入未记录；不参保填原因，异地参保填参保地",
+    enrollment_paid_here: "已有缴费记录，不能标记为此状态：先清除缴费（Esc 关闭）",
     to_detail: "填写",
     to_choices: "选状态",
     confirm_title: "请确认",

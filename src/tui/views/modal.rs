@@ -502,7 +502,7 @@ fn categories(frame: &mut Frame, app: &App, area: Rect, picker: &CategoryPicker)
 fn enrollment(frame: &mut Frame, app: &App, area: Rect, chooser: &EnrollmentChooser) {
     let t = app.text;
     let title = targets_title(app, t.enrollment_title, &chooser.targets);
-    let inner = popup(frame, app, area, 64, Enrollment::ALL.len() as u16 + 7, &title);
+    let inner = popup(frame, app, area, 64, Enrollment::ALL.len() as u16 + 8, &title);
     let lines: Vec<Line> = Enrollment::ALL
         .iter()
         .enumerate()
@@ -521,11 +521,18 @@ fn enrollment(frame: &mut Frame, app: &App, area: Rect, chooser: &EnrollmentChoo
     };
     frame.render_widget(Paragraph::new(prompt), Rect { y, height: 1, ..inner });
     let below = Rect { y: y + 1, height: 1, ..inner };
-    if chooser.takes_detail() {
+    // Why Enter or a key did nothing: under the field where the status takes one, else in its place.
+    let said = if chooser.takes_detail() {
         field(frame, app, below, &chooser.detail, chooser.on_detail);
-    } else if let Some(e) = chooser.error {
+        Rect { y: below.y + 1, ..below }
+    } else {
+        below
+    };
+    if let Some(e) = chooser.error
+        && said.y < bottom(inner).y
+    {
         let line = Line::styled(truncate(e, inner.width as usize), app.theme.popup().fg(app.theme.error.0));
-        frame.render_widget(Paragraph::new(line), below);
+        frame.render_widget(Paragraph::new(line), said);
     }
     let items: &[(&str, Option<&str>)] = match (chooser.takes_detail(), chooser.on_detail) {
         (true, true) => &[("next_field", Some(t.to_choices)), ("confirm", None), ("back", None)],
