@@ -68,6 +68,16 @@ fn sample_drive() -> (tempfile::TempDir, PathBuf) {
     (dir, drive)
 }
 
+/// Types `list` into the import prompt and waits for its preview (the report before anything is written).
+fn preview_import(app: &mut App, list: &Path) {
+    app.update(Action::Import);
+    for c in list.to_str().unwrap().chars() {
+        app.update(Action::Input(c));
+    }
+    app.update(Action::Confirm);
+    wait_for_jobs(app);
+}
+
 /// Ticks a read-only window until the roster it reads again on a worker is in.
 fn wait_for_reload(app: &mut App) {
     let start = Instant::now();
@@ -144,12 +154,7 @@ fn an_import_from_the_tui_takes_the_same_backup_as_canbao_import() {
     let list = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/utf8_bom.csv");
     let mut app = app_on(&drive, Language::Zh);
     assert!(backups(dir.path()).is_empty());
-    app.update(Action::Import);
-    for c in list.to_str().unwrap().chars() {
-        app.update(Action::Input(c));
-    }
-    app.update(Action::Confirm);
-    wait_for_jobs(&mut app);
+    preview_import(&mut app, &list);
     assert!(backups(dir.path()).is_empty(), "the preview writes nothing, not even a backup");
     app.update(Action::Confirm);
     wait_for_jobs(&mut app);
@@ -663,12 +668,7 @@ fn a_remark_about_the_whole_sheet_names_no_row() {
     let list = dir.path().join("没有班级.csv");
     std::fs::write(&list, "姓名,身份证号码\n韦明,450202201901010002\n").expect("list");
     let mut app = app_on(&drive, Language::Zh);
-    app.update(Action::Import);
-    for c in list.to_str().unwrap().chars() {
-        app.update(Action::Input(c));
-    }
-    app.update(Action::Confirm);
-    wait_for_jobs(&mut app);
+    preview_import(&mut app, &list);
     let shown = screen(&app).join("\n");
     assert!(shown.contains("没有班级.csv：表中没有班级列"), "{shown}");
     assert!(!shown.contains("第 0 行"), "{shown}");
@@ -757,12 +757,7 @@ fn an_import_report_in_english_reads_in_english() {
     let list = dir.path().join("no-class.csv");
     std::fs::write(&list, "姓名,身份证号码\n韦明,450202201901010002\n韦亮,450202201901020004\n").expect("list");
     let mut app = app_on(&drive, Language::En);
-    app.update(Action::Import);
-    for c in list.to_str().unwrap().chars() {
-        app.update(Action::Input(c));
-    }
-    app.update(Action::Confirm);
-    wait_for_jobs(&mut app);
+    preview_import(&mut app, &list);
     let shown = screen(&app).join("\n");
     assert!(shown.contains("no-class.csv: no class column"), "{shown}");
     assert!(shown.contains("(rows 2, 3)"), "English list commas: {shown}");

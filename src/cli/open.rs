@@ -72,30 +72,7 @@ pub(super) fn open_writer(cli: &Cli) -> Result<(Store, DriveLock), UserError> {
     if cli.read_only {
         return Err(UserError(READ_ONLY_REFUSED.into()));
     }
-    let lock = lock_drive(cli)?;
-    match open_current_year(cli) {
-        Ok(store) => Ok((store, lock)),
-        Err(e) => {
-            lock.give_up();
-            Err(e)
-        }
-    }
-}
-
-/// The store opened under `lock`; when it could not be, the lock is given up (see [`DriveLock::give_up`]).
-pub(super) fn opened_or_given_up(
-    opened: Result<Store, UserError>,
-    lock: Option<DriveLock>,
-) -> Result<(Store, Option<DriveLock>), UserError> {
-    match opened {
-        Ok(store) => Ok((store, lock)),
-        Err(e) => {
-            if let Some(lock) = lock {
-                lock.give_up();
-            }
-            Err(e)
-        }
-    }
+    lock_drive(cli)?.keep_if(open_current_year(cli))
 }
 
 /// The drive as a command that changes it opens it, once the lock is settled. Changes go to the current year
@@ -130,7 +107,10 @@ pub(super) fn open_writer_or_preview(cli: &Cli, preview: bool) -> Result<(Store,
         }
         Err(e) => return Err(e.into()),
     };
-    opened_or_given_up(open_current_year(cli), lock)
+    match lock {
+        Some(lock) => lock.keep_if(open_current_year(cli)).map(|(store, lock)| (store, Some(lock))),
+        None => Ok((open_current_year(cli)?, None)),
+    }
 }
 
 /// Every change to the demo file says where it goes: real work kept there is easy to mistake for a drive.

@@ -13,7 +13,7 @@ pub(super) fn open(cli: &Cli) -> CmdResult {
     }
     confirm_new_drive(cli)?;
     // The TUI writes: it holds the lock for as long as it runs, and takes the daily backup.
-    let mut lock = match DriveLock::acquire(&drive_path(cli), &operator_from(cli).unwrap_or_default()) {
+    let lock = match DriveLock::acquire(&drive_path(cli), &operator_from(cli).unwrap_or_default()) {
         Ok(lock) => lock,
         Err(in_use @ StoreError::InUse { .. }) => {
             // Never two writers: the second canbao may look, not change.
@@ -33,13 +33,7 @@ pub(super) fn open(cli: &Cli) -> CmdResult {
         Err(e) => return Err(e.into()),
     };
     // The daily backup is written before an earlier year (`--year`) makes the store read-only.
-    let mut store = match open_store(&Cli { year: None, ..cli.clone() }) {
-        Ok(store) => store,
-        Err(e) => {
-            lock.give_up();
-            return Err(e);
-        }
-    };
+    let (mut store, mut lock) = lock.keep_if(open_store(&Cli { year: None, ..cli.clone() }))?;
     // Without --operator, the name the drive remembers (typed into the TUI last time) explains the lock.
     if operator_from(cli).is_none() {
         lock.name_holder(store.operator());

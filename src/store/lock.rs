@@ -122,6 +122,18 @@ impl DriveLock {
         }
     }
 
+    /// The drive opened under this lock, with the lock; when it could not be opened, the lock is given up
+    /// ([`DriveLock::give_up`]) and the error returned.
+    pub fn keep_if<T, E>(self, opened: Result<T, E>) -> Result<(T, DriveLock), E> {
+        match opened {
+            Ok(value) => Ok((value, self)),
+            Err(e) => {
+                self.give_up();
+                Err(e)
+            }
+        }
+    }
+
     /// Writes who holds the lock, for the message another canbao shows: the operator given on the command
     /// line, or once the drive is open the one it remembers. Best effort: the lock itself is what protects the
     /// file; the text only explains it.
