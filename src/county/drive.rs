@@ -9,7 +9,7 @@ use rusqlite::Connection;
 use std::borrow::Cow;
 
 use crate::store::merge::{GROUPS, PupilKey, informative};
-use crate::store::{Field, StoreError, instant, schema};
+use crate::store::{Field, Store, StoreError, instant, schema};
 
 /// One pupil as the drive holds them (the statuses apart, per year: [`DriveStatus`]).
 pub struct DrivePupil {
@@ -146,20 +146,97 @@ fn event_hash(parts: &[Option<&str>]) -> String {
     format!("{h:032x}")
 }
 
-/// Reads everything a push sends. The connection should be read-only: a drive may be open in a TUI.
+/// Reads everything a push sends, in one snapshot of the drive. The connection should be read-only: a drive
+/// may be open in a TUI.
 /// `fallback_year` is the current year of a file from before insured years were kept.
 pub fn read(conn: &Connection, fallback_year: i32) -> Result<DriveRead, StoreError> {
-    let version = schema::user_version(conn)?;
-    let has_years = version >= schema::YEAR_VERSION;
-    let current_year = meta_year(conn, has_years, "current_year")?.unwrap_or(fallback_year);
-    let first_year = meta_year(conn, has_years, "first_year")?.unwrap_or(current_year);
-    let (mut pupils, mut statuses) = read_pupils(conn, has_years, current_year)?;
-    if has_years {
-        read_closed_years(conn, version >= schema::YEAR_CLASS_VERSION, current_year, &mut statuses)?;
+    // One read transaction: a save in a TUI between reading the pupils and their history would otherwise stamp
+    // a pupil's old value with the change that replaced it, and the county would never take the new one.
+    let _snapshot = conn.unchecked_transaction()?;
+    let head = Head::of(conn, fallback_year)?;
+    let (pupils, statuses) = read_rows(conn, &head)?;
+    let audit = read_audit(conn, head.has_years, head.first_year)?;
+    Ok(head.settled(pupils, statuses, audit))
+}
+
+/// As [`read`], the history on a second connection of its own (in a thread) while this one reads the pupils:
+/// the two take about as long, and a push sends nothing before it has both. Where the second connection's
+/// snapshot is not this one's (a save in a TUI came between them), this connection reads the history again.
+pub fn read_store(store: &Store, fallback_year: i32) -> Result<DriveRead, StoreError> {
+    let Some(reopen) = store.reopener() else { return read(store.connection(), fallback_year) };
+    read_beside(store.connection(), move || reopen.open(), fallback_year)
+}
+
+/// [`read_store`] with the second connection opened by `second`.
+fn read_beside(
+    conn: &Connection,
+    second: impl FnOnce() -> Result<Store, StoreError> + Send,
+    fallback_year: i32,
+) -> Result<DriveRead, StoreError> {
+    let _snapshot = conn.unchecked_transaction()?;
+    let head = Head::of(conn, fallback_year)?;
+    let last = last_event(conn, &head)?;
+    let (has_years, first_year) = (head.has_years, head.first_year);
+    let (rows, history) = std::thread::scope(|s| {
+        let history = s.spawn(move || -> Result<Vec<DriveEvent>, StoreError> {
+            let second = second()?;
+            let conn = second.connection();
+            let _snapshot = conn.unchecked_transaction()?;
+            read_audit(conn, has_years, first_year)
+        });
+        (read_rows(conn, &head), history.join())
+    });
+    let (pupils, statuses) = rows?;
+    // The log is append-only: two snapshots whose history ends in the same row hold the same history.
+    let ends = |audit: &[DriveEvent]| audit.last().map(|e| (e.seq, e.hash.clone()));
+    let audit = match history {
+        Ok(Ok(audit)) if ends(&audit) == last => audit,
+        _ => read_audit(conn, has_years, first_year)?,
+    };
+    Ok(head.settled(pupils, statuses, audit))
+}
+
+/// What the rest of the reading depends on: the drive's schema and years.
+struct Head {
+    version: i64,
+    has_years: bool,
+    current_year: i32,
+    first_year: i32,
+}
+
+impl Head {
+    fn of(conn: &Connection, fallback_year: i32) -> Result<Head, StoreError> {
+        let version = schema::user_version(conn)?;
+        let has_years = version >= schema::YEAR_VERSION;
+        let current_year = meta_year(conn, has_years, "current_year")?.unwrap_or(fallback_year);
+        let first_year = meta_year(conn, has_years, "first_year")?.unwrap_or(current_year);
+        Ok(Head { version, has_years, current_year, first_year })
     }
-    let audit = read_audit(conn, has_years, first_year)?;
-    settle(&mut pupils, &mut statuses, &audit);
-    Ok(DriveRead { pupils, statuses, audit, current_year })
+
+    fn settled(
+        &self,
+        mut pupils: Vec<DrivePupil>,
+        mut statuses: Vec<DriveStatus>,
+        audit: Vec<DriveEvent>,
+    ) -> DriveRead {
+        settle(&mut pupils, &mut statuses, &audit);
+        DriveRead { pupils, statuses, audit, current_year: self.current_year }
+    }
+}
+
+/// The pupils with every insured year's statuses.
+fn read_rows(conn: &Connection, head: &Head) -> Result<(Vec<DrivePupil>, Vec<DriveStatus>), StoreError> {
+    let (pupils, mut statuses) = read_pupils(conn, head.has_years, head.current_year)?;
+    if head.has_years {
+        read_closed_years(conn, head.version >= schema::YEAR_CLASS_VERSION, head.current_year, &mut statuses)?;
+    }
+    Ok((pupils, statuses))
+}
+
+/// The last history row (its id and hash), as [`read_audit`] reads it.
+fn last_event(conn: &Connection, head: &Head) -> Result<Option<(i64, String)>, StoreError> {
+    let last = read_audit_where(conn, head.has_years, head.first_year, "WHERE id = (SELECT max(id) FROM audit)")?;
+    Ok(last.last().map(|e| (e.seq, e.hash.clone())))
 }
 
 /// A year kept in the drive's `meta` (none in a file from before insured years were kept).
@@ -264,11 +341,21 @@ fn read_closed_years(
 
 /// The audit log in the drive's order, each row with its year and its hash.
 fn read_audit(conn: &Connection, has_years: bool, first_year: i32) -> Result<Vec<DriveEvent>, StoreError> {
+    read_audit_where(conn, has_years, first_year, "")
+}
+
+/// The audit rows `filter` (a WHERE clause) keeps.
+fn read_audit_where(
+    conn: &Connection,
+    has_years: bool,
+    first_year: i32,
+    filter: &str,
+) -> Result<Vec<DriveEvent>, StoreError> {
     let mut audit = Vec::new();
     let year = if has_years { "year" } else { "NULL" };
     let mut stmt = conn.prepare(&format!(
         "SELECT id, student_id, at, operator, origin, action, COALESCE(id_number, ''), field, old, new, {year}
-         FROM audit ORDER BY id"
+         FROM audit {filter} ORDER BY id"
     ))?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
@@ -394,6 +481,7 @@ fn settle(pupils: &mut [DrivePupil], statuses: &mut [DriveStatus], audit: &[Driv
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::{Path, PathBuf};
 
     /// A drive at schema `version` (5 or later): one pupil, now in 二年级1班, whose 2025 year is closed.
     fn drive_at(version: i64) -> Connection {
@@ -449,6 +537,73 @@ mod tests {
         let note = GROUPS.iter().position(|g| g.contains(&Field::Note)).unwrap();
         let last = read.pupils[0].last[note].map(|e| read.audit[e].new.clone());
         assert_eq!(last, Some(Some("二".to_owned())), "the value the drive holds is its newest change");
+    }
+
+    /// A drive file (one pupil with its creation row) and the store reading it.
+    fn drive_file(dir: &Path) -> (PathBuf, Store) {
+        let path = dir.join("d.db");
+        let mut conn = Connection::open(&path).unwrap();
+        schema::register_functions(&conn).unwrap();
+        schema::migrate_to(&mut conn, schema::latest_version()).unwrap();
+        // As every drive is kept: a reader does not hold a TUI's save back.
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             INSERT INTO schools(id, name, created_at) VALUES (1, '一小', '2026-10-01T00:00:00Z');
+             INSERT INTO students(id, school_id, name, id_raw, id_number, grade, class, class_order, enrollment,
+                 payment, categories, created_at, updated_at)
+             VALUES (1, 1, '王一', 'x', 'x', '二年级', '1班', '02', 'unknown', 'unpaid', '[]',
+                     '2026-10-01T00:00:00Z', '2026-10-01T00:00:00Z');
+             INSERT INTO audit(at, operator, origin, action, student_id, id_number, field, old, new, year) VALUES
+                 ('2026-11-23T01:00:00Z', '甲', 'o1', 'import', 1, 'x', 'created', NULL, 't.csv:2', 2026);",
+        )
+        .unwrap();
+        drop(conn);
+        let store = Store::open_read_only(&path).unwrap();
+        (path, store)
+    }
+
+    /// A pupil's key, creation row and newest change per group.
+    type PupilSent = (String, Option<String>, [Option<usize>; 8]);
+
+    /// What a push takes from a read: every pupil's key, creation row and newest change per group, every
+    /// status's, and the history's hashes.
+    fn sent(read: &DriveRead) -> (Vec<PupilSent>, Vec<[Option<usize>; 8]>, Vec<String>) {
+        (
+            read.pupils.iter().map(|p| (p.key.clone(), p.created_event.clone(), p.last)).collect(),
+            read.statuses.iter().map(|s| s.last).collect(),
+            read.audit.iter().map(|e| e.hash.clone()).collect(),
+        )
+    }
+
+    #[test]
+    fn the_history_read_beside_the_pupils_is_the_one_they_were_read_with() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, store) = drive_file(dir.path());
+        let alone = read(store.connection(), 2026).unwrap();
+        let split = read_store(&store, 2026).unwrap();
+        assert_eq!(sent(&split), sent(&alone));
+        assert_eq!(split.audit.len(), 1);
+        // A save lands between this connection's snapshot and the second's: the second sees a history this
+        // snapshot's pupils do not match, so the history is read again here.
+        let reopen = store.reopener().unwrap();
+        let saved_between = move || {
+            let writer = Connection::open(&path).unwrap();
+            schema::register_functions(&writer).unwrap();
+            writer
+                .execute_batch(
+                    "UPDATE students SET note = '新';
+                     INSERT INTO audit(at, operator, origin, action, student_id, id_number, field, old, new)
+                     VALUES ('2026-11-23T02:00:00Z', '乙', 'o2', 'edit', 1, 'x', 'note', '', '新');",
+                )
+                .unwrap();
+            reopen.open()
+        };
+        let raced = read_beside(store.connection(), saved_between, 2026).unwrap();
+        assert_eq!(sent(&raced), sent(&alone), "the pupils' snapshot, not the history of a later save");
+        assert_eq!(raced.pupils[0].note, "");
+        // The next push reads the save whole.
+        let after = read_store(&store, 2026).unwrap();
+        assert_eq!((after.audit.len(), after.pupils[0].note.as_str()), (2, "新"));
     }
 
     #[test]
