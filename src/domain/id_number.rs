@@ -144,11 +144,7 @@ impl IdCheck {
 /// Undoes what office files and typing do to an ID: full-width characters, spaces of every kind, a lower-case
 /// x, Excel's text apostrophe and the `="…"` wrapper some systems export.
 pub fn normalize(raw: &str) -> String {
-    let mut s = raw.trim();
-    if let Some(inner) = s.strip_prefix("=\"").and_then(|r| r.strip_suffix('"')) {
-        s = inner;
-    }
-    let s = s.trim_start_matches(['\'', '‘', '’', '`']);
+    let s = unwrap_text(raw);
     // As nearly every list writes it: nothing to convert or drop.
     if s.bytes().all(|b| b.is_ascii_digit() || b == b'X') {
         return s.to_owned();
@@ -166,6 +162,29 @@ pub fn normalize(raw: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// Marks a spreadsheet puts before a number to keep it as text.
+const APOSTROPHES: [char; 4] = ['\'', '‘', '’', '`'];
+
+/// Quotes around the text of `="…"`: ASCII as Excel writes them, or Chinese ones as typed in a Chinese input
+/// mode (`＝“…”`).
+const QUOTES: [char; 4] = ['"', '“', '”', '＂'];
+
+/// The number inside the wrappers that keep it as text: Excel's apostrophe (`'4502…`) and the formula
+/// `="4502…"` (exports write it; in a CSV it arrives as `"=""4502…"""`). Every cell reaches here cleaned by
+/// `io::cell`, which puts an apostrophe before anything that starts with `=` so it cannot run as a formula:
+/// `="4502…"` comes as `'="4502…"`, so the apostrophe is taken off before the formula is looked for.
+fn unwrap_text(raw: &str) -> &str {
+    let s = raw.trim().trim_start_matches(APOSTROPHES).trim_start();
+    let Some(formula) = s.strip_prefix(['=', '＝']) else {
+        return s;
+    };
+    match formula.trim().strip_prefix(QUOTES).and_then(|r| r.strip_suffix(QUOTES)) {
+        Some(inner) => inner.trim().trim_start_matches(APOSTROPHES),
+        // Any other formula (`=1+1`) is no number: kept, so the check names the character.
+        None => s,
+    }
 }
 
 /// The check character for the first 17 characters (which must be ASCII digits).
@@ -411,6 +430,22 @@ mod tests {
         assert!(c.is_valid());
         assert!(check("'11010519491231002X", today()).is_valid());
         assert!(check("=\"11010519491231002X\"", today()).is_valid());
+        // As every reader hands it over: the cell cleaned, so the formula behind an apostrophe (io::cell).
+        for raw in [
+            "'=\"11010519491231002X\"",
+            " '=\"11010519491231002x\" ",
+            "'= \" 110105 19491231 002X \"",
+            "=“11010519491231002X”",
+            "＝“１１０１０５１９４９１２３１００２Ｘ”",
+            "=\"'11010519491231002X\"",
+        ] {
+            let c = check(raw, today());
+            assert_eq!((c.normalized.as_str(), c.is_valid()), ("11010519491231002X", true), "{raw}");
+        }
+        // Any other formula is no number: flagged for its character, never read as digits.
+        for raw in ["'=1+1", "'=\"1101\"&\"05\"", "=\"11010519491231002X"] {
+            assert!(matches!(check(raw, today()).result, Err(IdProblem::Character(_))), "{raw}");
+        }
         assert!(check("\u{3000}110105-19491231-002X\t", today()).is_valid());
     }
 
