@@ -306,3 +306,144 @@ fn a_paid_list_imported_as_a_class_list_says_what_it_drops_and_whom_it_renames()
         assert!(!report.problems.iter().any(|p| p.message.contains("钱八")), "an unchanged name is not said");
     }
 }
+
+/// Excel's formula that forces text, `="4502…"` (written by exported lists and the tax office's lists; in a quoted
+/// CSV field `"=""4502…"""`), with spaces around it or Chinese quotes: read as the number in a class list and in
+/// every agency list, in a CSV (UTF-8 or GBK) and in an XLSX cell holding the text. A formula in a name or phone
+/// is still kept neutralised.
+#[test]
+fn id_numbers_in_a_text_formula_are_read_as_the_number_everywhere() {
+    use canbao::domain::student::{Enrollment, PaymentStatus};
+    use canbao::io::reconcile::{Source, reconcile};
+
+    let numbers: Vec<String> =
+        ["45020520130405013", "45020520130805021", "45020520130905022", "45020520131005023"].map(valid).to_vec();
+    // As a CSV line holds them: unquoted, quoted, spaces around, Chinese quotes.
+    let in_csv = |i: usize| match i {
+        0 => format!("=\"{}\"", numbers[0]),
+        1 => format!("\"=\"\"{}\"\"\"", numbers[1]),
+        2 => format!("\" =\"\"{}\"\" \"", numbers[2]),
+        _ => format!("=“{}”", numbers[3]),
+    };
+    // As an XLSX cell holds the same text.
+    let in_cell = |i: usize| match i {
+        0 | 1 => format!("=\"{}\"", numbers[i]),
+        2 => format!(" =\"{}\" ", numbers[2]),
+        _ => format!("=“{}”", numbers[3]),
+    };
+    let names = ["司马光", "赵六", "欧阳娜", "=1+2"];
+    let class_csv = || {
+        let mut text = String::from("姓名,公民身份号码,年级,班级,联系电话\n");
+        for (i, name) in names.iter().enumerate() {
+            let phone = if i == 0 { "=1+1" } else { "13800138000" };
+            text.push_str(&format!("{name},{},六年级,3,{phone}\n", in_csv(i)));
+        }
+        text
+    };
+    let tax_csv = || {
+        let mut text = String::from("纳税人姓名,证件号码,缴费金额,缴费日期,缴费渠道\n");
+        for (i, name) in names.iter().enumerate() {
+            text.push_str(&format!("{name},{},350,2026-11-20,微信\n", in_csv(i)));
+        }
+        text
+    };
+    let agency_csv = || {
+        let mut text = String::from("序号,姓名,证件号码\n");
+        for (i, name) in names.iter().enumerate() {
+            text.push_str(&format!("{},{name},{}\n", i + 1, in_csv(i)));
+        }
+        text
+    };
+    let categories_csv = || {
+        let mut text = String::from("姓名,证件号码,人员类别\n");
+        for (i, name) in names.iter().enumerate() {
+            text.push_str(&format!("{name},{},低保对象\n", in_csv(i)));
+        }
+        text
+    };
+    let xlsx = |path: &Path, header: &[&str], row: &dyn Fn(usize, &str) -> Vec<String>| {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        for (c, h) in header.iter().enumerate() {
+            sheet.write_string(0, c as u16, *h).unwrap();
+        }
+        for (i, name) in names.iter().enumerate() {
+            for (c, text) in row(i, name).iter().enumerate() {
+                sheet.write_string(i as u32 + 1, c as u16, text).unwrap();
+            }
+        }
+        book.save(path).unwrap();
+    };
+
+    let dir = tempfile::tempdir().unwrap();
+    for kind in ["utf8", "gbk", "xlsx"] {
+        let at = |what: &str| format!("{kind}: {what}");
+        let write = |stem: &str, csv: String, header: &[&str], row: &dyn Fn(usize, &str) -> Vec<String>| {
+            let path = dir.path().join(format!("{stem}-{kind}.{}", if kind == "xlsx" { "xlsx" } else { "csv" }));
+            match kind {
+                "utf8" => std::fs::write(&path, csv).unwrap(),
+                "gbk" => std::fs::write(&path, encoding_rs::GBK.encode(&csv).0).unwrap(),
+                _ => xlsx(&path, header, row),
+            }
+            path
+        };
+        let list = write(
+            "list",
+            class_csv(),
+            &["姓名", "公民身份号码", "年级", "班级", "联系电话"],
+            &|i, name| {
+                let phone = if i == 0 { "=1+1" } else { "13800138000" };
+                vec![name.into(), in_cell(i), "六年级".into(), "3".into(), phone.into()]
+            },
+        );
+        let mut store = store();
+        for dry_run in [true, false] {
+            let report = class_list::import(&mut store, &[list.as_path()], Some("第二小学"), dry_run).unwrap();
+            assert_eq!((report.added, report.id_invalid), (4, 0), "{}: {report:?}", at("import"));
+            assert!(
+                !report.problems.iter().any(|p| p.message.contains("身份证号码")),
+                "{}: {:?}",
+                at("no ID problem"),
+                report.problems
+            );
+        }
+        for (i, number) in numbers.iter().enumerate() {
+            let pupil = store.student_by_id_number(number).unwrap().unwrap_or_else(|| panic!("{}", at(number)));
+            assert_eq!((pupil.id_number.as_str(), pupil.id_problem.as_deref()), (number.as_str(), None), "{kind}");
+            assert_eq!(pupil.name, names[i].replace('=', "'="), "{}", at("a formula in a name stays neutralised"));
+        }
+        let phone = store.student_by_id_number(&numbers[0]).unwrap().unwrap().phone;
+        assert_eq!(phone, "'=1+1", "{}", at("a formula in a phone stays neutralised"));
+
+        let tax = write(
+            "tax",
+            tax_csv(),
+            &["纳税人姓名", "证件号码", "缴费金额", "缴费日期", "缴费渠道"],
+            &|i, name| vec![name.into(), in_cell(i), "350".into(), "2026-11-20".into(), "微信".into()],
+        );
+        let agency = write("agency", agency_csv(), &["序号", "姓名", "证件号码"], &|i, name| {
+            vec![(i + 1).to_string(), name.into(), in_cell(i)]
+        });
+        let certified =
+            write("categories", categories_csv(), &["姓名", "证件号码", "人员类别"], &|i, name| {
+                vec![name.into(), in_cell(i), "低保对象".into()]
+            });
+        for (path, source) in [(&tax, Source::Tax), (&agency, Source::Agency), (&certified, Source::Categories)] {
+            for dry_run in [true, false] {
+                let report = reconcile(&mut store, path, source, None, dry_run).unwrap();
+                let what = at(&format!("{source:?} dry run {dry_run}"));
+                assert_eq!(report.matched + report.already, 4, "{what}: {report:?}");
+                assert!(report.unknown_rows.is_empty() && report.unknown_ids.is_empty(), "{what}: {report:?}");
+                assert!(report.name_mismatches.is_empty(), "{what}: {report:?}");
+                assert!(!report.problems.iter().any(|p| p.message.contains("身份证号码")), "{what}: {report:?}");
+            }
+        }
+        for number in &numbers {
+            let pupil = store.student_by_id_number(number).unwrap().unwrap();
+            assert_eq!(pupil.payment, PaymentStatus::Paid, "{}", at("the tax row records the payment"));
+            assert_eq!(pupil.payment_details.amount_fen, Some(35_000), "{kind}");
+            assert_eq!(pupil.enrollment, Enrollment::Here, "{kind}");
+            assert_eq!(pupil.categories.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["低保对象"], "{kind}");
+        }
+    }
+}
