@@ -11,6 +11,7 @@ pub mod data_file;
 pub mod demo;
 pub mod domain;
 pub mod io;
+pub mod os_error;
 pub mod private_file;
 pub mod store;
 pub mod tui;

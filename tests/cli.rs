@@ -225,6 +225,65 @@ fn merge_and_restore_of_a_missing_file_or_a_folder_say_so() {
     assert_eq!(json(canbao(&a).args(["stats", "--json"]))["students"], 10, "the drive is as it was");
 }
 
+/// A file that is plainly no table is named for what it is, as the TUI's file picker names it, before any reader
+/// parses it: a PDF renamed `.xlsx` is not read as a CSV wanting a header row, a Word document does not get the
+/// workbook reader's English. Errors of the system are said in words, the path kept.
+#[test]
+fn import_names_what_a_wrong_file_is_and_says_the_systems_errors_in_words() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let zip_of = |name: &str, parts: &[&str]| {
+        let path = dir.path().join(name);
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+        for part in parts {
+            zip.start_file(*part, zip::write::SimpleFileOptions::default()).unwrap();
+            zip.write_all(b"<x/>").unwrap();
+        }
+        zip.finish().unwrap();
+        path
+    };
+    let pdf = dir.path().join("名单.xlsx");
+    std::fs::write(&pdf, "%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n").unwrap();
+    let docx = zip_of("一班.xlsx", &["[Content_Types].xml", "word/document.xml"]);
+    let photos = zip_of("二班.xlsx", &["照片/1.jpg"]);
+    let damaged = zip_of("三班.xlsx", &["xl/workbook.xml"]);
+    let errors = |file: &Path| {
+        let out = canbao(&db).arg("import").arg(file).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    for (file, what) in [
+        (&pdf, "这是 PDF 文件，不是表格 (a PDF, not a spreadsheet)"),
+        (&docx, "这是 Word 文档，不是表格 (a Word document, not a spreadsheet)"),
+        (&photos, "这是压缩包，不是表格"),
+    ] {
+        let text = errors(file);
+        assert!(text.contains(what) && text.contains(&file.display().to_string()), "{text}");
+        assert!(!text.contains("表头") && !text.contains("Cannot detect"), "{text}");
+    }
+    // A damaged workbook: the reader's own English comes after the operator's words, in the English part.
+    let text = errors(&damaged);
+    let chinese = &text[..text.find("(the format").expect("the English part")];
+    assert!(chinese.contains("无法识别文件格式") && !chinese.contains("Cannot"), "{text}");
+    let missing = dir.path().join("nosuch.csv");
+    let text = errors(&missing);
+    assert!(text.contains(&format!("找不到文件或文件夹 (not found)：{}", missing.display())), "{text}");
+    assert!(!text.contains("os error") && !text.contains("No such file"), "{text}");
+    // A file where a folder should be, for every command that opens a file given to it.
+    let a_file = dir.path().join("x.txt");
+    std::fs::write(&a_file, "").unwrap();
+    for (command, under) in [("import", "a.csv"), ("merge", "a.db"), ("restore", "a.db"), ("backup", "b.db")] {
+        let path = a_file.join(under);
+        let out = canbao(&db).arg(command).arg(&path).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{command}: {text}");
+        assert!(text.contains("x.txt") && !text.contains("os error"), "{command}: {text}");
+        assert!(!text.contains("损坏") && !text.contains("Not a directory"), "{command}: {text}");
+    }
+    assert_eq!(json(canbao(&db).args(["stats", "--json"]))["students"], 0);
+}
+
 #[test]
 fn mark_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();

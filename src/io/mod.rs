@@ -10,6 +10,7 @@ pub mod fuzzing;
 pub mod header;
 pub mod reconcile;
 pub mod sheet;
+pub mod sniff;
 pub mod table;
 mod workbook;
 mod xlsx_rows;
@@ -20,12 +21,17 @@ use thiserror::Error;
 /// Why a file could not be read at all. Each names the file; the importer adds the row where there is one.
 #[derive(Debug, Error)]
 pub enum ReadError {
-    #[error("无法读取文件 {file}：{reason} (cannot read the file)")]
-    Unreadable { file: String, reason: String },
+    /// The system refused the file (missing, no permission, a folder): in words, with the path
+    /// (`os_error::reading`).
+    #[error("{words}")]
+    Unreadable { words: String },
     #[error("文件 {file} 是空的 (the file is empty)")]
     Empty { file: String },
     #[error("文件 {file} 不是表格文件（CSV、XLSX 或 XLS），可能是图片或其他类型的文件 (not a CSV, XLSX or XLS file)")]
     NotATable { file: String },
+    /// Plainly something else, named for what it is (`sniff::not_a_table`), as the file picker names it.
+    #[error("{what}：{file}")]
+    NotASpreadsheet { file: String, what: &'static str },
     #[error("文件 {file} 不是有效的 Excel 工作簿：{reason} (not a valid Excel workbook)")]
     BadWorkbook { file: String, reason: String },
     #[error("文件 {file} 设有密码保护，请在 Excel/WPS 中取消密码后另存再导入 (the workbook is password-protected)")]

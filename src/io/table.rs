@@ -45,7 +45,7 @@ pub const MAX_FILE_BYTES: u64 = 96 * 1024 * 1024;
 pub fn file_bytes(path: &Path) -> Result<Vec<u8>, ReadError> {
     use std::io::Read;
     let file = path.display().to_string();
-    let unreadable = |e: std::io::Error| ReadError::Unreadable { file: file.clone(), reason: e.to_string() };
+    let unreadable = |e: std::io::Error| ReadError::Unreadable { words: crate::os_error::reading(&e, path) };
     let meta = std::fs::metadata(path).map_err(unreadable)?;
     if !meta.is_file() {
         return Err(ReadError::NotAFile { file });
@@ -121,6 +121,11 @@ pub fn read_bytes(bytes: &[u8], file: &str) -> Result<Vec<Sheet>, ReadError> {
 pub fn open_bytes(bytes: Vec<u8>, file: &str) -> Result<Vec<SheetRows>, ReadError> {
     if bytes.is_empty() {
         return Err(ReadError::Empty { file: file.to_owned() });
+    }
+    // Before any reader sees it: a PDF would otherwise be read as CSV and want a header row, a Word document
+    // get the workbook reader's English.
+    if let Some(what) = super::sniff::not_a_table(&bytes) {
+        return Err(ReadError::NotASpreadsheet { file: file.to_owned(), what });
     }
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         super::compound::check(&bytes, MAX_CELLS)
@@ -614,7 +619,15 @@ mod tests {
     #[test]
     fn binary_is_refused() {
         let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01";
-        assert!(matches!(read_bytes(png, "x.csv"), Err(ReadError::NotATable { .. })));
+        assert!(
+            matches!(read_bytes(png, "x.csv"), Err(ReadError::NotASpreadsheet { what, .. }) if what.contains("图片"))
+        );
+        assert!(matches!(read_bytes(b"\0\x01\x02\x03\x04\x05", "x.csv"), Err(ReadError::NotATable { .. })));
+        // A PDF is mostly text: read as CSV it wanted a header row.
+        let pdf = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n";
+        assert!(
+            matches!(read_bytes(pdf, "x.xlsx"), Err(ReadError::NotASpreadsheet { what, .. }) if what.contains("PDF"))
+        );
         assert!(matches!(read_bytes(b"", "x.csv"), Err(ReadError::Empty { .. })));
         assert!(matches!(read_bytes(b"PK\x03\x04garbage", "x.xlsx"), Err(ReadError::BadWorkbook { .. })));
     }

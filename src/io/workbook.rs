@@ -30,14 +30,23 @@ pub(super) fn contained<T>(read: impl FnOnce() -> T) -> Option<T> {
     result.ok()
 }
 
-/// The error for a workbook calamine cannot read.
+/// The error for a workbook calamine cannot read. Its own message is English ("Cannot detect file format"):
+/// it goes in the English part, after words the operator can read.
 pub(super) fn workbook_error(file: &str, e: impl Into<calamine::Error>) -> ReadError {
-    let reason = e.into().to_string();
-    if reason.to_lowercase().contains("password") || reason.contains("encrypt") {
-        ReadError::Encrypted { file: file.to_owned() }
-    } else {
-        ReadError::BadWorkbook { file: file.to_owned(), reason }
+    let e = e.into();
+    let said = e.to_string();
+    if said.to_lowercase().contains("password") || said.contains("encrypt") {
+        return ReadError::Encrypted { file: file.to_owned() };
     }
+    let reason = match e {
+        calamine::Error::Msg(m) if m.contains("detect") => {
+            format!(
+                "无法识别文件格式：文件可能已损坏，或不是 Excel、WPS 保存的表格 (the format is not recognised: {said})"
+            )
+        }
+        _ => format!("文件内容无法读取，可能已损坏 (damaged: {said})"),
+    };
+    ReadError::BadWorkbook { file: file.to_owned(), reason }
 }
 
 /// The error for a workbook whose reader gave up in a way it does not explain.

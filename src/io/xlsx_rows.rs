@@ -93,7 +93,7 @@ pub(super) fn open(
     std::thread::Builder::new()
         .name("xlsx-rows".into())
         .spawn(move || read_sheets(book, senders, &owned, merges))
-        .map_err(|e| ReadError::Unreadable { file: file.to_owned(), reason: e.to_string() })?;
+        .map_err(|e| ReadError::Unreadable { words: crate::os_error::reading(&e, file) })?;
     Ok(Some(sheets))
 }
 

@@ -146,10 +146,13 @@ pub enum StoreError {
     NoEncryption,
     #[error("复制后核对不一致（{0}），原文件未改动 (the copy does not match the drive: nothing was replaced)")]
     CopyMismatch(String),
-    #[error("无法写入 {path}：{source} (cannot write the file)")]
+    #[error("{}", crate::os_error::writing(.source, .path))]
     Io { path: String, source: std::io::Error },
-    #[error("无法创建数据目录 {path}：{source} (cannot create the data folder)")]
+    #[error("无法创建文件夹 {path}：{}", crate::os_error::phrase(.source, crate::os_error::Access::Write))]
     CreateDir { path: String, source: std::io::Error },
+    /// A file to read (another laptop's copy, a backup) that the system refuses: in words, with its path.
+    #[error("{}", crate::os_error::reading(.source, .path))]
+    Unreadable { path: String, source: std::io::Error },
     #[error("找不到学生 #{0} (no such pupil)")]
     NoSuchStudent(i64),
     #[error("找不到学校“{0}” (no such school)")]
@@ -394,11 +397,14 @@ pub struct Store {
 /// all: reading one could wait for ever.
 pub fn existing_file(path: &Path) -> Result<()> {
     let shown = || path.display().to_string();
+    let unreadable = |source| StoreError::Unreadable { path: shown(), source };
     match std::fs::metadata(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(StoreError::Missing { path: shown() }),
+        Err(e) => Err(unreadable(e)),
         Ok(m) if m.is_dir() => Err(StoreError::Folder { path: shown() }),
         Ok(m) if !m.is_file() => Err(StoreError::NotRegular { path: shown() }),
-        _ => Ok(()),
+        // A file there that may not be read would reach SQLite as "unable to open database file".
+        Ok(_) => std::fs::File::open(path).map(drop).map_err(unreadable),
     }
 }
 

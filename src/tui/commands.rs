@@ -447,7 +447,7 @@ impl App {
             .and_then(|()| std::fs::rename(&part, &form.path));
         if let Err(e) = written {
             let _ = std::fs::remove_file(&part);
-            form.error = Some(crate::tui::picker::os_error_words(&e, &form.path));
+            form.error = Some(crate::os_error::writing(&e, &form.path));
             return Some(Modal::EditPolicy(form));
         }
         if self.policy.as_ref().is_some_and(|p| p.name == edited.name) {

@@ -2,7 +2,7 @@
 //! where it is, moves through folders with the arrows and Enter, shows only spreadsheets unless asked, picks
 //! several files with Space for one import, and takes a typed or pasted path, quoted or not.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::input::LineInput;
 use super::paths::PathPurpose;
@@ -69,7 +69,7 @@ impl FilePicker {
                 found.sort_by(|a, b| b.is_dir.cmp(&a.is_dir).then_with(|| a.name.cmp(&b.name)));
                 self.entries.extend(found);
             }
-            Err(e) => self.error = Some(os_error_words(&e, &self.dir)),
+            Err(e) => self.error = Some(crate::os_error::reading(&e, &self.dir)),
         }
     }
 }
@@ -117,45 +117,6 @@ fn percent_decoded(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// An operating system error in the operator's words, with the path.
-pub fn os_error_words(e: &std::io::Error, path: &Path) -> String {
-    use std::io::ErrorKind::*;
-    let what = match e.kind() {
-        NotFound => "找不到文件或文件夹 (not found)",
-        PermissionDenied => "没有权限读取 (permission denied)",
-        IsADirectory => "这是文件夹，不是文件 (a folder, not a file)",
-        NotADirectory => "这不是文件夹 (not a folder)",
-        _ => return format!("无法读取 {}：{e}", path.display()),
-    };
-    format!("{what}：{}", path.display())
-}
-
-/// What a file is when it is plainly not a table: a PDF, a Word document, a picture. Read from the first bytes,
-/// so a renamed file is named for what it is.
-pub fn not_a_table(path: &Path) -> Option<&'static str> {
-    use std::io::Read;
-    let mut head = [0u8; 2048];
-    let n = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)).ok()?;
-    let head = &head[..n];
-    if head.starts_with(b"%PDF") {
-        return Some("这是 PDF 文件，不是表格 (a PDF, not a spreadsheet)");
-    }
-    if head.starts_with(b"\x89PNG") || head.starts_with(b"\xff\xd8\xff") || head.starts_with(b"GIF8") {
-        return Some("这是图片，不是表格 (a picture, not a spreadsheet)");
-    }
-    // An Office file is a zip: a Word document's first entries are under word/, a presentation's under ppt/.
-    if head.starts_with(b"PK") {
-        let text = String::from_utf8_lossy(head);
-        if text.contains("word/") {
-            return Some("这是 Word 文档，不是表格 (a Word document, not a spreadsheet)");
-        }
-        if text.contains("ppt/") {
-            return Some("这是演示文稿，不是表格 (a presentation, not a spreadsheet)");
-        }
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,26 +131,5 @@ mod tests {
             PathBuf::from("/tmp/一班 a.csv"),
             "a file manager's URL is decoded"
         );
-    }
-
-    #[test]
-    fn what_is_not_a_table_is_named() {
-        let dir = tempfile::tempdir().expect("dir");
-        let pdf = dir.path().join("名单.xlsx");
-        std::fs::write(&pdf, b"%PDF-1.7 ...").expect("write");
-        assert!(not_a_table(&pdf).is_some_and(|w| w.contains("PDF")));
-        let png = dir.path().join("a.csv");
-        std::fs::write(&png, b"\x89PNG\r\n\x1a\n....").expect("write");
-        assert!(not_a_table(&png).is_some_and(|w| w.contains("图片")));
-        let csv = dir.path().join("b.csv");
-        std::fs::write(&csv, "姓名,身份证号\n").expect("write");
-        assert_eq!(not_a_table(&csv), None);
-    }
-
-    #[test]
-    fn os_errors_in_words() {
-        let e = std::fs::metadata("/no/such/file").unwrap_err();
-        let words = os_error_words(&e, Path::new("/no/such/file"));
-        assert!(words.starts_with("找不到文件") && !words.contains("os error"), "{words}");
     }
 }

@@ -2,12 +2,14 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::io::sniff::file_not_a_table;
+use crate::os_error;
 use crate::tui::action::Action;
 use crate::tui::app::App;
 use crate::tui::input::LineInput;
 use crate::tui::jobs::Work;
 use crate::tui::modal::{Modal, PathPurpose};
-use crate::tui::picker::{FilePicker, clean_typed_path, not_a_table, os_error_words};
+use crate::tui::picker::{FilePicker, clean_typed_path};
 use crate::tui::text::fill;
 
 /// The file in the config folder that remembers the last folder a list came from.
@@ -116,7 +118,7 @@ impl App {
                 }
                 Ok(_) => {}
                 Err(e) => {
-                    p.error = Some(os_error_words(&e, target));
+                    p.error = Some(os_error::reading(&e, target));
                     return Some(Modal::Files(p));
                 }
             }
@@ -131,7 +133,7 @@ impl App {
             return Some(Modal::Files(p));
         }
         let lists = !matches!(p.purpose, PathPurpose::Merge | PathPurpose::Restore);
-        if let Some((path, why)) = files.iter().filter(|_| lists).find_map(|f| not_a_table(f).map(|w| (f, w))) {
+        if let Some((path, why)) = files.iter().filter(|_| lists).find_map(|f| file_not_a_table(f).map(|w| (f, w))) {
             p.error = Some(fill("{}：{}", &[&why, &path.display()]));
             return Some(Modal::Files(p));
         }

@@ -1,0 +1,241 @@
+//! What a file is when it is plainly not a table — a PDF, a Word document, a picture, a zip of something else —
+//! told from its bytes, so that a renamed file (a PDF saved as `名单.xlsx`) is named for what it is, before any
+//! reader parses it and says something about a header row or in its own English. The file picker asks the same
+//! question of a path before an import starts; the readers ask it of the bytes they were given.
+
+use std::io::{Read, Seek};
+use std::path::Path;
+
+const ZIP: &[u8] = b"PK\x03\x04";
+const OLE: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+
+const PDF: &str = "这是 PDF 文件，不是表格 (a PDF, not a spreadsheet)";
+const PICTURE: &str = "这是图片，不是表格 (a picture, not a spreadsheet)";
+const WORD: &str = "这是 Word 文档，不是表格 (a Word document, not a spreadsheet)";
+const TEXT_DOCUMENT: &str = "这是文字文档，不是表格 (a text document, not a spreadsheet)";
+const PRESENTATION: &str = "这是演示文稿，不是表格 (a presentation, not a spreadsheet)";
+const ARCHIVE: &str =
+    "这是压缩包，不是表格；请先解压，再导入其中的表格 (an archive, not a spreadsheet: unpack it first)";
+
+/// How much of a file the picker reads to judge it by its first bytes.
+const HEAD: u64 = 4096;
+/// How much of an old Office container is read to find its directory: a Word document past this is left to
+/// the reader, whose own refusal is then said.
+const CONTAINER: u64 = 64 * 1024 * 1024;
+
+/// What the bytes are, when they are plainly no table; `None` for anything a reader should judge (a table, a
+/// damaged workbook, text). `bytes` is the whole file, or its first bytes only, which judge all but a zip or an
+/// old Office container.
+pub fn not_a_table(bytes: &[u8]) -> Option<&'static str> {
+    if let Some(what) = by_signature(bytes) {
+        return Some(what);
+    }
+    if bytes.starts_with(ZIP) {
+        return zip_kind(zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok(), bytes);
+    }
+    if bytes.starts_with(OLE) {
+        return ole_kind(bytes);
+    }
+    None
+}
+
+/// [`not_a_table`] for a file on disk, reading what it needs: the first bytes, a zip's table of contents (at
+/// its end), and the whole of an old Office container only (their table of contents may be anywhere).
+/// `None` also when the file cannot be read: the reader then says why.
+pub fn file_not_a_table(path: &Path) -> Option<&'static str> {
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut head = Vec::new();
+    (&mut file).take(HEAD).read_to_end(&mut head).ok()?;
+    if let Some(what) = by_signature(&head) {
+        return Some(what);
+    }
+    if head.starts_with(ZIP) {
+        file.rewind().ok()?;
+        return zip_kind(zip::ZipArchive::new(std::io::BufReader::new(file)).ok(), &head);
+    }
+    if head.starts_with(OLE) {
+        file.take(CONTAINER).read_to_end(&mut head).ok()?;
+        return ole_kind(&head);
+    }
+    None
+}
+
+/// The formats known by their first bytes alone.
+fn by_signature(head: &[u8]) -> Option<&'static str> {
+    if head.starts_with(b"%PDF") {
+        return Some(PDF);
+    }
+    let bitmap = head.starts_with(b"BM") && matches!(head.get(6..10), Some([0, 0, 0, 0]));
+    let webp = head.starts_with(b"RIFF") && matches!(head.get(8..12), Some(b"WEBP"));
+    let heic = matches!(head.get(4..8), Some(b"ftyp")) && matches!(head.get(8..12), Some(b"heic" | b"heix" | b"mif1"));
+    if head.starts_with(b"\x89PNG")
+        || head.starts_with(b"\xff\xd8\xff")
+        || head.starts_with(b"GIF8")
+        || head.starts_with(b"II*\0")
+        || head.starts_with(b"MM\0*")
+        || bitmap
+        || webp
+        || heic
+    {
+        return Some(PICTURE);
+    }
+    // What Word and WPS save as "RTF": text, but a document's, not a table's.
+    if head.starts_with(b"{\\rtf") {
+        return Some(WORD);
+    }
+    if head.starts_with(b"Rar!\x1a\x07") || head.starts_with(b"7z\xbc\xaf\x27\x1c") || head.starts_with(b"\x1f\x8b") {
+        return Some(ARCHIVE);
+    }
+    None
+}
+
+/// A zip is a workbook when it has the parts a workbook reader opens (`xl/` for XLSX and XLSB, the OpenDocument
+/// spreadsheet type for ODS); otherwise what its parts say it is. A zip whose table of contents cannot be read
+/// is judged from its first entries' names, or left to the reader, which calls it damaged.
+fn zip_kind<R: Read + Seek>(archive: Option<zip::ZipArchive<R>>, head: &[u8]) -> Option<&'static str> {
+    let Some(mut archive) = archive else {
+        let text = String::from_utf8_lossy(head);
+        return if text.contains("word/") {
+            Some(WORD)
+        } else if text.contains("ppt/") {
+            Some(PRESENTATION)
+        } else {
+            None
+        };
+    };
+    // calamine finds parts case-insensitively and with either slash: so are they looked for here.
+    let names: Vec<String> =
+        archive.file_names().flatten().map(|n| n.to_ascii_lowercase().replace('\\', "/")).collect();
+    if names.iter().any(|n| n.starts_with("xl/")) {
+        return None;
+    }
+    let mut mimetype = String::new();
+    if let Ok(entry) = archive.by_name("mimetype") {
+        let _ = entry.take(200).read_to_string(&mut mimetype);
+    }
+    match mimetype.trim() {
+        m if m.contains("opendocument.spreadsheet") => None,
+        m if m.contains("opendocument.text") => Some(TEXT_DOCUMENT),
+        m if m.contains("opendocument.presentation") => Some(PRESENTATION),
+        _ if names.iter().any(|n| n.starts_with("word/")) => Some(WORD),
+        _ if names.iter().any(|n| n.starts_with("ppt/")) => Some(PRESENTATION),
+        _ => Some(ARCHIVE),
+    }
+}
+
+/// An old Office file (and WPS's) is a container of named streams: a workbook has one called `Workbook` (or
+/// `Book`), a Word document `WordDocument`, a presentation `PowerPoint Document`. The container's directory
+/// entries sit at multiples of 128 bytes; each starts with its name in UTF-16, then the name's length in bytes
+/// and the entry's type (2: a stream). Only a container with no workbook in it is named: one holding a
+/// workbook (with a Word document embedded in a sheet, say) is the reader's, as is an encrypted one.
+fn ole_kind(bytes: &[u8]) -> Option<&'static str> {
+    let streams: Vec<String> = bytes
+        .chunks_exact(128)
+        .filter(|entry| entry[66] == 2)
+        .filter_map(|entry| {
+            // The length counts the closing NUL; a name has at most 31 characters.
+            let len = usize::from(u16::from_le_bytes([entry[64], entry[65]]));
+            let name = entry.get(..len.checked_sub(2).filter(|&n| n <= 62)?)?;
+            let units: Vec<u16> = name.chunks_exact(2).map(|u| u16::from_le_bytes([u[0], u[1]])).collect();
+            String::from_utf16(&units).ok()
+        })
+        .collect();
+    let has = |name: &str| streams.iter().any(|s| s.eq_ignore_ascii_case(name));
+    if has("Workbook") || has("Book") || has("EncryptedPackage") {
+        return None;
+    }
+    if has("WordDocument") {
+        Some(WORD)
+    } else if has("PowerPoint Document") {
+        Some(PRESENTATION)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn zip_of(parts: &[(&str, &str)]) -> Vec<u8> {
+        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, text) in parts {
+            out.start_file(*name, zip::write::SimpleFileOptions::default()).expect("entry");
+            out.write_all(text.as_bytes()).expect("write");
+        }
+        out.finish().expect("zip").into_inner()
+    }
+
+    /// An old Office container's directory entry: its name, its length, and the stream type.
+    fn ole_entry(name: &str) -> Vec<u8> {
+        let mut entry = vec![0u8; 128];
+        let units: Vec<u8> = name.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        entry[..units.len()].copy_from_slice(&units);
+        entry[64..66].copy_from_slice(&((units.len() + 2) as u16).to_le_bytes());
+        entry[66] = 2;
+        entry
+    }
+
+    fn ole_of(streams: &[&str]) -> Vec<u8> {
+        let mut bytes = OLE.to_vec();
+        bytes.resize(512, 0);
+        for s in streams {
+            bytes.extend(ole_entry(s));
+        }
+        bytes
+    }
+
+    #[test]
+    fn what_is_not_a_table_is_named_by_its_content() {
+        assert_eq!(not_a_table(b"%PDF-1.7 ..."), Some(PDF));
+        assert_eq!(not_a_table(b"\x89PNG\r\n\x1a\n...."), Some(PICTURE));
+        assert_eq!(not_a_table(b"\xff\xd8\xff\xe0\0\x10JFIF"), Some(PICTURE));
+        assert_eq!(not_a_table(b"{\\rtf1\\ansi ..."), Some(WORD));
+        assert_eq!(not_a_table(b"Rar!\x1a\x07\x01\0"), Some(ARCHIVE));
+        let docx = zip_of(&[("[Content_Types].xml", "<Types/>"), ("word/document.xml", "<w:document/>")]);
+        assert_eq!(not_a_table(&docx), Some(WORD));
+        let pptx = zip_of(&[("ppt/presentation.xml", "<p/>")]);
+        assert_eq!(not_a_table(&pptx), Some(PRESENTATION));
+        let odt = zip_of(&[("mimetype", "application/vnd.oasis.opendocument.text"), ("content.xml", "<x/>")]);
+        assert_eq!(not_a_table(&odt), Some(TEXT_DOCUMENT));
+        let photos = zip_of(&[("一班/照片1.jpg", "...")]);
+        assert_eq!(not_a_table(&photos), Some(ARCHIVE));
+        assert_eq!(not_a_table(&ole_of(&["1Table", "WordDocument"])), Some(WORD));
+        assert_eq!(not_a_table(&ole_of(&["PowerPoint Document"])), Some(PRESENTATION));
+    }
+
+    #[test]
+    fn tables_and_damaged_workbooks_are_left_to_the_readers() {
+        assert_eq!(not_a_table("姓名,身份证号\n".as_bytes()), None);
+        assert_eq!(not_a_table(b"\xff\xfe\x53\x59"), None, "UTF-16 text");
+        let xlsx = zip_of(&[("[Content_Types].xml", "<Types/>"), ("XL\\workbook.xml", "<workbook/>")]);
+        assert_eq!(not_a_table(&xlsx), None, "any case, either slash");
+        let ods = zip_of(&[("mimetype", "application/vnd.oasis.opendocument.spreadsheet"), ("content.xml", "<x/>")]);
+        assert_eq!(not_a_table(&ods), None);
+        assert_eq!(not_a_table(b"PK\x03\x04garbage"), None, "a damaged zip is the reader's to call damaged");
+        assert_eq!(not_a_table(&ole_of(&["Workbook", "WordDocument"])), None, "a sheet with a document in it");
+        assert_eq!(not_a_table(&ole_of(&["EncryptionInfo", "EncryptedPackage"])), None, "an encrypted workbook");
+        let bm = "BMI,姓名,身份证号\n".as_bytes();
+        assert_eq!(not_a_table(bm), None, "a CSV starting with BM is no bitmap");
+    }
+
+    #[test]
+    fn a_file_is_judged_as_its_bytes_are() {
+        let dir = tempfile::tempdir().expect("dir");
+        let cases: [(&str, Vec<u8>, Option<&str>); 5] = [
+            ("名单.xlsx", b"%PDF-1.7 ...".to_vec(), Some(PDF)),
+            ("a.csv", b"\x89PNG\r\n\x1a\n....".to_vec(), Some(PICTURE)),
+            ("b.csv", "姓名,身份证号\n".as_bytes().to_vec(), None),
+            ("c.xlsx", zip_of(&[("word/document.xml", "<w/>")]), Some(WORD)),
+            ("d.xls", ole_of(&["WordDocument"]), Some(WORD)),
+        ];
+        for (name, bytes, expected) in cases {
+            let path = dir.path().join(name);
+            std::fs::write(&path, &bytes).expect("write");
+            assert_eq!(file_not_a_table(&path), expected, "{name}");
+            assert_eq!(not_a_table(&bytes), expected, "{name}");
+        }
+        assert_eq!(file_not_a_table(&dir.path().join("nosuch.csv")), None);
+    }
+}
