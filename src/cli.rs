@@ -423,6 +423,42 @@ pub(crate) fn say(bilingual: &str, en: &str) {
     println!("{}", pick(bilingual, en));
 }
 
+/// The files as given, each file once (`import`, `push`): the same file given twice (`a.csv a.csv`), or under
+/// two names (`./a.csv`, an absolute path, a link to it), is taken once and the operator told, on stderr, what
+/// was done once (`once`: 「读」 and "read"). Read twice it would report each of its rows as its own duplicate.
+pub(crate) fn once_each(files: &[PathBuf], once: (&str, &str)) -> Vec<PathBuf> {
+    let (verb, verb_en) = once;
+    // Each file by its resolved path, with the name it was first given under and how often that name was given.
+    let mut seen: Vec<(PathBuf, &PathBuf, usize)> = Vec::new();
+    let mut kept = Vec::new();
+    for path in files {
+        let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+        match seen.iter_mut().find(|(r, _, _)| *r == real) {
+            Some((_, first, times)) if *first == path => *times += 1,
+            Some((_, first, _)) => {
+                let (first, again) = (first.display(), path.display());
+                let en = format!("{again} is the same file as {first}: {verb_en} once");
+                eprintln!("{}", pick(&format!("{again} 与 {first} 是同一个文件，只{verb}一次 ({en})"), &en));
+            }
+            None => {
+                seen.push((real, path, 1));
+                kept.push(path.clone());
+            }
+        }
+    }
+    for (_, path, times) in seen.into_iter().filter(|(_, _, times)| *times > 1) {
+        let path = path.display();
+        let (zh_times, en_times) = if times == 2 {
+            ("两次".to_owned(), "twice".to_owned())
+        } else {
+            (format!(" {times} 次"), format!("{times} times"))
+        };
+        let en = format!("{path} is given {en_times}: {verb_en} once");
+        eprintln!("{}", pick(&format!("{path} 给了{zh_times}，只{verb}一次 ({en})"), &en));
+    }
+    kept
+}
+
 /// A failure the user can act on: printed, exit code 1.
 #[derive(Debug)]
 pub struct UserError(pub String);

@@ -284,6 +284,35 @@ fn import_names_what_a_wrong_file_is_and_says_the_systems_errors_in_words() {
     assert_eq!(json(canbao(&db).args(["stats", "--json"]))["students"], 0);
 }
 
+/// The same list given twice — as written, as `./a.csv`, by its absolute path, through a link — is read once and
+/// the operator told, as `push` does with a drive: read twice, each of its rows was reported as its own
+/// duplicate.
+#[test]
+fn a_list_given_twice_or_under_two_names_is_read_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let list = dir.path().join("a.csv");
+    std::fs::copy(fixture("utf8_bom.csv"), &list).unwrap();
+    let mut names = vec!["a.csv".to_owned(), "a.csv".to_owned(), "./a.csv".to_owned(), list.display().to_string()];
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("a.csv", dir.path().join("link.csv")).unwrap();
+        names.push("link.csv".to_owned());
+    }
+    let out = canbao(&db).current_dir(dir.path()).args(["import", "--json"]).args(&names).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!((report["rows_read"].as_u64(), report["added"].as_u64()), (Some(10), Some(10)), "{report}");
+    assert_eq!(report["duplicates"], 0, "{report}");
+    assert!(report["problems"].as_array().unwrap().iter().all(|p| !p["message"].as_str().unwrap().contains("重复")));
+    assert!(stderr.contains("a.csv 给了两次，只读一次 (a.csv is given twice: read once)"), "{stderr}");
+    assert!(stderr.contains("./a.csv 与 a.csv 是同一个文件，只读一次"), "{stderr}");
+    assert!(stderr.contains(&format!("{} 与 a.csv 是同一个文件", list.display())), "{stderr}");
+    #[cfg(unix)]
+    assert!(stderr.contains("link.csv 与 a.csv 是同一个文件"), "{stderr}");
+}
+
 #[test]
 fn mark_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();

@@ -66,7 +66,7 @@ pub fn push(
         )));
     }
     let target = target(to)?;
-    let files = once_each(files);
+    let files = super::once_each(files, ("上传", "pushed"));
     let mut read = Vec::new();
     for path in &files {
         let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
@@ -185,33 +185,6 @@ fn read_rollup(
         }
         other => Ok(other.map_err(|e| e.scrubbed(target))?),
     }
-}
-
-/// The files as given, each file once: the same file under two names (`a.db ./x/../a.db`) is pushed once, and
-/// the operator told.
-fn once_each(files: &[PathBuf]) -> Vec<PathBuf> {
-    let mut seen: Vec<(PathBuf, &PathBuf)> = Vec::new();
-    let mut kept = Vec::new();
-    for path in files {
-        let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
-        if let Some((_, first)) = seen.iter().find(|(r, _)| *r == real) {
-            let (zh, en) = if *first == path {
-                let again = path.display();
-                (format!("{again} 写了不止一次，只上传一次"), format!("{again} is given more than once: pushed once"))
-            } else {
-                let (first, again) = (first.display(), path.display());
-                (
-                    format!("{again} 与 {first} 是同一个文件，只上传一次"),
-                    format!("{again} is the same file as {first}: pushed once"),
-                )
-            };
-            eprintln!("{}", super::pick(&format!("{zh} ({en})"), &en));
-            continue;
-        }
-        seen.push((real, path));
-        kept.push(path.clone());
-    }
-    kept
 }
 
 /// A push that stopped: what of it reached the county. A dry run wrote nothing; a push wrote the files before

@@ -14,6 +14,7 @@ use crate::io::class_list::{self, ImportReport};
 use crate::store::{Change, ChangeOptions, Payment, Refusal, Store};
 
 pub(super) fn import(cli: &Cli, files: &[PathBuf], school: Option<&str>, dry_run: bool, json: bool) -> CmdResult {
+    let files = &super::once_each(files, ("读", "read"));
     let (mut store, _lock) = open_writer_or_preview(cli, dry_run)?;
     if !dry_run {
         store.backup_now("import")?;
