@@ -700,6 +700,74 @@ fn a_payment_for_a_declined_pupil_is_asked_and_enrolls_them_on_yes() {
     assert_eq!((s.payment, s.enrollment), (PaymentStatus::Paid, Enrollment::Here));
 }
 
+/// A bulk payment saves the pupils it may and then asks about those whose status rules it out: the first
+/// question says how many will be asked about, and No to the second says what was saved and who was left, not
+/// 「未作修改」, which would hide the payment saved. `f` on several does the same.
+#[test]
+fn no_to_the_second_question_of_a_bulk_payment_says_what_was_saved() {
+    for (lang, asked, left) in [
+        (Language::Zh, "其中 1 人为异地参保、不参保或已离校", "已保存：已缴费（1 人）；{} 未修改"),
+        (
+            Language::En,
+            "1 of them are enrolled elsewhere, declined or left",
+            "Saved: paid (1 pupils); {} left unchanged",
+        ),
+    ] {
+        let mut app = app(lang);
+        let ids: Vec<i64> = app.roster.shown().iter().take(2).map(|&row| app.data.rows[row as usize].id).collect();
+        app.store.set_enrollment(ids[1], Enrollment::Declined, Some("随父母参保")).expect("decline");
+        let name = app.store.student(ids[1]).expect("s").name;
+        app.update(Action::ToggleSelect);
+        app.update(Action::ToggleSelect);
+        app.update(Action::TogglePaid);
+        type_text(&mut app, "380");
+        app.update(Action::Confirm);
+        let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no question") };
+        assert!(c.question.contains(asked), "{}", c.question);
+        app.update(Action::Yes);
+        let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no second question") };
+        assert!(c.question.contains(&name), "{}", c.question);
+        app.update(Action::Back);
+        let said = app.status.as_ref().expect("status").text.clone();
+        assert_eq!(said, left.replace("{}", &name));
+        assert!(screen(&app).contains(&said), "{}", screen(&app));
+        assert_eq!(app.store.student(ids[0]).expect("s").payment, PaymentStatus::Paid);
+        assert_eq!(app.store.student(ids[1]).expect("s").payment, PaymentStatus::Unpaid);
+    }
+
+    // `f` on three, two of them declined: the two are counted in the first question and after No.
+    let mut app = app(Language::Zh);
+    let ids: Vec<i64> = app.roster.shown().iter().take(3).map(|&row| app.data.rows[row as usize].id).collect();
+    for &id in &ids[1..] {
+        app.store.set_enrollment(id, Enrollment::Declined, Some("随父母参保")).expect("decline");
+        let s = app.store.student(id).expect("s");
+        app.data.refresh(&s);
+    }
+    for _ in 0..3 {
+        app.update(Action::ToggleSelect);
+    }
+    app.update(Action::ToggleGovernment);
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no question") };
+    assert!(c.question.contains("其中 2 人为异地参保、不参保或已离校"), "{}", c.question);
+    app.update(Action::Yes);
+    app.update(Action::Back);
+    assert_eq!(app.status.as_ref().expect("status").text, "已保存：财政代缴（1 人）；另 2 人未修改");
+
+    // All of them ruled out: nothing was saved, and No says so.
+    app.roster.clear_marks();
+    app.update(Action::Top);
+    app.update(Action::Down);
+    app.update(Action::ToggleSelect);
+    app.update(Action::ToggleSelect);
+    assert_eq!(app.roster.marked_in_roster_order(&app.data), ids[1..]);
+    app.update(Action::ToggleGovernment);
+    app.update(Action::Yes);
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no second question") };
+    assert!(c.question.starts_with("其中 2 名学生"), "{}", c.question);
+    app.update(Action::Back);
+    assert_eq!(app.status.as_ref().expect("status").text, "已取消，未作修改");
+}
+
 /// Chooses `status` in the enrollment chooser with `reason`, and Enter.
 fn choose_enrollment(app: &mut App, status: Enrollment, reason: &str) {
     app.update(Action::Enrollment);

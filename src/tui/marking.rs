@@ -265,6 +265,20 @@ impl App {
             if form.already_paid > 0 {
                 question.push_str(&fill(self.text.bulk_kept_paid, &[&form.already_paid]));
             }
+            // Those the store will refuse (不参保 …) get a question of their own after this one's Yes: said now, so
+            // the second question does not come as a surprise.
+            let ruled_out = form
+                .pupils
+                .iter()
+                .zip(&government)
+                .filter(|(s, g)| {
+                    let status = if **g { PaymentStatus::Government } else { PaymentStatus::Paid };
+                    Standing::new(s.enrollment, status).payment_contradicts_enrollment()
+                })
+                .count();
+            if ruled_out > 0 && ruled_out < n {
+                question.push_str(&fill(self.text.bulk_asked_after, &[&ruled_out]));
+            }
             self.ask(question, items, label, false);
         } else if !names.is_empty() {
             let government = self.text.payment(PaymentStatus::Government).to_owned();
@@ -304,6 +318,17 @@ impl App {
                 .count();
             if uncategorised > 0 {
                 question.push_str(&fill(self.text.bulk_no_category, &[&uncategorised]));
+            }
+            let ruled_out = targets
+                .iter()
+                .filter_map(|&id| self.data.index_of(id))
+                .filter(|&i| {
+                    Standing::new(self.data.rows[i].enrollment, PaymentStatus::Government)
+                        .payment_contradicts_enrollment()
+                })
+                .count();
+            if ruled_out > 0 && ruled_out < targets.len() {
+                question.push_str(&fill(self.text.bulk_asked_after, &[&ruled_out]));
             }
             self.ask(question, same_for_all(&targets, vec![Change::Payment(Payment::Government)]), government, false);
             return;
@@ -432,13 +457,16 @@ impl App {
 
     /// Opens a yes/no question; nothing is written before Yes.
     fn ask(&mut self, question: String, items: Vec<(i64, Vec<Change>)>, label: String, confirmed: bool) {
+        self.ask_pending(question, Pending { items, label, confirmed, if_no: None });
+    }
+
+    fn ask_pending(&mut self, question: String, pending: Pending) {
         // A selection outlives a new search or filter: a bulk mark must not change pupils the operator no longer
         // sees without saying so.
-        let hidden = self.hidden_among(items.iter().map(|(id, _)| *id));
+        let hidden = self.hidden_among(pending.items.iter().map(|(id, _)| *id));
         let question =
             if hidden == 0 { question } else { format!("{question}\n{}", fill(self.text.marked_hidden, &[&hidden])) };
-        let then = Then::Write(Pending { items, label, confirmed });
-        self.modal = Some(Modal::Confirm(Confirm { question, then, yes: false }));
+        self.modal = Some(Modal::Confirm(Confirm { question, then: Then::Write(pending), yes: false }));
     }
 
     /// Yes in a confirmation.
@@ -470,6 +498,7 @@ impl App {
                 _ => self.say(self.text.nothing_changed),
             },
             Then::StopJob => self.back_to_job(),
+            Then::Write(Pending { if_no: Some(message), .. }) => self.say(message),
             Then::Write(_) | Then::Undo | Then::Redo | Then::StartYear(_) => self.say(self.text.nothing_changed),
         }
     }
@@ -516,15 +545,16 @@ impl App {
                 }
                 let written = ids.len() - refused.len() - kept_for_payment.len();
                 self.undo.push(Edit::fields(pupils));
-                if written > 0 {
-                    self.say(fill(self.text.saved, &[&label, &self.pupils(written)]));
+                let saved = (written > 0).then(|| fill(self.text.saved, &[&label, &self.pupils(written)]));
+                if let Some(saved) = &saved {
+                    self.say(saved.as_str());
                 }
                 if !kept_for_payment.is_empty() {
                     self.say_kept_for_payment(&kept_for_payment, written);
                 }
                 self.refresh(&ids);
                 if !refused.is_empty() {
-                    self.ask_refused(&items, refused, label);
+                    self.ask_refused(&items, refused, label, saved);
                 }
             }
             Err(e) => {
@@ -558,17 +588,33 @@ impl App {
     }
 
     /// Asks whether pupils refused for a payment against their enrollment should be enrolled here and paid.
-    fn ask_refused(&mut self, items: &[(i64, Vec<Change>)], refused: Vec<(i64, Refusal)>, label: String) {
+    /// `saved` is what the status line said of the others, written already: No then says it again with who was
+    /// left, since 「未作修改」 would hide a payment saved.
+    fn ask_refused(
+        &mut self,
+        items: &[(i64, Vec<Change>)],
+        refused: Vec<(i64, Refusal)>,
+        label: String,
+        saved: Option<String>,
+    ) {
         let again: Vec<(i64, Vec<Change>)> =
             items.iter().filter(|(id, _)| refused.iter().any(|(r, _)| r == id)).cloned().collect();
-        let question = match (&refused[..], self.data.index_of(refused[0].0)) {
-            ([(_, Refusal::PaymentAgainstEnrollment { enrollment, payment })], Some(i)) => fill(
+        let one = match (&refused[..], self.data.index_of(refused[0].0)) {
+            ([(_, refusal)], Some(i)) => Some((self.data.name(i).to_owned(), refusal)),
+            _ => None,
+        };
+        let question = match &one {
+            Some((name, Refusal::PaymentAgainstEnrollment { enrollment, payment })) => fill(
                 self.text.ask_payment_against,
-                &[&self.data.name(i), &self.text.enrollment(*enrollment), &self.text.payment(*payment)],
+                &[name, &self.text.enrollment(*enrollment), &self.text.payment(*payment)],
             ),
             _ => fill(self.text.ask_payments_against, &[&refused.len()]),
         };
-        self.ask(question, again, label, true);
+        let if_no = saved.map(|saved| match &one {
+            Some((name, _)) => format!("{saved}{}", fill(self.text.left_unchanged_one, &[name])),
+            None => format!("{saved}{}", fill(self.text.left_unchanged_some, &[&refused.len()])),
+        });
+        self.ask_pending(question, Pending { items: again, label, confirmed: true, if_no });
     }
 
     /// `u`: an edit of one pupil is undone at once; of several, asked first, as the mark was.

@@ -105,6 +105,9 @@ pub struct Pending {
     pub label: String,
     /// Yes also allows a payment against the enrollment (see `ChangeOptions::confirmed`).
     pub confirmed: bool,
+    /// What the status line says on No, when it is not 「已取消，未作修改」: a second question after part of a
+    /// bulk mark was saved says what was saved and who was left.
+    pub if_no: Option<String>,
 }
 
 /// A yes/no question before a write; No is the default, Esc is No.

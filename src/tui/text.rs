@@ -177,6 +177,11 @@ pub struct Text {
     pub marked_hidden: &'static str,
     pub ask_payment_against: &'static str,
     pub ask_payments_against: &'static str,
+    /// In a bulk payment's first question: those whose status rules the payment out, asked about afterwards.
+    pub bulk_asked_after: &'static str,
+    /// After the others were saved, No to the question about the refused: the one by name, or how many.
+    pub left_unchanged_one: &'static str,
+    pub left_unchanged_some: &'static str,
     pub bulk_categories_hint: &'static str,
     pub yuan_amount: &'static str,
     pub note_title: &'static str,
@@ -471,6 +476,9 @@ mod tests {
                 t.marked_hidden,
                 t.ask_payment_against,
                 t.ask_payments_against,
+                t.bulk_asked_after,
+                t.left_unchanged_one,
+                t.left_unchanged_some,
                 t.enrollment_against_payment,
                 t.bulk_kept_for_payment,
                 t.all_kept_for_payment,
