@@ -184,6 +184,35 @@ fn detail_special_category() {
     });
 }
 
+/// A pupil marked several times, on the detail screen of a wide terminal: the history column is narrower than
+/// the screen, and each entry wraps within it with its old and new values, never cut off before them.
+#[test]
+fn detail_history_wraps_in_a_wide_terminal() {
+    for (name, size) in [("detail_history_120", (120, 40)), ("detail_history_160", (160, 40))] {
+        snap(name, |app| {
+            app.update(Action::Resize(size.0, size.1));
+            app.update(Action::Enrollment);
+            app.update(Action::Down);
+            app.update(Action::Down);
+            type_text(app, "已在外地购买商业保险，家长会带来证明");
+            app.update(Action::Confirm);
+            app.update(Action::EditNote);
+            type_text(app, "家长说下周一下午带户口本来学校补交材料");
+            app.update(Action::Confirm);
+            app.update(Action::Categories);
+            app.update(Action::Down);
+            app.update(Action::ToggleSelect);
+            app.update(Action::Confirm);
+            app.update(Action::OpenDetail);
+            let entries = app.detail.as_ref().expect("detail").history.len();
+            assert!(entries >= 5, "{entries}");
+            // Every entry shows its arrow between the old and the new value.
+            let shown = screen(app);
+            assert_eq!(shown.matches("->").count(), entries, "{shown}");
+        });
+    }
+}
+
 #[test]
 fn detail_revealed() {
     snap("detail_revealed", |app| {

@@ -231,11 +231,38 @@ fn history(frame: &mut Frame, app: &App, d: &Detail, area: Rect) {
     if d.history.is_empty() {
         lines.push(Line::styled(format!(" {}", t.no_history), app.theme.muted()));
     }
-    // Newest first: what just happened is what the operator wants to check.
-    for e in d.history.iter().rev().take(area.height.saturating_sub(1) as usize) {
-        lines.push(Line::raw(truncate(&format!(" {}", history_line(t, e, app.reveal)), width)));
+    // Newest first: what just happened is what the operator wants to check. Each entry wraps whole within
+    // the column, its old and new values last: cut to the column, they were lost on a wide screen's narrower
+    // history column. Only whole entries are shown, but the newest always.
+    let room = area.height.saturating_sub(1) as usize;
+    for e in d.history.iter().rev() {
+        let rows = wrap_entry(&history_line(t, e, app.reveal), width);
+        let used = lines.len() - 1;
+        if used + rows.len() > room {
+            if used == 0 {
+                lines.extend(rows.into_iter().take(room).map(Line::raw));
+            }
+            break;
+        }
+        lines.extend(rows.into_iter().map(Line::raw));
     }
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// One history entry in rows of `width` cells: a space before the first, three before the others so each entry
+/// starts where the eye finds it.
+fn wrap_entry(entry: &str, width: usize) -> Vec<String> {
+    let entry = crate::io::table::printable(entry);
+    let first_w = width.saturating_sub(1).max(1);
+    let mut rows = layout::wrap(&entry, first_w);
+    let first = rows.first().cloned().unwrap_or_default();
+    if rows.len() <= 1 {
+        return vec![format!(" {first}")];
+    }
+    // The rest wraps again, to the narrower width under the indent.
+    let rest = entry.get(first.len()..).unwrap_or_default().trim_start();
+    rows = layout::wrap(rest, width.saturating_sub(3).max(2));
+    std::iter::once(format!(" {first}")).chain(rows.into_iter().map(|r| format!("   {r}"))).collect()
 }
 
 fn history_line(t: &Text, e: &AuditEntry, reveal: bool) -> String {
@@ -293,5 +320,18 @@ mod tests {
         // Room for all: as they are.
         let tall = Rect { height: 4, ..area };
         assert_eq!(fit_notes(notes.clone(), tall, Line::raw("cut")), notes);
+    }
+
+    #[test]
+    fn a_history_entry_wraps_whole_with_an_indent() {
+        let entry = "2026-12-02 04:16 李老师 marked reason or place: - -> 已在外地购买商业保险";
+        let rows = wrap_entry(entry, 30);
+        assert!(rows.len() > 1, "{rows:?}");
+        assert!(rows.iter().all(|r| r.width() <= 30), "{rows:?}");
+        assert!(rows[0].starts_with(" 2026") && rows[1..].iter().all(|r| r.starts_with("   ")), "{rows:?}");
+        // Nothing is lost: the rows hold every character of the entry.
+        let letters = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        assert_eq!(letters(&rows.concat()), letters(entry));
+        assert_eq!(wrap_entry("short", 30), [" short"]);
     }
 }
