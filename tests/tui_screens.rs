@@ -1432,6 +1432,42 @@ fn reconcile_from_the_palette_previews_then_applies() {
     assert_eq!(app.data.rows[row].payment, PaymentStatus::Paid, "the roster shows the reconciled status");
 }
 
+/// A preview's long lines wrap between English words, so they take more rows than their width alone says: the
+/// box and the scroll count the rows as drawn, and Down reaches the end of the last line, whole.
+#[test]
+fn the_last_line_of_a_reconcile_preview_is_reached_whole() {
+    let dir = tempfile::tempdir().expect("dir");
+    for (lang, rows) in [(Language::En, 3), (Language::En, 40), (Language::Zh, 40)] {
+        let mut app = app(lang);
+        app.update(Action::Resize(120, 40));
+        // A long name with spaces: each line wraps between its words.
+        let word = "taxofficelistofpupilspaidinautumnterm2026";
+        let tax = dir.path().join(format!("{word} {word} {word}.csv"));
+        let mut text = "姓名,证件号码,缴费金额,缴费日期\n".to_owned();
+        for i in 0..rows {
+            text.push_str(&format!("无此人{i},,380,2023-10-08\n"));
+        }
+        text.push_str("合计：共计缴费人数与金额以税务系统导出为准（制表人：李老师，复核人：王老师）,,,\n");
+        std::fs::write(&tax, text).expect("write");
+        app.update(Action::Palette);
+        type_text(&mut app, "reconcile tax");
+        app.update(Action::Confirm);
+        type_text(&mut app, &tax.display().to_string());
+        app.update(Action::Confirm);
+        let Some(canbao::tui::modal::Modal::ReconcilePreview { lines, .. }) = &app.modal else { panic!("no preview") };
+        let last = lines.last().expect("lines").clone();
+        for _ in 0..200 {
+            app.update(Action::Down);
+        }
+        let shown = screen(&app);
+        let tail = canbao::words::in_language(&last, lang).split_whitespace().last().expect("words").to_owned();
+        assert!(shown.contains(&tail), "{last}\n{shown}");
+        // Up moves at once: Down stopped at the last row.
+        app.update(Action::Up);
+        assert_eq!(screen(&app) != shown, rows > 3, "{rows}");
+    }
+}
+
 /// Choosing a policy in the TUI records it in the drive and quotes with it.
 #[test]
 fn choosing_a_policy_in_the_tui() {

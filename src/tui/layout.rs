@@ -76,26 +76,29 @@ pub fn dashboard_class_rows(size: (u16, u16)) -> usize {
     framed(area(size)).body.height.saturating_sub(DASHBOARD_HEAD) as usize
 }
 
-/// A message dialog in a terminal of `size`: the box, the rows its lines wrap to, and how many of those rows
-/// show at once. Drawing and scrolling both read it, so the last line can always be scrolled into view.
+/// A message dialog in a terminal of `size`: the box, the cells a row holds, the rows its lines wrap to, and
+/// how many of those rows show at once. Drawing and scrolling both read it, and the dialog draws its lines as
+/// [`wrap`] breaks them, the measure counted here, so the last line can always be scrolled into view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MessageBox {
     pub width: u16,
-    pub height: u16,
+    pub inner_w: usize,
     pub rows: usize,
+    pub height: u16,
     pub shown: usize,
 }
 
 impl MessageBox {
-    /// `line_widths`: each line's width in cells; a long line wraps over several rows.
-    pub fn new(size: (u16, u16), line_widths: impl Iterator<Item = usize>) -> MessageBox {
+    /// A long line wraps over several rows, as [`wrap`] breaks it: an English word is not cut, so a line takes
+    /// more rows than its width alone says.
+    pub fn new<'a>(size: (u16, u16), lines: impl IntoIterator<Item = &'a str>) -> MessageBox {
         let width = size.0.saturating_sub(6).min(100);
         let inner_w = width.saturating_sub(4).max(1) as usize;
-        let rows: usize = line_widths.map(|w| w.div_ceil(inner_w).max(1)).sum();
+        let rows: usize = lines.into_iter().map(|l| wrap(l, inner_w).len()).sum();
         let height = u16::try_from(rows).unwrap_or(u16::MAX).saturating_add(5).min(size.1.saturating_sub(2));
         // The title and a blank row above, the key hints and a blank row below.
         let shown = height.min(size.1).saturating_sub(3).saturating_sub(2) as usize;
-        MessageBox { width, height, rows, shown }
+        MessageBox { width, inner_w, rows, height, shown }
     }
 
     /// The furthest the lines scroll: the last row at the bottom of the box.

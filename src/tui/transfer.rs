@@ -278,6 +278,15 @@ impl App {
         lines
     }
 
+    /// The import preview's lines: the school asked for (as typed so far), then the report.
+    pub fn import_preview_lines(&self, preview: &ImportReport, school: Option<&LineInput>) -> Vec<String> {
+        let mut lines = self.report_lines(preview);
+        if let Some(input) = school {
+            lines.insert(0, fill(self.text.preview_school, &[&preview.without_school, &format!("{}_", input.text())]));
+        }
+        lines
+    }
+
     /// The first-run offer: the bundled sample school, in a file of its own (the demo file beside the drive),
     /// never in the operator's drive. The app goes on in that file, and the title bar says it is the sample.
     pub fn load_sample(&mut self) {

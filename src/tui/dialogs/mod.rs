@@ -33,6 +33,11 @@ impl ImportPreview {
     }
 }
 
+/// A message box's new first row: as far as its last row, however many rows its long lines wrap to.
+fn scroll_box(size: (u16, u16), lines: &[String], offset: usize, action: &Action, page: usize) -> usize {
+    scroll(offset, action, page).min(layout::MessageBox::new(size, lines.iter().map(String::as_str)).last_offset())
+}
+
 /// A scrolled text's new first line.
 fn scroll(offset: usize, action: &Action, page: usize) -> usize {
     match action {
@@ -108,7 +113,7 @@ impl App {
                     self.say(self.text.nothing_changed);
                     None
                 }
-                a => Some(Modal::MergePreview { file, offset: scroll(offset, &a, page), lines }),
+                a => Some(Modal::MergePreview { file, offset: scroll_box(self.size, &lines, offset, &a, page), lines }),
             },
             Modal::ReconcilePreview { file, source, lines, offset } => match action {
                 Action::Confirm => {
@@ -119,14 +124,15 @@ impl App {
                     self.say(self.text.nothing_changed);
                     None
                 }
-                a => Some(Modal::ReconcilePreview { file, source, offset: scroll(offset, &a, page), lines }),
+                a => {
+                    let offset = scroll_box(self.size, &lines, offset, &a, page);
+                    Some(Modal::ReconcilePreview { file, source, offset, lines })
+                }
             },
             Modal::Message(mut m) => match action {
                 Action::Back | Action::Confirm => None,
                 a => {
-                    // As far as the last row, however many rows the long lines wrap to.
-                    let widths = m.lines.iter().map(|l| unicode_width::UnicodeWidthStr::width(l.as_str()));
-                    m.offset = scroll(m.offset, &a, page).min(layout::MessageBox::new(self.size, widths).last_offset());
+                    m.offset = scroll_box(self.size, &m.lines, m.offset, &a, page);
                     Some(Modal::Message(m))
                 }
             },
@@ -263,7 +269,8 @@ impl App {
             a => {
                 let typed = p.school.as_mut().is_some_and(|input| input.edit(&a));
                 if !typed {
-                    p.offset = scroll(p.offset, &a, page);
+                    let lines = self.import_preview_lines(&p.preview, p.school.as_ref());
+                    p.offset = scroll_box(self.size, &lines, p.offset, &a, page);
                 }
                 Some(p.into_modal())
             }

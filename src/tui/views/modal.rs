@@ -186,10 +186,7 @@ fn import_preview(
 ) {
     let t = app.text;
     let key = app.keymap.keys_for(Context::Dialog, "confirm").first().map(|k| k.to_string()).unwrap_or_default();
-    let mut lines = app.report_lines(preview);
-    if let Some(input) = school {
-        lines.insert(0, fill(t.preview_school, &[&preview.without_school, &format!("{}_", input.text())]));
-    }
+    let lines = app.import_preview_lines(preview, school);
     let message = Message { title: fill(t.preview_title, &[&key]), lines, error: false, offset };
     message_box(frame, app, area, &message, &[("confirm", Some(t.short("import"))), ("back", None), ("down", None)]);
 }
@@ -400,13 +397,20 @@ fn welcome(frame: &mut Frame, app: &App, area: Rect) {
 
 fn message_box(frame: &mut Frame, app: &App, area: Rect, m: &Message, hints: &[(&str, Option<&str>)]) {
     // Long lines (paths, problems) wrap; the box grows to fit them, up to the screen.
-    let b = layout::MessageBox::new((area.width, area.height), m.lines.iter().map(|l| l.width()));
+    let b = layout::MessageBox::new((area.width, area.height), m.lines.iter().map(String::as_str));
     let inner = popup(frame, app, area, b.width, b.height, &m.title);
     let style = if m.error { app.theme.popup().fg(app.theme.error.0) } else { app.theme.popup() };
     let body = Rect { height: inner.height.saturating_sub(2), ..inner };
-    let lines: Vec<Line> = m.lines.iter().map(|l| Line::styled(l.clone(), style)).collect();
-    let offset = u16::try_from(m.offset.min(b.last_offset())).unwrap_or(u16::MAX);
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((offset, 0)), body);
+    // Broken into rows here, as the box counted them: the scroll reaches the last row, whole.
+    let rows: Vec<Line> = m
+        .lines
+        .iter()
+        .flat_map(|l| layout::wrap(l, b.inner_w))
+        .skip(m.offset.min(b.last_offset()))
+        .take(body.height as usize)
+        .map(|r| Line::styled(r, style))
+        .collect();
+    frame.render_widget(Paragraph::new(rows), body);
     frame.render_widget(Paragraph::new(hint_line(app, Context::Dialog, hints, inner.width as usize)), bottom(inner));
 }
 
