@@ -47,6 +47,19 @@ pub fn true_path(db: &Path) -> PathBuf {
     }
 }
 
+/// Whether two paths name one file: the same device and inode where the system has them, else the same
+/// canonical path.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(x), Ok(y)) = (std::fs::metadata(a), std::fs::metadata(b)) {
+            return (x.dev(), x.ino()) == (y.dev(), y.ino());
+        }
+    }
+    matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(x), Ok(y)) if x == y)
+}
+
 /// Refuses a drive file that has a second name (a hard link): writers through the two names would each get
 /// their own `-wal` and `-shm` and corrupt the file, and no lock keyed on a name can see the other one.
 pub fn check_single_name(db: &Path) -> Result<(), StoreError> {

@@ -12,6 +12,7 @@ use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use serde::Serialize;
 
 use super::fields::{self, Field, FieldChange};
+use super::lock::same_file;
 use super::{Result, Store, StoreError, schema};
 use crate::domain::coverage::Standing;
 use crate::domain::student::{Enrollment, PaymentStatus};
@@ -455,19 +456,6 @@ impl Store {
         restored?;
         result
     }
-}
-
-/// Whether two paths name one file: the same device and inode where the system has them, else the same
-/// canonical path.
-fn same_file(a: &Path, b: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        if let (Ok(x), Ok(y)) = (std::fs::metadata(a), std::fs::metadata(b)) {
-            return (x.dev(), x.ino()) == (y.dev(), y.ino());
-        }
-    }
-    matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(x), Ok(y)) if x == y)
 }
 
 /// What a merge knows of both files while it walks their pupils.
