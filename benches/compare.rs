@@ -625,7 +625,7 @@ fn write_sheet(pupils: &[support::Pupil], out: &Path) {
         title: Some(canbao::io::sheet::TITLE.into()),
         lines: vec![vec!["学校名称：本校".into(), "填报时间：2026-11-23".into()]],
     };
-    let mut writer = TableWriter::create(out, FileFormat::Xlsx).expect("create");
+    let mut writer = TableWriter::create(out, FileFormat::Xlsx, None).expect("create");
     writer.begin_table("本校", &preamble, &columns).expect("table");
     for (seq, p) in pupils.iter().enumerate() {
         writer

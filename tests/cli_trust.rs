@@ -294,3 +294,181 @@ fn a_file_that_is_no_drive_is_left_without_a_lock_file_beside_it() {
     ok(canbao(&drive).arg("import").arg(fixture("utf8_bom.csv")));
     assert!(dir.path().join("drive.db.lock").exists(), "a drive keeps its lock file");
 }
+
+// ---- an export never lands on a drive ----
+
+/// Every file under `dir` (folders as `name/`) with its bytes, to show a refused export left it as it was.
+fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let meta = std::fs::symlink_metadata(&path).unwrap();
+        if meta.is_dir() {
+            found.push((format!("{name}/"), Vec::new()));
+            found.extend(tree(&path).into_iter().map(|(n, b)| (format!("{name}/{n}"), b)));
+        } else if meta.file_type().is_symlink() {
+            found.push((name, std::fs::read_link(&path).unwrap().to_string_lossy().into_owned().into_bytes()));
+        } else {
+            found.push((name, std::fs::read(&path).unwrap()));
+        }
+    }
+    found.sort();
+    found
+}
+
+/// `canbao export ARGS --out OUT` run in `cwd` is refused: exit 1, `why` in the message, nothing under `dir`
+/// written or changed.
+fn refused(db: &Path, cwd: &Path, args: &[&str], out: &Path, dir: &Path, why: &str) {
+    let before = tree(dir);
+    let (code, stdout, err) = run(canbao(db).current_dir(cwd).arg("export").args(args).arg("--out").arg(out));
+    assert_eq!(code, 1, "export {args:?} --out {} was not refused: {stdout}{err}", out.display());
+    assert!(err.contains(why), "export {args:?} --out {}: {err}", out.display());
+    assert!(!err.contains("os error"), "said in words: {err}");
+    assert!(tree(dir) == before, "export {args:?} --out {} changed the folder", out.display());
+}
+
+fn pupils_in(db: &Path) -> i64 {
+    json(canbao(db).args(["stats", "--json"]))["students"].as_i64().expect("students")
+}
+
+/// The tester's data loss: `export sheet --out RE2.db` renamed the form over the drive. Every kind of export,
+/// in every format, and every spelling of the drive's path is refused; the drive opens as it was.
+#[test]
+fn an_export_onto_the_drive_itself_is_refused_in_every_kind_and_spelling() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = ten_pupils(dir.path(), "drive.db");
+    let here = dir.path();
+    let kinds: [&[&str]; 6] = [
+        &["sheet"],
+        &["sheet", "--format", "csv"],
+        &["summary", "--format", "csv"],
+        &["summary"],
+        &["ledgers"],
+        &["classes"],
+    ];
+    for kind in kinds {
+        for out in [db.clone(), PathBuf::from("drive.db"), PathBuf::from("./new/../drive.db")] {
+            refused(&db, here, kind, &out, here, "正在导出的数据文件 (the drive being exported)");
+        }
+    }
+    // The forms of several files want a folder, and say so rather than 「File exists (os error 17)」.
+    for kind in [&["ledgers", "--format", "csv"][..], &["classes", "--format", "csv"], &["template"]] {
+        refused(&db, here, kind, &db, here, "不是文件夹");
+    }
+    assert_eq!(pupils_in(&db), 10, "the drive still opens, every pupil in it");
+}
+
+#[cfg(unix)]
+#[test]
+fn an_export_onto_the_drive_through_a_symlink_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = ten_pupils(dir.path(), "drive.db");
+    let link = dir.path().join("表格.xlsx");
+    std::os::unix::fs::symlink(&db, &link).unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let folder = elsewhere.path().join("folder");
+    std::os::unix::fs::symlink(dir.path(), &folder).unwrap();
+    let why = "正在导出的数据文件";
+    refused(&db, dir.path(), &["sheet"], &link, dir.path(), why);
+    refused(&db, dir.path(), &["summary", "--format", "csv"], &folder.join("drive.db"), dir.path(), why);
+    // The drive opened through the link, the form aimed at the file itself.
+    let drive_link = elsewhere.path().join("link.db");
+    std::os::unix::fs::symlink(&db, &drive_link).unwrap();
+    refused(&drive_link, dir.path(), &["sheet"], &db, dir.path(), why);
+    assert_eq!(std::fs::read_link(&link).unwrap(), db, "the link is still the link");
+    assert_eq!(pupils_in(&db), 10);
+}
+
+/// While another canbao has the drive open its latest marks may live only in `-wal`: a form written over it
+/// would lose them. This test's connection stands for that canbao (SQLite keeps the `-wal` while it is open).
+#[test]
+fn an_export_onto_the_drives_wal_and_other_sidecars_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = ten_pupils(dir.path(), "drive.db");
+    let id = first_id(&db);
+    let open = rusqlite::Connection::open(&db).unwrap();
+    open.query_row("SELECT count(*) FROM students", [], |r| r.get::<_, i64>(0)).unwrap();
+    ok(canbao(&db).args(["mark", &id, "--note", "only in the wal"]));
+    let wal = dir.path().join("drive.db-wal");
+    assert!(std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0), "the mark is in the -wal");
+    let before = (std::fs::read(&db).unwrap(), std::fs::read(&wal).unwrap());
+    for (suffix, kind) in [
+        ("-wal", &["sheet"][..]),
+        ("-wal", &["summary", "--format", "csv"]),
+        ("-journal", &["sheet"]),
+        (".lock", &["sheet"]),
+    ] {
+        let out = dir.path().join(format!("drive.db{suffix}"));
+        let (code, _, err) = run(canbao(&db).arg("export").args(kind).arg("--out").arg(&out));
+        assert_eq!(code, 1, "{suffix}: {err}");
+        assert!(err.contains(&format!("数据文件的 {suffix} 文件")), "{err}");
+    }
+    assert!(!dir.path().join("drive.db-journal").exists(), "nothing written in the -journal's place");
+    assert!((std::fs::read(&db).unwrap(), std::fs::read(&wal).unwrap()) == before, "drive and -wal as they were");
+    drop(open);
+    let store = Store::open_read_only(&db).unwrap();
+    let note: String =
+        store.connection().query_row("SELECT note FROM students WHERE id_number = ?1", [&id], |r| r.get(0)).unwrap();
+    assert_eq!(note, "only in the wal", "the mark made while the drive was open is kept");
+}
+
+/// Another school's drive, a backup, a renamed copy of a drive and an encrypted-looking `.db` are no forms.
+#[test]
+fn an_export_onto_another_drive_or_a_backup_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = ten_pupils(dir.path(), "drive.db");
+    let other = ten_pupils(dir.path(), "other.db");
+    let copy = dir.path().join("学生信息表.xlsx");
+    std::fs::copy(&other, &copy).unwrap();
+    let secret = dir.path().join("secret.db");
+    let noise: Vec<u8> = (0..8192u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    std::fs::write(&secret, &noise).unwrap();
+    let backup = dir.path().join("copy-of-drive.db");
+    ok(canbao(&db).arg("backup").arg(&backup));
+    ok(canbao(&db).arg("backup"));
+    let in_backups = std::fs::read_dir(dir.path().join("backups")).unwrap().next().unwrap().unwrap().path();
+    let here = dir.path();
+    refused(&db, here, &["sheet"], &other, here, "SQLite");
+    refused(&db, here, &["summary", "--format", "csv"], &copy, here, "SQLite");
+    refused(&db, here, &["sheet"], &secret, here, "named like a drive or backup");
+    refused(&db, here, &["ledgers"], &backup, here, "SQLite");
+    refused(&db, here, &["sheet"], &in_backups, here, "备份");
+    refused(&db, here, &["sheet"], &here.join("backups"), here, "备份文件夹");
+    assert_eq!(pupils_in(&other), 10, "the other drive still opens");
+}
+
+/// A file of another type is refused (no overwrite flag: the operator moves it or picks another name); an
+/// earlier export of the same type is replaced, which is how forms are exported again.
+#[test]
+fn an_export_replaces_an_earlier_export_of_its_type_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = ten_pupils(dir.path(), "drive.db");
+    let here = dir.path();
+    let notes = here.join("notes.xlsx");
+    std::fs::write(&notes, "家长电话，别删").unwrap();
+    let word = here.join("名单.docx");
+    std::fs::write(&word, b"PK\x03\x04\x14\x00\x00\x00word/document.xml").unwrap();
+    let list = here.join("名单.csv");
+    std::fs::copy(fixture("utf8_bom.csv"), &list).unwrap();
+    let why = "导出只覆盖同类型的文件";
+    refused(&db, here, &["sheet"], &notes, here, why);
+    refused(&db, here, &["sheet"], &word, here, why);
+    refused(&db, here, &["summary"], &list, here, why);
+    let renamed_word = here.join("名单2.xlsx");
+    std::fs::copy(&word, &renamed_word).unwrap();
+    refused(&db, here, &["sheet"], &renamed_word, here, why);
+
+    for (format, name) in [("xlsx", "表.xlsx"), ("csv", "表.csv")] {
+        let out = here.join(name);
+        ok(canbao(&db).args(["export", "sheet", "--format", format, "--out"]).arg(&out));
+        std::fs::write(&out, std::fs::read(&out).unwrap().repeat(2)).unwrap();
+        ok(canbao(&db).args(["export", "sheet", "--format", format, "--out"]).arg(&out));
+        let again = here.join(format!("again.{format}"));
+        ok(canbao(&db).args(["export", "sheet", "--format", format, "--out"]).arg(&again));
+        assert_eq!(std::fs::read(&out).unwrap().len(), std::fs::read(&again).unwrap().len(), "{name} replaced");
+    }
+    let ledgers = here.join("台账");
+    ok(canbao(&db).args(["export", "ledgers", "--format", "csv", "--out"]).arg(&ledgers));
+    ok(canbao(&db).args(["export", "ledgers", "--format", "csv", "--out"]).arg(&ledgers));
+}

@@ -198,21 +198,23 @@ fn a_form_exported_over_files_already_there_asks_first_and_no_keeps_them() {
     assert!(!first.is_empty() && first.iter().all(|n| n.ends_with(".xlsx")), "{first:?}");
     assert!(app.modal.as_ref().is_none_or(|m| !matches!(m, Modal::Confirm(_))), "nothing to ask the first time");
     let kept = out.join(&first[0]);
-    std::fs::write(&kept, b"the teacher's own edits").unwrap();
+    // The teacher's edits: still a workbook (a zip), so the export asks rather than refuses.
+    let edits = b"PK\x03\x04 the teacher's own edits";
+    std::fs::write(&kept, edits).unwrap();
 
     app.start_form_export(Form::Ledgers, out.clone());
     wait_for_jobs(&mut app);
     assert!(matches!(app.modal, Some(Modal::Confirm(_))), "{}", screen(&app).join("\n"));
     assert!(screen(&app).iter().any(|l| l.contains("覆盖")), "the question is on screen");
     app.update(Action::Back);
-    assert_eq!(std::fs::read(&kept).unwrap(), b"the teacher's own edits", "No keeps the file");
+    assert_eq!(std::fs::read(&kept).unwrap(), edits, "No keeps the file");
     assert_eq!(names_in(&out), first, "and leaves no hidden folder behind");
 
     app.start_form_export(Form::Ledgers, out.clone());
     wait_for_jobs(&mut app);
     app.update(Action::Yes);
     wait_for_jobs(&mut app);
-    assert_ne!(std::fs::read(&kept).unwrap(), b"the teacher's own edits", "Yes replaces it");
+    assert_ne!(std::fs::read(&kept).unwrap(), edits, "Yes replaces it");
     assert_eq!(names_in(&out), first, "with the same files and nothing hidden left");
 }
 
@@ -785,4 +787,49 @@ fn the_restore_picker_lists_this_drives_backups_only() {
     assert_eq!(names(&app), [own]);
     app.update(Action::NextField);
     assert!(names(&app).contains(&theirs.file_name().unwrap().to_string_lossy().into_owned()), "Tab: every file");
+}
+
+/// The screen keeps the rule of `canbao export --out`: the drive (here through a symlink named like a form),
+/// its backups folder and a file of another type are refused with the reason, before any question; an earlier
+/// export is asked about.
+#[cfg(unix)]
+#[test]
+fn the_screens_exports_refuse_the_drive_its_backups_and_other_files_as_the_command_line_does() {
+    use canbao::tui::modal::Modal;
+    use canbao::tui::palette::Form;
+    let (dir, drive) = sample_drive();
+    let mut app = app_on(&drive, Language::Zh);
+    let link = dir.path().join("学生信息表.xlsx");
+    std::os::unix::fs::symlink(&drive, &link).unwrap();
+    let notes = dir.path().join("notes.xlsx");
+    std::fs::write(&notes, "家长电话，别删").unwrap();
+    let before = std::fs::read(&drive).unwrap();
+    for (target, why) in [(&link, "正在导出的数据文件"), (&notes, "导出只覆盖同类型的文件")] {
+        app.start_export(target.clone());
+        wait_for_jobs(&mut app);
+        let shown = screen(&app).join("\n");
+        assert!(!matches!(app.modal, Some(Modal::Confirm(_))), "refused, not asked: {shown}");
+        assert!(shown.contains(why), "{why}: {shown}");
+        app.update(Action::Back);
+    }
+    assert_eq!(std::fs::read(&drive).unwrap(), before, "the drive as it was");
+    assert_eq!(std::fs::read_link(&link).unwrap(), drive, "the link as it was");
+    assert_eq!(std::fs::read_to_string(&notes).unwrap(), "家长电话，别删");
+
+    let backups = dir.path().join("backups");
+    std::fs::create_dir_all(&backups).unwrap();
+    let held = names_in(&backups);
+    app.start_form_export(Form::Summary, backups.clone());
+    wait_for_jobs(&mut app);
+    assert!(screen(&app).join("\n").contains("备份文件夹"), "{}", screen(&app).join("\n"));
+    assert_eq!(names_in(&backups), held, "nothing written among the backups, hidden or not");
+    app.update(Action::Back);
+
+    let sheet = dir.path().join("表.xlsx");
+    app.start_export(sheet.clone());
+    wait_for_jobs(&mut app);
+    assert!(sheet.exists());
+    app.update(Action::Back);
+    app.start_export(sheet.clone());
+    assert!(matches!(app.modal, Some(Modal::Confirm(_))), "an earlier export is asked about");
 }

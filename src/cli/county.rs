@@ -382,7 +382,7 @@ pub fn export_summary(args: &ExportArgs, from: Option<&str>, year: Option<i32>) 
     };
     let year = r.year.map_or_else(String::new, |y| format!("保险年度：{y}年度"));
     let heading = vec![place, year, format!("填报时间：{}", today.format("%Y-%m-%d"))];
-    let written = summary::write_progress(&path, format, heading, &totals, unit, &rows)?;
+    let written = summary::write_progress(&path, format, None, heading, &totals, unit, &rows)?;
     if to_stdout {
         let bytes = std::fs::read(&written)?;
         drop(scratch);

@@ -190,6 +190,8 @@ fn io_err(target: &Path, e: std::io::Error) -> ReadError {
         PermissionDenied => "没有写入权限 (permission denied)".to_owned(),
         NotADirectory => "路径中有一段是文件，不是文件夹 (part of the path is a file, not a folder)".to_owned(),
         IsADirectory => "已有同名的文件夹 (a folder of that name exists)".to_owned(),
+        // A folder that cannot be made because a file has its name.
+        AlreadyExists => "路径中有一段是文件，不是文件夹 (part of the path is a file, not a folder)".to_owned(),
         StorageFull => "磁盘已满 (disk full)".to_owned(),
         ReadOnlyFilesystem => "磁盘只读 (read-only disk)".to_owned(),
         _ => format!("系统错误 (system error: {e})"),
@@ -197,8 +199,158 @@ fn io_err(target: &Path, e: std::io::Error) -> ReadError {
     ReadError::Write { file: target.display().to_string(), reason }
 }
 
+/// An export's file is refused in place of these: the drive and what SQLite and canbao keep beside it. An export
+/// is renamed over its target, so writing a form onto the drive (or onto its `-wal`, which SQLite would then
+/// read as the drive's latest pages) would lose every pupil without a word.
+const DRIVE_SIDECARS: [&str; 5] = ["", "-wal", "-shm", "-journal", ".lock"];
+
+/// How the names of drives, backups and their sidecars end (compared in lower case). An encrypted drive has no
+/// header to tell it by, so its name is what says it: no form is ever called `.db`.
+const DRIVE_ENDINGS: [&str; 7] = [".db", ".db-wal", ".db-shm", ".db-journal", ".db.lock", ".sqlite", ".sqlite3"];
+
+/// Whether an export may write `target`, replacing what is there: the one rule of the command line and the
+/// screen. Refused, whether the file exists or not: the drive being exported (`drive`; through a symlink, a
+/// hard link or another spelling of its path too), its `-wal`, `-shm`, `-journal` and `.lock`, anything in its
+/// backups folder, and a name that ends like a drive (`.db`). Refused when it exists: an SQLite database (a
+/// drive or backup of another school) and any file that is not of the type the export writes (an XLSX
+/// workbook for XLSX, a text file for CSV, under that extension): a class list in Word, a PDF, notes named
+/// `.xlsx`. An earlier export of the same type is replaced (the screen asks first), as is an empty file.
+pub fn check_target(target: &Path, format: FileFormat, drive: Option<&Path>) -> Result<(), ReadError> {
+    let refuse = |reason: String| Err(ReadError::WontReplace { file: target.display().to_string(), reason });
+    if let Some(drive) = drive {
+        // Whole paths, so `a.db`, `./a.db`, `new/../a.db` and `/x/a.db` compare equal even where no file or
+        // folder exists yet (a folder still to be made is a real one, so `new/..` is where `new` will be).
+        let whole = |p: &Path| {
+            let found = crate::store::lock::true_path(p);
+            let found = std::path::absolute(&found).unwrap_or(found);
+            let mut plain = PathBuf::new();
+            for part in found.components() {
+                match part {
+                    std::path::Component::ParentDir => {
+                        plain.pop();
+                    }
+                    std::path::Component::CurDir => {}
+                    other => plain.push(other),
+                }
+            }
+            plain
+        };
+        let ours = whole(drive);
+        let theirs = whole(target);
+        // Lower case: on a disk that ignores case (Windows, macOS) `RE2.DB-WAL` is the drive's `-wal`.
+        let fold = |p: &Path| p.to_string_lossy().to_lowercase();
+        for suffix in DRIVE_SIDECARS {
+            let mut name = ours.clone().into_os_string();
+            name.push(suffix);
+            let sidecar = PathBuf::from(name);
+            if fold(&sidecar) == fold(&theirs) || crate::store::lock::same_file(&sidecar, target) {
+                return refuse(if suffix.is_empty() {
+                    "这是正在导出的数据文件 (the drive being exported)".to_owned()
+                } else {
+                    format!("这是正在导出的数据文件的 {suffix} 文件 (the drive's {suffix} file)")
+                });
+            }
+        }
+        let backups = whole(&ours.parent().unwrap_or(Path::new(".")).join("backups"));
+        if theirs.parent().is_some_and(|folder| fold(folder) == fold(&backups)) {
+            return refuse(
+                "这是数据文件的备份文件夹，只放备份 (the drive's backups folder holds backups only)".to_owned(),
+            );
+        }
+    }
+    let name = target.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+    let drive_name = || refuse("文件名是数据文件或备份的名字（.db）(named like a drive or backup)".to_owned());
+    let named_like_drive = DRIVE_ENDINGS.iter().any(|ending| name.ends_with(ending));
+    // A dangling symlink is replaced, as any symlink is (the rename replaces the link, not what it names).
+    let Ok(meta) = std::fs::metadata(target) else {
+        return if named_like_drive { drive_name() } else { Ok(()) };
+    };
+    if meta.is_dir() {
+        // The rename says it: 已有同名的文件夹.
+        return Ok(());
+    }
+    if !meta.is_file() {
+        return refuse("这不是普通文件 (not a regular file)".to_owned());
+    }
+    let mut head = [0u8; 4096];
+    let read = std::fs::File::open(target).and_then(|mut f| read_up_to(&mut f, &mut head));
+    let head = match read {
+        Ok(n) => &head[..n],
+        Err(e) => return Err(io_err(target, e)),
+    };
+    if head.starts_with(b"SQLite format 3\0") {
+        return refuse(
+            "这是 SQLite 数据库，可能是 canbao 的数据文件或备份 (an SQLite database: perhaps a drive or backup)"
+                .to_owned(),
+        );
+    }
+    if named_like_drive {
+        return drive_name();
+    }
+    if head.is_empty() {
+        return Ok(());
+    }
+    let extension = target.extension().map(|e| e.to_string_lossy().to_lowercase());
+    let same_kind = extension.as_deref() == Some(format.extension())
+        && match format {
+            // A workbook is a zip; a Word document or presentation is one too, told apart by its first entries.
+            FileFormat::Xlsx => {
+                let text = String::from_utf8_lossy(head);
+                head.starts_with(b"PK\x03\x04") && !text.contains("word/") && !text.contains("ppt/")
+            }
+            FileFormat::Csv => {
+                let binary: [&[u8]; 4] = [b"PK", b"%PDF", b"\xD0\xCF\x11\xE0", b"\x89PNG"];
+                !head.contains(&0) && !binary.iter().any(|magic| head.starts_with(magic))
+            }
+        };
+    if same_kind {
+        return Ok(());
+    }
+    let kind = match format {
+        FileFormat::Xlsx => ("XLSX 表格", "an XLSX export"),
+        FileFormat::Csv => ("CSV 表格", "a CSV export"),
+    };
+    refuse(format!(
+        "这不是以前导出的 {}；导出只覆盖同类型的文件 (not {}: an export replaces only a file of its own type)",
+        kind.0, kind.1
+    ))
+}
+
+/// As [`check_target`] for every file of a form of several files, before any is written: a form is placed
+/// whole or not at all.
+pub fn check_targets(targets: &[PathBuf], format: FileFormat, drive: Option<&Path>) -> Result<(), ReadError> {
+    targets.iter().try_for_each(|t| check_target(t, format, drive))
+}
+
+/// Reads until `buf` is full or the file ends.
+fn read_up_to(file: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
+    use std::io::Read;
+    let mut read = 0;
+    while read < buf.len() {
+        match file.read(&mut buf[read..]) {
+            Ok(0) => break,
+            Ok(n) => read += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(read)
+}
+
+/// `--out` for a form of several files: a folder. One that is a file is said as such, not as the system's
+/// "File exists" for the folder that could not be made.
+pub fn check_folder(folder: &Path) -> Result<(), ReadError> {
+    match std::fs::metadata(folder) {
+        Ok(meta) if !meta.is_dir() => Err(ReadError::NeedsFolder { file: folder.display().to_string() }),
+        _ => Ok(()),
+    }
+}
+
 impl TableWriter {
-    pub fn create(target: &Path, format: FileFormat) -> Result<TableWriter, ReadError> {
+    /// Starts a file at `target`, refused (before anything is written) where [`check_target`] refuses it;
+    /// `drive` is the drive the rows come from.
+    pub fn create(target: &Path, format: FileFormat, drive: Option<&Path>) -> Result<TableWriter, ReadError> {
+        check_target(target, format, drive)?;
         let file_name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let temp = target.with_file_name(format!(".{file_name}{PART}"));
         if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -425,6 +577,7 @@ const ABANDONED_AFTER: std::time::Duration = std::time::Duration::from_secs(15 *
 /// before they are moved in with a rename, on the same disk: a form of several files is placed only once it is
 /// whole, and not at all when the operator keeps the files already there or stops the export.
 pub fn new_stage(folder: &Path) -> Result<PathBuf, ReadError> {
+    check_folder(folder)?;
     private_file::create_dir_all(folder).map_err(|e| io_err(folder, e))?;
     remove_abandoned_parts(folder);
     let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();

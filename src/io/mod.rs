@@ -54,4 +54,11 @@ pub enum ReadError {
     NoHeader { file: String },
     #[error("无法写入文件 {file}：{reason} (cannot write the file)")]
     Write { file: String, reason: String },
+    #[error("不覆盖 {file}：{reason}；请换一个文件名或文件夹 (not replaced: choose another name or folder)")]
+    WontReplace { file: String, reason: String },
+    #[error(
+        "{file} 是文件，不是文件夹：这份表格导出多个文件，需要一个文件夹 \
+         (a file, not a folder: this form is several files and needs a folder)"
+    )]
+    NeedsFolder { file: String },
 }

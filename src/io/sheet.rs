@@ -109,7 +109,7 @@ pub fn export_sheet(store: &Store, out: &Path, opts: &ExportOptions) -> Result<(
     if opts.format == FileFormat::Csv && schools.len() > 1 {
         return Err(ExportError::ManySchools(schools.join("、")));
     }
-    let mut writer = TableWriter::create(out, opts.format)?;
+    let mut writer = TableWriter::create(out, opts.format, store.path())?;
     let mut graduates = 0;
     for school in &schools {
         let preamble = Preamble {

@@ -14,6 +14,7 @@ use crate::domain::category::CategoryTable;
 use crate::domain::policy::Policy;
 use crate::domain::roster_check::{self, CheckReport};
 use crate::io::class_list::{ImportReport, ImportRequest};
+use crate::io::export::{FileFormat, check_target};
 use crate::io::forms::{self, FormInput};
 use crate::io::reconcile::{self, ReconcileReport, Source};
 use crate::io::sheet::{self, ExportError, ExportOptions};
@@ -157,8 +158,27 @@ pub struct Staged {
 }
 
 impl Staged {
-    /// Moves the files into the folder (a rename, on the same disk) and removes the hidden folder.
-    pub fn place(self) -> JobOutcome {
+    /// Where each file goes.
+    fn targets(&self) -> Vec<PathBuf> {
+        self.files.iter().filter_map(|f| f.file_name().map(|n| self.folder.join(n))).collect()
+    }
+
+    /// Whether every file may go where it goes, by the rule `canbao export --out` keeps ([`check_target`]):
+    /// never onto the drive (`drive`), its sidecars or backups, nor onto a file of another type.
+    fn refused(&self, drive: Option<&std::path::Path>) -> Option<String> {
+        self.targets().iter().find_map(|target| {
+            let format = target.extension().and_then(|e| FileFormat::parse(&e.to_string_lossy()));
+            check_target(target, format.unwrap_or(FileFormat::Xlsx), drive).err().map(|e| e.to_string())
+        })
+    }
+
+    /// Moves the files into the folder (a rename, on the same disk) and removes the hidden folder; nothing is
+    /// moved when any of them is refused (asked again here: the answer to the question may come much later).
+    pub fn place(self, drive: Option<&std::path::Path>) -> JobOutcome {
+        if let Some(message) = self.refused(drive) {
+            self.discard();
+            return JobOutcome::Failed(message);
+        }
         let mut placed = Vec::new();
         for file in &self.files {
             let Some(name) = file.file_name() else { continue };
@@ -245,10 +265,12 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
                 .and_then(|name| sheet::export_sheet(store, &stage.join(name), &options).map_err(|e| e.to_string()));
             let placed = match written {
                 Ok(_) if stopped() => Err(STOPPED.to_owned()),
-                // The operator was asked before an existing file is replaced.
-                Ok((path, graduates)) => std::fs::rename(&path, &target)
-                    .map(|()| (target.clone(), graduates))
-                    .map_err(|e| write_failed(&target, e)),
+                // The operator was asked before an existing file is replaced. Checked when the name was typed;
+                // again here, as the answer may have come long after.
+                Ok((path, graduates)) => check_target(&target, options.format, store.path())
+                    .map_err(|e| e.to_string())
+                    .and_then(|()| std::fs::rename(&path, &target).map_err(|e| write_failed(&target, e)))
+                    .map(|()| (target.clone(), graduates)),
                 Err(e) => Err(e),
             };
             let _ = std::fs::remove_dir_all(&stage);
@@ -282,15 +304,15 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
                 }
             };
             let staged = Staged { folder, stage, files, skipped };
-            let taken: Vec<PathBuf> = staged
-                .files
-                .iter()
-                .filter_map(|f| f.file_name().map(|n| staged.folder.join(n)))
-                .filter(|target| target.exists())
-                .collect();
-            if taken.is_empty() { staged.place() } else { JobOutcome::WouldReplace { staged, taken } }
+            // A file that may not be replaced is refused before the operator is asked about the others.
+            if let Some(message) = staged.refused(store.path()) {
+                staged.discard();
+                return JobOutcome::Failed(message);
+            }
+            let taken: Vec<PathBuf> = staged.targets().into_iter().filter(|target| target.exists()).collect();
+            if taken.is_empty() { staged.place(store.path()) } else { JobOutcome::WouldReplace { staged, taken } }
         }
-        Work::Place { staged } => staged.place(),
+        Work::Place { staged } => staged.place(store.path()),
         Work::Reconcile { file, source, policy, dry_run } => {
             // As `canbao reconcile`: a backup before the drive changes.
             if !dry_run && let Err(e) = store.backup_now("reconcile") {

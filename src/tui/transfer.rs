@@ -56,6 +56,12 @@ impl App {
         };
         let options =
             ExportOptions { format, school: None, class: None, mask: self.mask_exports, date: self.store.today() };
+        // The drive, its sidecars and backups, and a file of another type are refused as `export --out` refuses
+        // them; an earlier export is asked about.
+        if let Err(e) = crate::io::export::check_target(&target, format, self.store.path()) {
+            self.job_done(JobOutcome::Failed(e.to_string()));
+            return;
+        }
         let work = Work::Export { target: target.clone(), options };
         if target.exists() {
             self.ask_overwrite(&target, work);

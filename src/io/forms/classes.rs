@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::{FormInput, out_dir, out_file};
 use crate::domain::student::{Enrollment, PaymentStatus, Student};
-use crate::io::export::{ColumnSpec, FileFormat, Out, Preamble, TableWriter};
+use crate::io::export::{ColumnSpec, FileFormat, Out, Preamble, TableWriter, check_targets};
 use crate::io::sheet::ExportError;
 
 pub const COLUMNS: [(&str, f64); 6] =
@@ -44,17 +44,22 @@ pub fn export_classes(input: &FormInput, out: Option<&Path>) -> Result<(Vec<Path
     let mut written = Vec::new();
     match format {
         FileFormat::Xlsx => {
-            let mut writer =
-                TableWriter::create(&out_file(out, &input.file_name(&school, "班级核对表", format)), format)?;
+            let path = out_file(out, &input.file_name(&school, "班级核对表", format));
+            let mut writer = TableWriter::create(&path, format, input.store.path())?;
             for (class, list) in &classes {
                 write_class(&mut writer, input, &school, class, list)?;
             }
             written.push(writer.finish()?);
         }
         FileFormat::Csv => {
-            for (class, list) in &classes {
-                let path = out_dir(out).join(input.file_name(&school, &format!("{class}-核对表"), format));
-                let mut writer = TableWriter::create(&path, format)?;
+            let dir = out_dir(out)?;
+            let paths: Vec<PathBuf> = classes
+                .iter()
+                .map(|(class, _)| dir.join(input.file_name(&school, &format!("{class}-核对表"), format)))
+                .collect();
+            check_targets(&paths, format, input.store.path())?;
+            for ((class, list), path) in classes.iter().zip(&paths) {
+                let mut writer = TableWriter::create(path, format, input.store.path())?;
                 write_class(&mut writer, input, &school, class, list)?;
                 written.push(writer.finish()?);
             }

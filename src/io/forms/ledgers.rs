@@ -8,7 +8,7 @@ use super::{FormInput, categories_text, out_dir, out_file, remark_cell, yuan_cel
 use crate::domain::category::CategoryTable;
 use crate::domain::policy::{self, EnrolleeKind, Ledger, Quote, QuoteRequest};
 use crate::domain::student::{Enrollment, Student};
-use crate::io::export::{ColumnSpec, FileFormat, Out, Preamble, TableWriter};
+use crate::io::export::{ColumnSpec, FileFormat, Out, Preamble, TableWriter, check_targets};
 use crate::io::sheet::ExportError;
 
 /// The columns every ledger starts with.
@@ -42,18 +42,22 @@ pub fn export_ledgers(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
     let mut written = Vec::new();
     match format {
         FileFormat::Xlsx => {
-            let mut writer =
-                TableWriter::create(&out_file(out, &input.file_name(&school, "四本台账", format)), format)?;
+            let path = out_file(out, &input.file_name(&school, "四本台账", format));
+            let mut writer = TableWriter::create(&path, format, input.store.path())?;
             for ledger in Ledger::ALL {
                 write_ledger(&mut writer, input, &school, &pupils, ledger)?;
             }
             written.push(writer.finish()?);
         }
         FileFormat::Csv => {
-            for ledger in Ledger::ALL {
-                let what = format!("{}台账", ledger.label_zh());
-                let mut writer =
-                    TableWriter::create(&out_dir(out).join(input.file_name(&school, &what, format)), format)?;
+            let dir = out_dir(out)?;
+            let paths: Vec<PathBuf> = Ledger::ALL
+                .iter()
+                .map(|ledger| dir.join(input.file_name(&school, &format!("{}台账", ledger.label_zh()), format)))
+                .collect();
+            check_targets(&paths, format, input.store.path())?;
+            for (ledger, path) in Ledger::ALL.into_iter().zip(&paths) {
+                let mut writer = TableWriter::create(path, format, input.store.path())?;
                 write_ledger(&mut writer, input, &school, &pupils, ledger)?;
                 written.push(writer.finish()?);
             }

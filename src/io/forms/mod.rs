@@ -131,8 +131,11 @@ pub fn names_a_folder(path: &Path) -> bool {
 }
 
 /// `--out` for a form that is several files: a folder (created when missing); the current folder without it.
-pub fn out_dir(out: Option<&Path>) -> PathBuf {
-    out.map(Path::to_owned).unwrap_or_else(|| PathBuf::from("."))
+/// A file given instead is refused as such.
+pub fn out_dir(out: Option<&Path>) -> Result<PathBuf, crate::io::ReadError> {
+    let dir = out.map(Path::to_owned).unwrap_or_else(|| PathBuf::from("."));
+    crate::io::export::check_folder(&dir)?;
+    Ok(dir)
 }
 
 /// Characters a file name cannot hold on Windows are replaced, so a class called 1/2班 still gets a file.

@@ -127,7 +127,7 @@ pub fn export_notices(input: &FormInput, on: NaiveDate, out: Option<&Path>) -> R
     let policy = input.policy.ok_or(ExportError::NoPolicy)?;
     let (school, slips) = slips(input, on)?;
     let path = out_file(out, &input.file_name(&school, "缴费告知单", FileFormat::Xlsx));
-    let mut writer = TableWriter::create(&path, FileFormat::Xlsx)?;
+    let mut writer = TableWriter::create(&path, FileFormat::Xlsx, input.store.path())?;
     let sheet = writer.free_sheet("缴费告知单")?;
     lay_out(sheet, policy, &slips)
         .map_err(|e| ReadError::Write { file: path.display().to_string(), reason: e.to_string() })?;

@@ -58,7 +58,7 @@ pub fn export_special(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
         .collect();
     let format = input.opts.format;
     let path = out_file(out, &input.file_name(&school, "参保花名册", format));
-    let mut writer = TableWriter::create(&path, format)?;
+    let mut writer = TableWriter::create(&path, format, input.store.path())?;
     let columns: Vec<ColumnSpec> = COLUMNS.iter().map(|(t, w)| ColumnSpec::new(t, *w)).collect();
     let mut groups: Vec<(String, Vec<&RosterRow>)> = Vec::new();
     match format {

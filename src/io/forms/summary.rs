@@ -82,7 +82,8 @@ pub fn export_summary(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
     let format = input.opts.format;
     let path = out_file(out, &input.file_name(&school, TITLE, format));
     let heading = vec![format!("学校名称：{school}"), input.year_line(), input.date_line()];
-    Ok(vec![write_progress(&path, format, heading, &totals, ("各班进度", CLASS_COLUMNS[0].0), &classes)?])
+    let unit = ("各班进度", CLASS_COLUMNS[0].0);
+    Ok(vec![write_progress(&path, format, input.store.path(), heading, &totals, unit, &classes)?])
 }
 
 /// Writes the two tables: the totals, then one line per class (or per school: `unit` names the second table
@@ -90,12 +91,13 @@ pub fn export_summary(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
 pub fn write_progress(
     path: &Path,
     format: crate::io::export::FileFormat,
+    drive: Option<&Path>,
     heading: Vec<String>,
     totals: &[(String, f64)],
     unit: (&str, &str),
     rows: &[ProgressRow],
 ) -> Result<PathBuf, ExportError> {
-    let mut writer = TableWriter::create(path, format)?;
+    let mut writer = TableWriter::create(path, format, drive)?;
     let preamble = Preamble { title: Some(TITLE.to_owned()), lines: vec![heading] };
     writer.begin_table("汇总", &preamble, &[ColumnSpec::new("项目", 18.0), ColumnSpec::new("人数", 10.0)])?;
     for (what, n) in totals {

@@ -11,7 +11,7 @@ use super::{FormInput, categories_text, out_dir, remark_cell};
 use crate::domain::category::DataFileError;
 use crate::domain::id_number::IdKind;
 use crate::domain::student::{Enrollment, Student};
-use crate::io::export::{ColumnSpec, Out, Preamble, TableWriter};
+use crate::io::export::{ColumnSpec, Out, Preamble, TableWriter, check_targets};
 use crate::io::sheet::ExportError;
 
 /// The template used without `--template`.
@@ -145,7 +145,7 @@ pub fn export_template(
     out: Option<&Path>,
 ) -> Result<Vec<PathBuf>, ExportError> {
     let (school, pupils) = input.school_pupils()?;
-    let dir = out_dir(out);
+    let dir = out_dir(out)?;
     let columns: Vec<ColumnSpec> = template
         .column
         .iter()
@@ -154,9 +154,14 @@ pub fn export_template(
     let mut written = Vec::new();
     // The upload format has no room for a title: the file name says which insured year it is for.
     let year = input.store.shown_year().map(|y| format!("-{y}年度")).unwrap_or_default();
-    for (what, enrolled) in [("批量参保模板-参保", true), ("批量参保模板-未参保", false)] {
-        let path = dir.join(input.file_name(&school, &format!("{what}{year}"), input.opts.format));
-        let mut writer = TableWriter::create(&path, input.opts.format)?;
+    let files = [("批量参保模板-参保", true), ("批量参保模板-未参保", false)];
+    let paths: Vec<PathBuf> = files
+        .iter()
+        .map(|(what, _)| dir.join(input.file_name(&school, &format!("{what}{year}"), input.opts.format)))
+        .collect();
+    check_targets(&paths, input.opts.format, input.store.path())?;
+    for ((_, enrolled), path) in files.into_iter().zip(&paths) {
+        let mut writer = TableWriter::create(path, input.opts.format, input.store.path())?;
         writer.begin_table(&template.sheet, &Preamble::default(), &columns)?;
         let mut seq = 0u32;
         for s in &pupils {
