@@ -453,11 +453,11 @@ fn an_export_replaces_an_earlier_export_of_its_type_and_nothing_else() {
     std::fs::copy(fixture("utf8_bom.csv"), &list).unwrap();
     let why = "导出只覆盖同类型的文件";
     refused(&db, here, &["sheet"], &notes, here, why);
-    refused(&db, here, &["sheet"], &word, here, why);
+    refused(&db, here, &["sheet"], &word, here, "Word 文档");
     refused(&db, here, &["summary"], &list, here, why);
     let renamed_word = here.join("名单2.xlsx");
     std::fs::copy(&word, &renamed_word).unwrap();
-    refused(&db, here, &["sheet"], &renamed_word, here, why);
+    refused(&db, here, &["sheet"], &renamed_word, here, "Word 文档");
 
     for (format, name) in [("xlsx", "表.xlsx"), ("csv", "表.csv")] {
         let out = here.join(name);

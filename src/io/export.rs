@@ -290,14 +290,15 @@ pub fn check_target(target: &Path, format: FileFormat, drive: Option<&Path>) -> 
     if head.is_empty() {
         return Ok(());
     }
+    // A Word document, a PDF, a picture or an archive is named for what it is, as the importer names it.
+    if let Some(what) = super::sniff::file_not_a_table(target) {
+        return refuse(what.to_owned());
+    }
     let extension = target.extension().map(|e| e.to_string_lossy().to_lowercase());
     let same_kind = extension.as_deref() == Some(format.extension())
         && match format {
-            // A workbook is a zip; a Word document or presentation is one too, told apart by its first entries.
-            FileFormat::Xlsx => {
-                let text = String::from_utf8_lossy(head);
-                head.starts_with(b"PK\x03\x04") && !text.contains("word/") && !text.contains("ppt/")
-            }
+            // A workbook is a zip (other zips were refused above).
+            FileFormat::Xlsx => head.starts_with(b"PK\x03\x04"),
             FileFormat::Csv => {
                 let binary: [&[u8]; 4] = [b"PK", b"%PDF", b"\xD0\xCF\x11\xE0", b"\x89PNG"];
                 !head.contains(&0) && !binary.iter().any(|magic| head.starts_with(magic))
