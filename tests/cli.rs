@@ -198,6 +198,46 @@ fn backup_restore_and_merge_through_the_binary() {
     assert_eq!(json(canbao(&a).args(["stats", "--json"]))["students"], 10);
 }
 
+/// The names in the drive's backups folder.
+fn backup_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir.join("backups"))
+        .map(|e| e.map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+#[test]
+fn an_import_or_reconciliation_that_fails_takes_no_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    canbao(&db).arg("backup").assert().success();
+    let before = backup_names(dir.path());
+    assert!(before.iter().any(|n| n.ends_with("-manual.db")), "{before:?}");
+    let docx = dir.path().join("名单.docx");
+    std::fs::write(&docx, b"PK\x03\x04 a Word document, not a spreadsheet").unwrap();
+    let missing = dir.path().join("nosuch.csv");
+    // Retried as an operator (or a script in a loop) does: none of it may push the manual backup out.
+    for _ in 0..3 {
+        for bad in [missing.as_path(), docx.as_path(), fixture("no_header.csv").as_path()] {
+            canbao(&db).arg("import").arg(bad).assert().code(1);
+            // A good file with a bad one: the batch fails whole, before anything is written.
+            canbao(&db).arg("import").arg(fixture("gbk_title.csv")).arg(bad).assert().code(1);
+            canbao(&db).args(["reconcile", "--source", "tax"]).arg(bad).assert().code(1);
+        }
+    }
+    assert_eq!(backup_names(dir.path()), before, "no failed import or reconciliation took a backup");
+    assert_eq!(json(canbao(&db).args(["stats", "--json"]))["students"], 10);
+
+    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    let taken: Vec<String> = backup_names(dir.path()).into_iter().filter(|n| !before.contains(n)).collect();
+    assert_eq!(taken.len(), 1, "{taken:?}");
+    assert!(taken[0].ends_with("-import.db"), "{taken:?}");
+    let backup = canbao::store::Store::open_read_only(&dir.path().join("backups").join(&taken[0])).unwrap();
+    assert_eq!(backup.student_count().unwrap(), 10, "the backup holds the drive as it was before the import");
+}
+
 #[test]
 fn merge_and_restore_of_a_missing_file_or_a_folder_say_so() {
     let dir = tempfile::tempdir().unwrap();

@@ -167,6 +167,30 @@ fn an_import_from_the_tui_takes_the_same_backup_as_canbao_import() {
 }
 
 #[test]
+fn an_import_from_the_tui_whose_file_is_gone_at_the_commit_takes_no_backup() {
+    let (dir, drive) = sample_drive();
+    let list = dir.path().join("三年级.csv");
+    std::fs::copy(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/utf8_bom.csv"), &list).unwrap();
+    let mut app = app_on(&drive, Language::Zh);
+    for _ in 0..2 {
+        preview_import(&mut app, &list);
+        // The stick pulled out between the preview and Enter, or the list edited meanwhile.
+        std::fs::rename(&list, dir.path().join("elsewhere.csv")).unwrap();
+        app.update(Action::Confirm);
+        wait_for_jobs(&mut app);
+        assert_eq!(app.store.student_count().unwrap(), 360, "nothing was imported");
+        assert!(backups(dir.path()).is_empty(), "and no backup taken: {:?}", backups(dir.path()));
+        app.update(Action::Back);
+        std::fs::rename(dir.path().join("elsewhere.csv"), &list).unwrap();
+    }
+    preview_import(&mut app, &list);
+    std::fs::write(&list, "姓名,身份证号码\n").unwrap();
+    app.update(Action::Confirm);
+    wait_for_jobs(&mut app);
+    assert!(backups(dir.path()).is_empty(), "a list changed since the preview takes none either");
+}
+
+#[test]
 fn the_demo_file_is_called_the_sample_in_the_title() {
     let dir = tempfile::tempdir().unwrap();
     let (store, _) = canbao::demo::fresh_demo(&dir.path().join("demo.db")).unwrap();
@@ -268,7 +292,7 @@ fn a_stopped_job_leaves_the_drive_as_it_was() {
     use canbao::tui::jobs::{JobOutcome, Work, execute};
     use std::sync::Arc;
     use std::sync::atomic::AtomicBool;
-    let (_dir, drive) = sample_drive();
+    let (dir, drive) = sample_drive();
     let mut store = Store::open(&drive).unwrap();
     let before = store.student_count().unwrap();
     let list = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/utf8_bom.csv");
@@ -279,6 +303,7 @@ fn a_stopped_job_leaves_the_drive_as_it_was() {
     assert!(matches!(outcome, JobOutcome::Failed(_)), "{outcome:?}");
     drop(store);
     assert_eq!(students_in(&drive), before, "nothing of the stopped import is kept");
+    assert!(backups(dir.path()).is_empty(), "nor its backup, stopped with it: {:?}", backups(dir.path()));
 
     // In the TUI, Esc during a job asks before stopping it; No goes back to the job.
     let mut app = app_on(&drive, Language::Zh);

@@ -32,7 +32,7 @@ pub(super) fn restore(cli: &Cli, file: &Path) -> CmdResult {
     let path = drive_path(cli);
     let _lock = lock_drive(cli)?;
     let key = passphrase::for_drive(&path)?;
-    let safety = crate::store::backup::restore_keyed(&path, file, key.as_ref())?;
+    let safety = Store::open_keyed(&path, key.as_ref())?.restore_from(file)?;
     if let Some(s) = safety {
         say(
             &format!("恢复前的数据已备份 (the previous data was backed up): {}", s.display()),

@@ -621,9 +621,7 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
 
 pub fn reconcile(cli: &Cli, file: &Path, source: Source, dry_run: bool, reveal: bool, json: bool) -> CmdResult {
     let (mut store, _lock) = open_writer_or_preview(cli, dry_run && !reveal)?;
-    if !dry_run {
-        store.backup_now("reconcile")?;
-    }
+    // The automatic backup is taken by the reconciliation, once the list has been read and checked.
     if reveal {
         record_reveal(cli, &mut store, "reconcile", &[])?;
     }

@@ -1,6 +1,6 @@
 //! The roster commands: `import`, `find`, `stats`, `mark` and `school rename`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::Serialize;
 
@@ -10,22 +10,17 @@ use super::{Cli, CmdResult, MarkArgs, UserError, english, paperwork, pick, say};
 use crate::domain::money;
 use crate::domain::search::Query;
 use crate::domain::student::{Enrollment, PaymentChannel, PaymentStatus, Student};
-use crate::io::class_list::{self, ImportReport};
+use crate::io::class_list::{ImportReport, ImportRequest};
 use crate::store::{Change, ChangeOptions, Payment, Refusal, Store};
 
 pub(super) fn import(cli: &Cli, files: &[PathBuf], school: Option<&str>, dry_run: bool, json: bool) -> CmdResult {
     let files = &super::once_each(files, ("读", "read"));
     let (mut store, _lock) = open_writer_or_preview(cli, dry_run)?;
-    if !dry_run {
-        store.backup_now("import")?;
-    }
-    let paths: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
-    // Where rows go whose list names no school (as `ImportRequest::new` decides): said, never silent.
-    let fallback = match store.schools()?.as_slice() {
-        [only] => only.clone(),
-        _ => class_list::DEFAULT_SCHOOL.to_owned(),
-    };
-    let report = class_list::import(&mut store, &paths, school, dry_run)?;
+    let request = ImportRequest::new(&store, files.to_vec(), school.map(str::to_owned))?;
+    // Where rows go whose list names no school: said, never silent.
+    let fallback = request.default_school.clone();
+    // The automatic backup is taken once the files are read, just before the import commits.
+    let report = if dry_run { request.run(&mut store, true)? } else { request.commit(&mut store)? };
     if json {
         print_json(&report);
     } else {

@@ -105,7 +105,7 @@ impl ImportRequest {
 
     /// The dry run the operator reads before committing; remembers what the files held for `run` to check.
     pub fn preview(&mut self, store: &mut Store) -> Result<ImportReport, ImportError> {
-        let (report, stamps) = self.run_stamped(store, true)?;
+        let (report, stamps) = self.run_stamped(store, Ending::RollBack)?;
         self.previewed = stamps;
         Ok(report)
     }
@@ -115,14 +115,33 @@ impl ImportRequest {
     /// half-imported school. A dry run does the same work and rolls it back.
     /// After `preview`, a file whose contents changed since fails the whole batch (`ChangedSincePreview`).
     pub fn run(&self, store: &mut Store, dry_run: bool) -> Result<ImportReport, ImportError> {
-        self.run_stamped(store, dry_run).map(|(report, _)| report)
+        let ending = if dry_run { Ending::RollBack } else { Ending::Commit };
+        self.run_stamped(store, ending).map(|(report, _)| report)
     }
 
-    fn run_stamped(&self, store: &mut Store, dry_run: bool) -> Result<(ImportReport, Vec<u64>), ImportError> {
+    /// The import for real, as the operator runs it: [`run`](Self::run) with the drive's automatic backup, taken
+    /// once every file has been read and every row applied, just before the commit. A file that is missing,
+    /// unreadable, not a table, or refused takes no backup, so retrying one cannot push the kept backups (the
+    /// operator's own, the one from before yesterday's merge) out of the backups folder.
+    pub fn commit(&self, store: &mut Store) -> Result<ImportReport, ImportError> {
+        self.run_stamped(store, Ending::BackUpThenCommit).map(|(report, _)| report)
+    }
+
+    fn run_stamped(&self, store: &mut Store, ending: Ending) -> Result<(ImportReport, Vec<u64>), ImportError> {
         let inputs = self.paths.iter().cloned().map(Input::Path).collect();
         let expected = (!self.previewed.is_empty()).then_some(self.previewed.as_slice());
-        import_stamped(store, inputs, self.school.as_deref(), &self.default_school, self.today, dry_run, expected)
+        import_stamped(store, inputs, self.school.as_deref(), &self.default_school, self.today, ending, expected)
     }
+}
+
+/// How an import's transaction ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ending {
+    /// A dry run: the report, and nothing kept.
+    RollBack,
+    Commit,
+    /// The drive's automatic backup first, then the commit (`ImportRequest::commit`).
+    BackUpThenCommit,
 }
 
 /// Rows read from files, not yet applied: the fuzzing harness's view of what the reader makes of a file.
@@ -153,7 +172,8 @@ pub fn import_inputs(
     today: NaiveDate,
     dry_run: bool,
 ) -> Result<ImportReport, ImportError> {
-    import_stamped(store, inputs, school, default_school, today, dry_run, None).map(|(report, _)| report)
+    let ending = if dry_run { Ending::RollBack } else { Ending::Commit };
+    import_stamped(store, inputs, school, default_school, today, ending, None).map(|(report, _)| report)
 }
 
 /// `import_inputs`, also giving each input's `stamp`; with `expected`, an input whose stamp differs fails.
@@ -163,14 +183,18 @@ fn import_stamped(
     school: Option<&str>,
     default_school: &str,
     today: NaiveDate,
-    dry_run: bool,
+    ending: Ending,
     expected: Option<&[u64]>,
 ) -> Result<(ImportReport, Vec<u64>), ImportError> {
     if inputs.is_empty() {
         return Err(ImportError::NoFiles);
     }
+    let dry_run = ending == Ending::RollBack;
     let mut reader = RowReader::new(today);
     let mut session = store.begin_import()?;
+    if ending == Ending::BackUpThenCommit {
+        session.back_up_before_commit("import");
+    }
     let mut files = Vec::with_capacity(inputs.len());
     let mut stamps = Vec::with_capacity(inputs.len());
     for (i, input) in inputs.into_iter().enumerate() {

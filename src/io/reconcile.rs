@@ -155,6 +155,7 @@ pub enum ReconcileError {
 }
 
 /// Reads `path` and reconciles it. `policy` (the drive's) is used to compare paid amounts with the amount due.
+/// Unless `dry_run`, the drive's automatic backup is taken before anything changes, once the list is read.
 pub fn reconcile(
     store: &mut Store,
     path: &Path,
@@ -224,6 +225,11 @@ pub fn reconcile_sheets(
     }
     let items: Vec<(i64, Vec<Change>)> = std::mem::take(&mut run.items);
     let rows = std::mem::take(&mut run.item_rows);
+    // The drive's automatic backup, once the list has been read and checked and only the changes are left: a
+    // list that cannot be read or is refused takes none, so retrying one does not push the kept backups out.
+    if !dry_run {
+        run.store.backup_now("reconcile")?;
+    }
     let outcomes = run.store.apply_changes("reconcile", &items, ChangeOptions { dry_run, confirmed: false })?;
     for (outcome, row) in outcomes.into_iter().zip(rows) {
         match outcome.refused {

@@ -2,65 +2,56 @@
 //! half-written page): before every import, reconciliation and merge, once a day on open, and on request.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::{Result, Store, StoreError};
+use rusqlite::{Connection, OptionalExtension};
+
+use super::{Passphrase, Result, Store, StoreError};
 
 /// How many automatic backups are kept unless the drive says otherwise (meta key `backups_keep`).
 pub const DEFAULT_KEEP: usize = 20;
 
+/// What a backup is called while it is written: `<name>.canbao-partial`. The copy takes its real name only
+/// once it is complete and on disk, so a backup killed half-way never leaves a half file under a backup's
+/// name; the next backup to the same name removes it.
+pub const PARTIAL_SUFFIX: &str = ".canbao-partial";
+
 impl Store {
     /// The folder backups go to: `backups/` beside the drive file.
     pub fn backup_dir(&self) -> Option<PathBuf> {
-        let path = self.path()?;
-        Some(path.parent().unwrap_or(Path::new(".")).join("backups"))
+        self.auto_backup().map(|a| a.dir())
     }
 
     /// Writes a consistent copy to `target` (owner-only), refusing to overwrite an existing file.
-    ///
-    /// The target is created empty and owner-only before SQLite writes a byte into it (SQLite fills an empty
-    /// file and keeps its mode, and gives its journal the same mode), so the pupils are never readable by
-    /// others, not while the copy is written nor after a crash mid-way.
     pub fn backup_to(&self, target: &Path) -> Result<PathBuf> {
-        if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
-            crate::private_file::create_dir_all(dir)
-                .map_err(|source| StoreError::CreateDir { path: dir.display().to_string(), source })?;
-        }
-        match crate::private_file::create_new(target) {
-            Ok(file) => drop(file),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                return Err(StoreError::BackupExists(target.display().to_string()));
-            }
-            Err(source) => return Err(StoreError::Io { path: target.display().to_string(), source }),
-        }
-        if let Err(e) = self.conn.execute("VACUUM INTO ?1", [target.to_string_lossy()]) {
-            // A half copy is no backup: nothing is left that could be mistaken for one.
-            for leftover in [target.to_owned(), sidecar(target, "-journal")] {
-                let _ = std::fs::remove_file(leftover);
-            }
-            return Err(e.into());
-        }
-        crate::private_file::restrict(target);
-        Ok(target.to_owned())
+        copy_to(&self.conn, target)
+    }
+
+    /// Writes a consistent copy into the folder `dir` under the name the automatic backups take
+    /// (`<drive>-<date>-<time>-<reason>.db`), so it sorts and reads as they do. The folder is not pruned: it is
+    /// the operator's.
+    pub fn backup_into(&self, dir: &Path, reason: &str) -> Result<PathBuf> {
+        let key = self.path().map(backup_key).unwrap_or_else(|| "canbao".into());
+        copy_to(&self.conn, &dir.join(backup_name(&key, reason)))
     }
 
     /// An automatic backup before `reason` ("import", "reconcile", "merge", "daily", "restore"; lower-case
     /// letters only, which is what tells a backup's name apart from its drive's), then old automatic backups
     /// beyond the kept number are removed. In-memory drives have nothing to back up.
     pub fn backup_now(&mut self, reason: &str) -> Result<Option<PathBuf>> {
-        debug_assert!(!reason.is_empty() && reason.bytes().all(|b| b.is_ascii_lowercase()), "{reason}");
-        let (Some(dir), Some(path)) = (self.backup_dir(), self.path().map(Path::to_owned)) else {
+        let Some(auto) = self.auto_backup() else {
             return Ok(None);
         };
-        crate::private_file::create_dir_all(&dir)
-            .map_err(|source| StoreError::CreateDir { path: dir.display().to_string(), source })?;
-        crate::private_file::restrict_dir(&dir);
-        let key = backup_key(&path);
-        let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S%.3f");
-        let target = dir.join(format!("{key}-{stamp}-{reason}.db"));
-        let written = self.backup_to(&target)?;
-        self.set_meta("last_backup", &chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false))?;
-        self.prune_backups(&dir, &key)?;
+        let written = auto.write(&self.conn, reason)?;
+        self.set_meta("last_backup", &now_stamp())?;
+        auto.prune(&self.conn)?;
         Ok(Some(written))
+    }
+
+    /// What an automatic backup of this drive needs, for one taken inside a transaction (`None`: in memory).
+    pub(crate) fn auto_backup(&self) -> Option<AutoBackup> {
+        Some(AutoBackup { drive: self.path()?.to_owned(), key: self.key.clone(), stop: self.stop.clone() })
     }
 
     /// The daily backup: taken when the last one is older than today.
@@ -77,19 +68,81 @@ impl Store {
     pub fn last_backup(&self) -> Result<Option<String>> {
         self.meta("last_backup")
     }
+}
+
+/// Where a drive's automatic backups go and how its file is read. An import keeps this while its transaction
+/// borrows the store's connection, to take its backup at the end (see [`AutoBackup::take_during`]).
+#[derive(Clone)]
+pub(crate) struct AutoBackup {
+    drive: PathBuf,
+    key: Option<Passphrase>,
+    /// The store's stop (`Store::stop_when`), which the second connection watches as the store's own does.
+    stop: Option<Arc<AtomicBool>>,
+}
+
+impl AutoBackup {
+    fn dir(&self) -> PathBuf {
+        self.drive.parent().unwrap_or(Path::new(".")).join("backups")
+    }
+
+    /// The backup before `reason`, written from the drive as `source` reads it, into the backups folder.
+    fn write(&self, source: &Connection, reason: &str) -> Result<PathBuf> {
+        debug_assert!(!reason.is_empty() && reason.bytes().all(|b| b.is_ascii_lowercase()), "{reason}");
+        let dir = self.dir();
+        crate::private_file::create_dir_all(&dir)
+            .map_err(|source| StoreError::CreateDir { path: dir.display().to_string(), source })?;
+        crate::private_file::restrict_dir(&dir);
+        copy_to(source, &dir.join(backup_name(&backup_key(&self.drive), reason)))
+    }
+
+    /// The automatic backup, taken while `tx` (the store's connection) holds a write transaction whose input
+    /// has all been read and checked and only the commit is left: so an import of a missing, unreadable or
+    /// refused file takes none, and retrying one cannot push real backups out of the kept number. It is read
+    /// through a second connection, which sees the drive as last committed, without the transaction's rows;
+    /// the transaction holds the write lock, so that is the drive exactly as the change found it. The time of
+    /// the backup is recorded inside the transaction, and the folder pruned.
+    pub(crate) fn take_during(&self, tx: &Connection, reason: &str) -> Result<PathBuf> {
+        let mut reader = super::read_only_sqlite(&self.drive, self.key.as_ref(), super::ShmFolder::AsFound)?;
+        // As the store's own connection waits: a reader of a WAL drive is seldom kept waiting, never for long.
+        reader.busy_timeout(std::time::Duration::from_secs(5))?;
+        if let Some(stop) = &self.stop {
+            super::watch_stop(&mut reader, Arc::clone(stop))?;
+        }
+        let written = self.write(&reader, reason)?;
+        drop(reader);
+        // Stopped as the copy finished: the import is rolled back, and its backup is not kept either.
+        if self.stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed)) {
+            let _ = std::fs::remove_file(&written);
+            let interrupted = rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_INTERRUPT);
+            return Err(rusqlite::Error::SqliteFailure(interrupted, None).into());
+        }
+        tx.execute(
+            "INSERT INTO meta(key, value) VALUES ('last_backup', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [now_stamp()],
+        )?;
+        self.prune(tx)?;
+        Ok(written)
+    }
 
     /// Removes this drive's oldest automatic backups beyond the kept number, and what a killed backup left
-    /// behind (a copy with its `-journal` beside it, which never finished). Only names that are exactly this
-    /// drive's backups are touched: another drive's backups in the same folder are not this drive's to prune.
-    /// Runs under the drive lock, so no other backup of this drive is being written while it looks.
-    fn prune_backups(&self, dir: &Path, key: &str) -> Result<()> {
-        let keep = self.meta("backups_keep")?.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_KEEP).max(1);
+    /// behind (a `.canbao-partial` copy, or from older versions a copy with its `-journal` beside it, which
+    /// never finished). Only names that are exactly this drive's backups are touched: another drive's backups
+    /// in the same folder are not this drive's to prune. Runs under the drive lock, so no other backup of this
+    /// drive is being written while it looks.
+    fn prune(&self, conn: &Connection) -> Result<()> {
+        let kept: Option<String> =
+            conn.query_row("SELECT value FROM meta WHERE key = 'backups_keep'", [], |r| r.get(0)).optional()?;
+        let keep = kept.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_KEEP).max(1);
+        let (dir, key) = (self.dir(), backup_key(&self.drive));
         let mut found = Vec::new();
         let mut unfinished = Vec::new();
-        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
             match BackupName::parse(&name) {
-                Some(b) if b.drive == key && b.journal => unfinished.push(dir.join(b.copy)),
+                Some(b) if b.drive == key && b.leftover == Some(Leftover::Partial) => {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+                Some(b) if b.drive == key && b.leftover == Some(Leftover::Journal) => unfinished.push(dir.join(b.copy)),
                 Some(b) if b.drive == key => found.push(entry.path()),
                 _ => {}
             }
@@ -107,6 +160,86 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// Now, as the drive records its last backup (RFC 3339, local time).
+fn now_stamp() -> String {
+    chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
+
+/// An automatic backup's file name: `<drive>-<YYYYMMDD>-<HHMMSS.mmm>-<reason>.db`.
+fn backup_name(key: &str, reason: &str) -> String {
+    let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S%.3f");
+    format!("{key}-{stamp}-{reason}.db")
+}
+
+/// Writes a consistent copy of the drive `source` reads to `target` (owner-only), refusing to overwrite an
+/// existing file.
+///
+/// The copy is written as `<target>.canbao-partial`, flushed to disk, and only then given its name, so a
+/// killed backup leaves no half file under the chosen name (what a killed one left under the partial name is
+/// removed here, the next time). The partial file is created empty and owner-only before SQLite writes a
+/// byte into it (SQLite fills an empty file and keeps its mode, and gives its journal the same mode), so the
+/// pupils are never readable by others, not while the copy is written nor after a crash mid-way.
+fn copy_to(source: &Connection, target: &Path) -> Result<PathBuf> {
+    let io_error = |path: &Path, source| StoreError::Io { path: path.display().to_string(), source };
+    let exists = || StoreError::BackupExists(target.display().to_string());
+    if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+        crate::private_file::create_dir_all(dir)
+            .map_err(|source| StoreError::CreateDir { path: dir.display().to_string(), source })?;
+    }
+    if std::fs::symlink_metadata(target).is_ok() {
+        return Err(exists());
+    }
+    let partial = sidecar(target, PARTIAL_SUFFIX);
+    let leftovers = [partial.clone(), sidecar(&partial, "-journal")];
+    // Only this name's own leftovers: the drive lock is held, and no other backup is written under it.
+    for leftover in &leftovers {
+        let _ = std::fs::remove_file(leftover);
+    }
+    crate::private_file::create_new(&partial).map_err(|e| io_error(&partial, e))?;
+    let written = source
+        .execute("VACUUM INTO ?1", [partial.to_string_lossy()])
+        .map_err(StoreError::from)
+        // SQLite need not flush what `VACUUM INTO` wrote; the copy is named a backup only once it is on disk.
+        .and_then(|_| std::fs::File::open(&partial).and_then(|f| f.sync_all()).map_err(|e| io_error(&partial, e)))
+        .and_then(|()| {
+            place(&partial, target).map_err(|e| match e.kind() {
+                std::io::ErrorKind::AlreadyExists => exists(),
+                _ => io_error(target, e),
+            })
+        });
+    if let Err(e) = written {
+        // A half copy is no backup: nothing is left that could be mistaken for one.
+        for leftover in &leftovers {
+            let _ = std::fs::remove_file(leftover);
+        }
+        return Err(e);
+    }
+    crate::private_file::restrict(target);
+    Ok(target.to_owned())
+}
+
+/// Gives the finished copy its name without replacing a file that appeared there meanwhile: a hard link fails
+/// on an existing name where a rename would replace it. Where no hard link can be made (a FAT-formatted USB
+/// stick), the name is checked and the copy renamed.
+fn place(partial: &Path, target: &Path) -> std::io::Result<()> {
+    match std::fs::hard_link(partial, target) {
+        Ok(()) => {
+            let _ = std::fs::remove_file(partial);
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(e),
+        Err(_) if std::fs::symlink_metadata(target).is_ok() => {
+            return Err(std::io::ErrorKind::AlreadyExists.into());
+        }
+        Err(_) => std::fs::rename(partial, target)?,
+    }
+    // The new name itself is on disk too (the folder's entry), where the system allows a folder to be synced.
+    #[cfg(unix)]
+    if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+        let _ = std::fs::File::open(dir).and_then(|d| d.sync_all());
+    }
+    Ok(())
 }
 
 /// What a drive's backups are named after: the drive's file name without `.db` (`school.db` → `school`), so
@@ -128,25 +261,39 @@ fn sidecar(file: &Path, suffix: &str) -> PathBuf {
 
 /// The drive (its [`backup_key`]) whose automatic backup a file of this name is; `None` for any other name.
 pub fn drive_of_backup(name: &str) -> Option<&str> {
-    BackupName::parse(name).filter(|b| !b.journal).map(|b| b.drive)
+    BackupName::parse(name).filter(|b| b.leftover.is_none()).map(|b| b.drive)
 }
 
-/// An automatic backup's file name taken apart: `<drive>-<YYYYMMDD>-<HHMMSS.mmm>-<reason>.db`, or its
-/// `-journal`. The reason is lower-case letters and the stamp has a fixed shape, so the drive part is found
-/// exactly: `school-2024-20261201-093000.000-import.db` belongs to `school-2024`, never to `school`.
+/// An automatic backup's file name taken apart: `<drive>-<YYYYMMDD>-<HHMMSS.mmm>-<reason>.db`, or what a
+/// backup killed while it was written left under a name of its own. The reason is lower-case letters and the
+/// stamp has a fixed shape, so the drive part is found exactly: `school-2024-20261201-093000.000-import.db`
+/// belongs to `school-2024`, never to `school`.
 #[derive(Debug, PartialEq, Eq)]
 struct BackupName<'a> {
     drive: &'a str,
-    /// The copy's own file name (without `-journal`).
+    /// The finished copy's file name (without `-journal` or `.canbao-partial`).
     copy: &'a str,
-    journal: bool,
+    leftover: Option<Leftover>,
+}
+
+/// Part of a backup that never finished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Leftover {
+    /// `<copy>.canbao-partial` or its `-journal`: only the file itself is to go.
+    Partial,
+    /// `<copy>-journal`, as versions that wrote the copy under its own name left it: the copy goes with it.
+    Journal,
 }
 
 impl<'a> BackupName<'a> {
     fn parse(name: &'a str) -> Option<BackupName<'a>> {
-        let (copy, journal) = match name.strip_suffix("-journal") {
-            Some(copy) => (copy, true),
+        let (file, journal) = match name.strip_suffix("-journal") {
+            Some(file) => (file, true),
             None => (name, false),
+        };
+        let (copy, leftover) = match file.strip_suffix(PARTIAL_SUFFIX) {
+            Some(copy) => (copy, Some(Leftover::Partial)),
+            None => (file, journal.then_some(Leftover::Journal)),
         };
         let rest = copy.strip_suffix(".db")?;
         let (rest, reason) = rest.rsplit_once('-')?;
@@ -158,21 +305,30 @@ impl<'a> BackupName<'a> {
             && time.bytes().enumerate().all(|(i, b)| if i == 6 { b == b'.' } else { b.is_ascii_digit() });
         let (drive, date) = rest.rsplit_once('-')?;
         let date_ok = date.len() == 8 && date.bytes().all(|b| b.is_ascii_digit());
-        (time_ok && date_ok && !drive.is_empty()).then_some(BackupName { drive, copy, journal })
+        (time_ok && date_ok && !drive.is_empty()).then_some(BackupName { drive, copy, leftover })
     }
+}
+
+/// What a file offered as a backup holds ([`Store::describe_backup`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackupFacts {
+    /// When the file was last written, local time (`2026-03-01 09:30`); empty when the system does not say.
+    pub taken: String,
+    pub schools: Vec<String>,
+    pub pupils: i64,
+    /// The drive's pupils now.
+    pub current_pupils: i64,
+    /// Whether it looks like a backup of this drive: an earlier state of it, or a file named as its backups
+    /// are and of one of its schools. Another school's drive, or another laptop's, is not: replacing the drive
+    /// with it is asked about (TUI) or needs `--force` (command line).
+    pub looks_ours: bool,
 }
 
 /// Replaces the drive at `target` with the backup at `source`: the current file is backed up first, the
 /// backup is checked to be a canbao file, and the copy is made through SQLite (the backup API), so a crash
 /// mid-way leaves the old drive in place.
 pub fn restore(target: &Path, source: &Path) -> Result<Option<PathBuf>> {
-    restore_keyed(target, source, None)
-}
-
-/// [`restore`] of a drive that may be encrypted: the backup is read with the drive's own passphrase, which is
-/// the one its backups were written with.
-pub fn restore_keyed(target: &Path, source: &Path, key: Option<&super::Passphrase>) -> Result<Option<PathBuf>> {
-    Store::open_keyed(target, key)?.restore_from(source)
+    Store::open(target)?.restore_from(source)
 }
 
 impl Store {
@@ -184,6 +340,50 @@ impl Store {
             return Err(StoreError::RestoreOntoItself(source.display().to_string()));
         }
         Store::open_read_only_keyed(source, self.key.as_ref())
+    }
+
+    /// What the file at `source` holds, said before it replaces the drive (the TUI's question, the command
+    /// line's refusal); a file that is no drive, or is the drive itself, is refused here, before anything.
+    pub fn describe_backup(&self, source: &Path) -> Result<BackupFacts> {
+        let backup = self.open_backup(source)?;
+        let pupils = backup.student_count()?;
+        let schools = backup.schools()?;
+        let taken = std::fs::metadata(source)
+            .and_then(|m| m.modified())
+            .map(|t| chrono::DateTime::<chrono::Local>::from(t).format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_default();
+        // Named as this drive's backups are (`<drive>-<date>-<time>-<reason>.db`), of one of its schools.
+        let name = source.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let named_ours = self.path().map(backup_key).is_none_or(|key| name.starts_with(&format!("{key}-")));
+        let ours = self.schools()?;
+        let same_school = schools.is_empty() || schools.iter().any(|s| ours.contains(s));
+        // Or, under any name and from before a school was renamed, an earlier state of this very drive: its
+        // latest change is one of this drive's (the log is append-only, and a change's time and session tell it
+        // from another drive's change of the same number). Another laptop's copy that has marks of its own,
+        // which wants a merge, is not. A file too old to say is judged by its name and school.
+        let latest: Option<(i64, String, String)> = backup
+            .conn
+            .query_row("SELECT id, at, origin FROM audit ORDER BY id DESC LIMIT 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()
+            .ok()
+            .flatten();
+        let earlier_state = match latest {
+            Some((id, at, origin)) => self.conn.query_row(
+                "SELECT EXISTS(SELECT 1 FROM audit WHERE id = ?1 AND at = ?2 AND origin = ?3)",
+                rusqlite::params![id, at, origin],
+                |r| r.get::<_, bool>(0),
+            )?,
+            None => false,
+        };
+        Ok(BackupFacts {
+            taken,
+            schools,
+            pupils,
+            current_pupils: self.student_count()?,
+            looks_ours: earlier_state || (named_ours && same_school),
+        })
     }
 
     /// Puts the content of the backup at `source` in place of this drive's, on this connection (the TUI's
@@ -250,10 +450,19 @@ mod tests {
         let parsed = BackupName::parse("school-2024-20261201-093000.123-import.db").expect("a backup");
         assert_eq!(
             parsed,
-            BackupName { drive: "school-2024", copy: "school-2024-20261201-093000.123-import.db", journal: false }
+            BackupName { drive: "school-2024", copy: "school-2024-20261201-093000.123-import.db", leftover: None }
         );
         let journal = BackupName::parse("school-20261201-093000.123-daily.db-journal").expect("a journal");
-        assert_eq!((journal.drive, journal.journal), ("school", true));
+        assert_eq!((journal.drive, journal.leftover), ("school", Some(Leftover::Journal)));
+        for partial in [
+            "school-20261201-093000.123-daily.db.canbao-partial",
+            "school-20261201-093000.123-daily.db.canbao-partial-journal",
+        ] {
+            let parsed = BackupName::parse(partial).expect(partial);
+            assert_eq!((parsed.drive, parsed.copy), ("school", "school-20261201-093000.123-daily.db"));
+            assert_eq!(parsed.leftover, Some(Leftover::Partial));
+            assert_eq!(drive_of_backup(partial), None, "not a backup to restore");
+        }
         for not_ours in [
             "school.db",
             "school-2024.db",
@@ -299,7 +508,8 @@ mod tests {
         store.conn.execute_batch("CREATE TABLE filler(x); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) INSERT INTO filler SELECT randomblob(200) FROM n;").unwrap();
         let target = dir.path().join("copies").join("copy.db");
         let seen = Arc::new(Mutex::new(Vec::new()));
-        let (watched, modes) = (target.clone(), Arc::clone(&seen));
+        let partial = sidecar(&target, PARTIAL_SUFFIX);
+        let (watched, modes) = (partial.clone(), Arc::clone(&seen));
         store
             .conn
             .progress_handler(
@@ -323,6 +533,94 @@ mod tests {
         }
         let folder = std::fs::metadata(dir.path().join("copies")).unwrap().permissions().mode() & 0o777;
         assert_eq!(folder, 0o700);
+    }
+
+    /// A backup to a chosen name stopped half-way (as by a kill) leaves nothing under that name: the copy is
+    /// written under `.canbao-partial` and renamed only when done; the partial copy a kill leaves is removed by
+    /// the next backup to the same name.
+    #[test]
+    fn a_backup_stopped_half_way_leaves_no_file_under_its_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("drive.db")).unwrap();
+        store.conn.execute_batch("CREATE TABLE filler(x); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) INSERT INTO filler SELECT randomblob(200) FROM n;").unwrap();
+        let target = dir.path().join("snap.db");
+        let partial = sidecar(&target, PARTIAL_SUFFIX);
+        let (seen_target, seen_partial) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicBool::new(false)));
+        let (t, p, watched) = (seen_target.clone(), seen_partial.clone(), target.clone());
+        store
+            .conn
+            .progress_handler(
+                200,
+                Some(move || {
+                    t.fetch_or(watched.exists(), Ordering::Relaxed);
+                    // Stopped once the copy is seen on disk, half-way.
+                    let written = std::fs::metadata(sidecar(&watched, PARTIAL_SUFFIX)).is_ok_and(|m| m.len() > 0);
+                    p.fetch_or(written, Ordering::Relaxed) || written
+                }),
+            )
+            .unwrap();
+        assert!(store.backup_to(&target).is_err(), "stopped");
+        assert!(seen_partial.load(Ordering::Relaxed), "the copy was being written beside its name");
+        assert!(!seen_target.load(Ordering::Relaxed), "nothing was under the chosen name while it was written");
+        assert!(!target.exists() && !partial.exists(), "and nothing is left");
+        store.conn.progress_handler(0, None::<fn() -> bool>).unwrap();
+
+        // As a kill leaves it: part of the copy and its journal, under the partial name.
+        std::fs::write(&partial, b"SQLite format 3\0 half written").unwrap();
+        std::fs::write(sidecar(&partial, "-journal"), b"journal").unwrap();
+        store.backup_to(&target).unwrap();
+        assert!(!partial.exists() && !sidecar(&partial, "-journal").exists(), "the next backup clears it");
+        assert_eq!(Store::open_read_only(&target).unwrap().student_count().unwrap(), 0);
+    }
+
+    #[test]
+    fn a_backup_into_a_folder_is_named_as_the_automatic_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("school-2024.db")).unwrap();
+        let written = store.backup_into(&dir.path().join("usb"), "manual").unwrap();
+        assert_eq!(written.parent(), Some(dir.path().join("usb").as_path()));
+        let name = written.file_name().unwrap().to_string_lossy().into_owned();
+        assert_eq!(drive_of_backup(&name), Some("school-2024"), "{name}");
+        assert!(name.ends_with("-manual.db"), "{name}");
+    }
+
+    #[test]
+    fn an_earlier_state_of_the_drive_looks_like_its_backup_under_any_name_and_another_laptops_does_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("drive.db")).unwrap();
+        store.set_operator("测试").unwrap();
+        let today = store.today();
+        let pupil = crate::store::Incoming {
+            school: "一小".into(),
+            school_given: true,
+            name: "张三".into(),
+            id_raw: String::new(),
+            id: crate::domain::id_number::check("", today),
+            grade: "三年级".into(),
+            class: "1班".into(),
+            phone: String::new(),
+            insured: false,
+            categories: Vec::new(),
+            source: "a.csv:2".into(),
+        };
+        store.apply_import(&[pupil], &["a.csv".into()], 0, false).unwrap();
+        let mine = dir.path().join("before-lunch.db");
+        store.backup_to(&mine).unwrap();
+        // The other laptop's copy of the drive, with a change of its own.
+        let theirs = dir.path().join("lap").join("drive.db");
+        store.backup_to(&theirs).unwrap();
+        let mut other = Store::open(&theirs).unwrap();
+        other.rename_school("一小", "第一小学").unwrap();
+        drop(other);
+        store.rename_school("一小", "城关一小").unwrap();
+        let facts = store.describe_backup(&mine).unwrap();
+        assert!(facts.looks_ours, "an earlier state, even from before the school was renamed: {facts:?}");
+        assert_eq!((facts.pupils, facts.current_pupils), (1, 1));
+        assert_eq!(facts.schools, vec!["一小".to_owned()]);
+        let facts = store.describe_backup(&theirs).unwrap();
+        assert!(!facts.looks_ours, "another laptop's copy has changes of its own: {facts:?}");
+        let automatic = store.backup_now("manual").unwrap().expect("a file drive");
+        assert!(store.describe_backup(&automatic).unwrap().looks_ours);
     }
 
     #[cfg(unix)]
@@ -350,8 +648,13 @@ mod tests {
         std::fs::write(sidecar(&half, "-journal"), b"journal").unwrap();
         let others = backups.join("drive-2024-20200101-000000.000-import.db-journal");
         std::fs::write(&others, b"another drive's").unwrap();
+        // As a kill leaves them now: a copy under the partial name, and its journal.
+        let partial = backups.join("drive-20200101-000001.000-daily.db.canbao-partial");
+        std::fs::write(&partial, b"SQLite format 3\0 half written").unwrap();
+        std::fs::write(sidecar(&partial, "-journal"), b"journal").unwrap();
         let written = store.backup_now("import").unwrap().expect("written");
         assert!(!half.exists() && !sidecar(&half, "-journal").exists(), "the unfinished copy is cleaned up");
+        assert!(!partial.exists() && !sidecar(&partial, "-journal").exists(), "and a partial one");
         assert!(written.exists());
         assert!(others.exists(), "another drive's files are not this drive's to clean");
     }

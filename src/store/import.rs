@@ -81,6 +81,10 @@ pub struct ImportSession<'a> {
     name_order_trigger: Option<String>,
     /// The index of `students` set aside while an empty roster is filled, built again before the commit.
     deferred_indexes: Vec<String>,
+    /// Where this drive's automatic backups go (`None`: in memory).
+    auto_backup: Option<super::backup::AutoBackup>,
+    /// The reason of the automatic backup `finish` takes before it commits (`back_up_before_commit`).
+    backup_reason: Option<&'static str>,
 }
 
 /// Gives a pupil inserted without a sort key its key. Every row an import inserts has one already, yet SQLite
@@ -106,6 +110,7 @@ impl Store {
     /// class-list reader reports later rows of the same pupil as duplicates instead of applying them.
     pub fn begin_import(&mut self) -> Result<ImportSession<'_>> {
         let ctx = self.audit_context("import");
+        let auto_backup = self.auto_backup();
         // The session's statements and its transaction borrow the connection for the session's whole life;
         // `&mut self` keeps any other transaction from starting meanwhile, which is what the checked
         // constructor would have ensured.
@@ -122,6 +127,8 @@ impl Store {
             id_invalid: 0,
             name_order_trigger: None,
             deferred_indexes: Vec::new(),
+            auto_backup,
+            backup_reason: None,
         };
         let tx = session.tx.as_ref().ok_or(StoreError::ImportFinished)?;
         tx.pragma_update(None, "cache_size", super::IMPORT_CACHE_KIB)?;
@@ -206,6 +213,13 @@ impl ImportSession<'_> {
         Ok(result)
     }
 
+    /// Has `finish` take the drive's automatic backup before `reason` just before it commits: once every row
+    /// has been read and applied, so an import that fails on the way (a file missing, unreadable or refused)
+    /// takes no backup. A dry run takes none.
+    pub fn back_up_before_commit(&mut self, reason: &'static str) {
+        self.backup_reason = Some(reason);
+    }
+
     /// Writes what is still pending and commits, or with `dry_run` rolls everything back.
     pub fn finish(mut self, files: &[String], duplicates: usize, dry_run: bool) -> Result<ImportOutcome> {
         let tx = self.tx.as_ref().ok_or(StoreError::ImportFinished)?;
@@ -244,6 +258,10 @@ impl ImportSession<'_> {
                 self.id_invalid as i64
             ],
         )?;
+        // Last, when nothing is left that could fail the import but the commit itself.
+        if let (Some(auto), Some(reason)) = (&self.auto_backup, self.backup_reason) {
+            auto.take_during(&tx, reason)?;
+        }
         tx.commit()?;
         Ok(outcome)
     }

@@ -296,6 +296,11 @@ fn read_only_sqlite(path: &Path, key: Option<&Passphrase>, folder: ShmFolder) ->
     keyed(Connection::open_with_flags(immutable_uri(path), flags | uri).map_err(|_| not_db())?)
 }
 
+/// Interrupts `conn`'s statements once `stop` is set (see `Store::stop_when`).
+fn watch_stop(conn: &mut Connection, stop: std::sync::Arc<std::sync::atomic::AtomicBool>) -> Result<()> {
+    Ok(conn.progress_handler(1000, Some(move || stop.load(std::sync::atomic::Ordering::Relaxed)))?)
+}
+
 /// `path` with `suffix` after its name: the drive's `-wal` or `-shm`.
 fn sidecar(path: &Path, suffix: &str) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
@@ -390,6 +395,8 @@ pub struct Store {
     first_year_cached: Option<i32>,
     /// How the file was opened, so leaving an earlier year puts back what was there.
     opened_read_only: bool,
+    /// The stop `stop_when` watches, for the second connection an import's backup is read through.
+    stop: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 /// A file to read, such as another laptop's copy or a backup: SQLite would call a missing file or a folder
@@ -479,6 +486,7 @@ impl Store {
             viewed_year: None,
             first_year_cached: None,
             opened_read_only: true,
+            stop: None,
         };
         store.current_year = store.read_current_year()?;
         if store.current_year.is_some() {
@@ -536,6 +544,7 @@ impl Store {
             viewed_year: None,
             first_year_cached: None,
             opened_read_only: false,
+            stop: None,
         };
         store.current_year = store.read_current_year()?;
         store.first_year_cached = store.first_year()?;
@@ -628,7 +637,8 @@ impl Store {
     /// stopped one is rolled back whole; an export writes beside its target and removes what it wrote.
     /// Checked every thousand virtual-machine steps, which is far below a frame's time.
     pub fn stop_when(&mut self, stop: std::sync::Arc<std::sync::atomic::AtomicBool>) -> Result<()> {
-        Ok(self.conn.progress_handler(1000, Some(move || stop.load(std::sync::atomic::Ordering::Relaxed)))?)
+        self.stop = Some(std::sync::Arc::clone(&stop));
+        watch_stop(&mut self.conn, stop)
     }
 
     /// After each statement this connection finishes: its SQL and how many rows it has stepped through by full

@@ -244,12 +244,9 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
             Ok(preview) => JobOutcome::Planned { request, preview },
             Err(e) => JobOutcome::Failed(e.to_string()),
         },
-        // The same automatic backup as `canbao import` takes, on the worker's own connection.
-        Work::Apply { request } => match store
-            .backup_now("import")
-            .map_err(|e| e.to_string())
-            .and_then(|_| request.run(store, false).map_err(|e| e.to_string()))
-        {
+        // As `canbao import`: the automatic backup once the files are read again, just before the commit (a file
+        // gone or changed since the preview takes none).
+        Work::Apply { request } => match request.commit(store).map_err(|e| e.to_string()) {
             Ok(report) => JobOutcome::Imported { report, data: RosterData::load(store).ok() },
             Err(e) => JobOutcome::Failed(e),
         },
@@ -314,10 +311,7 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
         }
         Work::Place { staged } => staged.place(store.path()),
         Work::Reconcile { file, source, policy, dry_run } => {
-            // As `canbao reconcile`: a backup before the drive changes.
-            if !dry_run && let Err(e) = store.backup_now("reconcile") {
-                return JobOutcome::Failed(e.to_string());
-            }
+            // As `canbao reconcile`: the list read and checked, a backup before the drive changes.
             match reconcile::reconcile(store, &file, source, policy.as_ref(), dry_run) {
                 Ok(report) => {
                     let data = if dry_run { None } else { RosterData::load(store).ok() };
