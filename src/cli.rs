@@ -137,6 +137,10 @@ pub enum Command {
     Restore {
         #[arg(value_name = "FILE")]
         file: PathBuf,
+        /// 即使文件不像本数据文件的备份（文件名或学校不同）也恢复 (restore even a file that does not look like a
+        /// backup of this drive)
+        #[arg(long)]
+        force: bool,
     },
     /// 登记一名学生的参保、缴费或备注 (mark one pupil, for scripts: prints 已保存 once it is on disk)
     Mark(MarkArgs),
@@ -659,7 +663,7 @@ fn run(cli: &Cli) -> CmdResult {
         }
         Command::Check { reveal, json } => paperwork::check(cli, *reveal, *json),
         Command::Backup { file } => drive_file::backup(cli, file.as_deref()),
-        Command::Restore { file } => drive_file::restore(cli, file),
+        Command::Restore { file, force } => drive_file::restore(cli, file, *force),
         Command::Encrypt { out } => drive_file::convert(cli, out.as_deref(), true),
         Command::Decrypt { out } => drive_file::convert(cli, out.as_deref(), false),
         Command::Merge { other, dry_run, reveal, json } => drive_file::merge(cli, other, *dry_run, *reveal, *json),

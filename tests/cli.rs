@@ -194,7 +194,9 @@ fn backup_restore_and_merge_through_the_binary() {
     canbao(&b).arg("backup").arg(&snapshot).assert().success();
     let ten = dir.path().join("only-ten.db");
     canbao(&ten).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
-    canbao(&a).arg("restore").arg(&ten).assert().success();
+    // Another drive, not a backup of this one: only with --force (see `restore_of_another_drive_…`).
+    canbao(&a).arg("restore").arg(&ten).assert().code(1);
+    canbao(&a).args(["restore", "--force"]).arg(&ten).assert().success();
     assert_eq!(json(canbao(&a).args(["stats", "--json"]))["students"], 10);
 }
 
@@ -236,6 +238,49 @@ fn an_import_or_reconciliation_that_fails_takes_no_backup() {
     assert!(taken[0].ends_with("-import.db"), "{taken:?}");
     let backup = canbao::store::Store::open_read_only(&dir.path().join("backups").join(&taken[0])).unwrap();
     assert_eq!(backup.student_count().unwrap(), 10, "the backup holds the drive as it was before the import");
+}
+
+#[test]
+fn restore_of_another_drive_is_refused_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let other = dir.path().join("lap").join("S2.db");
+    std::fs::create_dir(dir.path().join("lap")).unwrap();
+    canbao(&other).args(["import", "--school", "第二小学"]).arg(fixture("gbk_title.csv")).assert().success();
+    let before = backup_names(dir.path());
+
+    let out = canbao(&db).arg("restore").arg(&other).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    for said in
+        ["这不像本数据文件的备份", "备份时间 ", "学校：第二小学", "23 人（当前数据 10 人）", "--force", "canbao merge"]
+    {
+        assert!(text.contains(said), "{said}: {text}");
+    }
+    assert_eq!(json(canbao(&db).args(["stats", "--json"]))["students"], 10, "nothing changed");
+    assert_eq!(backup_names(dir.path()), before, "not even a backup");
+    let out = canbao(&db).args(["--lang", "en", "restore"]).arg(&other).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("23 pupils (the current data has 10)") && !text.contains("学校："), "{text}");
+
+    // A backup of this drive, in its backups folder or under a name of the operator's, restores as before.
+    canbao(&db).arg("backup").assert().success();
+    let mine = dir.path().join("before-lunch.db");
+    canbao(&db).arg("backup").arg(&mine).assert().success();
+    let manual = dir
+        .path()
+        .join("backups")
+        .join(backup_names(dir.path()).into_iter().find(|n| n.ends_with("-manual.db")).expect("the manual backup"));
+    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    canbao(&db).arg("restore").arg(&mine).assert().success();
+    assert_eq!(json(canbao(&db).args(["stats", "--json"]))["students"], 10);
+    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    canbao(&db).arg("restore").arg(&manual).assert().success();
+    assert_eq!(json(canbao(&db).args(["stats", "--json"]))["students"], 10);
+
+    canbao(&db).args(["restore", "--force"]).arg(&other).assert().success();
+    assert_eq!(json(canbao(&db).args(["stats", "--json"]))["students"], 23, "--force replaces it");
 }
 
 #[test]

@@ -191,6 +191,27 @@ fn an_import_from_the_tui_whose_file_is_gone_at_the_commit_takes_no_backup() {
 }
 
 #[test]
+fn the_restore_question_warns_of_another_drive_but_not_of_a_backup_under_a_name_of_ones_own() {
+    let (dir, drive) = sample_drive();
+    let store = Store::open(&drive).unwrap();
+    let mine = dir.path().join("before-lunch.db");
+    store.backup_to(&mine).unwrap();
+    drop(store);
+    let other = dir.path().join("other.db");
+    let list = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/utf8_bom.csv");
+    let mut other_store = Store::open(&other).unwrap();
+    canbao::io::class_list::import(&mut other_store, &[list.as_path()], Some("第二小学"), false).unwrap();
+    drop(other_store);
+    let mut app = app_on(&drive, Language::Zh);
+    let warned = |app: &App| screen(app).join("").contains("这不像本数据文件的备份");
+    app.ask_restore(other);
+    assert!(app.modal.is_some() && warned(&app), "{}", screen(&app).join("\n"));
+    app.update(Action::Back);
+    app.ask_restore(mine);
+    assert!(app.modal.is_some() && !warned(&app), "{}", screen(&app).join("\n"));
+}
+
+#[test]
 fn the_demo_file_is_called_the_sample_in_the_title() {
     let dir = tempfile::tempdir().unwrap();
     let (store, _) = canbao::demo::fresh_demo(&dir.path().join("demo.db")).unwrap();

@@ -25,14 +25,21 @@ pub(super) fn backup(cli: &Cli, file: Option<&Path>) -> CmdResult {
     Ok(())
 }
 
-pub(super) fn restore(cli: &Cli, file: &Path) -> CmdResult {
+pub(super) fn restore(cli: &Cli, file: &Path, force: bool) -> CmdResult {
     if cli.read_only {
         return Err(UserError(READ_ONLY_REFUSED.into()));
     }
     let path = drive_path(cli);
     let _lock = lock_drive(cli)?;
     let key = passphrase::for_drive(&path)?;
-    let safety = Store::open_keyed(&path, key.as_ref())?.restore_from(file)?;
+    let mut store = Store::open_keyed(&path, key.as_ref())?;
+    // What the TUI asks about before Yes, the command line refuses without --force: another school's drive, or
+    // another laptop's (which wants a merge), typed where a backup was meant.
+    let facts = store.describe_backup(file)?;
+    if !facts.looks_ours && !force {
+        return Err(UserError(not_a_backup_of_this_drive(file, &facts)));
+    }
+    let safety = store.restore_from(file)?;
     if let Some(s) = safety {
         say(
             &format!("恢复前的数据已备份 (the previous data was backed up): {}", s.display()),
@@ -41,6 +48,29 @@ pub(super) fn restore(cli: &Cli, file: &Path) -> CmdResult {
     }
     say(&format!("已从 {} 恢复 (restored)", file.display()), &format!("restored from {}", file.display()));
     Ok(())
+}
+
+/// The refusal of a restore from a file that does not look like a backup of this drive: the facts the TUI's
+/// question gives, and the two ways on.
+fn not_a_backup_of_this_drive(file: &Path, facts: &crate::store::backup::BackupFacts) -> String {
+    let f = file.display();
+    let schools = if facts.schools.is_empty() { "—".to_owned() } else { facts.schools.join("、") };
+    let (taken, pupils, now) = (&facts.taken, facts.pupils, facts.current_pupils);
+    let zh = format!(
+        "这不像本数据文件的备份（文件名或学校不同），未做任何修改：{f}\n\
+         备份时间 {taken}；学校：{schools}；{pupils} 人（当前数据 {now} 人）。\n\
+         确要用它替换当前数据，请加 --force 重新运行：canbao restore --force {f}\n\
+         如果这是另一台电脑的数据文件，要把两边的登记合在一起，请用：canbao merge {f}\n\
+         (this does not look like a backup of this drive (another name or school): nothing changed; \
+         to replace the data with it anyway add --force; to bring in another laptop's marks use merge)"
+    );
+    let en = format!(
+        "this does not look like a backup of this drive (another name or school): nothing changed: {f}\n\
+         Taken {taken}; schools: {schools}; {pupils} pupils (the current data has {now}).\n\
+         To replace the data with it anyway, run again with --force: canbao restore --force {f}\n\
+         If it is another laptop's drive, bring its marks in instead: canbao merge {f}"
+    );
+    pick(&zh, &en).to_owned()
 }
 
 pub(super) fn merge(cli: &Cli, other: &Path, dry_run: bool, reveal: bool, json: bool) -> CmdResult {

@@ -610,25 +610,15 @@ impl App {
     /// Asks before a backup replaces the drive, saying when it was taken and how many pupils it holds, read
     /// from the file itself (a file that is no drive is refused here, before anything is touched).
     pub fn ask_restore(&mut self, file: PathBuf) {
-        let described = self.store.open_backup(&file).and_then(|backup| {
-            let pupils: i64 = backup.connection().query_row("SELECT count(*) FROM students", [], |r| r.get(0))?;
-            Ok((pupils, backup.schools()?))
-        });
-        match described {
-            Ok((pupils, schools)) => {
-                let taken = std::fs::metadata(&file)
-                    .and_then(|m| m.modified())
-                    .map(|t| chrono::DateTime::<chrono::Local>::from(t).format("%Y-%m-%d %H:%M").to_string())
-                    .unwrap_or_default();
-                let now = self.store.student_count().unwrap_or_default();
-                let named = if schools.is_empty() { "—".to_owned() } else { schools.join("、") };
-                let mut question = fill(self.text.restore_question, &[&file.display(), &taken, &named, &pupils, &now]);
-                // Another school's drive, or a file not named as this drive's backups are: said before Yes.
-                let ours = self.store.path().map(crate::store::backup::backup_key);
-                let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                let other_school = !schools.is_empty() && !schools.iter().any(|s| self.schools.contains(s));
-                let not_ours = ours.is_some_and(|key| !name.starts_with(&format!("{key}-")));
-                if other_school || not_ours {
+        match self.store.describe_backup(&file) {
+            Ok(facts) => {
+                let named = if facts.schools.is_empty() { "—".to_owned() } else { facts.schools.join("、") };
+                let (pupils, now) = (facts.pupils, facts.current_pupils);
+                let mut question =
+                    fill(self.text.restore_question, &[&file.display(), &facts.taken, &named, &pupils, &now]);
+                // Another school's drive, or another laptop's: said before Yes (the command line refuses it
+                // without --force).
+                if !facts.looks_ours {
                     question.push_str(self.text.restore_not_ours);
                 }
                 let then = Then::Start(Box::new(Work::Restore { file }));
