@@ -130,6 +130,8 @@ pub enum Command {
     },
     /// 备份数据文件 (a consistent copy of the drive file; default: the backups folder beside it)
     Backup {
+        /// 备份写到此文件，或此文件夹中（以“文件名-日期-时间-manual.db”命名） (write the copy to this file, or
+        /// into this folder under the name the automatic backups take)
         #[arg(value_name = "FILE")]
         file: Option<PathBuf>,
     },

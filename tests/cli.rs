@@ -284,6 +284,39 @@ fn restore_of_another_drive_is_refused_without_force() {
 }
 
 #[test]
+fn backup_into_a_folder_takes_the_automatic_backups_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let folder = dir.path().join("bkdir");
+    std::fs::create_dir(&folder).unwrap();
+    let slashed = format!("{}/", dir.path().join("new-folder").display());
+    for target in [folder.to_str().unwrap(), &format!("{}/", folder.display()), &slashed] {
+        let out = canbao(&db).arg("backup").arg(target).output().unwrap();
+        assert!(out.status.success(), "{target}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    for (folder, count) in [(folder, 2), (dir.path().join("new-folder"), 1)] {
+        let names: Vec<String> = std::fs::read_dir(&folder)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names.len(), count, "{names:?}");
+        for name in &names {
+            let stamp = name.strip_prefix("drive-").and_then(|n| n.strip_suffix("-manual.db")).expect(name);
+            assert_eq!(stamp.len(), "20261201-093000.123".len(), "{name}");
+            let copy = canbao::store::Store::open_read_only(&folder.join(name)).unwrap();
+            assert_eq!(copy.student_count().unwrap(), 10);
+        }
+    }
+    // A file of that name is still refused, and called a file.
+    let file = dir.path().join("snap.db");
+    canbao(&db).arg("backup").arg(&file).assert().success();
+    let out = canbao(&db).arg("backup").arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("备份文件已存在"));
+}
+
+#[test]
 fn merge_and_restore_of_a_missing_file_or_a_folder_say_so() {
     let dir = tempfile::tempdir().unwrap();
     let a = dir.path().join("a.db");

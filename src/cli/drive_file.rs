@@ -12,6 +12,8 @@ pub(super) fn backup(cli: &Cli, file: Option<&Path>) -> CmdResult {
     // Like any writer: the backup records itself in the drive and prunes the backups folder.
     let (store, _lock) = open_writer(cli)?;
     let written = match file {
+        // A folder (or a path written as one, `bk/`) gets the copy under the automatic backups' name.
+        Some(f) if names_a_folder(f) => Some(store.backup_into(f, "manual")?),
         Some(f) => Some(store.backup_to(f)?),
         None => {
             let mut store = store;
@@ -23,6 +25,12 @@ pub(super) fn backup(cli: &Cli, file: Option<&Path>) -> CmdResult {
         None => say("内存中的数据无需备份 (nothing to back up)", "nothing to back up"),
     }
     Ok(())
+}
+
+/// An existing folder, or a path ending in a separator.
+fn names_a_folder(path: &Path) -> bool {
+    let text = path.as_os_str().to_string_lossy();
+    path.is_dir() || text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR)
 }
 
 pub(super) fn restore(cli: &Cli, file: &Path, force: bool) -> CmdResult {
