@@ -259,6 +259,58 @@ fn category_picker() {
     });
 }
 
+/// `c` on several pupils: the hint on what ticking does wraps in the box, the English whole.
+#[test]
+fn category_picker_for_several() {
+    snap("categories_bulk", |app| {
+        app.update(Action::ToggleSelect);
+        app.update(Action::ToggleSelect);
+        app.update(Action::Categories);
+        let shown = screen(app);
+        let rows: Vec<&str> = shown.lines().collect();
+        // The hint's first row, and what its next row must hold (the end of the English, wrapped).
+        let (first, next) = match app.lang {
+            Language::Zh => ("勾选的类别将添加给每名学生，原有类别保留", "[ ]"),
+            Language::En => ("Ticked categories are added to each pupil; their own", "stay"),
+        };
+        let at = rows.iter().position(|r| r.contains(first)).unwrap_or_else(|| panic!("{shown}"));
+        assert!(rows[at + 1].contains(next), "{shown}");
+    });
+}
+
+/// The special-category roster of a drive where nobody is in a special category: no file, and a box that says
+/// so plainly, not 「出错了」, in the operator's language only.
+#[test]
+fn an_empty_special_roster_is_no_error() {
+    for (lang, title, said, other) in [
+        // In Chinese a message is said whole, both languages, as every message is.
+        (Language::Zh, "没有可导出的内容", "没有标记了人员类别（特殊人群）的学生", "出错了"),
+        (Language::En, "Nothing to export", "nobody is in a special category", "没有"),
+    ] {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut app = app(lang);
+        for s in app.store.students(&Default::default()).expect("list") {
+            if !s.categories.is_empty() {
+                app.store.set_categories(s.id, &[]).expect("clear");
+            }
+        }
+        app.update(Action::Palette);
+        type_text(&mut app, "export special");
+        app.update(Action::Confirm);
+        let Some(canbao::tui::modal::Modal::Path(prompt)) = &mut app.modal else { panic!("prompt") };
+        prompt.input.set(&dir.path().display().to_string());
+        app.update(Action::Confirm);
+        let Some(canbao::tui::modal::Modal::Message(m)) = &app.modal else { panic!("no box: {:?}", app.status) };
+        assert_eq!(m.title, title);
+        assert!(!m.error);
+        assert!(m.lines.iter().all(|l| l.contains(said) && !l.contains(other)), "{:?}", m.lines);
+        let status = app.status.as_ref().expect("status");
+        assert!(!status.error && status.text.contains(said) && !status.text.contains(other), "{}", status.text);
+        assert!(screen(&app).contains(title), "{}", screen(&app));
+        assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 0, "no file");
+    }
+}
+
 #[test]
 fn payment_form() {
     snap("payment", |app| app.update(Action::TogglePaid));

@@ -254,3 +254,29 @@ fn the_new_year_question_counts_wrapped_rows_and_keeps_the_line_of_classes_not_l
     assert!(shown.contains(&more) && shown.contains("--promote --dry-run"), "{shown}");
     assert!(shown.contains("否") && shown.contains("是"), "{shown}");
 }
+
+/// The new year's question in English names the policy made for it as the Chinese does: made from the drive's
+/// policy, written to the config folder, to be checked against the notice.
+#[test]
+fn the_new_year_question_in_english_says_where_its_policy_comes_from() {
+    let mut store = Store::open_in_memory().expect("store");
+    store.set_fixed_clock("2026-11-23T10:00:00+08:00");
+    canbao::demo::load_sample(&mut store).expect("sample");
+    store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("policy");
+    let config = tempfile::tempdir().expect("config");
+    let options = Options {
+        lang: Language::En,
+        theme: None,
+        operator: Some("测试".into()),
+        config_dir: Some(config.path().to_owned()),
+    };
+    let mut app = App::new(store, &options).expect("app");
+    app.update(Action::Resize(120, 40));
+    app.run_command(Command::NewYear);
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no question") };
+    assert!(
+        c.question.contains("(made from the drive's policy, written to the config folder when the year starts"),
+        "{}",
+        c.question
+    );
+}

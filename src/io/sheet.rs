@@ -19,8 +19,8 @@ pub enum ExportError {
     #[error("数据文件中还没有学生，没有可导出的内容 (no pupils to export)")]
     Nothing,
     #[error(
-        "没有标记了人员类别（特殊人群）的学生，参保花名册无内容可导出 \
-         (no pupil is marked with a category: the special-groups roster would be empty)"
+        "没有标记了人员类别（特殊人群）的学生，参保花名册无人可列，未导出文件 \
+         (nobody is in a special category: the special-groups roster has no one to list, so no file was written)"
     )]
     NoSpecialPupils,
     #[error("CSV 只能装一所学校，请用 --school 指定其中之一：{0} (a CSV holds one school: pick one with --school)")]
@@ -53,6 +53,20 @@ pub enum ExportError {
     NoNotices,
     #[error("缴费告知单只能导出为 XLSX (payment notices are XLSX only)")]
     NoticesXlsxOnly,
+}
+
+impl ExportError {
+    /// The form would have nobody in it (no pupils, none in a special category, nobody left to pay, only
+    /// graduates): nothing went wrong, there is just nothing to write.
+    pub fn is_empty_form(&self) -> bool {
+        matches!(
+            self,
+            ExportError::Nothing
+                | ExportError::NoSpecialPupils
+                | ExportError::NoNotices
+                | ExportError::OnlyGraduates(_)
+        )
+    }
 }
 
 pub const TITLE: &str = "在校学生信息表";

@@ -140,8 +140,25 @@ pub enum JobOutcome {
         staged: Staged,
         taken: Vec<PathBuf>,
     },
+    /// A form with nobody to put in it (no pupil in a special category …): not a failure. Each school's
+    /// message (the school named when the drive holds several), both languages in one.
+    NothingToExport(Vec<(Option<String>, String)>),
     /// The job failed; the message is for the operator.
     Failed(String),
+}
+
+/// Why a form was not written: it would be empty, or something went wrong.
+enum FormNotWritten {
+    Empty(Vec<(Option<String>, String)>),
+    Failed(String),
+}
+
+fn not_written(e: ExportError) -> FormNotWritten {
+    if e.is_empty_form() {
+        FormNotWritten::Empty(vec![(None, e.to_string())])
+    } else {
+        FormNotWritten::Failed(e.to_string())
+    }
 }
 
 /// Why a job that saw its stop flag ended (replaced by `JobOutcome::Stopped` before the app sees it).
@@ -220,6 +237,7 @@ impl fmt::Debug for JobOutcome {
             }
             JobOutcome::Stopped(kind) => f.debug_tuple("Stopped").field(kind).finish(),
             JobOutcome::WouldReplace { taken, .. } => f.debug_tuple("WouldReplace").field(taken).finish(),
+            JobOutcome::NothingToExport(m) => f.debug_tuple("NothingToExport").field(m).finish(),
             JobOutcome::Failed(m) => f.debug_tuple("Failed").field(m).finish(),
         }
     }
@@ -258,16 +276,17 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
             };
             let written = target
                 .file_name()
-                .ok_or_else(|| target.display().to_string())
-                .and_then(|name| sheet::export_sheet(store, &stage.join(name), &options).map_err(|e| e.to_string()));
+                .ok_or_else(|| FormNotWritten::Failed(target.display().to_string()))
+                .and_then(|name| sheet::export_sheet(store, &stage.join(name), &options).map_err(not_written));
             let placed = match written {
-                Ok(_) if stopped() => Err(STOPPED.to_owned()),
+                Ok(_) if stopped() => Err(FormNotWritten::Failed(STOPPED.to_owned())),
                 // The operator was asked before an existing file is replaced. Checked when the name was typed;
                 // again here, as the answer may have come long after.
                 Ok((path, graduates)) => check_target(&target, options.format, store.path())
                     .map_err(|e| e.to_string())
                     .and_then(|()| std::fs::rename(&path, &target).map_err(|e| write_failed(&target, e)))
-                    .map(|()| (target.clone(), graduates)),
+                    .map(|()| (target.clone(), graduates))
+                    .map_err(FormNotWritten::Failed),
                 Err(e) => Err(e),
             };
             let _ = std::fs::remove_dir_all(&stage);
@@ -280,7 +299,8 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
                         .into_iter()
                         .collect(),
                 },
-                Err(message) => JobOutcome::Failed(message),
+                Err(FormNotWritten::Empty(lines)) => JobOutcome::NothingToExport(lines),
+                Err(FormNotWritten::Failed(message)) => JobOutcome::Failed(message),
             }
         }
         Work::ExportForm { form, folder, options, policy, config } => {
@@ -295,9 +315,12 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
                     return JobOutcome::Failed(STOPPED.to_owned());
                 }
                 Ok(done) => done,
-                Err(message) => {
+                Err(not_written) => {
                     let _ = std::fs::remove_dir_all(&stage);
-                    return JobOutcome::Failed(message);
+                    return match not_written {
+                        FormNotWritten::Empty(lines) => JobOutcome::NothingToExport(lines),
+                        FormNotWritten::Failed(message) => JobOutcome::Failed(message),
+                    };
                 }
             };
             let staged = Staged { folder, stage, files, skipped };
@@ -360,7 +383,7 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
 }
 
 /// Writes `form` into `folder`, each school's own files for a drive of several: the files written, and what a
-/// school had nothing for.
+/// school had nothing for. No file at all is `Empty` when every school had nobody for the form.
 fn export_form(
     store: &Store,
     form: Form,
@@ -368,15 +391,16 @@ fn export_form(
     options: &ExportOptions,
     policy: Option<&Policy>,
     config: Option<&std::path::Path>,
-) -> Result<(Vec<PathBuf>, Vec<String>), String> {
+) -> Result<(Vec<PathBuf>, Vec<String>), FormNotWritten> {
     // Each form covers one school: a drive of several gets each school's own files.
     let schools = match store.schools() {
         Ok(s) if s.len() > 1 => s.into_iter().map(Some).collect(),
         Ok(_) => vec![None],
-        Err(e) => return Err(e.to_string()),
+        Err(e) => return Err(FormNotWritten::Failed(e.to_string())),
     };
     let several = schools.len() > 1;
     let (mut all, mut skipped) = (Vec::new(), Vec::new());
+    let mut empty = Vec::new();
     for school in schools {
         let opts = ExportOptions { school, ..options.clone() };
         let input = FormInput { store, opts: &opts, policy };
@@ -399,12 +423,20 @@ fn export_form(
         match written {
             Ok(paths) => all.extend(paths),
             // One school with nothing for this form does not stop the others'.
-            Err(e) if several => skipped.push(format!("{}：{e}", opts.school.as_deref().unwrap_or_default())),
-            Err(e) => return Err(e.to_string()),
+            Err(e) if several => {
+                if e.is_empty_form() {
+                    empty.push((opts.school.clone(), e.to_string()));
+                }
+                skipped.push(format!("{}：{e}", opts.school.as_deref().unwrap_or_default()));
+            }
+            Err(e) => return Err(not_written(e)),
         }
     }
     if all.is_empty() {
-        return Err(skipped.join("\n"));
+        if empty.len() == skipped.len() {
+            return Err(FormNotWritten::Empty(empty));
+        }
+        return Err(FormNotWritten::Failed(skipped.join("\n")));
     }
     Ok((all, skipped))
 }

@@ -225,6 +225,8 @@ pub struct Text {
     pub export_done: &'static str,
     pub exported: &'static str,
     pub failed: &'static str,
+    /// The title over a form that had nobody to put in it (no pupil in a special category …).
+    pub nothing_to_export: &'static str,
     pub import_counts: &'static str,
     pub import_schools: &'static str,
     pub import_problem: &'static str,

@@ -190,6 +190,23 @@ impl App {
                 let text = fill(self.text.job_stopped, &[&self.text.job(kind)]);
                 self.say(text);
             }
+            JobOutcome::NothingToExport(found) => {
+                // Nobody to put in the form is no failure: said plainly, in the operator's language, as the
+                // status line says it.
+                let lines: Vec<String> = found
+                    .iter()
+                    .map(|(school, message)| {
+                        let message = crate::words::in_language(message, self.lang);
+                        match school {
+                            Some(school) => fill(self.text.label_value, &[school, &message]),
+                            None => message.to_owned(),
+                        }
+                    })
+                    .collect();
+                self.say(lines.join(self.text.pick("；", "; ")));
+                let title = self.text.nothing_to_export.to_owned();
+                self.modal = Some(Modal::Message(Message { title, lines, error: false, offset: 0 }));
+            }
             JobOutcome::Failed(message) => {
                 self.fail(message.clone());
                 self.modal = Some(Modal::Message(Message {

@@ -478,7 +478,18 @@ fn categories(frame: &mut Frame, app: &App, area: Rect, picker: &CategoryPicker)
     let t = app.text;
     let title = targets_title(app, t.categories_title, &picker.targets);
     let all = CategoryTable::builtin().all();
-    let inner = popup(frame, app, area, 60, all.len() as u16 + 5, &title);
+    // Several pupils: the hint on what ticking does, wrapped, in the row under the title and as many more as it
+    // takes (the English is longer than the box).
+    let width = 60;
+    let hint = if picker.targets.len() > 1 {
+        layout::wrap(t.bulk_categories_hint, usize::from(width.min(area.width).saturating_sub(4)))
+    } else {
+        Vec::new()
+    };
+    let extra = hint.len().saturating_sub(1) as u16;
+    let boxed = popup(frame, app, area, width, all.len() as u16 + 5 + extra, &title);
+    let hint_area = Rect { y: boxed.y.saturating_sub(1), height: extra + 1, ..boxed };
+    let inner = Rect { y: boxed.y + extra, height: boxed.height.saturating_sub(extra), ..boxed };
     let rows = inner.height.saturating_sub(2) as usize;
     let start = (picker.cursor + 1).saturating_sub(rows.max(1));
     let lines: Vec<Line> = all
@@ -496,10 +507,9 @@ fn categories(frame: &mut Frame, app: &App, area: Rect, picker: &CategoryPicker)
     frame.render_widget(Paragraph::new(lines), inner);
     let items = [("toggle_select", None), ("confirm", None), ("back", None)];
     frame.render_widget(Paragraph::new(hint_line(app, Context::Picker, &items, inner.width as usize)), bottom(inner));
-    if picker.targets.len() > 1 {
-        let hint = Paragraph::new(Span::styled(t.bulk_categories_hint, app.theme.popup().add_modifier(Modifier::DIM)));
-        frame.render_widget(hint, Rect { y: inner.y.saturating_sub(1), height: 1, ..inner });
-    }
+    let style = app.theme.popup().add_modifier(Modifier::DIM);
+    frame
+        .render_widget(Paragraph::new(hint.into_iter().map(|r| Line::styled(r, style)).collect::<Vec<_>>()), hint_area);
 }
 
 /// `e`: the five statuses, and the reason or place where the highlighted one takes it.
