@@ -38,19 +38,24 @@ impl<T: Default, E> Embedded<T, E> {
 
 /// A data file (category table, policy) that cannot be used. Always names the file and, where known, the key
 /// and line, so whoever edits the file can find the mistake.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DataFileError {
     /// Not valid TOML, or not the expected shape (unknown key, wrong type, missing key). `message` is the TOML
     /// parser's own text.
-    #[error("数据文件 {file} 格式有误{}：{message}", located(key, *line))]
     Parse { file: String, key: String, line: Option<usize>, message: String },
     /// Valid TOML whose content breaks a rule (a date range backwards, a percentage over 100 …).
-    #[error("数据文件 {file} 内容有误{}：{message_zh}", located(key, *line))]
     Invalid { file: String, key: String, line: Option<usize>, message_zh: String, message_en: String },
     /// The file or directory could not be read.
-    #[error("无法读取数据文件 {file}：{message}")]
     Read { file: String, message: String },
 }
+
+impl std::fmt::Display for DataFileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.chinese("数据文件"))
+    }
+}
+
+impl std::error::Error for DataFileError {}
 
 fn located(key: &str, line: Option<usize>) -> String {
     match (key.is_empty(), line) {
@@ -79,8 +84,30 @@ impl DataFileError {
         }
     }
 
+    /// The error with the file called what it is, in Chinese and in English (`政策文件`, "policy file"): to the
+    /// operator a 数据文件 is the drive.
+    pub fn named_as(&self, zh: &str, en: &str) -> (String, String) {
+        (self.chinese(zh), self.english(en))
+    }
+
+    fn chinese(&self, noun: &str) -> String {
+        match self {
+            DataFileError::Parse { file, key, line, message } => {
+                format!("{noun} {file} 格式有误{}：{message}", located(key, *line))
+            }
+            DataFileError::Invalid { file, key, line, message_zh, .. } => {
+                format!("{noun} {file} 内容有误{}：{message_zh}", located(key, *line))
+            }
+            DataFileError::Read { file, message } => format!("无法读取{noun} {file}：{message}"),
+        }
+    }
+
     /// The same error in English.
     pub fn message_en(&self) -> String {
+        self.english("data file")
+    }
+
+    fn english(&self, noun: &str) -> String {
         let at = |key: &str, line: Option<usize>| match (key.is_empty(), line) {
             (true, None) => String::new(),
             (true, Some(line)) => format!(" (line {line})"),
@@ -89,12 +116,12 @@ impl DataFileError {
         };
         match self {
             DataFileError::Parse { file, key, line, message } => {
-                format!("data file {file} is malformed{}: {message}", at(key, *line))
+                format!("{noun} {file} is malformed{}: {message}", at(key, *line))
             }
             DataFileError::Invalid { file, key, line, message_en, .. } => {
-                format!("data file {file} is invalid{}: {message_en}", at(key, *line))
+                format!("{noun} {file} is invalid{}: {message_en}", at(key, *line))
             }
-            DataFileError::Read { file, message } => format!("cannot read data file {file}: {message}"),
+            DataFileError::Read { file, message } => format!("cannot read {noun} {file}: {message}"),
         }
     }
 

@@ -70,3 +70,134 @@ pub fn restrict(path: &Path) {
         let _ = path;
     }
 }
+
+/// What [`write_whole`] does with a file already at its target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Existing {
+    /// Kept: the write fails with `AlreadyExists`, so two runs at once cannot overwrite each other's file.
+    Keep,
+    /// Replaced by the new file in one rename.
+    Replace,
+}
+
+/// Writes `bytes` as the whole of `target`, owner-only: into a hidden file beside it (same folder, so the same
+/// disk), to the disk (fsync), then renamed in. A full disk, a crash or a power cut leaves the old file or
+/// none, never an empty or half-written one under the real name; the hidden file is removed when the write
+/// fails.
+pub fn write_whole(target: &Path, bytes: &[u8], existing: Existing) -> std::io::Result<()> {
+    write_whole_with(target, bytes, existing, |file, bytes| std::io::Write::write_all(file, bytes))
+}
+
+/// [`write_whole`] with the write itself given: tests put a full disk there.
+pub(crate) fn write_whole_with(
+    target: &Path,
+    bytes: &[u8],
+    existing: Existing,
+    write: impl FnOnce(&mut File, &[u8]) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    // Hidden, and not ending in the target's extension, so no reader of the folder takes it for a file of its own.
+    let part = target.with_file_name(format!(".{name}.{}.part", std::process::id()));
+    // Only a process of this id could have left it (one that died mid-write): not a file anyone else writes.
+    let _ = std::fs::remove_file(&part);
+    let written = create_new(&part).and_then(|mut file| {
+        write(&mut file, bytes)?;
+        file.sync_all()
+    });
+    let placed = written.and_then(|()| match existing {
+        Existing::Replace => std::fs::rename(&part, target),
+        Existing::Keep => place_new(&part, target),
+    });
+    if placed.is_err() {
+        let _ = std::fs::remove_file(&part);
+        return placed;
+    }
+    sync_folder(target);
+    Ok(())
+}
+
+/// Moves `part` in as `target` unless something is there already. A hard link does both at once; a disk
+/// without hard links (FAT on a stick) gets a look first and a rename.
+fn place_new(part: &Path, target: &Path) -> std::io::Result<()> {
+    match std::fs::hard_link(part, target) {
+        Ok(()) => {
+            let _ = std::fs::remove_file(part);
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(e),
+        Err(e) if e.kind() == std::io::ErrorKind::StorageFull => Err(e),
+        Err(_) if std::fs::symlink_metadata(target).is_ok() => Err(std::io::ErrorKind::AlreadyExists.into()),
+        Err(_) => std::fs::rename(part, target),
+    }
+}
+
+/// The rename itself on the disk too (the folder's entry), where the system allows it.
+fn sync_folder(target: &Path) {
+    #[cfg(unix)]
+    {
+        let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        if let Ok(dir) = File::open(dir) {
+            let _ = dir.sync_all();
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = target;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn full_disk(file: &mut File, bytes: &[u8]) -> std::io::Result<()> {
+        // Some of it goes in before the disk fills, as on a real one.
+        std::io::Write::write_all(file, &bytes[..bytes.len() / 2])?;
+        Err(std::io::Error::from_raw_os_error(28))
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .expect("read dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_whole_write_appears_whole_and_leaves_nothing_beside_it() {
+        let dir = tempfile::tempdir().expect("dir");
+        let target = dir.path().join("a.toml");
+        write_whole(&target, b"title = 1\n", Existing::Keep).expect("written");
+        assert_eq!(std::fs::read(&target).expect("read"), b"title = 1\n");
+        assert_eq!(names(dir.path()), ["a.toml"]);
+        let again = write_whole(&target, b"other", Existing::Keep).expect_err("kept");
+        assert_eq!(again.kind(), std::io::ErrorKind::AlreadyExists);
+        assert_eq!(std::fs::read(&target).expect("read"), b"title = 1\n");
+        write_whole(&target, b"title = 2\n", Existing::Replace).expect("replaced");
+        assert_eq!(std::fs::read(&target).expect("read"), b"title = 2\n");
+        assert_eq!(names(dir.path()), ["a.toml"]);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&target).expect("meta").permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+
+    #[test]
+    fn a_full_disk_leaves_no_file_and_the_old_one_as_it_was() {
+        let dir = tempfile::tempdir().expect("dir");
+        let target = dir.path().join("new.toml");
+        let err = write_whole_with(&target, b"title = 1\n", Existing::Keep, full_disk).expect_err("full");
+        assert_eq!(err.kind(), std::io::ErrorKind::StorageFull);
+        assert!(names(dir.path()).is_empty(), "no empty file, no hidden part: {:?}", names(dir.path()));
+        let old = dir.path().join("old.toml");
+        std::fs::write(&old, "title = 0\n").expect("write");
+        let err = write_whole_with(&old, b"title = 1\n", Existing::Replace, full_disk).expect_err("full");
+        assert_eq!(err.kind(), std::io::ErrorKind::StorageFull);
+        assert_eq!(std::fs::read_to_string(&old).expect("read"), "title = 0\n");
+        assert_eq!(names(dir.path()), ["old.toml"]);
+    }
+}

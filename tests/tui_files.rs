@@ -394,14 +394,14 @@ fn a_config_folder_policys_premium_and_windows_are_changed_from_the_policy_scree
     }
     app.update(Action::Confirm);
     assert!(screen(&app).iter().any(|l| l.contains("没有这一天：2023-02-30")), "{}", screen(&app).join("\n"));
-    let before = PolicySet::load(Some(&config)).unwrap().get("yibin-2027").unwrap().windows[0].clone();
+    let before = PolicySet::load(Some(&config)).get("yibin-2027").unwrap().windows[0].clone();
     let new_end = before.to.pred_opt().unwrap();
     app.update(Action::ClearLine);
     for c in new_end.format("%Y-%m-%d").to_string().chars() {
         app.update(Action::Input(c));
     }
     app.update(Action::Confirm);
-    let saved = PolicySet::load(Some(&config)).unwrap().get("yibin-2027").unwrap().clone();
+    let saved = PolicySet::load(Some(&config)).get("yibin-2027").unwrap().clone();
     assert_eq!(saved.personal_premium_fen, 40_000);
     assert_eq!(saved.windows[0].to, new_end);
     assert_eq!(saved.windows[0].from, before.from, "the first day was left as it was");

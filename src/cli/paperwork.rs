@@ -39,8 +39,29 @@ pub fn policy(cli: &Cli, action: &PolicyAction) -> CmdResult {
     }
 }
 
+/// Every policy, with a note on stderr (once per command) for each config-folder file that cannot be used: it is
+/// left out, and stops only a command on a drive that uses it (see [`policy_named`]).
 pub fn policies() -> Result<PolicySet, UserError> {
-    PolicySet::load(config_dir().as_deref()).map_err(|e| UserError(e.to_string()))
+    static NOTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    let set = PolicySet::load(config_dir().as_deref());
+    if !NOTED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        for broken in set.broken() {
+            let en = format!("note: {}: skipped, the other policies are used", broken.words_en());
+            let both = format!("注意：{}；已跳过此文件，其余政策照常使用 ({en})", broken.words_zh());
+            eprintln!("{}", pick(&both, &en));
+        }
+    }
+    Ok(set)
+}
+
+/// Why the policy `name` cannot be used when its config-folder file is broken.
+fn broken_policy(set: &PolicySet, name: &str) -> Option<UserError> {
+    let broken = set.broken_named(name)?;
+    Some(UserError(format!(
+        "政策“{name}”无法使用：{}；请改正或删除该文件 (policy \"{name}\" cannot be used: {}; fix or delete the file)",
+        broken.words_zh(),
+        broken.words_en()
+    )))
 }
 
 /// The named policy, or the drive's, or an error saying how to pick one.
@@ -51,6 +72,10 @@ pub fn policy_named(set: &PolicySet, store: &Store, name: Option<&str>) -> Resul
             .meta(POLICY_META_KEY)?
             .ok_or_else(|| UserError(format!("数据文件还没有选定参保政策。{HOW_TO_PICK}")))?,
     };
+    // Its file in the config folder is broken: not the drive's older copy in its place, the operator is told.
+    if let Some(broken) = broken_policy(set, &name) {
+        return Err(broken);
+    }
     // Not in this laptop's config folder (the drive was copied from another): the drive's own copy.
     set.get(&name).cloned().or_else(|| store.kept_policy(&name)).ok_or_else(|| {
         UserError(format!("没有名为“{name}”的政策；可用的政策：{} (no such policy)", set.names().join("、")))
@@ -77,7 +102,8 @@ struct PolicyListed<'a> {
 }
 
 fn policy_list(store: &Store, json: bool) -> CmdResult {
-    let set = policies()?;
+    // The text lists a broken file among the policies; JSON keeps its shape, and the note goes to stderr.
+    let set = if json { policies()? } else { PolicySet::load(config_dir().as_deref()) };
     let current = store.meta(POLICY_META_KEY)?;
     let listed: Vec<PolicyListed> = set
         .iter()
@@ -100,6 +126,14 @@ fn policy_list(store: &Store, json: bool) -> CmdResult {
         say(
             &format!("{mark} {:<16} {}（{}）个人缴费 {}元", p.name, p.title, p.document, p.personal_premium),
             &format!("{mark} {:<16} {} ({}) premium {} yuan", p.name, p.title, p.document, p.personal_premium),
+        );
+    }
+    for broken in set.broken() {
+        let mark = if current.as_deref() == Some(broken.name.as_str()) { "*" } else { " " };
+        let name = &broken.name;
+        say(
+            &format!("{mark} {name:<16} 无法使用 (broken)：{} ({})", broken.words_zh(), broken.words_en()),
+            &format!("{mark} {name:<16} broken: {}", broken.words_en()),
         );
     }
     if current.is_none() {
@@ -162,7 +196,8 @@ fn policy_new(name: &str, base: &str, year: i32, premium: Option<&str>) -> CmdRe
         ),
         None => None,
     };
-    let dir = config_dir().ok_or_else(|| UserError("找不到配置文件夹 (no config folder)".into()))?.join("policies");
+    let config = config_dir().ok_or_else(|| UserError("找不到配置文件夹 (no config folder)".into()))?;
+    let dir = config.join("policies");
     let target = dir.join(format!("{name}.toml"));
     if target.exists() || crate::domain::policy::builtin_text(name).is_some() {
         return Err(UserError(format!("已有名为“{name}”的政策，请换一个名称 (a policy of that name exists)")));
@@ -180,11 +215,8 @@ fn policy_new(name: &str, base: &str, year: i32, premium: Option<&str>) -> CmdRe
     let request = crate::domain::policy::Renewal { name, base_name: base, base_text: &base_text, year, premium_fen };
     let renewed = crate::domain::policy::renew(&request, crate::domain::category::CategoryTable::builtin())
         .map_err(|e| UserError(e.to_string()))?;
-    crate::private_file::create_dir_all(&dir)?;
-    // create_new: two runs at once cannot overwrite each other's file. Owner-only, as every file canbao makes.
-    let mut file = crate::private_file::create_new(&target)?;
-    std::io::Write::write_all(&mut file, renewed.text.as_bytes())?;
-    file.sync_all()?;
+    // Whole or not at all, never over a file already there (two runs at once cannot overwrite each other's).
+    let target = crate::io::year_policy::write_policy_file(&config, name, &renewed.text).map_err(UserError)?;
     let p = &renewed.policy;
     let premium = money::as_number(p.personal_premium_fen);
     say(

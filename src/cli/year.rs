@@ -127,7 +127,7 @@ fn new_year(
     let mut written = None;
     if let (YearPolicy::Made { name, renewed }, false) = (&chosen, dry_run) {
         let dir = config_dir().ok_or_else(|| UserError("找不到配置文件夹 (no config folder)".into()))?;
-        written = Some(year_policy::write_policy(&dir, name, renewed)?);
+        written = Some(year_policy::write_policy(&dir, name, renewed).map_err(UserError)?);
     }
     let policy_name = match &chosen {
         YearPolicy::None => None,

@@ -287,6 +287,36 @@ impl Policy {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PolicySet {
     policies: BTreeMap<String, Policy>,
+    /// The config folder's files that could not be used, in file order: left out, and said, so that one broken
+    /// file stops only the drive that uses it.
+    broken: Vec<BrokenPolicy>,
+}
+
+/// A policy file in the config folder that cannot be used: its name (the file stem; empty when the folder
+/// itself cannot be read) and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenPolicy {
+    pub name: String,
+    pub error: DataFileError,
+}
+
+impl BrokenPolicy {
+    /// Why, in Chinese: 「政策文件 …/x.toml 格式有误（键 title，第 1 行）：…」.
+    pub fn words_zh(&self) -> String {
+        self.error.named_as("政策文件", "policy file").0
+    }
+
+    /// Why, in English.
+    pub fn words_en(&self) -> String {
+        self.error.named_as("政策文件", "policy file").1
+    }
+}
+
+impl std::fmt::Display for BrokenPolicy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (zh, en) = self.error.named_as("政策文件", "policy file");
+        write!(f, "{zh} ({en})")
+    }
 }
 
 include!(concat!(env!("OUT_DIR"), "/builtin_policies.rs"));
@@ -319,38 +349,73 @@ impl PolicySet {
     }
 
     /// The builtin policies plus `<config_dir>/policies/*.toml`, each adding a policy or replacing the builtin
-    /// one with the same file stem. A missing directory is not an error; an unreadable or malformed file is.
-    pub fn load(config_dir: Option<&Path>) -> Result<PolicySet, DataFileError> {
+    /// one with the same file stem. A missing directory is not an error. A file that cannot be read or used is
+    /// left out and kept in [`PolicySet::broken`] (and a builtin policy it would replace is left out too: the
+    /// operator meant their own); the others are used.
+    pub fn load(config_dir: Option<&Path>) -> PolicySet {
         let mut set = PolicySet::builtin().clone();
         let Some(dir) = config_dir.map(|d| d.join("policies")) else {
-            return Ok(set);
+            return set;
         };
         let read_error = |path: &Path, err: std::io::Error| DataFileError::Read {
             file: path.display().to_string(),
-            message: err.to_string(),
-        };
-        let entries = match std::fs::read_dir(&dir) {
-            Ok(entries) => entries,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(set),
-            Err(err) => return Err(read_error(&dir, err)),
+            message: crate::os_error::phrase(&err, crate::os_error::Access::Read),
         };
         let mut paths = Vec::new();
-        for entry in entries {
-            let path = entry.map_err(|e| read_error(&dir, e))?.path();
-            if path.extension().is_some_and(|e| e == "toml") && path.is_file() {
-                paths.push(path);
+        match std::fs::read_dir(&dir) {
+            Ok(entries) => {
+                for entry in entries {
+                    match entry {
+                        Ok(entry) => paths.push(entry.path()),
+                        Err(e) => set.broken.push(BrokenPolicy { name: String::new(), error: read_error(&dir, e) }),
+                    }
+                }
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return set,
+            Err(err) => {
+                set.broken.push(BrokenPolicy { name: String::new(), error: read_error(&dir, err) });
+                return set;
             }
         }
+        paths.retain(|p| p.extension().is_some_and(|e| e == "toml") && p.is_file());
         // Sorted so that errors are reported in a stable order.
         paths.sort();
         for path in paths {
             let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
                 continue;
             };
-            let text = std::fs::read_to_string(&path).map_err(|e| read_error(&path, e))?;
-            set.insert(Policy::from_toml(stem, &text, &path.display().to_string())?);
+            let file = path.display().to_string();
+            let parsed = match std::fs::read_to_string(&path) {
+                Err(e) => Err(read_error(&path, e)),
+                // An empty file (a write cut short) would read as one missing its first key.
+                Ok(text) if text.trim().is_empty() => Err(DataFileError::Invalid {
+                    file: file.clone(),
+                    key: String::new(),
+                    line: None,
+                    message_zh: "文件是空的；请删除它，或重新生成该政策".to_owned(),
+                    message_en: "the file is empty: delete it, or make the policy again".to_owned(),
+                }),
+                Ok(text) => Policy::from_toml(stem, &text, &file),
+            };
+            match parsed {
+                Ok(policy) => set.insert(policy),
+                Err(error) => {
+                    set.policies.remove(stem);
+                    set.broken.push(BrokenPolicy { name: stem.to_owned(), error });
+                }
+            }
         }
-        Ok(set)
+        set
+    }
+
+    /// The config folder's policy files that could not be used, in file order.
+    pub fn broken(&self) -> &[BrokenPolicy] {
+        &self.broken
+    }
+
+    /// The broken file that `name` would come from, if it is one.
+    pub fn broken_named(&self, name: &str) -> Option<&BrokenPolicy> {
+        self.broken.iter().find(|b| b.name == name.trim())
     }
 
     /// Adds a policy, replacing one with the same name.
@@ -446,7 +511,8 @@ mod tests {
         std::fs::write(policies.join("liuzhou-test.toml"), added).expect("write");
         std::fs::write(policies.join("readme.txt"), "not a policy").expect("write");
 
-        let set = PolicySet::load(Some(dir.path())).expect("load");
+        let set = PolicySet::load(Some(dir.path()));
+        assert!(set.broken().is_empty());
         assert_eq!(set.get("yibin-2024").map(|p| p.personal_premium_fen), Some(40_000));
         assert_eq!(set.get("liuzhou-test").map(|p| p.title.as_str()), Some("柳州市2023年度（试行）"));
         assert_eq!(set.get("liuzhou-2023").map(|p| p.personal_premium_fen), Some(35_000));
@@ -458,9 +524,9 @@ mod tests {
     #[test]
     fn missing_config_dir_gives_the_builtin_set() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let set = PolicySet::load(Some(dir.path())).expect("load");
+        let set = PolicySet::load(Some(dir.path()));
         assert_eq!(set, *PolicySet::builtin());
-        assert_eq!(PolicySet::load(None).expect("load"), *PolicySet::builtin());
+        assert_eq!(PolicySet::load(None), *PolicySet::builtin());
     }
 
     #[test]
@@ -472,11 +538,40 @@ mod tests {
             .expect("yibin-2024")
             .replace("personal_premium = 380", "personal_premium = \"三百八\"");
         std::fs::write(policies.join("yibin-2024.toml"), bad).expect("write");
-        let err = PolicySet::load(Some(dir.path())).expect_err("malformed");
+        let set = PolicySet::load(Some(dir.path()));
+        let [broken] = set.broken() else { panic!("one broken file: {:?}", set.broken()) };
+        let err = &broken.error;
         assert!(err.file().ends_with("yibin-2024.toml"), "{err}");
         assert_eq!(err.key(), "personal_premium");
         assert!(err.to_string().contains("yibin-2024.toml"), "{err}");
         assert!(err.to_string().contains("personal_premium"), "{err}");
+        // The builtin policy of that name is not used in its place: the operator meant their own.
+        assert_eq!(set.get("yibin-2024"), None);
+        assert_eq!(set.broken_named("yibin-2024"), Some(broken));
+    }
+
+    #[test]
+    fn a_broken_or_empty_policy_file_is_left_out_and_named_as_a_policy_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let policies = dir.path().join("policies");
+        std::fs::create_dir(&policies).expect("mkdir");
+        // A write cut short by a full disk, a hand edit gone wrong, and a good file after them.
+        std::fs::write(policies.join("liuzhou-x.toml"), "").expect("write");
+        std::fs::write(policies.join("liuzhou-y.toml"), "title = \"柳州\"\n").expect("write");
+        let good = builtin_text("liuzhou-2023").expect("liuzhou-2023");
+        std::fs::write(policies.join("liuzhou-z.toml"), good).expect("write");
+        let set = PolicySet::load(Some(dir.path()));
+        assert!(set.get("liuzhou-z").is_some(), "the good file is used");
+        assert!(set.get("yibin-2024").is_some(), "the builtin ones too");
+        let names: Vec<&str> = set.broken().iter().map(|b| b.name.as_str()).collect();
+        assert_eq!(names, ["liuzhou-x", "liuzhou-y"]);
+        for broken in set.broken() {
+            let words = broken.to_string();
+            assert!(words.starts_with("政策文件 ") && !words.contains("数据文件"), "{words}");
+            assert!(words.contains(&format!("{}.toml", broken.name)), "{words}");
+            assert!(words.contains("(policy file ") && !words.contains("data file"), "{words}");
+        }
+        assert!(set.broken()[0].to_string().contains("文件是空的"), "{}", set.broken()[0]);
     }
 
     #[test]

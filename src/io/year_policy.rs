@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 
 use crate::domain::category::CategoryTable;
 use crate::domain::policy::{self, PaymentWindow, Policy, PolicySet, Renewal, Renewed};
+use crate::private_file::Existing;
 
 /// What a new year's policy will be.
 pub enum YearPolicy {
@@ -55,6 +56,15 @@ pub fn choose(
     if let Some(found) = set.get(&name).filter(|p| p.insured_year == year) {
         return Ok(YearPolicy::Existing(found.name.clone()));
     }
+    // The year's file is there but broken (a hand edit gone wrong): not made again beside it, nor over it.
+    if let Some(broken) = set.broken_named(&name).or_else(|| set.broken_named(current)) {
+        return Err(format!(
+            "{}；请改正或删除该文件，或用 --policy 指定 {year} 年度的政策 ({}: fix or delete the file, or name the \
+             year's policy with --policy)",
+            broken.words_zh(),
+            broken.words_en()
+        ));
+    }
     let Some(base) = set.get(current) else {
         return Err(format!(
             "找不到数据文件选定的政策“{current}”，无法生成 {year} 年度政策；请用 --policy 指定 \
@@ -68,13 +78,63 @@ pub fn choose(
     Ok(YearPolicy::Made { name, renewed: Box::new(renewed) })
 }
 
-/// Writes a made policy to the config folder's `policies/` (never over a file already there); its path.
-pub fn write_policy(config_dir: &Path, name: &str, renewed: &Renewed) -> std::io::Result<PathBuf> {
+/// Writes a made policy to the config folder's `policies/` (never over a file already there); its path, or why
+/// not in words naming the file.
+pub fn write_policy(config_dir: &Path, name: &str, renewed: &Renewed) -> Result<PathBuf, String> {
+    write_policy_file(config_dir, name, &renewed.text)
+}
+
+/// Writes a policy file into the config folder's `policies/`, whole (`private_file::write_whole`) and never over
+/// a file already there: `policy new`, the policy screen's 生成本年度政策 and a new year's made policy all write
+/// through here, so a full disk leaves no empty file that would break every later command. Its path, or why
+/// not in words naming the file.
+pub fn write_policy_file(config_dir: &Path, name: &str, text: &str) -> Result<PathBuf, String> {
+    write_policy_file_with(config_dir, name, text, |file, bytes| std::io::Write::write_all(file, bytes))
+}
+
+fn write_policy_file_with(
+    config_dir: &Path,
+    name: &str,
+    text: &str,
+    write: impl FnOnce(&mut std::fs::File, &[u8]) -> std::io::Result<()>,
+) -> Result<PathBuf, String> {
     let dir = config_dir.join("policies");
-    std::fs::create_dir_all(&dir)?;
     let target = dir.join(format!("{name}.toml"));
-    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&target)?;
-    std::io::Write::write_all(&mut file, renewed.text.as_bytes())?;
-    file.sync_all()?;
+    crate::private_file::create_dir_all(&dir)
+        .and_then(|()| crate::private_file::write_whole_with(&target, text.as_bytes(), Existing::Keep, write))
+        .map_err(|e| write_error(&e, &target))?;
     Ok(target)
+}
+
+/// Why a policy file was not written: 「磁盘已满 (disk full)：…/yibin-2028.toml；政策文件未写入…」.
+pub fn write_error(e: &std::io::Error, path: &Path) -> String {
+    let advice = match e.kind() {
+        std::io::ErrorKind::StorageFull => "，请清理磁盘空间后重试",
+        _ => "",
+    };
+    format!("{}；政策文件未写入{advice} (the policy file was not written)", crate::os_error::writing(e, path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_policy_file_on_a_full_disk_is_not_left_empty_and_the_disk_is_named() {
+        let dir = tempfile::tempdir().expect("dir");
+        let full = |_: &mut std::fs::File, _: &[u8]| Err(std::io::Error::from_raw_os_error(28));
+        let err = write_policy_file_with(dir.path(), "liuzhou-x", "title = \"x\"\n", full).expect_err("full");
+        assert!(err.starts_with("磁盘已满"), "{err}");
+        assert!(err.contains("liuzhou-x.toml") && !err.contains(".part"), "names the policy file: {err}");
+        assert!(err.contains("政策文件") && err.contains("(the policy file was not written)"), "{err}");
+        assert!(!err.contains("os error"), "{err}");
+        let left: Vec<_> = std::fs::read_dir(dir.path().join("policies")).expect("dir").collect();
+        assert!(left.is_empty(), "nothing left in policies/: {left:?}");
+
+        let path = write_policy_file(dir.path(), "liuzhou-x", "title = \"x\"\n").expect("written");
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "title = \"x\"\n");
+        let again = write_policy_file(dir.path(), "liuzhou-x", "other").expect_err("kept");
+        assert!(again.contains("已有同名的文件"), "{again}");
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "title = \"x\"\n");
+    }
 }

@@ -21,6 +21,7 @@ use crate::domain::roster_check::CheckReport;
 use crate::io::export::FileFormat;
 use crate::io::reconcile::{ReconcileReport, Source};
 use crate::io::sheet::ExportOptions;
+use crate::private_file::Existing;
 use crate::tui::Action;
 use crate::tui::due::POLICY_META_KEY;
 
@@ -253,10 +254,7 @@ impl App {
     }
 
     fn policy_set(&self) -> PolicySet {
-        match PolicySet::load(self.config_dir.as_deref()) {
-            Ok(set) => set,
-            Err(_) => PolicySet::builtin().clone(),
-        }
+        PolicySet::load(self.config_dir.as_deref())
     }
 
     pub fn open_policies(&mut self) {
@@ -438,16 +436,9 @@ impl App {
                 return Some(Modal::EditPolicy(form));
             }
         };
-        let part = form.path.with_extension("toml.part");
-        let written = crate::private_file::create(&part)
-            .and_then(|mut file| {
-                std::io::Write::write_all(&mut file, text.as_bytes())?;
-                file.sync_all()
-            })
-            .and_then(|()| std::fs::rename(&part, &form.path));
+        let written = crate::private_file::write_whole(&form.path, text.as_bytes(), Existing::Replace);
         if let Err(e) = written {
-            let _ = std::fs::remove_file(&part);
-            form.error = Some(crate::os_error::writing(&e, &form.path));
+            form.error = Some(crate::io::year_policy::write_error(&e, &form.path));
             return Some(Modal::EditPolicy(form));
         }
         if self.policy.as_ref().is_some_and(|p| p.name == edited.name) {
@@ -504,9 +495,10 @@ impl App {
         if !premium.is_empty() && premium_fen.is_none() {
             return refuse(form, NewPolicyField::Premium, t.bad_amount);
         }
-        let Some(dir) = self.config_dir.as_ref().map(|d| d.join("policies")) else {
+        let Some(config) = self.config_dir.clone() else {
             return refuse(form, NewPolicyField::Name, t.policy_no_config);
         };
+        let dir = config.join("policies");
         let target = dir.join(format!("{name}.toml"));
         if target.exists() || self.policy_set().get(&name).is_some() {
             return refuse(form, NewPolicyField::Name, t.policy_exists);
@@ -523,13 +515,8 @@ impl App {
                 return Some(Modal::NewPolicy(form));
             }
         };
-        let written = crate::private_file::create_dir_all(&dir).and_then(|()| {
-            let mut file = crate::private_file::create_new(&target)?;
-            std::io::Write::write_all(&mut file, renewed.text.as_bytes())?;
-            file.sync_all()
-        });
-        if let Err(e) = written {
-            form.error = Some(e.to_string());
+        if let Err(e) = crate::io::year_policy::write_policy_file(&config, &name, &renewed.text) {
+            form.error = Some(e);
             return Some(Modal::NewPolicy(form));
         }
         let mut lines = vec![fill(t.policy_written, &[&target.display()])];

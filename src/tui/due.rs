@@ -17,11 +17,15 @@ pub fn drive_policy(store: &Store, config_dir: Option<&std::path::Path>) -> (Opt
     let Ok(Some(name)) = store.meta(POLICY_META_KEY) else {
         return (None, None);
     };
-    // Not in this laptop's config folder (the drive was copied from another): the drive's own copy.
-    match PolicySet::load(config_dir) {
-        Ok(set) => (set.get(&name).cloned().or_else(|| store.kept_policy(&name)), None),
-        Err(e) => (PolicySet::builtin().get(&name).cloned().or_else(|| store.kept_policy(&name)), Some(e.to_string())),
+    let set = PolicySet::load(config_dir);
+    let broken = set.broken().iter().map(ToString::to_string).collect::<Vec<_>>();
+    let broken = (!broken.is_empty()).then(|| broken.join("；"));
+    // Its own file broken: canbao's policy of that name, else the drive's copy, and the file is named.
+    if set.broken_named(&name).is_some() {
+        return (PolicySet::builtin().get(&name).cloned().or_else(|| store.kept_policy(&name)), broken);
     }
+    // Not in this laptop's config folder (the drive was copied from another): the drive's own copy.
+    (set.get(&name).cloned().or_else(|| store.kept_policy(&name)), broken)
 }
 
 /// The amount due and coverage for a pupil paying on `day` (their payment date if they paid); an error is

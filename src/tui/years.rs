@@ -149,7 +149,7 @@ impl App {
         if let (Ok(YearPolicy::Made { name, renewed }), Some(dir)) = (&chosen, &self.config_dir) {
             match year_policy::write_policy(dir, name, renewed) {
                 Ok(path) => written = Some(path),
-                Err(e) => return self.fail(e.to_string()),
+                Err(e) => return self.fail(e),
             }
         }
         let policy = self.recorded_policy(&chosen).map(str::to_owned);
@@ -197,7 +197,7 @@ impl App {
     /// The new year's policy as `year new` chooses it: one for the year named like the drive's, else one made
     /// from the drive's.
     fn year_policy(&self, year: i32) -> Result<YearPolicy, String> {
-        let set = PolicySet::load(self.config_dir.as_deref()).map_err(|e| e.to_string())?;
+        let set = PolicySet::load(self.config_dir.as_deref());
         let current = self.store.meta(super::due::POLICY_META_KEY).map_err(|e| e.to_string())?;
         year_policy::choose(current.as_deref(), year, &set, self.config_dir.as_deref(), None)
     }

@@ -1,0 +1,147 @@
+//! A disk that fills up, and files that are not what they should be: what canbao leaves behind and what it
+//! says. A real full disk needs a mount, which a test may not rely on; the system's own limit on file size
+//! (`RLIMIT_FSIZE`, with its signal ignored, so a write past it fails as a write on a full disk does) makes every
+//! write of the command fail where a full disk would, and the words for the full disk itself are checked
+//! beside the code that says them.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+/// canbao on `db`, with its config folder under `home`.
+fn canbao(db: &Path, home: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("canbao").expect("binary");
+    cmd.arg("--db")
+        .arg(db)
+        .env_remove("CANBAO_DB")
+        .env("CANBAO_OPERATOR", "测试")
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"));
+    cmd
+}
+
+/// As [`canbao`], where no file may grow past `bytes`: each write past it fails (EFBIG), as on a full disk.
+fn canbao_limited(db: &Path, home: &Path, bytes: u64) -> Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("canbao"));
+    cmd.arg("--db")
+        .arg(db)
+        .env_remove("CANBAO_DB")
+        .env("CANBAO_OPERATOR", "测试")
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: between fork and exec only async-signal-safe calls (signal, setrlimit), touching no memory
+        // of the parent's but the limit on this stack.
+        unsafe {
+            cmd.pre_exec(move || {
+                libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+                let limit = libc::rlimit { rlim_cur: bytes as libc::rlim_t, rlim_max: bytes as libc::rlim_t };
+                if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+    }
+    Command::from_std(cmd)
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = match std::fs::read_dir(dir) {
+        Ok(entries) => entries.map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect(),
+        Err(_) => Vec::new(),
+    };
+    names.sort();
+    names
+}
+
+/// `policy new` whose write fails leaves no file behind (an empty one would break every later command), and
+/// the next commands work.
+#[cfg(unix)]
+#[test]
+fn a_policy_file_that_cannot_be_written_is_not_left_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path();
+    let db = home.join("drive.db");
+    canbao(&db, home).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    canbao(&db, home).args(["policy", "use", "liuzhou-2023"]).assert().success();
+    let policies = home.join("config/canbao/policies");
+
+    let out = canbao_limited(&db, home, 0)
+        .args(["policy", "new", "liuzhou-x", "--from", "liuzhou-2023", "--year", "2027"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("liuzhou-x.toml") && stderr(&out).contains("政策文件未写入"), "{}", stderr(&out));
+    assert_eq!(files_in(&policies), Vec::<String>::new(), "nothing left in the policies folder");
+
+    let stats = canbao(&db, home).arg("stats").output().unwrap();
+    assert!(stats.status.success(), "{}", stderr(&stats));
+    canbao(&db, home)
+        .args(["policy", "new", "liuzhou-x", "--from", "liuzhou-2023", "--year", "2027"])
+        .assert()
+        .success();
+    assert_eq!(files_in(&policies), ["liuzhou-x.toml"]);
+}
+
+/// A broken file in the config folder's `policies/` stops only a drive that uses it: `stats`, `policy list` and
+/// `year new` go on, naming it as a policy file (政策文件, not the drive's 数据文件), with its path and why.
+#[test]
+fn one_broken_policy_file_stops_only_the_drive_that_uses_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path();
+    let db = home.join("drive.db");
+    canbao(&db, home).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    canbao(&db, home).args(["policy", "use", "liuzhou-2023"]).assert().success();
+    let policies = home.join("config/canbao/policies");
+    std::fs::create_dir_all(&policies).unwrap();
+    // One a full disk cut short, one a hand edit broke.
+    std::fs::write(policies.join("liuzhou-x.toml"), "").unwrap();
+    std::fs::write(policies.join("liuzhou-y.toml"), "title = \"柳州\"\n").unwrap();
+    let named =
+        |text: &str, file: &str| text.contains("政策文件") && text.contains(&policies.join(file).display().to_string());
+
+    let stats = canbao(&db, home).arg("stats").output().unwrap();
+    assert!(stats.status.success(), "{}", stderr(&stats));
+    assert!(stdout(&stats).contains("学生"), "{}", stdout(&stats));
+    assert!(named(&stderr(&stats), "liuzhou-x.toml") && named(&stderr(&stats), "liuzhou-y.toml"), "{}", stderr(&stats));
+    assert!(!stderr(&stats).contains("数据文件"), "{}", stderr(&stats));
+
+    let list = canbao(&db, home).args(["policy", "list"]).output().unwrap();
+    assert!(list.status.success(), "{}", stderr(&list));
+    let text = stdout(&list);
+    assert!(text.contains("* liuzhou-2023") && text.contains("yibin-2024"), "{text}");
+    let broken = text.lines().find(|l| l.contains("liuzhou-y")).unwrap_or_default();
+    assert!(named(broken, "liuzhou-y.toml") && broken.contains("格式有误") && broken.contains("无法使用"), "{text}");
+    assert!(text.lines().any(|l| named(l, "liuzhou-x.toml") && l.contains("空")), "{text}");
+    let json = canbao(&db, home).args(["policy", "list", "--json"]).output().unwrap();
+    assert!(json.status.success(), "{}", stderr(&json));
+    let listed: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert!(listed.as_array().unwrap().iter().all(|p| p["title"].is_string()), "{listed}");
+    assert!(named(&stderr(&json), "liuzhou-y.toml"), "{}", stderr(&json));
+
+    let year = canbao(&db, home).args(["year", "new", "2028", "--promote"]).output().unwrap();
+    assert!(year.status.success(), "{}", stderr(&year));
+    assert!(policies.join("liuzhou-2028.toml").is_file());
+
+    // A drive that uses the broken file is stopped, and told which file and why.
+    let other = home.join("other.db");
+    canbao(&other, home).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let used = canbao(&other, home).args(["policy", "use", "liuzhou-y"]).output().unwrap();
+    assert_eq!(used.status.code(), Some(1));
+    assert!(named(&stderr(&used), "liuzhou-y.toml") && stderr(&used).contains("无法使用"), "{}", stderr(&used));
+}
