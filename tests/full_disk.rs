@@ -145,3 +145,61 @@ fn one_broken_policy_file_stops_only_the_drive_that_uses_it() {
     assert_eq!(used.status.code(), Some(1));
     assert!(named(&stderr(&used), "liuzhou-y.toml") && stderr(&used).contains("无法使用"), "{}", stderr(&used));
 }
+
+/// `--read-only` where SQLite cannot grow the `-shm` beside the drive (a full disk; here a limit on file size)
+/// reads the drive as it is, as on read-only media; never calls it damaged. Without `--read-only`, a reading
+/// command says it cannot open the drive, and nothing about unsaved changes.
+#[cfg(unix)]
+#[test]
+fn a_drive_whose_shm_cannot_grow_is_read_as_it_is_and_never_called_damaged() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path();
+    let db = home.join("drive.db");
+    canbao(&db, home).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let before = std::fs::read(&db).unwrap();
+    for args in [&["--read-only", "stats", "--json"][..], &["--read-only", "find", "周", "--json"]] {
+        let out = canbao_limited(&db, home, 16).args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        assert!(serde_json::from_slice::<serde_json::Value>(&out.stdout).is_ok(), "{args:?}");
+    }
+    for args in [&["stats"][..], &["find", "周"]] {
+        let out = canbao_limited(&db, home, 16).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let told = stderr(&out);
+        assert!(told.contains("-shm") && !told.contains("损坏") && !told.contains("修改未保存"), "{args:?}: {told}");
+    }
+    assert_eq!(std::fs::read(&db).unwrap(), before, "the drive is as it was");
+}
+
+/// A command that can do nothing on an empty drive, given a path that names no file (a typo), says so and
+/// makes nothing; a folder given as the drive is said to be one.
+#[test]
+fn a_missing_drive_is_not_made_by_a_command_that_needs_pupils_and_a_folder_is_a_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path();
+    let list = fixture("utf8_bom.csv");
+    let list = list.to_str().unwrap();
+    let typo = home.join("typo.db");
+    for args in [
+        &["mark", "450202201711194162", "--payment", "paid", "--amount", "380"][..],
+        &["school", "rename", "甲小学", "乙小学"],
+        &["reconcile", "--source", "tax", list],
+        &["reconcile", "--source", "tax", "--dry-run", list],
+        &["year", "new", "2028"],
+        &["year", "leavers", "--mark"],
+        &["backup"],
+    ] {
+        let out = canbao(&typo, home).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(stderr(&out).contains("数据文件不存在"), "{args:?}: {}", stderr(&out));
+        assert_eq!(files_in(home), Vec::<String>::new(), "{args:?} made nothing");
+    }
+    let folder = home.join("dir.db");
+    std::fs::create_dir(&folder).unwrap();
+    for args in [&["stats"][..], &["import", list], &["--read-only", "stats"]] {
+        let out = canbao(&folder, home).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let told = stderr(&out);
+        assert!(told.contains("是文件夹") && !told.contains("unable to open"), "{args:?}: {told}");
+    }
+}

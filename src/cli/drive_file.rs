@@ -2,15 +2,18 @@
 
 use std::path::Path;
 
-use super::open::{READ_ONLY_REFUSED, drive_path, lock_drive, open_writer, open_writer_or_preview, record_reveal};
+use super::open::{
+    READ_ONLY_REFUSED, drive_path, lock_drive, open_writer_existing, open_writer_or_preview, record_reveal,
+};
 use super::output::{conflict_words, kept_and_lost, listed, print_json, print_listed, shown_id, span};
 use super::{Cli, CmdResult, UserError, passphrase, pick, say};
 use crate::store::cipher::{self, FileKind};
 use crate::store::{Store, StoreError};
 
 pub(super) fn backup(cli: &Cli, file: Option<&Path>) -> CmdResult {
-    // Like any writer: the backup records itself in the drive and prunes the backups folder.
-    let (store, _lock) = open_writer(cli)?;
+    // Like any writer: the backup records itself in the drive and prunes the backups folder. A missing drive is
+    // not made to be backed up.
+    let (store, _lock) = open_writer_existing(cli)?;
     let written = match file {
         // A folder (or a path written as one, `bk/`) gets the copy under the automatic backups' name.
         Some(f) if names_a_folder(f) => Some(store.backup_into(f, "manual")?),

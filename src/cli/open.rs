@@ -48,7 +48,8 @@ pub(super) fn open_store(cli: &Cli) -> Result<Store, UserError> {
         Store::open_keyed(&path, key.as_ref())?
     };
     if let Some(op) = operator_from(cli) {
-        store.set_operator(&op)?;
+        // Part of opening: a full disk here has saved nothing, whatever the command.
+        store.set_operator(&op).map_err(|e| crate::store::while_opening(e, &path, false))?;
     }
     if let Some(year) = cli.year {
         store.view_year(year)?;
@@ -64,6 +65,22 @@ pub(super) fn open_existing(cli: &Cli) -> Result<Store, UserError> {
         return Err(StoreError::Missing { path: path.display().to_string() }.into());
     }
     open_store(cli)
+}
+
+/// A path that names no file, for a command that can do nothing on an empty drive (`mark`, `school rename`,
+/// `reconcile`, `year new`, `backup`): a mistyped `--db` is reported, not made into a new empty drive.
+pub(super) fn must_exist(cli: &Cli) -> Result<(), UserError> {
+    let path = drive_path(cli);
+    match path.exists() {
+        true => Ok(()),
+        false => Err(StoreError::Missing { path: path.display().to_string() }.into()),
+    }
+}
+
+/// [`open_writer`] for a command that can do nothing on an empty drive (see [`must_exist`]).
+pub(super) fn open_writer_existing(cli: &Cli) -> Result<(Store, DriveLock), UserError> {
+    must_exist(cli)?;
+    open_writer(cli)
 }
 
 /// Opens the drive for a command that changes it: the one-writer lock first, so a second canbao is told who

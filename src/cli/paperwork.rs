@@ -652,6 +652,8 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
 }
 
 pub fn reconcile(cli: &Cli, file: &Path, source: Source, dry_run: bool, reveal: bool, json: bool) -> CmdResult {
+    // An agency's list matches no one on an empty drive: a mistyped --db is said, not made.
+    super::open::must_exist(cli)?;
     let (mut store, _lock) = open_writer_or_preview(cli, dry_run && !reveal)?;
     // The automatic backup is taken by the reconciliation, once the list has been read and checked.
     if reveal {

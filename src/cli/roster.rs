@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::open::{open_existing, open_writer, open_writer_or_preview, record_reveal};
+use super::open::{open_existing, open_writer_existing, open_writer_or_preview, record_reveal};
 use super::output::{print_json, shown_id};
 use super::{Cli, CmdResult, MarkArgs, UserError, english, paperwork, pick, say};
 use crate::domain::money;
@@ -56,7 +56,7 @@ pub(super) fn stats(cli: &Cli, school: Option<&str>, json: bool) -> CmdResult {
 
 pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
     let MarkArgs { id_number, name, enrollment, reason, payment, amount, paid_on, channel, note } = args;
-    let (mut store, _lock) = open_writer(cli)?;
+    let (mut store, _lock) = open_writer_existing(cli)?;
     let pupil = paperwork::pupil_by_number(&store, id_number, name.as_deref())?;
     let mut changes = Vec::new();
     if let Some(status) = enrollment.as_deref().and_then(Enrollment::from_code) {
@@ -125,7 +125,7 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
 }
 
 pub(super) fn rename_school(cli: &Cli, old: &str, new: &str, merge: bool) -> CmdResult {
-    let (mut store, _lock) = open_writer(cli)?;
+    let (mut store, _lock) = open_writer_existing(cli)?;
     if !merge && store.schools()?.iter().any(|s| s == new.trim()) {
         return Err(UserError(format!(
             "已有名为“{}”的学校：改名会把两校合并，且无法再分开；如确要合并，请加 --merge \

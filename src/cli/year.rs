@@ -5,7 +5,7 @@
 use clap::Subcommand;
 use serde::Serialize;
 
-use super::open::{config_dir, open_existing, open_writer};
+use super::open::{config_dir, open_existing, open_writer_existing};
 use super::output::{print_json, shown_id};
 use super::{Cli, CmdResult, UserError, say};
 use crate::domain::money;
@@ -115,7 +115,7 @@ fn new_year(
     named: Option<&str>,
     premium: Option<&str>,
 ) -> CmdResult {
-    let (mut store, _lock) = open_writer(cli)?;
+    let (mut store, _lock) = open_writer_existing(cli)?;
     let current = store.current_year().ok_or(crate::store::StoreError::NoYears)?;
     if year != current + 1 {
         return Err(crate::store::StoreError::NotNextYear { year, current, next: current + 1 }.into());
@@ -284,7 +284,7 @@ struct LeaversJson<'a> {
 
 fn leavers(cli: &Cli, mark: bool, json: bool) -> CmdResult {
     let (mut store, _lock) =
-        if mark { open_writer(cli).map(|(s, l)| (s, Some(l)))? } else { (open_existing(cli)?, None) };
+        if mark { open_writer_existing(cli).map(|(s, l)| (s, Some(l)))? } else { (open_existing(cli)?, None) };
     let found = store.leavers()?;
     let marked = if mark && !found.is_empty() {
         let ids: Vec<i64> = found.iter().map(|l| l.id).collect();

@@ -64,6 +64,20 @@ pub enum StoreError {
     SidecarReadOnly { path: String },
     #[error("磁盘已满，修改未保存，数据文件未受影响；请清理磁盘空间后重试 (the disk is full: nothing was saved)")]
     DiskFull,
+    /// A full disk while the drive was being opened, by a command that may only read it: nothing to save, so
+    /// nothing said about saving.
+    #[error(
+        "磁盘已满，无法打开数据文件 {path}：SQLite 读取它也要在旁边写入 -shm、-wal 文件；数据文件未受影响，\
+         请清理磁盘空间后重试 (the disk is full: SQLite needs room beside the drive even to read it; the drive is \
+         untouched)"
+    )]
+    FullAtOpen { path: String },
+    /// A full disk while a new drive was being made: what was made is removed again.
+    #[error(
+        "磁盘已满，无法新建数据文件 {path}，未留下任何文件；请清理磁盘空间后重试 \
+         (the disk is full: the drive could not be made, and nothing was left behind)"
+    )]
+    FullAtCreate { path: String },
     #[error(
         "无法创建或扩展数据文件旁的共享内存文件（-shm）：磁盘可能已满，或文件夹不可写；请清理磁盘空间或检查权限后重试 \
          (cannot create the -shm file beside the drive: the disk may be full or the folder not writable)"
@@ -259,12 +273,30 @@ enum ShmFolder {
     /// read-only).
     #[cfg(test)]
     Unwritable,
+    /// As if the disk were full, so that the `-shm` can be made but not grown (tests: a full disk needs a mount).
+    #[cfg(test)]
+    Full,
+}
+
+/// Whether SQLite failed for want of room for the `-shm` (it could not grow or map it: a full disk, or a
+/// limit on file size), rather than for anything about the drive itself.
+fn no_room_for_shm(e: &rusqlite::Error) -> bool {
+    use rusqlite::ffi;
+    match e {
+        rusqlite::Error::SqliteFailure(f, _) => {
+            f.code == rusqlite::ErrorCode::DiskFull
+                || (f.code == rusqlite::ErrorCode::SystemIoFailure
+                    && matches!(f.extended_code, ffi::SQLITE_IOERR_SHMSIZE | ffi::SQLITE_IOERR_SHMMAP))
+        }
+        _ => false,
+    }
 }
 
 /// A read-only connection to the drive. In a folder that cannot hold the `-shm` (a read-only stick, a CD, a
-/// read-only share) and has none, SQLite cannot open a WAL drive even to read it; when no `-wal` with changes
-/// lies beside it (none can be written there, nor be in use), the file alone is the whole drive and is opened
-/// as immutable. With a `-wal` that holds changes that would leave them out, so the operator is told.
+/// read-only share) and has none, or on a full disk where it cannot be grown, SQLite cannot open a WAL drive
+/// even to read it; when no `-wal` with changes lies beside it (none can be written there, nor be in use: a
+/// `-shm` in use by a writer is already grown), the file alone is the whole drive and is opened as immutable.
+/// With a `-wal` that holds changes that would leave them out, so the operator is told.
 fn read_only_sqlite(path: &Path, key: Option<&Passphrase>, folder: ShmFolder) -> Result<Connection> {
     let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let not_db = || StoreError::NotADatabase { path: path.display().to_string() };
@@ -275,22 +307,28 @@ fn read_only_sqlite(path: &Path, key: Option<&Passphrase>, folder: ShmFolder) ->
         Ok(conn)
     };
     let conn = keyed(Connection::open_with_flags(path, flags).map_err(|_| not_db())?)?;
-    let without_shm = match folder {
+    let probe = || conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0));
+    let (without_shm, full) = match folder {
         ShmFolder::AsFound => {
-            let read = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0));
-            matches!(read, Err(rusqlite::Error::SqliteFailure(f, _)) if f.code == rusqlite::ErrorCode::CannotOpen)
+            let read = probe();
+            let cannot_make = matches!(&read, Err(rusqlite::Error::SqliteFailure(f, _)) if f.code == rusqlite::ErrorCode::CannotOpen)
                 && !sidecar(path, "-shm").exists()
-                && !folder_writable(path)
+                && !folder_writable(path);
+            let full = read.as_ref().err().is_some_and(no_room_for_shm);
+            (cannot_make || full, full)
         }
         #[cfg(test)]
-        ShmFolder::Unwritable => true,
+        ShmFolder::Unwritable => (true, false),
+        #[cfg(test)]
+        ShmFolder::Full => (true, true),
     };
     if !without_shm {
         return Ok(conn);
     }
     drop(conn);
     if std::fs::metadata(sidecar(path, "-wal")).is_ok_and(|m| m.len() > 0) {
-        return Err(StoreError::UnsavedLog { path: path.display().to_string() });
+        let path = path.display().to_string();
+        return Err(if full { StoreError::FullAtOpen { path } } else { StoreError::UnsavedLog { path } });
     }
     let uri = rusqlite::OpenFlags::SQLITE_OPEN_URI;
     keyed(Connection::open_with_flags(immutable_uri(path), flags | uri).map_err(|_| not_db())?)
@@ -299,6 +337,25 @@ fn read_only_sqlite(path: &Path, key: Option<&Passphrase>, folder: ShmFolder) ->
 /// Interrupts `conn`'s statements once `stop` is set (see `Store::stop_when`).
 fn watch_stop(conn: &mut Connection, stop: std::sync::Arc<std::sync::atomic::AtomicBool>) -> Result<()> {
     Ok(conn.progress_handler(1000, Some(move || stop.load(std::sync::atomic::Ordering::Relaxed)))?)
+}
+
+#[cfg(test)]
+thread_local! {
+    /// A page limit put on each drive this thread opens for writing: SQLite fails a write past it with
+    /// SQLITE_FULL, as on a full disk (tests: a full disk needs a mount).
+    static PAGE_LIMIT: std::cell::Cell<Option<i64>> = const { std::cell::Cell::new(None) };
+}
+
+/// An error while a drive was opened, said as such: a full disk then has saved nothing and changed nothing,
+/// whatever the command was about to do (`created`: the drive was being made, and what was made is gone).
+pub fn while_opening(e: StoreError, path: &Path, created: bool) -> StoreError {
+    let full = matches!(&e, StoreError::DiskFull)
+        || matches!(&e, StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) if f.code == rusqlite::ErrorCode::DiskFull);
+    match (full, created) {
+        (true, true) => StoreError::FullAtCreate { path: path.display().to_string() },
+        (true, false) => StoreError::FullAtOpen { path: path.display().to_string() },
+        (false, _) => e,
+    }
 }
 
 /// `path` with `suffix` after its name: the drive's `-wal` or `-shm`.
@@ -428,21 +485,43 @@ impl Store {
         if key.is_some() && !cipher::SUPPORTED {
             return Err(StoreError::NoEncryption);
         }
+        // SQLite would say "unable to open database file" of a folder, and could wait for ever on a pipe.
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => return Err(StoreError::Folder { path: path.display().to_string() }),
+            Ok(m) if !m.is_file() => return Err(StoreError::NotRegular { path: path.display().to_string() }),
+            _ => {}
+        }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
                 .map_err(|source| StoreError::CreateDir { path: dir.display().to_string(), source })?;
         }
         let existed = path.exists();
+        let made_beside: Vec<PathBuf> =
+            ["-wal", "-shm", "-journal"].iter().map(|s| sidecar(path, s)).filter(|p| !p.exists()).collect();
         writable_sidecars(path)?;
-        let conn = Connection::open(path)?;
-        if let Some(k) = key {
-            cipher::apply_key(&conn, k)?;
-        }
-        if !existed {
-            crate::private_file::restrict(path);
-        }
-        Self::init(conn, Some(path.to_owned()), key.cloned())
-            .map_err(|e| on_read_only_folder(e, path, folder_writable(path)))
+        let opened = Connection::open(path).map_err(StoreError::from).and_then(|conn| {
+            if let Some(k) = key {
+                cipher::apply_key(&conn, k)?;
+            }
+            #[cfg(test)]
+            if let Some(pages) = PAGE_LIMIT.get() {
+                conn.pragma_update(None, "max_page_count", pages)?;
+            }
+            if !existed {
+                crate::private_file::restrict(path);
+            }
+            Self::init(conn, Some(path.to_owned()), key.cloned())
+        });
+        opened.map_err(|e| {
+            // A new drive that could not be made (a full disk) is not left behind as an empty file, which a
+            // later command would take for a drive: what this open made is removed (its connection is closed).
+            if !existed {
+                for made in made_beside.iter().map(PathBuf::as_path).chain([path]) {
+                    let _ = std::fs::remove_file(made);
+                }
+            }
+            while_opening(on_read_only_folder(e, path, folder_writable(path)), path, !existed)
+        })
     }
 
     /// Opens an existing drive without writing to it (restore's source, a second copy of a file in use). The
@@ -465,8 +544,15 @@ impl Store {
         existing_file(path)?;
         let conn = read_only_sqlite(path, key, folder)?;
         schema::register_functions(&conn)?;
-        let version = schema::user_version(&conn).map_err(|_| cipher::unreadable(path, key.is_some()))?;
-        match schema::recognise(&conn).map_err(|_| cipher::unreadable(path, key.is_some()))? {
+        // A failure for want of room beside the drive is said as such, never as a damaged drive: an operator
+        // told the drive is damaged may restore an old backup over good data.
+        let unreadable = |e: StoreError| match e {
+            StoreError::Sqlite(inner) if no_room_for_shm(&inner) => while_opening(StoreError::from(inner), path, false),
+            StoreError::DiskFull => while_opening(e, path, false),
+            _ => cipher::unreadable(path, key.is_some()),
+        };
+        let version = schema::user_version(&conn).map_err(unreadable)?;
+        match schema::recognise(&conn).map_err(unreadable)? {
             schema::Recognised::Drive => {}
             schema::Recognised::New => return Err(not_db()),
             schema::Recognised::Foreign => return Err(StoreError::Foreign { path: path.display().to_string() }),
@@ -510,7 +596,8 @@ impl Store {
                 Some(p) => cipher::unreadable(p, keyed),
                 None => StoreError::NotADatabase { path: String::new() },
             },
-            _ => StoreError::Sqlite(e),
+            // A full disk, a read-only file: said as such.
+            _ => StoreError::from(e),
         };
         if let Some(p) = &path {
             // Nothing is written (not even the switch to WAL) until the file is known to be a drive or empty.

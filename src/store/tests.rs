@@ -722,3 +722,82 @@ fn an_import_leaves_the_name_order_trigger_in_place_whatever_its_end() {
         s.conn.query_row("SELECT name_order FROM students WHERE name = '李四'", [], |r| r.get(0)).unwrap();
     assert!(order.is_some_and(|o| !o.is_empty()));
 }
+
+#[test]
+fn a_read_only_open_on_a_full_disk_reads_the_file_as_it_is_or_says_the_disk_is_full() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = closed_drive(dir.path(), "a.db");
+    // The -shm can be made but not grown: the drive alone is read, as on read-only media.
+    let s = Store::read_only_connection_in(&path, None, ShmFolder::Full).unwrap();
+    assert_eq!(s.stats(None, None).unwrap().students, 2);
+    drop(s);
+    // A -wal holding changes cannot be left out: the full disk is said, never a damaged drive.
+    let mut writer = Store::open(&path).unwrap();
+    let id = writer.conn.query_row("SELECT id FROM students LIMIT 1", [], |r| r.get(0)).unwrap();
+    writer.set_note(id, "改过").unwrap();
+    let copy = dir.path().join("copy");
+    std::fs::create_dir(&copy).unwrap();
+    for suffix in ["", "-wal"] {
+        std::fs::copy(sidecar(&path, suffix), sidecar(&copy.join("a.db"), suffix)).unwrap();
+    }
+    drop(writer);
+    let err = Store::read_only_connection_in(&copy.join("a.db"), None, ShmFolder::Full).err().expect("refused");
+    let told = err.to_string();
+    assert!(matches!(err, StoreError::FullAtOpen { .. }), "{told}");
+    assert!(told.starts_with("磁盘已满") && told.contains("a.db"), "{told}");
+    assert!(!told.contains("损坏") && !told.contains("修改未保存") && !told.contains("只读"), "{told}");
+}
+
+#[test]
+fn sqlite_failing_to_grow_the_shm_is_no_room_and_not_a_damaged_file() {
+    let failure = |code: std::ffi::c_int| {
+        rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), Some("disk I/O error".into()))
+    };
+    assert!(no_room_for_shm(&failure(rusqlite::ffi::SQLITE_IOERR_SHMSIZE)));
+    assert!(no_room_for_shm(&failure(rusqlite::ffi::SQLITE_IOERR_SHMMAP)));
+    assert!(no_room_for_shm(&failure(rusqlite::ffi::SQLITE_FULL)));
+    assert!(!no_room_for_shm(&failure(rusqlite::ffi::SQLITE_NOTADB)));
+    assert!(!no_room_for_shm(&failure(rusqlite::ffi::SQLITE_CANTOPEN)));
+}
+
+#[test]
+fn a_full_disk_while_opening_says_nothing_about_saving() {
+    let path = std::path::Path::new("/media/stick/a.db");
+    let full = || {
+        StoreError::Sqlite(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+            Some("database or disk is full".into()),
+        ))
+    };
+    for e in [StoreError::DiskFull, full()] {
+        let told = while_opening(e, path, false).to_string();
+        assert!(told.starts_with("磁盘已满") && told.contains("/media/stick/a.db"), "{told}");
+        assert!(!told.contains("修改未保存") && told.contains("(the disk is full"), "{told}");
+    }
+    let told = while_opening(full(), path, true).to_string();
+    assert!(told.starts_with("磁盘已满") && told.contains("未留下任何文件"), "{told}");
+    // Anything else is as it was.
+    assert!(matches!(while_opening(StoreError::EmptyName, path, false), StoreError::EmptyName));
+}
+
+#[test]
+fn a_new_drive_on_a_full_disk_is_not_left_behind_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.db");
+    PAGE_LIMIT.set(Some(2));
+    let opened = Store::open(&path);
+    PAGE_LIMIT.set(None);
+    let err = opened.err().expect("full");
+    assert!(matches!(err, StoreError::FullAtCreate { .. }), "{err}");
+    assert!(err.to_string().starts_with("磁盘已满") && err.to_string().contains("new.db"), "{err}");
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(left.is_empty(), "nothing left: {left:?}");
+}
+
+#[test]
+fn a_folder_given_as_the_drive_is_said_to_be_a_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = Store::open(dir.path()).err().expect("a folder");
+    assert!(matches!(err, StoreError::Folder { .. }), "{err}");
+    assert!(err.to_string().contains("是文件夹"), "{err}");
+}
