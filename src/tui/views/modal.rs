@@ -319,7 +319,9 @@ fn policies(frame: &mut Frame, app: &App, area: Rect, cursor: usize, list: &[cra
 
 fn new_policy(frame: &mut Frame, app: &App, area: Rect, form: &NewPolicyForm) {
     let t = app.text;
-    let inner = popup(frame, app, area, 70, 11, t.policy_new_title);
+    // Two rows more for an error, which may name a long path.
+    let height = if form.error.is_some() { 13 } else { 11 };
+    let inner = popup(frame, app, area, 70, height, t.policy_new_title);
     let label_w = 16;
     let label = |i: usize| Paragraph::new(fit(t.policy_fields[i], label_w));
     frame.render_widget(label(0), Rect { height: 1, width: label_w as u16, ..inner });
@@ -338,8 +340,15 @@ fn new_policy(frame: &mut Frame, app: &App, area: Rect, form: &NewPolicyForm) {
         field(frame, app, Rect { x: inner.x + label_w as u16, y, width: 24, height: 1 }, input, form.focus == which);
     }
     if let Some(e) = &form.error {
-        let line = Line::styled(e.clone(), app.theme.popup().fg(app.theme.error.0));
-        frame.render_widget(Paragraph::new(line), Rect { y: inner.y + 5, height: 1, ..inner });
+        // Wrapped over the rows above the hints: a full disk's message names the whole path of the file.
+        let style = app.theme.popup().fg(app.theme.error.0);
+        let rows = inner.height.saturating_sub(6);
+        let lines: Vec<Line> = layout::wrap(e, inner.width as usize)
+            .into_iter()
+            .take(rows as usize)
+            .map(|r| Line::styled(r, style))
+            .collect();
+        frame.render_widget(Paragraph::new(lines), Rect { y: inner.y + 5, height: rows, ..inner });
     }
     let items = [("confirm", None), ("back", None), ("next_field", Some(t.short("down")))];
     frame.render_widget(Paragraph::new(hint_line(app, Context::Input, &items, inner.width as usize)), bottom(inner));
