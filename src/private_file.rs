@@ -85,7 +85,7 @@ pub enum Existing {
 /// none, never an empty or half-written one under the real name; the hidden file is removed when the write
 /// fails.
 pub fn write_whole(target: &Path, bytes: &[u8], existing: Existing) -> std::io::Result<()> {
-    write_whole_with(target, bytes, existing, |file, bytes| std::io::Write::write_all(file, bytes))
+    write_whole_with(target, bytes, existing, std::io::Write::write_all)
 }
 
 /// [`write_whole`] with the write itself given: tests put a full disk there.

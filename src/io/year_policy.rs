@@ -89,7 +89,7 @@ pub fn write_policy(config_dir: &Path, name: &str, renewed: &Renewed) -> Result<
 /// through here, so a full disk leaves no empty file that would break every later command. Its path, or why
 /// not in words naming the file.
 pub fn write_policy_file(config_dir: &Path, name: &str, text: &str) -> Result<PathBuf, String> {
-    write_policy_file_with(config_dir, name, text, |file, bytes| std::io::Write::write_all(file, bytes))
+    write_policy_file_with(config_dir, name, text, std::io::Write::write_all)
 }
 
 fn write_policy_file_with(
