@@ -431,6 +431,25 @@ fn a_list_given_twice_or_under_two_names_is_read_once() {
     assert!(stderr.contains("link.csv 与 a.csv 是同一个文件"), "{stderr}");
 }
 
+/// A mark from the command line while a read-only window has the drive open: SQLite's checkpoint at closing
+/// is only for the last connection, so canbao copies the save into the drive file itself before it exits, and
+/// the `.db` copied alone (without its `-wal`) holds it.
+#[test]
+fn a_mark_beside_a_read_only_window_is_in_the_drive_file_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    let window = canbao::store::Store::open_read_only(&db).unwrap();
+    canbao(&db).args(["mark", "45020220180710028X", "--payment", "paid", "--amount", "380"]).assert().success();
+    assert!(std::fs::metadata(dir.path().join("drive.db-wal")).unwrap().len() > 0, "the window kept the log");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let copy = elsewhere.path().join("copy.db");
+    std::fs::copy(&db, &copy).unwrap();
+    let found = json(canbao(&copy).args(["find", "45020220180710028X", "--json"]));
+    assert_eq!(found[0]["payment"], "paid", "the .db alone has the mark");
+    drop(window);
+}
+
 #[test]
 fn mark_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();

@@ -454,6 +454,18 @@ pub struct Store {
     opened_read_only: bool,
     /// The stop `stop_when` watches, for the second connection an import's backup is read through.
     stop: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+    /// This connection's change count and the file's `data_version` when the write-ahead log was last found
+    /// wholly copied into the file: unchanged, nothing was saved since and [`Store::settle_log`] has nothing to do.
+    settled: Option<(u64, i64)>,
+}
+
+impl Drop for Store {
+    /// A command (or a worker of the TUI) that wrote leaves its saves in the drive file itself, not only in the
+    /// log: SQLite's own checkpoint at closing runs only for the last connection, and a read-only window on the
+    /// file keeps a command from being the last. Only what was saved by now is copied, on the closing thread.
+    fn drop(&mut self) {
+        let _ = self.settle_log();
+    }
 }
 
 /// A file to read, such as another laptop's copy or a backup: SQLite would call a missing file or a folder
@@ -573,6 +585,7 @@ impl Store {
             first_year_cached: None,
             opened_read_only: true,
             stop: None,
+            settled: None,
         };
         store.current_year = store.read_current_year()?;
         if store.current_year.is_some() {
@@ -632,6 +645,7 @@ impl Store {
             first_year_cached: None,
             opened_read_only: false,
             stop: None,
+            settled: None,
         };
         store.current_year = store.read_current_year()?;
         store.first_year_cached = store.first_year()?;
@@ -717,6 +731,47 @@ impl Store {
     /// instance knows the writer has saved something.
     pub fn data_version(&self) -> Result<i64> {
         Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
+    /// Copies the saves the write-ahead log (`-wal`) holds into the drive file itself, with a passive checkpoint,
+    /// which waits for nobody: the `.db` alone, copied while canbao runs (to hand it to a second laptop), then
+    /// holds every acknowledged change. SQLite does this by itself only every 1000 pages, or when the last
+    /// connection closes. Returns whether the log is now wholly in the file: a reader still on an older
+    /// snapshot (a read-only window mid-read) holds back what was saved after it began, for a later try.
+    pub fn checkpoint(&self) -> Result<bool> {
+        if self.path.is_none() || self.opened_read_only {
+            return Ok(true); // Nothing to copy, or no right to write the file.
+        }
+        let (busy, log, copied): (i64, i64, i64) =
+            self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(busy == 0 && log == copied)
+    }
+
+    /// Whether something was saved (by this connection or another) since the log was last found wholly in the
+    /// file. Only two counters are read, so it can be asked after every keystroke.
+    pub fn log_unsettled(&self) -> Result<bool> {
+        if self.path.is_none() || self.opened_read_only {
+            return Ok(false);
+        }
+        Ok(self.settled != Some(self.log_stamp()?))
+    }
+
+    /// [`Store::checkpoint`] when [`Store::log_unsettled`]; whether the log is now wholly in the file.
+    pub fn settle_log(&mut self) -> Result<bool> {
+        if !self.log_unsettled()? {
+            return Ok(true);
+        }
+        // Read before the checkpoint: a save that lands during it changes the stamp and is copied next time.
+        let stamp = self.log_stamp()?;
+        let done = self.checkpoint()?;
+        if done {
+            self.settled = Some(stamp);
+        }
+        Ok(done)
+    }
+
+    fn log_stamp(&self) -> Result<(u64, i64)> {
+        Ok((self.conn.total_changes(), self.data_version()?))
     }
 
     /// Makes every statement of this connection stop (with SQLite's "interrupted") once `stop` is set: how the
