@@ -879,3 +879,97 @@ fn the_screens_exports_refuse_the_drive_its_backups_and_other_files_as_the_comma
     app.start_export(sheet.clone());
     assert!(matches!(app.modal, Some(Modal::Confirm(_))), "an earlier export is asked about");
 }
+
+/// The drive's `.db` copied alone, without its `-wal`, into a folder of its own (as an operator copies it to a
+/// stick for a second laptop), opened there: the pupil's payment status in that copy.
+fn payment_in_copy_of_db_alone(drive: &Path, pupil: i64) -> canbao::domain::student::PaymentStatus {
+    let elsewhere = tempfile::tempdir().unwrap();
+    let copy = elsewhere.path().join("copy.db");
+    std::fs::copy(drive, &copy).unwrap();
+    Store::open(&copy).unwrap().student(pupil).unwrap().payment
+}
+
+/// What the operator does, for the real event loop: keys, pauses (no key before the wait ends), and looks at
+/// the files between them.
+enum Step {
+    Key(crossterm::event::KeyCode),
+    Pause,
+    Look(Box<dyn FnMut()>),
+}
+
+struct Steps(std::collections::VecDeque<Step>);
+
+impl canbao::tui::runner::EventSource for Steps {
+    fn next(&mut self, _timeout: Duration) -> std::io::Result<Option<crossterm::event::Event>> {
+        use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+        loop {
+            return Ok(match self.0.pop_front() {
+                Some(Step::Look(mut look)) => {
+                    look();
+                    continue;
+                }
+                Some(Step::Key(code)) => Some(Event::Key(KeyEvent::new(code, KeyModifiers::NONE))),
+                Some(Step::Pause) => None,
+                None => Some(Event::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE))),
+            });
+        }
+    }
+}
+
+/// `p`, 380 yuan, Enter: the pupil under the cursor paid.
+fn pay_keys() -> Vec<Step> {
+    use crossterm::event::KeyCode;
+    "p380".chars().map(|c| Step::Key(KeyCode::Char(c))).chain([Step::Key(KeyCode::Enter)]).collect()
+}
+
+/// A mark made while the screen is still open is in the drive file itself once the keys pause, not only in
+/// its `-wal`: the `.db` copied alone to hand to a second laptop holds it. A read-only window in the middle of
+/// a read holds the next save back in the log; the first pause after it has read copies that one in too.
+#[test]
+fn the_drive_file_alone_holds_the_marks_while_the_screen_is_open() {
+    use canbao::domain::student::PaymentStatus::{Paid, Unpaid};
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    let (_dir, drive) = sample_drive();
+    let mut app = app_on(&drive, Language::Zh);
+    let first = app.selected_id().unwrap();
+    app.update(Action::Down);
+    let second = app.selected_id().unwrap();
+    app.update(Action::Up);
+    let reader: Rc<RefCell<Option<Store>>> = Rc::default();
+    let in_copy = |pupil: i64, expected, why: &'static str| {
+        let drive = drive.clone();
+        Step::Look(Box::new(move || assert_eq!(payment_in_copy_of_db_alone(&drive, pupil), expected, "{why}")))
+    };
+
+    let mut steps = pay_keys();
+    steps.push(Step::Pause);
+    steps.push(in_copy(first, Paid, "the .db alone has the mark"));
+    let (wal, r) = (drive.with_file_name("school.db-wal"), Rc::clone(&reader));
+    steps.push(Step::Look(Box::new(move || {
+        assert!(std::fs::metadata(&wal).unwrap().len() > 0, "the screen writes through the log");
+        // A read-only window starts reading.
+        let store = Store::open_read_only(&wal.with_file_name("school.db")).unwrap();
+        store.connection().execute_batch("BEGIN").unwrap();
+        let _: i64 = store.connection().query_row("SELECT count(*) FROM students", [], |r| r.get(0)).unwrap();
+        *r.borrow_mut() = Some(store);
+    })));
+    steps.push(Step::Key(crossterm::event::KeyCode::Down));
+    steps.extend(pay_keys());
+    steps.push(Step::Pause);
+    steps.push(in_copy(second, Unpaid, "the reader's snapshot holds the save in the log"));
+    let r = Rc::clone(&reader);
+    steps.push(Step::Look(Box::new(move || {
+        let store = r.borrow_mut().take().unwrap();
+        store.connection().execute_batch("COMMIT").unwrap();
+    })));
+    steps.push(Step::Pause);
+    steps.push(in_copy(second, Paid, "the next pause copied it in"));
+
+    let mut terminal = Terminal::new(TestBackend::new(120, 30)).unwrap();
+    canbao::tui::runner::run_loop(&mut terminal, &mut app, &mut Steps(steps.into())).unwrap();
+    assert!(app.quit, "every step was taken");
+    assert_eq!(app.store.student(second).unwrap().payment, Paid, "the second mark was saved");
+    assert!(!app.log_pending());
+    assert_eq!(payment_in_copy_of_db_alone(&drive, first), Paid);
+}

@@ -13,6 +13,9 @@ use super::app::App;
 use super::keymap::{Context, Key};
 use super::views;
 
+/// How long the keys rest before what was saved is copied from the `-wal` into the drive file.
+const SETTLE_PAUSE_MS: u64 = 250;
+
 /// Where terminal events come from: the real terminal, or a script in tests.
 pub trait EventSource {
     /// The next event, or `None` when `timeout` passes first.
@@ -83,7 +86,17 @@ where
         }
         // While a job runs, wake up often enough to move its progress bar.
         let busy = app.jobs.running().is_some();
-        let timeout = Duration::from_millis(if busy { 100 } else { 1000 });
+        // A save waits in the `-wal` for a pause in the keys, then goes into the drive file itself: a checkpoint
+        // syncs the file (about 15 ms), too slow to run after every key. Not while a job runs: its own
+        // connection copies what it wrote before it ends, on the worker.
+        let settle = app.log_pending() && !busy;
+        let timeout = Duration::from_millis(if busy {
+            100
+        } else if settle {
+            SETTLE_PAUSE_MS
+        } else {
+            1000
+        });
         match events.next(timeout)? {
             Some(event) => {
                 if let Some(action) = translate(app, event) {
@@ -96,6 +109,8 @@ where
                 app.update(Action::Tick);
                 dirty = true;
             }
+            // Tried again at each pause while a reader (a read-only window mid-read) holds saves back.
+            None if settle => app.settle_log(),
             None => {}
         }
     }
