@@ -153,6 +153,94 @@ fn twenty_imports_into_one_drive_keep_every_backup_of_another() {
     assert_eq!(names("school-").len() - theirs.len(), 20, "school.db keeps its newest 20");
 }
 
+/// Files in the drive's backups folder, by name.
+fn backup_names(db: &Path) -> Vec<String> {
+    let mut found: Vec<String> = std::fs::read_dir(db.parent().unwrap().join("backups"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    found.sort();
+    found
+}
+
+/// A backup opened in another canbao (its lock held, marks saved in its `-wal`) while the drive takes 20 more
+/// backups is not pruned: the marks are there once it is closed. What pruning removes leaves no `-wal`, `-shm`
+/// or `.lock` behind.
+#[test]
+fn a_backup_open_in_another_canbao_survives_twenty_more_backups() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = ten_pupils(dir.path(), "p.db");
+    ok(canbao(&db).arg("backup"));
+    let manual = backup_names(&db).into_iter().find(|n| n.ends_with("-manual.db")).expect("a manual backup");
+    let manual = dir.path().join("backups").join(manual);
+    // This test process is the other window, as `canbao --db backups/p-…-manual.db` holds it.
+    let held = DriveLock::acquire(&manual, "王老师").expect("lock");
+    let mut window = Store::open(&manual).unwrap();
+    let pupil = window.students(&Default::default()).unwrap()[0].id;
+    window.set_note(pupil, "marked in the backup").unwrap();
+    for _ in 0..20 {
+        ok(canbao(&db).arg("backup"));
+    }
+    assert!(manual.exists(), "{:?}", backup_names(&db));
+    drop(window);
+    drop(held);
+    ok(canbao(&db).arg("backup"));
+    let names = backup_names(&db);
+    let copies: Vec<&String> = names.iter().filter(|n| n.ends_with(".db")).collect();
+    assert_eq!(copies.len(), 21, "the newest 20 and the backup that was open: {names:?}");
+    for name in &names {
+        let main = name.strip_suffix("-wal").or(name.strip_suffix("-shm")).or(name.strip_suffix(".lock"));
+        assert!(main.is_none_or(|m| names.iter().any(|n| n == m)), "{name} was left without its file: {names:?}");
+    }
+    let note = Store::open_read_only(&manual).unwrap().student(pupil).unwrap().note;
+    assert_eq!(note, "marked in the backup");
+}
+
+/// Two laptops' drives of the default name: the other's backups copied into this drive's folder are not
+/// this drive's, so none is pruned and none pushes this drive's own out of its 20; nor are files merely named
+/// like backups (text, another program's database, symlinks).
+#[cfg(unix)]
+#[test]
+fn another_laptops_backups_copied_in_push_out_none_of_this_drives() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a").join("canbao.db"), dir.path().join("b").join("canbao.db"));
+    std::fs::create_dir_all(a.parent().unwrap()).unwrap();
+    std::fs::create_dir_all(b.parent().unwrap()).unwrap();
+    ok(canbao(&a).arg("import").arg(fixture("utf8_bom.csv")).args(["--school", "甲小学"]));
+    for _ in 0..5 {
+        ok(canbao(&a).arg("backup"));
+    }
+    let ours = backup_names(&a);
+    ok(canbao(&b).arg("import").arg(fixture("utf8_bom.csv")).args(["--school", "乙小学"]));
+    for _ in 0..20 {
+        ok(canbao(&b).arg("backup"));
+    }
+    let folder = dir.path().join("a").join("backups");
+    for name in backup_names(&b) {
+        std::fs::copy(dir.path().join("b").join("backups").join(&name), folder.join(&name)).unwrap();
+    }
+    let named = |n: u32| folder.join(format!("canbao-20200101-000000.{n:03}-import.db"));
+    std::fs::write(named(2), "not a database, only named like a backup").unwrap();
+    let foreign = dir.path().join("other-app.db");
+    rusqlite::Connection::open(&foreign)
+        .unwrap()
+        .execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1);")
+        .unwrap();
+    std::fs::copy(&foreign, named(3)).unwrap();
+    std::os::unix::fs::symlink(&a, named(4)).unwrap();
+    std::os::unix::fs::symlink(&foreign, named(5)).unwrap();
+    let before = backup_names(&a);
+
+    ok(canbao(&a).arg("backup"));
+    let after = backup_names(&a);
+    for name in &before {
+        assert!(after.contains(name), "{name} was pruned: {after:?}");
+    }
+    assert_eq!(after.len(), before.len() + 1);
+    assert!(ours.iter().all(|n| after.contains(n)), "this drive keeps all {} of its own", ours.len() + 1);
+    assert_eq!(json(canbao(&a).args(["stats", "--json"]))["students"], 10, "the drive itself is whole");
+}
+
 // ---- the demo file ----
 
 #[test]

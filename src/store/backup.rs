@@ -68,6 +68,18 @@ impl Store {
     pub fn last_backup(&self) -> Result<Option<String>> {
         self.meta("last_backup")
     }
+
+    /// This drive's backups in its backups folder, oldest first, for the restore picker: files named as its
+    /// backups that are canbao drives and earlier states of it, or began as it and went on elsewhere (a
+    /// backup of work a restore took the drive back from). Another drive's backups, copied in under the same
+    /// name, are not listed, nor is a file that is no drive.
+    pub fn own_backups(&self) -> Result<Vec<PathBuf>> {
+        let (Some(dir), Some(path)) = (self.backup_dir(), self.path()) else {
+            return Ok(Vec::new());
+        };
+        let history = super::pruning::DriveHistory::new(&self.conn, self.key.as_ref())?;
+        Ok(super::pruning::own_backups(&history, named_backups(&dir, &backup_key(path)), true))
+    }
 }
 
 /// Where a drive's automatic backups go and how its file is read. An import keeps this while its transaction
@@ -124,42 +136,38 @@ impl AutoBackup {
         Ok(written)
     }
 
-    /// Removes this drive's oldest automatic backups beyond the kept number, and what a killed backup left
-    /// behind (a `.canbao-partial` copy, or from older versions a copy with its `-journal` beside it, which
-    /// never finished). Only names that are exactly this drive's backups are touched: another drive's backups
-    /// in the same folder are not this drive's to prune. Runs under the drive lock, so no other backup of this
-    /// drive is being written while it looks.
+    /// Removes this drive's oldest automatic backups beyond the kept number (see `store::pruning`: only earlier
+    /// states of this drive count and go, never a file in use, another drive's backup or a file that is no
+    /// drive), and what a killed backup of this drive left under the partial name. Only names that are exactly
+    /// this drive's backups are looked at. Runs under the drive lock, so no other backup of this drive is being
+    /// written while it looks.
     fn prune(&self, conn: &Connection) -> Result<()> {
         let kept: Option<String> =
             conn.query_row("SELECT value FROM meta WHERE key = 'backups_keep'", [], |r| r.get(0)).optional()?;
         let keep = kept.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_KEEP).max(1);
         let (dir, key) = (self.dir(), backup_key(&self.drive));
-        let mut found = Vec::new();
-        let mut unfinished = Vec::new();
         for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            match BackupName::parse(&name) {
-                Some(b) if b.drive == key && b.leftover == Some(Leftover::Partial) => {
-                    let _ = std::fs::remove_file(entry.path());
-                }
-                Some(b) if b.drive == key && b.leftover == Some(Leftover::Journal) => unfinished.push(dir.join(b.copy)),
-                Some(b) if b.drive == key => found.push(entry.path()),
-                _ => {}
+            if BackupName::parse(&name).is_some_and(|b| b.drive == key && b.leftover == Some(Leftover::Partial)) {
+                let _ = std::fs::remove_file(entry.path());
             }
         }
-        for copy in &unfinished {
-            let _ = std::fs::remove_file(sidecar(copy, "-journal"));
-            let _ = std::fs::remove_file(copy);
-        }
-        found.retain(|p| !unfinished.contains(p));
-        // Names carry a sortable timestamp after the same drive name, so name order is age order.
-        found.sort();
-        let excess = found.len().saturating_sub(keep);
-        for old in found.into_iter().take(excess) {
-            let _ = std::fs::remove_file(old);
-        }
+        let history = super::pruning::DriveHistory::new(conn, self.key.as_ref())?;
+        super::pruning::prune(&history, named_backups(&dir, &key), keep, "");
         Ok(())
     }
+}
+
+/// The files in `dir` named exactly as finished backups of the drive whose [`backup_key`] is `key`: another
+/// drive's backups in the same folder (`school-2024-…` beside `school-…`) are not even looked at.
+fn named_backups(dir: &Path, key: &str) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|entry| drive_of_backup(&entry.file_name().to_string_lossy()) == Some(key))
+        .map(|entry| entry.path())
+        .collect()
 }
 
 /// Now, as the drive records its last backup (RFC 3339, local time).
@@ -281,7 +289,8 @@ struct BackupName<'a> {
 enum Leftover {
     /// `<copy>.canbao-partial` or its `-journal`: only the file itself is to go.
     Partial,
-    /// `<copy>-journal`, as versions that wrote the copy under its own name left it: the copy goes with it.
+    /// `<copy>-journal`: the copy is being written, or was cut short (as versions that wrote the copy under its
+    /// own name left it) and is rolled back from it. Neither is touched: only SQLite can tell which it is.
     Journal,
 }
 
@@ -358,25 +367,11 @@ impl Store {
         let ours = self.schools()?;
         let same_school = schools.is_empty() || schools.iter().any(|s| ours.contains(s));
         // Or, under any name and from before a school was renamed, an earlier state of this very drive: its
-        // latest change is one of this drive's (the log is append-only, and a change's time and session tell it
-        // from another drive's change of the same number). Another laptop's copy that has marks of its own,
-        // which wants a merge, is not. A file too old to say is judged by its name and school.
-        let latest: Option<(i64, String, String)> = backup
-            .conn
-            .query_row("SELECT id, at, origin FROM audit ORDER BY id DESC LIMIT 1", [], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
-            .optional()
-            .ok()
-            .flatten();
-        let earlier_state = match latest {
-            Some((id, at, origin)) => self.conn.query_row(
-                "SELECT EXISTS(SELECT 1 FROM audit WHERE id = ?1 AND at = ?2 AND origin = ?3)",
-                rusqlite::params![id, at, origin],
-                |r| r.get::<_, bool>(0),
-            )?,
-            None => false,
-        };
+        // latest change is one of this drive's, read as pruning reads its backups (`store::pruning`). Another
+        // laptop's copy that has marks of its own, which wants a merge, is not. A file too old to say, or with no
+        // changes yet, is judged by its name and school.
+        let history = super::pruning::DriveHistory::new(&self.conn, self.key.as_ref())?;
+        let earlier_state = history.kinship_of(&backup.conn) == super::pruning::Kinship::EarlierState;
         Ok(BackupFacts {
             taken,
             schools,
@@ -636,13 +631,16 @@ mod tests {
         assert_eq!(mode, 0o700);
     }
 
+    /// What a killed backup left under the partial name is removed at the next backup. A copy under a backup's
+    /// own name with its `-journal` beside it may be in the middle of a write, or cut short and to be rolled back
+    /// from its journal: it is not touched (nor counted: a half copy is no drive).
     #[test]
-    fn what_a_killed_backup_left_is_removed_at_the_next_backup() {
+    fn a_partial_copy_is_removed_and_a_copy_with_its_journal_beside_it_is_left_alone() {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("drive.db")).unwrap();
+        store.set_meta("backups_keep", "1").unwrap();
         let backups = dir.path().join("backups");
         std::fs::create_dir(&backups).unwrap();
-        // As a SIGKILL during `VACUUM INTO` leaves them: part of the copy, and its journal.
         let half = backups.join("drive-20200101-000000.000-import.db");
         std::fs::write(&half, b"SQLite format 3\0 half written").unwrap();
         std::fs::write(sidecar(&half, "-journal"), b"journal").unwrap();
@@ -653,10 +651,10 @@ mod tests {
         std::fs::write(&partial, b"SQLite format 3\0 half written").unwrap();
         std::fs::write(sidecar(&partial, "-journal"), b"journal").unwrap();
         let written = store.backup_now("import").unwrap().expect("written");
-        assert!(!half.exists() && !sidecar(&half, "-journal").exists(), "the unfinished copy is cleaned up");
-        assert!(!partial.exists() && !sidecar(&partial, "-journal").exists(), "and a partial one");
-        assert!(written.exists());
+        assert!(half.exists() && sidecar(&half, "-journal").exists(), "a copy with its journal is left alone");
+        assert!(!partial.exists() && !sidecar(&partial, "-journal").exists(), "a partial one is cleaned up");
         assert!(others.exists(), "another drive's files are not this drive's to clean");
+        assert!(written.exists());
     }
 
     #[test]

@@ -79,6 +79,23 @@ pub fn check_single_name(db: &Path) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Whether a canbao holds the lock on the file `db` names: a writer has it open now. Looked at without
+/// taking it: a shared lock on the lock file, tried and let go at once; nothing is created or written. A lock
+/// file that cannot be opened or tried counts as held.
+pub fn is_held(db: &Path) -> bool {
+    let file = match File::open(lock_path(&true_path(db))) {
+        Ok(file) => file,
+        Err(e) => return e.kind() != std::io::ErrorKind::NotFound,
+    };
+    match file.try_lock_shared() {
+        Ok(()) => {
+            let _ = file.unlock();
+            false
+        }
+        Err(_) => true,
+    }
+}
+
 impl DriveLock {
     /// Takes the lock on the file `db` names (whatever the path), or says who holds it.
     pub fn acquire(db: &Path, operator: &str) -> Result<DriveLock, StoreError> {

@@ -10,6 +10,7 @@ mod import;
 pub mod instant;
 pub mod lock;
 pub mod merge;
+mod pruning;
 mod read;
 mod reconcile;
 mod reveal;
