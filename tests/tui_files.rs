@@ -973,3 +973,24 @@ fn the_drive_file_alone_holds_the_marks_while_the_screen_is_open() {
     assert!(!app.log_pending());
     assert_eq!(payment_in_copy_of_db_alone(&drive, first), Paid);
 }
+
+/// Another laptop's drive of the same file name, its backups copied into this drive's backups folder: named
+/// as this drive's backups, but holding another drive's history, so the restore picker does not list them.
+#[test]
+fn the_restore_picker_leaves_out_another_drives_backup_under_this_drives_name() {
+    use canbao::tui::modal::{Modal, PathPurpose};
+    let (dir, drive) = sample_drive();
+    let laptop = dir.path().join("laptop").join("school.db");
+    canbao::demo::load_sample(&mut Store::open(&laptop).unwrap()).unwrap();
+    let ours = Store::open(&drive).unwrap().backup_now("manual").unwrap().expect("a file drive");
+    let theirs = Store::open(&laptop).unwrap().backup_now("daily").unwrap().expect("a file drive");
+    let copied = dir.path().join("backups").join(theirs.file_name().unwrap());
+    std::fs::copy(&theirs, &copied).unwrap();
+    let mut app = app_on(&drive, Language::Zh);
+    app.open_picker(PathPurpose::Restore);
+    let names = |app: &App| match &app.modal {
+        Some(Modal::Files(p)) => p.entries.iter().filter(|e| !e.is_dir).map(|e| e.name.clone()).collect::<Vec<_>>(),
+        _ => panic!("the picker is open"),
+    };
+    assert_eq!(names(&app), [ours.file_name().unwrap().to_string_lossy().into_owned()]);
+}

@@ -30,9 +30,10 @@ pub struct FilePicker {
     /// Every file, not only spreadsheets.
     pub all_files: bool,
     pub error: Option<String>,
-    /// Restoring: the drive's backups folder and its backups' name, so a folder several drives keep their
-    /// backups in lists this drive's only (every file with Tab, as elsewhere).
-    pub backups_of: Option<(PathBuf, String)>,
+    /// Restoring: the drive's backups folder and the names of its own backups there (`Store::own_backups`),
+    /// so a folder several drives keep their backups in lists this drive's only (every file with Tab, as
+    /// elsewhere).
+    pub backups_of: Option<(PathBuf, Vec<String>)>,
 }
 
 impl FilePicker {
@@ -56,9 +57,7 @@ impl FilePicker {
                         // Follows links: a linked folder is a folder to the operator.
                         let is_dir = e.path().is_dir();
                         let wanted = match (&self.purpose, &self.backups_of) {
-                            (PathPurpose::Restore, Some((folder, key))) if *folder == self.dir => {
-                                crate::store::backup::drive_of_backup(&name) == Some(key.as_str())
-                            }
+                            (PathPurpose::Restore, Some((folder, own))) if *folder == self.dir => own.contains(&name),
                             (PathPurpose::Merge | PathPurpose::Restore, _) => is_drive_name(&name),
                             _ => is_spreadsheet_name(&name),
                         };

@@ -49,10 +49,12 @@ impl App {
             typed: LineInput::default(),
             all_files: false,
             error: None,
-            backups_of: backups
-                .as_ref()
-                .zip(self.store.path())
-                .map(|(dir, drive)| (dir.clone(), crate::store::backup::backup_key(drive))),
+            // Read from the files themselves, as pruning reads them: another drive's backups copied in under
+            // the same name are not this drive's.
+            backups_of: backups.map(|dir| {
+                let own = self.store.own_backups().unwrap_or_default();
+                (dir, own.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).collect())
+            }),
         };
         picker.read();
         self.modal = Some(Modal::Files(picker));
