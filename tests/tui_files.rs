@@ -994,3 +994,21 @@ fn the_restore_picker_leaves_out_another_drives_backup_under_this_drives_name() 
     };
     assert_eq!(names(&app), [ours.file_name().unwrap().to_string_lossy().into_owned()]);
 }
+
+/// A backup opened as a drive says so, in the title bar and when it opens: what is changed there stays there.
+#[test]
+fn a_backup_opened_as_a_drive_says_it_is_a_backup() {
+    let (dir, drive) = sample_drive();
+    let backup = Store::open(&drive).unwrap().backup_now("manual").unwrap().expect("a file drive");
+    for (lang, mark, said) in
+        [(Language::Zh, "备份副本", "不会进入原数据文件"), (Language::En, "backup copy", "not in the original drive")]
+    {
+        let app = app_on(&backup, lang);
+        let shown = screen(&app).join("\n");
+        assert!(shown.contains(mark) && shown.contains(said), "{shown}");
+        let app = app_on(&drive, lang);
+        let shown = screen(&app).join("\n");
+        assert!(!shown.contains(mark), "{shown}");
+    }
+    drop(dir);
+}

@@ -90,6 +90,9 @@ pub struct App {
     follower: super::follow::Follower,
     /// The open file is the demo or the sample school (meta `demo`), not a real drive: the title bar says so.
     pub demo: bool,
+    /// The open file lies in a `backups/` folder: a backup opened as a drive, whose changes stay in it. The
+    /// title bar says so, and the status line when it opens.
+    pub backup_copy: bool,
     /// The lock on the sample school's own file, once the welcome screen's sample has opened it.
     pub(crate) sample_lock: Option<crate::store::lock::DriveLock>,
     /// The lock on the drive this window writes, held for as long as it runs: named again once the operator
@@ -129,6 +132,7 @@ impl App {
         let follower = super::follow::Follower::new(&store);
         let data = RosterData::load(&store)?;
         let demo = crate::demo::is_demo(&store);
+        let backup_copy = store.path().is_some_and(in_backups_folder);
         let text = Text::for_language(options.lang);
         let roster = RosterView::new(&data);
         let mut app = App {
@@ -159,6 +163,7 @@ impl App {
             config_dir: options.config_dir.clone(),
             follower,
             demo,
+            backup_copy,
             sample_lock: None,
             drive_lock: None,
             log_pending: false,
@@ -169,6 +174,9 @@ impl App {
         {
             let text = fill(app.text.policy_out_of_date, &[&p.title, &app.store.today()]);
             app.say(text);
+        }
+        if app.backup_copy {
+            app.say(app.text.backup_copy_opened);
         }
         if app.store.operator().is_empty() {
             app.modal = Some(Modal::Operator(LineInput::default()));
@@ -584,4 +592,13 @@ impl App {
     pub fn pupils(&self, n: usize) -> String {
         fill(self.text.n_pupils, &[&n])
     }
+}
+
+/// Whether the drive file lies in a folder named `backups` (as `Store::backup_dir` names the folder backups go
+/// to): a backup opened as a drive, most likely by someone who wanted to look into it.
+fn in_backups_folder(path: &std::path::Path) -> bool {
+    crate::store::lock::true_path(path)
+        .parent()
+        .and_then(|dir| dir.file_name())
+        .is_some_and(|name| name.to_string_lossy().eq_ignore_ascii_case("backups"))
 }

@@ -31,6 +31,10 @@ pub struct Text {
     pub read_only: &'static str,
     /// The title bar's mark of the demo file or the sample school: not a real drive.
     pub sample_drive: &'static str,
+    /// The title bar's mark of a drive file inside a `backups/` folder: a copy, not the drive it was taken from.
+    pub backup_copy: &'static str,
+    /// Said when such a file opens: changes made in it stay in it.
+    pub backup_copy_opened: &'static str,
     /// Said instead of attempting a change in read-only mode.
     pub read_only_refused: &'static str,
     /// A read-only instance has loaded what the writer saved since.

@@ -16,6 +16,8 @@ pub static EN: Text = Text {
     ids_shown: "IDs shown",
     read_only: "read-only",
     sample_drive: "sample data, not a real drive",
+    backup_copy: "backup copy",
+    backup_copy_opened: "This is a backup: changes made here stay in this copy, not in the original drive",
     read_only_refused: "Read-only: changes are disabled",
     writer_changes_loaded: "Loaded the changes saved in the other window",
     too_small: "Window too small: needs at least 80x24, now {}x{}. Please enlarge it (q quits).",

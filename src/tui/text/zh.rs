@@ -16,6 +16,8 @@ pub static ZH: Text = Text {
     ids_shown: "身份证号已显示",
     read_only: "只读",
     sample_drive: "示例数据，非正式文件",
+    backup_copy: "备份副本",
+    backup_copy_opened: "这是一份备份：在这里的修改只留在这份备份中，不会进入原数据文件",
     read_only_refused: "只读模式，不能修改 (read-only: changes are disabled)",
     writer_changes_loaded: "已载入另一窗口保存的更改",
     too_small: "窗口太小：至少需要 80x24，现在是 {}x{}。请放大窗口（按 q 退出）。",

@@ -31,6 +31,9 @@ pub fn title_bar(frame: &mut Frame, app: &App, area: Rect, screen: &str) {
     if app.demo {
         flags.push(t.sample_drive);
     }
+    if app.backup_copy {
+        flags.push(t.backup_copy);
+    }
     if app.store.is_read_only() {
         flags.push(t.read_only);
     }
