@@ -182,9 +182,85 @@ fn write_err(target: &Path, e: impl std::fmt::Display) -> ReadError {
     ReadError::Write { file: target.display().to_string(), reason: e.to_string() }
 }
 
-/// An operating system error while writing, in the operator's words first: the system's own text is English.
-fn io_err(target: &Path, e: std::io::Error) -> ReadError {
+/// A CSV writer's error: the system's (a full disk) in words, as any other write.
+fn csv_err(target: &Path, e: csv::Error) -> ReadError {
+    if !e.is_io_error() {
+        return write_err(target, e);
+    }
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => io_err(target, io),
+        other => write_err(target, format!("{other:?}")),
+    }
+}
+
+/// The file a workbook is saved into, stopping at its first failed write. The zip writer inside the workbook,
+/// dropped unfinished when the save fails, tries to finish its archive and prints a debug line to stderr when
+/// it cannot: what it writes after the failure is discarded (the file is removed anyway), and the failure kept
+/// to be said in words.
+struct StopAtFailure<W> {
+    inner: W,
+    failed: Option<std::io::Error>,
+}
+
+impl<W: Write> StopAtFailure<W> {
+    fn new(inner: W) -> Self {
+        StopAtFailure { inner, failed: None }
+    }
+
+    /// Keeps the first failure, and hands back one like it.
+    fn keep(&mut self, e: std::io::Error) -> std::io::Error {
+        if e.kind() == std::io::ErrorKind::Interrupted {
+            return e;
+        }
+        let like = match e.raw_os_error() {
+            Some(code) => std::io::Error::from_raw_os_error(code),
+            None => std::io::Error::new(e.kind(), e.to_string()),
+        };
+        self.failed = Some(e);
+        like
+    }
+}
+
+impl<W: Write> Write for StopAtFailure<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.failed.is_some() {
+            return Ok(buf.len());
+        }
+        self.inner.write(buf).map_err(|e| self.keep(e))
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.failed.is_some() {
+            return Ok(());
+        }
+        self.inner.flush().map_err(|e| self.keep(e))
+    }
+}
+
+/// Runs a write with the workbook writer's panics caught (see [`TableWriter::temp_failed`]): the file's error,
+/// not the end of the program.
+fn guarded<T>(write: impl FnOnce() -> Result<T, ReadError>) -> Result<Result<T, ReadError>, String> {
+    super::workbook::contained_saying(write)
+}
+
+/// Saves `book` into `out`; a failure of the system's (a full disk) is said in words naming `target`.
+fn save_workbook<W: Write + Send>(book: &mut Workbook, out: W, target: &Path) -> Result<W, ReadError> {
+    let mut out = StopAtFailure::new(out);
+    let saved = book.save_to_writer(&mut out);
+    match (saved, out.failed.take()) {
+        (Ok(()), None) => Ok(out.inner),
+        (_, Some(failed)) => Err(io_err(target, failed)),
+        (Err(e), None) => Err(write_err(target, e)),
+    }
+}
+
+/// An operating system error while writing `target`, in the operator's words first: the system's own text is
+/// English. The file named is the one asked for, never the hidden one written beside it.
+pub(crate) fn io_err(target: &Path, e: std::io::Error) -> ReadError {
     use std::io::ErrorKind::*;
+    if e.kind() == StorageFull {
+        return ReadError::DiskFull { file: target.display().to_string() };
+    }
     let reason = match e.kind() {
         NotFound => "文件夹不存在 (folder not found)".to_owned(),
         PermissionDenied => "没有写入权限 (permission denied)".to_owned(),
@@ -192,7 +268,6 @@ fn io_err(target: &Path, e: std::io::Error) -> ReadError {
         IsADirectory => "已有同名的文件夹 (a folder of that name exists)".to_owned(),
         // A folder that cannot be made because a file has its name.
         AlreadyExists => "路径中有一段是文件，不是文件夹 (part of the path is a file, not a folder)".to_owned(),
-        StorageFull => "磁盘已满 (disk full)".to_owned(),
         ReadOnlyFilesystem => "磁盘只读 (read-only disk)".to_owned(),
         _ => format!("系统错误 (system error: {e})"),
     };
@@ -391,6 +466,22 @@ impl TableWriter {
         preamble: &Preamble,
         columns: &[ColumnSpec],
     ) -> Result<(), ReadError> {
+        guarded(|| self.start_table(sheet_name, preamble, columns)).unwrap_or_else(|said| self.temp_failed(&said))
+    }
+
+    /// The workbook writer's panic as this file's error. In constant-memory mode it keeps each sheet's rows in a
+    /// temporary file, and panics when that file cannot be written (the temporary folder's disk is full).
+    fn temp_failed<T>(&self, said: &str) -> Result<T, ReadError> {
+        let temp = std::env::temp_dir();
+        let reason = if said.contains("StorageFull") {
+            format!("临时文件夹 {} 所在的磁盘已满 (the disk of the temporary folder is full)", temp.display())
+        } else {
+            format!("无法写入临时文件夹 {} (cannot write the temporary folder: {said})", temp.display())
+        };
+        Err(ReadError::Write { file: self.target.display().to_string(), reason })
+    }
+
+    fn start_table(&mut self, sheet_name: &str, preamble: &Preamble, columns: &[ColumnSpec]) -> Result<(), ReadError> {
         let target = self.target.clone();
         let err = |e: rust_xlsxwriter::XlsxError| write_err(&target, e);
         if let Some(book) = self.workbook.as_mut() {
@@ -420,13 +511,13 @@ impl TableWriter {
             print_setup(sheet, landscape, Some((0, row)), last_col).map_err(err)?;
             self.sheet = Some(SheetState { columns: columns.len(), next_row: row + 1, row_height: None });
         } else if let Some(w) = self.csv.as_mut() {
-            let e = |e: csv::Error| write_err(&target, e);
+            let e = |e: csv::Error| csv_err(&target, e);
             if self.sheets_started > 0 {
                 // A blank line between two tables. The csv writer writes even a record of no fields as `""`, so
                 // the line goes to the file itself, once the writer's buffers are flushed.
-                w.flush().map_err(|err| write_err(&target, err))?;
+                w.flush().map_err(|err| io_err(&target, err))?;
                 let mut file: &std::fs::File = w.get_ref().get_ref();
-                file.write_all(b"\n").map_err(|err| write_err(&target, err))?;
+                file.write_all(b"\n").map_err(|err| io_err(&target, err))?;
             }
             if let Some(title) = &preamble.title {
                 w.write_record([title]).map_err(e)?;
@@ -442,6 +533,10 @@ impl TableWriter {
     }
 
     pub fn row(&mut self, cells: &[Out]) -> Result<(), ReadError> {
+        guarded(|| self.write_row(cells)).unwrap_or_else(|said| self.temp_failed(&said))
+    }
+
+    fn write_row(&mut self, cells: &[Out]) -> Result<(), ReadError> {
         let TableWriter { target, workbook, csv, sheet, sheets_started, formats, .. } = self;
         let state = sheet.as_mut().ok_or_else(|| write_err(target, "no table started"))?;
         debug_assert!(cells.len() <= state.columns);
@@ -482,9 +577,9 @@ impl TableWriter {
                     // Every text cell of a CSV may be opened in a spreadsheet: none may start a formula.
                     other => w.write_field(neutralise_formula(other.text().unwrap_or("")).as_bytes()),
                 }
-                .map_err(|e| write_err(target, e))?;
+                .map_err(|e| csv_err(target, e))?;
             }
-            w.write_record(None::<&[u8]>).map_err(|e| write_err(target, e))?;
+            w.write_record(None::<&[u8]>).map_err(|e| csv_err(target, e))?;
         }
         Ok(())
     }
@@ -499,6 +594,10 @@ impl TableWriter {
     /// Lines below the table for the people who sign it (班主任签字、日期; 单位（盖章）、经办人、日期), each line's
     /// cells spread over the table's width with room to write. XLSX only: a CSV is for machines.
     pub fn sign_lines(&mut self, lines: &[Vec<String>]) -> Result<(), ReadError> {
+        guarded(|| self.write_sign_lines(lines)).unwrap_or_else(|said| self.temp_failed(&said))
+    }
+
+    fn write_sign_lines(&mut self, lines: &[Vec<String>]) -> Result<(), ReadError> {
         let TableWriter { target, workbook, sheet, sheets_started, formats, .. } = self;
         let (Some(book), Some(state)) = (workbook.as_mut(), sheet.as_mut()) else { return Ok(()) };
         let err = |e: rust_xlsxwriter::XlsxError| write_err(target, e);
@@ -536,15 +635,15 @@ impl TableWriter {
         let target = self.target.clone();
         if let Some(mut book) = self.workbook.take() {
             let file = private_file::create(&self.temp).map_err(|e| io_err(&target, e))?;
-            let mut out = std::io::BufWriter::new(file);
-            book.save_to_writer(&mut out).map_err(|e| write_err(&target, e))?;
+            let out = guarded(|| save_workbook(&mut book, std::io::BufWriter::new(file), &target))
+                .unwrap_or_else(|said| self.temp_failed(&said))?;
             // On disk before the rename, as the CSV is: a power cut after it must not leave an empty form
             // under the real name.
-            let file = out.into_inner().map_err(|e| write_err(&target, e.error()))?;
+            let file = out.into_inner().map_err(|e| io_err(&target, e.into_error()))?;
             file.sync_all().map_err(|e| io_err(&target, e))?;
         }
         if let Some(w) = self.csv.take() {
-            let mut inner = w.into_inner().map_err(|e| write_err(&target, e.error()))?;
+            let mut inner = w.into_inner().map_err(|e| io_err(&target, e.into_error()))?;
             inner.flush().map_err(|e| io_err(&target, e))?;
             inner.get_ref().sync_all().map_err(|e| io_err(&target, e))?;
         }
@@ -644,4 +743,67 @@ pub fn excel_date(d: NaiveDate) -> Option<ExcelDateTime> {
 fn sheet_name_safe(name: &str) -> String {
     let cleaned: String = name.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect();
     if cleaned.is_empty() { "Sheet1".into() } else { cleaned }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file on a disk that fills up after `room` bytes.
+    struct FillsUp {
+        room: usize,
+    }
+
+    impl Write for FillsUp {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.room == 0 {
+                return Err(std::io::Error::from_raw_os_error(28));
+            }
+            let n = buf.len().min(self.room);
+            self.room -= n;
+            Ok(n)
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// Set in the child process of the test below, which saves the workbook.
+    const CHILD: &str = "CANBAO_TEST_SAVE_ON_A_FULL_DISK";
+
+    /// A workbook on a disk that fills mid-save: the full disk is said in words naming the file asked for,
+    /// and nothing else reaches stderr (the zip writer inside, dropped unfinished, would print its own debug
+    /// line). Saved in a child process, whose stderr is the test's to read.
+    #[test]
+    fn a_workbook_on_a_full_disk_says_so_naming_the_file_and_prints_nothing_else() {
+        if std::env::var_os(CHILD).is_some() {
+            let mut book = Workbook::new();
+            let sheet = book.add_worksheet();
+            for row in 0..2_000u32 {
+                let text = format!("{row:>8} 第{row}行 {}", row.wrapping_mul(2_654_435_761));
+                sheet.write_string(row, 0, text).expect("cell");
+            }
+            // Full at different points of the archive: inside a part, between two, in its directory.
+            for room in [300, 1_000, 1_500, 2_500, 4_000, 6_000, 10_000, 20_000, 30_000] {
+                let err = save_workbook(&mut book, FillsUp { room }, Path::new("表格/四本台账.xlsx"))
+                    .err()
+                    .expect("the disk fills");
+                assert!(matches!(&err, ReadError::DiskFull { file } if file == "表格/四本台账.xlsx"), "{err}");
+                assert!(err.to_string().starts_with("磁盘已满") && !err.to_string().contains("os error"), "{err}");
+            }
+            return;
+        }
+        let me = std::env::current_exe().expect("test binary");
+        let name = "io::export::tests::a_workbook_on_a_full_disk_says_so_naming_the_file_and_prints_nothing_else";
+        let out = std::process::Command::new(me)
+            .args([name, "--exact", "--nocapture", "--test-threads=1"])
+            .env(CHILD, "1")
+            .output()
+            .expect("runs");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success() && stdout.contains("1 passed"), "{stdout}\n{stderr}");
+        assert!(!stderr.contains("ZipWriter") && !stderr.contains("finalize"), "{stderr}");
+    }
 }

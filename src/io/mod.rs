@@ -54,6 +54,12 @@ pub enum ReadError {
     NoHeader { file: String },
     #[error("无法写入文件 {file}：{reason} (cannot write the file)")]
     Write { file: String, reason: String },
+    /// The disk filled while a file was written beside its target: the target is as it was.
+    #[error(
+        "磁盘已满，未能写入 {file}；原有的同名文件未受影响，请清理磁盘空间后重试 \
+         (the disk is full: the file was not written, and one already there is untouched)"
+    )]
+    DiskFull { file: String },
     #[error("不覆盖 {file}：{reason}；请换一个文件名或文件夹 (not replaced: choose another name or folder)")]
     WontReplace { file: String, reason: String },
     #[error(

@@ -24,10 +24,18 @@ pub fn containing_panic() -> bool {
 /// overflow on an absurd cell reference, say), and that is the file's error, not the end of the program.
 /// `None` when it panicked.
 pub(super) fn contained<T>(read: impl FnOnce() -> T) -> Option<T> {
+    contained_saying(read).ok()
+}
+
+/// [`contained`], with what the panic said when there was one.
+pub(super) fn contained_saying<T>(run: impl FnOnce() -> T) -> Result<T, String> {
     CONTAINING.with(|c| c.set(true));
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(read));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(run));
     CONTAINING.with(|c| c.set(false));
-    result.ok()
+    result.map_err(|payload| {
+        let said = payload.downcast_ref::<String>().cloned();
+        said.or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned())).unwrap_or_default()
+    })
 }
 
 /// The error for a workbook calamine cannot read. Its own message is English ("Cannot detect file format"):
