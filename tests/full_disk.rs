@@ -203,3 +203,62 @@ fn a_missing_drive_is_not_made_by_a_command_that_needs_pupils_and_a_folder_is_a_
         assert!(told.contains("是文件夹") && !told.contains("unable to open"), "{args:?}: {told}");
     }
 }
+
+/// An export that cannot be written (a full disk; here a limit on file size) names the file asked for, never
+/// the hidden one written beside it, prints no library's debug line, leaves no folder it made, and leaves an
+/// earlier export of the same name as it was.
+#[cfg(unix)]
+#[test]
+fn an_export_that_cannot_be_written_leaves_no_folder_and_names_the_file_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path();
+    let db = home.join("drive.db");
+    canbao(&db, home).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let earlier = home.join("x.xlsx");
+    canbao(&db, home).args(["export", "sheet", "--out"]).arg(&earlier).assert().success();
+    let bytes = std::fs::read(&earlier).unwrap();
+    // --read-only: the drive is read as it is, without the -shm the limit would refuse.
+    let cases: [(&[&str], PathBuf, &str); 6] = [
+        (&["export", "sheet", "--out"], earlier.clone(), "x.xlsx"),
+        (&["export", "sheet", "--out"], home.join("new/x.xlsx"), "new/x.xlsx"),
+        (&["export", "ledgers", "--out"], home.join("led"), "led/"),
+        (&["export", "ledgers", "--format", "csv", "--out"], home.join("ledc"), "ledc/"),
+        (&["export", "classes", "--out"], home.join("cls/a/b"), "cls/a/b/"),
+        (&["export", "summary", "--out"], home.join("sum"), "sum/"),
+    ];
+    for (args, out, named) in cases {
+        let run = canbao_limited(&db, home, 16).arg("--read-only").args(args).arg(&out).output().unwrap();
+        assert_eq!(run.status.code(), Some(1), "{args:?}");
+        let told = stderr(&run);
+        assert!(told.contains(&home.join(named).display().to_string()), "{args:?}: {told}");
+        assert!(!told.contains(".part") && !told.contains("ZipWriter"), "{args:?}: {told}");
+    }
+    assert_eq!(std::fs::read(&earlier).unwrap(), bytes, "the earlier export is as it was");
+    for made in ["new", "led", "ledc", "cls", "sum"] {
+        assert!(!home.join(made).exists(), "{made}: no folder left: {:?}", files_in(home));
+    }
+}
+
+/// The screen's exports write into a hidden folder inside the one asked for: a file that cannot be written
+/// there (here a name too long for the disk) is named where it was to go, and the folder the export made is
+/// removed again.
+#[test]
+fn a_screen_export_that_fails_names_the_file_asked_for_and_leaves_no_folder() {
+    use canbao::io::export::FileFormat;
+    use canbao::io::sheet::ExportOptions;
+    use canbao::tui::jobs::{JobOutcome, Work, execute};
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path();
+    let db = home.join("drive.db");
+    canbao(&db, home).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let mut store = canbao::store::Store::open(&db).unwrap();
+    let options =
+        ExportOptions { format: FileFormat::Xlsx, school: None, class: None, mask: false, date: store.today() };
+    let out = home.join("表格");
+    let long = format!("{}.xlsx", "名".repeat(90));
+    let sheet = Work::Export { target: out.join(&long), options };
+    let JobOutcome::Failed(message) = execute(sheet, &mut store) else { panic!("written") };
+    assert!(message.contains(&out.join(&long).display().to_string()), "{message}");
+    assert!(!message.contains(".canbao-") && !message.contains(".part"), "{message}");
+    assert!(!out.exists(), "the folder the export made is removed");
+}

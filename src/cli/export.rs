@@ -32,6 +32,8 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
         Some(dir) => Some(dir.0.clone()),
         None => out.clone(),
     };
+    // A failed export (a full disk) leaves no empty folder where it meant to put its files.
+    let made = FoldersToMake::for_out(if to_stdout { None } else { out.as_deref() });
     let written = match kind {
         ExportKind::Sheet => {
             let name = sheet::default_file_name(school.as_deref(), opts.date, opts.format);
@@ -67,6 +69,7 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
             }
         }
     };
+    made.keep();
     if !to_stdout {
         paperwork::print_written(&written);
         return Ok(());
@@ -83,6 +86,39 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
             several.len(),
             several.len()
         ))),
+    }
+}
+
+/// The folders `--out` names (itself, as a form of several files takes it, and the folders above it) that do not
+/// exist yet: an export makes them, and they are removed again, deepest first and only while empty, when it
+/// fails. Dropped without [`FoldersToMake::keep`] means failed.
+struct FoldersToMake(Vec<PathBuf>);
+
+impl FoldersToMake {
+    fn for_out(out: Option<&Path>) -> FoldersToMake {
+        let mut missing = Vec::new();
+        let mut at = out;
+        while let Some(dir) = at.filter(|d| !d.as_os_str().is_empty()) {
+            if std::fs::symlink_metadata(dir).is_ok() {
+                break;
+            }
+            missing.push(dir.to_owned());
+            at = dir.parent();
+        }
+        FoldersToMake(missing)
+    }
+
+    fn keep(mut self) {
+        self.0.clear();
+    }
+}
+
+impl Drop for FoldersToMake {
+    fn drop(&mut self) {
+        for dir in &self.0 {
+            // Fails, leaving it, on anything but an empty folder (a file of that name, a folder with files).
+            let _ = std::fs::remove_dir(dir);
+        }
     }
 }
 

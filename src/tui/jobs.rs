@@ -250,7 +250,25 @@ pub fn execute(work: Work, store: &mut Store) -> JobOutcome {
 
 /// A file that could not be moved into place, said as every export says it.
 fn write_failed(target: &std::path::Path, e: std::io::Error) -> String {
-    crate::io::ReadError::Write { file: target.display().to_string(), reason: e.to_string() }.to_string()
+    crate::io::export::io_err(target, e).to_string()
+}
+
+/// A form's files are written in a hidden folder inside `folder`: a message about one of them names the file
+/// where it was to go, the one the operator asked for.
+fn named_outside(not_written: FormNotWritten, stage: &std::path::Path, folder: &std::path::Path) -> FormNotWritten {
+    match not_written {
+        FormNotWritten::Failed(message) => {
+            FormNotWritten::Failed(message.replace(&stage.display().to_string(), &folder.display().to_string()))
+        }
+        empty => empty,
+    }
+}
+
+/// Removes `folder` when this export made it and failed: only while empty (its hidden folder is gone by then).
+fn unmake(folder: &std::path::Path, made: bool) {
+    if made {
+        let _ = std::fs::remove_dir(folder);
+    }
 }
 
 /// Does the work, looking at `stop` where SQLite cannot: after an export's rows are written and before its
@@ -270,6 +288,7 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
         },
         Work::Export { target, options } => {
             let folder = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+            let made = !folder.exists();
             let stage = match crate::io::export::new_stage(folder).map_err(|e| e.to_string()) {
                 Ok(stage) => stage,
                 Err(message) => return JobOutcome::Failed(message),
@@ -277,7 +296,10 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
             let written = target
                 .file_name()
                 .ok_or_else(|| FormNotWritten::Failed(target.display().to_string()))
-                .and_then(|name| sheet::export_sheet(store, &stage.join(name), &options).map_err(not_written));
+                .and_then(|name| {
+                    sheet::export_sheet(store, &stage.join(name), &options)
+                        .map_err(|e| named_outside(not_written(e), &stage, folder))
+                });
             let placed = match written {
                 Ok(_) if stopped() => Err(FormNotWritten::Failed(STOPPED.to_owned())),
                 // The operator was asked before an existing file is replaced. Checked when the name was typed;
@@ -290,6 +312,7 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
                 Err(e) => Err(e),
             };
             let _ = std::fs::remove_dir_all(&stage);
+            unmake(folder, made && placed.is_err());
             match placed {
                 Ok((path, 0)) => JobOutcome::Exported(path),
                 Ok((path, graduates)) => JobOutcome::ExportedForm {
@@ -304,6 +327,7 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
             }
         }
         Work::ExportForm { form, folder, options, policy, config } => {
+            let made = !folder.exists();
             let stage = match crate::io::export::new_stage(&folder).map_err(|e| e.to_string()) {
                 Ok(stage) => stage,
                 Err(message) => return JobOutcome::Failed(message),
@@ -312,12 +336,14 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
             {
                 Ok(_) if stopped() => {
                     let _ = std::fs::remove_dir_all(&stage);
+                    unmake(&folder, made);
                     return JobOutcome::Failed(STOPPED.to_owned());
                 }
                 Ok(done) => done,
                 Err(not_written) => {
                     let _ = std::fs::remove_dir_all(&stage);
-                    return match not_written {
+                    unmake(&folder, made);
+                    return match named_outside(not_written, &stage, &folder) {
                         FormNotWritten::Empty(lines) => JobOutcome::NothingToExport(lines),
                         FormNotWritten::Failed(message) => JobOutcome::Failed(message),
                     };
