@@ -213,6 +213,67 @@ fn detail_history_wraps_in_a_wide_terminal() {
     }
 }
 
+/// A long note written and then overwritten twice, on the detail screen of a wide terminal: every old and new
+/// note is shown whole in the history column (wrapped, never cut to a few characters with ".."), as no other
+/// place on screen shows a note once it has been overwritten.
+#[test]
+fn detail_history_shows_overwritten_notes_whole() {
+    let notes = [
+        "第一次备注：家长说明这个孩子上学期已在南宁市的学校参保缴费，本学期转学回来，需要核对是否重复参保后再定",
+        "第二次备注：家长已带来南宁市学校开具的参保证明，经核对上学期的缴费到本年度年底为止，下学年需要在本校参保",
+        "第三次备注：已与家长电话确认下学年在本校参保缴费，家长同意在开学第一周内通过税务小程序自行缴费并发截图",
+    ];
+    for (name, size) in [("detail_history_notes_120", (120, 40)), ("detail_history_notes_220", (220, 40))] {
+        snap(name, |app| {
+            app.update(Action::Resize(size.0, size.1));
+            for note in notes {
+                app.update(Action::EditNote);
+                app.update(Action::ClearLine);
+                type_text(app, note);
+                app.update(Action::Confirm);
+            }
+            app.update(Action::OpenDetail);
+            // The history column alone: from where its heading starts to the right edge, rows joined.
+            let terminal = render(app);
+            let buffer = terminal.backend().buffer();
+            let heading = if app.lang == Language::Zh { "修改记录" } else { "History" };
+            // A row's symbols with the column each starts at, a wide character's hidden cell left out.
+            let row = |y: u16| -> Vec<(u16, String)> {
+                let mut out = Vec::new();
+                let mut x = 0;
+                while x < buffer.area.width {
+                    let symbol = buffer[(x, y)].symbol().to_owned();
+                    let w = unicode_width::UnicodeWidthStr::width(symbol.as_str()).max(1) as u16;
+                    out.push((x, symbol));
+                    x += w;
+                }
+                out
+            };
+            let (x0, y0) = (0..buffer.area.height)
+                .find_map(|y| {
+                    let cells = row(y);
+                    let first = heading.chars().next().unwrap().to_string();
+                    let at = (0..cells.len()).find(|&i| {
+                        cells[i..].iter().map(|(_, s)| s.as_str()).collect::<String>().starts_with(heading)
+                            && cells[i].1 == first
+                    })?;
+                    Some((cells[at].0, y))
+                })
+                .expect("history heading");
+            let column: String = (y0 + 1..buffer.area.height)
+                .flat_map(|y| row(y).into_iter().filter(|(x, _)| *x >= x0).map(|(_, s)| s))
+                .collect::<String>()
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            for note in notes {
+                assert!(column.contains(note), "{note} not whole in {column}");
+            }
+            assert!(!column.contains(".."), "{column}");
+        });
+    }
+}
+
 #[test]
 fn detail_revealed() {
     snap("detail_revealed", |app| {

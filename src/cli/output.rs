@@ -57,7 +57,8 @@ pub(super) fn conflict_words(
     };
     let value = |v: Option<&str>| match v {
         None => (if en { "(none)" } else { "（无）" }).to_owned(),
-        Some(v) => crate::tui::views::value_label(t, key, v),
+        // A conflict is one line of a report: a long note is cut there (the detail screen’s history shows it whole).
+        Some(v) => crate::tui::views::value_label(t, key, v, 40),
     };
     (label, value(kept), value(lost))
 }

@@ -235,8 +235,11 @@ fn history(frame: &mut Frame, app: &App, d: &Detail, area: Rect) {
     // the column, its old and new values last: cut to the column, they were lost on a wide screen's narrower
     // history column. Only whole entries are shown, but the newest always.
     let room = area.height.saturating_sub(1) as usize;
+    // Values are shown whole (an overwritten note is read nowhere else on screen); only one so long that it
+    // would take more than a quarter of the column is cut, so one entry never hides all the others.
+    let cap = (width * room / 4).max(40);
     for e in d.history.iter().rev() {
-        let rows = wrap_entry(&history_line(t, e, app.reveal), width);
+        let rows = wrap_entry(&history_line(t, e, app.reveal, cap), width);
         let used = lines.len() - 1;
         if used + rows.len() > room {
             if used == 0 {
@@ -265,7 +268,8 @@ fn wrap_entry(entry: &str, width: usize) -> Vec<String> {
     std::iter::once(format!(" {first}")).chain(rows.into_iter().map(|r| format!("   {r}"))).collect()
 }
 
-fn history_line(t: &Text, e: &AuditEntry, reveal: bool) -> String {
+/// One history entry as a line; each old and new value whole, unless wider than `cap` cells.
+fn history_line(t: &Text, e: &AuditEntry, reveal: bool, cap: usize) -> String {
     let at = &e.shown_at;
     let action = Text::lookup(t.audit_actions, &e.action).unwrap_or(&e.action);
     // A corrected number's old and new values are ID numbers: masked as the ID field is, unless revealed (a
@@ -274,13 +278,14 @@ fn history_line(t: &Text, e: &AuditEntry, reveal: bool) -> String {
     let value = |v: &Option<String>| match v {
         None => "-".to_owned(),
         Some(v) if number => id_number::mask(v),
-        Some(v) => value_label(t, &e.field, v),
+        Some(v) => value_label(t, &e.field, v, cap),
     };
     fill(t.history_line, &[at, &e.operator, &action, &t.field(&e.field), &value(&e.old), &value(&e.new)])
 }
 
-/// Stored values in the words of the screen: status codes as labels, fen as yuan, category lists as names.
-pub(crate) fn value_label(t: &Text, field: &str, v: &str) -> String {
+/// Stored values in the words of the screen: status codes as labels, fen as yuan, category lists as names; free
+/// text (a note, a reason) cut to `cap` cells.
+pub(crate) fn value_label(t: &Text, field: &str, v: &str, cap: usize) -> String {
     match field {
         "enrollment" => Enrollment::from_code(v).map_or(v.to_owned(), |e| t.enrollment(e).to_owned()),
         "payment" => PaymentStatus::from_code(v).map_or(v.to_owned(), |p| t.payment(p).to_owned()),
@@ -295,8 +300,8 @@ pub(crate) fn value_label(t: &Text, field: &str, v: &str) -> String {
         "" => String::new(),
         _ if v.is_empty() => "\"\"".to_owned(),
         _ => {
-            if v.width() > 40 {
-                truncate(v, 40)
+            if v.width() > cap {
+                truncate(v, cap)
             } else {
                 v.to_owned()
             }
