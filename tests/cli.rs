@@ -1405,6 +1405,35 @@ fn lang_en_switches_the_command_lines_own_text_to_english() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("参保状态 (enrollment):"));
 }
 
+/// `import --lang en` is English only to its last line: the schools the lists name, the rows that name none and
+/// each problem in the lists. School names, column names and the files' own words are data and stay.
+#[test]
+fn lang_en_import_names_the_schools_in_english() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let named = dir.path().join("named.csv");
+    std::fs::write(&named, "学校,姓名,身份证号码,年级,班级\n柳州市示范小学,某甲,11010519491231002X,一年级,1班\n柳州市示范小学,某乙,110105194912310021,一年级,1班\n")
+        .unwrap();
+    let out = canbao(&db)
+        .args(["--lang", "en", "import", "--dry-run"])
+        .arg(&named)
+        .arg(fixture("utf8_nobom.csv"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("schools the lists name: 柳州市示范小学"), "{text}");
+    assert!(text.contains("rows name no school"), "{text}");
+    assert!(text.contains("row 3 \"身份证号码\": wrong check character"), "{text}");
+    for chinese in ["名单所写", "没有写学校", "重新导入", "（", "：", "「"] {
+        assert!(!text.contains(chinese), "{chinese} in {text}");
+    }
+    // Without --lang en both languages, as before.
+    let out = canbao(&db).args(["import", "--dry-run"]).arg(&named).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("名单所写的学校 (schools the lists name): 柳州市示范小学"), "{text}");
+}
+
 #[test]
 fn lang_en_covers_check_merge_and_policy() {
     let dir = tempfile::tempdir().unwrap();

@@ -25,15 +25,19 @@ pub(super) fn import(cli: &Cli, files: &[PathBuf], school: Option<&str>, dry_run
         print_json(&report);
     } else {
         print_import_report(&report);
+        // Under --lang en these lines are English only, as the rest of the report; the school names are data.
         if !report.schools.is_empty() {
-            println!("名单所写的学校 (schools the lists name): {}", report.schools.join("、"));
+            let both = format!("名单所写的学校 (schools the lists name): {}", report.schools.join("、"));
+            let en = format!("schools the lists name: {}", report.schools.join(", "));
+            say(&both, &en);
         }
         if report.without_school > 0 {
-            println!(
-                "{} 行的名单没有写学校名称，已记入「{fallback}」；如不对，请加 --school 学校名称 重新导入 \
-                 ({} rows name no school: put under \"{fallback}\"; use --school NAME to say which)",
-                report.without_school, report.without_school
+            let n = report.without_school;
+            let en = format!("{n} rows name no school: put under \"{fallback}\"; use --school NAME to say which");
+            let both = format!(
+                "{n} 行的名单没有写学校名称，已记入「{fallback}」；如不对，请加 --school 学校名称 重新导入 ({en})"
             );
+            say(&both, &en);
         }
         if !dry_run {
             super::year::mention_leavers(&store)?;
@@ -157,14 +161,21 @@ fn print_import_report(r: &ImportReport) {
     }
     for p in &r.problems {
         let sheet = if p.sheet.is_empty() { String::new() } else { format!(" [{}]", p.sheet) };
-        let column = if p.column.is_empty() { String::new() } else { format!(" 「{}」", p.column) };
+        let column = match (p.column.is_empty(), english()) {
+            (true, _) => String::new(),
+            (false, true) => format!(" \"{}\"", p.column),
+            (false, false) => format!(" 「{}」", p.column),
+        };
         // Row 0 means the problem concerns a whole worksheet.
         let row = match (p.row, english()) {
             (0, _) => String::new(),
             (n, true) => format!(" row {n}"),
             (n, false) => format!(" 第 {n} 行"),
         };
-        println!("  {}{}{}{}{}{}", p.file, sheet, row, column, pick("：", ": "), p.message);
+        // A message carries its English last, in brackets: with --lang en that part alone.
+        let lang = if english() { crate::tui::Language::En } else { crate::tui::Language::Zh };
+        let message = crate::words::in_language(&p.message, lang);
+        println!("  {}{}{}{}{}{}", p.file, sheet, row, column, pick("：", ": "), message);
     }
 }
 
