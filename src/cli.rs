@@ -139,8 +139,8 @@ pub enum Command {
     Restore {
         #[arg(value_name = "FILE")]
         file: PathBuf,
-        /// 即使文件不像本数据文件的备份（文件名或学校不同）也恢复 (restore even a file that does not look like a
-        /// backup of this drive)
+        /// 即使文件不像本数据文件的备份（另一所学校、另一份数据或空文件）也恢复 (restore even a file that does not
+        /// look like a backup of this drive)
         #[arg(long)]
         force: bool,
     },

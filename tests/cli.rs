@@ -253,9 +253,14 @@ fn restore_of_another_drive_is_refused_without_force() {
     let out = canbao(&db).arg("restore").arg(&other).output().unwrap();
     let text = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{text}");
-    for said in
-        ["这不像本数据文件的备份", "备份时间 ", "学校：第二小学", "23 人（当前数据 10 人）", "--force", "canbao merge"]
-    {
+    for said in [
+        "这不像本数据文件的备份（它的学校与本数据文件的不同）",
+        "备份时间 ",
+        "学校：第二小学",
+        "23 人（当前数据 10 人）",
+        "--force",
+        "canbao merge",
+    ] {
         assert!(text.contains(said), "{said}: {text}");
     }
     assert_eq!(json(canbao(&db).args(["stats", "--json"]))["students"], 10, "nothing changed");
@@ -281,6 +286,51 @@ fn restore_of_another_drive_is_refused_without_force() {
 
     canbao(&db).args(["restore", "--force"]).arg(&other).assert().success();
     assert_eq!(json(canbao(&db).args(["stats", "--json"]))["students"], 23, "--force replaces it");
+}
+
+/// After a restore went back to the morning's backup, the noon one (a later state of the same drive, under a
+/// name of the operator's) restores without --force; after a restore to the empty drive from before the first
+/// import, so does the `-restore` backup that restore named. A copy with marks of its own is refused, saying
+/// so, not that a name or school differs.
+#[test]
+fn a_later_state_of_the_drive_restores_after_a_restore_went_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let (morning, noon) = (dir.path().join("早上.db"), dir.path().join("中午.db"));
+    canbao(&db).arg("backup").arg(&morning).assert().success();
+    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    canbao(&db).args(["mark", "45020220180710028X", "--payment", "paid", "--amount", "380"]).assert().success();
+    canbao(&db).arg("backup").arg(&noon).assert().success();
+    canbao(&db).arg("restore").arg(&morning).assert().success();
+    assert_eq!(json(canbao(&db).args(["stats", "--json"]))["students"], 10);
+    let out = canbao(&db).arg("restore").arg(&noon).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(json(canbao(&db).args(["stats", "--json"]))["students"], 33);
+
+    let first = backup_names(dir.path()).into_iter().find(|n| n.ends_with("-import.db")).expect("import backup");
+    let empty = dir.path().join("backups").join(first);
+    assert_eq!(canbao::store::Store::open_read_only(&empty).unwrap().student_count().unwrap(), 0);
+    let out = canbao(&db).arg("restore").arg(&empty).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    let named = said
+        .lines()
+        .find_map(|l| l.strip_prefix("恢复前的数据已备份 (the previous data was backed up): "))
+        .unwrap_or_else(|| panic!("{said}"))
+        .to_owned();
+    let out = canbao(&db).arg("restore").arg(&named).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(json(canbao(&db).args(["stats", "--json"]))["students"], 33);
+
+    let lap = dir.path().join("lap.db");
+    canbao(&db).arg("backup").arg(&lap).assert().success();
+    canbao(&lap).args(["mark", "45020220180710028X", "--note", "在另一台电脑上"]).assert().success();
+    canbao(&db).args(["mark", "45020220180710028X", "--note", "在这台电脑上"]).assert().success();
+    let out = canbao(&db).arg("restore").arg(&lap).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("两边各有对方没有的修改") && !text.contains("文件名或学校不同"), "{text}");
 }
 
 #[test]

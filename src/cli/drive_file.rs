@@ -61,27 +61,55 @@ pub(super) fn restore(cli: &Cli, file: &Path, force: bool) -> CmdResult {
     Ok(())
 }
 
-/// The refusal of a restore from a file that does not look like a backup of this drive: the facts the TUI's
-/// question gives, and the two ways on.
+/// The refusal of a restore from a file that does not look like a backup of this drive: what sets it apart,
+/// the facts the TUI's question gives, and the ways on (merge only where the file has marks the drive lacks
+/// that a merge would bring in).
 fn not_a_backup_of_this_drive(file: &Path, facts: &crate::store::backup::BackupFacts) -> String {
+    use crate::store::backup::Difference;
     let f = file.display();
     let schools = if facts.schools.is_empty() { "—".to_owned() } else { facts.schools.join("、") };
     let (taken, pupils, now) = (&facts.taken, facts.pupils, facts.current_pupils);
+    let difference = facts.differs.unwrap_or(Difference::Unconnected);
+    let (why_zh, why_en) = difference_words(difference);
+    let (merge_zh, merge_en) = match difference {
+        Difference::School | Difference::Unconnected => (
+            format!("\n如果这是另一台电脑的数据文件，要把两边的登记合在一起，请用：canbao merge {f}"),
+            format!("\nIf it is another laptop's drive, bring its marks in instead: canbao merge {f}"),
+        ),
+        Difference::Diverged => (
+            format!("\n要把两边的修改合在一起（另一台电脑上的这份数据），请用：canbao merge {f}"),
+            format!("\nTo keep the changes of both (this drive's copy on another laptop), merge it: canbao merge {f}"),
+        ),
+        Difference::Empty => (String::new(), String::new()),
+    };
+    let merge_hint = if merge_zh.is_empty() { "" } else { "; to bring in its marks use merge" };
     let zh = format!(
-        "这不像本数据文件的备份（文件名或学校不同），未做任何修改：{f}\n\
+        "这不像本数据文件的备份（{why_zh}），未做任何修改：{f}\n\
          备份时间 {taken}；学校：{schools}；{pupils} 人（当前数据 {now} 人）。\n\
-         确要用它替换当前数据，请加 --force 重新运行：canbao restore --force {f}\n\
-         如果这是另一台电脑的数据文件，要把两边的登记合在一起，请用：canbao merge {f}\n\
-         (this does not look like a backup of this drive (another name or school): nothing changed; \
-         to replace the data with it anyway add --force; to bring in another laptop's marks use merge)"
+         确要用它替换当前数据，请加 --force 重新运行：canbao restore --force {f}{merge_zh}\n\
+         (this does not look like a backup of this drive ({why_en}): nothing changed; \
+         to replace the data with it anyway add --force{merge_hint})"
     );
     let en = format!(
-        "this does not look like a backup of this drive (another name or school): nothing changed: {f}\n\
+        "this does not look like a backup of this drive ({why_en}): nothing changed: {f}\n\
          Taken {taken}; schools: {schools}; {pupils} pupils (the current data has {now}).\n\
-         To replace the data with it anyway, run again with --force: canbao restore --force {f}\n\
-         If it is another laptop's drive, bring its marks in instead: canbao merge {f}"
+         To replace the data with it anyway, run again with --force: canbao restore --force {f}{merge_en}"
     );
     pick(&zh, &en).to_owned()
+}
+
+/// What sets a file apart from this drive's backups, in Chinese and in English.
+fn difference_words(difference: crate::store::backup::Difference) -> (&'static str, &'static str) {
+    use crate::store::backup::Difference;
+    match difference {
+        Difference::School => ("它的学校与本数据文件的不同", "its school is not this drive's"),
+        Difference::Diverged => (
+            "它与本数据文件出自同一份数据，但两边各有对方没有的修改",
+            "it began as this drive, but each has changes the other lacks",
+        ),
+        Difference::Unconnected => ("它的修改记录与本数据文件不相连", "its history is not connected to this drive's"),
+        Difference::Empty => ("它是空的：没有学生，也没有修改记录", "it is empty: no pupils and no changes"),
+    }
 }
 
 pub(super) fn merge(cli: &Cli, other: &Path, dry_run: bool, reveal: bool, json: bool) -> CmdResult {

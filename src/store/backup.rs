@@ -327,10 +327,27 @@ pub struct BackupFacts {
     pub pupils: i64,
     /// The drive's pupils now.
     pub current_pupils: i64,
-    /// Whether it looks like a backup of this drive: an earlier state of it, or a file named as its backups
-    /// are and of one of its schools. Another school's drive, or another laptop's, is not: replacing the drive
-    /// with it is asked about (TUI) or needs `--force` (command line).
+    /// Whether it looks like a backup of this drive: an earlier or a later state of it, a file named as its
+    /// backups are and of one of its schools, or anything at all when the drive holds nothing yet. Another
+    /// school's drive, or another laptop's, is not: replacing the drive with it is asked about (TUI) or needs
+    /// `--force` (command line).
     pub looks_ours: bool,
+    /// When it does not look like one, what sets it apart, for the question and the refusal to say.
+    pub differs: Option<Difference>,
+}
+
+/// What sets a file apart from this drive's backups ([`BackupFacts::differs`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Difference {
+    /// None of its schools is one of this drive's.
+    School,
+    /// It began as this drive, and both it and the drive have changes the other lacks: another laptop's copy
+    /// of this drive, or a backup that was opened and worked in.
+    Diverged,
+    /// Its changes and the drive's are of two separate histories: another drive of the same school.
+    Unconnected,
+    /// It holds no pupils and no changes: replacing the drive with it would empty the drive.
+    Empty,
 }
 
 /// Replaces the drive at `target` with the backup at `source`: the current file is backed up first, the
@@ -366,19 +383,27 @@ impl Store {
         let named_ours = self.path().map(backup_key).is_none_or(|key| name.starts_with(&format!("{key}-")));
         let ours = self.schools()?;
         let same_school = schools.is_empty() || schools.iter().any(|s| ours.contains(s));
-        // Or, under any name and from before a school was renamed, an earlier state of this very drive: its
-        // latest change is one of this drive's, read as pruning reads its backups (`store::pruning`). Another
-        // laptop's copy that has marks of its own, which wants a merge, is not. A file too old to say, or with no
-        // changes yet, is judged by its name and school.
+        // Or, under any name and from before a school was renamed, the same drive at another point of its
+        // history: one history holds the other's latest change, read as pruning reads its backups
+        // (`store::pruning`). An earlier state, or a later one (the noon backup, after a restore went back to
+        // the morning's). Another laptop's copy that has marks of its own, which wants a merge, is not. A file
+        // too old to say, or with no changes yet, is judged by its name and school.
         let history = super::pruning::DriveHistory::new(&self.conn, self.key.as_ref())?;
-        let earlier_state = history.kinship_of(&backup.conn) == super::pruning::Kinship::EarlierState;
-        Ok(BackupFacts {
-            taken,
-            schools,
-            pupils,
-            current_pupils: self.student_count()?,
-            looks_ours: earlier_state || (named_ours && same_school),
-        })
+        let kinship = history.kinship_of(&backup.conn);
+        use super::pruning::Kinship;
+        let same_drive = matches!(kinship, Kinship::EarlierState | Kinship::LaterState);
+        // A drive with no history and no pupils (before its first import, or restored to that) loses nothing
+        // whatever replaces it: the `-restore` backup its restore named is taken back without --force.
+        let current_pupils = self.student_count()?;
+        let blank = history.is_blank() && current_pupils == 0;
+        let looks_ours = same_drive || blank || (named_ours && same_school);
+        let differs = (!looks_ours).then_some(match kinship {
+            Kinship::Diverged => Difference::Diverged,
+            Kinship::Empty => Difference::Empty,
+            _ if !same_school => Difference::School,
+            _ => Difference::Unconnected,
+        });
+        Ok(BackupFacts { taken, schools, pupils, current_pupils, looks_ours, differs })
     }
 
     /// Puts the content of the backup at `source` in place of this drive's, on this connection (the TUI's

@@ -22,6 +22,11 @@ pub enum Kinship {
     /// An earlier state of this drive: its latest change is one of the drive's (the audit log is append-only,
     /// and a change's number, time and session tell it from another drive's).
     EarlierState,
+    /// A later state of this drive: the drive's latest change is in its log, and it has changes after it. The
+    /// backup of work a restore took the drive back from (the one taken at noon, after the drive went back to
+    /// the morning's). Listed for restoring; never removed nor counted, since its later changes are nowhere
+    /// else.
+    LaterState,
     /// No pupils and no changes at all: any drive before its first import, this one's included. Pruned and
     /// counted as this drive's, since it holds nothing to lose.
     Empty,
@@ -39,6 +44,7 @@ type Change = (i64, String, String);
 pub struct DriveHistory<'a> {
     drive: &'a Connection,
     first: Option<Change>,
+    latest: Option<Change>,
     /// The passphrase the drive's backups are written with.
     key: Option<&'a Passphrase>,
 }
@@ -47,21 +53,20 @@ impl<'a> DriveHistory<'a> {
     /// `drive` is a connection to the drive (inside a transaction or not: the backups hold committed changes
     /// only), `key` its passphrase.
     pub fn new(drive: &'a Connection, key: Option<&'a Passphrase>) -> rusqlite::Result<DriveHistory<'a>> {
-        Ok(DriveHistory { drive, first: first_change(drive)?, key })
+        Ok(DriveHistory { drive, first: first_change(drive)?, latest: latest_change(drive)?, key })
+    }
+
+    /// Whether the drive has no changes at all (a drive before its first import, or restored to one).
+    pub fn is_blank(&self) -> bool {
+        self.latest.is_none()
     }
 
     fn has(&self, change: &Change) -> bool {
-        self.drive
-            .query_row(
-                "SELECT EXISTS(SELECT 1 FROM audit WHERE id = ?1 AND at = ?2 AND origin = ?3)",
-                rusqlite::params![change.0, change.1, change.2],
-                |r| r.get(0),
-            )
-            .unwrap_or(false)
+        log_has(self.drive, change)
     }
 
-    /// How the file at `copy` stands to the drive. Reads the file's header, its table list and two rows of its
-    /// log: cheap whatever the file's size.
+    /// How the file at `copy` stands to the drive. Reads the file's header, its table list and a few rows of
+    /// its log: cheap whatever the file's size.
     pub fn kinship(&self, copy: &Path) -> Kinship {
         match open_quietly(copy, self.key) {
             Some(conn) => self.kinship_of(&conn),
@@ -73,14 +78,16 @@ impl<'a> DriveHistory<'a> {
     /// file is being pruned, listed for restoring or asked about before it replaces the drive.
     pub fn kinship_of(&self, conn: &Connection) -> Kinship {
         let read = || -> rusqlite::Result<Kinship> {
-            let Some(latest) =
-                conn.query_row("SELECT id, at, origin FROM audit ORDER BY id DESC LIMIT 1", [], change).optional()?
-            else {
+            let Some(latest) = latest_change(conn)? else {
                 let pupils: bool = conn.query_row("SELECT EXISTS(SELECT 1 FROM students)", [], |r| r.get(0))?;
                 return Ok(if pupils { Kinship::Other } else { Kinship::Empty });
             };
             if self.has(&latest) {
                 return Ok(Kinship::EarlierState);
+            }
+            // One history contains the other's latest change either way round: the same drive, further on.
+            if self.latest.as_ref().is_some_and(|ours| log_has(conn, ours)) {
+                return Ok(Kinship::LaterState);
             }
             let first = first_change(conn)?;
             Ok(if first.is_some() && first == self.first { Kinship::Diverged } else { Kinship::Other })
@@ -95,6 +102,20 @@ fn change(r: &rusqlite::Row) -> rusqlite::Result<Change> {
 
 fn first_change(conn: &Connection) -> rusqlite::Result<Option<Change>> {
     conn.query_row("SELECT id, at, origin FROM audit ORDER BY id LIMIT 1", [], change).optional()
+}
+
+fn latest_change(conn: &Connection) -> rusqlite::Result<Option<Change>> {
+    conn.query_row("SELECT id, at, origin FROM audit ORDER BY id DESC LIMIT 1", [], change).optional()
+}
+
+/// Whether `change` is in the log `conn` reads.
+fn log_has(conn: &Connection, change: &Change) -> bool {
+    conn.query_row(
+        "SELECT EXISTS(SELECT 1 FROM audit WHERE id = ?1 AND at = ?2 AND origin = ?3)",
+        rusqlite::params![change.0, change.1, change.2],
+        |r| r.get(0),
+    )
+    .unwrap_or(false)
 }
 
 /// The file as an SQLite file nothing changes (no lock taken, no `-shm` made, no `-wal` read), when it is a
@@ -140,15 +161,15 @@ fn plain_file(path: &Path) -> bool {
 }
 
 /// Of `named` (files named as this drive's finished backups), the ones that are its backups: plain files,
-/// canbao drives, earlier states of this drive or empty (or diverged from it too, with `diverged`), in name
-/// order, which is age order.
+/// canbao drives, earlier states of this drive or empty (or later states of it and diverged from it too, with
+/// `diverged`: listed for restoring, never removed), in name order, which is age order.
 pub fn own_backups(history: &DriveHistory, named: Vec<PathBuf>, diverged: bool) -> Vec<PathBuf> {
     let mut own: Vec<PathBuf> = named
         .into_iter()
         .filter(|p| plain_file(p))
         .filter(|p| match history.kinship(p) {
             Kinship::EarlierState | Kinship::Empty => true,
-            Kinship::Diverged => diverged,
+            Kinship::LaterState | Kinship::Diverged => diverged,
             Kinship::Other => false,
         })
         .collect();
@@ -362,7 +383,8 @@ mod tests {
     }
 
     /// How a file stands to the drive: an earlier state; a backup of work a restore took the drive back from
-    /// (listed for restoring, never removed); another drive; the drive before its first import.
+    /// (a later state: listed for restoring, never removed; once the drive has changes of its own since the
+    /// restore, diverged, listed the same); another drive; the drive before its first import.
     #[test]
     fn kinship_is_read_from_the_files_history() {
         let dir = tempfile::tempdir().unwrap();
@@ -379,11 +401,21 @@ mod tests {
         let history = DriveHistory::new(&store.conn, None).unwrap();
         assert_eq!(history.kinship(&empty), Kinship::Empty);
         assert_eq!(history.kinship(&one), Kinship::EarlierState);
-        assert_eq!(history.kinship(&two), Kinship::Diverged);
+        assert_eq!(history.kinship(&two), Kinship::LaterState);
         assert_eq!(history.kinship(&theirs), Kinship::Other);
         assert_eq!(history.kinship(&dir.path().join("missing.db")), Kinship::Other);
         let named = vec![two.clone(), one.clone(), empty.clone(), theirs.clone()];
         assert_eq!(own_backups(&history, named.clone(), true), [empty.clone(), one.clone(), two.clone()]);
+        assert_eq!(own_backups(&history, named.clone(), false), [empty.clone(), one.clone()]);
+        drop(history);
+        // Another session (as the next canbao run is): within one second one session's change would carry the
+        // number, time and origin the undone one had.
+        drop(store);
+        let mut store = Store::open(&path).unwrap();
+        add_pupil(&mut store, "甲小学", "王五");
+        let history = DriveHistory::new(&store.conn, None).unwrap();
+        assert_eq!(history.kinship(&two), Kinship::Diverged);
+        assert_eq!(own_backups(&history, named.clone(), true), [empty.clone(), one.clone(), two]);
         assert_eq!(own_backups(&history, named, false), [empty, one]);
     }
 }

@@ -605,8 +605,15 @@ impl App {
                     fill(self.text.restore_question, &[&file.display(), &facts.taken, &named, &pupils, &now]);
                 // Another school's drive, or another laptop's: said before Yes (the command line refuses it
                 // without --force).
-                if !facts.looks_ours {
-                    question.push_str(self.text.restore_not_ours);
+                if let Some(difference) = facts.differs {
+                    use crate::store::backup::Difference;
+                    let why = match difference {
+                        Difference::School => self.text.restore_differs_school,
+                        Difference::Diverged => self.text.restore_differs_diverged,
+                        Difference::Unconnected => self.text.restore_differs_unconnected,
+                        Difference::Empty => self.text.restore_differs_empty,
+                    };
+                    question.push_str(&fill(self.text.restore_not_ours, &[&why]));
                 }
                 let then = Then::Start(Box::new(Work::Restore { file }));
                 self.modal = Some(Modal::Confirm(Confirm { question, then, yes: false }));

@@ -280,7 +280,13 @@ pub struct Text {
     pub restore_safety: &'static str,
     pub restore_title: &'static str,
     pub restore_question: &'static str,
+    /// Said after the question about a file that does not look like this drive's backup, with what sets it
+    /// apart: one of the four `restore_differs_*`.
     pub restore_not_ours: &'static str,
+    pub restore_differs_school: &'static str,
+    pub restore_differs_diverged: &'static str,
+    pub restore_differs_unconnected: &'static str,
+    pub restore_differs_empty: &'static str,
     pub picker_drives: &'static str,
     pub job_stopped: &'static str,
     pub stop_question: &'static str,
