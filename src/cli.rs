@@ -1,7 +1,7 @@
 //! The command line: parsing, and each command's output in text or JSON. Exit codes: 0 success, 1 a user-facing
 //! error (bad file, nothing to import), 2 a usage error.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -430,15 +430,17 @@ pub(crate) fn say(bilingual: &str, en: &str) {
 }
 
 /// The files as given, each file once (`import`, `push`): the same file given twice (`a.csv a.csv`), or under
-/// two names (`./a.csv`, an absolute path, a link to it), is taken once and the operator told, on stderr, what
-/// was done once (`once`: 「读」 and "read"). Read twice it would report each of its rows as its own duplicate.
+/// two names (`./a.csv`, an absolute path, a symlink or a hard link to it), is taken once and the operator
+/// told, on stderr, what was done once (`once`: 「读」 and "read"). Read twice it would report each of its rows
+/// as its own duplicate.
 pub(crate) fn once_each(files: &[PathBuf], once: (&str, &str)) -> Vec<PathBuf> {
     let (verb, verb_en) = once;
-    // Each file by its resolved path, with the name it was first given under and how often that name was given.
-    let mut seen: Vec<(PathBuf, &PathBuf, usize)> = Vec::new();
+    // Each file by what it is (see `FileIdentity`), with the name it was first given under and how often that
+    // name was given.
+    let mut seen: Vec<(FileIdentity, &PathBuf, usize)> = Vec::new();
     let mut kept = Vec::new();
     for path in files {
-        let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+        let real = FileIdentity::of(path);
         match seen.iter_mut().find(|(r, _, _)| *r == real) {
             Some((_, first, times)) if *first == path => *times += 1,
             Some((_, first, _)) => {
@@ -463,6 +465,27 @@ pub(crate) fn once_each(files: &[PathBuf], once: (&str, &str)) -> Vec<PathBuf> {
         eprintln!("{}", pick(&format!("{path} 给了{zh_times}，只{verb}一次 ({en})"), &en));
     }
     kept
+}
+
+/// What makes two paths one file. On unix its device and inode, which a hard link shares (its resolved path
+/// does not); elsewhere, and for a path that cannot be read, the resolved path, which symlinks, `./` and
+/// `sub/../` share.
+#[derive(Debug, PartialEq, Eq)]
+enum FileIdentity {
+    #[cfg(unix)]
+    Inode(u64, u64),
+    Path(PathBuf),
+}
+
+impl FileIdentity {
+    fn of(path: &Path) -> FileIdentity {
+        #[cfg(unix)]
+        if let Ok(meta) = std::fs::metadata(path) {
+            use std::os::unix::fs::MetadataExt;
+            return FileIdentity::Inode(meta.dev(), meta.ino());
+        }
+        FileIdentity::Path(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()))
+    }
 }
 
 /// A failure the user can act on: printed, exit code 1.

@@ -452,7 +452,8 @@ fn import_names_what_a_wrong_file_is_and_says_the_systems_errors_in_words() {
     assert_eq!(json(canbao(&db).args(["stats", "--json"]))["students"], 0);
 }
 
-/// The same list given twice — as written, as `./a.csv`, by its absolute path, through a link — is read once and
+/// The same list given twice — as written, as `./a.csv`, by its absolute path, through a symlink or a hard
+/// link — is read once and
 /// the operator told, as `push` does with a drive: read twice, each of its rows was reported as its own
 /// duplicate.
 #[test]
@@ -465,7 +466,8 @@ fn a_list_given_twice_or_under_two_names_is_read_once() {
     #[cfg(unix)]
     {
         std::os::unix::fs::symlink("a.csv", dir.path().join("link.csv")).unwrap();
-        names.push("link.csv".to_owned());
+        std::fs::hard_link(&list, dir.path().join("hard.csv")).unwrap();
+        names.extend(["link.csv".to_owned(), "hard.csv".to_owned()]);
     }
     let out = canbao(&db).current_dir(dir.path()).args(["import", "--json"]).args(&names).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -479,6 +481,8 @@ fn a_list_given_twice_or_under_two_names_is_read_once() {
     assert!(stderr.contains(&format!("{} 与 a.csv 是同一个文件", list.display())), "{stderr}");
     #[cfg(unix)]
     assert!(stderr.contains("link.csv 与 a.csv 是同一个文件"), "{stderr}");
+    #[cfg(unix)]
+    assert!(stderr.contains("hard.csv 与 a.csv 是同一个文件"), "{stderr}");
 }
 
 /// A mark from the command line while a read-only window has the drive open: SQLite's checkpoint at closing
