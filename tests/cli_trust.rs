@@ -560,3 +560,50 @@ fn an_export_replaces_an_earlier_export_of_its_type_and_nothing_else() {
     ok(canbao(&db).args(["export", "ledgers", "--format", "csv", "--out"]).arg(&ledgers));
     ok(canbao(&db).args(["export", "ledgers", "--format", "csv", "--out"]).arg(&ledgers));
 }
+
+/// The school's own class list is never taken for an earlier export because it has the same type: the list
+/// this drive was imported from (CSV) and a workbook someone else made are left byte for byte. An export
+/// re-saved by a spreadsheet (openpyxl keeping the creator; a CSV saved again as UTF-16 or GB18030) is still
+/// an export, and is replaced.
+#[test]
+fn an_export_never_replaces_a_class_list_of_its_type_but_replaces_a_re_saved_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = ten_pupils(dir.path(), "drive.db");
+    let here = dir.path();
+    let csv_list = here.join("名单.csv");
+    std::fs::copy(fixture("utf8_bom.csv"), &csv_list).unwrap();
+    let xlsx_list = here.join("一年级.xlsx");
+    std::fs::copy(fixture("merged_title.xlsx"), &xlsx_list).unwrap();
+    let why = "这不是 canbao 导出的表格（可能是班级名单）";
+    for (format, list) in [("csv", &csv_list), ("xlsx", &xlsx_list)] {
+        refused(&db, here, &["sheet", "--format", format], list, here, why);
+        refused(&db, here, &["summary", "--format", format], list, here, "not a table canbao exported");
+    }
+    assert_eq!(std::fs::read(&csv_list).unwrap(), std::fs::read(fixture("utf8_bom.csv")).unwrap());
+    assert_eq!(std::fs::read(&xlsx_list).unwrap(), std::fs::read(fixture("merged_title.xlsx")).unwrap());
+
+    let resaved = here.join("re-saved.xlsx");
+    std::fs::copy(fixture("export_resaved_openpyxl.xlsx"), &resaved).unwrap();
+    ok(canbao(&db).args(["export", "sheet", "--out"]).arg(&resaved));
+    assert_ne!(std::fs::read(&resaved).unwrap(), std::fs::read(fixture("export_resaved_openpyxl.xlsx")).unwrap());
+
+    let sheet = here.join("s.csv");
+    ok(canbao(&db).args(["export", "sheet", "--format", "csv", "--out"]).arg(&sheet));
+    let fresh = std::fs::read(&sheet).unwrap();
+    let text = String::from_utf8(fresh[3..].to_vec()).unwrap();
+    let mut le = vec![0xFF, 0xFE];
+    le.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let mut be = vec![0xFE, 0xFF];
+    be.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+    let gb = encoding_rs::GB18030.encode(&text).0.into_owned();
+    for (name, bytes) in [("s16le.csv", le), ("s16be.csv", be), ("sgb.csv", gb), ("nobom.csv", text.into_bytes())] {
+        let out = here.join(name);
+        std::fs::write(&out, &bytes).unwrap();
+        ok(canbao(&db).args(["export", "sheet", "--format", "csv", "--out"]).arg(&out));
+        assert_eq!(std::fs::read(&out).unwrap(), fresh, "{name} replaced by the export");
+    }
+    // Each form's CSV starts its own way: a ledger's and the summary's earlier exports are theirs to replace.
+    let summary = here.join("汇总.csv");
+    ok(canbao(&db).args(["export", "summary", "--format", "csv", "--out"]).arg(&summary));
+    ok(canbao(&db).args(["export", "summary", "--format", "csv", "--out"]).arg(&summary));
+}

@@ -243,9 +243,13 @@ fn a_form_exported_over_files_already_there_asks_first_and_no_keeps_them() {
     assert!(!first.is_empty() && first.iter().all(|n| n.ends_with(".xlsx")), "{first:?}");
     assert!(app.modal.as_ref().is_none_or(|m| !matches!(m, Modal::Confirm(_))), "nothing to ask the first time");
     let kept = out.join(&first[0]);
-    // The teacher's edits: still a workbook (a zip), so the export asks rather than refuses.
-    let edits = b"PK\x03\x04 the teacher's own edits";
-    std::fs::write(&kept, edits).unwrap();
+    // The teacher's edits, saved again in a spreadsheet that keeps the creator: still canbao's export, so the
+    // export asks rather than refuses.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    book.set_properties(&rust_xlsxwriter::DocProperties::new().set_author("canbao"));
+    book.add_worksheet().write_string(0, 0, "the teacher's own edits").unwrap();
+    let edits = book.save_to_buffer().unwrap();
+    std::fs::write(&kept, &edits).unwrap();
 
     app.start_form_export(Form::Ledgers, out.clone());
     wait_for_jobs(&mut app);
@@ -261,6 +265,42 @@ fn a_form_exported_over_files_already_there_asks_first_and_no_keeps_them() {
     wait_for_jobs(&mut app);
     assert_ne!(std::fs::read(&kept).unwrap(), edits, "Yes replaces it");
     assert_eq!(names_in(&out), first, "with the same files and nothing hidden left");
+
+    // A workbook canbao did not write, under a form's name: refused, not asked about.
+    let list =
+        std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/merged_title.xlsx")).unwrap();
+    std::fs::write(&kept, &list).unwrap();
+    app.start_form_export(Form::Ledgers, out.clone());
+    wait_for_jobs(&mut app);
+    assert!(app.modal.as_ref().is_none_or(|m| !matches!(m, Modal::Confirm(_))), "{}", screen(&app).join("\n"));
+    assert!(screen(&app).iter().any(|l| l.contains("不是 canbao 导出的表格")), "{}", screen(&app).join("\n"));
+    assert_eq!(std::fs::read(&kept).unwrap(), list, "the list is untouched");
+    assert_eq!(names_in(&out), first, "and nothing hidden is left");
+}
+
+/// `x` onto the school's class list says it is not canbao's export instead of asking 覆盖？, and leaves it.
+#[test]
+fn the_sheet_exported_onto_a_class_list_is_refused_not_asked() {
+    use canbao::tui::modal::Modal;
+    let (dir, drive) = sample_drive();
+    let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    for (name, fixture) in [("名单.csv", "utf8_bom.csv"), ("一年级.xlsx", "merged_title.xlsx")] {
+        let list = dir.path().join(name);
+        std::fs::copy(fixtures.join(fixture), &list).unwrap();
+        let mut app = app_on(&drive, Language::Zh);
+        app.start_export(list.clone());
+        wait_for_jobs(&mut app);
+        assert!(app.modal.as_ref().is_none_or(|m| !matches!(m, Modal::Confirm(_))), "{name}: not asked");
+        let shown = screen(&app).join("\n");
+        assert!(shown.contains("不是 canbao 导出的表格"), "{name}: {shown}");
+        assert_eq!(std::fs::read(&list).unwrap(), std::fs::read(fixtures.join(fixture)).unwrap(), "{name}");
+    }
+    // An earlier export there is asked about, as before.
+    let mut app = app_on(&drive, Language::Zh);
+    app.start_export(dir.path().join("earlier.csv"));
+    wait_for_jobs(&mut app);
+    app.start_export(dir.path().join("earlier.csv"));
+    assert!(matches!(app.modal, Some(Modal::Confirm(_))), "{}", screen(&app).join("\n"));
 }
 
 #[test]

@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate};
-use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 
 use super::ReadError;
 use super::table::neutralise_formula;
@@ -289,8 +289,21 @@ const DRIVE_ENDINGS: [&str; 7] = [".db", ".db-wal", ".db-shm", ".db-journal", ".
 /// backups folder, and a name that ends like a drive (`.db`). Refused when it exists: an SQLite database (a
 /// drive or backup of another school) and any file that is not of the type the export writes (an XLSX
 /// workbook for XLSX, a text file for CSV, under that extension): a class list in Word, a PDF, notes named
-/// `.xlsx`. An earlier export of the same type is replaced (the screen asks first), as is an empty file.
+/// `.xlsx`; and any file of that type that canbao did not write ([`ownership`](super::ownership)): the school's
+/// own class list named `名单.csv` or `一年级.xlsx`. An earlier export of the same type is replaced (the screen
+/// asks first), as is an empty file.
 pub fn check_target(target: &Path, format: FileFormat, drive: Option<&Path>) -> Result<(), ReadError> {
+    check_target_as(target, format, drive, None)
+}
+
+/// As [`check_target`], for an export whose CSV has no title: its first line is `header`, which also says an
+/// earlier export of it.
+pub fn check_target_as(
+    target: &Path,
+    format: FileFormat,
+    drive: Option<&Path>,
+    header: Option<&[String]>,
+) -> Result<(), ReadError> {
     let refuse = |reason: String| Err(ReadError::WontReplace { file: target.display().to_string(), reason });
     if let Some(drive) = drive {
         // Whole paths, so `a.db`, `./a.db`, `new/../a.db` and `/x/a.db` compare equal even where no file or
@@ -376,26 +389,49 @@ pub fn check_target(target: &Path, format: FileFormat, drive: Option<&Path>) -> 
             FileFormat::Xlsx => head.starts_with(b"PK\x03\x04"),
             FileFormat::Csv => {
                 let binary: [&[u8]; 4] = [b"PK", b"%PDF", b"\xD0\xCF\x11\xE0", b"\x89PNG"];
-                !head.contains(&0) && !binary.iter().any(|magic| head.starts_with(magic))
+                // UTF-16 text (「Unicode 文本」) has zero bytes, and says so with its BOM.
+                let utf16 = head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF");
+                (utf16 || !head.contains(&0)) && !binary.iter().any(|magic| head.starts_with(magic))
             }
         };
-    if same_kind {
+    if !same_kind {
+        let kind = match format {
+            FileFormat::Xlsx => ("XLSX 表格", "an XLSX export"),
+            FileFormat::Csv => ("CSV 表格", "a CSV export"),
+        };
+        return refuse(format!(
+            "这不是以前导出的 {}；导出只覆盖同类型的文件 (not {}: an export replaces only a file of its own type)",
+            kind.0, kind.1
+        ));
+    }
+    let ours = match format {
+        FileFormat::Xlsx => super::ownership::workbook_by_canbao(target),
+        FileFormat::Csv => super::ownership::csv_line_by_canbao(&super::ownership::first_line(head), header),
+    };
+    if ours {
         return Ok(());
     }
-    let kind = match format {
-        FileFormat::Xlsx => ("XLSX 表格", "an XLSX export"),
-        FileFormat::Csv => ("CSV 表格", "a CSV export"),
-    };
-    refuse(format!(
-        "这不是以前导出的 {}；导出只覆盖同类型的文件 (not {}: an export replaces only a file of its own type)",
-        kind.0, kind.1
-    ))
+    refuse(
+        "这不是 canbao 导出的表格（可能是班级名单），导出不会覆盖它 \
+         (not a table canbao exported, perhaps a class list: an export never replaces it)"
+            .to_owned(),
+    )
 }
 
 /// As [`check_target`] for every file of a form of several files, before any is written: a form is placed
 /// whole or not at all.
 pub fn check_targets(targets: &[PathBuf], format: FileFormat, drive: Option<&Path>) -> Result<(), ReadError> {
-    targets.iter().try_for_each(|t| check_target(t, format, drive))
+    check_targets_as(targets, format, drive, None)
+}
+
+/// As [`check_targets`], for an export whose CSV's first line is `header` ([`check_target_as`]).
+pub fn check_targets_as(
+    targets: &[PathBuf],
+    format: FileFormat,
+    drive: Option<&Path>,
+    header: Option<&[String]>,
+) -> Result<(), ReadError> {
+    targets.iter().try_for_each(|t| check_target_as(t, format, drive, header))
 }
 
 /// Reads until `buf` is full or the file ends.
@@ -426,7 +462,18 @@ impl TableWriter {
     /// Starts a file at `target`, refused (before anything is written) where [`check_target`] refuses it;
     /// `drive` is the drive the rows come from.
     pub fn create(target: &Path, format: FileFormat, drive: Option<&Path>) -> Result<TableWriter, ReadError> {
-        check_target(target, format, drive)?;
+        Self::create_as(target, format, drive, None)
+    }
+
+    /// As [`create`](Self::create), for a table with no title whose CSV's first line is `header`
+    /// ([`check_target_as`]).
+    pub fn create_as(
+        target: &Path,
+        format: FileFormat,
+        drive: Option<&Path>,
+        header: Option<&[String]>,
+    ) -> Result<TableWriter, ReadError> {
+        check_target_as(target, format, drive, header)?;
         let file_name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let temp = target.with_file_name(format!(".{file_name}{PART}"));
         if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -439,6 +486,9 @@ impl TableWriter {
                 // less time for a file 16% larger (2.7 MB to 3.1 MB at 60k), and the operator is waiting.
                 let mut book = Workbook::new();
                 book.set_zip_compression_level(2);
+                // Says canbao wrote it, so a later export may replace it and nothing else (Excel and WPS keep
+                // the creator when the file is saved again).
+                book.set_properties(&DocProperties::new().set_author(super::ownership::CREATOR));
                 (Some(book), None)
             }
             FileFormat::Csv => {

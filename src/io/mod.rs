@@ -8,6 +8,7 @@ pub mod forms;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 pub mod header;
+pub mod ownership;
 pub mod reconcile;
 pub mod sheet;
 pub mod sniff;

@@ -14,7 +14,7 @@ use crate::domain::category::CategoryTable;
 use crate::domain::policy::Policy;
 use crate::domain::roster_check::{self, CheckReport};
 use crate::io::class_list::{ImportReport, ImportRequest};
-use crate::io::export::{FileFormat, check_target};
+use crate::io::export::{FileFormat, check_target, check_target_as};
 use crate::io::forms::{self, FormInput};
 use crate::io::reconcile::{self, ReconcileReport, Source};
 use crate::io::sheet::{self, ExportError, ExportOptions};
@@ -182,10 +182,15 @@ impl Staged {
 
     /// Whether every file may go where it goes, by the rule `canbao export --out` keeps ([`check_target`]):
     /// never onto the drive (`drive`), its sidecars or backups, nor onto a file of another type.
+    /// A CSV already there counts as an earlier export when it starts as the file just written does.
     fn refused(&self, drive: Option<&std::path::Path>) -> Option<String> {
-        self.targets().iter().find_map(|target| {
+        let pairs = self.files.iter().filter_map(|f| f.file_name().map(|n| (f, self.folder.join(n))));
+        pairs.into_iter().find_map(|(file, target)| {
             let format = target.extension().and_then(|e| FileFormat::parse(&e.to_string_lossy()));
-            check_target(target, format.unwrap_or(FileFormat::Xlsx), drive).err().map(|e| e.to_string())
+            let header = crate::io::ownership::csv_header_of(file);
+            check_target_as(&target, format.unwrap_or(FileFormat::Xlsx), drive, header.as_deref())
+                .err()
+                .map(|e| e.to_string())
         })
     }
 

@@ -11,7 +11,7 @@ use super::{FormInput, categories_text, out_dir, remark_cell};
 use crate::domain::category::DataFileError;
 use crate::domain::id_number::IdKind;
 use crate::domain::student::{Enrollment, Student};
-use crate::io::export::{ColumnSpec, Out, Preamble, TableWriter, check_targets};
+use crate::io::export::{ColumnSpec, Out, Preamble, TableWriter, check_targets_as};
 use crate::io::sheet::ExportError;
 
 /// The template used without `--template`.
@@ -159,9 +159,11 @@ pub fn export_template(
         .iter()
         .map(|(what, _)| dir.join(input.file_name(&school, &format!("{what}{year}"), input.opts.format)))
         .collect();
-    check_targets(&paths, input.opts.format, input.store.path())?;
+    // No title: the header is what an earlier export of this template starts with.
+    let header: Vec<String> = template.column.iter().map(|c| c.title.clone()).collect();
+    check_targets_as(&paths, input.opts.format, input.store.path(), Some(&header))?;
     for ((_, enrolled), path) in files.into_iter().zip(&paths) {
-        let mut writer = TableWriter::create(path, input.opts.format, input.store.path())?;
+        let mut writer = TableWriter::create_as(path, input.opts.format, input.store.path(), Some(&header))?;
         writer.begin_table(&template.sheet, &Preamble::default(), &columns)?;
         let mut seq = 0u32;
         for s in &pupils {

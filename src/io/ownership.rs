@@ -1,0 +1,165 @@
+//! Whether a file is one canbao exported, so an export may replace it. An export is renamed over its target:
+//! the school's own class list named `名单.csv` or `一年级.xlsx` must never be taken for an earlier export just
+//! because it has the same type. A workbook says who wrote it in its document properties (Excel and WPS keep
+//! `dc:creator` when they save it again); a CSV has no such place, so its first line is what says it: the title
+//! or header canbao's exports write first.
+
+use std::io::Read;
+use std::path::Path;
+
+use super::forms::{classes::CLASS_TITLE, special, summary};
+use super::sheet;
+use crate::domain::policy::Ledger;
+
+/// The author every exported workbook names in its document properties (`dc:creator`).
+pub const CREATOR: &str = "canbao";
+
+/// Whether the workbook at `path` says canbao wrote it: `dc:creator` in `docProps/core.xml`, or the
+/// `Application` in `docProps/app.xml`, is canbao.
+pub fn workbook_by_canbao(path: &Path) -> bool {
+    let Ok(file) = std::fs::File::open(path) else { return false };
+    let Ok(mut zip) = zip::ZipArchive::new(file) else { return false };
+    let mut says = |entry: &str, element: &str| {
+        let Ok(part) = zip.by_name(entry) else { return false };
+        let mut text = String::new();
+        // The properties are a few hundred bytes; a larger part is read only so far.
+        if part.take(1 << 16).read_to_string(&mut text).is_err() {
+            return false;
+        }
+        // The whole name: a workbook someone made "for canbao" is still theirs.
+        element_text(&text, element).is_some_and(|v| v.trim().eq_ignore_ascii_case(CREATOR))
+    };
+    says("docProps/core.xml", "creator") || says("docProps/app.xml", "Application")
+}
+
+/// The text of the first element named `local` (any namespace prefix) in `xml`.
+fn element_text<'a>(xml: &'a str, local: &str) -> Option<&'a str> {
+    let mut rest = xml;
+    while let Some(open) = rest.find('<') {
+        rest = &rest[open + 1..];
+        let end = rest.find('>')?;
+        let tag = &rest[..end];
+        let name = tag.split_whitespace().next().unwrap_or("");
+        let bare = name.rsplit(':').next().unwrap_or(name);
+        if bare == local && !tag.ends_with('/') {
+            let body = &rest[end + 1..];
+            return Some(&body[..body.find('<')?]);
+        }
+        rest = &rest[end + 1..];
+    }
+    None
+}
+
+/// The first line of a text file from its first bytes: UTF-8 with or without a BOM, UTF-16 (little or big
+/// endian) with a BOM, else GB18030, the encodings the importer reads and a spreadsheet saves in.
+pub fn first_line(head: &[u8]) -> String {
+    let text = if let Some(rest) = head.strip_prefix(b"\xFF\xFE") {
+        encoding_rs::UTF_16LE.decode_without_bom_handling(rest).0.into_owned()
+    } else if let Some(rest) = head.strip_prefix(b"\xFE\xFF") {
+        encoding_rs::UTF_16BE.decode_without_bom_handling(rest).0.into_owned()
+    } else {
+        let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+        // Only the first line: the head may end inside a character.
+        let line = &head[..head.iter().position(|&b| b == b'\n').unwrap_or(head.len())];
+        match std::str::from_utf8(line) {
+            Ok(s) => s.to_owned(),
+            Err(_) => encoding_rs::GB18030.decode_without_bom_handling(line).0.into_owned(),
+        }
+    };
+    let text = text.trim_start_matches('\u{FEFF}');
+    text.lines().next().unwrap_or("").trim_end_matches('\r').to_owned()
+}
+
+/// The cells of the first line of the CSV at `path`: what an export just written starts with, so a file
+/// that starts the same way is an earlier copy of it.
+pub fn csv_header_of(path: &Path) -> Option<Vec<String>> {
+    let mut head = vec![0u8; 4096];
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut read = 0;
+    while read < head.len() {
+        match file.read(&mut head[read..]) {
+            Ok(0) => break,
+            Ok(n) => read += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
+    head.truncate(read);
+    Some(cells(&first_line(&head)))
+}
+
+/// The cells of a CSV line, as a spreadsheet wrote them (quoted or not, comma- or tab-separated).
+fn cells(line: &str) -> Vec<String> {
+    let delimiter = if line.contains('\t') && !line.contains(',') { b'\t' } else { b',' };
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(line.as_bytes());
+    let mut record = csv::StringRecord::new();
+    match reader.read_record(&mut record) {
+        Ok(true) => record.iter().map(|c| c.trim().to_owned()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Whether a CSV whose first line is `line` is one canbao exported: the line starts with the title an export
+/// writes (在校学生信息表, a class's 参保缴费核对表, a ledger's 台账, 参保进度汇总, the 参保花名册), or is the
+/// header `header` (an export with no title, such as the agency's upload template) when one is given. Only the
+/// first cell counts, and then only if the rest of the line is empty: a title is a line of its own.
+pub fn csv_line_by_canbao(line: &str, header: Option<&[String]>) -> bool {
+    let cells = cells(line);
+    if let Some(header) = header
+        && !header.is_empty()
+        && cells.len() >= header.len()
+        && cells.iter().zip(header).all(|(a, b)| a == b.trim())
+        && cells[header.len()..].iter().all(String::is_empty)
+    {
+        return true;
+    }
+    let Some((first, rest)) = cells.split_first() else { return false };
+    if !rest.iter().all(String::is_empty) {
+        return false;
+    }
+    let ledger = || Ledger::ALL.iter().any(|l| *first == format!("{}台账", l.label_zh()));
+    [sheet::TITLE, special::TITLE, summary::TITLE].contains(&first.as_str())
+        || (first.ends_with(CLASS_TITLE) && first.len() > CLASS_TITLE.len())
+        || ledger()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_line_is_read_in_every_encoding_a_spreadsheet_saves() {
+        let line = "在校学生信息表\r\n学校,姓名\r\n";
+        let mut le = vec![0xFF, 0xFE];
+        le.extend(line.encode_utf16().flat_map(u16::to_le_bytes));
+        let mut be = vec![0xFE, 0xFF];
+        be.extend(line.encode_utf16().flat_map(u16::to_be_bytes));
+        let gb = encoding_rs::GB18030.encode(line).0.into_owned();
+        let bom = [b"\xEF\xBB\xBF".as_slice(), line.as_bytes()].concat();
+        for bytes in [line.as_bytes().to_vec(), bom, le, be, gb] {
+            assert_eq!(first_line(&bytes), "在校学生信息表");
+            assert!(csv_line_by_canbao(&first_line(&bytes), None));
+        }
+    }
+
+    #[test]
+    fn a_class_list_is_not_an_export_and_titles_are_lines_of_their_own() {
+        assert!(!csv_line_by_canbao("学校,姓名,身份证号码,年级,班级,联系电话,人员类别", None));
+        assert!(!csv_line_by_canbao("在校学生信息表,姓名", None));
+        assert!(!csv_line_by_canbao(CLASS_TITLE, None));
+        assert!(csv_line_by_canbao("一年级1班 参保缴费核对表,,", None));
+        assert!(csv_line_by_canbao("\"未缴费台账\"", None));
+        let header = vec!["序号".to_owned(), "姓名".to_owned()];
+        assert!(csv_line_by_canbao("序号,姓名", Some(&header)));
+        assert!(!csv_line_by_canbao("序号,姓名,班级", Some(&header)));
+        assert!(!csv_line_by_canbao("序号,姓名", None));
+    }
+
+    #[test]
+    fn the_creator_is_found_under_any_prefix() {
+        let core = r#"<?xml version="1.0"?><cp:coreProperties xmlns:dc="x"><dc:title/><dc:creator>canbao</dc:creator></cp:coreProperties>"#;
+        assert_eq!(element_text(core, "creator"), Some("canbao"));
+        assert_eq!(element_text(core, "title"), None);
+    }
+}
