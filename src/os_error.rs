@@ -15,6 +15,9 @@ pub enum Access {
 /// The error alone, Chinese first and English in brackets: 「找不到文件或文件夹 (not found)」.
 pub fn phrase(e: &std::io::Error, access: Access) -> String {
     use std::io::ErrorKind::*;
+    if let Some(words) = crate::private_file::taken_words(e) {
+        return words;
+    }
     let read = access == Access::Read;
     let words = match e.kind() {
         NotFound if read => "找不到文件或文件夹 (not found)",

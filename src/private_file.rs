@@ -1,22 +1,7 @@
 //! Files holding minors' personal data are created readable by the owner only.
 
 use std::fs::{File, OpenOptions};
-use std::path::Path;
-
-/// Creates (or truncates) a file that only its owner can read: 0600 on Unix. Elsewhere the platform's default
-/// applies; the user profile folders Windows uses are already private to the user.
-pub fn create(path: &Path) -> std::io::Result<File> {
-    let mut options = OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let file = options.open(path)?;
-    restrict(path);
-    Ok(file)
-}
+use std::path::{Path, PathBuf};
 
 /// Creates a new, empty file that only its owner can read, failing if anything exists at `path`. Whatever is
 /// written into it later (by SQLite, say) is never readable by others, even while it is being written.
@@ -29,6 +14,87 @@ pub fn create_new(path: &Path) -> std::io::Result<File> {
         options.mode(0o600);
     }
     options.open(path)
+}
+
+/// How many names [`create_temp`] tries before it gives up: more taken names than this is no accident.
+const TEMP_TRIES: u32 = 20;
+
+/// Creates a temporary file beside `target`, owner-only and new (O_CREAT|O_EXCL: a symlink planted at the name
+/// in a shared folder is never followed, so no other file is truncated or written through it). `name(n)` gives
+/// the n-th name to try; a taken name (anything there, canbao's own or not) is left alone and the next one
+/// tried. Returns the name used with its open file.
+pub fn create_temp(target: &Path, name: impl Fn(u32) -> String) -> std::io::Result<(PathBuf, File)> {
+    for n in 0..TEMP_TRIES {
+        let path = target.with_file_name(name(n));
+        match create_new(&path) {
+            Ok(file) => return Ok((path, file)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(temp_name_taken())
+}
+
+/// The refusal when the temporary name a write needs is taken by something not canbao's, in the operator's
+/// words (the callers name the file asked for).
+pub fn temp_name_taken() -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::AlreadyExists, TEMP_NAME_TAKEN)
+}
+
+/// What [`temp_name_taken`] says.
+pub const TEMP_NAME_TAKEN: &str = "写入用的临时文件名已被占用（可能是别人放的链接），为保护数据未写入 \
+     (the temporary name used to write it is taken, perhaps by a link someone else put there: nothing was written)";
+
+/// What [`open_no_follow`] says of a link at the name.
+pub const LINK_REFUSED: &str = "这个名字上是一个链接（可能是别人放的），为保护数据不跟随它写入 \
+     (a link is at this name, perhaps put there by someone else: canbao does not write through it)";
+
+/// The words of an error [`temp_name_taken`] or [`open_no_follow`] made, if `e` is one.
+pub fn taken_words(e: &std::io::Error) -> Option<String> {
+    e.get_ref().map(ToString::to_string).filter(|t| t == TEMP_NAME_TAKEN || t == LINK_REFUSED)
+}
+
+/// Opens (creating if missing) a file canbao keeps under a fixed name, such as a drive's `.lock`, for reading
+/// and writing, owner-only, never through a link at the name (O_NOFOLLOW on Unix): a link someone planted
+/// there would otherwise have canbao truncate the file it points at.
+pub fn open_no_follow(path: &Path) -> std::io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+    }
+    #[cfg(not(unix))]
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(std::io::Error::other(LINK_REFUSED));
+    }
+    match options.open(path) {
+        #[cfg(unix)]
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => Err(std::io::Error::other(LINK_REFUSED)),
+        other => other,
+    }
+}
+
+/// Removes `path` only if it is a plain file (never following a symlink there): a leftover of canbao's own
+/// under a name only canbao uses. A symlink or folder at the name is not canbao's to remove.
+pub fn remove_if_plain_file(path: &Path) {
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file()) {
+        let _ = std::fs::remove_file(path);
+    }
+}
+
+/// Creates one new folder (its parent must exist), owner-only from the start (0700 on Unix), failing with
+/// `AlreadyExists` if anything is at `path`: unlike [`create_dir_all`], a symlink to a folder someone else
+/// planted there is refused, not written into.
+pub fn create_dir_new(path: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(path)
 }
 
 /// Creates a folder and any missing parents, readable by the owner only (0700 on Unix). Folders that already
@@ -97,13 +163,17 @@ pub(crate) fn write_whole_with(
 ) -> std::io::Result<()> {
     let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     // Hidden, and not ending in the target's extension, so no reader of the folder takes it for a file of its own.
-    let part = target.with_file_name(format!(".{name}.{}.part", std::process::id()));
-    // Only a process of this id could have left it (one that died mid-write): not a file anyone else writes.
-    let _ = std::fs::remove_file(&part);
-    let written = create_new(&part).and_then(|mut file| {
-        write(&mut file, bytes)?;
-        file.sync_all()
-    });
+    let pid = std::process::id();
+    let first = target.with_file_name(format!(".{name}.{pid}.part"));
+    // Only a process of this id could have left it (one that died mid-write), and only a plain file is
+    // canbao's: a symlink there was put by someone else, and is stepped around below.
+    remove_if_plain_file(&first);
+    let (part, mut file) = create_temp(target, |n| match n {
+        0 => format!(".{name}.{pid}.part"),
+        n => format!(".{name}.{pid}-{n}.part"),
+    })?;
+    let written = write(&mut file, bytes).and_then(|()| file.sync_all());
+    drop(file);
     let placed = written.and_then(|()| match existing {
         Existing::Replace => std::fs::rename(&part, target),
         Existing::Keep => place_new(&part, target),

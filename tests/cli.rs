@@ -89,8 +89,9 @@ fn dry_run_changes_nothing() {
     let db = dir.path().join("drive.db");
     let report = json(canbao(&db).args(["import", "--dry-run", "--json"]).arg(fixture("utf8_bom.csv")));
     assert_eq!(report["added"], 10);
-    let stats = json(canbao(&db).args(["stats", "--json"]));
-    assert_eq!(stats["students"], 0);
+    // Not even the drive it would have gone into is made.
+    assert!(std::fs::symlink_metadata(&db).is_err());
+    canbao(&db).args(["stats", "--json"]).assert().failure();
 }
 
 #[test]
@@ -1592,4 +1593,66 @@ fn from_before_a_command_that_reads_a_drive_is_refused() {
     let (code, text) = said(canbao(&db).args(["--from", &format!("{url}?connect_timeout=2"), "rollup"]));
     assert_eq!(code, Some(1), "{text}");
     assert!(text.contains("连接不上汇总数据库") && !text.contains(":pw@"), "{text}");
+}
+
+/// In a shared folder someone may plant a link at the hidden name an export writes under, pointing at a file
+/// of theirs or of the operator's: the export never writes through it (the file is byte for byte as it was),
+/// and the form is still written, owner-only.
+#[cfg(unix)]
+#[test]
+fn a_link_planted_at_an_export_s_hidden_name_is_never_written_through() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let shared = dir.path().join("shared");
+    std::fs::create_dir(&shared).unwrap();
+    let victim = dir.path().join("victim.txt");
+    let before = b"another file, not to be touched\n".to_vec();
+    std::fs::write(&victim, &before).unwrap();
+    for name in ["x.csv", "x.xlsx"] {
+        let part = shared.join(format!(".{name}.part"));
+        std::os::unix::fs::symlink(&victim, &part).unwrap();
+        let out = shared.join(name);
+        canbao(&db).args(["export", "sheet", "--out"]).arg(&out).assert().success();
+        assert_eq!(std::fs::read(&victim).unwrap(), before, "{name}: the linked file is untouched");
+        let meta = std::fs::symlink_metadata(&out).unwrap();
+        assert!(meta.file_type().is_file() && meta.len() > 100, "{name}: the form is written");
+        assert_eq!(meta.permissions().mode() & 0o777, 0o600, "{name}");
+        assert!(std::fs::symlink_metadata(&part).unwrap().file_type().is_symlink(), "not canbao's to remove");
+    }
+}
+
+/// A link planted at a drive's `.lock` name is refused in words: opening it would truncate the file it
+/// points at to write who holds the drive.
+#[cfg(unix)]
+#[test]
+fn a_link_planted_at_the_drive_s_lock_name_is_refused_and_not_written_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let victim = dir.path().join("victim.txt");
+    let before = b"another file, not to be touched\n".to_vec();
+    std::fs::write(&victim, &before).unwrap();
+    let lock = dir.path().join("drive.db.lock");
+    let _ = std::fs::remove_file(&lock);
+    std::os::unix::fs::symlink(&victim, &lock).unwrap();
+    let out = canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains("链接") && stderr.contains("drive.db.lock"), "{stderr}");
+    assert_eq!(std::fs::read(&victim).unwrap(), before, "the linked file is untouched");
+}
+
+/// A dry run writes nothing: on a drive not made yet it previews an empty one and makes no file, lock or folder.
+#[test]
+fn a_dry_run_import_on_a_missing_drive_makes_no_drive() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("sub/missing.db");
+    canbao(&db).args(["import", "--dry-run"]).arg(fixture("utf8_bom.csv")).assert().success();
+    assert!(!dir.path().join("sub").exists(), "nothing made: {:?}", std::fs::read_dir(dir.path()).unwrap().count());
+    let db = dir.path().join("missing.db");
+    canbao(&db).args(["import", "--dry-run"]).arg(fixture("utf8_bom.csv")).assert().success();
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(left.is_empty(), "{left:?}");
 }

@@ -166,7 +166,8 @@ pub(super) fn convert(cli: &Cli, out: Option<&Path>, to_encrypted: bool) -> CmdR
     }
     let safety = store.backup_now(if to_encrypted { "encrypt" } else { "decrypt" })?;
     let staging = cipher::staging_path(&path);
-    let _ = std::fs::remove_file(&staging);
+    // A leftover of a killed run, if it is a plain file: a link there is not canbao's (export_to refuses it).
+    crate::private_file::remove_if_plain_file(&staging);
     if let Err(e) = store.export_to(&staging, new_key.as_ref()) {
         let _ = std::fs::remove_file(&staging);
         return Err(e.into());

@@ -113,6 +113,15 @@ pub(super) fn open_writer_or_preview(cli: &Cli, preview: bool) -> Result<(Store,
     if cli.read_only {
         return Err(UserError(READ_ONLY_REFUSED.into()));
     }
+    // A preview on a drive not made yet is a preview on an empty one, in memory: a dry run makes no file, no
+    // folder and no lock.
+    if std::fs::symlink_metadata(drive_path(cli)).is_err() {
+        let mut store = Store::open_in_memory()?;
+        if let Some(op) = operator_from(cli) {
+            store.set_operator(&op)?;
+        }
+        return Ok((store, None));
+    }
     let lock = match DriveLock::acquire(&drive_path(cli), &operator_from(cli).unwrap_or_default()) {
         Ok(lock) => Some(lock),
         Err(StoreError::InUse { by, since }) => {

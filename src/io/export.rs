@@ -89,7 +89,11 @@ pub struct Preamble {
 pub struct TableWriter {
     format: FileFormat,
     target: PathBuf,
-    temp: PathBuf,
+    /// The hidden file it is written in, created new at the start (so it is this export's own), or `None` once
+    /// it has its real name.
+    temp: Option<PathBuf>,
+    /// The XLSX's open temporary file, filled at [`TableWriter::finish`]; the CSV's is inside its writer.
+    temp_file: Option<std::fs::File>,
     workbook: Option<Workbook>,
     csv: Option<csv::Writer<std::io::BufWriter<std::fs::File>>>,
     sheet: Option<SheetState>,
@@ -262,6 +266,7 @@ pub(crate) fn io_err(target: &Path, e: std::io::Error) -> ReadError {
         return ReadError::DiskFull { file: target.display().to_string() };
     }
     let reason = match e.kind() {
+        _ if private_file::taken_words(&e).is_some() => private_file::TEMP_NAME_TAKEN.to_owned(),
         NotFound => "文件夹不存在 (folder not found)".to_owned(),
         PermissionDenied => "没有写入权限 (permission denied)".to_owned(),
         NotADirectory => "路径中有一段是文件，不是文件夹 (part of the path is a file, not a folder)".to_owned(),
@@ -475,12 +480,30 @@ impl TableWriter {
     ) -> Result<TableWriter, ReadError> {
         check_target_as(target, format, drive, header)?;
         let file_name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let temp = target.with_file_name(format!(".{file_name}{PART}"));
         if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
             private_file::create_dir_all(dir).map_err(|e| io_err(target, e))?;
         }
         remove_abandoned_parts(target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new(".")));
-        let (workbook, csv) = match format {
+        // Created new and owner-only now, for XLSX too (filled at the end): a link someone planted at the name
+        // in a shared folder is stepped around, never written through. A taken name may be another export's.
+        let pid = std::process::id();
+        let (temp, file) = private_file::create_temp(target, |n| match n {
+            0 => format!(".{file_name}{PART}"),
+            n => format!(".{file_name}.{pid}-{n}{PART}"),
+        })
+        .map_err(|e| io_err(target, e))?;
+        let mut writer = TableWriter {
+            format,
+            target: target.to_owned(),
+            temp: Some(temp),
+            temp_file: None,
+            workbook: None,
+            csv: None,
+            sheet: None,
+            sheets_started: 0,
+            formats: Formats::new(),
+        };
+        match format {
             FileFormat::Xlsx => {
                 // Deflate at level 6 (the zip default) was half of writing a 60k-row sheet; level 2 takes 56%
                 // less time for a file 16% larger (2.7 MB to 3.1 MB at 60k), and the operator is waiting.
@@ -489,24 +512,16 @@ impl TableWriter {
                 // Says canbao wrote it, so a later export may replace it and nothing else (Excel and WPS keep
                 // the creator when the file is saved again).
                 book.set_properties(&DocProperties::new().set_author(super::ownership::CREATOR));
-                (Some(book), None)
+                writer.workbook = Some(book);
+                writer.temp_file = Some(file);
             }
             FileFormat::Csv => {
-                let mut file = std::io::BufWriter::new(private_file::create(&temp).map_err(|e| io_err(target, e))?);
+                let mut file = std::io::BufWriter::new(file);
                 file.write_all(b"\xEF\xBB\xBF").map_err(|e| io_err(target, e))?;
-                (None, Some(csv::WriterBuilder::new().flexible(true).from_writer(file)))
+                writer.csv = Some(csv::WriterBuilder::new().flexible(true).from_writer(file));
             }
-        };
-        Ok(TableWriter {
-            format,
-            target: target.to_owned(),
-            temp,
-            workbook,
-            csv,
-            sheet: None,
-            sheets_started: 0,
-            formats: Formats::new(),
-        })
+        }
+        Ok(writer)
     }
 
     /// Starts a table: a new worksheet in XLSX; in CSV, tables follow one another separated by a blank line.
@@ -683,8 +698,9 @@ impl TableWriter {
     /// Writes the file in place; until this returns, the target is untouched.
     pub fn finish(mut self) -> Result<PathBuf, ReadError> {
         let target = self.target.clone();
+        let temp = self.temp.clone().ok_or_else(|| write_err(&target, "no temporary file"))?;
         if let Some(mut book) = self.workbook.take() {
-            let file = private_file::create(&self.temp).map_err(|e| io_err(&target, e))?;
+            let file = self.temp_file.take().ok_or_else(|| write_err(&target, "no temporary file"))?;
             let out = guarded(|| save_workbook(&mut book, std::io::BufWriter::new(file), &target))
                 .unwrap_or_else(|said| self.temp_failed(&said))?;
             // On disk before the rename, as the CSV is: a power cut after it must not leave an empty form
@@ -697,7 +713,8 @@ impl TableWriter {
             inner.flush().map_err(|e| io_err(&target, e))?;
             inner.get_ref().sync_all().map_err(|e| io_err(&target, e))?;
         }
-        std::fs::rename(&self.temp, &target).map_err(|e| io_err(&target, e))?;
+        std::fs::rename(&temp, &target).map_err(|e| io_err(&target, e))?;
+        self.temp = None;
         private_file::restrict(&target);
         Ok(target)
     }
@@ -709,9 +726,10 @@ impl TableWriter {
 
 impl Drop for TableWriter {
     fn drop(&mut self) {
-        // An abandoned export leaves no partial file behind.
-        if self.temp.exists() {
-            let _ = std::fs::remove_file(&self.temp);
+        // An abandoned export leaves no partial file behind (its own: made new by this writer).
+        self.temp_file = None;
+        if let Some(temp) = &self.temp {
+            private_file::remove_if_plain_file(temp);
         }
     }
 }
@@ -730,10 +748,18 @@ pub fn new_stage(folder: &Path) -> Result<PathBuf, ReadError> {
     check_folder(folder)?;
     private_file::create_dir_all(folder).map_err(|e| io_err(folder, e))?;
     remove_abandoned_parts(folder);
-    let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-    let stage = folder.join(format!(".canbao-{}-{}{PART}", std::process::id(), stamp.as_nanos()));
-    private_file::create_dir_all(&stage).map_err(|e| io_err(&stage, e))?;
-    Ok(stage)
+    // Made new, owner-only (never a folder or a link to one that someone put at the name); a taken name is
+    // stepped around.
+    for _ in 0..20 {
+        let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        let stage = folder.join(format!(".canbao-{}-{}{PART}", std::process::id(), stamp.as_nanos()));
+        match private_file::create_dir_new(&stage) {
+            Ok(()) => return Ok(stage),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(io_err(folder, e)),
+        }
+    }
+    Err(io_err(folder, private_file::temp_name_taken()))
 }
 
 /// Removes the `.part` files and stage folders of exports that were killed mid-way (a power cut, a kill -9, a
@@ -747,7 +773,8 @@ fn remove_abandoned_parts(dir: &Path) {
         if !(name.starts_with('.') && name.ends_with(PART) && name.len() > 1 + PART.len()) {
             continue;
         }
-        let Ok(meta) = entry.metadata() else { continue };
+        // The entry itself, never what a link there points at.
+        let Ok(meta) = std::fs::symlink_metadata(entry.path()) else { continue };
         let old = meta.modified().ok().and_then(|t| t.elapsed().ok()).is_some_and(|age| age > ABANDONED_AFTER);
         if old && meta.is_file() {
             let _ = std::fs::remove_file(entry.path());

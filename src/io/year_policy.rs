@@ -119,6 +119,24 @@ pub fn write_error(e: &std::io::Error, path: &Path) -> String {
 mod tests {
     use super::*;
 
+    /// A link planted at the hidden name the policy is written under (in a shared config folder) is stepped
+    /// around: the file it points at is untouched, and the policy is written.
+    #[cfg(unix)]
+    #[test]
+    fn a_link_at_the_policy_s_hidden_name_is_not_written_through() {
+        let dir = tempfile::tempdir().expect("dir");
+        let policies = dir.path().join("policies");
+        crate::private_file::create_dir_all(&policies).expect("mkdir");
+        let victim = dir.path().join("victim.txt");
+        std::fs::write(&victim, "someone else's file\n").expect("write");
+        let part = policies.join(format!(".liuzhou-x.toml.{}.part", std::process::id()));
+        std::os::unix::fs::symlink(&victim, &part).expect("link");
+        let written = write_policy_file(dir.path(), "liuzhou-x", "title = \"x\"\n").expect("written");
+        assert_eq!(std::fs::read_to_string(&victim).expect("read"), "someone else's file\n");
+        assert_eq!(std::fs::read_to_string(written).expect("read"), "title = \"x\"\n");
+        assert!(std::fs::symlink_metadata(&part).expect("kept").file_type().is_symlink(), "not canbao's to remove");
+    }
+
     #[test]
     fn a_policy_file_on_a_full_disk_is_not_left_empty_and_the_disk_is_named() {
         let dir = tempfile::tempdir().expect("dir");

@@ -201,11 +201,20 @@ fn copy_to(source: &Connection, target: &Path) -> Result<PathBuf> {
     }
     let partial = sidecar(target, PARTIAL_SUFFIX);
     let leftovers = [partial.clone(), sidecar(&partial, "-journal")];
-    // Only this name's own leftovers: the drive lock is held, and no other backup is written under it.
+    // Only this name's own leftovers: the drive lock is held, and no other backup is written under it. Only
+    // plain files are canbao's: a link someone planted at the name is left, and refused just below.
     for leftover in &leftovers {
-        let _ = std::fs::remove_file(leftover);
+        crate::private_file::remove_if_plain_file(leftover);
     }
-    crate::private_file::create_new(&partial).map_err(|e| io_error(&partial, e))?;
+    // SQLite opens a journal beside the copy without O_EXCL: anything still at its name is refused.
+    if std::fs::symlink_metadata(&leftovers[1]).is_ok() {
+        return Err(io_error(target, crate::private_file::temp_name_taken()));
+    }
+    // New (O_EXCL, which never follows a link at the name) and owner-only before SQLite writes into it.
+    crate::private_file::create_new(&partial).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => io_error(target, crate::private_file::temp_name_taken()),
+        _ => io_error(&partial, e),
+    })?;
     let written = source
         .execute("VACUUM INTO ?1", [partial.to_string_lossy()])
         .map_err(StoreError::from)
@@ -220,7 +229,7 @@ fn copy_to(source: &Connection, target: &Path) -> Result<PathBuf> {
     if let Err(e) = written {
         // A half copy is no backup: nothing is left that could be mistaken for one.
         for leftover in &leftovers {
-            let _ = std::fs::remove_file(leftover);
+            crate::private_file::remove_if_plain_file(leftover);
         }
         return Err(e);
     }
@@ -693,5 +702,27 @@ mod tests {
         std::fs::write(&junk, b"not a database at all, just text that is long enough to look like a header").unwrap();
         assert!(restore(&path, &junk).is_err());
         assert_eq!(Store::open(&path).unwrap().meta("marker").unwrap().as_deref(), Some("kept"));
+    }
+
+    /// A link planted at the name a backup is written under (`<copy>.canbao-partial`, or its `-journal`) in a
+    /// shared folder is refused in words, and the file it points at is untouched.
+    #[cfg(unix)]
+    #[test]
+    fn a_link_at_the_backup_s_partial_name_is_refused_and_not_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("drive.db")).unwrap();
+        let victim = dir.path().join("victim.txt");
+        std::fs::write(&victim, b"pupils of another drive").unwrap();
+        let target = dir.path().join("copies/drive-copy.db");
+        std::fs::create_dir(dir.path().join("copies")).unwrap();
+        for planted in [sidecar(&target, PARTIAL_SUFFIX), sidecar(&sidecar(&target, PARTIAL_SUFFIX), "-journal")] {
+            std::os::unix::fs::symlink(&victim, &planted).unwrap();
+            let err = copy_to(&store.conn, &target).expect_err("refused").to_string();
+            assert!(err.contains("临时文件名已被占用") && err.contains("drive-copy.db"), "{err}");
+            assert_eq!(std::fs::read(&victim).unwrap(), b"pupils of another drive", "the linked file is untouched");
+            assert!(std::fs::symlink_metadata(&target).is_err(), "no backup under the name");
+            std::fs::remove_file(&planted).unwrap();
+        }
+        copy_to(&store.conn, &target).expect("written once the names are free");
     }
 }

@@ -131,8 +131,14 @@ impl Store {
         if !SUPPORTED {
             return Err(StoreError::NoEncryption);
         }
-        if target.exists() {
-            return Err(StoreError::BackupExists(target.display().to_string()));
+        // Made new and owner-only before SQLite writes a byte (it fills an empty file): a name already taken,
+        // even by a link someone planted, is refused rather than followed.
+        match crate::private_file::create_new(target) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                return Err(StoreError::BackupExists(target.display().to_string()));
+            }
+            Err(source) => return Err(StoreError::Io { path: target.display().to_string(), source }),
         }
         let version = schema::user_version(&self.conn)?;
         let key_text = key.map(Passphrase::expose).unwrap_or("");

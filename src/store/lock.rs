@@ -7,7 +7,7 @@
 //! file with a second name (a hard link) cannot be locked that way, and SQLite would keep a separate WAL for
 //! each name, so such a file is refused outright.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
@@ -107,20 +107,27 @@ impl DriveLock {
                 .map_err(|source| StoreError::CreateDir { path: dir.display().to_string(), source })?;
         }
         let path = lock_path(&true_path(db));
-        let created = !path.exists();
-        let mut file =
-            OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path).map_err(|source| {
-                match source.kind() {
-                    // A drive on a read-only stick: the folder, not the drive, is what stops the change.
-                    std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied
-                        if !super::folder_writable(db) =>
-                    {
-                        StoreError::FolderReadOnly { path: db.display().to_string() }
-                    }
-                    _ => StoreError::CreateDir { path: path.display().to_string(), source },
+        let created = std::fs::symlink_metadata(&path).is_err();
+        let mut file = crate::private_file::open_no_follow(&path).map_err(|source| {
+            match source.kind() {
+                _ if crate::private_file::taken_words(&source).is_some() => {
+                    StoreError::Io { path: path.display().to_string(), source }
                 }
-            })?;
-        crate::private_file::restrict(&path);
+                // A drive on a read-only stick: the folder, not the drive, is what stops the change.
+                std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied
+                    if !super::folder_writable(db) =>
+                {
+                    StoreError::FolderReadOnly { path: db.display().to_string() }
+                }
+                _ => StoreError::CreateDir { path: path.display().to_string(), source },
+            }
+        })?;
+        // On the open file, never through a name: owner-only whatever an older version made it with.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = file.set_permissions(std::fs::Permissions::from_mode(0o600));
+        }
         match file.try_lock() {
             Ok(()) => {
                 let mut lock = DriveLock { file, path, created };

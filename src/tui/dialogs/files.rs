@@ -32,8 +32,11 @@ impl App {
             // Only a convenience: a config folder that cannot be written leaves the next picker at its default.
             // The folder's name may be a school's: owner-only, as every file canbao makes.
             let _ = crate::private_file::create_dir_all(config);
-            let _ = crate::private_file::create(&config.join(LAST_FOLDER_FILE))
-                .and_then(|mut f| std::io::Write::write_all(&mut f, dir.display().to_string().as_bytes()));
+            let _ = crate::private_file::write_whole(
+                &config.join(LAST_FOLDER_FILE),
+                dir.display().to_string().as_bytes(),
+                crate::private_file::Existing::Replace,
+            );
         }
     }
 
