@@ -285,8 +285,23 @@ fn restore_of_another_drive_is_refused_without_force() {
     canbao(&db).arg("restore").arg(&manual).assert().success();
     assert_eq!(json(canbao(&db).args(["stats", "--json"]))["students"], 10);
 
-    canbao(&db).args(["restore", "--force"]).arg(&other).assert().success();
+    let out = canbao(&db).args(["restore", "--force"]).arg(&other).output().unwrap();
+    assert!(out.status.success());
     assert_eq!(json(canbao(&db).args(["stats", "--json"]))["students"], 23, "--force replaces it");
+    // Undoing the forced restore: the backup it took is this drive file's own, of the other school now; the
+    // refusal says to add --force, not to merge two schools into one drive, and the restore said so first.
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    let undo = said
+        .lines()
+        .find_map(|l| l.split_once("如需撤销这次恢复 (to undo this restore)：canbao restore --force "))
+        .map(|(_, path)| PathBuf::from(path.trim()))
+        .unwrap_or_else(|| panic!("the way back is named: {said}"));
+    let out = canbao(&db).arg("restore").arg(&undo).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("要撤销那次恢复，加 --force") && !text.contains("canbao merge"), "{text}");
+    canbao(&db).args(["restore", "--force"]).arg(&undo).assert().success();
+    assert_eq!(json(canbao(&db).args(["stats", "--json"]))["students"], 10, "the forced restore undone");
 }
 
 /// After a restore went back to the morning's backup, the noon one (a later state of the same drive, under a

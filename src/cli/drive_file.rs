@@ -56,6 +56,13 @@ pub(super) fn restore(cli: &Cli, file: &Path, force: bool) -> CmdResult {
             &format!("恢复前的数据已备份 (the previous data was backed up): {}", s.display()),
             &format!("the previous data was backed up: {}", s.display()),
         );
+        // A forced restore put another drive in place: taking the data back needs --force too.
+        if !facts.looks_ours {
+            say(
+                &format!("如需撤销这次恢复 (to undo this restore)：canbao restore --force {}", s.display()),
+                &format!("to undo this restore: canbao restore --force {}", s.display()),
+            );
+        }
     }
     say(&format!("已从 {} 恢复 (restored)", file.display()), &format!("restored from {}", file.display()));
     Ok(())
@@ -72,6 +79,15 @@ fn not_a_backup_of_this_drive(file: &Path, facts: &crate::store::backup::BackupF
     let difference = facts.differs.unwrap_or(Difference::Unconnected);
     let (why_zh, why_en) = difference_words(difference);
     let (merge_zh, merge_en) = match difference {
+        // canbao's own backup of this drive file (the one a forced restore took of the data it replaced):
+        // taking it back is undoing that restore, and a merge would mix two schools' pupils into one drive.
+        Difference::School | Difference::Unconnected if facts.named_ours => (
+            "\n这是本数据文件自己的备份（例如用 --force 恢复前自动备份的那份）：要撤销那次恢复，加 --force。"
+                .to_owned(),
+            "\nIt is a backup canbao took of this drive file (such as the one taken before a forced restore): to undo \
+             that restore, add --force."
+                .to_owned(),
+        ),
         Difference::School | Difference::Unconnected => (
             format!("\n如果这是另一台电脑的数据文件，要把两边的登记合在一起，请用：canbao merge {f}"),
             format!("\nIf it is another laptop's drive, bring its marks in instead: canbao merge {f}"),
@@ -82,7 +98,7 @@ fn not_a_backup_of_this_drive(file: &Path, facts: &crate::store::backup::BackupF
         ),
         Difference::Empty => (String::new(), String::new()),
     };
-    let merge_hint = if merge_zh.is_empty() { "" } else { "; to bring in its marks use merge" };
+    let merge_hint = if merge_zh.is_empty() || facts.named_ours { "" } else { "; to bring in its marks use merge" };
     let zh = format!(
         "这不像本数据文件的备份（{why_zh}），未做任何修改：{f}\n\
          备份时间 {taken}；学校：{schools}；{pupils} 人（当前数据 {now} 人）。\n\

@@ -343,6 +343,9 @@ pub struct BackupFacts {
     pub looks_ours: bool,
     /// When it does not look like one, what sets it apart, for the question and the refusal to say.
     pub differs: Option<Difference>,
+    /// Named as this drive's own backups are (`<drive>-<date>-<time>-<reason>.db`): taken by canbao from this
+    /// drive file, e.g. the one a forced restore took of the data it replaced.
+    pub named_ours: bool,
 }
 
 /// What sets a file apart from this drive's backups ([`BackupFacts::differs`]).
@@ -412,7 +415,7 @@ impl Store {
             _ if !same_school => Difference::School,
             _ => Difference::Unconnected,
         });
-        Ok(BackupFacts { taken, schools, pupils, current_pupils, looks_ours, differs })
+        Ok(BackupFacts { taken, schools, pupils, current_pupils, looks_ours, differs, named_ours })
     }
 
     /// Puts the content of the backup at `source` in place of this drive's, on this connection (the TUI's
