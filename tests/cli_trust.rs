@@ -581,11 +581,18 @@ fn an_export_never_replaces_a_class_list_of_its_type_but_replaces_a_re_saved_exp
     }
     assert_eq!(std::fs::read(&csv_list).unwrap(), std::fs::read(fixture("utf8_bom.csv")).unwrap());
     assert_eq!(std::fs::read(&xlsx_list).unwrap(), std::fs::read(fixture("merged_title.xlsx")).unwrap());
+    // A teacher's list titled as the export is, with a header and columns of its own under the title: the label
+    // line every titled export writes (学校名称：…, 填报时间：…) is not there, so it is no export.
+    let titled = here.join("一年级1班名单.csv");
+    let teacher = "\u{feff}在校学生信息表\n序号,姓名,身份证号码,所在年级、班级,班主任备注\n1,王一,450202201901010002,一年级1班,午托\n";
+    std::fs::write(&titled, teacher).unwrap();
+    refused(&db, here, &["sheet", "--format", "csv"], &titled, here, why);
+    assert_eq!(std::fs::read_to_string(&titled).unwrap(), teacher);
 
     let resaved = here.join("re-saved.xlsx");
-    std::fs::copy(fixture("export_resaved_openpyxl.xlsx"), &resaved).unwrap();
+    std::fs::copy(fixture("resaved_export_openpyxl.xlsx"), &resaved).unwrap();
     ok(canbao(&db).args(["export", "sheet", "--out"]).arg(&resaved));
-    assert_ne!(std::fs::read(&resaved).unwrap(), std::fs::read(fixture("export_resaved_openpyxl.xlsx")).unwrap());
+    assert_ne!(std::fs::read(&resaved).unwrap(), std::fs::read(fixture("resaved_export_openpyxl.xlsx")).unwrap());
 
     let sheet = here.join("s.csv");
     ok(canbao(&db).args(["export", "sheet", "--format", "csv", "--out"]).arg(&sheet));

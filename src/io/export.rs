@@ -411,7 +411,7 @@ pub fn check_target_as(
     }
     let ours = match format {
         FileFormat::Xlsx => super::ownership::workbook_by_canbao(target),
-        FileFormat::Csv => super::ownership::csv_line_by_canbao(&super::ownership::first_line(head), header),
+        FileFormat::Csv => super::ownership::csv_by_canbao(&super::ownership::first_lines(head, 2), header),
     };
     if ours {
         return Ok(());

@@ -50,24 +50,30 @@ fn element_text<'a>(xml: &'a str, local: &str) -> Option<&'a str> {
     None
 }
 
-/// The first line of a text file from its first bytes: UTF-8 with or without a BOM, UTF-16 (little or big
-/// endian) with a BOM, else GB18030, the encodings the importer reads and a spreadsheet saves in.
-pub fn first_line(head: &[u8]) -> String {
+/// The first `n` lines of a text file from its first bytes: UTF-8 with or without a BOM, UTF-16 (little or
+/// big endian) with a BOM, else GB18030, the encodings the importer reads and a spreadsheet saves in.
+pub fn first_lines(head: &[u8], n: usize) -> Vec<String> {
     let text = if let Some(rest) = head.strip_prefix(b"\xFF\xFE") {
         encoding_rs::UTF_16LE.decode_without_bom_handling(rest).0.into_owned()
     } else if let Some(rest) = head.strip_prefix(b"\xFE\xFF") {
         encoding_rs::UTF_16BE.decode_without_bom_handling(rest).0.into_owned()
     } else {
         let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-        // Only the first line: the head may end inside a character.
-        let line = &head[..head.iter().position(|&b| b == b'\n').unwrap_or(head.len())];
-        match std::str::from_utf8(line) {
+        // Only the lines asked for: the head may end inside a character.
+        let end = head.iter().enumerate().filter(|(_, b)| **b == b'\n').nth(n.saturating_sub(1)).map(|(i, _)| i);
+        let lines = &head[..end.unwrap_or(head.len())];
+        match std::str::from_utf8(lines) {
             Ok(s) => s.to_owned(),
-            Err(_) => encoding_rs::GB18030.decode_without_bom_handling(line).0.into_owned(),
+            Err(_) => encoding_rs::GB18030.decode_without_bom_handling(lines).0.into_owned(),
         }
     };
     let text = text.trim_start_matches('\u{FEFF}');
-    text.lines().next().unwrap_or("").trim_end_matches('\r').to_owned()
+    text.lines().take(n).map(|l| l.trim_end_matches('\r').to_owned()).collect()
+}
+
+/// The first line of a text file from its first bytes, as [`first_lines`] reads it.
+pub fn first_line(head: &[u8]) -> String {
+    first_lines(head, 1).into_iter().next().unwrap_or_default()
 }
 
 /// The cells of the first line of the CSV at `path`: what an export just written starts with, so a file
@@ -100,11 +106,13 @@ fn cells(line: &str) -> Vec<String> {
     }
 }
 
-/// Whether a CSV whose first line is `line` is one canbao exported: the line starts with the title an export
-/// writes (在校学生信息表, a class's 参保缴费核对表, a ledger's 台账, 参保进度汇总, the 参保花名册), or is the
-/// header `header` (an export with no title, such as the agency's upload template) when one is given. Only the
-/// first cell counts, and then only if the rest of the line is empty: a title is a line of its own.
-pub fn csv_line_by_canbao(line: &str, header: Option<&[String]>) -> bool {
+/// Whether a CSV starting with `lines` is one canbao exported: its first line is the title an export writes
+/// (在校学生信息表, a class's 参保缴费核对表, a ledger's 台账, 参保进度汇总, the 参保花名册) on a line of its own,
+/// followed by the label line every titled export writes (学校名称：…, 填报时间：…); or its first line is the
+/// header `header` (an export with no title, such as the agency's upload template) when one is given. A class
+/// list a teacher titled like an export, its own header under the title, is not one.
+pub fn csv_by_canbao(lines: &[String], header: Option<&[String]>) -> bool {
+    let Some(line) = lines.first() else { return false };
     let cells = cells(line);
     if let Some(header) = header
         && !header.is_empty()
@@ -119,9 +127,17 @@ pub fn csv_line_by_canbao(line: &str, header: Option<&[String]>) -> bool {
         return false;
     }
     let ledger = || Ledger::ALL.iter().any(|l| *first == format!("{}台账", l.label_zh()));
-    [sheet::TITLE, special::TITLE, summary::TITLE].contains(&first.as_str())
+    let titled = [sheet::TITLE, special::TITLE, summary::TITLE].contains(&first.as_str())
         || (first.ends_with(CLASS_TITLE) && first.len() > CLASS_TITLE.len())
-        || ledger()
+        || ledger();
+    titled && lines.get(1).is_some_and(|l| label_line(l))
+}
+
+/// The line under an export's title: 学校名称：…, 保险年度：…, 填报时间：….
+fn label_line(line: &str) -> bool {
+    let cells = cells(line);
+    let has = |label: &str| cells.iter().any(|c| c.starts_with(label));
+    has("学校名称：") && has("填报时间：")
 }
 
 #[cfg(test)]
@@ -139,21 +155,29 @@ mod tests {
         let bom = [b"\xEF\xBB\xBF".as_slice(), line.as_bytes()].concat();
         for bytes in [line.as_bytes().to_vec(), bom, le, be, gb] {
             assert_eq!(first_line(&bytes), "在校学生信息表");
-            assert!(csv_line_by_canbao(&first_line(&bytes), None));
+            assert_eq!(first_lines(&bytes, 2), ["在校学生信息表", "学校,姓名"]);
         }
     }
 
     #[test]
     fn a_class_list_is_not_an_export_and_titles_are_lines_of_their_own() {
-        assert!(!csv_line_by_canbao("学校,姓名,身份证号码,年级,班级,联系电话,人员类别", None));
-        assert!(!csv_line_by_canbao("在校学生信息表,姓名", None));
-        assert!(!csv_line_by_canbao(CLASS_TITLE, None));
-        assert!(csv_line_by_canbao("一年级1班 参保缴费核对表,,", None));
-        assert!(csv_line_by_canbao("\"未缴费台账\"", None));
+        let ours = |lines: &[&str], header: Option<&[String]>| {
+            csv_by_canbao(&lines.iter().map(|l| (*l).to_owned()).collect::<Vec<_>>(), header)
+        };
+        const LABELS: &str = "学校名称：一小,保险年度：2027年度,填报时间：2026-12-02";
+        assert!(!ours(&["学校,姓名,身份证号码,年级,班级,联系电话,人员类别"], None));
+        assert!(!ours(&["在校学生信息表,姓名", LABELS], None));
+        assert!(!ours(&[CLASS_TITLE, LABELS], None));
+        assert!(ours(&["在校学生信息表", LABELS], None));
+        assert!(ours(&["一年级1班 参保缴费核对表,,", &format!("{LABELS},,,")], None));
+        assert!(ours(&["\"未缴费台账\"", LABELS], None));
+        // A teacher's list titled like the export, with its own header under the title.
+        assert!(!ours(&["在校学生信息表", "序号,姓名,身份证号码,班级,班主任备注"], None));
+        assert!(!ours(&["在校学生信息表"], None));
         let header = vec!["序号".to_owned(), "姓名".to_owned()];
-        assert!(csv_line_by_canbao("序号,姓名", Some(&header)));
-        assert!(!csv_line_by_canbao("序号,姓名,班级", Some(&header)));
-        assert!(!csv_line_by_canbao("序号,姓名", None));
+        assert!(ours(&["序号,姓名"], Some(&header)));
+        assert!(!ours(&["序号,姓名,班级"], Some(&header)));
+        assert!(!ours(&["序号,姓名"], None));
     }
 
     #[test]
