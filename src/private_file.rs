@@ -88,13 +88,13 @@ pub fn remove_if_plain_file(path: &Path) {
 /// `AlreadyExists` if anything is at `path`: unlike [`create_dir_all`], a symlink to a folder someone else
 /// planted there is refused, not written into.
 pub fn create_dir_new(path: &Path) -> std::io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
     #[cfg(unix)]
     {
         use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
+        std::fs::DirBuilder::new().mode(0o700).create(path)
     }
-    builder.create(path)
+    #[cfg(not(unix))]
+    std::fs::DirBuilder::new().create(path)
 }
 
 /// Creates a folder and any missing parents, readable by the owner only (0700 on Unix). Folders that already
