@@ -175,7 +175,7 @@ const QUOTES: [char; 4] = ['"', '“', '”', '＂'];
 /// `="4502…"` (exports write it; in a CSV it arrives as `"=""4502…"""`). Every cell reaches here cleaned by
 /// `io::cell`, which puts an apostrophe before anything that starts with `=` so it cannot run as a formula:
 /// `="4502…"` comes as `'="4502…"`, so the apostrophe is taken off before the formula is looked for.
-fn unwrap_text(raw: &str) -> &str {
+pub(crate) fn unwrap_text(raw: &str) -> &str {
     let s = raw.trim().trim_start_matches(APOSTROPHES).trim_start();
     let Some(formula) = s.strip_prefix(['=', '＝']) else {
         return s;
