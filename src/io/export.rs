@@ -365,12 +365,8 @@ pub fn check_target_as(
     if !meta.is_file() {
         return refuse("这不是普通文件 (not a regular file)".to_owned());
     }
-    let mut head = [0u8; 4096];
-    let read = std::fs::File::open(target).and_then(|mut f| read_up_to(&mut f, &mut head));
-    let head = match read {
-        Ok(n) => &head[..n],
-        Err(e) => return Err(io_err(target, e)),
-    };
+    let head = super::ownership::head_of(target).map_err(|e| io_err(target, e))?;
+    let head = head.as_slice();
     if head.starts_with(b"SQLite format 3\0") {
         return refuse(
             "这是 SQLite 数据库，可能是 canbao 的数据文件或备份 (an SQLite database: perhaps a drive or backup)"
@@ -437,21 +433,6 @@ pub fn check_targets_as(
     header: Option<&[String]>,
 ) -> Result<(), ReadError> {
     targets.iter().try_for_each(|t| check_target_as(t, format, drive, header))
-}
-
-/// Reads until `buf` is full or the file ends.
-fn read_up_to(file: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
-    use std::io::Read;
-    let mut read = 0;
-    while read < buf.len() {
-        match file.read(&mut buf[read..]) {
-            Ok(0) => break,
-            Ok(n) => read += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(read)
 }
 
 /// `--out` for a form of several files: a folder. One that is a file is said as such, not as the system's

@@ -79,19 +79,14 @@ pub fn first_line(head: &[u8]) -> String {
 /// The cells of the first line of the CSV at `path`: what an export just written starts with, so a file
 /// that starts the same way is an earlier copy of it.
 pub fn csv_header_of(path: &Path) -> Option<Vec<String>> {
-    let mut head = vec![0u8; 4096];
-    let mut file = std::fs::File::open(path).ok()?;
-    let mut read = 0;
-    while read < head.len() {
-        match file.read(&mut head[read..]) {
-            Ok(0) => break,
-            Ok(n) => read += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(_) => return None,
-        }
-    }
-    head.truncate(read);
-    Some(cells(&first_line(&head)))
+    Some(cells(&first_line(&head_of(path).ok()?)))
+}
+
+/// The first bytes of the file at `path`: enough to tell a drive, a workbook or an export's first lines.
+pub fn head_of(path: &Path) -> std::io::Result<Vec<u8>> {
+    let mut head = Vec::with_capacity(4096);
+    std::fs::File::open(path)?.take(4096).read_to_end(&mut head)?;
+    Ok(head)
 }
 
 /// The cells of a CSV line, as a spreadsheet wrote them (quoted or not, comma- or tab-separated).
