@@ -442,6 +442,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::tests::add_pupil;
 
     #[test]
     fn backup_restore_round_trip_and_pruning() {
@@ -621,21 +622,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("drive.db")).unwrap();
         store.set_operator("测试").unwrap();
-        let today = store.today();
-        let pupil = crate::store::Incoming {
-            school: "一小".into(),
-            school_given: true,
-            name: "张三".into(),
-            id_raw: String::new(),
-            id: crate::domain::id_number::check("", today),
-            grade: "三年级".into(),
-            class: "1班".into(),
-            phone: String::new(),
-            insured: false,
-            categories: Vec::new(),
-            source: "a.csv:2".into(),
-        };
-        store.apply_import(&[pupil], &["a.csv".into()], 0, false).unwrap();
+        add_pupil(&mut store, "一小", "张三");
         let mine = dir.path().join("before-lunch.db");
         store.backup_to(&mine).unwrap();
         // The other laptop's copy of the drive, with a change of its own.

@@ -215,6 +215,7 @@ fn remove_backup(file: &Path, operator: &str) -> bool {
 mod tests {
     use super::*;
     use crate::store::Store;
+    use crate::store::tests::add_pupil;
 
     /// A drive at `path` holding one pupil of `school`: a history of its own from its first import.
     fn drive(path: &Path, school: &str) -> Store {
@@ -222,23 +223,6 @@ mod tests {
         store.set_operator("测试").unwrap();
         add_pupil(&mut store, school, "张三");
         store
-    }
-
-    fn add_pupil(store: &mut Store, school: &str, name: &str) {
-        let pupil = crate::store::Incoming {
-            school: school.into(),
-            school_given: true,
-            name: name.into(),
-            id_raw: String::new(),
-            id: crate::domain::id_number::check("", store.today()),
-            grade: "三年级".into(),
-            class: "1班".into(),
-            phone: String::new(),
-            insured: false,
-            categories: Vec::new(),
-            source: "a.csv:2".into(),
-        };
-        store.apply_import(&[pupil], &["a.csv".into()], 0, false).unwrap();
     }
 
     fn backups(store: &mut Store, n: usize) -> Vec<PathBuf> {

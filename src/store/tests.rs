@@ -23,6 +23,25 @@ fn incoming(name: &str, id: &str, class: &str) -> Incoming {
     }
 }
 
+/// One pupil with no ID number yet, imported into `school` from a.csv (the history shapes the backup and
+/// pruning tests read).
+pub(super) fn add_pupil(store: &mut Store, school: &str, name: &str) {
+    let pupil = crate::store::Incoming {
+        school: school.into(),
+        school_given: true,
+        name: name.into(),
+        id_raw: String::new(),
+        id: crate::domain::id_number::check("", store.today()),
+        grade: "三年级".into(),
+        class: "1班".into(),
+        phone: String::new(),
+        insured: false,
+        categories: Vec::new(),
+        source: "a.csv:2".into(),
+    };
+    store.apply_import(&[pupil], &["a.csv".into()], 0, false).unwrap();
+}
+
 fn valid_id(first17: &str) -> String {
     format!("{first17}{}", id_number::check_char(first17.as_bytes()))
 }
@@ -206,22 +225,28 @@ fn a_drive_in_a_folder_that_cannot_hold_its_shm_is_read_as_it_is() {
     );
 }
 
+/// The drive at `path` with a change still in its log, copied with its -wal into `folder` (as from a stick
+/// pulled out while the TUI was open): the copy's path.
+fn copied_with_its_log(path: &Path, folder: &Path) -> PathBuf {
+    let mut writer = Store::open(path).unwrap();
+    let id = writer.conn.query_row("SELECT id FROM students LIMIT 1", [], |r| r.get(0)).unwrap();
+    writer.set_note(id, "改过").unwrap();
+    std::fs::create_dir(folder).unwrap();
+    let copy = folder.join("a.db");
+    for suffix in ["", "-wal"] {
+        std::fs::copy(sidecar(path, suffix), sidecar(&copy, suffix)).unwrap();
+    }
+    copy
+}
+
 #[test]
 fn a_drive_whose_log_holds_changes_is_not_read_without_them() {
     let dir = tempfile::tempdir().unwrap();
     let path = closed_drive(dir.path(), "a.db");
     // A writer open with a change in its log: the file and its -wal copied together, as from a stick pulled
     // out while the TUI was open.
-    let mut writer = Store::open(&path).unwrap();
-    let id = writer.conn.query_row("SELECT id FROM students LIMIT 1", [], |r| r.get(0)).unwrap();
-    writer.set_note(id, "改过").unwrap();
-    let copy = dir.path().join("copy");
-    std::fs::create_dir(&copy).unwrap();
-    for suffix in ["", "-wal"] {
-        std::fs::copy(sidecar(&path, suffix), sidecar(&copy.join("a.db"), suffix)).unwrap();
-    }
-    drop(writer);
-    let err = Store::read_only_connection_in(&copy.join("a.db"), None, ShmFolder::Unwritable).err().expect("refused");
+    let copy = copied_with_its_log(&path, &dir.path().join("copy"));
+    let err = Store::read_only_connection_in(&copy, None, ShmFolder::Unwritable).err().expect("refused");
     assert!(matches!(err, StoreError::UnsavedLog { .. }), "{err}");
     assert!(err.to_string().contains("-wal") && err.to_string().contains("writable folder"), "{err}");
 }
@@ -732,16 +757,8 @@ fn a_read_only_open_on_a_full_disk_reads_the_file_as_it_is_or_says_the_disk_is_f
     assert_eq!(s.stats(None, None).unwrap().students, 2);
     drop(s);
     // A -wal holding changes cannot be left out: the full disk is said, never a damaged drive.
-    let mut writer = Store::open(&path).unwrap();
-    let id = writer.conn.query_row("SELECT id FROM students LIMIT 1", [], |r| r.get(0)).unwrap();
-    writer.set_note(id, "改过").unwrap();
-    let copy = dir.path().join("copy");
-    std::fs::create_dir(&copy).unwrap();
-    for suffix in ["", "-wal"] {
-        std::fs::copy(sidecar(&path, suffix), sidecar(&copy.join("a.db"), suffix)).unwrap();
-    }
-    drop(writer);
-    let err = Store::read_only_connection_in(&copy.join("a.db"), None, ShmFolder::Full).err().expect("refused");
+    let copy = copied_with_its_log(&path, &dir.path().join("copy"));
+    let err = Store::read_only_connection_in(&copy, None, ShmFolder::Full).err().expect("refused");
     let told = err.to_string();
     assert!(matches!(err, StoreError::FullAtOpen { .. }), "{told}");
     assert!(told.starts_with("磁盘已满") && told.contains("a.db"), "{told}");
