@@ -261,20 +261,15 @@ fn save_workbook<W: Write + Send>(book: &mut Workbook, out: W, target: &Path) ->
 /// An operating system error while writing `target`, in the operator's words first: the system's own text is
 /// English. The file named is the one asked for, never the hidden one written beside it.
 pub(crate) fn io_err(target: &Path, e: std::io::Error) -> ReadError {
-    use std::io::ErrorKind::*;
-    if e.kind() == StorageFull {
+    if e.kind() == std::io::ErrorKind::StorageFull {
         return ReadError::DiskFull { file: target.display().to_string() };
     }
     let reason = match e.kind() {
-        _ if private_file::taken_words(&e).is_some() => private_file::TEMP_NAME_TAKEN.to_owned(),
-        NotFound => "文件夹不存在 (folder not found)".to_owned(),
-        PermissionDenied => "没有写入权限 (permission denied)".to_owned(),
-        NotADirectory => "路径中有一段是文件，不是文件夹 (part of the path is a file, not a folder)".to_owned(),
-        IsADirectory => "已有同名的文件夹 (a folder of that name exists)".to_owned(),
-        // A folder that cannot be made because a file has its name.
-        AlreadyExists => "路径中有一段是文件，不是文件夹 (part of the path is a file, not a folder)".to_owned(),
-        ReadOnlyFilesystem => "磁盘只读 (read-only disk)".to_owned(),
-        _ => format!("系统错误 (system error: {e})"),
+        // An export makes its folder: "exists" there is a file that has the folder's name.
+        std::io::ErrorKind::AlreadyExists if crate::private_file::taken_words(&e).is_none() => {
+            "路径中有一段是文件，不是文件夹 (part of the path is a file, not a folder)".to_owned()
+        }
+        _ => crate::os_error::phrase(&e, crate::os_error::Access::Write),
     };
     ReadError::Write { file: target.display().to_string(), reason }
 }
