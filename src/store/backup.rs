@@ -269,6 +269,33 @@ pub fn backup_key(drive: &Path) -> String {
     }
 }
 
+/// A drive file opened from a `backups/` folder: one of canbao's backups (or a copy put there), worked in as
+/// if it were the drive. Said wherever a drive is opened (the TUI's title, each command's stderr): marks made
+/// in a backup never reach the drive it was taken of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackupCopy {
+    /// The folder holding `backups/`, where the drive it was taken of lives.
+    pub folder: PathBuf,
+    /// That drive, when the file carries a backup's name (`<file>-<date>-<time>-<reason>.db`) and the drive is
+    /// there: `<file>.db`, else `<file>` (a drive not named `.db`).
+    pub drive: Option<PathBuf>,
+}
+
+/// Whether `path` is a file in a `backups/` folder (any case, symlinks resolved), and whose backup it is.
+pub fn backup_copy(path: &Path) -> Option<BackupCopy> {
+    let path = super::lock::true_path(path);
+    let backups = path.parent()?;
+    if !backups.file_name()?.to_string_lossy().eq_ignore_ascii_case("backups") {
+        return None;
+    }
+    let folder = backups.parent().unwrap_or(Path::new(".")).to_owned();
+    let drive = path.file_name().and_then(|name| {
+        let key = drive_of_backup(&name.to_string_lossy())?.to_owned();
+        [format!("{key}.db"), key].into_iter().map(|name| folder.join(name)).find(|drive| drive.is_file())
+    });
+    Some(BackupCopy { folder, drive })
+}
+
 /// `FILE` + `suffix` in the same folder (`x.db-journal`).
 fn sidecar(file: &Path, suffix: &str) -> PathBuf {
     let mut name = file.file_name().map(|n| n.to_os_string()).unwrap_or_default();
@@ -508,6 +535,28 @@ mod tests {
         }
         assert_eq!(backup_key(Path::new("/x/school.db")), "school");
         assert_eq!(backup_key(Path::new("/x/school.sqlite")), "school.sqlite");
+    }
+
+    #[test]
+    fn a_file_in_a_backups_folder_is_a_backup_copy_of_the_drive_beside_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = std::fs::canonicalize(dir.path()).unwrap();
+        let backups = folder.join("Backups");
+        std::fs::create_dir(&backups).unwrap();
+        for drive in ["school.db", "school.sqlite"] {
+            std::fs::write(folder.join(drive), b"").unwrap();
+            let copy = backups.join(format!("{}-20261201-093000.123-manual.db", backup_key(Path::new(drive))));
+            std::fs::write(&copy, b"").unwrap();
+            let found = backup_copy(&copy).expect("in a backups folder, whatever its case");
+            assert_eq!(found, BackupCopy { folder: folder.clone(), drive: Some(folder.join(drive)) }, "{drive}");
+        }
+        // Named otherwise, or its drive gone: only the folder is known.
+        let renamed = backups.join("copy.db");
+        let orphan = backups.join("gone-20261201-093000.123-manual.db");
+        for copy in [renamed, orphan] {
+            assert_eq!(backup_copy(&copy), Some(BackupCopy { folder: folder.clone(), drive: None }));
+        }
+        assert_eq!(backup_copy(&folder.join("school.db")), None, "the drive itself");
     }
 
     #[test]

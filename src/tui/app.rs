@@ -597,8 +597,5 @@ impl App {
 /// Whether the drive file lies in a folder named `backups` (as `Store::backup_dir` names the folder backups go
 /// to): a backup opened as a drive, most likely by someone who wanted to look into it.
 fn in_backups_folder(path: &std::path::Path) -> bool {
-    crate::store::lock::true_path(path)
-        .parent()
-        .and_then(|dir| dir.file_name())
-        .is_some_and(|name| name.to_string_lossy().eq_ignore_ascii_case("backups"))
+    crate::store::backup::backup_copy(path).is_some()
 }
