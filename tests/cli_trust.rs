@@ -261,6 +261,91 @@ fn every_write_to_the_demo_file_says_it_is_the_demo() {
     assert!(!err.contains("示例"), "{err}");
 }
 
+// ---- a backup opened as a drive ----
+
+/// The drive's `canbao backup`, and the drive's true path as the warning names it.
+fn manual_backup(drive: &Path) -> (PathBuf, String) {
+    ok(canbao(drive).arg("backup"));
+    let name = backup_names(drive).into_iter().find(|n| n.ends_with("-manual.db")).expect("a manual backup");
+    let shown = std::fs::canonicalize(drive).unwrap().display().to_string();
+    (drive.parent().unwrap().join("backups").join(name), shown)
+}
+
+/// Every command on a file in `backups/` says, on stderr, that it is a backup and which drive it is a backup
+/// of; it still runs (looking into a backup is allowed), and `--json` output stays JSON.
+#[test]
+fn every_command_on_a_backup_says_so_on_stderr_and_names_the_drive() {
+    let dir = tempfile::tempdir().unwrap();
+    let drive = ten_pupils(dir.path(), "drive.db");
+    let (backup, shown) = manual_backup(&drive);
+    let warned = |err: &str, what: &str| {
+        assert!(err.contains("注意：这是备份副本"), "{what}: {err}");
+        assert!(err.contains(&shown), "{what} names the drive: {err}");
+        assert!(err.contains(&format!("canbao --db {shown} restore {}", backup.display())), "{what}: {err}");
+    };
+    for args in [&["stats", "--json"][..], &["find", "1", "--json"], &["check", "--json"], &["year", "list", "--json"]]
+    {
+        let (code, out, err) = run(canbao(&backup).args(args));
+        assert_eq!(code, 0, "{args:?} runs on a backup: {err}");
+        serde_json::from_str::<Value>(&out).unwrap_or_else(|e| panic!("{args:?}: stdout is JSON ({e}): {out}"));
+        warned(&err, &format!("{args:?}"));
+        assert!(err.contains("备份时的数据"), "{args:?} reads: {err}");
+    }
+    let (code, out, err) = run(canbao(&backup).args(["import", "--dry-run", "--json"]).arg(fixture("utf8_bom.csv")));
+    assert_eq!(code, 0, "{err}");
+    serde_json::from_str::<Value>(&out).expect("import --json");
+    warned(&err, "import --dry-run");
+    let sheet = dir.path().join("sheet.csv");
+    let (code, _, err) = run(canbao(&backup).args(["export", "sheet", "--format", "csv", "--out"]).arg(&sheet));
+    assert_eq!(code, 0, "{err}");
+    warned(&err, "export");
+
+    // A change is made, in the backup, and says it never reaches the drive.
+    let id = first_id(&drive);
+    let (code, out, err) = run(canbao(&backup).args(["mark", &id, "--note", "备份里的备注"]));
+    assert_eq!(code, 0, "a warning, not a refusal: {err}");
+    assert!(out.contains("已保存"), "{out}");
+    warned(&err, "mark");
+    assert!(err.contains("在这里的修改只留在这份备份中，不会进入原数据文件"), "{err}");
+    let noted = |db: &Path| {
+        let store = Store::open_read_only(db).expect("open");
+        store
+            .connection()
+            .query_row("SELECT count(*) FROM students WHERE note = '备份里的备注'", [], |r| r.get(0))
+    };
+    assert_eq!(noted(&backup).unwrap_or(-1), 1i64);
+    assert_eq!(noted(&drive).unwrap_or(-1), 0i64);
+
+    // In English with --lang en; and the drive itself says nothing of backups.
+    let (_, out, err) = run(canbao(&backup).args(["--lang", "en", "stats", "--json"]));
+    serde_json::from_str::<Value>(&out).expect("stats --json");
+    assert!(err.contains("note: this is a backup copy") && err.contains(&shown) && !err.contains("备份"), "{err}");
+    let (_, _, err) = run(canbao(&drive).args(["mark", &id, "--note", "x"]));
+    assert!(!err.contains("备份副本") && !err.contains("backup copy"), "{err}");
+}
+
+/// A file in `backups/` under a name of its own, or `push` given a backup: still said, with the folder the
+/// drive is in and the drive to push instead.
+#[test]
+fn a_backup_under_another_name_and_a_pushed_backup_are_said_to_be_backups() {
+    let dir = tempfile::tempdir().unwrap();
+    let drive = ten_pupils(dir.path(), "drive.db");
+    let (backup, shown) = manual_backup(&drive);
+    let renamed = backup.with_file_name("copy.db");
+    std::fs::copy(&backup, &renamed).unwrap();
+    let (code, _, err) = run(canbao(&renamed).arg("stats"));
+    assert_eq!(code, 0, "{err}");
+    let folder = std::fs::canonicalize(dir.path()).unwrap().display().to_string();
+    assert!(err.contains("注意：这是备份副本") && err.contains(&format!("（在 {folder} 中）")), "{err}");
+
+    // Nothing listens on port 1: the drives are read, and said, before the county is reached.
+    let (code, out, err) = run(canbao(&drive)
+        .args(["push", "--json", "--to", "postgresql://x@127.0.0.1:1/county?connect_timeout=2"])
+        .arg(&backup));
+    assert_eq!(code, 1, "{out}");
+    assert!(err.contains("注意：这是备份副本") && err.contains(&format!("canbao push {shown}")), "{err}");
+}
+
 // ---- ID numbers in text output ----
 
 #[test]

@@ -44,6 +44,7 @@ fn read_drive(path: &Path) -> Result<drive::DriveRead, UserError> {
     crate::store::existing_file(path)?;
     let key = passphrase::for_drive(path)?;
     let store = Store::open_read_only_keyed(path, key.as_ref())?;
+    super::open::warn_of_backup(path, super::open::Use::Push);
     let year = drive_year(&store)?;
     let rows = drive::read_store(&store, year).map_err(|e| UserError(format!("{}: {e}", path.display())))?;
     Ok(rows)

@@ -3,7 +3,8 @@
 use std::path::Path;
 
 use super::open::{
-    READ_ONLY_REFUSED, drive_path, lock_drive, open_writer_existing, open_writer_or_preview, record_reveal,
+    READ_ONLY_REFUSED, Use, drive_path, lock_drive, open_writer_existing, open_writer_or_preview, record_reveal,
+    warn_if_backup,
 };
 use super::output::{conflict_words, kept_and_lost, listed, print_json, print_listed, shown_id, span};
 use super::{Cli, CmdResult, UserError, passphrase, pick, say};
@@ -44,6 +45,7 @@ pub(super) fn restore(cli: &Cli, file: &Path, force: bool) -> CmdResult {
     let _lock = lock_drive(cli)?;
     let key = passphrase::for_drive(&path)?;
     let mut store = Store::open_keyed(&path, key.as_ref())?;
+    warn_if_backup(cli, &path, Use::Write);
     // What the TUI asks about before Yes, the command line refuses without --force: another school's drive, or
     // another laptop's (which wants a merge), typed where a backup was meant.
     let facts = store.describe_backup(file)?;
@@ -171,6 +173,8 @@ pub(super) fn convert(cli: &Cli, out: Option<&Path>, to_encrypted: bool) -> CmdR
         }
         (Store::open_keyed(&path, passphrase::for_drive(&path)?.as_ref())?, None)
     };
+    // With --out the drive is only read: the copy is written elsewhere.
+    warn_if_backup(cli, &path, if out.is_some() { Use::Read } else { Use::Write });
     if let Some(out) = out {
         store.export_to(out, new_key.as_ref())?;
         let done = match to_encrypted {

@@ -1,7 +1,7 @@
 //! Where the drive is and how a command opens it: for reading, for writing (with the one-writer lock), and the
 //! operator's name for the audit log.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::{Cli, CmdResult, UserError, passphrase};
 use crate::store::lock::DriveLock;
@@ -64,7 +64,9 @@ pub(super) fn open_existing(cli: &Cli) -> Result<Store, UserError> {
     if !path.exists() {
         return Err(StoreError::Missing { path: path.display().to_string() }.into());
     }
-    open_store(cli)
+    let store = open_store(cli)?;
+    warn_if_backup(cli, &path, Use::Read);
+    Ok(store)
 }
 
 /// A path that names no file, for a command that can do nothing on an empty drive (`mark`, `school rename`,
@@ -89,17 +91,19 @@ pub(super) fn open_writer(cli: &Cli) -> Result<(Store, DriveLock), UserError> {
     if cli.read_only {
         return Err(UserError(READ_ONLY_REFUSED.into()));
     }
-    lock_drive(cli)?.keep_if(open_current_year(cli))
+    lock_drive(cli)?.keep_if(open_current_year(cli, false))
 }
 
 /// The drive as a command that changes it opens it, once the lock is settled. Changes go to the current year
-/// only: an earlier one is shown, never written.
-fn open_current_year(cli: &Cli) -> Result<Store, UserError> {
+/// only: an earlier one is shown, never written. A preview (`preview`) writes nothing: of a backup it is told
+/// what a command that reads is told.
+fn open_current_year(cli: &Cli, preview: bool) -> Result<Store, UserError> {
     let store = open_store(cli)?;
     if let (Some(year), Some(current)) = (store.viewed_year(), store.current_year()) {
         return Err(StoreError::PastYear { year, current }.into());
     }
     warn_if_demo(&store);
+    warn_if_backup(cli, &drive_path(cli), if preview { Use::Read } else { Use::Write });
     Ok(store)
 }
 
@@ -134,8 +138,8 @@ pub(super) fn open_writer_or_preview(cli: &Cli, preview: bool) -> Result<(Store,
         Err(e) => return Err(e.into()),
     };
     match lock {
-        Some(lock) => lock.keep_if(open_current_year(cli)).map(|(store, lock)| (store, Some(lock))),
-        None => Ok((open_current_year(cli)?, None)),
+        Some(lock) => lock.keep_if(open_current_year(cli, true)).map(|(store, lock)| (store, Some(lock))),
+        None => Ok((open_current_year(cli, true)?, None)),
     }
 }
 
@@ -147,6 +151,89 @@ fn warn_if_demo(store: &Store) {
              (note: this is the demo file, not a real drive)",
             store.path().map(|p| p.display().to_string()).unwrap_or_default()
         );
+    }
+}
+
+/// What a command does with a drive, for [`warn_if_backup`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Use {
+    Read,
+    Write,
+    Push,
+}
+
+/// A drive file opened from a `backups/` folder says so on stderr, as the TUI's title does (备份副本): marks
+/// made in a backup by mistake never reach the drive, and what is read there is the data as it was when the
+/// backup was taken. Said, not refused: looking into a backup, or working in one on purpose, is allowed.
+/// Never on stdout, so `--json` stays JSON. The TUI (no command) says it in its own title and status line.
+pub(super) fn warn_if_backup(cli: &Cli, path: &Path, how: Use) {
+    if cli.command.is_some() {
+        warn_of_backup(path, how);
+    }
+}
+
+/// [`warn_if_backup`] for a drive given otherwise than by `--db` (`push FILE.db`).
+pub(super) fn warn_of_backup(path: &Path, how: Use) {
+    if let Some(copy) = crate::store::backup::backup_copy(path) {
+        let (zh, en) = backup_warning(path, &copy, how);
+        eprintln!("{}", super::pick(&format!("{zh}\n({en})"), &en));
+    }
+}
+
+/// The warning of [`warn_if_backup`], in Chinese and in English: what the file is, what that means for this
+/// command, and the way to the drive itself (by `--db`, or by a restore to go on from the backup).
+fn backup_warning(path: &Path, copy: &crate::store::backup::BackupCopy, how: Use) -> (String, String) {
+    let backup = path.display();
+    let folder = copy.folder.display();
+    // A file not named as a backup, or whose drive is no longer beside the folder: the folder, and a name to
+    // fill in.
+    let (drive_zh, drive_en, arg_zh, arg_en) = match &copy.drive {
+        Some(drive) => {
+            let d = drive.display().to_string();
+            (format!("原数据文件（{d}）"), format!("the original drive {d}"), d.clone(), d)
+        }
+        None => (
+            format!("原数据文件（在 {folder} 中）"),
+            format!("the original drive (in {folder})"),
+            copy.folder.join("数据文件.db").display().to_string(),
+            copy.folder.join("DRIVE.db").display().to_string(),
+        ),
+    };
+    let head_zh = format!("注意：这是备份副本（{backup}），不是工作中的数据文件");
+    let head_en = format!("note: this is a backup copy ({backup}), not the working drive");
+    let restore_zh = format!("要改用这份备份继续工作，请先恢复它：canbao --db {arg_zh} restore {backup}");
+    let restore_en = format!("to go on from this backup, restore it first: canbao --db {arg_en} restore {backup}");
+    match how {
+        Use::Write => (
+            format!(
+                "{head_zh}：在这里的修改只留在这份备份中，不会进入{drive_zh}。\
+                 要修改原数据文件，请用 --db {arg_zh}；{restore_zh}"
+            ),
+            format!(
+                "{head_en}: changes made here stay in this copy, not in {drive_en}. \
+                 To change the drive, use --db {arg_en}; {restore_en}"
+            ),
+        ),
+        Use::Read => (
+            format!(
+                "{head_zh}：这里是备份时的数据，{drive_zh}可能已有之后的修改。\
+                 要看原数据文件，请用 --db {arg_zh}；{restore_zh}"
+            ),
+            format!(
+                "{head_en}: it holds the data as it was when the backup was taken; {drive_en} may have changed \
+                 since. To read the drive, use --db {arg_en}; {restore_en}"
+            ),
+        ),
+        Use::Push => (
+            format!(
+                "{head_zh}：上传的是备份时的数据，{drive_zh}可能已有之后的修改。\
+                 要上传原数据文件，请用 canbao push {arg_zh}"
+            ),
+            format!(
+                "{head_en}: what is pushed is the data as it was when the backup was taken; {drive_en} may have \
+                 changed since. To push the drive, use canbao push {arg_en}"
+            ),
+        ),
     }
 }
 
