@@ -482,7 +482,7 @@ impl RowReader<'_> {
         let Some(header_row) = sheet.rows.get(map.row) else { return };
         for (i, cell) in header_row.iter().enumerate() {
             let word = cell.text();
-            let payment = [Column::Amount, Column::PaidOn, Column::Channel];
+            let payment = [Column::Amount, Column::PaidOn, Column::Channel, Column::Receipt];
             if payment.iter().any(|c| map.columns.get(c) == Some(&i)) {
                 // The tax office's paid list read as a class list by mistake: its payments would be dropped
                 // without a word, and its names would rename the pupils its numbers match.

@@ -30,6 +30,8 @@ pub enum Column {
     PaidOn,
     /// 缴费渠道 on the tax office's paid list.
     Channel,
+    /// 票证号码 on the tax office's paid list: one per payment, so two rows with the same one are one payment.
+    Receipt,
 }
 
 impl Column {
@@ -51,6 +53,7 @@ impl Column {
             "amount" => Column::Amount,
             "paid_on" => Column::PaidOn,
             "channel" => Column::Channel,
+            "receipt" => Column::Receipt,
             _ => return None,
         })
     }
