@@ -1258,6 +1258,91 @@ fn reconcile_skips_footers_and_names_a_pupil_held_with_a_flagged_number() {
     assert!(text.contains(&masked) && text.contains("按 E") && !text.contains(&typo), "{text}");
 }
 
+/// The tax office lists a payment a row, so one pupil can be on it twice: a top-up after a part payment and a
+/// parent who paid twice are summed into the pupil's one payment (dated when the premium was made up), and the
+/// same payment listed again (same 票证号码, or same amount, date and channel) is reported, never counted twice.
+/// What the report says is what the drive holds, and a second run changes nothing.
+#[test]
+fn a_tax_list_with_a_pupil_twice_sums_the_payments_and_counts_a_repeat_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    canbao(&db).args(["policy", "use", "yibin-2024"]).assert().success();
+    let (zhou, wu, sun, gao) = ("450202201711194162", "450202201804012233", "450203201804047272", "450203201801098621");
+    let stranger = valid_number("45020220160501160");
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(
+        &tax,
+        format!(
+            "姓名,证件号码,缴费金额,缴费日期,缴费渠道\n周静露,{zhou},200,2023-10-08,微信\n吴凯远,{wu},380,2023-10-08,微信\n\
+             周静露,{zhou},180,2023-10-20,支付宝\n吴凯远,{wu},380,2023-10-08,微信\n孙远泽,{sun},380,2023-10-09,银行\n\
+             孙远泽,{sun},380,2023-11-02,银行\n李四,{stranger},200,2023-10-08,微信\n李四,{stranger},180,2023-10-20,微信\n"
+        ),
+    )
+    .unwrap();
+    let dry = json(canbao(&db).args(["reconcile", "--source", "tax", "--dry-run", "--json"]).arg(&tax));
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
+    for key in ["matched", "already", "amount_mismatches", "combined_payments", "problems"] {
+        assert_eq!(dry[key], report[key], "{key}: the dry run said what the run did");
+    }
+    assert_eq!((report["rows_read"].as_u64(), report["matched"].as_u64()), (Some(8), Some(3)), "{report}");
+    // Nobody has the stranger's number: both rows are listed, the number once.
+    assert_eq!(report["unknown_ids"], serde_json::json!([stranger]), "{report}");
+    let unknown: Vec<u64> =
+        report["unknown_rows"].as_array().unwrap().iter().map(|u| u["row"].as_u64().unwrap()).collect();
+    assert_eq!(unknown, [8, 9], "{report}");
+    let combined = report["combined_payments"].as_array().unwrap();
+    assert_eq!(combined.len(), 2, "{report}");
+    assert_eq!(combined[0]["id_number"], zhou);
+    assert_eq!(combined[0]["rows"], serde_json::json!([2, 4]));
+    assert_eq!((combined[0]["total"].as_f64(), combined[0]["paid_on"].as_str()), (Some(380.0), Some("2023-10-20")));
+    // Paid twice: the second payment is over the premium, and does not move the day the pupil was paid up.
+    assert_eq!(combined[1]["id_number"], sun);
+    assert_eq!((combined[1]["total"].as_f64(), combined[1]["paid_on"].as_str()), (Some(760.0), Some("2023-10-09")));
+    let mismatches = report["amount_mismatches"].as_array().unwrap();
+    assert_eq!(mismatches.len(), 1, "the top-up made up the premium: {report}");
+    assert_eq!((mismatches[0]["id_number"].as_str(), mismatches[0]["file_amount"].as_f64()), (Some(sun), Some(760.0)));
+    assert_eq!(mismatches[0]["rows"], serde_json::json!([6, 7]));
+    // 吴凯远's row 5 is row 3 again: reported with the file and its row, not counted.
+    let problems = report["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 1, "{report}");
+    assert_eq!(problems[0]["row"], 5);
+    assert_eq!(problems[0]["file"], tax.display().to_string());
+    assert!(problems[0]["message"].as_str().unwrap().contains("第 3 行"), "{report}");
+
+    let store = canbao::store::Store::open_read_only(&db).unwrap();
+    let details = |id: &str| store.student_by_id_number(id).unwrap().unwrap().payment_details;
+    let day = |text: &str| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+    assert_eq!((details(zhou).amount_fen, details(zhou).paid_on), (Some(38_000), day("2023-10-20")));
+    assert_eq!((details(wu).amount_fen, details(wu).paid_on), (Some(38_000), day("2023-10-08")));
+    assert_eq!((details(sun).amount_fen, details(sun).paid_on), (Some(76_000), day("2023-10-09")));
+    drop(store);
+    let again = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
+    assert_eq!((again["matched"].as_u64(), again["already"].as_u64()), (Some(0), Some(3)), "{again}");
+
+    // With 票证号码, a number is one payment: two payments of the same amount on the same day are both counted,
+    // and a number listed again is one payment.
+    let receipts = dir.path().join("receipts.csv");
+    std::fs::write(
+        &receipts,
+        format!(
+            "姓名,证件号码,缴费金额,缴费日期,缴费渠道,票证号码\n高敏,{gao},190,2023-10-08,微信,332023100800017\n\
+             高敏,{gao},190,2023-10-08,微信,332023100800018\n高敏,{gao},190,2023-10-08,微信,332023100800018\n"
+        ),
+    )
+    .unwrap();
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&receipts));
+    assert_eq!(report["matched"], 1, "{report}");
+    assert_eq!(report["combined_payments"][0]["rows"], serde_json::json!([2, 3]), "{report}");
+    assert_eq!(report["amount_mismatches"], serde_json::json!([]), "{report}");
+    let problems = report["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 1, "the receipt column is read, so not listed as unused: {report}");
+    assert_eq!(problems[0]["row"], 4);
+    assert!(problems[0]["message"].as_str().unwrap().contains("票证号码相同"), "{report}");
+    let store = canbao::store::Store::open_read_only(&db).unwrap();
+    assert_eq!(store.student_by_id_number(gao).unwrap().unwrap().payment_details.amount_fen, Some(38_000));
+}
+
 /// Output into a pipe whose reader has gone (`| head -1`) ends the command quietly, never with a panic.
 #[cfg(unix)]
 #[test]

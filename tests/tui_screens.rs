@@ -1545,6 +1545,35 @@ fn reconcile_from_the_palette_previews_then_applies() {
     assert_eq!(app.data.rows[row].payment, PaymentStatus::Paid, "the roster shows the reconciled status");
 }
 
+/// A top-up on the tax list (the same pupil on a second row) is previewed as one payment of the sum, and the
+/// drive then holds what the preview said.
+#[test]
+fn a_top_up_on_the_tax_list_is_previewed_and_applied_as_the_sum() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = app(Language::Zh);
+    let sun =
+        app.store.students(&Default::default()).expect("list").into_iter().find(|s| s.name == "孙语").expect("孙语");
+    let tax = dir.path().join("tax.csv");
+    let id = &sun.id_number;
+    let text = format!("姓名,证件号码,缴费金额,缴费日期\n孙语,{id},200,2023-10-08\n孙语,{id},180,2023-10-20\n");
+    std::fs::write(&tax, text).expect("write");
+    app.update(Action::Palette);
+    type_text(&mut app, "reconcile tax");
+    app.update(Action::Confirm);
+    type_text(&mut app, &tax.display().to_string());
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::ReconcilePreview { lines, .. }) = &app.modal else { panic!("no preview") };
+    let summed = lines.iter().find(|l| l.contains("多笔缴费")).expect("the two payments are named");
+    assert!(summed.contains("第 2、3 行") && summed.contains("200 + 180") && summed.contains("合计 380"), "{summed}");
+    app.update(Action::Confirm);
+    let s = app.store.student(sun.id).expect("s");
+    let day = chrono::NaiveDate::from_ymd_opt(2023, 10, 20);
+    assert_eq!(
+        (s.payment, s.payment_details.amount_fen, s.payment_details.paid_on),
+        (PaymentStatus::Paid, Some(38_000), day)
+    );
+}
+
 /// A preview's long lines wrap between English words, so they take more rows than their width alone says: the
 /// box and the scroll count the rows as drawn, and Down reaches the end of the last line, whole.
 #[test]

@@ -683,6 +683,11 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
     let en = english();
     // 第 N 行 / row N, and the clause after it, in the language asked for.
     let row = |n: usize| if en { format!("row {n}") } else { format!("第 {n} 行") };
+    let rows = |list: &[usize]| match (list, en) {
+        ([n], _) => row(*n),
+        (_, true) => format!("rows {}", reconcile::rows_text(list, ", ")),
+        (_, false) => format!("第 {} 行", reconcile::rows_text(list, "、")),
+    };
     let line = |zh: String, english: String| println!("  {}", if en { english } else { zh });
     if r.dry_run {
         say("试运行，未修改数据 (dry run: nothing changed)", "dry run: nothing changed");
@@ -767,13 +772,34 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
         );
     }
     for m in &r.amount_mismatches {
-        let (at, number) = (row(m.row), id(&m.id_number));
+        let (at, number) = (rows(&m.rows), id(&m.id_number));
         line(
             format!(
                 "{at} {} {number}：缴费 {}元，应缴 {}元 (amount differs from the amount due)",
                 m.name, m.file_amount, m.due
             ),
             format!("{at} {} {number}: paid {} yuan, due {} yuan", m.name, m.file_amount, m.due),
+        );
+    }
+    for c in &r.combined_payments {
+        let (at, number, amounts) = (rows(&c.rows), id(&c.id_number), c.amounts_text());
+        let (day, day_en) = match c.paid_on {
+            Some(d) => (format!("，缴费日期 {d}"), format!(", paid on {d}")),
+            None => (String::new(), String::new()),
+        };
+        let (recorded, recorded_en) = match c.total {
+            Some(total) => (format!("按合计 {total} 元记录"), format!("recorded as their sum, {total} yuan")),
+            None => {
+                ("有金额无法识别，未记录金额".to_owned(), "an amount not understood: no amount recorded".to_owned())
+            }
+        };
+        line(
+            format!(
+                "{at} {} {number}：同一学生多笔缴费 {amounts} 元，{recorded}{day} (several payments for one pupil: \
+                 {recorded_en})",
+                c.name
+            ),
+            format!("{at} {} {number}: several payments, {amounts} yuan, {recorded_en}{day_en}", c.name),
         );
     }
     for c in &r.conflicts {

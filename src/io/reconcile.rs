@@ -3,6 +3,9 @@
 //! enrolled; a department's list of certified people adds categories. Nothing is overwritten on a mismatch (a
 //! different name for the same ID, a status the list contradicts): it is reported for the operator to chase.
 //! The whole file is written in one transaction, and running it twice changes nothing the second time.
+//! The tax office lists a payment per row, so a pupil can have several rows (a top-up after a part payment, a
+//! parent who paid twice): they are summed into the one payment the drive keeps, and a row that is the same
+//! payment again (same 票证号码, or same amount, date and channel) is reported, never counted twice.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -52,7 +55,26 @@ pub struct AmountMismatch {
     pub file_amount: f64,
     /// Yuan: the quote's personal_due for the payment date, or its department_due for a department's payment.
     pub due: f64,
+    /// The pupil's first row in the file.
     pub row: usize,
+    /// Every row whose amount is in `file_amount` (several when the pupil's payments were summed).
+    pub rows: Vec<usize>,
+}
+
+/// Several payments the tax office lists for one pupil (a top-up after a part payment, a parent who paid twice):
+/// recorded as one payment of their sum, as the drive keeps one payment a pupil.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CombinedPayment {
+    pub id_number: String,
+    pub name: String,
+    /// The rows summed, in the file's order.
+    pub rows: Vec<usize>,
+    /// Yuan, row by row as `rows`; `None` for an amount that could not be read.
+    pub amounts: Vec<Option<f64>>,
+    /// Yuan: the sum recorded; `None` when an amount could not be read (the drive's amount is then kept).
+    pub total: Option<f64>,
+    /// The date recorded: the day the payments first made up the amount due, else the last payment's day.
+    pub paid_on: Option<NaiveDate>,
 }
 
 /// The list says something the roster contradicts (enrolled here vs. 异地参保 or 不参保; paid by the family vs.
@@ -110,6 +132,19 @@ pub struct RoundedMatch {
     pub row: usize,
 }
 
+impl CombinedPayment {
+    /// The amounts as a sum, "200 + 180", an amount that could not be read as "?".
+    pub fn amounts_text(&self) -> String {
+        let yuan = |amount: &Option<f64>| amount.map_or_else(|| "?".to_owned(), |a| a.to_string());
+        self.amounts.iter().map(yuan).collect::<Vec<_>>().join(" + ")
+    }
+}
+
+/// A report line's rows: "2、4" (or "2, 4").
+pub fn rows_text(rows: &[usize], separator: &str) -> String {
+    rows.iter().map(usize::to_string).collect::<Vec<_>>().join(separator)
+}
+
 /// What a reconciliation did, or (dry run) would do.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReconcileReport {
@@ -133,6 +168,9 @@ pub struct ReconcileReport {
     pub rounded_matches: Vec<RoundedMatch>,
     pub name_mismatches: Vec<NameMismatch>,
     pub amount_mismatches: Vec<AmountMismatch>,
+    /// Tax lists: pupils with several payments, recorded as their sum. A row that repeats a payment already
+    /// listed is in `problems`, not here.
+    pub combined_payments: Vec<CombinedPayment>,
     pub conflicts: Vec<Conflict>,
     /// Agency feedback rows whose status column says the pupil is not registered: not marked.
     pub not_registered: Vec<NotRegistered>,
@@ -189,6 +227,8 @@ pub fn reconcile_sheets(
         item_of: HashMap::new(),
         items: Vec::new(),
         item_rows: Vec::new(),
+        payments: Vec::new(),
+        payments_of: HashMap::new(),
         report: ReconcileReport {
             source,
             dry_run,
@@ -201,6 +241,7 @@ pub fn reconcile_sheets(
             rounded_matches: Vec::new(),
             name_mismatches: Vec::new(),
             amount_mismatches: Vec::new(),
+            combined_payments: Vec::new(),
             conflicts: Vec::new(),
             not_registered: Vec::new(),
             unknown_categories: Vec::new(),
@@ -223,6 +264,7 @@ pub fn reconcile_sheets(
     if !found_header {
         return Err(ReadError::NoHeader { file: file.to_owned() }.into());
     }
+    run.settle_payments();
     let items: Vec<(i64, Vec<Change>)> = std::mem::take(&mut run.items);
     let rows = std::mem::take(&mut run.item_rows);
     // The drive's automatic backup, once the list has been read and checked and only the changes are left: a
@@ -248,6 +290,9 @@ pub fn reconcile_sheets(
                 // An amount mismatch says a payment was recorded at a wrong amount: this one was not recorded
                 // at all, and counting it would tell the operator a payment is on file.
                 run.report.amount_mismatches.retain(|m| m.row != row || m.id_number != student.id_number);
+                run.report
+                    .combined_payments
+                    .retain(|c| c.rows.first() != Some(&row) || c.id_number != student.id_number);
             }
             None if outcome.diffs.is_empty() => run.report.already += 1,
             None => run.report.matched += 1,
@@ -264,7 +309,7 @@ struct Run<'a> {
     synonyms: &'a Synonyms,
     today: NaiveDate,
     file: String,
-    /// ID numbers already met in this file.
+    /// Agency lists: ID numbers already met in this file (a registration listed twice is one).
     seen: HashSet<String>,
     /// Categories lists: each pupil's categories already met in this file, by pupil id and category name. A
     /// list with one row per category gives a pupil's second category on a second row with the same number:
@@ -276,7 +321,68 @@ struct Run<'a> {
     items: Vec<(i64, Vec<Change>)>,
     /// The file's row of each item, for reporting a refusal.
     item_rows: Vec<usize>,
+    /// Tax lists: each pupil's rows, settled into one payment once the whole file is read.
+    payments: Vec<PupilPayments>,
+    /// Each pupil's entry in `payments`, by pupil id.
+    payments_of: HashMap<i64, usize>,
     report: ReconcileReport,
+}
+
+/// A pupil's rows on the tax office's list.
+struct PupilPayments {
+    student: Student,
+    rows: Vec<TaxRow>,
+}
+
+/// One row of the tax office's list, as read.
+struct TaxRow {
+    sheet: String,
+    row: usize,
+    /// The ID number column's header, where a problem about the whole row is shown.
+    column: String,
+    amount_column: String,
+    amount: Option<i64>,
+    paid_on: Option<NaiveDate>,
+    /// The date cell as written, so two payments on one day at different times stay two.
+    paid_on_text: String,
+    channel: Option<String>,
+    receipt: Option<String>,
+}
+
+impl TaxRow {
+    /// The same payment listed again: the same 票证号码 when both rows have one (a number is issued once per
+    /// payment), else the same amount, date (as written, time and all) and channel.
+    fn repeats(&self, earlier: &TaxRow) -> bool {
+        match (&self.receipt, &earlier.receipt) {
+            (Some(a), Some(b)) => a == b,
+            _ => {
+                self.amount == earlier.amount
+                    && self.paid_on_text == earlier.paid_on_text
+                    && self.channel == earlier.channel
+            }
+        }
+    }
+
+    fn by_department(&self) -> bool {
+        self.channel.as_deref().is_some_and(names_a_department)
+    }
+
+    /// 第 N 行, with the worksheet when it is not the one `other` is on.
+    fn at(&self, other: &TaxRow) -> String {
+        if self.sheet == other.sheet || self.sheet.is_empty() {
+            format!("第 {} 行", self.row)
+        } else {
+            format!("工作表「{}」第 {} 行", self.sheet, self.row)
+        }
+    }
+
+    fn at_en(&self, other: &TaxRow) -> String {
+        if self.sheet == other.sheet || self.sheet.is_empty() {
+            format!("row {}", self.row)
+        } else {
+            format!("sheet “{}” row {}", self.sheet, self.row)
+        }
+    }
 }
 
 impl Run<'_> {
@@ -286,7 +392,7 @@ impl Run<'_> {
     fn unused_columns(&mut self, sheet: &Sheet, map: &HeaderMap) {
         let mut used = vec![Column::Seq, Column::Name, Column::IdNumber];
         used.extend_from_slice(match self.source {
-            Source::Tax => &[Column::Amount, Column::PaidOn, Column::Channel],
+            Source::Tax => &[Column::Amount, Column::PaidOn, Column::Channel, Column::Receipt],
             Source::Agency => &[Column::Enrolled],
             Source::Categories => &[Column::Category],
         });
@@ -307,7 +413,11 @@ impl Run<'_> {
     }
 
     fn problem(&mut self, sheet: &Sheet, row: usize, column: String, message: String) {
-        self.report.problems.push(Problem { file: self.file.clone(), sheet: sheet.name.clone(), row, column, message });
+        self.problem_in(&sheet.name, row, column, message);
+    }
+
+    fn problem_in(&mut self, sheet: &str, row: usize, column: String, message: String) {
+        self.report.problems.push(Problem { file: self.file.clone(), sheet: sheet.to_owned(), row, column, message });
     }
 
     fn read_row(&mut self, sheet: &Sheet, map: &HeaderMap, row_no: usize, row: &[Cell]) -> Result<(), StoreError> {
@@ -349,8 +459,9 @@ impl Run<'_> {
                 return Ok(());
             }
         };
-        // On a categories list the same number again may bring another category (`categories_row`).
-        if self.source != Source::Categories && !self.seen.insert(number.clone()) {
+        // On a categories list the same number again may bring another category (`categories_row`), and on a tax
+        // list another payment (`settle_payments`).
+        if self.source == Source::Agency && !self.seen.insert(number.clone()) {
             let message = "同一身份证号码在文件中再次出现，只核对第一行 (the same ID again: only the first row counts)";
             self.problem(sheet, row_no, header_of(Column::IdNumber), message.to_owned());
             return Ok(());
@@ -380,7 +491,10 @@ impl Run<'_> {
                         row: row_no,
                         flagged,
                     });
-                    self.report.unknown_ids.push(number);
+                    // A tax list's second payment by the same stranger is a second row, not a second number.
+                    if !self.report.unknown_ids.contains(&number) {
+                        self.report.unknown_ids.push(number);
+                    }
                     return Ok(());
                 }
             },
@@ -395,7 +509,17 @@ impl Run<'_> {
             return Ok(());
         }
         let changes = match self.source {
-            Source::Tax => self.tax_row(sheet, map, row_no, row, &student),
+            Source::Tax => {
+                let paid = self.tax_row(sheet, map, row_no, row);
+                match self.payments_of.get(&student.id).and_then(|&i| self.payments.get_mut(i)) {
+                    Some(earlier) => earlier.rows.push(paid),
+                    None => {
+                        self.payments_of.insert(student.id, self.payments.len());
+                        self.payments.push(PupilPayments { student, rows: vec![paid] });
+                    }
+                }
+                return Ok(());
+            }
             Source::Agency => self.agency_row(map, row_no, row, &student),
             Source::Categories => self.categories_row(sheet, map, row_no, row, &student),
         };
@@ -442,16 +566,12 @@ impl Run<'_> {
         });
     }
 
-    fn tax_row(
-        &mut self,
-        sheet: &Sheet,
-        map: &HeaderMap,
-        row_no: usize,
-        row: &[Cell],
-        student: &Student,
-    ) -> Option<Vec<Change>> {
+    /// One row of the tax office's list as read. An amount or date that cannot be read is said here, at its
+    /// cell; a pupil's rows are settled together once the whole file is read (`settle_payments`).
+    fn tax_row(&mut self, sheet: &Sheet, map: &HeaderMap, row_no: usize, row: &[Cell]) -> TaxRow {
         let header_of = |c: Column| map.header_text(c, &sheet.rows);
         let cell = |c: Column| map.get(c, row).filter(|c| !c.is_empty());
+        let text = |c: Column| cell(c).map(|c| c.text().trim().to_owned()).filter(|t| !t.is_empty());
         let amount = cell(Column::Amount).and_then(|c| {
             let parsed = parse_amount(c);
             if parsed.is_none() {
@@ -477,17 +597,115 @@ impl Run<'_> {
                 !future
             })
         });
-        let channel = cell(Column::Channel).map(Cell::text);
-        let quote = self.policy.map(|policy| {
+        TaxRow {
+            sheet: sheet.name.clone(),
+            row: row_no,
+            column: header_of(Column::IdNumber),
+            amount_column: header_of(Column::Amount),
+            amount,
+            paid_on,
+            paid_on_text: text(Column::PaidOn).unwrap_or_default(),
+            channel: cell(Column::Channel).map(Cell::text),
+            receipt: text(Column::Receipt),
+        }
+    }
+
+    /// Each pupil's rows on the tax list made into the one payment the drive keeps: a row that repeats a payment
+    /// already counted is reported and left out, a row of another payer than the pupil's first row is reported,
+    /// and the rest are summed.
+    fn settle_payments(&mut self) {
+        for PupilPayments { student, rows } in std::mem::take(&mut self.payments) {
+            let mut kept: Vec<TaxRow> = Vec::new();
+            for paid in rows {
+                let Some(earlier) = kept.iter().find(|k| paid.repeats(k)) else {
+                    kept.push(paid);
+                    continue;
+                };
+                let (at, at_en) = (earlier.at(&paid), earlier.at_en(&paid));
+                let message = if paid.receipt.is_some() && earlier.receipt.is_some() {
+                    format!(
+                        "与{at}票证号码相同，是同一笔缴费，不重复计算 (the same receipt number as {at_en}: one payment, \
+                         not counted twice)"
+                    )
+                } else {
+                    format!(
+                        "与{at}金额、日期、渠道都相同，视为同一笔缴费，不重复计算 (the same amount, date and channel as \
+                         {at_en}: taken as the same payment, not counted twice)"
+                    )
+                };
+                self.problem_in(&paid.sheet, paid.row, paid.column.clone(), message);
+            }
+            // The drive keeps one payment a pupil, the family's or a department's: the first row's payer counts,
+            // and a row of the other is the operator's to check.
+            let department = kept.first().is_some_and(TaxRow::by_department);
+            let (kept, other): (Vec<TaxRow>, Vec<TaxRow>) =
+                kept.into_iter().partition(|r| r.by_department() == department);
+            if let Some(first) = kept.first() {
+                for paid in &other {
+                    let (at, at_en) = (first.at(paid), first.at_en(paid));
+                    let message = if department {
+                        format!(
+                            "此学生{at}为部门代缴，此行为个人缴费：未核对，请核实 ({at_en} is a department's payment for \
+                             this pupil, this row a family's: not applied, to check)"
+                        )
+                    } else {
+                        format!(
+                            "此学生{at}为个人缴费，此行为部门代缴：未核对，请核实 ({at_en} is the family's payment for \
+                             this pupil, this row a department's: not applied, to check)"
+                        )
+                    };
+                    self.problem_in(&paid.sheet, paid.row, paid.column.clone(), message);
+                }
+            }
+            let Some(first_row) = kept.first().map(|r| r.row) else { continue };
+            if let Some(changes) = self.tax_payment(&student, &kept) {
+                self.items.push((student.id, changes));
+                self.item_rows.push(first_row);
+            }
+        }
+    }
+
+    /// The quote for this pupil paying on `day`, under the drive's policy if it has one.
+    fn quote_on(&self, student: &Student, day: NaiveDate) -> Option<Result<policy::Quote, policy::QuoteError>> {
+        self.policy.map(|policy| {
             let request = QuoteRequest {
                 categories: student.categories.iter().map(|c| c.name.clone()).collect(),
-                paid_on: paid_on.unwrap_or(self.today),
+                paid_on: day,
                 enrollee: EnrolleeKind::default(),
                 freshman: false,
                 birth_date: student.birth_date,
             };
             policy::quote(policy, self.table, &request)
-        });
+        })
+    }
+
+    /// A pupil's payment from their rows (one payer's, no repeats): the amounts summed, dated the day they first
+    /// made up the amount due (a second full payment does not move the cover's start), else the last payment's
+    /// day; checked against the roster and the amount due.
+    fn tax_payment(&mut self, student: &Student, rows: &[TaxRow]) -> Option<Vec<Change>> {
+        let first = rows.first()?;
+        let row_no = first.row;
+        let amount: Option<i64> = rows.iter().map(|r| r.amount).sum();
+        let says_department = rows.iter().any(TaxRow::by_department);
+        let no_channel = rows.iter().all(|r| r.channel.is_none());
+        let department_share = says_department || (no_channel && student.payment == PaymentStatus::Government);
+        let mut by_date: Vec<&TaxRow> = rows.iter().collect();
+        by_date.sort_by_key(|r| (r.paid_on.is_none(), r.paid_on));
+        let mut running = Some(0_i64);
+        let mut made_up = None;
+        for paid in &by_date {
+            running = running.zip(paid.amount).map(|(sum, fen)| sum + fen);
+            let (Some(sum), Some(day)) = (running, paid.paid_on) else { continue };
+            let Some(Ok(q)) = self.quote_on(student, day) else { continue };
+            if sum >= if department_share { q.department_due_fen } else { q.personal_due_fen } {
+                made_up = Some(*paid);
+                break;
+            }
+        }
+        let chosen = made_up.or_else(|| by_date.iter().rev().find(|r| r.paid_on.is_some()).copied()).unwrap_or(first);
+        let paid_on = chosen.paid_on;
+        let channel = chosen.channel.clone().or_else(|| rows.iter().rev().find_map(|r| r.channel.clone()));
+        let quote = self.quote_on(student, paid_on.unwrap_or(self.today));
         let quoted = match &quote {
             Some(Ok(q)) => Some(q),
             _ => None,
@@ -501,10 +719,8 @@ impl Run<'_> {
         };
         // The list says so in its channel column; without one, a row the roster already holds as 财政代缴 whose
         // amount is the department's is that payment, not a family's.
-        let by_department = channel.as_deref().is_some_and(names_a_department)
-            || (channel.is_none()
-                && student.payment == PaymentStatus::Government
-                && amount.is_some_and(fits_department));
+        let by_department = says_department
+            || (no_channel && student.payment == PaymentStatus::Government && amount.is_some_and(fits_department));
         if student.payment == PaymentStatus::Government && !by_department {
             self.conflict(student, PaymentStatus::Government.label_zh(), PaymentStatus::Paid.label_zh(), row_no);
             return None;
@@ -514,6 +730,7 @@ impl Run<'_> {
             self.conflict(student, PaymentStatus::Paid.label_zh(), PaymentStatus::Government.label_zh(), row_no);
             return None;
         }
+        let rows_no: Vec<usize> = rows.iter().map(|r| r.row).collect();
         if let (Some(quote), Some(fen)) = (&quote, amount) {
             match quote {
                 Ok(q) => {
@@ -529,14 +746,26 @@ impl Run<'_> {
                             file_amount: money::as_number(fen),
                             due: money::as_number(due),
                             row: row_no,
+                            rows: rows_no.clone(),
                         });
                     }
                 }
                 Err(e) => {
                     let message = format!("无法核对金额：{e} (cannot check the amount)");
-                    self.problem(sheet, row_no, header_of(Column::Amount), message);
+                    let (sheet, column) = (first.sheet.clone(), first.amount_column.clone());
+                    self.problem_in(&sheet, row_no, column, message);
                 }
             }
+        }
+        if rows.len() > 1 {
+            self.report.combined_payments.push(CombinedPayment {
+                id_number: student.id_number.clone(),
+                name: student.name.clone(),
+                rows: rows_no,
+                amounts: rows.iter().map(|r| r.amount.map(money::as_number)).collect(),
+                total: amount.map(money::as_number),
+                paid_on,
+            });
         }
         if by_department {
             return Some(vec![Change::Payment(Payment::Government)]);

@@ -19,7 +19,7 @@ use crate::domain::money;
 use crate::domain::policy::{self, Policy, PolicySet, Renewal};
 use crate::domain::roster_check::CheckReport;
 use crate::io::export::FileFormat;
-use crate::io::reconcile::{ReconcileReport, Source};
+use crate::io::reconcile::{self, ReconcileReport, Source};
 use crate::io::sheet::ExportOptions;
 use crate::private_file::Existing;
 use crate::tui::Action;
@@ -173,8 +173,18 @@ impl App {
         for c in &r.conflicts {
             lines.push(fill(t.reconcile_conflict, &[&c.row, &id(&c.id_number), &c.name, &c.roster, &c.file]));
         }
+        let separator = if self.lang == crate::words::Language::En { ", " } else { "、" };
         for m in &r.amount_mismatches {
-            lines.push(fill(t.reconcile_amount, &[&m.row, &id(&m.id_number), &m.name, &m.file_amount, &m.due]));
+            let rows = reconcile::rows_text(&m.rows, separator);
+            lines.push(fill(t.reconcile_amount, &[&rows, &id(&m.id_number), &m.name, &m.file_amount, &m.due]));
+        }
+        for c in &r.combined_payments {
+            let (rows, amounts, number) =
+                (reconcile::rows_text(&c.rows, separator), c.amounts_text(), id(&c.id_number));
+            lines.push(match c.total {
+                Some(total) => fill(t.reconcile_combined, &[&rows, &number, &c.name, &amounts, &total]),
+                None => fill(t.reconcile_combined_unread, &[&rows, &number, &c.name, &amounts]),
+            });
         }
         for n in &r.not_registered {
             lines.push(fill(t.reconcile_not_registered, &[&n.row, &id(&n.id_number), &n.name, &n.status]));

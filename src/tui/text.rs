@@ -256,6 +256,8 @@ pub struct Text {
     pub reconcile_flagged: &'static str,
     pub reconcile_not_registered: &'static str,
     pub reconcile_rounded: &'static str,
+    pub reconcile_combined: &'static str,
+    pub reconcile_combined_unread: &'static str,
     pub merge_title: &'static str,
     pub restore_pick_title: &'static str,
     pub merge_preview: &'static str,

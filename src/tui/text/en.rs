@@ -312,6 +312,8 @@ pub static EN: Text = Text {
     reconcile_not_registered: "row {} {} {}: status “{}”: not registered, not marked enrolled here",
     reconcile_flagged: "  the roster holds {} {} ({}) with a number that failed the check: if it is this child, correct it with E on the detail screen",
     reconcile_rounded: "row {} {} {}: held with a rounded number ({}), matched by name: correct it with E on the detail screen",
+    reconcile_combined: "rows {} {} {}: several payments for one pupil, {} yuan, recorded as their sum, {} yuan",
+    reconcile_combined_unread: "rows {} {} {}: several payments for one pupil, {} yuan, an amount not understood: no amount recorded",
     restore_pick_title: "Restore: choose a backup",
     merge_title: "Merge another laptop's drive",
     merge_preview: "A preview: nothing has changed yet. Press {} to merge (a backup is taken first)",

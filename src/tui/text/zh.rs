@@ -291,6 +291,8 @@ pub static ZH: Text = Text {
     reconcile_not_registered: "第 {} 行 {} {}：参保状态为“{}”，未标记为在校参保",
     reconcile_flagged: "  名单中有同名学生 {} {}（{}），号码未通过校验；若是同一人，请在详情中按 E 更正号码",
     reconcile_rounded: "第 {} 行 {} {}：名单中此人的号码曾被表格截断（{}），已按姓名核对，请在详情中按 E 更正",
+    reconcile_combined: "第 {} 行 {} {}：同一学生多笔缴费 {} 元，按合计 {} 元记录",
+    reconcile_combined_unread: "第 {} 行 {} {}：同一学生多笔缴费 {} 元，有金额无法识别，未记录金额",
     restore_pick_title: "从备份恢复：选择一份备份",
     merge_title: "合并另一台电脑的数据文件",
     merge_preview: "以下为预览，数据尚未修改。按 {} 合并（合并前自动备份）",
