@@ -922,3 +922,50 @@ fn the_same_file_twice_in_one_push_is_pushed_once() {
     let again = push(&db, &[&a, &a], &[]);
     assert_eq!((again["unchanged"].as_u64(), again["added"].as_u64()), (Some(4), Some(0)), "{again}");
 }
+
+/// The county's keys and indexes, each with its definition and the key it backs.
+fn catalogue(db: &TestDb) -> Vec<String> {
+    db.client()
+        .query(
+            "SELECT t.relname || ': ' || pg_get_indexdef(i.indexrelid) || coalesce(' ' || c.contype::text || ' ' || c.conname, '')
+             FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid
+             LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid AND c.conrelid = t.oid
+             WHERE t.relnamespace = 'canbao'::regnamespace ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect()
+}
+
+#[test]
+fn a_new_countys_first_push_builds_every_key_and_index_the_schema_makes() {
+    let (Some(made), Some(pushed)) = (TestDb::new(), TestDb::new()) else { return };
+    let mut client = made.client();
+    let mut tx = client.transaction().unwrap();
+    assert!(canbao::county::schema::migrate(&mut tx).unwrap(), "the schema is new");
+    tx.commit().unwrap();
+    let mut tx = client.transaction().unwrap();
+    assert!(!canbao::county::schema::migrate(&mut tx).unwrap(), "and then it is there");
+    tx.commit().unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (drive(dir.path(), 0, 6), drive(dir.path(), 1, 4));
+    mark(&a, &pupil_id(0, 1), &["--payment", "paid", "--amount", "400"]);
+    // The first file makes the county (its keys built after its rows), the second meets them.
+    let first = push(&pushed, &[&a, &b], &[]);
+    assert_eq!(first["added"], 10, "{first}");
+    let expected = catalogue(&made);
+    assert!(expected.iter().any(|i| i.contains("pupils_key_key")), "{expected:?}");
+    assert_eq!(catalogue(&pushed), expected);
+    // The keys hold what they held: a pupil, a status, a history row once.
+    let mut client = pushed.client();
+    for table in ["pupils", "statuses", "audit"] {
+        let again = client.batch_execute(&format!("INSERT INTO canbao.{table} SELECT * FROM canbao.{table} LIMIT 1"));
+        assert!(again.is_err(), "{table} took a row twice");
+    }
+    let again = push(&pushed, &[&a, &b], &[]);
+    assert_eq!((again["added"].as_u64(), again["unchanged"].as_u64()), (Some(0), Some(10)), "{again}");
+    assert_eq!(rollup(&pushed, &[])["schools"].as_array().map(Vec::len), Some(2));
+}

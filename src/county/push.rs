@@ -168,6 +168,39 @@ fn fresh_pupils<'r>(
     Ok(new_ids(tx, new.len())?.into_iter().zip(new).collect())
 }
 
+/// Drops the keys and indexes of the county's bulk tables and returns the statements that build them again.
+/// Only for a county made in this transaction: its tables are empty and no other session sees them before the
+/// commit, so nothing reads them unindexed, and no roll-up waits on the locks. Built once after the rows, by a
+/// sort, each index costs a fraction of taking 300k rows one at a time (about a third of a first push's server
+/// time). The statements are read from the catalogue, so an index a later migration adds is built again too.
+fn defer_indexes(tx: &mut postgres::Transaction) -> Result<Vec<String>, CountyError> {
+    let rows = tx
+        .query(
+            "SELECT format('ALTER TABLE canbao.%I DROP CONSTRAINT %I', t.relname, c.conname),
+                    format('ALTER TABLE canbao.%I ADD CONSTRAINT %I %s', t.relname, c.conname,
+                           pg_get_constraintdef(c.oid)),
+                    0 AS kind
+             FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
+             WHERE t.relnamespace = 'canbao'::regnamespace AND t.relname IN ('pupils', 'statuses', 'audit')
+               AND c.contype IN ('p', 'u')
+             UNION ALL
+             SELECT format('DROP INDEX canbao.%I', x.relname), pg_get_indexdef(i.indexrelid), 1
+             FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_class x ON x.oid = i.indexrelid
+             WHERE t.relnamespace = 'canbao'::regnamespace AND t.relname IN ('pupils', 'statuses', 'audit')
+               AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+             -- Keys before the plain indexes, as the schema made them.
+             ORDER BY kind",
+            &[],
+        )
+        .map_err(server)?;
+    let mut rebuild = Vec::with_capacity(rows.len());
+    for row in &rows {
+        tx.batch_execute(row.get::<_, &str>(0)).map_err(server)?;
+        rebuild.push(row.get::<_, String>(1));
+    }
+    Ok(rebuild)
+}
+
 /// Pupils new to the county (`fresh`, in key order), with every insured year's statuses, straight into the
 /// county's tables: there is nothing to decide for them.
 fn insert_new(
@@ -427,14 +460,20 @@ fn insert_history<'r>(
 fn push_file(
     tx: &mut postgres::Transaction,
     file: &DriveFile,
+    new_county: bool,
     reveal: bool,
     brought: &mut HashMap<String, String>,
 ) -> Result<(FilePush, Vec<PushConflict>), CountyError> {
     let rows = file.rows;
     let drive_id = drive_row(tx, file)?;
     let schools = school_ids(tx, rows)?;
-    let known = match_pupils(tx, rows)?;
-    let events = known_events(tx, rows)?;
+    // A county this push has just made holds nothing to match and no history: its tables take the drive as it
+    // is, their keys built after the rows.
+    let (known, events, rebuild) = if new_county {
+        (HashMap::new(), HashSet::new(), defer_indexes(tx)?)
+    } else {
+        (match_pupils(tx, rows)?, known_events(tx, rows)?, Vec::new())
+    };
     let fresh = fresh_pupils(tx, rows, &known)?;
     insert_new(tx, rows, &fresh, &schools, drive_id)?;
     let (updated, conflicts) = update_known(tx, file, &known, &schools, drive_id, reveal, brought)?;
@@ -442,6 +481,9 @@ fn push_file(
     let pupil_of: HashMap<i64, i64> =
         known.iter().map(|(&s, &p)| (s, p)).chain(fresh.iter().map(|&(id, p)| (p.sid, id))).collect();
     let inserted = insert_history(tx, rows, &events, &pupil_of, drive_id)?;
+    for build in &rebuild {
+        tx.batch_execute(build).map_err(server)?;
+    }
     let audit_rows = inserted.len() as u64;
     brought.extend(inserted.into_iter().map(|hash| (hash.to_owned(), file.shown.clone())));
     let students = rows.pupils.len();
@@ -541,8 +583,8 @@ fn push_one(
     // The push's statements each run once over rows they have just been given: compiling them (JIT) took
     // longer than running them.
     tx.batch_execute("SET LOCAL jit = off").map_err(server)?;
-    schema::migrate(tx)?;
-    let (one, conflicts) = push_file(tx, file, reveal.is_some(), brought).map_err(in_file)?;
+    let new_county = schema::migrate(tx)?;
+    let (one, conflicts) = push_file(tx, file, new_county, reveal.is_some(), brought).map_err(in_file)?;
     if let Some(operator) = reveal {
         record_reveal(tx, file, &conflicts, operator).map_err(in_file)?;
     }

@@ -160,7 +160,8 @@ pub fn version(tx: &mut Transaction) -> Result<i64, CountyError> {
 
 /// Brings the schema forward inside the caller's transaction (which holds [`PUSH_LOCK`]), so a push that
 /// fails or is a dry run leaves the database as it found it. A schema from a newer canbao is refused.
-pub fn migrate(tx: &mut Transaction) -> Result<(), CountyError> {
+/// Returns true when it made the schema: the county is empty and its tables are this transaction's alone.
+pub fn migrate(tx: &mut Transaction) -> Result<bool, CountyError> {
     let current = version(tx)?;
     if current > latest_version() {
         return Err(CountyError::TooNew { found: current, supported: latest_version() });
@@ -181,7 +182,7 @@ pub fn migrate(tx: &mut Transaction) -> Result<(), CountyError> {
         )
         .map_err(CountyError::server)?;
     }
-    Ok(())
+    Ok(current == 0)
 }
 
 /// The first version whose statuses keep a closed year's class.
