@@ -228,7 +228,7 @@ pub fn find_contradictions(tx: &mut postgres::Transaction, year: i32) -> Result<
 pub struct Names<'a> {
     pub this_file: &'a str,
     /// The changes earlier files of this push brought to the county: hash → the file's path as given.
-    pub brought: &'a std::collections::HashMap<String, String>,
+    pub brought: &'a super::Map<String, String>,
 }
 
 pub fn conflicts_of(

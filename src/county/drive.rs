@@ -2,12 +2,11 @@
 //! change that set it (as `store::merge` chooses it); their statuses for each insured year the drive holds,
 //! stamped the same way within the year; and its audit history with each row's hash.
 
-use std::collections::HashMap;
-
 use rusqlite::Connection;
 
 use std::borrow::Cow;
 
+use super::Map;
 use crate::store::merge::{GROUPS, PupilKey, informative};
 use crate::store::{Field, Store, StoreError, instant, schema};
 
@@ -143,7 +142,16 @@ fn event_hash(parts: &[Option<&str>]) -> String {
         }
         eat(0x1F);
     }
-    format!("{h:032x}")
+    hex(h)
+}
+
+/// The hash as 32 lowercase hex digits, as `format!("{h:032x}")` writes it (a county holds hashes written
+/// that way), by hand: `format!` was a tenth of reading a drive's history.
+fn hex(h: u128) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut text = String::with_capacity(32);
+    text.extend((0..32).rev().map(|i| char::from(DIGITS[((h >> (4 * i)) & 0xF) as usize])));
+    text
 }
 
 /// Reads everything a push sends, in one snapshot of the drive. The connection should be read-only: a drive
@@ -399,12 +407,11 @@ fn read_audit_where(
 
 /// Fills in each pupil's key, creation row and newest change per group (per year for the yearly groups).
 fn settle(pupils: &mut [DrivePupil], statuses: &mut [DriveStatus], audit: &[DriveEvent]) {
-    let group_of: HashMap<&str, usize> =
+    let group_of: Map<&str, usize> =
         GROUPS.iter().enumerate().flat_map(|(g, fields)| fields.iter().map(move |f| (f.key(), g))).collect();
     let yearly: Vec<bool> = GROUPS.iter().map(|fields| fields.iter().all(|f| f.is_yearly())).collect();
-    let index: HashMap<i64, usize> = pupils.iter().enumerate().map(|(i, p)| (p.sid, i)).collect();
-    let status_index: HashMap<(i64, i32), usize> =
-        statuses.iter().enumerate().map(|(i, s)| ((s.sid, s.year), i)).collect();
+    let index: Map<i64, usize> = pupils.iter().enumerate().map(|(i, p)| (p.sid, i)).collect();
+    let status_index: Map<(i64, i32), usize> = statuses.iter().enumerate().map(|(i, s)| ((s.sid, s.year), i)).collect();
     // Which groups a pupil's creation row speaks for depends on the values still there (see said_at_creation).
     // Asked of every pupil and group: the values are looked at where they are, not copied.
     fn said<'v>(fields: &[Field], value: &dyn Fn(Field) -> Option<Cow<'v, str>>) -> bool {
@@ -421,8 +428,8 @@ fn settle(pupils: &mut [DrivePupil], statuses: &mut [DriveStatus], audit: &[Driv
             *slot = Some(e);
         }
     };
-    let mut creations: HashMap<usize, Vec<usize>> = HashMap::new();
-    let mut pupils_of_creation: HashMap<&str, usize> = HashMap::new();
+    let mut creations: Map<usize, Vec<usize>> = Map::default();
+    let mut pupils_of_creation: Map<&str, usize> = Map::default();
     for (e, event) in audit.iter().enumerate() {
         let Some(sid) = event.sid else { continue };
         let Some(&p) = index.get(&sid) else { continue };
@@ -455,23 +462,20 @@ fn settle(pupils: &mut [DrivePupil], statuses: &mut [DriveStatus], audit: &[Driv
             pupils[p].created_event = Some(audit[*only].hash.clone());
         }
     }
-    let mut keys: HashMap<String, usize> = HashMap::new();
     for p in pupils.iter_mut() {
-        let key = PupilKey::of(
-            p.id_number.clone(),
-            p.id_valid,
-            p.name.clone(),
-            p.school.clone(),
-            p.grade.clone(),
-            p.class.clone(),
-        );
-        p.key = key.text();
-        *keys.entry(p.key.clone()).or_default() += 1;
+        p.key = PupilKey::text_of(&p.id_number, p.id_valid, &p.name, &p.school, &p.grade, &p.class);
     }
+    let mut keys: Map<&str, usize> = Map::default();
+    for p in pupils.iter() {
+        *keys.entry(p.key.as_str()).or_default() += 1;
+    }
+    // Which keys two pupils share, found before any key is changed.
+    let shared: Vec<bool> = pupils.iter().map(|p| keys.get(p.key.as_str()).is_some_and(|&n| n > 1)).collect();
+    drop(keys);
     // Two children a merge could not tell apart (same flagged number, name and class) stay two pupils: each
     // keyed further by its creation row, which copies of the drive share.
-    for p in pupils.iter_mut() {
-        if keys.get(&p.key).is_some_and(|&n| n > 1) {
+    for (p, shared) in pupils.iter_mut().zip(shared) {
+        if shared {
             let own = p.created_event.clone().unwrap_or_else(|| format!("row{}", p.sid));
             p.key = format!("{}\u{1f}#{own}", p.key);
         }
@@ -614,5 +618,12 @@ mod tests {
         assert_ne!(event_hash(&[Some("ab"), Some("c")]), event_hash(&[Some("a"), Some("bc")]));
         // FNV-1a of nothing is its offset basis: the algorithm, not a value made up here.
         assert_eq!(event_hash(&[]), "6c62272e07bb014262b821756295c58d");
+    }
+
+    #[test]
+    fn the_hash_is_written_as_format_writes_it() {
+        for h in [0, 1, 0xF0, u128::MAX, u128::MAX / 3, 0x6c62272e07bb014262b821756295c58d, 1 << 127] {
+            assert_eq!(hex(h), format!("{h:032x}"));
+        }
     }
 }

@@ -13,6 +13,11 @@ pub use connect::Target;
 pub use push::{DriveFile, PushConflict, PushReport, push_all};
 pub use rollup::{Rollup, rollup};
 
+/// The per-row maps of a push and of reading its drive: keyed by row ids and hashes the drive and the push
+/// made themselves, so a fast hasher (SipHash was a tenth of a push's own work).
+type Map<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+type Set<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
+
 /// The environment variable holding the county database's URL when `--to` / `--from` is not given.
 pub const URL_ENV: &str = "CANBAO_PG";
 

@@ -3,15 +3,13 @@
 //! to the county then go straight into its tables with COPY; the ones it has are staged and decided on group
 //! of fields by group as a merge decides (`decide`); the history rows it lacks go in last.
 
-use std::collections::{HashMap, HashSet};
-
 use serde::Serialize;
 
 use super::copy::{self, Dest};
 pub use super::decide::PushConflict;
 use super::decide::{self, COUNTY_GROUPS};
 use super::drive::{DrivePupil, DriveRead, DriveStatus};
-use super::{CountyError, schema};
+use super::{CountyError, Map, Set, schema};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct FilePush {
@@ -58,13 +56,13 @@ fn drive_row(tx: &mut postgres::Transaction, file: &DriveFile) -> Result<i32, Co
 
 /// The schools (a handful) made where new, so each pupil row carries its school's id: every school the drive
 /// names is in the map (the COPYs below rely on it).
-fn school_ids(tx: &mut postgres::Transaction, rows: &DriveRead) -> Result<HashMap<String, i32>, CountyError> {
+fn school_ids(tx: &mut postgres::Transaction, rows: &DriveRead) -> Result<Map<String, i32>, CountyError> {
     let mut names: Vec<&str> = rows.pupils.iter().map(|p| p.school.as_str()).collect();
     names.sort_unstable();
     names.dedup();
     tx.execute("INSERT INTO canbao.schools(name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING", &[&names])
         .map_err(server)?;
-    let ids: HashMap<String, i32> = tx
+    let ids: Map<String, i32> = tx
         .query("SELECT name, id FROM canbao.schools WHERE name = ANY($1)", &[&names])
         .map_err(server)?
         .iter()
@@ -79,7 +77,7 @@ fn school_ids(tx: &mut postgres::Transaction, rows: &DriveRead) -> Result<HashMa
 
 /// The county's pupil for each of the drive's that it has (drive row id → county id): by key, else (a number
 /// corrected on one laptop, a flagged pupil moved) by the one creation row copies of a drive share.
-fn match_pupils(tx: &mut postgres::Transaction, rows: &DriveRead) -> Result<HashMap<i64, i64>, CountyError> {
+fn match_pupils(tx: &mut postgres::Transaction, rows: &DriveRead) -> Result<Map<i64, i64>, CountyError> {
     tx.batch_execute(
         r#"CREATE TEMP TABLE stage_keys (sid bigint NOT NULL, key text COLLATE "C" NOT NULL, created_event uuid)
            ON COMMIT DROP"#,
@@ -119,7 +117,7 @@ fn match_pupils(tx: &mut postgres::Transaction, rows: &DriveRead) -> Result<Hash
 
 /// The drive's history rows the county already has, by hash. The hashes stay staged for the decisions (was
 /// the county's change seen by this drive?).
-fn known_events(tx: &mut postgres::Transaction, rows: &DriveRead) -> Result<HashSet<String>, CountyError> {
+fn known_events(tx: &mut postgres::Transaction, rows: &DriveRead) -> Result<Set<String>, CountyError> {
     tx.batch_execute("CREATE TEMP TABLE stage_events (event uuid NOT NULL) ON COMMIT DROP").map_err(server)?;
     copy::copy(tx, "stage_events", "event", &rows.audit, |line, e| line.text(&e.hash))?;
     tx.batch_execute("ANALYZE stage_events").map_err(server)?;
@@ -160,7 +158,7 @@ fn new_ids(tx: &mut postgres::Transaction, n: usize) -> Result<Vec<i64>, CountyE
 fn fresh_pupils<'r>(
     tx: &mut postgres::Transaction,
     rows: &'r DriveRead,
-    known: &HashMap<i64, i64>,
+    known: &Map<i64, i64>,
 ) -> Result<Vec<(i64, &'r DrivePupil)>, CountyError> {
     let mut new: Vec<&DrivePupil> = rows.pupils.iter().filter(|p| !known.contains_key(&p.sid)).collect();
     // Byte order: the order of the county's `key COLLATE "C"`.
@@ -207,7 +205,7 @@ fn insert_new(
     tx: &mut postgres::Transaction,
     rows: &DriveRead,
     fresh: &[(i64, &DrivePupil)],
-    schools: &HashMap<String, i32>,
+    schools: &Map<String, i32>,
     drive_id: i32,
 ) -> Result<(), CountyError> {
     if fresh.is_empty() {
@@ -219,7 +217,7 @@ fn insert_new(
     copy::copy(tx, "canbao.pupils", &columns, fresh, |line, &(id, p)| {
         copy::write_pupil(line, id, p, schools.get(&p.school).copied().unwrap_or(0), audit, into)
     })?;
-    let id_of: HashMap<i64, i64> = fresh.iter().map(|&(id, p)| (p.sid, id)).collect();
+    let id_of: Map<i64, i64> = fresh.iter().map(|&(id, p)| (p.sid, id)).collect();
     // In the order of the statuses' primary key (pupil, year), for the same reason as the pupils.
     let mut statuses: Vec<(i64, &DriveStatus)> =
         rows.statuses.iter().filter_map(|st| id_of.get(&st.sid).map(|&id| (id, st))).collect();
@@ -255,8 +253,8 @@ fn create_staging(tx: &mut postgres::Transaction) -> Result<(), CountyError> {
 fn stage_known(
     tx: &mut postgres::Transaction,
     rows: &DriveRead,
-    known: &HashMap<i64, i64>,
-    schools: &HashMap<String, i32>,
+    known: &Map<i64, i64>,
+    schools: &Map<String, i32>,
 ) -> Result<(), CountyError> {
     create_staging(tx)?;
     let audit = &rows.audit;
@@ -278,11 +276,11 @@ fn stage_known(
 fn update_known(
     tx: &mut postgres::Transaction,
     file: &DriveFile,
-    known: &HashMap<i64, i64>,
-    schools: &HashMap<String, i32>,
+    known: &Map<i64, i64>,
+    schools: &Map<String, i32>,
     drive_id: i32,
     reveal: bool,
-    brought: &HashMap<String, String>,
+    brought: &Map<String, String>,
 ) -> Result<(usize, Vec<PushConflict>), CountyError> {
     if known.is_empty() {
         return Ok((0, Vec::new()));
@@ -438,11 +436,11 @@ fn insert_categories(tx: &mut postgres::Transaction, rows: &DriveRead) -> Result
 fn insert_history<'r>(
     tx: &mut postgres::Transaction,
     rows: &'r DriveRead,
-    known_events: &HashSet<String>,
-    pupil_of: &HashMap<i64, i64>,
+    known_events: &Set<String>,
+    pupil_of: &Map<i64, i64>,
     drive_id: i32,
 ) -> Result<Vec<&'r str>, CountyError> {
-    let mut seen: HashSet<&str> = HashSet::new();
+    let mut seen: Set<&str> = Set::default();
     let new: Vec<_> =
         rows.audit.iter().filter(|e| !known_events.contains(&e.hash) && seen.insert(e.hash.as_str())).collect();
     if new.is_empty() {
@@ -462,7 +460,7 @@ fn push_file(
     file: &DriveFile,
     new_county: bool,
     reveal: bool,
-    brought: &mut HashMap<String, String>,
+    brought: &mut Map<String, String>,
 ) -> Result<(FilePush, Vec<PushConflict>), CountyError> {
     let rows = file.rows;
     let drive_id = drive_row(tx, file)?;
@@ -470,7 +468,7 @@ fn push_file(
     // A county this push has just made holds nothing to match and no history: its tables take the drive as it
     // is, their keys built after the rows.
     let (known, events, rebuild) = if new_county {
-        (HashMap::new(), HashSet::new(), defer_indexes(tx)?)
+        (Map::default(), Set::default(), defer_indexes(tx)?)
     } else {
         (match_pupils(tx, rows)?, known_events(tx, rows)?, Vec::new())
     };
@@ -478,7 +476,7 @@ fn push_file(
     insert_new(tx, rows, &fresh, &schools, drive_id)?;
     let (updated, conflicts) = update_known(tx, file, &known, &schools, drive_id, reveal, brought)?;
     insert_categories(tx, rows)?;
-    let pupil_of: HashMap<i64, i64> =
+    let pupil_of: Map<i64, i64> =
         known.iter().map(|(&s, &p)| (s, p)).chain(fresh.iter().map(|&(id, p)| (p.sid, id))).collect();
     let inserted = insert_history(tx, rows, &events, &pupil_of, drive_id)?;
     for build in &rebuild {
@@ -549,7 +547,7 @@ pub fn push_all(
         return Err(CountyError::RevealInDryRun);
     }
     let mut report = PushReport { dry_run, ..Default::default() };
-    let mut brought = HashMap::new();
+    let mut brought = Map::default();
     if dry_run {
         let mut outer = client.transaction().map_err(server)?;
         for file in files {
@@ -576,7 +574,7 @@ fn push_one(
     tx: &mut postgres::Transaction,
     file: &DriveFile,
     reveal: Option<&str>,
-    brought: &mut HashMap<String, String>,
+    brought: &mut Map<String, String>,
 ) -> Result<(FilePush, Vec<PushConflict>), CountyError> {
     let in_file = |e: CountyError| CountyError::File { file: file.shown.clone(), reason: e.to_string() };
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&schema::PUSH_LOCK]).map_err(server)?;
