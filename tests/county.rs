@@ -969,3 +969,43 @@ fn a_new_countys_first_push_builds_every_key_and_index_the_schema_makes() {
     assert_eq!((again["added"].as_u64(), again["unchanged"].as_u64()), (Some(0), Some(10)), "{again}");
     assert_eq!(rollup(&pushed, &[])["schools"].as_array().map(Vec::len), Some(2));
 }
+
+#[test]
+fn a_number_corrected_on_a_copy_of_the_drive_corrects_the_countys_pupil_and_adds_no_second() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let school = "第1小学";
+    let good = pupil_id(0, 0);
+    // The last digit typed wrong: flagged, keyed by number, name, school and class.
+    let typo = format!("{}{}", &good[..17], if good.ends_with('1') { '2' } else { '1' });
+    let list = |number: &str| {
+        format!("姓名,身份证号,所在年级、班级\n张小明,{number},三年级1班\n李小红,{},三年级1班\n", pupil_id(0, 1))
+    };
+    let a = dir.path().join("a.db");
+    std::fs::write(dir.path().join("first.csv"), list(&typo)).unwrap();
+    canbao(&a).args(["import", "--school", school]).arg(dir.path().join("first.csv")).assert().success();
+    let first = push(&db, &[&a], &[]);
+    assert_eq!(first["added"], 2, "{first}");
+
+    // The other laptop's copy, where the corrected list came in.
+    let b = dir.path().join("b.db");
+    std::fs::copy(&a, &b).unwrap();
+    std::fs::write(dir.path().join("corrected.csv"), list(&good)).unwrap();
+    canbao(&b).args(["import", "--school", school]).arg(dir.path().join("corrected.csv")).assert().success();
+    let found = json(canbao(&b).args(["find", &good, "--json", "--reveal"]));
+    assert_eq!(found.as_array().map(Vec::len), Some(1), "the copy corrected the number: {found}");
+
+    let second = push(&db, &[&b], &[]);
+    assert_eq!((second["added"].as_u64(), second["updated"].as_u64()), (Some(0), Some(1)), "{second}");
+    let keys: Vec<(String, bool)> = db
+        .client()
+        .query("SELECT id_number, id_valid FROM canbao.pupils ORDER BY id_number", &[])
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    let mut expected = vec![(good.clone(), true), (pupil_id(0, 1), true)];
+    expected.sort();
+    assert_eq!(keys, expected);
+    assert_eq!(rollup(&db, &[])["students"], 2);
+}

@@ -76,7 +76,10 @@ fn school_ids(tx: &mut postgres::Transaction, rows: &DriveRead) -> Result<Map<St
 }
 
 /// The county's pupil for each of the drive's that it has (drive row id → county id): by key, else (a number
-/// corrected on one laptop, a flagged pupil moved) by the one creation row copies of a drive share.
+/// corrected on one laptop, a flagged pupil moved) by the one creation row copies of a drive share. Runs after
+/// [`known_events`]: a county pupil's creation row came in with it (a push sends a new pupil's history with
+/// it), so only a creation row the county already has can name one of its pupils, and a drive new to the
+/// county (another school's) asks nothing by creation row.
 fn match_pupils(tx: &mut postgres::Transaction, rows: &DriveRead) -> Result<Map<i64, i64>, CountyError> {
     tx.batch_execute(
         r#"CREATE TEMP TABLE stage_keys (sid bigint NOT NULL, key text COLLATE "C" NOT NULL, created_event uuid)
@@ -97,7 +100,8 @@ fn match_pupils(tx: &mut postgres::Transaction, rows: &DriveRead) -> Result<Map<
          INSERT INTO stage_match
          WITH loose AS MATERIALIZED (
              SELECT k.sid, k.created_event FROM stage_keys k
-             WHERE k.created_event IS NOT NULL AND NOT EXISTS (SELECT 1 FROM stage_match m WHERE m.sid = k.sid)
+             WHERE k.created_event IN (SELECT event FROM stage_known)
+               AND NOT EXISTS (SELECT 1 FROM stage_match m WHERE m.sid = k.sid)
          ), found AS (
              -- A drive's creation rows are its own (see drive::settle): n counts the county's pupils with it.
              SELECT l.sid, p.id, count(*) OVER (PARTITION BY p.created_event) AS n
@@ -115,18 +119,20 @@ fn match_pupils(tx: &mut postgres::Transaction, rows: &DriveRead) -> Result<Map<
         .collect())
 }
 
-/// The drive's history rows the county already has, by hash. The hashes stay staged for the decisions (was
-/// the county's change seen by this drive?).
+/// The drive's history rows the county already has, by hash (also staged, as `stage_known`). The drive's
+/// hashes stay staged for the decisions (was the county's change seen by this drive?).
 fn known_events(tx: &mut postgres::Transaction, rows: &DriveRead) -> Result<Set<String>, CountyError> {
     tx.batch_execute("CREATE TEMP TABLE stage_events (event uuid NOT NULL) ON COMMIT DROP").map_err(server)?;
     copy::copy(tx, "stage_events", "event", &rows.audit, |line, e| line.text(&e.hash))?;
-    tx.batch_execute("ANALYZE stage_events").map_err(server)?;
+    tx.batch_execute(
+        "ANALYZE stage_events;
+         CREATE TEMP TABLE stage_known ON COMMIT DROP AS
+             SELECT e.event FROM stage_events e WHERE EXISTS (SELECT 1 FROM canbao.audit a WHERE a.event = e.event);
+         ANALYZE stage_known;",
+    )
+    .map_err(server)?;
     Ok(tx
-        .query(
-            "SELECT encode(uuid_send(e.event), 'hex') FROM stage_events e
-             WHERE EXISTS (SELECT 1 FROM canbao.audit a WHERE a.event = e.event)",
-            &[],
-        )
+        .query("SELECT encode(uuid_send(event), 'hex') FROM stage_known", &[])
         .map_err(server)?
         .iter()
         .map(|r| r.get(0))
@@ -470,7 +476,8 @@ fn push_file(
     let (known, events, rebuild) = if new_county {
         (Map::default(), Set::default(), defer_indexes(tx)?)
     } else {
-        (match_pupils(tx, rows)?, known_events(tx, rows)?, Vec::new())
+        let events = known_events(tx, rows)?;
+        (match_pupils(tx, rows)?, events, Vec::new())
     };
     let fresh = fresh_pupils(tx, rows, &known)?;
     insert_new(tx, rows, &fresh, &schools, drive_id)?;
@@ -497,7 +504,7 @@ fn push_file(
     };
     // The staging tables go with the transaction; a second file in the same one makes its own.
     tx.batch_execute(
-        "DROP TABLE IF EXISTS stage_keys, stage_match, stage_events, stage_pupils, stage_statuses, fresh_statuses,
+        "DROP TABLE IF EXISTS stage_keys, stage_match, stage_events, stage_known, stage_pupils, stage_statuses, fresh_statuses,
              stage_contradicted",
     )
     .map_err(server)?;
