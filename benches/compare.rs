@@ -248,7 +248,7 @@ fn main() {
         let db = dir.join("push-only.db");
         remove_db(&db);
         run(&mut import(&db, &csv_path));
-        county_push(&db, &csv_path, &k(import_rows));
+        county_push(&db, &csv_path, import_rows, &k(import_rows));
         return;
     }
 
@@ -281,7 +281,7 @@ fn main() {
 
     // The county: the 100k drive pushed into PostgreSQL (staging by COPY, then the set-based upserts, its
     // history included) against psql's `\copy` of the same rows into a bare table, each into an empty database.
-    county_push(&mid_db, &csv_path, &k(import_rows));
+    county_push(&mid_db, &csv_path, import_rows, &k(import_rows));
 
     // A drive that grows batch by batch: 5k new pupils into the 100k drive just built, against the same 5k into
     // an empty drive. `--dry-run` is the import's own work; the real run adds the automatic backup taken before
@@ -713,7 +713,7 @@ fn merge_rows(dir: &Path, drive: &Path, rows: usize, small: usize, gnu_time: boo
 
 /// `canbao push` of a drive against `psql \copy` of its class list, on $CANBAO_BENCH_PG (default the local
 /// server as root); skipped with a notice where psql or the server is missing.
-fn county_push(drive: &Path, csv: &Path, rows: &str) {
+fn county_push(drive: &Path, csv: &Path, n: usize, rows: &str) {
     let admin_url =
         std::env::var("CANBAO_BENCH_PG").unwrap_or_else(|_| "postgresql://root@127.0.0.1:5432/postgres".into());
     if !works("psql", &[&admin_url, "-qAtc", "SELECT 1"]) {
@@ -781,6 +781,25 @@ fn county_push(drive: &Path, csv: &Path, rows: &str) {
         },
     );
     let _ = std::fs::remove_dir_all(&dump);
+    // Another school's drive of the same size (no pupil in common) into the county the first made: the push
+    // as a county meets it after its first day, every index already full.
+    let other_csv = csv.with_file_name(format!("pupils-other-{n}.csv"));
+    std::fs::write(&other_csv, support::csv(&support::pupils_from(n, 43, 336_000 * n.div_ceil(336_000)))).expect("csv");
+    let other = drive.with_file_name("push-other.db");
+    remove_db(&other);
+    run(canbao().arg("--db").arg(&other).arg("import").args(["--school", "另一所学校"]).arg(&other_csv));
+    let into_full = time(
+        3,
+        || {
+            run(&mut psql(&url, "DROP SCHEMA IF EXISTS canbao CASCADE"));
+            run(canbao().arg("push").arg(drive).args(["--to", &url]));
+        },
+        || {
+            let mut c = canbao();
+            c.arg("push").arg(&other).args(["--to", &url]);
+            c
+        },
+    );
     run(&mut psql(&admin_url, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")));
     compared(
         &format!(
@@ -795,6 +814,14 @@ fn county_push(drive: &Path, csv: &Path, rows: &str) {
             "`push` of a {rows}-pupil drive to PostgreSQL (vs `psql \\copy` of the same rows it writes, pupils, statuses and history, into bare tables)"
         ),
         ours,
+        same_rows,
+        Some((3.0, "≤ 3.0×")),
+    );
+    compared(
+        &format!(
+            "`push` of another school's {rows}-pupil drive into the county holding the first (vs the same `\\copy` of the first's rows, the same size)"
+        ),
+        into_full,
         same_rows,
         Some((3.0, "≤ 3.0×")),
     );

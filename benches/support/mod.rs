@@ -49,9 +49,15 @@ fn check_char(first17: &str) -> char {
 
 /// `n` pupils with distinct valid IDs.
 pub fn pupils(n: usize, seed: u64) -> Vec<Pupil> {
+    pupils_from(n, seed, 0)
+}
+
+/// `n` pupils whose IDs are the `first`-th onwards: lists from different `first`s at least `n` apart share no
+/// ID (another school's drive); `first` = 336000 × k moves to the k-th area code.
+pub fn pupils_from(n: usize, seed: u64, first: usize) -> Vec<Pupil> {
     let mut rng = Rng::new(seed);
     let mut out = Vec::with_capacity(n);
-    for i in 0..n {
+    for i in first..first + n {
         let mut name = SURNAMES[rng.below(SURNAMES.len())].to_owned();
         for _ in 0..1 + rng.below(2) {
             name.push_str(GIVEN[rng.below(GIVEN.len())]);
