@@ -1521,6 +1521,17 @@ fn agency_preview_lists_unregistered_rows_and_the_flagged_pupil_of_the_same_name
     assert_eq!(app.store.student(sun.id).expect("s").enrollment, Enrollment::Unknown, "未登记 is not marked");
 }
 
+/// The tax office's list at `tax` opened from the palette: the preview's lines.
+fn tax_list_previewed(app: &mut App, tax: &std::path::Path) -> Vec<String> {
+    app.update(Action::Palette);
+    type_text(app, "reconcile tax");
+    app.update(Action::Confirm);
+    type_text(app, &tax.display().to_string());
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::ReconcilePreview { lines, .. }) = &app.modal else { panic!("no preview") };
+    lines.clone()
+}
+
 #[test]
 fn reconcile_from_the_palette_previews_then_applies() {
     let dir = tempfile::tempdir().expect("dir");
@@ -1530,12 +1541,7 @@ fn reconcile_from_the_palette_previews_then_applies() {
     let tax = dir.path().join("tax.csv");
     std::fs::write(&tax, format!("姓名,证件号码,缴费金额,缴费日期\n孙语,{},380,2023-10-08\n", sun.id_number))
         .expect("write");
-    app.update(Action::Palette);
-    type_text(&mut app, "reconcile tax");
-    app.update(Action::Confirm);
-    type_text(&mut app, &tax.display().to_string());
-    app.update(Action::Confirm);
-    let Some(canbao::tui::modal::Modal::ReconcilePreview { lines, .. }) = &app.modal else { panic!("no preview") };
+    let lines = tax_list_previewed(&mut app, &tax);
     assert!(lines.iter().any(|l| l.contains("已更新 1")), "{lines:?}");
     assert_eq!(app.store.student(sun.id).expect("s").payment, PaymentStatus::Unpaid, "a preview changes nothing");
     app.update(Action::Confirm);
@@ -1557,12 +1563,7 @@ fn a_top_up_on_the_tax_list_is_previewed_and_applied_as_the_sum() {
     let id = &sun.id_number;
     let text = format!("姓名,证件号码,缴费金额,缴费日期\n孙语,{id},200,2023-10-08\n孙语,{id},180,2023-10-20\n");
     std::fs::write(&tax, text).expect("write");
-    app.update(Action::Palette);
-    type_text(&mut app, "reconcile tax");
-    app.update(Action::Confirm);
-    type_text(&mut app, &tax.display().to_string());
-    app.update(Action::Confirm);
-    let Some(canbao::tui::modal::Modal::ReconcilePreview { lines, .. }) = &app.modal else { panic!("no preview") };
+    let lines = tax_list_previewed(&mut app, &tax);
     let summed = lines.iter().find(|l| l.contains("多笔缴费")).expect("the two payments are named");
     assert!(summed.contains("第 2、3 行") && summed.contains("200 + 180") && summed.contains("合计 380"), "{summed}");
     app.update(Action::Confirm);
