@@ -447,3 +447,74 @@ fn id_numbers_in_a_text_formula_are_read_as_the_number_everywhere() {
         }
     }
 }
+
+/// One worksheet written as a school writes it: `rows` from the top (`None`, an empty cell), then `merges`
+/// (first row, last row, first column, last column, 0-based) holding `text`, as Excel keeps a merged range.
+fn write_xlsx(path: &Path, sheet_name: &str, rows: &[Vec<Option<&str>>], merges: &[(u32, u16, u16, &str)]) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name(sheet_name).unwrap();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, text) in row.iter().enumerate() {
+            if let Some(text) = text {
+                sheet.write_string(r as u32, c as u16, *text).unwrap();
+            }
+        }
+    }
+    for &(row, first, last, text) in merges {
+        sheet.merge_range(row, first, row, last, text, &rust_xlsxwriter::Format::new()).unwrap();
+    }
+    book.save(path).unwrap();
+}
+
+#[test]
+fn footers_outside_the_name_column_are_skipped_with_their_rows_and_no_pupil_is_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("footer.xlsx");
+    let ids: Vec<String> = (1..=4).map(|i| valid(&format!("4502022013040510{i}"))).collect();
+    let id = |i: usize| Some(ids[i].as_str());
+    let rows: Vec<Vec<Option<&str>>> = vec![
+        vec![Some("序号"), Some("姓名"), Some("身份证号"), Some("家长电话"), Some("备注")],
+        vec![Some("1"), Some("学生甲"), id(0), None, None],
+        vec![Some("2"), Some("学生乙"), id(1), None, None],
+        // An ID still to come: a pupil, and its note's 说明 is no footer.
+        vec![Some("3"), Some("学生丙"), None, None, Some("说明：身份证在办")],
+        // A footer word beside a name, with no ID: kept, and said.
+        vec![Some("4"), Some("学生丁"), None, Some("合计"), None],
+        // A valid ID is a pupil whatever the row holds.
+        vec![Some("合计"), Some("学生戊"), id(2), None, None],
+        vec![Some("合计"), Some("3人")],     // row 7
+        vec![None, Some("男：2人 女：1人")], // row 8
+        vec![None, Some("以下空白")],        // row 9
+        vec![Some("合计"), None, Some("3")], // row 10
+        vec![Some("制表人：王老师"), Some("王老师"), None, Some("审核人：李老师")], // row 11
+        vec![None, None, None, Some("填表日期：2026年9月1日")], // row 12
+        vec![None, Some("以下无内容")],      // row 13
+        vec![Some("人数：45")],              // row 14
+        vec![Some("5"), None, Some("待补")], // row 15: no name, no ID
+    ];
+    write_xlsx(&path, "三年级1班", &rows, &[]);
+    let mut store = store();
+    let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false).unwrap();
+    let mut names: Vec<String> =
+        store.students(&StudentFilter::default()).unwrap().into_iter().map(|s| s.name).collect();
+    names.sort();
+    assert_eq!(names, ["学生丁", "学生丙", "学生乙", "学生戊", "学生甲"], "{report:?}");
+    assert_eq!((report.added, report.skipped), (5, 9), "{report:?}");
+    let said = |row: usize| -> Vec<&str> {
+        report.problems.iter().filter(|p| p.row == row).map(|p| p.message.as_str()).collect()
+    };
+    for row in 7..=14 {
+        assert!(
+            said(row).iter().any(|m| m.contains("表尾行") && m.contains("已跳过")),
+            "row {row} skipped as a footer: {:?}",
+            said(row)
+        );
+        assert!(report.problems.iter().any(|p| p.row == row && p.file.ends_with("footer.xlsx")));
+    }
+    assert!(said(7).iter().any(|m| m.contains("“合计 3人”")), "{:?}", said(7));
+    assert!(said(15).iter().any(|m| m.contains("没有姓名和身份证号码")), "{:?}", said(15));
+    assert!(said(5).iter().any(|m| m.contains("像是表尾行") && m.contains("已作为学生导入")), "{:?}", said(5));
+    assert!(!said(4).iter().any(|m| m.contains("表尾")), "{:?}", said(4));
+    assert!(!said(6).iter().any(|m| m.contains("表尾")), "{:?}", said(6));
+}

@@ -329,6 +329,15 @@ struct RowReader<'a> {
     classes: ClassCells,
 }
 
+/// What a row is, read before anything else is made of it.
+enum RowKind {
+    Pupil,
+    /// A pupil, with a line for the operator to check (a footer word beside a name).
+    Flagged(String),
+    /// No pupil: why.
+    Skipped(String),
+}
+
 /// The grade and class that `class_label::from_columns` makes of a row's cells, for the cells met so far: a
 /// list writes its few dozen classes the same way row after row, and reading them anew cost a fiftieth of
 /// the import.
@@ -609,10 +618,14 @@ impl RowReader<'_> {
         let id_cell = map.get(Column::IdNumber, row).unwrap_or(&no_id);
         // Cleaned once: the skip test, the stored raw text and the check all read it.
         let id_raw = id_cell.text();
-        if let Some(message) = self.skipped_row(row, &name, id_cell, &id_raw) {
-            self.report.skipped += 1;
-            self.problem(file, sheet, row_no, "", message);
-            return Ok(());
+        match self.row_kind(map, row, &name, id_cell, &id_raw) {
+            RowKind::Pupil => {}
+            RowKind::Flagged(message) => self.problem(file, sheet, row_no, "", message),
+            RowKind::Skipped(message) => {
+                self.report.skipped += 1;
+                self.problem(file, sheet, row_no, "", message);
+                return Ok(());
+            }
         }
         for message in odd_characters(row) {
             self.problem(file, sheet, row_no, "", message.into());
@@ -692,36 +705,58 @@ impl RowReader<'_> {
         sink(incoming)
     }
 
-    /// Why a row is no pupil at all (a header repeated mid-file, a footer, nothing in it), if it is none.
-    fn skipped_row(&self, row: &[Cell], name: &str, id_cell: &Cell, id_text: &str) -> Option<String> {
-        // A header repeated mid-file (lists pasted together class by class) is not a pupil named 姓名. A row
-        // whose ID cell holds digits is a pupil, which spares matching every cell against the header words.
+    /// Whether a row is a pupil, and if not what it is: a header repeated mid-file, a footer, or nothing that
+    /// names a child. A row whose ID cell holds an ID's digits is a pupil whatever else it holds;
+    /// only the rare row without one is looked at further.
+    fn row_kind(&self, map: &HeaderMap, row: &[Cell], name: &str, id_cell: &Cell, id_text: &str) -> RowKind {
         let id_has_digits = match id_cell {
             Cell::Number(_) => true,
             _ => id_text.bytes().filter(u8::is_ascii_digit).nth(5).is_some(),
         };
-        let repeated_header = !id_has_digits && {
-            let mapped = header::map_row(row, self.synonyms);
-            mapped.contains_key(&Column::Name) && mapped.contains_key(&Column::IdNumber)
-        };
-        // "合计：3人", "制表人：…" or "班主任签字：" under the list: a footer written where the names are, with no
-        // number. A footer cell merged over the name and ID columns (canbao's own 班级核对表) fills the ID cell with
-        // its own words, so the test is for an ID's digits, not for an empty cell.
-        let footer = !id_has_digits && self.synonyms.is_footer(name);
-        if !(repeated_header || footer || (name.is_empty() && id_cell.is_empty())) {
-            return None;
+        if id_has_digits {
+            return RowKind::Pupil;
         }
-        let message = if repeated_header {
-            "重复的表头行，已跳过 (repeated header row, skipped)".to_owned()
-        } else if footer {
-            format!("表尾行“{name}”，不是学生，已跳过 (a footer row, not a pupil: skipped)")
-        } else {
-            format!(
+        // A header repeated mid-file (lists pasted together class by class) is not a pupil named 姓名.
+        let mapped = header::map_row(row, self.synonyms);
+        if mapped.contains_key(&Column::Name) && mapped.contains_key(&Column::IdNumber) {
+            return RowKind::Skipped("重复的表头行，已跳过 (repeated header row, skipped)".to_owned());
+        }
+        // Footers under the list: "合计：3人" or "班主任签字：" where the names are (merged over the ID column too,
+        // as canbao's own 班级核对表 writes it, so the test is for an ID's digits, not an empty cell); 合计 in the
+        // 序号 column with 「3人」 under 姓名; 「男：2人 女：1人」; 「以下空白」; 制表人 and 填表日期 lines.
+        let footerish = |text: &str| self.synonyms.is_footer(text) || is_count(text);
+        let named = name.chars().any(char::is_alphabetic);
+        if named && self.synonyms.is_footer(name) {
+            return RowKind::Skipped(format!("表尾行“{name}”，不是学生，已跳过 (a footer row, not a pupil: skipped)"));
+        }
+        let leading = row.iter().find(|c| !c.is_empty()).map(Cell::text_ref);
+        if is_count(name)
+            || leading.is_some_and(|t| footerish(&t))
+            || (!named && row.iter().any(|c| footerish(&c.text_ref())))
+        {
+            return RowKind::Skipped(format!(
+                "表尾行“{}”，不是学生，已跳过 (a footer row, not a pupil: skipped)",
+                row_text(row)
+            ));
+        }
+        if !named {
+            return RowKind::Skipped(format!(
                 "此行没有姓名和身份证号码，未导入：{} (no name and no ID number: row not imported)",
-                row.iter().map(Cell::text).filter(|t| !t.is_empty()).collect::<Vec<_>>().join(" ")
-            )
-        };
-        Some(message)
+                row_text(row)
+            ));
+        }
+        // A name with a footer word elsewhere in the row: most likely a child whose ID is still to come, so kept;
+        // but said, as it may be a footer line that happens to hold a name (制表人 … 王老师).
+        let own = [map.columns.get(&Column::Name), map.columns.get(&Column::Note)];
+        let odd = row.iter().enumerate().find(|(i, c)| !own.contains(&Some(i)) && footerish(&c.text_ref()));
+        match odd {
+            Some((_, cell)) => RowKind::Flagged(format!(
+                "此行没有身份证号码，又有“{}”，像是表尾行；因有姓名，已作为学生导入，请核对 (no ID number and a \
+                 footer word in the row, but a name: imported as a pupil, check it)",
+                cell.text_ref()
+            )),
+            None => RowKind::Pupil,
+        }
     }
 
     /// The category cell's names as marks; a word no category has is reported and left unmarked.
@@ -754,6 +789,29 @@ impl RowReader<'_> {
         }
         categories
     }
+}
+
+/// 「3人」, 「共45人」, 「男：2人 女：1人」, 「人数：45」: a count written under a list, never a name.
+fn is_count(text: &str) -> bool {
+    let digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+    let digits = text.chars().filter(|&c| digit(c)).count();
+    let counting = text.chars().any(|c| "人名男女计".contains(c));
+    let allowed =
+        |c: char| digit(c) || c.is_whitespace() || "人名男女生共计总数其中为有：:，,、;；()（）.。".contains(c);
+    (1..6).contains(&digits) && counting && text.chars().all(allowed)
+}
+
+/// A skipped row's cells as the report quotes them: a merged cell's text once, cut short past a line's length.
+fn row_text(row: &[Cell]) -> String {
+    let mut texts: Vec<String> = Vec::new();
+    for cell in row.iter().filter(|c| !c.is_empty()) {
+        let text = cell.text();
+        if texts.last() != Some(&text) {
+            texts.push(text);
+        }
+    }
+    let joined = texts.join(" ");
+    if joined.chars().count() > 60 { format!("{}…", joined.chars().take(60).collect::<String>()) } else { joined }
 }
 
 /// A cell longer than a class list ever holds (a name longer than a name): its column's header and why the
@@ -1022,6 +1080,17 @@ mod tests {
             }
         }
         assert_eq!(cells.read.len(), rows.len());
+    }
+
+    #[test]
+    fn counts_under_a_list_are_no_names() {
+        for count in ["3人", "共45人", "男：2人 女：1人", "男生20人，女生25人", "人数：45", "男2女1", "３人"]
+        {
+            assert!(is_count(count), "{count}");
+        }
+        for other in ["张三", "45", "", "人", "阿依古丽·买买提", "4502022013040510人", "李2人"] {
+            assert!(!is_count(other), "{other}");
+        }
     }
 
     #[test]

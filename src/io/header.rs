@@ -360,6 +360,7 @@ mod tests {
     fn cell_words_come_from_the_table() {
         let syn = Synonyms::builtin();
         assert!(syn.is_footer("合计：3人") && syn.is_footer("制表人：李老师") && !syn.is_footer("合子涵"));
+        assert!(syn.is_footer("以下空白") && syn.is_footer("以下无内容") && syn.is_footer("填表日期：2026年9月1日"));
         assert!(syn.is_yes("是") && syn.is_yes("YES") && syn.is_yes(" 已参保 ") && !syn.is_yes("否"));
         assert!(syn.is_no_category("无") && !syn.is_no_category("低保"));
         // A school's own word is a line in the file, not a code change.
