@@ -518,3 +518,58 @@ fn footers_outside_the_name_column_are_skipped_with_their_rows_and_no_pupil_is_l
     assert!(!said(4).iter().any(|m| m.contains("表尾")), "{:?}", said(4));
     assert!(!said(6).iter().any(|m| m.contains("表尾")), "{:?}", said(6));
 }
+
+#[test]
+fn a_class_heading_row_over_the_table_gives_its_class_to_the_rows_under_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=6).map(|i| valid(&format!("4502022013040520{i}"))).collect();
+    let id = |i: usize| Some(ids[i].as_str());
+
+    // One sheet for the whole school, no class column: 「三年级1班」 merged across the table above each class.
+    let path = dir.path().join("school.xlsx");
+    let rows: Vec<Vec<Option<&str>>> = vec![
+        vec![Some("序号"), Some("姓名"), Some("身份证号")],
+        vec![],
+        vec![Some("1"), Some("一班生甲"), id(0)],
+        vec![Some("2"), Some("一班生乙"), id(1)],
+        vec![],
+        vec![],
+        vec![Some("1"), Some("二班生甲"), id(2)],
+        // Written in one cell, not merged.
+        vec![Some("三年级（3）班")],
+        vec![Some("1"), Some("三班生甲"), id(3)],
+    ];
+    write_xlsx(&path, "全校名单", &rows, &[(1, 0, 2, "三年级1班"), (5, 0, 2, "三年级2班")]);
+    let mut store = store();
+    let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false).unwrap();
+    let mut pupils: Vec<(String, String)> = store
+        .students(&StudentFilter::default())
+        .unwrap()
+        .into_iter()
+        .map(|s| (s.name.clone(), s.class_label()))
+        .collect();
+    pupils.sort();
+    let expected =
+        [("一班生乙", "三年级1班"), ("一班生甲", "三年级1班"), ("三班生甲", "三年级3班"), ("二班生甲", "三年级2班")];
+    assert_eq!(pupils, expected.map(|(n, c)| (n.to_owned(), c.to_owned())), "{report:?}");
+    assert_eq!((report.added, report.id_invalid, report.skipped), (4, 0, 3), "{report:?}");
+    let said = |row: usize| report.problems.iter().find(|p| p.row == row).map(|p| p.message.as_str()).unwrap_or("");
+    assert!(said(2).contains("班级标题行“三年级1班”") && said(2).contains("2 行（第 3 至 4 行）"), "{}", said(2));
+    assert!(said(6).contains("班级标题行“三年级2班”") && said(6).contains("1 行（第 7 行）"), "{}", said(6));
+    assert!(said(8).contains("班级标题行"), "{}", said(8));
+    assert!(!report.problems.iter().any(|p| p.message.contains("没有班级")), "{:?}", report.problems);
+
+    // With a class column, a heading fills only the rows that leave the class empty.
+    let path = dir.path().join("with_class.xlsx");
+    let rows: Vec<Vec<Option<&str>>> = vec![
+        vec![Some("姓名"), Some("身份证号"), Some("班级")],
+        vec![],
+        vec![Some("四班生甲"), id(4), Some("三年级5班")],
+        vec![Some("四班生乙"), id(5), None],
+    ];
+    write_xlsx(&path, "Sheet1", &rows, &[(1, 0, 2, "三年级4班")]);
+    let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false).unwrap();
+    assert_eq!((report.added, report.skipped), (2, 1), "{report:?}");
+    let class_of = |i: usize| store.student_by_id_number(&ids[i]).unwrap().unwrap().class_label();
+    assert_eq!((class_of(4), class_of(5)), ("三年级5班".to_owned(), "三年级4班".to_owned()));
+}

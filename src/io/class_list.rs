@@ -327,6 +327,20 @@ struct RowReader<'a> {
     /// Rows of the sheet being read that got no grade and no class, to be said once at the sheet's end.
     classless: Vec<usize>,
     classes: ClassCells,
+    /// The class heading row above the rows being read, in a sheet that lists several classes one under another.
+    heading: Option<Heading>,
+}
+
+/// A row such as 「三年级1班」 merged across the table above its class's pupils: not a pupil, but the class of the
+/// rows under it that give none of their own, down to the next heading or the end of the sheet.
+struct Heading {
+    label: String,
+    /// Its line in the report, said again once the rows under it are known.
+    problem: usize,
+    /// The rows that took its class: how many, the first and the last.
+    taken: usize,
+    first: usize,
+    last: usize,
 }
 
 /// What a row is, read before anything else is made of it.
@@ -334,6 +348,8 @@ enum RowKind {
     Pupil,
     /// A pupil, with a line for the operator to check (a footer word beside a name).
     Flagged(String),
+    /// A class heading (`Heading`), its label.
+    Heading(String),
     /// No pupil: why.
     Skipped(String),
 }
@@ -391,6 +407,7 @@ impl RowReader<'_> {
             first: FirstRows::default(),
             classless: Vec::new(),
             classes: ClassCells::default(),
+            heading: None,
         }
     }
 
@@ -480,6 +497,7 @@ impl RowReader<'_> {
                 rows.give_back(row);
                 offset += 1;
             }
+            self.heading_ends();
             self.classless_said(file, &sheet, &sheet_class, class_column, &class_header);
         }
         if found_any { Ok(()) } else { Err(ReadError::NoHeader { file: file.to_owned() }.into()) }
@@ -621,6 +639,11 @@ impl RowReader<'_> {
         match self.row_kind(map, row, &name, id_cell, &id_raw) {
             RowKind::Pupil => {}
             RowKind::Flagged(message) => self.problem(file, sheet, row_no, "", message),
+            RowKind::Heading(label) => {
+                self.report.skipped += 1;
+                self.heading_begins(file, sheet, row_no, label);
+                return Ok(());
+            }
             RowKind::Skipped(message) => {
                 self.report.skipped += 1;
                 self.problem(file, sheet, row_no, "", message);
@@ -652,11 +675,17 @@ impl RowReader<'_> {
                 format!("{}（已导入并标记）({})", p.message_zh(), p.message_en()),
             );
         }
+        let (grade_cell, class_cell, combined_cell) =
+            (text(Column::Grade), text(Column::Class), text(Column::GradeClass));
+        // A heading above the row gives the class only to a row that writes none, and before the sheet's name.
+        let under_heading = grade_cell.is_none() && class_cell.is_none() && combined_cell.is_none();
+        let heading = self.heading.as_ref().filter(|_| under_heading).map(|h| h.label.as_str());
         let (grade, class) = self.classes.grade_and_class(
-            text(Column::Grade).as_deref(),
-            text(Column::Class).as_deref(),
-            text(Column::GradeClass).as_deref().or(sheet_class),
+            grade_cell.as_deref(),
+            class_cell.as_deref(),
+            combined_cell.as_deref().or(heading).or(sheet_class),
         );
+        let from_heading = heading.is_some();
         let phone = text(Column::Phone).map(|p| clean_phone(&p)).unwrap_or_default();
         // Which school the file itself names (command line, a school column, the title), if any; a pupil
         // already on the drive only changes school when the file says so.
@@ -698,6 +727,12 @@ impl RowReader<'_> {
         }
         if classless {
             self.classless.push(row_no);
+        } else if from_heading && let Some(h) = self.heading.as_mut() {
+            if h.taken == 0 {
+                h.first = row_no;
+            }
+            h.taken += 1;
+            h.last = row_no;
         }
         // Counted here, after the duplicate check, so the report agrees with what is stored.
         self.report.id_invalid += usize::from(!incoming.id.is_valid());
@@ -705,8 +740,8 @@ impl RowReader<'_> {
         sink(incoming)
     }
 
-    /// Whether a row is a pupil, and if not what it is: a header repeated mid-file, a footer, or nothing that
-    /// names a child. A row whose ID cell holds an ID's digits is a pupil whatever else it holds;
+    /// Whether a row is a pupil, and if not what it is: a header repeated mid-file, a class heading, a footer, or
+    /// nothing that names a child. A row whose ID cell holds an ID's digits is a pupil whatever else it holds;
     /// only the rare row without one is looked at further.
     fn row_kind(&self, map: &HeaderMap, row: &[Cell], name: &str, id_cell: &Cell, id_text: &str) -> RowKind {
         let id_has_digits = match id_cell {
@@ -720,6 +755,9 @@ impl RowReader<'_> {
         let mapped = header::map_row(row, self.synonyms);
         if mapped.contains_key(&Column::Name) && mapped.contains_key(&Column::IdNumber) {
             return RowKind::Skipped("重复的表头行，已跳过 (repeated header row, skipped)".to_owned());
+        }
+        if let Some(label) = class_heading(map, row) {
+            return RowKind::Heading(label);
         }
         // Footers under the list: "合计：3人" or "班主任签字：" where the names are (merged over the ID column too,
         // as canbao's own 班级核对表 writes it, so the test is for an ID's digits, not an empty cell); 合计 in the
@@ -759,6 +797,22 @@ impl RowReader<'_> {
         }
     }
 
+    /// A class heading row: the rows under it that give no class take its label, until the next one.
+    fn heading_begins(&mut self, file: &str, sheet: &Sheet, row_no: usize, label: String) {
+        self.heading_ends();
+        let problem = self.report.problems.len();
+        self.problem(file, sheet, row_no, "", heading_message(&label, 0, 0, 0));
+        self.heading = Some(Heading { label, problem, taken: 0, first: 0, last: 0 });
+    }
+
+    /// The heading's line, now that the rows it gave its class to are known.
+    fn heading_ends(&mut self) {
+        let Some(h) = self.heading.take() else { return };
+        if let Some(p) = self.report.problems.get_mut(h.problem) {
+            p.message = heading_message(&h.label, h.taken, h.first, h.last);
+        }
+    }
+
     /// The category cell's names as marks; a word no category has is reported and left unmarked.
     fn categories_of(
         &mut self,
@@ -789,6 +843,41 @@ impl RowReader<'_> {
         }
         categories
     }
+}
+
+/// A row that writes one class over the table and nothing else, no ID among it: 「三年级1班」 merged across the
+/// row (the merge puts it in every cell) or written in one cell. The label alone in a class column is a pupil's
+/// row with nothing else filled in, not a heading.
+fn class_heading(map: &HeaderMap, row: &[Cell]) -> Option<String> {
+    let mut cells = row.iter().enumerate().filter(|(_, c)| !c.is_empty());
+    let (at, first) = cells.next()?;
+    let label = first.text_ref();
+    let mut count = 1;
+    for (_, cell) in cells {
+        if cell.text_ref() != label {
+            return None;
+        }
+        count += 1;
+    }
+    let class_columns = [Column::Grade, Column::Class, Column::GradeClass];
+    let in_class_column = class_columns.iter().any(|c| map.columns.get(c) == Some(&at));
+    (reads_as_class(&label) && (count > 1 || !in_class_column)).then(|| label.into_owned())
+}
+
+/// The report's line for a class heading row: what it is and which rows took its class.
+fn heading_message(label: &str, taken: usize, first: usize, last: usize) -> String {
+    let (rows, rows_en) = match taken {
+        0 => ("其下没有行取此班级".to_owned(), "no row under it took its class".to_owned()),
+        1 => (format!("其下 1 行（第 {first} 行）归入此班"), format!("1 row under it (row {first}) is put in {label}")),
+        _ => (
+            format!("其下 {taken} 行（第 {first} 至 {last} 行）归入此班"),
+            format!("{taken} rows under it (rows {first} to {last}) are put in {label}"),
+        ),
+    };
+    format!(
+        "班级标题行“{label}”，不是学生，已跳过；{rows}，写有班级的行按所写 (a class heading row, not a pupil: skipped; \
+         {rows_en}; a row that writes its class keeps it)"
+    )
 }
 
 /// 「3人」, 「共45人」, 「男：2人 女：1人」, 「人数：45」: a count written under a list, never a name.
