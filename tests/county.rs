@@ -1009,3 +1009,40 @@ fn a_number_corrected_on_a_copy_of_the_drive_corrects_the_countys_pupil_and_adds
     assert_eq!(keys, expected);
     assert_eq!(rollup(&db, &[])["students"], 2);
 }
+
+/// Whether the push itself gave `table` statistics (`last_analyze` is only set by an ANALYZE statement,
+/// never by autovacuum's own).
+fn analysed(db: &TestDb, table: &str) -> bool {
+    db.client()
+        .query_one(
+            "SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE schemaname = 'canbao' AND relname = $1",
+            &[&table],
+        )
+        .unwrap()
+        .get(0)
+}
+
+#[test]
+fn a_push_that_fills_the_countys_tables_gives_them_statistics_and_a_small_one_does_not() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (drive(dir.path(), 0, 60), drive(dir.path(), 1, 3));
+    // Two files in one command: the second is planned against the tables the first filled seconds before.
+    push(&db, &[&a, &b], &[]);
+    for table in ["pupils", "statuses", "audit"] {
+        assert!(analysed(&db, table), "{table} has no statistics after the county's first push");
+    }
+    let counted: f32 = db
+        .client()
+        .query_one("SELECT reltuples FROM pg_class WHERE oid = 'canbao.pupils'::regclass", &[])
+        .unwrap()
+        .get(0);
+    assert!(counted >= 60.0, "{counted}");
+
+    // Three pupils more into a county of 63 (under a tenth plus 50): left to autovacuum.
+    let other = TestDb::new().unwrap();
+    push(&other, &[&a], &[]);
+    other.client().batch_execute("SELECT pg_stat_reset()").unwrap();
+    push(&other, &[&b], &[]);
+    assert!(!analysed(&other, "pupils"), "a push of three pupils analysed the county");
+}
