@@ -98,6 +98,8 @@ pub struct TableWriter {
     csv: Option<csv::Writer<std::io::BufWriter<std::fs::File>>>,
     sheet: Option<SheetState>,
     sheets_started: usize,
+    /// The names given to the workbook's sheets so far, lower-cased as Excel compares them.
+    sheet_names: Vec<String>,
     formats: Formats,
 }
 
@@ -477,6 +479,7 @@ impl TableWriter {
             csv: None,
             sheet: None,
             sheets_started: 0,
+            sheet_names: Vec::new(),
             formats: Formats::new(),
         };
         match format {
@@ -527,7 +530,7 @@ impl TableWriter {
         let err = |e: rust_xlsxwriter::XlsxError| write_err(&target, e);
         if let Some(book) = self.workbook.as_mut() {
             let sheet: &mut Worksheet = book.add_worksheet_with_constant_memory().map_err(err)?;
-            sheet.set_name(sheet_name_safe(sheet_name)).map_err(err)?;
+            sheet.set_name(unique_sheet_name(sheet_name, &mut self.sheet_names)).map_err(err)?;
             let last_col = (columns.len().max(1) - 1) as u16;
             let mut row = 0u32;
             if let Some(title) = &preamble.title {
@@ -667,7 +670,7 @@ impl TableWriter {
         self.sheet = None;
         self.sheets_started += 1;
         let sheet = book.add_worksheet_with_constant_memory().map_err(err)?;
-        sheet.set_name(sheet_name_safe(name)).map_err(err)?;
+        sheet.set_name(unique_sheet_name(name, &mut self.sheet_names)).map_err(err)?;
         Ok(sheet)
     }
 
@@ -793,14 +796,69 @@ pub fn excel_date(d: NaiveDate) -> Option<ExcelDateTime> {
 }
 
 /// Excel forbids some characters and more than 31 characters in a sheet name.
-fn sheet_name_safe(name: &str) -> String {
-    let cleaned: String = name.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect();
-    if cleaned.is_empty() { "Sheet1".into() } else { cleaned }
+/// A name Excel takes for a new sheet of the workbook: without the characters it refuses (`[]:*?/\`), not
+/// starting or ending with `'`, at most 31 UTF-16 units, and not one of `used` (compared as Excel does, ignoring
+/// case) nor the reserved `History`: a name met again gets 「(2)」, 「(3)」 … (two classes whose names differ only in
+/// a refused character, or past the 31st). `used` gets the name.
+fn unique_sheet_name(name: &str, used: &mut Vec<String>) -> String {
+    let cleaned: String = name.chars().filter(|c| !"[]:*?/\\".contains(*c)).collect();
+    let cleaned = cleaned.trim_matches('\'');
+    let base = if cleaned.trim().is_empty() { "Sheet1" } else { cleaned };
+    let taken = |candidate: &str, used: &[String]| {
+        let lower = candidate.to_lowercase();
+        lower == "history" || used.contains(&lower)
+    };
+    let mut n = 1;
+    let name = loop {
+        let suffix = if n == 1 { String::new() } else { format!("({n})") };
+        let room = 31 - suffix.encode_utf16().count();
+        let mut fitted = String::new();
+        for c in base.chars() {
+            if fitted.encode_utf16().count() + c.len_utf16() > room {
+                break;
+            }
+            fitted.push(c);
+        }
+        let candidate = format!("{}{suffix}", fitted.trim_end_matches('\''));
+        if !taken(&candidate, used) {
+            break candidate;
+        }
+        n += 1;
+    };
+    used.push(name.to_lowercase());
+    name
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sheet_names_are_unique_and_as_excel_takes_them() {
+        let mut used = Vec::new();
+        let mut name = |n: &str| unique_sheet_name(n, &mut used);
+        assert_eq!(name("三年级2班"), "三年级2班");
+        assert_eq!(name("三年级2班"), "三年级2班(2)");
+        assert_eq!(name("三年级2班"), "三年级2班(3)");
+        assert_eq!(name("A班"), "A班");
+        assert_eq!(name("a班"), "a班(2)", "Excel compares names without case");
+        assert_eq!(name("三年级[2]班"), "三年级2班(4)");
+        assert_eq!(name("'实验班'"), "实验班");
+        assert_eq!(name("history"), "history(2)", "History is Excel's own");
+        assert_eq!(name(":*?"), "Sheet1");
+        let long = "柳州市城中区实验小学附属幼儿园大班国际理解教育与科学素养实验班一班";
+        let first = name(long);
+        let second = name(long);
+        assert_eq!(first.encode_utf16().count(), 31);
+        assert!(second.ends_with("(2)") && second.encode_utf16().count() <= 31, "{second}");
+        // Characters outside the BMP count twice towards the 31.
+        let wide = name(&"𠮷".repeat(20));
+        assert_eq!(wide.encode_utf16().count(), 30);
+        for n in [first, second, wide] {
+            let mut book = Workbook::new();
+            assert!(book.add_worksheet().set_name(&n).is_ok(), "{n}");
+        }
+    }
 
     /// A file on a disk that fills up after `room` bytes.
     struct FillsUp {

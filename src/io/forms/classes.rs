@@ -53,10 +53,20 @@ pub fn export_classes(input: &FormInput, out: Option<&Path>) -> Result<(Vec<Path
         }
         FileFormat::Csv => {
             let dir = out_dir(out)?;
-            let paths: Vec<PathBuf> = classes
-                .iter()
-                .map(|(class, _)| dir.join(input.file_name(&school, &format!("{class}-核对表"), format)))
-                .collect();
+            // Two classes whose names differ only in characters a file name cannot hold get files of their own.
+            let mut paths: Vec<PathBuf> = Vec::with_capacity(classes.len());
+            for (class, _) in &classes {
+                let mut n = 1;
+                let path = loop {
+                    let what = if n == 1 { format!("{class}-核对表") } else { format!("{class}({n})-核对表") };
+                    let path = dir.join(input.file_name(&school, &what, format));
+                    if !paths.contains(&path) {
+                        break path;
+                    }
+                    n += 1;
+                };
+                paths.push(path);
+            }
             check_targets(&paths, format, input.store.path())?;
             for ((class, list), path) in classes.iter().zip(&paths) {
                 let mut writer = TableWriter::create(path, format, input.store.path())?;
