@@ -4,6 +4,15 @@
 /// Cleans a grade or class the way teachers' typing varies: full-width digits and letters, spaces, and
 /// parentheses around a class number ("（2）班" and "(2)班" are "2班").
 pub fn normalize(text: &str) -> String {
+    let out = narrow(text);
+    if !out.contains('(') {
+        return out;
+    }
+    strip_number_parens(&out)
+}
+
+/// Full-width characters as their ASCII forms, spaces out; parentheses kept.
+fn narrow(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         let c = match c {
@@ -15,10 +24,7 @@ pub fn normalize(text: &str) -> String {
         }
         out.push(c);
     }
-    if !out.contains('(') {
-        return out;
-    }
-    strip_number_parens(&out)
+    out
 }
 
 fn strip_number_parens(s: &str) -> String {
@@ -79,15 +85,117 @@ pub fn split(label: &str) -> (String, String) {
 /// Grade and class from the columns a file has: both, one combined, or either alone.
 pub fn from_columns(grade: Option<&str>, class: Option<&str>, combined: Option<&str>) -> (String, String) {
     let grade = grade.map(normalize).unwrap_or_default();
-    let class = class.map(normalize).unwrap_or_default();
+    let class_cell = class.unwrap_or_default();
+    let class = normalize(class_cell);
     if grade.is_empty() && class.is_empty() {
         return combined.map(split).unwrap_or_default();
     }
     if grade.is_empty() {
         return split(&class);
     }
-    let class = class.strip_prefix(grade.as_str()).map(str::to_owned).unwrap_or(class);
+    let class = without_grade(&grade, class_cell, class);
     (grade, with_ban(class))
+}
+
+/// The class of a cell that repeats its row's grade, however the cell writes it: under 三年级, 三年级2班,
+/// 3年级2班, 三（2）班 and 三2班 are all 2班; under 七年级, 初一2班 is. A class number that merely starts with the
+/// grade's digit (3年级 + 32班) is left alone: only a bracket or a change from numerals to digits ends the grade.
+fn without_grade(grade: &str, cell: &str, class: String) -> String {
+    if let Some(rest) = class.strip_prefix(grade) {
+        return rest.to_owned();
+    }
+    let year = match grade_of(grade) {
+        Grade::Year(y) => y,
+        Grade::Other(_) | Grade::None => return class,
+    };
+    let (written, rest) = split_grade(&class);
+    if !written.is_empty() && grade_of(written) == Grade::Year(year) {
+        return rest.to_owned();
+    }
+    let cell = narrow(cell);
+    let numeral = cn_numeral(u32::from(year));
+    if let Some(rest) = cell.strip_prefix(numeral.as_str())
+        && (rest.starts_with('(') || rest.starts_with(|c: char| c.is_ascii_digit()))
+    {
+        return normalize(rest);
+    }
+    if let Some(rest) = cell.strip_prefix(year.to_string().as_str())
+        && rest.starts_with('(')
+    {
+        return normalize(rest);
+    }
+    class
+}
+
+/// The grade a sheet's name or a title above the header names, if it names exactly one: 「一年级」, 「初一」,
+/// 「三年级学生名单」, 「2024年秋季学期初一新生花名册」, 「2023级」. For a list whose class cells say only 1班, 2班.
+/// Not a range (一至六年级) nor a school's name.
+pub fn grade_named(text: &str) -> Option<String> {
+    let text = narrow(text);
+    let chars: Vec<char> = text.chars().collect();
+    let is_numeral = |c: char| c.is_ascii_digit() || "一二三四五六七八九十".contains(c);
+    let mut found: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let rest = &chars[i..];
+        let token = if rest.starts_with(&['年', '级']) {
+            // The numeral before 年级, with the 初/高 (初中/高中) before it.
+            let start = chars[..i].iter().rposition(|c| !is_numeral(*c)).map_or(0, |p| p + 1);
+            let mut from = start;
+            for stage in ["初中", "高中", "初", "高"] {
+                let n = stage.chars().count();
+                if from >= n && chars[from - n..from].iter().copied().eq(stage.chars()) {
+                    from -= n;
+                    break;
+                }
+            }
+            let before = from.checked_sub(1).and_then(|p| chars.get(p)).copied();
+            if start == i || before.is_some_and(|c| "至到-~、,，和与及".contains(c)) {
+                return None;
+            }
+            i += 2;
+            Some(chars[from..i].iter().collect::<String>())
+        } else if let ['初' | '高', n @ ('一' | '二' | '三'), ..] = rest {
+            let next = rest.get(2).copied();
+            i += 2;
+            // 初一年级 is read at its 年级; 初三6班 names 初三.
+            (!next.is_some_and(|c| "一二三四五六七八九十年".contains(c))).then(|| format!("{}{n}", rest[0]))
+        } else if rest.len() >= 5
+            && rest[..4].iter().all(char::is_ascii_digit)
+            && rest[4] == '级'
+            && (i == 0 || !chars[i - 1].is_ascii_digit())
+        {
+            i += 5;
+            Some(rest[..5].iter().collect())
+        } else {
+            i += 1;
+            None
+        };
+        if let Some(token) = token {
+            let counts = match grade_of(&token) {
+                Grade::Year(_) => true,
+                Grade::Other(g) => g.ends_with('级') && !g.ends_with("年级"),
+                Grade::None => false,
+            };
+            if counts && !found.contains(&token) {
+                found.push(token);
+            }
+        }
+    }
+    match found.as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
+    }
+}
+
+/// The grade and class of a row whose cells name no grade, on a sheet (or under a title) that names one
+/// (`grade_named`): sheets 一年级 and 二年级 whose class cells read 1班, 2班.
+pub fn with_sheet_grade(sheet_grade: &str, (grade, class): (String, String)) -> (String, String) {
+    if grade.is_empty() && !class.is_empty() && !sheet_grade.is_empty() {
+        (sheet_grade.to_owned(), with_ban(class))
+    } else {
+        (grade, class)
+    }
 }
 
 /// A bare class number ("2", or 2.0 from a numeric cell) gets its 班, so "2" and "2班" are one class.
@@ -526,6 +634,64 @@ mod tests {
         assert_eq!(from_one, ("三年级".to_owned(), "2班".to_owned()));
         assert_eq!(from_one, from_two);
         assert_eq!(from_one, from_two_full);
+    }
+
+    #[test]
+    fn a_class_cell_repeating_its_grade_gives_the_class_once() {
+        let three_two = ("三年级".to_owned(), "2班".to_owned());
+        for cell in ["三（2）班", "三(2)班", "三2班", "三年级2班", "3年级2班", "三年级（2）班", " 三 (2) 班"]
+        {
+            assert_eq!(from_columns(Some("三年级"), Some(cell), None), three_two, "{cell}");
+        }
+        assert_eq!(from_columns(Some("3年级"), Some("3(2)班"), None), ("3年级".into(), "2班".into()));
+        assert_eq!(from_columns(Some("七年级"), Some("初一2班"), None), ("七年级".into(), "2班".into()));
+        assert_eq!(from_columns(Some("初一"), Some("七年级(2)班"), None), ("初一".into(), "2班".into()));
+        // A class number that only starts with the grade's numeral is the class.
+        assert_eq!(from_columns(Some("3年级"), Some("32班"), None), ("3年级".into(), "32班".into()));
+        assert_eq!(from_columns(Some("三年级"), Some("三班"), None), three_two_of("三班"));
+        assert_eq!(from_columns(Some("三年级"), Some("三十班"), None), three_two_of("三十班"));
+        // Another grade in the cell is not taken for this one.
+        assert_eq!(from_columns(Some("三年级"), Some("四(2)班"), None), three_two_of("四2班"));
+    }
+
+    fn three_two_of(class: &str) -> (String, String) {
+        ("三年级".to_owned(), class.to_owned())
+    }
+
+    #[test]
+    fn a_sheet_or_title_naming_one_grade_gives_it() {
+        for (text, grade) in [
+            ("一年级", "一年级"),
+            ("二年级 ", "二年级"),
+            ("三年级学生名单", "三年级"),
+            ("初一", "初一"),
+            ("初一年级", "初一年级"),
+            ("初中二年级", "初中二年级"),
+            ("高三", "高三"),
+            ("初三6班学生名单", "初三"),
+            ("2023级", "2023级"),
+            ("城中区实验小学四年级学生花名册", "四年级"),
+            ("2024年秋季学期初一新生名单", "初一"),
+            ("小学五年级", "五年级"),
+        ] {
+            assert_eq!(grade_named(text).as_deref(), Some(grade), "{text}");
+        }
+        for text in [
+            "Sheet1",
+            "1班",
+            "班级名单",
+            "一至六年级",
+            "1-6年级",
+            "一年级、二年级",
+            "2024年秋季学期学生名册",
+            "初三6班初二",
+        ] {
+            assert_eq!(grade_named(text), None, "{text}");
+        }
+        assert_eq!(with_sheet_grade("一年级", ("".into(), "1班".into())), ("一年级".into(), "1班".into()));
+        assert_eq!(with_sheet_grade("一年级", ("".into(), "2".into())), ("一年级".into(), "2班".into()));
+        assert_eq!(with_sheet_grade("一年级", ("二年级".into(), "1班".into())), ("二年级".into(), "1班".into()));
+        assert_eq!(with_sheet_grade("一年级", (String::new(), String::new())), (String::new(), String::new()));
     }
 
     #[test]

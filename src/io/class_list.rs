@@ -273,6 +273,16 @@ fn sheet_class(name: &str, rows: &[Vec<Cell>], header_row: usize, multi: bool) -
     if named { SheetClass::Named(name.to_owned()) } else { SheetClass::Unnamed }
 }
 
+/// The grade a sheet's name names (一年级, 初一, 2023级), else the title above its header, if either names exactly one.
+fn sheet_grade(name: &str, rows: &[Vec<Cell>], header_row: usize) -> Option<String> {
+    if let Some(grade) = class_label::grade_named(name) {
+        return Some(grade);
+    }
+    let mut named = rows.iter().take(header_row).flatten().filter_map(|cell| class_label::grade_named(&cell.text()));
+    let first = named.next()?;
+    named.all(|g| g == first).then_some(first)
+}
+
 /// A label that names one class: ending in 班, with a class number (2班, 三年级（2）班, 2023级1班) or a school year
 /// before it (三年级甲班).
 fn reads_as_class(label: &str) -> bool {
@@ -471,6 +481,8 @@ impl RowReader<'_> {
                 SheetClass::Named(label) => Some(label.clone()),
                 SheetClass::Unassigned | SheetClass::Unnamed => None,
             };
+            // One sheet per grade (一年级, 二年级) whose class cells read 1班, 2班: the grade is the sheet's.
+            let sheet_grade = if class_column { sheet_grade(&sheet.name, &sheet.rows, map.row) } else { None };
             let place = self.first.place(file, &sheet.name);
             let mut read = |reader: &mut Self, offset: usize, row: &[Cell]| {
                 reader.read_row(
@@ -481,7 +493,7 @@ impl RowReader<'_> {
                     row,
                     (sheet_school.as_deref(), default_school),
                     school.is_some(),
-                    sheet_class_label.as_deref(),
+                    (sheet_class_label.as_deref(), sheet_grade.as_deref()),
                     sink,
                 )
             };
@@ -613,7 +625,7 @@ impl RowReader<'_> {
         row: &[Cell],
         (sheet_school, default_school): (Option<&str>, &str),
         school_forced: bool,
-        sheet_class: Option<&str>,
+        (sheet_class, sheet_grade): (Option<&str>, Option<&str>),
         sink: &mut Sink,
     ) -> Result<(), StoreError> {
         if row.iter().all(Cell::is_empty) {
@@ -686,6 +698,10 @@ impl RowReader<'_> {
             combined_cell.as_deref().or(heading).or(sheet_class),
         );
         let from_heading = heading.is_some();
+        let (grade, class) = match sheet_grade {
+            Some(sheet_grade) => class_label::with_sheet_grade(sheet_grade, (grade, class)),
+            None => (grade, class),
+        };
         let phone = text(Column::Phone).map(|p| clean_phone(&p)).unwrap_or_default();
         // Which school the file itself names (command line, a school column, the title), if any; a pupil
         // already on the drive only changes school when the file says so.
@@ -1237,6 +1253,53 @@ mod tests {
 
     fn classes_of(plan: &ImportPlan) -> Vec<String> {
         plan.rows.iter().map(|r| class_label::join(&r.grade, &r.class)).collect()
+    }
+
+    /// A sheet of 姓名 · 身份证号码 · 班级 with `above` (title rows) over the header.
+    fn class_column_sheet(name: &str, above: &[&str], rows: &[(&str, &str, &str)]) -> Sheet {
+        let title = above.iter().map(|t| vec![text(t), text(t), text(t)]);
+        let header = std::iter::once(vec![text("姓名"), text("身份证号码"), text("班级")]);
+        Sheet {
+            name: name.to_owned(),
+            rows: title
+                .chain(header)
+                .chain(rows.iter().map(|(n, id, class)| vec![text(n), text(id), text(class)]))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_sheet_per_grade_gives_bare_classes_their_grade() {
+        let one = class_column_sheet(
+            "一年级",
+            &[],
+            &[("张三", "450202201703051233", "1班"), ("李四", "450202201704062348", "2班")],
+        );
+        let two = class_column_sheet(
+            "二年级",
+            &[],
+            &[("王五", "450202201603051236", "1班"), ("赵六", "450202201604062341", "三年级1班")],
+        );
+        let plan = plan_sheets(vec![("a.xlsx".into(), vec![one, two])], None, DEFAULT_SCHOOL, today()).unwrap();
+        assert_eq!(
+            classes_of(&plan),
+            ["一年级1班", "一年级2班", "二年级1班", "三年级1班"],
+            "a cell naming a grade keeps it"
+        );
+
+        // One sheet, the grade in the title above the header.
+        let titled = class_column_sheet(
+            "Sheet1",
+            &["城中区实验小学四年级学生名单"],
+            &[("张三", "450202201703051233", "3"), ("李四", "450202201704062348", "(2)班")],
+        );
+        let plan = plan_sheets(vec![("b.xlsx".into(), vec![titled])], None, DEFAULT_SCHOOL, today()).unwrap();
+        assert_eq!(classes_of(&plan), ["四年级3班", "四年级2班"]);
+
+        // A sheet naming no grade leaves the classes as written.
+        let plain = class_column_sheet("名单", &[], &[("张三", "450202201703051233", "1班")]);
+        let plan = plan_sheets(vec![("c.xlsx".into(), vec![plain])], None, DEFAULT_SCHOOL, today()).unwrap();
+        assert_eq!(classes_of(&plan), ["1班"]);
     }
 
     #[test]
