@@ -1471,3 +1471,45 @@ fn a_drive_copied_to_another_laptop_keeps_its_policy() {
     let report = json(canbao(&copy).args(["reconcile", "--source", "tax", "--json"]).arg(tax));
     assert_eq!(report["amount_mismatches"].as_array().map(Vec::len), Some(1), "{report}");
 }
+
+#[test]
+fn a_class_written_two_ways_is_one_class_in_stats_and_the_class_lists() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("drive.db");
+    // One class, its pupils' rows written 三年级2班 and 3年级2班, interleaved by name.
+    let list = write(
+        dir.path(),
+        "split.csv",
+        "姓名,身份证号码,所在年级、班级\n安琪,45020220130405121X,三年级2班\n李明,450202201304051228,3年级2班\n\
+         张伟,450202201304051236,三年级2班\n",
+    );
+    ok(canbao(&db).arg("import").arg(&list));
+    let classes = |db: &Path| -> Vec<(String, i64)> {
+        let stats = json(canbao(db).args(["stats", "--json"]));
+        let classes = stats["classes"].as_array().expect("classes").iter();
+        classes.map(|c| (c["class"].as_str().expect("class").to_owned(), c["students"].as_i64().expect("n"))).collect()
+    };
+    assert_eq!(classes(&db), [("三年级2班".to_owned(), 3)]);
+    let sheets = |db: &Path, out: &str| -> Vec<(String, usize)> {
+        let files = export(db, "classes", &dir.path().join(out), &[]);
+        workbook(&files[0]).iter().map(|(name, rows)| (name.clone(), body(rows, "序号").1.len())).collect()
+    };
+    assert_eq!(sheets(&db, "one"), [("三年级2班".to_owned(), 3)]);
+
+    // A drive that took the two spellings as two classes (lists imported before they were read as one).
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    conn.execute("UPDATE students SET grade = '3年级' WHERE name = '李明'", []).expect("update");
+    drop(conn);
+    assert_eq!(classes(&db), [("三年级2班".to_owned(), 3)]);
+    assert_eq!(sheets(&db, "old"), [("三年级2班".to_owned(), 3)]);
+
+    // Two classes whose names differ only in a character a sheet's name cannot hold: two sheets, no failure.
+    let odd = write(
+        dir.path(),
+        "odd.csv",
+        "姓名,身份证号码,所在年级、班级\n王芳,450202201304051244,实验班\n刘洋,450202201304051252,实验/班\n",
+    );
+    ok(canbao(&db).arg("import").arg(&odd));
+    let names: Vec<String> = sheets(&db, "odd").into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names, ["实验班", "实验班(2)", "三年级2班"], "classes of no grade first");
+}

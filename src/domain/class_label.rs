@@ -327,6 +327,33 @@ impl ClassKey {
     }
 }
 
+/// One label per class of a school, the first met: a drive may hold a class under two spellings (3年级2班 and
+/// 三年级2班, from lists imported before they were read as one), and a count or a form shows it once.
+#[derive(Debug, Default)]
+pub struct OneSpelling {
+    labels: std::collections::HashMap<(String, ClassKey), String>,
+    /// The school, grade and class of the last pupil and their label: pupils come class by class.
+    last: Option<(String, String, String, String)>,
+}
+
+impl OneSpelling {
+    pub fn label(&mut self, school: &str, grade: &str, class: &str) -> &str {
+        let hit = self.last.as_ref().is_some_and(|(s, g, c, _)| s == school && g == grade && c == class);
+        if !hit {
+            let label = if grade.is_empty() && class.is_empty() {
+                String::new()
+            } else {
+                self.labels
+                    .entry((school.to_owned(), ClassKey::of(grade, class)))
+                    .or_insert_with(|| join(grade, class))
+                    .clone()
+            };
+            self.last = Some((school.to_owned(), grade.to_owned(), class.to_owned(), label));
+        }
+        self.last.as_ref().map_or("", |(.., label)| label.as_str())
+    }
+}
+
 /// Other ways to write a search word that names a grade, or a grade and (the start of) a class: 初三6 is also
 /// 九年级6, 9年级6, 九年级六 … Empty when the word names no grade or numbered class, as a name does not.
 pub fn search_spellings(word: &str) -> Vec<String> {
@@ -692,6 +719,19 @@ mod tests {
         assert_eq!(with_sheet_grade("一年级", ("".into(), "2".into())), ("一年级".into(), "2班".into()));
         assert_eq!(with_sheet_grade("一年级", ("二年级".into(), "1班".into())), ("二年级".into(), "1班".into()));
         assert_eq!(with_sheet_grade("一年级", (String::new(), String::new())), (String::new(), String::new()));
+    }
+
+    #[test]
+    fn a_class_held_under_two_spellings_is_shown_one_way() {
+        let mut one = OneSpelling::default();
+        assert_eq!(one.label("甲校", "三年级", "2班"), "三年级2班");
+        assert_eq!(one.label("甲校", "3年级", "2班"), "三年级2班");
+        assert_eq!(one.label("甲校", "三年级", "2班"), "三年级2班");
+        assert_eq!(one.label("甲校", "七年级", "1班"), "七年级1班");
+        assert_eq!(one.label("甲校", "初一", "1班"), "七年级1班");
+        assert_eq!(one.label("乙校", "3年级", "2班"), "3年级2班", "each school its own");
+        assert_eq!(one.label("甲校", "三年级", "12班"), "三年级12班");
+        assert_eq!(one.label("甲校", "", ""), "");
     }
 
     #[test]

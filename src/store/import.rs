@@ -7,6 +7,7 @@ use rusqlite::{Connection, OptionalExtension, Statement, Transaction, Transactio
 use super::fields::{self, Field, FieldChange, categories_from_text, categories_to_text, ensure_school};
 use super::read::{EXISTING_VALID, kind_code};
 use super::{AuditContext, Result, Store, StoreError};
+use crate::domain::class_label::{ClassKey, join};
 use crate::domain::id_number::{IdCheck, Sex};
 use crate::domain::search::push_key;
 use crate::domain::student::{CategoryMark, Enrollment};
@@ -203,6 +204,8 @@ impl ImportSession<'_> {
         let (Some(tx), Some(insert)) = (self.tx.as_ref(), self.insert.as_mut()) else {
             return Err(StoreError::ImportFinished);
         };
+        let respelled = self.batch.spellings.respell(tx, self.batch.roster_was_empty, row)?;
+        let row = respelled.as_ref().unwrap_or(row);
         let result = apply_one(tx, insert, &self.ctx, &mut self.batch, row)?;
         match result {
             IncomingOutcome::Added => self.outcome.added += 1,
@@ -361,12 +364,87 @@ struct Batch {
     /// Grade, then class → (sort key, label).
     classes: HashMap<String, HashMap<String, (String, String), Hasher>, Hasher>,
     added: Added,
+    spellings: Spellings,
     /// The name's readings and sort key of the pupil being added, their buffers kept from row to row.
     name_keys: crate::domain::pinyin_keys::NameKeys,
     name_order: String,
     bound: Bound,
     /// The birth date being bound.
     date: String,
+}
+
+/// How each school's classes are spelled on the drive, so a list writing a class another way (3年级2班 for the
+/// drive's 三年级2班, 初一1班 for 七年级1班, 三年级(2)班) puts its pupils in the class the drive has rather than
+/// in a second one that sorts into the same place. A class new to the drive is spelled as the import first
+/// writes it.
+#[derive(Default)]
+struct Spellings {
+    /// School → class → the grade and class its pupils are stored with.
+    known: HashMap<String, HashMap<ClassKey, (String, String), Hasher>, Hasher>,
+    /// School, grade, class as the lists wrote them → the spelling to store instead, if another: lists write
+    /// their few dozen classes the same way row after row, and each is read once.
+    read: HashMap<String, HashMap<String, ClassesRead, Hasher>, Hasher>,
+}
+
+/// Class as a list wrote it → the grade and class to store instead, if another.
+type ClassesRead = HashMap<String, Option<(String, String)>, Hasher>;
+
+impl Spellings {
+    /// The row with its class spelled as the drive spells it, when the list spelled it another way.
+    fn respell(&mut self, tx: &Transaction, roster_was_empty: bool, row: &Incoming) -> Result<Option<Incoming>> {
+        if row.grade.is_empty() && row.class.is_empty() {
+            return Ok(None);
+        }
+        let read = self.read.get(&row.school).and_then(|g| g.get(&row.grade)).and_then(|c| c.get(&row.class));
+        let spelled = match read {
+            Some(spelled) => spelled.clone(),
+            None => {
+                if !self.known.contains_key(&row.school) {
+                    let known = if roster_was_empty { HashMap::default() } else { drive_spellings(tx, &row.school)? };
+                    self.known.insert(row.school.clone(), known);
+                }
+                let known = self.known.entry(row.school.clone()).or_default();
+                let label = join(&row.grade, &row.class);
+                let spelled = match known.entry(ClassKey::parse(&label)) {
+                    std::collections::hash_map::Entry::Occupied(held) => {
+                        let (grade, class) = held.get();
+                        (join(grade, class) != label).then(|| held.get().clone())
+                    }
+                    std::collections::hash_map::Entry::Vacant(new) => {
+                        new.insert((row.grade.clone(), row.class.clone()));
+                        None
+                    }
+                };
+                self.read
+                    .entry(row.school.clone())
+                    .or_default()
+                    .entry(row.grade.clone())
+                    .or_default()
+                    .insert(row.class.clone(), spelled.clone());
+                spelled
+            }
+        };
+        Ok(spelled.map(|(grade, class)| Incoming { grade, class, ..row.clone() }))
+    }
+}
+
+/// A school's classes on the drive by what they mean. A class held under two spellings already (from lists
+/// imported before spellings were read as one) is known by the one the forms show: its first pupil's.
+fn drive_spellings(tx: &Transaction, school: &str) -> Result<HashMap<ClassKey, (String, String), Hasher>> {
+    let by_name = super::schema::name_order_column(tx, "s")?;
+    let mut stmt = tx.prepare(&format!(
+        "SELECT s.grade, s.class FROM students s JOIN schools sc ON sc.id = s.school_id WHERE sc.name = ?1
+         GROUP BY s.grade, s.class ORDER BY MIN(s.class_order), MIN({by_name})"
+    ))?;
+    let mut rows = stmt.query([school])?;
+    let mut known: HashMap<ClassKey, (String, String), Hasher> = HashMap::default();
+    while let Some(r) = rows.next()? {
+        let (grade, class): (String, String) = (r.get(0)?, r.get(1)?);
+        if !(grade.is_empty() && class.is_empty()) {
+            known.entry(ClassKey::of(&grade, &class)).or_insert((grade, class));
+        }
+    }
+    Ok(known)
 }
 
 /// The texts bound to the insert that repeat from pupil to pupil: the kind of number, its problem, the sex,

@@ -138,19 +138,26 @@ pub(crate) const BY_FLAGGED_NUMBER: &str =
 impl Store {
     /// The classes pupils are in, as `年级班级` labels in roster order, without duplicates.
     pub fn class_labels(&self, school: Option<&str>) -> Result<Vec<String>> {
-        let mut stmt = self.conn.prepare(
+        // Of two spellings of a class, which sort alike, the one of the first pupil by name comes first, as the
+        // forms and counts choose it.
+        let by_name = super::schema::name_order_column(&self.conn, "s")?;
+        let mut stmt = self.conn.prepare(&format!(
             "SELECT s.grade, s.class FROM students s JOIN schools sc ON sc.id = s.school_id
              WHERE (?1 IS NULL OR sc.name = ?1)
-             GROUP BY s.grade, s.class ORDER BY MIN(sc.id), MIN(s.class_order)",
-        )?;
+             GROUP BY s.grade, s.class ORDER BY MIN(sc.id), MIN(s.class_order), MIN({by_name})"
+        ))?;
         let labels = stmt.query_map([school], |r| {
             Ok(crate::domain::class_label::join(&r.get::<_, String>(0)?, &r.get::<_, String>(1)?))
         })?;
+        // One class held under two spellings (3年级2班, 三年级2班) is one class to choose.
         let mut out: Vec<String> = Vec::new();
+        let mut keys: Vec<ClassKey> = Vec::new();
         for label in labels {
             let label = label?;
-            if !out.contains(&label) {
+            let key = ClassKey::parse(&label);
+            if !out.contains(&label) && (label.is_empty() || !keys.contains(&key)) {
                 out.push(label);
+                keys.push(key);
             }
         }
         Ok(out)
@@ -195,26 +202,23 @@ impl Store {
     pub fn for_each_sheet_row(&self, filter: &StudentFilter, mut f: impl FnMut(&SheetRow) -> Result<()>) -> Result<()> {
         let by_name = super::schema::name_order_column(&self.conn, "s")?;
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT s.name, s.id_number, s.grade, s.class, s.enrollment, s.phone, s.payment, s.id_problem
+            "SELECT s.name, s.id_number, s.grade, s.class, s.enrollment, s.phone, s.payment, s.id_problem, sc.name
              FROM students s JOIN schools sc ON sc.id = s.school_id
              WHERE (?1 IS NULL OR sc.name = ?1)
              ORDER BY sc.id, s.class_order, {by_name}, s.id"
         ))?;
         let mut rows = stmt.query([filter.school.as_deref()])?;
-        // Rows come class by class: each class's label is made once.
-        let (mut grade, mut class, mut label) = (String::new(), String::new(), String::new());
+        // Rows come class by class: each class's label is made once, and a class the drive holds under two
+        // spellings is written the first way.
+        let mut spelling = crate::domain::class_label::OneSpelling::default();
         let mut in_class = ClassFilter::new(filter);
         while let Some(row) = rows.next()? {
             let text = |i: usize| -> rusqlite::Result<&str> { Ok(row.get_ref(i)?.as_str()?) };
-            let (row_grade, row_class) = (text(2)?, text(3)?);
-            if row_grade != grade || row_class != class {
-                row_grade.clone_into(&mut grade);
-                row_class.clone_into(&mut class);
-                label = crate::domain::class_label::join(&grade, &class);
-            }
-            if !in_class.admits(&grade, &class) {
+            let (grade, class) = (text(2)?, text(3)?);
+            if !in_class.admits(grade, class) {
                 continue;
             }
+            let label = spelling.label(text(8)?, grade, class);
             let enrollment = Enrollment::from_code(text(4)?).unwrap_or(Enrollment::Unknown);
             let payment = PaymentStatus::from_code(text(6)?).unwrap_or(PaymentStatus::Unpaid);
             let insured = Standing::new(enrollment, payment).is_insured();
@@ -222,7 +226,7 @@ impl Store {
             f(&SheetRow {
                 name: text(0)?,
                 id_number: text(1)?,
-                class_label: &label,
+                class_label: label,
                 insured,
                 phone: text(5)?,
                 id_problem,

@@ -134,6 +134,10 @@ impl Store {
             days: self.daily_progress()?,
         };
         let mut classes: Vec<ClassStats> = Vec::new();
+        // A class held under two spellings is counted once, under the first; its pupils need not be contiguous
+        // then, so each class is found by its school and label.
+        let mut spelling = crate::domain::class_label::OneSpelling::default();
+        let mut index: std::collections::HashMap<(String, String), usize> = std::collections::HashMap::new();
         let filter = StudentFilter { school: school.map(str::to_owned), class: None };
         self.for_each_student(&filter, |s| {
             let standing = Standing::new(s.enrollment, s.payment);
@@ -147,13 +151,17 @@ impl Store {
                 *stats.ledgers.entry(l.code().to_owned()).or_default() += 1;
             }
             *stats.payment.entry(s.payment.code().to_owned()).or_default() += 1;
-            let label = s.class_label();
-            // Rows arrive in roster order, so a class's pupils are contiguous.
-            if classes.last().is_none_or(|c| c.class != label || c.school != s.school) {
-                let school = s.school.clone();
-                classes.push(ClassStats { school, class: label, students: 0, expected: 0, enrolled: 0, paid: 0 });
-            }
-            if let Some(c) = classes.last_mut() {
+            let label = spelling.label(&s.school, &s.grade, &s.class);
+            // Rows arrive in roster order, so a class's pupils are mostly contiguous.
+            let at = match classes.last() {
+                Some(c) if c.class == label && c.school == s.school => classes.len() - 1,
+                _ => *index.entry((s.school.clone(), label.to_owned())).or_insert_with(|| {
+                    let (school, class) = (s.school.clone(), label.to_owned());
+                    classes.push(ClassStats { school, class, students: 0, expected: 0, enrolled: 0, paid: 0 });
+                    classes.len() - 1
+                }),
+            };
+            if let Some(c) = classes.get_mut(at) {
                 c.students += 1;
                 c.expected += i64::from(standing.is_expected());
                 c.enrolled += i64::from(standing.is_insured());

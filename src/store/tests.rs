@@ -462,6 +462,71 @@ fn stats_count_per_class_in_school_order() {
     assert_eq!(stats.payment["government"], 1);
 }
 
+fn in_grade(mut row: Incoming, grade: &str) -> Incoming {
+    row.grade = grade.into();
+    row
+}
+
+#[test]
+fn a_class_a_list_spells_another_way_joins_the_class_the_drive_has() {
+    let mut s = store_with(&[incoming("安琪", &valid_id("45020220130405121"), "2班")]);
+    // Another list, and within it a class first written one way and then another.
+    let rows = [
+        in_grade(incoming("李明", &valid_id("45020220130405122"), "2班"), "3年级"),
+        in_grade(incoming("张伟", &valid_id("45020220130405123"), "(2)班"), "三年级"),
+        in_grade(incoming("王芳", &valid_id("45020220150405124"), "1班"), "初一"),
+        in_grade(incoming("刘洋", &valid_id("45020220150405125"), "1班"), "七年级"),
+    ];
+    let outcome = s.apply_import(&rows, &["u.csv".into()], 0, false).unwrap();
+    assert_eq!(outcome.added, 4);
+    let classes: Vec<(String, String)> = s
+        .students(&StudentFilter::default())
+        .unwrap()
+        .into_iter()
+        .map(|p| (p.class_label(), p.name))
+        .map(|(c, n)| (n, c))
+        .collect();
+    let class_of = |name: &str| classes.iter().find(|(n, _)| n == name).map(|(_, c)| c.as_str()).unwrap();
+    for name in ["安琪", "李明", "张伟"] {
+        assert_eq!(class_of(name), "三年级2班", "{name}");
+    }
+    assert_eq!((class_of("王芳"), class_of("刘洋")), ("初一1班", "初一1班"), "the first spelling of a new class");
+    // The list read again in its own spelling changes nothing.
+    let again = s.apply_import(&rows, &["u.csv".into()], 0, false).unwrap();
+    assert_eq!((again.unchanged, again.updated), (4, 0));
+    let stats = s.stats(None, None).unwrap();
+    let counted: Vec<(&str, i64)> = stats.classes.iter().map(|c| (c.class.as_str(), c.students)).collect();
+    assert_eq!(counted, [("三年级2班", 3), ("初一1班", 2)]);
+}
+
+#[test]
+fn a_drive_holding_a_class_under_two_spellings_shows_it_once() {
+    // As lists imported before spellings were read as one left it: 李明 in 3年级2班, sorted among the others.
+    let rows = [
+        incoming("安琪", &valid_id("45020220130405121"), "2班"),
+        incoming("李明", &valid_id("45020220130405122"), "2班"),
+        incoming("张伟", &valid_id("45020220130405123"), "2班"),
+    ];
+    let mut s = store_with(&rows);
+    s.conn.execute("UPDATE students SET grade = '3年级' WHERE name = '李明'", []).unwrap();
+    let stats = s.stats(None, None).unwrap();
+    let counted: Vec<(&str, i64)> = stats.classes.iter().map(|c| (c.class.as_str(), c.students)).collect();
+    assert_eq!(counted, [("三年级2班", 3)]);
+    assert_eq!(s.class_labels(None).unwrap(), ["三年级2班"]);
+    let mut labels = Vec::new();
+    s.for_each_sheet_row(&StudentFilter::default(), |r| {
+        labels.push(r.class_label.to_owned());
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(labels, ["三年级2班"; 3]);
+    // A list naming the class either way puts the pupil in the spelling shown.
+    let outcome = s.apply_import(&[in_grade(rows[1].clone(), "3年级")], &["u.csv".into()], 0, false).unwrap();
+    assert_eq!(outcome.updated, 1);
+    let li = s.students(&StudentFilter::default()).unwrap().into_iter().find(|p| p.name == "李明").unwrap();
+    assert_eq!(li.class_label(), "三年级2班");
+}
+
 #[test]
 fn an_old_number_whose_long_form_ends_in_000_is_found_again() {
     // 110130210501700 converts to 110130192105017000: valid, and the same text a rounded long number becomes.

@@ -30,14 +30,16 @@ pub fn export_classes(input: &FormInput, out: Option<&Path>) -> Result<(Vec<Path
     if pupils.is_empty() {
         return Err(ExportError::OnlyGraduates(graduates.len()));
     }
-    // Pupils arrive in roster order, so each class's pupils are contiguous.
+    // Pupils arrive in roster order, so each class's pupils are contiguous, but for a class the drive holds
+    // under two spellings (3年级2班 and 三年级2班): one list, under the first.
+    let mut spelling = crate::domain::class_label::OneSpelling::default();
     let mut classes: Vec<(String, Vec<&Student>)> = Vec::new();
     for s in pupils {
-        let label = s.class_label();
-        let label = if label.trim().is_empty() { NO_CLASS.to_owned() } else { label };
-        match classes.last_mut() {
-            Some((l, list)) if *l == label => list.push(s),
-            _ => classes.push((label, vec![s])),
+        let label = spelling.label(&s.school, &s.grade, &s.class);
+        let label = if label.trim().is_empty() { NO_CLASS } else { label };
+        match classes.iter_mut().rev().find(|(l, _)| l == label) {
+            Some((_, list)) => list.push(s),
+            None => classes.push((label.to_owned(), vec![s])),
         }
     }
     let format = input.opts.format;
