@@ -1708,6 +1708,18 @@ fn the_file_picker_imports_several_files_at_once_and_names_what_is_not_a_table()
     assert_eq!(app.store.schools().expect("schools"), ["柳州市某某小学"], "one school, as the lists are");
 }
 
+/// A workbook with a password to open is named as such by the picker, before an import is tried.
+#[test]
+fn the_file_picker_says_a_workbook_has_a_password_to_open() {
+    let mut app = app(Language::Zh);
+    app.update(Action::Import);
+    type_text(&mut app, concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/password.xlsx"));
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Files(p)) = &app.modal else { panic!("no picker") };
+    let error = p.error.clone().expect("error");
+    assert!(error.starts_with("此工作簿设有打开密码") && error.ends_with("password.xlsx"), "{error}");
+}
+
 #[test]
 fn the_file_picker_says_a_missing_file_in_words() {
     let mut app = app(Language::Zh);

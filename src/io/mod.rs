@@ -35,7 +35,8 @@ pub enum ReadError {
     NotASpreadsheet { file: String, what: &'static str },
     #[error("文件 {file} 不是有效的 Excel 工作簿：{reason} (not a valid Excel workbook)")]
     BadWorkbook { file: String, reason: String },
-    #[error("文件 {file} 设有密码保护，请在 Excel/WPS 中取消密码后另存再导入 (the workbook is password-protected)")]
+    /// A workbook with a password to open, in the words the file picker uses (`sniff::PASSWORD`).
+    #[error("{}：{file}", sniff::PASSWORD)]
     Encrypted { file: String },
     #[error("文件 {file} 太大，不像是班级名单 (the file is too large to be a class list)")]
     TooLarge { file: String },

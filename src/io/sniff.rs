@@ -16,6 +16,10 @@ const TEXT_DOCUMENT: &str = "这是文字文档，不是表格 (a text document,
 const PRESENTATION: &str = "这是演示文稿，不是表格 (a presentation, not a spreadsheet)";
 const ARCHIVE: &str =
     "这是压缩包，不是表格；请先解压，再导入其中的表格 (an archive, not a spreadsheet: unpack it first)";
+/// An XLSX saved with a password to open is no zip but an encrypted package in an old Office container: no
+/// reader can open it, and "damaged" would send the operator looking for another copy.
+pub const PASSWORD: &str = "此工作簿设有打开密码：请在 Excel/WPS 中打开，取消密码后另存，再导入 \
+     (the workbook has a password to open: open it in Excel or WPS, remove the password, save it, and import it again)";
 
 /// How much of a file the picker reads to judge it by its first bytes.
 const HEAD: u64 = 4096;
@@ -58,6 +62,35 @@ pub fn file_not_a_table(path: &Path) -> Option<&'static str> {
         return ole_kind(&head);
     }
     None
+}
+
+/// Whether the bytes (the whole file: the container's directory may be anywhere) are a workbook with a
+/// password to open: an old Office container holding `EncryptedPackage` (how Excel and WPS save an XLSX with
+/// a password) and no workbook stream. An XLS with a password keeps its `Workbook` stream, encrypted inside;
+/// its reader says so itself.
+pub fn encrypted(bytes: &[u8]) -> bool {
+    if !bytes.starts_with(OLE) {
+        return false;
+    }
+    let streams = ole_streams(bytes);
+    let has = |name: &str| streams.iter().any(|s| s.eq_ignore_ascii_case(name));
+    has("EncryptedPackage") && !has("Workbook") && !has("Book")
+}
+
+/// What the file picker says of a file it will not hand to the importer: plainly no table
+/// ([`file_not_a_table`]), or a workbook with a password to open.
+pub fn file_not_importable(path: &Path) -> Option<&'static str> {
+    if let Some(what) = file_not_a_table(path) {
+        return Some(what);
+    }
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut head = Vec::new();
+    (&mut file).take(OLE.len() as u64).read_to_end(&mut head).ok()?;
+    if !head.starts_with(OLE) {
+        return None;
+    }
+    file.take(CONTAINER).read_to_end(&mut head).ok()?;
+    encrypted(&head).then_some(PASSWORD)
 }
 
 /// The formats known by their first bytes alone.
@@ -129,17 +162,7 @@ fn zip_kind<R: Read + Seek>(archive: Option<zip::ZipArchive<R>>, head: &[u8]) ->
 /// and the entry's type (2: a stream). Only a container with no workbook in it is named: one holding a
 /// workbook (with a Word document embedded in a sheet, say) is the reader's, as is an encrypted one.
 fn ole_kind(bytes: &[u8]) -> Option<&'static str> {
-    let streams: Vec<String> = bytes
-        .chunks_exact(128)
-        .filter(|entry| entry[66] == 2)
-        .filter_map(|entry| {
-            // The length counts the closing NUL; a name has at most 31 characters.
-            let len = usize::from(u16::from_le_bytes([entry[64], entry[65]]));
-            let name = entry.get(..len.checked_sub(2).filter(|&n| n <= 62)?)?;
-            let units: Vec<u16> = name.chunks_exact(2).map(|u| u16::from_le_bytes([u[0], u[1]])).collect();
-            String::from_utf16(&units).ok()
-        })
-        .collect();
+    let streams = ole_streams(bytes);
     let has = |name: &str| streams.iter().any(|s| s.eq_ignore_ascii_case(name));
     if has("Workbook") || has("Book") || has("EncryptedPackage") {
         return None;
@@ -151,6 +174,21 @@ fn ole_kind(bytes: &[u8]) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+/// The names of an old Office container's streams, as `ole_kind` says they are laid out.
+fn ole_streams(bytes: &[u8]) -> Vec<String> {
+    bytes
+        .chunks_exact(128)
+        .filter(|entry| entry[66] == 2)
+        .filter_map(|entry| {
+            // The length counts the closing NUL; a name has at most 31 characters.
+            let len = usize::from(u16::from_le_bytes([entry[64], entry[65]]));
+            let name = entry.get(..len.checked_sub(2).filter(|&n| n <= 62)?)?;
+            let units: Vec<u16> = name.chunks_exact(2).map(|u| u16::from_le_bytes([u[0], u[1]])).collect();
+            String::from_utf16(&units).ok()
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -217,6 +255,7 @@ mod tests {
         assert_eq!(not_a_table(&ole_of(&["Workbook", "WordDocument"])), None, "a sheet with a document in it");
         assert_eq!(not_a_table(&ole_of(&["EncryptionInfo", "EncryptedPackage"])), None, "an encrypted workbook");
         let bm = "BMI,姓名,身份证号\n".as_bytes();
+        assert!(!encrypted(bm));
         assert_eq!(not_a_table(bm), None, "a CSV starting with BM is no bitmap");
     }
 
@@ -237,5 +276,23 @@ mod tests {
             assert_eq!(not_a_table(&bytes), expected, "{name}");
         }
         assert_eq!(file_not_a_table(&dir.path().join("nosuch.csv")), None);
+        assert_eq!(file_not_importable(&dir.path().join("nosuch.csv")), None);
+    }
+
+    #[test]
+    fn a_workbook_with_a_password_to_open_is_told_apart() {
+        let locked = ole_of(&["EncryptionInfo", "EncryptedPackage"]);
+        assert!(encrypted(&locked));
+        // An XLS with a password keeps its workbook stream, and its reader says so; a Word document is no workbook.
+        assert!(!encrypted(&ole_of(&["Workbook", "EncryptionInfo"])));
+        assert!(!encrypted(&ole_of(&["WordDocument"])));
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("名单.xlsx");
+        std::fs::write(&path, &locked).expect("write");
+        assert_eq!(file_not_importable(&path), Some(PASSWORD));
+        assert_eq!(file_not_a_table(&path), None, "an export may still refuse it as another kind of file");
+        let word = dir.path().join("d.xls");
+        std::fs::write(&word, ole_of(&["WordDocument"])).expect("write");
+        assert_eq!(file_not_importable(&word), Some(WORD));
     }
 }

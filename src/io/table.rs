@@ -122,6 +122,10 @@ pub fn open_bytes(bytes: Vec<u8>, file: &str) -> Result<Vec<SheetRows>, ReadErro
     if bytes.is_empty() {
         return Err(ReadError::Empty { file: file.to_owned() });
     }
+    // Its reader would call it damaged or not Excel at all.
+    if super::sniff::encrypted(&bytes) {
+        return Err(ReadError::Encrypted { file: file.to_owned() });
+    }
     // Before any reader sees it: a PDF would otherwise be read as CSV and want a header row, a Word document
     // get the workbook reader's English.
     if let Some(what) = super::sniff::not_a_table(&bytes) {
@@ -614,6 +618,18 @@ mod tests {
     fn bom_and_tabs() {
         let sheets = read_bytes("\u{feff}姓名\t班级\n张三\t1班\n".as_bytes(), "t.txt").expect("reads");
         assert_eq!(sheets[0].rows[1], vec![Cell::Text("张三".into()), Cell::Text("1班".into())]);
+    }
+
+    #[test]
+    fn a_workbook_with_a_password_to_open_says_so() {
+        let locked = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/password.xlsx"));
+        match read_bytes(&locked.expect("fixture"), "名单.xlsx") {
+            Err(e @ ReadError::Encrypted { .. }) => {
+                let said = e.to_string();
+                assert!(said.contains("设有打开密码") && said.contains("名单.xlsx"), "{said}");
+            }
+            other => panic!("expected Encrypted, got {other:?}"),
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::io::sniff::file_not_a_table;
+use crate::io::sniff::file_not_importable;
 use crate::os_error;
 use crate::tui::action::Action;
 use crate::tui::app::App;
@@ -138,7 +138,7 @@ impl App {
             return Some(Modal::Files(p));
         }
         let lists = !matches!(p.purpose, PathPurpose::Merge | PathPurpose::Restore);
-        if let Some((path, why)) = files.iter().filter(|_| lists).find_map(|f| file_not_a_table(f).map(|w| (f, w))) {
+        if let Some((path, why)) = files.iter().filter(|_| lists).find_map(|f| file_not_importable(f).map(|w| (f, w))) {
             p.error = Some(fill("{}：{}", &[&why, &path.display()]));
             return Some(Modal::Files(p));
         }
