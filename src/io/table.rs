@@ -181,7 +181,7 @@ fn disguised_workbook(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
 /// Text files have no NUL bytes and few control characters; a PNG or a zip fragment has many.
 fn looks_binary(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(8192)];
-    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) || bomless_utf16(head).is_some() {
         return false; // UTF-16 text has NULs by nature.
     }
     let control = head.iter().filter(|&&b| b < 0x09 || ((0x0E..0x20).contains(&b) && b != 0x1B)).count();
@@ -369,8 +369,30 @@ fn fill_merged(rows: &mut Rows, merges: &[calamine::Dimensions]) -> Result<(), R
     Ok(())
 }
 
-/// Decodes a text file: UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode text"), else GB18030, the
-/// superset of GBK that Chinese Excel and WPS save CSV in.
+/// UTF-16 written without a BOM (by a script or a school system; Excel writes one), told by its zero bytes:
+/// the digits, separators and line ends of a list are one zero byte each, all on the same side of their
+/// pairs, while Chinese characters have few (一 is `00 4E`). Text in any other encoding has none, and a
+/// binary file has them on both sides and in pairs.
+fn bomless_utf16(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let head = &bytes[..bytes.len().min(8192) & !1];
+    let pairs = head.len() / 2;
+    if pairs < 8 || head.chunks_exact(2).any(|p| p == [0, 0]) {
+        return None;
+    }
+    let zeros_at = |side: usize| head.iter().skip(side).step_by(2).filter(|&&b| b == 0).count();
+    let (even, odd) = (zeros_at(0), zeros_at(1));
+    // At least one character in ten is ASCII, and the other side has at most a quarter as many zeros.
+    if odd * 10 >= pairs && even * 4 <= odd {
+        Some(encoding_rs::UTF_16LE)
+    } else if even * 10 >= pairs && odd * 4 <= even {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// Decodes a text file: UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode text", with or without its BOM),
+/// else GB18030, the superset of GBK that Chinese Excel and WPS save CSV in.
 pub fn decode(bytes: &[u8]) -> (String, &'static str) {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return (String::from_utf8_lossy(rest).into_owned(), "UTF-8 BOM");
@@ -382,6 +404,10 @@ pub fn decode(bytes: &[u8]) -> (String, &'static str) {
     if bytes.starts_with(&[0xFE, 0xFF]) {
         let (text, _, _) = encoding_rs::UTF_16BE.decode(bytes);
         return (text.into_owned(), "UTF-16BE");
+    }
+    if let Some(encoding) = bomless_utf16(bytes) {
+        let (text, _) = encoding.decode_without_bom_handling(bytes);
+        return (text.into_owned(), encoding.name());
     }
     match std::str::from_utf8(bytes) {
         Ok(s) => (s.to_owned(), "UTF-8"),
@@ -402,7 +428,7 @@ fn decode_owned(mut bytes: Vec<u8>) -> String {
         bytes.drain(..BOM.len());
         return String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     }
-    if !(bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF])) {
+    if !(bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) || bomless_utf16(&bytes).is_some()) {
         match String::from_utf8(bytes) {
             Ok(text) => return text,
             Err(e) => bytes = e.into_bytes(),
@@ -618,6 +644,22 @@ mod tests {
     fn bom_and_tabs() {
         let sheets = read_bytes("\u{feff}姓名\t班级\n张三\t1班\n".as_bytes(), "t.txt").expect("reads");
         assert_eq!(sheets[0].rows[1], vec![Cell::Text("张三".into()), Cell::Text("1班".into())]);
+    }
+
+    #[test]
+    fn utf16_without_a_bom_is_text() {
+        let text = "学校名称：柳州市城中区实验小学\r\n姓名\t身份证号码\t班级\r\n张一\t450202201504050017\t一年级1班\r\n";
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        for (bytes, order) in [(le, "UTF-16LE"), (be, "UTF-16BE")] {
+            assert!(!looks_binary(&bytes), "{order}");
+            assert_eq!(decode(&bytes), (text.to_owned(), order));
+            let sheets = read_bytes(&bytes, "u.txt").expect(order);
+            assert_eq!(sheets[0].rows[2][0], Cell::Text("张一".into()), "{order}");
+        }
+        // Zero bytes on both sides, or in pairs, are no text.
+        assert_eq!(bomless_utf16(&[0, 1, 0, 2, 3, 0, 4, 0, 0, 0, 5, 6, 0, 7, 8, 0, 9, 0]), None);
+        assert_eq!(bomless_utf16("姓名,身份证号\n".as_bytes()), None);
     }
 
     #[test]
