@@ -573,3 +573,72 @@ fn a_class_heading_row_over_the_table_gives_its_class_to_the_rows_under_it() {
     let class_of = |i: usize| store.student_by_id_number(&ids[i]).unwrap().unwrap().class_label();
     assert_eq!((class_of(4), class_of(5)), ("三年级5班".to_owned(), "三年级4班".to_owned()));
 }
+
+/// Excel hides a sheet (last year's list) and a row (a pupil who has left): the operator sees neither, so the
+/// sheet is not imported and the row is, each said, and the counts can be matched with the screen. A hidden
+/// sheet that holds no list (a drop-down's choices) is no list and goes unsaid.
+#[test]
+fn hidden_sheets_are_left_out_and_hidden_rows_imported_each_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let pupils: Vec<String> = (1..=4).map(|i| valid(&format!("4502022014030{i}002"))).collect();
+    let leavers = [valid("45020220130101003"), valid("45020220130102003")];
+    let path = dir.path().join("hidden.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet().set_name("五年级1班").unwrap();
+    sheet.write_row(0, 0, ["姓名", "身份证号码"]).unwrap();
+    for (i, id) in pupils.iter().enumerate() {
+        sheet.write_row(i as u32 + 1, 0, [format!("在读{i}"), id.clone()]).unwrap();
+    }
+    sheet.set_row_hidden(4).unwrap(); // Excel's row 5
+    let last_year = book.add_worksheet().set_name("去年名单").unwrap().set_hidden(true);
+    last_year.write_row(0, 0, ["姓名", "身份证号码", "班级"]).unwrap();
+    for (i, id) in leavers.iter().enumerate() {
+        last_year.write_row(i as u32 + 1, 0, [format!("毕业生{i}"), id.clone(), "六年级1班".into()]).unwrap();
+    }
+    let choices = book.add_worksheet().set_name("下拉选项").unwrap().set_very_hidden(true);
+    choices.write_column(0, 0, ["一年级", "二年级"]).unwrap();
+    book.save(&path).unwrap();
+
+    let mut store = store();
+    let report = class_list::import(&mut store, &[path.as_path()], Some("第一小学"), false).unwrap();
+    assert_eq!((report.added, report.skipped), (4, 0), "{report:?}");
+    let said = |sheet: &str, row: usize, words: &str| {
+        report.problems.iter().any(|p| p.sheet == sheet && p.row == row && p.message.contains(words))
+    };
+    assert!(said("五年级1班", 5, "此行在 Excel 中是隐藏的"), "{:?}", report.problems);
+    assert!(said("去年名单", 0, "工作表“去年名单”在 Excel 中是隐藏的，其中 2 行未导入"), "{:?}", report.problems);
+    assert_eq!(report.problems.len(), 2, "the drop-down's sheet is no list: {:?}", report.problems);
+    assert!(store.student_by_id_number(&pupils[3]).unwrap().is_some(), "the hidden row's pupil is imported");
+    assert!(store.student_by_id_number(&leavers[0]).unwrap().is_none(), "the hidden sheet's are not");
+
+    // The list only in a hidden sheet: refused with how to bring it in, not as a file without a header.
+    let only_hidden = dir.path().join("only_hidden.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    book.add_worksheet().set_name("说明").unwrap();
+    let list = book.add_worksheet().set_name("名单").unwrap().set_hidden(true);
+    list.write_row(0, 0, ["姓名", "身份证号码"]).unwrap();
+    list.write_row(1, 0, ["甲", leavers[0].as_str()]).unwrap();
+    book.save(&only_hidden).unwrap();
+    match class_list::import(&mut store, &[only_hidden.as_path()], None, true) {
+        Err(ImportError::Read(e @ ReadError::OnlyHidden { .. })) => {
+            assert!(e.to_string().contains("隐藏的工作表“名单”") && e.to_string().contains("取消隐藏"), "{e}")
+        }
+        other => panic!("expected OnlyHidden, got {other:?}"),
+    }
+}
+
+/// A workbook with nothing in it is said to be empty, as an empty CSV is, not to lack a header row.
+#[test]
+fn an_empty_workbook_is_said_to_be_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("empty.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    book.add_worksheet();
+    book.add_worksheet();
+    book.save(&path).unwrap();
+    let mut store = store();
+    match class_list::import(&mut store, &[path.as_path()], None, true) {
+        Err(ImportError::Read(e @ ReadError::Empty { .. })) => assert!(e.to_string().contains("是空的"), "{e}"),
+        other => panic!("expected Empty, got {other:?}"),
+    }
+}

@@ -17,6 +17,9 @@ use crate::domain::student::CategoryMark;
 use crate::io::forms::classes::{CLASS_TITLE, NO_CLASS};
 use crate::store::{Incoming, IncomingOutcome, Store, StoreError};
 
+/// Rows from hidden rows said one by one in a sheet; the rest are said in one line.
+const HIDDEN_ROWS_SAID: usize = 10;
+
 /// The school used when neither the command line, the file, nor the drive names one.
 pub const DEFAULT_SCHOOL: &str = "本校";
 
@@ -430,8 +433,16 @@ impl RowReader<'_> {
         sink: &mut Sink,
     ) -> Result<(), ImportError> {
         let mut found_any = false;
-        let multi = sheets.len() > 1;
+        // Whether any visible sheet has anything in it: a workbook with none is empty, not without a header.
+        let mut any_content = false;
+        // Hidden sheets that hold a list, left out.
+        let mut hidden_lists: Vec<String> = Vec::new();
+        let multi = sheets.iter().filter(|s| !s.hidden).count() > 1;
         for mut rows in sheets {
+            if rows.hidden {
+                self.hidden_sheet(file, rows, &mut hidden_lists)?;
+                continue;
+            }
             // The header is looked for among the first rows; the rows down to it stay, for the messages that
             // quote them, and every row below is read, applied and freed one at a time.
             let mut head = Vec::new();
@@ -450,6 +461,7 @@ impl RowReader<'_> {
                 for row in rows.by_ref() {
                     content |= has_content(&row?);
                 }
+                any_content |= content;
                 if multi && content {
                     let sheet = Sheet { name, rows: Vec::new() };
                     self.problem(
@@ -463,6 +475,8 @@ impl RowReader<'_> {
                 continue;
             };
             found_any = true;
+            let hidden_rows = std::mem::take(&mut rows.hidden_rows);
+            let mut hidden_said = Vec::new();
             let body = head.split_off((map.row + 1).min(head.len()));
             let sheet = Sheet { name, rows: head };
             self.ignored_headers(file, &sheet, &map);
@@ -485,6 +499,9 @@ impl RowReader<'_> {
             let sheet_grade = if class_column { sheet_grade(&sheet.name, &sheet.rows, map.row) } else { None };
             let place = self.first.place(file, &sheet.name);
             let mut read = |reader: &mut Self, offset: usize, row: &[Cell]| {
+                let row_no = map.row + 2 + offset;
+                let hidden = hidden_rows.binary_search(&row_no).is_ok();
+                let before = (reader.report.rows_read, reader.report.skipped, reader.report.duplicates);
                 reader.read_row(
                     file,
                     &sheet,
@@ -495,7 +512,13 @@ impl RowReader<'_> {
                     school.is_some(),
                     (sheet_class_label.as_deref(), sheet_grade.as_deref()),
                     sink,
-                )
+                )?;
+                // A pupil from a hidden row is imported (a pupil is never dropped unseen) and said.
+                let after = (reader.report.rows_read, reader.report.skipped, reader.report.duplicates);
+                if hidden && after == (before.0 + 1, before.1, before.2) {
+                    reader.hidden_row(file, &sheet, row_no, &mut hidden_said);
+                }
+                Ok::<(), StoreError>(())
             };
             let mut offset = 0;
             for row in &body {
@@ -510,9 +533,82 @@ impl RowReader<'_> {
                 offset += 1;
             }
             self.heading_ends();
+            self.hidden_rows_said(file, &sheet, &hidden_said);
             self.classless_said(file, &sheet, &sheet_class, class_column, &class_header);
         }
-        if found_any { Ok(()) } else { Err(ReadError::NoHeader { file: file.to_owned() }.into()) }
+        match (found_any, hidden_lists.is_empty(), any_content) {
+            (true, ..) => Ok(()),
+            (false, false, _) => {
+                let sheets = hidden_lists.iter().map(|s| format!("“{s}”")).collect::<Vec<_>>().join("、");
+                Err(ReadError::OnlyHidden { file: file.to_owned(), sheets }.into())
+            }
+            (false, true, false) => Err(ReadError::Empty { file: file.to_owned() }.into()),
+            (false, true, true) => Err(ReadError::NoHeader { file: file.to_owned() }.into()),
+        }
+    }
+
+    /// A sheet Excel hides is not imported: the operator does not see it, and workbooks carry last year's list
+    /// or a left pupils' list that way. One that holds a list is said, with how many rows it has and how to
+    /// import it; one that holds none (the choices of a drop-down, say) is no list and goes unsaid.
+    fn hidden_sheet(
+        &mut self,
+        file: &str,
+        mut rows: SheetRows,
+        hidden_lists: &mut Vec<String>,
+    ) -> Result<(), ImportError> {
+        let mut head = Vec::new();
+        while head.len() < header::HEADER_SEARCH_ROWS {
+            match rows.next() {
+                Some(row) => head.push(row?),
+                None => break,
+            }
+        }
+        let Some(map) = header::detect(&head, self.synonyms) else { return Ok(()) };
+        let has_content = |row: &Vec<Cell>| row.iter().any(|c| !c.is_empty());
+        let mut count = head.iter().skip(map.row + 1).filter(|r| has_content(r)).count();
+        for row in rows.by_ref() {
+            count += usize::from(has_content(&row?));
+        }
+        let name = std::mem::take(&mut rows.name);
+        let message = format!(
+            "工作表“{name}”在 Excel 中是隐藏的，其中 {count} 行未导入；若要导入，请在 Excel 中取消隐藏（右键工作表标签）后另存，再导入 \
+             (the sheet is hidden in Excel: its {count} rows were not imported; to import them, unhide it in Excel, save, \
+             and import again)"
+        );
+        self.problem(file, &Sheet { name: name.clone(), rows: Vec::new() }, 0, "", message);
+        hidden_lists.push(name);
+        Ok(())
+    }
+
+    /// A pupil imported from a row Excel hides: the first few are said row by row, the rest in one line at the
+    /// end of the sheet (`hidden_rows_said`), as a filter can hide hundreds.
+    fn hidden_row(&mut self, file: &str, sheet: &Sheet, row_no: usize, said: &mut Vec<usize>) {
+        said.push(row_no);
+        if said.len() <= HIDDEN_ROWS_SAID {
+            self.problem(
+                file,
+                sheet,
+                row_no,
+                "",
+                "此行在 Excel 中是隐藏的（或被筛选隐藏），已导入，请核对；若是已转走的学生，请标为已离校 \
+                 (the row is hidden in Excel, or filtered out: imported; check it, and mark a pupil who has left)"
+                    .into(),
+            );
+        }
+    }
+
+    fn hidden_rows_said(&mut self, file: &str, sheet: &Sheet, said: &[usize]) {
+        let Some(rest) = said.get(HIDDEN_ROWS_SAID..).filter(|rest| !rest.is_empty()) else { return };
+        let shown: Vec<String> = rest.iter().take(20).map(usize::to_string).collect();
+        let more = if rest.len() > shown.len() { "等" } else { "" };
+        let message = format!(
+            "另有 {} 行在 Excel 中是隐藏的（或被筛选隐藏），已导入，请核对：第 {}{more} 行 \
+             ({} more rows hidden in Excel, or filtered out, were imported: check them)",
+            rest.len(),
+            shown.join("、"),
+            rest.len()
+        );
+        self.problem(file, sheet, 0, "", message);
     }
 
     /// A header cell the reader does not use is said, so a column the operator expected is never dropped

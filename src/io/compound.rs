@@ -15,17 +15,22 @@ const MINI_SECTOR: usize = 64;
 /// Streams shorter than this live in the mini stream, chained through the mini FAT.
 const MINI_CUTOFF: usize = 4096;
 
+/// The rows each sheet of an XLS hides, in the order of the workbook's sheet records (calamine's order of its
+/// sheets), as Excel numbers them; empty when the file is no XLS or its records were not reached.
+pub(super) type HiddenRows = Vec<Vec<usize>>;
+
 /// `Err` with the reason when the container's chains would send calamine into a loop or past an end. A file
 /// calamine refuses by itself (bad signature, odd sector size, too short) passes, so its own message is shown.
-pub(super) fn check(bytes: &[u8], max_cells: usize) -> Result<(), &'static str> {
-    let Some(header) = bytes.get(..512).filter(|h| h.starts_with(SIGNATURE)) else { return Ok(()) };
+/// `Ok` with the rows each sheet hides, read on the way (calamine does not say).
+pub(super) fn check(bytes: &[u8], max_cells: usize) -> Result<HiddenRows, &'static str> {
+    let Some(header) = bytes.get(..512).filter(|h| h.starts_with(SIGNATURE)) else { return Ok(Vec::new()) };
     let size: usize = match u16_at(header, 30) {
         9 => 512,
         12 => 4096,
-        _ => return Ok(()),
+        _ => return Ok(Vec::new()),
     };
     if u16_at(header, 32) != 6 || bytes.len() < size {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let body = &bytes[size..];
     if !body.len().is_multiple_of(size) {
@@ -76,7 +81,7 @@ pub(super) fn check(bytes: &[u8], max_cells: usize) -> Result<(), &'static str> 
     let mut root_start = u32::MAX;
     if mini_fat_len > 0 {
         let mini_fat_start = u32_at(header, 60);
-        let Some(&(root, root_len)) = entries.first() else { return Ok(()) };
+        let Some(&(root, root_len)) = entries.first() else { return Ok(Vec::new()) };
         root_start = root;
         if !start_ok(mini_fat_start, limit) || !start_ok(root_start, limit) {
             return Err("迷你扇区表起始扇区无效 (the mini FAT starts past the end)");
@@ -100,7 +105,7 @@ pub(super) fn check(bytes: &[u8], max_cells: usize) -> Result<(), &'static str> 
     }
 
     let stream = workbook_stream(&sectors, &fat, limit, &directory, &entries, (&mini_fat, root_start))?;
-    stream.map_or(Ok(()), |stream| check_records(&stream, max_cells))
+    stream.map_or(Ok(Vec::new()), |stream| check_records(&stream, max_cells))
 }
 
 /// The container's sectors after its header.
@@ -191,10 +196,16 @@ fn workbook_stream(
 /// file: it builds every sheet as one block from its first to its last cell (two cells far apart ask for
 /// billions), reserves what a DIMENSIONS record claims, and subtracts column numbers of a MULRK record
 /// without checking their order.
-fn check_records(stream: &[u8], max_cells: usize) -> Result<(), &'static str> {
+/// On the way, the rows each sheet hides: a ROW record with `fDyZero` set, in the section whose BOF record is
+/// where the sheet's BOUNDSHEET record says its sheet starts.
+fn check_records(stream: &[u8], max_cells: usize) -> Result<HiddenRows, &'static str> {
     const TOO_LARGE: &str = "工作表范围过大，不像是班级名单 (a sheet spans too many cells to be a class list)";
     // Per open BOF section: the first and last row and column holding a cell.
     let mut sections: Vec<Option<(u32, u32, u32, u32)>> = Vec::new();
+    // Per open BOF section, beside `sections`: where its BOF record is, and the rows it hides.
+    let mut hiding: Vec<(usize, Vec<usize>)> = Vec::new();
+    let mut hidden_at: std::collections::HashMap<usize, Vec<usize>> = std::collections::HashMap::new();
+    let mut sheet_starts: Vec<usize> = Vec::new();
     let close = |extent: Option<(u32, u32, u32, u32)>| match extent {
         Some((r0, r1, c0, c1)) => {
             let cells = (u64::from(r1 - r0) + 1) * (u64::from(c1 - c0) + 1);
@@ -207,6 +218,7 @@ fn check_records(stream: &[u8], max_cells: usize) -> Result<(), &'static str> {
         let kind = u16_at(stream, at);
         let len = usize::from(u16_at(stream, at + 2));
         let Some(data) = stream.get(at + 4..at + 4 + len) else { break };
+        let record_at = at;
         at += 4 + len;
         let mut cell = |row: u16, first: u16, last: u16| {
             if let Some(extent) = sections.last_mut() {
@@ -218,10 +230,25 @@ fn check_records(stream: &[u8], max_cells: usize) -> Result<(), &'static str> {
             }
         };
         match kind {
-            0x0809 => sections.push(None),
-            0x000A => close(sections.pop().flatten())?,
+            0x0809 => {
+                sections.push(None);
+                hiding.push((record_at, Vec::new()));
+            }
+            0x000A => {
+                close(sections.pop().flatten())?;
+                if let Some((start, rows)) = hiding.pop() {
+                    hidden_at.insert(start, rows);
+                }
+            }
             // An encrypted workbook: calamine stops here and says so.
-            0x002F if u16_at(data, 0) != 0 => return Ok(()),
+            0x002F if u16_at(data, 0) != 0 => return Ok(Vec::new()),
+            0x0085 if data.len() >= 4 => sheet_starts.push(u32_at(data, 0) as usize),
+            // ROW: its row, and in the byte at 12 the flag fDyZero (0x20), set on a row Excel hides.
+            0x0208 if data.len() >= 14 && data.get(12).is_some_and(|flags| flags & 0x20 != 0) => {
+                if let Some((_, rows)) = hiding.last_mut() {
+                    rows.push(usize::from(u16_at(data, 0)) + 1);
+                }
+            }
             0x0200 => {
                 let (first_row, end_row, first_col, end_col) = match data.len() {
                     10 => (u32::from(u16_at(data, 0)), u32::from(u16_at(data, 2)), u16_at(data, 4), u16_at(data, 6)),
@@ -252,7 +279,17 @@ fn check_records(stream: &[u8], max_cells: usize) -> Result<(), &'static str> {
             _ => {}
         }
     }
-    sections.into_iter().try_for_each(close)
+    sections.into_iter().try_for_each(close)?;
+    hidden_at.extend(hiding);
+    Ok(sheet_starts
+        .into_iter()
+        .map(|start| {
+            let mut rows = hidden_at.get(&start).cloned().unwrap_or_default();
+            rows.sort_unstable();
+            rows.dedup();
+            rows
+        })
+        .collect())
 }
 
 /// Every link in `table` points below `limit`, and no chain comes back to a sector it has passed.
@@ -336,10 +373,10 @@ mod tests {
 
     #[test]
     fn a_sound_container_passes() {
-        assert_eq!(check(&container(1, &[]), MAX), Ok(()));
+        assert_eq!(check(&container(1, &[]), MAX), Ok(Vec::new()));
         let xls = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/split_grade_class.xls"));
         let xls = xls.expect("fixture");
-        assert_eq!(check(&xls, MAX), Ok(()));
+        assert_eq!(check(&xls, MAX).map(|sheets| sheets.len()), Ok(1), "its one sheet, hiding no rows");
         // Its records are reached: with room for one cell, its sheets are too large.
         assert!(check(&xls, 1).is_err());
     }
@@ -381,7 +418,7 @@ mod tests {
 
     #[test]
     fn records_that_would_make_calamine_allocate_without_bound_are_refused() {
-        assert_eq!(check_records(&sheet(&[number(0, 0), number(59_999, 30)]), MAX), Ok(()));
+        assert!(check_records(&sheet(&[number(0, 0), number(59_999, 30)]), MAX).is_ok());
         // Two cells far apart: calamine makes every cell between them, 4 billion here.
         assert!(check_records(&sheet(&[number(0, 0), number(65_535, 65_535)]), MAX).is_err());
         // The same within a sheet left open at the end of the stream.
@@ -395,7 +432,7 @@ mod tests {
                 &[&r0.to_le_bytes()[..], &r1.to_le_bytes(), &0u16.to_le_bytes(), &c1.to_le_bytes(), &[0, 0]].concat(),
             )
         };
-        assert_eq!(check_records(&sheet(&[dims(0, 100, 10)]), MAX), Ok(()));
+        assert!(check_records(&sheet(&[dims(0, 100, 10)]), MAX).is_ok());
         assert!(check_records(&sheet(&[dims(0, 1_048_576, 255)]), MAX).is_err());
         assert!(check_records(&sheet(&[dims(500, 10, 10)]), MAX).is_err());
         // A MULRK whose last column comes before its first.
@@ -405,10 +442,32 @@ mod tests {
     }
 
     #[test]
+    fn the_rows_each_sheet_hides_are_found_by_where_it_starts() {
+        // A ROW record: row, first and last column, height, two unused words, then the flags (0x20: hidden).
+        let row = |r: u16, hidden: bool| {
+            let flags: u16 = if hidden { 0x0120 } else { 0x0100 };
+            let data = [r, 0, 2, 0xFF, 0, 0, flags, 0x0F].map(u16::to_le_bytes).concat();
+            record(0x0208, &data)
+        };
+        let boundsheet = |at: u32| record(0x0085, &[&at.to_le_bytes()[..], &[0, 0, 1, 0, b'S']].concat());
+        // Globals with two sheet records, then the sheets: the second hides rows 2 and 5 (0-based 1 and 4).
+        let globals_len = (record(0x0809, &[0; 16]).len() + 2 * boundsheet(0).len() + record(0x000A, &[]).len()) as u32;
+        let first = sheet(&[row(0, false), row(1, false)]);
+        let second_at = globals_len + first.len() as u32;
+        let mut stream = record(0x0809, &[0; 16]);
+        stream.extend(boundsheet(globals_len));
+        stream.extend(boundsheet(second_at));
+        stream.extend(record(0x000A, &[]));
+        stream.extend(first);
+        stream.extend(sheet(&[row(0, false), row(4, true), row(1, true)]));
+        assert_eq!(check_records(&stream, MAX), Ok(vec![vec![], vec![2, 5]]));
+    }
+
+    #[test]
     fn what_calamine_refuses_itself_is_left_to_it() {
-        assert_eq!(check(b"not a compound file", MAX), Ok(()));
+        assert_eq!(check(b"not a compound file", MAX), Ok(Vec::new()));
         let mut odd = container(1, &[(1, 1)]);
         odd[30] = 7; // an impossible sector size: calamine says so
-        assert_eq!(check(&odd, MAX), Ok(()));
+        assert_eq!(check(&odd, MAX), Ok(Vec::new()));
     }
 }

@@ -14,6 +14,7 @@ pub mod sheet;
 pub mod sniff;
 pub mod table;
 mod workbook;
+mod xlsx_hidden;
 mod xlsx_rows;
 pub mod year_policy;
 
@@ -38,6 +39,14 @@ pub enum ReadError {
     /// A workbook with a password to open, in the words the file picker uses (`sniff::PASSWORD`).
     #[error("{}：{file}", sniff::PASSWORD)]
     Encrypted { file: String },
+    /// Only the sheets hidden in Excel hold a list: they are not imported (`class_list`), and the operator is
+    /// told how to bring one in.
+    #[error(
+        "文件 {file} 中可见的工作表里找不到表头行；名单在隐藏的工作表{sheets}中，未导入：若要导入，请在 Excel 中取消隐藏后另存，\
+         再导入 (no header row in the visible sheets; the list is in hidden sheets {sheets}, not imported: unhide them \
+         in Excel, save, and import again)"
+    )]
+    OnlyHidden { file: String, sheets: String },
     #[error("文件 {file} 太大，不像是班级名单 (the file is too large to be a class list)")]
     TooLarge { file: String },
     #[error(

@@ -72,6 +72,12 @@ pub fn file_bytes(path: &Path) -> Result<Vec<u8>, ReadError> {
 pub struct SheetRows {
     /// The worksheet's name; empty for a CSV.
     pub name: String,
+    /// Excel hides the sheet (hidden or very hidden): the operator does not see it, so the importer leaves it out
+    /// and says so.
+    pub hidden: bool,
+    /// The rows Excel hides (by hand or by a filter), as Excel numbers them, ascending: imported, and said, as the
+    /// operator counting the rows on screen does not see them.
+    pub hidden_rows: Vec<usize>,
     source: RowSource,
 }
 
@@ -110,7 +116,12 @@ impl SheetRows {
 
 impl From<Sheet> for SheetRows {
     fn from(sheet: Sheet) -> Self {
-        SheetRows { name: sheet.name, source: RowSource::Cells(sheet.rows.into_iter()) }
+        SheetRows {
+            name: sheet.name,
+            hidden: false,
+            hidden_rows: Vec::new(),
+            source: RowSource::Cells(sheet.rows.into_iter()),
+        }
     }
 }
 
@@ -132,24 +143,44 @@ pub fn open_bytes(bytes: Vec<u8>, file: &str) -> Result<Vec<SheetRows>, ReadErro
         return Err(ReadError::NotASpreadsheet { file: file.to_owned(), what });
     }
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-        super::compound::check(&bytes, MAX_CELLS)
-            .map_err(|reason| ReadError::BadWorkbook { file: file.to_owned(), reason: reason.to_owned() })?;
+        let mut xls_hidden_rows = super::compound::check(&bytes, MAX_CELLS)
+            .map_err(|reason| ReadError::BadWorkbook { file: file.to_owned(), reason: reason.to_owned() })?
+            .into_iter();
         // An XLSX is read row by row as the import takes the rows; anything else (XLS, or a zip calamine cannot
         // open as XLSX, which its own detection then judges) is read whole.
         let bytes = SharedBytes(std::sync::Arc::new(bytes));
         if bytes.as_ref().starts_with(b"PK") {
-            let merges = xlsx_scan(bytes.as_ref())
+            let scan = xlsx_scan(bytes.as_ref())
                 .map_err(|reason| ReadError::BadWorkbook { file: file.to_owned(), reason: reason.to_owned() })?;
-            if let Some(sheets) = super::xlsx_rows::open(bytes.clone(), file, merges)? {
+            if let Some(sheets) = super::xlsx_rows::open(bytes.clone(), file, scan.merges)? {
+                let mut hidden_rows = match scan.hiding.is_empty() {
+                    true => Default::default(),
+                    false => {
+                        contained(|| super::xlsx_hidden::hidden_rows(bytes.as_ref(), &scan.hiding)).unwrap_or_default()
+                    }
+                };
                 return Ok(sheets
                     .into_iter()
-                    .map(|(name, rows)| SheetRows { name, source: RowSource::Xlsx(rows) })
+                    .map(|(name, hidden, rows)| SheetRows {
+                        hidden_rows: hidden_rows.remove(&name).unwrap_or_default(),
+                        name,
+                        hidden,
+                        source: RowSource::Xlsx(rows),
+                    })
                     .collect());
             }
         }
         let bytes = bytes.as_ref();
         let sheets = contained(|| read_workbook(bytes, file)).unwrap_or_else(|| Err(damaged(file)))?;
-        return Ok(sheets.into_iter().map(SheetRows::from).collect());
+        // An XLS's sheets come in the order of its sheet records, as `compound::check` counts them.
+        return Ok(sheets
+            .into_iter()
+            .map(|(sheet, hidden)| SheetRows {
+                hidden,
+                hidden_rows: xls_hidden_rows.next().unwrap_or_default(),
+                ..SheetRows::from(sheet)
+            })
+            .collect());
     }
     if looks_binary(&bytes) {
         return Err(ReadError::NotATable { file: file.to_owned() });
@@ -157,7 +188,12 @@ pub fn open_bytes(bytes: Vec<u8>, file: &str) -> Result<Vec<SheetRows>, ReadErro
     if let Some((kind, kind_en)) = disguised_workbook(&bytes) {
         return Err(ReadError::Disguised { file: file.to_owned(), kind, kind_en });
     }
-    Ok(vec![SheetRows { name: String::new(), source: RowSource::Csv(Box::new(CsvRows::new(bytes, file))) }])
+    Ok(vec![SheetRows {
+        name: String::new(),
+        hidden: false,
+        hidden_rows: Vec::new(),
+        source: RowSource::Csv(Box::new(CsvRows::new(bytes, file))),
+    }])
 }
 
 /// Web pages and Excel 2003 XML saved with an `.xls` name (as many school and government systems export
@@ -191,13 +227,20 @@ fn looks_binary(bytes: &[u8]) -> bool {
 /// The whole-file reader on its own, for tests that compare the streamed rows with it.
 #[cfg(test)]
 pub(super) fn read_whole(bytes: &[u8], file: &str) -> Result<Vec<Sheet>, ReadError> {
-    read_workbook(bytes, file)
+    Ok(read_workbook(bytes, file)?.into_iter().map(|(sheet, _)| sheet).collect())
 }
 
-fn read_workbook(bytes: &[u8], file: &str) -> Result<Vec<Sheet>, ReadError> {
+/// Every sheet, with whether Excel hides it.
+fn read_workbook(bytes: &[u8], file: &str) -> Result<Vec<(Sheet, bool)>, ReadError> {
     let bad = |e: calamine::Error| workbook_error(file, e);
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(bad)?;
     let names = book.sheet_names();
+    let hidden: Vec<String> = book
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.visible != calamine::SheetVisible::Visible)
+        .map(|s| s.name.clone())
+        .collect();
     if names.is_empty() {
         return Err(ReadError::BadWorkbook {
             file: file.to_owned(), reason: "工作簿中没有工作表 (no sheets)".into()
@@ -214,7 +257,7 @@ fn read_workbook(bytes: &[u8], file: &str) -> Result<Vec<Sheet>, ReadError> {
         let merges = merged_regions(&mut book, &name);
         fill_merged(&mut rows, &merges)?;
         let rows = rows.rows;
-        sheets.push(Sheet { name, rows });
+        sheets.push((Sheet { rows, name: name.clone() }, hidden.contains(&name)));
     }
     Ok(sheets)
 }
@@ -274,26 +317,30 @@ const MAX_XML_TEXT_BYTES: usize = 6 * MAX_CELL_BYTES;
 /// Inflates every part of an XLSX once, in constant memory, before the reader sees it: refuses a part that
 /// inflates past its bound or holds one overlong text, and tells whether the file has merged cells (`true`
 /// when the zip cannot be read: calamine then judges it).
-fn xlsx_scan(bytes: &[u8]) -> Result<bool, &'static str> {
+fn xlsx_scan(bytes: &[u8]) -> Result<Scan, &'static str> {
     const TOO_LARGE: &str = "解压后过大，不像是班级名单 (inflates too large to be a class list)";
     const LONG_TEXT: &str = "有单元格的文字超过 64 KB，不像是班级名单 (a cell holds more than 64 KB of text)";
-    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else { return Ok(true) };
+    let maybe = Scan { merges: true, hiding: Vec::new() };
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else { return Ok(maybe) };
     // Without the "<": a namespace prefix (`<x:mergeCell`) is common from .NET writers.
     let finder = memchr::memmem::Finder::new(b"mergeCell");
-    let mut merges = false;
+    let hides = memchr::memmem::Finder::new(b"hidden=");
+    let (mut merges, mut hiding) = (false, Vec::new());
     let mut chunk = vec![0u8; 64 * 1024];
     for i in 0..archive.len() {
-        let Ok(mut entry) = archive.by_index(i) else { return Ok(true) };
+        let Ok(mut entry) = archive.by_index(i) else { return Ok(maybe) };
         // calamine finds parts case-insensitively and with either slash, and a sheet may live anywhere: every
         // part but the shared strings (which hold cell text, and could name the word) is searched.
-        let Ok(name) = entry.name() else { return Ok(true) };
-        let shared = name.to_ascii_lowercase().replace('\\', "/").ends_with("sharedstrings.xml");
+        let Ok(name) = entry.name() else { return Ok(maybe) };
+        let part = super::xlsx_hidden::part_key(&name);
+        let shared = part.ends_with("sharedstrings.xml");
+        let mut hides_rows = false;
         let limit = if shared { MAX_SHARED_STRINGS_BYTES } else { MAX_PART_BYTES };
         // Chunks overlap by the needle's length, so a word split between two reads is still seen.
         let keep = b"mergeCell".len() - 1;
         let (mut filled, mut inflated, mut text_run) = (0, 0u64, 0usize);
         loop {
-            let Ok(n) = std::io::Read::read(&mut entry, &mut chunk[filled..]) else { return Ok(true) };
+            let Ok(n) = std::io::Read::read(&mut entry, &mut chunk[filled..]) else { return Ok(maybe) };
             if n == 0 {
                 break;
             }
@@ -320,17 +367,31 @@ fn xlsx_scan(bytes: &[u8]) -> Result<bool, &'static str> {
             if !shared && !merges && finder.find(&chunk[..end]).is_some() {
                 merges = true;
             }
+            if !shared && !hides_rows && hides.find(&chunk[..end]).is_some() {
+                hides_rows = true;
+            }
             let tail = end.saturating_sub(keep);
             chunk.copy_within(tail..end, 0);
             filled = end - tail;
         }
+        if hides_rows {
+            hiding.push(part);
+        }
     }
-    Ok(merges)
+    Ok(Scan { merges, hiding })
+}
+
+/// What `xlsx_scan` found.
+struct Scan {
+    /// Some worksheet may have merged cells.
+    merges: bool,
+    /// The parts (as `xlsx_hidden::part_key` writes them) that may hide rows: they say `hidden=`.
+    hiding: Vec<String>,
 }
 
 #[cfg(test)]
 fn xlsx_has_merges(bytes: &[u8]) -> bool {
-    xlsx_scan(bytes).unwrap_or(true)
+    xlsx_scan(bytes).map_or(true, |scan| scan.merges)
 }
 
 fn merged_regions<RS: std::io::Read + std::io::Seek>(book: &mut Sheets<RS>, name: &str) -> Vec<calamine::Dimensions> {
@@ -648,7 +709,8 @@ mod tests {
 
     #[test]
     fn utf16_without_a_bom_is_text() {
-        let text = "学校名称：柳州市城中区实验小学\r\n姓名\t身份证号码\t班级\r\n张一\t450202201504050017\t一年级1班\r\n";
+        let text =
+            "学校名称：柳州市城中区实验小学\r\n姓名\t身份证号码\t班级\r\n张一\t450202201504050017\t一年级1班\r\n";
         let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
         let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
         for (bytes, order) in [(le, "UTF-16LE"), (be, "UTF-16BE")] {
@@ -840,7 +902,7 @@ mod tests {
         second.write_string(4, 2, "只有一格").expect("cell");
         let bytes = book.save_to_buffer().expect("xlsx");
         let streamed = read_bytes(&bytes, "m.xlsx").expect("streams");
-        let whole = read_workbook(&bytes, "m.xlsx").expect("whole");
+        let whole = read_whole(&bytes, "m.xlsx").expect("whole");
         assert_eq!(streamed, whole);
         assert_eq!(streamed[0].rows[4][3], Cell::Text("一年级1班".into()));
         assert_eq!(streamed[0].rows[8][3], Cell::Text("一年级2班".into()));

@@ -13,6 +13,9 @@ use super::workbook::{MAX_CELLS, SharedBytes, contained, convert_ref, damaged, w
 
 type Book = Xlsx<Cursor<SharedBytes>>;
 
+/// A sheet's name, whether Excel hides it, and its rows.
+pub(super) type OpenSheet = (String, bool, StreamRows);
+
 /// Rows sent together, and how many such batches may wait: a few thousand rows in memory at most.
 const CHUNK: usize = 512;
 const CHUNKS_WAITING: usize = 4;
@@ -59,23 +62,26 @@ impl StreamRows {
     }
 }
 
-/// Opens the workbook here and starts a thread that reads its sheets in order, each into its own channel; a
-/// sheet whose rows are no longer wanted (its `StreamRows` dropped) is skipped by the reader. `merges`: the
+/// Opens the workbook here and starts a thread that reads its sheets in order, each into its own channel, with
+/// whether Excel hides the sheet; a sheet whose rows are no longer wanted (its `StreamRows` dropped) is skipped
+/// by the reader. `merges`: the
 /// file has merged cells somewhere, to be filled as rows pass. `None` when calamine cannot open the file as
 /// XLSX: the caller's whole-file reader then judges it (another zip-based format, or a damaged file).
-pub(super) fn open(
-    bytes: SharedBytes,
-    file: &str,
-    merges: bool,
-) -> Result<Option<Vec<(String, StreamRows)>>, ReadError> {
+pub(super) fn open(bytes: SharedBytes, file: &str, merges: bool) -> Result<Option<Vec<OpenSheet>>, ReadError> {
     let opened = contained(|| {
         let book: Option<Book> = calamine::open_workbook_from_rs(Cursor::new(bytes)).ok();
         book.map(|book| {
             let names = book.sheet_names();
-            (book, names)
+            let hidden: Vec<String> = book
+                .sheets_metadata()
+                .iter()
+                .filter(|s| s.visible != calamine::SheetVisible::Visible)
+                .map(|s| s.name.clone())
+                .collect();
+            (book, names, hidden)
         })
     });
-    let Some((book, names)) = opened.unwrap_or(None) else { return Ok(None) };
+    let Some((book, names, hidden)) = opened.unwrap_or(None) else { return Ok(None) };
     if names.is_empty() {
         return Err(ReadError::BadWorkbook {
             file: file.to_owned(), reason: "工作簿中没有工作表 (no sheets)".into()
@@ -87,7 +93,7 @@ pub(super) fn open(
         let (to_sheet, from_reader) = sync_channel(CHUNKS_WAITING);
         senders.push((name.clone(), to_sheet));
         let rows = StreamRows { file: file.to_owned(), from_reader, buffer: Vec::new().into_iter(), finished: false };
-        sheets.push((name, rows));
+        sheets.push((name.clone(), hidden.contains(&name), rows));
     }
     let owned = file.to_owned();
     std::thread::Builder::new()

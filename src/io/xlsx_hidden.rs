@@ -1,0 +1,159 @@
+//! Which rows of an XLSX's sheets are hidden in Excel (`<row r="5" hidden="1">`): teachers hide the rows of
+//! pupils who have left, and a filter hides the rows it does not show. calamine reads every row alike and
+//! says nothing of it, so the sheets whose XML mentions `hidden=` (`table::xlsx_scan` looks, as it inflates
+//! every part anyway) are read once more here; most lists have none and cost nothing.
+
+use std::collections::HashMap;
+use std::io::{BufReader, Cursor, Read};
+
+use quick_xml::XmlVersion;
+use quick_xml::events::Event;
+
+/// The rows of an Excel sheet.
+const EXCEL_ROWS: usize = 1 << 20;
+
+type Archive<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
+
+/// The hidden rows of the sheets whose parts are among `parts` (names as `part_key` writes them), by sheet
+/// name, as Excel numbers them, ascending; only sheets with some. What cannot be read gives nothing: calamine
+/// judges the file itself.
+pub(super) fn hidden_rows(bytes: &[u8], parts: &[String]) -> HashMap<String, Vec<usize>> {
+    let mut found = HashMap::new();
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else { return found };
+    let names: HashMap<String, usize> =
+        (0..archive.len()).filter_map(|i| Some((part_key(&archive.name_for_index(i)?.ok()?), i))).collect();
+    // The workbook part is the package's office document (`xl/workbook.xml` as Excel writes it).
+    let workbook = relationships(&mut archive, &names, "")
+        .into_iter()
+        .find(|(_, (_, kind))| kind.ends_with("/officeDocument"))
+        .map_or_else(|| "xl/workbook.xml".to_owned(), |(_, (target, _))| target);
+    let targets = relationships(&mut archive, &names, &workbook);
+    for (sheet, id) in sheets(&mut archive, &names, &workbook) {
+        let Some((target, _)) = targets.get(&id) else { continue };
+        if !parts.contains(target) {
+            continue;
+        }
+        let Some(entry) = names.get(target).and_then(|&i| archive.by_index(i).ok()) else { continue };
+        let rows = rows_hidden(entry);
+        if !rows.is_empty() {
+            found.insert(sheet, rows);
+        }
+    }
+    found
+}
+
+/// A part's name as looked up here: calamine finds parts case-insensitively and with either slash.
+pub(super) fn part_key(name: &str) -> String {
+    name.trim_start_matches('/').replace('\\', "/").to_ascii_lowercase()
+}
+
+/// `part`'s relationships (the package's own for ""): id to (target part, as `part_key` writes it; type).
+fn relationships(
+    archive: &mut Archive,
+    names: &HashMap<String, usize>,
+    part: &str,
+) -> HashMap<String, (String, String)> {
+    let (folder, file) = part.rsplit_once('/').unwrap_or(("", part));
+    let rels = if folder.is_empty() { format!("_rels/{file}.rels") } else { format!("{folder}/_rels/{file}.rels") };
+    let mut found = HashMap::new();
+    each_element(archive, names, &rels, "Relationship", |attribute| {
+        let (id, target, kind) = (attribute("Id"), attribute("Target"), attribute("Type"));
+        if let (Some(id), Some(target)) = (id, target) {
+            let target = match target.strip_prefix('/') {
+                Some(absolute) => part_key(absolute),
+                None => resolve(folder, &target),
+            };
+            found.insert(id, (target, kind.unwrap_or_default()));
+        }
+    });
+    found
+}
+
+/// The workbook's sheets in order: name and relationship id.
+fn sheets(archive: &mut Archive, names: &HashMap<String, usize>, workbook: &str) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    each_element(archive, names, workbook, "sheet", |attribute| {
+        if let (Some(name), Some(id)) = (attribute("name"), attribute("id")) {
+            found.push((name, id));
+        }
+    });
+    found
+}
+
+/// Calls `each` for every element named `wanted` (any namespace) in `part`, with a look-up of its attributes
+/// by local name, unescaped.
+fn each_element(
+    archive: &mut Archive,
+    names: &HashMap<String, usize>,
+    part: &str,
+    wanted: &str,
+    mut each: impl FnMut(&dyn Fn(&str) -> Option<String>),
+) {
+    let Some(entry) = names.get(&part_key(part)).and_then(|&i| archive.by_index(i).ok()) else { return };
+    let mut reader = quick_xml::Reader::from_reader(BufReader::new(entry));
+    let mut buf = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == wanted => {
+                let attribute = |key: &str| {
+                    e.attributes()
+                        .with_checks(false)
+                        .flatten()
+                        .find(|a| a.key.local_name().as_ref() == key)
+                        .and_then(|a| a.normalized_value(XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()))
+                };
+                each(&attribute);
+            }
+            Ok(Event::Eof) | Err(_) => return,
+            _ => {}
+        }
+        buf.clear();
+    }
+}
+
+/// A relative target from a part in `folder`, with `..` taken back.
+fn resolve(folder: &str, target: &str) -> String {
+    let mut path: Vec<&str> = folder.split('/').filter(|s| !s.is_empty()).collect();
+    for step in target.split(['/', '\\']) {
+        match step {
+            "" | "." => {}
+            ".." => {
+                path.pop();
+            }
+            step => path.push(step),
+        }
+    }
+    part_key(&path.join("/"))
+}
+
+/// The rows of a worksheet's XML marked hidden. A row without its number follows the one before, as Excel
+/// reads it.
+fn rows_hidden(entry: impl Read) -> Vec<usize> {
+    let mut reader = quick_xml::Reader::from_reader(BufReader::new(entry));
+    let (mut buf, mut rows, mut next) = (Vec::new(), Vec::new(), 1usize);
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "row" => {
+                let (mut row, mut hidden) = (next, false);
+                for a in e.attributes().with_checks(false).flatten() {
+                    match a.key.local_name().as_ref() {
+                        "r" => row = a.value.trim().parse().unwrap_or(row),
+                        "hidden" => hidden = matches!(a.value.trim(), "1" | "true"),
+                        _ => {}
+                    }
+                }
+                // No sheet has more rows than Excel's: a hostile part repeating one row is not held a billion times.
+                if hidden && rows.len() < EXCEL_ROWS {
+                    rows.push(row);
+                }
+                next = row.saturating_add(1);
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    rows.sort_unstable();
+    rows.dedup();
+    rows
+}
