@@ -129,3 +129,27 @@ fn import_reconcile_and_merge_into_a_large_drive_read_an_index_per_row() {
     });
     assert_per_row_lookups_use_an_index("merge of 300 payments and 300 newcomers", &seen);
 }
+
+#[test]
+fn starting_the_next_year_is_a_few_statements_over_the_roster_never_one_per_pupil() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("drive.db")).unwrap();
+    import(&mut store, &class_list(dir.path(), "roster.csv", 0, ROSTER, "13800000000"));
+    let year = store.current_year().unwrap() + 1;
+    let mut report = None;
+    let seen = watched(&mut store, |s| report = Some(s.start_year(year, true, None, false).unwrap()));
+    let report = report.unwrap();
+    assert_eq!(report.promoted, ROSTER, "every class of 一/二/三年级 moves up: {report:?}");
+    // Statements per pupil (a few per field) took a county's roster most of a minute: each statement now
+    // runs a handful of times whatever the roster's size.
+    let per_row: Vec<_> = seen.iter().filter(|(_, (runs, _))| *runs >= PER_ROW).collect();
+    assert!(per_row.is_empty(), "statements run once per pupil: {per_row:#?}");
+    // And each walks the roster (or its years) once, with the four audited fields per pupil: a pupil's row,
+    // class step and year are found by key. A scan of the roster per pupil would step ROSTER times as far.
+    for (sql, (runs, most)) in &seen {
+        assert!(
+            *most <= 5 * ROSTER as i64,
+            "run {runs} times, one run stepped through {most} rows by full scan:\n{sql}"
+        );
+    }
+}

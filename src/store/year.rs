@@ -9,12 +9,12 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use serde::Serialize;
 
-use super::fields::{self, Field, FieldChange};
-use super::{Result, Store, StoreError};
+use super::{AuditContext, Result, Store, StoreError};
 use crate::domain::class_label::{self, Promotion};
+use crate::domain::search::pack_key;
 use crate::domain::student::Enrollment;
 
 /// The reason recorded for pupils who leave because their class was the last of its school stage.
@@ -231,6 +231,29 @@ impl Store {
         if year != current + 1 {
             return Err(StoreError::NotNextYear { year, current, next: current + 1 });
         }
+        // The import's page cache while every pupil row is rewritten: with the reading cache the rows' pages
+        // spilled to the log and were read back from it, several times over.
+        self.conn.pragma_update(None, "cache_size", super::IMPORT_CACHE_KIB)?;
+        let started = self.write_year(year, current, promote, policy, dry_run);
+        // Cache size is not transactional: back to the reading cache whether the year started or not.
+        let restored = self.conn.pragma_update(None, "cache_size", super::READ_CACHE_KIB);
+        let report = started?;
+        restored?;
+        if !dry_run {
+            self.current_year = Some(year);
+        }
+        Ok(report)
+    }
+
+    /// `start_year`'s one transaction, rolled back for a dry run.
+    fn write_year(
+        &mut self,
+        year: i32,
+        current: i32,
+        promote: bool,
+        policy: Option<&str>,
+        dry_run: bool,
+    ) -> Result<YearReport> {
         let mut ctx = self.audit_context("year");
         ctx.year = Some(year);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -263,54 +286,8 @@ impl Store {
         )?;
         tx.execute("DELETE FROM year_statuses WHERE year = ?1", [year])?;
 
-        let (mut promoted, mut graduated) = (0, 0);
-        let mut moves: Vec<ClassMove> = Vec::new();
-        if promote {
-            let pupils: Vec<(i64, String, String, String)> = tx
-                .prepare(
-                    "SELECT s.id, sc.name, s.grade, s.class FROM students s JOIN schools sc ON sc.id = s.school_id
-                     WHERE s.enrollment <> 'left' ORDER BY sc.id, s.class_order, s.id",
-                )?
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-                .collect::<rusqlite::Result<_>>()?;
-            let mut steps: HashMap<(String, String), Promotion> = HashMap::new();
-            let mut move_of: HashMap<(String, String), usize> = HashMap::new();
-            for (id, school, grade, class) in pupils {
-                let step = steps
-                    .entry((grade.clone(), class.clone()))
-                    .or_insert_with(|| class_label::promote(&grade, &class))
-                    .clone();
-                let changes = match &step {
-                    Promotion::Unchanged => continue,
-                    Promotion::To { grade, class } => {
-                        promoted += 1;
-                        vec![FieldChange::new(Field::Grade, Some(grade)), FieldChange::new(Field::Class, Some(class))]
-                    }
-                    Promotion::Leaves => {
-                        graduated += 1;
-                        // Out of the class: the pupils moving up into it are its roll this year, and a graduate
-                        // left in it would be counted in its lists and headcounts as well.
-                        vec![
-                            FieldChange::new(Field::Enrollment, Some(Enrollment::Left.code())),
-                            FieldChange::new(Field::DeclineReason, Some(GRADUATED)),
-                            FieldChange::new(Field::Grade, Some(GRADUATES_GRADE)),
-                            FieldChange::new_owned(Field::Class, Some(graduates_class(current))),
-                        ]
-                    }
-                };
-                fields::apply_diffs(&tx, &ctx, id, &changes)?;
-                let from = class_label::join(&grade, &class);
-                let at = *move_of.entry((school.clone(), from.clone())).or_insert_with(|| {
-                    let to = match &step {
-                        Promotion::To { grade, class } => Some(class_label::join(grade, class)),
-                        _ => None,
-                    };
-                    moves.push(ClassMove { school, from, to, pupils: 0 });
-                    moves.len() - 1
-                });
-                moves[at].pupils += 1;
-            }
-        }
+        let Promoted { promoted, graduated, moves } =
+            if promote { promote_classes(&tx, &ctx, current)? } else { Promoted::default() };
         let carried_categories: i64 =
             tx.query_row("SELECT count(*) FROM students WHERE categories <> '[]' AND enrollment <> 'left'", [], |r| {
                 r.get(0)
@@ -346,7 +323,6 @@ impl Store {
             tx.rollback()?;
         } else {
             tx.commit()?;
-            self.current_year = Some(year);
         }
         Ok(report)
     }
@@ -430,6 +406,151 @@ impl Store {
             |r| r.get(0),
         )?)
     }
+}
+
+/// What promotion did to the roster, for the report.
+#[derive(Default)]
+struct Promoted {
+    promoted: usize,
+    graduated: usize,
+    moves: Vec<ClassMove>,
+}
+
+/// Moves each class up a grade and the last grade of each stage out (毕业), inside `start_year`'s transaction,
+/// after the new year's statuses are in place. Each pupil's change is what `fields::apply_diffs` would write
+/// for it — the same fields, audit rows in the same order, `updated_at`, `class_order` and search key — but
+/// as a few statements over the whole roster: one per pupil and field made a county's roster take most of a
+/// minute.
+fn promote_classes(tx: &Transaction, ctx: &AuditContext, current: i32) -> Result<Promoted> {
+    // Each distinct class is stepped once in Rust (the step is `class_label::promote`, not SQL); pupils find
+    // their class's step by its key.
+    tx.execute_batch(
+        "DROP TABLE IF EXISTS temp.year_steps;
+         DROP TABLE IF EXISTS temp.year_moves;
+         CREATE TEMP TABLE year_steps (
+             step INTEGER PRIMARY KEY, grade TEXT NOT NULL, class TEXT NOT NULL, to_grade TEXT NOT NULL,
+             to_class TEXT NOT NULL, to_order TEXT NOT NULL, to_label TEXT NOT NULL, leaves INTEGER NOT NULL,
+             UNIQUE (grade, class)
+         );
+         -- A row per pupil who moves, kept narrow: a county's roster is held here for the transaction.
+         CREATE TEMP TABLE year_moves (
+             seq INTEGER PRIMARY KEY, id INTEGER NOT NULL UNIQUE, school_id INTEGER NOT NULL,
+             step INTEGER NOT NULL, changed INTEGER NOT NULL
+         );",
+    )?;
+    let classes: Vec<(String, String)> = tx
+        .prepare("SELECT DISTINCT grade, class FROM students WHERE enrollment <> 'left'")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let (left_grade, left_class) = (GRADUATES_GRADE.to_owned(), graduates_class(current));
+    {
+        let mut step = tx.prepare(
+            "INSERT INTO temp.year_steps(grade, class, to_grade, to_class, to_order, to_label, leaves)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        for (grade, class) in classes {
+            let (to_grade, to_class, leaves) = match class_label::promote(&grade, &class) {
+                Promotion::Unchanged => continue,
+                Promotion::To { grade, class } => (grade, class, false),
+                Promotion::Leaves => (left_grade.clone(), left_class.clone(), true),
+            };
+            let (order, label) =
+                (class_label::order_key(&to_grade, &to_class), class_label::join(&to_grade, &to_class));
+            step.execute(params![grade, class, to_grade, to_class, order, label, leaves])?;
+        }
+    }
+    // Every pupil who moves, in the order the roster was walked one pupil at a time (school, class, id):
+    // that order is the audit rows' order. `changed`: a field differs, so the pupil gets audit rows, a new
+    // `updated_at` and search key (a class stepping onto itself gets none).
+    tx.execute(
+        "INSERT INTO temp.year_moves(id, school_id, step, changed)
+         SELECT s.id, s.school_id, st.step,
+             CAST(s.grade AS TEXT) IS NOT st.to_grade OR CAST(s.class AS TEXT) IS NOT st.to_class
+             OR st.leaves AND (CAST(s.enrollment AS TEXT) IS NOT 'left'
+                               OR CAST(s.decline_reason AS TEXT) IS NOT ?1)
+         FROM students s JOIN schools sc ON sc.id = s.school_id
+             JOIN temp.year_steps st ON st.grade = s.grade AND st.class = s.class
+         WHERE s.enrollment <> 'left'
+         ORDER BY sc.id, s.class_order, s.id",
+        [GRADUATED],
+    )?;
+    // One audit row per changed field, pupil by pupil, fields in `apply_diffs` order; the yearly fields
+    // (参保状态, its reason) carry the new year, as `AuditContext::write` stamps them.
+    tx.execute(
+        "INSERT INTO audit(at, operator, origin, action, student_id, id_number, field, old, new, year)
+         SELECT ?1, ?2, ?3, ?4, id, id_number, field, old, new, year FROM (
+             SELECT m.seq, k.n, s.id, s.id_number, k.field, k.year,
+                 CASE k.n WHEN 1 THEN CAST(s.enrollment AS TEXT) WHEN 2 THEN CAST(s.decline_reason AS TEXT)
+                     WHEN 3 THEN CAST(s.grade AS TEXT) ELSE CAST(s.class AS TEXT) END AS old,
+                 CASE k.n WHEN 1 THEN 'left' WHEN 2 THEN ?6 WHEN 3 THEN st.to_grade ELSE st.to_class END AS new
+             FROM temp.year_moves m CROSS JOIN students s ON s.id = m.id
+                 CROSS JOIN temp.year_steps st ON st.step = m.step
+                 CROSS JOIN (SELECT 1 AS n, 'enrollment' AS field, ?5 AS year
+                             UNION ALL SELECT 2, 'decline_reason', ?5
+                             UNION ALL SELECT 3, 'grade', NULL
+                             UNION ALL SELECT 4, 'class', NULL) AS k
+             WHERE m.changed AND (k.n > 2 OR st.leaves)
+         )
+         WHERE old IS NOT new
+         ORDER BY seq, n",
+        params![ctx.at, ctx.operator, ctx.origin, ctx.action, ctx.year, GRADUATED],
+    )?;
+    tx.execute(
+        "UPDATE students SET
+             enrollment = CASE WHEN st.leaves THEN 'left' ELSE students.enrollment END,
+             decline_reason = CASE WHEN st.leaves THEN ?2 ELSE students.decline_reason END,
+             grade = st.to_grade, class = st.to_class, updated_at = ?1, class_order = st.to_order
+         FROM temp.year_moves m JOIN temp.year_steps st ON st.step = m.step
+         WHERE m.changed AND students.id = m.id",
+        params![ctx.at, GRADUATED],
+    )?;
+    let keys: Vec<(i64, String)> = tx
+        .prepare(
+            "SELECT s.id, s.name, s.id_number, st.to_label
+             FROM temp.year_moves m CROSS JOIN students s ON s.id = m.id
+                 CROSS JOIN temp.year_steps st ON st.step = m.step
+             WHERE m.changed",
+        )?
+        .query_map([], |r| {
+            let (name, id_number, label): (String, String, String) = (r.get(1)?, r.get(2)?, r.get(3)?);
+            Ok((r.get(0)?, pack_key(&name, &id_number, &label)))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    super::search_blocks::put_many(tx, keys)?;
+
+    // The report: each class's step, first met in the roster's order; a class label written two ways (一年级 +
+    // 1班, or 一年级1班 as the class alone) is one class, as the operator reads it.
+    let mut out = Promoted::default();
+    let mut move_of: HashMap<(String, String), usize> = HashMap::new();
+    let mut groups = tx.prepare(
+        "SELECT sc.name, st.grade, st.class, st.to_label, st.leaves, count(*)
+         FROM temp.year_moves m JOIN temp.year_steps st ON st.step = m.step JOIN schools sc ON sc.id = m.school_id
+         GROUP BY m.school_id, m.step ORDER BY min(m.seq)",
+    )?;
+    let mut rows = groups.query([])?;
+    while let Some(r) = rows.next()? {
+        let (school, grade, class, label): (String, String, String, String) =
+            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        let (leaves, pupils): (bool, i64) = (r.get(4)?, r.get(5)?);
+        let pupils = usize::try_from(pupils).unwrap_or_default();
+        if leaves {
+            out.graduated += pupils;
+        } else {
+            out.promoted += pupils;
+        }
+        let from = class_label::join(&grade, &class);
+        let at = *move_of.entry((school.clone(), from.clone())).or_insert_with(|| {
+            out.moves.push(ClassMove { school, from, to: (!leaves).then_some(label), pupils: 0 });
+            out.moves.len() - 1
+        });
+        if let Some(m) = out.moves.get_mut(at) {
+            m.pupils += pupils;
+        }
+    }
+    drop(rows);
+    drop(groups);
+    tx.execute_batch("DROP TABLE temp.year_steps; DROP TABLE temp.year_moves;")?;
+    Ok(out)
 }
 
 #[cfg(test)]
