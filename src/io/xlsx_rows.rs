@@ -72,12 +72,7 @@ pub(super) fn open(bytes: SharedBytes, file: &str, merges: bool) -> Result<Optio
         let book: Option<Book> = calamine::open_workbook_from_rs(Cursor::new(bytes)).ok();
         book.map(|book| {
             let names = book.sheet_names();
-            let hidden: Vec<String> = book
-                .sheets_metadata()
-                .iter()
-                .filter(|s| s.visible != calamine::SheetVisible::Visible)
-                .map(|s| s.name.clone())
-                .collect();
+            let hidden = super::table::hidden_sheets(&book);
             (book, names, hidden)
         })
     });
