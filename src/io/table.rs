@@ -230,21 +230,12 @@ pub(super) fn read_whole(bytes: &[u8], file: &str) -> Result<Vec<Sheet>, ReadErr
     Ok(read_workbook(bytes, file)?.into_iter().map(|(sheet, _)| sheet).collect())
 }
 
-/// The names of the sheets Excel hides (hidden or very hidden), as the workbook lists them.
-pub(super) fn hidden_sheets<RS: std::io::Read + std::io::Seek>(book: &impl calamine::Reader<RS>) -> Vec<String> {
-    book.sheets_metadata()
-        .iter()
-        .filter(|s| s.visible != calamine::SheetVisible::Visible)
-        .map(|s| s.name.clone())
-        .collect()
-}
-
 /// Every sheet, with whether Excel hides it.
 fn read_workbook(bytes: &[u8], file: &str) -> Result<Vec<(Sheet, bool)>, ReadError> {
     let bad = |e: calamine::Error| workbook_error(file, e);
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(bad)?;
     let names = book.sheet_names();
-    let hidden = hidden_sheets(&book);
+    let hidden = super::xlsx_rows::hidden_sheets(&book);
     if names.is_empty() {
         return Err(ReadError::BadWorkbook {
             file: file.to_owned(), reason: "工作簿中没有工作表 (no sheets)".into()

@@ -62,6 +62,15 @@ impl StreamRows {
     }
 }
 
+/// The names of the sheets Excel hides (hidden or very hidden), as the workbook lists them (the whole-file reader asks too).
+pub(super) fn hidden_sheets<RS: std::io::Read + std::io::Seek>(book: &impl calamine::Reader<RS>) -> Vec<String> {
+    book.sheets_metadata()
+        .iter()
+        .filter(|s| s.visible != calamine::SheetVisible::Visible)
+        .map(|s| s.name.clone())
+        .collect()
+}
+
 /// Opens the workbook here and starts a thread that reads its sheets in order, each into its own channel, with
 /// whether Excel hides the sheet; a sheet whose rows are no longer wanted (its `StreamRows` dropped) is skipped
 /// by the reader. `merges`: the
@@ -72,7 +81,7 @@ pub(super) fn open(bytes: SharedBytes, file: &str, merges: bool) -> Result<Optio
         let book: Option<Book> = calamine::open_workbook_from_rs(Cursor::new(bytes)).ok();
         book.map(|book| {
             let names = book.sheet_names();
-            let hidden = super::table::hidden_sheets(&book);
+            let hidden = hidden_sheets(&book);
             (book, names, hidden)
         })
     });
