@@ -1046,3 +1046,22 @@ fn a_push_that_fills_the_countys_tables_gives_them_statistics_and_a_small_one_do
     push(&other, &[&b], &[]);
     assert!(!analysed(&other, "pupils"), "a push of three pupils analysed the county");
 }
+
+#[test]
+fn the_dashboard_reads_an_empty_county_and_shows_the_first_push() {
+    use canbao::county::connect::Session;
+    let Some(db) = TestDb::new() else { return };
+    let mut session = Session::open(canbao::county::Target::parse(&db.url).unwrap()).unwrap();
+    let mut read = || session.read(|c| canbao::county::rollup::for_dashboard(c, None));
+    let first = read().expect("an empty county is shown, not refused");
+    assert_eq!((first.totals.students, first.drives.len(), first.year), (0, 0, None));
+    let dir = tempfile::tempdir().unwrap();
+    let a = drive(dir.path(), 0, 3);
+    push(&db, &[&a], &[]);
+    let next = read().unwrap();
+    assert_eq!((next.totals.students, next.drives.len()), (3, 1));
+    // The command line's roll-up still says to push first.
+    let db2 = TestDb::new().unwrap();
+    let out = bare().args(["rollup", "--from", &db2.url]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("canbao push"));
+}

@@ -251,6 +251,31 @@ pub fn rollup(client: &mut postgres::Client, year: Option<i32>, school: Option<&
     Ok(Rollup { year, years, totals, schools, classes, enrollment, categories, drives })
 }
 
+/// The roll-up as the dashboard shows it: a database nothing has been pushed to yet (no schema) is a county with
+/// no pupils and no drives, so the screen opens on it and shows the first push when it arrives.
+pub fn for_dashboard(client: &mut postgres::Client, year: Option<i32>) -> Result<Rollup, CountyError> {
+    match rollup(client, year, None) {
+        Err(CountyError::Empty) => Ok(Rollup::nothing_yet(year)),
+        other => other,
+    }
+}
+
+impl Rollup {
+    /// A county nothing has been pushed to.
+    pub fn nothing_yet(year: Option<i32>) -> Rollup {
+        Rollup {
+            year,
+            years: Vec::new(),
+            totals: Counts::default(),
+            schools: Vec::new(),
+            classes: None,
+            enrollment: Enrollment::ALL.iter().map(|e| (e.code().to_owned(), 0)).collect(),
+            categories: Vec::new(),
+            drives: Vec::new(),
+        }
+    }
+}
+
 /// Every school the database holds, by name.
 pub fn school_names(client: &mut postgres::Client) -> Result<Vec<String>, CountyError> {
     let rows = client.query("SELECT name FROM canbao.schools ORDER BY name", &[]).map_err(CountyError::server)?;

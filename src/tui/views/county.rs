@@ -54,7 +54,12 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &CountyScreen, theme: &Theme)
     let r = &screen.rollup;
     let t = &r.totals;
     let others: Vec<String> = r.years.iter().filter(|&&y| Some(y) != r.year).map(i32::to_string).collect();
-    let year = r.year.map_or_else(String::new, |y| y.to_string());
+    // No year before the first push: the title says none rather than an empty 「 年度」.
+    let year = match (r.year, en) {
+        (Some(y), true) => format!(" · insured year {y}"),
+        (Some(y), false) => format!(" · {y} 年度"),
+        (None, _) => String::new(),
+    };
     // Several working groups in different years: say so, or a county reads one year's picture as all of it.
     let also = match (others.is_empty(), en) {
         (true, _) => String::new(),
@@ -63,9 +68,9 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &CountyScreen, theme: &Theme)
     };
     let mut lines: Vec<Line> = Vec::new();
     let title = if en {
-        format!(" canbao · county picture · insured year {year}{also} · read-only · refreshed {}", screen.refreshed)
+        format!(" canbao · county picture{year}{also} · read-only · refreshed {}", screen.refreshed)
     } else {
-        format!(" canbao 参保 · 全县汇总 · {year} 年度{also} · 只读 · 刷新于 {}", screen.refreshed)
+        format!(" canbao 参保 · 全县汇总{year}{also} · 只读 · 刷新于 {}", screen.refreshed)
     };
     lines.push(Line::styled(fit(&title, width), theme.title()));
     let totals = if en {
@@ -138,6 +143,24 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &CountyScreen, theme: &Theme)
         spans.extend(bar(theme, c.coverage_permille(), bar_w));
         lines.push(Line::from(spans));
     }
+    if r.schools.is_empty() {
+        // A county just set up: how its figures arrive, and that they show here by themselves.
+        let hint: [&str; 3] = if en {
+            [
+                " No pupils pushed yet.",
+                " On each school's laptop: canbao push FILE.db --to URL (or set CANBAO_PG).",
+                " Pushes show here as they arrive: this screen reads the database every 5 s.",
+            ]
+        } else {
+            [
+                " 还没有上传学生数据。",
+                " 在各校的电脑上运行：canbao push 数据文件.db --to 地址（或设置 CANBAO_PG）",
+                " 上传后这里自动显示：本界面每 5 秒读取一次汇总数据库。",
+            ]
+        };
+        let room = (area.height as usize).saturating_sub(1 + lines.len());
+        lines.extend(hint.iter().take(room).map(|h| Line::styled(truncate(h, width), theme.muted())));
+    }
     while lines.len() < (area.height as usize).saturating_sub(1) {
         lines.push(Line::raw(""));
     }
@@ -171,6 +194,28 @@ mod tests {
             .map(|y| (0..buffer.area.width).map(|x| buffer[(x, y)].symbol().to_owned()).collect::<String>())
             .collect::<Vec<_>>()
             .join("\n")
+    }
+
+    #[test]
+    fn a_county_nothing_was_pushed_to_says_how_to_push_and_that_pushes_show_up() {
+        let screen = |lang| CountyScreen {
+            rollup: Rollup::nothing_yet(None),
+            refreshed: "10:00:00".into(),
+            error: None,
+            offset: 0,
+            lang,
+            refreshing: false,
+        };
+        // A wide character's second cell is a space: compared without spaces.
+        let text = screen_text(&screen(Language::Zh)).replace(' ', "");
+        assert!(text.contains("全县汇总·只读"), "no year before the first push:\n{text}");
+        assert!(!text.contains("年度"), "{text}");
+        assert!(text.contains("还没有上传学生数据"), "{text}");
+        assert!(text.contains("canbaopush数据文件.db--to地址"), "{text}");
+        assert!(text.contains("本界面每5秒读取一次"), "{text}");
+        let text = screen_text(&screen(Language::En));
+        assert!(text.contains("county picture · read-only"), "{text}");
+        assert!(text.contains("canbao push FILE.db --to URL"), "{text}");
     }
 
     #[test]
