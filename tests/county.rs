@@ -1047,6 +1047,194 @@ fn a_push_that_fills_the_countys_tables_gives_them_statistics_and_a_small_one_do
     assert!(!analysed(&other, "pupils"), "a push of three pupils analysed the county");
 }
 
+/// The push run as a child process, its standard error read line by line into a channel.
+fn push_in_background(db: &TestDb, files: &[&Path]) -> (std::process::Child, std::sync::mpsc::Receiver<String>) {
+    use std::io::BufRead;
+    use std::process::Stdio;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_canbao"))
+        .env_remove("CANBAO_DB")
+        .env_remove("CANBAO_PG")
+        .env_remove("PGPASSWORD")
+        .arg("push")
+        .args(files)
+        .args(["--to", &db.url, "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let stderr = child.stderr.take().unwrap();
+    let (tell, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+            if tell.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    (child, lines)
+}
+
+/// Waits up to a minute for a line holding `text`; every line seen before it is returned on failure.
+fn until_line(lines: &std::sync::mpsc::Receiver<String>, text: &str) {
+    let mut seen = Vec::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+        match lines.recv_timeout(left) {
+            Ok(line) if line.contains(text) => return,
+            Ok(line) => seen.push(line),
+            Err(_) => break,
+        }
+    }
+    panic!("no line with {text:?}; saw: {seen:?}");
+}
+
+const WAITING: &str = "另一次上传正在进行，等待它完成… (another push is in progress, waiting for it…)";
+
+#[test]
+fn a_push_that_finds_another_under_way_says_so_and_goes_on_when_it_ends() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let a = drive(dir.path(), 0, 3);
+    // Another push, as the server sees it: a transaction holding the push lock.
+    let mut other = db.client();
+    let mut tx = other.transaction().unwrap();
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&canbao::county::schema::PUSH_LOCK]).unwrap();
+    let (mut child, lines) = push_in_background(&db, &[&a]);
+    until_line(&lines, WAITING);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(child.try_wait().unwrap().is_none(), "the push waits for the other one");
+    tx.commit().unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(report["added"], 3, "{report}");
+    // A push that meets nobody says nothing of waiting.
+    mark(&a, &pupil_id(0, 0), &["--payment", "paid", "--amount", "400"]);
+    let out = bare().arg("push").arg(&a).args(["--to", &db.url]).output().unwrap();
+    assert!(out.status.success());
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("另一次上传"), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// The backends waiting for the push lock.
+fn waiting_for_the_push_lock(db: &TestDb) -> i64 {
+    db.client()
+        .query_one(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'advisory'",
+            &[],
+        )
+        .unwrap()
+        .get(0)
+}
+
+#[test]
+fn a_push_whose_client_was_killed_while_it_waited_leaves_the_server() {
+    let Some(db) = TestDb::new() else { return };
+    let version: i32 = db.client().query_one("SELECT current_setting('server_version_num')::int", &[]).unwrap().get(0);
+    if version < 140000 {
+        eprintln!("notice: PostgreSQL {version} has no client_connection_check_interval; test skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let a = drive(dir.path(), 0, 3);
+    let mut other = db.client();
+    let mut tx = other.transaction().unwrap();
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&canbao::county::schema::PUSH_LOCK]).unwrap();
+    let (mut child, lines) = push_in_background(&db, &[&a]);
+    until_line(&lines, WAITING);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while waiting_for_the_push_lock(&db) == 0 {
+        assert!(std::time::Instant::now() < deadline, "the push never waited for the lock");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // The server notices the client is gone within the check interval, and its backend ends.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while waiting_for_the_push_lock(&db) > 0 {
+        assert!(std::time::Instant::now() < deadline, "the killed push's backend still waits for the lock");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    tx.commit().unwrap();
+}
+
+#[test]
+fn a_file_that_cannot_be_read_stops_the_push_before_anything_is_sent() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let a = drive(dir.path(), 0, 3);
+    let nope = dir.path().join("nope.db");
+    let notes = dir.path().join("notes.db");
+    std::fs::write(&notes, "这不是数据文件，只是笔记。\n".repeat(200)).unwrap();
+    for bad in [&nope, &notes] {
+        for dry_run in [false, true] {
+            let mut cmd = bare();
+            cmd.arg("push").arg(&a).arg(bad).args(["--to", &db.url]);
+            if dry_run {
+                cmd.arg("--dry-run");
+            }
+            let out = cmd.output().unwrap();
+            let text = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(1), "{text}");
+            let name = bad.file_name().unwrap().to_string_lossy();
+            assert!(text.contains(&*name), "{text}");
+            assert!(text.contains("没有上传任何文件") && text.contains("nothing was pushed"), "{text}");
+            let schema: Option<String> =
+                db.client().query_one("SELECT to_regclass('canbao.pupils')::text", &[]).unwrap().get(0);
+            assert_eq!(schema, None, "nothing reached the county");
+        }
+    }
+}
+
+/// A drive file whose list had a header and no pupils.
+fn empty_drive(dir: &Path) -> PathBuf {
+    let csv = dir.join("empty.csv");
+    std::fs::write(&csv, "姓名,身份证号,所在年级、班级\n").unwrap();
+    let db = dir.join("empty.db");
+    canbao(&db).args(["import", "--school", "空小学"]).arg(&csv).assert().success();
+    db
+}
+
+#[test]
+fn a_drive_without_pupils_is_skipped_with_a_word_and_the_others_are_pushed() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let a = drive(dir.path(), 0, 3);
+    let empty = empty_drive(dir.path());
+    let out = bare().arg("push").arg(&empty).arg(&a).args(["--to", &db.url, "--json"]).output().unwrap();
+    let told = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{told}");
+    assert!(told.contains("empty.db") && told.contains("没有学生") && told.contains("holds no pupils"), "{told}");
+    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!((report["added"].as_u64(), report["files"].as_array().map(Vec::len)), (Some(3), Some(1)), "{report}");
+    assert_eq!(report["skipped"][0]["file"], empty.display().to_string(), "{report}");
+    assert_eq!(report["skipped"][0]["reason"], "no_pupils", "{report}");
+    let drives: Vec<String> =
+        db.client().query("SELECT name FROM canbao.drives", &[]).unwrap().iter().map(|r| r.get(0)).collect();
+    assert_eq!(drives, ["school0.db"]);
+    let schools: i64 = db.client().query_one("SELECT count(*) FROM canbao.schools", &[]).unwrap().get(0);
+    assert_eq!(schools, 1);
+    // Nothing else to push: an error, and still the report.
+    for json in [true, false] {
+        let mut cmd = bare();
+        cmd.arg("push").arg(&empty).args(["--to", &db.url]);
+        if json {
+            cmd.arg("--json");
+        }
+        let out = cmd.output().unwrap();
+        let told = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{told}");
+        assert!(told.contains("没有上传任何文件") && told.contains("nothing was pushed"), "{told}");
+        assert!(told.contains("empty.db"), "{told}");
+        if json {
+            let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+            assert_eq!(report["files"].as_array().map(Vec::len), Some(0), "{report}");
+            assert_eq!(report["skipped"].as_array().map(Vec::len), Some(1), "{report}");
+        }
+    }
+    let drives: i64 = db.client().query_one("SELECT count(*) FROM canbao.drives", &[]).unwrap().get(0);
+    assert_eq!(drives, 1);
+}
+
 #[test]
 fn the_dashboard_reads_an_empty_county_and_shows_the_first_push() {
     use canbao::county::connect::Session;

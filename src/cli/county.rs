@@ -50,6 +50,16 @@ fn read_drive(path: &Path) -> Result<drive::DriveRead, UserError> {
     Ok(rows)
 }
 
+/// A file of a push that could not be read: named, and said plainly that nothing reached the county.
+fn unreadable(path: &Path, e: &UserError) -> UserError {
+    let path = path.display().to_string();
+    let why = if e.0.contains(&path) { e.0.clone() } else { format!("{path}：{}", e.0) };
+    UserError(format!(
+        "{why}\n没有上传任何文件：{path} 读不了，而所有文件都先读完才上传 \
+         (nothing was pushed: {path} could not be read, and every file is read before any is sent)"
+    ))
+}
+
 /// `operator`: who is shown full numbers with `--reveal` (recorded in the county's history).
 pub fn push(
     files: &[PathBuf],
@@ -68,17 +78,44 @@ pub fn push(
     }
     let target = target(to)?;
     let files = super::once_each(files, ("上传", "pushed"));
+    // Every file is read before anything is sent: one that cannot be read stops the push with nothing sent.
     let mut read = Vec::new();
     for path in &files {
         let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-        read.push((name, path.display().to_string(), read_drive(path)?));
+        let rows = read_drive(path).map_err(|e| unreadable(path, &e))?;
+        read.push((name, path.display().to_string(), rows));
     }
     let drives: Vec<DriveFile> =
         read.iter().map(|(name, shown, rows)| DriveFile { name: name.clone(), shown: shown.clone(), rows }).collect();
+    let skipped = county::push::skipped(&drives);
+    for s in &skipped {
+        let en = format!("skipped {}: it holds no pupils, nothing to push", s.file);
+        eprintln!("{}", super::pick(&format!("跳过 {}：其中没有学生，没有可上传的内容 ({en})", s.file), &en));
+    }
+    if skipped.len() == drives.len() {
+        if json {
+            print_json(&county::PushReport { dry_run, skipped, ..Default::default() });
+        }
+        let names: Vec<&str> = drives.iter().map(|d| d.shown.as_str()).collect();
+        return Err(UserError(format!(
+            "没有上传任何文件：{0} 中没有学生 (nothing was pushed: {1} holds no pupils)",
+            names.join("、"),
+            names.join(", ")
+        )));
+    }
     let mut client = target.connect()?;
     let operator = operator.unwrap_or_else(|| "（未具名操作员）".to_owned());
     let revealed_to = reveal.then_some(operator.as_str());
-    let report = county::push_all(&mut client, &drives, dry_run, revealed_to)
+    let waiting = || {
+        eprintln!(
+            "{}",
+            super::pick(
+                "另一次上传正在进行，等待它完成… (another push is in progress, waiting for it…)",
+                "another push is in progress, waiting for it…"
+            )
+        );
+    };
+    let report = county::push_all(&mut client, &drives, dry_run, revealed_to, &waiting)
         .map_err(|e| push_failed(e.scrubbed(&target), &drives, dry_run))?;
     drop(drives);
     // The command ends here and the process with it: freeing a 100k-pupil drive's three million strings one

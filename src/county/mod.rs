@@ -10,7 +10,7 @@ pub mod rollup;
 pub mod schema;
 
 pub use connect::Target;
-pub use push::{DriveFile, PushConflict, PushReport, push_all};
+pub use push::{DriveFile, PushConflict, PushReport, SkippedFile, push_all};
 pub use rollup::{Rollup, rollup};
 
 /// The per-row maps of a push and of reading its drive: keyed by row ids and hashes the drive and the push

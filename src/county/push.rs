@@ -25,6 +25,40 @@ pub struct FilePush {
     pub audit_rows: u64,
 }
 
+/// A file given to `push` that was not sent, and why (`no_pupils`: it holds no pupils; registered, it would
+/// show the county a drive, and its school, with nothing in them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SkippedFile {
+    pub file: String,
+    pub reason: &'static str,
+}
+
+/// The files of `files` a push leaves out, each with why.
+pub fn skipped(files: &[DriveFile]) -> Vec<SkippedFile> {
+    files
+        .iter()
+        .filter(|f| f.rows.pupils.is_empty())
+        .map(|f| SkippedFile { file: f.shown.clone(), reason: "no_pupils" })
+        .collect()
+}
+
+/// How often the server checks that a push's client is still there while it runs a statement or waits for the
+/// push lock: a client killed mid-push (a closed laptop lid, Ctrl-C on a hung link) would otherwise leave its
+/// backend waiting, or holding the lock every other push waits for, until the statement ends.
+pub const CLIENT_CHECK: &str = "5s";
+
+/// The push's session: on PostgreSQL 14 and later, the server ends it when its client is gone ([`CLIENT_CHECK`]).
+pub fn prepare_session(client: &mut postgres::Client) -> Result<(), CountyError> {
+    let version: i32 =
+        client.query_one("SELECT current_setting('server_version_num')::int", &[]).map_err(server)?.get(0);
+    if version >= 140000 {
+        // Refused only where the server's system cannot poll a socket for a closed peer (the setting must stay
+        // 0 there): the push goes on as it did before the setting existed.
+        let _ = client.batch_execute(&format!("SET client_connection_check_interval = '{CLIENT_CHECK}'"));
+    }
+    Ok(())
+}
+
 /// A drive file as `push` sends it.
 pub struct DriveFile<'a> {
     /// How the county names the drive: the file's name.
@@ -565,22 +599,31 @@ fn record_reveal(
 /// A dry run must report what the push would: each file meets the county as the files before it left it. So
 /// it runs every file in one transaction, each in a savepoint of its own as the push gives each a transaction
 /// of its own, and rolls the whole back, schema included.
+///
+/// A file with no pupils is left out and listed in the report's `skipped` (see [`skipped`]). `waiting` is
+/// called when another push holds the lock, before this one waits for it.
 pub fn push_all(
     client: &mut postgres::Client,
     files: &[DriveFile],
     dry_run: bool,
     reveal: Option<&str>,
+    waiting: &dyn Fn(),
 ) -> Result<PushReport, CountyError> {
     if dry_run && reveal.is_some() {
         return Err(CountyError::RevealInDryRun);
     }
-    let mut report = PushReport { dry_run, ..Default::default() };
+    let mut report = PushReport { dry_run, skipped: skipped(files), ..Default::default() };
+    let files: Vec<&DriveFile> = files.iter().filter(|f| !f.rows.pupils.is_empty()).collect();
+    if files.is_empty() {
+        return Ok(report);
+    }
+    prepare_session(client)?;
     let mut brought = Map::default();
     if dry_run {
         let mut outer = client.transaction().map_err(server)?;
         for file in files {
             let mut tx = outer.transaction().map_err(server)?;
-            let done = push_one(&mut tx, file, None, &mut brought)?;
+            let done = push_one(&mut tx, file, None, &mut brought, waiting)?;
             tx.commit().map_err(server)?;
             report.add(done);
         }
@@ -588,7 +631,7 @@ pub fn push_all(
     } else {
         for file in files {
             let mut tx = client.transaction().map_err(server)?;
-            let done = push_one(&mut tx, file, reveal, &mut brought)?;
+            let done = push_one(&mut tx, file, reveal, &mut brought, waiting)?;
             let in_file = |e| CountyError::File { file: file.shown.clone(), reason: server(e).to_string() };
             tx.commit().map_err(in_file)?;
             report.add(done);
@@ -603,9 +646,16 @@ fn push_one(
     file: &DriveFile,
     reveal: Option<&str>,
     brought: &mut Map<String, String>,
+    waiting: &dyn Fn(),
 ) -> Result<(FilePush, Vec<PushConflict>), CountyError> {
     let in_file = |e: CountyError| CountyError::File { file: file.shown.clone(), reason: e.to_string() };
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&schema::PUSH_LOCK]).map_err(server)?;
+    // Tried first, so a push that must wait says so rather than hanging without a word.
+    let free: bool =
+        tx.query_one("SELECT pg_try_advisory_xact_lock($1)", &[&schema::PUSH_LOCK]).map_err(server)?.get(0);
+    if !free {
+        waiting();
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&schema::PUSH_LOCK]).map_err(server)?;
+    }
     // The push's statements each run once over rows they have just been given: compiling them (JIT) took
     // longer than running them.
     tx.batch_execute("SET LOCAL jit = off").map_err(server)?;
@@ -620,6 +670,8 @@ fn push_one(
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct PushReport {
     pub files: Vec<FilePush>,
+    /// Files given and not sent (no pupils), each with why.
+    pub skipped: Vec<SkippedFile>,
     pub added: usize,
     pub updated: usize,
     pub unchanged: usize,
