@@ -849,6 +849,12 @@ fn a_failed_dry_run_says_nothing_was_written_and_a_lone_file_names_no_files_befo
     let text = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(!text.contains("之前") && !text.contains("before it were"), "{text}");
+    // A file skipped for holding no pupils was not pushed either.
+    let empty = empty_drive(dir.path());
+    let out = bare().args(["push", "--to", &role.url("pw")]).arg(&empty).arg(&b).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("跳过") && !text.contains("之前") && !text.contains("before it were"), "{text}");
 }
 
 #[test]

@@ -238,7 +238,9 @@ fn push_failed(e: county::CountyError, drives: &[DriveFile], dry_run: bool) -> U
     }
     match &e {
         county::CountyError::File { file, .. } => {
-            match drives.iter().position(|d| &d.shown == file).filter(|&before| before > 0) {
+            // The files pushed before it: a file skipped for holding no pupils was not.
+            let mut pushed = drives.iter().filter(|d| !d.rows.pupils.is_empty());
+            match pushed.position(|d| &d.shown == file).filter(|&before| before > 0) {
                 Some(before) => {
                     UserError(format!("{e}；之前的 {before} 个文件已上传 (the {before} file(s) before it were pushed)"))
                 }
