@@ -129,6 +129,18 @@ impl Store {
         items: &[(i64, Vec<Change>)],
         options: ChangeOptions,
     ) -> Result<Vec<Outcome>> {
+        self.apply_changes_then(action, items, options, |_, _| Ok(()))
+    }
+
+    /// `apply_changes`, with `then` writing what goes with the outcomes in the same transaction (rolled back
+    /// with it on a dry run).
+    pub(super) fn apply_changes_then(
+        &mut self,
+        action: &str,
+        items: &[(i64, Vec<Change>)],
+        options: ChangeOptions,
+        then: impl FnOnce(&rusqlite::Transaction, &[Outcome]) -> Result<()>,
+    ) -> Result<Vec<Outcome>> {
         self.refuse_past_year()?;
         let ctx = self.audit_context(action);
         let year = self.current_year;
@@ -150,6 +162,7 @@ impl Store {
             };
             outcomes.push(outcome);
         }
+        then(&tx, &outcomes)?;
         if options.dry_run {
             tx.rollback()?;
         } else {

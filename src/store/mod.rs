@@ -33,6 +33,7 @@ pub use fields::{Field, FieldChange, FieldDiff, yearly_key};
 pub use identity::{IdentityCorrection, IdentityEdit, IdentitySnapshot};
 pub use import::{ImportOutcome, ImportSession, Incoming, IncomingOutcome};
 pub use read::{SheetRow, StudentFilter};
+pub use reconcile::Receipt;
 pub use roster_rows::RosterRow;
 pub use search_blocks::SearchKeys;
 pub use stats::{ClassStats, DayProgress, Stats};

@@ -1,11 +1,21 @@
 //! Writing a reconciliation (the agencies' lists matched against the roster): different changes for each pupil,
 //! all in one transaction under one audit action, or none of them.
 
+use chrono::NaiveDate;
 use rusqlite::TransactionBehavior;
 
 use super::fields::{self, Field, FieldChange};
-use super::{Result, Store};
+use super::{Change, ChangeOptions, Outcome, Result, Store, schema};
 use crate::domain::student::CategoryMark;
+
+/// One payment of the tax office's list, by its receipt number (票证号码): what a recorded payment is made of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    pub number: String,
+    pub amount_fen: Option<i64>,
+    pub paid_on: Option<NaiveDate>,
+    pub channel: Option<String>,
+}
 
 impl FieldChange {
     /// Sets a pupil's whole category list, in the form the store keeps it (so an unchanged set is no change).
@@ -15,6 +25,57 @@ impl FieldChange {
 }
 
 impl Store {
+    /// The receipts that made up the pupil's recorded payment in the current year, as the last reconciliation
+    /// that read a receipt column left them (none for a file from before they were kept, opened read-only).
+    pub fn receipts(&self, student_id: i64) -> Result<Vec<Receipt>> {
+        if schema::user_version(&self.conn)? < schema::RECEIPTS_VERSION {
+            return Ok(Vec::new());
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT receipt, amount_fen, paid_on, channel FROM receipts WHERE student_id = ?1 AND year = ?2
+             ORDER BY paid_on, receipt",
+        )?;
+        let rows = stmt.query_map(rusqlite::params![student_id, self.current_year.unwrap_or(0)], |r| {
+            let day: Option<String> = r.get(2)?;
+            Ok(Receipt {
+                number: r.get(0)?,
+                amount_fen: r.get(1)?,
+                paid_on: day.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+                channel: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// `apply_changes`, and in the same transaction, for each pupil whose changes were not refused and whose
+    /// entry in `receipts` (item by item) is `Some`, the receipts that now make up the recorded payment, in place
+    /// of the ones kept before.
+    pub fn apply_changes_with_receipts(
+        &mut self,
+        action: &str,
+        items: &[(i64, Vec<Change>)],
+        receipts: &[Option<Vec<Receipt>>],
+        options: ChangeOptions,
+    ) -> Result<Vec<Outcome>> {
+        let year = self.current_year.unwrap_or(0);
+        self.apply_changes_then(action, items, options, |tx, outcomes| {
+            for (outcome, list) in outcomes.iter().zip(receipts) {
+                let Some(list) = list.as_ref().filter(|_| outcome.refused.is_none()) else { continue };
+                tx.prepare_cached("DELETE FROM receipts WHERE student_id = ?1 AND year = ?2")?
+                    .execute(rusqlite::params![outcome.id, year])?;
+                let mut insert = tx.prepare_cached(
+                    "INSERT OR REPLACE INTO receipts (student_id, year, receipt, amount_fen, paid_on, channel)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )?;
+                for r in list {
+                    let day = r.paid_on.map(|d| d.format("%Y-%m-%d").to_string());
+                    insert.execute(rusqlite::params![outcome.id, year, r.number, r.amount_fen, day, r.channel])?;
+                }
+            }
+            Ok(())
+        })
+    }
+
     /// Applies each pupil's own changes in one transaction, with an audit row (under `action`) per field that
     /// really changed. Returns, per item and in order, how many fields changed: 0 means the pupil was already
     /// so. With `dry_run` the same work is done and rolled back, so the counts are exactly what a real run does.
@@ -61,5 +122,42 @@ mod tests {
         let bad = vec![(ids[0], vec![FieldChange::new(Field::Note, Some("x"))]), (-1, paid)];
         assert!(store.change_batch("reconcile", &bad, false).is_err());
         assert_eq!(store.student(ids[0]).expect("pupil").note, "");
+    }
+
+    /// Receipts are written with the payment they make up, in its transaction: not on a dry run, not for a
+    /// refused pupil, and a later set replaces the one kept.
+    #[test]
+    fn receipts_go_with_the_payment_or_not_at_all() {
+        use crate::domain::student::Enrollment;
+        use crate::store::{Change, ChangeOptions, Payment, Receipt};
+        let mut store = Store::open_in_memory().expect("store");
+        crate::demo::load_sample(&mut store).expect("sample");
+        let ids: Vec<i64> = store.students(&Default::default()).expect("list").iter().take(2).map(|s| s.id).collect();
+        let receipt = |number: &str, fen: i64| Receipt {
+            number: number.to_owned(),
+            amount_fen: Some(fen),
+            paid_on: chrono::NaiveDate::from_ymd_opt(2023, 10, 8),
+            channel: Some("微信".to_owned()),
+        };
+        let paid =
+            |fen: i64| vec![Change::Payment(Payment::Paid { amount_fen: Some(fen), paid_on: None, channel: None })];
+        let declined = vec![Change::Enrollment { status: Enrollment::Declined, reason: Some("外地".to_owned()) }];
+        store.apply_changes("mark", &[(ids[1], declined)], ChangeOptions::default()).expect("decline");
+        let items = vec![(ids[0], paid(20_000)), (ids[1], paid(20_000))];
+        let receipts = vec![Some(vec![receipt("A", 20_000)]), Some(vec![receipt("B", 20_000)])];
+        let dry = ChangeOptions { dry_run: true, confirmed: false };
+        store.apply_changes_with_receipts("reconcile", &items, &receipts, dry).expect("dry run");
+        assert!(store.receipts(ids[0]).expect("receipts").is_empty());
+        let outcomes =
+            store.apply_changes_with_receipts("reconcile", &items, &receipts, ChangeOptions::default()).expect("run");
+        assert!(outcomes[1].refused.is_some());
+        assert_eq!(store.receipts(ids[0]).expect("receipts"), [receipt("A", 20_000)]);
+        assert!(store.receipts(ids[1]).expect("receipts").is_empty(), "a refused pupil's receipts are not kept");
+        let both = vec![Some(vec![receipt("A", 20_000), receipt("C", 18_000)])];
+        store
+            .apply_changes_with_receipts("reconcile", &[(ids[0], paid(38_000))], &both, ChangeOptions::default())
+            .expect("top-up");
+        let numbers: Vec<String> = store.receipts(ids[0]).expect("receipts").into_iter().map(|r| r.number).collect();
+        assert_eq!(numbers, ["A", "C"]);
     }
 }

@@ -201,7 +201,24 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE year_statuses ADD COLUMN class TEXT;
     ALTER TABLE year_statuses ADD COLUMN class_order TEXT;
     "#,
+    // 7: the tax office's receipt numbers (票证号码) that make up each pupil's recorded payment in a year, so a
+    // later list holding only a top-up is known for a second payment and added, and a list read again is not.
+    // Year 0 stands for a drive without years.
+    r#"
+    CREATE TABLE receipts (
+        student_id INTEGER NOT NULL REFERENCES students(id),
+        year       INTEGER NOT NULL,
+        receipt    TEXT NOT NULL,
+        amount_fen INTEGER,
+        paid_on    TEXT,
+        channel    TEXT,
+        PRIMARY KEY (student_id, year, receipt)
+    ) WITHOUT ROWID;
+    "#,
 ];
+
+/// The first version that keeps the receipt numbers of recorded payments.
+pub const RECEIPTS_VERSION: i64 = 7;
 
 /// The first version that keeps insured years.
 pub const YEAR_VERSION: i64 = 5;
