@@ -1343,6 +1343,190 @@ fn a_tax_list_with_a_pupil_twice_sums_the_payments_and_counts_a_repeat_once() {
     assert_eq!(store.student_by_id_number(gao).unwrap().unwrap().payment_details.amount_fen, Some(38_000));
 }
 
+/// The drive of the tax-list tests: the UTF-8 class list under yibin-2024 (380 元 due).
+fn tax_drive() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    canbao(&db).args(["policy", "use", "yibin-2024"]).assert().success();
+    (dir, db)
+}
+
+fn paid_amount(db: &Path, id: &str) -> (String, Option<i64>) {
+    let store = canbao::store::Store::open_read_only(db).unwrap();
+    let pupil = store.student_by_id_number(id).unwrap().unwrap();
+    (pupil.payment.code().to_owned(), pupil.payment_details.amount_fen)
+}
+
+/// A 票证号码 is issued once per payment: the same number with two amounts is a list in error, never taken as one
+/// payment at either amount. The pupil's payment is held for the operator, both rows and amounts named; the same
+/// number with the same amount is a repeat, said at the receipt column with both rows.
+#[test]
+fn one_receipt_number_with_two_amounts_is_held_and_a_repeat_names_the_receipt_column() {
+    let (dir, db) = tax_drive();
+    let (zhou, wu) = ("450202201711194162", "450202201804012233");
+    let tax = dir.path().join("receipts.csv");
+    std::fs::write(
+        &tax,
+        format!(
+            "姓名,证件号码,缴费金额,缴费日期,缴费渠道,票证号码\n周静露,{zhou},200,2023-10-08,微信,332023100800017\n\
+             周静露,{zhou},380,2023-10-08,微信,332023100800017\n吴凯远,{wu},380,2023-10-08,微信,332023100800018\n\
+             吴凯远,{wu},380,2023-10-08,微信,332023100800018\n"
+        ),
+    )
+    .unwrap();
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
+    let conflicts = report["receipt_conflicts"].as_array().expect("receipt_conflicts");
+    assert_eq!(conflicts.len(), 1, "{report}");
+    assert_eq!(conflicts[0]["id_number"], zhou);
+    assert_eq!(conflicts[0]["receipt"], "332023100800017");
+    assert_eq!(conflicts[0]["rows"], serde_json::json!([2, 3]), "{report}");
+    assert_eq!(conflicts[0]["amounts"], serde_json::json!([200.0, 380.0]), "{report}");
+    assert_eq!(conflicts[0]["file"], tax.display().to_string());
+    assert_eq!(paid_amount(&db, zhou), ("unpaid".to_owned(), None), "held, not paid at either amount");
+    assert_eq!(report["matched"], 1, "{report}");
+    assert!(report["combined_payments"].as_array().unwrap().is_empty(), "{report}");
+    // 吴凯远's row 5 repeats row 4: said at the receipt column, naming row 4.
+    let problems = report["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 1, "{report}");
+    assert_eq!((problems[0]["row"].as_u64(), problems[0]["column"].as_str()), (Some(5), Some("票证号码")));
+    assert!(problems[0]["message"].as_str().unwrap().contains("第 4 行"), "{report}");
+    assert_eq!(paid_amount(&db, wu), ("paid".to_owned(), Some(38_000)));
+
+    let text = canbao(&db).args(["reconcile", "--source", "tax", "--dry-run", "--reveal"]).arg(&tax).output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    let line = text.lines().find(|l| l.contains("332023100800017")).unwrap_or_default();
+    for words in ["第 2、3 行", "200", "380", "未记录", "票证号码", zhou] {
+        assert!(line.contains(words), "{words}: {text}");
+    }
+    let en =
+        canbao(&db).args(["--lang", "en", "reconcile", "--source", "tax", "--dry-run"]).arg(&tax).output().unwrap();
+    let en = String::from_utf8_lossy(&en.stdout);
+    assert!(en.contains("receipt 332023100800017") && en.contains("not recorded"), "{en}");
+}
+
+/// A later list holding only a top-up (补缴) under a new 票证号码 is a second payment: it adds to the one the drive
+/// recorded from an earlier list, and the earlier list or the top-up read again changes nothing.
+#[test]
+fn a_later_list_with_only_a_top_up_adds_to_the_recorded_payment() {
+    let (dir, db) = tax_drive();
+    let zhou = "450202201711194162";
+    let head = "姓名,证件号码,缴费金额,缴费日期,缴费渠道,票证号码\n";
+    let first = dir.path().join("october.csv");
+    std::fs::write(&first, format!("{head}周静露,{zhou},200,2023-10-08,微信,332023100800017\n")).unwrap();
+    let top_up = dir.path().join("november.csv");
+    std::fs::write(&top_up, format!("{head}周静露,{zhou},180,2023-11-02,微信,332023110200031\n")).unwrap();
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&first));
+    assert_eq!(report["amount_mismatches"][0]["file_amount"], 200.0, "{report}");
+    assert_eq!(paid_amount(&db, zhou), ("paid".to_owned(), Some(20_000)));
+
+    let dry = json(canbao(&db).args(["reconcile", "--source", "tax", "--dry-run", "--json"]).arg(&top_up));
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&top_up));
+    assert_eq!(dry["combined_payments"], report["combined_payments"]);
+    assert_eq!(report["matched"], 1, "{report}");
+    assert!(report["amount_mismatches"].as_array().unwrap().is_empty(), "380 paid in all: {report}");
+    let combined = &report["combined_payments"][0];
+    assert_eq!((combined["earlier"].as_f64(), combined["total"].as_f64()), (Some(200.0), Some(380.0)), "{report}");
+    assert_eq!(combined["paid_on"], "2023-11-02", "the day the premium was made up");
+    assert_eq!(paid_amount(&db, zhou), ("paid".to_owned(), Some(38_000)));
+    let store = canbao::store::Store::open_read_only(&db).unwrap();
+    let day = store.student_by_id_number(zhou).unwrap().unwrap().payment_details.paid_on;
+    assert_eq!(day, chrono::NaiveDate::from_ymd_opt(2023, 11, 2));
+    drop(store);
+
+    for list in [&top_up, &first] {
+        let again = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(list));
+        assert_eq!((again["matched"].as_u64(), again["already"].as_u64()), (Some(0), Some(1)), "{again}");
+        assert_eq!(paid_amount(&db, zhou), ("paid".to_owned(), Some(38_000)));
+    }
+    // A list holding both payments is the same two payments.
+    let both = dir.path().join("both.csv");
+    std::fs::write(
+        &both,
+        format!(
+            "{head}周静露,{zhou},200,2023-10-08,微信,332023100800017\n周静露,{zhou},180,2023-11-02,微信,332023110200031\n"
+        ),
+    )
+    .unwrap();
+    let again = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&both));
+    assert_eq!((again["matched"].as_u64(), again["already"].as_u64()), (Some(0), Some(1)), "{again}");
+    // The recorded receipt with another amount on a later list is held, not added nor replaced.
+    let changed = dir.path().join("changed.csv");
+    std::fs::write(&changed, format!("{head}周静露,{zhou},380,2023-10-08,微信,332023100800017\n")).unwrap();
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&changed));
+    assert_eq!(report["receipt_conflicts"].as_array().map(Vec::len), Some(1), "{report}");
+    assert_eq!(paid_amount(&db, zhou), ("paid".to_owned(), Some(38_000)));
+}
+
+/// Each reported row of a workbook names its file, sheet and row: a tax office's workbook has a sheet a month.
+#[test]
+fn reported_rows_of_a_workbook_name_the_sheet() {
+    let (dir, db) = tax_drive();
+    let stranger = valid_number("45020220160501160");
+    let path = dir.path().join("tax.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    for (month, rows) in [
+        ("十月", vec![["张三", "450202201711194162", "380", "2023-10-08"]]),
+        (
+            "十一月",
+            vec![["吴凯远", "450202201804012233", "380", "2023-11-08"], ["李四", &stranger, "350", "2023-11-08"]],
+        ),
+    ] {
+        let sheet = book.add_worksheet().set_name(month).unwrap();
+        sheet.write_row(0, 0, ["姓名", "证件号码", "缴费金额", "缴费日期"]).unwrap();
+        for (i, row) in rows.iter().enumerate() {
+            sheet.write_row(i as u32 + 1, 0, *row).unwrap();
+        }
+    }
+    book.save(&path).unwrap();
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&path));
+    let file = path.display().to_string();
+    let mismatch = &report["name_mismatches"][0];
+    assert_eq!((mismatch["sheet"].as_str(), mismatch["row"].as_u64()), (Some("十月"), Some(2)), "{report}");
+    assert_eq!(mismatch["file"], file.as_str());
+    let unknown = &report["unknown_rows"][0];
+    assert_eq!((unknown["sheet"].as_str(), unknown["row"].as_u64()), (Some("十一月"), Some(3)), "{report}");
+    assert_eq!(unknown["file"], file.as_str());
+    let text = canbao(&db).args(["reconcile", "--source", "tax", "--dry-run"]).arg(&path).output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("[十月] 第 2 行") && text.contains("[十一月] 第 3 行"), "{text}");
+    assert!(text.lines().filter(|l| l.contains("第 2 行") || l.contains("第 3 行")).all(|l| l.contains("tax.xlsx")));
+}
+
+/// An agency's workbook with a hidden row and a hidden sheet is read as a class list is: the row Excel hides is
+/// reconciled and said, so the operator can match the counts; the hidden sheet is left out and said.
+#[test]
+fn agency_reconcile_says_the_rows_and_sheets_excel_hides() {
+    let (dir, db) = tax_drive();
+    let (zhou, wu, sun) = ("450202201711194162", "450202201804012233", "450203201804047272");
+    let path = dir.path().join("agency.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet().set_name("登记反馈").unwrap();
+    sheet.write_row(0, 0, ["姓名", "证件号码"]).unwrap();
+    sheet.write_row(1, 0, ["周静露", zhou]).unwrap();
+    sheet.write_row(2, 0, ["吴凯远", wu]).unwrap();
+    sheet.set_row_hidden(2).unwrap(); // Excel's row 3
+    let old = book.add_worksheet().set_name("上次反馈").unwrap().set_hidden(true);
+    old.write_row(0, 0, ["姓名", "证件号码"]).unwrap();
+    old.write_row(1, 0, ["孙远泽", sun]).unwrap();
+    book.save(&path).unwrap();
+    let report = json(canbao(&db).args(["reconcile", "--source", "agency", "--json"]).arg(&path));
+    assert_eq!((report["matched"].as_u64(), report["rows_read"].as_u64()), (Some(2), Some(2)), "{report}");
+    let problems = report["problems"].as_array().unwrap();
+    let said = |sheet: &str, row: u64, words: &str| {
+        problems
+            .iter()
+            .any(|p| p["sheet"] == sheet && p["row"] == row && p["message"].as_str().unwrap().contains(words))
+    };
+    assert!(said("登记反馈", 3, "此行在 Excel 中是隐藏的"), "{report}");
+    assert!(said("上次反馈", 0, "工作表“上次反馈”在 Excel 中是隐藏的，其中 1 行未核对"), "{report}");
+    let enrollment = |id: &str| {
+        let store = canbao::store::Store::open_read_only(&db).unwrap();
+        store.student_by_id_number(id).unwrap().unwrap().enrollment.code().to_owned()
+    };
+    assert_eq!((enrollment(wu).as_str(), enrollment(sun).as_str()), ("here", "unknown"));
+}
+
 /// Output into a pipe whose reader has gone (`| head -1`) ends the command quietly, never with a panic.
 #[cfg(unix)]
 #[test]

@@ -681,13 +681,12 @@ fn class_or_none(class: &str, en: bool) -> &str {
 fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
     let id = |number: &str| shown_id(number, reveal);
     let en = english();
-    // 第 N 行 / row N, and the clause after it, in the language asked for.
+    // The file, the worksheet of a workbook and 第 N 行 / row N, in the language asked for.
     let row = |n: usize| if en { format!("row {n}") } else { format!("第 {n} 行") };
-    let rows = |list: &[usize]| match (list, en) {
-        ([n], _) => row(*n),
-        (_, true) => format!("rows {}", reconcile::rows_text(list, ", ")),
-        (_, false) => format!("第 {} 行", reconcile::rows_text(list, "、")),
-    };
+    let at =
+        |file: &str, sheet: &str, n: usize| format!("{file} {}", reconcile::rows_at(&[sheet.to_owned()], &[n], en));
+    let rows =
+        |file: &str, sheets: &[String], list: &[usize]| format!("{file} {}", reconcile::rows_at(sheets, list, en));
     let line = |zh: String, english: String| println!("  {}", if en { english } else { zh });
     if r.dry_run {
         say("试运行，未修改数据 (dry run: nothing changed)", "dry run: nothing changed");
@@ -724,7 +723,7 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
         );
     }
     for u in &r.unknown_rows {
-        let (at, number) = (row(u.row), id(&u.id_number));
+        let (at, number) = (at(&u.file, &u.sheet, u.row), id(&u.id_number));
         line(
             format!("{at} {number} {}：名单中没有 (not on the roster)", u.name),
             format!("{at} {number} {}: not on the roster", u.name),
@@ -747,7 +746,7 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
         }
     }
     for m in &r.rounded_matches {
-        let (at, number, stored) = (row(m.row), id(&m.id_number), id(&m.stored));
+        let (at, number, stored) = (at(&m.file, &m.sheet, m.row), id(&m.id_number), id(&m.stored));
         line(
             format!(
                 "{at} {number} {}：名单中此人的号码曾被表格截断（{stored}），已按姓名核对；请在学生详情中更正号码 \
@@ -762,7 +761,7 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
         );
     }
     for m in &r.name_mismatches {
-        let (at, number) = (row(m.row), id(&m.id_number));
+        let (at, number) = (at(&m.file, &m.sheet, m.row), id(&m.id_number));
         line(
             format!(
                 "{at} {number}：名单为“{}”，文件为“{}”，未修改 (name differs: not applied)",
@@ -772,7 +771,7 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
         );
     }
     for m in &r.amount_mismatches {
-        let (at, number) = (rows(&m.rows), id(&m.id_number));
+        let (at, number) = (rows(&m.file, &m.sheets, &m.rows), id(&m.id_number));
         line(
             format!(
                 "{at} {} {number}：缴费 {}元，应缴 {}元 (amount differs from the amount due)",
@@ -782,7 +781,8 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
         );
     }
     for c in &r.combined_payments {
-        let (at, number, amounts) = (rows(&c.rows), id(&c.id_number), c.amounts_text());
+        let (at, number) = (rows(&c.file, &c.sheets, &c.rows), id(&c.id_number));
+        let (amounts, amounts_en) = (c.amounts_text(false), c.amounts_text(true));
         let (day, day_en) = match c.paid_on {
             Some(d) => (format!("，缴费日期 {d}"), format!(", paid on {d}")),
             None => (String::new(), String::new()),
@@ -799,11 +799,42 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
                  {recorded_en})",
                 c.name
             ),
-            format!("{at} {} {number}: several payments, {amounts} yuan, {recorded_en}{day_en}", c.name),
+            format!("{at} {} {number}: several payments, {amounts_en} yuan, {recorded_en}{day_en}", c.name),
         );
     }
+    for c in &r.receipt_conflicts {
+        let (at, number) = (rows(&c.file, &c.sheets, &c.rows), id(&c.id_number));
+        let (amounts, amounts_en) = (c.amounts_text("、"), c.amounts_text(", "));
+        let receipt = &c.receipt;
+        match c.recorded {
+            None => line(
+                format!(
+                    "{at} {} {number}：票证号码 {receipt} 出现多次而金额不同（{amounts} 元），此学生的缴费未记录，请向税务核实 \
+                     (one receipt number with different amounts: this pupil's payment is not recorded, to check)",
+                    c.name
+                ),
+                format!(
+                    "{at} {} {number}: receipt {receipt} listed with different amounts ({amounts_en} yuan): this \
+                     pupil's payment is not recorded; check with the tax office",
+                    c.name
+                ),
+            ),
+            Some(before) => line(
+                format!(
+                    "{at} {} {number}：票证号码 {receipt} 已按 {before} 元记录，此名单为 {amounts} 元：缴费未修改，请向税务核实 \
+                     (a receipt number recorded at another amount: the payment is not changed, to check)",
+                    c.name
+                ),
+                format!(
+                    "{at} {} {number}: receipt {receipt} was recorded at {before} yuan, this list says {amounts_en}: \
+                     the payment is not changed; check with the tax office",
+                    c.name
+                ),
+            ),
+        }
+    }
     for c in &r.conflicts {
-        let (at, number) = (row(c.row), id(&c.id_number));
+        let (at, number) = (at(&c.list, &c.sheet, c.row), id(&c.id_number));
         line(
             format!(
                 "{at} {} {number}：名单为“{}”，文件为“{}”，未修改 (conflict: not applied)",
@@ -813,7 +844,7 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
         );
     }
     for n in &r.not_registered {
-        let (at, number) = (row(n.row), id(&n.id_number));
+        let (at, number) = (at(&n.file, &n.sheet, n.row), id(&n.id_number));
         let status = if n.status.is_empty() { "（空）" } else { n.status.as_str() };
         line(
             format!(

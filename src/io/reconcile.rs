@@ -5,7 +5,10 @@
 //! The whole file is written in one transaction, and running it twice changes nothing the second time.
 //! The tax office lists a payment per row, so a pupil can have several rows (a top-up after a part payment, a
 //! parent who paid twice): they are summed into the one payment the drive keeps, and a row that is the same
-//! payment again (same 票证号码, or same amount, date and channel) is reported, never counted twice.
+//! payment again (same 票证号码, or same amount, date and channel) is reported, never counted twice. One 票证号码
+//! with two amounts is a list in error: the pupil's payment is held for the operator. The receipt numbers that
+//! make up a recorded payment are kept, so a later list holding only a top-up adds to it.
+//! Every reported row names its file, worksheet (a workbook's) and row.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -22,7 +25,7 @@ use crate::domain::id_number;
 use crate::domain::money;
 use crate::domain::policy::{self, EnrolleeKind, Policy, QuoteRequest};
 use crate::domain::student::{CategoryMark, Enrollment, PaymentChannel, PaymentStatus, Student};
-use crate::store::{Change, ChangeOptions, Payment, Refusal, Store, StoreError};
+use crate::store::{Change, ChangeOptions, Payment, Receipt, Refusal, Store, StoreError};
 
 /// Which list the file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -42,6 +45,10 @@ pub struct NameMismatch {
     pub id_number: String,
     pub roster_name: String,
     pub file_name: String,
+    /// The list's file, as given.
+    pub file: String,
+    /// The worksheet; empty for a CSV.
+    pub sheet: String,
     pub row: usize,
 }
 
@@ -59,6 +66,9 @@ pub struct AmountMismatch {
     pub row: usize,
     /// Every row whose amount is in `file_amount` (several when the pupil's payments were summed).
     pub rows: Vec<usize>,
+    pub file: String,
+    /// The worksheet of each of `rows`; empty for a CSV.
+    pub sheets: Vec<String>,
 }
 
 /// Several payments the tax office lists for one pupil (a top-up after a part payment, a parent who paid twice):
@@ -69,8 +79,14 @@ pub struct CombinedPayment {
     pub name: String,
     /// The rows summed, in the file's order.
     pub rows: Vec<usize>,
+    pub file: String,
+    /// The worksheet of each of `rows`; empty for a CSV.
+    pub sheets: Vec<String>,
     /// Yuan, row by row as `rows`; `None` for an amount that could not be read.
     pub amounts: Vec<Option<f64>>,
+    /// Yuan: payments an earlier list recorded (by receipt number) that this list does not hold, added to it:
+    /// a list holding only a top-up (补缴). `None` when there are none.
+    pub earlier: Option<f64>,
     /// Yuan: the sum recorded; `None` when an amount could not be read (the drive's amount is then kept).
     pub total: Option<f64>,
     /// The date recorded: the day the payments first made up the amount due, else the last payment's day.
@@ -84,8 +100,30 @@ pub struct Conflict {
     pub id_number: String,
     pub name: String,
     pub roster: String,
+    /// What the list says (a status), against `roster`.
     pub file: String,
+    /// The list's file, as given (`file` is the list's status, from before rows named their file).
+    pub list: String,
+    pub sheet: String,
     pub row: usize,
+}
+
+/// One 票证号码 with different amounts: the tax office issues a number once per payment, so the list is in error
+/// (or an earlier list was). Never taken at either amount: the pupil's payment is left as the drive holds it, for
+/// the operator to check with the tax office.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReceiptConflict {
+    pub id_number: String,
+    pub name: String,
+    pub receipt: String,
+    pub file: String,
+    /// The list's rows with this number, and the worksheet of each (empty for a CSV).
+    pub rows: Vec<usize>,
+    pub sheets: Vec<String>,
+    /// Yuan, row by row as `rows`; `None` for an amount that could not be read.
+    pub amounts: Vec<Option<f64>>,
+    /// Yuan: the amount an earlier list recorded under this number, when that is what this list's differs from.
+    pub recorded: Option<f64>,
 }
 
 /// A row whose number nobody on the roster has.
@@ -93,6 +131,8 @@ pub struct Conflict {
 pub struct UnknownRow {
     pub id_number: String,
     pub name: String,
+    pub file: String,
+    pub sheet: String,
     pub row: usize,
     /// Pupils of the same name the roster holds with a number that failed the check (a digit typed wrong):
     /// likely this child, to correct on the detail screen (`E`). A hint only: never matched by guess, since
@@ -118,6 +158,8 @@ pub struct NotRegistered {
     pub name: String,
     /// The status as the list writes it; empty when the cell is.
     pub status: String,
+    pub file: String,
+    pub sheet: String,
     pub row: usize,
 }
 
@@ -129,20 +171,55 @@ pub struct RoundedMatch {
     /// The number as the roster holds it.
     pub stored: String,
     pub name: String,
+    pub file: String,
+    pub sheet: String,
     pub row: usize,
 }
 
 impl CombinedPayment {
-    /// The amounts as a sum, "200 + 180", an amount that could not be read as "?".
-    pub fn amounts_text(&self) -> String {
+    /// The amounts as a sum, "200 + 180", an amount that could not be read as "?"; payments recorded from an
+    /// earlier list first, "200（已记录）+ 180" ("200 (recorded) + 180").
+    pub fn amounts_text(&self, en: bool) -> String {
         let yuan = |amount: &Option<f64>| amount.map_or_else(|| "?".to_owned(), |a| a.to_string());
-        self.amounts.iter().map(yuan).collect::<Vec<_>>().join(" + ")
+        let earlier = self.earlier.map(|e| if en { format!("{e} (recorded)") } else { format!("{e}（已记录）") });
+        earlier.into_iter().chain(self.amounts.iter().map(yuan)).collect::<Vec<_>>().join(" + ")
+    }
+}
+
+impl ReceiptConflict {
+    /// The amounts as a list, "200、380" ("200, 380"), an amount that could not be read as "?".
+    pub fn amounts_text(&self, separator: &str) -> String {
+        let yuan = |amount: &Option<f64>| amount.map_or_else(|| "?".to_owned(), |a| a.to_string());
+        self.amounts.iter().map(yuan).collect::<Vec<_>>().join(separator)
     }
 }
 
 /// A report line's rows: "2、4" (or "2, 4").
 pub fn rows_text(rows: &[usize], separator: &str) -> String {
     rows.iter().map(usize::to_string).collect::<Vec<_>>().join(separator)
+}
+
+/// Where a report line's rows are: "第 2、4 行" ("rows 2, 4"), each run of rows on a worksheet after its name,
+/// "[十月] 第 2 行，[十一月] 第 3 行". The file is the caller's to put first.
+pub fn rows_at(sheets: &[String], rows: &[usize], en: bool) -> String {
+    let mut runs: Vec<(&str, Vec<usize>)> = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        let sheet = sheets.get(i).map_or("", String::as_str);
+        match runs.last_mut() {
+            Some((last, list)) if *last == sheet => list.push(*row),
+            _ => runs.push((sheet, vec![*row])),
+        }
+    }
+    let run = |(sheet, list): &(&str, Vec<usize>)| {
+        let sheet = if sheet.is_empty() { String::new() } else { format!("[{sheet}] ") };
+        match (list.as_slice(), en) {
+            ([n], true) => format!("{sheet}row {n}"),
+            ([n], false) => format!("{sheet}第 {n} 行"),
+            (_, true) => format!("{sheet}rows {}", rows_text(list, ", ")),
+            (_, false) => format!("{sheet}第 {} 行", rows_text(list, "、")),
+        }
+    };
+    runs.iter().map(run).collect::<Vec<_>>().join(if en { "; " } else { "，" })
 }
 
 /// What a reconciliation did, or (dry run) would do.
@@ -172,6 +249,8 @@ pub struct ReconcileReport {
     /// listed is in `problems`, not here.
     pub combined_payments: Vec<CombinedPayment>,
     pub conflicts: Vec<Conflict>,
+    /// Tax lists: one receipt number with different amounts; the pupil's payment is left as it was.
+    pub receipt_conflicts: Vec<ReceiptConflict>,
     /// Agency feedback rows whose status column says the pupil is not registered: not marked.
     pub not_registered: Vec<NotRegistered>,
     /// Category names (categories lists) that the category table does not know.
@@ -190,6 +269,25 @@ pub enum ReconcileError {
          (no category column in the header)"
     )]
     NoCategoryColumn { file: String },
+    /// Only the sheets hidden in Excel hold a list: they are not read, as the class-list import does not read them.
+    #[error(
+        "文件 {file} 中可见的工作表里找不到表头行；名单在隐藏的工作表{sheets}中，未核对：若要核对，请在 Excel 中取消隐藏后另存，\
+         再核对 (no header row in the visible sheets; the list is in hidden sheets {sheets}, not reconciled: unhide them \
+         in Excel, save, and reconcile again)"
+    )]
+    OnlyHidden { file: String, sheets: String },
+}
+
+/// Rows from hidden rows said one by one in a sheet; the rest are said in one line (as the class-list import does).
+const HIDDEN_ROWS_SAID: usize = 10;
+
+/// A worksheet as read for a reconciliation, with what Excel hides of it.
+struct ListSheet {
+    sheet: Sheet,
+    /// Excel hides the whole sheet: not read (the operator does not see it), and said.
+    hidden: bool,
+    /// The rows Excel hides, as Excel numbers them, ascending: read, and said, so the counts can be matched.
+    hidden_rows: Vec<usize>,
 }
 
 /// Reads `path` and reconciles it. `policy` (the drive's) is used to compare paid amounts with the amount due.
@@ -201,8 +299,14 @@ pub fn reconcile(
     policy: Option<&Policy>,
     dry_run: bool,
 ) -> Result<ReconcileReport, ReconcileError> {
-    let sheets = table::read_file(path)?;
-    reconcile_sheets(store, &path.display().to_string(), &sheets, source, policy, dry_run)
+    let mut sheets = Vec::new();
+    for mut rows in table::open_file(path)? {
+        let (name, hidden, hidden_rows) =
+            (std::mem::take(&mut rows.name), rows.hidden, std::mem::take(&mut rows.hidden_rows));
+        let cells = rows.collect::<Result<Vec<_>, _>>()?;
+        sheets.push(ListSheet { sheet: Sheet { name, rows: cells }, hidden, hidden_rows });
+    }
+    reconcile_list(store, &path.display().to_string(), sheets, source, policy, dry_run)
 }
 
 /// Like [`reconcile`], for a file already read.
@@ -210,6 +314,18 @@ pub fn reconcile_sheets(
     store: &mut Store,
     file: &str,
     sheets: &[Sheet],
+    source: Source,
+    policy: Option<&Policy>,
+    dry_run: bool,
+) -> Result<ReconcileReport, ReconcileError> {
+    let sheets = sheets.iter().map(|sheet| ListSheet { sheet: sheet.clone(), hidden: false, hidden_rows: Vec::new() });
+    reconcile_list(store, file, sheets.collect(), source, policy, dry_run)
+}
+
+fn reconcile_list(
+    store: &mut Store,
+    file: &str,
+    sheets: Vec<ListSheet>,
     source: Source,
     policy: Option<&Policy>,
     dry_run: bool,
@@ -227,6 +343,7 @@ pub fn reconcile_sheets(
         item_of: HashMap::new(),
         items: Vec::new(),
         item_rows: Vec::new(),
+        item_receipts: Vec::new(),
         payments: Vec::new(),
         payments_of: HashMap::new(),
         report: ReconcileReport {
@@ -243,6 +360,7 @@ pub fn reconcile_sheets(
             amount_mismatches: Vec::new(),
             combined_payments: Vec::new(),
             conflicts: Vec::new(),
+            receipt_conflicts: Vec::new(),
             not_registered: Vec::new(),
             unknown_categories: Vec::new(),
             problems: Vec::new(),
@@ -250,30 +368,52 @@ pub fn reconcile_sheets(
     };
     run.today = run.store.today();
     let mut found_header = false;
-    for sheet in sheets {
+    // Hidden sheets that hold a list, left out.
+    let mut hidden_lists: Vec<String> = Vec::new();
+    for ListSheet { sheet, hidden, hidden_rows } in &sheets {
         let Some(map) = header::detect(&sheet.rows, run.synonyms) else { continue };
+        if *hidden {
+            run.hidden_sheet(sheet, &map);
+            hidden_lists.push(sheet.name.clone());
+            continue;
+        }
         found_header = true;
         if source == Source::Categories && !map.columns.contains_key(&Column::Category) {
             return Err(ReconcileError::NoCategoryColumn { file: file.to_owned() });
         }
         run.unused_columns(sheet, &map);
+        let mut hidden_said = Vec::new();
         for (index, row) in sheet.rows.iter().enumerate().skip(map.row + 1) {
+            let before = (run.report.rows_read, run.report.skipped);
             run.read_row(sheet, &map, index + 1, row)?;
+            // A row Excel hides is read (nothing is dropped unseen) and said, so the operator, who sees only what
+            // Excel shows, can match the counts.
+            let read = run.report.rows_read == before.0 + 1 && run.report.skipped == before.1;
+            if read && hidden_rows.binary_search(&(index + 1)).is_ok() {
+                run.hidden_row(sheet, index + 1, &mut hidden_said);
+            }
         }
+        run.hidden_rows_said(sheet, &hidden_said);
     }
     if !found_header {
+        if !hidden_lists.is_empty() {
+            let sheets = hidden_lists.iter().map(|s| format!("“{s}”")).collect::<Vec<_>>().join("、");
+            return Err(ReconcileError::OnlyHidden { file: file.to_owned(), sheets });
+        }
         return Err(ReadError::NoHeader { file: file.to_owned() }.into());
     }
-    run.settle_payments();
+    run.settle_payments()?;
     let items: Vec<(i64, Vec<Change>)> = std::mem::take(&mut run.items);
     let rows = std::mem::take(&mut run.item_rows);
+    let receipts = std::mem::take(&mut run.item_receipts);
     // The drive's automatic backup, once the list has been read and checked and only the changes are left: a
     // list that cannot be read or is refused takes none, so retrying one does not push the kept backups out.
     if !dry_run {
         run.store.backup_now("reconcile")?;
     }
-    let outcomes = run.store.apply_changes("reconcile", &items, ChangeOptions { dry_run, confirmed: false })?;
-    for (outcome, row) in outcomes.into_iter().zip(rows) {
+    let options = ChangeOptions { dry_run, confirmed: false };
+    let outcomes = run.store.apply_changes_with_receipts("reconcile", &items, &receipts, options)?;
+    for (outcome, (sheet, row)) in outcomes.into_iter().zip(rows) {
         match outcome.refused {
             // A list that contradicts the roster is the operator's to look at, never applied.
             Some(refusal) => {
@@ -286,13 +426,11 @@ pub fn reconcile_sheets(
                         (payment.label_zh(), enrollment.label_zh())
                     }
                 };
-                run.conflict(&student, roster, file, row);
+                run.conflict(&student, roster, file, &sheet, row);
                 // An amount mismatch says a payment was recorded at a wrong amount: this one was not recorded
                 // at all, and counting it would tell the operator a payment is on file.
-                run.report.amount_mismatches.retain(|m| m.row != row || m.id_number != student.id_number);
-                run.report
-                    .combined_payments
-                    .retain(|c| c.rows.first() != Some(&row) || c.id_number != student.id_number);
+                run.report.amount_mismatches.retain(|m| m.id_number != student.id_number);
+                run.report.combined_payments.retain(|c| c.id_number != student.id_number);
             }
             None if outcome.diffs.is_empty() => run.report.already += 1,
             None => run.report.matched += 1,
@@ -319,8 +457,10 @@ struct Run<'a> {
     /// together, each computed from the roster as it was before the run).
     item_of: HashMap<i64, usize>,
     items: Vec<(i64, Vec<Change>)>,
-    /// The file's row of each item, for reporting a refusal.
-    item_rows: Vec<usize>,
+    /// The worksheet and row of each item, for reporting a refusal.
+    item_rows: Vec<(String, usize)>,
+    /// Tax lists: the receipts that make up each item's payment once recorded (`None`: keep the ones kept).
+    item_receipts: Vec<Option<Vec<Receipt>>>,
     /// Tax lists: each pupil's rows, settled into one payment once the whole file is read.
     payments: Vec<PupilPayments>,
     /// Each pupil's entry in `payments`, by pupil id.
@@ -338,9 +478,13 @@ struct PupilPayments {
 struct TaxRow {
     sheet: String,
     row: usize,
-    /// The ID number column's header, where a problem about the whole row is shown.
+    /// The ID number column's header, where a problem about the pupil's payment is shown.
     column: String,
     amount_column: String,
+    receipt_column: String,
+    /// A payment an earlier list recorded (by its receipt number) that this list does not hold: not a row of
+    /// this file, summed with its rows (a list holding only a top-up adds to what was recorded).
+    earlier: bool,
     amount: Option<i64>,
     paid_on: Option<NaiveDate>,
     /// The date cell as written, so two payments on one day at different times stay two.
@@ -361,6 +505,39 @@ impl TaxRow {
                     && self.channel == earlier.channel
             }
         }
+    }
+
+    /// Same receipt number, both amounts read, and different: not the same payment again but a list in error.
+    fn contradicts(&self, other: &TaxRow) -> bool {
+        self.receipt.is_some()
+            && self.receipt == other.receipt
+            && matches!((self.amount, other.amount), (Some(a), Some(b)) if a != b)
+    }
+
+    /// A payment recorded from an earlier list, as a row to sum with this list's.
+    fn recorded(receipt: &Receipt) -> TaxRow {
+        TaxRow {
+            sheet: String::new(),
+            row: 0,
+            column: String::new(),
+            amount_column: String::new(),
+            receipt_column: String::new(),
+            earlier: true,
+            amount: receipt.amount_fen,
+            paid_on: receipt.paid_on,
+            paid_on_text: receipt.paid_on.map(|d| d.to_string()).unwrap_or_default(),
+            channel: receipt.channel.clone(),
+            receipt: Some(receipt.number.clone()),
+        }
+    }
+
+    fn as_receipt(&self) -> Option<Receipt> {
+        Some(Receipt {
+            number: self.receipt.clone()?,
+            amount_fen: self.amount,
+            paid_on: self.paid_on,
+            channel: self.channel.clone(),
+        })
     }
 
     fn by_department(&self) -> bool {
@@ -474,6 +651,8 @@ impl Run<'_> {
                         id_number: number.clone(),
                         stored: s.id_number.clone(),
                         name: s.name.clone(),
+                        file: self.file.clone(),
+                        sheet: sheet.name.clone(),
                         row: row_no,
                     });
                     s
@@ -488,6 +667,8 @@ impl Run<'_> {
                     self.report.unknown_rows.push(UnknownRow {
                         id_number: number.clone(),
                         name: file_name,
+                        file: self.file.clone(),
+                        sheet: sheet.name.clone(),
                         row: row_no,
                         flagged,
                     });
@@ -504,6 +685,8 @@ impl Run<'_> {
                 id_number: number,
                 roster_name: student.name.clone(),
                 file_name,
+                file: self.file.clone(),
+                sheet: sheet.name.clone(),
                 row: row_no,
             });
             return Ok(());
@@ -520,13 +703,14 @@ impl Run<'_> {
                 }
                 return Ok(());
             }
-            Source::Agency => self.agency_row(map, row_no, row, &student),
+            Source::Agency => self.agency_row(sheet, map, row_no, row, &student),
             Source::Categories => self.categories_row(sheet, map, row_no, row, &student),
         };
         if let Some(changes) = changes {
             self.item_of.insert(student.id, self.items.len());
             self.items.push((student.id, changes));
-            self.item_rows.push(row_no);
+            self.item_rows.push((sheet.name.clone(), row_no));
+            self.item_receipts.push(None);
         }
         Ok(())
     }
@@ -556,14 +740,55 @@ impl Run<'_> {
         Ok(if found.len() == 1 { found.pop() } else { None })
     }
 
-    fn conflict(&mut self, student: &Student, roster: &str, file: &str, row: usize) {
+    fn conflict(&mut self, student: &Student, roster: &str, file: &str, sheet: &str, row: usize) {
         self.report.conflicts.push(Conflict {
             id_number: student.id_number.clone(),
             name: student.name.clone(),
             roster: roster.to_owned(),
             file: file.to_owned(),
+            list: self.file.clone(),
+            sheet: sheet.to_owned(),
             row,
         });
+    }
+
+    /// A worksheet Excel hides is not read, as the class-list import reads none: the operator does not see it,
+    /// and workbooks carry an earlier list that way. One that holds a list is said, with how many rows it has and
+    /// how to reconcile it.
+    fn hidden_sheet(&mut self, sheet: &Sheet, map: &HeaderMap) {
+        let count = sheet.rows.iter().skip(map.row + 1).filter(|r| r.iter().any(|c| !c.is_empty())).count();
+        let name = &sheet.name;
+        let message = format!(
+            "工作表“{name}”在 Excel 中是隐藏的，其中 {count} 行未核对；若要核对，请在 Excel 中取消隐藏（右键工作表标签）后另存，再核对 \
+             (the sheet is hidden in Excel: its {count} rows were not reconciled; to reconcile them, unhide it in Excel, \
+             save, and reconcile again)"
+        );
+        self.problem(sheet, 0, String::new(), message);
+    }
+
+    /// A row Excel hides, read: the first few said row by row, the rest in one line at the end of the sheet
+    /// (`hidden_rows_said`), as a filter can hide hundreds.
+    fn hidden_row(&mut self, sheet: &Sheet, row_no: usize, said: &mut Vec<usize>) {
+        said.push(row_no);
+        if said.len() <= HIDDEN_ROWS_SAID {
+            let message = "此行在 Excel 中是隐藏的（或被筛选隐藏），已核对，请留意 \
+                           (the row is hidden in Excel, or filtered out: reconciled all the same)";
+            self.problem(sheet, row_no, String::new(), message.to_owned());
+        }
+    }
+
+    fn hidden_rows_said(&mut self, sheet: &Sheet, said: &[usize]) {
+        let Some(rest) = said.get(HIDDEN_ROWS_SAID..).filter(|rest| !rest.is_empty()) else { return };
+        let shown: Vec<String> = rest.iter().take(20).map(usize::to_string).collect();
+        let more = if rest.len() > shown.len() { "等" } else { "" };
+        let message = format!(
+            "另有 {} 行在 Excel 中是隐藏的（或被筛选隐藏），已核对：第 {}{more} 行 \
+             ({} more rows hidden in Excel, or filtered out, were reconciled all the same)",
+            rest.len(),
+            shown.join("、"),
+            rest.len()
+        );
+        self.problem(sheet, 0, String::new(), message);
     }
 
     /// One row of the tax office's list as read. An amount or date that cannot be read is said here, at its
@@ -602,6 +827,8 @@ impl Run<'_> {
             row: row_no,
             column: header_of(Column::IdNumber),
             amount_column: header_of(Column::Amount),
+            receipt_column: header_of(Column::Receipt),
+            earlier: false,
             amount,
             paid_on,
             paid_on_text: text(Column::PaidOn).unwrap_or_default(),
@@ -613,8 +840,24 @@ impl Run<'_> {
     /// Each pupil's rows on the tax list made into the one payment the drive keeps: a row that repeats a payment
     /// already counted is reported and left out, a row of another payer than the pupil's first row is reported,
     /// and the rest are summed.
-    fn settle_payments(&mut self) {
+    fn settle_payments(&mut self) -> Result<(), StoreError> {
         for PupilPayments { student, rows } in std::mem::take(&mut self.payments) {
+            // One receipt number with two amounts: the list is in error, and taking either amount (or both)
+            // would record a payment nobody can vouch for. The pupil's rows are all held.
+            let mut contradicted: Vec<&str> = Vec::new();
+            for (i, paid) in rows.iter().enumerate() {
+                let number = paid.receipt.as_deref().unwrap_or_default();
+                if rows[..i].iter().any(|e| paid.contradicts(e)) && !contradicted.contains(&number) {
+                    contradicted.push(number);
+                }
+            }
+            if !contradicted.is_empty() {
+                for number in contradicted {
+                    let same: Vec<&TaxRow> = rows.iter().filter(|r| r.receipt.as_deref() == Some(number)).collect();
+                    self.receipt_conflict(&student, number, &same, None);
+                }
+                continue;
+            }
             let mut kept: Vec<TaxRow> = Vec::new();
             for paid in rows {
                 let Some(earlier) = kept.iter().find(|k| paid.repeats(k)) else {
@@ -622,23 +865,27 @@ impl Run<'_> {
                     continue;
                 };
                 let (at, at_en) = (earlier.at(&paid), earlier.at_en(&paid));
-                let message = if paid.receipt.is_some() && earlier.receipt.is_some() {
-                    format!(
+                // A repeated receipt number is said at the receipt column; a row repeated without one, at the
+                // whole row (the amount, date and channel are all the same).
+                let (message, column) = if paid.receipt.is_some() && earlier.receipt.is_some() {
+                    let message = format!(
                         "与{at}票证号码相同，是同一笔缴费，不重复计算 (the same receipt number as {at_en}: one payment, \
                          not counted twice)"
-                    )
+                    );
+                    (message, paid.receipt_column.clone())
                 } else {
-                    format!(
+                    let message = format!(
                         "与{at}金额、日期、渠道都相同，视为同一笔缴费，不重复计算 (the same amount, date and channel as \
                          {at_en}: taken as the same payment, not counted twice)"
-                    )
+                    );
+                    (message, String::new())
                 };
-                self.problem_in(&paid.sheet, paid.row, paid.column.clone(), message);
+                self.problem_in(&paid.sheet, paid.row, column, message);
             }
             // The drive keeps one payment a pupil, the family's or a department's: the first row's payer counts,
             // and a row of the other is the operator's to check.
             let department = kept.first().is_some_and(TaxRow::by_department);
-            let (kept, other): (Vec<TaxRow>, Vec<TaxRow>) =
+            let (mut kept, other): (Vec<TaxRow>, Vec<TaxRow>) =
                 kept.into_iter().partition(|r| r.by_department() == department);
             if let Some(first) = kept.first() {
                 for paid in &other {
@@ -657,12 +904,60 @@ impl Run<'_> {
                     self.problem_in(&paid.sheet, paid.row, paid.column.clone(), message);
                 }
             }
-            let Some(first_row) = kept.first().map(|r| r.row) else { continue };
+            let Some((first_sheet, first_row)) = kept.first().map(|r| (r.sheet.clone(), r.row)) else { continue };
+            // A family's payments listed by receipt number: the numbers an earlier list recorded for the pupil,
+            // while the drive's amount is still theirs, are payments too, so a list holding only a top-up (补缴)
+            // adds to them, and a list read again adds nothing. A payment the operator changed since, or one
+            // recorded without numbers, is the list's to replace, as before numbers were kept.
+            let by_receipt = !department && kept.iter().all(|r| r.receipt.is_some());
+            if by_receipt {
+                let recorded = self.store.receipts(student.id)?;
+                let sum: Option<i64> = recorded.iter().map(|r| r.amount_fen).sum();
+                let current = !recorded.is_empty()
+                    && student.payment == PaymentStatus::Paid
+                    && sum.is_some()
+                    && sum == student.payment_details.amount_fen;
+                if current {
+                    let mut held = false;
+                    for earlier in &recorded {
+                        let on_list: Vec<&TaxRow> =
+                            kept.iter().filter(|r| r.receipt.as_deref() == Some(earlier.number.as_str())).collect();
+                        let before = TaxRow::recorded(earlier);
+                        if on_list.iter().any(|r| r.contradicts(&before)) {
+                            self.receipt_conflict(&student, &earlier.number, &on_list, earlier.amount_fen);
+                            held = true;
+                        }
+                        if on_list.is_empty() {
+                            kept.push(before);
+                        }
+                    }
+                    if held {
+                        continue;
+                    }
+                }
+            }
             if let Some(changes) = self.tax_payment(&student, &kept) {
                 self.items.push((student.id, changes));
-                self.item_rows.push(first_row);
+                self.item_rows.push((first_sheet, first_row));
+                self.item_receipts.push(by_receipt.then(|| kept.iter().filter_map(TaxRow::as_receipt).collect()));
             }
         }
+        Ok(())
+    }
+
+    /// One receipt number with different amounts, on this list or against the amount recorded under it: said
+    /// with its rows and amounts, and the pupil's payment left as the drive holds it.
+    fn receipt_conflict(&mut self, student: &Student, number: &str, rows: &[&TaxRow], recorded: Option<i64>) {
+        self.report.receipt_conflicts.push(ReceiptConflict {
+            id_number: student.id_number.clone(),
+            name: student.name.clone(),
+            receipt: number.to_owned(),
+            file: self.file.clone(),
+            rows: rows.iter().map(|r| r.row).collect(),
+            sheets: rows.iter().map(|r| r.sheet.clone()).collect(),
+            amounts: rows.iter().map(|r| r.amount.map(money::as_number)).collect(),
+            recorded: recorded.map(money::as_number),
+        });
     }
 
     /// The quote for this pupil paying on `day`, under the drive's policy if it has one.
@@ -679,12 +974,14 @@ impl Run<'_> {
         })
     }
 
-    /// A pupil's payment from their rows (one payer's, no repeats): the amounts summed, dated the day they first
-    /// made up the amount due (a second full payment does not move the cover's start), else the last payment's
-    /// day; checked against the roster and the amount due.
+    /// A pupil's payment from their rows (one payer's, no repeats; the list's first, then any recorded from an
+    /// earlier list): the amounts summed, dated the day they first made up the amount due (a second full payment
+    /// does not move the cover's start), else the last payment's day; checked against the roster and the amount
+    /// due.
     fn tax_payment(&mut self, student: &Student, rows: &[TaxRow]) -> Option<Vec<Change>> {
         let first = rows.first()?;
         let row_no = first.row;
+        let first_sheet = first.sheet.clone();
         let amount: Option<i64> = rows.iter().map(|r| r.amount).sum();
         let says_department = rows.iter().any(TaxRow::by_department);
         let no_channel = rows.iter().all(|r| r.channel.is_none());
@@ -722,15 +1019,22 @@ impl Run<'_> {
         let by_department = says_department
             || (no_channel && student.payment == PaymentStatus::Government && amount.is_some_and(fits_department));
         if student.payment == PaymentStatus::Government && !by_department {
-            self.conflict(student, PaymentStatus::Government.label_zh(), PaymentStatus::Paid.label_zh(), row_no);
+            let (roster, file) = (PaymentStatus::Government.label_zh(), PaymentStatus::Paid.label_zh());
+            self.conflict(student, roster, file, &first_sheet, row_no);
             return None;
         }
         // A family's payment is never turned into a department's: premiums paid are not refunded (003 二(二)).
         if by_department && student.payment == PaymentStatus::Paid {
-            self.conflict(student, PaymentStatus::Paid.label_zh(), PaymentStatus::Government.label_zh(), row_no);
+            let (roster, file) = (PaymentStatus::Paid.label_zh(), PaymentStatus::Government.label_zh());
+            self.conflict(student, roster, file, &first_sheet, row_no);
             return None;
         }
-        let rows_no: Vec<usize> = rows.iter().map(|r| r.row).collect();
+        let on_list: Vec<&TaxRow> = rows.iter().filter(|r| !r.earlier).collect();
+        let rows_no: Vec<usize> = on_list.iter().map(|r| r.row).collect();
+        let sheets: Vec<String> = on_list.iter().map(|r| r.sheet.clone()).collect();
+        let earlier_rows: Vec<&TaxRow> = rows.iter().filter(|r| r.earlier).collect();
+        let earlier: Option<i64> =
+            if earlier_rows.is_empty() { None } else { earlier_rows.iter().map(|r| r.amount).sum() };
         if let (Some(quote), Some(fen)) = (&quote, amount) {
             match quote {
                 Ok(q) => {
@@ -747,6 +1051,8 @@ impl Run<'_> {
                             due: money::as_number(due),
                             row: row_no,
                             rows: rows_no.clone(),
+                            file: self.file.clone(),
+                            sheets: sheets.clone(),
                         });
                     }
                 }
@@ -762,7 +1068,10 @@ impl Run<'_> {
                 id_number: student.id_number.clone(),
                 name: student.name.clone(),
                 rows: rows_no,
-                amounts: rows.iter().map(|r| r.amount.map(money::as_number)).collect(),
+                file: self.file.clone(),
+                sheets,
+                amounts: on_list.iter().map(|r| r.amount.map(money::as_number)).collect(),
+                earlier: earlier.map(money::as_number),
                 total: amount.map(money::as_number),
                 paid_on,
             });
@@ -775,7 +1084,14 @@ impl Run<'_> {
         Some(vec![Change::Payment(Payment::Paid { amount_fen: amount, paid_on, channel })])
     }
 
-    fn agency_row(&mut self, map: &HeaderMap, row_no: usize, row: &[Cell], student: &Student) -> Option<Vec<Change>> {
+    fn agency_row(
+        &mut self,
+        sheet: &Sheet,
+        map: &HeaderMap,
+        row_no: usize,
+        row: &[Cell],
+        student: &Student,
+    ) -> Option<Vec<Change>> {
         // The feedback lists who was registered; one with a status column says so row by row, and a row that
         // says 未登记 or 失败 is a failed registration, not an enrolment. Only a word that says registered
         // marks the pupil: a status the program does not know is shown to the operator, never guessed.
@@ -786,6 +1102,8 @@ impl Run<'_> {
                     id_number: student.id_number.clone(),
                     name: student.name.clone(),
                     status,
+                    file: self.file.clone(),
+                    sheet: sheet.name.clone(),
                     row: row_no,
                 });
                 return None;
@@ -796,7 +1114,7 @@ impl Run<'_> {
                 Some(vec![Change::Enrollment { status: Enrollment::Here, reason: None }])
             }
             other => {
-                self.conflict(student, other.label_zh(), Enrollment::Here.label_zh(), row_no);
+                self.conflict(student, other.label_zh(), Enrollment::Here.label_zh(), &sheet.name, row_no);
                 None
             }
         }
@@ -928,6 +1246,17 @@ mod tests {
         }
         assert_eq!(parse_date(&Cell::Number(45207.0)), d);
         assert_eq!(parse_date(&Cell::Text("十月八日".into())), None);
+    }
+
+    #[test]
+    fn rows_name_their_worksheet() {
+        let sheets = |names: &[&str]| names.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>();
+        assert_eq!(rows_at(&sheets(&["", ""]), &[2, 4], false), "第 2、4 行");
+        assert_eq!(
+            rows_at(&sheets(&["十月", "十月", "十一月"]), &[2, 4, 3], false),
+            "[十月] 第 2、4 行，[十一月] 第 3 行"
+        );
+        assert_eq!(rows_at(&sheets(&["十月", "十一月"]), &[2, 3], true), "[十月] row 2; [十一月] row 3");
     }
 
     #[test]

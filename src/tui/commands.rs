@@ -167,30 +167,51 @@ impl App {
                 &r.conflicts.len(),
             ],
         )];
+        let en = self.lang == crate::words::Language::En;
+        // The file by its name (the folder is the picker's), the worksheet of a workbook, and the rows.
+        let file_name = |file: &str| {
+            std::path::Path::new(file).file_name().map_or_else(|| file.to_owned(), |f| f.to_string_lossy().into_owned())
+        };
+        let rows = |file: &str, sheets: &[String], list: &[usize]| {
+            format!("{} {}", file_name(file), reconcile::rows_at(sheets, list, en))
+        };
+        let at = |file: &str, sheet: &str, row: usize| rows(file, &[sheet.to_owned()], &[row]);
         for m in &r.name_mismatches {
-            lines.push(fill(t.reconcile_name, &[&m.row, &id(&m.id_number), &m.roster_name, &m.file_name]));
+            let place = at(&m.file, &m.sheet, m.row);
+            lines.push(fill(t.reconcile_name, &[&place, &id(&m.id_number), &m.roster_name, &m.file_name]));
+        }
+        for c in &r.receipt_conflicts {
+            let place = rows(&c.file, &c.sheets, &c.rows);
+            let amounts = c.amounts_text(if en { ", " } else { "、" });
+            lines.push(match c.recorded {
+                None => fill(t.reconcile_receipt, &[&place, &id(&c.id_number), &c.name, &c.receipt, &amounts]),
+                Some(before) => fill(
+                    t.reconcile_receipt_recorded,
+                    &[&place, &id(&c.id_number), &c.name, &c.receipt, &before, &amounts],
+                ),
+            });
         }
         for c in &r.conflicts {
-            lines.push(fill(t.reconcile_conflict, &[&c.row, &id(&c.id_number), &c.name, &c.roster, &c.file]));
+            let place = at(&c.list, &c.sheet, c.row);
+            lines.push(fill(t.reconcile_conflict, &[&place, &id(&c.id_number), &c.name, &c.roster, &c.file]));
         }
-        let separator = if self.lang == crate::words::Language::En { ", " } else { "、" };
         for m in &r.amount_mismatches {
-            let rows = reconcile::rows_text(&m.rows, separator);
-            lines.push(fill(t.reconcile_amount, &[&rows, &id(&m.id_number), &m.name, &m.file_amount, &m.due]));
+            let place = rows(&m.file, &m.sheets, &m.rows);
+            lines.push(fill(t.reconcile_amount, &[&place, &id(&m.id_number), &m.name, &m.file_amount, &m.due]));
         }
         for c in &r.combined_payments {
-            let (rows, amounts, number) =
-                (reconcile::rows_text(&c.rows, separator), c.amounts_text(), id(&c.id_number));
+            let (place, amounts, number) = (rows(&c.file, &c.sheets, &c.rows), c.amounts_text(en), id(&c.id_number));
             lines.push(match c.total {
-                Some(total) => fill(t.reconcile_combined, &[&rows, &number, &c.name, &amounts, &total]),
-                None => fill(t.reconcile_combined_unread, &[&rows, &number, &c.name, &amounts]),
+                Some(total) => fill(t.reconcile_combined, &[&place, &number, &c.name, &amounts, &total]),
+                None => fill(t.reconcile_combined_unread, &[&place, &number, &c.name, &amounts]),
             });
         }
         for n in &r.not_registered {
-            lines.push(fill(t.reconcile_not_registered, &[&n.row, &id(&n.id_number), &n.name, &n.status]));
+            let place = at(&n.file, &n.sheet, n.row);
+            lines.push(fill(t.reconcile_not_registered, &[&place, &id(&n.id_number), &n.name, &n.status]));
         }
         for u in &r.unknown_rows {
-            lines.push(fill(t.reconcile_unknown, &[&u.row, &id(&u.id_number), &u.name]));
+            lines.push(fill(t.reconcile_unknown, &[&at(&u.file, &u.sheet, u.row), &id(&u.id_number), &u.name]));
             for f in &u.flagged {
                 // 未分班 / no class, as the dashboard says it, inside this line's own brackets.
                 let none = t.dash_no_class.trim_matches(['（', '）', '(', ')']);
@@ -199,10 +220,15 @@ impl App {
             }
         }
         for m in &r.rounded_matches {
-            lines.push(fill(t.reconcile_rounded, &[&m.row, &id(&m.id_number), &m.name, &id(&m.stored)]));
+            let place = at(&m.file, &m.sheet, m.row);
+            lines.push(fill(t.reconcile_rounded, &[&place, &id(&m.id_number), &m.name, &id(&m.stored)]));
         }
         for p in &r.problems {
-            lines.push(super::transfer::problem_line(t, self.lang, &p.file, p.row, &p.message));
+            let mut place = file_name(&p.file);
+            if !p.sheet.is_empty() {
+                place.push_str(&format!("[{}]", p.sheet));
+            }
+            lines.push(super::transfer::problem_line(t, self.lang, &place, p.row, &p.message));
         }
         lines
     }

@@ -258,6 +258,8 @@ pub struct Text {
     pub reconcile_rounded: &'static str,
     pub reconcile_combined: &'static str,
     pub reconcile_combined_unread: &'static str,
+    pub reconcile_receipt: &'static str,
+    pub reconcile_receipt_recorded: &'static str,
     pub merge_title: &'static str,
     pub restore_pick_title: &'static str,
     pub merge_preview: &'static str,
