@@ -1817,18 +1817,82 @@ fn marks_after_a_background_job_stay_visible_to_other_processes() {
     assert!(dir.path().join("drive.db-wal").exists(), "the screen's WAL is still there");
 }
 
-#[test]
-fn a_school_is_renamed_from_the_palette() {
-    let mut app = app(Language::Zh);
+/// The palette's 学校改名 up to Enter on a new name typed after the old one (the field opens holding it).
+fn rename_school_to(app: &mut App, appended: &str) {
     app.update(Action::Palette);
-    type_text(&mut app, "school");
+    type_text(app, "school");
     app.update(Action::Confirm);
-    let Some(canbao::tui::modal::Modal::RenameSchool { name, .. }) = &mut app.modal else { panic!("no form") };
-    name.set("柳州市城中区实验小学");
+    assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::RenameSchool { .. })), "no form");
+    type_text(app, appended);
     app.update(Action::Confirm);
-    assert_eq!(app.schools, ["柳州市城中区实验小学"]);
-    assert_eq!(app.store.schools().expect("schools"), ["柳州市城中区实验小学"]);
+}
+
+/// Every pupil's school changes: asked first with 否 by default, as any change to many pupils; the rename is
+/// one edit `u` undoes.
+#[test]
+fn a_school_is_renamed_from_the_palette_after_a_question_and_undone() {
+    let mut app = app(Language::Zh);
+    let old = app.schools[0].clone();
+    let new = format!("{old}二小");
+    rename_school_to(&mut app, "二小");
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("not asked: {:?}", app.status) };
+    assert!(c.question.starts_with(&format!("将 360 名学生的学校由「{old}」改为「{new}」？")), "{}", c.question);
+    assert!(!c.yes, "否 by default");
+    assert_eq!(app.store.schools().expect("schools"), [old.as_str()], "nothing renamed before the answer");
+    // The second Enter is the question's: 否, and nothing opens behind it.
+    app.update(Action::Confirm);
+    assert_eq!(app.store.schools().expect("schools"), [old.as_str()]);
+    assert!(app.modal.is_none() && app.detail.is_none(), "no pupil opened");
+    assert_eq!(app.status.as_ref().map(|s| s.text.as_str()), Some("已取消，未作修改"));
+
+    rename_school_to(&mut app, "二小");
+    app.update(Action::Yes);
+    assert_eq!(app.schools, [new.as_str()]);
+    assert_eq!(app.store.schools().expect("schools"), [new.as_str()]);
     assert_eq!(app.data.len(), 360);
+    let status = app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+    assert_eq!(status, format!("已改名：{old} -> {new}（360 人），按 u 可撤销"));
+
+    app.update(Action::Undo);
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("undo not asked") };
+    assert_eq!(c.question, "撤销对 360 名学生的上一次修改？");
+    app.update(Action::Yes);
+    assert_eq!(app.store.schools().expect("schools"), [old.as_str()], "undone");
+    assert_eq!(app.schools, [old.as_str()], "the screen's school list too");
+    let id = app.selected_id().expect("pupil");
+    let history = app.store.history(id).expect("history");
+    assert!(history.iter().any(|e| e.action == "undo" && e.field == "school" && e.new.as_deref() == Some(&old)));
+    app.update(Action::Redo);
+    app.update(Action::Yes);
+    assert_eq!(app.store.schools().expect("schools"), [new]);
+}
+
+/// On a drive file the rename runs on the worker behind a working notice, which takes the keys meant for it:
+/// an Enter pressed while it runs opens no pupil.
+#[test]
+fn a_school_rename_runs_on_the_worker_and_keys_do_not_fall_through() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("drive.db");
+    let mut store = Store::open(&path).expect("store");
+    canbao::demo::load_sample(&mut store).expect("sample");
+    let mut app = App::new(store, &options(Language::Zh, Some("测试"))).expect("app");
+    app.update(Action::Resize(80, 24));
+    rename_school_to(&mut app, "二小");
+    app.update(Action::Yes);
+    assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::Working(_))), "{:?}", app.status);
+    assert_eq!(app.status.as_ref().map(|s| s.text.as_str()), Some("正在改名"));
+    app.update(Action::Confirm);
+    app.update(Action::Confirm);
+    assert!(app.detail.is_none(), "Enter went to the notice, not the roster");
+    finish_job(&mut app);
+    assert!(app.schools[0].ends_with("二小"), "{:?}", app.schools);
+    assert!(app.detail.is_none());
+    assert!(app.modal.is_none());
+}
+
+#[test]
+fn rename_school_question() {
+    snap("rename_school_question", |app| rename_school_to(app, "二小"));
 }
 
 #[test]

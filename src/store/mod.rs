@@ -811,6 +811,11 @@ impl Store {
     /// change, so a merge with another laptop carries it), in one transaction. Renaming onto a school that
     /// exists puts the pupils under it. Returns how many pupils moved.
     pub fn rename_school(&mut self, old: &str, new: &str) -> Result<usize> {
+        self.rename_school_pupils(old, new).map(|ids| ids.len())
+    }
+
+    /// [`Store::rename_school`], returning the pupils moved (the screen keeps them to undo the rename).
+    pub fn rename_school_pupils(&mut self, old: &str, new: &str) -> Result<Vec<i64>> {
         let new = new.trim();
         if new.is_empty() {
             return Err(StoreError::NoSuchSchool(String::new()));
@@ -831,7 +836,7 @@ impl Store {
             fields::apply(&tx, &ctx, id, &change)?;
         }
         tx.commit()?;
-        Ok(ids.len())
+        Ok(ids)
     }
 
     pub fn set_meta(&mut self, key: &str, value: &str) -> Result<()> {

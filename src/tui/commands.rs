@@ -613,14 +613,12 @@ impl App {
                     self.fail(fill(self.text.school_exists, &[&new]));
                     return Some(Modal::RenameSchool { schools, cursor, name });
                 }
-                match self.store.rename_school(old, &new) {
-                    Ok(n) => {
-                        self.undo.forget();
-                        self.reload_roster();
-                        self.say(fill(self.text.school_renamed, &[old, &new, &self.pupils(n)]));
-                    }
-                    Err(e) => self.fail(e.to_string()),
-                }
+                // Every pupil of the school changes, and the name goes on every form: asked as any change to
+                // many pupils is, 否 by default (the field opens holding the old name, so a name typed after it
+                // is an easy slip).
+                let question = fill(self.text.ask_rename_school, &[&self.school_size(old), old, &new]);
+                let then = Then::Start(Box::new(Work::RenameSchool { old: old.clone(), new }));
+                self.modal = Some(Modal::Confirm(Confirm { question, then, yes: false }));
                 return None;
             }
             a => {
@@ -628,6 +626,38 @@ impl App {
             }
         }
         Some(Modal::RenameSchool { schools, cursor, name })
+    }
+
+    /// How many pupils of the roster are at `school` (the roster holds each school's pupils as one run).
+    fn school_size(&self, school: &str) -> usize {
+        let runs = &self.data.schools;
+        let Some(i) = runs.iter().position(|(_, name)| name == school) else { return 0 };
+        let end = runs.get(i + 1).map_or(self.data.len(), |(first, _)| *first as usize);
+        end.saturating_sub(runs[i].0 as usize)
+    }
+
+    /// A rename done on the worker: the roster read again, and the rename kept to be undone as one edit (each
+    /// pupil's school written back, audited as any undo).
+    pub fn renamed(&mut self, old: &str, new: &str, ids: Vec<i64>, data: Option<crate::tui::roster::RosterData>) {
+        use crate::store::{Field, FieldChange};
+        use crate::tui::undo::{Edit, PupilEdit};
+        let n = ids.len();
+        let pupils = ids
+            .into_iter()
+            .map(|id| PupilEdit {
+                id,
+                before: vec![FieldChange::new(Field::School, Some(old))],
+                after: vec![FieldChange::new(Field::School, Some(new))],
+            })
+            .collect();
+        self.undo.push(Edit::fields(pupils));
+        match data.map_or_else(|| crate::tui::roster::RosterData::load(&self.store), Ok) {
+            Ok(d) => self.replace_data(d),
+            Err(e) => return self.fail(e.to_string()),
+        }
+        self.reload_detail();
+        let key = self.keymap.keys_for(crate::tui::keymap::Context::Roster, "undo").first().map(|k| k.to_string());
+        self.say(fill(self.text.school_renamed, &[&old, &new, &self.pupils(n), &key.unwrap_or_default()]));
     }
 
     /// Asks before a backup replaces the drive, saying when it was taken and how many pupils it holds, read

@@ -47,6 +47,8 @@ pub enum Work {
     /// Start the next insured year, classes promoted: the dry run for the question, then for real after a
     /// backup. `written` is the year's policy file made for it, removed if the year does not start.
     StartYear { year: i32, policy: Option<String>, dry_run: bool, written: Option<PathBuf> },
+    /// Give a school a new name, its pupils with it: one audited change per pupil, one transaction.
+    RenameSchool { old: String, new: String },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +63,7 @@ pub enum JobKind {
     /// The dry run before the new-year question: nothing changes yet.
     PreparingYear,
     StartingYear,
+    Renaming,
 }
 
 impl JobKind {
@@ -84,6 +87,7 @@ impl Work {
             Work::Restore { .. } => JobKind::Restoring,
             Work::StartYear { dry_run: true, .. } => JobKind::PreparingYear,
             Work::StartYear { .. } => JobKind::StartingYear,
+            Work::RenameSchool { .. } => JobKind::Renaming,
         }
     }
 }
@@ -131,6 +135,13 @@ pub enum JobOutcome {
         report: crate::store::YearReport,
         dry_run: bool,
         written: Option<PathBuf>,
+        data: Option<RosterData>,
+    },
+    /// A school was renamed; `ids` are the pupils moved, so the rename can be undone.
+    Renamed {
+        old: String,
+        new: String,
+        ids: Vec<i64>,
         data: Option<RosterData>,
     },
     /// The operator stopped the job and it was rolled back (or its partial file removed).
@@ -239,6 +250,9 @@ impl fmt::Debug for JobOutcome {
             JobOutcome::Restored { file, .. } => f.debug_tuple("Restored").field(file).finish(),
             JobOutcome::YearStarted { report, dry_run, .. } => {
                 f.debug_struct("YearStarted").field("report", report).field("dry_run", dry_run).finish()
+            }
+            JobOutcome::Renamed { old, new, ids, .. } => {
+                f.debug_struct("Renamed").field("old", old).field("new", new).field("pupils", &ids.len()).finish()
             }
             JobOutcome::Stopped(kind) => f.debug_tuple("Stopped").field(kind).finish(),
             JobOutcome::WouldReplace { taken, .. } => f.debug_tuple("WouldReplace").field(taken).finish(),
@@ -406,6 +420,10 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
                 }
             }
         }
+        Work::RenameSchool { old, new } => match store.rename_school_pupils(&old, &new) {
+            Ok(ids) => JobOutcome::Renamed { old, new, ids, data: RosterData::load(store).ok() },
+            Err(e) => JobOutcome::Failed(e.to_string()),
+        },
         Work::Restore { file } => match store.restore_from(&file) {
             Ok(safety) => JobOutcome::Restored { file, safety, data: RosterData::load(store).ok() },
             Err(e) => JobOutcome::Failed(e.to_string()),

@@ -692,6 +692,13 @@ impl App {
         let items: Vec<(i64, Vec<FieldChange>)> =
             edit.pupils.iter().map(|p| (p.id, if backwards { p.before.clone() } else { p.after.clone() })).collect();
         let result = self.store.change_batch(action, &items, false).map(|_| ()).map_err(|e| e.to_string());
+        // A school renamed back moves its pupils' run in the roster (sorted by school) and the school list:
+        // the roster is read again, as after the rename.
+        let school = edit.pupils.iter().any(|p| p.before.iter().any(|c| c.field == crate::store::Field::School));
+        if school {
+            self.reload_roster();
+            return result;
+        }
         let ids: Vec<i64> = edit.pupils.iter().map(|p| p.id).collect();
         self.refresh(&ids);
         result

@@ -239,7 +239,7 @@ pub struct Text {
     pub sample_loaded: &'static str,
     /// The sample school replaced a demo file that held changes, after copying it here.
     pub sample_kept: &'static str,
-    pub jobs: [&'static str; 9],
+    pub jobs: [&'static str; 10],
     pub palette_title: &'static str,
     pub palette_prompt: &'static str,
     pub palette_none: &'static str,
@@ -327,6 +327,7 @@ pub struct Text {
     pub school_rename_title: &'static str,
     pub school_new_name: &'static str,
     pub school_renamed: &'static str,
+    pub ask_rename_school: &'static str,
     /// The title bar's insured year, once the drive holds more than one.
     pub year_title: &'static str,
     /// After the categories on the detail screen: they were certified for an earlier year.
@@ -407,6 +408,7 @@ impl Text {
             JobKind::Restoring => self.jobs[6],
             JobKind::PreparingYear => self.jobs[7],
             JobKind::StartingYear => self.jobs[8],
+            JobKind::Renaming => self.jobs[9],
         }
     }
 

@@ -186,6 +186,7 @@ impl App {
                 self.year_job_done(report, dry_run, written, data)
             }
             JobOutcome::WouldReplace { staged, taken } => self.ask_to_replace(staged, &taken),
+            JobOutcome::Renamed { old, new, ids, data } => self.renamed(&old, &new, ids, data),
             JobOutcome::Stopped(kind) => {
                 let text = fill(self.text.job_stopped, &[&self.text.job(kind)]);
                 self.say(text);

@@ -52,8 +52,9 @@ pub struct UndoStack {
 const LIMIT: usize = 1000;
 
 impl UndoStack {
-    /// Forgets every edit: after an import, a reconciliation, a merge or a school rename the fields an edit kept
-    /// may have changed under it, and writing its old values back would undo something else.
+    /// Forgets every edit: after an import, a reconciliation or a merge the fields an edit kept may have changed
+    /// under it, and writing its old values back would undo something else. (A school rename changes only the
+    /// school, which no other edit keeps: it is an edit of its own.)
     pub fn forget(&mut self) {
         self.undo.clear();
         self.redo.clear();
