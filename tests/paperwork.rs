@@ -904,6 +904,68 @@ fn class_lists_read_back_change_nothing_but_the_teachers_edits() {
     assert_eq!((&check["students"], check["no_class"].as_array().map(Vec::len)), (&363.into(), Some(1)));
 }
 
+/// A class list exported masked for a teacher and read back is the drive's own pupils: each masked number is
+/// matched to the pupil of the same name and class whose number shows the same ends, only what the teacher
+/// changed changes, and a row no pupil fits is left out and said at its row, never added as a new child.
+#[test]
+fn a_masked_class_list_read_back_is_the_same_pupils() {
+    let (dir, db) = drive_with_progress();
+    let files = export(&db, "classes", &dir.path().join("masked"), &["--mask"]);
+    let name = files[0].file_name().expect("name").to_string_lossy().into_owned();
+    assert!(name.contains("-打码"), "a masked export says so in its name: {name}");
+
+    // Read back as written: nothing added, nothing flagged.
+    let report = json(canbao(&db).args(["import", "--json"]).arg(&files[0]));
+    let counts = (&report["added"], &report["updated"], &report["id_invalid"], &report["masked_left_out"]);
+    assert_eq!(counts, (&0.into(), &0.into(), &0.into(), &0.into()), "{report}");
+    assert!(!report.to_string().contains("非法字符"), "{report}");
+    assert_eq!(json(canbao(&db).args(["check", "--json"]))["students"], 360);
+
+    // The teacher ticks 是否参保 for one pupil and retypes another's name: the first is enrolled with the number
+    // held, the second is left out, said at its sheet and row.
+    let mut book = workbook(&files[0]);
+    let rows = &mut book.iter_mut().find(|(n, _)| n == "一年级1班").expect("sheet").1;
+    let header = rows.iter().position(|r| r.first().is_some_and(|c| *c == *"序号")).expect("header");
+    let ticked = (header + 1..rows.len()).find(|&r| rows[r][3] == Data::Empty).expect("a pupil not enrolled");
+    let ticked_name = rows[ticked][1].to_string();
+    rows[ticked][3] = Data::String("是".into());
+    let retyped = (ticked + 1..rows.len()).find(|&r| rows[r][1] != Data::Empty).expect("another pupil");
+    rows[retyped][1] = Data::String("某某某".into());
+    let path = dir.path().join("一年级-核对后.xlsx");
+    save_book(&path, &book);
+    let report = json(canbao(&db).args(["import", "--json"]).arg(&path));
+    let counts = (&report["added"], &report["updated"], &report["masked_left_out"]);
+    assert_eq!(counts, (&0.into(), &1.into(), &1.into()), "{report}");
+    let problems = report["problems"].as_array().expect("problems");
+    let said: Vec<&Value> =
+        problems.iter().filter(|p| p["message"].as_str().is_some_and(|m| m.contains("身份证号码已打码"))).collect();
+    assert_eq!(said.len(), 1, "{report}");
+    assert_eq!((&said[0]["sheet"], &said[0]["row"]), (&"一年级1班".into(), &(retyped + 1).into()), "{report}");
+    assert!(said[0]["message"].as_str().is_some_and(|m| m.contains("请用未打码的名单")), "{report}");
+    let found = json(canbao(&db).args(["find", &ticked_name, "--json"]));
+    let found = &found.as_array().expect("list")[0];
+    assert_eq!(found["enrollment"], "here", "{found}");
+    assert!(found["id_valid"] == true && !found["id_number"].as_str().expect("id").contains('*'), "{found}");
+    assert!(json(canbao(&db).args(["find", "某某某", "--json"])).as_array().expect("list").is_empty());
+    assert_eq!(json(canbao(&db).args(["check", "--json"]))["students"], 360);
+
+    // The masked student information sheet, read back: the same pupils.
+    let sheet = export(&db, "sheet", &dir.path().join("sheet/"), &["--mask"]);
+    assert!(sheet[0].to_string_lossy().contains("-打码"), "{sheet:?}");
+    let report = json(canbao(&db).args(["import", "--json"]).arg(&sheet[0]));
+    assert_eq!((&report["added"], &report["masked_left_out"]), (&0.into(), &0.into()), "{report}");
+
+    // Onto a drive that holds none of these pupils: the whole file said in one line, nothing added.
+    let other = dir.path().join("other.db");
+    let report = json(canbao(&other).args(["import", "--json"]).arg(&files[0]));
+    assert_eq!((&report["added"], &report["masked_left_out"]), (&0.into(), &360.into()), "{report}");
+    let problems = report["problems"].as_array().expect("problems");
+    let masked: Vec<&Value> =
+        problems.iter().filter(|p| p["message"].as_str().is_some_and(|m| m.contains("打码"))).collect();
+    assert_eq!(masked.len(), 1, "{report}");
+    assert!(masked[0]["message"].as_str().is_some_and(|m| m.contains("360 行")), "{report}");
+}
+
 #[test]
 fn summary_counts_the_day() {
     let (dir, db) = drive_with_progress();

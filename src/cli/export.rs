@@ -36,7 +36,7 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
     let made = FoldersToMake::for_out(if to_stdout { None } else { out.as_deref() });
     let written = match kind {
         ExportKind::Sheet => {
-            let name = sheet::default_file_name(school.as_deref(), opts.date, opts.format);
+            let name = sheet::default_file_name(school.as_deref(), opts.date, opts.format, opts.mask);
             let target = forms::out_file(out.as_deref(), &name);
             let (path, graduates) = sheet::export_sheet(&store, &target, &opts)?;
             say_graduates(forms::classes::graduates_note(graduates, forms::classes::SHEET_FORM), to_stdout);

@@ -390,6 +390,39 @@ pub fn mask(number: &str) -> String {
     out
 }
 
+/// The visible ends of a number as [`mask`] writes it (`4502**********123X`: four characters, at least one `*`,
+/// four characters), from a normalized cell: a list canbao exported masked, read back. `None` for anything
+/// else, a number a person typed with a `*` in it among them.
+pub fn masked_ends(normalized: &str) -> Option<MaskedEnds<'_>> {
+    let chars: Vec<(usize, char)> = normalized.char_indices().collect();
+    if chars.len() < 9 {
+        return None;
+    }
+    let (head, rest) = chars.split_at(4);
+    let (middle, tail) = rest.split_at(rest.len() - 4);
+    let shown = |c: &(usize, char)| c.1.is_ascii_digit() || c.1 == 'X';
+    if !(head.iter().all(shown) && tail.iter().all(shown) && middle.iter().all(|c| c.1 == '*')) {
+        return None;
+    }
+    let tail_at = tail.first().map_or(normalized.len(), |c| c.0);
+    Some(MaskedEnds { prefix: &normalized[..4], suffix: &normalized[tail_at..], len: chars.len() })
+}
+
+/// What a masked number still shows: its first and last four characters and its length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MaskedEnds<'a> {
+    pub prefix: &'a str,
+    pub suffix: &'a str,
+    pub len: usize,
+}
+
+impl MaskedEnds<'_> {
+    /// Whether a whole number, masked, reads as this one.
+    pub fn fits(&self, number: &str) -> bool {
+        number.chars().count() == self.len && number.starts_with(self.prefix) && number.ends_with(self.suffix)
+    }
+}
+
 /// Age in whole years on a given day.
 pub fn age_on(birth: NaiveDate, day: NaiveDate) -> i32 {
     let mut age = day.year() - birth.year();
@@ -537,6 +570,16 @@ mod tests {
     fn masking_and_age() {
         assert_eq!(mask("45020220150101123X"), "4502**********123X");
         assert_eq!(mask("123"), "***");
+        // Read back: the ends canbao's own mask leaves, and nothing else taken for one.
+        let ends = masked_ends("4502**********123X").unwrap();
+        assert_eq!((ends.prefix, ends.suffix, ends.len), ("4502", "123X", 18));
+        assert!(ends.fits("45020220150101123X") && !ends.fits("45020220150101124X") && !ends.fits("4502123X"));
+        assert_eq!(masked_ends(&mask("450202150101123")).map(|e| e.len), Some(15));
+        for other in
+            ["45020220150101123X", "4502*20150101123X", "***", "4502*****", "****0220150101****", "45＊2**123X"]
+        {
+            assert_eq!(masked_ends(other), None, "{other}");
+        }
         let birth = NaiveDate::from_ymd_opt(2015, 11, 24).unwrap();
         assert_eq!(age_on(birth, today()), 10);
     }

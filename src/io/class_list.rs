@@ -54,8 +54,19 @@ pub struct ImportReport {
     /// The schools the files name, in the order met: what the preview shows, so a name read wrongly from a
     /// title is seen before anything is written.
     pub schools: Vec<String>,
+    /// Rows whose ID number canbao itself masked and that fit no single pupil on the drive: not imported.
+    pub masked_left_out: usize,
     pub dry_run: bool,
     pub problems: Vec<Problem>,
+}
+
+/// A file's rows as the import applied them, for what it says of masked numbers.
+#[derive(Default)]
+struct Masked {
+    rows: usize,
+    masked: usize,
+    /// The masked rows left out (source, how many pupils fitted).
+    left_out: Vec<(String, usize)>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -207,15 +218,21 @@ fn import_stamped(
         }
         stamps.push(stamp);
         let mut renamed: Vec<(String, String, String)> = Vec::new();
+        let mut masked = Masked::default();
         reader.read_file(&file, sheets, school, default_school, &mut |row| {
-            if let IncomingOutcome::Renamed { from, to } = session.apply(&row)? {
-                renamed.push((row.source, from, to));
+            masked.rows += 1;
+            masked.masked += usize::from(id_number::masked_ends(&row.id.normalized).is_some());
+            match session.apply(&row)? {
+                IncomingOutcome::Renamed { from, to } => renamed.push((row.source, from, to)),
+                IncomingOutcome::MaskedUnmatched { fitting } => masked.left_out.push((row.source, fitting)),
+                _ => {}
             }
             Ok(())
         })?;
         for (source, from, to) in renamed {
             reader.renamed(&file, &source, &from, &to);
         }
+        reader.masked_left_out(&file, masked);
         files.push(file);
     }
     let outcome = session.finish(&files, reader.report.duplicates, dry_run)?;
@@ -701,6 +718,54 @@ impl RowReader<'_> {
         });
     }
 
+    /// The rows of a file whose masked number fitted no single pupil: each said at its row, or, when every row
+    /// of the file was masked and none fitted, the file in one line.
+    fn masked_left_out(&mut self, file: &str, masked: Masked) {
+        self.report.masked_left_out += masked.left_out.len();
+        if masked.left_out.is_empty() {
+            return;
+        }
+        if masked.left_out.len() == masked.rows && masked.masked == masked.rows {
+            self.report.problems.push(Problem {
+                file: file.to_owned(),
+                sheet: String::new(),
+                row: 0,
+                column: String::new(),
+                message: format!(
+                    "这是打码导出的表格：{n} 行的身份证号码都已打码，没有一行能对应到已有的学生，均未导入；请用未打码的名单                      (a masked export: all {n} rows have masked ID numbers and none matches a pupil on the drive, so                      none was imported; use a list that is not masked)",
+                    n = masked.rows
+                ),
+            });
+            return;
+        }
+        for (source, fitting) in masked.left_out {
+            let (place, row) = source.rsplit_once(':').unwrap_or((&source, ""));
+            let sheet = place.strip_prefix(file).and_then(|s| s.strip_prefix('[')?.strip_suffix(']')).unwrap_or("");
+            let (why, why_en) = if fitting == 0 {
+                (
+                    "没有姓名、班级相同且号码前后四位相符的学生",
+                    "no pupil of this name and class has a number with these ends",
+                )
+            } else {
+                (
+                    "有多名姓名、班级相同且号码前后四位相符的学生",
+                    "several pupils of this name and class have numbers with these ends",
+                )
+            };
+            self.report.problems.push(Problem {
+                file: file.to_owned(),
+                sheet: sheet.to_owned(),
+                row: row.parse().unwrap_or(0),
+                column: String::new(),
+                message: format!(
+                    "身份证号码已打码，无法导入；请用未打码的名单（{why}，此行未导入） \
+                     (the ID number is masked and cannot be imported; use a list that is not masked ({why_en}: row not \
+                     imported))"
+                ),
+            });
+        }
+    }
+
     fn problem(&mut self, file: &str, sheet: &Sheet, row: usize, column: &str, message: String) {
         self.report.problems.push(Problem {
             file: file.to_owned(),
@@ -774,7 +839,10 @@ impl RowReader<'_> {
                 "姓名为空，已导入并标记 (name is empty)".into(),
             );
         }
-        if let Err(p) = &id.result {
+        // canbao's own mask (a list exported for a teacher) is no typing error: the import matches it to the
+        // pupil it stands for, or leaves the row out and says so (`masked_left_out`).
+        let masked = id_number::masked_ends(&id.normalized).is_some();
+        if let (Err(p), false) = (&id.result, masked) {
             self.problem(
                 file,
                 sheet,
@@ -847,7 +915,7 @@ impl RowReader<'_> {
             h.last = row_no;
         }
         // Counted here, after the duplicate check, so the report agrees with what is stored.
-        self.report.id_invalid += usize::from(!incoming.id.is_valid());
+        self.report.id_invalid += usize::from(!incoming.id.is_valid() && !masked);
         self.first.insert(identity, place, row_no, &incoming.name);
         sink(incoming)
     }

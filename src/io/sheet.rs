@@ -94,10 +94,17 @@ pub fn columns() -> [ColumnSpec; 6] {
     ]
 }
 
-pub fn default_file_name(school: Option<&str>, date: NaiveDate, format: FileFormat) -> String {
+/// `{school}-在校学生信息表-{YYYYMMDD}.{ext}`, with [`MASKED_MARK`] before the extension when the numbers are
+/// masked.
+pub fn default_file_name(school: Option<&str>, date: NaiveDate, format: FileFormat, mask: bool) -> String {
     let who = school.map(|s| format!("{s}-")).unwrap_or_default();
-    format!("{who}{TITLE}-{}.{}", date.format("%Y%m%d"), format.extension())
+    let masked = if mask { MASKED_MARK } else { "" };
+    format!("{who}{TITLE}-{}{masked}.{}", date.format("%Y%m%d"), format.extension())
 }
+
+/// What the name of an export with masked ID numbers ends in, so whoever is handed the file (and the
+/// operator, looking at the folder) sees it is no copy for the agencies.
+pub const MASKED_MARK: &str = "-打码";
 
 /// 保险年度：YYYY年度, as every form's header line says it; nothing for a file from before years read as it is.
 pub fn year_line(store: &Store) -> String {

@@ -8,7 +8,7 @@ use super::fields::{self, Field, FieldChange, categories_from_text, categories_t
 use super::read::{EXISTING_VALID, kind_code};
 use super::{AuditContext, Result, Store, StoreError};
 use crate::domain::class_label::{ClassKey, join};
-use crate::domain::id_number::{IdCheck, Sex};
+use crate::domain::id_number::{self, IdCheck, Sex};
 use crate::domain::search::push_key;
 use crate::domain::student::{CategoryMark, Enrollment};
 
@@ -56,6 +56,13 @@ pub enum IncomingOutcome {
         to: String,
     },
     Unchanged,
+    /// The row's ID number is masked as canbao masks its exports (`4502**********123X`) and no single pupil
+    /// of the drive fits it (same name, school and class, the number showing the same ends): nothing is
+    /// written, as a masked number can neither make a new pupil nor replace one. `fitting` is how many did
+    /// (0, or several).
+    MaskedUnmatched {
+        fitting: usize,
+    },
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -206,13 +213,18 @@ impl ImportSession<'_> {
         };
         let respelled = self.batch.spellings.respell(tx, self.batch.roster_was_empty, row)?;
         let row = respelled.as_ref().unwrap_or(row);
-        let result = apply_one(tx, insert, &self.ctx, &mut self.batch, row)?;
+        let masked = id_number::masked_ends(&row.id.normalized).filter(|_| !row.id.is_valid());
+        let result = match masked {
+            Some(ends) => apply_masked(tx, &self.ctx, &self.batch, row, ends)?,
+            None => apply_one(tx, insert, &self.ctx, &mut self.batch, row)?,
+        };
         match result {
             IncomingOutcome::Added => self.outcome.added += 1,
             IncomingOutcome::Updated | IncomingOutcome::Renamed { .. } => self.outcome.updated += 1,
             IncomingOutcome::Unchanged => self.outcome.unchanged += 1,
+            IncomingOutcome::MaskedUnmatched { .. } => {}
         }
-        self.id_invalid += usize::from(!row.id.is_valid());
+        self.id_invalid += usize::from(!row.id.is_valid() && masked.is_none());
         Ok(result)
     }
 
@@ -522,6 +534,49 @@ impl Added {
         ])?;
         self.created_up_to = last;
         Ok(())
+    }
+}
+
+/// The pupils of one class (by its sort key) and name, before this batch, in the school the list names or in
+/// any: those a masked number of that name and class may stand for. By the roster index.
+pub(crate) const MASKED_SAME_CLASS: &str = "SELECT s.id, s.id_number, s.grade, s.class FROM students s
+         JOIN schools sc ON sc.id = s.school_id
+         WHERE s.class_order = ?1 AND s.name = ?2 AND (?3 IS NULL OR sc.name = ?3) AND +s.id <= ?4";
+
+/// A row whose number canbao itself masked (a class list or sheet exported for a teacher, come back): the one
+/// pupil of the same name, school and class whose number shows the same ends is that row, and takes what the
+/// teacher changed (the number stays the whole one held). With none, or several, the row is left out: a
+/// masked number is no pupil's number, and adding it would list the child twice.
+fn apply_masked(
+    tx: &Transaction,
+    ctx: &AuditContext,
+    batch: &Batch,
+    row: &Incoming,
+    ends: id_number::MaskedEnds,
+) -> Result<IncomingOutcome> {
+    if batch.roster_was_empty {
+        return Ok(IncomingOutcome::MaskedUnmatched { fitting: 0 });
+    }
+    let order = crate::domain::class_label::order_key(&row.grade, &row.class);
+    let school = row.school_given.then_some(row.school.as_str());
+    let class = ClassKey::of(&row.grade, &row.class);
+    let mut stmt = tx.prepare_cached(MASKED_SAME_CLASS)?;
+    let found: Vec<(i64, String, String, String)> = stmt
+        .query_map(params![order, row.name, school, batch.last_before], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let fitting: Vec<i64> = found
+        .into_iter()
+        .filter(|(_, number, grade, class_name)| ends.fits(number) && ClassKey::of(grade, class_name) == class)
+        .map(|(id, ..)| id)
+        .collect();
+    match fitting.as_slice() {
+        [id] => {
+            seen(tx, batch, *id)?;
+            update_existing(tx, ctx, *id, row, batch.unseen_is_current)
+        }
+        _ => Ok(IncomingOutcome::MaskedUnmatched { fitting: fitting.len() }),
     }
 }
 

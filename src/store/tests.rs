@@ -746,6 +746,7 @@ fn every_per_row_lookup_uses_an_index() {
         ("import: no number", super::import::EXISTING_UNNUMBERED),
         ("import: the flagged look-alike", super::import::FLAGGED_SAME_PUPIL),
         ("import: a rounded number of a pupil corrected since", super::import::VALID_NEAR),
+        ("import: a masked number's pupils of one class and name", super::import::MASKED_SAME_CLASS),
         ("find/mark: a flagged number", super::read::BY_FLAGGED_NUMBER),
     ];
     // Planned as a new drive plans them (no statistics), and again after SQLite has counted the tables.

@@ -66,13 +66,14 @@ impl FormInput<'_> {
         roster_ledger(self.policy, CategoryTable::builtin(), s.enrollment, s.payment, &names)
     }
 
-    /// `{school}-{what}-{YYYYMMDD}.{ext}`.
+    /// `{school}-{what}-{YYYYMMDD}.{ext}`, `-打码` before the extension when the numbers are masked.
     pub fn file_name(&self, school: &str, what: &str, format: FileFormat) -> String {
         format!(
-            "{}-{}-{}.{}",
+            "{}-{}-{}{}.{}",
             safe_file_part(school),
             safe_file_part(what),
             self.opts.date.format("%Y%m%d"),
+            if self.opts.mask { super::sheet::MASKED_MARK } else { "" },
             format.extension()
         )
     }
