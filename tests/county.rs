@@ -246,6 +246,39 @@ fn two_laptops_changing_one_pupil_apart_is_a_conflict_the_newer_change_wins() {
     assert_eq!(rollup(&db, &[])["government"], 1);
 }
 
+/// A laptop that only received a change through a merge has made no change of its own: its push takes the
+/// county no newer stamp, and a later change on the laptop that made it is no conflict.
+#[test]
+fn a_value_a_laptop_only_merged_in_is_not_its_own_change_to_the_county() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let a = drive(dir.path(), 0, 4);
+    std::fs::create_dir(dir.path().join("lapB")).unwrap();
+    let b = dir.path().join("lapB").join("school0.db");
+    std::fs::copy(&a, &b).unwrap();
+    let id = pupil_id(0, 2);
+    mark(&a, &id, &["--payment", "paid", "--amount", "400"]);
+    push(&db, &[&a], &[]);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    canbao(&b).arg("merge").arg(&a).assert().success();
+    let from_b = push(&db, &[&b], &[]);
+    assert!(from_b["conflicts"].as_array().unwrap().is_empty(), "{from_b}");
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    mark(&a, &id, &["--enrollment", "left"]);
+    let from_a = push(&db, &[&a], &[]);
+    assert!(from_a["conflicts"].as_array().unwrap().is_empty(), "{from_a}");
+    assert_eq!(from_a["updated"], 1, "{from_a}");
+    let county = db
+        .client()
+        .query_one(
+            "SELECT s.enrollment, s.payment FROM canbao.statuses s JOIN canbao.pupils p ON p.id = s.pupil_id
+             WHERE p.id_number = $1",
+            &[&id],
+        )
+        .unwrap();
+    assert_eq!((county.get::<_, String>(0), county.get::<_, String>(1)), ("left".into(), "paid".into()));
+}
+
 #[test]
 fn a_dry_run_of_two_copies_reports_the_conflicts_the_push_then_reports() {
     let Some(db) = TestDb::new() else { return };

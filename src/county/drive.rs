@@ -433,6 +433,11 @@ fn settle(pupils: &mut [DrivePupil], statuses: &mut [DriveStatus], audit: &[Driv
     for (e, event) in audit.iter().enumerate() {
         let Some(sid) = event.sid else { continue };
         let Some(&p) = index.get(&sid) else { continue };
+        // A row a merge wrote sets the value another laptop's change gave, and that change is in this history
+        // too, under its own time: as in a merge (`store::merge`'s history), it is no change of this drive's.
+        if event.action == "merge" {
+            continue;
+        }
         // The status row of the event's year, when the drive holds one.
         let status = event.year.and_then(|y| status_index.get(&(sid, y)).copied());
         if event.field == "created" {

@@ -123,6 +123,11 @@ fn register_functions(conn: &rusqlite::Connection) -> Result<()> {
 /// One side's history of one pupil, in log order: `db`'s audit rows for pupil row `student` up to row
 /// `up_to` (the merge's own rows come later and are not history), each marked by whether the other file
 /// lacks it (`unshared`, a temp table of row ids).
+///
+/// The rows an earlier merge wrote (action `merge`) are left out: they set a value the other laptop's change
+/// gave, and that change was copied in with them, under its own time and origin. Counted as this side's
+/// change, a value a laptop only received would be news to the laptop it came from, stamped with the time of
+/// the merge: every round trip of merges would list the pupils it touched as conflicts.
 fn history(
     tx: &Transaction,
     db: &str,
@@ -134,7 +139,8 @@ fn history(
     let mut stmt = tx.prepare_cached(&format!(
         "SELECT a.at, a.origin, CASE WHEN a.action = 'reveal' THEN 'reveal' ELSE a.field END, a.year,
                 n.id IS NOT NULL FROM {db}.audit a
-         LEFT JOIN temp.{unshared} n ON n.id = a.id WHERE a.student_id = ?1 AND a.id <= ?2 ORDER BY a.id"
+         LEFT JOIN temp.{unshared} n ON n.id = a.id
+         WHERE a.student_id = ?1 AND a.id <= ?2 AND a.action <> 'merge' ORDER BY a.id"
     ))?;
     let rows = stmt.query_map(params![student, up_to], |r| {
         let field: String = r.get(2)?;
@@ -1588,6 +1594,66 @@ mod tests {
             assert_eq!(r.conflicts.len(), 1, "{r:?}");
         }
         assert!(a_into_b.history(by_id(&a_into_b, &ids[0]).id).unwrap().iter().all(|h| h.at.ends_with('Z')));
+    }
+
+    /// A merges B, B merges A: B now holds A's payment, written there by its merge. A's operator then marks the
+    /// pupil 已离校, a pupil B's operator never touched: the next merge either way is no conflict, for B's copy of
+    /// A's payment is A's own change, not B's. A field both operators changed after the round trip still is.
+    #[test]
+    fn a_value_a_laptop_only_received_by_a_merge_is_no_conflict_after_a_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, ids) = two_copies(dir.path());
+        let (a_path, b_path) = (a.path().unwrap().to_owned(), b.path().unwrap().to_owned());
+        a.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        let paid = PaymentDetails { amount_fen: Some(40000), ..Default::default() };
+        a.set_payment(by_id(&a, &ids[0]).id, PaymentStatus::Paid, &paid).unwrap();
+        b.set_fixed_clock("2026-11-23T10:01:00+08:00");
+        b.set_note(by_id(&b, &ids[1]).id, "乙记").unwrap();
+        drop(b);
+        a.set_fixed_clock("2026-11-23T10:02:00+08:00");
+        assert!(a.merge_from(&b_path, false).unwrap().conflicts.is_empty());
+        drop(a);
+        let mut b = Store::open(&b_path).unwrap();
+        b.set_fixed_clock("2026-11-23T10:03:00+08:00");
+        assert!(b.merge_from(&a_path, false).unwrap().conflicts.is_empty());
+        assert_eq!(by_id(&b, &ids[0]).payment, PaymentStatus::Paid, "B holds A's payment");
+        let mut a = Store::open(&a_path).unwrap();
+        a.set_fixed_clock("2026-11-23T10:04:00+08:00");
+        a.set_enrollment(by_id(&a, &ids[0]).id, Enrollment::Left, None).unwrap();
+        // Both operators write a note on the third pupil: that one is a real disagreement.
+        a.set_note(by_id(&a, &ids[2]).id, "甲后记").unwrap();
+        b.set_fixed_clock("2026-11-23T10:05:00+08:00");
+        b.set_note(by_id(&b, &ids[2]).id, "乙后记").unwrap();
+        let ((a_into_b, r1), (b_into_a, r2)) = merge_both_ways(dir.path(), a, b);
+        assert_eq!(snapshot(&a_into_b), snapshot(&b_into_a));
+        for (s, r) in [(&a_into_b, &r1), (&b_into_a, &r2)] {
+            let p = by_id(s, &ids[0]);
+            assert_eq!((p.enrollment, p.payment), (Enrollment::Left, PaymentStatus::Paid), "{r:?}");
+            let listed: Vec<(&str, &str, Option<&str>)> =
+                r.conflicts.iter().map(|c| (c.name.as_str(), c.field.as_str(), c.lost.as_deref())).collect();
+            assert_eq!(listed, [("学生2", "note", Some("甲后记"))], "only the real disagreement: {r:?}");
+            assert_eq!(by_id(s, &ids[2]).note, "乙后记");
+        }
+    }
+
+    /// A merges B's note, B's operator changes it again, A merges B again: B changed a value that A only
+    /// received from B, which is no conflict, whenever A's merge wrote it.
+    #[test]
+    fn a_second_merge_of_a_change_to_a_value_merged_in_before_is_no_conflict() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, ids) = two_copies(dir.path());
+        let b_path = b.path().unwrap().to_owned();
+        b.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        b.set_note(by_id(&b, &ids[0]).id, "一").unwrap();
+        a.set_fixed_clock("2026-11-23T10:30:00+08:00");
+        a.merge_from(&b_path, false).unwrap();
+        b.set_fixed_clock("2026-11-23T10:40:00+08:00");
+        b.set_note(by_id(&b, &ids[0]).id, "二").unwrap();
+        drop(b);
+        a.set_fixed_clock("2026-11-23T10:50:00+08:00");
+        let report = a.merge_from(&b_path, false).unwrap();
+        assert_eq!(by_id(&a, &ids[0]).note, "二", "{report:?}");
+        assert!(report.conflicts.is_empty(), "{report:?}");
     }
 
     #[test]
