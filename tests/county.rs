@@ -713,10 +713,11 @@ fn a_drive_still_in_last_year_does_not_undo_this_years_category_certification() 
 fn a_payment_stands_against_an_enrollment_marked_apart_on_another_laptop() {
     let dir = tempfile::tempdir().unwrap();
     let base = drive(dir.path(), 0, 4);
-    let (declined, elsewhere) = (pupil_id(0, 1), pupil_id(0, 2));
+    let (declined, elsewhere, left) = (pupil_id(0, 1), pupil_id(0, 2), pupil_id(0, 3));
     // Enrolled here before the copies were made, so the payment changes no enrollment of its own.
-    mark(&base, &declined, &["--enrollment", "here"]);
-    mark(&base, &elsewhere, &["--enrollment", "here"]);
+    for id in [&declined, &elsewhere, &left] {
+        mark(&base, id, &["--enrollment", "here"]);
+    }
     for payment_first in [true, false] {
         let laptop = |name: &str| {
             let folder = dir.path().join(format!("{name}-{payment_first}"));
@@ -727,13 +728,14 @@ fn a_payment_stands_against_an_enrollment_marked_apart_on_another_laptop() {
         };
         let (a, b) = (laptop("lapA"), laptop("lapB"));
         let pay = || {
-            for id in [&declined, &elsewhere] {
+            for id in [&declined, &elsewhere, &left] {
                 mark(&a, id, &["--payment", "paid", "--amount", "400"]);
             }
         };
         let contradict = || {
             mark(&b, &declined, &["--enrollment", "declined", "--reason", "家长拒绝"]);
             mark(&b, &elsewhere, &["--enrollment", "elsewhere", "--reason", "外省"]);
+            mark(&b, &left, &["--enrollment", "left"]);
         };
         // Audit instants have whole seconds: the second laptop's marks are plainly the later ones.
         let wait = || std::thread::sleep(std::time::Duration::from_millis(1100));
@@ -760,11 +762,12 @@ fn a_payment_stands_against_an_enrollment_marked_apart_on_another_laptop() {
                     (s("name"), s("kept"), s("lost"), s("payment_kept"))
                 })
                 .collect();
-            assert_eq!(
-                listed,
-                [("学生01", "here", "declined", "paid"), ("学生02", "here", "elsewhere", "paid")],
-                "{case}: {report}"
-            );
+            // An 已离校 after the payment is what `mark` allows (paid, then left); before it, it is not.
+            let mut expected = vec![("学生01", "here", "declined", "paid"), ("学生02", "here", "elsewhere", "paid")];
+            if !payment_first {
+                expected.push(("学生03", "here", "left", "paid"));
+            }
+            assert_eq!(listed, expected, "{case}: {report}");
             let paying = a.display().to_string();
             for c in report["conflicts"].as_array().unwrap() {
                 assert_eq!(
@@ -774,8 +777,20 @@ fn a_payment_stands_against_an_enrollment_marked_apart_on_another_laptop() {
                 );
             }
             let county = rollup(&db, &[]);
-            let counts = ["paid", "enrolled", "declined", "elsewhere"].map(|k| county[k].as_i64().unwrap_or(-1));
-            assert_eq!(counts, [2, 2, 0, 0], "{case}: {county}");
+            // Paid, then left: still insured this year.
+            let counts =
+                ["paid", "enrolled", "declined", "elsewhere", "left"].map(|k| county[k].as_i64().unwrap_or(-1));
+            assert_eq!(counts, [3, 3, 0, 0, i64::from(payment_first)], "{case}: {county}");
+            let standing = db
+                .client()
+                .query_one(
+                    "SELECT s.enrollment FROM canbao.statuses s JOIN canbao.pupils p ON p.id = s.pupil_id
+                     WHERE p.id_number = $1",
+                    &[&left],
+                )
+                .unwrap();
+            let kept = if payment_first { "left" } else { "here" };
+            assert_eq!(standing.get::<_, String>(0), kept, "{case}");
             let again = push(&db, &[&a, &b], &[]);
             assert!(again["conflicts"].as_array().unwrap().is_empty(), "{case}: {again}");
             assert_eq!((again["updated"].as_u64(), again["unchanged"].as_u64()), (Some(0), Some(8)), "{case}: {again}");

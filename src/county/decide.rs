@@ -177,7 +177,8 @@ fn contradiction_join(g: &Group) -> String {
 /// another could end side by side: a pair `mark` refuses (`Standing::payment_contradicts_enrollment`), which
 /// the county would count as both declined and insured. The payment stands (money collected, which the tax
 /// office will confirm) and the enrollment that contradicts it is not applied: the pupil keeps the enrollment
-/// of the side the payment came from. A pair either side holds by itself (paid, then left school) stays.
+/// of the side the payment came from. A pair either side holds by itself (paid, then left school) stays, and so
+/// does an 已离校 marked on one drive after the other took the payment, which `mark` allows on one laptop.
 /// Fills `stage_contradicted` with the staged statuses this push would so combine, before any group is
 /// applied: `drive_paid` when the payment is the drive's (and so is the enrollment kept), with the payment
 /// and where it came from for the report.
@@ -204,6 +205,7 @@ pub fn find_contradictions(tx: &mut postgres::Transaction, year: i32) -> Result<
                    COALESCE(dp.they_win, false) AS drive_paid, s.enrollment AS se, s.payment AS sp,
                    t.enrollment AS te, t.payment AS tp,
                    CASE WHEN dp.they_win THEN s.payment_at ELSE t.payment_at END AS paid_at,
+                   CASE WHEN de.they_win THEN s.enrollment_at ELSE t.enrollment_at END AS enrolled_at,
                    t.payment_event, t.payment_drive
             FROM stage_statuses s JOIN canbao.statuses t ON t.pupil_id = s.pupil_id AND t.year = s.year
                  LEFT JOIN de ON de.rid = s.rid LEFT JOIN dp ON dp.rid = s.rid
@@ -213,7 +215,9 @@ pub fn find_contradictions(tx: &mut postgres::Transaction, year: i32) -> Result<
                 CASE WHEN NOT drive_paid THEN (SELECT name FROM canbao.drives WHERE id = payment_drive) END
          FROM r
          WHERE (e, p) IN (VALUES {pairs})
-           AND (e, p) IS DISTINCT FROM (se, sp) AND (e, p) IS DISTINCT FROM (te, tp);
+           AND (e, p) IS DISTINCT FROM (se, sp) AND (e, p) IS DISTINCT FROM (te, tp)
+           -- As `mark` judges the later step: an 已离校 after the payment is allowed (paid, then left).
+           AND NOT (e = 'left' AND COALESCE(enrolled_at > paid_at, false));
          ANALYZE stage_contradicted;",
         de = decisions_as("de", enrollment, year),
         dp = decisions_as("dp", payment, year),

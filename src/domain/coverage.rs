@@ -42,7 +42,8 @@ impl Standing {
     /// A settled payment the enrollment does not allow: anyone's payment for a pupil who declined (不参保) or left
     /// (已离校), a family's for one insured elsewhere (异地参保; a department may pay where its benefit was
     /// approved). `mark` refuses to record such a payment unless the pupil is made 在校参保, and a merge or a push
-    /// that would put one laptop's payment beside another's enrollment keeps the payment, not the enrollment.
+    /// that would put one laptop's payment beside another's enrollment keeps the payment, not the enrollment
+    /// (unless that enrollment is an 已离校 marked after the payment: see `enrollment_contradicts_payment`).
     pub fn payment_contradicts_enrollment(self) -> bool {
         match self.enrollment {
             Enrollment::Unknown | Enrollment::Here => false,

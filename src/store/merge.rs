@@ -757,7 +757,8 @@ struct Pupil<'a> {
 /// The payment stands (money collected, which the tax office will confirm); the enrollment that contradicts it
 /// is not applied: the pupil keeps the enrollment of the side that took the payment, and the pair is listed as
 /// a conflict naming the payment. A pair either laptop holds by itself (paid, then left school) is that
-/// laptop's own word and stays.
+/// laptop's own word and stays; so does an 已离校 marked on one laptop after the other took the payment, as
+/// `mark` would allow it on one laptop (`Standing::enrollment_contradicts_payment`).
 fn keep_the_payment(
     tx: &Transaction,
     sides: &Sides,
@@ -821,6 +822,19 @@ fn keep_the_payment(
         let last_at = |history: &[Event], group: &[Field], vals: &[Option<String>]| {
             last_setting(history, group, vals, &in_year).map(|e| e.at.clone()).unwrap_or_default()
         };
+        // Judged as `mark` judges the later of the two steps: an 已离校 marked after the payment was taken is
+        // allowed (paid, then left: still insured this year), a payment after it is not.
+        let at_of = |d: Option<&Decided>, theirs_won: bool, group: &[Field], (o, t): (&[Option<String>], &[_])| {
+            let decided = d.and_then(|d| if theirs_won { Some(d.their_at.clone()) } else { d.our_at.clone() });
+            decided.unwrap_or_else(|| {
+                if theirs_won { last_at(their_history, group, t) } else { last_at(our_history, group, o) }
+            })
+        };
+        let enrollment_at = at_of(enrollment, their_e, enrollment_group, (&our_enrollment, &their_enrollment));
+        let payment_at = at_of(payment, their_p, payment_group, (&our_payment, &their_payment));
+        if super::instant::cmp(&enrollment_at, &payment_at).is_gt() && !standing.enrollment_contradicts_payment() {
+            continue;
+        }
         // The payment came from one side and the enrollment from the other (the pair is neither side's own).
         let (kept, lost, kept_at, lost_at) = if their_p {
             let lost_at = enrollment.and_then(|d| d.our_at.clone());
@@ -1719,15 +1733,17 @@ mod tests {
     }
 
     /// One laptop takes a payment, the other marks the same pupil 不参保, 异地参保 or 已离校 without having seen
-    /// it: the payment stands and the enrollment is not applied, whichever was newer and whichever way the
-    /// files are merged, and the report names the payment kept. A department's payment for a pupil insured
-    /// elsewhere is a pair `mark` allows, and merges as any two groups do.
+    /// it: the payment stands and the enrollment is not applied, whichever way the files are merged, and the
+    /// report names the payment kept; so for 不参保 and 异地参保 whichever was newer. An 已离校 newer than the
+    /// payment is what `mark` allows on one laptop (paid, then left: still insured this year), and merges as
+    /// any two groups do; so does a department's payment for a pupil insured elsewhere.
     #[test]
     fn a_payment_stands_against_an_enrollment_marked_apart_that_contradicts_it() {
         let cases = [
             (Enrollment::Declined, Some("家长拒绝"), PaymentStatus::Paid),
             (Enrollment::Elsewhere, Some("外省"), PaymentStatus::Paid),
             (Enrollment::Left, None, PaymentStatus::Government),
+            (Enrollment::Left, None, PaymentStatus::Paid),
             (Enrollment::Elsewhere, Some("外省"), PaymentStatus::Government),
         ];
         for (enrollment, reason, payment) in cases {
@@ -1750,7 +1766,13 @@ mod tests {
                 b.set_enrollment(by_id(&b, &ids[0]).id, enrollment, reason).unwrap();
                 let ((a_into_b, r1), (b_into_a, r2)) = merge_both_ways(dir.path(), a, b);
                 assert_eq!(snapshot(&a_into_b), snapshot(&b_into_a), "{case}");
-                let contradicts = Standing::new(enrollment, payment).payment_contradicts_enrollment();
+                // As `mark` judges the later of the two steps.
+                let standing = Standing::new(enrollment, payment);
+                let contradicts = if payment_first {
+                    standing.enrollment_contradicts_payment()
+                } else {
+                    standing.payment_contradicts_enrollment()
+                };
                 for (s, r) in [(&a_into_b, &r1), (&b_into_a, &r2)] {
                     let p = by_id(s, &ids[0]);
                     assert_eq!(p.payment, payment, "{case}: the payment stands: {r:?}");
