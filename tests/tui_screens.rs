@@ -1937,6 +1937,54 @@ fn a_merge_from_the_palette_previews_then_merges() {
     assert_eq!(app.data.rows[row].payment, PaymentStatus::Government, "the roster shows the merged status");
 }
 
+/// A merge where the other laptop marked 不参保 a pupil paid for here: the preview and the report word it as
+/// `canbao merge` does (the statuses in words, both times, 「未采用 …：与缴费矛盾」), in both languages.
+#[test]
+fn a_merge_conflict_is_worded_as_the_command_line_words_it() {
+    for (lang, expected) in [
+        (Language::Zh, ["「参保状态」：保留 在校参保（已缴费，", "），未采用 不参保（", "）：与缴费矛盾"]),
+        (
+            Language::En,
+            ["\"enrollment\": kept at school (paid, ", "); declined (", ") not applied: it contradicts the payment"],
+        ),
+    ] {
+        let dir = tempfile::tempdir().expect("dir");
+        let (ours_path, theirs_path) = (dir.path().join("ours.db"), dir.path().join("theirs.db"));
+        let mut ours = Store::open(&ours_path).expect("store");
+        canbao::demo::load_sample(&mut ours).expect("sample");
+        ours.backup_to(&theirs_path).expect("copy");
+        let pupil = ours.students(&Default::default()).expect("list")[0].clone();
+        let mut theirs = Store::open(&theirs_path).expect("theirs");
+        theirs.set_operator("另一台").expect("operator");
+        ours.set_payment(pupil.id, PaymentStatus::Paid, &Default::default()).expect("paid");
+        // A second later, so the 不参保 is the newer change.
+        std::thread::sleep(Duration::from_millis(1100));
+        theirs.set_enrollment(pupil.id, Enrollment::Declined, Some("已在老家参保")).expect("declined");
+        drop(theirs);
+        let mut app = App::new(ours, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(80, 24));
+        app.start(canbao::tui::jobs::Work::Merge { file: theirs_path.clone(), dry_run: true });
+        finish_job(&mut app);
+        let Some(canbao::tui::modal::Modal::MergePreview { lines, .. }) = &app.modal else { panic!("no preview") };
+        let line = lines.iter().find(|l| l.contains(&pupil.name)).cloned().unwrap_or_else(|| panic!("{lines:?}"));
+        for part in expected {
+            assert!(line.contains(part), "{part} in {line}");
+        }
+        // Each side says when, to the second: 2026-12-02 20:10:34.
+        let times = line.split(|c: char| !(c.is_ascii_digit() || c == '-' || c == ':' || c == ' ')).filter(|p| {
+            let p = p.trim();
+            p.len() == 19 && p.as_bytes()[4] == b'-' && p.as_bytes()[13] == b':'
+        });
+        assert_eq!(times.count(), 2, "{line}");
+        assert!(!line.contains("here") && !line.contains("「declined」"), "{line}");
+        app.update(Action::Confirm);
+        finish_job(&mut app);
+        let Some(canbao::tui::modal::Modal::Message(m)) = &app.modal else { panic!("no report") };
+        let line = m.lines.iter().find(|l| l.contains(&pupil.name)).cloned().unwrap_or_default();
+        assert!(expected.iter().all(|part| line.contains(part)), "{line}");
+    }
+}
+
 /// After an import, `u` does not reach back to an edit made before it (the import may have changed the same
 /// fields); bulk `f` says how many family payments it would clear; opening the number in `E` is a reveal.
 #[test]

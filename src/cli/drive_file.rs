@@ -6,7 +6,9 @@ use super::open::{
     READ_ONLY_REFUSED, Use, drive_path, lock_drive, open_writer_existing, open_writer_or_preview, record_reveal,
     warn_if_backup,
 };
-use super::output::{conflict_words, kept_and_lost, listed, print_json, print_listed, shown_id, span};
+use super::output::{
+    conflict_words, kept_and_lost, listed, merge_conflict_line, print_json, print_listed, shown_id, span,
+};
 use super::{Cli, CmdResult, UserError, passphrase, pick, say};
 use crate::store::cipher::{self, FileKind};
 use crate::store::{Store, StoreError};
@@ -227,7 +229,6 @@ pub(super) fn convert(cli: &Cli, out: Option<&Path>, to_encrypted: bool) -> CmdR
 }
 
 fn print_merge_report(r: &crate::store::merge::MergeReport, reveal: bool) {
-    use crate::store::instant::local_seconds;
     if r.dry_run {
         say("试运行，未修改数据 (dry run: nothing changed)", "dry run: nothing changed");
     }
@@ -245,11 +246,8 @@ fn print_merge_report(r: &crate::store::merge::MergeReport, reveal: bool) {
     let lines =
         listed(&r.conflicts, |c| (c.field.as_str(), c.kept.as_deref(), c.lost.as_deref(), c.payment_kept.as_deref()));
     let pupil = |c: &crate::store::merge::Conflict| {
-        let (id, kept_at, lost_at) =
-            (shown_id(&c.id_number, reveal), local_seconds(&c.kept_at), local_seconds(&c.lost_at));
-        let (field, kept, lost) = conflict_words(&c.field, None, c.kept.as_deref(), c.lost.as_deref());
-        let (zh, en) = kept_and_lost((&kept, &kept_at), (&lost, &lost_at), c.payment_kept.as_deref());
-        say(&format!("  {} {id} 「{field}」：{zh}", c.name), &format!("  {} {id} “{field}”: {en}", c.name));
+        let (zh, en) = merge_conflict_line(c, &shown_id(&c.id_number, reveal));
+        say(&format!("  {zh}"), &format!("  {en}"));
     };
     let group = |g: &[&crate::store::merge::Conflict]| {
         let Some(c) = g.first() else { return };

@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use super::{CmdResult, UserError};
 use crate::domain::id_number;
+use crate::tui::text::{Text, conflict};
 
 /// Writes to standard output; a reader that went away (`| head`) is not an error.
 pub(super) fn write_stdout(bytes: &[u8]) -> CmdResult {
@@ -34,57 +35,34 @@ pub(crate) fn shown_id(number: &str, reveal: bool) -> String {
 /// How many conflicts a command lists line by line; past that it says how many more (`--json` has them all).
 pub(super) const CONFLICTS_LISTED: usize = 30;
 
-/// A conflict's field and its two values in the words of the language asked for, as the detail screen shows
-/// them (参保状态, 在校参保, 380.00), not the audit log's keys and codes. A status names its insured year.
+/// The word tables of the language asked for (the bilingual default says a conflict in Chinese).
+fn words() -> &'static Text {
+    Text::for_language(if super::english() { crate::tui::Language::En } else { crate::tui::Language::Zh })
+}
+
+/// A conflict's field and its two values in the words of the language asked for, as the screen says them
+/// ([`conflict::conflict_words`]).
 pub(super) fn conflict_words(
     field: &str,
     year: Option<i32>,
     kept: Option<&str>,
     lost: Option<&str>,
 ) -> (String, String, String) {
-    let lang = if super::english() { crate::tui::Language::En } else { crate::tui::Language::Zh };
-    let t = crate::tui::text::Text::for_language(lang);
-    let en = lang == crate::tui::Language::En;
-    // A merge names a status's year in its field (`enrollment@2027`).
-    let (key, year) = match field.split_once('@') {
-        Some((key, y)) => (key, y.parse().ok().or(year)),
-        None => (field, year),
-    };
-    let label = match (year, en) {
-        (Some(y), true) => format!("{} ({y})", t.field(key)),
-        (Some(y), false) => format!("{}（{y} 年度）", t.field(key)),
-        (None, _) => t.field(key),
-    };
-    let value = |v: Option<&str>| match v {
-        None => (if en { "(none)" } else { "（无）" }).to_owned(),
-        // A conflict is one line of a report: a long note is cut there (the detail screen’s history shows it whole).
-        Some(v) => crate::tui::views::value_label(t, key, v, 40),
-    };
-    (label, value(kept), value(lost))
+    conflict::conflict_words(words(), field, year, kept, lost)
 }
 
-/// The two sides of a conflict line, (Chinese, English): each value with where and when it came from. An
-/// enrollment not applied because it contradicts a payment (`payment_kept`) says so and names the payment.
-pub(super) fn kept_and_lost(
-    (kept, kept_from): (&str, &str),
-    (lost, lost_from): (&str, &str),
-    payment_kept: Option<&str>,
-) -> (String, String) {
-    match payment_kept {
-        None => (
-            format!("保留 {kept}（{kept_from}），舍弃 {lost}（{lost_from}）"),
-            format!("kept {kept} ({kept_from}), dropped {lost} ({lost_from})"),
-        ),
-        Some(payment) => {
-            let paid = conflict_words("payment", None, Some(payment), None).1;
-            (
-                format!("保留 {kept}（{paid}，{kept_from}），未采用 {lost}（{lost_from}）：与缴费矛盾"),
-                format!(
-                    "kept {kept} ({paid}, {kept_from}); {lost} ({lost_from}) not applied: it contradicts the payment"
-                ),
-            )
-        }
-    }
+/// The two sides of a conflict line, (Chinese, English), as the screen says them ([`conflict::kept_and_lost`]).
+pub(super) fn kept_and_lost(kept: (&str, &str), lost: (&str, &str), payment_kept: Option<&str>) -> (String, String) {
+    let [zh, en] = [crate::tui::Language::Zh, crate::tui::Language::En]
+        .map(|lang| conflict::kept_and_lost(Text::for_language(lang), kept, lost, payment_kept));
+    (zh, en)
+}
+
+/// One pupil's conflict of a merge, (Chinese, English), as the screen's merge preview says it.
+pub(super) fn merge_conflict_line(c: &crate::store::merge::Conflict, id: &str) -> (String, String) {
+    let [zh, en] = [crate::tui::Language::Zh, crate::tui::Language::En]
+        .map(|lang| conflict::merge_conflict_line(Text::for_language(lang), c, id));
+    (zh, en)
 }
 
 /// From how many conflicts of one field with the same kept and lost values they are one line with a count: a

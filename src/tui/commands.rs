@@ -240,9 +240,7 @@ impl App {
         let mut lines =
             vec![fill(t.merge_counts, &[&r.added, &r.updated, &r.unchanged, &r.conflicts.len(), &r.ambiguous.len()])];
         for c in &r.conflicts {
-            let kept = c.kept.clone().unwrap_or_default();
-            let lost = c.lost.clone().unwrap_or_default();
-            lines.push(fill(t.merge_conflict, &[&c.name, &id(&c.id_number), &self.text.field(&c.field), &kept, &lost]));
+            lines.push(crate::tui::text::conflict::merge_conflict_line(t, c, &id(&c.id_number)));
         }
         for a in &r.ambiguous {
             lines.push(fill(t.merge_ambiguous, &[&a.name, &a.class, &a.school]));

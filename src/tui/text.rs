@@ -3,6 +3,7 @@
 //! ambiguous-width character (arrows, dots, circled digits, block elements), so a CJK terminal draws it as
 //! measured.
 
+pub mod conflict;
 mod en;
 mod zh;
 
@@ -266,6 +267,10 @@ pub struct Text {
     pub merge_done: &'static str,
     pub merge_counts: &'static str,
     pub merge_conflict: &'static str,
+    pub conflict_field_year: &'static str,
+    pub conflict_no_value: &'static str,
+    pub conflict_kept_lost: &'static str,
+    pub conflict_against_payment: &'static str,
     pub merge_ambiguous: &'static str,
     pub check_title: &'static str,
     pub check_counts: &'static str,

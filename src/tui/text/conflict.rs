@@ -1,0 +1,59 @@
+//! A merge conflict in words, for the screen's merge preview and report and for `canbao merge` / `canbao push`
+//! alike: the field and values as the detail screen shows them (参保状态, 在校参保, 380.00), each side with when
+//! (and, from the county, where) it came from, and an enrollment not applied because it contradicts a payment
+//! said as such.
+
+use super::{Text, fill};
+use crate::store::merge::Conflict;
+
+/// A conflict's field and its two values in `t`'s words, not the audit log's keys and codes. A status names
+/// its insured year (a merge names it in the field: `enrollment@2027`).
+pub fn conflict_words(
+    t: &Text,
+    field: &str,
+    year: Option<i32>,
+    kept: Option<&str>,
+    lost: Option<&str>,
+) -> (String, String, String) {
+    let (key, year) = match field.split_once('@') {
+        Some((key, y)) => (key, y.parse().ok().or(year)),
+        None => (field, year),
+    };
+    let label = match year {
+        Some(y) => fill(t.conflict_field_year, &[&t.field(key), &y]),
+        None => t.field(key),
+    };
+    let value = |v: Option<&str>| match v {
+        None => t.conflict_no_value.to_owned(),
+        // A conflict is one line of a report: a long note is cut there (the detail screen’s history shows it whole).
+        Some(v) => crate::tui::views::value_label(t, key, v, 40),
+    };
+    (label, value(kept), value(lost))
+}
+
+/// The two sides of a conflict: each value with where and when it came from. An enrollment not applied because
+/// it contradicts a payment (`payment_kept`) says so and names the payment.
+pub fn kept_and_lost(
+    t: &Text,
+    (kept, kept_from): (&str, &str),
+    (lost, lost_from): (&str, &str),
+    payment_kept: Option<&str>,
+) -> String {
+    match payment_kept {
+        None => fill(t.conflict_kept_lost, &[&kept, &kept_from, &lost, &lost_from]),
+        Some(payment) => {
+            let paid = conflict_words(t, "payment", None, Some(payment), None).1;
+            fill(t.conflict_against_payment, &[&kept, &paid, &kept_from, &lost, &lost_from])
+        }
+    }
+}
+
+/// One pupil's conflict of a merge as a line: name, ID number as given (masked or not), field, and both sides
+/// with their times to the second in this computer's zone.
+pub fn merge_conflict_line(t: &Text, c: &Conflict, id: &str) -> String {
+    use crate::store::instant::local_seconds;
+    let (field, kept, lost) = conflict_words(t, &c.field, None, c.kept.as_deref(), c.lost.as_deref());
+    let (kept_at, lost_at) = (local_seconds(&c.kept_at), local_seconds(&c.lost_at));
+    let sides = kept_and_lost(t, (&kept, &kept_at), (&lost, &lost_at), c.payment_kept.as_deref());
+    fill(t.merge_conflict, &[&c.name, &id, &field, &sides])
+}
