@@ -1170,6 +1170,40 @@ fn undo_and_redo_write_the_old_values_back() {
     assert!(app.store.history(id).expect("history").iter().any(|e| e.action == "redo"));
 }
 
+/// `u` puts the highlight on the pupil whose change it undid (back in a filtered list), so the next `p` is for
+/// that child; a pupil the list no longer shows is said in the status line.
+#[test]
+fn undo_puts_the_highlight_on_the_pupil_undone() {
+    let mut app = app(Language::Zh);
+    app.set_filters(|f| f.payment = Some(PaymentStatus::Unpaid));
+    for _ in 0..4 {
+        app.update(Action::Down);
+    }
+    let id = app.selected_id().expect("pupil");
+    let name = app.store.student(id).expect("s").name;
+    app.update(Action::TogglePaid);
+    type_text(&mut app, "380");
+    app.update(Action::Confirm);
+    assert_ne!(app.selected_id(), Some(id), "paid, the pupil left the unpaid list");
+    app.update(Action::Undo);
+    assert_eq!(app.selected_id(), Some(id), "the highlight is back on {name}");
+    assert_eq!(app.status.as_ref().map(|s| s.text.clone()), Some(format!("已撤销（{name}）")));
+    app.update(Action::TogglePaid);
+    let Some(canbao::tui::modal::Modal::Payment(form)) = &app.modal else { panic!("no form") };
+    assert_eq!(form.targets, [id], "the next p is for the same child");
+    app.update(Action::Back);
+
+    // Undone while the list shows only paid pupils: the pupil is not in it, and the status line says so.
+    app.update(Action::TogglePaid);
+    type_text(&mut app, "380");
+    app.update(Action::Confirm);
+    app.set_filters(|f| f.payment = Some(PaymentStatus::Paid));
+    app.update(Action::Undo);
+    assert_ne!(app.selected_id(), Some(id));
+    let status = app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+    assert_eq!(status, format!("已撤销（{name}）；{name} 不在当前列表中（筛选或搜索）"));
+}
+
 #[test]
 fn bulk_marks_apply_to_every_marked_pupil_in_one_edit() {
     let mut app = app(Language::Zh);

@@ -217,7 +217,7 @@ impl App {
     }
 
     /// Rows of the roster on screen.
-    fn page(&self) -> usize {
+    pub(super) fn page(&self) -> usize {
         layout::page(self.size)
     }
 

@@ -649,7 +649,20 @@ impl App {
         let who = self.edit_names(&edit);
         match self.rewrite(&edit, "undo", true) {
             Ok(()) => {
-                self.say(fill(self.text.undone, &[&who]));
+                // The usual reason for `u` is to do it again (a wrong amount or channel): the highlight goes to the
+                // pupil undone, so the next key is for that child and not for whoever took their row.
+                let ids: Vec<i64> = match &edit.identity {
+                    Some(identity) => vec![identity.id],
+                    None => edit.pupils.iter().map(|p| p.id).collect(),
+                };
+                let page = self.page();
+                let mut text = fill(self.text.undone, &[&who]);
+                if self.roster.select_first_of(&self.data, &ids, page) {
+                    self.reload_detail();
+                } else {
+                    text.push_str(&fill(self.text.undone_not_shown, &[&who]));
+                }
+                self.say(text);
                 self.undo.undone(edit);
             }
             Err(e) => self.fail(e),

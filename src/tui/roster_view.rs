@@ -205,6 +205,19 @@ impl RosterView {
         }
     }
 
+    /// Puts the cursor on the first of `ids` the list shows; false when it shows none of them.
+    pub fn select_first_of(&mut self, data: &RosterData, ids: &[i64], page: usize) -> bool {
+        let rows: HashSet<u32> = ids.iter().filter_map(|&id| data.index_of(id)).map(|i| i as u32).collect();
+        match self.shown.iter().position(|i| rows.contains(i)) {
+            Some(pos) => {
+                self.cursor = pos;
+                self.keep_cursor_visible(page);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Marks the pupil under the cursor (or takes the mark off) and moves down.
     pub fn toggle_mark(&mut self, data: &RosterData, page: usize) {
         if let Some(id) = self.selected_id(data) {

@@ -332,6 +332,7 @@ pub struct Text {
     pub school_rename_title: &'static str,
     pub school_new_name: &'static str,
     pub school_renamed: &'static str,
+    pub undone_not_shown: &'static str,
     pub ask_rename_school: &'static str,
     /// The title bar's insured year, once the drive holds more than one.
     pub year_title: &'static str,

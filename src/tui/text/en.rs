@@ -271,6 +271,7 @@ pub static EN: Text = Text {
     ask_redo: "Redo the change to {} pupils?",
     nothing_to_undo: "Nothing to undo",
     undone: "Undone ({})",
+    undone_not_shown: "; {} not in the list as filtered or searched",
     nothing_to_redo: "Nothing to redo",
     redone: "Redone ({})",
     n_pupils: "{} pupils",

@@ -250,6 +250,7 @@ pub static ZH: Text = Text {
     ask_redo: "重做对 {} 名学生的修改？",
     nothing_to_undo: "没有可撤销的修改",
     undone: "已撤销（{}）",
+    undone_not_shown: "；{} 不在当前列表中（筛选或搜索）",
     nothing_to_redo: "没有可重做的修改",
     redone: "已重做（{}）",
     n_pupils: "{} 人",
