@@ -1815,6 +1815,53 @@ fn a_pupils_identity_is_corrected_from_the_detail_screen_and_undone() {
     assert_eq!(app.store.student(id).expect("s").name, "何思远");
 }
 
+/// `E`: ↑ stops at 姓名 (it does not wrap round to 联系电话), and a phone that is not a phone number is refused
+/// in the form, nothing saved; a mobile or a landline with its area code is saved.
+#[test]
+fn the_identity_form_stops_at_the_top_and_checks_the_phone() {
+    use canbao::tui::identity::IdentityField;
+    let mut app = app(Language::Zh);
+    let id = app.selected_id().expect("pupil");
+    let before = app.store.student(id).expect("s");
+    app.update(Action::OpenDetail);
+    app.update(Action::EditIdentity);
+    app.update(Action::NextField);
+    app.update(Action::Up);
+    app.update(Action::Up);
+    let Some(canbao::tui::modal::Modal::Identity(form)) = &app.modal else { panic!("no form") };
+    assert_eq!(form.focus, IdentityField::Name, "↑ stops at the first field");
+    app.update(Action::ClearLine);
+    type_text(&mut app, "黎萱阳");
+    let Some(canbao::tui::modal::Modal::Identity(form)) = &mut app.modal else { panic!("no form") };
+    assert_eq!(form.fields[0].text(), "黎萱阳");
+    assert_eq!(form.fields[3].text(), before.phone, "the phone untouched");
+    for bad in ["黎萱阳", "12345", "1381234567890", "138-abc-5678"] {
+        let Some(canbao::tui::modal::Modal::Identity(form)) = &mut app.modal else { panic!("refused in the form") };
+        form.fields[3].set(bad);
+        app.update(Action::Confirm);
+        let Some(canbao::tui::modal::Modal::Identity(form)) = &app.modal else { panic!("{bad} saved") };
+        let error = form.error.clone().unwrap_or_default();
+        assert!(error.contains(&format!("联系电话「{bad}」")), "{bad}: {error}");
+        assert_eq!(form.focus, IdentityField::Phone);
+        assert_eq!(app.store.student(id).expect("s").phone, before.phone, "nothing written for {bad}");
+    }
+    for good in ["0831-12345678", "138 1234 5678"] {
+        let Some(canbao::tui::modal::Modal::Identity(form)) = &mut app.modal else {
+            app.update(Action::EditIdentity);
+            let Some(canbao::tui::modal::Modal::Identity(form)) = &mut app.modal else { panic!("no form") };
+            form.fields[3].set(good);
+            app.update(Action::Confirm);
+            assert_eq!(app.store.student(id).expect("s").phone, good);
+            continue;
+        };
+        form.fields[3].set(good);
+        app.update(Action::Confirm);
+        assert!(app.modal.is_none(), "{good} saved");
+        assert_eq!(app.store.student(id).expect("s").phone, good);
+    }
+    assert_eq!(app.store.student(id).expect("s").name, "黎萱阳");
+}
+
 /// A worker thread's connection (export, check, backup, reconcile) never opens the drive or its `-wal`/`-shm`
 /// outside SQLite: closing such a handle would drop this process's locks, and a second canbao reading the
 /// drive would then delete the WAL the screen is still writing into. After a job, a `find` in another process,
@@ -2401,4 +2448,15 @@ fn the_clear_payment_question_in_english_has_english_commas() {
     let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no question") };
     assert!(c.question.contains("380.00 yuan, 2026-11-20, WeChat"), "{}", c.question);
     assert!(!c.question.contains('，'), "{}", c.question);
+}
+
+#[test]
+fn identity_phone_refused() {
+    snap("identity_phone_refused", |app| {
+        app.update(Action::OpenDetail);
+        app.update(Action::EditIdentity);
+        let Some(canbao::tui::modal::Modal::Identity(form)) = &mut app.modal else { panic!("no form") };
+        form.fields[3].set("黎萱阳");
+        app.update(Action::Confirm);
+    });
 }

@@ -364,6 +364,7 @@ pub struct Text {
     pub identity_hint: &'static str,
     pub identity_flagged: &'static str,
     pub identity_class_unclear: &'static str,
+    pub identity_phone_bad: &'static str,
     pub picker_typed: &'static str,
     pub picker_spreadsheets: &'static str,
     pub picker_all_files: &'static str,

@@ -34,8 +34,13 @@ impl App {
         form.error = None;
         match action {
             Action::Back => return None,
-            Action::Up | Action::PreviousField => form.focus = form.focus.previous(),
-            Action::Down | Action::NextField => form.focus = form.focus.next(),
+            // ↑ and ↓ stop at the first and last field: ↑↑ meant for 姓名 must not wrap round to 联系电话 and put
+            // the name typed next there. Tab and Shift-Tab go round.
+            Action::Up if form.focus != IdentityField::ALL[0] => form.focus = form.focus.previous(),
+            Action::Down if Some(&form.focus) != IdentityField::ALL.last() => form.focus = form.focus.next(),
+            Action::Up | Action::Down => {}
+            Action::PreviousField => form.focus = form.focus.previous(),
+            Action::NextField => form.focus = form.focus.next(),
             Action::Confirm => return self.save_identity(form),
             a => {
                 form.focused().edit(&a);
@@ -70,6 +75,14 @@ impl App {
         };
         if request == IdentityEdit::default() {
             return None;
+        }
+        // A phone is checked as a number is: what is not one (a name typed into the wrong field) is refused here.
+        if let Some(phone) = &request.phone
+            && !crate::domain::phone::looks_like_phone(phone)
+        {
+            form.focus = IdentityField::Phone;
+            form.error = Some(fill(self.text.identity_phone_bad, &[phone]));
+            return Some(Modal::Identity(form));
         }
         // A class must say its grade, unless it is one the roster already has: 「三2」 would be a class of its own.
         if let Some(class) = &request.class {

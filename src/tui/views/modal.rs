@@ -677,7 +677,7 @@ fn files(frame: &mut Frame, app: &App, area: Rect, p: &crate::tui::picker::FileP
 /// The detail screen's correction form: name, ID number, class, phone.
 fn identity(frame: &mut Frame, app: &App, area: Rect, form: &IdentityForm) {
     let t = app.text;
-    let inner = popup(frame, app, area, 70, 11, t.identity_title);
+    let inner = popup(frame, app, area, 70, 12, t.identity_title);
     let label_w = 14;
     for (i, input) in form.fields.iter().enumerate() {
         let y = inner.y + i as u16;
