@@ -369,7 +369,9 @@ fn backup_into_a_folder_takes_the_automatic_backups_name() {
         assert_eq!(names.len(), count, "{names:?}");
         for name in &names {
             let stamp = name.strip_prefix("drive-").and_then(|n| n.strip_suffix("-manual.db")).expect(name);
-            assert_eq!(stamp.len(), "20261201-093000.123".len(), "{name}");
+            // In UTC, so a drive's backups sort by age whichever zone each laptop was set to.
+            assert_eq!(stamp.len(), "20261201-093000.123Z".len(), "{name}");
+            assert!(stamp.ends_with('Z'), "{name}");
             let copy = canbao::store::Store::open_read_only(&folder.join(name)).unwrap();
             assert_eq!(copy.student_count().unwrap(), 10);
         }

@@ -56,17 +56,20 @@ impl Store {
 
     /// The daily backup: taken when the last one is older than today.
     pub fn backup_if_due(&mut self) -> Result<Option<PathBuf>> {
-        let today = chrono::Local::now().date_naive().to_string();
+        let today = chrono::Local::now().date_naive();
         let last = self.meta("last_backup")?.unwrap_or_default();
-        if last.get(..10) == Some(today.as_str()) {
+        // The day here of the instant the stamp names, whatever zone wrote it.
+        if super::instant::parse(&last).is_some_and(|at| at.with_timezone(&chrono::Local).date_naive() == today) {
             return Ok(None);
         }
         self.backup_now("daily")
     }
 
-    /// When the last backup was taken, as stored (RFC 3339), for the TUI's status line.
+    /// When the last backup was taken (`2026-12-02 20:11`), in the zone times are shown in, for the dashboard.
+    /// Read as an instant: a drive taken from laptop to laptop holds the stamp of whichever took its last
+    /// backup, in UTC, or with that machine's offset where an older canbao wrote it.
     pub fn last_backup(&self) -> Result<Option<String>> {
-        self.meta("last_backup")
+        Ok(self.meta("last_backup")?.map(|at| super::instant::minutes_at(&at, self.display_offset())))
     }
 
     /// This drive's backups in its backups folder, oldest first, for the restore picker: files named as its
@@ -158,26 +161,55 @@ impl AutoBackup {
     }
 }
 
-/// The files in `dir` named exactly as finished backups of the drive whose [`backup_key`] is `key`: another
-/// drive's backups in the same folder (`school-2024-…` beside `school-…`) are not even looked at.
+/// The files in `dir` named exactly as finished backups of the drive whose [`backup_key`] is `key`, oldest
+/// first (see [`sort_by_age`]): another drive's backups in the same folder (`school-2024-…` beside
+/// `school-…`) are not even looked at.
 fn named_backups(dir: &Path, key: &str) -> Vec<PathBuf> {
-    std::fs::read_dir(dir)
+    let mut named: Vec<PathBuf> = std::fs::read_dir(dir)
         .into_iter()
         .flatten()
         .flatten()
         .filter(|entry| drive_of_backup(&entry.file_name().to_string_lossy()) == Some(key))
         .map(|entry| entry.path())
-        .collect()
+        .collect();
+    sort_by_age(&mut named, &chrono::Local);
+    named
 }
 
-/// Now, as the drive records its last backup (RFC 3339, local time).
+/// Orders backups by the instant their names say, oldest first (then by name): UTC names sort by their text
+/// anyway, but a name from before them is in the local time of the machine that took it, read in `local`.
+fn sort_by_age<Tz: chrono::TimeZone>(files: &mut [PathBuf], local: &Tz) {
+    files.sort_by_cached_key(|file| {
+        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        (taken_at(&name, local), file.clone())
+    });
+}
+
+/// When the backup of this name was taken: its stamp in UTC (`…-20261202-120438.123Z-…`), or, from before
+/// backups were named in UTC, in the local time of the machine that took it, read in `local` (`None` for a
+/// name that is no backup's, or a local time that did not exist there).
+fn taken_at<Tz: chrono::TimeZone>(name: &str, local: &Tz) -> Option<chrono::DateTime<chrono::Utc>> {
+    let parsed = BackupName::parse(name)?;
+    let (time, utc) = match parsed.time.strip_suffix('Z') {
+        Some(time) => (time, true),
+        None => (parsed.time, false),
+    };
+    let naive = chrono::NaiveDateTime::parse_from_str(&format!("{}{time}", parsed.date), "%Y%m%d%H%M%S%.3f").ok()?;
+    if utc {
+        return Some(naive.and_utc());
+    }
+    local.from_local_datetime(&naive).earliest().map(|t| t.with_timezone(&chrono::Utc))
+}
+
+/// Now, as the drive records its last backup (RFC 3339, UTC): the instant, whichever zone the laptop is in.
 fn now_stamp() -> String {
-    chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+    super::instant::to_text(chrono::Utc::now())
 }
 
-/// An automatic backup's file name: `<drive>-<YYYYMMDD>-<HHMMSS.mmm>-<reason>.db`.
+/// An automatic backup's file name: `<drive>-<YYYYMMDD>-<HHMMSS.mmm>Z-<reason>.db`, in UTC, so the names of one
+/// drive's backups sort by age whichever zone each laptop that took one was set to.
 fn backup_name(key: &str, reason: &str) -> String {
-    let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S%.3f");
+    let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S%.3fZ");
     format!("{key}-{stamp}-{reason}.db")
 }
 
@@ -308,15 +340,18 @@ pub fn drive_of_backup(name: &str) -> Option<&str> {
     BackupName::parse(name).filter(|b| b.leftover.is_none()).map(|b| b.drive)
 }
 
-/// An automatic backup's file name taken apart: `<drive>-<YYYYMMDD>-<HHMMSS.mmm>-<reason>.db`, or what a
-/// backup killed while it was written left under a name of its own. The reason is lower-case letters and the
-/// stamp has a fixed shape, so the drive part is found exactly: `school-2024-20261201-093000.000-import.db`
-/// belongs to `school-2024`, never to `school`.
+/// An automatic backup's file name taken apart: `<drive>-<YYYYMMDD>-<HHMMSS.mmm>Z-<reason>.db` (UTC; before,
+/// without the `Z`, local time), or what a backup killed while it was written left under a name of its own.
+/// The reason is lower-case letters and the stamp has a fixed shape, so the drive part is found exactly:
+/// `school-2024-20261201-093000.000Z-import.db` belongs to `school-2024`, never to `school`.
 #[derive(Debug, PartialEq, Eq)]
 struct BackupName<'a> {
     drive: &'a str,
     /// The finished copy's file name (without `-journal` or `.canbao-partial`).
     copy: &'a str,
+    /// `YYYYMMDD` and `HHMMSS.mmm`, the time ending in `Z` when it is UTC.
+    date: &'a str,
+    time: &'a str,
     leftover: Option<Leftover>,
 }
 
@@ -346,11 +381,12 @@ impl<'a> BackupName<'a> {
             return None;
         }
         let (rest, time) = rest.rsplit_once('-')?;
-        let time_ok = time.len() == 10
-            && time.bytes().enumerate().all(|(i, b)| if i == 6 { b == b'.' } else { b.is_ascii_digit() });
+        let clock = time.strip_suffix('Z').unwrap_or(time);
+        let time_ok = clock.len() == 10
+            && clock.bytes().enumerate().all(|(i, b)| if i == 6 { b == b'.' } else { b.is_ascii_digit() });
         let (drive, date) = rest.rsplit_once('-')?;
         let date_ok = date.len() == 8 && date.bytes().all(|b| b.is_ascii_digit());
-        (time_ok && date_ok && !drive.is_empty()).then_some(BackupName { drive, copy, leftover })
+        (time_ok && date_ok && !drive.is_empty()).then_some(BackupName { drive, copy, date, time, leftover })
     }
 }
 
@@ -510,7 +546,13 @@ mod tests {
         let parsed = BackupName::parse("school-2024-20261201-093000.123-import.db").expect("a backup");
         assert_eq!(
             parsed,
-            BackupName { drive: "school-2024", copy: "school-2024-20261201-093000.123-import.db", leftover: None }
+            BackupName {
+                drive: "school-2024",
+                copy: "school-2024-20261201-093000.123-import.db",
+                date: "20261201",
+                time: "093000.123",
+                leftover: None
+            }
         );
         let journal = BackupName::parse("school-20261201-093000.123-daily.db-journal").expect("a journal");
         assert_eq!((journal.drive, journal.leftover), ("school", Some(Leftover::Journal)));
@@ -528,6 +570,8 @@ mod tests {
             "school-2024.db",
             "school-20261201-093000-import.db",
             "school-20261201-093000.123-Import.db",
+            "school-20261201-093000.123z-import.db",
+            "school-20261201-093000.123ZZ-import.db",
             "-20261201-093000.123-import.db",
             "notes.txt",
         ] {
@@ -535,6 +579,65 @@ mod tests {
         }
         assert_eq!(backup_key(Path::new("/x/school.db")), "school");
         assert_eq!(backup_key(Path::new("/x/school.sqlite")), "school.sqlite");
+    }
+
+    /// The last backup as a window in New York shows it, taken by a window in Shanghai (old drives stamped it
+    /// with the local offset) or by this canbao (UTC): the instant, in the viewer's zone.
+    #[test]
+    fn the_last_backup_is_shown_in_the_viewers_zone_however_it_was_stamped() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("drive.db")).unwrap();
+        assert_eq!(store.last_backup().unwrap(), None);
+        store.set_fixed_clock("2026-12-02T07:12:00-05:00");
+        for stamp in ["2026-12-02T20:11:02+08:00", "2026-12-02T12:11:02Z"] {
+            store.set_meta("last_backup", stamp).unwrap();
+            assert_eq!(store.last_backup().unwrap().as_deref(), Some("2026-12-02 07:11"), "{stamp}");
+        }
+        store.backup_now("test").unwrap();
+        let stamp = store.meta("last_backup").unwrap().unwrap_or_default();
+        assert!(stamp.ends_with('Z') && crate::store::instant::parse(&stamp).is_some(), "stored in UTC: {stamp}");
+    }
+
+    /// The daily backup is due once the last one was taken before today here, whatever zone its stamp names.
+    #[test]
+    fn the_daily_backup_reads_the_last_ones_instant() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("drive.db")).unwrap();
+        // Now, written at the two ends of the world's zones: 26 hours apart, so their dates always differ.
+        for hours in [14, -12] {
+            let zone = chrono::FixedOffset::east_opt(hours * 3600).unwrap();
+            let now = chrono::Utc::now().with_timezone(&zone).to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+            store.set_meta("last_backup", &now).unwrap();
+            assert_eq!(store.backup_if_due().unwrap(), None, "taken just now: {now}");
+        }
+        let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).to_rfc3339();
+        store.set_meta("last_backup", &yesterday).unwrap();
+        assert!(store.backup_if_due().unwrap().is_some(), "{yesterday}");
+    }
+
+    /// Backups are named in UTC, so their names sort by age whichever zone took them; names from before, in the
+    /// local time of the machine that took them, still read as backups and take their place by their instant.
+    #[test]
+    fn backup_names_are_in_utc_and_old_local_names_take_their_place_by_age() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("school.db")).unwrap();
+        let written = store.backup_now("import").unwrap().expect("written");
+        let name = written.file_name().unwrap().to_string_lossy().into_owned();
+        let parsed = BackupName::parse(&name).expect("a backup's name");
+        assert_eq!((parsed.drive, parsed.time.len(), parsed.time.ends_with('Z')), ("school", 11, true), "{name}");
+        let taken = taken_at(&name, &chrono::Local).expect("its instant");
+        assert!((chrono::Utc::now() - taken).num_seconds().abs() < 60, "{name}: {taken}");
+        // Shanghai wrote 20:10:15 local (12:10:15 UTC) before this canbao; this one wrote 12:11:00 UTC after.
+        let shanghai = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
+        let (old, new) = ("school-20261202-201015.123-manual.db", "school-20261202-121100.456Z-merge.db");
+        assert_eq!(drive_of_backup(old), Some("school"));
+        assert_eq!(drive_of_backup(new), Some("school"));
+        let at = |name: &str| taken_at(name, &shanghai).map(|t| t.to_rfc3339());
+        assert_eq!(at(old).as_deref(), Some("2026-12-02T12:10:15.123+00:00"));
+        assert_eq!(at(new).as_deref(), Some("2026-12-02T12:11:00.456+00:00"));
+        let mut names = vec![PathBuf::from(new), PathBuf::from(old)];
+        sort_by_age(&mut names, &shanghai);
+        assert_eq!(names, [PathBuf::from(old), PathBuf::from(new)], "by instant, not by text");
     }
 
     #[test]

@@ -162,9 +162,10 @@ fn plain_file(path: &Path) -> bool {
 
 /// Of `named` (files named as this drive's finished backups), the ones that are its backups: plain files,
 /// canbao drives, earlier states of this drive or empty (or later states of it and diverged from it too, with
-/// `diverged`: listed for restoring, never removed), in name order, which is age order.
+/// `diverged`: listed for restoring, never removed), in the order given: oldest first, as
+/// `backup::named_backups` gives them (by the instant each name says, not by the name's text).
 pub fn own_backups(history: &DriveHistory, named: Vec<PathBuf>, diverged: bool) -> Vec<PathBuf> {
-    let mut own: Vec<PathBuf> = named
+    named
         .into_iter()
         .filter(|p| plain_file(p))
         .filter(|p| match history.kinship(p) {
@@ -172,9 +173,7 @@ pub fn own_backups(history: &DriveHistory, named: Vec<PathBuf>, diverged: bool) 
             Kinship::LaterState | Kinship::Diverged => diverged,
             Kinship::Other => false,
         })
-        .collect();
-    own.sort();
-    own
+        .collect()
 }
 
 /// Removes the oldest of this drive's backups among `named` beyond `keep`. Only earlier states of this drive
@@ -388,7 +387,7 @@ mod tests {
         assert_eq!(history.kinship(&two), Kinship::LaterState);
         assert_eq!(history.kinship(&theirs), Kinship::Other);
         assert_eq!(history.kinship(&dir.path().join("missing.db")), Kinship::Other);
-        let named = vec![two.clone(), one.clone(), empty.clone(), theirs.clone()];
+        let named = vec![empty.clone(), one.clone(), two.clone(), theirs.clone()];
         assert_eq!(own_backups(&history, named.clone(), true), [empty.clone(), one.clone(), two.clone()]);
         assert_eq!(own_backups(&history, named.clone(), false), [empty.clone(), one.clone()]);
         drop(history);

@@ -64,7 +64,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     ]));
     // In place of a blank line, so the class table keeps its rows.
     let backup = match app.last_backup.as_deref() {
-        Some(at) => fill(t.dash_backup, &[&at.get(..16).unwrap_or(at).replace('T', " ")]),
+        Some(at) => fill(t.dash_backup, &[&at]),
         None => t.dash_no_backup.to_owned(),
     };
     let file = match app.store.path() {
