@@ -601,6 +601,42 @@ fn template_export_is_two_files() {
     assert!(err.contains("default"), "{err}");
 }
 
+/// A drive holding a text longer than one Excel cell (stored before imports held cells to it, or by another
+/// program): every form is still written, the cell cut and marked, and the export names the pupil and field.
+#[test]
+fn a_text_longer_than_an_excel_cell_is_cut_and_named_and_no_form_fails() {
+    let (dir, db) = drive_with_progress();
+    {
+        let conn = rusqlite::Connection::open(&db).expect("open");
+        let changed =
+            conn.execute("UPDATE students SET phone = ?1 WHERE name = '孙语'", ["1".repeat(40_000)]).expect("update");
+        assert_eq!(changed, 1);
+    }
+    let out = dir.path().join("forms");
+    let said = ok(canbao(&db).args(["export", "sheet", "--out"]).arg(&out));
+    assert!(said.contains("孙语") && said.contains("40000") && said.contains("超过 Excel 单元格的上限"), "{said}");
+    let file = said.lines().find_map(|l| l.strip_prefix("已导出 (written): ")).map(PathBuf::from).expect("file");
+    let book = workbook(&file);
+    let phone = book[0].1.iter().flatten().find_map(|c| match c {
+        Data::String(s) if s.starts_with("1111") => Some(s.clone()),
+        _ => None,
+    });
+    let phone = phone.expect("the phone cell");
+    assert!(phone.ends_with("…（已截断）"), "{}", &phone[phone.len() - 40..]);
+    assert_eq!(phone.encode_utf16().count(), 32_767);
+    // The template's two files are both written.
+    let said = ok(canbao(&db).args(["export", "template", "--out"]).arg(dir.path().join("template")));
+    assert_eq!(said.lines().filter(|l| l.starts_with("已导出 (written): ")).count(), 2, "{said}");
+    assert!(said.contains("孙语"), "{said}");
+    for kind in ["ledgers", "classes", "special", "summary"] {
+        ok(canbao(&db).args(["export", kind, "--out"]).arg(dir.path().join(kind)));
+    }
+    // In English, English only.
+    let said = ok(canbao(&db).args(["--lang", "en", "export", "sheet", "--out"]).arg(dir.path().join("en")));
+    let line = said.lines().find(|l| l.contains("40000")).expect("the cut is said");
+    assert!(line.contains("more than an Excel cell holds") && !line.contains("超过"), "{line}");
+}
+
 /// Numbers a spreadsheet rounded go to the agencies flagged in 备注, as every other number that failed the check:
 /// 450205201702261000 even passes the check digit, yet it is not the pupil's number.
 #[test]

@@ -39,7 +39,7 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
             let name = sheet::default_file_name(school.as_deref(), opts.date, opts.format, opts.mask);
             let target = forms::out_file(out.as_deref(), &name);
             let (path, graduates) = sheet::export_sheet(&store, &target, &opts)?;
-            say_graduates(forms::classes::graduates_note(graduates, forms::classes::SHEET_FORM), to_stdout);
+            say_beside(forms::classes::graduates_note(graduates, forms::classes::SHEET_FORM), to_stdout);
             vec![path]
         }
         other => {
@@ -56,7 +56,7 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
                 ExportKind::Special => forms::special::export_special(&input, out)?,
                 ExportKind::Classes => {
                     let (paths, graduates) = forms::classes::export_classes(&input, out)?;
-                    say_graduates(forms::classes::graduates_note(graduates, forms::classes::CLASS_FORM), to_stdout);
+                    say_beside(forms::classes::graduates_note(graduates, forms::classes::CLASS_FORM), to_stdout);
                     paths
                 }
                 ExportKind::Summary => forms::summary::export_summary(&input, out)?,
@@ -70,6 +70,14 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
         }
     };
     made.keep();
+    // Cells too long for one Excel cell, cut and marked: named with their pupil, so the drive can be corrected.
+    for path in &written {
+        for cut in crate::io::export::take_cut_cells(path) {
+            let both = cut.message();
+            let en = crate::words::in_language(&both, crate::tui::Language::En).to_owned();
+            say_beside(Some((both, en)), to_stdout);
+        }
+    }
     if !to_stdout {
         paperwork::print_written(&written);
         return Ok(());
@@ -144,9 +152,10 @@ impl Drop for ScratchDir {
 }
 
 /// A class the drive does not have is refused, naming the nearest ones, rather than exporting an empty form.
-/// The graduates a form left out; with `--out -` the form itself goes to standard output, so the note goes
+/// A note on the export (the graduates a form left out, a cell cut to fit); with `--out -` the form itself goes to
+/// standard output, so the note goes
 /// beside it.
-fn say_graduates(note: Option<(String, String)>, to_stdout: bool) {
+fn say_beside(note: Option<(String, String)>, to_stdout: bool) {
     if let Some((both, en)) = note {
         if to_stdout {
             eprintln!("{}", super::pick(&both, &en));

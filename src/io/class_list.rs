@@ -808,7 +808,7 @@ impl RowReader<'_> {
         let no_id = Cell::Empty;
         let id_cell = map.get(Column::IdNumber, row).unwrap_or(&no_id);
         // Cleaned once: the skip test, the stored raw text and the check all read it.
-        let id_raw = id_cell.text();
+        let mut id_raw = id_cell.text();
         match self.row_kind(map, row, &name, id_cell, &id_raw) {
             RowKind::Pupil => {}
             RowKind::Flagged(message) => self.problem(file, sheet, row_no, "", message),
@@ -826,6 +826,9 @@ impl RowReader<'_> {
         for message in odd_characters(row) {
             self.problem(file, sheet, row_no, "", message.into());
         }
+        // A cell far longer than any ID number (a pasted blob) holds none: the pupil keeps no ID from it, and
+        // the report quotes its start, so no form is ever asked to write it.
+        let id_blob = (id_raw.chars().nth(MAX_ID_CHARS).is_some()).then(|| std::mem::take(&mut id_raw));
         let id: IdCheck = match id_cell {
             Cell::Number(f) => id_number::check_numeric_cell(*f, self.today),
             _ => id_number::check(&id_raw, self.today),
@@ -842,7 +845,20 @@ impl RowReader<'_> {
         // canbao's own mask (a list exported for a teacher) is no typing error: the import matches it to the
         // pupil it stands for, or leaves the row out and says so (`masked_left_out`).
         let masked = id_number::masked_ends(&id.normalized).is_some();
-        if let (Err(p), false) = (&id.result, masked) {
+        if let Some(blob) = &id_blob {
+            let (count, shown) = (blob.chars().count(), quoted(blob));
+            self.problem(
+                file,
+                sheet,
+                row_no,
+                &header_of(Column::IdNumber),
+                format!(
+                    "单元格有 {count} 个字符，不是身份证号码：身份证号码留空，学生已导入并标记；单元格内容为“{shown}” \
+                     (the cell holds {count} characters, no ID number: the ID is left empty, the pupil imported and \
+                     flagged)"
+                ),
+            );
+        } else if let (Err(p), false) = (&id.result, masked) {
             self.problem(
                 file,
                 sheet,
@@ -866,7 +882,13 @@ impl RowReader<'_> {
             Some(sheet_grade) => class_label::with_sheet_grade(sheet_grade, (grade, class)),
             None => (grade, class),
         };
-        let phone = text(Column::Phone).map(|p| clean_phone(&p)).unwrap_or_default();
+        let mut phone = text(Column::Phone).map(|p| clean_phone(&p)).unwrap_or_default();
+        if let Some((message, kept)) = odd_phone(&phone) {
+            self.problem(file, sheet, row_no, &header_of(Column::Phone), message);
+            if !kept {
+                phone.clear();
+            }
+        }
         // Which school the file itself names (command line, a school column, the title), if any; a pupil
         // already on the drive only changes school when the file says so.
         let named_school = match (school_forced, text(Column::School)) {
@@ -880,7 +902,7 @@ impl RowReader<'_> {
         {
             self.report.schools.push(named.clone());
         }
-        let school = named_school.unwrap_or_else(|| default_school.to_owned());
+        let mut school = named_school.unwrap_or_else(|| default_school.to_owned());
         let insured = text(Column::Enrolled).is_some_and(|v| self.synonyms.is_yes(&v));
         // The header is looked up only for a row that has categories: it is quoted only when one is unknown.
         let categories = match text(Column::Category) {
@@ -893,6 +915,22 @@ impl RowReader<'_> {
             && let Some(message) = sex_mismatch(&sex_text, valid.sex)
         {
             self.problem(file, sheet, row_no, &header_of(Column::Sex), message);
+        }
+        let (mut grade, mut class) = (grade, class);
+        // What a form writes in one cell is kept within what one Excel cell holds, so every form can be written.
+        // The class is written as grade and class together.
+        let class_header = || match header_of(Column::Class) {
+            h if h.is_empty() => header_of(Column::GradeClass),
+            h => h,
+        };
+        if let Some(message) = cap_stored(&mut school, MAX_STORED_CHARS) {
+            self.problem(file, sheet, row_no, &header_of(Column::School), message);
+        }
+        if let Some(message) = cap_stored(&mut grade, MAX_STORED_CHARS) {
+            self.problem(file, sheet, row_no, &class_header(), message);
+        }
+        if let Some(message) = cap_stored(&mut class, MAX_STORED_CHARS - grade.chars().count()) {
+            self.problem(file, sheet, row_no, &class_header(), message);
         }
         let source = source_of(file, &sheet.name, row_no);
         let classless = grade.is_empty() && class.is_empty();
@@ -1100,6 +1138,80 @@ fn overlong_cell(sheet: &Sheet, map: &HeaderMap, row: &[Cell], name_cell: Option
         t.len().div_ceil(1024)
     );
     Some((header, message))
+}
+
+/// The most characters a stored text keeps: what one Excel cell holds, so every form can write it.
+pub const MAX_STORED_CHARS: usize = 32_767;
+
+/// An ID cell longer than this holds no ID number: 18 characters, with room for `="…"`, spaces and a note.
+const MAX_ID_CHARS: usize = 50;
+
+/// A phone cell longer than this after cleaning is no phone number (11 digits, 12 with an area code and
+/// extension), and is said.
+const MAX_PHONE_CHARS: usize = 20;
+
+/// A phone cell longer than this is not kept at all: two numbers with a word between them fit, a pasted
+/// paragraph does not, and it is quoted in the report instead.
+const MAX_PHONE_KEPT: usize = 64;
+
+/// The characters of a cell a report quotes at most.
+const QUOTED_CHARS: usize = 50;
+
+/// A cell's text as a report quotes it: the first characters and the whole length when it is long, so a
+/// pasted paragraph (or a 10 MB header cell) is one line and not the paragraph again.
+pub fn quoted(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(QUOTED_CHARS) {
+        Some((end, _)) => std::borrow::Cow::Owned(format!(
+            "{}…（共 {} 字）",
+            text.get(..end).unwrap_or_default(),
+            text.chars().count()
+        )),
+        None => std::borrow::Cow::Borrowed(text),
+    }
+}
+
+/// A phone cell (cleaned) that does not look like a phone number: the line that says so, and whether the text
+/// is kept (a short one, such as two numbers or a word beside the number, is kept for the operator to read; a
+/// long one is left out). Digitless words such as 无 are no number and not said.
+fn odd_phone(phone: &str) -> Option<(String, bool)> {
+    let count = phone.chars().count();
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    let letters = phone.chars().any(|c| c.is_ascii_alphabetic());
+    let odd = count > MAX_PHONE_CHARS || (digits > 0 && digits < 7) || (digits > 0 && letters);
+    if !odd {
+        return None;
+    }
+    let shown = quoted(phone);
+    Some(if count > MAX_PHONE_KEPT {
+        (
+            format!(
+                "联系电话有 {count} 个字符，不是电话号码，未导入（此项留空），学生已导入；单元格内容为“{shown}” \
+                 (the phone cell holds {count} characters, no phone number: left empty, the pupil imported)"
+            ),
+            false,
+        )
+    } else {
+        (
+            format!(
+                "联系电话“{shown}”不像电话号码，已按原样导入，请核对 (the phone does not look like a phone number: \
+                 imported as written, check it)"
+            ),
+            true,
+        )
+    })
+}
+
+/// Cuts a text to `limit` characters (at most [`MAX_STORED_CHARS`]), saying so: what a form writes in one cell
+/// must fit one Excel cell.
+fn cap_stored(value: &mut String, limit: usize) -> Option<String> {
+    let (end, _) = value.char_indices().nth(limit)?;
+    let count = value.chars().count();
+    value.truncate(end);
+    Some(format!(
+        "单元格有 {count} 个字符，超过 Excel 单元格的上限 {MAX_STORED_CHARS} 字，只导入了前 {MAX_STORED_CHARS} 字，请核对 \
+         (the cell holds {count} characters, more than an Excel cell holds: only the first {MAX_STORED_CHARS} were \
+         imported; check it)"
+    ))
 }
 
 /// Where a row came from, as `Incoming::source` keeps it: "file:row", or "file[sheet]:row" in a workbook.
@@ -1547,5 +1659,42 @@ mod tests {
         let sheet = Sheet { name: "三年级2班".into(), rows: vec![header, odd] };
         let plan = plan_sheets(vec![("b.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
         assert_eq!(plan.rows.len(), 1);
+    }
+
+    #[test]
+    fn a_cell_no_form_could_write_is_said_and_never_kept_whole() {
+        let header = ["姓名", "身份证号码", "班级", "联系电话"].map(text).to_vec();
+        let blob_id = "4".repeat(40_000);
+        let blob_phone = "1".repeat(40_000);
+        let long_class = "x".repeat(40_000);
+        let rows = vec![
+            header,
+            vec![text("王五"), text(&blob_id), text("一年级1班"), text("13800138000")],
+            vec![text("张三"), text("450202201703051233"), text("一年级1班"), text(&blob_phone)],
+            vec![text("李四"), text("450202201704062348"), text(&long_class), text("13800138000/13900139000")],
+            vec![text("赵六"), text("450202201603051236"), text("一年级1班"), text("无")],
+        ];
+        let sheet = Sheet { name: "一班".into(), rows };
+        let plan = plan_sheets(vec![("a.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
+        assert_eq!(plan.rows.len(), 4, "every pupil kept: {:?}", plan.report.problems);
+        let at = |row: usize, column: &str| {
+            plan.report.problems.iter().find(|p| p.row == row && p.column == column).map(|p| p.message.clone())
+        };
+        // The ID blob: no ID kept, the cell quoted short with its length.
+        assert_eq!(plan.rows[0].id_raw, "");
+        let said = at(2, "身份证号码").unwrap();
+        assert!(said.contains("40000 个字符") && said.contains("…（共 40000 字）") && said.len() < 600, "{said}");
+        // The phone blob: imported with no phone, and said (it used to be imported without a word).
+        assert_eq!(plan.rows[1].phone, "");
+        let said = at(3, "联系电话").unwrap();
+        assert!(said.contains("40000 个字符") && said.len() < 600, "{said}");
+        // A class past what an Excel cell holds is cut to it, and said.
+        assert_eq!(class_label::join(&plan.rows[2].grade, &plan.rows[2].class).chars().count(), MAX_STORED_CHARS);
+        assert!(at(4, "班级").unwrap().contains("32767"), "{:?}", plan.report.problems);
+        // Two numbers in one cell: kept as written, and said.
+        assert_eq!(plan.rows[2].phone, "13800138000/13900139000");
+        assert!(at(4, "联系电话").unwrap().contains("不像电话号码"));
+        // 无 is no number: nothing to say.
+        assert_eq!(at(5, "联系电话"), None);
     }
 }

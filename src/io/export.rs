@@ -179,9 +179,103 @@ pub fn print_setup(
 
 struct SheetState {
     columns: usize,
+    /// The table's column titles, to name the field of a cell cut to fit ([`CutCell`]).
+    titles: Vec<String>,
+    /// The column holding the pupil's name (its title has 姓名), to name the pupil of a cut cell.
+    name_column: Option<usize>,
     next_row: u32,
     /// The height of the table's rows in points, when they are written on (a signature column).
     row_height: Option<f64>,
+}
+
+impl SheetState {
+    fn new(columns: &[ColumnSpec], next_row: u32) -> Self {
+        let titles: Vec<String> = columns.iter().map(|c| c.title.clone()).collect();
+        let name_column = titles.iter().position(|t| t.contains("姓名"));
+        SheetState { columns: columns.len(), titles, name_column, next_row, row_height: None }
+    }
+}
+
+/// The most UTF-16 units Excel (and the workbook writer) keeps in one cell.
+pub const EXCEL_CELL_UNITS: usize = 32_767;
+
+/// A cell of an XLSX export cut to fit one Excel cell: where it is and how long it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CutCell {
+    pub file: PathBuf,
+    pub sheet: String,
+    /// The row as Excel numbers it.
+    pub row: u32,
+    /// The column's title; empty for a title or label line above a table.
+    pub column: String,
+    /// The pupil of the row (its 姓名 cell), when the table has one.
+    pub pupil: String,
+    /// The text's length in characters before it was cut.
+    pub chars: usize,
+}
+
+impl CutCell {
+    /// The line an export prints for it, Chinese then English in brackets.
+    pub fn message(&self) -> String {
+        let CutCell { file, sheet, row, column, pupil, chars } = self;
+        let file = file.display();
+        let pupil = if pupil.is_empty() { String::new() } else { format!(" {pupil}") };
+        let column_zh = if column.is_empty() { String::new() } else { format!("「{column}」") };
+        let column_en = if column.is_empty() { String::new() } else { format!(" \"{column}\"") };
+        format!(
+            "{file} [{sheet}] 第 {row} 行{pupil}{column_zh}：内容有 {chars} 字，超过 Excel 单元格的上限，已截断，\
+             单元格末尾标有“{CUT_MARK}”；请在数据文件中改正此项 ({file} [{sheet}] row {row}{pupil}{column_en}: \
+             {chars} characters, more than an Excel cell holds: cut, and marked at its end; correct it in the drive)"
+        )
+    }
+}
+
+/// What ends a cell cut to fit, so the form itself shows that something is missing.
+pub const CUT_MARK: &str = "…（已截断）";
+
+/// Cells cut by exports of this process, not yet taken by the one that asked for the export
+/// ([`take_cut_cells`]). Kept beside the forms' results rather than in them: a cut is a rare note on a file
+/// that was written, and every form returns only the files it wrote.
+static CUT_CELLS: std::sync::Mutex<Vec<CutCell>> = std::sync::Mutex::new(Vec::new());
+
+/// The cells cut to fit in the files `under` (a file, or a folder the files were written in), taken out.
+pub fn take_cut_cells(under: &Path) -> Vec<CutCell> {
+    let mut all = CUT_CELLS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let (taken, kept) = std::mem::take(&mut *all).into_iter().partition(|c| c.file.starts_with(under));
+    *all = kept;
+    taken
+}
+
+/// `text` as one Excel cell holds it: past the limit, cut with [`CUT_MARK`] at the end; `Some` length in
+/// characters when it was cut.
+fn fit_cell(text: &str) -> (std::borrow::Cow<'_, str>, Option<usize>) {
+    // Bytes are at least UTF-16 units / 2 ... a text of fewer bytes than the limit always fits.
+    if text.len() <= EXCEL_CELL_UNITS || text.encode_utf16().count() <= EXCEL_CELL_UNITS {
+        return (std::borrow::Cow::Borrowed(text), None);
+    }
+    let room = EXCEL_CELL_UNITS - CUT_MARK.encode_utf16().count();
+    let mut units = 0;
+    let mut end = 0;
+    for (at, c) in text.char_indices() {
+        units += c.len_utf16();
+        if units > room {
+            break;
+        }
+        end = at + c.len_utf8();
+    }
+    let cut = format!("{}{CUT_MARK}", text.get(..end).unwrap_or_default());
+    (std::borrow::Cow::Owned(cut), Some(text.chars().count()))
+}
+
+/// The workbook writer's error in words: its one message a stored text can cause said in Chinese too.
+fn xlsx_err(target: &Path, e: rust_xlsxwriter::XlsxError) -> ReadError {
+    match e {
+        rust_xlsxwriter::XlsxError::MaxStringLengthExceeded => write_err(
+            target,
+            "单元格内容超过 Excel 的上限 32767 字 (a cell holds more than Excel's limit of 32,767 characters)",
+        ),
+        other => write_err(target, other),
+    }
 }
 
 fn write_err(target: &Path, e: impl std::fmt::Display) -> ReadError {
@@ -197,6 +291,20 @@ fn csv_err(target: &Path, e: csv::Error) -> ReadError {
         csv::ErrorKind::Io(io) => io_err(target, io),
         other => write_err(target, format!("{other:?}")),
     }
+}
+
+/// A title or label line's text as one cell holds it, a cut noted with its row.
+fn fit_line<'t>(target: &Path, sheet: &Worksheet, row: u32, text: &'t str) -> std::borrow::Cow<'t, str> {
+    let (text, cut) = fit_cell(text);
+    if let Some(chars) = cut {
+        let (file, sheet) = (target.to_owned(), sheet.name());
+        note_cut(CutCell { file, sheet, row: row + 1, column: String::new(), pupil: String::new(), chars });
+    }
+    text
+}
+
+fn note_cut(cut: CutCell) {
+    CUT_CELLS.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(cut);
 }
 
 /// The file a workbook is saved into, stopping at its first failed write. The zip writer inside the workbook,
@@ -527,13 +635,15 @@ impl TableWriter {
 
     fn start_table(&mut self, sheet_name: &str, preamble: &Preamble, columns: &[ColumnSpec]) -> Result<(), ReadError> {
         let target = self.target.clone();
-        let err = |e: rust_xlsxwriter::XlsxError| write_err(&target, e);
+        let err = |e: rust_xlsxwriter::XlsxError| xlsx_err(&target, e);
         if let Some(book) = self.workbook.as_mut() {
             let sheet: &mut Worksheet = book.add_worksheet_with_constant_memory().map_err(err)?;
             sheet.set_name(unique_sheet_name(sheet_name, &mut self.sheet_names)).map_err(err)?;
             let last_col = (columns.len().max(1) - 1) as u16;
             let mut row = 0u32;
             if let Some(title) = &preamble.title {
+                let title = fit_line(&target, sheet, row, title);
+                let title = title.as_ref();
                 sheet.set_row_height(row, 28).map_err(err)?;
                 if last_col > 0 {
                     sheet.merge_range(row, 0, row, last_col, title, &self.formats.title).map_err(err)?;
@@ -543,7 +653,7 @@ impl TableWriter {
                 row += 1;
             }
             for line in &preamble.lines {
-                spread_line(sheet, row, columns.len(), line, &Format::new()).map_err(err)?;
+                spread_line(&target, sheet, row, columns.len(), line, &Format::new()).map_err(err)?;
                 row += 1;
             }
             for (i, c) in columns.iter().enumerate() {
@@ -553,7 +663,7 @@ impl TableWriter {
             sheet.set_freeze_panes(row + 1, 0).map_err(err)?;
             let landscape = needs_landscape(columns.iter().map(|c| c.width));
             print_setup(sheet, landscape, Some((0, row)), last_col).map_err(err)?;
-            self.sheet = Some(SheetState { columns: columns.len(), next_row: row + 1, row_height: None });
+            self.sheet = Some(SheetState::new(columns, row + 1));
         } else if let Some(w) = self.csv.as_mut() {
             let e = |e: csv::Error| csv_err(&target, e);
             if self.sheets_started > 0 {
@@ -570,7 +680,7 @@ impl TableWriter {
                 w.write_record(line.iter().map(|c| neutralise_formula(c).into_owned())).map_err(e)?;
             }
             w.write_record(columns.iter().map(|c| c.title.as_str())).map_err(e)?;
-            self.sheet = Some(SheetState { columns: columns.len(), next_row: 0, row_height: None });
+            self.sheet = Some(SheetState::new(columns, 0));
         }
         self.sheets_started += 1;
         Ok(())
@@ -585,18 +695,31 @@ impl TableWriter {
         let state = sheet.as_mut().ok_or_else(|| write_err(target, "no table started"))?;
         debug_assert!(cells.len() <= state.columns);
         if let Some(book) = workbook.as_mut() {
-            let sheet = book.worksheet_from_index(*sheets_started - 1).map_err(|e| write_err(target, e))?;
+            let sheet = book.worksheet_from_index(*sheets_started - 1).map_err(|e| xlsx_err(target, e))?;
             let row = state.next_row;
             if let Some(height) = state.row_height {
-                sheet.set_row_height(row, height).map_err(|e| write_err(target, e))?;
+                sheet.set_row_height(row, height).map_err(|e| xlsx_err(target, e))?;
             }
             // Short rows are ruled to the table's width, so a printed row has every line.
             let blanks = (cells.len()..state.columns).map(|_| &Out::Empty);
             for (i, cell) in cells.iter().chain(blanks).enumerate() {
                 let col = i as u16;
                 match cell {
-                    Out::Text(s) => sheet.write_string_with_format(row, col, s, &formats.text),
-                    Out::Str(s) => sheet.write_string_with_format(row, col, *s, &formats.text),
+                    Out::Text(_) | Out::Str(_) => {
+                        let (text, cut) = fit_cell(cell.text().unwrap_or_default());
+                        if let Some(chars) = cut {
+                            let pupil = state.name_column.and_then(|at| cells.get(at)?.text()).unwrap_or_default();
+                            note_cut(CutCell {
+                                file: target.clone(),
+                                sheet: sheet.name(),
+                                row: row + 1,
+                                column: state.titles.get(i).cloned().unwrap_or_default(),
+                                pupil: fit_cell(pupil).0.chars().take(50).collect(),
+                                chars,
+                            });
+                        }
+                        sheet.write_string_with_format(row, col, text, &formats.text)
+                    }
                     Out::Number(n) => sheet.write_number_with_format(row, col, *n, &formats.number),
                     Out::Date(d) => match excel_date(*d) {
                         Some(date) => sheet.write_date_with_format(row, col, date, &formats.date),
@@ -609,7 +732,7 @@ impl TableWriter {
                     }
                     Out::Empty => sheet.write_blank(row, col, &formats.blank),
                 }
-                .map_err(|e| write_err(target, e))?;
+                .map_err(|e| xlsx_err(target, e))?;
             }
             state.next_row += 1;
         } else if let Some(w) = csv.as_mut() {
@@ -644,14 +767,14 @@ impl TableWriter {
     fn write_sign_lines(&mut self, lines: &[Vec<String>]) -> Result<(), ReadError> {
         let TableWriter { target, workbook, sheet, sheets_started, formats, .. } = self;
         let (Some(book), Some(state)) = (workbook.as_mut(), sheet.as_mut()) else { return Ok(()) };
-        let err = |e: rust_xlsxwriter::XlsxError| write_err(target, e);
+        let err = |e: rust_xlsxwriter::XlsxError| xlsx_err(target, e);
         let sheet = book.worksheet_from_index(*sheets_started - 1).map_err(err)?;
         // A blank row between the table and the lines.
         let mut row = state.next_row + 1;
         for line in lines {
             // Before the row's cells: in constant-memory mode a row's height set after them is written twice.
             sheet.set_row_height(row, 30).map_err(err)?;
-            spread_line(sheet, row, state.columns, line, &formats.foot).map_err(err)?;
+            spread_line(target, sheet, row, state.columns, line, &formats.foot).map_err(err)?;
             row += 1;
         }
         // A plain row last: rust_xlsxwriter's constant-memory mode writes a sheet's last row twice when it has a
@@ -665,7 +788,7 @@ impl TableWriter {
     /// and written the same way. XLSX only.
     pub fn free_sheet(&mut self, name: &str) -> Result<&mut Worksheet, ReadError> {
         let target = self.target.clone();
-        let err = |e: rust_xlsxwriter::XlsxError| write_err(&target, e);
+        let err = |e: rust_xlsxwriter::XlsxError| xlsx_err(&target, e);
         let book = self.workbook.as_mut().ok_or_else(|| write_err(&target, "只能写入 XLSX (XLSX only)"))?;
         self.sheet = None;
         self.sheets_started += 1;
@@ -675,7 +798,13 @@ impl TableWriter {
     }
 
     /// Writes the file in place; until this returns, the target is untouched.
-    pub fn finish(mut self) -> Result<PathBuf, ReadError> {
+    pub fn finish(self) -> Result<PathBuf, ReadError> {
+        self.finish_unplaced()?.place()
+    }
+
+    /// Writes the file whole under its hidden name, to be given its real name by [`place_all`] with the other
+    /// files of the same form: a form of several files is placed only once every file is written.
+    pub fn finish_unplaced(mut self) -> Result<Unplaced, ReadError> {
         let target = self.target.clone();
         let temp = self.temp.clone().ok_or_else(|| write_err(&target, "no temporary file"))?;
         if let Some(mut book) = self.workbook.take() {
@@ -692,15 +821,52 @@ impl TableWriter {
             inner.flush().map_err(|e| io_err(&target, e))?;
             inner.get_ref().sync_all().map_err(|e| io_err(&target, e))?;
         }
-        std::fs::rename(&temp, &target).map_err(|e| io_err(&target, e))?;
+        // The hidden file is the `Unplaced`'s now: it removes it if it is never placed.
         self.temp = None;
-        private_file::restrict(&target);
-        Ok(target)
+        Ok(Unplaced { temp: Some(temp), target })
     }
 
     pub fn format(&self) -> FileFormat {
         self.format
     }
+}
+
+/// A file written whole under its hidden name, not yet given its real name; removed if dropped unplaced.
+pub struct Unplaced {
+    temp: Option<PathBuf>,
+    target: PathBuf,
+}
+
+impl Unplaced {
+    /// Gives the file its real name.
+    pub fn place(mut self) -> Result<PathBuf, ReadError> {
+        let temp = self.temp.take().ok_or_else(|| write_err(&self.target, "no temporary file"))?;
+        if let Err(e) = std::fs::rename(&temp, &self.target) {
+            private_file::remove_if_plain_file(&temp);
+            return Err(io_err(&self.target, e));
+        }
+        private_file::restrict(&self.target);
+        Ok(self.target.clone())
+    }
+}
+
+impl Drop for Unplaced {
+    fn drop(&mut self) {
+        if let Some(temp) = &self.temp {
+            private_file::remove_if_plain_file(temp);
+        }
+    }
+}
+
+/// Gives each file of a form its real name, once all are written: a form that fails half-way leaves none of
+/// its files (the agency would take the half it got for the whole).
+pub fn place_all(files: Vec<Unplaced>) -> Result<Vec<PathBuf>, ReadError> {
+    let mut placed = Vec::with_capacity(files.len());
+    // Past a failed rename, the files left are dropped, and so removed.
+    for file in files {
+        placed.push(file.place()?);
+    }
+    Ok(placed)
 }
 
 impl Drop for TableWriter {
@@ -766,6 +932,7 @@ fn remove_abandoned_parts(dir: &Path) {
 /// A line of label cells spread over a table's width: each cell spans its share of the columns, the last one
 /// the rest, so nothing is printed beyond the table.
 fn spread_line(
+    target: &Path,
     sheet: &mut Worksheet,
     row: u32,
     columns: usize,
@@ -775,6 +942,8 @@ fn spread_line(
     let last_col = (columns.max(1) - 1) as u16;
     let span = (columns / line.len().max(1)).max(1) as u16;
     for (i, cell) in line.iter().enumerate() {
+        let cell = fit_line(target, sheet, row, cell);
+        let cell = cell.as_ref();
         let first = i as u16 * span;
         if first > last_col {
             break;
@@ -832,6 +1001,62 @@ fn unique_sheet_name(name: &str, used: &mut Vec<String>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_form_of_several_files_is_placed_whole_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a.xlsx"), dir.path().join("b.xlsx"));
+        let columns = [ColumnSpec::new("姓名", 10.0), ColumnSpec::new("联系电话", 10.0)];
+        let written = |path: &Path| {
+            let mut writer = TableWriter::create(path, FileFormat::Xlsx, None).unwrap();
+            writer.begin_table("Sheet1", &Preamble::default(), &columns).unwrap();
+            writer
+        };
+        // The second file fails (here: is abandoned) after the first was written: neither is there.
+        let first = written(&a).finish_unplaced().unwrap();
+        drop(written(&b));
+        drop(first);
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert!(left.is_empty(), "{left:?}");
+        // Both written: both placed.
+        let both = vec![written(&a).finish_unplaced().unwrap(), written(&b).finish_unplaced().unwrap()];
+        assert!(!a.exists() && !b.exists());
+        assert_eq!(place_all(both).unwrap(), [a.clone(), b.clone()]);
+        assert!(a.exists() && b.exists());
+    }
+
+    #[test]
+    fn a_text_longer_than_a_cell_is_cut_marked_and_noted() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cut.xlsx");
+        let columns = [ColumnSpec::new("姓名", 10.0), ColumnSpec::new("联系电话", 10.0)];
+        let mut writer = TableWriter::create(&path, FileFormat::Xlsx, None).unwrap();
+        writer.begin_table("名单", &Preamble::default(), &columns).unwrap();
+        let long = "\u{20000}".repeat(20_000);
+        writer.row(&[Out::Str("王五"), Out::Text(long.clone())]).unwrap();
+        writer.row(&[Out::Str("张三"), Out::Str("13800138000")]).unwrap();
+        writer.finish().unwrap();
+        let cuts = take_cut_cells(dir.path());
+        assert_eq!(cuts.len(), 1, "{cuts:?}");
+        let cut = &cuts[0];
+        assert_eq!(
+            (cut.sheet.as_str(), cut.row, cut.column.as_str(), cut.pupil.as_str()),
+            ("名单", 2, "联系电话", "王五")
+        );
+        assert_eq!(cut.chars, 20_000);
+        assert!(
+            cut.message().contains("王五「联系电话」")
+                && cut.message().contains("cut.xlsx [名单] row 2 王五 \"联系电话\": 20000 characters"),
+            "{}",
+            cut.message()
+        );
+        assert!(take_cut_cells(dir.path()).is_empty(), "taken once");
+        // Cut on a character's edge, within the limit in UTF-16 units (two for each of these characters).
+        let (fit, cut) = fit_cell(&long);
+        assert_eq!(cut, Some(20_000));
+        assert!(fit.ends_with(CUT_MARK) && fit.encode_utf16().count() <= EXCEL_CELL_UNITS, "{}", fit.len());
+        assert_eq!(fit_cell("13800138000"), (std::borrow::Cow::Borrowed("13800138000"), None));
+    }
 
     #[test]
     fn sheet_names_are_unique_and_as_excel_takes_them() {

@@ -172,6 +172,12 @@ fn not_written(e: ExportError) -> FormNotWritten {
     }
 }
 
+/// The cells an export written in `stage` cut to fit one Excel cell, each a line naming the file where it goes.
+fn cut_notes(stage: &std::path::Path, folder: &std::path::Path) -> Vec<String> {
+    let (stage_name, folder_name) = (stage.display().to_string(), folder.display().to_string());
+    crate::io::export::take_cut_cells(stage).iter().map(|c| c.message().replace(&stage_name, &folder_name)).collect()
+}
+
 /// Why a job that saw its stop flag ended (replaced by `JobOutcome::Stopped` before the app sees it).
 const STOPPED: &str = "stopped";
 
@@ -330,15 +336,17 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
                     .map_err(FormNotWritten::Failed),
                 Err(e) => Err(e),
             };
+            let cut = cut_notes(&stage, folder);
             let _ = std::fs::remove_dir_all(&stage);
             unmake(folder, made && placed.is_err());
             match placed {
-                Ok((path, 0)) => JobOutcome::Exported(path),
+                Ok((path, 0)) if cut.is_empty() => JobOutcome::Exported(path),
                 Ok((path, graduates)) => JobOutcome::ExportedForm {
                     paths: vec![path],
                     skipped: forms::classes::graduates_note(graduates, forms::classes::SHEET_FORM)
                         .map(|(both, _)| both)
                         .into_iter()
+                        .chain(cut)
                         .collect(),
                 },
                 Err(FormNotWritten::Empty(lines)) => JobOutcome::NothingToExport(lines),
@@ -358,7 +366,10 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
                     unmake(&folder, made);
                     return JobOutcome::Failed(STOPPED.to_owned());
                 }
-                Ok(done) => done,
+                Ok((files, mut skipped)) => {
+                    skipped.extend(cut_notes(&stage, &folder));
+                    (files, skipped)
+                }
                 Err(not_written) => {
                     let _ = std::fs::remove_dir_all(&stage);
                     unmake(&folder, made);

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::{FormInput, out_dir, out_file};
 use crate::domain::student::{Enrollment, PaymentStatus, Student};
-use crate::io::export::{ColumnSpec, FileFormat, Out, Preamble, TableWriter, check_targets};
+use crate::io::export::{ColumnSpec, FileFormat, Out, Preamble, TableWriter, check_targets, place_all};
 use crate::io::sheet::ExportError;
 
 pub const COLUMNS: [(&str, f64); 6] =
@@ -70,11 +70,14 @@ pub fn export_classes(input: &FormInput, out: Option<&Path>) -> Result<(Vec<Path
                 paths.push(path);
             }
             check_targets(&paths, format, input.store.path())?;
+            // Every file or none.
+            let mut unplaced = Vec::with_capacity(paths.len());
             for ((class, list), path) in classes.iter().zip(&paths) {
                 let mut writer = TableWriter::create(path, format, input.store.path())?;
                 write_class(&mut writer, input, &school, class, list)?;
-                written.push(writer.finish()?);
+                unplaced.push(writer.finish_unplaced()?);
             }
+            written = place_all(unplaced)?;
         }
     }
     Ok((written, graduates.len()))

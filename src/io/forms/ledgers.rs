@@ -8,7 +8,7 @@ use super::{FormInput, categories_text, out_dir, out_file, remark_cell, yuan_cel
 use crate::domain::category::CategoryTable;
 use crate::domain::policy::{self, EnrolleeKind, Ledger, Quote, QuoteRequest};
 use crate::domain::student::{Enrollment, Student};
-use crate::io::export::{ColumnSpec, FileFormat, Out, Preamble, TableWriter, check_targets};
+use crate::io::export::{ColumnSpec, FileFormat, Out, Preamble, TableWriter, check_targets, place_all};
 use crate::io::sheet::ExportError;
 
 /// The columns every ledger starts with.
@@ -56,11 +56,14 @@ pub fn export_ledgers(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
                 .map(|ledger| dir.join(input.file_name(&school, &format!("{}台账", ledger.label_zh()), format)))
                 .collect();
             check_targets(&paths, format, input.store.path())?;
+            // Every file or none.
+            let mut unplaced = Vec::with_capacity(paths.len());
             for (ledger, path) in Ledger::ALL.into_iter().zip(&paths) {
                 let mut writer = TableWriter::create(path, format, input.store.path())?;
                 write_ledger(&mut writer, input, &school, &pupils, ledger)?;
-                written.push(writer.finish()?);
+                unplaced.push(writer.finish_unplaced()?);
             }
+            written = place_all(unplaced)?;
         }
     }
     Ok(written)

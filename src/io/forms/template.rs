@@ -11,7 +11,7 @@ use super::{FormInput, categories_text, out_dir, remark_cell};
 use crate::domain::category::DataFileError;
 use crate::domain::id_number::IdKind;
 use crate::domain::student::{Enrollment, Student};
-use crate::io::export::{ColumnSpec, Out, Preamble, TableWriter, check_targets_as};
+use crate::io::export::{ColumnSpec, Out, Preamble, TableWriter, check_targets_as, place_all};
 use crate::io::sheet::ExportError;
 
 /// The template used without `--template`.
@@ -176,9 +176,10 @@ pub fn export_template(
             let row: Vec<Out> = template.column.iter().map(|c| cell(input, c, s, seq)).collect();
             writer.row(&row)?;
         }
-        written.push(writer.finish()?);
+        written.push(writer.finish_unplaced()?);
     }
-    Ok(written)
+    // Both files or neither: the agency's upload is the two together.
+    Ok(place_all(written)?)
 }
 
 fn cell(input: &FormInput, column: &TemplateColumn, s: &Student, seq: u32) -> Out<'static> {
