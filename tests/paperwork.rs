@@ -1002,6 +1002,19 @@ fn a_masked_class_list_read_back_is_the_same_pupils() {
     assert!(masked[0]["message"].as_str().is_some_and(|m| m.contains("360 行")), "{report}");
 }
 
+/// The forms for the agencies and certifying departments are registered by the whole ID number: `--mask` is
+/// refused for them, with what it is for, and nothing is written.
+#[test]
+fn the_agencies_forms_are_never_masked() {
+    let (dir, db) = drive_with_progress();
+    for kind in ["template", "ledgers", "special"] {
+        let out = dir.path().join(kind);
+        let err = fails(canbao(&db).args(["export", kind, "--mask", "--out"]).arg(&out), 1);
+        assert!(err.contains("不能打码") && err.contains("need whole ID numbers"), "{kind}: {err}");
+        assert!(!out.exists(), "{kind}: nothing written");
+    }
+}
+
 #[test]
 fn summary_counts_the_day() {
     let (dir, db) = drive_with_progress();

@@ -468,6 +468,68 @@ fn exports_from_the_screen_can_mask_id_numbers() {
     assert!(full.contains(&pupils[0].id_number));
 }
 
+/// While exports are masked the title bar says so, every export's dialog and 导出完成 say whether the file is
+/// masked, and the forms for the agencies (batch template, ledgers, special roster) are written whole.
+#[test]
+fn masked_exports_are_said_everywhere_and_never_reach_the_agencies_forms() {
+    use calamine::Reader;
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = app(Language::Zh);
+    let pupils = app.store.students(&Default::default()).expect("list");
+    assert!(!screen(&app).contains("打码导出"));
+    app.run_command(canbao::tui::palette::Command::MaskExports);
+    assert!(screen(&app).lines().next().is_some_and(|title| title.contains("打码导出")), "{}", screen(&app));
+
+    app.start_export(dir.path().join("sheet.csv"));
+    assert!(screen(&app).contains("打码导出：身份证号码只显示前后 4 位"), "{}", screen(&app));
+
+    for (form, folder) in [
+        (canbao::tui::palette::Form::Template, "template"),
+        (canbao::tui::palette::Form::Ledgers, "ledgers"),
+        (canbao::tui::palette::Form::Special, "special"),
+    ] {
+        let out = dir.path().join(folder);
+        std::fs::create_dir(&out).expect("folder");
+        app.start_form_export(form, out.clone());
+        assert!(screen(&app).contains("身份证号码完整，不打码"), "{folder}: {}", screen(&app));
+        let mut whole = 0;
+        for file in std::fs::read_dir(&out).expect("dir") {
+            let path = file.expect("file").path();
+            assert!(!path.to_string_lossy().contains("打码"), "{path:?}");
+            let mut book = calamine::open_workbook_auto(&path).expect("workbook");
+            for name in book.sheet_names() {
+                let range = book.worksheet_range(&name).expect("sheet");
+                for cell in range.used_cells().map(|(_, _, c)| c.to_string()) {
+                    assert!(!cell.contains("**********"), "{folder}: {cell}");
+                    whole += usize::from(pupils.iter().any(|p| p.id_number == cell));
+                }
+            }
+        }
+        assert!(whole > 0, "{folder}: whole numbers");
+    }
+
+    // The class lists are for teachers: masked, and named so.
+    let out = dir.path().join("classes");
+    std::fs::create_dir(&out).expect("folder");
+    app.start_form_export(canbao::tui::palette::Form::Classes, out.clone());
+    assert!(screen(&app).contains("打码导出："), "{}", screen(&app));
+    let names: Vec<String> =
+        std::fs::read_dir(&out).expect("dir").map(|f| f.expect("file").file_name().to_string_lossy().into()).collect();
+    assert!(names.iter().all(|n| n.ends_with("-打码.xlsx")), "{names:?}");
+}
+
+#[test]
+fn export_prompt_while_masked() {
+    snap("export_path_masked", |app| {
+        app.run_command(canbao::tui::palette::Command::MaskExports);
+        app.update(Action::Export);
+    });
+    snap("export_template_masked", |app| {
+        app.run_command(canbao::tui::palette::Command::MaskExports);
+        app.run_command(canbao::tui::palette::Command::Export(canbao::tui::palette::Form::Template));
+    });
+}
+
 /// A folder typed in the export dialog (ending in /, created if missing, or one that exists) gets the sheet under
 /// its usual name, as `export sheet --out folder/` does, never a hidden file named `.xlsx`; a bare `.csv` in a
 /// folder is the usual name as CSV. The forms of the palette take the folder as they did.

@@ -14,6 +14,15 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
     if on.is_some() && *kind != ExportKind::Notices {
         return Err(UserError("--on 只用于 export notices (--on is for payment notices only)".into()));
     }
+    if *mask && matches!(kind, ExportKind::Template | ExportKind::Ledgers | ExportKind::Special) {
+        return Err(UserError(
+            "批量参保模板、四本台账和参保花名册交经办机构和认定部门，须有完整的身份证号码，不能打码；--mask 用于给班主任等的 \
+             sheet、classes、notices (the batch template, the ledgers and the special roster go to the agencies and \
+             certifying departments, which need whole ID numbers: --mask is for the copies for teachers: sheet, \
+             classes, notices)"
+                .into(),
+        ));
+    }
     let store = open_existing(cli)?;
     if let Some(class) = class {
         known_class(&store, school.as_deref(), class)?;

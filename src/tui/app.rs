@@ -78,6 +78,8 @@ pub struct App {
     pub reveal: bool,
     /// Exports mask ID numbers (a copy for a class teacher, beyond the agencies), as `--mask` does.
     pub mask_exports: bool,
+    /// Whether the export running (or last run) masks its ID numbers, for its 导出完成 to say so.
+    pub export_masked: bool,
     pub quit: bool,
     /// Terminal size (columns, rows).
     pub size: (u16, u16),
@@ -156,6 +158,7 @@ impl App {
             status: policy_error.map(|e| Status { text: e, error: true }),
             reveal: false,
             mask_exports: false,
+            export_masked: false,
             quit: false,
             size: (layout::MIN_WIDTH, layout::MIN_HEIGHT),
             jobs: Jobs::default(),

@@ -134,11 +134,13 @@ impl App {
             }
             _ => None,
         };
+        // The agencies' forms are written whole whatever the switch says: a masked one could not be used.
+        self.export_masked = self.mask_exports && !form.for_agencies();
         let options = ExportOptions {
             format: FileFormat::Xlsx,
             school: None,
             class,
-            mask: self.mask_exports,
+            mask: self.export_masked,
             date: self.store.today(),
         };
         let work =

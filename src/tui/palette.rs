@@ -24,6 +24,14 @@ pub enum Form {
     Notices,
 }
 
+impl Form {
+    /// A form handed to the 医保 agency or a certifying department, which register and certify people by their
+    /// whole ID number: never masked, whatever 导出时身份证号码打码 says (`export --mask` refuses them too).
+    pub fn for_agencies(self) -> bool {
+        matches!(self, Form::Template | Form::Ledgers | Form::Special)
+    }
+}
+
 /// What a palette entry does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Command {

@@ -177,6 +177,12 @@ pub struct Text {
     /// The job ended while the question whether to stop it was open.
     pub finished_before_stop: &'static str,
     pub exports_masked: &'static str,
+    /// The title bar's flag while exports are masked.
+    pub masked_flag: &'static str,
+    /// Said in an export's dialogs when its ID numbers are masked.
+    pub export_is_masked: &'static str,
+    /// Said in an export's dialogs when masking is on but the form, one for the agencies, is not masked.
+    pub export_not_masked: &'static str,
     pub exports_unmasked: &'static str,
     /// Under a bulk question: how many of the selected pupils the list on screen no longer shows.
     pub marked_hidden: &'static str,

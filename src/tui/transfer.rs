@@ -54,6 +54,7 @@ impl App {
                 PathBuf::from(name)
             }
         };
+        self.export_masked = self.mask_exports;
         let options =
             ExportOptions { format, school: None, class: None, mask: self.mask_exports, date: self.store.today() };
         // The drive, its sidecars and backups, and a file of another type are refused as `export --out` refuses
@@ -138,9 +139,11 @@ impl App {
                 let path = std::fs::canonicalize(&path).unwrap_or(path);
                 let text = fill(self.text.exported, &[&path.display()]);
                 self.say(text.clone());
+                let mut lines = vec![text];
+                lines.extend(self.export_masking_note());
                 self.modal = Some(Modal::Message(Message {
                     title: self.text.export_done.to_owned(),
-                    lines: vec![text],
+                    lines,
                     error: false,
                     offset: 0,
                 }));
@@ -152,6 +155,7 @@ impl App {
                     .map(|p| fill(self.text.exported, &[&p.display()]))
                     .collect();
                 lines.extend(skipped);
+                lines.extend(self.export_masking_note());
                 self.say(lines.first().cloned().unwrap_or_default());
                 self.show(self.text.export_done, lines, false);
             }
@@ -279,6 +283,13 @@ impl App {
             fill(self.text.overwrite_files, &[&staged.folder.display(), &names.len(), &format!("{shown}{more}")]);
         let then = Then::Start(Box::new(Work::Place { staged }));
         self.modal = Some(Modal::Confirm(Confirm { question, then, yes: false }));
+    }
+
+    /// While exports are masked, what 导出完成 says of the files just written: masked, or (a form for the
+    /// agencies) whole.
+    fn export_masking_note(&self) -> Option<String> {
+        let note = if self.export_masked { self.text.export_is_masked } else { self.text.export_not_masked };
+        self.mask_exports.then(|| note.to_owned())
     }
 
     /// An import report as lines: the counts, then every problem with its file and row.

@@ -40,6 +40,9 @@ pub fn title_bar(frame: &mut Frame, app: &App, area: Rect, screen: &str) {
     if app.reveal {
         flags.push(t.ids_shown);
     }
+    if app.mask_exports {
+        flags.push(t.masked_flag);
+    }
     let right = if flags.is_empty() { String::new() } else { format!(" {} ", flags.join(" | ")) };
     let width = (area.width as usize).saturating_sub(right.width());
     // Which file is open, so work never goes into the wrong drive unseen: its name when it fits whole (a cut

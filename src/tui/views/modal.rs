@@ -164,6 +164,19 @@ fn path_prompt(frame: &mut Frame, app: &App, area: Rect, prompt: &PathPrompt) {
     let inner = popup(frame, app, area, 76, height, title);
     frame.render_widget(Paragraph::new(prompt_text), Rect { height: 1, ..inner });
     field(frame, app, Rect { y: inner.y + 1, height: 1, ..inner }, &prompt.input, true);
+    // While exports are masked every export's dialog says whether this one is, under the path.
+    let masking = match prompt.purpose {
+        PathPurpose::Export => Some(true),
+        PathPurpose::ExportForm(form) => Some(!form.for_agencies()),
+        _ => None,
+    };
+    if app.mask_exports
+        && let Some(masked) = masking
+    {
+        let note = if masked { t.export_is_masked } else { t.export_not_masked };
+        let line = Line::styled(truncate(note, inner.width as usize), app.theme.fg(app.theme.warning));
+        frame.render_widget(Paragraph::new(line), Rect { y: inner.y + 2, height: 1, ..inner }.intersection(inner));
+    }
     let shown: Vec<Line> = prompt
         .candidates
         .iter()
