@@ -282,6 +282,51 @@ fn detail_revealed() {
     });
 }
 
+/// `r` on the detail screen shows that pupil's number only, as the audit row records it: the next pupil and the
+/// roster are masked again, and the history says the reveal in words. `r` on the roster shows them all.
+#[test]
+fn a_reveal_on_the_detail_screen_shows_that_pupil_only() {
+    let mut app = app(Language::Zh);
+    let pupils = app.store.students(&Default::default()).expect("list");
+    let in_full = |app: &App| pupils.iter().filter(|p| screen(app).contains(&p.id_number)).count();
+    app.update(Action::OpenDetail);
+    let first = app.detail.as_ref().expect("detail").student.clone();
+    app.update(Action::Reveal);
+    let shown = screen(&app);
+    assert!(shown.contains(&first.id_number), "{shown}");
+    assert!(shown.contains("显示完整身份证号码：此学生（详情页）") && !shown.contains("-> pupil"), "{shown}");
+    let reveals: Vec<(Option<i64>, String)> = app
+        .store
+        .connection()
+        .prepare("SELECT student_id, new FROM audit WHERE action = 'reveal'")
+        .expect("sql")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("read");
+    assert_eq!(reveals, [(Some(first.id), "pupil".to_owned())]);
+
+    // The next pupil, and back: masked, as nothing recorded them (nor this pupil a second time).
+    app.update(Action::Down);
+    assert_ne!(app.detail.as_ref().expect("detail").student.id, first.id);
+    assert_eq!(in_full(&app), 0, "{}", screen(&app));
+    app.update(Action::Up);
+    assert_eq!(in_full(&app), 0, "{}", screen(&app));
+    // The roster after a reveal on the detail screen: masked.
+    app.update(Action::Reveal);
+    app.update(Action::Back);
+    assert_eq!(in_full(&app), 0, "{}", screen(&app));
+    // `r` on the roster: every number, recorded as the roster's.
+    app.update(Action::Reveal);
+    assert!(in_full(&app) > 1, "{}", screen(&app));
+    let last: String = app
+        .store
+        .connection()
+        .query_row("SELECT new FROM audit WHERE action = 'reveal' ORDER BY id DESC", [], |r| r.get(0))
+        .expect("row");
+    assert_eq!(last, "roster");
+}
+
 #[test]
 fn dashboard() {
     snap("dashboard", |app| {
@@ -1307,10 +1352,10 @@ fn revealing_is_audited() {
     let id = app.selected_id().expect("pupil");
     app.update(Action::OpenDetail);
     app.update(Action::Reveal);
-    assert!(app.reveal);
+    assert_eq!((app.reveal, app.revealed_pupil), (false, Some(id)), "this pupil only");
     assert!(app.store.history(id).expect("h").iter().any(|e| e.action == "reveal"));
     app.update(Action::Reveal);
-    assert!(!app.reveal);
+    assert_eq!((app.reveal, app.revealed_pupil), (false, None));
 }
 
 #[test]

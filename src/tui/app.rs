@@ -76,6 +76,9 @@ pub struct App {
     pub status: Option<Status>,
     /// Full ID numbers on screen.
     pub reveal: bool,
+    /// The one pupil whose full number `r` on the detail screen shows (recorded as that pupil's reveal): masked
+    /// again as soon as the screen shows another pupil or the roster, so nothing is shown that was not recorded.
+    pub revealed_pupil: Option<i64>,
     /// Exports mask ID numbers (a copy for a class teacher, beyond the agencies), as `--mask` does.
     pub mask_exports: bool,
     /// Whether the export running (or last run) masks its ID numbers, for its 导出完成 to say so.
@@ -157,6 +160,7 @@ impl App {
             year_question: None,
             status: policy_error.map(|e| Status { text: e, error: true }),
             reveal: false,
+            revealed_pupil: None,
             mask_exports: false,
             export_masked: false,
             quit: false,
@@ -238,6 +242,11 @@ impl App {
             }
             Action::JobDone(outcome) => self.job_done(*outcome),
             key => self.key(key),
+        }
+        // One pupil's reveal ends when the detail screen no longer shows that pupil.
+        let shown = self.detail.as_ref().filter(|_| self.screen == Screen::Detail).map(|d| d.student.id);
+        if self.revealed_pupil.is_some() && self.revealed_pupil != shown {
+            self.revealed_pupil = None;
         }
         // Cheap (two counters): the checkpoint itself waits for a pause in the keys (see `runner::run_loop`).
         self.log_pending = self.store.log_unsettled().unwrap_or(false);
@@ -374,7 +383,7 @@ impl App {
             Action::Enrollment | Action::TogglePaid | Action::ToggleGovernment | Action::Categories => true,
             Action::EditNote | Action::EditIdentity | Action::Undo | Action::Redo | Action::Import => true,
             Action::LoadSample => true,
-            Action::Reveal => !self.reveal,
+            Action::Reveal => !self.reveal && self.revealed_pupil.is_none(),
             // Moving, looking and typing; a dialog that writes is refused when it would.
             Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom => false,
             Action::ScrollUp | Action::ScrollDown | Action::Click(..) | Action::Resize(..) | Action::Tick => false,
@@ -453,20 +462,36 @@ impl App {
         }
     }
 
+    /// `r`: on the roster every number until `r` again, recorded as the roster's reveal; on the detail screen
+    /// that pupil's number only, recorded as theirs.
     fn toggle_reveal(&mut self) {
-        if self.reveal {
+        if self.reveal || self.revealed_pupil.is_some() {
             self.reveal = false;
+            self.revealed_pupil = None;
             return;
         }
         let pupil = if self.screen == Screen::Detail { self.detail.as_ref().map(|d| d.student.id) } else { None };
         match self.store.record_reveal(pupil) {
             Ok(()) => {
-                self.reveal = true;
-                self.say(self.text.revealed);
+                match pupil {
+                    Some(id) => {
+                        self.revealed_pupil = Some(id);
+                        self.say(self.text.revealed_one);
+                    }
+                    None => {
+                        self.reveal = true;
+                        self.say(self.text.revealed);
+                    }
+                }
                 self.reload_detail();
             }
             Err(e) => self.fail(e.to_string()),
         }
+    }
+
+    /// Whether the screen shows this pupil's full number: the roster revealed, or this pupil on their own.
+    pub fn shows_number_of(&self, pupil: i64) -> bool {
+        self.reveal || self.revealed_pupil == Some(pupil)
     }
 
     pub fn open_detail(&mut self) {

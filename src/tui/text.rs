@@ -96,6 +96,10 @@ pub struct Text {
     pub special_without_policy: &'static str,
     pub no_policy: &'static str,
     pub history_line: &'static str,
+    /// A reveal's history line: when, who, and where the numbers were shown (`reveal_scopes`).
+    pub history_reveal: &'static str,
+    /// Where a reveal showed full numbers, by the scope its audit row records.
+    pub reveal_scopes: &'static [(&'static str, &'static str)],
     pub id_kinds: [&'static str; 4],
     /// By `IdProblem::code`.
     pub problems: &'static [(&'static str, &'static str)],
@@ -217,6 +221,7 @@ pub struct Text {
     pub elapsed: &'static str,
 
     pub revealed: &'static str,
+    pub revealed_one: &'static str,
     pub import_cancelled: &'static str,
     pub nothing_changed: &'static str,
     pub bad_amount: &'static str,
@@ -478,6 +483,7 @@ mod tests {
                 t.search_hint,
                 t.dash_totals,
                 t.history_line,
+                t.history_reveal,
                 t.notes_cut,
                 t.paid_info,
                 t.due_line,

@@ -75,6 +75,15 @@ pub static EN: Text = Text {
     special_without_policy: "Pupils in a special category usually enroll where the benefit was approved: check the local policy",
     no_policy: "No policy is set for this drive, so the amount due is unknown",
     history_line: "{} {} {} {}: {} -> {}",
+    history_reveal: "{} {} showed full ID numbers: {}",
+    reveal_scopes: &[
+        ("pupil", "this pupil (detail screen)"),
+        ("roster", "the roster"),
+        ("find", "search results (find --reveal)"),
+        ("reconcile", "a reconcile report (reconcile --reveal)"),
+        ("check", "check results (check --reveal)"),
+        ("merge", "a merge report (merge --reveal)"),
+    ],
     id_kinds: [
         "resident ID card",
         "resident ID card (converted from 15 digits)",
@@ -262,6 +271,7 @@ pub static EN: Text = Text {
     elapsed: "{} s",
 
     revealed: "Full ID numbers shown; this is recorded in the history",
+    revealed_one: "This pupil's full ID shown until you move on; recorded in the history",
     import_cancelled: "Import cancelled: nothing changed",
     nothing_changed: "Cancelled: nothing changed",
     bad_amount: "Amount not understood: e.g. 380 or 95.50",

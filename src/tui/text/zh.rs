@@ -75,6 +75,15 @@ pub static ZH: Text = Text {
     special_without_policy: "特殊类别学生一般在待遇审批地参保缴费，请按当地政策核实",
     no_policy: "本数据文件未设置参保政策，无法计算应缴金额",
     history_line: "{} {} {} {}：{} -> {}",
+    history_reveal: "{} {} 显示完整身份证号码：{}",
+    reveal_scopes: &[
+        ("pupil", "此学生（详情页）"),
+        ("roster", "学生名单"),
+        ("find", "查找结果（find --reveal）"),
+        ("reconcile", "核对报告（reconcile --reveal）"),
+        ("check", "检查结果（check --reveal）"),
+        ("merge", "合并报告（merge --reveal）"),
+    ],
     id_kinds: ["居民身份证", "居民身份证（15 位转换）", "港澳台居民居住证", "外国人永久居留身份证"],
     problems: &[
         ("missing", "身份证号码为空"),
@@ -241,6 +250,7 @@ pub static ZH: Text = Text {
     elapsed: "已用 {} 秒",
 
     revealed: "已显示完整身份证号码，并记入修改记录",
+    revealed_one: "已显示此学生的完整身份证号码（换到其他学生或返回名单即隐藏），并记入修改记录",
     import_cancelled: "已取消导入，数据未改变",
     nothing_changed: "已取消，未作修改",
     bad_amount: "金额格式不对，例如 380 或 95.50",

@@ -37,7 +37,7 @@ pub fn title_bar(frame: &mut Frame, app: &App, area: Rect, screen: &str) {
     if app.store.is_read_only() {
         flags.push(t.read_only);
     }
-    if app.reveal {
+    if app.reveal || app.revealed_pupil.is_some() {
         flags.push(t.ids_shown);
     }
     if app.mask_exports {

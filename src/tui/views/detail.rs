@@ -103,7 +103,7 @@ fn fields(app: &App, d: &Detail, width: usize) -> Vec<Line<'static>> {
     let s = &d.student;
     let theme = &app.theme;
     let plain = Style::default();
-    let id = if app.reveal { s.id_number.clone() } else { id_number::mask(&s.id_number) };
+    let id = if app.shows_number_of(s.id) { s.id_number.clone() } else { id_number::mask(&s.id_number) };
     let kind = s.id_kind.map(|k| match k {
         IdKind::Resident => t.id_kinds[0],
         IdKind::ResidentConverted => t.id_kinds[1],
@@ -239,7 +239,7 @@ fn history(frame: &mut Frame, app: &App, d: &Detail, area: Rect) {
     // would take more than a quarter of the column is cut, so one entry never hides all the others.
     let cap = (width * room / 4).max(40);
     for e in d.history.iter().rev() {
-        let rows = wrap_entry(&history_line(t, e, app.reveal, cap), width);
+        let rows = wrap_entry(&history_line(t, e, app.shows_number_of(d.student.id), cap), width);
         let used = lines.len() - 1;
         if used + rows.len() > room {
             if used == 0 {
@@ -271,6 +271,11 @@ fn wrap_entry(entry: &str, width: usize) -> Vec<String> {
 /// One history entry as a line; each old and new value whole, unless wider than `cap` cells.
 fn history_line(t: &Text, e: &AuditEntry, reveal: bool, cap: usize) -> String {
     let at = &e.shown_at;
+    if e.action == "reveal" {
+        // Its row holds where the numbers were shown, not a value that changed.
+        let scope = e.new.as_deref().unwrap_or_default();
+        return fill(t.history_reveal, &[at, &e.operator, &Text::lookup(t.reveal_scopes, scope).unwrap_or(scope)]);
+    }
     let action = Text::lookup(t.audit_actions, &e.action).unwrap_or(&e.action);
     // A corrected number's old and new values are ID numbers: masked as the ID field is, unless revealed (a
     // reveal's own row holds where it was shown, not a number).
