@@ -450,6 +450,59 @@ fn a_config_folder_policys_premium_and_windows_are_changed_from_the_policy_scree
     assert!(screen(&app).iter().any(|l| l.contains("> yibin-2027")), "the policy just edited stays highlighted");
 }
 
+/// Windows edited to overlap: the refusal is said whole (wrapped in the dialog, not cut with ..), calls the file
+/// a 政策文件 (a 数据文件 is the drive), and is English with --lang en.
+#[test]
+fn an_edited_policy_that_no_longer_reads_is_refused_in_full_as_a_policy_file() {
+    use canbao::domain::policy::PolicySet;
+    use canbao::tui::palette::Command;
+    for (lang, noun, overlap) in [
+        (Language::Zh, "政策文件 yibin-2027.toml", "日期重叠"),
+        (Language::En, "policy file yibin-2027.toml", "overlaps"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("config");
+        std::fs::create_dir_all(config.join("policies")).unwrap();
+        let drive = dir.path().join("school.db");
+        canbao::demo::load_sample(&mut Store::open(&drive).unwrap()).unwrap();
+        let text = canbao::domain::policy::builtin_text("yibin-2024").unwrap();
+        std::fs::write(config.join("policies/yibin-2027.toml"), text.replace("yibin-2024", "yibin-2027")).unwrap();
+        let windows = PolicySet::load(Some(&config)).get("yibin-2027").unwrap().windows.clone();
+        assert!(windows.len() >= 2, "two windows to overlap");
+        let opts = Options { lang, theme: None, operator: Some("测试".into()), config_dir: Some(config.clone()) };
+        let mut app = App::new(Store::open(&drive).unwrap(), &opts).unwrap();
+        app.update(Action::Resize(80, 24));
+        app.run_command(Command::Policies);
+        app.update(Action::Top);
+        for _ in 0..10 {
+            if screen(&app).iter().any(|l| l.contains("> yibin-2027")) {
+                break;
+            }
+            app.update(Action::Down);
+        }
+        app.update(Action::Edit);
+        // The first window's last day, past the second window's first.
+        app.update(Action::Down);
+        app.update(Action::Down);
+        app.update(Action::ClearLine);
+        let late = windows[1].from.succ_opt().unwrap().format("%Y-%m-%d").to_string();
+        for c in late.chars() {
+            app.update(Action::Input(c));
+        }
+        app.update(Action::Confirm);
+        let shown = screen(&app);
+        let joined: String = shown.iter().map(|l| l.trim()).collect::<Vec<_>>().join("");
+        let joined: String = joined.chars().filter(|c| *c != ' ').collect();
+        let compact = |s: &str| s.chars().filter(|c| *c != ' ').collect::<String>();
+        assert!(joined.contains(&compact(noun)), "{}", shown.join("\n"));
+        assert!(joined.contains(&compact(overlap)), "the reason, whole: {}", shown.join("\n"));
+        assert!(!joined.contains("数据文件") && !joined.contains("data file"), "{}", shown.join("\n"));
+        assert!(!shown.iter().any(|l| l.trim_end().ends_with("..")), "nothing cut: {}", shown.join("\n"));
+        let saved = PolicySet::load(Some(&config)).get("yibin-2027").unwrap().windows[0].clone();
+        assert_eq!(saved.to, windows[0].to, "nothing written");
+    }
+}
+
 #[test]
 fn a_read_only_window_takes_the_writers_marks_in_place_and_reads_an_import_on_a_worker() {
     use canbao::domain::student::{Enrollment, PaymentStatus};

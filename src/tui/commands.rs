@@ -463,7 +463,11 @@ impl App {
                 &dates,
                 crate::domain::category::CategoryTable::builtin(),
             )
-            .map_err(|e| e.to_string())
+            // The file is a 政策文件 to the operator (a 数据文件 is the drive), in the screen's language.
+            .map_err(|e| {
+                let (zh, en) = e.named_as("政策文件", "policy file");
+                t.pick(&zh, &en).to_owned()
+            })
         });
         let (text, edited) = match edited {
             Ok(done) => done,

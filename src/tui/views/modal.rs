@@ -372,8 +372,13 @@ fn edit_policy(frame: &mut Frame, app: &App, area: Rect, form: &crate::tui::moda
     use crate::tui::modal::EditPolicyField;
     let t = app.text;
     let title = fill(t.policy_edit_title, &[&form.name]);
-    let height = (form.windows.len() as u16 + 7).min(area.height);
-    let inner = popup(frame, app, area, 84, height, &title);
+    // A refusal is said whole, wrapped over as many rows as it takes (it names the file, key and line).
+    let width = 84.min(area.width);
+    let error: Vec<String> =
+        form.error.as_deref().map(|e| layout::wrap(e, width.saturating_sub(4) as usize)).unwrap_or_default();
+    let error_rows = (error.len() as u16).max(1);
+    let height = (form.windows.len() as u16 + 6 + error_rows).min(area.height);
+    let inner = popup(frame, app, area, width, height, &title);
     let label_w = 28u16;
     let label = |text: &str| Paragraph::new(fit(text, label_w as usize));
     frame.render_widget(label(t.policy_edit_premium), Rect { height: 1, width: label_w, ..inner });
@@ -381,7 +386,7 @@ fn edit_policy(frame: &mut Frame, app: &App, area: Rect, form: &crate::tui::moda
     field(frame, app, premium_at, &form.premium, form.focus == EditPolicyField::Premium);
     for (i, (name, from, to)) in form.windows.iter().enumerate() {
         let y = inner.y + 2 + i as u16;
-        if y >= inner.y + inner.height.saturating_sub(2) {
+        if y >= inner.y + inner.height.saturating_sub(1 + error_rows) {
             break;
         }
         frame.render_widget(label(name), Rect { y, height: 1, width: label_w, ..inner });
@@ -391,9 +396,12 @@ fn edit_policy(frame: &mut Frame, app: &App, area: Rect, form: &crate::tui::moda
         let to_at = Rect { x: from_at.x + 15, y, width: 12, height: 1 };
         field(frame, app, to_at, to, form.focus == EditPolicyField::To(i));
     }
-    if let Some(e) = &form.error {
-        let line = Line::styled(truncate(e, inner.width as usize), app.theme.popup().fg(app.theme.error.0));
-        frame.render_widget(Paragraph::new(line), Rect { y: bottom(inner).y.saturating_sub(1), height: 1, ..inner });
+    if !error.is_empty() {
+        let style = app.theme.popup().fg(app.theme.error.0);
+        let rows = error_rows.min(inner.height.saturating_sub(1));
+        let lines: Vec<Line> = error.into_iter().take(rows as usize).map(|r| Line::styled(r, style)).collect();
+        let y = bottom(inner).y.saturating_sub(rows);
+        frame.render_widget(Paragraph::new(lines), Rect { y, height: rows, ..inner });
     }
     let items = [("confirm", None), ("back", None), ("next_field", Some(t.short("down")))];
     frame.render_widget(Paragraph::new(hint_line(app, Context::Input, &items, inner.width as usize)), bottom(inner));
