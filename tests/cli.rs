@@ -1775,6 +1775,34 @@ fn lang_en_import_names_the_schools_in_english() {
     assert!(text.contains("名单所写的学校 (schools the lists name): 柳州市示范小学"), "{text}");
 }
 
+/// A quote refused (paid outside every window, or too late for any cover) is said in both languages by default
+/// and in English alone with --lang en, as every other error line.
+#[test]
+fn quote_refusals_are_english_with_lang_en_and_bilingual_by_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("none.db");
+    let refusal = |lang: Option<&str>, paid_on: &str| {
+        let mut cmd = canbao(&db);
+        if let Some(lang) = lang {
+            cmd.args(["--lang", lang]);
+        }
+        let out = cmd.args(["quote", "--policy", "yibin-2024", "--paid-on", paid_on]).output().unwrap();
+        assert!(!out.status.success(), "{paid_on} refused");
+        String::from_utf8_lossy(&out.stderr).trim().to_owned()
+    };
+    for (paid_on, zh, en) in [
+        ("2023-08-31", "不在", "is outside every payment window of"),
+        ("2024-12-31", "本年度不能享受待遇", "no cover this year"),
+    ] {
+        let both = refusal(None, paid_on);
+        assert!(both.starts_with("错误 (error): ") && both.contains(zh) && both.contains(en), "{both}");
+        let english = refusal(Some("en"), paid_on);
+        assert!(english.starts_with("error: ") && english.contains(en), "{english}");
+        // The policy's title and window names stay as the notices write them; the sentence is English.
+        assert!(!english.contains(zh) && !english.contains("至") && !english.contains("请向"), "{english}");
+    }
+}
+
 #[test]
 fn lang_en_covers_check_merge_and_policy() {
     let dir = tempfile::tempdir().unwrap();

@@ -586,7 +586,11 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
     let paid_on = args.paid_on.unwrap_or(today);
     let request =
         QuoteRequest { categories: categories.clone(), paid_on, enrollee, freshman: args.freshman, birth_date };
-    let q: Quote = policy::quote(&policy, table, &request).map_err(|e| UserError(e.to_string()))?;
+    // A refusal as every error line says it: 「中文 (English)」, English alone with --lang en.
+    let q: Quote = policy::quote(&policy, table, &request).map_err(|e| {
+        let en = e.message_en();
+        UserError(pick(&format!("{e} ({en})"), &en).to_owned())
+    })?;
     let (refund, refund_unspecified) = match q.refund {
         Some(Refund::Amount { fen }) => (Some(money::as_number(fen)), false),
         Some(Refund::Unspecified) => (None, true),

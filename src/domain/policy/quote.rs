@@ -205,8 +205,11 @@ fn ymd<S: Serializer>(date: &NaiveDate, serializer: S) -> Result<S::Ok, S::Error
 pub enum QuoteError {
     #[error("未知的人员类别“{name}”；可用的类别：{}", known.join("、"))]
     UnknownCategory { name: String, known: Vec<String> },
-    #[error("{paid_on} 不在{policy}的任何缴费期内（{windows}），无法确定应缴金额和待遇期，请向医保经办机构确认")]
-    OutsideWindows { policy: String, paid_on: NaiveDate, windows: String },
+    #[error(
+        "{paid_on} 不在{policy}的任何缴费期内（{}），无法确定应缴金额和待遇期，请向医保经办机构确认",
+        spans(.windows, "至", "；")
+    )]
+    OutsideWindows { policy: String, paid_on: NaiveDate, windows: Vec<(String, NaiveDate, NaiveDate)> },
     #[error("{paid_on} 缴费后待遇自 {starts} 起，已超出{policy}的待遇期（至 {coverage_to}），本年度不能享受待遇")]
     NoCoverageLeft { policy: String, paid_on: NaiveDate, starts: NaiveDate, coverage_to: NaiveDate },
     #[error("出生日期 {birth_date} 晚于缴费日期 {paid_on}")]
@@ -221,8 +224,9 @@ impl QuoteError {
                 format!("unknown category {name}; known categories: {}", known.join(", "))
             }
             QuoteError::OutsideWindows { policy, paid_on, windows } => format!(
-                "{paid_on} is outside every payment window of {policy} ({windows}); the amount and coverage cannot be \
-                 determined, ask the insurance agency"
+                "{paid_on} is outside every payment window of {policy} ({}); the amount and coverage cannot be \
+                 determined, ask the insurance agency",
+                spans(windows, " to ", "; ")
             ),
             QuoteError::NoCoverageLeft { policy, paid_on, starts, coverage_to } => format!(
                 "paid on {paid_on}, cover would start on {starts}, after {policy} ends ({coverage_to}): no cover this year"
@@ -232,6 +236,11 @@ impl QuoteError {
             }
         }
     }
+}
+
+/// Payment windows as a refusal lists them: each name with its first and last day.
+fn spans(windows: &[(String, NaiveDate, NaiveDate)], to: &str, between: &str) -> String {
+    windows.iter().map(|(name, from, last)| format!("{name} {from}{to}{last}")).collect::<Vec<_>>().join(between)
 }
 
 /// Canonical names for the given names or aliases, without duplicates, in the order given.
@@ -304,12 +313,7 @@ pub fn quote(policy: &Policy, categories: &CategoryTable, req: &QuoteRequest) ->
         return Err(QuoteError::OutsideWindows {
             policy: policy.title.clone(),
             paid_on: req.paid_on,
-            windows: policy
-                .windows
-                .iter()
-                .map(|w| format!("{} {}至{}", w.name, w.from, w.to))
-                .collect::<Vec<_>>()
-                .join("；"),
+            windows: policy.windows.iter().map(|w| (w.name.clone(), w.from, w.to)).collect(),
         });
     };
     let mut steps = vec![RuleStep::Window {
