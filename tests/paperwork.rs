@@ -999,7 +999,11 @@ fn a_masked_class_list_read_back_is_the_same_pupils() {
     let masked: Vec<&Value> =
         problems.iter().filter(|p| p["message"].as_str().is_some_and(|m| m.contains("打码"))).collect();
     assert_eq!(masked.len(), 1, "{report}");
-    assert!(masked[0]["message"].as_str().is_some_and(|m| m.contains("360 行")), "{report}");
+    let message = masked[0]["message"].as_str().expect("message");
+    assert!(message.contains("360 行") && message.contains("名单 (a masked export: all 360 rows"), "{message}");
+    assert!(!message.contains("  "), "one line, no run of spaces: {message}");
+    let text = ok(canbao(&other).args(["import", "--dry-run"]).arg(&files[0]));
+    assert!(text.contains("身份证号码已打码、未导入 360 行"), "the counts say where the rows went: {text}");
 }
 
 /// The forms for the agencies and certifying departments are registered by the whole ID number: `--mask` is

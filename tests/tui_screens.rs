@@ -563,6 +563,16 @@ fn masked_exports_are_said_everywhere_and_never_reach_the_agencies_forms() {
     assert!(names.iter().all(|n| n.ends_with("-打码.xlsx")), "{names:?}");
 }
 
+/// The import's report counts the rows left out because their masked numbers fit no pupil.
+#[test]
+fn the_import_report_counts_masked_rows_left_out() {
+    let report = canbao::io::class_list::ImportReport { masked_left_out: 3, ..Default::default() };
+    assert!(app(Language::Zh).report_lines(&report).contains(&"身份证号码已打码、未导入 3 行".to_owned()));
+    assert!(app(Language::En).report_lines(&report).iter().any(|l| l == "3 rows with masked ID numbers not imported"));
+    let none = canbao::io::class_list::ImportReport::default();
+    assert!(!app(Language::Zh).report_lines(&none).iter().any(|l| l.contains("打码")));
+}
+
 #[test]
 fn export_prompt_while_masked() {
     snap("export_path_masked", |app| {

@@ -159,6 +159,13 @@ fn print_import_report(r: &ImportReport) {
         );
         println!("({en})");
     }
+    if r.masked_left_out > 0 {
+        let n = r.masked_left_out;
+        say(
+            &format!("身份证号码已打码、未导入 {n} 行 ({n} rows with masked ID numbers not imported)"),
+            &format!("{n} rows with masked ID numbers not imported"),
+        );
+    }
     for p in &r.problems {
         let sheet = if p.sheet.is_empty() { String::new() } else { format!(" [{}]", p.sheet) };
         let column = match (p.column.is_empty(), english()) {

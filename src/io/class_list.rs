@@ -732,7 +732,9 @@ impl RowReader<'_> {
                 row: 0,
                 column: String::new(),
                 message: format!(
-                    "这是打码导出的表格：{n} 行的身份证号码都已打码，没有一行能对应到已有的学生，均未导入；请用未打码的名单                      (a masked export: all {n} rows have masked ID numbers and none matches a pupil on the drive, so                      none was imported; use a list that is not masked)",
+                    "这是打码导出的表格：{n} 行的身份证号码都已打码，没有一行能对应到已有的学生，均未导入；请用未打码的名单 \
+                     (a masked export: all {n} rows have masked ID numbers and none matches a pupil on the drive, \
+                     so none was imported; use a list that is not masked)",
                     n = masked.rows
                 ),
             });

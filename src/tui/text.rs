@@ -245,6 +245,7 @@ pub struct Text {
     pub nothing_to_export: &'static str,
     pub import_counts: &'static str,
     pub import_schools: &'static str,
+    pub import_masked: &'static str,
     pub import_problem: &'static str,
     /// A remark about a whole sheet (no class column …): no row to name.
     pub sheet_problem: &'static str,
@@ -484,6 +485,7 @@ mod tests {
                 t.dash_totals,
                 t.history_line,
                 t.history_reveal,
+                t.import_masked,
                 t.notes_cut,
                 t.paid_info,
                 t.due_line,

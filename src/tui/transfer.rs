@@ -302,6 +302,9 @@ impl App {
         if !r.schools.is_empty() {
             lines.push(fill(t.import_schools, &[&r.schools.join("、")]));
         }
+        if r.masked_left_out > 0 {
+            lines.push(fill(t.import_masked, &[&r.masked_left_out]));
+        }
         for p in &r.problems {
             let file = std::path::Path::new(&p.file).file_name().map(|f| f.to_string_lossy().into_owned());
             let mut place = file.unwrap_or_else(|| p.file.clone());

@@ -294,6 +294,7 @@ pub static EN: Text = Text {
     failed: "Something went wrong",
     nothing_to_export: "Nothing to export",
     import_schools: "Schools the lists name: {}",
+    import_masked: "{} rows with masked ID numbers not imported",
     import_counts: "{} rows read: {} added, {} updated, {} unchanged, {} duplicates, {} invalid IDs, {} skipped",
     import_problem: "{} row {}: {}",
     sheet_problem: "{}: {}",

@@ -273,6 +273,7 @@ pub static ZH: Text = Text {
     failed: "出错了",
     nothing_to_export: "没有可导出的内容",
     import_schools: "名单所写的学校：{}",
+    import_masked: "身份证号码已打码、未导入 {} 行",
     import_counts: "读取 {} 行：新增 {}，更新 {}，未变 {}，重复 {}，身份证号有问题 {}，跳过 {}",
     import_problem: "{} 第 {} 行：{}",
     sheet_problem: "{}：{}",
