@@ -1628,3 +1628,46 @@ fn a_class_written_two_ways_is_one_class_in_stats_and_the_class_lists() {
     let names: Vec<String> = sheets(&db, "odd").into_iter().map(|(n, _)| n).collect();
     assert_eq!(names, ["实验班", "实验班(2)", "三年级2班"], "classes of no grade first");
 }
+
+/// The names in a form's table (the column headed 姓名), and the table's rows.
+fn names_in(rows: &[Vec<Data>]) -> (Vec<String>, Vec<Vec<String>>) {
+    let (header, table) = body(rows, "序号");
+    let at = texts(header).iter().position(|t| t == "姓名").expect("姓名 column");
+    let rows: Vec<Vec<String>> = table.iter().map(|r| texts(r)).collect();
+    (rows.iter().map(|r| r[at].clone()).collect(), rows)
+}
+
+/// A pupil the family paid for and who then left (allowed) is insured this year and registered with the agency:
+/// in the template's 参保 file (备注 已离校) as in the 已缴费 ledger, the sheet's 是 and `stats`' 已参保. Every
+/// agency form holds the same pupils.
+#[test]
+fn a_pupil_who_paid_and_then_left_is_in_the_templates_enrolled_file() {
+    let (dir, db) = drive_with_progress();
+    // 孙语 paid 380 (tax list), then left.
+    ok(canbao(&db).args(["mark", "450203201909308803", "--enrollment", "left"]));
+    let template = export(&db, "template", &dir.path().join("template"), &[]);
+    let (enrolled, enrolled_rows) = names_in(&workbook(&template[0])[0].1);
+    let (not_enrolled, _) = names_in(&workbook(&template[1])[0].1);
+    assert!(enrolled.contains(&"孙语".to_owned()), "{enrolled:?}");
+    assert!(!not_enrolled.contains(&"孙语".to_owned()));
+    let header = texts(body(&workbook(&template[0])[0].1, "序号").0);
+    let remark = header.iter().position(|t| t == "备注").expect("备注");
+    let row = enrolled_rows.iter().find(|r| r[1] == "孙语").expect("row");
+    assert!(row[remark].contains("已离校"), "{row:?}");
+
+    let ledgers = workbook(&export(&db, "ledgers", &dir.path().join("ledgers.xlsx"), &[])[0]);
+    let (paid, _) = names_in(&ledgers[0].1);
+    assert!(paid.iter().all(|n| enrolled.contains(n)), "every paid pupil registered: {paid:?} {enrolled:?}");
+    let mut in_ledgers: Vec<String> = ledgers.iter().flat_map(|(_, rows)| names_in(rows).0).collect();
+    let mut in_template: Vec<String> = enrolled.iter().chain(&not_enrolled).cloned().collect();
+    in_ledgers.sort();
+    in_template.sort();
+    assert_eq!(in_template, in_ledgers, "the template's two files and the four ledgers hold the same pupils");
+
+    let sheet = workbook(&export(&db, "sheet", &dir.path().join("sheet.xlsx"), &[])[0]);
+    let (_, rows) = names_in(&sheet[0].1);
+    let yes: Vec<&String> = rows.iter().filter(|r| r[4] == "是").map(|r| &r[1]).collect();
+    let stats = json(canbao(&db).args(["stats", "--json"]));
+    assert_eq!(Some(yes.len() as i64), stats["insured"].as_i64(), "{stats}");
+    assert!(yes.contains(&&"孙语".to_owned()));
+}

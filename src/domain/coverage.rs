@@ -59,9 +59,15 @@ impl Standing {
         self.enrollment != Enrollment::Left && self.payment_contradicts_enrollment()
     }
 
-    /// In the batch enrollment template's 参保 file (002 四(一)): enrolled through the school.
+    /// In the batch enrollment template's 参保 file (002 四(一)): enrolled through the school, and a pupil paid
+    /// for who then left: the year's premium went in through the school, so the agency registers the pupil for
+    /// the year, as the 已缴费 (or 财政代缴) ledger and the 已参保 count have them.
     pub fn registers_at_school(self) -> bool {
-        self.enrollment() == Enrollment::Here
+        match self.enrollment() {
+            Enrollment::Here => true,
+            Enrollment::Left => self.payment.is_settled(),
+            Enrollment::Unknown | Enrollment::Elsewhere | Enrollment::Declined => false,
+        }
     }
 
     /// In the template's 未参保 file: still at school and not enrolled through it.
@@ -118,6 +124,16 @@ mod tests {
         assert!(Standing::new(Unknown, Paid).registers_at_school());
         assert!(Standing::new(Unknown, Unpaid).outside_school_registration());
         assert!(!Standing::new(Left, Unpaid).outside_school_registration());
+        assert!(!Standing::new(Left, Unpaid).registers_at_school());
+    }
+
+    #[test]
+    fn a_pupil_paid_for_who_left_is_registered_through_the_school() {
+        for payment in [Paid, Government] {
+            let standing = Standing::new(Left, payment);
+            assert!(standing.registers_at_school() && !standing.outside_school_registration(), "{payment:?}");
+            assert!(standing.is_insured() && standing.is_expected());
+        }
     }
 
     #[test]

@@ -112,8 +112,10 @@ fn write_class(
     // Room for a signature in the 签字 column.
     writer.row_height(22.0);
     for (i, s) in pupils.iter().enumerate() {
+        // A pupil paid for who then left is insured this year, as every other form says.
         let enrolled = match s.enrollment {
             Enrollment::Here | Enrollment::Elsewhere => Out::Text("是".into()),
+            Enrollment::Left if s.payment.is_settled() => Out::Text("是".into()),
             Enrollment::Declined | Enrollment::Left => Out::Text("否".into()),
             Enrollment::Unknown => Out::Empty,
         };

@@ -136,9 +136,11 @@ impl Template {
 
 /// The two files, enrolled then not enrolled, for one school, written into `--out` (a folder).
 ///
-/// Enrolled: pupils enrolled through the school (在校参保, which a payment implies). Not enrolled: everyone
-/// else still at school — not yet asked, enrolled elsewhere, declined — with the reason in a `remark` column.
-/// Pupils who left school are in neither. Both rules are `domain::coverage::Standing`'s.
+/// Enrolled: pupils enrolled through the school (在校参保, which a payment implies), and pupils paid for who then
+/// left (备注 已离校): insured this year through the school, as the ledgers and the counts have them. Not
+/// enrolled: everyone else still at school — not yet asked, enrolled elsewhere, declined — with the reason in a
+/// `remark` column. Pupils who left without a payment are in neither. Both rules are
+/// `domain::coverage::Standing`'s.
 pub fn export_template(
     input: &FormInput,
     template: &Template,
@@ -207,11 +209,14 @@ fn cell(input: &FormInput, column: &TemplateColumn, s: &Student, seq: u32) -> Ou
             text(&departments.join("、"))
         }
         Value::Enrollment => text(Standing::new(s.enrollment, s.payment).enrollment().label_zh()),
-        // Why the pupil is in the not-enrolled file, and in either file an ID number to check before upload.
+        // Why the pupil is in the not-enrolled file, or that a pupil paid for has left since, and in either file an
+        // ID number to check before upload.
         Value::Remark => {
             let own = match (Standing::new(s.enrollment, s.payment).enrollment(), &s.decline_reason) {
                 (Enrollment::Here, _) => String::new(),
-                (e @ (Enrollment::Declined | Enrollment::Elsewhere), Some(reason)) if !reason.trim().is_empty() => {
+                (e @ (Enrollment::Declined | Enrollment::Elsewhere | Enrollment::Left), Some(reason))
+                    if !reason.trim().is_empty() =>
+                {
                     format!("{}：{}", e.label_zh(), reason.trim())
                 }
                 (other, _) => other.label_zh().to_owned(),
