@@ -1671,3 +1671,32 @@ fn a_pupil_who_paid_and_then_left_is_in_the_templates_enrolled_file() {
     assert_eq!(Some(yes.len() as i64), stats["insured"].as_i64(), "{stats}");
     assert!(yes.contains(&&"孙语".to_owned()));
 }
+
+/// 在校学生信息表 lists the pupils at school: one who left without being insured this year is not on it (its 否
+/// would read as an uninsured pupil at school), and the export says how many it left out. Its 是 are `stats`'
+/// 已参保, its 否 the pupils still to insure (应参保 − 已参保) and those who declined.
+#[test]
+fn the_sheet_leaves_out_pupils_who_left_uninsured_and_says_so() {
+    let (dir, db) = drive_with_progress();
+    // 林彤瑶 registered, not paid, then left; 孙语 paid, then left; 蒋睿豪 declined.
+    ok(canbao(&db).args(["mark", "450202201911276365", "--enrollment", "left"]));
+    ok(canbao(&db).args(["mark", "450203201909308803", "--enrollment", "left"]));
+    ok(canbao(&db).args(["mark", "450202201910318690", "--enrollment", "declined", "--reason", "已在老家参保"]));
+    let out = dir.path().join("sheet.xlsx");
+    let said = ok(canbao(&db).args(["export", "sheet", "--out"]).arg(&out));
+    assert!(said.contains("已离校") && said.contains("1 人") && said.contains("1 pupil"), "{said}");
+    let (names, rows) = names_in(&workbook(&out)[0].1);
+    assert!(!names.contains(&"林彤瑶".to_owned()), "left, not insured: not at school");
+    assert!(names.contains(&"孙语".to_owned()) && names.contains(&"蒋睿豪".to_owned()));
+    let stats = json(canbao(&db).args(["stats", "--json"]));
+    let (expected, insured) = (stats["expected"].as_i64().expect("n"), stats["insured"].as_i64().expect("n"));
+    let yes = rows.iter().filter(|r| r[4] == "是").count() as i64;
+    let no = rows.iter().filter(|r| r[4] == "否").count() as i64;
+    assert_eq!((yes, no), (insured, expected - insured + 1), "{stats}");
+    assert_eq!(names.len() as i64, expected + 1, "应参保 and the one who declined");
+    // CSV: the same rows, the same word.
+    let out = dir.path().join("sheet.csv");
+    let said = ok(canbao(&db).args(["export", "sheet", "--format", "csv", "--out"]).arg(&out));
+    assert!(said.contains("已离校"), "{said}");
+    assert!(!std::fs::read_to_string(&out).expect("csv").contains("林彤瑶"));
+}

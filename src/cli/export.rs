@@ -47,8 +47,9 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
         ExportKind::Sheet => {
             let name = sheet::default_file_name(school.as_deref(), opts.date, opts.format, opts.mask);
             let target = forms::out_file(out.as_deref(), &name);
-            let (path, graduates) = sheet::export_sheet(&store, &target, &opts)?;
-            say_beside(forms::classes::graduates_note(graduates, forms::classes::SHEET_FORM), to_stdout);
+            let (path, left_out) = sheet::export_sheet(&store, &target, &opts)?;
+            say_beside(forms::classes::graduates_note(left_out.graduates, forms::classes::SHEET_FORM), to_stdout);
+            say_beside(sheet::leavers_note(left_out.leavers), to_stdout);
             vec![path]
         }
         other => {

@@ -111,10 +111,33 @@ pub fn year_line(store: &Store) -> String {
     store.shown_year().map(|y| format!("保险年度：{y}年度")).unwrap_or_default()
 }
 
-/// Writes the sheet; one worksheet per school in XLSX. Returns the file and how many graduates it left out: a
-/// pupil who graduated when the year was started (已毕业) is no longer at the school, and 在校学生信息表 lists
-/// the pupils at school (with 是否参保 否 they would read as this year's uninsured).
-pub fn export_sheet(store: &Store, out: &Path, opts: &ExportOptions) -> Result<(PathBuf, usize), ExportError> {
+/// The pupils the sheet leaves out because they are no longer at the school.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LeftOut {
+    /// Graduated when the year was started (已毕业): in no class this year.
+    pub graduates: usize,
+    /// Marked 已离校 and not insured this year (a pupil paid for who then left is insured, and listed).
+    pub leavers: usize,
+}
+
+/// What the sheet left out of its pupils who left (graduates are said by `forms::classes::graduates_note`): the
+/// line in both languages, and in English; nothing when nobody was.
+pub fn leavers_note(leavers: usize) -> Option<(String, String)> {
+    (leavers > 0).then(|| {
+        let pupils = if leavers == 1 { "pupil" } else { "pupils" };
+        let en = format!(
+            "{leavers} {pupils} marked as left and not insured this year: not on the student information sheet"
+        );
+        (format!("已离校且本年度未参保的学生 {leavers} 人不在校，未列入{TITLE} ({en})"), en)
+    })
+}
+
+/// Writes the sheet; one worksheet per school in XLSX. Returns the file and the pupils it left out: 在校学生信息表
+/// lists the pupils at school, and with 是否参保 否 a pupil no longer there would read as one of this year's
+/// uninsured at school (001 附件2 is how the agencies find 未参保学生), which the 应参保 count leaves out. Left
+/// out: graduates (已毕业, moved out of their class when the year was started) and pupils marked 已离校 who are
+/// not insured this year. A pupil paid for who then left stays, 是否参保 是, as the ledgers and 已参保 count them.
+pub fn export_sheet(store: &Store, out: &Path, opts: &ExportOptions) -> Result<(PathBuf, LeftOut), ExportError> {
     let schools: Vec<String> = match &opts.school {
         Some(s) => {
             if !store.schools()?.contains(s) {
@@ -131,7 +154,7 @@ pub fn export_sheet(store: &Store, out: &Path, opts: &ExportOptions) -> Result<(
         return Err(ExportError::ManySchools(schools.join("、")));
     }
     let mut writer = TableWriter::create(out, opts.format, store.path())?;
-    let mut graduates = 0;
+    let mut left_out = LeftOut::default();
     for school in &schools {
         let preamble = Preamble {
             title: Some(TITLE.to_owned()),
@@ -154,7 +177,11 @@ pub fn export_sheet(store: &Store, out: &Path, opts: &ExportOptions) -> Result<(
         let mut failure = None;
         store.for_each_sheet_row(&filter, |s| {
             if s.class_label.starts_with(crate::store::GRADUATES_GRADE) {
-                graduates += 1;
+                left_out.graduates += 1;
+                return Ok(());
+            }
+            if s.left && !s.insured {
+                left_out.leavers += 1;
                 return Ok(());
             }
             seq += 1;
@@ -184,7 +211,7 @@ pub fn export_sheet(store: &Store, out: &Path, opts: &ExportOptions) -> Result<(
             return Err(e.into());
         }
     }
-    Ok((writer.finish()?, graduates))
+    Ok((writer.finish()?, left_out))
 }
 
 #[cfg(test)]

@@ -23,6 +23,8 @@ pub struct SheetRow<'a> {
     pub class_label: &'a str,
     /// 是否参保: insured here or elsewhere.
     pub insured: bool,
+    /// 已离校: no longer at the school (insured this year or not).
+    pub left: bool,
     pub phone: &'a str,
     /// Why the ID number failed the check (`IdProblem::code`), if it did.
     pub id_problem: Option<&'a str>,
@@ -228,6 +230,7 @@ impl Store {
                 id_number: text(1)?,
                 class_label: label,
                 insured,
+                left: enrollment == Enrollment::Left,
                 phone: text(5)?,
                 id_problem,
             })?;

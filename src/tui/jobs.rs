@@ -329,10 +329,10 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
                 Ok(_) if stopped() => Err(FormNotWritten::Failed(STOPPED.to_owned())),
                 // The operator was asked before an existing file is replaced. Checked when the name was typed;
                 // again here, as the answer may have come long after.
-                Ok((path, graduates)) => check_target(&target, options.format, store.path())
+                Ok((path, left_out)) => check_target(&target, options.format, store.path())
                     .map_err(|e| e.to_string())
                     .and_then(|()| std::fs::rename(&path, &target).map_err(|e| write_failed(&target, e)))
-                    .map(|()| (target.clone(), graduates))
+                    .map(|()| (target.clone(), left_out))
                     .map_err(FormNotWritten::Failed),
                 Err(e) => Err(e),
             };
@@ -340,12 +340,13 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
             let _ = std::fs::remove_dir_all(&stage);
             unmake(folder, made && placed.is_err());
             match placed {
-                Ok((path, 0)) if cut.is_empty() => JobOutcome::Exported(path),
-                Ok((path, graduates)) => JobOutcome::ExportedForm {
+                Ok((path, sheet::LeftOut { graduates: 0, leavers: 0 })) if cut.is_empty() => JobOutcome::Exported(path),
+                Ok((path, left_out)) => JobOutcome::ExportedForm {
                     paths: vec![path],
-                    skipped: forms::classes::graduates_note(graduates, forms::classes::SHEET_FORM)
-                        .map(|(both, _)| both)
+                    skipped: forms::classes::graduates_note(left_out.graduates, forms::classes::SHEET_FORM)
                         .into_iter()
+                        .chain(sheet::leavers_note(left_out.leavers))
+                        .map(|(both, _)| both)
                         .chain(cut)
                         .collect(),
                 },
