@@ -1700,3 +1700,33 @@ fn the_sheet_leaves_out_pupils_who_left_uninsured_and_says_so() {
     assert!(said.contains("已离校"), "{said}");
     assert!(!std::fs::read_to_string(&out).expect("csv").contains("林彤瑶"));
 }
+
+/// A tax list's amount below the quote (300 paid, 380 due under yibin-2024) is recorded and reported once; after
+/// that it stays in sight: 「少缴 80 元」 in the 已缴费 ledger's 备注 and a group of `check`.
+#[test]
+fn an_underpayment_stays_in_the_ledger_and_the_check() {
+    let (dir, db) = drive_with_progress();
+    let tax = write(
+        dir.path(),
+        "tax-short.csv",
+        "姓名,证件号码,缴费金额,缴费日期,缴费渠道\n林彤瑶,450202201911276365,300,2023-10-10,微信\n",
+    );
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(tax));
+    assert_eq!(report["amount_mismatches"].as_array().map(Vec::len), Some(1), "{report}");
+
+    let ledgers = workbook(&export(&db, "ledgers", &dir.path().join("ledgers.xlsx"), &[])[0]);
+    let (header, rows) = body(&ledgers[0].1, "序号");
+    let remark = texts(header).iter().position(|t| t == "备注").expect("备注");
+    let remarks: Vec<(String, String)> = rows.iter().map(|r| (r[1].to_string(), r[remark].to_string())).collect();
+    assert!(remarks.contains(&("林彤瑶".to_owned(), "少缴 80 元".to_owned())), "{remarks:?}");
+    // 孙语 paid 380, 何轩明 (低保) the 95 his share is: nothing short.
+    assert!(remarks.iter().filter(|(n, _)| n != "林彤瑶").all(|(_, r)| r.is_empty()), "{remarks:?}");
+
+    let check = json(canbao(&db).args(["check", "--json"]));
+    let short = check["underpaid"].as_array().expect("underpaid");
+    assert_eq!(short.len(), 1, "{check}");
+    assert_eq!((short[0]["name"].as_str(), short[0]["short"].as_f64()), (Some("林彤瑶"), Some(80.0)), "{check}");
+    assert_eq!((short[0]["paid"].as_f64(), short[0]["due"].as_f64()), (Some(300.0), Some(380.0)));
+    let said = ok(canbao(&db).arg("check"));
+    assert!(said.contains("林彤瑶") && said.contains("少缴 80 元"), "{said}");
+}

@@ -369,7 +369,7 @@ fn a_stopped_job_leaves_the_drive_as_it_was() {
     // In the TUI, Esc during a job asks before stopping it; No goes back to the job.
     let mut app = app_on(&drive, Language::Zh);
     // A file drive's job runs on a worker, and counts as running until the app takes its outcome.
-    app.start(Work::Check);
+    app.start(Work::Check { policy: None });
     assert!(app.jobs.running().is_some());
     app.update(Action::Back);
     assert!(screen(&app).iter().any(|l| l.contains("停止")), "Esc asks whether to stop");

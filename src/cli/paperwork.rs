@@ -882,7 +882,8 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
         record_reveal(cli, &mut store, "check", &[])?;
     }
     let students = store.students(&StudentFilter::default())?;
-    let report: CheckReport = roster_check::check(&students, CategoryTable::builtin(), store.today());
+    let policy = drive_policy(&store)?;
+    let report: CheckReport = roster_check::check(&students, CategoryTable::builtin(), policy.as_ref(), store.today());
     if json {
         print_json(&report);
         return Ok(());
@@ -946,6 +947,23 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
         heading(
             "按身份证号码年龄过大，可能填了家长的号码 (too old for a pupil: perhaps a parent's number)",
             "too old for a pupil by the ID number: perhaps a parent's number",
+            &what,
+        );
+    }
+    for u in &report.underpaid {
+        let p = &u.pupil;
+        let fen = |yuan: f64| (yuan * 100.0).round() as i64;
+        let (paid, due) = (money::plain(fen(u.paid)), money::plain(fen(u.due)));
+        let (short, short_en) = policy::shortfall_words(fen(u.short));
+        let said = pick(
+            &format!("已缴 {paid} 元，应缴 {due} 元，{short}"),
+            &format!("paid {paid} yuan, {due} yuan due, {short_en}"),
+        )
+        .to_owned();
+        let what = format!("{}\t{}\t{}\t{said}", p.name, class(&p.class), shown_id(&p.id_number, reveal));
+        heading(
+            "少缴保费，请向家长补收 (underpaid: ask the family for the rest)",
+            "underpaid: ask the family for the rest",
             &what,
         );
     }

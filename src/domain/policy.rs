@@ -451,9 +451,85 @@ pub fn quote_pupil(policy: &Policy, pupil: &super::student::Student, day: NaiveD
     quote(policy, CategoryTable::builtin(), &request)
 }
 
+/// 少缴: how much less than `quote`'s personal share the family paid, for a pupil recorded as paid by the family
+/// with an amount; `None` when nothing is missing. A reconcile records the amount the tax office lists (the
+/// family did pay it) and reports the difference once: this is how it stays in sight afterwards.
+pub fn shortfall_fen(pupil: &super::student::Student, quote: &Quote) -> Option<i64> {
+    if pupil.payment != super::student::PaymentStatus::Paid {
+        return None;
+    }
+    let paid = pupil.payment_details.amount_fen?;
+    (paid < quote.personal_due_fen).then(|| quote.personal_due_fen - paid)
+}
+
+/// [`shortfall_fen`] under the drive's policy, quoted for the pupil's payment date (`day` without one), as
+/// the reconcile checked it; `None` also when the policy gives no amount for that date.
+pub fn pupil_shortfall_fen(policy: &Policy, pupil: &super::student::Student, day: NaiveDate) -> Option<i64> {
+    if pupil.payment != super::student::PaymentStatus::Paid {
+        return None;
+    }
+    shortfall_fen(pupil, &quote_pupil(policy, pupil, day).ok()?)
+}
+
+/// What a form or a screen says of a shortfall: 「少缴 20 元」, and in English.
+pub fn shortfall_words(fen: i64) -> (String, String) {
+    (format!("少缴 {} 元", super::money::plain(fen)), format!("{} yuan short", super::money::plain(fen)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Yibin 2024 (001 附件1): 380 元 for an ordinary pupil, 95 元 for 低保. 300 paid of 380 is 80 short; 95 paid
+    /// by a 低保 pupil is nothing short; a department's payment or one with no amount is never a shortfall.
+    #[test]
+    fn a_family_payment_below_the_quote_is_a_shortfall() {
+        use crate::domain::student::{CategoryMark, PaymentDetails, PaymentStatus};
+        let policy = PolicySet::builtin().get("yibin-2024").expect("policy").clone();
+        let day = NaiveDate::from_ymd_opt(2023, 10, 8).expect("day");
+        use crate::domain::student::{Enrollment, Student};
+        let mut pupil = Student {
+            id: 1,
+            school: "示范小学".into(),
+            name: "孙语".into(),
+            id_raw: "450203201909308803".into(),
+            id_number: "450203201909308803".into(),
+            id_kind: None,
+            id_problem: None,
+            sex: None,
+            birth_date: NaiveDate::from_ymd_opt(2019, 9, 30),
+            grade: "一年级".into(),
+            class: "1班".into(),
+            phone: String::new(),
+            enrollment: Enrollment::Here,
+            decline_reason: None,
+            payment: PaymentStatus::Unpaid,
+            payment_details: PaymentDetails::default(),
+            categories: Vec::new(),
+            note: String::new(),
+            source: String::new(),
+            created_at: String::new(),
+            updated_at: String::new(),
+        };
+        pupil.payment = PaymentStatus::Paid;
+        pupil.payment_details = PaymentDetails { amount_fen: Some(30_000), paid_on: Some(day), channel: None };
+        assert_eq!(pupil_shortfall_fen(&policy, &pupil, day), Some(8_000));
+        assert_eq!(shortfall_words(8_000).0, "少缴 80 元");
+        pupil.payment_details.amount_fen = Some(38_000);
+        assert_eq!(pupil_shortfall_fen(&policy, &pupil, day), None);
+        pupil.payment_details.amount_fen = Some(50_000);
+        assert_eq!(pupil_shortfall_fen(&policy, &pupil, day), None, "more than due is no shortfall");
+        pupil.categories = vec![CategoryMark { name: "低保对象".into(), department: "民政".into() }];
+        pupil.payment_details.amount_fen = Some(9_500);
+        assert_eq!(pupil_shortfall_fen(&policy, &pupil, day), None, "the 低保 share paid in full");
+        pupil.payment_details.amount_fen = Some(5_000);
+        assert_eq!(pupil_shortfall_fen(&policy, &pupil, day), Some(4_500));
+        pupil.payment_details.amount_fen = None;
+        assert_eq!(pupil_shortfall_fen(&policy, &pupil, day), None);
+        pupil.payment_details.amount_fen = Some(0);
+        pupil.payment = PaymentStatus::Government;
+        assert_eq!(pupil_shortfall_fen(&policy, &pupil, day), None);
+    }
 
     #[test]
     fn every_file_in_data_policies_is_builtin() {

@@ -8,6 +8,8 @@ use serde::Serialize;
 
 use super::category::CategoryTable;
 use super::id_number::{self, IdProblem};
+use super::money;
+use super::policy::{Policy, quote_pupil, shortfall_fen};
 use super::student::Student;
 
 /// A pupil as a finding names them.
@@ -56,7 +58,7 @@ pub struct UncertifiedCategory {
 }
 
 /// Everything `check` found.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CheckReport {
     pub students: usize,
     /// The same ID number on several pupils (only possible for numbers that failed the check, since a valid
@@ -76,10 +78,25 @@ pub struct CheckReport {
     /// A valid number whose holder is older than any pupil (over [`OLDEST_PUPIL`]): most often a parent's
     /// number typed for the child, which the agency would register as it stands.
     pub too_old: Vec<AgedPupil>,
+    /// Paid by the family, less than the policy's amount due (only with a policy).
+    pub underpaid: Vec<Underpaid>,
 }
 
 /// The oldest age a pupil of a school drive is taken to have (a university student may be 25).
 pub const OLDEST_PUPIL: i32 = 25;
+
+/// A family's payment short of the amount due under the drive's policy (少缴): the family is asked for the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Underpaid {
+    #[serde(flatten)]
+    pub pupil: PupilRef,
+    /// Yuan, as recorded.
+    pub paid: f64,
+    /// Yuan: the quote's personal share for the payment date.
+    pub due: f64,
+    /// Yuan: `due - paid`.
+    pub short: f64,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AgedPupil {
@@ -98,11 +115,13 @@ impl CheckReport {
             + self.categories_without_department.len()
             + self.government_without_category.len()
             + self.too_old.len()
+            + self.underpaid.len()
     }
 }
 
-/// Checks the roster. `today` rewords stored problem codes and dates the ages.
-pub fn check(students: &[Student], table: &CategoryTable, today: NaiveDate) -> CheckReport {
+/// Checks the roster. `today` rewords stored problem codes and dates the ages; `policy` (the drive's) quotes
+/// the amounts due, for payments short of them.
+pub fn check(students: &[Student], table: &CategoryTable, policy: Option<&Policy>, today: NaiveDate) -> CheckReport {
     let mut report = CheckReport { students: students.len(), ..CheckReport::default() };
     let mut by_id: BTreeMap<&str, Vec<&Student>> = BTreeMap::new();
     let mut by_name_birth: BTreeMap<(String, String), Vec<&Student>> = BTreeMap::new();
@@ -134,6 +153,18 @@ pub fn check(students: &[Student], table: &CategoryTable, today: NaiveDate) -> C
             if age > OLDEST_PUPIL {
                 report.too_old.push(AgedPupil { pupil: s.into(), age });
             }
+        }
+        if s.payment == crate::domain::student::PaymentStatus::Paid
+            && let Some(policy) = policy
+            && let Ok(quote) = quote_pupil(policy, s, today)
+            && let Some(short) = shortfall_fen(s, &quote)
+        {
+            report.underpaid.push(Underpaid {
+                pupil: s.into(),
+                paid: money::as_number(quote.personal_due_fen - short),
+                due: money::as_number(quote.personal_due_fen),
+                short: money::as_number(short),
+            });
         }
         for mark in &s.categories {
             if mark.department.trim().is_empty() {
@@ -238,7 +269,7 @@ mod tests {
         let mut fine = paid.clone();
         fine.categories = vec![CategoryMark { name: "特困人员".into(), department: "民政".into() }];
         let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap_or_default();
-        let report = check(&[paid, fine], CategoryTable::builtin(), today);
+        let report = check(&[paid, fine], CategoryTable::builtin(), None, today);
         assert_eq!(report.government_without_category.len(), 1);
     }
 
@@ -251,7 +282,7 @@ mod tests {
         assert!(parent.id_problem.is_none(), "a valid number");
         let student = pupil("韦大", &format!("45020220010101003{}", id_number::check_char(b"45020220010101003")), "");
         assert!(student.id_problem.is_none(), "a valid number");
-        let report = check(&[parent, student], CategoryTable::builtin(), today);
+        let report = check(&[parent, student], CategoryTable::builtin(), None, today);
         let found: Vec<(&str, i32)> = report.too_old.iter().map(|a| (a.pupil.name.as_str(), a.age)).collect();
         assert_eq!(found, [("卢翔", 40)]);
     }
@@ -278,7 +309,7 @@ mod tests {
             with_category,
         ];
         let report =
-            check(&students, CategoryTable::builtin(), NaiveDate::from_ymd_opt(2024, 9, 1).unwrap_or_default());
+            check(&students, CategoryTable::builtin(), None, NaiveDate::from_ymd_opt(2024, 9, 1).unwrap_or_default());
         assert_eq!(report.students, 6);
         assert_eq!(report.same_name_birth.len(), 1, "{report:?}");
         assert_eq!(report.same_name_birth[0].pupils.len(), 2);
@@ -305,7 +336,7 @@ mod tests {
             pupil("李娜", "450202201909301381", "1班"),
             pupil("李娜", "", "1班"),
         ];
-        let report = check(&students, CategoryTable::builtin(), today);
+        let report = check(&students, CategoryTable::builtin(), None, today);
         assert_eq!(report.same_name_class_rounded.len(), 1, "{report:?}");
         assert_eq!(report.same_name_class_rounded[0].key, "张伟 1班");
         assert_eq!(report.same_name_class_rounded[0].pupils.len(), 2);

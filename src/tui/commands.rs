@@ -75,7 +75,7 @@ impl App {
             Command::Reconcile(source) => self.open_picker(PathPurpose::Reconcile(source)),
             Command::Policies => self.open_policies(),
             Command::NewPolicy => self.open_new_policy(None),
-            Command::Check => self.start(Work::Check),
+            Command::Check => self.start(Work::Check { policy: self.policy.clone() }),
             Command::Backup => self.start(Work::Backup),
             Command::Merge => self.open_picker(PathPurpose::Merge),
             Command::SwitchYear => self.switch_year(),
@@ -277,6 +277,11 @@ impl App {
         }
         for a in &r.too_old {
             lines.push(fill(self.text.check_too_old, &[&a.pupil.name, &id(&a.pupil.id_number), &a.age]));
+        }
+        for u in &r.underpaid {
+            let yuan = |v: f64| money::plain((v * 100.0).round() as i64);
+            let (paid, due, short) = (yuan(u.paid), yuan(u.due), yuan(u.short));
+            lines.push(fill(self.text.check_underpaid, &[&u.pupil.name, &u.pupil.class, &paid, &due, &short]));
         }
         // Every group `findings()` counts has its lines above: the count and the list must agree.
         lines

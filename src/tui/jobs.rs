@@ -38,8 +38,9 @@ pub enum Work {
     Reconcile { file: PathBuf, source: Source, policy: Option<Policy>, dry_run: bool },
     /// Bring in another copy of the drive; a dry run first.
     Merge { file: PathBuf, dry_run: bool },
-    /// Look the roster through for duplicates, bad numbers, pupils without a class.
-    Check,
+    /// Look the roster through for duplicates, bad numbers, pupils without a class, payments short of the
+    /// drive policy's amount.
+    Check { policy: Option<Policy> },
     /// Copy the drive into its backups folder.
     Backup,
     /// Put a backup's content in place of the drive's, after a backup of the drive as it is.
@@ -82,7 +83,7 @@ impl Work {
             Work::Apply { .. } => JobKind::Importing,
             Work::Export { .. } | Work::ExportForm { .. } | Work::Place { .. } => JobKind::Exporting,
             Work::Reconcile { .. } | Work::Merge { .. } => JobKind::Reconciling,
-            Work::Check => JobKind::Checking,
+            Work::Check { .. } => JobKind::Checking,
             Work::Backup => JobKind::BackingUp,
             Work::Restore { .. } => JobKind::Restoring,
             Work::StartYear { dry_run: true, .. } => JobKind::PreparingYear,
@@ -407,8 +408,13 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
             }
             Err(e) => JobOutcome::Failed(e.to_string()),
         },
-        Work::Check => match store.students(&StudentFilter::default()) {
-            Ok(pupils) => JobOutcome::Checked(roster_check::check(&pupils, CategoryTable::builtin(), store.today())),
+        Work::Check { policy } => match store.students(&StudentFilter::default()) {
+            Ok(pupils) => JobOutcome::Checked(roster_check::check(
+                &pupils,
+                CategoryTable::builtin(),
+                policy.as_ref(),
+                store.today(),
+            )),
             Err(e) => JobOutcome::Failed(e.to_string()),
         },
         Work::Backup => match store.backup_now("manual") {

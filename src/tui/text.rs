@@ -295,6 +295,8 @@ pub struct Text {
     /// The detail's notes did not fit the window.
     pub notes_cut: &'static str,
     pub check_too_old: &'static str,
+    /// A family's payment short of the amount due: name, class, paid, due, short.
+    pub check_underpaid: &'static str,
     pub check_no_department: &'static str,
     pub backed_up: &'static str,
     pub restored: &'static str,
@@ -489,6 +491,7 @@ mod tests {
                 t.notes_cut,
                 t.paid_info,
                 t.due_line,
+                t.check_underpaid,
                 t.too_small,
                 t.elapsed,
                 t.saved,

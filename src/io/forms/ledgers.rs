@@ -21,7 +21,8 @@ const COMMON: [(&str, f64); 6] = [
     ("人员类别", 16.0),
 ];
 
-/// The column every ledger ends with: an ID number the agencies must not take as it stands.
+/// The column every ledger ends with: an ID number the agencies must not take as it stands, and in 已缴费 a
+/// payment short of the amount due (「少缴 20 元」).
 const REMARK: (&str, f64) = ("备注", 30.0);
 
 /// The columns particular to one ledger.
@@ -95,7 +96,13 @@ fn write_ledger(
             Out::Text(categories_text(s)),
         ];
         row.extend(extra_cells(input, ledger, s));
-        row.push(remark_cell("", s));
+        // A family that paid less than the quote (a tax list's amount, recorded as it was paid) is asked for the
+        // rest: the ledger keeps saying so after the reconcile's report is closed.
+        let short = match (ledger, input.policy) {
+            (Ledger::Paid, Some(p)) => policy::pupil_shortfall_fen(p, s, input.opts.date),
+            _ => None,
+        };
+        row.push(remark_cell(&short.map(|fen| policy::shortfall_words(fen).0).unwrap_or_default(), s));
         writer.row(&row)?;
     }
     Ok(())

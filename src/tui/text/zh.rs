@@ -331,6 +331,7 @@ pub static ZH: Text = Text {
     check_no_class: "没有班级：{} {}",
     notes_cut: "（窗口太小，放不下全部说明，请放大窗口查看）",
     check_too_old: "按身份证号码已 {2} 岁，可能填了家长的号码：{0} {1}",
+    check_underpaid: "少缴保费，请向家长补收：{} {}，已缴 {} 元，应缴 {} 元，少缴 {} 元",
     check_no_department: "人员类别没有认定部门：{} {}",
     check_invalid: "身份证号码有问题：{} {}",
     restored: "已用备份恢复：{}（{} 人）",

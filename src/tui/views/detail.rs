@@ -12,6 +12,7 @@ use super::cells::{fit, truncate};
 use super::chrome;
 use crate::domain::id_number::{self, IdKind};
 use crate::domain::money;
+use crate::domain::policy;
 use crate::domain::student::{Enrollment, PaymentStatus};
 use crate::store::AuditEntry;
 use crate::tui::app::{App, Detail};
@@ -145,6 +146,17 @@ fn fields(app: &App, d: &Detail, width: usize) -> Vec<Line<'static>> {
         payment.push_str("  ");
         payment.push_str(&fill(t.paid_info, &[&amount, &date, &channel_label(t, &channel)]));
     }
+    // Paid less than the quote (a tax list's amount, recorded as the family paid it): said beside the amount,
+    // in the warning colour, until the family pays the rest.
+    let short = match &d.quote {
+        Some(Ok(q)) => policy::shortfall_fen(s, q),
+        _ => None,
+    };
+    if let Some(short) = short {
+        let (zh, en) = policy::shortfall_words(short);
+        payment.push_str("  ");
+        payment.push_str(t.pick(&zh, &en));
+    }
     let categories = if s.categories.is_empty() {
         t.none.to_owned()
     } else {
@@ -152,6 +164,7 @@ fn fields(app: &App, d: &Detail, width: usize) -> Vec<Line<'static>> {
         if d.categories_certified { marks.join(" ") } else { format!("{} {}", marks.join(" "), t.recertify) }
     };
     let payment_style = theme.fg(match s.payment {
+        _ if short.is_some() => theme.warning,
         PaymentStatus::Unpaid => theme.unpaid,
         PaymentStatus::Paid => theme.paid,
         PaymentStatus::Government => theme.government,
