@@ -903,6 +903,9 @@ fn class_lists_read_back_change_nothing_but_the_teachers_edits() {
         let footers = problems.iter().filter(|p| p["message"].as_str().is_some_and(|m| m.contains("班主任签字")));
         assert!(footers.clone().all(|p| p["row"].as_u64().is_some_and(|r| r > 4)), "{report}");
         assert_eq!(footers.count(), sheets, "{report}");
+        // The columns canbao writes for the teacher (是否缴费, 签字) are its own: passed over without a word.
+        let headers = problems.iter().filter(|p| p["message"].as_str().is_some_and(|m| m.contains("表头")));
+        assert_eq!(headers.count(), 0, "{report}");
     }
     assert!(ok(canbao(&db).args(["find", "班主任"])).lines().all(|l| !l.contains("班主任签字")));
     let check = json(canbao(&db).args(["check", "--json"]));

@@ -646,7 +646,7 @@ impl RowReader<'_> {
                 self.problem(file, sheet, map.row + 1, &word, message);
                 continue;
             }
-            if word.is_empty() || map.columns.values().any(|&c| c == i) {
+            if word.is_empty() || map.columns.values().any(|&c| c == i) || self.synonyms.is_own_column(&word) {
                 continue;
             }
             let message = if self.synonyms.column(&word).is_some() {

@@ -65,6 +65,16 @@ struct HeaderFile {
     fields: HashMap<String, Vec<String>>,
     #[serde(default)]
     words: CellWords,
+    #[serde(default)]
+    own_columns: OwnColumns,
+}
+
+/// Header words of columns canbao writes into its own forms and does not read back (`[own_columns]`).
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct OwnColumns {
+    #[serde(default)]
+    words: Vec<String>,
 }
 
 /// Words the importer reads in cells rather than headers.
@@ -86,6 +96,8 @@ struct CellWords {
 pub struct Synonyms {
     words: HashMap<String, Column>,
     cell_words: CellWords,
+    /// `[own_columns]`, cleaned as header words are.
+    own_columns: Vec<String>,
 }
 
 static BUILTIN: Embedded<Synonyms, String> =
@@ -107,7 +119,18 @@ impl Synonyms {
         {
             list.retain(|w| !w.trim().is_empty());
         }
-        Ok(Synonyms { words, cell_words })
+        let own_columns = file.own_columns.words.iter().map(|w| clean(w)).filter(|w| !w.is_empty()).collect::<Vec<_>>();
+        if let Some(word) = own_columns.iter().find(|w| words.contains_key(*w)) {
+            return Err(format!("`{word}` in [own_columns] is also a field's word in [fields]"));
+        }
+        Ok(Synonyms { words, cell_words, own_columns })
+    }
+
+    /// A header of a column canbao writes into its own forms (是否缴费, 签字) and does not read: an import
+    /// passes it over without a word.
+    pub fn is_own_column(&self, header: &str) -> bool {
+        let header = clean(header);
+        self.own_columns.contains(&header)
     }
 
     /// "合计：3人", "制表人：…": a name cell that begins a footer row.
@@ -301,6 +324,15 @@ fn labelled_school(rows: &[Vec<Cell>], header_row: usize) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn canbaos_own_columns_are_known_and_no_field() {
+        let synonyms = Synonyms::builtin();
+        assert!(synonyms.is_own_column("是否缴费") && synonyms.is_own_column(" 签 字 "));
+        assert!(!synonyms.is_own_column("是否参保") && !synonyms.is_own_column("民族"));
+        let clash = "[fields]\nname = [\"姓名\"]\n[own_columns]\nwords = [\"姓名\"]\n";
+        assert!(Synonyms::from_toml(clash).is_err_and(|e| e.contains("姓名")));
+    }
 
     fn row(cells: &[&str]) -> Vec<Cell> {
         cells.iter().map(|c| if c.is_empty() { Cell::Empty } else { Cell::Text((*c).into()) }).collect()
