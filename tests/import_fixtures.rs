@@ -642,3 +642,28 @@ fn an_empty_workbook_is_said_to_be_empty() {
         other => panic!("expected Empty, got {other:?}"),
     }
 }
+
+/// Row numbers of a CSV are the rows Excel shows: an empty line (as Excel's "save as CSV" writes an empty row,
+/// or `csv.writer.writerow([])`) is a row, and a quoted cell holding a line break is one row, not two. Reports
+/// and each pupil's source point at the row the operator finds.
+#[test]
+fn csv_rows_count_empty_lines_as_excel_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b, c) = (valid("45020220150101121"), valid("45020220150101131"), valid("45020220150101141"));
+    let list = dir.path().join("一班.csv");
+    let text = format!(
+        "\u{feff}一年级1班名单\r\n\r\n姓名,身份证号码,班级,备注\r\n赵六,{a},一年级1班,\"转入\r\n待核实\"\r\n\
+         钱八,{b},一年级1班,\r\n\r\n孙九,{c},一年级1班,\r\n合计,3人,,\r\n"
+    );
+    std::fs::write(&list, text).unwrap();
+    let mut store = store();
+    let report = class_list::import(&mut store, &[list.as_path()], Some("第二小学"), false).unwrap();
+    assert_eq!(report.added, 3, "{report:?}");
+    // Excel: 1 title, 2 empty, 3 header, 4 赵六 (two lines in one cell), 5 钱八, 6 empty, 7 孙九, 8 合计.
+    assert!(report.problems.iter().any(|p| p.row == 8 && p.message.contains("表尾")), "{:?}", report.problems);
+    let source = |id: &str| store.student_by_id_number(id).unwrap().expect("pupil").source;
+    let rows: Vec<String> = [&a, &b, &c].iter().map(|id| source(id)).collect();
+    assert!(rows.iter().all(|r| r.contains("一班.csv:")), "{rows:?}");
+    let rows: Vec<&str> = rows.iter().filter_map(|r| r.rsplit_once(':')).map(|(_, row)| row).collect();
+    assert_eq!(rows, ["4", "5", "7"]);
+}

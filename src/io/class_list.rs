@@ -29,7 +29,7 @@ pub struct Problem {
     pub file: String,
     /// Worksheet name; empty for CSV.
     pub sheet: String,
-    /// The row as Excel numbers it (CSV: the record number); 0 when the problem concerns a whole worksheet.
+    /// The row as Excel numbers it (a CSV's empty lines counted); 0 when the problem concerns a whole worksheet.
     pub row: usize,
     /// The column's header as the file writes it; empty when the problem is about the whole row.
     pub column: String,

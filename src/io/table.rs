@@ -541,8 +541,14 @@ struct CsvRows {
     spare: Option<csv::StringRecord>,
     /// A row handed out before and given back (`SheetRows::give_back`), to read the next one into.
     used: Option<Vec<Cell>>,
-    /// Records handed out so far.
+    /// Rows handed out so far: records, and the empty lines before them.
     index: usize,
+    /// Empty lines before the record in `ahead`. The csv reader skips them, yet Excel shows each as a row (its
+    /// "save as CSV" writes an empty row as one): each is handed out as an empty row, so row numbers are Excel's.
+    blanks_ahead: u64,
+    /// The text's length in bytes and whether it ends with a line break: whether the last record had one.
+    text_len: u64,
+    ends_with_newline: bool,
     cells: usize,
     ends_with_quote: bool,
     failed: bool,
@@ -555,6 +561,7 @@ impl CsvRows {
             text = text.replace('\0', "");
         }
         let ends_with_quote = text.trim_end().ends_with('"');
+        let (text_len, ends_with_newline) = (text.len() as u64, text.ends_with('\n'));
         let delimiter = delimiter(&text);
         let reader = csv::ReaderBuilder::new()
             .has_headers(false)
@@ -568,6 +575,9 @@ impl CsvRows {
             spare: None,
             used: None,
             index: 0,
+            blanks_ahead: 0,
+            text_len,
+            ends_with_newline,
             cells: 0,
             ends_with_quote,
             failed: false,
@@ -579,10 +589,25 @@ impl CsvRows {
     fn read_record(&mut self) -> Option<Result<csv::StringRecord, csv::Error>> {
         let mut record = self.spare.take().unwrap_or_default();
         match self.reader.read_record(&mut record) {
-            Ok(true) => Some(Ok(record)),
+            Ok(true) => {
+                self.blanks_ahead = self.blanks_before(&record);
+                Some(Ok(record))
+            }
             Ok(false) => None,
             Err(e) => Some(Err(e)),
         }
+    }
+
+    /// The empty lines the reader skipped before `record`, just read. Its position is where the reading began
+    /// (after the previous record's line break, before the empty lines), the reader's is where it ended; between
+    /// them are the empty lines, the record's own lines (one more per line break inside a quoted cell) and its
+    /// line break, which the last record may lack. A file whose lines end in a bare CR counts no lines: none.
+    fn blanks_before(&self, record: &csv::StringRecord) -> u64 {
+        let Some(start) = record.position() else { return 0 };
+        let end = self.reader.position();
+        let breaks: usize = record.iter().map(|f| f.bytes().filter(|&b| b == b'\n').count()).sum();
+        let terminated = end.byte() < self.text_len || self.ends_with_newline;
+        end.line().saturating_sub(start.line() + breaks as u64 + u64::from(terminated))
     }
 
     fn bad_row(&mut self, reason: String) -> Option<Result<Vec<Cell>, ReadError>> {
@@ -593,6 +618,13 @@ impl CsvRows {
     fn next(&mut self) -> Option<Result<Vec<Cell>, ReadError>> {
         if self.failed {
             return None;
+        }
+        if self.blanks_ahead > 0 && matches!(self.ahead, Some(Ok(_))) {
+            self.blanks_ahead -= 1;
+            self.index += 1;
+            let mut cells = self.used.take().unwrap_or_default();
+            cells.clear();
+            return Some(Ok(cells));
         }
         let current = self.ahead.take()?;
         self.index += 1;
@@ -632,6 +664,20 @@ impl CsvRows {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each CSV row at the row Excel shows it: empty lines are rows (at the start, between records, several
+    /// together), a quoted cell with a line break is one row, and a last line without a break is read.
+    #[test]
+    fn csv_empty_lines_are_rows_as_in_excel() {
+        let shown = |text: &str| -> Vec<String> {
+            let sheets = read_bytes(text.as_bytes(), "t.csv").expect("reads");
+            sheets[0].rows.iter().map(|r| r.iter().map(Cell::text).collect::<Vec<_>>().join("|")).collect()
+        };
+        let text = "\u{feff}t\r\n\r\nh,i\r\na,\"x\r\ny\"\r\nb,\r\n\r\nc,\r\nd,\r\n";
+        assert_eq!(shown(text), ["t", "", "h|i", "a|x  y", "b|", "", "c|", "d|"]);
+        assert_eq!(shown("\n\nh\n\n\nz"), ["", "", "h", "", "", "z"]);
+        assert_eq!(shown("h\n\"a\n\nb\"\n\nz\n\n"), ["h", "a  b", "", "z"], "an empty line inside a cell is no row");
+    }
 
     #[test]
     fn gbk_is_detected() {
