@@ -1733,3 +1733,45 @@ fn an_underpayment_stays_in_the_ledger_and_the_check() {
     let said = ok(canbao(&db).arg("check"));
     assert!(said.contains("林彤瑶") && said.contains("少缴 80 元"), "{said}");
 }
+
+/// A family's payment stays in 已缴费 whatever category the pupil gets later: the ledger's total is what the tax
+/// office collected, and 备注 says what the category would have changed (premiums paid are not refunded, 003
+/// 二(二)). A pupil marked 财政代缴 without a category is no department paying 0 yuan.
+#[test]
+fn a_family_payment_stays_in_the_paid_ledger_whatever_the_category() {
+    let (dir, db) = drive_with_progress();
+    // 林悦 (重度残疾人: Yibin pays her whole share) and 郑可洁 (低保对象: 95 due) paid 380 as ordinary pupils.
+    for id in ["450203201610053148", "450205201603184361"] {
+        ok(canbao(&db).args(["mark", id, "--payment", "paid", "--amount", "380", "--paid-on", "2023-10-10"]));
+    }
+    // 高晨: marked 财政代缴 with no category to say which department pays.
+    ok(canbao(&db).args(["mark", "450203201907181415", "--payment", "government"]));
+    let files = export(&db, "ledgers", &dir.path().join("ledgers.xlsx"), &[]);
+    let book = workbook(&files[0]);
+    let (header, paid) = body(&book[0].1, "序号");
+    let remark = texts(header).iter().position(|t| t == "备注").expect("备注");
+    let row = |rows: &[Vec<Data>], name: &str| rows.iter().find(|r| r[1] == *name).cloned();
+    let lin = row(paid, "林悦").expect("林悦 in 已缴费");
+    assert_eq!(lin[6].as_f64(), Some(380.0));
+    let said = lin[remark].to_string();
+    assert!(said.contains("重度残疾人") && said.contains("财政代缴") && said.contains("家庭已缴 380 元"), "{said}");
+    assert!(said.contains("不予退费") && !said.contains("请办理退费"), "{said}");
+    let zheng = row(paid, "郑可洁").expect("郑可洁 in 已缴费");
+    assert!(zheng[remark].to_string().contains("多缴 285 元"), "{zheng:?}");
+    let sun = row(paid, "孙语").expect("孙语 paid what was due");
+    assert_eq!(sun[remark], Data::Empty, "{sun:?}");
+    let (header, government) = body(&book[3].1, "序号");
+    assert!(row(government, "林悦").is_none(), "the family's payment is not the department's");
+    let amount = texts(header).iter().position(|t| t == "代缴金额（元）").expect("代缴金额");
+    let remark = texts(header).iter().position(|t| t == "备注").expect("备注");
+    let gao = row(government, "高晨").expect("高晨 in 财政代缴");
+    assert_eq!(gao[amount], Data::Empty, "no amount is known: {gao:?}");
+    assert!(gao[remark].to_string().contains("无人员类别"), "{gao:?}");
+    // Every pupil the family paid for is in 已缴费, and the counts agree.
+    let stats = json(canbao(&db).args(["stats", "--json"]));
+    assert_eq!(stats["ledgers"]["paid"], stats["payment"]["paid"], "{stats}");
+    assert_eq!(stats["ledgers"]["paid"], paid.len(), "{stats}");
+    let check = json(canbao(&db).args(["check", "--json"]));
+    let listed = check["government_without_category"].as_array().expect("list");
+    assert!(listed.iter().any(|p| p["name"] == "高晨"), "{check}");
+}

@@ -476,6 +476,45 @@ pub fn shortfall_words(fen: i64) -> (String, String) {
     (format!("少缴 {} 元", super::money::plain(fen)), format!("{} yuan short", super::money::plain(fen)))
 }
 
+/// 多缴: what the family paid beyond the personal share `quote` gives for the pupil's categories (a category
+/// certified after the family paid, or the ordinary premium paid by a pupil whose share is less), said as the
+/// 已缴费 ledger's 备注: 「重度残疾人：应由财政代缴（残联），家庭已缴 380 元；已缴保费不予退费」 for a share a department
+/// pays whole, 「低保对象：应缴 95 元，家庭已缴 380 元，多缴 285 元；已缴保费不予退费」 otherwise. Premiums actually
+/// paid are not refunded when a category changes (003 二(二)), so the note says so rather than asking for a
+/// refund. `None` when the family paid no more than due, or the payment has no amount.
+pub fn overpayment_words(pupil: &super::student::Student, quote: &Quote) -> Option<String> {
+    if pupil.payment != super::student::PaymentStatus::Paid {
+        return None;
+    }
+    let paid = pupil.payment_details.amount_fen?;
+    let due = quote.personal_due_fen;
+    if paid <= due {
+        return None;
+    }
+    let (paid_text, due_text, over) =
+        (super::money::plain(paid), super::money::plain(due), super::money::plain(paid - due));
+    const NO_REFUND: &str = "已缴保费不予退费";
+    Some(match quote.subsidy_category.as_deref() {
+        Some(category) if due == 0 => {
+            let by = quote.paying_department.as_deref().filter(|d| !d.trim().is_empty());
+            let by = by.map(|d| format!("（{d}）")).unwrap_or_default();
+            format!("{category}：应由财政代缴{by}，家庭已缴 {paid_text} 元；{NO_REFUND}")
+        }
+        Some(category) => {
+            format!("{category}：应缴 {due_text} 元，家庭已缴 {paid_text} 元，多缴 {over} 元；{NO_REFUND}")
+        }
+        None => format!("应缴 {due_text} 元，家庭已缴 {paid_text} 元，多缴 {over} 元；{NO_REFUND}"),
+    })
+}
+
+/// [`overpayment_words`] under the drive's policy, quoted as [`pupil_shortfall_fen`] quotes.
+pub fn pupil_overpayment_words(policy: &Policy, pupil: &super::student::Student, day: NaiveDate) -> Option<String> {
+    if pupil.payment != super::student::PaymentStatus::Paid {
+        return None;
+    }
+    overpayment_words(pupil, &quote_pupil(policy, pupil, day).ok()?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

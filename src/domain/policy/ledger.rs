@@ -65,12 +65,14 @@ fn fully_paid_by_department(rule: &CategoryRule) -> bool {
 /// `categories` are category names or aliases; `paid` means the premium was paid through this drive (the tax
 /// office's list or the operator says so); `enrolled_elsewhere` means the pupil is enrolled somewhere else.
 ///
+/// - A pupil the family paid for is 已缴费, whatever their categories: the ledger's total is what the tax office
+///   collected from families, and premiums paid are not refunded when a category is certified later (003
+///   二(二)); the ledger's 备注 says what the category would have saved (`overpayment_words`).
 /// - A pupil in a category the policy requires to enroll away from school (待遇审批地, family) is counted as the file's `ledger`
-///   says, or else 财政代缴 when a department pays the whole premium for them and 异地缴费 otherwise — unless
-///   they paid here after all (003 四(一)4 lets them, with the subsidy paid back), then 已缴费.
+///   says, or else 财政代缴 when a department pays the whole premium for them and 异地缴费 otherwise.
 /// - Any other pupil whose whole premium a department pays is 财政代缴, unless enrolled elsewhere (e.g. 001
 ///   附件1 四 pays only for pupils registered in the city).
-/// - Otherwise: 已缴费 if paid, 异地缴费 if enrolled elsewhere, 未缴费 if neither.
+/// - Otherwise: 异地缴费 if enrolled elsewhere, 未缴费 if not.
 pub fn ledger(
     policy: &Policy,
     table: &CategoryTable,
@@ -79,6 +81,9 @@ pub fn ledger(
     enrolled_elsewhere: bool,
 ) -> Result<Ledger, QuoteError> {
     let names = resolve_categories(table, categories)?;
+    if paid {
+        return Ok(Ledger::Paid);
+    }
     let rules: Vec<&CategoryRule> = names.iter().filter_map(|n| policy.rule(n)).collect();
     // Only a place the notice requires moves the pupil out of the school's ledgers; a pupil who may enroll at
     // school (004 可以不在学籍地参保) is counted by what happened, like anyone else.
@@ -88,24 +93,12 @@ pub fn ledger(
             r.ledger.unwrap_or(if fully_paid_by_department(r) { Ledger::GovernmentPaid } else { Ledger::PaidElsewhere })
                 == Ledger::GovernmentPaid
         });
-        return Ok(if government {
-            Ledger::GovernmentPaid
-        } else if paid {
-            Ledger::Paid
-        } else {
-            Ledger::PaidElsewhere
-        });
+        return Ok(if government { Ledger::GovernmentPaid } else { Ledger::PaidElsewhere });
     }
     if rules.iter().any(|r| fully_paid_by_department(r)) && !enrolled_elsewhere {
         return Ok(Ledger::GovernmentPaid);
     }
-    Ok(if paid {
-        Ledger::Paid
-    } else if enrolled_elsewhere {
-        Ledger::PaidElsewhere
-    } else {
-        Ledger::Unpaid
-    })
+    Ok(if enrolled_elsewhere { Ledger::PaidElsewhere } else { Ledger::Unpaid })
 }
 
 /// The ledger of a pupil on the roster, from the statuses the drive records; `None` for pupils no ledger counts
@@ -163,9 +156,10 @@ mod tests {
 
     #[test]
     fn full_subsidy_is_government_paid() {
-        // 001 附件1 四(三): 特困人员个人不缴费，由政府全额补助 → 财政代缴, whatever the tax list says.
+        // 001 附件1 四(三): 特困人员个人不缴费，由政府全额补助 → 财政代缴 …
         assert_eq!(ledger_of("yibin-2024", &["特困"], false, false), Ledger::GovernmentPaid);
-        assert_eq!(ledger_of("yibin-2024", &["特困人员"], true, false), Ledger::GovernmentPaid);
+        // … but a family that paid before the category was certified is 已缴费: not refunded (003 二(二)).
+        assert_eq!(ledger_of("yibin-2024", &["特困人员"], true, false), Ledger::Paid);
         // 001 附件1 四: only pupils registered in the city; one enrolled at home is 异地缴费.
         assert_eq!(ledger_of("yibin-2024", &["孤儿"], false, true), Ledger::PaidElsewhere);
         // 001 附件1 二(二): 低保 pay 95元 themselves, so they are in the paid/unpaid ledgers.
@@ -177,6 +171,8 @@ mod tests {
     fn benefit_place_pupils() {
         // 003 四(四) + 三(二)1: 计生对象 enroll at the benefit place and 卫健 pays in full → 财政代缴.
         assert_eq!(ledger_of("liuzhou-2021", &["计生对象"], false, false), Ledger::GovernmentPaid);
+        // A family's payment at school stays the family's: 已缴费.
+        assert_eq!(ledger_of("liuzhou-2021", &["计生对象"], true, false), Ledger::Paid);
         // 003 三(二)2: 低保 (差额补助) pay themselves at the benefit place → 异地缴费.
         assert_eq!(ledger_of("liuzhou-2021", &["低保对象"], false, false), Ledger::PaidElsewhere);
         // 003 四(一)4: one who paid here as an ordinary pupil stays 已缴费.

@@ -96,17 +96,30 @@ fn write_ledger(
             Out::Text(categories_text(s)),
         ];
         row.extend(extra_cells(input, ledger, s));
-        // A family that paid less than the quote (a tax list's amount, recorded as it was paid) is asked for the
-        // rest: the ledger keeps saying so after the reconcile's report is closed.
-        let short = match (ledger, input.policy) {
-            (Ledger::Paid, Some(p)) => policy::pupil_shortfall_fen(p, s, input.opts.date),
-            _ => None,
-        };
-        row.push(remark_cell(&short.map(|fen| policy::shortfall_words(fen).0).unwrap_or_default(), s));
+        row.push(remark_cell(&own_remark(input, ledger, s), s));
         writer.row(&row)?;
     }
     Ok(())
 }
+
+/// What the ledger itself says of the pupil in 备注 (the ID number's remark follows it).
+fn own_remark(input: &FormInput, ledger: Ledger, s: &Student) -> String {
+    match (ledger, input.policy) {
+        // A family that paid less than the quote (a tax list's amount, recorded as it was paid) is asked for the
+        // rest: the ledger keeps saying so after the reconcile's report is closed. One that paid more (a category
+        // certified after paying) is said too, so the department and the family can settle it.
+        (Ledger::Paid, Some(p)) => match policy::pupil_shortfall_fen(p, s, input.opts.date) {
+            Some(fen) => policy::shortfall_words(fen).0,
+            None => policy::pupil_overpayment_words(p, s, input.opts.date).unwrap_or_default(),
+        },
+        // Marked 财政代缴 with no category: nothing says which department pays or how much (check lists them too).
+        (Ledger::GovernmentPaid, _) if s.categories.is_empty() => NO_CATEGORY_REMARK.to_owned(),
+        _ => String::new(),
+    }
+}
+
+/// 备注 of a pupil in 财政代缴 without a category: the ledger states no department and no amount as if known.
+pub const NO_CATEGORY_REMARK: &str = "无人员类别，代缴部门和金额待核实";
 
 /// The quote for the pupil's payment date, or the export's date. `concentrated` falls back to the first payment
 /// window (the concentrated period) when that date is outside every window, for the department's share,
@@ -163,6 +176,8 @@ fn extra_cells(input: &FormInput, ledger: Ledger, s: &Student) -> Vec<Out<'stati
                 None => place,
             })]
         }
+        // Neither the department nor its share is known without a category: empty, not 0 元 (备注 says why).
+        Ledger::GovernmentPaid if s.categories.is_empty() => vec![Out::Empty, Out::Empty],
         Ledger::GovernmentPaid => {
             let q = quote(input, s, true);
             let department = q
