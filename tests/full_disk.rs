@@ -146,6 +146,33 @@ fn one_broken_policy_file_stops_only_the_drive_that_uses_it() {
     assert!(named(&stderr(&used), "liuzhou-y.toml") && stderr(&used).contains("无法使用"), "{}", stderr(&used));
 }
 
+/// A policy file that breaks after the drive chose it stops the forms that quote amounts, but not `check`: its
+/// duplicates and invalid numbers are still listed, and it says the underpayments were not checked and why.
+#[test]
+fn a_policy_file_broken_after_it_was_chosen_leaves_check_working() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path();
+    let db = home.join("drive.db");
+    canbao(&db, home).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    canbao(&db, home)
+        .args(["policy", "new", "liuzhou-z", "--from", "liuzhou-2023", "--year", "2027"])
+        .assert()
+        .success();
+    canbao(&db, home).args(["policy", "use", "liuzhou-z"]).assert().success();
+    let file = home.join("config/canbao/policies/liuzhou-z.toml");
+    std::fs::write(&file, "title = \"柳州\"\n").unwrap();
+    for args in [&["check"][..], &["check", "--json"]] {
+        let out = canbao(&db, home).args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        let told = stderr(&out);
+        assert!(told.contains(&file.display().to_string()) && told.contains("少缴"), "{args:?}: {told}");
+        if args.len() == 2 {
+            let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            assert!(report["students"].as_u64().unwrap_or(0) > 0, "{report}");
+        }
+    }
+}
+
 /// `--read-only` where SQLite cannot grow the `-shm` beside the drive (a full disk; here a limit on file size)
 /// reads the drive as it is, as on read-only media; never calls it damaged. Without `--read-only`, a reading
 /// command says it cannot open the drive, and nothing about unsaved changes.
