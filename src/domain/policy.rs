@@ -478,10 +478,10 @@ pub fn shortfall_words(fen: i64) -> (String, String) {
 
 /// 多缴: what the family paid beyond the personal share `quote` gives for the pupil's categories (a category
 /// certified after the family paid, or the ordinary premium paid by a pupil whose share is less), said as the
-/// 已缴费 ledger's 备注: 「重度残疾人：应由财政代缴（残联），家庭已缴 380 元；已缴保费不予退费」 for a share a department
-/// pays whole, 「低保对象：应缴 95 元，家庭已缴 380 元，多缴 285 元；已缴保费不予退费」 otherwise. Premiums actually
-/// paid are not refunded when a category changes (003 二(二)), so the note says so rather than asking for a
-/// refund. `None` when the family paid no more than due, or the payment has no amount.
+/// 已缴费 ledger's 备注: 「重度残疾人：应由财政代缴（残联），家庭已缴 380 元」 for a share a department pays whole,
+/// 「低保对象：应缴 95 元，家庭已缴 380 元，多缴 285 元」 otherwise. The facts only: whether a premium paid is refunded
+/// is each city's rule (Liuzhou's 003 二(二) refuses it; Yibin's notice is silent), not the form's to state.
+/// `None` when the family paid no more than due, or the payment has no amount.
 pub fn overpayment_words(pupil: &super::student::Student, quote: &Quote) -> Option<String> {
     if pupil.payment != super::student::PaymentStatus::Paid {
         return None;
@@ -493,17 +493,16 @@ pub fn overpayment_words(pupil: &super::student::Student, quote: &Quote) -> Opti
     }
     let (paid_text, due_text, over) =
         (super::money::plain(paid), super::money::plain(due), super::money::plain(paid - due));
-    const NO_REFUND: &str = "已缴保费不予退费";
     Some(match quote.subsidy_category.as_deref() {
         Some(category) if due == 0 => {
             let by = quote.paying_department.as_deref().filter(|d| !d.trim().is_empty());
             let by = by.map(|d| format!("（{d}）")).unwrap_or_default();
-            format!("{category}：应由财政代缴{by}，家庭已缴 {paid_text} 元；{NO_REFUND}")
+            format!("{category}：应由财政代缴{by}，家庭已缴 {paid_text} 元")
         }
         Some(category) => {
-            format!("{category}：应缴 {due_text} 元，家庭已缴 {paid_text} 元，多缴 {over} 元；{NO_REFUND}")
+            format!("{category}：应缴 {due_text} 元，家庭已缴 {paid_text} 元，多缴 {over} 元")
         }
-        None => format!("应缴 {due_text} 元，家庭已缴 {paid_text} 元，多缴 {over} 元；{NO_REFUND}"),
+        None => format!("应缴 {due_text} 元，家庭已缴 {paid_text} 元，多缴 {over} 元"),
     })
 }
 
