@@ -24,7 +24,7 @@ const HIDDEN_ROWS_SAID: usize = 10;
 pub const DEFAULT_SCHOOL: &str = "本校";
 
 /// One thing the operator must look at, pointing at the cell it is about.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Problem {
     pub file: String,
     /// Worksheet name; empty for CSV.
@@ -34,6 +34,41 @@ pub struct Problem {
     /// The column's header as the file writes it; empty when the problem is about the whole row.
     pub column: String,
     pub message: String,
+    /// A run of consecutive rows with the same problem is one problem (a column filled down to the sheet's last
+    /// row is a million rows with nothing else): its last row, and how many rows it holds. `None` for one row.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_row: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rows: Option<usize>,
+}
+
+/// Problems an import lists at most; past them each is counted, and said in one line at the end, so a hostile
+/// list cannot fill memory with its report.
+const PROBLEMS_LISTED: usize = 5000;
+
+/// What groups a row's problem with the same problem of the rows before it: its message, or for a message that
+/// quotes the row (a row with no name and no ID), the kind of problem.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum RunKey {
+    Message,
+    NoNameNoId,
+}
+
+/// A problem of the row just read, which the next row may continue.
+struct OpenRun {
+    problem: usize,
+    key: RunKey,
+    count: usize,
+}
+
+/// The problems of the last rows read, for runs of the same problem to be said once.
+#[derive(Default)]
+struct Runs {
+    /// `rows_read` when the problems in `current` were said: the next row continues them only if it is the next
+    /// row read.
+    rows_read: usize,
+    previous: Vec<OpenRun>,
+    current: Vec<OpenRun>,
 }
 
 /// What an import did, or (dry run) would do.
@@ -235,6 +270,7 @@ fn import_stamped(
         reader.masked_left_out(&file, masked);
         files.push(file);
     }
+    reader.unlisted_said();
     let outcome = session.finish(&files, reader.report.duplicates, dry_run)?;
     let mut report = reader.report;
     report.added = outcome.added;
@@ -342,6 +378,7 @@ pub fn plan_sheets(
         })?;
         files.push(file);
     }
+    reader.unlisted_said();
     Ok(ImportPlan { rows, report: reader.report, files })
 }
 
@@ -359,6 +396,9 @@ struct RowReader<'a> {
     classes: ClassCells,
     /// The class heading row above the rows being read, in a sheet that lists several classes one under another.
     heading: Option<Heading>,
+    runs: Runs,
+    /// Problems past [`PROBLEMS_LISTED`], counted.
+    unlisted: usize,
 }
 
 /// A row such as 「三年级1班」 merged across the table above its class's pupils: not a pupil, but the class of the
@@ -382,6 +422,8 @@ enum RowKind {
     Heading(String),
     /// No pupil: why.
     Skipped(String),
+    /// No name and no ID number: why, quoting the row (a run of such rows is said once, whatever each holds).
+    Nameless(String),
 }
 
 /// The grade and class that `class_label::from_columns` makes of a row's cells, for the cells met so far: a
@@ -438,6 +480,8 @@ impl RowReader<'_> {
             classless: Vec::new(),
             classes: ClassCells::default(),
             heading: None,
+            runs: Runs::default(),
+            unlisted: 0,
         }
     }
 
@@ -550,6 +594,7 @@ impl RowReader<'_> {
                 offset += 1;
             }
             self.heading_ends();
+            self.runs_end();
             self.hidden_rows_said(file, &sheet, &hidden_said);
             self.classless_said(file, &sheet, &sheet_class, class_column, &class_header);
         }
@@ -562,6 +607,58 @@ impl RowReader<'_> {
             (false, true, false) => Err(ReadError::Empty { file: file.to_owned() }.into()),
             (false, true, true) => Err(ReadError::NoHeader { file: file.to_owned() }.into()),
         }
+    }
+
+    /// Ends every run of problems: each run of several rows says so in its message.
+    fn runs_end(&mut self) {
+        let runs = std::mem::take(&mut self.runs);
+        for run in runs.previous.into_iter().chain(runs.current) {
+            self.run_said(&run);
+        }
+    }
+
+    fn run_said(&mut self, run: &OpenRun) {
+        let Some(p) = self.report.problems.get_mut(run.problem).filter(|_| run.count > 1) else { return };
+        let (count, last) = (run.count, p.last_row.unwrap_or(p.row));
+        // The message's Chinese and its English in brackets, each told of the run.
+        let en = crate::words::in_language(&p.message, crate::tui::Language::En);
+        let zh = (en != p.message)
+            .then(|| p.message.trim_end().strip_suffix(')')?.trim_end().strip_suffix(en)?.trim_end().strip_suffix('('))
+            .flatten()
+            .map(str::trim_end);
+        p.message = match zh {
+            // 「此行没有…」 becomes 「此行起共 N 行（至第 M 行）没有…」.
+            Some(zh) if zh.starts_with("此行") => format!(
+                "此行起共 {count} 行（至第 {last} 行）{} ({count} rows from this one to row {last}: {en})",
+                zh.trim_start_matches("此行")
+            ),
+            Some(zh) => {
+                format!("此行起共 {count} 行（至第 {last} 行）：{zh} ({count} rows from this one to row {last}: {en})")
+            }
+            None => {
+                format!(
+                    "此行起共 {count} 行（至第 {last} 行）：{} ({count} rows from this one to row {last})",
+                    p.message
+                )
+            }
+        };
+    }
+
+    /// The one line for the problems past [`PROBLEMS_LISTED`], at the end of the import.
+    fn unlisted_said(&mut self) {
+        let n = std::mem::take(&mut self.unlisted);
+        if n == 0 {
+            return;
+        }
+        let file = self.report.problems.last().map(|p| p.file.clone()).unwrap_or_default();
+        self.report.problems.push(Problem {
+            file,
+            message: format!(
+                "另有 {n} 个问题未逐条列出（已列出 {PROBLEMS_LISTED} 个）；请先改正以上各行，再导入一次查看其余问题 \
+                 ({n} more problems not listed: correct the rows above, then import again to see the rest)"
+            ),
+            ..Problem::default()
+        });
     }
 
     /// A sheet Excel hides is not imported: the operator does not see it, and workbooks carry last year's list
@@ -715,6 +812,7 @@ impl RowReader<'_> {
                  (the pupil with this ID number was named {from}: renamed {to} as the list says; if this is \
                  not the same child, correct it in the detail screen with E)"
             ),
+            ..Problem::default()
         });
     }
 
@@ -737,6 +835,7 @@ impl RowReader<'_> {
                      so none was imported; use a list that is not masked)",
                     n = masked.rows
                 ),
+                ..Problem::default()
             });
             return;
         }
@@ -764,17 +863,70 @@ impl RowReader<'_> {
                      (the ID number is masked and cannot be imported; use a list that is not masked ({why_en}: row not \
                      imported))"
                 ),
+                ..Problem::default()
             });
         }
     }
 
     fn problem(&mut self, file: &str, sheet: &Sheet, row: usize, column: &str, message: String) {
+        self.problem_keyed(file, sheet, row, column, message, RunKey::Message);
+    }
+
+    /// A problem at a row, said once for a run of consecutive rows with the same problem (`key`), and only
+    /// counted past [`PROBLEMS_LISTED`].
+    fn problem_keyed(&mut self, file: &str, sheet: &Sheet, row: usize, column: &str, message: String, key: RunKey) {
+        let column = quoted(column);
+        if row > 0 {
+            let runs = &mut self.runs;
+            let read = self.report.rows_read;
+            if read != runs.rows_read {
+                let ended = if read == runs.rows_read + 1 {
+                    std::mem::replace(&mut runs.previous, std::mem::take(&mut runs.current))
+                } else {
+                    let mut ended = std::mem::take(&mut runs.previous);
+                    ended.append(&mut runs.current);
+                    ended
+                };
+                runs.rows_read = read;
+                for run in &ended {
+                    self.run_said(run);
+                }
+            }
+            let problems = &self.report.problems;
+            let continued = self.runs.previous.iter().position(|run| {
+                problems.get(run.problem).is_some_and(|p| {
+                    run.key == key
+                        && p.sheet == sheet.name
+                        && p.file == file
+                        && p.column == column
+                        && (key != RunKey::Message || p.message == message)
+                })
+            });
+            if let Some(at) = continued {
+                let mut run = self.runs.previous.swap_remove(at);
+                run.count += 1;
+                if let Some(p) = self.report.problems.get_mut(run.problem) {
+                    p.last_row = Some(row);
+                    p.rows = Some(run.count);
+                }
+                self.runs.current.push(run);
+                return;
+            }
+        }
+        if self.report.problems.len() >= PROBLEMS_LISTED {
+            self.unlisted += 1;
+            return;
+        }
+        if row > 0 {
+            self.runs.current.push(OpenRun { problem: self.report.problems.len(), key, count: 1 });
+        }
         self.report.problems.push(Problem {
             file: file.to_owned(),
             sheet: sheet.name.clone(),
             row,
-            column: column.to_owned(),
+            column: column.into_owned(),
             message,
+            ..Problem::default()
         });
     }
 
@@ -817,6 +969,11 @@ impl RowReader<'_> {
             RowKind::Heading(label) => {
                 self.report.skipped += 1;
                 self.heading_begins(file, sheet, row_no, label);
+                return Ok(());
+            }
+            RowKind::Nameless(message) => {
+                self.report.skipped += 1;
+                self.problem_keyed(file, sheet, row_no, "", message, RunKey::NoNameNoId);
                 return Ok(());
             }
             RowKind::Skipped(message) => {
@@ -998,7 +1155,7 @@ impl RowReader<'_> {
             ));
         }
         if !named {
-            return RowKind::Skipped(format!(
+            return RowKind::Nameless(format!(
                 "此行没有姓名和身份证号码，未导入：{} (no name and no ID number: row not imported)",
                 row_text(row)
             ));
@@ -1022,6 +1179,8 @@ impl RowReader<'_> {
         self.heading_ends();
         let problem = self.report.problems.len();
         self.problem(file, sheet, row_no, "", heading_message(&label, 0, 0, 0));
+        // Past the problems listed, the heading's line is only counted: none to say again.
+        let problem = if self.report.problems.len() > problem { problem } else { usize::MAX };
         self.heading = Some(Heading { label, problem, taken: 0, first: 0, last: 0 });
     }
 
@@ -1698,5 +1857,47 @@ mod tests {
         assert!(at(4, "联系电话").unwrap().contains("不像电话号码"));
         // 无 is no number: nothing to say.
         assert_eq!(at(5, "联系电话"), None);
+    }
+
+    #[test]
+    fn a_run_of_rows_with_one_problem_is_one_line() {
+        let header = ["姓名", "身份证号码", "班级"].map(text).to_vec();
+        let mut rows = vec![header, ["张三", "450202201703051233", "一年级1班"].map(text).to_vec()];
+        // A class column filled down: rows 3 to 3002 hold a class and nothing else.
+        rows.extend((0..3000).map(|i| vec![Cell::Empty, Cell::Empty, text(if i % 2 == 0 { "1" } else { "2" })]));
+        // Then a pupil, and two rows each with two problems (a bad number and invisible characters).
+        rows.push(["李四", "450202201704062348", "一年级1班"].map(text).to_vec());
+        rows.push(["王\u{200b}五", "4502022017", "一年级1班"].map(text).to_vec());
+        rows.push(["赵\u{200b}六", "4502022017", "一年级1班"].map(text).to_vec());
+        let sheet = Sheet { name: "一班".into(), rows };
+        let plan = plan_sheets(vec![("a.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
+        let problems = &plan.report.problems;
+        assert_eq!(plan.report.skipped, 3000);
+        let run = problems.iter().find(|p| p.message.contains("没有姓名")).unwrap();
+        assert_eq!((run.row, run.last_row, run.rows), (3, Some(3002), Some(3000)), "{problems:?}");
+        assert!(run.message.starts_with("此行起共 3000 行（至第 3002 行）没有姓名和身份证号码"), "{}", run.message);
+        assert!(run.message.contains("(3000 rows from this one to row 3002: no name"), "{}", run.message);
+        let json = serde_json::to_value(run).unwrap();
+        assert_eq!(
+            (json["row"].as_u64(), json["last_row"].as_u64(), json["rows"].as_u64()),
+            (Some(3), Some(3002), Some(3000))
+        );
+        // Both problems of rows 3004 and 3005 are one line each.
+        assert_eq!(problems.iter().filter(|p| p.row == 3004).count(), 2, "{problems:?}");
+        assert!(problems.iter().filter(|p| p.row == 3004).all(|p| p.rows == Some(2)), "{problems:?}");
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        let one = serde_json::to_value(Problem { row: 2, ..Problem::default() }).unwrap();
+        assert!(one.get("last_row").is_none() && one.get("rows").is_none(), "{one}");
+
+        // Problems no run groups are listed up to a bound, and the rest counted in one line.
+        let header = ["姓名", "身份证号码"].map(text).to_vec();
+        let mut rows = vec![header];
+        rows.extend((0..6000).map(|i| vec![text(&format!("学生{i}")), text(&"1".repeat(7 + i % 2))]));
+        let sheet = Sheet { name: "一班".into(), rows };
+        let plan = plan_sheets(vec![("b.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
+        let problems = &plan.report.problems;
+        assert_eq!(problems.len(), PROBLEMS_LISTED + 1);
+        let last = problems.last().unwrap();
+        assert!(last.message.contains(&format!("另有 {} 个问题未逐条列出", 6000 - PROBLEMS_LISTED)), "{last:?}");
     }
 }

@@ -594,7 +594,14 @@ impl Run<'_> {
     }
 
     fn problem_in(&mut self, sheet: &str, row: usize, column: String, message: String) {
-        self.report.problems.push(Problem { file: self.file.clone(), sheet: sheet.to_owned(), row, column, message });
+        self.report.problems.push(Problem {
+            file: self.file.clone(),
+            sheet: sheet.to_owned(),
+            row,
+            column,
+            message,
+            ..Problem::default()
+        });
     }
 
     fn read_row(&mut self, sheet: &Sheet, map: &HeaderMap, row_no: usize, row: &[Cell]) -> Result<(), StoreError> {
