@@ -731,12 +731,14 @@ impl RowReader<'_> {
         let Some(header_row) = sheet.rows.get(map.row) else { return };
         for (i, cell) in header_row.iter().enumerate() {
             let word = cell.text();
+            // A header cell may be a pasted paragraph: quoted short, as the column it is said at.
+            let shown = quoted(&word);
             let payment = [Column::Amount, Column::PaidOn, Column::Channel, Column::Receipt];
             if payment.iter().any(|c| map.columns.get(c) == Some(&i)) {
                 // The tax office's paid list read as a class list by mistake: its payments would be dropped
                 // without a word, and its names would rename the pupils its numbers match.
                 let message = format!(
-                    "“{word}”是缴费名单的列，导入学生名单时不使用；此文件若是税务缴费名单，请改用 核对税务缴费名单 \
+                    "“{shown}”是缴费名单的列，导入学生名单时不使用；此文件若是税务缴费名单，请改用 核对税务缴费名单 \
                      （canbao reconcile 文件 --source tax）(a payment list's column: a class list import does not use \
                      it; for the tax office's paid list use reconcile --source tax)"
                 );
@@ -747,9 +749,9 @@ impl RowReader<'_> {
                 continue;
             }
             let message = if self.synonyms.column(&word).is_some() {
-                format!("表头“{word}”与前面的列重复，此列未导入 (a second column for the same field: ignored)")
+                format!("表头“{shown}”与前面的列重复，此列未导入 (a second column for the same field: ignored)")
             } else {
-                format!("不认识的表头“{word}”，此列未导入 (unknown header: column ignored; see data/headers.toml)")
+                format!("不认识的表头“{shown}”，此列未导入 (unknown header: column ignored; see data/headers.toml)")
             };
             self.problem(file, sheet, map.row + 1, &word, message);
         }
@@ -1142,7 +1144,10 @@ impl RowReader<'_> {
         let footerish = |text: &str| self.synonyms.is_footer(text) || is_count(text);
         let named = name.chars().any(char::is_alphabetic);
         if named && self.synonyms.is_footer(name) {
-            return RowKind::Skipped(format!("表尾行“{name}”，不是学生，已跳过 (a footer row, not a pupil: skipped)"));
+            return RowKind::Skipped(format!(
+                "表尾行“{}”，不是学生，已跳过 (a footer row, not a pupil: skipped)",
+                quoted(name)
+            ));
         }
         let leading = row.iter().find(|c| !c.is_empty()).map(Cell::text_ref);
         if is_count(name)
@@ -1168,7 +1173,7 @@ impl RowReader<'_> {
             Some((_, cell)) => RowKind::Flagged(format!(
                 "此行没有身份证号码，又有“{}”，像是表尾行；因有姓名，已作为学生导入，请核对 (no ID number and a \
                  footer word in the row, but a name: imported as a pupil, check it)",
-                cell.text_ref()
+                quoted(&cell.text_ref())
             )),
             None => RowKind::Pupil,
         }
@@ -1216,7 +1221,7 @@ impl RowReader<'_> {
                     sheet,
                     row_no,
                     header,
-                    format!("未知的人员类别“{word}”，未标记 (unknown category, not marked)"),
+                    format!("未知的人员类别“{}”，未标记 (unknown category, not marked)", quoted(word)),
                 ),
             }
         }
@@ -1245,6 +1250,7 @@ fn class_heading(map: &HeaderMap, row: &[Cell]) -> Option<String> {
 
 /// The report's line for a class heading row: what it is and which rows took its class.
 fn heading_message(label: &str, taken: usize, first: usize, last: usize) -> String {
+    let label = quoted(label);
     let (rows, rows_en) = match taken {
         0 => ("其下没有行取此班级".to_owned(), "no row under it took its class".to_owned()),
         1 => (format!("其下 1 行（第 {first} 行）归入此班"), format!("1 row under it (row {first}) is put in {label}")),
@@ -1278,8 +1284,7 @@ fn row_text(row: &[Cell]) -> String {
             texts.push(text);
         }
     }
-    let joined = texts.join(" ");
-    if joined.chars().count() > 60 { format!("{}…", joined.chars().take(60).collect::<String>()) } else { joined }
+    quoted(&texts.join(" ")).into_owned()
 }
 
 /// A cell longer than a class list ever holds (a name longer than a name): its column's header and why the
@@ -1410,8 +1415,10 @@ fn duplicate_message(first: &str, first_name: &str, name: &str) -> String {
     } else {
         // One ID, two names: exactly what the operator has to chase, so it is said outright.
         format!(
-            "与 {first} 身份证号码相同但姓名不同（“{first_name}”与“{name}”），只导入了前者，请核实 \
-             (same ID as {first} but a different name: only the first was imported, check it)"
+            "与 {first} 身份证号码相同但姓名不同（“{}”与“{}”），只导入了前者，请核实 \
+             (same ID as {first} but a different name: only the first was imported, check it)",
+            quoted(first_name),
+            quoted(name)
         )
     }
 }
@@ -1444,7 +1451,7 @@ fn sex_mismatch(sex_text: &str, from_id: Sex) -> Option<String> {
     };
     stated
         .is_some_and(|s| s != from_id)
-        .then(|| format!("性别“{sex_text}”与身份证号码不符 (sex does not match the ID number)"))
+        .then(|| format!("性别“{}”与身份证号码不符 (sex does not match the ID number)", quoted(sex_text)))
 }
 
 /// A pupil's identity in a batch (`Incoming::identity`), with a valid ID number packed into one integer.
@@ -1899,5 +1906,18 @@ mod tests {
         assert_eq!(problems.len(), PROBLEMS_LISTED + 1);
         let last = problems.last().unwrap();
         assert!(last.message.contains(&format!("另有 {} 个问题未逐条列出", 6000 - PROBLEMS_LISTED)), "{last:?}");
+    }
+
+    #[test]
+    fn a_long_cell_is_quoted_short() {
+        let blob = "备".repeat(100_000);
+        let header = vec![text("姓名"), text("身份证号码"), text(&blob)];
+        let rows = vec![header, vec![text("张三"), text("450202201703051233"), text("x")]];
+        let sheet = Sheet { name: "一班".into(), rows };
+        let plan = plan_sheets(vec![("a.csv".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
+        let said = plan.report.problems.iter().find(|p| p.message.contains("不认识的表头")).unwrap();
+        let shown = format!("{}…（共 100000 字）", "备".repeat(50));
+        assert_eq!(said.column, shown);
+        assert!(said.message.contains(&shown) && said.message.chars().count() < 200, "{}", said.message);
     }
 }
