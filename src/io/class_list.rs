@@ -1920,4 +1920,24 @@ mod tests {
         assert_eq!(said.column, shown);
         assert!(said.message.contains(&shown) && said.message.chars().count() < 200, "{}", said.message);
     }
+
+    #[test]
+    fn nul_bytes_are_said_as_control_characters_and_keep_their_line() {
+        let csv =
+            "姓名,身份证号码\n张三,450202201703051233\n\0\0\0\n王五,450202201704062340\n李\0四,450202201603051230\n";
+        let sheets = table::read_bytes(csv.as_bytes(), "nul.csv").unwrap();
+        let plan = plan_sheets(
+            vec![("nul.csv".into(), sheets)],
+            None,
+            "本校",
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(),
+        )
+        .unwrap();
+        let names: Vec<&str> = plan.rows.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["张三", "王五", "李四"]);
+        let problems = &plan.report.problems;
+        let at = |row: usize, what: &str| problems.iter().any(|p| p.row == row && p.message.contains(what));
+        assert!(at(5, "不可见字符或控制字符"), "{problems:?}");
+        assert!(at(4, "身份证号码") && at(5, "身份证号码"), "rows as an editor numbers them: {problems:?}");
+    }
 }

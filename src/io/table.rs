@@ -556,10 +556,10 @@ struct CsvRows {
 
 impl CsvRows {
     fn new(bytes: Vec<u8>, file: &str) -> Self {
-        let mut text = decode_owned(bytes);
-        if text.contains('\0') {
-            text = text.replace('\0', "");
-        }
+        // NUL bytes stay in the text: a cell's cleaning removes them as any control character, and the row
+        // holding them is said (`此行有不可见字符或控制字符`); a line of only NULs stays a line, so the rows after
+        // it keep the numbers an editor shows.
+        let text = decode_owned(bytes);
         let ends_with_quote = text.trim_end().ends_with('"');
         let (text_len, ends_with_newline) = (text.len() as u64, text.ends_with('\n'));
         let delimiter = delimiter(&text);
