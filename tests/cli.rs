@@ -1971,3 +1971,47 @@ fn a_dry_run_import_on_a_missing_drive_makes_no_drive() {
     let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+/// `import --json` gives every problem the row it is about; one about a whole sheet (no header row, a hidden
+/// sheet) has no `row` at all, and one about several rows gives the first of them. None says row 0.
+#[test]
+fn import_json_gives_each_problem_its_row_or_none_for_a_whole_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let path = dir.path().join("rows.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    book.add_worksheet().set_name("说明").unwrap().write_string(0, 0, "请按班级填写").unwrap();
+    let list = book.add_worksheet().set_name("名单").unwrap();
+    list.write_row(0, 0, ["姓名", "身份证号码"]).unwrap();
+    for i in 0..13u32 {
+        list.write_row(i + 1, 0, [format!("学生{i}"), valid_number(&format!("450202201501{:02}121", i + 1))]).unwrap();
+    }
+    for row in 2..14 {
+        list.set_row_hidden(row).unwrap(); // Excel's rows 3 to 14
+    }
+    let last_year = book.add_worksheet().set_name("去年").unwrap().set_hidden(true);
+    last_year.write_row(0, 0, ["姓名", "身份证号码"]).unwrap();
+    last_year.write_row(1, 0, ["毕业生", valid_number("45020220100101121").as_str()]).unwrap();
+    book.save(&path).unwrap();
+
+    let report = json(canbao(&db).args(["import", "--json"]).arg(&path));
+    let problems = report["problems"].as_array().unwrap();
+    let find = |words: &str| problems.iter().find(|p| p["message"].as_str().unwrap().contains(words));
+    for p in problems {
+        assert!(p.get("row").is_none_or(|r| r.as_u64().unwrap() > 0), "{p}");
+    }
+    let no_header = find("找不到表头行").expect("the sheet without a header is said");
+    assert_eq!((no_header.get("row"), &no_header["sheet"]), (None, &Value::from("说明")), "{no_header}");
+    let hidden_sheet = find("在 Excel 中是隐藏的，其中").expect("the hidden sheet is said");
+    assert_eq!((hidden_sheet.get("row"), &hidden_sheet["sheet"]), (None, &Value::from("去年")), "{hidden_sheet}");
+    let classless = find("没有班级").expect("rows without a class are said");
+    assert_eq!(classless["row"], 2, "the first of the rows: {classless}");
+    let more_hidden = find("另有 2 行").expect("hidden rows past the tenth are said in one line");
+    assert_eq!(more_hidden["row"], 13, "{more_hidden}");
+
+    // As text the whole-sheet lines name the sheet and no row.
+    let out = canbao(&dir.path().join("other.db")).arg("import").arg(&path).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text.lines().find(|l| l.contains("找不到表头行")).unwrap();
+    assert!(line.contains("[说明]") && !line.contains("第 0 行") && !line.contains(" 行 "), "{line}");
+}

@@ -45,8 +45,11 @@ fn check_file(key: &str) {
         let name = r["name"].as_str().unwrap();
         let problem = r["problem"].as_str();
         let sheet = r["sheet"].as_str().unwrap_or_default();
-        let reported: Vec<_> =
-            report.problems.iter().filter(|p| p.row == row_no && (sheet.is_empty() || p.sheet == sheet)).collect();
+        let reported: Vec<_> = report
+            .problems
+            .iter()
+            .filter(|p| p.row == Some(row_no) && (sheet.is_empty() || p.sheet == sheet))
+            .collect();
         if problem == Some("duplicate") {
             assert!(reported.iter().any(|p| p.message.contains("重复")), "{key} row {row_no}: duplicate reported");
             continue;
@@ -80,7 +83,7 @@ fn check_file(key: &str) {
         let row = skipped["row"].as_u64().unwrap() as usize;
         let why = skipped["why"].as_str().unwrap_or_default();
         if why.contains("footer") || why.contains("no name") {
-            assert!(report.problems.iter().any(|p| p.row == row), "{key}: skipped row {row} is reported");
+            assert!(report.problems.iter().any(|p| p.row == Some(row)), "{key}: skipped row {row} is reported");
         }
     }
 }
@@ -213,8 +216,8 @@ fn review_cases_repeated_header_renamed_duplicate_address_title_and_school_kept(
     let mut store = store();
     let report = class_list::import(&mut store, &[list.as_path()], Some("第二小学"), false).unwrap();
     assert_eq!((report.added, report.duplicates, report.skipped), (2, 1, 1), "{report:?}");
-    assert!(report.problems.iter().any(|p| p.row == 4 && p.message.contains("表头")));
-    assert!(report.problems.iter().any(|p| p.row == 5 && p.message.contains("姓名不同")));
+    assert!(report.problems.iter().any(|p| p.row == Some(4) && p.message.contains("表头")));
+    assert!(report.problems.iter().any(|p| p.row == Some(5) && p.message.contains("姓名不同")));
     assert_eq!(store.schools().unwrap(), vec!["第二小学".to_owned()]);
 
     // A second school arrives; a later list naming no school must not move 赵六 out of 第二小学.
@@ -242,9 +245,9 @@ fn footers_in_the_name_column_and_stray_bytes_are_named_not_imported_as_pupils()
     let mut store = store();
     let report = class_list::import(&mut store, &[list.as_path()], Some("第二小学"), false).unwrap();
     assert_eq!((report.added, report.skipped), (2, 2), "{report:?}");
-    assert!(report.problems.iter().any(|p| p.row == 4 && p.message.contains("表尾")));
-    assert!(report.problems.iter().any(|p| p.row == 5 && p.message.contains("表尾")));
-    assert!(report.problems.iter().any(|p| p.row == 3 && p.message.contains("无法识别")));
+    assert!(report.problems.iter().any(|p| p.row == Some(4) && p.message.contains("表尾")));
+    assert!(report.problems.iter().any(|p| p.row == Some(5) && p.message.contains("表尾")));
+    assert!(report.problems.iter().any(|p| p.row == Some(3) && p.message.contains("无法识别")));
     // The rest of the file was read as UTF-8, not as GB18030 mojibake.
     assert_eq!(store.student_by_id_number(&a).unwrap().map(|p| p.name), Some("赵六".into()));
 }
@@ -295,13 +298,16 @@ fn a_paid_list_imported_as_a_class_list_says_what_it_drops_and_whom_it_renames()
         let report = class_list::import(&mut store, &[paid.as_path()], None, dry_run).unwrap();
         for column in ["缴费金额", "缴费日期", "缴费渠道"] {
             assert!(
-                report.problems.iter().any(|p| p.row == 1 && p.column == column && p.message.contains("reconcile")),
+                report
+                    .problems
+                    .iter()
+                    .any(|p| p.row == Some(1) && p.column == column && p.message.contains("reconcile")),
                 "{column}: {report:?}"
             );
         }
         let renamed: Vec<_> = report.problems.iter().filter(|p| p.message.contains("原名“邓阳雪”")).collect();
         assert_eq!(renamed.len(), 1, "{report:?}");
-        assert_eq!((renamed[0].row, renamed[0].file.as_str()), (3, paid.display().to_string().as_str()));
+        assert_eq!((renamed[0].row, renamed[0].file.as_str()), (Some(3), paid.display().to_string().as_str()));
         assert!(renamed[0].message.contains("张冒名"));
         assert!(!report.problems.iter().any(|p| p.message.contains("钱八")), "an unchanged name is not said");
     }
@@ -502,7 +508,7 @@ fn footers_outside_the_name_column_are_skipped_with_their_rows_and_no_pupil_is_l
     assert_eq!(names, ["学生丁", "学生丙", "学生乙", "学生戊", "学生甲"], "{report:?}");
     assert_eq!((report.added, report.skipped), (5, 9), "{report:?}");
     let said = |row: usize| -> Vec<&str> {
-        report.problems.iter().filter(|p| p.row == row).map(|p| p.message.as_str()).collect()
+        report.problems.iter().filter(|p| p.row == Some(row)).map(|p| p.message.as_str()).collect()
     };
     for row in 7..=14 {
         assert!(
@@ -510,7 +516,7 @@ fn footers_outside_the_name_column_are_skipped_with_their_rows_and_no_pupil_is_l
             "row {row} skipped as a footer: {:?}",
             said(row)
         );
-        assert!(report.problems.iter().any(|p| p.row == row && p.file.ends_with("footer.xlsx")));
+        assert!(report.problems.iter().any(|p| p.row == Some(row) && p.file.ends_with("footer.xlsx")));
     }
     assert!(said(7).iter().any(|m| m.contains("“合计 3人”")), "{:?}", said(7));
     assert!(said(15).iter().any(|m| m.contains("没有姓名和身份证号码")), "{:?}", said(15));
@@ -553,7 +559,8 @@ fn a_class_heading_row_over_the_table_gives_its_class_to_the_rows_under_it() {
         [("一班生乙", "三年级1班"), ("一班生甲", "三年级1班"), ("三班生甲", "三年级3班"), ("二班生甲", "三年级2班")];
     assert_eq!(pupils, expected.map(|(n, c)| (n.to_owned(), c.to_owned())), "{report:?}");
     assert_eq!((report.added, report.id_invalid, report.skipped), (4, 0, 3), "{report:?}");
-    let said = |row: usize| report.problems.iter().find(|p| p.row == row).map(|p| p.message.as_str()).unwrap_or("");
+    let said =
+        |row: usize| report.problems.iter().find(|p| p.row == Some(row)).map(|p| p.message.as_str()).unwrap_or("");
     assert!(said(2).contains("班级标题行“三年级1班”") && said(2).contains("2 行（第 3 至 4 行）"), "{}", said(2));
     assert!(said(6).contains("班级标题行“三年级2班”") && said(6).contains("1 行（第 7 行）"), "{}", said(6));
     assert!(said(8).contains("班级标题行"), "{}", said(8));
@@ -602,11 +609,11 @@ fn hidden_sheets_are_left_out_and_hidden_rows_imported_each_said() {
     let mut store = store();
     let report = class_list::import(&mut store, &[path.as_path()], Some("第一小学"), false).unwrap();
     assert_eq!((report.added, report.skipped), (4, 0), "{report:?}");
-    let said = |sheet: &str, row: usize, words: &str| {
+    let said = |sheet: &str, row: Option<usize>, words: &str| {
         report.problems.iter().any(|p| p.sheet == sheet && p.row == row && p.message.contains(words))
     };
-    assert!(said("五年级1班", 5, "此行在 Excel 中是隐藏的"), "{:?}", report.problems);
-    assert!(said("去年名单", 0, "工作表“去年名单”在 Excel 中是隐藏的，其中 2 行未导入"), "{:?}", report.problems);
+    assert!(said("五年级1班", Some(5), "此行在 Excel 中是隐藏的"), "{:?}", report.problems);
+    assert!(said("去年名单", None, "工作表“去年名单”在 Excel 中是隐藏的，其中 2 行未导入"), "{:?}", report.problems);
     assert_eq!(report.problems.len(), 2, "the drop-down's sheet is no list: {:?}", report.problems);
     assert!(store.student_by_id_number(&pupils[3]).unwrap().is_some(), "the hidden row's pupil is imported");
     assert!(store.student_by_id_number(&leavers[0]).unwrap().is_none(), "the hidden sheet's are not");
@@ -660,7 +667,7 @@ fn csv_rows_count_empty_lines_as_excel_does() {
     let report = class_list::import(&mut store, &[list.as_path()], Some("第二小学"), false).unwrap();
     assert_eq!(report.added, 3, "{report:?}");
     // Excel: 1 title, 2 empty, 3 header, 4 赵六 (two lines in one cell), 5 钱八, 6 empty, 7 孙九, 8 合计.
-    assert!(report.problems.iter().any(|p| p.row == 8 && p.message.contains("表尾")), "{:?}", report.problems);
+    assert!(report.problems.iter().any(|p| p.row == Some(8) && p.message.contains("表尾")), "{:?}", report.problems);
     let source = |id: &str| store.student_by_id_number(id).unwrap().expect("pupil").source;
     let rows: Vec<String> = [&a, &b, &c].iter().map(|id| source(id)).collect();
     assert!(rows.iter().all(|r| r.contains("一班.csv:")), "{rows:?}");

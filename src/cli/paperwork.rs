@@ -868,7 +868,7 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
     for p in &r.problems {
         let sheet = if p.sheet.is_empty() { String::new() } else { format!(" [{}]", p.sheet) };
         let column = if p.column.is_empty() { String::new() } else { format!(" 「{}」", p.column) };
-        let at = row(p.row);
+        let at = p.row.map(row).unwrap_or_default();
         line(
             format!("{}{sheet} {at}{column}：{}", p.file, p.message),
             format!("{}{sheet} {at}{column}: {}", p.file, p.message),

@@ -173,11 +173,11 @@ fn print_import_report(r: &ImportReport) {
             (false, true) => format!(" \"{}\"", p.column),
             (false, false) => format!(" 「{}」", p.column),
         };
-        // Row 0 means the problem concerns a whole worksheet.
+        // No row: the problem concerns a whole worksheet or file.
         let row = match (p.row, english()) {
-            (0, _) => String::new(),
-            (n, true) => format!(" row {n}"),
-            (n, false) => format!(" 第 {n} 行"),
+            (None, _) => String::new(),
+            (Some(n), true) => format!(" row {n}"),
+            (Some(n), false) => format!(" 第 {n} 行"),
         };
         // A message carries its English last, in brackets: with --lang en that part alone.
         let lang = if english() { crate::tui::Language::En } else { crate::tui::Language::Zh };

@@ -29,8 +29,12 @@ pub struct Problem {
     pub file: String,
     /// Worksheet name; empty for CSV.
     pub sheet: String,
-    /// The row as Excel numbers it (a CSV's empty lines counted); 0 when the problem concerns a whole worksheet.
-    pub row: usize,
+    /// The row as Excel numbers it (a CSV's empty lines counted). `None` when the problem is about a whole worksheet
+    /// (no header row, a hidden sheet) or a whole file, and left out of the JSON; a problem about several rows
+    /// (rows left without a class, hidden rows past the tenth) gives the first of them and lists them in the
+    /// message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<usize>,
     /// The column's header as the file writes it; empty when the problem is about the whole row.
     pub column: String,
     pub message: String,
@@ -100,8 +104,8 @@ pub struct ImportReport {
 struct Masked {
     rows: usize,
     masked: usize,
-    /// The masked rows left out (source, how many pupils fitted).
-    left_out: Vec<(String, usize)>,
+    /// The masked rows left out (sheet, row, how many pupils fitted).
+    left_out: Vec<(String, usize, usize)>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -252,22 +256,8 @@ fn import_stamped(
             return Err(ImportError::ChangedSincePreview { file });
         }
         stamps.push(stamp);
-        let mut renamed: Vec<(String, String, String)> = Vec::new();
-        let mut masked = Masked::default();
-        reader.read_file(&file, sheets, school, default_school, &mut |row| {
-            masked.rows += 1;
-            masked.masked += usize::from(id_number::masked_ends(&row.id.normalized).is_some());
-            match session.apply(&row)? {
-                IncomingOutcome::Renamed { from, to } => renamed.push((row.source, from, to)),
-                IncomingOutcome::MaskedUnmatched { fitting } => masked.left_out.push((row.source, fitting)),
-                _ => {}
-            }
-            Ok(())
-        })?;
-        for (source, from, to) in renamed {
-            reader.renamed(&file, &source, &from, &to);
-        }
-        reader.masked_left_out(&file, masked);
+        reader.read_file(&file, sheets, school, default_school, &mut |row| session.apply(&row).map(Some))?;
+        reader.masked_left_out(&file);
         files.push(file);
     }
     reader.unlisted_said();
@@ -374,7 +364,7 @@ pub fn plan_sheets(
         let sheets = sheets.into_iter().map(SheetRows::from).collect();
         reader.read_file(&file, sheets, school, default_school, &mut |row| {
             rows.push(row);
-            Ok(())
+            Ok(None)
         })?;
         files.push(file);
     }
@@ -382,8 +372,8 @@ pub fn plan_sheets(
     Ok(ImportPlan { rows, report: reader.report, files })
 }
 
-/// Where a row goes once read: applied to an import, or kept for a plan.
-type Sink<'s> = dyn FnMut(Incoming) -> Result<(), StoreError> + 's;
+/// Where a row goes once read: applied to an import (what it did to the drive), or kept for a plan (`None`).
+type Sink<'s> = dyn FnMut(Incoming) -> Result<Option<IncomingOutcome>, StoreError> + 's;
 
 struct RowReader<'a> {
     synonyms: &'a Synonyms,
@@ -399,6 +389,8 @@ struct RowReader<'a> {
     runs: Runs,
     /// Problems past [`PROBLEMS_LISTED`], counted.
     unlisted: usize,
+    /// The file being read's rows as the import applied them, for what it says of masked numbers.
+    masked: Masked,
 }
 
 /// A row such as 「三年级1班」 merged across the table above its class's pupils: not a pupil, but the class of the
@@ -482,6 +474,7 @@ impl RowReader<'_> {
             heading: None,
             runs: Runs::default(),
             unlisted: 0,
+            masked: Masked::default(),
         }
     }
 
@@ -493,6 +486,7 @@ impl RowReader<'_> {
         default_school: &str,
         sink: &mut Sink,
     ) -> Result<(), ImportError> {
+        self.masked = Masked::default();
         let mut found_any = false;
         // Whether any visible sheet has anything in it: a workbook with none is empty, not without a header.
         let mut any_content = false;
@@ -524,11 +518,10 @@ impl RowReader<'_> {
                 }
                 any_content |= content;
                 if multi && content {
-                    let sheet = Sheet { name, rows: Vec::new() };
-                    self.problem(
+                    self.problem_at(
                         file,
-                        &sheet,
-                        0,
+                        &name,
+                        None,
                         "",
                         "工作表中找不到表头行，整张表未导入 (no header row: sheet not imported)".into(),
                     );
@@ -619,7 +612,7 @@ impl RowReader<'_> {
 
     fn run_said(&mut self, run: &OpenRun) {
         let Some(p) = self.report.problems.get_mut(run.problem).filter(|_| run.count > 1) else { return };
-        let (count, last) = (run.count, p.last_row.unwrap_or(p.row));
+        let (count, last) = (run.count, p.last_row.or(p.row).unwrap_or_default());
         // The message's Chinese and its English in brackets, each told of the run.
         let en = crate::words::in_language(&p.message, crate::tui::Language::En);
         let zh = (en != p.message)
@@ -689,7 +682,7 @@ impl RowReader<'_> {
              (the sheet is hidden in Excel: its {count} rows were not imported; to import them, unhide it in Excel, save, \
              and import again)"
         );
-        self.problem(file, &Sheet { name: name.clone(), rows: Vec::new() }, 0, "", message);
+        self.problem_at(file, &name, None, "", message);
         hidden_lists.push(name);
         Ok(())
     }
@@ -722,7 +715,9 @@ impl RowReader<'_> {
             shown.join("、"),
             rest.len()
         );
-        self.problem(file, sheet, 0, "", message);
+        if let Some(&first) = rest.first() {
+            self.problem(file, sheet, first, "", message);
+        }
     }
 
     /// A header cell the reader does not use is said, so a column the operator expected is never dropped
@@ -796,54 +791,52 @@ impl RowReader<'_> {
                 sheet.name
             ),
         };
-        self.problem(file, sheet, 0, header, message);
+        if let Some(&first) = rows.first() {
+            self.problem(file, sheet, first, header, message);
+        }
     }
 
-    /// A pupil the list renamed (found by ID number, under another name), said at its row (`source`, as
-    /// [`source_of`] writes it for `file`).
-    fn renamed(&mut self, file: &str, source: &str, from: &str, to: &str) {
-        let (place, row) = source.rsplit_once(':').unwrap_or((source, ""));
-        let sheet = place.strip_prefix(file).and_then(|s| s.strip_prefix('[')?.strip_suffix(']')).unwrap_or("");
-        self.report.problems.push(Problem {
-            file: file.to_owned(),
-            sheet: sheet.to_owned(),
-            row: row.parse().unwrap_or(0),
-            column: String::new(),
-            message: format!(
-                "身份证号码相同的学生原名“{from}”，已按名单改为“{to}”；若不是同一人，请在学生详情中按 E 更正 \
-                 (the pupil with this ID number was named {from}: renamed {to} as the list says; if this is \
-                 not the same child, correct it in the detail screen with E)"
-            ),
-            ..Problem::default()
-        });
+    /// What applying a row did to a pupil already on the drive, said at its row: a pupil the list renamed
+    /// (found by ID number, under another name).
+    fn applied(&mut self, file: &str, sheet: &Sheet, row_no: usize, outcome: Option<IncomingOutcome>) {
+        if let Some(IncomingOutcome::MaskedUnmatched { fitting }) = outcome {
+            self.masked.left_out.push((sheet.name.clone(), row_no, fitting));
+            return;
+        }
+        if let Some(IncomingOutcome::Renamed { from, to }) = outcome {
+            self.problem(
+                file,
+                sheet,
+                row_no,
+                "",
+                format!(
+                    "身份证号码相同的学生原名“{from}”，已按名单改为“{to}”；若不是同一人，请在学生详情中按 E 更正 \
+                     (the pupil with this ID number was named {from}: renamed {to} as the list says; if this is \
+                     not the same child, correct it in the detail screen with E)"
+                ),
+            );
+        }
     }
 
-    /// The rows of a file whose masked number fitted no single pupil: each said at its row, or, when every row
-    /// of the file was masked and none fitted, the file in one line.
-    fn masked_left_out(&mut self, file: &str, masked: Masked) {
+    /// The rows of the file just read whose masked number fitted no single pupil: each said at its row, or,
+    /// when every row of the file was masked and none fitted, the file in one line (no sheet, no row).
+    fn masked_left_out(&mut self, file: &str) {
+        let masked = std::mem::take(&mut self.masked);
         self.report.masked_left_out += masked.left_out.len();
         if masked.left_out.is_empty() {
             return;
         }
         if masked.left_out.len() == masked.rows && masked.masked == masked.rows {
-            self.report.problems.push(Problem {
-                file: file.to_owned(),
-                sheet: String::new(),
-                row: 0,
-                column: String::new(),
-                message: format!(
-                    "这是打码导出的表格：{n} 行的身份证号码都已打码，没有一行能对应到已有的学生，均未导入；请用未打码的名单 \
-                     (a masked export: all {n} rows have masked ID numbers and none matches a pupil on the drive, \
-                     so none was imported; use a list that is not masked)",
-                    n = masked.rows
-                ),
-                ..Problem::default()
-            });
+            let message = format!(
+                "这是打码导出的表格：{n} 行的身份证号码都已打码，没有一行能对应到已有的学生，均未导入；请用未打码的名单 \
+                 (a masked export: all {n} rows have masked ID numbers and none matches a pupil on the drive, so \
+                 none was imported; use a list that is not masked)",
+                n = masked.rows
+            );
+            self.problem_at(file, "", None, "", message);
             return;
         }
-        for (source, fitting) in masked.left_out {
-            let (place, row) = source.rsplit_once(':').unwrap_or((&source, ""));
-            let sheet = place.strip_prefix(file).and_then(|s| s.strip_prefix('[')?.strip_suffix(']')).unwrap_or("");
+        for (sheet, row, fitting) in masked.left_out {
             let (why, why_en) = if fitting == 0 {
                 (
                     "没有姓名、班级相同且号码前后四位相符的学生",
@@ -855,21 +848,16 @@ impl RowReader<'_> {
                     "several pupils of this name and class have numbers with these ends",
                 )
             };
-            self.report.problems.push(Problem {
-                file: file.to_owned(),
-                sheet: sheet.to_owned(),
-                row: row.parse().unwrap_or(0),
-                column: String::new(),
-                message: format!(
-                    "身份证号码已打码，无法导入；请用未打码的名单（{why}，此行未导入） \
-                     (the ID number is masked and cannot be imported; use a list that is not masked ({why_en}: row not \
-                     imported))"
-                ),
-                ..Problem::default()
-            });
+            let message = format!(
+                "身份证号码已打码，无法导入；请用未打码的名单（{why}，此行未导入） \
+                 (the ID number is masked and cannot be imported; use a list that is not masked ({why_en}: row not \
+                 imported))"
+            );
+            self.problem_at(file, &sheet, Some(row), "", message);
         }
     }
 
+    /// A problem at a row of a sheet.
     fn problem(&mut self, file: &str, sheet: &Sheet, row: usize, column: &str, message: String) {
         self.problem_keyed(file, sheet, row, column, message, RunKey::Message);
     }
@@ -878,7 +866,7 @@ impl RowReader<'_> {
     /// counted past [`PROBLEMS_LISTED`].
     fn problem_keyed(&mut self, file: &str, sheet: &Sheet, row: usize, column: &str, message: String, key: RunKey) {
         let column = quoted(column);
-        if row > 0 {
+        {
             let runs = &mut self.runs;
             let read = self.report.rows_read;
             if read != runs.rows_read {
@@ -919,14 +907,28 @@ impl RowReader<'_> {
             self.unlisted += 1;
             return;
         }
-        if row > 0 {
-            self.runs.current.push(OpenRun { problem: self.report.problems.len(), key, count: 1 });
-        }
+        self.runs.current.push(OpenRun { problem: self.report.problems.len(), key, count: 1 });
         self.report.problems.push(Problem {
             file: file.to_owned(),
             sheet: sheet.name.clone(),
-            row,
+            row: Some(row),
             column: column.into_owned(),
+            message,
+            ..Problem::default()
+        });
+    }
+
+    /// A problem about a whole sheet or file (`row` `None`), or at a row outside any run of rows.
+    fn problem_at(&mut self, file: &str, sheet: &str, row: Option<usize>, column: &str, message: String) {
+        if self.report.problems.len() >= PROBLEMS_LISTED {
+            self.unlisted += 1;
+            return;
+        }
+        self.report.problems.push(Problem {
+            file: file.to_owned(),
+            sheet: sheet.to_owned(),
+            row,
+            column: quoted(column).into_owned(),
             message,
             ..Problem::default()
         });
@@ -1116,7 +1118,11 @@ impl RowReader<'_> {
         // Counted here, after the duplicate check, so the report agrees with what is stored.
         self.report.id_invalid += usize::from(!incoming.id.is_valid() && !masked);
         self.first.insert(identity, place, row_no, &incoming.name);
-        sink(incoming)
+        self.masked.rows += 1;
+        self.masked.masked += usize::from(masked);
+        let outcome = sink(incoming)?;
+        self.applied(file, sheet, row_no, outcome);
+        Ok(())
     }
 
     /// Whether a row is a pupil, and if not what it is: a header repeated mid-file, a class heading, a footer, or
@@ -1670,7 +1676,7 @@ mod tests {
         let plan = plan_sheets(vec![("a.xlsx".into(), vec![first, second])], None, DEFAULT_SCHOOL, today).unwrap();
         assert_eq!(plan.rows.len(), 3, "张三, 李四 of 一班 and 李四 of 二班 (another class, another child)");
         assert_eq!(plan.report.duplicates, 1);
-        let message = &plan.report.problems.iter().find(|p| p.sheet == "二班" && p.row == 2).unwrap().message;
+        let message = &plan.report.problems.iter().find(|p| p.sheet == "二班" && p.row == Some(2)).unwrap().message;
         assert!(
             message.contains("a.xlsx[一班]:2") && message.contains("张三") && message.contains("王五"),
             "{message}"
@@ -1772,7 +1778,7 @@ mod tests {
             assert_eq!(classes_of(&plan), ["", ""], "{name}");
             let said: Vec<_> = plan.report.problems.iter().filter(|p| p.message.contains("没有班级")).collect();
             assert_eq!(said.len(), 1, "{name}: {:?}", plan.report.problems);
-            assert_eq!((said[0].sheet.as_str(), said[0].row), (name, 0));
+            assert_eq!((said[0].sheet.as_str(), said[0].row), (name, Some(2)), "the first of the rows");
             assert!(said[0].message.contains("2 行（第 2、3 行）"), "{}", said[0].message);
         }
         // A class column with an empty cell: the row is said too.
@@ -1819,7 +1825,7 @@ mod tests {
         assert_eq!(plan.rows.len(), 1);
         assert_eq!(plan.rows[0].name, "张三");
         assert_eq!(plan.report.skipped, 1);
-        let skipped = plan.report.problems.iter().find(|p| p.row == 4).map(|p| p.message.as_str());
+        let skipped = plan.report.problems.iter().find(|p| p.row == Some(4)).map(|p| p.message.as_str());
         assert!(skipped.is_some_and(|m| m.contains("表尾行“班主任签字：”")), "{:?}", plan.report.problems);
         // A pupil whose ID is there is a pupil, whatever the name cell starts with.
         let header = ["姓名", "身份证号码"].map(text).to_vec();
@@ -1846,7 +1852,7 @@ mod tests {
         let plan = plan_sheets(vec![("a.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
         assert_eq!(plan.rows.len(), 4, "every pupil kept: {:?}", plan.report.problems);
         let at = |row: usize, column: &str| {
-            plan.report.problems.iter().find(|p| p.row == row && p.column == column).map(|p| p.message.clone())
+            plan.report.problems.iter().find(|p| p.row == Some(row) && p.column == column).map(|p| p.message.clone())
         };
         // The ID blob: no ID kept, the cell quoted short with its length.
         assert_eq!(plan.rows[0].id_raw, "");
@@ -1881,7 +1887,7 @@ mod tests {
         let problems = &plan.report.problems;
         assert_eq!(plan.report.skipped, 3000);
         let run = problems.iter().find(|p| p.message.contains("没有姓名")).unwrap();
-        assert_eq!((run.row, run.last_row, run.rows), (3, Some(3002), Some(3000)), "{problems:?}");
+        assert_eq!((run.row, run.last_row, run.rows), (Some(3), Some(3002), Some(3000)), "{problems:?}");
         assert!(run.message.starts_with("此行起共 3000 行（至第 3002 行）没有姓名和身份证号码"), "{}", run.message);
         assert!(run.message.contains("(3000 rows from this one to row 3002: no name"), "{}", run.message);
         let json = serde_json::to_value(run).unwrap();
@@ -1890,10 +1896,10 @@ mod tests {
             (Some(3), Some(3002), Some(3000))
         );
         // Both problems of rows 3004 and 3005 are one line each.
-        assert_eq!(problems.iter().filter(|p| p.row == 3004).count(), 2, "{problems:?}");
-        assert!(problems.iter().filter(|p| p.row == 3004).all(|p| p.rows == Some(2)), "{problems:?}");
+        assert_eq!(problems.iter().filter(|p| p.row == Some(3004)).count(), 2, "{problems:?}");
+        assert!(problems.iter().filter(|p| p.row == Some(3004)).all(|p| p.rows == Some(2)), "{problems:?}");
         assert_eq!(problems.len(), 3, "{problems:?}");
-        let one = serde_json::to_value(Problem { row: 2, ..Problem::default() }).unwrap();
+        let one = serde_json::to_value(Problem { row: Some(2), ..Problem::default() }).unwrap();
         assert!(one.get("last_row").is_none() && one.get("rows").is_none(), "{one}");
 
         // Problems no run groups are listed up to a bound, and the rest counted in one line.
@@ -1936,7 +1942,7 @@ mod tests {
         let names: Vec<&str> = plan.rows.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(names, ["张三", "王五", "李四"]);
         let problems = &plan.report.problems;
-        let at = |row: usize, what: &str| problems.iter().any(|p| p.row == row && p.message.contains(what));
+        let at = |row: usize, what: &str| problems.iter().any(|p| p.row == Some(row) && p.message.contains(what));
         assert!(at(5, "不可见字符或控制字符"), "{problems:?}");
         assert!(at(4, "身份证号码") && at(5, "身份证号码"), "rows as an editor numbers them: {problems:?}");
     }

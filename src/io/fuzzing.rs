@@ -80,14 +80,16 @@ pub fn import_bytes(bytes: &[u8]) -> Result<Outcome, String> {
         ));
     }
     let sources: HashSet<&str> = plan.rows.iter().map(|r| r.source.as_str()).collect();
-    let reported: HashSet<(&str, usize)> = report.problems.iter().map(|p| (p.sheet.as_str(), p.row)).collect();
+    let reported: HashSet<(&str, usize)> =
+        report.problems.iter().filter_map(|p| Some((p.sheet.as_str(), p.row?))).collect();
     for (sheet, row) in &data_rows {
         let source = if sheet.is_empty() { format!("{FILE}:{row}") } else { format!("{FILE}[{sheet}]:{row}") };
         if !sources.contains(source.as_str()) && !reported.contains(&(sheet.as_str(), *row)) {
             return Err(format!("row {row} of sheet {sheet:?} was neither imported nor reported"));
         }
     }
-    if let Some(p) = report.problems.iter().find(|p| p.message.trim().is_empty() || p.file != FILE) {
+    if let Some(p) = report.problems.iter().find(|p| p.message.trim().is_empty() || p.file != FILE || p.row == Some(0))
+    {
         return Err(format!("a problem without a message or naming the wrong file: {p:?}"));
     }
     let invalid = plan.rows.iter().filter(|r| !r.id.is_valid()).count();

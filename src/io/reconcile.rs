@@ -597,7 +597,7 @@ impl Run<'_> {
         self.report.problems.push(Problem {
             file: self.file.clone(),
             sheet: sheet.to_owned(),
-            row,
+            row: Some(row),
             column,
             message,
             ..Problem::default()

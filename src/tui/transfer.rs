@@ -378,13 +378,12 @@ pub(super) fn problem_line(
     t: &super::text::Text,
     lang: crate::words::Language,
     place: &str,
-    row: usize,
+    row: Option<usize>,
     message: &str,
 ) -> String {
     let message = crate::words::in_language(message, lang);
-    if row == 0 {
-        fill(t.sheet_problem, &[&place, &message])
-    } else {
-        fill(t.import_problem, &[&place, &row, &message])
+    match row {
+        None => fill(t.sheet_problem, &[&place, &message]),
+        Some(row) => fill(t.import_problem, &[&place, &row, &message]),
     }
 }
