@@ -2015,3 +2015,32 @@ fn import_json_gives_each_problem_its_row_or_none_for_a_whole_sheet() {
     let line = text.lines().find(|l| l.contains("找不到表头行")).unwrap();
     assert!(line.contains("[说明]") && !line.contains("第 0 行") && !line.contains(" 行 "), "{line}");
 }
+
+/// An import that fails into a drive file that did not exist leaves nothing behind: no empty drive, no lock,
+/// no folder made for it. A drive that was there before stays, empty or not.
+#[test]
+fn a_failed_import_into_a_new_drive_leaves_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("名单.pdf");
+    std::fs::write(&pdf, "%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n").unwrap();
+    let new = dir.path().join("new.db");
+    let nested = dir.path().join("sub").join("deeper").join("new.db");
+    for db in [&new, &nested] {
+        let out = canbao(db).arg("import").arg(&pdf).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("PDF"));
+    }
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left, [std::ffi::OsString::from("名单.pdf")], "nothing left beside the list");
+
+    // An empty drive made before (by the screen, say) is not this command's to remove.
+    let empty = dir.path().join("empty.db");
+    drop(canbao::store::Store::open(&empty).unwrap());
+    canbao(&empty).arg("import").arg(&pdf).assert().code(1);
+    assert!(empty.exists());
+    // A drive with pupils stays as it was; a list that imports makes its new drive as before.
+    let good = dir.path().join("good.db");
+    canbao(&good).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    canbao(&good).arg("import").arg(&pdf).assert().code(1);
+    assert!(json(canbao(&good).args(["stats", "--json"]))["students"].as_u64().unwrap() > 0);
+}

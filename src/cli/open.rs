@@ -143,6 +143,61 @@ pub(super) fn open_writer_or_preview(cli: &Cli, preview: bool) -> Result<(Store,
     }
 }
 
+/// A drive file a command is about to make, found missing before the command opened it, with the folders it
+/// lacked (deepest first). A command that fails leaves nothing of it behind ([`NewDrive::remove_if_unused`]):
+/// an empty drive would be taken later for the school's drive, and a mistyped `--db` would leave a file.
+pub(super) struct NewDrive {
+    path: PathBuf,
+    folders: Vec<PathBuf>,
+}
+
+/// The drive the command is given, if there is none there yet: nothing at its path, not even a link.
+pub(super) fn new_drive(cli: &Cli) -> Option<NewDrive> {
+    let path = drive_path(cli);
+    if std::fs::symlink_metadata(&path).is_ok() {
+        return None;
+    }
+    let mut folders = Vec::new();
+    let mut folder = path.parent();
+    while let Some(dir) = folder.filter(|d| !d.as_os_str().is_empty() && std::fs::symlink_metadata(d).is_err()) {
+        folders.push(dir.to_owned());
+        folder = dir.parent();
+    }
+    Some(NewDrive { path, folders })
+}
+
+impl NewDrive {
+    /// After the command failed: the drive it made is removed with its `-wal`, `-shm` and `-journal`, its lock
+    /// file (if this process made it) and the folders made for it, as long as the drive holds nothing (the
+    /// failed command's transaction rolled back). Anything in it, or a file that is not what this process
+    /// opened, stays. Best effort: what cannot be removed is left as it is.
+    pub(super) fn remove_if_unused(self, store: Option<Store>, lock: Option<DriveLock>) {
+        if let Some(store) = store {
+            let ours = store.path().is_some_and(|p| p == self.path);
+            if !ours || !store.holds_nothing().unwrap_or(false) {
+                return;
+            }
+            // Closed before its files are removed.
+            drop(store);
+            for suffix in ["-wal", "-shm", "-journal", ""] {
+                let mut name = self.path.as_os_str().to_owned();
+                name.push(suffix);
+                let _ = std::fs::remove_file(PathBuf::from(name));
+            }
+        }
+        // Removed while still held (see `DriveLock::give_up`), and only when this process made it.
+        if let Some(lock) = lock {
+            lock.give_up();
+        }
+        // Only empty folders go: `remove_dir` refuses any other.
+        for folder in &self.folders {
+            if std::fs::remove_dir(folder).is_err() {
+                break;
+            }
+        }
+    }
+}
+
 /// Every change to the demo file says where it goes: real work kept there is easy to mistake for a drive.
 fn warn_if_demo(store: &Store) {
     if crate::demo::is_demo(store) {

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::open::{open_existing, open_writer_existing, open_writer_or_preview, record_reveal};
+use super::open::{new_drive, open_existing, open_writer_existing, open_writer_or_preview, record_reveal};
 use super::output::{print_json, shown_id};
 use super::{Cli, CmdResult, MarkArgs, UserError, english, paperwork, pick, say};
 use crate::domain::money;
@@ -15,12 +15,36 @@ use crate::store::{Change, ChangeOptions, Payment, Refusal, Store};
 
 pub(super) fn import(cli: &Cli, files: &[PathBuf], school: Option<&str>, dry_run: bool, json: bool) -> CmdResult {
     let files = &super::once_each(files, ("读", "read"));
-    let (mut store, _lock) = open_writer_or_preview(cli, dry_run)?;
-    let request = ImportRequest::new(&store, files.to_vec(), school.map(str::to_owned))?;
+    // A dry run on a missing drive reads into memory and makes no file.
+    let new = if dry_run { None } else { new_drive(cli) };
+    let (mut store, lock) = match open_writer_or_preview(cli, dry_run) {
+        Ok(opened) => opened,
+        Err(e) => {
+            if let Some(new) = new {
+                new.remove_if_unused(None, None);
+            }
+            return Err(e);
+        }
+    };
+    match import_into(&mut store, files, school, dry_run, json) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            // A list that could not be imported into a drive this command made leaves no empty drive behind.
+            if let Some(new) = new {
+                new.remove_if_unused(Some(store), lock);
+            }
+            Err(e)
+        }
+    }
+}
+
+/// The import itself, once the drive is open.
+fn import_into(store: &mut Store, files: &[PathBuf], school: Option<&str>, dry_run: bool, json: bool) -> CmdResult {
+    let request = ImportRequest::new(store, files.to_vec(), school.map(str::to_owned))?;
     // Where rows go whose list names no school: said, never silent.
     let fallback = request.default_school.clone();
     // The automatic backup is taken once the files are read, just before the import commits.
-    let report = if dry_run { request.run(&mut store, true)? } else { request.commit(&mut store)? };
+    let report = if dry_run { request.run(store, true)? } else { request.commit(store)? };
     if json {
         print_json(&report);
     } else {
@@ -40,7 +64,7 @@ pub(super) fn import(cli: &Cli, files: &[PathBuf], school: Option<&str>, dry_run
             say(&both, &en);
         }
         if !dry_run {
-            super::year::mention_leavers(&store)?;
+            super::year::mention_leavers(store)?;
         }
     }
     Ok(())

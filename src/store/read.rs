@@ -248,6 +248,18 @@ impl Store {
         )?)
     }
 
+    /// Whether nothing was ever put in the drive: no school, no pupil, no import and no change in its history,
+    /// as a drive is when it has just been made (or when the only command that wrote it failed).
+    pub fn holds_nothing(&self) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT NOT EXISTS(SELECT 1 FROM schools) AND NOT EXISTS(SELECT 1 FROM students)
+                AND NOT EXISTS(SELECT 1 FROM imports) AND NOT EXISTS(SELECT 1 FROM audit)
+                AND NOT EXISTS(SELECT 1 FROM year_statuses)",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
     pub fn student_count(&self) -> Result<i64> {
         Ok(self.conn.query_row("SELECT count(*) FROM students", [], |r| r.get(0))?)
     }
