@@ -674,3 +674,68 @@ fn csv_rows_count_empty_lines_as_excel_does() {
     let rows: Vec<&str> = rows.iter().filter_map(|r| r.rsplit_once(':')).map(|(_, row)| row).collect();
     assert_eq!(rows, ["4", "5", "7"]);
 }
+
+/// The same workbook with its sheet's formulas left without a result, as a program that writes formulas without
+/// computing them (openpyxl, a school system's export) saves it: `<f>…</f>` and no `<v>`.
+fn without_formula_results(bytes: &[u8]) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let mut stripped = 0;
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let name = entry.name().unwrap().into_owned();
+        let mut text = Vec::new();
+        entry.read_to_end(&mut text).unwrap();
+        if name.starts_with("xl/worksheets/") {
+            let mut xml = String::from_utf8(text).unwrap();
+            while let Some(at) = xml.find("</f><v>") {
+                let end = at + xml[at..].find("</v>").unwrap() + "</v>".len();
+                xml.replace_range(at + "</f>".len()..end, "");
+                stripped += 1;
+            }
+            text = xml.into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        out.write_all(&text).unwrap();
+    }
+    assert!(stripped > 0, "the workbook had formula results to take out");
+    out.finish().unwrap().into_inner()
+}
+
+/// A formula whose result the file does not hold is read as nothing; the row is kept (a pupil is never dropped
+/// unseen) and the cell is said with its sheet, row and column, in Chinese and English, with what to do.
+#[test]
+fn a_formula_without_a_saved_result_is_said_with_its_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b, c) = (valid("45020220150101121"), valid("45020220150101131"), valid("45020220150101141"));
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet().set_name("三年级1班").unwrap();
+    sheet.write_row(0, 0, ["姓名", "身份证号码"]).unwrap();
+    sheet.write_formula(1, 0, r#"="张"&"三""#).unwrap();
+    sheet.write_string(1, 1, &a).unwrap();
+    sheet.write_string(2, 0, "李四").unwrap();
+    sheet.write_formula(2, 1, format!(r#"="{b}""#).as_str()).unwrap();
+    sheet.write_row(3, 0, ["王五", c.as_str()]).unwrap();
+    let path = dir.path().join("formulas.xlsx");
+    std::fs::write(&path, without_formula_results(&book.save_to_buffer().unwrap())).unwrap();
+
+    let mut store = store();
+    let report = class_list::import(&mut store, &[path.as_path()], Some("第一小学"), false).unwrap();
+    assert_eq!((report.rows_read, report.added), (3, 3), "every row kept: {report:?}");
+    let formula_at = |row: usize, column: &str| {
+        report.problems.iter().any(|p| {
+            p.sheet == "三年级1班"
+                && p.row == Some(row)
+                && p.column == column
+                && p.file.ends_with("formulas.xlsx")
+                && p.message.contains("公式")
+                && p.message.contains("formula")
+        })
+    };
+    assert!(formula_at(2, "姓名"), "{:?}", report.problems);
+    assert!(formula_at(3, "身份证号码"), "{:?}", report.problems);
+    assert!(!report.problems.iter().any(|p| p.row == Some(4)), "{:?}", report.problems);
+    let li = store.students(&StudentFilter::default()).unwrap().into_iter().find(|s| s.name == "李四").unwrap();
+    assert!(!li.id_valid(), "the number the file does not hold is flagged, not made up");
+}

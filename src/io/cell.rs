@@ -7,13 +7,17 @@ pub enum Cell {
     Empty,
     Text(String),
     Number(f64),
+    /// A formula the file holds no result for, as a program that writes formulas without computing them saves
+    /// it (openpyxl, some school systems): its text where the file gives one. It reads as nothing, yet the row
+    /// holding it is not empty, so the importer says it instead of passing the row over.
+    Unevaluated(String),
 }
 
 impl Cell {
     /// The cell as text: whole numbers print without ".0" (a class "2" or a phone typed as a number).
     pub fn text(&self) -> String {
         match self {
-            Cell::Empty => String::new(),
+            Cell::Empty | Cell::Unevaluated(_) => String::new(),
             Cell::Text(s) => clean_text(s),
             Cell::Number(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
             Cell::Number(f) => f.to_string(),
@@ -32,7 +36,7 @@ impl Cell {
         match self {
             Cell::Empty => true,
             Cell::Text(s) => s.chars().all(|c| c.is_whitespace() || invisible(c)),
-            Cell::Number(_) => false,
+            Cell::Number(_) | Cell::Unevaluated(_) => false,
         }
     }
 

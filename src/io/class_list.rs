@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::ReadError;
 use super::header::{self, Column, HeaderMap, Synonyms};
-use super::table::{self, Cell, Sheet, SheetRows};
+use super::table::{self, Cell, Sheet, SheetRows, printable};
 use crate::domain::category::CategoryTable;
 use crate::domain::class_label::{self, ClassKey, Grade};
 use crate::domain::id_number::{self, IdCheck, Sex};
@@ -19,6 +19,9 @@ use crate::store::{Incoming, IncomingOutcome, Store, StoreError};
 
 /// Rows from hidden rows said one by one in a sheet; the rest are said in one line.
 const HIDDEN_ROWS_SAID: usize = 10;
+
+/// Formulas without a result said cell by cell in a sheet; the rest are said in one line.
+const FORMULAS_SAID: usize = 10;
 
 /// The school used when neither the command line, the file, nor the drive names one.
 pub const DEFAULT_SCHOOL: &str = "本校";
@@ -383,6 +386,10 @@ struct RowReader<'a> {
     first: FirstRows,
     /// Rows of the sheet being read that got no grade and no class, to be said once at the sheet's end.
     classless: Vec<usize>,
+    /// Formulas without a saved result in the sheet being read: how many were said cell by cell, and the rows
+    /// of the rest, said in one line at the sheet's end.
+    formulas_said: usize,
+    formulas_more: Vec<usize>,
     classes: ClassCells,
     /// The class heading row above the rows being read, in a sheet that lists several classes one under another.
     heading: Option<Heading>,
@@ -470,6 +477,8 @@ impl RowReader<'_> {
             report: ImportReport::default(),
             first: FirstRows::default(),
             classless: Vec::new(),
+            formulas_said: 0,
+            formulas_more: Vec::new(),
             classes: ClassCells::default(),
             heading: None,
             runs: Runs::default(),
@@ -589,6 +598,7 @@ impl RowReader<'_> {
             self.heading_ends();
             self.runs_end();
             self.hidden_rows_said(file, &sheet, &hidden_said);
+            self.more_formulas_said(file, &sheet);
             self.classless_said(file, &sheet, &sheet_class, class_column, &class_header);
         }
         match (found_any, hidden_lists.is_empty(), any_content) {
@@ -718,6 +728,48 @@ impl RowReader<'_> {
         if let Some(&first) = rest.first() {
             self.problem(file, sheet, first, "", message);
         }
+    }
+
+    /// Formulas whose result the file does not hold, read as empty cells: each said with its column (the first
+    /// few of a sheet; the rest at the sheet's end, `more_formulas_said`). The row is read on as it stands, so a
+    /// pupil in it is imported and flagged where a name or number is missing, never passed over.
+    fn unevaluated(&mut self, file: &str, sheet: &Sheet, map: &HeaderMap, row_no: usize, row: &[Cell]) {
+        for (at, cell) in row.iter().enumerate() {
+            let Cell::Unevaluated(formula) = cell else { continue };
+            if self.formulas_said >= FORMULAS_SAID {
+                if self.formulas_more.last() != Some(&row_no) {
+                    self.formulas_more.push(row_no);
+                }
+                continue;
+            }
+            self.formulas_said += 1;
+            let header = sheet.rows.get(map.row).and_then(|h| h.get(at)).map(Cell::text).unwrap_or_default();
+            let shown = if formula.is_empty() { String::new() } else { format!("“={}”", printable(formula)) };
+            let message = format!(
+                "单元格是公式{shown}，但文件中没有保存它的计算结果（保存此文件的程序不计算公式），已按空白读取；\
+                 请在 Excel 或 WPS 中打开此文件并保存，再导入 (a formula with no result saved in the file: the \
+                 program that saved it does not compute formulas, so the cell was read as empty; open the file in \
+                 Excel or WPS, save it, and import it again)"
+            );
+            self.problem(file, sheet, row_no, &header, message);
+        }
+    }
+
+    fn more_formulas_said(&mut self, file: &str, sheet: &Sheet) {
+        self.formulas_said = 0;
+        let rows = std::mem::take(&mut self.formulas_more);
+        let Some(&first) = rows.first() else { return };
+        let shown: Vec<String> = rows.iter().take(20).map(usize::to_string).collect();
+        let more = if rows.len() > shown.len() { "等" } else { "" };
+        let message = format!(
+            "另有 {} 行有公式没有保存计算结果，已按空白读取：第 {}{more} 行；请在 Excel 或 WPS 中打开此文件并保存，再导入 \
+             ({} more rows hold formulas with no result saved, read as empty: open the file in Excel or WPS, save \
+             it, and import it again)",
+            rows.len(),
+            shown.join("、"),
+            rows.len()
+        );
+        self.problem(file, sheet, first, "", message);
     }
 
     /// A header cell the reader does not use is said, so a column the operator expected is never dropped
@@ -959,6 +1011,9 @@ impl RowReader<'_> {
             self.report.skipped += 1;
             self.problem(file, sheet, row_no, &header, message);
             return Ok(());
+        }
+        if row.iter().any(|c| matches!(c, Cell::Unevaluated(_))) {
+            self.unevaluated(file, sheet, map, row_no, row);
         }
         // Borrowed from the row: only what the pupil keeps is copied.
         let text = |c: Column| map.get(c, row).map(Cell::text_ref).filter(|t| !t.is_empty());
@@ -1810,6 +1865,27 @@ mod tests {
         let other = pupils_sheet("一班", &[], &[]);
         let plan = plan_sheets(vec![("b.xlsx".into(), vec![other, none])], None, DEFAULT_SCHOOL, today()).unwrap();
         assert_eq!(classes_of(&plan), [""]);
+    }
+
+    #[test]
+    fn formulas_without_a_result_are_said_the_first_cell_by_cell_the_rest_in_one_line() {
+        let formula = || Cell::Unevaluated("B2&\"\"".into());
+        let mut rows = vec![vec![text("姓名"), text("身份证号码")]];
+        for i in 0..12 {
+            rows.push(vec![text(&format!("学生{i}")), formula()]);
+        }
+        // A row of nothing but formulas is no empty row: said, not passed over.
+        rows.push(vec![formula(), formula()]);
+        let sheet = Sheet { name: "一班".into(), rows };
+        let plan = plan_sheets(vec![("a.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
+        assert_eq!((plan.report.rows_read, plan.rows.len(), plan.report.skipped), (13, 12, 1));
+        let said: Vec<&Problem> = plan.report.problems.iter().filter(|p| p.message.contains("公式")).collect();
+        assert_eq!(said.len(), 11, "{said:?}");
+        assert!(said[..10].iter().all(|p| p.column == "身份证号码" && p.message.contains("“=B2&\"\"”")), "{said:?}");
+        assert_eq!(said[0].row, Some(2));
+        let rest = said[10];
+        assert_eq!(rest.row, Some(12), "{rest:?}");
+        assert!(rest.message.contains("另有 3 行") && rest.message.contains("第 12、13、14 行"), "{rest:?}");
     }
 
     #[test]

@@ -155,11 +155,15 @@ fn read_sheet(
     let mut row: Vec<Cell> = Vec::new();
     let mut at = 0usize;
     let mut made = 0usize;
-    while let Some(cell) = reader.next_cell().map_err(|e| workbook_error(file, e))? {
-        if matches!(cell.get_value(), DataRef::Empty) {
-            continue;
-        }
-        let (r, c) = cell.get_position();
+    // With each cell's formula, if any: one whose result the file does not hold is kept as such, not passed over
+    // as an empty cell.
+    while let Some(cell) = reader.next_cell_with_formula_metadata().map_err(|e| workbook_error(file, e))? {
+        let value = match (&cell.value, cell.formula) {
+            (DataRef::Empty, None) => continue,
+            (DataRef::Empty, Some(formula)) => Cell::Unevaluated(formula_text(formula)),
+            (value, _) => convert_ref(value),
+        };
+        let (r, c) = cell.pos;
         let (r, c) = (r as usize, c as usize);
         if r < at {
             return Err(ReadError::BadWorkbook {
@@ -187,7 +191,7 @@ fn read_sheet(
             }
             row.resize(c + 1, Cell::Empty);
         }
-        row[c] = convert_ref(cell.get_value());
+        row[c] = value;
     }
     if !row.is_empty() {
         merged.fill(at, &mut row, &mut made).map_err(|()| too_large())?;
@@ -197,6 +201,16 @@ fn read_sheet(
         let _ = to_sheet.send(Message::Rows(chunk));
     }
     Ok(())
+}
+
+/// A formula's text as the file writes it; a cell sharing another's formula gives none of its own.
+fn formula_text(formula: calamine::XlsxFormulaMetadata) -> String {
+    match formula {
+        calamine::XlsxFormulaMetadata::Normal { formula } | calamine::XlsxFormulaMetadata::Shared { formula, .. } => {
+            formula
+        }
+        _ => String::new(),
+    }
 }
 
 /// A sheet's merged ranges, filled into its rows as they pass. A merged range shows one value over all its
