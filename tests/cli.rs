@@ -2044,3 +2044,53 @@ fn a_failed_import_into_a_new_drive_leaves_no_file() {
     canbao(&good).arg("import").arg(&pdf).assert().code(1);
     assert!(json(canbao(&good).args(["stats", "--json"]))["students"].as_u64().unwrap() > 0);
 }
+
+/// A list that writes the school otherwise (城关一小 for 城关镇第一小学) moves its pupils to a school of that name,
+/// and a list may move pupils to other classes: the report counts both, names a few with their rows, and says
+/// how to put them back, before anything is exported. No alias is guessed.
+#[test]
+fn pupils_moved_to_another_school_or_class_are_counted_and_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let ids: Vec<String> = (1..=3).map(|i| valid_number(&format!("4502022015010{i}121"))).collect();
+    let list = |name: &str, school: &str, classes: [&str; 3]| {
+        let mut text = String::from("学校,姓名,身份证号码,班级\n");
+        for (i, class) in classes.iter().enumerate() {
+            text.push_str(&format!("{school},学生{i},{},{class}\n", ids[i]));
+        }
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let first = list("first.csv", "城关镇第一小学", ["三年级1班", "三年级1班", "三年级2班"]);
+    json(canbao(&db).args(["import", "--json"]).arg(&first));
+    let second = list("second.csv", "城关一小", ["三年级1班", "三年级2班", "三年级2班"]);
+    let report = json(canbao(&db).args(["import", "--dry-run", "--json"]).arg(&second));
+    assert_eq!((&report["moved_school"], &report["moved_class"]), (&Value::from(3), &Value::from(1)), "{report}");
+    let problems = report["problems"].as_array().unwrap();
+    let says = |p: &Value, words: &[&str]| words.iter().all(|w| p["message"].as_str().unwrap().contains(w));
+    let school = problems.iter().find(|p| says(p, &["城关镇第一小学", "城关一小", "3"])).expect("the move is said");
+    assert!(says(school, &["--school"]), "{school}");
+    assert!(
+        problems.iter().any(|p| p["row"] == 3 && says(p, &["学生1", "三年级1班", "三年级2班"])),
+        "the pupil whose class changed, at the row: {report}"
+    );
+    let out = canbao(&db).arg("import").arg("--dry-run").arg(&second).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("3 名学生") && text.contains("1 名学生"), "{text}");
+
+    // A drive holding one class two ways (from an older canbao): the list puts the pupil in the drive's first
+    // spelling, and that is said as a respelling, not a move.
+    let two_ways = dir.path().join("two_ways.db");
+    let third = list("third.csv", "城关镇第一小学", ["三年级1班", "三年级2班", "三年级2班"]);
+    json(canbao(&two_ways).args(["import", "--json"]).arg(&third));
+    let conn = rusqlite::Connection::open(&two_ways).unwrap();
+    conn.execute("UPDATE students SET grade = '三年级', class = '(2)班' WHERE name = '学生2'", []).unwrap();
+    drop(conn);
+    let report = json(canbao(&two_ways).args(["import", "--json"]).arg(&third));
+    assert_eq!((&report["respelled_class"], &report["moved_class"]), (&Value::from(1), &Value::from(0)), "{report}");
+    assert!(
+        report["problems"].as_array().unwrap().iter().any(|p| p["row"] == 4 && says(p, &["学生2", "三年级(2)班"])),
+        "{report}"
+    );
+}

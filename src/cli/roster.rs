@@ -190,6 +190,17 @@ fn print_import_report(r: &ImportReport) {
             &format!("{n} rows with masked ID numbers not imported"),
         );
     }
+    if r.moved_school + r.moved_class + r.respelled_class > 0 {
+        let (s, c, w) = (r.moved_school, r.moved_class, r.respelled_class);
+        let en = format!(
+            "moved: {s} pupils to another school, {c} to another class, {w} into another spelling of their class: \
+             see the lines below"
+        );
+        let both = format!(
+            "其中 {s} 名学生转到另一所学校，{c} 名学生调到另一个班级，{w} 名学生的班级改了写法，见下列各行 ({en})"
+        );
+        say(&both, &en);
+    }
     for p in &r.problems {
         let sheet = if p.sheet.is_empty() { String::new() } else { format!(" [{}]", p.sheet) };
         let column = match (p.column.is_empty(), english()) {

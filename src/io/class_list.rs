@@ -15,13 +15,19 @@ use crate::domain::class_label::{self, ClassKey, Grade};
 use crate::domain::id_number::{self, IdCheck, Sex};
 use crate::domain::student::CategoryMark;
 use crate::io::forms::classes::{CLASS_TITLE, NO_CLASS};
-use crate::store::{Incoming, IncomingOutcome, Store, StoreError};
+use crate::store::{Incoming, IncomingOutcome, Moves, Store, StoreError};
 
 /// Rows from hidden rows said one by one in a sheet; the rest are said in one line.
 const HIDDEN_ROWS_SAID: usize = 10;
 
 /// Formulas without a result said cell by cell in a sheet; the rest are said in one line.
 const FORMULAS_SAID: usize = 10;
+
+/// Pupils moved to another class (or respelled) said row by row in a file; the rest are counted in one line.
+const MOVES_SAID: usize = 5;
+
+/// Pupils moved from one school to another named as examples in the line that says the move.
+const SCHOOL_EXAMPLES: usize = 3;
 
 /// The school used when neither the command line, the file, nor the drive names one.
 pub const DEFAULT_SCHOOL: &str = "本校";
@@ -33,7 +39,8 @@ pub struct Problem {
     /// Worksheet name; empty for CSV.
     pub sheet: String,
     /// The row as Excel numbers it (a CSV's empty lines counted). `None` when the problem is about a whole worksheet
-    /// (no header row, a hidden sheet) or a whole file, and left out of the JSON; a problem about several rows
+    /// (no header row, a hidden sheet) or a whole file (`sheet` empty too: the pupils it moved to another
+    /// school), and left out of the JSON; a problem about several rows
     /// (rows left without a class, hidden rows past the tenth) gives the first of them and lists them in the
     /// message.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -98,6 +105,13 @@ pub struct ImportReport {
     pub schools: Vec<String>,
     /// Rows whose ID number canbao itself masked and that fit no single pupil on the drive: not imported.
     pub masked_left_out: usize,
+    /// Pupils already on the drive whom the lists put in another school: a list writing its school otherwise
+    /// (城关一小 for 城关镇第一小学) moves all its pupils, which the report says per file with a few rows.
+    pub moved_school: usize,
+    /// Pupils already on the drive whom the lists put in another class (the first few said at their rows).
+    pub moved_class: usize,
+    /// Pupils whose class the lists spell as the drive's other spelling of it (the drive held it two ways).
+    pub respelled_class: usize,
     pub dry_run: bool,
     pub problems: Vec<Problem>,
 }
@@ -390,6 +404,8 @@ struct RowReader<'a> {
     /// of the rest, said in one line at the sheet's end.
     formulas_said: usize,
     formulas_more: Vec<usize>,
+    /// The pupils the file being read moves, said at its end.
+    moves: FileMoves,
     classes: ClassCells,
     /// The class heading row above the rows being read, in a sheet that lists several classes one under another.
     heading: Option<Heading>,
@@ -410,6 +426,26 @@ struct Heading {
     taken: usize,
     first: usize,
     last: usize,
+}
+
+/// The pupils one file moves to another school or class.
+#[derive(Default)]
+struct FileMoves {
+    /// Each move from one school to another (usually one: the file's school written otherwise).
+    schools: Vec<SchoolMove>,
+    /// Class moves and respellings said at their rows so far, and those left to count.
+    classes_said: usize,
+    classes_more: usize,
+    respelled_said: usize,
+    respelled_more: usize,
+}
+
+struct SchoolMove {
+    from: String,
+    to: String,
+    count: usize,
+    /// The first pupils moved: sheet, row, name.
+    examples: Vec<(String, usize, String)>,
 }
 
 /// What a row is, read before anything else is made of it.
@@ -479,6 +515,7 @@ impl RowReader<'_> {
             classless: Vec::new(),
             formulas_said: 0,
             formulas_more: Vec::new(),
+            moves: FileMoves::default(),
             classes: ClassCells::default(),
             heading: None,
             runs: Runs::default(),
@@ -601,6 +638,7 @@ impl RowReader<'_> {
             self.more_formulas_said(file, &sheet);
             self.classless_said(file, &sheet, &sheet_class, class_column, &class_header);
         }
+        self.moves_said(file);
         match (found_any, hidden_lists.is_empty(), any_content) {
             (true, ..) => Ok(()),
             (false, false, _) => {
@@ -772,6 +810,51 @@ impl RowReader<'_> {
         self.problem(file, sheet, first, "", message);
     }
 
+    /// The moves of the file just read that were not said row by row: each move from one school to another with
+    /// its count and first rows (a school written otherwise moves every pupil of the list, and the operator must
+    /// see it before exporting), and the class moves past the first few. About the whole file: no sheet, no row.
+    fn moves_said(&mut self, file: &str) {
+        let moves = std::mem::take(&mut self.moves);
+        for m in moves.schools {
+            let at = |(sheet, row, name): &(String, usize, String)| match sheet.is_empty() {
+                true => format!("第 {row} 行 {name}"),
+                false => format!("[{sheet}] 第 {row} 行 {name}"),
+            };
+            let at_en = |(sheet, row, _): &(String, usize, String)| match sheet.is_empty() {
+                true => format!("row {row}"),
+                false => format!("[{sheet}] row {row}"),
+            };
+            let more = if m.count > m.examples.len() { "等" } else { "" };
+            let more_en = if m.count > m.examples.len() { ", …" } else { "" };
+            let (from, to, count) = (&m.from, &m.to, m.count);
+            let message = format!(
+                "{count} 名学生从“{from}”转到“{to}”（{}{more}）；若两者是同一所学校的不同写法，请以“{from}”为学校名重新导入\
+                 （命令行：--school {from}），学生会回到原校 ({count} pupils moved from school {from} to {to} ({}{more_en}); \
+                 if the two are one school written two ways, import again with the school named {from} (on the \
+                 command line: --school {from}) and they go back)",
+                m.examples.iter().map(at).collect::<Vec<_>>().join("、"),
+                m.examples.iter().map(at_en).collect::<Vec<_>>().join(", "),
+            );
+            self.problem_at(file, "", None, "", message);
+        }
+        if moves.classes_more > 0 {
+            let n = moves.classes_more;
+            let message = format!(
+                "此文件另有 {n} 名学生调到了另一个班级，请核对 ({n} more pupils of this file moved to another class: \
+                 check them before exporting)"
+            );
+            self.problem_at(file, "", None, "", message);
+        }
+        if moves.respelled_more > 0 {
+            let n = moves.respelled_more;
+            let message = format!(
+                "此文件另有 {n} 名学生的班级改按数据文件的另一种写法书写 (the class of {n} more pupils of this file \
+                 is now written as the drive's other spelling of it)"
+            );
+            self.problem_at(file, "", None, "", message);
+        }
+    }
+
     /// A header cell the reader does not use is said, so a column the operator expected is never dropped
     /// without a word: a word `data/headers.toml` does not know, or a second column for the same field.
     fn ignored_headers(&mut self, file: &str, sheet: &Sheet, map: &HeaderMap) {
@@ -849,13 +932,61 @@ impl RowReader<'_> {
     }
 
     /// What applying a row did to a pupil already on the drive, said at its row: a pupil the list renamed
-    /// (found by ID number, under another name).
+    /// (found by ID number, under another name), or moved to another class; a move to another school is
+    /// counted, and said for the whole file at its end (`moves_said`).
     fn applied(&mut self, file: &str, sheet: &Sheet, row_no: usize, outcome: Option<IncomingOutcome>) {
         if let Some(IncomingOutcome::MaskedUnmatched { fitting }) = outcome {
             self.masked.left_out.push((sheet.name.clone(), row_no, fitting));
             return;
         }
-        if let Some(IncomingOutcome::Renamed { from, to }) = outcome {
+        let Some(IncomingOutcome::Updated(moves)) = outcome else { return };
+        let Moves { renamed, school, class, name } = *moves;
+        if let Some((from, to)) = school {
+            self.report.moved_school += 1;
+            let schools = &mut self.moves.schools;
+            let index = match schools.iter().position(|m| m.from == from && m.to == to) {
+                Some(index) => index,
+                None => {
+                    schools.push(SchoolMove { from, to, count: 0, examples: Vec::new() });
+                    schools.len() - 1
+                }
+            };
+            if let Some(seen) = schools.get_mut(index) {
+                seen.count += 1;
+                if seen.examples.len() < SCHOOL_EXAMPLES {
+                    seen.examples.push((sheet.name.clone(), row_no, name.clone()));
+                }
+            }
+        }
+        if let Some((from, to)) = class {
+            // The same class in another spelling (the drive held it two ways) is no move, but is still a change.
+            if ClassKey::parse(&from) == ClassKey::parse(&to) {
+                self.report.respelled_class += 1;
+                if self.moves.respelled_said < MOVES_SAID {
+                    self.moves.respelled_said += 1;
+                    let message = format!(
+                        "{name} 的班级“{from}”改按“{to}”书写（同一班级，数据文件中原有两种写法）(the class of this \
+                         pupil, written {from}, is now written {to}: the same class, which the drive held two ways)"
+                    );
+                    self.problem(file, sheet, row_no, "", message);
+                } else {
+                    self.moves.respelled_more += 1;
+                }
+            } else {
+                self.report.moved_class += 1;
+                if self.moves.classes_said < MOVES_SAID {
+                    self.moves.classes_said += 1;
+                    let message = format!(
+                        "{name} 由“{from}”调到“{to}”，请核对 (the list moves this pupil from class {from} to \
+                         {to}; check it before exporting)"
+                    );
+                    self.problem(file, sheet, row_no, "", message);
+                } else {
+                    self.moves.classes_more += 1;
+                }
+            }
+        }
+        if let Some((from, to)) = renamed {
             self.problem(
                 file,
                 sheet,

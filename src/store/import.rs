@@ -48,13 +48,8 @@ impl Incoming {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IncomingOutcome {
     Added,
-    Updated,
-    /// Updated, and the list gave the pupil (found by ID number) another name: said, as it may be another
-    /// child's list (the tax office's, read as a class list) as well as a corrected spelling.
-    Renamed {
-        from: String,
-        to: String,
-    },
+    /// Updated, with what of the change the operator is told.
+    Updated(Box<Moves>),
     Unchanged,
     /// The row's ID number is masked as canbao masks its exports (`4502**********123X`) and no single pupil
     /// of the drive fits it (same name, school and class, the number showing the same ends): nothing is
@@ -63,6 +58,22 @@ pub enum IncomingOutcome {
     MaskedUnmatched {
         fitting: usize,
     },
+}
+
+/// What an update changed that the operator must see before exporting, each as (before, after).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Moves {
+    /// The list gave the pupil (found by ID number) another name: said, as it may be another child's list (the
+    /// tax office's, read as a class list) as well as a corrected spelling.
+    pub renamed: Option<(String, String)>,
+    /// The list names another school: a school written shorter or otherwise (城关一小 for 城关镇第一小学) moves
+    /// every pupil of the list to a school of that name.
+    pub school: Option<(String, String)>,
+    /// The pupil had a class and the list gives another one (or the same class spelled the drive's other way),
+    /// as labels.
+    pub class: Option<(String, String)>,
+    /// The pupil's name after the update.
+    pub name: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -220,7 +231,7 @@ impl ImportSession<'_> {
         };
         match result {
             IncomingOutcome::Added => self.outcome.added += 1,
-            IncomingOutcome::Updated | IncomingOutcome::Renamed { .. } => self.outcome.updated += 1,
+            IncomingOutcome::Updated(_) => self.outcome.updated += 1,
             IncomingOutcome::Unchanged => self.outcome.unchanged += 1,
             IncomingOutcome::MaskedUnmatched { .. } => {}
         }
@@ -606,8 +617,10 @@ fn apply_one(
             return update_existing(tx, ctx, id, row, batch.unseen_is_current);
         }
         correct_id_number(tx, ctx, id, row)?;
-        update_existing(tx, ctx, id, row, batch.unseen_is_current)?;
-        return Ok(IncomingOutcome::Updated);
+        return Ok(match update_existing(tx, ctx, id, row, batch.unseen_is_current)? {
+            IncomingOutcome::Unchanged => IncomingOutcome::Updated(Box::default()),
+            updated => updated,
+        });
     }
     let school_id = match batch.schools.get(&row.school) {
         Some(&id) => id,
@@ -813,21 +826,26 @@ fn update_existing(
             })
         })?;
     let mut changes = Vec::new();
+    let mut moves = Moves::default();
     if row.school_given && row.school != current.school {
         changes.push(FieldChange::new(Field::School, Some(&row.school)));
+        moves.school = Some((current.school.clone(), row.school.clone()));
     }
-    let mut renamed = None;
     if !row.name.is_empty() && row.name != current.name {
-        renamed = Some((current.name.clone(), row.name.clone()));
+        moves.renamed = Some((current.name.clone(), row.name.clone()));
         changes.push(FieldChange::new(Field::Name, Some(&row.name)));
     }
     // Compare as labels: "三年级"+"2班" and ""+"三年级2班" are the same class written two ways.
-    if (!row.grade.is_empty() || !row.class.is_empty())
-        && crate::domain::class_label::join(&current.grade, &current.class)
-            != crate::domain::class_label::join(&row.grade, &row.class)
-    {
-        changes.push(FieldChange::new(Field::Grade, Some(&row.grade)));
-        changes.push(FieldChange::new(Field::Class, Some(&row.class)));
+    if !row.grade.is_empty() || !row.class.is_empty() {
+        let (held, given) = (join(&current.grade, &current.class), join(&row.grade, &row.class));
+        if held != given {
+            changes.push(FieldChange::new(Field::Grade, Some(&row.grade)));
+            changes.push(FieldChange::new(Field::Class, Some(&row.class)));
+            // A pupil without a class who gets one has not moved.
+            if !held.is_empty() {
+                moves.class = Some((held, given));
+            }
+        }
     }
     if !row.phone.is_empty() && row.phone != current.phone {
         changes.push(FieldChange::new(Field::Phone, Some(&row.phone)));
@@ -856,11 +874,11 @@ fn update_existing(
         return Ok(IncomingOutcome::Unchanged);
     }
     let n = fields::apply(tx, ctx, id, &changes)?;
-    Ok(match (n > 0, renamed) {
-        (false, _) => IncomingOutcome::Unchanged,
-        (true, None) => IncomingOutcome::Updated,
-        (true, Some((from, to))) => IncomingOutcome::Renamed { from, to },
-    })
+    if n == 0 {
+        return Ok(IncomingOutcome::Unchanged);
+    }
+    moves.name = if row.name.is_empty() { current.name } else { row.name.clone() };
+    Ok(IncomingOutcome::Updated(Box::new(moves)))
 }
 
 /// A pupil's fields an import compares with its list.

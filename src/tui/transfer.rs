@@ -305,6 +305,9 @@ impl App {
         if r.masked_left_out > 0 {
             lines.push(fill(t.import_masked, &[&r.masked_left_out]));
         }
+        if r.moved_school + r.moved_class + r.respelled_class > 0 {
+            lines.push(fill(t.import_moves, &[&r.moved_school, &r.moved_class, &r.respelled_class]));
+        }
         for p in &r.problems {
             let file = std::path::Path::new(&p.file).file_name().map(|f| f.to_string_lossy().into_owned());
             let mut place = file.unwrap_or_else(|| p.file.clone());

@@ -295,6 +295,7 @@ pub static EN: Text = Text {
     nothing_to_export: "Nothing to export",
     import_schools: "Schools the lists name: {}",
     import_masked: "{} rows with masked ID numbers not imported",
+    import_moves: "Moved: {} pupils to another school, {} to another class, {} into another spelling of their class: see the lines below",
     import_counts: "{} rows read: {} added, {} updated, {} unchanged, {} duplicates, {} invalid IDs, {} skipped",
     import_problem: "{} row {}: {}",
     sheet_problem: "{}: {}",
