@@ -739,3 +739,42 @@ fn a_formula_without_a_saved_result_is_said_with_its_cell() {
     let li = store.students(&StudentFilter::default()).unwrap().into_iter().find(|s| s.name == "李四").unwrap();
     assert!(!li.id_valid(), "the number the file does not hold is flagged, not made up");
 }
+
+/// 出生日期 is checked against the birth date in the ID number (the number decides), and 备注 is kept as the
+/// pupil's note, never erasing one the operator wrote.
+#[test]
+fn birth_dates_are_checked_against_the_id_number_and_notes_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b, c) = (valid("45020220130405121"), valid("45020220130406131"), valid("45020220130407141"));
+    let list = dir.path().join("births.csv");
+    std::fs::write(
+        &list,
+        format!(
+            "姓名,身份证号码,出生日期,备注\n甲,{a},2013-04-05,\n乙,{b},2013.5.6,随迁子女\n丙,{c},2013年4月7日,\n\
+             丁,{},201304,\n",
+            valid("45020220130408151")
+        ),
+    )
+    .unwrap();
+    let mut store = store();
+    let report = class_list::import(&mut store, &[list.as_path()], Some("第一小学"), false).unwrap();
+    assert_eq!(report.added, 4, "{report:?}");
+    let births: Vec<_> = report.problems.iter().filter(|p| p.column == "出生日期").collect();
+    assert_eq!(births.len(), 1, "only 乙's date differs from the number's: {births:?}");
+    assert_eq!(births[0].row, Some(3));
+    assert!(births[0].file.ends_with("births.csv"));
+    assert!(births[0].message.contains("2013-04-06") && births[0].message.contains("ID number"), "{births:?}");
+    let note_of = |store: &Store, id: &str| store.student_by_id_number(id).unwrap().unwrap().note;
+    assert_eq!(note_of(&store, &b), "随迁子女");
+    assert_eq!(note_of(&store, &a), "");
+    // Imported again the list changes nothing; a note the operator wrote stays beside the list's.
+    let again = class_list::import(&mut store, &[list.as_path()], Some("第一小学"), false).unwrap();
+    assert_eq!((again.added, again.updated), (0, 0), "{again:?}");
+    let pupil = store.student_by_id_number(&b).unwrap().unwrap();
+    store
+        .apply_change("mark", pupil.id, vec![canbao::store::Change::Note("家长周五来".into())], Default::default())
+        .unwrap();
+    class_list::import(&mut store, &[list.as_path()], Some("第一小学"), false).unwrap();
+    let note = note_of(&store, &b);
+    assert!(note.contains("家长周五来") && note.contains("随迁子女"), "{note}");
+}

@@ -699,6 +699,7 @@ fn the_new_year_question_for_a_school_of_many_classes_fits_its_dialog() {
                 phone: String::new(),
                 insured: false,
                 categories: Vec::new(),
+                note: String::new(),
                 source: "t.csv:2".into(),
             }
         })

@@ -1281,10 +1281,16 @@ impl RowReader<'_> {
         if let Some(message) = cap_stored(&mut class, MAX_STORED_CHARS - grade.chars().count()) {
             self.problem(file, sheet, row_no, &class_header(), message);
         }
+        if let (Some(cell), Ok(valid)) = (map.get(Column::BirthDate, row).filter(|c| !c.is_empty()), &id.result)
+            && let Some(message) = birth_date_mismatch(cell, valid.birth_date)
+        {
+            self.problem(file, sheet, row_no, &header_of(Column::BirthDate), message);
+        }
+        let note = text(Column::Note).map(|n| list_note(&n)).unwrap_or_default();
         let source = source_of(file, &sheet.name, row_no);
         let classless = grade.is_empty() && class.is_empty();
         let incoming =
-            Incoming { school, school_given, name, id_raw, id, grade, class, phone, insured, categories, source };
+            Incoming { school, school_given, name, id_raw, id, grade, class, phone, insured, categories, note, source };
         let identity = Identity::of(&incoming);
         if let Some((first, first_name)) = self.first.get(&identity) {
             let message = duplicate_message(&first, first_name, &incoming.name);
@@ -1644,6 +1650,66 @@ fn sex_mismatch(sex_text: &str, from_id: Sex) -> Option<String> {
     stated
         .is_some_and(|s| s != from_id)
         .then(|| format!("性别“{}”与身份证号码不符 (sex does not match the ID number)", quoted(sex_text)))
+}
+
+/// A 备注 cell as the pupil's note: without the remarks canbao's own forms write there about an ID number
+/// (「身份证号码被表格四舍五入，待核实」), which come from the number's flag, so an exported sheet imported again
+/// changes nothing.
+fn list_note(cell: &str) -> String {
+    const CODES: [&str; 8] =
+        ["precision_lost", "missing", "length", "character", "area", "birth_date", "check_digit", ""];
+    let ours = |part: &str| CODES.iter().any(|&code| id_number::problem_remark(Some(code)) == Some(part));
+    let parts: Vec<&str> = cell.split('；').map(str::trim).filter(|p| !p.is_empty() && !ours(p)).collect();
+    parts.join("；")
+}
+
+/// The 出生日期 cell against the birth date the ID number gives, when they differ or the cell reads as no date. A
+/// cell giving only year and month (出生年月: 2013.4, 201304) is checked as far as it goes. The number decides:
+/// the pupil is stored as it says.
+fn birth_date_mismatch(cell: &Cell, from_id: NaiveDate) -> Option<String> {
+    use chrono::Datelike;
+    let written = cell.text();
+    let written = written.trim();
+    let Some((year, month, day)) = written_date(written) else {
+        return Some(format!(
+            "出生日期“{written}”不是可识别的日期，未与身份证号码核对 (the birth date is not a date canbao reads: not \
+             checked against the ID number)"
+        ));
+    };
+    let same = year == from_id.year() && month == from_id.month() && day.is_none_or(|d| d == from_id.day());
+    (!same).then(|| {
+        format!(
+            "出生日期“{written}”与身份证号码中的出生日期 {from_id} 不符，以身份证号码为准 (the birth date does not \
+             match the ID number's, {from_id}: the ID number decides)"
+        )
+    })
+}
+
+/// A date as lists write a birth date: 2013-04-05, 2013/4/5, 2013.04.05, 2013年4月5日, 20130405 (a time after it
+/// is left aside), or a year and month only (2013.4, 2013年4月, 201304). Year, month and day if given.
+fn written_date(text: &str) -> Option<(i32, u32, Option<u32>)> {
+    let digits: String = text
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            c => c,
+        })
+        .collect();
+    let groups: Vec<&str> = digits.split(|c: char| !c.is_ascii_digit()).filter(|g| !g.is_empty()).collect();
+    let (year, month, day) = match groups.as_slice() {
+        [all] if all.len() == 8 => (all.get(..4)?, all.get(4..6)?, all.get(6..)),
+        [all] if all.len() == 6 => (all.get(..4)?, all.get(4..)?, None),
+        [year, month] if year.len() == 4 => (*year, *month, None),
+        [year, month, day, ..] if year.len() == 4 => (*year, *month, Some(*day)),
+        _ => return None,
+    };
+    let (year, month) = (year.parse().ok()?, month.parse().ok()?);
+    let day = match day {
+        Some(day) => Some(day.parse().ok()?),
+        None => None,
+    };
+    NaiveDate::from_ymd_opt(year, month, day.unwrap_or(1))?;
+    Some((year, month, day))
 }
 
 /// A pupil's identity in a batch (`Incoming::identity`), with a valid ID number packed into one integer.
@@ -2017,6 +2083,32 @@ mod tests {
         let rest = said[10];
         assert_eq!(rest.row, Some(12), "{rest:?}");
         assert!(rest.message.contains("另有 3 行") && rest.message.contains("第 12、13、14 行"), "{rest:?}");
+    }
+
+    #[test]
+    fn birth_dates_read_as_lists_write_them() {
+        for (text, date) in [
+            ("2013-04-05", (2013, 4, Some(5))),
+            ("2013/4/5", (2013, 4, Some(5))),
+            ("2013.04.05", (2013, 4, Some(5))),
+            ("2013年4月5日", (2013, 4, Some(5))),
+            ("２０１３年４月５日", (2013, 4, Some(5))),
+            ("20130405", (2013, 4, Some(5))),
+            ("2013-04-05 00:00:00", (2013, 4, Some(5))),
+            ("2013.4", (2013, 4, None)),
+            ("2013年4月", (2013, 4, None)),
+            ("201304", (2013, 4, None)),
+        ] {
+            assert_eq!(written_date(text), Some(date), "{text}");
+        }
+        for other in ["", "41369", "13.4.5", "2013-13-01", "2013-02-30", "四月五日", "2013"] {
+            assert_eq!(written_date(other), None, "{other}");
+        }
+        let born = NaiveDate::from_ymd_opt(2013, 4, 5).unwrap();
+        assert_eq!(birth_date_mismatch(&Cell::Number(20130405.0), born), None);
+        assert_eq!(birth_date_mismatch(&text("2013.4"), born), None, "a year and month checked as far as they go");
+        assert!(birth_date_mismatch(&text("2013.5"), born).is_some_and(|m| m.contains("2013-04-05")));
+        assert!(birth_date_mismatch(&Cell::Number(41369.0), born).is_some_and(|m| m.contains("不是可识别的日期")));
     }
 
     #[test]

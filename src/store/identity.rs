@@ -244,6 +244,7 @@ mod tests {
             phone: "13800138000".into(),
             insured: false,
             categories: Vec::new(),
+            note: String::new(),
             source: format!("t.csv:{name}"),
         }
     }

@@ -28,6 +28,8 @@ pub struct Incoming {
     /// 是否参保 said yes.
     pub insured: bool,
     pub categories: Vec<CategoryMark>,
+    /// The list's 备注 for the pupil: a new pupil's note; added to a pupil's own note, never replacing it.
+    pub note: String,
     /// "file:row", kept on the pupil for tracing a value back to the list it came from.
     pub source: String,
 }
@@ -121,8 +123,8 @@ const DEFERRED_INDEXES: [&str; 1] = ["students_valid_id"];
 /// The insert of a new pupil. `?15` (the time) and `?18` (the year) are the session's and bound once.
 const INSERT_STUDENT: &str = "INSERT INTO students(school_id, name, id_raw, id_number, id_kind, id_problem, sex,
         birth_date, grade, class, phone, enrollment, categories, source, created_at, updated_at, class_order,
-        name_order, seen_year, categories_year)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16, ?17, ?18, ?19)";
+        name_order, seen_year, categories_year, note)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16, ?17, ?18, ?19, ?20)";
 
 impl Store {
     /// Starts an import. Each pupil's identity (`Incoming::identity`) must come at most once per session: the
@@ -476,7 +478,7 @@ fn drive_spellings(tx: &Transaction, school: &str) -> Result<HashMap<ClassKey, (
 #[derive(Default)]
 struct Bound {
     /// What each parameter holds, where known: `Some(None)` is NULL.
-    texts: [Option<Option<&'static str>>; 20],
+    texts: [Option<Option<&'static str>>; 21],
 }
 
 impl Bound {
@@ -683,6 +685,10 @@ fn apply_one(
     crate::domain::pinyin_keys::name_keys_and_order_into(&row.name, &mut batch.name_keys, &mut batch.name_order);
     insert.raw_bind_parameter(17, batch.name_order.as_str())?;
     insert.raw_bind_parameter(19, if categories.is_some() { batch.year } else { None })?;
+    match row.note.as_str() {
+        "" => bound.bind(insert, 20, Some(""))?,
+        note => bound.bind_other(insert, 20, note)?,
+    }
     insert.raw_execute()?;
     let id = tx.last_insert_rowid();
     let block = super::search_blocks::block_of(id);
@@ -810,7 +816,7 @@ fn update_existing(
         .prepare_cached(
             "SELECT CAST((SELECT name FROM schools WHERE id = s.school_id) AS TEXT), CAST(s.name AS TEXT),
                 CAST(s.grade AS TEXT), CAST(s.class AS TEXT), CAST(s.phone AS TEXT), s.enrollment,
-                CAST(s.categories AS TEXT), s.categories_year
+                CAST(s.categories AS TEXT), s.categories_year, CAST(s.note AS TEXT)
          FROM students s WHERE s.id = ?1",
         )?
         .query_row([id], |r| {
@@ -823,6 +829,7 @@ fn update_existing(
                 enrollment: r.get(5)?,
                 categories: r.get(6)?,
                 categories_year: r.get(7)?,
+                note: r.get(8)?,
             })
         })?;
     let mut changes = Vec::new();
@@ -849,6 +856,15 @@ fn update_existing(
     }
     if !row.phone.is_empty() && row.phone != current.phone {
         changes.push(FieldChange::new(Field::Phone, Some(&row.phone)));
+    }
+    // The list's 备注 joins the pupil's note, which may be the operator's own: added once, never replacing it.
+    let note = row.note.trim();
+    if !note.is_empty() && !current.note.contains(note) {
+        let joined = match current.note.trim() {
+            "" => note.to_owned(),
+            held => format!("{held}；{note}"),
+        };
+        changes.push(FieldChange::new_owned(Field::Note, Some(joined)));
     }
     if row.insured && current.enrollment == Enrollment::Unknown.code() {
         changes.push(FieldChange::new(Field::Enrollment, Some(Enrollment::Here.code())));
@@ -891,6 +907,7 @@ struct Stored {
     enrollment: String,
     categories: String,
     categories_year: Option<i32>,
+    note: String,
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ fn incoming(name: &str, id: &str, class: &str) -> Incoming {
         phone: "13800138000".into(),
         insured: false,
         categories: Vec::new(),
+        note: String::new(),
         source: format!("t.csv:{name}"),
     }
 }
@@ -37,6 +38,7 @@ pub(super) fn add_pupil(store: &mut Store, school: &str, name: &str) {
         phone: String::new(),
         insured: false,
         categories: Vec::new(),
+        note: String::new(),
         source: "a.csv:2".into(),
     };
     store.apply_import(&[pupil], &["a.csv".into()], 0, false).unwrap();

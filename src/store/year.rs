@@ -577,6 +577,7 @@ mod tests {
             phone: String::new(),
             insured: false,
             categories: Vec::new(),
+            note: String::new(),
             source: "t.csv:2".into(),
         }
     }

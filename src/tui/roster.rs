@@ -611,6 +611,7 @@ mod tests {
                     phone: String::new(),
                     insured: false,
                     categories: Vec::new(),
+                    note: String::new(),
                     source: (*name).into(),
                 })
                 .collect();
