@@ -39,10 +39,10 @@ pub struct Problem {
     /// Worksheet name; empty for CSV.
     pub sheet: String,
     /// The row as Excel numbers it (a CSV's empty lines counted). `None` when the problem is about a whole worksheet
-    /// (no header row, a hidden sheet) or a whole file (`sheet` empty too: the pupils it moved to another
-    /// school), and left out of the JSON; a problem about several rows
-    /// (rows left without a class, hidden rows past the tenth) gives the first of them and lists them in the
-    /// message.
+    /// (no header row, a hidden sheet, no class column or sheet name giving a class) or a whole file (`sheet`
+    /// empty too: the pupils it moved to another school), and left out of the JSON; a problem about several
+    /// rows (empty cells of a class column, hidden rows past the tenth, formulas past the tenth) gives the first
+    /// of them and lists them in the message.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub row: Option<usize>,
     /// The column's header as the file writes it; empty when the problem is about the whole row.
@@ -926,9 +926,11 @@ impl RowReader<'_> {
                 sheet.name
             ),
         };
-        if let Some(&first) = rows.first() {
-            self.problem(file, sheet, first, header, message);
-        }
+        // Empty cells of a class column are rows' problems, said at the first of them; a sheet that gives no
+        // class at all is the whole sheet's.
+        let row =
+            if class_column && !matches!(sheet_class, SheetClass::Unassigned) { rows.first().copied() } else { None };
+        self.problem_at(file, &sheet.name, row, header, message);
     }
 
     /// What applying a row did to a pupil already on the drive, said at its row: a pupil the list renamed
@@ -2030,7 +2032,7 @@ mod tests {
             assert_eq!(classes_of(&plan), ["", ""], "{name}");
             let said: Vec<_> = plan.report.problems.iter().filter(|p| p.message.contains("没有班级")).collect();
             assert_eq!(said.len(), 1, "{name}: {:?}", plan.report.problems);
-            assert_eq!((said[0].sheet.as_str(), said[0].row), (name, Some(2)), "the first of the rows");
+            assert_eq!((said[0].sheet.as_str(), said[0].row), (name, None), "the whole sheet's");
             assert!(said[0].message.contains("2 行（第 2、3 行）"), "{}", said[0].message);
         }
         // A class column with an empty cell: the row is said too.
@@ -2047,6 +2049,7 @@ mod tests {
         let said: Vec<_> = plan.report.problems.iter().filter(|p| p.message.contains("班级为空")).collect();
         assert_eq!(said.len(), 1, "{:?}", plan.report.problems);
         assert!(said[0].message.contains("第 3 行") && said[0].column == "班级", "{:?}", said[0]);
+        assert_eq!(said[0].row, Some(3), "the first of the rows");
     }
 
     #[test]
