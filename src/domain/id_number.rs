@@ -283,6 +283,11 @@ fn validate(s: &str, today: NaiveDate) -> Result<ValidId, IdProblem> {
         return Err(IdProblem::PrecisionLost);
     }
     let bytes = s.as_bytes();
+    // Digits and a check character X, one too many or too few: the length is what is wrong, not the X (a
+    // 19-character number ending 8X1 was called an illegal character X).
+    if !matches!(bytes.len(), 15 | 18) && bytes.iter().all(|&b| b.is_ascii_digit() || b == b'X') {
+        return Err(IdProblem::Length(bytes.len()));
+    }
     if let Some(bad) = s.char_indices().find_map(|(i, c)| {
         let last = i + 1 == s.len();
         (!(c.is_ascii_digit() || (c == 'X' && last))).then_some(c)
@@ -435,6 +440,16 @@ pub fn age_on(birth: NaiveDate, day: NaiveDate) -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A number with its check character X and one character too many is said to be too long, not to hold an
+    /// illegal X; an X inside an 18-character number is still a character out of place.
+    #[test]
+    fn a_number_one_character_long_is_a_length_problem_whatever_its_x() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 2).expect("day");
+        assert_eq!(check("45020220131209448X1", today).result, Err(IdProblem::Length(19)));
+        assert_eq!(check("4502022013120944X", today).result, Err(IdProblem::Length(17)));
+        assert_eq!(check("45020220131209X481", today).result, Err(IdProblem::Character('X')));
+    }
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
