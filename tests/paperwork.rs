@@ -808,7 +808,7 @@ fn class_lists_one_per_class_and_masking() {
     assert_eq!(book.len(), 18);
     assert_eq!(book[0].0, "一年级1班");
     let (header, rows) = body(&book[0].1, "序号");
-    assert_eq!(texts(header), ["序号", "姓名", "身份证号码", "是否参保", "是否缴费", "签字"]);
+    assert_eq!(texts(header), ["序号", "姓名", "身份证号码", "是否参保", "是否缴费", "参保登记", "签字"]);
     assert_eq!(rows.len(), 21);
     for row in rows {
         match &row[2] {
@@ -831,6 +831,109 @@ fn class_lists_one_per_class_and_masking() {
     assert!(text.contains("450203201909308803"));
 }
 
+/// One table's rows by pupil name: the cells under the given headers.
+fn by_name(header: &[Data], rows: &[Vec<Data>], columns: &[&str]) -> std::collections::BTreeMap<String, Vec<String>> {
+    let header = texts(header);
+    let at: Vec<usize> = columns
+        .iter()
+        .map(|c| header.iter().position(|h| h == c).unwrap_or_else(|| panic!("no column {c} in {header:?}")))
+        .collect();
+    rows.iter()
+        .map(|r| {
+            (r[1].to_string(), at.iter().map(|&i| r.get(i).map(ToString::to_string).unwrap_or_default()).collect())
+        })
+        .collect()
+}
+
+/// A CSV export's cells, as text: the title and header rows included.
+fn csv_rows(path: &Path) -> Vec<Vec<Data>> {
+    let text = std::fs::read_to_string(path).expect("read");
+    let text = text.trim_start_matches('\u{feff}');
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    reader
+        .records()
+        .map(|r| {
+            r.expect("record")
+                .iter()
+                .map(|c| if c.is_empty() { Data::Empty } else { Data::String(c.to_owned()) })
+                .collect()
+        })
+        .collect()
+}
+
+/// 是否参保 is one definition on every form (DOMAIN.md: insured once the premium is paid, by the family or a
+/// department, or insured elsewhere; not insured: not yet paid, declined, left): the class list a teacher ticks
+/// says for each pupil what the student information sheet says, in XLSX and in CSV. Whether the family registered
+/// but has not paid is said beside it (参保登记), never as 是否参保 是, and the list still reads back cleanly.
+#[test]
+fn every_form_says_the_same_insured() {
+    let (dir, db) = small_school();
+    // 何轩明 registered through the school, not paid; 许志文 paid for by a department, nobody asked; 蓝茜 left
+    // without paying. Already: 林彤瑶 paid, 黎语雪 declined, 蒋睿豪 insured elsewhere, 孙语 nobody asked.
+    ok(canbao(&db).args(["mark", "45020320190307775X", "--enrollment", "here"]));
+    ok(canbao(&db).args(["mark", "450203201811029232", "--payment", "government"]));
+    ok(canbao(&db).args(["mark", "51130220180808224X", "--enrollment", "left"]));
+
+    let sheet = workbook(&export(&db, "sheet", &dir.path().join("sheet.xlsx"), &[])[0]);
+    let (header, rows) = body(&sheet[0].1, "序号");
+    let on_sheet = by_name(header, rows, &["是否参保"]);
+    let insured = |name: &str| on_sheet.get(name).map(|c| c[0].clone());
+    let expected =
+        [("孙语", "否"), ("何轩明", "否"), ("许志文", "是"), ("林彤瑶", "是"), ("黎语雪", "否"), ("蒋睿豪", "是")];
+    for (name, said) in expected {
+        assert_eq!(insured(name).as_deref(), Some(said), "{name} on the sheet: {on_sheet:?}");
+    }
+    assert_eq!(insured("蓝茜"), None, "left and not insured: not on the sheet");
+
+    let xlsx = export(&db, "classes", &dir.path().join("classes.xlsx"), &[]);
+    let csv = export(&db, "classes", &dir.path().join("classes-csv"), &["--format", "csv"]);
+    let tables: Vec<Vec<Vec<Data>>> =
+        workbook(&xlsx[0]).into_iter().map(|(_, rows)| rows).chain(csv.iter().map(|p| csv_rows(p))).collect();
+    assert_eq!(tables.len(), 4, "two classes, XLSX and CSV");
+    for (i, rows) in tables.iter().enumerate() {
+        let (header, table) = body(rows, "序号");
+        assert_eq!(texts(header), ["序号", "姓名", "身份证号码", "是否参保", "是否缴费", "参保登记", "签字"]);
+        for (name, cells) in by_name(header, table, &["是否参保", "是否缴费", "参保登记"]) {
+            let want = insured(&name).unwrap_or_else(|| "否".to_owned());
+            assert_eq!(cells[0], want, "{name} on class list {i}: 是否参保 as on the sheet");
+            let registered = match name.as_str() {
+                "何轩明" => ("否", "已登记未缴费"),
+                "许志文" => ("是", "财政代缴"),
+                "林彤瑶" => ("是", "在校参保"),
+                "黎语雪" => ("否", "不参保"),
+                "蒋睿豪" => ("否", "异地参保"),
+                "蓝茜" => ("否", "已离校"),
+                "孙语" => ("否", ""),
+                other => panic!("{other}"),
+            };
+            assert_eq!((cells[1].as_str(), cells[2].as_str()), registered, "{name} on class list {i}");
+        }
+    }
+
+    // The special-groups roster's 参保情况 never calls a pupil insured who is not: 何轩明 registered, unpaid.
+    let special = workbook(&export(&db, "special", &dir.path().join("special.xlsx"), &[])[0]);
+    let mut situation = std::collections::BTreeMap::new();
+    for (_, rows) in &special {
+        let (header, table) = body(rows, "序号");
+        situation.extend(by_name(header, table, &["参保情况"]).into_iter().map(|(n, c)| (n, c[0].clone())));
+    }
+    assert_eq!(situation.get("何轩明").map(String::as_str), Some("已登记未缴费"), "{situation:?}");
+    assert_eq!(situation.get("许志文").map(String::as_str), Some("财政代缴"), "{situation:?}");
+
+    // Read back as written: nothing changes, the new column passed over without a word.
+    let report = json(canbao(&db).args(["import", "--json"]).arg(&xlsx[0]));
+    assert_eq!((&report["added"], &report["updated"]), (&0.into(), &0.into()), "{report}");
+    let problems = report["problems"].as_array().expect("problems");
+    assert!(problems.iter().all(|p| !p["message"].as_str().unwrap_or("").contains("表头")), "{report}");
+    for file in &csv {
+        let report = json(canbao(&db).args(["import", "--json"]).arg(file));
+        assert_eq!((&report["added"], &report["updated"]), (&0.into(), &0.into()), "{report}");
+        assert!(!report.to_string().contains("表头"), "{report}");
+    }
+    let found = json(canbao(&db).args(["find", "孙语", "--json"]));
+    assert_eq!(found[0]["enrollment"], "unknown", "a 否 read back enrolls nobody: {found}");
+}
+
 /// A workbook as a teacher saves the class lists back: every sheet's cells as read, with the lines to sign
 /// merged over three columns each as `export classes` writes them.
 fn save_book(path: &Path, book: &[(String, Vec<Vec<Data>>)]) {
@@ -843,7 +946,7 @@ fn save_book(path: &Path, book: &[(String, Vec<Vec<Data>>)]) {
             let r = r as u32;
             if row.first().is_some_and(|c| c.to_string().starts_with("班主任签字")) {
                 sheet.merge_range(r, 0, r, 2, &row[0].to_string(), &plain).expect("merge");
-                sheet.merge_range(r, 3, r, 5, &row[3].to_string(), &plain).expect("merge");
+                sheet.merge_range(r, 3, r, row.len() as u16 - 1, &row[3].to_string(), &plain).expect("merge");
                 continue;
             }
             for (c, cell) in row.iter().enumerate() {
@@ -862,7 +965,7 @@ fn save_book(path: &Path, book: &[(String, Vec<Vec<Data>>)]) {
 /// A pupil row as a teacher adds it to a class list: 序号 · 姓名 · 身份证号码, the rest empty.
 fn pupil_row(name: &str, id: &str) -> Vec<Data> {
     let mut row = vec![Data::Float(99.0), Data::String(name.into()), Data::String(id.into())];
-    row.resize(6, Data::Empty);
+    row.resize(7, Data::Empty);
     row
 }
 
@@ -903,7 +1006,8 @@ fn class_lists_read_back_change_nothing_but_the_teachers_edits() {
         let footers = problems.iter().filter(|p| p["message"].as_str().is_some_and(|m| m.contains("班主任签字")));
         assert!(footers.clone().all(|p| p["row"].as_u64().is_some_and(|r| r > 4)), "{report}");
         assert_eq!(footers.count(), sheets, "{report}");
-        // The columns canbao writes for the teacher (是否缴费, 签字) are its own: passed over without a word.
+        // The columns canbao writes for the teacher (是否缴费, 参保登记, 签字) are its own: passed over without a
+        // word.
         let headers = problems.iter().filter(|p| p["message"].as_str().is_some_and(|m| m.contains("表头")));
         assert_eq!(headers.count(), 0, "{report}");
     }
@@ -965,7 +1069,9 @@ fn a_masked_class_list_read_back_is_the_same_pupils() {
     let mut book = workbook(&files[0]);
     let rows = &mut book.iter_mut().find(|(n, _)| n == "一年级1班").expect("sheet").1;
     let header = rows.iter().position(|r| r.first().is_some_and(|c| *c == *"序号")).expect("header");
-    let ticked = (header + 1..rows.len()).find(|&r| rows[r][3] == Data::Empty).expect("a pupil not enrolled");
+    // A pupil nobody has asked yet: 是否参保 否, nothing under 参保登记.
+    let ticked = (header + 1..rows.len()).find(|&r| rows[r][5] == Data::Empty).expect("a pupil not enrolled");
+    assert_eq!(rows[ticked][3], Data::String("否".into()));
     let ticked_name = rows[ticked][1].to_string();
     rows[ticked][3] = Data::String("是".into());
     let retyped = (ticked + 1..rows.len()).find(|&r| rows[r][1] != Data::Empty).expect("another pupil");

@@ -23,6 +23,29 @@ impl Standing {
         self.payment.is_settled() || self.enrollment == Enrollment::Elsewhere
     }
 
+    /// 是否参保 as every form writes it: 是 when insured (`is_insured`), 否 otherwise — never a third word, so a
+    /// pupil reads the same on the class list as on the student information sheet.
+    pub fn insured_word(self) -> &'static str {
+        insured_word(self.is_insured())
+    }
+
+    /// Where the pupil stands with registration, in the words a form prints beside 是否参保 (班级核对表's 参保登记,
+    /// 参保花名册's 参保情况): what the drive knows that 是否参保 alone does not say, such as a family that registered
+    /// through the school and has not paid (已登记未缴费, 是否参保 否). None while nobody has asked and nothing is
+    /// paid. No word here says insured for a pupil `is_insured` does not count.
+    pub fn registration_word(self) -> Option<&'static str> {
+        Some(match (self.enrollment(), self.payment) {
+            (Enrollment::Unknown, _) => return None,
+            (Enrollment::Here, PaymentStatus::Unpaid) => "已登记未缴费",
+            (Enrollment::Here, PaymentStatus::Government) => "财政代缴",
+            (Enrollment::Here, PaymentStatus::Paid) => "在校参保",
+            (Enrollment::Elsewhere, _) => "异地参保",
+            (Enrollment::Declined, _) => "不参保",
+            // A pupil paid for who then left is insured this year (是否参保 是): left, not declined.
+            (Enrollment::Left, _) => "已离校",
+        })
+    }
+
     /// 应参保: the pupils the coverage rate is counted over — everyone still at school who has not declined,
     /// and anyone insured whatever their status says (a pupil who paid and then left is still insured).
     pub fn is_expected(self) -> bool {
@@ -76,6 +99,11 @@ impl Standing {
     }
 }
 
+/// 是否参保's cell for an insured (`Standing::is_insured`) or uninsured pupil: 是 or 否.
+pub fn insured_word(insured: bool) -> &'static str {
+    if insured { "是" } else { "否" }
+}
+
 /// A share in per mille, rounded to the nearest; 1000 only when every pupil counted is in the share, so
 /// 100.0 % never hides the last uninsured pupil.
 pub fn permille(part: usize, whole: usize) -> u32 {
@@ -105,6 +133,25 @@ mod tests {
         assert!(!Standing::new(Here, Unpaid).is_insured(), "registered but not paid");
         assert!(!Standing::new(Declined, Unpaid).is_insured());
         assert!(!Standing::new(Left, Unpaid).is_insured());
+    }
+
+    #[test]
+    fn the_words_beside_insured_never_say_insured_when_not() {
+        let registered = Standing::new(Here, Unpaid);
+        assert_eq!((registered.insured_word(), registered.registration_word()), ("否", Some("已登记未缴费")));
+        assert_eq!(Standing::new(Unknown, Unpaid).insured_word(), "否", "nobody asked, nothing paid: not insured");
+        assert_eq!(Standing::new(Unknown, Unpaid).registration_word(), None);
+        assert_eq!(Standing::new(Unknown, Government).registration_word(), Some("财政代缴"));
+        assert_eq!(Standing::new(Elsewhere, Unpaid).insured_word(), "是");
+        assert_eq!(Standing::new(Left, Paid).insured_word(), "是");
+        assert_eq!(Standing::new(Left, Unpaid).insured_word(), "否");
+        for enrollment in Enrollment::ALL {
+            for payment in [Unpaid, Paid, Government] {
+                let standing = Standing::new(enrollment, payment);
+                let said_insured = matches!(standing.registration_word(), Some("在校参保" | "财政代缴" | "异地参保"));
+                assert!(!said_insured || standing.is_insured(), "{standing:?}");
+            }
+        }
     }
 
     #[test]

@@ -2119,11 +2119,11 @@ mod tests {
     #[test]
     fn the_signature_lines_under_a_class_list_are_no_pupil() {
         // canbao's 班级核对表: 班主任签字 merged over 序号, 姓名 and 身份证号码, 日期 over the rest.
-        let header = ["序号", "姓名", "身份证号码", "是否参保", "是否缴费", "签字"].map(text).to_vec();
-        let pupil = ["1", "张三", "450202201703051233", "是", "", ""].map(text).to_vec();
+        let header = ["序号", "姓名", "身份证号码", "是否参保", "是否缴费", "参保登记", "签字"].map(text).to_vec();
+        let pupil = ["1", "张三", "450202201703051233", "否", "否", "已登记未缴费", ""].map(text).to_vec();
         let sign = "班主任签字：";
         let date = "日期：    年    月    日";
-        let foot = [sign, sign, sign, date, date, date].map(text).to_vec();
+        let foot = [sign, sign, sign, date, date, date, date].map(text).to_vec();
         let sheet = Sheet { name: "三年级2班".into(), rows: vec![header, pupil, Vec::new(), foot] };
         let plan = plan_sheets(vec![("a.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
         assert_eq!(plan.rows.len(), 1);

@@ -126,7 +126,7 @@ impl Synonyms {
         Ok(Synonyms { words, cell_words, own_columns })
     }
 
-    /// A header of a column canbao writes into its own forms (是否缴费, 签字) and does not read: an import
+    /// A header of a column canbao writes into its own forms (是否缴费, 参保登记, 签字) and does not read: an import
     /// passes it over without a word.
     pub fn is_own_column(&self, header: &str) -> bool {
         let header = clean(header);
@@ -329,6 +329,7 @@ mod tests {
     fn canbaos_own_columns_are_known_and_no_field() {
         let synonyms = Synonyms::builtin();
         assert!(synonyms.is_own_column("是否缴费") && synonyms.is_own_column(" 签 字 "));
+        assert!(synonyms.is_own_column("参保登记"));
         assert!(!synonyms.is_own_column("是否参保") && !synonyms.is_own_column("民族"));
         let clash = "[fields]\nname = [\"姓名\"]\n[own_columns]\nwords = [\"姓名\"]\n";
         assert!(Synonyms::from_toml(clash).is_err_and(|e| e.contains("姓名")));

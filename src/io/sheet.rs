@@ -198,7 +198,7 @@ pub fn export_sheet(store: &Store, out: &Path, opts: &ExportOptions) -> Result<(
                 Out::Str(s.name),
                 Out::Str(id),
                 Out::Str(s.class_label),
-                Out::Str(if s.insured { "是" } else { "否" }),
+                Out::Str(crate::domain::coverage::insured_word(s.insured)),
                 Out::Str(s.phone),
                 remark,
             ];

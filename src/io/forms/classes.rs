@@ -1,17 +1,30 @@
 //! 班级核对表: one printable list per class for the class teacher to tick and sign — 序号 · 姓名 · 身份证号码 ·
-//! 是否参保 · 是否缴费 · 签字. The two status columns carry what the drive knows (是, 否, or empty where nothing
-//! is known yet), so the teacher corrects rather than copies. One worksheet per class in XLSX, so each class
-//! prints on its own pages, with 班主任签字 and 日期 lines at the foot; one file per class in CSV.
+//! 是否参保 · 是否缴费 · 参保登记 · 签字. 是否参保 is the one definition every form uses
+//! (`domain::coverage::Standing::is_insured`: paid by the family or a department, or insured elsewhere), so a
+//! pupil reads here as on 在校学生信息表; 是否缴费 says whether a payment is recorded. Both are 是 or 否. 参保登记
+//! says what those two cannot: 已登记未缴费 for a family that registered through the school and has not paid,
+//! 财政代缴, 异地参保, 不参保, 已离校 — and is empty where nothing is known yet (nobody has asked, nothing is
+//! paid), so the teacher corrects rather than copies. One worksheet per class in XLSX, so each class prints on its
+//! own pages, with 班主任签字 and 日期 lines at the foot; one file per class in CSV. An import passes 是否缴费,
+//! 参保登记 and 签字 over (`[own_columns]` in `data/headers.toml`) and reads a 是否参保 是 as enrolled.
 
 use std::path::{Path, PathBuf};
 
 use super::{FormInput, out_dir, out_file};
-use crate::domain::student::{Enrollment, PaymentStatus, Student};
+use crate::domain::coverage::Standing;
+use crate::domain::student::Student;
 use crate::io::export::{ColumnSpec, FileFormat, Out, Preamble, TableWriter, check_targets, place_all};
 use crate::io::sheet::ExportError;
 
-pub const COLUMNS: [(&str, f64); 6] =
-    [("序号", 7.0), ("姓名", 12.0), ("身份证号码", 22.0), ("是否参保", 10.0), ("是否缴费", 10.0), ("签字", 16.0)];
+pub const COLUMNS: [(&str, f64); 7] = [
+    ("序号", 7.0),
+    ("姓名", 12.0),
+    ("身份证号码", 22.0),
+    ("是否参保", 10.0),
+    ("是否缴费", 10.0),
+    ("参保登记", 14.0),
+    ("签字", 16.0),
+];
 
 /// The label pupils without a class are listed under. The importer reads a sheet so named (or so titled) as no
 /// class, so re-importing the lists leaves those pupils without one.
@@ -112,23 +125,16 @@ fn write_class(
     // Room for a signature in the 签字 column.
     writer.row_height(22.0);
     for (i, s) in pupils.iter().enumerate() {
-        // A pupil paid for who then left is insured this year, as every other form says.
-        let enrolled = match s.enrollment {
-            Enrollment::Here | Enrollment::Elsewhere => Out::Text("是".into()),
-            Enrollment::Left if s.payment.is_settled() => Out::Text("是".into()),
-            Enrollment::Declined | Enrollment::Left => Out::Text("否".into()),
-            Enrollment::Unknown => Out::Empty,
-        };
-        let paid = match s.payment {
-            PaymentStatus::Paid | PaymentStatus::Government => Out::Text("是".into()),
-            PaymentStatus::Unpaid => Out::Empty,
-        };
+        let standing = Standing::new(s.enrollment, s.payment);
+        let paid = if s.payment.is_settled() { "是" } else { "否" };
+        let registration = standing.registration_word().map_or(Out::Empty, |w| Out::Text(w.into()));
         writer.row(&[
             Out::Number((i + 1) as f64),
             Out::Text(s.name.clone()),
             input.id_cell(s),
-            enrolled,
-            paid,
+            Out::Text(standing.insured_word().into()),
+            Out::Text(paid.into()),
+            registration,
             Out::Empty,
         ])?;
     }

@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 
 use super::{FormInput, out_file, remark_cell};
 use crate::domain::category::CategoryTable;
-use crate::domain::student::{CategoryMark, Student};
+use crate::domain::coverage::Standing;
+use crate::domain::student::{CategoryMark, Enrollment, Student};
 use crate::io::export::{ColumnSpec, FileFormat, Out, Preamble, TableWriter};
 use crate::io::sheet::ExportError;
 
@@ -119,7 +120,8 @@ fn write_row(
         text(department),
         text(&s.class_label()),
         text(&s.phone),
-        text(s.enrollment.label_zh()),
+        // The words the class list prints beside 是否参保: never 在校参保 for a pupil registered and not paid.
+        text(Standing::new(s.enrollment, s.payment).registration_word().unwrap_or(Enrollment::Unknown.label_zh())),
         text(s.payment.label_zh()),
         remark_cell(&note, s),
     ])?;
