@@ -1461,6 +1461,87 @@ fn a_later_list_with_only_a_top_up_adds_to_the_recorded_payment() {
     assert_eq!(paid_amount(&db, zhou), ("paid".to_owned(), Some(38_000)));
 }
 
+/// The receipts a reconciliation recorded travel with `merge`, both ways: a laptop that merged the other's file
+/// knows its 票证号码, so the same list read again there adds nothing and a top-up-only list adds to the payment;
+/// merged back, the first laptop knows the top-up's receipt too.
+#[test]
+fn receipts_travel_with_a_merge_so_a_top_up_adds_on_the_other_laptop() {
+    let zhou = "450202201711194162";
+    let head = "姓名,证件号码,缴费金额,缴费日期,缴费渠道,票证号码\n";
+    for a_reconciles_first in [true, false] {
+        let (dir, first_db) = tax_drive();
+        let other_db = dir.path().join("other.db");
+        canbao(&first_db).arg("backup").arg(&other_db).assert().success();
+        // `a` reads the October list, `b` merges it and reads the top-up; then `a` merges `b` back.
+        let (a, b) = if a_reconciles_first { (&first_db, &other_db) } else { (&other_db, &first_db) };
+        let first = dir.path().join("october.csv");
+        std::fs::write(&first, format!("{head}周静露,{zhou},200,2023-10-08,微信,332023100800017\n")).unwrap();
+        let top_up = dir.path().join("november.csv");
+        std::fs::write(&top_up, format!("{head}周静露,{zhou},180,2023-11-02,微信,332023110200031\n")).unwrap();
+        canbao(a).args(["reconcile", "--source", "tax"]).arg(&first).assert().success();
+        assert_eq!(paid_amount(a, zhou), ("paid".to_owned(), Some(20_000)));
+
+        let merged = json(canbao(b).args(["merge", "--json"]).arg(a));
+        assert_eq!(merged["receipts_copied"], 1, "{merged}");
+        assert_eq!(paid_amount(b, zhou), ("paid".to_owned(), Some(20_000)));
+        // The top-up read straight after the merge: `b` has never read the October list itself.
+        let report = json(canbao(b).args(["reconcile", "--source", "tax", "--json"]).arg(&top_up));
+        let combined = &report["combined_payments"][0];
+        assert_eq!((combined["earlier"].as_f64(), combined["total"].as_f64()), (Some(200.0), Some(380.0)), "{report}");
+        assert_eq!(paid_amount(b, zhou), ("paid".to_owned(), Some(38_000)), "the top-up adds");
+        for list in [&first, &top_up] {
+            let again = json(canbao(b).args(["reconcile", "--source", "tax", "--json"]).arg(list));
+            assert_eq!((again["matched"].as_u64(), again["already"].as_u64()), (Some(0), Some(1)), "{again}");
+            assert_eq!(paid_amount(b, zhou), ("paid".to_owned(), Some(38_000)), "not counted twice: {again}");
+        }
+
+        let back = json(canbao(a).args(["merge", "--json"]).arg(b));
+        assert_eq!(back["receipts_copied"], 1, "{back}");
+        assert_eq!(paid_amount(a, zhou), ("paid".to_owned(), Some(38_000)));
+        for list in [&top_up, &first] {
+            let again = json(canbao(a).args(["reconcile", "--source", "tax", "--json"]).arg(list));
+            assert_eq!((again["matched"].as_u64(), again["already"].as_u64()), (Some(0), Some(1)), "{again}");
+            assert_eq!(paid_amount(a, zhou), ("paid".to_owned(), Some(38_000)), "{again}");
+        }
+        // Nothing left to carry either way.
+        for (into, from) in [(a, b), (b, a)] {
+            let again = json(canbao(into).args(["merge", "--json"]).arg(from));
+            assert_eq!(again["receipts_copied"], 0, "{again}");
+            assert!(again["receipt_conflicts"].as_array().is_some_and(Vec::is_empty), "{again}");
+        }
+    }
+}
+
+/// One 票证号码 recorded with two amounts on two laptops is listed by the merge, the drive's own amount kept: the
+/// tax office issues a number once, so one side's list was in error, for the operator to check.
+#[test]
+fn one_receipt_number_recorded_with_two_amounts_apart_is_listed_by_the_merge() {
+    let zhou = "450202201711194162";
+    let head = "姓名,证件号码,缴费金额,缴费日期,缴费渠道,票证号码\n";
+    let (dir, a) = tax_drive();
+    let b = dir.path().join("other.db");
+    canbao(&a).arg("backup").arg(&b).assert().success();
+    let right = dir.path().join("right.csv");
+    std::fs::write(&right, format!("{head}周静露,{zhou},380,2023-10-08,微信,332023100800017\n")).unwrap();
+    let wrong = dir.path().join("wrong.csv");
+    std::fs::write(&wrong, format!("{head}周静露,{zhou},200,2023-10-08,微信,332023100800017\n")).unwrap();
+    canbao(&a).args(["reconcile", "--source", "tax"]).arg(&right).assert().success();
+    canbao(&b).args(["reconcile", "--source", "tax"]).arg(&wrong).assert().success();
+    let report = json(canbao(&a).args(["merge", "--json"]).arg(&b));
+    let conflicts = report["receipt_conflicts"].as_array().expect("receipt_conflicts");
+    assert_eq!(conflicts.len(), 1, "{report}");
+    assert_eq!(conflicts[0]["receipt"], "332023100800017");
+    assert_eq!(conflicts[0]["id_number"], zhou);
+    assert_eq!((conflicts[0]["ours_fen"].as_i64(), conflicts[0]["theirs_fen"].as_i64()), (Some(38_000), Some(20_000)));
+    assert_eq!(report["receipts_copied"], 0, "{report}");
+    let text = canbao(&a).args(["merge", "--dry-run", "--reveal"]).arg(&b).output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    let line = text.lines().find(|l| l.contains("332023100800017")).unwrap_or_default();
+    for words in ["票证号码", "380", "200", zhou] {
+        assert!(line.contains(words), "{words}: {text}");
+    }
+}
+
 /// Each reported row of a workbook names its file, sheet and row: a tax office's workbook has a sheet a month.
 #[test]
 fn reported_rows_of_a_workbook_name_the_sheet() {

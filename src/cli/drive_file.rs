@@ -10,6 +10,7 @@ use super::output::{
     conflict_words, kept_and_lost, listed, merge_conflict_line, print_json, print_listed, shown_id, span,
 };
 use super::{Cli, CmdResult, UserError, passphrase, pick, say};
+use crate::domain::money;
 use crate::store::cipher::{self, FileKind};
 use crate::store::{Store, StoreError};
 
@@ -259,6 +260,29 @@ fn print_merge_report(r: &crate::store::merge::MergeReport, reveal: bool) {
         say(&format!("  「{field}」：{zh}（{n} 名学生） ({n} pupils)"), &format!("  “{field}” of {n} pupils: {en}"));
     };
     print_listed(&lines, pupil, group);
+    if r.receipts_copied > 0 {
+        let n = r.receipts_copied;
+        say(
+            &format!("复制对账记录的票证号码 {n} 条 (receipt numbers of reconciliations copied)"),
+            &format!("{n} receipt numbers of reconciliations copied"),
+        );
+    }
+    for c in &r.receipt_conflicts {
+        let id = shown_id(&c.id_number, reveal);
+        let (receipt, ours, theirs) = (&c.receipt, money::plain(c.ours_fen), money::plain(c.theirs_fen));
+        say(
+            &format!(
+                "  {} {id}：票证号码 {receipt} 本机记为 {ours} 元，对方为 {theirs} 元：保留本机的，请向税务核实 \
+                 (one receipt number at two amounts: ours kept, to check)",
+                c.name
+            ),
+            &format!(
+                "  {} {id}: receipt {receipt} is recorded here at {ours} yuan, there at {theirs}: ours kept; check \
+                 with the tax office",
+                c.name
+            ),
+        );
+    }
     if !r.ambiguous.is_empty() {
         let n = r.ambiguous.len();
         say(

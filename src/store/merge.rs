@@ -4,7 +4,8 @@
 //! change to that pupil in either audit log wins; both histories are kept (the other file's audit rows are
 //! copied in with their own origin, onto their own pupil); a field both sides changed since they last agreed
 //! is a conflict, settled by the newer change, with the losing value recorded. Merging the same file twice
-//! changes nothing, and merging A into B ends with the same pupils and values as B into A.
+//! changes nothing, and merging A into B ends with the same pupils and values as B into A. The receipt numbers a
+//! reconciliation recorded go with their pupils too (see `carry_receipts`).
 
 use std::path::Path;
 
@@ -49,6 +50,22 @@ pub struct Ambiguous {
     pub theirs: usize,
 }
 
+/// One 票证号码 both files recorded for one pupil and insured year with different amounts. The tax office issues a
+/// number once per payment, so one side's list was in error: as a reconciliation does with such a number, neither
+/// amount is taken over the other. Our receipt stays as it was, theirs is not copied, and the pair is listed for
+/// the operator to check with the tax office.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReceiptConflict {
+    pub id_number: String,
+    pub name: String,
+    pub receipt: String,
+    /// The insured year the receipt was recorded for (0: a drive without years).
+    pub year: i32,
+    /// The amount this drive recorded under the number (kept), and the other file's (not copied).
+    pub ours_fen: i64,
+    pub theirs_fen: i64,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct MergeReport {
     pub added: usize,
@@ -57,6 +74,9 @@ pub struct MergeReport {
     pub conflicts: Vec<Conflict>,
     pub ambiguous: Vec<Ambiguous>,
     pub audit_rows_copied: usize,
+    /// Their reconciliations' receipts (票证号码) we lacked, copied onto our pupils.
+    pub receipts_copied: usize,
+    pub receipt_conflicts: Vec<ReceiptConflict>,
     pub dry_run: bool,
 }
 
@@ -582,6 +602,7 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext) -> Result<MergeReport> 
     report.unchanged = usize::try_from(paired).unwrap_or_default().saturating_sub(report.updated);
     // Both histories kept: their events we lack, attached to the pupil they were paired with or copied as.
     report.audit_rows_copied = copy_history(tx, sides.their_first)?;
+    (report.receipts_copied, report.receipt_conflicts) = carry_receipts(tx)?;
     drop_work_tables(tx)?;
     Ok(report)
 }
@@ -1043,6 +1064,50 @@ fn copy_history(tx: &Transaction, their_first: Option<i32>) -> Result<usize> {
          ORDER BY n.id",
         [their_first],
     )?)
+}
+
+/// Their receipts (the 票证号码 a reconciliation recorded as making up a payment) that we lack, onto the pupil each
+/// of theirs was paired with or copied as, each in its own insured year; a number we hold for that pupil and year
+/// is the same payment and is not copied again. Without them a top-up-only list read here after the merge would
+/// replace the payment the other laptop recorded instead of adding to it. A number both sides recorded with two
+/// amounts is returned, not settled (see [`ReceiptConflict`]). The receipts kept may then not add up to the
+/// payment kept (each side's payment wins or loses as a whole): a reconciliation checks that they do before it
+/// adds to them, and otherwise takes the list's amount, as it did before receipts were kept.
+fn carry_receipts(tx: &Transaction) -> Result<(usize, Vec<ReceiptConflict>)> {
+    const PUPILS: &str =
+        "(SELECT theirs, ours FROM temp.merge_pairs UNION ALL SELECT theirs, ours FROM temp.merge_copied)";
+    let mut stmt = tx.prepare(&format!(
+        "SELECT s.id_number, s.name, r.receipt, r.year, o.amount_fen, r.amount_fen
+         FROM other.receipts r JOIN {PUPILS} m ON m.theirs = r.student_id
+         JOIN main.receipts o ON o.student_id = m.ours AND o.year = r.year AND o.receipt = r.receipt
+         JOIN main.students s ON s.id = m.ours
+         WHERE o.amount_fen <> r.amount_fen
+         ORDER BY m.ours, r.year, r.receipt"
+    ))?;
+    let conflicts = stmt
+        .query_map([], |r| {
+            Ok(ReceiptConflict {
+                id_number: r.get(0)?,
+                name: r.get(1)?,
+                receipt: r.get(2)?,
+                year: r.get(3)?,
+                ours_fen: r.get(4)?,
+                theirs_fen: r.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    drop(stmt);
+    let copied = tx.execute(
+        &format!(
+            "INSERT INTO main.receipts(student_id, year, receipt, amount_fen, paid_on, channel)
+             SELECT m.ours, r.year, r.receipt, r.amount_fen, r.paid_on, r.channel
+             FROM other.receipts r JOIN {PUPILS} m ON m.theirs = r.student_id
+             WHERE NOT EXISTS (SELECT 1 FROM main.receipts o
+                               WHERE o.student_id = m.ours AND o.year = r.year AND o.receipt = r.receipt)"
+        ),
+        [],
+    )?;
+    Ok((copied, conflicts))
 }
 
 /// Their pupils we have no match for, copied in one pass each way: the schools they need, then the pupil rows
@@ -1806,6 +1871,71 @@ mod tests {
                     assert_eq!((snapshot(&s), s.audit_count().unwrap()), (before, audit), "{case}");
                 }
             }
+        }
+    }
+
+    /// A reconciliation's receipts, as it writes them with the payment they make up.
+    fn reconcile_receipts(s: &mut Store, id: &str, receipts: &[(&str, i64)]) {
+        use crate::store::{Change, ChangeOptions, Payment, Receipt};
+        let amount_fen = Some(receipts.iter().map(|r| r.1).sum());
+        let paid = vec![Change::Payment(Payment::Paid { amount_fen, paid_on: None, channel: None })];
+        let list: Vec<Receipt> = receipts
+            .iter()
+            .map(|&(number, fen)| Receipt {
+                number: number.into(),
+                amount_fen: Some(fen),
+                paid_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 23),
+                channel: Some("微信".into()),
+            })
+            .collect();
+        let pupil = by_id(s, id).id;
+        s.apply_changes_with_receipts("reconcile", &[(pupil, paid)], &[Some(list)], ChangeOptions::default()).unwrap();
+    }
+
+    fn receipt_numbers(s: &Store, id: &str) -> Vec<(String, Option<i64>)> {
+        s.receipts(by_id(s, id).id).unwrap().into_iter().map(|r| (r.number, r.amount_fen)).collect()
+    }
+
+    /// Receipts go both ways onto the matching pupil (paired or copied), each once; a number recorded with two
+    /// amounts is listed, each side keeping its own; a second merge and a dry run copy nothing.
+    #[test]
+    fn receipts_travel_both_ways_once_and_two_amounts_of_one_number_are_listed() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, ids) = two_copies(dir.path());
+        let extra = valid("45020220150101151");
+        a.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        a.apply_import(&[pupil("新生", &extra)], &[], 0, false).unwrap();
+        reconcile_receipts(&mut a, &ids[0], &[("R1", 20_000)]);
+        reconcile_receipts(&mut a, &extra, &[("R9", 38_000)]);
+        reconcile_receipts(&mut a, &ids[1], &[("R5", 38_000)]);
+        b.set_fixed_clock("2026-11-23T11:00:00+08:00");
+        reconcile_receipts(&mut b, &ids[0], &[("R1", 20_000), ("R2", 18_000)]);
+        reconcile_receipts(&mut b, &ids[1], &[("R5", 20_000)]);
+        let b_path = b.path().unwrap().to_owned();
+        let dry = a.merge_from(&b_path, true).unwrap();
+        assert_eq!(dry.receipts_copied, 1, "{dry:?}");
+        assert_eq!(receipt_numbers(&a, &ids[0]), [("R1".into(), Some(20_000))], "a dry run copies nothing");
+        let ((a_into_b, r1), (b_into_a, r2)) = merge_both_ways(dir.path(), a, b);
+        let two = vec![("R1".to_owned(), Some(20_000)), ("R2".to_owned(), Some(18_000))];
+        for (s, r, ours_r5, theirs_r5) in [(&a_into_b, &r1, 20_000, 38_000), (&b_into_a, &r2, 38_000, 20_000)] {
+            assert_eq!(receipt_numbers(s, &ids[0]), two, "{r:?}");
+            assert_eq!(receipt_numbers(s, &extra), [("R9".into(), Some(38_000))], "{r:?}");
+            assert_eq!(receipt_numbers(s, &ids[1]), [("R5".into(), Some(ours_r5))], "ours kept: {r:?}");
+            let listed: Vec<_> = r
+                .receipt_conflicts
+                .iter()
+                .map(|c| (c.id_number.as_str(), c.receipt.as_str(), c.ours_fen, c.theirs_fen))
+                .collect();
+            assert_eq!(listed, [(ids[1].as_str(), "R5", ours_r5, theirs_r5)], "{r:?}");
+            assert_eq!(r.receipt_conflicts[0].year, s.current_year().unwrap_or(0));
+            // B's payment of 380 (R1 + R2) was newer: it and its receipts agree on either side.
+            assert_eq!(by_id(s, &ids[0]).payment_details.amount_fen, Some(38_000));
+        }
+        assert_eq!((r1.receipts_copied, r2.receipts_copied), (1, 1), "{r1:?} {r2:?}");
+        for (mut s, from) in [(a_into_b, dir.path().join("a.db")), (b_into_a, b_path)] {
+            let again = s.merge_from(&from, false).unwrap();
+            assert_eq!(again.receipts_copied, 0, "{again:?}");
+            assert_eq!(again.receipt_conflicts.len(), 1, "still listed until settled: {again:?}");
         }
     }
 

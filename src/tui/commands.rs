@@ -247,6 +247,10 @@ impl App {
         for a in &r.ambiguous {
             lines.push(fill(t.merge_ambiguous, &[&a.name, &a.class, &a.school]));
         }
+        for c in &r.receipt_conflicts {
+            let (ours, theirs) = (money::plain(c.ours_fen), money::plain(c.theirs_fen));
+            lines.push(fill(t.merge_receipt_conflict, &[&c.name, &id(&c.id_number), &c.receipt, &ours, &theirs]));
+        }
         lines
     }
 

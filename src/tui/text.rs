@@ -286,6 +286,7 @@ pub struct Text {
     pub conflict_kept_lost: &'static str,
     pub conflict_against_payment: &'static str,
     pub merge_ambiguous: &'static str,
+    pub merge_receipt_conflict: &'static str,
     pub check_title: &'static str,
     pub check_counts: &'static str,
     pub check_same_id: &'static str,

@@ -344,6 +344,7 @@ pub static EN: Text = Text {
     conflict_kept_lost: "kept {} ({}), dropped {} ({})",
     conflict_against_payment: "kept {} ({}, {}); {} ({}) not applied: it contradicts the payment",
     merge_ambiguous: "{} {} {}: matches several pupils; added as a new pupil to check",
+    merge_receipt_conflict: "{} {}: receipt {} is recorded here at {} yuan, there at {}: ours kept; check with the tax office",
     check_title: "Roster check",
     check_counts: "{} pupils checked, {} findings",
     check_same_id: "the same ID number more than once: {} ({})",

@@ -323,6 +323,7 @@ pub static ZH: Text = Text {
     conflict_kept_lost: "保留 {}（{}），舍弃 {}（{}）",
     conflict_against_payment: "保留 {}（{}，{}），未采用 {}（{}）：与缴费矛盾",
     merge_ambiguous: "{} {} {}：对方的学生无法唯一对应，已作为新学生加入，请核对",
+    merge_receipt_conflict: "{} {}：票证号码 {} 本机记为 {} 元，对方为 {} 元：保留本机的，请向税务核实",
     check_title: "检查名单",
     check_counts: "检查 {} 名学生，发现 {} 处问题",
     check_same_id: "同一身份证号码出现多次：{}（{}）",
