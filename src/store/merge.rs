@@ -3,9 +3,10 @@
 //! that fits two children is added and listed, never merged into either. For each field the most recent
 //! change to that pupil in either audit log wins; both histories are kept (the other file's audit rows are
 //! copied in with their own origin, onto their own pupil); a field both sides changed since they last agreed
-//! is a conflict, settled by the newer change, with the losing value recorded. Merging the same file twice
-//! changes nothing, and merging A into B ends with the same pupils and values as B into A. The receipt numbers a
-//! reconciliation recorded go with their pupils too (see `carry_receipts`).
+//! is a conflict, settled by the newer change, with the losing value recorded. A change made on a laptop after
+//! it held the other's wins over it without conflict, whatever the two clocks say (see `CopiedRows`). Merging
+//! the same file twice changes nothing, and merging A into B ends with the same pupils and values as B into A.
+//! The receipt numbers a reconciliation recorded go with their pupils too (see `carry_receipts`).
 
 use std::path::Path;
 
@@ -92,6 +93,65 @@ struct Event {
     year: Option<i32>,
     /// Whether the other file lacks this row: only such a row can tell the other side something new.
     unshared: bool,
+    /// Whether this laptop wrote the row itself (see `CopiedRows`): made after every row before it in its log,
+    /// it supersedes them whatever the clocks say.
+    local: bool,
+}
+
+/// Which of a drive's audit rows a merge copied in from another laptop's file, kept in the drive's `meta`: the
+/// rows after `merge_copies_from` (the log's end when the first merge that kept this record began) are the
+/// laptop's own but for the runs `merge_copied:FIRST` = `LAST` each merge copied. A row written on a laptop
+/// after its log held another's change came after that change, whatever the two clocks say; a copied row was
+/// weighed by the merge that copied it, by instant. Rows from before the record (merges of an older canbao
+/// left none) are all weighed by instant, as they always were.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CopiedRows {
+    from: Option<i64>,
+    runs: Vec<(i64, i64)>,
+}
+
+/// The meta key of where a drive's record of copied rows begins, and the prefix of each copied run's key.
+const COPIES_FROM: &str = "merge_copies_from";
+const COPIED_RUN: &str = "merge_copied:";
+
+impl CopiedRows {
+    /// The record of database `db` (`main`, or an attached file) on `conn`.
+    pub(crate) fn read(conn: &rusqlite::Connection, db: &str) -> Result<CopiedRows> {
+        let from: Option<String> = conn
+            .query_row(&format!("SELECT value FROM {db}.meta WHERE key = ?1"), [COPIES_FROM], |r| r.get(0))
+            .optional()?;
+        let Some(from) = from.and_then(|f| f.parse::<i64>().ok()) else { return Ok(CopiedRows::default()) };
+        let mut stmt = conn.prepare(&format!("SELECT key, value FROM {db}.meta WHERE key LIKE ?1"))?;
+        let runs = stmt
+            .query_map([format!("{COPIED_RUN}%")], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?
+            .into_iter()
+            .filter_map(|(key, last)| Some((key.strip_prefix(COPIED_RUN)?.parse().ok()?, last.parse().ok()?)))
+            .collect();
+        Ok(CopiedRows { from: Some(from), runs })
+    }
+
+    /// Whether audit row `id` is known to be the laptop's own (not copied, and within the record).
+    pub(crate) fn local(&self, id: i64) -> bool {
+        self.from.is_some_and(|from| id > from) && !self.runs.iter().any(|&(first, last)| first <= id && id <= last)
+    }
+}
+
+/// Notes the rows this merge copied (ids after `before`, up to the log's end), starting the record at
+/// `high_water` (the log's end before the merge) if this drive has none yet.
+fn record_copied(tx: &Transaction, high_water: i64, before: i64) -> Result<()> {
+    tx.execute(
+        "INSERT INTO main.meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO NOTHING",
+        params![COPIES_FROM, high_water.to_string()],
+    )?;
+    let last: i64 = tx.query_row("SELECT COALESCE(max(id), 0) FROM main.audit", [], |r| r.get(0))?;
+    if last > before {
+        tx.execute(
+            "INSERT INTO main.meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![format!("{COPIED_RUN}{}", before + 1), last.to_string()],
+        )?;
+    }
+    Ok(())
 }
 
 /// The columns that make two audit rows one event, as SQL comparing row `a` with row `b`. The year takes no
@@ -150,7 +210,7 @@ fn register_functions(conn: &rusqlite::Connection) -> Result<()> {
 /// the merge: every round trip of merges would list the pupils it touched as conflicts.
 fn history(
     tx: &Transaction,
-    db: &str,
+    (db, copied): (&str, &CopiedRows),
     unshared: &str,
     student: i64,
     up_to: i64,
@@ -158,14 +218,15 @@ fn history(
 ) -> Result<Vec<Event>> {
     let mut stmt = tx.prepare_cached(&format!(
         "SELECT a.at, a.origin, CASE WHEN a.action = 'reveal' THEN 'reveal' ELSE a.field END, a.year,
-                n.id IS NOT NULL FROM {db}.audit a
+                n.id IS NOT NULL, a.id FROM {db}.audit a
          LEFT JOIN temp.{unshared} n ON n.id = a.id
          WHERE a.student_id = ?1 AND a.id <= ?2 AND a.action <> 'merge' ORDER BY a.id"
     ))?;
     let rows = stmt.query_map(params![student, up_to], |r| {
         let field: String = r.get(2)?;
         let year = if fields::yearly_key(&field) { r.get::<_, Option<i32>>(3)?.or(first) } else { None };
-        Ok(Event { at: r.get(0)?, origin: r.get(1)?, field, year, unshared: r.get(4)? })
+        let local = copied.local(r.get(5)?);
+        Ok(Event { at: r.get(0)?, origin: r.get(1)?, field, year, unshared: r.get(4)?, local })
     })?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
@@ -513,6 +574,9 @@ struct Sides {
     their_first: Option<i32>,
     /// Our last audit row before the merge: the rows it writes are not our history.
     our_high_water: i64,
+    /// Which rows of each file are copies (see `CopiedRows`).
+    our_copied: CopiedRows,
+    their_copied: CopiedRows,
     their_classes: TheirClasses,
 }
 
@@ -572,7 +636,17 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext) -> Result<MergeReport> 
     let (their_current, their_first) = years_of(tx, "other")?;
     let our_high_water: i64 = tx.query_row("SELECT COALESCE(max(id), 0) FROM main.audit", [], |r| r.get(0))?;
     let their_classes = their_classes(tx, our_current, their_current, their_first)?;
-    let sides = Sides { our_current, their_current, our_first, their_first, our_high_water, their_classes };
+    let (our_copied, their_copied) = (CopiedRows::read(tx, "main")?, CopiedRows::read(tx, "other")?);
+    let sides = Sides {
+        our_current,
+        their_current,
+        our_first,
+        their_first,
+        our_high_water,
+        our_copied,
+        their_copied,
+        their_classes,
+    };
     unshared_events(tx)?;
     match_pupils(tx)?;
     tx.execute_batch("CREATE TEMP TABLE merge_copied(theirs INTEGER PRIMARY KEY, ours INTEGER NOT NULL);")?;
@@ -601,7 +675,9 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext) -> Result<MergeReport> 
     drop(walk);
     report.unchanged = usize::try_from(paired).unwrap_or_default().saturating_sub(report.updated);
     // Both histories kept: their events we lack, attached to the pupil they were paired with or copied as.
+    let before: i64 = tx.query_row("SELECT COALESCE(max(id), 0) FROM main.audit", [], |r| r.get(0))?;
     report.audit_rows_copied = copy_history(tx, sides.their_first)?;
+    record_copied(tx, our_high_water, before)?;
     (report.receipts_copied, report.receipt_conflicts) = carry_receipts(tx)?;
     drop_work_tables(tx)?;
     Ok(report)
@@ -617,8 +693,10 @@ fn settle_pupil(
     our_id: i64,
     conflicts: &mut Vec<Conflict>,
 ) -> Result<bool> {
-    let their_history = history(tx, "other", "merge_their_new", their_id, i64::MAX, sides.their_first)?;
-    let our_history = history(tx, "main", "merge_our_new", our_id, sides.our_high_water, sides.our_first)?;
+    let their_history =
+        history(tx, ("other", &sides.their_copied), "merge_their_new", their_id, i64::MAX, sides.their_first)?;
+    let our_history =
+        history(tx, ("main", &sides.our_copied), "merge_our_new", our_id, sides.our_high_water, sides.our_first)?;
     let (id_number, name): (String, String) =
         tx.query_row("SELECT id_number, name FROM main.students WHERE id = ?1", [our_id], |r| {
             Ok((r.get(0)?, r.get(1)?))
@@ -1004,12 +1082,15 @@ fn last_setting<'h>(
     )
 }
 
-/// The newest of one side's events, given in log order: of two changes in the same second (instants have whole
-/// seconds: a quick correction, an import and the promotion after it), the later in the log is the newer.
-/// Origins break ties only between the two sides (`newer`), where there is no common log.
+/// The newest of one side's events, given in log order. A change the laptop made itself (`Event::local`) was
+/// made after every row before it in its log: it is the newest so far, whatever the clocks say (a clock behind
+/// the other laptop's must not bring back the value it corrected). A copied change was weighed against what
+/// the laptop held by instant, as the merge that copied it weighed it; of two in the same second (instants
+/// have whole seconds: a quick correction, an import and the promotion after it), the later in the log is the
+/// newer. Origins break ties only between the two sides (`newer`), where there is no common log.
 fn newest<'h>(events: impl Iterator<Item = &'h Event>) -> Option<&'h Event> {
     events.fold(None, |best, e| match best {
-        Some(b) if super::instant::cmp(&b.at, &e.at).is_gt() => Some(b),
+        Some(b) if !e.local && super::instant::cmp(&b.at, &e.at).is_gt() => Some(b),
         _ => Some(e),
     })
 }
@@ -1713,6 +1794,112 @@ mod tests {
                 r.conflicts.iter().map(|c| (c.name.as_str(), c.field.as_str(), c.lost.as_deref())).collect();
             assert_eq!(listed, [("学生2", "note", Some("甲后记"))], "only the real disagreement: {r:?}");
             assert_eq!(by_id(s, &ids[2]).note, "乙后记");
+        }
+    }
+
+    /// B's clock runs 30 minutes ahead. A merges B's change, then A's operator changes the same thing at A-time
+    /// 10:40, really after it: `edit` makes that change on A after A received B's. Merged either way, A's change
+    /// stands, with no conflict, and the two files end alike.
+    fn a_change_made_after_receiving_the_other_one_wins_whatever_the_clocks(
+        b_edit: impl Fn(&mut Store, &[String]),
+        a_edit: impl Fn(&mut Store, &[String]),
+        check: impl Fn(&Store, &[String], &str),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, ids) = two_copies(dir.path());
+        let b_path = b.path().unwrap().to_owned();
+        b.set_fixed_clock("2026-11-23T11:00:00+08:00");
+        b_edit(&mut b, &ids);
+        drop(b);
+        a.set_fixed_clock("2026-11-23T10:35:00+08:00");
+        let report = a.merge_from(&b_path, false).unwrap();
+        assert!(report.conflicts.is_empty(), "{report:?}");
+        a.set_fixed_clock("2026-11-23T10:40:00+08:00");
+        a_edit(&mut a, &ids);
+        check(&a, &ids, "A's own change");
+        let b = Store::open(&b_path).unwrap();
+        let ((mut a_into_b, r1), (mut b_into_a, r2)) = merge_both_ways(dir.path(), a, b);
+        for (s, r, case) in [(&a_into_b, &r1, "B merged A"), (&b_into_a, &r2, "A merged B again")] {
+            check(s, &ids, &format!("{case}: {r:?}"));
+            assert!(r.conflicts.is_empty(), "{case}: {r:?}");
+        }
+        assert_eq!(snapshot(&a_into_b), snapshot(&b_into_a));
+        // And back the other way: both files hold A's change, and nothing is news any more.
+        let (a2, b2) = (b_into_a.path().unwrap().to_owned(), a_into_b.path().unwrap().to_owned());
+        let again = a_into_b.merge_from(&a2, false).unwrap();
+        assert!(again.conflicts.is_empty() && again.updated == 0, "{again:?}");
+        let again = b_into_a.merge_from(&b2, false).unwrap();
+        assert!(again.conflicts.is_empty() && again.updated == 0, "{again:?}");
+        check(&a_into_b, &ids, "B, merged again");
+        check(&b_into_a, &ids, "A, merged again");
+    }
+
+    #[test]
+    fn a_note_corrected_after_receiving_the_other_laptops_wins_though_its_clock_is_behind() {
+        a_change_made_after_receiving_the_other_one_wins_whatever_the_clocks(
+            |b, ids| {
+                b.set_note(by_id(b, &ids[0]).id, "乙").unwrap();
+            },
+            |a, ids| {
+                a.set_note(by_id(a, &ids[0]).id, "甲改").unwrap();
+            },
+            |s, ids, case| assert_eq!(by_id(s, &ids[0]).note, "甲改", "{case}"),
+        );
+    }
+
+    #[test]
+    fn a_payment_and_an_enrollment_changed_after_receiving_the_other_laptops_win_though_its_clock_is_behind() {
+        a_change_made_after_receiving_the_other_one_wins_whatever_the_clocks(
+            |b, ids| {
+                let paid = PaymentDetails { amount_fen: Some(38000), ..Default::default() };
+                b.set_payment(by_id(b, &ids[0]).id, PaymentStatus::Paid, &paid).unwrap();
+                b.set_enrollment(by_id(b, &ids[1]).id, Enrollment::Here, None).unwrap();
+            },
+            |a, ids| {
+                let paid = PaymentDetails { amount_fen: Some(40000), ..Default::default() };
+                a.set_payment(by_id(a, &ids[0]).id, PaymentStatus::Paid, &paid).unwrap();
+                a.set_enrollment(by_id(a, &ids[1]).id, Enrollment::Declined, Some("外地")).unwrap();
+            },
+            |s, ids, case| {
+                let p = by_id(s, &ids[0]);
+                assert_eq!((p.payment, p.payment_details.amount_fen), (PaymentStatus::Paid, Some(40000)), "{case}");
+                let p = by_id(s, &ids[1]);
+                assert_eq!((p.enrollment, p.decline_reason.as_deref()), (Enrollment::Declined, Some("外地")), "{case}");
+            },
+        );
+    }
+
+    /// Two changes neither laptop saw before making its own are a conflict, whatever the clocks: decided by
+    /// instant, as the clocks give them, and listed both ways.
+    #[test]
+    fn changes_made_apart_with_skewed_clocks_are_still_a_conflict_decided_by_instant() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, ids) = two_copies(dir.path());
+        // An earlier round trip, so each laptop holds copies of the other's events.
+        b.set_fixed_clock("2026-11-23T11:00:00+08:00");
+        b.set_note(by_id(&b, &ids[1]).id, "乙先").unwrap();
+        let (a_path, b_path) = (a.path().unwrap().to_owned(), b.path().unwrap().to_owned());
+        drop(b);
+        a.set_fixed_clock("2026-11-23T10:35:00+08:00");
+        a.merge_from(&b_path, false).unwrap();
+        drop(a);
+        let mut b = Store::open(&b_path).unwrap();
+        b.set_fixed_clock("2026-11-23T11:06:00+08:00");
+        b.merge_from(&a_path, false).unwrap();
+        let mut a = Store::open(&a_path).unwrap();
+        // Now each changes the first pupil's note without the other's: A's is really later, but its clock is
+        // 30 minutes behind, so by instant B's is newer.
+        a.set_fixed_clock("2026-11-23T10:40:00+08:00");
+        a.set_note(by_id(&a, &ids[0]).id, "甲").unwrap();
+        b.set_fixed_clock("2026-11-23T11:08:00+08:00");
+        b.set_note(by_id(&b, &ids[0]).id, "乙").unwrap();
+        let ((a_into_b, r1), (b_into_a, r2)) = merge_both_ways(dir.path(), a, b);
+        assert_eq!(snapshot(&a_into_b), snapshot(&b_into_a));
+        for (s, r) in [(&a_into_b, &r1), (&b_into_a, &r2)] {
+            assert_eq!(by_id(s, &ids[0]).note, "乙", "{r:?}");
+            let listed: Vec<_> =
+                r.conflicts.iter().map(|c| (c.field.as_str(), c.kept.as_deref(), c.lost.as_deref())).collect();
+            assert_eq!(listed, [("note", Some("乙"), Some("甲"))], "{r:?}");
         }
     }
 
