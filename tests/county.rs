@@ -279,6 +279,46 @@ fn a_value_a_laptop_only_merged_in_is_not_its_own_change_to_the_county() {
     assert_eq!((county.get::<_, String>(0), county.get::<_, String>(1)), ("left".into(), "paid".into()));
 }
 
+/// The second laptop's clock runs 30 minutes ahead. Its note reaches the county, and the first laptop through a
+/// merge; the first laptop's operator then corrects it at its own 10:40, really later. The county takes the
+/// correction, with no conflict: it was made after the laptop held the other change, whatever the clocks say.
+#[test]
+fn a_change_made_after_merging_the_other_laptops_reaches_the_county_though_its_clock_is_behind() {
+    use canbao::store::Store;
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let a = drive(dir.path(), 0, 4);
+    std::fs::create_dir(dir.path().join("lapB")).unwrap();
+    let b = dir.path().join("lapB").join("school0.db");
+    std::fs::copy(&a, &b).unwrap();
+    let id = pupil_id(0, 2);
+    let note = |path: &Path, at: &str, text: &str| {
+        let mut s = Store::open(path).unwrap();
+        s.set_fixed_clock(at);
+        let pupil = s.student_by_id_number(&id).unwrap().unwrap().id;
+        s.set_note(pupil, text).unwrap();
+    };
+    note(&b, "2027-01-04T11:00:00+08:00", "乙");
+    push(&db, &[&b], &[]);
+    {
+        let mut s = Store::open(&a).unwrap();
+        s.set_fixed_clock("2027-01-04T10:35:00+08:00");
+        assert!(s.merge_from(&b, false).unwrap().conflicts.is_empty());
+    }
+    note(&a, "2027-01-04T10:40:00+08:00", "甲改");
+    let from_a = push(&db, &[&a], &[]);
+    assert!(from_a["conflicts"].as_array().unwrap().is_empty(), "{from_a}");
+    assert_eq!(from_a["updated"], 1, "{from_a}");
+    let county_note = || -> String {
+        db.client().query_one("SELECT note FROM canbao.pupils WHERE id_number = $1", &[&id]).unwrap().get(0)
+    };
+    assert_eq!(county_note(), "甲改");
+    // The second laptop, which has not seen the correction, brings nothing back.
+    let from_b = push(&db, &[&b], &[]);
+    assert!(from_b["conflicts"].as_array().unwrap().is_empty(), "{from_b}");
+    assert_eq!(county_note(), "甲改");
+}
+
 #[test]
 fn a_dry_run_of_two_copies_reports_the_conflicts_the_push_then_reports() {
     let Some(db) = TestDb::new() else { return };

@@ -7,7 +7,7 @@ use rusqlite::Connection;
 use std::borrow::Cow;
 
 use super::Map;
-use crate::store::merge::{GROUPS, PupilKey, informative};
+use crate::store::merge::{CopiedRows, GROUPS, PupilKey, informative};
 use crate::store::{Field, Store, StoreError, instant, schema};
 
 /// One pupil as the drive holds them (the statuses apart, per year: [`DriveStatus`]).
@@ -210,6 +210,9 @@ struct Head {
     has_years: bool,
     current_year: i32,
     first_year: i32,
+    /// Which audit rows a merge copied in (read in the pupils' snapshot, which a history read beside them
+    /// matches: see `read_beside`).
+    copied: CopiedRows,
 }
 
 impl Head {
@@ -218,7 +221,8 @@ impl Head {
         let has_years = version >= schema::YEAR_VERSION;
         let current_year = meta_year(conn, has_years, "current_year")?.unwrap_or(fallback_year);
         let first_year = meta_year(conn, has_years, "first_year")?.unwrap_or(current_year);
-        Ok(Head { version, has_years, current_year, first_year })
+        let copied = CopiedRows::read(conn, "main")?;
+        Ok(Head { version, has_years, current_year, first_year, copied })
     }
 
     fn settled(
@@ -227,7 +231,7 @@ impl Head {
         mut statuses: Vec<DriveStatus>,
         audit: Vec<DriveEvent>,
     ) -> DriveRead {
-        settle(&mut pupils, &mut statuses, &audit);
+        settle(&mut pupils, &mut statuses, &audit, &self.copied);
         DriveRead { pupils, statuses, audit, current_year: self.current_year }
     }
 }
@@ -406,7 +410,7 @@ fn read_audit_where(
 }
 
 /// Fills in each pupil's key, creation row and newest change per group (per year for the yearly groups).
-fn settle(pupils: &mut [DrivePupil], statuses: &mut [DriveStatus], audit: &[DriveEvent]) {
+fn settle(pupils: &mut [DrivePupil], statuses: &mut [DriveStatus], audit: &[DriveEvent], copied: &CopiedRows) {
     let group_of: Map<&str, usize> =
         GROUPS.iter().enumerate().flat_map(|(g, fields)| fields.iter().map(move |f| (f.key(), g))).collect();
     let yearly: Vec<bool> = GROUPS.iter().map(|fields| fields.iter().all(|f| f.is_yearly())).collect();
@@ -421,10 +425,14 @@ fn settle(pupils: &mut [DrivePupil], statuses: &mut [DriveStatus], audit: &[Driv
         pupils.iter().map(|p| std::array::from_fn(|g| !yearly[g] && said(GROUPS[g], &|f| p.value(f)))).collect();
     let status_said: Vec<[bool; 8]> =
         statuses.iter().map(|st| std::array::from_fn(|g| yearly[g] && said(GROUPS[g], &|f| st.value(f)))).collect();
-    // The audit is in log order: of two changes in the same second (instants have whole seconds: an import
-    // and the year's promotion moments after it), the later in the log is the newer, as a merge orders them.
+    // The audit is in log order, and the newest is chosen as a merge chooses it (`store::merge`'s `newest`): a
+    // change made on this laptop supersedes every row before it, whatever the clocks say; a row a merge copied
+    // in is weighed by instant, and of two in the same second (instants have whole seconds: an import and the
+    // year's promotion moments after it), the later in the log is the newer.
     let consider = |slot: &mut Option<usize>, e: usize| {
-        if slot.is_none_or(|best| !instant::cmp(&audit[best].at_text, &audit[e].at_text).is_gt()) {
+        if slot.is_none_or(|best| {
+            copied.local(audit[e].seq) || !instant::cmp(&audit[best].at_text, &audit[e].at_text).is_gt()
+        }) {
             *slot = Some(e);
         }
     };
