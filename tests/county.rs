@@ -1347,3 +1347,62 @@ fn the_dashboard_reads_an_empty_county_and_shows_the_first_push() {
     let out = bare().args(["rollup", "--from", &db2.url]).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("canbao push"));
 }
+
+/// Two laptops imported the same class list apart (two pupils with a mistyped number among three), then merged
+/// once: the merged drive's pupils with a flagged number were paired by name and class and hold both laptops'
+/// creation rows. Copies of that drive changed apart still push as the same three pupils.
+#[test]
+fn pupils_paired_by_name_in_a_merge_of_two_imports_stay_one_in_the_county_after_a_rename_or_a_correction() {
+    let dir = tempfile::tempdir().unwrap();
+    let school = "第1小学";
+    let typo = |good: &str| format!("{}{}", &good[..17], if good.ends_with('1') { '2' } else { '1' });
+    let (wang, sun) = (pupil_id(0, 1), pupil_id(0, 2));
+    let list = |sun_number: &str| {
+        format!(
+            "姓名,身份证号,所在年级、班级\n赵一,{},三年级1班\n王欣,{},三年级1班\n孙芳琳,{sun_number},三年级2班\n",
+            pupil_id(0, 0),
+            typo(&wang)
+        )
+    };
+    std::fs::write(dir.path().join("list.csv"), list(&typo(&sun))).unwrap();
+    std::fs::write(dir.path().join("corrected.csv"), list(&sun)).unwrap();
+    let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    for db in [&a, &b] {
+        canbao(db).args(["import", "--school", school]).arg(dir.path().join("list.csv")).assert().success();
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+    }
+    canbao(&a).arg("merge").arg(&b).assert().success();
+    let copy = |name: &str| {
+        let path = dir.path().join(name);
+        std::fs::copy(&a, &path).unwrap();
+        path
+    };
+    let (older, renamed, paid, corrected) = (copy("g.db"), copy("f.db"), copy("p.db"), copy("c.db"));
+    canbao(&renamed).args(["school", "rename", school, "第1小学本部"]).assert().success();
+    mark(&paid, &typo(&sun), &["--payment", "paid", "--amount", "400"]);
+    canbao(&corrected).args(["import", "--school", school]).arg(dir.path().join("corrected.csv")).assert().success();
+
+    let Some(db) = TestDb::new() else { return };
+    push(&db, &[&older], &[]);
+    let second = push(&db, &[&renamed], &[]);
+    assert_eq!((second["added"].as_u64(), second["updated"].as_u64()), (Some(0), Some(3)), "{second}");
+    let county = rollup(&db, &[]);
+    assert_eq!(county["students"], 3, "{county}");
+
+    for order in [[&paid, &corrected], [&corrected, &paid]] {
+        let db = TestDb::new().expect("another database");
+        push(&db, &[order[0]], &[]);
+        let second = push(&db, &[order[1]], &[]);
+        assert_eq!(second["added"].as_u64(), Some(0), "{second}");
+        let county = rollup(&db, &[]);
+        assert_eq!((county["students"].as_i64(), county["paid"].as_i64()), (Some(3), Some(1)), "{county}");
+        let numbers: Vec<(String, bool)> = db
+            .client()
+            .query("SELECT id_number, id_valid FROM canbao.pupils WHERE name = '孙芳琳'", &[])
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+        assert_eq!(numbers, [(sun.clone(), true)]);
+    }
+}

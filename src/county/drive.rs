@@ -15,6 +15,10 @@ pub struct DrivePupil {
     pub sid: i64,
     pub key: String,
     pub created_event: Option<String>,
+    /// Every creation row the pupil holds that no other pupil of the drive does: a merge that paired two
+    /// laptops' imports of one list by name and class left both laptops' on the pupil (then `created_event`,
+    /// which names one only, is None). Any of them the county has names the county's pupil.
+    pub created_events: Vec<String>,
     pub id_number: String,
     pub id_valid: bool,
     pub name: String,
@@ -285,6 +289,7 @@ fn read_pupils(
             sid,
             key: String::new(),
             created_event: None,
+            created_events: Vec::new(),
             id_number: r.get(1)?,
             id_valid: r.get(2)?,
             name: r.get(3)?,
@@ -469,11 +474,16 @@ fn settle(pupils: &mut [DrivePupil], statuses: &mut [DriveStatus], audit: &[Driv
     }
     // The creation row names the pupil only where it is the pupil's one creation row and no other pupil's.
     for (p, list) in creations {
-        if let [only] = list.as_slice()
-            && pupils_of_creation.get(audit[*only].hash.as_str()) == Some(&1)
-        {
-            pupils[p].created_event = Some(audit[*only].hash.clone());
+        let own: Vec<String> = list
+            .iter()
+            .map(|&e| &audit[e].hash)
+            .filter(|hash| pupils_of_creation.get(hash.as_str()) == Some(&1))
+            .cloned()
+            .collect();
+        if let ([_], [hash]) = (list.as_slice(), own.as_slice()) {
+            pupils[p].created_event = Some(hash.clone());
         }
+        pupils[p].created_events = own;
     }
     for p in pupils.iter_mut() {
         p.key = PupilKey::text_of(&p.id_number, p.id_valid, &p.name, &p.school, &p.grade, &p.class);

@@ -110,11 +110,15 @@ fn school_ids(tx: &mut postgres::Transaction, rows: &DriveRead) -> Result<Map<St
 }
 
 /// The county's pupil for each of the drive's that it has (drive row id → county id): by key, else (a number
-/// corrected on one laptop, a flagged pupil moved) by the one creation row copies of a drive share. Runs after
-/// [`known_events`]: a county pupil's creation row came in with it (a push sends a new pupil's history with
-/// it), so only a creation row the county already has can name one of its pupils, and a drive new to the
-/// county (another school's) asks nothing by creation row.
-fn match_pupils(tx: &mut postgres::Transaction, rows: &DriveRead) -> Result<Map<i64, i64>, CountyError> {
+/// corrected on one laptop, a flagged pupil moved, its school renamed) by the creation rows copies of a drive
+/// share. Runs after [`known_events`] (`known`): a county pupil's creation row came in with it (a push sends a
+/// new pupil's history with it), so only a creation row the county already has can name one of its pupils, and
+/// a drive new to the county (another school's) asks nothing by creation row.
+fn match_pupils(
+    tx: &mut postgres::Transaction,
+    rows: &DriveRead,
+    known: &Set<String>,
+) -> Result<Map<i64, i64>, CountyError> {
     tx.batch_execute(
         r#"CREATE TEMP TABLE stage_keys (sid bigint NOT NULL, key text COLLATE "C" NOT NULL, created_event uuid)
            ON COMMIT DROP"#,
@@ -145,12 +149,61 @@ fn match_pupils(tx: &mut postgres::Transaction, rows: &DriveRead) -> Result<Map<
          WHERE n = 1 AND NOT EXISTS (SELECT 1 FROM stage_match o WHERE o.pupil_id = f.id);",
     )
     .map_err(server)?;
-    Ok(tx
+    let mut matched: Map<i64, i64> = tx
         .query("SELECT sid, pupil_id FROM stage_match", &[])
         .map_err(server)?
         .iter()
         .map(|r| (r.get(0), r.get(1)))
-        .collect())
+        .collect();
+    match_by_creations(tx, rows, known, &mut matched)?;
+    Ok(matched)
+}
+
+/// The pupils still unmatched that hold several creation rows (paired by name and class in a merge of two
+/// laptops' imports), or whose county pupil does: matched through the county's history, where each creation
+/// row the county has is on the pupil it came with. A drive pupil whose rows name one county pupil, which no
+/// other drive pupil's rows name, is that pupil; the county's pupil then holds nothing of two children. On a
+/// drive pushed again, every pupil matched by key, nothing is sent.
+fn match_by_creations(
+    tx: &mut postgres::Transaction,
+    rows: &DriveRead,
+    known: &Set<String>,
+    matched: &mut Map<i64, i64>,
+) -> Result<(), CountyError> {
+    let loose: Vec<(i64, &str)> = rows
+        .pupils
+        .iter()
+        .filter(|p| !matched.contains_key(&p.sid))
+        .flat_map(|p| p.created_events.iter().filter(|e| known.contains(*e)).map(move |e| (p.sid, e.as_str())))
+        .collect();
+    if loose.is_empty() {
+        return Ok(());
+    }
+    tx.batch_execute("CREATE TEMP TABLE stage_created (sid bigint NOT NULL, event uuid NOT NULL) ON COMMIT DROP")
+        .map_err(server)?;
+    copy::copy(tx, "stage_created", "sid, event", &loose, |line, (sid, event)| {
+        line.int(*sid);
+        line.text(event);
+    })?;
+    let found = tx
+        .query(
+            "WITH links AS (
+                 SELECT DISTINCT c.sid, a.pupil_id FROM stage_created c JOIN canbao.audit a ON a.event = c.event
+                 WHERE a.field = 'created' AND a.pupil_id IS NOT NULL
+                   AND a.pupil_id NOT IN (SELECT pupil_id FROM stage_match)
+             )
+             SELECT sid, pupil_id FROM links l
+             WHERE NOT EXISTS (SELECT 1 FROM links x WHERE x.sid = l.sid AND x.pupil_id <> l.pupil_id)
+               AND NOT EXISTS (SELECT 1 FROM links y WHERE y.pupil_id = l.pupil_id AND y.sid <> l.sid)",
+            &[],
+        )
+        .map_err(server)?;
+    let found: Vec<(i64, i64)> = found.iter().map(|r| (r.get(0), r.get(1))).collect();
+    for &(sid, pupil) in &found {
+        tx.execute("INSERT INTO stage_match(sid, pupil_id) VALUES ($1, $2)", &[&sid, &pupil]).map_err(server)?;
+    }
+    matched.extend(found);
+    Ok(())
 }
 
 /// The drive's history rows the county already has, by hash (also staged, as `stage_known`). The drive's
@@ -530,7 +583,7 @@ fn push_file(
         (Map::default(), Set::default(), defer_indexes(tx)?)
     } else {
         let events = known_events(tx, rows)?;
-        (match_pupils(tx, rows)?, events, Vec::new())
+        (match_pupils(tx, rows, &events)?, events, Vec::new())
     };
     let fresh = fresh_pupils(tx, rows, &known)?;
     insert_new(tx, rows, &fresh, &schools, drive_id)?;
@@ -560,7 +613,7 @@ fn push_file(
     // The staging tables go with the transaction; a second file in the same one makes its own.
     tx.batch_execute(
         "DROP TABLE IF EXISTS stage_keys, stage_match, stage_events, stage_known, stage_pupils, stage_statuses, fresh_statuses,
-             stage_contradicted",
+             stage_contradicted, stage_created",
     )
     .map_err(server)?;
     Ok((report, conflicts))

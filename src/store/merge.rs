@@ -1,4 +1,4 @@
-//! Merging two laptops' copies of one drive. Pupils are matched by a valid ID number, else by the audit row
+//! Merging two laptops' copies of one drive. Pupils are matched by a valid ID number, else by the audit rows
 //! that created them, else by ID text, name, school and class when that names one pupil on each side; a pupil
 //! that fits two children is added and listed, never merged into either. For each field the most recent
 //! change to that pupil in either audit log wins; both histories are kept (the other file's audit rows are
@@ -322,7 +322,7 @@ impl PupilKey {
 /// The temp tables a merge works in, made at its start and dropped at its end (a failed merge's rollback drops
 /// them too). They hold row ids, fingerprints and counts: a merge of two large drives keeps its working set
 /// in SQLite's pages, which spill to disk, instead of holding both histories in memory.
-const WORK_TABLES: [&str; 13] = [
+const WORK_TABLES: [&str; 12] = [
     "merge_our_fp",
     "merge_their_fp",
     "merge_their_new",
@@ -330,8 +330,7 @@ const WORK_TABLES: [&str; 13] = [
     "merge_pairs",
     "merge_our_created",
     "merge_their_created",
-    "merge_our_created_all",
-    "merge_their_created_all",
+    "merge_creation_links",
     "merge_our_keys",
     "merge_their_keys",
     "merge_ambiguous",
@@ -370,28 +369,18 @@ fn unshared_events(tx: &Transaction) -> Result<()> {
     Ok(())
 }
 
-/// A side's pupils not yet paired whose one creation row is theirs alone (no other open pupil of that side
-/// has the same row) and is in the other file too, into `table` as (pupil, audit row, fingerprint). Only
-/// rows both files hold can pair pupils, and a row's twins on its own side are then shared as well, so only
-/// those rows are looked at: two drives with no history in common skip the step. Rows are told apart by
-/// fingerprint and, where two share one, by their columns.
-fn unique_creations(tx: &Transaction, db: &str, table: &str, paired: &str, fps: &str, unshared: &str) -> Result<()> {
+/// A side's pupils not yet paired with each of their creation rows that the other file holds too, into `table`
+/// as (pupil, audit row, fingerprint). A pupil can hold several: a merge that paired two laptops' imports of
+/// one list by name and class copied the other laptop's creation row onto the pupil it paired. Only rows both
+/// files hold can pair pupils, so only those are looked at: two drives with no history in common skip the step.
+fn shared_creations(tx: &Transaction, db: &str, table: &str, paired: &str, fps: &str, unshared: &str) -> Result<()> {
     tx.execute_batch(&format!(
-        "CREATE TEMP TABLE {table}_all(audit INTEGER PRIMARY KEY, student INTEGER NOT NULL, fp INTEGER NOT NULL);
-         INSERT INTO {table}_all SELECT a.id, a.student_id, f.fp FROM {db}.audit a JOIN temp.{fps} f ON f.id = a.id
+        "CREATE TEMP TABLE {table}(audit INTEGER PRIMARY KEY, student INTEGER NOT NULL, fp INTEGER NOT NULL);
+         INSERT INTO {table} SELECT a.id, a.student_id, f.fp FROM {db}.audit a JOIN temp.{fps} f ON f.id = a.id
              WHERE a.field = 'created' AND a.id NOT IN (SELECT id FROM temp.{unshared})
                AND a.student_id IN (SELECT id FROM {db}.students)
                AND a.student_id NOT IN (SELECT {paired} FROM temp.merge_pairs);
-         CREATE INDEX temp.{table}_all_fp ON {table}_all(fp);
-         CREATE TEMP TABLE {table}(student INTEGER PRIMARY KEY, audit INTEGER NOT NULL, fp INTEGER NOT NULL);
-         INSERT INTO {table} SELECT c.student, c.audit, c.fp FROM {table}_all c
-             WHERE NOT EXISTS (SELECT 1 FROM {db}.audit x
-                               WHERE x.student_id = c.student AND x.field = 'created' AND x.id <> c.audit)
-               AND NOT EXISTS (SELECT 1 FROM {table}_all d JOIN {db}.audit a ON a.id = d.audit
-                               JOIN {db}.audit b ON b.id = c.audit
-                               WHERE d.fp = c.fp AND d.audit <> c.audit AND {SAME_EVENT});
-         CREATE INDEX temp.{table}_fp ON {table}(fp);
-         DROP TABLE {table}_all;"
+         CREATE INDEX temp.{table}_fp ON {table}(fp);"
     ))?;
     Ok(())
 }
@@ -412,10 +401,11 @@ fn unchecked_keys(tx: &Transaction, db: &str, table: &str, paired: &str) -> Resu
 
 /// Pairs their pupils with ours into `merge_pairs` (their row id, ours) without guessing, and lists in
 /// `merge_ambiguous` their pupils that fit more than one child. A valid ID number pairs by itself. Otherwise
-/// the audit row that created the pupil: copies of one file share it, so a pupil renamed or moved to another
-/// class on one laptop is still found; it counts only where it is one pupil's only creation row, on each
-/// side, and every pupil not yet paired takes part (a number corrected on one laptop, valid there and still
-/// flagged on the other, is the same child, created once). Otherwise the key, when exactly one pupil on each
+/// the history the two files share: a pupil of theirs and one of ours that hold the same creation row (either
+/// laptop's, or both when an earlier merge paired them by name and class and copied one onto the other) are
+/// one child whatever their school, class, name or number are now, when no other open pupil on either side
+/// holds one of those rows; every pupil not yet paired takes part (a number corrected on one laptop, valid
+/// there and still flagged on the other, is the same child). Otherwise the key, when exactly one pupil on each
 /// side has it. Every rule is symmetric, so A into B pairs the same pupils as B into A.
 fn match_pupils(tx: &Transaction) -> Result<()> {
     tx.execute_batch(
@@ -424,13 +414,21 @@ fn match_pupils(tx: &Transaction) -> Result<()> {
              JOIN main.students a ON a.id_number = b.id_number AND a.id_problem IS NULL
              WHERE b.id_problem IS NULL;",
     )?;
-    unique_creations(tx, "main", "merge_our_created", "ours", "merge_our_fp", "merge_our_new")?;
-    unique_creations(tx, "other", "merge_their_created", "theirs", "merge_their_fp", "merge_their_new")?;
+    shared_creations(tx, "main", "merge_our_created", "ours", "merge_our_fp", "merge_our_new")?;
+    shared_creations(tx, "other", "merge_their_created", "theirs", "merge_their_fp", "merge_their_new")?;
+    // Which of their pupils and ours hold one creation row; a pupil linked so to one pupil only, which is linked
+    // to it only, is that pupil.
     tx.execute_batch(&format!(
-        "INSERT INTO merge_pairs SELECT t.student, o.student FROM merge_their_created t
+        "CREATE TEMP TABLE merge_creation_links(theirs INTEGER NOT NULL, ours INTEGER NOT NULL,
+                                                PRIMARY KEY (theirs, ours)) WITHOUT ROWID;
+         INSERT OR IGNORE INTO merge_creation_links SELECT t.student, o.student FROM merge_their_created t
              JOIN merge_our_created o ON o.fp = t.fp
              JOIN other.audit b ON b.id = t.audit JOIN main.audit a ON a.id = o.audit
-             WHERE {SAME_EVENT};"
+             WHERE {SAME_EVENT};
+         CREATE INDEX temp.merge_creation_links_ours ON merge_creation_links(ours);
+         INSERT INTO merge_pairs SELECT l.theirs, l.ours FROM merge_creation_links l
+             WHERE NOT EXISTS (SELECT 1 FROM merge_creation_links x WHERE x.theirs = l.theirs AND x.ours <> l.ours)
+               AND NOT EXISTS (SELECT 1 FROM merge_creation_links y WHERE y.ours = l.ours AND y.theirs <> l.theirs);"
     ))?;
     unchecked_keys(tx, "main", "merge_our_keys", "ours")?;
     unchecked_keys(tx, "other", "merge_their_keys", "theirs")?;
@@ -1709,6 +1707,80 @@ mod tests {
             assert!(again.conflicts.is_empty() && again.ambiguous.is_empty(), "{again:?}");
             assert_eq!((snapshot(store), store.audit_count().unwrap()), (before, audit));
         }
+    }
+
+    /// Two laptops that each imported the same class lists (two pupils without a valid number among them), then
+    /// merged once: the merged drive, in `dir/m.db`. Its flagged pupils were paired by name, school and class,
+    /// and hold both laptops' creation rows.
+    fn imported_apart_then_merged(dir: &Path) -> std::path::PathBuf {
+        let rows = [pupil("赵一", &valid("45020220150101121")), unchecked("王欣", None), unchecked("孙芳琳", None)];
+        let m_path = dir.join("m.db");
+        let mut a = Store::open(&m_path).unwrap();
+        a.set_fixed_clock("2026-11-23T09:00:00+08:00");
+        a.set_operator("甲").unwrap();
+        a.apply_import(&rows, &[], 0, false).unwrap();
+        let b_path = dir.join("imported-on-b.db");
+        let mut b = Store::open(&b_path).unwrap();
+        b.set_fixed_clock("2026-11-23T01:10:00Z");
+        b.set_operator("乙").unwrap();
+        b.apply_import(&rows, &[], 0, false).unwrap();
+        drop(b);
+        let report = a.merge_from(&b_path, false).unwrap();
+        assert_eq!((report.added, report.unchanged), (0, 3), "{report:?}");
+        m_path
+    }
+
+    /// Two copies (`a.db`, `b.db`) of the drive `imported_apart_then_merged` made, as two laptops got them.
+    fn copies_of_the_merged_drive(dir: &Path) -> (Store, Store) {
+        let m_path = imported_apart_then_merged(dir);
+        let m = Store::open(&m_path).unwrap();
+        let (a_path, b_path) = (dir.join("a.db"), dir.join("b.db"));
+        m.backup_to(&a_path).unwrap();
+        m.backup_to(&b_path).unwrap();
+        drop(m);
+        let mut a = Store::open(&a_path).unwrap();
+        a.set_operator("甲").unwrap();
+        let mut b = Store::open(&b_path).unwrap();
+        b.set_operator("乙").unwrap();
+        (a, b)
+    }
+
+    #[test]
+    fn pupils_paired_by_name_in_an_earlier_merge_stay_one_after_a_school_rename_both_ways() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, b) = copies_of_the_merged_drive(dir.path());
+        a.set_fixed_clock("2026-11-24T10:00:00+08:00");
+        assert_eq!(a.rename_school("测试小学", "测试小学本部").unwrap(), 3);
+        let ((a_into_b, r1), (b_into_a, r2)) = merge_both_ways(dir.path(), a, b);
+        for (s, r) in [(&a_into_b, &r1), (&b_into_a, &r2)] {
+            assert_eq!(r.added, 0, "an older copy holds no pupil the renamed one lacks: {r:?}");
+            assert!(r.ambiguous.is_empty() && r.conflicts.is_empty(), "{r:?}");
+            let all = s.students(&Default::default()).unwrap();
+            assert_eq!(all.len(), 3, "{r:?}");
+            assert!(all.iter().all(|p| p.school == "测试小学本部"), "{r:?}");
+        }
+        assert_eq!(snapshot(&a_into_b), snapshot(&b_into_a));
+    }
+
+    #[test]
+    fn a_number_corrected_on_one_laptop_and_a_payment_on_the_other_meet_after_an_earlier_merge_both_ways() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b) = copies_of_the_merged_drive(dir.path());
+        let number = valid("45020220150101123");
+        a.set_fixed_clock("2026-11-24T10:00:00+08:00");
+        let edit = super::super::IdentityEdit { id_number: Some(number.clone()), ..Default::default() };
+        a.correct_identity(by_name(&a, "孙芳琳").id, &edit).unwrap();
+        b.set_fixed_clock("2026-11-24T10:05:00+08:00");
+        let details = PaymentDetails { amount_fen: Some(40000), ..Default::default() };
+        b.set_payment(by_name(&b, "孙芳琳").id, PaymentStatus::Paid, &details).unwrap();
+        let ((a_into_b, r1), (b_into_a, r2)) = merge_both_ways(dir.path(), a, b);
+        for (s, r) in [(&a_into_b, &r1), (&b_into_a, &r2)] {
+            assert_eq!((r.added, r.updated), (0, 1), "{r:?}");
+            assert_eq!(s.students(&Default::default()).unwrap().len(), 3, "{r:?}");
+            let sun = by_name(s, "孙芳琳");
+            assert_eq!((sun.id_number.as_str(), sun.payment), (number.as_str(), PaymentStatus::Paid), "{r:?}");
+        }
+        assert_eq!(snapshot(&a_into_b), snapshot(&b_into_a));
     }
 
     #[test]
