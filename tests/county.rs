@@ -1406,3 +1406,77 @@ fn pupils_paired_by_name_in_a_merge_of_two_imports_stay_one_in_the_county_after_
         assert_eq!(numbers, [(sun.clone(), true)]);
     }
 }
+
+#[test]
+fn a_drives_history_goes_into_a_county_that_has_some_by_pupil_each_pupils_rows_in_the_drives_order() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    // Thirty pupils: the drive's order is not the order of their keys (the 29th sorts before the 2nd), in which
+    // the county numbers its new pupils.
+    let (a, b) = (drive(dir.path(), 0, 4), drive(dir.path(), 1, 30));
+    mark(&b, &pupil_id(1, 1), &["--payment", "paid", "--amount", "400"]);
+    mark(&b, &pupil_id(1, 29), &["--enrollment", "declined", "--reason", "已在外地参保"]);
+    mark(&b, &pupil_id(1, 1), &["--enrollment", "left"]);
+    push(&db, &[&a], &[]);
+    let second = push(&db, &[&b], &[]);
+    assert_eq!(second["added"], 30, "{second}");
+    let rows: Vec<(Option<i64>, String, String)> = db
+        .client()
+        .query(
+            "SELECT a.pupil_id, a.field, a.at_text FROM canbao.audit a JOIN canbao.drives d ON d.id = a.drive_id
+             WHERE d.name = 'school1.db' ORDER BY a.id",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    let pupils: Vec<Option<i64>> = rows.iter().map(|r| r.0).collect();
+    let mut by_pupil = pupils.clone();
+    // As the index on pupils orders them: rows of no pupil after every pupil's.
+    by_pupil.sort_by_key(|p| (p.is_none(), *p));
+    assert_eq!(pupils, by_pupil, "{rows:?}");
+    let one: Vec<&str> = db
+        .client()
+        .query_one("SELECT id FROM canbao.pupils WHERE id_number = $1", &[&pupil_id(1, 1)])
+        .map(|r| r.get::<_, i64>(0))
+        .map(|id| rows.iter().filter(|r| r.0 == Some(id)).map(|r| r.1.as_str()).collect())
+        .unwrap();
+    let on_the_drive: Vec<String> = rusqlite::Connection::open(&b)
+        .unwrap()
+        .prepare(
+            "SELECT a.field FROM audit a JOIN students s ON s.id = a.student_id WHERE s.id_number = ?1 ORDER BY a.id",
+        )
+        .unwrap()
+        .query_map([pupil_id(1, 1)], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(on_the_drive.len() > 2, "{on_the_drive:?}");
+    assert_eq!(one, on_the_drive, "a pupil's own rows in the drive's order");
+}
+
+#[test]
+fn pupils_new_to_a_county_that_has_some_are_numbered_in_the_order_of_their_creation_rows() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (drive(dir.path(), 0, 4), drive(dir.path(), 1, 30));
+    push(&db, &[&a], &[]);
+    let second = push(&db, &[&b], &[]);
+    assert_eq!(second["added"], 30, "{second}");
+    let created: Vec<String> = db
+        .client()
+        .query(
+            "SELECT created_event::text FROM canbao.pupils p JOIN canbao.schools s ON s.id = p.school_id
+             WHERE s.name = '第2小学' ORDER BY p.id",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let mut sorted = created.clone();
+    sorted.sort();
+    assert_eq!(created.len(), 30);
+    assert_eq!(created, sorted, "the county's index of creation rows, and the history's, fill in order");
+}
