@@ -13,6 +13,9 @@ use super::keymap::Context;
 use crate::domain::policy::Ledger;
 use crate::domain::student::{Enrollment, PaymentChannel, PaymentStatus};
 
+/// The suffix of a merge's audit field for a value it did not keep (`phone:conflict_lost`).
+const CONFLICT_LOST: &str = ":conflict_lost";
+
 pub use crate::words::fill;
 
 /// One action's words: a short label for the footer and a sentence for the help screen.
@@ -98,6 +101,8 @@ pub struct Text {
     pub history_line: &'static str,
     /// A reveal's history line: when, who, and where the numbers were shown (`reveal_scopes`).
     pub history_reveal: &'static str,
+    /// A field whose value a merge did not keep (its `FIELD:conflict_lost` row): the field's name in it.
+    pub history_conflict_lost: &'static str,
     /// Where a reveal showed full numbers, by the scope its audit row records.
     pub reveal_scopes: &'static [(&'static str, &'static str)],
     pub id_kinds: [&'static str; 4],
@@ -448,11 +453,19 @@ impl Text {
         self.contexts.iter().find(|(k, _)| *k == c).map_or("", |(_, t)| t)
     }
 
+    /// The audit field a merge's record of a value it did not keep is under, without its suffix.
+    pub fn base_field(key: &str) -> &str {
+        key.strip_suffix(CONFLICT_LOST).unwrap_or(key)
+    }
+
     pub fn lookup(table: &'static [(&'static str, &'static str)], key: &str) -> Option<&'static str> {
         table.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
     }
 
     pub fn field(&self, key: &str) -> String {
+        if let Some(base) = key.strip_suffix(CONFLICT_LOST) {
+            return fill(self.history_conflict_lost, &[&self.field(base)]);
+        }
         match (self.lang, crate::store::Field::from_key(key)) {
             (Language::Zh, Some(f)) => f.label_zh().to_owned(),
             _ => Text::lookup(self.field_names, key).unwrap_or(key).to_owned(),
@@ -490,6 +503,7 @@ mod tests {
                 t.dash_totals,
                 t.history_line,
                 t.history_reveal,
+                t.history_conflict_lost,
                 t.import_masked,
                 t.notes_cut,
                 t.paid_info,

@@ -76,6 +76,7 @@ pub static EN: Text = Text {
     no_policy: "No policy is set for this drive, so the amount due is unknown",
     history_line: "{} {} {} {}: {} -> {}",
     history_reveal: "{} {} showed full ID numbers: {}",
+    history_conflict_lost: "{} (conflict, not kept)",
     reveal_scopes: &[
         ("pupil", "this pupil (detail screen)"),
         ("roster", "the roster"),

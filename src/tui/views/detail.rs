@@ -292,7 +292,7 @@ fn history_line(t: &Text, e: &AuditEntry, reveal: bool, cap: usize) -> String {
     let action = Text::lookup(t.audit_actions, &e.action).unwrap_or(&e.action);
     // A corrected number's old and new values are ID numbers: masked as the ID field is, unless revealed (a
     // reveal's own row holds where it was shown, not a number).
-    let number = e.field == "id_number" && e.action != "reveal" && !reveal;
+    let number = Text::base_field(&e.field) == "id_number" && e.action != "reveal" && !reveal;
     let value = |v: &Option<String>| match v {
         None => "-".to_owned(),
         Some(v) if number => id_number::mask(v),
@@ -304,7 +304,8 @@ fn history_line(t: &Text, e: &AuditEntry, reveal: bool, cap: usize) -> String {
 /// Stored values in the words of the screen: status codes as labels, fen as yuan, category lists as names; free
 /// text (a note, a reason) cut to `cap` cells.
 pub(crate) fn value_label(t: &Text, field: &str, v: &str, cap: usize) -> String {
-    match field {
+    // A value a merge did not keep is a value of its field.
+    match Text::base_field(field) {
         "enrollment" => Enrollment::from_code(v).map_or(v.to_owned(), |e| t.enrollment(e).to_owned()),
         "payment" => PaymentStatus::from_code(v).map_or(v.to_owned(), |p| t.payment(p).to_owned()),
         "paid_amount_fen" => v.parse().map_or(v.to_owned(), money::two_places),
@@ -343,6 +344,37 @@ mod tests {
         // Room for all: as they are.
         let tall = Rect { height: 4, ..area };
         assert_eq!(fit_notes(notes.clone(), tall, Line::raw("cut")), notes);
+    }
+
+    #[test]
+    fn a_value_a_merge_did_not_keep_is_shown_in_the_historys_words() {
+        let entry = |field: &str, old: &str, new: &str| AuditEntry {
+            at: "2026-12-02T07:21:00Z".into(),
+            shown_at: "2026-12-02 15:21".into(),
+            operator: "李老师".into(),
+            action: "merge".into(),
+            field: field.into(),
+            old: Some(old.into()),
+            new: Some(new.into()),
+        };
+        let zh = Text::for_language(crate::words::Language::Zh);
+        let en = Text::for_language(crate::words::Language::En);
+        let line = |t: &Text, e: &AuditEntry| history_line(t, e, false, 40);
+        let phone = entry("phone:conflict_lost", "13911112222", "13733334444");
+        assert_eq!(
+            line(zh, &phone),
+            "2026-12-02 15:21 李老师 合并 联系电话（冲突，未采用）：13911112222 -> 13733334444"
+        );
+        assert_eq!(
+            line(en, &phone),
+            "2026-12-02 15:21 李老师 merged phone (conflict, not kept): 13911112222 -> 13733334444"
+        );
+        let enrollment = entry("enrollment:conflict_lost", "declined", "here");
+        assert_eq!(line(zh, &enrollment), "2026-12-02 15:21 李老师 合并 参保状态（冲突，未采用）：不参保 -> 在校参保");
+        // A number that lost is masked as every number in the history is.
+        let number = entry("id_number:conflict_lost", "450205201807079061", "450205201807079062");
+        let shown = line(zh, &number);
+        assert!(shown.contains("身份证号码（冲突，未采用）") && !shown.contains("201807079061"), "{shown}");
     }
 
     #[test]
