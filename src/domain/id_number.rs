@@ -399,18 +399,27 @@ pub fn mask(number: &str) -> String {
 /// four characters), from a normalized cell: a list canbao exported masked, read back. `None` for anything
 /// else, a number a person typed with a `*` in it among them.
 pub fn masked_ends(normalized: &str) -> Option<MaskedEnds<'_>> {
-    let chars: Vec<(usize, char)> = normalized.char_indices().collect();
-    if chars.len() < 9 {
+    // Asked of every row of every list, and almost every number holds no `*`: it is answered by one scan,
+    // without walking (or listing) its characters.
+    if !normalized.contains('*') {
         return None;
     }
-    let (head, rest) = chars.split_at(4);
-    let (middle, tail) = rest.split_at(rest.len() - 4);
-    let shown = |c: &(usize, char)| c.1.is_ascii_digit() || c.1 == 'X';
-    if !(head.iter().all(shown) && tail.iter().all(shown) && middle.iter().all(|c| c.1 == '*')) {
+    let len = normalized.chars().count();
+    if len < 9 {
         return None;
     }
-    let tail_at = tail.first().map_or(normalized.len(), |c| c.0);
-    Some(MaskedEnds { prefix: &normalized[..4], suffix: &normalized[tail_at..], len: chars.len() })
+    let shown = |c: char| c.is_ascii_digit() || c == 'X';
+    let mut tail_at = normalized.len();
+    for (i, (at, c)) in normalized.char_indices().enumerate() {
+        let fits = if i < 4 || i >= len - 4 { shown(c) } else { c == '*' };
+        if !fits {
+            return None;
+        }
+        if i == len - 4 {
+            tail_at = at;
+        }
+    }
+    Some(MaskedEnds { prefix: &normalized[..4], suffix: &normalized[tail_at..], len })
 }
 
 /// What a masked number still shows: its first and last four characters and its length.
@@ -597,6 +606,57 @@ mod tests {
         }
         let birth = NaiveDate::from_ymd_opt(2015, 11, 24).unwrap();
         assert_eq!(age_on(birth, today()), 10);
+    }
+
+    /// `masked_ends` is asked of every row of every list: it must read a mask exactly as the character-by-character
+    /// reading below does, while answering the common number without a `*` without a list of its characters.
+    #[test]
+    fn masked_ends_reads_as_character_by_character() {
+        fn by_characters(normalized: &str) -> Option<MaskedEnds<'_>> {
+            let chars: Vec<(usize, char)> = normalized.char_indices().collect();
+            if chars.len() < 9 {
+                return None;
+            }
+            let (head, rest) = chars.split_at(4);
+            let (middle, tail) = rest.split_at(rest.len() - 4);
+            let shown = |c: &(usize, char)| c.1.is_ascii_digit() || c.1 == 'X';
+            if !(head.iter().all(shown) && tail.iter().all(shown) && middle.iter().all(|c| c.1 == '*')) {
+                return None;
+            }
+            let tail_at = tail.first().map_or(normalized.len(), |c| c.0);
+            Some(MaskedEnds { prefix: &normalized[..4], suffix: &normalized[tail_at..], len: chars.len() })
+        }
+        let cases = [
+            "",
+            "*",
+            "4502*123X",
+            "4502**123X",
+            "4502*****",
+            "*********",
+            "4502**********123X",
+            "4502**********123",
+            "45020220150101123X",
+            "4502*20150101123X",
+            "45＊2**123X",
+            "4502**＊**123X",
+            "4502**中**123X",
+            "中502*****123X",
+            "4502*****123中",
+            "4502*****12X3",
+            "x502*****123X",
+            "4502*****123x",
+            "4502******",
+            "****0220150101****",
+            "4502*********************************************123X",
+            "4502*\u{1f}**123X",
+        ];
+        for case in cases {
+            assert_eq!(masked_ends(case), by_characters(case), "{case:?}");
+        }
+        for n in 0..40 {
+            let case = format!("{}{}{}", &"45020220150101"[..n.min(4)], "*".repeat(n), &"123X"[..(n % 5)]);
+            assert_eq!(masked_ends(&case), by_characters(&case), "{case:?}");
+        }
     }
 
     #[test]

@@ -226,7 +226,7 @@ impl ImportSession<'_> {
         };
         let respelled = self.batch.spellings.respell(tx, self.batch.roster_was_empty, row)?;
         let row = respelled.as_ref().unwrap_or(row);
-        let masked = id_number::masked_ends(&row.id.normalized).filter(|_| !row.id.is_valid());
+        let masked = if row.id.is_valid() { None } else { id_number::masked_ends(&row.id.normalized) };
         let result = match masked {
             Some(ends) => apply_masked(tx, &self.ctx, &self.batch, row, ends)?,
             None => apply_one(tx, insert, &self.ctx, &mut self.batch, row)?,
