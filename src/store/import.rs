@@ -106,6 +106,36 @@ pub struct ImportSession<'a> {
     auto_backup: Option<super::backup::AutoBackup>,
     /// The reason of the automatic backup `finish` takes before it commits (`back_up_before_commit`).
     backup_reason: Option<&'static str>,
+    /// Declared last, so it is dropped after the transaction has ended (see `Unenforced`).
+    _unenforced: Unenforced<'a>,
+}
+
+/// The connection's foreign-key and CHECK enforcement, set aside for an import's transaction and put back
+/// when the session ends, however it ends. Checked on every inserted pupil, they were a twentieth of a first
+/// import's work (its school looked up again, its sex, enrollment and payment tested against their lists);
+/// yet every value an import writes is one of canbao's own codes, and every school id one it has just found or
+/// made in the same transaction. `foreign_keys` can only change outside a transaction: this is made before
+/// the transaction begins and dropped after it has ended.
+struct Unenforced<'a> {
+    conn: &'a Connection,
+    foreign_keys: bool,
+}
+
+impl<'a> Unenforced<'a> {
+    fn new(conn: &'a Connection) -> Result<Self> {
+        let foreign_keys: bool = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0))?;
+        let unenforced = Unenforced { conn, foreign_keys };
+        conn.pragma_update(None, "foreign_keys", false)?;
+        conn.pragma_update(None, "ignore_check_constraints", true)?;
+        Ok(unenforced)
+    }
+}
+
+impl Drop for Unenforced<'_> {
+    fn drop(&mut self) {
+        let _ = self.conn.pragma_update(None, "ignore_check_constraints", false);
+        let _ = self.conn.pragma_update(None, "foreign_keys", self.foreign_keys);
+    }
 }
 
 /// Gives a pupil inserted without a sort key its key. Every row an import inserts has one already, yet SQLite
@@ -136,6 +166,7 @@ impl Store {
         // `&mut self` keeps any other transaction from starting meanwhile, which is what the checked
         // constructor would have ensured.
         let conn: &Connection = &self.conn;
+        let unenforced = Unenforced::new(conn)?;
         let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
         // The large cache is taken once the session exists, so that its `Drop` puts the small one back whatever
         // fails from here on; an import that could not begin (another program writing the drive) never takes it.
@@ -150,6 +181,7 @@ impl Store {
             deferred_indexes: Vec::new(),
             auto_backup,
             backup_reason: None,
+            _unenforced: unenforced,
         };
         let tx = session.tx.as_ref().ok_or(StoreError::ImportFinished)?;
         tx.pragma_update(None, "cache_size", super::IMPORT_CACHE_KIB)?;

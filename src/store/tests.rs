@@ -886,3 +886,38 @@ fn a_folder_given_as_the_drive_is_said_to_be_a_folder() {
     assert!(matches!(err, StoreError::Folder { .. }), "{err}");
     assert!(err.to_string().contains("是文件夹"), "{err}");
 }
+
+/// An import sets the drive's foreign-key and CHECK enforcement aside for its own transaction (every value it
+/// writes is one of canbao's own codes, and every school it names it has just found or made): however it ends,
+/// committed, dry run, failed on the way or unable to start, the connection enforces both again afterwards.
+#[test]
+fn every_way_an_import_ends_leaves_the_constraints_enforced() {
+    fn enforced(s: &Store, how: &str) {
+        let conn = s.connection();
+        let fk: i64 = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
+        let ignored: i64 = conn.pragma_query_value(None, "ignore_check_constraints", |r| r.get(0)).unwrap();
+        assert_eq!((fk, ignored), (1, 0), "after {how}");
+        let tx = conn.unchecked_transaction().unwrap();
+        assert!(tx.execute("UPDATE students SET sex = 'x'", []).is_err(), "CHECK after {how}");
+        assert!(tx.execute("UPDATE students SET school_id = 999", []).is_err(), "foreign key after {how}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("drive.db");
+    let mut s = Store::open(&path).unwrap();
+    s.apply_import(&[incoming("张三", &valid_id("45020220150101123"), "1班")], &[], 0, false).unwrap();
+    enforced(&s, "a committed import");
+    s.apply_import(&[incoming("李四", &valid_id("45020220150101124"), "1班")], &[], 0, true).unwrap();
+    enforced(&s, "a dry run");
+    {
+        let mut session = s.begin_import().unwrap();
+        session.apply(&incoming("王五", &valid_id("45020220150101125"), "2班")).unwrap();
+    }
+    enforced(&s, "an import dropped without finishing");
+    let other = rusqlite::Connection::open(&path).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    s.connection().busy_timeout(std::time::Duration::ZERO).unwrap();
+    assert!(s.begin_import().is_err(), "the drive is locked by another writer");
+    other.execute_batch("ROLLBACK").unwrap();
+    enforced(&s, "an import that could not start");
+    assert_eq!(s.student_count().unwrap(), 1);
+}
