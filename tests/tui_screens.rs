@@ -859,6 +859,94 @@ fn bulk_marks_ask_first_and_esc_writes_nothing() {
     assert_eq!(app.store.stats(None, None).expect("stats").payment["government"], 360);
 }
 
+/// ↑/↓ (and j/k) move through lists, not between 否 and 是: a key meant for the chooser behind a question must not
+/// turn its answer to Yes. ←/→/Tab do, as the README's key table says.
+#[test]
+fn up_and_down_do_not_move_a_question_to_yes() {
+    let mut app = app(Language::Zh);
+    app.update(Action::SelectAll);
+    app.update(Action::Enrollment);
+    app.update(Action::Down);
+    app.update(Action::Confirm);
+    for action in [Action::Up, Action::Down, Action::Up] {
+        app.update(action);
+        let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no question") };
+        assert!(!c.yes, "still No");
+    }
+    app.update(Action::Confirm);
+    assert_eq!(app.store.stats(None, None).expect("stats").enrollment["elsewhere"], 0);
+    app.update(Action::Enrollment);
+    app.update(Action::Down);
+    app.update(Action::Confirm);
+    app.update(Action::Right);
+    app.update(Action::Confirm);
+    assert_eq!(app.store.stats(None, None).expect("stats").enrollment["elsewhere"], 360);
+}
+
+/// What the operator does in the real event loop: keys, a pause (no key before the wait ends), a sleep.
+enum Paced {
+    Key(Event),
+    Pause,
+    Sleep(u64),
+}
+
+struct PacedScript(std::collections::VecDeque<Paced>);
+
+impl EventSource for PacedScript {
+    fn next(&mut self, _timeout: Duration) -> std::io::Result<Option<Event>> {
+        loop {
+            return Ok(match self.0.pop_front() {
+                Some(Paced::Key(e)) => Some(e),
+                Some(Paced::Pause) => None,
+                Some(Paced::Sleep(ms)) => {
+                    std::thread::sleep(Duration::from_millis(ms));
+                    continue;
+                }
+                None => Some(Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL))),
+            });
+        }
+    }
+}
+
+fn paced(keys: &str) -> impl Iterator<Item = Paced> + '_ {
+    keys.chars().map(|c| {
+        let code = match c {
+            'v' => KeyCode::Down,
+            '^' => KeyCode::Up,
+            '\n' => KeyCode::Enter,
+            c => KeyCode::Char(c),
+        };
+        Paced::Key(key(code, KeyEventKind::Press))
+    })
+}
+
+/// The bulk enrollment question run through the real event loop with `steps` after 「将 360 名学生…改为 异地参保？」
+/// is asked; how many pupils end up 异地参保.
+fn elsewhere_after(steps: impl IntoIterator<Item = Paced>) -> i64 {
+    let mut app = app(Language::Zh);
+    let mut script: std::collections::VecDeque<Paced> = paced("aev\n").collect();
+    script.extend(steps);
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    run_loop(&mut terminal, &mut app, &mut PacedScript(script)).expect("loop");
+    assert!(app.quit);
+    app.store.stats(None, None).expect("stats").enrollment["elsewhere"]
+}
+
+/// A big selection's question takes seconds to prepare: keys typed meanwhile (queued before it is drawn) do not
+/// answer it, and neither does a `y` pressed in the first moment after it shows, before it can be read; a `y`
+/// after a look writes.
+#[test]
+fn keys_typed_before_a_question_shows_do_not_answer_it() {
+    let esc = || Paced::Key(key(KeyCode::Esc, KeyEventKind::Press));
+    // Typed ahead, queued while the question was prepared.
+    assert_eq!(elsewhere_after(paced("y").chain([Paced::Pause, Paced::Sleep(400), esc()])), 0);
+    assert_eq!(elsewhere_after(paced("\n").chain([Paced::Pause, Paced::Sleep(400), esc()])), 0);
+    // Pressed as it is drawn.
+    assert_eq!(elsewhere_after([Paced::Pause].into_iter().chain(paced("y")).chain([Paced::Sleep(400), esc()])), 0);
+    // Answered after a look.
+    assert_eq!(elsewhere_after([Paced::Pause, Paced::Sleep(400)].into_iter().chain(paced("y"))), 360);
+}
+
 /// Pupils selected and then searched out of sight are still in a bulk mark: the question says how many of them
 /// the list no longer shows.
 #[test]

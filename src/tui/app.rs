@@ -616,6 +616,21 @@ impl App {
         self.recount();
     }
 
+    /// The yes/no question on screen, if one is.
+    pub fn question(&self) -> Option<&str> {
+        match &self.modal {
+            Some(Modal::Confirm(c)) => Some(&c.question),
+            _ => None,
+        }
+    }
+
+    /// Keys that reached a question before the operator could read it were not taken: said, so none goes unseen.
+    pub fn keys_ignored(&mut self, n: usize) {
+        if n > 0 {
+            self.fail(fill(self.text.keys_ignored, &[&n]));
+        }
+    }
+
     /// "N 人" for a count of pupils, in the UI language.
     pub fn pupils(&self, n: usize) -> String {
         fill(self.text.n_pupils, &[&n])

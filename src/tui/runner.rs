@@ -2,7 +2,7 @@
 //! screen is drawn when something changed. Generic over the ratatui backend, so tests run it on `TestBackend`.
 
 use std::error::Error;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crossterm::event::{self, Event, KeyCode, KeyEventKind, MouseButton, MouseEventKind};
 use ratatui::Terminal;
@@ -15,6 +15,10 @@ use super::views;
 
 /// How long the keys rest before what was saved is copied from the `-wal` into the drive file.
 const SETTLE_PAUSE_MS: u64 = 250;
+
+/// How long after a question is drawn Enter and `y` are not taken as its answer: no one reads a question
+/// faster, so such a key was meant for what was on screen before it (a hurried Enter in the chooser).
+const QUESTION_GUARD_MS: u64 = 300;
 
 /// Where terminal events come from: the real terminal, or a script in tests.
 pub trait EventSource {
@@ -71,11 +75,29 @@ where
     let size = terminal.size()?;
     app.update(Action::Resize(size.width, size.height));
     let mut dirty = true;
+    // The yes/no question on screen, and when it was first drawn.
+    let mut asked: Option<String> = None;
+    let mut asked_at: Option<Instant> = None;
     // A signal (SIGTERM, SIGHUP) ends the loop as `q` does: the caller gives the terminal back.
     while !app.quit && !super::terminal::stop_requested() {
         if dirty {
+            // A new question (a big selection's takes seconds to prepare): keys typed before it shows were meant
+            // for the screen before it, and must not answer it unseen.
+            let question = app.question().map(str::to_owned);
+            let new_question = question.is_some() && question != asked;
+            asked = question;
+            if new_question {
+                let ignored = drain(app, events)?;
+                if app.quit {
+                    break;
+                }
+                app.keys_ignored(ignored);
+            }
             terminal.draw(|frame| views::draw(frame, app))?;
             dirty = false;
+            if new_question {
+                asked_at = Some(Instant::now());
+            }
         }
         while let Some(outcome) = app.jobs.poll() {
             app.update(Action::JobDone(Box::new(outcome)));
@@ -100,7 +122,12 @@ where
         match events.next(timeout)? {
             Some(event) => {
                 if let Some(action) = translate(app, event) {
-                    app.update(action);
+                    let early = asked_at.is_some_and(|at| at.elapsed() < Duration::from_millis(QUESTION_GUARD_MS));
+                    if early && asked.is_some() && matches!(action, Action::Confirm | Action::Yes) {
+                        app.keys_ignored(1);
+                    } else {
+                        app.update(action);
+                    }
                     dirty = true;
                 }
             }
@@ -115,4 +142,21 @@ where
         }
     }
     Ok(())
+}
+
+/// Reads the events already waiting: the window's size is taken, Ctrl-c quits, keys and clicks are dropped.
+/// Returns how many keys were dropped.
+fn drain(app: &mut App, events: &mut impl EventSource) -> Result<usize, Box<dyn Error>> {
+    let mut ignored = 0;
+    while let Some(event) = events.next(Duration::ZERO)? {
+        match translate(app, event) {
+            Some(action @ (Action::Resize(..) | Action::Quit)) => app.update(action),
+            Some(_) => ignored += 1,
+            None => {}
+        }
+        if app.quit {
+            break;
+        }
+    }
+    Ok(ignored)
 }

@@ -229,6 +229,8 @@ pub struct Text {
     pub revealed_one: &'static str,
     pub import_cancelled: &'static str,
     pub nothing_changed: &'static str,
+    /// Keys pressed before a question was shown (or as it was drawn), not taken as its answer.
+    pub keys_ignored: &'static str,
     pub bad_amount: &'static str,
     pub bad_date: &'static str,
     pub future_date: &'static str,

@@ -234,7 +234,9 @@ impl App {
             Action::Yes => self.confirmed(confirm.then),
             Action::Confirm if confirm.yes => self.confirmed(confirm.then),
             Action::Confirm | Action::Back => self.declined(confirm.then),
-            Action::Left | Action::Right | Action::NextField | Action::Up | Action::Down => {
+            // Not ↑/↓: those move through the list or chooser the question came from, and a hurried key meant
+            // for it would turn the answer to Yes.
+            Action::Left | Action::Right | Action::NextField | Action::PreviousField => {
                 confirm.yes = !confirm.yes;
                 return Some(Modal::Confirm(confirm));
             }

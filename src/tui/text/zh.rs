@@ -254,6 +254,7 @@ pub static ZH: Text = Text {
     revealed_one: "已显示此学生的完整身份证号码（换到其他学生或返回名单即隐藏），并记入修改记录",
     import_cancelled: "已取消导入，数据未改变",
     nothing_changed: "已取消，未作修改",
+    keys_ignored: "提问出现前按下的 {} 个键未作回答：请看清提问后再答",
     bad_amount: "金额格式不对，例如 380 或 95.50",
     future_date: "缴费日期晚于今天，请核对",
     bad_date: "日期格式不对，例如 2026-11-23",
