@@ -1124,6 +1124,39 @@ fn choose_enrollment(app: &mut App, status: Enrollment, reason: &str) {
     app.update(Action::Confirm);
 }
 
+/// At the counter with a filtered work list (参保 = 未确认): marking the child drops them from the filter, but the
+/// highlight stays on them until the operator moves, so the next one-key mark (`p`) is for the same child; the
+/// status line names who was saved. Down then goes to the child who was next.
+#[test]
+fn a_mark_that_takes_the_pupil_out_of_the_filter_keeps_the_highlight_on_them() {
+    for lang in [Language::Zh, Language::En] {
+        let mut app = app(lang);
+        app.set_filters(|f| f.enrollment = Some(Enrollment::Unknown));
+        let shown = app.roster.shown().len();
+        let first = app.selected_id().expect("pupil");
+        let name = app.store.student(first).expect("pupil").name;
+        app.update(Action::Down);
+        let second = app.selected_id().expect("pupil");
+        app.update(Action::Up);
+        choose_enrollment(&mut app, Enrollment::Here, "");
+        assert_eq!(app.store.student(first).expect("pupil").enrollment, Enrollment::Here);
+        assert_eq!(app.selected_id(), Some(first), "the highlight stays on the child marked");
+        let status = app.status.clone().expect("status").text;
+        assert!(status.contains(&name), "{status}");
+        insta::assert_snapshot!(format!("marked_out_of_filter_{}", lang_name(lang)), screen(&app));
+        app.update(Action::TogglePaid);
+        let Some(canbao::tui::modal::Modal::Payment(form)) = &app.modal else { panic!("payment form") };
+        assert_eq!(form.targets, vec![first], "the next mark is for the same child");
+        app.update(Action::Back);
+        app.update(Action::Down);
+        assert_eq!(app.selected_id(), Some(second), "Down goes to the child who was next");
+        assert_eq!(app.roster.shown().len(), shown - 1, "and the child marked has left the list");
+        // Up from there is the row above, not the child who left.
+        app.update(Action::Up);
+        assert_ne!(app.selected_id(), Some(first));
+    }
+}
+
 /// The reverse order of the question above: 不参保 over a recorded payment (异地参保 over a family's) is refused,
 /// one pupil by name with the key that clears the payment, several with how many stay as they are; 已离校 after
 /// a payment is allowed (a pupil who paid and left is still insured).
@@ -1389,6 +1422,8 @@ fn undo_puts_the_highlight_on_the_pupil_undone() {
     app.update(Action::TogglePaid);
     type_text(&mut app, "380");
     app.update(Action::Confirm);
+    assert_eq!(app.selected_id(), Some(id), "paid, the pupil stays under the highlight until a move");
+    app.update(Action::Down);
     assert_ne!(app.selected_id(), Some(id), "paid, the pupil left the unpaid list");
     app.update(Action::Undo);
     assert_eq!(app.selected_id(), Some(id), "the highlight is back on {name}");

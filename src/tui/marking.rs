@@ -545,21 +545,29 @@ impl App {
                 }
                 let written = ids.len() - refused.len() - kept_for_payment.len();
                 self.undo.push(Edit::fields(pupils));
-                let saved = (written > 0).then(|| fill(self.text.saved, &[&label, &self.pupils(written)]));
+                // One pupil by name, so the status line says which child the mark went to.
+                let one = match (written, &ids[..]) {
+                    (1, [id]) => self.data.index_of(*id).map(|i| self.data.name(i).to_owned()),
+                    _ => None,
+                };
+                let saved = (written > 0).then(|| match &one {
+                    Some(name) => fill(self.text.saved_one, &[name, &label]),
+                    None => fill(self.text.saved, &[&label, &self.pupils(written)]),
+                });
                 if let Some(saved) = &saved {
                     self.say(saved.as_str());
                 }
                 if !kept_for_payment.is_empty() {
                     self.say_kept_for_payment(&kept_for_payment, written);
                 }
-                self.refresh(&ids);
+                self.refresh(&ids, true);
                 if !refused.is_empty() {
                     self.ask_refused(&items, refused, label, saved);
                 }
             }
             Err(e) => {
                 self.fail(e.to_string());
-                self.refresh(&ids);
+                self.refresh(&ids, false);
             }
         }
     }
@@ -713,12 +721,13 @@ impl App {
             return result;
         }
         let ids: Vec<i64> = edit.pupils.iter().map(|p| p.id).collect();
-        self.refresh(&ids);
+        self.refresh(&ids, false);
         result
     }
 
-    /// Reads changed pupils back into the roster, the detail screen and the dashboard.
-    fn refresh(&mut self, ids: &[i64]) {
+    /// Reads changed pupils back into the roster, the detail screen and the dashboard. `hold`: a mark of the
+    /// pupil under the cursor keeps them there (see below); an undo puts the highlight where it says itself.
+    fn refresh(&mut self, ids: &[i64], hold: bool) {
         for &id in ids {
             if let Ok(s) = self.store.student(id) {
                 self.data.refresh(&s);
@@ -726,8 +735,19 @@ impl App {
         }
         // A pupil that no longer passes the filters leaves the list: working through "unpaid" shrinks it. Not
         // under the detail screen, which would jump to the next pupil; leaving it refilters.
+        // On the roster the one pupil under the cursor stays there even when the mark takes them out of the list,
+        // until the operator moves: the next one-key mark at the counter is for the same child.
         if self.screen != Screen::Detail {
-            self.refilter();
+            let page = self.page();
+            let one = hold && matches!(ids, [id] if Some(*id) == self.selected_id());
+            if one && self.roster.refilter_holding(&self.data, page) {
+                let text = self.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+                let error = self.status.as_ref().is_some_and(|s| s.error);
+                let text = format!("{text}{}", self.text.held_out_of_filter);
+                if error { self.fail(text) } else { self.say(text) }
+            } else {
+                self.refilter();
+            }
         }
         self.reload_detail();
         self.recount();

@@ -23,6 +23,9 @@ pub struct RosterView {
     /// The search line has the keyboard.
     searching: bool,
     filters: Filters,
+    /// The row a mark has just taken out of the search or filters, still shown under the cursor so the next key
+    /// is for the same child; it leaves the list when the cursor moves or the list is shown anew.
+    held: Option<u32>,
 }
 
 impl RosterView {
@@ -162,8 +165,32 @@ impl RosterView {
         self.keep_cursor_visible(page);
     }
 
+    /// As `refilter`, but the pupil under the cursor stays in the list, under the cursor, if they no longer pass
+    /// the search or the filters (a mark has just taken them out): the next key is for the same child, not for
+    /// whoever would take their row. Returns whether they were held.
+    pub fn refilter_holding(&mut self, data: &RosterData, page: usize) -> bool {
+        let keep = self.selected_id(data).and_then(|id| data.index_of(id));
+        let cursor = self.cursor;
+        self.refilter(data, page);
+        let Some(index) = keep else { return false };
+        if self.shown.contains(&(index as u32)) {
+            return false;
+        }
+        self.cursor = cursor.min(self.shown.len());
+        self.shown.insert(self.cursor, index as u32);
+        self.held = Some(index as u32);
+        self.keep_cursor_visible(page);
+        true
+    }
+
+    /// The row shown though it no longer passes the search or the filters (see `refilter_holding`).
+    pub fn held(&self) -> Option<usize> {
+        self.held.map(|i| i as usize)
+    }
+
     /// The rows the search and the filters leave, in display order.
     fn rebuild_shown(&mut self, data: &RosterData) {
+        self.held = None;
         let rows = &data.rows;
         self.shown = match self.search.hits() {
             Some(hits) if self.filters.is_empty() => hits.to_vec(),
@@ -173,7 +200,21 @@ impl RosterView {
         };
     }
 
-    pub fn move_cursor(&mut self, by: isize, page: usize) {
+    pub fn move_cursor(&mut self, mut by: isize, page: usize) {
+        // A held row leaves as the cursor moves: Down goes to the row that followed it, Up to the one above.
+        if let Some(index) = self.held.take()
+            && let Some(pos) = self.shown.iter().position(|&i| i == index)
+        {
+            self.shown.remove(pos);
+            if self.cursor > pos {
+                self.cursor -= 1;
+            } else if self.cursor == pos && by > 0 {
+                by -= 1;
+            } else if self.cursor == pos && by < 0 && pos == 0 {
+                by = 0;
+            }
+            self.cursor = self.cursor.min(self.shown.len().saturating_sub(1));
+        }
         if self.shown.is_empty() {
             return;
         }

@@ -229,6 +229,10 @@ pub struct Text {
     pub revealed_one: &'static str,
     pub import_cancelled: &'static str,
     pub nothing_changed: &'static str,
+    /// A mark saved for one pupil: who, and what.
+    pub saved_one: &'static str,
+    /// Said after a mark that took the pupil out of the search or filters: their row stays until the cursor moves.
+    pub held_out_of_filter: &'static str,
     /// Keys pressed before a question was shown (or as it was drawn), not taken as its answer.
     pub keys_ignored: &'static str,
     pub bad_amount: &'static str,

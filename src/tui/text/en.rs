@@ -275,6 +275,8 @@ pub static EN: Text = Text {
     revealed_one: "This pupil's full ID shown until you move on; recorded in the history",
     import_cancelled: "Import cancelled: nothing changed",
     nothing_changed: "Cancelled: nothing changed",
+    saved_one: "Saved: {}, {}",
+    held_out_of_filter: " (no longer matches the filter: shown until you move)",
     keys_ignored: "{} key(s) pressed before this question showed were ignored: read it, then answer",
     bad_amount: "Amount not understood: e.g. 380 or 95.50",
     future_date: "The payment date is after today: check it",

@@ -254,6 +254,8 @@ pub static ZH: Text = Text {
     revealed_one: "已显示此学生的完整身份证号码（换到其他学生或返回名单即隐藏），并记入修改记录",
     import_cancelled: "已取消导入，数据未改变",
     nothing_changed: "已取消，未作修改",
+    saved_one: "已保存：{} {}",
+    held_out_of_filter: "（已不符合筛选：移动后离开列表）",
     keys_ignored: "提问出现前按下的 {} 个键未作回答：请看清提问后再答",
     bad_amount: "金额格式不对，例如 380 或 95.50",
     future_date: "缴费日期晚于今天，请核对",
