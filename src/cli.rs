@@ -217,6 +217,10 @@ pub enum Command {
         other: PathBuf,
         #[arg(long)]
         dry_run: bool,
+        /// 确认合并另一所学校的、与本数据文件没有共同修改记录的数据文件 (merge a file of another school that
+        /// shares no history with this drive)
+        #[arg(long)]
+        other_school: bool,
         /// 显示完整身份证号码（记入修改记录）(show full ID numbers; recorded in the audit log)
         #[arg(long)]
         reveal: bool,
@@ -691,7 +695,9 @@ fn run(cli: &Cli) -> CmdResult {
         Command::Restore { file, force } => drive_file::restore(cli, file, *force),
         Command::Encrypt { out } => drive_file::convert(cli, out.as_deref(), true),
         Command::Decrypt { out } => drive_file::convert(cli, out.as_deref(), false),
-        Command::Merge { other, dry_run, reveal, json } => drive_file::merge(cli, other, *dry_run, *reveal, *json),
+        Command::Merge { other, dry_run, other_school, reveal, json } => {
+            drive_file::merge(cli, other, (*dry_run, *other_school), *reveal, *json)
+        }
         Command::Push { files, to, dry_run, reveal, json } => {
             county::push(files, to.as_deref(), *dry_run, *reveal, open::operator_from(cli), *json)
         }

@@ -1912,8 +1912,14 @@ fn lang_en_covers_check_merge_and_policy() {
     let other = dir.path().join("other.db");
     canbao(&other).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
     let text = en(&["merge", "--dry-run", other.to_str().unwrap()]);
-    assert!(text.starts_with("dry run: nothing changed\nadded "), "{text}");
-    assert!(!text.contains("新增") && !text.contains("试运行"), "{text}");
+    // A drive of another school with no history in common: said first, in English too.
+    assert!(
+        text.starts_with("dry run: nothing changed\nNote: the other file's school (本校) is not this drive's"),
+        "{text}"
+    );
+    assert!(text.contains("share no history") && text.contains("merging it takes --other-school"), "{text}");
+    assert!(text.contains("\nadded "), "{text}");
+    assert!(!text.contains("新增") && !text.contains("试运行") && !text.contains("不是本数据文件"), "{text}");
 }
 
 /// A tax list dated after today: the payment is recorded, the date is not, and the row is reported.
@@ -2173,5 +2179,114 @@ fn pupils_moved_to_another_school_or_class_are_counted_and_named() {
     assert!(
         report["problems"].as_array().unwrap().iter().any(|p| p["row"] == 4 && says(p, &["学生2", "三年级(2)班"])),
         "{report}"
+    );
+}
+
+/// A drive's chosen policy travels by merge: B (none) takes A's, made on A by `policy new` and so unknown to
+/// B's config folder, and says so; afterwards both laptops' figures agree. Two different policies stay each
+/// laptop's own, said both ways.
+#[test]
+fn a_merge_takes_the_policy_this_drive_lacks_and_says_when_the_two_differ() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    canbao(&a).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    canbao(&a).arg("backup").arg(&b).assert().success();
+    let on_a = |cmd: &mut Command| {
+        cmd.env("XDG_CONFIG_HOME", dir.path().join("config-a")).env("HOME", dir.path());
+    };
+    let on_b = |cmd: &mut Command| {
+        cmd.env("XDG_CONFIG_HOME", dir.path().join("config-b")).env("HOME", dir.path());
+    };
+    let mut new = canbao(&a);
+    on_a(&mut new);
+    new.args(["policy", "new", "liuzhou-2027", "--from", "liuzhou-2023", "--year", "2027", "--premium", "400"])
+        .assert()
+        .success();
+    let mut chosen = canbao(&a);
+    on_a(&mut chosen);
+    chosen.args(["policy", "use", "liuzhou-2027"]).assert().success();
+
+    let mut merge = canbao(&b);
+    on_b(&mut merge);
+    let out = merge.arg("merge").arg(&a).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("参保政策（") && text.contains("本数据文件没有选定，已采用对方的 liuzhou-2027"), "{text}");
+    let mut show = canbao(&b);
+    on_b(&mut show);
+    let shown = json(show.args(["policy", "show", "--json"]));
+    assert_eq!(shown["name"], "liuzhou-2027", "{shown}");
+    let stats = |db: &Path, on: &dyn Fn(&mut Command)| {
+        let mut cmd = canbao(db);
+        on(&mut cmd);
+        json(cmd.args(["stats", "--json"]))
+    };
+    assert_eq!(stats(&a, &on_a), stats(&b, &on_b), "both laptops' figures agree");
+    let mut back = canbao(&a);
+    on_a(&mut back);
+    let report = json(back.args(["merge", "--json"]).arg(&b));
+    assert_eq!(report["policies"], serde_json::json!([]), "nothing to say the other way: {report}");
+
+    // Two different policies: each keeps its own and is told.
+    let mut other = canbao(&b);
+    on_b(&mut other);
+    other.args(["policy", "use", "liuzhou-2023"]).assert().success();
+    let mut merge = canbao(&a);
+    on_a(&mut merge);
+    let text = String::from_utf8_lossy(&merge.arg("merge").arg(&b).assert().success().get_output().stdout).into_owned();
+    assert!(text.contains("两边不同，保留本数据文件的 liuzhou-2027，对方为 liuzhou-2023"), "{text}");
+    let mut merge = canbao(&b);
+    on_b(&mut merge);
+    let report = json(merge.args(["merge", "--json"]).arg(&a));
+    assert_eq!(report["policies"][0]["outcome"], "kept_ours", "{report}");
+    assert_eq!(report["policies"][0]["ours"], "liuzhou-2023", "{report}");
+}
+
+/// Another school's file taken by mistake: the preview says so; the merge is refused without --other-school.
+#[test]
+fn merging_another_schools_file_is_said_and_takes_other_school() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let other = dir.path().join("S2.db");
+    canbao(&other).args(["import", "--school", "第二小学"]).arg(fixture("gbk_title.csv")).assert().success();
+
+    let text = String::from_utf8_lossy(
+        &canbao(&db).args(["merge", "--dry-run"]).arg(&other).assert().success().get_output().stdout,
+    )
+    .into_owned();
+    for said in ["对方数据文件的学校（第二小学）不是本数据文件的学校", "没有共同的修改记录", "--other-school"]
+    {
+        assert!(text.contains(said), "{said}: {text}");
+    }
+    let out = canbao(&db).arg("merge").arg(&other).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("第二小学") && err.contains("--other-school") && err.contains("未做任何修改"), "{err}");
+    assert_eq!(json(canbao(&db).args(["stats", "--json"]))["students"], 10, "nothing changed");
+    let report = json(canbao(&db).args(["merge", "--other-school", "--json"]).arg(&other));
+    assert_eq!(report["other_schools"], serde_json::json!(["第二小学"]));
+    assert_eq!(report["shared_history"], false);
+    assert_eq!(json(canbao(&db).args(["stats", "--json"]))["students"], 33);
+}
+
+/// The laptop whose value lost in the other's merge is told when it merges back, not 「冲突 0」.
+#[test]
+fn a_conflict_the_other_laptop_decided_is_listed_on_the_laptop_whose_value_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    canbao(&a).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    canbao(&a).arg("backup").arg(&b).assert().success();
+    let id = "450202201711194162";
+    canbao(&a).args(["mark", id, "--note", "甲写的"]).assert().success();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    canbao(&b).args(["mark", id, "--note", "乙写的"]).assert().success();
+    canbao(&b).arg("merge").arg(&a).assert().success();
+    let out = canbao(&a).arg("merge").arg(&b).assert().success().get_output().stdout.clone();
+    let text = String::from_utf8_lossy(&out);
+    assert!(text.contains("冲突 1"), "{text}");
+    assert!(
+        text.contains("保留 乙写的") && text.contains("舍弃 甲写的") && text.contains("已由对方合并时决定"),
+        "{text}"
     );
 }

@@ -2258,6 +2258,36 @@ fn a_merge_from_the_palette_previews_then_merges() {
     assert_eq!(app.data.rows[row].payment, PaymentStatus::Government, "the roster shows the merged status");
 }
 
+/// The merge preview says first that the other file is of another school with no history in common (it is
+/// where the operator confirms the merge), and names the policy the merge takes; once merged, the screen works
+/// under that policy.
+#[test]
+fn a_merge_preview_warns_of_another_school_and_the_merge_takes_its_policy() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (ours_path, theirs_path) = (dir.path().join("ours.db"), dir.path().join("theirs.db"));
+    let mut ours = Store::open(&ours_path).expect("store");
+    canbao::demo::load_sample(&mut ours).expect("sample");
+    let school = ours.schools().expect("schools")[0].clone();
+    let mut theirs = Store::open(&theirs_path).expect("theirs");
+    theirs.set_operator("另一所").expect("operator");
+    canbao::demo::load_sample(&mut theirs).expect("sample");
+    theirs.rename_school(&school, "柳州市第二小学").expect("rename");
+    theirs.set_meta("policy", "yibin-2024").expect("policy");
+    drop(theirs);
+    let mut app = App::new(ours, &options(Language::Zh, Some("测试"))).expect("app");
+    assert!(app.policy.is_none());
+    app.update(Action::Resize(120, 40));
+    app.start(canbao::tui::jobs::Work::Merge { file: theirs_path.clone(), dry_run: true });
+    finish_job(&mut app);
+    let Some(canbao::tui::modal::Modal::MergePreview { lines, .. }) = &app.modal else { panic!("no preview") };
+    assert!(lines.iter().any(|l| l.contains("对方数据文件的学校（柳州市第二小学）不是本数据文件的学校")), "{lines:?}");
+    assert!(lines.iter().any(|l| l.contains("没有共同的修改记录")), "{lines:?}");
+    assert!(lines.iter().any(|l| l.contains("已采用对方的 yibin-2024")), "{lines:?}");
+    app.update(Action::Confirm);
+    finish_job(&mut app);
+    assert_eq!(app.policy.as_ref().map(|p| p.name.as_str()), Some("yibin-2024"), "the screen took the policy");
+}
+
 /// A merge where the other laptop marked 不参保 a pupil paid for here: the preview and the report word it as
 /// `canbao merge` does (the statuses in words, both times, 「未采用 …：与缴费矛盾」), in both languages.
 #[test]

@@ -133,12 +133,19 @@ fn difference_words(difference: crate::store::backup::Difference) -> (&'static s
     }
 }
 
-pub(super) fn merge(cli: &Cli, other: &Path, dry_run: bool, reveal: bool, json: bool) -> CmdResult {
+/// `(dry_run, other_school)`: a preview; and whether another school's file of no common history may be merged.
+pub(super) fn merge(
+    cli: &Cli,
+    other: &Path,
+    (dry_run, other_school): (bool, bool),
+    reveal: bool,
+    json: bool,
+) -> CmdResult {
     let (mut store, _lock) = open_writer_or_preview(cli, dry_run && !reveal)?;
     if reveal {
         record_reveal(cli, &mut store, "merge", &[])?;
     }
-    let report = store.merge_from(other, dry_run)?;
+    let report = store.merge_from_checked(other, dry_run, other_school)?;
     if json {
         print_json(&report);
     } else {
@@ -230,11 +237,19 @@ pub(super) fn convert(cli: &Cli, out: Option<&Path>, to_encrypted: bool) -> CmdR
 }
 
 fn print_merge_report(r: &crate::store::merge::MergeReport, reveal: bool) {
+    use crate::tui::text::{Text, conflict};
+    let (zh, en) = (Text::for_language(crate::tui::Language::Zh), Text::for_language(crate::tui::Language::En));
     if r.dry_run {
         say("试运行，未修改数据 (dry run: nothing changed)", "dry run: nothing changed");
     }
+    for (z, e) in conflict::merge_warnings(zh, r).into_iter().zip(conflict::merge_warnings(en, r)) {
+        say(&format!("{z} ({e})"), &e);
+    }
+    if r.dry_run && !r.other_schools.is_empty() && !r.shared_history {
+        say("合并时须加 --other-school 确认 (merging it takes --other-school)", "merging it takes --other-school");
+    }
     let (added, updated, unchanged, conflicts, copied) =
-        (r.added, r.updated, r.unchanged, r.conflicts.len(), r.audit_rows_copied);
+        (r.added, r.updated, r.unchanged, r.conflicts.len() + r.decided_there.len(), r.audit_rows_copied);
     say(
         &format!(
             "新增 {added}，更新 {updated}，未变 {unchanged}，冲突 {conflicts}，复制修改记录 {copied} 条 \
@@ -260,6 +275,14 @@ fn print_merge_report(r: &crate::store::merge::MergeReport, reveal: bool) {
         say(&format!("  「{field}」：{zh}（{n} 名学生） ({n} pupils)"), &format!("  “{field}” of {n} pupils: {en}"));
     };
     print_listed(&lines, pupil, group);
+    for c in &r.decided_there {
+        let id = shown_id(&c.id_number, reveal);
+        let (z, e) = (conflict::decided_there_line(zh, c, &id), conflict::decided_there_line(en, c, &id));
+        say(&format!("  {z}"), &format!("  {e}"));
+    }
+    for (z, e) in conflict::merge_policy_lines(zh, r).into_iter().zip(conflict::merge_policy_lines(en, r)) {
+        say(&format!("{z} ({e})"), &e);
+    }
     if r.receipts_copied > 0 {
         let n = r.receipts_copied;
         say(

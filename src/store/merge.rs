@@ -78,6 +78,15 @@ pub struct MergeReport {
     /// Their reconciliations' receipts (票证号码) we lacked, copied onto our pupils.
     pub receipts_copied: usize,
     pub receipt_conflicts: Vec<ReceiptConflict>,
+    /// Values of ours the other file's own merge already weighed against theirs and let lose (its conflict,
+    /// decided there): replaced here, listed as conflicts are.
+    pub decided_there: Vec<Conflict>,
+    /// The drive's policy of each insured year, where the two files do not agree (see `merge_notes`).
+    pub policies: Vec<super::merge_notes::PolicyNote>,
+    /// The other file's schools that none of our pupils is in.
+    pub other_schools: Vec<String>,
+    /// Whether the two files hold a change in common (copies of one drive, or merged before).
+    pub shared_history: bool,
     pub dry_run: bool,
 }
 
@@ -495,8 +504,16 @@ fn value(
 }
 
 impl Store {
-    /// Brings `other`'s changes into this drive in one transaction (after a backup, unless `dry_run`).
+    /// Brings `other`'s changes into this drive in one transaction (after a backup, unless `dry_run`), whatever
+    /// school the other file is of: for a caller whose operator has seen the preview.
     pub fn merge_from(&mut self, other: &Path, dry_run: bool) -> Result<MergeReport> {
+        self.merge_from_checked(other, dry_run, true)
+    }
+
+    /// As `merge_from`; unless `other_school`, a file whose schools are not this drive's and that shares no
+    /// history with it (another school's drive taken by mistake) is refused, nothing changed: its pupils who
+    /// share ID numbers with ours would move to its school.
+    pub fn merge_from_checked(&mut self, other: &Path, dry_run: bool, other_school: bool) -> Result<MergeReport> {
         // The same file under another name (a symlink, a hard link, `./a.db` for `a.db`) is refused before
         // anything, backups included, is done: merging a drive into itself would only double its history.
         if let Some(ours) = &self.path
@@ -547,6 +564,13 @@ impl Store {
         let result = (|| {
             let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let report = merge_in(&tx, &ctx)?;
+            if !dry_run && !other_school && !report.other_schools.is_empty() && !report.shared_history {
+                tx.rollback()?;
+                return Err(StoreError::MergeOtherSchool {
+                    path: other.display().to_string(),
+                    schools: report.other_schools.join("、"),
+                });
+            }
             if dry_run {
                 tx.rollback()?;
             } else {
@@ -645,10 +669,14 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext) -> Result<MergeReport> 
         their_copied,
         their_classes,
     };
+    // Read before any of their pupils is added to ours.
+    let other_schools = super::merge_notes::other_schools(tx)?;
     unshared_events(tx)?;
+    let shared_history = super::merge_notes::shares_history(tx)?;
     match_pupils(tx)?;
     tx.execute_batch("CREATE TEMP TABLE merge_copied(theirs INTEGER PRIMARY KEY, ours INTEGER NOT NULL);")?;
-    let mut report = MergeReport { added: copy_unpaired(tx, ctx, &sides)?, ..MergeReport::default() };
+    let mut report =
+        MergeReport { added: copy_unpaired(tx, ctx, &sides)?, other_schools, shared_history, ..MergeReport::default() };
     let mut listed = tx.prepare("SELECT theirs, ours_n, theirs_n FROM temp.merge_ambiguous ORDER BY theirs")?;
     let mut rows = listed.query([])?;
     while let Some(row) = rows.next()? {
@@ -665,7 +693,8 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext) -> Result<MergeReport> 
     )?;
     let mut rows = walk.query([])?;
     while let Some(row) = rows.next()? {
-        if settle_pupil(tx, ctx, &sides, row.get(0)?, row.get(1)?, &mut report.conflicts)? {
+        let found = (&mut report.conflicts, &mut report.decided_there);
+        if settle_pupil(tx, ctx, &sides, row.get(0)?, row.get(1)?, found)? {
             report.updated += 1;
         }
     }
@@ -677,6 +706,7 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext) -> Result<MergeReport> 
     report.audit_rows_copied = copy_history(tx, sides.their_first)?;
     record_copied(tx, our_high_water, before)?;
     (report.receipts_copied, report.receipt_conflicts) = carry_receipts(tx)?;
+    report.policies = super::merge_notes::carry_policies(tx, sides.our_current, sides.their_current)?;
     drop_work_tables(tx)?;
     Ok(report)
 }
@@ -689,7 +719,7 @@ fn settle_pupil(
     sides: &Sides,
     their_id: i64,
     our_id: i64,
-    conflicts: &mut Vec<Conflict>,
+    (conflicts, decided_there): (&mut Vec<Conflict>, &mut Vec<Conflict>),
 ) -> Result<bool> {
     let their_history =
         history(tx, ("other", &sides.their_copied), "merge_their_new", their_id, i64::MAX, sides.their_first)?;
@@ -774,6 +804,27 @@ fn settle_pupil(
                         payment_kept: None,
                     };
                     found.push(Found { group, year, conflict, record: !they_win });
+                }
+                // Ours seen there and weighed by their merge, which kept theirs: their operator was told, ours is.
+                if let Some(o) = our_last.filter(|_| they_win && !ours_unseen && theirs_value != ours_value)
+                    && super::merge_notes::lost_there(
+                        tx,
+                        their_id,
+                        key,
+                        ours_value.as_deref(),
+                        theirs_value.as_deref(),
+                    )?
+                {
+                    decided_there.push(Conflict {
+                        id_number: id_number.clone(),
+                        name: name.clone(),
+                        field: key.into(),
+                        kept: theirs_value.clone(),
+                        kept_at: their_last.at.clone(),
+                        lost: ours_value.clone(),
+                        lost_at: o.at.clone(),
+                        payment_kept: None,
+                    });
                 }
                 if they_win && theirs_value != ours_value {
                     changes.push((year, FieldChange::new_owned(field, theirs_value.clone())));

@@ -10,6 +10,7 @@ mod import;
 pub mod instant;
 pub mod lock;
 pub mod merge;
+pub mod merge_notes;
 mod pruning;
 mod read;
 mod reconcile;
@@ -125,6 +126,14 @@ pub enum StoreError {
          (this is the open drive itself, perhaps under another name: nothing to merge)"
     )]
     MergeSelf { path: String },
+    #[error(
+        "对方数据文件的学校（{schools}）不是本数据文件的学校，两者也没有共同的修改记录：可能拿错了文件，未做任何修改。\
+         它的学生中身份证号码与本数据文件相同的，合并后会改属它的学校。确要合并，请加 --other-school 重新运行：\
+         canbao merge --other-school {path} \
+         (the other file is of another school ({schools}) and shares no history with this drive: perhaps the wrong \
+         file; nothing changed. To merge it anyway, run again with --other-school)"
+    )]
+    MergeOtherSchool { path: String, schools: String },
     #[error(
         "要合并的文件 {path} 由较旧版本的 canbao 创建（数据版本 {found}，本程序为 {supported}）；\
          请先运行 canbao --db {path} stats 让本程序升级它，再合并 \
@@ -938,7 +947,10 @@ impl Store {
         }
     }
 
-    /// A pupil's change history, oldest first.
+    /// A pupil's change history, oldest first: by the instants of the changes (a merge appends the other
+    /// laptop's rows after its own, and two laptops' clocks may be in different zones), log order where two are
+    /// at one instant. An entry shows its seconds when another of the pupil's entries falls in its minute, so
+    /// the order can be read from the times.
     pub fn history(&self, id: i64) -> Result<Vec<AuditEntry>> {
         let mut stmt = self
             .conn
@@ -958,6 +970,17 @@ impl Store {
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
+        let mut rows = rows;
+        rows.sort_by(|a, b| instant::cmp(&a.at, &b.at));
+        let mut minutes: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        for e in &rows {
+            *minutes.entry(e.shown_at.clone()).or_default() += 1;
+        }
+        for e in &mut rows {
+            if minutes.get(&e.shown_at).is_some_and(|&n| n > 1) {
+                e.shown_at = instant::seconds_at(&e.at, offset);
+            }
+        }
         Ok(rows)
     }
 
@@ -1049,7 +1072,8 @@ impl AuditContext {
 pub struct AuditEntry {
     /// The instant as stored (UTC; older files with their local offset).
     pub at: String,
-    /// "2026-11-23 10:00", in the zone this drive is worked in (see [`Store::display_offset`]).
+    /// "2026-11-23 10:00" ("2026-11-23 10:00:07" when another entry shares its minute), in the zone this drive
+    /// is worked in (see [`Store::display_offset`]).
     pub shown_at: String,
     pub operator: String,
     pub action: String,

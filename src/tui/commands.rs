@@ -239,11 +239,19 @@ impl App {
     pub fn merge_lines(&self, r: &crate::store::merge::MergeReport) -> Vec<String> {
         let t = self.text;
         let id = |n: &str| if self.reveal { n.to_owned() } else { id_number::mask(n) };
-        let mut lines =
-            vec![fill(t.merge_counts, &[&r.added, &r.updated, &r.unchanged, &r.conflicts.len(), &r.ambiguous.len()])];
+        use crate::tui::text::conflict;
+        // Another school's file, or one of no common history, is said before anything else: the preview is
+        // where the operator confirms the merge.
+        let mut lines = conflict::merge_warnings(t, r);
+        let conflicts = r.conflicts.len() + r.decided_there.len();
+        lines.push(fill(t.merge_counts, &[&r.added, &r.updated, &r.unchanged, &conflicts, &r.ambiguous.len()]));
         for c in &r.conflicts {
-            lines.push(crate::tui::text::conflict::merge_conflict_line(t, c, &id(&c.id_number)));
+            lines.push(conflict::merge_conflict_line(t, c, &id(&c.id_number)));
         }
+        for c in &r.decided_there {
+            lines.push(conflict::decided_there_line(t, c, &id(&c.id_number)));
+        }
+        lines.extend(conflict::merge_policy_lines(t, r));
         for a in &r.ambiguous {
             lines.push(fill(t.merge_ambiguous, &[&a.name, &a.class, &a.school]));
         }

@@ -174,6 +174,10 @@ impl App {
                     let lines = self.preview_lines(self.text.merge_preview, lines);
                     self.modal = Some(Modal::MergePreview { file, lines, offset: 0 });
                 } else {
+                    // A policy taken from the other file is the drive's now: its amounts and ledgers too.
+                    if report.policies.iter().any(|p| p.outcome == crate::store::merge_notes::PolicyOutcome::Taken) {
+                        (self.policy, _) = super::due::drive_policy(&self.store, self.config_dir.as_deref());
+                    }
                     self.applied(data, self.text.merge_done, lines);
                 }
             }

@@ -57,3 +57,41 @@ pub fn merge_conflict_line(t: &Text, c: &Conflict, id: &str) -> String {
     let sides = kept_and_lost(t, (&kept, &kept_at), (&lost, &lost_at), c.payment_kept.as_deref());
     fill(t.merge_conflict, &[&c.name, &id, &field, &sides])
 }
+
+/// A value of ours the other laptop's own merge already let lose to theirs (see `MergeReport::decided_there`):
+/// a conflict line that says where it was decided.
+pub fn decided_there_line(t: &Text, c: &Conflict, id: &str) -> String {
+    fill(t.merge_decided_there, &[&merge_conflict_line(t, c, id)])
+}
+
+/// What a merge's preview and report say first, before its counts: the other file is of another school, or of
+/// no history in common with this drive.
+pub fn merge_warnings(t: &Text, r: &crate::store::merge::MergeReport) -> Vec<String> {
+    let mut lines = Vec::new();
+    if !r.other_schools.is_empty() {
+        let sep = if t.lang == crate::tui::Language::En { ", " } else { "、" };
+        lines.push(fill(t.merge_other_school, &[&r.other_schools.join(sep)]));
+    }
+    if !r.shared_history {
+        lines.push(t.merge_no_shared_history.to_owned());
+    }
+    lines
+}
+
+/// The drive's policy of each year where the two files did not agree, as the report says it.
+pub fn merge_policy_lines(t: &Text, r: &crate::store::merge::MergeReport) -> Vec<String> {
+    use crate::store::merge_notes::PolicyOutcome;
+    r.policies
+        .iter()
+        .map(|p| {
+            let year = p.year.map_or_else(|| "-".to_owned(), |y| y.to_string());
+            match p.outcome {
+                PolicyOutcome::Taken => fill(t.merge_policy_taken, &[&year, &p.theirs]),
+                PolicyOutcome::KeptOurs => {
+                    fill(t.merge_policy_kept, &[&year, &p.ours.as_deref().unwrap_or_default(), &p.theirs])
+                }
+                PolicyOutcome::NotReadable => fill(t.merge_policy_unreadable, &[&year, &p.theirs]),
+            }
+        })
+        .collect()
+}

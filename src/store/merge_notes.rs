@@ -1,0 +1,369 @@
+//! What a merge says besides the pupils' values: the drive's policy of each insured year (the other file's
+//! taken when this drive has none, ours kept and said when the two differ), whether the other file is of this
+//! drive at all (its schools, a history in common), and which of its values replace ours because its own merge
+//! already decided a conflict against ours.
+
+use rusqlite::{OptionalExtension, Transaction, params};
+use serde::Serialize;
+
+use super::Result;
+
+/// The policy of one insured year as the two files have it, when they do not agree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PolicyNote {
+    /// The insured year (`None`: a drive without years).
+    pub year: Option<i32>,
+    /// This drive's policy of that year before the merge.
+    pub ours: Option<String>,
+    pub theirs: String,
+    pub outcome: PolicyOutcome,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PolicyOutcome {
+    /// This drive had none: theirs is now this drive's (with the other file's copy of it, for a policy of
+    /// its own making).
+    Taken,
+    /// Both have one and they differ: ours kept.
+    KeptOurs,
+    /// This drive had none, but theirs is neither bundled nor kept in the other file (chosen by a canbao that
+    /// kept no copy): a name this laptop could not read, so not taken.
+    NotReadable,
+}
+
+/// The meta key holding a file's policy of insured year `year`, the file being in `current`: the current
+/// year's under `policy`, a closed year's under `policy_YEAR`. `None` for a year after the current one.
+fn policy_key(year: Option<i32>, current: Option<i32>) -> Option<String> {
+    match (year, current) {
+        (y, c) if y == c => Some("policy".to_owned()),
+        (Some(y), Some(c)) if y < c => Some(format!("policy_{y}")),
+        _ => None,
+    }
+}
+
+fn meta(tx: &Transaction, db: &str, key: &str) -> Result<Option<String>> {
+    Ok(tx.query_row(&format!("SELECT value FROM {db}.meta WHERE key = ?1"), [key], |r| r.get(0)).optional()?)
+}
+
+/// The policies a file names, by insured year.
+fn policies_of(tx: &Transaction, db: &str, current: Option<i32>) -> Result<Vec<(Option<i32>, String)>> {
+    let mut out: Vec<(Option<i32>, String)> = Vec::new();
+    if let Some(name) = meta(tx, db, "policy")? {
+        out.push((current, name));
+    }
+    let mut stmt = tx.prepare(&format!("SELECT key, value FROM {db}.meta WHERE key LIKE 'policy\\_%' ESCAPE '\\'"))?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    for row in rows {
+        let (key, name) = row?;
+        if let Some(year) = key.strip_prefix("policy_").and_then(|y| y.parse::<i32>().ok())
+            && Some(year) != current
+        {
+            out.push((Some(year), name));
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Brings the other file's policy of each insured year this drive also has, when this drive has none for it,
+/// with the other file's copy of a policy of its own making; two different policies are listed, ours kept.
+/// A year after ours is left to our own `year new`.
+pub(super) fn carry_policies(
+    tx: &Transaction,
+    our_current: Option<i32>,
+    their_current: Option<i32>,
+) -> Result<Vec<PolicyNote>> {
+    let mut notes = Vec::new();
+    for (year, theirs) in policies_of(tx, "other", their_current)? {
+        let Some(key) = policy_key(year, our_current) else { continue };
+        let ours = meta(tx, "main", &key)?;
+        let copy_key = format!("policy_copy:{theirs}");
+        // A copy we lack of a policy we share or take, so this laptop reads its amounts without the other's
+        // config folder. Our own copy of the same name stays.
+        let copy = || -> Result<()> {
+            tx.execute(
+                "INSERT INTO main.meta(key, value) SELECT key, value FROM other.meta WHERE key = ?1
+                 ON CONFLICT(key) DO NOTHING",
+                [&copy_key],
+            )?;
+            Ok(())
+        };
+        match ours {
+            Some(o) if o == theirs => copy()?,
+            Some(o) => notes.push(PolicyNote { year, ours: Some(o), theirs, outcome: PolicyOutcome::KeptOurs }),
+            None => {
+                let readable = crate::domain::policy::PolicySet::builtin().get(&theirs).is_some()
+                    || meta(tx, "other", &copy_key)?.is_some()
+                    || meta(tx, "main", &copy_key)?.is_some();
+                if readable {
+                    tx.execute(
+                        "INSERT INTO main.meta(key, value) VALUES (?1, ?2)
+                         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                        params![key, theirs],
+                    )?;
+                    copy()?;
+                }
+                let outcome = if readable { PolicyOutcome::Taken } else { PolicyOutcome::NotReadable };
+                notes.push(PolicyNote { year, ours: None, theirs, outcome });
+            }
+        }
+    }
+    Ok(notes)
+}
+
+/// The schools of the other file's pupils that none of ours is in (nothing when this drive has no pupils yet:
+/// a merge into an empty drive takes the other whole). Read before the merge adds any of their pupils.
+pub(super) fn other_schools(tx: &Transaction) -> Result<Vec<String>> {
+    let mut stmt = tx.prepare(
+        "SELECT sc.name FROM other.schools sc
+         WHERE EXISTS (SELECT 1 FROM other.students s WHERE s.school_id = sc.id)
+           AND EXISTS (SELECT 1 FROM main.students)
+           AND sc.name NOT IN (SELECT m.name FROM main.schools m
+                               WHERE EXISTS (SELECT 1 FROM main.students s WHERE s.school_id = m.id))
+         ORDER BY sc.id",
+    )?;
+    Ok(stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?)
+}
+
+/// Whether the two files hold a change in common (one began as a copy of the other, or they were merged
+/// before). Read once `temp.merge_their_new` holds their rows we lack. Two empty logs share nothing.
+pub(super) fn shares_history(tx: &Transaction) -> Result<bool> {
+    Ok(tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM other.audit a WHERE a.id NOT IN (SELECT id FROM temp.merge_their_new))",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+/// Whether the other file's own merge already weighed our value of field `key` for their pupil `their_id`
+/// against theirs and kept theirs: it recorded ours as lost (`KEY:conflict_lost`, old = ours, new = theirs),
+/// in a row we lack. Its operator was told; ours is told now, as the value is replaced here.
+pub(super) fn lost_there(
+    tx: &Transaction,
+    their_id: i64,
+    key: &str,
+    ours: Option<&str>,
+    theirs: Option<&str>,
+) -> Result<bool> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM other.audit a JOIN temp.merge_their_new n ON n.id = a.id
+             WHERE a.student_id = ?1 AND a.field = ?2 AND a.old IS ?3 AND a.new IS ?4)",
+        )?
+        .query_row(params![their_id, format!("{key}:conflict_lost"), ours, theirs], |r| r.get(0))?)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::domain::id_number;
+    use crate::store::{Incoming, Store};
+
+    fn valid(first17: &str) -> String {
+        format!("{first17}{}", id_number::check_char(first17.as_bytes()))
+    }
+
+    fn pupil(school: &str, name: &str, id: &str) -> Incoming {
+        Incoming {
+            school: school.into(),
+            school_given: true,
+            name: name.into(),
+            id_raw: id.into(),
+            id: id_number::check(id, chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()),
+            grade: "一年级".into(),
+            class: "1班".into(),
+            phone: String::new(),
+            insured: false,
+            categories: Vec::new(),
+            note: String::new(),
+            source: "t.csv:2".into(),
+        }
+    }
+
+    fn ids() -> Vec<String> {
+        vec![valid("45020220150101121"), valid("45020220150101131")]
+    }
+
+    fn drive(path: &Path, school: &str, operator: &str, at: &str) -> Store {
+        let mut s = Store::open(path).unwrap();
+        s.set_fixed_clock(at);
+        s.set_operator(operator).unwrap();
+        let rows: Vec<Incoming> =
+            ids().iter().enumerate().map(|(i, id)| pupil(school, &format!("学生{i}"), id)).collect();
+        s.apply_import(&rows, &[], 0, false).unwrap();
+        s
+    }
+
+    /// Laptop A's drive and B's copy of it.
+    fn copies(dir: &Path) -> (Store, Store) {
+        let a = drive(&dir.join("a.db"), "测试小学", "甲", "2026-11-23T09:00:00+08:00");
+        let b_path = dir.join("b.db");
+        a.backup_to(&b_path).unwrap();
+        let mut b = Store::open(&b_path).unwrap();
+        b.set_operator("乙").unwrap();
+        (a, b)
+    }
+
+    const CUSTOM: &str = "liuzhou-2027";
+
+    fn custom_text() -> String {
+        crate::domain::policy::builtin_text("liuzhou-2023").unwrap().to_owned()
+    }
+
+    #[test]
+    fn a_policy_this_drive_lacks_is_taken_with_its_copy_and_said_both_ways() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, b) = copies(dir.path());
+        a.set_meta("policy", CUSTOM).unwrap();
+        a.keep_policy_text(CUSTOM, &custom_text()).unwrap();
+        let (a_path, b_path) = (a.path().unwrap().to_owned(), b.path().unwrap().to_owned());
+        drop(b);
+        let b2 = dir.path().join("b2.db");
+        std::fs::copy(&b_path, &b2).unwrap();
+
+        // B (no policy) merges A: takes A's policy and A's copy of it.
+        let mut b = Store::open(&b_path).unwrap();
+        let report = b.merge_from(&a_path, false).unwrap();
+        let year = b.current_year();
+        assert_eq!(
+            report.policies,
+            [PolicyNote { year, ours: None, theirs: CUSTOM.into(), outcome: PolicyOutcome::Taken }]
+        );
+        assert_eq!(b.meta("policy").unwrap().as_deref(), Some(CUSTOM));
+        assert!(b.kept_policy(CUSTOM).is_some(), "the drive's copy came along: another laptop can read it");
+        // Again: nothing new to say.
+        assert!(b.merge_from(&a_path, false).unwrap().policies.is_empty());
+
+        // A merges B's file (no policy): A keeps its own, nothing to say.
+        let report = a.merge_from(&b2, false).unwrap();
+        assert!(report.policies.is_empty(), "{:?}", report.policies);
+        assert_eq!(a.meta("policy").unwrap().as_deref(), Some(CUSTOM));
+    }
+
+    #[test]
+    fn two_different_policies_keep_ours_and_say_so_both_ways() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b) = copies(dir.path());
+        a.set_meta("policy", "liuzhou-2023").unwrap();
+        b.set_meta("policy", "yibin-2024").unwrap();
+        let (a_path, b_path) = (a.path().unwrap().to_owned(), b.path().unwrap().to_owned());
+        let report = a.merge_from(&b_path, true).unwrap();
+        let year = a.current_year();
+        let note = |ours: &str, theirs: &str| PolicyNote {
+            year,
+            ours: Some(ours.into()),
+            theirs: theirs.into(),
+            outcome: PolicyOutcome::KeptOurs,
+        };
+        assert_eq!(report.policies, [note("liuzhou-2023", "yibin-2024")]);
+        assert_eq!(b.merge_from(&a_path, false).unwrap().policies, [note("yibin-2024", "liuzhou-2023")]);
+        assert_eq!(b.meta("policy").unwrap().as_deref(), Some("yibin-2024"));
+    }
+
+    #[test]
+    fn a_policy_of_its_own_making_without_a_copy_is_not_taken() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b) = copies(dir.path());
+        a.set_meta("policy", CUSTOM).unwrap();
+        let a_path = a.path().unwrap().to_owned();
+        drop(a);
+        let report = b.merge_from(&a_path, false).unwrap();
+        assert_eq!(report.policies[0].outcome, PolicyOutcome::NotReadable);
+        assert_eq!(b.meta("policy").unwrap(), None, "a name this laptop cannot read is not made the drive's");
+    }
+
+    #[test]
+    fn another_schools_file_is_said_and_refused_unless_confirmed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ours = drive(&dir.path().join("a.db"), "柳州市示范小学", "甲", "2026-11-23T09:00:00+08:00");
+        let theirs = drive(&dir.path().join("o.db"), "柳州市第二小学", "丙", "2026-11-23T09:30:00+08:00");
+        let other = theirs.path().unwrap().to_owned();
+        drop(theirs);
+        let before = ours.students(&Default::default()).unwrap();
+
+        let preview = ours.merge_from_checked(&other, true, false).unwrap();
+        assert_eq!(preview.other_schools, ["柳州市第二小学"]);
+        assert!(!preview.shared_history);
+        let refused = ours.merge_from_checked(&other, false, false).unwrap_err();
+        assert!(refused.to_string().contains("柳州市第二小学"), "{refused}");
+        assert!(refused.to_string().contains("--other-school"), "{refused}");
+        assert_eq!(ours.students(&Default::default()).unwrap(), before, "nothing changed");
+        let done = ours.merge_from_checked(&other, false, true).unwrap();
+        assert_eq!(done.other_schools, ["柳州市第二小学"]);
+
+        // Copies of one drive: nothing to say.
+        let (mut a, b) = copies(&dir.path().join("c"));
+        let b_path = b.path().unwrap().to_owned();
+        drop(b);
+        let report = a.merge_from_checked(&b_path, false, false).unwrap();
+        assert!(report.other_schools.is_empty() && report.shared_history, "{report:?}");
+    }
+
+    #[test]
+    fn a_value_the_other_laptops_merge_decided_against_ours_is_listed() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b) = copies(dir.path());
+        let id = ids()[0].clone();
+        let pupil = |s: &Store| s.student_by_id_number(&id).unwrap().unwrap().id;
+        a.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        let p = pupil(&a);
+        a.set_note(p, "甲写的").unwrap();
+        b.set_fixed_clock("2026-11-23T10:00:05+08:00");
+        let p = pupil(&b);
+        b.set_note(p, "乙写的").unwrap();
+        let (a_path, b_path) = (a.path().unwrap().to_owned(), b.path().unwrap().to_owned());
+        drop(a);
+        let first = b.merge_from(&a_path, false).unwrap();
+        assert_eq!(first.conflicts.len(), 1, "{first:?}");
+        drop(b);
+
+        let mut a = Store::open(&a_path).unwrap();
+        let report = a.merge_from(&b_path, false).unwrap();
+        assert!(report.conflicts.is_empty(), "{report:?}");
+        assert_eq!(report.decided_there.len(), 1, "{report:?}");
+        let c = &report.decided_there[0];
+        assert_eq!((c.field.as_str(), c.kept.as_deref(), c.lost.as_deref()), ("note", Some("乙写的"), Some("甲写的")));
+        // Told once: a second merge of the same file says nothing more.
+        assert!(a.merge_from(&b_path, false).unwrap().decided_there.is_empty());
+    }
+
+    #[test]
+    fn a_merged_history_reads_by_instant_with_seconds_where_a_minute_is_shared() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b) = copies(dir.path());
+        let id = ids()[0].clone();
+        let pupil = |s: &Store| s.student_by_id_number(&id).unwrap().unwrap().id;
+        // B's clock in UTC, A's in Beijing time: B's note is the later by instant, A's by text.
+        b.set_fixed_clock("2026-11-23T02:00:20Z");
+        let p = pupil(&b);
+        b.set_note(p, "乙写的").unwrap();
+        a.set_fixed_clock("2026-11-23T10:00:10+08:00");
+        let p = pupil(&a);
+        a.set_note(p, "甲写的").unwrap();
+        let b_path = b.path().unwrap().to_owned();
+        drop(b);
+        a.set_fixed_clock("2026-11-23T10:30:00+08:00");
+        a.merge_from(&b_path, false).unwrap();
+        let history = a.history(p).unwrap();
+        let ats: Vec<&str> = history.iter().map(|e| e.at.as_str()).collect();
+        let mut sorted = ats.clone();
+        sorted.sort_by(|x, y| crate::store::instant::cmp(x, y));
+        assert_eq!(ats, sorted, "oldest first by instant, whatever the log order");
+        let notes: Vec<(&str, &str)> = history
+            .iter()
+            .filter(|e| e.field == "note" && e.action != "merge")
+            .map(|e| (e.operator.as_str(), e.shown_at.as_str()))
+            .collect();
+        let beijing = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
+        let shown = |at: &str| crate::store::instant::seconds_at(at, beijing);
+        if a.display_offset() == beijing {
+            assert_eq!(notes, [("甲", shown("2026-11-23T02:00:10Z").as_str()), ("乙", &shown("2026-11-23T02:00:20Z"))]);
+        }
+        assert!(notes.iter().all(|(_, at)| at.len() == "2026-11-23 10:00:10".len()), "{notes:?}");
+        let lone = history.iter().find(|e| e.action == "merge").unwrap();
+        assert_eq!(lone.shown_at.len(), "2026-11-23 10:30".len(), "a minute of its own shows no seconds");
+    }
+}
