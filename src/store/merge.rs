@@ -784,6 +784,21 @@ fn settle_pupil(
             // Our newest change is in their history too: they chose theirs over it, so theirs came after it
             // (in their log, whatever the two clocks say).
             let they_win = our_last.is_none_or(|o| !o.unshared || newer(their_last, o));
+            if group.contains(&Field::Categories) && ours_unseen && theirs_values != ours_values {
+                let united = unite_categories(tx, sides, (their_id, our_id), (&theirs_values, &ours_values), they_win)?;
+                for ((field, value), held) in
+                    [Field::Categories, Field::CategoriesYear].into_iter().zip(united.values).zip(&ours_values)
+                {
+                    if value != *held {
+                        changes.push((None, FieldChange::new_owned(field, value)));
+                    }
+                }
+                for (conflict, record) in united.conflicts {
+                    let conflict = Conflict { id_number: id_number.clone(), name: name.clone(), ..conflict };
+                    found.push(Found { group, year, conflict, record });
+                }
+                continue;
+            }
             for ((&field, theirs_value), ours_value) in group.iter().zip(&theirs_values).zip(&ours_values) {
                 let key = field.key();
                 if ours_unseen && theirs_value != ours_value {
@@ -1098,6 +1113,162 @@ fn settle_number(
         }
     }
     Ok(they_win)
+}
+
+/// One category's net change on one side since the two files last agreed: added (with its mark) or removed,
+/// by the last of that side's changes to it, made at `at` (`origin` breaks ties as `newer` does).
+struct CategoryStep {
+    mark: Option<crate::domain::student::CategoryMark>,
+    at: String,
+    origin: String,
+}
+
+/// Each category's net change on side `db` for pupil `student`: the categories changes (their old and new
+/// lists) the other file lacks, in log order, and, when the pupil's creation is new to the other file, the
+/// categories it was created with (the first change's old list, else the list it holds now).
+fn category_steps(
+    tx: &Transaction,
+    db: &str,
+    unshared: &str,
+    student: i64,
+    up_to: i64,
+) -> Result<std::collections::BTreeMap<String, CategoryStep>> {
+    use crate::domain::student::CategoryMark;
+    let mut steps = std::collections::BTreeMap::new();
+    let mut stmt = tx.prepare_cached(&format!(
+        "SELECT a.field, a.old, a.new, a.at, a.origin, n.id IS NOT NULL FROM {db}.audit a
+         LEFT JOIN temp.{unshared} n ON n.id = a.id
+         WHERE a.student_id = ?1 AND a.id <= ?2 AND a.field IN ('created', 'categories') ORDER BY a.id"
+    ))?;
+    type Row = (String, Option<String>, Option<String>, String, String, bool);
+    let rows: Vec<Row> = stmt
+        .query_map(params![student, up_to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let list = |text: Option<&str>| fields::categories_from_text(text.unwrap_or("[]"));
+    let held = || -> Result<Vec<CategoryMark>> {
+        let now: Option<String> = tx
+            .query_row(&format!("SELECT categories FROM {db}.students WHERE id = ?1"), [student], |r| r.get(0))
+            .optional()?;
+        Ok(list(now.as_deref()))
+    };
+    let step = |mark: Option<CategoryMark>, (at, origin): (&str, &str)| CategoryStep {
+        mark,
+        at: at.to_owned(),
+        origin: origin.to_owned(),
+    };
+    for (i, (field, old, new, at, origin, unshared)) in rows.iter().enumerate() {
+        if !unshared {
+            continue;
+        }
+        if field == "created" {
+            // What the list gave: the list before the first change after it, else what the pupil holds.
+            let later = rows[i + 1..].iter().find(|r| r.0 == "categories");
+            let given = match later {
+                Some(r) => list(r.1.as_deref()),
+                None => held()?,
+            };
+            for mark in given {
+                steps.insert(mark.name.clone(), step(Some(mark), (at, origin)));
+            }
+            continue;
+        }
+        let (before, after) = (list(old.as_deref()), list(new.as_deref()));
+        for mark in &after {
+            if before.iter().all(|b| b != mark) {
+                steps.insert(mark.name.clone(), step(Some(mark.clone()), (at, origin)));
+            }
+        }
+        for mark in before.iter().filter(|b| after.iter().all(|a| a.name != b.name)) {
+            steps.insert(mark.name.clone(), step(None, (at, origin)));
+        }
+    }
+    Ok(steps)
+}
+
+/// The categories both laptops changed since they last agreed, united rather than one list replacing the
+/// other: a pupil may hold several categories, each certified by its department, and a category added on one
+/// laptop says nothing of the others. Each side's changes are applied category by category; only a category
+/// one side added and the other removed is a conflict, decided by the newer of the two changes (listed, with
+/// the list that would have been). `values` are the group's new values (categories, their year: the later of
+/// the two certifications), `conflicts` each with whether the value that lost is ours to record.
+struct United {
+    values: [Option<String>; 2],
+    conflicts: Vec<(Conflict, bool)>,
+}
+
+fn unite_categories(
+    tx: &Transaction,
+    sides: &Sides,
+    (their_id, our_id): (i64, i64),
+    (theirs, ours): (&[Option<String>], &[Option<String>]),
+    they_win: bool,
+) -> Result<United> {
+    let their_steps = category_steps(tx, "other", "merge_their_new", their_id, i64::MAX)?;
+    let our_steps = category_steps(tx, "main", "merge_our_new", our_id, sides.our_high_water)?;
+    let mut held: std::collections::BTreeMap<String, crate::domain::student::CategoryMark> =
+        fields::categories_from_text(ours.first().cloned().flatten().as_deref().unwrap_or("[]"))
+            .into_iter()
+            .map(|m| (m.name.clone(), m))
+            .collect();
+    let apply = |held: &mut std::collections::BTreeMap<_, _>, name: &String, step: &CategoryStep| match &step.mark {
+        Some(mark) => {
+            held.insert(name.clone(), mark.clone());
+        }
+        None => {
+            held.remove(name);
+        }
+    };
+    let text = |held: &std::collections::BTreeMap<String, crate::domain::student::CategoryMark>| {
+        fields::categories_to_text(&held.values().cloned().collect::<Vec<_>>())
+    };
+    let mut lost_steps = Vec::new();
+    for (name, theirs_step) in &their_steps {
+        match our_steps.get(name) {
+            None => apply(&mut held, name, theirs_step),
+            Some(ours_step) if ours_step.mark.is_some() == theirs_step.mark.is_some() => {
+                // Both added it (perhaps from two departments' lists), or both removed it: one change.
+                if they_win {
+                    apply(&mut held, name, theirs_step);
+                }
+            }
+            Some(ours_step) => {
+                let theirs_newer = super::instant::cmp(&theirs_step.at, &ours_step.at)
+                    .then_with(|| theirs_step.origin.cmp(&ours_step.origin))
+                    .is_gt();
+                let (kept, lost) = if theirs_newer { (theirs_step, ours_step) } else { (ours_step, theirs_step) };
+                if theirs_newer {
+                    apply(&mut held, name, theirs_step);
+                }
+                lost_steps.push((name, kept, lost, !theirs_newer));
+            }
+        }
+    }
+    let united = text(&held);
+    let conflicts = lost_steps
+        .into_iter()
+        .map(|(name, kept, lost, record)| {
+            let mut other = held.clone();
+            apply(&mut other, name, lost);
+            let conflict = Conflict {
+                id_number: String::new(),
+                name: String::new(),
+                field: Field::Categories.key().into(),
+                kept: Some(united.clone()),
+                kept_at: kept.at.clone(),
+                lost: Some(text(&other)),
+                lost_at: lost.at.clone(),
+                payment_kept: None,
+            };
+            (conflict, record)
+        })
+        .collect();
+    let year = |values: &[Option<String>], first: Option<i32>| {
+        values.get(1).and_then(|y| y.as_deref()?.parse::<i32>().ok()).or(first)
+    };
+    let later = year(ours, sides.our_first).max(year(theirs, sides.their_first));
+    let changed = Some(&united) != ours.first().and_then(Option::as_ref);
+    let year_value = if changed { later.map(|y| y.to_string()) } else { ours.get(1).cloned().flatten() };
+    Ok(United { values: [Some(united), year_value], conflicts })
 }
 
 /// Our categories were certified for a later insured year than theirs: newer news than theirs, whatever the
@@ -1832,6 +2003,52 @@ mod tests {
             assert_eq!((sun.id_number.as_str(), sun.payment), (number.as_str(), PaymentStatus::Paid), "{r:?}");
         }
         assert_eq!(snapshot(&a_into_b), snapshot(&b_into_a));
+    }
+
+    fn mark_of(name: &str, department: &str) -> crate::domain::student::CategoryMark {
+        crate::domain::student::CategoryMark { name: name.into(), department: department.into() }
+    }
+
+    fn category_names(s: &Store, id: &str) -> Vec<String> {
+        by_id(s, id).categories.iter().map(|c| c.name.clone()).collect()
+    }
+
+    #[test]
+    fn categories_certified_apart_on_two_laptops_are_united_both_ways() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, ids) = two_copies(dir.path());
+        a.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        a.set_categories(by_id(&a, &ids[0]).id, &[mark_of("低保对象", "民政局")]).unwrap();
+        b.set_fixed_clock("2026-11-23T10:01:00+08:00");
+        b.set_categories(by_id(&b, &ids[0]).id, &[mark_of("孤儿", "民政局儿童福利科")]).unwrap();
+        let ((a_into_b, r1), (b_into_a, r2)) = merge_both_ways(dir.path(), a, b);
+        for (s, r) in [(&a_into_b, &r1), (&b_into_a, &r2)] {
+            assert!(r.conflicts.is_empty(), "two certifications, neither undone: {r:?}");
+            assert_eq!(category_names(s, &ids[0]), ["低保对象", "孤儿"], "{r:?}");
+            let departments: Vec<String> = by_id(s, &ids[0]).categories.iter().map(|c| c.department.clone()).collect();
+            assert_eq!(departments, ["民政局", "民政局儿童福利科"]);
+        }
+        let (a_path, mut b_into_a) = (a_into_b.path().unwrap().to_owned(), b_into_a);
+        drop(a_into_b);
+        let again = b_into_a.merge_from(&a_path, false).unwrap();
+        assert_eq!((again.updated, again.conflicts.len()), (0, 0), "{again:?}");
+    }
+
+    #[test]
+    fn a_category_removed_on_one_laptop_and_another_added_on_the_other_are_both_kept_both_ways() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, ids) = two_copies_after(dir.path(), |s, ids| {
+            s.set_categories(by_id(s, &ids[0]).id, &[mark_of("特困", "民政局")]).unwrap();
+        });
+        a.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        a.set_categories(by_id(&a, &ids[0]).id, &[]).unwrap();
+        b.set_fixed_clock("2026-11-23T09:30:00+08:00");
+        b.set_categories(by_id(&b, &ids[0]).id, &[mark_of("特困", "民政局"), mark_of("孤儿", "民政局")]).unwrap();
+        let ((a_into_b, r1), (b_into_a, r2)) = merge_both_ways(dir.path(), a, b);
+        for (s, r) in [(&a_into_b, &r1), (&b_into_a, &r2)] {
+            assert!(r.conflicts.is_empty(), "{r:?}");
+            assert_eq!(category_names(s, &ids[0]), ["孤儿"], "the removal and the addition both stand: {r:?}");
+        }
     }
 
     #[test]
