@@ -6,6 +6,30 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+// Every line a command prints goes through `out`, which never panics: `println!` panics when the reader has gone
+// (`canbao import … | head -1`), and a command must still finish, close its drive (the checkpoint that puts the
+// save into the .db a copy takes) and exit as normal. Defined before the modules so they all print through it.
+macro_rules! println {
+    () => { $crate::cli::out(false, format_args!("\n")) };
+    ($($arg:tt)*) => { $crate::cli::out(false, format_args!("{}\n", format_args!($($arg)*))) };
+}
+macro_rules! print {
+    ($($arg:tt)*) => { $crate::cli::out(false, format_args!($($arg)*)) };
+}
+macro_rules! eprintln {
+    () => { $crate::cli::out(true, format_args!("\n")) };
+    ($($arg:tt)*) => { $crate::cli::out(true, format_args!("{}\n", format_args!($($arg)*))) };
+}
+macro_rules! eprint {
+    ($($arg:tt)*) => { $crate::cli::out(true, format_args!($($arg)*)) };
+}
+
+/// Writes to stdout (stderr when `to_stderr`); a stream whose reader has gone is left unwritten, not a panic.
+pub(crate) fn out(to_stderr: bool, text: std::fmt::Arguments) {
+    use std::io::Write;
+    let _ = if to_stderr { std::io::stderr().lock().write_fmt(text) } else { std::io::stdout().lock().write_fmt(text) };
+}
+
 mod about;
 mod county;
 mod drive_file;

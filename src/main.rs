@@ -6,12 +6,8 @@
 // 500k pupils and its slowest keystrokes were slower (README, "Speed").
 
 fn main() -> std::process::ExitCode {
-    // Rust ignores SIGPIPE, so printing into a closed pipe (`canbao find 王 | head -1`) panicked with a
-    // backtrace. With the default action the process ends quietly when the reader has gone, as `ls` does.
-    #[cfg(unix)]
-    // SAFETY: called before any other thread exists; it only sets this process's disposition of one signal.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
+    // SIGPIPE stays ignored (Rust's default): a reader that goes away (`canbao import … | head -1`) must not kill
+    // the process between its commit and the checkpoint that puts the save into the .db itself. The command
+    // line's printing treats a closed stdout as "stop printing" (`cli::out`).
     canbao::cli::main()
 }

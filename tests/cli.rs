@@ -2290,3 +2290,44 @@ fn a_conflict_the_other_laptop_decided_is_listed_on_the_laptop_whose_value_lost(
         "{text}"
     );
 }
+
+/// A command run as `canbao … | head -1` whose reader has gone before it prints: it still finishes, copies
+/// its save into the drive file itself (the `.db` copied alone holds it, as README promises), and ends
+/// without a panic message.
+#[test]
+fn a_command_whose_output_is_closed_still_puts_its_save_in_the_drive_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    let late = write_list(dir.path(), "late.csv", &[["晚到丁", &valid_number("45020320190101001"), "一年级", "1班"]]);
+    let closed = |args: &[&std::ffi::OsStr]| {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("canbao"))
+            .arg("--db")
+            .arg(&db)
+            .env_remove("CANBAO_DB")
+            .env("CANBAO_OPERATOR", "测试")
+            .args(args)
+            .stdout(writer)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(!err.contains("panicked") && !err.contains("Broken pipe"), "{args:?}: {err}");
+        assert!(out.status.code().is_some(), "{args:?}: ended by a signal: {:?}", out.status);
+        let elsewhere = tempfile::tempdir().unwrap();
+        let copy = elsewhere.path().join("copy.db");
+        std::fs::copy(&db, &copy).unwrap();
+        (elsewhere, copy)
+    };
+    let (_keep, copy) = closed(&["import".as_ref(), late.as_os_str()]);
+    let found = json(canbao(&copy).args(["find", "晚到丁", "--json"]));
+    assert_eq!(names(&found), ["晚到丁"], "the .db alone has the import");
+    let (_keep, copy) =
+        closed(&["mark", "45020220180710028X", "--payment", "paid", "--amount", "380"].map(|a| a.as_ref()));
+    let found = json(canbao(&copy).args(["find", "45020220180710028X", "--json"]));
+    assert_eq!(found[0]["payment"], "paid", "the .db alone has the mark");
+    let (_keep, copy) = closed(&["school", "rename", "柳州市某某小学", "柳州市某某小学本部"].map(|a| a.as_ref()));
+    let found = json(canbao(&copy).args(["find", "45020220180710028X", "--json"]));
+    assert_eq!(found[0]["school"], "柳州市某某小学本部", "the .db alone has the rename");
+}

@@ -94,7 +94,7 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
     }
     match written.as_slice() {
         [one] => {
-            // Read and removed before writing: a reader that stops early ends this process (SIGPIPE).
+            // Read and removed before writing: nothing is left behind whatever the reader does.
             let bytes = std::fs::read(one)?;
             drop(scratch);
             write_stdout(&bytes)
