@@ -2331,3 +2331,58 @@ fn a_command_whose_output_is_closed_still_puts_its_save_in_the_drive_file() {
     let found = json(canbao(&copy).args(["find", "45020220180710028X", "--json"]));
     assert_eq!(found[0]["school"], "柳州市某某小学本部", "the .db alone has the rename");
 }
+
+/// An address that is no `postgresql://` URL (another scheme, none at all) never shows its password, and says
+/// in Chinese what is wrong with it.
+#[test]
+fn a_mistyped_county_address_never_shows_its_password_and_says_why_in_chinese() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    let secret = "Pw123";
+    for (url, shown, why) in [
+        ("http://root:Pw123@127.0.0.1/x", "http://root:***@127.0.0.1/x", "postgresql://"),
+        ("root:Pw123@127.0.0.1", "root:***@127.0.0.1", "postgresql://"),
+        ("postgresql://root:Pw123@127.0.0.1:99999/x", "postgresql://root:***@127.0.0.1:99999/x", "端口号无效"),
+    ] {
+        let runs = [
+            said(canbao(&db).env_remove("CANBAO_PG").args(["rollup", "--from", url])),
+            said(canbao(&db).env_remove("CANBAO_PG").args(["export", "summary", "--from", url])),
+            said(canbao(&db).env("CANBAO_PG", url).arg("rollup")),
+            said(canbao(&db).env_remove("CANBAO_PG").arg("push").arg(&db).args(["--to", url])),
+        ];
+        for (code, text) in runs {
+            assert_eq!(code, Some(1), "{url}: {text}");
+            assert!(!text.contains(secret), "{url}: {text}");
+            assert!(text.contains(shown) && text.contains(why), "{url}: {text}");
+            assert!(!text.contains("invalid connection string\n"), "{url}: a Chinese reason first: {text}");
+        }
+    }
+    let (_, text) = said(canbao(&db).env_remove("CANBAO_PG").args(["rollup", "--from", "http://root:Pw123@h/x"]));
+    assert!(text.contains("地址应以 postgresql:// 开头"), "{text}");
+}
+
+/// A server that takes the connection and never answers (a hung server, a half-open VPN, another service on
+/// the port) is given up on after the URL's connect_timeout, with a message, instead of hanging.
+#[test]
+fn a_server_that_never_answers_is_given_up_on_after_connect_timeout() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    // Connections wait in its backlog: the TCP handshake completes, and nothing is ever said.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    for query in ["connect_timeout=1", "connect_timeout=1&sslmode=disable"] {
+        let url = format!("postgresql://root:Pw123@127.0.0.1:{port}/county?{query}");
+        for args in [vec!["rollup", "--from", url.as_str()], vec!["push", db.to_str().unwrap(), "--to", url.as_str()]] {
+            let started = std::time::Instant::now();
+            let (code, text) =
+                said(canbao(&db).env_remove("CANBAO_PG").args(&args).timeout(std::time::Duration::from_secs(20)));
+            assert_eq!(code, Some(1), "{args:?}: {text}");
+            assert!(started.elapsed() < std::time::Duration::from_secs(10), "{args:?}: {:?}", started.elapsed());
+            assert!(text.contains("连接汇总数据库超时") && text.contains("timed out"), "{args:?}: {text}");
+            assert!(!text.contains("Pw123"), "{text}");
+        }
+    }
+    drop(silent);
+}

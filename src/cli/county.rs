@@ -436,7 +436,7 @@ pub fn export_summary(args: &ExportArgs, from: Option<&str>, year: Option<i32>) 
 pub fn dashboard(cli: &Cli, from: Option<&str>) -> CmdResult {
     let mut session = county::connect::Session::open(target(from)?)?;
     let fetch =
-        move |year: Option<i32>| session.read(|c| county::rollup::for_dashboard(c, year)).map_err(|e| e.to_string());
+        move |year: Option<i32>| session.read(|c| county::rollup::for_dashboard(c, year)).map_err(|e| e.shortened());
     let options = crate::tui::Options {
         lang: if cli.lang == Some(super::Lang::En) { crate::tui::Language::En } else { crate::tui::Language::Zh },
         theme: cli.theme.clone(),

@@ -2,6 +2,7 @@
 //! `PGPASSWORD`), TLS through rustls, and every message that names the server with its password masked.
 
 use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::Duration;
 
 use super::CountyError;
@@ -45,7 +46,15 @@ pub struct Target {
     quoted: Vec<String>,
     pub ssl: SslMode,
     root_cert: Option<std::path::PathBuf>,
+    /// How long a connection attempt may take, start-up and login included: the URL's `connect_timeout`, else
+    /// [`CONNECT_TIMEOUT`].
+    timeout: Duration,
 }
+
+/// How long a connection attempt may take when the URL gives no `connect_timeout`. A server that takes the
+/// connection and never answers (a hung server, a half-open VPN, another service on the port) would otherwise
+/// hold a push for ever with no word.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(20);
 
 impl std::fmt::Debug for Target {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -141,13 +150,60 @@ fn url_parts(url: &str) -> Option<UrlParts<'_>> {
 }
 
 /// The URL with any password in it replaced by `***`: in the user part (`user:secret@`) and as a
-/// `password=` parameter (in a query string or the `key=value` form).
+/// `password=` parameter (in a query string or the `key=value` form). An address mistyped with another scheme
+/// (`http://user:secret@host`) or none (`user:secret@host`) is masked the same way: what lies between the
+/// first `:` and the last `@` could be a password.
 pub fn masked(url: &str) -> String {
     let out = match url_parts(url) {
         Some(UrlParts { scheme, user: Some(user), password: Some(_), rest }) => format!("{scheme}{user}:***@{rest}"),
-        _ => url.to_owned(),
+        Some(_) => url.to_owned(),
+        None => masked_user_part(url).unwrap_or_else(|| url.to_owned()),
     };
     mask_password_parameters(&out)
+}
+
+/// `scheme://user:secret@rest` or `user:secret@rest` (any scheme or none) with the secret masked; None when
+/// the text has no such user part (or is libpq's `key=value` form, whose password is a parameter).
+fn masked_user_part(text: &str) -> Option<String> {
+    let scheme_len = text
+        .find("://")
+        .filter(|&i| i > 0 && text[..i].chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)))
+        .map_or(0, |i| i + 3);
+    let (scheme, after) = text.split_at(scheme_len);
+    let at = after.rfind('@')?;
+    let userinfo = &after[..at];
+    if userinfo.contains(['=', ' ']) {
+        return None;
+    }
+    let (user, _) = userinfo.split_once(':')?;
+    Some(format!("{scheme}{user}:***@{}", &after[at + 1..]))
+}
+
+/// libpq's `key=value` form (`host=db user=office`), which the client library reads as well as a URL.
+fn key_value_form(text: &str) -> bool {
+    text.split_whitespace()
+        .next()
+        .and_then(|w| w.split_once('='))
+        .is_some_and(|(key, _)| !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+}
+
+/// What is wrong with an address the client library could not read, in Chinese with its English.
+fn parse_reason(e: &postgres::Error) -> String {
+    let text = error_text(e);
+    let option = |name: &str| text.contains(&format!("option `{name}`"));
+    if option("port") {
+        "端口号无效，应为 1 到 65535 之间的数字，例如 postgresql://用户@服务器:5432/数据库 \
+         (invalid port: a number from 1 to 65535)"
+            .into()
+    } else if option("host") || option("hostaddr") {
+        "服务器地址无效 (invalid host)".into()
+    } else if option("connect_timeout") {
+        "connect_timeout 应为秒数，例如 connect_timeout=10 (connect_timeout must be a number of seconds)".into()
+    } else if let Some(unknown) = text.split("unknown option `").nth(1).and_then(|t| t.split('`').next()) {
+        format!("地址中有不认识的设置“{unknown}” (unknown option `{unknown}`)")
+    } else {
+        text
+    }
 }
 
 /// Every `password=` value in `text` replaced by `***` (to the next `&`, space or closing quote).
@@ -304,8 +360,20 @@ impl Target {
         let shown = masked(url);
         let for_library = for_the_library(url.trim());
         let quoted = vec![url.to_owned(), url.trim().to_owned(), for_library.clone()];
-        let (rest, mode, root) = split_ssl(&for_library);
         let bad = |reason: String| CountyError::Url { shown: shown.clone(), reason };
+        if url_parts(url.trim()).is_none() && !key_value_form(url) {
+            let given = url.trim().split_once("://").map(|(scheme, _)| scheme).filter(|s| !s.contains(['@', ':']));
+            return Err(bad(match given {
+                Some(scheme) => format!(
+                    "地址应以 postgresql:// 开头，这里是 {scheme}://，例如 postgresql://用户@服务器:5432/数据库 \
+                     (the address must start with postgresql://, not {scheme}://)"
+                ),
+                None => "地址应以 postgresql:// 开头，例如 postgresql://用户@服务器:5432/数据库 \
+                     (the address must start with postgresql://: postgresql://USER@HOST:PORT/DATABASE)"
+                    .into(),
+            }));
+        }
+        let (rest, mode, root) = split_ssl(&for_library);
         let ssl = match mode.as_deref() {
             None => SslMode::Prefer,
             Some(m) => SslMode::parse(m).ok_or_else(|| {
@@ -316,7 +384,7 @@ impl Target {
             })?,
         };
         let mut config: postgres::Config =
-            rest.parse().map_err(|e: postgres::Error| bad(scrub(&e.to_string(), &quoted, &shown)))?;
+            rest.parse().map_err(|e: postgres::Error| bad(scrub(&parse_reason(&e), &quoted, &shown)))?;
         if config.get_hosts().is_empty() {
             return Err(bad("没有写服务器地址 (no host given)".into()));
         }
@@ -333,16 +401,17 @@ impl Target {
             SslMode::Prefer => postgres::config::SslMode::Prefer,
             _ => postgres::config::SslMode::Require,
         });
-        if config.get_connect_timeout().is_none() {
-            config.connect_timeout(Duration::from_secs(10));
-        }
+        // The client library bounds only the TCP connect by connect_timeout; `connect` bounds the whole attempt
+        // by it, as libpq does.
+        let timeout = config.get_connect_timeout().copied().unwrap_or(CONNECT_TIMEOUT);
+        config.connect_timeout(timeout);
         config.application_name("canbao");
         if matches!(ssl, SslMode::VerifyCa | SslMode::VerifyFull) && root.is_none() {
             return Err(bad("sslmode=verify-ca / verify-full 需要 sslrootcert=签发服务器证书的根证书文件 \
                  (verify-ca and verify-full need sslrootcert=FILE, the certificate that signed the server's)"
                 .into()));
         }
-        Ok(Target { config, shown, quoted, ssl, root_cert: root.map(Into::into) })
+        Ok(Target { config, shown, quoted, ssl, root_cert: root.map(Into::into), timeout })
     }
 
     /// The database name the URL asks for (the user's name when it names none, as libpq does).
@@ -360,6 +429,7 @@ impl Target {
             quoted: self.quoted.clone(),
             ssl: self.ssl,
             root_cert: self.root_cert.clone(),
+            timeout: self.timeout,
         }
     }
 
@@ -369,14 +439,47 @@ impl Target {
     }
 
     pub fn connect(&self) -> Result<postgres::Client, CountyError> {
-        let failed = |reason: String| CountyError::Connect { shown: self.shown.clone(), reason: self.scrub(&reason) };
-        let client = if self.ssl == SslMode::Disable {
-            self.config.connect(postgres::NoTls)
-        } else {
-            let tls = self.tls_config().map_err(failed)?;
-            self.config.connect(tokio_postgres_rustls::MakeRustlsConnect::new(tls))
+        self.finish(self.begin()?).map_err(|(e, _)| e)
+    }
+
+    fn failed(&self, reason: &str) -> CountyError {
+        CountyError::Connect { shown: self.shown.clone(), reason: self.scrub(reason) }
+    }
+
+    /// Starts a connection attempt on a thread of its own: the client library waits for the server's first
+    /// answer without end, so only a thread can be given up on.
+    fn begin(&self) -> Result<Attempt, CountyError> {
+        let tls = match self.ssl {
+            SslMode::Disable => None,
+            _ => Some(self.tls_config().map_err(|e| self.failed(&e))?),
         };
-        client.map_err(|e| failed(error_text(&e)))
+        let config = self.config.clone();
+        let (tell, told) = mpsc::sync_channel(1);
+        std::thread::Builder::new()
+            .name("county-connect".into())
+            .spawn(move || {
+                let client = match tls {
+                    None => config.connect(postgres::NoTls),
+                    Some(tls) => config.connect(tokio_postgres_rustls::MakeRustlsConnect::new(tls)),
+                };
+                // The caller may have given up and gone: nobody to tell, and the client is dropped.
+                let _ = tell.send(client);
+            })
+            .map_err(|e| self.failed(&e.to_string()))?;
+        Ok(Attempt(told))
+    }
+
+    /// Waits up to the timeout for an attempt; on a timeout the attempt is given back, still under way.
+    fn finish(&self, attempt: Attempt) -> Result<postgres::Client, (CountyError, Option<Attempt>)> {
+        match attempt.0.recv_timeout(self.timeout) {
+            Ok(client) => client.map_err(|e| (self.failed(&error_text(&e)), None)),
+            Err(RecvTimeoutError::Timeout) => {
+                Err((CountyError::Timeout { shown: self.shown.clone(), secs: self.timeout.as_secs() }, Some(attempt)))
+            }
+            Err(RecvTimeoutError::Disconnected) => {
+                Err((self.failed("连接中断 (the connection attempt broke off)"), None))
+            }
+        }
     }
 
     fn tls_config(&self) -> Result<rustls::ClientConfig, String> {
@@ -414,12 +517,18 @@ impl Target {
 pub struct Session {
     target: Target,
     client: Option<postgres::Client>,
+    /// An attempt that outlived its timeout: the next read waits for it again rather than start another, so a
+    /// server that never answers holds one thread, not one a refresh.
+    pending: Option<Attempt>,
 }
+
+/// A connection attempt under way on its own thread.
+struct Attempt(Receiver<Result<postgres::Client, postgres::Error>>);
 
 impl Session {
     pub fn open(target: Target) -> Result<Session, CountyError> {
         let client = target.connect()?;
-        Ok(Session { target, client: Some(client) })
+        Ok(Session { target, client: Some(client), pending: None })
     }
 
     pub fn read<T>(
@@ -428,7 +537,19 @@ impl Session {
     ) -> Result<T, CountyError> {
         let client = match &mut self.client {
             Some(client) => client,
-            None => self.client.insert(self.target.connect()?),
+            None => {
+                let attempt = match self.pending.take() {
+                    Some(attempt) => attempt,
+                    None => self.target.begin()?,
+                };
+                match self.target.finish(attempt) {
+                    Ok(client) => self.client.insert(client),
+                    Err((e, still)) => {
+                        self.pending = still;
+                        return Err(e);
+                    }
+                }
+            }
         };
         let done = read(client);
         if done.is_err() && client.is_closed() {
@@ -600,6 +721,11 @@ mod tests {
             "host=db user=office password=*** dbname=county"
         );
         assert_eq!(masked("postgresql://office@db/county"), "postgresql://office@db/county");
+        // Mistyped: another scheme, or none. What could be a password is masked all the same.
+        assert_eq!(masked("http://root:Pw123@127.0.0.1/x"), "http://root:***@127.0.0.1/x");
+        assert_eq!(masked("root:Pw123@127.0.0.1"), "root:***@127.0.0.1");
+        assert_eq!(masked("postgresq://root:p@ss@h/db"), "postgresq://root:***@h/db");
+        assert_eq!(masked("root@127.0.0.1"), "root@127.0.0.1");
         assert_eq!(
             masked("postgresql://office@db/county?password=a@b&sslmode=require"),
             "postgresql://office@db/county?password=***&sslmode=require"
@@ -683,6 +809,9 @@ mod tests {
         let t = Target::parse("postgresql://root@127.0.0.1:5432/test?sslmode=require&connect_timeout=3").unwrap();
         assert_eq!(t.ssl, SslMode::Require);
         assert_eq!(t.config.get_connect_timeout(), Some(&Duration::from_secs(3)));
+        // The whole attempt is bounded: by connect_timeout, else by canbao's own default.
+        assert_eq!(t.timeout, Duration::from_secs(3));
+        assert_eq!(Target::parse("postgresql://root@127.0.0.1/test").unwrap().timeout, CONNECT_TIMEOUT);
         assert_eq!(Target::parse("postgresql://root@127.0.0.1/test").unwrap().ssl, SslMode::Prefer);
         assert_eq!(Target::parse("host=/run/postgresql user=root sslmode=disable").unwrap().ssl, SslMode::Disable);
         let err = Target::parse("postgresql://root:pw@h/test?sslmode=sometimes").unwrap_err().to_string();

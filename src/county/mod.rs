@@ -25,8 +25,15 @@ pub const URL_ENV: &str = "CANBAO_PG";
 pub enum CountyError {
     #[error("汇总数据库地址无效 (bad county database URL) {shown}: {reason}")]
     Url { shown: String, reason: String },
-    #[error("连接不上汇总数据库 (cannot connect to the county database) {shown}: {reason}")]
+    // The reason before the address: a long address (`?sslmode=verify-full&sslrootcert=…`) would push it past
+    // the edge of the dashboard's line.
+    #[error("连接不上汇总数据库 (cannot connect to the county database)：{reason}；地址 (address) {shown}")]
     Connect { shown: String, reason: String },
+    #[error(
+        "连接汇总数据库超时：{secs} 秒内服务器没有回应 (timed out connecting to the county database: no answer in \
+         {secs} s; connect_timeout=秒数 sets how long to wait)；地址 (address) {shown}"
+    )]
+    Timeout { shown: String, secs: u64 },
     #[error("汇总数据库出错 (county database error): {0}")]
     Server(String),
     #[error(
@@ -62,6 +69,24 @@ fn join_years(years: &[i32]) -> String {
 }
 
 impl CountyError {
+    /// The message as the dashboard's one status line says it: the reason first, the address after it without
+    /// its query string (a real county's `?sslmode=verify-full&sslrootcert=…` would fill the line).
+    pub fn shortened(&self) -> String {
+        let short = |shown: &str| match shown.split_once('?') {
+            Some((base, _)) => format!("{base}?…"),
+            None => shown.to_owned(),
+        };
+        match self {
+            CountyError::Connect { shown, reason } => format!("{reason}；{}", short(shown)),
+            CountyError::Timeout { shown, secs } => format!(
+                "连接汇总数据库超时：{secs} 秒内服务器没有回应 (timed out connecting to the county database: no answer \
+                 in {secs} s)；{}",
+                short(shown)
+            ),
+            other => other.to_string(),
+        }
+    }
+
     /// A server's error, with its message (the library's own text says only "db error"). The server never
     /// quotes a password back; connection errors, which could, are scrubbed by `Target`.
     pub fn server(e: postgres::Error) -> CountyError {

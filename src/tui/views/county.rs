@@ -196,6 +196,34 @@ mod tests {
             .join("\n")
     }
 
+    /// A refresh that cannot reach the server says why before the address, which a real county's URL makes
+    /// long (`?sslmode=verify-full&sslrootcert=…`): the reason is on screen, the address shortened after it.
+    #[test]
+    fn a_failed_refresh_shows_its_reason_before_the_address() {
+        let shown = "postgresql://root:***@county-db.example.gov.cn:5432/county?sslmode=verify-full&\
+                     sslrootcert=/etc/canbao/county-root.crt";
+        for e in [
+            crate::county::CountyError::Connect {
+                shown: shown.into(),
+                reason: "连接不上服务器 (error connecting to server: Connection refused (os error 111))".into(),
+            },
+            crate::county::CountyError::Timeout { shown: shown.into(), secs: 20 },
+        ] {
+            let said = e.shortened();
+            assert!(!said.contains("sslrootcert"), "{said}");
+            let screen = CountyScreen {
+                rollup: Rollup::nothing_yet(None),
+                refreshed: "10:00:00".into(),
+                error: Some(said),
+                offset: 0,
+                lang: Language::Zh,
+                refreshing: false,
+            };
+            let text = screen_text(&screen).replace(' ', "");
+            assert!(text.contains("连接不上服务器") || text.contains("连接汇总数据库超时"), "{text}");
+        }
+    }
+
     #[test]
     fn a_county_nothing_was_pushed_to_says_how_to_push_and_that_pushes_show_up() {
         let screen = |lang| CountyScreen {
