@@ -2386,3 +2386,22 @@ fn a_server_that_never_answers_is_given_up_on_after_connect_timeout() {
     }
     drop(silent);
 }
+
+/// `mark NUMBER --name WRONG` where a pupil holds the number under another name says so in both languages,
+/// and names that pupil (masked).
+#[test]
+fn mark_with_a_name_that_does_not_fit_the_number_names_the_pupil_who_has_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    let (code, text) = said(canbao(&db).args(["mark", "45020220180710028X", "--name", "蒋子", "--payment", "paid"]));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("蒋*") && text.contains("not named 蒋子"), "{text}");
+    assert!(!text.contains("no pupil with this ID number"), "{text}");
+    let found = json(canbao(&db).args(["find", "45020220180710028X", "--json"]));
+    assert_eq!(found[0]["payment"], "unpaid");
+    // No pupil has the number at all: said so.
+    let (code, text) = said(canbao(&db).args(["mark", &valid_number("45020220180101001"), "--payment", "paid"]));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("no pupil with this ID number"), "{text}");
+}

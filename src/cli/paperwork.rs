@@ -518,7 +518,15 @@ pub fn pupil_by_number(store: &Store, raw: &str, name: Option<&str>) -> Result<S
         found = store.students_by_stored_number(&number.to_uppercase())?;
     }
     if let Some(name) = name.map(str::trim) {
+        let holders: Vec<String> = found.iter().map(|s| masked_name(&s.name)).collect();
         found.retain(|s| s.name == name);
+        if found.is_empty() && !holders.is_empty() {
+            let holders = holders.join("、");
+            return Err(UserError(format!(
+                "名单中身份证号码为 {number} 的学生不叫 {name}（名单上是 {holders}），未做修改 \
+                 (the pupil with this ID number is not named {name}: the roster has {holders}; nothing changed)"
+            )));
+        }
     }
     match found.len() {
         0 => Err(UserError(format!(
@@ -531,6 +539,17 @@ pub fn pupil_by_number(store: &Store, raw: &str, name: Option<&str>) -> Result<S
              ({n} pupils share this flagged number: add --name)",
             found.iter().map(|s| format!("{} {}", s.name, s.class_label())).collect::<Vec<_>>().join("、")
         ))),
+    }
+}
+
+/// A pupil's name as a message about someone else's typing shows it: the first character, then `*` for the
+/// rest but the last (赵然家 → 赵*家, 王欣 → 王*).
+fn masked_name(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    match chars.as_slice() {
+        [] | [_] => name.to_owned(),
+        [first, _] => format!("{first}*"),
+        [first, .., last] => format!("{first}*{last}"),
     }
 }
 
