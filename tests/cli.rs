@@ -2405,3 +2405,31 @@ fn mark_with_a_name_that_does_not_fit_the_number_names_the_pupil_who_has_it() {
     assert_eq!(code, Some(1), "{text}");
     assert!(text.contains("no pupil with this ID number"), "{text}");
 }
+
+/// Two rows of one name in one class, neither with an ID number: the second is reported as what it is (maybe
+/// the same child, imported once), not as the same ID number, and the first row's 「已导入并标记」 does not
+/// cover it.
+#[test]
+fn two_rows_of_one_name_and_class_without_numbers_are_reported_as_what_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let list = dir.path().join("dup2.csv");
+    std::fs::write(
+        &list,
+        "学校,姓名,身份证号码,年级,班级,联系电话\n\
+         柳州市示范小学,王小,,一年级,1班,13000000001\n\
+         柳州市示范小学,王小,,一年级,1班,13000000002\n",
+    )
+    .unwrap();
+    let report = json(canbao(&db).args(["import", "--json"]).arg(&list));
+    assert_eq!((report["added"].as_u64(), report["duplicates"].as_u64()), (Some(1), Some(1)), "{report}");
+    let problems = report["problems"].as_array().unwrap();
+    let at = |row: u64| problems.iter().filter(|p| p["row"] == row).collect::<Vec<_>>();
+    let first = at(2);
+    assert!(first.iter().all(|p| p["last_row"].is_null() || p["last_row"] == 2), "{report}");
+    let second = at(3);
+    assert_eq!(second.len(), 1, "{report}");
+    let message = second[0]["message"].as_str().unwrap();
+    assert!(!message.contains("同一身份证号码") && message.contains("都没有身份证号码"), "{message}");
+    assert!(message.contains("13000000002") || message.contains("1300****0002"), "the other phone: {message}");
+}

@@ -1196,28 +1196,20 @@ impl RowReader<'_> {
         // canbao's own mask (a list exported for a teacher) is no typing error: the import matches it to the
         // pupil it stands for, or leaves the row out and says so (`masked_left_out`).
         let masked = id_number::masked_ends(&id.normalized).is_some();
-        if let Some(blob) = &id_blob {
+        // Said once the row is known to be imported: a repeated row says only that it is a repeat, and the
+        // first row's 「已导入并标记」 must not run on over a row that was not imported.
+        let id_problem = if let Some(blob) = &id_blob {
             let (count, shown) = (blob.chars().count(), quoted(blob));
-            self.problem(
-                file,
-                sheet,
-                row_no,
-                &header_of(Column::IdNumber),
-                format!(
-                    "单元格有 {count} 个字符，不是身份证号码：身份证号码留空，学生已导入并标记；单元格内容为“{shown}” \
+            Some(format!(
+                "单元格有 {count} 个字符，不是身份证号码：身份证号码留空，学生已导入并标记；单元格内容为“{shown}” \
                      (the cell holds {count} characters, no ID number: the ID is left empty, the pupil imported and \
                      flagged)"
-                ),
-            );
+            ))
         } else if let (Err(p), false) = (&id.result, masked) {
-            self.problem(
-                file,
-                sheet,
-                row_no,
-                &header_of(Column::IdNumber),
-                format!("{}（已导入并标记）({})", p.message_zh(), p.message_en()),
-            );
-        }
+            Some(format!("{}（已导入并标记）({})", p.message_zh(), p.message_en()))
+        } else {
+            None
+        };
         let (grade_cell, class_cell, combined_cell) =
             (text(Column::Grade), text(Column::Class), text(Column::GradeClass));
         // A heading above the row gives the class only to a row that writes none, and before the sheet's name.
@@ -1295,10 +1287,16 @@ impl RowReader<'_> {
             Incoming { school, school_given, name, id_raw, id, grade, class, phone, insured, categories, note, source };
         let identity = Identity::of(&incoming);
         if let Some((first, first_name)) = self.first.get(&identity) {
-            let message = duplicate_message(&first, first_name, &incoming.name);
+            let message = match &identity {
+                Identity::Other(_) if incoming.id.normalized.is_empty() => no_number_twice(&first, &incoming.phone),
+                _ => duplicate_message(&first, first_name, &incoming.name),
+            };
             self.report.duplicates += 1;
             self.problem(file, sheet, row_no, &header_of(Column::IdNumber), message);
             return Ok(());
+        }
+        if let Some(message) = id_problem {
+            self.problem(file, sheet, row_no, &header_of(Column::IdNumber), message);
         }
         if classless {
             self.classless.push(row_no);
@@ -1621,6 +1619,22 @@ fn duplicate_message(first: &str, first_name: &str, name: &str) -> String {
             quoted(name)
         )
     }
+}
+
+/// The report line for a later row of the same name, school and class as the row at `first`, neither with an ID
+/// number: the import cannot tell one child listed twice from two children of one name, so it imports one and
+/// says which row to look at (its phone, when it gives one, tells the operator whose parents to ask).
+fn no_number_twice(first: &str, phone: &str) -> String {
+    let (phone_zh, phone_en) = if phone.is_empty() {
+        (String::new(), String::new())
+    } else {
+        (format!("，此行联系电话 {phone}"), format!("; this row's phone {phone}"))
+    };
+    format!(
+        "与 {first} 同名同班，两行都没有身份证号码，可能是同一人，只导入了 {first}{phone_zh}；若是两名学生，请补上身份证号码后再导入 \
+         (same name and class as {first} and neither row has an ID number: maybe one child listed twice, only \
+         {first} was imported{phone_en}; if they are two children, add their ID numbers and import again)"
+    )
 }
 
 /// What a kept row's text lost on the way in: bytes the encoding could not give, characters nobody sees.
