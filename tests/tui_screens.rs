@@ -1408,6 +1408,42 @@ fn undo_and_redo_write_the_old_values_back() {
     assert!(app.store.history(id).expect("history").iter().any(|e| e.action == "redo"));
 }
 
+/// On the detail screen every key acts on the pupil shown, `u` too: it undoes that pupil's own last change, never
+/// another child's (the last change overall), and says so when the pupil has none.
+#[test]
+fn undo_on_the_detail_screen_undoes_the_pupil_shown() {
+    let mut app = app(Language::Zh);
+    app.set_filters(|f| f.payment = Some(PaymentStatus::Unpaid));
+    let first = app.selected_id().expect("pupil");
+    app.update(Action::TogglePaid);
+    type_text(&mut app, "380");
+    app.update(Action::Confirm);
+    assert_eq!(app.store.student(first).expect("s").payment, PaymentStatus::Paid);
+    app.update(Action::Down);
+    let second = app.selected_id().expect("pupil");
+    assert_ne!(second, first);
+    app.update(Action::OpenDetail);
+    app.update(Action::Undo);
+    assert_eq!(app.store.student(first).expect("s").payment, PaymentStatus::Paid, "not the other child's payment");
+    assert_eq!(app.detail.as_ref().expect("detail").student.id, second);
+    let status = app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+    assert!(status.contains("没有可撤销的修改"), "{status}");
+    // The pupil's own change is undone, though another child's was made after it.
+    choose_enrollment(&mut app, Enrollment::Here, "");
+    app.update(Action::Back);
+    app.update(Action::Down);
+    let third = app.selected_id().expect("pupil");
+    choose_enrollment(&mut app, Enrollment::Here, "");
+    app.update(Action::Up);
+    assert_eq!(app.selected_id(), Some(second));
+    app.update(Action::OpenDetail);
+    app.update(Action::Undo);
+    assert_eq!(app.store.student(second).expect("s").enrollment, Enrollment::Unknown);
+    assert_eq!(app.store.student(third).expect("s").enrollment, Enrollment::Here);
+    assert_eq!(app.store.student(first).expect("s").payment, PaymentStatus::Paid);
+    assert_eq!(app.detail.as_ref().expect("detail").student.id, second);
+}
+
 /// `u` puts the highlight on the pupil whose change it undid (back in a filtered list), so the next `p` is for
 /// that child; a pupil the list no longer shows is said in the status line.
 #[test]

@@ -625,8 +625,31 @@ impl App {
         self.ask_pending(question, Pending { items: again, label, confirmed: true, if_no });
     }
 
-    /// `u`: an edit of one pupil is undone at once; of several, asked first, as the mark was.
+    /// `u`: an edit of one pupil is undone at once; of several, asked first, as the mark was. On the detail
+    /// screen, where every key acts on the pupil shown, the newest edit of that pupil, never another child's.
     pub fn undo(&mut self) {
+        if self.screen == Screen::Detail
+            && let Some(detail) = &self.detail
+        {
+            let (id, name) = (detail.student.id, detail.student.name.clone());
+            match self.undo.last_of(id) {
+                None => {
+                    let key = self.keymap.keys_for(Context::Roster, "undo").first().map(|k| k.to_string());
+                    self.say(fill(self.text.nothing_to_undo_for, &[&name, &key.unwrap_or_default()]))
+                }
+                Some((later, 1)) => {
+                    let edit = self.undo.take_undo_below(later);
+                    self.undo_edit(edit);
+                }
+                // A change to several pupils is undone whole, and only as the newest: asked as on the roster.
+                Some((0, n)) => {
+                    let question = fill(self.text.ask_undo, &[&n]);
+                    self.modal = Some(Modal::Confirm(Confirm { question, then: Then::Undo, yes: false }));
+                }
+                Some((_, n)) => self.fail(fill(self.text.undo_bulk_not_last, &[&name, &n])),
+            }
+            return;
+        }
         if let (Some(n), _) = self.undo.next_sizes()
             && n > 1
         {
@@ -650,7 +673,12 @@ impl App {
     }
 
     fn undo_now(&mut self) {
-        let Some(edit) = self.undo.take_undo() else {
+        let edit = self.undo.take_undo();
+        self.undo_edit(edit);
+    }
+
+    fn undo_edit(&mut self, edit: Option<super::undo::Edit>) {
+        let Some(edit) = edit else {
             self.say(self.text.nothing_to_undo);
             return;
         };

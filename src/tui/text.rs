@@ -242,6 +242,10 @@ pub struct Text {
     pub note_saved: &'static str,
     pub saved: &'static str,
     pub nothing_to_undo: &'static str,
+    /// `u` on a detail screen whose pupil has no change to undo.
+    pub nothing_to_undo_for: &'static str,
+    /// `u` on a detail screen whose pupil's last change was to several pupils, with newer changes after it.
+    pub undo_bulk_not_last: &'static str,
     pub ask_undo: &'static str,
     pub ask_redo: &'static str,
     pub undone: &'static str,

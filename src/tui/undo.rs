@@ -36,6 +36,11 @@ impl Edit {
         self.pupils.is_empty() && self.identity.is_none()
     }
 
+    /// Whether it changed this pupil.
+    pub fn touches(&self, id: i64) -> bool {
+        self.pupils.iter().any(|p| p.id == id) || self.identity.as_ref().is_some_and(|i| i.id == id)
+    }
+
     /// How many pupils it changed.
     pub fn len(&self) -> usize {
         self.pupils.len() + usize::from(self.identity.is_some())
@@ -75,6 +80,19 @@ impl UndoStack {
     /// How many pupils the next undo, and the next redo, would change.
     pub fn next_sizes(&self) -> (Option<usize>, Option<usize>) {
         (self.undo.last().map(Edit::len), self.redo.last().map(Edit::len))
+    }
+
+    /// The newest edit that changed this pupil: how many edits came after it, and how many pupils it changed.
+    pub fn last_of(&self, id: i64) -> Option<(usize, usize)> {
+        let pos = self.undo.iter().rposition(|e| e.touches(id))?;
+        Some((self.undo.len() - 1 - pos, self.undo[pos].len()))
+    }
+
+    /// Takes the edit `later` edits below the newest (0: the newest). An edit of one pupil that no later edit
+    /// touched can be undone out of turn: nothing after it wrote that pupil's fields.
+    pub fn take_undo_below(&mut self, later: usize) -> Option<Edit> {
+        let pos = self.undo.len().checked_sub(later + 1)?;
+        Some(self.undo.remove(pos))
     }
 
     pub fn take_undo(&mut self) -> Option<Edit> {

@@ -287,6 +287,8 @@ pub static EN: Text = Text {
     ask_undo: "Undo the last change to {} pupils?",
     ask_redo: "Redo the change to {} pupils?",
     nothing_to_undo: "Nothing to undo",
+    nothing_to_undo_for: "Nothing to undo for {} (undo other pupils' changes with {} on the list)",
+    undo_bulk_not_last: "{}'s last change was to {} pupils at once, and changes came after it: not undone",
     undone: "Undone ({})",
     undone_not_shown: "; {} not in the list as filtered or searched",
     nothing_to_redo: "Nothing to redo",

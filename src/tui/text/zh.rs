@@ -266,6 +266,8 @@ pub static ZH: Text = Text {
     ask_undo: "撤销对 {} 名学生的上一次修改？",
     ask_redo: "重做对 {} 名学生的修改？",
     nothing_to_undo: "没有可撤销的修改",
+    nothing_to_undo_for: "{} 没有可撤销的修改（其他学生的修改请在名单上按 {} 撤销）",
+    undo_bulk_not_last: "{} 的上一次修改是对 {} 名学生的批量修改，其后还有修改：未撤销",
     undone: "已撤销（{}）",
     undone_not_shown: "；{} 不在当前列表中（筛选或搜索）",
     nothing_to_redo: "没有可重做的修改",
