@@ -1249,6 +1249,40 @@ fn payments_need_an_amount_and_a_different_amount_is_asked() {
     );
 }
 
+/// No (or Esc) to 「金额与应缴不符，仍要保存？」 goes back to the form as typed, on the amount: the question is "did
+/// you mistype?", so nothing typed is lost.
+#[test]
+fn no_to_the_amount_question_goes_back_to_the_form() {
+    let mut store = store(true);
+    store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
+    let mut app = App::new(store, &options(Language::Zh, Some("测试"))).expect("app");
+    app.update(Action::Resize(80, 24));
+    let id = app.selected_id().expect("pupil");
+    for no in [Action::Back, Action::Confirm] {
+        app.update(Action::TogglePaid);
+        let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
+        form.date.set("2023-10-0");
+        app.update(Action::Down);
+        type_text(&mut app, "8");
+        let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
+        form.amount.set("300");
+        form.amount_edited = true;
+        form.channel = Some(1);
+        form.focus = canbao::tui::modal::PaymentField::Channel;
+        app.update(Action::Confirm);
+        assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::Confirm(_))), "asked");
+        app.update(no);
+        let Some(canbao::tui::modal::Modal::Payment(form)) = &app.modal else { panic!("back to the form") };
+        assert_eq!(form.amount.text(), "300");
+        assert_eq!(form.date.text(), "2023-10-08");
+        assert_eq!(form.channel, Some(1));
+        assert_eq!(form.focus, canbao::tui::modal::PaymentField::Amount);
+        assert_eq!(app.store.student(id).expect("s").payment, PaymentStatus::Unpaid);
+        app.update(Action::Back);
+        assert!(app.modal.is_none());
+    }
+}
+
 /// A screen on `store` under the policy yibin-2024.
 fn app_on_policy(mut store: Store) -> App {
     store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");

@@ -286,7 +286,9 @@ impl App {
         } else if let (Some(fen), Some(Some(due))) = (typed_fen, form.quoted.first())
             && fen != *due
         {
-            self.ask(fill(self.text.ask_amount_differs, &[&money::two_places(*due)]), items, label, false);
+            let question = fill(self.text.ask_amount_differs, &[&money::two_places(*due)]);
+            let form = Some(Box::new(form.clone()));
+            self.ask_pending(question, Pending { items, label, confirmed: false, if_no: None, form });
         } else {
             self.write(items, label, false);
         }
@@ -457,7 +459,7 @@ impl App {
 
     /// Opens a yes/no question; nothing is written before Yes.
     fn ask(&mut self, question: String, items: Vec<(i64, Vec<Change>)>, label: String, confirmed: bool) {
-        self.ask_pending(question, Pending { items, label, confirmed, if_no: None });
+        self.ask_pending(question, Pending { items, label, confirmed, if_no: None, form: None });
     }
 
     fn ask_pending(&mut self, question: String, pending: Pending) {
@@ -498,6 +500,10 @@ impl App {
                 _ => self.say(self.text.nothing_changed),
             },
             Then::StopJob => self.back_to_job(),
+            Then::Write(Pending { form: Some(mut form), .. }) => {
+                form.focus = PaymentField::Amount;
+                self.modal = Some(Modal::Payment(*form));
+            }
             Then::Write(Pending { if_no: Some(message), .. }) => self.say(message),
             Then::Write(_) | Then::Undo | Then::Redo | Then::StartYear(_) => self.say(self.text.nothing_changed),
         }
@@ -622,7 +628,7 @@ impl App {
             Some((name, _)) => format!("{saved}{}", fill(self.text.left_unchanged_one, &[name])),
             None => format!("{saved}{}", fill(self.text.left_unchanged_some, &[&refused.len()])),
         });
-        self.ask_pending(question, Pending { items: again, label, confirmed: true, if_no });
+        self.ask_pending(question, Pending { items: again, label, confirmed: true, if_no, form: None });
     }
 
     /// `u`: an edit of one pupil is undone at once; of several, asked first, as the mark was. On the detail

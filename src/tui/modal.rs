@@ -108,6 +108,8 @@ pub struct Pending {
     /// What the status line says on No, when it is not 「已取消，未作修改」: a second question after part of a
     /// bulk mark was saved says what was saved and who was left.
     pub if_no: Option<String>,
+    /// The payment form the question came from: No goes back to it as typed (「金额与应缴不符」 asks "mistyped?").
+    pub form: Option<Box<PaymentForm>>,
 }
 
 /// A yes/no question before a write; No is the default, Esc is No.
