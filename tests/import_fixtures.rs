@@ -277,25 +277,65 @@ fn a_file_that_breaks_after_many_good_rows_keeps_nothing() {
     assert_eq!(store.search_key_count().unwrap(), 0);
 }
 
-/// The tax office's paid list read as a class list by mistake: its payment columns are said not to be used (and
-/// where they belong), and a pupil its number matches under another name is said to be renamed, at its row,
-/// in the preview as in the import.
+/// The tax office's paid list read as a class list by mistake. A file whose header is plainly that list (its
+/// payment columns, 纳税人姓名, and no class) is refused whole, in words that say what it is and which command
+/// reads it, before a stranger on it becomes a pupil; a class list that also has a payment column is imported,
+/// with that said first, and a pupil its number matches under another name is said to be renamed, at its row.
 #[test]
-fn a_paid_list_imported_as_a_class_list_says_what_it_drops_and_whom_it_renames() {
+fn a_paid_list_imported_as_a_class_list_is_refused_or_said_first() {
     let dir = tempfile::tempdir().unwrap();
     let (a, b) = (valid("45020220150101121"), valid("45020220150101131"));
+    let stranger = valid("11010120160101123");
     let list = dir.path().join("list.csv");
     std::fs::write(&list, format!("姓名,身份证号码,班级\n邓阳雪,{a},1班\n钱八,{b},1班\n")).unwrap();
     let mut store = store();
     class_list::import(&mut store, &[list.as_path()], Some("第二小学"), false).unwrap();
-    let paid = dir.path().join("paid.csv");
+    let before = store.students(&StudentFilter::default()).unwrap().len();
+    const REFUSED: &str = "此文件像税务缴费名单，未导入：请用 核对税务缴费名单（canbao reconcile";
+    // As the tax office writes it, in CSV and in a workbook, also with a title above the header.
+    let header = ["纳税人姓名", "证件号码", "缴费金额", "缴费日期", "缴费渠道", "票证号码", "险种"];
+    let csv = dir.path().join("paid.csv");
     std::fs::write(
-        &paid,
-        format!("纳税人姓名,证件号码,缴费金额,缴费日期,缴费渠道\n钱八,{b},400,2026-11-20,微信\n张冒名,{a},400,2026-11-20,微信\n"),
+        &csv,
+        format!(
+            "{}\n钱八,{b},400,2026-11-20,微信,3450001,城乡居民基本医疗保险\n陌生人,{stranger},400,2026-11-20,微信,3450002,城乡居民基本医疗保险\n",
+            header.join(",")
+        ),
+    )
+    .unwrap();
+    let xlsx = dir.path().join("税务缴费.xlsx");
+    let rows: Vec<Vec<Option<&str>>> = vec![
+        vec![Some("城乡居民医保缴费明细")],
+        header.iter().map(|h| Some(*h)).collect(),
+        vec![Some("陌生人"), Some(stranger.as_str()), Some("400"), Some("2026-11-20"), Some("微信"), Some("1")],
+    ];
+    write_xlsx(&xlsx, "Sheet1", &rows, &[]);
+    // Only the payment columns and 姓名: still the tax list.
+    let bare = dir.path().join("bare.csv");
+    std::fs::write(&bare, format!("姓名,证件号码,缴费金额,票证号码\n陌生人,{stranger},400,1\n")).unwrap();
+    for path in [&csv, &xlsx, &bare] {
+        for dry_run in [true, false] {
+            // Beside a class list in the same batch too: the batch is refused whole, as a file without a header.
+            let err = class_list::import(&mut store, &[list.as_path(), path.as_path()], None, dry_run).unwrap_err();
+            let said = err.to_string();
+            assert!(said.starts_with(REFUSED), "{path:?}: {said}");
+            assert!(said.contains(&path.display().to_string()), "{said}");
+        }
+    }
+    assert_eq!(store.students(&StudentFilter::default()).unwrap().len(), before);
+    assert!(store.student_by_id_number(&stranger).unwrap().is_none());
+
+    // A class list with a payment column: imported, the payment list said first.
+    let mixed = dir.path().join("mixed.csv");
+    std::fs::write(
+        &mixed,
+        format!("姓名,身份证号码,班级,缴费金额,缴费日期,缴费渠道\n钱八,{b},1班,400,2026-11-20,微信\n张冒名,{a},1班,400,2026-11-20,微信\n"),
     )
     .unwrap();
     for dry_run in [true, false] {
-        let report = class_list::import(&mut store, &[paid.as_path()], None, dry_run).unwrap();
+        let report = class_list::import(&mut store, &[mixed.as_path()], None, dry_run).unwrap();
+        assert_eq!(report.warnings.len(), 1, "{report:?}");
+        assert!(report.warnings[0].contains("缴费名单") && report.warnings[0].contains("reconcile"), "{report:?}");
         for column in ["缴费金额", "缴费日期", "缴费渠道"] {
             assert!(
                 report
@@ -307,7 +347,7 @@ fn a_paid_list_imported_as_a_class_list_says_what_it_drops_and_whom_it_renames()
         }
         let renamed: Vec<_> = report.problems.iter().filter(|p| p.message.contains("原名“邓阳雪”")).collect();
         assert_eq!(renamed.len(), 1, "{report:?}");
-        assert_eq!((renamed[0].row, renamed[0].file.as_str()), (Some(3), paid.display().to_string().as_str()));
+        assert_eq!((renamed[0].row, renamed[0].file.as_str()), (Some(3), mixed.display().to_string().as_str()));
         assert!(renamed[0].message.contains("张冒名"));
         assert!(!report.problems.iter().any(|p| p.message.contains("钱八")), "an unchanged name is not said");
     }
@@ -777,4 +817,126 @@ fn birth_dates_are_checked_against_the_id_number_and_notes_are_kept() {
     class_list::import(&mut store, &[list.as_path()], Some("第一小学"), false).unwrap();
     let note = note_of(&store, &b);
     assert!(note.contains("家长周五来") && note.contains("随迁子女"), "{note}");
+}
+
+/// Teachers stack classes on one sheet: a sub-title in one cell (「三年级2班名单」) above the header repeated for
+/// the next class. It is a title, not a pupil: skipped and said, and the class of the rows under it when the
+/// table has no class column. A one-cell title that names no class (「补录学生名册」) is skipped and said too.
+#[test]
+fn a_sub_title_between_stacked_tables_is_no_pupil() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=6).map(|i| valid(&format!("4502022013040530{i}"))).collect();
+    let id = |i: usize| Some(ids[i].as_str());
+    let path = dir.path().join("多表.xlsx");
+    let rows: Vec<Vec<Option<&str>>> = vec![
+        vec![Some("三年级1班名单")],
+        vec![Some("姓名"), Some("身份证号码"), Some("班级")],
+        vec![Some("一班生甲"), id(0), Some("三年级1班")],
+        vec![Some("一班生乙"), id(1), Some("三年级1班")],
+        vec![],
+        vec![Some("三年级2班名单")], // row 6
+        vec![Some("姓名"), Some("身份证号码"), Some("班级")],
+        vec![Some("二班生甲"), id(2), Some("三年级2班")],
+        vec![Some("补录学生名册")], // row 9
+        vec![Some("二班生乙"), id(3), Some("三年级2班")],
+    ];
+    write_xlsx(&path, "全年级", &rows, &[]);
+    let mut store = store();
+    let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false).unwrap();
+    let mut names: Vec<String> =
+        store.students(&StudentFilter::default()).unwrap().into_iter().map(|s| s.name).collect();
+    names.sort();
+    assert_eq!(names, ["一班生乙", "一班生甲", "二班生乙", "二班生甲"], "{report:?}");
+    assert_eq!((report.added, report.id_invalid, report.skipped), (4, 0, 3), "{report:?}");
+    let said = |row: usize| -> Vec<&str> {
+        report.problems.iter().filter(|p| p.row == Some(row)).map(|p| p.message.as_str()).collect()
+    };
+    assert!(said(6).iter().any(|m| m.contains("“三年级2班名单”") && m.contains("不是学生")), "{:?}", said(6));
+    assert!(said(9).iter().any(|m| m.contains("“补录学生名册”") && m.contains("不是学生")), "{:?}", said(9));
+    assert!(!report.problems.iter().any(|p| p.message.contains("班级为空")), "{:?}", report.problems);
+
+    // Without a class column, the sub-title is the class of the rows under it.
+    let path = dir.path().join("无班级列.xlsx");
+    let rows: Vec<Vec<Option<&str>>> = vec![
+        vec![Some("姓名"), Some("身份证号码")],
+        vec![Some("三年级4班名单")],
+        vec![Some("四班生甲"), id(4)],
+        vec![Some("三年级5班名单")],
+        vec![Some("姓名"), Some("身份证号码")],
+        vec![Some("五班生甲"), id(5)],
+    ];
+    write_xlsx(&path, "全年级", &rows, &[]);
+    let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false).unwrap();
+    assert_eq!((report.added, report.skipped), (2, 3), "{report:?}");
+    let class_of = |i: usize| store.student_by_id_number(&ids[i]).unwrap().unwrap().class_label();
+    assert_eq!((class_of(4), class_of(5)), ("三年级4班".to_owned(), "三年级5班".to_owned()));
+}
+
+/// A name cell with a line break or brackets (「姚静\n(小名)」) is not a legal name as the agencies match it: the
+/// pupil is imported, and the row said for the operator to correct. A digit is left alone (王2 may be how a
+/// teacher tells two 王 apart).
+#[test]
+fn a_name_with_a_line_break_or_brackets_is_said_at_its_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=4).map(|i| valid(&format!("4502022013040540{i}"))).collect();
+    let path = dir.path().join("乱.csv");
+    std::fs::write(
+        &path,
+        format!(
+            "学生名单\n\n\"姓 名\",\"身份证号（必填）\",\"班 级\",\"备注\"\n\"姚静\n(小名)\",{},一年级1班,\n李强（哥哥）,{},一年级1班,\n王2,{},一年级1班,\n张伟,{},一年级1班,\n",
+            ids[0], ids[1], ids[2], ids[3]
+        ),
+    )
+    .unwrap();
+    let mut store = store();
+    for dry_run in [true, false] {
+        let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), dry_run).unwrap();
+        let odd: Vec<(Option<usize>, &str)> = report
+            .problems
+            .iter()
+            .filter(|p| p.message.contains("姓名中有"))
+            .map(|p| (p.row, p.column.as_str()))
+            .collect();
+        assert_eq!(odd, [(Some(4), "姓 名"), (Some(5), "姓 名")], "{report:?}");
+        let first = report.problems.iter().find(|p| p.row == Some(4) && p.message.contains("姓名中有")).unwrap();
+        assert!(first.message.contains("换行") && first.message.contains("请核对"), "{}", first.message);
+        assert_eq!(report.added + report.unchanged, 4, "{report:?}");
+    }
+    assert!(store.student_by_id_number(&ids[0]).unwrap().is_some());
+}
+
+/// A program writing numbers with 16 significant digits (openpyxl, pandas: `4.502032016070275e+17`) rounds an ID
+/// typed as a number once more before Excel shows it at 15: the class list holds …028000 for …027459. The import
+/// keeps the cell's double at 15 digits, as Excel shows it, and the tax list's exact number still finds the pupil
+/// by that rounding.
+#[test]
+fn an_id_rounded_through_sixteen_digits_is_found_by_the_tax_list() {
+    use canbao::io::reconcile::{Source, reconcile};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("三年级名单.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in ["姓名", "身份证号码", "班级"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    // 450203201607027459 as openpyxl writes it: the double nearest to 4.502032016070275e17.
+    let written: f64 = "4.502032016070275e+17".parse().unwrap();
+    sheet.write_string(1, 0, "文涛").unwrap();
+    sheet.write_number(1, 1, written).unwrap();
+    sheet.write_string(1, 2, "三年级1班").unwrap();
+    book.save(&path).unwrap();
+    let mut store = store();
+    class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false).unwrap();
+    let pupil = store.students(&StudentFilter::default()).unwrap().pop().unwrap();
+    // Excel shows that double as 4.50203201607028E+17.
+    assert_eq!((pupil.id_number.as_str(), pupil.id_problem.as_deref()), ("450203201607028000", Some("precision_lost")));
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(
+        &tax,
+        "纳税人姓名,证件号码,缴费金额,缴费日期,缴费渠道\n文涛,450203201607027459,350,2026-11-20,微信\n",
+    )
+    .unwrap();
+    let report = reconcile(&mut store, &tax, Source::Tax, None, true).unwrap();
+    assert_eq!(report.rounded_matches.len(), 1, "{report:?}");
+    assert_eq!(report.rounded_matches[0].stored, "450203201607028000");
 }

@@ -1882,3 +1882,39 @@ fn a_family_payment_stays_in_the_paid_ledger_whatever_the_category() {
     let listed = check["government_without_category"].as_array().expect("list");
     assert!(listed.iter().any(|p| p["name"] == "高晨"), "{check}");
 }
+
+/// canbao's own exports picked as a class list (the picker reopens where the exports were written): the ledgers
+/// are refused, saying what they are; the special roster and the agency's template are imported but said to be
+/// canbao's exports, and the remarks canbao wrote in their 备注/说明 never become the operator's notes.
+#[test]
+fn canbao_exports_imported_as_class_lists_are_named_and_their_remarks_are_no_notes() {
+    let (dir, db) = drive_with_progress();
+    let notes = |db: &Path| -> Vec<(String, String)> {
+        let store = canbao::store::Store::open_read_only(db).expect("opens");
+        let mut notes: Vec<(String, String)> = store
+            .students(&canbao::store::StudentFilter::default())
+            .expect("students")
+            .into_iter()
+            .filter(|s| !s.note.is_empty())
+            .map(|s| (s.name, s.note))
+            .collect();
+        notes.sort();
+        notes
+    };
+    let before = notes(&db);
+    for (kind, extra) in [("ledgers", &["--format", "xlsx"][..]), ("ledgers", &["--format", "csv"][..])] {
+        let out = dir.path().join(format!("out-{kind}-{}", extra[1]));
+        let files = export(&db, kind, &out, extra);
+        for file in files {
+            let err = fails(canbao(&db).arg("import").arg(&file), 1);
+            assert!(err.contains("canbao 导出的") && err.contains("台账") && err.contains("未导入"), "{err}");
+        }
+    }
+    for (kind, name) in [("special", "special.xlsx"), ("template", "template")] {
+        for file in export(&db, kind, &dir.path().join(name), &[]) {
+            let said = ok(canbao(&db).arg("import").arg(&file));
+            assert!(said.contains("canbao 导出的") && said.contains("备注"), "{said}");
+        }
+    }
+    assert_eq!(notes(&db), before);
+}

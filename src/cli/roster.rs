@@ -167,6 +167,11 @@ pub(super) fn rename_school(cli: &Cli, old: &str, new: &str, merge: bool) -> Cmd
 }
 
 fn print_import_report(r: &ImportReport) {
+    // What the operator must read first: the file is a canbao export, or also a payment list.
+    let lang = if english() { crate::tui::Language::En } else { crate::tui::Language::Zh };
+    for line in &r.warnings {
+        println!("{}", crate::words::in_language(line, lang));
+    }
     if r.dry_run {
         say("试运行，未修改数据 (dry run: nothing changed)", "dry run: nothing changed");
     }

@@ -275,6 +275,19 @@ pub fn rounded_by_spreadsheet(number: &str) -> Option<String> {
     Some(fifteen_significant(value as f64))
 }
 
+/// The number as a program that writes numbers with 16 significant digits (openpyxl, pandas) stores an ID typed as
+/// a number, shown as Excel shows that double: rounded twice (…027459 is written 4.502032016070275e+17, the
+/// double …027520, shown …028000). `None` for anything that is not 18 digits.
+pub fn rounded_through_sixteen_digits(number: &str) -> Option<String> {
+    let b = number.as_bytes();
+    if b.len() != 18 || !b[..17].iter().all(u8::is_ascii_digit) || !(b[17].is_ascii_digit() || b[17] == b'X') {
+        return None;
+    }
+    let value = b.iter().fold(0u64, |n, &d| n * 10 + if d == b'X' { 0 } else { u64::from(d - b'0') });
+    let written: f64 = format!("{:.15e}", value as f64).parse().ok()?;
+    Some(fifteen_significant(written))
+}
+
 fn validate(s: &str, today: NaiveDate) -> Result<ValidId, IdProblem> {
     if s.is_empty() {
         return Err(IdProblem::Missing);
@@ -669,5 +682,19 @@ mod tests {
         assert_eq!(Some(cell.normalized), rounded_by_spreadsheet(&real));
         assert_eq!(rounded_by_spreadsheet("450202201505051234").as_deref(), Some("450202201505051000"));
         assert_eq!(rounded_by_spreadsheet("45020220150505123"), None);
+    }
+
+    #[test]
+    fn a_number_written_with_sixteen_digits_is_read_at_fifteen_as_excel_shows_it() {
+        let today = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        // openpyxl's 4.502032016070275e+17 is the double …027520, which Excel shows as 4.50203201607028E+17.
+        let written: f64 = "4.502032016070275e+17".parse().unwrap();
+        assert_eq!(written, 450203201607027520.0);
+        assert_eq!(check_numeric_cell(written, today).normalized, "450203201607028000");
+        // The ID's own double (…027456) is shown …027000.
+        assert_eq!(check_numeric_cell(450203201607027459u64 as f64, today).normalized, "450203201607027000");
+        assert_eq!(rounded_by_spreadsheet("450203201607027459").as_deref(), Some("450203201607027000"));
+        assert_eq!(rounded_through_sixteen_digits("450203201607027459").as_deref(), Some("450203201607028000"));
+        assert_eq!(rounded_through_sixteen_digits("4502032016070274"), None);
     }
 }

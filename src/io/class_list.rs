@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::ReadError;
 use super::header::{self, Column, HeaderMap, Synonyms};
+use super::ownership;
 use super::table::{self, Cell, Sheet, SheetRows, printable};
 use crate::domain::category::CategoryTable;
 use crate::domain::class_label::{self, ClassKey, Grade};
@@ -113,6 +114,9 @@ pub struct ImportReport {
     /// Pupils whose class the lists spell as the drive's other spelling of it (the drive held it two ways).
     pub respelled_class: usize,
     pub dry_run: bool,
+    /// What the operator must read before anything else (a class list that is also a payment list, a file
+    /// canbao exported): said first, above the counts.
+    pub warnings: Vec<String>,
     pub problems: Vec<Problem>,
 }
 
@@ -133,6 +137,20 @@ pub enum ImportError {
     Store(#[from] StoreError),
     #[error("没有要导入的文件 (no files to import)")]
     NoFiles,
+    /// The tax office's paid list picked as a class list: its strangers would become pupils, and its exact numbers
+    /// would add the pupils a spreadsheet rounded a second time, without a class.
+    #[error(
+        "此文件像税务缴费名单，未导入：请用 核对税务缴费名单（canbao reconcile 文件 --source tax）：{file} \
+         (this file looks like the tax office's payment list: not imported; use reconcile --source tax)"
+    )]
+    PaymentList { file: String },
+    /// One of canbao's own ledgers picked as a class list: its remarks would become notes, and it lists nobody
+    /// the drive does not hold already.
+    #[error(
+        "此文件是 canbao 导出的{form}，不是班级名单，未导入：{file} \
+         (a ledger canbao exported, not a class list: not imported)"
+    )]
+    CanbaoLedger { file: String, form: String },
     #[error(
         "{file}：预览之后文件已被修改，未导入任何内容，请重新导入并核对预览 (the file changed after the preview: nothing imported, import it again to preview it)"
     )]
@@ -268,12 +286,12 @@ fn import_stamped(
     let mut files = Vec::with_capacity(inputs.len());
     let mut stamps = Vec::with_capacity(inputs.len());
     for (i, input) in inputs.into_iter().enumerate() {
-        let (file, stamp, sheets) = open(input)?;
+        let (file, stamp, sheets, by_canbao) = open(input)?;
         if expected.is_some_and(|e| e.get(i) != Some(&stamp)) {
             return Err(ImportError::ChangedSincePreview { file });
         }
         stamps.push(stamp);
-        reader.read_file(&file, sheets, school, default_school, &mut |row| session.apply(&row).map(Some))?;
+        reader.read_file(&file, sheets, by_canbao, school, default_school, &mut |row| session.apply(&row).map(Some))?;
         reader.masked_left_out(&file);
         files.push(file);
     }
@@ -287,17 +305,19 @@ fn import_stamped(
     Ok((report, stamps))
 }
 
-/// An input's name, a stamp of its contents (a hash of a file's bytes) and its sheets.
-fn open(input: Input) -> Result<(String, u64, Vec<SheetRows>), ReadError> {
+/// An input's name, a stamp of its contents (a hash of a file's bytes), its sheets, and whether it is a
+/// workbook canbao wrote (`ownership::workbook_by_canbao`).
+fn open(input: Input) -> Result<(String, u64, Vec<SheetRows>, bool), ReadError> {
     Ok(match input {
         Input::Path(path) => {
             let file = path.display().to_string();
             let bytes = table::file_bytes(&path)?;
             let stamp = stamp(&bytes);
+            let by_canbao = ownership::workbook_bytes_by_canbao(&bytes);
             let sheets = table::open_bytes(bytes, &file)?;
-            (file, stamp, sheets)
+            (file, stamp, sheets, by_canbao)
         }
-        Input::Sheets(file, sheets) => (file, 0, sheets.into_iter().map(SheetRows::from).collect()),
+        Input::Sheets(file, sheets) => (file, 0, sheets.into_iter().map(SheetRows::from).collect(), false),
     })
 }
 
@@ -379,7 +399,7 @@ pub fn plan_sheets(
     let mut files = Vec::new();
     for (file, sheets) in inputs {
         let sheets = sheets.into_iter().map(SheetRows::from).collect();
-        reader.read_file(&file, sheets, school, default_school, &mut |row| {
+        reader.read_file(&file, sheets, false, school, default_school, &mut |row| {
             rows.push(row);
             Ok(None)
         })?;
@@ -420,6 +440,8 @@ struct RowReader<'a> {
 /// rows under it that give none of their own, down to the next heading or the end of the sheet.
 struct Heading {
     label: String,
+    /// The row as written (「三年级2班名单」), as the report quotes it.
+    shown: String,
     /// Its line in the report, said again once the rows under it are known.
     problem: usize,
     /// The rows that took its class: how many, the first and the last.
@@ -453,8 +475,8 @@ enum RowKind {
     Pupil,
     /// A pupil, with a line for the operator to check (a footer word beside a name).
     Flagged(String),
-    /// A class heading (`Heading`), its label.
-    Heading(String),
+    /// A class heading (`Heading`): its class, and the row as written.
+    Heading(String, String),
     /// No pupil: why.
     Skipped(String),
     /// No name and no ID number: why, quoting the row (a run of such rows is said once, whatever each holds).
@@ -528,6 +550,7 @@ impl RowReader<'_> {
         &mut self,
         file: &str,
         sheets: Vec<SheetRows>,
+        by_canbao: bool,
         school: Option<&str>,
         default_school: &str,
         sink: &mut Sink,
@@ -554,7 +577,7 @@ impl RowReader<'_> {
                 }
             }
             let name = std::mem::take(&mut rows.name);
-            let Some(map) = header::detect(&head, self.synonyms) else {
+            let Some(mut map) = header::detect(&head, self.synonyms) else {
                 let has_content = |row: &Vec<Cell>| row.iter().any(|c| !c.is_empty());
                 // The rest of the sheet is read to its end, as when files were read whole: a damaged sheet fails
                 // the import whatever it holds, and whenever the damage is found.
@@ -579,15 +602,21 @@ impl RowReader<'_> {
             let mut hidden_said = Vec::new();
             let body = head.split_off((map.row + 1).min(head.len()));
             let sheet = Sheet { name, rows: head };
-            self.ignored_headers(file, &sheet, &map);
-            let title_school = header::school_from_title(&sheet.rows, map.row);
-            let sheet_school = school.map(str::to_owned).or(title_school);
             // A workbook with one sheet per class often has no class column: the title or the sheet's name is
             // the class (canbao's own 班级核对表 is such a workbook, one class's list a one-sheet one).
             let class_column =
                 map.columns.contains_key(&Column::Class) || map.columns.contains_key(&Column::GradeClass);
             let sheet_class =
                 if class_column { SheetClass::Unnamed } else { sheet_class(&sheet.name, &sheet.rows, map.row, multi) };
+            let own_export = self.other_paperwork(file, &sheet, &map, by_canbao, class_column, &sheet_class)?;
+            if own_export {
+                // canbao's remarks (应缴 350 元…, 低保对象：应在待遇审批地参保…) are stale as soon as the drive changes:
+                // never the operator's own note.
+                map.columns.remove(&Column::Note);
+            }
+            self.ignored_headers(file, &sheet, &map, own_export);
+            let title_school = header::school_from_title(&sheet.rows, map.row);
+            let sheet_school = school.map(str::to_owned).or(title_school);
             let class_header = map.header_text(Column::GradeClass, &sheet.rows);
             let class_header =
                 if class_header.is_empty() { map.header_text(Column::Class, &sheet.rows) } else { class_header };
@@ -855,12 +884,74 @@ impl RowReader<'_> {
         }
     }
 
+    /// What else than a class list the sheet may be, from its header and the title above it. One of canbao's
+    /// ledgers, or the tax office's paid list (payment columns, a taxpayer's name, and nothing that gives a
+    /// class), is refused; a class list that also has payment columns is imported, that said first. Returns
+    /// whether the sheet is another of canbao's exports (the special roster, the agency's template, 在校学生信息表):
+    /// imported, said first, its remarks not taken as notes.
+    fn other_paperwork(
+        &mut self,
+        file: &str,
+        sheet: &Sheet,
+        map: &HeaderMap,
+        by_canbao: bool,
+        class_column: bool,
+        sheet_class: &SheetClass,
+    ) -> Result<bool, ImportError> {
+        let above: Vec<Vec<String>> =
+            sheet.rows.iter().take(map.row).map(|row| row.iter().map(Cell::text).collect()).collect();
+        let title = ownership::export_title(&above);
+        if let Some(title) = title.as_deref().filter(|t| ownership::is_ledger_title(t)) {
+            return Err(ImportError::CanbaoLedger { file: file.to_owned(), form: title.to_owned() });
+        }
+        // canbao's 班级核对表 is the one export a school sends back, ticked: read as any class list.
+        let class_form = title.as_deref().is_some_and(|t| t.ends_with(CLASS_TITLE));
+        if (title.is_some() || by_canbao) && !class_form {
+            let form = title.unwrap_or_else(|| "表格".to_owned());
+            self.warn(format!(
+                "{file}：此文件是 canbao 导出的{form}，不是学校的班级名单；其“备注/说明”列是 canbao 所写，未作为学生备注导入 \
+                 ({file}: a form canbao exported, not the school's class list: its remarks are not imported as notes)"
+            ));
+            return Ok(true);
+        }
+        let payment: Vec<Column> = [Column::Amount, Column::PaidOn, Column::Channel, Column::Receipt]
+            .into_iter()
+            .filter(|c| map.columns.contains_key(c))
+            .collect();
+        if payment.is_empty() {
+            return Ok(false);
+        }
+        let name_header = header::clean(&map.header_text(Column::Name, &sheet.rows));
+        let taxpayer = ["纳税人姓名", "缴费人姓名"].contains(&name_header.as_str());
+        let list_like = taxpayer || payment.contains(&Column::Receipt) || payment.len() >= 2;
+        if list_like && !class_column && *sheet_class == SheetClass::Unnamed {
+            return Err(ImportError::PaymentList { file: file.to_owned() });
+        }
+        self.warn(format!(
+            "{file}：此文件有缴费名单的列（缴费金额、缴费日期等），这些列未导入；若是税务缴费名单，请用 核对税务缴费名单 \
+             （canbao reconcile 文件 --source tax）({file}: a payment list's columns, not imported: for the tax \
+             office's paid list use reconcile --source tax)"
+        ));
+        Ok(false)
+    }
+
+    /// A line for the top of the report, once however many sheets give it.
+    fn warn(&mut self, line: String) {
+        if !self.report.warnings.contains(&line) {
+            self.report.warnings.push(line);
+        }
+    }
+
     /// A header cell the reader does not use is said, so a column the operator expected is never dropped
     /// without a word: a word `data/headers.toml` does not know, or a second column for the same field.
-    fn ignored_headers(&mut self, file: &str, sheet: &Sheet, map: &HeaderMap) {
+    fn ignored_headers(&mut self, file: &str, sheet: &Sheet, map: &HeaderMap, own_export: bool) {
         let Some(header_row) = sheet.rows.get(map.row) else { return };
         for (i, cell) in header_row.iter().enumerate() {
             let word = cell.text();
+            if own_export && self.synonyms.column(&word) == Some(Column::Note) {
+                // Said once for the file (`other_paperwork`).
+                continue;
+            }
             // A header cell may be a pasted paragraph: quoted short, as the column it is said at.
             let shown = quoted(&word);
             let payment = [Column::Amount, Column::PaidOn, Column::Channel, Column::Receipt];
@@ -1158,9 +1249,9 @@ impl RowReader<'_> {
         match self.row_kind(map, row, &name, id_cell, &id_raw) {
             RowKind::Pupil => {}
             RowKind::Flagged(message) => self.problem(file, sheet, row_no, "", message),
-            RowKind::Heading(label) => {
+            RowKind::Heading(label, shown) => {
                 self.report.skipped += 1;
-                self.heading_begins(file, sheet, row_no, label);
+                self.heading_begins(file, sheet, row_no, label, shown);
                 return Ok(());
             }
             RowKind::Nameless(message) => {
@@ -1176,6 +1267,12 @@ impl RowReader<'_> {
         }
         for message in odd_characters(row) {
             self.problem(file, sheet, row_no, "", message.into());
+        }
+        // The cell as the file holds it: reading it as text turned a line break into a space.
+        if let Some(Cell::Text(raw)) = name_cell
+            && let Some(message) = odd_name(raw, &name)
+        {
+            self.problem(file, sheet, row_no, &header_of(Column::Name), message);
         }
         // A cell far longer than any ID number (a pasted blob) holds none: the pupil keeps no ID from it, and
         // the report quotes its start, so no form is ever asked to write it.
@@ -1333,8 +1430,15 @@ impl RowReader<'_> {
         if mapped.contains_key(&Column::Name) && mapped.contains_key(&Column::IdNumber) {
             return RowKind::Skipped("重复的表头行，已跳过 (repeated header row, skipped)".to_owned());
         }
-        if let Some(label) = class_heading(map, row) {
-            return RowKind::Heading(label);
+        if let Some((label, shown)) = class_heading(map, row) {
+            return RowKind::Heading(label, shown);
+        }
+        // 「补录学生名册」 alone over the rows of a table stacked under another: a title, not a pupil.
+        if let Some(title) = list_title(map, row) {
+            return RowKind::Skipped(format!(
+                "标题行“{}”，不是学生，已跳过 (a title row, not a pupil: skipped)",
+                quoted(&title)
+            ));
         }
         // Footers under the list: "合计：3人" or "班主任签字：" where the names are (merged over the ID column too,
         // as canbao's own 班级核对表 writes it, so the test is for an ID's digits, not an empty cell); 合计 in the
@@ -1378,20 +1482,20 @@ impl RowReader<'_> {
     }
 
     /// A class heading row: the rows under it that give no class take its label, until the next one.
-    fn heading_begins(&mut self, file: &str, sheet: &Sheet, row_no: usize, label: String) {
+    fn heading_begins(&mut self, file: &str, sheet: &Sheet, row_no: usize, label: String, shown: String) {
         self.heading_ends();
         let problem = self.report.problems.len();
-        self.problem(file, sheet, row_no, "", heading_message(&label, 0, 0, 0));
+        self.problem(file, sheet, row_no, "", heading_message(&label, &shown, 0, 0, 0));
         // Past the problems listed, the heading's line is only counted: none to say again.
         let problem = if self.report.problems.len() > problem { problem } else { usize::MAX };
-        self.heading = Some(Heading { label, problem, taken: 0, first: 0, last: 0 });
+        self.heading = Some(Heading { label, shown, problem, taken: 0, first: 0, last: 0 });
     }
 
     /// The heading's line, now that the rows it gave its class to are known.
     fn heading_ends(&mut self) {
         let Some(h) = self.heading.take() else { return };
         if let Some(p) = self.report.problems.get_mut(h.problem) {
-            p.message = heading_message(&h.label, h.taken, h.first, h.last);
+            p.message = heading_message(&h.label, &h.shown, h.taken, h.first, h.last);
         }
     }
 
@@ -1428,9 +1532,34 @@ impl RowReader<'_> {
 }
 
 /// A row that writes one class over the table and nothing else, no ID among it: 「三年级1班」 merged across the
-/// row (the merge puts it in every cell) or written in one cell. The label alone in a class column is a pupil's
-/// row with nothing else filled in, not a heading.
-fn class_heading(map: &HeaderMap, row: &[Cell]) -> Option<String> {
+/// row (the merge puts it in every cell) or written in one cell, also as a list's title (「三年级2班名单」, as
+/// teachers title each class's table stacked on one sheet). The label alone in a class column is a pupil's row
+/// with nothing else filled in, not a heading. The class, and the row as written.
+fn class_heading(map: &HeaderMap, row: &[Cell]) -> Option<(String, String)> {
+    let (label, heading_like) = one_text(map, row)?;
+    let class = title_class(&label).to_owned();
+    (heading_like && reads_as_class(&class)).then_some((class, label))
+}
+
+/// A row holding only a list's title (「补录学生名册」, 「学生花名册」), written as a heading is: no pupil.
+fn list_title(map: &HeaderMap, row: &[Cell]) -> Option<String> {
+    let (label, heading_like) = one_text(map, row)?;
+    (heading_like && TITLE_ENDINGS.iter().any(|e| label.trim_end().ends_with(e))).then_some(label)
+}
+
+/// Words a list's title ends with.
+const TITLE_ENDINGS: [&str; 3] = ["花名册", "名册", "名单"];
+
+/// The class a title names: 「三年级2班名单」, 「三年级2班学生花名册」 → 「三年级2班」; any other label as it is.
+fn title_class(label: &str) -> &str {
+    let label = label.trim();
+    let bare = TITLE_ENDINGS.iter().find_map(|e| label.strip_suffix(e)).unwrap_or(label).trim_end();
+    bare.strip_suffix("学生").unwrap_or(bare).trim_end()
+}
+
+/// The one text a row holds (in one cell, or in every cell of a merge), and whether it is written as a heading:
+/// merged, or in one cell outside the class columns.
+fn one_text(map: &HeaderMap, row: &[Cell]) -> Option<(String, bool)> {
     let mut cells = row.iter().enumerate().filter(|(_, c)| !c.is_empty());
     let (at, first) = cells.next()?;
     let label = first.text_ref();
@@ -1443,12 +1572,13 @@ fn class_heading(map: &HeaderMap, row: &[Cell]) -> Option<String> {
     }
     let class_columns = [Column::Grade, Column::Class, Column::GradeClass];
     let in_class_column = class_columns.iter().any(|c| map.columns.get(c) == Some(&at));
-    (reads_as_class(&label) && (count > 1 || !in_class_column)).then(|| label.into_owned())
+    Some((label.into_owned(), count > 1 || !in_class_column))
 }
 
 /// The report's line for a class heading row: what it is and which rows took its class.
-fn heading_message(label: &str, taken: usize, first: usize, last: usize) -> String {
+fn heading_message(label: &str, shown: &str, taken: usize, first: usize, last: usize) -> String {
     let label = quoted(label);
+    let shown = quoted(shown);
     let (rows, rows_en) = match taken {
         0 => ("其下没有行取此班级".to_owned(), "no row under it took its class".to_owned()),
         1 => (format!("其下 1 行（第 {first} 行）归入此班"), format!("1 row under it (row {first}) is put in {label}")),
@@ -1457,9 +1587,10 @@ fn heading_message(label: &str, taken: usize, first: usize, last: usize) -> Stri
             format!("{taken} rows under it (rows {first} to {last}) are put in {label}"),
         ),
     };
+    let class = if shown == label { String::new() } else { format!("（班级“{label}”）") };
     format!(
-        "班级标题行“{label}”，不是学生，已跳过；{rows}，写有班级的行按所写 (a class heading row, not a pupil: skipped; \
-         {rows_en}; a row that writes its class keeps it)"
+        "班级标题行“{shown}”{class}，不是学生，已跳过；{rows}，写有班级的行按所写 (a class heading row, not a pupil: \
+         skipped; {rows_en}; a row that writes its class keeps it)"
     )
 }
 
@@ -1654,6 +1785,29 @@ fn odd_characters(row: &[Cell]) -> impl Iterator<Item = &'static str> {
     ]
     .into_iter()
     .flatten()
+}
+
+/// A name cell that holds more than a legal name (「姚静\n(小名)」, 「李强（哥哥）」): the agencies match
+/// names against the ID register, so the pupil is kept as written and the row said for the operator to correct.
+fn odd_name(raw: &str, stored: &str) -> Option<String> {
+    let mut zh = Vec::new();
+    let mut en = Vec::new();
+    if raw.contains(['\n', '\r']) {
+        zh.push("换行");
+        en.push("a line break");
+    }
+    if raw.contains(['(', ')', '（', '）', '[', ']', '【', '】', '<', '>', '《', '》']) {
+        zh.push("括号");
+        en.push("brackets");
+    }
+    (!zh.is_empty()).then(|| {
+        format!(
+            "姓名中有{}，请核对：“{}”，已按所写导入 (the name holds {}: imported as written, check it)",
+            zh.join("、"),
+            quoted(stored),
+            en.join(" and ")
+        )
+    })
 }
 
 /// The 性别 cell against the sex the ID number gives, when they differ.

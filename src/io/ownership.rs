@@ -17,8 +17,16 @@ pub const CREATOR: &str = "canbao";
 /// Whether the workbook at `path` says canbao wrote it: `dc:creator` in `docProps/core.xml`, or the
 /// `Application` in `docProps/app.xml`, is canbao.
 pub fn workbook_by_canbao(path: &Path) -> bool {
-    let Ok(file) = std::fs::File::open(path) else { return false };
-    let Ok(mut zip) = zip::ZipArchive::new(file) else { return false };
+    std::fs::File::open(path).is_ok_and(zip_by_canbao)
+}
+
+/// [`workbook_by_canbao`] for a workbook already read: an import asks it of the bytes it reads the rows from.
+pub fn workbook_bytes_by_canbao(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK") && zip_by_canbao(std::io::Cursor::new(bytes))
+}
+
+fn zip_by_canbao(reader: impl Read + std::io::Seek) -> bool {
+    let Ok(mut zip) = zip::ZipArchive::new(reader) else { return false };
     let mut says = |entry: &str, element: &str| {
         let Ok(part) = zip.by_name(entry) else { return false };
         let mut text = String::new();
@@ -121,11 +129,32 @@ pub fn csv_by_canbao(lines: &[String], header: Option<&[String]>) -> bool {
     if !rest.iter().all(String::is_empty) {
         return false;
     }
-    let ledger = || Ledger::ALL.iter().any(|l| *first == format!("{}台账", l.label_zh()));
-    let titled = [sheet::TITLE, special::TITLE, summary::TITLE].contains(&first.as_str())
-        || (first.ends_with(CLASS_TITLE) && first.len() > CLASS_TITLE.len())
-        || ledger();
-    titled && lines.get(1).is_some_and(|l| label_line(l))
+    is_export_title(first) && lines.get(1).is_some_and(|l| label_line(l))
+}
+
+/// Which of canbao's titled exports the rows above a header are the title block of: the title an export writes
+/// (a ledger's 台账, 在校学生信息表, the 参保花名册, 参保进度汇总, a class's 参保缴费核对表) on a row of its own, and the
+/// label row under it (学校名称：…, 填报时间：…). The title, if so; a class list a teacher titled like an export,
+/// without the label row, is not one.
+pub fn export_title(rows: &[Vec<String>]) -> Option<String> {
+    let first = |row: &Vec<String>| row.iter().map(|c| c.trim()).find(|c| !c.is_empty()).map(str::to_owned);
+    let title = rows.iter().filter_map(first).find(|t| is_export_title(t))?;
+    let labelled = rows.iter().any(|row| {
+        let has = |label: &str| row.iter().any(|c| c.trim().starts_with(label));
+        has("学校名称：") && has("填报时间：")
+    });
+    labelled.then_some(title)
+}
+
+fn is_export_title(text: &str) -> bool {
+    [sheet::TITLE, special::TITLE, summary::TITLE].contains(&text)
+        || (text.ends_with(CLASS_TITLE) && text.len() > CLASS_TITLE.len())
+        || is_ledger_title(text)
+}
+
+/// A ledger's title (「未缴费台账」): the four ledgers are canbao's report of the drive, never a list to read back.
+pub fn is_ledger_title(text: &str) -> bool {
+    Ledger::ALL.iter().any(|l| text.strip_suffix("台账") == Some(l.label_zh()))
 }
 
 /// The line under an export's title: 学校名称：…, 保险年度：…, 填报时间：….

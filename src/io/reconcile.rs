@@ -730,6 +730,8 @@ impl Run<'_> {
         }
         let mut forms = vec![format!("{}000", &number[..15])];
         forms.extend(id_number::rounded_by_spreadsheet(number));
+        // A list made by a program that writes 16 digits (openpyxl, pandas), rounded once more before Excel's 15.
+        forms.extend(id_number::rounded_through_sixteen_digits(number));
         // As a spreadsheet shows a long number in a narrow cell: 4.50202E+17.
         if let Ok(digits) = number[..17].parse::<u64>() {
             let shown = format!("{:.5E}", (digits * 10) as f64).replace('E', "E+");

@@ -299,10 +299,13 @@ impl App {
     /// An import report as lines: the counts, then every problem with its file and row.
     pub fn report_lines(&self, r: &ImportReport) -> Vec<String> {
         let t = self.text;
-        let mut lines = vec![fill(
+        // What the operator must read first (a canbao export, a payment list's columns), above the counts.
+        let mut lines: Vec<String> =
+            r.warnings.iter().map(|w| crate::words::in_language(w, self.lang).to_owned()).collect();
+        lines.push(fill(
             t.import_counts,
             &[&r.rows_read, &r.added, &r.updated, &r.unchanged, &r.duplicates, &r.id_invalid, &r.skipped],
-        )];
+        ));
         if !r.schools.is_empty() {
             lines.push(fill(t.import_schools, &[&r.schools.join("、")]));
         }
@@ -327,7 +330,10 @@ impl App {
     pub fn import_preview_lines(&self, preview: &ImportReport, school: Option<&LineInput>) -> Vec<String> {
         let mut lines = self.report_lines(preview);
         if let Some(input) = school {
-            lines.insert(0, fill(self.text.preview_school, &[&preview.without_school, &format!("{}_", input.text())]));
+            lines.insert(
+                preview.warnings.len(),
+                fill(self.text.preview_school, &[&preview.without_school, &format!("{}_", input.text())]),
+            );
         }
         lines
     }
