@@ -2433,3 +2433,17 @@ fn two_rows_of_one_name_and_class_without_numbers_are_reported_as_what_they_are(
     assert!(!message.contains("同一身份证号码") && message.contains("都没有身份证号码"), "{message}");
     assert!(message.contains("13000000002") || message.contains("1300****0002"), "the other phone: {message}");
 }
+
+/// The screen started without a terminal (a desktop launcher, `< /dev/null`, a script): said in words, with the
+/// commands that need none, never as a raw OS error.
+#[test]
+fn the_screen_without_a_terminal_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("y.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let out = canbao(&db).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("没有终端") && err.contains("no terminal") && err.contains("canbao stats"), "{err}");
+    assert!(!err.contains("os error"), "{err}");
+}
