@@ -1269,11 +1269,10 @@ impl RowReader<'_> {
             self.problem(file, sheet, row_no, "", message.into());
         }
         // The cell as the file holds it: reading it as text turned a line break into a space.
-        if let Some(Cell::Text(raw)) = name_cell
-            && let Some(message) = odd_name(raw, &name)
-        {
-            self.problem(file, sheet, row_no, &header_of(Column::Name), message);
-        }
+        let name_problem = match name_cell {
+            Some(Cell::Text(raw)) => odd_name(raw, &name),
+            _ => None,
+        };
         // A cell far longer than any ID number (a pasted blob) holds none: the pupil keeps no ID from it, and
         // the report quotes its start, so no form is ever asked to write it.
         let id_blob = (id_raw.chars().nth(MAX_ID_CHARS).is_some()).then(|| std::mem::take(&mut id_raw));
@@ -1391,6 +1390,9 @@ impl RowReader<'_> {
             self.report.duplicates += 1;
             self.problem(file, sheet, row_no, &header_of(Column::IdNumber), message);
             return Ok(());
+        }
+        if let Some(message) = name_problem {
+            self.problem(file, sheet, row_no, &header_of(Column::Name), message);
         }
         if let Some(message) = id_problem {
             self.problem(file, sheet, row_no, &header_of(Column::IdNumber), message);
