@@ -1057,7 +1057,7 @@ fn no_to_the_second_question_of_a_bulk_payment_says_what_was_saved() {
         (
             Language::En,
             "1 of them are enrolled elsewhere, declined or left",
-            "Saved: paid (1 pupils); {} left unchanged",
+            "Saved: paid (1 pupil); {} left unchanged",
         ),
     ] {
         let mut app = app(lang);

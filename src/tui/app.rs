@@ -633,6 +633,9 @@ impl App {
 
     /// "N 人" for a count of pupils, in the UI language.
     pub fn pupils(&self, n: usize) -> String {
+        if n == 1 && self.lang == Language::En {
+            return "1 pupil".to_owned();
+        }
         fill(self.text.n_pupils, &[&n])
     }
 }
