@@ -12,7 +12,10 @@ const SPREADSHEETS: [&str; 6] = ["csv", "xlsx", "xls", "ods", "txt", "xlsm"];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
+    /// The name as shown (a name that is not UTF-8, such as a GBK name from a zip, with �).
     pub name: String,
+    /// The name as the system gives it, which opens the file whatever its bytes.
+    pub os_name: std::ffi::OsString,
     pub is_dir: bool,
 }
 
@@ -36,6 +39,13 @@ pub struct FilePicker {
     pub backups_of: Option<(PathBuf, Vec<String>)>,
 }
 
+impl Entry {
+    /// The entry's path in the folder listed, by its name as the system gives it.
+    pub fn path_in(&self, dir: &std::path::Path) -> PathBuf {
+        dir.join(&self.os_name)
+    }
+}
+
 impl FilePicker {
     pub fn allows_several(&self) -> bool {
         self.purpose == PathPurpose::Import
@@ -46,14 +56,15 @@ impl FilePicker {
         self.entries.clear();
         self.cursor = 0;
         if self.dir.parent().is_some() {
-            self.entries.push(Entry { name: "..".into(), is_dir: true });
+            self.entries.push(Entry { name: "..".into(), os_name: "..".into(), is_dir: true });
         }
         match std::fs::read_dir(&self.dir) {
             Ok(read) => {
                 let mut found: Vec<Entry> = read
                     .filter_map(Result::ok)
                     .filter_map(|e| {
-                        let name = e.file_name().to_string_lossy().into_owned();
+                        let os_name = e.file_name();
+                        let name = os_name.to_string_lossy().into_owned();
                         // Follows links: a linked folder is a folder to the operator.
                         let is_dir = e.path().is_dir();
                         let wanted = match (&self.purpose, &self.backups_of) {
@@ -62,7 +73,7 @@ impl FilePicker {
                             _ => is_spreadsheet_name(&name),
                         };
                         let shown = !name.starts_with('.') && (is_dir || self.all_files || wanted);
-                        shown.then_some(Entry { name, is_dir })
+                        shown.then_some(Entry { name, os_name, is_dir })
                     })
                     .collect();
                 found.sort_by(|a, b| b.is_dir.cmp(&a.is_dir).then_with(|| a.name.cmp(&b.name)));
@@ -119,6 +130,31 @@ fn percent_decoded(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A name that is not UTF-8 (a GBK name from a zip made on Chinese Windows) is listed, and its entry leads
+    /// to the file itself, not to a name with replacement characters that does not exist.
+    #[cfg(unix)]
+    #[test]
+    fn a_name_that_is_not_utf8_leads_to_its_file() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let raw = std::ffi::OsStr::from_bytes(b"bad\xb0\xe0name.csv");
+        std::fs::write(dir.path().join(raw), "姓名,身份证号码\n").unwrap();
+        let mut picker = FilePicker {
+            purpose: PathPurpose::Import,
+            dir: dir.path().to_path_buf(),
+            entries: Vec::new(),
+            cursor: 0,
+            picked: Vec::new(),
+            typed: LineInput::default(),
+            all_files: false,
+            error: None,
+            backups_of: None,
+        };
+        picker.read();
+        let entry = picker.entries.iter().find(|e| e.name.starts_with("bad")).expect("listed");
+        assert!(entry.path_in(&picker.dir).is_file(), "{entry:?}");
+    }
 
     #[test]
     fn pasted_paths_lose_their_quotes() {

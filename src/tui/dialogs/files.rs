@@ -78,7 +78,7 @@ impl App {
             }
             Action::Input(' ') if p.typed.is_empty() && p.allows_several() => {
                 if let Some(e) = p.entries.get(p.cursor).filter(|e| !e.is_dir) {
-                    let path = p.dir.join(&e.name);
+                    let path = e.path_in(&p.dir);
                     match p.picked.iter().position(|q| *q == path) {
                         Some(i) => {
                             p.picked.remove(i);
@@ -106,7 +106,7 @@ impl App {
         let target = if p.typed.is_empty() {
             match p.entries.get(p.cursor) {
                 Some(e) if e.name == ".." => p.dir.parent().map(Path::to_path_buf),
-                Some(e) => Some(p.dir.join(&e.name)),
+                Some(e) => Some(e.path_in(&p.dir)),
                 None => None,
             }
         } else {
