@@ -1564,15 +1564,19 @@ fn notices_for_a_small_school_under_two_policies() {
     let out = dir.path().join("liuzhou.xlsx");
     ok(canbao(&db).args(["export", "notices", "--on", "2020-10-01", "--out"]).arg(&out));
     let slips = printed_slips(&out);
-    let got: Vec<(String, f64, f64)> =
-        slips.iter().map(|s| (s.text("学生姓名"), s.number("家庭应缴（元）"), s.number("部门代缴（元）"))).collect();
-    assert_eq!(got[..3], [("何轩明".into(), 280.0, 0.0), ("孙语".into(), 280.0, 0.0), ("许志文".into(), 0.0, 280.0)]);
+    // 低保 and 特困 enroll where the benefit was approved (003 四(四)): their slips ask the family for no amount.
+    assert_eq!(slips[1].text("学生姓名"), "孙语");
+    assert_eq!((slips[1].number("家庭应缴（元）"), slips[1].number("部门代缴（元）")), (280.0, 0.0));
+    for i in [0, 2] {
+        assert_eq!(slips[i].text("家庭应缴（元）"), "不随学校参保（应在待遇审批地参保缴费）", "{:?}", slips[i]);
+        assert!(!slips[i].text("缴费方式").contains("广西税务12366"), "{:?}", slips[i]);
+        assert!(slips[i].text("说明").contains("待遇审批地"), "{:?}", slips[i]);
+    }
     assert!(slips[0].text("说明").contains("补助"), "{:?}", slips[0]);
-    assert!(slips[2].text("说明").contains("待遇审批地"), "{:?}", slips[2]);
     for slip in &slips {
         assert_eq!(slip.text("待遇享受期"), "2021-01-01 至 2021-12-31");
-        assert!(slip.text("缴费方式").contains("广西税务12366"));
     }
+    assert!(slips[1].text("缴费方式").contains("广西税务12366"));
 
     // A day outside every window: the reason, and no file.
     let late = dir.path().join("late.xlsx");
@@ -1582,6 +1586,43 @@ fn notices_for_a_small_school_under_two_policies() {
     // Notices are for paper: CSV is refused.
     let err = fails(canbao(&db).args(["export", "notices", "--format", "csv", "--on", "2020-10-01"]), 1);
     assert!(err.contains("XLSX"), "{err}");
+}
+
+/// A pupil whose category enrolls where the benefit was approved (000 附件二(五)) is not registered or paid at
+/// school by `mark` unless `--at-school` says the operator means it.
+#[test]
+fn mark_refuses_school_enrollment_for_a_pupil_who_enrolls_at_the_benefit_place() {
+    let (_dir, db) = small_school();
+    ok(canbao(&db).args(["policy", "use", "liuzhou-2023"]));
+    let pay = ["mark", "45020320190307775X", "--payment", "paid", "--amount", "350", "--paid-on", "2022-10-08"];
+    let err = fails(canbao(&db).args(pay), 1);
+    assert!(err.contains("何轩明 为低保对象，按政策应在待遇审批地参保") && err.contains("--at-school"), "{err}");
+    let err = fails(canbao(&db).args(["mark", "45020320190307775X", "--enrollment", "here"]), 1);
+    assert!(err.contains("待遇审批地") && err.contains("未保存"), "{err}");
+    let found = json(canbao(&db).args(["find", "何轩明", "--json"]));
+    assert_eq!((found[0]["enrollment"].as_str(), found[0]["payment"].as_str()), (Some("unknown"), Some("unpaid")));
+    ok(canbao(&db).args(pay).arg("--at-school"));
+    let found = json(canbao(&db).args(["find", "何轩明", "--json"]));
+    assert_eq!(found[0]["payment"], "paid");
+    // A pupil in no such category is marked as before.
+    ok(canbao(&db).args(["mark", "450203201909308803", "--enrollment", "here"]));
+}
+
+/// 000 附件二(五): under liuzhou-2023 a 低保 or 特困 pupil's slip says they do not enroll at school instead of 350.
+#[test]
+fn notices_ask_no_amount_of_a_pupil_who_enrolls_at_the_benefit_place() {
+    let (dir, db) = small_school();
+    ok(canbao(&db).args(["policy", "use", "liuzhou-2023"]));
+    let out = dir.path().join("liuzhou.xlsx");
+    ok(canbao(&db).args(["export", "notices", "--on", "2022-10-08", "--class", "一年级1班", "--out"]).arg(&out));
+    let slips = printed_slips(&out);
+    let names: Vec<String> = slips.iter().map(|s| s.text("学生姓名")).collect();
+    assert_eq!(names, ["何轩明", "孙语", "许志文"]);
+    assert_eq!(slips[1].number("家庭应缴（元）"), 350.0);
+    for i in [0, 2] {
+        assert_eq!(slips[i].text("家庭应缴（元）"), "不随学校参保（应在待遇审批地参保缴费）", "{:?}", slips[i]);
+        assert!(slips[i].text("说明").contains("待遇审批地"), "{:?}", slips[i]);
+    }
 }
 
 #[test]

@@ -2836,3 +2836,132 @@ fn an_underpayment_is_said_on_the_detail_screen_and_in_the_check() {
         assert!(m.lines.iter().any(|l| l.contains(&pupil.name) && l.contains(in_check)), "{:?}", m.lines);
     }
 }
+
+/// A screen on `store` under liuzhou-2023, whose special categories enroll where the benefit was approved (000
+/// 附件二(五)), with the first three pupils' ids.
+fn app_at_benefit_place(lang: Language, category: &str) -> (App, Vec<i64>, String) {
+    let mut store = store(true);
+    let pupils: Vec<_> = store.students(&Default::default()).expect("list").into_iter().take(3).collect();
+    let mark = canbao::domain::student::CategoryMark { name: category.into(), department: "民政".into() };
+    store.set_categories(pupils[1].id, &[mark]).expect("category");
+    store.set_meta(canbao::tui::POLICY_META_KEY, "liuzhou-2023").expect("meta");
+    let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+    app.update(Action::Resize(80, 24));
+    (app, pupils.iter().map(|s| s.id).collect(), pupils[1].name.clone())
+}
+
+/// `p` on the pupil under the cursor (or the selection), 350 on 2022-10-08 (liuzhou-2023's concentrated period),
+/// Enter.
+fn pay_350_in_2022(app: &mut App) {
+    app.update(Action::TogglePaid);
+    let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
+    form.date.set("2022-10-0");
+    app.update(Action::Down);
+    type_text(app, "8");
+    app.update(Action::Confirm);
+}
+
+/// A pupil whose category enrolls where the benefit was approved: `p` shows that sentence first in the form, and
+/// Enter asks (No by default) before the school records the family's payment; No leaves the pupil as they were.
+#[test]
+fn a_payment_for_a_pupil_who_enrolls_at_the_benefit_place_is_asked() {
+    for lang in [Language::Zh, Language::En] {
+        let (mut app, ids, name) = app_at_benefit_place(lang, "低保对象");
+        app.update(Action::Down);
+        assert_eq!(app.selected_id(), Some(ids[1]));
+        app.update(Action::TogglePaid);
+        let shown = screen(&app);
+        let sentence = match lang {
+            Language::Zh => "低保对象：应在待遇审批地参保缴费，不随学校参保",
+            Language::En => "低保对象: enrolls where the benefit was approved, not at school",
+        };
+        assert!(shown.contains(sentence), "{shown}");
+        app.update(Action::Back);
+        pay_350_in_2022(&mut app);
+        let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("asked: {}", screen(&app)) };
+        let expected = match lang {
+            Language::Zh => format!("{name} 为低保对象，按政策应在待遇审批地参保，仍在本校登记缴费？"),
+            Language::En => format!(
+                "{name} is 低保对象 and by the policy is to enroll where the benefit was approved. Record the payment at school anyway?"
+            ),
+        };
+        assert_eq!(c.question, expected);
+        assert!(!c.yes, "No by default");
+        app.update(Action::Confirm);
+        let s = app.store.student(ids[1]).expect("s");
+        assert_eq!((s.enrollment, s.payment), (Enrollment::Unknown, PaymentStatus::Unpaid));
+        pay_350_in_2022(&mut app);
+        app.update(Action::Yes);
+        let s = app.store.student(ids[1]).expect("s");
+        assert_eq!((s.payment, s.payment_details.amount_fen), (PaymentStatus::Paid, Some(35000)));
+    }
+}
+
+/// At 80×24 the payment form keeps the benefit-place sentence whole above the policy's text.
+#[test]
+fn payment_form_benefit_place() {
+    snap("payment_form_benefit_place", |app| {
+        let store = std::mem::replace(&mut app.store, store(false));
+        let pupils: Vec<_> = store.students(&Default::default()).expect("list").into_iter().take(2).collect();
+        let mut store = store;
+        let mark = canbao::domain::student::CategoryMark { name: "特困人员".into(), department: "民政".into() };
+        store.set_categories(pupils[1].id, &[mark]).expect("category");
+        store.set_meta(canbao::tui::POLICY_META_KEY, "liuzhou-2023").expect("meta");
+        let mut fresh = App::new(store, &options(app.lang, None)).expect("app");
+        fresh.update(Action::Resize(80, 24));
+        fresh.update(Action::Down);
+        fresh.update(Action::TogglePaid);
+        // A day in the concentrated period: the policy's whole text under the sentence.
+        let Some(canbao::tui::modal::Modal::Payment(form)) = &mut fresh.modal else { panic!("form") };
+        form.date.set("2022-10-0");
+        fresh.update(Action::Down);
+        type_text(&mut fresh, "8");
+        *app = fresh;
+    });
+}
+
+/// A class paid at once leaves out the pupils who enroll where the benefit was approved, and the question says
+/// how many and who.
+#[test]
+fn a_bulk_payment_leaves_out_pupils_who_enroll_at_the_benefit_place() {
+    let (mut app, ids, name) = app_at_benefit_place(Language::Zh, "孤儿");
+    for _ in 0..3 {
+        app.update(Action::ToggleSelect);
+    }
+    pay_350_in_2022(&mut app);
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("asked") };
+    assert!(c.question.starts_with("将 2 名学生登记为已缴费"), "{}", c.question);
+    assert!(c.question.contains(&format!("1 名按政策应在待遇审批地参保，不登记：{name}")), "{}", c.question);
+    app.update(Action::Yes);
+    let payment = |i: usize| app.store.student(ids[i]).expect("s").payment;
+    assert_eq!([payment(0), payment(1), payment(2)], [PaymentStatus::Paid, PaymentStatus::Unpaid, PaymentStatus::Paid]);
+    assert_eq!(app.store.student(ids[1]).expect("s").enrollment, Enrollment::Unknown);
+}
+
+/// 在校参保 for such a pupil is asked the same way; for several, they are left out and counted.
+#[test]
+fn enrolling_at_school_a_pupil_who_enrolls_at_the_benefit_place_is_asked() {
+    let (mut app, ids, name) = app_at_benefit_place(Language::Zh, "特困人员");
+    app.update(Action::Down);
+    choose_enrollment(&mut app, Enrollment::Here, "");
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("asked") };
+    assert_eq!(c.question, format!("{name} 为特困人员，按政策应在待遇审批地参保，仍在本校参保？"));
+    assert!(!c.yes);
+    app.update(Action::Confirm);
+    assert_eq!(app.store.student(ids[1]).expect("s").enrollment, Enrollment::Unknown);
+
+    app.update(Action::Top);
+    for _ in 0..3 {
+        app.update(Action::ToggleSelect);
+    }
+    choose_enrollment(&mut app, Enrollment::Here, "");
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("asked") };
+    assert!(c.question.starts_with("将 2 名学生的参保状态改为"), "{}", c.question);
+    assert!(c.question.contains(&format!("1 名按政策应在待遇审批地参保，不登记：{name}")), "{}", c.question);
+    app.update(Action::Yes);
+    let enrollment = |i: usize| app.store.student(ids[i]).expect("s").enrollment;
+    assert_eq!(
+        [enrollment(0), enrollment(1), enrollment(2)],
+        [Enrollment::Here, Enrollment::Unknown, Enrollment::Here]
+    );
+}

@@ -83,9 +83,29 @@ pub(super) fn stats(cli: &Cli, school: Option<&str>, json: bool) -> CmdResult {
 }
 
 pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
-    let MarkArgs { id_number, name, enrollment, reason, payment, amount, paid_on, channel, note } = args;
+    let MarkArgs { id_number, name, enrollment, reason, payment, amount, paid_on, channel, note, at_school } = args;
     let (mut store, _lock) = open_writer_existing(cli)?;
     let pupil = paperwork::pupil_by_number(&store, id_number, name.as_deref())?;
+    // 在校参保 or a family's payment for a pupil the policy sends to the benefit place registers them twice (at
+    // school and with the department): refused unless the operator says so.
+    let registers_here = enrollment.as_deref() == Some("here") || payment.as_deref() == Some("paid");
+    if registers_here
+        && !at_school
+        && let Some(policy) = paperwork::drive_policy(&store)?
+        && let Some(rule) = policy.away_rule(pupil.categories.iter().map(|c| c.name.as_str()))
+    {
+        let (zh, en) = match rule.enroll {
+            crate::domain::policy::EnrollPlace::Family => ("应以家庭为单位参保", "to enroll with the family"),
+            _ => ("应在待遇审批地参保", "to enroll where the benefit was approved"),
+        };
+        return Err(UserError(format!(
+            "{name} 为{category}，按政策{zh}，未保存。如确要在本校参保或登记缴费，请加 --at-school ({name} is \
+             {category} and by the policy is {en}: nothing saved. To enroll or record the payment at school anyway, \
+             add --at-school)",
+            name = pupil.name,
+            category = rule.category,
+        )));
+    }
     let mut changes = Vec::new();
     if let Some(status) = enrollment.as_deref().and_then(Enrollment::from_code) {
         changes.push(Change::Enrollment { status, reason: reason.clone() });

@@ -272,6 +272,12 @@ impl Policy {
         self.categories.get(category)
     }
 
+    /// The rule that has a pupil in these categories enroll away from school (待遇审批地, with the family), if
+    /// any: such a pupil is not registered or paid at school without asking. An optional place (004) is not.
+    pub fn away_rule<'a>(&self, categories: impl IntoIterator<Item = &'a str>) -> Option<&CategoryRule> {
+        categories.into_iter().filter_map(|c| self.rule(c)).find(|r| r.enroll.required_away())
+    }
+
     /// The window containing a payment date.
     pub fn window_for(&self, paid_on: NaiveDate) -> Option<&PaymentWindow> {
         self.windows.iter().find(|w| w.from <= paid_on && paid_on <= w.to)

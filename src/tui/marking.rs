@@ -15,6 +15,7 @@ use super::undo::{Edit, PupilEdit};
 use crate::domain::category::CategoryTable;
 use crate::domain::coverage::Standing;
 use crate::domain::money;
+use crate::domain::policy::EnrollPlace;
 use crate::domain::student::{CategoryMark, Enrollment, PaymentChannel, PaymentStatus, Student};
 use crate::store::{Change, ChangeOptions, FieldChange, Payment, Refusal};
 
@@ -79,6 +80,14 @@ impl App {
         let label = self.text.enrollment(status).to_owned();
         let selected = chooser.targets.len();
         if selected == 1 {
+            // 在校参保 for a pupil the policy sends to the benefit place would register them twice: asked.
+            if status == Enrollment::Here
+                && let Some(s) = self.single(&chooser.targets)
+                && let Some((category, place)) = self.enrolls_away(&s)
+            {
+                let question = fill(self.text.ask_enroll_away, &[&s.name, &category, &self.away_words(place)]);
+                return self.ask(question, same_for_all(&chooser.targets, changes), label, false);
+            }
             // One pupil paid for is refused by the store and told why (`write`).
             return self.write(same_for_all(&chooser.targets, changes), label, false);
         }
@@ -101,10 +110,28 @@ impl App {
         if targets.is_empty() {
             return self.fail(fill(self.text.all_kept_for_payment, &[&kept, &label]));
         }
+        // Pupils the policy sends to the benefit place are not enrolled at school with the others: left out, named.
+        let mut away = (Vec::new(), None);
+        if status == Enrollment::Here {
+            let pupils = match self.store.students_by_ids(&targets) {
+                Ok(p) => p,
+                Err(e) => return self.fail(e.to_string()),
+            };
+            away = self.leave_out_away(&pupils);
+            let left: std::collections::HashSet<i64> =
+                pupils.iter().filter(|s| self.enrolls_away(s).is_some()).map(|s| s.id).collect();
+            targets.retain(|id| !left.contains(id));
+        }
+        let (left_away, away_place) = away;
+        if targets.is_empty() {
+            let place = away_place.map(|p| self.away_words(p)).unwrap_or_default();
+            return self.fail(fill(self.text.all_left_away, &[&left_away.len(), &place]));
+        }
         let mut question = fill(self.text.ask_bulk_enrollment, &[&targets.len(), &label]);
         if kept > 0 {
             question.push_str(&fill(self.text.bulk_kept_for_payment, &[&kept, &label]));
         }
+        question.push_str(&self.left_away_text(&left_away, away_place));
         self.ask(question, same_for_all(&targets, changes), label, false);
     }
 
@@ -141,6 +168,23 @@ impl App {
         if pupils.is_empty() {
             return self.say(fill(self.text.all_already_paid, &[&already_paid]));
         }
+        // A class paid at once leaves out the pupils the policy sends to the benefit place; one pupil alone is
+        // asked on Enter, the form saying why first.
+        let (left_away, left_away_place) = if selected > 1 { self.leave_out_away(&pupils) } else { (Vec::new(), None) };
+        if selected > 1 {
+            pupils.retain(|s| self.enrolls_away(s).is_none());
+        }
+        if pupils.is_empty() {
+            let place = left_away_place.map(|p| self.away_words(p)).unwrap_or_default();
+            return self.fail(fill(self.text.all_left_away, &[&left_away.len(), &place]));
+        }
+        let warning = match &pupils[..] {
+            [one] => self.enrolls_away(one).map(|(category, place)| {
+                let words = crate::words::quote::QuoteWords::of(self.lang);
+                format!("{category}{}{}", self.text.pick("：", ": "), words.place(place))
+            }),
+            _ => None,
+        };
         let mut form = PaymentForm {
             targets: pupils.iter().map(|s| s.id).collect(),
             pupils,
@@ -154,6 +198,9 @@ impl App {
             focus: PaymentField::Amount,
             note: None,
             error: None,
+            warning,
+            left_away,
+            left_away_place,
         };
         self.quote_form(&mut form, today);
         self.modal = Some(Modal::Payment(form));
@@ -248,7 +295,7 @@ impl App {
         let names: Vec<&str> =
             form.pupils.iter().zip(&government).filter(|(_, g)| **g).map(|(s, _)| s.name.as_str()).collect();
         let named = names.join(self.text.pick("、", ", "));
-        if n > 1 || form.already_paid > 0 {
+        if n > 1 || form.already_paid > 0 || !form.left_away.is_empty() {
             let how = match typed_fen {
                 Some(fen) => fill(self.text.each_amount, &[&money::two_places(fen)]),
                 None => self.text.amount_each.to_owned(),
@@ -279,6 +326,13 @@ impl App {
             if ruled_out > 0 && ruled_out < n {
                 question.push_str(&fill(self.text.bulk_asked_after, &[&ruled_out]));
             }
+            question.push_str(&self.left_away_text(&form.left_away, form.left_away_place));
+            self.ask(question, items, label, false);
+        } else if let Some((category, place)) = form.pupils.first().and_then(|s| self.enrolls_away(s)) {
+            // Registered and paid at school as well as by the department at the benefit place: asked, No by default.
+            let name = &form.pupils[0].name;
+            let question = fill(self.text.ask_pay_away, &[name, &category, &self.away_words(place)]);
+            let label = if names.is_empty() { label } else { self.text.payment(PaymentStatus::Government).to_owned() };
             self.ask(question, items, label, false);
         } else if !names.is_empty() {
             let government = self.text.payment(PaymentStatus::Government).to_owned();
@@ -446,6 +500,44 @@ impl App {
         let label = self.text.note_saved.to_owned();
         let question = fill(self.text.ask_bulk_note, &[&targets.len(), &note]);
         self.write_or_ask(same_for_all(targets, vec![Change::Note(note.to_owned())]), label, question);
+    }
+
+    /// The category that has `s` enroll away from school under the drive's policy (待遇审批地, with the family),
+    /// and where; `None` without a policy or such a category. An optional place (004) enrolls at school too.
+    pub fn enrolls_away(&self, s: &Student) -> Option<(String, EnrollPlace)> {
+        let rule = self.policy.as_ref()?.away_rule(s.categories.iter().map(|c| c.name.as_str()))?;
+        Some((rule.category.clone(), rule.enroll))
+    }
+
+    fn away_words(&self, place: EnrollPlace) -> String {
+        match place {
+            EnrollPlace::Family => self.text.away_family,
+            _ => self.text.away_benefit,
+        }
+        .to_owned()
+    }
+
+    /// The names of `pupils` a bulk mark leaves out as enrolling away from school, and where the first enrolls.
+    fn leave_out_away(&self, pupils: &[Student]) -> (Vec<String>, Option<EnrollPlace>) {
+        let away: Vec<(String, EnrollPlace)> =
+            pupils.iter().filter_map(|s| self.enrolls_away(s).map(|(_, place)| (s.name.clone(), place))).collect();
+        let place = away.first().map(|(_, p)| *p);
+        (away.into_iter().map(|(name, _)| name).collect(), place)
+    }
+
+    /// What a bulk question adds about the pupils it leaves out as enrolling away from school.
+    fn left_away_text(&self, names: &[String], place: Option<EnrollPlace>) -> String {
+        match place {
+            Some(place) if !names.is_empty() => {
+                // A whole school's selection names a few, not hundreds: the count says how many.
+                let mut named = names.iter().take(5).cloned().collect::<Vec<_>>().join(self.text.pick("、", ", "));
+                if names.len() > 5 {
+                    named.push_str(self.text.pick("等", " …"));
+                }
+                fill(self.text.bulk_left_away, &[&names.len(), &self.away_words(place), &named])
+            }
+            _ => String::new(),
+        }
     }
 
     /// Writes a change to one pupil at once; for several, asks `question` first.

@@ -42,6 +42,11 @@ pub struct PaymentForm {
     pub error: Option<String>,
     /// Selected pupils left out because their payment is recorded already (paid, 财政代缴).
     pub already_paid: usize,
+    /// One pupil whose category enrolls away from school under the policy: that sentence, shown first.
+    pub warning: Option<String>,
+    /// Selected pupils left out because their category enrolls away from school, by name, and where.
+    pub left_away: Vec<String>,
+    pub left_away_place: Option<crate::domain::policy::EnrollPlace>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -169,6 +169,16 @@ pub struct Text {
     pub ask_government_no_category: &'static str,
     pub bulk_full_subsidy: &'static str,
     pub ask_full_subsidy: &'static str,
+    /// A pupil whose category enrolls away from school (待遇审批地, with the family): name, category, where.
+    pub ask_pay_away: &'static str,
+    pub ask_enroll_away: &'static str,
+    /// Where such a pupil enrolls, as the questions above say it: 待遇审批地, with the family.
+    pub away_benefit: &'static str,
+    pub away_family: &'static str,
+    /// Left out of a bulk payment or 在校参保: how many, where, who.
+    pub bulk_left_away: &'static str,
+    /// Every selected pupil enrolls away from school: how many, where.
+    pub all_left_away: &'static str,
     pub ask_clear_paid: &'static str,
     /// Between the parts of a short list inside a sentence (amount, date, channel).
     pub list_comma: &'static str,
@@ -545,6 +555,12 @@ mod tests {
                 t.bulk_no_category,
                 t.bulk_full_subsidy,
                 t.ask_full_subsidy,
+                t.ask_pay_away,
+                t.ask_enroll_away,
+                t.away_benefit,
+                t.away_family,
+                t.bulk_left_away,
+                t.all_left_away,
                 t.ask_clear_government,
                 t.ask_bulk_categories,
                 t.ask_bulk_note,

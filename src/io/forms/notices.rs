@@ -4,7 +4,9 @@
 //! class starting on a new page. Each slip says what the family pays on the given day under the drive's policy,
 //! what a department pays and for which category, the last day of that payment window, the coverage period and
 //! how to pay (the policy file's `payment_instructions`). Without a policy, or on a day outside every payment
-//! window, there are no slips: amounts are never left empty or guessed.
+//! window, there are no slips: amounts are never left empty or guessed. A pupil whose category the policy sends
+//! to enroll where the benefit was approved (or with the family) gets a slip that says so in place of an amount
+//! and the school's payment channels.
 
 use std::path::{Path, PathBuf};
 
@@ -15,7 +17,7 @@ use super::{FormInput, categories_text, out_file};
 use crate::domain::category::CategoryTable;
 use crate::domain::coverage::Standing;
 use crate::domain::money;
-use crate::domain::policy::{self, EnrolleeKind, Policy, QuoteRequest, Refund};
+use crate::domain::policy::{self, EnrollPlace, EnrolleeKind, Policy, QuoteRequest, Refund};
 use crate::domain::student::Student;
 use crate::io::ReadError;
 use crate::io::export::{FileFormat, TableWriter, excel_date, needs_landscape, print_setup};
@@ -46,6 +48,10 @@ pub struct Slip {
     /// 说明: the day and window the amount is for, and what else the family must know (a refund after paying,
     /// enrolling where the benefit was approved).
     pub note: String,
+    /// The pupil's category enrolls away from school under the policy (待遇审批地, with the family): what the
+    /// amount line says instead of an amount, e.g. 不随学校参保（应在待遇审批地参保缴费）. No school payment is asked of
+    /// such a family.
+    pub away: Option<String>,
 }
 
 /// The pupils who get a slip: at school, not declined, not yet insured (paid, paid by a department, or insured
@@ -85,12 +91,16 @@ pub fn slips(input: &FormInput, on: NaiveDate) -> Result<(String, Vec<Slip>), Ex
         if quote.subsidy_unspecified {
             note.push("人员类别的补助由认定部门确定，以上金额未计入".to_owned());
         }
+        let away_rule = policy.away_rule(s.categories.iter().map(|c| c.name.as_str()));
         if quote.enroll_at_benefit_place
-            && let Some(rule) =
-                s.categories.iter().filter_map(|c| policy.rule(&c.name)).find(|r| r.enroll.away_from_school())
+            && let Some(rule) = away_rule
         {
             note.push(format!("{}{}", rule.category, crate::words::quote::ZH.place(rule.enroll)));
         }
+        let away = away_rule.map(|rule| match rule.enroll {
+            EnrollPlace::Family => "不随学校参保（以家庭为单位参保缴费）".to_owned(),
+            _ => "不随学校参保（应在待遇审批地参保缴费）".to_owned(),
+        });
         let class = s.class_label();
         slips.push(Slip {
             school: school.clone(),
@@ -106,6 +116,7 @@ pub fn slips(input: &FormInput, on: NaiveDate) -> Result<(String, Vec<Slip>), Ex
             coverage_from: quote.coverage_from,
             coverage_to: quote.coverage_to,
             note: note.join("；"),
+            away,
         });
     }
     if slips.is_empty() {
@@ -164,9 +175,17 @@ fn instructions(policy: &Policy) -> String {
     }
 }
 
+/// What a slip for a pupil who enrolls away from school says in place of the school's payment channels.
+const AWAY_HOW: &str = "不在本校缴费：请按待遇审批地（认定人员类别的部门）的安排办理参保缴费";
+
+/// The payment channels a slip prints: the policy's, or (a pupil who enrolls away from school) none.
+fn slip_how<'a>(slip: &Slip, how: &'a str) -> &'a str {
+    if slip.away.is_some() { AWAY_HOW } else { how }
+}
+
 /// The slip's rows and their heights, before any is written: a page must know what fits.
 fn slip_height(slip: &Slip, how: &str) -> f64 {
-    TITLE_ROW + 5.0 * ROW + wide_height(how) + wide_height(&slip.note)
+    TITLE_ROW + 5.0 * ROW + wide_height(slip_how(slip, how)) + wide_height(&slip.note)
 }
 
 struct Formats {
@@ -174,6 +193,7 @@ struct Formats {
     label: Format,
     value: Format,
     money: Format,
+    away: Format,
     date: Format,
     small: Format,
     cut: Format,
@@ -190,6 +210,7 @@ fn formats() -> Formats {
         label: cell.clone().set_bold().set_align(FormatAlign::Center).set_text_wrap(),
         value: cell.clone().set_text_wrap().set_num_format("@"),
         money: cell.clone().set_bold().set_font_size(12).set_num_format("0.00"),
+        away: cell.clone().set_bold().set_num_format("@"),
         date: cell.clone().set_num_format("yyyy-mm-dd").set_align(FormatAlign::Left),
         small: cell.set_font_size(9).set_text_wrap().set_num_format("@"),
         cut: Format::new()
@@ -266,9 +287,14 @@ fn write_slip(sheet: &mut Worksheet, f: &Formats, mut row: u32, slip: &Slip, how
     row += 1;
     sheet.set_row_height(row, ROW)?;
     sheet.write_string_with_format(row, 0, "家庭应缴（元）", &f.label)?;
-    sheet.write_number_with_format(row, 1, money::as_number(slip.personal_due_fen), &f.money)?;
-    sheet.write_string_with_format(row, 2, "部门代缴（元）", &f.label)?;
-    sheet.write_number_with_format(row, 3, money::as_number(slip.department_due_fen), &f.money)?;
+    if let Some(away) = &slip.away {
+        // No amount at all: a slip handed to the family must not ask for a school payment the policy rules out.
+        sheet.merge_range(row, 1, row, 3, away, &f.away)?;
+    } else {
+        sheet.write_number_with_format(row, 1, money::as_number(slip.personal_due_fen), &f.money)?;
+        sheet.write_string_with_format(row, 2, "部门代缴（元）", &f.label)?;
+        sheet.write_number_with_format(row, 3, money::as_number(slip.department_due_fen), &f.money)?;
+    }
     row += 1;
     let paid_by = match (&slip.department, &slip.subsidy_category) {
         (Some(d), Some(c)) if slip.department_due_fen > 0 => format!("{d}（{c}）"),
@@ -278,7 +304,7 @@ fn write_slip(sheet: &mut Worksheet, f: &Formats, mut row: u32, slip: &Slip, how
     let coverage = format!("{} 至 {}", slip.coverage_from.format("%Y-%m-%d"), slip.coverage_to.format("%Y-%m-%d"));
     pair(sheet, row, ("代缴部门", &paid_by), ("待遇享受期", &coverage))?;
     row += 1;
-    for (label, text) in [("缴费方式", how), ("说明", slip.note.as_str())] {
+    for (label, text) in [("缴费方式", slip_how(slip, how)), ("说明", slip.note.as_str())] {
         sheet.set_row_height(row, wide_height(text))?;
         sheet.write_string_with_format(row, 0, label, &f.label)?;
         sheet.merge_range(row, 1, row, 3, text, &f.small)?;
