@@ -831,6 +831,28 @@ fn class_lists_one_per_class_and_masking() {
     assert!(text.contains("450203201909308803"));
 }
 
+/// A form narrowed to a class carries the class in its name: a class teacher's files, exported class after class
+/// into one folder, each stay, and none is taken for the whole school's.
+#[test]
+fn a_form_narrowed_to_a_class_names_the_class() {
+    let (dir, db) = drive_with_progress();
+    let out = dir.path().join("out");
+    let first = export(&db, "classes", &out, &["--class", "一年级1班"]);
+    let second = export(&db, "classes", &out, &["--class", "一年级2班"]);
+    let name = |p: &PathBuf| p.file_name().expect("name").to_string_lossy().into_owned();
+    assert!(name(&first[0]).starts_with("柳州市示范小学-一年级1班-班级核对表-"), "{first:?}");
+    assert!(name(&second[0]).starts_with("柳州市示范小学-一年级2班-班级核对表-"), "{second:?}");
+    assert!(first[0].exists() && second[0].exists());
+    let whole = export(&db, "classes", &out, &[]);
+    assert!(name(&whole[0]).starts_with("柳州市示范小学-班级核对表-"), "{whole:?}");
+    // CSV: one file per class, the class named once.
+    let csv = export(&db, "classes", &dir.path().join("csv"), &["--format", "csv", "--class", "一年级1班"]);
+    assert!(name(&csv[0]).starts_with("柳州市示范小学-一年级1班-核对表-"), "{csv:?}");
+    ok(canbao(&db).args(["policy", "use", "liuzhou-2023"]));
+    let notices = export(&db, "notices", &out, &["--on", "2022-10-08", "--class", "一年级1班"]);
+    assert!(name(&notices[0]).starts_with("柳州市示范小学-一年级1班-缴费告知单-"), "{notices:?}");
+}
+
 /// One table's rows by pupil name: the cells under the given headers.
 fn by_name(header: &[Data], rows: &[Vec<Data>], columns: &[&str]) -> std::collections::BTreeMap<String, Vec<String>> {
     let header = texts(header);

@@ -347,6 +347,7 @@ pub struct Text {
     pub picker_drives: &'static str,
     pub job_stopped: &'static str,
     pub stop_question: &'static str,
+    pub overwrite_file: &'static str,
     pub overwrite_files: &'static str,
     pub cannot_stop: &'static str,
     pub stopping: &'static str,

@@ -281,10 +281,7 @@ impl App {
     fn ask_to_replace(&mut self, staged: Staged, taken: &[PathBuf]) {
         let names: Vec<String> =
             taken.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).collect();
-        let shown = names.iter().take(3).cloned().collect::<Vec<_>>().join("、");
-        let more = if names.len() > 3 { "…" } else { "" };
-        let question =
-            fill(self.text.overwrite_files, &[&staged.folder.display(), &names.len(), &format!("{shown}{more}")]);
+        let question = replace_question(self.text, &staged.folder, &names);
         let then = Then::Start(Box::new(Work::Place { staged }));
         self.modal = Some(Modal::Confirm(Confirm { question, then, yes: false }));
     }
@@ -398,5 +395,30 @@ pub(super) fn problem_line(
     match row {
         None => fill(t.sheet_problem, &[&place, &message]),
         Some(row) => fill(t.import_problem, &[&place, &row, &message]),
+    }
+}
+
+/// The question before files of the same names are replaced: one file by its name, several by number and the
+/// first three names.
+fn replace_question(text: &crate::tui::text::Text, folder: &Path, names: &[String]) -> String {
+    if let [one] = names {
+        return fill(text.overwrite_file, &[&folder.display(), one]);
+    }
+    let shown = names.iter().take(3).cloned().collect::<Vec<_>>().join("、");
+    let more = if names.len() > 3 { "…" } else { "" };
+    fill(text.overwrite_files, &[&folder.display(), &names.len(), &format!("{shown}{more}")])
+}
+
+#[cfg(test)]
+mod replace_tests {
+    use super::*;
+
+    #[test]
+    fn one_file_is_named_as_one() {
+        let en = crate::tui::text::Text::for_language(crate::tui::Language::En);
+        let one = replace_question(en, Path::new("/out"), &["a.xlsx".to_owned()]);
+        assert_eq!(one, "/out already holds a file of this name: a.xlsx. Replace it?");
+        let two = replace_question(en, Path::new("/out"), &["a.xlsx".to_owned(), "b.xlsx".to_owned()]);
+        assert!(two.contains("2 files"), "{two}");
     }
 }

@@ -74,7 +74,7 @@ pub fn export_classes(input: &FormInput, out: Option<&Path>) -> Result<(Vec<Path
                 let mut n = 1;
                 let path = loop {
                     let what = if n == 1 { format!("{class}-核对表") } else { format!("{class}({n})-核对表") };
-                    let path = dir.join(input.file_name(&school, &what, format));
+                    let path = dir.join(input.file_name_unnarrowed(&school, &what, format));
                     if !paths.contains(&path) {
                         break path;
                     }

@@ -66,8 +66,19 @@ impl FormInput<'_> {
         roster_ledger(self.policy, CategoryTable::builtin(), s.enrollment, s.payment, &names)
     }
 
-    /// `{school}-{what}-{YYYYMMDD}.{ext}`, `-打码` before the extension when the numbers are masked.
+    /// `{school}-{what}-{YYYYMMDD}.{ext}`, `-打码` before the extension when the numbers are masked; a form
+    /// narrowed to a class (`--class`, the TUI's class filter) names it after the school,
+    /// `{school}-{class}-{what}-…`, so one class's file is never taken for the school's, nor replaced by the next
+    /// class's.
     pub fn file_name(&self, school: &str, what: &str, format: FileFormat) -> String {
+        match self.opts.class.as_deref().map(crate::domain::class_label::normalize).filter(|c| !c.is_empty()) {
+            Some(class) => self.file_name_unnarrowed(school, &format!("{}-{what}", safe_file_part(&class)), format),
+            None => self.file_name_unnarrowed(school, what, format),
+        }
+    }
+
+    /// The file name without the `--class` part: for a file per class, which names its own class.
+    pub fn file_name_unnarrowed(&self, school: &str, what: &str, format: FileFormat) -> String {
         format!(
             "{}-{}-{}{}.{}",
             safe_file_part(school),

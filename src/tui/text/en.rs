@@ -387,6 +387,7 @@ pub static EN: Text = Text {
     picker_drives: "Only drive files (.db); Tab shows every file; Backspace goes up",
     job_stopped: "Stopped ({}); everything it did is rolled back",
     stop_question: "{} is under way. Stop it? Everything it did is rolled back; nothing half-done is left.",
+    overwrite_file: "{} already holds a file of this name: {}. Replace it?",
     overwrite_files: "{} already holds {} files of these names: {}. Replace them?",
     cannot_stop: "A restore cannot stop half-way; it finishes shortly",
     finished_before_stop: "It finished before you answered whether to stop it: its result is kept",

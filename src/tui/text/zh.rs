@@ -366,6 +366,7 @@ pub static ZH: Text = Text {
     picker_drives: "只显示数据文件（.db）；Tab 显示全部；退格键回上一级",
     job_stopped: "已停止（{}），已做的部分全部撤回",
     stop_question: "停止{}？已做的部分会全部撤回，不会留下半份。",
+    overwrite_file: "{} 中已有同名文件：{}。覆盖？",
     overwrite_files: "{} 中已有同名文件（{} 个）：{}。覆盖？",
     cannot_stop: "恢复不能中途停止，请稍候（很快完成）",
     finished_before_stop: "已在你回答是否停止之前完成，结果已保留",
