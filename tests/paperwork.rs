@@ -411,6 +411,38 @@ fn agency_and_category_lists() {
     assert!(err.contains("人员类别"), "{err}");
 }
 
+/// A department's list saying only 「残疾人」 does not certify 重度残疾人: the 残疾等级 column decides (一二级 are, 三四级
+/// are not, outside 精神/智力), and without a grade the row is asked about, not marked. 重残 still is.
+#[test]
+fn a_bare_disability_on_a_list_needs_its_grade() {
+    let (dir, db) = sample_drive();
+    let list = write(
+        dir.path(),
+        "canlian.csv",
+        "姓名,身份证号码,人员类别,残疾等级\n孙语,450203201909308803,残疾人,四级\n林彤瑶,450202201911276365,残疾人,二级\n\
+         黎语雪,450202202007078525,残疾人,\n",
+    );
+    let report = json(canbao(&db).args(["reconcile", "--source", "categories", "--json"]).arg(&list));
+    let categories = |number: &str| json(canbao(&db).args(["find", number, "--json"]))[0]["categories"].clone();
+    assert_eq!(categories("450202201911276365"), serde_json::json!(["重度残疾人"]), "{report}");
+    assert_eq!(categories("450203201909308803"), serde_json::json!([]), "{report}");
+    assert_eq!(categories("450202202007078525"), serde_json::json!([]), "{report}");
+    let messages: Vec<&str> =
+        report["problems"].as_array().expect("problems").iter().filter_map(|p| p["message"].as_str()).collect();
+    assert!(messages.iter().any(|m| m.contains("四级") && m.contains("不属于重度残疾人")), "{report}");
+    assert!(messages.iter().any(|m| m.contains("残疾人：未写等级，请核对是否为重度")), "{report}");
+    assert!(!messages.iter().any(|m| m.contains("未使用") && m.contains("残疾等级")), "the grade is read: {report}");
+    // Without a grade column at all: asked, not marked; 重残 says 重度 itself.
+    let list = write(
+        dir.path(),
+        "canlian2.csv",
+        "姓名,身份证号码,人员类别\n孙语,450203201909308803,残疾人\n何轩明,45020320190307775X,重残\n",
+    );
+    let report = json(canbao(&db).args(["reconcile", "--source", "categories", "--json"]).arg(&list));
+    assert_eq!(categories("450203201909308803"), serde_json::json!([]), "{report}");
+    assert_eq!(categories("45020320190307775X"), serde_json::json!(["低保对象", "重度残疾人"]), "{report}");
+}
+
 #[test]
 fn agency_status_column_is_honoured_and_unused_columns_are_said() {
     let (dir, db) = sample_drive();

@@ -954,6 +954,15 @@ impl RowReader<'_> {
             }
             // A header cell may be a pasted paragraph: quoted short, as the column it is said at.
             let shown = quoted(&word);
+            if map.columns.get(&Column::DisabilityGrade) == Some(&i) {
+                let message = format!(
+                    "“{shown}”列导入学生名单时不使用：重度残疾人请写在人员类别中，或用 核对人员类别名单 读入 (not used by \
+                     a class list import: write 重度残疾人 in the category column, or reconcile the list with \
+                     --source categories)"
+                );
+                self.problem(file, sheet, map.row + 1, &word, message);
+                continue;
+            }
             let payment = [Column::Amount, Column::PaidOn, Column::Channel, Column::Receipt];
             if payment.iter().any(|c| map.columns.get(c) == Some(&i)) {
                 // The tax office's paid list read as a class list by mistake: its payments would be dropped

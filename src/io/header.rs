@@ -32,6 +32,8 @@ pub enum Column {
     Channel,
     /// 票证号码 on the tax office's paid list: one per payment, so two rows with the same one are one payment.
     Receipt,
+    /// 残疾等级 on a department's list: whether a bare 「残疾人」 is 重度.
+    DisabilityGrade,
 }
 
 impl Column {
@@ -54,6 +56,7 @@ impl Column {
             "paid_on" => Column::PaidOn,
             "channel" => Column::Channel,
             "receipt" => Column::Receipt,
+            "disability_grade" => Column::DisabilityGrade,
             _ => return None,
         })
     }

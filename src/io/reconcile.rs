@@ -571,7 +571,7 @@ impl Run<'_> {
         used.extend_from_slice(match self.source {
             Source::Tax => &[Column::Amount, Column::PaidOn, Column::Channel, Column::Receipt],
             Source::Agency => &[Column::Enrolled],
-            Source::Categories => &[Column::Category],
+            Source::Categories => &[Column::Category, Column::DisabilityGrade],
         });
         let read: Vec<usize> = used.iter().filter_map(|c| map.columns.get(c).copied()).collect();
         let Some(header) = sheet.rows.get(map.row) else { return };
@@ -1152,7 +1152,14 @@ impl Run<'_> {
             .unwrap_or_else(|| student.categories.clone());
         let mut known = 0;
         let mut new_in_file = 0;
+        let grade = map.get(Column::DisabilityGrade, row).map(Cell::text).unwrap_or_default();
         for word in split_categories(&text) {
+            // 「残疾人」 alone is what an operator types for 重度残疾人, but a department's list of certificate holders
+            // says it of every grade: only the grade tells whether the policy's 重度 applies.
+            if let Some(message) = bare_disability(word, &grade) {
+                self.problem(sheet, row_no, column.clone().unwrap_or_default(), message);
+                continue;
+            }
             let Some(category) = self.table.lookup(word) else {
                 if !self.report.unknown_categories.iter().any(|u| u == word) {
                     self.report.unknown_categories.push(word.to_owned());
@@ -1193,6 +1200,30 @@ impl Run<'_> {
         }
         Some(vec![Change::Categories(marks)])
     }
+}
+
+/// Why a bare 「残疾」/「残疾人」 on a department's list is not marked 重度残疾人: its 残疾等级 is 三级 or 四级, or
+/// missing. `None` for any other word, and for a bare word whose grade is 一级 or 二级.
+fn bare_disability(word: &str, grade: &str) -> Option<String> {
+    if !matches!(word.trim(), "残疾" | "残疾人") {
+        return None;
+    }
+    let grade = grade.trim();
+    let level = |marks: &[&str]| marks.iter().any(|m| grade.contains(m));
+    if level(&["一", "二", "1", "2", "１", "２"]) {
+        return None;
+    }
+    Some(if level(&["三", "四", "3", "4", "３", "４"]) {
+        format!(
+            "{word}（{grade}）：不属于重度残疾人（三四级中只有精神、智力残疾属重度，请核对残疾类别），未标记 \
+             ({word}, grade {grade}: not 重度残疾人 unless a mental or intellectual disability; not marked)"
+        )
+    } else {
+        format!(
+            "{word}：未写等级，请核对是否为重度（一二级，或三四级精神、智力残疾），未标记 ({word} with no grade: check \
+             whether it is 重度; not marked)"
+        )
+    })
 }
 
 /// A channel word that says a department paid (部门代缴, 财政代缴, 政府资助, 医疗救助 …), not the family.
