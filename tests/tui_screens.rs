@@ -2965,3 +2965,36 @@ fn enrolling_at_school_a_pupil_who_enrolls_at_the_benefit_place_is_asked() {
         [Enrollment::Here, Enrollment::Unknown, Enrollment::Here]
     );
 }
+
+/// 「生成本年度政策」 on a drive with no policy starts from the newest policy of the school's own city (柳州市示范小学 →
+/// liuzhou-2023), not the newest bundled one of any city; with the drive's policy, from that.
+#[test]
+fn a_new_policy_starts_from_the_schools_own_city() {
+    let mut app = app(Language::Zh);
+    assert!(app.policy.is_none());
+    app.open_new_policy(None);
+    let Some(canbao::tui::modal::Modal::NewPolicy(form)) = &app.modal else { panic!("form") };
+    assert_eq!(form.base, "liuzhou-2023");
+    assert_eq!(form.name.text(), "liuzhou-2027");
+
+    app.store.set_meta(canbao::tui::POLICY_META_KEY, "liuzhou-2021").expect("meta");
+    let mut app = App::new(std::mem::replace(&mut app.store, store(false)), &options(Language::Zh, None)).expect("app");
+    app.open_new_policy(None);
+    let Some(canbao::tui::modal::Modal::NewPolicy(form)) = &app.modal else { panic!("form") };
+    assert_eq!(form.base, "liuzhou-2021");
+}
+
+/// A school whose name names no city of any policy gets no base picked for it: the policy list opens to choose one.
+#[test]
+fn a_new_policy_for_a_school_of_no_known_city_asks_for_the_base() {
+    let mut store = store(false);
+    let list = std::env::temp_dir().join(format!("canbao-nocity-{}.csv", std::process::id()));
+    std::fs::write(&list, "学校,姓名,身份证号码,年级,班级\n实验小学,王明,110101201901011238,一年级,1班\n")
+        .expect("write");
+    canbao::io::class_list::import(&mut store, &[list.as_path()], None, false).expect("import");
+    std::fs::remove_file(&list).ok();
+    let mut app = App::new(store, &options(Language::Zh, Some("测试"))).expect("app");
+    app.update(Action::Resize(80, 24));
+    app.open_new_policy(None);
+    assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::Policies { .. })), "{}", screen(&app));
+}

@@ -367,13 +367,23 @@ impl App {
         Some(Modal::Policies { cursor, list })
     }
 
-    /// The form for this year's policy, from `base` (default: the drive's, else the newest bundled one).
+    /// The form for this year's policy, from `base` (default: the drive's, else the newest of the school's own
+    /// city). With neither, the policy list opens for the operator to pick the base (`n` there): another city's
+    /// amounts taken by a hurried Enter would be every amount due on the drive.
     pub fn open_new_policy(&mut self, base: Option<String>) {
         let set = self.policy_set();
-        let base = base
-            .or_else(|| self.policy.as_ref().map(|p| p.name.clone()))
-            .or_else(|| set.iter().max_by_key(|p| p.insured_year).map(|p| p.name.clone()))
-            .unwrap_or_default();
+        let own_city = || {
+            let schools = self.store.schools().unwrap_or_default();
+            set.iter()
+                .filter(|p| policy_city(&p.title).is_some_and(|city| schools.iter().any(|s| s.contains(city))))
+                .max_by_key(|p| p.insured_year)
+                .map(|p| p.name.clone())
+        };
+        let Some(base) = base.or_else(|| self.policy.as_ref().map(|p| p.name.clone())).or_else(own_city) else {
+            self.open_policies_at(None);
+            self.say(self.text.policy_pick_base);
+            return;
+        };
         // The drive's year once it has one: a drive started for 2028 in August is not collecting for 2027.
         let year = self.store.current_year().unwrap_or_else(|| self.insured_year_now());
         let stem = base.rsplit_once('-').map_or(base.as_str(), |(city, _)| city);
@@ -719,4 +729,11 @@ impl App {
     pub fn policy_covers_today(&self) -> bool {
         self.policy.as_ref().is_none_or(|p| p.window_for(self.store.today()).is_some())
     }
+}
+
+/// The city a policy's title names (「柳州市2023年度」 → 柳州), matched against the school's name.
+fn policy_city(title: &str) -> Option<&str> {
+    let (city, _) = title.split_once('市')?;
+    // Two characters at least: a title starting 「市…」 names no city.
+    (city.chars().count() >= 2).then_some(city)
 }

@@ -359,6 +359,8 @@ pub struct Text {
     pub policy_current: &'static str,
     pub policy_chosen: &'static str,
     pub policy_out_of_date: &'static str,
+    /// No drive policy and none of the school's city: the list opens to pick the base.
+    pub policy_pick_base: &'static str,
     pub policy_new_title: &'static str,
     pub policy_fields: [&'static str; 4],
     pub policy_bad_name: &'static str,

@@ -406,6 +406,7 @@ pub static EN: Text = Text {
     policy_current: "(in use)",
     policy_chosen: "Policy in use: {} ({})",
     policy_out_of_date: "Policy \"{}\" has no payment window for today ({}): press : and pick \"Policy: make this year's\"",
+    policy_pick_base: "No policy names the school's city: pick one in the list as the base and press n to make this year's",
     policy_new_title: "This year's policy",
     policy_fields: ["From", "New name", "Insured year", "Premium (yuan)"],
     policy_bad_name: "Use letters, digits, - and _, e.g. yibin-2027",

@@ -385,6 +385,7 @@ pub static ZH: Text = Text {
     policy_current: "（当前）",
     policy_chosen: "已选定政策：{}（{}）",
     policy_out_of_date: "政策「{}」没有包含今天（{}）的缴费期：按 : 选「政策：生成本年度政策」",
+    policy_pick_base: "未找到本校所在城市的政策：请在列表中选一份作底稿，按 n 生成本年度政策",
     policy_new_title: "生成本年度政策",
     policy_fields: ["底稿", "新政策名称", "保险年度", "个人缴费（元）"],
     policy_bad_name: "名称只能用字母、数字、- 和 _，如 yibin-2027",
