@@ -2998,3 +2998,41 @@ fn a_new_policy_for_a_school_of_no_known_city_asks_for_the_base() {
     app.open_new_policy(None);
     assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::Policies { .. })), "{}", screen(&app));
 }
+
+/// The payment form reads what the importer reads — 2026/11/20, 2026.11.20, full-width ３８０ — and refuses a day
+/// before the pupil was born (from the ID number), as it refuses a day after today.
+#[test]
+fn payment_form_reads_dates_and_digits_as_the_importer_does_and_not_before_birth() {
+    let mut app = app(Language::Zh);
+    for (i, day) in ["2026/11/20", "2026.11.20"].into_iter().enumerate() {
+        app.update(Action::Top);
+        for _ in 0..i {
+            app.update(Action::Down);
+        }
+        let id = app.selected_id().expect("pupil");
+        app.update(Action::TogglePaid);
+        let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
+        form.amount.set("３８０");
+        form.date.set(day);
+        app.update(Action::Confirm);
+        assert!(app.modal.is_none(), "{day}: {}", screen(&app));
+        let s = app.store.student(id).expect("s");
+        assert_eq!(
+            (s.payment_details.amount_fen, s.payment_details.paid_on),
+            (Some(38000), chrono::NaiveDate::from_ymd_opt(2026, 11, 20)),
+            "{day}"
+        );
+    }
+    app.update(Action::Down);
+    let id = app.selected_id().expect("pupil");
+    let born = app.store.student(id).expect("s").birth_date.expect("born");
+    app.update(Action::TogglePaid);
+    let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
+    form.amount.set("380");
+    form.date.set("1999-01-01");
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Payment(form)) = &app.modal else { panic!("the form stays open") };
+    let error = form.error.clone().unwrap_or_default();
+    assert!(error.contains("早于") && error.contains(&born.format("%Y-%m-%d").to_string()), "{error}");
+    assert_eq!(app.store.student(id).expect("s").payment, PaymentStatus::Unpaid);
+}

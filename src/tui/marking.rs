@@ -237,18 +237,29 @@ impl App {
     /// Enter in the payment form: checks the fields, then writes or asks (several pupils, an amount that is
     /// not the amount due, a payment against the enrollment). A bad field keeps the form open.
     pub fn apply_payment(&mut self, mut form: PaymentForm) -> Option<Modal> {
-        let typed = form.amount.text().trim();
+        // Full-width digits (an IME in full-width mode) read as the importer reads them.
+        let typed = narrow(form.amount.text().trim());
+        let typed = typed.as_str();
         let typed_fen = if typed.is_empty() { None } else { money::parse_yuan(typed) };
         if !typed.is_empty() && typed_fen.is_none() {
             form.error = Some(self.text.bad_amount.to_owned());
             form.focus = PaymentField::Amount;
             return Some(Modal::Payment(form));
         }
-        let Ok(date) = NaiveDate::parse_from_str(form.date.text().trim(), "%Y-%m-%d") else {
+        // 2026/11/20, 2026.11.20, 2026年11月20日: the forms the importer and the tax reconciliation read.
+        let day = crate::io::table::Cell::Text(narrow(form.date.text().trim()));
+        let Some(date) = crate::io::reconcile::parse_date(&day) else {
             form.error = Some(self.text.bad_date.to_owned());
             form.focus = PaymentField::Date;
             return Some(Modal::Payment(form));
         };
+        // Nor before the pupil was born: a year typed wrong would put the payment outside every window.
+        if let Some(s) = form.pupils.iter().find(|s| s.birth_date.is_some_and(|born| date < born)) {
+            let born = s.birth_date.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
+            form.error = Some(fill(self.text.date_before_birth, &[&s.name, &born]));
+            form.focus = PaymentField::Date;
+            return Some(Modal::Payment(form));
+        }
         // A payment cannot be made tomorrow: a year typed wrong would change the amount due and the cover.
         if date > self.store.today() {
             form.error = Some(self.text.future_date.to_owned());
@@ -882,4 +893,14 @@ impl App {
 
 fn same_for_all(targets: &[i64], changes: Vec<Change>) -> Vec<(i64, Vec<Change>)> {
     targets.iter().map(|&id| (id, changes.clone())).collect()
+}
+
+/// Full-width digits, letters and punctuation as their ASCII forms (３８０ → 380, ２０２６／１１／２０ → 2026/11/20).
+fn narrow(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
 }

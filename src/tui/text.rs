@@ -247,6 +247,8 @@ pub struct Text {
     pub keys_ignored: &'static str,
     pub bad_amount: &'static str,
     pub bad_date: &'static str,
+    /// A payment date before the pupil's birth: name, birth date.
+    pub date_before_birth: &'static str,
     pub future_date: &'static str,
     pub categories_saved: &'static str,
     pub note_saved: &'static str,
