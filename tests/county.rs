@@ -1480,3 +1480,131 @@ fn pupils_new_to_a_county_that_has_some_are_numbered_in_the_order_of_their_creat
     assert_eq!(created.len(), 30);
     assert_eq!(created, sorted, "the county's index of creation rows, and the history's, fill in order");
 }
+
+/// Two copies of one drive (`甲/school0.db`, `乙/school0.db`, the same name as copies of a drive have), each
+/// given its categories by `certify` (store, the pupils' numbers) on its own clock.
+fn two_copies_certified(
+    dir: &Path,
+    base: impl Fn(&mut canbao::store::Store, &[String]),
+    jia: impl Fn(&mut canbao::store::Store, &[String]),
+    yi: impl Fn(&mut canbao::store::Store, &[String]),
+) -> (PathBuf, PathBuf) {
+    use canbao::store::Store;
+    let a = drive(dir, 0, 4);
+    let ids: Vec<String> = (0..4).map(|n| pupil_id(0, n)).collect();
+    base(&mut Store::open(&a).unwrap(), &ids);
+    let copies: Vec<PathBuf> = ["甲", "乙"]
+        .iter()
+        .map(|laptop| {
+            std::fs::create_dir(dir.join(laptop)).unwrap();
+            let path = dir.join(laptop).join("school0.db");
+            std::fs::copy(&a, &path).unwrap();
+            path
+        })
+        .collect();
+    jia(&mut Store::open(&copies[0]).unwrap(), &ids);
+    yi(&mut Store::open(&copies[1]).unwrap(), &ids);
+    (copies[0].clone(), copies[1].clone())
+}
+
+fn certify(s: &mut canbao::store::Store, id: &str, at: &str, marks: &[(&str, &str)]) {
+    s.set_fixed_clock(at);
+    let pupil = s.student_by_id_number(id).unwrap().unwrap().id;
+    let marks: Vec<canbao::domain::student::CategoryMark> = marks
+        .iter()
+        .map(|(name, department)| canbao::domain::student::CategoryMark {
+            name: (*name).into(),
+            department: (*department).into(),
+        })
+        .collect();
+    s.set_categories(pupil, &marks).unwrap();
+}
+
+/// The county's categories of a pupil: (name, department) in the order it holds them.
+fn county_categories(db: &TestDb, id: &str) -> Vec<(String, String)> {
+    let text: String = db
+        .client()
+        .query_one("SELECT categories::text FROM canbao.pupils WHERE id_number = $1", &[&id])
+        .unwrap()
+        .get(0);
+    let list: Vec<Value> = serde_json::from_str(&text).unwrap();
+    list.iter()
+        .map(|m| (m["name"].as_str().unwrap().to_owned(), m["department"].as_str().unwrap().to_owned()))
+        .collect()
+}
+
+fn category_count(county: &Value, name: &str) -> Option<i64> {
+    county["categories"].as_array()?.iter().find(|c| c["category"] == name)?["students"].as_i64()
+}
+
+/// F14: 甲 certified 低保对象 (民政局's list), 乙 孤儿 (another department's) for the same pupil: the county
+/// holds both, in either push order, with no conflict, as `canbao merge` unites them; pushing again changes
+/// nothing.
+#[test]
+fn categories_certified_apart_on_two_copies_are_united_in_the_county_in_either_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let (jia, yi) = two_copies_certified(
+        dir.path(),
+        |_, _| {},
+        |s, ids| {
+            certify(s, &ids[0], "2099-11-23T10:00:00+08:00", &[("低保对象", "民政局")]);
+            certify(s, &ids[1], "2099-11-23T10:00:00+08:00", &[("低保对象", "民政局")]);
+        },
+        |s, ids| certify(s, &ids[0], "2099-11-23T10:01:00+08:00", &[("孤儿", "民政局儿童福利科")]),
+    );
+    let id = pupil_id(0, 0);
+    for order in [[jia.as_path(), yi.as_path()], [yi.as_path(), jia.as_path()]] {
+        let Some(db) = TestDb::new() else { return };
+        let pushed = push(&db, &order, &[]);
+        assert!(pushed["conflicts"].as_array().unwrap().is_empty(), "two certifications, neither undone: {pushed}");
+        let both =
+            vec![("低保对象".to_owned(), "民政局".to_owned()), ("孤儿".to_owned(), "民政局儿童福利科".to_owned())];
+        assert_eq!(county_categories(&db, &id), both, "{order:?}");
+        let county = rollup(&db, &[]);
+        assert_eq!(category_count(&county, "低保对象"), Some(2), "{county}");
+        assert_eq!(category_count(&county, "孤儿"), Some(1), "{county}");
+        // Each copy again: the county has seen both changes.
+        for file in order {
+            let again = push(&db, &[file], &[]);
+            assert!(again["conflicts"].as_array().unwrap().is_empty(), "{again}");
+            assert_eq!(again["updated"], 0, "{again}");
+        }
+        assert_eq!(county_categories(&db, &id), both);
+    }
+}
+
+/// A category removed on one copy and re-certified on the other is the one conflict: the newer change wins, and
+/// the other copy's addition of another category stands beside it, in either push order.
+#[test]
+fn a_category_removed_on_one_copy_and_certified_again_on_the_other_is_a_conflict_the_newer_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    let (jia, yi) = two_copies_certified(
+        dir.path(),
+        |s, ids| certify(s, &ids[0], "2099-11-20T10:00:00+08:00", &[("特困", "民政局")]),
+        |s, ids| certify(s, &ids[0], "2099-11-23T10:00:00+08:00", &[("孤儿", "民政局")]),
+        |s, ids| certify(s, &ids[0], "2099-11-23T10:01:00+08:00", &[("特困", "残联")]),
+    );
+    let id = pupil_id(0, 0);
+    for order in [[jia.as_path(), yi.as_path()], [yi.as_path(), jia.as_path()]] {
+        let Some(db) = TestDb::new() else { return };
+        let pushed = push(&db, &order, &[]);
+        let conflicts = pushed["conflicts"].as_array().unwrap();
+        assert_eq!(conflicts.len(), 1, "{pushed}");
+        let c = &conflicts[0];
+        assert_eq!(c["field"], "categories", "{c}");
+        assert_eq!(c["kept_drive"], yi.display().to_string(), "the newer change, 乙's: {c}");
+        assert_eq!(c["lost_drive"], jia.display().to_string(), "{c}");
+        let (kept, lost) = (c["kept"].as_str().unwrap(), c["lost"].as_str().unwrap());
+        assert!(kept.contains("特困") && kept.contains("孤儿"), "{c}");
+        assert!(!lost.contains("特困") && lost.contains("孤儿"), "the list that would have been: {c}");
+        assert_eq!(
+            county_categories(&db, &id),
+            [("孤儿".to_owned(), "民政局".to_owned()), ("特困".to_owned(), "残联".to_owned())],
+            "{order:?}"
+        );
+        for file in order {
+            let again = push(&db, &[file], &[]);
+            assert!(again["conflicts"].as_array().unwrap().is_empty(), "{again}");
+        }
+    }
+}

@@ -135,9 +135,11 @@ fn decisions_as(name: &str, g: &Group, year: i32) -> String {
         // Categories certified for a later insured year are newer news than any certification for an earlier
         // one, whatever the clocks say: a laptop still in last year does not undo this year's. (A drive's NULL
         // is its first year, at most its current one.)
-        "categories" => {
-            format!("AND NOT COALESCE(COALESCE(s.categories_year, {year}) < t.categories_year, false)")
-        }
+        // The pupils whose categories were united (`unite_categories`) are decided.
+        "categories" => format!(
+            "AND NOT COALESCE(COALESCE(s.categories_year, {year}) < t.categories_year, false)
+             AND s.rid NOT IN (SELECT rid FROM stage_united)"
+        ),
         _ => String::new(),
     };
     let county: Vec<&str> = g.fields.iter().map(|f| f.1).collect();
@@ -308,6 +310,150 @@ pub fn conflicts_of(
         }
     }
     Ok(out)
+}
+
+/// The categories the county and the drive changed apart (the county's change unseen by the drive, the lists
+/// differing), united as a merge unites them (`store::category_union`): both sides' additions and removals
+/// stand, and only a category one side added and the other removed is a conflict, the newer change kept.
+/// `known`: the drive's history rows the county already has. Applies the union, marks those pupils decided
+/// (`stage_united`) for the plain decisions of the group, and returns the conflicts.
+pub fn unite_categories(
+    tx: &mut postgres::Transaction,
+    rows: &super::drive::DriveRead,
+    known: &super::Set<String>,
+    names: &Names,
+    drive_id: i32,
+    year: i32,
+    reveal: bool,
+) -> Result<Vec<PushConflict>, CountyError> {
+    use crate::store::category_union::{self, HistoryRow};
+    let Some(g) = COUNTY_GROUPS.iter().find(|g| g.prefix == "categories") else { return Ok(Vec::new()) };
+    tx.batch_execute("CREATE TEMP TABLE IF NOT EXISTS stage_united (rid bigint PRIMARY KEY) ON COMMIT DROP")
+        .map_err(server)?;
+    let candidates = tx
+        .query(
+            &format!(
+                "WITH {d}
+                 SELECT s.rid, s.sid, s.pupil_id, d.they_win, t.categories::text, t.categories_year,
+                        s.categories_year, pp.id_number, pp.name, sc.name
+                 FROM d JOIN stage_pupils s ON s.rid = d.rid JOIN canbao.pupils t ON t.id = s.pupil_id
+                      JOIN canbao.pupils pp ON pp.id = s.pupil_id JOIN canbao.schools sc ON sc.id = pp.school_id
+                 WHERE d.ours_unseen AND d.differ ORDER BY s.sid",
+                d = decisions(g, year)
+            ),
+            &[],
+        )
+        .map_err(server)?;
+    if candidates.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sids: super::Map<i64, usize> = candidates.iter().enumerate().map(|(i, r)| (r.get::<_, i64>(1), i)).collect();
+    let pupils: Vec<i64> = candidates.iter().map(|r| r.get(2)).collect();
+    // The drive's side: its rows for these pupils, unshared where the county lacks them.
+    let mut drive_rows: Vec<Vec<HistoryRow>> = candidates.iter().map(|_| Vec::new()).collect();
+    for e in rows.audit.iter().filter(|e| e.field == "created" || e.field == "categories") {
+        if let Some(&i) = e.sid.and_then(|sid| sids.get(&sid)) {
+            drive_rows[i].push(HistoryRow {
+                field: e.field.clone(),
+                old: e.old.clone(),
+                new: e.new.clone(),
+                at: e.at_text.clone(),
+                origin: e.origin.clone(),
+                event: None,
+                unshared: !known.contains(&e.hash),
+            });
+        }
+    }
+    // The county's side: its rows for these pupils, unshared where the drive lacks them, each with its event
+    // and the drive that sent it (to name the side of a conflict).
+    let index: super::Map<i64, usize> = pupils.iter().enumerate().map(|(i, &p)| (p, i)).collect();
+    let mut county_rows: Vec<Vec<HistoryRow>> = candidates.iter().map(|_| Vec::new()).collect();
+    let mut sent_by: super::Map<String, String> = super::Map::default();
+    for r in tx
+        .query(
+            "SELECT a.pupil_id, a.field, a.old, a.new, a.at_text, a.origin, encode(uuid_send(a.event), 'hex'),
+                    NOT EXISTS (SELECT 1 FROM stage_events e WHERE e.event = a.event),
+                    COALESCE((SELECT name FROM canbao.drives v WHERE v.id = a.drive_id), '')
+             FROM canbao.audit a
+             WHERE a.pupil_id = ANY($1) AND a.field IN ('created', 'categories') ORDER BY a.id",
+            &[&pupils],
+        )
+        .map_err(server)?
+    {
+        let Some(&i) = index.get(&r.get::<_, i64>(0)) else { continue };
+        let event: String = r.get(6);
+        sent_by.insert(event.clone(), r.get(8));
+        county_rows[i].push(HistoryRow {
+            field: r.get(1),
+            old: r.get(2),
+            new: r.get(3),
+            at: r.get(4),
+            origin: r.get(5),
+            event: Some(event),
+            unshared: r.get(7),
+        });
+    }
+    let held_by_drive: super::Map<i64, &str> =
+        rows.pupils.iter().filter(|p| sids.contains_key(&p.sid)).map(|p| (p.sid, p.categories.as_str())).collect();
+    let named = |step: &category_union::CategoryStep| match &step.event {
+        None => names.this_file.to_owned(),
+        Some(event) => match names.brought.get(event) {
+            Some(file) => file.clone(),
+            None => sent_by.get(event).cloned().unwrap_or_default(),
+        },
+    };
+    let utc = |at: &str| crate::store::instant::parse(at).map(crate::store::instant::to_text);
+    let mut conflicts = Vec::new();
+    for (i, row) in candidates.iter().enumerate() {
+        let (rid, sid, they_win): (i64, i64, bool) = (row.get(0), row.get(1), row.get(3));
+        let county_list: String = row.get(4);
+        let list = category_union::marks;
+        let drive_held = held_by_drive.get(&sid).copied().unwrap_or("[]");
+        let drive_steps = category_union::steps(&drive_rows[i], || Ok::<_, CountyError>(list(drive_held)))?;
+        let county_steps = category_union::steps(&county_rows[i], || Ok::<_, CountyError>(list(&county_list)))?;
+        let union = category_union::unite(&county_list, &drive_steps, &county_steps, they_win);
+        let (county_year, drive_year): (Option<i32>, Option<i32>) = (row.get(5), row.get(6));
+        let changed = list(&union.list) != list(&county_list);
+        let categories_year = if changed { county_year.max(drive_year) } else { county_year };
+        // The drive's stamp where its change won the group, as for any group; the county's stays otherwise
+        // (the drive's change is in the county's history after this push either way).
+        tx.execute(
+            "UPDATE canbao.pupils t SET categories = $2::text::jsonb, categories_year = $3,
+                        categories_at = CASE WHEN $4 THEN s.categories_at ELSE t.categories_at END,
+                        categories_origin = CASE WHEN $4 THEN s.categories_origin ELSE t.categories_origin END,
+                        categories_event = CASE WHEN $4 THEN s.categories_event ELSE t.categories_event END,
+                        categories_drive = CASE WHEN $4 THEN $5 ELSE t.categories_drive END
+                 FROM stage_pupils s
+                 WHERE s.rid = $1 AND t.id = s.pupil_id
+                   AND (t.categories IS DISTINCT FROM $2::text::jsonb OR t.categories_year IS DISTINCT FROM $3
+                        OR $4)",
+            &[&rid, &union.list, &categories_year, &they_win, &drive_id],
+        )
+        .map_err(server)?;
+        if changed || categories_year != county_year {
+            tx.execute("UPDATE stage_pupils SET changed = true WHERE rid = $1", &[&rid]).map_err(server)?;
+        }
+        tx.execute("INSERT INTO stage_united(rid) VALUES ($1)", &[&rid]).map_err(server)?;
+        let id_number: String = row.get(7);
+        for lost in union.lost {
+            conflicts.push(PushConflict {
+                file: names.this_file.to_owned(),
+                id_number: if reveal { id_number.clone() } else { crate::domain::id_number::mask(&id_number) },
+                name: row.get(8),
+                school: row.get(9),
+                year: None,
+                field: Field::Categories.key().to_owned(),
+                kept: Some(union.list.clone()),
+                kept_at: utc(&lost.kept.at),
+                kept_drive: named(&lost.kept),
+                lost: Some(lost.lost_list),
+                lost_at: utc(&lost.lost.at),
+                lost_drive: named(&lost.lost),
+                payment_kept: None,
+            });
+        }
+    }
+    Ok(conflicts)
 }
 
 pub fn apply_group(tx: &mut postgres::Transaction, g: &Group, drive_id: i32, year: i32) -> Result<(), CountyError> {

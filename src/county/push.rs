@@ -390,12 +390,13 @@ fn stage_known(
     })
 }
 
-/// The pupils the county has: a number made valid on this drive becomes the county's key, an insured year
-/// the county lacks is added, and each group is decided. Returns how many pupils changed, and the conflicts.
+/// The pupils the county has (`known`; `known_events`: the drive's history rows it has): a number made valid
+/// on this drive becomes the county's key, an insured year the county lacks is added, and each group is
+/// decided. Returns how many pupils changed, and the conflicts.
 fn update_known(
     tx: &mut postgres::Transaction,
     file: &DriveFile,
-    known: &Map<i64, i64>,
+    (known, known_events): (&Map<i64, i64>, &Set<String>),
     schools: &Map<String, i32>,
     drive_id: i32,
     reveal: bool,
@@ -441,6 +442,9 @@ fn update_known(
     for g in &COUNTY_GROUPS {
         let year = file.rows.current_year;
         let names = decide::Names { this_file: &file.shown, brought };
+        if g.prefix == "categories" {
+            conflicts.extend(decide::unite_categories(tx, file.rows, known_events, &names, drive_id, year, reveal)?);
+        }
         conflicts.extend(decide::conflicts_of(tx, g, &names, year, reveal)?);
         decide::apply_group(tx, g, drive_id, year)?;
     }
@@ -607,7 +611,7 @@ fn push_file(
     };
     let fresh = fresh_pupils(tx, rows, &known)?;
     insert_new(tx, rows, &fresh, &schools, drive_id)?;
-    let (updated, conflicts) = update_known(tx, file, &known, &schools, drive_id, reveal, brought)?;
+    let (updated, conflicts) = update_known(tx, file, (&known, &events), &schools, drive_id, reveal, brought)?;
     insert_categories(tx, rows)?;
     let pupil_of: Map<i64, i64> =
         known.iter().map(|(&s, &p)| (s, p)).chain(fresh.iter().map(|&(id, p)| (p.sid, id))).collect();
@@ -633,7 +637,7 @@ fn push_file(
     // The staging tables go with the transaction; a second file in the same one makes its own.
     tx.batch_execute(
         "DROP TABLE IF EXISTS stage_keys, stage_match, stage_events, stage_known, stage_pupils, stage_statuses, fresh_statuses,
-             stage_contradicted, stage_created",
+             stage_contradicted, stage_created, stage_united",
     )
     .map_err(server)?;
     Ok((report, conflicts))

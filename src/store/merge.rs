@@ -13,6 +13,7 @@ use std::path::Path;
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use serde::Serialize;
 
+use super::category_union;
 use super::fields::{self, Field, FieldChange};
 use super::lock::same_file;
 use super::{Result, Store, StoreError, schema};
@@ -1115,82 +1116,45 @@ fn settle_number(
     Ok(they_win)
 }
 
-/// One category's net change on one side since the two files last agreed: added (with its mark) or removed,
-/// by the last of that side's changes to it, made at `at` (`origin` breaks ties as `newer` does).
-struct CategoryStep {
-    mark: Option<crate::domain::student::CategoryMark>,
-    at: String,
-    origin: String,
-}
-
-/// Each category's net change on side `db` for pupil `student`: the categories changes (their old and new
-/// lists) the other file lacks, in log order, and, when the pupil's creation is new to the other file, the
-/// categories it was created with (the first change's old list, else the list it holds now).
-fn category_steps(
+/// A side's `created` and `categories` rows for pupil `student` in file `db`, in log order, each with whether
+/// the other file lacks it (`unshared`, a temp table of row ids), for [`category_union::steps`].
+fn category_history(
     tx: &Transaction,
     db: &str,
     unshared: &str,
     student: i64,
     up_to: i64,
-) -> Result<std::collections::BTreeMap<String, CategoryStep>> {
-    use crate::domain::student::CategoryMark;
-    let mut steps = std::collections::BTreeMap::new();
+) -> Result<std::collections::BTreeMap<String, category_union::CategoryStep>> {
     let mut stmt = tx.prepare_cached(&format!(
         "SELECT a.field, a.old, a.new, a.at, a.origin, n.id IS NOT NULL FROM {db}.audit a
          LEFT JOIN temp.{unshared} n ON n.id = a.id
          WHERE a.student_id = ?1 AND a.id <= ?2 AND a.field IN ('created', 'categories') ORDER BY a.id"
     ))?;
-    type Row = (String, Option<String>, Option<String>, String, String, bool);
-    let rows: Vec<Row> = stmt
-        .query_map(params![student, up_to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
+    let rows: Vec<category_union::HistoryRow> = stmt
+        .query_map(params![student, up_to], |r| {
+            Ok(category_union::HistoryRow {
+                field: r.get(0)?,
+                old: r.get(1)?,
+                new: r.get(2)?,
+                at: r.get(3)?,
+                origin: r.get(4)?,
+                event: None,
+                unshared: r.get(5)?,
+            })
+        })?
         .collect::<rusqlite::Result<_>>()?;
-    let list = |text: Option<&str>| fields::categories_from_text(text.unwrap_or("[]"));
-    let held = || -> Result<Vec<CategoryMark>> {
+    category_union::steps(&rows, || -> Result<_> {
         let now: Option<String> = tx
             .query_row(&format!("SELECT categories FROM {db}.students WHERE id = ?1"), [student], |r| r.get(0))
             .optional()?;
-        Ok(list(now.as_deref()))
-    };
-    let step = |mark: Option<CategoryMark>, (at, origin): (&str, &str)| CategoryStep {
-        mark,
-        at: at.to_owned(),
-        origin: origin.to_owned(),
-    };
-    for (i, (field, old, new, at, origin, unshared)) in rows.iter().enumerate() {
-        if !unshared {
-            continue;
-        }
-        if field == "created" {
-            // What the list gave: the list before the first change after it, else what the pupil holds.
-            let later = rows[i + 1..].iter().find(|r| r.0 == "categories");
-            let given = match later {
-                Some(r) => list(r.1.as_deref()),
-                None => held()?,
-            };
-            for mark in given {
-                steps.insert(mark.name.clone(), step(Some(mark), (at, origin)));
-            }
-            continue;
-        }
-        let (before, after) = (list(old.as_deref()), list(new.as_deref()));
-        for mark in &after {
-            if before.iter().all(|b| b != mark) {
-                steps.insert(mark.name.clone(), step(Some(mark.clone()), (at, origin)));
-            }
-        }
-        for mark in before.iter().filter(|b| after.iter().all(|a| a.name != b.name)) {
-            steps.insert(mark.name.clone(), step(None, (at, origin)));
-        }
-    }
-    Ok(steps)
+        Ok(fields::categories_from_text(now.as_deref().unwrap_or("[]")))
+    })
 }
 
-/// The categories both laptops changed since they last agreed, united rather than one list replacing the
-/// other: a pupil may hold several categories, each certified by its department, and a category added on one
-/// laptop says nothing of the others. Each side's changes are applied category by category; only a category
-/// one side added and the other removed is a conflict, decided by the newer of the two changes (listed, with
-/// the list that would have been). `values` are the group's new values (categories, their year: the later of
-/// the two certifications), `conflicts` each with whether the value that lost is ours to record.
+/// The categories both laptops changed since they last agreed, united (see [`category_union`]): only a
+/// category one side added and the other removed is a conflict, decided by the newer of the two changes
+/// (listed, with the list that would have been). `values` are the group's new values (categories, their year:
+/// the later of the two certifications), `conflicts` each with whether the value that lost is ours to record.
 struct United {
     values: [Option<String>; 2],
     conflicts: Vec<(Conflict, bool)>,
@@ -1203,63 +1167,26 @@ fn unite_categories(
     (theirs, ours): (&[Option<String>], &[Option<String>]),
     they_win: bool,
 ) -> Result<United> {
-    let their_steps = category_steps(tx, "other", "merge_their_new", their_id, i64::MAX)?;
-    let our_steps = category_steps(tx, "main", "merge_our_new", our_id, sides.our_high_water)?;
-    let mut held: std::collections::BTreeMap<String, crate::domain::student::CategoryMark> =
-        fields::categories_from_text(ours.first().cloned().flatten().as_deref().unwrap_or("[]"))
-            .into_iter()
-            .map(|m| (m.name.clone(), m))
-            .collect();
-    let apply = |held: &mut std::collections::BTreeMap<_, _>, name: &String, step: &CategoryStep| match &step.mark {
-        Some(mark) => {
-            held.insert(name.clone(), mark.clone());
-        }
-        None => {
-            held.remove(name);
-        }
-    };
-    let text = |held: &std::collections::BTreeMap<String, crate::domain::student::CategoryMark>| {
-        fields::categories_to_text(&held.values().cloned().collect::<Vec<_>>())
-    };
-    let mut lost_steps = Vec::new();
-    for (name, theirs_step) in &their_steps {
-        match our_steps.get(name) {
-            None => apply(&mut held, name, theirs_step),
-            Some(ours_step) if ours_step.mark.is_some() == theirs_step.mark.is_some() => {
-                // Both added it (perhaps from two departments' lists), or both removed it: one change.
-                if they_win {
-                    apply(&mut held, name, theirs_step);
-                }
-            }
-            Some(ours_step) => {
-                let theirs_newer = super::instant::cmp(&theirs_step.at, &ours_step.at)
-                    .then_with(|| theirs_step.origin.cmp(&ours_step.origin))
-                    .is_gt();
-                let (kept, lost) = if theirs_newer { (theirs_step, ours_step) } else { (ours_step, theirs_step) };
-                if theirs_newer {
-                    apply(&mut held, name, theirs_step);
-                }
-                lost_steps.push((name, kept, lost, !theirs_newer));
-            }
-        }
-    }
-    let united = text(&held);
-    let conflicts = lost_steps
+    let their_steps = category_history(tx, "other", "merge_their_new", their_id, i64::MAX)?;
+    let our_steps = category_history(tx, "main", "merge_our_new", our_id, sides.our_high_water)?;
+    let ours_list = ours.first().cloned().flatten();
+    let union = category_union::unite(ours_list.as_deref().unwrap_or("[]"), &their_steps, &our_steps, they_win);
+    let united = union.list;
+    let conflicts = union
+        .lost
         .into_iter()
-        .map(|(name, kept, lost, record)| {
-            let mut other = held.clone();
-            apply(&mut other, name, lost);
+        .map(|lost| {
             let conflict = Conflict {
                 id_number: String::new(),
                 name: String::new(),
                 field: Field::Categories.key().into(),
                 kept: Some(united.clone()),
-                kept_at: kept.at.clone(),
-                lost: Some(text(&other)),
-                lost_at: lost.at.clone(),
+                kept_at: lost.kept.at,
+                lost: Some(lost.lost_list),
+                lost_at: lost.lost.at,
                 payment_kept: None,
             };
-            (conflict, record)
+            (conflict, lost.ours_kept)
         })
         .collect();
     let year = |values: &[Option<String>], first: Option<i32>| {

@@ -2,6 +2,7 @@
 //! transaction as the change.
 
 pub mod backup;
+pub(crate) mod category_union;
 mod change;
 pub mod cipher;
 mod fields;
