@@ -663,6 +663,7 @@ fn a_county_database_of_schema_3_is_brought_forward_and_learns_the_closed_years_
     db.client()
         .batch_execute(
             "ALTER TABLE canbao.statuses DROP COLUMN grade, DROP COLUMN class, DROP COLUMN class_order;
+             DROP TABLE canbao.other_school_pupils;
              UPDATE canbao.canbao_meta SET value = '3' WHERE key = 'schema_version';",
         )
         .unwrap();
@@ -1607,4 +1608,56 @@ fn a_category_removed_on_one_copy_and_certified_again_on_the_other_is_a_conflict
             assert!(again["conflicts"].as_array().unwrap().is_empty(), "{again}");
         }
     }
+}
+
+/// Another school's drive whose list holds some of this school's pupils (a class that moved, a list sent to the
+/// wrong school) shares no history with it: the push says which pupils are in both schools' files, and that
+/// the newer change of 学校 decides which school the county counts them in. Copies of one drive (a school
+/// renamed on one) are not another school's.
+#[test]
+fn another_schools_drive_holding_this_schools_pupils_is_named_by_the_push() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = drive(dir.path(), 0, 6);
+    let renamed = dir.path().join("renamed.db");
+    std::fs::copy(&first, &renamed).unwrap();
+    canbao(&renamed).args(["school", "rename", "第1小学", "第1小学本部"]).assert().success();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let csv = dir.path().join("other.csv");
+    let mut text = String::from("姓名,身份证号,所在年级、班级\n");
+    for n in 0..3 {
+        text.push_str(&format!("学生0{n},{},三年级{}班\n", pupil_id(0, n), n % 2 + 1));
+    }
+    text.push_str(&format!("新生,{},一年级1班\n", pupil_id(1, 0)));
+    std::fs::write(&csv, text).unwrap();
+    let other = dir.path().join("other.db");
+    canbao(&other).args(["import", "--school", "第2小学"]).arg(&csv).assert().success();
+
+    let Some(db) = TestDb::new() else { return };
+    push(&db, &[&first], &[]);
+    let same_drive = push(&db, &[&renamed], &[]);
+    assert_eq!(same_drive["files"][0]["other_school_pupils"], 0, "{same_drive}");
+    assert!(same_drive["other_school_pupils"].as_array().unwrap().is_empty(), "{same_drive}");
+    let pushed = push(&db, &[&other], &[]);
+    assert_eq!(pushed["added"], 1, "{pushed}");
+    assert_eq!(pushed["files"][0]["other_school_pupils"], 3, "{pushed}");
+    let listed = pushed["other_school_pupils"].as_array().unwrap();
+    assert_eq!(listed.len(), 3, "{pushed}");
+    let id = pupil_id(0, 0);
+    let zero = listed.iter().find(|p| p["name"] == "学生00").expect("学生00 listed");
+    assert!(!zero["id_number"].as_str().unwrap().contains(&id[6..14]), "masked: {zero}");
+    assert_eq!((zero["county_school"].as_str(), zero["drive_school"].as_str()), (Some("第1小学本部"), Some("第2小学")));
+    assert_eq!(zero["kept_school"], "第2小学", "the newer import's school is the newer change: {zero}");
+    let county = rollup(&db, &[]);
+    assert_eq!(county["other_school_pupils"], 3, "{county}");
+
+    // Said in words, the numbers masked.
+    let fresh = TestDb::new().expect("a second database");
+    bare().args(["push", "--to", &fresh.url]).arg(&first).assert().success();
+    let out = bare().args(["push", "--to", &fresh.url]).arg(&other).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(said.contains("3 名学生也在另一所学校的数据文件中（学校以较新的修改为准）"), "{said}");
+    assert!(said.contains("学生00") && !said.contains(&id), "{said}");
+    let out = bare().args(["rollup", "--from", &fresh.url]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(said.contains("3 名学生也在另一所学校的数据文件中"), "{said}");
 }

@@ -190,7 +190,51 @@ pub fn push(
         say(&format!("  「{field}」：{zh}（{n} 名学生） ({n} pupils)"), &format!("  {field} of {n} pupils: {en}"));
     };
     print_listed(&lines, pupil, group);
+    other_school_pupils(&report.other_school_pupils);
     Ok(())
+}
+
+/// How many of the pupils in two unrelated schools' drives a push names one by one.
+const OTHER_SCHOOL_LISTED: usize = 5;
+
+/// The pupils a push found in another school's drive (`county::push::OtherSchoolPupil`): how many, and the
+/// first few (their numbers as the push gave them: masked unless revealed).
+fn other_school_pupils(others: &[county::push::OtherSchoolPupil]) {
+    if others.is_empty() {
+        return;
+    }
+    let n = others.len();
+    say(
+        &format!(
+            "{n} 名学生也在另一所学校的数据文件中（学校以较新的修改为准）：\
+             这所学校的汇总人数与它自己的数据文件不一致，请两校核对 \
+             ({n} pupils are also in another school's drive; the newer change of school decides where they count)"
+        ),
+        &format!(
+            "{n} pupils are also in another school's drive (the newer change of school decides where they count); \
+             the two schools' figures differ from their own drives: ask both schools"
+        ),
+    );
+    for o in others.iter().take(OTHER_SCHOOL_LISTED) {
+        let id = &o.id_number;
+        say(
+            &format!(
+                "  {} {id}：汇总数据库中为 {}，{} 中为 {}，现计入 {}",
+                o.name, o.county_school, o.file, o.drive_school, o.kept_school
+            ),
+            &format!(
+                "  {} {id}: {} in the county, {} in {}, now counted in {}",
+                o.name, o.county_school, o.drive_school, o.file, o.kept_school
+            ),
+        );
+    }
+    if n > OTHER_SCHOOL_LISTED {
+        let more = n - OTHER_SCHOOL_LISTED;
+        say(
+            &format!("  ……另有 {more} 名，--json 列出全部 ({more} more: --json lists them all)"),
+            &format!("  … {more} more: --json lists them all"),
+        );
+    }
 }
 
 pub fn rollup(from: Option<&str>, school: Option<&str>, year: Option<i32>, json: bool) -> CmdResult {
@@ -350,6 +394,19 @@ fn print_rollup(r: &county::Rollup, school: Option<&str>) {
     if !r.categories.is_empty() {
         let list: Vec<String> = r.categories.iter().map(|c| format!("{} {}", c.category, c.students)).collect();
         println!("{}{}", if en { "special groups: " } else { "特殊群体：" }, list.join("、"));
+    }
+    let n = r.other_school_pupils;
+    if n > 0 {
+        say(
+            &format!(
+                "{n} 名学生也在另一所学校的数据文件中（学校以较新的修改为准），两校的汇总人数与各自的数据文件不一致 \
+                 ({n} pupils are also in another school's drive; the newer change of school decides where they count)"
+            ),
+            &format!(
+                "{n} pupils are also in another school's drive (the newer change of school decides where they count): \
+                 the two schools' figures differ from their own drives"
+            ),
+        );
     }
 }
 

@@ -23,6 +23,28 @@ pub struct FilePush {
     pub conflicts: usize,
     /// History rows new to the county.
     pub audit_rows: u64,
+    /// Pupils the county had from another school's drive, one that shares no history with this one (see
+    /// [`OtherSchoolPupil`]).
+    pub other_school_pupils: usize,
+}
+
+/// A pupil this drive holds under another school than the county does, where the county's pupil came from a
+/// drive that shares no creation row with this one: not a copy of this drive whose school was renamed, but
+/// another school's list holding the same ID number (a class that moved, a list sent to the wrong school). The
+/// newer change of 学校 decides which school counts the pupil, as for any field, so one school's figures in the
+/// roll-up stop matching its own drive: the push says so.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OtherSchoolPupil {
+    pub file: String,
+    /// Masked unless the caller reveals it.
+    pub id_number: String,
+    pub name: String,
+    /// The school the county had the pupil in before this push.
+    pub county_school: String,
+    /// The school this drive has the pupil in.
+    pub drive_school: String,
+    /// The school the county has the pupil in after it.
+    pub kept_school: String,
 }
 
 /// A file given to `push` that was not sent, and why (`no_pupils`: it holds no pupils; registered, it would
@@ -392,7 +414,8 @@ fn stage_known(
 
 /// The pupils the county has (`known`; `known_events`: the drive's history rows it has): a number made valid
 /// on this drive becomes the county's key, an insured year the county lacks is added, and each group is
-/// decided. Returns how many pupils changed, and the conflicts.
+/// decided. Returns how many pupils changed, the conflicts and the pupils the county had from another school's
+/// drive.
 fn update_known(
     tx: &mut postgres::Transaction,
     file: &DriveFile,
@@ -401,9 +424,9 @@ fn update_known(
     drive_id: i32,
     reveal: bool,
     brought: &Map<String, String>,
-) -> Result<(usize, Vec<PushConflict>), CountyError> {
+) -> Result<(usize, Vec<PushConflict>, Vec<OtherSchoolPupil>), CountyError> {
     if known.is_empty() {
-        return Ok((0, Vec::new()));
+        return Ok((0, Vec::new(), Vec::new()));
     }
     stage_known(tx, file.rows, known, schools)?;
     tx.execute(
@@ -438,6 +461,7 @@ fn update_known(
     let settled_changed = prune_settled(tx)?;
     fill_closed_classes(tx)?;
     decide::find_contradictions(tx, file.rows.current_year)?;
+    stage_other_school(tx)?;
     let mut conflicts = Vec::new();
     for g in &COUNTY_GROUPS {
         let year = file.rows.current_year;
@@ -448,8 +472,65 @@ fn update_known(
         conflicts.extend(decide::conflicts_of(tx, g, &names, year, reveal)?);
         decide::apply_group(tx, g, drive_id, year)?;
     }
+    let others = other_school_pupils(tx, file, drive_id, reveal)?;
     let updated: i64 = tx.query_one("SELECT count(*) FROM stage_pupils WHERE changed", &[]).map_err(server)?.get(0);
-    Ok((settled_changed + updated as usize, conflicts))
+    Ok((settled_changed + updated as usize, conflicts, others))
+}
+
+/// Stages, before the decisions, the pupils of [`OtherSchoolPupil`]: under another school in the county than on
+/// this drive, the county's pupil holding none of this drive's creation rows (`stage_known`).
+fn stage_other_school(tx: &mut postgres::Transaction) -> Result<(), CountyError> {
+    tx.batch_execute(
+        "CREATE TEMP TABLE stage_other_school ON COMMIT DROP AS
+             SELECT s.sid, s.pupil_id, t.school_id AS county_school_id, s.school_id AS drive_school_id
+             FROM stage_pupils s
+             JOIN canbao.pupils t ON t.id = s.pupil_id
+             WHERE t.school_id <> s.school_id
+               AND NOT EXISTS (SELECT 1 FROM canbao.audit a
+                               WHERE a.pupil_id = t.id AND a.field = 'created'
+                                 AND a.event IN (SELECT event FROM stage_known));",
+    )
+    .map_err(server)
+}
+
+/// The pupils staged by [`stage_other_school`], with the school the decisions left them in; each recorded in
+/// `canbao.other_school_pupils` for the roll-up.
+fn other_school_pupils(
+    tx: &mut postgres::Transaction,
+    file: &DriveFile,
+    drive_id: i32,
+    reveal: bool,
+) -> Result<Vec<OtherSchoolPupil>, CountyError> {
+    tx.execute(
+        "INSERT INTO canbao.other_school_pupils(pupil_id, drive_id, county_school_id, drive_school_id)
+         SELECT pupil_id, $1, county_school_id, drive_school_id FROM stage_other_school ON CONFLICT DO NOTHING",
+        &[&drive_id],
+    )
+    .map_err(server)?;
+    let rows = tx
+        .query(
+            "SELECT s.id_number, s.name, c.name, s.school, k.name
+             FROM stage_other_school o JOIN stage_pupils s ON s.sid = o.sid
+             JOIN canbao.pupils t ON t.id = o.pupil_id
+             JOIN canbao.schools c ON c.id = o.county_school_id JOIN canbao.schools k ON k.id = t.school_id
+             ORDER BY s.class_order, s.name, s.key",
+            &[],
+        )
+        .map_err(server)?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let id_number: String = r.get(0);
+            OtherSchoolPupil {
+                file: file.shown.clone(),
+                id_number: if reveal { id_number } else { crate::domain::id_number::mask(&id_number) },
+                name: r.get(1),
+                county_school: r.get(2),
+                drive_school: r.get(3),
+                kept_school: r.get(4),
+            }
+        })
+        .collect())
 }
 
 /// Drops from staging the rows whose every group the county has from the same change, and whose closed
@@ -597,7 +678,7 @@ fn push_file(
     new_county: bool,
     reveal: bool,
     brought: &mut Map<String, String>,
-) -> Result<(FilePush, Vec<PushConflict>), CountyError> {
+) -> Result<FileDone, CountyError> {
     let rows = file.rows;
     let drive_id = drive_row(tx, file)?;
     let schools = school_ids(tx, rows)?;
@@ -611,7 +692,7 @@ fn push_file(
     };
     let fresh = fresh_pupils(tx, rows, &known)?;
     insert_new(tx, rows, &fresh, &schools, drive_id)?;
-    let (updated, conflicts) = update_known(tx, file, (&known, &events), &schools, drive_id, reveal, brought)?;
+    let (updated, conflicts, others) = update_known(tx, file, (&known, &events), &schools, drive_id, reveal, brought)?;
     insert_categories(tx, rows)?;
     let pupil_of: Map<i64, i64> =
         known.iter().map(|(&s, &p)| (s, p)).chain(fresh.iter().map(|&(id, p)| (p.sid, id))).collect();
@@ -633,25 +714,33 @@ fn push_file(
         unchanged: students - fresh.len() - updated,
         conflicts: conflicts.len(),
         audit_rows,
+        other_school_pupils: others.len(),
     };
     // The staging tables go with the transaction; a second file in the same one makes its own.
     tx.batch_execute(
         "DROP TABLE IF EXISTS stage_keys, stage_match, stage_events, stage_known, stage_pupils, stage_statuses, fresh_statuses,
-             stage_contradicted, stage_created, stage_united",
+             stage_contradicted, stage_created, stage_united, stage_other_school",
     )
     .map_err(server)?;
-    Ok((report, conflicts))
+    Ok((report, conflicts, others))
 }
 
+/// What one file's push did: its counts, its conflicts, the pupils the county had from another school's drive.
+type FileDone = (FilePush, Vec<PushConflict>, Vec<OtherSchoolPupil>);
+
 /// Records, in the county's history and in the push's own transaction, that `operator` was shown the full
-/// numbers of the pupils in `conflicts`: exposure is an event, as `--reveal` is on a laptop.
+/// numbers of the pupils in `conflicts` and `others`: exposure is an event, as `--reveal` is on a laptop.
 fn record_reveal(
     tx: &mut postgres::Transaction,
     file: &DriveFile,
     conflicts: &[PushConflict],
+    others: &[OtherSchoolPupil],
     operator: &str,
 ) -> Result<(), CountyError> {
-    let numbers: Vec<&str> = conflicts.iter().map(|c| c.id_number.as_str()).collect();
+    let mut numbers: Vec<&str> = conflicts.iter().map(|c| c.id_number.as_str()).collect();
+    numbers.extend(others.iter().map(|o| o.id_number.as_str()));
+    numbers.sort_unstable();
+    numbers.dedup();
     if numbers.is_empty() {
         return Ok(());
     }
@@ -724,7 +813,7 @@ fn push_one(
     reveal: Option<&str>,
     brought: &mut Map<String, String>,
     waiting: &dyn Fn(),
-) -> Result<(FilePush, Vec<PushConflict>), CountyError> {
+) -> Result<FileDone, CountyError> {
     let in_file = |e: CountyError| CountyError::File { file: file.shown.clone(), reason: e.to_string() };
     // Tried first, so a push that must wait says so rather than hanging without a word.
     let free: bool =
@@ -740,11 +829,11 @@ fn push_one(
     // set off, brings the default statistics back.
     tx.batch_execute("SET LOCAL jit = off; SET LOCAL default_statistics_target = 10").map_err(server)?;
     let new_county = schema::migrate(tx)?;
-    let (one, conflicts) = push_file(tx, file, new_county, reveal.is_some(), brought).map_err(in_file)?;
+    let (one, conflicts, others) = push_file(tx, file, new_county, reveal.is_some(), brought).map_err(in_file)?;
     if let Some(operator) = reveal {
-        record_reveal(tx, file, &conflicts, operator).map_err(in_file)?;
+        record_reveal(tx, file, &conflicts, &others, operator).map_err(in_file)?;
     }
-    Ok((one, conflicts))
+    Ok((one, conflicts, others))
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -756,11 +845,14 @@ pub struct PushReport {
     pub updated: usize,
     pub unchanged: usize,
     pub conflicts: Vec<PushConflict>,
+    /// Every file's pupils the county had from another school's drive (see [`OtherSchoolPupil`]).
+    pub other_school_pupils: Vec<OtherSchoolPupil>,
     pub dry_run: bool,
 }
 
 impl PushReport {
-    fn add(&mut self, (one, conflicts): (FilePush, Vec<PushConflict>)) {
+    fn add(&mut self, (one, conflicts, others): FileDone) {
+        self.other_school_pupils.extend(others);
         self.added += one.added;
         self.updated += one.updated;
         self.unchanged += one.unchanged;

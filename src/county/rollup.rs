@@ -86,6 +86,10 @@ pub struct Rollup {
     pub categories: Vec<CategoryLine>,
     /// Drives pushed, newest first: (file, when, pushes).
     pub drives: Vec<DriveLine>,
+    /// Pupils a push found in two schools' drives that share no history (`push::OtherSchoolPupil`), of the
+    /// school asked for (either of the two) or of every school: the school that counts them is the newer
+    /// change's, so the other's figures here differ from its own drive by them.
+    pub other_school_pupils: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -247,8 +251,21 @@ pub fn rollup(client: &mut postgres::Client, year: Option<i32>, school: Option<&
         .iter()
         .map(|r| DriveLine { drive: r.get(0), pushed_at: r.get(1), pushes: r.get(2) })
         .collect();
+    let other_school_pupils = if version >= schema::OTHER_SCHOOL_VERSION {
+        tx.query_one(
+            "SELECT count(DISTINCT o.pupil_id) FROM canbao.other_school_pupils o
+             JOIN canbao.pupils p ON p.id = o.pupil_id
+             WHERE $1::text IS NULL
+                OR (SELECT id FROM canbao.schools WHERE name = $1) IN (p.school_id, o.county_school_id, o.drive_school_id)",
+            &[&school],
+        )
+        .map_err(server)?
+        .get(0)
+    } else {
+        0
+    };
     tx.commit().map_err(server)?;
-    Ok(Rollup { year, years, totals, schools, classes, enrollment, categories, drives })
+    Ok(Rollup { year, years, totals, schools, classes, enrollment, categories, drives, other_school_pupils })
 }
 
 /// The roll-up as the dashboard shows it: a database nothing has been pushed to yet (no schema) is a county with
@@ -272,6 +289,7 @@ impl Rollup {
             enrollment: Enrollment::ALL.iter().map(|e| (e.code().to_owned(), 0)).collect(),
             categories: Vec::new(),
             drives: Vec::new(),
+            other_school_pupils: 0,
         }
     }
 }

@@ -135,7 +135,22 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE canbao.statuses ADD COLUMN grade text, ADD COLUMN class text, ADD COLUMN class_order text;
     "#,
+    // 5: the pupils a push found under another school in a drive that shares no history with the drive the
+    // county had them from (push::OtherSchoolPupil), for the roll-up's count of them.
+    r#"
+    CREATE TABLE canbao.other_school_pupils (
+        pupil_id bigint NOT NULL,
+        drive_id integer NOT NULL,
+        -- The school the county had the pupil in, and the one the drive has them in.
+        county_school_id integer NOT NULL,
+        drive_school_id integer NOT NULL,
+        PRIMARY KEY (pupil_id, drive_id)
+    );
+    "#,
 ];
+
+/// The first version that records the pupils of two schools' unrelated drives.
+pub const OTHER_SCHOOL_VERSION: i64 = 5;
 
 pub fn latest_version() -> i64 {
     MIGRATIONS.len() as i64

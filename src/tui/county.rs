@@ -222,6 +222,7 @@ mod tests {
             enrollment: Default::default(),
             categories: Vec::new(),
             drives: Vec::new(),
+            other_school_pupils: 0,
         }
     }
 
