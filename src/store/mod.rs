@@ -31,7 +31,7 @@ use thiserror::Error;
 
 pub use change::{Change, ChangeOptions, Outcome, Payment, Refusal};
 pub use cipher::Passphrase;
-pub use fields::{Field, FieldChange, FieldDiff, yearly_key};
+pub use fields::{ALL_FIELDS, AUDIT_ONLY_KEYS, Field, FieldChange, FieldDiff, yearly_key};
 pub use identity::{IdentityCorrection, IdentityEdit, IdentitySnapshot};
 pub use import::{ImportOutcome, ImportSession, Incoming, IncomingOutcome, Moves};
 pub use read::{SheetRow, StudentFilter};

@@ -521,6 +521,25 @@ mod tests {
         }
     }
 
+    /// Every name a history row's field can carry is said in words in both languages, never as its key.
+    #[test]
+    fn every_audit_field_has_a_name_in_both_languages() {
+        let keys = crate::store::ALL_FIELDS.iter().map(|f| f.key()).chain(crate::store::AUDIT_ONLY_KEYS);
+        let en = Text::for_language(Language::En);
+        let zh = Text::for_language(Language::Zh);
+        for key in keys {
+            // English names come from the table (a name may be its key's word: `school`); Chinese from it or
+            // the field's own label.
+            assert!(Text::lookup(en.field_names, key).is_some(), "no English name for {key}");
+            for key in [key.to_owned(), format!("{key}:conflict_lost")] {
+                let said = zh.field(&key);
+                assert!(!said.chars().any(|c| c.is_ascii_alphabetic()), "{key}: {said}");
+                let said = en.field(&key);
+                assert!(!said.contains('_') && !said.contains(':'), "{key}: {said}");
+            }
+        }
+    }
+
     /// The chrome's strings avoid characters whose width a CJK terminal may double.
     #[test]
     fn no_ambiguous_width_characters() {

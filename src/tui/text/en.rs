@@ -128,7 +128,9 @@ pub static EN: Text = Text {
         ("paid_on", "paid on"),
         ("paid_channel", "channel"),
         ("categories", "categories"),
+        ("categories_year", "categories certified for"),
         ("note", "note"),
+        ("year", "insured year"),
     ],
 
     dash_title: "Dashboard",

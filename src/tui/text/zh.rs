@@ -108,7 +108,7 @@ pub static ZH: Text = Text {
         ("merge", "合并"),
         ("year", "新年度"),
     ],
-    field_names: &[("created", "新建"), ("id_number", "身份证号码")],
+    field_names: &[("created", "新建"), ("id_number", "身份证号码"), ("year", "保险年度")],
 
     dash_title: "统计",
     dash_totals: "学生 {} 人，已参保 {} 人，应参保 {} 人，身份证号有问题 {} 人",
