@@ -146,7 +146,11 @@ fn keys_of(compact: &str, surname: Option<(usize, usize, &'static str)>, keys: &
     let (surname_len, surname_end) = match surname {
         Some((len, end, reading)) => {
             // A two-character surname is one position ("ouyang"); its initials come from push_surname_initials.
-            push([Some(reading), None]);
+            // A one-character surname also reads as the character does every day (单 dan, 盖 gai, 朴 pu): an
+            // operator reading it off a parent's paper types that, and must not be told the child is not
+            // there. It is the first alternative, and its variants are marked (EVERYDAY) to rank below.
+            let everyday = if len == 1 { readings_of_surname(&compact[..end], reading) } else { None };
+            push([Some(reading), everyday]);
             (len, end)
         }
         None => (0, 0),
@@ -188,6 +192,10 @@ fn keys_of(compact: &str, surname: Option<(usize, usize, &'static str)>, keys: &
             list.push(' ');
         }
         let start = list.len();
+        let everyday_surname = surname_len > 0 && matches!(swapped, Some((0, _)));
+        if everyday_surname {
+            list.push(EVERYDAY);
+        }
         for (i, options) in positions.iter().enumerate() {
             let syllable = match swapped {
                 Some((at, alt)) if at == i => alt,
@@ -195,6 +203,7 @@ fn keys_of(compact: &str, surname: Option<(usize, usize, &'static str)>, keys: &
             };
             match umlaut {
                 Some(umlaut) => push_syllable(list, syllable, umlaut),
+                None if i == 0 && everyday_surname => list.extend(syllable.chars().next()),
                 None if i == 0 && surname_len > 0 => push_surname_initials(list, surname_chars, first_reading),
                 None => list.extend(syllable.chars().next()),
             }
@@ -216,6 +225,17 @@ fn keys_of(compact: &str, surname: Option<(usize, usize, &'static str)>, keys: &
             variant(pinyin, &mut seen_pinyin, swapped, Some('u'));
         }
     }
+}
+
+/// Marks a variant that reads a one-character surname as the character reads every day (单 as dan): a query
+/// can only find such a variant inside it, not at its start, so it matches as a substring, ranked below every
+/// pupil whose name starts so as read (the search gives no variant a rank of its own). Never typed in a query.
+pub const EVERYDAY: char = '~';
+
+/// The everyday reading of a one-character surname that the table reads otherwise (单 dan, read shan).
+fn readings_of_surname(surname: &str, reading: &str) -> Option<&'static str> {
+    let c = surname.chars().next()?;
+    readings(c).into_iter().flatten().find(|r| *r != reading && !r.replace('ü', "v").eq(reading))
 }
 
 /// Whether a variant's v and u spellings differ: some syllable of it has a ü (or the table's v for one).
@@ -379,8 +399,11 @@ mod tests {
             ("欧阳娜娜", "ouyang", "oy"),
         ] {
             let k = name_keys(name);
-            assert!(k.pinyin.split(' ').all(|v| v.starts_with(pinyin)), "{name}: {}", k.pinyin);
-            assert!(k.initials.split(' ').all(|v| v.starts_with(initials)), "{name}: {}", k.initials);
+            // Every variant but those of the surname's everyday reading, which are marked.
+            let read = |list: &str| list.split(' ').filter(|v| !v.starts_with(EVERYDAY)).map(str::to_owned).collect();
+            let (p, i): (Vec<String>, Vec<String>) = (read(&k.pinyin), read(&k.initials));
+            assert!(!p.is_empty() && p.iter().all(|v| v.starts_with(pinyin)), "{name}: {}", k.pinyin);
+            assert!(!i.is_empty() && i.iter().all(|v| v.starts_with(initials)), "{name}: {}", k.initials);
         }
     }
 

@@ -481,6 +481,29 @@ mod tests {
         assert_eq!(ids(&index().search(&Query::parse("zzm"))), vec![5]);
     }
 
+    /// 单 盖 朴 read as surnames (shan ge piao) first; typed as read every day (dan gai pu) they still find
+    /// the pupil, after the pupils whose name reads so.
+    #[test]
+    fn a_surnames_everyday_reading_finds_it_ranked_below_the_surname_reading() {
+        let index = SearchIndex::new(vec![
+            entry(1, "单涛泽", "", "一年级1班"),
+            entry(2, "盖杰俊", "", "一年级1班"),
+            entry(3, "朴铭杰", "", "一年级1班"),
+            entry(4, "但丽", "", "一年级1班"),
+            entry(5, "欧阳娜娜", "", "一年级1班"),
+        ]);
+        assert_eq!(ids(&index.search(&Query::parse("shan"))), vec![1]);
+        assert_eq!(ids(&index.search(&Query::parse("dan"))), vec![4, 1]);
+        assert_eq!(ids(&index.search(&Query::parse("gai"))), vec![2]);
+        assert_eq!(ids(&index.search(&Query::parse("gaijiejun"))), vec![2]);
+        assert_eq!(ids(&index.search(&Query::parse("gjj"))), vec![2]);
+        assert_eq!(ids(&index.search(&Query::parse("pu"))), vec![3]);
+        assert_eq!(ids(&index.search(&Query::parse("pmj"))), vec![3]);
+        let surname = index.search(&Query::parse("piao"));
+        let everyday = index.search(&Query::parse("pu"));
+        assert!(surname[0].rank < everyday[0].rank, "{surname:?} {everyday:?}");
+    }
+
     #[test]
     fn id_fragment_and_lowercase_x() {
         assert_eq!(ids(&index().search(&Query::parse("0101123x"))), vec![1]);
