@@ -2095,6 +2095,8 @@ fn a_pupils_identity_is_corrected_from_the_detail_screen_and_undone() {
     form.fields[1].set(&other.id_number);
     form.fields[2].set("初一(2)班");
     app.update(Action::Confirm);
+    // A class the school does not have is asked about once (see the test below).
+    app.update(Action::Yes);
     let Some(canbao::tui::modal::Modal::Identity(form)) = &mut app.modal else { panic!("refused in the form") };
     assert!(form.error.is_some(), "another pupil's number is refused");
     assert_eq!(app.store.student(id).expect("s").name, first.name, "nothing written");
@@ -3035,4 +3037,41 @@ fn payment_form_reads_dates_and_digits_as_the_importer_does_and_not_before_birth
     let error = form.error.clone().unwrap_or_default();
     assert!(error.contains("早于") && error.contains(&born.format("%Y-%m-%d").to_string()), "{error}");
     assert_eq!(app.store.student(id).expect("s").payment, PaymentStatus::Unpaid);
+}
+
+/// `E` with a class the pupil's school does not have (a typo at the counter: 一年级9班 in a school with 一年级1–3班)
+/// asks once, No the default, naming the nearest classes it has; No goes back to the form as typed, nothing
+/// saved; a class the school has is saved without a question; Yes saves the new class.
+#[test]
+fn a_corrected_class_the_school_does_not_have_is_asked_about_once() {
+    use canbao::tui::modal::Modal;
+    let mut app = app(Language::Zh);
+    let id = app.selected_id().expect("pupil");
+    let before = app.store.student(id).expect("s");
+    assert_eq!(before.class_label(), "一年级1班");
+    app.update(Action::OpenDetail);
+    app.update(Action::EditIdentity);
+    let Some(Modal::Identity(form)) = &mut app.modal else { panic!("no form") };
+    form.fields[2].set("一年级9班");
+    app.update(Action::Confirm);
+    let Some(Modal::Confirm(confirm)) = &app.modal else { panic!("not asked: {:?}", app.status) };
+    assert!(confirm.question.starts_with("本校没有 一年级9班，新建这个班级？"), "{}", confirm.question);
+    assert!(confirm.question.contains("一年级1班、一年级2班、一年级3班"), "{}", confirm.question);
+    assert!(!confirm.yes, "No is the default");
+    app.update(Action::Confirm);
+    let Some(Modal::Identity(form)) = &mut app.modal else { panic!("No goes back to the form") };
+    assert_eq!(form.fields[2].text(), "一年级9班", "as typed");
+    assert_eq!(app.store.student(id).expect("s").class_label(), "一年级1班", "nothing saved");
+    form.fields[2].set("一年级2班");
+    app.update(Action::Confirm);
+    assert!(app.modal.is_none(), "a class the school has is not asked about");
+    assert_eq!(app.store.student(id).expect("s").class_label(), "一年级2班");
+    app.update(Action::EditIdentity);
+    let Some(Modal::Identity(form)) = &mut app.modal else { panic!("no form") };
+    form.fields[2].set("一年级9班");
+    app.update(Action::Confirm);
+    assert!(matches!(app.modal, Some(Modal::Confirm(_))), "asked again in a new form");
+    app.update(Action::Yes);
+    assert!(app.modal.is_none());
+    assert_eq!(app.store.student(id).expect("s").class_label(), "一年级9班");
 }

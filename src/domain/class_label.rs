@@ -381,6 +381,36 @@ pub fn search_spellings(word: &str) -> Vec<String> {
 /// Which of `classes` (labels, in the order shown) the typed text means: the class it names, else the first
 /// class that one of its spellings begins with (as typing goes: 初 → the first 初一 class, whether the school
 /// writes 初一 or 七年级), else the first that contains it.
+/// Up to `n` of `labels` nearest to the class `wanted` names, compared as their one spelling (初一2 and
+/// 七年级2班 are one class): by the characters to change, then in the order of `labels`. For a class typed by
+/// hand, to offer the ones it likely meant.
+pub fn nearest<'a>(wanted: &str, labels: &'a [String], n: usize) -> Vec<&'a str> {
+    let target: Vec<char> = ClassKey::parse(wanted).canonical().chars().collect();
+    let mut ranked: Vec<(usize, usize, &String)> = labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (edit_distance(&target, &ClassKey::parse(l).canonical()), i, l))
+        .collect();
+    ranked.sort_unstable();
+    ranked.into_iter().take(n).map(|(_, _, l)| l.as_str()).collect()
+}
+
+/// Characters to insert, delete or change to turn one spelling into the other.
+fn edit_distance(a: &[char], b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (diagonal + usize::from(ca != cb)).min(above + 1).min(row[j] + 1);
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
 pub fn class_matching(classes: &[String], typed: &str) -> Option<usize> {
     let text = normalize(typed).to_lowercase();
     if text.is_empty() {

@@ -29,6 +29,8 @@ pub struct IdentityForm {
     /// Whether this form has shown the whole number (recorded once). Only this form's field is unmasked: the
     /// roster's masked state is the operator's `r`, not an edit's.
     pub revealed: bool,
+    /// The operator said yes to a class the pupil's school does not have yet (asked once per form).
+    pub new_class_ok: bool,
 }
 
 impl IdentityForm {

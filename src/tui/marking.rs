@@ -582,6 +582,7 @@ impl App {
             Then::Undo => self.undo_now(),
             Then::Redo => self.redo_now(),
             Then::StartYear(year) => self.start_year(year),
+            Then::Identity(form) => self.save_identity_confirmed(*form),
             Then::StopJob => {
                 if self.jobs.stop() {
                     self.say(self.text.stopping);
@@ -603,6 +604,11 @@ impl App {
                 _ => self.say(self.text.nothing_changed),
             },
             Then::StopJob => self.back_to_job(),
+            Then::Identity(mut form) => {
+                form.new_class_ok = false;
+                form.focus = crate::tui::identity::IdentityField::Class;
+                self.modal = Some(Modal::Identity(*form));
+            }
             Then::Write(Pending { form: Some(mut form), .. }) => {
                 form.focus = PaymentField::Amount;
                 self.modal = Some(Modal::Payment(*form));

@@ -100,6 +100,8 @@ pub enum Then {
     StartYear(i32),
     /// Stop the running job (its work is rolled back).
     StopJob,
+    /// Save a pupil's corrected identity with a class their school does not have yet; No goes back to the form.
+    Identity(Box<IdentityForm>),
 }
 
 /// Changes waiting for the operator's yes.

@@ -417,6 +417,8 @@ pub struct Text {
     pub identity_hint: &'static str,
     pub identity_flagged: &'static str,
     pub identity_class_unclear: &'static str,
+    /// A corrected class the pupil's school does not have: the class, then the nearest it has.
+    pub identity_class_new: &'static str,
     pub identity_phone_bad: &'static str,
     pub picker_typed: &'static str,
     pub picker_spreadsheets: &'static str,

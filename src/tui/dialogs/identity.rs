@@ -6,7 +6,7 @@ use crate::tui::action::Action;
 use crate::tui::app::{App, Screen};
 use crate::tui::identity::{IdentityField, IdentityForm};
 use crate::tui::input::{FormField, LineInput};
-use crate::tui::modal::Modal;
+use crate::tui::modal::{Confirm, Modal, Then};
 use crate::tui::roster::RosterData;
 use crate::tui::text::fill;
 use crate::tui::undo::{Edit, IdentityEdit as UndoIdentity};
@@ -27,6 +27,7 @@ impl App {
             focus: IdentityField::Name,
             error: None,
             revealed: false,
+            new_class_ok: false,
         }));
     }
 
@@ -95,6 +96,21 @@ impl App {
                 return Some(Modal::Identity(form));
             }
         }
+        // A class the school does not have is most often a typo at the counter (一年级9班 for 一年级1班): asked
+        // once, No the default, with the nearest classes it has; No goes back to the form as typed.
+        if let Some(class) = &request.class
+            && !form.new_class_ok
+        {
+            let classes = self.school_classes(form.id);
+            let key = crate::domain::class_label::ClassKey::parse(class);
+            if !classes.iter().any(|c| crate::domain::class_label::ClassKey::parse(c) == key) {
+                let nearest = crate::domain::class_label::nearest(class, &classes, 3);
+                let nearest = if nearest.is_empty() { self.text.none.to_owned() } else { nearest.join("、") };
+                let question = fill(self.text.identity_class_new, &[class, &nearest]);
+                form.new_class_ok = true;
+                return Some(Modal::Confirm(Confirm { question, then: Then::Identity(Box::new(form)), yes: false }));
+            }
+        }
         match self.store.correct_identity(form.id, &request) {
             Ok(done) => {
                 self.undo.push(Edit {
@@ -116,6 +132,28 @@ impl App {
                 Some(Modal::Identity(form))
             }
         }
+    }
+
+    /// The classes of pupil `id`'s school, in roster order: the school's pupils are one run of rows.
+    fn school_classes(&self, id: i64) -> Vec<String> {
+        let data = &self.data;
+        let Some(school) = self.detail.as_ref().filter(|d| d.student.id == id).map(|d| d.student.school.as_str())
+        else {
+            return data.classes.clone();
+        };
+        let mut seen = vec![false; data.classes.len()];
+        let mut classes = Vec::new();
+        for (i, row) in data.rows.iter().enumerate() {
+            if data.school_of(i) == school && !std::mem::replace(&mut seen[row.class as usize], true) {
+                classes.push(data.classes[row.class as usize].clone());
+            }
+        }
+        classes
+    }
+
+    /// Yes to a new class: the form is saved as it was typed.
+    pub fn save_identity_confirmed(&mut self, form: IdentityForm) {
+        self.modal = self.save_identity(form);
     }
 
     /// Reads the whole roster again: a name, number or class changed, and with it the search key and order.

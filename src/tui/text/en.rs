@@ -452,6 +452,7 @@ pub static EN: Text = Text {
     identity_hint: "A new ID number is checked as on import; the change is audited and can be undone",
     identity_phone_bad: "Phone \"{}\" is not a phone number: 7 to 12 digits (- or spaces between them allowed), e.g. 13812345678 or 0831-1234567",
     identity_class_unclear: "\"{}\" names no grade: write it like 三年级2班",
+    identity_class_new: "The school has no class {}: make it a new class? (nearest: {})",
     identity_flagged: "Saved, but the ID number has a problem: {}",
     picker_typed: "Path:",
     picker_spreadsheets: "Spreadsheets only (CSV, XLSX, XLS, ODS); Space picks several; Tab shows all; Backspace: up",
