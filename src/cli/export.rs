@@ -182,11 +182,7 @@ fn known_class(store: &Store, school: Option<&str>, wanted: &str) -> CmdResult {
     if labels.iter().any(|l| ClassKey::parse(l) == key) {
         return Ok(());
     }
-    let target: Vec<char> = key.canonical().chars().collect();
-    let mut ranked: Vec<(usize, &String)> =
-        labels.iter().map(|l| (edit_distance(&target, &ClassKey::parse(l).canonical()), l)).collect();
-    ranked.sort_by_key(|(d, _)| *d);
-    let nearest: Vec<&str> = ranked.iter().take(3).map(|(_, l)| l.as_str()).collect();
+    let nearest = crate::domain::class_label::nearest(wanted, &labels, 3);
     let nearest =
         if nearest.is_empty() { "（名单中没有班级 / no classes）".to_owned() } else { nearest.join("、") };
     Err(UserError(format!("名单中没有班级“{wanted}”，最接近的是：{nearest} (no such class; nearest: {nearest})")))
@@ -198,24 +194,14 @@ pub(super) fn nearest<'a>(wanted: &str, names: &'a [String], n: usize) -> Vec<&'
     let target: Vec<char> = wanted.chars().collect();
     let mut ranked: Vec<(bool, usize, &String)> = names
         .iter()
-        .map(|name| (!(name.contains(wanted) || wanted.contains(name.as_str())), edit_distance(&target, name), name))
+        .map(|name| {
+            (
+                !(name.contains(wanted) || wanted.contains(name.as_str())),
+                crate::domain::class_label::edit_distance(&target, name),
+                name,
+            )
+        })
         .collect();
     ranked.sort();
     ranked.into_iter().take(n).map(|(_, _, name)| name.as_str()).collect()
-}
-
-/// Characters to insert, delete or change to turn one label into the other.
-fn edit_distance(a: &[char], b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (diagonal + usize::from(ca != cb)).min(above + 1).min(row[j] + 1);
-            diagonal = above;
-        }
-    }
-    row[b.len()]
 }

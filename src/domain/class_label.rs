@@ -378,9 +378,6 @@ pub fn search_spellings(word: &str) -> Vec<String> {
     out
 }
 
-/// Which of `classes` (labels, in the order shown) the typed text means: the class it names, else the first
-/// class that one of its spellings begins with (as typing goes: 初 → the first 初一 class, whether the school
-/// writes 初一 or 七年级), else the first that contains it.
 /// Up to `n` of `labels` nearest to the class `wanted` names, compared as their one spelling (初一2 and
 /// 七年级2班 are one class): by the characters to change, then in the order of `labels`. For a class typed by
 /// hand, to offer the ones it likely meant.
@@ -395,8 +392,9 @@ pub fn nearest<'a>(wanted: &str, labels: &'a [String], n: usize) -> Vec<&'a str>
     ranked.into_iter().take(n).map(|(_, _, l)| l.as_str()).collect()
 }
 
-/// Characters to insert, delete or change to turn one spelling into the other.
-fn edit_distance(a: &[char], b: &str) -> usize {
+/// Characters to insert, delete or change to turn one spelling into the other (also for school names typed
+/// by hand).
+pub(crate) fn edit_distance(a: &[char], b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.iter().enumerate() {
@@ -411,6 +409,9 @@ fn edit_distance(a: &[char], b: &str) -> usize {
     row[b.len()]
 }
 
+/// Which of `classes` (labels, in the order shown) the typed text means: the class it names, else the first
+/// class that one of its spellings begins with (as typing goes: 初 → the first 初一 class, whether the school
+/// writes 初一 or 七年级), else the first that contains it.
 pub fn class_matching(classes: &[String], typed: &str) -> Option<usize> {
     let text = normalize(typed).to_lowercase();
     if text.is_empty() {
