@@ -86,6 +86,9 @@ pub struct MergeReport {
     pub policies: Vec<super::merge_notes::PolicyNote>,
     /// The other file's schools that none of our pupils is in.
     pub other_schools: Vec<String>,
+    /// The other file's schools none of our pupils is in whose pupils are ours by their creation rows (a
+    /// school renamed on one copy of the drive): not in `other_schools`.
+    pub renamed_schools: Vec<super::merge_notes::RenamedSchool>,
     /// Whether the two files hold a change in common (copies of one drive, or merged before).
     pub shared_history: bool,
     pub dry_run: bool,
@@ -671,13 +674,19 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext) -> Result<MergeReport> 
         their_classes,
     };
     // Read before any of their pupils is added to ours.
-    let other_schools = super::merge_notes::other_schools(tx)?;
+    let mut other_schools = super::merge_notes::other_schools(tx)?;
     unshared_events(tx)?;
+    let renamed_schools = super::merge_notes::renamed_schools(tx, &mut other_schools)?;
     let shared_history = super::merge_notes::shares_history(tx)?;
     match_pupils(tx)?;
     tx.execute_batch("CREATE TEMP TABLE merge_copied(theirs INTEGER PRIMARY KEY, ours INTEGER NOT NULL);")?;
-    let mut report =
-        MergeReport { added: copy_unpaired(tx, ctx, &sides)?, other_schools, shared_history, ..MergeReport::default() };
+    let mut report = MergeReport {
+        added: copy_unpaired(tx, ctx, &sides)?,
+        other_schools,
+        renamed_schools,
+        shared_history,
+        ..MergeReport::default()
+    };
     let mut listed = tx.prepare("SELECT theirs, ours_n, theirs_n FROM temp.merge_ambiguous ORDER BY theirs")?;
     let mut rows = listed.query([])?;
     while let Some(row) = rows.next()? {

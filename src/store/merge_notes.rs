@@ -126,6 +126,43 @@ pub(super) fn other_schools(tx: &Transaction) -> Result<Vec<String>> {
     Ok(stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?)
 }
 
+/// A school of the other file that none of our pupils is in, whose pupils are ours by the rows that created
+/// them: the same drive with the school renamed on one copy (`canbao school rename`), not another school.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RenamedSchool {
+    pub name: String,
+    /// Their pupils in it whose creation row this drive holds too.
+    pub pupils: usize,
+    /// This drive renamed its pupils away from the name: the other file still uses the old name. Else the
+    /// other file renamed them to it.
+    pub older: bool,
+}
+
+/// Takes out of `others` (see [`other_schools`]) the schools whose pupils share their creation rows with ours,
+/// and returns them. Read once `temp.merge_their_new` holds their rows we lack.
+pub(super) fn renamed_schools(tx: &Transaction, others: &mut Vec<String>) -> Result<Vec<RenamedSchool>> {
+    let mut shared = tx.prepare(
+        "SELECT count(DISTINCT s.id) FROM other.students s JOIN other.schools sc ON sc.id = s.school_id
+         JOIN other.audit a ON a.student_id = s.id AND a.field = 'created'
+         WHERE sc.name = ?1 AND a.id NOT IN (SELECT id FROM temp.merge_their_new)",
+    )?;
+    let mut renamed_here =
+        tx.prepare("SELECT EXISTS (SELECT 1 FROM main.audit WHERE field = 'school' AND old = ?1)")?;
+    let mut renamed = Vec::new();
+    let mut still = Vec::new();
+    for name in others.drain(..) {
+        let pupils: i64 = shared.query_row([&name], |r| r.get(0))?;
+        if pupils == 0 {
+            still.push(name);
+            continue;
+        }
+        let older: bool = renamed_here.query_row([&name], |r| r.get(0))?;
+        renamed.push(RenamedSchool { name, pupils: usize::try_from(pupils).unwrap_or_default(), older });
+    }
+    *others = still;
+    Ok(renamed)
+}
+
 /// Whether the two files hold a change in common (one began as a copy of the other, or they were merged
 /// before). Read once `temp.merge_their_new` holds their rows we lack. Two empty logs share nothing.
 pub(super) fn shares_history(tx: &Transaction) -> Result<bool> {
@@ -300,6 +337,26 @@ mod tests {
         drop(b);
         let report = a.merge_from_checked(&b_path, false, false).unwrap();
         assert!(report.other_schools.is_empty() && report.shared_history, "{report:?}");
+    }
+
+    #[test]
+    fn an_older_copy_after_a_school_rename_is_the_same_drive_in_either_direction() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, b) = copies(dir.path());
+        a.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        a.rename_school("测试小学", "测试小学本部").unwrap();
+        let (a_path, b_path) = (a.path().unwrap().to_owned(), b.path().unwrap().to_owned());
+        drop(b);
+        // The renamed copy merges the older one: it still uses the old name, its pupils are ours.
+        let older = a.merge_from_checked(&b_path, true, false).unwrap();
+        assert!(older.other_schools.is_empty(), "{older:?}");
+        assert_eq!(older.renamed_schools, [RenamedSchool { name: "测试小学".into(), pupils: 2, older: true }]);
+        drop(a);
+        // The older copy merges the renamed one: the other file has renamed the school.
+        let mut b = Store::open(&b_path).unwrap();
+        let newer = b.merge_from_checked(&a_path, true, false).unwrap();
+        assert!(newer.other_schools.is_empty(), "{newer:?}");
+        assert_eq!(newer.renamed_schools, [RenamedSchool { name: "测试小学本部".into(), pupils: 2, older: false }]);
     }
 
     #[test]

@@ -317,6 +317,10 @@ pub struct Text {
     pub merge_decided_there: &'static str,
     pub merge_other_school: &'static str,
     pub merge_no_shared_history: &'static str,
+    /// The other file (a copy of this drive) still names its pupils' school by the name this drive renamed.
+    pub merge_old_school_name: &'static str,
+    /// The other file (a copy of this drive) renamed its pupils' school.
+    pub merge_new_school_name: &'static str,
     pub merge_policy_taken: &'static str,
     pub merge_policy_kept: &'static str,
     pub merge_policy_unreadable: &'static str,

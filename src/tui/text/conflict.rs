@@ -72,6 +72,10 @@ pub fn merge_warnings(t: &Text, r: &crate::store::merge::MergeReport) -> Vec<Str
         let sep = if t.lang == crate::tui::Language::En { ", " } else { "、" };
         lines.push(fill(t.merge_other_school, &[&r.other_schools.join(sep)]));
     }
+    for school in &r.renamed_schools {
+        let template = if school.older { t.merge_old_school_name } else { t.merge_new_school_name };
+        lines.push(fill(template, &[&school.name, &school.pupils]));
+    }
     if !r.shared_history {
         lines.push(t.merge_no_shared_history.to_owned());
     }
@@ -94,4 +98,31 @@ pub fn merge_policy_lines(t: &Text, r: &crate::store::merge::MergeReport) -> Vec
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::merge::MergeReport;
+    use crate::store::merge_notes::RenamedSchool;
+
+    #[test]
+    fn a_school_renamed_on_a_copy_is_said_by_its_name_not_as_another_school() {
+        let zh = Text::for_language(crate::tui::Language::Zh);
+        let en = Text::for_language(crate::tui::Language::En);
+        let renamed = |name: &str, older| RenamedSchool { name: name.into(), pupils: 2, older };
+        let older = MergeReport {
+            renamed_schools: vec![renamed("测试小学", true)],
+            shared_history: true,
+            ..MergeReport::default()
+        };
+        assert_eq!(merge_warnings(zh, &older), ["对方数据文件仍使用旧校名 测试小学（2 人）"]);
+        assert_eq!(merge_warnings(en, &older), ["The other file still uses the school's old name 测试小学 (2 pupils)"]);
+        let newer = MergeReport {
+            renamed_schools: vec![renamed("测试小学本部", false)],
+            shared_history: true,
+            ..MergeReport::default()
+        };
+        assert_eq!(merge_warnings(zh, &newer), ["对方数据文件已将校名改为 测试小学本部（2 人）"]);
+    }
 }

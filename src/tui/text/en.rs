@@ -363,6 +363,8 @@ pub static EN: Text = Text {
     merge_decided_there: "{} (decided by the other laptop's merge)",
     merge_other_school: "Note: the other file's school ({}) is not this drive's: its pupils who share ID numbers with ours will move to its school; make sure it is the right file",
     merge_no_shared_history: "The two files share no history (not copies of one drive, never merged)",
+    merge_old_school_name: "The other file still uses the school's old name {} ({} pupils)",
+    merge_new_school_name: "The other file has renamed the school to {} ({} pupils)",
     merge_policy_taken: "Policy ({}): this drive had none; the other file's {} taken",
     merge_policy_kept: "Policy ({}): the two differ; this drive's {} kept, the other file's is {}",
     merge_policy_unreadable: "Policy ({}): the other file's {} was made on that laptop and the file keeps no copy of it: not taken",

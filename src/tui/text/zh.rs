@@ -340,6 +340,8 @@ pub static ZH: Text = Text {
     merge_decided_there: "{}（已由对方合并时决定）",
     merge_other_school: "注意：对方数据文件的学校（{}）不是本数据文件的学校：身份证号码相同的学生合并后将改属对方的学校，请确认没有拿错文件",
     merge_no_shared_history: "两个数据文件没有共同的修改记录（不是同一数据文件的副本，也从未合并过）",
+    merge_old_school_name: "对方数据文件仍使用旧校名 {}（{} 人）",
+    merge_new_school_name: "对方数据文件已将校名改为 {}（{} 人）",
     merge_policy_taken: "参保政策（{} 年度）：本数据文件没有选定，已采用对方的 {}",
     merge_policy_kept: "参保政策（{} 年度）：两边不同，保留本数据文件的 {}，对方为 {}",
     merge_policy_unreadable: "参保政策（{} 年度）：对方选定的 {} 是那台电脑新建的政策，对方数据文件中没有它的副本，未采用",
