@@ -231,6 +231,9 @@ fn the_keys_a_hurried_operator_presses_do_what_the_screen_shows() {
     // Yes writes all ten.
     tmux.send(&["e", "Enter"]);
     tmux.wait_for("将 10 名学生的参保状态改为 在校参保？");
+    // A question takes no answer in its first 0.3 s (keys typed ahead of it must not answer it unseen): the
+    // operator reads it first.
+    std::thread::sleep(Duration::from_millis(500));
     tmux.send(&["y"]);
     tmux.wait_for("已保存：在校参保（10 人）");
     tmux.send(&["Escape"]);
