@@ -34,6 +34,27 @@ pub struct Incoming {
     pub source: String,
 }
 
+#[cfg(test)]
+impl Incoming {
+    /// A pupil as row 2 of a list `t.csv` brings them (一年级1班, no phone, no category), for the store's tests.
+    pub(crate) fn for_test(school: &str, name: &str, id: &str) -> Incoming {
+        Incoming {
+            school: school.into(),
+            school_given: true,
+            name: name.into(),
+            id_raw: id.into(),
+            id: id_number::check(id, chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("a date")),
+            grade: "一年级".into(),
+            class: "1班".into(),
+            phone: String::new(),
+            insured: false,
+            categories: Vec::new(),
+            note: String::new(),
+            source: "t.csv:2".into(),
+        }
+    }
+}
+
 impl Incoming {
     /// Two rows of a batch are the same pupil when this key is equal. A valid ID is a person; an invalid one is
     /// only trusted together with the name, since rounded numbers of different pupils can coincide; with no

@@ -1458,20 +1458,7 @@ mod tests {
     }
 
     fn pupil(name: &str, id: &str) -> Incoming {
-        Incoming {
-            school: "测试小学".into(),
-            school_given: true,
-            name: name.into(),
-            id_raw: id.into(),
-            id: id_number::check(id, chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()),
-            grade: "一年级".into(),
-            class: "1班".into(),
-            phone: String::new(),
-            insured: false,
-            categories: Vec::new(),
-            note: String::new(),
-            source: "t.csv:2".into(),
-        }
+        Incoming::for_test("测试小学", name, id)
     }
 
     /// Two laptops' copies of one drive, as the operators got them.

@@ -204,20 +204,7 @@ mod tests {
     }
 
     fn pupil(school: &str, name: &str, id: &str) -> Incoming {
-        Incoming {
-            school: school.into(),
-            school_given: true,
-            name: name.into(),
-            id_raw: id.into(),
-            id: id_number::check(id, chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()),
-            grade: "一年级".into(),
-            class: "1班".into(),
-            phone: String::new(),
-            insured: false,
-            categories: Vec::new(),
-            note: String::new(),
-            source: "t.csv:2".into(),
-        }
+        Incoming::for_test(school, name, id)
     }
 
     fn ids() -> Vec<String> {

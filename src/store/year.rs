@@ -565,21 +565,7 @@ mod tests {
     }
 
     fn pupil(name: &str, first17: &str, grade: &str) -> Incoming {
-        let id = valid(first17);
-        Incoming {
-            school: "测试学校".into(),
-            school_given: true,
-            name: name.into(),
-            id_raw: id.clone(),
-            id: id_number::check(&id, chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default()),
-            grade: grade.into(),
-            class: "1班".into(),
-            phone: String::new(),
-            insured: false,
-            categories: Vec::new(),
-            note: String::new(),
-            source: "t.csv:2".into(),
-        }
+        Incoming { grade: grade.into(), ..Incoming::for_test("测试学校", name, &valid(first17)) }
     }
 
     fn paid(store: &mut Store, id: i64, fen: i64) {
