@@ -676,6 +676,14 @@ fn a_county_database_of_schema_3_is_brought_forward_and_learns_the_closed_years_
     let version: String =
         db.client().query_one("SELECT value FROM canbao.canbao_meta WHERE key = 'schema_version'", &[]).unwrap().get(0);
     assert_eq!(version, canbao::county::schema::latest_version().to_string());
+    // Brought forward, it holds the keys and indexes of a county made today.
+    if let Some(made) = TestDb::new() {
+        let mut client = made.client();
+        let mut tx = client.transaction().unwrap();
+        canbao::county::schema::migrate(&mut tx).unwrap();
+        tx.commit().unwrap();
+        assert_eq!(catalogue(&db), catalogue(&made));
+    }
     let county = rollup(&db, &["--school", "第1小学", "--year", &year.to_string()]);
     let stats = json(canbao(&a).args(["--year", &year.to_string(), "stats", "--json"]));
     assert_eq!(class_counts(&county), class_counts(&stats), "{county}");
