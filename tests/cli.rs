@@ -2447,3 +2447,21 @@ fn the_screen_without_a_terminal_says_so() {
     assert!(err.contains("没有终端") && err.contains("no terminal") && err.contains("canbao stats"), "{err}");
     assert!(!err.contains("os error"), "{err}");
 }
+
+#[test]
+fn a_drive_from_before_a_reading_was_added_finds_its_pupils_by_it_once_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let list = write_list(dir.path(), "list.csv", &[["单小明", &valid_number("45020220110101123"), "三年级", "1班"]]);
+    canbao(&db).arg("import").arg(&list).assert().success();
+    assert_eq!(names(&json(canbao(&db).args(["find", "danxiaoming", "--json"]))), ["单小明"]);
+    // The drive as a canbao that read 单 only as shan left it: no "dan" in its search keys, schema 7.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let changed = conn.execute("UPDATE search_blocks SET keys = replace(keys, 'dan', 'shan')", []).unwrap();
+    assert_eq!(changed, 1);
+    conn.execute_batch("DELETE FROM meta WHERE key = 'merge_copies_from'; PRAGMA user_version = 7;").unwrap();
+    drop(conn);
+    // Any command brings the drive forward as it opens it, the search keys with it.
+    assert_eq!(names(&json(canbao(&db).args(["find", "danxiaoming", "--json"]))), ["单小明"]);
+    assert_eq!(names(&json(canbao(&db).args(["find", "shanxiaoming", "--json"]))), ["单小明"]);
+}

@@ -566,6 +566,22 @@ mod tests {
         assert_eq!(last, Some(Some("二".to_owned())), "the value the drive holds is its newest change");
     }
 
+    #[test]
+    fn a_drives_own_change_made_after_its_clock_was_set_back_is_its_newest() {
+        let conn = drive_at(schema::latest_version());
+        conn.execute_batch(
+            "UPDATE students SET name = '王二';
+             INSERT INTO audit(at, operator, origin, action, student_id, id_number, field, old, new, year) VALUES
+                 ('2026-11-23T10:00:00Z', '甲', 'o1', 'import', 1, 'x', 'created', NULL, 't.csv:2', 2026),
+                 ('2026-11-23T09:00:00Z', '甲', 'o2', 'edit', 1, 'x', 'name', '王一', '王二', NULL);",
+        )
+        .unwrap();
+        let read = read(&conn, 2026).unwrap();
+        let name = GROUPS.iter().position(|g| g.contains(&Field::Name)).unwrap();
+        let last = read.pupils[0].last[name].map(|e| read.audit[e].field.clone());
+        assert_eq!(last.as_deref(), Some("name"), "the correction, later in the log, not the import");
+    }
+
     /// A drive file (one pupil with its creation row) and the store reading it.
     fn drive_file(dir: &Path) -> (PathBuf, Store) {
         let path = dir.join("d.db");

@@ -1577,6 +1577,29 @@ mod tests {
         assert_eq!(by_id(&a_into_b, &ids[2]).enrollment, Enrollment::Declined);
     }
 
+    #[test]
+    fn a_drive_never_merged_weighs_its_own_changes_by_its_log_not_its_clock() {
+        let dir = tempfile::tempdir().unwrap();
+        // The list was read at 09:00 by each laptop's clock (two_copies); then both clocks were put back an
+        // hour, and each laptop corrected the same pupil's name.
+        let (mut a, mut b, ids) = two_copies(dir.path());
+        let rename = |s: &mut Store, at: &str, name: &str| {
+            s.set_fixed_clock(at);
+            let id = by_id(s, &ids[0]).id;
+            s.correct_identity(id, &super::super::IdentityEdit { name: Some(name.to_owned()), ..Default::default() })
+                .unwrap();
+        };
+        rename(&mut a, "2026-11-23T08:00:00+08:00", "甲改的名");
+        rename(&mut b, "2026-11-23T08:30:00+08:00", "乙改的名");
+        let ((a_into_b, r1), (b_into_a, r2)) = merge_both_ways(dir.path(), a, b);
+        // Each laptop's correction came after the import in its own log: the two are a conflict, the later wins,
+        // where before the import's stamp outweighed both and each laptop silently kept its own name.
+        for (s, r) in [(&a_into_b, &r1), (&b_into_a, &r2)] {
+            assert_eq!(by_id(s, &ids[0]).name, "乙改的名", "{r:?}");
+            assert_eq!(r.conflicts.len(), 1, "{r:?}");
+        }
+    }
+
     /// Two copies of one drive, the other one (closed, returned by path) with a note on the second pupil.
     fn other_copy_with_a_note(dir: &Path) -> (Store, std::path::PathBuf, Vec<String>) {
         let (a, mut b, ids) = two_copies(dir);

@@ -215,6 +215,21 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (student_id, year, receipt)
     ) WITHOUT ROWID;
     "#,
+    // 8: every audit row written from now on is known for this laptop's own or a merge's copy (store::merge's
+    // CopiedRows): the record starts at the log's end, at 0 for a drive made now, whose whole log is its own.
+    // Before it, a drive never merged weighed its own changes by their clock, and a change made after the
+    // laptop's clock was set back lost to the import before it. And the search keys again, by the readings of
+    // today's canbao (a surname's everyday reading: 单 dan, 盖 gai, 朴 pu), so an older drive finds its pupils
+    // as a new one does.
+    r#"
+    INSERT INTO meta(key, value) SELECT 'merge_copies_from', COALESCE(max(id), 0) FROM audit WHERE true
+        ON CONFLICT(key) DO NOTHING;
+    DELETE FROM search_blocks;
+    INSERT INTO search_blocks(block, keys)
+        SELECT id >> 6, group_concat(id || char(31) || canbao_search_key(name, id_number, grade, class), char(30))
+        FROM (SELECT id, name, id_number, grade, class FROM students ORDER BY id)
+        GROUP BY id >> 6;
+    "#,
 ];
 
 /// The first version that keeps the receipt numbers of recorded payments.
