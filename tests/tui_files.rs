@@ -1106,3 +1106,35 @@ fn a_backup_opened_as_a_drive_says_it_is_a_backup() {
     }
     drop(dir);
 }
+
+#[test]
+fn a_read_only_window_open_on_a_pupil_does_not_show_the_namesake_a_restored_file_holds_in_their_place() {
+    use canbao::domain::id_number::check_char;
+    let (dir, drive) = sample_drive();
+    let mut writer = Store::open(&drive).unwrap();
+    let mut app = App::new(Store::open_read_only(&drive).unwrap(), &options(Language::Zh)).unwrap();
+    app.update(Action::Resize(120, 30));
+    app.update(Action::OpenDetail);
+    let open = app.detail.as_ref().expect("the first pupil's detail").student.clone();
+    let before = screen(&app).join("\n");
+    assert!(before.contains(&open.name), "{before}");
+
+    // Another file, in which the same row is a child of the same name with another ID number.
+    let other = dir.path().join("other.db");
+    writer.backup_to(&other).unwrap();
+    let first17 = "45020220150101999";
+    let namesake = format!("{first17}{}", check_char(first17.as_bytes()));
+    let conn = rusqlite::Connection::open(&other).unwrap();
+    conn.execute("UPDATE students SET id_number = ?1, id_raw = ?1 WHERE id = ?2", rusqlite::params![namesake, open.id])
+        .unwrap();
+    drop(conn);
+    writer.restore_from(&other).unwrap();
+    app.update(Action::Tick);
+    wait_for_reload(&mut app);
+
+    let shown = app.detail.as_ref().map(|d| d.student.id_number.clone());
+    assert_ne!(shown.as_deref(), Some(namesake.as_str()), "another child under the open pupil's name");
+    assert!(app.detail.is_none(), "the detail closes: the pupil is not in the drive any more");
+    let after = screen(&app).join("\n");
+    assert!(after.contains("刚才打开的学生不在现在的数据文件中"), "{after}");
+}

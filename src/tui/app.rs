@@ -588,15 +588,20 @@ impl App {
                 self.reload_detail();
                 self.say(self.text.writer_changes_loaded);
             }
-            Followed::Roster(data) => {
+            Followed::Roster(data, same_pupils) => {
                 // A restore or a new year by the writer: the year and its policy are read again with the roster.
                 if let Err(e) = self.store.reload_year() {
                     self.fail(e.to_string());
                 }
                 (self.policy, _) = super::due::drive_policy(&self.store, self.config_dir.as_deref());
-                self.replace_data(*data);
-                self.reload_detail();
                 self.say(self.text.writer_changes_loaded);
+                if same_pupils {
+                    self.replace_data(*data);
+                } else {
+                    self.roster.clear_marks();
+                    self.replace_data_of_another_state(*data);
+                }
+                self.reload_detail();
             }
             Followed::Failed(e) => self.fail(e),
         }
@@ -607,11 +612,28 @@ impl App {
         self.follower.is_loading()
     }
 
-    /// Takes a freshly loaded roster (after an import), keeping search, filters and the selected pupil.
+    /// Takes a freshly loaded roster of the same drive (after an import), keeping search, filters, marks and the
+    /// selected pupil.
     pub fn replace_data(&mut self, data: RosterData) {
+        self.take_roster(data, true);
+    }
+
+    /// Takes the roster of the drive as a restore left it, or of another file: the selected and marked pupils
+    /// are kept only as the same people (see `RosterView::carry_over`), and a pupil open on the detail screen
+    /// who is not there any more closes it rather than showing whoever has their place.
+    pub fn replace_data_of_another_state(&mut self, data: RosterData) {
+        self.take_roster(data, false);
+    }
+
+    fn take_roster(&mut self, data: RosterData, same_pupils: bool) {
         let old = std::mem::replace(&mut self.data, data);
         let page = self.page();
-        self.roster.carry_over(&old, &self.data, self.screen == Screen::Detail, page);
+        let detail = self.screen == Screen::Detail;
+        if !self.roster.carry_over(&old, &self.data, same_pupils, detail, page) && detail {
+            self.detail = None;
+            self.screen = Screen::Roster;
+            self.say(self.text.pupil_not_in_drive);
+        }
         self.schools = self.store.schools().unwrap_or_default();
         self.recount();
     }

@@ -10,6 +10,9 @@ use crate::store::{Reopen, Store};
 /// How many audit rows are applied one pupil at a time before reading the whole roster is the cheaper way.
 const IN_PLACE_LIMIT: usize = 2_000;
 
+/// A roster read on the worker, with the audit row it reflects, or why it could not be read.
+type WholeRoster = Result<(RosterData, i64), String>;
+
 /// What the window has seen of the file.
 #[derive(Default)]
 pub struct Follower {
@@ -19,8 +22,9 @@ pub struct Follower {
     seen_audit: i64,
     /// The restore and the insured year the roster in memory was read under.
     epoch: crate::store::DriveEpoch,
-    /// A whole roster being read on a worker thread, with the audit row it reflects.
-    loading: Option<Receiver<Result<(RosterData, i64), String>>>,
+    /// A whole roster being read on a worker thread, with the audit row it reflects; and whether it is read
+    /// after a save (each id still the pupil it was) rather than after a restore or a new year.
+    loading: Option<(Receiver<WholeRoster>, bool)>,
 }
 
 /// What a look at the file found.
@@ -28,8 +32,9 @@ pub enum Followed {
     Nothing,
     /// These pupils' rows are read again and updated in place.
     Pupils(Vec<i64>),
-    /// A whole roster, read on the worker.
-    Roster(Box<RosterData>),
+    /// A whole roster, read on the worker; false: after a restore or a new year, when an id may name another
+    /// pupil than it did (see `RosterView::carry_over`).
+    Roster(Box<RosterData>, bool),
     /// Still reading.
     Loading,
     Failed(String),
@@ -51,12 +56,13 @@ impl Follower {
 
     /// Looks once: a finished worker's roster first, then whether the file changed since the last look.
     pub fn look(&mut self, store: &Store) -> Followed {
-        if let Some(rx) = &self.loading {
+        if let Some((rx, same_pupils)) = &self.loading {
+            let same_pupils = *same_pupils;
             return match rx.try_recv() {
                 Ok(Ok((data, seen))) => {
                     self.loading = None;
                     self.seen_audit = seen;
-                    Followed::Roster(Box::new(data))
+                    Followed::Roster(Box::new(data), same_pupils)
                 }
                 Ok(Err(e)) => {
                     self.loading = None;
@@ -85,7 +91,7 @@ impl Follower {
             }
             Ok(_) => match store.reopener() {
                 Some(reopen) => {
-                    self.read_whole(reopen);
+                    self.read_whole(reopen, same_epoch);
                     Followed::Loading
                 }
                 // A drive in memory has no other window to follow.
@@ -98,9 +104,9 @@ impl Follower {
     /// Reads the roster on a worker's own connection. The audit row it reflects is read first: whatever is
     /// saved while it reads comes after it, and is looked at again next time (applying a change twice is
     /// harmless).
-    fn read_whole(&mut self, reopen: Reopen) {
+    fn read_whole(&mut self, reopen: Reopen, same_pupils: bool) {
         let (tx, rx) = channel();
-        self.loading = Some(rx);
+        self.loading = Some((rx, same_pupils));
         std::thread::spawn(move || {
             let loaded = reopen.open().map_err(|e| e.to_string()).and_then(|store| {
                 let seen = store.audit_high_water().map_err(|e| e.to_string())?;

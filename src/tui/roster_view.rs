@@ -286,8 +286,25 @@ impl RosterView {
     /// Moves the view from `old` to a freshly loaded roster `new`, keeping the search, the filters, the marks
     /// still in it and the selected pupil. `hold` keeps that pupil in the list even when they no longer pass
     /// the search or the filters (the detail screen shows them).
-    pub fn carry_over(&mut self, old: &RosterData, new: &RosterData, hold: bool, page: usize) {
-        let keep = self.selected_id(old);
+    ///
+    /// `same_pupils`: the new roster is the same drive's, each id still the pupil it was (an import, a save).
+    /// False after a restore or another file opened, where an id may now be another child (a namesake in the
+    /// restored file's row): the selected and marked pupils are then carried over only as the same person, by
+    /// ID number and name. Returns whether the selected pupil (if any) was carried over.
+    pub fn carry_over(
+        &mut self,
+        old: &RosterData,
+        new: &RosterData,
+        same_pupils: bool,
+        hold: bool,
+        page: usize,
+    ) -> bool {
+        let selected = self.selected_id(old);
+        let keep = if same_pupils { selected } else { selected.and_then(|id| same_person(old, new, id)) };
+        if !same_pupils {
+            let marked: Vec<i64> = self.marked.drain().collect();
+            self.marked = marked.into_iter().filter_map(|id| same_person(old, new, id)).collect();
+        }
         // The class and category filters are indexes into the roster's lists, which a new roster numbers afresh
         // (a class the writer adds shifts those after it): they are carried over by name, and dropped with it.
         let class = self.filters.class.and_then(|c| old.classes.get(c as usize));
@@ -314,5 +331,18 @@ impl RosterView {
             }
             self.keep_cursor_visible(page);
         }
+        selected.is_none() || keep.and_then(|id| new.index_of(id)).is_some()
+    }
+}
+
+/// The id in `new` of pupil `id` of `old`, found as the same person: the same ID number and name, at the same id
+/// if it still is them there.
+fn same_person(old: &RosterData, new: &RosterData, id: i64) -> Option<i64> {
+    let i = old.index_of(id)?;
+    let (number, name) = (old.id_number(i), old.name(i));
+    let is_them = |j: usize| new.id_number(j) == number && new.name(j) == name;
+    match new.index_of(id) {
+        Some(j) if is_them(j) => Some(id),
+        _ => (0..new.len()).find(|&j| is_them(j)).map(|j| new.rows[j].id),
     }
 }

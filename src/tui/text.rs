@@ -43,6 +43,8 @@ pub struct Text {
     pub read_only_refused: &'static str,
     /// A read-only instance has loaded what the writer saved since.
     pub writer_changes_loaded: &'static str,
+    /// The pupil on the detail screen is not in the drive as it is now (a restore, another file).
+    pub pupil_not_in_drive: &'static str,
     pub too_small: &'static str,
 
     pub roster_title: &'static str,

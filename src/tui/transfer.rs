@@ -265,7 +265,7 @@ impl App {
         self.roster.clear_marks();
         (self.policy, _) = super::due::drive_policy(&self.store, self.config_dir.as_deref());
         match data.map_or_else(|| RosterData::load(&self.store), Ok) {
-            Ok(d) => self.replace_data(d),
+            Ok(d) => self.replace_data_of_another_state(d),
             Err(e) => self.fail(e.to_string()),
         }
         self.reload_detail();
@@ -341,7 +341,7 @@ impl App {
         match self.open_sample() {
             Ok(kept) => {
                 match RosterData::load(&self.store) {
-                    Ok(d) => self.replace_data(d),
+                    Ok(d) => self.replace_data_of_another_state(d),
                     Err(e) => return self.fail(e.to_string()),
                 }
                 let file = self.store.path().map(|p| p.display().to_string()).unwrap_or_default();

@@ -20,6 +20,7 @@ pub static EN: Text = Text {
     backup_copy_opened: "This is a backup: changes made here stay in this copy, not in the original drive",
     read_only_refused: "Read-only: changes are disabled",
     writer_changes_loaded: "Loaded the changes saved in the other window",
+    pupil_not_in_drive: "The pupil you had open is not in the drive as it is now; back to the list",
     too_small: "Window too small: needs at least 80x24, now {}x{}. Please enlarge it (q quits).",
 
     roster_title: "Roster",

@@ -20,6 +20,7 @@ pub static ZH: Text = Text {
     backup_copy_opened: "这是一份备份：在这里的修改只留在这份备份中，不会进入原数据文件",
     read_only_refused: "只读模式，不能修改 (read-only: changes are disabled)",
     writer_changes_loaded: "已载入另一窗口保存的更改",
+    pupil_not_in_drive: "刚才打开的学生不在现在的数据文件中，已返回名单",
     too_small: "窗口太小：至少需要 80x24，现在是 {}x{}。请放大窗口（按 q 退出）。",
 
     roster_title: "学生名单",
