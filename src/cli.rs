@@ -331,8 +331,8 @@ pub struct MarkArgs {
     pub channel: Option<String>,
     #[arg(long)]
     pub note: Option<String>,
-    /// 政策规定应在待遇审批地参保的学生，仍在本校参保或登记缴费 (enroll or record a payment at school for a pupil
-    /// the policy sends to enroll where the benefit was approved)
+    /// 政策规定应在待遇审批地参保的学生，仍在本校参保、登记缴费或记为财政代缴 (enroll, record a payment or mark
+    /// government-paid at school for a pupil the policy sends to enroll where the benefit was approved)
     #[arg(long)]
     pub at_school: bool,
 }

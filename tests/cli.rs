@@ -656,6 +656,57 @@ fn a_payment_means_insured_everywhere_and_contradictions_are_reported() {
     assert_eq!(classes, 4);
 }
 
+/// `mark --payment government` for a pupil whose category the policy sends to enroll where the benefit was approved
+/// (liuzhou-2023, 000 附件二(五)) registers them with the school as a family's payment would: refused, nothing
+/// saved, until `--at-school` says the school does enroll them. A pupil marked 异地参保 (in the same command or
+/// before) is the benefit place's, and the department's payment for them is recorded as it is.
+#[test]
+fn government_paid_at_school_for_a_pupil_who_enrolls_at_the_benefit_place_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let list = dir.path().join("list.csv");
+    std::fs::write(
+        &list,
+        "学校,姓名,身份证号码,年级,班级,人员类别\n\
+         示范小学,何轩明,45020320190307775X,一年级,1班,低保对象\n\
+         示范小学,许志文,450203201811029232,一年级,1班,特困人员\n\
+         示范小学,孙语,450203201909308803,一年级,1班,\n",
+    )
+    .unwrap();
+    canbao(&db).arg("import").arg(&list).assert().success();
+    canbao(&db).args(["policy", "use", "liuzhou-2023"]).assert().success();
+    let (he, xu, sun) = ("45020320190307775X", "450203201811029232", "450203201909308803");
+    let status = |id: &str| {
+        let found = json(canbao(&db).args(["find", id, "--json"]));
+        (found[0]["enrollment"].as_str().unwrap().to_owned(), found[0]["payment"].as_str().unwrap().to_owned())
+    };
+
+    let refused = canbao(&db).args(["mark", he, "--payment", "government"]).assert().code(1);
+    let err = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+    assert!(err.contains("何轩明 为低保对象，按政策应在待遇审批地参保，未保存"), "{err}");
+    assert!(err.contains("--at-school") && err.contains("nothing saved"), "{err}");
+    assert!(
+        err.contains("--enrollment elsewhere --payment government"),
+        "how the benefit place's payment is kept: {err}"
+    );
+    assert_eq!(status(he), ("unknown".to_owned(), "unpaid".to_owned()));
+    // 在校参保 in the same command is no answer: it is what the question is about.
+    canbao(&db).args(["mark", he, "--enrollment", "here", "--payment", "government"]).assert().code(1);
+    assert_eq!(status(he), ("unknown".to_owned(), "unpaid".to_owned()));
+    canbao(&db).args(["mark", he, "--payment", "government", "--at-school"]).assert().success();
+    assert_eq!(status(he), ("here".to_owned(), "government".to_owned()), "registered through the school");
+
+    // The department's payment where the benefit was approved: 异地参保, in the same command or before.
+    canbao(&db).args(["mark", xu, "--enrollment", "elsewhere", "--payment", "government"]).assert().success();
+    assert_eq!(status(xu), ("elsewhere".to_owned(), "government".to_owned()));
+    // Clearing a payment registers no one: no --at-school asked for it.
+    canbao(&db).args(["mark", he, "--payment", "unpaid"]).assert().success();
+    assert_eq!(status(he).1, "unpaid");
+    // A pupil in no such category is marked as before.
+    canbao(&db).args(["mark", sun, "--payment", "government"]).assert().success();
+    assert_eq!(status(sun), ("here".to_owned(), "government".to_owned()));
+}
+
 /// The text output says what each number counts, and rounds the rate.
 #[test]
 fn stats_text_labels_each_count() {

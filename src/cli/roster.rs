@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::open::{new_drive, open_existing, open_writer_existing, open_writer_or_preview, record_reveal};
 use super::output::{print_json, shown_id};
 use super::{Cli, CmdResult, MarkArgs, UserError, english, paperwork, pick, say};
+use crate::domain::coverage::StatusMark;
 use crate::domain::money;
 use crate::domain::search::Query;
 use crate::domain::student::{Enrollment, PaymentChannel, PaymentStatus, Student};
@@ -86,22 +87,36 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
     let MarkArgs { id_number, name, enrollment, reason, payment, amount, paid_on, channel, note, at_school } = args;
     let (mut store, _lock) = open_writer_existing(cli)?;
     let pupil = paperwork::pupil_by_number(&store, id_number, name.as_deref())?;
-    // 在校参保 or a family's payment for a pupil the policy sends to the benefit place registers them twice (at
-    // school and with the department): refused unless the operator says so.
-    let registers_here = enrollment.as_deref() == Some("here") || payment.as_deref() == Some("paid");
-    if registers_here
-        && !at_school
+    // 在校参保, or a payment recorded at school, for a pupil the policy sends to the benefit place registers them
+    // twice (at school and with the department): refused unless the operator says so, by the rule the screen asks by.
+    let mark = StatusMark {
+        enrollment_now: pupil.enrollment,
+        enrollment: enrollment.as_deref().and_then(Enrollment::from_code),
+        payment: payment.as_deref().and_then(PaymentStatus::from_code),
+    };
+    if !at_school
         && let Some(policy) = paperwork::drive_policy(&store)?
-        && let Some(rule) = policy.away_rule(pupil.categories.iter().map(|c| c.name.as_str()))
+        && let Some(rule) = policy.away_rule_against(pupil.categories.iter().map(|c| c.name.as_str()), mark)
     {
         let (zh, en) = match rule.enroll {
             crate::domain::policy::EnrollPlace::Family => ("应以家庭为单位参保", "to enroll with the family"),
             _ => ("应在待遇审批地参保", "to enroll where the benefit was approved"),
         };
+        // 财政代缴 asked for such a pupil is most often the department's payment where they do enroll: how to
+        // record that is said, so that --at-school is not taken as the only way to save it.
+        let (elsewhere_zh, elsewhere_en) = if mark.payment == Some(PaymentStatus::Government) {
+            (
+                "；部门已在校外为其代缴的，请记为异地参保：--enrollment elsewhere --payment government",
+                "; a department that paid for the pupil outside the school is recorded with \
+                 --enrollment elsewhere --payment government",
+            )
+        } else {
+            ("", "")
+        };
         return Err(UserError(format!(
-            "{name} 为{category}，按政策{zh}，未保存。如确要在本校参保或登记缴费，请加 --at-school ({name} is \
-             {category} and by the policy is {en}: nothing saved. To enroll or record the payment at school anyway, \
-             add --at-school)",
+            "{name} 为{category}，按政策{zh}，未保存。如确要在本校参保、登记缴费或记为财政代缴，请加 --at-school\
+             {elsewhere_zh} ({name} is {category} and by the policy is {en}: nothing saved. To enroll, record a \
+             payment or mark government-paid at school anyway, add --at-school{elsewhere_en})",
             name = pupil.name,
             category = rule.category,
         )));

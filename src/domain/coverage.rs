@@ -99,6 +99,31 @@ impl Standing {
     }
 }
 
+/// A mark of one pupil's statuses, as `mark` and the screen's keys make it: what it sets (`None`: left as it is),
+/// over the enrollment the pupil has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatusMark {
+    pub enrollment_now: Enrollment,
+    pub enrollment: Option<Enrollment>,
+    pub payment: Option<PaymentStatus>,
+}
+
+impl StatusMark {
+    /// The mark registers the pupil with the school: 在校参保, or a payment recorded here. A family's always (over
+    /// 异地参保, 不参保 or 已离校 it is saved only with 在校参保); a department's (财政代缴) unless the pupil is insured
+    /// elsewhere, where the department paid at the place that approved its benefit (see
+    /// `Standing::payment_contradicts_enrollment`). Clearing a payment registers no one.
+    pub fn registers_at_school(self) -> bool {
+        let enrollment = self.enrollment.unwrap_or(self.enrollment_now);
+        self.enrollment == Some(Enrollment::Here)
+            || match self.payment {
+                Some(PaymentStatus::Paid) => true,
+                Some(PaymentStatus::Government) => enrollment != Enrollment::Elsewhere,
+                Some(PaymentStatus::Unpaid) | None => false,
+            }
+    }
+}
+
 /// 是否参保's cell for an insured (`Standing::is_insured`) or uninsured pupil: 是 or 否.
 pub fn insured_word(insured: bool) -> &'static str {
     if insured { "是" } else { "否" }
@@ -181,6 +206,21 @@ mod tests {
             assert!(standing.registers_at_school() && !standing.outside_school_registration(), "{payment:?}");
             assert!(standing.is_insured() && standing.is_expected());
         }
+    }
+
+    #[test]
+    fn a_mark_registers_at_school_by_enrolling_or_paying_here() {
+        let mark = |now, enrollment, payment| StatusMark { enrollment_now: now, enrollment, payment };
+        assert!(mark(Unknown, Some(Here), None).registers_at_school());
+        assert!(mark(Elsewhere, None, Some(Paid)).registers_at_school(), "saved only as 在校参保");
+        assert!(mark(Unknown, None, Some(Government)).registers_at_school());
+        assert!(mark(Declined, None, Some(Government)).registers_at_school(), "saved only as 在校参保");
+        assert!(mark(Elsewhere, Some(Here), Some(Government)).registers_at_school());
+        assert!(!mark(Elsewhere, None, Some(Government)).registers_at_school(), "the benefit place's department");
+        assert!(!mark(Unknown, Some(Elsewhere), Some(Government)).registers_at_school());
+        assert!(!mark(Here, None, Some(Unpaid)).registers_at_school(), "clearing registers no one");
+        assert!(!mark(Here, Some(Left), None).registers_at_school());
+        assert!(!mark(Here, None, None).registers_at_school(), "a note alone");
     }
 
     #[test]

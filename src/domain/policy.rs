@@ -18,6 +18,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use super::category::CategoryTable;
+use super::coverage::StatusMark;
 pub use crate::data_file::DataFileError;
 use crate::data_file::Embedded;
 pub use ledger::{Ledger, ledger, roster_ledger};
@@ -276,6 +277,21 @@ impl Policy {
     /// any: such a pupil is not registered or paid at school without asking. An optional place (004) is not.
     pub fn away_rule<'a>(&self, categories: impl IntoIterator<Item = &'a str>) -> Option<&CategoryRule> {
         categories.into_iter().filter_map(|c| self.rule(c)).find(|r| r.enroll.required_away())
+    }
+
+    /// The rule `mark` goes against: it registers with the school (`StatusMark::registers_at_school`) a pupil in
+    /// `categories` whom this policy sends to enroll away from it, who would then be registered and paid for twice.
+    /// The one test of a school registration: the screen asks before such a mark (a bulk mark leaves the pupil out),
+    /// and `canbao mark` refuses it without `--at-school`.
+    pub fn away_rule_against<'a>(
+        &self,
+        categories: impl IntoIterator<Item = &'a str>,
+        mark: StatusMark,
+    ) -> Option<&CategoryRule> {
+        if !mark.registers_at_school() {
+            return None;
+        }
+        self.away_rule(categories)
     }
 
     /// The window containing a payment date.
