@@ -2968,6 +2968,78 @@ fn enrolling_at_school_a_pupil_who_enrolls_at_the_benefit_place_is_asked() {
     );
 }
 
+/// `f` on a pupil whose category enrolls where the benefit was approved asks as the payment form does (No by
+/// default), since a department's payment recorded at school registers the pupil with the school; once the pupil
+/// is marked 异地参保, the department's payment is the benefit place's and `f` records it without a question.
+#[test]
+fn government_paid_for_a_pupil_who_enrolls_at_the_benefit_place_is_asked() {
+    for lang in [Language::Zh, Language::En] {
+        let (mut app, ids, name) = app_at_benefit_place(lang, "低保对象");
+        app.update(Action::Down);
+        app.update(Action::ToggleGovernment);
+        let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("asked: {}", screen(&app)) };
+        let expected = match lang {
+            Language::Zh => format!("{name} 为低保对象，按政策应在待遇审批地参保，仍在本校记为财政代缴？"),
+            Language::En => format!(
+                "{name} is 低保对象 and by the policy is to enroll where the benefit was approved. Mark government-paid at school anyway?"
+            ),
+        };
+        assert_eq!(c.question, expected);
+        assert!(!c.yes, "No by default");
+        app.update(Action::Confirm);
+        assert_eq!(app.store.student(ids[1]).expect("s").payment, PaymentStatus::Unpaid);
+        app.update(Action::ToggleGovernment);
+        app.update(Action::Yes);
+        assert_eq!(app.store.student(ids[1]).expect("s").payment, PaymentStatus::Government);
+    }
+    let (mut app, ids, _) = app_at_benefit_place(Language::Zh, "低保对象");
+    app.update(Action::Down);
+    choose_enrollment(&mut app, Enrollment::Elsewhere, "");
+    app.update(Action::ToggleGovernment);
+    assert!(app.modal.is_none(), "{}", screen(&app));
+    let s = app.store.student(ids[1]).expect("s");
+    assert_eq!((s.enrollment, s.payment), (Enrollment::Elsewhere, PaymentStatus::Government));
+}
+
+/// A family's payment recorded over it asks the same question, and says the payment would be cleared.
+#[test]
+fn government_paid_over_a_family_payment_at_the_benefit_place_says_both() {
+    let (mut app, ids, name) = app_at_benefit_place(Language::Zh, "孤儿");
+    app.update(Action::Down);
+    pay_350_in_2022(&mut app);
+    app.update(Action::Yes);
+    assert_eq!(app.store.student(ids[1]).expect("s").payment, PaymentStatus::Paid);
+    app.update(Action::ToggleGovernment);
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("asked: {}", screen(&app)) };
+    assert!(
+        c.question.starts_with(&format!("{name} 为孤儿，按政策应在待遇审批地参保，仍在本校记为财政代缴？")),
+        "{}",
+        c.question
+    );
+    assert!(c.question.ends_with("（将清除家庭缴费记录：350.00 元，2022-10-08）"), "{}", c.question);
+    app.update(Action::Confirm);
+    assert_eq!(app.store.student(ids[1]).expect("s").payment, PaymentStatus::Paid);
+}
+
+/// A bulk `f` leaves out the pupils who enroll where the benefit was approved, as a bulk `p` does, and names them.
+#[test]
+fn a_bulk_government_mark_leaves_out_pupils_who_enroll_at_the_benefit_place() {
+    let (mut app, ids, name) = app_at_benefit_place(Language::Zh, "特困人员");
+    for _ in 0..3 {
+        app.update(Action::ToggleSelect);
+    }
+    app.update(Action::ToggleGovernment);
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("asked") };
+    assert!(c.question.starts_with("将 2 名学生标记为财政代缴"), "{}", c.question);
+    assert!(c.question.contains(&format!("1 名按政策应在待遇审批地参保，不登记：{name}")), "{}", c.question);
+    app.update(Action::Yes);
+    let payment = |i: usize| app.store.student(ids[i]).expect("s").payment;
+    assert_eq!(
+        [payment(0), payment(1), payment(2)],
+        [PaymentStatus::Government, PaymentStatus::Unpaid, PaymentStatus::Government]
+    );
+}
+
 /// 「生成本年度政策」 on a drive with no policy starts from the newest policy of the school's own city (柳州市示范小学 →
 /// liuzhou-2023), not the newest bundled one of any city; with the drive's policy, from that.
 #[test]

@@ -15,7 +15,6 @@ use super::undo::{Edit, PupilEdit};
 use crate::domain::category::CategoryTable;
 use crate::domain::coverage::Standing;
 use crate::domain::money;
-use crate::domain::policy::EnrollPlace;
 use crate::domain::student::{CategoryMark, Enrollment, PaymentChannel, PaymentStatus, Student};
 use crate::store::{Change, ChangeOptions, FieldChange, Payment, Refusal};
 
@@ -83,7 +82,7 @@ impl App {
             // 在校参保 for a pupil the policy sends to the benefit place would register them twice: asked.
             if status == Enrollment::Here
                 && let Some(s) = self.single(&chooser.targets)
-                && let Some((category, place)) = self.enrolls_away(&s)
+                && let Some((category, place)) = self.away_against(&s, Some(status), None)
             {
                 let question = fill(self.text.ask_enroll_away, &[&s.name, &category, &self.away_words(place)]);
                 return self.ask(question, same_for_all(&chooser.targets, changes), label, false);
@@ -111,18 +110,18 @@ impl App {
             return self.fail(fill(self.text.all_kept_for_payment, &[&kept, &label]));
         }
         // Pupils the policy sends to the benefit place are not enrolled at school with the others: left out, named.
-        let mut away = (Vec::new(), None);
+        let (mut left_away, mut away_place) = (Vec::new(), None);
         if status == Enrollment::Here {
-            let pupils = match self.store.students_by_ids(&targets) {
+            let mut pupils = match self.store.students_by_ids(&targets) {
                 Ok(p) => p,
                 Err(e) => return self.fail(e.to_string()),
             };
-            away = self.leave_out_away(&pupils);
-            let left: std::collections::HashSet<i64> =
-                pupils.iter().filter(|s| self.enrolls_away(s).is_some()).map(|s| s.id).collect();
+            let (away, place) = self.leave_out_away(&mut pupils, Some(status), None);
+            let left: std::collections::HashSet<i64> = away.iter().map(|s| s.id).collect();
             targets.retain(|id| !left.contains(id));
+            left_away = away.into_iter().map(|s| s.name).collect();
+            away_place = place;
         }
-        let (left_away, away_place) = away;
         if targets.is_empty() {
             let place = away_place.map(|p| self.away_words(p)).unwrap_or_default();
             return self.fail(fill(self.text.all_left_away, &[&left_away.len(), &place]));
@@ -170,10 +169,12 @@ impl App {
         }
         // A class paid at once leaves out the pupils the policy sends to the benefit place; one pupil alone is
         // asked on Enter, the form saying why first.
-        let (left_away, left_away_place) = if selected > 1 { self.leave_out_away(&pupils) } else { (Vec::new(), None) };
-        if selected > 1 {
-            pupils.retain(|s| self.enrolls_away(s).is_none());
-        }
+        let (left_away, left_away_place) = if selected > 1 {
+            let (away, place) = self.leave_out_away(&mut pupils, None, Some(PaymentStatus::Paid));
+            (away.into_iter().map(|s| s.name).collect(), place)
+        } else {
+            (Vec::new(), None)
+        };
         if pupils.is_empty() {
             let place = left_away_place.map(|p| self.away_words(p)).unwrap_or_default();
             return self.fail(fill(self.text.all_left_away, &[&left_away.len(), &place]));
@@ -339,7 +340,10 @@ impl App {
             }
             question.push_str(&self.left_away_text(&form.left_away, form.left_away_place));
             self.ask(question, items, label, false);
-        } else if let Some((category, place)) = form.pupils.first().and_then(|s| self.enrolls_away(s)) {
+        } else if let Some((category, place)) = form.pupils.first().and_then(|s| {
+            let payment = if names.is_empty() { PaymentStatus::Paid } else { PaymentStatus::Government };
+            self.away_against(s, None, Some(payment))
+        }) {
             // Registered and paid at school as well as by the department at the benefit place: asked, No by default.
             let name = &form.pupils[0].name;
             let question = fill(self.text.ask_pay_away, &[name, &category, &self.away_words(place)]);
@@ -361,7 +365,9 @@ impl App {
     }
 
     /// `f`: 财政代缴. On one pupil already paid (by the family or a department) it first asks whether to clear
-    /// that payment; on several it asks before marking them all.
+    /// that payment; on several it asks before marking them all. A department's payment recorded at school registers
+    /// the pupil there: one the policy sends to the benefit place is asked about, as the payment form does, and
+    /// left out of a bulk mark (marked 异地参保, the payment is the benefit place's and goes through).
     pub fn toggle_government(&mut self) {
         let targets = self.targets();
         if targets.is_empty() {
@@ -369,59 +375,28 @@ impl App {
         }
         let government = self.text.payment(PaymentStatus::Government).to_owned();
         let Some(s) = self.single(&targets) else {
-            let mut question = fill(self.text.ask_bulk_government, &[&targets.len()]);
-            let paid = targets
-                .iter()
-                .filter_map(|&id| self.data.index_of(id))
-                .filter(|&i| self.data.rows[i].payment == PaymentStatus::Paid)
-                .count();
-            if paid > 0 {
-                question.push_str(&fill(self.text.bulk_clears_payments, &[&paid]));
-            }
-            let uncategorised = targets
-                .iter()
-                .filter_map(|&id| self.data.index_of(id))
-                .filter(|&i| self.data.rows[i].categories.is_empty())
-                .count();
-            if uncategorised > 0 {
-                question.push_str(&fill(self.text.bulk_no_category, &[&uncategorised]));
-            }
-            let ruled_out = targets
-                .iter()
-                .filter_map(|&id| self.data.index_of(id))
-                .filter(|&i| {
-                    Standing::new(self.data.rows[i].enrollment, PaymentStatus::Government)
-                        .payment_contradicts_enrollment()
-                })
-                .count();
-            if ruled_out > 0 && ruled_out < targets.len() {
-                question.push_str(&fill(self.text.bulk_asked_after, &[&ruled_out]));
-            }
-            self.ask(question, same_for_all(&targets, vec![Change::Payment(Payment::Government)]), government, false);
-            return;
+            return self.bulk_government(targets, government);
         };
+        let items = same_for_all(&targets, vec![Change::Payment(Payment::Government)]);
+        if s.payment != PaymentStatus::Government
+            && let Some((category, place)) = self.away_against(&s, None, Some(PaymentStatus::Government))
+        {
+            let mut question = fill(self.text.ask_government_away, &[&s.name, &category, &self.away_words(place)]);
+            if s.payment == PaymentStatus::Paid {
+                question.push_str(&fill(self.text.government_away_clears, &[&self.payment_summary(&s)]));
+            }
+            return self.ask(question, items, government, false);
+        }
         match s.payment {
             // A department pays for pupils in a category: one with none is asked about, not marked unseen.
             PaymentStatus::Unpaid if s.categories.is_empty() => {
                 let question = fill(self.text.ask_government_no_category, &[&s.name]);
-                self.ask(
-                    question,
-                    same_for_all(&targets, vec![Change::Payment(Payment::Government)]),
-                    government,
-                    false,
-                );
+                self.ask(question, items, government, false);
             }
-            PaymentStatus::Unpaid => {
-                self.write(same_for_all(&targets, vec![Change::Payment(Payment::Government)]), government, false)
-            }
+            PaymentStatus::Unpaid => self.write(items, government, false),
             PaymentStatus::Paid => {
                 let question = fill(self.text.ask_paid_to_government, &[&s.name, &self.payment_summary(&s)]);
-                self.ask(
-                    question,
-                    same_for_all(&targets, vec![Change::Payment(Payment::Government)]),
-                    government,
-                    false,
-                );
+                self.ask(question, items, government, false);
             }
             PaymentStatus::Government => {
                 let question = fill(self.text.ask_clear_government, &[&s.name]);
@@ -429,6 +404,40 @@ impl App {
                 self.ask(question, same_for_all(&targets, vec![Change::Payment(Payment::Unpaid)]), label, false);
             }
         }
+    }
+
+    /// `f` on several pupils: asked, saying what it clears and whom it leaves out.
+    fn bulk_government(&mut self, mut targets: Vec<i64>, government: String) {
+        let mut pupils = match self.store.students_by_ids(&targets) {
+            Ok(p) => p,
+            Err(e) => return self.fail(e.to_string()),
+        };
+        let (away, place) = self.leave_out_away(&mut pupils, None, Some(PaymentStatus::Government));
+        let left: std::collections::HashSet<i64> = away.iter().map(|s| s.id).collect();
+        targets.retain(|id| !left.contains(id));
+        let left_away: Vec<String> = away.into_iter().map(|s| s.name).collect();
+        if targets.is_empty() {
+            let place = place.map(|p| self.away_words(p)).unwrap_or_default();
+            return self.fail(fill(self.text.all_left_away, &[&left_away.len(), &place]));
+        }
+        let mut question = fill(self.text.ask_bulk_government, &[&targets.len()]);
+        let paid = pupils.iter().filter(|s| s.payment == PaymentStatus::Paid).count();
+        if paid > 0 {
+            question.push_str(&fill(self.text.bulk_clears_payments, &[&paid]));
+        }
+        let uncategorised = pupils.iter().filter(|s| s.categories.is_empty()).count();
+        if uncategorised > 0 {
+            question.push_str(&fill(self.text.bulk_no_category, &[&uncategorised]));
+        }
+        let ruled_out = pupils
+            .iter()
+            .filter(|s| Standing::new(s.enrollment, PaymentStatus::Government).payment_contradicts_enrollment())
+            .count();
+        if ruled_out > 0 && ruled_out < targets.len() {
+            question.push_str(&fill(self.text.bulk_asked_after, &[&ruled_out]));
+        }
+        question.push_str(&self.left_away_text(&left_away, place));
+        self.ask(question, same_for_all(&targets, vec![Change::Payment(Payment::Government)]), government, false);
     }
 
     /// "380.00 元，2026-11-23，微信" for the clear-payment questions.
@@ -511,44 +520,6 @@ impl App {
         let label = self.text.note_saved.to_owned();
         let question = fill(self.text.ask_bulk_note, &[&targets.len(), &note]);
         self.write_or_ask(same_for_all(targets, vec![Change::Note(note.to_owned())]), label, question);
-    }
-
-    /// The category that has `s` enroll away from school under the drive's policy (待遇审批地, with the family),
-    /// and where; `None` without a policy or such a category. An optional place (004) enrolls at school too.
-    pub fn enrolls_away(&self, s: &Student) -> Option<(String, EnrollPlace)> {
-        let rule = self.policy.as_ref()?.away_rule(s.categories.iter().map(|c| c.name.as_str()))?;
-        Some((rule.category.clone(), rule.enroll))
-    }
-
-    fn away_words(&self, place: EnrollPlace) -> String {
-        match place {
-            EnrollPlace::Family => self.text.away_family,
-            _ => self.text.away_benefit,
-        }
-        .to_owned()
-    }
-
-    /// The names of `pupils` a bulk mark leaves out as enrolling away from school, and where the first enrolls.
-    fn leave_out_away(&self, pupils: &[Student]) -> (Vec<String>, Option<EnrollPlace>) {
-        let away: Vec<(String, EnrollPlace)> =
-            pupils.iter().filter_map(|s| self.enrolls_away(s).map(|(_, place)| (s.name.clone(), place))).collect();
-        let place = away.first().map(|(_, p)| *p);
-        (away.into_iter().map(|(name, _)| name).collect(), place)
-    }
-
-    /// What a bulk question adds about the pupils it leaves out as enrolling away from school.
-    fn left_away_text(&self, names: &[String], place: Option<EnrollPlace>) -> String {
-        match place {
-            Some(place) if !names.is_empty() => {
-                // A whole school's selection names a few, not hundreds: the count says how many.
-                let mut named = names.iter().take(5).cloned().collect::<Vec<_>>().join(self.text.pick("、", ", "));
-                if names.len() > 5 {
-                    named.push_str(self.text.pick("等", " …"));
-                }
-                fill(self.text.bulk_left_away, &[&names.len(), &self.away_words(place), &named])
-            }
-            _ => String::new(),
-        }
     }
 
     /// Writes a change to one pupil at once; for several, asks `question` first.

@@ -6,6 +6,7 @@
 
 pub mod action;
 pub mod app;
+mod benefit_place;
 mod commands;
 pub mod county;
 mod dashboard;

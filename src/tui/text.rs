@@ -174,6 +174,9 @@ pub struct Text {
     /// A pupil whose category enrolls away from school (待遇审批地, with the family): name, category, where.
     pub ask_pay_away: &'static str,
     pub ask_enroll_away: &'static str,
+    pub ask_government_away: &'static str,
+    /// After `ask_government_away` for a pupil the family paid for: the payment it clears.
+    pub government_away_clears: &'static str,
     /// Where such a pupil enrolls, as the questions above say it: 待遇审批地, with the family.
     pub away_benefit: &'static str,
     pub away_family: &'static str,
@@ -589,6 +592,8 @@ mod tests {
                 t.ask_full_subsidy,
                 t.ask_pay_away,
                 t.ask_enroll_away,
+                t.ask_government_away,
+                t.government_away_clears,
                 t.away_benefit,
                 t.away_family,
                 t.bulk_left_away,

@@ -234,6 +234,8 @@ pub static EN: Text = Text {
     ask_full_subsidy: "A department pays the whole premium of {}; the family owes 0 yuan. Mark government-paid?",
     ask_pay_away: "{} is {} and by the policy is {}. Record the payment at school anyway?",
     ask_enroll_away: "{} is {} and by the policy is {}. Enroll at school anyway?",
+    ask_government_away: "{} is {} and by the policy is {}. Mark government-paid at school anyway?",
+    government_away_clears: " (This clears the family payment: {}.)",
     away_benefit: "to enroll where the benefit was approved",
     away_family: "to enroll with the family",
     bulk_left_away: " {} more are, by the policy, {}; left out: {}.",

@@ -212,6 +212,8 @@ pub static ZH: Text = Text {
     ask_full_subsidy: "{} 的保费由部门全额代缴，家庭应缴 0 元：记为财政代缴？",
     ask_pay_away: "{} 为{}，按政策{}，仍在本校登记缴费？",
     ask_enroll_away: "{} 为{}，按政策{}，仍在本校参保？",
+    ask_government_away: "{} 为{}，按政策{}，仍在本校记为财政代缴？",
+    government_away_clears: "（将清除家庭缴费记录：{}）",
     away_benefit: "应在待遇审批地参保",
     away_family: "应以家庭为单位参保",
     bulk_left_away: "另有 {} 名按政策{}，不登记：{}。",
