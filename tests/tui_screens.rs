@@ -2864,7 +2864,8 @@ fn pay_350_in_2022(app: &mut App) {
 }
 
 /// A pupil whose category enrolls where the benefit was approved: `p` shows that sentence first in the form, and
-/// Enter asks (No by default) before the school records the family's payment; No leaves the pupil as they were.
+/// Enter asks (No by default) before the school records the family's payment; No leaves the pupil as they were,
+/// back in the form, which Esc closes.
 #[test]
 fn a_payment_for_a_pupil_who_enrolls_at_the_benefit_place_is_asked() {
     for lang in [Language::Zh, Language::En] {
@@ -2892,6 +2893,9 @@ fn a_payment_for_a_pupil_who_enrolls_at_the_benefit_place_is_asked() {
         app.update(Action::Confirm);
         let s = app.store.student(ids[1]).expect("s");
         assert_eq!((s.enrollment, s.payment), (Enrollment::Unknown, PaymentStatus::Unpaid));
+        assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::Payment(_))), "{}", screen(&app));
+        app.update(Action::Back);
+        assert!(app.modal.is_none(), "{}", screen(&app));
         pay_350_in_2022(&mut app);
         app.update(Action::Yes);
         let s = app.store.student(ids[1]).expect("s");
@@ -3038,6 +3042,33 @@ fn a_bulk_government_mark_leaves_out_pupils_who_enroll_at_the_benefit_place() {
         [payment(0), payment(1), payment(2)],
         [PaymentStatus::Government, PaymentStatus::Unpaid, PaymentStatus::Government]
     );
+}
+
+/// No to the benefit-place question goes back to the payment form as typed (amount, date, channel), as No to
+/// 「金额与应缴不符」 does: the operator checks the pupil's papers, then Esc closes the form or Enter asks again.
+#[test]
+fn no_to_the_benefit_place_question_goes_back_to_the_form_as_typed() {
+    let (mut app, ids, _) = app_at_benefit_place(Language::Zh, "低保对象");
+    app.update(Action::Down);
+    app.update(Action::TogglePaid);
+    let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
+    form.amount.set("340");
+    form.amount_edited = true;
+    form.date.set("2022-10-08");
+    form.channel = Some(1);
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("asked: {}", screen(&app)) };
+    assert!(c.question.contains("仍在本校登记缴费"), "{}", c.question);
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Payment(form)) = &app.modal else {
+        panic!("back to the form: {}", screen(&app))
+    };
+    assert_eq!((form.amount.text(), form.date.text(), form.channel), ("340", "2022-10-08", Some(1)));
+    assert_eq!(app.store.student(ids[1]).expect("s").payment, PaymentStatus::Unpaid);
+    app.update(Action::Confirm);
+    app.update(Action::Yes);
+    let s = app.store.student(ids[1]).expect("s");
+    assert_eq!((s.payment, s.payment_details.amount_fen), (PaymentStatus::Paid, Some(34000)));
 }
 
 /// 「生成本年度政策」 on a drive with no policy starts from the newest policy of the school's own city (柳州市示范小学 →

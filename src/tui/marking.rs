@@ -345,10 +345,13 @@ impl App {
             self.away_against(s, None, Some(payment))
         }) {
             // Registered and paid at school as well as by the department at the benefit place: asked, No by default.
+            // No goes back to the form as typed, as the amount's question does: the operator checks the pupil's
+            // papers, then closes the form or asks again.
             let name = &form.pupils[0].name;
             let question = fill(self.text.ask_pay_away, &[name, &category, &self.away_words(place)]);
             let label = if names.is_empty() { label } else { self.text.payment(PaymentStatus::Government).to_owned() };
-            self.ask(question, items, label, false);
+            let form = Some(Box::new(form.clone()));
+            self.ask_pending(question, Pending { items, label, confirmed: false, if_no: None, form });
         } else if !names.is_empty() {
             let government = self.text.payment(PaymentStatus::Government).to_owned();
             self.ask(fill(self.text.ask_full_subsidy, &[&named]), items, government, false);
