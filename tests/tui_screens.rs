@@ -274,6 +274,54 @@ fn detail_history_shows_overwritten_notes_whole() {
     }
 }
 
+/// Key hints in English say what a key does, never its own name again ("Down down", "PgDn page down"), on
+/// every screen and dialog that shows hints.
+#[test]
+fn english_key_hints_never_repeat_the_key() {
+    type Setup = fn(&mut App);
+    let screens: Vec<(&str, Setup)> = vec![
+        ("roster", |_| {}),
+        ("search", |app| app.update(Action::Search)),
+        ("detail", |app| app.update(Action::OpenDetail)),
+        ("identity", |app| {
+            app.update(Action::OpenDetail);
+            app.update(Action::EditIdentity);
+        }),
+        ("dashboard", |app| app.update(Action::Dashboard)),
+        ("help", |app| app.update(Action::Help)),
+        ("filters", |app| app.update(Action::Filters)),
+        ("palette", |app| app.update(Action::Palette)),
+        ("enrollment", |app| app.update(Action::Enrollment)),
+        ("payment", |app| app.update(Action::TogglePaid)),
+        ("question", |app| {
+            app.update(Action::SelectAll);
+            app.update(Action::ToggleGovernment);
+        }),
+        ("message", |app| {
+            let lines = (0..40).map(|i| format!("line {i}")).collect();
+            let message = canbao::tui::modal::Message { title: "t".into(), lines, error: false, offset: 0 };
+            app.modal = Some(canbao::tui::modal::Modal::Message(message));
+        }),
+    ];
+    let keys = ["Up", "Down", "Left", "Right", "PgUp", "PgDn", "Home", "End", "Tab", "Enter", "Esc", "Space"];
+    for (name, setup) in screens {
+        let mut app = app(Language::En);
+        setup(&mut app);
+        let shown = screen(&app);
+        for line in shown.lines() {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            for pair in words.windows(2) {
+                let (key, label) = (pair[0], pair[1].to_lowercase());
+                let repeated = match key {
+                    "PgUp" | "PgDn" => label == "page",
+                    k => keys.contains(&k) && label == k.to_lowercase(),
+                };
+                assert!(!repeated, "{name}: {key} {label}\n{shown}");
+            }
+        }
+    }
+}
+
 #[test]
 fn detail_revealed() {
     snap("detail_revealed", |app| {

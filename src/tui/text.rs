@@ -158,6 +158,12 @@ pub struct Text {
     /// The enrollment chooser's hint for Tab to the reason or place, and back.
     pub to_detail: &'static str,
     pub to_choices: &'static str,
+    /// A message box's hint for Down, which scrolls to the lines below.
+    pub scroll_more: &'static str,
+    /// The filter panel's hint for Down, which goes to the next filter (Left and Right change its value).
+    pub next_filter: &'static str,
+    /// A question's hint for Right, which moves the highlight to the other answer.
+    pub switch_answer: &'static str,
     pub confirm_title: &'static str,
     pub yes: &'static str,
     pub no: &'static str,
@@ -528,6 +534,33 @@ mod tests {
             for name in Action::bindable_names() {
                 let a = t.action(name).unwrap_or_else(|| panic!("{lang:?} {name}"));
                 assert!(!a.short.is_empty() && !a.help.is_empty(), "{name}");
+            }
+        }
+    }
+
+    /// An English hint never says its key's name again ("Down down", "PgDn page down"): a hint is the key
+    /// and its label side by side, so the label says what the key does.
+    #[test]
+    fn english_labels_do_not_repeat_their_keys() {
+        let t = Text::for_language(Language::En);
+        let map = crate::tui::keymap::Keymap::builtin();
+        let labels = [t.scroll_more, t.next_filter, t.switch_answer, t.to_detail, t.to_choices, t.picker_toggle];
+        for context in Context::ALL {
+            for (name, keys) in map.actions_in(context) {
+                for key in keys {
+                    let key = key.to_string().to_lowercase();
+                    let spoken = match key.as_str() {
+                        "pgup" => "page up",
+                        "pgdn" => "page down",
+                        k => k,
+                    };
+                    let spoken: Vec<&str> = spoken.split_whitespace().collect();
+                    for label in labels.iter().chain([&t.short(name)]) {
+                        let label = label.to_lowercase();
+                        let words: Vec<&str> = label.split_whitespace().collect();
+                        assert!(!words.starts_with(&spoken), "{name}: {key} {label}");
+                    }
+                }
             }
         }
     }

@@ -124,7 +124,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, modal: &Modal) {
             import_preview(frame, app, area, preview, *offset, school.as_ref())
         }
         Modal::Working(kind) => working(frame, app, area, *kind),
-        Modal::Message(m) => message_box(frame, app, area, m, &[("confirm", None), ("down", None)]),
+        Modal::Message(m) => message_box(frame, app, area, m, &[("confirm", None), ("down", Some(t.scroll_more))]),
         Modal::Palette { input, cursor } => palette(frame, app, area, input, *cursor),
         Modal::Files(picker) => files(frame, app, area, picker),
         Modal::Identity(form) => identity(frame, app, area, form),
@@ -135,7 +135,13 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, modal: &Modal) {
         Modal::MergePreview { lines, offset, .. } => {
             let message =
                 Message { title: t.merge_title.to_owned(), lines: lines.clone(), error: false, offset: *offset };
-            message_box(frame, app, area, &message, &[("confirm", None), ("back", None), ("down", None)]);
+            message_box(
+                frame,
+                app,
+                area,
+                &message,
+                &[("confirm", None), ("back", None), ("down", Some(t.scroll_more))],
+            );
         }
         Modal::ReconcilePreview { source, lines, offset, .. } => {
             let message = Message {
@@ -144,7 +150,13 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, modal: &Modal) {
                 error: false,
                 offset: *offset,
             };
-            message_box(frame, app, area, &message, &[("confirm", None), ("back", None), ("down", None)]);
+            message_box(
+                frame,
+                app,
+                area,
+                &message,
+                &[("confirm", None), ("back", None), ("down", Some(t.scroll_more))],
+            );
         }
     }
 }
@@ -201,7 +213,13 @@ fn import_preview(
     let key = app.keymap.keys_for(Context::Dialog, "confirm").first().map(|k| k.to_string()).unwrap_or_default();
     let lines = app.import_preview_lines(preview, school);
     let message = Message { title: fill(t.preview_title, &[&key]), lines, error: false, offset };
-    message_box(frame, app, area, &message, &[("confirm", Some(t.short("import"))), ("back", None), ("down", None)]);
+    message_box(
+        frame,
+        app,
+        area,
+        &message,
+        &[("confirm", Some(t.short("import"))), ("back", None), ("down", Some(t.scroll_more))],
+    );
 }
 
 /// A job running longer than `PROGRESS_AFTER`: its time and a moving bar.
@@ -612,7 +630,7 @@ fn question(frame: &mut Frame, app: &App, area: Rect, confirm: &Confirm) {
     };
     let buttons = Line::from(vec![button(t.no, !confirm.yes), Span::raw("  "), button(t.yes, confirm.yes)]);
     frame.render_widget(Paragraph::new(buttons), Rect { y: inner.y + rows + 1, height: 1, ..inner });
-    let items = [("yes", None), ("right", None), ("confirm", None), ("back", None)];
+    let items = [("yes", None), ("right", Some(t.switch_answer)), ("confirm", None), ("back", None)];
     frame.render_widget(Paragraph::new(hint_line(app, Context::Dialog, &items, inner.width as usize)), bottom(inner));
 }
 
@@ -639,7 +657,7 @@ fn filters(frame: &mut Frame, app: &App, area: Rect, row: FilterRow, jump: &str)
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
-    let items = [("left", None), ("right", None), ("down", None), ("confirm", None)];
+    let items = [("left", None), ("right", None), ("down", Some(t.next_filter)), ("confirm", None)];
     frame.render_widget(Paragraph::new(hint_line(app, Context::Input, &items, inner.width as usize)), bottom(inner));
 }
 
