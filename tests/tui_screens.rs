@@ -274,6 +274,123 @@ fn detail_history_shows_overwritten_notes_whole() {
     }
 }
 
+/// A key as the event loop takes it: through the keymap in force, in the context the app is in.
+fn press(app: &mut App, code: KeyCode) {
+    if let Some(action) = canbao::tui::runner::translate(app, key(code, KeyEventKind::Press)) {
+        app.update(action);
+    }
+}
+
+/// The highlighted pupil's note written over `n` times (n01, n02, …): `n` history entries above the import's.
+fn rewrite_note(app: &mut App, n: usize) {
+    for i in 1..=n {
+        app.update(Action::EditNote);
+        app.update(Action::ClearLine);
+        type_text(app, &format!("n{i:02}"));
+        app.update(Action::Confirm);
+    }
+}
+
+/// A pupil with more history than the smallest screen holds: the newest entries show first, the heading says
+/// which of how many, and the page keys page through the rest (every entry on some page, none skipped, the
+/// import last) while the pupil shown stays the same; back up, the first page is as it was.
+#[test]
+fn the_detail_history_pages_through_every_entry() {
+    for lang in [Language::Zh, Language::En] {
+        let mut app = app(lang);
+        rewrite_note(&mut app, 40);
+        app.update(Action::OpenDetail);
+        let pupil = app.detail.as_ref().expect("detail").student.id;
+        let total = app.detail.as_ref().expect("detail").history.len();
+        assert_eq!(total, 41);
+        let first = screen(&app);
+        assert!(first.contains("-> n40"), "the newest shows first:\n{first}");
+        let range = |from: usize, to: usize| match lang {
+            Language::Zh => format!("第 {from}-{to} 条，共 {total} 条"),
+            Language::En => format!("{from}-{to} of {total}"),
+        };
+        // The notes' entries on a screen, newest first.
+        let shown = |s: &str| -> Vec<usize> { (1..=40).rev().filter(|i| s.contains(&format!("-> n{i:02}"))).collect() };
+        let on_first = shown(&first);
+        assert!(on_first.len() < 40 && first.contains(&range(1, on_first.len())), "{first}");
+        let mut seen = on_first.clone();
+        let mut page = first.clone();
+        let mut pages = 1;
+        loop {
+            press(&mut app, KeyCode::PageDown);
+            assert_eq!(app.detail.as_ref().expect("detail").student.id, pupil, "the page keys left the pupil");
+            let next = screen(&app);
+            if next == page {
+                break;
+            }
+            if pages == 1 {
+                insta::assert_snapshot!(format!("detail_history_paged_{}", lang_name(lang)), next);
+            }
+            // Newest first: each page starts with the entry after the last one the page before showed.
+            let on_page = shown(&next);
+            if let (Some(&last), Some(&top)) = (seen.last(), on_page.first()) {
+                assert_eq!(top + 1, last, "{next}");
+            }
+            seen.extend(on_page);
+            page = next;
+            pages += 1;
+            assert!(pages <= total, "no end to the pages");
+        }
+        assert!(pages > 2, "{pages} pages");
+        assert_eq!(seen, (1..=40).rev().collect::<Vec<_>>(), "every entry once, newest first");
+        assert!(page.contains("sample-school.csv") && page.contains(&format!("-{total} ")), "the import last:\n{page}");
+        for _ in 0..pages + 2 {
+            press(&mut app, KeyCode::PageUp);
+        }
+        assert_eq!(screen(&app), first);
+        // A change to the pupil brings the newest back into view.
+        press(&mut app, KeyCode::PageDown);
+        rewrite_note(&mut app, 1);
+        let after = screen(&app);
+        assert!(after.contains("n40 -> n01") && after.contains("-> n40"), "{after}");
+    }
+}
+
+/// At the smallest screen (80 x 24) the detail screen's footer shows every key it names, in both languages:
+/// the marks, `r` and `u` included, the history's page keys, help and quit.
+#[test]
+fn the_detail_footer_shows_every_key_at_80_columns() {
+    let zh = [
+        "Esc 返回",
+        "E 更正",
+        "e 参保",
+        "p 缴费",
+        "f 代缴",
+        "c 类别",
+        "n 备注",
+        "r 显示证件",
+        "u 撤销",
+        "? 帮助",
+        "q 退出",
+    ];
+    let en = [
+        "Esc back",
+        "E correct",
+        "e enroll",
+        "p paid",
+        "f gov.",
+        "c categ",
+        "n note",
+        "r show IDs",
+        "u undo",
+        "? help",
+    ];
+    for (lang, hints) in [(Language::Zh, &zh[..]), (Language::En, &en[..])] {
+        let mut app = app(lang);
+        app.update(Action::OpenDetail);
+        let shown = screen(&app);
+        let footer: String = shown.lines().rev().take(2).collect::<Vec<_>>().join("\n");
+        for hint in hints.iter().chain(&[" PgDn ", " PgUp ", " Down ", " Up ", " q "]) {
+            assert!(footer.contains(hint), "{hint} missing from the footer:\n{shown}");
+        }
+    }
+}
+
 /// Key hints in English say what a key does, never its own name again ("Down down", "PgDn page down"), on
 /// every screen and dialog that shows hints.
 #[test]
@@ -688,8 +805,9 @@ fn a_job_finished_before_the_stop_answer_says_so() {
     assert!(!screen(&app).contains("已在你回答是否停止之前完成"), "{}", screen(&app));
 }
 
-/// On the detail screen every key acts on the pupil shown: a page key moves the pupil shown with the list, and a
-/// mark goes to the pupil on screen even if the list's cursor was moved under it.
+/// On the detail screen every key acts on the pupil shown: a move through the list (a page, as a keymap may still
+/// bind it there, or an end) moves the pupil shown with it, and a mark goes to the pupil on screen even if the
+/// list's cursor was moved under it.
 #[test]
 fn the_detail_screen_marks_the_pupil_it_shows() {
     use canbao::tui::modal::Modal;

@@ -67,6 +67,10 @@ pub enum Action {
     EditNote,
     /// On the detail screen: correct the pupil's name, ID number, class or phone.
     EditIdentity,
+    /// On the detail screen: the next page of the pupil's history, older entries.
+    HistoryOlder,
+    /// On the detail screen: the previous page of the pupil's history, back towards the newest entry.
+    HistoryNewer,
     /// Add the selected pupil to the marked set for bulk changes (or take them out); in a picker, tick.
     ToggleSelect,
     /// Mark every pupil shown, or clear the marks if all are marked.
@@ -137,6 +141,8 @@ const BINDABLE: &[(&str, MakeAction)] = &[
     ("categories", || Action::Categories),
     ("edit_note", || Action::EditNote),
     ("edit_identity", || Action::EditIdentity),
+    ("history_older", || Action::HistoryOlder),
+    ("history_newer", || Action::HistoryNewer),
     ("toggle_select", || Action::ToggleSelect),
     ("select_all", || Action::SelectAll),
     ("undo", || Action::Undo),

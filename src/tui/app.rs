@@ -68,6 +68,8 @@ pub struct App {
     pub(crate) screen: Screen,
     pub modal: Option<Modal>,
     pub detail: Option<Detail>,
+    /// How many of the detail pupil's newest history entries the page keys have paged past: 0 shows the newest.
+    pub(crate) history_offset: usize,
     pub(crate) dashboard: Option<Dashboard>,
     /// When the drive was last backed up (RFC 3339), read when the dashboard is counted.
     pub(crate) last_backup: Option<String>,
@@ -153,6 +155,7 @@ impl App {
             screen: Screen::Roster,
             modal: None,
             detail: None,
+            history_offset: 0,
             dashboard: None,
             last_backup: None,
             dashboard_offset: 0,
@@ -342,6 +345,8 @@ impl App {
             Action::Categories if list => self.open_categories(),
             Action::EditNote if list => self.open_note(),
             Action::EditIdentity if list => self.open_identity(),
+            Action::HistoryOlder if screen == Screen::Detail => self.page_history(true),
+            Action::HistoryNewer if screen == Screen::Detail => self.page_history(false),
             Action::Undo if list => self.undo(),
             Action::Redo if list => self.redo(),
             Action::Import if list => self.open_import(),
@@ -351,6 +356,7 @@ impl App {
             Action::Filters | Action::ToggleSelect | Action::SelectAll | Action::Reveal | Action::Enrollment => {}
             Action::TogglePaid | Action::ToggleGovernment | Action::Categories | Action::EditNote => {}
             Action::EditIdentity | Action::Undo | Action::Redo | Action::Import | Action::Export => {}
+            Action::HistoryOlder | Action::HistoryNewer => {}
             // Keys for dialogs and text fields; the sample school is offered only on an empty drive's welcome.
             Action::Left | Action::Right | Action::NextField | Action::Confirm | Action::Yes | Action::New => {}
             Action::Edit | Action::PreviousField => {}
@@ -390,7 +396,7 @@ impl App {
             Action::Left | Action::Right | Action::NextField | Action::Confirm | Action::Yes | Action::Back => false,
             Action::Quit | Action::Search | Action::OpenDetail | Action::Dashboard | Action::Help => false,
             Action::Export | Action::Filters | Action::Palette | Action::New | Action::JobDone(_) => false,
-            Action::Edit | Action::PreviousField => false,
+            Action::Edit | Action::PreviousField | Action::HistoryOlder | Action::HistoryNewer => false,
             Action::ToggleSelect | Action::SelectAll | Action::Backspace | Action::Delete | Action::ClearLine => false,
             Action::Input(_) | Action::Paste(_) => false,
         }
@@ -425,7 +431,7 @@ impl App {
             Action::Enrollment | Action::TogglePaid | Action::ToggleGovernment | Action::Categories => {}
             Action::EditNote | Action::EditIdentity | Action::ToggleSelect | Action::SelectAll | Action::Undo => {}
             Action::Redo | Action::Reveal | Action::LoadSample | Action::Resize(..) | Action::Tick => {}
-            Action::JobDone(_) => {}
+            Action::HistoryOlder | Action::HistoryNewer | Action::JobDone(_) => {}
         }
     }
 
@@ -531,6 +537,11 @@ impl App {
                     None => Vec::new(),
                 };
                 let categories_certified = self.store.categories_certified(id).unwrap_or(true);
+                // Another pupil, or a change to this one: the history opens on its newest entries again.
+                let same = self.detail.as_ref().is_some_and(|d| d.student.id == id && d.history.len() == history.len());
+                if !same {
+                    self.history_offset = 0;
+                }
                 self.detail = Some(Detail { student, history, quote, away, categories_certified });
             }
             Err(e) => self.fail(e.to_string()),

@@ -54,12 +54,18 @@ pub struct FramedAreas {
 }
 
 pub fn framed(area: Rect) -> FramedAreas {
-    let h = area.height.max(4);
+    framed_rows(area, 1)
+}
+
+/// A framed screen whose footer takes `footer_rows` rows (its key hints wrap when one row cannot hold them).
+pub fn framed_rows(area: Rect, footer_rows: u16) -> FramedAreas {
+    let rows = footer_rows.max(1);
+    let h = area.height.max(3 + rows);
     FramedAreas {
         title: line(area, 0),
-        body: Rect::new(area.x, area.y + 1, area.width, h - 3),
-        status: line(area, h - 2),
-        footer: line(area, h - 1),
+        body: Rect::new(area.x, area.y + 1, area.width, h - 2 - rows),
+        status: line(area, h - 1 - rows),
+        footer: Rect::new(area.x, area.y + h - rows, area.width, rows),
     }
 }
 

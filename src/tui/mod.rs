@@ -10,6 +10,7 @@ mod benefit_place;
 mod commands;
 pub mod county;
 mod dashboard;
+mod detail_history;
 mod dialogs;
 mod due;
 mod follow;

@@ -87,6 +87,11 @@ pub struct Text {
     pub f_where: &'static str,
     pub history: &'static str,
     pub no_history: &'static str,
+    /// Beside the history's heading when it does not all fit: the first and last entry shown, of how many.
+    pub history_range: &'static str,
+    /// The detail screen's hints for Up and Down, which show the previous or next pupil of the list.
+    pub prev_pupil: &'static str,
+    pub next_pupil: &'static str,
     pub none: &'static str,
     pub age: &'static str,
     pub decline_reason: &'static str,
@@ -544,7 +549,16 @@ mod tests {
     fn english_labels_do_not_repeat_their_keys() {
         let t = Text::for_language(Language::En);
         let map = crate::tui::keymap::Keymap::builtin();
-        let labels = [t.scroll_more, t.next_filter, t.switch_answer, t.to_detail, t.to_choices, t.picker_toggle];
+        let labels = [
+            t.scroll_more,
+            t.next_filter,
+            t.switch_answer,
+            t.prev_pupil,
+            t.next_pupil,
+            t.to_detail,
+            t.to_choices,
+            t.picker_toggle,
+        ];
         for context in Context::ALL {
             for (name, keys) in map.actions_in(context) {
                 for key in keys {

@@ -69,34 +69,88 @@ pub fn status_line(frame: &mut Frame, app: &App, area: Rect) {
     }
 }
 
-/// "Key label" pairs for `actions` in `context`, as many as fit in `width`; returns the spans and their width.
-pub fn hints(app: &App, context: Context, actions: &[&str], width: usize) -> (Vec<Span<'static>>, usize) {
-    let mut spans = Vec::new();
-    let mut used = 0;
-    for name in actions {
-        let Some(key) = app.keymap.keys_for(context, name).into_iter().next() else {
-            continue;
-        };
-        let key = key.to_string();
-        let label = app.text.short(name);
-        let w = 1 + key.width() + 1 + label.width() + 1;
-        if used + w > width {
-            break;
-        }
-        used += w;
-        spans.push(Span::raw(" "));
-        spans.push(Span::styled(key, app.theme.key()));
-        spans.push(Span::raw(format!(" {label} ")));
-    }
-    (spans, used)
+/// A key hint: the action, and the screen's own label for it where the action's short label would not say
+/// what the key does there.
+pub type Hint<'a> = (&'a str, Option<&'a str>);
+
+/// One hint as " key label ", with its width; `None` when no key is bound to the action.
+fn hint(app: &App, context: Context, (name, label): Hint) -> Option<(Vec<Span<'static>>, usize)> {
+    let key = app.keymap.keys_for(context, name).into_iter().next()?.to_string();
+    let label = label.unwrap_or_else(|| app.text.short(name));
+    let w = 1 + key.width() + 1 + label.width() + 1;
+    Some((vec![Span::raw(" "), Span::styled(key, app.theme.key()), Span::raw(format!(" {label} "))], w))
 }
 
-/// The footer: the screen's main keys from the left, and the `tail` keys (help, quit) always, on the right.
+/// The footer's rows: the screen's keys from the left, on as few rows as hold them all (at most `max_rows`),
+/// and the `tail` keys (help, quit) always, on the right of the last row. Keys that do not fit even then are
+/// left out from the end.
+pub fn footer_lines(
+    app: &App,
+    context: Context,
+    actions: &[Hint],
+    tail: &[&str],
+    width: usize,
+    max_rows: usize,
+) -> Vec<Line<'static>> {
+    let items: Vec<_> = actions.iter().filter_map(|&h| hint(app, context, h)).collect();
+    let mut right = Vec::new();
+    let mut right_w = 0;
+    for &name in tail {
+        let Some((spans, w)) = hint(app, context, (name, None)) else { continue };
+        if right_w + w > width {
+            break;
+        }
+        right.extend(spans);
+        right_w += w;
+    }
+    let max_rows = max_rows.max(1);
+    // Rows of item indexes, filled in order; the last row leaves room for the tail.
+    let pack = |rows: usize| -> (Vec<Vec<usize>>, bool) {
+        let mut out: Vec<Vec<usize>> = vec![Vec::new()];
+        let mut used = 0;
+        for (i, (_, w)) in items.iter().enumerate() {
+            let room = |row: usize| if row + 1 == rows { width.saturating_sub(right_w) } else { width };
+            if used + w > room(out.len() - 1) {
+                if out.len() == rows {
+                    return (out, false);
+                }
+                out.push(Vec::new());
+                used = 0;
+                if *w > room(out.len() - 1) {
+                    return (out, false);
+                }
+            }
+            used += w;
+            if let Some(row) = out.last_mut() {
+                row.push(i);
+            }
+        }
+        (out, true)
+    };
+    let rows = (1..=max_rows).map(pack).find(|(_, all)| *all).map_or_else(|| pack(max_rows).0, |(rows, _)| rows);
+    let count = rows.len();
+    rows.into_iter()
+        .enumerate()
+        .map(|(r, row)| {
+            let mut spans: Vec<Span<'static>> = Vec::new();
+            let mut used = 0;
+            for i in row {
+                spans.extend(items[i].0.iter().cloned());
+                used += items[i].1;
+            }
+            if r + 1 == count {
+                spans.push(Span::raw(" ".repeat(width.saturating_sub(used + right_w))));
+                spans.extend(right.iter().cloned());
+            }
+            Line::from(spans)
+        })
+        .collect()
+}
+
+/// The footer on one row: the screen's main keys from the left, and the `tail` keys (help, quit) always, on the
+/// right.
 pub fn footer(frame: &mut Frame, app: &App, area: Rect, context: Context, actions: &[&str], tail: &[&str]) {
-    let width = area.width as usize;
-    let (right, right_w) = hints(app, context, tail, width);
-    let (mut spans, left_w) = hints(app, context, actions, width.saturating_sub(right_w));
-    spans.push(Span::raw(" ".repeat(width.saturating_sub(left_w + right_w))));
-    spans.extend(right);
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    let hints: Vec<Hint> = actions.iter().map(|&name| (name, None)).collect();
+    let lines = footer_lines(app, context, &hints, tail, area.width as usize, 1);
+    frame.render_widget(Paragraph::new(lines), area);
 }

@@ -9,7 +9,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 use super::cells::{fit, truncate};
-use super::chrome;
+use super::chrome::{self, Hint};
 use crate::domain::id_number::{self, IdKind};
 use crate::domain::money;
 use crate::domain::policy;
@@ -21,37 +21,67 @@ use crate::tui::layout;
 use crate::tui::text::{Text, fill};
 use crate::words::quote::{QuoteWords, rule_text};
 
-const HINTS: &[&str] = &[
-    "back",
-    "edit_identity",
-    "enrollment",
-    "toggle_paid",
-    "toggle_government",
-    "categories",
-    "edit_note",
-    "reveal",
-    "undo",
-];
+const TAIL: &[&str] = &["help", "quit"];
 const LABEL: usize = 12;
 
-pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
-    let a = layout::framed(area);
-    chrome::title_bar(frame, app, a.title, app.text.detail_title);
-    chrome::status_line(frame, app, a.status);
-    chrome::footer(frame, app, a.footer, Context::Detail, HINTS, &["help", "quit"]);
-    let Some(detail) = &app.detail else { return };
-    let body = a.body;
-    let (fields_area, history_area) = if body.width >= 110 {
-        let left = body.width * 11 / 20;
-        (Rect { width: left, ..body }, Rect { x: body.x + left + 1, width: body.width - left - 1, ..body })
-    } else {
-        // Fields, then the notes as they wrap, then the history in what is left (at least a few lines).
-        let inner = body.width.saturating_sub(2).max(1) as usize;
-        let notes_rows: usize = notes(app, detail).iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
-        let wanted = fields(app, detail, body.width as usize).len() + notes_rows + 1;
-        let top = (wanted as u16).min(body.height.saturating_sub(4));
-        (Rect { height: top, ..body }, Rect { y: body.y + top, height: body.height - top, ..body })
+/// Every key the screen takes, in the footer: the marks first, then the history's pages and the next pupil.
+fn hints(t: &Text) -> [Hint<'static>; 13] {
+    [
+        ("back", None),
+        ("edit_identity", None),
+        ("enrollment", None),
+        ("toggle_paid", None),
+        ("toggle_government", None),
+        ("categories", None),
+        ("edit_note", None),
+        ("reveal", None),
+        ("undo", None),
+        ("history_older", None),
+        ("history_newer", None),
+        ("down", Some(t.next_pupil)),
+        ("up", Some(t.prev_pupil)),
+    ]
+}
+
+/// Where the screen's parts go, from the app alone: drawing reads it, and so do the history's page keys, which
+/// page by the entries a page of the screen holds.
+struct Areas {
+    frame: layout::FramedAreas,
+    footer: Vec<Line<'static>>,
+    fields: Rect,
+    history: Rect,
+}
+
+fn areas(app: &App, detail: Option<&Detail>, area: Rect) -> Areas {
+    // Two rows when one cannot hold every key (80 columns): a key left out of the footer is a key unseen.
+    let footer = chrome::footer_lines(app, Context::Detail, &hints(app.text), TAIL, area.width as usize, 2);
+    let frame = layout::framed_rows(area, footer.len() as u16);
+    let body = frame.body;
+    let (fields, history) = match detail {
+        None => (body, Rect { height: 0, ..body }),
+        Some(_) if body.width >= 110 => {
+            let left = body.width * 11 / 20;
+            (Rect { width: left, ..body }, Rect { x: body.x + left + 1, width: body.width - left - 1, ..body })
+        }
+        Some(detail) => {
+            // Fields, then the notes as they wrap, then the history in what is left (at least a few lines).
+            let inner = body.width.saturating_sub(2).max(1) as usize;
+            let notes_rows: usize = notes(app, detail).iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
+            let wanted = fields(app, detail, body.width as usize).len() + notes_rows + 1;
+            let top = (wanted as u16).min(body.height.saturating_sub(4));
+            (Rect { height: top, ..body }, Rect { y: body.y + top, height: body.height - top, ..body })
+        }
     };
+    Areas { frame, footer, fields, history }
+}
+
+pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
+    let a = areas(app, app.detail.as_ref(), area);
+    chrome::title_bar(frame, app, a.frame.title, app.text.detail_title);
+    chrome::status_line(frame, app, a.frame.status);
+    frame.render_widget(Paragraph::new(a.footer), a.frame.footer);
+    let Some(detail) = &app.detail else { return };
+    let fields_area = a.fields;
     let lines = fields(app, detail, fields_area.width as usize);
     let n = lines.len() as u16;
     frame.render_widget(Paragraph::new(lines), fields_area);
@@ -67,7 +97,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         let notes = fit_notes(notes, notes_area, cut);
         frame.render_widget(Paragraph::new(notes).wrap(Wrap { trim: false }), notes_area);
     }
-    history(frame, app, detail, history_area);
+    history(frame, app, detail, a.history);
 }
 
 /// The notes that fit `area` as they wrap; when some do not, the last row says so, never a sentence cut off
@@ -234,33 +264,94 @@ fn channel_label(t: &Text, stored: &str) -> String {
     }
 }
 
+/// The history as the screen draws it: each entry's rows, newest first, and how many rows a page holds.
+pub(crate) struct HistoryRows {
+    pub entries: Vec<Vec<String>>,
+    pub room: usize,
+}
+
+impl HistoryRows {
+    fn of(app: &App, d: &Detail, area: Rect) -> HistoryRows {
+        let width = area.width as usize;
+        let room = area.height.saturating_sub(1) as usize;
+        // Values are shown whole (an overwritten note is read nowhere else on screen); only one so long that
+        // it would take more than a quarter of the column is cut, so one entry never hides all the others.
+        let cap = (width * room / 4).max(40);
+        let reveal = app.shows_number_of(d.student.id);
+        let entries =
+            d.history.iter().rev().map(|e| wrap_entry(&history_line(app.text, e, reveal, cap), width)).collect();
+        HistoryRows { entries, room }
+    }
+
+    /// How many entries the page from entry `first` shows: whole entries while they fit, and always its
+    /// first, cut to the page if it alone is taller.
+    pub fn page_len(&self, first: usize) -> usize {
+        let mut used = 0;
+        let mut n = 0;
+        for rows in self.entries.iter().skip(first).map(Vec::len) {
+            if used + rows > self.room {
+                break;
+            }
+            used += rows;
+            n += 1;
+        }
+        n.max(usize::from(first < self.entries.len()))
+    }
+
+    /// Where the page before the one from entry `first` starts: as many entries before it as fit, at least one.
+    pub fn page_before(&self, first: usize) -> usize {
+        let mut used = 0;
+        let mut start = first.min(self.entries.len());
+        while start > 0 {
+            let rows = self.entries[start - 1].len();
+            if used + rows > self.room && start < first {
+                break;
+            }
+            used += rows;
+            start -= 1;
+        }
+        start
+    }
+}
+
+/// The detail screen's history as its page keys see it, in a terminal of the app's size.
+pub(crate) fn history_pages(app: &App) -> Option<HistoryRows> {
+    let detail = app.detail.as_ref()?;
+    let a = areas(app, Some(detail), layout::area(app.size));
+    Some(HistoryRows::of(app, detail, a.history))
+}
+
 fn history(frame: &mut Frame, app: &App, d: &Detail, area: Rect) {
     if area.height == 0 {
         return;
     }
     let t = app.text;
     let width = area.width as usize;
-    let mut lines = vec![Line::styled(fit(&format!(" {}", t.history), width), app.theme.header())];
+    let pages = HistoryRows::of(app, d, area);
+    let total = pages.entries.len();
+    // Newest first: what just happened is what the operator wants to check, and where a new page starts. Each
+    // entry wraps whole within the column, its old and new values last: cut to the column, they were lost on a
+    // wide screen's narrower history column. Only whole entries are shown, but the page's first always.
+    let first = app.history_offset.min(total.saturating_sub(1));
+    let shown = pages.page_len(first);
+    // Which entries show, of how many, whenever some do not: a history longer than the page never looks whole.
+    let range =
+        if shown < total { fill(t.history_range, &[&(first + 1), &(first + shown), &total]) } else { String::new() };
+    let heading = format!(" {}", t.history);
+    let range = if range.is_empty() {
+        range
+    } else {
+        format!("{} ", truncate(&range, width.saturating_sub(heading.width() + 3)))
+    };
+    let mut lines = vec![Line::from(vec![
+        Span::styled(fit(&heading, width.saturating_sub(range.width())), app.theme.header()),
+        Span::styled(range, app.theme.muted()),
+    ])];
     if d.history.is_empty() {
         lines.push(Line::styled(format!(" {}", t.no_history), app.theme.muted()));
     }
-    // Newest first: what just happened is what the operator wants to check. Each entry wraps whole within
-    // the column, its old and new values last: cut to the column, they were lost on a wide screen's narrower
-    // history column. Only whole entries are shown, but the newest always.
-    let room = area.height.saturating_sub(1) as usize;
-    // Values are shown whole (an overwritten note is read nowhere else on screen); only one so long that it
-    // would take more than a quarter of the column is cut, so one entry never hides all the others.
-    let cap = (width * room / 4).max(40);
-    for e in d.history.iter().rev() {
-        let rows = wrap_entry(&history_line(t, e, app.shows_number_of(d.student.id), cap), width);
-        let used = lines.len() - 1;
-        if used + rows.len() > room {
-            if used == 0 {
-                lines.extend(rows.into_iter().take(room).map(Line::raw));
-            }
-            break;
-        }
-        lines.extend(rows.into_iter().map(Line::raw));
+    for rows in pages.entries.into_iter().skip(first).take(shown) {
+        lines.extend(rows.into_iter().take(pages.room).map(Line::raw));
     }
     frame.render_widget(Paragraph::new(lines), area);
 }
@@ -375,6 +466,33 @@ mod tests {
         let number = entry("id_number:conflict_lost", "450205201807079061", "450205201807079062");
         let shown = line(zh, &number);
         assert!(shown.contains("身份证号码（冲突，未采用）") && !shown.contains("201807079061"), "{shown}");
+    }
+
+    /// Pages hold whole entries: forward from where the page on screen ends, back to the furthest start whose
+    /// page reaches the one on screen, and an entry taller than a page is a page of its own.
+    #[test]
+    fn history_pages_hold_whole_entries_and_none_is_skipped() {
+        let rows = |heights: &[usize]| HistoryRows {
+            entries: heights.iter().map(|&h| vec![String::new(); h]).collect(),
+            room: 4,
+        };
+        let h = rows(&[1, 2, 1, 3, 5, 1, 1]);
+        assert_eq!([h.page_len(0), h.page_len(3), h.page_len(4), h.page_len(5), h.page_len(7)], [3, 1, 1, 2, 0]);
+        assert_eq!(
+            [h.page_before(3), h.page_before(4), h.page_before(5), h.page_before(1), h.page_before(0)],
+            [0, 2, 4, 0, 0]
+        );
+        // Forward then back from every page start, the pages met going forward are met again going back.
+        let mut starts = vec![0];
+        while let Some(&at) = starts.last() {
+            let next = at + h.page_len(at);
+            if next >= h.entries.len() {
+                break;
+            }
+            starts.push(next);
+        }
+        assert_eq!(starts, [0, 3, 4, 5]);
+        assert!(starts.windows(2).all(|w| h.page_before(w[1]) <= w[0]), "{starts:?}");
     }
 
     #[test]

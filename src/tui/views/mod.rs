@@ -19,7 +19,7 @@ use super::modal::Modal;
 use super::text::fill;
 
 pub use cells::{fit, truncate};
-pub(crate) use detail::value_label;
+pub(crate) use detail::{history_pages, value_label};
 
 /// Draws the whole screen for the app's current state.
 pub fn draw(frame: &mut Frame, app: &App) {
