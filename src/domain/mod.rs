@@ -8,6 +8,7 @@ pub mod money;
 pub mod phone;
 pub mod pinyin_keys;
 pub mod policy;
+pub mod read_back;
 pub mod roster_check;
 pub mod search;
 pub mod student;
