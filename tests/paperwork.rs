@@ -1118,8 +1118,8 @@ fn a_masked_class_list_read_back_is_the_same_pupils() {
     assert!(!report.to_string().contains("非法字符"), "{report}");
     assert_eq!(json(canbao(&db).args(["check", "--json"]))["students"], 360);
 
-    // The teacher ticks 是否参保 for one pupil and retypes another's name: the first is enrolled with the number
-    // held, the second is left out, said at its sheet and row.
+    // The teacher writes 已登记未缴费 under 参保登记 for one pupil and retypes another's name: the first is enrolled
+    // with the number held, the second is left out, said at its sheet and row.
     let mut book = workbook(&files[0]);
     let rows = &mut book.iter_mut().find(|(n, _)| n == "一年级1班").expect("sheet").1;
     let header = rows.iter().position(|r| r.first().is_some_and(|c| *c == *"序号")).expect("header");
@@ -1127,7 +1127,7 @@ fn a_masked_class_list_read_back_is_the_same_pupils() {
     let ticked = (header + 1..rows.len()).find(|&r| rows[r][5] == Data::Empty).expect("a pupil not enrolled");
     assert_eq!(rows[ticked][3], Data::String("否".into()));
     let ticked_name = rows[ticked][1].to_string();
-    rows[ticked][3] = Data::String("是".into());
+    rows[ticked][5] = Data::String("已登记未缴费".into());
     let retyped = (ticked + 1..rows.len()).find(|&r| rows[r][1] != Data::Empty).expect("another pupil");
     rows[retyped][1] = Data::String("某某某".into());
     let path = dir.path().join("一年级-核对后.xlsx");

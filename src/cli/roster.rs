@@ -41,7 +41,9 @@ pub(super) fn import(cli: &Cli, files: &[PathBuf], school: Option<&str>, dry_run
 
 /// The import itself, once the drive is open.
 fn import_into(store: &mut Store, files: &[PathBuf], school: Option<&str>, dry_run: bool, json: bool) -> CmdResult {
-    let request = ImportRequest::new(store, files.to_vec(), school.map(str::to_owned))?;
+    let mut request = ImportRequest::new(store, files.to_vec(), school.map(str::to_owned))?;
+    // The templates of this laptop's config folder are canbao's own too when they come back.
+    request.config_dir = super::open::config_dir();
     // Where rows go whose list names no school: said, never silent.
     let fallback = request.default_school.clone();
     // The automatic backup is taken once the files are read, just before the import commits.
@@ -239,6 +241,14 @@ fn print_import_report(r: &ImportReport) {
         let both = format!(
             "其中 {s} 名学生转到另一所学校，{c} 名学生调到另一个班级，{w} 名学生的班级改了写法，见下列各行 ({en})"
         );
+        say(&both, &en);
+    }
+    if r.statuses_set + r.statuses_left > 0 {
+        let (set, left) = (r.statuses_set, r.statuses_left);
+        let en = format!(
+            "statuses from canbao's own form: taken for {set} pupils, not taken from {left} rows: see the lines below"
+        );
+        let both = format!("按 canbao 表格更改参保缴费状态 {set} 名学生，未采用 {left} 行，见下列各行 ({en})");
         say(&both, &en);
     }
     for p in &r.problems {

@@ -8,15 +8,18 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::ReadError;
+use super::forms::template::Template;
 use super::header::{self, Column, HeaderMap, Synonyms};
+use super::own_forms::{self, OwnForm, StatusColumn};
 use super::ownership;
 use super::table::{self, Cell, Sheet, SheetRows, printable};
 use crate::domain::category::CategoryTable;
 use crate::domain::class_label::{self, ClassKey, Grade};
+use crate::domain::coverage::Standing;
 use crate::domain::id_number::{self, IdCheck, Sex};
 use crate::domain::student::CategoryMark;
 use crate::io::forms::classes::{CLASS_TITLE, NO_CLASS};
-use crate::store::{Incoming, IncomingOutcome, Moves, Store, StoreError};
+use crate::store::{Applied, Incoming, IncomingOutcome, ListStatus, Moves, StatusNote, Store, StoreError};
 
 /// Rows from hidden rows said one by one in a sheet; the rest are said in one line.
 const HIDDEN_ROWS_SAID: usize = 10;
@@ -26,6 +29,10 @@ const FORMULAS_SAID: usize = 10;
 
 /// Pupils moved to another class (or respelled) said row by row in a file; the rest are counted in one line.
 const MOVES_SAID: usize = 5;
+
+/// Rows whose statuses (from canbao's own form) the operator must hear of, said row by row in a file; the rest
+/// are said in one line of each kind.
+const STATUSES_SAID: usize = 10;
 
 /// Pupils moved from one school to another named as examples in the line that says the move.
 const SCHOOL_EXAMPLES: usize = 3;
@@ -113,6 +120,12 @@ pub struct ImportReport {
     pub moved_class: usize,
     /// Pupils whose class the lists spell as the drive's other spelling of it (the drive held it two ways).
     pub respelled_class: usize,
+    /// Pupils already on the drive whose enrollment or payment one of canbao's own forms filled in (a class list
+    /// a teacher corrected): each said at its row, the first few of a file.
+    pub statuses_set: usize,
+    /// Rows of canbao's own forms whose statuses were not taken: they differ from what the drive holds, do not
+    /// say enough to record (是否参保 是 alone), disagree among themselves, or are not the form's words.
+    pub statuses_left: usize,
     pub dry_run: bool,
     /// What the operator must read before anything else (a class list that is also a payment list, a file
     /// canbao exported): said first, above the counts.
@@ -179,6 +192,9 @@ pub struct ImportRequest {
     /// Each file's contents as the preview read them (`stamp`); empty until `preview`. A commit reads the
     /// files again and refuses any that no longer match, so what is committed is what was previewed.
     pub previewed: Vec<u64>,
+    /// The config folder, whose batch templates are known as canbao's own when they come back (the builtin
+    /// ones always are); `None`: the builtin ones only.
+    pub config_dir: Option<PathBuf>,
 }
 
 impl ImportRequest {
@@ -188,7 +204,14 @@ impl ImportRequest {
             [only] => only.clone(),
             _ => DEFAULT_SCHOOL.to_owned(),
         };
-        Ok(ImportRequest { paths, school, default_school, today: store.today(), previewed: Vec::new() })
+        Ok(ImportRequest {
+            paths,
+            school,
+            default_school,
+            today: store.today(),
+            previewed: Vec::new(),
+            config_dir: None,
+        })
     }
 
     /// The dry run the operator reads before committing; remembers what the files held for `run` to check.
@@ -218,7 +241,8 @@ impl ImportRequest {
     fn run_stamped(&self, store: &mut Store, ending: Ending) -> Result<(ImportReport, Vec<u64>), ImportError> {
         let inputs = self.paths.iter().cloned().map(Input::Path).collect();
         let expected = (!self.previewed.is_empty()).then_some(self.previewed.as_slice());
-        import_stamped(store, inputs, self.school.as_deref(), &self.default_school, self.today, ending, expected)
+        let reader = RowReader::new(self.today, Template::all(self.config_dir.as_deref()));
+        import_stamped(store, inputs, reader, (self.school.as_deref(), &self.default_school), ending, expected)
     }
 }
 
@@ -261,16 +285,16 @@ pub fn import_inputs(
     dry_run: bool,
 ) -> Result<ImportReport, ImportError> {
     let ending = if dry_run { Ending::RollBack } else { Ending::Commit };
-    import_stamped(store, inputs, school, default_school, today, ending, None).map(|(report, _)| report)
+    let reader = RowReader::new(today, Template::all(None));
+    import_stamped(store, inputs, reader, (school, default_school), ending, None).map(|(report, _)| report)
 }
 
 /// `import_inputs`, also giving each input's `stamp`; with `expected`, an input whose stamp differs fails.
 fn import_stamped(
     store: &mut Store,
     inputs: Vec<Input>,
-    school: Option<&str>,
-    default_school: &str,
-    today: NaiveDate,
+    mut reader: RowReader,
+    (school, default_school): (Option<&str>, &str),
     ending: Ending,
     expected: Option<&[u64]>,
 ) -> Result<(ImportReport, Vec<u64>), ImportError> {
@@ -278,7 +302,6 @@ fn import_stamped(
         return Err(ImportError::NoFiles);
     }
     let dry_run = ending == Ending::RollBack;
-    let mut reader = RowReader::new(today);
     let mut session = store.begin_import()?;
     if ending == Ending::BackUpThenCommit {
         session.back_up_before_commit("import");
@@ -394,7 +417,7 @@ pub fn plan_sheets(
     default_school: &str,
     today: NaiveDate,
 ) -> Result<ImportPlan, ImportError> {
-    let mut reader = RowReader::new(today);
+    let mut reader = RowReader::new(today, Template::all(None));
     let mut rows = Vec::new();
     let mut files = Vec::new();
     for (file, sheets) in inputs {
@@ -410,10 +433,14 @@ pub fn plan_sheets(
 }
 
 /// Where a row goes once read: applied to an import (what it did to the drive), or kept for a plan (`None`).
-type Sink<'s> = dyn FnMut(Incoming) -> Result<Option<IncomingOutcome>, StoreError> + 's;
+type Sink<'s> = dyn FnMut(Incoming) -> Result<Option<Applied>, StoreError> + 's;
 
 struct RowReader<'a> {
     synonyms: &'a Synonyms,
+    /// The batch templates whose header marks a sheet as canbao's own (`own_forms::template_header`).
+    templates: Vec<Template>,
+    /// What the file being read says of statuses that the operator must hear of, past the first few.
+    statuses: StatusNotes,
     categories: &'a CategoryTable,
     today: NaiveDate,
     report: ImportReport,
@@ -468,6 +495,86 @@ struct SchoolMove {
     count: usize,
     /// The first pupils moved: sheet, row, name.
     examples: Vec<(String, usize, String)>,
+}
+
+/// What became of the statuses of canbao's own form in the file being read, past the first few said at their
+/// rows: each kind's rows (sheet, row), said in one line each at the file's end.
+#[derive(Default)]
+struct StatusNotes {
+    said: usize,
+    more: Vec<(NoteKind, String, usize)>,
+}
+
+/// The kinds of [`StatusNotes`], each with its one line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NoteKind {
+    Set,
+    NotTaken,
+}
+
+/// A pupil's standing in words, as the detail screen names the two statuses: (Chinese, English).
+fn standing_words(s: Standing) -> (String, String) {
+    let enrollment = s.enrollment();
+    (
+        format!("{}、{}", enrollment.label_zh(), s.payment.label_zh()),
+        format!("{}, {}", enrollment.label_en(), s.payment.label_en()),
+    )
+}
+
+/// What the operator is told of a row's statuses (`StatusNote`); `None` when nothing. `header` is the sheet's
+/// header row, `row` and `columns` the row and its status cells, quoted when they disagree.
+fn status_message(
+    note: StatusNote,
+    name: &str,
+    header: Option<&[Cell]>,
+    (row, columns): (&[Cell], &[StatusColumn]),
+) -> Option<String> {
+    let message = match note {
+        StatusNote::None => return None,
+        StatusNote::Set(from, to) => {
+            let ((from, from_en), (to, to_en)) = (standing_words(from), standing_words(to));
+            format!(
+                "{name} 的参保缴费状态按名单由“{from}”改为“{to}”，请核对 ({name}: statuses taken from the list, \
+                 {from_en} → {to_en}; check them)"
+            )
+        }
+        StatusNote::Contradicts(held) => {
+            let (held, held_en) = standing_words(held);
+            format!(
+                "此行的参保缴费状态与数据文件不符（数据文件中为“{held}”），未更改：名单不改变已记录的状态；若名单正确，\
+                 请在 canbao 中标记 (the row's statuses differ from the drive's, {held_en}: not changed, as a list \
+                 never overrides a recorded status; if the list is right, mark the pupil in canbao)"
+            )
+        }
+        StatusNote::Undecided(held) => {
+            let (held, held_en) = standing_words(held);
+            format!(
+                "此行的参保缴费状态不足以确定（如是否参保为“是”，却没有写明是已缴费、财政代缴还是异地参保），未记录，\
+                 数据文件中为“{held}”；请核对后在 canbao 中标记 (the row does not say enough to record its \
+                 statuses, such as 是否参保 是 without saying paid, paid by a department or insured elsewhere: not \
+                 recorded, the drive holds {held_en}; check and mark the pupil in canbao)"
+            )
+        }
+        StatusNote::SelfContradicting => {
+            let cells: Vec<(String, String)> = columns
+                .iter()
+                .map(|c| {
+                    let title = header.and_then(|h| h.get(c.at)).map(Cell::text).unwrap_or_default();
+                    let value = row.get(c.at).map(Cell::text).unwrap_or_default();
+                    (quoted(title.trim()).into_owned(), quoted(value.trim()).into_owned())
+                })
+                .collect();
+            let zh: Vec<String> = cells.iter().map(|(t, v)| format!("{t}“{v}”")).collect();
+            let en: Vec<String> = cells.iter().map(|(t, v)| format!("{t} \"{v}\"")).collect();
+            let (zh, en) = (zh.join("、"), en.join(", "));
+            format!(
+                "此行{zh}彼此不符（只改了其中一列？），未据此更改参保或缴费状态；请改正后重新导入，或在 canbao 中标记 \
+                 (the row's status cells disagree, {en}: its statuses were not taken; correct the row and import \
+                 it again, or mark the pupil in canbao)"
+            )
+        }
+    };
+    Some(message)
 }
 
 /// What a row is, read before anything else is made of it.
@@ -527,9 +634,11 @@ impl ClassCells {
 }
 
 impl RowReader<'_> {
-    fn new(today: NaiveDate) -> Self {
+    fn new(today: NaiveDate, templates: Vec<Template>) -> Self {
         RowReader {
             synonyms: Synonyms::builtin(),
+            templates,
+            statuses: StatusNotes::default(),
             categories: CategoryTable::builtin(),
             today,
             report: ImportReport::default(),
@@ -577,7 +686,12 @@ impl RowReader<'_> {
                 }
             }
             let name = std::mem::take(&mut rows.name);
-            let Some(mut map) = header::detect(&head, self.synonyms) else {
+            // A batch template canbao wrote is read by the template's own columns, whatever their words.
+            let detected = match own_forms::template_header(&self.templates, &head) {
+                Some((map, template)) => Some((map, Some(template.clone()))),
+                None => header::detect(&head, self.synonyms).map(|map| (map, None)),
+            };
+            let Some((mut map, template)) = detected else {
                 let has_content = |row: &Vec<Cell>| row.iter().any(|c| !c.is_empty());
                 // The rest of the sheet is read to its end, as when files were read whole: a damaged sheet fails
                 // the import whatever it holds, and whenever the damage is found.
@@ -608,13 +722,19 @@ impl RowReader<'_> {
                 map.columns.contains_key(&Column::Class) || map.columns.contains_key(&Column::GradeClass);
             let sheet_class =
                 if class_column { SheetClass::Unnamed } else { sheet_class(&sheet.name, &sheet.rows, map.row, multi) };
-            let own_export = self.other_paperwork(file, &sheet, &map, by_canbao, class_column, &sheet_class)?;
+            let form =
+                self.other_paperwork(file, &sheet, &map, (by_canbao, template.as_ref()), class_column, &sheet_class)?;
+            let own_export = form.as_ref().is_some_and(OwnForm::remarks_are_canbaos);
             if own_export {
                 // canbao's remarks (应缴 350 元…, 低保对象：应在待遇审批地参保…) are stale as soon as the drive changes:
                 // never the operator's own note.
                 map.columns.remove(&Column::Note);
             }
-            self.ignored_headers(file, &sheet, &map, own_export);
+            let header_row = sheet.rows.get(map.row).map(Vec::as_slice).unwrap_or_default();
+            // canbao's own form says its statuses by its own definitions; a school's list, by 是否参保 alone.
+            let status_columns = form.as_ref().map(|f| own_forms::status_columns(f, header_row, &map));
+            let silent = form.as_ref().map(|f| own_forms::own_columns(f, header_row, &map)).unwrap_or_default();
+            self.ignored_headers(file, &sheet, &map, own_export, &silent);
             let title_school = header::school_from_title(&sheet.rows, map.row);
             let sheet_school = school.map(str::to_owned).or(title_school);
             let class_header = map.header_text(Column::GradeClass, &sheet.rows);
@@ -640,6 +760,7 @@ impl RowReader<'_> {
                     (sheet_school.as_deref(), default_school),
                     school.is_some(),
                     (sheet_class_label.as_deref(), sheet_grade.as_deref()),
+                    status_columns.as_deref(),
                     sink,
                 )?;
                 // A pupil from a hidden row is imported (a pupil is never dropped unseen) and said.
@@ -668,6 +789,7 @@ impl RowReader<'_> {
             self.classless_said(file, &sheet, &sheet_class, class_column, &class_header);
         }
         self.moves_said(file);
+        self.statuses_said(file);
         match (found_any, hidden_lists.is_empty(), any_content) {
             (true, ..) => Ok(()),
             (false, false, _) => {
@@ -884,42 +1006,123 @@ impl RowReader<'_> {
         }
     }
 
+    /// A row of canbao's own form whose statuses the operator must hear of: taken onto a pupil already on the
+    /// drive, or not taken and why. The first few of a file at their rows, the rest in a line at its end.
+    fn status_noted(
+        &mut self,
+        file: &str,
+        sheet: &Sheet,
+        map: &HeaderMap,
+        (row_no, name): (usize, &str),
+        note: StatusNote,
+        cells: (&[Cell], &[StatusColumn]),
+    ) {
+        let header = sheet.rows.get(map.row).map(Vec::as_slice);
+        let Some(message) = status_message(note, name, header, cells) else { return };
+        let kind = if matches!(note, StatusNote::Set(..)) {
+            self.report.statuses_set += 1;
+            NoteKind::Set
+        } else {
+            self.report.statuses_left += 1;
+            NoteKind::NotTaken
+        };
+        if self.statuses.said >= STATUSES_SAID {
+            self.statuses.more.push((kind, sheet.name.clone(), row_no));
+            return;
+        }
+        self.statuses.said += 1;
+        self.problem(file, sheet, row_no, "", message);
+    }
+
+    /// A status cell of canbao's own form that reads as none of the words the form writes there: the row's
+    /// statuses are not taken, and the cell is said.
+    fn status_unreadable(
+        &mut self,
+        file: &str,
+        sheet: &Sheet,
+        map: &HeaderMap,
+        row_no: usize,
+        unreadable: own_forms::Unreadable,
+    ) {
+        self.report.statuses_left += 1;
+        let header = sheet.rows.get(map.row).and_then(|h| h.get(unreadable.at)).map(Cell::text).unwrap_or_default();
+        let (text, words) = (quoted(&unreadable.text), unreadable.words);
+        let message = format!(
+            "“{text}”不是此列的写法（应为{words}），此行的参保缴费状态未采用 (not a word this column takes: the \
+             row's statuses were not taken)"
+        );
+        self.problem(file, sheet, row_no, &header, message);
+    }
+
+    /// The rows of the file just read whose statuses were not said at their rows: one line of each kind.
+    fn statuses_said(&mut self, file: &str) {
+        let notes = std::mem::take(&mut self.statuses);
+        for kind in [NoteKind::Set, NoteKind::NotTaken] {
+            let rows: Vec<&(NoteKind, String, usize)> = notes.more.iter().filter(|(k, ..)| *k == kind).collect();
+            let Some(&&(_, ref first_sheet, first)) = rows.first() else { continue };
+            let n = rows.len();
+            let shown: Vec<String> = rows
+                .iter()
+                .take(20)
+                .map(|(_, sheet, row)| match sheet.is_empty() {
+                    true => format!("第 {row} 行"),
+                    false => format!("[{sheet}] 第 {row} 行"),
+                })
+                .collect();
+            let more = if n > shown.len() { "等" } else { "" };
+            let shown = shown.join("、");
+            let message = match kind {
+                NoteKind::Set => format!(
+                    "另有 {n} 名学生的参保缴费状态按名单更改，请核对：{shown}{more} ({n} more pupils' statuses \
+                     taken from the list: check them)"
+                ),
+                NoteKind::NotTaken => format!(
+                    "另有 {n} 行的参保缴费状态未采用（与数据文件不符、不足以确定或各列彼此不符），请核对后在 canbao 中标记：\
+                     {shown}{more} ({n} more rows whose statuses were not taken: they differ from the drive's, do \
+                     not say enough, or disagree among themselves; check them and mark the pupils in canbao)"
+                ),
+            };
+            let sheet = first_sheet.clone();
+            self.problem_at(file, &sheet, Some(first), "", message);
+        }
+    }
+
     /// What else than a class list the sheet may be, from its header and the title above it. One of canbao's
     /// ledgers, or the tax office's paid list (payment columns, a taxpayer's name, and nothing that gives a
     /// class), is refused; a class list that also has payment columns is imported, that said first. Returns
-    /// whether the sheet is another of canbao's exports (the special roster, the agency's template, 在校学生信息表):
-    /// imported, said first, its remarks not taken as notes.
+    /// which of canbao's forms the sheet is, if one: its class list is read as a class list; any other (the special
+    /// roster, the agency's template, 在校学生信息表) is imported, said first, its remarks not taken as notes.
     fn other_paperwork(
         &mut self,
         file: &str,
         sheet: &Sheet,
         map: &HeaderMap,
-        by_canbao: bool,
+        (by_canbao, template): (bool, Option<&Template>),
         class_column: bool,
         sheet_class: &SheetClass,
-    ) -> Result<bool, ImportError> {
+    ) -> Result<Option<OwnForm>, ImportError> {
         let above: Vec<Vec<String>> =
             sheet.rows.iter().take(map.row).map(|row| row.iter().map(Cell::text).collect()).collect();
         let title = ownership::export_title(&above);
         if let Some(title) = title.as_deref().filter(|t| ownership::is_ledger_title(t)) {
             return Err(ImportError::CanbaoLedger { file: file.to_owned(), form: title.to_owned() });
         }
+        let form = own_forms::form_of(title.as_deref(), template, by_canbao);
         // canbao's 班级核对表 is the one export a school sends back, ticked: read as any class list.
-        let class_form = title.as_deref().is_some_and(|t| t.ends_with(CLASS_TITLE));
-        if (title.is_some() || by_canbao) && !class_form {
-            let form = title.unwrap_or_else(|| "表格".to_owned());
+        if let Some(own) = form.clone().filter(OwnForm::remarks_are_canbaos) {
+            let named = title.or_else(|| template.map(|t| t.title.clone())).unwrap_or_else(|| "表格".to_owned());
             self.warn(format!(
-                "{file}：此文件是 canbao 导出的{form}，不是学校的班级名单；其“备注/说明”列是 canbao 所写，未作为学生备注导入 \
+                "{file}：此文件是 canbao 导出的{named}，不是学校的班级名单；其“备注/说明”列是 canbao 所写，未作为学生备注导入 \
                  ({file}: a form canbao exported, not the school's class list: its remarks are not imported as notes)"
             ));
-            return Ok(true);
+            return Ok(Some(own));
         }
         let payment: Vec<Column> = [Column::Amount, Column::PaidOn, Column::Channel, Column::Receipt]
             .into_iter()
             .filter(|c| map.columns.contains_key(c))
             .collect();
         if payment.is_empty() {
-            return Ok(false);
+            return Ok(form);
         }
         let name_header = header::clean(&map.header_text(Column::Name, &sheet.rows));
         let taxpayer = ["纳税人姓名", "缴费人姓名"].contains(&name_header.as_str());
@@ -932,7 +1135,7 @@ impl RowReader<'_> {
              （canbao reconcile 文件 --source tax）({file}: a payment list's columns, not imported: for the tax \
              office's paid list use reconcile --source tax)"
         ));
-        Ok(false)
+        Ok(form)
     }
 
     /// A line for the top of the report, once however many sheets give it.
@@ -944,9 +1147,13 @@ impl RowReader<'_> {
 
     /// A header cell the reader does not use is said, so a column the operator expected is never dropped
     /// without a word: a word `data/headers.toml` does not know, or a second column for the same field.
-    fn ignored_headers(&mut self, file: &str, sheet: &Sheet, map: &HeaderMap, own_export: bool) {
+    fn ignored_headers(&mut self, file: &str, sheet: &Sheet, map: &HeaderMap, own_export: bool, silent: &[usize]) {
         let Some(header_row) = sheet.rows.get(map.row) else { return };
         for (i, cell) in header_row.iter().enumerate() {
+            if silent.contains(&i) {
+                // A status cell of canbao's own form, read as such, or a column its template writes for the agency.
+                continue;
+            }
             let word = cell.text();
             if own_export && self.synonyms.column(&word) == Some(Column::Note) {
                 // Said once for the file (`other_paperwork`).
@@ -1230,6 +1437,7 @@ impl RowReader<'_> {
         (sheet_school, default_school): (Option<&str>, &str),
         school_forced: bool,
         (sheet_class, sheet_grade): (Option<&str>, Option<&str>),
+        status_columns: Option<&[StatusColumn]>,
         sink: &mut Sink,
     ) -> Result<(), StoreError> {
         if row.iter().all(Cell::is_empty) {
@@ -1351,7 +1559,16 @@ impl RowReader<'_> {
             self.report.schools.push(named.clone());
         }
         let mut school = named_school.unwrap_or_else(|| default_school.to_owned());
-        let insured = text(Column::Enrolled).is_some_and(|v| self.synonyms.is_yes(&v));
+        let (status, status_problem) = match status_columns {
+            // A school's own list: 是否参保 是 means the school registers the pupil.
+            None if text(Column::Enrolled).is_some_and(|v| self.synonyms.is_yes(&v)) => (ListStatus::Enrolled, None),
+            None => (ListStatus::Nothing, None),
+            Some(columns) => match own_forms::read_row(columns, row, self.synonyms) {
+                Ok(read) if read.said.is_empty() => (ListStatus::Nothing, None),
+                Ok(read) => (ListStatus::Form { said: read.said, reason: read.reason }, None),
+                Err(unreadable) => (ListStatus::Nothing, Some(unreadable)),
+            },
+        };
         // The header is looked up only for a row that has categories: it is quoted only when one is unknown.
         let categories = match text(Column::Category) {
             Some(list) => {
@@ -1389,7 +1606,7 @@ impl RowReader<'_> {
         let source = source_of(file, &sheet.name, row_no);
         let classless = grade.is_empty() && class.is_empty();
         let incoming =
-            Incoming { school, school_given, name, id_raw, id, grade, class, phone, insured, categories, note, source };
+            Incoming { school, school_given, name, id_raw, id, grade, class, phone, status, categories, note, source };
         let identity = Identity::of(&incoming);
         if let Some((first, first_name)) = self.first.get(&identity) {
             let message = match &identity {
@@ -1406,6 +1623,9 @@ impl RowReader<'_> {
         if let Some(message) = id_problem {
             self.problem(file, sheet, row_no, &header_of(Column::IdNumber), message);
         }
+        if let Some(unreadable) = status_problem {
+            self.status_unreadable(file, sheet, map, row_no, unreadable);
+        }
         if classless {
             self.classless.push(row_no);
         } else if from_heading && let Some(h) = self.heading.as_mut() {
@@ -1420,8 +1640,16 @@ impl RowReader<'_> {
         self.first.insert(identity, place, row_no, &incoming.name);
         self.masked.rows += 1;
         self.masked.masked += usize::from(masked);
-        let outcome = sink(incoming)?;
-        self.applied(file, sheet, row_no, outcome);
+        let Some(Applied { outcome, status }) = sink(incoming)? else { return Ok(()) };
+        if status != StatusNote::None {
+            let name = match &outcome {
+                IncomingOutcome::Updated(moves) => moves.name.as_str(),
+                _ => "",
+            };
+            let cells = (row, status_columns.unwrap_or_default());
+            self.status_noted(file, sheet, map, (row_no, name), status, cells);
+        }
+        self.applied(file, sheet, row_no, Some(outcome));
         Ok(())
     }
 

@@ -129,8 +129,8 @@ impl Synonyms {
         Ok(Synonyms { words, cell_words, own_columns })
     }
 
-    /// A header of a column canbao writes into its own forms (是否缴费, 参保登记, 签字) and does not read: an import
-    /// passes it over without a word.
+    /// A header of a column canbao writes into its own forms (是否缴费, 参保登记, 签字) and reads no field from: an
+    /// import passes it over without a word (canbao's own class list's statuses are read by `own_forms`).
     pub fn is_own_column(&self, header: &str) -> bool {
         let header = clean(header);
         self.own_columns.contains(&header)

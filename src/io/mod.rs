@@ -8,6 +8,7 @@ pub mod forms;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 pub mod header;
+pub mod own_forms;
 pub mod ownership;
 pub mod reconcile;
 pub mod sheet;

@@ -242,7 +242,7 @@ mod tests {
             grade: grade.into(),
             class: class.into(),
             phone: "13800138000".into(),
-            insured: false,
+            status: Default::default(),
             categories: Vec::new(),
             note: String::new(),
             source: format!("t.csv:{name}"),

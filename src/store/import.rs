@@ -8,9 +8,11 @@ use super::fields::{self, Field, FieldChange, categories_from_text, categories_t
 use super::read::{EXISTING_VALID, kind_code};
 use super::{AuditContext, Result, Store, StoreError};
 use crate::domain::class_label::{ClassKey, join};
+use crate::domain::coverage::Standing;
 use crate::domain::id_number::{self, IdCheck, Sex};
+use crate::domain::read_back::{self, Reading, Said};
 use crate::domain::search::push_key;
-use crate::domain::student::{CategoryMark, Enrollment};
+use crate::domain::student::{CategoryMark, Enrollment, PaymentStatus};
 
 /// One pupil as a class list gives them, already cleaned up by the importer.
 #[derive(Debug, Clone)]
@@ -25,8 +27,8 @@ pub struct Incoming {
     pub grade: String,
     pub class: String,
     pub phone: String,
-    /// 是否参保 said yes.
-    pub insured: bool,
+    /// What the list says of the pupil's statuses for the year.
+    pub status: ListStatus,
     pub categories: Vec<CategoryMark>,
     /// The list's 备注 for the pupil: a new pupil's note; added to a pupil's own note, never replacing it.
     pub note: String,
@@ -47,7 +49,7 @@ impl Incoming {
             grade: "一年级".into(),
             class: "1班".into(),
             phone: String::new(),
-            insured: false,
+            status: ListStatus::Nothing,
             categories: Vec::new(),
             note: String::new(),
             source: "t.csv:2".into(),
@@ -65,6 +67,48 @@ impl Incoming {
             (Err(_), false) => format!("{}\u{1f}{}", self.id.normalized, self.name),
             (Err(_), true) => format!("\u{1f}{}\u{1f}{}{}", self.name, self.grade, self.class),
         }
+    }
+}
+
+/// What a list says of a pupil's statuses for the year.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum ListStatus {
+    /// Nothing: no status column, or an empty cell.
+    #[default]
+    Nothing,
+    /// A school's own list says 是否参保 是: a pupil nobody has asked is 在校参保, as the school registers them.
+    Enrolled,
+    /// One of canbao's own forms: its status cells, read by the definitions that wrote them
+    /// (`domain::read_back`), and the reason or place its 备注 gives for 不参保 or 异地参保.
+    Form { said: Vec<Said>, reason: Option<String> },
+}
+
+/// A row as an import applied it: what it did to the pupil, and what became of its statuses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    pub outcome: IncomingOutcome,
+    pub status: StatusNote,
+}
+
+/// What became of the statuses one of canbao's forms gives a pupil, where the operator must hear of it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum StatusNote {
+    /// Nothing to say: the form agrees with the drive, says nothing, or gave a new pupil their statuses.
+    #[default]
+    None,
+    /// A pupil already on the drive took the form's statuses: (before, after).
+    Set(Standing, Standing),
+    /// The form says otherwise than the drive holds (the drive's standing): left as the drive holds it.
+    Contradicts(Standing),
+    /// The form says something the drive does not hold, but not enough to record it (the drive's standing).
+    Undecided(Standing),
+    /// The form's status cells disagree among themselves.
+    SelfContradicting,
+}
+
+impl From<IncomingOutcome> for Applied {
+    fn from(outcome: IncomingOutcome) -> Applied {
+        Applied { outcome, status: StatusNote::None }
     }
 }
 
@@ -174,8 +218,8 @@ const DEFERRED_INDEXES: [&str; 1] = ["students_valid_id"];
 /// The insert of a new pupil. `?15` (the time) and `?18` (the year) are the session's and bound once.
 const INSERT_STUDENT: &str = "INSERT INTO students(school_id, name, id_raw, id_number, id_kind, id_problem, sex,
         birth_date, grade, class, phone, enrollment, categories, source, created_at, updated_at, class_order,
-        name_order, seen_year, categories_year, note)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16, ?17, ?18, ?19, ?20)";
+        name_order, seen_year, categories_year, note, payment, decline_reason)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)";
 
 impl Store {
     /// Starts an import. Each pupil's identity (`Incoming::identity`) must come at most once per session: the
@@ -273,7 +317,7 @@ impl Store {
 }
 
 impl ImportSession<'_> {
-    pub fn apply(&mut self, row: &Incoming) -> Result<IncomingOutcome> {
+    pub fn apply(&mut self, row: &Incoming) -> Result<Applied> {
         let (Some(tx), Some(insert)) = (self.tx.as_ref(), self.insert.as_mut()) else {
             return Err(StoreError::ImportFinished);
         };
@@ -284,7 +328,7 @@ impl ImportSession<'_> {
             Some(ends) => apply_masked(tx, &self.ctx, &self.batch, row, ends)?,
             None => apply_one(tx, insert, &self.ctx, &mut self.batch, row)?,
         };
-        match result {
+        match result.outcome {
             IncomingOutcome::Added => self.outcome.added += 1,
             IncomingOutcome::Updated(_) => self.outcome.updated += 1,
             IncomingOutcome::Unchanged => self.outcome.unchanged += 1,
@@ -531,7 +575,7 @@ fn drive_spellings(tx: &Transaction, school: &str) -> Result<HashMap<ClassKey, (
 #[derive(Default)]
 struct Bound {
     /// What each parameter holds, where known: `Some(None)` is NULL.
-    texts: [Option<Option<&'static str>>; 21],
+    texts: [Option<Option<&'static str>>; 23],
 }
 
 impl Bound {
@@ -619,9 +663,9 @@ fn apply_masked(
     batch: &Batch,
     row: &Incoming,
     ends: id_number::MaskedEnds,
-) -> Result<IncomingOutcome> {
+) -> Result<Applied> {
     if batch.roster_was_empty {
-        return Ok(IncomingOutcome::MaskedUnmatched { fitting: 0 });
+        return Ok(IncomingOutcome::MaskedUnmatched { fitting: 0 }.into());
     }
     let order = crate::domain::class_label::order_key(&row.grade, &row.class);
     let school = row.school_given.then_some(row.school.as_str());
@@ -642,7 +686,7 @@ fn apply_masked(
             seen(tx, batch, *id)?;
             update_existing(tx, ctx, *id, row, batch.unseen_is_current)
         }
-        _ => Ok(IncomingOutcome::MaskedUnmatched { fitting: fitting.len() }),
+        _ => Ok(IncomingOutcome::MaskedUnmatched { fitting: fitting.len() }.into()),
     }
 }
 
@@ -652,7 +696,7 @@ fn apply_one(
     ctx: &AuditContext,
     batch: &mut Batch,
     row: &Incoming,
-) -> Result<IncomingOutcome> {
+) -> Result<Applied> {
     let found = if batch.roster_was_empty { None } else { existing(tx, row)? };
     if let Some(id) = found {
         if id > batch.last_before {
@@ -672,10 +716,11 @@ fn apply_one(
             return update_existing(tx, ctx, id, row, batch.unseen_is_current);
         }
         correct_id_number(tx, ctx, id, row)?;
-        return Ok(match update_existing(tx, ctx, id, row, batch.unseen_is_current)? {
-            IncomingOutcome::Unchanged => IncomingOutcome::Updated(Box::default()),
-            updated => updated,
-        });
+        let mut applied = update_existing(tx, ctx, id, row, batch.unseen_is_current)?;
+        if applied.outcome == IncomingOutcome::Unchanged {
+            applied.outcome = IncomingOutcome::Updated(Box::default());
+        }
+        return Ok(applied);
     }
     let school_id = match batch.schools.get(&row.school) {
         Some(&id) => id,
@@ -719,7 +764,7 @@ fn apply_one(
             row.id.normalized.as_str()
         }
     };
-    let enrollment = if row.insured { Enrollment::Here } else { Enrollment::Unknown };
+    let (standing, reason, status) = new_pupils_standing(&row.status);
     let categories = if row.categories.is_empty() { None } else { Some(categories_to_text(&row.categories)) };
     insert.raw_bind_parameter(1, school_id)?;
     insert.raw_bind_parameter(2, &row.name)?;
@@ -727,7 +772,12 @@ fn apply_one(
     insert.raw_bind_parameter(9, &row.grade)?;
     insert.raw_bind_parameter(10, &row.class)?;
     insert.raw_bind_parameter(11, &row.phone)?;
-    bound.bind(insert, 12, Some(enrollment.code()))?;
+    bound.bind(insert, 12, Some(standing.enrollment.code()))?;
+    bound.bind(insert, 21, Some(standing.payment.code()))?;
+    match reason {
+        Some(reason) => bound.bind_other(insert, 22, reason)?,
+        None => bound.bind(insert, 22, None)?,
+    }
     match &categories {
         Some(text) => bound.bind_other(insert, 13, text.as_str())?,
         None => bound.bind(insert, 13, Some("[]"))?,
@@ -756,7 +806,28 @@ fn apply_one(
     if super::search_blocks::block_of(id + 1) != block {
         added.write(tx, ctx, batch.last_before)?;
     }
-    Ok(IncomingOutcome::Added)
+    Ok(Applied { outcome: IncomingOutcome::Added, status })
+}
+
+/// The statuses a new pupil is added with, the reason or place kept with them, and what the operator hears.
+fn new_pupils_standing(status: &ListStatus) -> (Standing, Option<&str>, StatusNote) {
+    let fresh = Standing::new(Enrollment::Unknown, PaymentStatus::Unpaid);
+    match status {
+        ListStatus::Nothing => (fresh, None, StatusNote::None),
+        ListStatus::Enrolled => (Standing::new(Enrollment::Here, PaymentStatus::Unpaid), None, StatusNote::None),
+        ListStatus::Form { said, reason } => match read_back::read(said, fresh) {
+            Reading::Take(standing) => (standing, kept_reason(standing.enrollment, reason), StatusNote::None),
+            Reading::Agrees | Reading::Contradicts => (fresh, None, StatusNote::None),
+            Reading::Undecided => (fresh, None, StatusNote::Undecided(fresh)),
+            Reading::SelfContradicting => (fresh, None, StatusNote::SelfContradicting),
+        },
+    }
+}
+
+/// The reason a form gives, kept only where the drive keeps one: with 不参保 and 异地参保.
+fn kept_reason(enrollment: Enrollment, reason: &Option<String>) -> Option<&str> {
+    let kept = matches!(enrollment, Enrollment::Declined | Enrollment::Elsewhere);
+    reason.as_deref().map(str::trim).filter(|r| kept && !r.is_empty())
 }
 
 /// A date as `NaiveDate`'s `Display` writes it (YYYY-MM-DD), without the formatting machinery, into `out`
@@ -861,7 +932,7 @@ fn update_existing(
     id: i64,
     row: &Incoming,
     unseen_is_current: bool,
-) -> Result<IncomingOutcome> {
+) -> Result<Applied> {
     // The pupil as stored, in one cached read: a list imported again is mostly pupils it changes nothing of,
     // and for them nothing else is asked (reading field by field, each statement compiled anew, was most of a
     // re-import's work).
@@ -869,7 +940,7 @@ fn update_existing(
         .prepare_cached(
             "SELECT CAST((SELECT name FROM schools WHERE id = s.school_id) AS TEXT), CAST(s.name AS TEXT),
                 CAST(s.grade AS TEXT), CAST(s.class AS TEXT), CAST(s.phone AS TEXT), s.enrollment,
-                CAST(s.categories AS TEXT), s.categories_year, CAST(s.note AS TEXT)
+                CAST(s.categories AS TEXT), s.categories_year, CAST(s.note AS TEXT), s.payment
          FROM students s WHERE s.id = ?1",
         )?
         .query_row([id], |r| {
@@ -883,6 +954,7 @@ fn update_existing(
                 categories: r.get(6)?,
                 categories_year: r.get(7)?,
                 note: r.get(8)?,
+                payment: r.get(9)?,
             })
         })?;
     let mut changes = Vec::new();
@@ -919,8 +991,37 @@ fn update_existing(
         };
         changes.push(FieldChange::new_owned(Field::Note, Some(joined)));
     }
-    if row.insured && current.enrollment == Enrollment::Unknown.code() {
-        changes.push(FieldChange::new(Field::Enrollment, Some(Enrollment::Here.code())));
+    let held = Standing::new(
+        Enrollment::from_code(&current.enrollment).unwrap_or(Enrollment::Unknown),
+        PaymentStatus::from_code(&current.payment).unwrap_or(PaymentStatus::Unpaid),
+    );
+    let mut status = StatusNote::None;
+    match &row.status {
+        ListStatus::Nothing => {}
+        ListStatus::Enrolled => {
+            if held.enrollment == Enrollment::Unknown {
+                changes.push(FieldChange::new(Field::Enrollment, Some(Enrollment::Here.code())));
+            }
+        }
+        ListStatus::Form { said, reason } => match read_back::read(said, held) {
+            Reading::Agrees => {}
+            Reading::Take(to) => {
+                // Compared as the forms show it: nobody asked and a payment recorded is 在校参保 already.
+                if to.enrollment != held.enrollment() {
+                    changes.push(FieldChange::new(Field::Enrollment, Some(to.enrollment.code())));
+                    if let Some(reason) = kept_reason(to.enrollment, reason) {
+                        changes.push(FieldChange::new(Field::DeclineReason, Some(reason)));
+                    }
+                }
+                if to.payment != held.payment {
+                    changes.push(FieldChange::new(Field::Payment, Some(to.payment.code())));
+                }
+                status = StatusNote::Set(held, to);
+            }
+            Reading::Contradicts => status = StatusNote::Contradicts(held),
+            Reading::Undecided => status = StatusNote::Undecided(held),
+            Reading::SelfContradicting => status = StatusNote::SelfContradicting,
+        },
     }
     if !row.categories.is_empty() {
         let mut merged = categories_from_text(&current.categories);
@@ -940,14 +1041,14 @@ fn update_existing(
         }
     }
     if changes.is_empty() {
-        return Ok(IncomingOutcome::Unchanged);
+        return Ok(Applied { outcome: IncomingOutcome::Unchanged, status });
     }
     let n = fields::apply(tx, ctx, id, &changes)?;
     if n == 0 {
-        return Ok(IncomingOutcome::Unchanged);
+        return Ok(Applied { outcome: IncomingOutcome::Unchanged, status });
     }
     moves.name = if row.name.is_empty() { current.name } else { row.name.clone() };
-    Ok(IncomingOutcome::Updated(Box::new(moves)))
+    Ok(Applied { outcome: IncomingOutcome::Updated(Box::new(moves)), status })
 }
 
 /// A pupil's fields an import compares with its list.
@@ -961,6 +1062,7 @@ struct Stored {
     categories: String,
     categories_year: Option<i32>,
     note: String,
+    payment: String,
 }
 
 #[cfg(test)]

@@ -609,7 +609,7 @@ mod tests {
                     grade: (*grade).into(),
                     class: (*class).into(),
                     phone: String::new(),
-                    insured: false,
+                    status: Default::default(),
                     categories: Vec::new(),
                     note: String::new(),
                     source: (*name).into(),

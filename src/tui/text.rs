@@ -291,6 +291,7 @@ pub struct Text {
     pub import_masked: &'static str,
     /// Pupils the lists move: to another school, to another class, and into the drive's other spelling of their class.
     pub import_moves: &'static str,
+    pub import_statuses: &'static str,
     pub import_problem: &'static str,
     /// A remark about a whole sheet (no class column …): no row to name.
     pub sheet_problem: &'static str,

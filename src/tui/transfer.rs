@@ -33,7 +33,10 @@ impl App {
     /// Reads and checks the files as one import; the preview follows.
     pub fn start_import_files(&mut self, paths: Vec<PathBuf>) {
         match ImportRequest::new(&self.store, paths, None) {
-            Ok(request) => self.start(Work::Plan { request }),
+            Ok(mut request) => {
+                request.config_dir = self.config_dir.clone();
+                self.start(Work::Plan { request })
+            }
             Err(e) => self.job_done(JobOutcome::Failed(e.to_string())),
         }
     }
@@ -311,6 +314,9 @@ impl App {
         }
         if r.moved_school + r.moved_class + r.respelled_class > 0 {
             lines.push(fill(t.import_moves, &[&r.moved_school, &r.moved_class, &r.respelled_class]));
+        }
+        if r.statuses_set + r.statuses_left > 0 {
+            lines.push(fill(t.import_statuses, &[&r.statuses_set, &r.statuses_left]));
         }
         for p in &r.problems {
             let file = std::path::Path::new(&p.file).file_name().map(|f| f.to_string_lossy().into_owned());

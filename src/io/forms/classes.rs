@@ -5,8 +5,9 @@
 //! says what those two cannot: 已登记未缴费 for a family that registered through the school and has not paid,
 //! 财政代缴, 异地参保, 不参保, 已离校 — and is empty where nothing is known yet (nobody has asked, nothing is
 //! paid), so the teacher corrects rather than copies. One worksheet per class in XLSX, so each class prints on its
-//! own pages, with 班主任签字 and 日期 lines at the foot; one file per class in CSV. An import passes 是否缴费,
-//! 参保登记 and 签字 over (`[own_columns]` in `data/headers.toml`) and reads a 是否参保 是 as enrolled.
+//! own pages, with 班主任签字 and 日期 lines at the foot; one file per class in CSV. An import passes 签字 over
+//! (`[own_columns]` in `data/headers.toml`) and reads 是否参保, 是否缴费 and 参保登记 back together by the definitions
+//! that wrote them (`io::own_forms`, `domain::read_back`).
 
 use std::path::{Path, PathBuf};
 

@@ -116,6 +116,12 @@ impl Template {
         }
     }
 
+    /// Every template there is: the builtin ones and those in the config folder that read (one that does not is
+    /// refused when it is exported with, not here).
+    pub fn all(config_dir: Option<&Path>) -> Vec<Template> {
+        Template::names(config_dir).iter().filter_map(|name| Template::load(name, config_dir).ok()).collect()
+    }
+
     /// Every template name: builtin and in the config folder.
     pub fn names(config_dir: Option<&Path>) -> Vec<String> {
         let mut names: Vec<String> = BUILTIN.iter().map(|(n, _)| (*n).to_owned()).collect();

@@ -322,6 +322,7 @@ pub static EN: Text = Text {
     import_schools: "Schools the lists name: {}",
     import_masked: "{} rows with masked ID numbers not imported",
     import_moves: "Moved: {} pupils to another school, {} to another class, {} into another spelling of their class: see the lines below",
+    import_statuses: "Statuses from canbao's own form: taken for {} pupils, not taken from {} rows: see the lines below",
     import_counts: "{} rows read: {} added, {} updated, {} unchanged, {} duplicates, {} invalid IDs, {} skipped",
     import_problem: "{} row {}: {}",
     sheet_problem: "{}: {}",

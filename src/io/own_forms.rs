@@ -1,0 +1,332 @@
+//! canbao's own forms come back to be imported (a teacher corrects the class list or the student information
+//! sheet in Excel or WPS): which form a sheet is, and its status cells read back by the definitions that wrote
+//! them (`domain::read_back`). A titled form is known by its title (在校学生信息表, a class's 参保缴费核对表, the
+//! 参保花名册); the batch template, which has no title, by its header row being a template's, in CSV and XLSX
+//! alike, and is then read by that template's own columns.
+
+use super::forms::template::{Template, Value};
+use super::header::{self, Column, Columns, HeaderMap, Synonyms};
+use super::table::Cell;
+use crate::domain::read_back::{self, Said};
+use crate::domain::student::{Enrollment, PaymentStatus};
+
+/// Which of canbao's forms a sheet is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OwnForm {
+    /// 在校学生信息表: 是否参保.
+    Sheet,
+    /// 班级核对表: 是否参保, 是否缴费, 参保登记.
+    ClassList,
+    /// 参保花名册: 参保情况, 缴费情况.
+    Roster,
+    /// The batch template whose header the sheet has: its 参保状态 and 备注 columns.
+    Template(Template),
+    /// Another of canbao's exports (a workbook canbao wrote whose header is no template this laptop knows): its
+    /// statuses are not read.
+    Other,
+}
+
+impl OwnForm {
+    /// Whether its 备注/说明 are canbao's words, never a pupil's note: every form's but the class list's, which
+    /// has none of its own (a remarks column a teacher adds to it is theirs).
+    pub fn remarks_are_canbaos(&self) -> bool {
+        *self != OwnForm::ClassList
+    }
+}
+
+/// How one status cell reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusKind {
+    /// 是否参保: 是 or 否.
+    Insured,
+    /// 是否缴费: 是 or 否.
+    Paid,
+    /// 参保登记: a registration word, or nothing.
+    Registration,
+    /// 参保情况: a registration word, or 未确认.
+    RosterRegistration,
+    /// 缴费情况: 未缴费, 已缴费, 财政代缴.
+    Payment,
+    /// A template's 参保状态: 未确认, 在校参保, 异地参保, 不参保, 已离校.
+    Enrollment,
+    /// A template's 备注: the reason a pupil is in the not-enrolled file, or nothing.
+    TemplateRemark,
+}
+
+impl StatusKind {
+    /// The words the column takes, as a message quotes them.
+    fn words(self) -> String {
+        let quote = |words: &[&str]| words.iter().map(|w| format!("“{w}”")).collect::<Vec<_>>().join("、");
+        let enrollments: Vec<&str> = Enrollment::ALL.iter().map(|e| e.label_zh()).collect();
+        match self {
+            StatusKind::Insured | StatusKind::Paid => quote(&["是", "否"]),
+            StatusKind::Registration => format!("{} 或空白", quote(&read_back::registration_words())),
+            StatusKind::RosterRegistration => {
+                let mut words = read_back::registration_words();
+                words.push(Enrollment::Unknown.label_zh());
+                quote(&words)
+            }
+            StatusKind::Payment => quote(&PaymentStatus::ALL.iter().map(|p| p.label_zh()).collect::<Vec<_>>()),
+            StatusKind::Enrollment => quote(&enrollments),
+            StatusKind::TemplateRemark => {
+                let reasons: Vec<&str> =
+                    enrollments.into_iter().filter(|w| *w != Enrollment::Here.label_zh()).collect();
+                format!("{}（可加“：原因”）或空白", quote(&reasons))
+            }
+        }
+    }
+}
+
+/// One status cell of a form: its column and how it reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatusColumn {
+    pub at: usize,
+    pub kind: StatusKind,
+}
+
+/// The form a sheet is, from the title above its header (see `ownership::export_title`), else the template its
+/// header row is, else (`by_canbao`) another of canbao's exports.
+pub fn form_of(title: Option<&str>, template: Option<&Template>, by_canbao: bool) -> Option<OwnForm> {
+    use super::forms::{classes::CLASS_TITLE, special};
+    match title {
+        Some(t) if t == super::sheet::TITLE => Some(OwnForm::Sheet),
+        Some(t) if t == special::TITLE => Some(OwnForm::Roster),
+        Some(t) if t.ends_with(CLASS_TITLE) => Some(OwnForm::ClassList),
+        Some(_) => Some(OwnForm::Other),
+        None => match template {
+            Some(t) => Some(OwnForm::Template(t.clone())),
+            None => by_canbao.then_some(OwnForm::Other),
+        },
+    }
+}
+
+/// The template among `templates` whose header `row` is: each column's title in order, nothing after them.
+pub fn template_of<'t>(templates: &'t [Template], row: &[Cell]) -> Option<&'t Template> {
+    let cells: Vec<String> = row.iter().map(|c| c.text().trim().to_owned()).collect();
+    templates.iter().find(|t| {
+        cells.len() >= t.column.len()
+            && t.column.iter().zip(&cells).all(|(c, cell)| c.title.trim() == cell)
+            && cells[t.column.len()..].iter().all(String::is_empty)
+    })
+}
+
+/// The first of `rows` that is a template's header, as the importer maps a header: by the template's own
+/// columns, not by their words (its 人员类别 is a constant, its 特殊人员类别 the pupil's categories).
+pub fn template_header<'t>(templates: &'t [Template], rows: &[Vec<Cell>]) -> Option<(HeaderMap, &'t Template)> {
+    rows.iter().take(header::HEADER_SEARCH_ROWS).enumerate().find_map(|(index, row)| {
+        let template = template_of(templates, row)?;
+        let columns = template_columns(template);
+        (columns.contains_key(&Column::Name) && columns.contains_key(&Column::IdNumber))
+            .then_some((HeaderMap { row: index, columns }, template))
+    })
+}
+
+/// Which cell of a template's row holds each field the importer reads; the first column of a field wins.
+fn template_columns(template: &Template) -> Columns {
+    let mut columns = Columns::default();
+    for (at, column) in template.column.iter().enumerate() {
+        let field = match column.value {
+            Value::Seq => Column::Seq,
+            Value::Name => Column::Name,
+            Value::IdNumber => Column::IdNumber,
+            Value::Sex => Column::Sex,
+            Value::BirthDate => Column::BirthDate,
+            Value::Phone => Column::Phone,
+            Value::School => Column::School,
+            Value::Grade => Column::Grade,
+            Value::Class => Column::Class,
+            Value::ClassLabel => Column::GradeClass,
+            Value::Categories => Column::Category,
+            // The agency's columns, or read as statuses (`template_own_columns`).
+            Value::IdType | Value::Departments | Value::Enrollment | Value::Remark | Value::Constant | Value::Blank => {
+                continue;
+            }
+        };
+        columns.entry(field).or_insert(at);
+    }
+    columns
+}
+
+/// The columns of a form's header canbao writes from what it keeps elsewhere and reads back no field from, or
+/// reads as statuses (`status_columns`): passed over without a word, as a class list's 签字 is. The 参保花名册's
+/// 认定部门 is its categories' department; a template's are below.
+pub fn own_columns(form: &OwnForm, header: &[Cell], map: &HeaderMap) -> Vec<usize> {
+    let mut own: Vec<usize> = status_columns(form, header, map).iter().map(|c| c.at).collect();
+    match form {
+        OwnForm::Template(template) => own.extend(template_own_columns(template)),
+        OwnForm::Roster => {
+            let word = header::clean("认定部门");
+            own.extend(header.iter().position(|c| header::clean(&c.text()) == word));
+        }
+        OwnForm::Sheet | OwnForm::ClassList | OwnForm::Other => {}
+    }
+    own
+}
+
+/// The columns of a template's header that are the agency's, not a field canbao keeps (证件类型, a constant, the
+/// departments, and the columns it leaves for the school to fill, 民族 or an address: canbao records neither),
+/// or that it reads as statuses.
+fn template_own_columns(template: &Template) -> Vec<usize> {
+    let own = |v: Value| {
+        matches!(
+            v,
+            Value::IdType | Value::Departments | Value::Constant | Value::Blank | Value::Enrollment | Value::Remark
+        )
+    };
+    template.column.iter().enumerate().filter(|(_, c)| own(c.value)).map(|(at, _)| at).collect()
+}
+
+/// The status cells of a form whose header row is `header`.
+pub fn status_columns(form: &OwnForm, header: &[Cell], map: &HeaderMap) -> Vec<StatusColumn> {
+    let titled = |word: &str| {
+        let word = header::clean(word);
+        header.iter().position(|c| header::clean(&c.text()) == word)
+    };
+    let enrolled = map.columns.get(&Column::Enrolled).copied();
+    let found = |at: Option<usize>, kind: StatusKind| at.map(|at| StatusColumn { at, kind });
+    match form {
+        OwnForm::Sheet => found(enrolled, StatusKind::Insured).into_iter().collect(),
+        // Which words its columns hold is not known: none is read as a status.
+        OwnForm::Other => Vec::new(),
+        OwnForm::ClassList => [
+            found(enrolled, StatusKind::Insured),
+            found(titled("是否缴费"), StatusKind::Paid),
+            found(titled("参保登记"), StatusKind::Registration),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
+        OwnForm::Roster => {
+            [found(titled("参保情况"), StatusKind::RosterRegistration), found(titled("缴费情况"), StatusKind::Payment)]
+                .into_iter()
+                .flatten()
+                .collect()
+        }
+        OwnForm::Template(template) => template
+            .column
+            .iter()
+            .enumerate()
+            .filter_map(|(at, c)| match c.value {
+                Value::Enrollment => Some(StatusColumn { at, kind: StatusKind::Enrollment }),
+                Value::Remark => Some(StatusColumn { at, kind: StatusKind::TemplateRemark }),
+                _ => None,
+            })
+            .collect(),
+    }
+}
+
+/// What a row's status cells say, with the reason or place a template's 备注 gives for 不参保 or 异地参保.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RowStatus {
+    pub said: Vec<Said>,
+    pub reason: Option<String>,
+}
+
+/// A status cell that reads as none of the words its form writes there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    /// Its column.
+    pub at: usize,
+    pub text: String,
+    /// The words the column takes, quoted for a message.
+    pub words: String,
+}
+
+/// Reads a row's status cells. A row whose status cells are all empty says nothing: a pupil a teacher typed in
+/// (or moved onto another class's sheet) by name and number alone. The batch template, though, writes its
+/// 备注 empty for a pupil enrolled through the school.
+pub fn read_row(columns: &[StatusColumn], row: &[Cell], synonyms: &Synonyms) -> Result<RowStatus, Unreadable> {
+    let cell = |at: usize| row.get(at).map(|c| c.text().trim().to_owned()).unwrap_or_default();
+    let template = columns.iter().any(|c| c.kind == StatusKind::TemplateRemark);
+    if !template && columns.iter().all(|c| cell(c.at).is_empty()) {
+        return Ok(RowStatus::default());
+    }
+    let mut status = RowStatus::default();
+    for column in columns {
+        let text = cell(column.at);
+        let unreadable = || Unreadable { at: column.at, text: text.clone(), words: column.kind.words() };
+        let said = match column.kind {
+            StatusKind::Insured | StatusKind::Paid if text.is_empty() => continue,
+            StatusKind::Insured | StatusKind::Paid => {
+                let yes = if column.kind == StatusKind::Insured { synonyms.is_yes(&text) } else { text == "是" };
+                let no = text == "否";
+                if !(yes || no) {
+                    return Err(unreadable());
+                }
+                if column.kind == StatusKind::Insured { Said::Insured(yes) } else { Said::Paid(yes) }
+            }
+            StatusKind::Registration | StatusKind::RosterRegistration => {
+                let none = text.is_empty()
+                    || (column.kind == StatusKind::RosterRegistration && text == Enrollment::Unknown.label_zh());
+                if none {
+                    Said::Registration(None)
+                } else {
+                    let word = read_back::registration_words().into_iter().find(|w| *w == text);
+                    Said::Registration(Some(word.ok_or_else(unreadable)?))
+                }
+            }
+            StatusKind::Payment if text.is_empty() => continue,
+            StatusKind::Payment => {
+                let payment = PaymentStatus::ALL.into_iter().find(|p| p.label_zh() == text);
+                Said::Payment(payment.ok_or_else(unreadable)?)
+            }
+            StatusKind::Enrollment if text.is_empty() => continue,
+            StatusKind::Enrollment => {
+                let enrollment = Enrollment::ALL.into_iter().find(|e| e.label_zh() == text);
+                Said::Template(enrollment.ok_or_else(unreadable)?)
+            }
+            StatusKind::TemplateRemark => {
+                let (enrollment, reason) = template_remark(&text).ok_or_else(unreadable)?;
+                status.reason = reason;
+                Said::Template(enrollment)
+            }
+        };
+        status.said.push(said);
+    }
+    Ok(status)
+}
+
+/// A template's 备注 as `forms::template` writes it: nothing for a pupil enrolled through the school, else the
+/// enrollment's word with the reason after 「：」; either with the ID number's remark after 「；」.
+fn template_remark(text: &str) -> Option<(Enrollment, Option<String>)> {
+    let id_remark = |part: &str| part.starts_with("身份证号码") && part.ends_with("待核实");
+    let own = match text.rsplit_once('；') {
+        Some((own, last)) if id_remark(last.trim()) => own.trim(),
+        None if id_remark(text) => "",
+        _ => text,
+    };
+    if own.is_empty() {
+        return Some((Enrollment::Here, None));
+    }
+    Enrollment::ALL.into_iter().filter(|e| *e != Enrollment::Here).find_map(|e| {
+        let rest = own.strip_prefix(e.label_zh())?;
+        if rest.is_empty() {
+            return Some((e, None));
+        }
+        let reason = rest.strip_prefix('：').or_else(|| rest.strip_prefix(':'))?.trim();
+        Some((e, (!reason.is_empty()).then(|| reason.to_owned())))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_templates_remark_reads_as_it_was_written() {
+        assert_eq!(template_remark(""), Some((Enrollment::Here, None)));
+        assert_eq!(template_remark("身份证号码校验码错误，待核实"), Some((Enrollment::Here, None)));
+        assert_eq!(template_remark("未确认"), Some((Enrollment::Unknown, None)));
+        assert_eq!(
+            template_remark("异地参保：南宁市；身份证号码为空，待核实"),
+            Some((Enrollment::Elsewhere, Some("南宁市".into())))
+        );
+        assert_eq!(
+            template_remark("不参保：家长不同意；已在单位参保"),
+            Some((Enrollment::Declined, Some("家长不同意；已在单位参保".into())))
+        );
+        assert_eq!(template_remark("已离校"), Some((Enrollment::Left, None)));
+        assert_eq!(template_remark("转学"), None);
+        assert_eq!(template_remark("在校参保"), None, "the template never writes it");
+    }
+}

@@ -1,0 +1,356 @@
+//! canbao's own forms come back to be imported: a teacher corrects the class list or the student information
+//! sheet in Excel or WPS, or another laptop starts from them. Each form is read back by the definitions that
+//! wrote it (是否参保 is 已参保, 参保登记 says the rest, the template's 备注 the enrollment), through the real binary,
+//! in XLSX and in CSV: into a fresh drive each pupil stands as the form says, no stronger and no weaker, and into
+//! the drive that wrote it nothing changes.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn canbao(db: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("canbao").expect("binary");
+    cmd.arg("--db").arg(db).env_remove("CANBAO_DB").env("CANBAO_OPERATOR", "测试");
+    // An empty config folder: no user templates leak into the test.
+    cmd.env("XDG_CONFIG_HOME", db.parent().expect("dir").join("config"));
+    cmd
+}
+
+fn ok(cmd: &mut Command) -> String {
+    let out = cmd.output().expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn json(cmd: &mut Command) -> Value {
+    serde_json::from_str(&ok(cmd)).expect("json")
+}
+
+fn export(db: &Path, kind: &str, out: &Path, extra: &[&str]) -> Vec<PathBuf> {
+    let stdout = ok(canbao(db).args(["export", kind, "--out"]).arg(out).args(extra));
+    stdout.lines().filter_map(|l| l.strip_prefix("已导出 (written): ")).map(PathBuf::from).collect()
+}
+
+fn import(db: &Path, files: &[PathBuf]) -> Value {
+    json(canbao(db).args(["import", "--json"]).args(files))
+}
+
+/// Each pupil's enrollment and payment, and categories, by name.
+fn states(db: &Path) -> BTreeMap<String, (String, String, Vec<String>)> {
+    let found = json(canbao(db).args(["find", "一年级", "--json", "--limit", "100"]));
+    found
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|p| {
+            let text = |key: &str| p[key].as_str().expect(key).to_owned();
+            let categories = p["categories"].as_array().expect("categories");
+            let categories = categories.iter().map(|c| c.as_str().expect("category").to_owned()).collect();
+            (text("name"), (text("enrollment"), text("payment"), categories))
+        })
+        .collect()
+}
+
+/// Each pupil's enrollment and payment, by name.
+fn statuses(db: &Path) -> BTreeMap<String, (String, String)> {
+    states(db).into_iter().map(|(name, (e, p, _))| (name, (e, p))).collect()
+}
+
+fn pairs(list: &[(&str, &str, &str)]) -> BTreeMap<String, (String, String)> {
+    list.iter().map(|(n, e, p)| ((*n).to_owned(), ((*e).to_owned(), (*p).to_owned()))).collect()
+}
+
+/// How many rows the problems whose message contains `what` are said at (a run of rows with one problem is one).
+fn rows_said(report: &Value, what: &str) -> u64 {
+    let problems = report["problems"].as_array().expect("problems");
+    problems
+        .iter()
+        .filter(|p| p["message"].as_str().is_some_and(|m| m.contains(what)))
+        .map(|p| p["rows"].as_u64().unwrap_or(1))
+        .sum()
+}
+
+/// The problems said at rows whose message contains `what`: (sheet, row) of each.
+fn said(report: &Value, what: &str) -> Vec<(String, u64)> {
+    let problems = report["problems"].as_array().expect("problems");
+    problems
+        .iter()
+        .filter(|p| p["message"].as_str().is_some_and(|m| m.contains(what)))
+        .map(|p| (p["sheet"].as_str().unwrap_or("").to_owned(), p["row"].as_u64().unwrap_or(0)))
+        .collect()
+}
+
+/// A school with a pupil in every standing a form can show.
+const PUPILS: [(&str, &str, &str, &str); 9] = [
+    ("孙语", "450203201909308803", "1班", ""),
+    ("何轩明", "45020320190307775X", "1班", "低保对象"),
+    ("许志文", "450203201811029232", "1班", "特困人员"),
+    ("何思", "450203201912119915", "1班", ""),
+    ("郑天嘉", "511302202007185817", "1班", ""),
+    ("林彤瑶", "450202201911276365", "2班", ""),
+    ("黎语雪", "450202202007078525", "2班", ""),
+    ("蒋睿豪", "450202201910318690", "2班", ""),
+    ("蓝茜", "51130220180808224X", "2班", "已稳定脱贫人员"),
+];
+
+fn school() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("drive.db");
+    let mut roster = String::from("学校,姓名,身份证号码,年级,班级,联系电话,人员类别\n");
+    for (name, id, class, category) in PUPILS {
+        roster.push_str(&format!("示范小学,{name},{id},一年级,{class},13800138000,{category}\n"));
+    }
+    let path = dir.path().join("roster.csv");
+    std::fs::write(&path, roster).expect("write");
+    ok(canbao(&db).arg("import").arg(&path));
+    let mark = |args: &[&str]| ok(canbao(&db).arg("mark").args(args));
+    mark(&["45020320190307775X", "--enrollment", "here"]);
+    mark(&["450203201811029232", "--payment", "government"]);
+    mark(&["450203201912119915", "--enrollment", "elsewhere", "--reason", "南宁市"]);
+    mark(&["450203201912119915", "--payment", "government"]);
+    mark(&["511302202007185817", "--payment", "paid", "--amount", "380", "--paid-on", "2023-10-08"]);
+    mark(&["511302202007185817", "--enrollment", "left"]);
+    mark(&["450202201911276365", "--payment", "paid", "--amount", "380", "--paid-on", "2023-10-08"]);
+    mark(&["450202202007078525", "--enrollment", "declined", "--reason", "家长不同意"]);
+    mark(&["450202201910318690", "--enrollment", "elsewhere", "--reason", "南宁市"]);
+    mark(&["51130220180808224X", "--enrollment", "left"]);
+    let held = pairs(&[
+        ("孙语", "unknown", "unpaid"),
+        ("何轩明", "here", "unpaid"),
+        ("许志文", "here", "government"),
+        ("何思", "elsewhere", "government"),
+        ("郑天嘉", "left", "paid"),
+        ("林彤瑶", "here", "paid"),
+        ("黎语雪", "declined", "unpaid"),
+        ("蒋睿豪", "elsewhere", "unpaid"),
+        ("蓝茜", "left", "unpaid"),
+    ]);
+    assert_eq!(statuses(&db), held, "the school as built");
+    (dir, db)
+}
+
+/// The forms as `export` writes them, XLSX and CSV: (what, files).
+fn forms(db: &Path, dir: &Path) -> Vec<(String, Vec<PathBuf>)> {
+    let mut forms = Vec::new();
+    for kind in ["sheet", "classes", "template", "special"] {
+        for format in ["xlsx", "csv"] {
+            let out = dir.join(format!("{kind}-{format}"));
+            let out = if kind == "sheet" { out.join(format!("sheet.{format}")) } else { out };
+            forms.push((format!("{kind} {format}"), export(db, kind, &out, &["--format", format])));
+        }
+    }
+    forms
+}
+
+/// Each form read back into the drive that wrote it changes nothing: no pupil updated, no status said, no remark
+/// of canbao's taken as a note (the template's CSV is known as canbao's as its XLSX is).
+#[test]
+fn every_form_read_back_into_its_drive_changes_nothing() {
+    let (dir, db) = school();
+    let before = states(&db);
+    let mut reports = Vec::new();
+    for (what, files) in forms(&db, dir.path()) {
+        let report = import(&db, &files);
+        assert_eq!((&report["added"], &report["updated"]), (&0.into(), &0.into()), "{what}: {report}");
+        assert_eq!(states(&db), before, "{what}");
+        if !what.starts_with("classes") {
+            let warnings = report["warnings"].as_array().expect("warnings");
+            assert!(
+                warnings.iter().any(|w| w.as_str().is_some_and(|w| w.contains("canbao 导出的"))),
+                "{what}: known as canbao's own: {report}"
+            );
+        }
+        assert!(!report.to_string().contains("表头"), "{what}: every column is the form's own: {report}");
+        reports.push((what, report));
+    }
+    for (what, report) in reports {
+        assert_eq!((&report["statuses_set"], &report["statuses_left"]), (&0.into(), &0.into()), "{what}: {report}");
+    }
+}
+
+/// Each form read into a fresh drive: every pupil stands as the form says. Where a form says less than a
+/// standing (是否参保 是 alone; 已离校 paid for, by the family or a department), nothing is recorded and the row is
+/// said, never a stronger or weaker status guessed.
+#[test]
+fn every_form_read_into_a_fresh_drive_gives_the_standing_it_says() {
+    let (dir, db) = school();
+    let unknown = ("unknown", "unpaid");
+    let class_list = pairs(&[
+        ("孙语", "unknown", "unpaid"),
+        ("何轩明", "here", "unpaid"),
+        ("许志文", "here", "government"),
+        ("何思", "elsewhere", "government"),
+        // 是否参保 是, 是否缴费 是, 参保登记 已离校: paid by whom, the list does not say.
+        ("郑天嘉", unknown.0, unknown.1),
+        ("林彤瑶", "here", "paid"),
+        ("黎语雪", "declined", "unpaid"),
+        ("蒋睿豪", "elsewhere", "unpaid"),
+        ("蓝茜", "left", "unpaid"),
+    ]);
+    // 是否参保 alone: a 否 is what a new pupil is; a 是 names no standing. A pupil who left unpaid is not listed.
+    let sheet = pairs(&[
+        ("孙语", "unknown", "unpaid"),
+        ("何轩明", "unknown", "unpaid"),
+        ("许志文", "unknown", "unpaid"),
+        ("何思", "unknown", "unpaid"),
+        ("郑天嘉", "unknown", "unpaid"),
+        ("林彤瑶", "unknown", "unpaid"),
+        ("黎语雪", "unknown", "unpaid"),
+        ("蒋睿豪", "unknown", "unpaid"),
+    ]);
+    // The enrollment, from the file and its 备注; no payment, which the template does not say.
+    let template = pairs(&[
+        ("孙语", "unknown", "unpaid"),
+        ("何轩明", "here", "unpaid"),
+        ("许志文", "here", "unpaid"),
+        ("何思", "elsewhere", "unpaid"),
+        ("郑天嘉", "unknown", "unpaid"),
+        ("林彤瑶", "here", "unpaid"),
+        ("黎语雪", "declined", "unpaid"),
+        ("蒋睿豪", "elsewhere", "unpaid"),
+    ]);
+    // The special roster: the pupils in a category, 参保情况 and 缴费情况 as on the class list.
+    let roster = pairs(&[("何轩明", "here", "unpaid"), ("许志文", "here", "government"), ("蓝茜", "left", "unpaid")]);
+    for (i, (what, files)) in forms(&db, dir.path()).into_iter().enumerate() {
+        let fresh = dir.path().join(format!("fresh-{i}.db"));
+        let report = import(&fresh, &files);
+        let (expected, undecided) = match what.split(' ').next() {
+            Some("sheet") => (&sheet, vec!["许志文", "何思", "郑天嘉", "林彤瑶", "蒋睿豪"]),
+            Some("classes") => (&class_list, vec!["郑天嘉"]),
+            Some("special") => (&roster, vec![]),
+            _ => (&template, vec!["郑天嘉"]),
+        };
+        assert_eq!(statuses(&fresh), *expected, "{what}: {report}");
+        let not_taken = rows_said(&report, "参保缴费状态不足以确定");
+        assert_eq!(not_taken, undecided.len() as u64, "{what}: {undecided:?} said at their rows: {report}");
+        assert_eq!(report["statuses_left"], undecided.len(), "{what}: {report}");
+        assert_eq!(report["statuses_set"], 0, "{what}: new pupils take their statuses without a line: {report}");
+        assert!(!report.to_string().contains("表头"), "{what}: {report}");
+        if what.starts_with("template") {
+            // Its 特殊人员类别 are the pupils' categories; its 人员类别 is the agency's constant (中小学生).
+            let categories: BTreeMap<String, Vec<String>> =
+                states(&fresh).into_iter().filter(|(_, s)| !s.2.is_empty()).map(|(n, s)| (n, s.2)).collect();
+            let expected = BTreeMap::from([
+                ("何轩明".to_owned(), vec!["低保对象".to_owned()]),
+                ("许志文".to_owned(), vec!["特困人员".to_owned()]),
+            ]);
+            assert_eq!(categories, expected, "{what}: {report}");
+        }
+        // Read a second time, the fresh drive's own standing agrees with the form: nothing more to say.
+        let again = import(&fresh, &files);
+        assert_eq!((&again["updated"], &again["statuses_set"]), (&0.into(), &0.into()), "{what}: {again}");
+        assert_eq!(again["statuses_left"], undecided.len(), "{what}: still not enough to record: {again}");
+    }
+}
+
+/// The class list and the sheet as a teacher sends them back, saved as CSV: what the teacher changed is taken
+/// where it fills in what the drive did not know, and every other change is said at its row and left.
+#[test]
+fn a_teachers_corrections_are_taken_or_said() {
+    let (dir, db) = school();
+    let classes = export(&db, "classes", &dir.path().join("classes"), &["--format", "csv"]);
+    let edit = |path: &Path, edits: &[(&str, &str)]| {
+        let mut text = std::fs::read_to_string(path).expect("read");
+        for (from, to) in edits {
+            assert!(text.contains(from), "{from} in {text}");
+            text = text.replacen(from, to, 1);
+        }
+        std::fs::write(path, text).expect("write");
+    };
+    let first = classes.iter().find(|p| p.to_string_lossy().contains("1班")).expect("一年级1班");
+    let second = classes.iter().find(|p| p.to_string_lossy().contains("2班")).expect("一年级2班");
+    edit(
+        first,
+        &[
+            // Nobody had asked: the family declined.
+            ("450203201909308803,否,否,,", "450203201909308803,否,否,不参保,"),
+            // Insured elsewhere on the drive, registered here on the list: a recorded status stays.
+            ("450203201912119915,是,是,异地参保,", "450203201912119915,否,否,已登记未缴费,"),
+            // 是否参保 ticked, the rest left: the cells disagree.
+            ("45020320190307775X,否,否,已登记未缴费,", "45020320190307775X,是,否,已登记未缴费,"),
+        ],
+    );
+    let mut text = std::fs::read_to_string(first).expect("read");
+    text.push_str("9,韦小宝,450202201901011232,否,否,已登记未缴费,\n");
+    std::fs::write(first, text).expect("write");
+    // Not a word the class list writes.
+    edit(second, &[("450202202007078525,否,否,不参保,", "450202202007078525,否,否,拒绝,")]);
+
+    let report = import(&db, &classes);
+    assert_eq!((&report["added"], &report["updated"]), (&1.into(), &1.into()), "{report}");
+    assert_eq!((&report["statuses_set"], &report["statuses_left"]), (&1.into(), &3.into()), "{report}");
+    assert_eq!(said(&report, "孙语 的参保缴费状态按名单由“未确认、未缴费”改为“不参保、未缴费”").len(), 1, "{report}");
+    assert_eq!(said(&report, "与数据文件不符（数据文件中为“异地参保、财政代缴”）").len(), 1, "{report}");
+    assert_eq!(said(&report, "是否参保“是”、是否缴费“否”、参保登记“已登记未缴费”彼此不符").len(), 1, "{report}");
+    let unreadable = said(&report, "“拒绝”不是此列的写法");
+    assert_eq!(unreadable, [(String::new(), 6)], "{report}");
+    let now = statuses(&db);
+    let pair = |e: &str, p: &str| Some((e.to_owned(), p.to_owned()));
+    assert_eq!(now.get("孙语").cloned(), pair("declined", "unpaid"));
+    assert_eq!(now.get("韦小宝").cloned(), pair("here", "unpaid"), "added as the list says");
+    assert_eq!(now.get("何思").cloned(), pair("elsewhere", "government"));
+    assert_eq!(now.get("何轩明").cloned(), pair("here", "unpaid"));
+    assert_eq!(now.get("黎语雪").cloned(), pair("declined", "unpaid"));
+
+    // The sheet: a phone corrected, 是否参保 ticked for a pupil nobody asked, a pupil added.
+    let sheet = export(&db, "sheet", &dir.path().join("sheet.csv"), &["--format", "csv"]);
+    edit(
+        &sheet[0],
+        &[
+            ("450203201811029232,一年级1班,是,13800138000", "450203201811029232,一年级1班,是,13900139000"),
+            ("450202201911276365,一年级2班,是,13800138000", "450202201911276365,一年级2班,否,13800138000"),
+        ],
+    );
+    let mut text = std::fs::read_to_string(&sheet[0]).expect("read");
+    text.push_str("11,覃浩然,450202201703051233,一年级2班,是,13700137000\n");
+    std::fs::write(&sheet[0], text).expect("write");
+    let report = import(&db, &sheet);
+    assert_eq!((&report["added"], &report["updated"]), (&1.into(), &1.into()), "{report}");
+    assert_eq!((&report["statuses_set"], &report["statuses_left"]), (&0.into(), &2.into()), "{report}");
+    assert_eq!(said(&report, "与数据文件不符（数据文件中为“在校参保、已缴费”）").len(), 1, "{report}");
+    assert_eq!(said(&report, "参保缴费状态不足以确定").len(), 1, "{report}");
+    let now = statuses(&db);
+    assert_eq!(now.get("林彤瑶").cloned(), pair("here", "paid"), "a payment is not undone by a list");
+    assert_eq!(now.get("覃浩然").cloned(), pair("unknown", "unpaid"), "是 alone names no standing");
+}
+
+/// A template of the config folder's, with a 参保状态 column and no 备注, is known as canbao's when it comes back,
+/// in CSV as in XLSX, and read by its own columns: the enrollment, and a pupil paid for who left said, not guessed.
+#[test]
+fn a_template_of_the_config_folder_is_known_too() {
+    let (dir, db) = school();
+    let templates = dir.path().join("config/canbao/templates");
+    std::fs::create_dir_all(&templates).expect("config folder");
+    let text = "title = \"某县批量参保模板\"\n\
+                [[column]]\ntitle = \"学生姓名\"\nvalue = \"name\"\n\
+                [[column]]\ntitle = \"身份证号\"\nvalue = \"id_number\"\n\
+                [[column]]\ntitle = \"班级\"\nvalue = \"class_label\"\n\
+                [[column]]\ntitle = \"参保状态\"\nvalue = \"enrollment\"\n\
+                [[column]]\ntitle = \"险种\"\nvalue = \"constant\"\ntext = \"居民医保\"\n";
+    std::fs::write(templates.join("county.toml"), text).expect("template");
+    let expected = pairs(&[
+        ("孙语", "unknown", "unpaid"),
+        ("何轩明", "here", "unpaid"),
+        ("许志文", "here", "unpaid"),
+        ("何思", "elsewhere", "unpaid"),
+        ("郑天嘉", "unknown", "unpaid"),
+        ("林彤瑶", "here", "unpaid"),
+        ("黎语雪", "declined", "unpaid"),
+        ("蒋睿豪", "elsewhere", "unpaid"),
+    ]);
+    let before = states(&db);
+    for format in ["csv", "xlsx"] {
+        let files = export(&db, "template", &dir.path().join(format), &["--template", "county", "--format", format]);
+        let report = import(&db, &files);
+        assert_eq!((&report["updated"], &report["statuses_left"]), (&0.into(), &0.into()), "{format}: {report}");
+        assert!(report["warnings"].to_string().contains("canbao 导出的某县批量参保模板"), "{format}: {report}");
+        assert!(!report.to_string().contains("表头"), "{format}: {report}");
+        assert_eq!(states(&db), before, "{format}");
+        let fresh = dir.path().join(format!("fresh-{format}.db"));
+        let report = import(&fresh, &files);
+        assert_eq!(statuses(&fresh), expected, "{format}: {report}");
+        assert_eq!(rows_said(&report, "参保缴费状态不足以确定"), 1, "{format}: 郑天嘉: {report}");
+    }
+}
