@@ -2013,3 +2013,134 @@ fn canbao_exports_imported_as_class_lists_are_named_and_their_remarks_are_no_not
     }
     assert_eq!(notes(&db), before);
 }
+
+/// Each pupil's payment and the amount, date and channel recorded, by ID number.
+fn payments(db: &Path, ids: &[&str]) -> Vec<(String, String)> {
+    let store = canbao::store::Store::open_read_only(db).expect("opens");
+    ids.iter()
+        .map(|id| {
+            let s = store.student_by_id_number(id).expect("reads").expect("pupil");
+            (s.payment.code().to_owned(), format!("{:?}", s.payment_details))
+        })
+        .collect()
+}
+
+/// A list with no payment evidence (the school's class list) is no tax list, nor is one of canbao's own exports
+/// (the ledgers, whose 未缴费 sheet lists exactly those who have not paid; the 未参保 template; the class
+/// check-lists whose rows say 是否缴费 否): reconciled as the tax office's list they would mark every pupil on them
+/// paid with no amount and no date. Refused, saying what the file looks like and what a tax list holds; the same
+/// for the agency's feedback, which a class list would mark all registered. Nothing changes on the drive.
+#[test]
+fn reconcile_refuses_a_class_list_and_canbaos_own_exports() {
+    let (dir, db) = drive_with_progress();
+    let stats = || json(canbao(&db).args(["stats", "--json"]));
+    let before = stats();
+    let backups = |dir: &tempfile::TempDir| std::fs::read_dir(dir.path().join("backups")).map_or(0, |d| d.count());
+    let backups_before = backups(&dir);
+    let class_list = write(
+        dir.path(),
+        "三年级1班.csv",
+        "姓名,身份证号码,年级,班级,联系电话\n林彤瑶,450202201911276365,一年级,1班,19187895072\n\
+         黎语雪,450202202007078525,一年级,1班,18621908602\n",
+    );
+    let err = fails(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&class_list), 1);
+    assert!(err.contains("不是税务缴费名单") && err.contains("班级名单") && err.contains("未核对"), "{err}");
+    assert!(err.contains("缴费金额") && err.contains("not the tax office's paid list"), "{err}");
+    let err = fails(canbao(&db).args(["reconcile", "--source", "tax", "--dry-run"]).arg(&class_list), 1);
+    assert!(err.contains("不是税务缴费名单"), "{err}");
+    let err = fails(canbao(&db).args(["reconcile", "--source", "agency"]).arg(&class_list), 1);
+    assert!(err.contains("班级名单") && err.contains("医保经办机构") && err.contains("参保状态"), "{err}");
+    // A class list without a class column is no tax list either.
+    let bare = write(dir.path(), "名单.csv", "序号,姓名,身份证号\n1,林彤瑶,450202201911276365\n");
+    let err = fails(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&bare), 1);
+    assert!(err.contains("不是税务缴费名单") && err.contains("序号、姓名、身份证号"), "{err}");
+
+    let mut refused = 0;
+    for (kind, extra) in [
+        ("ledgers", &["--format", "xlsx"][..]),
+        ("ledgers", &["--format", "csv"][..]),
+        ("template", &[][..]),
+        ("classes", &[][..]),
+        ("sheet", &[][..]),
+        ("sheet", &["--format", "csv"][..]),
+    ] {
+        let out = dir.path().join(format!("out-{kind}-{}", extra.get(1).unwrap_or(&"xlsx")));
+        for file in export(&db, kind, &out, extra) {
+            for source in ["tax", "agency"] {
+                let err = fails(canbao(&db).args(["reconcile", "--source", source]).arg(&file), 1);
+                assert!(err.contains("canbao 导出的") && err.contains("未核对"), "{kind} {source} {file:?}: {err}");
+                refused += 1;
+            }
+        }
+    }
+    assert!(refused >= 18, "{refused}");
+    assert_eq!(stats(), before);
+    assert_eq!(backups(&dir), backups_before, "a refused list takes no backup");
+}
+
+/// A tax-list row is a payment only when it says so: an empty, unreadable, zero or negative amount, a refund
+/// (退费) or a status that is not paid (未缴费, 失败) never makes the pupil paid. Each row is reported with its
+/// file and row, and the pupil's payment is left as it was (a refund beside a payment holds the whole pupil). A
+/// list with no amount column but a date or receipt number is a tax list; a row of it with neither is no payment.
+#[test]
+fn tax_rows_that_are_no_payment_leave_the_pupil_as_they_were() {
+    let (dir, db) = drive_with_progress();
+    // 孙语 has paid 380 (drive_with_progress); the others have not.
+    let ids = [
+        "450202201911276365", // 林彤瑶: 4OO
+        "450202202007078525", // 黎语雪: no amount
+        "450203202003164449", // 卢雅: -380, 退费
+        "450203201912278342", // 罗悦彤: 0 from the family
+        "450202201912156031", // 高俊: 缴费状态 未缴费
+        "450203201909308803", // 孙语: paid before, now a refund row
+        "450202201911303124", // 韦琳瑶: a payment, and a refund of it
+        "450203202004288857", // 蒋强: a failed payment, then a good one
+    ];
+    let tax = write(
+        dir.path(),
+        "税务.csv",
+        "城乡居民医保缴费明细（税务）\n\
+         序号,纳税人姓名,证件号码,缴费金额,缴费日期,缴费渠道,票证号码,缴费状态\n\
+         1,林彤瑶,450202201911276365,4OO,2023-11-07,银行,A003,已缴费\n\
+         2,黎语雪,450202202007078525,,2023-11-07,银行,A004,已缴费\n\
+         3,卢雅,450203202003164449,-380,2023-11-08,退费,A005,已缴费\n\
+         4,罗悦彤,450203201912278342,0,2023-11-08,微信,A006,已缴费\n\
+         5,高俊,450202201912156031,380,2023-11-08,微信,A007,未缴费\n\
+         6,孙语,450203201909308803,-380,2023-11-09,银行,A008,退费\n\
+         7,韦琳瑶,450202201911303124,380,2023-11-09,微信,A009,已缴费\n\
+         8,韦琳瑶,450202201911303124,380,2023-11-10,微信,A010,已退费\n\
+         9,蒋强,450203202004288857,380,2023-11-09,微信,A011,缴费失败\n\
+         10,蒋强,450203202004288857,380,2023-11-10,微信,A012,缴费成功\n",
+    );
+    let before = payments(&db, &ids);
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
+    assert_eq!((report["matched"].as_u64(), report["already"].as_u64()), (Some(1), Some(0)), "{report}");
+    let after = payments(&db, &ids);
+    assert_eq!(after[..7], before[..7], "{report}");
+    assert_eq!(after[5].0, "paid", "孙语's earlier payment stays");
+    assert_eq!(after[7].0, "paid", "蒋强's good row counts");
+    let problems = report["problems"].as_array().expect("problems");
+    for row in [3, 4, 5, 6, 7, 8, 10, 11] {
+        let said: Vec<&str> = problems
+            .iter()
+            .filter(|p| p["row"] == row && p["file"].as_str().is_some_and(|f| f.ends_with("税务.csv")))
+            .filter_map(|p| p["message"].as_str())
+            .collect();
+        assert!(!said.is_empty() && said.iter().all(|m| m.contains("未记录")), "row {row}: {said:?} {report}");
+    }
+    // 蒋强's good payment is no problem.
+    assert!(!problems.iter().any(|p| p["row"] == 12), "{report}");
+
+    // No amount column: a date or a receipt number is evidence; a row with neither is no payment.
+    let dated = write(
+        dir.path(),
+        "税务2.csv",
+        "纳税人姓名,证件号码,缴费日期,票证号码\n林彤瑶,450202201911276365,2023-11-07,\n黎语雪,450202202007078525,,\n",
+    );
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&dated));
+    assert_eq!(report["matched"], 1, "{report}");
+    let after = payments(&db, &ids[..2]);
+    assert_eq!((after[0].0.as_str(), after[1].0.as_str()), ("paid", "unpaid"), "{report}");
+    let problems = report["problems"].as_array().expect("problems");
+    assert!(problems.iter().any(|p| p["row"] == 3 && p["message"].as_str().is_some_and(|m| m.contains("未记录"))));
+}

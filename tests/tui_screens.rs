@@ -2042,6 +2042,35 @@ fn tax_list_previewed(app: &mut App, tax: &std::path::Path) -> Vec<String> {
     lines.clone()
 }
 
+/// The school's own class list picked as the tax office's list (a hurried ↓ Enter in the picker, which opens in
+/// the class lists' folder): refused before any preview, saying what the file looks like and what a tax list
+/// holds; nobody is marked paid. Read as a tax list it would have marked every pupil on it 已缴费.
+#[test]
+fn a_class_list_picked_as_the_tax_list_is_refused_before_the_preview() {
+    let mut app = app(Language::Zh);
+    let paid = |app: &App| {
+        app.store
+            .students(&Default::default())
+            .expect("list")
+            .iter()
+            .filter(|s| s.payment != PaymentStatus::Unpaid)
+            .count()
+    };
+    let before = paid(&app);
+    let sample = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/sample-school.csv");
+    app.update(Action::Palette);
+    type_text(&mut app, "reconcile tax");
+    app.update(Action::Confirm);
+    type_text(&mut app, &sample.display().to_string());
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Message(m)) = &app.modal else { panic!("no refusal: {:?}", app.status) };
+    assert!(m.error);
+    let text = m.lines.join("\n");
+    assert!(text.contains("不是税务缴费名单") && text.contains("班级名单") && text.contains("缴费金额"), "{text}");
+    app.update(Action::Confirm);
+    assert_eq!(paid(&app), before);
+}
+
 #[test]
 fn reconcile_from_the_palette_previews_then_applies() {
     let dir = tempfile::tempdir().expect("dir");

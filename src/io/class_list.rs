@@ -170,6 +170,10 @@ pub enum ImportError {
     ChangedSincePreview { file: String },
 }
 
+/// The tax office's paid list's columns, which a class list import does not read.
+const PAYMENT_COLUMNS: [Column; 5] =
+    [Column::Amount, Column::PaidOn, Column::Channel, Column::Receipt, Column::PaymentStatus];
+
 /// Where one file's rows come from.
 pub enum Input {
     /// A file on disk, read when its turn comes.
@@ -1117,10 +1121,7 @@ impl RowReader<'_> {
             ));
             return Ok(Some(own));
         }
-        let payment: Vec<Column> = [Column::Amount, Column::PaidOn, Column::Channel, Column::Receipt]
-            .into_iter()
-            .filter(|c| map.columns.contains_key(c))
-            .collect();
+        let payment: Vec<Column> = PAYMENT_COLUMNS.into_iter().filter(|c| map.columns.contains_key(c)).collect();
         if payment.is_empty() {
             return Ok(form);
         }
@@ -1170,8 +1171,7 @@ impl RowReader<'_> {
                 self.problem(file, sheet, map.row + 1, &word, message);
                 continue;
             }
-            let payment = [Column::Amount, Column::PaidOn, Column::Channel, Column::Receipt];
-            if payment.iter().any(|c| map.columns.get(c) == Some(&i)) {
+            if PAYMENT_COLUMNS.iter().any(|c| map.columns.get(c) == Some(&i)) {
                 // The tax office's paid list read as a class list by mistake: its payments would be dropped
                 // without a word, and its names would rename the pupils its numbers match.
                 let message = format!(

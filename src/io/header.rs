@@ -32,6 +32,8 @@ pub enum Column {
     Channel,
     /// 票证号码 on the tax office's paid list: one per payment, so two rows with the same one are one payment.
     Receipt,
+    /// 缴费状态 on the tax office's paid list: a row that does not say paid is no payment.
+    PaymentStatus,
     /// 残疾等级 on a department's list: whether a bare 「残疾人」 is 重度.
     DisabilityGrade,
 }
@@ -56,6 +58,7 @@ impl Column {
             "paid_on" => Column::PaidOn,
             "channel" => Column::Channel,
             "receipt" => Column::Receipt,
+            "payment_status" => Column::PaymentStatus,
             "disability_grade" => Column::DisabilityGrade,
             _ => return None,
         })
@@ -92,6 +95,10 @@ struct CellWords {
     no_category: Vec<String>,
     #[serde(default)]
     registered: Vec<String>,
+    #[serde(default)]
+    paid: Vec<String>,
+    #[serde(default)]
+    refund: Vec<String>,
 }
 
 /// Header word (cleaned) → column, and the cell words of `[words]`.
@@ -117,9 +124,14 @@ impl Synonyms {
             }
         }
         let mut cell_words = file.words;
-        for list in
-            [&mut cell_words.footer, &mut cell_words.yes, &mut cell_words.no_category, &mut cell_words.registered]
-        {
+        for list in [
+            &mut cell_words.footer,
+            &mut cell_words.yes,
+            &mut cell_words.no_category,
+            &mut cell_words.registered,
+            &mut cell_words.paid,
+            &mut cell_words.refund,
+        ] {
             list.retain(|w| !w.trim().is_empty());
         }
         let own_columns = file.own_columns.words.iter().map(|w| clean(w)).filter(|w| !w.is_empty()).collect::<Vec<_>>();
@@ -151,6 +163,18 @@ impl Synonyms {
     pub fn is_registered(&self, cell: &str) -> bool {
         let cell = cell.trim();
         self.is_yes(cell) || self.cell_words.registered.iter().any(|w| w.eq_ignore_ascii_case(cell))
+    }
+
+    /// A status cell on the tax office's list (缴费状态) that says paid: a yes word or one of `paid`, matched whole.
+    pub fn is_paid(&self, cell: &str) -> bool {
+        let cell = cell.trim();
+        self.is_yes(cell) || self.cell_words.paid.iter().any(|w| w.eq_ignore_ascii_case(cell))
+    }
+
+    /// A status or channel cell on the tax office's list that says the money went back (退费, 冲正 …), anywhere in
+    /// the cell (已退费, 退费成功).
+    pub fn is_refund(&self, cell: &str) -> bool {
+        self.cell_words.refund.iter().any(|w| cell.contains(w.as_str()))
     }
 
     /// A category cell word that means none (无, 否, -).
@@ -199,7 +223,7 @@ pub struct HeaderMap {
 }
 
 /// Which cell holds each column. Asked some ten times a row while a list is read, where SipHash cost more than
-/// the rest of the look-up; its keys are the sixteen columns, chosen by the program, not by the file.
+/// the rest of the look-up; its keys are the columns, chosen by the program, not by the file.
 pub type Columns = HashMap<Column, usize, foldhash::fast::RandomState>;
 
 impl HeaderMap {
@@ -386,6 +410,7 @@ mod tests {
             ("征收渠道", Column::Channel),
             ("征收方式", Column::Channel),
             ("缴款方式", Column::Channel),
+            ("缴费状态", Column::PaymentStatus),
         ] {
             assert_eq!(syn.column(word), Some(col), "{word}");
         }
@@ -399,6 +424,9 @@ mod tests {
         assert!(syn.is_footer("以下空白") && syn.is_footer("以下无内容") && syn.is_footer("填表日期：2026年9月1日"));
         assert!(syn.is_yes("是") && syn.is_yes("YES") && syn.is_yes(" 已参保 ") && !syn.is_yes("否"));
         assert!(syn.is_no_category("无") && !syn.is_no_category("低保"));
+        assert!(syn.is_paid("已缴费") && syn.is_paid(" 缴费成功 ") && syn.is_paid("是"));
+        assert!(!syn.is_paid("未缴费") && !syn.is_paid("缴费失败") && !syn.is_paid("否") && !syn.is_paid(""));
+        assert!(syn.is_refund("已退费") && syn.is_refund("退款") && !syn.is_refund("微信"));
         // A school's own word is a line in the file, not a code change.
         let text = "[fields]\nname = [\"姓名\"]\n[words]\nfooter = [\"统计\"]\nyes = [\"√\"]\n";
         let syn = Synonyms::from_toml(text).expect("parses");

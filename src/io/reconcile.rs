@@ -19,6 +19,7 @@ use serde::Serialize;
 use super::ReadError;
 use super::class_list::{Problem, clean_name};
 use super::header::{self, Column, HeaderMap, Synonyms};
+use super::ownership;
 use super::table::{self, Cell, Sheet};
 use crate::domain::category::CategoryTable;
 use crate::domain::id_number;
@@ -269,6 +270,11 @@ pub enum ReconcileError {
          (no category column in the header)"
     )]
     NoCategoryColumn { file: String },
+    /// A file that is not the list it was given as: the school's class list or one of canbao's own exports given
+    /// as the tax office's paid list (every pupil on it would become 已缴费, with no amount and no date) or as the
+    /// agency's feedback (every pupil 在校参保). The message says what the file looks like and what the list holds.
+    #[error("{0}")]
+    NotThisList(String),
     /// Only the sheets hidden in Excel hold a list: they are not read, as the class-list import does not read them.
     #[error(
         "文件 {file} 中可见的工作表里找不到表头行；名单在隐藏的工作表{sheets}中，未核对：若要核对，请在 Excel 中取消隐藏后另存，\
@@ -299,14 +305,18 @@ pub fn reconcile(
     policy: Option<&Policy>,
     dry_run: bool,
 ) -> Result<ReconcileReport, ReconcileError> {
+    let file = path.display().to_string();
+    let bytes = table::file_bytes(path)?;
+    // A workbook canbao wrote (its author in the document properties) is one of its own forms, never an agency's.
+    let by_canbao = ownership::workbook_bytes_by_canbao(&bytes);
     let mut sheets = Vec::new();
-    for mut rows in table::open_file(path)? {
+    for mut rows in table::open_bytes(bytes, &file)? {
         let (name, hidden, hidden_rows) =
             (std::mem::take(&mut rows.name), rows.hidden, std::mem::take(&mut rows.hidden_rows));
         let cells = rows.collect::<Result<Vec<_>, _>>()?;
         sheets.push(ListSheet { sheet: Sheet { name, rows: cells }, hidden, hidden_rows });
     }
-    reconcile_list(store, &path.display().to_string(), sheets, source, policy, dry_run)
+    reconcile_list(store, &file, sheets, by_canbao, source, policy, dry_run)
 }
 
 /// Like [`reconcile`], for a file already read.
@@ -319,13 +329,14 @@ pub fn reconcile_sheets(
     dry_run: bool,
 ) -> Result<ReconcileReport, ReconcileError> {
     let sheets = sheets.iter().map(|sheet| ListSheet { sheet: sheet.clone(), hidden: false, hidden_rows: Vec::new() });
-    reconcile_list(store, file, sheets.collect(), source, policy, dry_run)
+    reconcile_list(store, file, sheets.collect(), false, source, policy, dry_run)
 }
 
 fn reconcile_list(
     store: &mut Store,
     file: &str,
     sheets: Vec<ListSheet>,
+    by_canbao: bool,
     source: Source,
     policy: Option<&Policy>,
     dry_run: bool,
@@ -380,6 +391,11 @@ fn reconcile_list(
         found_header = true;
         if source == Source::Categories && !map.columns.contains_key(&Column::Category) {
             return Err(ReconcileError::NoCategoryColumn { file: file.to_owned() });
+        }
+        // Before a row is read: the whole file is refused, and nothing is written (the changes are applied together
+        // at the end), so a list that is not the one named never marks a pupil.
+        if let Some(message) = not_this_list(file, sheet, &map, by_canbao, source) {
+            return Err(ReconcileError::NotThisList(message));
         }
         run.unused_columns(sheet, &map);
         let mut hidden_said = Vec::new();
@@ -491,6 +507,42 @@ struct TaxRow {
     paid_on_text: String,
     channel: Option<String>,
     receipt: Option<String>,
+    kind: RowKind,
+}
+
+/// What a row of the tax office's list says of the pupil's payment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RowKind {
+    /// A payment, to count.
+    Payment,
+    /// No payment (no amount, an amount of 0, a status that is not paid): left out, the pupil's other rows count.
+    NotPayment,
+    /// Money going back (a negative amount, 退费) or an amount that cannot be read: what the pupil paid cannot be
+    /// told from this list, so none of the pupil's rows are recorded and the payment is left as it was.
+    Held,
+}
+
+/// An amount cell of the tax office's list.
+enum ListAmount {
+    Fen(i64),
+    /// Below zero: money going back.
+    Negative,
+    Unreadable,
+}
+
+fn read_amount(cell: &Cell) -> ListAmount {
+    if let Some(fen) = parse_amount(cell) {
+        return ListAmount::Fen(fen);
+    }
+    let negative = match cell {
+        Cell::Number(f) => f.is_finite() && *f < 0.0,
+        Cell::Text(t) => t
+            .trim()
+            .strip_prefix(['-', '−', '－'])
+            .is_some_and(|rest| parse_amount(&Cell::Text(rest.to_owned())).is_some_and(|fen| fen > 0)),
+        _ => false,
+    };
+    if negative { ListAmount::Negative } else { ListAmount::Unreadable }
 }
 
 impl TaxRow {
@@ -528,6 +580,7 @@ impl TaxRow {
             paid_on_text: receipt.paid_on.map(|d| d.to_string()).unwrap_or_default(),
             channel: receipt.channel.clone(),
             receipt: Some(receipt.number.clone()),
+            kind: RowKind::Payment,
         }
     }
 
@@ -569,7 +622,7 @@ impl Run<'_> {
     fn unused_columns(&mut self, sheet: &Sheet, map: &HeaderMap) {
         let mut used = vec![Column::Seq, Column::Name, Column::IdNumber];
         used.extend_from_slice(match self.source {
-            Source::Tax => &[Column::Amount, Column::PaidOn, Column::Channel, Column::Receipt],
+            Source::Tax => &[Column::Amount, Column::PaidOn, Column::Channel, Column::Receipt, Column::PaymentStatus],
             Source::Agency => &[Column::Enrolled],
             Source::Categories => &[Column::Category, Column::DisabilityGrade],
         });
@@ -701,6 +754,10 @@ impl Run<'_> {
         let changes = match self.source {
             Source::Tax => {
                 let paid = self.tax_row(sheet, map, row_no, row);
+                // Said at its row; the pupil's other rows still count.
+                if paid.kind == RowKind::NotPayment {
+                    return Ok(());
+                }
                 match self.payments_of.get(&student.id).and_then(|&i| self.payments.get_mut(i)) {
                     Some(earlier) => earlier.rows.push(paid),
                     None => {
@@ -801,19 +858,17 @@ impl Run<'_> {
     }
 
     /// One row of the tax office's list as read. An amount or date that cannot be read is said here, at its
-    /// cell; a pupil's rows are settled together once the whole file is read (`settle_payments`).
+    /// cell, and so is a row that is no payment (`RowKind`); a pupil's rows are settled together once the whole
+    /// file is read (`settle_payments`).
     fn tax_row(&mut self, sheet: &Sheet, map: &HeaderMap, row_no: usize, row: &[Cell]) -> TaxRow {
         let header_of = |c: Column| map.header_text(c, &sheet.rows);
         let cell = |c: Column| map.get(c, row).filter(|c| !c.is_empty());
         let text = |c: Column| cell(c).map(|c| c.text().trim().to_owned()).filter(|t| !t.is_empty());
-        let amount = cell(Column::Amount).and_then(|c| {
-            let parsed = parse_amount(c);
-            if parsed.is_none() {
-                let message = format!("金额“{}”无法识别，未记录金额 (amount not understood)", c.text());
-                self.problem(sheet, row_no, header_of(Column::Amount), message);
-            }
-            parsed
-        });
+        let channel = cell(Column::Channel).map(Cell::text);
+        let (kind, amount, said) = self.tax_row_kind(map, row, channel.as_deref());
+        if let Some((column, message)) = said {
+            self.problem(sheet, row_no, header_of(column), message);
+        }
         let paid_on = cell(Column::PaidOn).and_then(|c| {
             let parsed = parse_date(c);
             if parsed.is_none() {
@@ -841,8 +896,85 @@ impl Run<'_> {
             amount,
             paid_on,
             paid_on_text: text(Column::PaidOn).unwrap_or_default(),
-            channel: cell(Column::Channel).map(Cell::text),
+            channel,
             receipt: text(Column::Receipt),
+            kind,
+        }
+    }
+
+    /// Whether a row of the tax office's list is a payment, its amount, and what is said at which column when it
+    /// is not. A payment is what the tax office says was paid: its status (when the list has one) says paid, and
+    /// its amount (when the list has one) is above 0, or 0 from a department for a pupil it pays for in full
+    /// (001 附件1 四); a list without amounts gives a date or a receipt number. A refund or an amount that cannot
+    /// be read holds the pupil: nobody can tell from the list what the family paid.
+    fn tax_row_kind(
+        &self,
+        map: &HeaderMap,
+        row: &[Cell],
+        channel: Option<&str>,
+    ) -> (RowKind, Option<i64>, Option<(Column, String)>) {
+        let cell = |c: Column| map.get(c, row).filter(|c| !c.is_empty());
+        let filled = |c: Column| cell(c).is_some_and(|c| !c.text().trim().is_empty());
+        let held = "此学生在本名单中的缴费一律未记录（保持原样），请向税务核实";
+        let held_en =
+            "none of this pupil's rows are recorded, the payment is left as it was: check with the tax office";
+        if map.columns.contains_key(&Column::PaymentStatus) {
+            let status = cell(Column::PaymentStatus).map(|c| c.text().trim().to_owned()).unwrap_or_default();
+            if self.synonyms.is_refund(&status) {
+                let message = format!(
+                    "缴费状态为“{status}”，是退费而不是缴费：{held} (status “{status}”: a refund, not a payment; {held_en})"
+                );
+                return (RowKind::Held, None, Some((Column::PaymentStatus, message)));
+            }
+            if !self.synonyms.is_paid(&status) {
+                let message = if status.is_empty() {
+                    "缴费状态为空，不当作已缴费，未记录 (no payment status: not taken as paid, not recorded)".to_owned()
+                } else {
+                    format!(
+                        "缴费状态为“{status}”，不是已缴费，未记录 (payment status “{status}”: not paid, not recorded)"
+                    )
+                };
+                return (RowKind::NotPayment, None, Some((Column::PaymentStatus, message)));
+            }
+        }
+        if let Some(channel) = channel.filter(|c| self.synonyms.is_refund(c)) {
+            let channel = channel.trim();
+            let message = format!(
+                "缴费渠道为“{channel}”，是退费而不是缴费：{held} (channel “{channel}”: a refund, not a payment; {held_en})"
+            );
+            return (RowKind::Held, None, Some((Column::Channel, message)));
+        }
+        if !map.columns.contains_key(&Column::Amount) {
+            if filled(Column::PaidOn) || filled(Column::Receipt) || map.columns.contains_key(&Column::PaymentStatus) {
+                return (RowKind::Payment, None, None);
+            }
+            let message = "此行没有缴费日期或票证号码，不是缴费记录，未记录 (no payment date or receipt number: not taken as a \
+                           payment, not recorded)";
+            return (RowKind::NotPayment, None, Some((Column::IdNumber, message.to_owned())));
+        }
+        let Some(amount) = cell(Column::Amount).filter(|c| !c.text().trim().is_empty()) else {
+            let message = "没有缴费金额，不是缴费记录，未记录 (no amount: not taken as a payment, not recorded)";
+            return (RowKind::NotPayment, None, Some((Column::Amount, message.to_owned())));
+        };
+        let written = amount.text();
+        match read_amount(amount) {
+            ListAmount::Fen(fen) if fen > 0 => (RowKind::Payment, Some(fen), None),
+            // A department's row of 0: the family owes nothing, and the premium went through the department.
+            ListAmount::Fen(0) if channel.is_some_and(names_a_department) => (RowKind::Payment, Some(0), None),
+            ListAmount::Fen(_) => {
+                let message = "金额为 0，不是缴费，未记录 (an amount of 0 is no payment: not recorded)".to_owned();
+                (RowKind::NotPayment, None, Some((Column::Amount, message)))
+            }
+            ListAmount::Negative => {
+                let message = format!(
+                    "金额“{written}”为负数，是退费而不是缴费：{held} (a negative amount: a refund, not a payment; {held_en})"
+                );
+                (RowKind::Held, None, Some((Column::Amount, message)))
+            }
+            ListAmount::Unreadable => {
+                let message = format!("金额“{written}”无法识别：{held} (amount not understood: {held_en})");
+                (RowKind::Held, None, Some((Column::Amount, message)))
+            }
         }
     }
 
@@ -851,6 +983,10 @@ impl Run<'_> {
     /// and the rest are summed.
     fn settle_payments(&mut self) -> Result<(), StoreError> {
         for PupilPayments { student, rows } in std::mem::take(&mut self.payments) {
+            // A refund or an amount nobody can read: said at its row, and the pupil's payment left as it was.
+            if rows.iter().any(|r| r.kind == RowKind::Held) {
+                continue;
+            }
             // One receipt number with two amounts: the list is in error, and taking either amount (or both)
             // would record a payment nobody can vouch for. The pupil's rows are all held.
             let mut contradicted: Vec<&str> = Vec::new();
@@ -1226,6 +1362,104 @@ fn bare_disability(word: &str, grade: &str) -> Option<String> {
     })
 }
 
+/// Why the sheet is not the list `source` names, as the message that refuses the file; `None` when it may be. A
+/// tax office's list of who paid carries the payments (an amount, a payment date, a receipt number or its own
+/// payment status); the school's class list carries none of them, and read as that list it would mark every
+/// pupil on it 已缴费 with nothing to show for it. canbao's own forms (the ledgers, whose 未缴费 sheet lists those
+/// who have not paid; the template; the class check-lists; the information sheet) list the drive's pupils: never
+/// an agency's word on them. A class list (年级, 班级 columns) given as the agency's feedback, without the status
+/// column such feedback has, would mark everyone on it 在校参保. A department's categories list has a check of its
+/// own (`NoCategoryColumn`), and canbao's special roster is read back as one.
+fn not_this_list(file: &str, sheet: &Sheet, map: &HeaderMap, by_canbao: bool, source: Source) -> Option<String> {
+    if source == Source::Categories {
+        return None;
+    }
+    let (zh_list, en_list) = match source {
+        Source::Tax => ("税务缴费名单", "the tax office's paid list"),
+        _ => ("医保经办机构的参保登记反馈", "the agency's registration feedback"),
+    };
+    // As a report names a worksheet: 税务.xlsx [十月].
+    let place = match sheet.name.as_str() {
+        "" => file.to_owned(),
+        name => format!("{file} [{name}]"),
+    };
+    let above: Vec<Vec<String>> =
+        sheet.rows.iter().take(map.row).map(|row| row.iter().map(Cell::text).collect()).collect();
+    let title = ownership::export_title(&above);
+    if title.is_some() || by_canbao {
+        let (zh_effect, en_effect) = match source {
+            Source::Tax => ("已缴费", "paid"),
+            _ => ("在校参保", "enrolled here"),
+        };
+        let (zh_form, en_form) = match &title {
+            Some(title) => (title.clone(), format!("a form canbao exported ({title})")),
+            None => (
+                "表格（文件属性中的作者为 canbao）".to_owned(),
+                "a form canbao exported (its document properties name canbao as the author)".to_owned(),
+            ),
+        };
+        return Some(format!(
+            "{place} 是 canbao 导出的{zh_form}，不是{zh_list}，未核对：它列的是本数据文件中的学生，按它核对会把表上的学生\
+             都记为{zh_effect} ({place} is {en_form}, not {en_list}: nothing reconciled; it lists the drive's \
+             own pupils and would mark them all {en_effect})"
+        ));
+    }
+    let header: Vec<String> = sheet
+        .rows
+        .get(map.row)
+        .map(|row| row.iter().map(|c| c.text().trim().to_owned()).filter(|t| !t.is_empty()).collect())
+        .unwrap_or_default();
+    let class_words: Vec<String> = [Column::GradeClass, Column::Grade, Column::Class, Column::Phone]
+        .into_iter()
+        .filter(|c| map.columns.contains_key(c))
+        .map(|c| map.header_text(c, &sheet.rows).trim().to_owned())
+        .collect();
+    let quoted = |words: &[String]| words.iter().map(|w| format!("“{w}”")).collect::<String>();
+    match source {
+        Source::Tax => {
+            let evidence = [Column::Amount, Column::PaidOn, Column::Receipt, Column::PaymentStatus];
+            if evidence.iter().any(|c| map.columns.contains_key(c)) {
+                return None;
+            }
+            let (zh_looks, en_looks) = if class_words.is_empty() {
+                (format!("表头为“{}”", header.join("、")), format!("its header: {}", header.join("、")))
+            } else {
+                (
+                    format!("看起来是学校的班级名单（有{}列）", quoted(&class_words)),
+                    format!("it looks like a school's class list, with columns {}", class_words.join(", ")),
+                )
+            };
+            Some(format!(
+                "{place} 不是税务缴费名单，未核对：表中没有缴费金额（实缴金额）、缴费日期、票证号码或缴费状态列，\
+                 {zh_looks}。税务缴费名单每一行是一笔缴费，写明金额、缴费日期或票证号码，只有这样的名单才能把学生记为已缴费 \
+                 ({place} is not the tax office's paid list: no amount, payment date, receipt number or \
+                 payment status column ({en_looks}); nothing reconciled. A tax list gives each payment's amount, date \
+                 or receipt number, and only such a list marks pupils paid)"
+            ))
+        }
+        _ => {
+            let class_only: Vec<String> = [Column::GradeClass, Column::Grade, Column::Class]
+                .into_iter()
+                .filter(|c| map.columns.contains_key(c))
+                .map(|c| map.header_text(c, &sheet.rows).trim().to_owned())
+                .collect();
+            if map.columns.contains_key(&Column::Enrolled) || class_only.is_empty() {
+                return None;
+            }
+            Some(format!(
+                "{place} 看起来是学校的班级名单（有{}列，没有参保状态列），不是医保经办机构的参保登记反馈，未核对：\
+                 按它核对会把表上的学生都记为在校参保。经办机构的反馈列出登记成功的人员，通常有参保状态列（已登记、登记成功 …）；\
+                 若确是经办机构的反馈而没有此列，请在表中加一列“参保状态”，每行填“已登记”，再核对 ({place} \
+                 looks like a school's class list (columns {}, no registration status column), not the agency's \
+                 registration feedback: nothing reconciled, as it would mark every pupil on it enrolled here. If it is \
+                 the agency's feedback, add a column 参保状态 reading 已登记 on each row and reconcile again)",
+                quoted(&class_only),
+                class_only.join(", ")
+            ))
+        }
+    }
+}
+
 /// A channel word that says a department paid (部门代缴, 财政代缴, 政府资助, 医疗救助 …), not the family.
 fn names_a_department(text: &str) -> bool {
     ["代缴", "财政", "政府", "部门", "资助", "救助", "民政"].iter().any(|w| text.contains(w))
@@ -1286,6 +1520,22 @@ mod tests {
         }
         assert_eq!(parse_date(&Cell::Number(45207.0)), d);
         assert_eq!(parse_date(&Cell::Text("十月八日".into())), None);
+    }
+
+    #[test]
+    fn a_negative_amount_is_money_going_back_and_not_unreadable() {
+        let kind = |cell: Cell| match read_amount(&cell) {
+            ListAmount::Fen(fen) => format!("{fen}"),
+            ListAmount::Negative => "negative".to_owned(),
+            ListAmount::Unreadable => "unreadable".to_owned(),
+        };
+        assert_eq!(kind(Cell::Number(-400.0)), "negative");
+        assert_eq!(kind(Cell::Text("-380.00".into())), "negative");
+        assert_eq!(kind(Cell::Text("－￥380".into())), "negative");
+        assert_eq!(kind(Cell::Text("4OO".into())), "unreadable");
+        assert_eq!(kind(Cell::Text("-".into())), "unreadable");
+        assert_eq!(kind(Cell::Number(0.0)), "0");
+        assert_eq!(kind(Cell::Text("380".into())), "38000");
     }
 
     #[test]
