@@ -2516,3 +2516,32 @@ fn a_drive_from_before_a_reading_was_added_finds_its_pupils_by_it_once_opened() 
     assert_eq!(names(&json(canbao(&db).args(["find", "danxiaoming", "--json"]))), ["单小明"]);
     assert_eq!(names(&json(canbao(&db).args(["find", "shanxiaoming", "--json"]))), ["单小明"]);
 }
+
+/// 0 元 is no payment: `mark --payment paid --amount 0` would count the pupil 已参保 and print 是 on the
+/// information sheet. Refused, as a negative amount is, saying why; an amount given with another payment than
+/// paid (财政代缴 keeps no family amount) is refused, not dropped without a word.
+#[test]
+fn mark_refuses_a_payment_of_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    let id = "450202201804074223";
+    for amount in ["0", "0.00", "￥0", "-380"] {
+        let out = canbao(&db).args(["mark", id, "--payment", "paid", &format!("--amount={amount}")]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{amount}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("未保存") || err.contains("无法识别"), "{amount}: {err}");
+        if amount != "-380" {
+            assert!(err.contains("0 元") && err.contains("--payment government"), "{amount}: {err}");
+        }
+    }
+    let out = canbao(&db).args(["mark", id, "--payment", "government", "--amount", "380"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--amount") && err.contains("--payment paid"), "{err}");
+    let found = json(canbao(&db).args(["find", id, "--json"]));
+    assert_eq!(found[0]["payment"], "unpaid");
+    assert_eq!(json(canbao(&db).args(["stats", "--json"]))["insured"], 0);
+    canbao(&db).args(["mark", id, "--payment", "paid", "--amount", "380"]).assert().success();
+    assert_eq!(json(canbao(&db).args(["find", id, "--json"]))[0]["payment"], "paid");
+}

@@ -2144,3 +2144,18 @@ fn tax_rows_that_are_no_payment_leave_the_pupil_as_they_were() {
     let problems = report["problems"].as_array().expect("problems");
     assert!(problems.iter().any(|p| p["row"] == 3 && p["message"].as_str().is_some_and(|m| m.contains("未记录"))));
 }
+
+/// A pupil whose whole premium a department pays (特困: 001 附件1 四) owes the family nothing: `mark --payment
+/// paid` with no amount would record a family payment of 0 元 and count it. Refused, pointing to 财政代缴, which
+/// is how the drive records the department's payment.
+#[test]
+fn a_family_payment_of_the_amount_due_of_nothing_is_refused() {
+    let (_dir, db) = sample_drive();
+    ok(canbao(&db).args(["policy", "use", "yibin-2024"]));
+    let id = "450203201811029232"; // 许志文, 特困人员
+    let err = fails(canbao(&db).args(["mark", id, "--payment", "paid", "--paid-on", "2023-10-08", "--at-school"]), 1);
+    assert!(err.contains("0 元") && err.contains("--payment government"), "{err}");
+    assert_eq!(json(canbao(&db).args(["find", id, "--json"]))[0]["payment"], "unpaid");
+    ok(canbao(&db).args(["mark", id, "--payment", "government", "--at-school"]));
+    assert_eq!(json(canbao(&db).args(["find", id, "--json"]))[0]["payment"], "government");
+}

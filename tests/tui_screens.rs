@@ -1471,6 +1471,34 @@ fn pay_on_the_8th(app: &mut App, look: impl FnOnce(&canbao::tui::modal::PaymentF
     c.question.clone()
 }
 
+/// 0 元 is no payment: typed in the payment form it would count the pupil 已参保 and print 是 on the information
+/// sheet, after only the question an amount that differs gets. Refused in the form, saying why, as a negative
+/// amount is; nothing is saved. (A pupil a department pays for in full is offered 财政代缴 at 0, as before.)
+#[test]
+fn a_payment_of_nothing_is_refused_in_the_form() {
+    let mut app = app_on_policy(store(true));
+    let id = app.selected_id().expect("pupil");
+    for typed in ["0", "0.00", "-380"] {
+        app.update(Action::TogglePaid);
+        let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
+        form.date.set("2023-10-08");
+        form.amount.set(typed);
+        form.amount_edited = true;
+        app.update(Action::Confirm);
+        let Some(canbao::tui::modal::Modal::Payment(form)) = &app.modal else { panic!("the form stays open: {typed}") };
+        let error = form.error.clone().unwrap_or_default();
+        if typed != "-380" {
+            assert!(error.contains("0 元") && error.contains("财政代缴"), "{typed}: {error}");
+        } else {
+            assert!(!error.is_empty(), "{typed}");
+        }
+        assert_eq!(form.focus, canbao::tui::modal::PaymentField::Amount);
+        app.update(Action::Back);
+        assert!(app.modal.is_none());
+        assert_eq!(app.store.student(id).expect("s").payment, PaymentStatus::Unpaid, "{typed}");
+    }
+}
+
 #[test]
 fn bulk_payment_at_each_pupils_own_amount_due() {
     let mut store = store(true);

@@ -123,6 +123,16 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
             category = rule.category,
         )));
     }
+    // The amount, date and channel are a family's payment's: with 财政代缴 or 未缴费 they would be dropped without a
+    // word (a department's payment keeps no family amount).
+    if payment.as_deref() != Some("paid") && (amount.is_some() || paid_on.is_some() || channel.is_some()) {
+        return Err(UserError(
+            "--amount、--paid-on 和 --channel 是家庭缴费的金额、日期和渠道，只能与 --payment paid 一起使用；财政代缴不记录\
+             家庭缴费金额，未保存 (--amount, --paid-on and --channel describe a family's payment and go with --payment \
+             paid only; 财政代缴 keeps no family amount: nothing saved)"
+                .into(),
+        ));
+    }
     let mut changes = Vec::new();
     if let Some(status) = enrollment.as_deref().and_then(Enrollment::from_code) {
         changes.push(Change::Enrollment { status, reason: reason.clone() });
@@ -139,11 +149,29 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
                     )));
                 }
                 let fen = match amount.as_deref() {
+                    Some(a) if a.trim().starts_with(['-', '−', '－']) => {
+                        return Err(UserError(format!(
+                            "金额“{a}”为负数，不是缴费，未保存 (a negative amount is no payment: nothing saved)"
+                        )));
+                    }
                     Some(a) => {
                         money::parse_yuan(a).ok_or_else(|| UserError(format!("金额“{a}”无法识别 (not an amount)")))?
                     }
                     None => amount_due(&store, &pupil, on)?,
                 };
+                // 0 元 would count the pupil 已参保 and print 是 on the information sheet with nothing paid. A pupil
+                // whose whole premium a department pays is recorded as 财政代缴, which is how the forms count it.
+                if fen == 0 {
+                    let why = match amount {
+                        Some(_) => "缴费金额为 0 元",
+                        None => "按政策此学生家庭应缴 0 元（由部门全额资助）",
+                    };
+                    return Err(UserError(format!(
+                        "{why}：0 元不是缴费，不能记为已缴费，未保存；由部门全额代缴保费的学生请用 --payment government \
+                         记为财政代缴 (an amount of 0 yuan is no payment: nothing saved; for a pupil whose whole \
+                         premium a department pays, use --payment government)"
+                    )));
+                }
                 let channel = channel.as_deref().and_then(PaymentChannel::from_text);
                 Payment::Paid { amount_fen: Some(fen), paid_on: Some(on), channel }
             }

@@ -303,6 +303,13 @@ impl App {
                 (id, vec![Change::Payment(payment)])
             })
             .collect();
+        // 0 元 from the family would count the pupil 已参保 with nothing paid: a department's full payment is
+        // 财政代缴 (above), anything else at 0 is refused here, before any question.
+        if amounts.iter().zip(&government).any(|(fen, &government)| !government && fen.is_some_and(|f| f <= 0)) {
+            form.error = Some(self.text.zero_amount.to_owned());
+            form.focus = PaymentField::Amount;
+            return Some(Modal::Payment(form));
+        }
         let label = self.text.payment(PaymentStatus::Paid).to_owned();
         let names: Vec<&str> =
             form.pupils.iter().zip(&government).filter(|(_, g)| **g).map(|(s, _)| s.name.as_str()).collect();

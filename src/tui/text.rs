@@ -262,6 +262,8 @@ pub struct Text {
     /// Keys pressed before a question was shown (or as it was drawn), not taken as its answer.
     pub keys_ignored: &'static str,
     pub bad_amount: &'static str,
+    /// An amount of 0 typed for a family's payment: no payment, and where a department's payment goes.
+    pub zero_amount: &'static str,
     pub bad_date: &'static str,
     /// A payment date before the pupil's birth: name, birth date.
     pub date_before_birth: &'static str,

@@ -298,6 +298,7 @@ pub static EN: Text = Text {
     held_out_of_filter: " (no longer matches the filter: shown until you move)",
     keys_ignored: "{} key(s) pressed before this question showed were ignored: read it, then answer",
     bad_amount: "Amount not understood: e.g. 380 or 95.50",
+    zero_amount: "0 yuan is no payment; for a department paying in full press f (government-paid)",
     date_before_birth: "The payment date is before {} was born ({}): check it",
     future_date: "The payment date is after today: check it",
     bad_date: "Date not understood: e.g. 2026-11-23",

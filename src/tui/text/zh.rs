@@ -275,6 +275,7 @@ pub static ZH: Text = Text {
     held_out_of_filter: "（已不符合筛选：移动后离开列表）",
     keys_ignored: "提问出现前按下的 {} 个键未作回答：请看清提问后再答",
     bad_amount: "金额格式不对，例如 380 或 95.50",
+    zero_amount: "金额为 0 元：0 元不是缴费；部门全额代缴的请按 f 记为财政代缴",
     date_before_birth: "缴费日期早于 {} 的出生日期（{}），请核对",
     future_date: "缴费日期晚于今天，请核对",
     bad_date: "日期格式不对，例如 2026-11-23",
