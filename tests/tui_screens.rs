@@ -3401,3 +3401,30 @@ fn a_corrected_class_the_school_does_not_have_is_asked_about_once() {
     assert!(app.modal.is_none());
     assert_eq!(app.store.student(id).expect("s").class_label(), "一年级9班");
 }
+
+/// A grade written as a bare numeral before the class number, as teachers shorten 三年级2班: `/三2` and `/三2班`
+/// find the class, as `/3年级2` and `/三年级二班` do; the class filter takes it too.
+#[test]
+fn searching_a_class_as_teachers_shorten_it_finds_it() {
+    let mut app = app(Language::Zh);
+    let in_class: usize = app.data.rows.iter().filter(|r| app.data.classes[r.class as usize] == "三年级2班").count();
+    assert!(in_class > 0);
+    for typed in ["三2", "三2班", "三(2)班", "3年级2", "三年级二班"] {
+        app.update(Action::Search);
+        app.update(Action::ClearLine);
+        type_text(&mut app, typed);
+        let shown: Vec<&str> = app
+            .roster
+            .shown()
+            .iter()
+            .map(|&r| app.data.classes[app.data.rows[r as usize].class as usize].as_str())
+            .collect();
+        assert_eq!(shown.len(), in_class, "{typed}: {shown:?}");
+        assert!(shown.iter().all(|c| *c == "三年级2班"), "{typed}: {shown:?}");
+        app.update(Action::Back);
+    }
+    app.update(Action::Filters);
+    type_text(&mut app, "三2");
+    let class = app.roster.filters().class.map(|c| app.data.classes[c as usize].clone());
+    assert_eq!(class.as_deref(), Some("三年级2班"));
+}

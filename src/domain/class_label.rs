@@ -355,11 +355,18 @@ impl OneSpelling {
 }
 
 /// Other ways to write a search word that names a grade, or a grade and (the start of) a class: 初三6 is also
-/// 九年级6, 9年级6, 九年级六 … Empty when the word names no grade or numbered class, as a name does not.
+/// 九年级6, 9年级6, 九年级六 …, and 三1班 (a grade shortened to its numeral) 三年级1班. Empty when the word names
+/// no grade or numbered class, as a name does not.
 pub fn search_spellings(word: &str) -> Vec<String> {
     let label = normalize(word).to_lowercase();
-    let (grade, class) = split_grade(&label);
-    let grades = match grade_of(grade) {
+    let (grade, class) = match split_grade(&label) {
+        ("", rest) => match bare_grade(rest) {
+            Some((year, rest)) => (Grade::Year(year), rest),
+            None => (Grade::None, rest),
+        },
+        (grade, rest) => (grade_of(grade), rest),
+    };
+    let grades = match grade {
         Grade::Year(y) => grade_spellings(y),
         Grade::None if numbered(class).is_some_and(|(_, rest)| rest.starts_with('班')) => vec![String::new()],
         _ => return Vec::new(),
@@ -417,7 +424,11 @@ pub fn class_matching(classes: &[String], typed: &str) -> Option<usize> {
     if text.is_empty() {
         return None;
     }
-    let wanted = ClassKey::parse(&text);
+    // 三1班 as teachers shorten 三年级1班: the class it names, however the school writes it.
+    let wanted = match bare_grade(&text) {
+        Some((year, rest)) => ClassKey::parse(&format!("{year}年级{rest}")),
+        None => ClassKey::parse(&text),
+    };
     let keys: Vec<ClassKey> = classes.iter().map(|c| ClassKey::parse(c)).collect();
     if let Some(i) = keys.iter().position(|k| *k == wanted) {
         return Some(i);
@@ -435,6 +446,18 @@ pub fn class_matching(classes: &[String], typed: &str) -> Option<usize> {
         .iter()
         .position(|all| all.iter().any(|s| s.starts_with(&text)))
         .or_else(|| spellings.iter().position(|all| all.iter().any(|s| s.contains(&text))))
+}
+
+/// A grade written as its bare numeral right before the class number, as teachers shorten 三年级1班 to 三1班 or
+/// 三1: the school year and the rest ("1班"). Read only from what an operator types to find a class (a stored
+/// label keeps its own reading); a numeral not followed by a digit (三一班, a name) is no grade.
+fn bare_grade(label: &str) -> Option<(u8, &str)> {
+    let end = label.char_indices().find(|&(_, c)| !"一二三四五六七八九十".contains(c)).map(|(i, _)| i)?;
+    if end == 0 || !label[end..].starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let year = cn_number(&label[..end]).filter(|n| (1..=12).contains(n))?;
+    Some((year as u8, &label[end..]))
 }
 
 /// Grade words and the rest of a normalized label; the grade may stand alone ("初三", "九年级").
@@ -830,6 +853,25 @@ mod tests {
         assert!(search_spellings("王六").is_empty(), "a name is no class");
         assert!(search_spellings("zs").is_empty());
         assert!(search_spellings("初").is_empty(), "not yet a grade");
+    }
+
+    #[test]
+    fn a_grade_shortened_to_its_numeral_before_the_class_number_is_read_as_the_grade() {
+        for (word, wanted) in [("三1", "三年级1"), ("三1班", "三年级1班"), ("三(1)班", "三年级1班"), ("十二3", "高三3")]
+        {
+            let forms = search_spellings(word);
+            assert!(forms.iter().any(|s| s == wanted), "{word}: {forms:?}");
+        }
+        assert!(
+            search_spellings("三一班").iter().all(|s| !s.contains("年级")),
+            "no digit, no grade: {:?}",
+            search_spellings("三一班")
+        );
+        assert!(search_spellings("二十1").is_empty(), "no school year");
+        let classes: Vec<String> = ["三年级1班", "三年级10班", "四年级1班"].map(String::from).to_vec();
+        assert_eq!(class_matching(&classes, "三1"), Some(0));
+        assert_eq!(class_matching(&classes, "四1班"), Some(2));
+        assert_eq!(class_matching(&classes, "三10"), Some(1));
     }
 
     #[test]

@@ -239,7 +239,10 @@ impl Query {
         let spellings = words
             .iter()
             .map(|w| match w {
-                Word::Text(s) if s.contains(['年', '级', '班', '初', '高']) => {
+                // A digit after Chinese: a class number after a grade (三1班, 三1), which names spell without.
+                Word::Text(s)
+                    if s.contains(['年', '级', '班', '初', '高']) || s.contains(|c: char| c.is_ascii_digit()) =>
+                {
                     crate::domain::class_label::search_spellings(s)
                         .into_iter()
                         .map(|text| {
