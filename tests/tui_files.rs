@@ -1138,3 +1138,28 @@ fn a_read_only_window_open_on_a_pupil_does_not_show_the_namesake_a_restored_file
     let after = screen(&app).join("\n");
     assert!(after.contains("刚才打开的学生不在现在的数据文件中"), "{after}");
 }
+
+/// A phone corrected with `E` as a parent's IME typed it (full-width digits, spaces) is stored as the importer
+/// stores it: the information sheet canbao exports then reads back as no change.
+#[test]
+fn a_phone_corrected_on_screen_reads_back_from_the_exported_sheet_as_no_change() {
+    use canbao::io::export::FileFormat;
+    use canbao::io::sheet::ExportOptions;
+    let (dir, drive) = sample_drive();
+    let mut app = app_on(&drive, Language::Zh);
+    app.update(Action::OpenDetail);
+    app.update(Action::EditIdentity);
+    let Some(canbao::tui::modal::Modal::Identity(form)) = &mut app.modal else { panic!("no form") };
+    form.fields[3].set("１３９ 1234 5678");
+    app.update(Action::Confirm);
+    assert!(app.modal.is_none(), "saved: {:?}", app.status);
+    drop(app);
+    let mut store = Store::open(&drive).unwrap();
+    let out = dir.path().join("sheet.csv");
+    let options =
+        ExportOptions { format: FileFormat::Csv, school: None, class: None, mask: false, date: store.today() };
+    canbao::io::sheet::export_sheet(&store, &out, &options).unwrap();
+    let mut request = canbao::io::class_list::ImportRequest::new(&store, vec![out], None).unwrap();
+    let report = request.preview(&mut store).unwrap();
+    assert_eq!((report.added, report.updated), (0, 0), "{report:?}");
+}

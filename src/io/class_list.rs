@@ -2223,30 +2223,8 @@ pub fn clean_name(raw: &str) -> String {
     }
 }
 
-/// Phones as digits: full-width digits, spaces and dashes removed ("138-0013-8000"). A number a spreadsheet
-/// kept as text (`'138…`, `="138…"`, which reaches here made safe as `'="138…"`) is its digits; any other formula
-/// (`'=1+1`) stays as the cell made it safe.
-pub fn clean_phone(raw: &str) -> String {
-    if raw.bytes().all(|b| b.is_ascii_digit()) {
-        return raw.to_owned();
-    }
-    let inner = crate::domain::id_number::unwrap_text(raw);
-    let phone_like =
-        |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c) || c.is_whitespace() || "-－+＋()（）".contains(c);
-    let raw =
-        if inner.chars().any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c)) && inner.chars().all(phone_like) {
-            inner
-        } else {
-            raw
-        };
-    raw.chars()
-        .filter_map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32),
-            c if c.is_whitespace() || c == '-' || c == '－' => None,
-            c => Some(c),
-        })
-        .collect()
-}
+/// Phones as the importer keeps them (see `phone::clean`); the identity form keeps them the same way.
+pub use crate::domain::phone::clean as clean_phone;
 
 #[cfg(test)]
 mod tests {

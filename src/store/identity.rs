@@ -96,8 +96,9 @@ impl Store {
                 (after.grade, after.class) = (grade, class);
             }
         }
+        // Kept as the importer keeps it (digits only), so the next import of the list reads it as no change.
         if let Some(phone) = &edit.phone {
-            phone.trim().clone_into(&mut after.phone);
+            after.phone = crate::domain::phone::clean(phone.trim());
         }
         let changed = write(&tx, &ctx, id, &before, &after)?;
         tx.commit()?;

@@ -68,11 +68,17 @@ impl App {
             let typed = form.fields[i].text().trim();
             (typed != form.original[i]).then(|| typed.to_owned())
         };
+        // A phone as the importer keeps it (full-width digits from an IME, spaces and dashes gone): the same
+        // number typed with spaces is no change, and one left as it was is not rewritten.
+        let original_phone = &form.original[IdentityField::Phone as usize];
+        let typed_phone = form.fields[IdentityField::Phone as usize].text().trim();
+        let phone = crate::domain::phone::clean(typed_phone);
+        let phone = (typed_phone != original_phone && phone != *original_phone).then_some(phone);
         let request = IdentityEdit {
             name: changed(IdentityField::Name),
             id_number: changed(IdentityField::IdNumber),
             class: changed(IdentityField::Class),
-            phone: changed(IdentityField::Phone),
+            phone,
         };
         if request == IdentityEdit::default() {
             return None;
@@ -81,8 +87,9 @@ impl App {
         if let Some(phone) = &request.phone
             && !crate::domain::phone::looks_like_phone(phone)
         {
+            let typed = form.fields[IdentityField::Phone as usize].text().trim().to_owned();
             form.focus = IdentityField::Phone;
-            form.error = Some(fill(self.text.identity_phone_bad, &[phone]));
+            form.error = Some(fill(self.text.identity_phone_bad, &[&typed]));
             return Some(Modal::Identity(form));
         }
         // A class must say its grade, unless it is one the roster already has: 「三2」 would be a class of its own.
