@@ -2264,8 +2264,14 @@ fn the_file_picker_imports_several_files_at_once_and_names_what_is_not_a_table()
         panic!("no preview: {:?}", app.status)
     };
     assert_eq!(preview.added, 33, "{preview:?}");
-    // One list names its school in its title, the other names none: that one's school is asked, not 「本校」.
+    // One list names its school in its title, the other names none: that one's school is asked, not 「本校」,
+    // offered as the school the batch names (a new drive has none of its own to offer).
     assert_eq!(preview.without_school, 10);
+    let Some(canbao::tui::modal::Modal::ImportPreview { school: Some(school), .. }) = &mut app.modal else {
+        panic!("the school is asked")
+    };
+    assert_eq!(school.text(), "柳州市某某小学");
+    school.set("");
     app.update(Action::Confirm);
     assert!(app.status.as_ref().is_some_and(|s| s.error && s.text.contains("学校名称")), "{:?}", app.status);
     assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::ImportPreview { .. })), "nothing imported yet");

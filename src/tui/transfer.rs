@@ -130,10 +130,20 @@ impl App {
         match outcome {
             JobOutcome::Planned { request, preview } => {
                 // Rows whose list names no school: which school they are is asked, never taken as 「本校」 unasked.
-                // Offered: the drive's one school, when it has one.
+                // Offered: the drive's one school, when it has one; else the one school the other files of the
+                // import name (a first import of a list with a title and one without): a short name typed
+                // instead would make the drive two schools.
                 let school = (preview.without_school > 0).then(|| {
                     let known = request.default_school.as_str();
-                    LineInput::with_text(if self.schools.iter().any(|s| s == known) { known } else { "" })
+                    let offered = if self.schools.iter().any(|s| s == known) {
+                        known
+                    } else {
+                        match preview.schools.as_slice() {
+                            [named] => named.as_str(),
+                            _ => "",
+                        }
+                    };
+                    LineInput::with_text(offered)
                 });
                 self.modal = Some(Modal::ImportPreview { request: Box::new(request), preview, offset: 0, school });
             }
