@@ -3461,3 +3461,32 @@ fn the_identity_form_saves_a_phone_as_the_importer_would() {
     app.update(Action::Confirm);
     assert_eq!(app.store.audit_count().expect("count"), audit);
 }
+
+/// The status line's text, or "".
+fn status_text(app: &App) -> String {
+    app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default()
+}
+
+/// Making this year's policy from the list the stale 「未找到本校所在城市的政策…按 n 生成」 pointed at: once the policy
+/// is written, that line is gone from the status line.
+#[test]
+fn the_hint_to_make_a_policy_goes_once_it_is_made() {
+    let config = tempfile::tempdir().expect("dir");
+    let mut store = store(false);
+    let list = config.path().join("list.csv");
+    std::fs::write(&list, "学校,姓名,身份证号码,年级,班级\n实验小学,王明,110101201901011238,一年级,1班\n")
+        .expect("write");
+    canbao::io::class_list::import(&mut store, &[list.as_path()], None, false).expect("import");
+    let mut options = options(Language::Zh, Some("测试"));
+    options.config_dir = Some(config.path().to_owned());
+    let mut app = App::new(store, &options).expect("app");
+    app.update(Action::Resize(100, 30));
+    app.open_new_policy(None);
+    assert!(status_text(&app).contains("未找到本校所在城市的政策"), "{}", status_text(&app));
+    app.update(Action::New);
+    let Some(canbao::tui::modal::Modal::NewPolicy(_)) = &app.modal else { panic!("form: {}", screen(&app)) };
+    app.update(Action::Confirm);
+    assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::Message(_))), "{}", screen(&app));
+    app.update(Action::Confirm);
+    assert!(!screen(&app).contains("未找到本校所在城市的政策"), "{}", screen(&app));
+}

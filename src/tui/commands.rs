@@ -586,6 +586,10 @@ impl App {
             form.error = Some(e);
             return Some(Modal::NewPolicy(form));
         }
+        // The status line's 「未找到本校所在城市的政策…按 n 生成」 has been done: it would stay, stale, under the report.
+        if self.status.as_ref().is_some_and(|s| s.text == t.policy_pick_base) {
+            self.status = None;
+        }
         let mut lines = vec![fill(t.policy_written, &[&target.display()])];
         // Made for the drive's year while the drive has no policy of that year: it is the one the operator
         // means to use, so it is used (a policy of the drive's own year is kept, and the operator told how
