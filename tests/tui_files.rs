@@ -1163,3 +1163,32 @@ fn a_phone_corrected_on_screen_reads_back_from_the_exported_sheet_as_no_change()
     let report = request.preview(&mut store).unwrap();
     assert_eq!((report.added, report.updated), (0, 0), "{report:?}");
 }
+
+/// Undo covers the changes made since canbao was opened. After a restart nothing is left to undo, and `u` says
+/// so in those words, on the roster and on the pupil's detail screen (which must not send the operator to the
+/// roster's `u`, which has nothing either).
+#[test]
+fn undo_after_a_restart_says_it_covers_only_this_sessions_changes() {
+    let (_dir, drive) = sample_drive();
+    let mut app = app_on(&drive, Language::Zh);
+    app.update(Action::EditNote);
+    for c in "下周补交".chars() {
+        app.update(Action::Input(c));
+    }
+    app.update(Action::Confirm);
+    drop(app);
+    for lang in [Language::Zh, Language::En] {
+        let mut app = app_on(&drive, lang);
+        let status = |app: &App| app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+        app.update(Action::Undo);
+        let (session, roster_u) = match lang {
+            Language::Zh => ("本次打开 canbao 以来", "在名单上按"),
+            Language::En => ("since canbao was opened", "on the list"),
+        };
+        assert!(status(&app).contains(session), "{}", status(&app));
+        app.update(Action::OpenDetail);
+        app.update(Action::Undo);
+        assert!(status(&app).contains(session) && !status(&app).contains(roster_u), "{}", status(&app));
+        assert!(screen(&app).join("\n").contains(&status(&app)), "said whole on screen: {}", status(&app));
+    }
+}

@@ -2654,7 +2654,10 @@ fn undo_stops_at_an_import_and_bulk_government_names_the_payments_it_clears() {
     app.update(Action::Confirm);
     app.update(Action::Undo);
     assert_eq!(app.store.student(id).expect("s").note, "下午来", "the note stays");
-    assert_eq!(app.status.as_ref().map(|s| s.text.as_str()), Some("没有可撤销的修改"));
+    assert_eq!(
+        app.status.as_ref().map(|s| s.text.as_str()),
+        Some("没有可撤销的修改：导入、核对、合并、恢复或换年度之前的修改已不能撤销")
+    );
 
     app.update(Action::Top);
     app.update(Action::TogglePaid);

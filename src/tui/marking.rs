@@ -729,10 +729,14 @@ impl App {
         {
             let (id, name) = (detail.student.id, detail.student.name.clone());
             match self.undo.last_of(id) {
-                None => {
+                // Other pupils' changes can be undone on the list; with none, the list's `u` has nothing either,
+                // and the message says why (undo lasts this session, up to the last import …).
+                None if self.undo.next_sizes().0.is_some() => {
                     let key = self.keymap.keys_for(Context::Roster, "undo").first().map(|k| k.to_string());
                     self.say(fill(self.text.nothing_to_undo_for, &[&name, &key.unwrap_or_default()]))
                 }
+                None if self.undo.was_forgotten() => self.say(fill(self.text.nothing_to_undo_for_since_work, &[&name])),
+                None => self.say(fill(self.text.nothing_to_undo_for_session, &[&name])),
                 Some((later, 1)) => {
                     let edit = self.undo.take_undo_below(later);
                     self.undo_edit(edit);
@@ -775,7 +779,12 @@ impl App {
 
     fn undo_edit(&mut self, edit: Option<super::undo::Edit>) {
         let Some(edit) = edit else {
-            self.say(self.text.nothing_to_undo);
+            let why = if self.undo.was_forgotten() {
+                self.text.nothing_to_undo_since_work
+            } else {
+                self.text.nothing_to_undo
+            };
+            self.say(why);
             return;
         };
         let who = self.edit_names(&edit);

@@ -271,9 +271,16 @@ pub struct Text {
     pub categories_saved: &'static str,
     pub note_saved: &'static str,
     pub saved: &'static str,
+    /// `u` with nothing to undo since canbao was opened: undo lasts one session, and a restart ends it.
     pub nothing_to_undo: &'static str,
-    /// `u` on a detail screen whose pupil has no change to undo.
+    /// `u` with nothing to undo since an import, reconciliation, merge, restore or change of year ended undo.
+    pub nothing_to_undo_since_work: &'static str,
+    /// `u` on a detail screen whose pupil has no change to undo, while other pupils' changes can be undone.
     pub nothing_to_undo_for: &'static str,
+    /// `u` on a detail screen, nothing to undo for anyone: as `nothing_to_undo`, with the pupil's name.
+    pub nothing_to_undo_for_session: &'static str,
+    /// As `nothing_to_undo_since_work`, with the pupil's name.
+    pub nothing_to_undo_for_since_work: &'static str,
     /// `u` on a detail screen whose pupil's last change was to several pupils, with newer changes after it.
     pub undo_bulk_not_last: &'static str,
     pub ask_undo: &'static str,
@@ -661,6 +668,10 @@ mod tests {
                 t.bulk_kept_for_payment,
                 t.all_kept_for_payment,
                 t.channel_none,
+                t.nothing_to_undo,
+                t.nothing_to_undo_since_work,
+                t.nothing_to_undo_for_session,
+                t.nothing_to_undo_for_since_work,
             ]);
             all.extend(t.contexts.iter().map(|(_, s)| *s));
             let channels: Vec<String> = PaymentChannel::CHOICES.iter().map(|c| t.channel_name(c).to_owned()).collect();

@@ -1,5 +1,6 @@
 //! Undo and redo of this session's edits: each edit keeps, per pupil, the fields as they were and as they
-//! became, so undoing is one more `Store::change` (audited as "undo") writing the old values back.
+//! became, so undoing is one more `Store::change` (audited as "undo") writing the old values back. The edits
+//! live in memory only: a restart (or a crash) ends what can be undone, and `u` then says so.
 
 use crate::store::FieldChange;
 
@@ -51,6 +52,9 @@ impl Edit {
 pub struct UndoStack {
     undo: Vec<Edit>,
     redo: Vec<Edit>,
+    /// An import, reconciliation, merge, restore or change of year ended undo in this session: with nothing to
+    /// undo, that is what the operator is told, not that undo covers the whole session.
+    forgotten: bool,
 }
 
 /// Old edits beyond this are forgotten; a drive day rarely has more.
@@ -63,6 +67,12 @@ impl UndoStack {
     pub fn forget(&mut self) {
         self.undo.clear();
         self.redo.clear();
+        self.forgotten = true;
+    }
+
+    /// Whether `forget` ended undo in this session (rather than nothing having been done since canbao opened).
+    pub fn was_forgotten(&self) -> bool {
+        self.forgotten
     }
 
     /// Records a new edit; anything undone before it can no longer be redone.
