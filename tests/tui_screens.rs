@@ -1006,6 +1006,7 @@ fn bulk_marks_ask_first_and_esc_writes_nothing() {
     let audit = app.store.audit_count().expect("count");
     app.update(Action::SelectAll);
     app.update(Action::Enrollment);
+    app.update(Action::Down);
     app.update(Action::Confirm);
     let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no question") };
     assert_eq!(c.question, "将 360 名学生的参保状态改为 在校参保？");
@@ -1033,6 +1034,7 @@ fn up_and_down_do_not_move_a_question_to_yes() {
     app.update(Action::SelectAll);
     app.update(Action::Enrollment);
     app.update(Action::Down);
+    app.update(Action::Down);
     app.update(Action::Confirm);
     for action in [Action::Up, Action::Down, Action::Up] {
         app.update(action);
@@ -1042,6 +1044,7 @@ fn up_and_down_do_not_move_a_question_to_yes() {
     app.update(Action::Confirm);
     assert_eq!(app.store.stats(None, None).expect("stats").enrollment["elsewhere"], 0);
     app.update(Action::Enrollment);
+    app.update(Action::Down);
     app.update(Action::Down);
     app.update(Action::Confirm);
     app.update(Action::Right);
@@ -1090,7 +1093,7 @@ fn paced(keys: &str) -> impl Iterator<Item = Paced> + '_ {
 /// is asked; how many pupils end up 异地参保.
 fn elsewhere_after(steps: impl IntoIterator<Item = Paced>) -> i64 {
     let mut app = app(Language::Zh);
-    let mut script: std::collections::VecDeque<Paced> = paced("aev\n").collect();
+    let mut script: std::collections::VecDeque<Paced> = paced("aevv\n").collect();
     script.extend(steps);
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
     run_loop(&mut terminal, &mut app, &mut PacedScript(script)).expect("loop");
@@ -1126,6 +1129,7 @@ fn a_bulk_question_names_selected_pupils_no_longer_shown() {
     let shown = app.roster.shown().len();
     assert!(shown < 360, "the search narrowed the list");
     app.update(Action::Enrollment);
+    app.update(Action::Down);
     app.update(Action::Confirm);
     let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no question") };
     assert!(c.question.starts_with("将 360 名学生的参保状态改为 在校参保？"), "{}", c.question);
@@ -1135,6 +1139,7 @@ fn a_bulk_question_names_selected_pupils_no_longer_shown() {
     app.update(Action::Back);
     app.update(Action::Back);
     app.update(Action::Enrollment);
+    app.update(Action::Down);
     app.update(Action::Confirm);
     let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no question") };
     assert_eq!(c.question, "将 360 名学生的参保状态改为 在校参保？");
@@ -1714,6 +1719,7 @@ fn bulk_marks_apply_to_every_marked_pupil_in_one_edit() {
     app.update(Action::SelectAll);
     assert_eq!(app.roster.marked().len(), 360);
     app.update(Action::Enrollment);
+    app.update(Action::Down);
     app.update(Action::Confirm);
     app.update(Action::Yes);
     assert_eq!(app.store.stats(None, None).expect("stats").enrollment["here"], 360);
@@ -2880,6 +2886,7 @@ fn daily_progress_leaves_out_an_undone_bulk_mark() {
     assert_eq!(days(&app), [("2026-11-23".to_owned(), 1, 1)]);
     app.update(Action::SelectAll);
     app.update(Action::Enrollment);
+    app.update(Action::Down);
     app.update(Action::Confirm);
     app.update(Action::Yes);
     assert_eq!(days(&app), [("2026-11-23".to_owned(), 360, 1)]);
@@ -3492,4 +3499,37 @@ fn the_hint_to_make_a_policy_goes_once_it_is_made() {
     assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::Message(_))), "{}", screen(&app));
     app.update(Action::Confirm);
     assert!(!screen(&app).contains("未找到本校所在城市的政策"), "{}", screen(&app));
+}
+
+/// `e` on a selection opens where `e` on one of its pupils would: on the status most of them have (未确认 for a
+/// class not yet asked), so `e ↓ Enter` means 在校参保 for one pupil and for a class alike, never 异地参保.
+#[test]
+fn the_bulk_enrollment_chooser_opens_on_the_status_most_selected_pupils_have() {
+    let mut app = app(Language::Zh);
+    let ids: Vec<i64> = app.data.rows.iter().take(3).map(|r| r.id).collect();
+    for _ in 0..3 {
+        app.update(Action::ToggleSelect);
+    }
+    app.update(Action::Enrollment);
+    let Some(canbao::tui::modal::Modal::Enrollment(chooser)) = &app.modal else { panic!("chooser") };
+    assert_eq!(chooser.status(), Enrollment::Unknown, "as for one pupil 未确认");
+    app.update(Action::Down);
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("asked: {}", screen(&app)) };
+    assert!(c.question.starts_with("将 3 名学生的参保状态改为 在校参保？"), "{}", c.question);
+    app.update(Action::Yes);
+    // Two of three declined: the chooser opens on 不参保.
+    app.roster.clear_marks();
+    for &id in &ids[..2] {
+        app.store.set_enrollment(id, Enrollment::Declined, Some("已在外地参保")).expect("declined");
+    }
+    app.reload_roster();
+    app.update(Action::Top);
+    for _ in 0..3 {
+        app.update(Action::ToggleSelect);
+    }
+    app.update(Action::Enrollment);
+    let Some(canbao::tui::modal::Modal::Enrollment(chooser)) = &app.modal else { panic!("chooser") };
+    assert_eq!(chooser.status(), Enrollment::Declined);
+    assert_eq!(chooser.detail.text(), "", "no one pupil's reason for all");
 }

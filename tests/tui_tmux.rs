@@ -221,15 +221,16 @@ fn the_keys_a_hurried_operator_presses_do_what_the_screen_shows() {
     tmux.send(&["Escape"]);
     tmux.wait_for("显示 10 / 10");
 
-    // Select all, then e: the chooser, then the question with the count; Esc writes nothing.
+    // Select all, then e: the chooser, on the status they have (未确认) as for one pupil, so ↓ is 在校参保; then
+    // the question with the count; Esc writes nothing.
     tmux.send(&["a", "e"]);
     tmux.wait_for("参保状态");
-    tmux.send(&["Enter"]);
+    tmux.send(&["Down", "Enter"]);
     tmux.wait_for("将 10 名学生的参保状态改为 在校参保？");
     tmux.send(&["Escape"]);
     tmux.wait_for("已取消，未作修改");
     // Yes writes all ten.
-    tmux.send(&["e", "Enter"]);
+    tmux.send(&["e", "Down", "Enter"]);
     tmux.wait_for("将 10 名学生的参保状态改为 在校参保？");
     // A question takes no answer in its first 0.3 s (keys typed ahead of it must not answer it unseen): the
     // operator reads it first.

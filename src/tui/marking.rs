@@ -56,7 +56,8 @@ impl App {
         }
     }
 
-    /// `e`: the enrollment chooser, on the pupil's own status (one pupil) or on 在校参保 (several).
+    /// `e`: the enrollment chooser, on the pupil's own status (one pupil) or on the status most of the pupils
+    /// have (several), so the same keys (`e ↓ Enter`) choose the same status for one pupil and for a class.
     pub fn open_enrollment(&mut self) {
         let targets = self.targets();
         if targets.is_empty() {
@@ -65,10 +66,23 @@ impl App {
         let (status, detail) = match self.single(&targets) {
             Some(s) => (s.enrollment, s.decline_reason.unwrap_or_default()),
             None if targets.len() == 1 => return,
-            None => (Enrollment::Here, String::new()),
+            // No one pupil's reason or place is offered for all of them.
+            None => (self.most_common_enrollment(&targets), String::new()),
         };
         let cursor = Enrollment::ALL.iter().position(|e| *e == status).unwrap_or(0);
         self.modal = Some(Modal::Enrollment(EnrollmentChooser::new(targets, cursor, &detail)));
+    }
+
+    /// The status most of `ids` have, as the roster holds them (ties: the first in the chooser's order).
+    fn most_common_enrollment(&self, ids: &[i64]) -> Enrollment {
+        let mut counts = [0usize; Enrollment::ALL.len()];
+        for row in ids.iter().filter_map(|&id| self.data.index_of(id)).map(|i| &self.data.rows[i]) {
+            if let Some(p) = Enrollment::ALL.iter().position(|e| *e == row.enrollment) {
+                counts[p] += 1;
+            }
+        }
+        let most = counts.iter().copied().max().unwrap_or(0);
+        counts.iter().position(|&c| c == most).map_or(Enrollment::Unknown, |p| Enrollment::ALL[p])
     }
 
     /// Enter in the enrollment chooser.
