@@ -3533,3 +3533,29 @@ fn the_bulk_enrollment_chooser_opens_on_the_status_most_selected_pupils_have() {
     assert_eq!(chooser.status(), Enrollment::Declined);
     assert_eq!(chooser.detail.text(), "", "no one pupil's reason for all");
 }
+
+/// The channel's digits are labels only where they act: while the amount has the focus, a digit is the amount's
+/// (fast entry), and the channel row shows the names with how to reach them, not `1 微信`, which reads as a key.
+#[test]
+fn the_payment_channel_shows_its_digit_keys_only_when_it_has_the_focus() {
+    for lang in [Language::Zh, Language::En] {
+        let mut app = app(lang);
+        app.update(Action::TogglePaid);
+        let shown = screen(&app);
+        let (digit, name) = match lang {
+            Language::Zh => ("1 微信", "微信"),
+            Language::En => ("1 WeChat", "WeChat"),
+        };
+        assert!(!shown.contains(digit) && shown.contains(name), "{shown}");
+        type_text(&mut app, "1");
+        let Some(canbao::tui::modal::Modal::Payment(form)) = &app.modal else { panic!("form") };
+        assert_eq!((form.amount.text(), form.channel), ("1", None), "a digit on the amount is the amount's");
+        app.update(Action::NextField);
+        app.update(Action::NextField);
+        let shown = screen(&app);
+        assert!(shown.contains(digit), "{shown}");
+        type_text(&mut app, "2");
+        let Some(canbao::tui::modal::Modal::Payment(form)) = &app.modal else { panic!("form") };
+        assert_eq!((form.amount.text(), form.channel), ("1", Some(1)));
+    }
+}

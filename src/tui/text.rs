@@ -237,6 +237,8 @@ pub struct Text {
     pub date: &'static str,
     pub channel: &'static str,
     pub channel_none: &'static str,
+    /// Under the channels while another field has the focus: the key that moves to the row, where digits pick.
+    pub channel_reach: &'static str,
     pub amount_each: &'static str,
     pub amount_missing: &'static str,
     pub amount_missing_some: &'static str,
@@ -668,6 +670,7 @@ mod tests {
                 t.bulk_kept_for_payment,
                 t.all_kept_for_payment,
                 t.channel_none,
+                t.channel_reach,
                 t.nothing_to_undo,
                 t.nothing_to_undo_since_work,
                 t.nothing_to_undo_for_session,

@@ -276,6 +276,7 @@ pub static EN: Text = Text {
     date: "Paid on",
     channel: "Channel",
     channel_none: "none",
+    channel_reach: "{} down to the channel, then a digit picks it",
     amount_each: "each at their own amount due",
     amount_missing: "Enter an amount: no amount due is known",
     amount_missing_some: "{} pupils have no amount due: enter one amount for all",

@@ -253,6 +253,7 @@ pub static ZH: Text = Text {
     date: "缴费日期",
     channel: "缴费渠道",
     channel_none: "未选",
+    channel_reach: "按 {} 到缴费渠道后，按数字选择",
     amount_each: "每人按各自的应缴金额",
     amount_missing: "请输入金额：没有可用的应缴金额",
     amount_missing_some: "{} 名学生没有应缴金额，请输入统一金额",

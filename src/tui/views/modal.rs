@@ -489,8 +489,11 @@ fn payment(frame: &mut Frame, app: &App, area: Rect, form: &PaymentForm) {
     field(frame, app, field_area(0), &form.amount, form.focus == PaymentField::Amount);
     field(frame, app, field_area(1), &form.date, form.focus == PaymentField::Date);
     let mut spans = Vec::new();
+    // The digits pick a channel only on this row: shown elsewhere, `1 微信` reads as a key, and the 1 would go
+    // into the amount. Off the row, the names, and under them the key that reaches it.
+    let on_channel = form.focus == PaymentField::Channel;
     if form.channel.is_none() {
-        let style = if form.focus == PaymentField::Channel { app.theme.input() } else { app.theme.popup() };
+        let style = if on_channel { app.theme.input() } else { app.theme.popup() };
         spans.push(Span::styled(t.channel_none, style));
         spans.push(Span::raw(" "));
     }
@@ -504,7 +507,8 @@ fn payment(frame: &mut Frame, app: &App, area: Rect, form: &PaymentForm) {
         } else {
             app.theme.popup()
         };
-        spans.push(Span::styled(format!("{} {}", i + 1, t.channel_name(c)), style));
+        let label = if on_channel { format!("{} {}", i + 1, t.channel_name(c)) } else { t.channel_name(c).to_owned() };
+        spans.push(Span::styled(label, style));
         spans.push(Span::raw(" "));
     }
     let channel_area = Rect {
@@ -514,6 +518,11 @@ fn payment(frame: &mut Frame, app: &App, area: Rect, form: &PaymentForm) {
         height: 1,
     };
     frame.render_widget(Paragraph::new(Line::from(spans)), channel_area);
+    if !on_channel && channel_area.y + 1 < inner.y + inner.height {
+        let key = app.keymap.keys_for(Context::Input, "next_field").first().map(|k| k.to_string()).unwrap_or_default();
+        let hint = Span::styled(fill(t.channel_reach, &[&key]), app.theme.popup().add_modifier(Modifier::DIM));
+        frame.render_widget(Paragraph::new(hint), Rect { y: channel_area.y + 1, ..channel_area });
+    }
     let mut notes: Vec<Line> = Vec::new();
     if let Some(w) = &form.warning {
         notes.push(Line::styled(w.clone(), app.theme.popup().fg(app.theme.warning.0).add_modifier(Modifier::BOLD)));
