@@ -3307,6 +3307,8 @@ fn no_to_the_benefit_place_question_goes_back_to_the_form_as_typed() {
     assert_eq!(app.store.student(ids[1]).expect("s").payment, PaymentStatus::Unpaid);
     app.update(Action::Confirm);
     app.update(Action::Yes);
+    // 340 against 350 due: asked too.
+    app.update(Action::Yes);
     let s = app.store.student(ids[1]).expect("s");
     assert_eq!((s.payment, s.payment_details.amount_fen), (PaymentStatus::Paid, Some(34000)));
 }
@@ -3558,4 +3560,70 @@ fn the_payment_channel_shows_its_digit_keys_only_when_it_has_the_focus() {
         let Some(canbao::tui::modal::Modal::Payment(form)) = &app.modal else { panic!("form") };
         assert_eq!((form.amount.text(), form.channel), ("1", Some(1)));
     }
+}
+
+/// Yes to the benefit-place question goes on to the amount's: 340 against 350 due is asked as it is for any
+/// pupil, and No goes back to the form as typed.
+#[test]
+fn after_the_benefit_place_question_a_different_amount_is_asked_too() {
+    let (mut app, ids, _) = app_at_benefit_place(Language::Zh, "低保对象");
+    app.update(Action::Down);
+    app.update(Action::TogglePaid);
+    let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
+    form.amount.set("340");
+    form.amount_edited = true;
+    // Typed, so the amount due is quoted for the day (liuzhou-2023's concentrated period: 350).
+    form.date.set("2022-10-0");
+    app.update(Action::Down);
+    type_text(&mut app, "8");
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("asked: {}", screen(&app)) };
+    assert!(c.question.contains("仍在本校登记缴费"), "{}", c.question);
+    app.update(Action::Yes);
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("asked again: {}", screen(&app)) };
+    assert_eq!(c.question, "金额与应缴不符（应缴 350.00 元），仍要保存？");
+    assert_eq!(app.store.student(ids[1]).expect("s").payment, PaymentStatus::Unpaid, "nothing saved yet");
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Payment(form)) = &app.modal else { panic!("back to the form") };
+    assert_eq!(form.amount.text(), "340");
+    // Asked again from the start: both questions.
+    app.update(Action::Confirm);
+    app.update(Action::Yes);
+    app.update(Action::Yes);
+    let s = app.store.student(ids[1]).expect("s");
+    assert_eq!((s.payment, s.payment_details.amount_fen), (PaymentStatus::Paid, Some(34000)));
+}
+
+/// No to 「…记为财政代缴？」 (one pupil whose premium a department pays, 0 元) and to a class's payment question goes
+/// back to the form as typed, as No to 「金额与应缴不符」 does.
+#[test]
+fn no_to_the_full_subsidy_and_bulk_payment_questions_goes_back_to_the_form() {
+    let mut store = store(true);
+    let pupils: Vec<_> = store.students(&Default::default()).expect("list").into_iter().take(2).collect();
+    let orphan = canbao::domain::student::CategoryMark { name: "孤儿".into(), department: "民政".into() };
+    store.set_categories(pupils[1].id, &[orphan]).expect("category");
+    let mut app = app_on_policy(store);
+    app.update(Action::Down);
+    let question = pay_on_the_8th(&mut app, |_| {});
+    assert!(question.contains("记为财政代缴"), "{question}");
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Payment(form)) = &app.modal else {
+        panic!("back to the form: {}", screen(&app))
+    };
+    assert_eq!((form.amount.text(), form.date.text()), ("0", "2023-10-08"));
+    assert_eq!(app.store.student(pupils[1].id).expect("s").payment, PaymentStatus::Unpaid);
+    app.update(Action::Back);
+
+    app.update(Action::Top);
+    app.update(Action::ToggleSelect);
+    app.update(Action::ToggleSelect);
+    let question = pay_on_the_8th(&mut app, |_| {});
+    assert!(question.starts_with("将 1 名学生登记为已缴费"), "{question}");
+    app.update(Action::Back);
+    let Some(canbao::tui::modal::Modal::Payment(form)) = &app.modal else {
+        panic!("back to the form: {}", screen(&app))
+    };
+    assert_eq!(form.date.text(), "2023-10-08");
+    assert_eq!(form.targets.len(), 2);
+    assert!(pupils.iter().all(|p| app.store.student(p.id).expect("s").payment == PaymentStatus::Unpaid));
 }

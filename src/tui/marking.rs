@@ -216,6 +216,7 @@ impl App {
             warning,
             left_away,
             left_away_place,
+            away_ok: false,
         };
         self.quote_form(&mut form, today);
         self.modal = Some(Modal::Payment(form));
@@ -328,6 +329,10 @@ impl App {
         let names: Vec<&str> =
             form.pupils.iter().zip(&government).filter(|(_, g)| **g).map(|(s, _)| s.name.as_str()).collect();
         let named = names.join(self.text.pick("、", ", "));
+        // No to any question here goes back to the form as typed (amount, date, channel): 「金额与应缴不符」 asks
+        // "mistyped?", and a class's payment or 财政代缴 may be as wrong. The operator corrects it, or closes the form.
+        let mut back = Box::new(form.clone());
+        back.away_ok = false;
         if n > 1 || form.already_paid > 0 || !form.left_away.is_empty() {
             let how = match typed_fen {
                 Some(fen) => fill(self.text.each_amount, &[&money::two_places(fen)]),
@@ -360,28 +365,35 @@ impl App {
                 question.push_str(&fill(self.text.bulk_asked_after, &[&ruled_out]));
             }
             question.push_str(&self.left_away_text(&form.left_away, form.left_away_place));
-            self.ask(question, items, label, false);
-        } else if let Some((category, place)) = form.pupils.first().and_then(|s| {
-            let payment = if names.is_empty() { PaymentStatus::Paid } else { PaymentStatus::Government };
-            self.away_against(s, None, Some(payment))
-        }) {
+            self.ask_pending(question, Pending { items, label, confirmed: false, if_no: None, form: Some(back) });
+            return None;
+        }
+        // One pupil: 财政代缴 when the department pays it all and nothing was paid.
+        let label = if names.is_empty() { label } else { self.text.payment(PaymentStatus::Government).to_owned() };
+        if !form.away_ok
+            && let Some((category, place)) = form.pupils.first().and_then(|s| {
+                let payment = if names.is_empty() { PaymentStatus::Paid } else { PaymentStatus::Government };
+                self.away_against(s, None, Some(payment))
+            })
+        {
             // Registered and paid at school as well as by the department at the benefit place: asked, No by default.
-            // No goes back to the form as typed, as the amount's question does: the operator checks the pupil's
-            // papers, then closes the form or asks again.
+            // Yes goes on to the questions after this one (a different amount is still asked); No goes back to the
+            // form as typed: the operator checks the pupil's papers, then closes the form or asks again.
             let name = &form.pupils[0].name;
-            let question = fill(self.text.ask_pay_away, &[name, &category, &self.away_words(place)]);
-            let label = if names.is_empty() { label } else { self.text.payment(PaymentStatus::Government).to_owned() };
-            let form = Some(Box::new(form.clone()));
-            self.ask_pending(question, Pending { items, label, confirmed: false, if_no: None, form });
-        } else if !names.is_empty() {
-            let government = self.text.payment(PaymentStatus::Government).to_owned();
-            self.ask(fill(self.text.ask_full_subsidy, &[&named]), items, government, false);
+            let asked = if names.is_empty() { self.text.ask_pay_away } else { self.text.ask_government_away };
+            let question = self.with_hidden(fill(asked, &[name, &category, &self.away_words(place)]), &form.targets);
+            let mut next = Box::new(form);
+            next.away_ok = true;
+            self.modal = Some(Modal::Confirm(Confirm { question, then: Then::Payment(next), yes: false }));
+        } else if !names.is_empty() && !form.away_ok {
+            // (After Yes to the benefit place, whose question named 财政代缴 already, not asked again.)
+            let question = fill(self.text.ask_full_subsidy, &[&named]);
+            self.ask_pending(question, Pending { items, label, confirmed: false, if_no: None, form: Some(back) });
         } else if let (Some(fen), Some(Some(due))) = (typed_fen, form.quoted.first())
             && fen != *due
         {
             let question = fill(self.text.ask_amount_differs, &[&money::two_places(*due)]);
-            let form = Some(Box::new(form.clone()));
-            self.ask_pending(question, Pending { items, label, confirmed: false, if_no: None, form });
+            self.ask_pending(question, Pending { items, label, confirmed: false, if_no: None, form: Some(back) });
         } else {
             self.write(items, label, false);
         }
@@ -561,12 +573,16 @@ impl App {
     }
 
     fn ask_pending(&mut self, question: String, pending: Pending) {
-        // A selection outlives a new search or filter: a bulk mark must not change pupils the operator no longer
-        // sees without saying so.
-        let hidden = self.hidden_among(pending.items.iter().map(|(id, _)| *id));
-        let question =
-            if hidden == 0 { question } else { format!("{question}\n{}", fill(self.text.marked_hidden, &[&hidden])) };
+        let ids: Vec<i64> = pending.items.iter().map(|(id, _)| *id).collect();
+        let question = self.with_hidden(question, &ids);
         self.modal = Some(Modal::Confirm(Confirm { question, then: Then::Write(pending), yes: false }));
+    }
+
+    /// A question about `ids`, with how many of them the list no longer shows: a selection outlives a new search
+    /// or filter, and a bulk mark must not change pupils the operator no longer sees without saying so.
+    fn with_hidden(&self, question: String, ids: &[i64]) -> String {
+        let hidden = self.hidden_among(ids.iter().copied());
+        if hidden == 0 { question } else { format!("{question}\n{}", fill(self.text.marked_hidden, &[&hidden])) }
     }
 
     /// Yes in a confirmation.
@@ -578,6 +594,11 @@ impl App {
             Then::Redo => self.redo_now(),
             Then::StartYear(year) => self.start_year(year),
             Then::Identity(form) => self.save_identity_confirmed(*form),
+            Then::Payment(form) => {
+                if let Some(modal) = self.apply_payment(*form) {
+                    self.modal = Some(modal);
+                }
+            }
             Then::StopJob => {
                 if self.jobs.stop() {
                     self.say(self.text.stopping);
@@ -604,8 +625,9 @@ impl App {
                 form.focus = crate::tui::identity::IdentityField::Class;
                 self.modal = Some(Modal::Identity(*form));
             }
-            Then::Write(Pending { form: Some(mut form), .. }) => {
+            Then::Write(Pending { form: Some(mut form), .. }) | Then::Payment(mut form) => {
                 form.focus = PaymentField::Amount;
+                form.away_ok = false;
                 self.modal = Some(Modal::Payment(*form));
             }
             Then::Write(Pending { if_no: Some(message), .. }) => self.say(message),

@@ -47,6 +47,9 @@ pub struct PaymentForm {
     /// Selected pupils left out because their category enrolls away from school, by name, and where.
     pub left_away: Vec<String>,
     pub left_away_place: Option<crate::domain::policy::EnrollPlace>,
+    /// The operator said yes to recording at school the payment of a pupil who enrolls at the benefit place:
+    /// Enter goes on to the questions after it (the amount's). Cleared when a question's No brings the form back.
+    pub away_ok: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,6 +105,9 @@ pub enum Then {
     StopJob,
     /// Save a pupil's corrected identity with a class their school does not have yet; No goes back to the form.
     Identity(Box<IdentityForm>),
+    /// Go on with the payment form's checks after the benefit-place question (`PaymentForm::away_ok`); No goes
+    /// back to the form as typed.
+    Payment(Box<PaymentForm>),
 }
 
 /// Changes waiting for the operator's yes.

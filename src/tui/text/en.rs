@@ -195,7 +195,11 @@ pub static EN: Text = Text {
         a("filters", "filter", "filter by class, status, category, ID problems"),
         a("enrollment", "enroll", "choose the enrollment: unknown, at school, elsewhere (where), declined (why), left"),
         a("toggle_paid", "paid", "record a payment (amount, date, channel); if paid, asks to clear it"),
-        a("toggle_government", "gov.", "mark government-paid; asks first if a payment is recorded"),
+        a(
+            "toggle_government",
+            "gov.",
+            "mark government-paid; asks first if a payment is recorded or the pupil enrolls where the benefit was approved",
+        ),
         a("categories", "categ", "choose categories (several allowed)"),
         a("edit_note", "note", "edit the note"),
         a("edit_identity", "correct", "on the detail screen: correct the name, ID number, class or phone"),
