@@ -539,7 +539,17 @@ impl Store {
         if version > schema::latest_version() {
             return Err(StoreError::TooNew { found: version, supported: schema::latest_version() });
         }
+        // A file already in a later insured year is refused, before any backup: its pupils, classes and lists
+        // are next year's, and taken into this year they would sit on this year's forms (next year's first
+        // graders in this year's 一年级) and be promoted again by this laptop's own `year new`. The other way
+        // round (late payments of last year into a drive that has moved on) is a merge like any other.
+        let theirs = probe.read_current_year()?;
         drop(probe);
+        if let (Some(theirs), Some(ours)) = (theirs, self.read_current_year()?)
+            && theirs > ours
+        {
+            return Err(StoreError::MergeLaterYear { theirs, ours, next: ours + 1 });
+        }
         if !dry_run {
             self.backup_now("merge")?;
         }
@@ -2459,15 +2469,19 @@ mod tests {
         a.set_categories(by_id(&a, &ids[0]).id, &mark("低保对象")).unwrap();
         b.set_fixed_clock("2026-11-25T10:00:00+08:00");
         b.set_categories(by_id(&b, &ids[0]).id, &mark("孤儿")).unwrap();
-        let ((_, r1), (b_into_a, r2)) = merge_both_ways(dir.path(), a, b);
-        let p = by_id(&b_into_a, &ids[0]);
-        assert_eq!(p.categories.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["低保对象"], "{r1:?} {r2:?}");
+        // A has moved on and takes B's file (B would first start the year itself).
+        let b_path = b.path().unwrap().to_owned();
+        drop(b);
+        let r = a.merge_from(&b_path, false).unwrap();
+        let p = by_id(&a, &ids[0]);
+        assert_eq!(p.categories.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["低保对象"], "{r:?}");
     }
 
-    /// A laptop that started the next year with promotion, merged into one still in this year (and back, once
-    /// that one has promoted too): nobody is moved up twice, nobody back.
+    /// A laptop still in this year refuses the file of one that started the next year, before any backup and
+    /// whether previewed or not; once it has started the year itself the two merge both ways, nobody is moved
+    /// up twice, and next year's newcomer stays in the class next year's list gave.
     #[test]
-    fn a_promoted_laptop_does_not_move_the_other_laptops_classes_before_it_promotes() {
+    fn a_file_in_a_later_year_is_refused_until_this_laptop_starts_that_year() {
         let dir = tempfile::tempdir().unwrap();
         let (mut a, mut b, ids) = two_copies(dir.path());
         let year = a.current_year().unwrap();
@@ -2477,26 +2491,40 @@ mod tests {
         a.start_year(year + 1, true, None, false).unwrap();
         let promoted = class_of(&a, &ids[0]);
         assert_ne!(first, promoted, "the promotion moved the pupil");
-        a.set_enrollment(by_id(&a, &ids[1]).id, Enrollment::Here, None).unwrap();
-        // B, still in this year, merges A's file.
+        let newcomer = valid("45020220200101151");
+        a.apply_import(&[pupil("新生", &newcomer)], &[], 0, false).unwrap();
+        let newcomer_class = class_of(&a, &newcomer);
+        assert_eq!(newcomer_class, first, "next year's first grader in next year's 一年级");
+        // B, still in this year, is given A's file.
         b.set_fixed_clock("2026-11-25T10:00:00+08:00");
-        let a_path = a.path().unwrap().to_owned();
+        let (a_path, b_path) = (a.path().unwrap().to_owned(), b.path().unwrap().to_owned());
         drop(a);
-        let report = b.merge_from(&a_path, false).unwrap();
-        assert_eq!(class_of(&b, &ids[0]), first, "B's pupils stay in this year's classes: {report:?}");
-        assert!(report.conflicts.is_empty(), "{report:?}");
-        // A's next year is in B's file, but B has not started it: looking at it says why.
-        assert!(matches!(b.view_year(year + 1), Err(StoreError::LaterYear { .. })));
-        // B's own promotion then moves them once.
+        let before = snapshot(&b);
+        let audit = b.audit_count().unwrap();
+        for dry_run in [true, false] {
+            let err = b.merge_from(&a_path, dry_run).expect_err("refused");
+            assert!(
+                matches!(err, StoreError::MergeLaterYear { theirs, ours, .. } if theirs == year + 1 && ours == year),
+                "{err}"
+            );
+            let text = err.to_string();
+            assert!(text.contains(&format!("canbao year new {} --promote", year + 1)), "{text}");
+            assert!(text.contains(&format!("已开始 {} 年度", year + 1)), "{text}");
+        }
+        assert_eq!((snapshot(&b), b.audit_count().unwrap()), (before, audit), "nothing changed");
+        assert!(b.student_by_id_number(&newcomer).unwrap().is_none());
+        assert!(!dir.path().join("backups").exists(), "refused before any backup");
+        // B starts the year itself, then takes A's: the classes promoted once, the newcomer in 一年级.
         b.start_year(year + 1, true, None, false).unwrap();
-        assert_eq!(class_of(&b, &ids[0]), promoted);
-        // And back into A: the same classes, nothing moved again.
-        let b_path = b.path().unwrap().to_owned();
+        let report = b.merge_from(&a_path, false).unwrap();
+        assert!(report.conflicts.is_empty(), "{report:?}");
+        assert_eq!((class_of(&b, &ids[0]), class_of(&b, &newcomer)), (promoted.clone(), newcomer_class.clone()));
         drop(b);
         let mut a = Store::open(&a_path).unwrap();
         let report = a.merge_from(&b_path, false).unwrap();
-        assert_eq!(class_of(&a, &ids[0]), promoted, "{report:?}");
         assert!(report.conflicts.is_empty(), "{report:?}");
+        assert_eq!((class_of(&a, &ids[0]), class_of(&a, &newcomer)), (promoted, newcomer_class));
+        assert_eq!(snapshot(&a), snapshot(&Store::open(&b_path).unwrap()), "both laptops end alike");
     }
 
     #[test]
@@ -2517,25 +2545,13 @@ mod tests {
         b.set_payment(by_id(&b, &ids[0]).id, PaymentStatus::Paid, &paid(38000)).unwrap();
         b.set_enrollment(by_id(&b, &ids[1]).id, Enrollment::Declined, Some("外地")).unwrap();
         let (a_path, b_path) = (a.path().unwrap().to_owned(), b.path().unwrap().to_owned());
-        let ((mut a_into_b, r1), (mut b_into_a, r2)) = merge_both_ways(dir.path(), a, b);
-        assert!(r1.conflicts.is_empty() && r2.conflicts.is_empty(), "{r1:?} {r2:?}");
+        drop(a);
+        assert!(matches!(b.merge_from(&a_path, true), Err(StoreError::MergeLaterYear { .. })));
 
-        // B's file: its own year current, A's next year kept apart.
-        assert_eq!(a_into_b.current_year(), Some(year));
-        let p0 = by_id(&a_into_b, &ids[0]);
-        assert_eq!(p0.payment_details.amount_fen, Some(38000), "B's payment for its year stays");
-        assert_eq!(by_id(&a_into_b, &ids[1]).enrollment, Enrollment::Declined);
-        let next: Option<i64> = a_into_b
-            .connection()
-            .query_row(
-                "SELECT paid_amount_fen FROM year_statuses WHERE student_id = ?1 AND year = ?2",
-                params![p0.id, year + 1],
-                |r| r.get(0),
-            )
-            .unwrap();
-        assert_eq!(next, Some(40000), "A's payment for the next year kept for that year");
-
-        // A's file: the next year current with A's payment, B's marks in the year before.
+        // A takes B's late marks: the next year current with A's payment, B's marks in the year before.
+        let mut b_into_a = Store::open(&a_path).unwrap();
+        let r = b_into_a.merge_from(&b_path, false).unwrap();
+        assert!(r.conflicts.is_empty(), "{r:?}");
         assert_eq!(b_into_a.current_year(), Some(year + 1));
         assert_eq!(by_id(&b_into_a, &ids[0]).payment_details.amount_fen, Some(40000));
         assert_eq!(by_id(&b_into_a, &ids[1]).enrollment, Enrollment::Unknown, "the next year is asked afresh");
@@ -2543,29 +2559,40 @@ mod tests {
         let again = b_into_a.merge_from(&b_path, false).unwrap();
         assert_eq!((again.updated, again.audit_rows_copied), (0, 0), "{again:?}");
         assert_eq!(b_into_a.audit_count().unwrap(), audit);
-        let again = a_into_b.merge_from(&a_path, false).unwrap();
-        assert_eq!((again.updated, again.audit_rows_copied), (0, 0), "{again:?}");
+
+        // B starts the year too and takes A's: its own year's statuses stay, A's next year's come in.
+        b.start_year(year + 1, false, None, false).unwrap();
+        let r = b.merge_from(&a_path, false).unwrap();
+        assert!(r.conflicts.is_empty(), "{r:?}");
+        assert_eq!(by_id(&b, &ids[0]).payment_details.amount_fen, Some(40000), "A's payment for the next year");
+        b.view_year(year).unwrap();
+        assert_eq!(by_id(&b, &ids[0]).payment_details.amount_fen, Some(38000), "B's payment for its year stays");
+        assert_eq!(by_id(&b, &ids[1]).enrollment, Enrollment::Declined);
         b_into_a.view_year(year).unwrap();
         assert_eq!(by_id(&b_into_a, &ids[0]).payment_details.amount_fen, Some(38000));
         assert_eq!(by_id(&b_into_a, &ids[1]).enrollment, Enrollment::Declined);
     }
 
+    /// A pupil added on the laptop still in last year, and paid there, comes into the laptop that has moved on
+    /// with last year's payment in last year and this year's statuses fresh.
     #[test]
-    fn a_pupil_only_the_other_year_has_is_copied_with_each_years_statuses_in_place() {
+    fn a_pupil_only_the_earlier_year_has_is_copied_with_each_years_statuses_in_place() {
         let dir = tempfile::tempdir().unwrap();
-        let (mut a, b, ids) = two_copies(dir.path());
+        let (mut a, mut b, ids) = two_copies(dir.path());
         let year = a.current_year().unwrap();
         a.set_fixed_clock("2026-11-24T10:00:00+08:00");
-        let extra = valid("45020220150101151");
-        a.apply_import(&[pupil("新生", &extra)], &[], 0, false).unwrap();
-        a.set_payment(by_id(&a, &extra).id, PaymentStatus::Paid, &PaymentDetails::default()).unwrap();
         a.start_year(year + 1, false, None, false).unwrap();
-        let a_path = a.path().unwrap().to_owned();
-        drop(a);
-        let mut b = b;
-        b.merge_from(&a_path, false).unwrap();
-        assert_eq!(b.current_year(), Some(year));
-        assert_eq!(by_id(&b, &extra).payment, PaymentStatus::Paid, "A's old year is B's current one");
-        assert_eq!(by_id(&b, &ids[0]).payment, PaymentStatus::Unpaid);
+        b.set_fixed_clock("2026-11-25T10:00:00+08:00");
+        let extra = valid("45020220150101151");
+        b.apply_import(&[pupil("新生", &extra)], &[], 0, false).unwrap();
+        b.set_payment(by_id(&b, &extra).id, PaymentStatus::Paid, &PaymentDetails::default()).unwrap();
+        let b_path = b.path().unwrap().to_owned();
+        drop(b);
+        a.merge_from(&b_path, false).unwrap();
+        assert_eq!(a.current_year(), Some(year + 1));
+        assert_eq!(by_id(&a, &extra).payment, PaymentStatus::Unpaid, "the new year is asked afresh");
+        assert_eq!(by_id(&a, &ids[0]).payment, PaymentStatus::Unpaid);
+        a.view_year(year).unwrap();
+        assert_eq!(by_id(&a, &extra).payment, PaymentStatus::Paid, "B's year is A's last one");
     }
 }
