@@ -109,6 +109,10 @@ struct Event {
     /// Whether this laptop wrote the row itself (see `CopiedRows`): made after every row before it in its log,
     /// it supersedes them whatever the clocks say.
     local: bool,
+    /// For a grade or class row `year new --promote` wrote (action `year`), the insured year it started: the
+    /// mechanical step every laptop takes, which a deliberate change for that year outranks (see
+    /// `class_decision`).
+    promoted_into: Option<i32>,
 }
 
 /// Which of a drive's audit rows a merge copied in from another laptop's file, kept in the drive's `meta`: the
@@ -224,6 +228,7 @@ fn register_functions(conn: &rusqlite::Connection) -> Result<()> {
 fn history(
     tx: &Transaction,
     (db, copied): (&str, &CopiedRows),
+    year_starts: &YearStarts,
     unshared: &str,
     student: i64,
     up_to: i64,
@@ -231,7 +236,7 @@ fn history(
 ) -> Result<Vec<Event>> {
     let mut stmt = tx.prepare_cached(&format!(
         "SELECT a.at, a.origin, CASE WHEN a.action = 'reveal' THEN 'reveal' ELSE a.field END, a.year,
-                n.id IS NOT NULL, a.id FROM {db}.audit a
+                n.id IS NOT NULL, a.id, a.action = 'year' FROM {db}.audit a
          LEFT JOIN temp.{unshared} n ON n.id = a.id
          WHERE a.student_id = ?1 AND a.id <= ?2 AND a.action <> 'merge' ORDER BY a.id"
     ))?;
@@ -239,9 +244,67 @@ fn history(
         let field: String = r.get(2)?;
         let year = if fields::yearly_key(&field) { r.get::<_, Option<i32>>(3)?.or(first) } else { None };
         let local = copied.local(r.get(5)?);
-        Ok(Event { at: r.get(0)?, origin: r.get(1)?, field, year, unshared: r.get(4)?, local })
+        let (at, origin): (String, String) = (r.get(0)?, r.get(1)?);
+        let promoted_into =
+            if r.get::<_, bool>(6)? { year_starts.get(&(at.clone(), origin.clone())).copied() } else { None };
+        Ok(Event { at, origin, field, year, unshared: r.get(4)?, local, promoted_into })
     })?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+/// Every start of a year either file records (its own, and those merges copied in), by the instant and origin
+/// `year new` stamped on it and on the class rows of its promotion.
+type YearStarts = std::collections::HashMap<(String, String), i32>;
+
+fn year_starts(tx: &Transaction) -> Result<YearStarts> {
+    let mut starts = YearStarts::new();
+    for db in ["main", "other"] {
+        let mut stmt = tx.prepare(&format!(
+            "SELECT at, origin, CAST(new AS INTEGER) FROM {db}.audit
+             WHERE action = 'year' AND field = 'year' AND student_id IS NULL"
+        ))?;
+        let rows = stmt.query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get::<_, Option<i32>>(2)?)))?;
+        for row in rows {
+            if let ((at, origin), Some(year)) = row? {
+                starts.insert((at, origin), year);
+            }
+        }
+    }
+    Ok(starts)
+}
+
+/// The grade and class, changed apart on both sides: a promotion is the same mechanical step on every laptop,
+/// so it does not outrank, by its later clock, a deliberate change (a list of the new year, an `E` correction)
+/// made on the other laptop for the year it started, whatever the clocks say. Of two promotions into one year
+/// that give different classes, the change each promoted from decides: a correction one laptop made before
+/// promoting carries through it. `Some(true)` when theirs wins; `None` leaves it to the instants.
+fn class_decision(their_history: &[Event], theirs: &Event, our_history: &[Event], ours: &Event) -> Option<bool> {
+    let is_class = |e: &Event| e.field == Field::Grade.key() || e.field == Field::Class.key() || e.field == "created";
+    // The year a deliberate change was made in: that of the promotion before it in its own log.
+    let year_of = |history: &[Event], e: &Event| {
+        let at = history.iter().position(|h| std::ptr::eq(h, e))?;
+        history[..at].iter().rev().find_map(|h| h.promoted_into.filter(|_| is_class(h)))
+    };
+    // The newest class change before `e` on its side, and whether the other side lacks it.
+    let before = |history: &'_ [Event], e: &Event| -> Option<usize> {
+        let at = history.iter().position(|h| std::ptr::eq(h, e))?;
+        history[..at].iter().rposition(is_class)
+    };
+    match (theirs.promoted_into, ours.promoted_into) {
+        (Some(year), None) => (year_of(our_history, ours) == Some(year)).then_some(false),
+        (None, Some(year)) => (year_of(their_history, theirs) == Some(year)).then_some(true),
+        (Some(t), Some(o)) if t == o => {
+            let (t, o) = (before(their_history, theirs), before(our_history, ours));
+            let (t, o) = (t.map(|i| &their_history[i]), o.map(|i| &our_history[i]));
+            match (t.filter(|e| e.unshared), o.filter(|e| e.unshared)) {
+                (Some(_), None) => Some(true),
+                (None, Some(_)) => Some(false),
+                (Some(t), Some(o)) => Some(class_decision(their_history, t, our_history, o).unwrap_or(newer(t, o))),
+                (None, None) => None,
+            }
+        }
+        _ => None,
+    }
 }
 
 /// A newer event wins: instants are compared, not their text (a change stamped 10:00+08:00 was made before one
@@ -614,6 +677,7 @@ struct Sides {
     our_copied: CopiedRows,
     their_copied: CopiedRows,
     their_classes: TheirClasses,
+    year_starts: YearStarts,
 }
 
 /// Which of their class changes speak for our current year. A pupil's class belongs to an insured year: a
@@ -682,6 +746,7 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext) -> Result<MergeReport> 
         our_copied,
         their_copied,
         their_classes,
+        year_starts: year_starts(tx)?,
     };
     // Read before any of their pupils is added to ours.
     let mut other_schools = super::merge_notes::other_schools(tx)?;
@@ -741,10 +806,24 @@ fn settle_pupil(
     our_id: i64,
     (conflicts, decided_there): (&mut Vec<Conflict>, &mut Vec<Conflict>),
 ) -> Result<bool> {
-    let their_history =
-        history(tx, ("other", &sides.their_copied), "merge_their_new", their_id, i64::MAX, sides.their_first)?;
-    let our_history =
-        history(tx, ("main", &sides.our_copied), "merge_our_new", our_id, sides.our_high_water, sides.our_first)?;
+    let their_history = history(
+        tx,
+        ("other", &sides.their_copied),
+        &sides.year_starts,
+        "merge_their_new",
+        their_id,
+        i64::MAX,
+        sides.their_first,
+    )?;
+    let our_history = history(
+        tx,
+        ("main", &sides.our_copied),
+        &sides.year_starts,
+        "merge_our_new",
+        our_id,
+        sides.our_high_water,
+        sides.our_first,
+    )?;
     let (id_number, name): (String, String) =
         tx.query_row("SELECT id_number, name FROM main.students WHERE id = ?1", [our_id], |r| {
             Ok((r.get(0)?, r.get(1)?))
@@ -803,7 +882,14 @@ fn settle_pupil(
             let ours_unseen = our_last.is_some_and(|o| o.unshared);
             // Our newest change is in their history too: they chose theirs over it, so theirs came after it
             // (in their log, whatever the two clocks say).
-            let they_win = our_last.is_none_or(|o| !o.unshared || newer(their_last, o));
+            let they_win = our_last.is_none_or(|o| {
+                !o.unshared
+                    || group
+                        .contains(&Field::Class)
+                        .then(|| class_decision(&their_history, their_last, &our_history, o))
+                        .flatten()
+                        .unwrap_or_else(|| newer(their_last, o))
+            });
             if group.contains(&Field::Categories) && ours_unseen && theirs_values != ours_values {
                 let united = unite_categories(tx, sides, (their_id, our_id), (&theirs_values, &ours_values), they_win)?;
                 for ((field, value), held) in
@@ -2525,6 +2611,37 @@ mod tests {
         assert!(report.conflicts.is_empty(), "{report:?}");
         assert_eq!((class_of(&a, &ids[0]), class_of(&a, &newcomer)), (promoted, newcomer_class));
         assert_eq!(snapshot(&a), snapshot(&Store::open(&b_path).unwrap()), "both laptops end alike");
+    }
+
+    /// Each laptop's `year new --promote` is the same mechanical step: it never outranks, by a later clock, a
+    /// class the other laptop set deliberately for that year (next year's list moving a pupil), nor a class
+    /// corrected on one laptop before both promoted.
+    #[test]
+    fn a_promotion_does_not_undo_a_class_set_for_its_year_on_the_other_laptop_both_ways() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, ids) = two_copies(dir.path());
+        let year = a.current_year().unwrap();
+        let moved =
+            |id: &str, grade: &str| Incoming { grade: grade.into(), class: "2班".into(), ..pupil("学生", id) };
+        // B, still in this year, corrects a pupil's class from this year's list, then promotes (later clock).
+        b.set_fixed_clock("2026-11-24T09:00:00+08:00");
+        b.apply_import(&[moved(&ids[1], "一年级")], &[], 0, false).unwrap();
+        // A promotes and takes next year's list, which moves another pupil to 2班.
+        a.set_fixed_clock("2026-11-25T10:00:00+08:00");
+        a.start_year(year + 1, true, None, false).unwrap();
+        a.set_fixed_clock("2026-11-26T10:00:00+08:00");
+        a.apply_import(&[moved(&ids[0], "二年级")], &[], 0, false).unwrap();
+        assert_eq!(by_id(&a, &ids[0]).class_label(), "二年级2班");
+        b.set_fixed_clock("2026-11-27T10:00:00+08:00");
+        b.start_year(year + 1, true, None, false).unwrap();
+        assert_eq!(by_id(&b, &ids[1]).class_label(), "二年级2班");
+        let ((a_into_b, r1), (b_into_a, r2)) = merge_both_ways(dir.path(), a, b);
+        for (s, r) in [(&a_into_b, &r1), (&b_into_a, &r2)] {
+            assert_eq!(by_id(s, &ids[0]).class_label(), "二年级2班", "next year's list stands: {r:?}");
+            assert_eq!(by_id(s, &ids[1]).class_label(), "二年级2班", "the correction carries through: {r:?}");
+            assert_eq!(by_id(s, &ids[2]).class_label(), "二年级1班");
+        }
+        assert_eq!(snapshot(&a_into_b), snapshot(&b_into_a));
     }
 
     #[test]
