@@ -314,3 +314,78 @@ fn year_new_warns_on_stderr_while_the_concentrated_period_is_open() {
     }
     assert_eq!(current_year(&db, home), year + 1);
 }
+
+/// Two laptops across the change of year, each with its own config folder (B's has no policy file: the drive
+/// came from A). B, still in last year, is refused A's file until it starts the year itself, from the policy the
+/// drive keeps; then both merge both ways and end alike: next year's first grader stays in 一年级, the class next
+/// year's list gave stands over B's later promotion.
+#[test]
+fn a_laptop_in_last_year_starts_the_year_from_the_drives_policy_before_taking_the_next_years_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (home_a, home_b) = (dir.path().join("a"), dir.path().join("b"));
+    let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    let (wang, li, xiang, xu) =
+        (id("45020320200410101"), id("45020320191109111"), id("45020320190409115"), id("45020320210713501"));
+    let list = dir.path().join("y1.csv");
+    write_list(
+        &list,
+        &[
+            ("王一", wang.clone(), "一年级", "1班"),
+            ("李二", li.clone(), "二年级", "1班"),
+            ("向宇", xiang.clone(), "二年级", "1班"),
+        ],
+    );
+    canbao(&a, &home_a).arg("import").arg(&list).args(["--school", "测试小学"]).assert().success();
+    let year = current_year(&a, &home_a);
+    let policy = format!("yibin-{year}");
+    canbao(&a, &home_a)
+        .args(["policy", "new", &policy, "--from", "yibin-2024", "--year", &year.to_string(), "--premium", "400"])
+        .assert()
+        .success();
+    canbao(&a, &home_a).args(["policy", "use", &policy]).assert().success();
+    canbao(&a, &home_a).arg("backup").arg(&b).assert().success();
+    let next = (year + 1).to_string();
+    canbao(&a, &home_a).args(["year", "new", &next, "--promote", "--premium", "420"]).assert().success();
+    let list2 = dir.path().join("y2.csv");
+    write_list(
+        &list2,
+        &[
+            ("王一", wang.clone(), "二年级", "1班"),
+            ("李二", li.clone(), "三年级", "1班"),
+            ("向宇", xiang.clone(), "三年级", "2班"),
+            ("许博", xu.clone(), "一年级", "1班"),
+        ],
+    );
+    canbao(&a, &home_a).arg("import").arg(&list2).assert().success();
+
+    // B is still in last year: A's file is refused, nothing written, no backup taken.
+    let sheet =
+        |db: &Path, home: &Path| text(canbao(db, home).args(["export", "sheet", "--format", "csv", "--out", "-"]));
+    let before = sheet(&b, &home_b);
+    let out = canbao(&b, &home_b).arg("merge").arg(&a).output().unwrap();
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains(&format!("canbao year new {next} --promote")), "{said}");
+    assert!(sheet(&b, &home_b) == before && !before.contains("许博"), "nothing written: {before}");
+    let merge_backups = std::fs::read_dir(dir.path().join("backups"))
+        .map(|d| d.filter_map(Result::ok).filter(|e| e.file_name().to_string_lossy().ends_with("-merge.db")).count())
+        .unwrap_or(0);
+    assert_eq!(merge_backups, 0, "no backup taken");
+
+    // B starts the year from the drive's own copy of its policy (B's config folder has none), later than A.
+    let started = json(canbao(&b, &home_b).args(["year", "new", &next, "--promote", "--premium", "420", "--json"]));
+    assert_eq!(started["policy"], format!("yibin-{next}"), "{started}");
+    canbao(&b, &home_b).arg("merge").arg(&a).assert().success();
+    canbao(&a, &home_a).arg("merge").arg(&b).assert().success();
+    let class_of = |db: &Path, home: &Path, number: &str| {
+        let found = json(canbao(db, home).args(["find", number, "--json"]));
+        let first = found.as_array().and_then(|a| a.first()).cloned().unwrap_or(found);
+        format!("{}{}", first["grade"].as_str().unwrap_or(""), first["class"].as_str().unwrap_or(""))
+    };
+    for (db, home) in [(&a, &home_a), (&b, &home_b)] {
+        assert_eq!(class_of(db, home, &xu), "一年级1班", "next year's first grader: {}", db.display());
+        assert_eq!(class_of(db, home, &xiang), "三年级2班", "next year's list stands: {}", db.display());
+        assert_eq!(class_of(db, home, &wang), "二年级1班");
+    }
+    assert_eq!(sheet(&a, &home_a), sheet(&b, &home_b), "both laptops end alike");
+}

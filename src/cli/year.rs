@@ -103,7 +103,8 @@ fn choose_policy(
         None => None,
     };
     let current = store.meta(super::paperwork::POLICY_META_KEY)?;
-    year_policy::choose(current.as_deref(), year, &set, config_dir().as_deref(), premium_fen).map_err(UserError)
+    let kept = |name: &str| store.kept_policy_text(name);
+    year_policy::choose(current.as_deref(), year, &set, config_dir().as_deref(), premium_fen, &kept).map_err(UserError)
 }
 
 fn new_year(

@@ -43,19 +43,28 @@ pub fn policy_text(config_dir: Option<&Path>, name: &str) -> Option<String> {
 }
 
 /// The policy for `year` after the drive's policy `drive_policy`; `premium_fen` is the made policy's
-/// 个人缴费标准 (else the drive's policy's own). The error says why none could be made, in Chinese and English.
+/// 个人缴费标准 (else the drive's policy's own). `kept` gives the text of a policy the drive keeps a copy of
+/// (`Store::kept_policy_text`): a laptop whose config folder lacks the drive's policy (the drive came from
+/// another laptop) finds the year's policy, or makes it, from the drive's copy. The error says why none could
+/// be made, in Chinese and English.
 pub fn choose(
     drive_policy: Option<&str>,
     year: i32,
     set: &PolicySet,
     config_dir: Option<&Path>,
     premium_fen: Option<i64>,
+    kept: &dyn Fn(&str) -> Option<String>,
 ) -> Result<YearPolicy, String> {
     let Some(current) = drive_policy else { return Ok(YearPolicy::None) };
     let name = name_for_year(current, year);
     if let Some(found) = set.get(&name).filter(|p| p.insured_year == year) {
         return Ok(YearPolicy::Existing(found.name.clone()));
     }
+    let kept_policy = |name: &str| {
+        let text = kept(name)?;
+        let policy = Policy::from_toml(name, &text, crate::store::KEPT_POLICY_SOURCE).ok()?;
+        Some((policy, text))
+    };
     // The year's file is there but broken (a hand edit gone wrong): not made again beside it, nor over it.
     if let Some(broken) = set.broken_named(&name).or_else(|| set.broken_named(current)) {
         return Err(format!(
@@ -65,14 +74,24 @@ pub fn choose(
             broken.words_en()
         ));
     }
-    let Some(base) = set.get(current) else {
-        return Err(format!(
-            "找不到数据文件选定的政策“{current}”，无法生成 {year} 年度政策；请用 --policy 指定 \
-             (the drive's policy is missing: name the new year's with --policy)"
-        ));
+    if set.get(&name).is_none()
+        && let Some((found, _)) = kept_policy(&name).filter(|(p, _)| p.insured_year == year)
+    {
+        return Ok(YearPolicy::Existing(found.name));
+    }
+    let (base, base_text) = match set.get(current) {
+        Some(base) => {
+            let text = policy_text(config_dir, &base.name)
+                .ok_or_else(|| format!("读不到政策文件“{}” (cannot read the policy file)", base.name))?;
+            (base.clone(), text)
+        }
+        None => kept_policy(current).ok_or_else(|| {
+            format!(
+                "找不到数据文件选定的政策“{current}”，无法生成 {year} 年度政策；请用 --policy 指定 \
+                 (the drive's policy is missing: name the new year's with --policy)"
+            )
+        })?,
     };
-    let base_text = policy_text(config_dir, &base.name)
-        .ok_or_else(|| format!("读不到政策文件“{}” (cannot read the policy file)", base.name))?;
     let request = Renewal { name: &name, base_name: &base.name, base_text: &base_text, year, premium_fen };
     let renewed = policy::renew(&request, CategoryTable::builtin()).map_err(|e| e.to_string())?;
     Ok(YearPolicy::Made { name, renewed: Box::new(renewed) })

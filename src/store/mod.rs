@@ -888,8 +888,13 @@ impl Store {
     /// The drive's own copy of policy `name`, for a laptop whose config folder lacks it; `None` when the drive
     /// keeps none or it no longer reads.
     pub fn kept_policy(&self, name: &str) -> Option<crate::domain::policy::Policy> {
-        let text = self.meta(&policy_copy_key(name)).ok()??;
-        crate::domain::policy::Policy::from_toml(name, &text, "数据文件中保存的副本 (the drive's copy)").ok()
+        let text = self.kept_policy_text(name)?;
+        crate::domain::policy::Policy::from_toml(name, &text, KEPT_POLICY_SOURCE).ok()
+    }
+
+    /// The text of the drive's own copy of policy `name`, as `keep_policy_text` saved it.
+    pub fn kept_policy_text(&self, name: &str) -> Option<String> {
+        self.meta(&policy_copy_key(name)).ok()?
     }
 
     pub fn schools(&self) -> Result<Vec<String>> {
@@ -1103,6 +1108,9 @@ fn new_origin() -> String {
 mod tests;
 
 /// The meta key of the drive's copy of a policy.
+/// Where a policy read from the drive's own copy says it came from.
+pub const KEPT_POLICY_SOURCE: &str = "数据文件中保存的副本 (the drive's copy)";
+
 fn policy_copy_key(name: &str) -> String {
     format!("policy_copy:{name}")
 }

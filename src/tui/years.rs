@@ -199,7 +199,8 @@ impl App {
     fn year_policy(&self, year: i32) -> Result<YearPolicy, String> {
         let set = PolicySet::load(self.config_dir.as_deref());
         let current = self.store.meta(super::due::POLICY_META_KEY).map_err(|e| e.to_string())?;
-        year_policy::choose(current.as_deref(), year, &set, self.config_dir.as_deref(), None)
+        let kept = |name: &str| self.store.kept_policy_text(name);
+        year_policy::choose(current.as_deref(), year, &set, self.config_dir.as_deref(), None, &kept)
     }
 
     /// The policy the new year records: a made one only where it can be written.
