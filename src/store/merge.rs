@@ -252,6 +252,18 @@ fn history(
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
+fn is_class_event(e: &Event) -> bool {
+    e.field == Field::Grade.key() || e.field == Field::Class.key() || e.field == "created"
+}
+
+/// Whether `deliberate`, a class change of `history` that no promotion wrote, was made in the insured year
+/// promotion row `promotion` (of either side) started: after a promotion into that year in its own log.
+fn deliberate_outranks(history: &[Event], deliberate: &Event, promotion: &Event) -> bool {
+    let Some(year) = promotion.promoted_into.filter(|_| deliberate.promoted_into.is_none()) else { return false };
+    let Some(at) = history.iter().position(|h| std::ptr::eq(h, deliberate)) else { return false };
+    history[..at].iter().rev().find_map(|h| h.promoted_into.filter(|_| is_class_event(h))) == Some(year)
+}
+
 /// Every start of a year either file records (its own, and those merges copied in), by the instant and origin
 /// `year new` stamped on it and on the class rows of its promotion.
 type YearStarts = std::collections::HashMap<(String, String), i32>;
@@ -279,20 +291,14 @@ fn year_starts(tx: &Transaction) -> Result<YearStarts> {
 /// that give different classes, the change each promoted from decides: a correction one laptop made before
 /// promoting carries through it. `Some(true)` when theirs wins; `None` leaves it to the instants.
 fn class_decision(their_history: &[Event], theirs: &Event, our_history: &[Event], ours: &Event) -> Option<bool> {
-    let is_class = |e: &Event| e.field == Field::Grade.key() || e.field == Field::Class.key() || e.field == "created";
-    // The year a deliberate change was made in: that of the promotion before it in its own log.
-    let year_of = |history: &[Event], e: &Event| {
-        let at = history.iter().position(|h| std::ptr::eq(h, e))?;
-        history[..at].iter().rev().find_map(|h| h.promoted_into.filter(|_| is_class(h)))
-    };
-    // The newest class change before `e` on its side, and whether the other side lacks it.
+    // The newest class change before `e` on its side.
     let before = |history: &'_ [Event], e: &Event| -> Option<usize> {
         let at = history.iter().position(|h| std::ptr::eq(h, e))?;
-        history[..at].iter().rposition(is_class)
+        history[..at].iter().rposition(is_class_event)
     };
     match (theirs.promoted_into, ours.promoted_into) {
-        (Some(year), None) => (year_of(our_history, ours) == Some(year)).then_some(false),
-        (None, Some(year)) => (year_of(their_history, theirs) == Some(year)).then_some(true),
+        (Some(_), None) => deliberate_outranks(our_history, ours, theirs).then_some(false),
+        (None, Some(_)) => deliberate_outranks(their_history, theirs, ours).then_some(true),
         (Some(t), Some(o)) if t == o => {
             let (t, o) = (before(their_history, theirs), before(our_history, ours));
             let (t, o) = (t.map(|i| &their_history[i]), o.map(|i| &our_history[i]));
@@ -1326,12 +1332,22 @@ fn last_setting<'h>(
     in_year: &dyn Fn(&Event) -> bool,
 ) -> Option<&'h Event> {
     let created = said_at_creation(group, values);
-    newest(
-        history
-            .iter()
-            .filter(|e| in_year(e))
-            .filter(|e| group.iter().any(|f| f.key() == e.field) || (created && e.field == "created")),
-    )
+    let setting = history
+        .iter()
+        .filter(|e| in_year(e))
+        .filter(|e| group.iter().any(|f| f.key() == e.field) || (created && e.field == "created"));
+    if !group.contains(&Field::Class) {
+        return newest(setting);
+    }
+    // A promotion copied in from the other laptop, or a deliberate change copied in after this laptop's own
+    // promotion, is weighed as the merge that copied it weighed it (`class_decision`): the side's newest is
+    // the change it holds.
+    setting.fold(None, |best, e| match best {
+        Some(b) if deliberate_outranks(history, b, e) => Some(b),
+        Some(b) if deliberate_outranks(history, e, b) => Some(e),
+        Some(b) if !e.local && super::instant::cmp(&b.at, &e.at).is_gt() => Some(b),
+        _ => Some(e),
+    })
 }
 
 /// The newest of one side's events, given in log order. A change the laptop made itself (`Event::local`) was
@@ -2642,6 +2658,13 @@ mod tests {
             assert_eq!(by_id(s, &ids[2]).class_label(), "二年级1班");
         }
         assert_eq!(snapshot(&a_into_b), snapshot(&b_into_a));
+        // B's own file then takes A's merged one (A kept its list's class over B's promotion there): B ends as A.
+        let a2 = b_into_a.path().unwrap().to_owned();
+        drop((a_into_b, b_into_a));
+        let mut b = Store::open(&dir.path().join("b.db")).unwrap();
+        let back = b.merge_from(&a2, false).unwrap();
+        assert_eq!(by_id(&b, &ids[0]).class_label(), "二年级2班", "{back:?}");
+        assert_eq!(snapshot(&b), snapshot(&Store::open(&a2).unwrap()));
     }
 
     #[test]
