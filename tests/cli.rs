@@ -2545,3 +2545,65 @@ fn mark_refuses_a_payment_of_nothing() {
     canbao(&db).args(["mark", id, "--payment", "paid", "--amount", "380"]).assert().success();
     assert_eq!(json(canbao(&db).args(["find", id, "--json"]))[0]["payment"], "paid");
 }
+
+/// The teacher's list comes again after the operator corrected pupils with `E` (a mistyped ID number, a phone, a
+/// name): it finds the corrected pupil by the old number instead of adding a second child, keeps what the operator
+/// corrected, and says so at each row.
+#[test]
+fn a_list_imported_again_finds_the_corrected_pupil_and_keeps_the_operators_corrections() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let real = valid_number("51150220150505108");
+    let typo = format!("{}{}", &real[..17], if real.ends_with('1') { '2' } else { '1' });
+    let (he, sun) = (valid_number("51010420140809215"), valid_number("51010420140306123"));
+    let list = dir.path().join("三年级1班.csv");
+    std::fs::write(
+        &list,
+        format!(
+            "姓名,身份证号码,年级,班级,联系电话\n陈静,{typo},三年级,1班,13900000001\n何静,{he},三年级,1班,13900000005\n\
+             孙悦,{sun},三年级,1班,13900000006\n"
+        ),
+    )
+    .unwrap();
+    canbao(&db).arg("import").arg(&list).assert().success();
+    {
+        let mut store = canbao::store::Store::open(&db).unwrap();
+        store.set_operator("李老师").unwrap();
+        let id = |store: &canbao::store::Store, name: &str| {
+            store.students(&Default::default()).unwrap().into_iter().find(|p| p.name == name).unwrap().id
+        };
+        let edits = [
+            ("陈静", canbao::store::IdentityEdit { id_number: Some(real.clone()), ..Default::default() }),
+            ("何静", canbao::store::IdentityEdit { phone: Some("13912345678".into()), ..Default::default() }),
+            ("孙悦", canbao::store::IdentityEdit { name: Some("孙跃".into()), ..Default::default() }),
+        ];
+        for (name, edit) in edits {
+            let pupil = id(&store, name);
+            store.correct_identity(pupil, &edit).unwrap();
+        }
+    }
+    let report = json(canbao(&db).args(["import", "--json"]).arg(&list));
+    assert_eq!((report["added"].as_u64(), report["unchanged"].as_u64()), (Some(0), Some(3)), "{report}");
+    assert_eq!(report["id_invalid"], 0, "{report}");
+    let problems = report["problems"].as_array().unwrap();
+    let at = |row: u64| -> Vec<String> {
+        problems
+            .iter()
+            .filter(|p| p["row"] == row && p["file"].as_str().unwrap().ends_with("三年级1班.csv"))
+            .map(|p| p["message"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let masked = canbao::domain::id_number::mask(&real);
+    assert!(at(2).iter().any(|m| m.contains("旧身份证号码已更正为") && m.contains(&masked)), "{report}");
+    assert!(at(2).iter().all(|m| !m.contains("已导入并标记")), "not a flagged pupil added: {report}");
+    assert!(at(3).iter().any(|m| m.contains("保留了操作员的更正") && m.contains("联系电话")), "{report}");
+    assert!(at(4).iter().any(|m| m.contains("保留了操作员的更正") && m.contains("孙悦")), "{report}");
+
+    let stats = json(canbao(&db).args(["stats", "--json"]));
+    assert_eq!((stats["students"].as_u64(), stats["id_invalid"].as_u64()), (Some(3), Some(0)), "{stats}");
+    let store = canbao::store::Store::open_read_only(&db).unwrap();
+    let chen = store.student_by_id_number(&real).unwrap().expect("陈静 by her corrected number");
+    assert_eq!(chen.name, "陈静");
+    assert_eq!(store.student_by_id_number(&he).unwrap().unwrap().phone, "13912345678");
+    assert_eq!(store.student_by_id_number(&sun).unwrap().unwrap().name, "孙跃");
+}

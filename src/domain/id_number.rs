@@ -288,6 +288,71 @@ pub fn rounded_through_sixteen_digits(number: &str) -> Option<String> {
     Some(fifteen_significant(written))
 }
 
+/// How a number held flagged as rounded by a spreadsheet stands to a whole, valid number (`rounding_of`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rounding {
+    /// The whole number as a numeric cell keeps it: 15 significant digits, then zeros (rounded once, or through
+    /// 16 digits as openpyxl and pandas write it). Enough, with the name, to be that child.
+    Fifteen,
+    /// The number as a spreadsheet showed it, with fewer digits (4.50202E+17): many children of one school share
+    /// it, so only the name and the class together make it that child.
+    Shown,
+}
+
+/// Whether `flagged`, a number a spreadsheet rounded, is what it would make of the whole number `number`, and
+/// how much of it survived. `None` when it is not (another child's number, or not a rounding at all).
+pub fn rounding_of(number: &str, flagged: &str) -> Option<Rounding> {
+    // A float written with its fraction (450202201501011000.0) is the number before the point.
+    let flagged = match flagged.split_once('.') {
+        Some((int, frac)) if int.len() == 18 && frac.bytes().all(|b| b == b'0') => int,
+        _ => flagged,
+    };
+    let b = number.as_bytes();
+    if b.len() != 18 || !b[..17].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let fifteen = flagged.len() == 18 && flagged.ends_with("000") && flagged.get(..15) == number.get(..15);
+    if fifteen
+        || rounded_by_spreadsheet(number).as_deref() == Some(flagged)
+        || rounded_through_sixteen_digits(number).as_deref() == Some(flagged)
+    {
+        return Some(Rounding::Fifteen);
+    }
+    // 4.50202E+17: the mantissa's digits are the number rounded to that many (Excel drops trailing zeros).
+    let (mantissa, exponent) = flagged.split_once(['E', 'e'])?;
+    if exponent.trim_start_matches('+').parse::<u32>().ok()? != 17 {
+        return None;
+    }
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if int.len() != 1 || !int.bytes().chain(frac.bytes()).all(|d| d.is_ascii_digit()) {
+        return None;
+    }
+    let digits = format!("{int}{}", frac.trim_end_matches('0'));
+    let kept = u32::try_from(digits.len()).ok().filter(|k| (1..=15).contains(k))?;
+    let value = b.iter().fold(0u64, |n, &d| n * 10 + if d == b'X' { 0 } else { u64::from(d - b'0') });
+    let scale = 10u64.pow(18 - kept);
+    ((value + scale / 2) / scale).to_string().eq(&digits).then_some(Rounding::Shown)
+}
+
+/// Whether a pupil held with `flagged` (its problem's code: `IdProblem::code`) may be the child whose valid
+/// number is `number`, given the two have one name: by the number alone when it is `number` rounded to 15
+/// digits; only in the same school and class when it is `number` shown shorter, or wrong another way (a
+/// mistyped digit, a missing number). A rounded number that is not `number`'s is another child's. The import
+/// and the merge pair pupils by this rule.
+pub fn flagged_may_be(number: &str, flagged: &str, problem: &str, same_class: bool) -> bool {
+    if flagged == number {
+        return true;
+    }
+    if problem == IdProblem::PrecisionLost.code() {
+        return match rounding_of(number, flagged) {
+            Some(Rounding::Fifteen) => true,
+            Some(Rounding::Shown) => same_class,
+            None => false,
+        };
+    }
+    same_class
+}
+
 fn validate(s: &str, today: NaiveDate) -> Result<ValidId, IdProblem> {
     if s.is_empty() {
         return Err(IdProblem::Missing);
@@ -696,5 +761,33 @@ mod tests {
         assert_eq!(rounded_by_spreadsheet("450203201607027459").as_deref(), Some("450203201607027000"));
         assert_eq!(rounded_through_sixteen_digits("450203201607027459").as_deref(), Some("450203201607028000"));
         assert_eq!(rounded_through_sixteen_digits("4502032016070274"), None);
+    }
+
+    #[test]
+    fn a_rounded_number_is_known_as_a_whole_ones_rounding_and_a_shown_one_only_with_the_class() {
+        let body = "45020220150101123";
+        let real = format!("{body}{}", check_char(body.as_bytes()));
+        for fifteen in ["450202201501011000", "450202201501011000.0"] {
+            assert_eq!(rounding_of(&real, fifteen), Some(Rounding::Fifteen), "{fifteen}");
+        }
+        let carried = format!("45020220150505996{}", check_char(b"45020220150505996"));
+        assert_eq!(rounding_of(&carried, "450202201505060000"), Some(Rounding::Fifteen));
+        assert_eq!(rounding_of("450203201607027459", "450203201607028000"), Some(Rounding::Fifteen));
+        for shown in ["4.50202201501E+17", "4.50202E+17", "4.502022015E17", "4.5020220150101E+17"] {
+            assert_eq!(rounding_of(&real, shown), Some(Rounding::Shown), "{shown}");
+        }
+        // Rounded up where the next digit is 5 or more, and trailing zeros dropped.
+        assert_eq!(rounding_of("450250000000000000", "4.5025E+17"), Some(Rounding::Shown));
+        assert_eq!(rounding_of("449999999999999999", "4.5E+17"), Some(Rounding::Shown));
+        for other in ["450202201601011000", "4.50203E+17", "4.50202E+16", "4.50202E+17x", "45.0202E+16", ""] {
+            assert_eq!(rounding_of(&real, other), None, "{other}");
+        }
+        assert!(flagged_may_be(&real, "450202201501011000", "precision_lost", false));
+        assert!(!flagged_may_be(&real, "4.50202E+17", "precision_lost", false), "too short to trust alone");
+        assert!(flagged_may_be(&real, "4.50202E+17", "precision_lost", true));
+        assert!(!flagged_may_be(&real, "450202201601011000", "precision_lost", true), "another child's rounding");
+        assert!(flagged_may_be(&real, &format!("{body}0"), "check_digit", true));
+        assert!(!flagged_may_be(&real, &format!("{body}0"), "check_digit", false));
+        assert!(flagged_may_be(&real, "", "missing", true));
     }
 }

@@ -1243,13 +1243,58 @@ impl RowReader<'_> {
     /// What applying a row did to a pupil already on the drive, said at its row: a pupil the list renamed
     /// (found by ID number, under another name), or moved to another class; a move to another school is
     /// counted, and said for the whole file at its end (`moves_said`).
-    fn applied(&mut self, file: &str, sheet: &Sheet, row_no: usize, outcome: Option<IncomingOutcome>) {
-        if let Some(IncomingOutcome::MaskedUnmatched { fitting }) = outcome {
-            self.masked.left_out.push((sheet.name.clone(), row_no, fitting));
-            return;
+    fn applied(&mut self, file: &str, sheet: &Sheet, row_no: usize, id_header: &str, outcome: Option<IncomingOutcome>) {
+        let moves = match outcome {
+            Some(IncomingOutcome::MaskedUnmatched { fitting }) => {
+                self.masked.left_out.push((sheet.name.clone(), row_no, fitting));
+                return;
+            }
+            Some(IncomingOutcome::Updated(moves) | IncomingOutcome::Kept(moves)) => moves,
+            _ => return,
+        };
+        let Moves { renamed, school, class, name, old_number, kept, over_corrections } = *moves;
+        if let Some((_, held)) = old_number {
+            let held = id_number::mask(&held);
+            self.problem(
+                file,
+                sheet,
+                row_no,
+                id_header,
+                format!(
+                    "名单中的旧身份证号码已更正为 {held}：此行即已更正号码的 {name}，未再新增 (the list still gives \
+                     this pupil's old ID number, corrected on this drive to {held}: the row is that pupil, not added \
+                     again)"
+                ),
+            );
         }
-        let Some(IncomingOutcome::Updated(moves)) = outcome else { return };
-        let Moves { renamed, school, class, name } = *moves;
+        for k in kept {
+            let (field, field_en) = (k.field.label_zh(), field_in_english(k.field));
+            let (list, held) = (quoted(&k.list), quoted(&k.held));
+            self.problem(
+                file,
+                sheet,
+                row_no,
+                "",
+                format!(
+                    "保留了操作员的更正：名单中 {name} 的{field}仍是“{list}”，即操作员已更正掉的旧值，保持为“{held}” \
+                     (the operator's correction kept: the list still gives this pupil's {field_en} as {list}, the \
+                     value the operator corrected; it stays {held})"
+                ),
+            );
+        }
+        for field in over_corrections {
+            let (field_zh, field_en) = (field.label_zh(), field_in_english(field));
+            self.problem(
+                file,
+                sheet,
+                row_no,
+                "",
+                format!(
+                    "{name} 的{field_zh}是操作员更正过的，名单给出了另一个值，已按名单更新，请核对 (the operator had \
+                     corrected this pupil's {field_en}; the list gives another value, which was taken: check it)"
+                ),
+            );
+        }
         if let Some((from, to)) = school {
             self.report.moved_school += 1;
             let schools = &mut self.moves.schools;
@@ -1620,12 +1665,6 @@ impl RowReader<'_> {
         if let Some(message) = name_problem {
             self.problem(file, sheet, row_no, &header_of(Column::Name), message);
         }
-        if let Some(message) = id_problem {
-            self.problem(file, sheet, row_no, &header_of(Column::IdNumber), message);
-        }
-        if let Some(unreadable) = status_problem {
-            self.status_unreadable(file, sheet, map, row_no, unreadable);
-        }
         if classless {
             self.classless.push(row_no);
         } else if from_heading && let Some(h) = self.heading.as_mut() {
@@ -1635,21 +1674,33 @@ impl RowReader<'_> {
             h.taken += 1;
             h.last = row_no;
         }
-        // Counted here, after the duplicate check, so the report agrees with what is stored.
-        self.report.id_invalid += usize::from(!incoming.id.is_valid() && !masked);
+        let invalid = !incoming.id.is_valid() && !masked;
         self.first.insert(identity, place, row_no, &incoming.name);
         self.masked.rows += 1;
         self.masked.masked += usize::from(masked);
-        let Some(Applied { outcome, status }) = sink(incoming)? else { return Ok(()) };
+        let applied = sink(incoming)?;
+        // Said and counted once applied: a row found by a number the drive corrected away is that pupil, said as
+        // such (`applied`), not a pupil imported and flagged.
+        let by_old_number = applied.as_ref().is_some_and(|a| a.outcome.by_old_number());
+        let id_header = header_of(Column::IdNumber);
+        if let Some(message) = id_problem.filter(|_| !by_old_number) {
+            self.problem(file, sheet, row_no, &id_header, message);
+        }
+        if let Some(unreadable) = status_problem {
+            self.status_unreadable(file, sheet, map, row_no, unreadable);
+        }
+        // Counted after the duplicate check, so the report agrees with what is stored.
+        self.report.id_invalid += usize::from(invalid && !by_old_number);
+        let Some(Applied { outcome, status }) = applied else { return Ok(()) };
         if status != StatusNote::None {
             let name = match &outcome {
-                IncomingOutcome::Updated(moves) => moves.name.as_str(),
+                IncomingOutcome::Updated(moves) | IncomingOutcome::Kept(moves) => moves.name.as_str(),
                 _ => "",
             };
             let cells = (row, status_columns.unwrap_or_default());
             self.status_noted(file, sheet, map, (row_no, name), status, cells);
         }
-        self.applied(file, sheet, row_no, Some(outcome));
+        self.applied(file, sheet, row_no, &id_header, Some(outcome));
         Ok(())
     }
 
@@ -1876,6 +1927,18 @@ fn overlong_cell(sheet: &Sheet, map: &HeaderMap, row: &[Cell], name_cell: Option
 
 /// The most characters a stored text keeps: what one Excel cell holds, so every form can write it.
 pub const MAX_STORED_CHARS: usize = 32_767;
+
+/// A field the import report names, in the report's English half.
+fn field_in_english(field: crate::store::Field) -> &'static str {
+    use crate::store::Field;
+    match field {
+        Field::Name => "name",
+        Field::Grade | Field::Class => "class",
+        Field::Phone => "phone",
+        Field::School => "school",
+        _ => "entry",
+    }
+}
 
 /// An ID cell longer than this holds no ID number: 18 characters, with room for `="…"`, spaces and a note.
 const MAX_ID_CHARS: usize = 50;

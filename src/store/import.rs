@@ -9,7 +9,7 @@ use super::read::{EXISTING_VALID, kind_code};
 use super::{AuditContext, Result, Store, StoreError};
 use crate::domain::class_label::{ClassKey, join};
 use crate::domain::coverage::Standing;
-use crate::domain::id_number::{self, IdCheck, Sex};
+use crate::domain::id_number::{self, IdCheck, IdProblem, Sex};
 use crate::domain::read_back::{self, Reading, Said};
 use crate::domain::search::push_key;
 use crate::domain::student::{CategoryMark, Enrollment, PaymentStatus};
@@ -118,6 +118,10 @@ pub enum IncomingOutcome {
     /// Updated, with what of the change the operator is told.
     Updated(Box<Moves>),
     Unchanged,
+    /// Nothing written, yet something the operator is told: the row gives a number this drive corrected the
+    /// pupil's from, or values the operator corrected away (`Moves::old_number`, `Moves::kept`). Counted as
+    /// unchanged.
+    Kept(Box<Moves>),
     /// The row's ID number is masked as canbao masks its exports (`4502**********123X`) and no single pupil
     /// of the drive fits it (same name, school and class, the number showing the same ends): nothing is
     /// written, as a masked number can neither make a new pupil nor replace one. `fitting` is how many did
@@ -141,6 +145,30 @@ pub struct Moves {
     pub class: Option<(String, String)>,
     /// The pupil's name after the update.
     pub name: String,
+    /// The row's ID number is one this pupil's was corrected from (with `E`, or by a list that brought the valid
+    /// one), so the row is that pupil rather than a second child: (the list's number, the pupil's now).
+    pub old_number: Option<(String, String)>,
+    /// Values the list gives that the operator corrected away since: each kept as the operator left it.
+    pub kept: Vec<KeptCorrection>,
+    /// Fields the operator had corrected that the list gives a value of its own (neither the corrected one nor
+    /// the one it replaced): taken from the list, and said.
+    pub over_corrections: Vec<Field>,
+}
+
+/// A value an import left as the operator corrected it: `list` is what the list still says (the value the
+/// correction replaced), `held` what the pupil keeps. A class is its label (grade and class).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeptCorrection {
+    pub field: Field,
+    pub list: String,
+    pub held: String,
+}
+
+impl IncomingOutcome {
+    /// The row was matched to a pupil through a number the drive corrected away (`Moves::old_number`).
+    pub fn by_old_number(&self) -> bool {
+        matches!(self, IncomingOutcome::Updated(m) | IncomingOutcome::Kept(m) if m.old_number.is_some())
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -331,10 +359,11 @@ impl ImportSession<'_> {
         match result.outcome {
             IncomingOutcome::Added => self.outcome.added += 1,
             IncomingOutcome::Updated(_) => self.outcome.updated += 1,
-            IncomingOutcome::Unchanged => self.outcome.unchanged += 1,
+            IncomingOutcome::Unchanged | IncomingOutcome::Kept(_) => self.outcome.unchanged += 1,
             IncomingOutcome::MaskedUnmatched { .. } => {}
         }
-        self.id_invalid += usize::from(!row.id.is_valid() && masked.is_none());
+        // A row found by a number the drive corrected away is no pupil held with a flagged number.
+        self.id_invalid += usize::from(!row.id.is_valid() && masked.is_none() && !result.outcome.by_old_number());
         Ok(result)
     }
 
@@ -414,6 +443,12 @@ pub(crate) const EXISTING_FLAGGED: &str = "SELECT id FROM (
 pub(crate) const EXISTING_UNNUMBERED: &str = "SELECT s.id, s.id_number = ?2 AND s.id_problem = 'precision_lost' FROM students s
          JOIN schools sc ON sc.id = s.school_id
                  WHERE s.id_number = '' AND s.id_problem IS NOT NULL AND s.name = ?1 AND s.grade = ?2 AND s.class = ?3 AND sc.name = ?4";
+
+/// The pupils from before this batch whose number was corrected from ?1, with their number and name now: by
+/// the index of corrected numbers (`audit_corrected_from`), for a row found on no pupil.
+pub(crate) const CORRECTED_FROM: &str = "SELECT DISTINCT s.id, s.id_number, s.name FROM audit a
+         JOIN students s ON s.id = a.student_id
+         WHERE a.field = 'id_number' AND a.old = ?1 AND a.action <> 'reveal' AND s.id <= ?2";
 
 /// Valid pupils of that name whose numbers lie within 500 of a rounded one (?1..?2): the numbers a spreadsheet
 /// could have rounded to it. By the index of valid numbers.
@@ -612,7 +647,48 @@ struct Added {
     created_up_to: i64,
 }
 
+/// The row's number as the drive would hold it: the valid number, else the text as normalized.
+fn row_number(row: &Incoming) -> &str {
+    match &row.id.result {
+        Ok(v) => &v.number,
+        Err(_) => &row.id.normalized,
+    }
+}
+
 impl Batch {
+    /// The one pupil, from before this batch, whose number this drive corrected from the row's (with `E`, by a
+    /// list that brought the valid number, or in a merge), and who has the row's name (now, or before a
+    /// correction): the teacher's list, imported again uncorrected, is that child, not a second one. With the
+    /// pupil's number now.
+    fn corrected_from(&self, tx: &Transaction, row: &Incoming) -> Result<Option<(i64, String)>> {
+        let number = row_number(row);
+        if self.roster_was_empty || number.is_empty() {
+            return Ok(None);
+        }
+        let candidates: Vec<(i64, String, String)> = tx
+            .prepare_cached(CORRECTED_FROM)?
+            .query_map(params![number, self.last_before], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut found = None;
+        for (id, held, name) in candidates {
+            let named = name == row.name
+                || tx
+                    .prepare_cached(
+                        "SELECT EXISTS(SELECT 1 FROM audit WHERE student_id = ?1 AND field = 'name' AND old = ?2)",
+                    )?
+                    .query_row(params![id, row.name], |r| r.get::<_, bool>(0))?;
+            if held == number || !named {
+                continue;
+            }
+            if found.is_some() {
+                // Two pupils were corrected from this number under this name: neither is guessed.
+                return Ok(None);
+            }
+            found = Some((id, held));
+        }
+        Ok(found)
+    }
+
     /// Writes the search keys and "created" audit rows of the pupils added since the last call: as each block
     /// of keys fills, before a pupil of this batch is changed again (so its history starts with its creation,
     /// as it was created), and at the end.
@@ -684,7 +760,7 @@ fn apply_masked(
     match fitting.as_slice() {
         [id] => {
             seen(tx, batch, *id)?;
-            update_existing(tx, ctx, *id, row, batch.unseen_is_current)
+            update_existing(tx, ctx, *id, row, batch.unseen_is_current, None)
         }
         _ => Ok(IncomingOutcome::MaskedUnmatched { fitting: fitting.len() }.into()),
     }
@@ -704,7 +780,13 @@ fn apply_one(
             batch.write_pending(tx, ctx)?;
         }
         seen(tx, batch, id)?;
-        return update_existing(tx, ctx, id, row, batch.unseen_is_current);
+        return update_existing(tx, ctx, id, row, batch.unseen_is_current, None);
+    }
+    // The number exactly as this drive held it before a correction: stronger evidence than any look-alike.
+    if let Some((id, held)) = batch.corrected_from(tx, row)? {
+        seen(tx, batch, id)?;
+        let old_number = Some((row_number(row).to_owned(), held));
+        return update_existing(tx, ctx, id, row, batch.unseen_is_current, old_number);
     }
     if batch.flagged_names.contains(&row.name)
         && let Some((id, rounded_alike)) = flagged_same_pupil(tx, row, batch.last_before)?
@@ -713,13 +795,15 @@ fn apply_one(
         // one, so the flag stays.
         seen(tx, batch, id)?;
         if rounded_alike {
-            return update_existing(tx, ctx, id, row, batch.unseen_is_current);
+            return update_existing(tx, ctx, id, row, batch.unseen_is_current, None);
         }
         correct_id_number(tx, ctx, id, row)?;
-        let mut applied = update_existing(tx, ctx, id, row, batch.unseen_is_current)?;
-        if applied.outcome == IncomingOutcome::Unchanged {
-            applied.outcome = IncomingOutcome::Updated(Box::default());
-        }
+        let mut applied = update_existing(tx, ctx, id, row, batch.unseen_is_current, None)?;
+        applied.outcome = match applied.outcome {
+            IncomingOutcome::Unchanged => IncomingOutcome::Updated(Box::default()),
+            IncomingOutcome::Kept(moves) => IncomingOutcome::Updated(moves),
+            updated => updated,
+        };
         return Ok(applied);
     }
     let school_id = match batch.schools.get(&row.school) {
@@ -851,40 +935,41 @@ fn iso_date(date: chrono::NaiveDate, out: &mut String) {
     }
 }
 
-/// The pupils held with a flagged number that a valid number may belong to (see `flagged_same_pupil`). Asked on
-/// every valid row of an import: it reads the flagged pupils of that name only (`students_bad_name`), never the
-/// roster; the `+` keeps SQLite from reading every pupil added before the batch instead.
+/// The pupils held with a flagged number under a name, from before this batch, each with whether it is in the
+/// school and class a row gives: those a valid number of that name may belong to (see `flagged_same_pupil`).
+/// Asked on every valid row of an import whose name a flagged pupil has: it reads the flagged pupils of that
+/// name only (`students_bad_name`), never the roster; the `+` keeps SQLite from reading every pupil added
+/// before the batch instead.
 pub(crate) const FLAGGED_SAME_PUPIL: &str =
-    "SELECT s.id, s.id_number = ?2 AND s.id_problem = 'precision_lost' FROM students s
+    "SELECT s.id, s.id_number, s.id_problem, sc.name = ?2 AND s.grade = ?3 AND s.class = ?4 FROM students s
          JOIN schools sc ON sc.id = s.school_id
          WHERE s.id_problem IS NOT NULL AND s.name = ?1
-           AND (s.id_number = ?2
-                OR (s.id_problem = 'precision_lost' AND length(s.id_number) = 18
-                    AND substr(s.id_number, 1, 15) = substr(?2, 1, 15) AND substr(s.id_number, 16) = '000')
-                OR (s.id_problem = 'precision_lost' AND s.id_number = ?7)
-                OR (sc.name = ?3 AND s.grade = ?4 AND s.class = ?5
-                    -- A rounded number keeps its first 15 digits, or rounds them up: others are another child.
-                    AND NOT (s.id_problem = 'precision_lost' AND substr(s.id_number, 1, 15) <> substr(?2, 1, 15)
-                             AND s.id_number IS NOT ?7)))
            -- Only pupils from before this batch: two rows of one list are two entries, never merged by guess.
-           AND +s.id <= ?6
-         LIMIT 2";
+           AND +s.id <= ?5";
 
 /// A valid number arriving for a pupil the roster holds with a flagged one: the family brought the card, or a
 /// class list typed as text replaced one whose numbers a spreadsheet rounded. It is the same child when the
-/// name agrees and either the flagged number is this one rounded (same first 15 digits, then 000, or rounded
-/// up as a spreadsheet does, which can carry into the birth date) or the pupil is in the same school and
-/// class. Only one candidate is trusted; with two, a new pupil is added and the operator sees both.
+/// name agrees and the flagged number may be this one (`id_number::flagged_may_be`: this number rounded to 15
+/// digits, which can carry into the birth date; or, in the same school and class, shown shorter or wrong
+/// another way). Only one candidate is trusted; with two, a new pupil is added and the operator sees both.
+/// Returns the pupil, and whether its number is this very one, flagged as rounded.
 fn flagged_same_pupil(tx: &Transaction, row: &Incoming, last_before: i64) -> Result<Option<(i64, bool)>> {
     let Ok(valid) = &row.id.result else { return Ok(None) };
     let mut stmt = tx.prepare_cached(FLAGGED_SAME_PUPIL)?;
-    let rounded = crate::domain::id_number::rounded_by_spreadsheet(&valid.number);
-    let found: Vec<(i64, bool)> = stmt
-        .query_map(params![row.name, valid.number, row.school, row.grade, row.class, last_before, rounded], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?
-        .collect::<std::result::Result<_, _>>()?;
-    Ok(if found.len() == 1 { Some(found[0]) } else { None })
+    let mut rows = stmt.query(params![row.name, row.school, row.grade, row.class, last_before])?;
+    let mut found = None;
+    while let Some(r) = rows.next()? {
+        let (id, number, problem, same_class): (i64, String, String, bool) =
+            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        if !id_number::flagged_may_be(&valid.number, &number, &problem, same_class) {
+            continue;
+        }
+        if found.is_some() {
+            return Ok(None);
+        }
+        found = Some((id, number == valid.number && problem == IdProblem::PrecisionLost.code()));
+    }
+    Ok(found)
 }
 
 /// Replaces a flagged number with the valid one, audited as a change of `id_number`.
@@ -925,13 +1010,16 @@ fn seen(tx: &Transaction, batch: &Batch, id: i64) -> Result<()> {
 }
 
 /// A pupil already on the roster: the list may move them to another class or correct the name or phone;
-/// statuses and history stay. An empty cell never erases what the roster knows.
+/// statuses and history stay. An empty cell never erases what the roster knows, and a value the operator
+/// corrected away is not brought back (see `IdentityHistory`). `old_number` is set when the row was found by a
+/// number the drive corrected away.
 fn update_existing(
     tx: &Transaction,
     ctx: &AuditContext,
     id: i64,
     row: &Incoming,
     unseen_is_current: bool,
+    old_number: Option<(String, String)>,
 ) -> Result<Applied> {
     // The pupil as stored, in one cached read: a list imported again is mostly pupils it changes nothing of,
     // and for them nothing else is asked (reading field by field, each statement compiled anew, was most of a
@@ -958,29 +1046,72 @@ fn update_existing(
             })
         })?;
     let mut changes = Vec::new();
-    let mut moves = Moves::default();
+    let mut moves = Moves { old_number, name: current.name.clone(), ..Moves::default() };
+    let mut history = IdentityHistory { id, rows: None };
     if row.school_given && row.school != current.school {
         changes.push(FieldChange::new(Field::School, Some(&row.school)));
         moves.school = Some((current.school.clone(), row.school.clone()));
     }
     if !row.name.is_empty() && row.name != current.name {
-        moves.renamed = Some((current.name.clone(), row.name.clone()));
-        changes.push(FieldChange::new(Field::Name, Some(&row.name)));
+        let verdict = history.verdict(tx, &["name"], &[&current.name], &[&row.name], |a, b| a == b)?;
+        if verdict.corrected_away {
+            moves.kept.push(KeptCorrection { field: Field::Name, list: row.name.clone(), held: current.name.clone() });
+        } else {
+            if verdict.held_is_correction {
+                moves.over_corrections.push(Field::Name);
+            }
+            moves.renamed = Some((current.name.clone(), row.name.clone()));
+            moves.name.clone_from(&row.name);
+            changes.push(FieldChange::new(Field::Name, Some(&row.name)));
+        }
     }
     // Compare as labels: "三年级"+"2班" and ""+"三年级2班" are the same class written two ways.
     if !row.grade.is_empty() || !row.class.is_empty() {
         let (held, given) = (join(&current.grade, &current.class), join(&row.grade, &row.class));
         if held != given {
-            changes.push(FieldChange::new(Field::Grade, Some(&row.grade)));
-            changes.push(FieldChange::new(Field::Class, Some(&row.class)));
-            // A pupil without a class who gets one has not moved.
-            if !held.is_empty() {
-                moves.class = Some((held, given));
+            // Only a move to another class can undo a correction: the same class spelled otherwise cannot.
+            let moved = ClassKey::parse(&held) != ClassKey::parse(&given);
+            let verdict = if moved {
+                let same = |a: &[&str], b: &[&str]| ClassKey::of(a[0], a[1]) == ClassKey::of(b[0], b[1]);
+                history.verdict(
+                    tx,
+                    &["grade", "class"],
+                    &[&current.grade, &current.class],
+                    &[&row.grade, &row.class],
+                    same,
+                )?
+            } else {
+                HistoryVerdict::default()
+            };
+            if verdict.corrected_away {
+                moves.kept.push(KeptCorrection { field: Field::Class, list: given, held });
+            } else {
+                if verdict.held_is_correction {
+                    moves.over_corrections.push(Field::Class);
+                }
+                changes.push(FieldChange::new(Field::Grade, Some(&row.grade)));
+                changes.push(FieldChange::new(Field::Class, Some(&row.class)));
+                // A pupil without a class who gets one has not moved.
+                if !held.is_empty() {
+                    moves.class = Some((held, given));
+                }
             }
         }
     }
     if !row.phone.is_empty() && row.phone != current.phone {
-        changes.push(FieldChange::new(Field::Phone, Some(&row.phone)));
+        let verdict = history.verdict(tx, &["phone"], &[&current.phone], &[&row.phone], |a, b| a == b)?;
+        if verdict.corrected_away {
+            moves.kept.push(KeptCorrection {
+                field: Field::Phone,
+                list: row.phone.clone(),
+                held: current.phone.clone(),
+            });
+        } else {
+            if verdict.held_is_correction {
+                moves.over_corrections.push(Field::Phone);
+            }
+            changes.push(FieldChange::new(Field::Phone, Some(&row.phone)));
+        }
     }
     // The list's 备注 joins the pupil's note, which may be the operator's own: added once, never replacing it.
     let note = row.note.trim();
@@ -1040,15 +1171,95 @@ fn update_existing(
             changes.push(FieldChange::new_owned(Field::CategoriesYear, Some(year.to_string())));
         }
     }
-    if changes.is_empty() {
-        return Ok(Applied { outcome: IncomingOutcome::Unchanged, status });
+    let told = !moves.kept.is_empty() || moves.old_number.is_some();
+    let n = if changes.is_empty() { 0 } else { fields::apply(tx, ctx, id, &changes)? };
+    let outcome = match (n, told) {
+        (0, false) => IncomingOutcome::Unchanged,
+        (0, true) => IncomingOutcome::Kept(Box::new(moves)),
+        _ => IncomingOutcome::Updated(Box::new(moves)),
+    };
+    Ok(Applied { outcome, status })
+}
+
+/// The audit actions that are the operator's own corrections of who a pupil is: the detail screen's `E`, and
+/// its redo. A value an import or a merge wrote is any later list's to change.
+const OPERATOR_CORRECTIONS: [&str; 2] = ["edit", "redo"];
+
+/// What a pupil's history says of a list's value for one of their fields (`IdentityHistory::verdict`).
+#[derive(Debug, Default)]
+struct HistoryVerdict {
+    /// The value is one the operator corrected away, and nothing set it again since.
+    corrected_away: bool,
+    /// The value held now is the operator's correction.
+    held_is_correction: bool,
+}
+
+fn as_strs(values: &[String]) -> Vec<&str> {
+    values.iter().map(String::as_str).collect()
+}
+
+/// An audit row as `IdentityHistory` reads it: instant, action, field, old value.
+type HistoryRow = (String, String, String, Option<String>);
+
+/// One pupil's audit rows, newest first, read when a list's value of a field differs from the held one (rare
+/// on a re-import: a pupil the list agrees with never reads them).
+struct IdentityHistory {
+    id: i64,
+    rows: Option<Vec<HistoryRow>>,
+}
+
+impl IdentityHistory {
+    /// Reads the history of the fields `keys` backwards from the values `held` now, one event (the rows of one
+    /// instant and action) at a time: the newest event in which the field went from or to the list's value
+    /// `list` decides. Going from it, by the operator's correction, is a correction the list must not undo.
+    fn verdict(
+        &mut self,
+        tx: &Transaction,
+        keys: &[&str],
+        held: &[&str],
+        list: &[&str],
+        same: impl Fn(&[&str], &[&str]) -> bool,
+    ) -> Result<HistoryVerdict> {
+        if self.rows.is_none() {
+            let rows = tx
+                .prepare_cached(
+                    "SELECT at, action, field, old FROM audit
+                     WHERE student_id = ?1 AND field IN ('name', 'grade', 'class', 'phone') ORDER BY id DESC",
+                )?
+                .query_map([self.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            self.rows = Some(rows);
+        }
+        let rows = self.rows.as_deref().unwrap_or_default();
+        let mut state: Vec<String> = held.iter().map(|v| (*v).to_owned()).collect();
+        let mut verdict = HistoryVerdict::default();
+        let mut newest = true;
+        let mut i = 0;
+        while let Some((at, action, field, _)) = rows.get(i) {
+            if !keys.contains(&field.as_str()) {
+                i += 1;
+                continue;
+            }
+            let after = state.clone();
+            while let Some((_, _, field, old)) = rows.get(i).filter(|r| (&r.0, &r.1) == (at, action)) {
+                if let Some(k) = keys.iter().position(|k| k == field) {
+                    state[k] = old.clone().unwrap_or_default();
+                }
+                i += 1;
+            }
+            let by_operator = OPERATOR_CORRECTIONS.contains(&action.as_str());
+            if newest {
+                verdict.held_is_correction = by_operator;
+                newest = false;
+            }
+            let (was, became) = (same(&as_strs(&state), list), same(&as_strs(&after), list));
+            if was || became {
+                verdict.corrected_away = was && !became && by_operator;
+                break;
+            }
+        }
+        Ok(verdict)
     }
-    let n = fields::apply(tx, ctx, id, &changes)?;
-    if n == 0 {
-        return Ok(Applied { outcome: IncomingOutcome::Unchanged, status });
-    }
-    moves.name = if row.name.is_empty() { current.name } else { row.name.clone() };
-    Ok(Applied { outcome: IncomingOutcome::Updated(Box::new(moves)), status })
 }
 
 /// A pupil's fields an import compares with its list.

@@ -33,7 +33,9 @@ pub use change::{Change, ChangeOptions, Outcome, Payment, Refusal};
 pub use cipher::Passphrase;
 pub use fields::{ALL_FIELDS, AUDIT_ONLY_KEYS, Field, FieldChange, FieldDiff, yearly_key};
 pub use identity::{IdentityCorrection, IdentityEdit, IdentitySnapshot};
-pub use import::{Applied, ImportOutcome, ImportSession, Incoming, IncomingOutcome, ListStatus, Moves, StatusNote};
+pub use import::{
+    Applied, ImportOutcome, ImportSession, Incoming, IncomingOutcome, KeptCorrection, ListStatus, Moves, StatusNote,
+};
 pub use read::{SheetRow, StudentFilter};
 pub use reconcile::Receipt;
 pub use roster_rows::RosterRow;

@@ -230,6 +230,12 @@ pub const MIGRATIONS: &[&str] = &[
         FROM (SELECT id, name, id_number, grade, class FROM students ORDER BY id)
         GROUP BY id >> 6;
     "#,
+    // 9: the numbers pupils' numbers were corrected from, so an import finds the pupil a list still gives
+    // under the old number (the teacher's list, imported again uncorrected) by an index look-up for the few
+    // rows it finds on no pupil, instead of reading the whole log. Partial: only those rows are in it.
+    r#"
+    CREATE INDEX IF NOT EXISTS audit_corrected_from ON audit(old) WHERE field = 'id_number';
+    "#,
 ];
 
 /// The first version that keeps the receipt numbers of recorded payments.

@@ -749,6 +749,7 @@ fn every_per_row_lookup_uses_an_index() {
         ("import: the flagged look-alike", super::import::FLAGGED_SAME_PUPIL),
         ("import: a rounded number of a pupil corrected since", super::import::VALID_NEAR),
         ("import: a masked number's pupils of one class and name", super::import::MASKED_SAME_CLASS),
+        ("import: the pupil whose number was corrected from this one", super::import::CORRECTED_FROM),
         ("find/mark: a flagged number", super::read::BY_FLAGGED_NUMBER),
     ];
     // Planned as a new drive plans them (no statistics), and again after SQLite has counted the tables.
@@ -920,4 +921,129 @@ fn every_way_an_import_ends_leaves_the_constraints_enforced() {
     other.execute_batch("ROLLBACK").unwrap();
     enforced(&s, "an import that could not start");
     assert_eq!(s.student_count().unwrap(), 1);
+}
+
+/// One row through an import of its own, and what it did.
+fn apply_row(s: &mut Store, row: &Incoming) -> crate::store::import::IncomingOutcome {
+    let mut session = s.begin_import().unwrap();
+    let applied = session.apply(row).unwrap();
+    session.finish(&[], 0, false).unwrap();
+    applied.outcome
+}
+
+fn id_of(s: &Store, name: &str) -> i64 {
+    let all = s.students(&StudentFilter::default()).unwrap();
+    let mut found = all.iter().filter(|p| p.name == name);
+    let one = found.next().unwrap_or_else(|| panic!("no pupil {name}"));
+    assert!(found.next().is_none(), "two pupils {name}");
+    one.id
+}
+
+/// The teacher's list still has the number the drive corrected (with `E`, or by a later list): the row is that
+/// pupil, said so, and no second child with the old number is added.
+#[test]
+fn a_list_still_giving_a_number_the_drive_corrected_is_that_pupil_not_a_second_child() {
+    use crate::store::import::IncomingOutcome;
+    let real = valid_id("51150220150505108");
+    let typo = format!("{}{}", &real[..17], if real.ends_with('1') { '2' } else { '1' });
+    // A digit typed wrong that happens to pass the check: valid, yet not the child's.
+    let real_li = valid_id("51150220150505209");
+    let typo_li = valid_id("51150220150505290");
+    let list = [incoming("陈静", &typo, "1班"), incoming("李四", &typo_li, "1班")];
+    let mut s = store_with(&list);
+    assert_eq!(s.student(id_of(&s, "陈静")).unwrap().id_problem.as_deref(), Some("check_digit"));
+    for (name, number) in [("陈静", &real), ("李四", &real_li)] {
+        let edit = IdentityEdit { id_number: Some(number.clone()), ..Default::default() };
+        s.correct_identity(id_of(&s, name), &edit).unwrap();
+    }
+    match apply_row(&mut s, &list[0]) {
+        IncomingOutcome::Kept(moves) => assert_eq!(moves.old_number, Some((typo.clone(), real.clone()))),
+        other => panic!("the corrected pupil, said: {other:?}"),
+    }
+    let again = s.apply_import(&list, &[], 0, false).unwrap();
+    assert_eq!((again.added, again.updated, again.unchanged), (0, 0, 2), "{again:?}");
+    assert_eq!(s.student_count().unwrap(), 2);
+    for (name, number) in [("陈静", &real), ("李四", &real_li)] {
+        let p = s.student(id_of(&s, name)).unwrap();
+        assert_eq!((p.id_number.as_str(), p.id_problem), (number.as_str(), None), "the correction stays");
+    }
+    // The list moves her to another class: still she, moved.
+    match apply_row(&mut s, &incoming("陈静", &typo, "2班")) {
+        IncomingOutcome::Updated(moves) => {
+            assert_eq!(moves.old_number, Some((typo.clone(), real.clone())));
+            assert!(moves.class.is_some(), "{moves:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // Another child's name with the old number is another child.
+    assert_eq!(s.apply_import(&[incoming("王五", &typo, "1班")], &[], 0, false).unwrap().added, 1);
+
+    // A number an import corrected (the valid one arrived for the flagged pupil of that name and class) too.
+    let card = valid_id("51150220160606107");
+    let flagged = format!("{}{}", &card[..17], if card.ends_with('1') { '2' } else { '1' });
+    let mut s = store_with(&[incoming("赵六", &flagged, "3班")]);
+    assert_eq!(s.apply_import(&[incoming("赵六", &card, "3班")], &[], 0, false).unwrap().updated, 1);
+    let again = s.apply_import(&[incoming("赵六", &flagged, "3班")], &[], 0, false).unwrap();
+    assert_eq!((again.added, again.unchanged), (0, 1), "{again:?}");
+    assert_eq!(s.student_count().unwrap(), 1);
+}
+
+/// What the operator corrected with `E` (a phone, a name, a class) is not undone by the list it corrected,
+/// imported again: the list's old value is the one the correction replaced. A list with a value of its own
+/// still updates the pupil, and says that it replaced a correction.
+#[test]
+fn an_old_list_does_not_undo_the_operators_corrections_and_a_new_value_still_arrives() {
+    use crate::store::import::IncomingOutcome;
+    let mut row = incoming("孙悦", &valid_id("45020220150101123"), "1班");
+    row.phone = "13900000005".into();
+    let mut s = store_with(std::slice::from_ref(&row));
+    let id = id_of(&s, "孙悦");
+    let edit = IdentityEdit {
+        name: Some("孙跃".into()),
+        class: Some("三年级2班".into()),
+        phone: Some("13912345678".into()),
+        ..Default::default()
+    };
+    s.correct_identity(id, &edit).unwrap();
+    let kept = |moves: &crate::store::import::Moves| -> Vec<(Field, String, String)> {
+        moves.kept.iter().map(|k| (k.field, k.list.clone(), k.held.clone())).collect()
+    };
+    let all_kept = vec![
+        (Field::Name, "孙悦".to_owned(), "孙跃".to_owned()),
+        (Field::Class, "三年级1班".to_owned(), "三年级2班".to_owned()),
+        (Field::Phone, "13900000005".to_owned(), "13912345678".to_owned()),
+    ];
+    match apply_row(&mut s, &row) {
+        IncomingOutcome::Kept(moves) => assert_eq!(kept(&moves), all_kept),
+        other => panic!("kept, and said: {other:?}"),
+    }
+    let p = s.student(id).unwrap();
+    assert_eq!((p.name.as_str(), p.class_label(), p.phone.as_str()), ("孙跃", "三年级2班".into(), "13912345678"));
+    assert_eq!(s.apply_import(std::slice::from_ref(&row), &[], 0, false).unwrap().unchanged, 1);
+
+    // A later list with a phone of its own: taken, and said to replace a correction.
+    let newer = Incoming { phone: "13700000007".into(), ..row.clone() };
+    match apply_row(&mut s, &newer) {
+        IncomingOutcome::Updated(moves) => {
+            assert_eq!(moves.over_corrections, [Field::Phone], "{moves:?}");
+            assert_eq!(kept(&moves)[..2], all_kept[..2], "name and class still kept");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(s.student(id).unwrap().phone, "13700000007");
+    // The first list once more: the phone the operator corrected away stays away.
+    apply_row(&mut s, &row);
+    assert_eq!(s.student(id).unwrap().phone, "13700000007");
+
+    // A value a list set, not the operator, is a list's to change again, as before.
+    let mut other = incoming("钱七", &valid_id("45020220150101131"), "1班");
+    other.phone = "13600000001".into();
+    s.apply_import(std::slice::from_ref(&other), &[], 0, false).unwrap();
+    let changed = Incoming { phone: "13600000002".into(), ..other.clone() };
+    s.apply_import(&[changed], &[], 0, false).unwrap();
+    match apply_row(&mut s, &other) {
+        IncomingOutcome::Updated(moves) => assert!(moves.kept.is_empty() && moves.over_corrections.is_empty()),
+        outcome => panic!("{outcome:?}"),
+    }
+    assert_eq!(s.student(id_of(&s, "钱七")).unwrap().phone, "13600000001");
 }
