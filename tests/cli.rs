@@ -2607,3 +2607,64 @@ fn a_list_imported_again_finds_the_corrected_pupil_and_keeps_the_operators_corre
     assert_eq!(store.student_by_id_number(&he).unwrap().unwrap().phone, "13912345678");
     assert_eq!(store.student_by_id_number(&sun).unwrap().unwrap().name, "孙跃");
 }
+
+/// Two laptops started apart from two lists of one school: one list's numbers were rounded by a spreadsheet
+/// (15 digits then zeros, or shown as 4.50202201501E+17), the other's are whole. A merge pairs each rounded
+/// pupil with the whole number of that name, as an import of the whole list does, both ways, never adding a
+/// second child; a pupil two whole numbers could be is listed, not guessed.
+#[test]
+fn a_merge_pairs_pupils_held_with_rounded_numbers_with_their_whole_numbers_both_ways() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b, c) =
+        (valid_number("45020220150101123"), valid_number("45020220160303567"), valid_number("45020220150101234"));
+    let rounded = |n: &str| format!("{}000", &n[..15]);
+    assert!(canbao::domain::id_number::check(&rounded(&a), chrono::NaiveDate::MIN).result.is_err());
+    let shown = "4.50202201501E+17";
+    let rounded_list = write_list(
+        dir.path(),
+        "rounded.csv",
+        &[
+            ["付晨", &rounded(&a), "三年级", "1班"],
+            ["张思", &rounded(&b), "四年级", "2班"],
+            ["高思", shown, "三年级", "1班"],
+        ],
+    );
+    let whole_list = write_list(
+        dir.path(),
+        "whole.csv",
+        &[["付晨", &a, "三年级", "1班"], ["张思", &b, "四年级", "2班"], ["高思", &c, "三年级", "1班"]],
+    );
+    for rounded_into_whole in [true, false] {
+        let (x, y) = (
+            dir.path().join(format!("x{rounded_into_whole}.db")),
+            dir.path().join(format!("y{rounded_into_whole}.db")),
+        );
+        canbao(&x).arg("import").arg(&rounded_list).assert().success();
+        canbao(&y).arg("import").arg(&whole_list).assert().success();
+        let (into, from) = if rounded_into_whole { (&y, &x) } else { (&x, &y) };
+        let report = json(canbao(into).args(["merge", "--json"]).arg(from));
+        assert_eq!(report["added"], 0, "{report}");
+        let stats = json(canbao(into).args(["stats", "--json"]));
+        assert_eq!((stats["students"].as_u64(), stats["id_invalid"].as_u64()), (Some(3), Some(0)), "{stats}");
+        for (name, number) in [("付晨", &a), ("张思", &b), ("高思", &c)] {
+            let found = json(canbao(into).args(["find", number, "--json"]));
+            assert_eq!(names(&found), [name], "{rounded_into_whole}: {report}");
+        }
+        let again = json(canbao(into).args(["merge", "--json"]).arg(from));
+        assert_eq!((again["added"].as_u64(), again["updated"].as_u64()), (Some(0), Some(0)), "{again}");
+    }
+
+    // Two whole numbers of one name that both round to the flagged one: listed, and added to be checked.
+    let twins = write_list(
+        dir.path(),
+        "twins.csv",
+        &[["付晨", &a, "三年级", "1班"], ["付晨", &valid_number("45020220150101129"), "三年级", "2班"]],
+    );
+    let (x, y) = (dir.path().join("x.db"), dir.path().join("y.db"));
+    canbao(&x).arg("import").arg(&rounded_list).assert().success();
+    canbao(&y).arg("import").arg(&twins).assert().success();
+    let report = json(canbao(&y).args(["merge", "--json"]).arg(&x));
+    let listed = report["ambiguous"].as_array().unwrap();
+    assert_eq!(listed.len(), 1, "{report}");
+    assert_eq!(listed[0]["name"], "付晨", "{report}");
+}

@@ -326,4 +326,26 @@ fn print_merge_report(r: &crate::store::merge::MergeReport, reveal: bool) {
             &format!("  {} {} {} ID “{id}”: matches {ours} here, {theirs} there", a.school, a.class, a.name),
         );
     }
+    if !r.alike_numbers.is_empty() {
+        let n = r.alike_numbers.len();
+        say(
+            &format!(
+                "{n} 名学生在一方的身份证号码被表格四舍五入或有误，已按姓名（和班级）与另一方的完整号码对应为同一学生 \
+                 ({n} pupils held with a rounded or wrong ID number on one side were paired by name (and class) with \
+                 the whole number on the other)"
+            ),
+            &format!(
+                "{n} pupils held with a rounded or wrong ID number on one side were paired by name (and class) with \
+                 the whole number on the other"
+            ),
+        );
+    }
+    for a in &r.alike_numbers {
+        let (id, flagged) = (shown_id(&a.id_number, reveal), shown_id(&a.flagged, reveal));
+        let (side, side_en) = if a.ours_flagged { ("本机", "here") } else { ("对方", "there") };
+        say(
+            &format!("  {} {} {id}：{side}原为“{flagged}” (held as {flagged} {side_en})", a.class, a.name),
+            &format!("  {} {} {id}: held as {flagged} {side_en}", a.class, a.name),
+        );
+    }
 }

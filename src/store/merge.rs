@@ -17,6 +17,7 @@ use super::category_union;
 use super::fields::{self, Field, FieldChange};
 use super::lock::same_file;
 use super::{Result, Store, StoreError, schema};
+use crate::domain::class_label::ClassKey;
 use crate::domain::coverage::Standing;
 use crate::domain::student::{Enrollment, PaymentStatus};
 
@@ -37,8 +38,9 @@ pub struct Conflict {
     pub payment_kept: Option<String>,
 }
 
-/// A pupil of the other file without a valid ID number who matches more than one pupil (theirs or ours) by
-/// name, school, class and ID text. Guessing could give one child another's payment, so they are added as a
+/// A pupil of the other file who matches more than one pupil (theirs or ours): without a valid ID number, by
+/// name, school, class and ID text; or, one side's number valid and the other's rounded or mistyped, by name
+/// and the rule an import pairs them by (`id_number::flagged_may_be`). Guessing could give one child another's payment, so they are added as a
 /// pupil of their own (and counted in `added`) for the operator to check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Ambiguous {
@@ -50,6 +52,21 @@ pub struct Ambiguous {
     /// How many of our pupils and of theirs share this description.
     pub ours: usize,
     pub theirs: usize,
+}
+
+/// A pupil one file held with a number a spreadsheet rounded (or one mistyped, or none) and the other with a
+/// valid number, paired by name (and class) as an import pairs them (`id_number::flagged_may_be`): one child,
+/// who keeps the valid number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AlikeNumber {
+    pub name: String,
+    pub class: String,
+    /// The valid number the pupil keeps.
+    pub id_number: String,
+    /// The number the other side held, as stored.
+    pub flagged: String,
+    /// This drive held the flagged number, and now holds the valid one.
+    pub ours_flagged: bool,
 }
 
 /// One 票证号码 both files recorded for one pupil and insured year with different amounts. The tax office issues a
@@ -75,6 +92,9 @@ pub struct MergeReport {
     pub unchanged: usize,
     pub conflicts: Vec<Conflict>,
     pub ambiguous: Vec<Ambiguous>,
+    /// Pupils one file held with a rounded or mistyped number and the other with the valid one, paired as one
+    /// child (see `pair_look_alikes`).
+    pub alike_numbers: Vec<AlikeNumber>,
     pub audit_rows_copied: usize,
     /// Their reconciliations' receipts (票证号码) we lacked, copied onto our pupils.
     pub receipts_copied: usize,
@@ -404,7 +424,7 @@ impl PupilKey {
 /// The temp tables a merge works in, made at its start and dropped at its end (a failed merge's rollback drops
 /// them too). They hold row ids, fingerprints and counts: a merge of two large drives keeps its working set
 /// in SQLite's pages, which spill to disk, instead of holding both histories in memory.
-const WORK_TABLES: [&str; 12] = [
+const WORK_TABLES: [&str; 13] = [
     "merge_our_fp",
     "merge_their_fp",
     "merge_their_new",
@@ -417,6 +437,7 @@ const WORK_TABLES: [&str; 12] = [
     "merge_their_keys",
     "merge_ambiguous",
     "merge_copied",
+    "merge_named",
 ];
 
 fn drop_work_tables(tx: &Transaction) -> Result<()> {
@@ -488,8 +509,9 @@ fn unchecked_keys(tx: &Transaction, db: &str, table: &str, paired: &str) -> Resu
 /// one child whatever their school, class, name or number are now, when no other open pupil on either side
 /// holds one of those rows; every pupil not yet paired takes part (a number corrected on one laptop, valid
 /// there and still flagged on the other, is the same child). Otherwise the key, when exactly one pupil on each
-/// side has it. Every rule is symmetric, so A into B pairs the same pupils as B into A.
-fn match_pupils(tx: &Transaction) -> Result<()> {
+/// side has it. Last, a valid number on one side and a flagged one on the other (`pair_look_alikes`). Every rule
+/// is symmetric, so A into B pairs the same pupils as B into A.
+fn match_pupils(tx: &Transaction) -> Result<Vec<LookAlike>> {
     tx.execute_batch(
         "CREATE TEMP TABLE merge_pairs(theirs INTEGER PRIMARY KEY, ours INTEGER NOT NULL UNIQUE);
          INSERT INTO merge_pairs SELECT b.id, a.id FROM other.students b
@@ -533,7 +555,101 @@ fn match_pupils(tx: &Transaction) -> Result<()> {
         same_key("o", "t"),
         same_key("o", "t"),
     ))?;
-    Ok(())
+    pair_look_alikes(tx)
+}
+
+/// A pair `pair_look_alikes` made: their pupil, ours, and whether ours is the one held with the flagged number.
+struct LookAlike {
+    theirs: i64,
+    ours: i64,
+    ours_flagged: bool,
+}
+
+/// Pairs the pupils still apart of whom one side holds a valid number and the other a flagged one (a number a
+/// spreadsheet rounded, one mistyped, none), by the rule an import pairs a valid number with a flagged pupil
+/// (`id_number::flagged_may_be`): the same name, and the valid number rounded to the flagged one, or the same
+/// school and class. Two laptops that started from the school's list, one typed as text and one whose numbers
+/// Excel rounded, hold one child so. A pupil that fits more than one on the other side is not guessed: listed
+/// in `merge_ambiguous`, and added if theirs.
+fn pair_look_alikes(tx: &Transaction) -> Result<Vec<LookAlike>> {
+    // Two drives of valid numbers only (most of them) skip the step and its two reads of the pupils.
+    let flagged: bool = tx.query_row(
+        "SELECT EXISTS(SELECT 1 FROM main.students WHERE id_problem IS NOT NULL
+                       AND id NOT IN (SELECT ours FROM temp.merge_pairs))
+             OR EXISTS(SELECT 1 FROM other.students WHERE id_problem IS NOT NULL
+                       AND id NOT IN (SELECT theirs FROM temp.merge_pairs))",
+        [],
+        |r| r.get(0),
+    )?;
+    if !flagged {
+        return Ok(Vec::new());
+    }
+    // Only pupils whose name a flagged pupil has (few, found through `students_bad_name`) take part.
+    tx.execute_batch(
+        "CREATE TEMP TABLE merge_named(side INTEGER, id INTEGER, name TEXT, number TEXT, problem TEXT, school TEXT,
+                                       grade TEXT, class TEXT);
+         INSERT INTO merge_named SELECT 0, s.id, s.name, s.id_number, s.id_problem, sc.name, s.grade, s.class
+             FROM main.students s JOIN main.schools sc ON sc.id = s.school_id
+             WHERE s.name IN (SELECT name FROM main.students WHERE id_problem IS NOT NULL
+                              UNION SELECT name FROM other.students WHERE id_problem IS NOT NULL)
+               AND s.id NOT IN (SELECT ours FROM temp.merge_pairs);
+         INSERT INTO merge_named SELECT 1, s.id, s.name, s.id_number, s.id_problem, sc.name, s.grade, s.class
+             FROM other.students s JOIN other.schools sc ON sc.id = s.school_id
+             WHERE s.name IN (SELECT name FROM main.students WHERE id_problem IS NOT NULL
+                              UNION SELECT name FROM other.students WHERE id_problem IS NOT NULL)
+               AND s.id NOT IN (SELECT theirs FROM temp.merge_pairs)
+               AND s.id NOT IN (SELECT theirs FROM temp.merge_ambiguous);
+         CREATE INDEX temp.merge_named_name ON merge_named(name, side);",
+    )?;
+    let mut stmt = tx.prepare(
+        "SELECT t.id, o.id, t.number, t.problem, o.number, o.problem, t.school = o.school,
+                t.grade, t.class, o.grade, o.class
+         FROM temp.merge_named t JOIN temp.merge_named o ON o.name = t.name AND o.side = 0
+         WHERE t.side = 1 AND (t.problem IS NULL) <> (o.problem IS NULL)
+         ORDER BY t.id, o.id",
+    )?;
+    let mut links: Vec<(i64, i64, bool)> = Vec::new();
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let text = |i: usize| -> rusqlite::Result<String> { Ok(r.get::<_, Option<String>>(i)?.unwrap_or_default()) };
+        let (their_problem, our_problem): (Option<String>, Option<String>) = (r.get(3)?, r.get(5)?);
+        let same_class =
+            r.get::<_, bool>(6)? && ClassKey::of(&text(7)?, &text(8)?) == ClassKey::of(&text(9)?, &text(10)?);
+        let (valid, flagged, problem, ours_flagged) = match (their_problem, our_problem) {
+            (None, Some(problem)) => (text(2)?, text(4)?, problem, true),
+            (Some(problem), None) => (text(4)?, text(2)?, problem, false),
+            _ => continue,
+        };
+        if crate::domain::id_number::flagged_may_be(&valid, &flagged, &problem, same_class) {
+            links.push((r.get(0)?, r.get(1)?, ours_flagged));
+        }
+    }
+    drop(rows);
+    drop(stmt);
+    let count = |pick: fn(&(i64, i64, bool)) -> i64| {
+        let mut n: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
+        for link in &links {
+            *n.entry(pick(link)).or_default() += 1;
+        }
+        n
+    };
+    let (per_theirs, per_ours) = (count(|l| l.0), count(|l| l.1));
+    let mut paired = Vec::new();
+    for &(theirs, ours, ours_flagged) in &links {
+        let (of_ours, of_theirs) = (per_theirs[&theirs], per_ours[&ours]);
+        if of_ours == 1 && of_theirs == 1 {
+            tx.execute("INSERT INTO temp.merge_pairs(theirs, ours) VALUES (?1, ?2)", params![theirs, ours])?;
+            paired.push(LookAlike { theirs, ours, ours_flagged });
+        } else {
+            // How many of ours fit their pupil, and the most of theirs that fit one of those.
+            let theirs_n = links.iter().filter(|l| l.0 == theirs).map(|l| per_ours[&l.1]).max().unwrap_or(1);
+            tx.execute(
+                "INSERT OR IGNORE INTO temp.merge_ambiguous(theirs, ours_n, theirs_n) VALUES (?1, ?2, ?3)",
+                params![theirs, of_ours, theirs_n],
+            )?;
+        }
+    }
+    Ok(paired)
 }
 
 /// The value of `field` for pupil row `student` in schema `db`; for a yearly field, in insured year `year`
@@ -759,7 +875,7 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext) -> Result<MergeReport> 
     unshared_events(tx)?;
     let renamed_schools = super::merge_notes::renamed_schools(tx, &mut other_schools)?;
     let shared_history = super::merge_notes::shares_history(tx)?;
-    match_pupils(tx)?;
+    let look_alikes = match_pupils(tx)?;
     tx.execute_batch("CREATE TEMP TABLE merge_copied(theirs INTEGER PRIMARY KEY, ours INTEGER NOT NULL);")?;
     let mut report = MergeReport {
         added: copy_unpaired(tx, ctx, &sides)?,
@@ -776,6 +892,7 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext) -> Result<MergeReport> 
     }
     drop(rows);
     drop(listed);
+    let corrected = settle_look_alikes(tx, ctx, &look_alikes, &mut report.alike_numbers)?;
     // The pupils paired with ours that their file has news of, one at a time: only they are read in full.
     let paired: i64 = tx.query_row("SELECT count(*) FROM temp.merge_pairs", [], |r| r.get(0))?;
     let mut walk = tx.prepare(
@@ -785,12 +902,14 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext) -> Result<MergeReport> 
     let mut rows = walk.query([])?;
     while let Some(row) = rows.next()? {
         let found = (&mut report.conflicts, &mut report.decided_there);
-        if settle_pupil(tx, ctx, &sides, row.get(0)?, row.get(1)?, found)? {
+        let ours: i64 = row.get(1)?;
+        if settle_pupil(tx, ctx, &sides, row.get(0)?, ours, found)? && !corrected.contains(&ours) {
             report.updated += 1;
         }
     }
     drop(rows);
     drop(walk);
+    report.updated += corrected.len();
     report.unchanged = usize::try_from(paired).unwrap_or_default().saturating_sub(report.updated);
     // Both histories kept: their events we lack, attached to the pupil they were paired with or copied as.
     let before: i64 = tx.query_row("SELECT COALESCE(max(id), 0) FROM main.audit", [], |r| r.get(0))?;
@@ -800,6 +919,55 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext) -> Result<MergeReport> 
     report.policies = super::merge_notes::carry_policies(tx, sides.our_current, sides.their_current)?;
     drop_work_tables(tx)?;
     Ok(report)
+}
+
+/// The pupils `pair_look_alikes` paired: ours takes their valid number where it held the flagged one (audited
+/// as a correction of the number, as an import's is), so both directions of a merge end with the valid number;
+/// each pair is listed. Returns our pupils whose number was corrected.
+fn settle_look_alikes(
+    tx: &Transaction,
+    ctx: &super::AuditContext,
+    pairs: &[LookAlike],
+    listed: &mut Vec<AlikeNumber>,
+) -> Result<std::collections::HashSet<i64>> {
+    let mut corrected = std::collections::HashSet::new();
+    for pair in pairs {
+        let ours = super::identity::snapshot(tx, pair.ours)?;
+        let theirs = tx.query_row(
+            "SELECT id_raw, id_number, id_kind, id_problem, sex, birth_date FROM other.students WHERE id = ?1",
+            [pair.theirs],
+            |r| {
+                Ok(super::IdentitySnapshot {
+                    id_raw: r.get(0)?,
+                    id_number: r.get(1)?,
+                    id_kind: r.get(2)?,
+                    id_problem: r.get(3)?,
+                    sex: r.get(4)?,
+                    birth_date: r.get(5)?,
+                    ..ours.clone()
+                })
+            },
+        )?;
+        let (valid, flagged) = if pair.ours_flagged { (&theirs, &ours) } else { (&ours, &theirs) };
+        if pair.ours_flagged {
+            match super::identity::write(tx, ctx, pair.ours, &ours, &theirs) {
+                Ok(_) => {
+                    corrected.insert(pair.ours);
+                }
+                // Another of our pupils holds it: the two stay as they are, for the operator to see in `check`.
+                Err(StoreError::IdTaken { .. }) => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        listed.push(AlikeNumber {
+            name: ours.name.clone(),
+            class: crate::domain::class_label::join(&ours.grade, &ours.class),
+            id_number: valid.id_number.clone(),
+            flagged: flagged.id_number.clone(),
+            ours_flagged: pair.ours_flagged,
+        });
+    }
+    Ok(corrected)
 }
 
 /// One paired pupil their file has news of: each group of fields goes to the side that changed it last, a
@@ -1832,6 +2000,49 @@ mod tests {
     }
 
     const ROUNDED: f64 = 450_222_201_501_011_234.0;
+
+    /// Two laptops started apart from one school's list: one read it from a workbook whose numbers Excel
+    /// rounded (numeric cells), the other from the list typed as text. A merge either way pairs each rounded
+    /// pupil with the whole number of that name, as an import of the typed list does, and both end alike, with
+    /// the whole numbers; a second merge changes nothing.
+    #[test]
+    fn pupils_held_with_rounded_numbers_on_one_laptop_are_the_whole_numbers_children_both_ways() {
+        let dir = tempfile::tempdir().unwrap();
+        let names = ["付晨", "张思", "江天"];
+        let whole: Vec<String> =
+            ["45020220170413355", "45020220160707878", "45020220170212975"].iter().map(|b| valid(b)).collect();
+        let open = |name: &str, operator: &str, rows: Vec<Incoming>| {
+            let mut s = Store::open(&dir.path().join(name)).unwrap();
+            s.set_fixed_clock("2026-11-23T09:00:00+08:00");
+            s.set_operator(operator).unwrap();
+            s.apply_import(&rows, &[], 0, false).unwrap();
+            s
+        };
+        let rounded_rows =
+            names.iter().zip(&whole).map(|(n, w)| unchecked(n, Some(w.parse::<f64>().unwrap()))).collect();
+        let rounded = open("x.db", "甲", rounded_rows);
+        assert_eq!(rounded.students(&Default::default()).unwrap().iter().filter(|p| p.id_problem.is_some()).count(), 3);
+        let whole_rows = names.iter().zip(&whole).map(|(n, w)| pupil(n, w)).collect();
+        let typed = open("y.db", "乙", whole_rows);
+        let ((into_typed, r1), (into_rounded, r2)) = merge_both_ways(dir.path(), rounded, typed);
+        for (s, r) in [(&into_typed, &r1), (&into_rounded, &r2)] {
+            assert_eq!((r.added, r.ambiguous.len(), r.alike_numbers.len()), (0, 0, 3), "{r:?}");
+            for (name, number) in names.iter().zip(&whole) {
+                let p = by_name(s, name);
+                assert_eq!((p.id_number.as_str(), p.id_problem), (number.as_str(), None), "{r:?}");
+            }
+        }
+        assert!(r1.alike_numbers.iter().all(|a| !a.ours_flagged) && r2.alike_numbers.iter().all(|a| a.ours_flagged));
+        assert_eq!(r2.updated, 3, "the rounded laptop's numbers were corrected: {r2:?}");
+        assert_eq!(snapshot(&into_typed), snapshot(&into_rounded));
+        let history = into_rounded.history(by_name(&into_rounded, "付晨").id).unwrap();
+        assert!(history.iter().any(|h| h.action == "merge" && h.field == "id_number"), "the correction is audited");
+        let from = into_typed.path().unwrap().to_owned();
+        drop(into_typed);
+        let mut into_rounded = into_rounded;
+        let again = into_rounded.merge_from(&from, false).unwrap();
+        assert_eq!((again.added, again.updated, again.alike_numbers.len()), (0, 0, 0), "{again:?}");
+    }
 
     #[test]
     fn pupils_without_an_id_number_each_keep_their_own_changes() {

@@ -341,6 +341,11 @@ pub struct Text {
     pub conflict_kept_lost: &'static str,
     pub conflict_against_payment: &'static str,
     pub merge_ambiguous: &'static str,
+    /// A pupil one file held with a rounded or wrong number, paired with the whole one: class, name, the number
+    /// kept, the one held, where it was held.
+    pub merge_alike_number: &'static str,
+    pub merge_here: &'static str,
+    pub merge_there: &'static str,
     pub merge_receipt_conflict: &'static str,
     pub merge_decided_there: &'static str,
     pub merge_other_school: &'static str,
