@@ -16,9 +16,11 @@ pub enum DemoError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Import(#[from] ImportError),
-    #[error("{0} 不是示例数据文件，为免覆盖真实数据，示例不会写入它 (not a demo file: refusing to overwrite it)")]
+    #[error(
+        "{0} 不是示例数据文件，为免覆盖真实数据，示例不会写入它 ({0} is not a demo file: refusing to overwrite it)"
+    )]
     NotADemo(String),
-    #[error("无法删除旧的示例文件 {0}：{1} (cannot remove the old demo file)")]
+    #[error("无法删除旧的示例文件 {0}：{1} (cannot remove the old demo file {0}: {1})")]
     Remove(String, std::io::Error),
 }
 

@@ -22,6 +22,7 @@
 
 pub mod quote;
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::fmt::Display;
 
@@ -64,14 +65,33 @@ pub fn fill(template: &str, args: &[&dyn Display]) -> String {
 
 /// A message as it reads in `lang`. Many messages from below the screens say both languages at once, the
 /// Chinese and then the English in brackets at the end (「表中没有班级列… (no class column …)」); in English
-/// only the bracketed part is said. A message without such an ending, or whose brackets hold Chinese rather
-/// than English (「缴费（已记录）」), is said whole; in Chinese every message is said whole, as before.
-pub fn in_language(message: &str, lang: Language) -> &str {
+/// only the bracketed part is said. Such a pair may be followed by the thing it is about, after a full-width
+/// colon (「找不到文件或文件夹 (not found)：D:\名单\一班.xlsx」): in English that is said after the English, as
+/// "not found: D:\名单\一班.xlsx". A message without such an ending, or whose brackets hold Chinese rather than
+/// English (「缴费（已记录）」), is said whole; in Chinese every message is said whole, as before.
+pub fn in_language(message: &str, lang: Language) -> Cow<'_, str> {
     if lang == Language::Zh {
-        return message;
+        return Cow::Borrowed(message);
     }
+    if let Some(english) = english_half(message) {
+        return Cow::Borrowed(english);
+    }
+    // A pair, then what it is about: the first 「)：」 that closes a pair.
+    let mut from = 0;
+    while let Some(at) = message[from..].find(")：").map(|i| from + i) {
+        if let Some(english) = english_half(&message[..=at]) {
+            let about = &message[at + ")：".len()..];
+            return Cow::Owned(format!("{english}: {about}"));
+        }
+        from = at + 1;
+    }
+    Cow::Borrowed(message)
+}
+
+/// The English of a message that ends with its English in brackets after its Chinese, if it is one.
+fn english_half(message: &str) -> Option<&str> {
     let trimmed = message.trim_end();
-    let Some(body) = trimmed.strip_suffix(')') else { return message };
+    let body = trimmed.strip_suffix(')')?;
     // The bracket that opens the last one, brackets inside it counted.
     let mut depth = 0usize;
     let mut open = None;
@@ -86,19 +106,19 @@ pub fn in_language(message: &str, lang: Language) -> &str {
             _ => {}
         }
     }
-    let Some(open) = open else { return message };
-    let (chinese, english) = (&body[..open], &body[open + 1..]);
+    let (chinese, english) = (&body[..open?], &body[open? + 1..]);
     let han = |c: &char| ('\u{4e00}'..='\u{9fff}').contains(c);
     let ascii = english.chars().filter(char::is_ascii).count();
     // The part before is Chinese: more Chinese characters than Latin letters, so an English line that names a
-    // pupil (「same name and class: 邹杰 … (2 pupils)」) is not taken for one. The part in brackets is English,
-    // a Chinese name or two in it (a sheet called 三年级2班) notwithstanding.
-    let chinese_first = chinese.chars().filter(han).count() > chinese.chars().filter(char::is_ascii_alphabetic).count();
-    if chinese_first && !english.trim().is_empty() && ascii * 10 >= english.chars().count() * 7 {
-        english.trim()
-    } else {
-        message
-    }
+    // pupil (「same name and class: 邹杰 … (2 pupils)」) is not taken for one. A path or a file's name in it
+    // (「与 /home/u/名单/一班.csv:18 重复…」) is the thing spoken of, in no language, and not counted.
+    let latin: usize = chinese
+        .split(|c: char| c.is_whitespace() || han(&c) || "，。：；、“”「」（）".contains(c))
+        .filter(|word| !word.contains(['/', '\\', '.']))
+        .map(|word| word.chars().filter(char::is_ascii_alphabetic).count())
+        .sum();
+    let chinese_first = chinese.chars().filter(han).count() > latin;
+    (chinese_first && !english.trim().is_empty() && ascii * 10 >= english.chars().count() * 7).then(|| english.trim())
 }
 
 /// The arguments a template uses, by index (`{}` counted in order): two languages' templates for the same
@@ -180,8 +200,19 @@ mod tests {
             "no class column: 3 rows have no class, e.g. sheet 三年级2班 (rows 2-4)"
         );
         assert_eq!(in_language(both, Language::Zh), both);
+        // A path in the Chinese is no English; what a pair is about is said after the English.
+        let path = "与 /home/operator/lists/gbk_title.csv:18 重复（同一身份证号码），只导入一次 \
+                    (duplicate of /home/operator/lists/gbk_title.csv:18, imported once)";
+        assert_eq!(
+            in_language(path, Language::En),
+            "duplicate of /home/operator/lists/gbk_title.csv:18, imported once"
+        );
+        let about = "找不到文件或文件夹 (not found)：/home/u/名单 (1).csv";
+        assert_eq!(in_language(about, Language::En), "not found: /home/u/名单 (1).csv");
+        assert_eq!(in_language(about, Language::Zh), about);
         for whole in [
             "第 4 行 吕布：缴费 380 元，应缴 400 元（已记录）",
+            "缴费（已记录）：3 行",
             "名单为 不参保 (不参保原因：家长拒绝)",
             "no such file (error 2)",
             "结尾不是括号",

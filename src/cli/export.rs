@@ -84,7 +84,7 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
     for path in &written {
         for cut in crate::io::export::take_cut_cells(path) {
             let both = cut.message();
-            let en = crate::words::in_language(&both, crate::tui::Language::En).to_owned();
+            let en = crate::words::in_language(&both, crate::tui::Language::En).into_owned();
             say_beside(Some((both, en)), to_stdout);
         }
     }

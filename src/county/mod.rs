@@ -45,7 +45,7 @@ pub enum CountyError {
         "汇总数据库中还没有数据：先用 canbao push 上传数据文件 (nothing pushed to this database yet: run canbao push first)"
     )]
     Empty,
-    #[error("汇总数据库中没有学校“{0}” (no such school in the county database)")]
+    #[error("汇总数据库中没有学校“{0}” (no school {0} in the county database)")]
     NoSchool(String),
     #[error(
         "汇总数据库中没有 {year} 年度的数据（有：{}）(the county database holds no insured year {year}; it holds {})",

@@ -154,18 +154,18 @@ pub enum ImportError {
     /// would add the pupils a spreadsheet rounded a second time, without a class.
     #[error(
         "此文件像税务缴费名单，未导入：请用 核对税务缴费名单（canbao reconcile 文件 --source tax）：{file} \
-         (this file looks like the tax office's payment list: not imported; use reconcile --source tax)"
+         ({file} looks like the tax office's payment list: not imported; use reconcile --source tax)"
     )]
     PaymentList { file: String },
     /// One of canbao's own ledgers picked as a class list: its remarks would become notes, and it lists nobody
     /// the drive does not hold already.
     #[error(
         "此文件是 canbao 导出的{form}，不是班级名单，未导入：{file} \
-         (a ledger canbao exported, not a class list: not imported)"
+         ({file} is a form canbao exported, {form}, not a class list: not imported)"
     )]
     CanbaoLedger { file: String, form: String },
     #[error(
-        "{file}：预览之后文件已被修改，未导入任何内容，请重新导入并核对预览 (the file changed after the preview: nothing imported, import it again to preview it)"
+        "{file}：预览之后文件已被修改，未导入任何内容，请重新导入并核对预览 ({file} changed after the preview: nothing imported, import it again to preview it)"
     )]
     ChangedSincePreview { file: String },
 }
@@ -819,7 +819,9 @@ impl RowReader<'_> {
         // The message's Chinese and its English in brackets, each told of the run.
         let en = crate::words::in_language(&p.message, crate::tui::Language::En);
         let zh = (en != p.message)
-            .then(|| p.message.trim_end().strip_suffix(')')?.trim_end().strip_suffix(en)?.trim_end().strip_suffix('('))
+            .then(|| {
+                p.message.trim_end().strip_suffix(')')?.trim_end().strip_suffix(&*en)?.trim_end().strip_suffix('(')
+            })
             .flatten()
             .map(str::trim_end);
         p.message = match zh {
@@ -882,8 +884,8 @@ impl RowReader<'_> {
         let name = std::mem::take(&mut rows.name);
         let message = format!(
             "工作表“{name}”在 Excel 中是隐藏的，其中 {count} 行未导入；若要导入，请在 Excel 中取消隐藏（右键工作表标签）后另存，再导入 \
-             (the sheet is hidden in Excel: its {count} rows were not imported; to import them, unhide it in Excel, save, \
-             and import again)"
+             (the sheet “{name}” is hidden in Excel: its {count} rows were not imported; to import them, unhide it in \
+             Excel, save, and import again)"
         );
         self.problem_at(file, &name, None, "", message);
         hidden_lists.push(name);
@@ -913,10 +915,12 @@ impl RowReader<'_> {
         let more = if rest.len() > shown.len() { "等" } else { "" };
         let message = format!(
             "另有 {} 行在 Excel 中是隐藏的（或被筛选隐藏），已导入，请核对：第 {}{more} 行 \
-             ({} more rows hidden in Excel, or filtered out, were imported: check them)",
+             ({} more rows hidden in Excel, or filtered out, were imported: check them: rows {}{})",
             rest.len(),
             shown.join("、"),
-            rest.len()
+            rest.len(),
+            shown.join(", "),
+            if more.is_empty() { "" } else { " …" }
         );
         if let Some(&first) = rest.first() {
             self.problem(file, sheet, first, "", message);
@@ -940,7 +944,7 @@ impl RowReader<'_> {
             let shown = if formula.is_empty() { String::new() } else { format!("“={}”", printable(formula)) };
             let message = format!(
                 "单元格是公式{shown}，但文件中没有保存它的计算结果（保存此文件的程序不计算公式），已按空白读取；\
-                 请在 Excel 或 WPS 中打开此文件并保存，再导入 (a formula with no result saved in the file: the \
+                 请在 Excel 或 WPS 中打开此文件并保存，再导入 (a formula{shown} with no result saved in the file: the \
                  program that saved it does not compute formulas, so the cell was read as empty; open the file in \
                  Excel or WPS, save it, and import it again)"
             );
@@ -1164,8 +1168,8 @@ impl RowReader<'_> {
             let shown = quoted(&word);
             if map.columns.get(&Column::DisabilityGrade) == Some(&i) {
                 let message = format!(
-                    "“{shown}”列导入学生名单时不使用：重度残疾人请写在人员类别中，或用 核对人员类别名单 读入 (not used by \
-                     a class list import: write 重度残疾人 in the category column, or reconcile the list with \
+                    "“{shown}”列导入学生名单时不使用：重度残疾人请写在人员类别中，或用 核对人员类别名单 读入 (“{shown}” is \
+                     not used by a class list import: write 重度残疾人 in the category column, or reconcile the list with \
                      --source categories)"
                 );
                 self.problem(file, sheet, map.row + 1, &word, message);
@@ -1176,8 +1180,8 @@ impl RowReader<'_> {
                 // without a word, and its names would rename the pupils its numbers match.
                 let message = format!(
                     "“{shown}”是缴费名单的列，导入学生名单时不使用；此文件若是税务缴费名单，请改用 核对税务缴费名单 \
-                     （canbao reconcile 文件 --source tax）(a payment list's column: a class list import does not use \
-                     it; for the tax office's paid list use reconcile --source tax)"
+                     （canbao reconcile 文件 --source tax）(“{shown}” is a payment list's column: a class list import \
+                     does not use it; for the tax office's paid list use reconcile --source tax)"
                 );
                 self.problem(file, sheet, map.row + 1, &word, message);
                 continue;
@@ -1186,9 +1190,13 @@ impl RowReader<'_> {
                 continue;
             }
             let message = if self.synonyms.column(&word).is_some() {
-                format!("表头“{shown}”与前面的列重复，此列未导入 (a second column for the same field: ignored)")
+                format!(
+                    "表头“{shown}”与前面的列重复，此列未导入 (“{shown}” is a second column for the same field: ignored)"
+                )
             } else {
-                format!("不认识的表头“{shown}”，此列未导入 (unknown header: column ignored; see data/headers.toml)")
+                format!(
+                    "不认识的表头“{shown}”，此列未导入 (unknown header “{shown}”: column ignored; see data/headers.toml)"
+                )
             };
             self.problem(file, sheet, map.row + 1, &word, message);
         }
@@ -1319,8 +1327,8 @@ impl RowReader<'_> {
                 if self.moves.respelled_said < MOVES_SAID {
                     self.moves.respelled_said += 1;
                     let message = format!(
-                        "{name} 的班级“{from}”改按“{to}”书写（同一班级，数据文件中原有两种写法）(the class of this \
-                         pupil, written {from}, is now written {to}: the same class, which the drive held two ways)"
+                        "{name} 的班级“{from}”改按“{to}”书写（同一班级，数据文件中原有两种写法）(the class of \
+                         {name}, written {from}, is now written {to}: the same class, which the drive held two ways)"
                     );
                     self.problem(file, sheet, row_no, "", message);
                 } else {
@@ -1331,7 +1339,7 @@ impl RowReader<'_> {
                 if self.moves.classes_said < MOVES_SAID {
                     self.moves.classes_said += 1;
                     let message = format!(
-                        "{name} 由“{from}”调到“{to}”，请核对 (the list moves this pupil from class {from} to \
+                        "{name} 由“{from}”调到“{to}”，请核对 (the list moves {name} from class {from} to \
                          {to}; check it before exporting)"
                     );
                     self.problem(file, sheet, row_no, "", message);
@@ -1561,7 +1569,7 @@ impl RowReader<'_> {
             Some(format!(
                 "单元格有 {count} 个字符，不是身份证号码：身份证号码留空，学生已导入并标记；单元格内容为“{shown}” \
                      (the cell holds {count} characters, no ID number: the ID is left empty, the pupil imported and \
-                     flagged)"
+                     flagged; the cell says “{shown}”)"
             ))
         } else if let (Err(p), false) = (&id.result, masked) {
             Some(format!("{}（已导入并标记）({})", p.message_zh(), p.message_en()))
@@ -1726,7 +1734,7 @@ impl RowReader<'_> {
         // 「补录学生名册」 alone over the rows of a table stacked under another: a title, not a pupil.
         if let Some(title) = list_title(map, row) {
             return RowKind::Skipped(format!(
-                "标题行“{}”，不是学生，已跳过 (a title row, not a pupil: skipped)",
+                "标题行“{0}”，不是学生，已跳过 (a title row, “{0}”, not a pupil: skipped)",
                 quoted(&title)
             ));
         }
@@ -1737,7 +1745,7 @@ impl RowReader<'_> {
         let named = name.chars().any(char::is_alphabetic);
         if named && self.synonyms.is_footer(name) {
             return RowKind::Skipped(format!(
-                "表尾行“{}”，不是学生，已跳过 (a footer row, not a pupil: skipped)",
+                "表尾行“{0}”，不是学生，已跳过 (a footer row, “{0}”, not a pupil: skipped)",
                 quoted(name)
             ));
         }
@@ -1747,13 +1755,13 @@ impl RowReader<'_> {
             || (!named && row.iter().any(|c| footerish(&c.text_ref())))
         {
             return RowKind::Skipped(format!(
-                "表尾行“{}”，不是学生，已跳过 (a footer row, not a pupil: skipped)",
+                "表尾行“{0}”，不是学生，已跳过 (a footer row, “{0}”, not a pupil: skipped)",
                 row_text(row)
             ));
         }
         if !named {
             return RowKind::Nameless(format!(
-                "此行没有姓名和身份证号码，未导入：{} (no name and no ID number: row not imported)",
+                "此行没有姓名和身份证号码，未导入：{0} (no name and no ID number: row not imported: {0})",
                 row_text(row)
             ));
         }
@@ -1763,8 +1771,8 @@ impl RowReader<'_> {
         let odd = row.iter().enumerate().find(|(i, c)| !own.contains(&Some(i)) && footerish(&c.text_ref()));
         match odd {
             Some((_, cell)) => RowKind::Flagged(format!(
-                "此行没有身份证号码，又有“{}”，像是表尾行；因有姓名，已作为学生导入，请核对 (no ID number and a \
-                 footer word in the row, but a name: imported as a pupil, check it)",
+                "此行没有身份证号码，又有“{0}”，像是表尾行；因有姓名，已作为学生导入，请核对 (no ID number and a \
+                 footer word, “{0}”, in the row, but a name: imported as a pupil, check it)",
                 quoted(&cell.text_ref())
             )),
             None => RowKind::Pupil,
@@ -1813,7 +1821,7 @@ impl RowReader<'_> {
                     sheet,
                     row_no,
                     header,
-                    format!("未知的人员类别“{}”，未标记 (unknown category, not marked)", quoted(word)),
+                    format!("未知的人员类别“{0}”，未标记 (unknown category “{0}”: not marked)", quoted(word)),
                 ),
             }
         }
@@ -1879,8 +1887,8 @@ fn heading_message(label: &str, shown: &str, taken: usize, first: usize, last: u
     };
     let class = if shown == label { String::new() } else { format!("（班级“{label}”）") };
     format!(
-        "班级标题行“{shown}”{class}，不是学生，已跳过；{rows}，写有班级的行按所写 (a class heading row, not a pupil: \
-         skipped; {rows_en}; a row that writes its class keeps it)"
+        "班级标题行“{shown}”{class}，不是学生，已跳过；{rows}，写有班级的行按所写 (a class heading row, “{shown}”, not a \
+         pupil: skipped; {rows_en}; a row that writes its class keeps it)"
     )
 }
 
@@ -1919,7 +1927,8 @@ fn overlong_cell(sheet: &Sheet, map: &HeaderMap, row: &[Cell], name_cell: Option
     let header = sheet.rows.get(map.row).and_then(|h| h.get(at)).map(Cell::text).unwrap_or_default();
     let limit = if t.len() > table::MAX_CELL_BYTES { "64 KB" } else { "姓名 4 KB (a name: 4 KB)" };
     let message = format!(
-        "单元格过长（{} KB，上限 {limit}），此行未导入 (the cell is too long: row not imported)",
+        "单元格过长（{0} KB，上限 {limit}），此行未导入 (the cell is too long, {0} KB of at most {limit}: row not \
+         imported)",
         t.len().div_ceil(1024)
     );
     Some((header, message))
@@ -1983,15 +1992,16 @@ fn odd_phone(phone: &str) -> Option<(String, bool)> {
         (
             format!(
                 "联系电话有 {count} 个字符，不是电话号码，未导入（此项留空），学生已导入；单元格内容为“{shown}” \
-                 (the phone cell holds {count} characters, no phone number: left empty, the pupil imported)"
+                 (the phone cell holds {count} characters, no phone number: left empty, the pupil imported; the cell \
+                 says “{shown}”)"
             ),
             false,
         )
     } else {
         (
             format!(
-                "联系电话“{shown}”不像电话号码，已按原样导入，请核对 (the phone does not look like a phone number: \
-                 imported as written, check it)"
+                "联系电话“{shown}”不像电话号码，已按原样导入，请核对 (the phone “{shown}” does not look like a phone \
+                 number: imported as written, check it)"
             ),
             true,
         )
@@ -2046,8 +2056,8 @@ fn duplicate_message(first: &str, first_name: &str, name: &str) -> String {
     } else {
         // One ID, two names: exactly what the operator has to chase, so it is said outright.
         format!(
-            "与 {first} 身份证号码相同但姓名不同（“{}”与“{}”），只导入了前者，请核实 \
-             (same ID as {first} but a different name: only the first was imported, check it)",
+            "与 {first} 身份证号码相同但姓名不同（“{0}”与“{1}”），只导入了前者，请核实 \
+             (same ID as {first} but a different name, “{0}” and “{1}”: only the first was imported, check it)",
             quoted(first_name),
             quoted(name)
         )
@@ -2121,7 +2131,7 @@ fn sex_mismatch(sex_text: &str, from_id: Sex) -> Option<String> {
     };
     stated
         .is_some_and(|s| s != from_id)
-        .then(|| format!("性别“{}”与身份证号码不符 (sex does not match the ID number)", quoted(sex_text)))
+        .then(|| format!("性别“{0}”与身份证号码不符 (sex “{0}” does not match the ID number)", quoted(sex_text)))
 }
 
 /// A 备注 cell as the pupil's note: without the remarks canbao's own forms write there about an ID number
@@ -2144,15 +2154,15 @@ fn birth_date_mismatch(cell: &Cell, from_id: NaiveDate) -> Option<String> {
     let written = written.trim();
     let Some((year, month, day)) = written_date(written) else {
         return Some(format!(
-            "出生日期“{written}”不是可识别的日期，未与身份证号码核对 (the birth date is not a date canbao reads: not \
-             checked against the ID number)"
+            "出生日期“{written}”不是可识别的日期，未与身份证号码核对 (the birth date “{written}” is not a date canbao \
+             reads: not checked against the ID number)"
         ));
     };
     let same = year == from_id.year() && month == from_id.month() && day.is_none_or(|d| d == from_id.day());
     (!same).then(|| {
         format!(
-            "出生日期“{written}”与身份证号码中的出生日期 {from_id} 不符，以身份证号码为准 (the birth date does not \
-             match the ID number's, {from_id}: the ID number decides)"
+            "出生日期“{written}”与身份证号码中的出生日期 {from_id} 不符，以身份证号码为准 (the birth date \
+             “{written}” does not match the ID number's, {from_id}: the ID number decides)"
         )
     })
 }

@@ -626,9 +626,9 @@ impl TableWriter {
     fn temp_failed<T>(&self, said: &str) -> Result<T, ReadError> {
         let temp = std::env::temp_dir();
         let reason = if said.contains("StorageFull") {
-            format!("临时文件夹 {} 所在的磁盘已满 (the disk of the temporary folder is full)", temp.display())
+            format!("临时文件夹 {0} 所在的磁盘已满 (the disk of the temporary folder {0} is full)", temp.display())
         } else {
-            format!("无法写入临时文件夹 {} (cannot write the temporary folder: {said})", temp.display())
+            format!("无法写入临时文件夹 {0} (cannot write the temporary folder {0}: {said})", temp.display())
         };
         Err(ReadError::Write { file: self.target.display().to_string(), reason })
     }

@@ -28,14 +28,16 @@ pub enum ReadError {
     /// (`os_error::reading`).
     #[error("{words}")]
     Unreadable { words: String },
-    #[error("文件 {file} 是空的 (the file is empty)")]
+    #[error("文件 {file} 是空的 (the file {file} is empty)")]
     Empty { file: String },
-    #[error("文件 {file} 不是表格文件（CSV、XLSX 或 XLS），可能是图片或其他类型的文件 (not a CSV, XLSX or XLS file)")]
+    #[error(
+        "文件 {file} 不是表格文件（CSV、XLSX 或 XLS），可能是图片或其他类型的文件 (not a CSV, XLSX or XLS file: {file})"
+    )]
     NotATable { file: String },
     /// Plainly something else, named for what it is (`sniff::not_a_table`), as the file picker names it.
     #[error("{what}：{file}")]
     NotASpreadsheet { file: String, what: &'static str },
-    #[error("文件 {file} 不是有效的 Excel 工作簿：{reason} (not a valid Excel workbook)")]
+    #[error("文件 {file} 不是有效的 Excel 工作簿：{reason} (not a valid Excel workbook: {file}: {})", crate::words::in_language(.reason, crate::words::Language::En))]
     BadWorkbook { file: String, reason: String },
     /// A workbook with a password to open, in the words the file picker uses (`sniff::PASSWORD`).
     #[error("{}：{file}", sniff::PASSWORD)]
@@ -44,39 +46,39 @@ pub enum ReadError {
     /// told how to bring one in.
     #[error(
         "文件 {file} 中可见的工作表里找不到表头行；名单在隐藏的工作表{sheets}中，未导入：若要导入，请在 Excel 中取消隐藏后另存，\
-         再导入 (no header row in the visible sheets; the list is in hidden sheets {sheets}, not imported: unhide them \
-         in Excel, save, and import again)"
+         再导入 (no header row in the visible sheets of {file}; the list is in hidden sheets {sheets}, not imported: \
+         unhide them in Excel, save, and import again)"
     )]
     OnlyHidden { file: String, sheets: String },
-    #[error("文件 {file} 太大，不像是班级名单 (the file is too large to be a class list)")]
+    #[error("文件 {file} 太大，不像是班级名单 (the file {file} is too large to be a class list)")]
     TooLarge { file: String },
     #[error(
         "文件 {file} 实际是{kind}，只是扩展名像 Excel 文件；请在 Excel 或 WPS 中打开它，另存为 .xlsx 后再导入 \
-         (the file is {kind_en} saved with an Excel name: open it in Excel or WPS and save it as .xlsx)"
+         (the file {file} is {kind_en} saved with an Excel name: open it in Excel or WPS and save it as .xlsx)"
     )]
     Disguised { file: String, kind: &'static str, kind_en: &'static str },
-    #[error("{file} 不是普通文件（可能是管道、设备或文件夹），未读取 (not a regular file: not read)")]
+    #[error("{file} 不是普通文件（可能是管道、设备或文件夹），未读取 (not a regular file, not read: {file})")]
     NotAFile { file: String },
-    #[error("文件 {file} 第 {row} 行无法解析：{reason} (row cannot be parsed)")]
+    #[error("文件 {file} 第 {row} 行无法解析：{reason} (row {row} of {file} cannot be parsed: {})", crate::words::in_language(.reason, crate::words::Language::En))]
     BadRow { file: String, row: usize, reason: String },
     #[error(
         "文件 {file} 中找不到表头行：需要“姓名”和“身份证号码”（或同义词，见 data/headers.toml）所在的一行 \
-         (no header row with a name and an ID-number column)"
+         (no header row with a name and an ID-number column in {file}; see data/headers.toml for their names)"
     )]
     NoHeader { file: String },
-    #[error("无法写入文件 {file}：{reason} (cannot write the file)")]
+    #[error("无法写入文件 {file}：{reason} (cannot write the file {file}: {})", crate::words::in_language(.reason, crate::words::Language::En))]
     Write { file: String, reason: String },
     /// The disk filled while a file was written beside its target: the target is as it was.
     #[error(
         "磁盘已满，未能写入 {file}；原有的同名文件未受影响，请清理磁盘空间后重试 \
-         (the disk is full: the file was not written, and one already there is untouched)"
+         (the disk is full: {file} was not written, and one already there is untouched)"
     )]
     DiskFull { file: String },
-    #[error("不覆盖 {file}：{reason}；请换一个文件名或文件夹 (not replaced: choose another name or folder)")]
+    #[error("不覆盖 {file}：{reason}；请换一个文件名或文件夹 (not replaced: {file}: {}; choose another name or folder)", crate::words::in_language(.reason, crate::words::Language::En))]
     WontReplace { file: String, reason: String },
     #[error(
         "{file} 是文件，不是文件夹：这份表格导出多个文件，需要一个文件夹 \
-         (a file, not a folder: this form is several files and needs a folder)"
+         ({file} is a file, not a folder: this form is several files and needs a folder)"
     )]
     NeedsFolder { file: String },
 }

@@ -109,6 +109,14 @@ pub struct Conflict {
     pub row: usize,
 }
 
+/// A conflict's status (its `roster` or `file`, which hold the Chinese label, as `--json` has always given them)
+/// as English says it.
+pub fn status_en(label: &str) -> &str {
+    let enrollments = Enrollment::ALL.iter().map(|e| (e.label_zh(), e.label_en()));
+    let payments = PaymentStatus::ALL.iter().map(|p| (p.label_zh(), p.label_en()));
+    enrollments.chain(payments).find(|(zh, _)| *zh == label).map_or(label, |(_, en)| en)
+}
+
 /// One 票证号码 with different amounts: the tax office issues a number once per payment, so the list is in error
 /// (or an earlier list was). Never taken at either amount: the pupil's payment is left as the drive holds it, for
 /// the operator to check with the tax office.
@@ -267,7 +275,7 @@ pub enum ReconcileError {
     Store(#[from] StoreError),
     #[error(
         "文件 {file} 的表头中没有人员类别列（人员类别、特殊人员类别 …，见 data/headers.toml） \
-         (no category column in the header)"
+         (no category column in the header of {file})"
     )]
     NoCategoryColumn { file: String },
     /// A file that is not the list it was given as: the school's class list or one of canbao's own exports given
@@ -278,8 +286,8 @@ pub enum ReconcileError {
     /// Only the sheets hidden in Excel hold a list: they are not read, as the class-list import does not read them.
     #[error(
         "文件 {file} 中可见的工作表里找不到表头行；名单在隐藏的工作表{sheets}中，未核对：若要核对，请在 Excel 中取消隐藏后另存，\
-         再核对 (no header row in the visible sheets; the list is in hidden sheets {sheets}, not reconciled: unhide them \
-         in Excel, save, and reconcile again)"
+         再核对 (no header row in the visible sheets of {file}; the list is in hidden sheets {sheets}, not reconciled: \
+         unhide them in Excel, save, and reconcile again)"
     )]
     OnlyHidden { file: String, sheets: String },
 }
@@ -636,8 +644,8 @@ impl Run<'_> {
             .filter(|word| !word.is_empty())
             .collect();
         if !unused.is_empty() {
-            let list = unused.join("、");
-            let message = format!("以下列本次核对未使用：{list} (columns this reconciliation does not use)");
+            let (list, list_en) = (unused.join("、"), unused.join(", "));
+            let message = format!("以下列本次核对未使用：{list} (columns this reconciliation does not use: {list_en})");
             self.problem(sheet, map.row + 1, String::new(), message);
         }
     }
@@ -678,7 +686,8 @@ impl Run<'_> {
             .find(|text| !text.is_empty() && self.synonyms.is_footer(text));
         if let (Some(footer), Err(_)) = (footer, &check.result) {
             self.report.skipped += 1;
-            let message = format!("表尾行“{footer}”，不是学生，已跳过 (a footer row, not a pupil: skipped)");
+            let message =
+                format!("表尾行“{footer}”，不是学生，已跳过 (a footer row, “{footer}”, not a pupil: skipped)");
             self.problem(sheet, row_no, String::new(), message);
             return Ok(());
         }
@@ -826,8 +835,8 @@ impl Run<'_> {
         let name = &sheet.name;
         let message = format!(
             "工作表“{name}”在 Excel 中是隐藏的，其中 {count} 行未核对；若要核对，请在 Excel 中取消隐藏（右键工作表标签）后另存，再核对 \
-             (the sheet is hidden in Excel: its {count} rows were not reconciled; to reconcile them, unhide it in Excel, \
-             save, and reconcile again)"
+             (the sheet “{name}” is hidden in Excel: its {count} rows were not reconciled; to reconcile them, unhide it \
+             in Excel, save, and reconcile again)"
         );
         self.problem(sheet, 0, String::new(), message);
     }
@@ -849,10 +858,12 @@ impl Run<'_> {
         let more = if rest.len() > shown.len() { "等" } else { "" };
         let message = format!(
             "另有 {} 行在 Excel 中是隐藏的（或被筛选隐藏），已核对：第 {}{more} 行 \
-             ({} more rows hidden in Excel, or filtered out, were reconciled all the same)",
+             ({} more rows hidden in Excel, or filtered out, were reconciled all the same: rows {}{})",
             rest.len(),
             shown.join("、"),
-            rest.len()
+            rest.len(),
+            shown.join(", "),
+            if more.is_empty() { "" } else { " …" }
         );
         self.problem(sheet, 0, String::new(), message);
     }
@@ -872,7 +883,8 @@ impl Run<'_> {
         let paid_on = cell(Column::PaidOn).and_then(|c| {
             let parsed = parse_date(c);
             if parsed.is_none() {
-                let message = format!("缴费日期“{}”无法识别，未记录日期 (date not understood)", c.text());
+                let message =
+                    format!("缴费日期“{0}”无法识别，未记录日期 (date “{0}” not understood: not recorded)", c.text());
                 self.problem(sheet, row_no, header_of(Column::PaidOn), message);
             }
             // A payment cannot be dated after today: the list is wrong there, and the date would move the
@@ -880,7 +892,9 @@ impl Run<'_> {
             parsed.filter(|day| {
                 let future = *day > self.today;
                 if future {
-                    let message = format!("缴费日期 {day} 晚于今天，未记录日期 (a date after today: not recorded)");
+                    let message = format!(
+                        "缴费日期 {day} 晚于今天，未记录日期 (payment date {day} is after today: not recorded)"
+                    );
                     self.problem(sheet, row_no, header_of(Column::PaidOn), message);
                 }
                 !future
@@ -967,12 +981,12 @@ impl Run<'_> {
             }
             ListAmount::Negative => {
                 let message = format!(
-                    "金额“{written}”为负数，是退费而不是缴费：{held} (a negative amount: a refund, not a payment; {held_en})"
+                    "金额“{written}”为负数，是退费而不是缴费：{held} (a negative amount, “{written}”: a refund, not a payment; {held_en})"
                 );
                 (RowKind::Held, None, Some((Column::Amount, message)))
             }
             ListAmount::Unreadable => {
-                let message = format!("金额“{written}”无法识别：{held} (amount not understood: {held_en})");
+                let message = format!("金额“{written}”无法识别：{held} (amount “{written}” not understood: {held_en})");
                 (RowKind::Held, None, Some((Column::Amount, message)))
             }
         }
@@ -1202,7 +1216,7 @@ impl Run<'_> {
                     }
                 }
                 Err(e) => {
-                    let message = format!("无法核对金额：{e} (cannot check the amount)");
+                    let message = format!("无法核对金额：{e} (cannot check the amount: {})", e.message_en());
                     let (sheet, column) = (first.sheet.clone(), first.amount_column.clone());
                     self.problem_in(&sheet, row_no, column, message);
                 }
@@ -1300,7 +1314,7 @@ impl Run<'_> {
                 if !self.report.unknown_categories.iter().any(|u| u == word) {
                     self.report.unknown_categories.push(word.to_owned());
                 }
-                let message = format!("未知的人员类别“{word}”，未标记 (unknown category, not marked)");
+                let message = format!("未知的人员类别“{word}”，未标记 (unknown category “{word}”: not marked)");
                 self.problem(sheet, row_no, column.clone().unwrap_or_default(), message);
                 continue;
             };
@@ -1357,7 +1371,8 @@ fn bare_disability(word: &str, grade: &str) -> Option<String> {
     } else {
         format!(
             "{word}：未写等级，请核对是否为重度（一二级，或三四级精神、智力残疾），未标记 ({word} with no grade: check \
-             whether it is 重度; not marked)"
+             whether it is 重度残疾人: grade one or two, or a mental or intellectual disability of grade three or four; \
+             not marked)"
         )
     })
 }

@@ -23,13 +23,14 @@ pub enum ExportError {
          (nobody is in a special category: the special-groups roster has no one to list, so no file was written)"
     )]
     NoSpecialPupils,
-    #[error("CSV 只能装一所学校，请用 --school 指定其中之一：{0} (a CSV holds one school: pick one with --school)")]
+    #[error("CSV 只能装一所学校，请用 --school 指定其中之一：{0} (a CSV holds one school: pick one of {schools} with --school)", schools = .0.replace('、', ", "))]
     ManySchools(String),
     #[error(
-        "这份表格按学校分别填写，请用 --school 指定其中之一：{0} (this form is per school: pick one with --school)"
+        "这份表格按学校分别填写，请用 --school 指定其中之一：{0} (this form is per school: pick one of {schools} with --school)",
+        schools = .0.replace('、', ", ")
     )]
     PickSchool(String),
-    #[error("没有班级“{0}”，或该班没有学生 (no such class, or it has no pupils)")]
+    #[error("没有班级“{0}”，或该班没有学生 (no class {0}, or it has no pupils)")]
     NoSuchClass(String),
     #[error(
         "这些学生（{0} 人）都已毕业离校，本年度没有班级可导出核对表 \
@@ -38,17 +39,17 @@ pub enum ExportError {
     OnlyGraduates(usize),
     #[error(transparent)]
     DataFile(#[from] crate::domain::category::DataFileError),
-    #[error("没有名为“{name}”的参保模板；可用的模板：{known} (no such template)")]
+    #[error("没有名为“{name}”的参保模板；可用的模板：{known} (no template named {name}; there are {})", known.replace('、', ", "))]
     NoSuchTemplate { name: String, known: String },
     #[error(
         "数据文件没有选定政策，无法计算应缴金额；请先用 canbao policy use 选定政策 \
          (the drive has no policy: choose one with canbao policy use)"
     )]
     NoPolicy,
-    #[error(transparent)]
+    #[error("{0} ({en})", en = .0.message_en())]
     Quote(#[from] crate::domain::policy::QuoteError),
-    #[error("无法计算{name}的应缴金额：{reason} (no amount for this pupil)")]
-    NoticeQuote { name: String, reason: String },
+    #[error("无法计算{name}的应缴金额：{reason} (no amount for {name}: {})", .reason.message_en())]
+    NoticeQuote { name: String, reason: crate::domain::policy::QuoteError },
     #[error("没有需要通知缴费的学生：都已缴费、已代缴、异地参保、不参保或已离校 (nobody is left to pay)")]
     NoNotices,
     #[error("缴费告知单只能导出为 XLSX (payment notices are XLSX only)")]

@@ -82,13 +82,14 @@ pub fn choose(
     let (base, base_text) = match set.get(current) {
         Some(base) => {
             let text = policy_text(config_dir, &base.name)
-                .ok_or_else(|| format!("读不到政策文件“{}” (cannot read the policy file)", base.name))?;
+                .ok_or_else(|| format!("读不到政策文件“{0}” (cannot read the policy file {0})", base.name))?;
             (base.clone(), text)
         }
         None => kept_policy(current).ok_or_else(|| {
             format!(
                 "找不到数据文件选定的政策“{current}”，无法生成 {year} 年度政策；请用 --policy 指定 \
-                 (the drive's policy is missing: name the new year's with --policy)"
+                 (the drive's policy {current} is missing, so no policy for {year} can be made from it: name \
+                 the new year's with --policy)"
             )
         })?,
     };
@@ -127,11 +128,13 @@ fn write_policy_file_with(
 
 /// Why a policy file was not written: 「磁盘已满 (disk full)：…/yibin-2028.toml；政策文件未写入…」.
 pub fn write_error(e: &std::io::Error, path: &Path) -> String {
-    let advice = match e.kind() {
-        std::io::ErrorKind::StorageFull => "，请清理磁盘空间后重试",
-        _ => "",
+    let (advice, advice_en) = match e.kind() {
+        std::io::ErrorKind::StorageFull => ("，请清理磁盘空间后重试", "; free some space and try again"),
+        _ => ("", ""),
     };
-    format!("{}；政策文件未写入{advice} (the policy file was not written)", crate::os_error::writing(e, path))
+    let why = crate::os_error::writing(e, path);
+    let why_en = crate::words::in_language(&why, crate::words::Language::En);
+    format!("{why}；政策文件未写入{advice} (the policy file was not written: {why_en}{advice_en})")
 }
 
 #[cfg(test)]
@@ -163,7 +166,13 @@ mod tests {
         let err = write_policy_file_with(dir.path(), "liuzhou-x", "title = \"x\"\n", full).expect_err("full");
         assert!(err.starts_with("磁盘已满"), "{err}");
         assert!(err.contains("liuzhou-x.toml") && !err.contains(".part"), "names the policy file: {err}");
-        assert!(err.contains("政策文件") && err.contains("(the policy file was not written)"), "{err}");
+        assert!(err.contains("政策文件") && err.contains("(the policy file was not written: disk full: "), "{err}");
+        // In English the disk and the file are named too.
+        let en = crate::words::in_language(&err, crate::words::Language::En);
+        assert!(
+            en.starts_with("the policy file was not written: disk full: ") && en.contains("liuzhou-x.toml"),
+            "{en}"
+        );
         assert!(!err.contains("os error"), "{err}");
         let left: Vec<_> = std::fs::read_dir(dir.path().join("policies")).expect("dir").collect();
         assert!(left.is_empty(), "nothing left in policies/: {left:?}");

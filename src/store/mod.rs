@@ -65,7 +65,7 @@ pub enum StoreError {
     ReadOnly,
     #[error(
         "数据文件旁的 {path} 是只读的（数据文件本身可写），而且不属于当前用户，无法改回可写；\
-         请让该文件的所有者删除它或改为可写后重试 (a read-only -wal/-shm file of another user beside the drive)"
+         请让该文件的所有者删除它或改为可写后重试 (a read-only -wal/-shm file of another user beside the drive: {path})"
     )]
     SidecarReadOnly { path: String },
     #[error("磁盘已满，修改未保存，数据文件未受影响；请清理磁盘空间后重试 (the disk is full: nothing was saved)")]
@@ -74,14 +74,14 @@ pub enum StoreError {
     /// nothing said about saving.
     #[error(
         "磁盘已满，无法打开数据文件 {path}：SQLite 读取它也要在旁边写入 -shm、-wal 文件；数据文件未受影响，\
-         请清理磁盘空间后重试 (the disk is full: SQLite needs room beside the drive even to read it; the drive is \
-         untouched)"
+         请清理磁盘空间后重试 (the disk is full: SQLite needs room beside the drive {path} even to read it; the drive \
+         is untouched)"
     )]
     FullAtOpen { path: String },
     /// A full disk while a new drive was being made: what was made is removed again.
     #[error(
         "磁盘已满，无法新建数据文件 {path}，未留下任何文件；请清理磁盘空间后重试 \
-         (the disk is full: the drive could not be made, and nothing was left behind)"
+         (the disk is full: the drive {path} could not be made, and nothing was left behind)"
     )]
     FullAtCreate { path: String },
     #[error(
@@ -92,20 +92,20 @@ pub enum StoreError {
     #[error(
         "数据文件所在的文件夹是只读的（只读U盘、光盘或只读共享文件夹），不能打开来修改：{path}；\
          只查看请加 --read-only（canbao push 本来就只读打开），要修改请先把数据文件复制到可写的文件夹 \
-         (the drive's folder is read-only: add --read-only to look at it, or copy the file to a writable folder \
-         to work on it)"
+         (the folder of the drive {path} is read-only: add --read-only to look at it, or copy the file to a \
+         writable folder to work on it)"
     )]
     FolderReadOnly { path: String },
     #[error(
         "数据文件旁有尚未写入数据文件的修改（{path}-wal），而所在文件夹是只读的，读取这些修改需要可写的文件夹：\
          请把数据文件连同这个 -wal 文件一起复制到可写的文件夹，再打开或上传副本 \
-         (the drive's unsaved log (-wal) beside it needs a writable folder to be read: copy the drive together \
+         (the drive's unsaved log beside it, {path}-wal, needs a writable folder to be read: copy the drive together \
          with its -wal file to a writable folder, then open or push the copy)"
     )]
     UnsavedLog { path: String },
-    #[error("备份文件已存在，不会覆盖：{0} (the backup file exists)")]
+    #[error("备份文件已存在，不会覆盖：{0} (the backup file exists: {0})")]
     BackupExists(String),
-    #[error("这就是正在使用的数据文件本身，不能用它恢复自己：{0} (this is the drive itself, not a backup of it)")]
+    #[error("这就是正在使用的数据文件本身，不能用它恢复自己：{0} (this is the drive itself, not a backup of it: {0})")]
     RestoreOntoItself(String),
     #[error(
         "数据文件正被 {by} 使用（自 {since} 起），为防止两处同时修改，本次只能只读打开 \
@@ -120,13 +120,13 @@ pub enum StoreError {
     #[error(
         "数据文件 {path} 有 {names} 个名称（硬链接）：通过两个名称同时修改会损坏文件，因此不打开。\
          请删除多余的名称，或复制一份文件后使用副本 \
-         (the drive file has {names} names (hard links): writing through two names corrupts it, so it is not \
+         (the drive file {path} has {names} names (hard links): writing through two names corrupts it, so it is not \
          opened; remove the extra name, or work on a copy)"
     )]
     SecondName { path: String, names: u64 },
     #[error(
         "不能把数据文件合并到它自己：{path} 就是当前打开的数据文件（可能是同一文件的另一个名字） \
-         (this is the open drive itself, perhaps under another name: nothing to merge)"
+         ({path} is the open drive itself, perhaps under another name: nothing to merge)"
     )]
     MergeSelf { path: String },
     #[error(
@@ -141,37 +141,42 @@ pub enum StoreError {
          它的学生中身份证号码与本数据文件相同的，合并后会改属它的学校。确要合并，请加 --other-school 重新运行：\
          canbao merge --other-school {path} \
          (the other file is of another school ({schools}) and shares no history with this drive: perhaps the wrong \
-         file; nothing changed. To merge it anyway, run again with --other-school)"
+         file; nothing changed. Its pupils who share ID numbers with this drive's would move to its school. To merge \
+         it anyway, run again with --other-school: canbao merge --other-school {path})"
     )]
     MergeOtherSchool { path: String, schools: String },
     #[error(
         "要合并的文件 {path} 由较旧版本的 canbao 创建（数据版本 {found}，本程序为 {supported}）；\
          请先运行 canbao --db {path} stats 让本程序升级它，再合并 \
-         (the other file has an older schema: open it once with this canbao to upgrade it, then merge)"
+         (the other file, {path}, was made by an older canbao: schema {found}, this one is {supported}; \
+         run canbao --db {path} stats once to upgrade it, then merge)"
     )]
     OlderSchema { path: String, found: i64, supported: i64 },
-    #[error("不是 canbao 数据文件或文件已损坏：{path} (not a canbao file, or damaged)")]
+    #[error("不是 canbao 数据文件或文件已损坏：{path} (not a canbao file, or damaged: {path})")]
     NotADatabase { path: String },
     #[error(
         "这是其他程序的 SQLite 数据库，不是 canbao 数据文件，未做任何修改：{path} \
-         (another program's SQLite database, not a canbao drive: nothing was changed)"
+         (another program's SQLite database, not a canbao drive: nothing was changed: {path})"
     )]
     Foreign { path: String },
-    #[error("数据文件不存在：{path} (no such drive file)")]
+    #[error("数据文件不存在：{path} (no such drive file: {path})")]
     Missing { path: String },
-    #[error("这是文件夹，不是 canbao 数据文件：{path} (a folder, not a drive file)")]
+    #[error("这是文件夹，不是 canbao 数据文件：{path} (a folder, not a drive file: {path})")]
     Folder { path: String },
-    #[error("不是普通文件（可能是设备或管道），不是 canbao 数据文件：{path} (not a regular file: not a drive file)")]
+    #[error(
+        "不是普通文件（可能是设备或管道），不是 canbao 数据文件：{path} (not a regular file, not a drive file: {path})"
+    )]
     NotRegular { path: String },
     #[error(
         "数据文件已加密，口令错误或未提供口令（也可能是文件已损坏）：{path} \
-         (the file is encrypted: wrong or missing passphrase, or the file is damaged){}",
+         (the file is encrypted: wrong or missing passphrase, or the file is damaged: {path}){}",
         passphrase_hint(.with_key)
     )]
     Encrypted { path: String, with_key: bool },
     #[error(
         "数据文件已加密，或不是 canbao 数据文件：{path}；此版本不支持加密，请用 --features encryption 重新构建 canbao \
-         (the file is encrypted or not a canbao file, and this build has no encryption support: rebuild with --features encryption)"
+         (the file is encrypted or not a canbao file, {path}, and this build has no encryption support: rebuild \
+         with --features encryption)"
     )]
     EncryptedUnsupported { path: String },
     #[error(
@@ -179,7 +184,7 @@ pub enum StoreError {
          (this build has no encryption support: rebuild with --features encryption)"
     )]
     NoEncryption,
-    #[error("复制后核对不一致（{0}），原文件未改动 (the copy does not match the drive: nothing was replaced)")]
+    #[error("复制后核对不一致（{0}），原文件未改动 (the copy does not match the drive ({0}): nothing was replaced)")]
     CopyMismatch(String),
     #[error("{}", crate::os_error::writing(.source, .path))]
     Io { path: String, source: std::io::Error },
@@ -188,11 +193,13 @@ pub enum StoreError {
     /// A file to read (another laptop's copy, a backup) that the system refuses: in words, with its path.
     #[error("{}", crate::os_error::reading(.source, .path))]
     Unreadable { path: String, source: std::io::Error },
-    #[error("找不到学生 #{0} (no such pupil)")]
+    #[error("找不到学生 #{0} (no such pupil: #{0})")]
     NoSuchStudent(i64),
-    #[error("找不到学校“{0}” (no such school)")]
+    #[error("找不到学校“{0}” (no school named “{0}”)")]
     NoSuchSchool(String),
-    #[error("身份证号码 {number} 已属于{class}的{name}，同一号码不能属于两名学生 (another pupil holds this ID number)")]
+    #[error(
+        "身份证号码 {number} 已属于{class}的{name}，同一号码不能属于两名学生 (the ID number {number} already belongs to {name} of {class}: one number cannot belong to two pupils)"
+    )]
     IdTaken { number: String, name: String, class: String },
     #[error("姓名不能为空 (the name cannot be empty)")]
     EmptyName,

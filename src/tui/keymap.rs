@@ -173,7 +173,12 @@ impl fmt::Display for Key {
 
 /// A keymap file that cannot be used, with the file and line to fix.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("按键文件 {file}{}：{message} (keymap file error)", line.map(|l| format!(" 第 {l} 行")).unwrap_or_default())]
+#[error(
+    "按键文件 {file}{}：{message} (keymap file error: {file}{}: {})",
+    line.map(|l| format!(" 第 {l} 行")).unwrap_or_default(),
+    line.map(|l| format!(" line {l}")).unwrap_or_default(),
+    crate::words::in_language(message, crate::words::Language::En)
+)]
 pub struct KeymapError {
     pub file: String,
     pub line: Option<usize>,
@@ -243,7 +248,11 @@ impl Keymap {
                 let known: Vec<&str> = Context::ALL.iter().map(|c| c.name()).collect();
                 error(
                     context_name.span(),
-                    format!("未知的场景“{}”，可用：{} (unknown context)", context_name.get_ref(), known.join(", ")),
+                    format!(
+                        "未知的场景“{0}”，可用：{1} (unknown context “{0}”; known: {1})",
+                        context_name.get_ref(),
+                        known.join(", ")
+                    ),
                 )
             })?;
             let list = self.bindings.entry(context).or_default();
@@ -251,7 +260,7 @@ impl Keymap {
             keys.sort_by_key(|(k, _)| k.span().start);
             for (key_text, action_text) in keys {
                 let key = Key::parse(key_text.get_ref()).ok_or_else(|| {
-                    error(key_text.span(), format!("无法识别的按键“{}” (unknown key)", key_text.get_ref()))
+                    error(key_text.span(), format!("无法识别的按键“{0}” (unknown key “{0}”)", key_text.get_ref()))
                 })?;
                 let name = action_text.get_ref().as_str();
                 list.retain(|(k, _)| *k != key);
@@ -259,7 +268,7 @@ impl Keymap {
                     continue;
                 }
                 let Some(name) = Action::bindable_names().find(|n| *n == name) else {
-                    return Err(error(action_text.span(), format!("未知的操作“{name}” (unknown action)")));
+                    return Err(error(action_text.span(), format!("未知的操作“{name}” (unknown action “{name}”)")));
                 };
                 list.push((key, name));
             }

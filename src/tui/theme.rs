@@ -24,7 +24,7 @@ impl<'de> Deserialize<'de> for ThemeColor {
         let text = String::deserialize(deserializer)?;
         Color::from_str(text.trim()).map(ThemeColor).map_err(|_| {
             serde::de::Error::custom(format!(
-                "无法识别的颜色“{text}”：可用颜色名、\"reset\"、\"#rrggbb\" 或 0-255 (unknown colour)"
+                "无法识别的颜色“{text}”：可用颜色名、\"reset\"、\"#rrggbb\" 或 0-255 (unknown colour “{text}”: a colour name, \"reset\", \"#rrggbb\" or 0-255)"
             ))
         })
     }
@@ -73,11 +73,19 @@ static DEFAULT: Embedded<Theme, ThemeError> = Embedded::new(|| Theme::parse(BUIL
 /// A theme that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ThemeError {
-    #[error("主题文件 {file}{} 有误：{message} (theme file error)", line.map(|l| format!(" 第 {l} 行")).unwrap_or_default())]
+    #[error(
+        "主题文件 {file}{} 有误：{message} (theme file error: {file}{}: {})",
+        line.map(|l| format!(" 第 {l} 行")).unwrap_or_default(),
+        line.map(|l| format!(" line {l}")).unwrap_or_default(),
+        crate::words::in_language(message, crate::words::Language::En)
+    )]
     Invalid { file: String, line: Option<usize>, message: String },
-    #[error("无法读取主题文件 {file}：{message} (cannot read the theme file)")]
+    #[error(
+        "无法读取主题文件 {file}：{message} (cannot read the theme file {file}: {})",
+        crate::words::in_language(message, crate::words::Language::En)
+    )]
     Read { file: String, message: String },
-    #[error("没有名为“{name}”的主题，可用：{known} (no such theme)")]
+    #[error("没有名为“{name}”的主题，可用：{known} (no theme named {name}; there are {known})")]
     Unknown { name: String, known: String },
 }
 

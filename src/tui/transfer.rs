@@ -221,7 +221,7 @@ impl App {
                         let message = crate::words::in_language(message, self.lang);
                         match school {
                             Some(school) => fill(self.text.label_value, &[school, &message]),
-                            None => message.to_owned(),
+                            None => message.into_owned(),
                         }
                     })
                     .collect();
@@ -311,7 +311,7 @@ impl App {
         let t = self.text;
         // What the operator must read first (a canbao export, a payment list's columns), above the counts.
         let mut lines: Vec<String> =
-            r.warnings.iter().map(|w| crate::words::in_language(w, self.lang).to_owned()).collect();
+            r.warnings.iter().map(|w| crate::words::in_language(w, self.lang).into_owned()).collect();
         lines.push(fill(
             t.import_counts,
             &[&r.rows_read, &r.added, &r.updated, &r.unchanged, &r.duplicates, &r.id_invalid, &r.skipped],

@@ -120,8 +120,10 @@ pub fn renew(request: &Renewal, categories: &CategoryTable) -> Result<Renewed, D
                 }
             }
             let name = window.get("name").and_then(Item::as_str).unwrap_or_default().to_owned();
-            to_check
-                .push(format!("缴费期「{name}」：日期已顺延到{}年度，请核对 (dates moved: check them)", request.year));
+            to_check.push(format!(
+                "缴费期「{name}」：日期已顺延到{0}年度，请核对 (window {name}: dates moved to {0}: check them)",
+                request.year
+            ));
         }
     }
     if let Some(windows) = doc.get_mut("department_window").and_then(Item::as_array_of_tables_mut) {
@@ -133,14 +135,14 @@ pub fn renew(request: &Renewal, categories: &CategoryTable) -> Result<Renewed, D
             }
             let name = window.get("name").and_then(Item::as_str).unwrap_or_default().to_owned();
             to_check.push(format!(
-                "代缴期「{name}」：日期已顺延到{}年度，请核对 (department window moved: check it)",
+                "代缴期「{name}」：日期已顺延到{0}年度，请核对 (department window {name}: dates moved to {0}: check them)",
                 request.year
             ));
         }
     }
     if doc.get("judgement").is_some_and(|j| j.as_array_of_tables().is_some_and(|a| !a.is_empty())) {
         to_check.push(format!(
-            "判断 judgement：沿用{base_year}年度的说明，请按本年度通知核对 (readings kept from the base: check them)"
+            "判断 judgement：沿用{base_year}年度的说明，请按本年度通知核对 (readings kept from {base_year}: check them)"
         ));
     }
     if let Some(table) = doc.get_mut("category").and_then(Item::as_table_like_mut) {
@@ -150,7 +152,7 @@ pub fn renew(request: &Renewal, categories: &CategoryTable) -> Result<Renewed, D
             if rule.get("subsidy").and_then(Item::as_str) == Some("fixed") {
                 let note = rule.get("note").and_then(Item::as_str).unwrap_or_default().to_owned();
                 rule.insert("note", toml_edit::value(format!("{note}（定额资助{copied}，请核对）")));
-                to_check.push(format!("类别「{name}」：定额资助沿用上一年度，请核对 (fixed subsidy kept: check it)"));
+                to_check.push(format!("类别「{name}」：定额资助沿用上一年度，请核对 (category {name}: its fixed subsidy kept from last year: check it)"));
             }
         }
     }

@@ -79,7 +79,7 @@ pub fn slips(input: &FormInput, on: NaiveDate) -> Result<(String, Vec<Slip>), Ex
     let mut slips = Vec::new();
     for s in pupils.iter().filter(|s| needs_notice(s)) {
         let quote = policy::quote(policy, table, &request(Some(s)))
-            .map_err(|e| ExportError::NoticeQuote { name: s.name.clone(), reason: e.to_string() })?;
+            .map_err(|e| ExportError::NoticeQuote { name: s.name.clone(), reason: e })?;
         let mut note = vec![format!("按{}（{}）缴费计算", on.format("%Y-%m-%d"), window.name)];
         let department = quote.paying_department.clone();
         let who = department.as_deref().map(|d| format!("{d}部门")).unwrap_or_else(|| "认定部门".to_owned());
