@@ -575,7 +575,8 @@ pub fn main() -> ExitCode {
             // Whatever message names an address given on the command line shows it masked.
             let message = mask_given(&message, &given_urls());
             if english() {
-                eprintln!("error: {message}");
+                // An error from below the command line says both languages at once: here, its English.
+                eprintln!("error: {}", crate::words::in_language(&message, crate::words::Language::En));
             } else {
                 eprintln!("错误 (error): {message}");
             }

@@ -2448,13 +2448,13 @@ fn mark_with_a_name_that_does_not_fit_the_number_names_the_pupil_who_has_it() {
     let (code, text) = said(canbao(&db).args(["mark", "45020220180710028X", "--name", "蒋子", "--payment", "paid"]));
     assert_eq!(code, Some(1), "{text}");
     assert!(text.contains("蒋*") && text.contains("not named 蒋子"), "{text}");
-    assert!(!text.contains("no pupil with this ID number"), "{text}");
+    assert!(!text.contains("no pupil with the ID number"), "{text}");
     let found = json(canbao(&db).args(["find", "45020220180710028X", "--json"]));
     assert_eq!(found[0]["payment"], "unpaid");
     // No pupil has the number at all: said so.
     let (code, text) = said(canbao(&db).args(["mark", &valid_number("45020220180101001"), "--payment", "paid"]));
     assert_eq!(code, Some(1), "{text}");
-    assert!(text.contains("no pupil with this ID number"), "{text}");
+    assert!(text.contains("no pupil with the ID number 45020220180101001"), "{text}");
 }
 
 /// Two rows of one name in one class, neither with an ID number: the second is reported as what it is (maybe

@@ -72,7 +72,7 @@ pub fn push(
     if let Some(url) = files.iter().map(|f| f.to_string_lossy()).find(|f| county::connect::looks_like_url(f)) {
         return Err(UserError(format!(
             "这是汇总数据库的地址，不是数据文件：{0}；地址要写在 --to 后面：canbao push 文件.db --to URL \
-             (a database address, not a drive file: give it with --to URL)",
+             (a database address, not a drive file: {0}; give it with --to URL: canbao push FILE.db --to URL)",
             county::connect::mask_urls(&url)
         )));
     }
@@ -260,9 +260,14 @@ fn read_rollup(
         Err(county::CountyError::NoSchool(name)) => {
             let known = county::rollup::school_names(client).map_err(|e| e.scrubbed(target))?;
             let nearest = super::export::nearest(&name, &known, 3);
-            let nearest = if nearest.is_empty() { "（无 / none）".to_owned() } else { nearest.join("、") };
+            let (nearest, nearest_en) = if nearest.is_empty() {
+                ("（无 / none）".to_owned(), "none".to_owned())
+            } else {
+                (nearest.join("、"), nearest.join(", "))
+            };
             Err(UserError(format!(
-                "汇总数据库中没有学校“{name}”，最接近的是：{nearest} (no such school in the county database; nearest: {nearest})"
+                "汇总数据库中没有学校“{name}”，最接近的是：{nearest} \
+                 (no school {name} in the county database; nearest: {nearest_en})"
             )))
         }
         other => Ok(other.map_err(|e| e.scrubbed(target))?),
@@ -277,7 +282,10 @@ fn push_failed(e: county::CountyError, drives: &[DriveFile], dry_run: bool) -> U
             county::CountyError::File { file, reason } => format!(
                 "试运行在 {file} 处出错，汇总数据库未修改 (the dry run failed at {file}; nothing was written): {reason}"
             ),
-            _ => format!("{e}；试运行，汇总数据库未修改 (dry run: nothing was written)"),
+            _ => format!(
+                "{e}；试运行，汇总数据库未修改 ({}; dry run: nothing was written)",
+                crate::words::in_language(&e.to_string(), crate::words::Language::En)
+            ),
         });
     }
     match &e {
@@ -286,7 +294,10 @@ fn push_failed(e: county::CountyError, drives: &[DriveFile], dry_run: bool) -> U
             let mut pushed = drives.iter().filter(|d| !d.rows.pupils.is_empty());
             match pushed.position(|d| &d.shown == file).filter(|&before| before > 0) {
                 Some(before) => {
-                    UserError(format!("{e}；之前的 {before} 个文件已上传 (the {before} file(s) before it were pushed)"))
+                    let en = crate::words::in_language(&e.to_string(), crate::words::Language::En).into_owned();
+                    UserError(format!(
+                        "{e}；之前的 {before} 个文件已上传 ({en}; the {before} file(s) before it were pushed)"
+                    ))
                 }
                 None => UserError(e.to_string()),
             }
@@ -393,7 +404,8 @@ fn print_rollup(r: &county::Rollup, school: Option<&str>) {
     }
     if !r.categories.is_empty() {
         let list: Vec<String> = r.categories.iter().map(|c| format!("{} {}", c.category, c.students)).collect();
-        println!("{}{}", if en { "special groups: " } else { "特殊群体：" }, list.join("、"));
+        let (said, gap) = if en { ("special groups: ", ", ") } else { ("特殊群体：", "、") };
+        println!("{said}{}", list.join(gap));
     }
     let n = r.other_school_pupils;
     if n > 0 {

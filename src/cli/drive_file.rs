@@ -79,7 +79,7 @@ pub(super) fn restore(cli: &Cli, file: &Path, force: bool) -> CmdResult {
 fn not_a_backup_of_this_drive(file: &Path, facts: &crate::store::backup::BackupFacts) -> String {
     use crate::store::backup::Difference;
     let f = file.display();
-    let schools = if facts.schools.is_empty() { "—".to_owned() } else { facts.schools.join("、") };
+    let schools = if facts.schools.is_empty() { "—".to_owned() } else { facts.schools.join(pick("、", ", ")) };
     let (taken, pupils, now) = (&facts.taken, facts.pupils, facts.current_pupils);
     let difference = facts.differs.unwrap_or(Difference::Unconnected);
     let (why_zh, why_en) = difference_words(difference);
@@ -165,21 +165,21 @@ pub(super) fn convert(cli: &Cli, out: Option<&Path>, to_encrypted: bool) -> CmdR
     }
     let path = drive_path(cli);
     if !path.exists() {
-        return Err(UserError(format!("数据文件不存在：{} (no such drive file)", path.display())));
+        return Err(UserError(format!("数据文件不存在：{0} (no such drive file: {0})", path.display())));
     }
     let _lock = lock_drive(cli)?;
     let plain = cipher::file_kind(&path) == FileKind::Plain;
     let (mut store, new_key) = if to_encrypted {
         if !plain {
             return Err(UserError(format!(
-                "数据文件已经加密，或不是 canbao 数据文件：{} (already encrypted, or not a canbao file)",
+                "数据文件已经加密，或不是 canbao 数据文件：{0} (already encrypted, or not a canbao file: {0})",
                 path.display()
             )));
         }
         (Store::open(&path)?, Some(passphrase::new_one()?))
     } else {
         if plain {
-            return Err(UserError(format!("数据文件没有加密：{} (the file is not encrypted)", path.display())));
+            return Err(UserError(format!("数据文件没有加密：{0} (the file is not encrypted: {0})", path.display())));
         }
         (Store::open_keyed(&path, passphrase::for_drive(&path)?.as_ref())?, None)
     };
@@ -209,8 +209,8 @@ pub(super) fn convert(cli: &Cli, out: Option<&Path>, to_encrypted: bool) -> CmdR
     if wal.exists() {
         let _ = std::fs::remove_file(&staging);
         return Err(UserError(format!(
-            "数据文件正被另一个程序打开（{} 仍在），请关闭后重试；未做任何修改 \
-             (the file is open elsewhere: close it and try again; nothing changed)",
+            "数据文件正被另一个程序打开（{0} 仍在），请关闭后重试；未做任何修改 \
+             (the file is open elsewhere, {0} is still there: close it and try again; nothing changed)",
             wal.display()
         )));
     }

@@ -72,7 +72,10 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
                 ExportKind::Summary => forms::summary::export_summary(&input, out)?,
                 ExportKind::Notices => {
                     let (path, count) = forms::notices::export_notices(&input, on.unwrap_or(opts.date), out)?;
-                    println!("缴费告知单 {count} 张 (payment notices)");
+                    let slips = if count == 1 { "notice" } else { "notices" };
+                    let counted =
+                        (format!("缴费告知单 {count} 张 (payment notices)"), format!("{count} payment {slips}"));
+                    say_beside(Some(counted), to_stdout);
                     vec![path]
                 }
                 ExportKind::Sheet => Vec::new(),
@@ -183,9 +186,14 @@ fn known_class(store: &Store, school: Option<&str>, wanted: &str) -> CmdResult {
         return Ok(());
     }
     let nearest = crate::domain::class_label::nearest(wanted, &labels, 3);
-    let nearest =
-        if nearest.is_empty() { "（名单中没有班级 / no classes）".to_owned() } else { nearest.join("、") };
-    Err(UserError(format!("名单中没有班级“{wanted}”，最接近的是：{nearest} (no such class; nearest: {nearest})")))
+    let (nearest, nearest_en) = if nearest.is_empty() {
+        ("（名单中没有班级 / no classes）".to_owned(), "none, the roster has no classes".to_owned())
+    } else {
+        (nearest.join("、"), nearest.join(", "))
+    };
+    Err(UserError(format!(
+        "名单中没有班级“{wanted}”，最接近的是：{nearest} (no class {wanted} on the roster; nearest: {nearest_en})"
+    )))
 }
 
 /// Up to `n` of `names` nearest to `wanted`: those holding it or held in it first (a school asked for as

@@ -201,10 +201,15 @@ impl NewDrive {
 /// Every change to the demo file says where it goes: real work kept there is easy to mistake for a drive.
 fn warn_if_demo(store: &Store) {
     if crate::demo::is_demo(store) {
+        let path = store.path().map(|p| p.display().to_string()).unwrap_or_default();
         eprintln!(
-            "注意：这是示例数据文件（canbao demo），不是正式数据：{} \
-             (note: this is the demo file, not a real drive)",
-            store.path().map(|p| p.display().to_string()).unwrap_or_default()
+            "{}",
+            super::pick(
+                &format!(
+                    "注意：这是示例数据文件（canbao demo），不是正式数据：{path} (note: this is the demo file, not a real drive)"
+                ),
+                &format!("note: this is the demo file, not a real drive: {path}")
+            )
         );
     }
 }

@@ -78,7 +78,11 @@ pub fn policy_named(set: &PolicySet, store: &Store, name: Option<&str>) -> Resul
     }
     // Not in this laptop's config folder (the drive was copied from another): the drive's own copy.
     set.get(&name).cloned().or_else(|| store.kept_policy(&name)).ok_or_else(|| {
-        UserError(format!("没有名为“{name}”的政策；可用的政策：{} (no such policy)", set.names().join("、")))
+        UserError(format!(
+            "没有名为“{name}”的政策；可用的政策：{} (no policy named {name}; there are {})",
+            set.names().join("、"),
+            set.names().join(", ")
+        ))
     })
 }
 
@@ -182,17 +186,17 @@ fn policy_new(name: &str, base: &str, year: i32, premium: Option<&str>) -> CmdRe
     let valid_name = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if !valid_name {
         return Err(UserError(format!(
-            "政策名称“{name}”只能用字母、数字、- 和 _，如 yibin-2027 (a name of letters, digits, - and _)"
+            "政策名称“{name}”只能用字母、数字、- 和 _，如 yibin-2027 (the policy name “{name}” is to be letters, digits, - and _, as in yibin-2027)"
         )));
     }
     if !(2000..=2100).contains(&year) {
-        return Err(UserError(format!("保险年度“{year}”不对 (not a year)")));
+        return Err(UserError(format!("保险年度“{year}”不对 (“{year}” is not an insured year)")));
     }
     let premium_fen = match premium {
         Some(text) => Some(
             money::parse_yuan(text)
                 .filter(|f| *f > 0)
-                .ok_or_else(|| UserError(format!("金额“{text}”无法识别 (not an amount)")))?,
+                .ok_or_else(|| UserError(format!("金额“{text}”无法识别 (not an amount: “{text}”)")))?,
         ),
         None => None,
     };
@@ -200,14 +204,14 @@ fn policy_new(name: &str, base: &str, year: i32, premium: Option<&str>) -> CmdRe
     let dir = config.join("policies");
     let target = dir.join(format!("{name}.toml"));
     if target.exists() || crate::domain::policy::builtin_text(name).is_some() {
-        return Err(UserError(format!("已有名为“{name}”的政策，请换一个名称 (a policy of that name exists)")));
+        return Err(UserError(format!("已有名为“{name}”的政策，请换一个名称 (a policy named {name} exists)")));
     }
     let config_base = dir.join(format!("{base}.toml"));
     let base_text = match std::fs::read_to_string(&config_base) {
         Ok(text) => text,
         Err(_) => crate::domain::policy::builtin_text(base).map(str::to_owned).ok_or_else(|| {
             UserError(format!(
-                "没有名为“{base}”的政策；可用的政策：{} (no such policy)",
+                "没有名为“{base}”的政策；可用的政策：{} (no policy named {base})",
                 policies().map(|s| s.names().join("、")).unwrap_or_default()
             ))
         })?,
@@ -409,6 +413,18 @@ fn policy_show(store: &Store, name: Option<&str>, json: bool) -> CmdResult {
     Ok(())
 }
 
+/// 1st, 2nd, 3rd, 4th … 11th, 12th, 13th, 21st.
+fn ordinal(n: u32) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
 /// `policy show --lang en`: the rules in English; names, clauses and sources stay as the notice writes them.
 fn print_policy_en(p: &Policy, s: &PolicyShown) {
     println!("{}  {} ({})", s.name, s.title, s.document);
@@ -425,8 +441,9 @@ fn print_policy_en(p: &Policy, s: &PolicyShown) {
             (CoverageStart::InsuredYear, None) => "for the insured year".to_owned(),
             (CoverageStart::InsuredYear, Some(d)) => format!("for the insured year; September freshmen from {d}"),
             (CoverageStart::MonthsAfterPayment { new_enrollee, interrupted }, _) => format!(
-                "new enrollees from the 1st of the {new_enrollee}th month after payment; interrupted or late from \
-                 the {interrupted}th"
+                "new enrollees from the 1st of the {} month after payment; interrupted or late from the {}",
+                ordinal(new_enrollee),
+                ordinal(interrupted)
             ),
         };
         println!("  {} {} to {}: pays {amount}, covered {coverage} ({})", w.name, w.from, w.to, w.clause);
@@ -521,23 +538,26 @@ pub fn pupil_by_number(store: &Store, raw: &str, name: Option<&str>) -> Result<S
         let holders: Vec<String> = found.iter().map(|s| masked_name(&s.name)).collect();
         found.retain(|s| s.name == name);
         if found.is_empty() && !holders.is_empty() {
-            let holders = holders.join("、");
+            let (holders, holders_en) = (holders.join("、"), holders.join(", "));
             return Err(UserError(format!(
                 "名单中身份证号码为 {number} 的学生不叫 {name}（名单上是 {holders}），未做修改 \
-                 (the pupil with this ID number is not named {name}: the roster has {holders}; nothing changed)"
+                 (the pupil with the ID number {number} is not named {name}: the roster has {holders_en}; nothing \
+                 changed)"
             )));
         }
     }
     match found.len() {
         0 => Err(UserError(format!(
-            "名单中没有身份证号码为 {number}{} 的学生 (no pupil with this ID number)",
-            name.map(|n| format!("、姓名为 {n}")).unwrap_or_default()
+            "名单中没有身份证号码为 {number}{} 的学生 (no pupil with the ID number {number}{})",
+            name.map(|n| format!("、姓名为 {n}")).unwrap_or_default(),
+            name.map(|n| format!(" named {n}")).unwrap_or_default()
         ))),
         1 => Ok(found.remove(0)),
         n => Err(UserError(format!(
             "有 {n} 名学生的身份证号码都是 {number}（{}），请用 --name 指明是哪一位 \
-             ({n} pupils share this flagged number: add --name)",
-            found.iter().map(|s| format!("{} {}", s.name, s.class_label())).collect::<Vec<_>>().join("、")
+             ({n} pupils share the flagged number {number}, {}: add --name)",
+            found.iter().map(|s| format!("{} {}", s.name, s.class_label())).collect::<Vec<_>>().join("、"),
+            found.iter().map(|s| format!("{} {}", s.name, s.class_label())).collect::<Vec<_>>().join(", ")
         ))),
     }
 }
@@ -562,7 +582,11 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
     let policy = match (&opened, args.policy.as_deref()) {
         (Some(store), name) => policy_named(&set, store, name)?,
         (None, Some(name)) => set.get(name).cloned().ok_or_else(|| {
-            UserError(format!("没有名为“{name}”的政策；可用的政策：{} (no such policy)", set.names().join("、")))
+            UserError(format!(
+                "没有名为“{name}”的政策；可用的政策：{} (no policy named {name}; there are {})",
+                set.names().join("、"),
+                set.names().join(", ")
+            ))
         })?,
         (None, None) => return Err(UserError(format!("数据文件还没有选定参保政策。{HOW_TO_PICK}"))),
     };
@@ -590,9 +614,10 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
             Some(_) => {}
             None => {
                 return Err(UserError(format!(
-                    "未知的人员类别“{}”；可用的类别：{} (unknown category)",
+                    "未知的人员类别“{0}”；可用的类别：{1} (unknown category {0}; known categories: {2})",
                     c.trim(),
-                    table.names().join("、")
+                    table.names().join("、"),
+                    table.names().join(", ")
                 )));
             }
         }
@@ -863,7 +888,12 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
                 "{at} {} {number}：名单为“{}”，文件为“{}”，未修改 (conflict: not applied)",
                 c.name, c.roster, c.file
             ),
-            format!("{at} {} {number}: roster “{}”, file “{}”: conflict, not applied", c.name, c.roster, c.file),
+            format!(
+                "{at} {} {number}: roster “{}”, file “{}”: conflict, not applied",
+                c.name,
+                reconcile::status_en(&c.roster),
+                reconcile::status_en(&c.file)
+            ),
         );
     }
     for n in &r.not_registered {
@@ -886,11 +916,16 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
     }
     for p in &r.problems {
         let sheet = if p.sheet.is_empty() { String::new() } else { format!(" [{}]", p.sheet) };
-        let column = if p.column.is_empty() { String::new() } else { format!(" 「{}」", p.column) };
+        let (column, column_en) = match p.column.as_str() {
+            "" => (String::new(), String::new()),
+            column => (format!(" 「{column}」"), format!(" \"{column}\"")),
+        };
         let at = p.row.map(row).unwrap_or_default();
+        // A problem says both languages at once: with --lang en, its English.
+        let message_en = crate::words::in_language(&p.message, crate::words::Language::En);
         line(
             format!("{}{sheet} {at}{column}：{}", p.file, p.message),
-            format!("{}{sheet} {at}{column}: {}", p.file, p.message),
+            format!("{}{sheet} {at}{column_en}: {message_en}", p.file),
         );
     }
 }

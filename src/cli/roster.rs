@@ -145,17 +145,17 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
                 let on = paid_on.unwrap_or_else(|| store.today());
                 if on > store.today() {
                     return Err(UserError(format!(
-                        "缴费日期 {on} 晚于今天，未保存 (the payment date is after today: nothing saved)"
+                        "缴费日期 {on} 晚于今天，未保存 (the payment date {on} is after today: nothing saved)"
                     )));
                 }
                 let fen = match amount.as_deref() {
                     Some(a) if a.trim().starts_with(['-', '−', '－']) => {
                         return Err(UserError(format!(
-                            "金额“{a}”为负数，不是缴费，未保存 (a negative amount is no payment: nothing saved)"
+                            "金额“{a}”为负数，不是缴费，未保存 (a negative amount, “{a}”, is no payment: nothing saved)"
                         )));
                     }
                     Some(a) => {
-                        money::parse_yuan(a).ok_or_else(|| UserError(format!("金额“{a}”无法识别 (not an amount)")))?
+                        money::parse_yuan(a).ok_or_else(|| UserError(format!("金额“{a}”无法识别 (not an amount: “{a}”)")))?
                     }
                     None => amount_due(&store, &pupil, on)?,
                 };
@@ -187,8 +187,8 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
     match outcome.refused {
         Some(refusal @ Refusal::PaymentAgainstEnrollment { .. }) => {
             return Err(UserError(format!(
-                "{}：{}，未保存。如确已在校参保，请同时给出 --enrollment here ({}; nothing saved. If the pupil \
-                 is enrolled here after all, add --enrollment here)",
+                "{0}：{1}，未保存。如确已在校参保，请同时给出 --enrollment here ({0}: {2}; nothing saved. If the \
+                 pupil is enrolled here after all, add --enrollment here)",
                 pupil.name,
                 refusal.message_zh(),
                 refusal.message_en()
@@ -198,7 +198,8 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
             return Err(UserError(format!(
                 "{name}：已记录为“{}”，不能标记为“{}”，未保存。如缴费记错了，请先清除：canbao mark {number} \
                  --payment unpaid（或在同一条命令中加上 --payment unpaid）({name} is recorded as {}: not marked {}, \
-                 nothing saved. If the payment was recorded by mistake, clear it first: --payment unpaid)",
+                 nothing saved. If the payment was recorded by mistake, clear it first: canbao mark {number} \
+                 --payment unpaid, or add --payment unpaid to this command)",
                 payment.label_zh(),
                 enrollment.label_zh(),
                 payment.label_en(),
@@ -210,9 +211,10 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
         None => {}
     }
     let n = outcome.diffs.len();
+    let fields = if n == 1 { "field" } else { "fields" };
     say(
-        &format!("已保存 (saved): {} {} 项修改 ({n} fields changed)", pupil.name, n),
-        &format!("saved: {} ({n} fields changed)", pupil.name),
+        &format!("已保存 (saved): {} {} 项修改 ({n} {fields} changed)", pupil.name, n),
+        &format!("saved: {} ({n} {fields} changed)", pupil.name),
     );
     Ok(())
 }
@@ -221,13 +223,18 @@ pub(super) fn rename_school(cli: &Cli, old: &str, new: &str, merge: bool) -> Cmd
     let (mut store, _lock) = open_writer_existing(cli)?;
     if !merge && store.schools()?.iter().any(|s| s == new.trim()) {
         return Err(UserError(format!(
-            "已有名为“{}”的学校：改名会把两校合并，且无法再分开；如确要合并，请加 --merge \
-             (a school of that name exists: renaming would merge the two for good; add --merge to do it)",
+            "已有名为“{0}”的学校：改名会把两校合并，且无法再分开；如确要合并，请加 --merge \
+             (a school named “{0}” exists: renaming would merge the two for good; add --merge to do it)",
             new.trim()
         )));
     }
     let moved = store.rename_school(old, new)?;
-    println!("已改名 (renamed): {old} -> {} （{moved} 名学生 / pupils）", new.trim());
+    let new = new.trim();
+    let pupils = if moved == 1 { "pupil" } else { "pupils" };
+    say(
+        &format!("已改名 (renamed): {old} -> {new} （{moved} 名学生 / pupils）"),
+        &format!("renamed: {old} -> {new} ({moved} {pupils})"),
+    );
     Ok(())
 }
 
@@ -440,11 +447,18 @@ fn amount_due(
     pupil: &crate::domain::student::Student,
     day: chrono::NaiveDate,
 ) -> Result<i64, UserError> {
-    let ask = |why: String| UserError(format!("{why}：请用 --amount 给出缴费金额 (give the amount with --amount)"));
-    let policy = paperwork::drive_policy(store)?.ok_or_else(|| ask("数据文件没有选定政策，无法计算应缴金额".into()))?;
+    let ask = |why: String, why_en: String| {
+        UserError(format!("{why}：请用 --amount 给出缴费金额 ({why_en}: give the amount with --amount)"))
+    };
+    let policy = paperwork::drive_policy(store)?.ok_or_else(|| {
+        ask(
+            "数据文件没有选定政策，无法计算应缴金额".into(),
+            "the drive has no policy to work out the amount due".into(),
+        )
+    })?;
     let mut on_day = pupil.clone();
     on_day.payment_details.paid_on = Some(day);
     crate::domain::policy::quote_pupil(&policy, &on_day, day)
         .map(|q| q.personal_due_fen)
-        .map_err(|e| ask(e.to_string()))
+        .map_err(|e| ask(e.to_string(), e.message_en()))
 }

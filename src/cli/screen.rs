@@ -52,10 +52,16 @@ pub(super) fn demo(cli: &Cli) -> CmdResult {
     let lock = DriveLock::acquire(&path, &operator_from(cli).unwrap_or_default())?;
     let (store, kept) = crate::demo::fresh_demo(&path)?;
     if let Some(kept) = kept {
+        let kept = kept.display();
         eprintln!(
-            "示例文件中有创建后的修改，已另存为 {}（不会被自动清理）\
-             (the demo file held later changes: kept as this copy, never pruned)",
-            kept.display()
+            "{}",
+            super::pick(
+                &format!(
+                    "示例文件中有创建后的修改，已另存为 {kept}（不会被自动清理）\
+                     (the demo file held later changes: kept as this copy, never pruned)"
+                ),
+                &format!("the demo file held later changes: kept as {kept}, never pruned")
+            )
         );
     }
     let mut store = store;
@@ -94,10 +100,14 @@ fn confirm_new_drive(cli: &Cli) -> CmdResult {
 fn offer_read_only(in_use: &StoreError) -> Result<bool, UserError> {
     use std::io::IsTerminal;
     if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
-        return Err(UserError(format!("{in_use}；可加 --read-only 只读打开 (add --read-only to open it read-only)")));
+        let en = crate::words::in_language(&in_use.to_string(), crate::words::Language::En).into_owned();
+        return Err(UserError(format!(
+            "{in_use}；可加 --read-only 只读打开 ({en}; add --read-only to open it read-only)"
+        )));
     }
-    eprintln!("{in_use}");
-    eprint!("以只读方式打开？(open read-only?) [y/N] ");
+    let in_use = in_use.to_string();
+    eprintln!("{}", super::pick(&in_use, &crate::words::in_language(&in_use, crate::words::Language::En)));
+    eprint!("{}", super::pick("以只读方式打开？(open read-only?) [y/N] ", "open read-only? [y/N] "));
     let mut answer = String::new();
     std::io::stdin().read_line(&mut answer)?;
     Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "是"))

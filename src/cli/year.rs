@@ -88,7 +88,7 @@ fn choose_policy(
         let policy = super::paperwork::policy_named(&set, store, Some(name))?;
         if policy.insured_year != year {
             return Err(UserError(format!(
-                "政策“{name}”是 {} 年度的，不是 {year} 年度 (that policy is for insured year {}, not {year})",
+                "政策“{name}”是 {} 年度的，不是 {year} 年度 (the policy {name} is for insured year {}, not {year})",
                 policy.insured_year, policy.insured_year
             )));
         }
@@ -98,7 +98,7 @@ fn choose_policy(
         Some(text) => Some(
             money::parse_yuan(text)
                 .filter(|f| *f > 0)
-                .ok_or_else(|| UserError(format!("金额“{text}”无法识别 (not an amount)")))?,
+                .ok_or_else(|| UserError(format!("金额“{text}”无法识别 (not an amount: “{text}”)")))?,
         ),
         None => None,
     };
@@ -185,11 +185,14 @@ fn new_year(
             ),
         );
         if let Some(path) = &written {
-            println!("  文件 (file): {}", path.display());
+            let path = path.display();
+            say(&format!("  文件 (file): {path}"), &format!("  file: {path}"));
         }
         say("请对照本年度通知核对 (check against this year's notice):", "check against this year's notice:");
         for line in &renewed.to_check {
-            println!("  - {line}");
+            // Each says both languages at once: with --lang en, its English.
+            let en = crate::words::in_language(line, crate::words::Language::En);
+            say(&format!("  - {line}"), &format!("  - {en}"));
         }
     }
     Ok(())
@@ -243,7 +246,10 @@ fn print_new_year(r: &YearReport, promote: bool) {
                 None if super::english() => "left (graduated)".to_owned(),
                 None => "已离校（毕业）".to_owned(),
             };
-            println!("  {} {} -> {}：{} 人", m.school, m.from, to, m.pupils);
+            say(
+                &format!("  {} {} -> {}：{} 人", m.school, m.from, to, m.pupils),
+                &format!("  {} {} -> {}: {}", m.school, m.from, to, m.pupils),
+            );
         }
     }
     say(
