@@ -195,7 +195,12 @@ impl App {
         }
         for c in &r.conflicts {
             let place = at(&c.list, &c.sheet, c.row);
-            lines.push(fill(t.reconcile_conflict, &[&place, &id(&c.id_number), &c.name, &c.roster, &c.file]));
+            let (roster, file) = if en {
+                (reconcile::status_en(&c.roster), reconcile::status_en(&c.file))
+            } else {
+                (c.roster.as_str(), c.file.as_str())
+            };
+            lines.push(fill(t.reconcile_conflict, &[&place, &id(&c.id_number), &c.name, &roster, &file]));
         }
         for m in &r.amount_mismatches {
             let place = rows(&m.file, &m.sheets, &m.rows);
@@ -271,7 +276,7 @@ impl App {
         let mut lines = vec![fill(self.text.check_counts, &[&r.students, &r.findings()])];
         for g in &r.same_id {
             let names: Vec<&str> = g.pupils.iter().map(|p| p.name.as_str()).collect();
-            lines.push(fill(self.text.check_same_id, &[&id(&g.key), &names.join("、")]));
+            lines.push(fill(self.text.check_same_id, &[&id(&g.key), &names.join(self.text.pick("、", ", "))]));
         }
         for g in &r.same_name_birth {
             lines.push(fill(self.text.check_same_name, &[&g.key, &g.pupils.len()]));
@@ -509,7 +514,7 @@ impl App {
         };
         let written = crate::private_file::write_whole(&form.path, text.as_bytes(), Existing::Replace);
         if let Err(e) = written {
-            form.error = Some(crate::io::year_policy::write_error(&e, &form.path));
+            form.error = Some(self.in_language(crate::io::year_policy::write_error(&e, &form.path)));
             return Some(Modal::EditPolicy(form));
         }
         if self.policy.as_ref().is_some_and(|p| p.name == edited.name) {
@@ -582,12 +587,12 @@ impl App {
         let renewed = match policy::renew(&request, crate::domain::category::CategoryTable::builtin()) {
             Ok(r) => r,
             Err(e) => {
-                form.error = Some(e.to_string());
+                form.error = Some(self.in_language(e.to_string()));
                 return Some(Modal::NewPolicy(form));
             }
         };
         if let Err(e) = crate::io::year_policy::write_policy_file(&config, &name, &renewed.text) {
-            form.error = Some(e);
+            form.error = Some(self.in_language(e));
             return Some(Modal::NewPolicy(form));
         }
         // The status line's 「未找到本校所在城市的政策…按 n 生成」 has been done: it would stay, stale, under the report.
@@ -704,7 +709,11 @@ impl App {
     pub fn ask_restore(&mut self, file: PathBuf) {
         match self.store.describe_backup(&file) {
             Ok(facts) => {
-                let named = if facts.schools.is_empty() { "—".to_owned() } else { facts.schools.join("、") };
+                let named = if facts.schools.is_empty() {
+                    "—".to_owned()
+                } else {
+                    facts.schools.join(self.text.pick("、", ", "))
+                };
                 let (pupils, now) = (facts.pupils, facts.current_pupils);
                 let mut question =
                     fill(self.text.restore_question, &[&file.display(), &facts.taken, &named, &pupils, &now]);

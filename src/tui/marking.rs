@@ -535,7 +535,8 @@ impl App {
             })
             .collect();
         let names: Vec<&str> = chosen.iter().map(|c| c.name.as_str()).collect();
-        let question = fill(self.text.ask_bulk_categories, &[&picker.targets.len(), &names.join("、")]);
+        let question =
+            fill(self.text.ask_bulk_categories, &[&picker.targets.len(), &names.join(self.text.pick("、", ", "))]);
         self.ask(question, items, label, false);
     }
 

@@ -453,6 +453,9 @@ pub struct Text {
     pub identity_fields: [&'static str; 4],
     pub identity_hint: &'static str,
     pub identity_flagged: &'static str,
+    /// The fields a saved correction changed, after the pupil's name in `saved_one`: said in English, where the
+    /// Chinese names the form itself (`identity_title` in `saved`).
+    pub identity_corrected: &'static str,
     pub identity_class_unclear: &'static str,
     /// A corrected class the pupil's school does not have: the class, then the nearest it has.
     pub identity_class_new: &'static str,

@@ -233,7 +233,7 @@ impl App {
                 self.fail(message.clone());
                 self.modal = Some(Modal::Message(Message {
                     title: self.text.failed.to_owned(),
-                    lines: vec![message],
+                    lines: vec![self.in_language(message)],
                     error: true,
                     offset: 0,
                 }));
@@ -317,7 +317,7 @@ impl App {
             &[&r.rows_read, &r.added, &r.updated, &r.unchanged, &r.duplicates, &r.id_invalid, &r.skipped],
         ));
         if !r.schools.is_empty() {
-            lines.push(fill(t.import_schools, &[&r.schools.join("、")]));
+            lines.push(fill(t.import_schools, &[&r.schools.join(t.pick("、", ", "))]));
         }
         if r.masked_left_out > 0 {
             lines.push(fill(t.import_masked, &[&r.masked_left_out]));
@@ -420,7 +420,7 @@ fn replace_question(text: &crate::tui::text::Text, folder: &Path, names: &[Strin
     if let [one] = names {
         return fill(text.overwrite_file, &[&folder.display(), one]);
     }
-    let shown = names.iter().take(3).cloned().collect::<Vec<_>>().join("、");
+    let shown = names.iter().take(3).cloned().collect::<Vec<_>>().join(text.pick("、", ", "));
     let more = if names.len() > 3 { "…" } else { "" };
     fill(text.overwrite_files, &[&folder.display(), &names.len(), &format!("{shown}{more}")])
 }

@@ -112,7 +112,11 @@ impl App {
             let key = crate::domain::class_label::ClassKey::parse(class);
             if !classes.iter().any(|c| crate::domain::class_label::ClassKey::parse(c) == key) {
                 let nearest = crate::domain::class_label::nearest(class, &classes, 3);
-                let nearest = if nearest.is_empty() { self.text.none.to_owned() } else { nearest.join("、") };
+                let nearest = if nearest.is_empty() {
+                    self.text.none.to_owned()
+                } else {
+                    nearest.join(self.text.pick("、", ", "))
+                };
                 let question = fill(self.text.identity_class_new, &[class, &nearest]);
                 form.new_class_ok = true;
                 return Some(Modal::Confirm(Confirm { question, then: Then::Identity(Box::new(form)), yes: false }));
@@ -130,15 +134,53 @@ impl App {
                         let why = self.text.pick(&problem.message_zh(), &problem.message_en()).to_owned();
                         self.fail(fill(self.text.identity_flagged, &[&why]))
                     }
-                    None => self.say(fill(self.text.saved, &[&self.text.identity_title, &self.pupils(1)])),
+                    None => {
+                        let said = self.identity_saved(&form, &request);
+                        self.say(said)
+                    }
                 }
                 None
             }
             Err(e) => {
-                form.error = Some(e.to_string());
+                form.error = Some(self.in_language(e.to_string()));
                 Some(Modal::Identity(form))
             }
         }
+    }
+
+    /// What a saved correction says. The Chinese names the form (「已保存：更正学生信息（1 人）」) as it always has;
+    /// the English names the pupil and what was corrected ("Saved: 孙语, corrected name and class"), as its other
+    /// saves name what they saved.
+    fn identity_saved(&self, form: &IdentityForm, request: &IdentityEdit) -> String {
+        let t = self.text;
+        if self.lang == crate::words::Language::Zh {
+            return fill(t.saved, &[&t.identity_title, &self.pupils(1)]);
+        }
+        let changed =
+            [request.name.is_some(), request.id_number.is_some(), request.class.is_some(), request.phone.is_some()];
+        // The form's own labels, as words in a sentence: "Name" is "name", "ID number" stays.
+        let words: Vec<String> = t
+            .identity_fields
+            .iter()
+            .zip(changed)
+            .filter(|(_, changed)| *changed)
+            .map(|(label, _)| {
+                let mut chars = label.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(first), Some(second)) if !second.is_uppercase() => {
+                        first.to_lowercase().chain(std::iter::once(second)).chain(chars).collect()
+                    }
+                    _ => (*label).to_owned(),
+                }
+            })
+            .collect();
+        let what = match words.split_last() {
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+            None => String::new(),
+        };
+        let name = form.fields[IdentityField::Name as usize].text().trim().to_owned();
+        fill(t.saved_one, &[&name, &fill(t.identity_corrected, &[&what])])
     }
 
     /// The classes of pupil `id`'s school, in roster order: the school's pupils are one run of rows.

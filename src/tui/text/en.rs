@@ -480,6 +480,7 @@ pub static EN: Text = Text {
     identity_class_unclear: "\"{}\" names no grade: write it like 三年级2班",
     identity_class_new: "The school has no class {}: make it a new class? (nearest: {})",
     identity_flagged: "Saved, but the ID number has a problem: {}",
+    identity_corrected: "corrected {}",
     picker_typed: "Path:",
     picker_spreadsheets: "Spreadsheets only (CSV, XLSX, XLS, ODS); Space picks several; Tab shows all; Backspace: up",
     picker_all_files: "Every file shown; Tab shows spreadsheets only",

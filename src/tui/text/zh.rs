@@ -453,6 +453,7 @@ pub static ZH: Text = Text {
     identity_class_new: "本校没有 {}，新建这个班级？（最接近的班级：{}）",
     identity_phone_bad: "联系电话「{}」不是电话号码：应为 7 到 12 位数字（可用 - 或空格隔开），如 13812345678 或 0831-1234567",
     identity_flagged: "已保存，但身份证号码有问题：{}",
+    identity_corrected: "更正{}",
     picker_typed: "输入路径：",
     picker_spreadsheets: "只显示表格（CSV、XLSX、XLS、ODS）；空格选多个文件；Tab 显示全部；退格键回上一级",
     picker_all_files: "显示全部文件；Tab 只显示表格文件",

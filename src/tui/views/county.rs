@@ -114,9 +114,14 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &CountyScreen, theme: &Theme)
     );
     lines.push(Line::styled(truncate(&head, width), theme.header()));
     let status = match &screen.error {
+        // The county database's refusal says both languages at once: the screen's.
         Some(e) => Line::styled(
             truncate(
-                &format!(" {}{e}", pick("刷新失败，显示上次的数据：", "refresh failed, showing the last: ")),
+                &format!(
+                    " {}{}",
+                    pick("刷新失败，显示上次的数据：", "refresh failed, showing the last: "),
+                    crate::words::in_language(e, screen.lang)
+                ),
                 width,
             ),
             theme.fg(theme.unpaid),

@@ -717,7 +717,11 @@ fn files(frame: &mut Frame, app: &App, area: Rect, p: &crate::tui::picker::FileP
         .collect();
     frame.render_widget(Paragraph::new(lines), list);
     let note = match (&p.error, p.picked.len()) {
-        (Some(e), _) => Line::styled(truncate(e, width), app.theme.popup().fg(app.theme.error.0)),
+        // The system's refusal says both languages at once: the screen's.
+        (Some(e), _) => {
+            let e = crate::words::in_language(e, app.lang);
+            Line::styled(truncate(&e, width), app.theme.popup().fg(app.theme.error.0))
+        }
         (None, 0) if p.all_files => Line::styled(t.picker_all_files, app.theme.muted()),
         (None, 0) if matches!(p.purpose, PathPurpose::Merge | PathPurpose::Restore) => {
             Line::styled(t.picker_drives, app.theme.muted())
