@@ -1437,7 +1437,7 @@ fn not_this_list(file: &str, sheet: &Sheet, map: &HeaderMap, by_canbao: bool, so
                 return None;
             }
             let (zh_looks, en_looks) = if class_words.is_empty() {
-                (format!("表头为“{}”", header.join("、")), format!("its header: {}", header.join("、")))
+                (format!("表头为“{}”", header.join("、")), format!("its header: {}", header.join(", ")))
             } else {
                 (
                     format!("看起来是学校的班级名单（有{}列）", quoted(&class_words)),
