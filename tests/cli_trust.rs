@@ -699,3 +699,131 @@ fn an_export_never_replaces_a_class_list_of_its_type_but_replaces_a_re_saved_exp
     ok(canbao(&db).args(["export", "summary", "--format", "csv", "--out"]).arg(&summary));
     ok(canbao(&db).args(["export", "summary", "--format", "csv", "--out"]).arg(&summary));
 }
+
+// ---- a drive on read-only media ----
+
+/// The binary as an operator runs it on `db`: as another user (`nobody`) when this test runs as root, to whom
+/// no folder is read-only (CI runs as root), else as this user. `None`, said, where the other user cannot be
+/// taken or cannot reach the binary: the permission part of a test is then skipped visibly.
+#[cfg(unix)]
+fn as_operator(db: &Path, home: &Path) -> Option<Command> {
+    use std::os::unix::process::CommandExt;
+    let binary = assert_cmd::cargo::cargo_bin("canbao");
+    let command = |args: &[&str]| {
+        let mut cmd = std::process::Command::new(&binary);
+        cmd.args(args)
+            .env_remove("CANBAO_DB")
+            .env("CANBAO_OPERATOR", "测试")
+            .env("HOME", home)
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_DATA_HOME", home.join("data"));
+        // SAFETY: geteuid has no preconditions.
+        if unsafe { libc::geteuid() } == 0 {
+            cmd.uid(NOBODY).gid(NOBODY);
+        }
+        cmd
+    };
+    match command(&["--version"]).output() {
+        Ok(out) if out.status.success() => {}
+        other => {
+            println!("skipping the read-only folder part: cannot run canbao as another user here ({other:?})");
+            return None;
+        }
+    }
+    let mut cmd = Command::from_std(command(&[]));
+    cmd.arg("--db").arg(db);
+    Some(cmd)
+}
+
+#[cfg(unix)]
+const NOBODY: u32 = 65534;
+
+/// Gives `path` (and everything under it) to the user [`as_operator`] runs as, with `mode` on the folders.
+#[cfg(unix)]
+fn hand_over(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    // SAFETY: geteuid has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    let meta = std::fs::symlink_metadata(path).unwrap();
+    if meta.is_dir() {
+        for entry in std::fs::read_dir(path).unwrap() {
+            hand_over(&entry.unwrap().path(), mode);
+        }
+    }
+    if root {
+        std::os::unix::fs::lchown(path, Some(NOBODY), Some(NOBODY)).unwrap();
+    }
+    if meta.is_dir() {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+}
+
+/// The tester's stick: a drive canbao wrote and closed (WAL mode, no `-shm` beside it), in a folder the
+/// operator cannot write (a write-protected USB stick, a read-only share). Every road that only reads it opens
+/// it: `--read-only` stats, find and export, push, and merge and restore from it into a drive elsewhere; none
+/// calls it damaged, and nothing on the stick changes. Without `--read-only` a reading command says the folder
+/// is read-only and how to look at it.
+#[cfg(unix)]
+#[test]
+fn a_drive_on_read_only_media_is_read_by_every_road_that_only_reads() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let stick = dir.path().join("stick");
+    std::fs::create_dir(&stick).unwrap();
+    let drive = ten_pupils(&stick, "a.db");
+    // The other laptop's copy from an older canbao: the schema version is all a merge reads before refusing.
+    let older = stick.join("older.db");
+    std::fs::copy(&drive, &older).unwrap();
+    rusqlite::Connection::open(&older).unwrap().pragma_update(None, "user_version", 1).unwrap();
+    let header = std::fs::read(&drive).unwrap();
+    assert_eq!((header[18], header[19]), (2, 2), "a drive canbao wrote is in WAL mode");
+    assert!(!stick.join("a.db-shm").exists() && !stick.join("a.db-wal").exists(), "closed cleanly");
+    // Elsewhere, writable: the operator's own drives and the export's folder.
+    let work = dir.path().join("work");
+    std::fs::create_dir(&work).unwrap();
+    let mine = work.join("mine.db");
+    ok(canbao(&mine).arg("import").arg(fixture("utf8_nobom.csv")));
+    let restored = work.join("restored.db");
+    ok(canbao(&restored).arg("import").arg(fixture("utf8_nobom.csv")));
+    hand_over(&work, 0o700);
+    hand_over(&stick, 0o555);
+    let before = tree(&stick);
+    let Some(_) = as_operator(&drive, &work) else {
+        hand_over(&stick, 0o755);
+        return;
+    };
+    let operator = |db: &Path| as_operator(db, &work).expect("ran before");
+
+    let (code, _, err) = run(operator(&drive).arg("stats"));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("只读") && err.contains("--read-only") && !err.contains("损坏"), "{err}");
+    let stats = json(operator(&drive).args(["--read-only", "stats", "--json"]));
+    assert_eq!(stats["students"], 10, "{stats}");
+    let found = json(operator(&drive).args(["--read-only", "find", "周静露", "--json"]));
+    assert_eq!(found.as_array().map(Vec::len), Some(1), "{found}");
+    let sheet = work.join("sheet.xlsx");
+    ok(operator(&drive).args(["--read-only", "export", "sheet", "--out"]).arg(&sheet));
+    assert!(sheet.exists());
+    // Nothing listens on port 1: the push reads the drive, then fails to reach the county, not to read it.
+    let (code, _, err) =
+        run(operator(&drive).args(["push", "--dry-run", "--to", "postgresql://u@127.0.0.1:1/county"]).arg(&drive));
+    assert_eq!(code, 1, "{err}");
+    assert!(!err.contains("损坏") && !err.contains("读不了") && !err.contains("not a canbao file"), "{err}");
+    let report = json(operator(&mine).args(["merge", "--json"]).arg(&drive));
+    assert!(report.get("added").is_some(), "{report}");
+    // Not upgraded where it lies: the operator is told to copy it first, not to run a command that cannot work.
+    let (code, _, err) = run(operator(&mine).arg("merge").arg(&older));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("只读") && err.contains("复制") && !err.contains("损坏"), "{err}");
+    let (code, out, err) = run(operator(&restored).args(["restore", "--force"]).arg(&drive));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("恢复"), "{out}");
+    assert_eq!(json(operator(&restored).args(["stats", "--json"]))["students"], 10);
+    // The English line of the refusal names the drive and the way to read it.
+    let (_, _, err) = run(operator(&drive).args(["--lang", "en", "stats"]));
+    assert!(err.contains("--read-only") && err.contains("a.db"), "{err}");
+
+    hand_over(&stick, 0o755);
+    assert!(tree(&stick) == before, "the stick is as it was");
+}

@@ -117,7 +117,7 @@ impl AutoBackup {
     /// the transaction holds the write lock, so that is the drive exactly as the change found it. The time of
     /// the backup is recorded inside the transaction, and the folder pruned.
     pub(crate) fn take_during(&self, tx: &Connection, reason: &str) -> Result<PathBuf> {
-        let mut reader = super::read_only_sqlite(&self.drive, self.key.as_ref(), super::ShmFolder::AsFound)?;
+        let (mut reader, _) = super::read_only_sqlite(&self.drive, self.key.as_ref(), super::ShmFolder::AsFound)?;
         // As the store's own connection waits: a reader of a WAL drive is seldom kept waiting, never for long.
         reader.busy_timeout(std::time::Duration::from_secs(5))?;
         if let Some(stop) = &self.stop {

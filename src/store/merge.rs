@@ -715,10 +715,12 @@ impl Store {
         let other_plain = !probe.encrypted();
         let version = schema::user_version(&probe.conn)?;
         if version < schema::latest_version() {
-            return Err(StoreError::OlderSchema {
-                path: other.display().to_string(),
-                found: version,
-                supported: schema::latest_version(),
+            let (path, found, supported) = (other.display().to_string(), version, schema::latest_version());
+            // Upgrading it in place, as the message asks, needs a folder that can be written.
+            return Err(if super::folder_writable(other) {
+                StoreError::OlderSchema { path, found, supported }
+            } else {
+                StoreError::OlderSchemaReadOnly { path, found, supported }
             });
         }
         if version > schema::latest_version() {
@@ -729,6 +731,8 @@ impl Store {
         // graders in this year's 一年级) and be promoted again by this laptop's own `year new`. The other way
         // round (late payments of last year into a drive that has moved on) is a merge like any other.
         let theirs = probe.read_current_year()?;
+        // Attached as the probe read it: a copy on read-only media only as an immutable file.
+        let attached = if probe.immutable { super::immutable_uri(other) } else { other.to_string_lossy().into_owned() };
         drop(probe);
         if let (Some(theirs), Some(ours)) = (theirs, self.read_current_year()?)
             && theirs > ours
@@ -742,9 +746,9 @@ impl Store {
         register_functions(&self.conn)?;
         if self.encrypted() && other_plain {
             // Without an explicit empty key SQLCipher would read the attached file with this drive's key.
-            self.conn.execute("ATTACH DATABASE ?1 AS other KEY ''", [other.to_string_lossy()])?;
+            self.conn.execute("ATTACH DATABASE ?1 AS other KEY ''", [&attached])?;
         } else {
-            self.conn.execute("ATTACH DATABASE ?1 AS other", [other.to_string_lossy()])?;
+            self.conn.execute("ATTACH DATABASE ?1 AS other", [&attached])?;
         }
         // The work tables go to a temp file rather than memory (this build's default), so a merge of two large
         // drives needs no more memory than a small one. Changing the setting deletes every temp object, so it is

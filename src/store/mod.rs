@@ -152,6 +152,16 @@ pub enum StoreError {
          run canbao --db {path} stats once to upgrade it, then merge)"
     )]
     OlderSchema { path: String, found: i64, supported: i64 },
+    /// As `OlderSchema`, of a file in a folder that may only be read (a write-protected stick), where it cannot
+    /// be upgraded.
+    #[error(
+        "要合并的文件 {path} 由较旧版本的 canbao 创建（数据版本 {found}，本程序为 {supported}），\
+         而它所在的文件夹是只读的，不能在原处升级：请先把它复制到本机可写的文件夹，运行 canbao --db 副本.db stats \
+         升级副本，再合并副本 (the other file {path} has an older schema and lies in a read-only folder, where it \
+         cannot be upgraded: copy it to a writable folder, open the copy once with this canbao (canbao --db COPY.db \
+         stats), then merge the copy)"
+    )]
+    OlderSchemaReadOnly { path: String, found: i64, supported: i64 },
     #[error("不是 canbao 数据文件或文件已损坏：{path} (not a canbao file, or damaged: {path})")]
     NotADatabase { path: String },
     #[error(
@@ -320,12 +330,13 @@ fn no_room_for_shm(e: &rusqlite::Error) -> bool {
     }
 }
 
-/// A read-only connection to the drive. In a folder that cannot hold the `-shm` (a read-only stick, a CD, a
-/// read-only share) and has none, or on a full disk where it cannot be grown, SQLite cannot open a WAL drive
-/// even to read it; when no `-wal` with changes lies beside it (none can be written there, nor be in use: a
-/// `-shm` in use by a writer is already grown), the file alone is the whole drive and is opened as immutable.
-/// With a `-wal` that holds changes that would leave them out, so the operator is told.
-fn read_only_sqlite(path: &Path, key: Option<&Passphrase>, folder: ShmFolder) -> Result<Connection> {
+/// A read-only connection to the drive, and whether it reads the file as immutable. In a folder that cannot
+/// hold the `-shm` (a read-only stick, a CD, a read-only share) and has none, or on a full disk where it cannot
+/// be grown, SQLite cannot open a WAL drive even to read it; when no `-wal` with changes lies beside it (none
+/// can be written there, nor be in use: a `-shm` in use by a writer is already grown), the file alone is the
+/// whole drive and is opened as immutable. With a `-wal` that holds changes that would leave them out, so the
+/// operator is told.
+fn read_only_sqlite(path: &Path, key: Option<&Passphrase>, folder: ShmFolder) -> Result<(Connection, bool)> {
     let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let not_db = || StoreError::NotADatabase { path: path.display().to_string() };
     let keyed = |conn: Connection| -> Result<Connection> {
@@ -339,7 +350,11 @@ fn read_only_sqlite(path: &Path, key: Option<&Passphrase>, folder: ShmFolder) ->
     let (without_shm, full) = match folder {
         ShmFolder::AsFound => {
             let read = probe();
-            let cannot_make = matches!(&read, Err(rusqlite::Error::SqliteFailure(f, _)) if f.code == rusqlite::ErrorCode::CannotOpen)
+            // SQLite says "unable to open" where it cannot make the `-shm`, and (3.22 on) "readonly directory"
+            // where it sees that the folder cannot hold one: a write-protected stick, or a folder the operator
+            // may only read.
+            let cannot_make = matches!(&read, Err(rusqlite::Error::SqliteFailure(f, _))
+                    if matches!(f.code, rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly))
                 && !sidecar(path, "-shm").exists()
                 && !folder_writable(path);
             let full = read.as_ref().err().is_some_and(no_room_for_shm);
@@ -351,7 +366,7 @@ fn read_only_sqlite(path: &Path, key: Option<&Passphrase>, folder: ShmFolder) ->
         ShmFolder::Full => (true, true),
     };
     if !without_shm {
-        return Ok(conn);
+        return Ok((conn, false));
     }
     drop(conn);
     if std::fs::metadata(sidecar(path, "-wal")).is_ok_and(|m| m.len() > 0) {
@@ -359,7 +374,7 @@ fn read_only_sqlite(path: &Path, key: Option<&Passphrase>, folder: ShmFolder) ->
         return Err(if full { StoreError::FullAtOpen { path } } else { StoreError::UnsavedLog { path } });
     }
     let uri = rusqlite::OpenFlags::SQLITE_OPEN_URI;
-    keyed(Connection::open_with_flags(immutable_uri(path), flags | uri).map_err(|_| not_db())?)
+    Ok((keyed(Connection::open_with_flags(immutable_uri(path), flags | uri).map_err(|_| not_db())?)?, true))
 }
 
 /// Interrupts `conn`'s statements once `stop` is set (see `Store::stop_when`).
@@ -480,6 +495,9 @@ pub struct Store {
     first_year_cached: Option<i32>,
     /// How the file was opened, so leaving an earlier year puts back what was there.
     opened_read_only: bool,
+    /// Read as an immutable file (read-only media: see `read_only_sqlite`), as another connection that reads it
+    /// (a merge attaching it) must read it too.
+    immutable: bool,
     /// The stop `stop_when` watches, for the second connection an import's backup is read through.
     stop: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
     /// This connection's change count and the file's `data_version` when the write-ahead log was last found
@@ -582,7 +600,7 @@ impl Store {
     fn read_only_connection_in(path: &Path, key: Option<&Passphrase>, folder: ShmFolder) -> Result<Store> {
         let not_db = || StoreError::NotADatabase { path: path.display().to_string() };
         existing_file(path)?;
-        let conn = read_only_sqlite(path, key, folder)?;
+        let (conn, immutable) = read_only_sqlite(path, key, folder)?;
         schema::register_functions(&conn)?;
         // A failure for want of room beside the drive is said as such, never as a damaged drive: an operator
         // told the drive is damaged may restore an old backup over good data.
@@ -612,6 +630,7 @@ impl Store {
             viewed_year: None,
             first_year_cached: None,
             opened_read_only: true,
+            immutable,
             stop: None,
             settled: None,
         };
@@ -672,6 +691,7 @@ impl Store {
             viewed_year: None,
             first_year_cached: None,
             opened_read_only: false,
+            immutable: false,
             stop: None,
             settled: None,
         };
