@@ -170,21 +170,23 @@ fn backup_names(db: &Path) -> Vec<String> {
 fn a_backup_open_in_another_canbao_survives_twenty_more_backups() {
     let dir = tempfile::tempdir().unwrap();
     let db = ten_pupils(dir.path(), "p.db");
-    ok(canbao(&db).arg("backup"));
-    let manual = backup_names(&db).into_iter().find(|n| n.ends_with("-manual.db")).expect("a manual backup");
-    let manual = dir.path().join("backups").join(manual);
-    // This test process is the other window, as `canbao --db backups/p-…-manual.db` holds it.
-    let held = DriveLock::acquire(&manual, "王老师").expect("lock");
-    let mut window = Store::open(&manual).unwrap();
+    // Automatic backups: the operator's own (`canbao backup`) are never pruned anyway.
+    let import = || ok(canbao(&db).arg("import").arg(fixture("utf8_nobom.csv")));
+    import();
+    let opened = backup_names(&db).into_iter().next_back().expect("the import's backup");
+    let opened = dir.path().join("backups").join(opened);
+    // This test process is the other window, as `canbao --db backups/p-…-import.db` holds it.
+    let held = DriveLock::acquire(&opened, "王老师").expect("lock");
+    let mut window = Store::open(&opened).unwrap();
     let pupil = window.students(&Default::default()).unwrap()[0].id;
     window.set_note(pupil, "marked in the backup").unwrap();
     for _ in 0..20 {
-        ok(canbao(&db).arg("backup"));
+        import();
     }
-    assert!(manual.exists(), "{:?}", backup_names(&db));
+    assert!(opened.exists(), "{:?}", backup_names(&db));
     drop(window);
     drop(held);
-    ok(canbao(&db).arg("backup"));
+    import();
     let names = backup_names(&db);
     let copies: Vec<&String> = names.iter().filter(|n| n.ends_with(".db")).collect();
     assert_eq!(copies.len(), 21, "the newest 20 and the backup that was open: {names:?}");
@@ -192,7 +194,7 @@ fn a_backup_open_in_another_canbao_survives_twenty_more_backups() {
         let main = name.strip_suffix("-wal").or(name.strip_suffix("-shm")).or(name.strip_suffix(".lock"));
         assert!(main.is_none_or(|m| names.iter().any(|n| n == m)), "{name} was left without its file: {names:?}");
     }
-    let note = Store::open_read_only(&manual).unwrap().student(pupil).unwrap().note;
+    let note = Store::open_read_only(&opened).unwrap().student(pupil).unwrap().note;
     assert_eq!(note, "marked in the backup");
 }
 
@@ -826,4 +828,44 @@ fn a_drive_on_read_only_media_is_read_by_every_road_that_only_reads() {
 
     hand_over(&stick, 0o755);
     assert!(tree(&stick) == before, "the stick is as it was");
+}
+
+// ---- what a refused or empty change leaves in the backups folder ----
+
+/// The tester's loop: another school's drive merged by mistake, refused (no `--other-school`), retried 22
+/// times. No try takes a backup, so the operator's own `canbao backup` is still there; and automatic backups,
+/// however many, never prune a manual one.
+#[test]
+fn a_refused_merge_takes_no_backup_and_automatic_backups_never_prune_a_manual_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = ten_pupils(dir.path(), "s.db");
+    let elsewhere = dir.path().join("other");
+    std::fs::create_dir(&elsewhere).unwrap();
+    let other = elsewhere.join("o.db");
+    ok(canbao(&other).arg("import").arg(fixture("utf8_nobom.csv")).args(["--school", "鱼峰区第二小学"]));
+    ok(canbao(&db).arg("backup"));
+    let before = backup_names(&db);
+    let manual: Vec<&String> = before.iter().filter(|n| n.ends_with("-manual.db")).collect();
+    assert_eq!(manual.len(), 1, "{before:?}");
+    for _ in 0..22 {
+        let (code, _, err) = run(canbao(&db).arg("merge").arg(&other));
+        assert_eq!(code, 1, "{err}");
+        assert!(err.contains("--other-school"), "{err}");
+    }
+    assert_eq!(backup_names(&db), before, "a refused merge took a backup");
+    // A merge that goes ahead still takes its backup first.
+    ok(canbao(&db).args(["merge", "--other-school"]).arg(&other));
+    assert_eq!(backup_names(&db).iter().filter(|n| n.ends_with("-merge.db")).count(), 1);
+
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('backups_keep', '3')", [])
+        .unwrap();
+    for _ in 0..5 {
+        ok(canbao(&db).arg("import").arg(fixture("utf8_bom.csv")));
+    }
+    let after = backup_names(&db);
+    assert!(after.contains(manual[0]), "an import's backup pruned the manual one: {after:?}");
+    let automatic = after.iter().filter(|n| n.ends_with(".db") && !n.ends_with("-manual.db")).count();
+    assert_eq!(automatic, 3, "the automatic ones keep their number: {after:?}");
 }

@@ -20,11 +20,11 @@ pub(super) fn backup(cli: &Cli, file: Option<&Path>) -> CmdResult {
     let (store, _lock) = open_writer_existing(cli)?;
     let written = match file {
         // A folder (or a path written as one, `bk/`) gets the copy under the automatic backups' name.
-        Some(f) if names_a_folder(f) => Some(store.backup_into(f, "manual")?),
+        Some(f) if names_a_folder(f) => Some(store.backup_into(f, crate::store::backup::MANUAL)?),
         Some(f) => Some(store.backup_to(f)?),
         None => {
             let mut store = store;
-            store.backup_now("manual")?
+            store.backup_now(crate::store::backup::MANUAL)?
         }
     };
     match written {

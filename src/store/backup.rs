@@ -156,7 +156,10 @@ impl AutoBackup {
             }
         }
         let history = super::pruning::DriveHistory::new(conn, self.key.as_ref())?;
-        super::pruning::prune(&history, named_backups(&dir, &key), keep, "");
+        // The operator's own backups (`canbao backup`, the TUI's 立即备份) are theirs to delete: never removed,
+        // nor counted, however many automatic ones follow.
+        let automatic = named_backups(&dir, &key).into_iter().filter(|p| !taken_by_hand(p)).collect();
+        super::pruning::prune(&history, automatic, keep, "");
         Ok(())
     }
 }
@@ -335,6 +338,15 @@ fn sidecar(file: &Path, suffix: &str) -> PathBuf {
     file.with_file_name(name)
 }
 
+/// The reason of the backups the operator takes by hand (`canbao backup`, the TUI's 立即备份), which pruning
+/// leaves alone.
+pub const MANUAL: &str = "manual";
+
+/// Whether the file at `path` is named as a backup the operator took by hand (reason [`MANUAL`]).
+fn taken_by_hand(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| BackupName::parse(&n.to_string_lossy()).is_some_and(|b| b.reason == MANUAL))
+}
+
 /// The drive (its [`backup_key`]) whose automatic backup a file of this name is; `None` for any other name.
 pub fn drive_of_backup(name: &str) -> Option<&str> {
     BackupName::parse(name).filter(|b| b.leftover.is_none()).map(|b| b.drive)
@@ -352,6 +364,8 @@ struct BackupName<'a> {
     /// `YYYYMMDD` and `HHMMSS.mmm`, the time ending in `Z` when it is UTC.
     date: &'a str,
     time: &'a str,
+    /// Why it was taken: `import`, `merge`, … or [`MANUAL`].
+    reason: &'a str,
     leftover: Option<Leftover>,
 }
 
@@ -386,7 +400,7 @@ impl<'a> BackupName<'a> {
             && clock.bytes().enumerate().all(|(i, b)| if i == 6 { b == b'.' } else { b.is_ascii_digit() });
         let (drive, date) = rest.rsplit_once('-')?;
         let date_ok = date.len() == 8 && date.bytes().all(|b| b.is_ascii_digit());
-        (time_ok && date_ok && !drive.is_empty()).then_some(BackupName { drive, copy, date, time, leftover })
+        (time_ok && date_ok && !drive.is_empty()).then_some(BackupName { drive, copy, date, time, reason, leftover })
     }
 }
 
@@ -551,6 +565,7 @@ mod tests {
                 copy: "school-2024-20261201-093000.123-import.db",
                 date: "20261201",
                 time: "093000.123",
+                reason: "import",
                 leftover: None
             }
         );

@@ -739,9 +739,8 @@ impl Store {
         {
             return Err(StoreError::MergeLaterYear { theirs, ours, next: ours + 1 });
         }
-        if !dry_run {
-            self.backup_now("merge")?;
-        }
+        // The backup is taken inside the merge's transaction, once the merge is known to go ahead (see below).
+        let auto_backup = if dry_run { None } else { self.auto_backup() };
         let ctx = self.audit_context("merge");
         register_functions(&self.conn)?;
         if self.encrypted() && other_plain {
@@ -777,6 +776,12 @@ impl Store {
             if dry_run {
                 tx.rollback()?;
             } else {
+                // Last, when nothing but the commit is left: a merge refused (another school's file) or failed
+                // takes no backup, so retrying one never pushes the kept backups out. Read through a second
+                // connection, it holds the drive as the merge found it.
+                if let Some(auto) = &auto_backup {
+                    auto.take_during(&tx, "merge")?;
+                }
                 tx.commit()?;
             }
             Ok(MergeReport { dry_run, ..report })

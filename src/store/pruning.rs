@@ -248,8 +248,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut store = drive(&dir.path().join("p.db"), "甲小学");
         store.set_meta("backups_keep", "3").unwrap();
-        let manual = store.backup_now("manual").unwrap().expect("a file drive");
-        // The other window, as `canbao --db backups/p-…-manual.db` opens it: the lock, then a saved mark.
+        let manual = store.backup_now("import").unwrap().expect("a file drive");
+        // The other window, as `canbao --db backups/p-…-import.db` opens it: the lock, then a saved mark.
         let held = DriveLock::acquire(&manual, "王老师").unwrap();
         let mut window = Store::open(&manual).unwrap();
         let pupil = window.students(&crate::store::StudentFilter::default()).unwrap()[0].id;
@@ -344,12 +344,12 @@ mod tests {
         let drive_bytes = std::fs::read(here.join("canbao.db")).unwrap();
         let foreign_bytes = std::fs::read(&foreign).unwrap();
 
-        let newest = a.backup_now("manual").unwrap().expect("a file drive");
+        let newest = a.backup_now("daily").unwrap().expect("a file drive");
         for kept in ours.iter().chain(&theirs).chain(&others).chain([&newest]) {
             assert!(std::fs::symlink_metadata(kept).is_ok(), "{} was pruned", kept.display());
         }
         a.set_meta("backups_keep", "3").unwrap();
-        a.backup_now("manual").unwrap();
+        a.backup_now("daily").unwrap();
         let left: Vec<&PathBuf> = ours.iter().filter(|p| p.exists()).collect();
         assert_eq!(left, [&ours[5]], "this drive keeps its newest 3 (the newest two just taken)");
         assert!(newest.exists());

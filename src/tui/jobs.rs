@@ -417,7 +417,7 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
             )),
             Err(e) => JobOutcome::Failed(e.to_string()),
         },
-        Work::Backup => match store.backup_now("manual") {
+        Work::Backup => match store.backup_now(crate::store::backup::MANUAL) {
             Ok(path) => JobOutcome::BackedUp(path),
             Err(e) => JobOutcome::Failed(e.to_string()),
         },
