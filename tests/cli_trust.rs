@@ -869,3 +869,35 @@ fn a_refused_merge_takes_no_backup_and_automatic_backups_never_prune_a_manual_on
     let automatic = after.iter().filter(|n| n.ends_with(".db") && !n.ends_with("-manual.db")).count();
     assert_eq!(automatic, 3, "the automatic ones keep their number: {after:?}");
 }
+
+/// A class list with a header and no pupils (the template a teacher never filled in): the import says the
+/// file holds no pupils, names it, exits 1, takes no backup and leaves no new drive. Beside a list with
+/// pupils, it is named in a warning and the others are imported.
+#[test]
+fn a_list_with_a_header_and_no_pupils_is_said_and_takes_no_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("空名单.csv");
+    std::fs::write(&empty, "姓名,身份证号码\n").unwrap();
+    let footer_only = dir.path().join("只有合计.csv");
+    std::fs::write(&footer_only, "姓名,身份证号码,班级\n合计,,\n").unwrap();
+    let db = ten_pupils(dir.path(), "s.db");
+    let before = backup_names(&db);
+    for list in [&empty, &footer_only] {
+        let (code, out, err) = run(canbao(&db).arg("import").arg(list));
+        assert_eq!(code, 1, "{out}{err}");
+        assert!(err.contains("没有学生") && err.contains(&list.display().to_string()), "{err}");
+        assert_eq!(backup_names(&db), before, "an import of no pupils took a backup");
+    }
+    let (code, _, err) = run(canbao(&db).args(["--lang", "en", "import"]).arg(&empty));
+    assert_eq!(code, 1);
+    assert!(err.contains("no pupils"), "{err}");
+    let fresh = dir.path().join("fresh.db");
+    let (code, _, _) = run(canbao(&fresh).arg("import").arg(&empty));
+    assert_eq!(code, 1);
+    assert!(!fresh.exists(), "a drive made for no pupils is not left behind");
+
+    let (code, out, err) = run(canbao(&db).arg("import").arg(&empty).arg(fixture("utf8_nobom.csv")));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("没有学生") && out.contains("空名单.csv"), "{out}");
+    assert_eq!(backup_names(&db).len(), before.len() + 1);
+}

@@ -1288,12 +1288,10 @@ fn a_file_that_cannot_be_read_stops_the_push_before_anything_is_sent() {
     }
 }
 
-/// A drive file whose list had a header and no pupils.
+/// A drive file with no pupils, as the screen makes a new one (an import of a list with no pupils makes none).
 fn empty_drive(dir: &Path) -> PathBuf {
-    let csv = dir.join("empty.csv");
-    std::fs::write(&csv, "姓名,身份证号,所在年级、班级\n").unwrap();
     let db = dir.join("empty.db");
-    canbao(&db).args(["import", "--school", "空小学"]).arg(&csv).assert().success();
+    drop(canbao::store::Store::open(&db).unwrap());
     db
 }
 

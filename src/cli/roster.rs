@@ -66,9 +66,20 @@ fn import_into(store: &mut Store, files: &[PathBuf], school: Option<&str>, dry_r
             );
             say(&both, &en);
         }
-        if !dry_run {
+        if !dry_run && report.without_pupils.len() < files.len() {
             super::year::mention_leavers(store)?;
         }
+    }
+    // Lists with no pupils at all: nothing was written, which a script and the operator are told by the exit.
+    if !files.is_empty() && report.without_pupils.len() == files.len() {
+        let zh = report.without_pupils.join("、");
+        let en = report.without_pupils.join(", ");
+        let en = format!(
+            "no pupils imported: the lists hold no pupils; the drive is unchanged and no backup was taken: {en}"
+        );
+        return Err(UserError(
+            pick(&format!("没有导入任何学生：名单中没有学生，数据文件未修改，也未备份：{zh} ({en})"), &en).to_owned(),
+        ));
     }
     Ok(())
 }

@@ -128,8 +128,11 @@ pub struct ImportReport {
     pub statuses_left: usize,
     pub dry_run: bool,
     /// What the operator must read before anything else (a class list that is also a payment list, a file
-    /// canbao exported): said first, above the counts.
+    /// canbao exported, a list that holds no pupils): said first, above the counts.
     pub warnings: Vec<String>,
+    /// The files that hold no pupils (a header only, or only titles and totals), as the report names them.
+    /// When every file is such a file nothing is written: no import is recorded and no backup taken.
+    pub without_pupils: Vec<String>,
     pub problems: Vec<Problem>,
 }
 
@@ -312,18 +315,31 @@ fn import_stamped(
     }
     let mut files = Vec::with_capacity(inputs.len());
     let mut stamps = Vec::with_capacity(inputs.len());
+    // The rows of a file that are a pupil, imported or not: every non-empty row but the ones skipped.
+    let pupil_rows = |r: &ImportReport| r.rows_read - r.skipped;
     for (i, input) in inputs.into_iter().enumerate() {
         let (file, stamp, sheets, by_canbao) = open(input)?;
         if expected.is_some_and(|e| e.get(i) != Some(&stamp)) {
             return Err(ImportError::ChangedSincePreview { file });
         }
         stamps.push(stamp);
+        let before = pupil_rows(&reader.report);
         reader.read_file(&file, sheets, by_canbao, school, default_school, &mut |row| session.apply(&row).map(Some))?;
+        if pupil_rows(&reader.report) == before {
+            reader.warn(format!(
+                "{file}：名单中没有学生（只有表头，或只有标题、合计等不是学生的行），此文件未导入任何学生 \
+                 ({file}: the list holds no pupils (a header only, or titles and totals): nothing imported from it)"
+            ));
+            reader.report.without_pupils.push(file.clone());
+        }
         reader.masked_left_out(&file);
         files.push(file);
     }
     reader.unlisted_said();
-    let outcome = session.finish(&files, reader.report.duplicates, dry_run)?;
+    // Lists that hold no pupils at all change nothing: nothing is recorded, and no backup is taken, so
+    // retrying an empty template cannot push the kept backups out.
+    let nothing = reader.report.without_pupils.len() == files.len();
+    let outcome = session.finish(&files, reader.report.duplicates, dry_run || nothing)?;
     let mut report = reader.report;
     report.added = outcome.added;
     report.updated = outcome.updated;
