@@ -257,8 +257,10 @@ pub enum Command {
 #[derive(clap::Args, Debug, Clone)]
 pub struct ExportArgs {
     pub kind: ExportKind,
-    #[arg(long, value_enum, default_value_t = FormatArg::Xlsx)]
-    pub format: FormatArg,
+    /// 格式；不写则按 --out 文件名的扩展名（.csv、.xlsx），否则为 xlsx (format; without it, the extension of
+    /// --out's file name, else xlsx)
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
     /// 输出文件或文件夹 (output file or folder)
     #[arg(long)]
     pub out: Option<PathBuf>,

@@ -605,7 +605,7 @@ fn an_export_onto_another_drive_or_a_backup_is_refused() {
     let in_backups = std::fs::read_dir(dir.path().join("backups")).unwrap().next().unwrap().unwrap().path();
     let here = dir.path();
     refused(&db, here, &["sheet"], &other, here, "SQLite");
-    refused(&db, here, &["summary", "--format", "csv"], &copy, here, "SQLite");
+    refused(&db, here, &["summary"], &copy, here, "SQLite");
     refused(&db, here, &["sheet"], &secret, here, "named like a drive or backup");
     refused(&db, here, &["ledgers"], &backup, here, "SQLite");
     refused(&db, here, &["sheet"], &in_backups, here, "备份");
@@ -629,7 +629,8 @@ fn an_export_replaces_an_earlier_export_of_its_type_and_nothing_else() {
     let why = "导出只覆盖同类型的文件";
     refused(&db, here, &["sheet"], &notes, here, why);
     refused(&db, here, &["sheet"], &word, here, "Word 文档");
-    refused(&db, here, &["summary"], &list, here, why);
+    // Named .csv, the summary is a CSV: the school's list under that name is no earlier export of it.
+    refused(&db, here, &["summary"], &list, here, "可能是班级名单");
     let renamed_word = here.join("名单2.xlsx");
     std::fs::copy(&word, &renamed_word).unwrap();
     refused(&db, here, &["sheet"], &renamed_word, here, "Word 文档");
@@ -900,4 +901,40 @@ fn a_list_with_a_header_and_no_pupils_is_said_and_takes_no_backup() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("没有学生") && out.contains("空名单.csv"), "{out}");
     assert_eq!(backup_names(&db).len(), before.len() + 1);
+}
+
+// ---- the file an export writes is what its name says ----
+
+/// `--out 名单.csv` without `--format` writes CSV, `--out 名单.xlsx` XLSX; `--format` and a name that disagree
+/// are refused before anything is written; a form of several files given a name ending in .csv is told it
+/// needs a folder, and no folder of that name is made.
+#[test]
+fn the_extension_of_out_decides_the_format_and_a_mismatch_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let here = dir.path();
+    let db = ten_pupils(here, "drive.db");
+    let zip = |p: &Path| std::fs::read(p).unwrap().starts_with(b"PK");
+    let csv = here.join("名单.csv");
+    ok(canbao(&db).args(["export", "sheet", "--out"]).arg(&csv));
+    assert!(!zip(&csv), "a .csv name got a workbook");
+    assert!(std::fs::read_to_string(&csv).unwrap().contains("周静露"));
+    let upper = here.join("名单2.CSV");
+    ok(canbao(&db).args(["export", "sheet", "--out"]).arg(&upper));
+    assert!(!zip(&upper), "a .CSV name got a workbook");
+    let xlsx = here.join("名单.xlsx");
+    ok(canbao(&db).args(["export", "sheet", "--out"]).arg(&xlsx));
+    assert!(zip(&xlsx));
+    let summary = here.join("汇总.csv");
+    ok(canbao(&db).args(["export", "summary", "--out"]).arg(&summary));
+    assert!(!zip(&summary), "the summary named .csv got a workbook");
+
+    for (format, name) in [("csv", "y.xlsx"), ("xlsx", "y.csv")] {
+        let out = here.join(name);
+        refused(&db, here, &["sheet", "--format", format], &out, here, "--format");
+        refused(&db, here, &["summary", "--format", format], &out, here, name);
+    }
+    refused(&db, here, &["ledgers"], &here.join("台账.csv"), here, "需要一个文件夹");
+    refused(&db, here, &["classes", "--format", "csv"], &here.join("班级.xlsx"), here, "--format");
+    // Matching, both given: as before.
+    ok(canbao(&db).args(["export", "sheet", "--format", "csv", "--out"]).arg(here.join("z.csv")));
 }

@@ -432,6 +432,7 @@ pub fn export_summary(args: &ExportArgs, from: Option<&str>, year: Option<i32>) 
             "--from 只能导出全县的 summary（参保进度汇总）(with --from only the summary can be exported)".into(),
         ));
     }
+    let format = super::export::format_for(args.format, args.out.as_deref())?;
     let target = target(from)?;
     let mut client = target.connect()?;
     let r = read_rollup(&mut client, &target, year, args.school.as_deref())?;
@@ -474,7 +475,6 @@ pub fn export_summary(args: &ExportArgs, from: Option<&str>, year: Option<i32>) 
         ),
     };
     let today = chrono::Local::now().date_naive();
-    let format: crate::io::export::FileFormat = args.format.into();
     let name = format!(
         "{}-{}-{}.{}",
         forms::safe_file_part(args.school.as_deref().unwrap_or("全县")),

@@ -4,7 +4,8 @@ use std::path::{Path, PathBuf};
 
 use super::open::{config_dir, open_existing};
 use super::output::write_stdout;
-use super::{Cli, CmdResult, ExportArgs, ExportKind, UserError, paperwork};
+use super::{Cli, CmdResult, ExportArgs, ExportKind, FormatArg, UserError, paperwork};
+use crate::io::export::FileFormat;
 use crate::io::forms::{self, FormInput, template::Template};
 use crate::io::sheet::{self, ExportOptions};
 use crate::store::Store;
@@ -23,17 +24,12 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
                 .into(),
         ));
     }
+    let format = format_for(*format, out.as_deref())?;
     let store = open_existing(cli)?;
     if let Some(class) = class {
         known_class(&store, school.as_deref(), class)?;
     }
-    let opts = ExportOptions {
-        format: (*format).into(),
-        school: school.clone(),
-        class: class.clone(),
-        mask: *mask,
-        date: store.today(),
-    };
+    let opts = ExportOptions { format, school: school.clone(), class: class.clone(), mask: *mask, date: store.today() };
     // `--out -`: the form is written in a private folder, copied to standard output, and removed.
     let to_stdout = out.as_deref() == Some(Path::new("-"));
     let scratch = if to_stdout { Some(ScratchDir::new()?) } else { None };
@@ -107,6 +103,34 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
             several.len(),
             several.len()
         ))),
+    }
+}
+
+/// The format an export writes: `--format`; without it the extension of an `--out` that names a file
+/// (`名单.csv`: an operator asked for a CSV names the file so, and must not get a workbook under that name);
+/// else XLSX. A `--format` the file's name contradicts is refused before anything is opened or written.
+pub(super) fn format_for(format: Option<FormatArg>, out: Option<&Path>) -> Result<FileFormat, UserError> {
+    let named = out
+        .filter(|o| *o != Path::new("-") && !forms::names_a_folder(o))
+        .and_then(|o| Some((o, forms::table_extension(o)?)));
+    match (format.map(FileFormat::from), named) {
+        (Some(asked), Some((file, by_name))) if asked != by_name => {
+            let (asked, by_name) = (asked.extension(), by_name.extension());
+            let kind = by_name.to_ascii_uppercase();
+            let file = file.display();
+            let en = format!(
+                "--format {asked} does not match the file name {file}: nothing exported; drop --format, or name \
+                 the file .{asked}"
+            );
+            let zh = format!(
+                "--format {asked} 与输出文件名 {file} 不符（.{by_name} 是 {kind} 表格），未导出：请去掉 --format，\
+                 或把文件名改为 .{asked} ({en})"
+            );
+            Err(UserError(super::pick(&zh, &en).to_owned()))
+        }
+        (Some(asked), _) => Ok(asked),
+        (None, Some((_, by_name))) => Ok(by_name),
+        (None, None) => Ok(FileFormat::Xlsx),
     }
 }
 

@@ -147,7 +147,22 @@ pub fn names_a_folder(path: &Path) -> bool {
 pub fn out_dir(out: Option<&Path>) -> Result<PathBuf, crate::io::ReadError> {
     let dir = out.map(Path::to_owned).unwrap_or_else(|| PathBuf::from("."));
     crate::io::export::check_folder(&dir)?;
+    // A table's file name (台账.csv) that names nothing yet is meant as one file: made into a folder of that
+    // name it would hold the form's files under a name that says it is a table.
+    if std::fs::symlink_metadata(&dir).is_err() && table_extension(&dir).is_some() {
+        return Err(crate::io::ReadError::NeedsFolder { file: dir.display().to_string() });
+    }
     Ok(dir)
+}
+
+/// The table format a file name's extension says (`名单.csv`, `名单.XLSX`), if it says one.
+pub fn table_extension(path: &Path) -> Option<FileFormat> {
+    let ext = path.extension()?.to_string_lossy().to_ascii_lowercase();
+    match ext.as_str() {
+        "csv" => Some(FileFormat::Csv),
+        "xlsx" => Some(FileFormat::Xlsx),
+        _ => None,
+    }
 }
 
 /// Characters a file name cannot hold on Windows are replaced, so a class called 1/2班 still gets a file.
