@@ -938,3 +938,42 @@ fn the_extension_of_out_decides_the_format_and_a_mismatch_is_refused() {
     // Matching, both given: as before.
     ok(canbao(&db).args(["export", "sheet", "--format", "csv", "--out"]).arg(here.join("z.csv")));
 }
+
+// ---- a mistyped --db ----
+
+/// `import` into a `--db` in a folder that does not exist (a typo) makes nothing and says which folder is
+/// missing; so do `merge`, `restore` and `policy use`. In a folder that exists, a new drive is made and said
+/// to be new, on stderr; an import into an existing drive says nothing of the kind.
+#[test]
+fn a_mistyped_db_makes_no_folders_and_a_new_drive_is_said_to_be_new() {
+    let dir = tempfile::tempdir().unwrap();
+    let here = dir.path();
+    let db = ten_pupils(here, "s.db");
+    let typo = here.join("typo").join("dir2").join("x.db");
+    let list = fixture("utf8_bom.csv");
+    let before = tree(here);
+    for args in [
+        vec!["import".to_owned(), list.display().to_string()],
+        vec!["merge".to_owned(), db.display().to_string()],
+        vec!["restore".to_owned(), db.display().to_string()],
+        vec!["policy".to_owned(), "use".to_owned(), "liuzhou-2023".to_owned()],
+    ] {
+        let (code, out, err) = run(canbao(&typo).args(&args));
+        assert_eq!(code, 1, "{args:?}: {out}{err}");
+        assert!(err.contains("文件夹不存在") && err.contains("typo"), "{args:?}: {err}");
+        assert!(tree(here) == before, "{args:?} made something");
+    }
+    let (code, _, err) = run(canbao(&typo).args(["--lang", "en", "import"]).arg(&list));
+    assert_eq!(code, 1);
+    assert!(err.contains("does not exist"), "{err}");
+
+    let fresh = here.join("fresh.db");
+    let (code, out, err) = run(canbao(&fresh).args(["import", "--json"]).arg(&list));
+    assert_eq!(code, 0, "{err}");
+    assert!(serde_json::from_str::<Value>(&out).is_ok(), "stdout stays JSON: {out}");
+    assert!(err.contains(&format!("新建数据文件：{}", fresh.display())), "{err}");
+    let (_, _, err) = run(canbao(&fresh).arg("import").arg(&list));
+    assert!(!err.contains("新建"), "{err}");
+    let (_, _, err) = run(canbao(&here.join("m.db")).arg("merge").arg(&db));
+    assert!(err.contains("新建数据文件"), "{err}");
+}

@@ -3,8 +3,8 @@
 use std::path::Path;
 
 use super::open::{
-    READ_ONLY_REFUSED, Use, drive_path, lock_drive, open_writer_existing, open_writer_or_preview, record_reveal,
-    warn_if_backup,
+    READ_ONLY_REFUSED, Use, drive_path, lock_drive, new_drive, on_drive_it_may_make, open_writer_existing,
+    record_reveal, warn_if_backup,
 };
 use super::output::{
     conflict_words, kept_and_lost, listed, merge_conflict_line, print_json, print_listed, shown_id, span,
@@ -45,10 +45,39 @@ pub(super) fn restore(cli: &Cli, file: &Path, force: bool) -> CmdResult {
         return Err(UserError(READ_ONLY_REFUSED.into()));
     }
     let path = drive_path(cli);
-    let _lock = lock_drive(cli)?;
-    let key = passphrase::for_drive(&path)?;
-    let mut store = Store::open_keyed(&path, key.as_ref())?;
-    warn_if_backup(cli, &path, Use::Write);
+    // A restore may start a new drive (a backup taken to a new laptop): never in a folder that is not there
+    // (a typo), said when it does, and leaving nothing behind when it fails.
+    let new = new_drive(cli)?;
+    let lock = lock_drive(cli)?;
+    let opened = passphrase::for_drive(&path).and_then(|key| Ok(Store::open_keyed(&path, key.as_ref())?));
+    let mut store = match opened {
+        Ok(store) => store,
+        Err(e) => {
+            if let Some(new) = new {
+                new.remove_if_unused(None, Some(lock));
+            }
+            return Err(e);
+        }
+    };
+    match restore_into(cli, &mut store, file, force) {
+        Ok(()) => {
+            if let Some(new) = new {
+                new.said();
+            }
+            Ok(())
+        }
+        Err(e) => {
+            if let Some(new) = new {
+                new.remove_if_unused(Some(store), Some(lock));
+            }
+            Err(e)
+        }
+    }
+}
+
+/// `restore` once the drive is open.
+fn restore_into(cli: &Cli, store: &mut Store, file: &Path, force: bool) -> CmdResult {
+    warn_if_backup(cli, &drive_path(cli), Use::Write);
     // What the TUI asks about before Yes, the command line refuses without --force: another school's drive, or
     // another laptop's (which wants a merge), typed where a backup was meant.
     let facts = store.describe_backup(file)?;
@@ -141,17 +170,18 @@ pub(super) fn merge(
     reveal: bool,
     json: bool,
 ) -> CmdResult {
-    let (mut store, _lock) = open_writer_or_preview(cli, dry_run && !reveal)?;
-    if reveal {
-        record_reveal(cli, &mut store, "merge", &[])?;
-    }
-    let report = store.merge_from_checked(other, dry_run, other_school)?;
-    if json {
-        print_json(&report);
-    } else {
-        print_merge_report(&report, reveal);
-    }
-    Ok(())
+    on_drive_it_may_make(cli, dry_run && !reveal, |store| {
+        if reveal {
+            record_reveal(cli, store, "merge", &[])?;
+        }
+        let report = store.merge_from_checked(other, dry_run, other_school)?;
+        if json {
+            print_json(&report);
+        } else {
+            print_merge_report(&report, reveal);
+        }
+        Ok(())
+    })
 }
 
 /// `encrypt` (`to_encrypted`) or `decrypt`: writes the converted copy beside the drive, checks it, and

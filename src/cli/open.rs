@@ -149,13 +149,18 @@ pub(super) fn open_writer_or_preview(cli: &Cli, preview: bool) -> Result<(Store,
 pub(super) struct NewDrive {
     path: PathBuf,
     folders: Vec<PathBuf>,
+    /// Named by `--db` or `CANBAO_DB` (see [`named_drive`]).
+    named: bool,
 }
 
-/// The drive the command is given, if there is none there yet: nothing at its path, not even a link.
-pub(super) fn new_drive(cli: &Cli) -> Option<NewDrive> {
+/// The drive the command is given, if there is none there yet: nothing at its path, not even a link. A drive
+/// named on the command line (`--db`, `CANBAO_DB`) in a folder that does not exist either is refused, nothing
+/// made: that is a typo far more often than a new drive (`--db typo/x.db` made the folders and a drive the
+/// operator then took for theirs). The default drive of a first run gets its folders.
+pub(super) fn new_drive(cli: &Cli) -> Result<Option<NewDrive>, UserError> {
     let path = drive_path(cli);
     if std::fs::symlink_metadata(&path).is_ok() {
-        return None;
+        return Ok(None);
     }
     let mut folders = Vec::new();
     let mut folder = path.parent();
@@ -163,10 +168,90 @@ pub(super) fn new_drive(cli: &Cli) -> Option<NewDrive> {
         folders.push(dir.to_owned());
         folder = dir.parent();
     }
-    Some(NewDrive { path, folders })
+    let named = named_drive(cli);
+    if let (true, Some(dir)) = (named, folders.first()) {
+        let (dir, drive) = (dir.display(), path.display());
+        let en = format!(
+            "the drive's folder {dir} does not exist: nothing was made. Check --db for a typo ({drive}); to start a \
+             drive in a new folder, create the folder first"
+        );
+        return Err(UserError(
+            super::pick(
+                &format!(
+                    "数据文件所在的文件夹不存在：{dir}，未新建任何文件。请检查 --db 是否写错（{drive}）；\
+                     确要在新文件夹中新建数据文件，请先创建该文件夹 ({en})"
+                ),
+                &en,
+            )
+            .to_owned(),
+        ));
+    }
+    Ok(Some(NewDrive { path, folders, named }))
+}
+
+/// Whether the drive was named on the command line or by `CANBAO_DB`, rather than the default one.
+pub(super) fn named_drive(cli: &Cli) -> bool {
+    cli.db.is_some() || std::env::var_os("CANBAO_DB").is_some_and(|p| !p.is_empty())
+}
+
+/// Runs a command that may make the drive: refused with nothing made where [`new_drive`] refuses, said on
+/// stderr (so `--json` stays JSON) once it made one, and leaving nothing behind where it failed on one it made.
+/// `command` gets the store and the lock to keep while it works; a preview (`preview`) of a drive not there yet
+/// reads into memory and makes nothing.
+pub(super) fn on_drive_it_may_make(
+    cli: &Cli,
+    preview: bool,
+    command: impl FnOnce(&mut Store) -> CmdResult,
+) -> CmdResult {
+    let new = if preview { None } else { new_drive(cli)? };
+    let (mut store, lock) = match open_writer_or_preview(cli, preview) {
+        Ok(opened) => opened,
+        Err(e) => {
+            if let Some(new) = new {
+                new.remove_if_unused(None, None);
+            }
+            return Err(e);
+        }
+    };
+    match command(&mut store) {
+        Ok(()) => {
+            if let Some(new) = new {
+                new.said();
+            }
+            Ok(())
+        }
+        Err(e) => {
+            // A command that failed on a drive it made leaves no empty drive behind.
+            if let Some(new) = new {
+                new.remove_if_unused(Some(store), lock);
+            }
+            Err(e)
+        }
+    }
 }
 
 impl NewDrive {
+    /// Says, on stderr, that the command made the drive: an operator who mistyped `--db` in a folder that
+    /// exists learns that the pupils went into a new file, not into their drive.
+    pub(super) fn said(&self) {
+        let path = self.path.display();
+        let (zh, en) = if self.named {
+            (
+                "这里原来没有数据文件；如果 --db 写错了，请删除它，用正确的 --db 重新运行",
+                "none was there; if --db was mistyped, delete it and run again with the right --db",
+            )
+        } else {
+            ("默认位置的数据文件", "the default drive")
+        };
+        eprintln!(
+            "{}",
+            super::pick(
+                &format!("新建数据文件：{path}（{zh}）(new drive file: {path}: {en})"),
+                &format!("new drive file: {path}: {en}")
+            )
+        );
+    }
+
     /// After the command failed: the drive it made is removed with its `-wal`, `-shm` and `-journal`, its lock
     /// file (if this process made it) and the folders made for it, as long as the drive holds nothing (the
     /// failed command's transaction rolled back). Anything in it, or a file that is not what this process

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::open::{open_existing, open_writer, open_writer_or_preview, record_reveal};
+use super::open::{open_existing, open_writer_or_preview, record_reveal};
 use super::output::{print_json, shown_id};
 use super::{Cli, CmdResult, Lang, PolicyAction, QuoteArgs, UserError, config_dir, english, pick, say};
 use crate::domain::category::CategoryTable;
@@ -33,7 +33,7 @@ const HOW_TO_PICK: &str = "请先用 `canbao policy list` 查看可用政策，�
 pub fn policy(cli: &Cli, action: &PolicyAction) -> CmdResult {
     match action {
         PolicyAction::List { json } => policy_list(&open_existing(cli)?, *json),
-        PolicyAction::Use { name } => policy_use(&mut open_writer(cli)?.0, name),
+        PolicyAction::Use { name } => super::open::on_drive_it_may_make(cli, false, |store| policy_use(store, name)),
         PolicyAction::Show { name, json } => policy_show(&open_existing(cli)?, name.as_deref(), *json),
         PolicyAction::New { name, from, year, premium } => policy_new(name, from, *year, premium.as_deref()),
     }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::open::{new_drive, open_existing, open_writer_existing, open_writer_or_preview, record_reveal};
+use super::open::{on_drive_it_may_make, open_existing, open_writer_existing, record_reveal};
 use super::output::{print_json, shown_id};
 use super::{Cli, CmdResult, MarkArgs, UserError, english, paperwork, pick, say};
 use crate::domain::coverage::StatusMark;
@@ -16,27 +16,9 @@ use crate::store::{Change, ChangeOptions, Payment, Refusal, Store};
 
 pub(super) fn import(cli: &Cli, files: &[PathBuf], school: Option<&str>, dry_run: bool, json: bool) -> CmdResult {
     let files = &super::once_each(files, ("读", "read"));
-    // A dry run on a missing drive reads into memory and makes no file.
-    let new = if dry_run { None } else { new_drive(cli) };
-    let (mut store, lock) = match open_writer_or_preview(cli, dry_run) {
-        Ok(opened) => opened,
-        Err(e) => {
-            if let Some(new) = new {
-                new.remove_if_unused(None, None);
-            }
-            return Err(e);
-        }
-    };
-    match import_into(&mut store, files, school, dry_run, json) {
-        Ok(()) => Ok(()),
-        Err(e) => {
-            // A list that could not be imported into a drive this command made leaves no empty drive behind.
-            if let Some(new) = new {
-                new.remove_if_unused(Some(store), lock);
-            }
-            Err(e)
-        }
-    }
+    // A dry run on a missing drive reads into memory and makes no file; a list that could not be imported into
+    // a drive this command made leaves no empty drive behind.
+    on_drive_it_may_make(cli, dry_run, |store| import_into(store, files, school, dry_run, json))
 }
 
 /// The import itself, once the drive is open.
