@@ -204,8 +204,10 @@ pub enum Command {
     },
     /// 上传数据文件到全县汇总数据库 (push drive files into the county's PostgreSQL database)
     Push {
-        /// 各工作组的数据文件，每个文件一个事务 (the working groups' drive files, each in one transaction)
-        #[arg(required = true, value_name = "FILE.db")]
+        /// 各工作组的数据文件，每个文件一个事务；不给文件：只建立或升级汇总数据库的表（由表的所有者运行）
+        /// (the working groups' drive files, each in one transaction; none: only make or upgrade the county's
+        /// schema, run by its owner)
+        #[arg(value_name = "FILE.db")]
         files: Vec<PathBuf>,
         /// 汇总数据库 (the county database): postgresql://USER@HOST:PORT/DB; default $CANBAO_PG
         #[arg(long, value_name = "URL")]

@@ -77,6 +77,10 @@ pub fn push(
         )));
     }
     let target = target(to)?;
+    let limit = wait_limit()?;
+    if files.is_empty() {
+        return prepare_schema(&target, limit, dry_run, json);
+    }
     let files = super::once_each(files, ("上传", "pushed"));
     // Every file is read before anything is sent: one that cannot be read stops the push with nothing sent.
     let mut read = Vec::new();
@@ -106,16 +110,8 @@ pub fn push(
     let mut client = target.connect()?;
     let operator = operator.unwrap_or_else(|| "（未具名操作员）".to_owned());
     let revealed_to = reveal.then_some(operator.as_str());
-    let waiting = || {
-        eprintln!(
-            "{}",
-            super::pick(
-                "另一次上传正在进行，等待它完成… (another push is in progress, waiting for it…)",
-                "another push is in progress, waiting for it…"
-            )
-        );
-    };
-    let report = county::push_all(&mut client, &drives, dry_run, revealed_to, &waiting)
+    let waiting = waiting(limit);
+    let report = county::push_all(&mut client, &drives, dry_run, revealed_to, limit, &waiting)
         .map_err(|e| push_failed(e.scrubbed(&target), &drives, dry_run))?;
     drop(drives);
     // The command ends here and the process with it: freeing a 100k-pupil drive's three million strings one
@@ -191,6 +187,80 @@ pub fn push(
     };
     print_listed(&lines, pupil, group);
     other_school_pupils(&report.other_school_pupils);
+    Ok(())
+}
+
+/// How long a push waits for another: `CANBAO_PUSH_WAIT` seconds, else `county::push::WAIT_LIMIT`.
+fn wait_limit() -> Result<std::time::Duration, UserError> {
+    let env = county::push::WAIT_ENV;
+    match std::env::var(env) {
+        Err(_) => Ok(county::push::WAIT_LIMIT),
+        Ok(text) if text.trim().is_empty() => Ok(county::push::WAIT_LIMIT),
+        Ok(text) => match text.trim().parse::<u64>() {
+            Ok(secs) if secs > 0 => Ok(std::time::Duration::from_secs(secs)),
+            _ => Err(UserError(format!(
+                "{env}=“{text}” 无效：应为等待另一次上传的秒数，例如 {env}=600 \
+                 ({env} must be the number of seconds to wait for another push, e.g. {env}=600)"
+            ))),
+        },
+    }
+}
+
+/// What a push says when another holds the county: who, since when, how long it waits, that Ctrl-C is safe.
+fn waiting(limit: std::time::Duration) -> impl Fn(&county::Holder) {
+    move |holder| {
+        let (zh, en) = holder.words();
+        let secs = limit.as_secs();
+        let (wait_zh, wait_en) = if secs.is_multiple_of(60) {
+            (format!("{} 分钟", secs / 60), format!("{} min", secs / 60))
+        } else {
+            (format!("{secs} 秒"), format!("{secs} s"))
+        };
+        eprintln!(
+            "{}",
+            super::pick(
+                &format!(
+                    "另一次上传正在进行{zh}，等待它完成，最多等 {wait_zh}（Ctrl-C 可随时放弃，不写入任何内容）… \
+                     (another push is in progress{en}, waiting for it up to {wait_en}; Ctrl-C gives up safely…)"
+                ),
+                &format!(
+                    "another push is in progress{en}, waiting for it up to {wait_en}; Ctrl-C gives up safely, \
+                     writing nothing…"
+                )
+            )
+        );
+    }
+}
+
+/// `canbao push --to URL` with no files: the schema made or brought forward, nothing pushed.
+fn prepare_schema(target: &Target, limit: std::time::Duration, dry_run: bool, json: bool) -> CmdResult {
+    if dry_run {
+        return Err(UserError(
+            "--dry-run 要有数据文件：不带文件的 canbao push --to URL 只建立或升级表结构 \
+             (--dry-run needs drive files: without files, canbao push --to URL only makes or upgrades the schema)"
+                .into(),
+        ));
+    }
+    let mut client = target.connect()?;
+    let waiting = waiting(limit);
+    let (found, now) = county::push::prepare_schema(&mut client, limit, &waiting)
+        .map_err(|e| UserError(e.scrubbed(target).to_string()))?;
+    if json {
+        print_json(&serde_json::json!({ "schema_version_before": found, "schema_version": now }));
+        return Ok(());
+    }
+    let (zh, en) = match found {
+        0 => (format!("已建立汇总数据库的表（版本 {now}）"), format!("made the county schema (version {now})")),
+        f if f == now => (
+            format!("汇总数据库的表已是最新（版本 {now}）"),
+            format!("the county schema is up to date (version {now})"),
+        ),
+        f => (
+            format!("已把汇总数据库的表从版本 {f} 升级到 {now}"),
+            format!("brought the county schema from version {f} to {now}"),
+        ),
+    };
+    say(&format!("{zh}，没有上传数据文件 ({en}; no drive pushed)"), &format!("{en}; no drive pushed"));
     Ok(())
 }
 

@@ -10,7 +10,7 @@ pub mod rollup;
 pub mod schema;
 
 pub use connect::Target;
-pub use push::{DriveFile, PushConflict, PushReport, SkippedFile, push_all};
+pub use push::{DriveFile, Holder, PushConflict, PushReport, SkippedFile, push_all};
 pub use rollup::{Rollup, rollup};
 
 /// The per-row maps of a push and of reading its drive: keyed by row ids and hashes the drive and the push
@@ -42,6 +42,22 @@ pub enum CountyError {
     )]
     TooNew { found: i64, supported: i64 },
     #[error(
+        "汇总数据库的表结构是版本 {found}，本程序要把它升级到 {latest}，这只能由表的所有者 {owner} 来做，\
+         用户 {user} 没有这个权限：请数据库管理员以 {owner} 运行一次 canbao push --to 地址（不带文件），再照常上传 \
+         (the county schema is at version {found} and this canbao brings it to {latest}, which only its owner \
+         {owner} may do, not {user}: have the administrator run `canbao push --to URL` once as {owner}, with no \
+         files, then push as usual)"
+    )]
+    NotOwner { user: String, owner: String, found: i64, latest: i64 },
+    #[error(
+        "汇总数据库中还没有 canbao 的表，建表需要数据库的 CREATE 权限，用户 {user} 没有：请数据库管理员以表的所有者\
+         （见 README 全县汇总一节，canbao_owner）运行一次 canbao push --to 地址（不带文件），再照常上传 \
+         (the county database has no canbao schema yet, and making it needs CREATE on the database, which {user} \
+         lacks: have the administrator run `canbao push --to URL` once as the schema's owner, canbao_owner in \
+         the README, with no files, then push as usual)"
+    )]
+    NoCreate { user: String },
+    #[error(
         "汇总数据库中还没有数据：先用 canbao push 上传数据文件 (nothing pushed to this database yet: run canbao push first)"
     )]
     Empty,
@@ -58,6 +74,12 @@ pub enum CountyError {
          (--reveal cannot go with --dry-run: showing full ID numbers is recorded in the county's history, and a dry run writes nothing)"
     )]
     RevealInDryRun,
+    #[error(
+        "另一次上传{holder}等了 {secs} 秒仍未结束，这次没有上传任何内容，请稍后再试；等待时长可用 \
+         CANBAO_PUSH_WAIT=秒数 设置 (another push{holder_en} was still under way after {secs} s; nothing was \
+         pushed, try again later; CANBAO_PUSH_WAIT=SECONDS sets how long to wait)"
+    )]
+    Busy { holder: String, holder_en: String, secs: u64 },
     #[error("上传中断 (the upload broke off): {0}")]
     Io(String),
     #[error("{file} 未能上传，它的数据都未写入 ({file} was not pushed, nothing of it was written): {reason}")]

@@ -3,6 +3,8 @@
 //! to the county then go straight into its tables with COPY; the ones it has are staged and decided on group
 //! of fields by group as a merge decides (`decide`); the history rows it lacks go in last.
 
+use std::time::Duration;
+
 use serde::Serialize;
 
 use super::copy::{self, Dest};
@@ -65,20 +67,225 @@ pub fn skipped(files: &[DriveFile]) -> Vec<SkippedFile> {
 }
 
 /// How often the server checks that a push's client is still there while it runs a statement or waits for the
-/// push lock: a client killed mid-push (a closed laptop lid, Ctrl-C on a hung link) would otherwise leave its
+/// push lock: a client killed mid-push (Ctrl-C on a hung link, a killed command) would otherwise leave its
 /// backend waiting, or holding the lock every other push waits for, until the statement ends.
 pub const CLIENT_CHECK: &str = "5s";
 
-/// The push's session: on PostgreSQL 14 and later, the server ends it when its client is gone ([`CLIENT_CHECK`]).
-pub fn prepare_session(client: &mut postgres::Client) -> Result<(), CountyError> {
+/// How long a push's transaction may sit idle between its statements before the server ends the session and
+/// rolls it back. A push sends its statements one after another; a long pause is a laptop frozen, suspended
+/// or cut off mid-push, which would otherwise hold the county's push lock until TCP gave up on it (about two
+/// hours with the usual system defaults).
+pub const IDLE_LIMIT: &str = "3min";
+
+/// TCP keepalives on the push's connection, at the server's end (idle seconds, interval, probes) and
+/// `tcp_user_timeout` (milliseconds): a laptop switched off or gone from the network mid-statement is noticed
+/// within about two minutes, and its push rolled back.
+const KEEPALIVES: (u32, u32, u32, u32) = (60, 10, 6, 120_000);
+
+/// How long a push waits for another one to finish before it gives up with nothing written, unless
+/// [`WAIT_ENV`] says otherwise.
+pub const WAIT_LIMIT: Duration = Duration::from_secs(10 * 60);
+
+/// The environment variable with the number of seconds a push waits for another one (default [`WAIT_LIMIT`]).
+pub const WAIT_ENV: &str = "CANBAO_PUSH_WAIT";
+
+/// What the server's session list shows for a push: `canbao push ` and the drives' file names, each byte
+/// outside printable ASCII (and `%`) written as `%XX`, since the server keeps only printable ASCII there; up
+/// to the server's 63 bytes.
+const APPLICATION_PREFIX: &str = "canbao push ";
+
+pub fn application_name(files: &[&str]) -> String {
+    let mut name = String::from(APPLICATION_PREFIX);
+    for (i, file) in files.iter().enumerate() {
+        let mut piece = String::new();
+        if i > 0 {
+            piece.push(' ');
+        }
+        for b in file.bytes() {
+            if (b' '..=b'~').contains(&b) && b != b'%' {
+                piece.push(b as char);
+            } else {
+                piece.push_str(&format!("%{b:02X}"));
+            }
+        }
+        if name.len() + piece.len() > 63 {
+            break;
+        }
+        name.push_str(&piece);
+    }
+    name
+}
+
+/// The drive file names an [`application_name`] holds, or None for a session that is not a push.
+pub fn drive_of(application: &str) -> Option<String> {
+    let rest = application.strip_prefix(APPLICATION_PREFIX)?;
+    let raw = rest.as_bytes();
+    let mut bytes = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        let hex = raw.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        match (raw[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(b)) => {
+                bytes.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                bytes.push(b);
+                i += 1;
+            }
+        }
+    }
+    Some(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// The push's session: the server ends it when its client is gone ([`CLIENT_CHECK`], on PostgreSQL 14 and
+/// later), frozen ([`IDLE_LIMIT`]) or unreachable ([`KEEPALIVES`]), and names it after the drives it pushes.
+pub fn prepare_session(client: &mut postgres::Client, application: &str) -> Result<(), CountyError> {
     let version: i32 =
         client.query_one("SELECT current_setting('server_version_num')::int", &[]).map_err(server)?.get(0);
+    let (idle, interval, count, user_timeout) = KEEPALIVES;
+    client
+        .execute(
+            "SELECT set_config('application_name', $1, false),
+                    set_config('idle_in_transaction_session_timeout', $2, false),
+                    set_config('tcp_keepalives_idle', $3, false),
+                    set_config('tcp_keepalives_interval', $4, false),
+                    set_config('tcp_keepalives_count', $5, false),
+                    set_config('tcp_user_timeout', $6, false)",
+            &[
+                &application,
+                &IDLE_LIMIT,
+                &idle.to_string(),
+                &interval.to_string(),
+                &count.to_string(),
+                &user_timeout.to_string(),
+            ],
+        )
+        .map_err(server)?;
     if version >= 140000 {
         // Refused only where the server's system cannot poll a socket for a closed peer (the setting must stay
         // 0 there): the push goes on as it did before the setting existed.
         let _ = client.batch_execute(&format!("SET client_connection_check_interval = '{CLIENT_CHECK}'"));
     }
     Ok(())
+}
+
+/// The push holding the county's push lock, as the server's session list shows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Holder {
+    /// The drive file(s) it pushes; None when the session is not a canbao push that says so (an older canbao,
+    /// or a user who may not see the other session's details).
+    pub drive: Option<String>,
+    pub user: Option<String>,
+    pub address: Option<String>,
+    /// When its transaction began, in this computer's local time.
+    pub since: Option<String>,
+}
+
+impl Holder {
+    /// `（第一小学.db，用户 canbao_push，来自 10.0.0.5，2026-12-03 14:03:12 开始）` and ` (…)` in English; nothing
+    /// when nothing is known.
+    pub fn words(&self) -> (String, String) {
+        let mut zh = Vec::new();
+        let mut en = Vec::new();
+        if let Some(d) = &self.drive {
+            zh.push(d.clone());
+            en.push(d.clone());
+        }
+        if let Some(u) = &self.user {
+            zh.push(format!("用户 {u}"));
+            en.push(format!("user {u}"));
+        }
+        if let Some(a) = &self.address {
+            zh.push(format!("来自 {a}"));
+            en.push(format!("from {a}"));
+        }
+        if let Some(s) = &self.since {
+            zh.push(format!("{s} 开始"));
+            en.push(format!("since {s}"));
+        }
+        if zh.is_empty() {
+            return (String::new(), String::new());
+        }
+        (format!("（{}）", zh.join("，")), format!(" ({})", en.join(", ")))
+    }
+}
+
+/// Who holds the push lock, if anyone does (the lock may be let go between the try and this look).
+fn holder(tx: &mut postgres::Transaction) -> Result<Option<Holder>, CountyError> {
+    let row = tx
+        .query_opt(
+            "SELECT a.application_name, a.usename::text, host(a.client_addr),
+                    extract(epoch FROM a.xact_start)::float8
+             FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+             WHERE l.locktype = 'advisory' AND l.granted AND l.classid::text::bigint = 0
+               AND l.objid::text::bigint = $1 AND l.objsubid = 1
+               AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+             LIMIT 1",
+            &[&schema::PUSH_LOCK],
+        )
+        .map_err(server)?;
+    Ok(row.map(|r| {
+        let since = r
+            .get::<_, Option<f64>>(3)
+            .and_then(|t| chrono::DateTime::from_timestamp(t as i64, 0))
+            .map(|t| t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M:%S").to_string());
+        Holder {
+            drive: r.get::<_, Option<String>>(0).as_deref().and_then(drive_of),
+            user: r.get(1),
+            address: r.get(2),
+            since,
+        }
+    }))
+}
+
+/// Takes the county's push lock for `tx`: at once when free, else after saying who holds it (`waiting`) and
+/// waiting up to `limit`, then giving up with [`CountyError::Busy`] (the caller's transaction, which holds
+/// nothing yet, is rolled back).
+pub fn take_lock(
+    tx: &mut postgres::Transaction,
+    limit: Duration,
+    waiting: &dyn Fn(&Holder),
+) -> Result<(), CountyError> {
+    // Tried first, so a push that must wait says so rather than hanging without a word.
+    let free: bool =
+        tx.query_one("SELECT pg_try_advisory_xact_lock($1)", &[&schema::PUSH_LOCK]).map_err(server)?.get(0);
+    if free {
+        return Ok(());
+    }
+    let who = holder(tx)?.unwrap_or_default();
+    waiting(&who);
+    // An advisory lock is a lock like a table's: lock_timeout bounds the wait, and is put back at once so it
+    // bounds nothing else of the push.
+    let millis = limit.as_millis().clamp(1, i32::MAX as u128).to_string();
+    tx.execute("SELECT set_config('lock_timeout', $1, true)", &[&millis]).map_err(server)?;
+    match tx.execute("SELECT pg_advisory_xact_lock($1)", &[&schema::PUSH_LOCK]) {
+        Ok(_) => {}
+        Err(e) if e.code() == Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE) => {
+            let (holder, holder_en) = who.words();
+            return Err(CountyError::Busy { holder, holder_en, secs: limit.as_secs() });
+        }
+        Err(e) => return Err(server(e)),
+    }
+    tx.batch_execute("SET LOCAL lock_timeout = DEFAULT").map_err(server)?;
+    Ok(())
+}
+
+/// Makes the county's schema, or brings it forward, and pushes nothing: how the schema's owner sets up the
+/// county (and upgrades it for a newer canbao) before the push role, which may not, sends drives. Returns the
+/// version found and the version now.
+pub fn prepare_schema(
+    client: &mut postgres::Client,
+    limit: Duration,
+    waiting: &dyn Fn(&Holder),
+) -> Result<(i64, i64), CountyError> {
+    prepare_session(client, "canbao push --to")?;
+    let mut tx = client.transaction().map_err(server)?;
+    take_lock(&mut tx, limit, waiting)?;
+    let found = schema::version(&mut tx)?;
+    schema::migrate(&mut tx)?;
+    tx.commit().map_err(server)?;
+    Ok((found, schema::latest_version()))
 }
 
 /// A drive file as `push` sends it.
@@ -329,11 +536,18 @@ fn defer_indexes(tx: &mut postgres::Transaction) -> Result<Vec<String>, CountyEr
 fn analyze_grown(tx: &mut postgres::Transaction, changed: &[(&str, f64)]) -> Result<(), CountyError> {
     for &(table, rows) in changed {
         // -1 (or 0 before PostgreSQL 14): never analysed nor vacuumed.
-        let before: f32 = tx
-            .query_one("SELECT reltuples FROM pg_class WHERE oid = to_regclass($1)", &[&format!("canbao.{table}")])
-            .map_err(server)?
-            .get(0);
-        if rows > 0.0 && (before <= 0.0 || rows >= 50.0 + 0.1 * f64::from(before)) {
+        // Only the table's owner (or the database's) may analyse it: a push role that is neither would have the
+        // server skip it with a warning each push; autovacuum analyses those tables.
+        let row = tx
+            .query_one(
+                "SELECT reltuples, pg_has_role(relowner, 'USAGE') OR pg_has_role(
+                     (SELECT datdba FROM pg_database WHERE datname = current_database()), 'USAGE')
+                 FROM pg_class WHERE oid = to_regclass($1)",
+                &[&format!("canbao.{table}")],
+            )
+            .map_err(server)?;
+        let (before, may): (f32, bool) = (row.get(0), row.get(1));
+        if may && rows > 0.0 && (before <= 0.0 || rows >= 50.0 + 0.1 * f64::from(before)) {
             tx.batch_execute(&format!("ANALYZE canbao.{table}")).map_err(server)?;
         }
     }
@@ -773,7 +987,8 @@ pub fn push_all(
     files: &[DriveFile],
     dry_run: bool,
     reveal: Option<&str>,
-    waiting: &dyn Fn(),
+    limit: Duration,
+    waiting: &dyn Fn(&Holder),
 ) -> Result<PushReport, CountyError> {
     if dry_run && reveal.is_some() {
         return Err(CountyError::RevealInDryRun);
@@ -783,13 +998,14 @@ pub fn push_all(
     if files.is_empty() {
         return Ok(report);
     }
-    prepare_session(client)?;
+    let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    prepare_session(client, &application_name(&names))?;
     let mut brought = Map::default();
     if dry_run {
         let mut outer = client.transaction().map_err(server)?;
         for file in files {
             let mut tx = outer.transaction().map_err(server)?;
-            let done = push_one(&mut tx, file, None, &mut brought, waiting)?;
+            let done = push_one(&mut tx, file, None, &mut brought, (limit, waiting))?;
             tx.commit().map_err(server)?;
             report.add(done);
         }
@@ -797,7 +1013,7 @@ pub fn push_all(
     } else {
         for file in files {
             let mut tx = client.transaction().map_err(server)?;
-            let done = push_one(&mut tx, file, reveal, &mut brought, waiting)?;
+            let done = push_one(&mut tx, file, reveal, &mut brought, (limit, waiting))?;
             let in_file = |e| CountyError::File { file: file.shown.clone(), reason: server(e).to_string() };
             tx.commit().map_err(in_file)?;
             report.add(done);
@@ -812,16 +1028,10 @@ fn push_one(
     file: &DriveFile,
     reveal: Option<&str>,
     brought: &mut Map<String, String>,
-    waiting: &dyn Fn(),
+    (limit, waiting): (Duration, &dyn Fn(&Holder)),
 ) -> Result<FileDone, CountyError> {
     let in_file = |e: CountyError| CountyError::File { file: file.shown.clone(), reason: e.to_string() };
-    // Tried first, so a push that must wait says so rather than hanging without a word.
-    let free: bool =
-        tx.query_one("SELECT pg_try_advisory_xact_lock($1)", &[&schema::PUSH_LOCK]).map_err(server)?.get(0);
-    if !free {
-        waiting();
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&schema::PUSH_LOCK]).map_err(server)?;
-    }
+    take_lock(tx, limit, waiting).map_err(in_file)?;
     // The push's statements each run once over rows they have just been given: compiling them (JIT) took
     // longer than running them. Its ANALYZEs are for the next statement's plan (row counts, distinct keys),
     // which a sample of 3,000 rows gives as well as one of 30,000 at a tenth of the cost (a 100k drive into a

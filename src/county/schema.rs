@@ -191,6 +191,9 @@ pub fn migrate(tx: &mut Transaction) -> Result<bool, CountyError> {
     if current > latest_version() {
         return Err(CountyError::TooNew { found: current, supported: latest_version() });
     }
+    if current < latest_version() {
+        may_migrate(tx, current)?;
+    }
     if current == 0 {
         tx.batch_execute(
             "CREATE SCHEMA IF NOT EXISTS canbao;
@@ -208,6 +211,41 @@ pub fn migrate(tx: &mut Transaction) -> Result<bool, CountyError> {
         .map_err(CountyError::server)?;
     }
     Ok(current == 0)
+}
+
+/// Refuses, before anything is changed, a migration the session's user may not make, naming the right it
+/// lacks: the server's own "permission denied for database" or "must be owner of table pupils" does not say
+/// that the schema is made or brought forward by its owner, once, and every push after that needs less.
+fn may_migrate(tx: &mut Transaction, current: i64) -> Result<(), CountyError> {
+    let row = tx
+        .query_one(
+            "SELECT current_user::text,
+                    has_database_privilege(current_database(), 'CREATE'),
+                    (SELECT string_agg(DISTINCT pg_get_userbyid(c.relowner), ', ')
+                     FROM pg_class c WHERE c.relnamespace = n.oid AND c.relkind IN ('r', 'p')
+                       AND NOT pg_has_role(c.relowner, 'USAGE')),
+                    pg_get_userbyid(n.nspowner)::text, pg_has_role(n.nspowner, 'USAGE')
+             FROM (SELECT NULL) AS one LEFT JOIN pg_namespace n ON n.nspname = 'canbao'",
+            &[],
+        )
+        .map_err(CountyError::server)?;
+    let user: String = row.get(0);
+    let may_create: bool = row.get(1);
+    let others: Option<String> = row.get(2);
+    let schema_owner: Option<String> = row.get(3);
+    let owns_schema: Option<bool> = row.get(4);
+    let owner = match (&others, &schema_owner, owns_schema) {
+        (Some(others), _, _) => Some(others.clone()),
+        (None, Some(owner), Some(false)) => Some(owner.clone()),
+        _ => None,
+    };
+    if let Some(owner) = owner {
+        return Err(CountyError::NotOwner { user, owner, found: current, latest: latest_version() });
+    }
+    if schema_owner.is_none() && !may_create {
+        return Err(CountyError::NoCreate { user });
+    }
+    Ok(())
 }
 
 /// The first version whose statuses keep a closed year's class.
