@@ -1868,3 +1868,22 @@ fn a_push_session_is_ended_by_the_server_when_its_laptop_stalls_or_drops_off() {
     assert_eq!(setting(&mut client, "tcp_user_timeout"), "120000");
     assert_eq!(setting(&mut client, "application_name"), "canbao push a.db");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_password_file_others_may_read_is_not_read_and_said_so_as_libpq_does() {
+    use std::os::unix::fs::PermissionsExt;
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let a = drive(dir.path(), 0, 2);
+    let file = dir.path().join("pgpass");
+    std::fs::write(&file, "*:*:*:*:secret\n").unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = bare().env("PGPASSFILE", &file).arg("push").arg(&a).args(["--to", &db.url]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("chmod 600") && said.contains("group or world access") && !said.contains("secret"), "{said}");
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = bare().env("PGPASSFILE", &file).arg("push").arg(&a).args(["--to", &db.url]).output().unwrap();
+    assert!(out.status.success() && out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -1,5 +1,5 @@
 //! Reaching the county's PostgreSQL server: the URL read as libpq reads it (`sslmode`, `sslrootcert`,
-//! `PGPASSWORD`), TLS through rustls, and every message that names the server with its password masked.
+//! `PGPASSWORD`, the password file), TLS through rustls, and every message that names the server with its password masked.
 
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
@@ -396,6 +396,18 @@ impl Target {
         {
             config.password(p.as_bytes());
         }
+        if config.get_password().is_none()
+            && let Some(file) = password_file()
+        {
+            match password_from_file(&config, &file) {
+                Ok(Some(p)) => {
+                    config.password(p.as_bytes());
+                }
+                Ok(None) => {}
+                // As libpq: said, and the file not read; a server that asks for a password says it is missing.
+                Err(warning) => eprintln!("{warning}"),
+            }
+        }
         config.ssl_mode(match ssl {
             SslMode::Disable => postgres::config::SslMode::Disable,
             SslMode::Prefer => postgres::config::SslMode::Prefer,
@@ -559,6 +571,94 @@ impl Session {
     }
 }
 
+/// The password file libpq reads: `PGPASSFILE`, else `~/.pgpass` (`%APPDATA%\postgresql\pgpass.conf` on
+/// Windows).
+fn password_file() -> Option<std::path::PathBuf> {
+    if let Some(file) = std::env::var_os("PGPASSFILE").filter(|f| !f.is_empty()) {
+        return Some(file.into());
+    }
+    if cfg!(windows) {
+        return std::env::var_os("APPDATA").map(|d| std::path::Path::new(&d).join("postgresql").join("pgpass.conf"));
+    }
+    std::env::var_os("HOME").filter(|h| !h.is_empty()).map(|h| std::path::Path::new(&h).join(".pgpass"))
+}
+
+/// The password a libpq password file gives the connection `config` makes: the first line
+/// `host:port:database:user:password` whose first four fields match (`*` matches anything; `\:` and `\\`
+/// are a field's `:` and `\`). None when the file does not exist or no line matches. As libpq, a file that is
+/// not a plain file, or that its group or others may read or write, is not read: Err says why.
+pub fn password_from_file(config: &postgres::Config, file: &std::path::Path) -> Result<Option<String>, String> {
+    let Ok(meta) = std::fs::metadata(file) else { return Ok(None) };
+    let shown = file.display();
+    if !meta.is_file() {
+        return Err(format!(
+            "注意：密码文件 {shown} 不是普通文件，未读取 (WARNING: password file \"{shown}\" is not a plain file)"
+        ));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if meta.permissions().mode() & 0o077 != 0 {
+            return Err(format!(
+                "注意：密码文件 {shown} 别的用户也能读写，未读取；请 chmod 600 {shown} (WARNING: password file \
+                 \"{shown}\" has group or world access; permissions should be u=rw (0600) or less)"
+            ));
+        }
+    }
+    let Ok(text) = std::fs::read_to_string(file) else { return Ok(None) };
+    let host = match config.get_hosts().first() {
+        Some(postgres::config::Host::Tcp(h)) => h.clone(),
+        #[cfg(unix)]
+        Some(postgres::config::Host::Unix(path)) => {
+            let path = path.display().to_string();
+            // libpq names the default socket folder "localhost" here.
+            if ["/tmp", "/var/run/postgresql", "/run/postgresql"].contains(&path.as_str()) {
+                "localhost".to_owned()
+            } else {
+                path
+            }
+        }
+        None => "localhost".to_owned(),
+    };
+    let port = config.get_ports().first().copied().unwrap_or(5432).to_string();
+    let user = config.get_user().unwrap_or_default();
+    let database = config.get_dbname().unwrap_or(user);
+    let wanted = [host.as_str(), port.as_str(), database, user];
+    for line in text.lines() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let fields = pgpass_fields(line);
+        if fields.len() < 5 {
+            continue;
+        }
+        if fields[..4].iter().zip(wanted).all(|(f, w)| f == "*" || f == w) {
+            return Ok(Some(fields[4].clone()));
+        }
+    }
+    Ok(None)
+}
+
+/// A password file's line cut at its unescaped `:`s (a password ends at one, as libpq reads it).
+fn pgpass_fields(line: &str) -> Vec<String> {
+    let mut fields = vec![String::new()];
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        let last = fields.len() - 1;
+        match c {
+            '\\' => {
+                if let Some(next) = chars.next() {
+                    fields[last].push(next);
+                }
+            }
+            ':' => fields.push(String::new()),
+            c => fields[last].push(c),
+        }
+    }
+    fields
+}
+
 /// A client error with its cause: the library's own text says only "error connecting to server".
 pub fn error_text(e: &postgres::Error) -> String {
     if let Some(db) = e.as_db_error() {
@@ -704,6 +804,41 @@ impl ServerCertVerifier for AnyName {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_password_file_is_read_as_libpq_reads_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("pgpass");
+        std::fs::write(
+            &file,
+            "# comment\nother:5432:county:office:nope\ndb.county:5432:county:office:wrong:port\n\
+             db.county:*:county:office:a\\:b\\\\c:d\n*:*:*:*:fallback\n",
+        )
+        .unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        let config = |url: &str| -> postgres::Config { url.parse().unwrap() };
+        // The third line: the port is a wildcard, `\:` and `\\` are escapes, an unescaped `:` ends the password.
+        let found = password_from_file(&config("postgresql://office@db.county:5433/county"), &file);
+        assert_eq!(found, Ok(Some(r"a:b\c".to_owned())));
+        assert_eq!(
+            password_from_file(&config("postgresql://office@db.county/county"), &file),
+            Ok(Some("wrong".to_owned()))
+        );
+        // The database defaults to the user's name, as libpq's does; the last line matches anything.
+        assert_eq!(password_from_file(&config("postgresql://x@h"), &file), Ok(Some("fallback".to_owned())));
+        assert_eq!(password_from_file(&config("postgresql://x@h"), &dir.path().join("none")), Ok(None));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+            let said = password_from_file(&config("postgresql://x@h"), &file).unwrap_err();
+            assert!(said.contains("chmod 600") && said.contains("0600"), "{said}");
+        }
+    }
+
     use super::*;
 
     #[test]
