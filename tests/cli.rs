@@ -2672,3 +2672,38 @@ fn a_merge_pairs_pupils_held_with_rounded_numbers_with_their_whole_numbers_both_
     assert_eq!(listed.len(), 1, "{report}");
     assert_eq!(listed[0]["name"], "付晨", "{report}");
 }
+
+#[cfg(unix)]
+#[test]
+fn an_xlsx_export_to_standard_output_is_refused_on_a_terminal_and_written_elsewhere() {
+    // `script` gives the command a terminal for its standard output.
+    if std::process::Command::new("script").arg("--version").output().is_err() {
+        eprintln!("notice: no script(1); test skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db)
+        .arg("import")
+        .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/sample-school.csv"))
+        .assert()
+        .success();
+    let on_terminal = |format: &str| {
+        let line = format!("{} --db {} export summary {format} --out -", env!("CARGO_BIN_EXE_canbao"), db.display());
+        let out = std::process::Command::new("script")
+            .args(["-qec", &line, "/dev/null"])
+            .env_remove("CANBAO_DB")
+            .output()
+            .unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let (code, said) = on_terminal("");
+    assert_eq!(code, Some(1), "{said}");
+    assert!(said.contains("二进制") && said.contains("--format csv --out -") && !said.contains("PK"), "{said}");
+    let (code, said) = on_terminal("--format csv");
+    assert_eq!(code, Some(0), "{said}");
+    assert!(said.contains("参保进度汇总") && said.contains("填报时间"), "{said}");
+    // Into a pipe the XLSX is written as asked.
+    let out = canbao(&db).args(["export", "summary", "--out", "-"]).output().unwrap();
+    assert!(out.status.success() && out.stdout.starts_with(b"PK"));
+}

@@ -1,5 +1,6 @@
 //! `export`: the roster as a form, to a file, a folder, or standard output.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use super::open::{config_dir, open_existing};
@@ -113,7 +114,7 @@ pub(super) fn format_for(format: Option<FormatArg>, out: Option<&Path>) -> Resul
     let named = out
         .filter(|o| *o != Path::new("-") && !forms::names_a_folder(o))
         .and_then(|o| Some((o, forms::table_extension(o)?)));
-    match (format.map(FileFormat::from), named) {
+    let chosen = match (format.map(FileFormat::from), named) {
         (Some(asked), Some((file, by_name))) if asked != by_name => {
             let (asked, by_name) = (asked.extension(), by_name.extension());
             let kind = by_name.to_ascii_uppercase();
@@ -126,12 +127,24 @@ pub(super) fn format_for(format: Option<FormatArg>, out: Option<&Path>) -> Resul
                 "--format {asked} 与输出文件名 {file} 不符（.{by_name} 是 {kind} 表格），未导出：请去掉 --format，\
                  或把文件名改为 .{asked} ({en})"
             );
-            Err(UserError(super::pick(&zh, &en).to_owned()))
+            return Err(UserError(super::pick(&zh, &en).to_owned()));
         }
-        (Some(asked), _) => Ok(asked),
-        (None, Some((_, by_name))) => Ok(by_name),
-        (None, None) => Ok(FileFormat::Xlsx),
+        (Some(asked), _) => asked,
+        (None, Some((_, by_name))) => by_name,
+        (None, None) => FileFormat::Xlsx,
+    };
+    // An XLSX file is a zip: on a terminal it is a screen of garbage, and the terminal may take some bytes for
+    // commands. Redirected to a file or a pipe it is written as asked.
+    if chosen == FileFormat::Xlsx && out == Some(Path::new("-")) && std::io::stdout().is_terminal() {
+        let en = "an XLSX file is binary and is not written to a terminal: nothing exported; use --format csv \
+                  --out - to see it, --out FILE.xlsx, or redirect the output to a file (--out - > FILE.xlsx)";
+        let zh = format!(
+            "XLSX 表格是二进制文件，不能直接显示在终端上，未导出：要在终端查看请用 --format csv --out -，\
+             或用 --out 文件名.xlsx，或把输出重定向到文件（--out - > 文件名.xlsx） ({en})"
+        );
+        return Err(UserError(super::pick(&zh, en).to_owned()));
     }
+    Ok(chosen)
 }
 
 /// The folders `--out` names (itself, as a form of several files takes it, and the folders above it) that do not

@@ -940,6 +940,16 @@ fn spread_line(
     format: &Format,
 ) -> Result<(), rust_xlsxwriter::XlsxError> {
     let last_col = (columns.max(1) - 1) as u16;
+    // More label cells than columns (学校名称、保险年度、填报时间 over a table of two): the last column takes the
+    // rest side by side, so none is left off the sheet.
+    let folded: Vec<String>;
+    let line = if line.len() > columns.max(1) {
+        let (each, rest) = line.split_at(columns.max(1) - 1);
+        folded = each.iter().cloned().chain(std::iter::once(rest.join("　"))).collect();
+        &folded[..]
+    } else {
+        line
+    };
     let span = (columns / line.len().max(1)).max(1) as u16;
     for (i, cell) in line.iter().enumerate() {
         let cell = fit_line(target, sheet, row, cell);
@@ -1023,6 +1033,27 @@ mod tests {
         assert!(!a.exists() && !b.exists());
         assert_eq!(place_all(both).unwrap(), [a.clone(), b.clone()]);
         assert!(a.exists() && b.exists());
+    }
+
+    #[test]
+    fn every_label_of_a_line_above_a_narrow_table_is_on_the_sheet() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("summary.xlsx");
+        let columns = [ColumnSpec::new("项目", 18.0), ColumnSpec::new("人数", 10.0)];
+        let labels =
+            vec!["汇总范围：全县".to_owned(), "保险年度：2027年度".to_owned(), "填报时间：2026-12-03".to_owned()];
+        let preamble = Preamble { title: Some("参保进度汇总".into()), lines: vec![labels] };
+        let mut writer = TableWriter::create(&path, FileFormat::Xlsx, None).unwrap();
+        writer.begin_table("汇总", &preamble, &columns).unwrap();
+        writer.row(&[Out::Str("学生总数"), Out::Number(3.0)]).unwrap();
+        writer.finish().unwrap();
+        use calamine::Reader;
+        let mut book: calamine::Xlsx<_> = calamine::open_workbook(&path).unwrap();
+        let range = book.worksheet_range("汇总").unwrap();
+        let text: Vec<String> = range.rows().flatten().map(|c| c.to_string()).collect();
+        for label in ["汇总范围：全县", "保险年度：2027年度", "填报时间：2026-12-03"] {
+            assert!(text.iter().any(|t| t.contains(label)), "{label} missing: {text:?}");
+        }
     }
 
     #[test]
