@@ -59,20 +59,8 @@ pub(super) fn restore(cli: &Cli, file: &Path, force: bool) -> CmdResult {
             return Err(e);
         }
     };
-    match restore_into(cli, &mut store, file, force) {
-        Ok(()) => {
-            if let Some(new) = new {
-                new.said();
-            }
-            Ok(())
-        }
-        Err(e) => {
-            if let Some(new) = new {
-                new.remove_if_unused(Some(store), Some(lock));
-            }
-            Err(e)
-        }
-    }
+    let result = restore_into(cli, &mut store, file, force);
+    super::open::NewDrive::settle(new, result, store, Some(lock))
 }
 
 /// `restore` once the drive is open.

@@ -213,24 +213,23 @@ pub(super) fn on_drive_it_may_make(
             return Err(e);
         }
     };
-    match command(&mut store) {
-        Ok(()) => {
-            if let Some(new) = new {
-                new.said();
-            }
-            Ok(())
-        }
-        Err(e) => {
-            // A command that failed on a drive it made leaves no empty drive behind.
-            if let Some(new) = new {
-                new.remove_if_unused(Some(store), lock);
-            }
-            Err(e)
-        }
-    }
+    let result = command(&mut store);
+    NewDrive::settle(new, result, store, lock)
 }
 
 impl NewDrive {
+    /// After a command that may have made the drive (`new`) ran on it: said when it made one and succeeded;
+    /// when it failed, the drive it made leaves nothing behind ([`NewDrive::remove_if_unused`]).
+    pub(super) fn settle(new: Option<NewDrive>, result: CmdResult, store: Store, lock: Option<DriveLock>) -> CmdResult {
+        if let Some(new) = new {
+            match &result {
+                Ok(()) => new.said(),
+                Err(_) => new.remove_if_unused(Some(store), lock),
+            }
+        }
+        result
+    }
+
     /// Says, on stderr, that the command made the drive: an operator who mistyped `--db` in a folder that
     /// exists learns that the pupils went into a new file, not into their drive.
     pub(super) fn said(&self) {

@@ -942,21 +942,7 @@ fn settle_look_alikes(
     let mut corrected = std::collections::HashSet::new();
     for pair in pairs {
         let ours = super::identity::snapshot(tx, pair.ours)?;
-        let theirs = tx.query_row(
-            "SELECT id_raw, id_number, id_kind, id_problem, sex, birth_date FROM other.students WHERE id = ?1",
-            [pair.theirs],
-            |r| {
-                Ok(super::IdentitySnapshot {
-                    id_raw: r.get(0)?,
-                    id_number: r.get(1)?,
-                    id_kind: r.get(2)?,
-                    id_problem: r.get(3)?,
-                    sex: r.get(4)?,
-                    birth_date: r.get(5)?,
-                    ..ours.clone()
-                })
-            },
-        )?;
+        let theirs = their_number(tx, pair.theirs, &ours)?;
         let (valid, flagged) = if pair.ours_flagged { (&theirs, &ours) } else { (&ours, &theirs) };
         if pair.ours_flagged {
             match super::identity::write(tx, ctx, pair.ours, &ours, &theirs) {
@@ -1324,6 +1310,26 @@ fn keep_the_payment(
     Ok(())
 }
 
+/// Our pupil's identity (`ours`) with the other file's pupil `their_id`'s number in it: the number, its kind and
+/// problem, and the sex and birth date it gives.
+fn their_number(tx: &Transaction, their_id: i64, ours: &super::IdentitySnapshot) -> Result<super::IdentitySnapshot> {
+    Ok(tx.query_row(
+        "SELECT id_raw, id_number, id_kind, id_problem, sex, birth_date FROM other.students WHERE id = ?1",
+        [their_id],
+        |r| {
+            Ok(super::IdentitySnapshot {
+                id_raw: r.get(0)?,
+                id_number: r.get(1)?,
+                id_kind: r.get(2)?,
+                id_problem: r.get(3)?,
+                sex: r.get(4)?,
+                birth_date: r.get(5)?,
+                ..ours.clone()
+            })
+        },
+    )?)
+}
+
 /// The pupil's ID number, corrected on one laptop or both (a family's card, a corrected list, `E`): decided as a
 /// group is, by its newest correction on each side. Returns whether ours changed. A number another of our pupils
 /// holds is not taken: the two stay apart, listed as a conflict. Conflict values are masked: the full numbers
@@ -1345,21 +1351,7 @@ fn settle_number(
     };
     let our_last = newest(our_history.iter().filter(numbered));
     let ours = super::identity::snapshot(tx, our_id)?;
-    let theirs = tx.query_row(
-        "SELECT id_raw, id_number, id_kind, id_problem, sex, birth_date FROM other.students WHERE id = ?1",
-        [their_id],
-        |r| {
-            Ok(super::IdentitySnapshot {
-                id_raw: r.get(0)?,
-                id_number: r.get(1)?,
-                id_kind: r.get(2)?,
-                id_problem: r.get(3)?,
-                sex: r.get(4)?,
-                birth_date: r.get(5)?,
-                ..ours.clone()
-            })
-        },
-    )?;
+    let theirs = their_number(tx, their_id, &ours)?;
     if (&theirs.id_number, &theirs.id_problem) == (&ours.id_number, &ours.id_problem) {
         return Ok(false);
     }
