@@ -2707,3 +2707,48 @@ fn an_xlsx_export_to_standard_output_is_refused_on_a_terminal_and_written_elsewh
     let out = canbao(&db).args(["export", "summary", "--out", "-"]).output().unwrap();
     assert!(out.status.success() && out.stdout.starts_with(b"PK"));
 }
+
+/// A list that names only another school (B) than the one the drive holds (A) adds its pupils under B, a new
+/// school: the report says so first, with how to undo it (B is A written another way: rename B into A; the
+/// list is another school's: restore the backup the import took), unless `--school` said where they go.
+#[test]
+fn a_list_naming_a_school_the_drive_does_not_hold_is_said_with_how_to_undo_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let list = |name: &str, school: &str, from: u32| {
+        let mut text = String::from("学校,姓名,身份证号码,班级\n");
+        for i in from..from + 2 {
+            text.push_str(&format!("{school},学生{i},{},三年级1班\n", valid_number(&format!("4502022015010{i}121"))));
+        }
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    json(canbao(&db).args(["import", "--json"]).arg(list("a.csv", "城关镇第一小学", 1)));
+    let other = list("b.csv", "河东小学", 5);
+    let says = |report: &Value, words: &[&str]| {
+        report["warnings"].as_array().unwrap().iter().any(|w| words.iter().all(|x| w.as_str().unwrap().contains(x)))
+    };
+    let preview = json(canbao(&db).args(["import", "--dry-run", "--json"]).arg(&other));
+    assert!(says(&preview, &["河东小学", "城关镇第一小学", "2 名学生", "--school 城关镇第一小学"]), "{preview}");
+    let out = canbao(&db).arg("import").arg(&other).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let first = text.lines().next().unwrap_or_default();
+    assert!(first.contains("河东小学") && first.contains("城关镇第一小学"), "said first: {text}");
+    assert!(text.contains("canbao school rename 河东小学 城关镇第一小学 --merge"), "{text}");
+    let restore = text.split("canbao restore ").nth(1).expect("the backup to restore is named");
+    let backup = restore.split([' ', ')', '；', '\n']).next().unwrap();
+    assert!(backup.ends_with("-import.db") && Path::new(backup).is_file(), "{backup}: {text}");
+    // The way back works as said: the drive holds school A's pupils alone again.
+    canbao(&db).arg("restore").arg(backup).assert().success();
+    assert_eq!(json(canbao(&db).args(["stats", "--json"]))["students"], 2);
+    // In English, the English alone.
+    let one = list("c.csv", "河西小学", 7);
+    let out = canbao(&db).args(["--lang", "en", "import", "--dry-run"]).arg(&one).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.lines().next().unwrap().starts_with("the list names the school 河西小学"), "{text}");
+    // Told where the pupils go, nothing to warn of.
+    let forced = json(canbao(&db).args(["import", "--json", "--school", "城关镇第一小学"]).arg(&other));
+    assert!(!says(&forced, &["河东小学"]), "{forced}");
+}

@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::ReadError;
 use super::forms::template::Template;
 use super::header::{self, Column, HeaderMap, Synonyms};
+use super::new_school;
 use super::own_forms::{self, OwnForm, StatusColumn};
 use super::ownership;
 use super::table::{self, Cell, Sheet, SheetRows, printable};
@@ -309,6 +310,9 @@ fn import_stamped(
         return Err(ImportError::NoFiles);
     }
     let dry_run = ending == Ending::RollBack;
+    // The schools the drive held before: a list naming another is said (`new_school`), unless the operator named
+    // the school the rows go to.
+    let held = if school.is_none() { store.schools()? } else { Vec::new() };
     let mut session = store.begin_import()?;
     if ending == Ending::BackUpThenCommit {
         session.back_up_before_commit("import");
@@ -340,7 +344,10 @@ fn import_stamped(
     // retrying an empty template cannot push the kept backups out.
     let nothing = reader.report.without_pupils.len() == files.len();
     let outcome = session.finish(&files, reader.report.duplicates, dry_run || nothing)?;
+    let named: Vec<(String, usize)> =
+        reader.report.schools.iter().cloned().zip(reader.school_added.iter().copied()).collect();
     let mut report = reader.report;
+    report.warnings.extend(new_school::warnings(&held, &named, outcome.backup.as_deref(), dry_run));
     report.added = outcome.added;
     report.updated = outcome.updated;
     report.unchanged = outcome.unchanged;
@@ -481,6 +488,9 @@ struct RowReader<'a> {
     unlisted: usize,
     /// The file being read's rows as the import applied them, for what it says of masked numbers.
     masked: Masked,
+    /// How many pupils each school of `report.schools` (in its order) gained as new pupils: what a school new
+    /// to the drive is said with (`new_school`). Pupils moved to it are said as moves.
+    school_added: Vec<usize>,
 }
 
 /// A row such as 「三年级1班」 merged across the table above its class's pupils: not a pupil, but the class of the
@@ -672,6 +682,7 @@ impl RowReader<'_> {
             runs: Runs::default(),
             unlisted: 0,
             masked: Masked::default(),
+            school_added: Vec::new(),
         }
     }
 
@@ -1622,11 +1633,13 @@ impl RowReader<'_> {
         };
         let school_given = named_school.is_some();
         self.report.without_school += usize::from(!school_given);
-        if let Some(named) = &named_school
-            && !self.report.schools.contains(named)
-        {
-            self.report.schools.push(named.clone());
-        }
+        let named_at = named_school.as_ref().map(|named| {
+            self.report.schools.iter().position(|s| s == named).unwrap_or_else(|| {
+                self.report.schools.push(named.clone());
+                self.school_added.push(0);
+                self.report.schools.len() - 1
+            })
+        });
         let mut school = named_school.unwrap_or_else(|| default_school.to_owned());
         let (status, status_problem) = match status_columns {
             // A school's own list: 是否参保 是 means the school registers the pupil.
@@ -1716,6 +1729,11 @@ impl RowReader<'_> {
         // Counted after the duplicate check, so the report agrees with what is stored.
         self.report.id_invalid += usize::from(invalid && !by_old_number);
         let Some(Applied { outcome, status }) = applied else { return Ok(()) };
+        if let (IncomingOutcome::Added, Some(at)) = (&outcome, named_at)
+            && let Some(added) = self.school_added.get_mut(at)
+        {
+            *added += 1;
+        }
         if status != StatusNote::None {
             let name = match &outcome {
                 IncomingOutcome::Updated(moves) | IncomingOutcome::Kept(moves) => moves.name.as_str(),

@@ -8,6 +8,7 @@ pub mod forms;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 pub mod header;
+mod new_school;
 pub mod own_forms;
 pub mod ownership;
 pub mod reconcile;

@@ -176,6 +176,8 @@ pub struct ImportOutcome {
     pub added: usize,
     pub updated: usize,
     pub unchanged: usize,
+    /// The automatic backup taken just before the commit, if one was: the way back the report may name.
+    pub backup: Option<std::path::PathBuf>,
 }
 
 /// An import under way: one transaction that rows are applied to as they are read, so a batch of any size
@@ -386,7 +388,7 @@ impl ImportSession<'_> {
         // Back to the small cache whatever happens next, so the memory is released for the rest of the session.
         // Cache size is not transactional, and the pages the commit still needs are pinned until it is done.
         tx.pragma_update(None, "cache_size", super::READ_CACHE_KIB)?;
-        let outcome = std::mem::take(&mut self.outcome);
+        let mut outcome = std::mem::take(&mut self.outcome);
         let tx = self.tx.take().ok_or(StoreError::ImportFinished)?;
         if dry_run {
             tx.rollback()?;
@@ -414,7 +416,7 @@ impl ImportSession<'_> {
         )?;
         // Last, when nothing is left that could fail the import but the commit itself.
         if let (Some(auto), Some(reason)) = (&self.auto_backup, self.backup_reason) {
-            auto.take_during(&tx, reason)?;
+            outcome.backup = Some(auto.take_during(&tx, reason)?);
         }
         tx.commit()?;
         Ok(outcome)
