@@ -2752,3 +2752,26 @@ fn a_list_naming_a_school_the_drive_does_not_hold_is_said_with_how_to_undo_it() 
     let forced = json(canbao(&db).args(["import", "--json", "--school", "城关镇第一小学"]).arg(&other));
     assert!(!says(&forced, &["河东小学"]), "{forced}");
 }
+
+/// A drive (another laptop's, or a backup) given to `import` is named as a canbao drive, with `merge` as the way
+/// to bring its pupils in; another program's SQLite database is named as one. Neither changes the drive.
+#[test]
+fn a_drive_given_to_import_is_named_and_merge_is_offered() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, other) = (dir.path().join("drive.db"), dir.path().join("other.db"));
+    canbao(&other).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let out = canbao(&db).arg("import").arg(&other).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("这是 canbao 数据文件，不是名单") && text.contains("canbao merge"), "{text}");
+    assert!(!text.contains("不是表格文件"), "{text}");
+    let out = canbao(&db).args(["--lang", "en", "import"]).arg(&other).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("a canbao drive, not a class list") && !text.contains("canbao 数据"), "{text}");
+    let sqlite = dir.path().join("账本.db");
+    rusqlite::Connection::open(&sqlite).unwrap().execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1);").unwrap();
+    let out = canbao(&db).arg("import").arg(&sqlite).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("这是 SQLite 数据库，不是表格"), "{text}");
+    assert!(!db.exists() || json(canbao(&db).args(["stats", "--json"]))["students"] == 0);
+}

@@ -16,6 +16,13 @@ const TEXT_DOCUMENT: &str = "这是文字文档，不是表格 (a text document,
 const PRESENTATION: &str = "这是演示文稿，不是表格 (a presentation, not a spreadsheet)";
 const ARCHIVE: &str =
     "这是压缩包，不是表格；请先解压，再导入其中的表格 (an archive, not a spreadsheet: unpack it first)";
+/// A canbao drive (another laptop's, a backup) picked as a class list: its pupils come in by merge, which keeps
+/// both laptops' marks and history.
+const DRIVE: &str = "这是 canbao 数据文件，不是名单：要并入其中的学生，请用 合并（canbao merge 文件） \
+     (a canbao drive, not a class list: to bring its pupils in, merge it: canbao merge FILE)";
+/// An SQLite database that does not say it is canbao's: another program's, or a drive from before the mark.
+const SQLITE: &str = "这是 SQLite 数据库，不是表格；若是 canbao 数据文件，请用 合并（canbao merge 文件） \
+     (an SQLite database, not a spreadsheet; if it is a canbao drive, merge it: canbao merge FILE)";
 /// An XLSX saved with a password to open is no zip but an encrypted package in an old Office container: no
 /// reader can open it, and "damaged" would send the operator looking for another copy.
 pub const PASSWORD: &str = "此工作簿设有打开密码：请在 Excel/WPS 中打开，取消密码后另存，再导入 \
@@ -95,6 +102,14 @@ pub fn file_not_importable(path: &Path) -> Option<&'static str> {
 
 /// The formats known by their first bytes alone.
 fn by_signature(head: &[u8]) -> Option<&'static str> {
+    if head.starts_with(b"SQLite format 3\0") {
+        // `PRAGMA application_id` is kept at byte 68 of the header; a drive from before the mark is known by its
+        // pupils' table, whose definition the first page holds.
+        let mark = u32::try_from(crate::store::schema::APPLICATION_ID).map(u32::to_be_bytes).ok();
+        let marked = mark.is_some_and(|mark| head.get(68..72) == Some(&mark[..]));
+        let tables = head.windows(21).any(|w| w == b"CREATE TABLE students");
+        return Some(if marked || tables { DRIVE } else { SQLITE });
+    }
     if head.starts_with(b"%PDF") {
         return Some(PDF);
     }
@@ -241,6 +256,18 @@ mod tests {
         assert_eq!(not_a_table(&photos), Some(ARCHIVE));
         assert_eq!(not_a_table(&ole_of(&["1Table", "WordDocument"])), Some(WORD));
         assert_eq!(not_a_table(&ole_of(&["PowerPoint Document"])), Some(PRESENTATION));
+        // A drive by its mark, or (from before the mark) by its pupils' table; any other SQLite file as one.
+        let sqlite = |at_68: &[u8], schema: &str| {
+            let mut head = b"SQLite format 3\0".to_vec();
+            head.resize(68, 0);
+            head.extend_from_slice(at_68);
+            head.resize(100, 0);
+            head.extend_from_slice(schema.as_bytes());
+            head
+        };
+        assert_eq!(not_a_table(&sqlite(b"CNBO", "")), Some(DRIVE));
+        assert_eq!(not_a_table(&sqlite(b"\0\0\0\0", "CREATE TABLE students (id INTEGER)")), Some(DRIVE));
+        assert_eq!(not_a_table(&sqlite(b"\0\0\0\0", "CREATE TABLE t(x)")), Some(SQLITE));
     }
 
     #[test]
