@@ -671,6 +671,21 @@ fn broken_embedded_file() -> Option<String> {
     categories.or(policies).or(headers).or(surnames).or(keymap).or(theme)
 }
 
+/// A class list given as the drive (`--db 名单.xlsx`): named as a spreadsheet with the command that imports it,
+/// before anything opens it, which would call it a damaged drive (and lock it, writing beside it).
+fn spreadsheet_as_drive(cli: &Cli) -> CmdResult {
+    let path = open::drive_path(cli);
+    if !crate::io::sniff::file_is_spreadsheet(&path) {
+        return Ok(());
+    }
+    let path = path.display();
+    Err(UserError(format!(
+        "这是表格（名单），不是 canbao 数据文件：{path}；--db 后面应是数据文件（省略则用默认的）。要导入这份名单，请用：\
+         canbao import {path} (a spreadsheet (a class list), not a canbao drive: {path}; --db names the drive file, \
+         or leave it out for the default one. To import the list: canbao import {path})"
+    )))
+}
+
 /// One command group, one function: each lives in its own file under `cli/`.
 fn run(cli: &Cli) -> CmdResult {
     if let Some(db) =
@@ -686,8 +701,13 @@ fn run(cli: &Cli) -> CmdResult {
         if cli.from.is_some() {
             return county::dashboard(cli, county::url(&cli.from));
         }
+        spreadsheet_as_drive(cli)?;
         return screen::open(cli);
     };
+    // The commands that never open a drive leave --db alone.
+    if !matches!(command, Command::Push { .. } | Command::Rollup { .. } | Command::Completions { .. }) {
+        spreadsheet_as_drive(cli)?;
+    }
     // The dashboard's --from before a command: rollup and export summary read it as their own; any other
     // command works on a drive file and would quietly read the local one instead.
     let from = county::url(&cli.from);

@@ -2775,3 +2775,32 @@ fn a_drive_given_to_import_is_named_and_merge_is_offered() {
     assert!(text.contains("这是 SQLite 数据库，不是表格"), "{text}");
     assert!(!db.exists() || json(canbao(&db).args(["stats", "--json"]))["students"] == 0);
 }
+
+/// A class list given as the drive (`--db 名单.xlsx`, the list where the drive should be) is named as a
+/// spreadsheet, with the command that imports it, never called a damaged drive; nothing is written beside it.
+#[test]
+fn a_spreadsheet_given_as_the_drive_is_named_with_how_to_import_it() {
+    let dir = tempfile::tempdir().unwrap();
+    for (fixture_name, as_name) in
+        [("merged_title.xlsx", "名单.xlsx"), ("split_grade_class.xls", "一班.xls"), ("utf8_bom.csv", "二班.csv")]
+    {
+        let list = dir.path().join(as_name);
+        std::fs::copy(fixture(fixture_name), &list).unwrap();
+        let before = std::fs::read(&list).unwrap();
+        for args in [&["stats"][..], &["import", "x.csv"], &[]] {
+            let out = canbao(&list).args(args).output().unwrap();
+            assert_eq!(out.status.code(), Some(1), "{as_name} {args:?}");
+            let text = String::from_utf8_lossy(&out.stderr);
+            assert!(text.contains("这是表格（名单），不是 canbao 数据文件"), "{as_name} {args:?}: {text}");
+            assert!(text.contains(&format!("canbao import {}", list.display())), "{text}");
+            assert!(!text.contains("损坏"), "{text}");
+        }
+        let out = canbao(&list).args(["--lang", "en", "stats"]).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stderr);
+        assert!(text.contains("a spreadsheet (a class list), not a canbao drive"), "{text}");
+        assert_eq!(std::fs::read(&list).unwrap(), before);
+    }
+    let names: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(names.len(), 3, "nothing written beside the lists: {names:?}");
+}

@@ -100,6 +100,34 @@ pub fn file_not_importable(path: &Path) -> Option<&'static str> {
     encrypted(&head).then_some(PASSWORD)
 }
 
+/// Whether a file is a spreadsheet, as a class list is: an XLSX or ODS workbook, an XLS (or an XLSX with a
+/// password to open), or a CSV, TSV or TXT file of text. Asked of a path given where a drive was meant
+/// (`--db 名单.xlsx`), which a drive (SQLite, or an encrypted drive's random bytes) never is.
+pub fn file_is_spreadsheet(path: &Path) -> bool {
+    let Ok(mut file) = std::fs::File::open(path) else { return false };
+    let mut head = Vec::new();
+    if (&mut file).take(HEAD).read_to_end(&mut head).is_err() || head.is_empty() {
+        return false;
+    }
+    if head.starts_with(ZIP) {
+        // A zip whose table of contents reads, with a workbook's parts (`zip_kind` leaves those to the readers).
+        let archive = file.rewind().ok().and_then(|()| zip::ZipArchive::new(std::io::BufReader::new(file)).ok());
+        return archive.is_some() && zip_kind(archive, &head).is_none();
+    }
+    if head.starts_with(OLE) {
+        let _ = file.take(CONTAINER).read_to_end(&mut head);
+        let streams = ole_streams(&head);
+        return ["Workbook", "Book", "EncryptedPackage"]
+            .iter()
+            .any(|w| streams.iter().any(|s| s.eq_ignore_ascii_case(w)));
+    }
+    // Text: no NUL byte, unless UTF-16 says so with its BOM ("Unicode text" as Excel saves it).
+    let utf16 = head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF");
+    let text = (utf16 || !head.contains(&0)) && by_signature(&head).is_none();
+    let named = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    text && matches!(named.as_deref(), Some("csv" | "tsv" | "txt"))
+}
+
 /// The formats known by their first bytes alone.
 fn by_signature(head: &[u8]) -> Option<&'static str> {
     if head.starts_with(b"SQLite format 3\0") {
@@ -268,6 +296,27 @@ mod tests {
         assert_eq!(not_a_table(&sqlite(b"CNBO", "")), Some(DRIVE));
         assert_eq!(not_a_table(&sqlite(b"\0\0\0\0", "CREATE TABLE students (id INTEGER)")), Some(DRIVE));
         assert_eq!(not_a_table(&sqlite(b"\0\0\0\0", "CREATE TABLE t(x)")), Some(SQLITE));
+    }
+
+    #[test]
+    fn a_spreadsheet_is_told_from_a_drive_and_from_other_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = |name: &str, bytes: &[u8]| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            file_is_spreadsheet(&path)
+        };
+        assert!(file("名单.xlsx", &zip_of(&[("xl/workbook.xml", "<workbook/>")])));
+        assert!(file("名单.xls", &ole_of(&["Workbook"])));
+        assert!(file("名单.csv", "姓名,身份证号码\n".as_bytes()));
+        assert!(file("名单.TXT", b"\xFF\xFEx\0"));
+        assert!(!file("drive.db", b"SQLite format 3\0"), "a drive");
+        assert!(!file("drive.csv", b"SQLite format 3\0"), "a drive under a list's name");
+        assert!(!file("new.db", b""), "an empty file is a new drive");
+        assert!(!file("notes.db", b"some text"), "text under another name: left to the drive's own check");
+        assert!(!file("一班.xlsx", &zip_of(&[("word/document.xml", "<w/>")])));
+        assert!(!file("一班.csv", b"%PDF-1.7"));
+        assert!(!file_is_spreadsheet(&dir.path().join("nosuch.xlsx")));
     }
 
     #[test]
