@@ -1817,6 +1817,17 @@ fn export_out_dash_writes_the_form_to_standard_output() {
     let out = canbao(&db).args(["export", "ledgers", "--out", "-"]).output().unwrap();
     assert!(out.status.success());
     assert!(out.stdout.starts_with(b"PK"), "an XLSX on standard output");
+    // As CSV the ledgers are four files: refused in words, with the two ways to have them.
+    let out = canbao(&db).args(["export", "ledgers", "--format", "csv", "--out", "-"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        text.trim_end(),
+        "错误 (error): 此表格导出为 4 个文件，不能写到标准输出：请用 --out 文件夹，或不加 --format csv 导出为一个 XLSX 工作簿 \
+         (this form is 4 files, which cannot go to standard output: give --out a folder instead of -, or leave out \
+         --format csv for one XLSX workbook)"
+    );
+    assert!(out.stdout.is_empty());
 }
 
 #[test]

@@ -99,11 +99,21 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
             drop(scratch);
             write_stdout(&bytes)
         }
-        several => Err(UserError(format!(
-            "此表格导出 {} 个文件，不能写到标准输出，请用 --out 文件夹                      (this form is {} files: give --out a folder instead of -)",
-            several.len(),
-            several.len()
-        ))),
+        several => {
+            // The forms that are several files are so as CSV only: as XLSX each is one workbook of sheets.
+            let n = several.len();
+            let (csv_zh, csv_en) = match format {
+                FileFormat::Csv => (
+                    "，或不加 --format csv 导出为一个 XLSX 工作簿",
+                    ", or leave out --format csv for one XLSX workbook",
+                ),
+                FileFormat::Xlsx => ("", ""),
+            };
+            Err(UserError(format!(
+                "此表格导出为 {n} 个文件，不能写到标准输出：请用 --out 文件夹{csv_zh} (this form is {n} files, which \
+                 cannot go to standard output: give --out a folder instead of -{csv_en})"
+            )))
+        }
     }
 }
 
