@@ -755,18 +755,21 @@ fn the_new_year_from_the_tui_makes_its_policy_as_year_new_does() {
     assert_eq!(app.store.year_policy(year).unwrap().as_deref(), Some("yibin-2024"), "the old year keeps its own");
     assert_eq!(app.policy.as_ref().map(|p| p.insured_year), Some(year + 1), "payments quote the new year's");
 
-    // No config folder to write it to: the drive keeps its policy, and the form that makes one opens for the
-    // new year.
+    // The notice names the file written and what to check against the new notice.
+    let Some(Modal::Message(m)) = &app.modal else { panic!("no notice: {}", screen(&app).join("\n")) };
+    assert!(m.lines.join("\n").contains(&format!("{made}.toml")), "{:?}", m.lines);
+
+    // No config folder to write it to: the year is not started (never on last year's policy), and a dialog says
+    // why; the drive is as it was.
     let mut app = app_on(&without, Language::Zh);
     app.ask_new_year();
     wait_for_jobs(&mut app);
-    let Some(Modal::Confirm(c)) = &app.modal else { panic!("no question") };
-    assert!(c.question.contains("没有配置文件夹"), "{}", c.question);
-    app.update(Action::Yes);
-    wait_for_jobs(&mut app);
-    assert_eq!(app.store.current_year(), Some(year + 1));
-    let Some(Modal::NewPolicy(form)) = &app.modal else { panic!("no form: {}", screen(&app).join("\n")) };
-    assert_eq!((form.year.text(), form.name.text()), ((year + 1).to_string().as_str(), made.as_str()));
+    let Some(Modal::Message(m)) = &app.modal else { panic!("not said: {}", screen(&app).join("\n")) };
+    let said = m.lines.join("\n");
+    assert!(said.contains(&format!("没有 {} 年度的政策", year + 1)) && said.contains(&made), "{said}");
+    assert!(said.contains("没有配置文件夹") && said.contains("未开始新年度"), "{said}");
+    assert_eq!(app.store.current_year(), Some(year));
+    assert_eq!(app.store.meta(canbao::tui::POLICY_META_KEY).unwrap().as_deref(), Some("yibin-2024"));
 }
 
 #[test]

@@ -194,7 +194,10 @@ fn the_new_year_question_warns_while_the_concentrated_period_is_open() {
         canbao::demo::load_sample(&mut store).expect("sample");
         store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("policy");
         assert_eq!(store.current_year(), Some(2024), "{clock}");
-        let options = Options { lang, theme: None, operator: Some("测试".into()), config_dir: None };
+        // A config folder for the 2025 policy made from yibin-2024 (without one the year is not started).
+        let config = tempfile::tempdir().expect("config");
+        let options =
+            Options { lang, theme: None, operator: Some("测试".into()), config_dir: Some(config.path().to_owned()) };
         let mut app = App::new(store, &options).expect("app");
         app.update(Action::Resize(120, 40));
         app.run_command(Command::NewYear);
@@ -279,4 +282,156 @@ fn the_new_year_question_in_english_says_where_its_policy_comes_from() {
         "{}",
         c.question
     );
+}
+
+/// A drive in `year` on policy `policy`, its clock at `clock`, shown in the TUI with no config folder.
+fn drive_in(year: i32, policy: &str, clock: &str, lang: Language) -> App {
+    drive_in_with(year, policy, clock, lang, None)
+}
+
+fn drive_in_with(year: i32, policy: &str, clock: &str, lang: Language, config: Option<&std::path::Path>) -> App {
+    let mut store = Store::open_in_memory().expect("store");
+    store.set_fixed_clock(clock);
+    for key in ["current_year", "first_year"] {
+        store.set_meta(key, &year.to_string()).expect("year");
+    }
+    store.reload_year().expect("year");
+    canbao::demo::load_sample(&mut store).expect("sample");
+    store.set_meta(canbao::tui::POLICY_META_KEY, policy).expect("policy");
+    let options = Options { lang, theme: None, operator: Some("测试".into()), config_dir: config.map(Into::into) };
+    let mut app = App::new(store, &options).expect("app");
+    app.update(Action::Resize(120, 40));
+    app
+}
+
+/// With no config folder, the next year takes canbao's own policy for that city and year (liuzhou-2023 after the
+/// drive's liuzhou-2022, a copy the drive keeps from another laptop), as `canbao year new` does: its premium, not
+/// last year's.
+#[test]
+fn without_a_config_folder_the_next_year_takes_canbaos_own_policy_for_it() {
+    let base = canbao::domain::policy::builtin_text("liuzhou-2023").expect("liuzhou-2023");
+    let request = canbao::domain::policy::Renewal {
+        name: "liuzhou-2022",
+        base_name: "liuzhou-2023",
+        base_text: base,
+        year: 2022,
+        premium_fen: Some(32_000),
+    };
+    let last_year =
+        canbao::domain::policy::renew(&request, canbao::domain::category::CategoryTable::builtin()).expect("renewed");
+    let mut app = drive_in(2022, "liuzhou-2022", "2023-01-20T10:00:00+08:00", Language::Zh);
+    app.store.keep_policy_text("liuzhou-2022", &last_year.text).expect("kept");
+    app.run_command(Command::NewYear);
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no question: {:?}", app.status) };
+    assert!(c.question.contains("新年度政策：liuzhou-2023"), "{}", c.question);
+    app.update(Action::Yes);
+    app.update(Action::Confirm);
+    assert_eq!(app.store.current_year(), Some(2023));
+    assert_eq!(app.store.meta(canbao::tui::POLICY_META_KEY).expect("meta").as_deref(), Some("liuzhou-2023"));
+    assert_eq!(app.store.year_policy(2022).expect("old").as_deref(), Some("liuzhou-2022"));
+    // A pupil paying now owes the 2023 premium (350 元), not last year's 320.
+    app.update(Action::TogglePaid);
+    let Some(canbao::tui::modal::Modal::Payment(form)) = &app.modal else { panic!("no payment form") };
+    assert_eq!(form.amount.text(), "350", "{:?}", form.note);
+}
+
+/// With no config folder and no policy of canbao's own for the next year, the year is not started on last year's
+/// policy: nothing changes, and the operator reads why and what to do, in the screen's language.
+#[test]
+fn without_a_config_folder_or_a_policy_for_the_next_year_the_year_is_not_started() {
+    for (lang, words) in [
+        (Language::Zh, ["没有 2025 年度的政策", "yibin-2025", "配置文件夹", "未开始新年度"]),
+        (Language::En, ["no policy for 2025", "yibin-2025", "config folder", "not started"]),
+    ] {
+        let mut app = drive_in(2024, "yibin-2024", "2024-05-20T10:00:00+08:00", lang);
+        app.run_command(Command::NewYear);
+        if matches!(app.modal, Some(canbao::tui::modal::Modal::Confirm(_))) {
+            app.update(Action::Yes);
+            app.update(Action::Confirm);
+        }
+        assert_eq!(app.store.current_year(), Some(2024), "{lang:?}: the year is not started");
+        assert_eq!(app.store.meta(canbao::tui::POLICY_META_KEY).expect("meta").as_deref(), Some("yibin-2024"));
+        // Said in a dialog (a status line would cut it), and the dialog is on the screen.
+        let Some(canbao::tui::modal::Modal::Message(m)) = &app.modal else {
+            panic!("{lang:?}: not said: {:?}", app.status)
+        };
+        let said = format!("{}\n{}", m.title, m.lines.join("\n"));
+        for w in words {
+            assert!(said.contains(w), "{lang:?}: {w} in\n{said}");
+        }
+        if lang == Language::En {
+            assert!(!said.contains("没有"), "Chinese on the English screen:\n{said}");
+        }
+        assert!(screen(&app).contains(m.title.as_str()), "{}", screen(&app));
+    }
+}
+
+/// A family's payment dated in the next year's concentrated period, on a drive still in the old year, goes to
+/// the old year (a late payment for it is allowed: 003 三(一)2, 001 中途参保) but never silently: the payment form
+/// says so before Enter, with how to start the new year first, and the status line after saving. A payment
+/// dated before that period is recorded as before, with neither.
+#[test]
+fn a_payment_in_the_next_years_collection_on_a_drive_in_the_old_year_says_which_year_it_went_to() {
+    for (lang, form_words, saved_words) in [
+        (
+            Language::Zh,
+            ["记入 2024 年度", "2025 年度的集中缴费期", "2024-09-01", "2025-02-28", "开始新学年"],
+            ["记入 2024 年度", "2025"],
+        ),
+        (
+            Language::En,
+            ["Recorded for 2024", "2025's 集中缴费期", "2024-09-01", "2025-02-28", "Start the next school year"],
+            ["recorded for 2024", "2025"],
+        ),
+    ] {
+        let mut app = drive_in(2024, "yibin-2024", "2024-09-15T10:00:00+08:00", lang);
+        let id = app.selected_id().expect("pupil");
+        app.update(Action::TogglePaid);
+        let Some(canbao::tui::modal::Modal::Payment(form)) = &app.modal else { panic!("no payment form") };
+        let warned = form.year_warning.clone().expect("the form says which year");
+        for w in form_words {
+            assert!(warned.contains(w), "{lang:?}: {w} in {warned}");
+        }
+        let shown = screen(&app);
+        assert!(shown.contains(form_words[0]), "{lang:?}: on the screen\n{shown}");
+        // (Yibin's cover for a payment this late would begin after 2024 ends: no amount due, one is typed.)
+        for c in "380".chars() {
+            app.update(Action::Input(c));
+        }
+        app.update(Action::Confirm);
+        assert!(app.modal.is_none(), "{lang:?}: saved at once\n{}", screen(&app));
+        let s = app.store.student(id).expect("pupil");
+        assert_eq!(s.payment, PaymentStatus::Paid, "{lang:?}: recorded, not refused");
+        let status = app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+        for w in saved_words {
+            assert!(status.contains(w), "{lang:?}: {w} in {status}");
+        }
+    }
+
+    // Before the next year's period (the summer), a payment for the year under way: nothing to say.
+    let mut app = drive_in(2024, "yibin-2024", "2024-07-15T10:00:00+08:00", Language::Zh);
+    app.update(Action::TogglePaid);
+    let Some(canbao::tui::modal::Modal::Payment(form)) = &app.modal else { panic!("no payment form") };
+    assert_eq!(form.year_warning, None);
+    app.update(Action::Confirm);
+    let status = app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+    assert!(!status.contains("记入"), "{status}");
+}
+
+/// The next year's policy made from the drive's is written to the config folder and recorded for the year, and
+/// the operator reads where it is and what to check against the new notice.
+#[test]
+fn a_policy_made_for_the_next_year_is_written_recorded_and_shown() {
+    let config = tempfile::tempdir().expect("config");
+    let mut app = drive_in_with(2024, "yibin-2024", "2024-05-20T10:00:00+08:00", Language::Zh, Some(config.path()));
+    app.run_command(Command::NewYear);
+    app.update(Action::Yes);
+    assert_eq!(app.store.current_year(), Some(2025));
+    assert_eq!(app.store.meta(canbao::tui::POLICY_META_KEY).expect("meta").as_deref(), Some("yibin-2025"));
+    assert!(config.path().join("policies/yibin-2025.toml").is_file());
+    let Some(canbao::tui::modal::Modal::Message(m)) = &app.modal else {
+        panic!("not shown: {:?}\n{}", app.status.as_ref().map(|s| &s.text), screen(&app))
+    };
+    let said = m.lines.join("\n");
+    assert!(said.contains("yibin-2025.toml") && said.contains("请对照本年度通知核对"), "{said}");
 }

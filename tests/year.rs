@@ -389,3 +389,54 @@ fn a_laptop_in_last_year_starts_the_year_from_the_drives_policy_before_taking_th
     }
     assert_eq!(sheet(&a, &home_a), sheet(&b, &home_b), "both laptops end alike");
 }
+
+/// `mark --payment paid` dated in the next year's concentrated period, on a drive still in the old year: saved
+/// for the old year (a late payment for it is allowed) and said on stderr, in both languages (English only with
+/// `--lang en`), with how to move the drive to the new year. A payment dated before that period says nothing.
+#[test]
+fn a_payment_in_the_next_years_collection_on_a_drive_in_the_old_year_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, home) = (dir.path().join("drive.db"), dir.path());
+    let list = dir.path().join("list.csv");
+    let pupils = roster();
+    write_list(&list, &pupils);
+    canbao(&db, home).arg("import").arg(&list).assert().success();
+    canbao(&db, home).args(["policy", "use", "yibin-2024"]).assert().success();
+    {
+        // A drive of the 2024 insured year, whatever today's date.
+        let mut store = canbao::store::Store::open(&db).unwrap();
+        for key in ["current_year", "first_year"] {
+            store.set_meta(key, "2024").unwrap();
+        }
+    }
+    assert_eq!(current_year(&db, home), 2024);
+    let mark = |number: &str, day: &str, lang: Option<&str>| {
+        let mut cmd = canbao(&db, home);
+        if let Some(lang) = lang {
+            cmd.args(["--lang", lang]);
+        }
+        let out =
+            cmd.args(["mark", number, "--payment", "paid", "--amount", "380", "--paid-on", day]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let said = mark(&pupils[0].1, "2024-09-15", None);
+    for w in [
+        "记入 2024 年度",
+        "2025 年度的集中缴费期（2024-09-01 至 2025-02-28）",
+        "canbao year new 2025 --promote",
+        "recorded for 2024",
+        "2025's 集中缴费期 (2024-09-01 to 2025-02-28)",
+    ] {
+        assert!(said.contains(w), "{w} in {said}");
+    }
+    let paid = json(canbao(&db, home).args(["find", &pupils[0].1, "--json"]));
+    assert_eq!(paid[0]["payment"], "paid", "{paid}");
+
+    let en = mark(&pupils[1].1, "2024-10-08", Some("en"));
+    assert!(en.contains("recorded for 2024") && en.contains("canbao year new 2025 --promote"), "{en}");
+    assert!(!en.contains("记入"), "{en}");
+
+    let summer = mark(&pupils[2].1, "2024-07-15", None);
+    assert!(!summer.contains("记入") && !summer.contains("recorded for"), "{summer}");
+}

@@ -127,6 +127,7 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
         ));
     }
     let mut changes = Vec::new();
+    let mut paid_day = None;
     if let Some(status) = enrollment.as_deref().and_then(Enrollment::from_code) {
         changes.push(Change::Enrollment { status, reason: reason.clone() });
     }
@@ -166,6 +167,7 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
                     )));
                 }
                 let channel = channel.as_deref().and_then(PaymentChannel::from_text);
+                paid_day = Some(on);
                 Payment::Paid { amount_fen: Some(fen), paid_on: Some(on), channel }
             }
         }));
@@ -209,6 +211,40 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
         &format!("已保存 (saved): {} {} 项修改 ({n} {fields} changed)", pupil.name, n),
         &format!("saved: {} ({n} {fields} changed)", pupil.name),
     );
+    if let Some(day) = paid_day {
+        warn_if_next_collection(&store, &pupil.id_number, day)?;
+    }
+    Ok(())
+}
+
+/// A family's payment dated in the next insured year's concentrated period, on a drive still in the year before,
+/// said on stderr after it is saved: it is recorded for the drive's year. Not refused: a late payment for that
+/// year is allowed then (003 三(一)2: 7月1日至12月31日缴纳当年度; 001: 保险年度内中途参保), and the notices ask the
+/// payer to check the year (000 六(二): 认真核对缴费年度), so the operator is told which year it went to and how to
+/// move the drive to the new one.
+fn warn_if_next_collection(store: &Store, number: &str, day: chrono::NaiveDate) -> CmdResult {
+    let set = paperwork::policies()?;
+    let config = super::open::config_dir();
+    let Some(next) = crate::io::year_policy::NextCollection::of_drive(store, &set, config.as_deref()) else {
+        return Ok(());
+    };
+    if !next.covers(day) {
+        return Ok(());
+    }
+    let (x, y, w) = (next.recorded, next.year, &next.window);
+    let en = format!(
+        "this payment is recorded for {x}, while {y}'s {} ({} to {}) is under way and the drive is still in {x}. If \
+         it is for {y}: clear it (canbao mark {number} --payment unpaid), start the new year (canbao year new {y} \
+         --promote), then record it again; a late payment for {x} needs nothing more",
+        w.name, w.from, w.to
+    );
+    let zh = format!(
+        "注意：这笔缴费记入 {x} 年度，而 {y} 年度的{}（{} 至 {}）正在进行，本数据文件还在 {x} 年度。如是 {y} 年度的\
+         缴费：先清除（canbao mark {number} --payment unpaid），开始新学年（canbao year new {y} --promote），再重新\
+         登记；如是 {x} 年度的补缴，无需处理 (note: {en})",
+        w.name, w.from, w.to
+    );
+    eprintln!("{}", super::pick(&zh, &format!("note: {en}")));
     Ok(())
 }
 

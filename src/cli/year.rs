@@ -102,9 +102,7 @@ fn choose_policy(
         ),
         None => None,
     };
-    let current = store.meta(super::paperwork::POLICY_META_KEY)?;
-    let kept = |name: &str| store.kept_policy_text(name);
-    year_policy::choose(current.as_deref(), year, &set, config_dir().as_deref(), premium_fen, &kept).map_err(UserError)
+    year_policy::for_drive(store, year, &set, config_dir().as_deref(), premium_fen).map_err(UserError)
 }
 
 fn new_year(
@@ -123,17 +121,18 @@ fn new_year(
     }
     warn_if_window_open(&store, current, year);
     let chosen = choose_policy(&store, year, named, premium)?;
-    // A made policy's file is written first, so the drive never names a policy that does not exist; if the
-    // year cannot be started it is removed again.
-    let mut written = None;
-    if let (YearPolicy::Made { name, renewed }, false) = (&chosen, dry_run) {
-        let dir = config_dir().ok_or_else(|| UserError("找不到配置文件夹 (no config folder)".into()))?;
-        written = Some(year_policy::write_policy(&dir, name, renewed).map_err(UserError)?);
-    }
-    let policy_name = match &chosen {
-        YearPolicy::None => None,
-        YearPolicy::Existing(name) | YearPolicy::Made { name, .. } => Some(name.as_str()),
+    // A made policy's file is written first (the dry run writes nothing and reports the name it would take);
+    // if the year cannot be started it is removed again.
+    let (policy_name, written) = if dry_run {
+        let name = match &chosen {
+            YearPolicy::None => None,
+            YearPolicy::Existing(name) | YearPolicy::Made { name, .. } => Some(name.clone()),
+        };
+        (name, None)
+    } else {
+        chosen.prepare(year, config_dir().as_deref()).map_err(UserError)?
     };
+    let policy_name = policy_name.as_deref();
     if !dry_run {
         store.backup_now("year")?;
     }

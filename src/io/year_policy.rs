@@ -1,6 +1,8 @@
 //! The policy a new insured year takes when none is named, for `year new` and the TUI's 开始新学年 alike: one
 //! for that year named like the drive's (`yibin-2028` for `yibin-2027`) if the config folder or canbao has it,
-//! else one made from the drive's policy as `policy new` makes it, written to the config folder's `policies/`.
+//! else one made from the drive's policy as `policy new` makes it, written to the config folder's `policies/`;
+//! and that policy's concentrated period, which `mark` and the payment form compare a payment's date with while
+//! the drive is still in the year before.
 
 use std::path::{Path, PathBuf};
 
@@ -9,6 +11,7 @@ use chrono::NaiveDate;
 use crate::domain::category::CategoryTable;
 use crate::domain::policy::{self, PaymentWindow, Policy, PolicySet, Renewal, Renewed};
 use crate::private_file::Existing;
+use crate::store::Store;
 
 /// What a new year's policy will be.
 pub enum YearPolicy {
@@ -18,6 +21,92 @@ pub enum YearPolicy {
     Existing(String),
     /// One made from the drive's policy, to be written with [`write_policy`] when the year starts.
     Made { name: String, renewed: Box<Renewed> },
+}
+
+/// The meta key naming the drive's policy (`cli::paperwork` and `tui::due` read it by the same name).
+const DRIVE_POLICY_KEY: &str = "policy";
+
+/// The new year's policy for the drive `store` holds when none is named: `canbao year new` and the TUI's 开始新学年
+/// both choose through here ([`choose`] from the drive's policy, its kept copies and `set`, the policies this
+/// laptop has: canbao's own and the config folder's).
+pub fn for_drive(
+    store: &Store,
+    year: i32,
+    set: &PolicySet,
+    config_dir: Option<&Path>,
+    premium_fen: Option<i64>,
+) -> Result<YearPolicy, String> {
+    let current = store.meta(DRIVE_POLICY_KEY).map_err(|e| e.to_string())?;
+    let kept = |name: &str| store.kept_policy_text(name);
+    choose(current.as_deref(), year, set, config_dir, premium_fen, &kept)
+}
+
+impl YearPolicy {
+    /// The name the new year records. A made policy must first be written to the config folder; with none (no
+    /// home folder) the year is refused, in Chinese and English: `Store::start_year` keeps the old year's policy
+    /// when given none, and the new year would quote last year's premium as its own.
+    pub fn recorded(&self, year: i32, config_dir: Option<&Path>) -> Result<Option<&str>, String> {
+        match (self, config_dir) {
+            (YearPolicy::None, _) => Ok(None),
+            (YearPolicy::Existing(name), _) | (YearPolicy::Made { name, .. }, Some(_)) => Ok(Some(name)),
+            (YearPolicy::Made { name, .. }, None) => Err(format!(
+                "没有 {year} 年度的政策：canbao 自带的政策中没有 {name}，又没有配置文件夹，无法由本数据文件的政策生成；\
+                 未开始新年度，以免新年度沿用上一年度的政策和缴费标准。请在有主目录（配置文件夹，见 canbao paths）的\
+                 账户下开始新学年 (no policy for {year}: canbao has no {name} of its own, and with no config folder \
+                 none can be made from the drive's policy; the new year was not started, so that it does not go on \
+                 under last year's policy and premium. Start it from an account with a home folder, where canbao \
+                 paths shows a config folder)"
+            )),
+        }
+    }
+
+    /// Makes the policy ready for `year` to start with it ([`YearPolicy::recorded`]): a made one is written to
+    /// the config folder's `policies/` first, so the drive never names a policy that does not exist. The name to
+    /// record and the file written, for the caller to remove if the year then does not start.
+    pub fn prepare(&self, year: i32, config_dir: Option<&Path>) -> Result<(Option<String>, Option<PathBuf>), String> {
+        let name = self.recorded(year, config_dir)?.map(str::to_owned);
+        let written = match (self, config_dir) {
+            (YearPolicy::Made { name, renewed }, Some(dir)) => Some(write_policy(dir, name, renewed)?),
+            _ => None,
+        };
+        Ok((name, written))
+    }
+}
+
+/// The next insured year's concentrated period, while the drive is still in the year before: a family's payment
+/// dated in it is recorded for the drive's year though the collection under way is for the next one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NextCollection {
+    /// The drive's year, which such a payment is recorded for.
+    pub recorded: i32,
+    /// The year whose collection is under way.
+    pub year: i32,
+    pub window: PaymentWindow,
+}
+
+impl NextCollection {
+    /// The next year's concentrated period, by the policy `year new` would give it ([`for_drive`]: canbao's or
+    /// the config folder's for that year, else the drive's moved a year on); `None` without a policy, or for an
+    /// earlier year shown (read-only, nothing is recorded there).
+    pub fn of_drive(store: &Store, set: &PolicySet, config_dir: Option<&Path>) -> Option<NextCollection> {
+        if store.viewed_year().is_some() {
+            return None;
+        }
+        let recorded = store.current_year()?;
+        let year = recorded + 1;
+        let policy = match for_drive(store, year, set, config_dir, None).ok()? {
+            YearPolicy::None => return None,
+            YearPolicy::Existing(name) => set.get(&name).cloned().or_else(|| store.kept_policy(&name))?,
+            YearPolicy::Made { renewed, .. } => renewed.policy,
+        };
+        let window = policy.windows.into_iter().next()?;
+        Some(NextCollection { recorded, year, window })
+    }
+
+    /// Whether a payment on `day` falls in the next year's concentrated period.
+    pub fn covers(&self, day: NaiveDate) -> bool {
+        self.window.from <= day && day <= self.window.to
+    }
 }
 
 /// The concentrated period (集中缴费期, the policy's first window) of `current`'s policy when it is still open on

@@ -54,6 +54,9 @@ pub struct App {
     /// The dry run the new-year question was made from: the question is laid out again from it when the
     /// window changes size, so what it lists fits the new size.
     pub(crate) year_question: Option<crate::store::YearReport>,
+    /// What to check in the policy made for the year being started, shown once it has started: read after the
+    /// start, the drive names that policy as its own and it is no longer one made.
+    pub(crate) year_policy_check: Option<Vec<String>>,
     pub store: Store,
     pub lang: Language,
     pub(crate) text: &'static Text,
@@ -161,6 +164,7 @@ impl App {
             dashboard_offset: 0,
             undo: UndoStack::default(),
             year_question: None,
+            year_policy_check: None,
             status: policy_error.map(|e| Status { text: e, error: true }),
             reveal: false,
             revealed_pupil: None,

@@ -214,6 +214,8 @@ impl App {
             note: None,
             error: None,
             warning,
+            next_collection: self.next_collection().map(Box::new),
+            year_warning: None,
             left_away,
             left_away_place,
             away_ok: false,
@@ -244,6 +246,16 @@ impl App {
             .map(|q| matches!(q, Some(Ok(q)) if q.personal_due_fen == 0 && q.department_due_fen > 0))
             .collect();
         form.quoted = quotes.into_iter().map(|q| q.and_then(Result::ok).map(|q| q.personal_due_fen)).collect();
+        // A late payment for the drive's year is allowed then (003 三(一)2, 001 中途参保): said, not refused.
+        form.year_warning = form.next_collection.as_ref().filter(|next| next.covers(day)).map(|next| {
+            let key =
+                self.keymap.keys_for(Context::Roster, "palette").first().map(|k| k.to_string()).unwrap_or_default();
+            let (from, to) = (next.window.from.to_string(), next.window.to.to_string());
+            fill(
+                self.text.payment_for_old_year,
+                &[&next.recorded, &next.year, &next.window.name, &from, &to, &next.recorded, &next.year, &key],
+            )
+        });
         if !form.amount_edited && form.targets.len() == 1 {
             let due = form.quoted.first().copied().flatten().map(money::plain).unwrap_or_default();
             form.amount.set(&due);
@@ -688,7 +700,7 @@ impl App {
                     None => fill(self.text.saved, &[&label, &self.pupils(written)]),
                 });
                 if let Some(saved) = &saved {
-                    self.say(saved.as_str());
+                    self.say(format!("{saved}{}", self.recorded_for_old_year(&items)));
                 }
                 if !kept_for_payment.is_empty() {
                     self.say_kept_for_payment(&kept_for_payment, written);
@@ -702,6 +714,34 @@ impl App {
                 self.fail(e.to_string());
                 self.refresh(&ids, false);
             }
+        }
+    }
+
+    /// The next insured year's concentrated period, while the drive is still in the year before.
+    fn next_collection(&self) -> Option<crate::io::year_policy::NextCollection> {
+        let set = crate::domain::policy::PolicySet::load(self.config_dir.as_deref());
+        crate::io::year_policy::NextCollection::of_drive(&self.store, &set, self.config_dir.as_deref())
+    }
+
+    /// For the status line after a family's payment dated in the next year's concentrated period: the year it
+    /// went to. Empty for any other change.
+    fn recorded_for_old_year(&self, items: &[(i64, Vec<Change>)]) -> String {
+        let days: Vec<NaiveDate> = items
+            .iter()
+            .flat_map(|(_, changes)| changes)
+            .filter_map(|c| match c {
+                Change::Payment(Payment::Paid { paid_on: Some(day), .. }) => Some(*day),
+                _ => None,
+            })
+            .collect();
+        if days.is_empty() {
+            return String::new();
+        }
+        match self.next_collection() {
+            Some(next) if days.iter().any(|d| next.covers(*d)) => {
+                fill(self.text.saved_for_old_year, &[&next.recorded, &next.year])
+            }
+            _ => String::new(),
         }
     }
 

@@ -44,6 +44,10 @@ pub struct PaymentForm {
     pub already_paid: usize,
     /// One pupil whose category enrolls away from school under the policy: that sentence, shown first.
     pub warning: Option<String>,
+    /// The next insured year's concentrated period while the drive is still in the year before.
+    pub next_collection: Option<Box<crate::io::year_policy::NextCollection>>,
+    /// The date in the form falls in it: the payment is recorded for the drive's year, and how to start the next.
+    pub year_warning: Option<String>,
     /// Selected pupils left out because their category enrolls away from school, by name, and where.
     pub left_away: Vec<String>,
     pub left_away_place: Option<crate::domain::policy::EnrollPlace>,

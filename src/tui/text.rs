@@ -443,10 +443,16 @@ pub struct Text {
     pub year_new_more: &'static str,
     pub year_new_policy: &'static str,
     pub year_new_no_policy: &'static str,
-    /// The year's policy made from the drive's (written to the config folder when the year starts), or no
-    /// config folder to write it to.
+    /// The year's policy made from the drive's (written to the config folder when the year starts).
     pub year_new_policy_made: &'static str,
-    pub year_new_policy_no_config: &'static str,
+    /// The title of why the next year was not started (no policy for it can be had).
+    pub year_not_started: &'static str,
+    /// The payment form, for a date in the next year's concentrated period on a drive still in the year before:
+    /// the drive's year, the next year, its window's name, first and last day, the drive's year, the next year,
+    /// the palette's key.
+    pub payment_for_old_year: &'static str,
+    /// After such a payment is saved, added to the status line: the drive's year, the next year.
+    pub saved_for_old_year: &'static str,
     pub year_started: &'static str,
     pub school_exists: &'static str,
     pub identity_title: &'static str,

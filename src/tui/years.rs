@@ -57,8 +57,14 @@ impl App {
         }
         let Some(current) = self.store.current_year() else { return self.fail(self.text.read_only_refused) };
         let year = current + 1;
-        let chosen = self.year_policy(year);
-        let policy = self.recorded_policy(&chosen).map(str::to_owned);
+        // As `year new`: a year whose policy cannot be had is not started on last year's; said before the report.
+        let policy = match self
+            .year_policy(year)
+            .and_then(|c| Ok(c.recorded(year, self.config_dir.as_deref())?.map(str::to_owned)))
+        {
+            Ok(policy) => policy,
+            Err(why) => return self.year_not_started(why),
+        };
         // Promoting a county's roster takes seconds: on a worker, with the progress dialog and Esc.
         self.start(Work::StartYear { year, policy, dry_run: true, written: None });
     }
@@ -99,12 +105,12 @@ impl App {
             lines.push(fill(t.year_new_window_open, &[&current, &w.name, &w.to, &year]));
         }
         lines.push(fill(t.year_new_counts, &[&report.promoted, &report.graduated, &report.carried_categories]));
-        lines.push(match (&chosen, &self.config_dir) {
-            (Ok(YearPolicy::Existing(name)), _) => fill(t.year_new_policy, &[name]),
-            (Ok(YearPolicy::Made { name, .. }), Some(_)) => fill(t.year_new_policy_made, &[name]),
-            (Ok(YearPolicy::Made { .. }), None) => fill(t.year_new_policy_no_config, &[&year]),
-            (Ok(YearPolicy::None), _) => fill(t.year_new_no_policy, &[&year]),
-            (Err(e), _) => format!("{e}\n{}", fill(t.year_new_no_policy, &[&year])),
+        lines.push(match &chosen {
+            Ok(YearPolicy::Existing(name)) => fill(t.year_new_policy, &[name]),
+            Ok(YearPolicy::Made { name, .. }) => fill(t.year_new_policy_made, &[name]),
+            Ok(YearPolicy::None) => fill(t.year_new_no_policy, &[&year]),
+            // (Refused before the question; here only if a file changed since.)
+            Err(e) => e.clone(),
         });
         // Each class's step last, as many as the dialog holds (it does not scroll) under the counts, then how
         // many more and where to read them all. Rows are counted as the dialog wraps them: a long Chinese line
@@ -142,23 +148,30 @@ impl App {
     /// The operator said yes to the report: the year's policy written if it is made (as `year new` does), then on
     /// a worker a backup and the year in one transaction.
     pub fn start_year(&mut self, year: i32) {
+        // A made policy is written first, so the drive never names a policy that does not exist; the worker removes
+        // it if the year fails.
+        let config_dir = self.config_dir.clone();
         let chosen = self.year_policy(year);
-        // Written first, so the drive never names a policy that does not exist; the worker removes it if the
-        // year fails.
-        let mut written = None;
-        if let (Ok(YearPolicy::Made { name, renewed }), Some(dir)) = (&chosen, &self.config_dir) {
-            match year_policy::write_policy(dir, name, renewed) {
-                Ok(path) => written = Some(path),
-                Err(e) => return self.fail(e),
+        match chosen.as_ref().map_err(Clone::clone).and_then(|c| c.prepare(year, config_dir.as_deref())) {
+            Ok((policy, written)) => {
+                self.year_policy_check = match chosen {
+                    Ok(YearPolicy::Made { renewed, .. }) => Some(renewed.to_check),
+                    _ => None,
+                };
+                self.start(Work::StartYear { year, policy, dry_run: false, written });
             }
+            Err(why) => self.year_not_started(why),
         }
-        let policy = self.recorded_policy(&chosen).map(str::to_owned);
-        self.start(Work::StartYear { year, policy, dry_run: false, written });
+    }
+
+    /// Why the next year was not started (no policy for it can be had), in a dialog: a status line would cut it.
+    fn year_not_started(&mut self, why: String) {
+        self.show(self.text.year_not_started, vec![why], true);
     }
 
     fn year_started(&mut self, report: YearReport, written: Option<PathBuf>, data: Option<RosterData>) {
         let (year, previous) = (report.year, report.previous);
-        let chosen = self.year_policy(year);
+        let to_check = self.year_policy_check.take();
         // The worker's connection changed the year: this one reads it again.
         if let Err(e) = self.store.reload_year() {
             self.fail(e.to_string());
@@ -181,34 +194,17 @@ impl App {
         let t = self.text;
         let started = fill(t.year_started, &[&year, &report.promoted, &report.graduated, &previous]);
         self.say(started.clone());
-        match (&chosen, &written) {
-            (Ok(YearPolicy::Made { renewed, .. }), Some(path)) => {
-                let mut lines = vec![started, fill(t.policy_written, &[&path.display()])];
-                lines.push(t.policy_check.to_owned());
-                lines.extend(renewed.to_check.iter().map(|c| format!("- {c}")));
-                self.show(t.policy_new_title, lines, false);
-            }
-            // Nowhere to write the year's policy: the form that makes it, for the operator to see why.
-            (Ok(YearPolicy::Made { .. }), None) => self.open_new_policy(None),
-            _ => {}
+        if let (Some(to_check), Some(path)) = (to_check, &written) {
+            let mut lines = vec![started, fill(t.policy_written, &[&path.display()])];
+            lines.push(t.policy_check.to_owned());
+            lines.extend(to_check.iter().map(|c| format!("- {c}")));
+            self.show(t.policy_new_title, lines, false);
         }
     }
 
-    /// The new year's policy as `year new` chooses it: one for the year named like the drive's, else one made
-    /// from the drive's.
+    /// The new year's policy as `year new` chooses it (`year_policy::for_drive`).
     fn year_policy(&self, year: i32) -> Result<YearPolicy, String> {
         let set = PolicySet::load(self.config_dir.as_deref());
-        let current = self.store.meta(super::due::POLICY_META_KEY).map_err(|e| e.to_string())?;
-        let kept = |name: &str| self.store.kept_policy_text(name);
-        year_policy::choose(current.as_deref(), year, &set, self.config_dir.as_deref(), None, &kept)
-    }
-
-    /// The policy the new year records: a made one only where it can be written.
-    fn recorded_policy<'a>(&self, chosen: &'a Result<YearPolicy, String>) -> Option<&'a str> {
-        match chosen {
-            Ok(YearPolicy::Existing(name)) => Some(name),
-            Ok(YearPolicy::Made { name, .. }) if self.config_dir.is_some() => Some(name),
-            _ => None,
-        }
+        year_policy::for_drive(&self.store, year, &set, self.config_dir.as_deref(), None)
     }
 }

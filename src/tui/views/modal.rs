@@ -467,11 +467,12 @@ fn payment(frame: &mut Frame, app: &App, area: Rect, form: &PaymentForm) {
     let title = targets_title(app, t.payment_title, &form.targets);
     // The box grows with the policy's text (one row spare: the paragraph wraps by words), up to the screen; the
     // benefit-place sentence comes first, so it is never the line cut off.
-    let text_lines: usize = [form.warning.as_deref(), form.error.as_deref(), form.note.as_deref()]
-        .into_iter()
-        .flatten()
-        .map(|text| layout::wrap(text, 74).len())
-        .sum();
+    let text_lines: usize =
+        [form.warning.as_deref(), form.year_warning.as_deref(), form.error.as_deref(), form.note.as_deref()]
+            .into_iter()
+            .flatten()
+            .map(|text| layout::wrap(text, 74).len())
+            .sum();
     let height = (12u16).max(8 + text_lines as u16 + 2).min(area.height);
     let inner = popup(frame, app, area, 78, height, &title);
     let label_w = 14;
@@ -526,6 +527,9 @@ fn payment(frame: &mut Frame, app: &App, area: Rect, form: &PaymentForm) {
     let mut notes: Vec<Line> = Vec::new();
     if let Some(w) = &form.warning {
         notes.push(Line::styled(w.clone(), app.theme.popup().fg(app.theme.warning.0).add_modifier(Modifier::BOLD)));
+    }
+    if let Some(w) = &form.year_warning {
+        notes.push(Line::styled(w.clone(), app.theme.popup().fg(app.theme.warning.0)));
     }
     if let Some(e) = &form.error {
         notes.push(Line::styled(e.clone(), app.theme.popup().fg(app.theme.error.0)));
