@@ -2815,3 +2815,21 @@ fn a_spreadsheet_given_as_the_drive_is_named_with_how_to_import_it() {
         std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     assert_eq!(names.len(), 3, "nothing written beside the lists: {names:?}");
 }
+
+/// The student information sheet's usual name carries its school, as every other form's does: the drive's one
+/// school without `--school`, written so that Windows can hold it (a / in a school's name is no folder).
+#[test]
+fn the_sheets_usual_name_carries_its_school() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let list = dir.path().join("list.csv");
+    let number = valid_number("45020220150101121");
+    std::fs::write(&list, format!("学校,姓名,身份证号码,班级\n实验小学/分校,张三,{number},三年级1班\n")).unwrap();
+    json(canbao(&db).args(["import", "--json"]).arg(&list));
+    let out = dir.path().join("out");
+    canbao(&db).args(["export", "sheet", "--out"]).arg(format!("{}/", out.display())).assert().success();
+    let names: Vec<String> =
+        std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+    assert!(names[0].starts_with("实验小学_分校-在校学生信息表-") && names[0].ends_with(".xlsx"), "{names:?}");
+}

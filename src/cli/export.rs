@@ -42,7 +42,7 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
     let made = FoldersToMake::for_out(if to_stdout { None } else { out.as_deref() });
     let written = match kind {
         ExportKind::Sheet => {
-            let name = sheet::default_file_name(school.as_deref(), opts.date, opts.format, opts.mask);
+            let name = sheet::default_file_name(&store, school.as_deref(), opts.date, opts.format, opts.mask);
             let target = forms::out_file(out.as_deref(), &name);
             let (path, left_out) = sheet::export_sheet(&store, &target, &opts)?;
             say_beside(forms::classes::graduates_note(left_out.graduates, forms::classes::SHEET_FORM), to_stdout);

@@ -1008,6 +1008,11 @@ fn unique_sheet_name(name: &str, used: &mut Vec<String>) -> String {
     name
 }
 
+/// Characters a file name cannot hold on Windows are replaced, so a class called 1/2班 still gets a file.
+pub fn safe_file_part(text: &str) -> String {
+    text.chars().map(|c| if "\\/:*?\"<>|".contains(c) || c.is_control() { '_' } else { c }).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use super::ReadError;
-use super::export::{ColumnSpec, FileFormat, Out, Preamble, TableWriter};
+use super::export::{ColumnSpec, FileFormat, Out, Preamble, TableWriter, safe_file_part};
 use crate::domain::id_number;
 use crate::store::{Store, StoreError, StudentFilter};
 
@@ -96,9 +96,21 @@ pub fn columns() -> [ColumnSpec; 6] {
 }
 
 /// `{school}-在校学生信息表-{YYYYMMDD}.{ext}`, with [`MASKED_MARK`] before the extension when the numbers are
-/// masked.
-pub fn default_file_name(school: Option<&str>, date: NaiveDate, format: FileFormat, mask: bool) -> String {
-    let who = school.map(|s| format!("{s}-")).unwrap_or_default();
+/// masked. The school is the one asked for, else the drive's one school, as every other form names its file;
+/// a sheet of several schools names none. Written as Windows can hold it (`safe_file_part`).
+pub fn default_file_name(
+    store: &Store,
+    school: Option<&str>,
+    date: NaiveDate,
+    format: FileFormat,
+    mask: bool,
+) -> String {
+    let only = || match store.schools() {
+        Ok(mut schools) if schools.len() == 1 => schools.pop(),
+        _ => None,
+    };
+    let school = school.map(str::to_owned).or_else(only);
+    let who = school.map(|s| format!("{}-", safe_file_part(s.trim()))).unwrap_or_default();
     let masked = if mask { MASKED_MARK } else { "" };
     format!("{who}{TITLE}-{}{masked}.{}", date.format("%Y%m%d"), format.extension())
 }

@@ -18,7 +18,7 @@ impl App {
     }
 
     pub fn open_export(&mut self) {
-        let name = sheet::default_file_name(None, self.store.today(), FileFormat::Xlsx, self.mask_exports);
+        let name = sheet::default_file_name(&self.store, None, self.store.today(), FileFormat::Xlsx, self.mask_exports);
         self.modal = Some(Modal::Path(PathPrompt {
             purpose: PathPurpose::Export,
             input: LineInput::with_text(&name),
@@ -90,7 +90,7 @@ impl App {
             _ if trailing || target.is_dir() => (target, FileFormat::Xlsx),
             _ => return target,
         };
-        folder.join(sheet::default_file_name(None, self.store.today(), format, self.mask_exports))
+        folder.join(sheet::default_file_name(&self.store, None, self.store.today(), format, self.mask_exports))
     }
 
     /// Runs work on a worker thread when the drive is a file; an in-memory drive (tests, previews) cannot be

@@ -13,6 +13,7 @@ pub mod template;
 
 use std::path::{Path, PathBuf};
 
+pub use super::export::safe_file_part;
 use super::export::{FileFormat, Out};
 use super::sheet::{ExportError, ExportOptions};
 use crate::domain::category::CategoryTable;
@@ -163,9 +164,4 @@ pub fn table_extension(path: &Path) -> Option<FileFormat> {
         "xlsx" => Some(FileFormat::Xlsx),
         _ => None,
     }
-}
-
-/// Characters a file name cannot hold on Windows are replaced, so a class called 1/2班 still gets a file.
-pub fn safe_file_part(text: &str) -> String {
-    text.chars().map(|c| if "\\/:*?\"<>|".contains(c) || c.is_control() { '_' } else { c }).collect()
 }
