@@ -664,6 +664,7 @@ fn a_county_database_of_schema_3_is_brought_forward_and_learns_the_closed_years_
         .batch_execute(
             "ALTER TABLE canbao.statuses DROP COLUMN grade, DROP COLUMN class, DROP COLUMN class_order;
              DROP TABLE canbao.other_school_pupils;
+             ALTER TABLE canbao.pupils DROP COLUMN class_promoted, DROP COLUMN class_made_in, DROP COLUMN class_from;
              UPDATE canbao.canbao_meta SET value = '3' WHERE key = 'schema_version';",
         )
         .unwrap();
@@ -1886,4 +1887,222 @@ fn a_password_file_others_may_read_is_not_read_and_said_so_as_libpq_does() {
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
     let out = bare().env("PGPASSFILE", &file).arg("push").arg(&a).args(["--to", &db.url]).output().unwrap();
     assert!(out.status.success() && out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// A pupil's grade and class in the county.
+fn county_class(db: &TestDb, id: &str) -> String {
+    db.client()
+        .query_one("SELECT grade || class FROM canbao.pupils WHERE id_number = $1", &[&id])
+        .unwrap_or_else(|e| panic!("{id}: {e}"))
+        .get(0)
+}
+
+/// Two laptops' copies of one drive start the next year apart (each its own `year new --promote`). The second
+/// laptop corrected 学生01's class before promoting; the first, after promoting, took next year's list, which
+/// moves 学生00 to 2班. `b_promotes_last`: the second laptop's promotion has the latest clock of all, else the
+/// first laptop's promotion comes after it. Returns (first laptop, second laptop).
+fn promoted_apart(dir: &Path, b_promotes_last: bool) -> (PathBuf, PathBuf) {
+    use canbao::store::{IdentityEdit, Store};
+    let a = drive(dir, 0, 4);
+    std::fs::create_dir(dir.join("lapB")).unwrap();
+    let b = dir.join("lapB").join("school0.db");
+    std::fs::copy(&a, &b).unwrap();
+    let class_to = |s: &mut Store, at: &str, n: usize, class: &str| {
+        s.set_fixed_clock(at);
+        let pupil = s.student_by_id_number(&pupil_id(0, n)).unwrap().unwrap().id;
+        let edit = IdentityEdit { class: Some(class.into()), ..Default::default() };
+        assert_eq!(s.correct_identity(pupil, &edit).unwrap().changed, 1);
+    };
+    let promote = |s: &mut Store, at: &str| {
+        s.set_fixed_clock(at);
+        let year = s.current_year().unwrap();
+        s.start_year(year + 1, true, None, false).unwrap();
+    };
+    let (b_promotes, a_promotes, a_lists) = if b_promotes_last {
+        ("2027-01-08T10:00:00+08:00", "2027-01-05T10:00:00+08:00", "2027-01-06T10:00:00+08:00")
+    } else {
+        ("2027-01-05T10:00:00+08:00", "2027-01-06T10:00:00+08:00", "2027-01-07T10:00:00+08:00")
+    };
+    let mut sb = Store::open(&b).unwrap();
+    class_to(&mut sb, "2027-01-04T09:00:00+08:00", 1, "三年级1班");
+    promote(&mut sb, b_promotes);
+    let mut sa = Store::open(&a).unwrap();
+    promote(&mut sa, a_promotes);
+    class_to(&mut sa, a_lists, 0, "四年级2班");
+    (a, b)
+}
+
+/// As a merge of the two laptops' files decides it: a promotion is the same mechanical step on every laptop
+/// and does not outrank, by a later clock, a class set deliberately for the year it started (next year's
+/// list), nor a class corrected on the other laptop before both promoted. Whichever clock is later and
+/// whichever laptop pushes first, the county ends with next year's list's class and the correction.
+#[test]
+fn a_promotion_does_not_undo_in_the_county_a_class_set_for_its_year_on_the_other_laptop() {
+    for b_promotes_last in [true, false] {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = promoted_apart(dir.path(), b_promotes_last);
+        let merged = dir.path().join("merged.db");
+        std::fs::copy(&a, &merged).unwrap();
+        canbao(&merged).arg("merge").arg(&b).assert().success();
+        let merged_store = canbao::store::Store::open(&merged).unwrap();
+        let merged_class =
+            |n: usize| merged_store.student_by_id_number(&pupil_id(0, n)).unwrap().unwrap().class_label();
+        assert_eq!(merged_class(0), "四年级2班", "the merge, as the county is to decide");
+        assert_eq!(merged_class(1), "四年级1班", "the merge, as the county is to decide");
+        drop(merged_store);
+        for order in [[&a, &b], [&b, &a]] {
+            let Some(db) = TestDb::new() else { return };
+            push(&db, &[order[0]], &[]);
+            let second = push(&db, &[order[1]], &[]);
+            let case = format!("b_promotes_last {b_promotes_last}, {} first: {second}", order[0].display());
+            assert_eq!(county_class(&db, &pupil_id(0, 0)), "四年级2班", "next year's list stands; {case}");
+            assert_eq!(county_class(&db, &pupil_id(0, 1)), "四年级1班", "the correction carries through; {case}");
+            assert_eq!(county_class(&db, &pupil_id(0, 2)), "四年级1班", "{case}");
+            for c in second["conflicts"].as_array().unwrap().iter().filter(|c| c["field"] == "class") {
+                assert!(
+                    (c["name"] == "学生00" && c["kept"] == "2班") || (c["name"] == "学生01" && c["kept"] == "1班"),
+                    "a conflict keeps what the county keeps: {c}; {case}"
+                );
+            }
+            // Each laptop pushed again brings nothing back.
+            let again = push(&db, &[&a, &b], &[]);
+            assert_eq!(again["updated"], 0, "{again}; {case}");
+            assert_eq!(county_class(&db, &pupil_id(0, 0)), "四年级2班", "{case}");
+            assert_eq!(county_class(&db, &pupil_id(0, 1)), "四年级1班", "{case}");
+        }
+    }
+}
+
+/// The county's (enrollment, payment) of a pupil in the insured year its drive is in.
+fn county_status(db: &TestDb, id: &str) -> (String, String) {
+    let row = db
+        .client()
+        .query_one(
+            "SELECT s.enrollment, s.payment FROM canbao.statuses s JOIN canbao.pupils p ON p.id = s.pupil_id
+             WHERE p.id_number = $1 ORDER BY s.year DESC LIMIT 1",
+            &[&id],
+        )
+        .unwrap();
+    (row.get(0), row.get(1))
+}
+
+/// A drive restored from a backup taken before marks it had pushed: its next push takes the county back to what
+/// the drive now says, the county's history records each value the restore took back, and a mark made after
+/// the restore is the drive's own newest change, no conflict. A copy that never held the undone marks is not
+/// taken for a restore.
+#[test]
+fn a_drive_restored_from_a_backup_after_a_push_takes_the_county_back_with_it() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let a = drive(dir.path(), 0, 4);
+    let backup = dir.path().join("before.db");
+    canbao(&a).arg("backup").arg(&backup).assert().success();
+    let (paid, declined) = (pupil_id(0, 0), pupil_id(0, 1));
+    mark(&a, &paid, &["--payment", "paid", "--amount", "400"]);
+    mark(&a, &declined, &["--enrollment", "declined", "--reason", "已在外地参保"]);
+    push(&db, &[&a], &[]);
+    let county = rollup(&db, &[]);
+    assert_eq!((county["paid"].as_i64(), county["declined"].as_i64()), (Some(1), Some(1)), "{county}");
+
+    canbao(&a).arg("restore").arg(&backup).assert().success();
+    let after = push(&db, &[&a], &[]);
+    assert!(after["conflicts"].as_array().unwrap().is_empty(), "{after}");
+    assert_eq!(after["updated"], 2, "{after}");
+    assert_eq!(after["files"][0]["restored"], 2, "{after}");
+    let county = rollup(&db, &[]);
+    let stats = json(canbao(&a).args(["stats", "--json"]));
+    assert_eq!((county["paid"].as_i64(), county["declined"].as_i64()), (Some(0), Some(0)), "{county}");
+    assert_eq!(county["enrolled"], stats["insured"], "{county} {stats}");
+    assert_eq!(county_status(&db, &paid), ("unknown".into(), "unpaid".into()));
+    assert_eq!(county_status(&db, &declined), ("unknown".into(), "unpaid".into()));
+    let history: Vec<(String, String, Option<String>, Option<String>)> = db
+        .client()
+        .query(
+            "SELECT p.id_number, a.field, a.old, a.new FROM canbao.audit a JOIN canbao.pupils p ON p.id = a.pupil_id
+             WHERE a.action = 'restore' AND a.field IN ('payment', 'enrollment') ORDER BY p.id_number, a.field",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+        .collect();
+    let row = |id: &str, field: &str, old: &str, new: &str| {
+        (id.to_owned(), field.to_owned(), Some(old.to_owned()), Some(new.to_owned()))
+    };
+    // A payment marks the pupil 参保 too: both are taken back.
+    let mut expected = vec![
+        row(&paid, "enrollment", "here", "unknown"),
+        row(&paid, "payment", "paid", "unpaid"),
+        row(&declined, "enrollment", "declined", "unknown"),
+    ];
+    expected.sort();
+    assert_eq!(history, expected, "the county's history records what the restore took back");
+    // Pushed again, nothing more.
+    let again = push(&db, &[&a], &[]);
+    assert_eq!((again["updated"].as_u64(), again["files"][0]["restored"].as_u64()), (Some(0), Some(0)), "{again}");
+
+    // A mark after the restore is the drive's own newest change: taken, no conflict.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    mark(&a, &paid, &["--payment", "government"]);
+    let later = push(&db, &[&a], &[]);
+    assert!(later["conflicts"].as_array().unwrap().is_empty(), "{later}");
+    assert_eq!(county_status(&db, &paid), ("here".into(), "government".into()));
+
+    // Another laptop's copy that never held the undone marks (made from the backup) and changes the same
+    // pupil: an ordinary push, no restore of its own to speak for.
+    let other = dir.path().join("lapB");
+    std::fs::create_dir(&other).unwrap();
+    let b = other.join("school0.db");
+    std::fs::copy(&backup, &b).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    mark(&b, &declined, &["--enrollment", "elsewhere"]);
+    let from_b = push(&db, &[&b], &[]);
+    assert_eq!(from_b["files"][0]["restored"], 0, "{from_b}");
+    assert_eq!(county_status(&db, &declined), ("elsewhere".into(), "unpaid".into()));
+
+    // The restore undone: the data it replaced (the backup it took first) put back. The drive says 已缴费
+    // again, and so does the county; the other laptop's 异地参保, which this drive never held, stays.
+    let safety: Vec<PathBuf> =
+        walk(dir.path()).into_iter().filter(|p| p.to_string_lossy().ends_with("-restore.db")).collect();
+    let [safety] = safety.as_slice() else { panic!("one backup taken by the restore: {safety:?}") };
+    canbao(&a).arg("restore").arg(safety).assert().success();
+    let redone = push(&db, &[&a], &[]);
+    assert!(redone["conflicts"].as_array().unwrap().is_empty(), "{redone}");
+    assert_eq!(redone["files"][0]["restored"], 1, "{redone}");
+    assert_eq!(county_status(&db, &paid), ("here".into(), "paid".into()));
+    assert_eq!(county_status(&db, &declined), ("elsewhere".into(), "unpaid".into()));
+}
+
+/// Every file under `dir`.
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// A county pushed by a canbao before it kept what the class rule needs: bringing its schema forward recognises
+/// the promotions it holds (by their history rows), so the rule weighs them from the next push on.
+#[test]
+fn a_county_from_before_the_class_rule_recognises_the_promotions_it_holds() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    // The first laptop's promotion has the later clock; the second corrected 学生01 before promoting.
+    let (a, b) = promoted_apart(dir.path(), false);
+    push(&db, &[&a], &[]);
+    db.client()
+        .batch_execute(
+            "ALTER TABLE canbao.pupils DROP COLUMN class_promoted, DROP COLUMN class_made_in, DROP COLUMN class_from;
+             UPDATE canbao.canbao_meta SET value = '6' WHERE key = 'schema_version';",
+        )
+        .unwrap();
+    let report = push(&db, &[&b], &[]);
+    assert_eq!(county_class(&db, &pupil_id(0, 1)), "四年级1班", "the correction carries through: {report}");
+    assert_eq!(county_class(&db, &pupil_id(0, 0)), "四年级2班", "{report}");
 }

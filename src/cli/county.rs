@@ -139,6 +139,17 @@ pub fn push(
                 f.file, f.year, f.added, f.updated, f.unchanged, f.conflicts, f.audit_rows
             ),
         );
+        if f.restored > 0 {
+            let n = f.restored;
+            say(
+                &format!(
+                    "  其中 {n} 名学生的数据随本数据文件的恢复退回到文件现在的内容，已记入汇总数据库的修改记录                      ({n} pupils taken back with a restore of this drive to what it now holds, recorded in the                      county's history)"
+                ),
+                &format!(
+                    "  {n} pupils taken back with a restore of this drive to what it now holds, recorded in the                      county's history"
+                ),
+            );
+        }
     }
     if report.files.len() > 1 {
         say(

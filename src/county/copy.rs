@@ -137,7 +137,8 @@ pub enum Dest {
 /// county's tables.
 pub fn stamp_columns(yearly: bool, into: Dest) -> String {
     let drive = matches!(into, Dest::County { .. });
-    COUNTY_GROUPS
+    let class_step = if yearly { "" } else { CLASS_STEP_COLUMNS };
+    let stamps = COUNTY_GROUPS
         .iter()
         .filter(|g| g.yearly == yearly)
         .map(|g| {
@@ -148,15 +149,22 @@ pub fn stamp_columns(yearly: bool, into: Dest) -> String {
             }
         })
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(", ");
+    format!("{stamps}{class_step}")
 }
 
+/// The columns, after the pupil groups' stamps, that say what the class rule needs of the change that set the
+/// class (county schema 7).
+const CLASS_STEP_COLUMNS: &str = ", class_promoted, class_made_in, class_from";
+
 pub fn stamp_definitions(yearly: bool) -> String {
-    COUNTY_GROUPS
+    let stamps: String = COUNTY_GROUPS
         .iter()
         .filter(|g| g.yearly == yearly)
         .map(|g| format!(", {0}_at timestamptz, {0}_origin text, {0}_event uuid", g.prefix))
-        .collect()
+        .collect();
+    let class_step = if yearly { "" } else { ", class_promoted integer, class_made_in integer, class_from uuid" };
+    format!("{stamps}{class_step}")
 }
 
 fn stamps(line: &mut CopyLine, last: &[Option<usize>; 8], yearly: bool, audit: &[DriveEvent], into: Dest) {
@@ -213,6 +221,11 @@ pub fn write_pupil(line: &mut CopyLine, id: i64, p: &DrivePupil, school_id: i32,
         line.text(&p.school);
     }
     stamps(line, &p.last, false, audit, into);
+    line.opt_int(p.class_promoted().map(i64::from));
+    line.opt_int(
+        p.class_at.filter(|_| p.class_promoted().is_none()).and_then(|at| p.class_made_in_at(at)).map(i64::from),
+    );
+    line.opt(p.class_moved_from().map(|e| audit[e].hash.as_str()));
 }
 
 /// A status's own columns, after `pupil_id` (county) or `rid, sid, pupil_id` (staging).

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::CountyError;
 use crate::domain::coverage::Standing;
 use crate::domain::student::{Enrollment, PaymentStatus};
-use crate::store::Field;
+use crate::store::{Field, class_rule};
 
 /// What one field of the county's tables is, for the statements a group needs.
 pub struct Group {
@@ -145,6 +145,11 @@ fn decisions_as(name: &str, g: &Group, year: i32) -> String {
     let county: Vec<&str> = g.fields.iter().map(|f| f.1).collect();
     let drive: Vec<&str> = g.fields.iter().map(|f| f.2).collect();
     let contradiction = contradiction_join(g);
+    let newer = format!(
+        "(COALESCE(s.{p}_at, '-infinity'), s.{p}_origin) > (COALESCE(t.{p}_at, '-infinity'), COALESCE(t.{p}_origin, ''))"
+    );
+    // The class rule's verdict where it has one (`class_verdicts`), else the instants.
+    let newer = if p == "class" { format!("COALESCE(s.class_rule, {newer})") } else { newer };
     format!(
         "{name} AS (
             SELECT s.rid, s.sid,
@@ -153,16 +158,22 @@ fn decisions_as(name: &str, g: &Group, year: i32) -> String {
                     -- The drive has the county's change in its history and chose its own over it: its own came
                     -- after it (a tie of instants included), whatever the clocks say.
                     OR EXISTS (SELECT 1 FROM stage_events a WHERE a.event = t.{p}_event)
-                    OR (COALESCE(s.{p}_at, '-infinity'), s.{p}_origin)
-                       > (COALESCE(t.{p}_at, '-infinity'), COALESCE(t.{p}_origin, ''))) END AS they_win,
+                    -- Or it had it and a restore took it back: what the drive says now came after it.
+                    OR EXISTS (SELECT 1 FROM stage_undone u WHERE u.event = t.{p}_event)
+                    OR {newer}) END AS they_win,
                    (t.{p}_event IS NOT NULL
-                    AND NOT EXISTS (SELECT 1 FROM stage_events a WHERE a.event = t.{p}_event)) AS ours_unseen,
+                    AND NOT EXISTS (SELECT 1 FROM stage_events a WHERE a.event = t.{p}_event)
+                    AND NOT EXISTS (SELECT 1 FROM stage_undone u WHERE u.event = t.{p}_event)) AS ours_unseen,
                    (ROW({county}, NULL) IS DISTINCT FROM ROW({drive}, NULL)) AS differ,
-                   c.rid IS NOT NULL AS contradicted
+                   c.rid IS NOT NULL AS contradicted,
+                   EXISTS (SELECT 1 FROM stage_undone u WHERE u.event = t.{p}_event) AS undone
             FROM {stage} s JOIN {table} t ON {on} {contradiction}
             WHERE (COALESCE(c.drive_paid, false)
                    OR (s.{p}_event IS NOT NULL AND s.{p}_event IS DISTINCT FROM t.{p}_event
-                       AND NOT EXISTS (SELECT 1 FROM canbao.audit a WHERE a.event = s.{p}_event)))
+                       AND NOT EXISTS (SELECT 1 FROM canbao.audit a WHERE a.event = s.{p}_event))
+                   -- The county's value is a change this drive's restore took back: the drive's value now,
+                   -- whether a change of its own set it or none did (the value it was made with).
+                   OR EXISTS (SELECT 1 FROM stage_undone u WHERE u.event = t.{p}_event))
               {later_year}
          )",
         county = county.join(", "),
@@ -456,15 +467,145 @@ pub fn unite_categories(
     Ok(conflicts)
 }
 
+/// The class rule's verdicts (`store::class_rule`, as a merge weighs a class changed apart on two laptops),
+/// where the county's class and the drive's were changed apart and one of the two changes is a promotion:
+/// `stage_pupils.class_rule` true where the drive's change wins, false where the county's does, NULL where
+/// the rule leaves it to the instants. `known`: the drive's history rows the county has.
+pub fn class_verdicts(
+    tx: &mut postgres::Transaction,
+    rows: &super::drive::DriveRead,
+    known: &super::Set<String>,
+) -> Result<(), CountyError> {
+    use super::drive::ClassStep;
+    let candidates = tx
+        .query(
+            "SELECT s.rid, s.sid, t.class_promoted, t.class_made_in,
+                    COALESCE(to_char(t.class_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''),
+                    COALESCE(t.class_origin, ''), f.action = 'year', f.at_text, f.origin
+             FROM stage_pupils s JOIN canbao.pupils t ON t.id = s.pupil_id
+                  -- What the county's promotion moved up from, where the drive lacks it.
+                  LEFT JOIN canbao.audit f ON f.event = t.class_from
+                       AND NOT EXISTS (SELECT 1 FROM stage_events e WHERE e.event = t.class_from)
+             WHERE s.class_event IS NOT NULL AND t.class_event IS NOT NULL AND s.class_event <> t.class_event
+               AND NOT EXISTS (SELECT 1 FROM stage_events e WHERE e.event = t.class_event)
+               AND (s.class_promoted IS NOT NULL OR t.class_promoted IS NOT NULL)",
+            &[],
+        )
+        .map_err(server)?;
+    if candidates.is_empty() {
+        return Ok(());
+    }
+    // Every start of a year the county and the drive record, by the instant and origin `year new` stamped on
+    // it and on the class rows of its promotion.
+    let mut starts: super::Map<(String, String), i32> = rows
+        .audit
+        .iter()
+        .filter(|e| e.sid.is_none() && e.action == "year" && e.field == "year")
+        .filter_map(|e| Some(((e.at_text.clone(), e.origin.clone()), e.new.as_deref()?.parse().ok()?)))
+        .collect();
+    for r in tx
+        .query(
+            "SELECT at_text, origin, new FROM canbao.audit
+             WHERE pupil_id IS NULL AND action = 'year' AND field = 'year' AND new ~ '^[0-9]{1,9}$'",
+            &[],
+        )
+        .map_err(server)?
+    {
+        let new: String = r.get(2);
+        if let Ok(year) = new.parse() {
+            starts.insert((r.get(0), r.get(1)), year);
+        }
+    }
+    let wanted: super::Set<i64> = candidates.iter().map(|r| r.get::<_, i64>(1)).collect();
+    let pupils: super::Map<i64, &super::drive::DrivePupil> =
+        rows.pupils.iter().filter(|p| wanted.contains(&p.sid)).map(|p| (p.sid, p)).collect();
+    let county_has = |hash: &str| known.contains(hash);
+    let (mut rids, mut verdicts): (Vec<i64>, Vec<bool>) = (Vec::new(), Vec::new());
+    for r in &candidates {
+        let Some(theirs) =
+            pupils.get(&r.get::<_, i64>(1)).and_then(|p| ClassStep::newest_of(p, &rows.audit, &county_has))
+        else {
+            continue;
+        };
+        let from = match (r.get::<_, Option<bool>>(6), r.get::<_, Option<String>>(7), r.get::<_, Option<String>>(8)) {
+            (Some(promotion), Some(at), Some(origin)) => Some(Box::new(ClassStep {
+                promoted_into: if promotion { starts.get(&(at.clone(), origin.clone())).copied() } else { None },
+                // The county keeps no log of its own to say more of it.
+                made_in: None,
+                from: None,
+                at,
+                origin,
+            })),
+            _ => None,
+        };
+        let ours = ClassStep { promoted_into: r.get(2), made_in: r.get(3), from, at: r.get(4), origin: r.get(5) };
+        if let Some(verdict) = class_rule::decide(&theirs, &ours) {
+            rids.push(r.get(0));
+            verdicts.push(verdict);
+        }
+    }
+    tx.execute(
+        "UPDATE stage_pupils s SET class_rule = v.theirs FROM unnest($1::bigint[], $2::boolean[]) AS v(rid, theirs)
+         WHERE s.rid = v.rid",
+        &[&rids, &verdicts],
+    )
+    .map_err(server)?;
+    Ok(())
+}
+
+/// Records in the county's history each value of group `g` a restore of this drive took back (the county's
+/// change is one the drive's restore undid, `stage_undone`), as the drive's latest restore (`restored`: its
+/// time and operator) made it. Run before the group is applied. Returns the county's pupils concerned.
+pub fn record_restored(
+    tx: &mut postgres::Transaction,
+    g: &Group,
+    drive_id: i32,
+    restored: Option<&(String, String)>,
+    year: i32,
+) -> Result<Vec<i64>, CountyError> {
+    let (stage, table, on) = target(g);
+    let year_column = if g.yearly { "s.year" } else { "NULL::integer" };
+    let values: Vec<String> = g.fields.iter().map(|f| format!("('{}', {}, {})", f.0.key(), f.1, f.2)).collect();
+    let (at, operator) = match restored {
+        Some((at, by)) => (Some(at.as_str()), by.as_str()),
+        None => (None, ""),
+    };
+    let sql = format!(
+        "WITH {d},
+         ins AS (
+            INSERT INTO canbao.audit(event, drive_id, pupil_id, at, at_text, operator, origin, action, id_number,
+                                     field, old, new, year)
+            SELECT gen_random_uuid(), $1, s.pupil_id, COALESCE($2::text::timestamptz, now()),
+                   COALESCE($2, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')), $3,
+                   'restore', 'restore', pp.id_number, f.field, f.old, f.new, {year_column}
+            FROM d JOIN {stage} s ON s.rid = d.rid JOIN {table} t ON {on}
+                 JOIN canbao.pupils pp ON pp.id = s.pupil_id,
+                 LATERAL (VALUES {values}) AS f(field, old, new)
+            WHERE d.undone AND d.they_win AND f.old IS DISTINCT FROM f.new
+            RETURNING pupil_id
+         )
+         SELECT DISTINCT pupil_id FROM ins",
+        d = decisions(g, year),
+        values = values.join(", "),
+    );
+    let rows = tx.query(&sql, &[&drive_id, &at, &operator]).map_err(server)?;
+    Ok(rows.iter().map(|r| r.get(0)).collect())
+}
+
 pub fn apply_group(tx: &mut postgres::Transaction, g: &Group, drive_id: i32, year: i32) -> Result<(), CountyError> {
     let (stage, table, on) = target(g);
     let p = g.prefix;
     let sets: String = g.sets.iter().map(|c| format!("{c} = s.{c}, ")).collect();
+    let class_step = if p == "class" {
+        "class_promoted = s.class_promoted, class_made_in = s.class_made_in, class_from = s.class_from, "
+    } else {
+        ""
+    };
     let sql = format!(
         "WITH {d},
          u AS (
-            UPDATE {table} t SET {sets}{p}_at = s.{p}_at, {p}_origin = s.{p}_origin, {p}_event = s.{p}_event,
-                   {p}_drive = $1
+            UPDATE {table} t SET {sets}{class_step}{p}_at = s.{p}_at, {p}_origin = s.{p}_origin,
+                   {p}_event = s.{p}_event, {p}_drive = CASE WHEN s.{p}_event IS NULL THEN NULL ELSE $1::integer END
             FROM d JOIN {stage} s ON s.rid = d.rid
             WHERE {on} AND d.they_win
             RETURNING s.sid, d.differ

@@ -7,6 +7,11 @@ use rusqlite::Connection;
 use std::borrow::Cow;
 
 use super::Map;
+use rusqlite::OptionalExtension;
+
+use crate::store::backup::{RESTORE_UNDONE, RESTORED_AT, RESTORED_BY};
+use crate::store::class_rule::{ClassChange, outranks};
+use crate::store::event_hash::row_hash;
 use crate::store::merge::{CopiedRows, GROUPS, PupilKey, informative};
 use crate::store::{Field, Store, StoreError, instant, schema};
 
@@ -33,6 +38,12 @@ pub struct DrivePupil {
     /// Per group (in `GROUPS` order; the yearly ones stay empty): the audit row (index into
     /// `DriveRead::audit`) of its newest change.
     pub last: [Option<usize>; 8],
+    /// The pupil's grade and class changes and creation rows in log order, as the class rule
+    /// (`store::class_rule`) reads them: each history row (index into `DriveRead::audit`) with the insured
+    /// year it started where `year new --promote` wrote it.
+    pub class_log: Vec<(usize, Option<i32>)>,
+    /// Where in `class_log` the class group's newest change (`last`'s) is.
+    pub class_at: Option<usize>,
 }
 
 /// A pupil's enrollment and payment for one insured year: the current year's from the pupil row, closed
@@ -56,6 +67,22 @@ pub struct DriveStatus {
 }
 
 impl DrivePupil {
+    /// For a newest class change `year new --promote` wrote, the insured year it started.
+    pub fn class_promoted(&self) -> Option<i32> {
+        self.class_at.and_then(|at| self.class_log[at].1)
+    }
+
+    /// The insured year of the newest promotion before the class log's entry `at` (`ClassChange::made_in`).
+    pub fn class_made_in_at(&self, at: usize) -> Option<i32> {
+        self.class_log[..at].iter().rev().find_map(|&(_, year)| year)
+    }
+
+    /// For a promotion as the newest class change, the history row of the class change it moved up from.
+    pub fn class_moved_from(&self) -> Option<usize> {
+        let at = self.class_at.filter(|_| self.class_promoted().is_some())?;
+        at.checked_sub(1).map(|before| self.class_log[before].0)
+    }
+
     /// A field's value as the audit log writes it (the school by name).
     fn value(&self, field: Field) -> Option<Cow<'_, str>> {
         let text = match field {
@@ -113,6 +140,11 @@ pub struct DriveRead {
     pub audit: Vec<DriveEvent>,
     /// The insured year the pupil rows' statuses are for.
     pub current_year: i32,
+    /// The changes to its pupils this drive's restores took back (`store::backup::RESTORE_UNDONE`), by hash,
+    /// that its history does not hold again.
+    pub undone: Vec<String>,
+    /// When and by whom the drive's latest restore was made (meta `restored_at`, `restored_by`).
+    pub restored: Option<(String, String)>,
 }
 
 impl DriveRead {
@@ -123,39 +155,6 @@ impl DriveRead {
     pub fn last_event(&self) -> (i64, String) {
         self.audit.last().map(|e| (e.seq, e.hash.clone())).unwrap_or((0, String::new()))
     }
-}
-
-/// FNV-1a, 128 bits: a stable hash (the same in every build and on every machine, unlike std's) of an audit
-/// row's content, so the same change pushed from two copies of a drive is recognised as one.
-fn event_hash(parts: &[Option<&str>]) -> String {
-    const OFFSET: u128 = 0x6c62272e07bb014262b821756295c58d;
-    const PRIME: u128 = 0x0000000001000000000000000000013B;
-    let mut h = OFFSET;
-    let mut eat = |b: u8| {
-        h ^= u128::from(b);
-        h = h.wrapping_mul(PRIME);
-    };
-    for part in parts {
-        match part {
-            // NULL and the empty text are different values of `old` and `new`.
-            None => eat(0xFF),
-            Some(text) => {
-                eat(0xFE);
-                text.bytes().for_each(&mut eat);
-            }
-        }
-        eat(0x1F);
-    }
-    hex(h)
-}
-
-/// The hash as 32 lowercase hex digits, as `format!("{h:032x}")` writes it (a county holds hashes written
-/// that way), by hand: `format!` was a tenth of reading a drive's history.
-fn hex(h: u128) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut text = String::with_capacity(32);
-    text.extend((0..32).rev().map(|i| char::from(DIGITS[((h >> (4 * i)) & 0xF) as usize])));
-    text
 }
 
 /// Reads everything a push sends, in one snapshot of the drive. The connection should be read-only: a drive
@@ -217,6 +216,9 @@ struct Head {
     /// Which audit rows a merge copied in (read in the pupils' snapshot, which a history read beside them
     /// matches: see `read_beside`).
     copied: CopiedRows,
+    /// What the drive's restores took back, and the latest restore's time and operator.
+    undone: Vec<String>,
+    restored: Option<(String, String)>,
 }
 
 impl Head {
@@ -226,7 +228,18 @@ impl Head {
         let current_year = meta_year(conn, has_years, "current_year")?.unwrap_or(fallback_year);
         let first_year = meta_year(conn, has_years, "first_year")?.unwrap_or(current_year);
         let copied = CopiedRows::read(conn, "main")?;
-        Ok(Head { version, has_years, current_year, first_year, copied })
+        let meta = |key: &str| -> Result<Option<String>, StoreError> {
+            if !has_years {
+                return Ok(None);
+            }
+            Ok(conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+        };
+        let undone = meta(RESTORE_UNDONE)?.unwrap_or_default().lines().map(str::to_owned).collect();
+        let restored = match (meta(RESTORED_AT)?, meta(RESTORED_BY)?) {
+            (Some(at), by) => Some((at, by.unwrap_or_default())),
+            _ => None,
+        };
+        Ok(Head { version, has_years, current_year, first_year, copied, undone, restored })
     }
 
     fn settled(
@@ -236,7 +249,15 @@ impl Head {
         audit: Vec<DriveEvent>,
     ) -> DriveRead {
         settle(&mut pupils, &mut statuses, &audit, &self.copied);
-        DriveRead { pupils, statuses, audit, current_year: self.current_year }
+        // A change the history holds again (a later backup restored, another laptop's copy merged in) is the
+        // drive's once more.
+        let held: super::Set<&str> = audit.iter().map(|e| e.hash.as_str()).collect();
+        let hash = |h: &str| h.len() == 32 && h.bytes().all(|b| b.is_ascii_hexdigit());
+        let mut undone: Vec<String> =
+            self.undone.iter().filter(|h| hash(h) && !held.contains(h.as_str())).cloned().collect();
+        undone.sort_unstable();
+        undone.dedup();
+        DriveRead { pupils, statuses, audit, current_year: self.current_year, undone, restored: self.restored.clone() }
     }
 }
 
@@ -302,6 +323,8 @@ fn read_pupils(
             categories_year: r.get(16)?,
             note: r.get(17)?,
             last: [None; 8],
+            class_log: Vec::new(),
+            class_at: None,
         });
         // The current year's class is the pupil's own: its status row carries none.
         statuses.push(DriveStatus {
@@ -385,16 +408,7 @@ fn read_audit_where(
             if crate::store::yearly_key(&field) { r.get::<_, Option<i32>>(10)?.or(Some(first_year)) } else { None };
         // The same content as store::merge's Event, which is how a merge tells two rows are one change (the
         // year is no part of it there either).
-        let hash = event_hash(&[
-            Some(&at_text),
-            Some(&operator),
-            Some(&origin),
-            Some(&action),
-            Some(&id_number),
-            Some(&field),
-            old.as_deref(),
-            new.as_deref(),
-        ]);
+        let hash = row_hash(&at_text, &operator, &origin, &action, &id_number, &field, old.as_deref(), new.as_deref());
         audit.push(DriveEvent {
             seq: r.get(0)?,
             sid: r.get(1)?,
@@ -412,6 +426,66 @@ fn read_audit_where(
         });
     }
     Ok(audit)
+}
+
+/// The history rows the class rule reads: a pupil's grade and class changes and creation rows.
+const CLASS_FIELDS: [&str; 3] = ["grade", "class", "created"];
+
+/// One side's change to a pupil's grade and class as the class rule (`store::class_rule`) weighs it: a
+/// drive's, from its history, or the county's, from the stamps it keeps of the change that set the class.
+#[derive(Debug, Clone)]
+pub struct ClassStep {
+    pub promoted_into: Option<i32>,
+    pub made_in: Option<i32>,
+    /// For a promotion: the change it moved up from, where the other side lacks it.
+    pub from: Option<Box<ClassStep>>,
+    pub at: String,
+    pub origin: String,
+}
+
+impl ClassStep {
+    /// Entry `at` of a pupil's class log, with nothing it moved from.
+    fn logged(pupil: &DrivePupil, at: usize, audit: &[DriveEvent]) -> ClassStep {
+        let e = &audit[pupil.class_log[at].0];
+        ClassStep {
+            promoted_into: pupil.class_log[at].1,
+            made_in: pupil.class_made_in_at(at),
+            from: None,
+            at: e.at_text.clone(),
+            origin: e.origin.clone(),
+        }
+    }
+
+    /// The pupil's newest class change, each change before it the other side lacks (`other_has` says which it
+    /// has) chained as what it moved from.
+    pub fn newest_of(pupil: &DrivePupil, audit: &[DriveEvent], other_has: &dyn Fn(&str) -> bool) -> Option<ClassStep> {
+        fn chain(pupil: &DrivePupil, at: usize, audit: &[DriveEvent], other_has: &dyn Fn(&str) -> bool) -> ClassStep {
+            let from = at
+                .checked_sub(1)
+                .filter(|&before| !other_has(&audit[pupil.class_log[before].0].hash))
+                .map(|before| Box::new(chain(pupil, before, audit, other_has)));
+            ClassStep { from, ..ClassStep::logged(pupil, at, audit) }
+        }
+        pupil.class_at.map(|at| chain(pupil, at, audit, other_has))
+    }
+}
+
+impl ClassChange for ClassStep {
+    fn promoted_into(&self) -> Option<i32> {
+        self.promoted_into
+    }
+
+    fn made_in(&self) -> Option<i32> {
+        self.made_in
+    }
+
+    fn moved_from(&self) -> Option<Self> {
+        self.from.as_deref().cloned()
+    }
+
+    fn newer_than(&self, other: &Self) -> bool {
+        instant::cmp(&self.at, &other.at).then_with(|| self.origin.cmp(&other.origin)).is_gt()
+    }
 }
 
 /// Fills in each pupil's key, creation row and newest change per group (per year for the yearly groups).
@@ -443,6 +517,13 @@ fn settle(pupils: &mut [DrivePupil], statuses: &mut [DriveStatus], audit: &[Driv
     };
     let mut creations: Map<usize, Vec<usize>> = Map::default();
     let mut pupils_of_creation: Map<&str, usize> = Map::default();
+    // Every start of a year the drive records (its own, and those merges copied in), by the instant and origin
+    // `year new` stamped on it and on the class rows of its promotion (as `store::merge` reads them).
+    let year_starts: Map<(&str, &str), i32> = audit
+        .iter()
+        .filter(|e| e.sid.is_none() && e.action == "year" && e.field == "year")
+        .filter_map(|e| Some(((e.at_text.as_str(), e.origin.as_str()), e.new.as_deref()?.parse().ok()?)))
+        .collect();
     for (e, event) in audit.iter().enumerate() {
         let Some(sid) = event.sid else { continue };
         let Some(&p) = index.get(&sid) else { continue };
@@ -450,6 +531,12 @@ fn settle(pupils: &mut [DrivePupil], statuses: &mut [DriveStatus], audit: &[Driv
         // too, under its own time: as in a merge (`store::merge`'s history), it is no change of this drive's.
         if event.action == "merge" {
             continue;
+        }
+        if CLASS_FIELDS.contains(&event.field.as_str()) {
+            let promoted = (event.action == "year")
+                .then(|| year_starts.get(&(event.at_text.as_str(), event.origin.as_str())).copied())
+                .flatten();
+            pupils[p].class_log.push((e, promoted));
         }
         // The status row of the event's year, when the drive holds one.
         let status = event.year.and_then(|y| status_index.get(&(sid, y)).copied());
@@ -470,6 +557,33 @@ fn settle(pupils: &mut [DrivePupil], statuses: &mut [DriveStatus], audit: &[Driv
             } else if let Some(st) = status {
                 consider(&mut statuses[st].last[g], e);
             }
+        }
+    }
+    // The class group's newest change as a merge chooses it (`store::merge`'s `last_setting`): a promotion
+    // copied in from another laptop, or a deliberate change copied in after this laptop's own promotion, is
+    // weighed as the merge that copied it weighed it (`class_rule::outranks`).
+    if let Some(g) = GROUPS.iter().position(|fields| fields.contains(&Field::Class)) {
+        for (p, pupil) in pupils.iter_mut().enumerate() {
+            let step = |at: usize| ClassStep::logged(pupil, at, audit);
+            let mut best: Option<usize> = None;
+            for (at, &(e, _)) in pupil.class_log.iter().enumerate() {
+                if audit[e].field == "created" && !pupil_said[p][g] {
+                    continue;
+                }
+                best = match best {
+                    Some(b) if outranks(&step(b), &step(at)) => Some(b),
+                    Some(b) if outranks(&step(at), &step(b)) => Some(at),
+                    Some(b)
+                        if !copied.local(audit[e].seq)
+                            && instant::cmp(&audit[pupil.class_log[b].0].at_text, &audit[e].at_text).is_gt() =>
+                    {
+                        Some(b)
+                    }
+                    _ => Some(at),
+                };
+            }
+            pupil.class_at = best;
+            pupil.last[g] = best.map(|at| pupil.class_log[at].0);
         }
     }
     // The creation row names the pupil only where it is the pupil's one creation row and no other pupil's.
@@ -647,22 +761,5 @@ mod tests {
         // The next push reads the save whole.
         let after = read_store(&store, 2026).unwrap();
         assert_eq!((after.audit.len(), after.pupils[0].note.as_str()), (2, "新"));
-    }
-
-    #[test]
-    fn the_hash_is_stable_and_tells_null_from_empty() {
-        let a = event_hash(&[Some("x"), None]);
-        assert_eq!(a, event_hash(&[Some("x"), None]));
-        assert_ne!(a, event_hash(&[Some("x"), Some("")]));
-        assert_ne!(event_hash(&[Some("ab"), Some("c")]), event_hash(&[Some("a"), Some("bc")]));
-        // FNV-1a of nothing is its offset basis: the algorithm, not a value made up here.
-        assert_eq!(event_hash(&[]), "6c62272e07bb014262b821756295c58d");
-    }
-
-    #[test]
-    fn the_hash_is_written_as_format_writes_it() {
-        for h in [0, 1, 0xF0, u128::MAX, u128::MAX / 3, 0x6c62272e07bb014262b821756295c58d, 1 << 127] {
-            assert_eq!(hex(h), format!("{h:032x}"));
-        }
     }
 }

@@ -28,6 +28,9 @@ pub struct FilePush {
     /// Pupils the county had from another school's drive, one that shares no history with this one (see
     /// [`OtherSchoolPupil`]).
     pub other_school_pupils: usize,
+    /// Pupils whose values the county took back with the drive, a restore of which undid changes it had
+    /// pushed; each value taken back is in the county's history (action `restore`).
+    pub restored: usize,
 }
 
 /// A pupil this drive holds under another school than the county does, where the county's pupil came from a
@@ -590,7 +593,9 @@ fn create_staging(tx: &mut postgres::Transaction) -> Result<(), CountyError> {
             created_event uuid, id_number text NOT NULL, id_valid boolean NOT NULL, name text NOT NULL,
             school_id integer NOT NULL, grade text NOT NULL, class text NOT NULL, class_order text NOT NULL,
             phone text NOT NULL, categories jsonb NOT NULL, categories_year integer, note text NOT NULL,
-            school text NOT NULL{pupil_stamps}, changed boolean NOT NULL DEFAULT false
+            school text NOT NULL{pupil_stamps}, changed boolean NOT NULL DEFAULT false,
+            -- The class rule's verdict (decide::class_verdicts): true, the drive's class wins.
+            class_rule boolean
          ) ON COMMIT DROP;
          CREATE TEMP TABLE stage_statuses (
             rid bigint NOT NULL, sid bigint NOT NULL, pupil_id bigint NOT NULL, year integer NOT NULL,
@@ -612,6 +617,11 @@ fn stage_known(
     schools: &Map<String, i32>,
 ) -> Result<(), CountyError> {
     create_staging(tx)?;
+    // The changes the county may have from this drive that a restore of it took back.
+    tx.batch_execute("CREATE TEMP TABLE stage_undone (event uuid NOT NULL) ON COMMIT DROP").map_err(server)?;
+    if !rows.undone.is_empty() {
+        copy::copy(tx, "stage_undone", "event", &rows.undone, |line, hash| line.text(hash))?;
+    }
     let audit = &rows.audit;
     let into = Dest::Staging;
     let columns = format!("rid, sid, pupil_id, {}, school, {}", copy::PUPIL_COLUMNS, copy::stamp_columns(false, into));
@@ -638,9 +648,9 @@ fn update_known(
     drive_id: i32,
     reveal: bool,
     brought: &Map<String, String>,
-) -> Result<(usize, Vec<PushConflict>, Vec<OtherSchoolPupil>), CountyError> {
+) -> Result<Known, CountyError> {
     if known.is_empty() {
-        return Ok((0, Vec::new(), Vec::new()));
+        return Ok(Known::default());
     }
     stage_known(tx, file.rows, known, schools)?;
     tx.execute(
@@ -675,8 +685,10 @@ fn update_known(
     let settled_changed = prune_settled(tx)?;
     fill_closed_classes(tx)?;
     decide::find_contradictions(tx, file.rows.current_year)?;
+    decide::class_verdicts(tx, file.rows, known_events)?;
     stage_other_school(tx)?;
     let mut conflicts = Vec::new();
+    let mut restored: Set<i64> = Set::default();
     for g in &COUNTY_GROUPS {
         let year = file.rows.current_year;
         let names = decide::Names { this_file: &file.shown, brought };
@@ -684,11 +696,24 @@ fn update_known(
             conflicts.extend(decide::unite_categories(tx, file.rows, known_events, &names, drive_id, year, reveal)?);
         }
         conflicts.extend(decide::conflicts_of(tx, g, &names, year, reveal)?);
+        if !file.rows.undone.is_empty() {
+            restored.extend(decide::record_restored(tx, g, drive_id, file.rows.restored.as_ref(), year)?);
+        }
         decide::apply_group(tx, g, drive_id, year)?;
     }
     let others = other_school_pupils(tx, file, drive_id, reveal)?;
     let updated: i64 = tx.query_one("SELECT count(*) FROM stage_pupils WHERE changed", &[]).map_err(server)?.get(0);
-    Ok((settled_changed + updated as usize, conflicts, others))
+    Ok(Known { updated: settled_changed + updated as usize, conflicts, others, restored: restored.len() })
+}
+
+/// What [`update_known`] did to the pupils the county has.
+#[derive(Default)]
+struct Known {
+    updated: usize,
+    conflicts: Vec<PushConflict>,
+    others: Vec<OtherSchoolPupil>,
+    /// Pupils whose values a restore of the drive took back (see `decide::record_restored`).
+    restored: usize,
 }
 
 /// Stages, before the decisions, the pupils of [`OtherSchoolPupil`]: under another school in the county than on
@@ -756,7 +781,15 @@ fn prune_settled(tx: &mut postgres::Transaction) -> Result<usize, CountyError> {
         COUNTY_GROUPS
             .iter()
             .filter(|g| g.yearly == yearly)
-            .map(|g| format!("(s.{0}_event IS NULL OR s.{0}_event IS NOT DISTINCT FROM t.{0}_event)", g.prefix))
+            .map(|g| {
+                format!(
+                    "(s.{0}_event IS NOT DISTINCT FROM t.{0}_event
+                      OR (s.{0}_event IS NULL
+                          -- Unless a restore of the drive took the county's change back.
+                          AND NOT EXISTS (SELECT 1 FROM stage_undone u WHERE u.event = t.{0}_event)))",
+                    g.prefix
+                )
+            })
             .collect::<Vec<_>>()
             .join(" AND ")
     };
@@ -906,7 +939,8 @@ fn push_file(
     };
     let fresh = fresh_pupils(tx, rows, &known)?;
     insert_new(tx, rows, &fresh, &schools, drive_id)?;
-    let (updated, conflicts, others) = update_known(tx, file, (&known, &events), &schools, drive_id, reveal, brought)?;
+    let Known { updated, conflicts, others, restored } =
+        update_known(tx, file, (&known, &events), &schools, drive_id, reveal, brought)?;
     insert_categories(tx, rows)?;
     let pupil_of: Map<i64, i64> =
         known.iter().map(|(&s, &p)| (s, p)).chain(fresh.iter().map(|&(id, p)| (p.sid, id))).collect();
@@ -929,11 +963,12 @@ fn push_file(
         conflicts: conflicts.len(),
         audit_rows,
         other_school_pupils: others.len(),
+        restored,
     };
     // The staging tables go with the transaction; a second file in the same one makes its own.
     tx.batch_execute(
         "DROP TABLE IF EXISTS stage_keys, stage_match, stage_events, stage_known, stage_pupils, stage_statuses, fresh_statuses,
-             stage_contradicted, stage_created, stage_united, stage_other_school",
+             stage_contradicted, stage_created, stage_united, stage_other_school, stage_undone",
     )
     .map_err(server)?;
     Ok((report, conflicts, others))

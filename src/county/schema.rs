@@ -157,6 +157,19 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX pupils_school ON canbao.pupils(school_id);
     DROP INDEX IF EXISTS canbao.statuses_year;
     "#,
+    // 7: what the class rule (store::class_rule) needs of the change that set a pupil's class, as a merge
+    // reads it from the drive's history: the insured year a promotion started (NULL: a deliberate change), the
+    // year of the newest promotion before a deliberate change in its drive's log, and the change a promotion
+    // moved up from. A promotion the county already holds is recognised by its history row and the start of
+    // the year pushed with it; the rest is learnt as drives push. Run again, it changes nothing.
+    r#"
+    ALTER TABLE canbao.pupils ADD COLUMN IF NOT EXISTS class_promoted integer,
+        ADD COLUMN IF NOT EXISTS class_made_in integer, ADD COLUMN IF NOT EXISTS class_from uuid;
+    UPDATE canbao.pupils p SET class_promoted = y.new::integer
+    FROM canbao.audit a, canbao.audit y
+    WHERE a.event = p.class_event AND a.action = 'year' AND y.pupil_id IS NULL AND y.action = 'year'
+      AND y.field = 'year' AND y.at_text = a.at_text AND y.origin = a.origin AND y.new ~ '^[0-9]{1,9}$';
+    "#,
 ];
 
 /// The first version that records the pupils of two schools' unrelated drives.

@@ -502,6 +502,11 @@ impl Store {
     pub fn restore_from(&mut self, source: &Path) -> Result<Option<PathBuf>> {
         let from = self.open_backup(source)?;
         let safety = self.backup_now("restore")?;
+        // The changes this restore takes back, with those earlier restores took back: the county, which a
+        // push has given them, is taken back with the drive on its next push (`county::decide`).
+        let mut undone = undone_changes(&self.conn)?;
+        let kept = change_hashes(&from.conn)?;
+        undone.extend(change_hashes(&self.conn)?.into_iter().filter(|h| !kept.contains(h)));
         {
             let backup = rusqlite::backup::Backup::new(&from.conn, &mut self.conn)?;
             backup.run_to_completion(256, std::time::Duration::from_millis(0), None)?;
@@ -511,9 +516,55 @@ impl Store {
         // that window has seen: the mark tells it to read the roster again rather than trust its place.
         let restored_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Nanos, true);
         self.set_meta(super::writer_changes::RESTORED_AT, &restored_at)?;
+        undone.extend(undone_changes(&self.conn)?);
+        let mut undone: Vec<String> = undone.into_iter().filter(|h| !kept.contains(h)).collect();
+        undone.sort_unstable();
+        self.set_meta(RESTORE_UNDONE, &undone.join("\n"))?;
+        let operator = self.operator.clone();
+        self.set_meta(RESTORED_BY, &operator)?;
         self.reload_year()?;
         Ok(safety)
     }
+}
+
+/// The meta key of the changes restores of this drive took back: the hashes (`store::event_hash`) of the
+/// pupils' audit rows the replaced data held and the restored backup did not, one a line.
+pub const RESTORE_UNDONE: &str = "restore_undone";
+
+pub use super::writer_changes::RESTORED_AT;
+
+/// The meta key of who made the drive's latest restore (its time is `restored_at`).
+pub const RESTORED_BY: &str = "restored_by";
+
+/// The changes a drive's restores took back, as its meta records them.
+fn undone_changes(conn: &rusqlite::Connection) -> Result<std::collections::HashSet<String>> {
+    let text: Option<String> =
+        conn.query_row("SELECT value FROM meta WHERE key = ?1", [RESTORE_UNDONE], |r| r.get(0)).optional()?;
+    Ok(text.unwrap_or_default().lines().filter(|l| !l.is_empty()).map(str::to_owned).collect())
+}
+
+/// The hashes of a drive's changes to its pupils (creation rows apart: a pupil the restore removes is no
+/// value the county can take back).
+fn change_hashes(conn: &rusqlite::Connection) -> Result<std::collections::HashSet<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT at, operator, origin, action, COALESCE(id_number, ''), field, old, new FROM audit
+         WHERE student_id IS NOT NULL AND field <> 'created'",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let text = |i: usize| r.get::<_, String>(i);
+        let (old, new): (Option<String>, Option<String>) = (r.get(6)?, r.get(7)?);
+        Ok(super::event_hash::row_hash(
+            &text(0)?,
+            &text(1)?,
+            &text(2)?,
+            &text(3)?,
+            &text(4)?,
+            &text(5)?,
+            old.as_deref(),
+            new.as_deref(),
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use serde::Serialize;
 
 use super::category_union;
+use super::class_rule::{self, ClassChange};
 use super::fields::{self, Field, FieldChange};
 use super::lock::same_file;
 use super::{Result, Store, StoreError, schema};
@@ -276,12 +277,44 @@ fn is_class_event(e: &Event) -> bool {
     e.field == Field::Grade.key() || e.field == Field::Class.key() || e.field == "created"
 }
 
+/// An event of one side's history where the class rule (`class_rule`) weighs it: what came before it in its
+/// own log says which year it was made in, and what a promotion moved from.
+#[derive(Clone, Copy)]
+struct InLog<'h> {
+    history: &'h [Event],
+    at: usize,
+}
+
+impl<'h> InLog<'h> {
+    fn of(history: &'h [Event], e: &Event) -> Option<InLog<'h>> {
+        Some(InLog { history, at: history.iter().position(|h| std::ptr::eq(h, e))? })
+    }
+}
+
+impl ClassChange for InLog<'_> {
+    fn promoted_into(&self) -> Option<i32> {
+        self.history[self.at].promoted_into
+    }
+
+    fn made_in(&self) -> Option<i32> {
+        self.history[..self.at].iter().rev().find_map(|h| h.promoted_into.filter(|_| is_class_event(h)))
+    }
+
+    fn moved_from(&self) -> Option<Self> {
+        let at = self.history[..self.at].iter().rposition(is_class_event)?;
+        self.history[at].unshared.then_some(InLog { history: self.history, at })
+    }
+
+    fn newer_than(&self, other: &Self) -> bool {
+        newer(&self.history[self.at], &other.history[other.at])
+    }
+}
+
 /// Whether `deliberate`, a class change of `history` that no promotion wrote, was made in the insured year
-/// promotion row `promotion` (of either side) started: after a promotion into that year in its own log.
+/// promotion row `promotion` (of either side) started (`class_rule::outranks`).
 fn deliberate_outranks(history: &[Event], deliberate: &Event, promotion: &Event) -> bool {
-    let Some(year) = promotion.promoted_into.filter(|_| deliberate.promoted_into.is_none()) else { return false };
-    let Some(at) = history.iter().position(|h| std::ptr::eq(h, deliberate)) else { return false };
-    history[..at].iter().rev().find_map(|h| h.promoted_into.filter(|_| is_class_event(h))) == Some(year)
+    let promotion = InLog { history: std::slice::from_ref(promotion), at: 0 };
+    InLog::of(history, deliberate).is_some_and(|d| class_rule::outranks(&d, &promotion))
 }
 
 /// Every start of a year either file records (its own, and those merges copied in), by the instant and origin
@@ -305,32 +338,10 @@ fn year_starts(tx: &Transaction) -> Result<YearStarts> {
     Ok(starts)
 }
 
-/// The grade and class, changed apart on both sides: a promotion is the same mechanical step on every laptop,
-/// so it does not outrank, by its later clock, a deliberate change (a list of the new year, an `E` correction)
-/// made on the other laptop for the year it started, whatever the clocks say. Of two promotions into one year
-/// that give different classes, the change each promoted from decides: a correction one laptop made before
-/// promoting carries through it. `Some(true)` when theirs wins; `None` leaves it to the instants.
+/// The grade and class, changed apart on both sides, weighed by the rule a push to the county weighs them by
+/// too (`class_rule::decide`). `Some(true)` when theirs wins; `None` leaves it to the instants.
 fn class_decision(their_history: &[Event], theirs: &Event, our_history: &[Event], ours: &Event) -> Option<bool> {
-    // The newest class change before `e` on its side.
-    let before = |history: &'_ [Event], e: &Event| -> Option<usize> {
-        let at = history.iter().position(|h| std::ptr::eq(h, e))?;
-        history[..at].iter().rposition(is_class_event)
-    };
-    match (theirs.promoted_into, ours.promoted_into) {
-        (Some(_), None) => deliberate_outranks(our_history, ours, theirs).then_some(false),
-        (None, Some(_)) => deliberate_outranks(their_history, theirs, ours).then_some(true),
-        (Some(t), Some(o)) if t == o => {
-            let (t, o) = (before(their_history, theirs), before(our_history, ours));
-            let (t, o) = (t.map(|i| &their_history[i]), o.map(|i| &our_history[i]));
-            match (t.filter(|e| e.unshared), o.filter(|e| e.unshared)) {
-                (Some(_), None) => Some(true),
-                (None, Some(_)) => Some(false),
-                (Some(t), Some(o)) => Some(class_decision(their_history, t, our_history, o).unwrap_or(newer(t, o))),
-                (None, None) => None,
-            }
-        }
-        _ => None,
-    }
+    class_rule::decide(&InLog::of(their_history, theirs)?, &InLog::of(our_history, ours)?)
 }
 
 /// A newer event wins: instants are compared, not their text (a change stamped 10:00+08:00 was made before one

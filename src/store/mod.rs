@@ -5,6 +5,8 @@ pub mod backup;
 pub(crate) mod category_union;
 mod change;
 pub mod cipher;
+pub mod class_rule;
+pub mod event_hash;
 mod fields;
 mod identity;
 mod import;

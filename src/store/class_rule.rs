@@ -1,0 +1,97 @@
+//! How a pupil's grade and class changed apart on two sides are weighed, where the clocks alone would choose
+//! wrong: a merge of two laptops' files (`store::merge`) and a push of a drive to the county
+//! (`county::decide`) each describe their two newest class changes through [`ClassChange`] and ask [`decide`].
+//!
+//! A promotion (`year new --promote`) is the same mechanical step on every laptop, so it does not outrank, by
+//! its later clock, a deliberate change (a list of the new year, an `E` correction) made on the other side for
+//! the year it started, whatever the clocks say. Of two promotions into one year that give different classes,
+//! the change each promoted from decides: a correction one laptop made before promoting carries through it.
+
+/// One side's change to a pupil's grade and class, as the rule needs to know it.
+pub trait ClassChange: Sized {
+    /// For a row `year new --promote` wrote, the insured year it started; None for a deliberate change.
+    fn promoted_into(&self) -> Option<i32>;
+    /// The insured year of the newest promotion before this change in its own side's log (None: no promotion
+    /// came before it there). Asked of deliberate changes only.
+    fn made_in(&self) -> Option<i32>;
+    /// For a promotion: the newest class change before it in its own side's log, when the other side lacks
+    /// that change (None when there is none, or the other side has it too).
+    fn moved_from(&self) -> Option<Self>;
+    /// By instants, origin breaking ties, as the side's own comparison of two changes made apart orders them.
+    fn newer_than(&self, other: &Self) -> bool;
+}
+
+/// Whether `deliberate`, a class change no promotion wrote, was made in the insured year `promotion` started:
+/// after a promotion into that year in its own log.
+pub fn outranks<C: ClassChange>(deliberate: &C, promotion: &C) -> bool {
+    match promotion.promoted_into() {
+        Some(year) if deliberate.promoted_into().is_none() => deliberate.made_in() == Some(year),
+        _ => false,
+    }
+}
+
+/// The grade and class, changed apart on both sides: `Some(true)` when `theirs` wins by the rule, `Some(false)`
+/// when `ours` does; `None` leaves it to the instants.
+pub fn decide<C: ClassChange>(theirs: &C, ours: &C) -> Option<bool> {
+    match (theirs.promoted_into(), ours.promoted_into()) {
+        (Some(_), None) => outranks(ours, theirs).then_some(false),
+        (None, Some(_)) => outranks(theirs, ours).then_some(true),
+        (Some(t), Some(o)) if t == o => match (theirs.moved_from(), ours.moved_from()) {
+            (Some(_), None) => Some(true),
+            (None, Some(_)) => Some(false),
+            (Some(t), Some(o)) => Some(decide(&t, &o).unwrap_or_else(|| t.newer_than(&o))),
+            (None, None) => None,
+        },
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A change described outright: (promoted into, made in, moved from, instant).
+    #[derive(Clone)]
+    struct Step(Option<i32>, Option<i32>, Option<Box<Step>>, u32);
+
+    impl ClassChange for Step {
+        fn promoted_into(&self) -> Option<i32> {
+            self.0
+        }
+        fn made_in(&self) -> Option<i32> {
+            self.1
+        }
+        fn moved_from(&self) -> Option<Step> {
+            self.2.as_deref().cloned()
+        }
+        fn newer_than(&self, other: &Step) -> bool {
+            self.3 > other.3
+        }
+    }
+
+    #[test]
+    fn a_deliberate_change_for_the_year_a_promotion_started_outranks_it_whatever_the_clocks() {
+        let promotion = Step(Some(2028), None, None, 9);
+        let listed = Step(None, Some(2028), None, 1);
+        assert_eq!(decide(&promotion, &listed), Some(false));
+        assert_eq!(decide(&listed, &promotion), Some(true));
+        // Made in another year (before any promotion): the clocks decide.
+        let corrected = Step(None, None, None, 1);
+        assert_eq!(decide(&promotion, &corrected), None);
+        assert_eq!(decide(&corrected, &Step(None, Some(2028), None, 2)), None, "two deliberate changes");
+    }
+
+    #[test]
+    fn of_two_promotions_into_one_year_the_change_each_moved_from_decides() {
+        let correction = Step(None, None, None, 1);
+        let carried = Step(Some(2028), None, Some(Box::new(correction.clone())), 2);
+        let plain = Step(Some(2028), None, None, 5);
+        assert_eq!(decide(&carried, &plain), Some(true));
+        assert_eq!(decide(&plain, &carried), Some(false));
+        // Both moved from a change the other side lacks: those are weighed, by the rule and then the clocks.
+        let later = Step(Some(2028), None, Some(Box::new(Step(None, None, None, 3))), 0);
+        assert_eq!(decide(&carried, &later), Some(false));
+        // Into different years: the clocks.
+        assert_eq!(decide(&Step(Some(2029), None, None, 0), &plain), None);
+    }
+}
