@@ -940,3 +940,55 @@ fn an_id_rounded_through_sixteen_digits_is_found_by_the_tax_list() {
     assert_eq!(report.rounded_matches.len(), 1, "{report:?}");
     assert_eq!(report.rounded_matches[0].stored, "450203201607028000");
 }
+
+/// A first import reads its files on one thread while another writes the rows (nothing on an empty roster can
+/// match, so what each row does is known before it is written); any later import reads and writes row by row.
+/// Both must come to the same pupils and say the same of every row: each fixture imported into an empty drive
+/// and into one already holding an unrelated pupil of another school.
+#[test]
+fn a_first_import_read_beside_its_writing_keeps_and_says_what_one_read_row_by_row_does() {
+    let keys: Vec<String> = expected().as_object().expect("fixtures").keys().cloned().collect();
+    let mut compared = 0;
+    for key in keys {
+        let path = root().join(&key);
+        let mut first = store();
+        let mut later = store();
+        let dir = tempfile::tempdir().unwrap();
+        let earlier = dir.path().join("earlier.csv");
+        std::fs::write(&earlier, "学校,姓名,身份证号码,年级,班级\n另一所学校,早先,11010520130307002X,一年级,1班\n")
+            .unwrap();
+        class_list::import(&mut later, &[earlier.as_path()], None, false).expect("earlier list");
+        let (Ok(a), Ok(b)) = (
+            class_list::import(&mut first, &[path.as_path()], None, false),
+            class_list::import(&mut later, &[path.as_path()], None, false),
+        ) else {
+            continue;
+        };
+        let of_rows = |r: &class_list::ImportReport| {
+            let mut rows: Vec<_> = r.problems.iter().filter(|p| p.row.is_some()).cloned().collect();
+            rows.sort_by(|x, y| (&x.sheet, x.row, &x.message).cmp(&(&y.sheet, y.row, &y.message)));
+            rows
+        };
+        assert_eq!(of_rows(&a), of_rows(&b), "{key}: what is said of each row");
+        assert_eq!(
+            (a.added, a.duplicates, a.id_invalid, a.rows_read, a.skipped),
+            (b.added, b.duplicates, b.id_invalid, b.rows_read, b.skipped),
+            "{key}: counts"
+        );
+        let pupils = |s: &Store| {
+            let mut all: Vec<_> = s
+                .students(&StudentFilter::default())
+                .unwrap()
+                .into_iter()
+                .filter(|p| p.name != "早先")
+                .map(|p| format!("{:?}", (p.class_label(), p.name, p.id_number, p.id_problem, p.phone, p.source)))
+                .collect();
+            all.sort();
+            all
+        };
+        assert_eq!(pupils(&first), pupils(&later), "{key}: the pupils kept");
+        assert!(!pupils(&first).is_empty(), "{key}: pupils were imported");
+        compared += 1;
+    }
+    assert!(compared >= 6, "most fixtures import: {compared}");
+}

@@ -20,7 +20,9 @@ use crate::domain::coverage::Standing;
 use crate::domain::id_number::{self, IdCheck, Sex};
 use crate::domain::student::CategoryMark;
 use crate::io::forms::classes::{CLASS_TITLE, NO_CLASS};
-use crate::store::{Applied, Incoming, IncomingOutcome, ListStatus, Moves, StatusNote, Store, StoreError};
+use crate::store::{
+    Applied, ImportSession, Incoming, IncomingOutcome, ListStatus, Moves, NameReadings, StatusNote, Store, StoreError,
+};
 
 /// Rows from hidden rows said one by one in a sheet; the rest are said in one line.
 const HIDDEN_ROWS_SAID: usize = 10;
@@ -301,7 +303,7 @@ pub fn import_inputs(
 fn import_stamped(
     store: &mut Store,
     inputs: Vec<Input>,
-    mut reader: RowReader,
+    mut reader: RowReader<'_>,
     (school, default_school): (Option<&str>, &str),
     ending: Ending,
     expected: Option<&[u64]>,
@@ -317,28 +319,14 @@ fn import_stamped(
     if ending == Ending::BackUpThenCommit {
         session.back_up_before_commit("import");
     }
-    let mut files = Vec::with_capacity(inputs.len());
-    let mut stamps = Vec::with_capacity(inputs.len());
-    // The rows of a file that are a pupil, imported or not: every non-empty row but the ones skipped.
-    let pupil_rows = |r: &ImportReport| r.rows_read - r.skipped;
-    for (i, input) in inputs.into_iter().enumerate() {
-        let (file, stamp, sheets, by_canbao) = open(input)?;
-        if expected.is_some_and(|e| e.get(i) != Some(&stamp)) {
-            return Err(ImportError::ChangedSincePreview { file });
-        }
-        stamps.push(stamp);
-        let before = pupil_rows(&reader.report);
-        reader.read_file(&file, sheets, by_canbao, school, default_school, &mut |row| session.apply(&row).map(Some))?;
-        if pupil_rows(&reader.report) == before {
-            reader.warn(format!(
-                "{file}：名单中没有学生（只有表头，或只有标题、合计等不是学生的行），此文件未导入任何学生 \
-                 ({file}: the list holds no pupils (a header only, or titles and totals): nothing imported from it)"
-            ));
-            reader.report.without_pupils.push(file.clone());
-        }
-        reader.masked_left_out(&file);
-        files.push(file);
-    }
+    let schools = (school, default_school);
+    let (mut reader, files) = if session.fills_empty_roster() {
+        read_beside(&mut session, reader, inputs, schools, expected)?
+    } else {
+        let files = read_inputs(&mut reader, inputs, schools, expected, &mut |row| session.apply(&row).map(Some))?;
+        (reader, files)
+    };
+    let (files, stamps): (Vec<String>, Vec<u64>) = files.into_iter().unzip();
     reader.unlisted_said();
     // Lists that hold no pupils at all change nothing: nothing is recorded, and no backup is taken, so
     // retrying an empty template cannot push the kept backups out.
@@ -353,6 +341,101 @@ fn import_stamped(
     report.unchanged = outcome.unchanged;
     report.dry_run = dry_run;
     Ok((report, stamps))
+}
+
+/// Reads every input in turn into `sink`: each file's name and stamp, in order. With `expected`, an input whose
+/// stamp differs fails.
+fn read_inputs(
+    reader: &mut RowReader,
+    inputs: Vec<Input>,
+    (school, default_school): (Option<&str>, &str),
+    expected: Option<&[u64]>,
+    sink: &mut Sink,
+) -> Result<Vec<(String, u64)>, ImportError> {
+    let mut files = Vec::with_capacity(inputs.len());
+    // The rows of a file that are a pupil, imported or not: every non-empty row but the ones skipped.
+    let pupil_rows = |r: &ImportReport| r.rows_read - r.skipped;
+    for (i, input) in inputs.into_iter().enumerate() {
+        let (file, stamp, sheets, by_canbao) = open(input)?;
+        if expected.is_some_and(|e| e.get(i) != Some(&stamp)) {
+            return Err(ImportError::ChangedSincePreview { file });
+        }
+        let before = pupil_rows(&reader.report);
+        reader.read_file(&file, sheets, by_canbao, school, default_school, sink)?;
+        if pupil_rows(&reader.report) == before {
+            reader.warn(format!(
+                "{file}：名单中没有学生（只有表头，或只有标题、合计等不是学生的行），此文件未导入任何学生 \
+                 ({file}: the list holds no pupils (a header only, or titles and totals): nothing imported from it)"
+            ));
+            reader.report.without_pupils.push(file.clone());
+        }
+        reader.masked_left_out(&file);
+        files.push((file, stamp));
+    }
+    Ok(files)
+}
+
+/// A row read and checked, with its name's readings.
+type ReadRow = (Incoming, NameReadings);
+
+/// Rows handed from the reading thread to the writing one at a time.
+const ROWS_PER_HANDOVER: usize = 256;
+/// Handovers read ahead of the writer: the rows held at once stay a few thousand, whatever the file's size.
+const HANDOVERS_WAITING: usize = 4;
+
+/// `read_inputs` on a thread of its own while this one writes the rows, for an import into an empty roster:
+/// there what each row does is known before it is written (`store::applied_to_empty_roster`), so the reader
+/// never waits for the drive, and reading, checking and keying a county's lists overlaps SQLite's writing of
+/// them instead of adding to it.
+fn read_beside<'r>(
+    session: &mut ImportSession<'_>,
+    mut reader: RowReader<'r>,
+    inputs: Vec<Input>,
+    schools: (Option<&str>, &str),
+    expected: Option<&[u64]>,
+) -> Result<(RowReader<'r>, Vec<(String, u64)>), ImportError> {
+    let (to_writer, from_reader) = std::sync::mpsc::sync_channel::<Vec<ReadRow>>(HANDOVERS_WAITING);
+    // Rows written go back to the reader, which frees them (and reuses their list) off the writer's thread.
+    let (written_back, back_to_reader) = std::sync::mpsc::channel::<Vec<ReadRow>>();
+    std::thread::scope(|scope| {
+        let reading = scope.spawn(move || {
+            let mut rows = Vec::with_capacity(ROWS_PER_HANDOVER);
+            // The writer stops taking rows only when it failed; its error is the one said.
+            let stopped = |_| StoreError::ImportFinished;
+            let read = read_inputs(&mut reader, inputs, schools, expected, &mut |row| {
+                let applied = crate::store::applied_to_empty_roster(&row);
+                let readings = NameReadings::of(&row.name);
+                rows.push((row, readings));
+                if rows.len() == ROWS_PER_HANDOVER {
+                    let mut next = back_to_reader.try_recv().unwrap_or_default();
+                    next.clear();
+                    to_writer.send(std::mem::replace(&mut rows, next)).map_err(stopped)?;
+                }
+                Ok(Some(applied))
+            });
+            let read = read.and_then(|files| {
+                to_writer.send(rows).map_err(stopped)?;
+                Ok(files)
+            });
+            read.map(|files| (reader, files))
+        });
+        let mut written = Ok(());
+        'writing: for rows in from_reader.iter() {
+            for (row, readings) in &rows {
+                if let Err(e) = session.apply_read(row, Some(readings)) {
+                    written = Err(e);
+                    break 'writing;
+                }
+            }
+            // Gone only if the reader has finished, when the rows are freed here.
+            let _ = written_back.send(rows);
+        }
+        // The reader's next handover fails once nothing takes it, and it stops.
+        drop(from_reader);
+        let read = reading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        written?;
+        read
+    })
 }
 
 /// An input's name, a stamp of its contents (a hash of a file's bytes), its sheets, and whether it is a

@@ -346,8 +346,45 @@ impl Store {
     }
 }
 
+/// What applying `row` does to a drive whose roster was empty when the import began: nothing there to match,
+/// so a row is a new pupil, or (a number masked as canbao's exports mask it) left out for want of one it could
+/// stand for. Known without the drive, it lets a first import read its files on one thread while another
+/// writes the rows (`ImportSession::fills_empty_roster`); `apply` gives the same.
+pub fn applied_to_empty_roster(row: &Incoming) -> Applied {
+    if !row.id.is_valid() && id_number::masked_ends(&row.id.normalized).is_some() {
+        return IncomingOutcome::MaskedUnmatched { fitting: 0 }.into();
+    }
+    Applied { outcome: IncomingOutcome::Added, status: new_pupils_standing(&row.status).2 }
+}
+
+/// A name's search readings and sort key, worked out before its row reaches the writer: an import into an
+/// empty roster reads them on the reading thread (`ImportSession::apply_read`), where they cost the writer
+/// nothing.
+pub struct NameReadings {
+    keys: crate::domain::pinyin_keys::NameKeys,
+    order: String,
+}
+
+impl NameReadings {
+    pub fn of(name: &str) -> NameReadings {
+        let (keys, order) = crate::domain::pinyin_keys::name_keys_and_order(name);
+        NameReadings { keys, order }
+    }
+}
+
 impl ImportSession<'_> {
+    /// The drive held no pupil when the import began, so what each row does is known before it is written
+    /// (`applied_to_empty_roster`).
+    pub fn fills_empty_roster(&self) -> bool {
+        self.batch.roster_was_empty
+    }
+
     pub fn apply(&mut self, row: &Incoming) -> Result<Applied> {
+        self.apply_read(row, None)
+    }
+
+    /// `apply`, with the name's readings already worked out (`NameReadings::of(&row.name)`).
+    pub fn apply_read(&mut self, row: &Incoming, readings: Option<&NameReadings>) -> Result<Applied> {
         let (Some(tx), Some(insert)) = (self.tx.as_ref(), self.insert.as_mut()) else {
             return Err(StoreError::ImportFinished);
         };
@@ -356,7 +393,7 @@ impl ImportSession<'_> {
         let masked = if row.id.is_valid() { None } else { id_number::masked_ends(&row.id.normalized) };
         let result = match masked {
             Some(ends) => apply_masked(tx, &self.ctx, &self.batch, row, ends)?,
-            None => apply_one(tx, insert, &self.ctx, &mut self.batch, row)?,
+            None => apply_one(tx, insert, &self.ctx, &mut self.batch, row, readings)?,
         };
         match result.outcome {
             IncomingOutcome::Added => self.outcome.added += 1,
@@ -366,6 +403,7 @@ impl ImportSession<'_> {
         }
         // A row found by a number the drive corrected away is no pupil held with a flagged number.
         self.id_invalid += usize::from(!row.id.is_valid() && masked.is_none() && !result.outcome.by_old_number());
+        debug_assert!(!self.batch.roster_was_empty || result == applied_to_empty_roster(row));
         Ok(result)
     }
 
@@ -774,6 +812,7 @@ fn apply_one(
     ctx: &AuditContext,
     batch: &mut Batch,
     row: &Incoming,
+    readings: Option<&NameReadings>,
 ) -> Result<Applied> {
     let found = if batch.roster_was_empty { None } else { existing(tx, row)? };
     if let Some(id) = found {
@@ -871,8 +910,18 @@ fn apply_one(
     insert.raw_bind_parameter(14, &row.source)?;
     insert.raw_bind_parameter(16, order)?;
     // The name is read once for its sort key and its search readings.
-    crate::domain::pinyin_keys::name_keys_and_order_into(&row.name, &mut batch.name_keys, &mut batch.name_order);
-    insert.raw_bind_parameter(17, batch.name_order.as_str())?;
+    let (name_keys, name_order) = match readings {
+        Some(read) => (&read.keys, read.order.as_str()),
+        None => {
+            crate::domain::pinyin_keys::name_keys_and_order_into(
+                &row.name,
+                &mut batch.name_keys,
+                &mut batch.name_order,
+            );
+            (&batch.name_keys, batch.name_order.as_str())
+        }
+    };
+    insert.raw_bind_parameter(17, name_order)?;
     insert.raw_bind_parameter(19, if categories.is_some() { batch.year } else { None })?;
     match row.note.as_str() {
         "" => bound.bind(insert, 20, Some(""))?,
@@ -886,7 +935,7 @@ fn apply_one(
         added.write(tx, ctx, batch.last_before)?;
     }
     super::search_blocks::start_record(&mut added.keys, id);
-    push_key(&mut added.keys, &row.name, &batch.name_keys, number, label);
+    push_key(&mut added.keys, &row.name, name_keys, number, label);
     added.pending = Some((block, id));
     // Written a block at a time as blocks fill, so half a million new pupils' keys are never held at once.
     if super::search_blocks::block_of(id + 1) != block {
