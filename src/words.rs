@@ -63,6 +63,12 @@ pub fn fill(template: &str, args: &[&dyn Display]) -> String {
     out
 }
 
+/// A count in English with its noun in the number it takes: `counted(1, "row", "rows")` is "1 row", any other
+/// count the plural ("0 rows", "3 rows"), so that no report says "1 rows".
+pub fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// A message as it reads in `lang`. Many messages from below the screens say both languages at once, the
 /// Chinese and then the English in brackets at the end (「表中没有班级列… (no class column …)」); in English
 /// only the bracketed part is said. Such a pair may be followed by the thing it is about, after a full-width
@@ -190,6 +196,12 @@ pub(crate) fn table_strings(source: &str, table: &str) -> std::collections::BTre
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_count_of_one_is_said_in_the_singular() {
+        assert_eq!(counted(1, "row", "rows"), "1 row");
+        assert_eq!((counted(0, "row", "rows"), counted(2, "pupil", "pupils")), ("0 rows".into(), "2 pupils".into()));
+    }
 
     #[test]
     fn a_message_in_both_languages_is_said_in_english_in_english() {

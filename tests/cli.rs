@@ -2833,3 +2833,33 @@ fn the_sheets_usual_name_carries_its_school() {
     assert_eq!(names.len(), 1, "{names:?}");
     assert!(names[0].starts_with("实验小学_分校-在校学生信息表-") && names[0].ends_with(".xlsx"), "{names:?}");
 }
+
+/// English counts agree with their number: one row, one pupil, never "1 rows" or "1 pupils"; the TUI's
+/// import report as the command line's.
+#[test]
+fn english_reports_say_one_row_and_one_pupil_in_the_singular() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let number = valid_number("45020220150101121");
+    let list = |name: &str, text: String| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let en = |file: &Path| {
+        let out = canbao(&db).args(["--lang", "en", "import"]).arg(file).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let plural_of_one = |text: &str| {
+        let words: Vec<&str> = text.split([' ', '(', ',', ':']).collect();
+        words.windows(2).any(|w| w[0] == "1" && ["rows", "pupils", "duplicates", "problems", "IDs"].contains(&w[1]))
+    };
+    let text = en(&list("a.csv", format!("姓名,身份证号码,班级\n张三,{number},三年级1班\n")));
+    assert!(text.contains("1 row names no school: put under"), "{text}");
+    assert!(!plural_of_one(&text), "{text}");
+    let text = en(&list("b.csv", format!("学校,姓名,身份证号码,班级\n城关一小,张三,{number},三年级2班\n")));
+    assert!(text.contains("moved: 1 pupil to another school, 1 to another class"), "{text}");
+    assert!(text.contains("1 pupil moved from school 本校 to 城关一小"), "{text}");
+    assert!(!plural_of_one(&text), "{text}");
+}

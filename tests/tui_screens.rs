@@ -734,6 +734,12 @@ fn the_import_report_counts_masked_rows_left_out() {
     let report = canbao::io::class_list::ImportReport { masked_left_out: 3, ..Default::default() };
     assert!(app(Language::Zh).report_lines(&report).contains(&"身份证号码已打码、未导入 3 行".to_owned()));
     assert!(app(Language::En).report_lines(&report).iter().any(|l| l == "3 rows with masked ID numbers not imported"));
+    // One of each, in the singular: one row, one pupil.
+    let one = canbao::io::class_list::ImportReport { masked_left_out: 1, moved_school: 1, ..Default::default() };
+    let lines = app(Language::En).report_lines(&one);
+    assert!(lines.iter().any(|l| l == "1 row with masked ID numbers not imported"), "{lines:?}");
+    assert!(lines.iter().any(|l| l.starts_with("Moved: 1 pupil to another school, 0 to another class")), "{lines:?}");
+    assert!(app(Language::Zh).report_lines(&one).iter().any(|l| l.starts_with("其中 1 名学生转到另一所学校")));
     let none = canbao::io::class_list::ImportReport::default();
     assert!(!app(Language::Zh).report_lines(&none).iter().any(|l| l.contains("打码")));
 }

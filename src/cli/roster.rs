@@ -42,7 +42,8 @@ fn import_into(store: &mut Store, files: &[PathBuf], school: Option<&str>, dry_r
         }
         if report.without_school > 0 {
             let n = report.without_school;
-            let en = format!("{n} rows name no school: put under \"{fallback}\"; use --school NAME to say which");
+            let rows = crate::words::counted(n, "row names", "rows name");
+            let en = format!("{rows} no school: put under \"{fallback}\"; use --school NAME to say which");
             let both = format!(
                 "{n} 行的名单没有写学校名称，已记入「{fallback}」；如不对，请加 --school 学校名称 重新导入 ({en})"
             );
@@ -291,16 +292,15 @@ fn print_import_report(r: &ImportReport) {
     }
     if r.masked_left_out > 0 {
         let n = r.masked_left_out;
-        say(
-            &format!("身份证号码已打码、未导入 {n} 行 ({n} rows with masked ID numbers not imported)"),
-            &format!("{n} rows with masked ID numbers not imported"),
-        );
+        let en = format!("{} with masked ID numbers not imported", crate::words::counted(n, "row", "rows"));
+        say(&format!("身份证号码已打码、未导入 {n} 行 ({en})"), &en);
     }
     if r.moved_school + r.moved_class + r.respelled_class > 0 {
         let (s, c, w) = (r.moved_school, r.moved_class, r.respelled_class);
         let en = format!(
-            "moved: {s} pupils to another school, {c} to another class, {w} into another spelling of their class: \
-             see the lines below"
+            "moved: {} to another school, {c} to another class, {w} into another spelling of their class: see the \
+             lines below",
+            crate::words::counted(s, "pupil", "pupils")
         );
         let both = format!(
             "其中 {s} 名学生转到另一所学校，{c} 名学生调到另一个班级，{w} 名学生的班级改了写法，见下列各行 ({en})"
@@ -310,7 +310,9 @@ fn print_import_report(r: &ImportReport) {
     if r.statuses_set + r.statuses_left > 0 {
         let (set, left) = (r.statuses_set, r.statuses_left);
         let en = format!(
-            "statuses from canbao's own form: taken for {set} pupils, not taken from {left} rows: see the lines below"
+            "statuses from canbao's own form: taken for {}, not taken from {}: see the lines below",
+            crate::words::counted(set, "pupil", "pupils"),
+            crate::words::counted(left, "row", "rows")
         );
         let both = format!("按 canbao 表格更改参保缴费状态 {set} 名学生，未采用 {left} 行，见下列各行 ({en})");
         say(&both, &en);

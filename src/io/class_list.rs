@@ -963,7 +963,8 @@ impl RowReader<'_> {
             file,
             message: format!(
                 "另有 {n} 个问题未逐条列出（已列出 {PROBLEMS_LISTED} 个）；请先改正以上各行，再导入一次查看其余问题 \
-                 ({n} more problems not listed: correct the rows above, then import again to see the rest)"
+                 ({} not listed: correct the rows above, then import again to see the rest)",
+                crate::words::counted(n, "more problem", "more problems")
             ),
             ..Problem::default()
         });
@@ -992,9 +993,10 @@ impl RowReader<'_> {
             count += usize::from(has_content(&row?));
         }
         let name = std::mem::take(&mut rows.name);
+        let these = crate::words::counted(count, "row was", "rows were");
         let message = format!(
             "工作表“{name}”在 Excel 中是隐藏的，其中 {count} 行未导入；若要导入，请在 Excel 中取消隐藏（右键工作表标签）后另存，再导入 \
-             (the sheet “{name}” is hidden in Excel: its {count} rows were not imported; to import them, unhide it in \
+             (the sheet “{name}” is hidden in Excel: its {these} not imported; to import them, unhide it in \
              Excel, save, and import again)"
         );
         self.problem_at(file, &name, None, "", message);
@@ -1025,10 +1027,14 @@ impl RowReader<'_> {
         let more = if rest.len() > shown.len() { "等" } else { "" };
         let message = format!(
             "另有 {} 行在 Excel 中是隐藏的（或被筛选隐藏），已导入，请核对：第 {}{more} 行 \
-             ({} more rows hidden in Excel, or filtered out, were imported: check them: rows {}{})",
+             ({} imported: check them: rows {}{})",
             rest.len(),
             shown.join("、"),
-            rest.len(),
+            crate::words::counted(
+                rest.len(),
+                "more row hidden in Excel, or filtered out, was",
+                "more rows hidden in Excel, or filtered out, were"
+            ),
             shown.join(", "),
             if more.is_empty() { "" } else { " …" }
         );
@@ -1070,11 +1076,11 @@ impl RowReader<'_> {
         let more = if rows.len() > shown.len() { "等" } else { "" };
         let message = format!(
             "另有 {} 行有公式没有保存计算结果，已按空白读取：第 {}{more} 行；请在 Excel 或 WPS 中打开此文件并保存，再导入 \
-             ({} more rows hold formulas with no result saved, read as empty: open the file in Excel or WPS, save \
-             it, and import it again)",
+             ({} formulas with no result saved, read as empty: open the file in Excel or WPS, save it, and import \
+             it again)",
             rows.len(),
             shown.join("、"),
-            rows.len()
+            crate::words::counted(rows.len(), "more row holds", "more rows hold")
         );
         self.problem(file, sheet, first, "", message);
     }
@@ -1096,9 +1102,10 @@ impl RowReader<'_> {
             let more = if m.count > m.examples.len() { "等" } else { "" };
             let more_en = if m.count > m.examples.len() { ", …" } else { "" };
             let (from, to, count) = (&m.from, &m.to, m.count);
+            let moved = crate::words::counted(count, "pupil", "pupils");
             let message = format!(
                 "{count} 名学生从“{from}”转到“{to}”（{}{more}）；若两者是同一所学校的不同写法，请以“{from}”为学校名重新导入\
-                 （命令行：--school {from}），学生会回到原校 ({count} pupils moved from school {from} to {to} ({}{more_en}); \
+                 （命令行：--school {from}），学生会回到原校 ({moved} moved from school {from} to {to} ({}{more_en}); \
                  if the two are one school written two ways, import again with the school named {from} (on the \
                  command line: --school {from}) and they go back)",
                 m.examples.iter().map(at).collect::<Vec<_>>().join("、"),
@@ -1108,16 +1115,18 @@ impl RowReader<'_> {
         }
         if moves.classes_more > 0 {
             let n = moves.classes_more;
+            let more = crate::words::counted(n, "more pupil", "more pupils");
             let message = format!(
-                "此文件另有 {n} 名学生调到了另一个班级，请核对 ({n} more pupils of this file moved to another class: \
+                "此文件另有 {n} 名学生调到了另一个班级，请核对 ({more} of this file moved to another class: \
                  check them before exporting)"
             );
             self.problem_at(file, "", None, "", message);
         }
         if moves.respelled_more > 0 {
             let n = moves.respelled_more;
+            let more = crate::words::counted(n, "more pupil", "more pupils");
             let message = format!(
-                "此文件另有 {n} 名学生的班级改按数据文件的另一种写法书写 (the class of {n} more pupils of this file \
+                "此文件另有 {n} 名学生的班级改按数据文件的另一种写法书写 (the class of {more} of this file \
                  is now written as the drive's other spelling of it)"
             );
             self.problem_at(file, "", None, "", message);
@@ -1333,20 +1342,24 @@ impl RowReader<'_> {
         let (listed, listed_en) = (format!("{}{more}", first.join("、")), format!("{}{more}", first.join(", ")));
         let effect = "新学生导入后没有班级，名单中已有的学生保持原班级";
         let effect_en = "new pupils get no class, pupils already on the drive keep theirs";
+        // "1 row (row 5) gives", "3 rows (rows 5, 6, 9) give": the English in the number of its count.
+        let (rows_en, give, have) = match count {
+            1 => (format!("1 row (row {listed_en})"), "gives", "has"),
+            _ => (format!("{count} rows (rows {listed_en})"), "give", "have"),
+        };
         let message = match sheet_class {
             SheetClass::Unassigned => format!(
                 "工作表“{}”是未分班学生的名单：{count} 行（第 {listed} 行）不给出班级，{effect} \
-                 (the list of pupils with no class: {count} rows (rows {listed_en}) give no class; {effect_en})",
+                 (the list of pupils with no class: {rows_en} {give} no class; {effect_en})",
                 sheet.name
             ),
             _ if class_column => format!(
-                "{count} 行的班级为空（第 {listed} 行），{effect} ({count} rows have an empty class (rows {listed_en}); \
-                 {effect_en})"
+                "{count} 行的班级为空（第 {listed} 行），{effect} ({rows_en} {have} an empty class; {effect_en})"
             ),
             _ => format!(
                 "表中没有班级列，工作表名称“{}”和标题也没有写出班级：{count} 行（第 {listed} 行）没有班级，{effect}；\
                  请加上班级列，或把工作表命名为班级（如 三年级2班）(no class column, and neither the sheet name nor \
-                 the title names a class: {count} rows (rows {listed_en}) have no class; {effect_en}; add a class \
+                 the title names a class: {rows_en} {have} no class; {effect_en}; add a class \
                  column or name the sheet after its class, e.g. 三年级2班)",
                 sheet.name
             ),

@@ -833,9 +833,10 @@ impl Run<'_> {
     fn hidden_sheet(&mut self, sheet: &Sheet, map: &HeaderMap) {
         let count = sheet.rows.iter().skip(map.row + 1).filter(|r| r.iter().any(|c| !c.is_empty())).count();
         let name = &sheet.name;
+        let these = crate::words::counted(count, "row was", "rows were");
         let message = format!(
             "工作表“{name}”在 Excel 中是隐藏的，其中 {count} 行未核对；若要核对，请在 Excel 中取消隐藏（右键工作表标签）后另存，再核对 \
-             (the sheet “{name}” is hidden in Excel: its {count} rows were not reconciled; to reconcile them, unhide it \
+             (the sheet “{name}” is hidden in Excel: its {these} not reconciled; to reconcile them, unhide it \
              in Excel, save, and reconcile again)"
         );
         self.problem(sheet, 0, String::new(), message);
@@ -858,10 +859,14 @@ impl Run<'_> {
         let more = if rest.len() > shown.len() { "等" } else { "" };
         let message = format!(
             "另有 {} 行在 Excel 中是隐藏的（或被筛选隐藏），已核对：第 {}{more} 行 \
-             ({} more rows hidden in Excel, or filtered out, were reconciled all the same: rows {}{})",
+             ({} reconciled all the same: rows {}{})",
             rest.len(),
             shown.join("、"),
-            rest.len(),
+            crate::words::counted(
+                rest.len(),
+                "more row hidden in Excel, or filtered out, was",
+                "more rows hidden in Excel, or filtered out, were"
+            ),
             shown.join(", "),
             if more.is_empty() { "" } else { " …" }
         );

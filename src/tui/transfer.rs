@@ -320,13 +320,15 @@ impl App {
             lines.push(fill(t.import_schools, &[&r.schools.join(t.pick("、", ", "))]));
         }
         if r.masked_left_out > 0 {
-            lines.push(fill(t.import_masked, &[&r.masked_left_out]));
+            lines.push(fill(t.import_masked, &[&t.counted(r.masked_left_out, "row", "rows")]));
         }
         if r.moved_school + r.moved_class + r.respelled_class > 0 {
-            lines.push(fill(t.import_moves, &[&r.moved_school, &r.moved_class, &r.respelled_class]));
+            let moved = t.counted(r.moved_school, "pupil", "pupils");
+            lines.push(fill(t.import_moves, &[&moved, &r.moved_class, &r.respelled_class]));
         }
         if r.statuses_set + r.statuses_left > 0 {
-            lines.push(fill(t.import_statuses, &[&r.statuses_set, &r.statuses_left]));
+            let (set, left) = (t.counted(r.statuses_set, "pupil", "pupils"), t.counted(r.statuses_left, "row", "rows"));
+            lines.push(fill(t.import_statuses, &[&set, &left]));
         }
         for p in &r.problems {
             let file = std::path::Path::new(&p.file).file_name().map(|f| f.to_string_lossy().into_owned());
@@ -345,7 +347,13 @@ impl App {
         if let Some(input) = school {
             lines.insert(
                 preview.warnings.len(),
-                fill(self.text.preview_school, &[&preview.without_school, &format!("{}_", input.text())]),
+                fill(
+                    self.text.preview_school,
+                    &[
+                        &self.text.counted(preview.without_school, "row comes", "rows come"),
+                        &format!("{}_", input.text()),
+                    ],
+                ),
             );
         }
         lines
