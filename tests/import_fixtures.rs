@@ -992,3 +992,43 @@ fn a_first_import_read_beside_its_writing_keeps_and_says_what_one_read_row_by_ro
     }
     assert!(compared >= 6, "most fixtures import: {compared}");
 }
+
+/// Teachers shorten 三年级2班 to 三2班 or 三（2）班: on a sheet named for the grade, the class, or nothing, the
+/// cell is 三年级2班, never a class 三年级三2班 or 三2班 of its own, and a list writing it so moves nobody.
+#[test]
+fn a_class_cell_shortening_its_grade_to_a_numeral_is_that_grade() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=3).map(|i| valid(&format!("4502022017050500{i}"))).collect();
+    let rows: Vec<Vec<Option<&str>>> = vec![
+        vec![Some("姓名"), Some("身份证号码"), Some("班级")],
+        vec![Some("学生甲"), Some(ids[0].as_str()), Some("三（2）班")],
+        vec![Some("学生乙"), Some(ids[1].as_str()), Some("三2班")],
+        vec![Some("学生丙"), Some(ids[2].as_str()), Some("三(2)班")],
+    ];
+    let classes = |store: &Store| -> Vec<String> {
+        store.students(&StudentFilter::default()).unwrap().into_iter().map(|s| s.class_label()).collect()
+    };
+    for sheet in ["三年级", "三年级2班", "Sheet1"] {
+        let path = dir.path().join(format!("{sheet}.xlsx"));
+        write_xlsx(&path, sheet, &rows, &[]);
+        let mut store = store();
+        let report = class_list::import(&mut store, &[path.as_path()], Some("第一小学"), false).unwrap();
+        assert_eq!(report.added, 3, "{sheet}: {report:?}");
+        assert_eq!(classes(&store), ["三年级2班"; 3], "{sheet}");
+    }
+
+    // A drive holding the class as 三年级2班: the shorthand list is the same class.
+    let full = dir.path().join("full.xlsx");
+    let full_rows: Vec<Vec<Option<&str>>> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| if i == 0 { r.clone() } else { vec![r[0], r[1], Some("三年级2班")] })
+        .collect();
+    write_xlsx(&full, "Sheet1", &full_rows, &[]);
+    let mut store = store();
+    class_list::import(&mut store, &[full.as_path()], Some("第一小学"), false).unwrap();
+    let short = dir.path().join("Sheet1.xlsx");
+    let report = class_list::import(&mut store, &[short.as_path()], Some("第一小学"), false).unwrap();
+    assert_eq!((report.moved_class, report.unchanged), (0, 3), "{report:?}");
+    assert_eq!(classes(&store), ["三年级2班"; 3]);
+}

@@ -56,9 +56,10 @@ pub fn join(grade: &str, class: &str) -> String {
     if grade.is_empty() || class.starts_with(grade) { class.to_owned() } else { format!("{grade}{class}") }
 }
 
-/// Splits a combined label into grade and class. A label with no recognizable grade stays whole as the class.
-pub fn split(label: &str) -> (String, String) {
-    let label = normalize(label);
+/// Splits a combined label into grade and class; a grade shortened to its numeral (三2班, 三（2）班) is the grade.
+/// A label with no recognizable grade stays whole as the class.
+pub fn split(written: &str) -> (String, String) {
+    let label = normalize(written);
     if let Some(pos) = label.find("年级") {
         let cut = pos + "年级".len();
         if cut < label.len() {
@@ -79,7 +80,30 @@ pub fn split(label: &str) -> (String, String) {
             return (prefix.to_owned(), rest.to_owned());
         }
     }
-    (String::new(), label)
+    shortened_grade(&narrow(written)).unwrap_or((String::new(), label))
+}
+
+/// A grade shortened to its numeral before the class, as teachers write 三年级2班: 三2班, 三（2）班, 3(2)班 are
+/// 三年级 (3年级) and 2班. As `without_grade` reads a cell under a grade column, only a bracket or a change from
+/// numerals to digits ends the grade, so 三班, 三一班, 32班 and 十三2班 (no school year) are classes. `cell` is
+/// narrowed, its brackets kept: normalized, 3(2)班 would be 32班.
+fn shortened_grade(cell: &str) -> Option<(String, String)> {
+    let numerals = cell.find(|c: char| !"一二三四五六七八九十".contains(c)).unwrap_or(cell.len());
+    let (grade, rest, year) = if numerals > 0 {
+        (&cell[..numerals], &cell[numerals..], cn_number(&cell[..numerals])?)
+    } else {
+        let digits = cell.find(|c: char| !c.is_ascii_digit()).unwrap_or(cell.len());
+        (&cell[..digits], &cell[digits..], cell[..digits].parse::<u32>().ok()?)
+    };
+    if !(1..=12).contains(&year) {
+        return None;
+    }
+    let bracketed = rest
+        .strip_prefix('(')
+        .and_then(|r| r.split_once(')'))
+        .is_some_and(|(inner, _)| !inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit() || is_cn_numeral(c)));
+    let digit_after_numeral = numerals > 0 && rest.starts_with(|c: char| c.is_ascii_digit());
+    (bracketed || digit_after_numeral).then(|| (format!("{grade}年级"), with_ban(normalize(rest))))
 }
 
 /// Grade and class from the columns a file has: both, one combined, or either alone.
@@ -91,7 +115,7 @@ pub fn from_columns(grade: Option<&str>, class: Option<&str>, combined: Option<&
         return combined.map(split).unwrap_or_default();
     }
     if grade.is_empty() {
-        return split(&class);
+        return split(class_cell);
     }
     let class = without_grade(&grade, class_cell, class);
     (grade, with_ban(class))
@@ -801,6 +825,27 @@ mod tests {
         assert_eq!(normalize(" 三年级 ２班 "), "三年级2班");
         assert_eq!(normalize("四年级(十)班"), "四年级十班");
         assert_eq!(normalize("（实验）班"), "(实验)班");
+    }
+
+    #[test]
+    fn a_class_cell_shortening_its_grade_names_it() {
+        let three_two = ("三年级".to_owned(), "2班".to_owned());
+        for cell in ["三2班", "三（2）班", "三(2)班", " 三 (2) 班", "三2", "三２班"] {
+            assert_eq!(split(cell), three_two, "{cell}");
+            assert_eq!(from_columns(None, Some(cell), None), three_two, "{cell}");
+            assert_eq!(from_columns(None, None, Some(cell)), three_two, "{cell}");
+            // A sheet named for the grade adds nothing to a cell that names it.
+            assert_eq!(with_sheet_grade("三年级", from_columns(None, Some(cell), None)), three_two, "{cell}");
+        }
+        assert_eq!(split("3(2)班"), ("3年级".into(), "2班".into()));
+        assert_eq!(from_columns(None, Some("3（2）班"), None), ("3年级".into(), "2班".into()));
+        assert_eq!(split("三（二）班"), ("三年级".into(), "二班".into()));
+        assert_eq!(split("十二(3)班"), ("十二年级".into(), "3班".into()));
+        assert_eq!(with_sheet_grade("三年级", split("四(1)班")), ("四年级".into(), "1班".into()));
+        // No bracket and no change from numerals to digits: a class, not a grade.
+        for cell in ["三班", "三一班", "32班", "十三2班", "(2)班", "三(实验)班", "2"] {
+            assert_eq!(split(cell).0, "", "{cell}");
+        }
     }
 
     #[test]
