@@ -2863,3 +2863,38 @@ fn english_reports_say_one_row_and_one_pupil_in_the_singular() {
     assert!(text.contains("1 pupil moved from school 本校 to 城关一小"), "{text}");
     assert!(!plural_of_one(&text), "{text}");
 }
+
+/// A pupil paid (the tax office's date, amount and channel) marked paid again keeps that payment, and is told
+/// so: a script marking a whole list paid never rewrites the dates reconciled. A date or amount given is applied.
+#[test]
+fn marking_a_paid_pupil_paid_again_keeps_the_recorded_payment() {
+    let (dir, db) = tax_drive();
+    let wu = "450202201804012233";
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(&tax, format!("姓名,证件号码,缴费金额,缴费日期,缴费渠道\n吴凯远,{wu},380,2023-10-08,微信\n"))
+        .unwrap();
+    canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax).assert().success();
+    let details = || {
+        let store = canbao::store::Store::open_read_only(&db).unwrap();
+        let d = store.student_by_id_number(wu).unwrap().unwrap().payment_details;
+        (d.amount_fen, d.paid_on.map(|d| d.to_string()), d.channel)
+    };
+    let reconciled = (Some(38_000), Some("2023-10-08".to_owned()), Some("微信".to_owned()));
+    assert_eq!(details(), reconciled);
+
+    let (code, text) = said(canbao(&db).args(["mark", wu, "--payment", "paid"]));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("已缴费") && text.contains("2023-10-08") && text.contains("未改动"), "{text}");
+    assert_eq!(details(), reconciled, "the tax office's payment is kept");
+    // With a note beside it, the note is saved and the payment kept.
+    let (code, text) = said(canbao(&db).args(["mark", wu, "--payment", "paid", "--note", "家长已确认"]));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("1 项修改") && text.contains("未改动"), "{text}");
+    assert_eq!(details(), reconciled);
+
+    // What the operator gives is applied; what they leave out is kept.
+    canbao(&db).args(["mark", wu, "--payment", "paid", "--paid-on", "2023-10-09"]).assert().success();
+    assert_eq!(details(), (Some(38_000), Some("2023-10-09".to_owned()), Some("微信".to_owned())));
+    canbao(&db).args(["mark", wu, "--payment", "paid", "--amount", "400"]).assert().success();
+    assert_eq!(details(), (Some(40_000), Some("2023-10-09".to_owned()), Some("微信".to_owned())));
+}

@@ -127,6 +127,9 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
                 .into(),
         ));
     }
+    let already_paid = pupil.payment == PaymentStatus::Paid && payment.as_deref() == Some("paid");
+    // Nothing of the recorded payment given anew: it is kept as it is, and said so.
+    let payment_kept = already_paid && amount.is_none() && paid_on.is_none() && channel.is_none();
     let mut changes = Vec::new();
     let mut paid_day = None;
     if let Some(status) = enrollment.as_deref().and_then(Enrollment::from_code) {
@@ -149,14 +152,17 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
                             "金额“{a}”为负数，不是缴费，未保存 (a negative amount, “{a}”, is no payment: nothing saved)"
                         )));
                     }
-                    Some(a) => {
-                        money::parse_yuan(a).ok_or_else(|| UserError(format!("金额“{a}”无法识别 (not an amount: “{a}”)")))?
-                    }
-                    None => amount_due(&store, &pupil, on)?,
+                    Some(a) => Some(
+                        money::parse_yuan(a).ok_or_else(|| UserError(format!("金额“{a}”无法识别 (not an amount: “{a}”)")))?,
+                    ),
+                    // A payment recorded already (the tax office's, from reconcile) is the family's payment: marking
+                    // the pupil paid again keeps its amount, date and channel, changing only what is given.
+                    None if already_paid => None,
+                    None => Some(amount_due(&store, &pupil, on)?),
                 };
                 // 0 元 would count the pupil 已参保 and print 是 on the information sheet with nothing paid. A pupil
                 // whose whole premium a department pays is recorded as 财政代缴, which is how the forms count it.
-                if fen == 0 {
+                if fen == Some(0) {
                     let why = match amount {
                         Some(_) => "缴费金额为 0 元",
                         None => "按政策此学生家庭应缴 0 元（由部门全额资助）",
@@ -168,8 +174,9 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
                     )));
                 }
                 let channel = channel.as_deref().and_then(PaymentChannel::from_text);
-                paid_day = Some(on);
-                Payment::Paid { amount_fen: Some(fen), paid_on: Some(on), channel }
+                let paid_on = if already_paid { *paid_on } else { Some(on) };
+                paid_day = paid_on;
+                Payment::Paid { amount_fen: fen, paid_on, channel }
             }
         }));
     }
@@ -208,10 +215,28 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
     }
     let n = outcome.diffs.len();
     let fields = if n == 1 { "field" } else { "fields" };
-    say(
-        &format!("已保存 (saved): {} {} 项修改 ({n} {fields} changed)", pupil.name, n),
-        &format!("saved: {} ({n} {fields} changed)", pupil.name),
-    );
+    if !(payment_kept && n == 0) {
+        say(
+            &format!("已保存 (saved): {} {} 项修改 ({n} {fields} changed)", pupil.name, n),
+            &format!("saved: {} ({n} {fields} changed)", pupil.name),
+        );
+    }
+    if payment_kept {
+        let (zh, en) = recorded_payment(&pupil.payment_details);
+        say(
+            &format!(
+                "{name} 已缴费（{zh}），缴费记录未改动；如要更改，请给出 --paid-on、--amount 或 --channel \
+                 ({name} is paid already ({en}): the payment is kept as recorded; to change it, give --paid-on, \
+                 --amount or --channel)",
+                name = pupil.name
+            ),
+            &format!(
+                "{name} is paid already ({en}): the payment is kept as recorded; to change it, give --paid-on, \
+                 --amount or --channel",
+                name = pupil.name
+            ),
+        );
+    }
     if let Some(day) = paid_day {
         warn_if_next_collection(&store, &pupil.id_number, day)?;
     }
@@ -247,6 +272,28 @@ fn warn_if_next_collection(store: &Store, number: &str, day: chrono::NaiveDate) 
     );
     eprintln!("{}", super::pick(&zh, &format!("note: {en}")));
     Ok(())
+}
+
+/// A recorded payment in words: date, amount and channel, those the drive holds.
+fn recorded_payment(details: &crate::domain::student::PaymentDetails) -> (String, String) {
+    let mut zh = Vec::new();
+    let mut en = Vec::new();
+    if let Some(day) = details.paid_on {
+        zh.push(day.to_string());
+        en.push(day.to_string());
+    }
+    if let Some(fen) = details.amount_fen {
+        zh.push(format!("{} 元", money::two_places(fen)));
+        en.push(format!("{} yuan", money::two_places(fen)));
+    }
+    if let Some(channel) = details.channel.as_deref().filter(|c| !c.is_empty()) {
+        zh.push(channel.to_owned());
+        en.push(channel.to_owned());
+    }
+    if zh.is_empty() {
+        return ("未记录日期和金额".to_owned(), "no date or amount recorded".to_owned());
+    }
+    (zh.join("，"), en.join(", "))
 }
 
 pub(super) fn rename_school(cli: &Cli, old: &str, new: &str, merge: bool) -> CmdResult {
