@@ -1032,3 +1032,39 @@ fn a_class_cell_shortening_its_grade_to_a_numeral_is_that_grade() {
     assert_eq!((report.moved_class, report.unchanged), (0, 3), "{report:?}");
     assert_eq!(classes(&store), ["三年级2班"; 3]);
 }
+
+/// An ID number written as a formula the file holds no result for (openpyxl writes 「="4502…"」 so) is said by
+/// reconcile as import says it: a formula without its result, and what to do, not 「身份证号码为空」.
+#[test]
+fn reconcile_says_an_id_formula_without_a_saved_result() {
+    use canbao::io::reconcile::{Source, reconcile};
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (valid("45020220170101121"), valid("45020220170101131"));
+    let list = dir.path().join("list.xlsx");
+    let rows: Vec<Vec<Option<&str>>> = vec![
+        vec![Some("姓名"), Some("身份证号码"), Some("班级")],
+        vec![Some("张三"), Some(a.as_str()), Some("三年级1班")],
+        vec![Some("李四"), Some(b.as_str()), Some("三年级1班")],
+    ];
+    write_xlsx(&list, "Sheet1", &rows, &[]);
+    let mut store = store();
+    class_list::import(&mut store, &[list.as_path()], Some("第一小学"), false).unwrap();
+
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_row(0, 0, ["姓名", "证件号码", "缴费金额", "缴费日期"]).unwrap();
+    sheet.write_row(1, 0, ["张三", a.as_str(), "350", "2026-11-20"]).unwrap();
+    sheet.write_string(2, 0, "李四").unwrap();
+    sheet.write_formula(2, 1, format!(r#"="{b}""#).as_str()).unwrap();
+    sheet.write_row(2, 2, ["350", "2026-11-20"]).unwrap();
+    let tax = dir.path().join("tax.xlsx");
+    std::fs::write(&tax, without_formula_results(&book.save_to_buffer().unwrap())).unwrap();
+
+    let report = reconcile(&mut store, &tax, Source::Tax, None, true).unwrap();
+    assert_eq!(report.matched, 1, "{report:?}");
+    let said: Vec<&str> = report.problems.iter().filter(|p| p.row == Some(3)).map(|p| p.message.as_str()).collect();
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert!(said[0].contains("公式") && said[0].contains(&b) && said[0].contains("formula"), "{said:?}");
+    assert!(said[0].contains("Excel 或 WPS") && !said[0].contains("为空"), "{said:?}");
+    assert!(report.problems.iter().any(|p| p.row == Some(3) && p.column == "证件号码"), "{:?}", report.problems);
+}

@@ -98,6 +98,20 @@ pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(shown)
 }
 
+/// What is said of a cell holding a formula the file keeps no result for (`Cell::Unevaluated`): the formula,
+/// why the cell reads as nothing, what was done with it (`done`, Chinese and English) and how to give it its
+/// value, then to run `again` (导入 / import it, 核对 / reconcile it). One wording for import and reconcile.
+pub fn formula_without_result(formula: &str, done: (&str, &str), again: (&str, &str)) -> String {
+    let shown = if formula.is_empty() { String::new() } else { format!("“={}”", printable(formula)) };
+    let ((done_zh, done_en), (again_zh, again_en)) = (done, again);
+    format!(
+        "单元格是公式{shown}，但文件中没有保存它的计算结果（保存此文件的程序不计算公式），{done_zh}；\
+         请在 Excel 或 WPS 中打开此文件并保存，再{again_zh} (a formula{shown} with no result saved in the file: the \
+         program that saved it does not compute formulas, so {done_en}; open the file in Excel or WPS, save it, \
+         and {again_en} again)"
+    )
+}
+
 /// Characters that make a spreadsheet read a CSV cell as a formula (OWASP's list for CSV injection).
 fn formula_start(text: &str) -> bool {
     text.starts_with(['=', '+', '-', '@', '\t', '\r'])

@@ -13,7 +13,7 @@ use super::header::{self, Column, HeaderMap, Synonyms};
 use super::new_school;
 use super::own_forms::{self, OwnForm, StatusColumn};
 use super::ownership;
-use super::table::{self, Cell, Sheet, SheetRows, printable};
+use super::table::{self, Cell, Sheet, SheetRows};
 use crate::domain::category::CategoryTable;
 use crate::domain::class_label::{self, ClassKey, Grade};
 use crate::domain::coverage::Standing;
@@ -1057,12 +1057,10 @@ impl RowReader<'_> {
             }
             self.formulas_said += 1;
             let header = sheet.rows.get(map.row).and_then(|h| h.get(at)).map(Cell::text).unwrap_or_default();
-            let shown = if formula.is_empty() { String::new() } else { format!("“={}”", printable(formula)) };
-            let message = format!(
-                "单元格是公式{shown}，但文件中没有保存它的计算结果（保存此文件的程序不计算公式），已按空白读取；\
-                 请在 Excel 或 WPS 中打开此文件并保存，再导入 (a formula{shown} with no result saved in the file: the \
-                 program that saved it does not compute formulas, so the cell was read as empty; open the file in \
-                 Excel or WPS, save it, and import it again)"
+            let message = table::formula_without_result(
+                formula,
+                ("已按空白读取", "the cell was read as empty"),
+                ("导入", "import it"),
             );
             self.problem(file, sheet, row_no, &header, message);
         }

@@ -699,6 +699,18 @@ impl Run<'_> {
         }
         let number = match check.result {
             Ok(valid) => valid.number,
+            // The number is in the formula, not in the file: said as the import says it, or the operator, who
+            // sees a number in the cell, is told it is empty.
+            Err(_) if matches!(id_cell, Cell::Unevaluated(_)) => {
+                let formula = if let Cell::Unevaluated(f) = &id_cell { f.as_str() } else { "" };
+                let message = table::formula_without_result(
+                    formula,
+                    ("身份证号码无法读取，此行未核对", "the ID number cannot be read and the row was not matched"),
+                    ("核对", "reconcile it"),
+                );
+                self.problem(sheet, row_no, header_of(Column::IdNumber), message);
+                return Ok(());
+            }
             Err(problem) => {
                 let message = format!("{}，无法核对 ({}; not matched)", problem.message_zh(), problem.message_en());
                 self.problem(sheet, row_no, header_of(Column::IdNumber), message);
