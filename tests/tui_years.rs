@@ -435,3 +435,23 @@ fn a_policy_made_for_the_next_year_is_written_recorded_and_shown() {
     let said = m.lines.join("\n");
     assert!(said.contains("yibin-2025.toml") && said.contains("请对照本年度通知核对"), "{said}");
 }
+
+/// The new year's question says that the pupils marked 已离校 move out of their classes, and where to.
+#[test]
+fn the_new_year_question_says_the_pupils_who_left_move_out_of_their_classes() {
+    let mut store = Store::open_in_memory().expect("store");
+    store.set_fixed_clock("2026-11-23T10:00:00+08:00");
+    canbao::demo::load_sample(&mut store).expect("sample");
+    let pupils = store.students(&StudentFilter::default()).expect("list");
+    for p in pupils.iter().take(2) {
+        store.set_enrollment(p.id, canbao::domain::student::Enrollment::Left, None).expect("left");
+    }
+    let year = store.current_year().expect("a year");
+    let options = Options { lang: Language::Zh, theme: None, operator: Some("测试".into()), config_dir: None };
+    let mut app = App::new(store, &options).expect("app");
+    app.update(Action::Resize(100, 40));
+    app.run_command(Command::NewYear);
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no question") };
+    let said = format!("已离校的 2 人移出原班级（到“已离校{year}年度”），不计入新年度。");
+    assert!(c.question.contains(&said), "{}", c.question);
+}

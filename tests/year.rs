@@ -206,7 +206,8 @@ fn graduates_leave_their_class_so_the_new_year_counts_each_class_once() {
     };
     assert_eq!(in_class("六年级1班"), Some(1.into()), "only the class moved up: {stats}");
     let graduates = format!("已毕业{year}届");
-    assert_eq!(in_class(&graduates), Some(2.into()), "{stats}");
+    assert_eq!(in_class(&graduates), None, "graduates are in none of the year's classes: {stats}");
+    assert_eq!((stats["students"].as_i64(), stats["former"].as_i64()), (Some(1), Some(2)), "{stats}");
     let found = json(canbao(&db, home).args(["find", &pupils[0].1, "--json"]));
     assert_eq!((found[0]["class"].as_str(), found[0]["enrollment"].as_str()), (Some(graduates.as_str()), Some("left")));
     let out = dir.path().join("classes");
@@ -258,13 +259,17 @@ fn class_lists_leave_graduates_out_and_say_so() {
         std::fs::read_dir(&out).unwrap().map(|f| f.unwrap().file_name().to_string_lossy().into_owned()).collect();
     assert_eq!(names.len(), 1, "one class this year, not a class of graduates: {names:?}");
     assert!(names[0].contains("六年级1班"), "{names:?}");
-    assert!(said.contains("已毕业离校的学生 2 人") && said.contains("2 graduated pupils"), "{said}");
+    assert!(
+        said.contains("已毕业或往年已离校的学生 2 人")
+            && said.contains("2 pupils who graduated or left before this year"),
+        "{said}"
+    );
     // 在校学生信息表 lists the pupils at school: the graduates are not, and the export says so.
     let sheet = dir.path().join("sheet.csv");
     let said = text(canbao(&db, home).args(["export", "sheet", "--format", "csv", "--out"]).arg(&sheet));
     let rows = std::fs::read_to_string(&sheet).unwrap();
     assert!(rows.contains("五年丙") && !rows.contains("六年甲") && !rows.contains("已毕业"), "{rows}");
-    assert!(said.contains("已毕业离校的学生 2 人") && said.contains("在校学生信息表"), "{said}");
+    assert!(said.contains("已毕业或往年已离校的学生 2 人") && said.contains("在校学生信息表"), "{said}");
 
     // A drive whose only pupils have graduated has no class list to give, and says why.
     let only = dir.path().join("only.csv");
@@ -274,7 +279,7 @@ fn class_lists_leave_graduates_out_and_say_so() {
     canbao(&db2, home).args(["year", "new", &(year + 1).to_string(), "--promote"]).assert().success();
     let failed = canbao(&db2, home).args(["export", "classes", "--out"]).arg(dir.path()).assert().code(1);
     let err = String::from_utf8_lossy(&failed.get_output().stderr).into_owned();
-    assert!(err.contains("都已毕业离校"), "{err}");
+    assert!(err.contains("都已毕业或往年已离校"), "{err}");
 }
 
 /// `year new` while the current year's concentrated period is still open today says so on stderr (README
@@ -439,4 +444,63 @@ fn a_payment_in_the_next_years_collection_on_a_drive_in_the_old_year_is_said() {
 
     let summer = mark(&pupils[2].1, "2024-07-15", None);
     assert!(!summer.contains("记入") && !summer.contains("recorded for"), "{summer}");
+}
+
+/// In the new year a pupil who left last year and last year's graduates are no longer at school: not in the
+/// class the next pupils move into, not in this year's totals, 参保花名册 or 参保进度汇总; last year's forms, read
+/// with `--year`, still have them in their classes.
+#[test]
+fn pupils_who_left_and_graduates_are_out_of_the_new_years_classes_totals_and_forms() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, home) = (dir.path().join("drive.db"), dir.path());
+    let list = dir.path().join("list.csv");
+    let (grad, gone, next) = (id("45020220140301002"), id("45020220160301002"), id("45020220170301002"));
+    std::fs::write(
+        &list,
+        format!(
+            "姓名,身份证号码,年级,班级,人员类别\n六年甲,{grad},六年级,1班,低保\n三年乙,{gone},三年级,2班,低保\n\
+             二年丙,{next},二年级,2班,低保\n"
+        ),
+    )
+    .unwrap();
+    canbao(&db, home).arg("import").arg(&list).assert().success();
+    canbao(&db, home).args(["mark", &gone, "--enrollment", "left"]).assert().success();
+    let year = current_year(&db, home);
+    let started = json(canbao(&db, home).args(["year", "new", &(year + 1).to_string(), "--promote", "--json"]));
+    assert_eq!((started["graduated"].as_i64(), started["left"].as_i64()), (Some(1), Some(1)), "{started}");
+
+    let stats = json(canbao(&db, home).args(["stats", "--json"]));
+    assert_eq!(stats["students"], 1, "{stats}");
+    assert_eq!(stats["enrollment"]["left"], 0, "{stats}");
+    assert_eq!(stats["former"], 2, "{stats}");
+    let classes: Vec<(String, i64)> = stats["classes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["class"].as_str().unwrap_or_default().to_owned(), c["students"].as_i64().unwrap_or_default()))
+        .collect();
+    assert_eq!(classes, [("三年级2班".to_owned(), 1)], "{stats}");
+    let names = |extra: &[&str], query: &str| -> Vec<String> {
+        let found = json(canbao(&db, home).args(extra).args(["find", query, "--json"]));
+        found.as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap_or_default().to_owned()).collect()
+    };
+    assert_eq!(names(&[], "三年级2班"), ["二年丙"], "this year's 三年级2班 is last year's 二年级2班");
+    let form = |extra: &[&str], kind: &str| {
+        text(canbao(&db, home).args(extra).args(["export", kind, "--format", "csv", "--out", "-"]))
+    };
+    let special = form(&[], "special");
+    assert!(special.contains("二年丙") && !special.contains("六年甲") && !special.contains("三年乙"), "{special}");
+    let summary = form(&[], "summary");
+    assert!(
+        summary.contains("学生总数,1") && !summary.contains("已毕业") && !summary.contains("已离校20"),
+        "{summary}"
+    );
+
+    // Last year: both where they were, on its forms.
+    let last = year.to_string();
+    assert_eq!(names(&["--year", &last], "三年级2班"), ["三年乙"]);
+    let special = form(&["--year", &last], "special");
+    assert!(special.contains("六年甲") && special.contains("三年乙") && special.contains("二年丙"), "{special}");
+    let stats = json(canbao(&db, home).args(["--year", &last, "stats", "--json"]));
+    assert_eq!((stats["students"].as_i64(), stats["former"].as_i64()), (Some(3), Some(0)), "{stats}");
 }

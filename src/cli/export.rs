@@ -45,7 +45,7 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
             let name = sheet::default_file_name(&store, school.as_deref(), opts.date, opts.format, opts.mask);
             let target = forms::out_file(out.as_deref(), &name);
             let (path, left_out) = sheet::export_sheet(&store, &target, &opts)?;
-            say_beside(forms::classes::graduates_note(left_out.graduates, forms::classes::SHEET_FORM), to_stdout);
+            say_beside(forms::classes::former_note(left_out.former, forms::classes::SHEET_FORM), to_stdout);
             say_beside(sheet::leavers_note(left_out.leavers), to_stdout);
             vec![path]
         }
@@ -62,8 +62,8 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
                 ExportKind::Ledgers => forms::ledgers::export_ledgers(&input, out)?,
                 ExportKind::Special => forms::special::export_special(&input, out)?,
                 ExportKind::Classes => {
-                    let (paths, graduates) = forms::classes::export_classes(&input, out)?;
-                    say_beside(forms::classes::graduates_note(graduates, forms::classes::CLASS_FORM), to_stdout);
+                    let (paths, former) = forms::classes::export_classes(&input, out)?;
+                    say_beside(forms::classes::former_note(former, forms::classes::CLASS_FORM), to_stdout);
                     paths
                 }
                 ExportKind::Summary => forms::summary::export_summary(&input, out)?,

@@ -480,6 +480,15 @@ fn print_stats(s: &crate::store::Stats) {
     if let Some(year) = s.year {
         say(&format!("{year} 年度 (insured year {year})"), &format!("insured year {year}"));
     }
+    if s.former > 0 {
+        // Where last year's graduates and leavers went: kept, and counted in none of the lines above.
+        let (who, are) = if s.former == 1 { ("pupil", "is") } else { ("pupils", "are") };
+        let en = format!(
+            "{} {who} who graduated or left before this year {are} in no class this year and not counted",
+            s.former
+        );
+        say(&format!("另有已毕业或往年已离校的学生 {} 人，不属于本年度任何班级，不计入 ({en})", s.former), &en);
+    }
     if s.categories_to_recertify > 0 {
         say(
             &format!(

@@ -66,6 +66,8 @@ struct NewYearJson<'a> {
     year: i32,
     promoted: usize,
     graduated: usize,
+    /// Pupils marked 已离校 in the year that closed, moved out of their classes.
+    left: usize,
     carried_categories: usize,
     previous: i32,
     policy: Option<&'a str>,
@@ -158,6 +160,7 @@ fn new_year(
             year: report.year,
             promoted: report.promoted,
             graduated: report.graduated,
+            left: report.left,
             carried_categories: report.carried_categories,
             previous: report.previous,
             policy: report.policy.as_deref(),
@@ -250,6 +253,17 @@ fn print_new_year(r: &YearReport, promote: bool) {
                 &format!("  {} {} -> {}: {}", m.school, m.from, to, m.pupils),
             );
         }
+    }
+    if r.left > 0 {
+        let class = format!("{}{}", crate::store::LEFT_GRADE, crate::store::left_class(r.previous));
+        let (who, moves) =
+            if r.left == 1 { ("pupil", "moves out of their class") } else { ("pupils", "move out of their classes") };
+        let en =
+            format!("{} {who} marked left in {} {moves} into {class}, not counted in {}", r.left, r.previous, r.year);
+        say(
+            &format!("{} 年度已离校的 {} 人移出原班级，到“{class}”，不计入 {} 年度 ({en})", r.previous, r.left, r.year),
+            &en,
+        );
     }
     say(
         &format!(

@@ -33,8 +33,8 @@ pub enum ExportError {
     #[error("没有班级“{0}”，或该班没有学生 (no class {0}, or it has no pupils)")]
     NoSuchClass(String),
     #[error(
-        "这些学生（{0} 人）都已毕业离校，本年度没有班级可导出核对表 \
-         (all {0} pupils have graduated: no class to list this year)"
+        "这些学生（{0} 人）都已毕业或往年已离校，不属于本年度任何班级，没有可导出的学生 \
+         (all {0} pupils graduated or left before this year: nobody in this year's classes to list)"
     )]
     OnlyGraduates(usize),
     #[error(transparent)]
@@ -58,7 +58,7 @@ pub enum ExportError {
 
 impl ExportError {
     /// The form would have nobody in it (no pupils, none in a special category, nobody left to pay, only
-    /// graduates): nothing went wrong, there is just nothing to write.
+    /// pupils who left before the year): nothing went wrong, there is just nothing to write.
     pub fn is_empty_form(&self) -> bool {
         matches!(
             self,
@@ -127,13 +127,14 @@ pub fn year_line(store: &Store) -> String {
 /// The pupils the sheet leaves out because they are no longer at the school.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LeftOut {
-    /// Graduated when the year was started (已毕业): in no class this year.
-    pub graduates: usize,
+    /// Left before the year began (已毕业, or 已离校 in an earlier year), moved out of their class when the year
+    /// was started: in no class this year.
+    pub former: usize,
     /// Marked 已离校 and not insured this year (a pupil paid for who then left is insured, and listed).
     pub leavers: usize,
 }
 
-/// What the sheet left out of its pupils who left (graduates are said by `forms::classes::graduates_note`): the
+/// What the sheet left out of its pupils who left (the pupils who left before the year began are said by `forms::classes::former_note`): the
 /// line in both languages, and in English; nothing when nobody was.
 pub fn leavers_note(leavers: usize) -> Option<(String, String)> {
     (leavers > 0).then(|| {
@@ -148,8 +149,8 @@ pub fn leavers_note(leavers: usize) -> Option<(String, String)> {
 /// Writes the sheet; one worksheet per school in XLSX. Returns the file and the pupils it left out: 在校学生信息表
 /// lists the pupils at school, and with 是否参保 否 a pupil no longer there would read as one of this year's
 /// uninsured at school (001 附件2 is how the agencies find 未参保学生), which the 应参保 count leaves out. Left
-/// out: graduates (已毕业, moved out of their class when the year was started) and pupils marked 已离校 who are
-/// not insured this year. A pupil paid for who then left stays, 是否参保 是, as the ledgers and 已参保 count them.
+/// out: the pupils who left before the year began (已毕业, 已离校 last year: moved out of their class when the
+/// year was started) and pupils marked 已离校 who are not insured this year. A pupil paid for who then left stays, 是否参保 是, as the ledgers and 已参保 count them.
 pub fn export_sheet(store: &Store, out: &Path, opts: &ExportOptions) -> Result<(PathBuf, LeftOut), ExportError> {
     let schools: Vec<String> = match &opts.school {
         Some(s) => {
@@ -189,8 +190,8 @@ pub fn export_sheet(store: &Store, out: &Path, opts: &ExportOptions) -> Result<(
         let mut seq = 0u32;
         let mut failure = None;
         store.for_each_sheet_row(&filter, |s| {
-            if s.class_label.starts_with(crate::store::GRADUATES_GRADE) {
-                left_out.graduates += 1;
+            if s.former {
+                left_out.former += 1;
                 return Ok(());
             }
             if s.left && !s.insured {

@@ -25,6 +25,8 @@ pub struct SheetRow<'a> {
     pub insured: bool,
     /// 已离校: no longer at the school (insured this year or not).
     pub left: bool,
+    /// Left before the year began (已毕业, or 已离校 in an earlier year): in none of its classes.
+    pub former: bool,
     pub phone: &'a str,
     /// Why the ID number failed the check (`IdProblem::code`), if it did.
     pub id_problem: Option<&'a str>,
@@ -231,6 +233,7 @@ impl Store {
                 class_label: label,
                 insured,
                 left: enrollment == Enrollment::Left,
+                former: super::year::is_former_pupil(grade),
                 phone: text(5)?,
                 id_problem,
             })?;

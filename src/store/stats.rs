@@ -31,7 +31,11 @@ pub struct Stats {
     pub year: Option<i32>,
     /// Pupils whose categories were certified for an earlier year (待重新认定): a new year asks again.
     pub categories_to_recertify: i64,
+    /// Pupils of this year's classes: the pupils below are counted among them.
     pub students: i64,
+    /// Pupils the drive keeps who left before the year began (已毕业, 已离校 in an earlier year): in no class
+    /// and in none of the counts.
+    pub former: i64,
     pub id_invalid: i64,
     /// 应参保 and 已参保, as the dashboard and the forms count them.
     pub expected: i64,
@@ -124,6 +128,7 @@ impl Store {
             year: self.shown_year(),
             categories_to_recertify: if self.current_year.is_some() { self.categories_to_recertify()? } else { 0 },
             students: 0,
+            former: 0,
             id_invalid: 0,
             expected: 0,
             insured: 0,
@@ -140,6 +145,10 @@ impl Store {
         let mut index: std::collections::HashMap<(String, String), usize> = std::collections::HashMap::new();
         let filter = StudentFilter { school: school.map(str::to_owned), class: None };
         self.for_each_student(&filter, |s| {
+            if super::year::is_former_pupil(&s.grade) {
+                stats.former += 1;
+                return Ok(());
+            }
             let standing = Standing::new(s.enrollment, s.payment);
             stats.students += 1;
             stats.id_invalid += i64::from(!s.id_valid());

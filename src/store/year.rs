@@ -29,6 +29,28 @@ pub fn graduates_class(year: i32) -> String {
     format!("{year}届")
 }
 
+/// The grade pupils marked 已离校 (转学, 退学) are moved to when the next year starts, out of the class the next
+/// pupils move into; their class is the year they left in (`2027年度`), and the closed year keeps the class they
+/// were in.
+pub const LEFT_GRADE: &str = "已离校";
+
+/// The class of the pupils marked 已离校 during insured year `year`.
+pub fn left_class(year: i32) -> String {
+    format!("{year}年度")
+}
+
+/// Whether a pupil of this grade left the school before the year shown began (已毕业, or 已离校 in an earlier
+/// year): in none of its classes, so in none of its totals or forms. The drive keeps them, for their history
+/// and for last year's forms, which read the grade they had then.
+pub fn is_former_pupil(grade: &str) -> bool {
+    grade == GRADUATES_GRADE || grade == LEFT_GRADE
+}
+
+/// `is_former_pupil` for a class label (grade and class joined), where only the label is at hand.
+pub fn is_former_label(label: &str) -> bool {
+    label.starts_with(GRADUATES_GRADE) || label.starts_with(LEFT_GRADE)
+}
+
 /// One class's step in `year new --promote`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ClassMove {
@@ -48,6 +70,8 @@ pub struct YearReport {
     pub promoted: usize,
     /// Pupils whose class was the last of its stage, now 已离校 (毕业).
     pub graduated: usize,
+    /// Pupils marked 已离校 during the year that closed, moved out of their classes (see [`LEFT_GRADE`]).
+    pub left: usize,
     /// Pupils still at school whose categories are carried into the new year, to be certified again.
     pub carried_categories: usize,
     /// Pupils whose statuses were kept for the year that closed.
@@ -286,6 +310,9 @@ impl Store {
         )?;
         tx.execute("DELETE FROM year_statuses WHERE year = ?1", [year])?;
 
+        // Before promotion, so the pupils who left are not moved up with their class: with or without it, the
+        // class they sat in is someone else's this year.
+        let left = move_leavers(&tx, &ctx, current)?;
         let Promoted { promoted, graduated, moves } =
             if promote { promote_classes(&tx, &ctx, current)? } else { Promoted::default() };
         let carried_categories: i64 =
@@ -313,6 +340,7 @@ impl Store {
             previous: current,
             promoted,
             graduated,
+            left,
             carried_categories: carried_categories as usize,
             kept,
             moves,
@@ -406,6 +434,49 @@ impl Store {
             |r| r.get(0),
         )?)
     }
+}
+
+/// Moves the pupils marked 已离校 when the year closed out of their classes, into [`LEFT_GRADE`] and the class
+/// of the year they left in, inside `start_year`'s transaction; how many. Each pupil's change is written as
+/// `promote_classes` writes its own (audit rows for grade and class under the year's action, `updated_at`,
+/// `class_order`, search key), so a merge weighs it as the same mechanical step every laptop takes.
+fn move_leavers(tx: &Transaction, ctx: &AuditContext, current: i32) -> Result<usize> {
+    let (grade, class) = (LEFT_GRADE, left_class(current));
+    let (order, label) = (class_label::order_key(grade, &class), class_label::join(grade, &class));
+    const LEAVERS: &str = "s.enrollment = 'left' AND s.grade NOT IN (?1, ?2)";
+    let moving: Vec<(i64, String)> = tx
+        .prepare(&format!("SELECT s.id, s.name, s.id_number FROM students s WHERE {LEAVERS}"))?
+        .query_map(params![GRADUATES_GRADE, LEFT_GRADE], |r| {
+            let (name, id_number): (String, String) = (r.get(1)?, r.get(2)?);
+            Ok((r.get(0)?, pack_key(&name, &id_number, &label)))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    if moving.is_empty() {
+        return Ok(0);
+    }
+    // Grade then class, pupil by pupil in roster order, as `apply_diffs` writes them.
+    tx.execute(
+        &format!(
+            "INSERT INTO audit(at, operator, origin, action, student_id, id_number, field, old, new, year)
+             SELECT ?3, ?4, ?5, ?6, id, id_number, field, old, new, NULL FROM (
+                 SELECT sc.id AS school, s.class_order, s.id, s.id_number, k.n, k.field,
+                     CASE k.n WHEN 1 THEN CAST(s.grade AS TEXT) ELSE CAST(s.class AS TEXT) END AS old,
+                     CASE k.n WHEN 1 THEN ?2 ELSE ?7 END AS new
+                 FROM students s JOIN schools sc ON sc.id = s.school_id
+                     CROSS JOIN (SELECT 1 AS n, 'grade' AS field UNION ALL SELECT 2, 'class') AS k
+                 WHERE {LEAVERS}
+             )
+             WHERE old IS NOT new
+             ORDER BY school, class_order, id, n"
+        ),
+        params![GRADUATES_GRADE, LEFT_GRADE, ctx.at, ctx.operator, ctx.origin, ctx.action, class],
+    )?;
+    let moved = tx.execute(
+        &format!("UPDATE students AS s SET grade = ?2, class = ?3, class_order = ?4, updated_at = ?5 WHERE {LEAVERS}"),
+        params![GRADUATES_GRADE, LEFT_GRADE, class, order, ctx.at],
+    )?;
+    super::search_blocks::put_many(tx, moving)?;
+    Ok(moved)
 }
 
 /// What promotion did to the roster, for the report.
@@ -762,6 +833,65 @@ mod tests {
         assert_eq!(s.mark_leavers(&leavers.iter().map(|l| l.id).collect::<Vec<_>>()).unwrap(), 1);
         assert_eq!(by_name(&s, "乙").enrollment, Enrollment::Left);
         assert!(s.leavers().unwrap().is_empty());
+    }
+
+    /// A pupil marked 已离校 during the year that closes is at no class of the new year: moved out of the class
+    /// the next pupils move into (with or without promotion), and, with the graduates, counted in none of the
+    /// new year's totals. The closed year keeps both where they were.
+    #[test]
+    fn pupils_who_left_and_graduates_are_in_none_of_the_new_years_classes_or_totals() {
+        for promote in [true, false] {
+            let mut s = Store::open_in_memory().unwrap();
+            let rows = [
+                pupil("二甲", "45020220170101121", "二年级"),
+                pupil("三乙", "45020220160101131", "三年级"),
+                pupil("三丙", "45020220160101141", "三年级"),
+                pupil("六丁", "45020220130101151", "六年级"),
+            ];
+            s.apply_import(&rows, &[], 0, false).unwrap();
+            let y = s.current_year().unwrap();
+            let yi = by_name(&s, "三乙").id;
+            s.set_enrollment(yi, Enrollment::Left, None).unwrap();
+            let report = s.start_year(y + 1, promote, None, false).unwrap();
+            assert_eq!(report.left, 1, "{promote}: {report:?}");
+
+            let yi = by_name(&s, "三乙");
+            assert_eq!(yi.class_label(), format!("{LEFT_GRADE}{}", left_class(y)), "{promote}: out of 三年级1班");
+            assert_eq!(yi.enrollment, Enrollment::Left);
+            assert!(is_former_pupil(&yi.grade));
+            let audited: Vec<(String, String, String)> = s
+                .connection()
+                .prepare("SELECT field, old, new FROM audit WHERE student_id = ?1 AND action = 'year' ORDER BY id")
+                .unwrap()
+                .query_map([yi.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            let want = [("grade", "三年级", LEFT_GRADE.to_owned()), ("class", "1班", left_class(y))]
+                .map(|(f, o, n)| (f.to_owned(), o.to_owned(), n));
+            assert_eq!(audited, want, "{promote}: in the pupil's history");
+            let stats = s.stats(None, None).unwrap();
+            assert_eq!(stats.students, 3 - i64::from(promote), "{promote}: {stats:?}");
+            assert_eq!(stats.former, 1 + i64::from(promote), "{promote}: {stats:?}");
+            assert_eq!(stats.enrollment.get("left"), Some(&0), "{promote}: {stats:?}");
+            let classes: Vec<(&str, i64)> = stats.classes.iter().map(|c| (c.class.as_str(), c.students)).collect();
+            let want: &[(&str, i64)] = if promote {
+                &[("三年级1班", 1), ("四年级1班", 1)]
+            } else {
+                &[("二年级1班", 1), ("三年级1班", 1), ("六年级1班", 1)]
+            };
+            assert_eq!(classes, want, "{promote}");
+            // Found by their name, not by the class they left.
+            let (_, found) = s.search(&crate::domain::search::Query::parse("三年级1班"), 10).unwrap();
+            assert!(found.iter().all(|p| p.name != "三乙"), "{promote}: {found:?}");
+
+            // The closed year keeps them in their classes, counted as they were.
+            s.view_year(y).unwrap();
+            assert_eq!(by_name(&s, "三乙").class_label(), "三年级1班");
+            assert_eq!(by_name(&s, "六丁").class_label(), "六年级1班");
+            let then = s.stats(None, None).unwrap();
+            assert_eq!((then.students, then.former, then.enrollment.get("left")), (4, 0, Some(&1)), "{promote}");
+        }
     }
 
     #[test]

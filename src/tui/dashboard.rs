@@ -72,9 +72,14 @@ impl Dashboard {
         let mut lines: HashMap<(usize, u32), usize> = HashMap::new();
         let mut school = 0;
         let mut last: Option<((usize, u32), usize)> = None;
+        // Pupils who left before the year began (已毕业, 已离校 last year) are in none of its classes or counts.
+        let former: Vec<bool> = data.classes.iter().map(|c| crate::store::is_former_label(c)).collect();
         for (i, row) in data.rows.iter().enumerate() {
             while data.schools.get(school + 1).is_some_and(|(first, _)| *first as usize <= i) {
                 school += 1;
+            }
+            if former.get(row.class as usize).copied().unwrap_or(false) {
+                continue;
             }
             d.students += 1;
             d.problems += usize::from(row.problem);
@@ -149,5 +154,24 @@ mod tests {
         assert_eq!(d.ledgers.iter().map(|(_, n)| n).sum::<usize>(), 360);
         assert_eq!(permille(1, 3), 333);
         assert_eq!(permille(0, 0), 0);
+    }
+
+    /// In the new year the graduates and the pupils who left last year are in no class line and no count, as
+    /// `canbao stats` counts them.
+    #[test]
+    fn pupils_who_left_before_the_year_are_not_counted() {
+        let mut store = crate::store::Store::open_in_memory().expect("store");
+        store.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        crate::demo::load_sample(&mut store).expect("sample");
+        let first = store.students(&Default::default()).expect("list")[0].id;
+        store.set_enrollment(first, Enrollment::Left, None).expect("left");
+        let year = store.current_year().expect("a year");
+        store.start_year(year + 1, true, None, false).expect("new year");
+        let stats = store.stats(None, None).expect("stats");
+        assert!(stats.former > 1, "the sample has graduates and one who left: {stats:?}");
+        let d = Dashboard::count(&RosterData::load(&store).expect("load"), None);
+        assert_eq!(d.students as i64, stats.students);
+        assert_eq!(d.enrollment.iter().find(|(e, _)| *e == Enrollment::Left).map(|(_, n)| *n), Some(0));
+        assert!(d.classes.iter().all(|c| !crate::store::is_former_label(&c.label)), "{:?}", d.classes);
     }
 }

@@ -341,10 +341,10 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
             let _ = std::fs::remove_dir_all(&stage);
             unmake(folder, made && placed.is_err());
             match placed {
-                Ok((path, sheet::LeftOut { graduates: 0, leavers: 0 })) if cut.is_empty() => JobOutcome::Exported(path),
+                Ok((path, sheet::LeftOut { former: 0, leavers: 0 })) if cut.is_empty() => JobOutcome::Exported(path),
                 Ok((path, left_out)) => JobOutcome::ExportedForm {
                     paths: vec![path],
-                    skipped: forms::classes::graduates_note(left_out.graduates, forms::classes::SHEET_FORM)
+                    skipped: forms::classes::former_note(left_out.former, forms::classes::SHEET_FORM)
                         .into_iter()
                         .chain(sheet::leavers_note(left_out.leavers))
                         .map(|(both, _)| both)
@@ -478,10 +478,8 @@ fn export_form(
                 .and_then(|t| forms::template::export_template(&input, &t, out)),
             Form::Ledgers => forms::ledgers::export_ledgers(&input, out),
             Form::Special => forms::special::export_special(&input, out),
-            Form::Classes => forms::classes::export_classes(&input, out).map(|(paths, graduates)| {
-                skipped.extend(
-                    forms::classes::graduates_note(graduates, forms::classes::CLASS_FORM).map(|(both, _)| both),
-                );
+            Form::Classes => forms::classes::export_classes(&input, out).map(|(paths, former)| {
+                skipped.extend(forms::classes::former_note(former, forms::classes::CLASS_FORM).map(|(both, _)| both));
                 paths
             }),
             Form::Summary => forms::summary::export_summary(&input, out),

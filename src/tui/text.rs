@@ -437,6 +437,8 @@ pub struct Text {
     /// The current year's concentrated period still open today: year, window name, last day, the new year.
     pub year_new_window_open: &'static str,
     pub year_new_counts: &'static str,
+    /// Shown when pupils marked 已离校 move out of their classes: how many, and the year they left in.
+    pub year_new_left: &'static str,
     pub year_new_move: &'static str,
     pub year_new_leaves: &'static str,
     /// The classes past what the dialog can show: how many, and the command that lists them.

@@ -105,6 +105,9 @@ impl App {
             lines.push(fill(t.year_new_window_open, &[&current, &w.name, &w.to, &year]));
         }
         lines.push(fill(t.year_new_counts, &[&report.promoted, &report.graduated, &report.carried_categories]));
+        if report.left > 0 {
+            lines.push(fill(t.year_new_left, &[&report.left, &current]));
+        }
         lines.push(match &chosen {
             Ok(YearPolicy::Existing(name)) => fill(t.year_new_policy, &[name]),
             Ok(YearPolicy::Made { name, .. }) => fill(t.year_new_policy_made, &[name]),

@@ -34,21 +34,20 @@ pub const NO_CLASS: &str = "未分班";
 /// The title's words after the class: 「三年级2班 参保缴费核对表」. The importer takes the class from such a title.
 pub const CLASS_TITLE: &str = "参保缴费核对表";
 
-/// Writes the class lists: the files, and how many graduates were left out. A graduate (已毕业, moved out of
-/// their class when the year was started) is in no class this year, so no teacher has them to tick; the count
-/// is said beside the files instead (`graduates_note`).
+/// Writes the class lists: the files, and how many pupils who left before the year began were left out. A
+/// graduate (已毕业) or a pupil who left last year (已离校), moved out of their class when the year was started,
+/// is in no class this year, so no teacher has them to tick; the count is said beside the files instead
+/// (`former_note`).
 pub fn export_classes(input: &FormInput, out: Option<&Path>) -> Result<(Vec<PathBuf>, usize), ExportError> {
-    let (school, pupils) = input.school_pupils()?;
-    let (graduates, pupils): (Vec<&Student>, Vec<&Student>) =
-        pupils.iter().partition(|s| s.grade == crate::store::GRADUATES_GRADE);
+    let (school, pupils, former) = input.school_pupils_and_former()?;
     if pupils.is_empty() {
-        return Err(ExportError::OnlyGraduates(graduates.len()));
+        return Err(ExportError::OnlyGraduates(former));
     }
     // Pupils arrive in roster order, so each class's pupils are contiguous, but for a class the drive holds
     // under two spellings (3年级2班 and 三年级2班): one list, under the first.
     let mut spelling = crate::domain::class_label::OneSpelling::default();
     let mut classes: Vec<(String, Vec<&Student>)> = Vec::new();
-    for s in pupils {
+    for s in &pupils {
         let label = spelling.label(&s.school, &s.grade, &s.class);
         let label = if label.trim().is_empty() { NO_CLASS } else { label };
         match classes.iter_mut().rev().find(|(l, _)| l == label) {
@@ -94,19 +93,25 @@ pub fn export_classes(input: &FormInput, out: Option<&Path>) -> Result<(Vec<Path
             written = place_all(unplaced)?;
         }
     }
-    Ok((written, graduates.len()))
+    Ok((written, former))
 }
 
-/// A form that leaves graduates out, as its note names it: (Chinese, English).
+/// A form that leaves out the pupils who left before the year began, as its note names it: (Chinese, English).
 pub type FormName = (&'static str, &'static str);
 pub const CLASS_FORM: FormName = ("班级核对表", "the class lists");
 pub const SHEET_FORM: FormName = ("在校学生信息表", "the student information sheet");
 
-/// What a form left out, nothing when no graduate was: the line in both languages, and in English.
-pub fn graduates_note(graduates: usize, (form, form_en): FormName) -> Option<(String, String)> {
-    (graduates > 0).then(|| {
-        let en = format!("{graduates} graduated pupils are in no class this year: not on {form_en}");
-        (format!("已毕业离校的学生 {graduates} 人不属于本年度任何班级，未列入{form} ({en})"), en)
+/// What a form left out, nothing when nobody was: the graduates and the pupils who left in an earlier year, in
+/// both languages, and in English.
+pub fn former_note(former: usize, (form, form_en): FormName) -> Option<(String, String)> {
+    (former > 0).then(|| {
+        let who = if former == 1 {
+            "pupil who graduated or left before this year is"
+        } else {
+            "pupils who graduated or left before this year are"
+        };
+        let en = format!("{former} {who} in no class this year: not on {form_en}");
+        (format!("已毕业或往年已离校的学生 {former} 人不属于本年度任何班级，未列入{form} ({en})"), en)
     })
 }
 

@@ -32,9 +32,20 @@ pub struct FormInput<'a> {
 }
 
 impl FormInput<'_> {
-    /// The school the form is for (`--school`, or the drive's only school) and its pupils in roster order,
-    /// narrowed to `--class` if given.
+    /// The school the form is for (`--school`, or the drive's only school) and the pupils of its classes this
+    /// year in roster order, narrowed to `--class` if given. Pupils who left before the year began (已毕业, or
+    /// 已离校 in an earlier year) are in none of its forms: a school of only such pupils has nothing to write.
     pub fn school_pupils(&self) -> Result<(String, Vec<Student>), ExportError> {
+        let (school, pupils, former) = self.school_pupils_and_former()?;
+        if pupils.is_empty() {
+            return Err(ExportError::OnlyGraduates(former));
+        }
+        Ok((school, pupils))
+    }
+
+    /// `school_pupils`, and how many pupils who left before the year began it left out (the class lists say
+    /// so); the pupils may be none when every one of them is such a pupil.
+    pub fn school_pupils_and_former(&self) -> Result<(String, Vec<Student>, usize), ExportError> {
         let schools = self.store.schools()?;
         let school = match &self.opts.school {
             Some(s) if schools.contains(s) => s.clone(),
@@ -53,7 +64,10 @@ impl FormInput<'_> {
                 None => ExportError::Nothing,
             });
         }
-        Ok((school, pupils))
+        let before = pupils.len();
+        let pupils: Vec<Student> = pupils.into_iter().filter(|s| !crate::store::is_former_pupil(&s.grade)).collect();
+        let former = before - pupils.len();
+        Ok((school, pupils, former))
     }
 
     /// The ID number as the form shows it: whole, or masked with `--mask`.

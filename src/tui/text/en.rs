@@ -465,6 +465,7 @@ pub static EN: Text = Text {
     year_new_question: "Start insured year {}? ({}'s statuses are kept.)\nEveryone starts unasked and unpaid;\neach class moves up a grade.",
     year_new_window_open: "{}'s {} runs until {} and is still open:\nafter the new year starts, today's payments count for {}.",
     year_new_counts: "Promoted {}, graduated and left {};\ncategories to certify again {}.",
+    year_new_left: "{} pupils marked left move out of their classes\n(to 已离校{}年度), not counted in the new year.",
     year_new_move: "{} -> {} ({})",
     year_new_more: "… {} more: canbao year new {} --promote --dry-run",
     year_new_leaves: "{} -> left, graduated ({})",

@@ -438,6 +438,7 @@ pub static ZH: Text = Text {
     year_new_question: "开始 {} 年度？（{} 年度的状态保留）\n全部学生改为未确认、未缴费，各班升一个年级。",
     year_new_window_open: "{} 年度的{}到 {}，还在进行中：\n开始新学年后，今天的缴费将记入 {} 年度。",
     year_new_counts: "升级 {} 人，毕业离校 {} 人，人员类别待重新认定 {} 人。",
+    year_new_left: "已离校的 {} 人移出原班级（到“已离校{}年度”），不计入新年度。",
     year_new_move: "{} -> {}（{} 人）",
     year_new_more: "……另有 {} 个班：canbao year new {} --promote --dry-run",
     year_new_leaves: "{} -> 已离校，毕业（{} 人）",
