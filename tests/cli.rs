@@ -170,6 +170,41 @@ fn a_second_writer_is_told_who_holds_the_file_and_reads_still_work() {
     canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
 }
 
+/// Times are shown in the zone of whoever reads them, as the history is: the time another canbao has held the
+/// drive since (written by a laptop in another zone, or by one whose zone differs from this shell's), and the
+/// time of a backup a restore refuses, in one format.
+#[test]
+fn the_drive_in_use_since_and_a_backups_time_are_shown_in_the_readers_zone() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let shown = |text: &str, before: &str, after: &str| -> chrono::NaiveDateTime {
+        let at = text.split_once(before).and_then(|(_, rest)| rest.split_once(after)).map(|(t, _)| t);
+        let at = at.unwrap_or_else(|| panic!("no time between {before} and {after}: {text}"));
+        chrono::NaiveDateTime::parse_from_str(at, "%Y-%m-%d %H:%M").unwrap_or_else(|e| panic!("{at}: {e}: {text}"))
+    };
+    let held = canbao::store::lock::DriveLock::acquire(&db, "张老师").unwrap();
+    let since = |tz: &str| {
+        let out = canbao(&db).env("TZ", tz).arg("import").arg(fixture("gbk_title.csv")).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        shown(&String::from_utf8_lossy(&out.stderr), "（自 ", " 起）")
+    };
+    let (beijing, utc) = (since("Asia/Shanghai"), since("UTC"));
+    assert_eq!(beijing - utc, chrono::Duration::hours(8), "the same instant, each in its reader's zone");
+    let now_in_beijing = chrono::Utc::now().naive_utc() + chrono::Duration::hours(8);
+    assert!((now_in_beijing - beijing).num_minutes().abs() <= 2, "{beijing} is now in Beijing");
+    drop(held);
+
+    let other = dir.path().join("S2.db");
+    canbao(&other).args(["import", "--school", "第二小学"]).arg(fixture("gbk_title.csv")).assert().success();
+    let taken = |tz: &str| {
+        let out = canbao(&db).env("TZ", tz).arg("restore").arg(&other).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        shown(&String::from_utf8_lossy(&out.stderr), "备份时间 ", "；")
+    };
+    assert_eq!(taken("Asia/Shanghai") - taken("UTC"), chrono::Duration::hours(8));
+}
+
 #[test]
 fn backup_restore_and_merge_through_the_binary() {
     let dir = tempfile::tempdir().unwrap();

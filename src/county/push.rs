@@ -181,12 +181,12 @@ pub struct Holder {
     pub drive: Option<String>,
     pub user: Option<String>,
     pub address: Option<String>,
-    /// When its transaction began, in this computer's local time.
+    /// When its transaction began, in this computer's local time, as every time is shown (`store::instant`).
     pub since: Option<String>,
 }
 
 impl Holder {
-    /// `（第一小学.db，用户 canbao_push，来自 10.0.0.5，2026-12-03 14:03:12 开始）` and ` (…)` in English; nothing
+    /// `（第一小学.db，用户 canbao_push，来自 10.0.0.5，2026-12-03 14:03 开始）` and ` (…)` in English; nothing
     /// when nothing is known.
     pub fn words(&self) -> (String, String) {
         let mut zh = Vec::new();
@@ -232,7 +232,7 @@ fn holder(tx: &mut postgres::Transaction) -> Result<Option<Holder>, CountyError>
         let since = r
             .get::<_, Option<f64>>(3)
             .and_then(|t| chrono::DateTime::from_timestamp(t as i64, 0))
-            .map(|t| t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M:%S").to_string());
+            .map(|t| crate::store::instant::local_minutes(&crate::store::instant::to_text(t)));
         Holder {
             drive: r.get::<_, Option<String>>(0).as_deref().and_then(drive_of),
             user: r.get(1),

@@ -465,7 +465,7 @@ impl Store {
         let schools = backup.schools()?;
         let taken = std::fs::metadata(source)
             .and_then(|m| m.modified())
-            .map(|t| chrono::DateTime::<chrono::Local>::from(t).format("%Y-%m-%d %H:%M").to_string())
+            .map(|t| super::instant::minutes_at(&super::instant::to_text(t.into()), self.display_offset()))
             .unwrap_or_default();
         // Named as this drive's backups are (`<drive>-<date>-<time>-<reason>.db`), of one of its schools.
         let name = source.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();

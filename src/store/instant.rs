@@ -44,7 +44,8 @@ pub fn seconds_at(at: &str, offset: FixedOffset) -> String {
     }
 }
 
-/// "2026-11-23 10:00" at the given offset: the history on screen.
+/// "2026-11-23 10:00" at the given offset: how every time is shown to a person (the history, the last backup
+/// and a backup's time, since when another canbao holds the drive), so one screen never mixes two clocks.
 pub fn minutes_at(at: &str, offset: FixedOffset) -> String {
     match parse(at) {
         Some(t) => t.with_timezone(&offset).format("%Y-%m-%d %H:%M").to_string(),

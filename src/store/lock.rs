@@ -139,7 +139,9 @@ impl DriveLock {
                 let _ = file.read_to_string(&mut text);
                 let mut lines = text.lines();
                 let by = lines.next().unwrap_or("另一个 canbao (another canbao)").to_owned();
-                let since = lines.next().unwrap_or("?").to_owned();
+                // Written as an instant in UTC, shown in this reader's zone: the holder may be a laptop (or a
+                // shell) in another zone. A lock an older canbao wrote holds its local time, shown as it is.
+                let since = lines.next().map_or_else(|| "?".to_owned(), super::instant::local_minutes);
                 Err(StoreError::InUse { by, since })
             }
         }
@@ -173,12 +175,12 @@ impl DriveLock {
 
     /// Writes who holds the lock, for the message another canbao shows: the operator given on the command
     /// line, or once the drive is open the one it remembers. Best effort: the lock itself is what protects the
-    /// file; the text only explains it.
+    /// file; the text only explains it. The time is an instant in UTC, which the reader shows in its own zone.
     pub fn name_holder(&mut self, operator: &str) {
         let holder = format!(
             "{}\n{}\n{}\n",
             if operator.trim().is_empty() { "（未具名操作员）" } else { operator.trim() },
-            chrono::Local::now().format("%Y-%m-%d %H:%M:%S"),
+            super::instant::to_text(chrono::Utc::now()),
             std::process::id()
         );
         let _ = self.file.set_len(0);
