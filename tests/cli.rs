@@ -2343,6 +2343,61 @@ fn a_merge_takes_the_policy_this_drive_lacks_and_says_when_the_two_differ() {
     assert_eq!(report["policies"][0]["ours"], "liuzhou-2023", "{report}");
 }
 
+/// On a second laptop (the drive copied from another, whose config folder lacks the drive's policy, or has none
+/// at all), `policy list` shows the drive's policy from the copy the drive keeps, starred, and says where it
+/// comes from: it is the one `quote` and `policy show` use there.
+#[test]
+fn policy_list_on_a_second_laptop_stars_the_drives_own_policy_from_its_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    canbao(&a).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let on = |cmd: &mut Command, config: &str| {
+        cmd.env("XDG_CONFIG_HOME", dir.path().join(config)).env("HOME", dir.path());
+    };
+    let mut new = canbao(&a);
+    on(&mut new, "config-a");
+    new.args(["policy", "new", "liuzhou-2027", "--from", "liuzhou-2023", "--year", "2027", "--premium", "400"])
+        .assert()
+        .success();
+    let mut chosen = canbao(&a);
+    on(&mut chosen, "config-a");
+    chosen.args(["policy", "use", "liuzhou-2027"]).assert().success();
+    canbao(&a).arg("backup").arg(&b).assert().success();
+    // A second laptop with a config folder of its own, holding another policy.
+    let mut other = canbao(&b);
+    on(&mut other, "config-b");
+    other
+        .args(["policy", "new", "liuzhou-2028", "--from", "liuzhou-2023", "--year", "2028", "--premium", "420"])
+        .assert()
+        .success();
+
+    for config in ["config-b", "no-config"] {
+        let mut show = canbao(&b);
+        on(&mut show, config);
+        assert_eq!(json(show.args(["policy", "show", "--json"]))["name"], "liuzhou-2027", "{config}");
+        let mut list = canbao(&b);
+        on(&mut list, config);
+        let listed = json(list.args(["policy", "list", "--json"]));
+        let current: Vec<&Value> = listed.as_array().unwrap().iter().filter(|p| p["current"] == true).collect();
+        assert_eq!(current.len(), 1, "{config}: {listed}");
+        assert_eq!(current[0]["name"], "liuzhou-2027", "{config}: {listed}");
+        assert_eq!(current[0]["personal_premium"], 400.0, "{config}: {listed}");
+        assert!(current[0]["source"].as_str().unwrap().contains("数据文件中保存的副本"), "{config}: {listed}");
+        assert!(listed.as_array().unwrap().iter().any(|p| p["name"] == "liuzhou-2023"), "{config}: {listed}");
+
+        let mut list = canbao(&b);
+        on(&mut list, config);
+        let out = list.args(["policy", "list"]).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let line =
+            text.lines().find(|l| l.starts_with("* ")).unwrap_or_else(|| panic!("{config}: none starred: {text}"));
+        assert!(line.contains("liuzhou-2027") && line.contains("数据文件中保存的副本"), "{config}: {text}");
+        assert!(!text.contains("尚未选定政策"), "{config}: {text}");
+        assert_eq!(text.contains("liuzhou-2028"), config == "config-b", "{config}: {text}");
+    }
+}
+
 /// Another school's file taken by mistake: the preview says so; the merge is refused without --other-school.
 #[test]
 fn merging_another_schools_file_is_said_and_takes_other_school() {

@@ -109,8 +109,16 @@ fn policy_list(store: &Store, json: bool) -> CmdResult {
     // The text lists a broken file among the policies; JSON keeps its shape, and the note goes to stderr.
     let set = if json { policies()? } else { PolicySet::load(config_dir().as_deref()) };
     let current = store.meta(POLICY_META_KEY)?;
+    // The drive's policy that this laptop's config folder lacks (the drive came from another laptop): the copy the
+    // drive keeps is the one `quote` and `policy show` use here (see [`policy_named`]), so it is listed, starred,
+    // and said to be the drive's copy; else the list would read as "no policy chosen" and invite another.
+    let kept = current
+        .as_deref()
+        .filter(|name| set.get(name).is_none() && set.broken_named(name).is_none())
+        .map(|name| (name, store.kept_policy(name)));
     let listed: Vec<PolicyListed> = set
         .iter()
+        .chain(kept.as_ref().and_then(|(_, p)| p.as_ref()))
         .map(|p| PolicyListed {
             name: &p.name,
             title: &p.title,
@@ -127,9 +135,32 @@ fn policy_list(store: &Store, json: bool) -> CmdResult {
     }
     for p in &listed {
         let mark = if p.current { "*" } else { " " };
+        let (from_zh, from_en) = if p.source == crate::store::KEPT_POLICY_SOURCE {
+            (
+                "——数据文件中保存的副本，本电脑的配置文件夹中没有此政策文件 (the drive's copy)".to_owned(),
+                " — the drive's copy: this computer's config folder has no file of it".to_owned(),
+            )
+        } else {
+            (String::new(), String::new())
+        };
         say(
-            &format!("{mark} {:<16} {}（{}）个人缴费 {}元", p.name, p.title, p.document, p.personal_premium),
-            &format!("{mark} {:<16} {} ({}) premium {} yuan", p.name, p.title, p.document, p.personal_premium),
+            &format!("{mark} {:<16} {}（{}）个人缴费 {}元{from_zh}", p.name, p.title, p.document, p.personal_premium),
+            &format!("{mark} {:<16} {} ({}) premium {} yuan{from_en}", p.name, p.title, p.document, p.personal_premium),
+        );
+    }
+    // Chosen, but neither in the config folder nor kept in the drive (a drive from an older canbao, which kept
+    // no copy): starred all the same, with what to do, rather than a list that reads as "none chosen".
+    if let Some((name, None)) = kept {
+        say(
+            &format!(
+                "* {name:<16} 本数据文件选定的政策，但本电脑没有它，数据文件中也没有保存副本：请把它的政策文件复制到配置文件夹的 \
+                 policies/ 中 (the drive's policy, which neither this computer nor the drive holds: copy its file into \
+                 the config folder's policies/)"
+            ),
+            &format!(
+                "* {name:<16} the drive's policy, which neither this computer nor the drive holds: copy its file \
+                 into the config folder's policies/"
+            ),
         );
     }
     for broken in set.broken() {
