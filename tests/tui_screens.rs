@@ -3633,3 +3633,74 @@ fn no_to_the_full_subsidy_and_bulk_payment_questions_goes_back_to_the_form() {
     assert_eq!(form.targets.len(), 2);
     assert!(pupils.iter().all(|p| app.store.student(p.id).expect("s").payment == PaymentStatus::Unpaid));
 }
+
+/// A drive of two schools that each have a 一年级1班 (a primary school and another school's lists imported under
+/// its own name).
+fn two_schools(lang: Language) -> App {
+    let mut store = store(false);
+    let today = store.today();
+    for (school, rows) in [
+        ("柳州市第一小学", "孙语,450203201909308803,一年级1班\n林彤瑶,450202201911276365,一年级1班\n"),
+        ("柳州市第二小学", "何轩明,45020320190307775X,一年级1班\n"),
+    ] {
+        let text = format!("姓名,身份证号码,班级\n{rows}");
+        let sheets = canbao::io::table::read_bytes(text.as_bytes(), "list.csv").expect("read");
+        let inputs = vec![canbao::io::class_list::Input::Sheets("list.csv".to_owned(), sheets)];
+        canbao::io::class_list::import_inputs(&mut store, inputs, Some(school), "本校", today, false).expect("import");
+    }
+    let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+    app.update(Action::Resize(80, 24));
+    app
+}
+
+/// Two schools' 一年级1班 are two classes in the filter, each named with its school, so `a` then a mark reaches
+/// one school's class only; a selection that spans both schools says so in the question, with how many in each.
+#[test]
+fn the_class_filter_keeps_two_schools_classes_apart() {
+    for lang in [Language::Zh, Language::En] {
+        let mut app = two_schools(lang);
+        let named = |school: &str| match lang {
+            Language::Zh => format!("一年级1班（{school}）"),
+            Language::En => format!("一年级1班 ({school})"),
+        };
+        app.update(Action::Filters);
+        app.update(Action::Right);
+        let panel = screen(&app);
+        assert!(panel.contains(&named("柳州市第一小学")), "{panel}");
+        app.update(Action::Confirm);
+        assert_eq!(app.roster.shown().len(), 2, "one school's class");
+        let shown = screen(&app);
+        assert!(shown.lines().nth(1).is_some_and(|l| l.contains(&named("柳州市第一小学"))), "{shown}");
+        app.update(Action::Filters);
+        app.update(Action::Right);
+        app.update(Action::Confirm);
+        assert_eq!(app.roster.shown().len(), 1, "the other school's 一年级1班");
+        assert!(screen(&app).contains(&named("柳州市第二小学")), "{}", screen(&app));
+        // Every pupil shown, of both schools: the question counts them by school.
+        app.update(Action::Back);
+        assert_eq!(app.roster.shown().len(), 3);
+        app.update(Action::SelectAll);
+        app.update(Action::Enrollment);
+        app.update(Action::Down);
+        app.update(Action::Confirm);
+        let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no question") };
+        let schools = match lang {
+            Language::Zh => "这 3 名学生分属 2 所学校：柳州市第一小学 2 名，柳州市第二小学 1 名",
+            Language::En => "These 3 pupils are in 2 schools: 柳州市第一小学 2, 柳州市第二小学 1",
+        };
+        assert!(c.question.contains(schools), "{}", c.question);
+        insta::assert_snapshot!(format!("bulk_two_schools_{}", lang_name(lang)), screen(&app));
+        app.update(Action::Back);
+        // One school's class selected: no word of schools.
+        app.update(Action::Back);
+        app.update(Action::Filters);
+        app.update(Action::Right);
+        app.update(Action::Confirm);
+        app.update(Action::SelectAll);
+        app.update(Action::Enrollment);
+        app.update(Action::Down);
+        app.update(Action::Confirm);
+        let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no question") };
+        assert!(!c.question.contains("柳州市"), "{}", c.question);
+    }
+}

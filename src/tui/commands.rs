@@ -127,18 +127,19 @@ impl App {
             _ => folder,
         };
         // The forms handed to a class teacher follow the roster's class filter, as `--class` does: a roster
-        // narrowed to one class gives that class's slips and list, not the whole school's.
-        let class = match form {
-            Form::Notices | Form::Classes => {
-                self.roster.filters().class.and_then(|c| self.data.classes.get(c as usize).cloned())
-            }
+        // narrowed to one class gives that class's slips and list, not the whole school's; on a drive of several
+        // schools that school's class, as the roster shows it.
+        let filtered = match form {
+            Form::Notices | Form::Classes => self.roster.filters().class,
             _ => None,
         };
+        let class = filtered.and_then(|c| self.data.classes.get(c as usize).cloned());
+        let school = filtered.and_then(|c| self.data.class_school(c)).map(str::to_owned);
         // The agencies' forms are written whole whatever the switch says: a masked one could not be used.
         self.export_masked = self.mask_exports && !form.for_agencies();
         let options = ExportOptions {
             format: FileFormat::Xlsx,
-            school: None,
+            school,
             class,
             mask: self.export_masked,
             date: self.store.today(),

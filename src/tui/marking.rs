@@ -593,9 +593,30 @@ impl App {
 
     /// A question about `ids`, with how many of them the list no longer shows: a selection outlives a new search
     /// or filter, and a bulk mark must not change pupils the operator no longer sees without saying so.
+    /// A drive of several schools may have a class of one name in each: a selection spanning schools says how
+    /// many pupils of each it changes.
     fn with_hidden(&self, question: String, ids: &[i64]) -> String {
+        let mut question = question;
+        let schools = self.schools_among(ids);
+        if schools.len() > 1 {
+            let each: Vec<String> = schools.iter().map(|(name, n)| fill(self.text.marked_school, &[name, n])).collect();
+            let line = fill(self.text.marked_schools, &[&ids.len(), &schools.len(), &each.join(self.text.list_comma)]);
+            question = format!("{question}\n{line}");
+        }
         let hidden = self.hidden_among(ids.iter().copied());
         if hidden == 0 { question } else { format!("{question}\n{}", fill(self.text.marked_hidden, &[&hidden])) }
+    }
+
+    /// The schools of `ids` in roster order, each with how many of them it holds.
+    fn schools_among(&self, ids: &[i64]) -> Vec<(String, usize)> {
+        let mut counts = vec![0usize; self.data.schools.len()];
+        for i in ids.iter().filter_map(|&id| self.data.index_of(id)) {
+            let k = self.data.schools.partition_point(|(first, _)| *first as usize <= i);
+            if let Some(n) = k.checked_sub(1).and_then(|k| counts.get_mut(k)) {
+                *n += 1;
+            }
+        }
+        self.data.schools.iter().zip(counts).filter(|(_, n)| *n > 0).map(|((_, name), n)| (name.clone(), n)).collect()
     }
 
     /// Yes in a confirmation.

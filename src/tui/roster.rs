@@ -56,8 +56,11 @@ pub struct RosterData {
     spans: Vec<[(u16, u16); 5]>,
     /// Which characters each key contains (see `char_mask`), to skip most rows without ranking them.
     masks: Vec<u64>,
-    /// Class labels in roster order.
+    /// Class labels in roster order, one per class of a school: two schools' 一年级1班 are two classes, so a
+    /// class filter never reaches another school's pupils.
     pub classes: Vec<String>,
+    /// Each class's school, as an index into `schools`.
+    pub class_schools: Vec<u32>,
     /// Each school's first row and name, in roster order: the roster is sorted by school first, so a school's
     /// pupils are one run of rows, and no row has to carry its school.
     pub schools: Vec<(u32, String)>,
@@ -85,7 +88,7 @@ impl RosterData {
                 by_id: order.iter().enumerate().map(|(i, &id)| (id, i as u32)).collect(),
                 ..RosterData::default()
             };
-            let mut class_index: HashMap<String, u32> = HashMap::new();
+            let mut class_index: HashMap<(i64, String), u32> = HashMap::new();
             let mut school_at = vec![0i64; n];
             // Keys rebuilt for pupils the file has none for (an older file), or who were in another class in the
             // closed year shown, by pupil id.
@@ -141,21 +144,52 @@ impl RosterData {
                     data.schools.push((i as u32, names.get(&school).cloned().unwrap_or_default()));
                 }
             }
+            data.number_class_schools();
             Ok(data)
         })
     }
 
-    fn class_of(&mut self, r: &RosterRow<'_>, class_index: &mut HashMap<String, u32>) -> u32 {
+    fn class_of(&mut self, r: &RosterRow<'_>, class_index: &mut HashMap<(i64, String), u32>) -> u32 {
         let label = crate::domain::class_label::join(r.grade, r.class);
-        match class_index.get(&label) {
+        let key = (r.school_id, label);
+        match class_index.get(&key) {
             Some(&i) => i,
             None => {
                 let i = self.classes.len() as u32;
-                self.classes.push(label.clone());
-                class_index.insert(label, i);
+                self.classes.push(key.1.clone());
+                class_index.insert(key, i);
                 i
             }
         }
+    }
+
+    /// Each class's school, from the school runs: a class's pupils are all in its school's run.
+    fn number_class_schools(&mut self) {
+        self.class_schools = vec![0; self.classes.len()];
+        for (k, (first, _)) in self.schools.iter().enumerate() {
+            let end = self.schools.get(k + 1).map_or(self.rows.len(), |(next, _)| *next as usize);
+            for row in self.rows.get(*first as usize..end).unwrap_or_default() {
+                if let Some(school) = self.class_schools.get_mut(row.class as usize) {
+                    *school = k as u32;
+                }
+            }
+        }
+    }
+
+    /// The school of class `c`.
+    pub fn school_of_class(&self, c: u32) -> Option<&str> {
+        let k = *self.class_schools.get(c as usize)?;
+        self.schools.get(k as usize).map(|(_, name)| name.as_str())
+    }
+
+    /// The school of class `c` when the drive holds several (the class filter names it then), else `None`.
+    pub fn class_school(&self, c: u32) -> Option<&str> {
+        if self.schools.len() < 2 { None } else { self.school_of_class(c) }
+    }
+
+    /// Whether class `c` is `label` of `school`.
+    pub fn class_is(&self, c: usize, label: &str, school: Option<&str>) -> bool {
+        self.classes.get(c).is_some_and(|l| l == label) && self.school_of_class(c as u32) == school
     }
 
     /// Classes and the categories beyond the built-in ones were met in file order; the filters list them in
@@ -765,6 +799,31 @@ mod tests {
             }
         }
         assert!(split >= 3, "enough hits to be split over threads");
+    }
+
+    /// Two schools' 一年级1班 are two classes, each with its school; the filter of one shows its school's pupils.
+    #[test]
+    fn two_schools_classes_of_one_name_are_two_classes() {
+        let mut store = Store::open_in_memory().expect("store");
+        store.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        let today = store.today();
+        for (school, rows) in [("甲校", "张三,,一年级1班\n李四,,一年级1班\n"), ("乙校", "王五,,一年级1班\n")]
+        {
+            let csv = format!("姓名,身份证号码,班级\n{rows}");
+            let sheets = crate::io::table::read_bytes(csv.as_bytes(), "list.csv").unwrap();
+            let inputs = vec![crate::io::class_list::Input::Sheets("list.csv".into(), sheets)];
+            crate::io::class_list::import_inputs(&mut store, inputs, Some(school), "本校", today, false).unwrap();
+        }
+        let d = RosterData::load(&store).expect("load");
+        assert_eq!(d.classes, ["一年级1班", "一年级1班"]);
+        assert_eq!((d.class_school(0), d.class_school(1)), (Some("甲校"), Some("乙校")));
+        for (class, names) in [(0, vec!["张三", "李四"]), (1, vec!["王五"])] {
+            let f = Filters { class: Some(class), ..Filters::default() };
+            let mut shown: Vec<&str> = (0..d.len()).filter(|&i| f.matches(&d.rows[i])).map(|i| d.name(i)).collect();
+            shown.sort();
+            assert_eq!(shown, names);
+        }
+        assert!(data().class_school(0).is_none(), "one school: no school named");
     }
 
     #[test]

@@ -307,9 +307,12 @@ impl RosterView {
         }
         // The class and category filters are indexes into the roster's lists, which a new roster numbers afresh
         // (a class the writer adds shifts those after it): they are carried over by name, and dropped with it.
-        let class = self.filters.class.and_then(|c| old.classes.get(c as usize));
+        // A class is its label and its school (two schools may each have a 一年级1班).
+        let class = self.filters.class.and_then(|c| Some((old.classes.get(c as usize)?, old.school_of_class(c))));
         let category = self.filters.category.and_then(|c| old.category_names.get(c as usize));
-        self.filters.class = class.and_then(|label| new.classes.iter().position(|c| c == label)).map(|i| i as u32);
+        self.filters.class = class
+            .and_then(|(label, school)| (0..new.classes.len()).find(|&c| new.class_is(c, label, school)))
+            .map(|i| i as u32);
         self.filters.category =
             category.and_then(|name| new.category_names.iter().position(|c| c == name)).map(|i| i as u16);
         self.search.reset();

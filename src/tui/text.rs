@@ -221,6 +221,12 @@ pub struct Text {
     pub exports_unmasked: &'static str,
     /// Under a bulk question: how many of the selected pupils the list on screen no longer shows.
     pub marked_hidden: &'static str,
+    /// Under a bulk question whose pupils are in several schools: how many pupils, how many schools, then each
+    /// school with its count (`marked_school`, joined by `list_comma`).
+    pub marked_schools: &'static str,
+    pub marked_school: &'static str,
+    /// A class named with its school, on a drive of several schools (two may each have a 一年级1班).
+    pub class_of_school: &'static str,
     pub ask_payment_against: &'static str,
     pub ask_payments_against: &'static str,
     /// In a bulk payment's first question: those whose status rules the payment out, asked about afterwards.
@@ -686,6 +692,9 @@ mod tests {
                 t.ask_bulk_categories,
                 t.ask_bulk_note,
                 t.marked_hidden,
+                t.marked_schools,
+                t.marked_school,
+                t.class_of_school,
                 t.ask_payment_against,
                 t.ask_payments_against,
                 t.bulk_asked_after,

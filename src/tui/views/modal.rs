@@ -652,7 +652,7 @@ fn filters(frame: &mut Frame, app: &App, area: Rect, row: FilterRow, jump: &str)
     let f = app.roster.filters();
     let inner = popup(frame, app, area, 60, FilterRow::ALL.len() as u16 + 5, t.filters_title);
     let values = [
-        (t.filter_class, f.class.and_then(|c| app.data.classes.get(c as usize).cloned())),
+        (t.filter_class, f.class.and_then(|c| super::roster::class_name(app, c))),
         (t.filter_enrollment, f.enrollment.map(|e| t.enrollment(e).to_owned())),
         (t.filter_payment, f.payment.map(|p| t.payment(p).to_owned())),
         (t.filter_category, f.category.and_then(|c| app.data.category_names.get(c as usize).cloned())),

@@ -73,7 +73,7 @@ fn filter_line(frame: &mut Frame, app: &App, area: Rect) {
         None => (t.all.to_owned(), Style::default()),
     };
     let items = [
-        (t.filter_class, value(f.class.and_then(|c| app.data.classes.get(c as usize).cloned()))),
+        (t.filter_class, value(f.class.and_then(|c| class_name(app, c)))),
         (t.filter_enrollment, value(f.enrollment.map(|e| t.enrollment(e).to_owned()))),
         (t.filter_payment, value(f.payment.map(|p| t.payment(p).to_owned()))),
         (t.filter_category, value(f.category.and_then(|c| app.data.category_names.get(c as usize).cloned()))),
@@ -104,6 +104,16 @@ fn filter_line(frame: &mut Frame, app: &App, area: Rect) {
     let marked_style = if app.roster.marked().is_empty() { Style::default() } else { app.theme.fg(app.theme.marked) };
     spans.push(Span::styled(right, marked_style));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The class filter's value: the class, named with its school on a drive of several schools, where two may each
+/// have a 一年级1班.
+pub(super) fn class_name(app: &App, c: u32) -> Option<String> {
+    let label = app.data.classes.get(c as usize)?;
+    Some(match app.data.class_school(c) {
+        Some(school) => fill(app.text.class_of_school, &[label, &school]),
+        None => label.clone(),
+    })
 }
 
 fn search_line(frame: &mut Frame, app: &App, area: Rect) {
