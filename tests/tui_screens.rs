@@ -3704,3 +3704,43 @@ fn the_class_filter_keeps_two_schools_classes_apart() {
         assert!(!c.question.contains("柳州市"), "{}", c.question);
     }
 }
+
+/// Text typed into the roster by mistake (a shell command into the wrong window) saves nothing: its `c` opens the
+/// category chooser, and the first key the chooser has no use for closes it unsaved, said in red, so neither the
+/// spaces that follow (ticks) nor the Enter save a category. A deliberate c ↓ Space Enter still saves.
+#[test]
+fn typing_meant_for_a_shell_saves_no_category() {
+    for text in ["cd /tmp/t1 && ls -la", "clear; TZ=Asia/Shanghai canbao --operator 李老师"] {
+        let mut app = app(Language::Zh);
+        let id = app.selected_id().expect("pupil");
+        let pupils = |app: &App| format!("{:?}", app.store.students(&Default::default()).expect("list"));
+        let (before, history) = (pupils(&app), app.store.history(id).expect("history").len());
+        for c in text.chars() {
+            press(&mut app, KeyCode::Char(c));
+        }
+        press(&mut app, KeyCode::Enter);
+        assert_eq!(app.store.history(id).expect("history").len(), history, "{text}: {:?}", app.status);
+        assert_eq!(pupils(&app), before, "{text}: nobody changed");
+    }
+    for lang in [Language::Zh, Language::En] {
+        let mut app = app(lang);
+        press(&mut app, KeyCode::Char('c'));
+        press(&mut app, KeyCode::Char(' '));
+        press(&mut app, KeyCode::Char('d'));
+        assert!(app.modal.is_none(), "the chooser closed");
+        let status = app.status.as_ref().expect("said");
+        assert!(status.error, "in red");
+        let said = match lang {
+            Language::Zh => "类别未保存：「d」在类别选择中没有作用",
+            Language::En => "Categories not saved: \"d\" does nothing in the category chooser",
+        };
+        assert!(status.text.contains(said), "{}", status.text);
+        // On purpose: ↓ Space Enter saves the category ticked.
+        let id = app.selected_id().expect("pupil");
+        press(&mut app, KeyCode::Char('c'));
+        press(&mut app, KeyCode::Down);
+        press(&mut app, KeyCode::Char(' '));
+        press(&mut app, KeyCode::Enter);
+        assert!(!app.store.student(id).expect("pupil").categories.is_empty(), "{:?}", app.status);
+    }
+}

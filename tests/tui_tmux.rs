@@ -635,3 +635,39 @@ fn a_closed_terminal_ends_canbao() {
     let again = Command::new(BIN).arg("--db").arg(&db).arg("import").arg(&fixture).output().expect("import");
     assert!(again.status.success(), "a writer takes the drive at once: {}", String::from_utf8_lossy(&again.stderr));
 }
+
+/// A shell command typed into canbao's window by mistake (the operator thought it was the shell), then Enter:
+/// its `c` opens the category chooser, whose first key with no use there closes it unsaved, so the spaces and the
+/// Enter that follow save no category. The same text pasted (the terminal's bracketed paste) types nothing.
+#[test]
+fn a_shell_command_typed_into_the_roster_saves_no_category() {
+    if tmux_missing() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = imported_drive(dir.path());
+    let tmux = Tmux::start(format!("canbao-stray-{}", std::process::id()), dir.path(), &db, "测试");
+    tmux.wait_for("显示 10 / 10");
+    tmux.send_text("cd /tmp/t1 && ls -la");
+    tmux.send(&["Enter"]);
+    // The chooser closed on `d`; the rest went to the roster (`/` searched the rest of the text).
+    tmux.wait_for("没有找到「tmp/t1 && ls -la」");
+    tmux.send(&["Escape"]);
+    tmux.send(&["Escape"]);
+    tmux.send(&["Escape"]);
+    tmux.wait_for("显示 10 / 10");
+    assert!(tmux.run(&["set-buffer", "clear; canbao --operator 李老师 c "]).status.success());
+    assert!(tmux.run(&["paste-buffer", "-p", "-t", "canbao"]).status.success());
+    tmux.send(&["Enter"]);
+    std::thread::sleep(Duration::from_millis(500));
+    tmux.send(&["Escape"]);
+    tmux.send(&["Escape"]);
+    tmux.send(&["Escape"]);
+    tmux.wait_for("显示 10 / 10");
+    tmux.quit();
+    let drive = rusqlite::Connection::open(&db).expect("open");
+    let marks: i64 = drive
+        .query_row("SELECT count(*) FROM audit WHERE action NOT IN ('import', 'reveal')", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(marks, 0, "nothing saved");
+}

@@ -49,7 +49,15 @@ pub fn translate(app: &App, event: Event) -> Option<Action> {
             {
                 return Some(Action::Input(c));
             }
-            app.keymap.action(context, key)
+            // A character a chooser has no key for is still passed on, as typed: a run of them is text meant for
+            // another window (a shell command), which the category chooser must not take as ticks and an Enter.
+            match app.keymap.action(context, key) {
+                None if context == Context::Picker && !key.ctrl && !key.alt => match key.code {
+                    KeyCode::Char(c) => Some(Action::Input(c)),
+                    _ => None,
+                },
+                action => action,
+            }
         }
         Event::Paste(text) => Some(Action::Paste(text)),
         Event::Resize(w, h) => Some(Action::Resize(w, h)),

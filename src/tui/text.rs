@@ -227,6 +227,8 @@ pub struct Text {
     pub marked_school: &'static str,
     /// A class named with its school, on a drive of several schools (two may each have a 一年级1班).
     pub class_of_school: &'static str,
+    /// The category chooser closed by a key it has no use for (text typed into the wrong window): nothing saved.
+    pub categories_stray: &'static str,
     pub ask_payment_against: &'static str,
     pub ask_payments_against: &'static str,
     /// In a bulk payment's first question: those whose status rules the payment out, asked about afterwards.
@@ -695,6 +697,7 @@ mod tests {
                 t.marked_schools,
                 t.marked_school,
                 t.class_of_school,
+                t.categories_stray,
                 t.ask_payment_against,
                 t.ask_payments_against,
                 t.bulk_asked_after,

@@ -8,6 +8,7 @@ use super::action::Action;
 use super::app::App;
 use super::input::{FormField, LineInput};
 use super::jobs::{JobKind, Work};
+use super::keymap::Context;
 use super::layout;
 use super::modal::{
     CategoryPicker, Confirm, EnrollmentChooser, FilterRow, Modal, PathPrompt, PathPurpose, PaymentField, PaymentForm,
@@ -335,6 +336,11 @@ impl App {
         Some(Modal::Payment(form))
     }
 
+    /// The first key bound to `action` in `context`, as the footer writes it.
+    fn first_key(&self, context: Context, action: &str) -> String {
+        self.keymap.keys_for(context, action).first().map(ToString::to_string).unwrap_or_default()
+    }
+
     fn update_categories(&mut self, mut picker: CategoryPicker, action: Action) -> Option<Modal> {
         let last = picker.checked.len().saturating_sub(1);
         match action {
@@ -353,6 +359,19 @@ impl App {
                 if let Some(on) = picker.checked.get_mut(picker.cursor) {
                     *on = !*on;
                 }
+            }
+            // A key the chooser has no use for (a letter, a pasted text) means the keys are not meant for it: text
+            // typed into the wrong window, whose spaces would tick and whose Enter would save. The chooser closes
+            // unsaved and says so in red, rather than wait for that Enter.
+            Action::Input(_) | Action::Paste(_) | Action::New | Action::Edit => {
+                let key = match &action {
+                    Action::Input(c) => c.to_string(),
+                    Action::Paste(text) => text.chars().take(12).collect(),
+                    Action::New => self.first_key(Context::Picker, "new"),
+                    _ => self.first_key(Context::Picker, "edit"),
+                };
+                self.fail(fill(self.text.categories_stray, &[&key]));
+                return None;
             }
             _ => {}
         }

@@ -268,6 +268,7 @@ pub static EN: Text = Text {
     marked_schools: "These {} pupils are in {} schools: {}.",
     marked_school: "{} {}",
     class_of_school: "{} ({})",
+    categories_stray: "Categories not saved: \"{}\" does nothing in the category chooser, so the keys typed were not meant for it. Open it again, tick, then Enter saves",
     ask_payment_against: "{} is marked {}. Record {} anyway and enroll at school?",
     ask_payments_against: "{} of them are enrolled elsewhere, declined or left. Record the payment anyway and enroll them at school?",
     bulk_asked_after: " {} of them are enrolled elsewhere, declined or left: the others are saved first, then you are asked about these.",

@@ -242,6 +242,7 @@ pub static ZH: Text = Text {
     marked_schools: "这 {} 名学生分属 {} 所学校：{}。",
     marked_school: "{} {} 名",
     class_of_school: "{}（{}）",
+    categories_stray: "类别未保存：「{}」在类别选择中没有作用，刚才的按键似乎不是给它的。要登记类别，请重新打开类别选择，勾选后按 Enter 保存",
     ask_payment_against: "{} 的参保状态为「{}」，仍登记为「{}」并改为在校参保？",
     ask_payments_against: "其中 {} 名学生为异地参保、不参保或已离校，仍登记缴费并改为在校参保？",
     bulk_asked_after: "其中 {} 人为异地参保、不参保或已离校：先保存其他人，再单独询问。",
