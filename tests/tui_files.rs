@@ -1195,3 +1195,47 @@ fn undo_after_a_restart_says_it_covers_only_this_sessions_changes() {
         assert!(screen(&app).join("\n").contains(&status(&app)), "said whole on screen: {}", status(&app));
     }
 }
+
+/// Backspace on an empty path field does nothing: a field cleared in a hurry (Ctrl-U, then Backspace "to be
+/// sure", or held down) keeps its folder. ← on the empty field goes up a folder, and the picker says so; in a
+/// typed path ← moves the caret as ever.
+#[test]
+fn backspace_on_an_empty_path_keeps_the_folder() {
+    use canbao::tui::modal::{Modal, PathPurpose};
+    let (dir, drive) = sample_drive();
+    let lists = dir.path().join("班级名单");
+    std::fs::create_dir_all(&lists).unwrap();
+    let config = dir.path().join("config");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("last-folder"), lists.display().to_string()).unwrap();
+    for lang in [Language::Zh, Language::En] {
+        let opts = Options { config_dir: Some(config.clone()), ..options(lang) };
+        let mut app = App::new(Store::open(&drive).expect("store"), &opts).expect("app");
+        app.update(Action::Resize(120, 30));
+        app.open_picker(PathPurpose::Import);
+        let folder = |app: &App| match &app.modal {
+            Some(Modal::Files(p)) => p.dir.clone(),
+            _ => panic!("the picker closed"),
+        };
+        assert_eq!(folder(&app), lists);
+        for c in "一年级.csv".chars() {
+            app.update(Action::Input(c));
+        }
+        app.update(Action::ClearLine);
+        for _ in 0..5 {
+            app.update(Action::Backspace);
+        }
+        assert_eq!(folder(&app), lists, "Backspace on an empty field stays in the folder");
+        let up = match lang {
+            Language::Zh => "Left 上一级",
+            Language::En => "Left parent folder",
+        };
+        assert!(screen(&app).iter().any(|l| l.contains(up)), "{}", screen(&app).join("\n"));
+        app.update(Action::Input('x'));
+        app.update(Action::Left);
+        assert_eq!(folder(&app), lists, "← in a typed path moves the caret");
+        app.update(Action::ClearLine);
+        app.update(Action::Left);
+        assert_eq!(folder(&app), dir.path(), "← on the empty field goes up");
+    }
+}

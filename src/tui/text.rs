@@ -229,6 +229,8 @@ pub struct Text {
     pub class_of_school: &'static str,
     /// The category chooser closed by a key it has no use for (text typed into the wrong window): nothing saved.
     pub categories_stray: &'static str,
+    /// The file picker's hint for ← on an empty path field.
+    pub picker_up: &'static str,
     pub ask_payment_against: &'static str,
     pub ask_payments_against: &'static str,
     /// In a bulk payment's first question: those whose status rules the payment out, asked about afterwards.
@@ -603,6 +605,7 @@ mod tests {
             t.to_detail,
             t.to_choices,
             t.picker_toggle,
+            t.picker_up,
         ];
         for context in Context::ALL {
             for (name, keys) in map.actions_in(context) {

@@ -88,7 +88,10 @@ impl App {
                     p.cursor = (p.cursor + 1).min(last);
                 }
             }
-            Action::Backspace if p.typed.is_empty() => {
+            // Backspace on an empty field does nothing: a field cleared in a hurry, or a held key, must not climb
+            // to `/` unseen. Going up is ← on the empty field (shown in the hints), or `..`.
+            Action::Backspace if p.typed.is_empty() => {}
+            Action::Left if p.typed.is_empty() => {
                 if let Some(parent) = p.dir.parent().map(Path::to_path_buf) {
                     p.dir = parent;
                     p.read();

@@ -734,7 +734,8 @@ fn files(frame: &mut Frame, app: &App, area: Rect, p: &crate::tui::picker::FileP
         (None, n) => Line::raw(fill(t.picker_picked, &[&n])),
     };
     frame.render_widget(Paragraph::new(note), Rect { y: inner.y + inner.height.saturating_sub(2), height: 1, ..inner });
-    let mut items = vec![("confirm", None), ("next_field", Some(t.picker_toggle)), ("back", None)];
+    let mut items =
+        vec![("confirm", None), ("next_field", Some(t.picker_toggle)), ("back", None), ("left", Some(t.picker_up))];
     if p.allows_several() {
         items.insert(1, ("toggle_select", Some(t.short("toggle_select"))));
     }
