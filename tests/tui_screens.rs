@@ -3744,3 +3744,32 @@ fn typing_meant_for_a_shell_saves_no_category() {
         assert!(!app.store.student(id).expect("pupil").categories.is_empty(), "{:?}", app.status);
     }
 }
+
+/// The `E` form's refusal of another pupil's number is said whole, and the form's hint under it too: the box
+/// grows with the message.
+#[test]
+fn the_identity_forms_refusal_is_said_whole() {
+    for (lang, size) in [(Language::En, (120, 40)), (Language::En, (80, 24)), (Language::Zh, (80, 24))] {
+        let mut app = app(lang);
+        app.update(Action::Resize(size.0, size.1));
+        let other = app.store.students(&Default::default()).expect("list")[1].id_number.clone();
+        app.update(Action::OpenDetail);
+        app.update(Action::EditIdentity);
+        let Some(canbao::tui::modal::Modal::Identity(form)) = &mut app.modal else { panic!("no form") };
+        form.fields[1].set(&other);
+        app.update(Action::Confirm);
+        let shown = screen(&app);
+        let (end, hint) = match lang {
+            Language::Zh => ("同一号码不能属于两名学生", "可撤销"),
+            Language::En => ("one number cannot belong to two pupils", "can be undone"),
+        };
+        // Rows joined as they wrap: English at spaces, Chinese anywhere.
+        let joint = if lang == Language::Zh { "" } else { " " };
+        let flat: String = shown.lines().map(str::trim).collect::<Vec<_>>().join(joint);
+        assert!(flat.contains(end), "{size:?}:\n{shown}");
+        assert!(flat.contains(hint), "{size:?}:\n{shown}");
+        if size == (120, 40) {
+            insta::assert_snapshot!(format!("identity_taken_{}", lang_name(lang)), shown);
+        }
+    }
+}

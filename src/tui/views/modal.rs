@@ -745,7 +745,19 @@ fn files(frame: &mut Frame, app: &App, area: Rect, p: &crate::tui::picker::FileP
 /// The detail screen's correction form: name, ID number, class, phone.
 fn identity(frame: &mut Frame, app: &App, area: Rect, form: &IdentityForm) {
     let t = app.text;
-    let inner = popup(frame, app, area, 70, 12, t.identity_title);
+    // The refusal and the hint under the fields, wrapped as the box is wide: the box grows with them, so a long
+    // refusal (another pupil's number, with their name and class) is read whole.
+    let inner_w = 70u16.min(area.width).saturating_sub(4) as usize;
+    let error_style = app.theme.popup().fg(app.theme.error.0);
+    let notes: Vec<Line> = form
+        .error
+        .iter()
+        .map(|e| (e.as_str(), error_style))
+        .chain([(t.identity_hint, app.theme.muted())])
+        .flat_map(|(text, style)| layout::wrap(text, inner_w).into_iter().map(move |row| Line::styled(row, style)))
+        .collect();
+    let notes_h = notes.len() as u16;
+    let inner = popup(frame, app, area, 70, 9 + notes_h, t.identity_title);
     let label_w = 14;
     for (i, input) in form.fields.iter().enumerate() {
         let y = inner.y + i as u16;
@@ -766,11 +778,7 @@ fn identity(frame: &mut Frame, app: &App, area: Rect, form: &IdentityForm) {
             field(frame, app, field_area, input, focused);
         }
     }
-    let mut notes = vec![Line::styled(t.identity_hint, app.theme.muted())];
-    if let Some(e) = &form.error {
-        notes.insert(0, Line::styled(e.clone(), app.theme.popup().fg(app.theme.error.0)));
-    }
-    frame.render_widget(Paragraph::new(notes).wrap(Wrap { trim: false }), Rect { y: inner.y + 5, height: 3, ..inner });
+    frame.render_widget(Paragraph::new(notes), Rect { y: inner.y + 5, height: notes_h, ..inner });
     let items = [("confirm", None), ("back", None), ("next_field", Some(t.short("down")))];
     frame.render_widget(Paragraph::new(hint_line(app, Context::Input, &items, inner.width as usize)), bottom(inner));
 }
