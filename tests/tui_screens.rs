@@ -3773,3 +3773,65 @@ fn the_identity_forms_refusal_is_said_whole() {
         }
     }
 }
+
+/// At 80 columns the roster's footer names every key, on two rows, as the detail screen's does; the table gives
+/// up a row for it, and paging still keeps the highlight on screen.
+#[test]
+fn the_roster_footer_shows_every_key_at_80_columns() {
+    let zh = [
+        "/ 搜索",
+        ": 命令",
+        "Enter 详情",
+        "e 参保",
+        "p 缴费",
+        "f 代缴",
+        "c 类别",
+        "u 撤销",
+        "d 统计",
+        "Space 选择",
+        "n 备注",
+        "s 筛选",
+        "i 导入",
+        "x 导出",
+        "? 帮助",
+        "q 退出",
+    ];
+    let en = [
+        "/ search",
+        ": commands",
+        "Enter open",
+        "e enroll",
+        "p paid",
+        "f gov.",
+        "c categ",
+        "u undo",
+        "d stats",
+        "Space select",
+        "n note",
+        "s filter",
+        "i import",
+        "x export",
+        "? help",
+        "q quit",
+    ];
+    for (lang, hints) in [(Language::Zh, &zh[..]), (Language::En, &en[..])] {
+        let mut app = app(lang);
+        let shown = screen(&app);
+        let footer: String = shown.lines().rev().take(2).collect::<Vec<_>>().join("\n");
+        for hint in hints {
+            assert!(footer.contains(hint), "{hint} missing from the footer:\n{shown}");
+        }
+        // The highlight stays on screen at the table's last row and after a page down.
+        for _ in 0..30 {
+            app.update(Action::Down);
+            let name = app.data.name(app.roster.selected_row().expect("row")).to_owned();
+            let shown = screen(&app);
+            let body: Vec<&str> = shown.lines().skip(4).collect();
+            let body = body[..body.len() - 3].join("\n");
+            assert!(body.contains(&name), "{name} off screen:\n{}", screen(&app));
+        }
+        app.update(Action::PageDown);
+        let name = app.data.name(app.roster.selected_row().expect("row")).to_owned();
+        assert!(screen(&app).contains(&name), "{}", screen(&app));
+    }
+}

@@ -236,9 +236,9 @@ impl App {
         self.status = Some(Status { text, error: true });
     }
 
-    /// Rows of the roster on screen.
+    /// Rows of the roster on screen, as it is drawn (`roster_areas`).
     pub(super) fn page(&self) -> usize {
-        layout::page(self.size)
+        self.roster_areas().body.height as usize
     }
 
     /// Applies one action. Everything the app does starts here.
@@ -464,7 +464,7 @@ impl App {
         if self.screen != Screen::Roster {
             return;
         }
-        let areas = layout::roster(layout::area(self.size));
+        let areas = self.roster_areas();
         let body = areas.body;
         if x < body.x || x >= body.x + body.width || y < body.y || y >= body.y + body.height {
             return;

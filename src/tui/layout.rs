@@ -31,16 +31,18 @@ fn line(area: Rect, y: u16) -> Rect {
     Rect::new(area.x, area.y + y, area.width, 1)
 }
 
-pub fn roster(area: Rect) -> RosterAreas {
-    let h = area.height.max(7);
+/// `footer_rows`: the rows the key hints take (two when one does not hold them, at 80 columns).
+pub fn roster(area: Rect, footer_rows: u16) -> RosterAreas {
+    let rows = footer_rows.max(1);
+    let h = area.height.max(6 + rows);
     RosterAreas {
         title: line(area, 0),
         filters: line(area, 1),
         search: line(area, 2),
         header: line(area, 3),
-        body: Rect::new(area.x, area.y + 4, area.width, h - 6),
-        status: line(area, h - 2),
-        footer: line(area, h - 1),
+        body: Rect::new(area.x, area.y + 4, area.width, h - 5 - rows),
+        status: line(area, h - 1 - rows),
+        footer: Rect::new(area.x, area.y + h - rows, area.width, rows),
     }
 }
 
@@ -69,9 +71,10 @@ pub fn framed_rows(area: Rect, footer_rows: u16) -> FramedAreas {
     }
 }
 
-/// Rows of the roster table: what a page move moves by.
+/// Rows of the roster table under a one-row footer (the help screen pages by it too); the app's own page is
+/// the roster as drawn (`App::page`).
 pub fn page(size: (u16, u16)) -> usize {
-    roster(area(size)).body.height as usize
+    roster(area(size), 1).body.height as usize
 }
 
 /// Lines of the dashboard above its class table (totals, progress, ledgers, statuses, header).
@@ -214,10 +217,13 @@ mod tests {
 
     #[test]
     fn the_smallest_screen_has_room_for_eighteen_rows() {
-        let a = roster(area((80, 24)));
+        let a = roster(area((80, 24)), 1);
         assert_eq!(a.body.height, 18);
         assert_eq!(a.footer.y, 23);
         assert_eq!(page((80, 24)), 18);
+        // Two rows of key hints: one row fewer of pupils, the status line above the footer.
+        let a = roster(area((80, 24)), 2);
+        assert_eq!((a.body.height, a.status.y, a.footer.y, a.footer.height), (17, 21, 22, 2));
         assert!(too_small(area((79, 24))));
         assert!(!too_small(area((80, 24))));
     }

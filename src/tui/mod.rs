@@ -25,6 +25,7 @@ pub mod palette;
 mod paths;
 pub mod picker;
 pub mod roster;
+mod roster_page;
 pub mod roster_view;
 pub mod runner;
 pub mod terminal;

@@ -125,6 +125,14 @@ pub fn footer_lines(
                 row.push(i);
             }
         }
+        // The keys filled fewer rows than allowed, the last of them too full for the tail: the tail takes a row
+        // of its own rather than be cut off.
+        if used > width.saturating_sub(right_w) {
+            if out.len() == rows {
+                return (out, false);
+            }
+            out.push(Vec::new());
+        }
         (out, true)
     };
     let rows = (1..=max_rows).map(pack).find(|(_, all)| *all).map_or_else(|| pack(max_rows).0, |(rows, _)| rows);

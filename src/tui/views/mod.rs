@@ -20,6 +20,7 @@ use super::text::fill;
 
 pub use cells::{fit, truncate};
 pub(crate) use detail::{history_pages, value_label};
+pub(crate) use roster::areas as roster_areas;
 
 /// Draws the whole screen for the app's current state.
 pub fn draw(frame: &mut Frame, app: &App) {

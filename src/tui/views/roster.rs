@@ -34,6 +34,20 @@ const ROSTER_HINTS: &[&str] = &[
     "export",
 ];
 const SEARCH_HINTS: &[&str] = &["confirm", "back", "up", "down"];
+const TAIL: &[&str] = &["help", "quit"];
+
+/// The roster's key hints, on two rows when one does not hold them (an 80-column terminal): a key left out of
+/// the footer is a key the operator never learns.
+fn footer_lines(app: &App, width: u16) -> Vec<Line<'static>> {
+    let hints: Vec<chrome::Hint> = ROSTER_HINTS.iter().map(|&name| (name, None)).collect();
+    chrome::footer_lines(app, Context::Roster, &hints, TAIL, width as usize, 2)
+}
+
+/// Where the roster's parts go: the table gives up a row to a footer of two. Drawing reads it, and so do the
+/// page keys and clicks (`App::page`).
+pub fn areas(app: &App, area: Rect) -> layout::RosterAreas {
+    layout::roster(area, footer_lines(app, area.width).len() as u16)
+}
 
 /// Column widths: mark, name, ID, class, enrollment, payment, categories. Wider terminals give the name and
 /// class more room first, the categories the rest.
@@ -50,18 +64,28 @@ impl Columns {
 }
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
-    let a = layout::roster(area);
+    let a = areas(app, area);
     chrome::title_bar(frame, app, a.title, app.text.roster_title);
     filter_line(frame, app, a.filters);
     search_line(frame, app, a.search);
     let columns = Columns::for_width(area.width as usize);
     header(frame, app, a.header, &columns);
     body(frame, app, a.body, &columns);
-    chrome::status_line(frame, app, a.status);
     if app.roster.is_searching() {
+        chrome::status_line(frame, app, a.status);
         chrome::footer(frame, app, a.footer, Context::Input, SEARCH_HINTS, &[]);
+    } else if app.modal.is_some() && a.footer.height > 1 {
+        // A tall dialog covers the rows above the footer, the status line among them, and the roster's keys wait
+        // while it is open: the status line (what the dialog's last key did) takes the footer's first row.
+        let rows = a.footer.height - 1;
+        chrome::status_line(frame, app, Rect { height: 1, ..a.footer });
+        let mut lines = footer_lines(app, area.width);
+        let keep = lines.len().saturating_sub(rows as usize);
+        frame
+            .render_widget(Paragraph::new(lines.split_off(keep)), Rect { y: a.footer.y + 1, height: rows, ..a.footer });
     } else {
-        chrome::footer(frame, app, a.footer, Context::Roster, ROSTER_HINTS, &["help", "quit"]);
+        chrome::status_line(frame, app, a.status);
+        frame.render_widget(Paragraph::new(footer_lines(app, area.width)), a.footer);
     }
 }
 
