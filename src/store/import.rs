@@ -279,7 +279,7 @@ impl Store {
             _unenforced: unenforced,
         };
         let tx = session.tx.as_ref().ok_or(StoreError::ImportFinished)?;
-        tx.pragma_update(None, "cache_size", super::IMPORT_CACHE_KIB)?;
+        tx.pragma_update(None, "cache_size", super::CLASS_LIST_CACHE_KIB)?;
         session.batch.year = session.ctx.year;
         let first: Option<String> =
             tx.query_row("SELECT value FROM meta WHERE key = 'first_year'", [], |r| r.get(0)).optional()?;
