@@ -975,13 +975,19 @@ fn a_first_import_read_beside_its_writing_keeps_and_says_what_one_read_row_by_ro
             (b.added, b.duplicates, b.id_invalid, b.rows_read, b.skipped),
             "{key}: counts"
         );
+        // With each pupil's search key, as a search reads it.
         let pupils = |s: &Store| {
+            let keys = s.search_keys().unwrap();
             let mut all: Vec<_> = s
                 .students(&StudentFilter::default())
                 .unwrap()
                 .into_iter()
                 .filter(|p| p.name != "早先")
-                .map(|p| format!("{:?}", (p.class_label(), p.name, p.id_number, p.id_problem, p.phone, p.source)))
+                .map(|p| {
+                    let key = keys.get(p.id).expect("every pupil has a search key").to_owned();
+                    assert!(key.contains(&p.name), "{}'s key holds the name: {key}", p.name);
+                    format!("{:?}", (p.class_label(), p.name, p.id_number, p.id_problem, p.phone, p.source, key))
+                })
                 .collect();
             all.sort();
             all

@@ -85,11 +85,22 @@ pub fn push_key(
     id_number: &str,
     class_label: &str,
 ) {
+    push_key_head(key, name, keys, id_number);
+    push_key_class(key, class_label);
+}
+
+/// The packed key up to its class: what a row's name and number give, known before the row is written (a first
+/// import works it out on its reading thread).
+pub fn push_key_head(key: &mut String, name: &str, keys: &crate::domain::pinyin_keys::NameKeys, id_number: &str) {
     push_clean(key, name, true);
     for part in [keys.pinyin.as_str(), &keys.initials, id_number] {
         key.push(SEP);
         push_clean(key, part, false);
     }
+}
+
+/// The packed key's last field, after `push_key_head`.
+pub fn push_key_class(key: &mut String, class_label: &str) {
     key.push(SEP);
     push_clean(key, class_label, true);
 }

@@ -21,7 +21,7 @@ use crate::domain::id_number::{self, IdCheck, Sex};
 use crate::domain::student::CategoryMark;
 use crate::io::forms::classes::{CLASS_TITLE, NO_CLASS};
 use crate::store::{
-    Applied, ImportSession, Incoming, IncomingOutcome, ListStatus, Moves, NameReadings, StatusNote, Store, StoreError,
+    Applied, ImportSession, Incoming, IncomingOutcome, ListStatus, Moves, RowKeys, StatusNote, Store, StoreError,
 };
 
 /// Rows from hidden rows said one by one in a sheet; the rest are said in one line.
@@ -375,8 +375,8 @@ fn read_inputs(
     Ok(files)
 }
 
-/// A row read and checked, with its name's readings.
-type ReadRow = (Incoming, NameReadings);
+/// A row read and checked, with its keys.
+type ReadRow = (Incoming, RowKeys);
 
 /// Rows handed from the reading thread to the writing one at a time.
 const ROWS_PER_HANDOVER: usize = 256;
@@ -404,8 +404,8 @@ fn read_beside<'r>(
             let stopped = |_| StoreError::ImportFinished;
             let read = read_inputs(&mut reader, inputs, schools, expected, &mut |row| {
                 let applied = crate::store::applied_to_empty_roster(&row);
-                let readings = NameReadings::of(&row.name);
-                rows.push((row, readings));
+                let keys = RowKeys::of(&row);
+                rows.push((row, keys));
                 if rows.len() == ROWS_PER_HANDOVER {
                     let mut next = back_to_reader.try_recv().unwrap_or_default();
                     next.clear();
@@ -421,8 +421,8 @@ fn read_beside<'r>(
         });
         let mut written = Ok(());
         'writing: for rows in from_reader.iter() {
-            for (row, readings) in &rows {
-                if let Err(e) = session.apply_read(row, Some(readings)) {
+            for (row, keys) in &rows {
+                if let Err(e) = session.apply_read(row, Some(keys)) {
                     written = Err(e);
                     break 'writing;
                 }

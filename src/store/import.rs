@@ -11,7 +11,7 @@ use crate::domain::class_label::{ClassKey, join};
 use crate::domain::coverage::Standing;
 use crate::domain::id_number::{self, IdCheck, IdProblem, Sex};
 use crate::domain::read_back::{self, Reading, Said};
-use crate::domain::search::push_key;
+use crate::domain::search::{push_key_class, push_key_head};
 use crate::domain::student::{CategoryMark, Enrollment, PaymentStatus};
 
 /// One pupil as a class list gives them, already cleaned up by the importer.
@@ -357,18 +357,28 @@ pub fn applied_to_empty_roster(row: &Incoming) -> Applied {
     Applied { outcome: IncomingOutcome::Added, status: new_pupils_standing(&row.status).2 }
 }
 
-/// A name's search readings and sort key, worked out before its row reaches the writer: an import into an
-/// empty roster reads them on the reading thread (`ImportSession::apply_read`), where they cost the writer
-/// nothing.
-pub struct NameReadings {
-    keys: crate::domain::pinyin_keys::NameKeys,
-    order: String,
+/// What of a row the writer needs that can be worked out before it reaches the writer: its name's sort key and
+/// its search key up to the class (which the writer may spell otherwise). A first import works them out on its
+/// reading thread (`ImportSession::apply_read`), where they cost the writer nothing.
+pub struct RowKeys {
+    name_order: String,
+    key_head: String,
 }
 
-impl NameReadings {
-    pub fn of(name: &str) -> NameReadings {
-        let (keys, order) = crate::domain::pinyin_keys::name_keys_and_order(name);
-        NameReadings { keys, order }
+impl RowKeys {
+    pub fn of(row: &Incoming) -> RowKeys {
+        let (keys, name_order) = crate::domain::pinyin_keys::name_keys_and_order(&row.name);
+        let mut key_head = String::with_capacity(64);
+        push_key_head(&mut key_head, &row.name, &keys, stored_number(row));
+        RowKeys { name_order, key_head }
+    }
+}
+
+/// The number a row's pupil is stored with: the valid one as checked, else the row's number cleaned.
+fn stored_number(row: &Incoming) -> &str {
+    match &row.id.result {
+        Ok(v) => v.number.as_str(),
+        Err(_) => row.id.normalized.as_str(),
     }
 }
 
@@ -383,8 +393,8 @@ impl ImportSession<'_> {
         self.apply_read(row, None)
     }
 
-    /// `apply`, with the name's readings already worked out (`NameReadings::of(&row.name)`).
-    pub fn apply_read(&mut self, row: &Incoming, readings: Option<&NameReadings>) -> Result<Applied> {
+    /// `apply`, with the row's keys already worked out (`RowKeys::of(row)`).
+    pub fn apply_read(&mut self, row: &Incoming, keys: Option<&RowKeys>) -> Result<Applied> {
         let (Some(tx), Some(insert)) = (self.tx.as_ref(), self.insert.as_mut()) else {
             return Err(StoreError::ImportFinished);
         };
@@ -393,7 +403,7 @@ impl ImportSession<'_> {
         let masked = if row.id.is_valid() { None } else { id_number::masked_ends(&row.id.normalized) };
         let result = match masked {
             Some(ends) => apply_masked(tx, &self.ctx, &self.batch, row, ends)?,
-            None => apply_one(tx, insert, &self.ctx, &mut self.batch, row, readings)?,
+            None => apply_one(tx, insert, &self.ctx, &mut self.batch, row, keys)?,
         };
         match result.outcome {
             IncomingOutcome::Added => self.outcome.added += 1,
@@ -812,7 +822,7 @@ fn apply_one(
     ctx: &AuditContext,
     batch: &mut Batch,
     row: &Incoming,
-    readings: Option<&NameReadings>,
+    keys: Option<&RowKeys>,
 ) -> Result<Applied> {
     let found = if batch.roster_was_empty { None } else { existing(tx, row)? };
     if let Some(id) = found {
@@ -910,15 +920,15 @@ fn apply_one(
     insert.raw_bind_parameter(14, &row.source)?;
     insert.raw_bind_parameter(16, order)?;
     // The name is read once for its sort key and its search readings.
-    let (name_keys, name_order) = match readings {
-        Some(read) => (&read.keys, read.order.as_str()),
+    let name_order = match keys {
+        Some(keys) => keys.name_order.as_str(),
         None => {
             crate::domain::pinyin_keys::name_keys_and_order_into(
                 &row.name,
                 &mut batch.name_keys,
                 &mut batch.name_order,
             );
-            (&batch.name_keys, batch.name_order.as_str())
+            batch.name_order.as_str()
         }
     };
     insert.raw_bind_parameter(17, name_order)?;
@@ -935,7 +945,11 @@ fn apply_one(
         added.write(tx, ctx, batch.last_before)?;
     }
     super::search_blocks::start_record(&mut added.keys, id);
-    push_key(&mut added.keys, &row.name, name_keys, number, label);
+    match keys {
+        Some(keys) => added.keys.push_str(&keys.key_head),
+        None => push_key_head(&mut added.keys, &row.name, &batch.name_keys, number),
+    }
+    push_key_class(&mut added.keys, label);
     added.pending = Some((block, id));
     // Written a block at a time as blocks fill, so half a million new pupils' keys are never held at once.
     if super::search_blocks::block_of(id + 1) != block {

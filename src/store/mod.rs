@@ -36,7 +36,7 @@ pub use cipher::Passphrase;
 pub use fields::{ALL_FIELDS, AUDIT_ONLY_KEYS, Field, FieldChange, FieldDiff, yearly_key};
 pub use identity::{IdentityCorrection, IdentityEdit, IdentitySnapshot};
 pub use import::{
-    Applied, ImportOutcome, ImportSession, Incoming, IncomingOutcome, KeptCorrection, ListStatus, Moves, NameReadings,
+    Applied, ImportOutcome, ImportSession, Incoming, IncomingOutcome, KeptCorrection, ListStatus, Moves, RowKeys,
     StatusNote, applied_to_empty_roster,
 };
 pub use read::{SheetRow, StudentFilter};
