@@ -12,7 +12,7 @@ use rusqlite::OptionalExtension;
 use crate::store::backup::{RESTORE_UNDONE, RESTORED_AT, RESTORED_BY};
 use crate::store::class_rule::{ClassChange, outranks};
 use crate::store::event_hash::row_hash;
-use crate::store::merge::{CopiedRows, GROUPS, PupilKey, informative};
+use crate::store::merge::{CopiedRows, GROUPS, LOST, PupilKey, informative};
 use crate::store::{Field, Store, StoreError, instant, schema};
 
 /// One pupil as the drive holds them (the statuses apart, per year: [`DriveStatus`]).
@@ -488,6 +488,19 @@ impl ClassChange for ClassStep {
     }
 }
 
+/// As `store::merge`'s `Event::outweighed`: whether row `seq` is one a merge copied right after recording this
+/// drive's value of (pupil, group, year) as kept over theirs (`kept_here`: the rows of those records).
+fn outweighed(
+    kept_here: &Map<(i64, usize, Option<i32>), Vec<i64>>,
+    copied: &CopiedRows,
+    key: (i64, usize, Option<i32>),
+    seq: i64,
+) -> bool {
+    copied.run_of(seq).is_some_and(|run| {
+        kept_here.get(&key).is_some_and(|rows| rows.iter().any(|&c| c < run && copied.run_after(c) == Some(run)))
+    })
+}
+
 /// Fills in each pupil's key, creation row and newest change per group (per year for the yearly groups).
 fn settle(pupils: &mut [DrivePupil], statuses: &mut [DriveStatus], audit: &[DriveEvent], copied: &CopiedRows) {
     let group_of: Map<&str, usize> =
@@ -507,14 +520,19 @@ fn settle(pupils: &mut [DrivePupil], statuses: &mut [DriveStatus], audit: &[Driv
     // The audit is in log order, and the newest is chosen as a merge chooses it (`store::merge`'s `newest`): a
     // change made on this laptop supersedes every row before it, whatever the clocks say; a row a merge copied
     // in is weighed by instant, and of two in the same second (instants have whole seconds: an import and the
-    // year's promotion moments after it), the later in the log is the newer.
-    let consider = |slot: &mut Option<usize>, e: usize| {
+    // year's promotion moments after it), the later in the log is the newer. A copied row the merge that
+    // copied it let lose to this drive's value (`outweighed`: it recorded the row's as lost just before) is not.
+    let consider = |slot: &mut Option<usize>, e: usize, outweighed: bool| {
         if slot.is_none_or(|best| {
-            copied.local(audit[e].seq) || !instant::cmp(&audit[best].at_text, &audit[e].at_text).is_gt()
+            !outweighed
+                && (copied.local(audit[e].seq) || !instant::cmp(&audit[best].at_text, &audit[e].at_text).is_gt())
         }) {
             *slot = Some(e);
         }
     };
+    // This drive's own merges' records of a value that lost, by pupil, group and year (for a yearly group): the
+    // rows of each, in log order.
+    let mut kept_here: Map<(i64, usize, Option<i32>), Vec<i64>> = Map::default();
     let mut creations: Map<usize, Vec<usize>> = Map::default();
     let mut pupils_of_creation: Map<&str, usize> = Map::default();
     // Every start of a year the drive records (its own, and those merges copied in), by the instant and origin
@@ -530,8 +548,15 @@ fn settle(pupils: &mut [DrivePupil], statuses: &mut [DriveStatus], audit: &[Driv
         // A row a merge wrote sets the value another laptop's change gave, and that change is in this history
         // too, under its own time: as in a merge (`store::merge`'s history), it is no change of this drive's.
         if event.action == "merge" {
+            if let Some(&g) = event.field.strip_suffix(LOST).and_then(|key| group_of.get(key))
+                && copied.local(event.seq)
+            {
+                kept_here.entry((sid, g, event.year.filter(|_| yearly[g]))).or_default().push(event.seq);
+            }
             continue;
         }
+        let outweighed =
+            |g: usize| outweighed(&kept_here, copied, (sid, g, event.year.filter(|_| yearly[g])), event.seq);
         if CLASS_FIELDS.contains(&event.field.as_str()) {
             let promoted = (event.action == "year")
                 .then(|| year_starts.get(&(event.at_text.as_str(), event.origin.as_str())).copied())
@@ -545,17 +570,17 @@ fn settle(pupils: &mut [DrivePupil], statuses: &mut [DriveStatus], audit: &[Driv
             *pupils_of_creation.entry(event.hash.as_str()).or_default() += 1;
             for g in 0..GROUPS.len() {
                 if pupil_said[p][g] {
-                    consider(&mut pupils[p].last[g], e);
+                    consider(&mut pupils[p].last[g], e, outweighed(g));
                 }
                 if let Some(st) = status.filter(|&st| status_said[st][g]) {
-                    consider(&mut statuses[st].last[g], e);
+                    consider(&mut statuses[st].last[g], e, outweighed(g));
                 }
             }
         } else if let Some(&g) = group_of.get(event.field.as_str()) {
             if !yearly[g] {
-                consider(&mut pupils[p].last[g], e);
+                consider(&mut pupils[p].last[g], e, outweighed(g));
             } else if let Some(st) = status {
-                consider(&mut statuses[st].last[g], e);
+                consider(&mut statuses[st].last[g], e, outweighed(g));
             }
         }
     }
@@ -571,6 +596,7 @@ fn settle(pupils: &mut [DrivePupil], statuses: &mut [DriveStatus], audit: &[Driv
                     continue;
                 }
                 best = match best {
+                    Some(b) if outweighed(&kept_here, copied, (pupil.sid, g, None), audit[e].seq) => Some(b),
                     Some(b) if outranks(&step(b), &step(at)) => Some(b),
                     Some(b) if outranks(&step(at), &step(b)) => Some(at),
                     Some(b)
@@ -678,6 +704,27 @@ mod tests {
         let note = GROUPS.iter().position(|g| g.contains(&Field::Note)).unwrap();
         let last = read.pupils[0].last[note].map(|e| read.audit[e].new.clone());
         assert_eq!(last, Some(Some("二".to_owned())), "the value the drive holds is its newest change");
+    }
+
+    #[test]
+    fn a_change_copied_in_the_same_second_that_the_merge_let_lose_is_not_the_newest() {
+        let conn = drive_at(schema::latest_version());
+        // This laptop's note, then its merge of the other laptop's note of the same second: the merge kept
+        // ours (recorded theirs as lost), then copied theirs in, later in the log.
+        conn.execute_batch(
+            "UPDATE students SET note = '甲';
+             INSERT OR REPLACE INTO meta(key, value) VALUES ('merge_copies_from', '0'), ('merge_copied:4', '4');
+             INSERT INTO audit(id, at, operator, origin, action, student_id, id_number, field, old, new, year) VALUES
+                 (1, '2026-11-23T01:00:00Z', '甲', 'o1', 'import', 1, 'x', 'created', NULL, 't.csv:2', 2026),
+                 (2, '2026-11-23T02:00:00Z', '甲', 'oA', 'edit', 1, 'x', 'note', '', '甲', NULL),
+                 (3, '2026-11-23T02:10:00Z', '甲', 'oA', 'merge', 1, 'x', 'note:conflict_lost', '乙', '甲', NULL),
+                 (4, '2026-11-23T02:00:00Z', '乙', 'oB', 'edit', 1, 'x', 'note', '', '乙', NULL);",
+        )
+        .unwrap();
+        let read = read(&conn, 2026).unwrap();
+        let note = GROUPS.iter().position(|g| g.contains(&Field::Note)).unwrap();
+        let last = read.pupils[0].last[note].map(|e| read.audit[e].new.clone());
+        assert_eq!(last, Some(Some("甲".to_owned())), "the change whose value the drive holds");
     }
 
     #[test]

@@ -134,6 +134,21 @@ struct Event {
     /// mechanical step every laptop takes, which a deliberate change for that year outranks (see
     /// `class_decision`).
     promoted_into: Option<i32>,
+    /// For a row a merge of this laptop copied in, the fields (and insured years) whose value that merge kept
+    /// over the other file's (it recorded theirs as lost, `KEY:conflict_lost`, just before copying this row).
+    /// Such a row comes after this laptop's own in its log, but lost to them: of two changes made in the same
+    /// second, the log's order would otherwise make it this side's newest, and the two drives would each hold
+    /// their own value and read the other's as already known.
+    outweighed: Vec<(String, Option<i32>)>,
+}
+
+impl Event {
+    /// Whether the merge that copied this row kept this laptop's value of one of fields `keys` over it.
+    fn outweighed_for(&self, keys: &[&str]) -> bool {
+        self.outweighed
+            .iter()
+            .any(|(key, year)| keys.contains(&key.as_str()) && (*year == self.year || !fields::yearly_key(key)))
+    }
 }
 
 /// Which of a drive's audit rows a merge copied in from another laptop's file, kept in the drive's `meta`: the
@@ -172,6 +187,17 @@ impl CopiedRows {
     /// Whether audit row `id` is known to be the laptop's own (not copied, and within the record).
     pub(crate) fn local(&self, id: i64) -> bool {
         self.from.is_some_and(|from| id > from) && !self.runs.iter().any(|&(first, last)| first <= id && id <= last)
+    }
+
+    /// The first row of the run a merge copied that holds row `id`, if one did.
+    pub(crate) fn run_of(&self, id: i64) -> Option<i64> {
+        self.runs.iter().find(|&&(first, last)| first <= id && id <= last).map(|&(first, _)| first)
+    }
+
+    /// The first row of the first run copied after row `id`: for a row a merge wrote itself, the rows that same
+    /// merge copied (a merge writes its own rows, then copies the other file's).
+    pub(crate) fn run_after(&self, id: i64) -> Option<i64> {
+        self.runs.iter().map(|&(first, _)| first).filter(|&first| first > id).min()
     }
 }
 
@@ -245,7 +271,8 @@ fn register_functions(conn: &rusqlite::Connection) -> Result<()> {
 /// The rows an earlier merge wrote (action `merge`) are left out: they set a value the other laptop's change
 /// gave, and that change was copied in with them, under its own time and origin. Counted as this side's
 /// change, a value a laptop only received would be news to the laptop it came from, stamped with the time of
-/// the merge: every round trip of merges would list the pupils it touched as conflicts.
+/// the merge: every round trip of merges would list the pupils it touched as conflicts. Its records of a value
+/// that lost (`KEY:conflict_lost`) are read only to mark the rows that merge copied (`Event::outweighed`).
 fn history(
     tx: &Transaction,
     (db, copied): (&str, &CopiedRows),
@@ -257,21 +284,46 @@ fn history(
 ) -> Result<Vec<Event>> {
     let mut stmt = tx.prepare_cached(&format!(
         "SELECT a.at, a.origin, CASE WHEN a.action = 'reveal' THEN 'reveal' ELSE a.field END, a.year,
-                n.id IS NOT NULL, a.id, a.action = 'year' FROM {db}.audit a
+                n.id IS NOT NULL, a.id, a.action = 'year', a.action = 'merge' FROM {db}.audit a
          LEFT JOIN temp.{unshared} n ON n.id = a.id
-         WHERE a.student_id = ?1 AND a.id <= ?2 AND a.action <> 'merge' ORDER BY a.id"
+         WHERE a.student_id = ?1 AND a.id <= ?2
+           AND (a.action <> 'merge' OR a.field LIKE '%' || '{LOST}')
+         ORDER BY a.id"
     ))?;
-    let rows = stmt.query_map(params![student, up_to], |r| {
+    // This laptop's own merges' records of a value that lost: (row, field, year).
+    let mut kept_here: Vec<(i64, String, Option<i32>)> = Vec::new();
+    let mut events = Vec::new();
+    let mut rows = stmt.query(params![student, up_to])?;
+    while let Some(r) = rows.next()? {
         let field: String = r.get(2)?;
         let year = if fields::yearly_key(&field) { r.get::<_, Option<i32>>(3)?.or(first) } else { None };
-        let local = copied.local(r.get(5)?);
+        let id: i64 = r.get(5)?;
+        let local = copied.local(id);
+        if r.get::<_, bool>(7)? {
+            // Only a record this laptop's merge wrote speaks for the rows it copied; one copied in is the other
+            // laptop's (see `merge_notes::lost_there`).
+            if let Some(key) = field.strip_suffix(LOST).filter(|_| local) {
+                kept_here.push((id, key.to_owned(), year));
+            }
+            continue;
+        }
+        let outweighed = copied.run_of(id).map_or_else(Vec::new, |run| {
+            kept_here
+                .iter()
+                .filter(|(row, _, _)| *row < run && copied.run_after(*row) == Some(run))
+                .map(|(_, key, year)| (key.clone(), *year))
+                .collect()
+        });
         let (at, origin): (String, String) = (r.get(0)?, r.get(1)?);
         let promoted_into =
             if r.get::<_, bool>(6)? { year_starts.get(&(at.clone(), origin.clone())).copied() } else { None };
-        Ok(Event { at, origin, field, year, unshared: r.get(4)?, local, promoted_into })
-    })?;
-    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        events.push(Event { at, origin, field, year, unshared: r.get(4)?, local, promoted_into, outweighed });
+    }
+    Ok(events)
 }
+
+/// The suffix of the field of an audit row recording a value a merge let lose (`note:conflict_lost`).
+pub(crate) const LOST: &str = ":conflict_lost";
 
 fn is_class_event(e: &Event) -> bool {
     e.field == Field::Grade.key() || e.field == Field::Class.key() || e.field == "created"
@@ -348,6 +400,13 @@ fn class_decision(their_history: &[Event], theirs: &Event, our_history: &[Event]
 /// stamped 03:00Z). Equal instants are broken by origin so both directions of a merge choose alike.
 fn newer(a: &Event, b: &Event) -> bool {
     super::instant::cmp(&a.at, &b.at).then_with(|| a.origin.cmp(&b.origin)).is_gt()
+}
+
+/// As `newer`; two changes of one instant and origin (one session's stamp, on two copies of a file taken within
+/// its second) are ordered by the values they left, `(a's, b's)`, so both directions still choose alike.
+fn newer_or_greater<T: Ord + ?Sized>(a: &Event, b: &Event, (a_values, b_values): (&T, &T)) -> bool {
+    let tied = super::instant::cmp(&a.at, &b.at).is_eq() && a.origin == b.origin;
+    if tied { a_values > b_values } else { newer(a, b) }
 }
 
 /// Fields that are one fact and so are won together: a payment's status, amount, date and channel come from
@@ -1068,7 +1127,7 @@ fn settle_pupil(
                         .contains(&Field::Class)
                         .then(|| class_decision(&their_history, their_last, &our_history, o))
                         .flatten()
-                        .unwrap_or_else(|| newer(their_last, o))
+                        .unwrap_or_else(|| newer_or_greater(their_last, o, (&theirs_values, &ours_values)))
             });
             if group.contains(&Field::Categories) && ours_unseen && theirs_values != ours_values {
                 let united = unite_categories(tx, sides, (their_id, our_id), (&theirs_values, &ours_values), they_win)?;
@@ -1081,7 +1140,7 @@ fn settle_pupil(
                 }
                 for (conflict, record) in united.conflicts {
                     let conflict = Conflict { id_number: id_number.clone(), name: name.clone(), ..conflict };
-                    found.push(Found { group, year, conflict, record });
+                    found.push(Found { group, year, conflict, record, there: false });
                 }
                 continue;
             }
@@ -1104,7 +1163,7 @@ fn settle_pupil(
                         lost_at,
                         payment_kept: None,
                     };
-                    found.push(Found { group, year, conflict, record: !they_win });
+                    found.push(Found { group, year, conflict, record: !they_win, there: false });
                 }
                 // Ours seen there and weighed by their merge, which kept theirs: their operator was told, ours is.
                 if let Some(o) = our_last.filter(|_| they_win && !ours_unseen && theirs_value != ours_value)
@@ -1146,7 +1205,11 @@ fn settle_pupil(
     }
     let pupil = Pupil { our_id, their_id, id_number: &id_number, name: &name };
     keep_the_payment(tx, sides, &pupil, (&their_history, &our_history), &statuses, &mut changes, &mut found)?;
-    for Found { year, conflict, record, .. } in found {
+    for Found { year, conflict, record, there, .. } in found {
+        if there {
+            decided_there.push(conflict);
+            continue;
+        }
         if record {
             // Record the value that lost, so nobody's entry disappears without a trace.
             let ctx = super::AuditContext { year: year.or(ctx.year), ..ctx.clone() };
@@ -1154,7 +1217,7 @@ fn settle_pupil(
                 tx,
                 Some(our_id),
                 &id_number,
-                &format!("{}:conflict_lost", conflict.field),
+                &format!("{}{LOST}", conflict.field),
                 conflict.lost.as_deref(),
                 conflict.kept.as_deref(),
             )?;
@@ -1172,12 +1235,14 @@ fn settle_pupil(
 }
 
 /// A conflict found while a pupil's groups are decided, written once they all are: `record` when ours won
-/// and their value is to be kept in the audit log as lost.
+/// and their value is to be kept in the audit log as lost; `there` when theirs won and the other file's own
+/// merge already decided it so (listed in `decided_there`, not as a conflict of this merge).
 struct Found {
     group: &'static [Field],
     year: Option<i32>,
     conflict: Conflict,
     record: bool,
+    there: bool,
 }
 
 /// How one status group (enrollment, payment) of one insured year was decided: the values on each side, and
@@ -1315,7 +1380,11 @@ fn keep_the_payment(
                 lost_at: lost_at.clone(),
                 payment_kept: merged.1.clone(),
             };
-            found.push(Found { group: enrollment_group, year, conflict, record: !their_p });
+            // The payment came from their file, whose own merge already kept its enrollment over ours and
+            // recorded ours as lost: their operator was told then, ours is told now that it is decided there.
+            let there = their_p
+                && super::merge_notes::lost_there(tx, pupil.their_id, field.key(), lost.as_deref(), kept.as_deref())?;
+            found.push(Found { group: enrollment_group, year, conflict, record: !their_p, there });
         }
     }
     Ok(())
@@ -1357,17 +1426,19 @@ fn settle_number(
     conflicts: &mut Vec<Conflict>,
 ) -> Result<bool> {
     let numbered = |e: &&Event| e.field == "id_number";
-    let Some(their_last) = newest(their_history.iter().filter(numbered)).filter(|e| e.unshared) else {
+    let keys = ["id_number"];
+    let Some(their_last) = newest(their_history.iter().filter(numbered), &keys).filter(|e| e.unshared) else {
         return Ok(false);
     };
-    let our_last = newest(our_history.iter().filter(numbered));
+    let our_last = newest(our_history.iter().filter(numbered), &keys);
     let ours = super::identity::snapshot(tx, our_id)?;
     let theirs = their_number(tx, their_id, &ours)?;
     if (&theirs.id_number, &theirs.id_problem) == (&ours.id_number, &ours.id_problem) {
         return Ok(false);
     }
     let ours_unseen = our_last.is_some_and(|o| o.unshared);
-    let mut they_win = our_last.is_none_or(|o| !o.unshared || newer(their_last, o));
+    let mut they_win =
+        our_last.is_none_or(|o| !o.unshared || newer_or_greater(their_last, o, (&theirs.id_number, &ours.id_number)));
     if they_win {
         match super::identity::write(tx, ctx, our_id, &ours, &theirs) {
             Ok(_) => {}
@@ -1398,7 +1469,7 @@ fn settle_number(
                 tx,
                 Some(our_id),
                 id_number,
-                "id_number:conflict_lost",
+                &format!("id_number{LOST}"),
                 Some(&theirs.id_number),
                 Some(&ours.id_number),
             )?;
@@ -1512,17 +1583,19 @@ fn last_setting<'h>(
     in_year: &dyn Fn(&Event) -> bool,
 ) -> Option<&'h Event> {
     let created = said_at_creation(group, values);
+    let keys: Vec<&str> = group.iter().map(|f| f.key()).collect();
     let setting = history
         .iter()
         .filter(|e| in_year(e))
         .filter(|e| group.iter().any(|f| f.key() == e.field) || (created && e.field == "created"));
     if !group.contains(&Field::Class) {
-        return newest(setting);
+        return newest(setting, &keys);
     }
     // A promotion copied in from the other laptop, or a deliberate change copied in after this laptop's own
     // promotion, is weighed as the merge that copied it weighed it (`class_decision`): the side's newest is
     // the change it holds.
     setting.fold(None, |best, e| match best {
+        Some(b) if e.outweighed_for(&keys) => Some(b),
         Some(b) if deliberate_outranks(history, b, e) => Some(b),
         Some(b) if deliberate_outranks(history, e, b) => Some(e),
         Some(b) if !e.local && super::instant::cmp(&b.at, &e.at).is_gt() => Some(b),
@@ -1535,9 +1608,12 @@ fn last_setting<'h>(
 /// the other laptop's must not bring back the value it corrected). A copied change was weighed against what
 /// the laptop held by instant, as the merge that copied it weighed it; of two in the same second (instants
 /// have whole seconds: a quick correction, an import and the promotion after it), the later in the log is the
-/// newer. Origins break ties only between the two sides (`newer`), where there is no common log.
-fn newest<'h>(events: impl Iterator<Item = &'h Event>) -> Option<&'h Event> {
+/// newer. Origins break ties only between the two sides (`newer`), where there is no common log. A copied
+/// change the merge let lose to this laptop's value of the group (`Event::outweighed`, `keys` the group's
+/// fields) is not the newer, whatever its instant: that merge weighed it already, by `newer`.
+fn newest<'h>(events: impl Iterator<Item = &'h Event>, keys: &[&str]) -> Option<&'h Event> {
     events.fold(None, |best, e| match best {
+        Some(b) if e.outweighed_for(keys) => Some(b),
         Some(b) if !e.local && super::instant::cmp(&b.at, &e.at).is_gt() => Some(b),
         _ => Some(e),
     })
@@ -2957,5 +3033,130 @@ mod tests {
         assert_eq!(by_id(&a, &ids[0]).payment, PaymentStatus::Unpaid);
         a.view_year(year).unwrap();
         assert_eq!(by_id(&a, &extra).payment, PaymentStatus::Paid, "B's year is A's last one");
+    }
+
+    /// Laptop A's and B's files (closed, returned by path, A's first) after `edit` was done on each copy, at
+    /// the same second on both clocks.
+    fn same_second_edits(
+        dir: &Path,
+        edit: impl Fn(&mut Store, &[String], bool),
+    ) -> (std::path::PathBuf, std::path::PathBuf, Vec<String>) {
+        let (mut a, mut b, ids) = two_copies(dir);
+        for (s, is_a) in [(&mut a, true), (&mut b, false)] {
+            s.set_fixed_clock("2026-12-03T15:14:40+08:00");
+            edit(s, &ids, is_a);
+        }
+        (a.path().unwrap().to_owned(), b.path().unwrap().to_owned(), ids)
+    }
+
+    /// `first` merges `second`'s file, then `second` merges `first`'s (each on a copy in `dir`): the two drives
+    /// after it and the two reports.
+    fn round_trip(dir: &Path, first: &Path, second: &Path) -> ((Store, MergeReport), (Store, MergeReport)) {
+        std::fs::create_dir_all(dir).unwrap();
+        let (f, s) = (dir.join("first.db"), dir.join("second.db"));
+        Store::open(first).unwrap().backup_to(&f).unwrap();
+        Store::open(second).unwrap().backup_to(&s).unwrap();
+        let mut first = Store::open(&f).unwrap();
+        first.set_fixed_clock("2026-12-03T15:20:00+08:00");
+        let r1 = first.merge_from(&s, false).unwrap();
+        let mut second = Store::open(&s).unwrap();
+        second.set_fixed_clock("2026-12-03T15:25:00+08:00");
+        let r2 = second.merge_from(&f, false).unwrap();
+        ((first, r1), (second, r2))
+    }
+
+    fn listed(conflicts: &[Conflict]) -> Vec<(String, Option<String>, Option<String>)> {
+        let mut out: Vec<_> = conflicts.iter().map(|c| (c.field.clone(), c.kept.clone(), c.lost.clone())).collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn changes_made_in_the_same_second_on_both_laptops_end_alike_whichever_merges_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a_path, b_path, ids) = same_second_edits(dir.path(), |s, ids, is_a| {
+            let (p0, p1) = (by_id(s, &ids[0]).id, by_id(s, &ids[1]).id);
+            if is_a {
+                s.set_enrollment(p0, Enrollment::Elsewhere, Some("柳北区")).unwrap();
+                s.set_note(p1, "甲后来又改了").unwrap();
+            } else {
+                s.set_enrollment(p0, Enrollment::Declined, Some("不想")).unwrap();
+                s.set_note(p1, "乙的备注最新").unwrap();
+            }
+        });
+        let mut ends = Vec::new();
+        for (case, first, second) in [("A first", &a_path, &b_path), ("B first", &b_path, &a_path)] {
+            let ((mut f, r1), (mut s, r2)) = round_trip(&dir.path().join(case), first, second);
+            assert_eq!(snapshot(&f), snapshot(&s), "{case}: {r1:?} {r2:?}");
+            // The first merge weighs the two changes and lists them, whichever it keeps.
+            assert_eq!(r1.conflicts.len(), 3, "{case}: {r1:?}");
+            // The second laptop is told when its own values lost there, and then takes the kept ones.
+            let kept_own = r1.conflicts.iter().all(|c| c.kept.as_deref() != Some("乙的备注最新")) == (first == &a_path);
+            if kept_own {
+                assert!(r2.conflicts.is_empty(), "{case}: {r2:?}");
+                assert_eq!(listed(&r2.decided_there), listed(&r1.conflicts), "{case}: {r2:?}");
+                assert_eq!(r2.updated, 2, "{case}: {r2:?}");
+            } else {
+                assert!(r2.conflicts.is_empty() && r2.decided_there.is_empty(), "{case}: {r2:?}");
+            }
+            // Nothing more to say, either way.
+            let (f_path, s_path) = (f.path().unwrap().to_owned(), s.path().unwrap().to_owned());
+            for (d, other) in [(&mut f, &s_path), (&mut s, &f_path)] {
+                let again = d.merge_from(other, false).unwrap();
+                assert_eq!(again.updated, 0, "{case}: {again:?}");
+                assert!(again.conflicts.is_empty() && again.decided_there.is_empty(), "{case}: {again:?}");
+            }
+            assert_eq!(snapshot(&f), snapshot(&s), "{case}");
+            ends.push(snapshot(&f));
+        }
+        // The same winner whichever laptop merged first.
+        assert_eq!(ends[0], ends[1]);
+        let _ = ids;
+    }
+
+    #[test]
+    fn two_changes_of_one_instant_and_origin_are_ordered_by_value_alike_both_ways() {
+        let dir = tempfile::tempdir().unwrap();
+        // One session's stamp on both files' notes (a copy taken in the middle of a session's second): neither
+        // instant nor origin tells them apart.
+        let (a_path, b_path, ids) = same_second_edits(dir.path(), |s, ids, is_a| {
+            s.origin = "one-session".into();
+            s.set_note(by_id(s, &ids[1]).id, if is_a { "甲" } else { "乙" }).unwrap();
+        });
+        let mut ends = Vec::new();
+        for (case, first, second) in [("A first", &a_path, &b_path), ("B first", &b_path, &a_path)] {
+            let ((f, r1), (s, r2)) = round_trip(&dir.path().join(case), first, second);
+            assert_eq!(snapshot(&f), snapshot(&s), "{case}: {r1:?} {r2:?}");
+            assert_eq!(r1.conflicts.len(), 1, "{case}: {r1:?}");
+            ends.push(by_id(&f, &ids[1]).note);
+        }
+        assert_eq!(ends, ["甲", "甲"], "the greater value (甲 is U+7532, 乙 U+4E59), whichever laptop merged first");
+    }
+
+    #[test]
+    fn a_payment_kept_over_an_enrollment_is_said_decided_there_on_the_laptop_that_marked_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, ids) = two_copies_after(dir.path(), |a, ids| {
+            a.set_enrollment(by_id(a, &ids[0]).id, Enrollment::Here, None).unwrap();
+        });
+        a.set_fixed_clock("2026-12-03T15:14:40+08:00");
+        let details = PaymentDetails { amount_fen: Some(40000), ..Default::default() };
+        a.set_payment(by_id(&a, &ids[0]).id, PaymentStatus::Paid, &details).unwrap();
+        b.set_fixed_clock("2026-12-03T15:14:45+08:00");
+        b.set_enrollment(by_id(&b, &ids[0]).id, Enrollment::Declined, Some("不想")).unwrap();
+        let (a_path, b_path) = (a.path().unwrap().to_owned(), b.path().unwrap().to_owned());
+        drop((a, b));
+        let ((a, r1), (b, r2)) = round_trip(&dir.path().join("trip"), &a_path, &b_path);
+        assert_eq!(snapshot(&a), snapshot(&b));
+        let expected = vec![
+            ("decline_reason".to_owned(), None, Some("不想".to_owned())),
+            ("enrollment".to_owned(), Some("here".to_owned()), Some("declined".to_owned())),
+        ];
+        assert_eq!(listed(&r1.conflicts), expected, "{r1:?}");
+        assert!(r2.conflicts.is_empty(), "listed once, where it was decided: {r2:?}");
+        assert_eq!(listed(&r2.decided_there), expected, "{r2:?}");
+        assert!(r2.decided_there.iter().all(|c| c.payment_kept.as_deref() == Some("paid")), "{r2:?}");
+        let p = by_id(&b, &ids[0]);
+        assert_eq!((p.enrollment, p.payment), (Enrollment::Here, PaymentStatus::Paid));
     }
 }
