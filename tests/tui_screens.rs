@@ -3835,3 +3835,57 @@ fn the_roster_footer_shows_every_key_at_80_columns() {
         assert!(screen(&app).contains(&name), "{}", screen(&app));
     }
 }
+
+/// A mark, undo or redo of a whole school on a drive file is saved on the worker: the question closes at once, the
+/// status line says it is saving, keys pressed meanwhile act on nothing (none is kept to act on the screen the
+/// save leaves), and the roster shows the result when it is done.
+#[test]
+fn a_large_bulk_mark_undo_and_redo_are_saved_on_the_worker() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("school.db");
+    let mut store = Store::open(&path).expect("store");
+    store.set_fixed_clock(NOW);
+    canbao::demo::load_sample(&mut store).expect("sample");
+    let mut app = App::new(store, &options(Language::Zh, Some("测试"))).expect("app");
+    app.update(Action::Resize(100, 30));
+    let here = |app: &App| app.store.stats(None, None).expect("stats").enrollment["here"];
+    type Step = (&'static str, fn(&mut App), i64, &'static str, &'static str);
+    let steps: [Step; 3] = [
+        (
+            "mark",
+            |app| {
+                app.update(Action::SelectAll);
+                app.update(Action::Enrollment);
+                app.update(Action::Down);
+                app.update(Action::Confirm);
+            },
+            360,
+            "正在保存",
+            "已保存",
+        ),
+        ("undo", |app| app.update(Action::Undo), 0, "正在撤销", "已撤销（360 人）"),
+        ("redo", |app| app.update(Action::Redo), 360, "正在重做", "已重做（360 人）"),
+    ];
+    for (step, ask, after, saving, done) in steps {
+        ask(&mut app);
+        assert!(app.question().is_some(), "{step}: {}", screen(&app));
+        app.update(Action::Yes);
+        assert!(app.jobs.running().is_some(), "{step} runs on the worker");
+        assert!(app.question().is_none(), "{step}: the question closes at once\n{}", screen(&app));
+        assert!(screen(&app).contains(saving), "{step}\n{}", screen(&app));
+        // A second answer, a payment key and a move, pressed while it saves: refused, with a word.
+        for key in [Action::Yes, Action::TogglePaid, Action::Down, Action::Undo] {
+            app.update(key);
+        }
+        assert!(screen(&app).contains(saving), "{step}: still saving\n{}", screen(&app));
+        finish_job(&mut app);
+        assert!(app.modal.is_none(), "{step}: no key acted after the save\n{}", screen(&app));
+        assert_eq!(here(&app), after, "{step}");
+        let shown = screen(&app);
+        assert!(shown.contains(done), "{step}\n{shown}");
+        let marked = shown.lines().filter(|l| l.contains("在校参保")).count();
+        assert_eq!(marked > 0, after > 0, "{step}: the roster shows the result\n{shown}");
+    }
+    let paid = app.store.stats(None, None).expect("stats").payment.get("paid").copied().unwrap_or(0);
+    assert_eq!(paid, 0, "no payment was made by a key pressed while saving");
+}

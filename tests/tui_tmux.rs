@@ -671,3 +671,38 @@ fn a_shell_command_typed_into_the_roster_saves_no_category() {
         .expect("count");
     assert_eq!(marks, 0, "nothing saved");
 }
+
+/// A mark of the whole sample school, and its undo, are saved on the worker: a key pressed right behind the `y`
+/// (here `p`, which would open the payment form for the selection) is refused while it saves rather than kept to
+/// act on the screen the save leaves.
+#[test]
+fn keys_pressed_while_a_bulk_mark_saves_do_not_act_afterwards() {
+    if tmux_missing() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("school.db");
+    canbao::demo::load_sample(&mut canbao::store::Store::open(&db).expect("drive")).expect("sample");
+    let tmux = Tmux::start(format!("canbao-test-bulk-{}", std::process::id()), dir.path(), &db, "测试");
+    tmux.wait_for("显示 360 / 360");
+    tmux.send(&["a"]);
+    tmux.send(&["e"]);
+    tmux.wait_for("参保状态");
+    tmux.send(&["Down", "Enter"]);
+    for (done, then) in [("已保存", "u"), ("已撤销", "")] {
+        tmux.wait_for("请确认");
+        // Past the guard that keeps a hurried Enter from answering a question unread.
+        std::thread::sleep(Duration::from_millis(500));
+        tmux.send(&["y", "p"]);
+        let screen = tmux.wait_for(done);
+        let screen = tmux.settled(screen);
+        assert!(!screen.contains("登记缴费") && !screen.contains("请确认"), "{screen}");
+        if !then.is_empty() {
+            tmux.send(&[then]);
+        }
+    }
+    tmux.quit();
+    let out = Command::new(BIN).arg("--db").arg(&db).args(["stats", "--json"]).output().expect("stats");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stats json");
+    assert_eq!((json["enrollment"]["here"].as_i64(), json["payment"]["paid"].as_i64()), (Some(0), Some(0)), "{json}");
+}

@@ -659,6 +659,9 @@ impl Store {
 
     fn init(mut conn: Connection, path: Option<PathBuf>, key: Option<Passphrase>) -> Result<Store> {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // A mark or import runs a score of statements per pupil (a field's UPDATE each, the audit row, the pupil's
+        // checks): rusqlite's 16 would see the oldest pushed out and compiled again for every pupil.
+        conn.set_prepared_statement_cache_capacity(64);
         let keyed = key.is_some();
         let not_db = |e: rusqlite::Error| match &e {
             rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => match &path {

@@ -10,6 +10,7 @@ use std::time::Instant;
 
 use super::palette::Form;
 use super::roster::RosterData;
+use super::undo::Edit;
 use crate::domain::category::CategoryTable;
 use crate::domain::policy::Policy;
 use crate::domain::roster_check::{self, CheckReport};
@@ -19,7 +20,7 @@ use crate::io::forms::{self, FormInput};
 use crate::io::reconcile::{self, ReconcileReport, Source};
 use crate::io::sheet::{self, ExportError, ExportOptions};
 use crate::store::merge::MergeReport;
-use crate::store::{Reopen, Store, StudentFilter};
+use crate::store::{Change, ChangeOptions, Outcome, Reopen, Store, StudentFilter};
 
 /// A piece of work, described so that it can run on either side.
 pub enum Work {
@@ -50,6 +51,10 @@ pub enum Work {
     StartYear { year: i32, policy: Option<String>, dry_run: bool, written: Option<PathBuf> },
     /// Give a school a new name, its pupils with it: one audited change per pupil, one transaction.
     RenameSchool { old: String, new: String },
+    /// A mark of many pupils (`Store::apply_changes`, one transaction), then the roster read again.
+    Mark { items: Vec<(i64, Vec<Change>)>, label: String, confirmed: bool },
+    /// An edit of many pupils undone (`backwards`) or redone: its fields written as they were, one transaction.
+    Rewrite { edit: Box<Edit>, backwards: bool },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,6 +70,10 @@ pub enum JobKind {
     PreparingYear,
     StartingYear,
     Renaming,
+    /// A mark of many pupils.
+    Saving,
+    Undoing,
+    Redoing,
 }
 
 impl JobKind {
@@ -89,6 +98,9 @@ impl Work {
             Work::StartYear { dry_run: true, .. } => JobKind::PreparingYear,
             Work::StartYear { .. } => JobKind::StartingYear,
             Work::RenameSchool { .. } => JobKind::Renaming,
+            Work::Mark { .. } => JobKind::Saving,
+            Work::Rewrite { backwards: true, .. } => JobKind::Undoing,
+            Work::Rewrite { backwards: false, .. } => JobKind::Redoing,
         }
     }
 }
@@ -143,6 +155,21 @@ pub enum JobOutcome {
         old: String,
         new: String,
         ids: Vec<i64>,
+        data: Option<RosterData>,
+    },
+    /// A mark of many pupils: what `Store::apply_changes` said of each (or why nothing was written), with the
+    /// changes asked for, which the questions after it read again.
+    Marked {
+        items: Vec<(i64, Vec<Change>)>,
+        label: String,
+        outcomes: Result<Vec<Outcome>, String>,
+        data: Option<RosterData>,
+    },
+    /// An edit undone or redone; `failed`: nothing written, and why (`None` in it: stopped by the operator).
+    Rewritten {
+        edit: Box<Edit>,
+        backwards: bool,
+        failed: Option<Option<String>>,
         data: Option<RosterData>,
     },
     /// The operator stopped the job and it was rolled back (or its partial file removed).
@@ -261,6 +288,17 @@ impl fmt::Debug for JobOutcome {
             JobOutcome::Renamed { old, new, ids, .. } => {
                 f.debug_struct("Renamed").field("old", old).field("new", new).field("pupils", &ids.len()).finish()
             }
+            JobOutcome::Marked { items, outcomes, .. } => f
+                .debug_struct("Marked")
+                .field("pupils", &items.len())
+                .field("failed", &outcomes.as_ref().err())
+                .finish(),
+            JobOutcome::Rewritten { edit, backwards, failed, .. } => f
+                .debug_struct("Rewritten")
+                .field("pupils", &edit.len())
+                .field("backwards", backwards)
+                .field("failed", failed)
+                .finish(),
             JobOutcome::Stopped(kind) => f.debug_tuple("Stopped").field(kind).finish(),
             JobOutcome::WouldReplace { taken, .. } => f.debug_tuple("WouldReplace").field(taken).finish(),
             JobOutcome::NothingToExport(m) => f.debug_tuple("NothingToExport").field(m).finish(),
@@ -442,6 +480,29 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
             Ok(ids) => JobOutcome::Renamed { old, new, ids, data: RosterData::load(store).ok() },
             Err(e) => JobOutcome::Failed(e.to_string()),
         },
+        Work::Mark { items, label, confirmed } => {
+            let options = ChangeOptions { confirmed, ..ChangeOptions::default() };
+            match store.apply_changes("mark", &items, options) {
+                Ok(outcomes) => {
+                    let data = RosterData::load(store).ok();
+                    JobOutcome::Marked { items, label, outcomes: Ok(outcomes), data }
+                }
+                // Stopped: rolled back, and said as every stopped job is.
+                Err(e) if stopped() => JobOutcome::Failed(e.to_string()),
+                Err(e) => JobOutcome::Marked { items, label, outcomes: Err(e.to_string()), data: None },
+            }
+        }
+        Work::Rewrite { edit, backwards } => {
+            let action = if backwards { "undo" } else { "redo" };
+            match store.change_batch(action, &edit.field_values(backwards), false) {
+                Ok(_) => JobOutcome::Rewritten { edit, backwards, failed: None, data: RosterData::load(store).ok() },
+                // The edit goes back where it was taken from, so it can still be undone (or redone).
+                Err(e) => {
+                    let failed = if stopped() { None } else { Some(e.to_string()) };
+                    JobOutcome::Rewritten { edit, backwards, failed: Some(failed), data: None }
+                }
+            }
+        }
         Work::Restore { file } => match store.restore_from(&file) {
             Ok(safety) => JobOutcome::Restored { file, safety, data: RosterData::load(store).ok() },
             Err(e) => JobOutcome::Failed(e.to_string()),

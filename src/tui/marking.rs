@@ -8,15 +8,22 @@ use chrono::NaiveDate;
 use super::app::{App, Screen};
 use super::due;
 use super::input::LineInput;
+use super::jobs::{JobKind, Work};
 use super::keymap::Context;
 use super::modal::{CategoryPicker, Confirm, EnrollmentChooser, Modal, PaymentField, PaymentForm, Pending, Then};
+use super::roster::RosterData;
 use super::text::fill;
 use super::undo::{Edit, PupilEdit};
 use crate::domain::category::CategoryTable;
 use crate::domain::coverage::Standing;
 use crate::domain::money;
 use crate::domain::student::{CategoryMark, Enrollment, PaymentChannel, PaymentStatus, Student};
-use crate::store::{Change, ChangeOptions, FieldChange, Payment, Refusal};
+use crate::store::{Change, ChangeOptions, FieldChange, Outcome, Payment, Refusal};
+
+/// A mark, undo or redo of this many pupils or more is written on the worker when the drive is a file: a whole
+/// school's takes seconds, which the screen would otherwise spend frozen with the question still on it and keys
+/// piling up to act afterwards. A class (a few dozen pupils) is written at once, as one pupil is.
+pub const ON_WORKER_FROM: usize = 200;
 
 impl App {
     /// Whom a mark applies to: the detail screen's pupil; else the marked pupils in roster order; else the
@@ -679,13 +686,31 @@ impl App {
     /// Writes the changes in one transaction (all or none), keeping what they replace for undo. Pupils the
     /// store refuses (a payment for a pupil marked 异地参保, 不参保 or 已离校) are asked about afterwards; those it
     /// keeps for a payment recorded (不参保 over it) are said, since only clearing the payment lets them through.
+    /// Many pupils on a drive file are written on the worker (see `ON_WORKER_FROM`); `written` follows there.
     fn write(&mut self, items: Vec<(i64, Vec<Change>)>, label: String, confirmed: bool) {
         if items.is_empty() {
             return;
         }
+        if items.len() >= ON_WORKER_FROM && self.store.reopener().is_some() {
+            self.start(Work::Mark { items, label, confirmed });
+            return;
+        }
         let options = ChangeOptions { confirmed, ..ChangeOptions::default() };
+        let outcomes = self.store.apply_changes("mark", &items, options).map_err(|e| e.to_string());
+        self.written(items, label, outcomes, None);
+    }
+
+    /// What a mark wrote: kept for undo, said, and shown (`data`: the roster as the worker read it after a mark
+    /// of many pupils; else the pupils marked are read again here).
+    pub fn written(
+        &mut self,
+        items: Vec<(i64, Vec<Change>)>,
+        label: String,
+        outcomes: Result<Vec<Outcome>, String>,
+        data: Option<RosterData>,
+    ) {
         let ids: Vec<i64> = items.iter().map(|(id, _)| *id).collect();
-        match self.store.apply_changes("mark", &items, options) {
+        match outcomes {
             Ok(outcomes) => {
                 let mut pupils = Vec::new();
                 let mut refused = Vec::new();
@@ -706,7 +731,7 @@ impl App {
                         continue;
                     }
                     let before = outcome.diffs.iter().map(|d| FieldChange::new_owned(d.field, d.old.clone())).collect();
-                    let after = outcome.diffs.iter().map(|d| FieldChange::new_owned(d.field, d.new.clone())).collect();
+                    let after = outcome.diffs.into_iter().map(|d| FieldChange::new_owned(d.field, d.new)).collect();
                     pupils.push(PupilEdit { id: outcome.id, before, after });
                 }
                 let written = ids.len() - refused.len() - kept_for_payment.len();
@@ -726,14 +751,14 @@ impl App {
                 if !kept_for_payment.is_empty() {
                     self.say_kept_for_payment(&kept_for_payment, written);
                 }
-                self.refresh(&ids, true);
+                self.show_changed(&ids, true, data);
                 if !refused.is_empty() {
                     self.ask_refused(&items, refused, label, saved);
                 }
             }
             Err(e) => {
-                self.fail(e.to_string());
-                self.refresh(&ids, false);
+                self.fail(e);
+                self.show_changed(&ids, false, data);
             }
         }
     }
@@ -885,9 +910,63 @@ impl App {
             self.say(why);
             return;
         };
+        self.rewrite(edit, true);
+    }
+
+    fn redo_now(&mut self) {
+        let Some(edit) = self.undo.take_redo() else {
+            self.say(self.text.nothing_to_redo);
+            return;
+        };
+        self.rewrite(edit, false);
+    }
+
+    /// Whom an edit changed, for the status line: the pupil's name, or how many.
+    fn edit_names(&self, edit: &Edit) -> String {
+        let id = edit.identity.as_ref().map(|i| i.id).or_else(|| edit.pupils.first().map(|p| p.id));
+        match (edit.len(), id.and_then(|id| self.data.index_of(id))) {
+            (1, Some(i)) => self.data.name(i).to_owned(),
+            (n, _) => self.pupils(n),
+        }
+    }
+
+    /// Writes an edit's old values back (undo, `backwards`) or its new ones again (redo), in one transaction: the
+    /// fields as they were, not a new mark, so no rule reads them again. Many pupils on a drive file are written
+    /// on the worker; `rewritten` follows there.
+    fn rewrite(&mut self, edit: Edit, backwards: bool) {
+        let action = if backwards { "undo" } else { "redo" };
+        if let Some(identity) = &edit.identity {
+            let to = if backwards { &identity.before } else { &identity.after };
+            let result = self.store.restore_identity(identity.id, to, action).map(|_| ()).map_err(|e| e.to_string());
+            self.reload_roster();
+            return self.rewritten(edit, backwards, result.err().map(Some), None);
+        }
+        if edit.len() >= ON_WORKER_FROM && self.store.reopener().is_some() {
+            return self.start(Work::Rewrite { edit: Box::new(edit), backwards });
+        }
+        let result = self.store.change_batch(action, &edit.field_values(backwards), false).map(|_| ());
+        self.rewritten(edit, backwards, result.err().map(|e| Some(e.to_string())), None);
+    }
+
+    /// An edit undone or redone (`failed`: nothing was written, and why; `None` in it when the operator stopped
+    /// it). `data`: the roster as the worker read it after an edit of many pupils.
+    pub fn rewritten(&mut self, edit: Edit, backwards: bool, failed: Option<Option<String>>, data: Option<RosterData>) {
         let who = self.edit_names(&edit);
-        match self.rewrite(&edit, "undo", true) {
-            Ok(()) => {
+        if edit.identity.is_none() {
+            // A school renamed back moves its pupils' run in the roster (sorted by school) and the school list:
+            // the roster is read again, as after the rename.
+            let school = edit.pupils.iter().any(|p| p.before.iter().any(|c| c.field == crate::store::Field::School));
+            match data {
+                Some(data) => self.show_changed(&[], false, Some(data)),
+                None if school => self.reload_roster(),
+                None => {
+                    let ids: Vec<i64> = edit.pupils.iter().map(|p| p.id).collect();
+                    self.refresh(&ids, false);
+                }
+            }
+        }
+        match failed {
+            None if backwards => {
                 // The usual reason for `u` is to do it again (a wrong amount or channel): the highlight goes to the
                 // pupil undone, so the next key is for that child and not for whoever took their row.
                 let ids: Vec<i64> = match &edit.identity {
@@ -904,56 +983,31 @@ impl App {
                 self.say(text);
                 self.undo.undone(edit);
             }
-            Err(e) => self.fail(e),
-        }
-    }
-
-    fn redo_now(&mut self) {
-        let Some(edit) = self.undo.take_redo() else {
-            self.say(self.text.nothing_to_redo);
-            return;
-        };
-        let who = self.edit_names(&edit);
-        match self.rewrite(&edit, "redo", false) {
-            Ok(()) => {
+            None => {
                 self.say(fill(self.text.redone, &[&who]));
                 self.undo.redone(edit);
             }
-            Err(e) => self.fail(e),
+            Some(why) => {
+                self.undo.not_rewritten(edit, backwards);
+                let kind = if backwards { JobKind::Undoing } else { JobKind::Redoing };
+                match why {
+                    Some(e) => self.fail(e),
+                    None => self.say(fill(self.text.job_stopped, &[&self.text.job(kind)])),
+                }
+            }
         }
     }
 
-    /// Whom an edit changed, for the status line: the pupil's name, or how many.
-    fn edit_names(&self, edit: &Edit) -> String {
-        let id = edit.identity.as_ref().map(|i| i.id).or_else(|| edit.pupils.first().map(|p| p.id));
-        match (edit.len(), id.and_then(|id| self.data.index_of(id))) {
-            (1, Some(i)) => self.data.name(i).to_owned(),
-            (n, _) => self.pupils(n),
+    /// Shows what a mark, undo or redo changed: the roster the worker read after it (search, filters, marks and
+    /// the selected pupil kept), else the changed pupils read back here (see `refresh`).
+    fn show_changed(&mut self, ids: &[i64], hold: bool, data: Option<RosterData>) {
+        match data {
+            Some(data) => {
+                self.replace_data(data);
+                self.reload_detail();
+            }
+            None => self.refresh(ids, hold),
         }
-    }
-
-    /// Writes an edit's old values back (undo) or its new ones again (redo), in one transaction: the fields
-    /// as they were, not a new mark, so no rule reads them again.
-    fn rewrite(&mut self, edit: &Edit, action: &str, backwards: bool) -> Result<(), String> {
-        if let Some(identity) = &edit.identity {
-            let to = if backwards { &identity.before } else { &identity.after };
-            let result = self.store.restore_identity(identity.id, to, action).map(|_| ()).map_err(|e| e.to_string());
-            self.reload_roster();
-            return result;
-        }
-        let items: Vec<(i64, Vec<FieldChange>)> =
-            edit.pupils.iter().map(|p| (p.id, if backwards { p.before.clone() } else { p.after.clone() })).collect();
-        let result = self.store.change_batch(action, &items, false).map(|_| ()).map_err(|e| e.to_string());
-        // A school renamed back moves its pupils' run in the roster (sorted by school) and the school list:
-        // the roster is read again, as after the rename.
-        let school = edit.pupils.iter().any(|p| p.before.iter().any(|c| c.field == crate::store::Field::School));
-        if school {
-            self.reload_roster();
-            return result;
-        }
-        let ids: Vec<i64> = edit.pupils.iter().map(|p| p.id).collect();
-        self.refresh(&ids, false);
-        result
     }
 
     /// Reads changed pupils back into the roster, the detail screen and the dashboard. `hold`: a mark of the

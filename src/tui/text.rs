@@ -319,7 +319,7 @@ pub struct Text {
     pub sample_loaded: &'static str,
     /// The sample school replaced a demo file that held changes, after copying it here.
     pub sample_kept: &'static str,
-    pub jobs: [&'static str; 10],
+    pub jobs: [&'static str; 13],
     pub palette_title: &'static str,
     pub palette_prompt: &'static str,
     pub palette_none: &'static str,
@@ -399,6 +399,8 @@ pub struct Text {
     pub overwrite_file: &'static str,
     pub overwrite_files: &'static str,
     pub cannot_stop: &'static str,
+    /// A key pressed while a job runs (the job named): it does nothing.
+    pub keys_wait_for_job: &'static str,
     pub stopping: &'static str,
     pub nothing_exported: &'static str,
     pub no_backup_needed: &'static str,
@@ -538,6 +540,9 @@ impl Text {
             JobKind::PreparingYear => self.jobs[7],
             JobKind::StartingYear => self.jobs[8],
             JobKind::Renaming => self.jobs[9],
+            JobKind::Saving => self.jobs[10],
+            JobKind::Undoing => self.jobs[11],
+            JobKind::Redoing => self.jobs[12],
         }
     }
 

@@ -208,6 +208,8 @@ impl App {
             }
             JobOutcome::WouldReplace { staged, taken } => self.ask_to_replace(staged, &taken),
             JobOutcome::Renamed { old, new, ids, data } => self.renamed(&old, &new, ids, data),
+            JobOutcome::Marked { items, label, outcomes, data } => self.written(items, label, outcomes, data),
+            JobOutcome::Rewritten { edit, backwards, failed, data } => self.rewritten(*edit, backwards, failed, data),
             JobOutcome::Stopped(kind) => {
                 let text = fill(self.text.job_stopped, &[&self.text.job(kind)]);
                 self.say(text);

@@ -42,6 +42,11 @@ impl Edit {
         self.pupils.iter().any(|p| p.id == id) || self.identity.as_ref().is_some_and(|i| i.id == id)
     }
 
+    /// The fields to write for each pupil: as they were (undo, `backwards`), or as the edit left them (redo).
+    pub fn field_values(&self, backwards: bool) -> Vec<(i64, Vec<FieldChange>)> {
+        self.pupils.iter().map(|p| (p.id, if backwards { p.before.clone() } else { p.after.clone() })).collect()
+    }
+
     /// How many pupils it changed.
     pub fn len(&self) -> usize {
         self.pupils.len() + usize::from(self.identity.is_some())
@@ -121,6 +126,12 @@ impl UndoStack {
     /// An edit that was redone, ready to be undone again.
     pub fn redone(&mut self, edit: Edit) {
         self.undo.push(edit);
+    }
+
+    /// An edit whose undo (`backwards`) or redo wrote nothing (it failed, or was stopped): back where it was
+    /// taken from, to be tried again.
+    pub fn not_rewritten(&mut self, edit: Edit, backwards: bool) {
+        if backwards { self.undo.push(edit) } else { self.redo.push(edit) }
     }
 }
 

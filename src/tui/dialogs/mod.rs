@@ -293,7 +293,13 @@ impl App {
                 self.say(self.text.cannot_stop);
                 Some(Modal::Working(kind))
             }
-            _ => Some(Modal::Working(kind)),
+            // Nothing waits to act when the job is done, on a screen it may have changed: the key is dropped, and
+            // the status line says so.
+            Action::Tick | Action::Resize(..) | Action::JobDone(_) => Some(Modal::Working(kind)),
+            _ => {
+                self.say(fill(self.text.keys_wait_for_job, &[&self.text.job(kind)]));
+                Some(Modal::Working(kind))
+            }
         }
     }
 
