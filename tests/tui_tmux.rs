@@ -664,6 +664,9 @@ fn a_shell_command_typed_into_the_roster_saves_no_category() {
     tmux.send(&["Escape"]);
     tmux.send(&["Escape"]);
     tmux.wait_for("显示 10 / 10");
+    // The footer was already showing: give the Escapes time to be read, lest `q` arrive in the same read as the
+    // last of them and be taken for Alt-q.
+    std::thread::sleep(Duration::from_millis(500));
     tmux.quit();
     let drive = rusqlite::Connection::open(&db).expect("open");
     let marks: i64 = drive
