@@ -346,12 +346,17 @@ impl Store {
     }
 }
 
+/// The ends a row's number shows when canbao masked it (an export come back), which `apply_masked` matches.
+fn masked_ends(row: &Incoming) -> Option<id_number::MaskedEnds> {
+    if row.id.is_valid() { None } else { id_number::masked_ends(&row.id.normalized) }
+}
+
 /// What applying `row` does to a drive whose roster was empty when the import began: nothing there to match,
 /// so a row is a new pupil, or (a number masked as canbao's exports mask it) left out for want of one it could
 /// stand for. Known without the drive, it lets a first import read its files on one thread while another
 /// writes the rows (`ImportSession::fills_empty_roster`); `apply` gives the same.
 pub fn applied_to_empty_roster(row: &Incoming) -> Applied {
-    if !row.id.is_valid() && id_number::masked_ends(&row.id.normalized).is_some() {
+    if masked_ends(row).is_some() {
         return IncomingOutcome::MaskedUnmatched { fitting: 0 }.into();
     }
     Applied { outcome: IncomingOutcome::Added, status: new_pupils_standing(&row.status).2 }
@@ -400,7 +405,7 @@ impl ImportSession<'_> {
         };
         let respelled = self.batch.spellings.respell(tx, self.batch.roster_was_empty, row)?;
         let row = respelled.as_ref().unwrap_or(row);
-        let masked = if row.id.is_valid() { None } else { id_number::masked_ends(&row.id.normalized) };
+        let masked = masked_ends(row);
         let result = match masked {
             Some(ends) => apply_masked(tx, &self.ctx, &self.batch, row, ends)?,
             None => apply_one(tx, insert, &self.ctx, &mut self.batch, row, keys)?,
