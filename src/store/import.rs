@@ -347,7 +347,7 @@ impl Store {
 }
 
 /// The ends a row's number shows when canbao masked it (an export come back), which `apply_masked` matches.
-fn masked_ends(row: &Incoming) -> Option<id_number::MaskedEnds> {
+fn masked_ends(row: &Incoming) -> Option<id_number::MaskedEnds<'_>> {
     if row.id.is_valid() { None } else { id_number::masked_ends(&row.id.normalized) }
 }
 
