@@ -1190,6 +1190,33 @@ fn a_class_is_found_as_lists_write_it_and_names_are_in_pinyin_order() {
 }
 
 #[test]
+fn class_takes_a_grade_shortened_to_its_numeral_as_the_import_reads_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let (a, b) = (valid_number("45020220150101123"), valid_number("45020220150101234"));
+    let list = write_list(dir.path(), "list.csv", &[["张三", &a, "三年级", "2班"], ["李四", &b, "三年级", "3班"]]);
+    canbao(&db).arg("import").arg(&list).assert().success();
+    for written in ["三2班", "三（2）班", "三(2)班", "3(2)班", "三2"] {
+        let out = dir.path().join("sheet.csv");
+        let run = canbao(&db)
+            .args(["export", "sheet", "--format", "csv", "--class", written, "--out"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(run.status.success(), "{written}: {}", String::from_utf8_lossy(&run.stderr));
+        let text = std::fs::read_to_string(&out).unwrap();
+        assert!(text.contains("张三") && !text.contains("李四"), "{written}: {text}");
+        std::fs::remove_file(&out).unwrap();
+    }
+    for form in ["classes", "ledgers", "template"] {
+        let run = canbao(&db).args(["export", form, "--class", "三2班", "--out"]).arg(dir.path()).output().unwrap();
+        assert!(run.status.success(), "{form}: {}", String::from_utf8_lossy(&run.stderr));
+    }
+    let missing = canbao(&db).args(["export", "sheet", "--class", "三9班", "--out"]).arg(dir.path()).output().unwrap();
+    assert_eq!(missing.status.code(), Some(1), "a class the drive lacks is still refused");
+}
+
+#[test]
 fn mark_find_and_quote_reach_a_pupil_by_a_flagged_number_as_stored() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("drive.db");

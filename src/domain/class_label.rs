@@ -315,6 +315,14 @@ impl ClassKey {
     pub fn parse(text: &str) -> ClassKey {
         let label = normalize(text).to_lowercase();
         let (grade, class) = split_grade(&label);
+        // 三2班, 三（2）班, 3(2)班: a grade shortened to its numeral, as an import splits it, so a class typed the
+        // way the list wrote it finds the class the import made of it. Read before normalizing drops the
+        // brackets that tell 3(2)班 from 32班.
+        if grade.is_empty()
+            && let Some((grade, class)) = shortened_grade(&narrow(text))
+        {
+            return ClassKey::of(&grade, &class);
+        }
         let class = match numbered(class) {
             Some((n, rest)) if rest.is_empty() || rest == "班" => format!("{n}班"),
             Some((n, rest)) => format!("{n}{rest}"),
@@ -874,6 +882,20 @@ mod tests {
         assert_eq!(ClassKey::parse("实验班"), ClassKey { grade: Grade::None, class: "实验班".into() });
         assert_eq!(nine_six.canonical(), "九年级6班");
         assert_eq!(ClassKey::parse("10年级2班").canonical(), "高一2班");
+    }
+
+    #[test]
+    fn a_grade_shortened_to_its_numeral_names_the_class_as_an_import_reads_it() {
+        let three_two = ClassKey::of("三年级", "2班");
+        for written in ["三2班", "三（2）班", "三(2)班", "3(2)班", "3（2）班", "三2", " 三 2 班 "] {
+            assert_eq!(ClassKey::parse(written), three_two, "{written}");
+            let (grade, class) = split(written);
+            assert_eq!(ClassKey::of(&grade, &class), three_two, "{written}: as an import splits it");
+        }
+        assert_eq!(ClassKey::parse("十二3班"), ClassKey::of("高三", "3班"));
+        for not_shortened in ["32班", "12班", "三班", "三一班", "二十1班"] {
+            assert_eq!(ClassKey::parse(not_shortened).grade, Grade::None, "{not_shortened}: no school year");
+        }
     }
 
     #[test]
