@@ -2106,3 +2106,89 @@ fn a_county_from_before_the_class_rule_recognises_the_promotions_it_holds() {
     assert_eq!(county_class(&db, &pupil_id(0, 1)), "四年级1班", "the correction carries through: {report}");
     assert_eq!(county_class(&db, &pupil_id(0, 0)), "四年级2班", "{report}");
 }
+
+/// At the change of year the drive keeps its graduates (已毕业…届) and last year's leavers (已离校…年度) but counts
+/// them in none of the new year's classes or totals. The county counts the drive's year as its own `stats` does,
+/// per school and per class, special groups and the county's 参保进度汇总 included, and says how many it left out;
+/// last year's figures still have them in their classes. A county whose schema predates the closed years' classes
+/// (version 3) leaves them out of the new year too, and keeps them in last year's.
+#[test]
+fn graduates_and_former_leavers_count_in_the_county_as_on_their_drive() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    // 学生00–02 in 六年级 graduate at the change of year; 学生04 of 三年级 leaves during the year.
+    let csv = dir.path().join("list.csv");
+    let mut list = String::from("姓名,身份证号,所在年级、班级,人员类别\n");
+    for n in 0..6 {
+        let class = if n < 3 { "六年级1班" } else { "三年级1班" };
+        let category = if n == 0 || n == 3 { "低保对象" } else { "" };
+        list.push_str(&format!("学生0{n},{},{class},{category}\n", pupil_id(0, n)));
+    }
+    std::fs::write(&csv, list).unwrap();
+    let a = dir.path().join("school0.db");
+    canbao(&a).args(["import", "--school", "第1小学"]).arg(&csv).assert().success();
+    mark(&a, &pupil_id(0, 0), &["--payment", "paid", "--amount", "400"]);
+    mark(&a, &pupil_id(0, 4), &["--enrollment", "left"]);
+    let year = push(&db, &[&a], &[])["files"][0]["year"].as_i64().expect("the drive's year");
+    close_year(&a, &home, year + 1);
+    // In the new year: 学生03 pays, 学生05 leaves during it (still in this year's class, counted 已离校).
+    mark(&a, &pupil_id(0, 3), &["--payment", "paid", "--amount", "400"]);
+    mark(&a, &pupil_id(0, 5), &["--enrollment", "left"]);
+    push(&db, &[&a], &[]);
+
+    let stats = json(canbao(&a).args(["stats", "--json"]));
+    assert_eq!((stats["students"].as_i64(), stats["former"].as_i64()), (Some(2), Some(4)), "{stats}");
+    let county = rollup(&db, &[]);
+    assert_eq!(county["year"], year + 1, "{county}");
+    let line = &county["schools"][0];
+    for (key, drive) in [
+        ("students", &stats["students"]),
+        ("expected", &stats["expected"]),
+        ("enrolled", &stats["insured"]),
+        ("paid", &stats["payment"]["paid"]),
+        ("left", &stats["enrollment"]["left"]),
+    ] {
+        assert_eq!(&county[key], drive, "{key}: {county} {stats}");
+        assert_eq!(&line[key], drive, "{key}: {line} {stats}");
+    }
+    assert_eq!(county["former"], stats["former"], "the county says how many it left out: {county}");
+    assert_eq!(category_count(&county, "低保对象"), Some(1), "only the pupil still at school: {county}");
+    let school = rollup(&db, &["--school", "第1小学"]);
+    assert_eq!(class_counts(&school), class_counts(&stats), "{school}");
+    assert_eq!(labels(&class_counts(&school)), ["四年级1班"], "{school}");
+    assert_eq!(school["students"], 2, "{school}");
+    let said = bare().args(["rollup", "--from", &db.url]).output().unwrap();
+    let said = String::from_utf8_lossy(&said.stdout).into_owned();
+    assert!(
+        said.contains("另有已毕业或往年已离校的学生 4 人")
+            && said.contains("4 pupils who graduated or left before this year"),
+        "{said}"
+    );
+    let sheet =
+        bare().args(["export", "summary", "--format", "csv", "--from", &db.url, "--out", "-"]).output().unwrap();
+    let sheet = String::from_utf8_lossy(&sheet.stdout).into_owned();
+    assert!(sheet.contains("学生总数,2") && sheet.contains("第1小学,2,"), "{sheet}");
+
+    // Last year, in the classes they were in then, as the drive shows it.
+    let last = year.to_string();
+    let closed = rollup(&db, &["--school", "第1小学", "--year", &last]);
+    let then = json(canbao(&a).args(["--year", &last, "stats", "--json"]));
+    assert_eq!(class_counts(&closed), class_counts(&then), "{closed}");
+    assert_eq!((closed["students"].as_i64(), closed["former"].as_i64()), (Some(6), Some(0)), "{closed}");
+    assert_eq!(closed["left"], then["enrollment"]["left"], "{closed}");
+
+    // A county left at schema 3 (no class per insured year), read before a push brings it forward.
+    db.client()
+        .batch_execute(
+            "ALTER TABLE canbao.statuses DROP COLUMN grade, DROP COLUMN class, DROP COLUMN class_order;
+             DROP TABLE canbao.other_school_pupils;
+             ALTER TABLE canbao.pupils DROP COLUMN class_promoted, DROP COLUMN class_made_in, DROP COLUMN class_from;
+             UPDATE canbao.canbao_meta SET value = '3' WHERE key = 'schema_version';",
+        )
+        .unwrap();
+    let old = rollup(&db, &[]);
+    assert_eq!((old["students"].as_i64(), old["former"].as_i64()), (Some(2), Some(4)), "{old}");
+    let old_closed = rollup(&db, &["--year", &last]);
+    assert_eq!(old_closed["students"], 6, "last year keeps every pupil it had: {old_closed}");
+}

@@ -504,3 +504,108 @@ fn pupils_who_left_and_graduates_are_out_of_the_new_years_classes_totals_and_for
     let stats = json(canbao(&db, home).args(["--year", &last, "stats", "--json"]));
     assert_eq!((stats["students"].as_i64(), stats["former"].as_i64()), (Some(3), Some(0)), "{stats}");
 }
+
+/// A former pupil whom this year's list names again (a graduate kept down a year, a child who left and came
+/// back) is a returning pupil: the import puts them in the class the list gives and out of 已离校, with the
+/// change in their history, and its report says so, in Chinese and English; the dry run says the same and
+/// changes nothing. This year counts them, and they are no possible leavers.
+#[test]
+fn a_former_pupil_named_on_this_years_list_returns_to_the_class_it_gives() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, home) = (dir.path().join("drive.db"), dir.path());
+    let list = dir.path().join("list.csv");
+    let (grad, gone, stays) = (id("45020220140301002"), id("45020220160301002"), id("45020220150301002"));
+    write_list(
+        &list,
+        &[
+            ("六年甲", grad.clone(), "六年级", "1班"),
+            ("三年乙", gone.clone(), "三年级", "2班"),
+            ("五年丙", stays.clone(), "五年级", "1班"),
+        ],
+    );
+    canbao(&db, home).arg("import").arg(&list).assert().success();
+    canbao(&db, home).args(["mark", &gone, "--enrollment", "left"]).assert().success();
+    let year = current_year(&db, home);
+    canbao(&db, home).args(["year", "new", &(year + 1).to_string(), "--promote"]).assert().success();
+    assert_eq!(json(canbao(&db, home).args(["stats", "--json"]))["former"], 2);
+
+    // This year's lists: 六年甲 kept down in 六年级1班 beside 五年丙, who moved up; 三年乙 back in 四年级2班.
+    write_list(
+        &list,
+        &[
+            ("六年甲", grad.clone(), "六年级", "1班"),
+            ("五年丙", stays.clone(), "六年级", "1班"),
+            ("三年乙", gone.clone(), "四年级", "2班"),
+        ],
+    );
+    let found = |number: &str| {
+        let found = json(canbao(&db, home).args(["find", number, "--json"]));
+        let first = &found[0];
+        (
+            first["class"].as_str().unwrap_or_default().to_owned(),
+            first["enrollment"].as_str().unwrap_or_default().to_owned(),
+        )
+    };
+    let dry = json(canbao(&db, home).args(["import", "--dry-run", "--json"]).arg(&list));
+    assert_eq!(dry["returned"], 2, "{dry}");
+    assert_eq!(found(&grad), (format!("已毕业{year}届"), "left".to_owned()), "a dry run changes nothing");
+
+    let said = text(canbao(&db, home).arg("import").arg(&list));
+    for words in [
+        "2 名往年已毕业或已离校的学生又列入名单",
+        "2 pupils who graduated or left before this year are on the lists again",
+        &format!("六年甲 往年已离校（已毕业{year}届），今年的名单又列入：已回到“六年级1班”"),
+        &format!("三年乙 往年已离校（已离校{year}年度），今年的名单又列入：已回到“四年级2班”"),
+        "back in class 四年级2班 as a returning pupil, no longer marked left",
+    ] {
+        assert!(said.contains(words), "{words}: {said}");
+    }
+    assert!(!said.contains("调到"), "a return is not said as a move: {said}");
+    assert_eq!(found(&grad), ("六年级1班".to_owned(), "unknown".to_owned()));
+    assert_eq!(found(&gone), ("四年级2班".to_owned(), "unknown".to_owned()));
+    let stats = json(canbao(&db, home).args(["stats", "--json"]));
+    assert_eq!((stats["students"].as_i64(), stats["former"].as_i64()), (Some(3), Some(0)), "{stats}");
+    assert_eq!(stats["enrollment"]["left"], 0, "{stats}");
+    let leavers = json(canbao(&db, home).args(["year", "leavers", "--json"]));
+    assert_eq!(leavers["leavers"], serde_json::json!([]), "{leavers}");
+
+    // The return is in the pupil's history, under the import, for this year.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let history = |number: &str| -> Vec<(String, Option<String>, Option<String>)> {
+        conn.prepare(
+            "SELECT field, old, new FROM audit WHERE action = 'import' AND id_number = ?1
+               AND field IN ('grade', 'class', 'enrollment', 'decline_reason') ORDER BY id",
+        )
+        .unwrap()
+        .query_map([number], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+    };
+    let row = |f: &str, o: &str, n: Option<&str>| (f.to_owned(), Some(o.to_owned()), n.map(str::to_owned));
+    assert_eq!(
+        history(&grad),
+        [
+            row("grade", "已毕业", Some("六年级")),
+            row("class", &format!("{year}届"), Some("1班")),
+            row("enrollment", "left", Some("unknown")),
+            row("decline_reason", "毕业", None),
+        ]
+    );
+    assert_eq!(
+        history(&gone),
+        [
+            row("grade", "已离校", Some("四年级")),
+            row("class", &format!("{year}年度"), Some("2班")),
+            row("enrollment", "left", Some("unknown")),
+        ]
+    );
+    let stamped: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM audit WHERE action = 'import' AND field = 'enrollment' AND year = ?1",
+            [year + 1],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(stamped, 2, "this year's enrollment");
+}

@@ -457,6 +457,7 @@ fn print_rollup(r: &county::Rollup, school: Option<&str>) {
         "  已参保 = 家庭或财政已缴费、或异地参保；应参保 = 未离校且未拒绝参保 (insured = paid or elsewhere)",
         "  insured = paid by the family or a department, or enrolled elsewhere; to insure = not left, not declined",
     );
+    super::output::former_pupils_said(r.former);
     let header = if en {
         "school/class\tpupils\texpected\tinsured\trate\tpaid\tgovernment\telsewhere\tdeclined\tleft\tspecial\tinvalid IDs"
     } else {

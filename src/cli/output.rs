@@ -128,6 +128,18 @@ pub(super) fn span<'a>(times: impl Iterator<Item = &'a str>) -> String {
     }
 }
 
+/// Where last year's graduates and leavers went, under a year's figures (a drive's `stats`, the county's
+/// `rollup`): kept, and counted in none of the lines above.
+pub(super) fn former_pupils_said(former: i64) {
+    if former > 0 {
+        let (who, are) = if former == 1 { ("pupil", "is") } else { ("pupils", "are") };
+        let en = format!(
+            "{former} {who} who graduated or left before this year {are} in no class this year and not counted"
+        );
+        super::say(&format!("另有已毕业或往年已离校的学生 {former} 人，不属于本年度任何班级，不计入 ({en})"), &en);
+    }
+}
+
 /// The line after the listed conflicts when `more` were left out.
 fn more_conflicts(more: usize) {
     if more > 0 {

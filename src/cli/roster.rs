@@ -354,6 +354,19 @@ fn print_import_report(r: &ImportReport) {
         );
         say(&both, &en);
     }
+    if r.returned > 0 {
+        let n = r.returned;
+        let en = format!(
+            "{} who graduated or left before this year {} on the lists again: back in the classes the lists give, no \
+             longer marked left; see the lines below",
+            crate::words::counted(n, "pupil", "pupils"),
+            if n == 1 { "is" } else { "are" }
+        );
+        let both = format!(
+            "其中 {n} 名往年已毕业或已离校的学生又列入名单，已回到名单所给的班级，不再是已离校，见下列各行 ({en})"
+        );
+        say(&both, &en);
+    }
     if r.statuses_set + r.statuses_left > 0 {
         let (set, left) = (r.statuses_set, r.statuses_left);
         let en = format!(
@@ -480,15 +493,7 @@ fn print_stats(s: &crate::store::Stats) {
     if let Some(year) = s.year {
         say(&format!("{year} 年度 (insured year {year})"), &format!("insured year {year}"));
     }
-    if s.former > 0 {
-        // Where last year's graduates and leavers went: kept, and counted in none of the lines above.
-        let (who, are) = if s.former == 1 { ("pupil", "is") } else { ("pupils", "are") };
-        let en = format!(
-            "{} {who} who graduated or left before this year {are} in no class this year and not counted",
-            s.former
-        );
-        say(&format!("另有已毕业或往年已离校的学生 {} 人，不属于本年度任何班级，不计入 ({en})", s.former), &en);
-    }
+    super::output::former_pupils_said(s.former);
     if s.categories_to_recertify > 0 {
         say(
             &format!(

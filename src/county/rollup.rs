@@ -76,6 +76,9 @@ pub struct Rollup {
     /// Over every school, or over the one school asked for.
     #[serde(flatten)]
     pub totals: Counts,
+    /// Pupils the drives keep who had left before the year began (已毕业, 已离校 in an earlier year), of the
+    /// school asked for or of every school: in none of the figures, as a drive's `stats` leaves them out.
+    pub former: i64,
     pub schools: Vec<SchoolLine>,
     /// With a school asked for: its classes.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -152,6 +155,24 @@ fn collected_year(tx: &mut postgres::Transaction) -> Result<Option<i32>, CountyE
 const FROM: &str = "FROM canbao.pupils p JOIN canbao.statuses st ON st.pupil_id = p.id AND st.year = $1
                     JOIN canbao.schools sc ON sc.id = p.school_id";
 
+/// An SQL condition on `p` and `st`: the pupil had left the school before year `st.year` began (a graduate, or
+/// marked 已离校 in an earlier year: `store::is_former_pupil`), so they are in none of its classes or counts, as
+/// the drive's own `stats` and forms leave them out. The grade tells, as on the drive: the one that year's
+/// status keeps, else the pupil's own. A county from before schema 4 keeps no closed year's grade: a pupil whose
+/// grade now is a former pupil's is left out of their latest year only, so a closed year (when they were still
+/// at school, or cannot be told apart) keeps every pupil it had.
+fn former_sql(version: i64) -> String {
+    let grades = format!("('{}', '{}')", crate::store::GRADUATES_GRADE, crate::store::LEFT_GRADE);
+    if version >= schema::YEAR_CLASS_VERSION {
+        format!("{} IN {grades}", year_class(version, "grade"))
+    } else {
+        format!(
+            "p.grade IN {grades} AND NOT EXISTS (SELECT 1 FROM canbao.statuses later
+                                                 WHERE later.pupil_id = p.id AND later.year > st.year)"
+        )
+    }
+}
+
 /// The roll-up for `year` (default: the latest year pushed), per school, and per class of `school`.
 pub fn rollup(client: &mut postgres::Client, year: Option<i32>, school: Option<&str>) -> Result<Rollup, CountyError> {
     let version = schema::check_readable(client)?;
@@ -185,18 +206,29 @@ pub fn rollup(client: &mut postgres::Client, year: Option<i32>, school: Option<&
         }
     }
     // With a school asked for, its own totals: a school's sheet must not carry the county's.
-    const ONE: &str = "WHERE ($2::text IS NULL OR sc.name = $2)";
-    let totals = tx.query_one(&format!("SELECT {} {FROM} {ONE}", count_columns()), &[&y, &school]).map_err(server)?;
+    const ONE: &str = "($2::text IS NULL OR sc.name = $2)";
+    // Every count is of the year's pupils at school; the former ones are only counted, as `stats` counts them.
+    let former = former_sql(version);
+    let at_school = format!("NOT ({former})");
+    let totals = tx
+        .query_one(&format!("SELECT {} {FROM} WHERE {ONE} AND {at_school}", count_columns()), &[&y, &school])
+        .map_err(server)?;
     let totals = counts(&totals, 0);
     let shown: Vec<String> = Enrollment::ALL
         .iter()
-        .map(|&e| format!("count(*) FILTER (WHERE {})", standing_sql(|s| s.enrollment() == e)))
+        .map(|&e| format!("count(*) FILTER (WHERE {} AND {at_school})", standing_sql(|s| s.enrollment() == e)))
+        .chain(std::iter::once(format!("count(*) FILTER (WHERE {former})")))
         .collect();
-    let row = tx.query_one(&format!("SELECT {} {FROM} {ONE}", shown.join(", ")), &[&y, &school]).map_err(server)?;
+    let row =
+        tx.query_one(&format!("SELECT {} {FROM} WHERE {ONE}", shown.join(", ")), &[&y, &school]).map_err(server)?;
     let enrollment =
         Enrollment::ALL.iter().enumerate().map(|(i, e)| (e.code().to_owned(), row.get::<_, i64>(i))).collect();
+    let former_pupils: i64 = row.get(Enrollment::ALL.len());
     let schools = tx
-        .query(&format!("SELECT sc.name, {} {FROM} GROUP BY sc.name ORDER BY sc.name", count_columns()), &[&y])
+        .query(
+            &format!("SELECT sc.name, {} {FROM} WHERE {at_school} GROUP BY sc.name ORDER BY sc.name", count_columns()),
+            &[&y],
+        )
         .map_err(server)?
         .iter()
         .map(|r| SchoolLine { school: r.get(0), counts: counts(r, 1) })
@@ -206,7 +238,7 @@ pub fn rollup(client: &mut postgres::Client, year: Option<i32>, school: Option<&
         Some(name) => Some(
             tx.query(
                 &format!(
-                    "SELECT {grade}, {class}, {counts} {FROM} WHERE sc.name = $2
+                    "SELECT {grade}, {class}, {counts} {FROM} WHERE sc.name = $2 AND {at_school}
                      GROUP BY 1, 2 ORDER BY min({order}), 1, 2",
                     grade = year_class(version, "grade"),
                     class = year_class(version, "class"),
@@ -232,7 +264,7 @@ pub fn rollup(client: &mut postgres::Client, year: Option<i32>, school: Option<&
         .query(
             &format!(
                 "SELECT c->>'name', count(DISTINCT p.id) {FROM}, jsonb_array_elements(p.categories) c
-                 WHERE ($2::text IS NULL OR sc.name = $2) AND c->>'name' IS NOT NULL
+                 WHERE {ONE} AND {at_school} AND c->>'name' IS NOT NULL
                  GROUP BY 1 ORDER BY 2 DESC, 1"
             ),
             &[&y, &school],
@@ -265,7 +297,18 @@ pub fn rollup(client: &mut postgres::Client, year: Option<i32>, school: Option<&
         0
     };
     tx.commit().map_err(server)?;
-    Ok(Rollup { year, years, totals, schools, classes, enrollment, categories, drives, other_school_pupils })
+    Ok(Rollup {
+        year,
+        years,
+        totals,
+        former: former_pupils,
+        schools,
+        classes,
+        enrollment,
+        categories,
+        drives,
+        other_school_pupils,
+    })
 }
 
 /// The roll-up as the dashboard shows it: a database nothing has been pushed to yet (no schema) is a county with
@@ -284,6 +327,7 @@ impl Rollup {
             year,
             years: Vec::new(),
             totals: Counts::default(),
+            former: 0,
             schools: Vec::new(),
             classes: None,
             enrollment: Enrollment::ALL.iter().map(|e| (e.code().to_owned(), 0)).collect(),

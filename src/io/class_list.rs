@@ -123,6 +123,9 @@ pub struct ImportReport {
     pub moved_class: usize,
     /// Pupils whose class the lists spell as the drive's other spelling of it (the drive held it two ways).
     pub respelled_class: usize,
+    /// Pupils who had left before this year (graduates, 已离校 in an earlier year) whom the lists name again: back
+    /// in the class a list gives and no longer 已离校 (the first few said at their rows). Not counted as moves.
+    pub returned: usize,
     /// Pupils already on the drive whose enrollment or payment one of canbao's own forms filled in (a class list
     /// a teacher corrected): each said at its row, the first few of a file.
     pub statuses_set: usize,
@@ -600,6 +603,10 @@ struct FileMoves {
     classes_more: usize,
     respelled_said: usize,
     respelled_more: usize,
+    /// Returning pupils (graduates, or pupils who left in an earlier year, on the list again) said at their rows
+    /// so far, and those left to count.
+    returned_said: usize,
+    returned_more: usize,
 }
 
 struct SchoolMove {
@@ -1120,6 +1127,16 @@ impl RowReader<'_> {
             );
             self.problem_at(file, "", None, "", message);
         }
+        if moves.returned_more > 0 {
+            let n = moves.returned_more;
+            let more = crate::words::counted(n, "more pupil", "more pupils");
+            let message = format!(
+                "此文件另有 {n} 名往年已毕业或已离校的学生又列入名单，已回到名单所给的班级，不再是已离校，请核对 ({more} \
+                 of this file who graduated or left before this year are on it again: back in the classes it \
+                 gives, no longer marked left; check them before exporting)"
+            );
+            self.problem_at(file, "", None, "", message);
+        }
         if moves.respelled_more > 0 {
             let n = moves.respelled_more;
             let more = crate::words::counted(n, "more pupil", "more pupils");
@@ -1381,7 +1398,7 @@ impl RowReader<'_> {
             Some(IncomingOutcome::Updated(moves) | IncomingOutcome::Kept(moves)) => moves,
             _ => return,
         };
-        let Moves { renamed, school, class, name, old_number, kept, over_corrections } = *moves;
+        let Moves { renamed, school, class, name, old_number, kept, over_corrections, returned } = *moves;
         if let Some((_, held)) = old_number {
             let held = id_number::mask(&held);
             self.problem(
@@ -1441,7 +1458,20 @@ impl RowReader<'_> {
                 }
             }
         }
-        if let Some((from, to)) = class {
+        if let Some((from, to)) = class.as_ref().filter(|_| returned) {
+            self.report.returned += 1;
+            if self.moves.returned_said < MOVES_SAID {
+                self.moves.returned_said += 1;
+                let message = format!(
+                    "{name} 往年已离校（{from}），今年的名单又列入：已回到“{to}”，不再是已离校，请核对 ({name} left \
+                     before this year ({from}) and this year's list names them again: back in class {to} as a \
+                     returning pupil, no longer marked left; check it before exporting)"
+                );
+                self.problem(file, sheet, row_no, "", message);
+            } else {
+                self.moves.returned_more += 1;
+            }
+        } else if let Some((from, to)) = class {
             // The same class in another spelling (the drive held it two ways) is no move, but is still a change.
             if ClassKey::parse(&from) == ClassKey::parse(&to) {
                 self.report.respelled_class += 1;

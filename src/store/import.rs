@@ -153,6 +153,10 @@ pub struct Moves {
     /// Fields the operator had corrected that the list gives a value of its own (neither the corrected one nor
     /// the one it replaced): taken from the list, and said.
     pub over_corrections: Vec<Field>,
+    /// The pupil had left before this year (a graduate, or 已离校 in an earlier year: `year::is_former_pupil`)
+    /// and the list puts them in a class again: a returning pupil, no longer 已离校. `class` holds where from
+    /// and where to.
+    pub returned: bool,
 }
 
 /// A value an import left as the operator corrected it: `list` is what the list still says (the value the
@@ -1135,6 +1139,8 @@ fn update_existing(
             changes.push(FieldChange::new(Field::Name, Some(&row.name)));
         }
     }
+    // A pupil who left before this year whom the list puts in one of its classes comes back to school.
+    let mut returning = false;
     // Compare as labels: "三年级"+"2班" and ""+"三年级2班" are the same class written two ways.
     if !row.grade.is_empty() || !row.class.is_empty() {
         let (held, given) = (join(&current.grade, &current.class), join(&row.grade, &row.class));
@@ -1161,6 +1167,7 @@ fn update_existing(
                 }
                 changes.push(FieldChange::new(Field::Grade, Some(&row.grade)));
                 changes.push(FieldChange::new(Field::Class, Some(&row.class)));
+                returning = super::year::is_former_pupil(&current.grade) && !super::year::is_former_pupil(&row.grade);
                 // A pupil without a class who gets one has not moved.
                 if !held.is_empty() {
                     moves.class = Some((held, given));
@@ -1192,8 +1199,12 @@ fn update_existing(
         };
         changes.push(FieldChange::new_owned(Field::Note, Some(joined)));
     }
+    let enrollment = Enrollment::from_code(&current.enrollment).unwrap_or(Enrollment::Unknown);
+    // A returning pupil is at school again, not yet asked this year: the list's statuses are read against that,
+    // not against the 已离校 of the year they left.
+    let returning = returning && enrollment == Enrollment::Left;
     let held = Standing::new(
-        Enrollment::from_code(&current.enrollment).unwrap_or(Enrollment::Unknown),
+        if returning { Enrollment::Unknown } else { enrollment },
         PaymentStatus::from_code(&current.payment).unwrap_or(PaymentStatus::Unpaid),
     );
     let mut status = StatusNote::None;
@@ -1239,6 +1250,25 @@ fn update_existing(
         let certified = current.categories_year;
         if let Some(year) = ctx.year.filter(|y| certified != Some(*y) && !(certified.is_none() && unseen_is_current)) {
             changes.push(FieldChange::new_owned(Field::CategoriesYear, Some(year.to_string())));
+        }
+    }
+    if returning {
+        let set = |changes: &[FieldChange], field: Field| {
+            changes.iter().find(|c| c.field == field).map(|c| c.value.clone().unwrap_or_default())
+        };
+        match set(&changes, Field::Enrollment) {
+            // One of canbao's own forms says 已离校 still: the pupil stays so, with the reason they left.
+            Some(code) if code == Enrollment::Left.code() => {}
+            given => {
+                if given.is_none() {
+                    changes.push(FieldChange::new(Field::Enrollment, Some(Enrollment::Unknown.code())));
+                }
+                // 毕业 is no reason for a pupil at school; a reason the form gave (不参保, 异地参保) stays.
+                if set(&changes, Field::DeclineReason).is_none() {
+                    changes.push(FieldChange::new(Field::DeclineReason, None));
+                }
+                moves.returned = true;
+            }
         }
     }
     let told = !moves.kept.is_empty() || moves.old_number.is_some();

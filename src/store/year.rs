@@ -894,6 +894,40 @@ mod tests {
         }
     }
 
+    /// A graduate whom this year's list names again comes back to the class the list gives, as the list says
+    /// (a school's 是否参保 是: 在校参保), without the reason they left; one named without a class has nowhere to go
+    /// and stays where they were.
+    #[test]
+    fn a_graduate_on_this_years_list_comes_back_and_one_named_without_a_class_stays_out() {
+        use crate::store::{IncomingOutcome, ListStatus};
+        let mut s = Store::open_in_memory().unwrap();
+        let rows = [pupil("甲", "45020220130101121", "六年级"), pupil("乙", "45020220130101131", "六年级")];
+        s.apply_import(&rows, &[], 0, false).unwrap();
+        let y = s.current_year().unwrap();
+        s.start_year(y + 1, true, None, false).unwrap();
+        let back = Incoming { status: ListStatus::Enrolled, ..pupil("甲", "45020220130101121", "六年级") };
+        let classless = Incoming { class: String::new(), ..pupil("乙", "45020220130101131", "") };
+        let mut session = s.begin_import().unwrap();
+        let applied = session.apply(&back).unwrap();
+        let from = format!("{GRADUATES_GRADE}{}", graduates_class(y));
+        assert!(
+            matches!(&applied.outcome, IncomingOutcome::Updated(m)
+                if m.returned && m.class == Some((from.clone(), "六年级1班".into()))),
+            "{applied:?}"
+        );
+        assert_eq!(session.apply(&classless).unwrap().outcome, IncomingOutcome::Unchanged);
+        session.finish(&[], 0, false).unwrap();
+        let jia = by_name(&s, "甲");
+        assert_eq!(
+            (jia.class_label().as_str(), jia.enrollment, jia.decline_reason),
+            ("六年级1班", Enrollment::Here, None)
+        );
+        let yi = by_name(&s, "乙");
+        assert_eq!((yi.class_label(), yi.enrollment), (from, Enrollment::Left));
+        let stats = s.stats(None, None).unwrap();
+        assert_eq!((stats.students, stats.former), (1, 1), "{stats:?}");
+    }
+
     #[test]
     fn marking_categories_in_the_new_year_certifies_them() {
         let mut s = Store::open_in_memory().unwrap();

@@ -214,6 +214,7 @@ mod tests {
             year: Some(2027),
             years: vec![2027],
             totals: Counts::default(),
+            former: 0,
             schools: schools
                 .iter()
                 .map(|s| SchoolLine { school: (*s).to_owned(), counts: Counts::default() })

@@ -328,6 +328,9 @@ impl App {
             let moved = t.counted(r.moved_school, "pupil", "pupils");
             lines.push(fill(t.import_moves, &[&moved, &r.moved_class, &r.respelled_class]));
         }
+        if r.returned > 0 {
+            lines.push(fill(t.import_returned, &[&t.counted(r.returned, "pupil", "pupils")]));
+        }
         if r.statuses_set + r.statuses_left > 0 {
             let (set, left) = (t.counted(r.statuses_set, "pupil", "pupils"), t.counted(r.statuses_left, "row", "rows"));
             lines.push(fill(t.import_statuses, &[&set, &left]));

@@ -258,6 +258,7 @@ mod tests {
             year: Some(2027),
             years: vec![2027],
             totals: counts(30, 28, 14),
+            former: 0,
             schools: vec![
                 SchoolLine { school: "第一小学".into(), counts: counts(10, 10, 10) },
                 SchoolLine { school: "第二小学".into(), counts: counts(20, 18, 4) },
