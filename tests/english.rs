@@ -405,7 +405,7 @@ fn the_screens_say_nothing_in_chinese_in_english_but_the_data() {
         "九年级9班",
         "本校",
         "黎萱阳",
-        "三2",
+        "2班",
         "制表人：王老师",
     ] {
         data.add(word);
@@ -426,7 +426,7 @@ fn the_screens_say_nothing_in_chinese_in_english_but_the_data() {
     app.update(Action::Confirm);
     look(&mut app, "identity: not a phone");
     identity_form(&mut app).fields[3].set("");
-    identity_form(&mut app).fields[2].set("三2");
+    identity_form(&mut app).fields[2].set("2班");
     app.update(Action::Confirm);
     look(&mut app, "identity: a class with no grade");
     identity_form(&mut app).fields[2].set("九年级9班");

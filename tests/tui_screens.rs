@@ -2316,6 +2316,23 @@ fn the_file_picker_says_a_missing_file_in_words() {
     assert!(error.starts_with("找不到文件") && !error.contains("os error"), "{error}");
 }
 
+/// A class typed in the correction form as teachers shorten it (三2 for 三年级2班) is the class the import and
+/// `--class` read it as: the pupil joins the school's 三年级2班, with no question about a new class.
+#[test]
+fn a_class_typed_with_its_grade_shortened_joins_the_schools_class() {
+    let mut app = app(Language::Zh);
+    let id = app.selected_id().expect("pupil");
+    assert_ne!(app.store.student(id).expect("s").class_label(), "三年级2班", "the pupil moves");
+    app.update(Action::OpenDetail);
+    app.update(Action::EditIdentity);
+    let Some(canbao::tui::modal::Modal::Identity(form)) = &mut app.modal else { panic!("no form") };
+    form.fields[2].set("三2");
+    app.update(Action::Confirm);
+    assert!(app.modal.is_none(), "saved without asking: {:?}", app.modal.as_ref().map(|_| "a modal"));
+    let s = app.store.student(id).expect("s");
+    assert_eq!((s.grade.as_str(), s.class.as_str()), ("三年级", "2班"));
+}
+
 /// From the detail screen: the name, number, class and phone corrected, audited and undone as one edit; a
 /// number another pupil holds is refused in the form; a bad number is kept and flagged, as on import.
 #[test]
@@ -2329,7 +2346,7 @@ fn a_pupils_identity_is_corrected_from_the_detail_screen_and_undone() {
     app.update(Action::EditIdentity);
     let Some(canbao::tui::modal::Modal::Identity(form)) = &mut app.modal else { panic!("no form") };
     form.fields[0].set("何思远");
-    form.fields[2].set("三2");
+    form.fields[2].set("2班");
     app.update(Action::Confirm);
     let Some(canbao::tui::modal::Modal::Identity(form)) = &mut app.modal else { panic!("a class with no grade") };
     assert!(form.error.as_deref().is_some_and(|e| e.contains("看不出年级")), "{:?}", form.error);

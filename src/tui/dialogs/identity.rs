@@ -92,7 +92,8 @@ impl App {
             form.error = Some(fill(self.text.identity_phone_bad, &[&typed]));
             return Some(Modal::Identity(form));
         }
-        // A class must say its grade, unless it is one the roster already has: 「三2」 would be a class of its own.
+        // A class must say its grade, unless it is one the roster already has: 「2班」 would be a class of its own.
+        // 「三2」 says it (三年级2班), as the import and `--class` read it.
         if let Some(class) = &request.class {
             use crate::domain::class_label::{ClassKey, Grade};
             let key = ClassKey::parse(class);
