@@ -1039,6 +1039,73 @@ fn a_class_cell_shortening_its_grade_to_a_numeral_is_that_grade() {
     assert_eq!(classes(&store), ["三年级2班"; 3]);
 }
 
+/// An amount or a payment date written as a formula the file holds no result for is said as an ID formula is: the
+/// formula, at its file, row and column, and what to do, not 「没有缴费金额」 or 「缴费日期“”无法识别」. An amount nobody
+/// can read holds the pupil, as an unreadable amount does; a date nobody can read is not recorded.
+#[test]
+fn reconcile_says_an_amount_or_date_formula_without_a_saved_result() {
+    use canbao::domain::student::PaymentStatus;
+    use canbao::io::reconcile::{Source, reconcile};
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b, c) = (valid("45020220170101121"), valid("45020220170101131"), valid("45020220170101141"));
+    let list = dir.path().join("list.xlsx");
+    let rows: Vec<Vec<Option<&str>>> = vec![
+        vec![Some("姓名"), Some("身份证号码"), Some("班级")],
+        vec![Some("张三"), Some(a.as_str()), Some("三年级1班")],
+        vec![Some("李四"), Some(b.as_str()), Some("三年级1班")],
+        vec![Some("王五"), Some(c.as_str()), Some("三年级1班")],
+    ];
+    write_xlsx(&list, "Sheet1", &rows, &[]);
+    let mut store = store();
+    class_list::import(&mut store, &[list.as_path()], Some("第一小学"), false).unwrap();
+
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_row(0, 0, ["姓名", "证件号码", "缴费金额", "缴费日期"]).unwrap();
+    sheet.write_row(1, 0, ["张三", a.as_str(), "350", "2026-11-20"]).unwrap();
+    sheet.write_row(2, 0, ["李四", b.as_str()]).unwrap();
+    sheet.write_formula(2, 2, "=175*2").unwrap();
+    sheet.write_string(2, 3, "2026-11-20").unwrap();
+    sheet.write_row(3, 0, ["王五", c.as_str(), "350"]).unwrap();
+    sheet.write_formula(3, 3, "=DATE(2026,11,20)").unwrap();
+    let tax = dir.path().join("tax.xlsx");
+    std::fs::write(&tax, without_formula_results(&book.save_to_buffer().unwrap())).unwrap();
+
+    let report = reconcile(&mut store, &tax, Source::Tax, None, false).unwrap();
+    let said_at = |row: usize| -> Vec<_> { report.problems.iter().filter(|p| p.row == Some(row)).collect() };
+    for (row, column, formula) in [(3, "缴费金额", "175*2"), (4, "缴费日期", "DATE(2026,11,20)")] {
+        let said = said_at(row);
+        assert_eq!(said.len(), 1, "row {row}: {said:?}");
+        let p = said[0];
+        assert!(p.file.ends_with("tax.xlsx") && p.column == column, "row {row}: {p:?}");
+        assert!(p.message.contains("公式") && p.message.contains("formula"), "row {row}: {p:?}");
+        assert!(p.message.contains(formula) && p.message.contains("Excel 或 WPS"), "row {row}: {p:?}");
+        assert!(!p.message.contains("没有缴费金额") && !p.message.contains("“”"), "row {row}: {p:?}");
+    }
+    assert_eq!(report.matched, 2, "张三, and 王五 without a date; 李四 held: {report:?}");
+    let pupil = |id: &str| store.student_by_id_number(id).unwrap().unwrap();
+    assert_eq!(pupil(&b).payment, PaymentStatus::Unpaid, "{:?}", pupil(&b));
+    let wang = pupil(&c);
+    assert_eq!(wang.payment, PaymentStatus::Paid, "{wang:?}");
+    assert_eq!((wang.payment_details.amount_fen, wang.payment_details.paid_on), (Some(35000), None), "{wang:?}");
+
+    // A list without amounts counts a row by its date: a formula date with nothing else is said as a formula,
+    // not as a row with no date.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_row(0, 0, ["姓名", "证件号码", "缴费日期"]).unwrap();
+    sheet.write_row(1, 0, ["李四", b.as_str()]).unwrap();
+    sheet.write_formula(1, 2, "=DATE(2026,11,20)").unwrap();
+    let dated = dir.path().join("dated.xlsx");
+    std::fs::write(&dated, without_formula_results(&book.save_to_buffer().unwrap())).unwrap();
+    let report = reconcile(&mut store, &dated, Source::Tax, None, true).unwrap();
+    let said: Vec<_> = report.problems.iter().filter(|p| p.row == Some(2)).collect();
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert!(said[0].column == "缴费日期" && said[0].message.contains("公式"), "{said:?}");
+    assert!(said[0].message.contains("formula") && said[0].file.ends_with("dated.xlsx"), "{said:?}");
+    assert_eq!(report.matched, 0, "{report:?}");
+}
+
 /// An ID number written as a formula the file holds no result for (openpyxl writes 「="4502…"」 so) is said by
 /// reconcile as import says it: a formula without its result, and what to do, not 「身份证号码为空」.
 #[test]

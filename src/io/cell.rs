@@ -103,10 +103,11 @@ pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
 /// value, then to run `again` (导入 / import it, 核对 / reconcile it). One wording for import and reconcile.
 pub fn formula_without_result(formula: &str, done: (&str, &str), again: (&str, &str)) -> String {
     let shown = if formula.is_empty() { String::new() } else { format!("“={}”", printable(formula)) };
+    let shown_en = if shown.is_empty() { String::new() } else { format!(" {shown}") };
     let ((done_zh, done_en), (again_zh, again_en)) = (done, again);
     format!(
         "单元格是公式{shown}，但文件中没有保存它的计算结果（保存此文件的程序不计算公式），{done_zh}；\
-         请在 Excel 或 WPS 中打开此文件并保存，再{again_zh} (a formula{shown} with no result saved in the file: the \
+         请在 Excel 或 WPS 中打开此文件并保存，再{again_zh} (a formula{shown_en} with no result saved in the file: the \
          program that saved it does not compute formulas, so {done_en}; open the file in Excel or WPS, save it, \
          and {again_en} again)"
     )

@@ -894,10 +894,22 @@ impl Run<'_> {
         let text = |c: Column| cell(c).map(|c| c.text().trim().to_owned()).filter(|t| !t.is_empty());
         let channel = cell(Column::Channel).map(Cell::text);
         let (kind, amount, said) = self.tax_row_kind(map, row, channel.as_deref());
+        let date_said = said.as_ref().is_some_and(|(column, _)| *column == Column::PaidOn);
         if let Some((column, message)) = said {
             self.problem(sheet, row_no, header_of(column), message);
         }
         let paid_on = cell(Column::PaidOn).and_then(|c| {
+            if let Cell::Unevaluated(formula) = c {
+                if !date_said {
+                    let message = table::formula_without_result(
+                        formula,
+                        ("缴费日期无法读取，未记录日期", "the payment date cannot be read and was not recorded"),
+                        ("核对", "reconcile it"),
+                    );
+                    self.problem(sheet, row_no, header_of(Column::PaidOn), message);
+                }
+                return None;
+            }
             let parsed = parse_date(c);
             if parsed.is_none() {
                 let message =
@@ -979,9 +991,35 @@ impl Run<'_> {
             if filled(Column::PaidOn) || filled(Column::Receipt) || map.columns.contains_key(&Column::PaymentStatus) {
                 return (RowKind::Payment, None, None);
             }
+            // The date that would make the row a payment is in a formula the file keeps no result for: said as
+            // that, or the operator, who sees a date in the cell, is told the row has none.
+            if let Some(Cell::Unevaluated(formula)) = cell(Column::PaidOn) {
+                let message = table::formula_without_result(
+                    formula,
+                    (
+                        "缴费日期无法读取，此行未当作缴费记录，未记录",
+                        "the payment date cannot be read, so the row was not taken as a payment and not recorded",
+                    ),
+                    ("核对", "reconcile it"),
+                );
+                return (RowKind::NotPayment, None, Some((Column::PaidOn, message)));
+            }
             let message = "此行没有缴费日期或票证号码，不是缴费记录，未记录 (no payment date or receipt number: not taken as a \
                            payment, not recorded)";
             return (RowKind::NotPayment, None, Some((Column::IdNumber, message.to_owned())));
+        }
+        // An amount in a formula the file keeps no result for is an amount nobody can read, not a missing one:
+        // the pupil is held, as for an amount that cannot be understood, and the formula is said.
+        if let Some(Cell::Unevaluated(formula)) = cell(Column::Amount) {
+            let message = table::formula_without_result(
+                formula,
+                (
+                    "缴费金额无法读取，此学生在本名单中的缴费一律未记录（保持原样）",
+                    "the amount cannot be read and none of this pupil's rows are recorded, the payment left as it was",
+                ),
+                ("核对", "reconcile it"),
+            );
+            return (RowKind::Held, None, Some((Column::Amount, message)));
         }
         let Some(amount) = cell(Column::Amount).filter(|c| !c.text().trim().is_empty()) else {
             let message = "没有缴费金额，不是缴费记录，未记录 (no amount: not taken as a payment, not recorded)";
