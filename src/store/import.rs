@@ -504,8 +504,9 @@ pub(crate) const EXISTING_UNNUMBERED: &str = "SELECT s.id, s.id_number = ?2 AND 
                  WHERE s.id_number = '' AND s.id_problem IS NOT NULL AND s.name = ?1 AND s.grade = ?2 AND s.class = ?3 AND sc.name = ?4";
 
 /// The pupils from before this batch whose number was corrected from ?1, with their number and name now: by
-/// the index of corrected numbers (`audit_corrected_from`), for a row found on no pupil.
-pub(crate) const CORRECTED_FROM: &str = "SELECT DISTINCT s.id, s.id_number, s.name FROM audit a
+/// the index of corrected numbers (`audit_corrected_from`), for a row found on no pupil. A pupil corrected from
+/// it twice comes twice: told apart by the caller, as DISTINCT would open a temporary table for every row read.
+pub(crate) const CORRECTED_FROM: &str = "SELECT s.id, s.id_number, s.name FROM audit a
          JOIN students s ON s.id = a.student_id
          WHERE a.field = 'id_number' AND a.old = ?1 AND a.action <> 'reveal' AND s.id <= ?2";
 
@@ -646,22 +647,39 @@ impl Spellings {
 
 /// A school's classes on the drive by what they mean. A class held under two spellings already (from lists
 /// imported before spellings were read as one) is known by the one the forms show: its first pupil's.
+///
+/// Read one class at a time down the roster index, a few entries per class whatever the school's size: the first
+/// pupil of each class (by its sort key) gives the class's spelling. Grouping every pupil of the school by class
+/// read and sorted the whole school instead, once per import: 0.13 s of a 5k-pupil batch into a 100k-pupil drive.
+/// A second spelling of another class sharing one sort key with the first (only grades the forms cannot rank) is
+/// not seen: a list writing it gets it as the list spells it, as for a class new to the drive.
 fn drive_spellings(tx: &Transaction, school: &str) -> Result<HashMap<ClassKey, (String, String), Hasher>> {
-    let by_name = super::schema::name_order_column(tx, "s")?;
-    let mut stmt = tx.prepare(&format!(
-        "SELECT s.grade, s.class FROM students s JOIN schools sc ON sc.id = s.school_id WHERE sc.name = ?1
-         GROUP BY s.grade, s.class ORDER BY MIN(s.class_order), MIN({by_name})"
-    ))?;
-    let mut rows = stmt.query([school])?;
     let mut known: HashMap<ClassKey, (String, String), Hasher> = HashMap::default();
-    while let Some(r) = rows.next()? {
-        let (grade, class): (String, String) = (r.get(0)?, r.get(1)?);
-        if !(grade.is_empty() && class.is_empty()) {
-            known.entry(ClassKey::of(&grade, &class)).or_insert((grade, class));
+    let school_id: Option<i64> =
+        tx.query_row("SELECT id FROM schools WHERE name = ?1", [school], |r| r.get(0)).optional()?;
+    let Some(school_id) = school_id else { return Ok(known) };
+    let mut first = tx.prepare_cached(SCHOOLS_FIRST_CLASS)?;
+    let mut next = tx.prepare_cached(SCHOOLS_NEXT_CLASS)?;
+    let mut class = first.query_row([school_id], class_and_spelling).optional()?;
+    while let Some((order, grade, class_name)) = class {
+        if !(grade.is_empty() && class_name.is_empty()) {
+            known.entry(ClassKey::of(&grade, &class_name)).or_insert((grade, class_name));
         }
+        class = next.query_row(params![school_id, order], class_and_spelling).optional()?;
     }
     Ok(known)
 }
+
+fn class_and_spelling(r: &rusqlite::Row) -> rusqlite::Result<(String, String, String)> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+}
+
+/// A school's first class by the roster's order, with its first pupil's spelling of it: by the roster index.
+pub(crate) const SCHOOLS_FIRST_CLASS: &str = "SELECT class_order, grade, class FROM students
+         WHERE school_id = ?1 ORDER BY class_order, name_order LIMIT 1";
+/// The school's class after ?2 by the roster's order, likewise.
+pub(crate) const SCHOOLS_NEXT_CLASS: &str = "SELECT class_order, grade, class FROM students
+         WHERE school_id = ?1 AND class_order > ?2 ORDER BY class_order, name_order LIMIT 1";
 
 /// The texts bound to the insert that repeat from pupil to pupil: the kind of number, its problem, the sex,
 /// the enrollment and the empty category list. A binding stays in the statement from one row to the next, and
@@ -724,10 +742,12 @@ impl Batch {
         if self.roster_was_empty || number.is_empty() {
             return Ok(None);
         }
-        let candidates: Vec<(i64, String, String)> = tx
+        let mut candidates: Vec<(i64, String, String)> = tx
             .prepare_cached(CORRECTED_FROM)?
             .query_map(params![number, self.last_before], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?;
+        candidates.sort_unstable_by_key(|(id, ..)| *id);
+        candidates.dedup_by_key(|(id, ..)| *id);
         let mut found = None;
         for (id, held, name) in candidates {
             let named = name == row.name

@@ -751,6 +751,8 @@ fn every_per_row_lookup_uses_an_index() {
         ("import: a masked number's pupils of one class and name", super::import::MASKED_SAME_CLASS),
         ("import: the pupil whose number was corrected from this one", super::import::CORRECTED_FROM),
         ("find/mark: a flagged number", super::read::BY_FLAGGED_NUMBER),
+        ("import, once per school: its first class", super::import::SCHOOLS_FIRST_CLASS),
+        ("import, once per school: its next class", super::import::SCHOOLS_NEXT_CLASS),
     ];
     // Planned as a new drive plans them (no statistics), and again after SQLite has counted the tables.
     for ((what, sql), analyzed) in queries.iter().flat_map(|q| [(q, false), (q, true)]) {
@@ -771,8 +773,37 @@ fn every_per_row_lookup_uses_an_index() {
                 || p.starts_with("SCAN audit")
         });
         assert!(!full_scan, "{what} (analyzed: {analyzed}) reads the whole table: {plan:?}");
+        // A school's classes are read in the index's order: sorting them would read the whole school.
+        let sorts = plan.iter().any(|p| p.contains("TEMP B-TREE"));
+        assert!(!(what.contains("once per school") && sorts), "{what} sorts the school's pupils: {plan:?}");
         assert!(plan.iter().any(|p| p.contains("INDEX") || p.contains("PRIMARY KEY")), "{what}: {plan:?}");
     }
+}
+
+/// A statement taken from the cache again is not compiled again: an import's per-row look-ups, used once per
+/// row, and the same on a read-only connection (the second window's searches).
+#[test]
+fn cached_statements_are_compiled_once_however_often_they_are_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.db");
+    let rows: Vec<Incoming> =
+        (0..40).map(|i| incoming(&format!("学生{i}"), &valid_id(&format!("4502022015{i:07}")), "1班")).collect();
+    let mut s = Store::open(&path).unwrap();
+    s.apply_import(&rows[..20], &[], 0, false).unwrap();
+    // Into a drive holding pupils, so every row asks whether its number was corrected from another.
+    s.apply_import(&rows[20..], &[], 0, false).unwrap();
+    let recompiled = |conn: &rusqlite::Connection, sql: &str| {
+        conn.prepare_cached(sql).unwrap().get_status(rusqlite::StatementStatus::RePrepare)
+    };
+    assert_eq!(recompiled(&s.conn, super::import::CORRECTED_FROM), 0, "the corrected-from look-up, 20 rows");
+    let reader = Store::open_read_only(&path).unwrap();
+    let filter = "SELECT id FROM students WHERE id > ?1 AND name = ?2";
+    for i in 0..3 {
+        let mut stmt = reader.conn.prepare_cached(filter).unwrap();
+        let mut found = stmt.query(rusqlite::params![i, "学生1"]).unwrap();
+        while found.next().unwrap().is_some() {}
+    }
+    assert_eq!(recompiled(&reader.conn, filter), 0, "a read-only connection's statement, 3 uses");
 }
 
 #[test]
