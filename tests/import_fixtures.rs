@@ -1141,3 +1141,324 @@ fn reconcile_says_an_id_formula_without_a_saved_result() {
     assert!(said[0].contains("Excel 或 WPS") && !said[0].contains("为空"), "{said:?}");
     assert!(report.problems.iter().any(|p| p.row == Some(3) && p.column == "证件号码"), "{:?}", report.problems);
 }
+
+/// A number cut or rounded to `keep` significant digits: cut (as Excel keeps what is typed), half up, or half to
+/// even.
+fn to_significant(value: u64, keep: u32, half_up: Option<bool>) -> u64 {
+    let scale = 10u64.pow(value.to_string().len() as u32 - keep);
+    let (kept, dropped) = (value / scale, value % scale);
+    let up = match half_up {
+        None => false,
+        Some(true) => dropped >= scale / 2,
+        Some(false) => dropped > scale / 2 || (dropped == scale / 2 && kept % 2 == 1),
+    };
+    (kept + u64::from(up)) * scale
+}
+
+/// A program that writes a numeric cell, and the double it writes for an ID typed as a number.
+type Writer = (&'static str, fn(u64) -> f64);
+
+/// A class list whose ID numbers were typed as numbers, as each program writes a numeric cell (Excel cuts what is
+/// typed to 15 digits and writes its doubles with 17; openpyxl and pandas write 16, `%.16g`; others round the
+/// number itself half up), of pupils the drive holds with their whole numbers from a list typed as text: every
+/// row is that pupil, none is added, and no family is to be asked for a number the drive holds. A child the
+/// drive does not know is added and flagged, and only that family is to be asked.
+#[test]
+fn a_class_list_of_numeric_ids_is_the_pupils_holding_the_whole_numbers_whichever_program_wrote_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (surnames, given) =
+        (["王", "李", "张", "刘", "陈", "杨", "赵", "黄"], ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊"]);
+    // The four the tester met, whose 16-digit forms end in 5, and more of every ending.
+    let mut numbers: Vec<String> =
+        ["450203201801187456", "450202201711011477", "450203201806062484", "450202201802041508"]
+            .map(String::from)
+            .into();
+    numbers
+        .extend((0..60).map(|i| valid(&format!("4502032018{:02}{:02}{:03}", 1 + i % 12, 1 + i % 28, i * 37 % 1000))));
+    // A numeric cell cannot hold a final X: such a number stays text.
+    numbers.retain(|n| !n.ends_with('X'));
+    let names: Vec<String> =
+        (0..numbers.len()).map(|i| format!("{}{}{}", surnames[i % 8], given[i / 8 % 8], given[i % 8])).collect();
+    let text_list = dir.path().join("名单.csv");
+    let mut csv = String::from("姓名,身份证号码,年级,班级\n");
+    for (name, number) in names.iter().zip(&numbers) {
+        csv.push_str(&format!("{name},{number},三年级,1班\n"));
+    }
+    std::fs::write(&text_list, csv).unwrap();
+    let stranger = valid("45020320180909123");
+    let stranger = if stranger.ends_with('X') { valid("45020320180909125") } else { stranger };
+    let writers: [Writer; 5] = [
+        ("Excel, typed", |n| to_significant(n, 15, None) as f64),
+        ("Excel, 17 digits of its double", |n| n as f64),
+        ("openpyxl, %.16g", |n| to_significant(n as f64 as u64, 16, Some(false)) as f64),
+        ("16 digits, half up", |n| to_significant(n, 16, Some(true)) as f64),
+        ("15 digits, half up", |n| to_significant(n, 15, Some(true)) as f64),
+    ];
+    for (program, write) in writers {
+        let mut store = store();
+        class_list::import(&mut store, &[text_list.as_path()], Some("第二小学"), false).unwrap();
+        let path = dir.path().join("三年级.xlsx");
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_row(0, 0, ["姓名", "身份证号码", "班级"]).unwrap();
+        for (i, (name, number)) in
+            names.iter().map(String::as_str).zip(&numbers).chain([("新同学", &stranger)]).enumerate()
+        {
+            let row = i as u32 + 1;
+            sheet.write_string(row, 0, name).unwrap();
+            sheet.write_number(row, 1, write(number.parse().unwrap())).unwrap();
+            sheet.write_string(row, 2, "三年级1班").unwrap();
+        }
+        book.save(&path).unwrap();
+        let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false).unwrap();
+        let counts = (report.added, report.updated, report.unchanged, report.id_invalid);
+        assert_eq!(counts, (1, 0, numbers.len(), 1), "{program}: {report:?}");
+        let rows_said = |words: &str| -> Vec<(usize, usize)> {
+            let said = report.problems.iter().filter(|p| p.message.contains(words));
+            said.map(|p| (p.row.unwrap_or_default(), p.rows.unwrap_or(1))).collect()
+        };
+        assert_eq!(rows_said("请向家长重新核对"), [(numbers.len() + 2, 1)], "{program}: only the new child's family");
+        let held: usize = rows_said("此行即持有完整号码的同名学生").iter().map(|(_, rows)| rows).sum();
+        assert_eq!(held, numbers.len(), "{program}: {:?}", report.problems);
+        let pupils = store.students(&StudentFilter::default()).unwrap();
+        assert_eq!(pupils.len(), numbers.len() + 1, "{program}");
+        assert_eq!(
+            pupils.iter().filter(|p| p.id_problem.is_some()).map(|p| p.name.as_str()).collect::<Vec<_>>(),
+            ["新同学"]
+        );
+        // The rows are said at the ID column, with what puts the list right.
+        let stranger_said: Vec<_> = report.problems.iter().filter(|p| p.row == Some(numbers.len() + 2)).collect();
+        assert!(
+            stranger_said.iter().any(|p| p.column.contains("身份证号码") && p.message.contains("设为文本格式")),
+            "{program}: {stranger_said:?}"
+        );
+        // The other way round: the numeric list first, its pupils flagged; the list typed as text then corrects
+        // each of them, and adds nobody.
+        let mut numeric_first = self::store();
+        let first = class_list::import(&mut numeric_first, &[path.as_path()], Some("第二小学"), false).unwrap();
+        assert_eq!((first.added, first.id_invalid), (numbers.len() + 1, numbers.len() + 1), "{program}");
+        let report = class_list::import(&mut numeric_first, &[text_list.as_path()], Some("第二小学"), false).unwrap();
+        assert_eq!((report.added, report.updated, report.id_invalid), (0, numbers.len(), 0), "{program}: {report:?}");
+        let pupils = numeric_first.students(&StudentFilter::default()).unwrap();
+        assert_eq!(pupils.len(), numbers.len() + 1, "{program}");
+        assert_eq!(
+            pupils.iter().filter(|p| p.id_problem.is_some()).map(|p| p.name.as_str()).collect::<Vec<_>>(),
+            ["新同学"]
+        );
+    }
+}
+
+/// The double a program wrote for `number` in a numeric cell, as a CSV of floats writes it (pandas, Python's
+/// shortest repr: `4.502032018060625e+17`).
+fn as_python_writes(number: &str) -> String {
+    let written = to_significant(number.parse::<u64>().unwrap() as f64 as u64, 16, Some(false)) as f64;
+    format!("{written:e}").replace('e', "e+")
+}
+
+/// A CSV class list made from numeric ID cells (pandas writing floats, `4.502032018060625e+17`) is read as a
+/// numeric cell is: each row the pupil holding the whole number, never a second child; a number shown with fewer
+/// digits (`4.50203E+17`, as Excel saves a narrow General column) is flagged, and said with its row and column.
+#[test]
+fn a_csv_class_list_of_numbers_written_as_floats_is_the_pupils_holding_the_whole_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let pupils = [
+        ("苏杰豪", "450203201801187456"),
+        ("罗磊", "450202201711011477"),
+        ("司马蕾妍", "450203201806062484"),
+        ("赵颖丽", "450202201802041508"),
+    ];
+    let text_list = dir.path().join("名单.csv");
+    let mut csv = String::from("姓名,身份证号码,班级\n");
+    for (name, number) in pupils {
+        csv.push_str(&format!("{name},{number},三年级1班\n"));
+    }
+    std::fs::write(&text_list, csv).unwrap();
+    let mut store = store();
+    class_list::import(&mut store, &[text_list.as_path()], Some("第二小学"), false).unwrap();
+    let floats = dir.path().join("导出.csv");
+    let mut csv = String::from("姓名,身份证号码,班级\n");
+    for (name, number) in pupils {
+        csv.push_str(&format!("{name},{},三年级1班\n", as_python_writes(number)));
+    }
+    csv.push_str("新同学,4.50203E+17,三年级1班\n");
+    std::fs::write(&floats, csv).unwrap();
+    assert!(std::fs::read_to_string(&floats).unwrap().contains("4.502032018060625e+17"));
+    let report = class_list::import(&mut store, &[floats.as_path()], Some("第二小学"), false).unwrap();
+    let counts = (report.added, report.updated, report.unchanged, report.id_invalid);
+    assert_eq!(counts, (1, 0, pupils.len(), 1), "{report:?}");
+    let held: usize =
+        report.problems.iter().filter(|p| p.message.contains("此行即持有完整号码")).map(|p| p.rows.unwrap_or(1)).sum();
+    assert_eq!(held, pupils.len(), "{:?}", report.problems);
+    let new_row: Vec<_> = report.problems.iter().filter(|p| p.row == Some(pupils.len() + 2)).collect();
+    assert!(
+        new_row.iter().any(|p| p.column.contains("身份证号码")
+            && p.message.contains("设为文本格式")
+            && p.message.contains("set the ID number column of the source sheet to text")),
+        "{new_row:?}"
+    );
+    for (name, number) in pupils {
+        let held = store.student_by_id_number(number).unwrap().unwrap();
+        assert_eq!(held.name, name, "the whole number stays");
+    }
+    assert_eq!(store.students(&StudentFilter::default()).unwrap().len(), pupils.len() + 1);
+}
+
+/// The tax office's list with its 证件号码 typed as numbers (a workbook written by a script, or a column set to
+/// number): a row whose name and 15 surviving digits fit exactly one pupil is that pupil, its payment recorded
+/// and the row said, with the pupil it was taken for and how to put the list right; a row fitting nobody, or two
+/// children of the name, is not matched and said so, never taken for a wrong pupil or an unknown number.
+#[test]
+fn a_tax_list_with_numeric_id_cells_matches_only_a_pupil_its_digits_and_name_fit() {
+    use canbao::domain::student::PaymentStatus;
+    use canbao::io::reconcile::{Source, reconcile};
+    let dir = tempfile::tempdir().unwrap();
+    // Two children named 张伟 whose numbers share their first 15 digits: the rounded number fits both.
+    let (zhang_1, zhang_2) = (valid("45020220150101121"), valid("45020220150101133"));
+    let pupils = [
+        ("苏杰豪", "450203201801187456".to_owned()),
+        ("司马蕾妍", "450203201806062484".to_owned()),
+        ("张伟", zhang_1.clone()),
+        ("张伟", zhang_2.clone()),
+    ];
+    let list = dir.path().join("名单.csv");
+    let mut csv = String::from("姓名,身份证号码,班级\n");
+    for (i, (name, number)) in pupils.iter().enumerate() {
+        csv.push_str(&format!("{name},{number},三年级{}班\n", i + 1));
+    }
+    std::fs::write(&list, csv).unwrap();
+    let mut store = store();
+    class_list::import(&mut store, &[list.as_path()], Some("第二小学"), false).unwrap();
+    // A numeric cell cannot hold a final X: the number was typed with a 0 there.
+    let openpyxl = |number: &str| {
+        let value: u64 = number.replace('X', "0").parse().unwrap();
+        to_significant(value as f64 as u64, 16, Some(false)) as f64
+    };
+    let tax = dir.path().join("税务缴费明细.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_row(0, 0, ["纳税人姓名", "证件号码", "缴费金额", "缴费日期", "缴费渠道"]).unwrap();
+    let rows = [
+        ("苏杰豪", openpyxl("450203201801187456")),
+        ("司马蕾妍", openpyxl("450203201806062484")),
+        ("张伟", openpyxl(&zhang_1)),
+        // The name's digits fit 苏杰豪's number, the name does not.
+        ("苏洁豪", openpyxl("450203201801187456")),
+        ("新同学", openpyxl(&valid("45020320180909123"))),
+    ];
+    for (i, (name, number)) in rows.iter().enumerate() {
+        let row = i as u32 + 1;
+        sheet.write_string(row, 0, *name).unwrap();
+        sheet.write_number(row, 1, *number).unwrap();
+        sheet.write_number(row, 2, 380.0).unwrap();
+        sheet.write_string(row, 3, "2026-11-20").unwrap();
+        sheet.write_string(row, 4, "微信").unwrap();
+    }
+    book.save(&tax).unwrap();
+    let report = reconcile(&mut store, &tax, Source::Tax, None, false).unwrap();
+    assert_eq!(report.matched, 2, "{report:?}");
+    assert!(report.unknown_rows.is_empty() && report.name_mismatches.is_empty(), "{report:?}");
+    let said = |row: usize| -> Vec<&canbao::io::class_list::Problem> {
+        report.problems.iter().filter(|p| p.row == Some(row) && p.column == "证件号码").collect()
+    };
+    for (row, name, number) in [(2, "苏杰豪", "450203201801187456"), (3, "司马蕾妍", "450203201806062484")] {
+        let masked = canbao::domain::id_number::mask(number);
+        let said = said(row);
+        assert!(
+            said.iter().any(|p| p.message.contains(&format!("此行即 {name}（{masked}）"))
+                && p.message.contains("已按此学生核对")
+                && p.message.contains("设为文本格式")
+                && p.message.contains("reconciled as that pupil")),
+            "row {row}: {said:?}"
+        );
+        let pupil = store.student_by_id_number(number).unwrap().unwrap();
+        assert_eq!(pupil.payment, PaymentStatus::Paid, "{name}");
+    }
+    for row in [4, 5, 6] {
+        let said = said(row);
+        assert!(
+            said.iter().any(|p| p.message.contains("此行未核对") && p.message.contains("设为文本格式")),
+            "row {row}: {said:?}"
+        );
+    }
+    for number in [&zhang_1, &zhang_2] {
+        assert_eq!(store.student_by_id_number(number).unwrap().unwrap().payment, PaymentStatus::Unpaid);
+    }
+    // The same list saved as CSV by a script, its numbers as floats, is read alike.
+    let csv_tax = dir.path().join("税务缴费明细.csv");
+    let mut csv = String::from("纳税人姓名,证件号码,缴费金额,缴费日期,缴费渠道\n");
+    csv.push_str(&format!("苏杰豪,{},380,2026-11-20,微信\n", as_python_writes("450203201801187456")));
+    std::fs::write(&csv_tax, csv).unwrap();
+    let report = reconcile(&mut store, &csv_tax, Source::Tax, None, true).unwrap();
+    assert_eq!((report.matched, report.already), (0, 1), "{report:?}");
+    assert!(report.problems.iter().any(|p| p.row == Some(2) && p.message.contains("此行即 苏杰豪")), "{report:?}");
+}
+
+/// A pupil whose ID number the drive corrected (with `E`), still listed by the tax office under the old number:
+/// found by it, the payment recorded, and the row says so with the number now, instead of a payment nobody's.
+/// A pupil whose name was corrected too is found under the old name; the old number under another name is no
+/// one's.
+#[test]
+fn the_tax_list_finds_a_pupil_by_the_number_the_drive_corrected_away() {
+    use canbao::domain::student::PaymentStatus;
+    use canbao::io::reconcile::{Source, reconcile};
+    use canbao::store::IdentityEdit;
+    let dir = tempfile::tempdir().unwrap();
+    let real_chen = valid("51150220150505108");
+    let typo_chen = format!("{}{}", &real_chen[..17], if real_chen.ends_with('1') { '2' } else { '1' });
+    // A digit typed wrong that happens to pass the check: valid, yet not the child's.
+    let (real_li, typo_li) = (valid("51150220150505209"), valid("51150220150505290"));
+    let (real_sun, typo_sun) = (valid("51150220150306123"), valid("51150220150306213"));
+    let list = dir.path().join("名单.csv");
+    std::fs::write(
+        &list,
+        format!(
+            "姓名,身份证号码,班级\n陈静,{typo_chen},三年级1班\n李四,{typo_li},三年级1班\n孙悦,{typo_sun},三年级1班\n"
+        ),
+    )
+    .unwrap();
+    let mut store = store();
+    class_list::import(&mut store, &[list.as_path()], Some("第二小学"), false).unwrap();
+    let id_of = |store: &Store, name: &str| {
+        store.students(&StudentFilter::default()).unwrap().into_iter().find(|p| p.name == name).unwrap().id
+    };
+    let edits = [
+        ("陈静", IdentityEdit { id_number: Some(real_chen.clone()), ..Default::default() }),
+        ("李四", IdentityEdit { id_number: Some(real_li.clone()), ..Default::default() }),
+        ("孙悦", IdentityEdit { id_number: Some(real_sun.clone()), name: Some("孙跃".into()), ..Default::default() }),
+    ];
+    for (name, edit) in edits {
+        let pupil = id_of(&store, name);
+        store.correct_identity(pupil, &edit).unwrap();
+    }
+    let tax = dir.path().join("税务.csv");
+    std::fs::write(
+        &tax,
+        format!(
+            "纳税人姓名,证件号码,缴费金额,缴费日期,缴费渠道\n李四,{typo_li},380,2026-11-20,微信\n\
+             陈静,{typo_chen},380,2026-11-20,微信\n孙悦,{typo_sun},380,2026-11-20,微信\n王五,{typo_li},380,2026-11-20,微信\n"
+        ),
+    )
+    .unwrap();
+    let report = reconcile(&mut store, &tax, Source::Tax, None, false).unwrap();
+    assert_eq!(report.matched, 3, "{report:?}");
+    assert!(report.name_mismatches.is_empty(), "{report:?}");
+    // 王五 is not the pupil corrected from that number: a number nobody on the roster has.
+    assert_eq!(report.unknown_rows.iter().map(|u| (u.row, u.name.as_str())).collect::<Vec<_>>(), [(5, "王五")]);
+    for (row, name, now) in [(2, "李四", &real_li), (3, "陈静", &real_chen), (4, "孙跃", &real_sun)] {
+        let masked = canbao::domain::id_number::mask(now);
+        assert!(
+            report.problems.iter().any(|p| p.row == Some(row)
+                && p.column == "证件号码"
+                && p.message.contains(&format!("名单中是 {name} 更正前的旧身份证号码"))
+                && p.message.contains(&masked)
+                && p.message.contains("corrected from")),
+            "row {row}: {:?}",
+            report.problems
+        );
+        let pupil = store.student_by_id_number(now).unwrap().unwrap();
+        assert_eq!(pupil.payment, PaymentStatus::Paid, "{name}");
+    }
+    // Read again, nothing more to record.
+    let again = reconcile(&mut store, &tax, Source::Tax, None, true).unwrap();
+    assert_eq!((again.matched, again.already), (0, 3), "{again:?}");
+}

@@ -275,24 +275,69 @@ pub fn rounded_by_spreadsheet(number: &str) -> Option<String> {
     Some(fifteen_significant(value as f64))
 }
 
-/// The number as a program that writes numbers with 16 significant digits (openpyxl, pandas) stores an ID typed as
-/// a number, shown as Excel shows that double: rounded twice (…027459 is written 4.502032016070275e+17, the
-/// double …027520, shown …028000). `None` for anything that is not 18 digits.
-pub fn rounded_through_sixteen_digits(number: &str) -> Option<String> {
+/// An 18-digit number as a value, its final X counted as 0 (a numeric cell cannot hold an X). `None` for
+/// anything else.
+fn id_value(number: &str) -> Option<u64> {
     let b = number.as_bytes();
     if b.len() != 18 || !b[..17].iter().all(u8::is_ascii_digit) || !(b[17].is_ascii_digit() || b[17] == b'X') {
         return None;
     }
-    let value = b.iter().fold(0u64, |n, &d| n * 10 + if d == b'X' { 0 } else { u64::from(d - b'0') });
-    let written: f64 = format!("{:.15e}", value as f64).parse().ok()?;
-    Some(fifteen_significant(written))
+    Some(b.iter().fold(0u64, |n, &d| n * 10 + if d == b'X' { 0 } else { u64::from(d - b'0') }))
+}
+
+/// Every form a numeric cell can leave of an 18-digit number, as Excel shows it (15 significant digits, then
+/// zeros): its first 15 digits, or those rounded up at the 15th, of the number or of the double nearest it.
+/// Programs differ in how they get there (Excel cuts what is typed to 15 digits and rounds what it reads;
+/// openpyxl and pandas write 16 digits, which Excel rounds again; others write 17, half up or half to even),
+/// but every one of them lands on one of these. `None` for anything that is not 18 digits.
+pub fn fifteen_digit_forms(number: &str) -> Option<Vec<String>> {
+    let value = id_value(number)?;
+    let mut forms: Vec<u64> = Vec::with_capacity(4);
+    // Past 2^53 a double holds whole numbers only, so the cast back is exact.
+    for held in [value, value as f64 as u64] {
+        let cut = held / 1000 * 1000;
+        for form in [cut, cut + 1000] {
+            if !forms.contains(&form) {
+                forms.push(form);
+            }
+        }
+    }
+    Some(forms.into_iter().map(|f| f.to_string()).collect())
+}
+
+/// The 15 significant digits a number flagged as rounded keeps, as Excel shows them (450202201501011000): read
+/// from that form (a numeric cell, or typed as text, with a fraction .0 as some exports write it), or from the
+/// number written with 15 or more significant digits and an exponent (4.502032018060625e+17, as a CSV of
+/// floats holds it). `None` for anything shorter (4.50202E+17 is only what a narrow cell showed).
+pub fn fifteen_digits_kept(flagged: &str) -> Option<String> {
+    // A float written with its fraction (450202201501011000.0) is the number before the point.
+    let flagged = match flagged.split_once('.') {
+        Some((int, frac)) if int.len() == 18 && frac.bytes().all(|b| b == b'0') => int,
+        _ => flagged,
+    };
+    if flagged.len() == 18 && flagged.bytes().all(|b| b.is_ascii_digit()) {
+        return flagged.ends_with("000").then(|| flagged.to_owned());
+    }
+    let (mantissa, exponent) = flagged.split_once(['E', 'e'])?;
+    if exponent.trim_start_matches('+').parse::<u32>().ok()? != 17 {
+        return None;
+    }
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if int.len() != 1 || !int.bytes().chain(frac.bytes()).all(|d| d.is_ascii_digit()) {
+        return None;
+    }
+    if 1 + frac.trim_end_matches('0').len() < 15 {
+        return None;
+    }
+    let value: f64 = format!("{int}.{frac}e17").parse().ok()?;
+    Some(fifteen_significant(value)).filter(|kept| kept.len() == 18)
 }
 
 /// How a number held flagged as rounded by a spreadsheet stands to a whole, valid number (`rounding_of`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rounding {
-    /// The whole number as a numeric cell keeps it: 15 significant digits, then zeros (rounded once, or through
-    /// 16 digits as openpyxl and pandas write it). Enough, with the name, to be that child.
+    /// The whole number as a numeric cell keeps it: 15 significant digits, then zeros, however the program that
+    /// wrote it cut or rounded (`fifteen_digit_forms`). Enough, with the name, to be that child.
     Fifteen,
     /// The number as a spreadsheet showed it, with fewer digits (4.50202E+17): many children of one school share
     /// it, so only the name and the class together make it that child.
@@ -302,21 +347,12 @@ pub enum Rounding {
 /// Whether `flagged`, a number a spreadsheet rounded, is what it would make of the whole number `number`, and
 /// how much of it survived. `None` when it is not (another child's number, or not a rounding at all).
 pub fn rounding_of(number: &str, flagged: &str) -> Option<Rounding> {
-    // A float written with its fraction (450202201501011000.0) is the number before the point.
-    let flagged = match flagged.split_once('.') {
-        Some((int, frac)) if int.len() == 18 && frac.bytes().all(|b| b == b'0') => int,
-        _ => flagged,
-    };
     let b = number.as_bytes();
     if b.len() != 18 || !b[..17].iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let fifteen = flagged.len() == 18 && flagged.ends_with("000") && flagged.get(..15) == number.get(..15);
-    if fifteen
-        || rounded_by_spreadsheet(number).as_deref() == Some(flagged)
-        || rounded_through_sixteen_digits(number).as_deref() == Some(flagged)
-    {
-        return Some(Rounding::Fifteen);
+    if let Some(kept) = fifteen_digits_kept(flagged) {
+        return fifteen_digit_forms(number)?.contains(&kept).then_some(Rounding::Fifteen);
     }
     // 4.50202E+17: the mantissa's digits are the number rounded to that many (Excel drops trailing zeros).
     let (mantissa, exponent) = flagged.split_once(['E', 'e'])?;
@@ -328,8 +364,8 @@ pub fn rounding_of(number: &str, flagged: &str) -> Option<Rounding> {
         return None;
     }
     let digits = format!("{int}{}", frac.trim_end_matches('0'));
-    let kept = u32::try_from(digits.len()).ok().filter(|k| (1..=15).contains(k))?;
-    let value = b.iter().fold(0u64, |n, &d| n * 10 + if d == b'X' { 0 } else { u64::from(d - b'0') });
+    let kept = u32::try_from(digits.len()).ok().filter(|k| (1..=14).contains(k))?;
+    let value = id_value(number)?;
     let scale = 10u64.pow(18 - kept);
     ((value + scale / 2) / scale).to_string().eq(&digits).then_some(Rounding::Shown)
 }
@@ -759,8 +795,80 @@ mod tests {
         // The ID's own double (…027456) is shown …027000.
         assert_eq!(check_numeric_cell(450203201607027459u64 as f64, today).normalized, "450203201607027000");
         assert_eq!(rounded_by_spreadsheet("450203201607027459").as_deref(), Some("450203201607027000"));
-        assert_eq!(rounded_through_sixteen_digits("450203201607027459").as_deref(), Some("450203201607028000"));
-        assert_eq!(rounded_through_sixteen_digits("4502032016070274"), None);
+        let forms = fifteen_digit_forms("450203201607027459").unwrap();
+        assert_eq!(forms, ["450203201607027000", "450203201607028000"]);
+        assert_eq!(fifteen_digit_forms("4502032016070274"), None);
+    }
+
+    /// How a cut or rounding to `keep` significant digits goes: cut (Excel keeps what is typed so), half up, or
+    /// half to even.
+    #[derive(Clone, Copy)]
+    enum Rule {
+        Cut,
+        HalfUp,
+        HalfEven,
+    }
+
+    fn to_significant(value: u64, keep: u32, rule: Rule) -> u64 {
+        let scale = 10u64.pow(value.to_string().len() as u32 - keep);
+        let (kept, dropped) = (value / scale, value % scale);
+        let up = match rule {
+            Rule::Cut => false,
+            Rule::HalfUp => dropped >= scale / 2,
+            Rule::HalfEven => dropped > scale / 2 || (dropped == scale / 2 && kept % 2 == 1),
+        };
+        (kept + u64::from(up)) * scale
+    }
+
+    /// The doubles a reader gets from a numeric cell holding an ID typed as a number, as every program writes
+    /// one: the number itself or the double nearest it (what Excel, WPS, LibreOffice, openpyxl and pandas hold),
+    /// written with 15, 16 or 17 significant digits, cut, rounded half up or half to even.
+    fn written_by_every_program(number: &str) -> Vec<f64> {
+        let value = number.bytes().fold(0u64, |n, d| n * 10 + if d == b'X' { 0 } else { u64::from(d - b'0') });
+        let double = value as f64 as u64;
+        let mut written = Vec::new();
+        for held in [value, double] {
+            for keep in [15, 16, 17] {
+                for rule in [Rule::Cut, Rule::HalfUp, Rule::HalfEven] {
+                    // The reader parses the written digits to the nearest double, as `as` rounds.
+                    written.push(to_significant(held, keep, rule) as f64);
+                }
+            }
+        }
+        written
+    }
+
+    /// Whatever way a program wrote an ID into a numeric cell, the number read back is known as that ID's
+    /// rounding, by the number alone (with the name): the 16-digit form openpyxl writes may round the 15th
+    /// digit up where Excel's own rounding goes down (…062484 written 4.502032018060625e+17, read …063000).
+    #[test]
+    fn every_programs_rounding_of_a_number_is_known_as_its_rounding() {
+        let mut numbers: Vec<String> = (0..1000).map(|seq| with_check(&format!("45020320180606{seq:03}"))).collect();
+        numbers.extend(
+            ["450203201801187456", "450202201711011477", "450203201806062484", "450202201802041508"].map(String::from),
+        );
+        numbers.push(with_check("11010519491231999"));
+        for number in &numbers {
+            for written in written_by_every_program(number) {
+                let cell = check_numeric_cell(written, today());
+                assert_eq!(cell.result, Err(IdProblem::PrecisionLost), "{number} {written}");
+                let flagged = cell.normalized;
+                assert_eq!(rounding_of(number, &flagged), Some(Rounding::Fifteen), "{number} written {written}");
+                assert!(flagged_may_be(number, &flagged, "precision_lost", false), "{number} {flagged}");
+            }
+            // Further off in the 15th digit than any rounding goes (one up, from the double that may already
+            // be in the next thousand) is another child's number.
+            let value: u64 = number[..15].parse().unwrap();
+            for other in [value + 3, value - 2] {
+                let other = format!("{other}000");
+                assert_eq!(rounding_of(number, &other), None, "{number} {other}");
+            }
+        }
+        // The same number written as text with 16 or 17 significant digits (a CSV from pandas) is as good.
+        assert_eq!(rounding_of("450203201806062484", "4.502032018060625e+17"), Some(Rounding::Fifteen));
+        assert_eq!(rounding_of("450203201806062484", "4.5020320180606246E+17"), Some(Rounding::Fifteen));
+        assert_eq!(rounding_of("450203201806062484", "4.50203201806063E+17"), Some(Rounding::Fifteen));
+        assert_eq!(rounding_of("450203201806062484", "4.502032018060645e+17"), None);
     }
 
     #[test]

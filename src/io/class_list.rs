@@ -17,7 +17,7 @@ use super::table::{self, Cell, Sheet, SheetRows};
 use crate::domain::category::CategoryTable;
 use crate::domain::class_label::{self, ClassKey, Grade};
 use crate::domain::coverage::Standing;
-use crate::domain::id_number::{self, IdCheck, Sex};
+use crate::domain::id_number::{self, IdCheck, IdProblem, Sex};
 use crate::domain::student::CategoryMark;
 use crate::io::forms::classes::{CLASS_TITLE, NO_CLASS};
 use crate::store::{
@@ -42,6 +42,13 @@ const SCHOOL_EXAMPLES: usize = 3;
 
 /// The school used when neither the command line, the file, nor the drive names one.
 pub const DEFAULT_SCHOOL: &str = "本校";
+
+/// What puts right a list whose ID column a spreadsheet held as numbers (a script such as openpyxl writes
+/// numbers so, and so does a column formatted as a number): the lost digits are in no cell of the file, only in
+/// the sheet it was made from, once that column is text. Said by the import and by reconcile.
+pub const RETYPE_AS_TEXT_ZH: &str = "请在原表格中把身份证号码列设为文本格式，填入完整号码后重新导出";
+pub const RETYPE_AS_TEXT_EN: &str =
+    "set the ID number column of the source sheet to text, fill in the whole numbers and export the list again";
 
 /// One thing the operator must look at, pointing at the cell it is about.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -1398,7 +1405,7 @@ impl RowReader<'_> {
             Some(IncomingOutcome::Updated(moves) | IncomingOutcome::Kept(moves)) => moves,
             _ => return,
         };
-        let Moves { renamed, school, class, name, old_number, kept, over_corrections, returned } = *moves;
+        let Moves { renamed, school, class, name, old_number, whole_number, kept, over_corrections, returned } = *moves;
         if let Some((_, held)) = old_number {
             let held = id_number::mask(&held);
             self.problem(
@@ -1410,6 +1417,21 @@ impl RowReader<'_> {
                     "名单中的旧身份证号码已更正为 {held}：此行即已更正号码的 {name}，未再新增 (the list still gives \
                      this pupil's old ID number, corrected on this drive to {held}: the row is that pupil, not added \
                      again)"
+                ),
+            );
+        }
+        if whole_number.is_some() {
+            // The same words row after row, so a class list of such numbers is said in runs of rows.
+            self.problem(
+                file,
+                sheet,
+                row_no,
+                id_header,
+                format!(
+                    "身份证号码曾被表格当作数字保存，15 位之后的数字已丢失；此行即持有完整号码的同名学生，未新增，号码不变，\
+                     无需向家长核对；{RETYPE_AS_TEXT_ZH} (the ID number was stored as a number by a spreadsheet and \
+                     lost its digits after the 15th; the row is the pupil of this name who holds the whole number: \
+                     not added, the number kept, nobody to ask; {RETYPE_AS_TEXT_EN})"
                 ),
             );
         }
@@ -1722,6 +1744,14 @@ impl RowReader<'_> {
                      (the cell holds {count} characters, no ID number: the ID is left empty, the pupil imported and \
                      flagged; the cell says “{shown}”)"
             ))
+        } else if id.result == Err(IdProblem::PrecisionLost) {
+            // The digits are in no cell of this file: the sheet it was made from may still hold them.
+            Some(format!(
+                "身份证号码曾被表格当作数字保存，15 位之后的数字已丢失（已导入并标记）：{RETYPE_AS_TEXT_ZH}；原表格中也没有\
+                 完整号码的，请向家长重新核对 (the ID number was stored as a number by a spreadsheet and lost its \
+                 digits after the 15th: imported and flagged; {RETYPE_AS_TEXT_EN}; where the source has no whole \
+                 number either, ask the family)"
+            ))
         } else if let (Err(p), false) = (&id.result, masked) {
             Some(format!("{}（已导入并标记）({})", p.message_zh(), p.message_en()))
         } else {
@@ -1840,18 +1870,19 @@ impl RowReader<'_> {
         self.masked.rows += 1;
         self.masked.masked += usize::from(masked);
         let applied = sink(incoming)?;
-        // Said and counted once applied: a row found by a number the drive corrected away is that pupil, said as
-        // such (`applied`), not a pupil imported and flagged.
-        let by_old_number = applied.as_ref().is_some_and(|a| a.outcome.by_old_number());
+        // Said and counted once applied: a row found by a number the drive corrected away, or by one a spreadsheet
+        // rounded from the whole number the pupil holds, is that pupil, said as such (`applied`), not a pupil
+        // imported and flagged.
+        let number_held = applied.as_ref().is_some_and(|a| a.outcome.number_held_already());
         let id_header = header_of(Column::IdNumber);
-        if let Some(message) = id_problem.filter(|_| !by_old_number) {
+        if let Some(message) = id_problem.filter(|_| !number_held) {
             self.problem(file, sheet, row_no, &id_header, message);
         }
         if let Some(unreadable) = status_problem {
             self.status_unreadable(file, sheet, map, row_no, unreadable);
         }
         // Counted after the duplicate check, so the report agrees with what is stored.
-        self.report.id_invalid += usize::from(invalid && !by_old_number);
+        self.report.id_invalid += usize::from(invalid && !number_held);
         let Some(Applied { outcome, status }) = applied else { return Ok(()) };
         if let (IncomingOutcome::Added, Some(at)) = (&outcome, named_at)
             && let Some(added) = self.school_added.get_mut(at)

@@ -17,12 +17,12 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::ReadError;
-use super::class_list::{Problem, clean_name};
+use super::class_list::{Problem, RETYPE_AS_TEXT_EN, RETYPE_AS_TEXT_ZH, clean_name};
 use super::header::{self, Column, HeaderMap, Synonyms};
 use super::ownership;
 use super::table::{self, Cell, Sheet};
 use crate::domain::category::CategoryTable;
-use crate::domain::id_number;
+use crate::domain::id_number::{self, IdProblem};
 use crate::domain::money;
 use crate::domain::policy::{self, EnrolleeKind, Policy, QuoteRequest};
 use crate::domain::student::{CategoryMark, Enrollment, PaymentChannel, PaymentStatus, Student};
@@ -697,6 +697,9 @@ impl Run<'_> {
             self.problem(sheet, row_no, String::new(), message);
             return Ok(());
         }
+        // A pupil the row's own number cannot name: found by what survived of one a spreadsheet rounded, or as
+        // the number the drive corrected the pupil's from.
+        let (mut found, mut by_old_number) = (None, false);
         let number = match check.result {
             Ok(valid) => valid.number,
             // The number is in the formula, not in the file: said as the import says it, or the operator, who
@@ -711,10 +714,44 @@ impl Run<'_> {
                 self.problem(sheet, row_no, header_of(Column::IdNumber), message);
                 return Ok(());
             }
-            Err(problem) => {
-                let message = format!("{}，无法核对 ({}; not matched)", problem.message_zh(), problem.message_en());
+            Err(IdProblem::PrecisionLost) => {
+                let Some(pupil) = self.store.student_of_rounded_number(&check.normalized, &file_name)? else {
+                    let message = format!(
+                        "身份证号码曾被表格当作数字保存，15 位之后的数字已丢失，此行未核对：{RETYPE_AS_TEXT_ZH}，再核对 \
+                         (the ID number was stored as a number by a spreadsheet and lost its digits after the 15th: \
+                         the row was not matched; {RETYPE_AS_TEXT_EN}, and reconcile it again)"
+                    );
+                    self.problem(sheet, row_no, header_of(Column::IdNumber), message);
+                    return Ok(());
+                };
+                // Matched, as the import matches such a row, and said: the operator sees whom it was taken for.
+                let (name, held) = (&pupil.name, id_number::mask(&pupil.id_number));
+                let message = format!(
+                    "身份证号码曾被表格当作数字保存，15 位之后的数字已丢失；按姓名和留下的前 15 位，此行即 {name}（{held}），\
+                     已按此学生核对，请留意；{RETYPE_AS_TEXT_ZH} (the ID number was stored as a number by a \
+                     spreadsheet and lost its digits after the 15th; by the name and the 15 digits left, the row is \
+                     {name} ({held}), reconciled as that pupil; {RETYPE_AS_TEXT_EN})"
+                );
                 self.problem(sheet, row_no, header_of(Column::IdNumber), message);
-                return Ok(());
+                let number = pupil.id_number.clone();
+                found = Some(pupil);
+                number
+            }
+            // A number that fails the check may still be one the drive corrected a pupil's from, under the name.
+            Err(problem) => {
+                let old = if file_name.is_empty() {
+                    None
+                } else {
+                    self.old_number_pupil(sheet, row_no, &header_of, &check.normalized, &file_name)?
+                };
+                let Some(pupil) = old else {
+                    let message = format!("{}，无法核对 ({}; not matched)", problem.message_zh(), problem.message_en());
+                    self.problem(sheet, row_no, header_of(Column::IdNumber), message);
+                    return Ok(());
+                };
+                found = Some(pupil);
+                by_old_number = true;
+                check.normalized.clone()
             }
         };
         // On a categories list the same number again may bring another category (`categories_row`), and on a tax
@@ -724,7 +761,15 @@ impl Run<'_> {
             self.problem(sheet, row_no, header_of(Column::IdNumber), message.to_owned());
             return Ok(());
         }
-        let student = match self.store.student_by_id_number(&number)? {
+        if found.is_none() {
+            found = self.store.student_by_id_number(&number)?;
+        }
+        // The number exactly as the drive held it before a correction: stronger than a rounded look-alike.
+        if found.is_none() {
+            found = self.old_number_pupil(sheet, row_no, &header_of, &number, &file_name)?;
+            by_old_number = found.is_some();
+        }
+        let student = match found {
             Some(s) => s,
             None => match self.rounded_pupil(&number, &file_name)? {
                 Some(s) => {
@@ -761,7 +806,8 @@ impl Run<'_> {
                 }
             },
         };
-        if !file_name.is_empty() && file_name != clean_name(&student.name) {
+        // A pupil found by an old number under a name since corrected is that pupil all the same.
+        if !by_old_number && !file_name.is_empty() && file_name != clean_name(&student.name) {
             self.report.name_mismatches.push(NameMismatch {
                 id_number: number,
                 roster_name: student.name.clone(),
@@ -800,16 +846,36 @@ impl Run<'_> {
         Ok(())
     }
 
+    /// The one pupil whose number the drive corrected from `number`, under the list's name (now, or before a
+    /// correction): the agencies' lists may still carry a number the school has since put right. Said at the row,
+    /// with the pupil's number now, so the operator can have the list corrected too.
+    fn old_number_pupil(
+        &mut self,
+        sheet: &Sheet,
+        row_no: usize,
+        header_of: &dyn Fn(Column) -> String,
+        number: &str,
+        file_name: &str,
+    ) -> Result<Option<Student>, StoreError> {
+        let Some(pupil) = self.store.student_corrected_from(number, file_name)? else { return Ok(None) };
+        let (name, now) = (&pupil.name, id_number::mask(&pupil.id_number));
+        let message = format!(
+            "名单中是 {name} 更正前的旧身份证号码，已按此学生核对（现号码 {now}）；名单仍用旧号码，请向出具名单的单位核实 \
+             (the list gives the ID number {name}'s was corrected from on this drive: reconciled as that pupil, whose \
+             number is now {now}; the list still has the old number, to check with whoever issued it)"
+        );
+        self.problem(sheet, row_no, header_of(Column::IdNumber), message);
+        Ok(Some(pupil))
+    }
+
     /// The one pupil of this name held with this number as a spreadsheet rounds it (the first 15 digits and
-    /// 000, or rounded up), if exactly one: the import's rule for the same case.
+    /// 000, or rounded up: `id_number::fifteen_digit_forms`), if exactly one: the import's rule for the same case.
     fn rounded_pupil(&self, number: &str, file_name: &str) -> Result<Option<Student>, StoreError> {
         if file_name.is_empty() || number.len() != 18 {
             return Ok(None);
         }
-        let mut forms = vec![format!("{}000", &number[..15])];
-        forms.extend(id_number::rounded_by_spreadsheet(number));
-        // A list made by a program that writes 16 digits (openpyxl, pandas), rounded once more before Excel's 15.
-        forms.extend(id_number::rounded_through_sixteen_digits(number));
+        // Cut or rounded up at the 15th digit, whichever way the program that wrote the class list did it.
+        let mut forms = id_number::fifteen_digit_forms(number).unwrap_or_default();
         // As a spreadsheet shows a long number in a narrow cell: 4.50202E+17.
         if let Ok(digits) = number[..17].parse::<u64>() {
             let shown = format!("{:.5E}", (digits * 10) as f64).replace('E', "E+");

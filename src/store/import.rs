@@ -12,7 +12,7 @@ use crate::domain::coverage::Standing;
 use crate::domain::id_number::{self, IdCheck, IdProblem, Sex};
 use crate::domain::read_back::{self, Reading, Said};
 use crate::domain::search::{push_key_class, push_key_head};
-use crate::domain::student::{CategoryMark, Enrollment, PaymentStatus};
+use crate::domain::student::{CategoryMark, Enrollment, PaymentStatus, Student};
 
 /// One pupil as a class list gives them, already cleaned up by the importer.
 #[derive(Debug, Clone)]
@@ -148,6 +148,10 @@ pub struct Moves {
     /// The row's ID number is one this pupil's was corrected from (with `E`, or by a list that brought the valid
     /// one), so the row is that pupil rather than a second child: (the list's number, the pupil's now).
     pub old_number: Option<(String, String)>,
+    /// The row's number is one a spreadsheet rounded (`IdProblem::PrecisionLost`), and the pupil it is holds the
+    /// whole number it rounds (`id_number::rounding_of`), which is kept: the pupil's number. Nobody needs asking
+    /// for it.
+    pub whole_number: Option<String>,
     /// Values the list gives that the operator corrected away since: each kept as the operator left it.
     pub kept: Vec<KeptCorrection>,
     /// Fields the operator had corrected that the list gives a value of its own (neither the corrected one nor
@@ -169,9 +173,12 @@ pub struct KeptCorrection {
 }
 
 impl IncomingOutcome {
-    /// The row was matched to a pupil through a number the drive corrected away (`Moves::old_number`).
-    pub fn by_old_number(&self) -> bool {
-        matches!(self, IncomingOutcome::Updated(m) | IncomingOutcome::Kept(m) if m.old_number.is_some())
+    /// The row's invalid number is not the pupil's, whose number the drive holds: it is one the drive corrected
+    /// away (`Moves::old_number`), or a spreadsheet's rounding of the whole number the pupil holds
+    /// (`Moves::whole_number`). Such a row is no pupil held with a flagged number.
+    pub fn number_held_already(&self) -> bool {
+        matches!(self, IncomingOutcome::Updated(m) | IncomingOutcome::Kept(m)
+            if m.old_number.is_some() || m.whole_number.is_some())
     }
 }
 
@@ -420,8 +427,9 @@ impl ImportSession<'_> {
             IncomingOutcome::Unchanged | IncomingOutcome::Kept(_) => self.outcome.unchanged += 1,
             IncomingOutcome::MaskedUnmatched { .. } => {}
         }
-        // A row found by a number the drive corrected away is no pupil held with a flagged number.
-        self.id_invalid += usize::from(!row.id.is_valid() && masked.is_none() && !result.outcome.by_old_number());
+        // A row found by a number the drive corrected away, or rounded from one it holds, is no pupil held with
+        // a flagged number.
+        self.id_invalid += usize::from(!row.id.is_valid() && masked.is_none() && !result.outcome.number_held_already());
         debug_assert!(!self.batch.roster_was_empty || result == applied_to_empty_roster(row));
         Ok(result)
     }
@@ -510,33 +518,133 @@ pub(crate) const CORRECTED_FROM: &str = "SELECT s.id, s.id_number, s.name FROM a
          JOIN students s ON s.id = a.student_id
          WHERE a.field = 'id_number' AND a.old = ?1 AND a.action <> 'reveal' AND s.id <= ?2";
 
-/// Valid pupils of that name whose numbers lie within 500 of a rounded one (?1..?2): the numbers a spreadsheet
-/// could have rounded to it. By the index of valid numbers.
+/// The one pupil, up to `last_before`, whose number this drive corrected from `number` (with `E`, by a list that
+/// brought the valid number, or in a merge), and who has `name` (now, or before a correction; any name when
+/// `None`): with the pupil's number now. Two such pupils are neither: nothing is guessed.
+fn pupil_corrected_from(
+    conn: &Connection,
+    number: &str,
+    name: Option<&str>,
+    last_before: i64,
+) -> Result<Option<(i64, String)>> {
+    let mut candidates: Vec<(i64, String, String)> = conn
+        .prepare_cached(CORRECTED_FROM)?
+        .query_map(params![number, last_before], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    candidates.sort_unstable_by_key(|(id, ..)| *id);
+    candidates.dedup_by_key(|(id, ..)| *id);
+    let mut found = None;
+    for (id, held, now) in candidates {
+        let named =
+            match name {
+                None => true,
+                Some(name) => now == name
+                    || conn
+                        .prepare_cached(
+                            "SELECT EXISTS(SELECT 1 FROM audit WHERE student_id = ?1 AND field = 'name' AND old = ?2)",
+                        )?
+                        .query_row(params![id, name], |r| r.get::<_, bool>(0))?,
+            };
+        if held == number || !named {
+            continue;
+        }
+        if found.is_some() {
+            return Ok(None);
+        }
+        found = Some((id, held));
+    }
+    Ok(found)
+}
+
+impl Store {
+    /// The one pupil whose number this drive corrected from `number`, under `name` (now, or before a
+    /// correction; any name when empty): the pupil an agency's list still names by the old number, as the import
+    /// finds it (`Batch::corrected_from`).
+    pub fn student_corrected_from(&self, number: &str, name: &str) -> Result<Option<Student>> {
+        if number.is_empty() {
+            return Ok(None);
+        }
+        let name = (!name.is_empty()).then_some(name);
+        match pupil_corrected_from(&self.conn, number, name, i64::MAX)? {
+            Some((id, _)) => self.student(id).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The one pupil of `name` that `rounded`, a number a spreadsheet held as a number (15 significant digits
+    /// kept), can be: held with a whole number that rounds to it (`pupils_holding_whole_number`), or flagged with
+    /// the same 15 digits. `None` when there is none or more than one, or when the number kept fewer digits
+    /// (4.50202E+17): never a guess between children.
+    pub fn student_of_rounded_number(&self, rounded: &str, name: &str) -> Result<Option<Student>> {
+        let Some(kept) = id_number::fifteen_digits_kept(rounded).filter(|_| !name.is_empty()) else {
+            return Ok(None);
+        };
+        let mut ids: Vec<i64> =
+            pupils_holding_whole_number(&self.conn, rounded, name, i64::MAX)?.into_iter().map(|(id, _)| id).collect();
+        for flagged in self.flagged_students_named(name)? {
+            if id_number::fifteen_digits_kept(&flagged.id_number).as_deref() == Some(kept.as_str())
+                && !ids.contains(&flagged.id)
+            {
+                ids.push(flagged.id);
+            }
+        }
+        match ids.as_slice() {
+            [id] => self.student(*id).map(Some),
+            _ => Ok(None),
+        }
+    }
+}
+
+/// Valid pupils of that name whose numbers lie near a rounded one (?1..?2): the numbers a spreadsheet could
+/// have rounded to it. By the index of valid numbers.
 pub(crate) const VALID_NEAR: &str = "SELECT id, id_number FROM students
          WHERE id_number >= ?1 AND id_number <= ?2 AND id_problem IS NULL AND name = ?3";
 
-/// A rounded number (a class list whose numbers a spreadsheet cut to 15 digits) for a pupil whose number has
-/// since been corrected to the whole one (from the family's card, a corrected list, `E`): the same child when
-/// the name agrees and the held number rounds to exactly this one. Imported again, the teacher's uncorrected
-/// list is then that pupil, not a second child. Only one such pupil is trusted.
-fn corrected_since(tx: &Transaction, row: &Incoming) -> Result<Option<i64>> {
-    let rounded = &row.id.normalized;
-    let Some(value) = rounded.parse::<u64>().ok().filter(|_| rounded.len() == 18) else { return Ok(None) };
-    let (low, high) = (format!("{:018}", value.saturating_sub(500)), format!("{:018}", value + 499) + "X");
-    let mut stmt = tx.prepare_cached(VALID_NEAR)?;
-    let near: Vec<(i64, String)> = stmt
-        .query_map(params![low, high, row.name], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut alike = near.into_iter().filter(|(_, number)| {
-        crate::domain::id_number::rounded_by_spreadsheet(number).as_deref() == Some(rounded.as_str())
-    });
+/// How far from its 15 digits kept a whole number can lie: a number is cut or rounded up at the 15th digit, the
+/// double nearest it (as a numeric cell holds it) as much as 32 away.
+const ROUNDED_FROM_WITHIN: u64 = 1_100;
+
+/// The pupils a rounded number (a list whose numbers a program wrote into numeric cells, cut or rounded at the
+/// 15th digit) may be: those of the name the drive holds with a whole number that rounds to it, however the
+/// program rounded it (`id_number::rounding_of`), up to `last_before` (two rows of one list are two entries, never
+/// merged by guess). With each one's number. Empty for a number shown with fewer digits (4.50202E+17), which many
+/// children share.
+fn pupils_holding_whole_number(
+    conn: &Connection,
+    rounded: &str,
+    name: &str,
+    last_before: i64,
+) -> Result<Vec<(i64, String)>> {
+    let Some(kept) = id_number::fifteen_digits_kept(rounded) else { return Ok(Vec::new()) };
+    let Ok(value) = kept.parse::<u64>() else { return Ok(Vec::new()) };
+    let low = format!("{:018}", value.saturating_sub(ROUNDED_FROM_WITHIN));
+    let high = format!("{:018}X", value + ROUNDED_FROM_WITHIN);
+    let mut stmt = conn.prepare_cached(VALID_NEAR)?;
+    let near: Vec<(i64, String)> =
+        stmt.query_map(params![low, high, name], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    Ok(near
+        .into_iter()
+        .filter(|(id, number)| {
+            *id <= last_before && id_number::rounding_of(number, rounded) == Some(id_number::Rounding::Fifteen)
+        })
+        .collect())
+}
+
+/// A rounded number for a pupil the drive holds with the whole number (from a list typed as text, the family's
+/// card, `E`): the same child when the name agrees and the whole number rounds to this one
+/// (`pupils_holding_whole_number`). Imported again, the teacher's numeric list is then that pupil, not a second
+/// child, and nobody is asked for a number the drive holds. Only one such pupil is trusted. With the pupil's number.
+fn pupil_holding_whole_number(tx: &Transaction, row: &Incoming, last_before: i64) -> Result<Option<(i64, String)>> {
+    let mut alike = pupils_holding_whole_number(tx, &row.id.normalized, &row.name, last_before)?.into_iter();
     Ok(match (alike.next(), alike.next()) {
-        (Some((id, _)), None) => Some(id),
+        (Some(found), None) => Some(found),
         _ => None,
     })
 }
 
-fn existing(tx: &Transaction, row: &Incoming) -> Result<Option<i64>> {
+/// The pupil a row is, found by its number: its id, and the whole number it holds when the row's is that
+/// number rounded by a spreadsheet (`pupil_holding_whole_number`).
+fn existing(tx: &Transaction, row: &Incoming, last_before: i64) -> Result<Option<(i64, Option<String>)>> {
     let found = match (&row.id.result, row.id.normalized.is_empty()) {
         (Ok(v), _) => tx.prepare_cached(EXISTING_VALID)?.query_row([&v.number], |r| r.get(0)).optional()?,
         // An old 15-digit number whose 18-digit form ends in 000 is stored valid, yet reads back as a rounded
@@ -547,8 +655,8 @@ fn existing(tx: &Transaction, row: &Incoming) -> Result<Option<i64>> {
                 .query_row(params![row.id.normalized, row.name], |r| r.get(0))
                 .optional()?;
             match flagged {
-                None if matches!(problem, crate::domain::id_number::IdProblem::PrecisionLost) => {
-                    corrected_since(tx, row)?
+                None if matches!(problem, IdProblem::PrecisionLost) => {
+                    return Ok(pupil_holding_whole_number(tx, row, last_before)?.map(|(id, whole)| (id, Some(whole))));
                 }
                 found => found,
             }
@@ -558,7 +666,7 @@ fn existing(tx: &Transaction, row: &Incoming) -> Result<Option<i64>> {
             .query_row(params![row.name, row.grade, row.class, row.school], |r| r.get(0))
             .optional()?,
     };
-    Ok(found)
+    Ok(found.map(|id| (id, None)))
 }
 
 /// The maps below are asked on every row, and SipHash cost more than the look-ups themselves; their keys are a
@@ -742,30 +850,7 @@ impl Batch {
         if self.roster_was_empty || number.is_empty() {
             return Ok(None);
         }
-        let mut candidates: Vec<(i64, String, String)> = tx
-            .prepare_cached(CORRECTED_FROM)?
-            .query_map(params![number, self.last_before], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        candidates.sort_unstable_by_key(|(id, ..)| *id);
-        candidates.dedup_by_key(|(id, ..)| *id);
-        let mut found = None;
-        for (id, held, name) in candidates {
-            let named = name == row.name
-                || tx
-                    .prepare_cached(
-                        "SELECT EXISTS(SELECT 1 FROM audit WHERE student_id = ?1 AND field = 'name' AND old = ?2)",
-                    )?
-                    .query_row(params![id, row.name], |r| r.get::<_, bool>(0))?;
-            if held == number || !named {
-                continue;
-            }
-            if found.is_some() {
-                // Two pupils were corrected from this number under this name: neither is guessed.
-                return Ok(None);
-            }
-            found = Some((id, held));
-        }
-        Ok(found)
+        pupil_corrected_from(tx, number, Some(&row.name), self.last_before)
     }
 
     /// Writes the search keys and "created" audit rows of the pupils added since the last call: as each block
@@ -839,7 +924,7 @@ fn apply_masked(
     match fitting.as_slice() {
         [id] => {
             seen(tx, batch, *id)?;
-            update_existing(tx, ctx, *id, row, batch.unseen_is_current, None)
+            update_existing(tx, ctx, *id, row, batch.unseen_is_current, Known::default())
         }
         _ => Ok(IncomingOutcome::MaskedUnmatched { fitting: fitting.len() }.into()),
     }
@@ -853,20 +938,27 @@ fn apply_one(
     row: &Incoming,
     keys: Option<&RowKeys>,
 ) -> Result<Applied> {
-    let found = if batch.roster_was_empty { None } else { existing(tx, row)? };
-    if let Some(id) = found {
+    let found = if batch.roster_was_empty { None } else { existing(tx, row, batch.last_before)? };
+    if let Some((id, whole_number)) = found {
         if id > batch.last_before {
             // Added earlier in this batch: its key and creation are written first, so the update follows them.
             batch.write_pending(tx, ctx)?;
         }
         seen(tx, batch, id)?;
-        return update_existing(tx, ctx, id, row, batch.unseen_is_current, None);
+        return update_existing(tx, ctx, id, row, batch.unseen_is_current, Known { whole_number, old_number: None });
     }
     // The number exactly as this drive held it before a correction: stronger evidence than any look-alike.
     if let Some((id, held)) = batch.corrected_from(tx, row)? {
         seen(tx, batch, id)?;
         let old_number = Some((row_number(row).to_owned(), held));
-        return update_existing(tx, ctx, id, row, batch.unseen_is_current, old_number);
+        return update_existing(tx, ctx, id, row, batch.unseen_is_current, Known { old_number, whole_number: None });
+    }
+    if batch.flagged_names.contains(&row.name)
+        && let Some(id) = flagged_pupil_of_rounded_number(tx, row, batch.last_before)?
+    {
+        // The pupil keeps the number held, flagged still: the family is asked for it all the same.
+        seen(tx, batch, id)?;
+        return update_existing(tx, ctx, id, row, batch.unseen_is_current, Known::default());
     }
     if batch.flagged_names.contains(&row.name)
         && let Some((id, rounded_alike)) = flagged_same_pupil(tx, row, batch.last_before)?
@@ -875,10 +967,10 @@ fn apply_one(
         // one, so the flag stays.
         seen(tx, batch, id)?;
         if rounded_alike {
-            return update_existing(tx, ctx, id, row, batch.unseen_is_current, None);
+            return update_existing(tx, ctx, id, row, batch.unseen_is_current, Known::default());
         }
         correct_id_number(tx, ctx, id, row)?;
-        let mut applied = update_existing(tx, ctx, id, row, batch.unseen_is_current, None)?;
+        let mut applied = update_existing(tx, ctx, id, row, batch.unseen_is_current, Known::default())?;
         applied.outcome = match applied.outcome {
             IncomingOutcome::Unchanged => IncomingOutcome::Updated(Box::default()),
             IncomingOutcome::Kept(moves) => IncomingOutcome::Updated(moves),
@@ -1066,6 +1158,38 @@ fn flagged_same_pupil(tx: &Transaction, row: &Incoming, last_before: i64) -> Res
     Ok(found)
 }
 
+/// A number a spreadsheet rounded, for a pupil of that name and class held with an 18-digit number that failed
+/// the check (a digit typed wrong) and rounds to it (`id_number::rounding_of`), or held rounded already by a list
+/// another program wrote (the same 15 digits written another way, 4.502032018060625e+17 for 450203201806063000, or
+/// rounded at the 15th where this one was cut: 1000 apart at most): the same child, whose number stays. Only one
+/// candidate is trusted, and only in the row's class: such a number says less of who the child is than a valid one.
+fn flagged_pupil_of_rounded_number(tx: &Transaction, row: &Incoming, last_before: i64) -> Result<Option<i64>> {
+    if row.id.problem() != Some(&IdProblem::PrecisionLost) {
+        return Ok(None);
+    }
+    let mut stmt = tx.prepare_cached(FLAGGED_SAME_PUPIL)?;
+    let mut rows = stmt.query(params![row.name, row.school, row.grade, row.class, last_before])?;
+    let mut found = None;
+    while let Some(r) = rows.next()? {
+        let (id, number, problem, same_class): (i64, String, String, bool) =
+            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        let rounds = if problem == IdProblem::PrecisionLost.code() {
+            let kept = |n: &str| id_number::fifteen_digits_kept(n).and_then(|k| k.parse::<u64>().ok());
+            kept(&number).zip(kept(&row.id.normalized)).is_some_and(|(held, here)| held.abs_diff(here) <= 1000)
+        } else {
+            id_number::rounding_of(&number, &row.id.normalized) == Some(id_number::Rounding::Fifteen)
+        };
+        if !(same_class && rounds) {
+            continue;
+        }
+        if found.is_some() {
+            return Ok(None);
+        }
+        found = Some(id);
+    }
+    Ok(found)
+}
+
 /// Replaces a flagged number with the valid one, audited as a change of `id_number`.
 fn correct_id_number(tx: &Transaction, ctx: &AuditContext, id: i64, row: &Incoming) -> Result<()> {
     let Ok(valid) = &row.id.result else { return Ok(()) };
@@ -1103,6 +1227,15 @@ fn seen(tx: &Transaction, batch: &Batch, id: i64) -> Result<()> {
     Ok(())
 }
 
+/// What the row's number says of the pupil it was found as, for the operator to hear (`Moves`).
+#[derive(Default)]
+struct Known {
+    /// The row gives a number the drive corrected away: (the list's number, the pupil's now).
+    old_number: Option<(String, String)>,
+    /// The row's number is a rounding of the pupil's whole number, which it holds.
+    whole_number: Option<String>,
+}
+
 /// A pupil already on the roster: the list may move them to another class or correct the name or phone;
 /// statuses and history stay. An empty cell never erases what the roster knows, and a value the operator
 /// corrected away is not brought back (see `IdentityHistory`). `old_number` is set when the row was found by a
@@ -1113,7 +1246,7 @@ fn update_existing(
     id: i64,
     row: &Incoming,
     unseen_is_current: bool,
-    old_number: Option<(String, String)>,
+    known: Known,
 ) -> Result<Applied> {
     // The pupil as stored, in one cached read: a list imported again is mostly pupils it changes nothing of,
     // and for them nothing else is asked (reading field by field, each statement compiled anew, was most of a
@@ -1140,7 +1273,8 @@ fn update_existing(
             })
         })?;
     let mut changes = Vec::new();
-    let mut moves = Moves { old_number, name: current.name.clone(), ..Moves::default() };
+    let Known { old_number, whole_number } = known;
+    let mut moves = Moves { old_number, whole_number, name: current.name.clone(), ..Moves::default() };
     let mut history = IdentityHistory { id, rows: None };
     if row.school_given && row.school != current.school {
         changes.push(FieldChange::new(Field::School, Some(&row.school)));
@@ -1291,7 +1425,7 @@ fn update_existing(
             }
         }
     }
-    let told = !moves.kept.is_empty() || moves.old_number.is_some();
+    let told = !moves.kept.is_empty() || moves.old_number.is_some() || moves.whole_number.is_some();
     let n = if changes.is_empty() { 0 } else { fields::apply(tx, ctx, id, &changes)? };
     let outcome = match (n, told) {
         (0, false) => IncomingOutcome::Unchanged,

@@ -1078,3 +1078,149 @@ fn an_old_list_does_not_undo_the_operators_corrections_and_a_new_value_still_arr
     }
     assert_eq!(s.student(id_of(&s, "钱七")).unwrap().phone, "13600000001");
 }
+
+/// A number cell as openpyxl writes one (`%.16g`: 16 significant digits), read back as Excel shows it.
+fn written_by_openpyxl(number: &str) -> id_number::IdCheck {
+    // A numeric cell cannot hold a final X: the number was typed with a 0 there, or it would have stayed text.
+    let value: u64 = number.replace('X', "0").parse().unwrap();
+    let written: f64 = format!("{:.15e}", value as f64).parse().unwrap();
+    id_number::check_numeric_cell(written, today())
+}
+
+/// A class list whose numbers a program rounded (here openpyxl's 16 digits, whose rounding at the 15th goes up
+/// where Excel's own goes down) is the pupils the drive holds with the whole numbers: none added, the whole
+/// number kept and said, and no family asked again for a number the drive holds.
+#[test]
+fn a_rounded_number_is_the_pupil_holding_the_whole_number_however_a_program_rounded_it() {
+    use crate::store::import::IncomingOutcome;
+    let pupils = [
+        ("苏杰豪", "450203201801187456"),
+        ("罗磊", "450202201711011477"),
+        ("司马蕾妍", "450203201806062484"),
+        ("赵颖丽", "450202201802041508"),
+        ("钱七", &*valid_id("45020220150101123")),
+    ];
+    let mut s = store_with(&pupils.map(|(name, number)| incoming(name, number, "1班")));
+    assert!(s.students(&StudentFilter::default()).unwrap().iter().all(|p| p.id_problem.is_none()));
+    for (name, number) in pupils {
+        let mut row = incoming(name, number, "2班");
+        row.id = written_by_openpyxl(number);
+        assert_eq!(row.id.result, Err(id_number::IdProblem::PrecisionLost), "{name}");
+        match apply_row(&mut s, &row) {
+            IncomingOutcome::Updated(moves) => {
+                assert_eq!(moves.whole_number.as_deref(), Some(number), "{name}");
+                assert!(moves.class.is_some(), "moved as the list says: {moves:?}");
+            }
+            other => panic!("{name}: the pupil holding the whole number, said: {other:?}"),
+        }
+        let p = s.student(id_of(&s, name)).unwrap();
+        assert_eq!((p.id_number.as_str(), p.id_problem), (number, None), "{name}: the whole number stays");
+        // Read again in the same class: nothing changes, and the row is still said to be that pupil.
+        match apply_row(&mut s, &row) {
+            IncomingOutcome::Kept(moves) => assert_eq!(moves.whole_number.as_deref(), Some(number), "{name}"),
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+    assert_eq!(s.student_count().unwrap(), 5);
+    let flagged_rows: i64 = s.conn.query_row("SELECT sum(id_invalid) FROM imports", [], |r| r.get(0)).unwrap();
+    assert_eq!(flagged_rows, 0, "no row left a pupil held with a rounded number");
+    // Another child of the name whose number does not round so is another child, flagged.
+    let mut other = incoming("罗磊", "", "1班");
+    other.id = written_by_openpyxl(&valid_id("45020220171101300"));
+    assert_eq!(apply_row(&mut s, &other), IncomingOutcome::Added);
+}
+
+/// Two pupils of one name whose numbers both round to the row's are not guessed between.
+#[test]
+fn a_rounded_number_two_pupils_of_the_name_could_round_to_is_neither() {
+    let (first, second) = (valid_id("45020220150101121"), valid_id("45020220150101133"));
+    let mut s = store_with(&[incoming("张伟", &first, "1班"), incoming("张伟", &second, "2班")]);
+    let mut row = incoming("张伟", "", "1班");
+    row.id = id_number::check_numeric_cell(450202201501011000.0, today());
+    assert_eq!(s.apply_import(&[row], &[], 0, false).unwrap().added, 1);
+}
+
+/// A pupil held with an 18-digit number that fails the check (a digit typed wrong), and a class list of the
+/// same class giving that number rounded by a spreadsheet: the same child, not a second one; the number held
+/// is kept, still flagged.
+#[test]
+fn a_rounded_number_of_a_mistyped_one_in_the_same_class_is_that_pupil() {
+    let real = valid_id("45020520180707906");
+    let typo = format!("{}{}", &real[..17], if real.ends_with('2') { '3' } else { '2' });
+    let mut s = store_with(&[incoming("孙芳琳", &typo, "2班")]);
+    let mut row = incoming("孙芳琳", "", "2班");
+    row.id = written_by_openpyxl(&typo);
+    let out = s.apply_import(&[row.clone()], &[], 0, false).unwrap();
+    assert_eq!((out.added, out.unchanged), (0, 1), "{out:?}");
+    let p = s.student(id_of(&s, "孙芳琳")).unwrap();
+    assert_eq!((p.id_number.as_str(), p.id_problem.as_deref()), (typo.as_str(), Some("check_digit")));
+    // In another class it may be another child of the name: added, for the operator to see both.
+    row.class = "3班".into();
+    assert_eq!(s.apply_import(&[row], &[], 0, false).unwrap().added, 1);
+}
+
+/// What an agency's list, its numbers rounded by a spreadsheet, can be taken for (`student_of_rounded_number`):
+/// the one pupil of the name holding a whole number that rounds to it, or flagged with the same 15 digits; two
+/// such pupils, a name that differs, or a number shown shorter (4.50202E+17) are nobody.
+#[test]
+fn a_rounded_number_names_a_pupil_only_when_the_name_and_its_digits_fit_one() {
+    let whole = "450203201806062484";
+    let mut s = store_with(&[incoming("司马蕾妍", whole, "1班"), incoming("罗磊", "450202201711011000", "1班")]);
+    assert_eq!(s.student(id_of(&s, "罗磊")).unwrap().id_problem.as_deref(), Some("precision_lost"));
+    // openpyxl's 16 digits round the 15th up: …063000, where Excel's own rounding shows …062000.
+    let rounded = written_by_openpyxl(whole).normalized;
+    assert_eq!(rounded, "450203201806063000");
+    let found =
+        |s: &Store, rounded: &str, name: &str| s.student_of_rounded_number(rounded, name).unwrap().map(|p| p.id);
+    assert_eq!(found(&s, &rounded, "司马蕾妍"), Some(id_of(&s, "司马蕾妍")));
+    assert_eq!(found(&s, "4.502032018060625e+17", "司马蕾妍"), Some(id_of(&s, "司马蕾妍")));
+    assert_eq!(found(&s, &rounded, "司马蕾"), None, "another name");
+    assert_eq!(found(&s, "4.50203E+17", "司马蕾妍"), None, "too few digits to name a child");
+    assert_eq!(found(&s, "450203201806065000", "司马蕾妍"), None, "another child's number");
+    // Flagged with the same digits: that pupil.
+    assert_eq!(found(&s, "4.50202201711011E+17", "罗磊"), Some(id_of(&s, "罗磊")));
+    // A second 司马蕾妍 whose number rounds alike: neither.
+    let twin = incoming("司马蕾妍", &valid_id("45020320180606249"), "2班");
+    s.apply_import(&[twin], &[], 0, false).unwrap();
+    assert_eq!(found(&s, &rounded, "司马蕾妍"), None);
+}
+
+/// An agency's list still giving a number the drive corrected a pupil's from (`student_corrected_from`): that
+/// pupil, under the name now or before a correction, or with no name; under another name nobody.
+#[test]
+fn a_number_corrected_away_names_the_pupil_it_was_corrected_from() {
+    let real = valid_id("51150220150505209");
+    let typo = valid_id("51150220150505290");
+    let mut s = store_with(&[incoming("李四", &typo, "1班")]);
+    let li = id_of(&s, "李四");
+    let edit = IdentityEdit { id_number: Some(real.clone()), name: Some("李泗".into()), ..Default::default() };
+    s.correct_identity(li, &edit).unwrap();
+    let found = |name: &str| s.student_corrected_from(&typo, name).unwrap().map(|p| p.id);
+    assert_eq!((found("李泗"), found("李四"), found("")), (Some(li), Some(li), Some(li)));
+    assert_eq!(found("王五"), None);
+    assert_eq!(s.student_corrected_from(&real, "李泗").unwrap(), None, "the number now is no old number");
+}
+
+/// A class's numbers typed as numbers in two lists written by different programs (Excel cuts what is typed at
+/// the 15th digit, openpyxl's 16 digits round it up; a CSV of floats writes the double): one child, held as
+/// the first list had it, never a second pupil. In another class it may be another child of the name.
+#[test]
+fn a_number_rounded_two_ways_by_two_programs_is_one_pupil() {
+    let number = "450203201806062484";
+    let mut typed = incoming("司马蕾妍", "", "1班");
+    typed.id = id_number::check_numeric_cell(450203201806062000.0, today());
+    let mut s = store_with(&[typed]);
+    let mut by_script = incoming("司马蕾妍", "", "1班");
+    by_script.id = written_by_openpyxl(number);
+    assert_eq!(by_script.id.normalized, "450203201806063000");
+    let floats = incoming("司马蕾妍", "4.502032018060625e+17", "1班");
+    assert_eq!(floats.id.result, Err(id_number::IdProblem::PrecisionLost));
+    for row in [&by_script, &floats] {
+        let out = s.apply_import(std::slice::from_ref(row), &[], 0, false).unwrap();
+        assert_eq!((out.added, out.unchanged), (0, 1), "{}: {out:?}", row.id.normalized);
+    }
+    let p = s.student(id_of(&s, "司马蕾妍")).unwrap();
+    assert_eq!(p.id_number, "450203201806062000", "held as the first list had it");
+    by_script.class = "2班".into();
+    assert_eq!(s.apply_import(&[by_script], &[], 0, false).unwrap().added, 1);
+}
