@@ -69,6 +69,33 @@ pub fn counted(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// A path or a name as a shell must be given it in a command canbao tells the operator to type (`canbao --db
+/// FILE restore BACKUP`): as it is when no character in it means anything to a shell, else quoted, so a path
+/// with a space or a bracket is one word and the command reaches the file it names. Single quotes, a quote in
+/// it as `'\''`; on Windows double quotes, which cmd and PowerShell both read. A leading `=` is quoted too:
+/// zsh would read `=name` as the path of a program.
+pub fn shell_word(text: &str) -> Cow<'_, str> {
+    let plain =
+        |c: char| c.is_ascii_alphanumeric() || "/._-+,:@%=".contains(c) || (!c.is_ascii() && !c.is_whitespace());
+    if !text.is_empty() && !text.starts_with('=') && text.chars().all(plain) {
+        return Cow::Borrowed(text);
+    }
+    if cfg!(windows) {
+        Cow::Owned(format!("\"{text}\""))
+    } else {
+        Cow::Owned(format!("'{}'", text.replace('\'', "'\\''")))
+    }
+}
+
+/// A path as a command canbao tells the operator to type must give it ([`shell_word`]). A relative one that
+/// starts with `-` (given as `--db=-x.db`) is said as `./-x.db`: quotes do not stop the command from reading
+/// it as an option.
+pub fn shell_path(path: &std::path::Path) -> String {
+    let text = path.display().to_string();
+    let text = if text.starts_with('-') { format!(".{}{text}", std::path::MAIN_SEPARATOR) } else { text };
+    shell_word(&text).into_owned()
+}
+
 /// A message as it reads in `lang`. Many messages from below the screens say both languages at once, the
 /// Chinese and then the English in brackets at the end (「表中没有班级列… (no class column …)」); in English
 /// only the bracketed part is said. Such a pair may be followed by the thing it is about, after a full-width
@@ -201,6 +228,25 @@ mod tests {
     fn a_count_of_one_is_said_in_the_singular() {
         assert_eq!(counted(1, "row", "rows"), "1 row");
         assert_eq!((counted(0, "row", "rows"), counted(2, "pupil", "pupils")), ("0 rows".into(), "2 pupils".into()));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_path_a_shell_would_split_is_quoted_as_one_word() {
+        use std::path::Path;
+        assert_eq!(shell_word("/home/op/.local/share/canbao/canbao.db"), "/home/op/.local/share/canbao/canbao.db");
+        assert_eq!(shell_word("/media/U盘/参保/数据.db"), "/media/U盘/参保/数据.db", "Chinese needs no quotes");
+        assert_eq!(shell_word("/media/my drives/d.db"), "'/media/my drives/d.db'");
+        assert_eq!(shell_word("/media/名单 (1)/d.db"), "'/media/名单 (1)/d.db'");
+        assert_eq!(shell_word("/u/it's/d.db"), "'/u/it'\\''s/d.db'");
+        assert_eq!(shell_word("$HOME/d.db"), "'$HOME/d.db'");
+        assert_eq!(shell_word("~/d.db"), "'~/d.db'");
+        assert_eq!(shell_word("/u/全角\u{3000}空格.db"), "'/u/全角\u{3000}空格.db'");
+        assert_eq!(shell_word(""), "''");
+        assert_eq!(shell_word("=d.db"), "'=d.db'", "zsh would look for a program d.db");
+        assert_eq!(shell_path(Path::new("-x.db")), "./-x.db", "not an option");
+        assert_eq!(shell_path(Path::new("-my x.db")), "'./-my x.db'");
+        assert_eq!(shell_path(Path::new("backups/-x-import.db")), "backups/-x-import.db");
     }
 
     #[test]

@@ -295,7 +295,9 @@ fn restore_of_another_drive_is_refused_without_force() {
         "学校：第二小学",
         "23 人（当前数据 10 人）",
         "--force",
-        "canbao merge",
+        // The drive was named by --db: so is it in the commands offered.
+        &format!("canbao --db {} merge {}", db.display(), other.display()),
+        &format!("canbao --db {} restore --force {}", db.display(), other.display()),
     ] {
         assert!(text.contains(said), "{said}: {text}");
     }
@@ -328,7 +330,12 @@ fn restore_of_another_drive_is_refused_without_force() {
     let said = String::from_utf8_lossy(&out.stdout).into_owned();
     let undo = said
         .lines()
-        .find_map(|l| l.split_once("如需撤销这次恢复 (to undo this restore)：canbao restore --force "))
+        .find_map(|l| {
+            l.split_once(&format!(
+                "如需撤销这次恢复 (to undo this restore)：canbao --db {} restore --force ",
+                db.display()
+            ))
+        })
         .map(|(_, path)| PathBuf::from(path.trim()))
         .unwrap_or_else(|| panic!("the way back is named: {said}"));
     let out = canbao(&db).arg("restore").arg(&undo).output().unwrap();
@@ -2864,8 +2871,9 @@ fn a_list_naming_a_school_the_drive_does_not_hold_is_said_with_how_to_undo_it() 
     let text = String::from_utf8_lossy(&out.stdout);
     let first = text.lines().next().unwrap_or_default();
     assert!(first.contains("河东小学") && first.contains("城关镇第一小学"), "said first: {text}");
-    assert!(text.contains("canbao school rename 河东小学 城关镇第一小学 --merge"), "{text}");
-    let restore = text.split("canbao restore ").nth(1).expect("the backup to restore is named");
+    let named = format!("canbao --db {} ", db.display());
+    assert!(text.contains(&format!("{named}school rename 河东小学 城关镇第一小学 --merge")), "{text}");
+    let restore = text.split(&format!("{named}restore ")).nth(1).expect("the backup to restore is named");
     let backup = restore.split([' ', ')', '；', '\n']).next().unwrap();
     assert!(backup.ends_with("-import.db") && Path::new(backup).is_file(), "{backup}: {text}");
     // The way back works as said: the drive holds school A's pupils alone again.

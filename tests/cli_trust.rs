@@ -977,3 +977,100 @@ fn a_mistyped_db_makes_no_folders_and_a_new_drive_is_said_to_be_new() {
     let (_, _, err) = run(canbao(&here.join("m.db")).arg("merge").arg(&db));
     assert!(err.contains("新建数据文件"), "{err}");
 }
+
+// ---- the commands canbao tells the operator to type ----
+
+/// Runs a command canbao printed for the operator to type, as a shell reads it, with this build's binary for
+/// `canbao`, no `CANBAO_DB` and a home of its own: a hint that does not name its drive reaches another one.
+#[cfg(unix)]
+fn run_hint(hint: &str, home: &Path) -> (i32, String, String) {
+    let rest = hint.trim().strip_prefix("canbao ").unwrap_or_else(|| panic!("a canbao command: {hint}"));
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!("\"$CANBAO_BIN\" {rest}"))
+        .env("CANBAO_BIN", env!("CARGO_BIN_EXE_canbao"))
+        .env_remove("CANBAO_DB")
+        .env("CANBAO_OPERATOR", "测试")
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CONFIG_HOME", home.join("config"));
+    run(&mut cmd)
+}
+
+/// The text between `after` and the first of `until` that follows it.
+#[cfg(unix)]
+fn said_between<'a>(text: &'a str, after: &str, until: &[&str]) -> &'a str {
+    let (_, rest) = text.split_once(after).unwrap_or_else(|| panic!("{after}: {text}"));
+    let end = until.iter().filter_map(|u| rest.find(u)).min().unwrap_or(rest.len());
+    &rest[..end]
+}
+
+/// A drive named by `--db` (in a folder whose name has a space) or by `CANBAO_DB`: each restore canbao says how
+/// to type names that drive, quoted as a shell needs, so typed as said it restores this drive and no other.
+#[cfg(unix)]
+#[test]
+fn the_restore_canbao_says_to_type_restores_the_drive_it_was_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let folder = dir.path().join("my drives");
+    std::fs::create_dir_all(&folder).unwrap();
+    let drive = ten_pupils(&folder, "drive.db");
+    let other = dir.path().join("lap").join("S2.db");
+    std::fs::create_dir(dir.path().join("lap")).unwrap();
+    ok(canbao(&other).args(["import", "--school", "第二小学"]).arg(fixture("gbk_title.csv")));
+    let pupils = |db: &Path| json(canbao(db).args(["stats", "--json"]))["students"].as_i64().unwrap();
+
+    // Refused: the forced restore it offers replaces this drive.
+    let (code, _, err) = run(canbao(&drive).arg("restore").arg(&other));
+    assert_eq!(code, 1, "{err}");
+    let forced = said_between(&err, "请加 --force 重新运行：", &["\n"]);
+    assert!(forced.contains("--db '"), "quoted: {forced}");
+    let (code, out, err) = run_hint(forced, &home);
+    assert_eq!(code, 0, "{forced}: {err}");
+    assert_eq!(pupils(&drive), 23, "{forced}");
+
+    // Undoing that forced restore, as it says.
+    let undo = said_between(&out, "to undo this restore)：", &["\n"]);
+    let (code, _, err) = run_hint(undo, &home);
+    assert_eq!(code, 0, "{undo}: {err}");
+    assert_eq!(pupils(&drive), 10, "{undo}");
+
+    // An import that put pupils under a new school, on a drive named by CANBAO_DB alone.
+    let named = folder.join("by env.db");
+    let by_env = || {
+        let mut cmd = Command::cargo_bin("canbao").unwrap();
+        cmd.env("CANBAO_DB", &named).env("CANBAO_OPERATOR", "测试").env("HOME", &home);
+        cmd
+    };
+    let list = |name: &str, school: &str, from: u32| {
+        let mut text = String::from("学校,姓名,身份证号码,班级\n");
+        for i in from..from + 2 {
+            let number = format!("4502022015010{i}12");
+            let number = format!("{number}{}", canbao::domain::id_number::check_char(number.as_bytes()));
+            text.push_str(&format!("{school},学生{i},{number},三年级1班\n"));
+        }
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    ok(by_env().arg("import").arg(list("a.csv", "城关镇第一小学", 1)));
+    let said = ok(by_env().arg("import").arg(list("b.csv", "河东小学", 5)));
+    let back = said_between(&said, "请恢复导入前的备份：", &[" (the list"]);
+    assert!(back.contains("--db '") && back.contains("by env.db"), "{back}");
+    let (code, _, err) = run_hint(back, &home);
+    assert_eq!(code, 0, "{back}: {err}");
+    assert_eq!(pupils(&named), 2, "{back}: the drive named by CANBAO_DB, back to school A alone");
+    let rename = said_between(&said, "的另一种写法，请把它并入“城关镇第一小学”：", &["；"]);
+    assert!(rename.starts_with("canbao --db '") && rename.contains("school rename"), "{rename}");
+
+    // A backup opened as a drive: the restore it offers takes the backup into the drive it was taken of.
+    ok(canbao(&drive).arg("backup"));
+    let name = backup_names(&drive).into_iter().find(|n| n.ends_with("-manual.db")).expect("a manual backup");
+    let copy = folder.join("backups").join(name);
+    ok(canbao(&drive).arg("import").arg(fixture("gbk_title.csv")));
+    let (_, _, err) = run(canbao(&copy).args(["stats", "--json"]));
+    let go_on = said_between(&err, "请先恢复它：", &["\n", "；"]);
+    let (code, _, err) = run_hint(go_on, &home);
+    assert_eq!(code, 0, "{go_on}: {err}");
+    assert_eq!(pupils(&drive), 10, "{go_on}");
+}

@@ -1239,3 +1239,26 @@ fn backspace_on_an_empty_path_keeps_the_folder() {
         assert_eq!(folder(&app), dir.path(), "← on the empty field goes up");
     }
 }
+
+/// The way back an import from the TUI offers, typed in a terminal where another drive is the default, must
+/// reach the drive open here: it names it, quoted where its folder's name has a space.
+#[test]
+fn the_way_back_from_a_tui_import_that_added_a_school_names_the_drive_open() {
+    use canbao::tui::modal::Modal;
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("my drives");
+    std::fs::create_dir(&folder).unwrap();
+    let drive = folder.join("school.db");
+    canbao::demo::load_sample(&mut Store::open(&drive).unwrap()).unwrap();
+    let list = dir.path().join("河东.csv");
+    std::fs::write(&list, "学校,姓名,身份证号码,班级\n河东小学,韦明,450202201901010002,三年级1班\n").expect("list");
+    let mut app = app_on(&drive, Language::Zh);
+    preview_import(&mut app, &list);
+    app.update(Action::Confirm);
+    wait_for_jobs(&mut app);
+    let Some(Modal::Message(m)) = &app.modal else { panic!("no report: {}", screen(&app).join("\n")) };
+    let said = m.lines.join("\n");
+    let named = format!("canbao --db '{}' ", drive.display());
+    assert!(said.contains(&format!("{named}restore '{}", folder.join("backups").display())), "{said}");
+    assert!(said.contains(&format!("{named}school rename 河东小学 柳州市示范小学 --merge")), "{said}");
+}

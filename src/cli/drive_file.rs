@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::open::{
-    READ_ONLY_REFUSED, Use, drive_path, lock_drive, new_drive, on_drive_it_may_make, open_writer_existing,
+    READ_ONLY_REFUSED, Use, drive_path, drive_words, lock_drive, new_drive, on_drive_it_may_make, open_writer_existing,
     record_reveal, warn_if_backup,
 };
 use super::output::{
@@ -13,6 +13,7 @@ use super::{Cli, CmdResult, UserError, passphrase, pick, say};
 use crate::domain::money;
 use crate::store::cipher::{self, FileKind};
 use crate::store::{Store, StoreError};
+use crate::words::shell_path;
 
 pub(super) fn backup(cli: &Cli, file: Option<&Path>) -> CmdResult {
     // Like any writer: the backup records itself in the drive and prunes the backups folder. A missing drive is
@@ -70,7 +71,7 @@ fn restore_into(cli: &Cli, store: &mut Store, file: &Path, force: bool) -> CmdRe
     // another laptop's (which wants a merge), typed where a backup was meant.
     let facts = store.describe_backup(file)?;
     if !facts.looks_ours && !force {
-        return Err(UserError(not_a_backup_of_this_drive(file, &facts)));
+        return Err(UserError(not_a_backup_of_this_drive(file, &facts, &drive_words(cli))));
     }
     let safety = store.restore_from(file)?;
     if let Some(s) = safety {
@@ -80,10 +81,8 @@ fn restore_into(cli: &Cli, store: &mut Store, file: &Path, force: bool) -> CmdRe
         );
         // A forced restore put another drive in place: taking the data back needs --force too.
         if !facts.looks_ours {
-            say(
-                &format!("如需撤销这次恢复 (to undo this restore)：canbao restore --force {}", s.display()),
-                &format!("to undo this restore: canbao restore --force {}", s.display()),
-            );
+            let undo = format!("canbao {}restore --force {}", drive_words(cli), shell_path(&s));
+            say(&format!("如需撤销这次恢复 (to undo this restore)：{undo}"), &format!("to undo this restore: {undo}"));
         }
     }
     say(&format!("已从 {} 恢复 (restored)", file.display()), &format!("restored from {}", file.display()));
@@ -92,10 +91,11 @@ fn restore_into(cli: &Cli, store: &mut Store, file: &Path, force: bool) -> CmdRe
 
 /// The refusal of a restore from a file that does not look like a backup of this drive: what sets it apart,
 /// the facts the TUI's question gives, and the ways on (merge only where the file has marks the drive lacks
-/// that a merge would bring in).
-fn not_a_backup_of_this_drive(file: &Path, facts: &crate::store::backup::BackupFacts) -> String {
+/// that a merge would bring in). `db`: how the commands it offers name the drive ([`drive_words`]).
+fn not_a_backup_of_this_drive(file: &Path, facts: &crate::store::backup::BackupFacts, db: &str) -> String {
     use crate::store::backup::Difference;
     let f = file.display();
+    let arg = shell_path(file);
     let schools = if facts.schools.is_empty() { "—".to_owned() } else { facts.schools.join(pick("、", ", ")) };
     let (taken, pupils, now) = (&facts.taken, facts.pupils, facts.current_pupils);
     let difference = facts.differs.unwrap_or(Difference::Unconnected);
@@ -111,12 +111,14 @@ fn not_a_backup_of_this_drive(file: &Path, facts: &crate::store::backup::BackupF
                 .to_owned(),
         ),
         Difference::School | Difference::Unconnected => (
-            format!("\n如果这是另一台电脑的数据文件，要把两边的登记合在一起，请用：canbao merge {f}"),
-            format!("\nIf it is another laptop's drive, bring its marks in instead: canbao merge {f}"),
+            format!("\n如果这是另一台电脑的数据文件，要把两边的登记合在一起，请用：canbao {db}merge {arg}"),
+            format!("\nIf it is another laptop's drive, bring its marks in instead: canbao {db}merge {arg}"),
         ),
         Difference::Diverged => (
-            format!("\n要把两边的修改合在一起（另一台电脑上的这份数据），请用：canbao merge {f}"),
-            format!("\nTo keep the changes of both (this drive's copy on another laptop), merge it: canbao merge {f}"),
+            format!("\n要把两边的修改合在一起（另一台电脑上的这份数据），请用：canbao {db}merge {arg}"),
+            format!(
+                "\nTo keep the changes of both (this drive's copy on another laptop), merge it: canbao {db}merge {arg}"
+            ),
         ),
         Difference::Empty => (String::new(), String::new()),
     };
@@ -124,14 +126,14 @@ fn not_a_backup_of_this_drive(file: &Path, facts: &crate::store::backup::BackupF
     let zh = format!(
         "这不像本数据文件的备份（{why_zh}），未做任何修改：{f}\n\
          备份时间 {taken}；学校：{schools}；{pupils} 人（当前数据 {now} 人）。\n\
-         确要用它替换当前数据，请加 --force 重新运行：canbao restore --force {f}{merge_zh}\n\
+         确要用它替换当前数据，请加 --force 重新运行：canbao {db}restore --force {arg}{merge_zh}\n\
          (this does not look like a backup of this drive ({why_en}): nothing changed; \
          to replace the data with it anyway add --force{merge_hint})"
     );
     let en = format!(
         "this does not look like a backup of this drive ({why_en}): nothing changed: {f}\n\
          Taken {taken}; schools: {schools}; {pupils} pupils (the current data has {now}).\n\
-         To replace the data with it anyway, run again with --force: canbao restore --force {f}{merge_en}"
+         To replace the data with it anyway, run again with --force: canbao {db}restore --force {arg}{merge_en}"
     );
     pick(&zh, &en).to_owned()
 }

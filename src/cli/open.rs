@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use super::{Cli, CmdResult, UserError, passphrase};
 use crate::store::lock::DriveLock;
 use crate::store::{Store, StoreError};
+use crate::words::shell_path;
 
 pub fn default_db_path() -> PathBuf {
     if let Some(p) = std::env::var_os("CANBAO_DB").filter(|p| !p.is_empty()) {
@@ -194,6 +195,14 @@ pub(super) fn named_drive(cli: &Cli) -> bool {
     cli.db.is_some() || std::env::var_os("CANBAO_DB").is_some_and(|p| !p.is_empty())
 }
 
+/// The drive as a command canbao tells the operator to type must name it (`canbao {this}restore …`):
+/// `--db FILE ` when this command was given the drive by `--db` or `CANBAO_DB`, so the command typed later,
+/// in a window without `CANBAO_DB` perhaps, reaches this drive and not the default one; nothing for the
+/// default drive.
+pub(super) fn drive_words(cli: &Cli) -> String {
+    if named_drive(cli) { format!("--db {} ", shell_path(&drive_path(cli))) } else { String::new() }
+}
+
 /// Runs a command that may make the drive: refused with nothing made where [`new_drive`] refuses, said on
 /// stderr (so `--json` stays JSON) once it made one, and leaving nothing behind where it failed on one it made.
 /// `command` gets the store and the lock to keep while it works; a preview (`preview`) of a drive not there yet
@@ -331,22 +340,25 @@ fn backup_warning(path: &Path, copy: &crate::store::backup::BackupCopy, how: Use
     let folder = copy.folder.display();
     // A file not named as a backup, or whose drive is no longer beside the folder: the folder, and a name to
     // fill in.
+    // The drive's path as a command takes it: quoted where a shell would split it.
     let (drive_zh, drive_en, arg_zh, arg_en) = match &copy.drive {
         Some(drive) => {
             let d = drive.display().to_string();
-            (format!("原数据文件（{d}）"), format!("the original drive {d}"), d.clone(), d)
+            let arg = shell_path(drive);
+            (format!("原数据文件（{d}）"), format!("the original drive {d}"), arg.clone(), arg)
         }
         None => (
             format!("原数据文件（在 {folder} 中）"),
             format!("the original drive (in {folder})"),
-            copy.folder.join("数据文件.db").display().to_string(),
-            copy.folder.join("DRIVE.db").display().to_string(),
+            shell_path(&copy.folder.join("数据文件.db")),
+            shell_path(&copy.folder.join("DRIVE.db")),
         ),
     };
     let head_zh = format!("注意：这是备份副本（{backup}），不是工作中的数据文件");
     let head_en = format!("note: this is a backup copy ({backup}), not the working drive");
-    let restore_zh = format!("要改用这份备份继续工作，请先恢复它：canbao --db {arg_zh} restore {backup}");
-    let restore_en = format!("to go on from this backup, restore it first: canbao --db {arg_en} restore {backup}");
+    let backup_arg = shell_path(path);
+    let restore_zh = format!("要改用这份备份继续工作，请先恢复它：canbao --db {arg_zh} restore {backup_arg}");
+    let restore_en = format!("to go on from this backup, restore it first: canbao --db {arg_en} restore {backup_arg}");
     match how {
         Use::Write => (
             format!(

@@ -18,14 +18,23 @@ pub(super) fn import(cli: &Cli, files: &[PathBuf], school: Option<&str>, dry_run
     let files = &super::once_each(files, ("读", "read"));
     // A dry run on a missing drive reads into memory and makes no file; a list that could not be imported into
     // a drive this command made leaves no empty drive behind.
-    on_drive_it_may_make(cli, dry_run, |store| import_into(store, files, school, dry_run, json))
+    // The commands its warnings offer name the drive this import was given.
+    let drive_named = super::open::named_drive(cli).then(|| super::open::drive_path(cli));
+    on_drive_it_may_make(cli, dry_run, |store| import_into(store, files, (school, drive_named), dry_run, json))
 }
 
-/// The import itself, once the drive is open.
-fn import_into(store: &mut Store, files: &[PathBuf], school: Option<&str>, dry_run: bool, json: bool) -> CmdResult {
+/// The import itself, once the drive is open; `drive_named`: `ImportRequest::drive_named`.
+fn import_into(
+    store: &mut Store,
+    files: &[PathBuf],
+    (school, drive_named): (Option<&str>, Option<PathBuf>),
+    dry_run: bool,
+    json: bool,
+) -> CmdResult {
     let mut request = ImportRequest::new(store, files.to_vec(), school.map(str::to_owned))?;
     // The templates of this laptop's config folder are canbao's own too when they come back.
     request.config_dir = super::open::config_dir();
+    request.drive_named = drive_named;
     // Where rows go whose list names no school: said, never silent.
     let fallback = request.default_school.clone();
     // The automatic backup is taken once the files are read, just before the import commits.

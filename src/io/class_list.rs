@@ -215,6 +215,9 @@ pub struct ImportRequest {
     /// The config folder, whose batch templates are known as canbao's own when they come back (the builtin
     /// ones always are); `None`: the builtin ones only.
     pub config_dir: Option<PathBuf>,
+    /// The drive as the commands a warning tells the operator to type must name it (`canbao --db FILE
+    /// restore …`): set when the drive was named (`--db`, `CANBAO_DB`); `None`: the default drive.
+    pub drive_named: Option<PathBuf>,
 }
 
 impl ImportRequest {
@@ -231,6 +234,7 @@ impl ImportRequest {
             today: store.today(),
             previewed: Vec::new(),
             config_dir: None,
+            drive_named: None,
         })
     }
 
@@ -262,7 +266,8 @@ impl ImportRequest {
         let inputs = self.paths.iter().cloned().map(Input::Path).collect();
         let expected = (!self.previewed.is_empty()).then_some(self.previewed.as_slice());
         let reader = RowReader::new(self.today, Template::all(self.config_dir.as_deref()));
-        import_stamped(store, inputs, reader, (self.school.as_deref(), &self.default_school), ending, expected)
+        let schools = (self.school.as_deref(), self.default_school.as_str());
+        import_stamped(store, inputs, reader, schools, ending, expected, self.drive_named.as_deref())
     }
 }
 
@@ -306,10 +311,11 @@ pub fn import_inputs(
 ) -> Result<ImportReport, ImportError> {
     let ending = if dry_run { Ending::RollBack } else { Ending::Commit };
     let reader = RowReader::new(today, Template::all(None));
-    import_stamped(store, inputs, reader, (school, default_school), ending, None).map(|(report, _)| report)
+    import_stamped(store, inputs, reader, (school, default_school), ending, None, None).map(|(report, _)| report)
 }
 
 /// `import_inputs`, also giving each input's `stamp`; with `expected`, an input whose stamp differs fails.
+/// `drive_named`: `ImportRequest::drive_named`.
 fn import_stamped(
     store: &mut Store,
     inputs: Vec<Input>,
@@ -317,6 +323,7 @@ fn import_stamped(
     (school, default_school): (Option<&str>, &str),
     ending: Ending,
     expected: Option<&[u64]>,
+    drive_named: Option<&Path>,
 ) -> Result<(ImportReport, Vec<u64>), ImportError> {
     if inputs.is_empty() {
         return Err(ImportError::NoFiles);
@@ -345,7 +352,7 @@ fn import_stamped(
     let named: Vec<(String, usize)> =
         reader.report.schools.iter().cloned().zip(reader.school_added.iter().copied()).collect();
     let mut report = reader.report;
-    report.warnings.extend(new_school::warnings(&held, &named, outcome.backup.as_deref(), dry_run));
+    report.warnings.extend(new_school::warnings(&held, &named, outcome.backup.as_deref(), dry_run, drive_named));
     report.added = outcome.added;
     report.updated = outcome.updated;
     report.unchanged = outcome.unchanged;

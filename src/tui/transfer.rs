@@ -35,6 +35,9 @@ impl App {
         match ImportRequest::new(&self.store, paths, None) {
             Ok(mut request) => {
                 request.config_dir = self.config_dir.clone();
+                // A restore its warnings offer is typed in another window, where the default drive may be
+                // another: it names this one.
+                request.drive_named = self.store.path().map(Path::to_path_buf);
                 self.start(Work::Plan { request })
             }
             Err(e) => self.job_done(JobOutcome::Failed(e.to_string())),
