@@ -794,23 +794,6 @@ fn exporting_to_a_folder_writes_the_sheet_under_its_usual_name() {
     assert_eq!(written.len(), 1, "the form is in the folder: {written:?}");
 }
 
-/// A job that ends while the question whether to stop it is open: the question goes, and the screen says the
-/// job finished before the answer, so a late 是 is not taken for a stop.
-#[test]
-fn a_job_finished_before_the_stop_answer_says_so() {
-    use canbao::tui::modal::{Confirm, Modal, Then};
-    let dir = tempfile::tempdir().expect("dir");
-    let mut app = app(Language::Zh);
-    app.modal = Some(Modal::Confirm(Confirm { question: "停止？".into(), then: Then::StopJob, yes: false }));
-    app.job_done(canbao::tui::jobs::JobOutcome::Exported(dir.path().join("x.xlsx")));
-    assert!(!matches!(app.modal, Some(Modal::Confirm(_))));
-    assert!(screen(&app).contains("已在你回答是否停止之前完成"), "{}", screen(&app));
-    // Without the question open, nothing of the kind is said.
-    app.modal = None;
-    app.job_done(canbao::tui::jobs::JobOutcome::Exported(dir.path().join("y.xlsx")));
-    assert!(!screen(&app).contains("已在你回答是否停止之前完成"), "{}", screen(&app));
-}
-
 /// On the detail screen every key acts on the pupil shown: a move through the list (a page, as a keymap may still
 /// bind it there, or an end) moves the pupil shown with it, and a mark goes to the pupil on screen even if the
 /// list's cursor was moved under it.
@@ -3905,4 +3888,269 @@ fn a_large_bulk_mark_undo_and_redo_are_saved_on_the_worker() {
     }
     let paid = app.store.stats(None, None).expect("stats").payment.get("paid").copied().unwrap_or(0);
     assert_eq!(paid, 0, "no payment was made by a key pressed while saving");
+}
+
+/// A drive file holding the sample school, so its jobs run on the worker as they do for the operator.
+fn drive_file_app(dir: &std::path::Path) -> App {
+    let mut store = Store::open(&dir.join("drive.db")).expect("store");
+    store.set_fixed_clock(NOW);
+    canbao::demo::load_sample(&mut store).expect("sample");
+    let mut app = App::new(store, &options(Language::Zh, Some("测试"))).expect("app");
+    app.update(Action::Resize(80, 24));
+    app
+}
+
+/// A class list of `n` new pupils that names no school: its preview asks for the school in a text field.
+fn list_without_school(dir: &std::path::Path, n: usize) -> PathBuf {
+    let mut text = String::from("姓名,身份证号码,年级,班级\n");
+    for i in 0..n {
+        let first17 = format!("45020320190101{i:03}");
+        let check = canbao::domain::id_number::check_char(first17.as_bytes());
+        text.push_str(&format!("新生{i},{first17}{check},一年级,1班\n"));
+    }
+    let path = dir.join("名单.csv");
+    std::fs::write(&path, text).expect("list");
+    path
+}
+
+fn stop_question_open(app: &App) -> bool {
+    use canbao::tui::modal::{Confirm, Modal, Then};
+    matches!(app.modal, Some(Modal::Confirm(Confirm { then: Then::StopJob, .. })))
+}
+
+/// The tester's steps: Esc while a list is read asks whether to stop; the reading ends while the question is
+/// open. The question stays until answered (its answer is not typed into the preview's school name): `y` stops,
+/// throwing the read away, and `i`, the path and Enter start over in the file picker, not in the name.
+#[test]
+fn a_list_read_while_asked_whether_to_stop_waits_for_the_answer() {
+    use canbao::tui::modal::Modal;
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = drive_file_app(dir.path());
+    let list = list_without_school(dir.path(), 3);
+    app.start_import(list.clone());
+    assert!(matches!(app.modal, Some(Modal::Working(_))), "{}", screen(&app));
+    press(&mut app, KeyCode::Esc);
+    assert!(stop_question_open(&app), "{}", screen(&app));
+    finish_job(&mut app);
+    assert!(stop_question_open(&app), "the question is not replaced by the preview:\n{}", screen(&app));
+    insta::assert_snapshot!("stop_question_after_the_read_ended_zh", screen(&app));
+    press(&mut app, KeyCode::Char('y'));
+    assert!(app.modal.is_none(), "{}", screen(&app));
+    assert!(status_text(&app).contains("未作任何修改"), "{}", screen(&app));
+    press(&mut app, KeyCode::Char('i'));
+    assert!(matches!(app.modal, Some(Modal::Files(_))), "{}", screen(&app));
+    for c in list.display().to_string().chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Enter);
+    finish_job(&mut app);
+    let Some(Modal::ImportPreview { school: Some(school), .. }) = &app.modal else { panic!("{}", screen(&app)) };
+    assert_eq!(school.text(), "柳州市示范小学", "nothing typed for the question is in the school's name");
+    assert_eq!(app.store.schools().expect("schools"), ["柳州市示范小学"]);
+    assert_eq!(app.data.len(), 360, "nothing imported");
+}
+
+/// No to the question (Esc, or Enter on its default) after the reading ended shows the preview, as it was read:
+/// the Esc that answered cancels nothing, and the school offered is untouched.
+#[test]
+fn no_to_the_stop_question_after_the_read_ended_shows_the_preview() {
+    use canbao::tui::modal::Modal;
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = drive_file_app(dir.path());
+    app.start_import(list_without_school(dir.path(), 3));
+    press(&mut app, KeyCode::Esc);
+    finish_job(&mut app);
+    press(&mut app, KeyCode::Esc);
+    let Some(Modal::ImportPreview { school: Some(school), .. }) = &app.modal else { panic!("{}", screen(&app)) };
+    assert_eq!(school.text(), "柳州市示范小学");
+    press(&mut app, KeyCode::Enter);
+    finish_job(&mut app);
+    assert_eq!(app.data.len(), 363, "{}", screen(&app));
+    assert_eq!(app.store.schools().expect("schools"), ["柳州市示范小学"]);
+}
+
+/// `y` to the stop question while the reading still runs, and the reading ends before the stop reaches it:
+/// what was read is thrown away as the operator asked, and no preview opens for the keys typed next.
+#[test]
+fn a_read_that_ends_as_it_is_stopped_opens_no_preview() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = drive_file_app(dir.path());
+    app.start_import(list_without_school(dir.path(), 3));
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('y'));
+    finish_job(&mut app);
+    assert!(app.modal.is_none(), "{}", screen(&app));
+    assert!(status_text(&app).contains("已停止"), "{}", screen(&app));
+}
+
+/// Every job that ends while the question whether to stop it is open waits for the answer: a merge's or the new
+/// year's dry run, a form whose files would replace others, and an export already written (which `y` cannot
+/// undo, and says so).
+#[test]
+fn every_job_ending_under_the_stop_question_waits_for_the_answer() {
+    use canbao::tui::jobs::Work;
+    use canbao::tui::modal::Modal;
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = drive_file_app(dir.path());
+    let pupil = app.selected_id().expect("pupil");
+
+    // A merge's dry run: Enter, the question's default No, shows the preview and merges nothing.
+    let theirs = dir.path().join("theirs.db");
+    app.store.backup_to(&theirs).expect("copy");
+    let mut other = Store::open(&theirs).expect("theirs");
+    other.set_operator("另一台").expect("operator");
+    other.set_payment(pupil, PaymentStatus::Government, &Default::default()).expect("mark");
+    drop(other);
+    app.start(Work::Merge { file: theirs.clone(), dry_run: true });
+    press(&mut app, KeyCode::Esc);
+    finish_job(&mut app);
+    assert!(stop_question_open(&app), "{}", screen(&app));
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(app.modal, Some(Modal::MergePreview { .. })), "{}", screen(&app));
+    assert_eq!(app.store.student(pupil).expect("s").payment, PaymentStatus::Unpaid, "nothing merged");
+    press(&mut app, KeyCode::Esc);
+
+    // The new year's dry run: `y` stops it, and is not taken as yes to starting the year.
+    let year = app.store.current_year();
+    app.ask_new_year();
+    assert!(matches!(app.modal, Some(Modal::Working(_))), "{}", screen(&app));
+    press(&mut app, KeyCode::Esc);
+    finish_job(&mut app);
+    assert!(stop_question_open(&app), "{}", screen(&app));
+    press(&mut app, KeyCode::Char('y'));
+    assert!(app.modal.is_none(), "{}", screen(&app));
+    assert!(app.jobs.running().is_none());
+    assert_eq!(app.store.current_year(), year, "no new year started");
+
+    // A form whose file is in the folder already: `y` stops it, and is not taken as yes to replacing the file.
+    let folder = dir.path().join("表");
+    app.start_form_export(canbao::tui::palette::Form::Summary, folder.clone());
+    finish_job(&mut app);
+    press(&mut app, KeyCode::Enter);
+    let written: Vec<PathBuf> = std::fs::read_dir(&folder).expect("dir").map(|e| e.expect("entry").path()).collect();
+    let [form] = written.as_slice() else { panic!("{written:?}") };
+    std::fs::write(form, "old").expect("write");
+    app.start_form_export(canbao::tui::palette::Form::Summary, folder.clone());
+    press(&mut app, KeyCode::Esc);
+    finish_job(&mut app);
+    assert!(stop_question_open(&app), "{}", screen(&app));
+    press(&mut app, KeyCode::Char('y'));
+    assert!(app.modal.is_none(), "{}", screen(&app));
+    assert_eq!(std::fs::read_to_string(form).expect("read"), "old", "the file there is kept");
+    assert_eq!(std::fs::read_dir(&folder).expect("dir").count(), 1, "nothing left behind in the folder");
+
+    // An export already written cannot be stopped: the status line says so while the question is open, and
+    // `y` shows what was written with the same words.
+    app.start(Work::Export {
+        target: dir.path().join("sheet.xlsx"),
+        options: canbao::io::sheet::ExportOptions {
+            format: canbao::io::export::FileFormat::Xlsx,
+            school: None,
+            class: None,
+            mask: false,
+            date: app.store.today(),
+        },
+    });
+    press(&mut app, KeyCode::Esc);
+    finish_job(&mut app);
+    assert!(stop_question_open(&app), "{}", screen(&app));
+    assert!(status_text(&app).contains("无法再停止"), "{}", screen(&app));
+    press(&mut app, KeyCode::Char('y'));
+    assert!(matches!(app.modal, Some(Modal::Message(_))), "{}", screen(&app));
+    assert!(status_text(&app).contains("停止未及生效"), "{}", screen(&app));
+    assert!(dir.path().join("sheet.xlsx").exists());
+}
+
+/// Keys typed ahead while a list is read (queued before its preview is drawn) do not reach the preview: they
+/// would be typed into the school's name, and an Enter among them would import under it unseen.
+#[test]
+fn keys_typed_before_an_import_preview_shows_do_not_reach_it() {
+    let mut app = app(Language::Zh);
+    let mut script: std::collections::VecDeque<Paced> = paced("i").collect();
+    script
+        .extend("tests/fixtures/utf8_bom.csv".chars().map(|c| Paced::Key(key(KeyCode::Char(c), KeyEventKind::Press))));
+    script.extend(paced("\nx\n"));
+    script.push_back(Paced::Pause);
+    script.push_back(Paced::Key(key(KeyCode::Esc, KeyEventKind::Press)));
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    run_loop(&mut terminal, &mut app, &mut PacedScript(script)).expect("loop");
+    assert!(app.quit);
+    assert_eq!(app.data.len(), 360, "nothing imported");
+    assert_eq!(app.store.schools().expect("schools"), ["柳州市示范小学"]);
+}
+
+/// While the 「窗口太小」 notice is shown it names the key that quits, and that key quits: q over a question,
+/// Ctrl-c over a text field, where a q is typed text and must never quit (and is not typed into it unseen).
+#[test]
+fn while_the_window_is_too_small_the_key_the_notice_names_quits() {
+    use canbao::tui::modal::Modal;
+    for lang in [Language::Zh, Language::En] {
+        let (q, ctrl_c) = match lang {
+            Language::Zh => ("按 q 退出", "按 Ctrl-c 退出"),
+            Language::En => ("(q quits)", "(Ctrl-c quits)"),
+        };
+        // A question over the roster.
+        let mut app = app(lang);
+        app.update(Action::ToggleGovernment);
+        assert!(matches!(app.modal, Some(Modal::Confirm(_))), "{}", screen(&app));
+        app.update(Action::Resize(79, 20));
+        assert!(words(&screen(&app)).contains(q), "{}", screen(&app));
+        press(&mut app, KeyCode::Char('q'));
+        assert!(app.quit, "q quits as the notice says");
+
+        // The payment form: its amount is a text field.
+        let mut app = self::app(lang);
+        app.update(Action::TogglePaid);
+        let Some(Modal::Payment(form)) = &app.modal else { panic!("{}", screen(&app)) };
+        let amount = form.amount.text().to_owned();
+        app.update(Action::Resize(79, 20));
+        let small = words(&screen(&app));
+        assert!(small.contains(ctrl_c) && !small.contains(q), "{small}");
+        press(&mut app, KeyCode::Char('q'));
+        press(&mut app, KeyCode::Esc);
+        assert!(!app.quit);
+        let Some(Modal::Payment(form)) = &app.modal else { panic!("the form is still open") };
+        assert_eq!(form.amount.text(), amount, "nothing typed unseen");
+        press_ctrl_c(&mut app);
+        assert!(app.quit);
+    }
+}
+
+/// A job running under the 「窗口太小」 notice: its key does not quit and leave the job half-done, but asks whether
+/// to stop it, as in a big window; the question waits to be seen (a second q does nothing) and is answered once the
+/// window is big again.
+#[test]
+fn the_quit_key_under_the_too_small_notice_asks_before_leaving_a_job() {
+    use canbao::tui::modal::Modal;
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = drive_file_app(dir.path());
+    app.start_import(list_without_school(dir.path(), 3));
+    assert!(matches!(app.modal, Some(Modal::Working(_))), "{}", screen(&app));
+    app.update(Action::Resize(79, 20));
+    assert!(words(&screen(&app)).contains("按 q 退出"), "{}", screen(&app));
+    press(&mut app, KeyCode::Char('q'));
+    assert!(!app.quit, "the job is not left half-done");
+    assert!(stop_question_open(&app), "{}", screen(&app));
+    press(&mut app, KeyCode::Char('q'));
+    press(&mut app, KeyCode::Char('y'));
+    assert!(!app.quit && stop_question_open(&app));
+    finish_job(&mut app);
+    app.update(Action::Resize(80, 24));
+    press(&mut app, KeyCode::Char('y'));
+    assert!(app.modal.is_none(), "{}", screen(&app));
+    assert!(status_text(&app).contains("未作任何修改"), "{}", screen(&app));
+    press(&mut app, KeyCode::Char('q'));
+    assert!(app.quit);
+}
+
+/// The screen's words with the lines they wrap over joined, so a phrase broken over two lines is found.
+fn words(screen: &str) -> String {
+    screen.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn press_ctrl_c(app: &mut App) {
+    let event = Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+    if let Some(action) = canbao::tui::runner::translate(app, event) {
+        app.update(action);
+    }
 }

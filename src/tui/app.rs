@@ -7,8 +7,8 @@ use super::action::Action;
 use super::dashboard::Dashboard;
 use super::due;
 use super::input::LineInput;
-use super::jobs::Jobs;
-use super::keymap::{Context, Keymap};
+use super::jobs::{JobKind, JobOutcome, Jobs};
+use super::keymap::{Context, Key, Keymap};
 use super::layout;
 use super::modal::{FilterRow, Modal};
 use super::roster::RosterData;
@@ -111,6 +111,10 @@ pub struct App {
     /// A save is still only in the drive's `-wal`: copied into the drive file at the next pause in the keys,
     /// so that a copy of the `.db` alone holds it.
     log_pending: bool,
+    /// A job's result that came while a dialog other than its progress was open (the question whether to stop
+    /// it), with the job's kind: shown once that dialog is answered, never in its place, where keys typed for
+    /// the dialog would reach it.
+    pub(crate) held: Option<(JobKind, Box<JobOutcome>)>,
 }
 
 impl App {
@@ -181,6 +185,7 @@ impl App {
             sample_lock: None,
             drive_lock: None,
             log_pending: false,
+            held: None,
         };
         app.schools = app.store.schools()?;
         if !app.policy_covers_today()
@@ -256,6 +261,10 @@ impl App {
             Action::JobDone(outcome) => self.job_done(*outcome),
             key => self.key(key),
         }
+        // The dialog a job's result waited behind is answered (or the app is quitting).
+        if self.held.is_some() && (self.modal.is_none() || self.quit) {
+            self.show_held();
+        }
         // One pupil's reveal ends when the detail screen no longer shows that pupil.
         let shown = self.detail.as_ref().filter(|_| self.screen == Screen::Detail).map(|d| d.student.id);
         if self.revealed_pupil.is_some() && self.revealed_pupil != shown {
@@ -280,12 +289,42 @@ impl App {
         self.log_pending
     }
 
+    /// The window is smaller than the screens need: only the 「窗口太小」 notice is drawn.
+    pub fn too_small(&self) -> bool {
+        layout::too_small(layout::area(self.size))
+    }
+
+    /// Where the keys that quit are looked up while the 「窗口太小」 notice is shown: the screen's (q), over any
+    /// dialog; but a text field's where one has the keys, so a q typed into a name never quits (Ctrl-c does).
+    pub fn quit_context_while_too_small(&self) -> Context {
+        match self.context() {
+            Context::Input => Context::Input,
+            _ => match self.screen {
+                Screen::Roster => Context::Roster,
+                Screen::Detail => Context::Detail,
+                Screen::Dashboard => Context::Dashboard,
+            },
+        }
+    }
+
+    /// The key the 「窗口太小」 notice names: the first that quits there.
+    pub fn quit_key_while_too_small(&self) -> Option<Key> {
+        self.keymap.keys_for(self.quit_context_while_too_small(), "quit").into_iter().next()
+    }
+
     /// A key's (or the mouse's) action: to the dialog on top, else the search line, else the screen.
     fn key(&mut self, action: Action) {
         // While the window is too small nothing is drawn but the notice: no key may change what cannot be seen.
-        if layout::too_small(layout::area(self.size)) {
+        if self.too_small() {
             if matches!(action, Action::Quit) {
-                self.quit = true;
+                match self.modal {
+                    // A job runs: quitting would leave it half-done. As in a big window, its progress dialog asks
+                    // whether to stop it (or says a restore cannot stop), shown once the window is big again.
+                    Some(Modal::Working(_)) => self.update_modal(action),
+                    // The question whether to stop it is already open: the answer waits for it to be seen.
+                    _ if self.jobs.running().is_some() => {}
+                    _ => self.quit = true,
+                }
             }
             return;
         }
@@ -667,10 +706,25 @@ impl App {
         }
     }
 
-    /// Keys that reached a question before the operator could read it were not taken: said, so none goes unseen.
+    /// The dialog on screen that keys typed before it was drawn must not reach, named by what it is about (so
+    /// typing into its field does not make it another): a yes/no question, or a preview a job opened, which
+    /// Enter applies and whose school field would take typed text.
+    pub fn guarded_dialog(&self) -> Option<String> {
+        match &self.modal {
+            Some(Modal::Confirm(c)) => Some(c.question.clone()),
+            Some(Modal::ImportPreview { request, .. }) => Some(format!("import {:?}", request.paths)),
+            Some(Modal::MergePreview { file, .. }) => Some(format!("merge {}", file.display())),
+            Some(Modal::ReconcilePreview { file, .. }) => Some(format!("reconcile {}", file.display())),
+            _ => None,
+        }
+    }
+
+    /// Keys that reached a question (or a job's preview) before the operator could read it were not taken:
+    /// said, so none goes unseen.
     pub fn keys_ignored(&mut self, n: usize) {
         if n > 0 {
-            self.fail(fill(self.text.keys_ignored, &[&n]));
+            let text = if self.question().is_some() { self.text.keys_ignored } else { self.text.keys_ignored_preview };
+            self.fail(fill(text, &[&n]));
         }
     }
 

@@ -186,6 +186,41 @@ pub enum JobOutcome {
     Failed(String),
 }
 
+impl JobOutcome {
+    /// Whether the job left the drive and the folders as they were: a preview, a dry run, a check, a form's
+    /// files still in their hidden folder, a failure (rolled back). Its result may be thrown away, as a stop
+    /// would have; any other was saved, and a stop asked for too late cannot take it back.
+    pub fn changed_nothing(&self) -> bool {
+        match self {
+            JobOutcome::Planned { .. }
+            | JobOutcome::Checked(_)
+            | JobOutcome::WouldReplace { .. }
+            | JobOutcome::NothingToExport(_)
+            | JobOutcome::Stopped(_)
+            | JobOutcome::Failed(_) => true,
+            JobOutcome::Reconciled { report, .. } => report.dry_run,
+            JobOutcome::Merged { report, .. } => report.dry_run,
+            JobOutcome::YearStarted { dry_run, .. } => *dry_run,
+            JobOutcome::Imported { .. }
+            | JobOutcome::Exported(_)
+            | JobOutcome::ExportedForm { .. }
+            | JobOutcome::BackedUp(_)
+            | JobOutcome::Restored { .. }
+            | JobOutcome::Renamed { .. }
+            | JobOutcome::Marked { .. }
+            | JobOutcome::Rewritten { .. } => false,
+        }
+    }
+
+    /// Throws the result away: a form's files waiting in their hidden folder are removed with it, so a stop
+    /// that came after they were written leaves the folder as it was.
+    pub fn discard(self) {
+        if let JobOutcome::WouldReplace { staged, .. } = self {
+            staged.discard();
+        }
+    }
+}
+
 /// Why a form was not written: it would be empty, or something went wrong.
 enum FormNotWritten {
     Empty(Vec<(Option<String>, String)>),
@@ -623,6 +658,11 @@ impl Jobs {
 
     pub fn running(&self) -> Option<(JobKind, Instant)> {
         self.running.as_ref().map(|r| (r.kind, r.started))
+    }
+
+    /// Whether the operator asked the running job to stop.
+    pub fn stop_requested(&self) -> bool {
+        self.running.as_ref().is_some_and(|r| r.stop.load(Ordering::Relaxed))
     }
 
     /// Asks the running job to stop; false when nothing is running or the job cannot stop safely.

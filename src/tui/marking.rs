@@ -640,12 +640,16 @@ impl App {
                     self.modal = Some(modal);
                 }
             }
-            Then::StopJob => {
-                if self.jobs.stop() {
-                    self.say(self.text.stopping);
+            Then::StopJob => match self.held.take() {
+                // It ended while the question was open.
+                Some((kind, outcome)) => self.stop_ended(kind, *outcome),
+                None => {
+                    if self.jobs.stop() {
+                        self.say(self.text.stopping);
+                    }
+                    self.back_to_job();
                 }
-                self.back_to_job();
-            }
+            },
         }
     }
 

@@ -40,8 +40,13 @@ pub fn translate(app: &App, event: Event) -> Option<Action> {
     match event {
         // Windows reports releases too, and some terminals repeats: only a press is a keystroke.
         Event::Key(k) if k.kind == KeyEventKind::Press => {
-            let context = app.context();
             let key = Key::from_event(&k);
+            // Only the 「窗口太小」 notice is drawn: the one thing a key does is quit, where the notice says it does.
+            if app.too_small() {
+                let quits = matches!(app.keymap.action(app.quit_context_while_too_small(), key), Some(Action::Quit));
+                return quits.then_some(Action::Quit);
+            }
+            let context = app.context();
             if context == Context::Input
                 && !key.ctrl
                 && !key.alt
@@ -83,18 +88,19 @@ where
     let size = terminal.size()?;
     app.update(Action::Resize(size.width, size.height));
     let mut dirty = true;
-    // The yes/no question on screen, and when it was first drawn.
-    let mut asked: Option<String> = None;
+    // The question or job's preview on screen (`App::guarded_dialog`), and when a question was first drawn.
+    let mut shown: Option<String> = None;
     let mut asked_at: Option<Instant> = None;
     // A signal (SIGTERM, SIGHUP) ends the loop as `q` does: the caller gives the terminal back.
     while !app.quit && !super::terminal::stop_requested() {
         if dirty {
-            // A new question (a big selection's takes seconds to prepare): keys typed before it shows were meant
-            // for the screen before it, and must not answer it unseen.
-            let question = app.question().map(str::to_owned);
-            let new_question = question.is_some() && question != asked;
-            asked = question;
-            if new_question {
+            // A new question (a big selection's takes seconds to prepare), or a preview a job opened: keys typed
+            // before it shows were meant for the screen before it, and must not answer it, or be typed into its
+            // field, unseen.
+            let guarded = app.guarded_dialog();
+            let new_dialog = guarded.is_some() && guarded != shown;
+            shown = guarded;
+            if new_dialog {
                 let ignored = drain(app, events)?;
                 if app.quit {
                     break;
@@ -103,7 +109,7 @@ where
             }
             terminal.draw(|frame| views::draw(frame, app))?;
             dirty = false;
-            if new_question {
+            if new_dialog {
                 asked_at = Some(Instant::now());
             }
         }
@@ -130,8 +136,9 @@ where
         match events.next(timeout)? {
             Some(event) => {
                 if let Some(action) = translate(app, event) {
+                    // Questions only: a preview is long, and an Enter on it comes after reading it.
                     let early = asked_at.is_some_and(|at| at.elapsed() < Duration::from_millis(QUESTION_GUARD_MS));
-                    if early && asked.is_some() && matches!(action, Action::Confirm | Action::Yes) {
+                    if early && app.question().is_some() && matches!(action, Action::Confirm | Action::Yes) {
                         app.keys_ignored(1);
                     } else {
                         app.update(action);

@@ -209,8 +209,14 @@ pub struct Text {
     pub enrollment_against_payment: &'static str,
     pub bulk_kept_for_payment: &'static str,
     pub all_kept_for_payment: &'static str,
-    /// The job ended while the question whether to stop it was open.
+    /// Yes to stopping a job whose result was saved before the answer (or before the stop reached it).
     pub finished_before_stop: &'static str,
+    /// Under the question whether to stop a job that has since ended having changed nothing: what each answer does.
+    pub ended_under_question: &'static str,
+    /// Under the question whether to stop a job that has since ended and saved its result.
+    pub saved_under_question: &'static str,
+    /// Yes to stopping a job that had ended having changed nothing: its result thrown away. The job's name.
+    pub ended_result_discarded: &'static str,
     pub exports_masked: &'static str,
     /// The title bar's flag while exports are masked.
     pub masked_flag: &'static str,
@@ -273,6 +279,8 @@ pub struct Text {
     pub held_out_of_filter: &'static str,
     /// Keys pressed before a question was shown (or as it was drawn), not taken as its answer.
     pub keys_ignored: &'static str,
+    /// Keys pressed before a preview a job opened was shown, not taken by it.
+    pub keys_ignored_preview: &'static str,
     pub bad_amount: &'static str,
     /// An amount of 0 typed for a family's payment: no payment, and where a department's payment goes.
     pub zero_amount: &'static str,

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use super::app::App;
 use super::input::LineInput;
-use super::jobs::{self, JobOutcome, Staged, Work};
+use super::jobs::{self, JobKind, JobOutcome, Staged, Work};
 use super::modal::{Confirm, Message, Modal, PathPrompt, PathPurpose, Then};
 use super::roster::RosterData;
 use super::text::fill;
@@ -114,17 +114,64 @@ impl App {
     }
 
     pub fn job_done(&mut self, outcome: JobOutcome) {
+        let kind = self.jobs.running().map(|(kind, _)| kind);
+        let stop_asked = self.jobs.stop_requested();
         self.jobs.finished();
-        // The question whether to stop the job is over with the job: said, so a late answer is not taken for a
-        // stop that never happened.
-        let unanswered = matches!(self.modal, Some(Modal::Confirm(Confirm { then: Then::StopJob, .. })));
-        // The progress dialog, or the question whether to stop the job, is over with the job.
-        if unanswered || matches!(self.modal, Some(Modal::Working(_))) {
+        // Told to stop, it ended first having changed nothing (a preview read, a form not yet moved in): thrown
+        // away as the operator asked, so no preview or question opens for the keys they type after saying stop.
+        let outcome = match (outcome, kind) {
+            (outcome, Some(kind)) if stop_asked && outcome.changed_nothing() => {
+                outcome.discard();
+                JobOutcome::Stopped(kind)
+            }
+            (outcome, _) => outcome,
+        };
+        // A dialog of the operator's is open over the job (the question whether to stop it): the result waits
+        // until it is answered, never put in its place, where keys typed for the question would reach it (a `y`
+        // typed into the import preview's school name, an Enter applying a merge). What each answer now does is
+        // said under it.
+        // (A job run here, on a drive in memory, ends before anything else is shown.)
+        if let Some(kind) = kind
+            && self.modal.as_ref().is_some_and(|m| !matches!(m, Modal::Working(_)))
+        {
+            let under =
+                if outcome.changed_nothing() { self.text.ended_under_question } else { self.text.saved_under_question };
+            self.fail(under);
+            self.held = Some((kind, Box::new(outcome)));
+            return;
+        }
+        if matches!(self.modal, Some(Modal::Working(_))) {
             self.modal = None;
         }
         self.status = None;
+        let too_late = stop_asked && !matches!(outcome, JobOutcome::Stopped(_));
         self.show_outcome(outcome);
-        if unanswered {
+        if too_late {
+            self.fail(self.text.finished_before_stop);
+        }
+    }
+
+    /// The result that waited behind a dialog, now the dialog is answered; thrown away when the app quits (a
+    /// form's files with it).
+    pub(super) fn show_held(&mut self) {
+        let Some((_, outcome)) = self.held.take() else { return };
+        if self.quit {
+            outcome.discard();
+            return;
+        }
+        self.status = None;
+        self.show_outcome(*outcome);
+    }
+
+    /// Yes to stopping a job that had already ended: a result that changed nothing is thrown away, as the stop
+    /// would have; one already saved is shown, saying it was too late to stop.
+    pub(super) fn stop_ended(&mut self, kind: JobKind, outcome: JobOutcome) {
+        if outcome.changed_nothing() {
+            outcome.discard();
+            self.say(fill(self.text.ended_result_discarded, &[&self.text.job(kind)]));
+        } else {
+            self.status = None;
+            self.show_outcome(outcome);
             self.fail(self.text.finished_before_stop);
         }
     }

@@ -44,7 +44,8 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &CountyScreen, theme: &Theme)
     if crate::tui::layout::too_small(area) {
         // As the drive's screens do: columns cut mid-figure would be read as other figures.
         let words = crate::tui::text::Text::for_language(screen.lang).too_small;
-        let text = crate::words::fill(words, &[&area.width, &area.height]);
+        // Its own keys, which are not the keymap's: q (or Esc) leaves it.
+        let text = crate::words::fill(words, &[&area.width, &area.height, &"q"]);
         frame.render_widget(Paragraph::new(Line::from(text)).wrap(Wrap { trim: true }).style(theme.base()), area);
         return;
     }

@@ -27,7 +27,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
     frame.render_widget(ratatui::widgets::Block::default().style(app.theme.base()), area);
     if layout::too_small(area) {
-        let text = fill(app.text.too_small, &[&area.width, &area.height]);
+        // The key that quits there: q, or Ctrl-c over a text field, where a q is typed text.
+        let quit = app.quit_key_while_too_small().map(|k| k.to_string()).unwrap_or_else(|| "Ctrl-c".to_owned());
+        let text = fill(app.text.too_small, &[&area.width, &area.height, &quit]);
         frame.render_widget(Paragraph::new(Line::from(text)).wrap(Wrap { trim: true }).style(app.theme.base()), area);
         return;
     }
