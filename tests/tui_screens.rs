@@ -2849,6 +2849,30 @@ fn dashboard_days_chart() {
     });
 }
 
+/// A payment cleared on a later day comes off the chart's running totals, so its last point is the drive's own
+/// count (it once added every day's payments up, cleared ones and all).
+#[test]
+fn dashboard_chart_takes_off_a_payment_cleared_later() {
+    let mut app = app(Language::Zh);
+    app.store.set_fixed_clock("2026-09-01T10:00:00+08:00");
+    for _ in 0..3 {
+        app.update(Action::TogglePaid);
+        type_text(&mut app, "380");
+        app.update(Action::Confirm);
+        app.update(Action::Down);
+    }
+    app.store.set_fixed_clock("2026-09-02T10:00:00+08:00");
+    app.update(Action::Up);
+    app.update(Action::TogglePaid);
+    app.update(Action::Yes);
+    assert_eq!(app.store.stats(None, None).expect("stats").payment["paid"], 2, "{}", screen(&app));
+    app.update(Action::Resize(100, 44));
+    app.update(Action::Dashboard);
+    let shown = screen(&app);
+    assert!(shown.contains("09-01 登记 3 缴费 3   09-02 登记 0 缴费 0"), "{shown}");
+    assert!(shown.contains("（累计）  已登记 3  已缴费 2"), "{shown}");
+}
+
 /// Two schools that each have a 一年级1班: the dashboard counts them apart, each line naming its school.
 #[test]
 fn dashboard_keeps_two_schools_classes_apart() {

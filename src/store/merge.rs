@@ -3159,4 +3159,38 @@ mod tests {
         let p = by_id(&b, &ids[0]);
         assert_eq!((p.enrollment, p.payment), (Enrollment::Here, PaymentStatus::Paid));
     }
+
+    /// 每日进度 is read from the changes themselves, not from the rows a merge wrote to apply the other laptop's:
+    /// two laptops merged once each way show the same days, and the day of a merge is no day of the drive.
+    #[test]
+    fn two_laptops_merged_once_each_way_show_the_same_days() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, ids) = two_copies(dir.path());
+        let paid = |s: &mut Store, at: &str, pupil: usize, status: PaymentStatus| {
+            s.set_fixed_clock(at);
+            let id = by_id(s, &ids[pupil]).id;
+            s.set_payment(id, status, &PaymentDetails::default()).unwrap();
+        };
+        paid(&mut a, "2026-12-02T10:00:00+08:00", 0, PaymentStatus::Paid);
+        paid(&mut a, "2026-12-02T10:01:00+08:00", 2, PaymentStatus::Paid);
+        // A mistake on B, cleared the same day.
+        paid(&mut b, "2026-12-02T10:30:00+08:00", 2, PaymentStatus::Paid);
+        paid(&mut b, "2026-12-02T10:31:00+08:00", 2, PaymentStatus::Unpaid);
+        paid(&mut b, "2026-12-02T11:00:00+08:00", 0, PaymentStatus::Government);
+        paid(&mut b, "2026-12-02T11:01:00+08:00", 1, PaymentStatus::Paid);
+        // A department's payment on A after that: B's merge back writes it to B, a row A's log never holds.
+        paid(&mut a, "2026-12-02T12:00:00+08:00", 2, PaymentStatus::Government);
+        let (a_path, b_path) = (a.path().unwrap().to_owned(), b.path().unwrap().to_owned());
+        drop((a, b));
+        let ((first, _), (second, _)) = round_trip(&dir.path().join("trip"), &a_path, &b_path);
+        assert_eq!(snapshot(&first), snapshot(&second));
+        let days = |s: &Store| -> Vec<(String, i64, i64, i64, i64)> {
+            let days = s.daily_progress().unwrap();
+            days.into_iter().map(|d| (d.date.to_string(), d.enrolled, d.paid, d.enrolled_total, d.paid_total)).collect()
+        };
+        assert_eq!(days(&first), days(&second));
+        assert_eq!(days(&first), [("2026-12-02".to_owned(), 3, 3, 3, 3)]);
+        let stats = first.stats(None, None).unwrap();
+        assert_eq!(stats.payment["paid"] + stats.payment["government"], 3);
+    }
 }

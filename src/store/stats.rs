@@ -1,6 +1,6 @@
 //! Counts for `canbao stats` and the dashboard.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
@@ -51,75 +51,174 @@ pub struct Stats {
     pub days: Vec<DayProgress>,
 }
 
-/// One day of the drive: how many pupils were marked enrolled (在校参保 or 异地参保) and how many paid (the
-/// family or a department), by anyone, that day in the operator's zone. Undone marks are not counted.
+/// One day of the drive, in the operator's zone: the pupils that day's changes, by anyone, left registered (在校参保
+/// or 异地参保) or paid (by the family or a department) who were not so when the day began, and how many stood so
+/// at its end. A change undone or cleared the same day is in no day's figures; one cleared on a later day comes
+/// off that day's totals, and the last day's totals are the drive's own counts (a pupil brought in already
+/// registered or paid, with no change of the log setting it, stands in every day's totals).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DayProgress {
     pub date: chrono::NaiveDate,
     pub enrolled: i64,
     pub paid: i64,
+    /// Running totals at the end of the day (they fall when a mark is cleared).
+    pub enrolled_total: i64,
+    pub paid_total: i64,
+}
+
+/// One change of a pupil's enrollment or payment, as the log holds it.
+struct StatusChange {
+    /// The instant (`None`: a text that is not one, which stands but is in no day).
+    at: Option<chrono::DateTime<chrono::Utc>>,
+    origin: String,
+    row: i64,
+    is_payment: bool,
+    old: Option<String>,
+    new: Option<String>,
+}
+
+impl StatusChange {
+    /// The order two laptops holding the same changes both read them in: by instant, then by the session that
+    /// made them, and a session's own changes in the order it wrote them (a merge copies them in that order).
+    fn order(&self, other: &StatusChange) -> std::cmp::Ordering {
+        self.at.cmp(&other.at).then_with(|| self.origin.cmp(&other.origin)).then(self.row.cmp(&other.row))
+    }
+}
+
+/// What a day's figures count of a pupil's two statuses: (registered, paid).
+fn counted(enrollment: Enrollment, payment: PaymentStatus) -> (bool, bool) {
+    let standing = Standing::new(enrollment, payment);
+    (matches!(standing.enrollment(), Enrollment::Here | Enrollment::Elsewhere), payment.is_settled())
+}
+
+/// One pupil's changes replayed into `days` (per day: registered and paid gained, registered and paid lost).
+fn replay(
+    mut changes: Vec<StatusChange>,
+    offset: chrono::FixedOffset,
+    days: &mut BTreeMap<chrono::NaiveDate, [i64; 4]>,
+) {
+    changes.sort_by(StatusChange::order);
+    // Before its first change a status was what that change replaced (a list's 在校参保 at creation, say).
+    let first_old = |is_payment: bool| changes.iter().find(|c| c.is_payment == is_payment).and_then(|c| c.old.clone());
+    let mut enrollment = first_old(false).and_then(|c| Enrollment::from_code(&c)).unwrap_or(Enrollment::Unknown);
+    let mut payment = first_old(true).and_then(|c| PaymentStatus::from_code(&c)).unwrap_or(PaymentStatus::Unpaid);
+    let mut at = 0;
+    // Changes that name no instant stand before every dated one (`instant::cmp` orders them so too).
+    while let Some(change) = changes.get(at).filter(|c| c.at.is_none()) {
+        set(&mut enrollment, &mut payment, change);
+        at += 1;
+    }
+    while at < changes.len() {
+        let day = changes[at].at.map(|i| i.with_timezone(&offset).date_naive());
+        let start = counted(enrollment, payment);
+        while let Some(change) = changes.get(at).filter(|c| c.at.map(|i| i.with_timezone(&offset).date_naive()) == day)
+        {
+            set(&mut enrollment, &mut payment, change);
+            at += 1;
+        }
+        let end = counted(enrollment, payment);
+        if let Some(day) = day
+            && start != end
+        {
+            let figures = days.entry(day).or_default();
+            figures[0] += i64::from(end.0 && !start.0);
+            figures[1] += i64::from(end.1 && !start.1);
+            figures[2] += i64::from(start.0 && !end.0);
+            figures[3] += i64::from(start.1 && !end.1);
+        }
+    }
+}
+
+/// The status a change leaves (a value this canbao does not know leaves the status as it was).
+fn set(enrollment: &mut Enrollment, payment: &mut PaymentStatus, change: &StatusChange) {
+    let new = change.new.as_deref().unwrap_or_default();
+    if change.is_payment {
+        *payment = PaymentStatus::from_code(new).unwrap_or(*payment);
+    } else {
+        *enrollment = Enrollment::from_code(new).unwrap_or(*enrollment);
+    }
 }
 
 impl Store {
     /// The drive day by day (see [`DayProgress`]), oldest first.
     ///
-    /// Counts the changes still standing: the log is replayed in the order it was written, per pupil and
-    /// field, and an undo takes back the change it reverted (the latest one standing, as the undo stack is
-    /// last in, first out), so a bulk mark undone a minute later is in no day. A redo is a change of its own.
+    /// Each pupil's changes to the two statuses are replayed in the order of their instants (see
+    /// `StatusChange::order`), undos and redos among them (each sets the value it restored), and each day's
+    /// figures compare the pupil at its start with the pupil at its end. The rows a merge wrote to apply the
+    /// other laptop's changes are left out: those changes were copied in with them, under their own instants,
+    /// so two laptops merged each way read the same changes and show the same days, and a merge is no day of
+    /// the drive.
     pub fn daily_progress(&self) -> Result<Vec<DayProgress>> {
-        use std::collections::{BTreeMap, HashMap, HashSet};
         let offset = self.display_offset();
-        // Every value of the two fields, not only the counted ones: an undo of a mark to 未参保 must take that
-        // mark back, not the 在校参保 under it.
+        // In log order, a plain scan: most of a large drive's log is its creation rows, which the pupils' index
+        // would visit one look-up at a time.
         let mut stmt = self.conn.prepare(
-            "SELECT at, student_id, field, action, new FROM audit
-             WHERE student_id IS NOT NULL AND field IN ('payment', 'enrollment')
+            "SELECT at, origin, id, student_id, field, old, new FROM audit
+             WHERE student_id IS NOT NULL AND field IN ('payment', 'enrollment') AND action <> 'merge'
                AND (?1 IS NULL OR coalesce(year, ?2) = ?1)
              ORDER BY id",
         )?;
         // Only the year shown: last year's marks are not this year's progress.
         let year = if self.current_year.is_some() { self.shown_year() } else { None };
         let first = if year.is_some() { self.first_year()? } else { None };
-        // Per pupil and field (payment or not): each change still standing, its day and whether it counts.
-        type Changes = Vec<(Option<chrono::NaiveDate>, bool)>;
-        let mut standing: HashMap<(i64, bool), Changes> = HashMap::new();
+        let mut pupils: HashMap<i64, Vec<StatusChange>> = HashMap::new();
         let mut rows = stmt.query(rusqlite::params![year, first])?;
         while let Some(row) = rows.next()? {
             let at: String = row.get(0)?;
-            let id: i64 = row.get(1)?;
-            let field: String = row.get(2)?;
-            let action: String = row.get(3)?;
-            let new: Option<String> = row.get(4)?;
-            let is_payment = field == "payment";
-            let changes = standing.entry((id, is_payment)).or_default();
-            if action == "undo" {
-                changes.pop();
+            pupils.entry(row.get(3)?).or_default().push(StatusChange {
+                at: super::instant::parse(&at),
+                origin: row.get(1)?,
+                row: row.get(2)?,
+                is_payment: row.get::<_, String>(4)? == "payment",
+                old: row.get(5)?,
+                new: row.get(6)?,
+            });
+        }
+        let mut days: BTreeMap<chrono::NaiveDate, [i64; 4]> = BTreeMap::new();
+        for changes in pupils.into_values() {
+            replay(changes, offset, &mut days);
+        }
+        if days.is_empty() {
+            return Ok(Vec::new());
+        }
+        // The totals are counted back from the pupils as they stand now, so the last day's are the counts the
+        // dashboard and `stats` show: a pupil a list brought in already registered or paid, whom no change of
+        // the log set so, stands in every day's totals.
+        let (mut enrolled_total, mut paid_total) = self.registered_and_paid()?;
+        let mut out: Vec<DayProgress> = days
+            .into_iter()
+            .rev()
+            .map(|(date, [enrolled, paid, unregistered, cleared])| {
+                let day = DayProgress { date, enrolled, paid, enrolled_total, paid_total };
+                enrolled_total -= enrolled - unregistered;
+                paid_total -= paid - cleared;
+                day
+            })
+            .collect();
+        out.reverse();
+        Ok(out)
+    }
+
+    /// How many of the year's pupils stand registered (在校参保 or 异地参保) and paid now, as `stats` counts them:
+    /// the pupils who left before the year began are in neither.
+    fn registered_and_paid(&self) -> Result<(i64, i64)> {
+        // Three columns, not a whole `Student` per pupil: the dashboard counts again after every change.
+        let mut stmt = self.conn.prepare("SELECT grade, enrollment, payment FROM students")?;
+        let mut rows = stmt.query([])?;
+        let (mut registered, mut paid) = (0i64, 0i64);
+        while let Some(row) = rows.next()? {
+            // Read as `Student` reads them: a value this canbao does not know is nobody asked, unpaid.
+            let text = |i: usize| -> rusqlite::Result<&str> { Ok(row.get_ref(i)?.as_str().unwrap_or_default()) };
+            if super::year::is_former_pupil(text(0)?) {
                 continue;
             }
-            // A change whose instant cannot be read is in no day, but it still stands for the undo after it.
-            let day = super::instant::parse(&at).map(|i| i.with_timezone(&offset).date_naive());
-            let counted = match new.as_deref() {
-                Some("paid" | "government") => is_payment,
-                Some("here" | "elsewhere") => !is_payment,
-                _ => false,
-            };
-            changes.push((day, counted));
+            let enrollment = Enrollment::from_code(text(1)?).unwrap_or(Enrollment::Unknown);
+            let payment = PaymentStatus::from_code(text(2)?).unwrap_or(PaymentStatus::Unpaid);
+            let (r, p) = counted(enrollment, payment);
+            registered += i64::from(r);
+            paid += i64::from(p);
         }
-        let mut days: BTreeMap<chrono::NaiveDate, (HashSet<i64>, HashSet<i64>)> = BTreeMap::new();
-        for ((id, is_payment), changes) in standing {
-            for day in changes.into_iter().filter_map(|(day, counted)| day.filter(|_| counted)) {
-                let (enrolled, paid) = days.entry(day).or_default();
-                if is_payment {
-                    paid.insert(id);
-                } else {
-                    enrolled.insert(id);
-                }
-            }
-        }
-        Ok(days
-            .into_iter()
-            .map(|(date, (e, p))| DayProgress { date, enrolled: e.len() as i64, paid: p.len() as i64 })
-            .collect())
+        Ok((registered, paid))
     }
 
     /// Counts for one school (or all), with the ledgers under `policy` (without one: by the statuses alone).

@@ -464,6 +464,55 @@ fn stats_count_per_class_in_school_order() {
     assert_eq!(stats.payment["government"], 1);
 }
 
+/// 每日进度 counts, for each day, the pupils that day left paid (or registered) who were not so before it: a
+/// payment cleared the same day is in no day, and one cleared on a later day comes off the running totals that
+/// day, so the last day's totals are the drive's own counts.
+#[test]
+fn daily_progress_counts_what_each_day_left_standing() {
+    let ids = [valid_id("45020220150101121"), valid_id("45020220150101131")];
+    let mut s = store_with(&[incoming("甲", &ids[0], "1班"), incoming("乙", &ids[1], "1班")]);
+    let pupils = s.students(&StudentFilter::default()).unwrap();
+    let (jia, yi) = (pupils[0].id, pupils[1].id);
+    s.set_fixed_clock("2026-12-03T10:00:00+08:00");
+    s.set_payment(jia, PaymentStatus::Paid, &Default::default()).unwrap();
+    // A mistake, cleared at once: 甲 stays 在校参保, unpaid.
+    s.set_payment(jia, PaymentStatus::Unpaid, &Default::default()).unwrap();
+    s.set_payment(yi, PaymentStatus::Paid, &Default::default()).unwrap();
+    s.set_fixed_clock("2026-12-31T12:00:00+08:00");
+    s.set_payment(jia, PaymentStatus::Paid, &Default::default()).unwrap();
+    s.set_payment(yi, PaymentStatus::Unpaid, &Default::default()).unwrap();
+    let days: Vec<(String, i64, i64, i64, i64)> = s
+        .daily_progress()
+        .unwrap()
+        .into_iter()
+        .map(|d| (d.date.to_string(), d.enrolled, d.paid, d.enrolled_total, d.paid_total))
+        .collect();
+    assert_eq!(days, [("2026-12-03".to_owned(), 2, 1, 2, 1), ("2026-12-31".to_owned(), 0, 1, 2, 1)]);
+    let stats = s.stats(None, None).unwrap();
+    assert_eq!((stats.payment["paid"], stats.enrollment["here"]), (1, 2), "the totals are the drive's counts");
+}
+
+/// A pupil a list brought in as 在校参保, whom no change ever marked, stands in the running totals of every day, so
+/// the last day's 已登记 is the dashboard's own count; no day counts them as newly registered.
+#[test]
+fn daily_totals_count_a_pupil_a_list_registered() {
+    let ids = [valid_id("45020220150101121"), valid_id("45020220150101131")];
+    let registered =
+        Incoming { status: crate::store::import::ListStatus::Enrolled, ..incoming("甲", &ids[0], "1班") };
+    let mut s = store_with(&[registered, incoming("乙", &ids[1], "1班")]);
+    let yi = s.students(&StudentFilter::default()).unwrap().into_iter().find(|p| p.name == "乙").unwrap().id;
+    s.set_fixed_clock("2026-12-03T10:00:00+08:00");
+    s.set_payment(yi, PaymentStatus::Paid, &Default::default()).unwrap();
+    let days: Vec<(String, i64, i64, i64, i64)> = s
+        .daily_progress()
+        .unwrap()
+        .into_iter()
+        .map(|d| (d.date.to_string(), d.enrolled, d.paid, d.enrolled_total, d.paid_total))
+        .collect();
+    assert_eq!(days, [("2026-12-03".to_owned(), 1, 1, 2, 1)]);
+    assert_eq!(s.stats(None, None).unwrap().enrollment["here"], 2);
+}
+
 fn in_grade(mut row: Incoming, grade: &str) -> Incoming {
     row.grade = grade.into();
     row

@@ -148,7 +148,7 @@ pub static EN: Text = Text {
     dash_file: "File: {}",
     dash_class_header: ["Class", "Pupils", "Target", "Insured", "Coverage"],
     dash_chart: "The drive {} to {} (running totals)",
-    dash_chart_enrolled: "insured {}",
+    dash_chart_enrolled: "enrolled {}",
     dash_chart_paid: "paid {}",
     dash_days: "Daily",
     dash_day: "{} enrolled {} paid {}",

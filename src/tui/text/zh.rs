@@ -125,7 +125,7 @@ pub static ZH: Text = Text {
     dash_file: "数据文件：{}",
     dash_class_header: ["班级", "人数", "应参保", "已参保", "参保率"],
     dash_chart: "每日进度 {} 至 {}（累计）",
-    dash_chart_enrolled: "已参保 {}",
+    dash_chart_enrolled: "已登记 {}",
     dash_chart_paid: "已缴费 {}",
     dash_days: "每日进度",
     dash_day: "{} 登记 {} 缴费 {}",

@@ -186,21 +186,22 @@ fn row_fits(body: Rect, row: u16) -> bool {
     row < body.height
 }
 
-/// The drive so far, day by day: how many pupils were insured and how many paid by the end of each day,
+/// The drive so far, day by day: how many pupils were registered and how many paid at the end of each day,
 /// as two lines of braille dots, with the first and last dates and the totals in words.
 fn days_chart(frame: &mut Frame, app: &App, area: Rect, days: &[crate::store::DayProgress]) {
     let t = app.text;
     let theme = &app.theme;
     let mut enrolled = Vec::with_capacity(days.len());
     let mut paid = Vec::with_capacity(days.len());
-    let (mut e, mut p) = (0i64, 0i64);
+    // The totals at each day's end, not the days' figures added up: a payment cleared on a later day comes off.
+    let (mut e, mut p, mut top) = (0i64, 0i64, 1i64);
     for (i, day) in days.iter().enumerate() {
-        e += day.enrolled;
-        p += day.paid;
+        (e, p) = (day.enrolled_total, day.paid_total);
+        top = top.max(e).max(p);
         enrolled.push((i as f64, e as f64));
         paid.push((i as f64, p as f64));
     }
-    let top = e.max(p).max(1) as f64;
+    let top = top as f64;
     let (first, last) = (days[0].date, days[days.len() - 1].date);
     // The legend in words, each in its line's colour (ratatui's own legend is boxed in line characters).
     let title = fill(t.dash_chart, &[&first.format("%m-%d"), &last.format("%m-%d")]);
