@@ -1225,8 +1225,14 @@ fn settle_pupil(
         conflicts.push(conflict);
     }
     // A reveal's row names the ID number as its field (see `history`): it is no change of the number.
-    let numbered =
-        settle_number(tx, ctx, our_id, their_id, &their_history, &our_history, (&id_number, &name), conflicts)?;
+    let numbered = settle_number(
+        tx,
+        ctx,
+        (our_id, their_id),
+        (&their_history, &our_history),
+        (&id_number, &name),
+        (conflicts, decided_there),
+    )?;
     if changes.is_empty() {
         return Ok(numbered);
     }
@@ -1412,18 +1418,16 @@ fn their_number(tx: &Transaction, their_id: i64, ours: &super::IdentitySnapshot)
 
 /// The pupil's ID number, corrected on one laptop or both (a family's card, a corrected list, `E`): decided as a
 /// group is, by its newest correction on each side. Returns whether ours changed. A number another of our pupils
-/// holds is not taken: the two stay apart, listed as a conflict. Conflict values are masked: the full numbers
+/// holds is not taken: the two stay apart, listed as a conflict. Ours replaced by theirs because the other
+/// laptop's merge already let it lose is listed as decided there. Conflict values are masked: the full numbers
 /// are in the history.
-#[expect(clippy::too_many_arguments, reason = "one pupil's whole context, as settle_pupil has it")]
 fn settle_number(
     tx: &Transaction,
     ctx: &super::AuditContext,
-    our_id: i64,
-    their_id: i64,
-    their_history: &[Event],
-    our_history: &[Event],
+    (our_id, their_id): (i64, i64),
+    (their_history, our_history): (&[Event], &[Event]),
     (id_number, name): (&str, &str),
-    conflicts: &mut Vec<Conflict>,
+    (conflicts, decided_there): (&mut Vec<Conflict>, &mut Vec<Conflict>),
 ) -> Result<bool> {
     let numbered = |e: &&Event| e.field == "id_number";
     let keys = ["id_number"];
@@ -1446,13 +1450,29 @@ fn settle_number(
             Err(e) => return Err(e),
         }
     }
+    let masked = |s: &super::IdentitySnapshot| Some(crate::domain::id_number::mask(&s.id_number));
+    // Our correction seen there and weighed by their merge, which kept theirs: their operator was told, ours is
+    // told now, as the number is replaced here.
+    if let Some(o) = our_last.filter(|_| they_win && !ours_unseen)
+        && super::merge_notes::lost_there(tx, their_id, "id_number", Some(&ours.id_number), Some(&theirs.id_number))?
+    {
+        decided_there.push(Conflict {
+            id_number: id_number.to_owned(),
+            name: name.to_owned(),
+            field: "id_number".into(),
+            kept: masked(&theirs),
+            kept_at: their_last.at.clone(),
+            lost: masked(&ours),
+            lost_at: o.at.clone(),
+            payment_kept: None,
+        });
+    }
     if ours_unseen || !they_win {
         let (kept, lost, kept_at, lost_at) = if they_win {
             (&theirs, &ours, their_last.at.clone(), our_last.map(|o| o.at.clone()).unwrap_or_default())
         } else {
             (&ours, &theirs, our_last.map_or_else(|| their_last.at.clone(), |o| o.at.clone()), their_last.at.clone())
         };
-        let masked = |s: &super::IdentitySnapshot| Some(crate::domain::id_number::mask(&s.id_number));
         conflicts.push(Conflict {
             id_number: id_number.to_owned(),
             name: name.to_owned(),
@@ -2063,6 +2083,37 @@ mod tests {
         drop(a_into_b);
         let again = b_into_a.merge_from(&a_path, false).unwrap();
         assert_eq!((again.updated, again.conflicts.len()), (0, 0), "{again:?}");
+    }
+
+    /// The later correction made on A wins A's merge of B's file; when B then merges A's file, B's own correction,
+    /// which A's merge let lose, is replaced and B's report says so, as decided on A (it once said nothing).
+    #[test]
+    fn a_number_correction_that_lost_on_the_other_laptop_is_listed_where_it_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b) = copies_of(dir.path(), &[unchecked("王五", None), unchecked("王六", None)]);
+        let valid = |body: &str| format!("{body}{}", id_number::check_char(body.as_bytes()));
+        let (from_a, from_b) = (valid("45020220150101123"), valid("45020220150101131"));
+        let correct = |s: &mut Store, at: &str, number: &str| {
+            s.set_fixed_clock(at);
+            let id = by_name(s, "王五").id;
+            let edit = super::super::IdentityEdit { id_number: Some(number.to_owned()), ..Default::default() };
+            s.correct_identity(id, &edit).unwrap();
+        };
+        correct(&mut b, "2026-11-23T10:00:00+08:00", &from_b);
+        correct(&mut a, "2026-11-23T10:01:00+08:00", &from_a);
+        let (a_path, b_path) = (a.path().unwrap().to_owned(), b.path().unwrap().to_owned());
+        drop((a, b));
+        let ((a, r1), (b, r2)) = round_trip(&dir.path().join("trip"), &a_path, &b_path);
+        let numbers = |r: &MergeReport, decided_there: bool| -> Vec<(Option<String>, Option<String>)> {
+            let listed = if decided_there { &r.decided_there } else { &r.conflicts };
+            listed.iter().filter(|c| c.field == "id_number").map(|c| (c.kept.clone(), c.lost.clone())).collect()
+        };
+        let expected = vec![(Some(id_number::mask(&from_a)), Some(id_number::mask(&from_b)))];
+        assert_eq!(numbers(&r1, false), expected, "{r1:?}");
+        assert_eq!(by_name(&b, "王五").id_number, from_a, "{r2:?}");
+        assert!(numbers(&r2, false).is_empty(), "listed once, where it was decided: {r2:?}");
+        assert_eq!(numbers(&r2, true), expected, "{r2:?}");
+        assert_eq!(snapshot(&a), snapshot(&b));
     }
 
     /// Two laptops' copies of one drive holding these pupils.
