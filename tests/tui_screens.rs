@@ -1510,6 +1510,56 @@ fn bulk_payment_at_each_pupils_own_amount_due() {
     assert_eq!(amounts, [Some(38000), Some(9500)]);
 }
 
+/// `p` on a whole school reads its pupils in a few statements on the screen's connection, not one each: a
+/// county's selection of 50k pupils kept the screen frozen for seconds before the form opened. Each pupil is
+/// still quoted as if alone, on the form's date, though pupils asking the policy the same are quoted once.
+#[test]
+fn the_payment_form_of_a_whole_school_opens_without_a_read_per_pupil() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let mut store = store(true);
+    let pupils = store.students(&Default::default()).expect("list");
+    let mark = |name: &str, department: &str| canbao::domain::student::CategoryMark {
+        name: name.into(),
+        department: department.into(),
+    };
+    store.set_categories(pupils[1].id, &[mark("孤儿", "民政")]).expect("category");
+    store.set_categories(pupils[2].id, &[mark("低保对象", "民政")]).expect("category");
+    let mut app = app_on_policy(store);
+    let statements = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&statements);
+    app.store
+        .watch_statements(move |_, _| {
+            counted.fetch_add(1, Ordering::Relaxed);
+        })
+        .expect("watch");
+    app.update(Action::SelectAll);
+    let before = statements.load(Ordering::Relaxed);
+    app.update(Action::TogglePaid);
+    let read = statements.load(Ordering::Relaxed) - before;
+    let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form\n{}", screen(&app)) };
+    assert_eq!(form.targets.len(), pupils.len());
+    assert!(read < 20, "{read} statements to open the form for {} pupils", pupils.len());
+    form.date.set("2023-10-0");
+    app.update(Action::Down);
+    type_text(&mut app, "8");
+    let Some(canbao::tui::modal::Modal::Payment(form)) = &app.modal else { panic!("form") };
+    let day = chrono::NaiveDate::from_ymd_opt(2023, 10, 8).expect("day");
+    let policy = canbao::domain::policy::PolicySet::builtin().get("yibin-2024").expect("policy");
+    for (i, pupil) in form.pupils.iter().enumerate() {
+        let mut alone = pupil.clone();
+        alone.payment_details.paid_on = Some(day);
+        let quote = canbao::domain::policy::quote_pupil(policy, &alone, day).ok();
+        assert_eq!(form.quoted[i], quote.as_ref().map(|q| q.personal_due_fen), "{}", pupil.name);
+        let full = quote.is_some_and(|q| q.personal_due_fen == 0 && q.department_due_fen > 0);
+        assert_eq!(form.full_subsidy[i], full, "{}", pupil.name);
+    }
+    let at = |id: i64| form.targets.iter().position(|&t| t == id).expect("target");
+    assert_eq!((form.quoted[at(pupils[0].id)], form.full_subsidy[at(pupils[0].id)]), (Some(38000), false));
+    assert_eq!((form.quoted[at(pupils[1].id)], form.full_subsidy[at(pupils[1].id)]), (Some(0), true));
+    assert_eq!((form.quoted[at(pupils[2].id)], form.full_subsidy[at(pupils[2].id)]), (Some(9500), false));
+}
+
 /// A class paid at once records those who have not paid: a payment already recorded (the tax office's amount and
 /// date) is kept, and the question says how many were left as they are; all of them paid, nothing is asked.
 #[test]

@@ -463,14 +463,18 @@ impl PolicySet {
 /// What a pupil on the roster owes when paying on `day` (their recorded payment date, if any, wins): their
 /// categories, birth date and the builtin category table, as a payment is checked everywhere.
 pub fn quote_pupil(policy: &Policy, pupil: &super::student::Student, day: NaiveDate) -> Result<Quote, QuoteError> {
-    let request = QuoteRequest {
+    quote(policy, CategoryTable::builtin(), &pupil_request(pupil, day))
+}
+
+/// What [`quote_pupil`] asks the policy about `pupil`.
+pub fn pupil_request(pupil: &super::student::Student, day: NaiveDate) -> QuoteRequest {
+    QuoteRequest {
         categories: pupil.categories.iter().map(|c| c.name.clone()).collect(),
         paid_on: pupil.payment_details.paid_on.unwrap_or(day),
         enrollee: EnrolleeKind::default(),
         freshman: false,
         birth_date: pupil.birth_date,
-    };
-    quote(policy, CategoryTable::builtin(), &request)
+    }
 }
 
 /// 少缴: how much less than `quote`'s personal share the family paid, for a pupil recorded as paid by the family

@@ -1,5 +1,7 @@
 //! Reading pupils back out.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row};
 
@@ -267,9 +269,42 @@ impl Store {
         Ok(self.conn.query_row("SELECT count(*) FROM students", [], |r| r.get(0))?)
     }
 
-    /// Pupils whose students.id is in `ids`, in the order given.
+    /// Pupils whose students.id is in `ids`, in the order given (an id given twice, twice; one no pupil has, left
+    /// out). One statement for them all: a look-up per pupil took ten times as long, and kept the screen frozen
+    /// for seconds before the payment form of a selection of 50k pupils opened.
     pub fn students_by_ids(&self, ids: &[i64]) -> Result<Vec<Student>> {
-        ids.iter().filter_map(|&id| student(&self.conn, id).transpose()).collect()
+        if let [id] = ids {
+            return Ok(student(&self.conn, *id)?.into_iter().collect());
+        }
+        let mut list = String::with_capacity(ids.len() * 8 + 2);
+        list.push('[');
+        for (i, id) in ids.iter().enumerate() {
+            if i > 0 {
+                list.push(',');
+            }
+            list.push_str(&id.to_string());
+        }
+        list.push(']');
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM students s JOIN schools sc ON sc.id = s.school_id
+             WHERE s.id IN (SELECT value FROM json_each(?1))"
+        ))?;
+        let mut by_id: HashMap<i64, Student> = HashMap::with_capacity(ids.len());
+        for pupil in stmt.query_map([list], from_row)? {
+            let pupil = pupil?;
+            by_id.insert(pupil.id, pupil);
+        }
+        let mut out: Vec<Student> = Vec::with_capacity(by_id.len());
+        let mut placed: HashMap<i64, usize> = HashMap::new();
+        for id in ids {
+            if let Some(pupil) = by_id.remove(id) {
+                placed.insert(*id, out.len());
+                out.push(pupil);
+            } else if let Some(&at) = placed.get(id) {
+                out.push(out[at].clone());
+            }
+        }
+        Ok(out)
     }
 
     /// The valid-ID pupil with this number, if any (reconcile asks once per row of an agency's list).

@@ -761,6 +761,25 @@ fn search_ties_are_in_roster_order_either_way_they_are_placed() {
     assert_eq!(names, ["李娜", "张三", "阿明", "赵六"]);
 }
 
+/// Pupils read by id in one statement come back in the order asked, an id asked twice twice and one no pupil
+/// has left out, each as `student` reads them one at a time.
+#[test]
+fn pupils_by_id_come_in_the_order_asked() {
+    let rows: Vec<Incoming> = ["赵六", "张三", "阿明", "李娜"]
+        .iter()
+        .enumerate()
+        .map(|(i, name)| incoming(name, &valid_id(&format!("4502022015010{:02}23", i + 10)), "1班"))
+        .collect();
+    let s = store_with(&rows);
+    let ids = s.roster_order().unwrap();
+    let asked = [ids[3], 999_999, ids[0], ids[3], ids[2]];
+    let read = s.students_by_ids(&asked).unwrap();
+    let one_by_one: Vec<Student> = [ids[3], ids[0], ids[3], ids[2]].iter().map(|&id| s.student(id).unwrap()).collect();
+    assert_eq!(read, one_by_one);
+    assert!(s.students_by_ids(&[]).unwrap().is_empty());
+    assert!(s.students_by_ids(&[999_999]).unwrap().is_empty());
+}
+
 #[test]
 fn a_pupil_merged_in_from_another_laptop_gets_its_name_order() {
     let dir = tempfile::tempdir().unwrap();

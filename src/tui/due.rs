@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use crate::domain::category::CategoryTable;
-use crate::domain::policy::{self, Ledger, Policy, PolicySet, Quote};
+use crate::domain::policy::{self, Ledger, Policy, PolicySet, Quote, QuoteRequest};
 use crate::domain::student::{Enrollment, PaymentStatus, Student};
 use crate::store::Store;
 
@@ -31,7 +31,13 @@ pub fn drive_policy(store: &Store, config_dir: Option<&std::path::Path>) -> (Opt
 /// The amount due and coverage for a pupil paying on `day` (their payment date if they paid); an error is
 /// the policy's own explanation, in the UI language.
 pub fn quote_for(policy: &Policy, student: &Student, day: NaiveDate, english: bool) -> Result<Quote, String> {
-    policy::quote_pupil(policy, student, day).map_err(|e| if english { e.message_en() } else { e.to_string() })
+    quote_request(policy, &policy::pupil_request(student, day), english)
+}
+
+/// `quote_for` of a request made already (`policy::pupil_request`).
+pub fn quote_request(policy: &Policy, request: &QuoteRequest, english: bool) -> Result<Quote, String> {
+    policy::quote(policy, CategoryTable::builtin(), request)
+        .map_err(|e| if english { e.message_en() } else { e.to_string() })
 }
 
 /// The ledger of one pupil; `None` for pupils no ledger counts (declined, left school). The same rule as the

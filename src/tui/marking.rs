@@ -3,6 +3,8 @@
 //! and any change that clears a payment, is asked before anything is written. Writes go through the store's
 //! typed changes (`store::Change`), which keep a mark in step with the forms.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 
 use super::app::{App, Screen};
@@ -17,6 +19,7 @@ use super::undo::{Edit, PupilEdit};
 use crate::domain::category::CategoryTable;
 use crate::domain::coverage::Standing;
 use crate::domain::money;
+use crate::domain::policy::{self, QuoteRequest};
 use crate::domain::student::{CategoryMark, Enrollment, PaymentChannel, PaymentStatus, Student};
 use crate::store::{Change, ChangeOptions, FieldChange, Outcome, Payment, Refusal};
 
@@ -209,7 +212,7 @@ impl App {
         };
         let mut form = PaymentForm {
             targets: pupils.iter().map(|s| s.id).collect(),
-            pupils,
+            pupils: pupils.into(),
             already_paid,
             amount: LineInput::default(),
             amount_edited: false,
@@ -234,25 +237,27 @@ impl App {
     /// Quotes every target for a payment on `day`, and shows the amount due unless the operator typed one.
     pub fn quote_form(&self, form: &mut PaymentForm, day: NaiveDate) {
         let english = self.lang == super::Language::En;
-        let quotes: Vec<Option<Result<crate::domain::policy::Quote, String>>> = form
+        // Paid on the form's day, whatever an earlier payment of the pupil's said.
+        let request = |s: &Student| QuoteRequest { paid_on: day, ..policy::pupil_request(s, day) };
+        let quote = |request: &QuoteRequest| self.policy.as_ref().map(|p| due::quote_request(p, request, english));
+        form.note = Some(match form.pupils.first().map(|s| quote(&request(s))) {
+            Some(Some(Ok(q))) => crate::words::quote::rule_text(&q.steps, self.lang),
+            Some(Some(Err(e))) => e,
+            _ => self.text.no_policy.to_owned(),
+        });
+        // Most of a school asks the policy the same question (no category, a birth date that changes nothing):
+        // each question is quoted once, not once per pupil of a county's selection at every digit of the date.
+        let mut asked: HashMap<QuoteRequest, (Option<i64>, bool)> = HashMap::new();
+        (form.quoted, form.full_subsidy) = form
             .pupils
             .iter()
             .map(|s| {
-                let mut on_day = s.clone();
-                on_day.payment_details.paid_on = Some(day);
-                self.policy.as_ref().map(|p| due::quote_for(p, &on_day, day, english))
+                *asked.entry(request(s)).or_insert_with_key(|r| match quote(r) {
+                    Some(Ok(q)) => (Some(q.personal_due_fen), q.personal_due_fen == 0 && q.department_due_fen > 0),
+                    _ => (None, false),
+                })
             })
-            .collect();
-        form.note = Some(match quotes.first() {
-            Some(Some(Ok(q))) => crate::words::quote::rule_text(&q.steps, self.lang),
-            Some(Some(Err(e))) => e.clone(),
-            _ => self.text.no_policy.to_owned(),
-        });
-        form.full_subsidy = quotes
-            .iter()
-            .map(|q| matches!(q, Some(Ok(q)) if q.personal_due_fen == 0 && q.department_due_fen > 0))
-            .collect();
-        form.quoted = quotes.into_iter().map(|q| q.and_then(Result::ok).map(|q| q.personal_due_fen)).collect();
+            .unzip();
         // A late payment for the drive's year is allowed then (003 三(一)2, 001 中途参保): said, not refused.
         form.year_warning = form.next_collection.as_ref().filter(|next| next.covers(day)).map(|next| {
             let key =

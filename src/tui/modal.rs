@@ -23,8 +23,9 @@ pub struct PathPrompt {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaymentForm {
     pub targets: Vec<i64>,
-    /// The targets as stored, in the same order: quoted again when the date changes.
-    pub pupils: Vec<crate::domain::student::Student>,
+    /// The targets as stored, in the same order: quoted again when the date changes. Shared: the form is kept
+    /// whole for a question's No, which for a county's selection would otherwise copy 50k pupils.
+    pub pupils: std::sync::Arc<[crate::domain::student::Student]>,
     pub amount: LineInput,
     /// The operator typed an amount: it then applies to every target instead of each one's own quote.
     pub amount_edited: bool,

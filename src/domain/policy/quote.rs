@@ -25,8 +25,9 @@ pub enum EnrolleeKind {
     Interrupted,
 }
 
-/// The facts a quote needs about one pupil.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The facts a quote needs about one pupil: everything [`quote`] reads of them, so two pupils with the same
+/// request owe the same (the payment form quotes a county's selection once per distinct request).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct QuoteRequest {
     /// Category names; aliases are accepted too.
     pub categories: Vec<String>,
