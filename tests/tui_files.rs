@@ -1262,3 +1262,89 @@ fn the_way_back_from_a_tui_import_that_added_a_school_names_the_drive_open() {
     assert!(said.contains(&format!("{named}restore '{}", folder.join("backups").display())), "{said}");
     assert!(said.contains(&format!("{named}school rename 河东小学 柳州市示范小学 --merge")), "{said}");
 }
+
+/// A drive an older canbao left (schema 7, 单 read only as shan in its search keys) opens on the screen at once:
+/// its keys are written again by today's readings on the worker, not on the screen's thread before the first
+/// frame, which says search is being prepared and takes no key meanwhile. Once done, search finds the pupils
+/// by the reading added (dan), as on a new drive.
+#[test]
+fn an_older_drives_search_keys_are_written_again_after_the_first_frame() {
+    let (_dir, drive) = sample_drive();
+    let found = |store: &Store, typed: &str| {
+        let (_, hits) = store.search(&canbao::domain::search::Query::parse(typed), 5).expect("search");
+        hits.into_iter().map(|s| s.name).collect::<Vec<_>>()
+    };
+    assert_eq!(found(&Store::open(&drive).unwrap(), "danyushi"), ["单语诗"]);
+    {
+        let conn = rusqlite::Connection::open(&drive).unwrap();
+        conn.execute("UPDATE search_blocks SET keys = replace(keys, 'dan', 'shan')", []).unwrap();
+        conn.execute_batch("DELETE FROM meta WHERE key = 'merge_copies_from'; PRAGMA user_version = 7;").unwrap();
+    }
+    let mut store = Store::open_keyed_for_screen(&drive, None).expect("open");
+    assert!(store.search_keys_outdated().unwrap(), "brought forward, the keys left for the worker");
+    assert!(found(&store, "danyushi").is_empty(), "the older keys, as the open left them");
+    let written = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let seen = std::sync::Arc::clone(&written);
+    store
+        .watch_statements(move |sql, _| {
+            if sql.contains("INSERT INTO search_blocks") {
+                seen.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+        })
+        .unwrap();
+    let mut app = App::new(store, &options(Language::Zh)).expect("app");
+    app.update(Action::Resize(120, 30));
+    let first = screen(&app).join("\n");
+    assert!(first.contains("重建搜索索引"), "{first}");
+    assert!(first.contains("单语诗") || first.contains("柳州市示范小学"), "the roster shows meanwhile\n{first}");
+    assert_eq!(app.jobs.running().map(|(kind, _)| kind), Some(canbao::tui::jobs::JobKind::PreparingSearch));
+    // A search started meanwhile is not taken: the keys wait for the job, as for any.
+    app.update(Action::Search);
+    assert!(!app.roster.is_searching());
+    let said = screen(&app).join("\n");
+    assert!(said.contains("正在准备搜索，请稍候：完成之前按键不起作用"), "the key is said to wait\n{said}");
+    wait_for_jobs(&mut app);
+    assert!(!written.load(std::sync::atomic::Ordering::Relaxed), "the screen's own thread wrote no key");
+    assert!(screen(&app).join("\n").contains("搜索已准备好"), "{}", screen(&app).join("\n"));
+    assert!(!app.store.search_keys_outdated().unwrap());
+    app.update(Action::Search);
+    for c in "danyushi".chars() {
+        app.update(Action::Input(c));
+    }
+    let shown: Vec<&str> = app.roster.shown().iter().map(|&row| app.data.name(row as usize)).collect();
+    assert_eq!(shown, ["单语诗"]);
+    assert_eq!(found(&app.store, "danyushi"), ["单语诗"]);
+    drop(app);
+    // Opened again, there is nothing left to write.
+    let again = App::new(Store::open_keyed_for_screen(&drive, None).unwrap(), &options(Language::Zh)).unwrap();
+    assert!(again.jobs.running().is_none());
+}
+
+/// Stopped, the rewrite of an older drive's search keys leaves them as they were: search goes by the older
+/// readings, the status line says so, and the next open writes them.
+#[test]
+fn a_stopped_rewrite_of_the_search_keys_leaves_the_older_readings_until_the_next_open() {
+    use canbao::tui::jobs::{JobKind, JobOutcome, Work, execute};
+    let (_dir, drive) = sample_drive();
+    {
+        let conn = rusqlite::Connection::open(&drive).unwrap();
+        conn.execute("UPDATE search_blocks SET keys = replace(keys, 'dan', 'shan')", []).unwrap();
+        conn.execute_batch("DELETE FROM meta WHERE key = 'merge_copies_from'; PRAGMA user_version = 7;").unwrap();
+    }
+    let mut store = Store::open_keyed_for_screen(&drive, None).unwrap();
+    store.stop_when(std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true))).unwrap();
+    let outcome = execute(Work::PrepareSearch, &mut store);
+    assert!(matches!(outcome, JobOutcome::Failed(_)), "{outcome:?}");
+    drop(store);
+    let mut app = App::new(Store::open_keyed_for_screen(&drive, None).unwrap(), &options(Language::Zh)).unwrap();
+    app.update(Action::Resize(120, 30));
+    assert_eq!(app.jobs.running().map(|(kind, _)| kind), Some(JobKind::PreparingSearch), "still to be done");
+    app.update(Action::Back);
+    assert!(screen(&app).join("\n").contains("停止正在准备搜索"), "Esc asks whether to stop it");
+    app.update(Action::Back);
+    wait_for_jobs(&mut app);
+    // As the worker reports a stop (a county's drive, stopped half-way): nothing was written, and said so.
+    app.job_done(JobOutcome::Stopped(JobKind::PreparingSearch));
+    let said = screen(&app).join("\n");
+    assert!(said.contains("下次打开数据文件之前，搜索仍按旧版本的拼音读音"), "{said}");
+}

@@ -40,14 +40,24 @@ pub(super) fn drive_path(cli: &Cli) -> PathBuf {
 }
 
 pub(super) fn open_store(cli: &Cli) -> Result<Store, UserError> {
+    open_store_then(cli, Store::open_keyed)
+}
+
+/// [`open_store`] for the screen, which writes an older drive's search keys again on its worker after its first
+/// frame (`Store::open_keyed_for_screen`).
+pub(super) fn open_store_for_screen(cli: &Cli) -> Result<Store, UserError> {
+    open_store_then(cli, Store::open_keyed_for_screen)
+}
+
+fn open_store_then(
+    cli: &Cli,
+    open: fn(&Path, Option<&crate::store::Passphrase>) -> crate::store::Result<Store>,
+) -> Result<Store, UserError> {
     let path = drive_path(cli);
     crate::store::lock::check_single_name(&path)?;
     let key = passphrase::for_drive(&path)?;
-    let mut store = if cli.read_only {
-        Store::open_read_only_keyed(&path, key.as_ref())?
-    } else {
-        Store::open_keyed(&path, key.as_ref())?
-    };
+    let mut store =
+        if cli.read_only { Store::open_read_only_keyed(&path, key.as_ref())? } else { open(&path, key.as_ref())? };
     if let Some(op) = operator_from(cli) {
         // Part of opening: a full disk here has saved nothing, whatever the command.
         store.set_operator(&op).map_err(|e| crate::store::while_opening(e, &path, false))?;

@@ -1,7 +1,7 @@
 //! The TUI's way in: the drive (asking before making a new one, offering read-only when it is in use) or the
 //! demo school.
 
-use super::open::{data_dir, drive_path, open_existing, open_store, operator_from};
+use super::open::{data_dir, drive_path, open_existing, open_store, open_store_for_screen, operator_from};
 use super::{Cli, CmdResult, Lang, UserError, config_dir};
 use crate::store::lock::DriveLock;
 use crate::store::{Store, StoreError};
@@ -32,8 +32,14 @@ pub(super) fn open(cli: &Cli) -> CmdResult {
         }
         Err(e) => return Err(e.into()),
     };
-    // The daily backup is written before an earlier year (`--year`) makes the store read-only.
-    let (mut store, mut lock) = lock.keep_if(open_store(&Cli { year: None, ..cli.clone() }))?;
+    // The daily backup is written before an earlier year (`--year`) makes the store read-only. An older drive's
+    // search keys are written again by the screen's worker after its first frame; an earlier year, read-only,
+    // has no worker that writes, and gets them at the open as the commands do.
+    let opened = match cli.year {
+        None => open_store_for_screen(cli),
+        Some(_) => open_store(&Cli { year: None, ..cli.clone() }),
+    };
+    let (mut store, mut lock) = lock.keep_if(opened)?;
     // Without --operator, the name the drive remembers (typed into the TUI last time) explains the lock.
     if operator_from(cli).is_none() {
         lock.name_holder(store.operator());

@@ -512,6 +512,8 @@ impl Store {
             backup.run_to_completion(256, std::time::Duration::from_millis(0), None)?;
         }
         super::schema::migrate(&mut self.conn)?;
+        // A backup from before today's readings: its keys written again now, as an open would.
+        self.rebuild_search_keys()?;
         // The restored log may be shorter than the one a second window has read, and its next rows reuse ids
         // that window has seen: the mark tells it to read the roster again rather than trust its place.
         let restored_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Nanos, true);

@@ -562,6 +562,16 @@ impl Store {
     /// Like [`Store::open`], with a passphrase for an encrypted file. A new file is created encrypted; a
     /// plain file stays plain (see [`cipher::key_for`]).
     pub fn open_keyed(path: &Path, key: Option<&Passphrase>) -> Result<Store> {
+        Self::open_keyed_then(path, key, Keys::AtOpen)
+    }
+
+    /// [`Store::open_keyed`] for the screen: search keys an older canbao wrote are left as they are
+    /// (`search_keys_outdated`), for the screen to write again on its worker once its first frame is up.
+    pub fn open_keyed_for_screen(path: &Path, key: Option<&Passphrase>) -> Result<Store> {
+        Self::open_keyed_then(path, key, Keys::Later)
+    }
+
+    fn open_keyed_then(path: &Path, key: Option<&Passphrase>, keys: Keys) -> Result<Store> {
         let key = cipher::key_for(path, key);
         if key.is_some() && !cipher::SUPPORTED {
             return Err(StoreError::NoEncryption);
@@ -591,7 +601,7 @@ impl Store {
             if !existed {
                 crate::private_file::restrict(path);
             }
-            Self::init(conn, Some(path.to_owned()), key.cloned())
+            Self::init(conn, Some(path.to_owned()), key.cloned(), keys)
         });
         opened.map_err(|e| {
             // A new drive that could not be made (a full disk) is not left behind as an empty file, which a
@@ -668,10 +678,10 @@ impl Store {
 
     /// A throwaway drive for tests and previews.
     pub fn open_in_memory() -> Result<Store> {
-        Self::init(Connection::open_in_memory()?, None, None)
+        Self::init(Connection::open_in_memory()?, None, None, Keys::AtOpen)
     }
 
-    fn init(mut conn: Connection, path: Option<PathBuf>, key: Option<Passphrase>) -> Result<Store> {
+    fn init(mut conn: Connection, path: Option<PathBuf>, key: Option<Passphrase>, keys: Keys) -> Result<Store> {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         stable_plans(&conn)?;
         // A mark or import runs a score of statements per pupil (a field's UPDATE each, the audit row, the pupil's
@@ -722,6 +732,9 @@ impl Store {
             stop: None,
             settled: None,
         };
+        if keys == Keys::AtOpen {
+            store.rebuild_search_keys()?;
+        }
         store.current_year = store.read_current_year()?;
         store.first_year_cached = store.first_year()?;
         // Each session gets its own origin: two laptops working on copies of one file must not share one,
@@ -1062,6 +1075,14 @@ impl Store {
     }
 }
 
+/// When search keys an older canbao wrote are written again by today's readings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keys {
+    AtOpen,
+    /// By the caller, with `Store::rebuild_search_keys`.
+    Later,
+}
+
 /// How to open a drive again on another thread: same file, same passphrase, same mode.
 #[derive(Debug, Clone)]
 pub struct Reopen {
@@ -1085,7 +1106,8 @@ impl Reopen {
             if let Some(k) = &self.key {
                 cipher::apply_key(&conn, k)?;
             }
-            Store::init(conn, Some(self.path.clone()), self.key.clone())?
+            // Outdated search keys are the screen's to write, as a job of its own (see `open_keyed_for_screen`).
+            Store::init(conn, Some(self.path.clone()), self.key.clone(), Keys::Later)?
         };
         if let Some(year) = self.viewed_year {
             store.view_year(year)?;

@@ -28,6 +28,18 @@ impl Store {
         super::search_blocks::load_all(&self.conn)
     }
 
+    /// Whether the pupils' search keys are still an older canbao's, to be written again by today's readings
+    /// (`rebuild_search_keys`): found by those for the most part, not by a surname's everyday reading.
+    pub fn search_keys_outdated(&self) -> Result<bool> {
+        super::search_blocks::outdated(&self.conn)
+    }
+
+    /// Writes the search keys again by today's readings when they are outdated, in one transaction (a stopped
+    /// rewrite leaves them as they were, still outdated). False when there was nothing to write.
+    pub fn rebuild_search_keys(&mut self) -> Result<bool> {
+        super::search_blocks::rebuild(&mut self.conn)
+    }
+
     /// How many pupils have a search key: every pupil should (the durability and fuzz checks ask).
     pub fn search_key_count(&self) -> Result<i64> {
         super::search_blocks::count(&self.conn)

@@ -218,17 +218,15 @@ pub const MIGRATIONS: &[&str] = &[
     // 8: every audit row written from now on is known for this laptop's own or a merge's copy (store::merge's
     // CopiedRows): the record starts at the log's end, at 0 for a drive made now, whose whole log is its own.
     // Before it, a drive never merged weighed its own changes by their clock, and a change made after the
-    // laptop's clock was set back lost to the import before it. And the search keys again, by the readings of
-    // today's canbao (a surname's everyday reading: 单 dan, 盖 gai, 朴 pu), so an older drive finds its pupils
-    // as a new one does.
+    // laptop's clock was set back lost to the import before it. And the search keys are to be written again, by
+    // the readings of today's canbao (a surname's everyday reading: 单 dan, 盖 gai, 朴 pu), so an older drive finds
+    // its pupils as a new one does: marked here, written by `search_blocks::rebuild` (seconds for a county's
+    // drive), at the open or, for the screen, on its worker after the first frame.
     r#"
     INSERT INTO meta(key, value) SELECT 'merge_copies_from', COALESCE(max(id), 0) FROM audit WHERE true
         ON CONFLICT(key) DO NOTHING;
-    DELETE FROM search_blocks;
-    INSERT INTO search_blocks(block, keys)
-        SELECT id >> 6, group_concat(id || char(31) || canbao_search_key(name, id_number, grade, class), char(30))
-        FROM (SELECT id, name, id_number, grade, class FROM students ORDER BY id)
-        GROUP BY id >> 6;
+    INSERT INTO meta(key, value) SELECT 'search_keys_outdated', '1' WHERE EXISTS (SELECT 1 FROM students)
+        ON CONFLICT(key) DO NOTHING;
     "#,
     // 9: the numbers pupils' numbers were corrected from, so an import finds the pupil a list still gives
     // under the old number (the teacher's list, imported again uncorrected) by an index look-up for the few

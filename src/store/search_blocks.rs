@@ -127,6 +127,35 @@ impl SearchKeys {
     }
 }
 
+/// The meta key of a drive whose search keys an older canbao wrote (schema 8): they are written again by
+/// today's readings before the drive's pupils are searched by them.
+pub(crate) const OUTDATED: &str = "search_keys_outdated";
+
+/// Whether the keys are still an older canbao's (see `OUTDATED`).
+pub(crate) fn outdated(conn: &Connection) -> Result<bool> {
+    Ok(conn.query_row("SELECT EXISTS(SELECT 1 FROM meta WHERE key = ?1)", [OUTDATED], |r| r.get(0))?)
+}
+
+/// Writes every pupil's key again by today's readings, in one transaction, when they are outdated: false when
+/// they were not (another connection wrote them first). Blocks are written whole, in id order.
+pub(crate) fn rebuild(conn: &mut Connection) -> Result<bool> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    if !outdated(&tx)? {
+        return Ok(false);
+    }
+    tx.execute_batch(
+        "DELETE FROM search_blocks;
+         INSERT INTO search_blocks(block, keys)
+             SELECT id >> 6,
+                    group_concat(id || char(31) || canbao_search_key(name, id_number, grade, class), char(30))
+             FROM (SELECT id, name, id_number, grade, class FROM students ORDER BY id)
+             GROUP BY id >> 6;",
+    )?;
+    tx.execute("DELETE FROM meta WHERE key = ?1", [OUTDATED])?;
+    tx.commit()?;
+    Ok(true)
+}
+
 /// True when the file has the blocks table: a file from before it, opened read-only, has not been upgraded.
 pub(crate) fn present(conn: &Connection) -> Result<bool> {
     Ok(conn.query_row(

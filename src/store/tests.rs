@@ -761,6 +761,89 @@ fn search_ties_are_in_roster_order_either_way_they_are_placed() {
     assert_eq!(names, ["李娜", "张三", "阿明", "赵六"]);
 }
 
+/// A drive an older canbao left: schema 7, its search keys made when 单 read only as shan (单小明 and 199 李四:
+/// enough for a stop to find the rewrite under way).
+fn older_drive(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("older.db");
+    let mut s = Store::open(&path).unwrap();
+    s.set_operator("甲").unwrap();
+    let rows: Vec<Incoming> = (0..200)
+        .map(|i| incoming(if i == 0 { "单小明" } else { "李四" }, &valid_id(&format!("45020220150101{i:03}")), "1班"))
+        .collect();
+    s.apply_import(&rows, &["t.csv".into()], 0, false).unwrap();
+    drop(s);
+    let conn = Connection::open(&path).unwrap();
+    assert_eq!(conn.execute("UPDATE search_blocks SET keys = replace(keys, 'dan', 'shan')", []).unwrap(), 4);
+    conn.execute_batch("DELETE FROM meta WHERE key = 'merge_copies_from'; PRAGMA user_version = 7;").unwrap();
+    path
+}
+
+fn finds(s: &Store, typed: &str) -> bool {
+    s.search(&crate::domain::search::Query::parse(typed), 5).unwrap().0 == 1
+}
+
+/// A command opening an older drive writes its pupils' search keys again by today's readings before anything
+/// else, as the drive is brought forward.
+#[test]
+fn an_older_drive_gets_todays_readings_as_it_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = older_drive(dir.path());
+    let s = Store::open(&path).unwrap();
+    assert!(finds(&s, "danxiaoming") && finds(&s, "shanxiaoming"));
+    assert!(!s.search_keys_outdated().unwrap());
+    assert_eq!(s.search_key_count().unwrap(), 200);
+}
+
+/// The screen's open brings an older drive forward without its search keys (seconds for a county's drive,
+/// before any frame): they stay as they were, said outdated, until written again in one transaction; a stopped
+/// rewrite leaves them so, and the next open writes them.
+#[test]
+fn an_older_drive_opened_for_the_screen_keeps_its_keys_until_they_are_written_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = older_drive(dir.path());
+    let mut s = Store::open_keyed_for_screen(&path, None).unwrap();
+    assert_eq!(schema::user_version(&s.conn).unwrap(), schema::latest_version());
+    assert!(s.search_keys_outdated().unwrap());
+    assert!(!finds(&s, "danxiaoming") && finds(&s, "shanxiaoming"), "the older readings meanwhile");
+
+    s.stop_when(std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true))).unwrap();
+    assert!(s.rebuild_search_keys().is_err(), "stopped");
+    assert!(s.search_keys_outdated().unwrap(), "a stopped rewrite is still to be done");
+    assert!(!finds(&s, "danxiaoming") && finds(&s, "shanxiaoming"), "and left the keys as they were");
+    drop(s);
+
+    let mut s = Store::open_keyed_for_screen(&path, None).unwrap();
+    assert!(s.search_keys_outdated().unwrap(), "opened again, still to be done");
+    assert!(s.rebuild_search_keys().unwrap());
+    assert!(finds(&s, "danxiaoming") && finds(&s, "shanxiaoming"));
+    assert!(!s.search_keys_outdated().unwrap());
+    assert!(!s.rebuild_search_keys().unwrap(), "nothing left to write");
+    assert_eq!(s.search_key_count().unwrap(), 200);
+}
+
+/// A drive made today, or brought forward with no pupil, has no keys to write again.
+#[test]
+fn a_new_drive_has_no_search_keys_to_write_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::open_keyed_for_screen(&dir.path().join("new.db"), None).unwrap();
+    assert!(!s.search_keys_outdated().unwrap());
+    let s = store_with(&[incoming("单小明", &valid_id("45020220150101123"), "1班")]);
+    assert!(!s.search_keys_outdated().unwrap());
+    assert!(finds(&s, "danxiaoming"));
+}
+
+/// A backup an older canbao took, restored, is searched by today's readings as an opened drive is.
+#[test]
+fn a_restored_older_backup_gets_todays_readings() {
+    let dir = tempfile::tempdir().unwrap();
+    let older = older_drive(dir.path());
+    let mut s = Store::open(&dir.path().join("now.db")).unwrap();
+    s.set_operator("甲").unwrap();
+    s.restore_from(&older).unwrap();
+    assert!(finds(&s, "danxiaoming"));
+    assert!(!s.search_keys_outdated().unwrap());
+}
+
 /// Pupils read by id in one statement come back in the order asked, an id asked twice twice and one no pupil
 /// has left out, each as `student` reads them one at a time.
 #[test]

@@ -115,6 +115,9 @@ pub struct App {
     /// it), with the job's kind: shown once that dialog is answered, never in its place, where keys typed for
     /// the dialog would reach it.
     pub(crate) held: Option<(JobKind, Box<JobOutcome>)>,
+    /// The drive's search keys are an older canbao's (`Store::search_keys_outdated`): written again on the worker
+    /// once nothing else is on screen (a first run's name question goes first), never before the first frame.
+    pub(crate) search_outdated: bool,
 }
 
 impl App {
@@ -142,6 +145,7 @@ impl App {
         if let Some(policy) = &policy {
             let _ = store.keep_policy(policy);
         }
+        let search_outdated = !store.is_read_only() && store.search_keys_outdated()?;
         // Read before the roster, so a save during the load is seen as a change at the next tick.
         let follower = super::follow::Follower::new(&store);
         let data = RosterData::load(&store)?;
@@ -186,6 +190,7 @@ impl App {
             drive_lock: None,
             log_pending: false,
             held: None,
+            search_outdated,
         };
         app.schools = app.store.schools()?;
         if !app.policy_covers_today()
@@ -202,6 +207,7 @@ impl App {
         } else if app.data.is_empty() && !app.store.is_read_only() {
             app.modal = Some(Modal::Welcome);
         }
+        app.prepare_search_when_free();
         Ok(app)
     }
 
@@ -270,6 +276,7 @@ impl App {
         if self.revealed_pupil.is_some() && self.revealed_pupil != shown {
             self.revealed_pupil = None;
         }
+        self.prepare_search_when_free();
         // Cheap (two counters): the checkpoint itself waits for a pause in the keys (see `runner::run_loop`).
         self.log_pending = self.store.log_unsettled().unwrap_or(false);
     }

@@ -55,6 +55,9 @@ pub enum Work {
     Mark { items: Vec<(i64, Vec<Change>)>, label: String, confirmed: bool },
     /// An edit of many pupils undone (`backwards`) or redone: its fields written as they were, one transaction.
     Rewrite { edit: Box<Edit>, backwards: bool },
+    /// An older drive's search keys written again by today's readings (`Store::rebuild_search_keys`), then the
+    /// roster read again with them.
+    PrepareSearch,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +77,8 @@ pub enum JobKind {
     Saving,
     Undoing,
     Redoing,
+    /// An older drive's search keys written again, after the first frame.
+    PreparingSearch,
 }
 
 impl JobKind {
@@ -101,6 +106,7 @@ impl Work {
             Work::Mark { .. } => JobKind::Saving,
             Work::Rewrite { backwards: true, .. } => JobKind::Undoing,
             Work::Rewrite { backwards: false, .. } => JobKind::Redoing,
+            Work::PrepareSearch => JobKind::PreparingSearch,
         }
     }
 }
@@ -172,6 +178,10 @@ pub enum JobOutcome {
         failed: Option<Option<String>>,
         data: Option<RosterData>,
     },
+    /// The search keys were written again (`data`: the roster read with them, when the job could read it).
+    SearchPrepared {
+        data: Option<RosterData>,
+    },
     /// The operator stopped the job and it was rolled back (or its partial file removed).
     Stopped(JobKind),
     /// A form was written, but some of its files' names are taken in the folder: nothing was moved yet.
@@ -208,7 +218,8 @@ impl JobOutcome {
             | JobOutcome::Restored { .. }
             | JobOutcome::Renamed { .. }
             | JobOutcome::Marked { .. }
-            | JobOutcome::Rewritten { .. } => false,
+            | JobOutcome::Rewritten { .. }
+            | JobOutcome::SearchPrepared { .. } => false,
         }
     }
 
@@ -334,6 +345,9 @@ impl fmt::Debug for JobOutcome {
                 .field("backwards", backwards)
                 .field("failed", failed)
                 .finish(),
+            JobOutcome::SearchPrepared { data } => {
+                f.debug_struct("SearchPrepared").field("rows", &data.as_ref().map(RosterData::len)).finish()
+            }
             JobOutcome::Stopped(kind) => f.debug_tuple("Stopped").field(kind).finish(),
             JobOutcome::WouldReplace { taken, .. } => f.debug_tuple("WouldReplace").field(taken).finish(),
             JobOutcome::NothingToExport(m) => f.debug_tuple("NothingToExport").field(m).finish(),
@@ -538,6 +552,10 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
                 }
             }
         }
+        Work::PrepareSearch => match store.rebuild_search_keys() {
+            Ok(_) => JobOutcome::SearchPrepared { data: RosterData::load(store).ok() },
+            Err(e) => JobOutcome::Failed(e.to_string()),
+        },
         Work::Restore { file } => match store.restore_from(&file) {
             Ok(safety) => JobOutcome::Restored { file, safety, data: RosterData::load(store).ok() },
             Err(e) => JobOutcome::Failed(e.to_string()),

@@ -329,7 +329,7 @@ pub struct Text {
     pub sample_loaded: &'static str,
     /// The sample school replaced a demo file that held changes, after copying it here.
     pub sample_kept: &'static str,
-    pub jobs: [&'static str; 13],
+    pub jobs: [&'static str; 14],
     pub palette_title: &'static str,
     pub palette_prompt: &'static str,
     pub palette_none: &'static str,
@@ -411,6 +411,11 @@ pub struct Text {
     pub cannot_stop: &'static str,
     /// A key pressed while a job runs (the job named): it does nothing.
     pub keys_wait_for_job: &'static str,
+    /// The first frame of a drive whose search keys an older canbao wrote: they are being written again.
+    pub search_preparing: &'static str,
+    pub search_prepared: &'static str,
+    /// The rewrite of the search keys stopped: search goes by the older readings until the drive is opened again.
+    pub search_stopped: &'static str,
     pub stopping: &'static str,
     pub nothing_exported: &'static str,
     pub no_backup_needed: &'static str,
@@ -553,6 +558,7 @@ impl Text {
             JobKind::Saving => self.jobs[10],
             JobKind::Undoing => self.jobs[11],
             JobKind::Redoing => self.jobs[12],
+            JobKind::PreparingSearch => self.jobs[13],
         }
     }
 

@@ -113,6 +113,18 @@ impl App {
         }
     }
 
+    /// An older drive's search keys are written again on the worker (seconds for a county's drive), once no
+    /// dialog and no other job is on screen: the roster shows meanwhile, and the keys wait as for any job. Not
+    /// when quitting (a name question answered with q): the next open writes them.
+    pub(super) fn prepare_search_when_free(&mut self) {
+        if !self.search_outdated || self.quit || self.modal.is_some() || self.jobs.running().is_some() {
+            return;
+        }
+        self.search_outdated = false;
+        self.start(Work::PrepareSearch);
+        self.say(self.text.search_preparing);
+    }
+
     pub fn job_done(&mut self, outcome: JobOutcome) {
         let kind = self.jobs.running().map(|(kind, _)| kind);
         let stop_asked = self.jobs.stop_requested();
@@ -260,6 +272,14 @@ impl App {
             JobOutcome::Renamed { old, new, ids, data } => self.renamed(&old, &new, ids, data),
             JobOutcome::Marked { items, label, outcomes, data } => self.written(items, label, outcomes, data),
             JobOutcome::Rewritten { edit, backwards, failed, data } => self.rewritten(*edit, backwards, failed, data),
+            JobOutcome::SearchPrepared { data } => {
+                if let Some(data) = data {
+                    self.replace_data(data);
+                }
+                self.say(self.text.search_prepared);
+            }
+            // Nothing of it was written (one transaction): the drive still says so, and the next open writes them.
+            JobOutcome::Stopped(JobKind::PreparingSearch) => self.say(self.text.search_stopped),
             JobOutcome::Stopped(kind) => {
                 let text = fill(self.text.job_stopped, &[&self.text.job(kind)]);
                 self.say(text);
