@@ -2899,7 +2899,7 @@ fn a_drive_given_to_import_is_named_and_merge_is_offered() {
     let out = canbao(&db).arg("import").arg(&other).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stderr);
-    assert!(text.contains("这是 canbao 数据文件，不是名单") && text.contains("canbao merge"), "{text}");
+    assert!(text.contains("这是 canbao 数据文件，不是班级名单") && text.contains(" merge "), "{text}");
     assert!(!text.contains("不是表格文件"), "{text}");
     let out = canbao(&db).args(["--lang", "en", "import"]).arg(&other).output().unwrap();
     let text = String::from_utf8_lossy(&out.stderr);

@@ -1074,3 +1074,97 @@ fn the_restore_canbao_says_to_type_restores_the_drive_it_was_given() {
     assert_eq!(code, 0, "{go_on}: {err}");
     assert_eq!(pupils(&drive), 10, "{go_on}");
 }
+
+/// A drive given to `import` as if it were a class list (the other laptop's copy, a backup of this drive, this
+/// drive itself, an encrypted drive, whose bytes are noise): nothing imported, the file named for what it is,
+/// and the merge or restore that takes it in said as a command that, typed as said, reaches this drive.
+#[cfg(unix)]
+#[test]
+fn a_drive_given_to_import_is_named_with_the_merge_or_restore_that_takes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let folder = dir.path().join("my drives");
+    std::fs::create_dir_all(&folder).unwrap();
+    let drive = ten_pupils(&folder, "drive.db");
+    ok(canbao(&drive).arg("backup"));
+    let name = backup_names(&drive).into_iter().find(|n| n.ends_with("-manual.db")).expect("a manual backup");
+    let backup = folder.join("backups").join(name);
+    // The other laptop's copy of this drive, with a list more imported there.
+    let laptop = dir.path().join("U盘 (1)");
+    std::fs::create_dir(&laptop).unwrap();
+    let copy = laptop.join("drive.db");
+    std::fs::copy(&drive, &copy).unwrap();
+    ok(canbao(&copy).arg("import").arg(fixture("gbk_title.csv")));
+    let pupils = |db: &Path| json(canbao(db).args(["stats", "--json"]))["students"].as_i64().unwrap();
+    let (before, theirs) = (pupils(&drive), pupils(&copy));
+    assert!(theirs > before);
+
+    let (code, _, err) = run(canbao(&drive).arg("import").arg(&copy));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.starts_with("错误 (error): 这是 canbao 数据文件，不是班级名单，未导入："), "{err}");
+    assert!(err.contains("(a canbao drive, not a class list: nothing imported; "), "{err}");
+    assert_eq!(pupils(&drive), before, "nothing imported");
+    let merge = said_between(&err, "要把另一台电脑的数据并入本数据文件，请用：", &["\n"]);
+    assert!(merge.starts_with("canbao --db '") && merge.contains(" merge '"), "quoted: {merge}");
+    let (code, _, err) = run_hint(merge, &home);
+    assert_eq!(code, 0, "{merge}: {err}");
+    assert_eq!(pupils(&drive), theirs, "{merge}: the other laptop's pupils came in");
+
+    // A backup of this drive: the restore it offers goes back to it.
+    let (code, _, err) = run(canbao(&drive).arg("import").arg(&backup));
+    assert_eq!(code, 1, "{err}");
+    let restore = said_between(&err, "若它是本数据文件的备份，要回到它，请用：", &["\n"]);
+    let (code, _, err) = run_hint(restore, &home);
+    assert_eq!(code, 0, "{restore}: {err}");
+    assert_eq!(pupils(&drive), before, "{restore}");
+
+    // In English, the English alone.
+    let (_, _, err) = run(canbao(&drive).args(["--lang", "en", "import"]).arg(&copy));
+    assert!(err.starts_with("error: a canbao drive, not a class list: nothing imported: "), "{err}");
+    assert!(err.contains("\nTo bring another laptop's data into this drive: canbao --db '"), "{err}");
+    assert!(!err.contains("数据文件") && !err.contains("请用"), "{err}");
+
+    // This drive itself, by another name too.
+    let link = dir.path().join("link.db");
+    std::os::unix::fs::symlink(&drive, &link).unwrap();
+    for itself in [drive.clone(), folder.join(".").join("drive.db"), link] {
+        let (code, _, err) = run(canbao(&drive).arg("import").arg(&itself));
+        assert_eq!(code, 1, "{err}");
+        assert!(err.contains("这是正在使用的数据文件本身，不是班级名单，未导入"), "{}: {err}", itself.display());
+        assert!(!err.contains("merge"), "not to be merged into itself: {err}");
+    }
+
+    // An encrypted drive is noise from its first byte: named as one, or as damaged, never as a table to read.
+    let mut x = 0x2545_F491u32;
+    let noise: Vec<u8> = (0..16 * 1024)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            (x >> 24) as u8
+        })
+        .collect();
+    let encrypted = laptop.join("加密.db");
+    std::fs::write(&encrypted, &noise).unwrap();
+    let (code, _, err) = run(canbao(&drive).arg("import").arg(&encrypted));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("这像是加密的 canbao 数据文件（也可能是已损坏或加密的其他文件），不是班级名单"), "{err}");
+    assert!(err.contains(&format!("merge '{}'", encrypted.display())), "{err}");
+    assert_eq!(err.contains("--features encryption"), !cfg!(feature = "encryption"), "{err}");
+    // Under a list's name, a damaged list more likely than a drive.
+    let damaged = laptop.join("名单.xlsx");
+    std::fs::write(&damaged, &noise).unwrap();
+    let (code, _, err) = run(canbao(&drive).arg("import").arg(&damaged));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("这个文件的内容像是已损坏或加密的数据，不是能读的表格：请重新取得这份名单"), "{err}");
+    assert!(!err.contains("merge"), "{err}");
+    assert_eq!(pupils(&drive), before, "nothing imported");
+    // Nor does an export replace an encrypted drive that lost its `.db`.
+    let unnamed = laptop.join("加密");
+    std::fs::write(&unnamed, &noise).unwrap();
+    let (code, _, err) = run(canbao(&drive).args(["export", "sheet", "--format", "csv", "--out"]).arg(&unnamed));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("不覆盖") && err.contains("这像是加密的数据文件（或已损坏的文件）"), "{err}");
+    assert!(!err.contains("merge"), "{err}");
+    assert_eq!(std::fs::read(&unnamed).unwrap(), noise);
+}

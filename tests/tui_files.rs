@@ -1348,3 +1348,70 @@ fn a_stopped_rewrite_of_the_search_keys_leaves_the_older_readings_until_the_next
     let said = screen(&app).join("\n");
     assert!(said.contains("下次打开数据文件之前，搜索仍按旧版本的拼音读音"), "{said}");
 }
+
+/// Types `path` into the import picker and presses Enter: the refusal the picker then shows, if any.
+fn picked_as_list(app: &mut App, path: &Path) -> Option<String> {
+    use canbao::tui::modal::Modal;
+    app.update(Action::Import);
+    for c in path.to_str().unwrap().chars() {
+        app.update(Action::Input(c));
+    }
+    app.update(Action::Confirm);
+    match &app.modal {
+        Some(Modal::Files(p)) => p.error.clone(),
+        _ => None,
+    }
+}
+
+/// A drive picked in the import dialog as a class list (the other laptop's, this one, an encrypted one) is
+/// named for what it is with the screen's own way to take it in, said whole on the screen, in either language.
+#[test]
+fn a_drive_picked_as_a_class_list_is_named_with_the_palettes_merge() {
+    let (dir, drive) = sample_drive();
+    let laptop = dir.path().join("另一台电脑");
+    std::fs::create_dir(&laptop).unwrap();
+    let other = laptop.join("school.db");
+    canbao::demo::load_sample(&mut Store::open(&other).unwrap()).unwrap();
+    let before = students_in(&drive);
+
+    let mut app = app_on(&drive, Language::Zh);
+    let refusal = picked_as_list(&mut app, &other).expect("refused");
+    assert!(refusal.starts_with("这是 canbao 数据文件，不是班级名单："), "{refusal}");
+    assert!(refusal.contains("请在命令面板（:）中选“合并另一台电脑的数据文件”"), "{refusal}");
+    assert!(refusal.contains("“从备份恢复”") && refusal.ends_with(&other.display().to_string()), "{refusal}");
+    // Said whole, the file's name with it, not cut at the dialog's edge.
+    let shown: String = screen(&app).iter().map(|row| row.replace([' ', '│'], "")).collect();
+    assert!(shown.contains("合并另一台电脑的数据文件") && shown.contains("school.db"), "{shown}");
+    app.update(Action::Back);
+
+    let mut app = app_on(&drive, Language::En);
+    let refusal = picked_as_list(&mut app, &other).expect("refused");
+    assert!(refusal.starts_with("A canbao drive, not a class list: "), "{refusal}");
+    assert!(refusal.contains("\"Merge another laptop's drive file\" in the command palette (:)"), "{refusal}");
+    let shown = screen(&app).join("\n");
+    assert!(shown.contains("in the command palette (:)") && shown.contains("另一台电脑/school.db"), "{shown}");
+    app.update(Action::Back);
+
+    // The drive open here: nothing to merge.
+    let mut app = app_on(&drive, Language::Zh);
+    let refusal = picked_as_list(&mut app, &drive).expect("refused");
+    assert!(refusal.starts_with("这是正在使用的数据文件本身，不是班级名单"), "{refusal}");
+    app.update(Action::Back);
+
+    // An encrypted drive reads as noise.
+    let mut x = 0x2545_F491u32;
+    let noise: Vec<u8> = (0..16 * 1024)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            (x >> 24) as u8
+        })
+        .collect();
+    let encrypted = laptop.join("加密.db");
+    std::fs::write(&encrypted, noise).unwrap();
+    let refusal = picked_as_list(&mut app, &encrypted).expect("refused");
+    assert!(refusal.starts_with("这像是加密的 canbao 数据文件（也可能已损坏），不是班级名单"), "{refusal}");
+    assert_eq!(refusal.contains("--features encryption"), !cfg!(feature = "encryption"), "{refusal}");
+    assert_eq!(students_in(&drive), before, "nothing imported");
+}

@@ -1,6 +1,6 @@
 //! The roster commands: `import`, `find`, `stats`, `mark` and `school rename`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
@@ -11,8 +11,11 @@ use crate::domain::coverage::StatusMark;
 use crate::domain::money;
 use crate::domain::search::Query;
 use crate::domain::student::{Enrollment, PaymentChannel, PaymentStatus, Student};
-use crate::io::class_list::{ImportReport, ImportRequest};
+use crate::io::class_list::{ImportError, ImportReport, ImportRequest};
+use crate::io::{ReadError, sniff};
+use crate::store::cipher;
 use crate::store::{Change, ChangeOptions, Payment, Refusal, Store};
+use crate::words::shell_path;
 
 pub(super) fn import(cli: &Cli, files: &[PathBuf], school: Option<&str>, dry_run: bool, json: bool) -> CmdResult {
     let files = &super::once_each(files, ("读", "read"));
@@ -34,11 +37,12 @@ fn import_into(
     let mut request = ImportRequest::new(store, files.to_vec(), school.map(str::to_owned))?;
     // The templates of this laptop's config folder are canbao's own too when they come back.
     request.config_dir = super::open::config_dir();
-    request.drive_named = drive_named;
+    request.drive_named = drive_named.clone();
     // Where rows go whose list names no school: said, never silent.
     let fallback = request.default_school.clone();
     // The automatic backup is taken once the files are read, just before the import commits.
-    let report = if dry_run { request.run(store, true)? } else { request.commit(store)? };
+    let report = if dry_run { request.run(store, true) } else { request.commit(store) };
+    let report = report.map_err(|e| drive_as_list(e, drive_named.as_deref()))?;
     if json {
         print_json(&report);
     } else {
@@ -74,6 +78,59 @@ fn import_into(
         ));
     }
     Ok(())
+}
+
+/// A canbao drive, plain or encrypted, given as a class list: said with the commands that bring another
+/// laptop's data in (`merge`) or go back to a backup (`restore`), naming this drive as the import was given it
+/// (`drive`: `ImportRequest::drive_named`); any other error as it is.
+fn drive_as_list(e: ImportError, drive: Option<&Path>) -> UserError {
+    let ImportError::Read(ReadError::NotASpreadsheet { file, what }) = &e else { return e.into() };
+    if !sniff::is_drive(what) {
+        return e.into();
+    }
+    let db = drive.map(|d| format!("--db {} ", shell_path(d))).unwrap_or_default();
+    let arg = shell_path(Path::new(file));
+    let (merge, restore) = (format!("canbao {db}merge {arg}"), format!("canbao {db}restore {arg}"));
+    let (what_zh, what_en) = if *what == sniff::DRIVE {
+        ("这是 canbao 数据文件", "a canbao drive")
+    } else {
+        (
+            "这像是加密的 canbao 数据文件（也可能是已损坏或加密的其他文件）",
+            "this looks like an encrypted canbao drive (or a damaged or encrypted file of another kind)",
+        )
+    };
+    let (ways_zh, ways_en, ways_both) = if *what == sniff::ENCRYPTED_DRIVE && !cipher::SUPPORTED {
+        (
+            format!(
+                "此版本的 canbao 不支持加密，读不了它：要并入其中的数据，请用支持加密的 canbao\
+                 （--features encryption）运行：{merge}"
+            ),
+            format!(
+                "This build of canbao cannot read encrypted drives: to bring its data in, run with a canbao built \
+                 with --features encryption: {merge}"
+            ),
+            format!("this build cannot read encrypted drives: with a canbao built with --features encryption, {merge}"),
+        )
+    } else {
+        (
+            format!(
+                "要把另一台电脑的数据并入本数据文件，请用：{merge}\n若它是本数据文件的备份，要回到它，请用：{restore}"
+            ),
+            format!(
+                "To bring another laptop's data into this drive: {merge}\n\
+                 If it is a backup of this drive, to go back to it: {restore}"
+            ),
+            format!(
+                "to bring another laptop's data into this drive: {merge}; if it is a backup of this drive, to go \
+                 back to it: {restore}"
+            ),
+        )
+    };
+    let zh = format!(
+        "{what_zh}，不是班级名单，未导入：{file}\n{ways_zh}\n({what_en}, not a class list: nothing imported; {ways_both})"
+    );
+    let en = format!("{what_en}, not a class list: nothing imported: {file}\n{ways_en}");
+    UserError(pick(&zh, &en).to_owned())
 }
 
 pub(super) fn stats(cli: &Cli, school: Option<&str>, json: bool) -> CmdResult {

@@ -328,6 +328,14 @@ fn import_stamped(
     if inputs.is_empty() {
         return Err(ImportError::NoFiles);
     }
+    // The drive itself, given as a list (a symlink or another name for it too): read as one it would be called
+    // another laptop's drive, to be merged into itself.
+    let the_drive = |path: &&PathBuf| store.path().is_some_and(|drive| crate::store::lock::same_file(path, drive));
+    let mut paths = inputs.iter().filter_map(|input| if let Input::Path(path) = input { Some(path) } else { None });
+    if let Some(path) = paths.find(the_drive) {
+        let file = path.display().to_string();
+        return Err(ReadError::NotASpreadsheet { file, what: super::sniff::THE_DRIVE }.into());
+    }
     let dry_run = ending == Ending::RollBack;
     // The schools the drive held before: a list naming another is said (`new_school`), unless the operator named
     // the school the rows go to.

@@ -486,6 +486,13 @@ pub fn check_target_as(
     }
     // A Word document, a PDF, a picture or an archive is named for what it is, as the importer names it.
     if let Some(what) = super::sniff::file_not_a_table(target) {
+        // Noise is said as what it may be, without the importer's ways to take a drive in.
+        if what == super::sniff::ENCRYPTED_DRIVE || what == super::sniff::NOISE {
+            return refuse(
+                "这像是加密的数据文件（或已损坏的文件） (encrypted data, perhaps an encrypted drive, or a damaged file)"
+                    .to_owned(),
+            );
+        }
         return refuse(what.to_owned());
     }
     let extension = target.extension().map(|e| e.to_string_lossy().to_lowercase());

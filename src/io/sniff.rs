@@ -16,10 +16,37 @@ const TEXT_DOCUMENT: &str = "这是文字文档，不是表格 (a text document,
 const PRESENTATION: &str = "这是演示文稿，不是表格 (a presentation, not a spreadsheet)";
 const ARCHIVE: &str =
     "这是压缩包，不是表格；请先解压，再导入其中的表格 (an archive, not a spreadsheet: unpack it first)";
-/// A canbao drive (another laptop's, a backup) picked as a class list: its pupils come in by merge, which keeps
-/// both laptops' marks and history.
-const DRIVE: &str = "这是 canbao 数据文件，不是名单：要并入其中的学生，请用 合并（canbao merge 文件） \
-     (a canbao drive, not a class list: to bring its pupils in, merge it: canbao merge FILE)";
+/// A canbao drive (another laptop's, a backup) picked as a class list: another laptop's pupils come in by merge,
+/// which keeps both laptops' marks and history; a backup of this drive is gone back to by restore. The command
+/// line and the screen say it with their own commands ([`is_drive`]); this is what the rest say.
+pub const DRIVE: &str = "这是 canbao 数据文件，不是名单：要并入另一台电脑的数据，请用 合并（canbao merge 文件）；\
+     若是本数据文件的备份，要回到它，请用 恢复（canbao restore 文件） (a canbao drive, not a class list: to bring \
+     another laptop's data in, merge it: canbao merge FILE; to go back to a backup of this drive, restore it: \
+     canbao restore FILE)";
+/// Bytes that look like noise, as an encrypted drive's are from its first byte on (SQLCipher keeps no plain
+/// header): most likely another laptop's encrypted drive or a backup of one, which no table ever looks like.
+/// A damaged file may look the same, and the words say so.
+#[cfg(feature = "encryption")]
+pub const ENCRYPTED_DRIVE: &str = "这像是加密的 canbao 数据文件（也可能是已损坏或加密的其他文件），不是名单：\
+     要并入另一台电脑的数据，请用 合并（canbao merge 文件，需要它的口令）；若是本数据文件的备份，要回到它，请用 恢复\
+     （canbao restore 文件） (this looks like an encrypted canbao drive (or a damaged or encrypted file of another \
+     kind), not a class list: to bring another laptop's data in, merge it: canbao merge FILE, with its passphrase; \
+     to go back to a backup of this drive, restore it: canbao restore FILE)";
+/// [`ENCRYPTED_DRIVE`] for a build that cannot read one: only a build with encryption can merge it.
+#[cfg(not(feature = "encryption"))]
+pub const ENCRYPTED_DRIVE: &str = "这像是加密的 canbao 数据文件（也可能是已损坏或加密的其他文件），不是名单；\
+     此版本的 canbao 不支持加密，读不了它：要并入其中的数据，请用支持加密的 canbao（--features encryption）\
+     合并（canbao merge 文件） (this looks like an encrypted canbao drive (or a damaged or encrypted file of another \
+     kind), not a class list; this build of canbao cannot read encrypted drives: merge it with a canbao built with \
+     --features encryption: canbao merge FILE)";
+/// Noise under a spreadsheet's name (`名单.xlsx`, `名单.csv`): a list damaged in copying, or encrypted by some
+/// tool, more likely than a drive renamed.
+pub const NOISE: &str = "这个文件的内容像是已损坏或加密的数据，不是能读的表格：请重新取得这份名单（重新导出或复制） \
+     (the file holds what looks like damaged or encrypted data, not a readable table: get the list again, exported \
+     or copied anew)";
+/// The drive being imported into, picked as its own class list.
+pub const THE_DRIVE: &str = "这是正在使用的数据文件本身，不是班级名单，未导入；请选择班级名单（Excel、WPS 或 CSV 表格） \
+     (the drive open now, not a class list: nothing imported; pick the class list, an Excel, WPS or CSV sheet)";
 /// An SQLite database that does not say it is canbao's: another program's, or a drive from before the mark.
 const SQLITE: &str = "这是 SQLite 数据库，不是表格；若是 canbao 数据文件，请用 合并（canbao merge 文件） \
      (an SQLite database, not a spreadsheet; if it is a canbao drive, merge it: canbao merge FILE)";
@@ -47,7 +74,7 @@ pub fn not_a_table(bytes: &[u8]) -> Option<&'static str> {
     if bytes.starts_with(OLE) {
         return ole_kind(bytes);
     }
-    None
+    looks_like_noise(bytes).then_some(ENCRYPTED_DRIVE)
 }
 
 /// [`not_a_table`] for a file on disk, reading what it needs: the first bytes, a zip's table of contents (at
@@ -68,7 +95,43 @@ pub fn file_not_a_table(path: &Path) -> Option<&'static str> {
         file.take(CONTAINER).read_to_end(&mut head).ok()?;
         return ole_kind(&head);
     }
-    None
+    looks_like_noise(&head).then_some(ENCRYPTED_DRIVE).map(|what| by_name(what, path))
+}
+
+/// What [`not_a_table`] said of a file, with its name taken into account: noise under a spreadsheet's name is
+/// [`NOISE`], not an encrypted drive, which canbao names `.db`.
+pub fn by_name(what: &'static str, name: &Path) -> &'static str {
+    const SPREADSHEETS: [&str; 10] = ["csv", "tsv", "txt", "xlsx", "xlsm", "xlsb", "xls", "ods", "et", "ett"];
+    let extension = name.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    match extension {
+        Some(e) if what == ENCRYPTED_DRIVE && SPREADSHEETS.contains(&e.as_str()) => NOISE,
+        _ => what,
+    }
+}
+
+/// Whether what [`not_a_table`] said is that the file is a canbao drive, plain or encrypted: the command line
+/// and the screen then name their own ways to merge or restore it.
+pub fn is_drive(what: &str) -> bool {
+    what == DRIVE || what == ENCRYPTED_DRIVE
+}
+
+/// Whether the first bytes (at least 1 KiB of them) look like noise: every byte value about as often as any
+/// other, as encrypted (and compressed) data is. Text in any encoding has favourites (digits, commas, the NUL
+/// of UTF-16, a script's lead bytes), and so have the headers of pictures and documents.
+fn looks_like_noise(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(HEAD as usize)];
+    if head.len() < 1024 {
+        return false;
+    }
+    let mut counts = [0usize; 256];
+    for &b in head {
+        counts[usize::from(b)] += 1;
+    }
+    let used = counts.iter().filter(|&&n| n > 0).count();
+    let most = counts.iter().copied().max().unwrap_or(0);
+    // Random bytes: in 1 KiB nearly all 256 values appear and none more than about three times its share;
+    // four times is room to spare.
+    used >= 200 && most * 256 <= head.len() * 4
 }
 
 /// Whether the bytes (the whole file: the container's directory may be anywhere) are a workbook with a
@@ -296,6 +359,60 @@ mod tests {
         assert_eq!(not_a_table(&sqlite(b"CNBO", "")), Some(DRIVE));
         assert_eq!(not_a_table(&sqlite(b"\0\0\0\0", "CREATE TABLE students (id INTEGER)")), Some(DRIVE));
         assert_eq!(not_a_table(&sqlite(b"\0\0\0\0", "CREATE TABLE t(x)")), Some(SQLITE));
+    }
+
+    /// Bytes as an encrypted drive's look: noise from the first byte on.
+    fn noise(len: usize) -> Vec<u8> {
+        let mut x = 0x9E37_79B9u32;
+        (0..len)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                (x >> 24) as u8
+            })
+            .collect()
+    }
+
+    #[test]
+    fn noise_is_named_an_encrypted_drive_under_a_drives_name_and_damaged_under_a_lists() {
+        assert_eq!(not_a_table(&noise(4096)), Some(ENCRYPTED_DRIVE));
+        assert_eq!(not_a_table(&noise(64 * 1024)), Some(ENCRYPTED_DRIVE), "judged by its first bytes");
+        assert_eq!(not_a_table(&noise(1000)), None, "too little to tell: the reader's");
+        let dir = tempfile::tempdir().unwrap();
+        for (name, what) in
+            [("另一台.db", ENCRYPTED_DRIVE), ("drive", ENCRYPTED_DRIVE), ("名单.xlsx", NOISE), ("名单.CSV", NOISE)]
+        {
+            let path = dir.path().join(name);
+            std::fs::write(&path, noise(8192)).unwrap();
+            assert_eq!(file_not_a_table(&path), Some(what), "{name}");
+            assert_eq!(file_not_importable(&path), Some(what), "{name}");
+            assert_eq!(by_name(ENCRYPTED_DRIVE, &path), what, "{name}");
+        }
+        assert!(is_drive(DRIVE) && is_drive(ENCRYPTED_DRIVE) && !is_drive(NOISE) && !is_drive(SQLITE));
+        // Text has favourite bytes in any encoding, however many different ones it uses.
+        let mut list = String::from("学校,姓名,身份证号码,班级,联系电话\n");
+        for i in 0..200u32 {
+            list.push_str(&format!(
+                "城关镇第一小学,韦{}{},4502022015{i:06}12X,三年级{}班,1380000{i:04}\n",
+                '明',
+                '亮',
+                i % 9
+            ));
+        }
+        for bytes in [list.as_bytes().to_vec(), encoding_rs::GBK.encode(&list).0.into_owned()] {
+            assert!(bytes.len() > 4096);
+            assert_eq!(not_a_table(&bytes), None);
+        }
+        let utf16: Vec<u8> = list.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert_eq!(not_a_table(&utf16), None, "UTF-16 without its BOM");
+        // A zip's compressed parts are noise too, but its signature says what it is first.
+        let mut zipped = zip_of(&[("xl/workbook.xml", "<workbook/>")]);
+        zipped.extend(noise(4096));
+        assert_eq!(not_a_table(&zipped), None);
+        let mut picture = b"\x89PNG\r\n\x1a\n".to_vec();
+        picture.extend(noise(4096));
+        assert_eq!(not_a_table(&picture), Some(PICTURE));
     }
 
     #[test]

@@ -140,6 +140,7 @@ pub fn open_bytes(bytes: Vec<u8>, file: &str) -> Result<Vec<SheetRows>, ReadErro
     // Before any reader sees it: a PDF would otherwise be read as CSV and want a header row, a Word document
     // get the workbook reader's English.
     if let Some(what) = super::sniff::not_a_table(&bytes) {
+        let what = super::sniff::by_name(what, std::path::Path::new(file));
         return Err(ReadError::NotASpreadsheet { file: file.to_owned(), what });
     }
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {

@@ -497,6 +497,13 @@ pub struct Text {
     pub identity_phone_bad: &'static str,
     pub picker_typed: &'static str,
     pub picker_spreadsheets: &'static str,
+    /// A canbao drive picked as a class list, with the palette's ways to merge or restore it: the palette's key,
+    /// then the file.
+    pub picker_drive_not_list: &'static str,
+    /// As `picker_drive_not_list`, for a file that reads as noise, as an encrypted drive does.
+    pub picker_encrypted_not_list: &'static str,
+    /// As `picker_encrypted_not_list`, in a build that cannot read encrypted drives: the file.
+    pub picker_encrypted_unsupported: &'static str,
     pub picker_all_files: &'static str,
     pub picker_picked: &'static str,
     pub picker_toggle: &'static str,

@@ -2,12 +2,13 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::io::sniff::file_not_importable;
+use crate::io::sniff::{self, file_not_importable};
 use crate::os_error;
 use crate::tui::action::Action;
 use crate::tui::app::App;
 use crate::tui::input::LineInput;
 use crate::tui::jobs::Work;
+use crate::tui::keymap::Context;
 use crate::tui::modal::{Modal, PathPurpose};
 use crate::tui::picker::{FilePicker, clean_typed_path};
 use crate::tui::text::fill;
@@ -105,6 +106,31 @@ impl App {
         Some(Modal::Files(p))
     }
 
+    /// Why a file picked as a list (`purpose`: an import or a reconciliation) cannot be one, with the file: for
+    /// an import, the drive open here or a canbao drive (with the palette's ways to merge or restore it); else
+    /// what [`file_not_importable`] says.
+    fn not_a_list(&self, file: &Path, purpose: PathPurpose) -> Option<String> {
+        let path = file.display();
+        let import = purpose == PathPurpose::Import;
+        if import && self.store.path().is_some_and(|drive| crate::store::lock::same_file(file, drive)) {
+            return Some(fill("{}：{}", &[&sniff::THE_DRIVE, &path]));
+        }
+        let why = file_not_importable(file)?;
+        if !import || !sniff::is_drive(why) {
+            return Some(fill("{}：{}", &[&why, &path]));
+        }
+        let t = self.text;
+        let palette = self.keymap.keys_for(Context::Roster, "palette").first().map(|k| k.to_string());
+        let palette = palette.unwrap_or_default();
+        Some(if why == sniff::DRIVE {
+            fill(t.picker_drive_not_list, &[&palette, &path])
+        } else if crate::store::cipher::SUPPORTED {
+            fill(t.picker_encrypted_not_list, &[&palette, &path])
+        } else {
+            fill(t.picker_encrypted_unsupported, &[&path])
+        })
+    }
+
     fn picker_enter(&mut self, mut p: FilePicker) -> Option<Modal> {
         let target = if p.typed.is_empty() {
             match p.entries.get(p.cursor) {
@@ -141,8 +167,8 @@ impl App {
             return Some(Modal::Files(p));
         }
         let lists = !matches!(p.purpose, PathPurpose::Merge | PathPurpose::Restore);
-        if let Some((path, why)) = files.iter().filter(|_| lists).find_map(|f| file_not_importable(f).map(|w| (f, w))) {
-            p.error = Some(fill("{}：{}", &[&why, &path.display()]));
+        if let Some(why) = files.iter().filter(|_| lists).find_map(|f| self.not_a_list(f, p.purpose)) {
+            p.error = Some(why);
             return Some(Modal::Files(p));
         }
         // The folder the (first) file came from: a path typed into another folder is where the next list is.

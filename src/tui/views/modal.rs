@@ -696,7 +696,22 @@ fn files(frame: &mut Frame, app: &App, area: Rect, p: &crate::tui::picker::FileP
         &p.typed,
         true,
     );
-    let list = Rect { y: inner.y + 3, height: inner.height.saturating_sub(6), ..inner };
+    // What went wrong, wrapped over as many rows as it needs (up to four, the list giving them up), so a
+    // refusal that says what to do instead (a drive picked as a list) is read to its end and its file's name.
+    let error_rows: Vec<String> = match &p.error {
+        Some(e) => {
+            let said = crate::words::in_language(e, app.lang);
+            let mut rows = layout::wrap(&crate::io::table::printable(&said), width);
+            if rows.len() > 4 {
+                rows.truncate(4);
+                rows[3] = truncate(&format!("{}..", rows[3]), width);
+            }
+            rows
+        }
+        None => Vec::new(),
+    };
+    let note_rows = error_rows.len().max(1) as u16;
+    let list = Rect { y: inner.y + 3, height: inner.height.saturating_sub(5 + note_rows), ..inner };
     let rows = list.height as usize;
     let start = (p.cursor + 1).saturating_sub(rows.max(1));
     let lines: Vec<Line> = p
@@ -720,20 +735,20 @@ fn files(frame: &mut Frame, app: &App, area: Rect, p: &crate::tui::picker::FileP
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), list);
-    let note = match (&p.error, p.picked.len()) {
-        // The system's refusal says both languages at once: the screen's.
-        (Some(e), _) => {
-            let e = crate::words::in_language(e, app.lang);
-            Line::styled(truncate(&e, width), app.theme.popup().fg(app.theme.error.0))
+    // The system's refusal says both languages at once: the screen's (above).
+    let error_style = app.theme.popup().fg(app.theme.error.0);
+    let note: Vec<Line> = match (p.error.is_some(), p.picked.len()) {
+        (true, _) => error_rows.into_iter().map(|row| Line::styled(row, error_style)).collect(),
+        (false, 0) if p.all_files => vec![Line::styled(t.picker_all_files, app.theme.muted())],
+        (false, 0) if matches!(p.purpose, PathPurpose::Merge | PathPurpose::Restore) => {
+            vec![Line::styled(t.picker_drives, app.theme.muted())]
         }
-        (None, 0) if p.all_files => Line::styled(t.picker_all_files, app.theme.muted()),
-        (None, 0) if matches!(p.purpose, PathPurpose::Merge | PathPurpose::Restore) => {
-            Line::styled(t.picker_drives, app.theme.muted())
-        }
-        (None, 0) => Line::styled(t.picker_spreadsheets, app.theme.muted()),
-        (None, n) => Line::raw(fill(t.picker_picked, &[&n])),
+        (false, 0) => vec![Line::styled(t.picker_spreadsheets, app.theme.muted())],
+        (false, n) => vec![Line::raw(fill(t.picker_picked, &[&n]))],
     };
-    frame.render_widget(Paragraph::new(note), Rect { y: inner.y + inner.height.saturating_sub(2), height: 1, ..inner });
+    let note_area =
+        Rect { y: inner.y + inner.height.saturating_sub(1 + note_rows), height: note_rows.min(inner.height), ..inner };
+    frame.render_widget(Paragraph::new(note), note_area);
     let mut items =
         vec![("confirm", None), ("next_field", Some(t.picker_toggle)), ("back", None), ("left", Some(t.picker_up))];
     if p.allows_several() {
