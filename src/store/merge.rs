@@ -10,6 +10,7 @@
 
 use std::path::Path;
 
+use rusqlite::types::ValueRef;
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use serde::Serialize;
 
@@ -224,7 +225,7 @@ const SAME_EVENT: &str = "a.at = b.at AND a.operator = b.operator AND a.origin =
      AND COALESCE(a.id_number, '') = COALESCE(b.id_number, '') AND a.field = b.field AND a.old IS b.old
      AND a.new IS b.new";
 
-/// The same columns as the arguments of `canbao_event_fp`, for a row named `a`.
+/// The columns `event_fp` hashes, for a row named `a`.
 const EVENT_COLUMNS: &str = "a.at, a.operator, a.origin, a.action, COALESCE(a.id_number, ''), a.field, a.old, a.new";
 
 /// A file's current and first insured years (meta `current_year`, `first_year`).
@@ -241,23 +242,7 @@ fn years_of(tx: &Transaction, db: &str) -> Result<(Option<i32>, Option<i32>)> {
 /// each time, so a connection opened by any road has them.
 fn register_functions(conn: &rusqlite::Connection) -> Result<()> {
     use rusqlite::functions::FunctionFlags;
-    use rusqlite::types::ValueRef;
-    use std::hash::{Hash, Hasher};
     let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC | FunctionFlags::SQLITE_INNOCUOUS;
-    // A fingerprint to find an event's twin through an index; a match is always confirmed on the columns
-    // themselves (`SAME_EVENT`), so a collision costs a comparison, never a wrong answer.
-    conn.create_scalar_function("canbao_event_fp", 8, flags, |ctx| {
-        let mut hasher = std::hash::DefaultHasher::new();
-        for i in 0..ctx.len() {
-            match ctx.get_raw(i) {
-                ValueRef::Null => 0u8.hash(&mut hasher),
-                ValueRef::Text(t) | ValueRef::Blob(t) => (1u8, t).hash(&mut hasher),
-                ValueRef::Integer(n) => (2u8, n).hash(&mut hasher),
-                ValueRef::Real(x) => (3u8, x.to_bits()).hash(&mut hasher),
-            }
-        }
-        Ok(hasher.finish().cast_signed())
-    })?;
     conn.create_scalar_function("canbao_yearly", 1, flags, |ctx| {
         Ok(fields::yearly_key(ctx.get_raw(0).as_str().unwrap_or("")))
     })?;
@@ -518,38 +503,101 @@ fn drop_work_tables(tx: &Transaction) -> Result<()> {
 }
 
 /// Which audit rows each side lacks: `merge_their_new` holds their rows we lack (with their pupil row),
-/// `merge_our_new` ours they lack. Each row's twin is looked up by fingerprint and confirmed column by column.
+/// `merge_our_new` ours they lack. Each side's rows are fingerprinted as they are read; only rows whose
+/// fingerprint the other side holds too can have a twin there (`merge_our_fp`, `merge_their_fp`, indexed by
+/// fingerprint), and a twin is confirmed column by column. Two drives with no history in common compare none.
 fn unshared_events(tx: &Transaction) -> Result<()> {
     let same = SAME_EVENT;
-    let columns = EVENT_COLUMNS;
-    tx.execute_batch(&format!(
+    let mut ours = fingerprints(tx, "main")?;
+    let mut theirs = fingerprints(tx, "other")?;
+    ours.sort_unstable();
+    theirs.sort_unstable();
+    let (our_candidates, their_candidates) = held_by_both(&ours, &theirs);
+    drop((ours, theirs));
+    tx.execute_batch(
         "CREATE TEMP TABLE merge_our_fp(id INTEGER PRIMARY KEY, fp INTEGER NOT NULL);
-         INSERT INTO merge_our_fp SELECT a.id, canbao_event_fp({columns}) FROM main.audit a;
-         CREATE INDEX temp.merge_our_fp_fp ON merge_our_fp(fp);
-         CREATE TEMP TABLE merge_their_fp(id INTEGER PRIMARY KEY, fp INTEGER NOT NULL);
-         INSERT INTO merge_their_fp SELECT a.id, canbao_event_fp({columns}) FROM other.audit a;
+         CREATE TEMP TABLE merge_their_fp(id INTEGER PRIMARY KEY, fp INTEGER NOT NULL);",
+    )?;
+    for (table, candidates) in [("merge_our_fp", our_candidates), ("merge_their_fp", their_candidates)] {
+        let mut put = tx.prepare(&format!("INSERT INTO temp.{table}(id, fp) VALUES (?1, ?2)"))?;
+        for (id, fp) in candidates {
+            put.execute([id, fp])?;
+        }
+    }
+    tx.execute_batch(&format!(
+        "CREATE INDEX temp.merge_our_fp_fp ON merge_our_fp(fp);
          CREATE INDEX temp.merge_their_fp_fp ON merge_their_fp(fp);
          CREATE TEMP TABLE merge_their_new(id INTEGER PRIMARY KEY, student INTEGER);
-         INSERT INTO merge_their_new SELECT b.id, b.student_id FROM merge_their_fp t JOIN other.audit b ON b.id = t.id
-             WHERE NOT EXISTS (SELECT 1 FROM merge_our_fp f JOIN main.audit a ON a.id = f.id
-                               WHERE f.fp = t.fp AND {same});
+         INSERT INTO merge_their_new SELECT b.id, b.student_id FROM other.audit b
+             WHERE NOT EXISTS (SELECT 1 FROM merge_their_fp t JOIN merge_our_fp f ON f.fp = t.fp
+                               JOIN main.audit a ON a.id = f.id
+                               WHERE t.id = b.id AND {same});
          CREATE INDEX temp.merge_their_new_student ON merge_their_new(student);
          CREATE TEMP TABLE merge_our_new(id INTEGER PRIMARY KEY);
-         INSERT INTO merge_our_new SELECT b.id FROM merge_our_fp t JOIN main.audit b ON b.id = t.id
-             WHERE NOT EXISTS (SELECT 1 FROM merge_their_fp f JOIN other.audit a ON a.id = f.id
-                               WHERE f.fp = t.fp AND {same});"
+         INSERT INTO merge_our_new SELECT b.id FROM main.audit b
+             WHERE NOT EXISTS (SELECT 1 FROM merge_our_fp t JOIN merge_their_fp f ON f.fp = t.fp
+                               JOIN other.audit a ON a.id = f.id
+                               WHERE t.id = b.id AND {same});"
     ))?;
     Ok(())
+}
+
+/// Every audit row of `db` as (fingerprint, row id): the columns `SAME_EVENT` compares, hashed. Both files'
+/// rows are hashed in this one process, so any fixed fast hash does; a collision costs a comparison, never a
+/// wrong answer.
+fn fingerprints(tx: &Transaction, db: &str) -> Result<Vec<(i64, i64)>> {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let state = foldhash::fast::FixedState::with_seed(0x6576656e74);
+    let mut stmt = tx.prepare(&format!("SELECT a.id, {EVENT_COLUMNS} FROM {db}.audit a"))?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        let mut hasher = state.build_hasher();
+        for i in 1..=8 {
+            match row.get_ref(i)? {
+                ValueRef::Null => 0u8.hash(&mut hasher),
+                ValueRef::Text(t) | ValueRef::Blob(t) => (1u8, t).hash(&mut hasher),
+                ValueRef::Integer(n) => (2u8, n).hash(&mut hasher),
+                ValueRef::Real(x) => (3u8, x.to_bits()).hash(&mut hasher),
+            }
+        }
+        out.push((hasher.finish().cast_signed(), row.get::<_, i64>(0)?));
+    }
+    Ok(out)
+}
+
+/// Audit rows as (row id, fingerprint).
+type Held = Vec<(i64, i64)>;
+
+/// The rows of each side (both sorted by fingerprint) whose fingerprint the other side holds too, in row id
+/// order.
+fn held_by_both(ours: &[(i64, i64)], theirs: &[(i64, i64)]) -> (Held, Held) {
+    let (mut our_held, mut their_held) = (Vec::new(), Vec::new());
+    let (mut i, mut j) = (0, 0);
+    while i < ours.len() && j < theirs.len() {
+        let fp = ours[i].0.min(theirs[j].0);
+        let our_end = i + ours[i..].iter().take_while(|r| r.0 == fp).count();
+        let their_end = j + theirs[j..].iter().take_while(|r| r.0 == fp).count();
+        if our_end > i && their_end > j {
+            our_held.extend(ours[i..our_end].iter().map(|&(fp, id)| (id, fp)));
+            their_held.extend(theirs[j..their_end].iter().map(|&(fp, id)| (id, fp)));
+        }
+        (i, j) = (our_end, their_end);
+    }
+    our_held.sort_unstable();
+    their_held.sort_unstable();
+    (our_held, their_held)
 }
 
 /// A side's pupils not yet paired with each of their creation rows that the other file holds too, into `table`
 /// as (pupil, audit row, fingerprint). A pupil can hold several: a merge that paired two laptops' imports of
 /// one list by name and class copied the other laptop's creation row onto the pupil it paired. Only rows both
-/// files hold can pair pupils, so only those are looked at: two drives with no history in common skip the step.
+/// files hold can pair pupils, so only those are looked at (`fps` holds no other; CROSS JOIN keeps SQLite from
+/// walking the whole log for them instead): two drives with no history in common skip the step.
 fn shared_creations(tx: &Transaction, db: &str, table: &str, paired: &str, fps: &str, unshared: &str) -> Result<()> {
     tx.execute_batch(&format!(
         "CREATE TEMP TABLE {table}(audit INTEGER PRIMARY KEY, student INTEGER NOT NULL, fp INTEGER NOT NULL);
-         INSERT INTO {table} SELECT a.id, a.student_id, f.fp FROM {db}.audit a JOIN temp.{fps} f ON f.id = a.id
+         INSERT INTO {table} SELECT a.id, a.student_id, f.fp FROM temp.{fps} f CROSS JOIN {db}.audit a ON a.id = f.id
              WHERE a.field = 'created' AND a.id NOT IN (SELECT id FROM temp.{unshared})
                AND a.student_id IN (SELECT id FROM {db}.students)
                AND a.student_id NOT IN (SELECT {paired} FROM temp.merge_pairs);
@@ -1756,6 +1804,9 @@ fn copy_unpaired(tx: &Transaction, ctx: &super::AuditContext, sides: &Sides) -> 
     )?;
     // Their current year's statuses go on our pupil row only when it is our current year too.
     let same_year = sides.their_current == sides.our_current;
+    // Their names' sort keys come with them: both files are at the latest schema, whose keys are today's
+    // readings (a missing one is filled by the insert trigger). Written in their order, which numbers our new
+    // rows (`merge_copied`): appended to the table and needing no sort.
     tx.execute(
         "INSERT INTO main.students(id, school_id, name, id_raw, id_number, id_kind, id_problem, sex, birth_date,
             grade, class, class_order, phone, enrollment, decline_reason, payment, paid_amount_fen, paid_on,
@@ -1766,9 +1817,9 @@ fn copy_unpaired(tx: &Transaction, ctx: &super::AuditContext, sides: &Sides) -> 
             CASE WHEN ?1 THEN b.payment ELSE 'unpaid' END, CASE WHEN ?1 THEN b.paid_amount_fen END,
             CASE WHEN ?1 THEN b.paid_on END, CASE WHEN ?1 THEN b.paid_channel END,
             b.categories, b.note, b.source, b.created_at, b.updated_at,
-            coalesce(b.categories_year, ?2), coalesce(b.seen_year, ?2), canbao_name_order(b.name)
+            coalesce(b.categories_year, ?2), coalesce(b.seen_year, ?2), b.name_order
          FROM temp.merge_copied c JOIN other.students b ON b.id = c.theirs
-         JOIN other.schools sc ON sc.id = b.school_id ORDER BY c.ours",
+         JOIN other.schools sc ON sc.id = b.school_id ORDER BY c.theirs",
         params![same_year, sides.their_first],
     )?;
     // Their other years, and their current one when it is not ours; a year that is our current one goes on
@@ -1804,28 +1855,80 @@ fn copy_unpaired(tx: &Transaction, ctx: &super::AuditContext, sides: &Sides) -> 
     Ok(added)
 }
 
-/// The copied pupils' search keys, a few thousand pupils at a time so memory stays flat.
+/// The copied pupils' search keys, a few thousand pupils at a time so memory stays flat. A pupil's key is
+/// made of its name, number and class, which it brings as they are: taken from their search blocks (a merge
+/// needs both files at the latest schema, whose keys are today's readings), not worked out again. Only a pupil
+/// their blocks lack a key for, or every pupil when their keys are marked for rewriting, is worked out here.
 fn copied_search_keys(tx: &Transaction) -> Result<()> {
     const CHUNK: usize = 4096;
-    let mut stmt = tx.prepare(
-        "SELECT s.id, canbao_search_key(s.name, s.id_number, s.grade, s.class)
-         FROM temp.merge_copied c JOIN main.students s ON s.id = c.ours ORDER BY c.ours",
-    )?;
-    let mut rows = stmt.query([])?;
-    let mut chunk: Vec<(i64, String)> = Vec::with_capacity(CHUNK);
-    while let Some(row) = rows.next()? {
-        chunk.push((row.get(0)?, row.get(1)?));
-        if chunk.len() == CHUNK {
-            super::search_blocks::put_many(tx, chunk.drain(..))?;
+    let their_keys_current: bool =
+        tx.query_row("SELECT NOT EXISTS(SELECT 1 FROM other.meta WHERE key = 'search_keys_outdated')", [], |r| {
+            r.get(0)
+        })?;
+    let mut without_key: Vec<i64> = Vec::new();
+    {
+        // Both in their ids' order: the copies were numbered in that order, and a block holds its records so.
+        let mut copied = tx.prepare("SELECT theirs, ours FROM temp.merge_copied ORDER BY theirs")?;
+        let mut copied =
+            copied.query_and_then([], |r| Ok::<_, StoreError>((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?;
+        let mut blocks = tx.prepare(
+            "SELECT keys FROM other.search_blocks
+             WHERE ?1 AND block IN (SELECT theirs >> 6 FROM temp.merge_copied) ORDER BY block",
+        )?;
+        let mut blocks = blocks.query([their_keys_current])?;
+        let mut chunk: Vec<(i64, String)> = Vec::with_capacity(CHUNK);
+        let mut next = copied.next().transpose()?;
+        while let Some(block) = blocks.next()? {
+            let text: String = block.get(0)?;
+            for (their_id, key) in super::search_blocks::records(&text) {
+                while let Some((theirs, ours)) = next
+                    && theirs <= their_id
+                {
+                    if theirs == their_id {
+                        chunk.push((ours, key.to_owned()));
+                    } else {
+                        without_key.push(ours);
+                    }
+                    next = copied.next().transpose()?;
+                }
+                if chunk.len() >= CHUNK {
+                    super::search_blocks::put_many(tx, chunk.drain(..))?;
+                }
+            }
         }
+        while let Some((_, ours)) = next {
+            without_key.push(ours);
+            next = copied.next().transpose()?;
+        }
+        super::search_blocks::put_many(tx, chunk)?;
     }
-    super::search_blocks::put_many(tx, chunk)?;
+    let mut work_out =
+        tx.prepare("SELECT canbao_search_key(name, id_number, grade, class) FROM main.students WHERE id = ?1")?;
+    for ids in without_key.chunks(CHUNK) {
+        let keys = ids
+            .iter()
+            .map(|&id| Ok((id, work_out.query_row([id], |r| r.get::<_, String>(0))?)))
+            .collect::<Result<Vec<_>>>()?;
+        super::search_blocks::put_many(tx, keys)?;
+    }
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_rows_whose_fingerprint_both_sides_hold_are_compared() {
+        // (fingerprint, row id), sorted as `unshared_events` sorts them; fingerprint 7 is on both sides twice.
+        let ours = [(1, 10), (7, 3), (7, 4), (9, 1)];
+        let theirs = [(2, 5), (7, 8), (7, 9), (8, 2), (9, 6), (11, 7)];
+        let (ours, theirs) = held_by_both(&ours, &theirs);
+        assert_eq!(ours, vec![(1, 9), (3, 7), (4, 7)]);
+        assert_eq!(theirs, vec![(6, 9), (8, 7), (9, 7)]);
+        assert_eq!(held_by_both(&[(1, 1)], &[]), (vec![], vec![]));
+        assert_eq!(held_by_both(&[(1, 1), (3, 2)], &[(2, 1), (4, 2)]), (vec![], vec![]));
+    }
 
     #[test]
     fn a_pupils_key_text_is_the_one_a_county_already_holds() {
