@@ -1861,10 +1861,11 @@ fn copy_unpaired(tx: &Transaction, ctx: &super::AuditContext, sides: &Sides) -> 
 /// their blocks lack a key for, or every pupil when their keys are marked for rewriting, is worked out here.
 fn copied_search_keys(tx: &Transaction) -> Result<()> {
     const CHUNK: usize = 4096;
-    let their_keys_current: bool =
-        tx.query_row("SELECT NOT EXISTS(SELECT 1 FROM other.meta WHERE key = 'search_keys_outdated')", [], |r| {
-            r.get(0)
-        })?;
+    let their_keys_current: bool = tx.query_row(
+        "SELECT NOT EXISTS(SELECT 1 FROM other.meta WHERE key = ?1)",
+        [super::search_blocks::OUTDATED],
+        |r| r.get(0),
+    )?;
     let mut without_key: Vec<i64> = Vec::new();
     {
         // Both in their ids' order: the copies were numbered in that order, and a block holds its records so.
@@ -1917,6 +1918,67 @@ fn copied_search_keys(tx: &Transaction) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every pupil's key in the search blocks, by name, beside the key worked out from the pupil row.
+    fn keys_by_name(s: &Store) -> Vec<(String, String, String)> {
+        let conn = s.connection();
+        let mut stored = std::collections::HashMap::new();
+        let mut blocks = conn.prepare("SELECT keys FROM search_blocks").unwrap();
+        for text in blocks.query_map([], |r| r.get::<_, String>(0)).unwrap() {
+            let text = text.unwrap();
+            for (id, key) in super::super::search_blocks::records(&text) {
+                stored.insert(id, key.to_owned());
+            }
+        }
+        let mut rows = conn
+            .prepare("SELECT id, name, canbao_search_key(name, id_number, grade, class) FROM students ORDER BY name")
+            .unwrap();
+        rows.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))
+            .unwrap()
+            .map(|r| {
+                let (id, name, worked_out) = r.unwrap();
+                (name, stored.get(&id).cloned().unwrap_or_default(), worked_out)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn copied_pupils_are_found_by_the_keys_they_bring_or_by_keys_worked_out_when_theirs_are_outdated() {
+        for outdated in [false, true] {
+            let dir = tempfile::tempdir().unwrap();
+            let mut ours = Store::open(&dir.path().join("a.db")).unwrap();
+            ours.apply_import(&[pupil("单一", &valid("45020220150101121"))], &[], 0, false).unwrap();
+            let their_path = dir.path().join("b.db");
+            let theirs = Store::open(&their_path).unwrap();
+            // Pupils enough for several blocks, and names whose readings a search key spells out.
+            let rows: Vec<Incoming> = (0..150)
+                .map(|i| {
+                    pupil(&format!("{}{i}", ["曾", "单", "吕", "区"][i % 4]), &valid(&format!("450202201502{:05}", i)))
+                })
+                .collect();
+            let mut theirs = theirs;
+            theirs.apply_import(&rows, &[], 0, false).unwrap();
+            if outdated {
+                // As an older canbao left them: marked outdated, and not today's keys.
+                theirs
+                    .connection()
+                    .execute_batch(&format!(
+                        "UPDATE search_blocks SET keys = replace(keys, 'zeng', 'ceng');
+                         INSERT INTO meta(key, value) VALUES ('{}', '1');",
+                        super::super::search_blocks::OUTDATED
+                    ))
+                    .unwrap();
+            }
+            drop(theirs);
+            let report = ours.merge_from(&their_path, false).unwrap();
+            assert_eq!(report.added, 150);
+            let keys = keys_by_name(&ours);
+            assert_eq!(keys.len(), 151);
+            for (name, stored, worked_out) in keys {
+                assert_eq!(stored, worked_out, "{name} (their keys outdated: {outdated})");
+            }
+        }
+    }
 
     #[test]
     fn only_rows_whose_fingerprint_both_sides_hold_are_compared() {
