@@ -306,6 +306,14 @@ impl Store {
             .prepare("SELECT DISTINCT name FROM students WHERE id_problem IS NOT NULL")?
             .query_map([], |r| r.get(0))?
             .collect::<std::result::Result<_, _>>()?;
+        // Few too, read once through `audit_corrected_from`.
+        session.batch.corrected_away = tx
+            .prepare(
+                "SELECT DISTINCT old FROM audit
+                 WHERE field = 'id_number' AND old IS NOT NULL AND action <> 'reveal'",
+            )?
+            .query_map([], |r| r.get(0))?
+            .collect::<std::result::Result<_, _>>()?;
         // Schema changes are part of the transaction: a failed or dry-run import rolls the trigger back in with
         // everything else, and no other connection ever sees the drive without it.
         session.name_order_trigger = tx
@@ -683,6 +691,9 @@ struct Batch {
     unseen_is_current: bool,
     /// Names of the pupils held with a flagged number before this batch.
     flagged_names: std::collections::HashSet<String, Hasher>,
+    /// Every number this drive corrected a pupil's from, and those this batch corrects: a row whose number is
+    /// none of them skips the look-up of the pupil it was corrected on (`corrected_from`).
+    corrected_away: std::collections::HashSet<String, Hasher>,
     /// The largest pupil id before this batch: larger ones were added by it.
     last_before: i64,
     schools: HashMap<String, i64, Hasher>,
@@ -847,7 +858,7 @@ impl Batch {
     /// pupil's number now.
     fn corrected_from(&self, tx: &Transaction, row: &Incoming) -> Result<Option<(i64, String)>> {
         let number = row_number(row);
-        if self.roster_was_empty || number.is_empty() {
+        if self.roster_was_empty || number.is_empty() || !self.corrected_away.contains(number) {
             return Ok(None);
         }
         pupil_corrected_from(tx, number, Some(&row.name), self.last_before)
@@ -969,7 +980,9 @@ fn apply_one(
         if rounded_alike {
             return update_existing(tx, ctx, id, row, batch.unseen_is_current, Known::default());
         }
-        correct_id_number(tx, ctx, id, row)?;
+        if let Some(old) = correct_id_number(tx, ctx, id, row)? {
+            batch.corrected_away.insert(old);
+        }
         let mut applied = update_existing(tx, ctx, id, row, batch.unseen_is_current, Known::default())?;
         applied.outcome = match applied.outcome {
             IncomingOutcome::Unchanged => IncomingOutcome::Updated(Box::default()),
@@ -1190,9 +1203,10 @@ fn flagged_pupil_of_rounded_number(tx: &Transaction, row: &Incoming, last_before
     Ok(found)
 }
 
-/// Replaces a flagged number with the valid one, audited as a change of `id_number`.
-fn correct_id_number(tx: &Transaction, ctx: &AuditContext, id: i64, row: &Incoming) -> Result<()> {
-    let Ok(valid) = &row.id.result else { return Ok(()) };
+/// Replaces a flagged number with the valid one, audited as a change of `id_number`. Returns the number
+/// replaced.
+fn correct_id_number(tx: &Transaction, ctx: &AuditContext, id: i64, row: &Incoming) -> Result<Option<String>> {
+    let Ok(valid) = &row.id.result else { return Ok(None) };
     let old: String = tx.query_row("SELECT id_number FROM students WHERE id = ?1", [id], |r| r.get(0))?;
     tx.execute(
         "UPDATE students SET id_raw = ?1, id_number = ?2, id_kind = ?3, id_problem = NULL, sex = ?4, birth_date = ?5,
@@ -1213,7 +1227,8 @@ fn correct_id_number(tx: &Transaction, ctx: &AuditContext, id: i64, row: &Incomi
         tx.query_row("SELECT name, grade, class FROM students WHERE id = ?1", [id], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })?;
-    fields::write_search_key(tx, id, &name, &valid.number, &crate::domain::class_label::join(&grade, &class))
+    fields::write_search_key(tx, id, &name, &valid.number, &crate::domain::class_label::join(&grade, &class))?;
+    Ok(Some(old))
 }
 
 /// Records that a pupil already on the roster is on this year's lists (see `year::leavers`): a look-up by row

@@ -1375,3 +1375,19 @@ fn a_number_rounded_two_ways_by_two_programs_is_one_pupil() {
     by_script.class = "2班".into();
     assert_eq!(s.apply_import(&[by_script], &[], 0, false).unwrap().added, 1);
 }
+
+/// One list that brings a pupil's valid number and, further down, the number the drive held for her before
+/// (a class list and its older copy pasted together): the later row is still she, though the correction was
+/// made by this very import.
+#[test]
+fn a_number_corrected_earlier_in_the_same_import_still_names_the_pupil() {
+    let real = valid_id("51150220150505108");
+    let typo = format!("{}{}", &real[..17], if real.ends_with('1') { '2' } else { '1' });
+    let mut s = store_with(&[incoming("陈静", &typo, "1班"), incoming("李四", &valid_id("51150220150505209"), "1班")]);
+    assert_eq!(s.student(id_of(&s, "陈静")).unwrap().id_problem.as_deref(), Some("check_digit"));
+    let out = s.apply_import(&[incoming("陈静", &real, "1班"), incoming("陈静", &typo, "1班")], &[], 0, false).unwrap();
+    assert_eq!(out.added, 0, "{out:?}");
+    assert_eq!(s.student_count().unwrap(), 2);
+    let p = s.student(id_of(&s, "陈静")).unwrap();
+    assert_eq!((p.id_number.as_str(), p.id_problem), (real.as_str(), None), "the correction stays");
+}
