@@ -5,7 +5,10 @@ use rusqlite::Connection;
 use super::StoreError;
 
 /// Each entry moves the schema from version `index` to `index + 1`. Entries are never edited once released:
-/// a change is a new entry, so every older file can be brought forward.
+/// a change is a new entry, so every older file can be brought forward. A change of the readings names are
+/// sorted and searched by (`domain::pinyin_keys`, its surnames) is one too, marking the search keys outdated
+/// (`search_blocks::OUTDATED`) and writing `name_order` again: a merge takes both from the other file as they
+/// are when the two files are at the same version.
 pub const MIGRATIONS: &[&str] = &[
     // 1: a drive of schools and pupils, with the append-only audit log.
     r#"
