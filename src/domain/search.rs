@@ -57,6 +57,15 @@ pub struct FieldBytes<'a> {
     pub class: &'a [u8],
 }
 
+impl<'a> FieldBytes<'a> {
+    /// A packed key's fields, split as bytes: a search of the stored keys never turns them into text.
+    pub fn parse(key: &'a [u8]) -> FieldBytes<'a> {
+        let mut parts = key.split(|&b| b == SEP as u8);
+        let mut next = || parts.next().unwrap_or(&[]);
+        FieldBytes { name: next(), pinyin: next(), initials: next(), id_number: next(), class: next() }
+    }
+}
+
 /// Builds the packed key for a pupil.
 pub fn pack_key(name: &str, id_number: &str, class_label: &str) -> String {
     pack_key_with(name, &crate::domain::pinyin_keys::name_keys(name), id_number, class_label)
@@ -295,6 +304,23 @@ impl Query {
             .max_by_key(|w| w.len())
     }
 
+    /// Texts of which every key the query matches holds at least one: the longest word that must occur as it is
+    /// or, when every word may occur as another spelling (a class: 三年级5班 as 三5班, 3年级5班 …), the word with
+    /// the fewest spellings, in each of them. Empty for a query of no word.
+    pub fn must_occur(&self) -> Vec<&[u8]> {
+        if let Some(word) = self.longest_word() {
+            return vec![word];
+        }
+        self.words
+            .iter()
+            .zip(&self.spellings)
+            .min_by_key(|(_, alts)| alts.len())
+            .map(|(w, alts)| {
+                std::iter::once(w.text().as_bytes()).chain(alts.iter().map(|a| a.text.as_bytes())).collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// Whether `self` can only match a subset of what `earlier` matched, so the caller may narrow the
     /// previous results instead of scanning everything (typing one more character).
     pub fn narrows(&self, earlier: &Query) -> bool {
@@ -460,6 +486,50 @@ impl SearchIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_key_the_query_matches_holds_one_of_the_texts_it_must_hold() {
+        let classes =
+            ["三年级5班", "三年级(5)班", "3年级5班", "初一2班", "七年级2班", "高一3班", "5班", "四年级5班", ""];
+        let names = ["王子涵", "欧阳明", "吕雪", "张三"];
+        let keys: Vec<String> =
+            classes.iter().flat_map(|c| names.iter().map(move |n| pack_key(n, "450202201505051234", c))).collect();
+        let queries = [
+            "三年级5班",
+            "三5班",
+            "3年级5班",
+            "三（5）班",
+            "5班",
+            "初一2班",
+            "七2班",
+            "高一3",
+            "王 三5班",
+            "wzh",
+            "lv",
+            "1234",
+            "张三",
+            "zhang 5班",
+        ];
+        for q in queries {
+            let query = Query::parse(q);
+            let texts = query.must_occur();
+            assert!(!texts.is_empty(), "{q}: nothing to rule keys out by");
+            let holds = |key: &str| texts.iter().any(|t| memmem::find(key.as_bytes(), t).is_some());
+            let mut matched = 0;
+            for key in &keys {
+                if query.rank(key).is_some() {
+                    matched += 1;
+                    assert!(holds(key), "{q} matches {key:?}, which holds none of what it must");
+                }
+            }
+            assert!(matched > 0, "{q} matched no key: the test would prove nothing");
+        }
+        // A class's spellings still rule the other classes out.
+        let query = Query::parse("三年级5班");
+        let texts = query.must_occur();
+        let other = pack_key("王子涵", "450202201505051234", "四年级5班");
+        assert!(!texts.iter().any(|t| memmem::find(other.as_bytes(), t).is_some()), "{texts:?}");
+    }
 
     fn entry(id: i64, name: &str, number: &str, class: &str) -> Entry {
         Entry::new(id, name, number, class)

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension, Row};
 
 use super::fields::categories_from_text;
@@ -10,7 +11,7 @@ use super::{Result, Store, search_blocks};
 use crate::domain::class_label::ClassKey;
 use crate::domain::coverage::Standing;
 use crate::domain::id_number::{IdKind, Sex};
-use crate::domain::search::{Query, pack_key};
+use crate::domain::search::{FieldBytes, Query, pack_key};
 use crate::domain::student::{Enrollment, PaymentDetails, PaymentStatus, Student};
 
 const COLUMNS: &str = "s.id, sc.name, s.name, s.id_raw, s.id_number, s.id_kind, s.id_problem, s.sex, s.birth_date,
@@ -406,25 +407,31 @@ impl Store {
     pub fn search(&self, query: &Query, limit: usize) -> Result<(usize, Vec<Student>)> {
         let mut hits: Vec<(u32, i64)> = Vec::new();
         if search_blocks::present(&self.conn)? {
-            // Every word must occur in a pupil's key, so the longest one rules out most blocks in one pass.
-            let finder = query.longest_word().map(memchr::memmem::Finder::new);
+            // Every word must occur in a pupil's key (a class in one of its spellings), so one rules out most
+            // blocks in one pass, and most keys of the blocks left before they are ranked.
+            let needles: Vec<_> = query.must_occur().into_iter().map(memchr::memmem::Finder::new).collect();
+            let holds = |text: &[u8]| needles.is_empty() || needles.iter().any(|f| f.find(text).is_some());
             // A closed year's pupils are found in the class they were in then, not by this year's stored key.
             let year_classes = self.year_class_labels()?;
-            let rule_out_blocks = finder.as_ref().filter(|_| year_classes.is_empty());
             let mut stmt = self.conn.prepare("SELECT keys FROM search_blocks")?;
             let mut rows = stmt.query([])?;
             while let Some(row) = rows.next()? {
-                let block = row.get_ref(0)?.as_str().unwrap_or("");
-                if rule_out_blocks.is_some_and(|f| f.find(block.as_bytes()).is_none()) {
+                let block = match row.get_ref(0)? {
+                    ValueRef::Text(t) | ValueRef::Blob(t) => t,
+                    _ => &[],
+                };
+                if year_classes.is_empty() && !holds(block) {
                     continue;
                 }
-                for (id, key) in search_blocks::records(block) {
-                    let rekeyed = year_classes.get(&id).map(|label| crate::domain::search::with_class(key, label));
+                for (id, key) in search_blocks::records_bytes(block) {
+                    let rekeyed = year_classes.get(&id).map(|label| {
+                        crate::domain::search::with_class(&String::from_utf8_lossy(key), label).into_bytes()
+                    });
                     let key = rekeyed.as_deref().unwrap_or(key);
-                    if finder.as_ref().is_some_and(|f| f.find(key.as_bytes()).is_none()) {
+                    if !holds(key) {
                         continue;
                     }
-                    if let Some(rank) = query.rank(key) {
+                    if let Some(rank) = query.rank_bytes(&FieldBytes::parse(key)) {
                         hits.push((rank, id));
                     }
                 }

@@ -27,6 +27,17 @@ pub(crate) fn records(block: &str) -> impl Iterator<Item = (i64, &str)> {
     })
 }
 
+/// `records` of a block read as bytes, as a search reads them: the keys are matched byte by byte, so the
+/// block's text need not be checked for UTF-8 first (a search of 20k pupils spent a quarter of its time so). A
+/// record whose id is no number is passed over, as `records` does.
+pub(crate) fn records_bytes(block: &[u8]) -> impl Iterator<Item = (i64, &[u8])> {
+    block.split(|&b| b == RECORD_END as u8).filter_map(|record| {
+        let at = record.iter().position(|&b| b == SEP as u8)?;
+        let id = std::str::from_utf8(&record[..at]).ok()?.parse().ok()?;
+        Some((id, &record[at + 1..]))
+    })
+}
+
 /// Writes the keys of many pupils, each block read and written once: an import of 100k pupils touches
 /// 1,600 rows here instead of 100k.
 pub(crate) fn put_many(conn: &Connection, keys: impl IntoIterator<Item = (i64, String)>) -> Result<()> {
@@ -222,6 +233,15 @@ fn join<'a>(records: impl Iterator<Item = (i64, &'a str)>) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_block_read_as_bytes_gives_the_records_read_as_text() {
+        let block = "1\u{1f}王子涵\u{1f}wangzihan\u{1f}wzh\u{1f}450202\u{1f}三年级5班\u{1e}x\u{1f}no id\u{1e}\u{1e}64\u{1f}吕雪\u{1f}lvxue";
+        let as_text: Vec<(i64, &[u8])> = records(block).map(|(id, key)| (id, key.as_bytes())).collect();
+        let as_bytes: Vec<(i64, &[u8])> = records_bytes(block.as_bytes()).collect();
+        assert_eq!(as_bytes, as_text);
+        assert_eq!(as_bytes.iter().map(|r| r.0).collect::<Vec<_>>(), vec![1, 64]);
+    }
+
     use super::*;
     use crate::store::Store;
 
