@@ -678,11 +678,16 @@ fn spreadsheet_as_drive(cli: &Cli) -> CmdResult {
     if !crate::io::sniff::file_is_spreadsheet(&path) {
         return Ok(());
     }
+    // Into the drive `CANBAO_DB` names when the list came by --db: without --db that is the drive the import
+    // reaches here, and in another window only when named.
+    let env = std::env::var_os("CANBAO_DB").filter(|p| !p.is_empty()).map(PathBuf::from);
+    let drive = if cli.db.is_some() { env } else { None };
+    let import = crate::words::canbao_command(drive.as_deref(), &format!("import {}", crate::words::shell_path(&path)));
     let path = path.display();
     Err(UserError(format!(
         "这是表格（名单），不是 canbao 数据文件：{path}；--db 后面应是数据文件（省略则用默认的）。要导入这份名单，请用：\
-         canbao import {path} (a spreadsheet (a class list), not a canbao drive: {path}; --db names the drive file, \
-         or leave it out for the default one. To import the list: canbao import {path})"
+         {import} (a spreadsheet (a class list), not a canbao drive: {path}; --db names the drive file, \
+         or leave it out for the default one. To import the list: {import})"
     )))
 }
 

@@ -96,6 +96,17 @@ pub fn shell_path(path: &std::path::Path) -> String {
     shell_word(&text).into_owned()
 }
 
+/// A command canbao tells the operator to type, `canbao REST`, naming `drive` by `--db` (quoted as a shell
+/// needs, [`shell_path`]) when it is given: the drive this run was given by `--db` or `CANBAO_DB` (or the one a
+/// screen has open), so the command, typed as said in a window without `CANBAO_DB`, reaches that drive and not
+/// the default one. `None`: the default drive, named by nothing. `rest` quotes its own words ([`shell_word`]).
+pub fn canbao_command(drive: Option<&std::path::Path>, rest: &str) -> String {
+    match drive {
+        Some(drive) => format!("canbao --db {} {rest}", shell_path(drive)),
+        None => format!("canbao {rest}"),
+    }
+}
+
 /// A message as it reads in `lang`. Many messages from below the screens say both languages at once, the
 /// Chinese and then the English in brackets at the end (「表中没有班级列… (no class column …)」); in English
 /// only the bracketed part is said. Such a pair may be followed by the thing it is about, after a full-width

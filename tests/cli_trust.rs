@@ -1168,3 +1168,89 @@ fn a_drive_given_to_import_is_named_with_the_merge_or_restore_that_takes_it() {
     assert!(!err.contains("merge"), "{err}");
     assert_eq!(std::fs::read(&unnamed).unwrap(), noise);
 }
+
+/// A class list of `pupils` (name, ID number without its check character, class) in `dir`.
+#[cfg(unix)]
+fn class_list(dir: &Path, name: &str, pupils: &[(&str, &str, &str)]) -> PathBuf {
+    let mut text = String::from("学校,姓名,身份证号码,班级\n");
+    for (pupil, number, class) in pupils {
+        let number = format!("{number}{}", canbao::domain::id_number::check_char(number.as_bytes()));
+        text.push_str(&format!("城关镇第一小学,{pupil},{number},{class}\n"));
+    }
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// The other commands canbao says to type, on a drive named by `--db` in a folder whose name has a space: the
+/// clearing of a payment a mark was refused over, the choice of a policy just made, the old year's stats and the
+/// leavers after a new year, the marking of those leavers. Each, typed as said without `CANBAO_DB`, acts on
+/// that drive (the default one, which does not exist, would refuse or be made empty).
+#[cfg(unix)]
+#[test]
+fn every_command_canbao_says_to_type_reaches_the_drive_it_was_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("my drives (2026)");
+    std::fs::create_dir_all(&folder).unwrap();
+    // The hints' runs share the drive's config folder (`canbao` puts it beside the drive), as an operator's do.
+    let home = folder.as_path();
+    let default_drive = home.join("data").join("canbao").join("canbao.db");
+    let pupils3 = [("甲", "45020220190301002", "一年级1班"), ("乙", "45020220190301010", "一年级1班")];
+    let pupils = [pupils3[0], pupils3[1], ("丙", "45020220190301029", "一年级1班")];
+    let drive = folder.join("school drive.db");
+    ok(canbao(&drive).arg("import").arg(class_list(dir.path(), "a.csv", &pupils)));
+    let number = |i: usize| {
+        let n = pupils[i].1;
+        format!("{n}{}", canbao::domain::id_number::check_char(n.as_bytes()))
+    };
+    let found = |i: usize| json(canbao(&drive).args(["find", &number(i), "--json"]))[0].clone();
+
+    // A mark refused over a payment: the clearing it offers clears it on this drive.
+    ok(canbao(&drive).args(["mark", &number(0), "--payment", "paid", "--amount", "380", "--channel", "微信"]));
+    let (code, _, err) = run(canbao(&drive).args(["mark", &number(0), "--enrollment", "declined", "--reason", "x"]));
+    assert_eq!(code, 1, "{err}");
+    let clear = said_between(&err, "请先清除：", &["（"]);
+    assert!(clear.starts_with("canbao --db '"), "named and quoted: {clear}");
+    let (code, _, err) = run_hint(clear, home);
+    assert_eq!(code, 0, "{clear}: {err}");
+    assert_eq!(found(0)["payment"], "unpaid", "{clear}");
+
+    // A policy made on this laptop: the choice it offers is made for this drive.
+    let year = json(canbao(&drive).args(["year", "list", "--json"]))
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|y| y["current"] == true)
+        .and_then(|y| y["year"].as_i64())
+        .expect("a current year");
+    let made =
+        ok(canbao(&drive).args(["policy", "new", "ours-2099", "--from", "yibin-2024", "--year"]).arg(year.to_string()));
+    let choose = said_between(&made, "选定：", &[" (to use it)"]);
+    let (code, _, err) = run_hint(choose, home);
+    assert_eq!(code, 0, "{choose}: {err}");
+    assert!(ok(canbao(&drive).args(["policy", "list"])).lines().any(|l| l.starts_with("* ours-2099")), "{choose}");
+
+    // A new year: the old year's stats and the leavers it offers are this drive's.
+    let next = (year + 1).to_string();
+    let started = ok(canbao(&drive).args(["year", "new", &next, "--promote"]));
+    let old_stats = said_between(&started, &format!("查看 {year} 年度："), &["；"]);
+    let (code, out, err) = run_hint(old_stats, home);
+    assert_eq!(code, 0, "{old_stats}: {err}");
+    assert_eq!(out, ok(canbao(&drive).args(["--year", &year.to_string(), "stats"])), "{old_stats}");
+    let leavers = said_between(&started, "导入新生名单后用 ", &[" 查看"]);
+    let (code, _, err) = run_hint(leavers, home);
+    assert_eq!(code, 0, "{leavers}: {err}");
+
+    // This year's list leaves 丙 out: the leavers the import points to, and the marking they offer.
+    let this_year: Vec<_> = pupils3.iter().map(|(n, id, _)| (*n, *id, "二年级1班")).collect();
+    let imported = ok(canbao(&drive).arg("import").arg(class_list(dir.path(), "b.csv", &this_year)));
+    let see = said_between(&imported, "同班同学在名单中）：", &[" 查看"]);
+    let (code, out, err) = run_hint(see, home);
+    assert_eq!(code, 0, "{see}: {err}");
+    assert!(out.contains("丙"), "{see}: {out}");
+    let mark = said_between(&out, "确认后用 ", &[" 登记为已离校"]);
+    let (code, _, err) = run_hint(mark, home);
+    assert_eq!(code, 0, "{mark}: {err}");
+    assert_eq!(found(2)["enrollment"], "left", "{mark}");
+    assert!(!default_drive.exists(), "no hint reached the default drive");
+}

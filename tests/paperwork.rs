@@ -60,7 +60,7 @@ fn policy_list_use_show() {
 
     // No policy yet: the command says how to pick one.
     let err = fails(canbao(&db).args(["policy", "show"]), 1);
-    assert!(err.contains("canbao policy use"), "{err}");
+    assert!(err.contains(&format!("canbao --db {} policy use", db.display())), "names the drive: {err}");
     let err = fails(canbao(&db).args(["policy", "use", "beijing-2030"]), 1);
     assert!(err.contains("yibin-2024"), "{err}");
 
@@ -234,7 +234,7 @@ fn a_quote_for_categories_under_a_named_policy_needs_no_drive() {
 fn quote_for_a_pupil_uses_the_drive_policy_and_their_categories() {
     let (_dir, db) = sample_drive();
     let err = fails(canbao(&db).args(["quote", "--category", "低保", "--paid-on", "2023-10-08"]), 1);
-    assert!(err.contains("canbao policy use"), "{err}");
+    assert!(err.contains(&format!("canbao --db {} policy use", db.display())), "names the drive: {err}");
     ok(canbao(&db).args(["policy", "use", "yibin-2024"]));
     // 何轩明 is 低保对象 in the sample class list: 001 附件1 二(二) → 95元.
     let q = quote(&db, &["45020320190307775x", "--paid-on", "2023-10-08"]);

@@ -370,7 +370,7 @@ fn a_laptop_in_last_year_starts_the_year_from_the_drives_policy_before_taking_th
     let out = canbao(&b, &home_b).arg("merge").arg(&a).output().unwrap();
     assert!(!out.status.success());
     let said = String::from_utf8_lossy(&out.stderr);
-    assert!(said.contains(&format!("canbao year new {next} --promote")), "{said}");
+    assert!(said.contains(&format!("canbao --db {} year new {next} --promote", b.display())), "{said}");
     assert!(sheet(&b, &home_b) == before && !before.contains("许博"), "nothing written: {before}");
     let merge_backups = std::fs::read_dir(dir.path().join("backups"))
         .map(|d| d.filter_map(Result::ok).filter(|e| e.file_name().to_string_lossy().ends_with("-merge.db")).count())
@@ -429,7 +429,7 @@ fn a_payment_in_the_next_years_collection_on_a_drive_in_the_old_year_is_said() {
     for w in [
         "记入 2024 年度",
         "2025 年度的集中缴费期（2024-09-01 至 2025-02-28）",
-        "canbao year new 2025 --promote",
+        format!("canbao --db {} year new 2025 --promote", db.display()).as_str(),
         "recorded for 2024",
         "2025's 集中缴费期 (2024-09-01 to 2025-02-28)",
     ] {
@@ -439,7 +439,11 @@ fn a_payment_in_the_next_years_collection_on_a_drive_in_the_old_year_is_said() {
     assert_eq!(paid[0]["payment"], "paid", "{paid}");
 
     let en = mark(&pupils[1].1, "2024-10-08", Some("en"));
-    assert!(en.contains("recorded for 2024") && en.contains("canbao year new 2025 --promote"), "{en}");
+    assert!(
+        en.contains("recorded for 2024")
+            && en.contains(&format!("canbao --db {} year new 2025 --promote", db.display())),
+        "{en}"
+    );
     assert!(!en.contains("记入"), "{en}");
 
     let summer = mark(&pupils[2].1, "2024-07-15", None);

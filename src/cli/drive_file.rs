@@ -3,8 +3,8 @@
 use std::path::Path;
 
 use super::open::{
-    READ_ONLY_REFUSED, Use, drive_path, drive_words, lock_drive, new_drive, on_drive_it_may_make, open_writer_existing,
-    record_reveal, warn_if_backup,
+    READ_ONLY_REFUSED, Use, command, drive_path, hint_drive, lock_drive, new_drive, on_drive_it_may_make,
+    open_writer_existing, record_reveal, warn_if_backup,
 };
 use super::output::{
     conflict_words, kept_and_lost, listed, merge_conflict_line, print_json, print_listed, shown_id, span,
@@ -13,7 +13,7 @@ use super::{Cli, CmdResult, UserError, passphrase, pick, say};
 use crate::domain::money;
 use crate::store::cipher::{self, FileKind};
 use crate::store::{Store, StoreError};
-use crate::words::shell_path;
+use crate::words::{canbao_command, shell_path};
 
 pub(super) fn backup(cli: &Cli, file: Option<&Path>) -> CmdResult {
     // Like any writer: the backup records itself in the drive and prunes the backups folder. A missing drive is
@@ -60,6 +60,7 @@ pub(super) fn restore(cli: &Cli, file: &Path, force: bool) -> CmdResult {
             return Err(e);
         }
     };
+    store.name_in_commands(hint_drive(cli));
     let result = restore_into(cli, &mut store, file, force);
     super::open::NewDrive::settle(new, result, store, Some(lock))
 }
@@ -71,7 +72,7 @@ fn restore_into(cli: &Cli, store: &mut Store, file: &Path, force: bool) -> CmdRe
     // another laptop's (which wants a merge), typed where a backup was meant.
     let facts = store.describe_backup(file)?;
     if !facts.looks_ours && !force {
-        return Err(UserError(not_a_backup_of_this_drive(file, &facts, &drive_words(cli))));
+        return Err(UserError(not_a_backup_of_this_drive(file, &facts, hint_drive(cli).as_deref())));
     }
     let safety = store.restore_from(file)?;
     if let Some(s) = safety {
@@ -81,7 +82,7 @@ fn restore_into(cli: &Cli, store: &mut Store, file: &Path, force: bool) -> CmdRe
         );
         // A forced restore put another drive in place: taking the data back needs --force too.
         if !facts.looks_ours {
-            let undo = format!("canbao {}restore --force {}", drive_words(cli), shell_path(&s));
+            let undo = command(cli, &format!("restore --force {}", shell_path(&s)));
             say(&format!("如需撤销这次恢复 (to undo this restore)：{undo}"), &format!("to undo this restore: {undo}"));
         }
     }
@@ -91,11 +92,13 @@ fn restore_into(cli: &Cli, store: &mut Store, file: &Path, force: bool) -> CmdRe
 
 /// The refusal of a restore from a file that does not look like a backup of this drive: what sets it apart,
 /// the facts the TUI's question gives, and the ways on (merge only where the file has marks the drive lacks
-/// that a merge would bring in). `db`: how the commands it offers name the drive ([`drive_words`]).
-fn not_a_backup_of_this_drive(file: &Path, facts: &crate::store::backup::BackupFacts, db: &str) -> String {
+/// that a merge would bring in). `drive`: how the commands it offers name the drive ([`hint_drive`]).
+fn not_a_backup_of_this_drive(file: &Path, facts: &crate::store::backup::BackupFacts, drive: Option<&Path>) -> String {
     use crate::store::backup::Difference;
     let f = file.display();
     let arg = shell_path(file);
+    let (merge, restore) =
+        (canbao_command(drive, &format!("merge {arg}")), canbao_command(drive, &format!("restore --force {arg}")));
     let schools = if facts.schools.is_empty() { "—".to_owned() } else { facts.schools.join(pick("、", ", ")) };
     let (taken, pupils, now) = (&facts.taken, facts.pupils, facts.current_pupils);
     let difference = facts.differs.unwrap_or(Difference::Unconnected);
@@ -111,14 +114,12 @@ fn not_a_backup_of_this_drive(file: &Path, facts: &crate::store::backup::BackupF
                 .to_owned(),
         ),
         Difference::School | Difference::Unconnected => (
-            format!("\n如果这是另一台电脑的数据文件，要把两边的登记合在一起，请用：canbao {db}merge {arg}"),
-            format!("\nIf it is another laptop's drive, bring its marks in instead: canbao {db}merge {arg}"),
+            format!("\n如果这是另一台电脑的数据文件，要把两边的登记合在一起，请用：{merge}"),
+            format!("\nIf it is another laptop's drive, bring its marks in instead: {merge}"),
         ),
         Difference::Diverged => (
-            format!("\n要把两边的修改合在一起（另一台电脑上的这份数据），请用：canbao {db}merge {arg}"),
-            format!(
-                "\nTo keep the changes of both (this drive's copy on another laptop), merge it: canbao {db}merge {arg}"
-            ),
+            format!("\n要把两边的修改合在一起（另一台电脑上的这份数据），请用：{merge}"),
+            format!("\nTo keep the changes of both (this drive's copy on another laptop), merge it: {merge}"),
         ),
         Difference::Empty => (String::new(), String::new()),
     };
@@ -126,14 +127,14 @@ fn not_a_backup_of_this_drive(file: &Path, facts: &crate::store::backup::BackupF
     let zh = format!(
         "这不像本数据文件的备份（{why_zh}），未做任何修改：{f}\n\
          备份时间 {taken}；学校：{schools}；{pupils} 人（当前数据 {now} 人）。\n\
-         确要用它替换当前数据，请加 --force 重新运行：canbao {db}restore --force {arg}{merge_zh}\n\
+         确要用它替换当前数据，请加 --force 重新运行：{restore}{merge_zh}\n\
          (this does not look like a backup of this drive ({why_en}): nothing changed; \
          to replace the data with it anyway add --force{merge_hint})"
     );
     let en = format!(
         "this does not look like a backup of this drive ({why_en}): nothing changed: {f}\n\
          Taken {taken}; schools: {schools}; {pupils} pupils (the current data has {now}).\n\
-         To replace the data with it anyway, run again with --force: canbao {db}restore --force {arg}{merge_en}"
+         To replace the data with it anyway, run again with --force: {restore}{merge_en}"
     );
     pick(&zh, &en).to_owned()
 }

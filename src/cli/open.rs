@@ -62,6 +62,8 @@ fn open_store_then(
         // Part of opening: a full disk here has saved nothing, whatever the command.
         store.set_operator(&op).map_err(|e| crate::store::while_opening(e, &path, false))?;
     }
+    // Before `--year`, whose refusal of a later year says the command that starts it.
+    store.name_in_commands(hint_drive(cli));
     if let Some(year) = cli.year {
         store.view_year(year)?;
     }
@@ -135,6 +137,7 @@ pub(super) fn open_writer_or_preview(cli: &Cli, preview: bool) -> Result<(Store,
         if let Some(op) = operator_from(cli) {
             store.set_operator(&op)?;
         }
+        store.name_in_commands(hint_drive(cli));
         return Ok((store, None));
     }
     let lock = match DriveLock::acquire(&drive_path(cli), &operator_from(cli).unwrap_or_default()) {
@@ -205,12 +208,17 @@ pub(super) fn named_drive(cli: &Cli) -> bool {
     cli.db.is_some() || std::env::var_os("CANBAO_DB").is_some_and(|p| !p.is_empty())
 }
 
-/// The drive as a command canbao tells the operator to type must name it (`canbao {this}restore …`):
-/// `--db FILE ` when this command was given the drive by `--db` or `CANBAO_DB`, so the command typed later,
-/// in a window without `CANBAO_DB` perhaps, reaches this drive and not the default one; nothing for the
-/// default drive.
-pub(super) fn drive_words(cli: &Cli) -> String {
-    if named_drive(cli) { format!("--db {} ", shell_path(&drive_path(cli))) } else { String::new() }
+/// The drive as a command canbao tells the operator to type must name it (`canbao --db FILE restore …`,
+/// [`crate::words::canbao_command`]): this command's drive when it was given by `--db` or `CANBAO_DB`, so the
+/// command typed later, in a window without `CANBAO_DB` perhaps, reaches this drive and not the default one;
+/// `None` for the default drive. Every store the command line opens is given it (`Store::name_in_commands`).
+pub(super) fn hint_drive(cli: &Cli) -> Option<PathBuf> {
+    named_drive(cli).then(|| drive_path(cli))
+}
+
+/// A command for the operator to type about this command's drive: `canbao [--db FILE] rest` ([`hint_drive`]).
+pub(super) fn command(cli: &Cli, rest: &str) -> String {
+    crate::words::canbao_command(hint_drive(cli).as_deref(), rest)
 }
 
 /// Runs a command that may make the drive: refused with nothing made where [`new_drive`] refuses, said on

@@ -20,14 +20,25 @@ use crate::domain::student::Student;
 use crate::io::reconcile::{self, ReconcileReport, Source};
 use crate::store::{Store, StudentFilter};
 use crate::words::quote::{QuoteWords, rule_text};
-use crate::words::{Language, fill};
+use crate::words::{Language, canbao_command, fill};
 
 /// The meta key naming the drive's policy (a `data/policies` file stem such as `yibin-2024`); the TUI reads the
 /// same key.
 pub const POLICY_META_KEY: &str = "policy";
 
-const HOW_TO_PICK: &str = "请先用 `canbao policy list` 查看可用政策，再用 `canbao policy use 名称` 选定，或用 --policy 名称 \
-     指定 (no policy: see `canbao policy list`, then `canbao policy use NAME`, or pass --policy NAME)";
+/// How to pick the policy a drive lacks, with the commands naming `drive` as this run was given it
+/// ([`canbao_command`]).
+fn how_to_pick(drive: Option<&std::path::Path>) -> String {
+    let (list, use_zh, use_en) = (
+        canbao_command(drive, "policy list"),
+        canbao_command(drive, "policy use 名称"),
+        canbao_command(drive, "policy use NAME"),
+    );
+    format!(
+        "请先用 `{list}` 查看可用政策，再用 `{use_zh}` 选定，或用 --policy 名称 指定 (no policy: see `{list}`, then \
+         `{use_en}`, or pass --policy NAME)"
+    )
+}
 
 /// `policy list`, `use`, `show` and `new`.
 pub fn policy(cli: &Cli, action: &PolicyAction) -> CmdResult {
@@ -35,7 +46,7 @@ pub fn policy(cli: &Cli, action: &PolicyAction) -> CmdResult {
         PolicyAction::List { json } => policy_list(&open_existing(cli)?, *json),
         PolicyAction::Use { name } => super::open::on_drive_it_may_make(cli, false, |store| policy_use(store, name)),
         PolicyAction::Show { name, json } => policy_show(&open_existing(cli)?, name.as_deref(), *json),
-        PolicyAction::New { name, from, year, premium } => policy_new(name, from, *year, premium.as_deref()),
+        PolicyAction::New { name, from, year, premium } => policy_new(cli, name, from, *year, premium.as_deref()),
     }
 }
 
@@ -70,7 +81,7 @@ pub fn policy_named(set: &PolicySet, store: &Store, name: Option<&str>) -> Resul
         Some(n) => n.to_owned(),
         None => store
             .meta(POLICY_META_KEY)?
-            .ok_or_else(|| UserError(format!("数据文件还没有选定参保政策。{HOW_TO_PICK}")))?,
+            .ok_or_else(|| UserError(format!("数据文件还没有选定参保政策。{}", how_to_pick(store.hint_drive()))))?,
     };
     // Its file in the config folder is broken: not the drive's older copy in its place, the operator is told.
     if let Some(broken) = broken_policy(set, &name) {
@@ -172,10 +183,8 @@ fn policy_list(store: &Store, json: bool) -> CmdResult {
         );
     }
     if current.is_none() {
-        say(
-            "（尚未选定政策：canbao policy use 名称）(no policy chosen yet: canbao policy use NAME)",
-            "(no policy chosen yet: canbao policy use NAME)",
-        );
+        let (zh, en) = (store.command("policy use 名称"), store.command("policy use NAME"));
+        say(&format!("（尚未选定政策：{zh}）(no policy chosen yet: {en})"), &format!("(no policy chosen yet: {en})"));
     }
     Ok(())
 }
@@ -213,7 +222,7 @@ fn policy_use(store: &mut Store, name: &str) -> CmdResult {
 }
 
 /// `policy new`: this year's policy from `base`, written to the config folder's `policies/`.
-fn policy_new(name: &str, base: &str, year: i32, premium: Option<&str>) -> CmdResult {
+fn policy_new(cli: &Cli, name: &str, base: &str, year: i32, premium: Option<&str>) -> CmdResult {
     let valid_name = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if !valid_name {
         return Err(UserError(format!(
@@ -266,7 +275,9 @@ fn policy_new(name: &str, base: &str, year: i32, premium: Option<&str>) -> CmdRe
     for line in &renewed.to_check {
         println!("  - {line}");
     }
-    say(&format!("选定：canbao policy use {name} (to use it)"), &format!("to use it: canbao policy use {name}"));
+    // The policy is this laptop's; choosing it is the drive's, named as this command was given it.
+    let use_it = super::open::command(cli, &format!("policy use {name}"));
+    say(&format!("选定：{use_it} (to use it)"), &format!("to use it: {use_it}"));
     Ok(())
 }
 
@@ -619,7 +630,10 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
                 set.names().join(", ")
             ))
         })?,
-        (None, None) => return Err(UserError(format!("数据文件还没有选定参保政策。{HOW_TO_PICK}"))),
+        (None, None) => {
+            let how = how_to_pick(super::open::hint_drive(cli).as_deref());
+            return Err(UserError(format!("数据文件还没有选定参保政策。{how}")));
+        }
     };
     let table = CategoryTable::builtin();
     let mut categories: Vec<String> = Vec::new();

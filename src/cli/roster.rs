@@ -15,29 +15,22 @@ use crate::io::class_list::{ImportError, ImportReport, ImportRequest};
 use crate::io::{ReadError, sniff};
 use crate::store::cipher;
 use crate::store::{Change, ChangeOptions, Payment, Refusal, Store};
-use crate::words::shell_path;
+use crate::words::{canbao_command, shell_path, shell_word};
 
 pub(super) fn import(cli: &Cli, files: &[PathBuf], school: Option<&str>, dry_run: bool, json: bool) -> CmdResult {
     let files = &super::once_each(files, ("读", "read"));
     // A dry run on a missing drive reads into memory and makes no file; a list that could not be imported into
     // a drive this command made leaves no empty drive behind.
-    // The commands its warnings offer name the drive this import was given.
-    let drive_named = super::open::named_drive(cli).then(|| super::open::drive_path(cli));
-    on_drive_it_may_make(cli, dry_run, |store| import_into(store, files, (school, drive_named), dry_run, json))
+    on_drive_it_may_make(cli, dry_run, |store| import_into(store, files, school, dry_run, json))
 }
 
-/// The import itself, once the drive is open; `drive_named`: `ImportRequest::drive_named`.
-fn import_into(
-    store: &mut Store,
-    files: &[PathBuf],
-    (school, drive_named): (Option<&str>, Option<PathBuf>),
-    dry_run: bool,
-    json: bool,
-) -> CmdResult {
+/// The import itself, once the drive is open.
+fn import_into(store: &mut Store, files: &[PathBuf], school: Option<&str>, dry_run: bool, json: bool) -> CmdResult {
+    // The commands its warnings offer name the drive as this import was given it (`ImportRequest::drive_named`).
+    let drive_named = store.hint_drive().map(Path::to_path_buf);
     let mut request = ImportRequest::new(store, files.to_vec(), school.map(str::to_owned))?;
     // The templates of this laptop's config folder are canbao's own too when they come back.
     request.config_dir = super::open::config_dir();
-    request.drive_named = drive_named.clone();
     // Where rows go whose list names no school: said, never silent.
     let fallback = request.default_school.clone();
     // The automatic backup is taken once the files are read, just before the import commits.
@@ -88,9 +81,9 @@ fn drive_as_list(e: ImportError, drive: Option<&Path>) -> UserError {
     if !sniff::is_drive(what) {
         return e.into();
     }
-    let db = drive.map(|d| format!("--db {} ", shell_path(d))).unwrap_or_default();
     let arg = shell_path(Path::new(file));
-    let (merge, restore) = (format!("canbao {db}merge {arg}"), format!("canbao {db}restore {arg}"));
+    let (merge, restore) =
+        (canbao_command(drive, &format!("merge {arg}")), canbao_command(drive, &format!("restore {arg}")));
     let (what_zh, what_en) = if *what == sniff::DRIVE {
         ("这是 canbao 数据文件", "a canbao drive")
     } else {
@@ -264,17 +257,17 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
             )));
         }
         Some(Refusal::EnrollmentAgainstPayment { enrollment, payment }) => {
+            let clear = store.command(&format!("mark {} --payment unpaid", shell_word(&pupil.id_number)));
             return Err(UserError(format!(
-                "{name}：已记录为“{}”，不能标记为“{}”，未保存。如缴费记错了，请先清除：canbao mark {number} \
-                 --payment unpaid（或在同一条命令中加上 --payment unpaid）({name} is recorded as {}: not marked {}, \
-                 nothing saved. If the payment was recorded by mistake, clear it first: canbao mark {number} \
-                 --payment unpaid, or add --payment unpaid to this command)",
+                "{name}：已记录为“{}”，不能标记为“{}”，未保存。如缴费记错了，请先清除：{clear}\
+                 （或在同一条命令中加上 --payment unpaid）({name} is recorded as {}: not marked {}, \
+                 nothing saved. If the payment was recorded by mistake, clear it first: {clear}, \
+                 or add --payment unpaid to this command)",
                 payment.label_zh(),
                 enrollment.label_zh(),
                 payment.label_en(),
                 enrollment.label_en(),
                 name = pupil.name,
-                number = pupil.id_number,
             )));
         }
         None => {}
@@ -324,16 +317,17 @@ fn warn_if_next_collection(store: &Store, number: &str, day: chrono::NaiveDate) 
         return Ok(());
     }
     let (x, y, w) = (next.recorded, next.year, &next.window);
+    let clear = store.command(&format!("mark {} --payment unpaid", shell_word(number)));
+    let start = store.command(&format!("year new {y} --promote"));
     let en = format!(
         "this payment is recorded for {x}, while {y}'s {} ({} to {}) is under way and the drive is still in {x}. If \
-         it is for {y}: clear it (canbao mark {number} --payment unpaid), start the new year (canbao year new {y} \
-         --promote), then record it again; a late payment for {x} needs nothing more",
+         it is for {y}: clear it ({clear}), start the new year ({start}), then record it again; a late payment for \
+         {x} needs nothing more",
         w.name, w.from, w.to
     );
     let zh = format!(
         "注意：这笔缴费记入 {x} 年度，而 {y} 年度的{}（{} 至 {}）正在进行，本数据文件还在 {x} 年度。如是 {y} 年度的\
-         缴费：先清除（canbao mark {number} --payment unpaid），开始新学年（canbao year new {y} --promote），再重新\
-         登记；如是 {x} 年度的补缴，无需处理 (note: {en})",
+         缴费：先清除（{clear}），开始新学年（{start}），再重新登记；如是 {x} 年度的补缴，无需处理 (note: {en})",
         w.name, w.from, w.to
     );
     eprintln!("{}", super::pick(&zh, &format!("note: {en}")));

@@ -124,11 +124,11 @@ fn run_tui(cli: &Cli, store: Store, lock: Option<DriveLock>) -> CmdResult {
     // Started from a launcher or a script, the screen has nothing to draw on: the system only says "no such
     // device or address".
     if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
-        return Err(UserError(
-            "没有终端：canbao 的操作界面需要在终端窗口中运行；在脚本中请用命令，如 canbao stats、canbao import \
-             (no terminal: run canbao in a terminal window, or use a command such as `canbao stats`)"
-                .into(),
-        ));
+        let (stats, import) = (store.command("stats"), store.command("import 名单.xlsx"));
+        return Err(UserError(format!(
+            "没有终端：canbao 的操作界面需要在终端窗口中运行；在脚本中请用命令，如 {stats}、{import} \
+             (no terminal: run canbao in a terminal window, or use a command such as `{stats}`)"
+        )));
     }
     let options = crate::tui::Options {
         lang: match cli.lang {

@@ -170,7 +170,7 @@ fn new_year(
         });
         return Ok(());
     }
-    print_new_year(&report, promote);
+    print_new_year(&report, promote, &store);
     if let YearPolicy::Made { renewed, .. } = &chosen {
         let p = &renewed.policy;
         say(
@@ -219,7 +219,7 @@ fn warn_if_window_open(store: &Store, current: i32, year: i32) {
     eprintln!("{}", super::pick(&zh, &format!("note: {en}")));
 }
 
-fn print_new_year(r: &YearReport, promote: bool) {
+fn print_new_year(r: &YearReport, promote: bool, store: &Store) {
     if r.dry_run {
         say("试运行，未修改数据 (dry run: nothing changed)", "dry run: nothing changed");
     }
@@ -275,22 +275,21 @@ fn print_new_year(r: &YearReport, promote: bool) {
     );
     match &r.policy {
         Some(p) => say(&format!("{} 年度政策 (policy): {p}", r.year), &format!("policy for {}: {p}", r.year)),
-        None => say(
-            "数据文件没有选定政策：canbao policy use 名称 (no policy: canbao policy use NAME)",
-            "no policy chosen: canbao policy use NAME",
-        ),
+        None => {
+            let (zh, en) = (store.command("policy use 名称"), store.command("policy use NAME"));
+            say(&format!("数据文件没有选定政策：{zh} (no policy: {en})"), &format!("no policy chosen: {en}"));
+        }
     }
     if !r.dry_run {
+        let (previous, leavers) =
+            (store.command(&format!("--year {} stats", r.previous)), store.command("year leavers"));
         say(
             &format!(
-                "查看 {} 年度：canbao --year {} stats；导入新生名单后用 canbao year leavers 查看可能已离校的学生 \
-                 (see the old year with --year {}; after importing this year's lists, canbao year leavers)",
-                r.previous, r.previous, r.previous
-            ),
-            &format!(
-                "see the old year with --year {}; after importing this year's lists, run canbao year leavers",
+                "查看 {} 年度：{previous}；导入新生名单后用 {leavers} 查看可能已离校的学生 \
+                 (see the old year with {previous}; after importing this year's lists, {leavers})",
                 r.previous
             ),
+            &format!("see the old year with {previous}; after importing this year's lists, run {leavers}"),
         );
     }
 }
@@ -330,17 +329,13 @@ fn leavers(cli: &Cli, mark: bool, json: bool) -> CmdResult {
     if mark {
         say(&format!("已登记为已离校 {marked} 人 (marked as left)"), &format!("marked as left: {marked}"));
     } else {
+        let (n, mark_them) = (found.len(), store.command("year leavers --mark"));
         say(
             &format!(
-                "本年度名单中没有、同班同学在名单中：{} 人，可能已离校；确认后用 canbao year leavers --mark 登记为已离校 \
-                 ({} pupils are on none of this year's lists: mark them left with canbao year leavers --mark)",
-                found.len(),
-                found.len()
+                "本年度名单中没有、同班同学在名单中：{n} 人，可能已离校；确认后用 {mark_them} 登记为已离校 \
+                 ({n} pupils are on none of this year's lists: mark them left with {mark_them})"
             ),
-            &format!(
-                "{} pupils are on none of this year's lists: mark them left with canbao year leavers --mark",
-                found.len()
-            ),
+            &format!("{n} pupils are on none of this year's lists: mark them left with {mark_them}"),
         );
     }
     Ok(())
@@ -350,12 +345,13 @@ fn leavers(cli: &Cli, mark: bool, json: bool) -> CmdResult {
 pub fn mention_leavers(store: &Store) -> CmdResult {
     let n = store.leavers()?.len();
     if n > 0 {
+        let see = store.command("year leavers");
         say(
             &format!(
-                "可能已离校 {n} 人（本年度名单中没有，同班同学在名单中）：canbao year leavers 查看，--mark 登记为已离校 \
-                 ({n} possible leavers: see canbao year leavers, mark them with --mark)"
+                "可能已离校 {n} 人（本年度名单中没有，同班同学在名单中）：{see} 查看，--mark 登记为已离校 \
+                 ({n} possible leavers: see {see}, mark them with --mark)"
             ),
-            &format!("{n} possible leavers: see canbao year leavers, mark them with --mark"),
+            &format!("{n} possible leavers: see {see}, mark them with --mark"),
         );
     }
     Ok(())

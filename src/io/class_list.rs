@@ -216,7 +216,7 @@ pub struct ImportRequest {
     /// ones always are); `None`: the builtin ones only.
     pub config_dir: Option<PathBuf>,
     /// The drive as the commands a warning tells the operator to type must name it (`canbao --db FILE
-    /// restore …`): set when the drive was named (`--db`, `CANBAO_DB`); `None`: the default drive.
+    /// restore …`): the store's own ([`Store::hint_drive`]) unless set; `None`: the default drive.
     pub drive_named: Option<PathBuf>,
 }
 
@@ -234,7 +234,7 @@ impl ImportRequest {
             today: store.today(),
             previewed: Vec::new(),
             config_dir: None,
-            drive_named: None,
+            drive_named: store.hint_drive().map(Path::to_path_buf),
         })
     }
 

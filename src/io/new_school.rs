@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::words::{shell_path, shell_word};
+use crate::words::{canbao_command, shell_path, shell_word};
 
 /// The warnings, one per school new to the drive: `held`, the drive's schools before the import (none: a new
 /// drive, whose first list names its school, says nothing); `named`, each school the lists name with how many
@@ -20,12 +20,11 @@ pub(super) fn warnings(
 ) -> Vec<String> {
     let Some(first) = held.first() else { return Vec::new() };
     // The commands as a shell must be given them: a path or a school's name with a space is quoted.
-    let db = drive.map(|d| format!("--db {} ", shell_path(d))).unwrap_or_default();
     let first_arg = shell_word(first);
     let (held_zh, held_en) = (held.join("、"), held.join(", "));
     let mut out = Vec::new();
     for (school, count) in named.iter().filter(|(school, count)| *count > 0 && !held.contains(school)) {
-        let rename = format!("canbao {db}school rename {} {first_arg} --merge", shell_word(school));
+        let rename = canbao_command(drive, &format!("school rename {} {first_arg} --merge", shell_word(school)));
         let pupils = if *count == 1 { "pupil" } else { "pupils" };
         let were = if *count == 1 { "was" } else { "were" };
         let said_zh = format!("名单所写的学校“{school}”不是此数据文件中已有的学校（已有：{held_zh}）");
@@ -40,8 +39,8 @@ pub(super) fn warnings(
             )
         } else {
             let back = match backup {
-                Some(path) => format!("canbao {db}restore {}", shell_path(path)),
-                None => format!("canbao {db}restore"),
+                Some(path) => canbao_command(drive, &format!("restore {}", shell_path(path))),
+                None => canbao_command(drive, "restore"),
             };
             format!(
                 "{said_zh}，名单中 {count} 名学生已记入新学校“{school}”；若“{school}”就是“{first}”的另一种写法，请把它并入\

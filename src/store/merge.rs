@@ -843,7 +843,12 @@ impl Store {
             let (path, found, supported) = (other.display().to_string(), version, schema::latest_version());
             // Upgrading it in place, as the message asks, needs a folder that can be written.
             return Err(if super::folder_writable(other) {
-                StoreError::OlderSchema { path, found, supported }
+                StoreError::OlderSchema {
+                    path,
+                    found,
+                    supported,
+                    command: crate::words::canbao_command(Some(other), "stats"),
+                }
             } else {
                 StoreError::OlderSchemaReadOnly { path, found, supported }
             });
@@ -862,7 +867,8 @@ impl Store {
         if let (Some(theirs), Some(ours)) = (theirs, self.read_current_year()?)
             && theirs > ours
         {
-            return Err(StoreError::MergeLaterYear { theirs, ours, next: ours + 1 });
+            let command = self.command(&format!("year new {} --promote", ours + 1));
+            return Err(StoreError::MergeLaterYear { theirs, ours, next: ours + 1, command });
         }
         // The backup is taken inside the merge's transaction, once the merge is known to go ahead (see below).
         let auto_backup = if dry_run { None } else { self.auto_backup() };
@@ -888,6 +894,8 @@ impl Store {
         // read again and again, and the same whatever the drives' size.
         self.conn.pragma_update(Some("main"), "cache_size", super::IMPORT_CACHE_KIB)?;
         self.conn.pragma_update(Some("temp"), "cache_size", super::IMPORT_CACHE_KIB)?;
+        // The merge a refusal of another school's file offers names this drive, as this run was given it.
+        let other_school_command = self.command(&format!("merge --other-school {}", crate::words::shell_path(other)));
         let result = (|| {
             let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let report = merge_in(&tx, &ctx)?;
@@ -896,6 +904,7 @@ impl Store {
                 return Err(StoreError::MergeOtherSchool {
                     path: other.display().to_string(),
                     schools: report.other_schools.join("、"),
+                    command: other_school_command,
                 });
             }
             if dry_run {

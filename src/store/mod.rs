@@ -140,27 +140,27 @@ pub enum StoreError {
     MergeSelf { path: String },
     #[error(
         "对方数据文件已开始 {theirs} 年度，本数据文件还在 {ours} 年度：请先在本机开始新学年\
-         （canbao year new {next} --promote），再合并。未做任何修改 \
+         （{command}），再合并。未做任何修改 \
          (the other file has started insured year {theirs} and this drive is still in {ours}: start the new year \
-         here first (canbao year new {next} --promote), then merge; nothing changed)"
+         here first ({command}), then merge; nothing changed)"
     )]
-    MergeLaterYear { theirs: i32, ours: i32, next: i32 },
+    MergeLaterYear { theirs: i32, ours: i32, next: i32, command: String },
     #[error(
         "对方数据文件的学校（{schools}）不是本数据文件的学校，两者也没有共同的修改记录：可能拿错了文件，未做任何修改。\
          它的学生中身份证号码与本数据文件相同的，合并后会改属它的学校。确要合并，请加 --other-school 重新运行：\
-         canbao merge --other-school {path} \
+         {command} \
          (the other file is of another school ({schools}) and shares no history with this drive: perhaps the wrong \
          file; nothing changed. Its pupils who share ID numbers with this drive's would move to its school. To merge \
-         it anyway, run again with --other-school: canbao merge --other-school {path})"
+         it anyway, run again with --other-school: {command})"
     )]
-    MergeOtherSchool { path: String, schools: String },
+    MergeOtherSchool { path: String, schools: String, command: String },
     #[error(
         "要合并的文件 {path} 由较旧版本的 canbao 创建（数据版本 {found}，本程序为 {supported}）；\
-         请先运行 canbao --db {path} stats 让本程序升级它，再合并 \
+         请先运行 {command} 让本程序升级它，再合并 \
          (the other file, {path}, was made by an older canbao: schema {found}, this one is {supported}; \
-         run canbao --db {path} stats once to upgrade it, then merge)"
+         run {command} once to upgrade it, then merge)"
     )]
-    OlderSchema { path: String, found: i64, supported: i64 },
+    OlderSchema { path: String, found: i64, supported: i64, command: String },
     /// As `OlderSchema`, of a file in a folder that may only be read (a write-protected stick), where it cannot
     /// be upgraded.
     #[error(
@@ -233,11 +233,11 @@ pub enum StoreError {
     NoSuchYear { year: i32, years: String },
     #[error(
         "{year} 年度在当前年度 {current} 年度之后：本机还没有开始 {year} 年度，其中的记录是从已开始该年度的电脑合并来的；\
-         要在本机开始它，运行 canbao year new {year} \
+         要在本机开始它，运行 {command} \
          (insured year {year} is after the current year {current}: its records were merged in from a laptop that has \
-         started it; start it here with canbao year new {year})"
+         started it; start it here with {command})"
     )]
-    LaterYear { year: i32, current: i32 },
+    LaterYear { year: i32, current: i32, command: String },
     #[error(
         "不能开始 {year} 年度：当前年度是 {current} 年度，只能开始下一个年度（{next} 年度） \
          (cannot start insured year {year}: the current year is {current}, and only the next one, {next}, can be started)"
@@ -526,6 +526,9 @@ pub struct Store {
     /// This connection's change count and the file's `data_version` when the write-ahead log was last found
     /// wholly copied into the file: unchanged, nothing was saved since and [`Store::settle_log`] has nothing to do.
     settled: Option<(u64, i64)>,
+    /// The drive as the commands its messages tell the operator to type name it (`canbao --db FILE …`): set by
+    /// whoever opened it when it was named (`--db`, `CANBAO_DB`, a screen's own drive); `None`: the default drive.
+    hint_drive: Option<PathBuf>,
 }
 
 impl Drop for Store {
@@ -666,6 +669,7 @@ impl Store {
             immutable,
             stop: None,
             settled: None,
+            hint_drive: None,
         };
         store.current_year = store.read_current_year()?;
         if store.current_year.is_some() {
@@ -731,6 +735,7 @@ impl Store {
             immutable: false,
             stop: None,
             settled: None,
+            hint_drive: None,
         };
         if keys == Keys::AtOpen {
             store.rebuild_search_keys()?;
@@ -746,6 +751,23 @@ impl Store {
 
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
+    }
+
+    /// Has the commands this drive's messages tell the operator to type name it as `drive` (see
+    /// [`Store::command`]): the drive as this run was given it, when it was named.
+    pub fn name_in_commands(&mut self, drive: Option<PathBuf>) {
+        self.hint_drive = drive;
+    }
+
+    /// The drive as the commands canbao tells the operator to type name it: `None` for the default drive.
+    pub fn hint_drive(&self) -> Option<&Path> {
+        self.hint_drive.as_deref()
+    }
+
+    /// A command for the operator to type about this drive, `canbao [--db FILE] rest`
+    /// ([`crate::words::canbao_command`]).
+    pub fn command(&self, rest: &str) -> String {
+        crate::words::canbao_command(self.hint_drive(), rest)
     }
 
     /// Opened read-only (a second canbao on a file in use): the caller must not try to write.
@@ -766,6 +788,7 @@ impl Store {
             key: self.key.clone(),
             read_only: self.read_only,
             viewed_year: self.viewed_year,
+            hint_drive: self.hint_drive.clone(),
         })
     }
 
@@ -1091,6 +1114,8 @@ pub struct Reopen {
     pub read_only: bool,
     /// The earlier year the drive is shown for, shown again on the new connection.
     pub viewed_year: Option<i32>,
+    /// How the commands the new connection's messages offer name the drive, as this one's do.
+    hint_drive: Option<PathBuf>,
 }
 
 impl Reopen {
@@ -1109,6 +1134,7 @@ impl Reopen {
             // Outdated search keys are the screen's to write, as a job of its own (see `open_keyed_for_screen`).
             Store::init(conn, Some(self.path.clone()), self.key.clone(), Keys::Later)?
         };
+        store.hint_drive = self.hint_drive.clone();
         if let Some(year) = self.viewed_year {
             store.view_year(year)?;
         }

@@ -189,7 +189,7 @@ impl Store {
         }
         let years = self.years()?;
         if year > current && years.contains(&year) {
-            return Err(StoreError::LaterYear { year, current });
+            return Err(StoreError::LaterYear { year, current, command: self.command(&format!("year new {year}")) });
         }
         if year > current || !years.contains(&year) {
             let years = years.iter().map(i32::to_string).collect::<Vec<_>>().join("、");

@@ -135,6 +135,10 @@ impl App {
 
     /// Loads the roster and decides what the first screen asks (operator name, sample school).
     pub fn new(mut store: Store, options: &Options) -> Result<App, Box<dyn std::error::Error>> {
+        // A command the screen tells the operator to type is typed in another window, where the default drive
+        // may be another: it names the drive open here.
+        let drive = store.path().map(std::path::Path::to_path_buf);
+        store.name_in_commands(drive);
         let theme = Theme::load(options.theme.as_deref(), options.config_dir.as_deref())?;
         let keymap = Keymap::load(options.config_dir.as_deref())?;
         if let Some(op) = options.operator.as_deref().map(str::trim).filter(|o| !o.is_empty()) {

@@ -24,6 +24,7 @@ use crate::io::sheet::ExportOptions;
 use crate::private_file::Existing;
 use crate::tui::Action;
 use crate::tui::due::POLICY_META_KEY;
+use crate::words::shell_word;
 
 impl App {
     pub fn open_palette(&mut self) {
@@ -655,7 +656,8 @@ impl App {
                 }
                 // Onto another school's name would merge the two, which no rename can part again.
                 if self.schools.contains(&new) {
-                    self.fail(fill(self.text.school_exists, &[&new]));
+                    let words = format!("school rename {} {} --merge", shell_word(old), shell_word(&new));
+                    self.fail(fill(self.text.school_exists, &[&new, &self.store.command(&words)]));
                     return Some(Modal::RenameSchool { schools, cursor, name });
                 }
                 // Every pupil of the school changes, and the name goes on every form: asked as any change to

@@ -483,6 +483,7 @@ pub struct Text {
     /// After such a payment is saved, added to the status line: the drive's year, the next year.
     pub saved_for_old_year: &'static str,
     pub year_started: &'static str,
+    /// A rename onto a school the drive holds: the name, and the command that merges the two.
     pub school_exists: &'static str,
     pub identity_title: &'static str,
     pub identity_fields: [&'static str; 4],

@@ -35,9 +35,6 @@ impl App {
         match ImportRequest::new(&self.store, paths, None) {
             Ok(mut request) => {
                 request.config_dir = self.config_dir.clone();
-                // A restore its warnings offer is typed in another window, where the default drive may be
-                // another: it names this one.
-                request.drive_named = self.store.path().map(Path::to_path_buf);
                 self.start(Work::Plan { request })
             }
             Err(e) => self.job_done(JobOutcome::Failed(e.to_string())),
@@ -471,6 +468,7 @@ impl App {
         let lock = crate::store::lock::DriveLock::acquire(&sample, &operator).map_err(|e| e.to_string())?;
         let (mut store, kept) = crate::demo::fresh_demo(&sample).map_err(|e| e.to_string())?;
         store.set_operator(&operator).map_err(|e| e.to_string())?;
+        store.name_in_commands(Some(sample.clone()));
         self.store = store;
         self.sample_lock = Some(lock);
         self.demo = true;

@@ -129,9 +129,11 @@ impl App {
             })
             .collect();
         let all: usize = steps.iter().map(|l| b.rows(l)).sum();
+        // The steps left out, in full, typed in another window.
+        let preview = self.store.command(&format!("year new {year} --promote --dry-run"));
         let mut shown = steps.len();
         if used + all > b.max_rows {
-            let more = b.rows(&fill(t.year_new_more, &[&steps.len(), &year]));
+            let more = b.rows(&fill(t.year_new_more, &[&steps.len(), &preview]));
             shown = steps
                 .iter()
                 .take_while(|l| {
@@ -142,7 +144,7 @@ impl App {
         }
         lines.extend(steps[..shown].iter().cloned());
         if shown < steps.len() {
-            lines.push(fill(t.year_new_more, &[&(steps.len() - shown), &year]));
+            lines.push(fill(t.year_new_more, &[&(steps.len() - shown), &preview]));
         }
         let question = lines.join("\n");
         self.modal = Some(Modal::Confirm(Confirm { question, then: Then::StartYear(year), yes: false }));
