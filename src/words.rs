@@ -155,14 +155,31 @@ fn english_half(message: &str) -> Option<&str> {
     let ascii = english.chars().filter(char::is_ascii).count();
     // The part before is Chinese: more Chinese characters than Latin letters, so an English line that names a
     // pupil (「same name and class: 邹杰 … (2 pupils)」) is not taken for one. A path or a file's name in it
-    // (「与 /home/u/名单/一班.csv:18 重复…」) is the thing spoken of, in no language, and not counted.
-    let latin: usize = chinese
+    // (「与 /home/u/名单/一班.csv:18 重复…」) is the thing spoken of, in no language, and not counted; nor is a
+    // reason's own English in brackets (「不覆盖 d.xlsx：这是 PDF 文件，不是表格 (a PDF, not a spreadsheet)；…」),
+    // which the outer English says again.
+    let latin: usize = outside_brackets(chinese)
         .split(|c: char| c.is_whitespace() || han(&c) || "，。：；、“”「」（）".contains(c))
         .filter(|word| !word.contains(['/', '\\', '.']))
         .map(|word| word.chars().filter(char::is_ascii_alphabetic).count())
         .sum();
     let chinese_first = chinese.chars().filter(han).count() > latin;
     (chinese_first && !english.trim().is_empty() && ascii * 10 >= english.chars().count() * 7).then(|| english.trim())
+}
+
+/// The text less whatever is inside round brackets, nested ones counted.
+fn outside_brackets(text: &str) -> String {
+    let mut depth = 0usize;
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth > 0 => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The arguments a template uses, by index (`{}` counted in order): two languages' templates for the same
@@ -279,6 +296,14 @@ mod tests {
         let about = "找不到文件或文件夹 (not found)：/home/u/名单 (1).csv";
         assert_eq!(in_language(about, Language::En), "not found: /home/u/名单 (1).csv");
         assert_eq!(in_language(about, Language::Zh), about);
+        // A reason that says its own English, inside a message that says it again: the English only.
+        let nested = "不覆盖 d2.xlsx：这是 PDF 文件，不是表格 (a PDF, not a spreadsheet)；请换一个文件名或文件夹 \
+                      (not replaced: d2.xlsx: a PDF, not a spreadsheet; choose another name or folder)";
+        assert_eq!(
+            in_language(nested, Language::En),
+            "not replaced: d2.xlsx: a PDF, not a spreadsheet; choose another name or folder"
+        );
+        assert_eq!(in_language(nested, Language::Zh), nested);
         for whole in [
             "第 4 行 吕布：缴费 380 元，应缴 400 元（已记录）",
             "缴费（已记录）：3 行",

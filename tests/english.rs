@@ -563,3 +563,38 @@ fn the_chinese_form_still_says_its_refusals_in_chinese() {
     let error = identity_form(&mut app).error.clone().unwrap_or_default();
     assert_eq!(error, "姓名不能为空 (the name cannot be empty)");
 }
+
+/// An export refused because the file in the way is a PDF: the reason carries its own English, and the refusal
+/// says it again; in English only the English is printed, in Chinese the message as before.
+#[test]
+fn a_refusal_whose_reason_has_its_own_english_is_said_in_english_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("sample.csv"), SAMPLE).unwrap();
+    run(d, &["import", "sample.csv"]);
+    std::fs::write(d.join("d2.xlsx"), b"%PDF-1.7 a report, not a table").unwrap();
+    let out = canbao(d, "drive.db").args(["export", "sheet", "--out", "d2.xlsx"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("error: not replaced: d2.xlsx: a PDF, not a spreadsheet;"), "{err}");
+    assert!(!err.chars().any(chinese), "{err}");
+    let out = Command::cargo_bin("canbao")
+        .expect("binary")
+        .current_dir(d)
+        .arg("--db")
+        .arg(d.join("drive.db"))
+        .args(["export", "sheet", "--out", "d2.xlsx"])
+        .env_remove("CANBAO_DB")
+        .env("CANBAO_OPERATOR", "op")
+        .env("HOME", d.join("home"))
+        .env("XDG_DATA_HOME", d.join("home/data"))
+        .env("XDG_CONFIG_HOME", d.join("home/config"))
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("错误 (error): 不覆盖 d2.xlsx：这是 PDF 文件") && err.contains("(not replaced: d2.xlsx"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(d.join("d2.xlsx")).unwrap(), b"%PDF-1.7 a report, not a table");
+}
