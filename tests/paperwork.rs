@@ -2159,3 +2159,79 @@ fn a_family_payment_of_the_amount_due_of_nothing_is_refused() {
     ok(canbao(&db).args(["mark", id, "--payment", "government", "--at-school"]));
     assert_eq!(json(canbao(&db).args(["find", id, "--json"]))[0]["payment"], "government");
 }
+
+/// The 财政代缴 ledger never shows a bare 0: each department share of 0 says why in 备注, a share the notice
+/// does not give is empty with the reason, a share paid in part says what the family still owes, and a pupil
+/// insured elsewhere whom a department paid for is counted where they are insured (异地缴费), not here.
+#[test]
+fn the_government_paid_ledger_says_why_a_share_is_zero() {
+    let (dir, db) = drive_with_progress();
+    // 孙语 certified 计生对象, which Yibin's notice (001 附件1) gives no subsidy.
+    let list = write(dir.path(), "weijian.csv", "姓名,身份证号码,人员类别\n孙语,450203201909308803,计生对象\n");
+    ok(canbao(&db).args(["reconcile", "--source", "categories"]).arg(list));
+    ok(canbao(&db).args(["mark", "450203201909308803", "--payment", "unpaid"]));
+    // 郑可洁 (低保对象), 孙语 (计生对象) marked 财政代缴; 李可月 (孤儿) insured in 泸州, paid for by a department there.
+    for id in ["450205201603184361", "450203201909308803"] {
+        ok(canbao(&db).args(["mark", id, "--payment", "government"]));
+    }
+    ok(canbao(&db).args(["mark", "450202201804116964", "--enrollment", "elsewhere", "--reason", "泸州市"]));
+    ok(canbao(&db).args(["mark", "450202201804116964", "--payment", "government"]));
+
+    let government = |file: &str| {
+        let book = workbook(&export(&db, "ledgers", &dir.path().join(file), &[])[0]);
+        let (header, rows) = body(&book[3].1, "序号");
+        let at = |title: &str| texts(header).iter().position(|t| t == title).expect(title);
+        let (department, amount, remark) = (at("代缴部门"), at("代缴金额（元）"), at("备注"));
+        let government: Vec<(String, (String, Data, String))> = rows
+            .iter()
+            .map(|r| (r[1].to_string(), (r[department].to_string(), r[amount].clone(), r[remark].to_string())))
+            .collect();
+        let (header, rows) = body(&book[2].1, "序号");
+        let said = texts(header).iter().position(|t| t == "说明").expect("说明");
+        let away: Vec<(String, String)> = rows.iter().map(|r| (r[1].to_string(), r[said].to_string())).collect();
+        (government, away)
+    };
+    let find = |rows: &[(String, (String, Data, String))], name: &str| {
+        rows.iter().find(|(n, _)| n == name).map(|(_, row)| row.clone()).unwrap_or_else(|| panic!("{name}: {rows:?}"))
+    };
+
+    // Yibin 2024.
+    let (rows, away) = government("yibin.xlsx");
+    // 001 附件1 四(三): 特困 pay nothing, 财政 pays 380; nothing to say.
+    let (by, amount, remark) = find(&rows, "许志文");
+    assert_eq!((by.as_str(), amount.as_f64(), remark.as_str()), ("财政", Some(380.0), ""));
+    // 001 附件1 二(二): 财政 pays 285 of a 低保 pupil's 380; the family's 95 is still due.
+    let (_, amount, remark) = find(&rows, "郑可洁");
+    assert_eq!(amount.as_f64(), Some(285.0));
+    assert!(remark.contains("家庭另缴 95 元") && remark.contains("001 附件1 二(二)"), "{remark}");
+    // No subsidy for 计生对象 in 001: 0 is the notice's share, and 备注 says the family owes 380.
+    let (by, amount, remark) = find(&rows, "孙语");
+    assert_eq!((by.as_str(), amount.as_f64()), ("卫健", Some(0.0)));
+    assert!(remark.contains("未规定计生对象的资助") && remark.contains("由家庭缴纳 380 元"), "{remark}");
+    assert!(remark.contains("宜医保办〔2023〕79号"), "{remark}");
+    // 李可月 is counted where she is insured.
+    assert!(rows.iter().all(|(n, _)| n != "李可月"), "{rows:?}");
+    assert!(away.contains(&("李可月".to_owned(), "异地参保：泸州市（财政代缴）".to_owned())), "{away:?}");
+    // Every other row of the ledger has an amount above 0.
+    for (name, (_, amount, _)) in &rows {
+        assert!(name == "孙语" || amount.as_f64().is_some_and(|a| a > 0.0), "{name}: {amount:?}");
+    }
+
+    // Liuzhou 2021 (003): 低保 is 差额补助 — the family pays, 民政 pays the difference back; nothing is 代缴.
+    ok(canbao(&db).args(["policy", "use", "liuzhou-2021"]));
+    let (rows, _) = government("liuzhou-2021.xlsx");
+    let (by, amount, remark) = find(&rows, "郑可洁");
+    assert_eq!((by.as_str(), amount.as_f64()), ("民政", Some(0.0)));
+    assert!(remark.contains("差额补助") && remark.contains("由家庭缴纳 280 元"), "{remark}");
+    assert!(remark.contains("003 三(二)2、三(三)2、四(一)3"), "{remark}");
+    // 003 三(二)1: 特困 are paid for in full (280) by 医保.
+    let (by, amount, remark) = find(&rows, "许志文");
+    assert_eq!((by.as_str(), amount.as_f64(), remark.as_str()), ("医保", Some(280.0), ""));
+
+    // Liuzhou 2023 (000 附件二(五)) names 低保 but gives no amount: no figure, and 备注 says who decides it.
+    ok(canbao(&db).args(["policy", "use", "liuzhou-2023"]));
+    let (rows, _) = government("liuzhou-2023.xlsx");
+    let (by, amount, remark) = find(&rows, "郑可洁");
+    assert_eq!((by.as_str(), amount), ("民政", Data::Empty));
+    assert!(remark.contains("柳医保发〔2022〕26号未规定低保对象的资助金额") && remark.contains("民政核定"), "{remark}");
+}

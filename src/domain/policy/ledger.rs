@@ -106,7 +106,10 @@ pub fn ledger(
 ///
 /// Without a policy: paid → 已缴费, 财政代缴 → 财政代缴, enrolled elsewhere → 异地缴费, the rest → 未缴费.
 /// With one, the policy decides for special categories (where they enroll, who pays); an operator's 财政代缴
-/// mark always wins, and a category the table does not know is ignored rather than failing the whole list.
+/// mark wins for a pupil enrolled here, and a category the table does not know is ignored rather than failing
+/// the whole list. A pupil insured elsewhere (异地参保) whom a department paid for was paid for where the
+/// benefit was approved, and is counted there: 异地缴费, unless the policy itself counts such a pupil as
+/// 财政代缴 (003 四(四): the benefit place's department in the same city pays in full), as for one not marked.
 pub fn roster_ledger(
     policy: Option<&Policy>,
     table: &CategoryTable,
@@ -117,11 +120,14 @@ pub fn roster_ledger(
     if matches!(enrollment, Enrollment::Declined | Enrollment::Left) && payment == PaymentStatus::Unpaid {
         return None;
     }
+    let elsewhere = enrollment == Enrollment::Elsewhere;
     if payment == PaymentStatus::Government {
-        return Some(Ledger::GovernmentPaid);
+        return Some(match policy {
+            Some(p) if elsewhere => ledger(p, table, categories, false, true).unwrap_or(Ledger::PaidElsewhere),
+            _ => Ledger::GovernmentPaid,
+        });
     }
     let paid = payment == PaymentStatus::Paid;
-    let elsewhere = enrollment == Enrollment::Elsewhere;
     let fallback = if paid {
         Ledger::Paid
     } else if elsewhere {
@@ -226,6 +232,28 @@ mod tests {
         let orphan = ["孤儿".to_owned()];
         assert_eq!(
             roster_ledger(yibin, table, Enrollment::Here, PaymentStatus::Unpaid, &orphan),
+            Some(Ledger::GovernmentPaid)
+        );
+        // 异地参保 and paid for by a department: paid where the benefit was approved, so 异地缴费 — Yibin pays
+        // only for pupils registered in the city (001 附件1 四) …
+        assert_eq!(
+            roster_ledger(yibin, table, Enrollment::Elsewhere, PaymentStatus::Government, &orphan),
+            Some(Ledger::PaidElsewhere)
+        );
+        assert_eq!(
+            roster_ledger(yibin, table, Enrollment::Elsewhere, PaymentStatus::Government, none),
+            Some(Ledger::PaidElsewhere)
+        );
+        // … while Liuzhou's benefit-place department pays in full and is counted 财政代缴 (003 四(四)).
+        let liuzhou = PolicySet::builtin().get("liuzhou-2021");
+        let family_planning = ["计生对象".to_owned()];
+        assert_eq!(
+            roster_ledger(liuzhou, table, Enrollment::Elsewhere, PaymentStatus::Government, &family_planning),
+            Some(Ledger::GovernmentPaid)
+        );
+        // Without a policy nothing says where the department is: the operator's mark.
+        assert_eq!(
+            roster_ledger(None, table, Enrollment::Elsewhere, PaymentStatus::Government, none),
             Some(Ledger::GovernmentPaid)
         );
         // An unknown category falls back to the statuses.

@@ -6,8 +6,10 @@ use std::path::{Path, PathBuf};
 
 use super::{FormInput, categories_text, out_dir, out_file, remark_cell, yuan_cell};
 use crate::domain::category::CategoryTable;
-use crate::domain::policy::{self, EnrolleeKind, Ledger, Quote, QuoteRequest};
-use crate::domain::student::{Enrollment, Student};
+use crate::domain::policy::{
+    self, CategoryRule, EnrolleeKind, Ledger, Policy, Quote, QuoteError, QuoteRequest, Refund, Subsidy,
+};
+use crate::domain::student::{Enrollment, PaymentStatus, Student};
 use crate::io::export::{ColumnSpec, FileFormat, Out, Preamble, TableWriter, check_targets, place_all};
 use crate::io::sheet::ExportError;
 
@@ -95,8 +97,12 @@ fn write_ledger(
             Out::Text(s.phone.clone()),
             Out::Text(categories_text(s)),
         ];
-        row.extend(extra_cells(input, ledger, s));
-        row.push(remark_cell(&own_remark(input, ledger, s), s));
+        let (cells, remark) = match ledger {
+            Ledger::GovernmentPaid => government_row(input, s).cells_and_remark(),
+            _ => (extra_cells(input, ledger, s), own_remark(input, ledger, s)),
+        };
+        row.extend(cells);
+        row.push(remark_cell(&remark, s));
         writer.row(&row)?;
     }
     Ok(())
@@ -112,8 +118,6 @@ fn own_remark(input: &FormInput, ledger: Ledger, s: &Student) -> String {
             Some(fen) => policy::shortfall_words(fen).0,
             None => policy::pupil_overpayment_words(p, s, input.opts.date).unwrap_or_default(),
         },
-        // Marked 财政代缴 with no category: nothing says which department pays or how much (check lists them too).
-        (Ledger::GovernmentPaid, _) if s.categories.is_empty() => NO_CATEGORY_REMARK.to_owned(),
         _ => String::new(),
     }
 }
@@ -121,10 +125,13 @@ fn own_remark(input: &FormInput, ledger: Ledger, s: &Student) -> String {
 /// 备注 of a pupil in 财政代缴 without a category: the ledger states no department and no amount as if known.
 pub const NO_CATEGORY_REMARK: &str = "无人员类别，代缴部门和金额待核实";
 
-/// The quote for the pupil's payment date, or the export's date. `concentrated` falls back to the first payment
-/// window (the concentrated period) when that date is outside every window, for the department's share,
-/// which does not depend on the date.
-fn quote(input: &FormInput, s: &Student, concentrated: bool) -> Option<Quote> {
+/// 备注 of a pupil in 财政代缴 on a drive without a policy: no notice says the department's share.
+pub const NO_POLICY_REMARK: &str = "未选用参保政策，代缴金额待核实";
+
+/// The quote for the pupil's payment date, or the export's date; `None` without a policy. `concentrated` falls
+/// back to the first payment window (the concentrated period) when that date is outside every window, for the
+/// department's share, which does not depend on the date.
+fn quote(input: &FormInput, s: &Student, concentrated: bool) -> Option<Result<Quote, QuoteError>> {
     let policy = input.policy?;
     let mut request = QuoteRequest {
         categories: s.categories.iter().map(|c| c.name.clone()).collect(),
@@ -134,15 +141,14 @@ fn quote(input: &FormInput, s: &Student, concentrated: bool) -> Option<Quote> {
         birth_date: s.birth_date,
     };
     let first = policy::quote(policy, CategoryTable::builtin(), &request);
-    match (first, policy.windows.first()) {
-        (Ok(q), _) => Some(q),
+    Some(match (first, policy.windows.first()) {
         (Err(_), Some(window)) if concentrated => {
             request.paid_on = window.from;
             request.birth_date = None;
-            policy::quote(policy, CategoryTable::builtin(), &request).ok()
+            policy::quote(policy, CategoryTable::builtin(), &request)
         }
-        (Err(_), _) => None,
-    }
+        (first, _) => first,
+    })
 }
 
 fn extra_cells(input: &FormInput, ledger: Ledger, s: &Student) -> Vec<Out<'static>> {
@@ -153,7 +159,9 @@ fn extra_cells(input: &FormInput, ledger: Ledger, s: &Student) -> Vec<Out<'stati
             s.payment_details.paid_on.map(Out::Date).unwrap_or(Out::Empty),
             text(s.payment_details.channel.clone().unwrap_or_default()),
         ],
-        Ledger::Unpaid => vec![quote(input, s, false).map(|q| yuan_cell(q.personal_due_fen)).unwrap_or(Out::Empty)],
+        Ledger::Unpaid => vec![
+            quote(input, s, false).and_then(Result::ok).map(|q| yuan_cell(q.personal_due_fen)).unwrap_or(Out::Empty),
+        ],
         Ledger::PaidElsewhere => {
             let names: Vec<String> = s.categories.iter().map(|c| c.name.clone()).collect();
             let away = input.policy.and_then(|p| {
@@ -165,27 +173,142 @@ fn extra_cells(input: &FormInput, ledger: Ledger, s: &Student) -> Vec<Out<'stati
             });
             // Where the operator said the pupil is insured (the place typed with 异地参保), beside what the
             // category's rule says: the school hands this ledger in to account for each child not enrolled here.
-            let place = match (s.enrollment, s.decline_reason.as_deref().map(str::trim)) {
+            let mut place = match (s.enrollment, s.decline_reason.as_deref().map(str::trim)) {
                 (Enrollment::Elsewhere, Some(place)) if !place.is_empty() => format!("异地参保：{place}"),
                 (Enrollment::Elsewhere, _) => "异地参保".to_owned(),
                 (other, _) => other.label_zh().to_owned(),
             };
+            // Marked 财政代缴: a department paid where the pupil is insured, which counts the pupil there.
+            if s.payment == PaymentStatus::Government {
+                place.push_str("（财政代缴）");
+            }
             vec![text(match away {
                 Some(away) if s.enrollment == Enrollment::Elsewhere => format!("{away}；{place}"),
                 Some(away) => away,
                 None => place,
             })]
         }
-        // Neither the department nor its share is known without a category: empty, not 0 元 (备注 says why).
-        Ledger::GovernmentPaid if s.categories.is_empty() => vec![Out::Empty, Out::Empty],
-        Ledger::GovernmentPaid => {
-            let q = quote(input, s, true);
-            let department = q
-                .as_ref()
-                .and_then(|q| q.paying_department.clone())
-                .or_else(|| s.categories.iter().map(|c| c.department.clone()).find(|d| !d.is_empty()))
-                .unwrap_or_default();
-            vec![text(department), q.map(|q| yuan_cell(q.department_due_fen)).unwrap_or(Out::Empty)]
-        }
+        Ledger::GovernmentPaid => government_row(input, s).cells_and_remark().0,
     }
+}
+
+/// A 财政代缴 row's 代缴部门, 代缴金额 and 备注. The amount is the department's share under the drive's policy,
+/// never a bare 0: where the share is 0 (a 差额补助 the family pays and is paid back, a category the notice
+/// gives no subsidy) 备注 says who pays and by which rule, and where the notice gives no amount the cell is
+/// empty and 备注 says so.
+struct GovernmentRow {
+    department: String,
+    amount_fen: Option<i64>,
+    remark: String,
+}
+
+impl GovernmentRow {
+    fn cells_and_remark(self) -> (Vec<Out<'static>>, String) {
+        let department = if self.department.is_empty() { Out::Empty } else { Out::Text(self.department) };
+        (vec![department, self.amount_fen.map(yuan_cell).unwrap_or(Out::Empty)], self.remark)
+    }
+}
+
+fn government_row(input: &FormInput, s: &Student) -> GovernmentRow {
+    // Neither the department nor its share is known without a category: empty, not 0 元 (check lists them too).
+    if s.categories.is_empty() {
+        return GovernmentRow { department: String::new(), amount_fen: None, remark: NO_CATEGORY_REMARK.to_owned() };
+    }
+    let certifying = s.categories.iter().map(|c| c.department.clone()).find(|d| !d.is_empty()).unwrap_or_default();
+    let (Some(policy), Some(quoted)) = (input.policy, quote(input, s, true)) else {
+        return GovernmentRow { department: certifying, amount_fen: None, remark: NO_POLICY_REMARK.to_owned() };
+    };
+    let q = match quoted {
+        Ok(q) => q,
+        Err(QuoteError::UnknownCategory { name, .. }) => {
+            let remark = format!("人员类别“{name}”不在类别表中，代缴部门和金额待核实");
+            return GovernmentRow { department: certifying, amount_fen: None, remark };
+        }
+        Err(e) => {
+            return GovernmentRow {
+                department: certifying,
+                amount_fen: None,
+                remark: format!("代缴金额无法计算：{e}"),
+            };
+        }
+    };
+    let department = q.paying_department.clone().filter(|d| !d.is_empty()).unwrap_or(certifying);
+    let plain = crate::domain::money::plain;
+    // The rule that gave the subsidy (or named one without its amount), for its category and clause.
+    let rule = q
+        .subsidy_category
+        .as_deref()
+        .and_then(|c| policy.rule(c))
+        .or_else(|| subsidy_rules(policy, s).find(|r| r.subsidy == Subsidy::Unspecified));
+    let named = |r: Option<&CategoryRule>| r.map(|r| (r.category.clone(), r.clause.clone())).unwrap_or_default();
+    if let Some(refund) = q.refund {
+        // 差额补助 (003 三(三)2、四(一)3): the family pays the whole premium, the department pays the difference
+        // back to the family, and nothing goes to the tax office on the pupil's behalf: 0 is the share.
+        let (category, clause) = named(rule);
+        let back = match refund {
+            Refund::Amount { fen } => format!("事后发放补助 {} 元", plain(fen)),
+            Refund::Unspecified => "事后发放差额补助".to_owned(),
+        };
+        return GovernmentRow {
+            department: department.clone(),
+            amount_fen: Some(q.department_due_fen),
+            remark: format!(
+                "{category}为差额补助，部门不代缴：由家庭缴纳 {} 元，{department}{back}（{clause}）",
+                plain(q.personal_due_fen)
+            ),
+        };
+    }
+    if q.subsidy_unspecified {
+        let (category, clause) = named(rule);
+        return GovernmentRow {
+            department: department.clone(),
+            amount_fen: None,
+            remark: format!(
+                "{}未规定{category}的资助金额（{clause}），代缴金额以{department}核定为准",
+                policy.document
+            ),
+        };
+    }
+    if q.department_due_fen == 0 {
+        // The notice gives none of the pupil's categories a subsidy: the family owes the whole premium, and the
+        // 财政代缴 mark is the operator's, to be checked.
+        return GovernmentRow {
+            department,
+            amount_fen: Some(0),
+            remark: format!(
+                "{}未规定{}的资助，部门代缴 0 元，按通知由家庭缴纳 {} 元；财政代缴待核实",
+                policy.document,
+                super::categories_text(s),
+                plain(q.personal_due_fen)
+            ),
+        };
+    }
+    let remark = if q.personal_due_fen > 0 {
+        // The department pays only part: the family's part is still due (a 75 % subsidy; the financing
+        // standard from July, 003 三(一)2).
+        let why = if q.total_due_fen > policy.personal_premium_fen {
+            let window = policy.windows.iter().find(|w| w.name == q.window);
+            format!(
+                "{}按筹资标准 {} 元缴纳，{}",
+                q.window,
+                plain(q.total_due_fen),
+                window.map(|w| w.clause.as_str()).unwrap_or_default()
+            )
+        } else {
+            let (category, clause) = named(rule);
+            format!("{category}部分资助，{clause}")
+        };
+        format!("家庭另缴 {} 元（{why}）", plain(q.personal_due_fen))
+    } else {
+        String::new()
+    };
+    GovernmentRow { department, amount_fen: Some(q.department_due_fen), remark }
+}
+
+/// The policy's rules for the pupil's categories.
+fn subsidy_rules<'a>(policy: &'a Policy, s: &'a Student) -> impl Iterator<Item = &'a CategoryRule> + 'a {
+    s.categories
+        .iter()
+        .filter_map(|c| CategoryTable::builtin().lookup(&c.name))
+        .filter_map(move |c| policy.rule(&c.name))
 }
