@@ -361,6 +361,13 @@ fn print_merge_report(r: &crate::store::merge::MergeReport, reveal: bool) {
             ),
         );
     }
+    for n in &r.named_apart {
+        let id = shown_id(&n.id_number, reveal);
+        let line = |t: &Text| {
+            crate::tui::text::fill(t.merge_named_apart, &[&id, &n.ours, &n.our_class, &n.theirs, &n.their_class])
+        };
+        say(&format!("{} ({})", line(zh), line(en)), &line(en));
+    }
     for a in &r.alike_numbers {
         let (id, flagged) = (shown_id(&a.id_number, reveal), shown_id(&a.flagged, reveal));
         let (side, side_en) = if a.ours_flagged { ("本机", "here") } else { ("对方", "there") };

@@ -71,6 +71,18 @@ pub struct AlikeNumber {
     pub ours_flagged: bool,
 }
 
+/// One valid ID number the two files hold under different names, neither side having renamed its pupil: their
+/// class lists named the child differently, or the number is two children's (one of them wrongly). Paired by the
+/// number as one pupil, as an import pairs it, and listed for the operator to check, as an import does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NamedApart {
+    pub id_number: String,
+    pub ours: String,
+    pub our_class: String,
+    pub theirs: String,
+    pub their_class: String,
+}
+
 /// One 票证号码 both files recorded for one pupil and insured year with different amounts. The tax office issues a
 /// number once per payment, so one side's list was in error: as a reconciliation does with such a number, neither
 /// amount is taken over the other. Our receipt stays as it was, theirs is not copied, and the pair is listed for
@@ -97,6 +109,8 @@ pub struct MergeReport {
     /// Pupils one file held with a rounded or mistyped number and the other with the valid one, paired as one
     /// child (see `pair_look_alikes`).
     pub alike_numbers: Vec<AlikeNumber>,
+    /// Pupils paired by a valid number the two files hold under different names (see `NamedApart`).
+    pub named_apart: Vec<NamedApart>,
     pub audit_rows_copied: usize,
     /// Their reconciliations' receipts (票证号码) we lacked, copied onto our pupils.
     pub receipts_copied: usize,
@@ -683,6 +697,30 @@ fn match_pupils(tx: &Transaction) -> Result<Vec<LookAlike>> {
     pair_look_alikes(tx)
 }
 
+/// The pairs whose pupils the two files name differently though neither renamed its own (read before either
+/// name is settled): the operator is asked to check that the number is the one child's.
+fn named_apart(tx: &Transaction) -> Result<Vec<NamedApart>> {
+    let mut stmt = tx.prepare(
+        "SELECT a.id_number, a.name, a.grade, a.class, b.name, b.grade, b.class
+         FROM temp.merge_pairs p JOIN main.students a ON a.id = p.ours JOIN other.students b ON b.id = p.theirs
+         WHERE a.name <> b.name
+           AND NOT EXISTS (SELECT 1 FROM main.audit x WHERE x.student_id = a.id AND x.field = 'name')
+           AND NOT EXISTS (SELECT 1 FROM other.audit y WHERE y.student_id = b.id AND y.field = 'name')
+         ORDER BY a.id",
+    )?;
+    let label = |grade: String, class: String| crate::domain::class_label::join(&grade, &class);
+    let rows = stmt.query_map([], |r| {
+        Ok(NamedApart {
+            id_number: r.get(0)?,
+            ours: r.get(1)?,
+            our_class: label(r.get(2)?, r.get(3)?),
+            theirs: r.get(4)?,
+            their_class: label(r.get(5)?, r.get(6)?),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// A pair `pair_look_alikes` made: their pupil, ours, and whether ours is the one held with the flagged number.
 struct LookAlike {
     theirs: i64,
@@ -1019,9 +1057,11 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext) -> Result<MergeReport> 
     let renamed_schools = super::merge_notes::renamed_schools(tx, &mut other_schools)?;
     let shared_history = super::merge_notes::shares_history(tx)?;
     let look_alikes = match_pupils(tx)?;
+    let named_apart = named_apart(tx)?;
     tx.execute_batch("CREATE TEMP TABLE merge_copied(theirs INTEGER PRIMARY KEY, ours INTEGER NOT NULL);")?;
     let mut report = MergeReport {
         added: copy_unpaired(tx, ctx, &sides)?,
+        named_apart,
         other_schools,
         renamed_schools,
         shared_history,
@@ -2003,6 +2043,34 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Laptop B corrects a pupil's mistyped number from the family's card; laptop A meanwhile adds a new pupil
+    /// of another name with that same number. The number pairs the two, as an import would: each side's merge
+    /// says so, by both names, where it used to say nothing. A pupil renamed on one laptop is no such case.
+    #[test]
+    fn a_number_two_laptops_hold_under_two_names_is_listed_both_ways() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = valid("45020220150220706");
+        let typo = format!("{}{}", &real[..17], if real.ends_with('1') { '2' } else { '1' });
+        let (mut a, mut b) = copies_of(dir.path(), &[pupil("王欣", &typo), pupil("李四", &valid("45020220150101131"))]);
+        a.apply_import(&[pupil("王新", &real)], &[], 0, false).unwrap();
+        b.apply_import(&[pupil("王欣", &real)], &[], 0, false).unwrap();
+        assert_eq!(by_name(&b, "王欣").id_number, real, "corrected on B");
+        // The other renames its own pupil: known to be the same child.
+        let li = by_name(&a, "李四").id;
+        a.correct_identity(li, &crate::store::IdentityEdit { name: Some("李思".into()), ..Default::default() })
+            .unwrap();
+        let (a_copy, b_copy) = (dir.path().join("a-copy.db"), dir.path().join("b-copy.db"));
+        a.backup_to(&a_copy).unwrap();
+        b.backup_to(&b_copy).unwrap();
+        let into_b = b.merge_from(&a_copy, false).unwrap();
+        let into_a = a.merge_from(&b_copy, false).unwrap();
+        let names =
+            |r: &MergeReport| r.named_apart.iter().map(|n| (n.ours.clone(), n.theirs.clone())).collect::<Vec<_>>();
+        assert_eq!(names(&into_b), vec![("王欣".to_owned(), "王新".to_owned())], "{into_b:?}");
+        assert_eq!(names(&into_a), vec![("王新".to_owned(), "王欣".to_owned())], "{into_a:?}");
+        assert_eq!(into_b.named_apart[0].id_number, real);
     }
 
     #[test]

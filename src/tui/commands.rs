@@ -262,6 +262,12 @@ impl App {
         for a in &r.ambiguous {
             lines.push(fill(t.merge_ambiguous, &[&a.name, &a.class, &a.school]));
         }
+        for n in &r.named_apart {
+            lines.push(fill(
+                t.merge_named_apart,
+                &[&id(&n.id_number), &n.ours, &n.our_class, &n.theirs, &n.their_class],
+            ));
+        }
         for a in &r.alike_numbers {
             let side = if a.ours_flagged { t.merge_here } else { t.merge_there };
             lines.push(fill(t.merge_alike_number, &[&a.class, &a.name, &id(&a.id_number), &side, &id(&a.flagged)]));

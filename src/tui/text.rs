@@ -364,6 +364,8 @@ pub struct Text {
     /// A pupil one file held with a rounded or wrong number, paired with the whole one: class, name, the number
     /// kept, the one held, where it was held.
     pub merge_alike_number: &'static str,
+    /// A valid number the two files hold under different names: the number, our name and class, theirs.
+    pub merge_named_apart: &'static str,
     pub merge_here: &'static str,
     pub merge_there: &'static str,
     pub merge_receipt_conflict: &'static str,

@@ -391,6 +391,7 @@ pub static EN: Text = Text {
     conflict_against_payment: "kept {} ({}, {}); {} ({}) not applied: it contradicts the payment",
     merge_ambiguous: "{} {} {}: matches several pupils; added as a new pupil to check",
     merge_alike_number: "{} {} {}: the number held {} ({}) was rounded or wrong; paired by name as one pupil",
+    merge_named_apart: "ID {} is {} ({}) here and {} ({}) there, renamed on neither: merged as one pupil by the number; check it is one child, and correct the number with E if not",
     merge_here: "here",
     merge_there: "there",
     merge_receipt_conflict: "{} {}: receipt {} is recorded here at {} yuan, there at {}: ours kept; check with the tax office",

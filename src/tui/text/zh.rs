@@ -364,6 +364,7 @@ pub static ZH: Text = Text {
     conflict_against_payment: "保留 {}（{}，{}），未采用 {}（{}）：与缴费矛盾",
     merge_ambiguous: "{} {} {}：对方的学生无法唯一对应，已作为新学生加入，请核对",
     merge_alike_number: "{} {} {}：{}的号码“{}”被表格四舍五入或有误，已按姓名对应为同一学生",
+    merge_named_apart: "身份证号码 {} 在本机是 {}（{}），在对方是 {}（{}），两边都没有改过名：已按号码合并为同一学生，请核对是否同一人；不是的，请按 E 更正号码",
     merge_here: "本机",
     merge_there: "对方",
     merge_receipt_conflict: "{} {}：票证号码 {} 本机记为 {} 元，对方为 {} 元：保留本机的，请向税务核实",
