@@ -395,6 +395,16 @@ fn inputs_built_to_exhaust_memory_or_block_are_handled_in_bounded_memory() {
         assert!(err.contains("不是普通文件") && err.contains(&*refused.to_string_lossy()), "{err}");
         assert!(peak < PEAK_MIB, "{}: {peak} MiB", refused.display());
     }
+    // A folder, and a link to one, is named as a folder with what to give instead.
+    let folder = dir.path().join("名单们");
+    std::fs::create_dir(&folder).unwrap();
+    let link = dir.path().join("名单链接");
+    std::os::unix::fs::symlink(&folder, &link).unwrap();
+    for refused in [folder.as_path(), link.as_path()] {
+        let (code, _, err, _) = import(refused);
+        assert_eq!(code, 1, "{err}");
+        assert!(err.contains("是文件夹，不是名单文件") && err.contains(&*refused.to_string_lossy()), "{err}");
+    }
     assert_eq!(canbao(&db).args(["stats", "--json"]).output().unwrap().stdout, before, "nothing imported");
 
     let (code, out, err, peak) = import(&huge);

@@ -58,8 +58,13 @@ pub enum ReadError {
          (the file {file} is {kind_en} saved with an Excel name: open it in Excel or WPS and save it as .xlsx)"
     )]
     Disguised { file: String, kind: &'static str, kind_en: &'static str },
-    #[error("{file} 不是普通文件（可能是管道、设备或文件夹），未读取 (not a regular file, not read: {file})")]
+    #[error("{file} 不是普通文件（可能是管道或设备），未读取 (not a regular file, not read: {file})")]
     NotAFile { file: String },
+    #[error(
+        "{file} 是文件夹，不是名单文件，未读取：请选择文件夹中的名单（可一次选多个） \
+         (a folder, not a list, not read: {file}; give the lists in it, several at once if need be)"
+    )]
+    Folder { file: String },
     #[error("文件 {file} 第 {row} 行无法解析：{reason} (row {row} of {file} cannot be parsed: {})", crate::words::in_language(.reason, crate::words::Language::En))]
     BadRow { file: String, row: usize, reason: String },
     #[error(

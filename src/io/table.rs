@@ -47,6 +47,10 @@ pub fn file_bytes(path: &Path) -> Result<Vec<u8>, ReadError> {
     let file = path.display().to_string();
     let unreadable = |e: std::io::Error| ReadError::Unreadable { words: crate::os_error::reading(&e, path) };
     let meta = std::fs::metadata(path).map_err(unreadable)?;
+    // Followed through a link, as the folder a careless pick names may be one.
+    if meta.is_dir() {
+        return Err(ReadError::Folder { file });
+    }
     if !meta.is_file() {
         return Err(ReadError::NotAFile { file });
     }
