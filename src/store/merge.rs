@@ -3502,4 +3502,31 @@ mod tests {
         let stats = first.stats(None, None).unwrap();
         assert_eq!(stats.payment["paid"] + stats.payment["government"], 3);
     }
+
+    /// A 不参保 a merge let lose to the other laptop's payment (see `keep_the_payment`) is no change of the drive's
+    /// days, though it is newer than the payment: each drive shows the pupil registered from the payment on, as
+    /// it holds them, and both drives show the same days.
+    #[test]
+    fn a_decline_a_merge_let_lose_to_a_payment_is_in_no_day() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, ids) = two_copies(dir.path());
+        a.set_fixed_clock("2026-12-03T23:30:00+08:00");
+        a.set_payment(by_id(&a, &ids[0]).id, PaymentStatus::Paid, &PaymentDetails::default()).unwrap();
+        b.set_fixed_clock("2026-12-04T00:30:00+08:00");
+        b.set_payment(by_id(&b, &ids[1]).id, PaymentStatus::Paid, &PaymentDetails::default()).unwrap();
+        b.set_fixed_clock("2026-12-04T00:40:00+08:00");
+        b.set_enrollment(by_id(&b, &ids[0]).id, Enrollment::Declined, Some("不要")).unwrap();
+        let ((mut a_into_b, _), (mut b_into_a, _)) = merge_both_ways(dir.path(), a, b);
+        assert_eq!(snapshot(&a_into_b), snapshot(&b_into_a));
+        // Read in Shanghai: A's payment fell on the 3rd, B's marks on the 4th.
+        a_into_b.set_fixed_clock("2026-12-05T09:00:00+08:00");
+        b_into_a.set_fixed_clock("2026-12-05T09:00:00+08:00");
+        let days = |s: &Store| -> Vec<(String, i64, i64, i64, i64)> {
+            let days = s.daily_progress().unwrap();
+            days.into_iter().map(|d| (d.date.to_string(), d.enrolled, d.paid, d.enrolled_total, d.paid_total)).collect()
+        };
+        let expected = [("2026-12-03".to_owned(), 1, 1, 1, 1), ("2026-12-04".to_owned(), 1, 1, 2, 2)];
+        assert_eq!(days(&a_into_b), expected, "the laptop whose 不参保 lost");
+        assert_eq!(days(&b_into_a), expected, "the laptop that kept its payment");
+    }
 }

@@ -75,6 +75,46 @@ struct StatusChange {
     is_payment: bool,
     old: Option<String>,
     new: Option<String>,
+    /// A change a merge let lose (see `lost_to_a_merge`): it stands in no day, as the drive never held it.
+    lost: bool,
+}
+
+/// A merge's word that one of a pupil's statuses gave up value `lost` for `kept`: a row it wrote to set `kept`
+/// over this laptop's value, or its record of the other laptop's value that lost (`KEY:conflict_lost`), whose
+/// change it copied in just after.
+struct Loss {
+    row: i64,
+    recorded: bool,
+    is_payment: bool,
+    lost: Option<String>,
+    kept: Option<String>,
+}
+
+/// Marks the changes a merge let lose though the order of instants would make them the pupil's newest: a
+/// 不参保 made on one laptop after the other took a payment, which the merge does not apply (a payment outranks
+/// it). Replayed, it would leave the pupil declined where the drive holds them registered. A change that lost
+/// to a newer one needs no marking: the newer one comes after it anyway.
+fn lost_to_a_merge(changes: &mut [StatusChange], losses: &[Loss], copied: &super::merge::CopiedRows) {
+    let lost: Vec<bool> = changes
+        .iter()
+        .map(|c| {
+            losses.iter().any(|l| {
+                let written_after = if l.recorded {
+                    copied.run_of(c.row).is_some_and(|run| copied.run_after(l.row) == Some(run))
+                } else {
+                    c.row < l.row
+                };
+                l.is_payment == c.is_payment
+                    && l.lost == c.new
+                    && l.kept != c.new
+                    && written_after
+                    && !changes.iter().any(|k| k.is_payment == c.is_payment && k.new == l.kept && k.order(c).is_gt())
+            })
+        })
+        .collect();
+    for (change, lost) in changes.iter_mut().zip(lost) {
+        change.lost = lost;
+    }
 }
 
 impl StatusChange {
@@ -131,6 +171,9 @@ fn replay(
 
 /// The status a change leaves (a value this canbao does not know leaves the status as it was).
 fn set(enrollment: &mut Enrollment, payment: &mut PaymentStatus, change: &StatusChange) {
+    if change.lost {
+        return;
+    }
     let new = change.new.as_deref().unwrap_or_default();
     if change.is_payment {
         *payment = PaymentStatus::from_code(new).unwrap_or(*payment);
@@ -147,35 +190,53 @@ impl Store {
     /// figures compare the pupil at its start with the pupil at its end. The rows a merge wrote to apply the
     /// other laptop's changes are left out: those changes were copied in with them, under their own instants,
     /// so two laptops merged each way read the same changes and show the same days, and a merge is no day of
-    /// the drive.
+    /// the drive. Those rows, and a merge's records of a value that lost, only tell which changes a merge let
+    /// lose (see `lost_to_a_merge`).
     pub fn daily_progress(&self) -> Result<Vec<DayProgress>> {
         let offset = self.display_offset();
         // In log order, a plain scan: most of a large drive's log is its creation rows, which the pupils' index
         // would visit one look-up at a time.
-        let mut stmt = self.conn.prepare(
-            "SELECT at, origin, id, student_id, field, old, new FROM audit
-             WHERE student_id IS NOT NULL AND field IN ('payment', 'enrollment') AND action <> 'merge'
-               AND (?1 IS NULL OR coalesce(year, ?2) = ?1)
-             ORDER BY id",
-        )?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT at, origin, id, student_id, field, old, new, action = 'merge' FROM audit
+                 WHERE student_id IS NOT NULL
+                   AND (field IN ('payment', 'enrollment')
+                        OR action = 'merge' AND field IN ('payment{lost}', 'enrollment{lost}'))
+                   AND (?1 IS NULL OR coalesce(year, ?2) = ?1)
+                 ORDER BY id",
+            lost = super::merge::LOST
+        ))?;
         // Only the year shown: last year's marks are not this year's progress.
         let year = if self.current_year.is_some() { self.shown_year() } else { None };
         let first = if year.is_some() { self.first_year()? } else { None };
-        let mut pupils: HashMap<i64, Vec<StatusChange>> = HashMap::new();
+        let mut pupils: HashMap<i64, (Vec<StatusChange>, Vec<Loss>)> = HashMap::new();
         let mut rows = stmt.query(rusqlite::params![year, first])?;
         while let Some(row) = rows.next()? {
+            let (changes, losses) = pupils.entry(row.get(3)?).or_default();
+            let field: String = row.get(4)?;
+            let is_payment = field.starts_with("payment");
+            if row.get::<_, bool>(7)? {
+                let recorded = field.ends_with(super::merge::LOST);
+                // A record of a loss reads lost → kept, as a row the merge wrote to set the kept value does.
+                losses.push(Loss { row: row.get(2)?, recorded, is_payment, lost: row.get(5)?, kept: row.get(6)? });
+                continue;
+            }
             let at: String = row.get(0)?;
-            pupils.entry(row.get(3)?).or_default().push(StatusChange {
+            changes.push(StatusChange {
                 at: super::instant::parse(&at),
                 origin: row.get(1)?,
                 row: row.get(2)?,
-                is_payment: row.get::<_, String>(4)? == "payment",
+                is_payment,
                 old: row.get(5)?,
                 new: row.get(6)?,
+                lost: false,
             });
         }
+        let copied = super::merge::CopiedRows::read(&self.conn, "main")?;
         let mut days: BTreeMap<chrono::NaiveDate, [i64; 4]> = BTreeMap::new();
-        for changes in pupils.into_values() {
+        for (mut changes, losses) in pupils.into_values() {
+            if !losses.is_empty() {
+                lost_to_a_merge(&mut changes, &losses, &copied);
+            }
             replay(changes, offset, &mut days);
         }
         if days.is_empty() {
