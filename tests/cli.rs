@@ -453,6 +453,26 @@ fn merge_and_restore_of_a_missing_file_or_a_folder_say_so() {
     assert_eq!(json(canbao(&a).args(["stats", "--json"]))["students"], 10, "the drive is as it was");
 }
 
+/// A class list or a document picked for a merge by mistake is named for what it is, with the command a list
+/// takes, instead of 「不是 canbao 数据文件或文件已损坏」.
+#[test]
+fn merge_names_a_class_list_or_a_document_given_to_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.db");
+    canbao(&a).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let pdf = dir.path().join("名单.pdf");
+    std::fs::write(&pdf, b"%PDF-1.4\n1 0 obj\n<< >>\nendobj\n").unwrap();
+    for (file, says) in
+        [(fixture("utf8_bom.csv"), "这是表格（名单），不是 canbao 数据文件，未合并"), (pdf, "这是 PDF 文件")]
+    {
+        let out = canbao(&a).arg("merge").arg(&file).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{text}");
+        assert!(text.contains(says) && !text.contains("损坏"), "{}: {text}", file.display());
+    }
+    assert_eq!(json(canbao(&a).args(["stats", "--json"]))["students"], 10, "the drive is as it was");
+}
+
 /// A file that is plainly no table is named for what it is, as the TUI's file picker names it, before any reader
 /// parses it: a PDF renamed `.xlsx` is not read as a CSV wanting a header row, a Word document does not get the
 /// workbook reader's English. Errors of the system are said in words, the path kept.

@@ -165,7 +165,9 @@ pub(super) fn merge(
         if reveal {
             record_reveal(cli, store, "merge", &[])?;
         }
-        let report = store.merge_from_checked(other, dry_run, other_school)?;
+        let report = store
+            .merge_from_checked(other, dry_run, other_school)
+            .map_err(|e| crate::io::sniff::named_merge_error(e, other))?;
         if json {
             print_json(&report);
         } else {

@@ -174,6 +174,13 @@ pub enum StoreError {
     #[error("不是 canbao 数据文件或文件已损坏：{path} (not a canbao file, or damaged: {path})")]
     NotADatabase { path: String },
     #[error(
+        "这是表格（名单），不是 canbao 数据文件，未合并：要导入名单，请用 canbao import：{path} \
+         (a spreadsheet (a class list), not a canbao drive: nothing merged; import a list with canbao import: {path})"
+    )]
+    MergeTable { path: String },
+    #[error("不是 canbao 数据文件，未合并：{path}：{what} (not a canbao drive, nothing merged: {path})")]
+    MergeOtherKind { path: String, what: &'static str },
+    #[error(
         "这是其他程序的 SQLite 数据库，不是 canbao 数据文件，未做任何修改：{path} \
          (another program's SQLite database, not a canbao drive: nothing was changed: {path})"
     )]

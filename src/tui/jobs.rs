@@ -488,13 +488,15 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
                 Err(e) => JobOutcome::Failed(e.to_string()),
             }
         }
-        Work::Merge { file, dry_run } => match store.merge_from(&file, dry_run) {
-            Ok(report) => {
-                let data = if dry_run { None } else { RosterData::load(store).ok() };
-                JobOutcome::Merged { file, report: Box::new(report), data }
+        Work::Merge { file, dry_run } => {
+            match store.merge_from(&file, dry_run).map_err(|e| crate::io::sniff::named_merge_error(e, &file)) {
+                Ok(report) => {
+                    let data = if dry_run { None } else { RosterData::load(store).ok() };
+                    JobOutcome::Merged { file, report: Box::new(report), data }
+                }
+                Err(e) => JobOutcome::Failed(e.to_string()),
             }
-            Err(e) => JobOutcome::Failed(e.to_string()),
-        },
+        }
         Work::Check { policy } => match store.students(&StudentFilter::default()) {
             Ok(pupils) => JobOutcome::Checked(roster_check::check(
                 &pupils,
