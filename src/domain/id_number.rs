@@ -305,6 +305,17 @@ pub fn fifteen_digit_forms(number: &str) -> Option<Vec<String>> {
     Some(forms.into_iter().map(|f| f.to_string()).collect())
 }
 
+/// The digits of a number written with an exponent of 17, as a spreadsheet writes an 18-digit one (4.50202E+17,
+/// 4.502032018060625e+17): the one digit before the point and those after it.
+fn e17_digits(flagged: &str) -> Option<(&str, &str)> {
+    let (mantissa, exponent) = flagged.split_once(['E', 'e'])?;
+    if exponent.trim_start_matches('+').parse::<u32>().ok()? != 17 {
+        return None;
+    }
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    (int.len() == 1 && int.bytes().chain(frac.bytes()).all(|d| d.is_ascii_digit())).then_some((int, frac))
+}
+
 /// The 15 significant digits a number flagged as rounded keeps, as Excel shows them (450202201501011000): read
 /// from that form (a numeric cell, or typed as text, with a fraction .0 as some exports write it), or from the
 /// number written with 15 or more significant digits and an exponent (4.502032018060625e+17, as a CSV of
@@ -318,14 +329,7 @@ pub fn fifteen_digits_kept(flagged: &str) -> Option<String> {
     if flagged.len() == 18 && flagged.bytes().all(|b| b.is_ascii_digit()) {
         return flagged.ends_with("000").then(|| flagged.to_owned());
     }
-    let (mantissa, exponent) = flagged.split_once(['E', 'e'])?;
-    if exponent.trim_start_matches('+').parse::<u32>().ok()? != 17 {
-        return None;
-    }
-    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    if int.len() != 1 || !int.bytes().chain(frac.bytes()).all(|d| d.is_ascii_digit()) {
-        return None;
-    }
+    let (int, frac) = e17_digits(flagged)?;
     if 1 + frac.trim_end_matches('0').len() < 15 {
         return None;
     }
@@ -355,14 +359,7 @@ pub fn rounding_of(number: &str, flagged: &str) -> Option<Rounding> {
         return fifteen_digit_forms(number)?.contains(&kept).then_some(Rounding::Fifteen);
     }
     // 4.50202E+17: the mantissa's digits are the number rounded to that many (Excel drops trailing zeros).
-    let (mantissa, exponent) = flagged.split_once(['E', 'e'])?;
-    if exponent.trim_start_matches('+').parse::<u32>().ok()? != 17 {
-        return None;
-    }
-    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    if int.len() != 1 || !int.bytes().chain(frac.bytes()).all(|d| d.is_ascii_digit()) {
-        return None;
-    }
+    let (int, frac) = e17_digits(flagged)?;
     let digits = format!("{int}{}", frac.trim_end_matches('0'));
     let kept = u32::try_from(digits.len()).ok().filter(|k| (1..=14).contains(k))?;
     let value = id_value(number)?;

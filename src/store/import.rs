@@ -1154,19 +1154,32 @@ pub(crate) const FLAGGED_SAME_PUPIL: &str =
 /// Returns the pupil, and whether its number is this very one, flagged as rounded.
 fn flagged_same_pupil(tx: &Transaction, row: &Incoming, last_before: i64) -> Result<Option<(i64, bool)>> {
     let Ok(valid) = &row.id.result else { return Ok(None) };
+    the_one_flagged(tx, row, last_before, |id, number, problem, same_class| {
+        id_number::flagged_may_be(&valid.number, number, problem, same_class)
+            .then(|| (id, number == valid.number && problem == IdProblem::PrecisionLost.code()))
+    })
+}
+
+/// The one pupil of the row's name held with a flagged number (`FLAGGED_SAME_PUPIL`, from before this batch)
+/// that `fits` takes, with what `fits` says of it; `None` when none does or more than one does: nothing is
+/// guessed.
+fn the_one_flagged<T>(
+    tx: &Transaction,
+    row: &Incoming,
+    last_before: i64,
+    fits: impl Fn(i64, &str, &str, bool) -> Option<T>,
+) -> Result<Option<T>> {
     let mut stmt = tx.prepare_cached(FLAGGED_SAME_PUPIL)?;
     let mut rows = stmt.query(params![row.name, row.school, row.grade, row.class, last_before])?;
     let mut found = None;
     while let Some(r) = rows.next()? {
         let (id, number, problem, same_class): (i64, String, String, bool) =
             (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
-        if !id_number::flagged_may_be(&valid.number, &number, &problem, same_class) {
-            continue;
-        }
+        let Some(fit) = fits(id, &number, &problem, same_class) else { continue };
         if found.is_some() {
             return Ok(None);
         }
-        found = Some((id, number == valid.number && problem == IdProblem::PrecisionLost.code()));
+        found = Some(fit);
     }
     Ok(found)
 }
@@ -1180,27 +1193,15 @@ fn flagged_pupil_of_rounded_number(tx: &Transaction, row: &Incoming, last_before
     if row.id.problem() != Some(&IdProblem::PrecisionLost) {
         return Ok(None);
     }
-    let mut stmt = tx.prepare_cached(FLAGGED_SAME_PUPIL)?;
-    let mut rows = stmt.query(params![row.name, row.school, row.grade, row.class, last_before])?;
-    let mut found = None;
-    while let Some(r) = rows.next()? {
-        let (id, number, problem, same_class): (i64, String, String, bool) =
-            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+    the_one_flagged(tx, row, last_before, |id, number, problem, same_class| {
         let rounds = if problem == IdProblem::PrecisionLost.code() {
             let kept = |n: &str| id_number::fifteen_digits_kept(n).and_then(|k| k.parse::<u64>().ok());
-            kept(&number).zip(kept(&row.id.normalized)).is_some_and(|(held, here)| held.abs_diff(here) <= 1000)
+            kept(number).zip(kept(&row.id.normalized)).is_some_and(|(held, here)| held.abs_diff(here) <= 1000)
         } else {
-            id_number::rounding_of(&number, &row.id.normalized) == Some(id_number::Rounding::Fifteen)
+            id_number::rounding_of(number, &row.id.normalized) == Some(id_number::Rounding::Fifteen)
         };
-        if !(same_class && rounds) {
-            continue;
-        }
-        if found.is_some() {
-            return Ok(None);
-        }
-        found = Some(id);
-    }
-    Ok(found)
+        (same_class && rounds).then_some(id)
+    })
 }
 
 /// Replaces a flagged number with the valid one, audited as a change of `id_number`. Returns the number

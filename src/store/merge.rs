@@ -2312,22 +2312,23 @@ mod tests {
         assert_eq!(a.merge_from(&b_path, false).unwrap().added, 0, "and a second merge adds nothing either");
     }
 
+    /// 王五's number corrected at `at` with `E`, as the operator does from the family's card.
+    fn correct_wang_wu(s: &mut Store, at: &str, number: &str) {
+        s.set_fixed_clock(at);
+        let id = by_name(s, "王五").id;
+        let edit = super::super::IdentityEdit { id_number: Some(number.to_owned()), ..Default::default() };
+        s.correct_identity(id, &edit).unwrap();
+    }
+
     /// The same flagged pupil corrected to two numbers, one on each laptop: the later correction on both, listed
     /// as a conflict both ways (masked), and a second merge changes nothing.
     #[test]
     fn a_number_corrected_apart_on_two_laptops_ends_alike_both_ways() {
         let dir = tempfile::tempdir().unwrap();
         let (mut a, mut b) = copies_of(dir.path(), &[unchecked("王五", None), unchecked("王六", None)]);
-        let valid = |body: &str| format!("{body}{}", id_number::check_char(body.as_bytes()));
         let (from_a, from_b) = (valid("45020220150101123"), valid("45020220150101131"));
-        let correct = |s: &mut Store, at: &str, number: &str| {
-            s.set_fixed_clock(at);
-            let id = by_name(s, "王五").id;
-            let edit = super::super::IdentityEdit { id_number: Some(number.to_owned()), ..Default::default() };
-            s.correct_identity(id, &edit).unwrap();
-        };
-        correct(&mut a, "2026-11-23T10:00:00+08:00", &from_a);
-        correct(&mut b, "2026-11-23T10:01:00+08:00", &from_b);
+        correct_wang_wu(&mut a, "2026-11-23T10:00:00+08:00", &from_a);
+        correct_wang_wu(&mut b, "2026-11-23T10:01:00+08:00", &from_b);
         let ((a_into_b, r1), (b_into_a, r2)) = merge_both_ways(dir.path(), a, b);
         for (s, r) in [(&a_into_b, &r1), (&b_into_a, &r2)] {
             assert_eq!(by_name(s, "王五").id_number, from_b, "the later correction: {r:?}");
@@ -2349,16 +2350,9 @@ mod tests {
     fn a_number_correction_that_lost_on_the_other_laptop_is_listed_where_it_is_replaced() {
         let dir = tempfile::tempdir().unwrap();
         let (mut a, mut b) = copies_of(dir.path(), &[unchecked("王五", None), unchecked("王六", None)]);
-        let valid = |body: &str| format!("{body}{}", id_number::check_char(body.as_bytes()));
         let (from_a, from_b) = (valid("45020220150101123"), valid("45020220150101131"));
-        let correct = |s: &mut Store, at: &str, number: &str| {
-            s.set_fixed_clock(at);
-            let id = by_name(s, "王五").id;
-            let edit = super::super::IdentityEdit { id_number: Some(number.to_owned()), ..Default::default() };
-            s.correct_identity(id, &edit).unwrap();
-        };
-        correct(&mut b, "2026-11-23T10:00:00+08:00", &from_b);
-        correct(&mut a, "2026-11-23T10:01:00+08:00", &from_a);
+        correct_wang_wu(&mut b, "2026-11-23T10:00:00+08:00", &from_b);
+        correct_wang_wu(&mut a, "2026-11-23T10:01:00+08:00", &from_a);
         let (a_path, b_path) = (a.path().unwrap().to_owned(), b.path().unwrap().to_owned());
         drop((a, b));
         let ((a, r1), (b, r2)) = round_trip(&dir.path().join("trip"), &a_path, &b_path);
