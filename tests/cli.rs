@@ -2769,6 +2769,57 @@ fn a_list_imported_again_finds_the_corrected_pupil_and_keeps_the_operators_corre
     assert_eq!(store.student_by_id_number(&sun).unwrap().unwrap().name, "孙跃");
 }
 
+/// Laptop B corrects 王欣's mistyped number from the family's card while laptop A adds a new pupil 王新 with that
+/// number from a class list. A merge either way keeps two children, the number with 王新, and its report names
+/// both (masked), where the correction was made, and what the operator is to do; both drives end alike.
+#[test]
+fn a_merge_names_a_number_corrected_on_one_laptop_that_the_other_gave_a_new_pupil() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = valid_number("45020220150220706");
+    let typo = format!("{}{}", &real[..17], if real.ends_with('1') { '2' } else { '1' });
+    let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    let base = write_list(dir.path(), "base.csv", &[["王欣", &typo, "三年级", "1班"]]);
+    canbao(&a).arg("import").arg(&base).assert().success();
+    canbao(&a).arg("backup").arg(&b).assert().success();
+    let card = write_list(dir.path(), "card.csv", &[["王欣", &real, "三年级", "1班"]]);
+    assert_eq!(json(canbao(&b).args(["import", "--json"]).arg(&card))["updated"], 1, "corrected on B");
+    let list = write_list(dir.path(), "list.csv", &[["王新", &real, "三年级", "2班"]]);
+    assert_eq!(json(canbao(&a).args(["import", "--json"]).arg(&list))["added"], 1);
+    let mask = |n: &str| canbao::domain::id_number::mask(n);
+    for (into, from, side, side_en) in [(&a, &b, "对方", "there"), (&b, &a, "本机", "here")] {
+        let copy = dir.path().join(format!("copy-of-{}", into.file_name().unwrap().to_string_lossy()));
+        std::fs::copy(into, &copy).unwrap();
+        let out = canbao(&copy).arg("merge").arg(from).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{text}");
+        let zh = format!(
+            "身份证号码 {} 由 王新（三年级2班）持有；王欣（三年级1班）在{side}被更正为这个号码，未采用，保留号码“{}”：\
+             请核对这个号码是哪位学生的，在详情页按 E 更正另一位",
+            mask(&real),
+            mask(&typo)
+        );
+        let en = format!(
+            "ID {} is held by 王新 (三年级2班); 王欣 (三年级1班) was corrected to it {side_en}: not applied, number \
+             “{}” kept; check which child the number is, and correct the other with E in the detail screen",
+            mask(&real),
+            mask(&typo)
+        );
+        assert!(text.lines().any(|l| l.contains(&zh) && l.contains(&en)), "{text}");
+        assert!(!text.contains(&real), "numbers masked: {text}");
+        assert!(text.contains("冲突 1"), "{text}");
+        let stats = json(canbao(&copy).args(["stats", "--json"]));
+        assert_eq!((stats["students"].as_u64(), stats["id_invalid"].as_u64()), (Some(2), Some(1)), "{stats}");
+        assert_eq!(names(&json(canbao(&copy).args(["find", &real, "--json"]))), ["王新"], "{text}");
+        // The same in --json, the full numbers there.
+        std::fs::copy(into, &copy).unwrap();
+        let report = json(canbao(&copy).args(["merge", "--json"]).arg(from));
+        let taken = &report["taken_numbers"][0];
+        assert_eq!((taken["name"].as_str(), taken["holder"].as_str()), (Some("王欣"), Some("王新")), "{report}");
+        assert_eq!((taken["id_number"].as_str(), taken["kept"].as_str()), (Some(real.as_str()), Some(typo.as_str())));
+        assert!(report["named_apart"].as_array().unwrap().is_empty(), "{report}");
+    }
+}
+
 /// Two laptops started apart from two lists of one school: one list's numbers were rounded by a spreadsheet
 /// (15 digits then zeros, or shown as 4.50202201501E+17), the other's are whole. A merge pairs each rounded
 /// pupil with the whole number of that name, as an import of the whole list does, both ways, never adding a

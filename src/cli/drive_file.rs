@@ -271,8 +271,8 @@ fn print_merge_report(r: &crate::store::merge::MergeReport, reveal: bool) {
     if r.dry_run && !r.other_schools.is_empty() && !r.shared_history {
         say("合并时须加 --other-school 确认 (merging it takes --other-school)", "merging it takes --other-school");
     }
-    let (added, updated, unchanged, conflicts, copied) =
-        (r.added, r.updated, r.unchanged, r.conflicts.len() + r.decided_there.len(), r.audit_rows_copied);
+    let conflicts = r.conflicts.len() + r.decided_there.len() + r.taken_numbers.len();
+    let (added, updated, unchanged, copied) = (r.added, r.updated, r.unchanged, r.audit_rows_copied);
     say(
         &format!(
             "新增 {added}，更新 {updated}，未变 {unchanged}，冲突 {conflicts}，复制修改记录 {copied} 条 \
@@ -302,6 +302,11 @@ fn print_merge_report(r: &crate::store::merge::MergeReport, reveal: bool) {
         let id = shown_id(&c.id_number, reveal);
         let (z, e) = (conflict::decided_there_line(zh, c, &id), conflict::decided_there_line(en, c, &id));
         say(&format!("  {z}"), &format!("  {e}"));
+    }
+    for n in &r.taken_numbers {
+        let (id, kept) = (shown_id(&n.id_number, reveal), shown_id(&n.kept, reveal));
+        let (z, e) = (conflict::number_taken_line(zh, n, &id, &kept), conflict::number_taken_line(en, n, &id, &kept));
+        say(&format!("  {z} ({e})"), &format!("  {e}"));
     }
     for (z, e) in conflict::merge_policy_lines(zh, r).into_iter().zip(conflict::merge_policy_lines(en, r)) {
         say(&format!("{z} ({e})"), &e);

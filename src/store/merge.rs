@@ -1,5 +1,6 @@
-//! Merging two laptops' copies of one drive. Pupils are matched by a valid ID number, else by the audit rows
-//! that created them, else by ID text, name, school and class when that names one pupil on each side; a pupil
+//! Merging two laptops' copies of one drive. Pupils are matched by a valid ID number (unless the audit rows that
+//! created them say the number was given to two children, see `NumberTaken`), else by the audit rows that
+//! created them, else by ID text, name, school and class when that names one pupil on each side; a pupil
 //! that fits two children is added and listed, never merged into either. For each field the most recent
 //! change to that pupil in either audit log wins; both histories are kept (the other file's audit rows are
 //! copied in with their own origin, onto their own pupil); a field both sides changed since they last agreed
@@ -83,6 +84,28 @@ pub struct NamedApart {
     pub their_class: String,
 }
 
+/// A valid ID number one laptop gave a pupil by a correction while the other laptop gave it to another pupil (a
+/// new pupil of its list, or one it corrected): 王欣 corrected to the number on one laptop, 王新 added with it on
+/// the other. The creation row both files hold for 王欣 says 王欣 is one child on both, so the two are not paired
+/// by the number; a number is one child's, so the pupil holding it keeps it and the correction is not applied
+/// (recorded in 王欣's history as lost): 王欣 keeps, or has back, the number the other file holds for it. Both
+/// directions of a merge end so. Listed for the operator to check which child the number is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NumberTaken {
+    /// The number both were given.
+    pub id_number: String,
+    /// The pupil whose correction to it was not applied, and its class.
+    pub name: String,
+    pub class: String,
+    /// The number that pupil holds after the merge, as stored (flagged, or empty, when it was so).
+    pub kept: String,
+    /// The pupil holding the number, and its class.
+    pub holder: String,
+    pub holder_class: String,
+    /// The correction was made on this laptop (and undone by this merge), not on the other.
+    pub corrected_here: bool,
+}
+
 /// One 票证号码 both files recorded for one pupil and insured year with different amounts. The tax office issues a
 /// number once per payment, so one side's list was in error: as a reconciliation does with such a number, neither
 /// amount is taken over the other. Our receipt stays as it was, theirs is not copied, and the pair is listed for
@@ -111,6 +134,8 @@ pub struct MergeReport {
     pub alike_numbers: Vec<AlikeNumber>,
     /// Pupils paired by a valid number the two files hold under different names (see `NamedApart`).
     pub named_apart: Vec<NamedApart>,
+    /// Numbers corrected to on one laptop that the other gave another pupil (see `NumberTaken`).
+    pub taken_numbers: Vec<NumberTaken>,
     pub audit_rows_copied: usize,
     /// Their reconciliations' receipts (票证号码) we lacked, copied onto our pupils.
     pub receipts_copied: usize,
@@ -495,12 +520,13 @@ impl PupilKey {
 /// in SQLite's pages, which spill to disk, instead of holding both histories in memory. Only the audit rows'
 /// fingerprints are held in memory a while (`fingerprints`: 16 bytes a row, 32 MB for a million rows on both
 /// sides), to find the rows both logs may share.
-const WORK_TABLES: [&str; 13] = [
+const WORK_TABLES: [&str; 14] = [
     "merge_our_fp",
     "merge_their_fp",
     "merge_their_new",
     "merge_our_new",
     "merge_pairs",
+    "merge_contested",
     "merge_our_created",
     "merge_their_created",
     "merge_creation_links",
@@ -610,20 +636,71 @@ fn held_by_both(mut ours: Vec<(i64, i64)>, mut theirs: Vec<(i64, i64)>) -> (Held
     (ours, theirs)
 }
 
-/// A side's pupils not yet paired with each of their creation rows that the other file holds too, into `table`
-/// as (pupil, audit row, fingerprint). A pupil can hold several: a merge that paired two laptops' imports of
-/// one list by name and class copied the other laptop's creation row onto the pupil it paired. Only rows both
-/// files hold can pair pupils, so only those are looked at (`fps` holds no other; CROSS JOIN keeps SQLite from
-/// walking the whole log for them instead): two drives with no history in common skip the step.
+/// A side's pupils not yet paired (or paired by a contested number, see `contested_numbers`) with each of their
+/// creation rows that the other file holds too, into `table` as (pupil, audit row, fingerprint). A pupil can
+/// hold several: a merge that paired two laptops' imports of one list by name and class copied the other
+/// laptop's creation row onto the pupil it paired. Only rows both files hold can pair pupils, so only those are
+/// looked at (`fps` holds no other; CROSS JOIN keeps SQLite from walking the whole log for them instead): two
+/// drives with no history in common skip the step.
 fn shared_creations(tx: &Transaction, db: &str, table: &str, paired: &str, fps: &str, unshared: &str) -> Result<()> {
     tx.execute_batch(&format!(
         "CREATE TEMP TABLE {table}(audit INTEGER PRIMARY KEY, student INTEGER NOT NULL, fp INTEGER NOT NULL);
          INSERT INTO {table} SELECT a.id, a.student_id, f.fp FROM temp.{fps} f CROSS JOIN {db}.audit a ON a.id = f.id
              WHERE a.field = 'created' AND a.id NOT IN (SELECT id FROM temp.{unshared})
                AND a.student_id IN (SELECT id FROM {db}.students)
-               AND a.student_id NOT IN (SELECT {paired} FROM temp.merge_pairs);
+               AND a.student_id NOT IN (SELECT {paired} FROM temp.merge_pairs
+                                        WHERE theirs NOT IN (SELECT theirs FROM temp.merge_contested));
          CREATE INDEX temp.{table}_fp ON {table}(fp);"
     ))?;
+    Ok(())
+}
+
+/// The pairs by a valid number that the history the files share could contradict, into `merge_contested`: one
+/// side holds the number by a change the other lacks (a correction of the number, or the pupil's creation).
+/// Walked from the rows each side lacks, few between copies of one drive; two drives with no history in common
+/// share no creation row to contradict a number and skip the step.
+fn contested_numbers(tx: &Transaction) -> Result<()> {
+    let shared: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM temp.merge_our_fp)", [], |r| r.get(0))?;
+    if !shared {
+        return Ok(());
+    }
+    tx.execute_batch(
+        "INSERT OR IGNORE INTO merge_contested SELECT p.theirs, p.ours FROM temp.merge_their_new n
+             JOIN other.audit b ON b.id = n.id JOIN temp.merge_pairs p ON p.theirs = n.student
+             WHERE b.field IN ('created', 'id_number') AND b.action <> 'reveal';
+         INSERT OR IGNORE INTO merge_contested SELECT p.theirs, p.ours FROM temp.merge_our_new n
+             JOIN main.audit a ON a.id = n.id JOIN temp.merge_pairs p ON p.ours = a.student_id
+             WHERE a.field IN ('created', 'id_number') AND a.action <> 'reveal';",
+    )?;
+    Ok(())
+}
+
+/// Unpairs the pairs by a valid number that the shared history contradicts: one of the two pupils shares its
+/// creation row with another pupil of the other side, and with that one only, who is not paired by a number
+/// itself, while the two paired share none. One laptop corrected 王欣's number to the one the other laptop gave a
+/// new pupil 王新: 王欣 is 王欣 on both, and 王新 a child of its own (see `settle_taken_numbers`). Left in
+/// `merge_contested` are the pairs undone; each pupil of them is then paired by its creation row.
+fn history_over_numbers(tx: &Transaction) -> Result<()> {
+    tx.execute_batch(
+        "DELETE FROM merge_contested WHERE EXISTS (SELECT 1 FROM merge_creation_links l
+                                                   WHERE l.theirs = merge_contested.theirs
+                                                     AND l.ours = merge_contested.ours)
+             OR NOT (EXISTS (SELECT 1 FROM merge_creation_links l
+                             WHERE l.theirs = merge_contested.theirs AND l.ours <> merge_contested.ours
+                               AND l.ours NOT IN (SELECT ours FROM merge_pairs)
+                               AND NOT EXISTS (SELECT 1 FROM merge_creation_links x
+                                               WHERE x.theirs = l.theirs AND x.ours <> l.ours)
+                               AND NOT EXISTS (SELECT 1 FROM merge_creation_links y
+                                               WHERE y.ours = l.ours AND y.theirs <> l.theirs))
+                     OR EXISTS (SELECT 1 FROM merge_creation_links l
+                                WHERE l.ours = merge_contested.ours AND l.theirs <> merge_contested.theirs
+                                  AND l.theirs NOT IN (SELECT theirs FROM merge_pairs)
+                                  AND NOT EXISTS (SELECT 1 FROM merge_creation_links x
+                                                  WHERE x.theirs = l.theirs AND x.ours <> l.ours)
+                                  AND NOT EXISTS (SELECT 1 FROM merge_creation_links y
+                                                  WHERE y.ours = l.ours AND y.theirs <> l.theirs)));
+         DELETE FROM merge_pairs WHERE theirs IN (SELECT theirs FROM merge_contested);",
+    )?;
     Ok(())
 }
 
@@ -642,7 +719,8 @@ fn unchecked_keys(tx: &Transaction, db: &str, table: &str, paired: &str) -> Resu
 }
 
 /// Pairs their pupils with ours into `merge_pairs` (their row id, ours) without guessing, and lists in
-/// `merge_ambiguous` their pupils that fit more than one child. A valid ID number pairs by itself. Otherwise
+/// `merge_ambiguous` their pupils that fit more than one child. A valid ID number pairs by itself, unless the
+/// creation rows the files share plainly pair one of the two with another pupil (`history_over_numbers`). Otherwise
 /// the history the two files share: a pupil of theirs and one of ours that hold the same creation row (either
 /// laptop's, or both when an earlier merge paired them by name and class and copied one onto the other) are
 /// one child whatever their school, class, name or number are now, when no other open pupil on either side
@@ -655,12 +733,14 @@ fn match_pupils(tx: &Transaction) -> Result<Vec<LookAlike>> {
         "CREATE TEMP TABLE merge_pairs(theirs INTEGER PRIMARY KEY, ours INTEGER NOT NULL UNIQUE);
          INSERT INTO merge_pairs SELECT b.id, a.id FROM other.students b
              JOIN main.students a ON a.id_number = b.id_number AND a.id_problem IS NULL
-             WHERE b.id_problem IS NULL;",
+             WHERE b.id_problem IS NULL;
+         CREATE TEMP TABLE merge_contested(theirs INTEGER PRIMARY KEY, ours INTEGER NOT NULL);",
     )?;
+    contested_numbers(tx)?;
     shared_creations(tx, "main", "merge_our_created", "ours", "merge_our_fp", "merge_our_new")?;
     shared_creations(tx, "other", "merge_their_created", "theirs", "merge_their_fp", "merge_their_new")?;
     // Which of their pupils and ours hold one creation row; a pupil linked so to one pupil only, which is linked
-    // to it only, is that pupil.
+    // to it only, is that pupil. Links to a pupil paired already take no part.
     tx.execute_batch(&format!(
         "CREATE TEMP TABLE merge_creation_links(theirs INTEGER NOT NULL, ours INTEGER NOT NULL,
                                                 PRIMARY KEY (theirs, ours)) WITHOUT ROWID;
@@ -668,11 +748,17 @@ fn match_pupils(tx: &Transaction) -> Result<Vec<LookAlike>> {
              JOIN merge_our_created o ON o.fp = t.fp
              JOIN other.audit b ON b.id = t.audit JOIN main.audit a ON a.id = o.audit
              WHERE {SAME_EVENT};
-         CREATE INDEX temp.merge_creation_links_ours ON merge_creation_links(ours);
-         INSERT INTO merge_pairs SELECT l.theirs, l.ours FROM merge_creation_links l
-             WHERE NOT EXISTS (SELECT 1 FROM merge_creation_links x WHERE x.theirs = l.theirs AND x.ours <> l.ours)
-               AND NOT EXISTS (SELECT 1 FROM merge_creation_links y WHERE y.ours = l.ours AND y.theirs <> l.theirs);"
+         CREATE INDEX temp.merge_creation_links_ours ON merge_creation_links(ours);"
     ))?;
+    history_over_numbers(tx)?;
+    tx.execute_batch(
+        "INSERT INTO merge_pairs SELECT l.theirs, l.ours FROM merge_creation_links l
+             WHERE l.theirs NOT IN (SELECT theirs FROM merge_pairs) AND l.ours NOT IN (SELECT ours FROM merge_pairs)
+               AND NOT EXISTS (SELECT 1 FROM merge_creation_links x WHERE x.theirs = l.theirs AND x.ours <> l.ours
+                                   AND x.ours NOT IN (SELECT ours FROM merge_pairs))
+               AND NOT EXISTS (SELECT 1 FROM merge_creation_links y WHERE y.ours = l.ours AND y.theirs <> l.theirs
+                                   AND y.theirs NOT IN (SELECT theirs FROM merge_pairs));",
+    )?;
     unchecked_keys(tx, "main", "merge_our_keys", "ours")?;
     unchecked_keys(tx, "other", "merge_their_keys", "theirs")?;
     let same_key = |x: &str, y: &str| {
@@ -1058,6 +1144,8 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext) -> Result<MergeReport> 
     let shared_history = super::merge_notes::shares_history(tx)?;
     let look_alikes = match_pupils(tx)?;
     let named_apart = named_apart(tx)?;
+    // Before their pupils are copied: a number of ours one of them brings is given up first.
+    let (mut taken_numbers, given_up) = settle_taken_numbers(tx, ctx)?;
     tx.execute_batch("CREATE TEMP TABLE merge_copied(theirs INTEGER PRIMARY KEY, ours INTEGER NOT NULL);")?;
     let mut report = MergeReport {
         added: copy_unpaired(tx, ctx, &sides)?,
@@ -1075,7 +1163,8 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext) -> Result<MergeReport> 
     }
     drop(rows);
     drop(listed);
-    let corrected = settle_look_alikes(tx, ctx, &look_alikes, &mut report.alike_numbers)?;
+    let mut corrected = settle_look_alikes(tx, ctx, &look_alikes, &mut report.alike_numbers)?;
+    corrected.extend(given_up);
     // The pupils paired with ours that their file has news of, one at a time: only they are read in full.
     let paired: i64 = tx.query_row("SELECT count(*) FROM temp.merge_pairs", [], |r| r.get(0))?;
     let mut walk = tx.prepare(
@@ -1084,7 +1173,7 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext) -> Result<MergeReport> 
     )?;
     let mut rows = walk.query([])?;
     while let Some(row) = rows.next()? {
-        let found = (&mut report.conflicts, &mut report.decided_there);
+        let found = (&mut report.conflicts, &mut report.decided_there, &mut taken_numbers);
         let ours: i64 = row.get(1)?;
         if settle_pupil(tx, ctx, &sides, row.get(0)?, ours, found)? && !corrected.contains(&ours) {
             report.updated += 1;
@@ -1093,6 +1182,7 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext) -> Result<MergeReport> 
     drop(rows);
     drop(walk);
     report.updated += corrected.len();
+    report.taken_numbers = taken_numbers;
     report.unchanged = usize::try_from(paired).unwrap_or_default().saturating_sub(report.updated);
     // Both histories kept: their events we lack, attached to the pupil they were paired with or copied as.
     let before: i64 = tx.query_row("SELECT COALESCE(max(id), 0) FROM main.audit", [], |r| r.get(0))?;
@@ -1147,7 +1237,7 @@ fn settle_pupil(
     sides: &Sides,
     their_id: i64,
     our_id: i64,
-    (conflicts, decided_there): (&mut Vec<Conflict>, &mut Vec<Conflict>),
+    (conflicts, decided_there, taken): (&mut Vec<Conflict>, &mut Vec<Conflict>, &mut Vec<NumberTaken>),
 ) -> Result<bool> {
     let their_history = history(
         tx,
@@ -1335,7 +1425,7 @@ fn settle_pupil(
         (our_id, their_id),
         (&their_history, &our_history),
         (&id_number, &name),
-        (conflicts, decided_there),
+        (conflicts, decided_there, taken),
     )?;
     if changes.is_empty() {
         return Ok(numbered);
@@ -1522,16 +1612,16 @@ fn their_number(tx: &Transaction, their_id: i64, ours: &super::IdentitySnapshot)
 
 /// The pupil's ID number, corrected on one laptop or both (a family's card, a corrected list, `E`): decided as a
 /// group is, by its newest correction on each side. Returns whether ours changed. A number another of our pupils
-/// holds is not taken: the two stay apart, listed as a conflict. Ours replaced by theirs because the other
-/// laptop's merge already let it lose is listed as decided there. Conflict values are masked: the full numbers
-/// are in the history.
+/// holds is not taken: ours stays, the correction is recorded as lost and listed (`NumberTaken`). Ours replaced
+/// by theirs because the other laptop's merge already let it lose is listed as decided there. Conflict values
+/// are masked: the full numbers are in the history.
 fn settle_number(
     tx: &Transaction,
     ctx: &super::AuditContext,
     (our_id, their_id): (i64, i64),
     (their_history, our_history): (&[Event], &[Event]),
     (id_number, name): (&str, &str),
-    (conflicts, decided_there): (&mut Vec<Conflict>, &mut Vec<Conflict>),
+    (conflicts, decided_there, taken): (&mut Vec<Conflict>, &mut Vec<Conflict>, &mut Vec<NumberTaken>),
 ) -> Result<bool> {
     let numbered = |e: &&Event| e.field == "id_number";
     let keys = ["id_number"];
@@ -1545,12 +1635,24 @@ fn settle_number(
         return Ok(false);
     }
     let ours_unseen = our_last.is_some_and(|o| o.unshared);
-    let mut they_win =
+    let they_win =
         our_last.is_none_or(|o| !o.unshared || newer_or_greater(their_last, o, (&theirs.id_number, &ours.id_number)));
     if they_win {
         match super::identity::write(tx, ctx, our_id, &ours, &theirs) {
             Ok(_) => {}
-            Err(StoreError::IdTaken { .. }) => they_win = false,
+            Err(StoreError::IdTaken { name: holder, class: holder_class, .. }) => {
+                record_lost_number(tx, ctx, our_id, &theirs.id_number, &ours.id_number)?;
+                taken.push(NumberTaken {
+                    id_number: theirs.id_number.clone(),
+                    name: name.to_owned(),
+                    class: crate::domain::class_label::join(&ours.grade, &ours.class),
+                    kept: ours.id_number.clone(),
+                    holder,
+                    holder_class,
+                    corrected_here: false,
+                });
+                return Ok(false);
+            }
             Err(e) => return Err(e),
         }
     }
@@ -1588,18 +1690,72 @@ fn settle_number(
             payment_kept: None,
         });
         if !they_win {
-            // The number that lost is recorded, so nobody's correction disappears without a trace.
-            ctx.write(
-                tx,
-                Some(our_id),
-                id_number,
-                &format!("id_number{LOST}"),
-                Some(&theirs.id_number),
-                Some(&ours.id_number),
-            )?;
+            record_lost_number(tx, ctx, our_id, &theirs.id_number, &ours.id_number)?;
         }
     }
     Ok(they_win)
+}
+
+/// Records number `lost` as one our pupil `our_id` did not take, keeping `kept`: nobody's correction disappears
+/// without a trace.
+fn record_lost_number(tx: &Transaction, ctx: &super::AuditContext, our_id: i64, lost: &str, kept: &str) -> Result<()> {
+    ctx.write(tx, Some(our_id), kept, &format!("id_number{LOST}"), Some(lost), Some(kept))
+}
+
+/// Our pupils whose valid number a pupil of theirs brings whom the history keeps apart from them (see
+/// `history_over_numbers`): one laptop corrected 王欣 to the number the other laptop gave 王新. The pupil holding
+/// the number keeps it, here as there: ours, paired by its creation row, gives up the number and takes the one
+/// their file holds for it, so their pupil is added with the number. Our correction to it is recorded as lost
+/// and listed; a number ours held from before, which their laptop corrected away from it and gave their pupil,
+/// is only their change arriving. Returns those listed, and every pupil of ours whose number changed.
+fn settle_taken_numbers(tx: &Transaction, ctx: &super::AuditContext) -> Result<(Vec<NumberTaken>, Vec<i64>)> {
+    let contested: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM temp.merge_contested)", [], |r| r.get(0))?;
+    if !contested {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let mut stmt = tx.prepare(
+        "SELECT a.id, p.theirs, b.name, b.grade, b.class,
+                EXISTS (SELECT 1 FROM main.audit x WHERE x.student_id = a.id AND x.field = 'id_number'
+                        AND x.action NOT IN ('reveal', 'merge') AND x.id IN (SELECT id FROM temp.merge_our_new))
+                OR NOT EXISTS (SELECT 1 FROM temp.merge_their_new n JOIN other.audit y ON y.id = n.id
+                               WHERE n.student = p.theirs AND y.field = 'id_number'
+                                 AND y.action NOT IN ('reveal', 'merge'))
+         FROM other.students b
+         JOIN main.students a ON a.id_number = b.id_number AND a.id_problem IS NULL
+         JOIN temp.merge_pairs p ON p.ours = a.id
+         WHERE b.id_problem IS NULL AND b.id NOT IN (SELECT theirs FROM temp.merge_pairs)
+         ORDER BY a.id",
+    )?;
+    let found = stmt
+        .query_map([], |r| {
+            let holder = (r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?);
+            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, holder, r.get::<_, bool>(5)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    drop(stmt);
+    let (mut taken, mut changed) = (Vec::new(), Vec::new());
+    for (ours_id, twin, (holder, grade, class), ours_corrected) in found {
+        let ours = super::identity::snapshot(tx, ours_id)?;
+        let theirs = their_number(tx, twin, &ours)?;
+        // Their file holds the pupil with another number, which none of ours holds (else the twin would have
+        // been paired by it, and the history not followed).
+        super::identity::write(tx, ctx, ours_id, &ours, &theirs)?;
+        changed.push(ours_id);
+        if !ours_corrected {
+            continue;
+        }
+        record_lost_number(tx, ctx, ours_id, &ours.id_number, &theirs.id_number)?;
+        taken.push(NumberTaken {
+            id_number: ours.id_number.clone(),
+            name: ours.name.clone(),
+            class: crate::domain::class_label::join(&ours.grade, &ours.class),
+            kept: theirs.id_number.clone(),
+            holder,
+            holder_class: crate::domain::class_label::join(&grade, &class),
+            corrected_here: true,
+        });
+    }
+    Ok((taken, changed))
 }
 
 /// A side's `created` and `categories` rows for pupil `student` in file `db`, in log order, each with whether
@@ -2045,32 +2201,187 @@ mod tests {
         }
     }
 
-    /// Laptop B corrects a pupil's mistyped number from the family's card; laptop A meanwhile adds a new pupil
-    /// of another name with that same number. The number pairs the two, as an import would: each side's merge
-    /// says so, by both names, where it used to say nothing. A pupil renamed on one laptop is no such case.
+    /// Two lists named one child differently: each laptop added the pupil from its own list, with one valid
+    /// number. The number pairs the two, as an import would: each side's merge says so, by both names. A pupil
+    /// renamed on one laptop is no such case.
     #[test]
     fn a_number_two_laptops_hold_under_two_names_is_listed_both_ways() {
         let dir = tempfile::tempdir().unwrap();
         let real = valid("45020220150220706");
-        let typo = format!("{}{}", &real[..17], if real.ends_with('1') { '2' } else { '1' });
-        let (mut a, mut b) = copies_of(dir.path(), &[pupil("王欣", &typo), pupil("李四", &valid("45020220150101131"))]);
+        let (mut a, mut b) = copies_of(dir.path(), &[pupil("李四", &valid("45020220150101131"))]);
         a.apply_import(&[pupil("王新", &real)], &[], 0, false).unwrap();
         b.apply_import(&[pupil("王欣", &real)], &[], 0, false).unwrap();
-        assert_eq!(by_name(&b, "王欣").id_number, real, "corrected on B");
         // The other renames its own pupil: known to be the same child.
         let li = by_name(&a, "李四").id;
         a.correct_identity(li, &crate::store::IdentityEdit { name: Some("李思".into()), ..Default::default() })
             .unwrap();
-        let (a_copy, b_copy) = (dir.path().join("a-copy.db"), dir.path().join("b-copy.db"));
-        a.backup_to(&a_copy).unwrap();
-        b.backup_to(&b_copy).unwrap();
-        let into_b = b.merge_from(&a_copy, false).unwrap();
-        let into_a = a.merge_from(&b_copy, false).unwrap();
+        let ((into_b, r1), (into_a, r2)) = merge_both_ways(dir.path(), a, b);
         let names =
             |r: &MergeReport| r.named_apart.iter().map(|n| (n.ours.clone(), n.theirs.clone())).collect::<Vec<_>>();
-        assert_eq!(names(&into_b), vec![("王欣".to_owned(), "王新".to_owned())], "{into_b:?}");
-        assert_eq!(names(&into_a), vec![("王新".to_owned(), "王欣".to_owned())], "{into_a:?}");
-        assert_eq!(into_b.named_apart[0].id_number, real);
+        assert_eq!(names(&r1), vec![("王欣".to_owned(), "王新".to_owned())], "{r1:?}");
+        assert_eq!(names(&r2), vec![("王新".to_owned(), "王欣".to_owned())], "{r2:?}");
+        assert_eq!(r1.named_apart[0].id_number, real);
+        for (s, r) in [(&into_b, &r1), (&into_a, &r2)] {
+            assert_eq!(s.students(&Default::default()).unwrap().len(), 2, "one child by the number: {r:?}");
+            assert!(r.taken_numbers.is_empty(), "{r:?}");
+        }
+    }
+
+    /// The scenario of two laptops sharing one drive: laptop B corrects 王欣's number (`from`: mistyped, another
+    /// valid one, or none) to `real` with `E`, and moves, phones and takes the payment of 王欣; laptop A meanwhile adds a
+    /// new pupil 王新 with `real` from a class list. Returns both laptops' drives.
+    fn corrected_on_b_and_given_on_a(dir: &Path, from: &str, real: &str) -> (Store, Store) {
+        let (mut a, mut b) = copies_of(dir, &[pupil("王欣", from), pupil("李四", &valid("45020220150101131"))]);
+        a.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        a.apply_import(&[Incoming { source: "名单.csv:9".into(), ..pupil("王新", real) }], &[], 0, false).unwrap();
+        b.set_fixed_clock("2026-11-23T10:05:00+08:00");
+        let wang = by_name(&b, "王欣").id;
+        let edit = super::super::IdentityEdit {
+            id_number: Some(real.to_owned()),
+            class: Some("三年级2班".into()),
+            phone: Some("13912345678".into()),
+            ..Default::default()
+        };
+        b.correct_identity(wang, &edit).unwrap();
+        b.set_payment(wang, PaymentStatus::Paid, &PaymentDetails { amount_fen: Some(38000), ..Default::default() })
+            .unwrap();
+        (a, b)
+    }
+
+    /// Every pupil as both drives must agree on it: name, number and whether it is flagged, class, phone,
+    /// statuses.
+    fn pupils_held(s: &Store) -> Vec<String> {
+        let mut all: Vec<String> = s
+            .students(&Default::default())
+            .unwrap()
+            .iter()
+            .map(|p| {
+                format!(
+                    "{}|{}|{:?}|{}|{}|{}|{:?}|{:?}",
+                    p.name,
+                    p.id_number,
+                    p.id_problem,
+                    p.class_label(),
+                    p.phone,
+                    p.enrollment.code(),
+                    p.payment,
+                    p.payment_details.amount_fen
+                )
+            })
+            .collect();
+        all.sort();
+        all
+    }
+
+    fn taken(r: &MergeReport) -> Vec<(String, String, String, String, bool)> {
+        r.taken_numbers
+            .iter()
+            .map(|t| (t.name.clone(), t.id_number.clone(), t.kept.clone(), t.holder.clone(), t.corrected_here))
+            .collect()
+    }
+
+    /// B's 王欣 shares its creation row with A's 王欣, not with A's 王新 who holds the number: a merge either way
+    /// keeps 王欣 and 王新 two children. 王欣 takes B's class, phone and payment; the number stays with 王新, 王欣
+    /// keeping (on A) or having back (on B) the number both held before, and each report names both. Both drives
+    /// end with the same pupils, and merging each other's result changes nothing.
+    #[test]
+    fn a_number_corrected_on_one_laptop_to_one_the_other_gave_a_new_pupil_turns_no_child_into_another() {
+        let real = valid("45020220150220706");
+        let typo = format!("{}{}", &real[..17], if real.ends_with('1') { '2' } else { '1' });
+        for from in [typo, valid("45020220150303123"), String::new()] {
+            let dir = tempfile::tempdir().unwrap();
+            let (a, b) = corrected_on_b_and_given_on_a(dir.path(), &from, &real);
+            let ((into_b, r1), (into_a, r2)) = merge_both_ways(dir.path(), a, b);
+            for (s, r) in [(&into_b, &r1), (&into_a, &r2)] {
+                let wang = by_name(s, "王欣");
+                assert_eq!(wang.id_number, from, "{r:?}");
+                assert_eq!((wang.class_label(), wang.payment), ("三年级2班".to_owned(), PaymentStatus::Paid), "{r:?}");
+                assert_eq!(wang.phone, "13912345678");
+                let xin = by_name(s, "王新");
+                assert_eq!((xin.id_number.as_str(), xin.payment), (real.as_str(), PaymentStatus::Unpaid), "{r:?}");
+                assert_eq!(xin.id_problem, None);
+                assert_eq!(s.students(&Default::default()).unwrap().len(), 3, "{r:?}");
+                assert!(r.named_apart.is_empty(), "{r:?}");
+                assert!(r.conflicts.iter().all(|c| c.field != "id_number"), "listed once, as taken: {r:?}");
+                // The correction that was not applied is in 王欣's history.
+                let lost = s.history(wang.id).unwrap();
+                assert!(lost.iter().any(|h| h.field == "id_number:conflict_lost"), "{lost:?}");
+            }
+            assert_eq!(taken(&r1), vec![("王欣".into(), real.clone(), from.clone(), "王新".into(), true)], "{r1:?}");
+            assert_eq!(taken(&r2), vec![("王欣".into(), real.clone(), from.clone(), "王新".into(), false)], "{r2:?}");
+            assert_eq!((r1.added, r2.added), (1, 0));
+            assert_eq!(pupils_held(&into_b), pupils_held(&into_a));
+            // Each merges the other's result: nothing more to do, nothing listed again.
+            let (b_path, a_path) = (into_b.path().unwrap().to_owned(), into_a.path().unwrap().to_owned());
+            drop(into_a);
+            let mut into_b = into_b;
+            let again = into_b.merge_from(&a_path, false).unwrap();
+            assert_eq!((again.added, again.updated), (0, 0), "{again:?}");
+            assert!(again.taken_numbers.is_empty() && again.conflicts.is_empty(), "{again:?}");
+            drop(into_b);
+            let mut into_a = Store::open(&a_path).unwrap();
+            let again = into_a.merge_from(&b_path, false).unwrap();
+            assert_eq!((again.added, again.updated), (0, 0), "{again:?}");
+            assert!(again.taken_numbers.is_empty() && again.conflicts.is_empty(), "{again:?}");
+            assert_eq!(pupils_held(&into_a), pupils_held(&Store::open(&b_path).unwrap()));
+        }
+    }
+
+    /// Laptop A corrects 王欣's number away from the one both held, then gives that number to a new pupil 王新
+    /// (the number was 王新's, entered under 王欣 by mistake); laptop B took 王欣's payment meanwhile. A merge either
+    /// way keeps the two children as A holds them, 王欣 with B's payment: A's correction arriving, nothing to list.
+    #[test]
+    fn a_number_moved_to_a_new_pupil_on_one_laptop_moves_on_the_other_both_ways() {
+        let dir = tempfile::tempdir().unwrap();
+        let (number, corrected) = (valid("45020220150220706"), valid("45020220150303123"));
+        let (mut a, mut b) =
+            copies_of(dir.path(), &[pupil("王欣", &number), pupil("李四", &valid("45020220150101131"))]);
+        a.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        let wang = by_name(&a, "王欣").id;
+        a.correct_identity(
+            wang,
+            &super::super::IdentityEdit { id_number: Some(corrected.clone()), ..Default::default() },
+        )
+        .unwrap();
+        a.apply_import(&[Incoming { source: "名单.csv:9".into(), ..pupil("王新", &number) }], &[], 0, false).unwrap();
+        b.set_fixed_clock("2026-11-23T10:05:00+08:00");
+        let wang = by_name(&b, "王欣").id;
+        b.set_payment(wang, PaymentStatus::Paid, &PaymentDetails { amount_fen: Some(38000), ..Default::default() })
+            .unwrap();
+        let ((into_b, r1), (into_a, r2)) = merge_both_ways(dir.path(), a, b);
+        for (s, r) in [(&into_b, &r1), (&into_a, &r2)] {
+            let wang = by_name(s, "王欣");
+            assert_eq!((wang.id_number.as_str(), wang.payment), (corrected.as_str(), PaymentStatus::Paid), "{r:?}");
+            assert_eq!(by_name(s, "王新").id_number, number, "{r:?}");
+            assert!(r.taken_numbers.is_empty() && r.named_apart.is_empty() && r.conflicts.is_empty(), "{r:?}");
+        }
+        assert_eq!((r1.added, r1.updated), (1, 1), "{r1:?}");
+        assert_eq!(pupils_held(&into_b), pupils_held(&into_a));
+    }
+
+    /// The same, one laptop merging the other's file and the other then merging the result back, whichever laptop
+    /// merges first: both end with 王欣 and 王新 apart, the number with 王新, and the laptop that merges first says
+    /// so.
+    #[test]
+    fn a_number_corrected_to_one_the_other_laptop_gave_a_new_pupil_ends_alike_after_a_round_trip() {
+        let real = valid("45020220150220706");
+        let typo = format!("{}{}", &real[..17], if real.ends_with('1') { '2' } else { '1' });
+        for a_first in [true, false] {
+            let dir = tempfile::tempdir().unwrap();
+            let (a, b) = corrected_on_b_and_given_on_a(dir.path(), &typo, &real);
+            let (a_path, b_path) = (a.path().unwrap().to_owned(), b.path().unwrap().to_owned());
+            drop((a, b));
+            let (first, second) = if a_first { (&a_path, &b_path) } else { (&b_path, &a_path) };
+            let ((one, r1), (two, r2)) = round_trip(&dir.path().join("trip"), first, second);
+            assert_eq!(taken(&r1), vec![("王欣".into(), real.clone(), typo.clone(), "王新".into(), !a_first)]);
+            assert_eq!(pupils_held(&one), pupils_held(&two), "{r1:?} {r2:?}");
+            assert_eq!(by_name(&one, "王新").id_number, real);
+            assert_eq!(
+                (by_name(&two, "王欣").id_number, by_name(&two, "王欣").payment),
+                (typo.clone(), PaymentStatus::Paid)
+            );
+            assert_eq!(two.students(&Default::default()).unwrap().len(), 3, "{r2:?}");
+        }
     }
 
     #[test]

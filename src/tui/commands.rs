@@ -250,13 +250,16 @@ impl App {
         // Another school's file, or one of no common history, is said before anything else: the preview is
         // where the operator confirms the merge.
         let mut lines = conflict::merge_warnings(t, r);
-        let conflicts = r.conflicts.len() + r.decided_there.len();
+        let conflicts = r.conflicts.len() + r.decided_there.len() + r.taken_numbers.len();
         lines.push(fill(t.merge_counts, &[&r.added, &r.updated, &r.unchanged, &conflicts, &r.ambiguous.len()]));
         for c in &r.conflicts {
             lines.push(conflict::merge_conflict_line(t, c, &id(&c.id_number)));
         }
         for c in &r.decided_there {
             lines.push(conflict::decided_there_line(t, c, &id(&c.id_number)));
+        }
+        for n in &r.taken_numbers {
+            lines.push(conflict::number_taken_line(t, n, &id(&n.id_number), &id(&n.kept)));
         }
         lines.extend(conflict::merge_policy_lines(t, r));
         for a in &r.ambiguous {

@@ -366,6 +366,10 @@ pub struct Text {
     pub merge_alike_number: &'static str,
     /// A valid number the two files hold under different names: the number, our name and class, theirs.
     pub merge_named_apart: &'static str,
+    /// A number one laptop corrected a pupil to that the other gave another pupil: the number, the pupil holding
+    /// it and its class, the corrected pupil and its class, where it was corrected (`merge_here`/`merge_there`),
+    /// the number that pupil keeps.
+    pub merge_number_taken: &'static str,
     pub merge_here: &'static str,
     pub merge_there: &'static str,
     pub merge_receipt_conflict: &'static str,

@@ -82,6 +82,15 @@ pub fn merge_warnings(t: &Text, r: &crate::store::merge::MergeReport) -> Vec<Str
     lines
 }
 
+/// A number one laptop corrected a pupil to that the other gave another pupil (`NumberTaken`), as the report says
+/// it; `number` and `kept` as they are shown (masked unless revealed).
+pub fn number_taken_line(t: &Text, n: &crate::store::merge::NumberTaken, number: &str, kept: &str) -> String {
+    let side = if n.corrected_here { t.merge_here } else { t.merge_there };
+    // A pupil held without a number keeps none: said as an empty conflict value is.
+    let kept = if kept.is_empty() { t.conflict_no_value } else { kept };
+    fill(t.merge_number_taken, &[&number, &n.holder, &n.holder_class, &n.name, &n.class, &side, &kept])
+}
+
 /// The drive's policy of each year where the two files did not agree, as the report says it.
 pub fn merge_policy_lines(t: &Text, r: &crate::store::merge::MergeReport) -> Vec<String> {
     use crate::store::merge_notes::PolicyOutcome;

@@ -392,6 +392,7 @@ pub static EN: Text = Text {
     merge_ambiguous: "{} {} {}: matches several pupils; added as a new pupil to check",
     merge_alike_number: "{} {} {}: the number held {} ({}) was rounded or wrong; paired by name as one pupil",
     merge_named_apart: "ID {} is {} ({}) here and {} ({}) there, renamed on neither: merged as one pupil by the number; check it is one child, and correct the number with E if not",
+    merge_number_taken: "ID {} is held by {} ({}); {} ({}) was corrected to it {}: not applied, number “{}” kept; check which child the number is, and correct the other with E in the detail screen",
     merge_here: "here",
     merge_there: "there",
     merge_receipt_conflict: "{} {}: receipt {} is recorded here at {} yuan, there at {}: ours kept; check with the tax office",
