@@ -24,7 +24,10 @@ fn app_on(path: &Path, lang: Language) -> App {
 fn screen(app: &App) -> Vec<String> {
     let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).expect("terminal");
     terminal.draw(|f| views::draw(f, app)).expect("draw");
-    let buffer = terminal.backend().buffer();
+    rows(terminal.backend().buffer())
+}
+
+fn rows(buffer: &ratatui::buffer::Buffer) -> Vec<String> {
     (0..buffer.area.height)
         .map(|y| {
             let mut line = String::new();
@@ -164,6 +167,151 @@ fn an_import_from_the_tui_takes_the_same_backup_as_canbao_import() {
     let name = taken[0].file_name().unwrap().to_string_lossy().into_owned();
     assert!(name.starts_with("school-") && name.ends_with("-import.db"), "{name}");
     assert_eq!(students_in(&taken[0]), 360, "the backup holds the drive as it was before the import");
+}
+
+/// A `TestBackend` that keeps every frame drawn, as its rows: what the operator saw between two keys.
+struct Recorder {
+    backend: TestBackend,
+    frames: std::rc::Rc<std::cell::RefCell<Vec<String>>>,
+}
+
+impl ratatui::backend::Backend for Recorder {
+    type Error = <TestBackend as ratatui::backend::Backend>::Error;
+
+    fn draw<'a, I>(&mut self, content: I) -> Result<(), Self::Error>
+    where
+        I: Iterator<Item = (u16, u16, &'a ratatui::buffer::Cell)>,
+    {
+        self.backend.draw(content)
+    }
+
+    fn hide_cursor(&mut self) -> Result<(), Self::Error> {
+        self.backend.hide_cursor()
+    }
+
+    fn show_cursor(&mut self) -> Result<(), Self::Error> {
+        self.backend.show_cursor()
+    }
+
+    fn get_cursor_position(&mut self) -> Result<ratatui::layout::Position, Self::Error> {
+        self.backend.get_cursor_position()
+    }
+
+    fn set_cursor_position<P: Into<ratatui::layout::Position>>(&mut self, position: P) -> Result<(), Self::Error> {
+        self.backend.set_cursor_position(position)
+    }
+
+    fn clear(&mut self) -> Result<(), Self::Error> {
+        self.backend.clear()
+    }
+
+    fn clear_region(&mut self, clear_type: ratatui::backend::ClearType) -> Result<(), Self::Error> {
+        self.backend.clear_region(clear_type)
+    }
+
+    fn size(&self) -> Result<ratatui::layout::Size, Self::Error> {
+        self.backend.size()
+    }
+
+    fn window_size(&mut self) -> Result<ratatui::backend::WindowSize, Self::Error> {
+        self.backend.window_size()
+    }
+
+    fn flush(&mut self) -> Result<(), Self::Error> {
+        self.frames.borrow_mut().push(rows(self.backend.buffer()).join("\n"));
+        self.backend.flush()
+    }
+}
+
+/// The operator waiting for an import to end, who presses Esc the moment the screen changes (the notice that the
+/// result is being taken in, or the report where none comes first), then quits once the report is drawn.
+struct EscAsTheImportEnds {
+    frames: std::rc::Rc<std::cell::RefCell<Vec<String>>>,
+    esc_pressed: bool,
+    looked: bool,
+    since: Instant,
+}
+
+impl canbao::tui::runner::EventSource for EscAsTheImportEnds {
+    fn next(&mut self, timeout: Duration) -> std::io::Result<Option<crossterm::event::Event>> {
+        use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+        let last = self.frames.borrow().last().cloned().unwrap_or_default();
+        if !self.esc_pressed && (last.contains("正在载入结果") || last.contains("导入完成")) {
+            self.esc_pressed = true;
+            return Ok(Some(Event::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE))));
+        }
+        if self.esc_pressed && std::mem::replace(&mut self.looked, true) {
+            return Ok(Some(Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL))));
+        }
+        assert!(self.since.elapsed() < Duration::from_secs(60), "the import never ended");
+        std::thread::sleep(timeout.min(Duration::from_millis(10)));
+        Ok(None)
+    }
+}
+
+/// An import ends while the operator, tired of waiting, presses Esc: the status line says the result is being
+/// taken in and keys wait, and the Esc typed then does not close the 「导入完成」 report the operator has not
+/// seen (it once closed it the instant it appeared); the status line says a key was not taken.
+#[test]
+fn a_key_pressed_as_an_import_ends_does_not_close_its_report_unseen() {
+    let (_dir, drive) = sample_drive();
+    let list = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/utf8_bom.csv");
+    let mut app = app_on(&drive, Language::Zh);
+    preview_import(&mut app, &list);
+    app.update(Action::Confirm);
+    assert!(app.jobs.running().is_some(), "the import runs on the worker");
+    let frames = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let backend = Recorder { backend: TestBackend::new(120, 30), frames: std::rc::Rc::clone(&frames) };
+    let mut terminal = Terminal::new(backend).unwrap();
+    let mut operator = EscAsTheImportEnds {
+        frames: std::rc::Rc::clone(&frames),
+        esc_pressed: false,
+        looked: false,
+        since: Instant::now(),
+    };
+    canbao::tui::runner::run_loop(&mut terminal, &mut app, &mut operator).unwrap();
+    assert_eq!(app.store.student_count().unwrap(), 370, "the import went in");
+    let frames = frames.borrow();
+    let loading = frames.iter().position(|f| f.contains("正在载入结果，请稍候：结果显示之前按键不起作用"));
+    let report = frames.iter().position(|f| f.contains("导入完成"));
+    assert!(loading.is_some() && loading < report, "the keys were said to wait before the report showed");
+    let last = frames.last().unwrap();
+    assert!(last.contains("导入完成"), "the report is still open:\n{last}");
+    assert!(last.contains("画面出现前按下的 1 个键未起作用"), "the Esc is said not taken:\n{last}");
+}
+
+/// A stop asked for as an import's commit ends comes too late to take the rows back: the worker still reads
+/// the roster to show, where the stop once cut that reading short and the screen did it itself, for seconds on
+/// a large drive, the keys waiting with nothing said.
+#[test]
+fn a_stop_asked_for_as_an_import_commits_leaves_the_roster_read_on_the_worker() {
+    use canbao::tui::jobs::{JobOutcome, Work, execute_stoppable};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let (dir, drive) = sample_drive();
+    let list = dir.path().join("新生.csv");
+    std::fs::write(&list, "学校,姓名,身份证号码,年级,班级\n柳州市示范小学,王明,110101201901011238,一年级,1班\n")
+        .unwrap();
+    let mut store = Store::open(&drive).unwrap();
+    let request = canbao::io::class_list::ImportRequest::new(&store, vec![list], None).unwrap();
+    // As the worker is told: the same flag for the connection and for the job.
+    let stop = Arc::new(AtomicBool::new(false));
+    store.stop_when(Arc::clone(&stop)).unwrap();
+    let asked = Arc::clone(&stop);
+    store
+        .watch_statements(move |sql, _| {
+            if sql.trim().eq_ignore_ascii_case("COMMIT") {
+                asked.store(true, Ordering::Relaxed);
+            }
+        })
+        .unwrap();
+    let JobOutcome::Imported { report, data } = execute_stoppable(Work::Apply { request }, &mut store, &stop) else {
+        panic!("the import was committed before the stop came")
+    };
+    assert!(stop.load(Ordering::Relaxed), "the stop was asked for");
+    assert_eq!(report.added, 1);
+    let data = data.expect("the roster read on the worker");
+    assert_eq!(data.len(), 361, "the roster as saved, the new pupil in it");
 }
 
 #[test]

@@ -901,6 +901,14 @@ impl Store {
         watch_stop(&mut self.conn, stop)
     }
 
+    /// The work this connection could be stopped in is saved: what it reads after it (the roster to show) runs
+    /// to the end whatever the stop says. A stop asked for while the commit ran cannot take the work back, and a
+    /// read it cut short would be done again on the screen's own thread, the keys waiting for it.
+    pub fn stop_no_longer(&mut self) -> Result<()> {
+        self.stop = None;
+        Ok(self.conn.progress_handler(0, None::<fn() -> bool>)?)
+    }
+
     /// After each statement this connection finishes: its SQL and how many rows it has stepped through by full
     /// table scan since it was prepared (SQLite's own count, `SQLITE_STMTSTATUS_FULLSCAN_STEP`). For the tests
     /// that hold every per-row look-up of an import, reconciliation and merge to an index.

@@ -118,6 +118,8 @@ pub struct App {
     /// The drive's search keys are an older canbao's (`Store::search_keys_outdated`): written again on the worker
     /// once nothing else is on screen (a first run's name question goes first), never before the first frame.
     pub(crate) search_outdated: bool,
+    /// How many job results have been put on screen: keys typed before the newest was drawn are not given to it.
+    results_shown: u64,
 }
 
 impl App {
@@ -195,6 +197,7 @@ impl App {
             log_pending: false,
             held: None,
             search_outdated,
+            results_shown: 0,
         };
         app.schools = app.store.schools()?;
         if !app.policy_covers_today()
@@ -730,13 +733,45 @@ impl App {
         }
     }
 
-    /// Keys that reached a question (or a job's preview) before the operator could read it were not taken:
-    /// said, so none goes unseen.
+    /// Keys that reached a question (or a job's preview or result) before the operator could read it were not
+    /// taken: said, so none goes unseen, after what the status line says of the result (「停止未及生效…」).
     pub fn keys_ignored(&mut self, n: usize) {
         if n > 0 {
             let text = if self.question().is_some() { self.text.keys_ignored } else { self.text.keys_ignored_preview };
-            self.fail(fill(text, &[&n]));
+            let text = match self.status.take() {
+                Some(said) => format!("{}{}{}", said.text, self.text.pick("；", "; "), fill(text, &[&n])),
+                None => fill(text, &[&n]),
+            };
+            self.fail(text);
         }
+    }
+
+    /// How many job results have been put on screen (each a report, a preview, a question or the roster
+    /// changed): the event loop drops keys typed before the newest was drawn, which were meant for the progress
+    /// dialog or the screen before it, so that an Esc typed while waiting never closes a report unseen.
+    pub fn results_shown(&self) -> u64 {
+        self.results_shown
+    }
+
+    pub(super) fn result_shown(&mut self) {
+        self.results_shown += 1;
+    }
+
+    /// Whether the action puts a job's result on screen: a finished job's, or one that waited behind the
+    /// question whether to stop it, which the answer shows. Taking it in can take a moment (a county's roster put
+    /// in place, or read on this thread when the worker could not), while no key is read: the event loop says so
+    /// on the status line first.
+    pub fn shows_result(&self, action: &Action) -> bool {
+        match action {
+            Action::JobDone(_) => true,
+            Action::Confirm | Action::Yes | Action::Back => self.held.is_some(),
+            _ => false,
+        }
+    }
+
+    /// The status line while a job's result is taken in.
+    pub fn say_loading_result(&mut self) {
+        self.say(self.text.result_loading);
     }
 
     /// "N 人" for a count of pupils, in the UI language.

@@ -356,6 +356,13 @@ impl fmt::Debug for JobOutcome {
     }
 }
 
+/// The roster read again once a job's work is saved: never cut short by a stop asked for too late (see
+/// `Store::stop_no_longer`), which would leave the reading to the screen's own thread, keys waiting meanwhile.
+fn read_saved(store: &mut Store) -> Option<RosterData> {
+    store.stop_no_longer().ok()?;
+    RosterData::load(store).ok()
+}
+
 /// Does the work with `store` (the worker's own connection, or the app's when there is no file to share).
 pub fn execute(work: Work, store: &mut Store) -> JobOutcome {
     execute_stoppable(work, store, &AtomicBool::new(false))
@@ -396,7 +403,7 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
         // As `canbao import`: the automatic backup once the files are read again, just before the commit (a file
         // gone or changed since the preview takes none).
         Work::Apply { request } => match request.commit(store).map_err(|e| e.to_string()) {
-            Ok(report) => JobOutcome::Imported { report, data: RosterData::load(store).ok() },
+            Ok(report) => JobOutcome::Imported { report, data: read_saved(store) },
             Err(e) => JobOutcome::Failed(e),
         },
         Work::Export { target, options } => {
@@ -482,7 +489,7 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
             // As `canbao reconcile`: the list read and checked, a backup before the drive changes.
             match reconcile::reconcile(store, &file, source, policy.as_ref(), dry_run) {
                 Ok(report) => {
-                    let data = if dry_run { None } else { RosterData::load(store).ok() };
+                    let data = if dry_run { None } else { read_saved(store) };
                     JobOutcome::Reconciled { file, report: Box::new(report), data }
                 }
                 Err(e) => JobOutcome::Failed(e.to_string()),
@@ -491,7 +498,7 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
         Work::Merge { file, dry_run } => {
             match store.merge_from(&file, dry_run).map_err(|e| crate::io::sniff::named_merge_error(e, &file)) {
                 Ok(report) => {
-                    let data = if dry_run { None } else { RosterData::load(store).ok() };
+                    let data = if dry_run { None } else { read_saved(store) };
                     JobOutcome::Merged { file, report: Box::new(report), data }
                 }
                 Err(e) => JobOutcome::Failed(e.to_string()),
@@ -516,7 +523,7 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
                 .and_then(|_| store.start_year(year, true, policy.as_deref(), dry_run));
             match started {
                 Ok(report) => {
-                    let data = if dry_run { None } else { RosterData::load(store).ok() };
+                    let data = if dry_run { None } else { read_saved(store) };
                     JobOutcome::YearStarted { report, dry_run, written, data }
                 }
                 Err(e) => {
@@ -528,14 +535,14 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
             }
         }
         Work::RenameSchool { old, new } => match store.rename_school_pupils(&old, &new) {
-            Ok(ids) => JobOutcome::Renamed { old, new, ids, data: RosterData::load(store).ok() },
+            Ok(ids) => JobOutcome::Renamed { old, new, ids, data: read_saved(store) },
             Err(e) => JobOutcome::Failed(e.to_string()),
         },
         Work::Mark { items, label, confirmed } => {
             let options = ChangeOptions { confirmed, ..ChangeOptions::default() };
             match store.apply_changes("mark", &items, options) {
                 Ok(outcomes) => {
-                    let data = RosterData::load(store).ok();
+                    let data = read_saved(store);
                     JobOutcome::Marked { items, label, outcomes: Ok(outcomes), data }
                 }
                 // Stopped: rolled back, and said as every stopped job is.
@@ -546,7 +553,7 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
         Work::Rewrite { edit, backwards } => {
             let action = if backwards { "undo" } else { "redo" };
             match store.change_batch(action, &edit.field_values(backwards), false) {
-                Ok(_) => JobOutcome::Rewritten { edit, backwards, failed: None, data: RosterData::load(store).ok() },
+                Ok(_) => JobOutcome::Rewritten { edit, backwards, failed: None, data: read_saved(store) },
                 // The edit goes back where it was taken from, so it can still be undone (or redone).
                 Err(e) => {
                     let failed = if stopped() { None } else { Some(e.to_string()) };
@@ -555,11 +562,11 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
             }
         }
         Work::PrepareSearch => match store.rebuild_search_keys() {
-            Ok(_) => JobOutcome::SearchPrepared { data: RosterData::load(store).ok() },
+            Ok(_) => JobOutcome::SearchPrepared { data: read_saved(store) },
             Err(e) => JobOutcome::Failed(e.to_string()),
         },
         Work::Restore { file } => match store.restore_from(&file) {
-            Ok(safety) => JobOutcome::Restored { file, safety, data: RosterData::load(store).ok() },
+            Ok(safety) => JobOutcome::Restored { file, safety, data: read_saved(store) },
             Err(e) => JobOutcome::Failed(e.to_string()),
         },
     }

@@ -91,6 +91,8 @@ where
     // The question or job's preview on screen (`App::guarded_dialog`), and when a question was first drawn.
     let mut shown: Option<String> = None;
     let mut asked_at: Option<Instant> = None;
+    // The job results the screen has drawn (`App::results_shown`).
+    let mut results_drawn = app.results_shown();
     // A signal (SIGTERM, SIGHUP) ends the loop as `q` does: the caller gives the terminal back.
     while !app.quit && !super::terminal::stop_requested() {
         if dirty {
@@ -100,7 +102,12 @@ where
             let guarded = app.guarded_dialog();
             let new_dialog = guarded.is_some() && guarded != shown;
             shown = guarded;
-            if new_dialog {
+            // A job's result (a report, or the roster it changed): keys waiting now were typed while the progress
+            // dialog showed or while the result was taken in, never at the result; an Esc among them would close
+            // the report unseen, and a letter would mark a pupil on the roster it changed.
+            let new_result = app.results_shown() != results_drawn;
+            results_drawn = app.results_shown();
+            if new_dialog || new_result {
                 let ignored = drain(app, events)?;
                 if app.quit {
                     break;
@@ -114,7 +121,7 @@ where
             }
         }
         while let Some(outcome) = app.jobs.poll() {
-            app.update(Action::JobDone(Box::new(outcome)));
+            update(terminal, app, Action::JobDone(Box::new(outcome)))?;
             dirty = true;
         }
         if dirty {
@@ -141,7 +148,7 @@ where
                     if early && app.question().is_some() && matches!(action, Action::Confirm | Action::Yes) {
                         app.keys_ignored(1);
                     } else {
-                        app.update(action);
+                        update(terminal, app, action)?;
                     }
                     dirty = true;
                 }
@@ -156,6 +163,20 @@ where
             None => {}
         }
     }
+    Ok(())
+}
+
+/// Gives the action to the app. One that puts a job's result on screen is first said on the status line and
+/// drawn: taking the result in reads no key meanwhile, and the operator is told the keys wait.
+fn update<B: Backend>(terminal: &mut Terminal<B>, app: &mut App, action: Action) -> Result<(), Box<dyn Error>>
+where
+    B::Error: 'static,
+{
+    if app.shows_result(&action) && !app.too_small() {
+        app.say_loading_result();
+        terminal.draw(|frame| views::draw(frame, app))?;
+    }
+    app.update(action);
     Ok(())
 }
 

@@ -417,6 +417,8 @@ pub struct Text {
     pub cannot_stop: &'static str,
     /// A key pressed while a job runs (the job named): it does nothing.
     pub keys_wait_for_job: &'static str,
+    /// A job's result being taken in (a county's roster put in place): no key is read until it shows.
+    pub result_loading: &'static str,
     /// The first frame of a drive whose search keys an older canbao wrote: they are being written again.
     pub search_preparing: &'static str,
     pub search_prepared: &'static str,

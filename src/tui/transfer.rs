@@ -186,6 +186,7 @@ impl App {
     }
 
     fn show_outcome(&mut self, outcome: JobOutcome) {
+        self.result_shown();
         match outcome {
             JobOutcome::Planned { request, preview } => {
                 // Rows whose list names no school: which school they are is asked, never taken as 「本校」 unasked.

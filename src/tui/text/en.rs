@@ -432,6 +432,7 @@ pub static EN: Text = Text {
     overwrite_files: "{} already holds {} files of these names: {}. Replace them?",
     cannot_stop: "A restore cannot stop half-way; it finishes shortly",
     keys_wait_for_job: "{}; please wait: keys do nothing until it is done",
+    result_loading: "Loading the result, please wait: keys do nothing until it shows",
     search_preparing: "Rebuilding the search keys with this version's pinyin: keys wait until it is done",
     search_prepared: "Search is ready",
     search_stopped: "Stopped rebuilding the search keys: until the drive is opened again, search goes by the older version's readings",

@@ -405,6 +405,7 @@ pub static ZH: Text = Text {
     overwrite_files: "{} 中已有同名文件（{} 个）：{}。覆盖？",
     cannot_stop: "恢复不能中途停止，请稍候（很快完成）",
     keys_wait_for_job: "{}，请稍候：完成之前按键不起作用",
+    result_loading: "正在载入结果，请稍候：结果显示之前按键不起作用",
     search_preparing: "正在按本版本的拼音读音重建搜索索引，请稍候：完成之前按键不起作用",
     search_prepared: "搜索已准备好",
     search_stopped: "已停止重建搜索索引：下次打开数据文件之前，搜索仍按旧版本的拼音读音",
