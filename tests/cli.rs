@@ -1841,6 +1841,78 @@ fn a_school_renamed_apart_on_two_laptops_is_one_merge_line_after_the_pupils_own_
     assert_eq!(report["conflicts"].as_array().map(Vec::len), Some(11), "{report}");
 }
 
+/// A school renamed on one laptop while the other added a pupil under its old name: the merge follows the rename
+/// either way and says so; two laptops that renamed it apart are told the command, naming the drive by --db.
+#[test]
+fn a_merge_follows_a_school_rename_and_names_the_command_where_it_cannot() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.db");
+    canbao(&a).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let b = dir.path().join("b.db");
+    std::fs::copy(&a, &b).unwrap();
+    canbao(&b).args(["school", "rename", "本校", "柳州市示范小学"]).assert().success();
+    let list = dir.path().join("new.csv");
+    std::fs::write(
+        &list,
+        format!("姓名,身份证号码,学校,年级,班级\n新生,{},本校,三年级,2班\n", valid_number("45020220150101123")),
+    )
+    .unwrap();
+    canbao(&a).arg("import").arg(&list).assert().success();
+    let merged = |into: &Path, from: &Path| {
+        let copy = dir.path().join(format!("{}-merged.db", into.file_stem().unwrap().to_string_lossy()));
+        std::fs::copy(into, &copy).unwrap();
+        let out = canbao(&copy).arg("merge").arg(from).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        (copy, String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let (b_merged, text) = merged(&b, &a);
+    assert!(
+        text.lines().any(|l| l.starts_with(
+            "本机已将学校“本校”改名为“柳州市示范小学”：另一台电脑仍记在旧名下的 1 名学生，合并后也都在“柳州市示范小学” \
+             (This drive renamed the school 本校 to 柳州市示范小学: the pupils the other laptop still had under the old \
+             name (1) are under 柳州市示范小学 too after the merge)"
+        )),
+        "{text}"
+    );
+    let (a_merged, text) = merged(&a, &b);
+    assert!(
+        text.contains("另一台电脑已将学校“本校”改名为“柳州市示范小学”，合并后其学生都在“柳州市示范小学”（含本机仍记在旧名下的 1 人）"),
+        "{text}"
+    );
+    for drive in [&a_merged, &b_merged] {
+        let found = json(canbao(drive).args(["find", &valid_number("45020220150101123"), "--json"]));
+        assert_eq!(found[0]["school"], "柳州市示范小学", "{found}");
+        let stats = json(canbao(drive).args(["stats", "--json"]));
+        assert_eq!(stats["students"], 11, "{stats}");
+    }
+
+    // Renamed apart: A's merged drive renames the school once more, B's to another name, each adding a pupil.
+    let list = dir.path().join("apart.csv");
+    let row = |school: &str, id: &str| format!("姓名,身份证号码,学校,年级,班级\n另一新生,{id},{school},三年级,2班\n");
+    canbao(&a_merged).args(["school", "rename", "柳州市示范小学", "示范小学本部"]).assert().success();
+    std::fs::write(&list, row("示范小学本部", &valid_number("45020220150101133"))).unwrap();
+    canbao(&a_merged).arg("import").arg(&list).assert().success();
+    canbao(&b_merged).args(["school", "rename", "柳州市示范小学", "示范小学分校"]).assert().success();
+    std::fs::write(&list, row("示范小学分校", &valid_number("45020220150101143"))).unwrap();
+    canbao(&b_merged).arg("import").arg(&list).assert().success();
+    let out = canbao(&a_merged).args(["merge", "--dry-run"]).arg(&b_merged).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        text.contains("两台电脑把学校“柳州市示范小学”改成了不同的名称（本机改为“示范小学本部”，另一台电脑改为“示范小学分校”），未替你选定"),
+        "{text}"
+    );
+    for (name, from, to) in
+        [("示范小学分校", "示范小学本部", "示范小学分校"), ("示范小学本部", "示范小学分校", "示范小学本部")]
+    {
+        let command = format!("canbao --db {} school rename {from} {to} --merge", a_merged.display());
+        assert!(
+            text.contains(&format!("如都应叫“{name}”，请运行：{command} (To call them all {name}, run: {command})")),
+            "{text}"
+        );
+    }
+}
+
 #[test]
 fn completions_for_each_shell_name_the_commands() {
     let dir = tempfile::tempdir().unwrap();

@@ -150,6 +150,9 @@ pub struct MergeReport {
     /// The other file's schools none of our pupils is in whose pupils are ours by their creation rows (a
     /// school renamed on one copy of the drive): not in `other_schools`.
     pub renamed_schools: Vec<super::merge_notes::RenamedSchool>,
+    /// Schools renamed on one laptop only, with pupils still under the old name: followed, or left for the
+    /// operator with the command to type (see `merge_renames`).
+    pub school_renames: Vec<super::merge_renames::SchoolRename>,
     /// Whether the two files hold a change in common (copies of one drive, or merged before).
     pub shared_history: bool,
     pub dry_run: bool,
@@ -1020,9 +1023,10 @@ impl Store {
         self.conn.pragma_update(Some("temp"), "cache_size", super::IMPORT_CACHE_KIB)?;
         // The merge a refusal of another school's file offers names this drive, as this run was given it.
         let other_school_command = self.command(&format!("merge --other-school {}", crate::words::shell_path(other)));
+        let drive = self.hint_drive().map(Path::to_path_buf);
         let result = (|| {
             let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let report = merge_in(&tx, &ctx)?;
+            let report = merge_in(&tx, &ctx, drive.as_deref())?;
             if !dry_run && !other_school && !report.other_schools.is_empty() && !report.shared_history {
                 tx.rollback()?;
                 return Err(StoreError::MergeOtherSchool {
@@ -1119,7 +1123,8 @@ fn their_class_in(tx: &Transaction, their_id: i64, year: i32) -> Result<Vec<Opti
     Ok(vec![grade, class])
 }
 
-fn merge_in(tx: &Transaction, ctx: &super::AuditContext) -> Result<MergeReport> {
+/// `drive`: this drive as the commands the report offers must name it (see `Store::command`).
+fn merge_in(tx: &Transaction, ctx: &super::AuditContext, drive: Option<&Path>) -> Result<MergeReport> {
     drop_work_tables(tx)?;
     let (our_current, our_first) = years_of(tx, "main")?;
     let (their_current, their_first) = years_of(tx, "other")?;
@@ -1142,6 +1147,7 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext) -> Result<MergeReport> 
     unshared_events(tx)?;
     let renamed_schools = super::merge_notes::renamed_schools(tx, &mut other_schools)?;
     let shared_history = super::merge_notes::shares_history(tx)?;
+    let renames = super::merge_renames::plan(tx, shared_history)?;
     let look_alikes = match_pupils(tx)?;
     let named_apart = named_apart(tx)?;
     // Before their pupils are copied: a number of ours one of them brings is given up first.
@@ -1188,6 +1194,8 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext) -> Result<MergeReport> 
     let before: i64 = tx.query_row("SELECT COALESCE(max(id), 0) FROM main.audit", [], |r| r.get(0))?;
     report.audit_rows_copied = copy_history(tx, sides.their_first)?;
     record_copied(tx, our_high_water, before)?;
+    // After their history: a move of a pupil copied from them comes after the rows that created it.
+    report.school_renames = super::merge_renames::follow(tx, ctx, renames, drive)?;
     (report.receipts_copied, report.receipt_conflicts) = carry_receipts(tx)?;
     report.policies = super::merge_notes::carry_policies(tx, sides.our_current, sides.their_current)?;
     drop_work_tables(tx)?;
@@ -2409,6 +2417,7 @@ mod tests {
     use crate::domain::id_number;
     use crate::domain::student::{Enrollment, PaymentDetails, PaymentStatus};
     use crate::store::Incoming;
+    use crate::store::merge_renames::SchoolRename;
 
     fn valid(first17: &str) -> String {
         format!("{first17}{}", id_number::check_char(first17.as_bytes()))
@@ -2953,6 +2962,178 @@ mod tests {
             assert!(all.iter().all(|p| p.school == "测试小学本部"), "{r:?}");
         }
         assert_eq!(snapshot(&a_into_b), snapshot(&b_into_a));
+    }
+
+    /// Each pupil's name and school, by name.
+    fn schools_by_name(s: &Store) -> Vec<(String, String)> {
+        let mut all: Vec<(String, String)> =
+            s.students(&Default::default()).unwrap().into_iter().map(|p| (p.name, p.school)).collect();
+        all.sort();
+        all
+    }
+
+    /// B renamed the school while A added a pupil under its old name: each way, the merge follows the rename for
+    /// that pupil and says so, both drives end with one school, and merging back changes nothing.
+    #[test]
+    fn a_school_renamed_on_one_laptop_takes_the_pupils_the_other_added_under_its_old_name_both_ways() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, _) = two_copies(dir.path());
+        b.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        assert_eq!(b.rename_school("测试小学", "测试小学本部").unwrap(), 3);
+        a.set_fixed_clock("2026-11-23T10:30:00+08:00");
+        a.apply_import(&[pupil("新生", &valid("45020220150101151"))], &[], 0, false).unwrap();
+        let ((a_into_b, r1), (b_into_a, r2)) = merge_both_ways(dir.path(), a, b);
+        let followed =
+            |here| SchoolRename::Followed {
+                old: "测试小学".into(), new: "测试小学本部".into(), here, moved: 1
+            };
+        assert_eq!(r1.school_renames, [followed(true)], "B's own rename, A's pupil: {r1:?}");
+        assert_eq!(r2.school_renames, [followed(false)], "B's rename arrives at A: {r2:?}");
+        for (s, r) in [(&a_into_b, &r1), (&b_into_a, &r2)] {
+            assert!(r.conflicts.is_empty(), "{r:?}");
+            assert_eq!(s.schools().unwrap(), ["测试小学本部"], "{r:?}");
+            assert_eq!(s.students(&Default::default()).unwrap().len(), 4);
+        }
+        assert_eq!(schools_by_name(&a_into_b), schools_by_name(&b_into_a));
+        assert_eq!(snapshot(&a_into_b), snapshot(&b_into_a));
+        // The move is the merge's own audited change of the pupil's school.
+        let moved = a_into_b.student_by_id_number(&valid("45020220150101151")).unwrap().unwrap();
+        let history = a_into_b.history(moved.id).unwrap();
+        assert!(
+            history.iter().any(|h| h.action == "merge"
+                && h.field == "school"
+                && h.old.as_deref() == Some("测试小学")
+                && h.new.as_deref() == Some("测试小学本部")),
+            "{history:?}"
+        );
+        // The two merged drives merged into each other: nothing left to follow, nothing changes.
+        let (a_path, b_path) = (b_into_a.path().unwrap().to_owned(), a_into_b.path().unwrap().to_owned());
+        drop(b_into_a);
+        let mut a_into_b = a_into_b;
+        let audit = a_into_b.audit_count().unwrap();
+        let again = a_into_b.merge_from(&a_path, false).unwrap();
+        assert!(again.school_renames.is_empty() && again.conflicts.is_empty(), "{again:?}");
+        assert_eq!((again.added, again.updated), (0, 0), "{again:?}");
+        assert_eq!(a_into_b.schools().unwrap(), ["测试小学本部"]);
+        let copied = a_into_b.audit_count().unwrap() - audit;
+        assert_eq!(copied, i64::try_from(again.audit_rows_copied).unwrap(), "only the other's rows: {again:?}");
+        drop(a_into_b);
+        let mut b_into_a = Store::open(&a_path).unwrap();
+        let back = b_into_a.merge_from(&b_path, false).unwrap();
+        assert!(back.school_renames.is_empty() && back.conflicts.is_empty(), "{back:?}");
+        assert_eq!(b_into_a.schools().unwrap(), ["测试小学本部"]);
+    }
+
+    /// A school renamed twice on one laptop takes the other's pupils under its first name to its last one.
+    #[test]
+    fn a_school_renamed_twice_is_followed_to_its_last_name_both_ways() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, _) = two_copies(dir.path());
+        b.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        b.rename_school("测试小学", "测试小学本部").unwrap();
+        b.rename_school("测试小学本部", "城关一小").unwrap();
+        a.apply_import(&[pupil("新生", &valid("45020220150101151"))], &[], 0, false).unwrap();
+        let ((a_into_b, r1), (b_into_a, r2)) = merge_both_ways(dir.path(), a, b);
+        for (s, r) in [(&a_into_b, &r1), (&b_into_a, &r2)] {
+            assert_eq!(s.schools().unwrap(), ["城关一小"], "{r:?}");
+            assert!(
+                matches!(&r.school_renames[..], [SchoolRename::Followed { old, new, moved: 1, .. }]
+                    if old == "测试小学" && new == "城关一小"),
+                "{r:?}"
+            );
+        }
+    }
+
+    /// Each laptop renamed the school to a name of its own, and A added a pupil under its name: no name is
+    /// chosen for the operator. Both ways the pupils end alike, and the report names both names with the commands
+    /// that put them under one, naming the drive by --db as the run was given it.
+    #[test]
+    fn a_school_renamed_apart_on_two_laptops_is_left_with_the_commands_to_join_it_both_ways() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, _) = two_copies(dir.path());
+        a.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        a.rename_school("测试小学", "测试小学本部").unwrap();
+        a.apply_import(&[Incoming::for_test("测试小学本部", "新生", &valid("45020220150101151"))], &[], 0, false)
+            .unwrap();
+        b.set_fixed_clock("2026-11-23T11:00:00+08:00");
+        b.rename_school("测试小学", "测试小学分校").unwrap();
+        let (a_path, b_path) = (a.path().unwrap().to_owned(), b.path().unwrap().to_owned());
+        drop(a);
+        drop(b);
+        let (a2, b2) = (dir.path().join("a2.db"), dir.path().join("b2.db"));
+        Store::open(&a_path).unwrap().backup_to(&a2).unwrap();
+        Store::open(&b_path).unwrap().backup_to(&b2).unwrap();
+        let mut a_into_b = Store::open(&b2).unwrap();
+        a_into_b.name_in_commands(Some(b2.clone()));
+        let r1 = a_into_b.merge_from(&a_path, false).unwrap();
+        let mut b_into_a = Store::open(&a2).unwrap();
+        let r2 = b_into_a.merge_from(&b_path, false).unwrap();
+
+        // B's rename is the newer: the three pupils both held are under B's name, A's new pupil under A's.
+        for (s, r) in [(&a_into_b, &r1), (&b_into_a, &r2)] {
+            assert_eq!(r.conflicts.len(), 3, "{r:?}");
+            let mut schools = s.schools().unwrap();
+            schools.sort();
+            assert_eq!(schools, ["测试小学分校", "测试小学本部"], "{r:?}");
+        }
+        assert_eq!(schools_by_name(&a_into_b), schools_by_name(&b_into_a));
+        let command = |drive: Option<&Path>, from: &str, to: &str| {
+            crate::words::canbao_command(drive, &format!("school rename {from} {to} --merge"))
+        };
+        let b2_named = Some(b2.as_path());
+        assert_eq!(
+            r1.school_renames,
+            [SchoolRename::Apart {
+                old: "测试小学".into(),
+                ours: "测试小学分校".into(),
+                theirs: "测试小学本部".into(),
+                ours_pupils: 3,
+                theirs_pupils: 1,
+                to_ours: Some(command(b2_named, "测试小学本部", "测试小学分校")),
+                to_theirs: Some(command(b2_named, "测试小学分校", "测试小学本部")),
+            }]
+        );
+        assert!(r1.school_renames.iter().all(|r| format!("{r:?}").contains("--db")), "{r1:?}");
+        assert_eq!(
+            r2.school_renames,
+            [SchoolRename::Apart {
+                old: "测试小学".into(),
+                ours: "测试小学本部".into(),
+                theirs: "测试小学分校".into(),
+                ours_pupils: 1,
+                theirs_pupils: 3,
+                to_ours: Some(command(None, "测试小学分校", "测试小学本部")),
+                to_theirs: Some(command(None, "测试小学本部", "测试小学分校")),
+            }]
+        );
+    }
+
+    /// B renamed the school to a name A had meanwhile given another school's pupils: the pupil A still held under
+    /// the old name is not moved into that school on a guess. Both ways alike, with the command that would.
+    #[test]
+    fn a_rename_onto_a_school_the_other_laptop_already_has_is_not_followed_both_ways() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, _) = two_copies(dir.path());
+        b.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        b.rename_school("测试小学", "实验小学").unwrap();
+        a.set_fixed_clock("2026-11-23T10:30:00+08:00");
+        let rows = [
+            Incoming::for_test("实验小学", "别校生", &valid("45020220150101161")),
+            pupil("新生", &valid("45020220150101151")),
+        ];
+        a.apply_import(&rows, &[], 0, false).unwrap();
+        let ((a_into_b, r1), (b_into_a, r2)) = merge_both_ways(dir.path(), a, b);
+        let taken = |here| SchoolRename::NameTaken {
+            old: "测试小学".into(),
+            new: "实验小学".into(),
+            here,
+            left: 1,
+            command: "canbao school rename 测试小学 实验小学 --merge".into(),
+        };
+        assert_eq!(r1.school_renames, [taken(true)], "{r1:?}");
+        assert_eq!(r2.school_renames, [taken(false)], "{r2:?}");
+        assert_eq!(schools_by_name(&a_into_b), schools_by_name(&b_into_a));
+        assert_eq!(by_id(&a_into_b, &valid("45020220150101151")).school, "测试小学");
     }
 
     #[test]

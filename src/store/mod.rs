@@ -14,6 +14,7 @@ pub mod instant;
 pub mod lock;
 pub mod merge;
 pub mod merge_notes;
+pub mod merge_renames;
 mod pruning;
 mod read;
 mod reconcile;

@@ -380,6 +380,21 @@ pub struct Text {
     pub merge_old_school_name: &'static str,
     /// The other file (a copy of this drive) renamed its pupils' school.
     pub merge_new_school_name: &'static str,
+    /// A school the other laptop renamed, followed for this drive's pupils still under the old name: old, new,
+    /// how many moved.
+    pub merge_rename_followed_there: &'static str,
+    /// A school this drive renamed, followed for the other laptop's pupils still under the old name: old, new,
+    /// how many moved.
+    pub merge_rename_followed_here: &'static str,
+    /// A rename the other laptop made onto a name this drive already had as a school: old, new, pupils left
+    /// under the old name, the command that joins them.
+    pub merge_rename_taken_there: &'static str,
+    /// A rename this drive made onto a name the other laptop already had as a school (as above).
+    pub merge_rename_taken_here: &'static str,
+    /// A school the two laptops renamed differently: old, our name, theirs, pupils under each after the merge.
+    pub merge_rename_apart: &'static str,
+    /// The command that puts a school renamed apart under one name: the name, the command.
+    pub merge_rename_choose: &'static str,
     pub merge_policy_taken: &'static str,
     pub merge_policy_kept: &'static str,
     pub merge_policy_unreadable: &'static str,

@@ -5,6 +5,7 @@
 
 use super::{Text, fill};
 use crate::store::merge::Conflict;
+use crate::store::merge_renames::SchoolRename;
 
 /// A conflict's field and its two values in `t`'s words, not the audit log's keys and codes. A status names
 /// its insured year (a merge names it in the field: `enrollment@2027`).
@@ -76,6 +77,7 @@ pub fn merge_warnings(t: &Text, r: &crate::store::merge::MergeReport) -> Vec<Str
         let template = if school.older { t.merge_old_school_name } else { t.merge_new_school_name };
         lines.push(fill(template, &[&school.name, &school.pupils]));
     }
+    lines.extend(r.school_renames.iter().flat_map(|rename| school_rename_lines(t, rename)));
     if !r.shared_history {
         lines.push(t.merge_no_shared_history.to_owned());
     }
@@ -89,6 +91,29 @@ pub fn number_taken_line(t: &Text, n: &crate::store::merge::NumberTaken, number:
     // A pupil held without a number keeps none: said as an empty conflict value is.
     let kept = if kept.is_empty() { t.conflict_no_value } else { kept };
     fill(t.merge_number_taken, &[&number, &n.holder, &n.holder_class, &n.name, &n.class, &side, &kept])
+}
+
+/// A school renamed on one laptop only, as the report says it: followed, or left with the command to type.
+fn school_rename_lines(t: &Text, rename: &SchoolRename) -> Vec<String> {
+    match rename {
+        SchoolRename::Followed { old, new, here, moved } => {
+            let template = if *here { t.merge_rename_followed_here } else { t.merge_rename_followed_there };
+            vec![fill(template, &[old, new, moved])]
+        }
+        SchoolRename::NameTaken { old, new, here, left, command } => {
+            let template = if *here { t.merge_rename_taken_here } else { t.merge_rename_taken_there };
+            vec![fill(template, &[old, new, left, command])]
+        }
+        SchoolRename::Apart { old, ours, theirs, ours_pupils, theirs_pupils, to_ours, to_theirs } => {
+            let mut lines = vec![fill(t.merge_rename_apart, &[old, ours, theirs, ours_pupils, theirs_pupils])];
+            for (name, command) in [(theirs, to_theirs), (ours, to_ours)] {
+                if let Some(command) = command {
+                    lines.push(fill(t.merge_rename_choose, &[name, command]));
+                }
+            }
+            lines
+        }
+    }
 }
 
 /// The drive's policy of each year where the two files did not agree, as the report says it.
@@ -133,5 +158,30 @@ mod tests {
             ..MergeReport::default()
         };
         assert_eq!(merge_warnings(zh, &newer), ["对方数据文件已将校名改为 测试小学本部（2 人）"]);
+    }
+
+    #[test]
+    fn a_rename_onto_a_school_the_drive_has_names_both_schools_and_the_command() {
+        let taken = MergeReport {
+            school_renames: vec![SchoolRename::NameTaken {
+                old: "甲小学".into(),
+                new: "乙小学".into(),
+                here: false,
+                left: 2,
+                command: "canbao --db d.db school rename 甲小学 乙小学 --merge".into(),
+            }],
+            shared_history: true,
+            ..MergeReport::default()
+        };
+        let zh = Text::for_language(crate::tui::Language::Zh);
+        assert_eq!(
+            merge_warnings(zh, &taken),
+            [
+                "另一台电脑已将学校“甲小学”改名为“乙小学”，但本机已有名为“乙小学”的学校，未替你合并：本机在“甲小学”下的 2 \
+              名学生仍在“甲小学”；如是同一所学校，请运行：canbao --db d.db school rename 甲小学 乙小学 --merge"
+            ]
+        );
+        let en = Text::for_language(crate::tui::Language::En);
+        assert!(merge_warnings(en, &taken)[0].ends_with("run: canbao --db d.db school rename 甲小学 乙小学 --merge"));
     }
 }
