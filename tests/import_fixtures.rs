@@ -1462,3 +1462,162 @@ fn the_tax_list_finds_a_pupil_by_the_number_the_drive_corrected_away() {
     let again = reconcile(&mut store, &tax, Source::Tax, None, true).unwrap();
     assert_eq!((again.matched, again.already), (0, 3), "{again:?}");
 }
+
+/// Every pupil of a drive with its search key, as a search reads it, in one comparable list.
+fn pupils_and_keys(store: &Store) -> Vec<String> {
+    let keys = store.search_keys().unwrap();
+    let mut all: Vec<String> = store
+        .students(&StudentFilter::default())
+        .unwrap()
+        .into_iter()
+        .map(|p| format!("{p:?} {:?}", keys.get(p.id)))
+        .collect();
+    all.sort();
+    all
+}
+
+/// Two drives made alike by `prepare`, `files` imported into one row by row on one thread and into the other
+/// as the product imports (reading ahead of its writer): the reports (every line, in order, and every count)
+/// and the pupils must be the same. The report, for the caller to check that its case was met.
+fn imported_either_way(
+    prepare: &dyn Fn(&mut Store),
+    files: &[&Path],
+    school: Option<&str>,
+) -> class_list::ImportReport {
+    let (mut one, mut ahead) = (store(), store());
+    prepare(&mut one);
+    prepare(&mut ahead);
+    let by_row = class_list::import_row_by_row(&mut one, files, school, false);
+    let read_ahead = class_list::import(&mut ahead, files, school, false);
+    match (by_row, read_ahead) {
+        (Ok(a), Ok(b)) => {
+            assert_eq!(a, b, "{files:?}: the report");
+            assert_eq!(pupils_and_keys(&one), pupils_and_keys(&ahead), "{files:?}: the pupils");
+            a
+        }
+        (a, b) => {
+            assert_eq!(a.map_err(|e| e.to_string()), b.map_err(|e| e.to_string()), "{files:?}");
+            class_list::ImportReport::default()
+        }
+    }
+}
+
+/// An import into a drive that already holds pupils reads its rows on one thread while the other applies them,
+/// and says what each row did once the writer answers, before anything else it says. It must keep and say
+/// exactly what applying each row as it is read keeps and says, in the same order: every fixture into a drive
+/// holding another school, and into one holding the fixture itself.
+#[test]
+fn every_fixture_read_ahead_of_its_writer_keeps_and_says_what_one_applied_row_by_row_does() {
+    let keys: Vec<String> = expected().as_object().expect("fixtures").keys().cloned().collect();
+    let dir = tempfile::tempdir().unwrap();
+    let earlier = dir.path().join("earlier.csv");
+    std::fs::write(&earlier, "学校,姓名,身份证号码,年级,班级\n另一所学校,早先,11010520130307002X,一年级,1班\n")
+        .unwrap();
+    let mut again = 0;
+    for key in keys {
+        let path = root().join(&key);
+        imported_either_way(
+            &|s| {
+                class_list::import(s, &[earlier.as_path()], None, false).expect("earlier list");
+            },
+            &[path.as_path()],
+            None,
+        );
+        let report = imported_either_way(
+            &|s| {
+                let _ = class_list::import(s, &[path.as_path()], None, false);
+            },
+            &[path.as_path()],
+            None,
+        );
+        again += usize::from(report.unchanged > 0);
+    }
+    assert!(again >= 6, "most fixtures import a second time: {again}");
+}
+
+/// A day's second list for a school of 700, past several handovers between the threads: pupils moved, renamed,
+/// given back their old corrected number, listed masked, repeated, flagged in a run of rows, moved to another
+/// school, new ones, and more problems than the report lists one by one.
+#[test]
+fn a_changed_list_read_ahead_of_its_writer_says_each_row_as_row_by_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let number = |i: usize| valid(&format!("4502022015{:02}{:02}{:03}", 1 + (i / 28) % 12, 1 + i % 28, 100 + i / 336));
+    let name = |i: usize, renamed: bool| {
+        const FAMILY: [&str; 6] = ["王", "李", "张", "刘", "陈", "黄"];
+        const GIVEN: [&str; 7] = ["子涵", "浩宇", "欣怡", "梓轩", "雨", "博文", "嘉"];
+        let given = GIVEN[(i / 6) % 7];
+        let mark = if renamed { "新" } else { "" };
+        format!("{}{given}{mark}{}", FAMILY[i % 6], ["", "一", "二", "三"][(i / 42) % 4])
+    };
+    let mut base = String::from("学校,姓名,身份证号码,年级,班级,联系电话\n");
+    for i in 0..700 {
+        base.push_str(&format!("第一小学,{},{},三年级,{}班,1380013{:04}\n", name(i, false), number(i), 1 + i % 8, i));
+    }
+    let base_path = dir.path().join("base.csv");
+    std::fs::write(&base_path, base).unwrap();
+    let mut day = String::from("学校,姓名,身份证号码,年级,班级,联系电话,是否参保\n");
+    for i in 0..780 {
+        let (mut school, mut pupil, mut id, mut class, mut phone, mut enrolled) =
+            ("第一小学", name(i, false), number(i), 1 + i % 8, format!("1380013{i:04}"), "");
+        if i < 700 {
+            if i % 5 == 0 {
+                class = 1 + (i + 3) % 8;
+            }
+            if i % 7 == 0 {
+                pupil = name(i, true);
+            }
+            if i % 9 == 0 {
+                phone = "123".into();
+            }
+            if (300..320).contains(&i) {
+                school = "第二小学";
+            }
+            if i % 50 == 3 {
+                id = canbao::domain::id_number::mask(&id);
+            }
+            if i % 97 == 0 {
+                enrolled = "是";
+            }
+            if (600..606).contains(&i) {
+                // Rounded by a spreadsheet: the pupil of this name holds the whole number.
+                id = format!("{}.{}E+17", &id[..1], &id[1..15]);
+            }
+        } else if i < 730 {
+            // New pupils in a run of rows with a wrong check character.
+            let first17 = format!("4502022016{:02}{:02}{:03}", 1 + i % 12, 1 + i % 28, i);
+            let good = valid(&first17);
+            let wrong = if good.ends_with('0') { '1' } else { '0' };
+            id = format!("{first17}{wrong}");
+        } else if i < 740 {
+            // The same pupils again, lower in the list.
+            (pupil, id) = (name(i - 720, false), number(i - 720));
+        } else {
+            id = valid(&format!("4502022016{:02}{:02}{:03}", 1 + i % 12, 1 + i % 28, i));
+        }
+        day.push_str(&format!("{school},{pupil},{id},三年级,{class}班,{phone},{enrolled}\n"));
+    }
+    day.push_str("合计：780人,,,,,,\n");
+    let day_path = dir.path().join("day.csv");
+    std::fs::write(&day_path, day).unwrap();
+    let prepare = |s: &mut Store| {
+        class_list::import(s, &[base_path.as_path()], None, false).expect("base list");
+        // Two numbers corrected on the drive: the day's list still gives the old ones.
+        for i in [40, 41] {
+            let pupil = s.students_by_stored_number(&number(i)).unwrap().remove(0);
+            let edit = canbao::store::IdentityEdit {
+                id_number: Some(valid(&format!("4502022014{:02}{:02}{:03}", 1 + i % 12, 1 + i % 28, i))),
+                ..Default::default()
+            };
+            s.correct_identity(pupil.id, &edit).expect("correct");
+        }
+    };
+    let report = imported_either_way(&prepare, &[day_path.as_path()], None);
+    // The case was met: rows of each kind were applied and said.
+    let said = |words: &str| report.problems.iter().filter(|p| p.message.contains(words)).count();
+    assert!(report.added >= 40 && report.updated > 200 && report.unchanged > 200, "{report:?}");
+    assert!(report.moved_class > 0 && report.moved_school > 0 && report.duplicates == 10, "{report:?}");
+    assert!(report.id_invalid >= 30, "{report:?}");
+    assert!(said("旧身份证号码已更正") == 2, "{:?}", report.problems);
+    assert!(said("已按名单改为") > 0 && said("此行起共") > 0, "{:?}", report.problems);
+    assert!(report.masked_left_out > 0, "{report:?}");
+}

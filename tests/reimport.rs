@@ -245,6 +245,31 @@ fn every_form_read_into_a_fresh_drive_gives_the_standing_it_says() {
     }
 }
 
+/// `files` imported into two copies of the drive, one applying each row as it is read, the other as the product
+/// imports (reading ahead of its writer): the same report, line by line, and the same pupils.
+fn said_alike_read_ahead_and_row_by_row(db: &Path, files: &[PathBuf]) {
+    use canbao::io::class_list;
+    use canbao::store::{Store, StudentFilter};
+    let copies = tempfile::tempdir().expect("tempdir");
+    let open = |name: &str| {
+        let copy = copies.path().join(name);
+        std::fs::copy(db, &copy).expect("copy the drive");
+        let mut store = Store::open(&copy).expect("open");
+        store.set_operator("测试").expect("operator");
+        // The same clock for both, so what each import stamps on a pupil is the same too.
+        store.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        store
+    };
+    let (mut one, mut ahead) = (open("one.db"), open("ahead.db"));
+    let files: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+    let by_row = class_list::import_row_by_row(&mut one, &files, None, false).expect("row by row");
+    let read_ahead = class_list::import(&mut ahead, &files, None, false).expect("read ahead");
+    assert_eq!(by_row, read_ahead);
+    assert!(by_row.statuses_set + by_row.statuses_left > 0 && by_row.updated > 0, "{by_row:?}");
+    let pupils = |s: &Store| format!("{:?}", s.students(&StudentFilter::default()).expect("students"));
+    assert_eq!(pupils(&one), pupils(&ahead));
+}
+
 /// The class list and the sheet as a teacher sends them back, saved as CSV: what the teacher changed is taken
 /// where it fills in what the drive did not know, and every other change is said at its row and left.
 #[test]
@@ -277,6 +302,18 @@ fn a_teachers_corrections_are_taken_or_said() {
     std::fs::write(first, text).expect("write");
     // Not a word the class list writes.
     edit(second, &[("450202202007078525,否,否,不参保,", "450202202007078525,否,否,拒绝,")]);
+
+    // Read ahead of its writer as row by row, the form's rows (each said with its cells) among a school's list.
+    let list = dir.path().join("list.csv");
+    std::fs::write(
+        &list,
+        "姓名,身份证号码,年级,班级\n孙语,450202201901011232,一年级,3班\n新生,450202201901011240,一年级,1班\n",
+    )
+    .expect("write");
+    let mut files = vec![list.clone()];
+    files.extend(classes.iter().cloned());
+    files.push(list);
+    said_alike_read_ahead_and_row_by_row(&db, &files);
 
     let report = import(&db, &classes);
     assert_eq!((&report["added"], &report["updated"]), (&1.into(), &1.into()), "{report}");

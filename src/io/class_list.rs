@@ -1,8 +1,10 @@
 //! Class lists in: every file read, every row accounted for (added, updated, unchanged, duplicate, or skipped
 //! with a reason), and the whole batch written in one transaction.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, SyncSender};
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -300,6 +302,25 @@ pub fn import(
     request.run(store, dry_run)
 }
 
+/// `import`, every row applied as it is read, on this one thread: how an import into a drive holding pupils
+/// was made before it read ahead of its writer (`read_ahead`), kept as what that must say and do alike.
+#[doc(hidden)]
+pub fn import_row_by_row(
+    store: &mut Store,
+    paths: &[&Path],
+    school: Option<&str>,
+    dry_run: bool,
+) -> Result<ImportReport, ImportError> {
+    let request =
+        ImportRequest::new(store, paths.iter().map(|p| p.to_path_buf()).collect(), school.map(str::to_owned))?;
+    let inputs = request.paths.iter().cloned().map(Input::Path).collect();
+    let mut reader = RowReader::new(request.today, Template::all(None));
+    reader.row_by_row = true;
+    let ending = if dry_run { Ending::RollBack } else { Ending::Commit };
+    let schools = (request.school.as_deref(), request.default_school.as_str());
+    import_stamped(store, inputs, reader, schools, ending, None, None).map(|(report, _)| report)
+}
+
 /// The import itself: each file opened when its turn comes, each row checked and applied as it is read.
 pub fn import_inputs(
     store: &mut Store,
@@ -345,11 +366,13 @@ fn import_stamped(
         session.back_up_before_commit("import");
     }
     let schools = (school, default_school);
-    let (mut reader, files) = if session.fills_empty_roster() {
-        read_beside(&mut session, reader, inputs, schools, expected)?
-    } else {
+    let (mut reader, files) = if reader.row_by_row {
         let files = read_inputs(&mut reader, inputs, schools, expected, &mut |row| session.apply(&row).map(Some))?;
         (reader, files)
+    } else if session.fills_empty_roster() {
+        read_beside(&mut session, reader, inputs, schools, expected)?
+    } else {
+        read_ahead(&mut session, reader, inputs, schools, expected)?
     };
     let (files, stamps): (Vec<String>, Vec<u64>) = files.into_iter().unzip();
     reader.unlisted_said();
@@ -457,6 +480,67 @@ fn read_beside<'r>(
         }
         // The reader's next handover fails once nothing takes it, and it stops.
         drop(from_reader);
+        let read = reading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        written?;
+        read
+    })
+}
+
+/// `read_inputs` on a thread of its own while this one applies the rows, for an import into a drive that
+/// already holds pupils: what a row does depends on the drive, so the reader hands rows over without waiting
+/// and says what each did when the writer's answer comes back (`RowReader::said_of_rows_applied`), before
+/// anything else it says. A county's drive that grows batch by batch reads and keys each batch beside the
+/// writer, as a first import does.
+fn read_ahead<'r>(
+    session: &mut ImportSession<'_>,
+    mut reader: RowReader<'r>,
+    inputs: Vec<Input>,
+    schools: (Option<&str>, &str),
+    expected: Option<&[u64]>,
+) -> Result<(RowReader<'r>, Vec<(String, u64)>), ImportError> {
+    let (to_writer, from_reader) = std::sync::mpsc::sync_channel::<Vec<ReadRow>>(HANDOVERS_WAITING);
+    let (written_back, back) = std::sync::mpsc::channel::<Vec<ReadRow>>();
+    let (applied_back, applied) = std::sync::mpsc::channel::<Vec<Applied>>();
+    reader.ahead = Some(Ahead {
+        rows: Vec::with_capacity(ROWS_PER_HANDOVER),
+        to_writer,
+        back,
+        applied,
+        received: VecDeque::new(),
+        waiting: VecDeque::new(),
+        saying: false,
+    });
+    std::thread::scope(|scope| {
+        let reading = scope.spawn(move || {
+            // Every row goes to the writer through `reader.ahead`: nothing reaches this sink.
+            let read = read_inputs(&mut reader, inputs, schools, expected, &mut |_| Err(StoreError::ImportFinished));
+            // Dropped before the reader goes back, so the writer sees the last handover was the last.
+            let ahead = reader.ahead.take();
+            let read = match (read, ahead) {
+                (Ok(files), Some(mut ahead)) => ahead.hand_over().map(|()| files).map_err(ImportError::from),
+                (read, _) => read,
+            };
+            read.map(|files| (reader, files))
+        });
+        let mut written = Ok(());
+        'writing: for rows in from_reader.iter() {
+            let mut answers = Vec::with_capacity(rows.len());
+            for (row, keys) in &rows {
+                match session.apply_read(row, Some(keys)) {
+                    Ok(applied) => answers.push(applied),
+                    Err(e) => {
+                        written = Err(e);
+                        break 'writing;
+                    }
+                }
+            }
+            // Gone only once the reader has finished.
+            let _ = applied_back.send(answers);
+            let _ = written_back.send(rows);
+        }
+        // The reader's next handover, or its wait for an answer, fails once nothing is left to take it.
+        drop(from_reader);
+        drop(applied_back);
         let read = reading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         written?;
         read
@@ -599,6 +683,115 @@ struct RowReader<'a> {
     /// How many pupils each school of `report.schools` (in its order) gained as new pupils: what a school new
     /// to the drive is said with (`new_school`). Pupils moved to it are said as moves.
     school_added: Vec<usize>,
+    /// Rows handed to a writer on another thread, when reading runs ahead of it (`read_ahead`).
+    ahead: Option<Ahead>,
+    /// Every row applied as it is read, on one thread (`import_row_by_row`).
+    row_by_row: bool,
+}
+
+/// What is said of a row once applied (`RowReader::said_of_applied`).
+struct RowApplied<'r> {
+    file: &'r str,
+    sheet: &'r str,
+    row_no: usize,
+    id_header: &'r str,
+    /// The row's ID number's problem, said unless the row turns out to be a pupil holding a good number.
+    id_problem: Option<String>,
+    invalid: bool,
+    /// The school the row names, as an index of `report.schools`.
+    named_at: Option<usize>,
+    /// The sheet's header row and the row's status cells, which a message on canbao's own form quotes.
+    header: Option<&'r [Cell]>,
+    cells: (&'r [Cell], &'r [StatusColumn]),
+    unreadable: Option<own_forms::Unreadable>,
+}
+
+/// A row handed to the writer whose report waits for what it did: `RowApplied` without the cells, which a row
+/// of a school's own list (no status cells of canbao's form) never quotes.
+struct Waiting {
+    file: Arc<str>,
+    sheet: Arc<str>,
+    row_no: usize,
+    rows_read: usize,
+    id_header: String,
+    id_problem: Option<String>,
+    invalid: bool,
+    named_at: Option<usize>,
+}
+
+impl Waiting {
+    fn of(row: &RowApplied<'_>, rows_read: usize) -> Waiting {
+        Waiting {
+            file: Arc::from(row.file),
+            sheet: Arc::from(row.sheet),
+            row_no: row.row_no,
+            rows_read,
+            id_header: row.id_header.to_owned(),
+            id_problem: row.id_problem.clone(),
+            invalid: row.invalid,
+            named_at: row.named_at,
+        }
+    }
+
+    fn as_row(&self) -> RowApplied<'_> {
+        RowApplied {
+            file: &self.file,
+            sheet: &self.sheet,
+            row_no: self.row_no,
+            id_header: &self.id_header,
+            id_problem: self.id_problem.clone(),
+            invalid: self.invalid,
+            named_at: self.named_at,
+            header: None,
+            cells: (&[], &[]),
+            unreadable: None,
+        }
+    }
+}
+
+/// The reading thread's end of `read_ahead`: rows go to the writer a handover at a time, and what each did
+/// comes back in the same order.
+struct Ahead {
+    rows: Vec<ReadRow>,
+    to_writer: SyncSender<Vec<ReadRow>>,
+    /// Lists the writer is done with, reused for the next handover and their rows freed here.
+    back: Receiver<Vec<ReadRow>>,
+    applied: Receiver<Vec<Applied>>,
+    received: VecDeque<Applied>,
+    waiting: VecDeque<Waiting>,
+    /// Saying the rows waiting, which says problems of its own: not to be started again from within.
+    saying: bool,
+}
+
+impl Ahead {
+    /// Queues a row for the writer, with its keys worked out here; a full handover goes at once.
+    fn hand(&mut self, row: Incoming) -> Result<(), StoreError> {
+        let keys = RowKeys::of(&row);
+        self.rows.push((row, keys));
+        if self.rows.len() == ROWS_PER_HANDOVER { self.hand_over() } else { Ok(()) }
+    }
+
+    /// Hands the rows queued to the writer. Fails when the writer has stopped (it failed: its error is said).
+    fn hand_over(&mut self) -> Result<(), StoreError> {
+        if self.rows.is_empty() {
+            return Ok(());
+        }
+        let mut next = self.back.try_recv().unwrap_or_default();
+        next.clear();
+        let rows = std::mem::replace(&mut self.rows, next);
+        self.to_writer.send(rows).map_err(|_| StoreError::ImportFinished)
+    }
+
+    /// What the next row handed over did; `None` once the writer has stopped.
+    fn next_applied(&mut self) -> Option<Applied> {
+        loop {
+            if let Some(applied) = self.received.pop_front() {
+                return Some(applied);
+            }
+            let handover = self.applied.recv().ok()?;
+            self.received.extend(handover);
+        }
+    }
 }
 
 /// A row such as 「三年级1班」 merged across the table above its class's pupils: not a pupil, but the class of the
@@ -795,6 +988,8 @@ impl RowReader<'_> {
             unlisted: 0,
             masked: Masked::default(),
             school_added: Vec::new(),
+            ahead: None,
+            row_by_row: false,
         }
     }
 
@@ -925,12 +1120,15 @@ impl RowReader<'_> {
                 rows.give_back(row);
                 offset += 1;
             }
+            // The sheet's rows are all said before what is said of the sheet as a whole.
+            self.said_of_rows_applied();
             self.heading_ends();
             self.runs_end();
             self.hidden_rows_said(file, &sheet, &hidden_said);
             self.more_formulas_said(file, &sheet);
             self.classless_said(file, &sheet, &sheet_class, class_column, &class_header);
         }
+        self.said_of_rows_applied();
         self.moves_said(file);
         self.statuses_said(file);
         match (found_any, hidden_lists.is_empty(), any_content) {
@@ -1175,13 +1373,11 @@ impl RowReader<'_> {
     fn status_noted(
         &mut self,
         file: &str,
-        sheet: &Sheet,
-        map: &HeaderMap,
+        (sheet, header): (&str, Option<&[Cell]>),
         (row_no, name): (usize, &str),
         note: StatusNote,
         cells: (&[Cell], &[StatusColumn]),
     ) {
-        let header = sheet.rows.get(map.row).map(Vec::as_slice);
         let Some(message) = status_message(note, name, header, cells) else { return };
         let kind = if matches!(note, StatusNote::Set(..)) {
             self.report.statuses_set += 1;
@@ -1191,11 +1387,11 @@ impl RowReader<'_> {
             NoteKind::NotTaken
         };
         if self.statuses.said >= STATUSES_SAID {
-            self.statuses.more.push((kind, sheet.name.clone(), row_no));
+            self.statuses.more.push((kind, sheet.to_owned(), row_no));
             return;
         }
         self.statuses.said += 1;
-        self.problem(file, sheet, row_no, "", message);
+        self.problem_in(file, sheet, row_no, "", message);
     }
 
     /// A status cell of canbao's own form that reads as none of the words the form writes there: the row's
@@ -1203,19 +1399,18 @@ impl RowReader<'_> {
     fn status_unreadable(
         &mut self,
         file: &str,
-        sheet: &Sheet,
-        map: &HeaderMap,
+        (sheet, header): (&str, Option<&[Cell]>),
         row_no: usize,
         unreadable: own_forms::Unreadable,
     ) {
         self.report.statuses_left += 1;
-        let header = sheet.rows.get(map.row).and_then(|h| h.get(unreadable.at)).map(Cell::text).unwrap_or_default();
+        let header = header.and_then(|h| h.get(unreadable.at)).map(Cell::text).unwrap_or_default();
         let (text, words) = (quoted(&unreadable.text), unreadable.words);
         let message = format!(
             "“{text}”不是此列的写法（应为{words}），此行的参保缴费状态未采用 (not a word this column takes: the \
              row's statuses were not taken)"
         );
-        self.problem(file, sheet, row_no, &header, message);
+        self.problem_in(file, sheet, row_no, &header, message);
     }
 
     /// The rows of the file just read whose statuses were not said at their rows: one line of each kind.
@@ -1301,6 +1496,7 @@ impl RowReader<'_> {
 
     /// A line for the top of the report, once however many sheets give it.
     fn warn(&mut self, line: String) {
+        self.said_of_rows_applied();
         if !self.report.warnings.contains(&line) {
             self.report.warnings.push(line);
         }
@@ -1411,10 +1607,10 @@ impl RowReader<'_> {
     /// What applying a row did to a pupil already on the drive, said at its row: a pupil the list renamed
     /// (found by ID number, under another name), or moved to another class; a move to another school is
     /// counted, and said for the whole file at its end (`moves_said`).
-    fn applied(&mut self, file: &str, sheet: &Sheet, row_no: usize, id_header: &str, outcome: Option<IncomingOutcome>) {
+    fn applied(&mut self, file: &str, sheet: &str, row_no: usize, id_header: &str, outcome: Option<IncomingOutcome>) {
         let moves = match outcome {
             Some(IncomingOutcome::MaskedUnmatched { fitting }) => {
-                self.masked.left_out.push((sheet.name.clone(), row_no, fitting));
+                self.masked.left_out.push((sheet.to_owned(), row_no, fitting));
                 return;
             }
             Some(IncomingOutcome::Updated(moves) | IncomingOutcome::Kept(moves)) => moves,
@@ -1423,7 +1619,7 @@ impl RowReader<'_> {
         let Moves { renamed, school, class, name, old_number, whole_number, kept, over_corrections, returned } = *moves;
         if let Some((_, held)) = old_number {
             let held = id_number::mask(&held);
-            self.problem(
+            self.problem_in(
                 file,
                 sheet,
                 row_no,
@@ -1437,7 +1633,7 @@ impl RowReader<'_> {
         }
         if whole_number.is_some() {
             // The same words row after row, so a class list of such numbers is said in runs of rows.
-            self.problem(
+            self.problem_in(
                 file,
                 sheet,
                 row_no,
@@ -1453,7 +1649,7 @@ impl RowReader<'_> {
         for k in kept {
             let (field, field_en) = (k.field.label_zh(), field_in_english(k.field));
             let (list, held) = (quoted(&k.list), quoted(&k.held));
-            self.problem(
+            self.problem_in(
                 file,
                 sheet,
                 row_no,
@@ -1467,7 +1663,7 @@ impl RowReader<'_> {
         }
         for field in over_corrections {
             let (field_zh, field_en) = (field.label_zh(), field_in_english(field));
-            self.problem(
+            self.problem_in(
                 file,
                 sheet,
                 row_no,
@@ -1491,7 +1687,7 @@ impl RowReader<'_> {
             if let Some(seen) = schools.get_mut(index) {
                 seen.count += 1;
                 if seen.examples.len() < SCHOOL_EXAMPLES {
-                    seen.examples.push((sheet.name.clone(), row_no, name.clone()));
+                    seen.examples.push((sheet.to_owned(), row_no, name.clone()));
                 }
             }
         }
@@ -1504,7 +1700,7 @@ impl RowReader<'_> {
                      before this year ({from}) and this year's list names them again: back in class {to} as a \
                      returning pupil, no longer marked left; check it before exporting)"
                 );
-                self.problem(file, sheet, row_no, "", message);
+                self.problem_in(file, sheet, row_no, "", message);
             } else {
                 self.moves.returned_more += 1;
             }
@@ -1518,7 +1714,7 @@ impl RowReader<'_> {
                         "{name} 的班级“{from}”改按“{to}”书写（同一班级，数据文件中原有两种写法）(the class of \
                          {name}, written {from}, is now written {to}: the same class, which the drive held two ways)"
                     );
-                    self.problem(file, sheet, row_no, "", message);
+                    self.problem_in(file, sheet, row_no, "", message);
                 } else {
                     self.moves.respelled_more += 1;
                 }
@@ -1530,14 +1726,14 @@ impl RowReader<'_> {
                         "{name} 由“{from}”调到“{to}”，请核对 (the list moves {name} from class {from} to \
                          {to}; check it before exporting)"
                     );
-                    self.problem(file, sheet, row_no, "", message);
+                    self.problem_in(file, sheet, row_no, "", message);
                 } else {
                     self.moves.classes_more += 1;
                 }
             }
         }
         if let Some((from, to)) = renamed {
-            self.problem(
+            self.problem_in(
                 file,
                 sheet,
                 row_no,
@@ -1592,12 +1788,18 @@ impl RowReader<'_> {
 
     /// A problem at a row of a sheet.
     fn problem(&mut self, file: &str, sheet: &Sheet, row: usize, column: &str, message: String) {
+        self.problem_keyed(file, &sheet.name, row, column, message, RunKey::Message);
+    }
+
+    /// `problem`, by the sheet's name.
+    fn problem_in(&mut self, file: &str, sheet: &str, row: usize, column: &str, message: String) {
         self.problem_keyed(file, sheet, row, column, message, RunKey::Message);
     }
 
     /// A problem at a row, said once for a run of consecutive rows with the same problem (`key`), and only
     /// counted past [`PROBLEMS_LISTED`].
-    fn problem_keyed(&mut self, file: &str, sheet: &Sheet, row: usize, column: &str, message: String, key: RunKey) {
+    fn problem_keyed(&mut self, file: &str, sheet: &str, row: usize, column: &str, message: String, key: RunKey) {
+        self.said_of_rows_applied();
         let column = quoted(column);
         {
             let runs = &mut self.runs;
@@ -1619,7 +1821,7 @@ impl RowReader<'_> {
             let continued = self.runs.previous.iter().position(|run| {
                 problems.get(run.problem).is_some_and(|p| {
                     run.key == key
-                        && p.sheet == sheet.name
+                        && p.sheet == sheet
                         && p.file == file
                         && p.column == column
                         && (key != RunKey::Message || p.message == message)
@@ -1643,7 +1845,7 @@ impl RowReader<'_> {
         self.runs.current.push(OpenRun { problem: self.report.problems.len(), key, count: 1 });
         self.report.problems.push(Problem {
             file: file.to_owned(),
-            sheet: sheet.name.clone(),
+            sheet: sheet.to_owned(),
             row: Some(row),
             column: column.into_owned(),
             message,
@@ -1653,6 +1855,7 @@ impl RowReader<'_> {
 
     /// A problem about a whole sheet or file (`row` `None`), or at a row outside any run of rows.
     fn problem_at(&mut self, file: &str, sheet: &str, row: Option<usize>, column: &str, message: String) {
+        self.said_of_rows_applied();
         if self.report.problems.len() >= PROBLEMS_LISTED {
             self.unlisted += 1;
             return;
@@ -1714,7 +1917,7 @@ impl RowReader<'_> {
             }
             RowKind::Nameless(message) => {
                 self.report.skipped += 1;
-                self.problem_keyed(file, sheet, row_no, "", message, RunKey::NoNameNoId);
+                self.problem_keyed(file, &sheet.name, row_no, "", message, RunKey::NoNameNoId);
                 return Ok(());
             }
             RowKind::Skipped(message) => {
@@ -1884,21 +2087,55 @@ impl RowReader<'_> {
         self.first.insert(identity, place, row_no, &incoming.name);
         self.masked.rows += 1;
         self.masked.masked += usize::from(masked);
-        let applied = sink(incoming)?;
-        // Said and counted once applied: a row found by a number the drive corrected away, or by one a spreadsheet
-        // rounded from the whole number the pupil holds, is that pupil, said as such (`applied`), not a pupil
-        // imported and flagged.
+        let deferred = status_columns.is_none();
+        let said = RowApplied {
+            file,
+            sheet: &sheet.name,
+            row_no,
+            id_header: &header_of(Column::IdNumber),
+            id_problem,
+            invalid,
+            named_at,
+            header: sheet.rows.get(map.row).map(Vec::as_slice),
+            cells: (row, status_columns.unwrap_or_default()),
+            unreadable: status_problem,
+        };
+        let applied = match self.ahead.as_mut() {
+            None => sink(incoming)?,
+            Some(ahead) => {
+                ahead.hand(incoming)?;
+                if deferred {
+                    let rows_read = self.report.rows_read;
+                    ahead.waiting.push_back(Waiting::of(&said, rows_read));
+                    return Ok(());
+                }
+                // A row of canbao's own form is said with its cells: at once, the rows before it first.
+                self.said_of_rows_applied();
+                let ahead = self.ahead.as_mut().ok_or(StoreError::ImportFinished)?;
+                ahead.hand_over()?;
+                Some(ahead.next_applied().ok_or(StoreError::ImportFinished)?)
+            }
+        };
+        self.said_of_applied(said, applied);
+        Ok(())
+    }
+
+    /// What is said and counted of a row once the import applied it: a row found by a number the drive
+    /// corrected away, or by one a spreadsheet rounded from the whole number the pupil holds, is that pupil,
+    /// said as such (`applied`), not a pupil imported and flagged.
+    fn said_of_applied(&mut self, row: RowApplied<'_>, applied: Option<Applied>) {
+        let RowApplied { file, sheet, row_no, id_header, id_problem, invalid, named_at, header, cells, unreadable } =
+            row;
         let number_held = applied.as_ref().is_some_and(|a| a.outcome.number_held_already());
-        let id_header = header_of(Column::IdNumber);
         if let Some(message) = id_problem.filter(|_| !number_held) {
-            self.problem(file, sheet, row_no, &id_header, message);
+            self.problem_in(file, sheet, row_no, id_header, message);
         }
-        if let Some(unreadable) = status_problem {
-            self.status_unreadable(file, sheet, map, row_no, unreadable);
+        if let Some(unreadable) = unreadable {
+            self.status_unreadable(file, (sheet, header), row_no, unreadable);
         }
         // Counted after the duplicate check, so the report agrees with what is stored.
         self.report.id_invalid += usize::from(invalid && !number_held);
-        let Some(Applied { outcome, status }) = applied else { return Ok(()) };
+        let Some(Applied { outcome, status }) = applied else { return };
         if let (IncomingOutcome::Added, Some(at)) = (&outcome, named_at)
             && let Some(added) = self.school_added.get_mut(at)
         {
@@ -1909,11 +2146,38 @@ impl RowReader<'_> {
                 IncomingOutcome::Updated(moves) | IncomingOutcome::Kept(moves) => moves.name.as_str(),
                 _ => "",
             };
-            let cells = (row, status_columns.unwrap_or_default());
-            self.status_noted(file, sheet, map, (row_no, name), status, cells);
+            self.status_noted(file, (sheet, header), (row_no, name), status, cells);
         }
-        self.applied(file, sheet, row_no, &id_header, Some(outcome));
-        Ok(())
+        self.applied(file, sheet, row_no, id_header, Some(outcome));
+    }
+
+    /// Says what the rows handed to the writer ahead of this point did, in their order and each as at its own
+    /// row (`rows_read` as it was then, so runs of rows join as they would row by row): called before anything
+    /// else is said, so the report reads as if each row had been applied as it was read.
+    fn said_of_rows_applied(&mut self) {
+        let Some(ahead) = self.ahead.as_mut() else { return };
+        if ahead.waiting.is_empty() || ahead.saying {
+            return;
+        }
+        ahead.saying = true;
+        if ahead.hand_over().is_err() {
+            ahead.waiting.clear();
+        }
+        while let Some(ahead) = self.ahead.as_mut()
+            && let Some(waiting) = ahead.waiting.pop_front()
+        {
+            let Some(applied) = ahead.next_applied() else {
+                // The writer stopped (its error is the one said): nothing more is said of the rows.
+                ahead.waiting.clear();
+                break;
+            };
+            let now = std::mem::replace(&mut self.report.rows_read, waiting.rows_read);
+            self.said_of_applied(waiting.as_row(), Some(applied));
+            self.report.rows_read = now;
+        }
+        if let Some(ahead) = self.ahead.as_mut() {
+            ahead.saying = false;
+        }
     }
 
     /// Whether a row is a pupil, and if not what it is: a header repeated mid-file, a class heading, a footer, or
@@ -1986,6 +2250,7 @@ impl RowReader<'_> {
     /// A class heading row: the rows under it that give no class take its label, until the next one.
     fn heading_begins(&mut self, file: &str, sheet: &Sheet, row_no: usize, label: String, shown: String) {
         self.heading_ends();
+        self.said_of_rows_applied();
         let problem = self.report.problems.len();
         self.problem(file, sheet, row_no, "", heading_message(&label, &shown, 0, 0, 0));
         // Past the problems listed, the heading's line is only counted: none to say again.
@@ -1995,6 +2260,7 @@ impl RowReader<'_> {
 
     /// The heading's line, now that the rows it gave its class to are known.
     fn heading_ends(&mut self) {
+        self.said_of_rows_applied();
         let Some(h) = self.heading.take() else { return };
         if let Some(p) = self.report.problems.get_mut(h.problem) {
             p.message = heading_message(&h.label, &h.shown, h.taken, h.first, h.last);
