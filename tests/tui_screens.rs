@@ -3294,7 +3294,8 @@ fn enrolling_at_school_a_pupil_who_enrolls_at_the_benefit_place_is_asked() {
 
 /// `f` on a pupil whose category enrolls where the benefit was approved asks as the payment form does (No by
 /// default), since a department's payment recorded at school registers the pupil with the school; once the pupil
-/// is marked 异地参保, the department's payment is the benefit place's and `f` records it without a question.
+/// is marked 异地参保, the department's payment is the benefit place's and `f` only asks whether to record it, as
+/// for every pupil (no lone key marks a pupil).
 #[test]
 fn government_paid_for_a_pupil_who_enrolls_at_the_benefit_place_is_asked() {
     for lang in [Language::Zh, Language::En] {
@@ -3320,7 +3321,9 @@ fn government_paid_for_a_pupil_who_enrolls_at_the_benefit_place_is_asked() {
     app.update(Action::Down);
     choose_enrollment(&mut app, Enrollment::Elsewhere, "");
     app.update(Action::ToggleGovernment);
-    assert!(app.modal.is_none(), "{}", screen(&app));
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("asked: {}", screen(&app)) };
+    assert!(c.question.ends_with("标记为财政代缴？"), "{}", c.question);
+    app.update(Action::Yes);
     let s = app.store.student(ids[1]).expect("s");
     assert_eq!((s.enrollment, s.payment), (Enrollment::Elsewhere, PaymentStatus::Government));
 }
@@ -3781,10 +3784,13 @@ fn the_class_filter_keeps_two_schools_classes_apart() {
 
 /// Text typed into the roster by mistake (a shell command into the wrong window) saves nothing: its `c` opens the
 /// category chooser, and the first key the chooser has no use for closes it unsaved, said in red, so neither the
-/// spaces that follow (ticks) nor the Enter save a category. A deliberate c ↓ Space Enter still saves.
+/// spaces that follow (ticks) nor the Enter save a category; nor do the letters after it act as shortcuts until
+/// the typing pauses (`canbao stats` once saved the note 「bao stats」 with its `n`, its text and its Enter). A key
+/// the roster has no use for (`l`, `b`) says the same. A deliberate c ↓ Space Enter, after a pause, still saves.
 #[test]
 fn typing_meant_for_a_shell_saves_no_category() {
-    for text in ["cd /tmp/t1 && ls -la", "clear; TZ=Asia/Shanghai canbao --operator 李老师"] {
+    for text in ["cd /tmp/t1 && ls -la", "clear; TZ=Asia/Shanghai canbao --operator 李老师", "canbao stats", "ls -la"]
+    {
         let mut app = app(Language::Zh);
         let id = app.selected_id().expect("pupil");
         let pupils = |app: &App| format!("{:?}", app.store.students(&Default::default()).expect("list"));
@@ -3809,6 +3815,15 @@ fn typing_meant_for_a_shell_saves_no_category() {
             Language::En => "Categories not saved: \"d\" does nothing in the category chooser",
         };
         assert!(status.text.contains(said), "{}", status.text);
+        // The keys typed next are not taken until the operator stops typing, which the status line then counts.
+        press(&mut app, KeyCode::Char('n'));
+        assert!(app.modal.is_none(), "no note opened: {}", screen(&app));
+        app.typing_paused();
+        let said = match lang {
+            Language::Zh => "其后 1 个键未起作用",
+            Language::En => "the 1 after it did nothing",
+        };
+        assert!(status_text(&app).contains(said), "{}", status_text(&app));
         // On purpose: ↓ Space Enter saves the category ticked.
         let id = app.selected_id().expect("pupil");
         press(&mut app, KeyCode::Char('c'));
@@ -3817,6 +3832,49 @@ fn typing_meant_for_a_shell_saves_no_category() {
         press(&mut app, KeyCode::Enter);
         assert!(!app.store.student(id).expect("pupil").categories.is_empty(), "{:?}", app.status);
     }
+}
+
+/// `canbao stats` typed into the roster through the real event loop, as one run of keys: nothing is saved, and the
+/// status line says the keys did nothing. Once the typing pauses the keys act again: `p`, an amount and Enter pay.
+#[test]
+fn a_pause_after_text_typed_by_mistake_gives_the_keys_back() {
+    let mut app = app(Language::Zh);
+    let id = app.selected_id().expect("pupil");
+    let mut script: std::collections::VecDeque<Paced> = paced("canbao stats\n").collect();
+    script.push_back(Paced::Pause);
+    script.extend(paced("p380\n"));
+    script.push_back(Paced::Pause);
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    run_loop(&mut terminal, &mut app, &mut PacedScript(script)).expect("loop");
+    assert!(app.quit);
+    let pupils = app.store.students(&Default::default()).expect("list");
+    assert!(pupils.iter().all(|s| s.note.is_empty()), "no note saved");
+    let pupil = app.store.student(id).expect("s");
+    assert!(pupil.categories.is_empty(), "no category saved");
+    assert_eq!(pupil.payment, PaymentStatus::Paid, "the keys after the pause act");
+    let stats = app.store.stats(None, None).expect("stats");
+    assert_eq!(stats.payment["paid"], 1, "one payment, the one meant");
+}
+
+/// A lone `f` marks nobody: on an unpaid pupil with a category it asks (No by default), as it does for every other
+/// pupil, so an `f` among the letters of a command typed into the wrong window (`free -h`) changes no one.
+#[test]
+fn a_lone_f_marks_nobody_without_a_yes() {
+    let mut app = app(Language::Zh);
+    let id = app.selected_id().expect("pupil");
+    app.update(Action::Categories);
+    app.update(Action::ToggleSelect);
+    app.update(Action::Confirm);
+    let name = app.store.student(id).expect("s").name;
+    app.update(Action::ToggleGovernment);
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("asked: {}", screen(&app)) };
+    assert_eq!(c.question, format!("将 {name} 标记为财政代缴？"));
+    assert!(!c.yes, "No by default");
+    app.update(Action::Confirm);
+    assert_eq!(app.store.student(id).expect("s").payment, PaymentStatus::Unpaid, "Enter on No marks nobody");
+    app.update(Action::ToggleGovernment);
+    app.update(Action::Yes);
+    assert_eq!(app.store.student(id).expect("s").payment, PaymentStatus::Government);
 }
 
 /// The `E` form's refusal of another pupil's number is said whole, and the form's hint under it too: the box

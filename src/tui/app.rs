@@ -120,6 +120,9 @@ pub struct App {
     pub(crate) search_outdated: bool,
     /// How many job results have been put on screen: keys typed before the newest was drawn are not given to it.
     results_shown: u64,
+    /// A key with no use where it was typed showed the keys are meant for another window (a shell command typed
+    /// into canbao's): how many keys came after it. None acts until the typing pauses (or Esc).
+    astray: Option<usize>,
 }
 
 impl App {
@@ -198,6 +201,7 @@ impl App {
             held: None,
             search_outdated,
             results_shown: 0,
+            astray: None,
         };
         app.schools = app.store.schools()?;
         if !app.policy_covers_today()
@@ -342,6 +346,20 @@ impl App {
             }
             return;
         }
+        if let Some(after) = self.astray {
+            match action {
+                // A deliberate key: Esc says the operator is looking, and the mouse is never typed by mistake.
+                Action::Back => {
+                    self.typing_paused();
+                    return;
+                }
+                Action::Click(..) | Action::ScrollUp | Action::ScrollDown => self.typing_paused(),
+                _ => {
+                    self.astray = Some(after + 1);
+                    return;
+                }
+            }
+        }
         if self.modal.is_some() {
             self.update_modal(action);
             return;
@@ -356,6 +374,29 @@ impl App {
             return;
         }
         self.update_screen(action);
+    }
+
+    /// A key with no use where it was typed (a letter no key is bound to, a letter in the category chooser): the
+    /// keys are text typed into canbao's window by mistake, such as `canbao stats` typed as if into the shell,
+    /// whose next letters would open dialogs and whose Enter would save them (a note 「bao stats」). No key acts
+    /// until the typing pauses, and the status line says so.
+    pub(crate) fn typed_astray(&mut self, message: String) {
+        self.fail(message);
+        self.astray = Some(0);
+    }
+
+    /// Whether keys are being ignored as text meant for another window, until the typing pauses.
+    pub fn typing_astray(&self) -> bool {
+        self.astray.is_some()
+    }
+
+    /// The typing paused (no key for a moment; or Esc): keys act again, and how many did not is said.
+    pub fn typing_paused(&mut self) {
+        if let Some(after) = self.astray.take()
+            && after > 0
+        {
+            self.fail(fill(self.text.keys_astray_ignored, &[&after]));
+        }
     }
 
     /// The roster, the detail screen over it (which moves through the same list) and the dashboard, which
@@ -424,7 +465,9 @@ impl App {
             Action::Left | Action::Right | Action::NextField | Action::Confirm | Action::Yes | Action::New => {}
             Action::Edit | Action::PreviousField => {}
             Action::LoadSample | Action::Backspace | Action::Delete | Action::ClearLine => {}
-            Action::Input(_) | Action::Paste(_) | Action::Resize(..) | Action::Tick | Action::JobDone(_) => {}
+            // A character no key is bound to on this screen.
+            Action::Input(c) => self.typed_astray(fill(self.text.keys_astray, &[&c])),
+            Action::Paste(_) | Action::Resize(..) | Action::Tick | Action::JobDone(_) => {}
         }
     }
 

@@ -453,7 +453,12 @@ impl App {
                 let question = fill(self.text.ask_government_no_category, &[&s.name]);
                 self.ask(question, items, government, false);
             }
-            PaymentStatus::Unpaid => self.write(items, government, false),
+            // Asked as every other `f` is: a lone key never marks a pupil (an `f` among the letters of a command
+            // typed into the wrong window, such as `free -h`).
+            PaymentStatus::Unpaid => {
+                let question = fill(self.text.ask_government, &[&s.name]);
+                self.ask(question, items, government, false);
+            }
             PaymentStatus::Paid => {
                 let question = fill(self.text.ask_paid_to_government, &[&s.name, &self.payment_summary(&s)]);
                 self.ask(question, items, government, false);

@@ -16,6 +16,10 @@ use super::views;
 /// How long the keys rest before what was saved is copied from the `-wal` into the drive file.
 const SETTLE_PAUSE_MS: u64 = 250;
 
+/// How long the keys rest before keys typed into the wrong window (see `App::typed_astray`) act again: longer than
+/// the gap between two letters of a word typed, shorter than a look at the screen.
+const ASTRAY_PAUSE_MS: u64 = 500;
+
 /// How long after a question is drawn Enter and `y` are not taken as its answer: no one reads a question
 /// faster, so such a key was meant for what was on screen before it (a hurried Enter in the chooser).
 const QUESTION_GUARD_MS: u64 = 300;
@@ -54,10 +58,12 @@ pub fn translate(app: &App, event: Event) -> Option<Action> {
             {
                 return Some(Action::Input(c));
             }
-            // A character a chooser has no key for is still passed on, as typed: a run of them is text meant for
-            // another window (a shell command), which the category chooser must not take as ticks and an Enter.
+            // A character a chooser or a screen has no key for is still passed on, as typed: a run of them is text
+            // meant for another window (a shell command), which must not be taken as ticks, shortcuts and an Enter.
+            let typed_into =
+                matches!(context, Context::Picker | Context::Roster | Context::Detail | Context::Dashboard);
             match app.keymap.action(context, key) {
-                None if context == Context::Picker && !key.ctrl && !key.alt => match key.code {
+                None if typed_into && !key.ctrl && !key.alt => match key.code {
                     KeyCode::Char(c) => Some(Action::Input(c)),
                     _ => None,
                 },
@@ -133,14 +139,21 @@ where
         // syncs the file (about 15 ms), too slow to run after every key. Not while a job runs: its own
         // connection copies what it wrote before it ends, on the worker.
         let settle = app.log_pending() && !busy;
-        let timeout = Duration::from_millis(if busy {
+        let timeout = Duration::from_millis(if app.typing_astray() {
+            ASTRAY_PAUSE_MS
+        } else if busy {
             100
         } else if settle {
             SETTLE_PAUSE_MS
         } else {
             1000
         });
-        match events.next(timeout)? {
+        let event = events.next(timeout)?;
+        if event.is_none() && app.typing_astray() {
+            app.typing_paused();
+            dirty = true;
+        }
+        match event {
             Some(event) => {
                 if let Some(action) = translate(app, event) {
                     // Questions only: a preview is long, and an Enter on it comes after reading it.

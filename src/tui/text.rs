@@ -235,6 +235,13 @@ pub struct Text {
     pub class_of_school: &'static str,
     /// The category chooser closed by a key it has no use for (text typed into the wrong window): nothing saved.
     pub categories_stray: &'static str,
+    /// A key with no use on the screen (the key): the keys typed seem meant for another window, and do nothing
+    /// until the typing pauses.
+    pub keys_astray: &'static str,
+    /// The typing paused after keys that seemed meant for another window: how many did nothing.
+    pub keys_astray_ignored: &'static str,
+    /// `f` on one unpaid pupil with a category: asked, so that no lone key marks a pupil.
+    pub ask_government: &'static str,
     /// The file picker's hint for ← on an empty path field.
     pub picker_up: &'static str,
     pub ask_payment_against: &'static str,
@@ -753,6 +760,9 @@ mod tests {
                 t.marked_school,
                 t.class_of_school,
                 t.categories_stray,
+                t.keys_astray,
+                t.keys_astray_ignored,
+                t.ask_government,
                 t.ask_payment_against,
                 t.ask_payments_against,
                 t.bulk_asked_after,

@@ -376,7 +376,7 @@ impl App {
                     Action::New => self.first_key(Context::Picker, "new"),
                     _ => self.first_key(Context::Picker, "edit"),
                 };
-                self.fail(fill(self.text.categories_stray, &[&key]));
+                self.typed_astray(fill(self.text.categories_stray, &[&key]));
                 return None;
             }
             _ => {}
