@@ -637,6 +637,41 @@ fn import_prompt_and_report() {
     });
 }
 
+/// In the file picker Space ticks the file under the cursor and moves to the next, as Insert and Space do in mc
+/// and ranger, so a run of Spaces ticks a run of files; the line under the list says so, before any file is
+/// ticked and after.
+#[test]
+fn the_file_pickers_space_ticks_and_moves_down_and_says_so() {
+    use canbao::tui::modal::Modal;
+    let dir = tempfile::tempdir().expect("dir");
+    for name in ["一班.csv", "二班.csv", "三班.csv"] {
+        std::fs::write(dir.path().join(name), "姓名,身份证号码,年级,班级\n").expect("list");
+    }
+    let says = [
+        (Language::Zh, "空格勾选文件并移到下一个", "空格勾选或取消后移到下一个"),
+        (Language::En, "Space ticks a file and moves down", "Space ticks or unticks, then"),
+    ];
+    for (lang, before, after) in says {
+        let mut app = app(lang);
+        app.update(Action::Resize(120, 30));
+        app.update(Action::Import);
+        type_text(&mut app, &format!("{}/", dir.path().display()));
+        app.update(Action::Confirm);
+        assert!(screen(&app).contains(before), "{}", screen(&app));
+        let Some(Modal::Files(p)) = &app.modal else { panic!("{}", screen(&app)) };
+        let first = p.entries.iter().position(|e| !e.is_dir).expect("a list");
+        while matches!(&app.modal, Some(Modal::Files(p)) if p.cursor < first) {
+            app.update(Action::Down);
+        }
+        app.update(Action::Input(' '));
+        app.update(Action::Input(' '));
+        let Some(Modal::Files(p)) = &app.modal else { panic!("{}", screen(&app)) };
+        assert_eq!(p.picked.len(), 2, "two Spaces ticked two files");
+        assert_eq!(p.cursor, first + 2, "each moved down");
+        assert!(screen(&app).contains(after), "{}", screen(&app));
+    }
+}
+
 /// A list's path typed into the picker names its folder: the next picker opens there, not in the folder the
 /// picker was showing when the path was typed.
 #[test]

@@ -710,7 +710,24 @@ fn files(frame: &mut Frame, app: &App, area: Rect, p: &crate::tui::picker::FileP
         }
         None => Vec::new(),
     };
-    let note_rows = error_rows.len().max(1) as u16;
+    // Under the list, what the picker shows and how Space ticks (wrapped, so a narrow window reads it whole), or how
+    // many files are ticked, or what went wrong.
+    let error_style = app.theme.popup().fg(app.theme.error.0);
+    let note: Vec<Line> = match (error_rows.is_empty(), p.picked.len()) {
+        (false, _) => error_rows.into_iter().map(|row| Line::styled(row, error_style)).collect(),
+        (true, picked) => {
+            let (text, style) = match picked {
+                0 if p.all_files => (t.picker_all_files.to_owned(), app.theme.muted()),
+                0 if matches!(p.purpose, PathPurpose::Merge | PathPurpose::Restore) => {
+                    (t.picker_drives.to_owned(), app.theme.muted())
+                }
+                0 => (t.picker_spreadsheets.to_owned(), app.theme.muted()),
+                n => (fill(t.picker_picked, &[&n]), app.theme.popup()),
+            };
+            layout::wrap(&text, width).into_iter().map(|row| Line::styled(row, style)).collect()
+        }
+    };
+    let note_rows = note.len().max(1) as u16;
     let list = Rect { y: inner.y + 3, height: inner.height.saturating_sub(5 + note_rows), ..inner };
     let rows = list.height as usize;
     let start = (p.cursor + 1).saturating_sub(rows.max(1));
@@ -735,17 +752,6 @@ fn files(frame: &mut Frame, app: &App, area: Rect, p: &crate::tui::picker::FileP
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), list);
-    // The system's refusal says both languages at once: the screen's (above).
-    let error_style = app.theme.popup().fg(app.theme.error.0);
-    let note: Vec<Line> = match (p.error.is_some(), p.picked.len()) {
-        (true, _) => error_rows.into_iter().map(|row| Line::styled(row, error_style)).collect(),
-        (false, 0) if p.all_files => vec![Line::styled(t.picker_all_files, app.theme.muted())],
-        (false, 0) if matches!(p.purpose, PathPurpose::Merge | PathPurpose::Restore) => {
-            vec![Line::styled(t.picker_drives, app.theme.muted())]
-        }
-        (false, 0) => vec![Line::styled(t.picker_spreadsheets, app.theme.muted())],
-        (false, n) => vec![Line::raw(fill(t.picker_picked, &[&n]))],
-    };
     let note_area =
         Rect { y: inner.y + inner.height.saturating_sub(1 + note_rows), height: note_rows.min(inner.height), ..inner };
     frame.render_widget(Paragraph::new(note), note_area);
