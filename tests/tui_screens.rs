@@ -3912,6 +3912,60 @@ fn a_lone_f_marks_nobody_without_a_yes() {
     assert_eq!(app.store.student(id).expect("s").payment, PaymentStatus::Government);
 }
 
+/// A corrected ID number in the pupil's history shows that it changed where the masked forms alone look alike: a
+/// 17-character number corrected to 18 (the same first and last four, one `*` more) says both lengths, and a
+/// birth date corrected inside the number names the places that changed, never the digits.
+#[test]
+fn a_corrected_number_in_the_history_shows_that_it_changed_while_masked() {
+    let expected = [
+        (
+            Language::Zh,
+            ["（17 位）", "（18 位）"],
+            "4502**********9061（18 位）",
+            "1101**********1238（第 12、14 位有改动）",
+        ),
+        (
+            Language::En,
+            [" (17 characters)", " (18 characters)"],
+            "4502**********9061 (18 characters)",
+            "1101**********1238 (characters changed: 12, 14)",
+        ),
+    ];
+    for (lang, lengths, longer, places) in expected {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut store = store(false);
+        let list = dir.path().join("list.csv");
+        let rows = "学校,姓名,身份证号码,年级,班级\n实验小学,甲,45020520187079061,一年级,1班\n实验小学,乙,110101201901021238,一年级,1班\n";
+        std::fs::write(&list, rows).expect("write");
+        canbao::io::class_list::import(&mut store, &[list.as_path()], None, false).expect("import");
+        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        // Wide enough for each correction's entry on one row.
+        app.update(Action::Resize(300, 30));
+        for (name, corrected) in [("甲", "450205201807079061"), ("乙", "110101201902091238")] {
+            while app.store.student(app.selected_id().expect("pupil")).expect("s").name != name {
+                app.update(Action::Down);
+            }
+            app.update(Action::OpenDetail);
+            app.update(Action::EditIdentity);
+            let Some(canbao::tui::modal::Modal::Identity(form)) = &mut app.modal else { panic!("{}", screen(&app)) };
+            form.fields[1].set(corrected);
+            app.update(Action::Confirm);
+            assert!(app.modal.is_none(), "saved: {}", screen(&app));
+            let shown = screen(&app);
+            match name {
+                "甲" => {
+                    assert!(shown.contains(lengths[0]) && shown.contains(longer), "{shown}");
+                }
+                _ => assert!(shown.contains(places), "{shown}"),
+            }
+            for middle in ["2018707", "201807079", "20190102", "20190209"] {
+                assert!(!shown.contains(middle), "masked: {shown}");
+            }
+            app.update(Action::Back);
+        }
+    }
+}
+
 /// The `E` form's refusal of another pupil's number is said whole, and the form's hint under it too: the box
 /// grows with the message.
 #[test]

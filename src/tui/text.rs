@@ -108,6 +108,11 @@ pub struct Text {
     pub history_line: &'static str,
     /// A reveal's history line: when, who, and where the numbers were shown (`reveal_scopes`).
     pub history_reveal: &'static str,
+    /// After a masked number in the history whose length a correction changed: its length.
+    pub history_id_length: &'static str,
+    /// After a corrected number whose masked form shows the same ends as the old one's: which characters changed
+    /// (their places, never the characters).
+    pub history_id_changed_at: &'static str,
     /// A field whose value a merge did not keep (its `FIELD:conflict_lost` row): the field's name in it.
     pub history_conflict_lost: &'static str,
     /// Where a reveal showed full numbers, by the scope its audit row records.
@@ -718,6 +723,8 @@ mod tests {
                 t.dash_totals,
                 t.history_line,
                 t.history_reveal,
+                t.history_id_length,
+                t.history_id_changed_at,
                 t.history_conflict_lost,
                 t.import_masked,
                 t.notes_cut,

@@ -80,6 +80,8 @@ pub static EN: Text = Text {
     no_policy: "No policy is set for this drive, so the amount due is unknown",
     history_line: "{} {} {} {}: {} -> {}",
     history_reveal: "{} {} showed full ID numbers: {}",
+    history_id_length: " ({} characters)",
+    history_id_changed_at: " (characters changed: {})",
     history_conflict_lost: "{} (conflict, not kept)",
     reveal_scopes: &[
         ("pupil", "this pupil (detail screen)"),

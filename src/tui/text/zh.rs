@@ -80,6 +80,8 @@ pub static ZH: Text = Text {
     no_policy: "本数据文件未设置参保政策，无法计算应缴金额",
     history_line: "{} {} {} {}：{} -> {}",
     history_reveal: "{} {} 显示完整身份证号码：{}",
+    history_id_length: "（{} 位）",
+    history_id_changed_at: "（第 {} 位有改动）",
     history_conflict_lost: "{}（冲突，未采用）",
     reveal_scopes: &[
         ("pupil", "此学生（详情页）"),

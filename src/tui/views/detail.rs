@@ -384,12 +384,39 @@ fn history_line(t: &Text, e: &AuditEntry, reveal: bool, cap: usize) -> String {
     // A corrected number's old and new values are ID numbers: masked as the ID field is, unless revealed (a
     // reveal's own row holds where it was shown, not a number).
     let number = Text::base_field(&e.field) == "id_number" && e.action != "reveal" && !reveal;
+    if number && let (Some(old), Some(new)) = (&e.old, &e.new) {
+        let (old, new) = masked_correction(t, old, new);
+        return fill(t.history_line, &[at, &e.operator, &action, &t.field(&e.field), &old, &new]);
+    }
     let value = |v: &Option<String>| match v {
         None => "-".to_owned(),
         Some(v) if number => id_number::mask(v),
         Some(v) => value_label(t, &e.field, v, cap),
     };
     fill(t.history_line, &[at, &e.operator, &action, &t.field(&e.field), &value(&e.old), &value(&e.new)])
+}
+
+/// A number corrected, both sides masked, showing that it changed where the masks alone would look alike: a
+/// length changed is said on both sides (a 17-character number corrected to 18 differs by one `*`), and a change
+/// the masks hide altogether (the same length and the same first and last four characters) names the places of
+/// the characters that changed, never the characters.
+fn masked_correction(t: &Text, old: &str, new: &str) -> (String, String) {
+    let (mut shown_old, mut shown_new) = (id_number::mask(old), id_number::mask(new));
+    let (old_len, new_len) = (old.chars().count(), new.chars().count());
+    if old_len != new_len {
+        shown_old.push_str(&fill(t.history_id_length, &[&old_len]));
+        shown_new.push_str(&fill(t.history_id_length, &[&new_len]));
+    } else if old != new && shown_old == shown_new {
+        let places: Vec<String> = old
+            .chars()
+            .zip(new.chars())
+            .enumerate()
+            .filter(|(_, (a, b))| a != b)
+            .map(|(i, _)| (i + 1).to_string())
+            .collect();
+        shown_new.push_str(&fill(t.history_id_changed_at, &[&places.join(t.pick("、", ", "))]));
+    }
+    (shown_old, shown_new)
 }
 
 /// Stored values in the words of the screen: status codes as labels, fen as yuan, category lists as names; free
