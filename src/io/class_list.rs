@@ -508,6 +508,7 @@ fn read_ahead<'r>(
         applied,
         received: VecDeque::new(),
         waiting: VecDeque::new(),
+        names: [Arc::from(""), Arc::from(""), Arc::from("")],
         saying: false,
     });
     std::thread::scope(|scope| {
@@ -713,20 +714,27 @@ struct Waiting {
     sheet: Arc<str>,
     row_no: usize,
     rows_read: usize,
-    id_header: String,
+    id_header: Arc<str>,
     id_problem: Option<String>,
     invalid: bool,
     named_at: Option<usize>,
 }
 
 impl Waiting {
-    fn of(row: &RowApplied<'_>, rows_read: usize) -> Waiting {
+    /// The names a sheet's rows share are kept once (`Ahead::names`), not once per row.
+    fn of(row: &RowApplied<'_>, rows_read: usize, names: &mut [Arc<str>; 3]) -> Waiting {
+        let [file, sheet, id_header] = names;
+        for (held, text) in [(&mut *file, row.file), (&mut *sheet, row.sheet), (&mut *id_header, row.id_header)] {
+            if **held != *text {
+                *held = Arc::from(text);
+            }
+        }
         Waiting {
-            file: Arc::from(row.file),
-            sheet: Arc::from(row.sheet),
+            file: Arc::clone(file),
+            sheet: Arc::clone(sheet),
             row_no: row.row_no,
             rows_read,
-            id_header: row.id_header.to_owned(),
+            id_header: Arc::clone(id_header),
             id_problem: row.id_problem.clone(),
             invalid: row.invalid,
             named_at: row.named_at,
@@ -759,8 +767,20 @@ struct Ahead {
     applied: Receiver<Vec<Applied>>,
     received: VecDeque<Applied>,
     waiting: VecDeque<Waiting>,
+    /// The file, sheet and ID column header of the rows waiting, shared by them.
+    names: [Arc<str>; 3],
     /// Saying the rows waiting, which says problems of its own: not to be started again from within.
     saying: bool,
+}
+
+/// Which rows handed over `RowReader::said_of_rows` says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Answers {
+    /// Every one, waiting for the writer as long as it takes.
+    All,
+    /// Those the writer has answered already: what a long list without a problem says as it goes, so the rows
+    /// waiting (and their answers) stay a few handovers, whatever the list's size.
+    Arrived,
 }
 
 impl Ahead {
@@ -791,6 +811,15 @@ impl Ahead {
             let handover = self.applied.recv().ok()?;
             self.received.extend(handover);
         }
+    }
+
+    /// `next_applied` if the writer has answered it already.
+    fn next_arrived(&mut self) -> Option<Applied> {
+        if self.received.is_empty() {
+            let handover = self.applied.try_recv().ok()?;
+            self.received.extend(handover);
+        }
+        self.received.pop_front()
     }
 }
 
@@ -2106,7 +2135,12 @@ impl RowReader<'_> {
                 ahead.hand(incoming)?;
                 if deferred {
                     let rows_read = self.report.rows_read;
-                    ahead.waiting.push_back(Waiting::of(&said, rows_read));
+                    let waiting = Waiting::of(&said, rows_read, &mut ahead.names);
+                    ahead.waiting.push_back(waiting);
+                    if ahead.rows.is_empty() {
+                        // A handover just went: what the writer has answered since is said now.
+                        self.said_of_rows(Answers::Arrived);
+                    }
                     return Ok(());
                 }
                 // A row of canbao's own form is said with its cells: at once, the rows before it first.
@@ -2155,18 +2189,32 @@ impl RowReader<'_> {
     /// row (`rows_read` as it was then, so runs of rows join as they would row by row): called before anything
     /// else is said, so the report reads as if each row had been applied as it was read.
     fn said_of_rows_applied(&mut self) {
+        self.said_of_rows(Answers::All);
+    }
+
+    /// `said_of_rows_applied`, of every row or only of those answered (`Answers`). Saying a row answered early is
+    /// saying it as at its own row: nothing has been said since it was handed over, or it would have been said
+    /// then.
+    fn said_of_rows(&mut self, answers: Answers) {
         let Some(ahead) = self.ahead.as_mut() else { return };
         if ahead.waiting.is_empty() || ahead.saying {
             return;
         }
         ahead.saying = true;
-        if ahead.hand_over().is_err() {
+        if answers == Answers::All && ahead.hand_over().is_err() {
             ahead.waiting.clear();
         }
         while let Some(ahead) = self.ahead.as_mut()
-            && let Some(waiting) = ahead.waiting.pop_front()
+            && !ahead.waiting.is_empty()
         {
-            let Some(applied) = ahead.next_applied() else {
+            let applied = match answers {
+                Answers::All => ahead.next_applied(),
+                Answers::Arrived => match ahead.next_arrived() {
+                    Some(applied) => Some(applied),
+                    None => break,
+                },
+            };
+            let (Some(applied), Some(waiting)) = (applied, ahead.waiting.pop_front()) else {
                 // The writer stopped (its error is the one said): nothing more is said of the rows.
                 ahead.waiting.clear();
                 break;
