@@ -2,7 +2,7 @@
 //! the tools a user could reach for instead, on the same generated files, in the same run, and canbao's own
 //! targets for memory and the operator's screen. Prints one markdown table on stdout; progress goes to stderr.
 //!
-//! `CANBAO_BENCH_ONLY=push` runs the county's push row alone.
+//! `CANBAO_BENCH_ONLY=push` runs the county's push row alone; `CANBAO_BENCH_ONLY=grow` the growing drive's rows.
 //!
 //! Times are medians of several runs. Process figures are fresh processes; peak memory is the kernel's maximum
 //! resident set of one process, as `/usr/bin/time` reports it.
@@ -242,6 +242,17 @@ fn main() {
 
     // CANBAO_BENCH_ONLY=push: the county's push alone, on a drive built by one import (a few seconds, not the
     // whole table's half hour), for working on the push.
+    // CANBAO_BENCH_ONLY=grow: the growing drive's rows alone, on a drive of CANBAO_BENCH_IMPORT_ROWS pupils (500k
+    // for its flatness), for working on a day's batch.
+    if std::env::var("CANBAO_BENCH_ONLY").is_ok_and(|v| v == "grow") {
+        let csv_path = dir.join(format!("pupils-{import_rows}.csv"));
+        std::fs::write(&csv_path, support::csv(&support::pupils(import_rows, 42))).expect("csv");
+        let db = dir.join("grow-only.db");
+        remove_db(&db);
+        run(&mut import(&db, &csv_path));
+        growing_drive(&dir, &db, import_rows, &k);
+        return;
+    }
     if std::env::var("CANBAO_BENCH_ONLY").is_ok_and(|v| v == "push") {
         let csv_path = dir.join(format!("pupils-{import_rows}.csv"));
         std::fs::write(&csv_path, support::csv(&support::pupils(import_rows, 42))).expect("csv");
@@ -283,40 +294,7 @@ fn main() {
     // history included) against psql's `\copy` of the same rows into a bare table, each into an empty database.
     county_push(&mid_db, &csv_path, import_rows, &k(import_rows));
 
-    // A drive that grows batch by batch: 5k new pupils into the 100k drive just built, against the same 5k into
-    // an empty drive. `--dry-run` is the import's own work; the real run adds the automatic backup taken before
-    // any import, which grows with the drive.
-    eprintln!("5k new pupils into a {import_rows}-pupil drive");
-    let all = support::pupils(import_rows + 5_000, 42);
-    let batch_csv = dir.join("batch-5k.csv");
-    std::fs::write(&batch_csv, support::csv(&all[import_rows..])).expect("csv");
-    let grown_db = dir.join("grown.db");
-    let empty_db = dir.join("empty.db");
-    let dry = |db: &Path| {
-        let mut c = import(db, &batch_csv);
-        c.arg("--dry-run");
-        c
-    };
-    let copy_mid = || {
-        remove_db(&grown_db);
-        std::fs::copy(&mid_db, &grown_db).expect("copy the 100k drive");
-    };
-    let into_empty = time(5, || remove_db(&empty_db), || dry(&empty_db));
-    let into_grown = time(5, copy_mid, || dry(&grown_db));
-    compared(
-        &format!("5k new pupils into a {}-pupil drive (vs into an empty one), import work", k(import_rows)),
-        into_grown,
-        into_empty,
-        Some((2.0, "≤ 2.0×")),
-    );
-    let with_backup = time(3, copy_mid, || import(&grown_db, &batch_csv));
-    let empty_real = time(3, || remove_db(&empty_db), || import(&empty_db, &batch_csv));
-    compared(
-        &format!("5k new pupils into a {}-pupil drive (vs into an empty one), with its backup", k(import_rows)),
-        with_backup,
-        empty_real,
-        None,
-    );
+    growing_drive(&dir, &mid_db, import_rows, &k);
 
     merge_rows(&dir, &mid_db, import_rows, small_rows, gnu_time, &k);
 
@@ -824,5 +802,43 @@ fn county_push(drive: &Path, csv: &Path, n: usize, rows: &str) {
         into_full,
         same_rows,
         Some((3.0, "≤ 3.0×")),
+    );
+}
+
+/// A drive that grows batch by batch: 5k new pupils into the drive `mid_db` (`import_rows` pupils, made by one
+/// import of `support::pupils(import_rows, 42)`), against the same 5k into an empty drive.
+fn growing_drive(dir: &Path, mid_db: &Path, import_rows: usize, k: &dyn Fn(usize) -> String) {
+    // `--dry-run` is the import's own work; the real run adds the automatic backup taken before any import,
+    // which grows with the drive.
+    eprintln!("5k new pupils into a {import_rows}-pupil drive");
+    let all = support::pupils(import_rows + 5_000, 42);
+    let batch_csv = dir.join("batch-5k.csv");
+    std::fs::write(&batch_csv, support::csv(&all[import_rows..])).expect("csv");
+    let grown_db = dir.join("grown.db");
+    let empty_db = dir.join("empty.db");
+    let dry = |db: &Path| {
+        let mut c = import(db, &batch_csv);
+        c.arg("--dry-run");
+        c
+    };
+    let copy_mid = || {
+        remove_db(&grown_db);
+        std::fs::copy(&mid_db, &grown_db).expect("copy the 100k drive");
+    };
+    let into_empty = time(5, || remove_db(&empty_db), || dry(&empty_db));
+    let into_grown = time(5, copy_mid, || dry(&grown_db));
+    compared(
+        &format!("5k new pupils into a {}-pupil drive (vs into an empty one), import work", k(import_rows)),
+        into_grown,
+        into_empty,
+        Some((2.0, "≤ 2.0×")),
+    );
+    let with_backup = time(3, copy_mid, || import(&grown_db, &batch_csv));
+    let empty_real = time(3, || remove_db(&empty_db), || import(&empty_db, &batch_csv));
+    compared(
+        &format!("5k new pupils into a {}-pupil drive (vs into an empty one), with its backup", k(import_rows)),
+        with_backup,
+        empty_real,
+        None,
     );
 }
