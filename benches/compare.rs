@@ -823,7 +823,7 @@ fn growing_drive(dir: &Path, mid_db: &Path, import_rows: usize, k: &dyn Fn(usize
     };
     let copy_mid = || {
         remove_db(&grown_db);
-        std::fs::copy(&mid_db, &grown_db).expect("copy the 100k drive");
+        std::fs::copy(mid_db, &grown_db).expect("copy the 100k drive");
     };
     let into_empty = time(5, || remove_db(&empty_db), || dry(&empty_db));
     let into_grown = time(5, copy_mid, || dry(&grown_db));
