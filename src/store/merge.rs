@@ -1169,8 +1169,9 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext, drive: Option<&Path>) -
     }
     drop(rows);
     drop(listed);
-    let mut corrected = settle_look_alikes(tx, ctx, &look_alikes, &mut report.alike_numbers)?;
-    corrected.extend(given_up);
+    // Our pupils this merge changed, each counted once.
+    let mut changed = settle_look_alikes(tx, ctx, &look_alikes, &mut report.alike_numbers)?;
+    changed.extend(given_up);
     // The pupils paired with ours that their file has news of, one at a time: only they are read in full.
     let paired: i64 = tx.query_row("SELECT count(*) FROM temp.merge_pairs", [], |r| r.get(0))?;
     let mut walk = tx.prepare(
@@ -1178,16 +1179,18 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext, drive: Option<&Path>) -
          WHERE EXISTS (SELECT 1 FROM temp.merge_their_new n WHERE n.student = p.theirs) ORDER BY p.theirs",
     )?;
     let mut rows = walk.query([])?;
+    // Our pupils whose school was settled as a conflict: a rename is not followed over the newer change kept.
+    let mut school_decided = std::collections::HashSet::new();
     while let Some(row) = rows.next()? {
         let found = (&mut report.conflicts, &mut report.decided_there, &mut taken_numbers);
         let ours: i64 = row.get(1)?;
-        if settle_pupil(tx, ctx, &sides, row.get(0)?, ours, found)? && !corrected.contains(&ours) {
-            report.updated += 1;
+        if settle_pupil(tx, ctx, &sides, (row.get(0)?, ours), found, &mut school_decided)? {
+            changed.insert(ours);
         }
     }
     drop(rows);
     drop(walk);
-    report.updated += corrected.len();
+    report.updated += changed.len();
     report.taken_numbers = taken_numbers;
     report.unchanged = usize::try_from(paired).unwrap_or_default().saturating_sub(report.updated);
     // Both histories kept: their events we lack, attached to the pupil they were paired with or copied as.
@@ -1195,7 +1198,23 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext, drive: Option<&Path>) -
     report.audit_rows_copied = copy_history(tx, sides.their_first)?;
     record_copied(tx, our_high_water, before)?;
     // After their history: a move of a pupil copied from them comes after the rows that created it.
-    report.school_renames = super::merge_renames::follow(tx, ctx, renames, drive)?;
+    let moved;
+    (report.school_renames, moved) = super::merge_renames::follow(tx, ctx, renames, &school_decided, drive)?;
+    // A pupil of ours the rename moved is updated as much as one the other file's changes moved; one copied
+    // from them is counted as added.
+    let mut is_pair = tx.prepare("SELECT EXISTS (SELECT 1 FROM temp.merge_pairs WHERE ours = ?1)")?;
+    let mut is_copied = tx.prepare("SELECT EXISTS (SELECT 1 FROM temp.merge_copied WHERE ours = ?1)")?;
+    for id in moved {
+        if changed.contains(&id) || is_copied.query_row([id], |r| r.get::<_, bool>(0))? {
+            continue;
+        }
+        report.updated += 1;
+        if is_pair.query_row([id], |r| r.get::<_, bool>(0))? {
+            report.unchanged = report.unchanged.saturating_sub(1);
+        }
+    }
+    drop(is_pair);
+    drop(is_copied);
     (report.receipts_copied, report.receipt_conflicts) = carry_receipts(tx)?;
     report.policies = super::merge_notes::carry_policies(tx, sides.our_current, sides.their_current)?;
     drop_work_tables(tx)?;
@@ -1243,9 +1262,9 @@ fn settle_pupil(
     tx: &Transaction,
     ctx: &super::AuditContext,
     sides: &Sides,
-    their_id: i64,
-    our_id: i64,
+    (their_id, our_id): (i64, i64),
     (conflicts, decided_there, taken): (&mut Vec<Conflict>, &mut Vec<Conflict>, &mut Vec<NumberTaken>),
+    school_decided: &mut std::collections::HashSet<i64>,
 ) -> Result<bool> {
     let their_history = history(
         tx,
@@ -1408,6 +1427,9 @@ fn settle_pupil(
     let pupil = Pupil { our_id, their_id, id_number: &id_number, name: &name };
     keep_the_payment(tx, sides, &pupil, (&their_history, &our_history), &statuses, &mut changes, &mut found)?;
     for Found { year, conflict, record, there, .. } in found {
+        if conflict.field == Field::School.key() {
+            school_decided.insert(our_id);
+        }
         if there {
             decided_there.push(conflict);
             continue;
@@ -2989,6 +3011,9 @@ mod tests {
             };
         assert_eq!(r1.school_renames, [followed(true)], "B's own rename, A's pupil: {r1:?}");
         assert_eq!(r2.school_renames, [followed(false)], "B's rename arrives at A: {r2:?}");
+        // A's pupil moved by following the rename is updated as the three B renamed are; at B it is added.
+        assert_eq!((r1.added, r1.updated, r1.unchanged), (1, 0, 3), "{r1:?}");
+        assert_eq!((r2.added, r2.updated, r2.unchanged), (0, 4, 0), "{r2:?}");
         for (s, r) in [(&a_into_b, &r1), (&b_into_a, &r2)] {
             assert!(r.conflicts.is_empty(), "{r:?}");
             assert_eq!(s.schools().unwrap(), ["测试小学本部"], "{r:?}");
@@ -3022,6 +3047,55 @@ mod tests {
         let back = b_into_a.merge_from(&b_path, false).unwrap();
         assert!(back.school_renames.is_empty() && back.conflicts.is_empty(), "{back:?}");
         assert_eq!(b_into_a.schools().unwrap(), ["测试小学本部"]);
+    }
+
+    /// B renamed the school; A renamed it too, then back to the old name, after B's rename: A's rename back is
+    /// the newest change of the pupils' school, kept by the merge as a conflict, and B's older rename is not
+    /// followed over it. Both ways every pupil ends under the old name, and the report, the counts and each
+    /// pupil's history say so, with no move of the merge's own.
+    #[test]
+    fn a_school_renamed_back_after_the_other_laptops_rename_is_not_moved_by_following_it_both_ways() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, ids) = two_copies(dir.path());
+        b.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        assert_eq!(b.rename_school("测试小学", "测试小学本部").unwrap(), 3);
+        a.set_fixed_clock("2026-11-23T10:30:00+08:00");
+        a.rename_school("测试小学", "测试小学分校").unwrap();
+        a.set_fixed_clock("2026-11-23T10:31:00+08:00");
+        a.rename_school("测试小学分校", "测试小学").unwrap();
+        let ((a_into_b, r1), (b_into_a, r2)) = merge_both_ways(dir.path(), a, b);
+        let overruled = |here| SchoolRename::Overruled {
+            old: "测试小学".into(),
+            new: "测试小学本部".into(),
+            here,
+            newer: 3,
+            stayed: 3,
+        };
+        assert_eq!(r1.school_renames, [overruled(true)], "B's own rename, A's newer change: {r1:?}");
+        assert_eq!(r2.school_renames, [overruled(false)], "A's newer change kept here: {r2:?}");
+        // B's pupils took A's school, A's kept theirs.
+        assert_eq!((r1.updated, r1.unchanged), (3, 0), "{r1:?}");
+        assert_eq!((r2.updated, r2.unchanged), (0, 3), "{r2:?}");
+        for (s, r) in [(&a_into_b, &r1), (&b_into_a, &r2)] {
+            assert_eq!(s.schools().unwrap(), ["测试小学"], "{r:?}");
+            assert_eq!(r.conflicts.len(), 3, "{r:?}");
+            assert!(
+                r.conflicts.iter().all(|c| c.field == "school"
+                    && c.kept.as_deref() == Some("测试小学")
+                    && c.lost.as_deref() == Some("测试小学本部")),
+                "{r:?}"
+            );
+            for id in &ids {
+                let history = s.history(by_id(s, id).id).unwrap();
+                let renamed = |h: &crate::store::AuditEntry| {
+                    h.action == "merge" && h.field == "school" && h.new.as_deref() == Some("测试小学本部")
+                };
+                assert!(!history.iter().any(renamed), "no move by following: {history:?}");
+                assert_eq!(history.last().and_then(|h| h.new.as_deref()), Some("测试小学"), "{history:?}");
+            }
+        }
+        assert_eq!(schools_by_name(&a_into_b), schools_by_name(&b_into_a));
+        assert_eq!(snapshot(&a_into_b), snapshot(&b_into_a));
     }
 
     /// A school renamed twice on one laptop takes the other's pupils under its first name to its last one.

@@ -6,7 +6,7 @@
 //! school to different names, or the new name is a school the other laptop already has), nothing is moved and
 //! the report names the two schools and the command that joins them.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::Path;
 
 use rusqlite::{Transaction, params};
@@ -26,6 +26,10 @@ pub enum SchoolRename {
     /// `old` was renamed `new` on one laptop (this drive when `here`), but the other already had a school named
     /// `new`, which may be another school: the `left` pupils under `old` stay there. `command` joins the two.
     NameTaken { old: String, new: String, here: bool, left: usize, command: String },
+    /// `old` was renamed `new` on one laptop (this drive when `here`), but the other changed the school of `newer`
+    /// of the pupils both hold to `old` after that rename (renamed it back), and the merge kept that newer change
+    /// (a conflict, listed as such): the rename is not followed, and the `stayed` pupils under `old` stay there.
+    Overruled { old: String, new: String, here: bool, newer: usize, stayed: usize },
     /// This drive renamed `old` to `ours` and the other laptop to `theirs`: the pupils are where their own
     /// changes put them (`ours_pupils`, `theirs_pupils` after the merge). `to_ours` and `to_theirs` are the
     /// commands that put them all under one name (`None` where all already are).
@@ -147,22 +151,32 @@ fn pupils_under(tx: &Transaction, name: &str) -> Result<Vec<i64>> {
 /// Moves the pupils still under a followed rename's old name to its new one (each move audited with `ctx`, the
 /// merge's), once the merge has settled and copied the pupils; says what it did, and what it left for the
 /// operator with the command to type, naming the drive as `drive` (see [`crate::words::canbao_command`]).
+/// `decided`: our pupils whose school the merge settled as a conflict, newest change kept. One of them under the
+/// old name holds a change newer than the rename (the school renamed back on the other laptop): the rename is
+/// not followed, as the newest word on the school's name, for it or for the pupils under that name with it.
+/// Returns the pupils moved, too.
 pub(super) fn follow(
     tx: &Transaction,
     ctx: &AuditContext,
     planned: Vec<Planned>,
+    decided: &HashSet<i64>,
     drive: Option<&Path>,
-) -> Result<Vec<SchoolRename>> {
+) -> Result<(Vec<SchoolRename>, Vec<i64>)> {
     let command = |from: &str, to: &str, onto_a_school: bool| {
         let merge = if onto_a_school { " --merge" } else { "" };
         canbao_command(drive, &format!("school rename {} {}{merge}", shell_word(from), shell_word(to)))
     };
-    let mut said = Vec::new();
+    let (mut said, mut moved) = (Vec::new(), Vec::new());
     for plan in planned {
         match plan {
             Planned::Follow { old, new, here, taken } => {
                 let under_old = pupils_under(tx, &old)?;
                 if under_old.is_empty() {
+                    continue;
+                }
+                let newer = under_old.iter().filter(|id| decided.contains(id)).count();
+                if newer > 0 {
+                    said.push(SchoolRename::Overruled { old, new, here, newer, stayed: under_old.len() });
                     continue;
                 }
                 if taken {
@@ -175,6 +189,7 @@ pub(super) fn follow(
                     fields::apply(tx, ctx, id, &change)?;
                 }
                 said.push(SchoolRename::Followed { old, new, here, moved: under_old.len() });
+                moved.extend(under_old);
             }
             Planned::Apart { old, ours, theirs } => {
                 let (ours_pupils, theirs_pupils) = (pupils_under(tx, &ours)?.len(), pupils_under(tx, &theirs)?.len());
@@ -187,5 +202,5 @@ pub(super) fn follow(
             }
         }
     }
-    Ok(said)
+    Ok((said, moved))
 }

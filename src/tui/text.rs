@@ -403,6 +403,11 @@ pub struct Text {
     pub merge_rename_taken_there: &'static str,
     /// A rename this drive made onto a name the other laptop already had as a school (as above).
     pub merge_rename_taken_here: &'static str,
+    /// A rename the other laptop made that this drive's newer change of its pupils' school overruled: old, new,
+    /// pupils the newer change kept, pupils under the old name after the merge.
+    pub merge_rename_overruled_there: &'static str,
+    /// A rename this drive made that the other laptop's newer change overruled (as above).
+    pub merge_rename_overruled_here: &'static str,
     /// A school the two laptops renamed differently: old, our name, theirs, pupils under each after the merge.
     pub merge_rename_apart: &'static str,
     /// The command that puts a school renamed apart under one name: the name, the command.

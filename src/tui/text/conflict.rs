@@ -100,6 +100,10 @@ fn school_rename_lines(t: &Text, rename: &SchoolRename) -> Vec<String> {
             let template = if *here { t.merge_rename_followed_here } else { t.merge_rename_followed_there };
             vec![fill(template, &[old, new, moved])]
         }
+        SchoolRename::Overruled { old, new, here, newer, stayed } => {
+            let template = if *here { t.merge_rename_overruled_here } else { t.merge_rename_overruled_there };
+            vec![fill(template, &[old, new, newer, stayed])]
+        }
         SchoolRename::NameTaken { old, new, here, left, command } => {
             let template = if *here { t.merge_rename_taken_here } else { t.merge_rename_taken_there };
             vec![fill(template, &[old, new, left, command])]

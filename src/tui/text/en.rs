@@ -410,6 +410,8 @@ pub static EN: Text = Text {
     merge_rename_followed_here: "This drive renamed the school {0} to {1}: the pupils the other laptop still had under the old name ({2}) are under {1} too after the merge",
     merge_rename_taken_there: "The other laptop renamed the school {0} to {1}, but this drive already had a school named {1}, so the two were not joined: the pupils this drive had under {0} stay there ({2}); if they are one school, run: {3}",
     merge_rename_taken_here: "This drive renamed the school {0} to {1}, but the other laptop already had a school named {1}, so the two were not joined: the pupils it had under {0} stay there after the merge ({2}); if they are one school, run: {3}",
+    merge_rename_overruled_there: "The other laptop renamed the school {0} to {1}, but this drive later changed the school of {2} of its pupils to {0} (the newer change wins), so the rename was not followed: after the merge {0} has {3} pupils",
+    merge_rename_overruled_here: "This drive renamed the school {0} to {1}, but the other laptop later changed the school of {2} of its pupils to {0} (the newer change wins), so the rename was not followed: after the merge {0} has {3} pupils",
     merge_rename_apart: "The two laptops renamed the school {0} differently ({1} here, {2} there), and the merge did not choose: after it, {1} has {3} pupils and {2} has {4}",
     merge_rename_choose: "To call them all {0}, run: {1}",
     merge_policy_taken: "Policy ({}): this drive had none; the other file's {} taken",
