@@ -130,6 +130,31 @@ fn exit_codes() {
 }
 
 #[test]
+fn find_json_past_its_limit_keeps_the_array_and_says_the_rest_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    let all = json(canbao(&db).args(["find", "年级", "--json", "--limit", "100"]));
+    let total = all.as_array().unwrap().len();
+    assert!(total > 3, "{all}");
+
+    let out = canbao(&db).args(["find", "年级", "--json", "--limit", "3"]).output().unwrap();
+    assert!(out.status.success());
+    let first: Value = serde_json::from_slice(&out.stdout).expect("stdout stays one JSON array");
+    assert_eq!(first.as_array().unwrap().len(), 3);
+    let said = String::from_utf8_lossy(&out.stderr);
+    let hint = format!("canbao --db {} find 年级 --json --limit {total}", db.display());
+    assert!(said.contains(&format!("共 {total} 条，只输出前 3 条")), "{said}");
+    assert!(said.contains(&format!("({total} found, only the first 3 written")), "{said}");
+    assert!(said.contains(&hint), "{said}");
+
+    // All of them written: nothing more to say.
+    let out = canbao(&db).args(["find", "年级", "--json", "--limit", &total.to_string()]).output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+#[test]
 fn text_output_masks_ids_unless_revealed() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("drive.db");

@@ -501,6 +501,23 @@ pub(super) fn find(cli: &Cli, query: &str, limit: usize, reveal: bool, json: boo
     if json {
         let found: Vec<FoundPupil> = pupils.iter().map(FoundPupil::from).collect();
         print_json(&found);
+        // The array stays the pupils found, as scripts read it; a script comparing classes must still not take
+        // the first --limit pupils for all of them, so the rest is said where the text output says it.
+        if total > pupils.len() {
+            let n = pupils.len();
+            let reveal = if reveal { " --reveal" } else { "" };
+            let more = store.command(&format!("find {} --json --limit {total}{reveal}", shell_word(query)));
+            eprintln!(
+                "{}",
+                pick(
+                    &format!(
+                        "共 {total} 条，只输出前 {n} 条；要输出全部，请用：{more} ({total} found, only the first {n} \
+                         written; for all of them use: {more})"
+                    ),
+                    &format!("{total} found, only the first {n} written; for all of them use: {more}"),
+                )
+            );
+        }
         return Ok(());
     }
     if pupils.is_empty() {
