@@ -201,6 +201,61 @@ fn valid(first17: &str) -> String {
     format!("{first17}{}", canbao::domain::id_number::check_char(first17.as_bytes()))
 }
 
+/// A pupil in two files of one import with different classes (or phones): the second row is dropped, and its line
+/// says the rows disagree and what each gave, into an empty drive and into one already holding pupils (read
+/// ahead of its writer) alike.
+#[test]
+fn a_duplicate_in_another_class_says_both_classes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b, c) = (valid("45020220150101121"), valid("45020220150101131"), valid("45020220150101141"));
+    let first = dir.path().join("gA.csv");
+    let second = dir.path().join("gB.csv");
+    std::fs::write(
+        &first,
+        format!("姓名,身份证号码,班级,联系电话\n赵六,{a},1班,13800138000\n钱八,{b},1班,\n孙九,{c},1班,\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        &second,
+        format!("姓名,身份证号码,班级,联系电话\n赵六,{a},3班,13900139000\n钱八,{b},1班,\n孙久,{c},2班,\n"),
+    )
+    .unwrap();
+    for before in [false, true] {
+        let mut store = store();
+        if before {
+            let other = dir.path().join("other.csv");
+            std::fs::write(&other, format!("姓名,身份证号码,班级\n周十,{},1班\n", valid("45020220150101151"))).unwrap();
+            class_list::import(&mut store, &[other.as_path()], Some("第二小学"), false).unwrap();
+        }
+        let report =
+            class_list::import(&mut store, &[first.as_path(), second.as_path()], Some("第二小学"), false).unwrap();
+        assert_eq!((report.added, report.duplicates), (3, 3), "{report:?}");
+        let said = |row: usize| {
+            let p = report.problems.iter().find(|p| p.file.ends_with("gB.csv") && p.row == Some(row));
+            p.unwrap_or_else(|| panic!("row {row}: {:?}", report.problems)).message.clone()
+        };
+        let at = |row: usize| format!("{}:{row}", first.display());
+        assert_eq!(
+            said(2),
+            format!(
+                "与 {0} 重复（同一身份证号码），两行班级不同（“1班”与“3班”）、联系电话不同（“13800138000”与“13900139000”），\
+                 只导入了前者，请核对 (duplicate of {0}, but the rows give different classes “1班” and “3班”, phones \
+                 “13800138000” and “13900139000”: only the first was imported, check it)",
+                at(2)
+            )
+        );
+        assert_eq!(
+            said(3),
+            format!("与 {0} 重复（同一身份证号码），只导入一次 (duplicate of {0}, imported once)", at(3))
+        );
+        let named_apart = said(4);
+        assert!(named_apart.contains("姓名不同（“孙九”与“孙久”），两行班级不同（“1班”与“2班”）"), "{named_apart}");
+        let pupils = store.students(&StudentFilter::default()).unwrap();
+        let zhao = pupils.iter().find(|s| s.name == "赵六").unwrap();
+        assert_eq!((zhao.class_label(), zhao.phone.as_str()), ("1班".to_owned(), "13800138000"));
+    }
+}
+
 #[test]
 fn review_cases_repeated_header_renamed_duplicate_address_title_and_school_kept() {
     let dir = tempfile::tempdir().unwrap();

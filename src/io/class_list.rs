@@ -2091,10 +2091,10 @@ impl RowReader<'_> {
         let incoming =
             Incoming { school, school_given, name, id_raw, id, grade, class, phone, status, categories, note, source };
         let identity = Identity::of(&incoming);
-        if let Some((first, first_name)) = self.first.get(&identity) {
+        if let Some(seen) = self.first.get(&identity) {
             let message = match &identity {
-                Identity::Other(_) if incoming.id.normalized.is_empty() => no_number_twice(&first, &incoming.phone),
-                _ => duplicate_message(&first, first_name, &incoming.name),
+                Identity::Other(_) if incoming.id.normalized.is_empty() => no_number_twice(&seen.at, &incoming.phone),
+                _ => duplicate_message(&seen, &incoming),
             };
             self.report.duplicates += 1;
             self.problem(file, sheet, row_no, &header_of(Column::IdNumber), message);
@@ -2113,7 +2113,7 @@ impl RowReader<'_> {
             h.last = row_no;
         }
         let invalid = !incoming.id.is_valid() && !masked;
-        self.first.insert(identity, place, row_no, &incoming.name);
+        self.first.insert(identity, place, row_no, &incoming);
         self.masked.rows += 1;
         self.masked.masked += usize::from(masked);
         let deferred = status_columns.is_none();
@@ -2567,17 +2567,46 @@ fn source_of(file: &str, sheet: &str, row_no: usize) -> String {
     out
 }
 
-/// The report line for a later row of a pupil already read at `first`.
-fn duplicate_message(first: &str, first_name: &str, name: &str) -> String {
-    if first_name == name {
-        format!("与 {first} 重复（同一身份证号码），只导入一次 (duplicate of {first}, imported once)")
+/// The report line for a later row (`later`) of a pupil already read at `first.at`.
+fn duplicate_message(first: &FirstSeen, later: &Incoming) -> String {
+    let at = &first.at;
+    // The later row's class and phone are dropped with it: where they differ from the first row's the operator
+    // must learn which is right (a pupil listed in two classes' files), so the two values are said.
+    let mut differ_zh = Vec::new();
+    let mut differ_en = Vec::new();
+    let later_class = class_label::join(&later.grade, &later.class);
+    for (zh, en, kept, dropped) in [
+        ("班级", "classes", first.class, later_class.as_str()),
+        ("联系电话", "phones", first.phone, later.phone.as_str()),
+    ] {
+        if !kept.is_empty() && !dropped.is_empty() && kept != dropped {
+            let (kept, dropped) = (quoted(kept), quoted(dropped));
+            differ_zh.push(format!("{zh}不同（“{kept}”与“{dropped}”）"));
+            differ_en.push(format!("{en} “{kept}” and “{dropped}”"));
+        }
+    }
+    let (differ_zh, differ_en) = (differ_zh.join("、"), differ_en.join(", "));
+    if first.name == later.name {
+        if differ_zh.is_empty() {
+            format!("与 {at} 重复（同一身份证号码），只导入一次 (duplicate of {at}, imported once)")
+        } else {
+            format!(
+                "与 {at} 重复（同一身份证号码），两行{differ_zh}，只导入了前者，请核对 \
+                 (duplicate of {at}, but the rows give different {differ_en}: only the first was imported, check it)"
+            )
+        }
     } else {
         // One ID, two names: exactly what the operator has to chase, so it is said outright.
+        let (also_zh, also_en) = if differ_zh.is_empty() {
+            (String::new(), String::new())
+        } else {
+            (format!("，两行{differ_zh}"), format!(", and different {differ_en}"))
+        };
         format!(
-            "与 {first} 身份证号码相同但姓名不同（“{0}”与“{1}”），只导入了前者，请核实 \
-             (same ID as {first} but a different name, “{0}” and “{1}”: only the first was imported, check it)",
-            quoted(first_name),
-            quoted(name)
+            "与 {at} 身份证号码相同但姓名不同（“{0}”与“{1}”）{also_zh}，只导入了前者，请核实 \
+             (same ID as {at} but a different name, “{0}” and “{1}”{also_en}: only the first was imported, check it)",
+            quoted(first.name),
+            quoted(&later.name)
         )
     }
 }
@@ -2746,9 +2775,9 @@ fn pack_number(number: &str) -> Option<u64> {
     Some(packed * 11 + check)
 }
 
-/// The first row of each pupil in the batch, to name it when a later row repeats the pupil. Kept compact
-/// (some 40 bytes a pupil where strings would take well over a hundred), since a county's merged list has half
-/// a million pupils.
+/// The first row of each pupil in the batch, to name it when a later row repeats the pupil and say what the two
+/// rows disagree on. Kept compact (some 60 bytes a pupil where strings would take well over a hundred), since a
+/// county's merged list has half a million pupils: a class is held once for all its pupils.
 #[derive(Default)]
 struct FirstRows {
     /// Pupils with a valid number, nearly all of them: 16 bytes a slot, where one map for both kinds of
@@ -2756,8 +2785,13 @@ struct FirstRows {
     by_number: HashMap<u64, u32, foldhash::fast::RandomState>,
     by_text: HashMap<Box<str>, u32, foldhash::fast::RandomState>,
     rows: Vec<FirstRow>,
-    /// Every first row's name, one after another.
+    /// Every first row's name and then its phone, one after another.
     names: String,
+    /// Each class label first rows give, once ("" for none); rows come class by class, so the last one is
+    /// looked at before the map.
+    classes: Vec<Box<str>>,
+    class_index: HashMap<Box<str>, u32, foldhash::fast::RandomState>,
+    last_class: u32,
     /// Each sheet read so far as a source names it: "file" or "file[sheet]".
     places: Vec<String>,
 }
@@ -2767,6 +2801,18 @@ struct FirstRow {
     row: u32,
     name_start: u32,
     name_len: u32,
+    phone_len: u32,
+    class: u32,
+}
+
+/// A pupil's first row as a later row is compared with it.
+struct FirstSeen<'a> {
+    /// "file:row", as `Incoming::source` writes it.
+    at: String,
+    name: &'a str,
+    phone: &'a str,
+    /// Grade and class as one label ("" where the row gave none).
+    class: &'a str,
 }
 
 impl FirstRows {
@@ -2775,8 +2821,8 @@ impl FirstRows {
         u32::try_from(self.places.len() - 1).unwrap_or(u32::MAX)
     }
 
-    /// Where the pupil was first seen ("file:row", as `Incoming::source` writes it) and under which name.
-    fn get(&self, identity: &Identity) -> Option<(String, &str)> {
+    /// Where the pupil was first seen and what that row gave.
+    fn get(&self, identity: &Identity) -> Option<FirstSeen<'_>> {
         let index = match identity {
             Identity::Number(n) => self.by_number.get(n),
             Identity::Other(text) => self.by_text.get(text),
@@ -2784,19 +2830,56 @@ impl FirstRows {
         let first = &self.rows[*index? as usize];
         let place = self.places.get(first.place as usize).map_or("", String::as_str);
         let start = first.name_start as usize;
-        let name = self.names.get(start..start + first.name_len as usize).unwrap_or("");
-        Some((format!("{place}:{}", first.row), name))
+        let phone_start = start + first.name_len as usize;
+        Some(FirstSeen {
+            at: format!("{place}:{}", first.row),
+            name: self.names.get(start..phone_start).unwrap_or(""),
+            phone: self.names.get(phone_start..phone_start + first.phone_len as usize).unwrap_or(""),
+            class: self.classes.get(first.class as usize).map_or("", |c| c),
+        })
     }
 
-    fn insert(&mut self, identity: Identity, place: u32, row: usize, name: &str) {
+    fn insert(&mut self, identity: Identity, place: u32, row: usize, incoming: &Incoming) {
         let at = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        let class = self.class_of(&incoming.grade, &incoming.class);
         let index = at(self.rows.len());
-        self.rows.push(FirstRow { place, row: at(row), name_start: at(self.names.len()), name_len: at(name.len()) });
-        self.names.push_str(name);
+        self.rows.push(FirstRow {
+            place,
+            row: at(row),
+            name_start: at(self.names.len()),
+            name_len: at(incoming.name.len()),
+            phone_len: at(incoming.phone.len()),
+            class,
+        });
+        self.names.push_str(&incoming.name);
+        self.names.push_str(&incoming.phone);
         match identity {
             Identity::Number(n) => self.by_number.insert(n, index),
             Identity::Other(text) => self.by_text.insert(text, index),
         };
+    }
+
+    /// The index of the class label a row gives, held once.
+    fn class_of(&mut self, grade: &str, class: &str) -> u32 {
+        // `class_label::join` without making the label: the grade, then the class unless it starts with it.
+        let same = |label: &str| {
+            if grade.is_empty() || class.starts_with(grade) {
+                label == class
+            } else {
+                label.strip_prefix(grade) == Some(class)
+            }
+        };
+        if self.classes.get(self.last_class as usize).is_some_and(|label| same(label)) {
+            return self.last_class;
+        }
+        let label: Box<str> = class_label::join(grade, class).into();
+        let next = u32::try_from(self.classes.len()).unwrap_or(u32::MAX);
+        let index = *self.class_index.entry(label.clone()).or_insert(next);
+        if index == next {
+            self.classes.push(label);
+        }
+        self.last_class = index;
+        index
     }
 }
 
