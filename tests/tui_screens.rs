@@ -4339,7 +4339,7 @@ fn while_the_window_is_too_small_the_key_the_notice_names_quits() {
 
 /// A job running under the 「窗口太小」 notice: its key does not quit and leave the job half-done, but asks whether
 /// to stop it, as in a big window; the question waits to be seen (a second q does nothing) and is answered once the
-/// window is big again.
+/// window is big again. The notice says so at each step, never 「按 q 退出」 while q does not quit.
 #[test]
 fn the_quit_key_under_the_too_small_notice_asks_before_leaving_a_job() {
     use canbao::tui::modal::Modal;
@@ -4348,10 +4348,15 @@ fn the_quit_key_under_the_too_small_notice_asks_before_leaving_a_job() {
     app.start_import(list_without_school(dir.path(), 3));
     assert!(matches!(app.modal, Some(Modal::Working(_))), "{}", screen(&app));
     app.update(Action::Resize(79, 20));
-    assert!(words(&screen(&app)).contains("按 q 退出"), "{}", screen(&app));
+    let small = unspaced(&screen(&app));
+    assert!(small.contains("正在读取名单，退出前要先停止") && small.contains("按q会询问是否停止"), "{small}");
+    assert!(!small.contains("按q退出"), "{small}");
     press(&mut app, KeyCode::Char('q'));
     assert!(!app.quit, "the job is not left half-done");
     assert!(stop_question_open(&app), "{}", screen(&app));
+    let small = unspaced(&screen(&app));
+    assert!(small.contains("是否停止的问题等待回答，回答之前不能退出"), "{small}");
+    assert!(!small.contains("按q退出") && !small.contains("按q会询问"), "{small}");
     press(&mut app, KeyCode::Char('q'));
     press(&mut app, KeyCode::Char('y'));
     assert!(!app.quit && stop_question_open(&app));
@@ -4362,6 +4367,12 @@ fn the_quit_key_under_the_too_small_notice_asks_before_leaving_a_job() {
     assert!(status_text(&app).contains("未作任何修改"), "{}", screen(&app));
     press(&mut app, KeyCode::Char('q'));
     assert!(app.quit);
+}
+
+/// The screen's text with no spaces or line ends, so a Chinese phrase wrapped anywhere is found (without its
+/// spaces: 「按q退出」).
+fn unspaced(screen: &str) -> String {
+    screen.split_whitespace().collect()
 }
 
 /// The screen's words with the lines they wrap over joined, so a phrase broken over two lines is found.

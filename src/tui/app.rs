@@ -330,6 +330,27 @@ impl App {
         self.keymap.keys_for(self.quit_context_while_too_small(), "quit").into_iter().next()
     }
 
+    /// The 「窗口太小」 notice for a window of `width`×`height`: what the quit key does now, as `key` does it.
+    /// While a job runs it does not quit (it would leave the job half-done): it asks whether to stop it, or
+    /// does nothing while that question waits or the job cannot stop, and the notice says which.
+    pub fn too_small_notice(&self, width: u16, height: u16) -> String {
+        // The key that quits there: q, or Ctrl-c over a text field, where a q is typed text.
+        let quit = self.quit_key_while_too_small().map(|k| k.to_string()).unwrap_or_else(|| "Ctrl-c".to_owned());
+        let Some((kind, _)) = self.jobs.running() else {
+            return fill(self.text.too_small, &[&width, &height, &quit]);
+        };
+        let job = self.text.job(kind);
+        match &self.modal {
+            Some(Modal::Working(_)) if kind.can_stop() => {
+                fill(self.text.too_small_job, &[&width, &height, &job, &quit])
+            }
+            Some(Modal::Confirm(c)) if matches!(c.then, super::modal::Then::StopJob) => {
+                fill(self.text.too_small_stop_question, &[&width, &height, &job])
+            }
+            _ => fill(self.text.too_small_job_busy, &[&width, &height, &job]),
+        }
+    }
+
     /// A key's (or the mouse's) action: to the dialog on top, else the search line, else the screen.
     fn key(&mut self, action: Action) {
         // While the window is too small nothing is drawn but the notice: no key may change what cannot be seen.

@@ -46,6 +46,13 @@ pub struct Text {
     /// The pupil on the detail screen is not in the drive as it is now (a restore, another file).
     pub pupil_not_in_drive: &'static str,
     pub too_small: &'static str,
+    /// The 「窗口太小」 notice while a job that can stop runs (the job, the key that asks whether to stop it):
+    /// the quit key asks, and the question is seen once the window is larger.
+    pub too_small_job: &'static str,
+    /// The 「窗口太小」 notice while a job runs that the quit key cannot leave (a restore, which cannot stop).
+    pub too_small_job_busy: &'static str,
+    /// The 「窗口太小」 notice while the question whether to stop a job waits for its answer.
+    pub too_small_stop_question: &'static str,
 
     pub roster_title: &'static str,
     pub filters: &'static str,
@@ -737,6 +744,9 @@ mod tests {
                 t.due_line,
                 t.check_underpaid,
                 t.too_small,
+                t.too_small_job,
+                t.too_small_job_busy,
+                t.too_small_stop_question,
                 t.elapsed,
                 t.saved,
                 t.import_counts,

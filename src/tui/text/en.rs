@@ -22,6 +22,9 @@ pub static EN: Text = Text {
     writer_changes_loaded: "Loaded the changes saved in the other window",
     pupil_not_in_drive: "The pupil you had open is not in the drive as it is now; back to the list",
     too_small: "Window too small: needs at least 80x24, now {}x{}. Please enlarge it ({} quits).",
+    too_small_job: "Window too small: needs at least 80x24, now {}x{}. {} is under way and must stop before quitting: enlarge the window to see it; {} asks whether to stop it, answered once the window is larger.",
+    too_small_job_busy: "Window too small: needs at least 80x24, now {}x{}. {} is under way and cannot be left until it is done: enlarge the window to see it.",
+    too_small_stop_question: "Window too small: needs at least 80x24, now {}x{}. {}: the question whether to stop it waits for an answer and nothing quits until then; please enlarge the window.",
 
     roster_title: "Roster",
     filters: "Filter",

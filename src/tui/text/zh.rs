@@ -22,6 +22,9 @@ pub static ZH: Text = Text {
     writer_changes_loaded: "已载入另一窗口保存的更改",
     pupil_not_in_drive: "刚才打开的学生不在现在的数据文件中，已返回名单",
     too_small: "窗口太小：至少需要 80x24，现在是 {}x{}。请放大窗口（按 {} 退出）。",
+    too_small_job: "窗口太小：至少需要 80x24，现在是 {}x{}。{}，退出前要先停止：请放大窗口查看进度；按 {} 会询问是否停止，窗口放大后回答。",
+    too_small_job_busy: "窗口太小：至少需要 80x24，现在是 {}x{}。{}，完成之前不能退出：请放大窗口查看进度。",
+    too_small_stop_question: "窗口太小：至少需要 80x24，现在是 {}x{}。{}：是否停止的问题等待回答，回答之前不能退出，请放大窗口。",
 
     roster_title: "学生名单",
     filters: "筛选",

@@ -16,7 +16,6 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::app::{App, Screen};
 use super::layout;
 use super::modal::Modal;
-use super::text::fill;
 
 pub use cells::{fit, truncate};
 pub(crate) use detail::{history_pages, value_label};
@@ -27,9 +26,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
     frame.render_widget(ratatui::widgets::Block::default().style(app.theme.base()), area);
     if layout::too_small(area) {
-        // The key that quits there: q, or Ctrl-c over a text field, where a q is typed text.
-        let quit = app.quit_key_while_too_small().map(|k| k.to_string()).unwrap_or_else(|| "Ctrl-c".to_owned());
-        let text = fill(app.text.too_small, &[&area.width, &area.height, &quit]);
+        let text = app.too_small_notice(area.width, area.height);
         frame.render_widget(Paragraph::new(Line::from(text)).wrap(Wrap { trim: true }).style(app.theme.base()), area);
         return;
     }
