@@ -8,6 +8,8 @@
 //!
 //! - the screens' strings: `tui::text`, tables `tui/text/{zh,en}.rs`;
 //! - a quote's rule steps (`domain::policy::RuleStep`): [`quote`], tables in `words/quote.rs`.
+//! - a department's share of a 财政代缴 pupil (`domain::policy::DepartmentShare`): [`share`], tables in
+//!   `words/share.rs`.
 //!
 //! Both languages' tables name the same things with the same placeholders (tests check it). A template left
 //! empty in one language is not said in it: the English leaves out the notice's own Chinese words, which the
@@ -21,6 +23,7 @@
 //! languages at once (file-picker errors, many command-line errors).
 
 pub mod quote;
+pub mod share;
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;

@@ -2235,3 +2235,64 @@ fn the_government_paid_ledger_says_why_a_share_is_zero() {
     assert_eq!((by.as_str(), amount), ("民政", Data::Empty));
     assert!(remark.contains("柳医保发〔2022〕26号未规定低保对象的资助金额") && remark.contains("民政核定"), "{remark}");
 }
+
+/// `quote` and `check` say a department's share for a pupil marked 财政代缴 as the 财政代缴 ledger does: no bare
+/// 0 (a category the notice gives no subsidy says why and 待核实; one with no category has no amount; a partial
+/// share says what the family still owes), and a pupil insured elsewhere whom a department paid for is paid
+/// for there — `check` no longer lists such a pupil as 财政代缴 without a category, where the ledgers count
+/// them in 异地缴费.
+#[test]
+fn quote_and_check_say_a_departments_share_as_the_ledger_does() {
+    let (dir, db) = drive_with_progress();
+    let list = write(dir.path(), "weijian.csv", "姓名,身份证号码,人员类别\n孙语,450203201909308803,计生对象\n");
+    ok(canbao(&db).args(["reconcile", "--source", "categories"]).arg(list));
+    // 孙语 计生对象; 郑可洁 低保对象; 高俊 no category; 郭诚磊 no category, insured in 南宁.
+    let (planned, dibao, none, away) =
+        ("450203201909308803", "450205201603184361", "450202201912156031", "450202201910303851");
+    ok(canbao(&db).args(["mark", away, "--enrollment", "elsewhere", "--reason", "南宁市"]));
+    for id in [planned, dibao, none, away] {
+        ok(canbao(&db).args(["mark", id, "--payment", "government"]));
+    }
+    let on = ["--paid-on", "2023-10-08"];
+
+    let said = ok(canbao(&db).args(["quote", planned]).args(on));
+    assert!(said.contains("财政代缴 (government paid)  宜医保办〔2023〕79号 附件1未规定计生对象的资助"), "{said}");
+    assert!(said.contains("由家庭缴纳 380 元；财政代缴待核实"), "{said}");
+    let share = &quote(&db, &[planned, "--paid-on", "2023-10-08"])["government_share"];
+    assert_eq!((share["amount"].as_f64(), share["reason"]["kind"].as_str()), (Some(0.0), Some("no_subsidy")));
+    assert!(share["remark_en"].as_str().expect("en").contains("gives 计生对象 no subsidy"), "{share}");
+
+    let said = ok(canbao(&db).args(["quote", none]).args(on));
+    assert!(said.contains("部门代缴 (department pays)  待核实\n"), "{said}");
+    assert!(said.contains("无人员类别，代缴部门和金额待核实"), "{said}");
+    assert_eq!(quote(&db, &[none, "--paid-on", "2023-10-08"])["government_share"]["amount"], Value::Null);
+
+    let said = ok(canbao(&db).args(["quote", dibao]).args(on));
+    assert!(said.contains("部门代缴 (department pays)  285元"), "{said}");
+    assert!(said.contains("家庭另缴 95 元（低保对象部分资助，001 附件1 二(二)）"), "{said}");
+
+    let said = ok(canbao(&db).args(["--lang", "en", "quote", away]).args(on));
+    assert!(said.contains("department pays  paid where insured"), "{said}");
+    assert!(said.contains("government paid  insured elsewhere (南宁市) and paid for by a department there"), "{said}");
+
+    // A pupil not marked 财政代缴 is quoted as before, with no share beside it.
+    assert_eq!(quote(&db, &["450203201811029232", "--paid-on", "2023-10-08"])["government_share"], Value::Null);
+
+    let report = json(canbao(&db).args(["check", "--json"]));
+    let names = |key: &str| -> Vec<String> {
+        report[key].as_array().expect(key).iter().map(|p| p["name"].as_str().expect("name").to_owned()).collect()
+    };
+    assert_eq!(names("government_without_category"), ["高俊"]);
+    assert_eq!(names("government_to_verify"), ["孙语"]);
+    assert_eq!(report["government_to_verify"][0]["reason"]["kind"], "no_subsidy");
+    let said = ok(canbao(&db).arg("check"));
+    assert!(said.contains("财政代缴待核实 (government-paid, to be checked): 孙语"), "{said}");
+    assert!(!said.contains("郭诚磊"), "{said}");
+
+    // Liuzhou 2021: 低保 is 差额补助 — nothing is paid on 郑可洁's behalf, so her mark is to be checked.
+    ok(canbao(&db).args(["policy", "use", "liuzhou-2021"]));
+    let report = json(canbao(&db).args(["check", "--json"]));
+    let verify = report["government_to_verify"].as_array().expect("list");
+    let dibao_row = verify.iter().find(|p| p["name"] == "郑可洁").unwrap_or_else(|| panic!("{report}"));
+    assert_eq!(dibao_row["reason"]["kind"], "reimbursed");
+}

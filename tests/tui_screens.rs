@@ -184,6 +184,60 @@ fn detail_special_category() {
     });
 }
 
+/// A pupil marked 财政代缴 is shown with the department's share as the 财政代缴 ledger states it, never a bare
+/// 0: a category Yibin's notice gives no subsidy (计生对象) says 0 with why and 待核实, one with no category has
+/// no amount, and one insured elsewhere is paid for there. A full share (特困) is the figure alone.
+#[test]
+fn the_detail_screen_says_a_departments_share_as_the_ledger_does() {
+    use canbao::domain::student::CategoryMark;
+    let mut store = store(true);
+    store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
+    let pupil = |store: &Store, number: &str| {
+        store.student_by_id_number(number).expect("read").unwrap_or_else(|| panic!("{number}")).id
+    };
+    let (planned, none, away, tekun) = (
+        pupil(&store, "450203201909308803"),
+        pupil(&store, "450202201912156031"),
+        pupil(&store, "450202201910303851"),
+        pupil(&store, "450203201811029232"),
+    );
+    let mark = CategoryMark { name: "计生对象".into(), department: "卫健".into() };
+    store.set_categories(planned, &[mark]).expect("category");
+    store.set_enrollment(away, Enrollment::Elsewhere, Some("南宁市")).expect("elsewhere");
+    for id in [planned, none, away, tekun] {
+        store.set_payment(id, PaymentStatus::Government, &Default::default()).expect("government");
+    }
+    for (lang, name, share, why) in [
+        (
+            Language::Zh,
+            "孙语",
+            "0 元（卫健）",
+            "未规定计生对象的资助，部门代缴 0 元，按通知由家庭缴纳 380 元；财政代缴待核实",
+        ),
+        (Language::Zh, "高俊", "待核实", "无人员类别，代缴部门和金额待核实"),
+        (Language::Zh, "郭诚磊", "由参保地部门代缴", "异地参保：南宁市，由参保地部门代缴，计入异地缴费台账"),
+        (Language::Zh, "许志文", "380 元（财政）", ""),
+        (Language::En, "孙语", "0 yuan (卫健)", "gives 计生对象 no subsidy: the department pays 0 yuan and the family"),
+        (Language::En, "郭诚磊", "paid where insured", "insured elsewhere (南宁市) and paid for by a department there"),
+    ] {
+        let mut app =
+            App::new(std::mem::replace(&mut store, self::store(false)), &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(140, 30));
+        app.update(Action::Search);
+        type_text(&mut app, name);
+        app.update(Action::Confirm);
+        app.update(Action::OpenDetail);
+        let shown = screen(&app);
+        let label = if lang == Language::Zh { "代缴金额" } else { "Dept. pays" };
+        let line = shown.lines().find(|l| l.trim_start().starts_with(label)).unwrap_or_else(|| panic!("{shown}"));
+        assert!(line.contains(share), "{name}: {line}\n{shown}");
+        assert!(shown.replace('\n', "").contains(why), "{name}: {why}\n{shown}");
+        // The quote's two figures are not said beside the share: 「部门代缴 0 元」 would be a bare 0 again.
+        assert!(!shown.contains("部门代缴 0 元（") && !shown.contains("department pays 0 yuan ("), "{shown}");
+        store = std::mem::replace(&mut app.store, self::store(false));
+    }
+}
+
 /// A pupil marked several times, on the detail screen of a wide terminal: the history column is narrower than
 /// the screen, and each entry wraps within it with its old and new values, never cut off before them.
 #[test]

@@ -13,13 +13,14 @@ use crate::domain::id_number;
 use crate::domain::money;
 use crate::domain::policy::{
     self, AmountBasis, BenefitPlace, CoverageStart, EnrolleeKind, Judgement, Policy, PolicySet, Quote, QuoteRequest,
-    Refund, Subsidy, SubsidyPayment,
+    Refund, ShareReason, Subsidy, SubsidyPayment,
 };
 use crate::domain::roster_check::{self, CheckReport};
-use crate::domain::student::Student;
+use crate::domain::student::{PaymentStatus, Student};
 use crate::io::reconcile::{self, ReconcileReport, Source};
 use crate::store::{Store, StudentFilter};
 use crate::words::quote::{QuoteWords, rule_text};
+use crate::words::share::ShareWords;
 use crate::words::{Language, canbao_command, fill};
 
 /// The meta key naming the drive's policy (a `data/policies` file stem such as `yibin-2024`); the TUI reads the
@@ -557,6 +558,20 @@ struct QuoteJson {
     enrollee: EnrolleeKind,
     freshman: bool,
     name: Option<String>,
+    /// A pupil marked 财政代缴: the department's share as the 财政代缴 ledger states it; `null` otherwise.
+    government_share: Option<GovernmentShareJson>,
+}
+
+/// `quote --json`'s `government_share`: `amount` in yuan, `null` where nothing says it; `reason` the case
+/// (`{"kind": "no_subsidy", …}`) and `remark` / `remark_en` the ledger's 备注 for it, empty where the
+/// department pays its share and nothing is left to say.
+#[derive(Serialize)]
+struct GovernmentShareJson {
+    department: Option<String>,
+    amount: Option<f64>,
+    reason: Option<ShareReason>,
+    remark: String,
+    remark_en: String,
 }
 
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
@@ -639,6 +654,7 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
     let mut categories: Vec<String> = Vec::new();
     let mut birth_date = None;
     let mut name = None;
+    let mut government = None;
     if let (Some(raw), Some(store)) = (args.id_number.as_deref(), opened.as_ref()) {
         let check = id_number::check(raw, today);
         let pupil = match (check.result, pupil_by_number(store, raw, None)) {
@@ -651,6 +667,11 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
         };
         categories.extend(pupil.categories.iter().map(|c| c.name.clone()));
         birth_date = pupil.birth_date;
+        // The quote's department figure is the notice's for these categories; for a pupil marked 财政代缴 the
+        // share is said as the 财政代缴 ledger says it, with why it is 0, unknown or partial.
+        if pupil.payment == PaymentStatus::Government {
+            government = Some(policy::department_share(Some(&policy), table, &pupil, args.paid_on.unwrap_or(today)));
+        }
         name = Some(pupil.name);
     }
     for c in &args.categories {
@@ -708,6 +729,13 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
         enrollee,
         freshman: args.freshman,
         name,
+        government_share: government.as_ref().map(|share| GovernmentShareJson {
+            department: Some(share.department.clone()).filter(|d| !d.is_empty()),
+            amount: share.amount_fen.map(money::as_number),
+            reason: share.reason.clone(),
+            remark: ShareWords::of(Language::Zh).remark(share),
+            remark_en: ShareWords::of(Language::En).remark(share),
+        }),
     };
     if args.json {
         print_json(&out);
@@ -721,7 +749,18 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
     let (from, to) = (&out.coverage_from, &out.coverage_to);
     println!("{}", fill(w.cli_head, &[&q.policy_title, &q.policy, &out.paid_on]));
     println!("{}", fill(w.cli_family_pays, &[&money::with_unit(q.personal_due_fen)]));
-    println!("{}", fill(w.cli_department_pays, &[&money::with_unit(q.department_due_fen)]));
+    match &government {
+        Some(share) => {
+            let words = ShareWords::of(lang);
+            let amount = share.amount_fen.map(money::with_unit).unwrap_or_else(|| words.amount(share));
+            println!("{}", fill(w.cli_department_pays, &[&amount]));
+            let remark = words.remark(share);
+            if !remark.is_empty() {
+                println!("{}", fill(words.cli_line, &[&remark]));
+            }
+        }
+        None => println!("{}", fill(w.cli_department_pays, &[&money::with_unit(q.department_due_fen)])),
+    }
     println!("{}", fill(w.cli_covered, &[from, to]));
     match q.benefit_place {
         Some(BenefitPlace::Required) => println!("{}", w.cli_away_required),
@@ -1048,6 +1087,13 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
     for p in &report.government_without_category {
         let what = format!("{}\t{}\t{}", p.name, class(&p.class), shown_id(&p.id_number, reveal));
         heading("财政代缴但没有人员类别 (government-paid, no category)", "government-paid, no category", &what);
+    }
+    for g in &report.government_to_verify {
+        let p = &g.pupil;
+        let said = |lang| ShareWords::of(lang).reason(&g.department, &g.reason);
+        let said = pick(&said(Language::Zh), &said(Language::En)).to_owned();
+        let what = format!("{}\t{}\t{}\t{said}", p.name, class(&p.class), shown_id(&p.id_number, reveal));
+        heading("财政代缴待核实 (government-paid, to be checked)", "government-paid, to be checked", &what);
     }
     for p in &report.no_class {
         heading("没有班级 (no class)", "no class", &format!("{}\t{}", p.name, shown_id(&p.id_number, reveal)));

@@ -7,6 +7,7 @@
 //!
 //! Money is integer fen (分) throughout; policy files write it in yuan.
 
+mod department_share;
 mod file;
 mod ledger;
 mod quote;
@@ -21,6 +22,7 @@ use super::category::CategoryTable;
 use super::coverage::StatusMark;
 pub use crate::data_file::DataFileError;
 use crate::data_file::Embedded;
+pub use department_share::{DepartmentShare, FamilyPart, ShareReason, department_share};
 pub use ledger::{Ledger, ledger, roster_ledger};
 pub use quote::{
     AmountStep, BenefitPlace, Citation, CoverageBasis, EnrolleeKind, Quote, QuoteError, QuoteRequest, Refund, RuleStep,

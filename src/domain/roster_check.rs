@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::category::CategoryTable;
 use super::id_number::{self, IdProblem};
 use super::money;
-use super::policy::{Policy, quote_pupil, shortfall_fen};
+use super::policy::{Policy, ShareReason, department_share, quote_pupil, shortfall_fen};
 use super::student::Student;
 
 /// A pupil as a finding names them.
@@ -73,8 +73,13 @@ pub struct CheckReport {
     pub no_class: Vec<PupilRef>,
     /// Categories on a pupil with no certifying department (认定部门).
     pub categories_without_department: Vec<UncertifiedCategory>,
-    /// Marked 财政代缴 with no special category: no department to bill, and the ledger shows none.
+    /// Marked 财政代缴 with no special category: no department to bill, and the ledger shows none. A pupil
+    /// insured elsewhere whom the ledgers count in 异地缴费 is not one: the department that paid is there.
     pub government_without_category: Vec<PupilRef>,
+    /// Marked 财政代缴 where the policy has the department pay nothing on the pupil's behalf, or cannot say
+    /// what it pays (a 差额补助, a category without a subsidy, one the category table does not know): the
+    /// 财政代缴 ledger says 待核实 beside them (only with a policy).
+    pub government_to_verify: Vec<GovernmentToVerify>,
     /// A valid number whose holder is older than any pupil (over [`OLDEST_PUPIL`]): most often a parent's
     /// number typed for the child, which the agency would register as it stands.
     pub too_old: Vec<AgedPupil>,
@@ -98,6 +103,18 @@ pub struct Underpaid {
     pub short: f64,
 }
 
+/// A 财政代缴 mark the drive's policy does not bear out, with the share the ledger states and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GovernmentToVerify {
+    #[serde(flatten)]
+    pub pupil: PupilRef,
+    /// The paying or certifying department; empty where nothing names one.
+    pub department: String,
+    /// Yuan; `null` where nothing says the share.
+    pub amount: Option<f64>,
+    pub reason: ShareReason,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AgedPupil {
     pub pupil: PupilRef,
@@ -114,6 +131,7 @@ impl CheckReport {
             + self.no_class.len()
             + self.categories_without_department.len()
             + self.government_without_category.len()
+            + self.government_to_verify.len()
             + self.too_old.len()
             + self.underpaid.len()
     }
@@ -145,8 +163,19 @@ pub fn check(students: &[Student], table: &CategoryTable, policy: Option<&Policy
         if s.grade.trim().is_empty() && s.class.trim().is_empty() {
             report.no_class.push(s.into());
         }
-        if s.payment == crate::domain::student::PaymentStatus::Government && s.categories.is_empty() {
-            report.government_without_category.push(s.into());
+        if s.payment == crate::domain::student::PaymentStatus::Government {
+            // As the 财政代缴 ledger states the pupil's share, so the check lists what the ledger flags.
+            let share = department_share(policy, table, s, today);
+            match share.reason {
+                Some(ShareReason::NoCategory) => report.government_without_category.push(s.into()),
+                Some(reason) if reason.to_verify() => report.government_to_verify.push(GovernmentToVerify {
+                    pupil: s.into(),
+                    department: share.department,
+                    amount: share.amount_fen.map(money::as_number),
+                    reason,
+                }),
+                _ => {}
+            }
         }
         if let Some(birth) = s.birth_date.filter(|_| s.id_problem.is_none()) {
             let age = crate::domain::id_number::age_on(birth, today);
@@ -271,6 +300,26 @@ mod tests {
         let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap_or_default();
         let report = check(&[paid, fine], CategoryTable::builtin(), None, today);
         assert_eq!(report.government_without_category.len(), 1);
+    }
+
+    /// A pupil insured elsewhere whom a department paid for is counted in 异地缴费 under a policy, as the
+    /// ledgers count them: not a 财政代缴 pupil without a category. Without a policy nothing says where the
+    /// department is, and the ledger keeps them in 财政代缴, so check lists them there too.
+    #[test]
+    fn government_paid_elsewhere_is_listed_as_the_ledger_counts_it() {
+        let mut away = pupil("郭诚磊", "450202201910303851", "1班");
+        away.payment = PaymentStatus::Government;
+        away.enrollment = Enrollment::Elsewhere;
+        away.decline_reason = Some("南宁市".into());
+        let mut here = pupil("高俊", "450202201912156031", "1班");
+        here.payment = PaymentStatus::Government;
+        here.enrollment = Enrollment::Here;
+        let today = chrono::NaiveDate::from_ymd_opt(2023, 10, 8).unwrap_or_default();
+        let yibin = crate::domain::policy::PolicySet::builtin().get("yibin-2024");
+        let names = |r: &CheckReport| r.government_without_category.iter().map(|p| p.name.clone()).collect::<Vec<_>>();
+        let pupils = [away, here];
+        assert_eq!(names(&check(&pupils, CategoryTable::builtin(), yibin, today)), ["高俊"]);
+        assert_eq!(names(&check(&pupils, CategoryTable::builtin(), None, today)), ["郭诚磊", "高俊"]);
     }
 
     /// A parent's number typed for the child: a valid number whose holder is 40 is found, with the age; one

@@ -17,7 +17,7 @@ use super::text::{Text, fill};
 use super::theme::Theme;
 use super::undo::UndoStack;
 use super::{Language, Options};
-use crate::domain::policy::{EnrollPlace, Policy, Quote};
+use crate::domain::policy::{DepartmentShare, EnrollPlace, Policy, Quote};
 use crate::domain::student::Student;
 use crate::store::{AuditEntry, Store};
 
@@ -36,6 +36,8 @@ pub struct Detail {
     pub history: Vec<AuditEntry>,
     /// The amount due under the drive's policy; `None` without a policy.
     pub quote: Option<Result<Quote, String>>,
+    /// What a department pays for a pupil marked 财政代缴, and why where the figure alone would mislead.
+    pub government: Option<DepartmentShare>,
     /// The pupil's categories that the policy does not enroll at school, with where they enroll instead and
     /// the clause saying so.
     pub away: Vec<(String, EnrollPlace, String)>,
@@ -654,6 +656,7 @@ impl App {
         match loaded {
             Ok((history, student)) => {
                 let quote = self.policy.as_ref().map(|p| due::quote_for(p, &student, today, self.lang == Language::En));
+                let government = due::government_share(self.policy.as_ref(), &student, today);
                 let away = match &self.policy {
                     Some(p) => student
                         .categories
@@ -669,7 +672,7 @@ impl App {
                 if !same {
                     self.history_offset = 0;
                 }
-                self.detail = Some(Detail { student, history, quote, away, categories_certified });
+                self.detail = Some(Detail { student, history, quote, government, away, categories_certified });
             }
             Err(e) => self.fail(e.to_string()),
         }

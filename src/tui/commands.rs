@@ -301,6 +301,10 @@ impl App {
         for p in &r.government_without_category {
             lines.push(fill(self.text.check_government, &[&p.name, &p.class]));
         }
+        for g in &r.government_to_verify {
+            let why = crate::words::share::ShareWords::of(self.lang).reason(&g.department, &g.reason);
+            lines.push(fill(self.text.check_government_verify, &[&g.pupil.name, &g.pupil.class, &why]));
+        }
         for p in &r.no_class {
             lines.push(fill(self.text.check_no_class, &[&p.name, &id(&p.id_number)]));
         }

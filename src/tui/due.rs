@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use crate::domain::category::CategoryTable;
-use crate::domain::policy::{self, Ledger, Policy, PolicySet, Quote, QuoteRequest};
+use crate::domain::policy::{self, DepartmentShare, Ledger, Policy, PolicySet, Quote, QuoteRequest};
 use crate::domain::student::{Enrollment, PaymentStatus, Student};
 use crate::store::Store;
 
@@ -38,6 +38,13 @@ pub fn quote_for(policy: &Policy, student: &Student, day: NaiveDate, english: bo
 pub fn quote_request(policy: &Policy, request: &QuoteRequest, english: bool) -> Result<Quote, String> {
     policy::quote(policy, CategoryTable::builtin(), request)
         .map_err(|e| if english { e.message_en() } else { e.to_string() })
+}
+
+/// What a department pays for a pupil marked 财政代缴, as the 财政代缴 ledger states it (why it is 0, unknown or
+/// part of the premium, or paid where the pupil is insured elsewhere); `None` for a pupil not so marked.
+pub fn government_share(policy: Option<&Policy>, student: &Student, day: NaiveDate) -> Option<DepartmentShare> {
+    (student.payment == PaymentStatus::Government)
+        .then(|| policy::department_share(policy, CategoryTable::builtin(), student, day))
 }
 
 /// The ledger of one pupil; `None` for pupils no ledger counts (declined, left school). The same rule as the

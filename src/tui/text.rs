@@ -90,6 +90,10 @@ pub struct Text {
     pub f_note: &'static str,
     pub f_problem: &'static str,
     pub f_due: &'static str,
+    /// A pupil marked 财政代缴: what the department pays.
+    pub f_government: &'static str,
+    /// Why the department's share is 0, unknown or partial.
+    pub government_note: &'static str,
     pub f_coverage: &'static str,
     pub f_where: &'static str,
     pub history: &'static str,
@@ -428,6 +432,8 @@ pub struct Text {
     pub check_same_name: &'static str,
     pub check_invalid: &'static str,
     pub check_government: &'static str,
+    /// Name, class, why the share is to be checked.
+    pub check_government_verify: &'static str,
     pub check_rounded: &'static str,
     pub check_no_class: &'static str,
     /// The detail's notes did not fit the window.

@@ -6,12 +6,12 @@ use std::path::{Path, PathBuf};
 
 use super::{FormInput, categories_text, out_dir, out_file, remark_cell, yuan_cell};
 use crate::domain::category::CategoryTable;
-use crate::domain::policy::{
-    self, CategoryRule, EnrolleeKind, Ledger, Policy, Quote, QuoteError, QuoteRequest, Refund, Subsidy,
-};
+use crate::domain::policy::{self, Ledger, Quote};
 use crate::domain::student::{Enrollment, PaymentStatus, Student};
 use crate::io::export::{ColumnSpec, FileFormat, Out, Preamble, TableWriter, check_targets, place_all};
 use crate::io::sheet::ExportError;
+use crate::words::Language;
+use crate::words::share::ShareWords;
 
 /// The columns every ledger starts with.
 const COMMON: [(&str, f64); 6] = [
@@ -98,7 +98,7 @@ fn write_ledger(
             Out::Text(categories_text(s)),
         ];
         let (cells, remark) = match ledger {
-            Ledger::GovernmentPaid => government_row(input, s).cells_and_remark(),
+            Ledger::GovernmentPaid => government_row(input, s),
             _ => (extra_cells(input, ledger, s), own_remark(input, ledger, s)),
         };
         row.extend(cells);
@@ -122,33 +122,10 @@ fn own_remark(input: &FormInput, ledger: Ledger, s: &Student) -> String {
     }
 }
 
-/// 备注 of a pupil in 财政代缴 without a category: the ledger states no department and no amount as if known.
-pub const NO_CATEGORY_REMARK: &str = "无人员类别，代缴部门和金额待核实";
-
-/// 备注 of a pupil in 财政代缴 on a drive without a policy: no notice says the department's share.
-pub const NO_POLICY_REMARK: &str = "未选用参保政策，代缴金额待核实";
-
-/// The quote for the pupil's payment date, or the export's date; `None` without a policy. `concentrated` falls
-/// back to the first payment window (the concentrated period) when that date is outside every window, for the
-/// department's share, which does not depend on the date.
-fn quote(input: &FormInput, s: &Student, concentrated: bool) -> Option<Result<Quote, QuoteError>> {
-    let policy = input.policy?;
-    let mut request = QuoteRequest {
-        categories: s.categories.iter().map(|c| c.name.clone()).collect(),
-        paid_on: s.payment_details.paid_on.unwrap_or(input.opts.date),
-        enrollee: EnrolleeKind::default(),
-        freshman: false,
-        birth_date: s.birth_date,
-    };
-    let first = policy::quote(policy, CategoryTable::builtin(), &request);
-    Some(match (first, policy.windows.first()) {
-        (Err(_), Some(window)) if concentrated => {
-            request.paid_on = window.from;
-            request.birth_date = None;
-            policy::quote(policy, CategoryTable::builtin(), &request)
-        }
-        (first, _) => first,
-    })
+/// The quote for the pupil's payment date, or the export's date; `None` without a policy or where no window
+/// takes that date.
+fn quote(input: &FormInput, s: &Student) -> Option<Quote> {
+    policy::quote_pupil(input.policy?, s, input.opts.date).ok()
 }
 
 fn extra_cells(input: &FormInput, ledger: Ledger, s: &Student) -> Vec<Out<'static>> {
@@ -159,9 +136,7 @@ fn extra_cells(input: &FormInput, ledger: Ledger, s: &Student) -> Vec<Out<'stati
             s.payment_details.paid_on.map(Out::Date).unwrap_or(Out::Empty),
             text(s.payment_details.channel.clone().unwrap_or_default()),
         ],
-        Ledger::Unpaid => vec![
-            quote(input, s, false).and_then(Result::ok).map(|q| yuan_cell(q.personal_due_fen)).unwrap_or(Out::Empty),
-        ],
+        Ledger::Unpaid => vec![quote(input, s).map(|q| yuan_cell(q.personal_due_fen)).unwrap_or(Out::Empty)],
         Ledger::PaidElsewhere => {
             let names: Vec<String> = s.categories.iter().map(|c| c.name.clone()).collect();
             let away = input.policy.and_then(|p| {
@@ -188,127 +163,15 @@ fn extra_cells(input: &FormInput, ledger: Ledger, s: &Student) -> Vec<Out<'stati
                 None => place,
             })]
         }
-        Ledger::GovernmentPaid => government_row(input, s).cells_and_remark().0,
+        Ledger::GovernmentPaid => government_row(input, s).0,
     }
 }
 
-/// A 财政代缴 row's 代缴部门, 代缴金额 and 备注. The amount is the department's share under the drive's policy,
-/// never a bare 0: where the share is 0 (a 差额补助 the family pays and is paid back, a category the notice
-/// gives no subsidy) 备注 says who pays and by which rule, and where the notice gives no amount the cell is
-/// empty and 备注 says so.
-struct GovernmentRow {
-    department: String,
-    amount_fen: Option<i64>,
-    remark: String,
-}
-
-impl GovernmentRow {
-    fn cells_and_remark(self) -> (Vec<Out<'static>>, String) {
-        let department = if self.department.is_empty() { Out::Empty } else { Out::Text(self.department) };
-        (vec![department, self.amount_fen.map(yuan_cell).unwrap_or(Out::Empty)], self.remark)
-    }
-}
-
-fn government_row(input: &FormInput, s: &Student) -> GovernmentRow {
-    // Neither the department nor its share is known without a category: empty, not 0 元 (check lists them too).
-    if s.categories.is_empty() {
-        return GovernmentRow { department: String::new(), amount_fen: None, remark: NO_CATEGORY_REMARK.to_owned() };
-    }
-    let certifying = s.categories.iter().map(|c| c.department.clone()).find(|d| !d.is_empty()).unwrap_or_default();
-    let (Some(policy), Some(quoted)) = (input.policy, quote(input, s, true)) else {
-        return GovernmentRow { department: certifying, amount_fen: None, remark: NO_POLICY_REMARK.to_owned() };
-    };
-    let q = match quoted {
-        Ok(q) => q,
-        Err(QuoteError::UnknownCategory { name, .. }) => {
-            let remark = format!("人员类别“{name}”不在类别表中，代缴部门和金额待核实");
-            return GovernmentRow { department: certifying, amount_fen: None, remark };
-        }
-        Err(e) => {
-            return GovernmentRow {
-                department: certifying,
-                amount_fen: None,
-                remark: format!("代缴金额无法计算：{e}"),
-            };
-        }
-    };
-    let department = q.paying_department.clone().filter(|d| !d.is_empty()).unwrap_or(certifying);
-    let plain = crate::domain::money::plain;
-    // The rule that gave the subsidy (or named one without its amount), for its category and clause.
-    let rule = q
-        .subsidy_category
-        .as_deref()
-        .and_then(|c| policy.rule(c))
-        .or_else(|| subsidy_rules(policy, s).find(|r| r.subsidy == Subsidy::Unspecified));
-    let named = |r: Option<&CategoryRule>| r.map(|r| (r.category.clone(), r.clause.clone())).unwrap_or_default();
-    if let Some(refund) = q.refund {
-        // 差额补助 (003 三(三)2、四(一)3): the family pays the whole premium, the department pays the difference
-        // back to the family, and nothing goes to the tax office on the pupil's behalf: 0 is the share.
-        let (category, clause) = named(rule);
-        let back = match refund {
-            Refund::Amount { fen } => format!("事后发放补助 {} 元", plain(fen)),
-            Refund::Unspecified => "事后发放差额补助".to_owned(),
-        };
-        return GovernmentRow {
-            department: department.clone(),
-            amount_fen: Some(q.department_due_fen),
-            remark: format!(
-                "{category}为差额补助，部门不代缴：由家庭缴纳 {} 元，{department}{back}（{clause}）",
-                plain(q.personal_due_fen)
-            ),
-        };
-    }
-    if q.subsidy_unspecified {
-        let (category, clause) = named(rule);
-        return GovernmentRow {
-            department: department.clone(),
-            amount_fen: None,
-            remark: format!(
-                "{}未规定{category}的资助金额（{clause}），代缴金额以{department}核定为准",
-                policy.document
-            ),
-        };
-    }
-    if q.department_due_fen == 0 {
-        // The notice gives none of the pupil's categories a subsidy: the family owes the whole premium, and the
-        // 财政代缴 mark is the operator's, to be checked.
-        return GovernmentRow {
-            department,
-            amount_fen: Some(0),
-            remark: format!(
-                "{}未规定{}的资助，部门代缴 0 元，按通知由家庭缴纳 {} 元；财政代缴待核实",
-                policy.document,
-                super::categories_text(s),
-                plain(q.personal_due_fen)
-            ),
-        };
-    }
-    let remark = if q.personal_due_fen > 0 {
-        // The department pays only part: the family's part is still due (a 75 % subsidy; the financing
-        // standard from July, 003 三(一)2).
-        let why = if q.total_due_fen > policy.personal_premium_fen {
-            let window = policy.windows.iter().find(|w| w.name == q.window);
-            format!(
-                "{}按筹资标准 {} 元缴纳，{}",
-                q.window,
-                plain(q.total_due_fen),
-                window.map(|w| w.clause.as_str()).unwrap_or_default()
-            )
-        } else {
-            let (category, clause) = named(rule);
-            format!("{category}部分资助，{clause}")
-        };
-        format!("家庭另缴 {} 元（{why}）", plain(q.personal_due_fen))
-    } else {
-        String::new()
-    };
-    GovernmentRow { department, amount_fen: Some(q.department_due_fen), remark }
-}
-
-/// The policy's rules for the pupil's categories.
-fn subsidy_rules<'a>(policy: &'a Policy, s: &'a Student) -> impl Iterator<Item = &'a CategoryRule> + 'a {
-    s.categories
-        .iter()
-        .filter_map(|c| CategoryTable::builtin().lookup(&c.name))
-        .filter_map(move |c| policy.rule(&c.name))
+/// A 财政代缴 row's 代缴部门, 代缴金额 and 备注: the department's share under the drive's policy, never a bare 0
+/// (`policy::department_share` says why a share is 0, unknown or partial; 备注 says it in words).
+fn government_row(input: &FormInput, s: &Student) -> (Vec<Out<'static>>, String) {
+    let share = policy::department_share(input.policy, CategoryTable::builtin(), s, input.opts.date);
+    let remark = ShareWords::of(Language::Zh).remark(&share);
+    let department = if share.department.is_empty() { Out::Empty } else { Out::Text(share.department) };
+    (vec![department, share.amount_fen.map(yuan_cell).unwrap_or(Out::Empty)], remark)
 }

@@ -12,7 +12,7 @@ use super::cells::{fit, truncate};
 use super::chrome::{self, Hint};
 use crate::domain::id_number::{self, IdKind};
 use crate::domain::money;
-use crate::domain::policy;
+use crate::domain::policy::{self, DepartmentShare, ShareReason};
 use crate::domain::student::{Enrollment, PaymentStatus};
 use crate::store::AuditEntry;
 use crate::tui::app::{App, Detail};
@@ -20,6 +20,7 @@ use crate::tui::keymap::Context;
 use crate::tui::layout;
 use crate::tui::text::{Text, fill};
 use crate::words::quote::{QuoteWords, rule_text};
+use crate::words::share::ShareWords;
 
 const TAIL: &[&str] = &["help", "quit"];
 const LABEL: usize = 12;
@@ -215,10 +216,19 @@ fn fields(app: &App, d: &Detail, width: usize) -> Vec<Line<'static>> {
         let message = Text::lookup(t.problems, code).unwrap_or(code).to_owned();
         lines.push(field(app, t.f_problem, message, theme.fg(theme.warning), width));
     }
+    // Marked 财政代缴: the department's share as the 财政代缴 ledger states it, in place of the quote's two
+    // figures, whose department part may be 0 for a reason only the notes say.
+    if let Some(share) = &d.government {
+        let style = if share_needs_checking(share) { theme.fg(theme.warning) } else { plain };
+        lines.push(field(app, t.f_government, ShareWords::of(t.lang).amount(share), style, width));
+    }
     if let Some(Ok(q)) = &d.quote {
-        let window = q.window.clone();
-        let due = fill(t.due_line, &[&money::plain(q.personal_due_fen), &money::plain(q.department_due_fen), &window]);
-        lines.push(field(app, t.f_due, due, plain, width));
+        if d.government.is_none() {
+            let window = q.window.clone();
+            let due =
+                fill(t.due_line, &[&money::plain(q.personal_due_fen), &money::plain(q.department_due_fen), &window]);
+            lines.push(field(app, t.f_due, due, plain, width));
+        }
         let coverage = fill(t.coverage_line, &[&q.coverage_from, &q.coverage_to]);
         lines.push(field(app, t.f_coverage, coverage, plain, width));
     }
@@ -236,6 +246,15 @@ fn notes(app: &App, d: &Detail) -> Vec<Line<'static>> {
         let sentence = fill(t.label_value, &[category, &QuoteWords::of(t.lang).place(*place)]);
         let text = if clause.is_empty() { sentence } else { fill(t.with_clause, &[&sentence, clause]) };
         lines.push(Line::styled(fill(t.label_value, &[&t.f_where, &text]), warn));
+    }
+    // Why a department's share is 0, unknown or partial, as the ledger's 备注 says it; the drive without a
+    // policy is said below once.
+    if let Some(share) = &d.government
+        && let Some(reason) = share.reason.as_ref().filter(|r| !matches!(r, ShareReason::NoPolicy))
+    {
+        let why = ShareWords::of(t.lang).reason(&share.department, reason);
+        let style = if share_needs_checking(share) { warn } else { Style::default() };
+        lines.push(Line::styled(fill(t.government_note, &[&why]), style));
     }
     match &d.quote {
         Some(Ok(q)) => {
@@ -255,6 +274,11 @@ fn notes(app: &App, d: &Detail) -> Vec<Line<'static>> {
         }
     }
     lines
+}
+
+/// A 财政代缴 mark the ledger flags 待核实: drawn in the warning colour.
+fn share_needs_checking(share: &DepartmentShare) -> bool {
+    share.reason.as_ref().is_some_and(|r| r.to_verify() || matches!(r, ShareReason::NoCategory | ShareReason::NoPolicy))
 }
 
 fn channel_label(t: &Text, stored: &str) -> String {

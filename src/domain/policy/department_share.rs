@@ -1,0 +1,168 @@
+//! 财政代缴: what a department pays for a pupil, and why wherever the figure alone would mislead (0, none, or
+//! part of the premium). The 财政代缴 ledger's 代缴部门 · 代缴金额 · 备注, the detail screen, `quote` and `check`
+//! all take it from here, so none of them shows a bare 0. Data only: `crate::words::share` says it.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::{CategoryRule, Ledger, Policy, QuoteError, Refund, Subsidy, pupil_request, quote, roster_ledger};
+use crate::domain::category::CategoryTable;
+use crate::domain::student::{Enrollment, PaymentStatus, Student};
+
+/// The department's share of one pupil's premium under the drive's policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DepartmentShare {
+    /// The department that pays, else the one that certified the category; empty where nothing names one.
+    pub department: String,
+    /// Fen; `None` where nobody here can say (no category, no policy, an amount the notice does not give, a
+    /// department elsewhere).
+    pub amount_fen: Option<i64>,
+    /// Why the share is 0, unknown or only part of the premium; `None` where the department pays its share
+    /// and nothing is left to say.
+    pub reason: Option<ShareReason>,
+}
+
+/// Why a department's share needs words beside it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum ShareReason {
+    /// Marked 财政代缴 with no special category: no department to bill, no amount.
+    NoCategory,
+    /// The drive has no policy: no notice gives the share.
+    NoPolicy,
+    /// A category the category table does not know.
+    UnknownCategory { name: String },
+    /// The policy gives no amount at all (the quote's refusal, in both languages).
+    Unquotable { message: String, message_en: String },
+    /// 差额补助 (003 三(三)2、四(一)3): the family pays the whole premium and the department pays back later;
+    /// nothing is paid on the pupil's behalf.
+    Reimbursed { category: String, clause: String, family_fen: i64, refund: Refund },
+    /// The notice names a subsidy for the category without its amount (000 附件二(五)).
+    AmountNotGiven { document: String, category: String, clause: String },
+    /// The notice gives none of the pupil's categories a subsidy: the family owes the premium, and the 财政代缴
+    /// mark is to be checked.
+    NoSubsidy { document: String, categories: Vec<String>, family_fen: i64 },
+    /// The department pays only part: what the family still owes, and why.
+    FamilyOwes { family_fen: i64, because: FamilyPart },
+    /// Insured elsewhere (异地参保) and paid for by a department there: counted in 异地缴费, not here.
+    PaidElsewhere { place: Option<String> },
+}
+
+impl ShareReason {
+    /// A 财政代缴 mark the notice does not bear out, to be put right: the department pays nothing on the
+    /// pupil's behalf, or nothing says what it pays. A partial share, an amount a department decides and a
+    /// department elsewhere are the rule working, not a mistake.
+    pub fn to_verify(&self) -> bool {
+        matches!(
+            self,
+            ShareReason::UnknownCategory { .. }
+                | ShareReason::Unquotable { .. }
+                | ShareReason::Reimbursed { .. }
+                | ShareReason::NoSubsidy { .. }
+        )
+    }
+}
+
+/// Why the family still pays part of a premium a department pays for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum FamilyPart {
+    /// Paid in a window that takes the financing standard (003 三(一)2): the department pays the premium only.
+    FinancingStandard { window: String, total_fen: i64, clause: String },
+    /// The category's subsidy is a share of the premium (001 附件1 二(二): 75 %).
+    PartialSubsidy { category: String, clause: String },
+}
+
+/// The department's share for `pupil`, as the 财政代缴 ledger states it: quoted for the pupil's payment date
+/// (`day` without one), or for the first day of the policy's first window (the concentrated period) when no
+/// window takes that date, since a department's share does not depend on the day. A pupil marked 财政代缴 whom
+/// the ledgers count in 异地缴费 is said to be paid for there.
+pub fn department_share(
+    policy: Option<&Policy>,
+    table: &CategoryTable,
+    pupil: &Student,
+    day: NaiveDate,
+) -> DepartmentShare {
+    let unknown = |department: String, reason: ShareReason| DepartmentShare {
+        department,
+        amount_fen: None,
+        reason: Some(reason),
+    };
+    let names: Vec<String> = pupil.categories.iter().map(|c| c.name.clone()).collect();
+    if pupil.payment == PaymentStatus::Government
+        && roster_ledger(policy, table, pupil.enrollment, pupil.payment, &names) == Some(Ledger::PaidElsewhere)
+    {
+        let place = match (pupil.enrollment, pupil.decline_reason.as_deref().map(str::trim)) {
+            (Enrollment::Elsewhere, Some(place)) if !place.is_empty() => Some(place.to_owned()),
+            _ => None,
+        };
+        return unknown(String::new(), ShareReason::PaidElsewhere { place });
+    }
+    // Neither the department nor its share is known without a category: no amount, not 0.
+    if pupil.categories.is_empty() {
+        return unknown(String::new(), ShareReason::NoCategory);
+    }
+    let certifying = pupil.categories.iter().map(|c| c.department.clone()).find(|d| !d.is_empty()).unwrap_or_default();
+    let Some(policy) = policy else {
+        return unknown(certifying, ShareReason::NoPolicy);
+    };
+    let mut request = pupil_request(pupil, day);
+    let quoted = quote(policy, table, &request).or_else(|first| match policy.windows.first() {
+        Some(window) => {
+            request.paid_on = window.from;
+            request.birth_date = None;
+            quote(policy, table, &request)
+        }
+        None => Err(first),
+    });
+    let q = match quoted {
+        Ok(q) => q,
+        Err(QuoteError::UnknownCategory { name, .. }) => {
+            return unknown(certifying, ShareReason::UnknownCategory { name });
+        }
+        Err(e) => {
+            return unknown(certifying, ShareReason::Unquotable { message: e.to_string(), message_en: e.message_en() });
+        }
+    };
+    let department = q.paying_department.clone().filter(|d| !d.is_empty()).unwrap_or(certifying);
+    // The rule that gave the subsidy (or named one without its amount), for its category and clause.
+    let rule = q.subsidy_category.as_deref().and_then(|c| policy.rule(c)).or_else(|| {
+        pupil
+            .categories
+            .iter()
+            .filter_map(|c| table.lookup(&c.name))
+            .filter_map(|c| policy.rule(&c.name))
+            .find(|r| r.subsidy == Subsidy::Unspecified)
+    });
+    let (category, clause) = rule.map(|r: &CategoryRule| (r.category.clone(), r.clause.clone())).unwrap_or_default();
+    let reason = if let Some(refund) = q.refund {
+        // Nothing goes to the tax office on the pupil's behalf: 0 is the share.
+        Some(ShareReason::Reimbursed { category, clause, family_fen: q.personal_due_fen, refund })
+    } else if q.subsidy_unspecified {
+        return unknown(
+            department,
+            ShareReason::AmountNotGiven { document: policy.document.clone(), category, clause },
+        );
+    } else if q.department_due_fen == 0 {
+        Some(ShareReason::NoSubsidy {
+            document: policy.document.clone(),
+            categories: names,
+            family_fen: q.personal_due_fen,
+        })
+    } else if q.personal_due_fen > 0 {
+        let because = if q.total_due_fen > policy.personal_premium_fen {
+            let window = policy.windows.iter().find(|w| w.name == q.window);
+            FamilyPart::FinancingStandard {
+                window: q.window.clone(),
+                total_fen: q.total_due_fen,
+                clause: window.map(|w| w.clause.clone()).unwrap_or_default(),
+            }
+        } else {
+            FamilyPart::PartialSubsidy { category, clause }
+        };
+        Some(ShareReason::FamilyOwes { family_fen: q.personal_due_fen, because })
+    } else {
+        None
+    };
+    DepartmentShare { department, amount_fen: Some(q.department_due_fen), reason }
+}
