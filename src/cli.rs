@@ -38,6 +38,7 @@ mod open;
 mod output;
 mod paperwork;
 mod passphrase;
+mod pupil;
 mod roster;
 mod screen;
 mod year;
@@ -289,6 +290,8 @@ pub struct ExportArgs {
 pub struct QuoteArgs {
     /// 学生身份证号码；不填则按 --category 计算 (a pupil's ID number; without it, quote for --category)
     pub id_number: Option<String>,
+    #[command(flatten)]
+    pub pupil: pupil::PupilByName,
     /// 使用此政策而不是数据文件选定的政策 (use this policy instead of the drive's)
     #[arg(long, value_name = "NAME")]
     pub policy: Option<String>,
@@ -314,11 +317,11 @@ pub struct QuoteArgs {
 /// What `mark` was asked.
 #[derive(clap::Args, Debug, Clone)]
 pub struct MarkArgs {
-    /// 身份证号码，有问题的号码按名单中保存的写法 (the pupil's ID number; a flagged one as the roster holds it)
-    pub id_number: String,
-    /// 姓名：多名学生的号码相同（有问题的号码）时用于区分 (the name, when a flagged number is shared)
-    #[arg(long)]
-    pub name: Option<String>,
+    /// 身份证号码，有问题的号码按名单中保存的写法；没有号码的学生用 --name 和 --class 选定 (the pupil's ID
+    /// number; a flagged one as the roster holds it; a pupil without one is picked by --name and --class)
+    pub id_number: Option<String>,
+    #[command(flatten)]
+    pub pupil: pupil::PupilByName,
     #[arg(long, value_parser = ["unknown", "here", "elsewhere", "declined", "left"])]
     pub enrollment: Option<String>,
     /// 不参保原因 (reason, with --enrollment declined)

@@ -3193,3 +3193,78 @@ fn marking_a_paid_pupil_paid_again_keeps_the_recorded_payment() {
     canbao(&db).args(["mark", wu, "--payment", "paid", "--amount", "400"]).assert().success();
     assert_eq!(details(), (Some(40_000), Some("2023-10-09".to_owned()), Some("微信".to_owned())));
 }
+
+/// A pupil without an ID number is marked by name and class, the class written any way a list writes it; a
+/// name typed where the number goes is said to be no number, with the command to type; the class is asked
+/// for even where the name is unique, and a name and class that fit nobody or two pupils pick nobody.
+#[test]
+fn a_pupil_without_an_id_number_is_marked_by_name_and_class() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let list = write_list(
+        dir.path(),
+        "list.csv",
+        &[
+            ["张小明", "", "一年级", "1班"],
+            ["张小明", "", "一年级", "2班"],
+            ["李小红", "", "一年级", "2班"],
+            ["王大", &valid_number("45020320190930880"), "一年级", "1班"],
+            ["赵一", &valid_number("45020320180101001"), "二年级", "1班"],
+            ["赵一", &valid_number("45020320180101003"), "二年级", "1班"],
+        ],
+    );
+    canbao(&db).arg("import").arg(&list).assert().success();
+    let payment = |class: &str| -> Value {
+        let found = json(canbao(&db).args(["find", "张小明", "--json"]));
+        let pupil = found.as_array().unwrap().iter().find(|p| p["class"] == class).cloned();
+        pupil.unwrap_or_else(|| panic!("{found}"))["payment"].clone()
+    };
+
+    // The name where the number goes: no number, and how to name the pupil.
+    let (code, text) = said(canbao(&db).args(["mark", "张小明", "--payment", "government"]));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("“张小明”不是身份证号码") && text.contains("is not an ID number"), "{text}");
+    assert!(text.contains("mark --name 张小明 --class 一年级1班"), "{text}");
+    assert!(!text.contains("没有身份证号码为 张小明"), "{text}");
+    // Nothing at all to name the pupil by.
+    for args in [&["mark", "", "--payment", "government"][..], &["mark", "--payment", "government"]] {
+        let (code, text) = said(canbao(&db).args(args));
+        assert_eq!(code, Some(1), "{text}");
+        assert!(text.contains("--name 姓名 --class 班级") && text.contains("picked by name and class"), "{text}");
+    }
+    // A name without a class: the classes that hold it are named, and nobody is marked.
+    let (code, text) = said(canbao(&db).args(["mark", "--name", "张小明", "--payment", "government"]));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("一年级1班、一年级2班") && text.contains("give the class too"), "{text}");
+    // A class that does not hold the name.
+    let (code, text) = said(canbao(&db).args(["mark", "--name", "张小明", "--class", "三年级2班", "--note", "x"]));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("三年级2班没有叫 张小明 的学生"), "{text}");
+    assert_eq!((payment("一年级1班"), payment("一年级2班")), ("unpaid".into(), "unpaid".into()));
+    // Two pupils of one name in one class: neither, and both are listed, their numbers masked.
+    let (code, text) = said(canbao(&db).args(["mark", "--name", "赵一", "--class", "二年级1班", "--note", "x"]));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("二年级1班有 2 名学生叫 赵一") && text.contains("2 pupils named 赵一"), "{text}");
+    assert!(text.contains("4502**********") && !text.contains("45020320180101001"), "{text}");
+    let twins = json(canbao(&db).args(["find", "赵一", "--json"]));
+    assert_eq!(twins.as_array().map(Vec::len), Some(2), "{twins}");
+
+    // Name and class, the class as a list writes it: that pupil, and only that one.
+    let out =
+        canbao(&db).args(["mark", "--name", "张小明", "--class", "一（2）班", "--payment", "government"]).assert();
+    out.success();
+    assert_eq!((payment("一年级1班"), payment("一年级2班")), ("unpaid".into(), "government".into()));
+    // A pupil with a number is reached the same way.
+    canbao(&db).args(["mark", "--name", "王大", "--class", "一年级1班", "--note", "家长已联系"]).assert().success();
+    // quote names a pupil the same way.
+    let (code, text) = said(canbao(&db).args(["quote", "--name", "李小红", "--policy", "yibin-2024", "--json"]));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("give the class too"), "{text}");
+    let q =
+        json(canbao(&db).args(["quote", "--name", "李小红", "--class", "一年级2班", "--policy", "yibin-2024"]).args([
+            "--paid-on",
+            "2023-10-08",
+            "--json",
+        ]));
+    assert_eq!((q["name"].as_str(), q["personal_due"].as_f64()), (Some("李小红"), Some(380.0)));
+}

@@ -16,7 +16,7 @@ use crate::domain::policy::{
     Refund, ShareReason, Subsidy, SubsidyPayment,
 };
 use crate::domain::roster_check::{self, CheckReport};
-use crate::domain::student::{PaymentStatus, Student};
+use crate::domain::student::PaymentStatus;
 use crate::io::reconcile::{self, ReconcileReport, Source};
 use crate::store::{Store, StudentFilter};
 use crate::words::quote::{QuoteWords, rule_text};
@@ -579,60 +579,12 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
         .map_err(|_| format!("日期应写成 YYYY-MM-DD，例如 2023-10-08 (a date as YYYY-MM-DD): {text}"))
 }
 
-/// The one pupil an ID number typed on the command line names: the valid number (an old 15-digit one
-/// converted), or a flagged number as the roster holds it, which several pupils may share; then `name` picks.
-pub fn pupil_by_number(store: &Store, raw: &str, name: Option<&str>) -> Result<Student, UserError> {
-    let number = match id_number::check(raw, store.today()).result {
-        Ok(valid) => valid.number,
-        Err(_) => id_number::normalize(raw),
-    };
-    let mut found = store.students_by_stored_number(&number)?;
-    if found.is_empty() && number.contains('e') {
-        // A spreadsheet prints 4.50202E+17; typed with a small e it is the same number.
-        found = store.students_by_stored_number(&number.to_uppercase())?;
-    }
-    if let Some(name) = name.map(str::trim) {
-        let holders: Vec<String> = found.iter().map(|s| masked_name(&s.name)).collect();
-        found.retain(|s| s.name == name);
-        if found.is_empty() && !holders.is_empty() {
-            let (holders, holders_en) = (holders.join("、"), holders.join(", "));
-            return Err(UserError(format!(
-                "名单中身份证号码为 {number} 的学生不叫 {name}（名单上是 {holders}），未做修改 \
-                 (the pupil with the ID number {number} is not named {name}: the roster has {holders_en}; nothing \
-                 changed)"
-            )));
-        }
-    }
-    match found.len() {
-        0 => Err(UserError(format!(
-            "名单中没有身份证号码为 {number}{} 的学生 (no pupil with the ID number {number}{})",
-            name.map(|n| format!("、姓名为 {n}")).unwrap_or_default(),
-            name.map(|n| format!(" named {n}")).unwrap_or_default()
-        ))),
-        1 => Ok(found.remove(0)),
-        n => Err(UserError(format!(
-            "有 {n} 名学生的身份证号码都是 {number}（{}），请用 --name 指明是哪一位 \
-             ({n} pupils share the flagged number {number}, {}: add --name)",
-            found.iter().map(|s| format!("{} {}", s.name, s.class_label())).collect::<Vec<_>>().join("、"),
-            found.iter().map(|s| format!("{} {}", s.name, s.class_label())).collect::<Vec<_>>().join(", ")
-        ))),
-    }
-}
-
-/// A pupil's name as a message about someone else's typing shows it: the first character, then `*` for the
-/// rest but the last (赵然家 → 赵*家, 王欣 → 王*).
-fn masked_name(name: &str) -> String {
-    let chars: Vec<char> = name.chars().collect();
-    match chars.as_slice() {
-        [] | [_] => name.to_owned(),
-        [first, _] => format!("{first}*"),
-        [first, .., last] => format!("{first}*{last}"),
-    }
-}
-
 pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
     // Categories under a named policy need no drive: a quote can be given before any list is imported.
-    let standalone = args.id_number.is_none() && args.policy.is_some() && !super::open::drive_path(cli).exists();
+    let standalone = args.id_number.is_none()
+        && args.pupil.name.is_none()
+        && args.policy.is_some()
+        && !super::open::drive_path(cli).exists();
     let opened = if standalone { None } else { Some(open_existing(cli)?) };
     let today = opened.as_ref().map_or_else(|| chrono::Local::now().date_naive(), Store::today);
     let set = policies()?;
@@ -655,15 +607,19 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
     let mut birth_date = None;
     let mut name = None;
     let mut government = None;
-    if let (Some(raw), Some(store)) = (args.id_number.as_deref(), opened.as_ref()) {
-        let check = id_number::check(raw, today);
-        let pupil = match (check.result, pupil_by_number(store, raw, None)) {
-            (_, Ok(pupil)) => pupil,
-            // Not on the roster: say what is wrong with the number itself, if anything.
-            (Err(p), Err(_)) => {
-                return Err(UserError(format!("{}：{} ({})", raw.trim(), p.message_zh(), p.message_en())));
-            }
-            (Ok(_), Err(e)) => return Err(e),
+    let asked = args.id_number.is_some() || args.pupil.name.is_some();
+    if let Some(store) = opened.as_ref().filter(|_| asked) {
+        let raw = args.id_number.as_deref();
+        let pupil = match super::pupil::select(store, raw, &args.pupil, "quote") {
+            Ok(pupil) => pupil,
+            // A number on the roster of nobody, with no name to say more: what is wrong with the number itself,
+            // if anything.
+            Err(e) => match raw.filter(|r| args.pupil.name.is_none() && r.chars().any(char::is_numeric)) {
+                Some(raw) if let Err(p) = id_number::check(raw, today).result => {
+                    return Err(UserError(format!("{}：{} ({})", raw.trim(), p.message_zh(), p.message_en())));
+                }
+                _ => return Err(e),
+            },
         };
         categories.extend(pupil.categories.iter().map(|c| c.name.clone()));
         birth_date = pupil.birth_date;

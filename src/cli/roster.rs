@@ -139,9 +139,9 @@ pub(super) fn stats(cli: &Cli, school: Option<&str>, json: bool) -> CmdResult {
 }
 
 pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
-    let MarkArgs { id_number, name, enrollment, reason, payment, amount, paid_on, channel, note, at_school } = args;
+    let MarkArgs { id_number, pupil, enrollment, reason, payment, amount, paid_on, channel, note, at_school } = args;
     let (mut store, _lock) = open_writer_existing(cli)?;
-    let pupil = paperwork::pupil_by_number(&store, id_number, name.as_deref())?;
+    let pupil = super::pupil::select(&store, id_number.as_deref(), pupil, "mark")?;
     // 在校参保, or a payment recorded at school, for a pupil the policy sends to the benefit place registers them
     // twice (at school and with the department): refused unless the operator says so, by the rule the screen asks by.
     let mark = StatusMark {

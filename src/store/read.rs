@@ -371,6 +371,14 @@ impl Store {
         self.students_by_ids(&ids)
     }
 
+    /// The pupils of exactly this name, in the order they were added: the command line names a pupil without
+    /// an ID number by name and class.
+    pub fn students_named(&self, name: &str) -> Result<Vec<Student>> {
+        let mut stmt = self.conn.prepare_cached("SELECT id FROM students WHERE name = ?1 ORDER BY id")?;
+        let ids = stmt.query_map([name], |r| r.get(0))?.collect::<Result<Vec<i64>, _>>()?;
+        self.students_by_ids(&ids)
+    }
+
     /// The pupils of this name held with a number that failed the check (`students_bad_name`): whom a valid
     /// number nobody holds may belong to, for reconcile to name as a hint; never matched by guess.
     pub fn flagged_students_named(&self, name: &str) -> Result<Vec<Student>> {

@@ -1,0 +1,223 @@
+//! The one pupil a command line names (`mark`, `quote`): by ID number, or by name and class, which is how a
+//! pupil without a number (or one whose number several pupils share) is named; and what is said when the
+//! words fit nobody, or more than one.
+
+use super::UserError;
+use crate::domain::class_label::ClassKey;
+use crate::domain::id_number;
+use crate::domain::student::Student;
+use crate::store::Store;
+
+/// The class label the forms and `check` give a pupil with no class, accepted by `--class` for such a pupil.
+const NO_CLASS: &str = "未分班";
+
+/// How a command line names a pupil besides the ID number.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct PupilByName {
+    /// 姓名：与 --class 一起选定学生（没有身份证号码的学生这样选定），或区分号码相同的学生 (the name: with --class,
+    /// picks a pupil, as a pupil without an ID number is picked; also tells apart pupils sharing a flagged number)
+    #[arg(long)]
+    pub name: Option<String>,
+    /// 班级，与 --name 一起使用；没有班级的学生写“未分班” (the class, with --name; 未分班 for a pupil with no class)
+    #[arg(long, requires = "name")]
+    pub class: Option<String>,
+    /// 学校，数据文件有多所学校、同班同名时使用 (the school, where pupils of that name and class are at several)
+    #[arg(long, requires = "name")]
+    pub school: Option<String>,
+}
+
+/// The one pupil the command line names: by `number` (a valid number, an old 15-digit one converted, or a
+/// flagged one as the roster holds it), narrowed by the name, class and school given; without a number, by
+/// name and class. `command` is the subcommand, for the command the operator is told to type.
+pub fn select(store: &Store, number: Option<&str>, by: &PupilByName, command: &str) -> Result<Student, UserError> {
+    let name = by.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    match number.map(str::trim).filter(|n| !n.is_empty()) {
+        // A name typed where the number goes (no digit at all): how to name a pupil by name is said.
+        Some(text) if !text.chars().any(char::is_numeric) => Err(not_a_number(store, text, name, command)?),
+        Some(raw) => {
+            let mut found = by_number(store, raw, name)?;
+            if let Some(class) = by.class.as_deref() {
+                found.retain(|s| in_class(s, class));
+            }
+            if let Some(school) = by.school.as_deref() {
+                found.retain(|s| s.school == school.trim());
+            }
+            one_by_number(store, raw, name, by, found)
+        }
+        None => match name {
+            Some(name) => by_name(store, name, by, command),
+            None => Err(UserError(format!(
+                "请给出学生的身份证号码；没有身份证号码的学生，请用 --name 姓名 --class 班级 选定：{} \
+                 (give the pupil's ID number; a pupil without one is picked by name and class: {})",
+                store.command(&format!("{command} --name 姓名 --class 班级 …")),
+                store.command(&format!("{command} --name NAME --class CLASS …")),
+            ))),
+        },
+    }
+}
+
+/// The pupils held with the number, those of `name` if given; a name that fits none of them is said with the
+/// holder's name masked (the operator typed another).
+fn by_number(store: &Store, raw: &str, name: Option<&str>) -> Result<Vec<Student>, UserError> {
+    let number = stored_number(store, raw);
+    let mut found = store.students_by_stored_number(&number)?;
+    if found.is_empty() && number.contains('e') {
+        // A spreadsheet prints 4.50202E+17; typed with a small e it is the same number.
+        found = store.students_by_stored_number(&number.to_uppercase())?;
+    }
+    if let Some(name) = name {
+        let holders: Vec<String> = found.iter().map(|s| masked_name(&s.name)).collect();
+        found.retain(|s| s.name == name);
+        if found.is_empty() && !holders.is_empty() {
+            let (holders, holders_en) = (holders.join("、"), holders.join(", "));
+            return Err(UserError(format!(
+                "名单中身份证号码为 {number} 的学生不叫 {name}（名单上是 {holders}），未做修改 \
+                 (the pupil with the ID number {number} is not named {name}: the roster has {holders_en}; nothing \
+                 changed)"
+            )));
+        }
+    }
+    Ok(found)
+}
+
+/// The number as the roster holds it: a valid one in its 18-character form, else as typed, cleaned up.
+fn stored_number(store: &Store, raw: &str) -> String {
+    match id_number::check(raw, store.today()).result {
+        Ok(valid) => valid.number,
+        Err(_) => id_number::normalize(raw),
+    }
+}
+
+fn one_by_number(
+    store: &Store,
+    raw: &str,
+    name: Option<&str>,
+    by: &PupilByName,
+    mut found: Vec<Student>,
+) -> Result<Student, UserError> {
+    let number = stored_number(store, raw);
+    let also = [name.map(|n| ("姓名为 ", " named ", n)), by.class.as_deref().map(|c| ("班级为 ", " in ", c))];
+    let (also, also_en): (String, String) =
+        also.iter().flatten().map(|(zh, en, v)| (format!("、{zh}{v}"), format!("{en}{v}"))).unzip();
+    match found.len() {
+        0 => Err(UserError(format!(
+            "名单中没有身份证号码为 {number}{also} 的学生 (no pupil with the ID number {number}{also_en})"
+        ))),
+        1 => Ok(found.remove(0)),
+        n => {
+            let listed: Vec<String> = found.iter().map(|s| format!("{} {}", s.name, class_or_none(s))).collect();
+            Err(UserError(format!(
+                "有 {n} 名学生的身份证号码都是 {number}（{}），请用 --name 指明是哪一位（同名的再加 --class） \
+                 ({n} pupils share the flagged number {number}, {}: add --name, and --class where they share a name)",
+                listed.join("、"),
+                listed.join(", ")
+            )))
+        }
+    }
+}
+
+/// The pupil of this name in the class given (and school, if given); the class is asked for, as two pupils
+/// of one name are common in a school and the number is not there to tell them apart.
+fn by_name(store: &Store, name: &str, by: &PupilByName, command: &str) -> Result<Student, UserError> {
+    let named: Vec<Student> = store
+        .students_named(name)?
+        .into_iter()
+        .filter(|s| by.school.as_deref().is_none_or(|school| s.school == school.trim()))
+        .collect();
+    let at = |pupils: &[&Student]| {
+        let several_schools = pupils.iter().any(|s| s.school != pupils[0].school);
+        let each = |s: &&Student| {
+            let class = class_or_none(s);
+            if several_schools { format!("{} {class}", s.school) } else { class }
+        };
+        let listed: Vec<String> = pupils.iter().map(each).collect();
+        (listed.join("、"), listed.join(", "))
+    };
+    let everyone: Vec<&Student> = named.iter().collect();
+    if named.is_empty() {
+        let school = by.school.as_deref().map(|s| (format!("{s}的"), format!(" at {s}"))).unwrap_or_default();
+        return Err(UserError(format!(
+            "名单中没有{}叫 {name} 的学生 (no pupil named {name}{} on the roster)",
+            school.0, school.1
+        )));
+    }
+    let Some(class) = by.class.as_deref() else {
+        let (classes, classes_en) = at(&everyone);
+        let first = class_or_none(&named[0]);
+        return Err(UserError(format!(
+            "按姓名选定学生时请同时给出班级（--class）；叫 {name} 的学生在：{classes}；例如：{} \
+             (with --name, give the class too (--class); pupils named {name} are in: {classes_en}; e.g. {})",
+            example(store, command, name, &first),
+            example(store, command, name, &first),
+        )));
+    };
+    let found: Vec<&Student> = named.iter().filter(|s| in_class(s, class)).collect();
+    match found.as_slice() {
+        [] => {
+            let (classes, classes_en) = at(&everyone);
+            Err(UserError(format!(
+                "{class}没有叫 {name} 的学生；叫 {name} 的学生在：{classes} \
+                 (no pupil named {name} in {class}; pupils named {name} are in: {classes_en})"
+            )))
+        }
+        [one] => Ok((*one).clone()),
+        several => {
+            let n = several.len();
+            let listed: Vec<String> = several
+                .iter()
+                .map(|s| format!("{} {} {}", s.school, class_or_none(s), id_number::mask(&s.id_number)))
+                .collect();
+            let (listed, listed_en) = (listed.join("、"), listed.join(", "));
+            Err(UserError(format!(
+                "{class}有 {n} 名学生叫 {name}（{listed}），请加 --school 指明学校，或给出身份证号码 \
+                 ({n} pupils named {name} in {class}: {listed_en}; add --school, or give the ID number)"
+            )))
+        }
+    }
+}
+
+/// What is said when the words where the number goes are no number: a name, most likely.
+fn not_a_number(store: &Store, text: &str, name: Option<&str>, command: &str) -> Result<UserError, UserError> {
+    let shown = crate::io::table::printable(text);
+    let as_name = name.unwrap_or(text);
+    let named = store.students_named(as_name)?;
+    let class = named.first().map(class_or_none).unwrap_or_else(|| "一年级1班".to_owned());
+    let how = example(store, command, as_name, &class);
+    Ok(UserError(format!(
+        "“{shown}”不是身份证号码；按姓名选定学生（没有身份证号码的学生也这样选定），请用 --name 和 --class，例如：{how} \
+         (“{shown}” is not an ID number; to pick a pupil by name, as a pupil without an ID number is picked, use \
+         --name and --class, e.g. {how})"
+    )))
+}
+
+/// `canbao [--db …] COMMAND --name NAME --class CLASS …`, quoted for a shell.
+fn example(store: &Store, command: &str, name: &str, class: &str) -> String {
+    let word = crate::words::shell_word;
+    store.command(&format!("{command} --name {} --class {} …", word(name), word(class)))
+}
+
+/// The pupil is in the class typed, written any way lists write it (三（2）班 is 三年级2班); 未分班 is no class.
+fn in_class(s: &Student, class: &str) -> bool {
+    let class = class.trim();
+    if class == NO_CLASS {
+        return s.grade.trim().is_empty() && s.class.trim().is_empty();
+    }
+    ClassKey::of(&s.grade, &s.class) == ClassKey::parse(class)
+}
+
+/// The pupil's class label, or 未分班.
+fn class_or_none(s: &Student) -> String {
+    let label = s.class_label();
+    if label.trim().is_empty() { NO_CLASS.to_owned() } else { label }
+}
+
+/// A pupil's name as a message about someone else's typing shows it: the first character, then `*` for the
+/// rest but the last (赵然家 → 赵*家, 王欣 → 王*).
+fn masked_name(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    match chars.as_slice() {
+        [] | [_] => name.to_owned(),
+        [first, _] => format!("{first}*"),
+        [first, .., last] => format!("{first}*{last}"),
+    }
+}
