@@ -1645,7 +1645,34 @@ impl RowReader<'_> {
             Some(IncomingOutcome::Updated(moves) | IncomingOutcome::Kept(moves)) => moves,
             _ => return,
         };
-        let Moves { renamed, school, class, name, old_number, whole_number, kept, over_corrections, returned } = *moves;
+        let Moves {
+            renamed,
+            school,
+            class,
+            name,
+            old_number,
+            whole_number,
+            corrected_number,
+            kept,
+            over_corrections,
+            returned,
+        } = *moves;
+        if let Some((from, to)) = corrected_number {
+            let message = if from.is_empty() {
+                let to = id_number::mask(&to);
+                format!(
+                    "{name} 原无身份证号码，已按名单填为 {to} (this pupil had no ID number: {to} filled in as the \
+                     list gives it)"
+                )
+            } else {
+                let (from, to, changed_zh, changed_en) = masked_correction(&from, &to);
+                format!(
+                    "{name} 的身份证号码由 {from} 更正为 {to}{changed_zh}（按名单）(ID number corrected from {from} to \
+                     {to}{changed_en} as the list gives it)"
+                )
+            };
+            self.problem_in(file, sheet, row_no, id_header, message);
+        }
         if let Some((_, held)) = old_number {
             let held = id_number::mask(&held);
             self.problem_in(
@@ -2454,6 +2481,29 @@ fn overlong_cell(sheet: &Sheet, map: &HeaderMap, row: &[Cell], name_cell: Option
 
 /// The most characters a stored text keeps: what one Excel cell holds, so every form can write it.
 pub const MAX_STORED_CHARS: usize = 32_767;
+
+/// A number an import corrected, both sides masked as the report masks numbers, with what tells them apart
+/// where the masks alone would look alike (as the pupil's history shows it): the lengths when they differ, or
+/// the places of the characters that changed, never the characters. (old, new, said in Chinese, in English.)
+fn masked_correction(old: &str, new: &str) -> (String, String, String, String) {
+    let (shown_old, shown_new) = (id_number::mask(old), id_number::mask(new));
+    let (old_len, new_len) = (old.chars().count(), new.chars().count());
+    let (zh, en) = if old_len != new_len {
+        (format!("（原为 {old_len} 位）"), format!(" (it had {old_len} characters)"))
+    } else if old != new && shown_old == shown_new {
+        let places: Vec<String> = old
+            .chars()
+            .zip(new.chars())
+            .enumerate()
+            .filter(|(_, (a, b))| a != b)
+            .map(|(i, _)| (i + 1).to_string())
+            .collect();
+        (format!("（第 {} 位有改动）", places.join("、")), format!(" (characters changed: {})", places.join(", ")))
+    } else {
+        (String::new(), String::new())
+    };
+    (shown_old, shown_new, zh, en)
+}
 
 /// A field the import report names, in the report's English half.
 fn field_in_english(field: crate::store::Field) -> &'static str {

@@ -152,6 +152,9 @@ pub struct Moves {
     /// whole number it rounds (`id_number::rounding_of`), which is kept: the pupil's number. Nobody needs asking
     /// for it.
     pub whole_number: Option<String>,
+    /// The pupil was held with a flagged number (mistyped, rounded, shortened) and the row gives the valid one,
+    /// which replaced it (`correct_id_number`): (the number held before, the list's).
+    pub corrected_number: Option<(String, String)>,
     /// Values the list gives that the operator corrected away since: each kept as the operator left it.
     pub kept: Vec<KeptCorrection>,
     /// Fields the operator had corrected that the list gives a value of its own (neither the corrected one nor
@@ -980,15 +983,22 @@ fn apply_one(
         if rounded_alike {
             return update_existing(tx, ctx, id, row, batch.unseen_is_current, Known::default());
         }
-        if let Some(old) = correct_id_number(tx, ctx, id, row)? {
-            batch.corrected_away.insert(old);
+        let corrected = correct_id_number(tx, ctx, id, row)?;
+        if let Some((old, _)) = &corrected {
+            batch.corrected_away.insert(old.clone());
         }
         let mut applied = update_existing(tx, ctx, id, row, batch.unseen_is_current, Known::default())?;
-        applied.outcome = match applied.outcome {
-            IncomingOutcome::Unchanged => IncomingOutcome::Updated(Box::default()),
-            IncomingOutcome::Kept(moves) => IncomingOutcome::Updated(moves),
-            updated => updated,
+        let mut moves = match applied.outcome {
+            // Found under the row's name (`FLAGGED_SAME_PUPIL`), so the name is the row's.
+            IncomingOutcome::Unchanged => Box::new(Moves { name: row.name.clone(), ..Moves::default() }),
+            IncomingOutcome::Updated(moves) | IncomingOutcome::Kept(moves) => moves,
+            other => {
+                applied.outcome = other;
+                return Ok(applied);
+            }
         };
+        moves.corrected_number = corrected;
+        applied.outcome = IncomingOutcome::Updated(moves);
         return Ok(applied);
     }
     let school_id = match batch.schools.get(&row.school) {
@@ -1205,8 +1215,13 @@ fn flagged_pupil_of_rounded_number(tx: &Transaction, row: &Incoming, last_before
 }
 
 /// Replaces a flagged number with the valid one, audited as a change of `id_number`. Returns the number
-/// replaced.
-fn correct_id_number(tx: &Transaction, ctx: &AuditContext, id: i64, row: &Incoming) -> Result<Option<String>> {
+/// replaced and the valid one.
+fn correct_id_number(
+    tx: &Transaction,
+    ctx: &AuditContext,
+    id: i64,
+    row: &Incoming,
+) -> Result<Option<(String, String)>> {
     let Ok(valid) = &row.id.result else { return Ok(None) };
     let old: String = tx.query_row("SELECT id_number FROM students WHERE id = ?1", [id], |r| r.get(0))?;
     tx.execute(
@@ -1229,7 +1244,7 @@ fn correct_id_number(tx: &Transaction, ctx: &AuditContext, id: i64, row: &Incomi
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })?;
     fields::write_search_key(tx, id, &name, &valid.number, &crate::domain::class_label::join(&grade, &class))?;
-    Ok(Some(old))
+    Ok(Some((old, valid.number.clone())))
 }
 
 /// Records that a pupil already on the roster is on this year's lists (see `year::leavers`): a look-up by row

@@ -365,6 +365,34 @@ fn a_valid_number_corrects_the_pupil_held_with_the_rounded_one() {
     assert_eq!(s.student_by_id_number(&li).unwrap().map(|p| p.name), Some("李四".into()));
 }
 
+/// The number a list corrects is carried in what the row did, so the report can say it at the row: the number
+/// held and the list's, as they were stored.
+#[test]
+fn a_number_an_import_corrects_is_told_with_both_numbers() {
+    let card = valid_id("45020220150101906");
+    let typo = format!("{}{}", &card[..17], if card.ends_with('2') { '3' } else { '2' });
+    let mut s = store_with(&[incoming("孙芳琳", &typo, "1班"), incoming("李四", "", "2班")]);
+    // Nothing else changes: the row would be unchanged but for the number.
+    match apply_row(&mut s, &incoming("孙芳琳", &card, "1班")) {
+        IncomingOutcome::Updated(moves) => {
+            assert_eq!(moves.corrected_number, Some((typo.clone(), card.clone())));
+            assert_eq!(moves.name, "孙芳琳");
+        }
+        other => panic!("the correction, said: {other:?}"),
+    }
+    // A pupil held with no number: none replaced.
+    let li = valid_id("45020220160202456");
+    match apply_row(&mut s, &incoming("李四", &li, "2班")) {
+        IncomingOutcome::Updated(moves) => assert_eq!(moves.corrected_number, Some((String::new(), li.clone()))),
+        other => panic!("{other:?}"),
+    }
+    // The same list again corrects nothing.
+    match apply_row(&mut s, &incoming("孙芳琳", &card, "1班")) {
+        IncomingOutcome::Unchanged => {}
+        other => panic!("{other:?}"),
+    }
+}
+
 #[test]
 fn the_uncorrected_list_imported_again_is_the_corrected_pupil_not_a_second_child() {
     // A 16th digit of 7: the spreadsheet rounded the 15th up, as Excel does.
