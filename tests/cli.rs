@@ -1338,6 +1338,35 @@ fn check_lists_a_same_name_pair_in_one_class_where_a_number_was_rounded() {
     assert!(text.contains("同班同名") && !text.contains(&real), "masked: {text}");
 }
 
+/// A one-row list gives 蒋婷语, held with her valid number, that number with its check character typed wrong: a
+/// second child is added, and `check` lists the two as probably one pupil, masked, with what to do.
+#[test]
+fn check_lists_a_mistyped_number_beside_the_valid_one_of_the_same_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db)
+        .arg("import")
+        .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/sample-school.csv"))
+        .assert()
+        .success();
+    let list = dir.path().join("one.csv");
+    std::fs::write(&list, "学校,姓名,身份证号码,年级,班级\n柳州市示范小学,蒋婷语,511302202007094540,一年级,2班\n")
+        .unwrap();
+    canbao(&db).arg("import").arg(&list).assert().success();
+    let report = json(canbao(&db).args(["check", "--json"]));
+    let pairs = report["same_name_mistyped"].as_array().unwrap();
+    assert_eq!(pairs.len(), 1, "{report}");
+    assert_eq!(pairs[0]["key"], "蒋婷语 一年级2班");
+    let numbers: Vec<&str> =
+        pairs[0]["pupils"].as_array().unwrap().iter().map(|p| p["id_number"].as_str().unwrap()).collect();
+    assert_eq!(numbers, ["511302202007094540", "511302202007094544"]);
+    let text = String::from_utf8_lossy(&canbao(&db).arg("check").output().unwrap().stdout).into_owned();
+    assert!(
+        text.contains("可能是同一名学生") && text.contains("更正") && !text.contains("511302202007094544"),
+        "{text}"
+    );
+}
+
 #[test]
 fn a_valid_number_corrects_a_rounded_one_that_carried_into_the_birth_date() {
     let dir = tempfile::tempdir().unwrap();

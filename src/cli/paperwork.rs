@@ -1029,6 +1029,19 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
             println!("  {}\t{}", id_number::mask(&p.id_number), p.school);
         }
     }
+    for g in &report.same_name_mistyped {
+        heading(
+            "身份证号码有误的学生与同名学生的有效号码只差一位，可能是同一名学生：请核对，在详情页按 E 更正有误的一条，\
+             或删除多出的一条 (an ID number that fails the check is one place off a valid one of the same name: probably \
+             the same pupil twice; check, then correct the wrong entry with E in the detail screen or delete the extra one)",
+            "an ID that fails the check one place off a valid one of the same name: probably the same pupil; correct \
+             or delete the wrong entry",
+            &g.key,
+        );
+        for p in &g.pupils {
+            println!("  {}\t{}\t{}", shown_id(&p.id_number, reveal), class(&p.class), p.school);
+        }
+    }
     for i in &report.invalid_ids {
         let pupil = &i.pupil;
         let what = format!(

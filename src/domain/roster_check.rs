@@ -69,6 +69,10 @@ pub struct CheckReport {
     /// The same name in the same class where a number was rounded by a spreadsheet (precision lost): likely
     /// one child entered twice, once from a numeric cell, which no birth date can tie.
     pub same_name_class_rounded: Vec<DuplicateGroup>,
+    /// A pupil whose number fails the check, and a pupil of the same name holding a valid number that is the
+    /// same in its first 17 characters (a check character typed wrong), or, in the same class, differs in one
+    /// place: likely one child entered twice, which no birth date can tie. The flagged pupil comes first.
+    pub same_name_mistyped: Vec<DuplicateGroup>,
     pub invalid_ids: Vec<InvalidId>,
     pub no_class: Vec<PupilRef>,
     /// Categories on a pupil with no certifying department (认定部门).
@@ -127,6 +131,7 @@ impl CheckReport {
         self.same_id.len()
             + self.same_name_birth.len()
             + self.same_name_class_rounded.len()
+            + self.same_name_mistyped.len()
             + self.invalid_ids.len()
             + self.no_class.len()
             + self.categories_without_department.len()
@@ -223,6 +228,7 @@ pub fn check(students: &[Student], table: &CategoryTable, policy: Option<&Policy
             });
         }
     }
+    report.same_name_mistyped = mistyped_pairs(students);
     for ((name, birth), group) in by_name_birth {
         let mut numbers: Vec<&str> = group.iter().map(|s| s.id_number.as_str()).collect();
         numbers.sort_unstable();
@@ -235,6 +241,44 @@ pub fn check(students: &[Student], table: &CategoryTable, policy: Option<&Policy
         }
     }
     report
+}
+
+/// Each pupil held with a flagged number (not one a spreadsheet rounded: `same_name_class_rounded` lists those)
+/// with the valid pupils of the same name whose number it may be mistyped from (`same_name_mistyped`).
+fn mistyped_pairs(students: &[Student]) -> Vec<DuplicateGroup> {
+    let mut valid_by_name: BTreeMap<&str, Vec<&Student>> = BTreeMap::new();
+    for s in students.iter().filter(|s| s.id_problem.is_none() && !s.name.is_empty()) {
+        valid_by_name.entry(s.name.as_str()).or_default().push(s);
+    }
+    let mut groups = Vec::new();
+    for flagged in students {
+        let Some(problem) = &flagged.id_problem else { continue };
+        if problem == IdProblem::PrecisionLost.code() || flagged.id_number.is_empty() {
+            continue;
+        }
+        let Some(alike) = valid_by_name.get(flagged.name.as_str()) else { continue };
+        let (number, class) = (flagged.id_number.as_bytes(), flagged.class_label());
+        let matches: Vec<&Student> = alike
+            .iter()
+            .copied()
+            .filter(|v| {
+                let held = v.id_number.as_bytes();
+                let same_first17 = number.len() >= 17 && held.get(..17) == number.get(..17);
+                let one_place = held.len() == number.len()
+                    && held.iter().zip(number).filter(|(a, b)| a != b).count() == 1
+                    && v.school == flagged.school
+                    && v.class_label() == class;
+                same_first17 || one_place
+            })
+            .collect();
+        if matches.is_empty() {
+            continue;
+        }
+        let mut pupils = vec![PupilRef::from(flagged)];
+        pupils.extend(matches.into_iter().map(PupilRef::from));
+        groups.push(DuplicateGroup { key: format!("{} {class}", flagged.name), pupils });
+    }
+    groups
 }
 
 /// The stored problem code in words, Chinese and English; the raw value is re-checked for the details
@@ -372,6 +416,46 @@ mod tests {
         assert_eq!(report.categories_without_department[0].table_department.as_deref(), Some("民政"));
         assert_eq!(report.findings(), 6);
         assert!(report.same_name_class_rounded.is_empty());
+    }
+
+    /// 蒋婷语 held with her valid number and again with its check character typed wrong: one child twice, though
+    /// the flagged number gives no birth date. A digit typed wrong elsewhere ties them only in the same class.
+    #[test]
+    fn a_mistyped_number_beside_a_valid_one_of_the_same_name_is_listed() {
+        let today = NaiveDate::from_ymd_opt(2026, 9, 1).unwrap_or_default();
+        // A valid number, and the same with its 14th digit typed wrong (the check character kept).
+        let numbers = |first17: &str, wrong: &str| {
+            let check = id_number::check_char(first17.as_bytes());
+            (format!("{first17}{check}"), format!("{wrong}{check}"))
+        };
+        let (wei, wei_typo) = numbers("45020220150101123", "45020220150101623");
+        let (huang, huang_typo) = numbers("45020220160202456", "45020220160202956");
+        let students = vec![
+            pupil("蒋婷语", "511302202007094544", "一年级2班"),
+            pupil("蒋婷语", "511302202007094540", "一年级2班"),
+            pupil("韦明", &wei, "1班"),
+            pupil("韦明", &wei_typo, "1班"),
+            // Another class: a digit typed wrong in the middle is no tie.
+            pupil("黄丽", &huang, "1班"),
+            pupil("黄丽", &huang_typo, "2班"),
+            // Another name: another child.
+            pupil("蒋婷", "511302202007094541", "一年级2班"),
+        ];
+        let report = check(&students, CategoryTable::builtin(), None, today);
+        let found: Vec<(&str, Vec<&str>)> = report
+            .same_name_mistyped
+            .iter()
+            .map(|g| (g.key.as_str(), g.pupils.iter().map(|p| p.id_number.as_str()).collect()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("蒋婷语 一年级2班", vec!["511302202007094540", "511302202007094544"]),
+                ("韦明 1班", vec![wei_typo.as_str(), wei.as_str()]),
+            ],
+            "{report:?}"
+        );
+        assert!(report.same_name_birth.is_empty() && report.same_id.is_empty(), "{report:?}");
     }
 
     #[test]

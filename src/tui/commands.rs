@@ -295,6 +295,9 @@ impl App {
         for g in &r.same_name_class_rounded {
             lines.push(fill(self.text.check_rounded, &[&g.key, &g.pupils.len()]));
         }
+        for g in &r.same_name_mistyped {
+            lines.push(fill(self.text.check_mistyped, &[&g.key, &g.pupils.len()]));
+        }
         for i in &r.invalid_ids {
             lines.push(fill(self.text.check_invalid, &[&i.pupil.name, &id(&i.pupil.id_number)]));
         }

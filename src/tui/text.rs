@@ -435,6 +435,7 @@ pub struct Text {
     /// Name, class, why the share is to be checked.
     pub check_government_verify: &'static str,
     pub check_rounded: &'static str,
+    pub check_mistyped: &'static str,
     pub check_no_class: &'static str,
     /// The detail's notes did not fit the window.
     pub notes_cut: &'static str,

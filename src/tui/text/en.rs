@@ -429,6 +429,7 @@ pub static EN: Text = Text {
     check_government: "government-paid with no category: {} {}",
     check_government_verify: "government-paid, to be checked: {} {}: {}",
     check_rounded: "same name and class, one ID rounded by a spreadsheet, perhaps one pupil: {} ({} pupils)",
+    check_mistyped: "a wrong ID one place off a valid one of the same name, probably one pupil: {} ({} pupils; fix one)",
     check_no_class: "no class: {} {}",
     notes_cut: "(more than the window holds: enlarge it to read all)",
     check_too_old: "aged {2} by the ID number, perhaps a parent's number: {0} {1}",
