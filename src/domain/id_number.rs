@@ -493,6 +493,12 @@ fn parse_birth(yyyymmdd: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d)
 }
 
+/// The places (from 1) where two numbers of one length differ: what tells a correction apart where both numbers
+/// mask alike (`mask`), without showing a character.
+pub fn changed_places(old: &str, new: &str) -> Vec<String> {
+    old.chars().zip(new.chars()).enumerate().filter(|(_, (a, b))| a != b).map(|(i, _)| (i + 1).to_string()).collect()
+}
+
 /// Shows the first four and last four characters, the way the roster prints a number that is not revealed:
 /// 4502**********123X.
 pub fn mask(number: &str) -> String {
@@ -699,6 +705,12 @@ mod tests {
     fn sex_from_sequence() {
         assert_eq!(check(&with_check("45020220150101123"), today()).result.unwrap().sex, Sex::Male);
         assert_eq!(check(&with_check("45020220150101124"), today()).result.unwrap().sex, Sex::Female);
+    }
+
+    #[test]
+    fn places_changed_are_counted_from_one_and_never_show_a_character() {
+        assert_eq!(changed_places("450202201501011239", "450202201501011239"), Vec::<String>::new());
+        assert_eq!(changed_places("450202201501021239", "450202201501011249"), ["14", "17"]);
     }
 
     #[test]

@@ -2491,13 +2491,7 @@ fn masked_correction(old: &str, new: &str) -> (String, String, String, String) {
     let (zh, en) = if old_len != new_len {
         (format!("（原为 {old_len} 位）"), format!(" (it had {old_len} characters)"))
     } else if old != new && shown_old == shown_new {
-        let places: Vec<String> = old
-            .chars()
-            .zip(new.chars())
-            .enumerate()
-            .filter(|(_, (a, b))| a != b)
-            .map(|(i, _)| (i + 1).to_string())
-            .collect();
+        let places = id_number::changed_places(old, new);
         (format!("（第 {} 位有改动）", places.join("、")), format!(" (characters changed: {})", places.join(", ")))
     } else {
         (String::new(), String::new())

@@ -431,13 +431,7 @@ fn masked_correction(t: &Text, old: &str, new: &str) -> (String, String) {
         shown_old.push_str(&fill(t.history_id_length, &[&old_len]));
         shown_new.push_str(&fill(t.history_id_length, &[&new_len]));
     } else if old != new && shown_old == shown_new {
-        let places: Vec<String> = old
-            .chars()
-            .zip(new.chars())
-            .enumerate()
-            .filter(|(_, (a, b))| a != b)
-            .map(|(i, _)| (i + 1).to_string())
-            .collect();
+        let places = id_number::changed_places(old, new);
         shown_new.push_str(&fill(t.history_id_changed_at, &[&places.join(t.pick("、", ", "))]));
     }
     (shown_old, shown_new)
