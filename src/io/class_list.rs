@@ -370,9 +370,9 @@ fn import_stamped(
         let files = read_inputs(&mut reader, inputs, schools, expected, &mut |row| session.apply(&row).map(Some))?;
         (reader, files)
     } else if session.fills_empty_roster() {
-        read_beside(&mut session, reader, inputs, schools, expected)?
+        read_ahead(&mut session, reader, inputs, schools, expected, true)?
     } else {
-        read_ahead(&mut session, reader, inputs, schools, expected)?
+        read_ahead(&mut session, reader, inputs, schools, expected, false)?
     };
     let (files, stamps): (Vec<String>, Vec<u64>) = files.into_iter().unzip();
     reader.unlisted_said();
@@ -431,72 +431,19 @@ const ROWS_PER_HANDOVER: usize = 256;
 /// Handovers read ahead of the writer: the rows held at once stay a few thousand, whatever the file's size.
 const HANDOVERS_WAITING: usize = 4;
 
-/// `read_inputs` on a thread of its own while this one writes the rows, for an import into an empty roster:
-/// there what each row does is known before it is written (`store::applied_to_empty_roster`), so the reader
-/// never waits for the drive, and reading, checking and keying a county's lists overlaps SQLite's writing of
-/// them instead of adding to it.
-fn read_beside<'r>(
-    session: &mut ImportSession<'_>,
-    mut reader: RowReader<'r>,
-    inputs: Vec<Input>,
-    schools: (Option<&str>, &str),
-    expected: Option<&[u64]>,
-) -> Result<(RowReader<'r>, Vec<(String, u64)>), ImportError> {
-    let (to_writer, from_reader) = std::sync::mpsc::sync_channel::<Vec<ReadRow>>(HANDOVERS_WAITING);
-    // Rows written go back to the reader, which frees them (and reuses their list) off the writer's thread.
-    let (written_back, back_to_reader) = std::sync::mpsc::channel::<Vec<ReadRow>>();
-    std::thread::scope(|scope| {
-        let reading = scope.spawn(move || {
-            let mut rows = Vec::with_capacity(ROWS_PER_HANDOVER);
-            // The writer stops taking rows only when it failed; its error is the one said.
-            let stopped = |_| StoreError::ImportFinished;
-            let read = read_inputs(&mut reader, inputs, schools, expected, &mut |row| {
-                let applied = crate::store::applied_to_empty_roster(&row);
-                let keys = RowKeys::of(&row);
-                rows.push((row, keys));
-                if rows.len() == ROWS_PER_HANDOVER {
-                    let mut next = back_to_reader.try_recv().unwrap_or_default();
-                    next.clear();
-                    to_writer.send(std::mem::replace(&mut rows, next)).map_err(stopped)?;
-                }
-                Ok(Some(applied))
-            });
-            let read = read.and_then(|files| {
-                to_writer.send(rows).map_err(stopped)?;
-                Ok(files)
-            });
-            read.map(|files| (reader, files))
-        });
-        let mut written = Ok(());
-        'writing: for rows in from_reader.iter() {
-            for (row, keys) in &rows {
-                if let Err(e) = session.apply_read(row, Some(keys)) {
-                    written = Err(e);
-                    break 'writing;
-                }
-            }
-            // Gone only if the reader has finished, when the rows are freed here.
-            let _ = written_back.send(rows);
-        }
-        // The reader's next handover fails once nothing takes it, and it stops.
-        drop(from_reader);
-        let read = reading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        written?;
-        read
-    })
-}
-
-/// `read_inputs` on a thread of its own while this one applies the rows, for an import into a drive that
-/// already holds pupils: what a row does depends on the drive, so the reader hands rows over without waiting
-/// and says what each did when the writer's answer comes back (`RowReader::said_of_rows_applied`), before
-/// anything else it says. A county's drive that grows batch by batch reads and keys each batch beside the
-/// writer, as a first import does.
+/// `read_inputs` on a thread of its own while this one applies the rows, so reading, checking and keying a
+/// county's lists overlaps SQLite's writing of them instead of adding to it. Into an empty roster
+/// (`known`) what each row does is known before it is written (`store::applied_to_empty_roster`), and
+/// the writer answers nothing. Into a drive that already holds pupils it depends on the drive, so the reader
+/// hands rows over without waiting and says what each did when the writer's answer comes back
+/// (`RowReader::said_of_rows_applied`), before anything else it says.
 fn read_ahead<'r>(
     session: &mut ImportSession<'_>,
     mut reader: RowReader<'r>,
     inputs: Vec<Input>,
     schools: (Option<&str>, &str),
     expected: Option<&[u64]>,
+    known: bool,
 ) -> Result<(RowReader<'r>, Vec<(String, u64)>), ImportError> {
     let (to_writer, from_reader) = std::sync::mpsc::sync_channel::<Vec<ReadRow>>(HANDOVERS_WAITING);
     let (written_back, back) = std::sync::mpsc::channel::<Vec<ReadRow>>();
@@ -510,6 +457,7 @@ fn read_ahead<'r>(
         waiting: VecDeque::new(),
         names: [Arc::from(""), Arc::from(""), Arc::from("")],
         saying: false,
+        known,
     });
     std::thread::scope(|scope| {
         let reading = scope.spawn(move || {
@@ -525,18 +473,22 @@ fn read_ahead<'r>(
         });
         let mut written = Ok(());
         'writing: for rows in from_reader.iter() {
-            let mut answers = Vec::with_capacity(rows.len());
+            let mut answers = Vec::with_capacity(if known { 0 } else { rows.len() });
             for (row, keys) in &rows {
                 match session.apply_read(row, Some(keys)) {
-                    Ok(applied) => answers.push(applied),
+                    Ok(applied) if !known => answers.push(applied),
+                    Ok(_) => {}
                     Err(e) => {
                         written = Err(e);
                         break 'writing;
                     }
                 }
             }
-            // Gone only once the reader has finished.
-            let _ = applied_back.send(answers);
+            // Gone only once the reader has finished; rows written go back to it, which frees them (and reuses
+            // their list) off the writer's thread.
+            if !known {
+                let _ = applied_back.send(answers);
+            }
             let _ = written_back.send(rows);
         }
         // The reader's next handover, or its wait for an answer, fails once nothing is left to take it.
@@ -771,6 +723,8 @@ struct Ahead {
     names: [Arc<str>; 3],
     /// Saying the rows waiting, which says problems of its own: not to be started again from within.
     saying: bool,
+    /// The roster was empty: what each row does is known without the writer's answer (`read_ahead`).
+    known: bool,
 }
 
 /// Which rows handed over `RowReader::said_of_rows` says.
@@ -2159,22 +2113,28 @@ impl RowReader<'_> {
         let applied = match self.ahead.as_mut() {
             None => sink(incoming)?,
             Some(ahead) => {
+                let known = ahead.known.then(|| crate::store::applied_to_empty_roster(&incoming));
                 ahead.hand(incoming)?;
-                if deferred {
-                    let rows_read = self.report.rows_read;
-                    let waiting = Waiting::of(&said, rows_read, &mut ahead.names);
-                    ahead.waiting.push_back(waiting);
-                    if ahead.rows.is_empty() {
-                        // A handover just went: what the writer has answered since is said now.
-                        self.said_of_rows(Answers::Arrived);
+                match known {
+                    Some(applied) => Some(applied),
+                    None if deferred => {
+                        let rows_read = self.report.rows_read;
+                        let waiting = Waiting::of(&said, rows_read, &mut ahead.names);
+                        ahead.waiting.push_back(waiting);
+                        if ahead.rows.is_empty() {
+                            // A handover just went: what the writer has answered since is said now.
+                            self.said_of_rows(Answers::Arrived);
+                        }
+                        return Ok(());
                     }
-                    return Ok(());
+                    None => {
+                        // A row of canbao's own form is said with its cells: at once, the rows before it first.
+                        self.said_of_rows_applied();
+                        let ahead = self.ahead.as_mut().ok_or(StoreError::ImportFinished)?;
+                        ahead.hand_over()?;
+                        Some(ahead.next_applied().ok_or(StoreError::ImportFinished)?)
+                    }
                 }
-                // A row of canbao's own form is said with its cells: at once, the rows before it first.
-                self.said_of_rows_applied();
-                let ahead = self.ahead.as_mut().ok_or(StoreError::ImportFinished)?;
-                ahead.hand_over()?;
-                Some(ahead.next_applied().ok_or(StoreError::ImportFinished)?)
             }
         };
         self.said_of_applied(said, applied);
