@@ -369,8 +369,9 @@ pub fn rounding_of(number: &str, flagged: &str) -> Option<Rounding> {
 
 /// Whether a pupil held with `flagged` (its problem's code: `IdProblem::code`) may be the child whose valid
 /// number is `number`, given the two have one name: by the number alone when it is `number` rounded to 15
-/// digits; only in the same school and class when it is `number` shown shorter, or wrong another way (a
-/// mistyped digit, a missing number). A rounded number that is not `number`'s is another child's. The import
+/// digits, or `number` with its check character typed wrong or left off (`mistyped_from`); only in the same
+/// school and class when it is `number` shown shorter, or wrong another way (a digit typed wrong in the middle,
+/// a missing number). A rounded number that is not `number`'s is another child's. The import
 /// and the merge pair pupils by this rule.
 pub fn flagged_may_be(number: &str, flagged: &str, problem: &str, same_class: bool) -> bool {
     if flagged == number {
@@ -383,7 +384,22 @@ pub fn flagged_may_be(number: &str, flagged: &str, problem: &str, same_class: bo
             None => false,
         };
     }
-    same_class
+    same_class || mistyped_from(number, flagged, false)
+}
+
+/// Whether `flagged`, a number that fails the check (not one a spreadsheet rounded), is the valid `number` typed
+/// wrong, given the two have one name: the same first 17 characters (the check character typed wrong, or left
+/// off), or, only in the same school and class, one place different. `check` lists such pairs as one child
+/// (`same_name_mistyped`), and an import takes such a row for the pupil holding the valid number.
+pub fn mistyped_from(number: &str, flagged: &str, same_class: bool) -> bool {
+    let (held, typed) = (number.as_bytes(), flagged.as_bytes());
+    if held == typed {
+        return false;
+    }
+    let same_first17 = typed.len() >= 17 && held.get(..17) == typed.get(..17);
+    let one_place =
+        same_class && held.len() == typed.len() && held.iter().zip(typed).filter(|(a, b)| a != b).count() == 1;
+    same_first17 || one_place
 }
 
 fn validate(s: &str, today: NaiveDate) -> Result<ValidId, IdProblem> {
@@ -904,7 +920,12 @@ mod tests {
         assert!(flagged_may_be(&real, "4.50202E+17", "precision_lost", true));
         assert!(!flagged_may_be(&real, "450202201601011000", "precision_lost", true), "another child's rounding");
         assert!(flagged_may_be(&real, &format!("{body}0"), "check_digit", true));
-        assert!(!flagged_may_be(&real, &format!("{body}0"), "check_digit", false));
+        // The check character typed wrong is that child wherever they are now; a digit typed wrong in the middle
+        // only in the same class.
+        assert!(flagged_may_be(&real, &format!("{body}0"), "check_digit", false));
+        let middle = format!("450202201501011{}3{}", if real.as_bytes()[15] == b'9' { 8 } else { 9 }, &real[17..]);
+        assert!(flagged_may_be(&real, &middle, "check_digit", true));
+        assert!(!flagged_may_be(&real, &middle, "check_digit", false));
         assert!(flagged_may_be(&real, "", "missing", true));
     }
 }

@@ -257,18 +257,13 @@ fn mistyped_pairs(students: &[Student]) -> Vec<DuplicateGroup> {
             continue;
         }
         let Some(alike) = valid_by_name.get(flagged.name.as_str()) else { continue };
-        let (number, class) = (flagged.id_number.as_bytes(), flagged.class_label());
+        let class = flagged.class_label();
         let matches: Vec<&Student> = alike
             .iter()
             .copied()
             .filter(|v| {
-                let held = v.id_number.as_bytes();
-                let same_first17 = number.len() >= 17 && held.get(..17) == number.get(..17);
-                let one_place = held.len() == number.len()
-                    && held.iter().zip(number).filter(|(a, b)| a != b).count() == 1
-                    && v.school == flagged.school
-                    && v.class_label() == class;
-                same_first17 || one_place
+                let same_class = v.school == flagged.school && v.class_label() == class;
+                id_number::mistyped_from(&v.id_number, &flagged.id_number, same_class)
             })
             .collect();
         if matches.is_empty() {

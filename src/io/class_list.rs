@@ -1606,6 +1606,7 @@ impl RowReader<'_> {
             name,
             old_number,
             whole_number,
+            mistyped_number,
             corrected_number,
             kept,
             over_corrections,
@@ -1638,6 +1639,37 @@ impl RowReader<'_> {
                     "名单中的旧身份证号码已更正为 {held}：此行即已更正号码的 {name}，未再新增 (the list still gives \
                      this pupil's old ID number, corrected on this drive to {held}: the row is that pupil, not added \
                      again)"
+                ),
+            );
+        }
+        if let Some((typed, held)) = mistyped_number {
+            let shown = id_number::mask(&held);
+            let (zh, en) = if typed.len() == 18 && typed.get(..17) == held.get(..17) {
+                ("身份证号码校验位有误".to_owned(), "the ID number's check character is wrong".to_owned())
+            } else if typed.len() != held.len() {
+                let n = typed.chars().count();
+                (
+                    format!("身份证号码为 {n} 位，与已登记的号码前 17 位相同"),
+                    format!("the ID number has {n} characters, the first 17 those of the number held"),
+                )
+            } else {
+                let places = id_number::changed_places(&typed, &held);
+                (
+                    format!("身份证号码有误，与同班同名学生已登记的号码只有第 {} 位不同", places.join("、")),
+                    format!(
+                        "the ID number is wrong, and differs from the number held by the pupil of this name and class only at character {}",
+                        places.join(", ")
+                    ),
+                )
+            };
+            self.problem_in(
+                file,
+                sheet,
+                row_no,
+                id_header,
+                format!(
+                    "{zh}，按已登记的 {shown} 处理：此行即 {name}，未新增，号码不变 ({en}: taken as {name}, held with \
+                     {shown}; not added, the number kept)"
                 ),
             );
         }

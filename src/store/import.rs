@@ -152,6 +152,10 @@ pub struct Moves {
     /// whole number it rounds (`id_number::rounding_of`), which is kept: the pupil's number. Nobody needs asking
     /// for it.
     pub whole_number: Option<String>,
+    /// The row's number fails the check and is the valid number this pupil holds typed wrong
+    /// (`id_number::mistyped_from`: its check character, or one place in the same class), so the row is that
+    /// pupil and the valid number stays: (the list's number, the pupil's).
+    pub mistyped_number: Option<(String, String)>,
     /// The pupil was held with a flagged number (mistyped, rounded, shortened) and the row gives the valid one,
     /// which replaced it (`correct_id_number`): (the number held before, the list's).
     pub corrected_number: Option<(String, String)>,
@@ -178,10 +182,11 @@ pub struct KeptCorrection {
 impl IncomingOutcome {
     /// The row's invalid number is not the pupil's, whose number the drive holds: it is one the drive corrected
     /// away (`Moves::old_number`), or a spreadsheet's rounding of the whole number the pupil holds
-    /// (`Moves::whole_number`). Such a row is no pupil held with a flagged number.
+    /// (`Moves::whole_number`), or the pupil's valid number typed wrong (`Moves::mistyped_number`). Such a row is
+    /// no pupil held with a flagged number.
     pub fn number_held_already(&self) -> bool {
         matches!(self, IncomingOutcome::Updated(m) | IncomingOutcome::Kept(m)
-            if m.old_number.is_some() || m.whole_number.is_some())
+            if m.old_number.is_some() || m.whole_number.is_some() || m.mistyped_number.is_some())
     }
 }
 
@@ -959,13 +964,14 @@ fn apply_one(
             batch.write_pending(tx, ctx)?;
         }
         seen(tx, batch, id)?;
-        return update_existing(tx, ctx, id, row, batch.unseen_is_current, Known { whole_number, old_number: None });
+        let known = Known { whole_number, ..Known::default() };
+        return update_existing(tx, ctx, id, row, batch.unseen_is_current, known);
     }
     // The number exactly as this drive held it before a correction: stronger evidence than any look-alike.
     if let Some((id, held)) = batch.corrected_from(tx, row)? {
         seen(tx, batch, id)?;
-        let old_number = Some((row_number(row).to_owned(), held));
-        return update_existing(tx, ctx, id, row, batch.unseen_is_current, Known { old_number, whole_number: None });
+        let known = Known { old_number: Some((row_number(row).to_owned(), held)), ..Known::default() };
+        return update_existing(tx, ctx, id, row, batch.unseen_is_current, known);
     }
     if batch.flagged_names.contains(&row.name)
         && let Some(id) = flagged_pupil_of_rounded_number(tx, row, batch.last_before)?
@@ -1000,6 +1006,14 @@ fn apply_one(
         moves.corrected_number = corrected;
         applied.outcome = IncomingOutcome::Updated(moves);
         return Ok(applied);
+    }
+    // A check character typed wrong on a list is a typo: the row is the pupil holding the valid number.
+    if !batch.roster_was_empty
+        && let Some((id, held)) = valid_pupil_mistyped_as(tx, row, batch.last_before)?
+    {
+        seen(tx, batch, id)?;
+        let known = Known { mistyped_number: Some((row_number(row).to_owned(), held)), ..Known::default() };
+        return update_existing(tx, ctx, id, row, batch.unseen_is_current, known);
     }
     let school_id = match batch.schools.get(&row.school) {
         Some(&id) => id,
@@ -1159,8 +1173,8 @@ pub(crate) const FLAGGED_SAME_PUPIL: &str =
 /// A valid number arriving for a pupil the roster holds with a flagged one: the family brought the card, or a
 /// class list typed as text replaced one whose numbers a spreadsheet rounded. It is the same child when the
 /// name agrees and the flagged number may be this one (`id_number::flagged_may_be`: this number rounded to 15
-/// digits, which can carry into the birth date; or, in the same school and class, shown shorter or wrong
-/// another way). Only one candidate is trusted; with two, a new pupil is added and the operator sees both.
+/// digits, which can carry into the birth date, or typed with its check character wrong; or, in the same school
+/// and class, shown shorter or wrong another way). Only one candidate is trusted; with two, a new pupil is added and the operator sees both.
 /// Returns the pupil, and whether its number is this very one, flagged as rounded.
 fn flagged_same_pupil(tx: &Transaction, row: &Incoming, last_before: i64) -> Result<Option<(i64, bool)>> {
     let Ok(valid) = &row.id.result else { return Ok(None) };
@@ -1211,6 +1225,62 @@ fn flagged_pupil_of_rounded_number(tx: &Transaction, row: &Incoming, last_before
             id_number::rounding_of(number, &row.id.normalized) == Some(id_number::Rounding::Fifteen)
         };
         (same_class && rounds).then_some(id)
+    })
+}
+
+/// The valid pupil of a number, with their name.
+pub(crate) const VALID_NAMED: &str = "SELECT id, name FROM students WHERE id_number = ?1 AND id_problem IS NULL";
+
+/// The valid pupils of one class (by its sort key) and name, before this batch, in the school the list names or
+/// in any: those a number one place off may be typed from. By the roster index.
+pub(crate) const VALID_SAME_CLASS: &str = "SELECT s.id, s.id_number, s.grade, s.class FROM students s
+         JOIN schools sc ON sc.id = s.school_id
+         WHERE s.class_order = ?1 AND s.name = ?2 AND +s.id_problem IS NULL AND (?3 IS NULL OR sc.name = ?3)
+           AND +s.id <= ?4";
+
+/// A row whose number fails the check (not one a spreadsheet rounded), for the pupil of its name holding the
+/// valid number it was typed wrong from (`id_number::mistyped_from`, as `check` pairs them): its check character
+/// typed wrong or left off, or, in the same school and class, one place different. That pupil, from before this
+/// batch, with the number held; `None` when none fits or more than one does: nothing is guessed.
+fn valid_pupil_mistyped_as(tx: &Transaction, row: &Incoming, last_before: i64) -> Result<Option<(i64, String)>> {
+    let typed = row.id.normalized.as_str();
+    if typed.is_empty() || matches!(row.id.problem(), None | Some(IdProblem::PrecisionLost | IdProblem::Missing)) {
+        return Ok(None);
+    }
+    let mut found: Vec<(i64, String)> = Vec::new();
+    // Only one valid number has these first 17 characters: found by the index of valid numbers.
+    if let Some(first17) = typed.get(..17).filter(|f| f.bytes().all(|b| b.is_ascii_digit())) {
+        let number = format!("{first17}{}", id_number::check_char(first17.as_bytes()));
+        let held: Option<(i64, String)> =
+            tx.prepare_cached(VALID_NAMED)?.query_row([&number], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+        if let Some((id, name)) = held
+            && id <= last_before
+            && name == row.name
+            && id_number::mistyped_from(&number, typed, false)
+        {
+            found.push((id, number));
+        }
+    }
+    if !row.grade.is_empty() || !row.class.is_empty() {
+        let order = crate::domain::class_label::order_key(&row.grade, &row.class);
+        let school = row.school_given.then_some(row.school.as_str());
+        let class = ClassKey::of(&row.grade, &row.class);
+        let mut stmt = tx.prepare_cached(VALID_SAME_CLASS)?;
+        let mut rows = stmt.query(params![order, row.name, school, last_before])?;
+        while let Some(r) = rows.next()? {
+            let (id, number, grade, class_name): (i64, String, String, String) =
+                (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+            if ClassKey::of(&grade, &class_name) == class
+                && id_number::mistyped_from(&number, typed, true)
+                && !found.iter().any(|(f, _)| *f == id)
+            {
+                found.push((id, number));
+            }
+        }
+    }
+    Ok(match found.as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
     })
 }
 
@@ -1265,6 +1335,8 @@ struct Known {
     old_number: Option<(String, String)>,
     /// The row's number is a rounding of the pupil's whole number, which it holds.
     whole_number: Option<String>,
+    /// The row's number is the pupil's valid one typed wrong: (the list's number, the pupil's).
+    mistyped_number: Option<(String, String)>,
 }
 
 /// A pupil already on the roster: the list may move them to another class or correct the name or phone;
@@ -1304,8 +1376,8 @@ fn update_existing(
             })
         })?;
     let mut changes = Vec::new();
-    let Known { old_number, whole_number } = known;
-    let mut moves = Moves { old_number, whole_number, name: current.name.clone(), ..Moves::default() };
+    let Known { old_number, whole_number, mistyped_number } = known;
+    let mut moves = Moves { old_number, whole_number, mistyped_number, name: current.name.clone(), ..Moves::default() };
     let mut history = IdentityHistory { id, rows: None };
     if row.school_given && row.school != current.school {
         changes.push(FieldChange::new(Field::School, Some(&row.school)));
@@ -1456,7 +1528,10 @@ fn update_existing(
             }
         }
     }
-    let told = !moves.kept.is_empty() || moves.old_number.is_some() || moves.whole_number.is_some();
+    let told = !moves.kept.is_empty()
+        || moves.old_number.is_some()
+        || moves.whole_number.is_some()
+        || moves.mistyped_number.is_some();
     let n = if changes.is_empty() { 0 } else { fields::apply(tx, ctx, id, &changes)? };
     let outcome = match (n, told) {
         (0, false) => IncomingOutcome::Unchanged,

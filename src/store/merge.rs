@@ -819,8 +819,8 @@ struct LookAlike {
 
 /// Pairs the pupils still apart of whom one side holds a valid number and the other a flagged one (a number a
 /// spreadsheet rounded, one mistyped, none), by the rule an import pairs a valid number with a flagged pupil
-/// (`id_number::flagged_may_be`): the same name, and the valid number rounded to the flagged one, or the same
-/// school and class. Two laptops that started from the school's list, one typed as text and one whose numbers
+/// (`id_number::flagged_may_be`): the same name, and the valid number rounded to the flagged one or typed with
+/// its check character wrong, or the same school and class. Two laptops that started from the school's list, one typed as text and one whose numbers
 /// Excel rounded, hold one child so. A pupil that fits more than one on the other side is not guessed: listed
 /// in `merge_ambiguous`, and added if theirs.
 fn pair_look_alikes(tx: &Transaction) -> Result<Vec<LookAlike>> {

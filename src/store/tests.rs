@@ -927,6 +927,8 @@ fn every_per_row_lookup_uses_an_index() {
         ("import: no number", super::import::EXISTING_UNNUMBERED),
         ("import: the flagged look-alike", super::import::FLAGGED_SAME_PUPIL),
         ("import: a rounded number of a pupil corrected since", super::import::VALID_NEAR),
+        ("import: the valid number a mistyped check character stands for", super::import::VALID_NAMED),
+        ("import: the valid pupils of a class a mistyped number may be", super::import::VALID_SAME_CLASS),
         ("import: a masked number's pupils of one class and name", super::import::MASKED_SAME_CLASS),
         ("import: the pupil whose number was corrected from this one", super::import::CORRECTED_FROM),
         ("find/mark: a flagged number", super::read::BY_FLAGGED_NUMBER),
@@ -1317,6 +1319,53 @@ fn a_rounded_number_two_pupils_of_the_name_could_round_to_is_neither() {
     let mut row = incoming("张伟", "", "1班");
     row.id = id_number::check_numeric_cell(450202201501011000.0, today());
     assert_eq!(s.apply_import(&[row], &[], 0, false).unwrap().added, 1);
+}
+
+/// A list giving 蒋婷语's number with its check character typed wrong, for the pupil held with the valid one: a
+/// typo, so the row is that pupil wherever the list puts her, and the valid number stays; a digit typed wrong in
+/// the middle is that pupil only in her own class. The other way round, a pupil held with the check character
+/// typed wrong takes the valid number a later list gives, in another class too.
+#[test]
+fn a_check_character_typed_wrong_is_the_pupil_holding_the_valid_number() {
+    use crate::store::import::IncomingOutcome;
+    let wrong = |number: &str, at: usize| {
+        let mut typed = number.to_owned();
+        let was = typed.as_bytes()[at];
+        typed.replace_range(at..=at, if was == b'0' { "1" } else { "0" });
+        typed
+    };
+    let real = valid_id("51130220200709454");
+    let (check_typo, middle_typo) = (wrong(&real, 17), wrong(&real, 13));
+    assert!(id_number::check(&middle_typo, today()).problem().is_some(), "a digit typed wrong fails the check");
+    let mut s = store_with(&[incoming("蒋婷语", &real, "2班")]);
+    for (typed, class) in [(&check_typo, "3班"), (&middle_typo, "3班")] {
+        match apply_row(&mut s, &incoming("蒋婷语", typed, class)) {
+            // Moved to 3班 by the first row; the second changes nothing, said all the same.
+            IncomingOutcome::Updated(moves) | IncomingOutcome::Kept(moves) => {
+                assert_eq!(moves.mistyped_number, Some((typed.clone(), real.clone())), "{typed}")
+            }
+            other => panic!("{typed}: {other:?}"),
+        }
+    }
+    let held = s.student(id_of(&s, "蒋婷语")).unwrap();
+    assert_eq!(
+        (held.id_number.as_str(), held.id_problem.as_deref(), held.class.as_str()),
+        (real.as_str(), None, "3班")
+    );
+    // The middle digit in another class, or another name: another child, added flagged.
+    assert_eq!(apply_row(&mut s, &incoming("蒋婷语", &middle_typo, "4班")), IncomingOutcome::Added);
+    assert_eq!(apply_row(&mut s, &incoming("蒋婷", &check_typo, "3班")), IncomingOutcome::Added);
+    assert_eq!(s.student_count().unwrap(), 3);
+
+    let other = valid_id("51130220200709461");
+    let other_typo = wrong(&other, 17);
+    let mut s = store_with(&[incoming("韦明", &other_typo, "1班")]);
+    match apply_row(&mut s, &incoming("韦明", &other, "2班")) {
+        IncomingOutcome::Updated(moves) => assert_eq!(moves.corrected_number, Some((other_typo, other.clone()))),
+        other => panic!("{other:?}"),
+    }
+    let held = s.student(id_of(&s, "韦明")).unwrap();
+    assert_eq!((held.id_number.as_str(), held.id_problem.as_deref()), (other.as_str(), None));
 }
 
 /// A pupil held with an 18-digit number that fails the check (a digit typed wrong), and a class list of the
