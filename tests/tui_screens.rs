@@ -3945,6 +3945,73 @@ fn a_pause_after_text_typed_by_mistake_gives_the_keys_back() {
     assert_eq!(stats.payment["paid"], 1, "one payment, the one meant");
 }
 
+/// Runs the real event loop over `script` (keys as typed, `Paced::Pause` a pause in the typing), then Ctrl-c.
+fn run_paced(app: &mut App, script: impl IntoIterator<Item = Paced>) {
+    app.quit = false;
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    run_loop(&mut terminal, app, &mut PacedScript(script.into_iter().collect())).expect("loop");
+    assert!(app.quit);
+}
+
+fn reveals(app: &App) -> i64 {
+    app.store
+        .connection()
+        .query_row("SELECT count(*) FROM audit WHERE action = 'reveal'", [], |r| r.get(0))
+        .expect("count")
+}
+
+/// `r` inside text typed into canbao's window by mistake (`grep -r x` as if into the shell) shows no ID number and
+/// records no reveal: `r` acts once the keys pause after it, and the `e` right after it shows it was a letter of
+/// typed text, said on the status line. A deliberate `r`, then a look at the screen, shows the numbers, recorded.
+#[test]
+fn an_r_inside_typed_text_reveals_no_number() {
+    let mut app = app(Language::Zh);
+    let pupils = app.store.students(&Default::default()).expect("list");
+    run_paced(&mut app, paced("grep -r x\n").chain([Paced::Pause]));
+    assert!(!app.reveal && app.revealed_pupil.is_none(), "{}", screen(&app));
+    assert_eq!(reveals(&app), 0, "no reveal recorded");
+    assert!(pupils.iter().all(|p| !screen(&app).contains(&p.id_number)), "{}", screen(&app));
+    // Said while the keys are ignored: which key did not act, and why.
+    let mut app = self::app(Language::En);
+    app.report_pauses();
+    press(&mut app, KeyCode::Char('r'));
+    press(&mut app, KeyCode::Char('m'));
+    assert!(!app.reveal);
+    let said = "\"r\" (show IDs) not done: more keys came right after it";
+    assert!(status_text(&app).starts_with(said), "{}", status_text(&app));
+    // On purpose: `r`, then a pause.
+    let mut app = self::app(Language::Zh);
+    run_paced(&mut app, paced("r").chain([Paced::Pause]));
+    assert!(app.reveal, "{}", screen(&app));
+    assert_eq!(reveals(&app), 1, "recorded as ever");
+}
+
+/// `u` inside typed text (`uname -a` as if into the shell) undoes nothing: it acts once the keys pause after it. A
+/// deliberate `u` undoes the payment and says whose and what, with the key that redoes it; Ctrl-r redoes it.
+#[test]
+fn a_u_inside_typed_text_undoes_nothing() {
+    let mut app = app(Language::Zh);
+    let id = app.selected_id().expect("pupil");
+    let mut script: Vec<Paced> = paced("p380\n").collect();
+    script.push(Paced::Pause);
+    script.extend(paced("uname -a\n"));
+    script.push(Paced::Pause);
+    run_paced(&mut app, script);
+    let pupil = app.store.student(id).expect("s");
+    assert_eq!(pupil.payment, PaymentStatus::Paid, "not undone: {}", status_text(&app));
+    assert!(pupil.note.is_empty(), "no note");
+    let mut app = self::app(Language::Zh);
+    let mut script: Vec<Paced> = paced("p380\n").collect();
+    script.push(Paced::Pause);
+    script.extend(paced("u"));
+    script.push(Paced::Pause);
+    run_paced(&mut app, script);
+    assert_eq!(app.store.student(id).expect("s").payment, PaymentStatus::Unpaid, "undone on purpose");
+    let ctrl_r = Paced::Key(Event::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)));
+    run_paced(&mut app, [ctrl_r, Paced::Pause]);
+    assert_eq!(app.store.student(id).expect("s").payment, PaymentStatus::Paid, "redone on purpose");
+}
+
 /// A lone `f` marks nobody: on an unpaid pupil with a category it asks (No by default), as it does for every other
 /// pupil, so an `f` among the letters of a command typed into the wrong window (`free -h`) changes no one.
 #[test]

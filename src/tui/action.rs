@@ -154,6 +154,26 @@ const BINDABLE: &[(&str, MakeAction)] = &[
     ("clear_line", || Action::ClearLine),
 ];
 
+/// A key whose action waits for the keys to pause after it (`App::hold_until_pause`): a single such letter inside
+/// text typed into canbao's window by mistake (`uname`, `grep -r`) must not undo a mark or show ID numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Held {
+    Undo,
+    Redo,
+    Reveal,
+}
+
+impl Held {
+    /// Its name in the keymap.
+    pub fn name(self) -> &'static str {
+        match self {
+            Held::Undo => "undo",
+            Held::Redo => "redo",
+            Held::Reveal => "reveal",
+        }
+    }
+}
+
 impl Action {
     /// The action a keymap name stands for; `None` for an unknown name or one that carries data.
     pub fn from_name(name: &str) -> Option<Action> {

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use super::action::Action;
+use super::action::{Action, Held};
 use super::dashboard::Dashboard;
 use super::due;
 use super::input::LineInput;
@@ -125,6 +125,11 @@ pub struct App {
     /// A key with no use where it was typed showed the keys are meant for another window (a shell command typed
     /// into canbao's): how many keys came after it. None acts until the typing pauses (or Esc).
     astray: Option<usize>,
+    /// The event loop says when the keys pause (`typing_paused`): without it (actions given one by one, as a
+    /// script does) every key is deliberate, and no key waits for a pause.
+    pauses_reported: bool,
+    /// A key whose action waits for the keys to pause after it (`hold_until_pause`).
+    waiting_key: Option<Held>,
 }
 
 impl App {
@@ -204,6 +209,8 @@ impl App {
             search_outdated,
             results_shown: 0,
             astray: None,
+            pauses_reported: false,
+            waiting_key: None,
         };
         app.schools = app.store.schools()?;
         if !app.policy_covers_today()
@@ -280,6 +287,12 @@ impl App {
             Action::JobDone(outcome) => self.job_done(*outcome),
             key => self.key(key),
         }
+        self.after_update();
+    }
+
+    /// What follows any change of state: a job's result shown once its dialog is answered, a reveal ended, the
+    /// search keys prepared, and whether a save waits to be settled.
+    fn after_update(&mut self) {
         // The dialog a job's result waited behind is answered (or the app is quitting).
         if self.held.is_some() && (self.modal.is_none() || self.quit) {
             self.show_held();
@@ -319,11 +332,7 @@ impl App {
     pub fn quit_context_while_too_small(&self) -> Context {
         match self.context() {
             Context::Input => Context::Input,
-            _ => match self.screen {
-                Screen::Roster => Context::Roster,
-                Screen::Detail => Context::Detail,
-                Screen::Dashboard => Context::Dashboard,
-            },
+            _ => self.screen_context(),
         }
     }
 
@@ -369,6 +378,27 @@ impl App {
             }
             return;
         }
+        if let Some(waiting) = self.waiting_key.take() {
+            match action {
+                // Esc: the operator is looking and changed their mind; the key waiting is dropped.
+                Action::Back => {
+                    self.status = None;
+                    return;
+                }
+                // The mouse is never typed by mistake: the operator is looking, as after a pause.
+                Action::Click(..) | Action::ScrollUp | Action::ScrollDown => self.act_after_pause(waiting),
+                // Another key before the pause: the waiting one was a letter of text typed into the wrong window.
+                _ => {
+                    let key =
+                        self.keymap.keys_for(self.screen_context(), waiting.name()).first().map(|k| k.to_string());
+                    let message =
+                        fill(self.text.keys_burst, &[&key.unwrap_or_default(), &self.text.short(waiting.name())]);
+                    self.typed_astray(message);
+                    self.astray = Some(1);
+                    return;
+                }
+            }
+        }
         if let Some(after) = self.astray {
             match action {
                 // A deliberate key: Esc says the operator is looking, and the mouse is never typed by mistake.
@@ -413,8 +443,53 @@ impl App {
         self.astray.is_some()
     }
 
-    /// The typing paused (no key for a moment; or Esc): keys act again, and how many did not is said.
+    /// The event loop says when the keys pause (`typing_paused`), so a key may wait for one (`hold_until_pause`).
+    pub fn report_pauses(&mut self) {
+        self.pauses_reported = true;
+    }
+
+    /// Whether the event loop is to say when the keys pause: keys are ignored until then, or one waits for it.
+    pub fn waits_for_pause(&self) -> bool {
+        self.astray.is_some() || self.waiting_key.is_some()
+    }
+
+    /// `u`, `Ctrl-r` and `r` (showing ID numbers) act once the keys pause after them: one such letter among
+    /// others typed into canbao's window by mistake (`uname -a`, `grep -r` as if into the shell) would otherwise
+    /// undo the last mark or show every number, unseen. A deliberate key, followed by a look at the screen,
+    /// acts half a second later; another key first makes it text typed astray. Keys given one by one (no event
+    /// loop saying when they pause) act at once.
+    fn hold_until_pause(&mut self, key: Held) {
+        if self.pauses_reported {
+            self.waiting_key = Some(key);
+        } else {
+            self.act_after_pause(key);
+        }
+    }
+
+    fn act_after_pause(&mut self, key: Held) {
+        match key {
+            Held::Undo => self.undo(),
+            Held::Redo => self.redo(),
+            Held::Reveal => self.toggle_reveal(),
+        }
+    }
+
+    /// The screen's own keys' context (not a dialog's): where the key that waited is named.
+    fn screen_context(&self) -> Context {
+        match self.screen {
+            Screen::Roster => Context::Roster,
+            Screen::Detail => Context::Detail,
+            Screen::Dashboard => Context::Dashboard,
+        }
+    }
+
+    /// The typing paused (no key for a moment; or Esc): a key that waited for the pause acts, keys act again, and
+    /// how many did not is said.
     pub fn typing_paused(&mut self) {
+        if let Some(waiting) = self.waiting_key.take() {
+            self.act_after_pause(waiting);
+            self.after_update();
+        }
         if let Some(after) = self.astray.take()
             && after > 0
         {
@@ -465,7 +540,9 @@ impl App {
             // unseen, and a later single mark on another row would go to them.
             Action::ToggleSelect if screen == Screen::Roster => self.roster.toggle_mark(&self.data, self.page()),
             Action::SelectAll if screen == Screen::Roster => self.roster.mark_all_shown(&self.data),
-            Action::Reveal if list => self.toggle_reveal(),
+            // Hiding the numbers again never waits.
+            Action::Reveal if list && (self.reveal || self.revealed_pupil.is_some()) => self.toggle_reveal(),
+            Action::Reveal if list => self.hold_until_pause(Held::Reveal),
             Action::Enrollment if list => self.open_enrollment(),
             Action::TogglePaid if list => self.toggle_paid(),
             Action::ToggleGovernment if list => self.toggle_government(),
@@ -474,8 +551,8 @@ impl App {
             Action::EditIdentity if list => self.open_identity(),
             Action::HistoryOlder if screen == Screen::Detail => self.page_history(true),
             Action::HistoryNewer if screen == Screen::Detail => self.page_history(false),
-            Action::Undo if list => self.undo(),
-            Action::Redo if list => self.redo(),
+            Action::Undo if list => self.hold_until_pause(Held::Undo),
+            Action::Redo if list => self.hold_until_pause(Held::Redo),
             Action::Import if list => self.open_import(),
             Action::Export if list => self.open_export(),
             // On the dashboard: the roster's keys.

@@ -16,8 +16,9 @@ use super::views;
 /// How long the keys rest before what was saved is copied from the `-wal` into the drive file.
 const SETTLE_PAUSE_MS: u64 = 250;
 
-/// How long the keys rest before keys typed into the wrong window (see `App::typed_astray`) act again: longer than
-/// the gap between two letters of a word typed, shorter than a look at the screen.
+/// How long the keys rest before keys typed into the wrong window (see `App::typed_astray`) act again, and before a
+/// key that waits for a pause (`App::hold_until_pause`) acts: longer than the gap between two letters of a word
+/// typed, shorter than a look at the screen.
 const ASTRAY_PAUSE_MS: u64 = 500;
 
 /// How long after a question is drawn Enter and `y` are not taken as its answer: no one reads a question
@@ -91,6 +92,7 @@ pub fn run_loop<B: Backend>(
 where
     B::Error: 'static,
 {
+    app.report_pauses();
     let size = terminal.size()?;
     app.update(Action::Resize(size.width, size.height));
     let mut dirty = true;
@@ -139,7 +141,7 @@ where
         // syncs the file (about 15 ms), too slow to run after every key. Not while a job runs: its own
         // connection copies what it wrote before it ends, on the worker.
         let settle = app.log_pending() && !busy;
-        let timeout = Duration::from_millis(if app.typing_astray() {
+        let timeout = Duration::from_millis(if app.waits_for_pause() {
             ASTRAY_PAUSE_MS
         } else if busy {
             100
@@ -149,7 +151,7 @@ where
             1000
         });
         let event = events.next(timeout)?;
-        if event.is_none() && app.typing_astray() {
+        if event.is_none() && app.waits_for_pause() {
             app.typing_paused();
             dirty = true;
         }

@@ -256,6 +256,9 @@ pub struct Text {
     pub keys_astray: &'static str,
     /// The typing paused after keys that seemed meant for another window: how many did nothing.
     pub keys_astray_ignored: &'static str,
+    /// A key that acts only after a pause (undo, redo, reveal, the note) came with more keys right after it (the
+    /// key, what it does): not done, and the keys do nothing until the typing pauses.
+    pub keys_burst: &'static str,
     /// `f` on one unpaid pupil with a category: asked, so that no lone key marks a pupil.
     pub ask_government: &'static str,
     /// The file picker's hint for ← on an empty path field.
@@ -791,6 +794,7 @@ mod tests {
                 t.categories_stray,
                 t.keys_astray,
                 t.keys_astray_ignored,
+                t.keys_burst,
                 t.ask_government,
                 t.ask_payment_against,
                 t.ask_payments_against,

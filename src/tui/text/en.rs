@@ -278,6 +278,7 @@ pub static EN: Text = Text {
     categories_stray: "Categories not saved: \"{}\" does nothing in the category chooser, so the keys typed were not meant for it. Open it again, tick, then Enter saves",
     keys_astray: "\"{}\" does nothing here: the keys typed seem meant for another window (a shell command?), and do nothing until you pause",
     keys_astray_ignored: "The keys typed seemed meant for another window (a shell command?): the {} after it did nothing, and no pupil was changed",
+    keys_burst: "\"{}\" ({}) not done: more keys came right after it, which seem meant for another window (a shell command?), and do nothing until you pause",
     ask_government: "Mark {} government-paid?",
     ask_payment_against: "{} is marked {}. Record {} anyway and enroll at school?",
     ask_payments_against: "{} of them are enrolled elsewhere, declined or left. Record the payment anyway and enroll them at school?",

@@ -252,6 +252,7 @@ pub static ZH: Text = Text {
     categories_stray: "类别未保存：「{}」在类别选择中没有作用，刚才的按键似乎不是给它的。要登记类别，请重新打开类别选择，勾选后按 Enter 保存",
     keys_astray: "「{}」在此没有作用：刚才的按键似乎不是给 canbao 的（如命令行命令），停顿之前按键都不起作用",
     keys_astray_ignored: "刚才的按键似乎不是给 canbao 的（如命令行命令）：其后 {} 个键未起作用，没有修改学生",
+    keys_burst: "「{}」（{}）未执行：紧接着还有按键，似乎不是给 canbao 的（如命令行命令），停顿之前按键都不起作用",
     ask_government: "将 {} 标记为财政代缴？",
     ask_payment_against: "{} 的参保状态为「{}」，仍登记为「{}」并改为在校参保？",
     ask_payments_against: "其中 {} 名学生为异地参保、不参保或已离校，仍登记缴费并改为在校参保？",
