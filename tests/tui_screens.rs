@@ -3986,6 +3986,40 @@ fn an_r_inside_typed_text_reveals_no_number() {
     assert_eq!(reveals(&app), 1, "recorded as ever");
 }
 
+/// A command typed into canbao's window by mistake that starts with `n` (`nano x`, `npm i`, `node`) saves no note:
+/// the note editor `n` opens closes unsaved at the next key typed before a pause, and the keys after it, the
+/// command's Enter among them, do nothing until the typing pauses. A deliberate `n`, a look, the text and Enter
+/// save the note.
+#[test]
+fn a_command_starting_with_n_saves_no_note() {
+    for text in ["nano x\n", "npm i\n", "node\n", "n\n"] {
+        let mut app = app(Language::Zh);
+        let id = app.selected_id().expect("pupil");
+        run_paced(&mut app, paced(text).chain([Paced::Pause]));
+        assert!(app.modal.is_none(), "{text}: {}", screen(&app));
+        let pupils = app.store.students(&Default::default()).expect("list");
+        assert!(pupils.iter().all(|s| s.note.is_empty()), "{text}: no note saved");
+        assert_eq!(app.store.history(id).expect("h").len(), 1, "{text}: nothing written");
+    }
+    // Said as the editor closes.
+    let mut app = app(Language::Zh);
+    app.report_pauses();
+    press(&mut app, KeyCode::Char('n'));
+    assert!(app.modal.is_some(), "open at once");
+    press(&mut app, KeyCode::Char('a'));
+    assert!(app.modal.is_none(), "{}", screen(&app));
+    assert!(status_text(&app).starts_with("「n」（备注）未执行：紧接着还有按键"), "{}", status_text(&app));
+    // On purpose: `n`, a pause, the note, Enter.
+    let mut app = self::app(Language::Zh);
+    let id = app.selected_id().expect("pupil");
+    let mut script: Vec<Paced> = paced("n").collect();
+    script.push(Paced::Pause);
+    script.extend(paced("abc\n"));
+    script.push(Paced::Pause);
+    run_paced(&mut app, script);
+    assert_eq!(app.store.student(id).expect("s").note, "abc");
+}
+
 /// `u` inside typed text (`uname -a` as if into the shell) undoes nothing: it acts once the keys pause after it. A
 /// deliberate `u` undoes the payment and says whose and what, with the key that redoes it; Ctrl-r redoes it.
 #[test]

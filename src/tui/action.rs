@@ -155,12 +155,15 @@ const BINDABLE: &[(&str, MakeAction)] = &[
 ];
 
 /// A key whose action waits for the keys to pause after it (`App::hold_until_pause`): a single such letter inside
-/// text typed into canbao's window by mistake (`uname`, `grep -r`) must not undo a mark or show ID numbers.
+/// text typed into canbao's window by mistake (`uname`, `grep -r`) must not undo a mark or show ID numbers; nor may
+/// the letters after an `n` (`nano x`) become a note.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Held {
     Undo,
     Redo,
     Reveal,
+    /// The note editor, open at once, closed unsaved if the keys do not pause after its key.
+    Note,
 }
 
 impl Held {
@@ -170,6 +173,7 @@ impl Held {
             Held::Undo => "undo",
             Held::Redo => "redo",
             Held::Reveal => "reveal",
+            Held::Note => "edit_note",
         }
     }
 }

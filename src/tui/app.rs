@@ -380,15 +380,23 @@ impl App {
         }
         if let Some(waiting) = self.waiting_key.take() {
             match action {
-                // Esc: the operator is looking and changed their mind; the key waiting is dropped.
+                // Esc: the operator is looking and changed their mind; the key waiting is dropped (the note editor
+                // it opened closed, as Esc closes it).
                 Action::Back => {
+                    if waiting == Held::Note {
+                        self.modal = None;
+                    }
                     self.status = None;
                     return;
                 }
                 // The mouse is never typed by mistake: the operator is looking, as after a pause.
                 Action::Click(..) | Action::ScrollUp | Action::ScrollDown => self.act_after_pause(waiting),
-                // Another key before the pause: the waiting one was a letter of text typed into the wrong window.
+                // Another key before the pause: the waiting one was a letter of text typed into the wrong window,
+                // and the note editor it opened takes none of the text after it, nor its Enter.
                 _ => {
+                    if waiting == Held::Note {
+                        self.modal = None;
+                    }
                     let key =
                         self.keymap.keys_for(self.screen_context(), waiting.name()).first().map(|k| k.to_string());
                     let message =
@@ -453,7 +461,8 @@ impl App {
         self.astray.is_some() || self.waiting_key.is_some()
     }
 
-    /// `u`, `Ctrl-r` and `r` (showing ID numbers) act once the keys pause after them: one such letter among
+    /// `u`, `Ctrl-r` and `r` (showing ID numbers) act once the keys pause after them (and the note editor `n`
+    /// opens takes no key before that pause): one such letter among
     /// others typed into canbao's window by mistake (`uname -a`, `grep -r` as if into the shell) would otherwise
     /// undo the last mark or show every number, unseen. A deliberate key, followed by a look at the screen,
     /// acts half a second later; another key first makes it text typed astray. Keys given one by one (no event
@@ -471,6 +480,8 @@ impl App {
             Held::Undo => self.undo(),
             Held::Redo => self.redo(),
             Held::Reveal => self.toggle_reveal(),
+            // Open since the key: the operator has seen it, and it takes what is typed now.
+            Held::Note => {}
         }
     }
 
@@ -547,7 +558,14 @@ impl App {
             Action::TogglePaid if list => self.toggle_paid(),
             Action::ToggleGovernment if list => self.toggle_government(),
             Action::Categories if list => self.open_categories(),
-            Action::EditNote if list => self.open_note(),
+            Action::EditNote if list => {
+                self.open_note();
+                // Open at once, so a deliberate `n` is answered at once; the letters typed right after it
+                // (`nano x`, `npm i`) close it unsaved.
+                if self.pauses_reported && matches!(self.modal, Some(Modal::Note { .. })) {
+                    self.waiting_key = Some(Held::Note);
+                }
+            }
             Action::EditIdentity if list => self.open_identity(),
             Action::HistoryOlder if screen == Screen::Detail => self.page_history(true),
             Action::HistoryNewer if screen == Screen::Detail => self.page_history(false),
