@@ -1677,6 +1677,10 @@ fn a_changed_list_read_ahead_of_its_writer_says_each_row_as_row_by_row() {
         let id = if matches!(i, 61 | 62) { mistyped(&number(i)) } else { number(i) };
         base.push_str(&format!("第一小学,{},{id},三年级,{}班,1380013{:04}\n", name(i, false), 1 + i % 8, i));
     }
+    let renamed = |k: usize| valid(&format!("450202201403031{k}3"));
+    for k in 0..2 {
+        base.push_str(&format!("第一小学,欧阳旧名{k},{},三年级,1班,\n", renamed(k)));
+    }
     let base_path = dir.path().join("base.csv");
     std::fs::write(&base_path, base).unwrap();
     let mut day = String::from("学校,姓名,身份证号码,年级,班级,联系电话,是否参保\n");
@@ -1724,7 +1728,12 @@ fn a_changed_list_read_ahead_of_its_writer_says_each_row_as_row_by_row() {
         }
         day.push_str(&format!("{school},{pupil},{id},三年级,{class}班,{phone},{enrolled}\n"));
     }
-    day.push_str("合计：780人,,,,,,\n");
+    for k in 0..2 {
+        // Rounded, under the name the pupil had before the drive renamed them.
+        let id = renamed(k);
+        day.push_str(&format!("第一小学,欧阳旧名{k},{}.{}E+17,三年级,1班,,\n", &id[..1], &id[1..15]));
+    }
+    day.push_str("合计：782人,,,,,,\n");
     let day_path = dir.path().join("day.csv");
     std::fs::write(&day_path, day).unwrap();
     let prepare = |s: &mut Store| {
@@ -1738,6 +1747,12 @@ fn a_changed_list_read_ahead_of_its_writer_says_each_row_as_row_by_row() {
             };
             s.correct_identity(pupil.id, &edit).expect("correct");
         }
+        // Two pupils renamed on the drive: the day's list gives their rounded numbers under the names before.
+        for k in 0..2 {
+            let pupil = s.students_by_stored_number(&renamed(k)).unwrap().remove(0);
+            let edit = canbao::store::IdentityEdit { name: Some(format!("欧阳新名{k}")), ..Default::default() };
+            s.correct_identity(pupil.id, &edit).expect("rename");
+        }
     };
     let report = imported_either_way(&prepare, &[day_path.as_path()], None);
     // The case was met: rows of each kind were applied and said.
@@ -1747,6 +1762,7 @@ fn a_changed_list_read_ahead_of_its_writer_says_each_row_as_row_by_row() {
     assert!(report.id_invalid >= 30, "{report:?}");
     assert!(said("旧身份证号码已更正") == 2, "{:?}", report.problems);
     assert!(said("身份证号码校验位有误，按已登记的") == 3, "{:?}", report.problems);
+    assert!(said("是改名前的姓名：此行即持有完整号码的") == 2, "{:?}", report.problems);
     assert!(said("（按名单）") == 2, "{:?}", report.problems);
     assert!(said("已按名单改为") > 0 && said("此行起共") > 0, "{:?}", report.problems);
     assert!(report.masked_left_out > 0, "{report:?}");

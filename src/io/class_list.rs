@@ -1607,6 +1607,7 @@ impl RowReader<'_> {
             old_number,
             whole_number,
             mistyped_number,
+            former_name,
             corrected_number,
             kept,
             over_corrections,
@@ -1673,7 +1674,25 @@ impl RowReader<'_> {
                 ),
             );
         }
-        if whole_number.is_some() {
+        if let Some(former) = &former_name {
+            let former = quoted(former);
+            let message = if whole_number.is_some() {
+                format!(
+                    "身份证号码曾被表格当作数字保存，15 位之后的数字已丢失；名单中的“{former}”是改名前的姓名：此行即持有完整号码的 \
+                     {name}，未新增，号码和姓名不变，无需向家长核对；{RETYPE_AS_TEXT_ZH} (the ID number was stored as a \
+                     number by a spreadsheet and lost its digits after the 15th; the list gives the name {former} had \
+                     before a rename: the row is {name}, who holds the whole number: not added, the number and the name \
+                     kept, nobody to ask; {RETYPE_AS_TEXT_EN})"
+                )
+            } else {
+                format!(
+                    "名单中的“{former}”是改名前的姓名，号码同为表格四舍五入后的号码：此行即 {name}，未新增，姓名不变 (the \
+                     list gives the name before a rename, and the same rounded number: the row is {name}, not added, \
+                     the name kept)"
+                )
+            };
+            self.problem_in(file, sheet, row_no, id_header, message);
+        } else if whole_number.is_some() {
             // The same words row after row, so a class list of such numbers is said in runs of rows.
             self.problem_in(
                 file,

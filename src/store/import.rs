@@ -156,6 +156,10 @@ pub struct Moves {
     /// (`id_number::mistyped_from`: its check character, or one place in the same class), so the row is that
     /// pupil and the valid number stays: (the list's number, the pupil's).
     pub mistyped_number: Option<(String, String)>,
+    /// The row's number is one a spreadsheet rounded, which only the name ties to a pupil, and the row names the
+    /// pupil by a name they had before a rename (by a later list, or with `E`): the pupil it is, found by that
+    /// name, keeps the name held (`name`). The list's name.
+    pub former_name: Option<String>,
     /// The pupil was held with a flagged number (mistyped, rounded, shortened) and the row gives the valid one,
     /// which replaced it (`correct_id_number`): (the number held before, the list's).
     pub corrected_number: Option<(String, String)>,
@@ -322,6 +326,13 @@ impl Store {
             )?
             .query_map([], |r| r.get(0))?
             .collect::<std::result::Result<_, _>>()?;
+        // Few, read once through `audit_renamed_from`; none can match in an empty roster.
+        if !session.batch.roster_was_empty {
+            session.batch.renamed_from = tx
+                .prepare("SELECT DISTINCT old FROM audit WHERE field = 'name' AND old IS NOT NULL")?
+                .query_map([], |r| r.get(0))?
+                .collect::<std::result::Result<_, _>>()?;
+        }
         // Schema changes are part of the transaction: a failed or dry-run import rolls the trigger back in with
         // everything else, and no other connection ever sees the drive without it.
         session.name_order_trigger = tx
@@ -702,6 +713,9 @@ struct Batch {
     /// Every number this drive corrected a pupil's from, and those this batch corrects: a row whose number is
     /// none of them skips the look-up of the pupil it was corrected on (`corrected_from`).
     corrected_away: std::collections::HashSet<String, Hasher>,
+    /// Every name a pupil had before a rename, read when the roster held pupils: a rounded number's row whose
+    /// name is none of them skips the look-up of a pupil renamed since (`renamed_holding_rounded`).
+    renamed_from: std::collections::HashSet<String, Hasher>,
     /// The largest pupil id before this batch: larger ones were added by it.
     last_before: i64,
     schools: HashMap<String, i64, Hasher>,
@@ -872,6 +886,54 @@ impl Batch {
         pupil_corrected_from(tx, number, Some(&row.name), self.last_before)
     }
 
+    /// The one pupil, from before this batch, that a row's rounded number (15 digits kept) is under a name they
+    /// had before a rename (by a later list, or with `E`): held with a whole number that rounds to it, or flagged
+    /// with the same 15 digits. Asked only where the row's name is one a pupil was renamed from and no pupil holds
+    /// such a number under it now. With the pupil's name now and the whole number held, if any; two such pupils
+    /// are neither: nothing is guessed.
+    fn renamed_holding_rounded(
+        &self,
+        tx: &Transaction,
+        row: &Incoming,
+    ) -> Result<Option<(i64, String, Option<String>)>> {
+        if self.roster_was_empty
+            || row.id.problem() != Some(&IdProblem::PrecisionLost)
+            || !self.renamed_from.contains(&row.name)
+        {
+            return Ok(None);
+        }
+        let Some(kept) = id_number::fifteen_digits_kept(&row.id.normalized) else { return Ok(None) };
+        // Several pupils of the name now fit (`pupil_holding_whole_number` took none): not guessed between.
+        if !pupils_holding_whole_number(tx, &row.id.normalized, &row.name, self.last_before)?.is_empty() {
+            return Ok(None);
+        }
+        let mut stmt = tx.prepare_cached(RENAMED_FROM)?;
+        let mut renamed = stmt.query(params![row.name, self.last_before])?;
+        let mut found: Option<(i64, String, Option<String>)> = None;
+        while let Some(r) = renamed.next()? {
+            let (id, number, problem, now): (i64, String, Option<String>, String) =
+                (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+            // Under the name now the look-ups before this one decided.
+            if now == row.name || found.as_ref().is_some_and(|(f, ..)| *f == id) {
+                continue;
+            }
+            let whole = match problem.as_deref() {
+                None => (id_number::rounding_of(&number, &row.id.normalized) == Some(id_number::Rounding::Fifteen))
+                    .then(|| Some(number.clone())),
+                Some(code) if code == IdProblem::PrecisionLost.code() => {
+                    (id_number::fifteen_digits_kept(&number).as_deref() == Some(kept.as_str())).then_some(None)
+                }
+                Some(_) => None,
+            };
+            let Some(whole) = whole else { continue };
+            if found.is_some() {
+                return Ok(None);
+            }
+            found = Some((id, now, whole));
+        }
+        Ok(found)
+    }
+
     /// Writes the search keys and "created" audit rows of the pupils added since the last call: as each block
     /// of keys fills, before a pupil of this batch is changed again (so its history starts with its creation,
     /// as it was created), and at the end.
@@ -972,6 +1034,13 @@ fn apply_one(
         seen(tx, batch, id)?;
         let known = Known { old_number: Some((row_number(row).to_owned(), held)), ..Known::default() };
         return update_existing(tx, ctx, id, row, batch.unseen_is_current, known);
+    }
+    if let Some((id, now, whole_number)) = batch.renamed_holding_rounded(tx, row)? {
+        seen(tx, batch, id)?;
+        // The list is older than the rename: the name the pupil was renamed to stays.
+        let known = Known { whole_number, former_name: Some(row.name.clone()), ..Known::default() };
+        let row = Incoming { name: now, ..row.clone() };
+        return update_existing(tx, ctx, id, &row, batch.unseen_is_current, known);
     }
     if batch.flagged_names.contains(&row.name)
         && let Some(id) = flagged_pupil_of_rounded_number(tx, row, batch.last_before)?
@@ -1228,6 +1297,13 @@ fn flagged_pupil_of_rounded_number(tx: &Transaction, row: &Incoming, last_before
     })
 }
 
+/// The pupils from before this batch once named ?1 (renamed by a list, or with `E`), with their number, its
+/// problem and their name now: by the index of former names (`audit_renamed_from`), for a rounded number's row
+/// whose name is one of them. A pupil renamed from it twice comes twice: told apart by the caller.
+pub(crate) const RENAMED_FROM: &str = "SELECT s.id, s.id_number, s.id_problem, s.name FROM audit a
+         JOIN students s ON s.id = a.student_id
+         WHERE a.field = 'name' AND a.old = ?1 AND s.id <= ?2";
+
 /// The valid pupil of a number, with their name.
 pub(crate) const VALID_NAMED: &str = "SELECT id, name FROM students WHERE id_number = ?1 AND id_problem IS NULL";
 
@@ -1337,6 +1413,8 @@ struct Known {
     whole_number: Option<String>,
     /// The row's number is the pupil's valid one typed wrong: (the list's number, the pupil's).
     mistyped_number: Option<(String, String)>,
+    /// The row names the pupil by a name they had before a rename: the list's name.
+    former_name: Option<String>,
 }
 
 /// A pupil already on the roster: the list may move them to another class or correct the name or phone;
@@ -1376,8 +1454,15 @@ fn update_existing(
             })
         })?;
     let mut changes = Vec::new();
-    let Known { old_number, whole_number, mistyped_number } = known;
-    let mut moves = Moves { old_number, whole_number, mistyped_number, name: current.name.clone(), ..Moves::default() };
+    let Known { old_number, whole_number, mistyped_number, former_name } = known;
+    let mut moves = Moves {
+        old_number,
+        whole_number,
+        mistyped_number,
+        former_name,
+        name: current.name.clone(),
+        ..Moves::default()
+    };
     let mut history = IdentityHistory { id, rows: None };
     if row.school_given && row.school != current.school {
         changes.push(FieldChange::new(Field::School, Some(&row.school)));
@@ -1531,7 +1616,8 @@ fn update_existing(
     let told = !moves.kept.is_empty()
         || moves.old_number.is_some()
         || moves.whole_number.is_some()
-        || moves.mistyped_number.is_some();
+        || moves.mistyped_number.is_some()
+        || moves.former_name.is_some();
     let n = if changes.is_empty() { 0 } else { fields::apply(tx, ctx, id, &changes)? };
     let outcome = match (n, told) {
         (0, false) => IncomingOutcome::Unchanged,

@@ -237,6 +237,12 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX IF NOT EXISTS audit_corrected_from ON audit(old) WHERE field = 'id_number';
     "#,
+    // 10: the names pupils had before a rename (by a list, or with E), so an import finds the pupil an older list
+    // still names the old way by a number a spreadsheet rounded, which only the name ties to a pupil: by an index
+    // look-up for the rows whose name is one of them, instead of reading the whole log. Partial, as 9.
+    r#"
+    CREATE INDEX IF NOT EXISTS audit_renamed_from ON audit(old) WHERE field = 'name';
+    "#,
 ];
 
 /// The first version that keeps the receipt numbers of recorded payments.

@@ -928,6 +928,7 @@ fn every_per_row_lookup_uses_an_index() {
         ("import: the flagged look-alike", super::import::FLAGGED_SAME_PUPIL),
         ("import: a rounded number of a pupil corrected since", super::import::VALID_NEAR),
         ("import: the valid number a mistyped check character stands for", super::import::VALID_NAMED),
+        ("import: the pupils renamed from a rounded number's name", super::import::RENAMED_FROM),
         ("import: the valid pupils of a class a mistyped number may be", super::import::VALID_SAME_CLASS),
         ("import: a masked number's pupils of one class and name", super::import::MASKED_SAME_CLASS),
         ("import: the pupil whose number was corrected from this one", super::import::CORRECTED_FROM),
@@ -1366,6 +1367,46 @@ fn a_check_character_typed_wrong_is_the_pupil_holding_the_valid_number() {
     }
     let held = s.student(id_of(&s, "韦明")).unwrap();
     assert_eq!((held.id_number.as_str(), held.id_problem.as_deref()), (other.as_str(), None));
+}
+
+/// A pupil held with the whole number and renamed since by a later list, and the teacher's older list giving the
+/// number rounded by a spreadsheet under the name before: that pupil, found by the name they had, keeping the
+/// whole number and the name now; nobody added. A pupil held with a rounded number and renamed with `E` is found
+/// so too; a name nobody had is another child.
+#[test]
+fn a_rounded_number_under_a_name_before_a_rename_is_the_renamed_pupil() {
+    use crate::store::import::IncomingOutcome;
+    let real = valid_id("45020220170303456");
+    let mut s = store_with(&[incoming("王小明", &real, "1班")]);
+    assert_eq!(s.apply_import(&[incoming("王晓明", &real, "1班")], &[], 0, false).unwrap().updated, 1);
+    let mut row = incoming("王小明", "", "1班");
+    row.id = written_by_openpyxl(&real);
+    match apply_row(&mut s, &row) {
+        IncomingOutcome::Kept(moves) => assert_eq!(
+            (moves.whole_number.as_deref(), moves.former_name.as_deref(), moves.name.as_str()),
+            (Some(real.as_str()), Some("王小明"), "王晓明")
+        ),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(s.student_count().unwrap(), 1);
+    assert_eq!(s.student(id_of(&s, "王晓明")).unwrap().id_number, real);
+
+    let mut rounded = incoming("李娜", "", "2班");
+    rounded.id = written_by_openpyxl(&valid_id("45020220170404567"));
+    let mut s = store_with(&[rounded.clone()]);
+    let edit = IdentityEdit { name: Some("李纳".into()), ..Default::default() };
+    s.correct_identity(id_of(&s, "李娜"), &edit).unwrap();
+    match apply_row(&mut s, &rounded) {
+        IncomingOutcome::Kept(moves) => {
+            assert_eq!(
+                (moves.whole_number, moves.former_name.as_deref(), moves.name.as_str()),
+                (None, Some("李娜"), "李纳")
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(s.student_count().unwrap(), 1);
+    assert_eq!(apply_row(&mut s, &Incoming { name: "李四".into(), ..rounded }), IncomingOutcome::Added);
 }
 
 /// A pupil held with an 18-digit number that fails the check (a digit typed wrong), and a class list of the
