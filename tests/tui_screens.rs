@@ -1824,7 +1824,8 @@ fn undo_puts_the_highlight_on_the_pupil_undone() {
     assert_ne!(app.selected_id(), Some(id), "paid, the pupil left the unpaid list");
     app.update(Action::Undo);
     assert_eq!(app.selected_id(), Some(id), "the highlight is back on {name}");
-    assert_eq!(app.status.as_ref().map(|s| s.text.clone()), Some(format!("已撤销（{name}）")));
+    let said = format!("已撤销（{name}：参保状态改回未确认，缴费状态改回未缴费）；按 Ctrl-r 重做");
+    assert_eq!(app.status.as_ref().map(|s| s.text.clone()), Some(said));
     app.update(Action::TogglePaid);
     let Some(canbao::tui::modal::Modal::Payment(form)) = &app.modal else { panic!("no form") };
     assert_eq!(form.targets, [id], "the next p is for the same child");
@@ -1838,7 +1839,10 @@ fn undo_puts_the_highlight_on_the_pupil_undone() {
     app.update(Action::Undo);
     assert_ne!(app.selected_id(), Some(id));
     let status = app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
-    assert_eq!(status, format!("已撤销（{name}）；{name} 不在当前列表中（筛选或搜索）"));
+    let said = format!(
+        "已撤销（{name}：参保状态改回未确认，缴费状态改回未缴费）；{name} 不在当前列表中（筛选或搜索）；按 Ctrl-r 重做"
+    );
+    assert_eq!(status, said);
 }
 
 #[test]
@@ -4044,6 +4048,33 @@ fn a_u_inside_typed_text_undoes_nothing() {
     let ctrl_r = Paced::Key(Event::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)));
     run_paced(&mut app, [ctrl_r, Paced::Pause]);
     assert_eq!(app.store.student(id).expect("s").payment, PaymentStatus::Paid, "redone on purpose");
+}
+
+/// An undo says whose change it undid and what it wrote back, with the key that redoes it; a redo the same, with the
+/// key that undoes it again: a `u` pressed by mistake is seen, and taken back with one key.
+#[test]
+fn undo_and_redo_say_what_they_wrote_and_how_to_take_it_back() {
+    for lang in [Language::Zh, Language::En] {
+        let mut app = app(lang);
+        let id = app.selected_id().expect("pupil");
+        let name = app.store.student(id).expect("s").name;
+        app.update(Action::EditNote);
+        type_text(&mut app, "欠费");
+        app.update(Action::Confirm);
+        app.update(Action::Undo);
+        let said = match lang {
+            Language::Zh => format!("已撤销（{name}：备注改回无）；按 Ctrl-r 重做"),
+            Language::En => format!("Undone ({name}: note back to none); Ctrl-r redoes it"),
+        };
+        assert_eq!(status_text(&app), said);
+        app.update(Action::Redo);
+        let said = match lang {
+            Language::Zh => format!("已重做（{name}：备注改为欠费）；按 u 再撤销"),
+            Language::En => format!("Redone ({name}: note to 欠费); u undoes it again"),
+        };
+        assert_eq!(status_text(&app), said);
+        assert_eq!(app.store.student(id).expect("s").note, "欠费");
+    }
 }
 
 /// A lone `f` marks nobody: on an unpaid pupil with a category it asks (No by default), as it does for every other

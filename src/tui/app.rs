@@ -486,7 +486,7 @@ impl App {
     }
 
     /// The screen's own keys' context (not a dialog's): where the key that waited is named.
-    fn screen_context(&self) -> Context {
+    pub(super) fn screen_context(&self) -> Context {
         match self.screen {
             Screen::Roster => Context::Roster,
             Screen::Detail => Context::Detail,

@@ -944,6 +944,45 @@ impl App {
         }
     }
 
+    /// What an undo (`backwards`) or redo of one pupil wrote, for the status line: each field the operator marks,
+    /// with the value it has now (「缴费改回未缴费」), so a `u` pressed by mistake is seen for what it undid. The
+    /// fields that go with a mark (the amount, date and channel of a payment, the year of the categories) are the
+    /// history's.
+    fn edit_fields(&self, edit: &Edit, backwards: bool) -> Option<String> {
+        use crate::store::Field;
+        let [pupil] = edit.pupils.as_slice() else { return None };
+        let values = if backwards { &pupil.before } else { &pupil.after };
+        let payment = values.iter().any(|c| c.field == Field::Payment);
+        let template = if backwards { self.text.undone_field } else { self.text.redone_field };
+        let parts: Vec<String> = values
+            .iter()
+            .filter(|c| match c.field {
+                Field::CategoriesYear | Field::PaidOn | Field::PaidChannel => false,
+                Field::PaidAmount => !payment,
+                _ => true,
+            })
+            .map(|c| {
+                let key = c.field.key();
+                let value = match c.value.as_deref().unwrap_or("") {
+                    "" => self.text.none.to_owned(),
+                    v => super::views::value_label(self.text, key, v, 20),
+                };
+                fill(template, &[&self.text.field(key), &value])
+            })
+            .collect();
+        (!parts.is_empty()).then(|| parts.join(self.text.pick("，", ", ")))
+    }
+
+    /// The key that reverses an undo (`backwards`: redo) or a redo (undo), for the status line.
+    fn reverse_key(&self, backwards: bool) -> String {
+        let name = if backwards { "redo" } else { "undo" };
+        let key = self.keymap.keys_for(self.screen_context(), name).first().map(ToString::to_string);
+        match key {
+            Some(key) => fill(if backwards { self.text.undone_redo_with } else { self.text.redone_undo_with }, &[&key]),
+            None => String::new(),
+        }
+    }
+
     /// Writes an edit's old values back (undo, `backwards`) or its new ones again (redo), in one transaction: the
     /// fields as they were, not a new mark, so no rule reads them again. Many pupils on a drive file are written
     /// on the worker; `rewritten` follows there.
@@ -966,6 +1005,10 @@ impl App {
     /// it). `data`: the roster as the worker read it after an edit of many pupils.
     pub fn rewritten(&mut self, edit: Edit, backwards: bool, failed: Option<Option<String>>, data: Option<RosterData>) {
         let who = self.edit_names(&edit);
+        let what = match self.edit_fields(&edit, backwards) {
+            Some(fields) => format!("{who}{}{fields}", self.text.pick("：", ": ")),
+            None => who.clone(),
+        };
         if edit.identity.is_none() {
             // A school renamed back moves its pupils' run in the roster (sorted by school) and the school list:
             // the roster is read again, as after the rename.
@@ -988,17 +1031,19 @@ impl App {
                     None => edit.pupils.iter().map(|p| p.id).collect(),
                 };
                 let page = self.page();
-                let mut text = fill(self.text.undone, &[&who]);
+                let mut text = fill(self.text.undone, &[&what]);
                 if self.roster.select_first_of(&self.data, &ids, page) {
                     self.reload_detail();
                 } else {
                     text.push_str(&fill(self.text.undone_not_shown, &[&who]));
                 }
+                text.push_str(&self.reverse_key(true));
                 self.say(text);
                 self.undo.undone(edit);
             }
             None => {
-                self.say(fill(self.text.redone, &[&who]));
+                let text = format!("{}{}", fill(self.text.redone, &[&what]), self.reverse_key(false));
+                self.say(text);
                 self.undo.redone(edit);
             }
             Some(why) => {

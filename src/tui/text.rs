@@ -259,6 +259,14 @@ pub struct Text {
     /// A key that acts only after a pause (undo, redo, reveal, the note) came with more keys right after it (the
     /// key, what it does): not done, and the keys do nothing until the typing pauses.
     pub keys_burst: &'static str,
+    /// A field an undo wrote back (the field, its value now), in its status line.
+    pub undone_field: &'static str,
+    /// A field a redo wrote again (the field, its value now).
+    pub redone_field: &'static str,
+    /// After an undo's status line: the key that redoes it.
+    pub undone_redo_with: &'static str,
+    /// After a redo's status line: the key that undoes it again.
+    pub redone_undo_with: &'static str,
     /// `f` on one unpaid pupil with a category: asked, so that no lone key marks a pupil.
     pub ask_government: &'static str,
     /// The file picker's hint for ← on an empty path field.
@@ -795,6 +803,10 @@ mod tests {
                 t.keys_astray,
                 t.keys_astray_ignored,
                 t.keys_burst,
+                t.undone_field,
+                t.redone_field,
+                t.undone_redo_with,
+                t.redone_undo_with,
                 t.ask_government,
                 t.ask_payment_against,
                 t.ask_payments_against,
