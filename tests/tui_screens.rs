@@ -4077,6 +4077,33 @@ fn undo_and_redo_say_what_they_wrote_and_how_to_take_it_back() {
     }
 }
 
+/// Keys typed before the operator's name is asked (the rest of a shell command, typed while canbao started) are
+/// not the name: dropped when the prompt is first drawn, said on the status line, and so are the keys of the same
+/// run still arriving, until the typing pauses. The name typed at the prompt is the name saved.
+#[test]
+fn keys_typed_before_the_name_prompt_are_not_the_name() {
+    let mut app = App::new(store(true), &options(Language::Zh, None)).expect("app");
+    app.update(Action::Resize(80, 24));
+    assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::Operator(_))));
+    // Waiting as the prompt is first drawn; then the same run still arriving; a pause; the name.
+    let mut script: Vec<Paced> = paced("ls -la").collect();
+    script.push(Paced::Pause);
+    script.extend(paced("abc\n"));
+    script.push(Paced::Pause);
+    script.extend(paced("李老师\n"));
+    script.push(Paced::Pause);
+    let mut events = PacedScript(script.into_iter().collect());
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    run_loop(&mut terminal, &mut app, &mut events).expect("loop");
+    assert_eq!(app.store.operator(), "李老师");
+    // What the status line says as the prompt shows.
+    let mut app = App::new(store(true), &options(Language::Zh, None)).expect("app");
+    app.update(Action::Resize(80, 24));
+    app.keys_ignored(6);
+    assert!(status_text(&app).starts_with("姓名提示出现前按下的 6 个键未作为姓名"), "{}", status_text(&app));
+    assert!(app.typing_astray(), "the rest of the run is ignored too");
+}
+
 /// A lone `f` marks nobody: on an unpaid pupil with a category it asks (No by default), as it does for every other
 /// pupil, so an `f` among the letters of a command typed into the wrong window (`free -h`) changes no one.
 #[test]

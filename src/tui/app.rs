@@ -884,9 +884,11 @@ impl App {
 
     /// The dialog on screen that keys typed before it was drawn must not reach, named by what it is about (so
     /// typing into its field does not make it another): a yes/no question, or a preview a job opened, which
-    /// Enter applies and whose school field would take typed text.
+    /// Enter applies and whose school field would take typed text; or the operator's name asked at the start,
+    /// which keys typed while canbao started (the rest of a shell command) would fill in and save with their Enter.
     pub fn guarded_dialog(&self) -> Option<String> {
         match &self.modal {
+            Some(Modal::Operator(_)) => Some("operator".to_owned()),
             Some(Modal::Confirm(c)) => Some(c.question.clone()),
             Some(Modal::ImportPreview { request, .. }) => Some(format!("import {:?}", request.paths)),
             Some(Modal::MergePreview { file, .. }) => Some(format!("merge {}", file.display())),
@@ -898,6 +900,11 @@ impl App {
     /// Keys that reached a question (or a job's preview or result) before the operator could read it were not
     /// taken: said, so none goes unseen, after what the status line says of the result (「停止未及生效…」).
     pub fn keys_ignored(&mut self, n: usize) {
+        // Typed ahead of the name's prompt: the same run of keys may still be arriving, and none of it is the name.
+        if n > 0 && matches!(self.modal, Some(Modal::Operator(_))) {
+            self.typed_astray(fill(self.text.keys_ignored_operator, &[&n]));
+            return;
+        }
         if n > 0 {
             let text = if self.question().is_some() { self.text.keys_ignored } else { self.text.keys_ignored_preview };
             let text = match self.status.take() {

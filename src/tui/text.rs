@@ -259,6 +259,9 @@ pub struct Text {
     /// A key that acts only after a pause (undo, redo, reveal, the note) came with more keys right after it (the
     /// key, what it does): not done, and the keys do nothing until the typing pauses.
     pub keys_burst: &'static str,
+    /// Keys typed before the operator's name was asked (how many): not taken as the name, nor those typed right
+    /// after them.
+    pub keys_ignored_operator: &'static str,
     /// A field an undo wrote back (the field, its value now), in its status line.
     pub undone_field: &'static str,
     /// A field a redo wrote again (the field, its value now).
@@ -803,6 +806,7 @@ mod tests {
                 t.keys_astray,
                 t.keys_astray_ignored,
                 t.keys_burst,
+                t.keys_ignored_operator,
                 t.undone_field,
                 t.redone_field,
                 t.undone_redo_with,
