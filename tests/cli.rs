@@ -1338,8 +1338,10 @@ fn check_lists_a_same_name_pair_in_one_class_where_a_number_was_rounded() {
     assert!(text.contains("同班同名") && !text.contains(&real), "masked: {text}");
 }
 
-/// A one-row list gives 蒋婷语, held with her valid number, that number with its check character typed wrong: a
-/// second child is added, and `check` lists the two as probably one pupil, masked, with what to do.
+/// A one-row list gives 蒋婷语, held with her valid number, that number with its check character typed wrong: the
+/// row is 蒋婷语, said so at the row, and nothing is added. One list giving 韦明 twice, with the valid number and
+/// with its check character typed wrong, holds two entries, which `check` lists as probably one pupil, masked,
+/// with what to do.
 #[test]
 fn check_lists_a_mistyped_number_beside_the_valid_one_of_the_same_name() {
     let dir = tempfile::tempdir().unwrap();
@@ -1352,17 +1354,33 @@ fn check_lists_a_mistyped_number_beside_the_valid_one_of_the_same_name() {
     let list = dir.path().join("one.csv");
     std::fs::write(&list, "学校,姓名,身份证号码,年级,班级\n柳州市示范小学,蒋婷语,511302202007094540,一年级,2班\n")
         .unwrap();
+    let report = json(canbao(&db).args(["import", "--json"]).arg(&list));
+    assert_eq!((report["added"].as_i64(), report["id_invalid"].as_i64()), (Some(0), Some(0)), "{report}");
+    let problems = report["problems"].as_array().unwrap();
+    assert!(
+        problems.iter().any(|p| p["row"] == 2
+            && p["message"].as_str().unwrap().starts_with("身份证号码校验位有误，按已登记的 5113**********4544 处理")),
+        "{report}"
+    );
+    assert!(json(canbao(&db).args(["check", "--json"]))["same_name_mistyped"].as_array().unwrap().is_empty());
+
+    std::fs::write(
+        &list,
+        "学校,姓名,身份证号码,年级,班级\n柳州市示范小学,韦明,450202201501011233,一年级,2班\n\
+         柳州市示范小学,韦明,450202201501011230,一年级,2班\n",
+    )
+    .unwrap();
     canbao(&db).arg("import").arg(&list).assert().success();
     let report = json(canbao(&db).args(["check", "--json"]));
     let pairs = report["same_name_mistyped"].as_array().unwrap();
     assert_eq!(pairs.len(), 1, "{report}");
-    assert_eq!(pairs[0]["key"], "蒋婷语 一年级2班");
+    assert_eq!(pairs[0]["key"], "韦明 一年级2班");
     let numbers: Vec<&str> =
         pairs[0]["pupils"].as_array().unwrap().iter().map(|p| p["id_number"].as_str().unwrap()).collect();
-    assert_eq!(numbers, ["511302202007094540", "511302202007094544"]);
+    assert_eq!(numbers, ["450202201501011230", "450202201501011233"]);
     let text = String::from_utf8_lossy(&canbao(&db).arg("check").output().unwrap().stdout).into_owned();
     assert!(
-        text.contains("可能是同一名学生") && text.contains("更正") && !text.contains("511302202007094544"),
+        text.contains("可能是同一名学生") && text.contains("更正") && !text.contains("450202201501011233"),
         "{text}"
     );
 }
