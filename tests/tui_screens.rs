@@ -959,6 +959,51 @@ fn export_prompt() {
     snap("export_path", |app| app.update(Action::Export));
 }
 
+/// The file picker leaves the status line and the footer as they are drawn without it, whatever the size down to
+/// the smallest screen (80×24, where the footer takes two rows): on the roster and on the detail screen, nothing of
+/// the box is drawn over them, and none of their keys or messages is hidden.
+#[test]
+fn the_file_picker_leaves_the_status_line_and_the_footer_in_sight() {
+    for lang in [Language::Zh, Language::En] {
+        for detail in [false, true] {
+            for (w, h) in [(80, 24), (84, 24), (100, 26), (120, 24), (200, 40)] {
+                let mut app = app(lang);
+                app.update(Action::Resize(w, h));
+                if detail {
+                    app.update(Action::OpenDetail);
+                }
+                app.say("状态行 status line");
+                let before: Vec<String> = screen(&app).lines().map(str::to_owned).collect();
+                let status = before.iter().position(|l| l.contains("状态行 status line")).expect("status line");
+                app.update(Action::Import);
+                assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::Files(_))), "{}", screen(&app));
+                app.say("状态行 status line");
+                let after: Vec<String> = screen(&app).lines().map(str::to_owned).collect();
+                assert_eq!(after[status..], before[status..], "{w}×{h} detail {detail}:\n{}", after.join("\n"));
+                // The box's last row (its key hints) is drawn whole, above the status line.
+                let hints = [
+                    "Enter 确定  Tab 全部文件  Esc 返回  Left 上一级",
+                    "Enter ok  Tab all files  Esc back  Left parent folder",
+                ];
+                let drawn = |l: &String| hints.iter().any(|h| l.contains(h));
+                assert!(after[..status].iter().any(drawn), "{w}×{h} detail {detail}:\n{}", after.join("\n"));
+            }
+        }
+    }
+}
+
+/// The file picker at the smallest screen, on the detail screen, with a refusal of four rows: the box, the status
+/// line and both rows of the footer, none over another.
+#[test]
+fn file_picker_at_80_by_24() {
+    snap_picker("import_picker_80x24", |app| {
+        app.update(Action::OpenDetail);
+        app.update(Action::Import);
+        type_text(app, "a-list-that-is-not-here-with-a-long-name-to-wrap-over-several-rows-of-the-box.csv");
+        app.update(Action::Confirm);
+    });
+}
+
 #[test]
 fn import_error() {
     snap_picker("import_error", |app| {

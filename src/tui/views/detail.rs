@@ -76,6 +76,11 @@ fn areas(app: &App, detail: Option<&Detail>, area: Rect) -> Areas {
     Areas { frame, footer, fields, history }
 }
 
+/// The row of the screen's status line, above its footer.
+pub fn status_row(app: &App, area: Rect) -> u16 {
+    areas(app, None, area).frame.status.y
+}
+
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let a = areas(app, app.detail.as_ref(), area);
     chrome::title_bar(frame, app, a.frame.title, app.text.detail_title);

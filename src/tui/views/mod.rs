@@ -37,7 +37,21 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     match &app.modal {
         Some(Modal::Help { offset }) => help::draw(frame, app, area, *offset),
+        // The file picker stays above the status line and the footer: what its keys did and the screen's keys
+        // stay in sight, and no row of it is drawn over them.
+        Some(m @ Modal::Files(_)) => modal::draw(frame, app, above_status(app, area), m),
         Some(m) => modal::draw(frame, app, area, m),
         None => {}
     }
+}
+
+/// The rows between the title bar and the status line of the screen drawn (its footer may take two rows at 80
+/// columns).
+fn above_status(app: &App, area: ratatui::layout::Rect) -> ratatui::layout::Rect {
+    let status = match app.screen {
+        Screen::Roster => roster::areas(app, area).status.y,
+        Screen::Detail => detail::status_row(app, area),
+        Screen::Dashboard => layout::framed(area).status.y,
+    };
+    ratatui::layout::Rect { y: area.y + 1, height: status.saturating_sub(area.y + 1), ..area }
 }

@@ -683,7 +683,8 @@ fn files(frame: &mut Frame, app: &App, area: Rect, p: &crate::tui::picker::FileP
         PathPurpose::Restore => t.restore_pick_title,
         _ => t.import_title,
     };
-    let height = area.height.saturating_sub(4).min(26);
+    // `area` lies between the title bar and the status line.
+    let height = area.height.min(26);
     let inner = popup(frame, app, area, 86, height, title);
     let width = inner.width as usize;
     frame.render_widget(Paragraph::new(fit(&p.dir.display().to_string(), width)), Rect { height: 1, ..inner });

@@ -15,6 +15,7 @@ use crate::domain::student::{Enrollment, PaymentStatus};
 use crate::tui::app::App;
 use crate::tui::keymap::Context;
 use crate::tui::layout;
+use crate::tui::modal::Modal;
 use crate::tui::text::fill;
 
 const ROSTER_HINTS: &[&str] = &[
@@ -74,9 +75,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     if app.roster.is_searching() {
         chrome::status_line(frame, app, a.status);
         chrome::footer(frame, app, a.footer, Context::Input, SEARCH_HINTS, &[]);
-    } else if app.modal.is_some() && a.footer.height > 1 {
+    } else if app.modal.is_some() && a.footer.height > 1 && !matches!(app.modal, Some(Modal::Files(_))) {
         // A tall dialog covers the rows above the footer, the status line among them, and the roster's keys wait
-        // while it is open: the status line (what the dialog's last key did) takes the footer's first row.
+        // while it is open: the status line (what the dialog's last key did) takes the footer's first row. The file
+        // picker stays above the status line (`views::draw`).
         let rows = a.footer.height - 1;
         chrome::status_line(frame, app, Rect { height: 1, ..a.footer });
         let mut lines = footer_lines(app, area.width);
