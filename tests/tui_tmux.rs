@@ -676,6 +676,51 @@ fn a_shell_command_typed_into_the_roster_saves_no_category() {
     assert_eq!(marks, 0, "nothing saved");
 }
 
+/// Commands typed into canbao's window by mistake after a payment: the `u` of `uname -a` undoes nothing, the `r` of
+/// `grep -r` shows no number, and `nano x` saves no note; each says what did not act. A deliberate `u`, after a
+/// pause, undoes the payment and says whose and what.
+#[test]
+fn shell_commands_with_u_r_and_n_change_nothing() {
+    if tmux_missing() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = imported_drive(dir.path());
+    let tmux = Tmux::start(format!("canbao-urn-{}", std::process::id()), dir.path(), &db, "测试");
+    tmux.wait_for("显示 10 / 10");
+    tmux.send(&["p"]);
+    tmux.wait_for("登记缴费");
+    tmux.send_text("380");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("已保存");
+    for (text, said) in [
+        ("uname -a", "「u」（撤销）未执行"),
+        ("grep -r x", "「r」（显示证件）未执行"),
+        ("nano x", "「n」（备注）未执行"),
+    ] {
+        tmux.send_text(text);
+        tmux.send(&["Enter"]);
+        tmux.wait_for(said);
+        tmux.wait_for("个键未起作用，没有修改学生");
+    }
+    let paid = |db: &Path| -> (i64, i64, i64) {
+        let drive = rusqlite::Connection::open(db).expect("open");
+        let count = |sql: &str| drive.query_row(sql, [], |r| r.get(0)).expect("count");
+        (
+            count("SELECT count(*) FROM students WHERE payment = 'paid'"),
+            count("SELECT count(*) FROM students WHERE note <> ''"),
+            count("SELECT count(*) FROM audit WHERE action = 'reveal'"),
+        )
+    };
+    assert_eq!(paid(&db), (1, 0, 0), "still paid, no note, no reveal:\n{}", tmux.capture());
+    tmux.send(&["u"]);
+    tmux.wait_for("已撤销（");
+    tmux.wait_for("缴费状态改回未缴费）；按 Ctrl-r 重做");
+    std::thread::sleep(Duration::from_millis(600));
+    tmux.quit();
+    assert_eq!(paid(&db), (0, 0, 0), "undone on purpose");
+}
+
 /// A mark of the whole sample school, and its undo, are saved on the worker: a key pressed right behind the `y`
 /// (here `p`, which would open the payment form for the selection) is refused while it saves rather than kept to
 /// act on the screen the save leaves.
