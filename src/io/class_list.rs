@@ -367,7 +367,10 @@ fn import_stamped(
     }
     let schools = (school, default_school);
     let (mut reader, files) = if reader.row_by_row {
-        let files = read_inputs(&mut reader, inputs, schools, expected, &mut |row| session.apply(&row).map(Some))?;
+        let files = read_inputs(&mut reader, inputs, schools, expected, &mut |row| match row.whole_of {
+            Some(_) => session.keep_whole_number(&row).map(|()| None),
+            None => session.apply(&row).map(Some),
+        })?;
         (reader, files)
     } else if session.fills_empty_roster() {
         read_ahead(&mut session, reader, inputs, schools, expected, true)?
@@ -475,6 +478,14 @@ fn read_ahead<'r>(
         'writing: for rows in from_reader.iter() {
             let mut answers = Vec::with_capacity(if known { 0 } else { rows.len() });
             for (row, keys) in &rows {
+                // No pupil of its own, and no answer: the reader said it as a repeat.
+                if row.whole_of.is_some() {
+                    if let Err(e) = session.keep_whole_number(row) {
+                        written = Err(e);
+                        break 'writing;
+                    }
+                    continue;
+                }
                 match session.apply_read(row, Some(keys)) {
                     Ok(applied) if !known => answers.push(applied),
                     Ok(_) => {}
@@ -2120,16 +2131,55 @@ impl RowReader<'_> {
         let note = text(Column::Note).map(|n| list_note(&n)).unwrap_or_default();
         let source = source_of(file, &sheet.name, row_no);
         let classless = grade.is_empty() && class.is_empty();
-        let incoming =
-            Incoming { school, school_given, name, id_raw, id, grade, class, phone, status, categories, note, source };
+        let incoming = Incoming {
+            school,
+            school_given,
+            name,
+            id_raw,
+            id,
+            grade,
+            class,
+            phone,
+            status,
+            categories,
+            note,
+            source,
+            whole_of: None,
+        };
         let identity = Identity::of(&incoming);
-        if let Some(seen) = self.first.get(&identity) {
-            let message = match &identity {
-                Identity::Other(_) if incoming.id.normalized.is_empty() => no_number_twice(&seen.at, &incoming.phone),
-                _ => duplicate_message(&seen, &incoming),
-            };
+        let repeated = match self.first.get(&identity) {
+            Some(seen) => Some(match &identity {
+                Identity::Other(_) if incoming.id.normalized.is_empty() => {
+                    (no_number_twice(&seen.at, &incoming.phone), None)
+                }
+                _ => (duplicate_message(&seen, &incoming, None), None),
+            }),
+            // The same child with the whole number and with a spreadsheet's rounding of it.
+            None => self
+                .first
+                .rounded_alike(&incoming)
+                .map(|(seen, alike)| (duplicate_message(&seen, &incoming, Some(&alike)), Some(alike))),
+        };
+        if let Some((message, alike)) = repeated {
             self.report.duplicates += 1;
             self.problem(file, sheet, row_no, &header_of(Column::IdNumber), message);
+            // The earlier row gave the rounding: its pupil takes this row's whole number. Only an import applies
+            // it; a plan keeps the rows that are pupils.
+            if let Some(Alike::WholeOfRounded { first, rounded }) = alike
+                && (self.row_by_row || self.ahead.is_some())
+            {
+                // A later row of this number is a repeat of the same pupil, who now holds it.
+                if let Identity::Number(packed) = identity {
+                    self.first.by_number.insert(packed, first);
+                }
+                let row = Incoming { whole_of: Some(rounded.into()), ..incoming };
+                match self.ahead.as_mut() {
+                    Some(ahead) => ahead.hand(row)?,
+                    None => {
+                        sink(row)?;
+                    }
+                }
+            }
             return Ok(());
         }
         if let Some(message) = name_problem {
@@ -2622,8 +2672,9 @@ fn source_of(file: &str, sheet: &str, row_no: usize) -> String {
     out
 }
 
-/// The report line for a later row (`later`) of a pupil already read at `first.at`.
-fn duplicate_message(first: &FirstSeen, later: &Incoming) -> String {
+/// The report line for a later row (`later`) of a pupil already read at `first.at`: by the same ID number, or
+/// (`alike`) one row giving the whole number and the other a spreadsheet's rounding of it.
+fn duplicate_message(first: &FirstSeen, later: &Incoming, alike: Option<&Alike>) -> String {
     let at = &first.at;
     // The later row's class and phone are dropped with it: where they differ from the first row's the operator
     // must learn which is right (a pupil listed in two classes' files), so the two values are said.
@@ -2642,12 +2693,30 @@ fn duplicate_message(first: &FirstSeen, later: &Incoming) -> String {
     }
     let (differ_zh, differ_en) = (differ_zh.join("、"), differ_en.join(", "));
     if first.name == later.name {
+        let (why_zh, why_en, number_zh, number_en) = match alike {
+            None => ("同一身份证号码".to_owned(), String::new(), "", ""),
+            Some(Alike::WholeOfRounded { .. }) => (
+                format!("同名，{at} 的身份证号码是此行号码被表格四舍五入后的样子"),
+                format!(": the same name, and the ID number of {at} is this one rounded by a spreadsheet"),
+                "，号码按此行的完整号码",
+                " with this row's whole number",
+            ),
+            Some(Alike::RoundedOfWhole) => (
+                format!("同名，此行的身份证号码是 {at} 的号码被表格四舍五入后的样子"),
+                format!(": the same name, and this row's ID number is that of {at} rounded by a spreadsheet"),
+                "，保留完整号码",
+                " with the whole number",
+            ),
+        };
         if differ_zh.is_empty() {
-            format!("与 {at} 重复（同一身份证号码），只导入一次 (duplicate of {at}, imported once)")
+            format!(
+                "与 {at} 重复（{why_zh}），只导入一次{number_zh} (duplicate of {at}{why_en}, imported once{number_en})"
+            )
         } else {
             format!(
-                "与 {at} 重复（同一身份证号码），两行{differ_zh}，只导入了前者，请核对 \
-                 (duplicate of {at}, but the rows give different {differ_en}: only the first was imported, check it)"
+                "与 {at} 重复（{why_zh}），两行{differ_zh}，只导入了前者{number_zh}，请核对 \
+                 (duplicate of {at}{why_en}, but the rows give different {differ_en}: only the first was imported\
+                 {number_en}, check it)"
             )
         }
     } else {
@@ -2849,7 +2918,22 @@ struct FirstRows {
     last_class: u32,
     /// Each sheet read so far as a source names it: "file" or "file[sheet]".
     places: Vec<String>,
+    /// The first rows whose number a spreadsheet rounded keeping 15 digits, by those digits, each with the number
+    /// as given: few (a list typed as text has none), and asked of a valid number only while there are any.
+    rounded: HashMap<u64, Vec<(u32, Box<str>)>, foldhash::fast::RandomState>,
 }
+
+/// How a later row is the same child as a first row by a spreadsheet's rounding (`FirstRows::rounded_alike`).
+enum Alike {
+    /// The later row gives the whole number, the first row (`first`) its rounding, written as `rounded`.
+    WholeOfRounded { first: u32, rounded: Box<str> },
+    /// The later row gives the rounding of the first row's whole number.
+    RoundedOfWhole,
+}
+
+/// How far from its 15 digits kept the whole number a numeric cell rounded can lie (`id_number::fifteen_digit_forms`:
+/// cut or rounded up at the 15th digit, of the number or of the double nearest it, 32 away at most).
+const ROUNDED_WITHIN: u64 = 1_032;
 
 struct FirstRow {
     place: u32,
@@ -2882,7 +2966,67 @@ impl FirstRows {
             Identity::Number(n) => self.by_number.get(n),
             Identity::Other(text) => self.by_text.get(text),
         };
-        let first = &self.rows[*index? as usize];
+        self.seen_at(*index?)
+    }
+
+    /// A first row of the same name as `later` whose number is the whole one `later` gives rounded by a
+    /// spreadsheet (15 digits kept: `id_number::rounding_of`), or the rounding of `later`'s valid number: one
+    /// child listed twice, once from a numeric cell. A number shown with fewer digits (4.50202E+17), which many
+    /// children share, is no one's.
+    fn rounded_alike(&self, later: &Incoming) -> Option<(FirstSeen<'_>, Alike)> {
+        match &later.id.result {
+            Ok(valid) => {
+                if self.rounded.is_empty() {
+                    return None;
+                }
+                for form in id_number::fifteen_digit_forms(&valid.number)? {
+                    let Ok(kept) = form.parse::<u64>() else { continue };
+                    for (first, rounded) in self.rounded.get(&kept).into_iter().flatten() {
+                        let seen = self.seen_at(*first)?;
+                        if seen.name == later.name {
+                            return Some((seen, Alike::WholeOfRounded { first: *first, rounded: rounded.clone() }));
+                        }
+                    }
+                }
+                None
+            }
+            Err(IdProblem::PrecisionLost) => {
+                if self.by_number.is_empty() {
+                    return None;
+                }
+                let kept: u64 = id_number::fifteen_digits_kept(&later.id.normalized)?.parse().ok()?;
+                // Each first 17 digits near it makes one valid number, looked up as the first rows hold them.
+                let (low, high) = (kept.saturating_sub(ROUNDED_WITHIN) / 10, (kept + ROUNDED_WITHIN) / 10);
+                let mut digits = [0u8; 17];
+                let mut found = None;
+                for first17 in low..=high {
+                    let mut n = first17;
+                    for d in digits.iter_mut().rev() {
+                        *d = b'0' + (n % 10) as u8;
+                        n /= 10;
+                    }
+                    let check = id_number::check_char(&digits);
+                    let check_value = if check == 'X' { 10 } else { u64::from(check.to_digit(10)?) };
+                    let Some(&first) = self.by_number.get(&(first17 * 11 + check_value)) else { continue };
+                    let number = format!("{first17:017}{check}");
+                    if self.seen_at(first)?.name == later.name
+                        && id_number::rounding_of(&number, &later.id.normalized) == Some(id_number::Rounding::Fifteen)
+                    {
+                        // Two children of the name whose numbers round alike: neither is guessed.
+                        if found.is_some() {
+                            return None;
+                        }
+                        found = Some(first);
+                    }
+                }
+                Some((self.seen_at(found?)?, Alike::RoundedOfWhole))
+            }
+            Err(_) => None,
+        }
+    }
+
+    fn seen_at(&self, index: u32) -> Option<FirstSeen<'_>> {
+        let first = self.rows.get(index as usize)?;
         let place = self.places.get(first.place as usize).map_or("", String::as_str);
         let start = first.name_start as usize;
         let phone_start = start + first.name_len as usize;
@@ -2908,6 +3052,11 @@ impl FirstRows {
         });
         self.names.push_str(&incoming.name);
         self.names.push_str(&incoming.phone);
+        if incoming.id.problem() == Some(&IdProblem::PrecisionLost)
+            && let Some(kept) = id_number::fifteen_digits_kept(&incoming.id.normalized).and_then(|k| k.parse().ok())
+        {
+            self.rounded.entry(kept).or_default().push((index, incoming.id.normalized.as_str().into()));
+        }
         match identity {
             Identity::Number(n) => self.by_number.insert(n, index),
             Identity::Other(text) => self.by_text.insert(text, index),

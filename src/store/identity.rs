@@ -247,6 +247,7 @@ mod tests {
             categories: Vec::new(),
             note: String::new(),
             source: format!("t.csv:{name}"),
+            whole_of: None,
         }
     }
 

@@ -34,6 +34,10 @@ pub struct Incoming {
     pub note: String,
     /// "file:row", kept on the pupil for tracing a value back to the list it came from.
     pub source: String,
+    /// The row is no pupil of its own: an earlier row of the batch gave the same child (the same name) with this
+    /// valid number rounded by a spreadsheet, written as here, and this row only gives that pupil the whole
+    /// number (`ImportSession::keep_whole_number`). The reader reports it as a repeat of the earlier row.
+    pub whole_of: Option<String>,
 }
 
 #[cfg(test)]
@@ -53,6 +57,7 @@ impl Incoming {
             categories: Vec::new(),
             note: String::new(),
             source: "t.csv:2".into(),
+            whole_of: None,
         }
     }
 }
@@ -376,7 +381,9 @@ impl Store {
         let mut session = self.begin_import()?;
         let mut seen = std::collections::HashSet::new();
         for row in rows {
-            if seen.insert(row.identity()) {
+            if row.whole_of.is_some() {
+                session.keep_whole_number(row)?;
+            } else if seen.insert(row.identity()) {
                 session.apply(row)?;
             }
         }
@@ -459,6 +466,37 @@ impl ImportSession<'_> {
         self.id_invalid += usize::from(!row.id.is_valid() && masked.is_none() && !result.outcome.number_held_already());
         debug_assert!(!self.batch.roster_was_empty || result == applied_to_empty_roster(row));
         Ok(result)
+    }
+
+    /// A row given as the whole number of a rounded one an earlier row of the batch gave (`Incoming::whole_of`):
+    /// the pupil that row is, held with that rounded number still (added by this batch, or found on the drive),
+    /// takes the whole number, as a valid number arriving for a pupil held rounded does (`correct_id_number`).
+    /// Nothing is done where a pupil holds the whole number already, or no pupil of the name holds the rounded
+    /// one; the row itself is no pupil, and counted as none.
+    pub fn keep_whole_number(&mut self, row: &Incoming) -> Result<()> {
+        let (Some(tx), Some(rounded)) = (self.tx.as_ref(), row.whole_of.as_deref()) else {
+            return Err(StoreError::ImportFinished);
+        };
+        let Ok(valid) = &row.id.result else { return Ok(()) };
+        if tx.prepare_cached(EXISTING_VALID)?.query_row([&valid.number], |r| r.get::<_, i64>(0)).optional()?.is_some() {
+            return Ok(());
+        }
+        let held: Option<i64> =
+            tx.prepare_cached(FLAGGED_NAMED)?.query_row(params![rounded, row.name], |r| r.get(0)).optional()?;
+        let found = match held {
+            Some(id) => Some(id),
+            // Found on the drive with the number written another way (`flagged_pupil_of_rounded_number`).
+            None => flagged_same_pupil(tx, row, self.batch.last_before)?.map(|(id, _)| id),
+        };
+        let Some(id) = found else { return Ok(()) };
+        if id > self.batch.last_before {
+            // Added by this batch: its key and creation are written first, so the correction follows them.
+            self.batch.write_pending(tx, &self.ctx)?;
+        }
+        if let Some((old, _)) = correct_id_number(tx, &self.ctx, id, row)? {
+            self.batch.corrected_away.insert(old);
+        }
+        Ok(())
     }
 
     /// Has `finish` take the drive's automatic backup before `reason` just before it commits: once every row
@@ -1303,6 +1341,10 @@ fn flagged_pupil_of_rounded_number(tx: &Transaction, row: &Incoming, last_before
 pub(crate) const RENAMED_FROM: &str = "SELECT s.id, s.id_number, s.id_problem, s.name FROM audit a
          JOIN students s ON s.id = a.student_id
          WHERE a.field = 'name' AND a.old = ?1 AND s.id <= ?2";
+
+/// The pupils held with a flagged number ?1 under the name ?2, added by this batch too.
+pub(crate) const FLAGGED_NAMED: &str =
+    "SELECT id FROM students WHERE id_number = ?1 AND id_problem IS NOT NULL AND name = ?2";
 
 /// The valid pupil of a number, with their name.
 pub(crate) const VALID_NAMED: &str = "SELECT id, name FROM students WHERE id_number = ?1 AND id_problem IS NULL";

@@ -21,6 +21,7 @@ fn incoming(name: &str, id: &str, class: &str) -> Incoming {
         categories: Vec::new(),
         note: String::new(),
         source: format!("t.csv:{name}"),
+        whole_of: None,
     }
 }
 
@@ -40,6 +41,7 @@ pub(super) fn add_pupil(store: &mut Store, school: &str, name: &str) {
         categories: Vec::new(),
         note: String::new(),
         source: "a.csv:2".into(),
+        whole_of: None,
     };
     store.apply_import(&[pupil], &["a.csv".into()], 0, false).unwrap();
 }
@@ -929,6 +931,7 @@ fn every_per_row_lookup_uses_an_index() {
         ("import: a rounded number of a pupil corrected since", super::import::VALID_NEAR),
         ("import: the valid number a mistyped check character stands for", super::import::VALID_NAMED),
         ("import: the pupils renamed from a rounded number's name", super::import::RENAMED_FROM),
+        ("import: the pupil a list's whole number is of, held rounded", super::import::FLAGGED_NAMED),
         ("import: the valid pupils of a class a mistyped number may be", super::import::VALID_SAME_CLASS),
         ("import: a masked number's pupils of one class and name", super::import::MASKED_SAME_CLASS),
         ("import: the pupil whose number was corrected from this one", super::import::CORRECTED_FROM),

@@ -647,6 +647,7 @@ mod tests {
                     categories: Vec::new(),
                     note: String::new(),
                     source: (*name).into(),
+                    whole_of: None,
                 })
                 .collect();
         store.apply_import(&rows, &[], 0, false).expect("import");
