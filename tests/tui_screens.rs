@@ -4030,11 +4030,24 @@ fn an_r_inside_typed_text_reveals_no_number() {
     assert!(!app.reveal);
     let said = "\"r\" (show IDs) not done: more keys came right after it";
     assert!(status_text(&app).starts_with(said), "{}", status_text(&app));
-    // On purpose: `r`, then a pause.
+    // Nor at the end of a run of keys, the pause only after it (`jar`): said, nothing shown.
+    let mut app = self::app(Language::Zh);
+    run_paced(&mut app, paced("jar").chain([Paced::Pause]));
+    assert!(!app.reveal, "{}", screen(&app));
+    assert_eq!(reveals(&app), 0, "no reveal recorded");
+    let mut app = self::app(Language::Zh);
+    app.report_pauses();
+    app.key_in_run(true);
+    press(&mut app, KeyCode::Char('r'));
+    assert!(status_text(&app).starts_with("「r」（显示证件）未执行：它紧跟在其他按键之后"), "{}", status_text(&app));
+    // On purpose: `r`, then a pause; or a key, a pause, then `r` and a pause.
     let mut app = self::app(Language::Zh);
     run_paced(&mut app, paced("r").chain([Paced::Pause]));
     assert!(app.reveal, "{}", screen(&app));
     assert_eq!(reveals(&app), 1, "recorded as ever");
+    let mut app = self::app(Language::Zh);
+    run_paced(&mut app, paced("j").chain([Paced::Pause]).chain(paced("r")).chain([Paced::Pause]));
+    assert!(app.reveal, "{}", screen(&app));
 }
 
 /// A command typed into canbao's window by mistake that starts with `n` (`nano x`, `npm i`, `node`) saves no note:

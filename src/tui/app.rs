@@ -130,6 +130,8 @@ pub struct App {
     pauses_reported: bool,
     /// A key whose action waits for the keys to pause after it (`hold_until_pause`).
     waiting_key: Option<Held>,
+    /// The key being taken came right after another, with no pause between (`key_in_run`).
+    in_run: bool,
 }
 
 impl App {
@@ -211,6 +213,7 @@ impl App {
             astray: None,
             pauses_reported: false,
             waiting_key: None,
+            in_run: false,
         };
         app.schools = app.store.schools()?;
         if !app.policy_covers_today()
@@ -456,6 +459,11 @@ impl App {
         self.pauses_reported = true;
     }
 
+    /// The event loop says whether the key it gives next came right after another, with no pause between.
+    pub fn key_in_run(&mut self, in_run: bool) {
+        self.in_run = in_run;
+    }
+
     /// Whether the event loop is to say when the keys pause: keys are ignored until then, or one waits for it.
     pub fn waits_for_pause(&self) -> bool {
         self.astray.is_some() || self.waiting_key.is_some()
@@ -468,7 +476,12 @@ impl App {
     /// acts half a second later; another key first makes it text typed astray. Keys given one by one (no event
     /// loop saying when they pause) act at once.
     fn hold_until_pause(&mut self, key: Held) {
-        if self.pauses_reported {
+        // Nor may it come at the end of a run of keys: `jar` typed, then a pause, shows no number.
+        if self.pauses_reported && self.in_run {
+            let name = self.keymap.keys_for(self.screen_context(), key.name()).first().map(|k| k.to_string());
+            let message = fill(self.text.keys_run_before, &[&name.unwrap_or_default(), &self.text.short(key.name())]);
+            self.typed_astray(message);
+        } else if self.pauses_reported {
             self.waiting_key = Some(key);
         } else {
             self.act_after_pause(key);

@@ -101,6 +101,9 @@ where
     let mut asked_at: Option<Instant> = None;
     // The job results the screen has drawn (`App::results_shown`).
     let mut results_drawn = app.results_shown();
+    // When the last key came, while no pause has followed it: a key that waits for a pause must not come in the
+    // middle of a run of keys either (`App::key_in_run`).
+    let mut last_key: Option<Instant> = None;
     // A signal (SIGTERM, SIGHUP) ends the loop as `q` does: the caller gives the terminal back.
     while !app.quit && !super::terminal::stop_requested() {
         if dirty {
@@ -151,12 +154,22 @@ where
             1000
         });
         let event = events.next(timeout)?;
+        if event.is_none() {
+            last_key = None;
+        }
         if event.is_none() && app.waits_for_pause() {
             app.typing_paused();
             dirty = true;
         }
         match event {
             Some(event) => {
+                if let Event::Key(k) = &event
+                    && k.kind == KeyEventKind::Press
+                {
+                    let pause = Duration::from_millis(ASTRAY_PAUSE_MS);
+                    app.key_in_run(last_key.is_some_and(|at| at.elapsed() < pause));
+                    last_key = Some(Instant::now());
+                }
                 if let Some(action) = translate(app, event) {
                     // Questions only: a preview is long, and an Enter on it comes after reading it.
                     let early = asked_at.is_some_and(|at| at.elapsed() < Duration::from_millis(QUESTION_GUARD_MS));

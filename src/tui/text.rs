@@ -259,6 +259,8 @@ pub struct Text {
     /// A key that acts only after a pause (undo, redo, reveal, the note) came with more keys right after it (the
     /// key, what it does): not done, and the keys do nothing until the typing pauses.
     pub keys_burst: &'static str,
+    /// The same key right after other keys, with no pause between (the key, what it does).
+    pub keys_run_before: &'static str,
     /// Keys typed before the operator's name was asked (how many): not taken as the name, nor those typed right
     /// after them.
     pub keys_ignored_operator: &'static str,
@@ -806,6 +808,7 @@ mod tests {
                 t.keys_astray,
                 t.keys_astray_ignored,
                 t.keys_burst,
+                t.keys_run_before,
                 t.keys_ignored_operator,
                 t.undone_field,
                 t.redone_field,

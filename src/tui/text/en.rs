@@ -280,6 +280,7 @@ pub static EN: Text = Text {
     keys_astray_ignored: "The keys typed seemed meant for another window (a shell command?): the {} after it did nothing, and no pupil was changed",
     keys_burst: "\"{}\" ({}) not done: more keys came right after it, which seem meant for another window (a shell command?), and do nothing until you pause",
     undone_field: "{} back to {}",
+    keys_run_before: "\"{}\" ({}) not done: it came right after other keys, which seem meant for another window (a shell command?); pause, then press it again",
     keys_ignored_operator: "The {} keys pressed before this prompt showed were not taken as the name (nor those until you pause): type the operator's name",
     redone_field: "{} to {}",
     undone_redo_with: "; {} redoes it",

@@ -254,6 +254,7 @@ pub static ZH: Text = Text {
     keys_astray_ignored: "刚才的按键似乎不是给 canbao 的（如命令行命令）：其后 {} 个键未起作用，没有修改学生",
     keys_burst: "「{}」（{}）未执行：紧接着还有按键，似乎不是给 canbao 的（如命令行命令），停顿之前按键都不起作用",
     undone_field: "{}改回{}",
+    keys_run_before: "「{}」（{}）未执行：它紧跟在其他按键之后，似乎不是给 canbao 的（如命令行命令）；请停顿一下再按",
     keys_ignored_operator: "姓名提示出现前按下的 {} 个键未作为姓名（停顿之前的按键也不算）：请输入操作员姓名",
     redone_field: "{}改为{}",
     undone_redo_with: "；按 {} 重做",
