@@ -786,17 +786,20 @@ fn match_pupils(tx: &Transaction) -> Result<Vec<LookAlike>> {
     pair_look_alikes(tx)
 }
 
+/// The pairs of `named_apart`, from the pairs outwards (`CROSS JOIN`): left to itself SQLite read every pupil of
+/// ours in id order to spare the sort, probing the log for each, which cost a merge of two drives with no pupil
+/// in common a read of the whole roster and 100k probes of the log to find nothing.
+const NAMED_APART: &str = "SELECT a.id_number, a.name, a.grade, a.class, b.name, b.grade, b.class
+     FROM temp.merge_pairs p CROSS JOIN main.students a ON a.id = p.ours CROSS JOIN other.students b ON b.id = p.theirs
+     WHERE a.name <> b.name
+       AND NOT EXISTS (SELECT 1 FROM main.audit x WHERE x.student_id = a.id AND x.field = 'name')
+       AND NOT EXISTS (SELECT 1 FROM other.audit y WHERE y.student_id = b.id AND y.field = 'name')
+     ORDER BY a.id";
+
 /// The pairs whose pupils the two files name differently though neither renamed its own (read before either
 /// name is settled): the operator is asked to check that the number is the one child's.
 fn named_apart(tx: &Transaction) -> Result<Vec<NamedApart>> {
-    let mut stmt = tx.prepare(
-        "SELECT a.id_number, a.name, a.grade, a.class, b.name, b.grade, b.class
-         FROM temp.merge_pairs p JOIN main.students a ON a.id = p.ours JOIN other.students b ON b.id = p.theirs
-         WHERE a.name <> b.name
-           AND NOT EXISTS (SELECT 1 FROM main.audit x WHERE x.student_id = a.id AND x.field = 'name')
-           AND NOT EXISTS (SELECT 1 FROM other.audit y WHERE y.student_id = b.id AND y.field = 'name')
-         ORDER BY a.id",
-    )?;
+    let mut stmt = tx.prepare(NAMED_APART)?;
     let label = |grade: String, class: String| crate::domain::class_label::join(&grade, &class);
     let rows = stmt.query_map([], |r| {
         Ok(NamedApart {
@@ -2160,6 +2163,43 @@ fn copied_search_keys(tx: &Transaction) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A merge's look-ups of the pupils it paired start from the pairs: of two drives with no pupil in common,
+    /// neither roster is read.
+    #[test]
+    fn the_pupils_named_apart_are_read_from_the_pairs() {
+        let store_of = |path: &Path, first: usize| {
+            let mut s = Store::open(path).unwrap();
+            let rows: Vec<Incoming> = (first..first + 300)
+                .map(|i| pupil(&format!("学生{i}"), &valid(&format!("450202201502{i:05}"))))
+                .collect();
+            s.apply_import(&rows, &[], 0, false).unwrap();
+            s
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let ours = store_of(&dir.path().join("a.db"), 0);
+        let other = dir.path().join("b.db");
+        drop(store_of(&other, 1000));
+        let conn = ours.connection();
+        conn.execute("ATTACH DATABASE ?1 AS other", [other.to_string_lossy()]).unwrap();
+        conn.execute_batch("CREATE TEMP TABLE merge_pairs(theirs INTEGER PRIMARY KEY, ours INTEGER NOT NULL UNIQUE)")
+            .unwrap();
+        for analyzed in [false, true] {
+            if analyzed {
+                conn.execute_batch("ANALYZE main; ANALYZE other").unwrap();
+            }
+            let plan: Vec<String> = conn
+                .prepare(&format!("EXPLAIN QUERY PLAN {NAMED_APART}"))
+                .unwrap()
+                .query_map([], |r| r.get::<_, String>(3))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            let scans: Vec<&String> = plan.iter().filter(|p| p.trim().starts_with("SCAN")).collect();
+            assert_eq!(scans.len(), 1, "{plan:?}");
+            assert_eq!(scans[0].trim(), "SCAN p", "analyzed: {analyzed}: {plan:?}");
+        }
+    }
 
     /// Every pupil's key in the search blocks, by name, beside the key worked out from the pupil row.
     fn keys_by_name(s: &Store) -> Vec<(String, String, String)> {
