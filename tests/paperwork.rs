@@ -2236,6 +2236,30 @@ fn the_government_paid_ledger_says_why_a_share_is_zero() {
     assert!(remark.contains("柳医保发〔2022〕26号未规定低保对象的资助金额") && remark.contains("民政核定"), "{remark}");
 }
 
+/// `quote --json`'s `department_due` for a pupil marked 财政代缴 is the share `government_share` gives, never the
+/// notice's figure beside it: `null` where nothing says the share (no category, paid for where insured
+/// elsewhere), the share itself where it is known.
+#[test]
+fn quote_json_department_due_is_the_government_share() {
+    let (_dir, db) = drive_with_progress();
+    // 高俊 no category; 郭诚磊 insured in 南宁 and paid for there; 许志文 特困, paid in full by 财政.
+    let (none, away, tekun) = ("450202201912156031", "450202201910303851", "450203201811029232");
+    ok(canbao(&db).args(["mark", away, "--enrollment", "elsewhere", "--reason", "南宁市"]));
+    for id in [none, away, tekun] {
+        ok(canbao(&db).args(["mark", id, "--payment", "government"]));
+    }
+    for id in [none, away, tekun] {
+        let q = quote(&db, &[id, "--paid-on", "2023-10-08"]);
+        let share = &q["government_share"];
+        assert!(q.as_object().expect("object").contains_key("department_due"), "{q}");
+        assert_eq!(q["department_due"], share["amount"], "{id}: {q}");
+    }
+    assert_eq!(quote(&db, &[none, "--paid-on", "2023-10-08"])["department_due"], Value::Null);
+    assert_eq!(quote(&db, &[tekun, "--paid-on", "2023-10-08"])["department_due"].as_f64(), Some(380.0));
+    // A pupil not marked 财政代缴 keeps the notice's figure.
+    assert_eq!(quote(&db, &["450205201603184361", "--paid-on", "2023-10-08"])["department_due"].as_f64(), Some(285.0));
+}
+
 /// `quote` and `check` say a department's share for a pupil marked 财政代缴 as the 财政代缴 ledger does: no bare
 /// 0 (a category the notice gives no subsidy says why and 待核实; one with no category has no amount; a partial
 /// share says what the family still owes), and a pupil insured elsewhere whom a department paid for is paid

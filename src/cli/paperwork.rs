@@ -535,7 +535,9 @@ fn print_policy_en(p: &Policy, s: &PolicyShown) {
 struct QuoteJson {
     policy: String,
     personal_due: f64,
-    department_due: f64,
+    /// For a pupil marked 财政代缴, the department's share as `government_share` gives it (`null` where nothing
+    /// says it), never the notice's figure beside a share that says otherwise.
+    department_due: Option<f64>,
     coverage_from: String,
     coverage_to: String,
     rule: String,
@@ -665,7 +667,10 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
     let out = QuoteJson {
         policy: q.policy.clone(),
         personal_due: money::as_number(q.personal_due_fen),
-        department_due: money::as_number(q.department_due_fen),
+        department_due: match &government {
+            Some(share) => share.amount_fen.map(money::as_number),
+            None => Some(money::as_number(q.department_due_fen)),
+        },
         coverage_from: q.coverage_from.format("%Y-%m-%d").to_string(),
         coverage_to: q.coverage_to.format("%Y-%m-%d").to_string(),
         rule: rule_text(&q.steps, Language::Zh),
