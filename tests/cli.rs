@@ -3315,3 +3315,39 @@ fn a_pupil_without_an_id_number_is_marked_by_name_and_class() {
         ]));
     assert_eq!((q["name"].as_str(), q["personal_due"].as_f64()), (Some("李小红"), Some(380.0)));
 }
+
+/// A list with no school column into a drive of two schools: refused before anything is written, naming the
+/// schools and --school; never a third school 「本校」. With --school it goes where it is told.
+#[test]
+fn a_list_without_a_school_into_a_drive_of_two_schools_is_refused_until_one_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).args(["import", "--school", "第一小学"]).arg(fixture("utf8_bom.csv")).assert().success();
+    canbao(&db).args(["import", "--school", "第二小学"]).arg(fixture("gbk_title.csv")).assert().success();
+    let list = dir.path().join("list.csv");
+    std::fs::write(&list, "姓名,身份证号码,班级\n张新来,110101201503070018,一年级1班\n").unwrap();
+    let count = |db: &Path| json(canbao(db).args(["stats", "--json"]));
+    let before = count(&db);
+    for dry in [false, true] {
+        let mut cmd = canbao(&db);
+        cmd.arg("import").arg(&list);
+        if dry {
+            cmd.arg("--dry-run");
+        }
+        let out = cmd.output().unwrap();
+        let text = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{text}");
+        for said in ["第一小学", "第二小学", "--school", "未导入任何内容", "nothing imported"] {
+            assert!(text.contains(said), "{said} in: {text}");
+        }
+    }
+    assert_eq!(count(&db), before, "nothing written");
+    let schools = |db: &Path| {
+        let out = canbao(db).args(["find", "--json", "张新来"]).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert!(!schools(&db).contains("张新来"), "{}", schools(&db));
+    canbao(&db).args(["import", "--school", "第二小学"]).arg(&list).assert().success();
+    assert!(schools(&db).contains("第二小学"), "{}", schools(&db));
+    assert!(!schools(&db).contains("本校"));
+}

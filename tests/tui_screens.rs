@@ -4659,3 +4659,32 @@ fn press_ctrl_c(app: &mut App) {
         app.update(action);
     }
 }
+
+/// A list naming no school opened on a drive of two schools: the school is asked (no 「本校」 offered), and
+/// Enter with no name says why in the preview itself, which covers the status line.
+#[test]
+fn a_list_without_a_school_on_a_drive_of_two_schools_asks_which_and_says_why_enter_waits() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut store = store(true);
+    let second = dir.path().join("second.csv");
+    std::fs::write(&second, "姓名,身份证号码,班级\n李二校,110101201503070018,一年级1班\n").expect("list");
+    canbao::io::class_list::import(&mut store, &[second.as_path()], Some("第二小学"), false).expect("second school");
+    assert_eq!(store.schools().expect("schools").len(), 2);
+    let list = dir.path().join("list.csv");
+    std::fs::write(&list, "姓名,身份证号码,班级\n张新来,110101201503070034,一年级1班\n").expect("list");
+    let mut app = App::new(store, &options(Language::Zh, Some("测试"))).expect("app");
+    app.update(Action::Resize(80, 24));
+    app.start_import(list);
+    let Some(canbao::tui::modal::Modal::ImportPreview { school: Some(school), .. }) = &app.modal else {
+        panic!("the school is asked: {:?}", app.status)
+    };
+    assert_eq!(school.text(), "", "no school offered of two");
+    app.update(Action::Confirm);
+    let shown = screen(&app);
+    let in_box = |l: &&str| l.trim_start().starts_with("未导入：名单没有写学校名称") && l.starts_with("   ");
+    assert!(shown.lines().any(|l| in_box(&l)), "said in the box, not only on the status line:\n{shown}");
+    assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::ImportPreview { .. })), "nothing imported yet");
+    type_text(&mut app, "第二小学");
+    app.update(Action::Confirm);
+    assert_eq!(app.store.schools().expect("schools").len(), 2, "no third school");
+}

@@ -182,6 +182,16 @@ pub enum ImportError {
          ({file} is a form canbao exported, {form}, not a class list: not imported)"
     )]
     CanbaoLedger { file: String, form: String },
+    /// Rows naming no school, for a drive of several schools, with no school named on the command line.
+    #[error(
+        "{rows} 行的名单没有写学校名称，而数据文件中有多所学校：{schools}；未导入任何内容，请用 --school 指定其中之一 \
+         ({rows_en} no school, and the drive holds several: {schools_en}; nothing imported: pick one of them with \
+         --school)",
+        schools = .schools.join("、"),
+        schools_en = .schools.join(", "),
+        rows_en = crate::words::counted(*.rows, "row names", "rows name"),
+    )]
+    SchoolNotNamed { rows: usize, schools: Vec<String> },
     #[error(
         "{file}：预览之后文件已被修改，未导入任何内容，请重新导入并核对预览 ({file} changed after the preview: nothing imported, import it again to preview it)"
     )]
@@ -208,7 +218,8 @@ pub struct ImportRequest {
     pub paths: Vec<PathBuf>,
     /// The school named on the command line, over whatever the files say.
     pub school: Option<String>,
-    /// The school for rows that name none: the drive's only school, else `DEFAULT_SCHOOL`.
+    /// The school for rows that name none: the drive's only school, `DEFAULT_SCHOOL` on a new drive; empty on a
+    /// drive of several schools, where such rows are refused until the operator names one (the TUI asks).
     pub default_school: String,
     pub today: NaiveDate,
     /// Each file's contents as the preview read them (`stamp`); empty until `preview`. A commit reads the
@@ -226,8 +237,10 @@ impl ImportRequest {
     pub fn new(store: &Store, paths: Vec<PathBuf>, school: Option<String>) -> Result<Self, ImportError> {
         let schools = store.schools()?;
         let default_school = match schools.as_slice() {
+            [] => DEFAULT_SCHOOL.to_owned(),
             [only] => only.clone(),
-            _ => DEFAULT_SCHOOL.to_owned(),
+            // Which of them a list without a school column is for only the operator knows: never a new 「本校」.
+            _ => String::new(),
         };
         Ok(ImportRequest {
             paths,
@@ -241,8 +254,9 @@ impl ImportRequest {
     }
 
     /// The dry run the operator reads before committing; remembers what the files held for `run` to check.
+    /// Rows naming no school on a drive of several are counted (`without_school`), for the school to be asked.
     pub fn preview(&mut self, store: &mut Store) -> Result<ImportReport, ImportError> {
-        let (report, stamps) = self.run_stamped(store, Ending::RollBack)?;
+        let (report, stamps) = self.run_stamped(store, Ending::Preview)?;
         self.previewed = stamps;
         Ok(report)
     }
@@ -278,6 +292,8 @@ impl ImportRequest {
 enum Ending {
     /// A dry run: the report, and nothing kept.
     RollBack,
+    /// A dry run whose rows naming no school may go to a school not yet chosen: the TUI asks it afterwards.
+    Preview,
     Commit,
     /// The drive's automatic backup first, then the commit (`ImportRequest::commit`).
     BackUpThenCommit,
@@ -357,7 +373,10 @@ fn import_stamped(
         let file = path.display().to_string();
         return Err(ReadError::NotASpreadsheet { file, what: super::sniff::THE_DRIVE }.into());
     }
-    let dry_run = ending == Ending::RollBack;
+    let dry_run = matches!(ending, Ending::RollBack | Ending::Preview);
+    // Rows naming no school on a drive of several: read as 「本校」 for the preview, refused otherwise.
+    let unchosen = school.is_none() && default_school.is_empty();
+    let default_school = if unchosen { DEFAULT_SCHOOL } else { default_school };
     // The schools the drive held before: a list naming another is said (`new_school`), unless the operator named
     // the school the rows go to.
     let held = if school.is_none() { store.schools()? } else { Vec::new() };
@@ -379,6 +398,9 @@ fn import_stamped(
     };
     let (files, stamps): (Vec<String>, Vec<u64>) = files.into_iter().unzip();
     reader.unlisted_said();
+    if unchosen && ending != Ending::Preview && reader.report.without_school > 0 {
+        return Err(ImportError::SchoolNotNamed { rows: reader.report.without_school, schools: held });
+    }
     // Lists that hold no pupils at all change nothing: nothing is recorded, and no backup is taken, so
     // retrying an empty template cannot push the kept backups out.
     let nothing = reader.report.without_pupils.len() == files.len();

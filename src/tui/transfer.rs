@@ -428,6 +428,11 @@ impl App {
                     ],
                 ),
             );
+            // The box covers the status line: Enter refused for want of a school is said in it, under the prompt.
+            let missing = crate::words::in_language(self.text.preview_school_missing, self.lang);
+            if input.text().trim().is_empty() && self.status.as_ref().is_some_and(|s| s.error && s.text == missing) {
+                lines.insert(preview.warnings.len() + 1, missing.into_owned());
+            }
         }
         lines
     }

@@ -311,7 +311,7 @@ pub static EN: Text = Text {
     export_title: "Export the student information sheet",
     path_prompt: "File path:",
     preview_school: "{} from lists that name no school. School: {}",
-    preview_school_missing: "Type the school's name first, then import",
+    preview_school_missing: "Not imported: the lists name no school, so which school these rows belong to is not known; type the school's name above, then press Enter",
     preview_title: "Import report (nothing imported yet: {} imports)",
     for_pupils: "{} pupils selected",
     elapsed: "{} s",

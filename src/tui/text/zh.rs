@@ -284,7 +284,7 @@ pub static ZH: Text = Text {
     export_title: "导出在校学生信息表",
     path_prompt: "文件路径：",
     preview_school: "{} 行的名单没有写学校名称，请输入学校名称：{}",
-    preview_school_missing: "请先输入学校名称，再导入",
+    preview_school_missing: "未导入：名单没有写学校名称，不知道这些行属于哪所学校；请先在上面输入学校名称，再按 Enter 导入",
     preview_title: "导入报告（尚未导入，按 {} 导入）",
     for_pupils: "已选 {} 名学生",
     elapsed: "已用 {} 秒",
