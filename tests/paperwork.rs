@@ -2260,6 +2260,48 @@ fn quote_json_department_due_is_the_government_share() {
     assert_eq!(quote(&db, &["450205201603184361", "--paid-on", "2023-10-08"])["department_due"].as_f64(), Some(285.0));
 }
 
+/// A pupil insured elsewhere (异地参保) is counted in 异地缴费 and owes nothing here, paid for by a department
+/// there or not: `quote` says so with the place, where before it gave the family this city's premium; the
+/// notice's figures for enrolling here are said as such.
+#[test]
+fn quote_says_a_pupil_insured_elsewhere_owes_nothing_here() {
+    let (_dir, db) = drive_with_progress();
+    // 郭诚磊 insured in 南宁 and paid for by a department there; 高俊 insured in 泸州 by the family; 郑可洁 低保
+    // insured elsewhere with no place recorded.
+    let (government, family, dibao) = ("450202201910303851", "450202201912156031", "450205201603184361");
+    ok(canbao(&db).args(["mark", government, "--enrollment", "elsewhere", "--reason", "南宁市"]));
+    ok(canbao(&db).args(["mark", government, "--payment", "government"]));
+    ok(canbao(&db).args(["mark", family, "--enrollment", "elsewhere", "--reason", "泸州市"]));
+    ok(canbao(&db).args(["mark", dibao, "--enrollment", "elsewhere"]));
+    let on = ["--paid-on", "2023-10-08"];
+    for (id, place) in [(government, Value::from("南宁市")), (family, Value::from("泸州市")), (dibao, Value::Null)]
+    {
+        let q = quote(&db, &[id, "--paid-on", "2023-10-08"]);
+        assert_eq!((q["personal_due"].as_f64(), q["total_due"].as_f64()), (Some(0.0), Some(0.0)), "{q}");
+        assert_eq!(q["insured_elsewhere"]["place"], place, "{q}");
+    }
+    assert_eq!(quote(&db, &[government, "--paid-on", "2023-10-08"])["department_due"], Value::Null);
+    assert_eq!(quote(&db, &[dibao, "--paid-on", "2023-10-08"])["department_due"].as_f64(), Some(0.0));
+
+    let said = ok(canbao(&db).args(["quote", family]).args(on));
+    assert!(said.contains("家庭应缴 (family pays)      0元：异地参保（泸州市），在参保地缴费，本地不收取"), "{said}");
+    assert!(!said.contains("380元\n") && !said.contains("待遇期 (covered)"), "{said}");
+    assert!(said.contains("以下是改在本地参保时按本政策的计算 (if enrolled here instead):\n"), "{said}");
+    let said = ok(canbao(&db).args(["quote", government]).args(on));
+    assert!(said.contains("0元：异地参保（南宁市），在参保地缴费，本地不收取"), "{said}");
+    assert!(said.contains("部门代缴 (department pays)  由参保地部门代缴"), "{said}");
+    let said = ok(canbao(&db).args(["--lang", "en", "quote", dibao]).args(on));
+    assert!(
+        said.contains("family pays      0 yuan: insured elsewhere and paid there, nothing is collected here"),
+        "{said}"
+    );
+    assert!(!said.contains("95元\n") && !said.contains("department pays  285"), "{said}");
+
+    // A pupil enrolled here is quoted as before, with no such flag.
+    let q = quote(&db, &["450203201811029232", "--paid-on", "2023-10-08"]);
+    assert_eq!(q["insured_elsewhere"], Value::Null);
+}
+
 /// `quote` and `check` say a department's share for a pupil marked 财政代缴 as the 财政代缴 ledger does: no bare
 /// 0 (a category the notice gives no subsidy says why and 待核实; one with no category has no amount; a partial
 /// share says what the family still owes), and a pupil insured elsewhere whom a department paid for is paid

@@ -238,6 +238,47 @@ fn the_detail_screen_says_a_departments_share_as_the_ledger_does() {
     }
 }
 
+/// A pupil insured elsewhere (异地参保) owes nothing here, paid for by a department there or not: the detail
+/// screen says so with the place where the amount due stands, never this city's premium, and the notice's rule
+/// is said as what enrolling here would cost; on a day no payment window takes, no refusal is shown for them.
+#[test]
+fn the_detail_screen_says_a_pupil_insured_elsewhere_owes_nothing_here() {
+    for (now, lang) in [("2023-10-08T10:00:00+08:00", Language::Zh), (NOW, Language::Zh), (NOW, Language::En)] {
+        let mut store = store(true);
+        store.set_fixed_clock(now);
+        store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
+        let pupil = |store: &Store, number: &str| {
+            store.student_by_id_number(number).expect("read").unwrap_or_else(|| panic!("{number}")).id
+        };
+        let (family, government) = (pupil(&store, "450202201912156031"), pupil(&store, "450202201910303851"));
+        store.set_enrollment(family, Enrollment::Elsewhere, Some("泸州市")).expect("elsewhere");
+        store.set_enrollment(government, Enrollment::Elsewhere, Some("南宁市")).expect("elsewhere");
+        store.set_payment(government, PaymentStatus::Government, &Default::default()).expect("government");
+        for (name, place) in [("高俊", "泸州市"), ("郭诚磊", "南宁市")] {
+            let mut app =
+                App::new(std::mem::replace(&mut store, self::store(false)), &options(lang, Some("测试"))).expect("app");
+            app.update(Action::Resize(140, 30));
+            app.update(Action::Search);
+            type_text(&mut app, name);
+            app.update(Action::Confirm);
+            app.update(Action::OpenDetail);
+            let shown = screen(&app);
+            let (label, due) = match lang {
+                Language::Zh => ("应缴金额", format!("0 元：异地参保（{place}），在参保地缴费，本地不收取")),
+                Language::En => ("Amount due", format!("0 yuan: insured elsewhere ({place}) and paid there")),
+            };
+            let line = shown.lines().find(|l| l.trim_start().starts_with(label)).unwrap_or_else(|| panic!("{shown}"));
+            assert!(line.contains(&due), "{name} {now}: {line}\n{shown}");
+            assert!(!shown.contains("个人应缴 380") && !shown.contains("family pays 380"), "{name} {now}\n{shown}");
+            assert!(!shown.contains("任何缴费期") && !shown.contains("outside every payment window"), "{shown}");
+            if now != NOW {
+                assert!(shown.contains("改在本地参保时：宜宾市2024年度"), "{name}\n{shown}");
+            }
+            store = std::mem::replace(&mut app.store, self::store(false));
+        }
+    }
+}
+
 /// A pupil marked several times, on the detail screen of a wide terminal: the history column is narrower than
 /// the screen, and each entry wraps within it with its old and new values, never cut off before them.
 #[test]

@@ -12,8 +12,8 @@ use crate::domain::category::CategoryTable;
 use crate::domain::id_number;
 use crate::domain::money;
 use crate::domain::policy::{
-    self, AmountBasis, BenefitPlace, CoverageStart, EnrolleeKind, Judgement, Policy, PolicySet, Quote, QuoteRequest,
-    Refund, ShareReason, Subsidy, SubsidyPayment,
+    self, AmountBasis, BenefitPlace, CoverageStart, EnrolleeKind, InsuredElsewhere, Judgement, Policy, PolicySet,
+    Quote, QuoteRequest, Refund, ShareReason, Subsidy, SubsidyPayment,
 };
 use crate::domain::roster_check::{self, CheckReport};
 use crate::domain::student::PaymentStatus;
@@ -562,6 +562,15 @@ struct QuoteJson {
     name: Option<String>,
     /// A pupil marked 财政代缴: the department's share as the 财政代缴 ledger states it; `null` otherwise.
     government_share: Option<GovernmentShareJson>,
+    /// A pupil insured elsewhere (异地参保) and counted in 异地缴费: `{"place"}` (`null` where none was recorded),
+    /// and nothing is due here (`personal_due` and `total_due` 0); `null` otherwise.
+    insured_elsewhere: Option<InsuredElsewhereJson>,
+}
+
+/// `quote --json`'s `insured_elsewhere`.
+#[derive(Serialize)]
+struct InsuredElsewhereJson {
+    place: Option<String>,
 }
 
 /// `quote --json`'s `government_share`: `amount` in yuan, `null` where nothing says it; `reason` the case
@@ -609,6 +618,7 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
     let mut birth_date = None;
     let mut name = None;
     let mut government = None;
+    let mut elsewhere = None;
     let asked = args.id_number.is_some() || args.pupil.name.is_some();
     if let Some(store) = opened.as_ref().filter(|_| asked) {
         let raw = args.id_number.as_deref();
@@ -630,6 +640,9 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
         if pupil.payment == PaymentStatus::Government {
             government = Some(policy::department_share(Some(&policy), table, &pupil, args.paid_on.unwrap_or(today)));
         }
+        // Insured elsewhere and counted in 异地缴费, as the ledgers count the pupil: paid where insured, so the
+        // family owes nothing here, whatever the notice quotes for a pupil enrolling here.
+        elsewhere = policy::insured_elsewhere(Some(&policy), table, &pupil);
         name = Some(pupil.name);
     }
     for c in &args.categories {
@@ -664,12 +677,13 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
         Some(Refund::Unspecified) => (None, true),
         None => (None, false),
     };
+    let here = |fen: i64| if elsewhere.is_some() { 0.0 } else { money::as_number(fen) };
     let out = QuoteJson {
         policy: q.policy.clone(),
-        personal_due: money::as_number(q.personal_due_fen),
+        personal_due: here(q.personal_due_fen),
         department_due: match &government {
             Some(share) => share.amount_fen.map(money::as_number),
-            None => Some(money::as_number(q.department_due_fen)),
+            None => Some(here(q.department_due_fen)),
         },
         coverage_from: q.coverage_from.format("%Y-%m-%d").to_string(),
         coverage_to: q.coverage_to.format("%Y-%m-%d").to_string(),
@@ -677,7 +691,7 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
         rule_en: rule_text(&q.steps, Language::En),
         policy_title: q.policy_title.clone(),
         window: q.window.clone(),
-        total_due: money::as_number(q.total_due_fen),
+        total_due: here(q.total_due_fen),
         paid_on: paid_on.format("%Y-%m-%d").to_string(),
         categories,
         paying_department: q.paying_department.clone(),
@@ -697,6 +711,7 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
             remark: ShareWords::of(Language::Zh).remark(share),
             remark_en: ShareWords::of(Language::En).remark(share),
         }),
+        insured_elsewhere: elsewhere.as_ref().map(|e| InsuredElsewhereJson { place: e.place.clone() }),
     };
     if args.json {
         print_json(&out);
@@ -709,7 +724,12 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
     let w = QuoteWords::of(lang);
     let (from, to) = (&out.coverage_from, &out.coverage_to);
     println!("{}", fill(w.cli_head, &[&q.policy_title, &q.policy, &out.paid_on]));
-    println!("{}", fill(w.cli_family_pays, &[&money::with_unit(q.personal_due_fen)]));
+    let family = match &elsewhere {
+        Some(InsuredElsewhere { place: Some(place) }) => fill(w.cli_elsewhere_at, &[place]),
+        Some(InsuredElsewhere { place: None }) => w.cli_elsewhere.to_owned(),
+        None => money::with_unit(q.personal_due_fen),
+    };
+    println!("{}", fill(w.cli_family_pays, &[&family]));
     match &government {
         Some(share) => {
             let words = ShareWords::of(lang);
@@ -720,15 +740,24 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
                 println!("{}", fill(words.cli_line, &[&remark]));
             }
         }
-        None => println!("{}", fill(w.cli_department_pays, &[&money::with_unit(q.department_due_fen)])),
+        None => {
+            let department = if elsewhere.is_some() { 0 } else { q.department_due_fen };
+            println!("{}", fill(w.cli_department_pays, &[&money::with_unit(department)]));
+        }
     }
-    println!("{}", fill(w.cli_covered, &[from, to]));
+    // The cover of a pupil insured elsewhere is the place's: the notice's is said only in the rule below.
+    if elsewhere.is_none() {
+        println!("{}", fill(w.cli_covered, &[from, to]));
+    }
     match q.benefit_place {
         Some(BenefitPlace::Required) => println!("{}", w.cli_away_required),
         Some(BenefitPlace::Optional) => println!("{}", w.cli_away_optional),
         None => {}
     }
     println!();
+    if elsewhere.is_some() {
+        println!("{}", w.cli_if_here);
+    }
     println!("{}", rule_text(&q.steps, lang));
     if !q.judgements.is_empty() {
         println!();

@@ -22,7 +22,9 @@ use super::category::CategoryTable;
 use super::coverage::StatusMark;
 pub use crate::data_file::DataFileError;
 use crate::data_file::Embedded;
-pub use department_share::{DepartmentShare, FamilyPart, ShareReason, department_share};
+pub use department_share::{
+    DepartmentShare, FamilyPart, InsuredElsewhere, ShareReason, department_share, insured_elsewhere,
+};
 pub use ledger::{Ledger, ledger, roster_ledger};
 pub use quote::{
     AmountStep, BenefitPlace, Citation, CoverageBasis, EnrolleeKind, Quote, QuoteError, QuoteRequest, Refund, RuleStep,

@@ -17,7 +17,7 @@ use super::text::{Text, fill};
 use super::theme::Theme;
 use super::undo::UndoStack;
 use super::{Language, Options};
-use crate::domain::policy::{DepartmentShare, EnrollPlace, Policy, Quote};
+use crate::domain::policy::{DepartmentShare, EnrollPlace, InsuredElsewhere, Policy, Quote};
 use crate::domain::student::Student;
 use crate::store::{AuditEntry, Store};
 
@@ -38,6 +38,8 @@ pub struct Detail {
     pub quote: Option<Result<Quote, String>>,
     /// What a department pays for a pupil marked 财政代缴, and why where the figure alone would mislead.
     pub government: Option<DepartmentShare>,
+    /// Insured elsewhere and counted in 异地缴费: nothing is due here, whatever the quote gives for enrolling here.
+    pub elsewhere: Option<InsuredElsewhere>,
     /// The pupil's categories that the policy does not enroll at school, with where they enroll instead and
     /// the clause saying so.
     pub away: Vec<(String, EnrollPlace, String)>,
@@ -765,6 +767,8 @@ impl App {
             Ok((history, student)) => {
                 let quote = self.policy.as_ref().map(|p| due::quote_for(p, &student, today, self.lang == Language::En));
                 let government = due::government_share(self.policy.as_ref(), &student, today);
+                // Said where the amount due stands, which a drive without a policy leaves to its own words.
+                let elsewhere = self.policy.as_ref().and_then(|p| due::insured_elsewhere(Some(p), &student));
                 let away = match &self.policy {
                     Some(p) => student
                         .categories
@@ -780,7 +784,8 @@ impl App {
                 if !same {
                     self.history_offset = 0;
                 }
-                self.detail = Some(Detail { student, history, quote, government, away, categories_certified });
+                self.detail =
+                    Some(Detail { student, history, quote, government, elsewhere, away, categories_certified });
             }
             Err(e) => self.fail(e.to_string()),
         }

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use crate::domain::category::CategoryTable;
-use crate::domain::policy::{self, DepartmentShare, Ledger, Policy, PolicySet, Quote, QuoteRequest};
+use crate::domain::policy::{self, DepartmentShare, InsuredElsewhere, Ledger, Policy, PolicySet, Quote, QuoteRequest};
 use crate::domain::student::{Enrollment, PaymentStatus, Student};
 use crate::store::Store;
 
@@ -45,6 +45,12 @@ pub fn quote_request(policy: &Policy, request: &QuoteRequest, english: bool) -> 
 pub fn government_share(policy: Option<&Policy>, student: &Student, day: NaiveDate) -> Option<DepartmentShare> {
     (student.payment == PaymentStatus::Government)
         .then(|| policy::department_share(policy, CategoryTable::builtin(), student, day))
+}
+
+/// Whether a pupil is insured elsewhere and counted in 异地缴费, as the ledgers count them: nothing is collected
+/// here.
+pub fn insured_elsewhere(policy: Option<&Policy>, student: &Student) -> Option<InsuredElsewhere> {
+    policy::insured_elsewhere(policy, CategoryTable::builtin(), student)
 }
 
 /// The ledger of one pupil; `None` for pupils no ledger counts (declined, left school). The same rule as the

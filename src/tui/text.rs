@@ -109,6 +109,11 @@ pub struct Text {
     pub elsewhere_place: &'static str,
     pub paid_info: &'static str,
     pub due_line: &'static str,
+    /// A pupil insured elsewhere and counted in 异地缴费, where the amount due stands: the place.
+    pub due_elsewhere_at: &'static str,
+    pub due_elsewhere: &'static str,
+    /// The rule of a pupil insured elsewhere: what the policy would give if the pupil enrolled here.
+    pub rule_if_here: &'static str,
     pub coverage_line: &'static str,
     pub label_value: &'static str,
     pub with_clause: &'static str,
@@ -765,6 +770,9 @@ mod tests {
                 t.notes_cut,
                 t.paid_info,
                 t.due_line,
+                t.due_elsewhere_at,
+                t.due_elsewhere,
+                t.rule_if_here,
                 t.check_underpaid,
                 t.too_small,
                 t.too_small_job,

@@ -93,6 +93,11 @@ pub struct QuoteWords {
     pub cli_covered: &'static str,
     pub cli_away_required: &'static str,
     pub cli_away_optional: &'static str,
+    /// Where an amount would stand for a pupil insured elsewhere: the place.
+    pub cli_elsewhere_at: &'static str,
+    pub cli_elsewhere: &'static str,
+    /// Above the rule of a pupil insured elsewhere.
+    pub cli_if_here: &'static str,
     pub cli_judgements: &'static str,
     /// A judgement's text, its clause.
     pub cli_judgement: &'static str,
@@ -146,6 +151,9 @@ pub static ZH: QuoteWords = QuoteWords {
     cli_covered: "待遇期 (covered)            {} 至 {}",
     cli_away_required: "注意：此类学生不随学校参保（见下） (enrolls away from school, see below)",
     cli_away_optional: "注意：此类学生可以不随学校参保（见下） (may enroll away from school, see below)",
+    cli_elsewhere_at: "0元：异地参保（{}），在参保地缴费，本地不收取 (insured elsewhere: nothing is collected here)",
+    cli_elsewhere: "0元：异地参保，在参保地缴费，本地不收取 (insured elsewhere: nothing is collected here)",
+    cli_if_here: "以下是改在本地参保时按本政策的计算 (if enrolled here instead):",
     cli_judgements: "通知未明说、请向经办机构确认的判断：",
     cli_judgement: "- {}（{}）",
 };
@@ -198,6 +206,9 @@ pub static EN: QuoteWords = QuoteWords {
     cli_covered: "covered          {} – {}",
     cli_away_required: "note: enrolls away from school (see below)",
     cli_away_optional: "note: may enroll away from school (see below)",
+    cli_elsewhere_at: "0 yuan: insured elsewhere ({}) and paid there, nothing is collected here",
+    cli_elsewhere: "0 yuan: insured elsewhere and paid there, nothing is collected here",
+    cli_if_here: "If enrolled here instead, the policy would give:",
     cli_judgements: "Readings the notice does not state (confirm with the agency):",
     cli_judgement: "- {} ({})",
 };

@@ -73,6 +73,28 @@ pub enum FamilyPart {
     PartialSubsidy { category: String, clause: String },
 }
 
+/// A pupil insured elsewhere (异地参保) whom the ledgers count in 异地缴费: the premium is paid where the pupil is
+/// insured, by the family or a department there, so nothing is collected here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InsuredElsewhere {
+    /// Where, as the operator recorded it with 异地参保.
+    pub place: Option<String>,
+}
+
+/// Whether `pupil` is insured elsewhere and counted in 异地缴费. A pupil the policy sends to enroll where a
+/// benefit was approved, but not marked 异地参保, is not: nobody has said yet that the pupil is insured there.
+pub fn insured_elsewhere(policy: Option<&Policy>, table: &CategoryTable, pupil: &Student) -> Option<InsuredElsewhere> {
+    if pupil.enrollment != Enrollment::Elsewhere {
+        return None;
+    }
+    let names: Vec<String> = pupil.categories.iter().map(|c| c.name.clone()).collect();
+    if roster_ledger(policy, table, pupil.enrollment, pupil.payment, &names) != Some(Ledger::PaidElsewhere) {
+        return None;
+    }
+    let place = pupil.decline_reason.as_deref().map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned);
+    Some(InsuredElsewhere { place })
+}
+
 /// The department's share for `pupil`, as the 财政代缴 ledger states it: quoted for the pupil's payment date
 /// (`day` without one), or for the first day of the policy's first window (the concentrated period) when no
 /// window takes that date, since a department's share does not depend on the day. A pupil marked 财政代缴 whom
@@ -90,12 +112,8 @@ pub fn department_share(
     };
     let names: Vec<String> = pupil.categories.iter().map(|c| c.name.clone()).collect();
     if pupil.payment == PaymentStatus::Government
-        && roster_ledger(policy, table, pupil.enrollment, pupil.payment, &names) == Some(Ledger::PaidElsewhere)
+        && let Some(InsuredElsewhere { place }) = insured_elsewhere(policy, table, pupil)
     {
-        let place = match (pupil.enrollment, pupil.decline_reason.as_deref().map(str::trim)) {
-            (Enrollment::Elsewhere, Some(place)) if !place.is_empty() => Some(place.to_owned()),
-            _ => None,
-        };
         return unknown(String::new(), ShareReason::PaidElsewhere { place });
     }
     // Neither the department nor its share is known without a category: no amount, not 0.

@@ -227,7 +227,15 @@ fn fields(app: &App, d: &Detail, width: usize) -> Vec<Line<'static>> {
         let style = if share_needs_checking(share) { theme.fg(theme.warning) } else { plain };
         lines.push(field(app, t.f_government, ShareWords::of(t.lang).amount(share), style, width));
     }
-    if let Some(Ok(q)) = &d.quote {
+    // Insured elsewhere: nothing is collected here, from the family or a department; the notice's figures for
+    // enrolling here are only in the rule below, said as such.
+    if let Some(elsewhere) = &d.elsewhere {
+        let due = match &elsewhere.place {
+            Some(place) => fill(t.due_elsewhere_at, &[place]),
+            None => t.due_elsewhere.to_owned(),
+        };
+        lines.push(field(app, t.f_due, due, plain, width));
+    } else if let Some(Ok(q)) = &d.quote {
         if d.government.is_none() {
             let window = q.window.clone();
             let due =
@@ -268,8 +276,12 @@ fn notes(app: &App, d: &Detail) -> Vec<Line<'static>> {
             for j in &q.judgements {
                 lines.push(Line::styled(fill(t.to_confirm, &[&t.pick(&j.text, &j.text_en), &j.clause]), warn));
             }
-            lines.push(Line::styled(rule_text(&q.steps, t.lang), theme.muted()));
+            let rule = rule_text(&q.steps, t.lang);
+            let rule = if d.elsewhere.is_some() { fill(t.rule_if_here, &[&rule]) } else { rule };
+            lines.push(Line::styled(rule, theme.muted()));
         }
+        // Nothing is due here from a pupil insured elsewhere: the policy's refusal of today is no concern of theirs.
+        Some(Err(_)) if d.elsewhere.is_some() => {}
         Some(Err(e)) => lines.push(Line::styled(fill(t.label_value, &[&t.f_due, e]), warn)),
         None => {
             lines.push(Line::styled(t.no_policy.to_owned(), theme.muted()));
