@@ -12,3 +12,14 @@ pub mod read_back;
 pub mod roster_check;
 pub mod search;
 pub mod student;
+
+/// Full-width digits, letters and punctuation as their ASCII forms (３８０ → 380, ９５．５ → 95.5, ２０２６／１１／２０ →
+/// 2026/11/20): what an IME in full-width mode types, at the counter or in an agency's list, reads as typed.
+pub fn narrow(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}

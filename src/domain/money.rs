@@ -2,9 +2,11 @@
 //! Every amount typed, read from a file or shown goes through here.
 
 /// Parses a yuan amount as people write it: `380`, `380.5`, `380.50`, `￥380`, `¥95.5`, `285.00元`. At most two
-/// decimal places; no sign (an amount paid or due is never negative).
+/// decimal places; no sign (an amount paid or due is never negative). Full-width digits and point (３８０,
+/// ９５．５) are the same amount.
 pub fn parse_yuan(text: &str) -> Option<i64> {
-    let t = text.trim().trim_start_matches(['¥', '￥']).trim_end_matches('元').trim();
+    let narrowed = super::narrow(text);
+    let t = narrowed.trim().trim_start_matches(['¥', '￥']).trim_end_matches('元').trim();
     let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
     if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 2 {
         return None;

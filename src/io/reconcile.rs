@@ -1650,6 +1650,9 @@ mod tests {
         assert_eq!(parse_amount(&Cell::Text("1,140.00元".into())), Some(114_000));
         assert_eq!(parse_amount(&Cell::Text("￥285".into())), Some(28_500));
         assert_eq!(parse_amount(&Cell::Text("三百八".into())), None);
+        // Full-width, as the same row's ID number may be typed.
+        assert_eq!(parse_amount(&Cell::Text("３８０".into())), Some(38_000));
+        assert_eq!(parse_amount(&Cell::Text("９５．５０元".into())), Some(9_550));
         let d = NaiveDate::from_ymd_opt(2023, 10, 8);
         for text in ["2023-10-08", "2023/10/8", "2023.10.08", "2023年10月8日", "20231008", "2023-10-08 14:03:11"] {
             assert_eq!(parse_date(&Cell::Text(text.into())), d, "{text}");

@@ -278,7 +278,7 @@ impl App {
     /// not the amount due, a payment against the enrollment). A bad field keeps the form open.
     pub fn apply_payment(&mut self, mut form: PaymentForm) -> Option<Modal> {
         // Full-width digits (an IME in full-width mode) read as the importer reads them.
-        let typed = narrow(form.amount.text().trim());
+        let typed = crate::domain::narrow(form.amount.text().trim());
         let typed = typed.as_str();
         let typed_fen = if typed.is_empty() { None } else { money::parse_yuan(typed) };
         if !typed.is_empty() && typed_fen.is_none() {
@@ -287,7 +287,7 @@ impl App {
             return Some(Modal::Payment(form));
         }
         // 2026/11/20, 2026.11.20, 2026年11月20日: the forms the importer and the tax reconciliation read.
-        let day = crate::io::table::Cell::Text(narrow(form.date.text().trim()));
+        let day = crate::io::table::Cell::Text(crate::domain::narrow(form.date.text().trim()));
         let Some(date) = crate::io::reconcile::parse_date(&day) else {
             form.error = Some(self.text.bad_date.to_owned());
             form.focus = PaymentField::Date;
@@ -1100,14 +1100,4 @@ impl App {
 
 fn same_for_all(targets: &[i64], changes: Vec<Change>) -> Vec<(i64, Vec<Change>)> {
     targets.iter().map(|&id| (id, changes.clone())).collect()
-}
-
-/// Full-width digits, letters and punctuation as their ASCII forms (３８０ → 380, ２０２６／１１／２０ → 2026/11/20).
-fn narrow(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
-            _ => c,
-        })
-        .collect()
 }
