@@ -238,6 +238,49 @@ fn the_detail_screen_says_a_departments_share_as_the_ledger_does() {
     }
 }
 
+/// A pupil marked 财政代缴 on a day no payment window takes: the share is as `department_share` quotes it (for
+/// the concentrated period), with no refusal under it that reads as if the share could not be worked out; where
+/// the family still has a part, the screen says that part alone cannot be worked out for today.
+#[test]
+fn the_detail_screen_shows_no_refusal_against_a_departments_share() {
+    let mut store = store(true);
+    store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
+    for number in ["450203201811029232", "450205201603184361"] {
+        let id = store.student_by_id_number(number).expect("read").unwrap_or_else(|| panic!("{number}")).id;
+        store.set_payment(id, PaymentStatus::Government, &Default::default()).expect("government");
+    }
+    for (lang, name, share, family) in [
+        (Language::Zh, "许志文", "380 元（财政）", None),
+        (Language::Zh, "郑可洁", "285 元（财政）", Some("家庭自缴部分按今天（2026-11-23）无法计算：2026-11-23 不在")),
+        (Language::En, "许志文", "380 yuan (财政)", None),
+        (
+            Language::En,
+            "郑可洁",
+            "285 yuan (财政)",
+            Some("The family's own part cannot be worked out for today (2026-11-23): 2026-11-23 is outside every"),
+        ),
+    ] {
+        let mut app =
+            App::new(std::mem::replace(&mut store, self::store(false)), &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(140, 30));
+        app.update(Action::Search);
+        type_text(&mut app, name);
+        app.update(Action::Confirm);
+        app.update(Action::OpenDetail);
+        let shown = screen(&app);
+        let label = if lang == Language::Zh { "代缴金额" } else { "Dept. pays" };
+        let line = shown.lines().find(|l| l.trim_start().starts_with(label)).unwrap_or_else(|| panic!("{shown}"));
+        assert!(line.contains(share), "{name}: {line}\n{shown}");
+        let flat = shown.replace('\n', "");
+        assert!(!flat.contains("应缴金额：") && !flat.contains("Amount due:"), "{name}\n{shown}");
+        match family {
+            Some(words) => assert!(flat.replace("  ", "").contains(words), "{name}: {words}\n{shown}"),
+            None => assert!(!flat.contains("任何缴费期") && !flat.contains("outside every payment window"), "{shown}"),
+        }
+        store = std::mem::replace(&mut app.store, self::store(false));
+    }
+}
+
 /// A pupil insured elsewhere (异地参保) owes nothing here, paid for by a department there or not: the detail
 /// screen says so with the place where the amount due stands, never this city's premium, and the notice's rule
 /// is said as what enrolling here would cost; on a day no payment window takes, no refusal is shown for them.

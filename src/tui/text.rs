@@ -114,6 +114,8 @@ pub struct Text {
     pub due_elsewhere: &'static str,
     /// The rule of a pupil insured elsewhere: what the policy would give if the pupil enrolled here.
     pub rule_if_here: &'static str,
+    /// A pupil marked 财政代缴 whose family part the policy gives no amount for today: today, the policy's refusal.
+    pub family_part_today: &'static str,
     pub coverage_line: &'static str,
     pub label_value: &'static str,
     pub with_clause: &'static str,
@@ -773,6 +775,7 @@ mod tests {
                 t.due_elsewhere_at,
                 t.due_elsewhere,
                 t.rule_if_here,
+                t.family_part_today,
                 t.check_underpaid,
                 t.too_small,
                 t.too_small_job,

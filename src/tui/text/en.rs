@@ -80,6 +80,7 @@ pub static EN: Text = Text {
     due_elsewhere_at: "0 yuan: insured elsewhere ({}) and paid there, nothing is collected here",
     due_elsewhere: "0 yuan: insured elsewhere and paid there, nothing is collected here",
     rule_if_here: "If enrolled here instead: {}",
+    family_part_today: "The family's own part cannot be worked out for today ({}): {}; the department's share above stands",
     coverage_line: "{} to {}",
     label_value: "{}: {}",
     with_clause: "{} ({})",

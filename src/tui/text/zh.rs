@@ -80,6 +80,7 @@ pub static ZH: Text = Text {
     due_elsewhere_at: "0 元：异地参保（{}），在参保地缴费，本地不收取",
     due_elsewhere: "0 元：异地参保，在参保地缴费，本地不收取",
     rule_if_here: "改在本地参保时：{}",
+    family_part_today: "家庭自缴部分按今天（{}）无法计算：{}；上面的代缴金额不受影响",
     coverage_line: "{} 至 {}",
     label_value: "{}：{}",
     with_clause: "{}（{}）",

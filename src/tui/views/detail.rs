@@ -282,6 +282,24 @@ fn notes(app: &App, d: &Detail) -> Vec<Line<'static>> {
         }
         // Nothing is due here from a pupil insured elsewhere: the policy's refusal of today is no concern of theirs.
         Some(Err(_)) if d.elsewhere.is_some() => {}
+        // Marked 财政代缴: the share above is quoted for the concentrated period when no window takes today, so the
+        // refusal of today is the family's part alone, said as such, and only where the family has a part the
+        // share's own words leave to be paid (none where the department pays it all, and a share that could
+        // not be quoted says its refusal above).
+        Some(Err(e)) if let Some(share) = &d.government => {
+            let family_part = !matches!(
+                share.reason,
+                None | Some(
+                    ShareReason::Unquotable { .. }
+                        | ShareReason::UnknownCategory { .. }
+                        | ShareReason::PaidElsewhere { .. }
+                )
+            );
+            if family_part {
+                let today = app.store.today().format("%Y-%m-%d").to_string();
+                lines.push(Line::styled(fill(t.family_part_today, &[&today, e]), theme.muted()));
+            }
+        }
         Some(Err(e)) => lines.push(Line::styled(fill(t.label_value, &[&t.f_due, e]), warn)),
         None => {
             lines.push(Line::styled(t.no_policy.to_owned(), theme.muted()));
