@@ -131,6 +131,12 @@ fn initials(text: &str) -> String {
         .collect()
 }
 
+/// The whole pinyin of each character without tones, run together (核对税务 → heduishuiwu), so an operator who
+/// types a word's pinyin as the roster's search takes it finds the command too; other characters as they are.
+fn spelled(text: &str) -> String {
+    text.chars().map(|c| c.to_pinyin().map_or_else(|| c.to_lowercase().to_string(), |p| p.plain().to_owned())).collect()
+}
+
 /// Whether `word`'s characters occur in `text` in order ("导出台账" in 导出四本台账, "dctz" in dcsbtz).
 fn in_order(word: &str, text: &str) -> bool {
     let mut rest = text.chars();
@@ -138,12 +144,14 @@ fn in_order(word: &str, text: &str) -> bool {
 }
 
 /// The entries the typed text finds, in the palette's order: every word must occur in the Chinese label, its
-/// pinyin initials, the English label or the keywords. When no entry holds the words as they are typed, their
+/// pinyin initials or whole pinyin, the English label or the keywords. When no entry holds the words as they are typed, their
 /// characters in order will do ("导出台账" finds 导出四本台账), so a close match never hides an exact one.
 pub fn matching(query: &str) -> Vec<usize> {
     let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
-    let fields: Vec<[String; 4]> =
-        ENTRIES.iter().map(|e| [e.zh.to_owned(), initials(e.zh), e.en.to_lowercase(), e.keywords.to_owned()]).collect();
+    let fields: Vec<[String; 5]> = ENTRIES
+        .iter()
+        .map(|e| [e.zh.to_owned(), initials(e.zh), spelled(e.zh), e.en.to_lowercase(), e.keywords.to_owned()])
+        .collect();
     let find = |found: &dyn Fn(&str, &str) -> bool| -> Vec<usize> {
         (0..ENTRIES.len()).filter(|&i| words.iter().all(|w| fields[i].iter().any(|f| found(w, f)))).collect()
     };
@@ -184,6 +192,15 @@ mod tests {
     fn a_commands_own_word_comes_first() {
         assert_eq!(found("check")[0], Command::Check);
         assert_eq!(found("backup")[0], Command::Backup);
+    }
+
+    /// The pinyin of a word, typed whole as the roster's search takes it, finds the commands that hold the word.
+    #[test]
+    fn a_words_whole_pinyin_finds_its_commands() {
+        assert_eq!(found("shui"), [Command::Reconcile(Source::Tax)]);
+        assert_eq!(found("shuiwu"), [Command::Reconcile(Source::Tax)]);
+        assert!(found("daochu").contains(&Command::Export(Form::Ledgers)));
+        assert!(found("taizhang").contains(&Command::Export(Form::Ledgers)));
     }
 
     /// 对账 is what an operator calls reconciling: it finds the three lists to reconcile, by its pinyin too.
