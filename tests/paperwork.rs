@@ -1958,6 +1958,17 @@ fn a_family_payment_stays_in_the_paid_ledger_whatever_the_category() {
     assert!(said.contains("重度残疾人") && said.contains("财政代缴") && said.contains("家庭已缴 380 元"), "{said}");
     // Yibin's notice says nothing of refunds: the ledger states what was paid and due, not a refund rule.
     assert!(!said.contains("退费"), "{said}");
+    // check lists both as 多缴, with what to do: 林悦 owes nothing, 郑可洁 95.
+    let check = json(canbao(&db).args(["check", "--json"]));
+    let over = check["overpaid"].as_array().expect("overpaid");
+    let of = |name: &str| {
+        over.iter().find(|o| o["name"] == name).map(|o| (o["paid"].as_f64(), o["due"].as_f64(), o["over"].as_f64()))
+    };
+    assert_eq!(of("林悦"), Some((Some(380.0), Some(0.0), Some(380.0))), "{check}");
+    assert_eq!(of("郑可洁"), Some((Some(380.0), Some(95.0), Some(285.0))), "{check}");
+    assert!(of("孙语").is_none(), "{check}");
+    let listed = ok(canbao(&db).arg("check"));
+    assert!(listed.contains("多缴保费") && listed.contains("多缴 285 元") && listed.contains("overpaid"), "{listed}");
     let zheng = row(paid, "郑可洁").expect("郑可洁 in 已缴费");
     assert!(zheng[remark].to_string().contains("多缴 285 元"), "{zheng:?}");
     let sun = row(paid, "孙语").expect("孙语 paid what was due");

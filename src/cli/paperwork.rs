@@ -1127,6 +1127,25 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
             &what,
         );
     }
+    for o in &report.overpaid {
+        let p = &o.pupil;
+        let fen = |yuan: f64| (yuan * 100.0).round() as i64;
+        let (paid, due, over) = (money::plain(fen(o.paid)), money::plain(fen(o.due)), money::plain(fen(o.over)));
+        let said = pick(
+            &format!("已缴 {paid} 元，应缴 {due} 元，多缴 {over} 元"),
+            &format!("paid {paid} yuan, {due} yuan due, {over} yuan over"),
+        )
+        .to_owned();
+        let what = format!("{}\t{}\t{}\t{said}", p.name, class(&p.class), shown_id(&p.id_number, reveal));
+        heading(
+            "多缴保费，请核实人员类别和缴费金额，按当地政策办理退费或由认定部门将代缴部分退还家长 \
+             (overpaid: check the category and the amount; refund it, or have the department pay the family back \
+             its share, as the local notice says)",
+            "overpaid: check the category and the amount; refund it, or have the department pay the family back its \
+             share, as the local notice says",
+            &what,
+        );
+    }
     for c in &report.categories_without_department {
         let hint = c.table_department.as_ref().map(|d| {
             if english() { format!(" (the category table says {d})") } else { format!("（类别表中为{d}）") }

@@ -89,6 +89,9 @@ pub struct CheckReport {
     pub too_old: Vec<AgedPupil>,
     /// Paid by the family, less than the policy's amount due (only with a policy).
     pub underpaid: Vec<Underpaid>,
+    /// Paid by the family, more than the policy's amount due (only with a policy): a category the pupil holds or
+    /// was given after paying (低保 95 元 due, 380 paid; 特困 nothing due).
+    pub overpaid: Vec<Overpaid>,
 }
 
 /// The oldest age a pupil of a school drive is taken to have (a university student may be 25).
@@ -105,6 +108,21 @@ pub struct Underpaid {
     pub due: f64,
     /// Yuan: `due - paid`.
     pub short: f64,
+}
+
+/// A family's payment beyond the amount due under the drive's policy (多缴): the category and the amount are
+/// checked, and what was paid beyond the share is settled as the city's notice says (a refund, or the
+/// department's share paid back to the family who paid in full).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Overpaid {
+    #[serde(flatten)]
+    pub pupil: PupilRef,
+    /// Yuan, as recorded.
+    pub paid: f64,
+    /// Yuan: the quote's personal share for the payment date.
+    pub due: f64,
+    /// Yuan: `paid - due`.
+    pub over: f64,
 }
 
 /// A 财政代缴 mark the drive's policy does not bear out, with the share the ledger states and why.
@@ -139,6 +157,7 @@ impl CheckReport {
             + self.government_to_verify.len()
             + self.too_old.len()
             + self.underpaid.len()
+            + self.overpaid.len()
     }
 }
 
@@ -198,6 +217,19 @@ pub fn check(students: &[Student], table: &CategoryTable, policy: Option<&Policy
                 paid: money::as_number(quote.personal_due_fen - short),
                 due: money::as_number(quote.personal_due_fen),
                 short: money::as_number(short),
+            });
+        }
+        if s.payment == crate::domain::student::PaymentStatus::Paid
+            && let Some(policy) = policy
+            && let Some(paid) = s.payment_details.amount_fen
+            && let Ok(quote) = quote_pupil(policy, s, today)
+            && paid > quote.personal_due_fen
+        {
+            report.overpaid.push(Overpaid {
+                pupil: s.into(),
+                paid: money::as_number(paid),
+                due: money::as_number(quote.personal_due_fen),
+                over: money::as_number(paid - quote.personal_due_fen),
             });
         }
         for mark in &s.categories {

@@ -322,6 +322,11 @@ impl App {
             let (paid, due, short) = (yuan(u.paid), yuan(u.due), yuan(u.short));
             lines.push(fill(self.text.check_underpaid, &[&u.pupil.name, &u.pupil.class, &paid, &due, &short]));
         }
+        for o in &r.overpaid {
+            let yuan = |v: f64| money::plain((v * 100.0).round() as i64);
+            let (paid, due, over) = (yuan(o.paid), yuan(o.due), yuan(o.over));
+            lines.push(fill(self.text.check_overpaid, &[&o.pupil.name, &o.pupil.class, &paid, &due, &over]));
+        }
         // Every group `findings()` counts has its lines above: the count and the list must agree.
         lines
     }

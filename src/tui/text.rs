@@ -465,6 +465,7 @@ pub struct Text {
     pub check_too_old: &'static str,
     /// A family's payment short of the amount due: name, class, paid, due, short.
     pub check_underpaid: &'static str,
+    pub check_overpaid: &'static str,
     pub check_no_department: &'static str,
     pub backed_up: &'static str,
     pub restored: &'static str,
@@ -777,6 +778,7 @@ mod tests {
                 t.rule_if_here,
                 t.family_part_today,
                 t.check_underpaid,
+                t.check_overpaid,
                 t.too_small,
                 t.too_small_job,
                 t.too_small_job_busy,
