@@ -1300,7 +1300,12 @@ fn paced(keys: &str) -> impl Iterator<Item = Paced> + '_ {
 /// is asked; how many pupils end up 异地参保.
 fn elsewhere_after(steps: impl IntoIterator<Item = Paced>) -> i64 {
     let mut app = app(Language::Zh);
-    let mut script: std::collections::VecDeque<Paced> = paced("aevv\n").collect();
+    // `a` and `e`, each then a look at the screen, as an operator presses them.
+    let mut script: std::collections::VecDeque<Paced> = paced("a").collect();
+    script.push_back(Paced::Pause);
+    script.extend(paced("e"));
+    script.push_back(Paced::Pause);
+    script.extend(paced("vv\n"));
     script.extend(steps);
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
     run_loop(&mut terminal, &mut app, &mut PacedScript(script)).expect("loop");
@@ -2045,15 +2050,6 @@ fn categories_are_saved_with_their_department() {
     assert!(!s.categories[0].department.is_empty());
 }
 
-/// A script of terminal events for the real event loop.
-struct Script(Vec<Event>);
-
-impl EventSource for Script {
-    fn next(&mut self, _timeout: Duration) -> std::io::Result<Option<Event>> {
-        Ok(if self.0.is_empty() { None } else { Some(self.0.remove(0)) })
-    }
-}
-
 fn key(code: KeyCode, kind: KeyEventKind) -> Event {
     Event::Key(KeyEvent { code, modifiers: KeyModifiers::NONE, kind, state: KeyEventState::NONE })
 }
@@ -2065,8 +2061,8 @@ fn event_loop_with_presses_and_releases() {
     let mut app = app(Language::Zh);
     let mut events = Vec::new();
     let mut press = |code: KeyCode| {
-        events.push(key(code, KeyEventKind::Press));
-        events.push(key(code, KeyEventKind::Release));
+        events.push(Paced::Key(key(code, KeyEventKind::Press)));
+        events.push(Paced::Key(key(code, KeyEventKind::Release)));
     };
     press(KeyCode::Char('/'));
     for c in "孙语".chars() {
@@ -2074,13 +2070,19 @@ fn event_loop_with_presses_and_releases() {
     }
     press(KeyCode::Enter);
     press(KeyCode::Char('p'));
+    // A look at the payment form before the amount.
+    events.push(Paced::Pause);
+    let mut press = |code: KeyCode| {
+        events.push(Paced::Key(key(code, KeyEventKind::Press)));
+        events.push(Paced::Key(key(code, KeyEventKind::Release)));
+    };
     for c in "380".chars() {
         press(KeyCode::Char(c));
     }
     press(KeyCode::Enter);
     press(KeyCode::Char('q'));
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
-    run_loop(&mut terminal, &mut app, &mut Script(events)).expect("loop");
+    run_loop(&mut terminal, &mut app, &mut PacedScript(events.into_iter().collect())).expect("loop");
     assert!(app.quit);
     let stats = app.store.stats(None, None).expect("stats");
     assert_eq!(stats.payment["paid"], 1);
@@ -4066,7 +4068,10 @@ fn a_pause_after_text_typed_by_mistake_gives_the_keys_back() {
     let id = app.selected_id().expect("pupil");
     let mut script: std::collections::VecDeque<Paced> = paced("canbao stats\n").collect();
     script.push_back(Paced::Pause);
-    script.extend(paced("p380\n"));
+    // A look at the payment form before the amount.
+    script.extend(paced("p"));
+    script.push_back(Paced::Pause);
+    script.extend(paced("380\n"));
     script.push_back(Paced::Pause);
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
     run_loop(&mut terminal, &mut app, &mut PacedScript(script)).expect("loop");
@@ -4174,7 +4179,9 @@ fn a_command_starting_with_n_saves_no_note() {
 fn a_u_inside_typed_text_undoes_nothing() {
     let mut app = app(Language::Zh);
     let id = app.selected_id().expect("pupil");
-    let mut script: Vec<Paced> = paced("p380\n").collect();
+    let mut script: Vec<Paced> = paced("p").collect();
+    script.push(Paced::Pause);
+    script.extend(paced("380\n"));
     script.push(Paced::Pause);
     script.extend(paced("uname -a\n"));
     script.push(Paced::Pause);
@@ -4183,7 +4190,9 @@ fn a_u_inside_typed_text_undoes_nothing() {
     assert_eq!(pupil.payment, PaymentStatus::Paid, "not undone: {}", status_text(&app));
     assert!(pupil.note.is_empty(), "no note");
     let mut app = self::app(Language::Zh);
-    let mut script: Vec<Paced> = paced("p380\n").collect();
+    let mut script: Vec<Paced> = paced("p").collect();
+    script.push(Paced::Pause);
+    script.extend(paced("380\n"));
     script.push(Paced::Pause);
     script.extend(paced("u"));
     script.push(Paced::Pause);
@@ -4771,4 +4780,127 @@ fn a_list_without_a_school_on_a_drive_of_two_schools_asks_which_and_says_why_ent
     type_text(&mut app, "第二小学");
     app.update(Action::Confirm);
     assert_eq!(app.store.schools().expect("schools").len(), 2, "no third school");
+}
+
+/// Marks the highlighted pupil with the enrollment `downs` rows below 未确认 in the chooser, with `detail` as its
+/// place or reason, key by key as an operator looking at the screen does.
+fn mark_with_detail(app: &mut App, downs: usize, detail: &str) {
+    app.update(Action::Enrollment);
+    for _ in 0..downs {
+        app.update(Action::Down);
+    }
+    app.update(Action::NextField);
+    for c in detail.chars() {
+        app.update(Action::Input(c));
+    }
+    app.update(Action::Confirm);
+    assert!(app.modal.is_none(), "{}", screen(app));
+}
+
+/// A command typed into canbao's window by mistake that starts with a key opening a dialog with a text field (`e`
+/// the enrollment chooser with its place or reason, `p` the payment form, `i` and `x` the import and export
+/// paths, `s` the filters, `:` the palette, `E` the identity form) fills nothing and saves nothing: the dialog
+/// closes unsaved at the next key typed before a pause, said on the status line, and the rest does nothing until
+/// the typing pauses. Before, `exit` turned the place 南宁市 into 「南宁市xit」 and saved it with the Enter.
+#[test]
+fn a_command_starting_with_a_dialog_key_fills_and_saves_nothing() {
+    for (downs, detail) in [(2, "南宁市"), (3, "老家")] {
+        for text in ["exit\n", "echo done\n"] {
+            let mut app = app(Language::Zh);
+            let id = app.selected_id().expect("pupil");
+            mark_with_detail(&mut app, downs, detail);
+            let before = app.store.history(id).expect("h").len();
+            run_paced(&mut app, paced(text).chain([Paced::Pause]));
+            assert!(app.modal.is_none(), "{text}: {}", screen(&app));
+            let pupil = app.store.student(id).expect("s");
+            assert_eq!(pupil.decline_reason.as_deref(), Some(detail), "{text}");
+            assert_eq!(app.store.history(id).expect("h").len(), before, "{text}: nothing written");
+        }
+    }
+    for text in ["python3 x.py\n", "ssh host\n", "git status\n", "xdg-open .", "xclip -o", ":q\n"] {
+        let mut app = app(Language::Zh);
+        let id = app.selected_id().expect("pupil");
+        run_paced(&mut app, paced(text).chain([Paced::Pause]));
+        assert!(app.modal.is_none(), "{text}: {}", screen(&app));
+        assert!(app.jobs.running().is_none(), "{text}: nothing started");
+        assert_eq!(app.store.history(id).expect("h").len(), 1, "{text}: nothing written");
+        assert_eq!(app.store.student(id).expect("s").payment, PaymentStatus::Unpaid, "{text}");
+    }
+    // Said as the dialog closes.
+    let mut app = app(Language::Zh);
+    app.report_pauses();
+    press(&mut app, KeyCode::Char('x'));
+    assert!(app.modal.is_some(), "open at once");
+    press(&mut app, KeyCode::Char('d'));
+    assert!(app.modal.is_none(), "{}", screen(&app));
+    assert!(status_text(&app).starts_with("「x」（导出）未执行：紧接着还有按键"), "{}", status_text(&app));
+    // On the detail screen, `E` opens the identity form.
+    let mut app = self::app(Language::Zh);
+    let id = app.selected_id().expect("pupil");
+    let name = app.store.student(id).expect("s").name;
+    app.update(Action::OpenDetail);
+    run_paced(&mut app, paced("Echo\n").chain([Paced::Pause]));
+    assert!(app.modal.is_none(), "{}", screen(&app));
+    assert_eq!(app.store.student(id).expect("s").name, name);
+    // On purpose: `e`, a pause, then the chooser takes the keys.
+    let mut app = self::app(Language::Zh);
+    let id = app.selected_id().expect("pupil");
+    let mut script: Vec<Paced> = paced("e").collect();
+    script.push(Paced::Pause);
+    script.extend(paced("v\n"));
+    script.push(Paced::Pause);
+    run_paced(&mut app, script);
+    assert_eq!(app.store.student(id).expect("s").enrollment, Enrollment::Here, "{}", screen(&app));
+}
+
+/// `a` inside typed text (`apt update`) selects nobody: it acts once the keys pause after it, so the `p` after it
+/// opens no payment form for every pupil, and no selection is left behind. A deliberate `a` selects every pupil.
+#[test]
+fn an_a_inside_typed_text_selects_nobody() {
+    let mut app = app(Language::Zh);
+    run_paced(&mut app, paced("apt update\n").chain([Paced::Pause]));
+    assert!(app.roster.marked().is_empty(), "{}", screen(&app));
+    assert!(app.modal.is_none(), "{}", screen(&app));
+    assert_eq!(app.store.stats(None, None).expect("stats").payment["paid"], 0);
+    let mut app = self::app(Language::Zh);
+    app.report_pauses();
+    press(&mut app, KeyCode::Char('a'));
+    press(&mut app, KeyCode::Char('p'));
+    assert!(status_text(&app).starts_with("「a」（全选）未执行：紧接着还有按键"), "{}", status_text(&app));
+    assert!(app.roster.marked().is_empty());
+    // On purpose: `a`, then a pause.
+    let mut app = self::app(Language::Zh);
+    let shown = app.data.len();
+    run_paced(&mut app, paced("a").chain([Paced::Pause]));
+    assert_eq!(app.roster.marked().len(), shown, "{}", screen(&app));
+}
+
+/// On an empty drive's welcome, `1` inside typed text loads no sample school and `i` opens no import path for the
+/// rest of the text: `1` acts once the keys pause after it, and the import path closes at the next key.
+#[test]
+fn the_welcome_takes_no_key_from_typed_text() {
+    use canbao::tui::modal::Modal;
+    let welcome = || {
+        let mut app = App::new(store(false), &options(Language::Zh, Some("测试"))).expect("app");
+        app.update(Action::Resize(80, 24));
+        assert!(matches!(app.modal, Some(Modal::Welcome)), "{}", screen(&app));
+        app
+    };
+    for text in ["1x\n", "1x", "git status\n"] {
+        let mut app = welcome();
+        run_paced(&mut app, paced(text).chain([Paced::Pause]));
+        assert!(app.data.is_empty(), "{text}: no sample loaded");
+        assert!(matches!(app.modal, None | Some(Modal::Welcome)), "{text}: {}", screen(&app));
+        assert!(app.jobs.running().is_none(), "{text}");
+    }
+    let mut app = welcome();
+    app.report_pauses();
+    press(&mut app, KeyCode::Char('1'));
+    press(&mut app, KeyCode::Char('x'));
+    assert!(status_text(&app).starts_with("「1」（"), "{}", status_text(&app));
+    assert!(app.data.is_empty());
+    // On purpose: `1`, then a pause.
+    let mut app = welcome();
+    run_paced(&mut app, paced("1").chain([Paced::Pause]));
+    assert!(!app.data.is_empty(), "{}", screen(&app));
 }

@@ -28,6 +28,12 @@ impl Tmux {
         assert!(self.run(&args).status.success(), "send-keys {keys:?}");
     }
 
+    /// A look at what a key opened: a dialog takes the keys typed only after a pause (a command typed into the
+    /// wrong window would otherwise fill it).
+    fn look(&self) {
+        std::thread::sleep(Duration::from_millis(600));
+    }
+
     fn send_text(&self, text: &str) {
         assert!(self.run(&["send-keys", "-t", "canbao", "-l", text]).status.success(), "send-keys -l {text}");
     }
@@ -156,6 +162,7 @@ fn search_mark_paid_and_quit_in_a_real_terminal() {
     tmux.send(&["Enter"]);
     tmux.send(&["p"]);
     tmux.wait_for("登记缴费");
+    tmux.look();
     // No policy: no amount due to fill in, so an empty amount is refused and nothing is saved.
     tmux.send(&["Enter"]);
     tmux.wait_for("请输入金额");
@@ -223,14 +230,20 @@ fn the_keys_a_hurried_operator_presses_do_what_the_screen_shows() {
 
     // Select all, then e: the chooser, on the status they have (未确认) as for one pupil, so ↓ is 在校参保; then
     // the question with the count; Esc writes nothing.
-    tmux.send(&["a", "e"]);
+    tmux.look();
+    tmux.send(&["a"]);
+    tmux.look();
+    tmux.send(&["e"]);
     tmux.wait_for("参保状态");
+    tmux.look();
     tmux.send(&["Down", "Enter"]);
     tmux.wait_for("将 10 名学生的参保状态改为 在校参保？");
     tmux.send(&["Escape"]);
     tmux.wait_for("已取消，未作修改");
     // Yes writes all ten.
-    tmux.send(&["e", "Down", "Enter"]);
+    tmux.send(&["e"]);
+    tmux.look();
+    tmux.send(&["Down", "Enter"]);
     tmux.wait_for("将 10 名学生的参保状态改为 在校参保？");
     // A question takes no answer in its first 0.3 s (keys typed ahead of it must not answer it unseen): the
     // operator reads it first.
@@ -241,7 +254,9 @@ fn the_keys_a_hurried_operator_presses_do_what_the_screen_shows() {
     tmux.wait_without("已选 10");
 
     // One pupil: e opens on their status (在校参保), two down is 不参保, type a reason, Esc: nothing saved.
-    tmux.send(&["g", "e", "Down", "Down"]);
+    tmux.send(&["g", "e"]);
+    tmux.look();
+    tmux.send(&["Down", "Down"]);
     tmux.send_text("随父母");
     tmux.wait_for("随父母");
     tmux.send(&["Escape"]);
@@ -282,6 +297,7 @@ fn the_palette_runs_an_export_a_reconciliation_and_a_policy_choice() {
     for query in ["导出", "dc", "export"] {
         tmux.send(&[":"]);
         tmux.wait_for("输入中文、拼音首字母或英文查找");
+        tmux.look();
         tmux.send_text(query);
         // Narrowed (the whole word typed): the import entry is gone, the six exports stay.
         let screen = tmux.wait_without("导入班级名单");
@@ -292,6 +308,7 @@ fn the_palette_runs_an_export_a_reconciliation_and_a_policy_choice() {
     }
 
     tmux.send(&[":"]);
+    tmux.look();
     tmux.send_text("export ledgers");
     tmux.wait_for("导出四本台账");
     tmux.send(&["Enter"]);
@@ -308,6 +325,7 @@ fn the_palette_runs_an_export_a_reconciliation_and_a_policy_choice() {
     );
 
     tmux.send(&[":"]);
+    tmux.look();
     tmux.send_text("hdsw");
     tmux.wait_for("核对税务缴费名单");
     tmux.send(&["Enter"]);
@@ -321,6 +339,7 @@ fn the_palette_runs_an_export_a_reconciliation_and_a_policy_choice() {
     tmux.send(&["Enter"]);
 
     tmux.send(&[":"]);
+    tmux.look();
     tmux.send_text("policy");
     tmux.wait_for("政策：查看与选定");
     tmux.send(&["Enter"]);
@@ -418,6 +437,7 @@ fn the_file_picker_imports_two_lists_at_once() {
     tmux.wait_for("显示 10 / 10");
     tmux.send(&["i"]);
     let screen = tmux.wait_for("a-gbk_title.csv");
+    tmux.look();
     // The title bar names the drive; the picker does not list it.
     let below_title: String = screen.lines().skip(1).collect();
     assert!(below_title.contains("b-split.xls") && !below_title.contains("drive.db"), "spreadsheets only:\n{screen}");
@@ -477,6 +497,7 @@ fn an_earlier_year_opens_read_only_and_the_palette_switches_back() {
     tmux.send(&["p"]);
     tmux.wait_for("只读模式，不能修改");
     tmux.send(&[":"]);
+    tmux.look();
     tmux.send_text("切换年度");
     tmux.send(&["Enter"]);
     let screen = tmux.wait_for(&format!("已回到当前年度 {} 年度", year + 1));
@@ -690,13 +711,27 @@ fn shell_commands_with_u_r_and_n_change_nothing() {
     tmux.wait_for("显示 10 / 10");
     tmux.send(&["p"]);
     tmux.wait_for("登记缴费");
+    tmux.look();
     tmux.send_text("380");
     tmux.send(&["Enter"]);
     tmux.wait_for("已保存");
+    let files = |dir: &Path| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .expect("dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.contains(".db"))
+            .collect();
+        names.sort();
+        names
+    };
+    let before = files(dir.path());
     for (text, said) in [
         ("uname -a", "「u」（撤销）未执行"),
         ("grep -r x", "「r」（显示证件）未执行"),
         ("nano x", "「n」（备注）未执行"),
+        ("exit", "「e」（"),
+        ("xdg-open .", "「x」（"),
+        ("apt update", "「a」（"),
     ] {
         tmux.send_text(text);
         tmux.send(&["Enter"]);
@@ -713,6 +748,7 @@ fn shell_commands_with_u_r_and_n_change_nothing() {
         )
     };
     assert_eq!(paid(&db), (1, 0, 0), "still paid, no note, no reveal:\n{}", tmux.capture());
+    assert_eq!(files(dir.path()), before, "no file written");
     tmux.send(&["u"]);
     tmux.wait_for("已撤销（");
     tmux.wait_for("缴费状态改回未缴费）；按 Ctrl-r 重做");
@@ -734,9 +770,12 @@ fn keys_pressed_while_a_bulk_mark_saves_do_not_act_afterwards() {
     canbao::demo::load_sample(&mut canbao::store::Store::open(&db).expect("drive")).expect("sample");
     let tmux = Tmux::start(format!("canbao-test-bulk-{}", std::process::id()), dir.path(), &db, "测试");
     tmux.wait_for("显示 360 / 360");
+    tmux.look();
     tmux.send(&["a"]);
+    tmux.look();
     tmux.send(&["e"]);
     tmux.wait_for("参保状态");
+    tmux.look();
     tmux.send(&["Down", "Enter"]);
     for (done, then) in [("已保存", "u"), ("已撤销", "")] {
         tmux.wait_for("请确认");

@@ -155,15 +155,18 @@ const BINDABLE: &[(&str, MakeAction)] = &[
 ];
 
 /// A key whose action waits for the keys to pause after it (`App::hold_until_pause`): a single such letter inside
-/// text typed into canbao's window by mistake (`uname`, `grep -r`) must not undo a mark or show ID numbers; nor may
-/// the letters after an `n` (`nano x`) become a note.
+/// text typed into canbao's window by mistake (`uname`, `grep -r`, `apt`) must not undo a mark, show ID numbers,
+/// select every pupil or load the sample school; nor may the letters after a key that opens a dialog (`nano x`,
+/// `exit`, `xdg-open .`) be typed into it or confirm it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Held {
     Undo,
     Redo,
     Reveal,
-    /// The note editor, open at once, closed unsaved if the keys do not pause after its key.
-    Note,
+    SelectAll,
+    LoadSample,
+    /// A dialog, open at once, closed unsaved if the keys do not pause after its key (the key's keymap name).
+    Opened(&'static str),
 }
 
 impl Held {
@@ -173,7 +176,9 @@ impl Held {
             Held::Undo => "undo",
             Held::Redo => "redo",
             Held::Reveal => "reveal",
-            Held::Note => "edit_note",
+            Held::SelectAll => "select_all",
+            Held::LoadSample => "load_sample",
+            Held::Opened(name) => name,
         }
     }
 }
@@ -182,6 +187,12 @@ impl Action {
     /// The action a keymap name stands for; `None` for an unknown name or one that carries data.
     pub fn from_name(name: &str) -> Option<Action> {
         BINDABLE.iter().find(|(n, _)| *n == name).map(|(_, make)| make())
+    }
+
+    /// Its name in the keymap; `None` for one that carries data.
+    pub fn name(&self) -> Option<&'static str> {
+        let this = std::mem::discriminant(self);
+        BINDABLE.iter().find(|(_, make)| std::mem::discriminant(&make()) == this).map(|(n, _)| *n)
     }
 
     /// Every name a keymap may use, in a stable order (the help screen's order).
@@ -201,7 +212,9 @@ mod tests {
             // The Debug name is the CamelCase of the snake_case keymap name.
             let camel: String = name.split('_').map(|w| w[..1].to_uppercase() + &w[1..]).collect();
             assert_eq!(format!("{action:?}"), camel);
+            assert_eq!(action.name(), Some(name));
         }
+        assert_eq!(Action::Input('x').name(), None);
         assert!(Action::from_name("input").is_none());
         assert!(Action::from_name("nonsense").is_none());
     }

@@ -385,11 +385,11 @@ impl App {
         }
         if let Some(waiting) = self.waiting_key.take() {
             match action {
-                // Esc: the operator is looking and changed their mind; the key waiting is dropped (the note editor
-                // it opened closed, as Esc closes it).
+                // Esc: the operator is looking and changed their mind; the key waiting is dropped (the dialog it
+                // opened closed, as Esc closes it).
                 Action::Back => {
-                    if waiting == Held::Note {
-                        self.modal = None;
+                    if let Held::Opened(_) = waiting {
+                        self.close_opened();
                     }
                     self.status = None;
                     return;
@@ -397,15 +397,13 @@ impl App {
                 // The mouse is never typed by mistake: the operator is looking, as after a pause.
                 Action::Click(..) | Action::ScrollUp | Action::ScrollDown => self.act_after_pause(waiting),
                 // Another key before the pause: the waiting one was a letter of text typed into the wrong window,
-                // and the note editor it opened takes none of the text after it, nor its Enter.
+                // and the dialog it opened takes none of the text after it, nor its Enter.
                 _ => {
-                    if waiting == Held::Note {
-                        self.modal = None;
+                    if let Held::Opened(_) = waiting {
+                        self.close_opened();
                     }
-                    let key =
-                        self.keymap.keys_for(self.screen_context(), waiting.name()).first().map(|k| k.to_string());
-                    let message =
-                        fill(self.text.keys_burst, &[&key.unwrap_or_default(), &self.text.short(waiting.name())]);
+                    let key = self.held_key(waiting);
+                    let message = fill(self.text.keys_burst, &[&key, &self.text.short(waiting.name())]);
                     self.typed_astray(message);
                     self.astray = Some(1);
                     return;
@@ -426,8 +424,10 @@ impl App {
                 }
             }
         }
+        let opener = self.opener(&action);
         if self.modal.is_some() {
             self.update_modal(action);
+            self.guard_opened(opener);
             return;
         }
         if self.roster.is_searching() {
@@ -440,6 +440,80 @@ impl App {
             return;
         }
         self.update_screen(action);
+        self.guard_opened(opener);
+    }
+
+    /// A key that may open a dialog by its own name (`e`, `p`, `x`, `i`, `:`, the welcome's `i`), with the dialog
+    /// on screen before it: not the keys that move or answer inside a dialog, whose Enter opening the next step
+    /// is the operator's, nor a typed character.
+    fn opener(&self, action: &Action) -> Option<(&'static str, Option<std::mem::Discriminant<Modal>>)> {
+        const INSIDE: &[&str] = &[
+            "up",
+            "down",
+            "page_up",
+            "page_down",
+            "top",
+            "bottom",
+            "left",
+            "right",
+            "next_field",
+            "previous_field",
+            "confirm",
+            "yes",
+            "back",
+            "backspace",
+            "delete",
+            "clear_line",
+            "toggle_select",
+        ];
+        let name = action.name().filter(|n| !INSIDE.contains(n))?;
+        Some((name, self.modal.as_ref().map(std::mem::discriminant)))
+    }
+
+    /// A dialog a key just opened (a chooser, a form, a path to import from or export to, the palette, a question)
+    /// takes no key before the keys pause after it: the rest of a command typed into the wrong window (`exit`,
+    /// `xdg-open .`, `python3 x.py`) would otherwise fill its field and its Enter save it or write a file of ID
+    /// numbers. Open at once, so a deliberate key is answered at once; the next key before the pause closes it
+    /// unsaved (`close_opened`). Not a job's progress or a message, which hold nothing typed.
+    fn guard_opened(&mut self, opener: Option<(&'static str, Option<std::mem::Discriminant<Modal>>)>) {
+        let Some((name, before)) = opener else { return };
+        if !self.pauses_reported || self.waiting_key.is_some() || self.astray.is_some() {
+            return;
+        }
+        let Some(modal) = &self.modal else { return };
+        if before == Some(std::mem::discriminant(modal)) {
+            return;
+        }
+        let holds_nothing = matches!(
+            modal,
+            Modal::Working(_)
+                | Modal::Message(_)
+                | Modal::ImportPreview { .. }
+                | Modal::MergePreview { .. }
+                | Modal::Operator(_)
+                | Modal::Welcome
+        );
+        if !holds_nothing {
+            self.waiting_key = Some(Held::Opened(name));
+        }
+    }
+
+    /// The dialog a key opened, closed unsaved as Esc closes it, its files staged to replace others not left behind.
+    fn close_opened(&mut self) {
+        if let Some(Modal::Confirm(super::modal::Confirm { then: super::modal::Then::Start(work), .. })) = &self.modal
+            && let super::jobs::Work::Place { staged } = work.as_ref()
+        {
+            staged.discard();
+        }
+        self.modal = None;
+    }
+
+    /// How the key that waited is written: found among the screen's keys, else a dialog's (the welcome's `1`).
+    fn held_key(&self, key: Held) -> String {
+        [self.screen_context(), Context::Dialog, Context::Picker]
+            .into_iter()
+            .find_map(|c| self.keymap.keys_for(c, key.name()).first().map(|k| k.to_string()))
+            .unwrap_or_default()
     }
 
     /// A key with no use where it was typed (a letter no key is bound to, a letter in the category chooser): the
@@ -461,6 +535,11 @@ impl App {
         self.pauses_reported = true;
     }
 
+    /// Whether the event loop says when the keys pause (`report_pauses`).
+    pub(super) fn pauses_reported(&self) -> bool {
+        self.pauses_reported
+    }
+
     /// The event loop says whether the key it gives next came right after another, with no pause between.
     pub fn key_in_run(&mut self, in_run: bool) {
         self.in_run = in_run;
@@ -477,11 +556,11 @@ impl App {
     /// undo the last mark or show every number, unseen. A deliberate key, followed by a look at the screen,
     /// acts half a second later; another key first makes it text typed astray. Keys given one by one (no event
     /// loop saying when they pause) act at once.
-    fn hold_until_pause(&mut self, key: Held) {
+    pub(super) fn hold_until_pause(&mut self, key: Held) {
         // Nor may it come at the end of a run of keys: `jar` typed, then a pause, shows no number.
         if self.pauses_reported && self.in_run {
-            let name = self.keymap.keys_for(self.screen_context(), key.name()).first().map(|k| k.to_string());
-            let message = fill(self.text.keys_run_before, &[&name.unwrap_or_default(), &self.text.short(key.name())]);
+            let name = self.held_key(key);
+            let message = fill(self.text.keys_run_before, &[&name, &self.text.short(key.name())]);
             self.typed_astray(message);
         } else if self.pauses_reported {
             self.waiting_key = Some(key);
@@ -495,8 +574,16 @@ impl App {
             Held::Undo => self.undo(),
             Held::Redo => self.redo(),
             Held::Reveal => self.toggle_reveal(),
+            Held::SelectAll => self.roster.mark_all_shown(&self.data),
+            // Asked on the welcome, still open while the key waited.
+            Held::LoadSample => {
+                if matches!(self.modal, Some(Modal::Welcome)) {
+                    self.modal = None;
+                    self.load_sample();
+                }
+            }
             // Open since the key: the operator has seen it, and it takes what is typed now.
-            Held::Note => {}
+            Held::Opened(_) => {}
         }
     }
 
@@ -565,7 +652,8 @@ impl App {
             // Only on the roster, where the `*` shows: on the detail screen a stray Space would select the pupil
             // unseen, and a later single mark on another row would go to them.
             Action::ToggleSelect if screen == Screen::Roster => self.roster.toggle_mark(&self.data, self.page()),
-            Action::SelectAll if screen == Screen::Roster => self.roster.mark_all_shown(&self.data),
+            // Selecting every pupil readies a mark for all of them: not from the `a` of `apt update`.
+            Action::SelectAll if screen == Screen::Roster => self.hold_until_pause(Held::SelectAll),
             // Hiding the numbers again never waits.
             Action::Reveal if list && (self.reveal || self.revealed_pupil.is_some()) => self.toggle_reveal(),
             Action::Reveal if list => self.hold_until_pause(Held::Reveal),
@@ -573,14 +661,7 @@ impl App {
             Action::TogglePaid if list => self.toggle_paid(),
             Action::ToggleGovernment if list => self.toggle_government(),
             Action::Categories if list => self.open_categories(),
-            Action::EditNote if list => {
-                self.open_note();
-                // Open at once, so a deliberate `n` is answered at once; the letters typed right after it
-                // (`nano x`, `npm i`) close it unsaved.
-                if self.pauses_reported && matches!(self.modal, Some(Modal::Note { .. })) {
-                    self.waiting_key = Some(Held::Note);
-                }
-            }
+            Action::EditNote if list => self.open_note(),
             Action::EditIdentity if list => self.open_identity(),
             Action::HistoryOlder if screen == Screen::Detail => self.page_history(true),
             Action::HistoryNewer if screen == Screen::Detail => self.page_history(false),

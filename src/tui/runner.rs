@@ -61,8 +61,10 @@ pub fn translate(app: &App, event: Event) -> Option<Action> {
             }
             // A character a chooser or a screen has no key for is still passed on, as typed: a run of them is text
             // meant for another window (a shell command), which must not be taken as ticks, shortcuts and an Enter.
+            // So is one typed while a key waits for the pause after it (the welcome's `1` of `echo 1x`).
             let typed_into =
-                matches!(context, Context::Picker | Context::Roster | Context::Detail | Context::Dashboard);
+                matches!(context, Context::Picker | Context::Roster | Context::Detail | Context::Dashboard)
+                    || app.waits_for_pause();
             match app.keymap.action(context, key) {
                 None if typed_into && !key.ctrl && !key.alt => match key.code {
                     KeyCode::Char(c) => Some(Action::Input(c)),

@@ -4,7 +4,7 @@
 mod files;
 mod identity;
 
-use super::action::Action;
+use super::action::{Action, Held};
 use super::app::App;
 use super::input::{FormField, LineInput};
 use super::jobs::{JobKind, Work};
@@ -175,6 +175,11 @@ impl App {
             Action::LoadSample | Action::Import if self.store.is_read_only() => {
                 self.fail(self.text.read_only_refused);
                 None
+            }
+            // Not from the `1` of text typed into the wrong window: it acts once the keys pause after it.
+            Action::LoadSample if self.pauses_reported() => {
+                self.hold_until_pause(Held::LoadSample);
+                Some(Modal::Welcome)
             }
             Action::LoadSample => {
                 self.load_sample();
