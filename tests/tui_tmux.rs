@@ -29,9 +29,10 @@ impl Tmux {
     }
 
     /// A look at what a key opened: a dialog takes the keys typed only after a pause (a command typed into the
-    /// wrong window would otherwise fill it).
+    /// wrong window would otherwise fill it). Twice the app's pause: canbao measures the gap from when it reads a
+    /// key, which on a busy machine (the other tests beside this one) can be a few hundred ms after it was sent.
     fn look(&self) {
-        std::thread::sleep(Duration::from_millis(600));
+        std::thread::sleep(Duration::from_millis(1000));
     }
 
     fn send_text(&self, text: &str) {
