@@ -182,7 +182,8 @@ pub enum ImportError {
          ({file} is a form canbao exported, {form}, not a class list: not imported)"
     )]
     CanbaoLedger { file: String, form: String },
-    /// Rows naming no school, for a drive of several schools, with no school named on the command line.
+    /// Rows naming no school that would add pupils, for a drive of several schools, with no school named on the
+    /// command line. A list of pupils already held (a class moved) keeps each in their school and is imported.
     #[error(
         "{rows} 行的名单没有写学校名称，而数据文件中有多所学校：{schools}；未导入任何内容，请用 --school 指定其中之一 \
          ({rows_en} no school, and the drive holds several: {schools_en}; nothing imported: pick one of them with \
@@ -398,7 +399,7 @@ fn import_stamped(
     };
     let (files, stamps): (Vec<String>, Vec<u64>) = files.into_iter().unzip();
     reader.unlisted_said();
-    if unchosen && ending != Ending::Preview && reader.report.without_school > 0 {
+    if unchosen && ending != Ending::Preview && reader.added_without_school > 0 {
         return Err(ImportError::SchoolNotNamed { rows: reader.report.without_school, schools: held });
     }
     // Lists that hold no pupils at all change nothing: nothing is recorded, and no backup is taken, so
@@ -669,6 +670,9 @@ struct RowReader<'a> {
     /// How many pupils each school of `report.schools` (in its order) gained as new pupils: what a school new
     /// to the drive is said with (`new_school`). Pupils moved to it are said as moves.
     school_added: Vec<usize>,
+    /// New pupils from rows naming no school: on a drive of several schools, whose they are is the operator's to
+    /// say. Rows of pupils already held keep them in their school, so they need no answer.
+    added_without_school: usize,
     /// Rows handed to a writer on another thread, when reading runs ahead of it (`read_ahead`).
     ahead: Option<Ahead>,
     /// Every row applied as it is read, on one thread (`import_row_by_row`).
@@ -1004,6 +1008,7 @@ impl RowReader<'_> {
             unlisted: 0,
             masked: Masked::default(),
             school_added: Vec::new(),
+            added_without_school: 0,
             ahead: None,
             row_by_row: false,
         }
@@ -2285,6 +2290,7 @@ impl RowReader<'_> {
         {
             *added += 1;
         }
+        self.added_without_school += usize::from(matches!(outcome, IncomingOutcome::Added) && named_at.is_none());
         if status != StatusNote::None {
             let name = match &outcome {
                 IncomingOutcome::Updated(moves) | IncomingOutcome::Kept(moves) => moves.name.as_str(),
