@@ -1167,10 +1167,15 @@ impl canbao::tui::runner::EventSource for Steps {
     }
 }
 
-/// `p`, 380 yuan, Enter: the pupil under the cursor paid.
+/// `p`, a look at the form (typed straight on, the keys would be a command typed into the wrong window, and the
+/// form would close unsaved), 380 yuan, Enter: the pupil under the cursor paid.
 fn pay_keys() -> Vec<Step> {
     use crossterm::event::KeyCode;
-    "p380".chars().map(|c| Step::Key(KeyCode::Char(c))).chain([Step::Key(KeyCode::Enter)]).collect()
+    [Step::Key(KeyCode::Char('p')), Step::Pause]
+        .into_iter()
+        .chain("380".chars().map(|c| Step::Key(KeyCode::Char(c))))
+        .chain([Step::Key(KeyCode::Enter)])
+        .collect()
 }
 
 /// A mark made while the screen is still open is in the drive file itself once the keys pause, not only in
