@@ -67,6 +67,25 @@ fn screen(app: &App) -> String {
     out.replace(&here, "[cwd]")
 }
 
+/// The detail screen, at 140×30 in `lang`, of the pupil a search for `name` finds first: opened on `store`,
+/// which is given back afterwards for the next look.
+fn detail_of(store: &mut Store, lang: Language, name: &str) -> String {
+    let mut app = App::new(std::mem::replace(store, self::store(false)), &options(lang, Some("测试"))).expect("app");
+    app.update(Action::Resize(140, 30));
+    app.update(Action::Search);
+    type_text(&mut app, name);
+    app.update(Action::Confirm);
+    app.update(Action::OpenDetail);
+    let shown = screen(&app);
+    *store = std::mem::replace(&mut app.store, self::store(false));
+    shown
+}
+
+/// The screen's line that starts with `label`; the whole screen in the panic when none does.
+fn line_starting<'a>(shown: &'a str, label: &str) -> &'a str {
+    shown.lines().find(|l| l.trim_start().starts_with(label)).unwrap_or_else(|| panic!("{shown}"))
+}
+
 fn type_text(app: &mut App, text: &str) {
     for c in text.chars() {
         app.update(Action::Input(c));
@@ -220,21 +239,13 @@ fn the_detail_screen_says_a_departments_share_as_the_ledger_does() {
         (Language::En, "孙语", "0 yuan (卫健)", "gives 计生对象 no subsidy: the department pays 0 yuan and the family"),
         (Language::En, "郭诚磊", "paid where insured", "insured elsewhere (南宁市) and paid for by a department there"),
     ] {
-        let mut app =
-            App::new(std::mem::replace(&mut store, self::store(false)), &options(lang, Some("测试"))).expect("app");
-        app.update(Action::Resize(140, 30));
-        app.update(Action::Search);
-        type_text(&mut app, name);
-        app.update(Action::Confirm);
-        app.update(Action::OpenDetail);
-        let shown = screen(&app);
+        let shown = detail_of(&mut store, lang, name);
         let label = if lang == Language::Zh { "代缴金额" } else { "Dept. pays" };
-        let line = shown.lines().find(|l| l.trim_start().starts_with(label)).unwrap_or_else(|| panic!("{shown}"));
+        let line = line_starting(&shown, label);
         assert!(line.contains(share), "{name}: {line}\n{shown}");
         assert!(shown.replace('\n', "").contains(why), "{name}: {why}\n{shown}");
         // The quote's two figures are not said beside the share: 「部门代缴 0 元」 would be a bare 0 again.
         assert!(!shown.contains("部门代缴 0 元（") && !shown.contains("department pays 0 yuan ("), "{shown}");
-        store = std::mem::replace(&mut app.store, self::store(false));
     }
 }
 
@@ -260,16 +271,9 @@ fn the_detail_screen_shows_no_refusal_against_a_departments_share() {
             Some("The family's own part cannot be worked out for today (2026-11-23): 2026-11-23 is outside every"),
         ),
     ] {
-        let mut app =
-            App::new(std::mem::replace(&mut store, self::store(false)), &options(lang, Some("测试"))).expect("app");
-        app.update(Action::Resize(140, 30));
-        app.update(Action::Search);
-        type_text(&mut app, name);
-        app.update(Action::Confirm);
-        app.update(Action::OpenDetail);
-        let shown = screen(&app);
+        let shown = detail_of(&mut store, lang, name);
         let label = if lang == Language::Zh { "代缴金额" } else { "Dept. pays" };
-        let line = shown.lines().find(|l| l.trim_start().starts_with(label)).unwrap_or_else(|| panic!("{shown}"));
+        let line = line_starting(&shown, label);
         assert!(line.contains(share), "{name}: {line}\n{shown}");
         let flat = shown.replace('\n', "");
         assert!(!flat.contains("应缴金额：") && !flat.contains("Amount due:"), "{name}\n{shown}");
@@ -277,7 +281,6 @@ fn the_detail_screen_shows_no_refusal_against_a_departments_share() {
             Some(words) => assert!(flat.replace("  ", "").contains(words), "{name}: {words}\n{shown}"),
             None => assert!(!flat.contains("任何缴费期") && !flat.contains("outside every payment window"), "{shown}"),
         }
-        store = std::mem::replace(&mut app.store, self::store(false));
     }
 }
 
@@ -298,26 +301,18 @@ fn the_detail_screen_says_a_pupil_insured_elsewhere_owes_nothing_here() {
         store.set_enrollment(government, Enrollment::Elsewhere, Some("南宁市")).expect("elsewhere");
         store.set_payment(government, PaymentStatus::Government, &Default::default()).expect("government");
         for (name, place) in [("高俊", "泸州市"), ("郭诚磊", "南宁市")] {
-            let mut app =
-                App::new(std::mem::replace(&mut store, self::store(false)), &options(lang, Some("测试"))).expect("app");
-            app.update(Action::Resize(140, 30));
-            app.update(Action::Search);
-            type_text(&mut app, name);
-            app.update(Action::Confirm);
-            app.update(Action::OpenDetail);
-            let shown = screen(&app);
+            let shown = detail_of(&mut store, lang, name);
             let (label, due) = match lang {
                 Language::Zh => ("应缴金额", format!("0 元：异地参保（{place}），在参保地缴费，本地不收取")),
                 Language::En => ("Amount due", format!("0 yuan: insured elsewhere ({place}) and paid there")),
             };
-            let line = shown.lines().find(|l| l.trim_start().starts_with(label)).unwrap_or_else(|| panic!("{shown}"));
+            let line = line_starting(&shown, label);
             assert!(line.contains(&due), "{name} {now}: {line}\n{shown}");
             assert!(!shown.contains("个人应缴 380") && !shown.contains("family pays 380"), "{name} {now}\n{shown}");
             assert!(!shown.contains("任何缴费期") && !shown.contains("outside every payment window"), "{shown}");
             if now != NOW {
                 assert!(shown.contains("改在本地参保时：宜宾市2024年度"), "{name}\n{shown}");
             }
-            store = std::mem::replace(&mut app.store, self::store(false));
         }
     }
 }
