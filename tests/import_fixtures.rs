@@ -1119,6 +1119,70 @@ fn an_id_rounded_through_sixteen_digits_is_found_by_the_tax_list() {
     assert_eq!(report.rounded_matches[0].stored, "450203201607028000");
 }
 
+/// A class list whose number cells hold `texts` as a script writes them (`<v>450205201603057004</v>`), one pupil
+/// a row (name, that cell, 三年级1班): the cells are written as numbers, and their texts put in the sheet's XML.
+fn xlsx_with_number_texts(path: &Path, pupils: &[(&str, &str)]) {
+    use std::io::{Read, Write};
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_row(0, 0, ["姓名", "身份证号码", "班级"]).unwrap();
+    for (i, (name, _)) in pupils.iter().enumerate() {
+        let row = i as u32 + 1;
+        sheet.write_string(row, 0, *name).unwrap();
+        sheet.write_number(row, 1, f64::from(9000 + row)).unwrap();
+        sheet.write_string(row, 2, "三年级1班").unwrap();
+    }
+    let bytes = book.save_to_buffer().unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let name = entry.name().unwrap().into_owned();
+        let mut content = Vec::new();
+        entry.read_to_end(&mut content).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            let mut xml = String::from_utf8(content).unwrap();
+            for (i, (_, text)) in pupils.iter().enumerate() {
+                let placeholder = format!("<v>{}</v>", 9001 + i);
+                assert!(xml.contains(&placeholder), "{xml}");
+                xml = xml.replace(&placeholder, &format!("<v>{text}</v>"));
+            }
+            content = xml.into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        out.write_all(&content).unwrap();
+    }
+    std::fs::write(path, out.finish().unwrap().into_inner()).unwrap();
+}
+
+/// A number cell a script wrote with all 18 digits of an ID holds the whole number: the pupil is imported with
+/// it, valid, and nobody is asked to check it. What a spreadsheet really writes of an ID typed as a number (15
+/// digits then zeros, or Excel's own `4.50205201603057E+17`) is still flagged as rounded, with its row said.
+#[test]
+fn a_number_cell_holding_all_the_digits_of_an_id_is_the_whole_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("三年级.xlsx");
+    let whole = valid("45020520160305700");
+    assert_eq!(whole, "450205201603057004");
+    let pupils = [("韦一", whole.as_str()), ("韦二", "450205201603057000"), ("韦三", "4.50205201603057E+17")];
+    xlsx_with_number_texts(&path, &pupils);
+    let mut store = store();
+    let report = class_list::import(&mut store, &[path.as_path()], Some("第二小学"), false).unwrap();
+    assert_eq!((report.added, report.id_invalid), (3, 2), "{report:?}");
+    let held = |name: &str| {
+        let pupils = store.students(&StudentFilter::default()).unwrap();
+        let pupil = pupils.into_iter().find(|p| p.name == name).unwrap();
+        (pupil.id_number, pupil.id_problem)
+    };
+    assert_eq!(held("韦一"), (whole.clone(), None));
+    assert_eq!(held("韦二"), ("450205201603057000".to_owned(), Some("precision_lost".to_owned())));
+    assert_eq!(held("韦三"), ("450205201603057000".to_owned(), Some("precision_lost".to_owned())));
+    // The two rounded rows are said together; the whole number's row is not said at all.
+    let said: Vec<_> = report.problems.iter().map(|p| (p.row, p.rows)).collect();
+    assert_eq!(said, [(Some(3), Some(2))], "{:?}", report.problems);
+    assert_eq!(store.student_by_id_number(&whole).unwrap().map(|p| p.name), Some("韦一".to_owned()));
+}
+
 /// A first import reads its files on one thread while another writes the rows (nothing on an empty roster can
 /// match, so what each row does is known before it is written); any later import reads and writes row by row.
 /// Both must come to the same pupils and say the same of every row: each fixture imported into an empty drive

@@ -7,6 +7,10 @@ pub enum Cell {
     Empty,
     Text(String),
     Number(f64),
+    /// A number cell whose file writes more digits than a double keeps, and not as any program prints a double
+    /// (`<v>450205201603057004</v>`, an ID number a script wrote as an integer): its digits, exactly. Only an
+    /// XLSX's text can give one; an XLS holds the double itself (`xlsx_digits` says which texts are taken).
+    Digits(String),
     /// A formula the file holds no result for, as a program that writes formulas without computing them saves
     /// it (openpyxl, some school systems): its text where the file gives one. It reads as nothing, yet the row
     /// holding it is not empty, so the importer says it instead of passing the row over.
@@ -21,6 +25,7 @@ impl Cell {
             Cell::Text(s) => clean_text(s),
             Cell::Number(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
             Cell::Number(f) => f.to_string(),
+            Cell::Digits(digits) => digits.clone(),
         }
     }
 
@@ -28,6 +33,7 @@ impl Cell {
     pub fn text_ref(&self) -> std::borrow::Cow<'_, str> {
         match self {
             Cell::Text(s) => clean_text_ref(s),
+            Cell::Digits(digits) => std::borrow::Cow::Borrowed(digits),
             _ => std::borrow::Cow::Owned(self.text()),
         }
     }
@@ -36,7 +42,7 @@ impl Cell {
         match self {
             Cell::Empty => true,
             Cell::Text(s) => s.chars().all(|c| c.is_whitespace() || invisible(c)),
-            Cell::Number(_) | Cell::Unevaluated(_) => false,
+            Cell::Number(_) | Cell::Digits(_) | Cell::Unevaluated(_) => false,
         }
     }
 
@@ -177,7 +183,13 @@ mod tests {
             let cell = Cell::Text(raw.to_owned());
             assert_eq!(cell.text_ref(), cell.text(), "{raw:?}");
         }
-        for cell in [Cell::Empty, Cell::Number(2.0), Cell::Number(4.5e17), Cell::Number(-0.5)] {
+        for cell in [
+            Cell::Empty,
+            Cell::Number(2.0),
+            Cell::Number(4.5e17),
+            Cell::Number(-0.5),
+            Cell::Digits("450205201603057004".into()),
+        ] {
             assert_eq!(cell.text_ref(), cell.text(), "{cell:?}");
         }
     }

@@ -16,6 +16,7 @@ pub mod sheet;
 pub mod sniff;
 pub mod table;
 mod workbook;
+mod xlsx_digits;
 mod xlsx_hidden;
 mod xlsx_rows;
 pub mod year_policy;

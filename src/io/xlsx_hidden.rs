@@ -18,6 +18,20 @@ type Archive<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
 /// name, as Excel numbers them, ascending; only sheets with some. What cannot be read gives nothing: calamine
 /// judges the file itself.
 pub(super) fn hidden_rows(bytes: &[u8], parts: &[String]) -> HashMap<String, Vec<usize>> {
+    each_sheet(
+        bytes,
+        |_, part| parts.iter().any(|p| p == part),
+        |entry| Some(rows_hidden(entry)).filter(|rows| !rows.is_empty()),
+    )
+}
+
+/// What `read` finds in the XML of each sheet `wanted` (by its name and part, as `part_key` writes it), by sheet
+/// name; only the sheets it finds something in. What cannot be read gives nothing.
+pub(super) fn each_sheet<T>(
+    bytes: &[u8],
+    wanted: impl Fn(&str, &str) -> bool,
+    mut read: impl FnMut(&mut dyn Read) -> Option<T>,
+) -> HashMap<String, T> {
     let mut found = HashMap::new();
     let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else { return found };
     let names: HashMap<String, usize> =
@@ -30,13 +44,12 @@ pub(super) fn hidden_rows(bytes: &[u8], parts: &[String]) -> HashMap<String, Vec
     let targets = relationships(&mut archive, &names, &workbook);
     for (sheet, id) in sheets(&mut archive, &names, &workbook) {
         let Some((target, _)) = targets.get(&id) else { continue };
-        if !parts.contains(target) {
+        if !wanted(&sheet, target) {
             continue;
         }
-        let Some(entry) = names.get(target).and_then(|&i| archive.by_index(i).ok()) else { continue };
-        let rows = rows_hidden(entry);
-        if !rows.is_empty() {
-            found.insert(sheet, rows);
+        let Some(mut entry) = names.get(target).and_then(|&i| archive.by_index(i).ok()) else { continue };
+        if let Some(what) = read(&mut entry) {
+            found.insert(sheet, what);
         }
     }
     found

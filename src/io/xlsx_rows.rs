@@ -10,8 +10,12 @@ use calamine::{DataRef, Reader, Xlsx};
 use super::ReadError;
 use super::cell::Cell;
 use super::workbook::{MAX_CELLS, SharedBytes, contained, convert_ref, damaged, workbook_error};
+use super::xlsx_digits::SheetDigits;
 
 type Book = Xlsx<Cursor<SharedBytes>>;
+
+/// The smallest number whose cell may hold more digits than its double: from 16 digits on (`xlsx_digits`).
+const MIN_UNHELD: f64 = 1e15;
 
 /// A sheet's name, whether Excel hides it, and its rows.
 pub(super) type OpenSheet = (String, bool, StreamRows);
@@ -77,6 +81,8 @@ pub(super) fn hidden_sheets<RS: std::io::Read + std::io::Seek>(book: &impl calam
 /// file has merged cells somewhere, to be filled as rows pass. `None` when calamine cannot open the file as
 /// XLSX: the caller's whole-file reader then judges it (another zip-based format, or a damaged file).
 pub(super) fn open(bytes: SharedBytes, file: &str, merges: bool) -> Result<Option<Vec<OpenSheet>>, ReadError> {
+    // Kept for the sheets with a number a double cannot hold, read once more for its digits (`xlsx_digits`).
+    let whole = bytes.clone();
     let opened = contained(|| {
         let book: Option<Book> = calamine::open_workbook_from_rs(Cursor::new(bytes)).ok();
         book.map(|book| {
@@ -102,15 +108,21 @@ pub(super) fn open(bytes: SharedBytes, file: &str, merges: bool) -> Result<Optio
     let owned = file.to_owned();
     std::thread::Builder::new()
         .name("xlsx-rows".into())
-        .spawn(move || read_sheets(book, senders, &owned, merges))
+        .spawn(move || read_sheets(book, senders, &owned, merges, &whole))
         .map_err(|e| ReadError::Unreadable { words: crate::os_error::reading(&e, file) })?;
     Ok(Some(sheets))
 }
 
-fn read_sheets(mut book: Book, senders: Vec<(String, SyncSender<Message>)>, file: &str, merges: bool) {
+fn read_sheets(
+    mut book: Book,
+    senders: Vec<(String, SyncSender<Message>)>,
+    file: &str,
+    merges: bool,
+    bytes: &SharedBytes,
+) {
     let mut senders = senders.into_iter();
     while let Some((name, to_sheet)) = senders.next() {
-        let error = match contained(|| read_sheet(&mut book, &name, &to_sheet, file, merges)) {
+        let error = match contained(|| read_sheet(&mut book, &name, &to_sheet, file, merges, bytes)) {
             Some(Ok(())) => {
                 let _ = to_sheet.send(Message::End);
                 continue;
@@ -133,13 +145,16 @@ fn read_sheets(mut book: Book, senders: Vec<(String, SyncSender<Message>)>, file
 
 /// Sends one sheet's rows in order: row `i` is the file's row `i + 1`, rows without cells are sent empty so the
 /// numbering holds, and the sheet is refused once it would make more than `MAX_CELLS` rows and cells (the
-/// positions come from the file, and one cell far out would otherwise make every row before it).
+/// positions come from the file, and one cell far out would otherwise make every row before it). A number cell
+/// a double cannot hold whole is given the digits its text writes, when `xlsx_digits` takes them (`bytes`: the
+/// file, read for them at the first such cell).
 fn read_sheet(
     book: &mut Book,
     name: &str,
     to_sheet: &SyncSender<Message>,
     file: &str,
     merges: bool,
+    bytes: &SharedBytes,
 ) -> Result<(), ReadError> {
     // calamine finds a sheet's merges by reading the sheet once more, so only a file that has some asks.
     let mut merged =
@@ -155,12 +170,22 @@ fn read_sheet(
     let mut row: Vec<Cell> = Vec::new();
     let mut at = 0usize;
     let mut made = 0usize;
+    let mut digits: Option<SheetDigits> = None;
     // With each cell's formula, if any: one whose result the file does not hold is kept as such, not passed over
     // as an empty cell.
     while let Some(cell) = reader.next_cell_with_formula_metadata().map_err(|e| workbook_error(file, e))? {
         let value = match (&cell.value, cell.formula) {
             (DataRef::Empty, None) => continue,
             (DataRef::Empty, Some(formula)) => Cell::Unevaluated(formula_text(formula)),
+            // Most lists hold no number this long, and pay nothing for the few that do.
+            (DataRef::Float(f), _) if f.abs() >= MIN_UNHELD => {
+                let digits = digits.get_or_insert_with(|| super::xlsx_digits::sheet_numbers(bytes.as_ref(), name));
+                match digits.get(&cell.pos) {
+                    // The cell placed as the second reading placed it, and holding the same number: its digits.
+                    Some(&whole) if whole as f64 == *f => Cell::Digits(whole.to_string()),
+                    _ => Cell::Number(*f),
+                }
+            }
             (value, _) => convert_ref(value),
         };
         let (r, c) = cell.pos;
