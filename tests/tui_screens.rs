@@ -4777,6 +4777,68 @@ fn a_list_without_a_school_on_a_drive_of_two_schools_asks_which_and_says_why_ent
     assert_eq!(app.store.schools().expect("schools").len(), 2, "no third school");
 }
 
+/// A list naming no school of pupils the drive holds, moved to another class, on a drive of two schools: no school
+/// is asked (each pupil keeps theirs), and Enter imports it: the classes change, the schools do not. A list that
+/// also adds one new pupil asks, counting that pupil, not the list's rows; the school typed is the new pupil's
+/// alone, and the pupils held stay in their schools.
+#[test]
+fn a_list_without_a_school_of_pupils_held_on_a_drive_of_two_schools_asks_only_for_new_pupils() {
+    use canbao::tui::modal::Modal;
+    let dir = tempfile::tempdir().expect("dir");
+    let mut store = store(true);
+    let second = dir.path().join("second.csv");
+    std::fs::write(&second, "姓名,身份证号码,班级\n李二校,110101201503070018,一年级1班\n").expect("list");
+    canbao::io::class_list::import(&mut store, &[second.as_path()], Some("第二小学"), false).expect("second school");
+    let schools = store.schools().expect("schools");
+    assert_eq!(schools.len(), 2);
+    let held = store.students(&Default::default()).expect("pupils");
+    let first_school = held.iter().filter(|p| p.school != "第二小学").take(2).cloned();
+    let moved: Vec<_> = first_school.chain(held.iter().find(|p| p.school == "第二小学").cloned()).collect();
+    let list_of = |class: &str, extra: &str| {
+        let mut text = String::from("姓名,身份证号码,班级\n");
+        for p in &moved {
+            text.push_str(&format!("{},{},{class}\n", p.name, p.id_number));
+        }
+        text.push_str(extra);
+        let path = dir.path().join(format!("{class}.csv"));
+        std::fs::write(&path, text).expect("list");
+        path
+    };
+    let mut app = App::new(store, &options(Language::Zh, Some("测试"))).expect("app");
+    app.update(Action::Resize(80, 24));
+    let in_place = |app: &App, class: &str| {
+        for p in &moved {
+            let now = app.store.student(p.id).expect("pupil");
+            assert_eq!((now.school.as_str(), now.class_label()), (p.school.as_str(), class.to_owned()), "{}", p.name);
+        }
+    };
+
+    app.start_import(list_of("六年级9班", ""));
+    let Some(Modal::ImportPreview { school, preview, .. }) = &app.modal else { panic!("{}", screen(&app)) };
+    assert!(school.is_none(), "no school asked:\n{}", screen(&app));
+    assert_eq!((preview.without_school, preview.added_without_school, preview.added), (3, 0, 0), "{preview:?}");
+    assert!(!unspaced(&screen(&app)).contains("学校名称"), "{}", screen(&app));
+    app.update(Action::Confirm);
+    finish_job(&mut app);
+    in_place(&app, "六年级9班");
+    assert_eq!(app.store.schools().expect("schools"), schools, "no school made");
+
+    app.start_import(list_of("六年级8班", "张新来,110101201503070034,六年级8班\n"));
+    let Some(Modal::ImportPreview { school: Some(school), preview, .. }) = &app.modal else {
+        panic!("the new pupil's school is asked:\n{}", screen(&app))
+    };
+    assert_eq!(school.text(), "", "no school offered of two");
+    assert_eq!((preview.without_school, preview.added_without_school), (4, 1), "{preview:?}");
+    assert!(unspaced(&screen(&app)).contains("1名新学生的名单没有写学校名称"), "{}", screen(&app));
+    type_text(&mut app, "第二小学");
+    app.update(Action::Confirm);
+    finish_job(&mut app);
+    let new = app.store.student_by_id_number("110101201503070034").expect("read").expect("imported");
+    assert_eq!((new.school.as_str(), new.class_label()), ("第二小学", "六年级8班".to_owned()));
+    in_place(&app, "六年级8班");
+    assert_eq!(app.store.schools().expect("schools"), schools, "no school made");
+}
+
 /// Marks the highlighted pupil with the enrollment `downs` rows below 未确认 in the chooser, with `detail` as its
 /// place or reason, key by key as an operator looking at the screen does.
 fn mark_with_detail(app: &mut App, downs: usize, detail: &str) {

@@ -120,6 +120,9 @@ pub struct ImportReport {
     /// Rows whose file names no school (no school column, no title naming one): they go to the school the
     /// import was given for them (`ImportRequest::default_school`), which the TUI asks for.
     pub without_school: usize,
+    /// Of `without_school`, the rows that add a pupil new to the drive: only these need the school said (a pupil
+    /// already held keeps their school), so the TUI asks it, and `canbao import` refuses, only when some do.
+    pub added_without_school: usize,
     /// The schools the files name, in the order met: what the preview shows, so a name read wrongly from a
     /// title is seen before anything is written.
     pub schools: Vec<String>,
@@ -409,6 +412,7 @@ fn import_stamped(
     let named: Vec<(String, usize)> =
         reader.report.schools.iter().cloned().zip(reader.school_added.iter().copied()).collect();
     let mut report = reader.report;
+    report.added_without_school = reader.added_without_school;
     report.warnings.extend(new_school::warnings(&held, &named, outcome.backup.as_deref(), dry_run, drive_named));
     report.added = outcome.added;
     report.updated = outcome.updated;

@@ -189,11 +189,12 @@ impl App {
         self.result_shown();
         match outcome {
             JobOutcome::Planned { request, preview } => {
-                // Rows whose list names no school: which school they are is asked, never taken as 「本校」 unasked.
-                // Offered: the drive's one school, when it has one; else the one school the other files of the
-                // import name (a first import of a list with a title and one without): a short name typed
-                // instead would make the drive two schools.
-                let school = (preview.without_school > 0).then(|| {
+                // New pupils whose list names no school: which school they are in is asked, never taken as
+                // 「本校」 unasked. Pupils the drive holds already keep their school, so a list of only those (a
+                // class moved) asks nothing. Offered: the drive's one school, when it has one; else the one school
+                // the other files of the import name (a first import of a list with a title and one without): a
+                // short name typed instead would make the drive two schools.
+                let school = (preview.added_without_school > 0).then(|| {
                     let known = request.default_school.as_str();
                     let offered = if self.schools.iter().any(|s| s == known) {
                         known
@@ -414,7 +415,7 @@ impl App {
         lines
     }
 
-    /// The import preview's lines: the school asked for (as typed so far), then the report.
+    /// The import preview's lines: the school asked for the new pupils (as typed so far), then the report.
     pub fn import_preview_lines(&self, preview: &ImportReport, school: Option<&LineInput>) -> Vec<String> {
         let mut lines = self.report_lines(preview);
         if let Some(input) = school {
@@ -423,7 +424,7 @@ impl App {
                 fill(
                     self.text.preview_school,
                     &[
-                        &self.text.counted(preview.without_school, "row comes", "rows come"),
+                        &self.text.counted(preview.added_without_school, "new pupil", "new pupils"),
                         &format!("{}_", input.text()),
                     ],
                 ),
