@@ -322,10 +322,12 @@ impl Query {
     }
 
     /// Whether `self` can only match a subset of what `earlier` matched, so the caller may narrow the
-    /// previous results instead of scanning everything (typing one more character).
+    /// previous results instead of scanning everything: typing one more character, or a space and another word
+    /// (every word must match, so a word added only takes keys away). `李 3班` narrows `李`, not `李 3`: the
+    /// digit 3 is looked for in the number and the class, the class word 3班 in the name too.
     pub fn narrows(&self, earlier: &Query) -> bool {
         !earlier.is_empty()
-            && self.words.len() == earlier.words.len()
+            && self.words.len() >= earlier.words.len()
             && self.words.iter().zip(&earlier.words).enumerate().all(|(i, (now, before))| {
                 let same_kind_and_longer = match (now, before) {
                     (Word::Letters(a), Word::Letters(b))
@@ -679,6 +681,22 @@ mod tests {
         assert!(!first.narrows(&second));
         let narrowed = idx.search_within(&second, &idx.search(&first));
         assert_eq!(narrowed, idx.search(&second));
+    }
+
+    /// A word added after a space only takes keys away: the results of the words before it are narrowed, not
+    /// the whole roster scanned again. A word that changed kind (3 to 3班) narrows nothing it replaced.
+    #[test]
+    fn another_word_narrows_the_words_before_it() {
+        let idx = index();
+        for (earlier, later) in [("z", "z 1"), ("z", "zs 1班"), ("45", "45 z"), ("张", "张 z 1")] {
+            let (earlier, later) = (Query::parse(earlier), Query::parse(later));
+            assert!(later.narrows(&earlier), "{later:?}");
+            assert!(!earlier.narrows(&later), "{earlier:?}");
+            assert_eq!(idx.search_within(&later, &idx.search(&earlier)), idx.search(&later));
+        }
+        for (earlier, later) in [("z 1", "z 1班"), ("z 1", "1 z"), ("z s", "z")] {
+            assert!(!Query::parse(later).narrows(&Query::parse(earlier)), "{earlier} -> {later}");
+        }
     }
 
     /// The rank as the rules say it, written the plain way: every field, every kind, the best taken. The

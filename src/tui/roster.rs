@@ -625,6 +625,26 @@ mod tests {
         assert_eq!(char_mask("45020X"), query_mask("x0245"));
     }
 
+    /// Typing a second word after a space, changing its kind (3 then 3班) and erasing back: every step shows what
+    /// a search of that text alone shows, in the same order.
+    #[test]
+    fn another_word_and_erasing_it_show_what_a_fresh_search_shows() {
+        let d = data();
+        let mut s = Search::default();
+        let typed =
+            ["李", "李 ", "李 3", "李 3班", "李 3", "李 ", "李", "l", "l 4", "l 4x", "l 4", "z l 1", "z l", "z"];
+        for text in typed {
+            s.update(&d, text);
+            let mut fresh = Search::default();
+            fresh.update(&d, text);
+            assert_eq!(s.hits(), fresh.hits(), "{text}");
+        }
+        let mut s = Search::default();
+        s.update(&d, "l");
+        s.update(&d, "l 1");
+        assert_eq!(s.steps.len(), 2, "the second word narrowed the first's results");
+    }
+
     /// A class typed another way than the roster writes it shares no characters with the key (初三 and 九年级):
     /// the masks must not skip those rows.
     #[test]
