@@ -1806,6 +1806,62 @@ fn a_bulk_payment_keeps_the_payments_already_recorded() {
     assert!(screen(&app).contains("都已缴费或财政代缴"), "{}", screen(&app));
 }
 
+/// One pupil selected is paid as a class of one: `p` with the cursor on another row keeps the payment the tax
+/// office reconciled (never offers to clear it) and says so, as it does with two selected; `f` likewise never
+/// clears a selected pupil's 财政代缴. Clearing stays on the pupil's own row with nothing selected.
+#[test]
+fn one_pupil_selected_keeps_a_recorded_payment_as_a_bulk_mark_does() {
+    for lang in [Language::Zh, Language::En] {
+        let mut store = store(true);
+        let ids: Vec<i64> = store.students(&Default::default()).expect("list").iter().take(3).map(|s| s.id).collect();
+        let tax = canbao::domain::student::PaymentDetails {
+            amount_fen: Some(38000),
+            paid_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 20),
+            channel: Some("微信".into()),
+        };
+        store.set_payment(ids[0], PaymentStatus::Paid, &tax).expect("paid");
+        store.set_payment(ids[2], PaymentStatus::Government, &Default::default()).expect("government");
+        let name = store.student(ids[0]).expect("s").name;
+        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(120, 24));
+        // Space on the paid pupil, then `p` on the unpaid one below.
+        app.update(Action::ToggleSelect);
+        assert_eq!(app.selected_id(), Some(ids[1]));
+        app.update(Action::TogglePaid);
+        assert!(app.modal.is_none(), "{lang:?}: nothing asked\n{}", screen(&app));
+        let shown = screen(&app);
+        let said = match lang {
+            Language::Zh => format!("所选的 {name} 已为「已缴费」，未作改动"),
+            Language::En => format!("{name}, selected, is paid already: nothing changed"),
+        };
+        assert!(shown.contains(&said), "{lang:?}: {shown}");
+        app.update(Action::ToggleGovernment);
+        assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::Confirm(_))), "f on the paid pupil is asked");
+        app.update(Action::Back);
+        let kept = app.store.student(ids[0]).expect("s");
+        assert_eq!((kept.payment, kept.payment_details), (PaymentStatus::Paid, tax.clone()), "{lang:?}");
+
+        // The government-paid pupil alone selected: neither `f` nor `p` clears it.
+        app.roster.clear_marks();
+        app.update(Action::Down);
+        app.update(Action::ToggleSelect);
+        app.update(Action::Top);
+        for action in [Action::ToggleGovernment, Action::TogglePaid] {
+            app.update(action);
+            assert!(app.modal.is_none(), "{lang:?}: nothing asked\n{}", screen(&app));
+            assert_eq!(app.store.student(ids[2]).expect("s").payment, PaymentStatus::Government, "{lang:?}");
+        }
+
+        // Nothing selected, on the pupil's own row: `p` still asks whether to clear the payment.
+        app.roster.clear_marks();
+        app.update(Action::Top);
+        app.update(Action::TogglePaid);
+        let Some(canbao::tui::modal::Modal::Confirm(_)) = &app.modal else { panic!("{lang:?}: asked") };
+        app.update(Action::Yes);
+        assert_eq!(app.store.student(ids[0]).expect("s").payment, PaymentStatus::Unpaid, "{lang:?}");
+    }
+}
+
 /// A class paid at once with the amount left empty: a pupil whose whole premium a department pays (孤儿) is
 /// 财政代缴, named in the question, not a family payment of 0 元; alone, `p` on such a pupil asks the same.
 #[test]

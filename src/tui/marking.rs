@@ -42,6 +42,24 @@ impl App {
         self.selected_id().into_iter().collect()
     }
 
+    /// Whether a mark goes to the pupils selected with Space (one or many) rather than to the pupil on screen or
+    /// under the cursor. A selection of one is a bulk mark of one: a stray Space left on a pupil the tax office
+    /// reconciled must not make `p` or `f` on another row offer to clear that pupil's payment.
+    fn by_selection(&self) -> bool {
+        self.screen != Screen::Detail && !self.roster.marked().is_empty()
+    }
+
+    /// A selected pupil left as they are because `payment` is recorded (nothing written): said by name, with the
+    /// key that clears it on the pupil's own row.
+    fn say_selected_kept(&mut self, s: &Student) {
+        let action = if s.payment == PaymentStatus::Government { "toggle_government" } else { "toggle_paid" };
+        let key = self.keymap.keys_for(Context::Roster, action).first().map(|k| k.to_string()).unwrap_or_default();
+        let select = self.keymap.keys_for(Context::Roster, "toggle_select").first().map(|k| k.to_string());
+        let message =
+            fill(self.text.selected_kept, &[&s.name, &self.text.payment(s.payment), &select.unwrap_or_default(), &key]);
+        self.say(message);
+    }
+
     /// How many of `ids` the roster on screen does not show (none on the detail screen, which shows its one, nor
     /// without marks).
     fn hidden_among(&self, ids: impl Iterator<Item = i64>) -> usize {
@@ -158,13 +176,16 @@ impl App {
         self.ask(question, same_for_all(&targets, changes), label, false);
     }
 
-    /// `p`: the payment form; on a pupil already paid, first asks whether to clear the payment.
+    /// `p`: the payment form; on the one pupil under the cursor (or on screen) already paid, first asks whether
+    /// to clear the payment. Selected pupils, even one, are paid as a class: a payment recorded is kept.
     pub fn toggle_paid(&mut self) {
         let targets = self.targets();
         if targets.is_empty() {
             return;
         }
-        if let Some(s) = self.single(&targets)
+        let by_selection = self.by_selection();
+        if !by_selection
+            && let Some(s) = self.single(&targets)
             && s.payment == PaymentStatus::Paid
         {
             let question = fill(self.text.ask_clear_paid, &[&s.name, &self.payment_summary(&s)]);
@@ -172,10 +193,10 @@ impl App {
             self.ask(question, same_for_all(&targets, vec![Change::Payment(Payment::Unpaid)]), label, false);
             return;
         }
-        self.open_payment_form(targets);
+        self.open_payment_form(targets, by_selection);
     }
 
-    fn open_payment_form(&mut self, targets: Vec<i64>) {
+    fn open_payment_form(&mut self, targets: Vec<i64>, by_selection: bool) {
         let today = self.store.today();
         let mut pupils: Vec<Student> = match self.store.students_by_ids(&targets) {
             Ok(p) => p,
@@ -184,10 +205,17 @@ impl App {
         // A payment for a class records those who have not paid: one already recorded (the tax office's amount
         // and date, 财政代缴) is kept, never overwritten by today's amount due.
         let selected = pupils.len();
-        if selected > 1 {
+        let kept = match &pupils[..] {
+            [one] if by_selection && one.payment != PaymentStatus::Unpaid => Some(one.clone()),
+            _ => None,
+        };
+        if selected > 1 || by_selection {
             pupils.retain(|s| s.payment == PaymentStatus::Unpaid);
         }
         let already_paid = selected - pupils.len();
+        if let Some(one) = kept {
+            return self.say_selected_kept(&one);
+        }
         if pupils.is_empty() {
             return self.say(fill(self.text.all_already_paid, &[&already_paid]));
         }
@@ -463,6 +491,9 @@ impl App {
                 let question = fill(self.text.ask_paid_to_government, &[&s.name, &self.payment_summary(&s)]);
                 self.ask(question, items, government, false);
             }
+            // A department's payment is cleared only on the pupil's own row, as `p` clears a family's: `f` on
+            // the selected pupils marks them, never unmarks one.
+            PaymentStatus::Government if self.by_selection() => self.say_selected_kept(&s),
             PaymentStatus::Government => {
                 let question = fill(self.text.ask_clear_government, &[&s.name]);
                 let label = self.text.payment(PaymentStatus::Unpaid).to_owned();

@@ -228,6 +228,8 @@ pub struct Text {
     /// After a bulk payment's question: the selected pupils whose payment is recorded already, kept.
     pub bulk_kept_paid: &'static str,
     pub all_already_paid: &'static str,
+    /// The one pupil selected is paid or 财政代缴, kept: name, payment, the key that unselects, the key that clears.
+    pub selected_kept: &'static str,
     /// A pupil paid for, not marked 不参保 / 异地参保: name, payment, status, the key that clears the payment.
     pub enrollment_against_payment: &'static str,
     pub bulk_kept_for_payment: &'static str,
@@ -811,6 +813,7 @@ mod tests {
                 t.bulk_left_away,
                 t.all_left_away,
                 t.ask_clear_government,
+                t.selected_kept,
                 t.ask_bulk_categories,
                 t.ask_bulk_note,
                 t.marked_hidden,

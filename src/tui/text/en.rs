@@ -474,6 +474,7 @@ pub static EN: Text = Text {
     ended_result_discarded: "Stopped ({}): its result is discarded; nothing was changed",
     bulk_kept_paid: " ({} already paid or government-paid are left as they are)",
     all_already_paid: "All {} selected pupils are already paid or government-paid: nothing changed",
+    selected_kept: "{}, selected, is {} already: nothing changed. To clear it, unselect ({}) and press {} on the pupil's row",
     enrollment_against_payment: "{} is {}: not marked {}. If the payment was recorded by mistake, clear it first ({})",
     bulk_kept_for_payment: " ({} with a payment recorded are left as they are: clear the payment first to mark them {})",
     all_kept_for_payment: "All {} selected pupils have a payment recorded: not marked {}. Clear the payment first; nothing changed",

@@ -447,6 +447,7 @@ pub static ZH: Text = Text {
     ended_result_discarded: "已停止（{}）：它的结果已放弃，未作任何修改",
     bulk_kept_paid: "（已缴费或财政代缴的 {} 人保持原样，不重新登记）",
     all_already_paid: "所选的 {} 名学生都已缴费或财政代缴，未作改动",
+    selected_kept: "所选的 {} 已为「{}」，未作改动：如要清除，请按 {} 取消选择，再在其行上按 {}",
     enrollment_against_payment: "{} 为「{}」，不能标记为「{}」，未保存：如缴费记错了，请先按 {} 清除缴费",
     bulk_kept_for_payment: "（已有缴费记录的 {} 人保持原样：先清除缴费才能标记为「{}」）",
     all_kept_for_payment: "所选的 {} 名学生都有缴费记录，不能标记为「{}」：请先清除缴费，未作改动",
