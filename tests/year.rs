@@ -94,8 +94,9 @@ fn a_new_year_promotes_and_reconciles_its_tax_list_leaving_last_years_payments_i
         assert_eq!(dry[key], report[key], "{key}: the dry run said what the run did");
     }
     assert_eq!(report["year"], year + 1);
-    // 六年级, 初三, 高中三年级 and 大班 leave; the other four move up.
-    assert_eq!((report["promoted"].as_i64(), report["graduated"].as_i64()), (Some(4), Some(4)), "{report}");
+    // 初三, 高中三年级 and 大班 leave; the other five move up. The school has 七年级 classes, so its 六年级 go on
+    // into 七年级 (九年一贯制) rather than leave.
+    assert_eq!((report["promoted"].as_i64(), report["graduated"].as_i64()), (Some(5), Some(3)), "{report}");
     assert_eq!(report["carried_categories"], 0);
     assert_eq!(report["policy"], format!("yibin-{next}"), "made from the drive's policy as policy new does");
     assert!(home.join(format!("config/canbao/policies/yibin-{next}.toml")).is_file());
@@ -106,6 +107,7 @@ fn a_new_year_promotes_and_reconciles_its_tax_list_leaving_last_years_payments_i
     assert_eq!(to("高一2班"), "高二2班");
     assert_eq!(to("中班1班"), "大班1班");
     assert_eq!(to("初三1班"), Value::Null);
+    assert_eq!(to("六年级2班"), "七年级2班");
 
     let found = json(canbao(&db, home).args(["find", yi, "--json"]));
     assert_eq!((found[0]["class"].as_str(), found[0]["payment"].as_str()), (Some("二年级1班"), Some("unpaid")));

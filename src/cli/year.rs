@@ -20,8 +20,9 @@ pub enum YearAction {
         // Its own id: the global --year (the year shown) must not take this value.
         #[arg(id = "new_year", value_name = "YYYY")]
         year: i32,
-        /// 升级：每班升一个年级，六年级、九年级（初三）、高三、大班的学生为已离校（毕业）
-        /// (move each class up a grade; the last grade of each stage leaves as graduated)
+        /// 升级：每班升一个年级，六年级（有七年级的九年一贯制学校除外）、九年级（初三）、高三、大班的学生为已离校（毕业）
+        /// (move each class up a grade; the last grade of each stage leaves as graduated, but a school with 七年级
+        /// classes keeps its 六年级, who move on into 七年级)
         #[arg(long)]
         promote: bool,
         /// 只显示报告，不修改数据 (show the report, change nothing)

@@ -611,6 +611,46 @@ enum Step {
     Unknown,
 }
 
+/// A school-year grade as written: its stage prefix (小学, 初, 高 … or none), its number, whether the number is
+/// in digits, and its 年级 suffix if any.
+struct SchoolGrade {
+    stage: &'static str,
+    n: u32,
+    digits: bool,
+    suffix: &'static str,
+}
+
+impl SchoolGrade {
+    fn parse(grade: &str) -> Option<SchoolGrade> {
+        let (body, suffix) = match grade.strip_suffix("年级") {
+            Some(body) => (body, "年级"),
+            None => (grade, ""),
+        };
+        let (stage, number) = ["小学", "初中", "高中", "初", "高"]
+            .iter()
+            .find_map(|p| body.strip_prefix(p).map(|rest| (*p, rest)))
+            .unwrap_or(("", body));
+        // 初一 and 高三 stand alone; 一 alone (without 年级) is no grade.
+        if number.is_empty() || (suffix.is_empty() && matches!(stage, "" | "小学")) {
+            return None;
+        }
+        let digits = number.chars().all(|c| c.is_ascii_digit());
+        let n = if digits { number.parse::<u32>().ok() } else { cn_number(number) }?;
+        Some(SchoolGrade { stage, n, digits, suffix })
+    }
+
+    /// The last grade of the stage, or `None` for a number the stage has no grade of.
+    fn last(&self) -> Option<u32> {
+        match (self.stage, self.n) {
+            ("初" | "初中" | "高" | "高中", 1..=3) => Some(3),
+            ("小学" | "", 1..=6) => Some(6),
+            ("", 7..=9) => Some(9),
+            ("", 10..=12) => Some(12),
+            _ => None,
+        }
+    }
+}
+
 fn next_grade(grade: &str) -> Step {
     match grade {
         "小班" => return Step::Next("中班".into()),
@@ -618,35 +658,52 @@ fn next_grade(grade: &str) -> Step {
         "大班" => return Step::Leaves,
         _ => {}
     }
-    let (body, suffix) = match grade.strip_suffix("年级") {
-        Some(body) => (body, "年级"),
-        None => (grade, ""),
-    };
-    let (stage, number) = ["小学", "初中", "高中", "初", "高"]
-        .iter()
-        .find_map(|p| body.strip_prefix(p).map(|rest| (*p, rest)))
-        .unwrap_or(("", body));
-    // 初一 and 高三 stand alone; 一 alone (without 年级) is no grade.
-    if number.is_empty() || (suffix.is_empty() && matches!(stage, "" | "小学")) {
-        return Step::Unknown;
-    }
-    let digits = number.chars().all(|c| c.is_ascii_digit());
-    let Some(n) = (if digits { number.parse::<u32>().ok() } else { cn_number(number) }) else {
-        return Step::Unknown;
-    };
-    let last = match stage {
-        "初" | "初中" | "高" | "高中" if (1..=3).contains(&n) => 3,
-        "小学" if (1..=6).contains(&n) => 6,
-        "" if (1..=6).contains(&n) => 6,
-        "" if (7..=9).contains(&n) => 9,
-        "" if (10..=12).contains(&n) => 12,
-        _ => return Step::Unknown,
-    };
-    if n == last {
+    let Some(g) = SchoolGrade::parse(grade) else { return Step::Unknown };
+    let Some(last) = g.last() else { return Step::Unknown };
+    if g.n == last {
         return Step::Leaves;
     }
-    let written = if digits { (n + 1).to_string() } else { cn_numeral(n + 1) };
-    Step::Next(format!("{stage}{written}{suffix}"))
+    let written = if g.digits { (g.n + 1).to_string() } else { cn_numeral(g.n + 1) };
+    Step::Next(format!("{}{written}{}", g.stage, g.suffix))
+}
+
+/// The grade a stored class is in: its grade, or the grade written at the head of the class when no grade was
+/// given (初一2班).
+fn stored_grade(grade: &str, class: &str) -> String {
+    if grade.is_empty() { split(class).0 } else { grade.to_owned() }
+}
+
+/// Whether a class is in the first junior grade (七年级, 7年级, 初一, 初中一年级): a school that has such classes
+/// and 六年级 too teaches all nine years (九年一贯制), and its 六年级 go on into that grade rather than leave.
+pub fn first_junior_grade(grade: &str, class: &str) -> Option<String> {
+    let grade = stored_grade(grade, class);
+    let g = SchoolGrade::parse(&grade)?;
+    matches!((g.stage, g.n), ("", 7) | ("初" | "初中", 1)).then_some(grade)
+}
+
+/// `promote`, for a school whose first junior grade is written `junior` (see `first_junior_grade`): its last
+/// primary grade (六年级, 小学六年级) moves into that grade instead of leaving. Other last grades leave as
+/// `promote` says: going on to senior school takes an entrance exam (中考), so a pupil of 九年级 is not taken to
+/// be in 高一 the next year.
+pub fn promote_into(grade: &str, class: &str, junior: Option<&str>) -> Promotion {
+    let promotion = promote(grade, class);
+    let Some(junior) = junior else { return promotion };
+    let sixth = SchoolGrade::parse(&stored_grade(grade, class))
+        .is_some_and(|g| matches!(g.stage, "" | "小学") && g.n == 6 && g.last() == Some(6));
+    match promotion {
+        Promotion::Leaves if sixth && grade.is_empty() => {
+            let (_, rest) = split(class);
+            Promotion::To { grade: String::new(), class: format!("{junior}{rest}") }
+        }
+        Promotion::Leaves if sixth => {
+            let class = match class.strip_prefix(grade) {
+                Some(rest) => format!("{junior}{rest}"),
+                None => class.to_owned(),
+            };
+            Promotion::To { grade: junior.to_owned(), class }
+        }
+        other => other,
+    }
 }
 
 /// The class a stored grade and class move to when the school year turns. A grade written inside the class
@@ -717,6 +774,28 @@ mod tests {
         assert_eq!(promote("2023级", "1班"), Promotion::Unchanged);
         assert_eq!(promote("", "实验班"), Promotion::Unchanged);
         assert_eq!(promote("十三年级", "1班"), Promotion::Unchanged);
+    }
+
+    #[test]
+    fn a_nine_year_schools_sixth_grade_goes_on_into_its_first_junior_grade() {
+        let to = |g: &str, c: &str| Promotion::To { grade: g.into(), class: c.into() };
+        assert_eq!(first_junior_grade("七年级", "1班").as_deref(), Some("七年级"));
+        assert_eq!(first_junior_grade("", "初一2班").as_deref(), Some("初一"));
+        assert_eq!(first_junior_grade("7年级", "2班").as_deref(), Some("7年级"));
+        assert_eq!(first_junior_grade("初中一年级", "2班").as_deref(), Some("初中一年级"));
+        for (grade, class) in [("八年级", "1班"), ("六年级", "1班"), ("高一", "1班"), ("", "实验班"), ("一年级", "1班")]
+        {
+            assert_eq!(first_junior_grade(grade, class), None, "{grade}{class}");
+        }
+        assert_eq!(promote_into("六年级", "2班", Some("七年级")), to("七年级", "2班"));
+        assert_eq!(promote_into("小学六年级", "2班", Some("初一")), to("初一", "2班"));
+        assert_eq!(promote_into("六年级", "六年级2班", Some("七年级")), to("七年级", "七年级2班"));
+        assert_eq!(promote_into("", "六年级2班", Some("初一")), to("", "初一2班"));
+        // The other last grades leave as before; with no junior grade, 六年级 leaves.
+        assert_eq!(promote_into("九年级", "2班", Some("七年级")), Promotion::Leaves);
+        assert_eq!(promote_into("大班", "2班", Some("七年级")), Promotion::Leaves);
+        assert_eq!(promote_into("六年级", "2班", None), Promotion::Leaves);
+        assert_eq!(promote_into("五年级", "2班", Some("七年级")), to("六年级", "2班"));
     }
 
     #[test]

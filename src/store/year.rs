@@ -499,9 +499,9 @@ fn promote_classes(tx: &Transaction, ctx: &AuditContext, current: i32) -> Result
         "DROP TABLE IF EXISTS temp.year_steps;
          DROP TABLE IF EXISTS temp.year_moves;
          CREATE TEMP TABLE year_steps (
-             step INTEGER PRIMARY KEY, grade TEXT NOT NULL, class TEXT NOT NULL, to_grade TEXT NOT NULL,
-             to_class TEXT NOT NULL, to_order TEXT NOT NULL, to_label TEXT NOT NULL, leaves INTEGER NOT NULL,
-             UNIQUE (grade, class)
+             step INTEGER PRIMARY KEY, school_id INTEGER NOT NULL, grade TEXT NOT NULL, class TEXT NOT NULL,
+             to_grade TEXT NOT NULL, to_class TEXT NOT NULL, to_order TEXT NOT NULL, to_label TEXT NOT NULL,
+             leaves INTEGER NOT NULL, UNIQUE (school_id, grade, class)
          );
          -- A row per pupil who moves, kept narrow: a county's roster is held here for the transaction.
          CREATE TEMP TABLE year_moves (
@@ -509,25 +509,46 @@ fn promote_classes(tx: &Transaction, ctx: &AuditContext, current: i32) -> Result
              step INTEGER NOT NULL, changed INTEGER NOT NULL
          );",
     )?;
-    let classes: Vec<(String, String)> = tx
-        .prepare("SELECT DISTINCT grade, class FROM students WHERE enrollment <> 'left'")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+    // Classes per school: whether a school's 六年级 leave or go on into its 七年级 depends on whether it teaches one.
+    let classes: Vec<(i64, String, String, i64)> = tx
+        .prepare(
+            "SELECT school_id, grade, class, count(*) FROM students WHERE enrollment <> 'left'
+             GROUP BY school_id, grade, class",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<rusqlite::Result<_>>()?;
+    // Each school's first junior grade as it writes it (七年级, 初一 …), the one most of its pupils are in when
+    // it writes two.
+    let mut junior_pupils: HashMap<(i64, String), i64> = HashMap::new();
+    for (school, grade, class, pupils) in &classes {
+        if let Some(written) = class_label::first_junior_grade(grade, class) {
+            *junior_pupils.entry((*school, written)).or_default() += pupils;
+        }
+    }
+    let mut junior: HashMap<i64, (String, i64)> = HashMap::new();
+    for ((school, written), pupils) in junior_pupils {
+        let best = junior.entry(school).or_insert_with(|| (written.clone(), pupils));
+        // Ties go to the first in text order, so the same roster always steps the same way.
+        if (pupils, std::cmp::Reverse(&written)) > (best.1, std::cmp::Reverse(&best.0)) {
+            *best = (written, pupils);
+        }
+    }
     let (left_grade, left_class) = (GRADUATES_GRADE.to_owned(), graduates_class(current));
     {
         let mut step = tx.prepare(
-            "INSERT INTO temp.year_steps(grade, class, to_grade, to_class, to_order, to_label, leaves)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO temp.year_steps(school_id, grade, class, to_grade, to_class, to_order, to_label, leaves)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?;
-        for (grade, class) in classes {
-            let (to_grade, to_class, leaves) = match class_label::promote(&grade, &class) {
+        for (school, grade, class, _) in classes {
+            let into = junior.get(&school).map(|(written, _)| written.as_str());
+            let (to_grade, to_class, leaves) = match class_label::promote_into(&grade, &class, into) {
                 Promotion::Unchanged => continue,
                 Promotion::To { grade, class } => (grade, class, false),
                 Promotion::Leaves => (left_grade.clone(), left_class.clone(), true),
             };
             let (order, label) =
                 (class_label::order_key(&to_grade, &to_class), class_label::join(&to_grade, &to_class));
-            step.execute(params![grade, class, to_grade, to_class, order, label, leaves])?;
+            step.execute(params![school, grade, class, to_grade, to_class, order, label, leaves])?;
         }
     }
     // Every pupil who moves, in the order the roster was walked one pupil at a time (school, class, id):
@@ -540,7 +561,7 @@ fn promote_classes(tx: &Transaction, ctx: &AuditContext, current: i32) -> Result
              OR st.leaves AND (CAST(s.enrollment AS TEXT) IS NOT 'left'
                                OR CAST(s.decline_reason AS TEXT) IS NOT ?1)
          FROM students s JOIN schools sc ON sc.id = s.school_id
-             JOIN temp.year_steps st ON st.grade = s.grade AND st.class = s.class
+             JOIN temp.year_steps st ON st.school_id = s.school_id AND st.grade = s.grade AND st.class = s.class
          WHERE s.enrollment <> 'left'
          ORDER BY sc.id, s.class_order, s.id",
         [GRADUATED],
@@ -833,6 +854,31 @@ mod tests {
         assert_eq!(s.mark_leavers(&leavers.iter().map(|l| l.id).collect::<Vec<_>>()).unwrap(), 1);
         assert_eq!(by_name(&s, "乙").enrollment, Enrollment::Left);
         assert!(s.leavers().unwrap().is_empty());
+    }
+
+    /// A school teaching all nine years (九年一贯制: it has 七年级 classes) keeps its 六年级 pupils, who go on into
+    /// 七年级; a primary school beside it on the same drive sees its 六年级 leave, and 九年级 leaves everywhere.
+    #[test]
+    fn a_nine_year_schools_sixth_grade_goes_on_into_its_seventh() {
+        let mut s = Store::open_in_memory().unwrap();
+        let at = |school: &str, p: Incoming| Incoming { school: school.into(), ..p };
+        let rows = [
+            at("九年一贯制学校", pupil("六甲", "45020220130101121", "六年级")),
+            at("九年一贯制学校", pupil("七乙", "45020220120101131", "七年级")),
+            at("九年一贯制学校", pupil("九丙", "45020220100101141", "九年级")),
+            at("小学", pupil("六丁", "45020220130101151", "六年级")),
+        ];
+        s.apply_import(&rows, &[], 0, false).unwrap();
+        let y = s.current_year().unwrap();
+        let report = s.start_year(y + 1, true, None, false).unwrap();
+        assert_eq!((report.promoted, report.graduated), (2, 2), "{report:?}");
+        assert_eq!(by_name(&s, "六甲").class_label(), "七年级1班");
+        assert_eq!(by_name(&s, "六甲").enrollment, Enrollment::Unknown, "still a pupil of the school");
+        assert_eq!(by_name(&s, "七乙").class_label(), "八年级1班");
+        for graduate in ["九丙", "六丁"] {
+            assert_eq!(by_name(&s, graduate).enrollment, Enrollment::Left, "{graduate}");
+            assert!(is_former_pupil(&by_name(&s, graduate).grade), "{graduate}");
+        }
     }
 
     /// A pupil marked 已离校 during the year that closes is at no class of the new year: moved out of the class
