@@ -1756,6 +1756,98 @@ fn one_receipt_number_recorded_with_two_amounts_apart_is_listed_by_the_merge() {
     }
 }
 
+/// The tax office's payments a reconciliation does not record (a number nobody on the roster holds, the number under
+/// another name, a pupil the roster has declining) are kept in the drive's history, once however often the list is
+/// read, never by a dry run, and listed by `check` until the drive records the pupil's payment: a name corrected as
+/// `E` corrects it, and the list reconciled again, takes that one off.
+#[test]
+fn tax_payments_not_recorded_are_kept_and_listed_by_check_until_recorded() {
+    let (dir, db) = tax_drive();
+    let (zhou, sun) = ("450202201711194162", "450203201804047272");
+    let stranger = valid_number("45020220160501160");
+    canbao(&db).args(["mark", sun, "--enrollment", "declined", "--reason", "外地"]).assert().success();
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(
+        &tax,
+        format!(
+            "姓名,证件号码,缴费金额,缴费日期\n王小明,{stranger},380,2023-10-08\n周静鹭,{zhou},380,2023-10-08\n\
+             孙远泽,{sun},380,2023-10-09\n"
+        ),
+    )
+    .unwrap();
+    let unrecorded = || -> Vec<(String, String, String)> {
+        let report = json(canbao(&db).args(["check", "--json"]));
+        let mut found: Vec<(String, String, String)> = report["tax_paid_unrecorded"]
+            .as_array()
+            .expect("tax_paid_unrecorded")
+            .iter()
+            .map(|u| {
+                let text = |key: &str| u[key].as_str().unwrap_or_default().to_owned();
+                (text("id_number"), text("name"), text("reason"))
+            })
+            .collect();
+        found.sort();
+        found
+    };
+    let kept_rows = || {
+        let store = canbao::store::Store::open_read_only(&db).unwrap();
+        let count = "SELECT count(*) FROM audit WHERE field = 'payment_unapplied'";
+        store.connection().query_row(count, [], |r| r.get::<_, i64>(0)).unwrap()
+    };
+    let preview = json(canbao(&db).args(["reconcile", "--source", "tax", "--dry-run", "--json"]).arg(&tax));
+    assert_eq!(preview["unapplied_payments"], 3, "{preview}");
+    assert_eq!((unrecorded().len(), kept_rows()), (0, 0), "a dry run keeps nothing");
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
+    assert_eq!(report["unapplied_payments"], 3, "{report}");
+    let all = vec![
+        (stranger.clone(), "王小明".to_owned(), "unknown_number".to_owned()),
+        (zhou.to_owned(), "周静鹭".to_owned(), "other_name".to_owned()),
+        (sun.to_owned(), "孙远泽".to_owned(), "roster_status".to_owned()),
+    ];
+    let mut expected = all.clone();
+    expected.sort();
+    assert_eq!(unrecorded(), expected);
+    // The same list again keeps nothing twice.
+    let again = canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax).output().unwrap();
+    let said = String::from_utf8_lossy(&again.stdout);
+    assert_eq!(said.matches("笔缴费未记入名单").count(), 1, "said once: {said}");
+    assert_eq!((unrecorded().len(), kept_rows()), (3, 3));
+    // In words, with the number masked as every check line masks it.
+    let text = String::from_utf8_lossy(&canbao(&db).arg("check").output().unwrap().stdout).into_owned();
+    let line = text.lines().find(|l| l.contains("周静鹭")).unwrap_or_default();
+    for words in [
+        "税务已缴费、名单未记入",
+        "380 元",
+        "2023-10-08",
+        "tax.csv 第 3 行",
+        "名单为 周静露，文件为 周静鹭",
+        "按 E 更正",
+    ] {
+        assert!(line.contains(words), "{words}: {text}");
+    }
+    assert!(!text.contains(zhou) && !text.contains(&stranger), "numbers masked: {text}");
+    // The pupil's history holds it.
+    let id = {
+        let store = canbao::store::Store::open_read_only(&db).unwrap();
+        let id = store.student_by_id_number(zhou).unwrap().unwrap().id;
+        let history = store.history(id).unwrap();
+        assert!(history.iter().any(|e| e.field == "payment_unapplied" && e.action == "reconcile"), "{history:?}");
+        id
+    };
+    // The name corrected as E corrects it, and the list read again: her payment is recorded, her line gone.
+    {
+        use canbao::store::{Field, FieldChange};
+        let mut store = canbao::store::Store::open(&db).unwrap();
+        store.change(id, "edit", &[FieldChange::new(Field::Name, Some("周静鹭"))]).unwrap();
+    }
+    canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax).assert().success();
+    assert_eq!(paid_amount(&db, zhou), ("paid".to_owned(), Some(38_000)));
+    let left: Vec<_> = all.into_iter().filter(|(number, _, _)| number != zhou).collect();
+    let mut left_sorted = left.clone();
+    left_sorted.sort();
+    assert_eq!(unrecorded(), left_sorted);
+}
+
 /// Each reported row of a workbook names its file, sheet and row: a tax office's workbook has a sheet a month.
 #[test]
 fn reported_rows_of_a_workbook_name_the_sheet() {

@@ -186,6 +186,42 @@ fn three_schools_roll_up_as_their_stats_count_and_a_second_push_changes_nothing(
     assert!(refused.is_err(), "the audit log refused a delete");
 }
 
+/// The tax office's payments a reconciliation kept as not recorded (a number nobody holds: no pupil; another name:
+/// the pupil's) are history rows like any other: pushed with the drive, onto the pupil where there is one, and
+/// once however often the drive is pushed.
+#[test]
+fn payments_a_reconciliation_kept_as_not_recorded_reach_the_county_once() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let drive = drive(dir.path(), 0, 4);
+    let tax = dir.path().join("tax.csv");
+    let (stranger, held) = (pupil_id(5, 9), pupil_id(0, 1));
+    let text =
+        format!("姓名,证件号码,缴费金额,缴费日期\n王小明,{stranger},380,2023-10-08\n别的名字,{held},380,2023-10-08\n");
+    std::fs::write(&tax, text).unwrap();
+    let report = json(canbao(&drive).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
+    assert_eq!(report["unapplied_payments"], 2, "{report}");
+    let first = push(&db, &[&drive], &[]);
+    assert_eq!(first["added"], 4, "{first}");
+    let kept = |db: &TestDb| -> Vec<(String, bool)> {
+        let rows = db
+            .client()
+            .query(
+                "SELECT id_number, pupil_id IS NOT NULL FROM canbao.audit WHERE field = 'payment_unapplied'
+                 ORDER BY id_number",
+                &[],
+            )
+            .unwrap();
+        rows.iter().map(|r| (r.get(0), r.get(1))).collect()
+    };
+    let mut expected = vec![(stranger.clone(), false), (held.clone(), true)];
+    expected.sort();
+    assert_eq!(kept(&db), expected);
+    let again = push(&db, &[&drive], &[]);
+    assert!(again["files"].as_array().unwrap().iter().all(|f| f["audit_rows"] == 0), "{again}");
+    assert_eq!(kept(&db), expected);
+}
+
 #[test]
 fn two_laptops_changing_one_pupil_apart_is_a_conflict_the_newer_change_wins() {
     let Some(db) = TestDb::new() else { return };

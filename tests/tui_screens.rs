@@ -2438,6 +2438,58 @@ fn reconcile_from_the_palette_previews_then_applies() {
     assert_eq!(app.data.rows[row].payment, PaymentStatus::Paid, "the roster shows the reconciled status");
 }
 
+/// A payment on the tax list under another name is not recorded: the preview says it would be kept, the report
+/// says it is, 检查名单 lists it (the number masked) and the pupil's history says it in words, in either language.
+#[test]
+fn a_tax_payment_not_recorded_is_kept_listed_by_the_check_and_in_the_history() {
+    let dir = tempfile::tempdir().expect("dir");
+    for (lang, preview, done, in_check, in_history) in [
+        (
+            Language::Zh,
+            "执行核对后将保存",
+            "已保存在修改记录中",
+            "税务已缴费、名单未记入：孙雨",
+            "税务名单的缴费未记入：孙雨",
+        ),
+        (
+            Language::En,
+            "once reconciled, kept",
+            "kept in the drive's history",
+            "paid at the tax office, not recorded here: 孙雨",
+            "reconciled a payment on the tax list",
+        ),
+    ] {
+        let mut app = app(lang);
+        app.update(Action::Resize(140, 30));
+        let sun = app.store.students(&Default::default()).expect("list").into_iter().find(|s| s.name == "孙语");
+        let sun = sun.expect("孙语");
+        let tax = dir.path().join("tax.csv");
+        std::fs::write(&tax, format!("姓名,证件号码,缴费金额,缴费日期\n孙雨,{},380,2023-10-08\n", sun.id_number))
+            .expect("write");
+        let lines = tax_list_previewed(&mut app, &tax);
+        let said = |lines: &[String], words: &str| {
+            lines.iter().filter(|l| canbao::words::in_language(l, lang).contains(words)).count()
+        };
+        assert_eq!(said(&lines, preview), 1, "{lines:?}");
+        app.update(Action::Confirm);
+        finish_job(&mut app);
+        let Some(canbao::tui::modal::Modal::Message(m)) = &app.modal else { panic!("no report: {:?}", app.status) };
+        assert_eq!(said(&m.lines, done), 1, "{:?}", m.lines);
+        app.update(Action::Confirm);
+        app.update(Action::Palette);
+        type_text(&mut app, "check");
+        app.update(Action::Confirm);
+        finish_job(&mut app);
+        let Some(canbao::tui::modal::Modal::Message(m)) = &app.modal else { panic!("no report: {:?}", app.status) };
+        let line = m.lines.iter().find(|l| l.contains(in_check)).unwrap_or_else(|| panic!("{:?}", m.lines));
+        let masked = canbao::domain::id_number::mask(&sun.id_number);
+        assert!(line.contains(&masked) && line.contains("380") && line.contains("tax.csv"), "{line}");
+        app.update(Action::Confirm);
+        let shown = detail_of(&mut app.store, lang, "孙语");
+        assert!(shown.contains(in_history) && !shown.contains("payment_unapplied"), "{shown}");
+    }
+}
+
 /// A top-up on the tax list (the same pupil on a second row) is previewed as one payment of the sum, and the
 /// drive then holds what the preview said.
 #[test]

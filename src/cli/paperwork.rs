@@ -988,6 +988,35 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
             format!("unknown categories: {}", r.unknown_categories.join(", ")),
         );
     }
+    // Once: the payments the list holds that were not recorded are not lost with this report.
+    if r.unapplied_payments > 0 {
+        let n = r.unapplied_payments;
+        if r.dry_run {
+            say(
+                &format!(
+                    "税务名单中有 {n} 笔缴费未记入名单：执行核对后将保存在修改记录中，canbao check 会列出，直到记入为止 \
+                     ({n} payments on the tax list are not recorded: once reconciled, kept in the drive's history and \
+                     listed by canbao check until they are)"
+                ),
+                &format!(
+                    "{n} payments on the tax list are not recorded: once reconciled, kept in the drive's history and \
+                     listed by canbao check until they are"
+                ),
+            );
+        } else {
+            say(
+                &format!(
+                    "税务名单中有 {n} 笔缴费未记入名单：已保存在修改记录中，canbao check 会列出，直到记入为止 \
+                     ({n} payments on the tax list are not recorded: kept in the drive's history and listed by canbao \
+                     check until they are)"
+                ),
+                &format!(
+                    "{n} payments on the tax list are not recorded: kept in the drive's history and listed by canbao \
+                     check until they are"
+                ),
+            );
+        }
+    }
     for p in &r.problems {
         let sheet = if p.sheet.is_empty() { String::new() } else { format!(" [{}]", p.sheet) };
         let (column, column_en) = match p.column.as_str() {
@@ -1023,7 +1052,9 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
         );
         None
     });
-    let report: CheckReport = roster_check::check(&students, CategoryTable::builtin(), policy.as_ref(), store.today());
+    let mut report: CheckReport =
+        roster_check::check(&students, CategoryTable::builtin(), policy.as_ref(), store.today());
+    report.tax_paid_unrecorded = roster_check::tax_paid_unrecorded(&store.unapplied_payments()?, &students);
     if json {
         print_json(&report);
         return Ok(());
@@ -1143,6 +1174,31 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
              its share, as the local notice says)",
             "overpaid: check the category and the amount; refund it, or have the department pay the family back its \
              share, as the local notice says",
+            &what,
+        );
+    }
+    let en = english();
+    for u in &report.tax_paid_unrecorded {
+        let (amount, day) = u.amount_and_day(en);
+        let (why, advice) = (pick(&u.why, &u.why_en).to_owned(), pick(&u.advice, &u.advice_en).to_owned());
+        let what = if en {
+            format!(
+                "{}\t{}\t{amount} yuan\t{day}\t{}: {why}; {advice}",
+                u.name,
+                shown_id(&u.id_number, reveal),
+                u.place(en)
+            )
+        } else {
+            format!(
+                "{}\t{}\t{amount} 元\t{day}\t{}：{why}；{advice}",
+                u.name,
+                shown_id(&u.id_number, reveal),
+                u.place(en)
+            )
+        };
+        heading(
+            "税务已缴费、名单未记入 (paid at the tax office, not recorded here)",
+            "paid at the tax office, not recorded here",
             &what,
         );
     }

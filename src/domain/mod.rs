@@ -12,6 +12,7 @@ pub mod read_back;
 pub mod roster_check;
 pub mod search;
 pub mod student;
+pub mod unapplied;
 
 /// Full-width digits, letters and punctuation as their ASCII forms (３８０ → 380, ９５．５ → 95.5, ２０２６／１１／２０ →
 /// 2026/11/20): what an IME in full-width mode types, at the counter or in an agency's list, reads as typed.

@@ -11,6 +11,7 @@ use super::id_number::{self, IdProblem};
 use super::money;
 use super::policy::{Policy, ShareReason, department_share, quote_pupil, shortfall_fen};
 use super::student::Student;
+use super::unapplied::{KeptPayment, UnappliedReason};
 
 /// A pupil as a finding names them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -92,6 +93,35 @@ pub struct CheckReport {
     /// Paid by the family, more than the policy's amount due (only with a policy): a category the pupil holds or
     /// was given after paying (低保 95 元 due, 380 paid; 特困 nothing due).
     pub overpaid: Vec<Overpaid>,
+    /// Payments the tax office listed that a reconciliation kept as not recorded (税务已缴费、名单未记入), whose
+    /// number no pupil marked paid or 财政代缴 holds today: set by [`tax_paid_unrecorded`], from the drive's
+    /// history.
+    pub tax_paid_unrecorded: Vec<UnrecordedPayment>,
+}
+
+/// A payment the tax office listed that the drive has not recorded: the list's name and number, what it says,
+/// why it was not recorded and what to do.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnrecordedPayment {
+    /// The name as the list gives it.
+    pub name: String,
+    /// The number as the list gives it.
+    pub id_number: String,
+    /// Yuan; `null` where the list's amount could not be read (or the list has none).
+    pub amount: Option<f64>,
+    pub paid_on: Option<NaiveDate>,
+    pub receipt: Option<String>,
+    /// The list's file name, worksheet (empty for a CSV) and row.
+    pub file: String,
+    pub sheet: String,
+    pub row: usize,
+    pub reason: UnappliedReason,
+    pub why: String,
+    pub why_en: String,
+    pub advice: String,
+    pub advice_en: String,
+    /// The pupil who holds the number today, if any (not marked paid).
+    pub pupil: Option<PupilRef>,
 }
 
 /// The oldest age a pupil of a school drive is taken to have (a university student may be 25).
@@ -158,6 +188,7 @@ impl CheckReport {
             + self.too_old.len()
             + self.underpaid.len()
             + self.overpaid.len()
+            + self.tax_paid_unrecorded.len()
     }
 }
 
@@ -275,6 +306,72 @@ pub fn check(students: &[Student], table: &CategoryTable, policy: Option<&Policy
     report
 }
 
+impl UnrecordedPayment {
+    /// Where on the list: `税务.xlsx [十月] 第 3 行` (`税务.xlsx [十月] row 3`).
+    pub fn place(&self, en: bool) -> String {
+        let sheet = if self.sheet.is_empty() { String::new() } else { format!(" [{}]", self.sheet) };
+        if en {
+            format!("{}{sheet} row {}", self.file, self.row)
+        } else {
+            format!("{}{sheet} 第 {} 行", self.file, self.row)
+        }
+    }
+
+    /// The amount in yuan, `?` where the list's could not be read; the date, or words for none.
+    pub fn amount_and_day(&self, en: bool) -> (String, String) {
+        let amount = self.amount.map_or_else(|| "?".to_owned(), |yuan| money::plain((yuan * 100.0).round() as i64));
+        let day = self.paid_on.map_or_else(|| (if en { "no date" } else { "日期不详" }).to_owned(), |d| d.to_string());
+        (amount, day)
+    }
+}
+
+/// The kept payments (`kept`, oldest first) whose number no pupil of `students` marked paid or 财政代缴 holds
+/// (nor is the pupil the row was matched to so marked):
+/// each payment once (the same row of the same file read again, on this laptop or another's merged in, is one),
+/// said as it was last kept. A payment goes from the list by itself once the drive records the pupil's.
+pub fn tax_paid_unrecorded(kept: &[KeptPayment], students: &[Student]) -> Vec<UnrecordedPayment> {
+    let mut holders: BTreeMap<&str, Vec<&Student>> = BTreeMap::new();
+    for s in students.iter().filter(|s| !s.id_number.is_empty()) {
+        holders.entry(s.id_number.as_str()).or_default().push(s);
+    }
+    let by_id: BTreeMap<i64, &Student> = students.iter().map(|s| (s.id, s)).collect();
+    let mut found: Vec<UnrecordedPayment> = Vec::new();
+    for k in kept {
+        let holding = holders.get(k.id_number.as_str()).map(Vec::as_slice).unwrap_or_default();
+        // The pupil the row was matched to counts as well: a number held rounded or since corrected is theirs.
+        let matched = k.student_id.and_then(|id| by_id.get(&id));
+        if k.id_number.is_empty() || holding.iter().chain(matched).any(|s| s.payment.is_settled()) {
+            continue;
+        }
+        let r = &k.record;
+        let line = UnrecordedPayment {
+            name: r.name.clone(),
+            id_number: k.id_number.clone(),
+            amount: r.amount_fen.map(money::as_number),
+            paid_on: r.paid_on,
+            receipt: r.receipt.clone(),
+            file: r.file.clone(),
+            sheet: r.sheet.clone(),
+            row: r.row,
+            reason: r.reason,
+            why: r.why(false),
+            why_en: r.why(true),
+            advice: r.advice(false).to_owned(),
+            advice_en: r.advice(true).to_owned(),
+            pupil: holding.first().map(|s| PupilRef::from(*s)),
+        };
+        let same = |f: &UnrecordedPayment| {
+            (&f.id_number, &f.file, &f.sheet, f.row, f.amount, f.paid_on, &f.receipt)
+                == (&line.id_number, &line.file, &line.sheet, line.row, line.amount, line.paid_on, &line.receipt)
+        };
+        match found.iter_mut().find(|f| same(f)) {
+            Some(earlier) => *earlier = line,
+            None => found.push(line),
+        }
+    }
+    found
+}
+
 /// Each pupil held with a flagged number (not one a spreadsheet rounded: `same_name_class_rounded` lists those)
 /// with the valid pupils of the same name whose number it may be mistyped from (`same_name_mistyped`).
 fn mistyped_pairs(students: &[Student]) -> Vec<DuplicateGroup> {
@@ -360,6 +457,53 @@ mod tests {
             created_at: String::new(),
             updated_at: String::new(),
         }
+    }
+
+    /// A kept payment is listed until a pupil holding its number (or the pupil its row was matched to) is marked
+    /// paid or 财政代缴, and the same row of the same list kept twice (read again on another laptop) is one line.
+    #[test]
+    fn a_payment_kept_as_not_recorded_is_listed_until_the_pupils_is_recorded() {
+        use crate::domain::unapplied::{KeptPayment, UnappliedPayment, UnappliedReason};
+        let kept = |number: &str, student_id: Option<i64>, reason: UnappliedReason| KeptPayment {
+            student_id,
+            id_number: number.into(),
+            record: UnappliedPayment {
+                name: "王明钢".into(),
+                amount_fen: Some(38_000),
+                paid_on: NaiveDate::from_ymd_opt(2023, 10, 8),
+                receipt: None,
+                year: None,
+                file: "税务.csv".into(),
+                sheet: String::new(),
+                row: 2,
+                reason,
+                roster_name: None,
+                roster_status: None,
+            },
+        };
+        let mut held = pupil("王明刚", "450203201909308803", "1班");
+        held.id = 7;
+        let list = [
+            kept("450203201909308803", Some(7), UnappliedReason::OtherName),
+            kept("450203201909308803", Some(7), UnappliedReason::RosterStatus),
+            kept("450202201909301381", None, UnappliedReason::UnknownNumber),
+        ];
+        let found = tax_paid_unrecorded(&list, std::slice::from_ref(&held));
+        let said: Vec<(&str, UnappliedReason)> = found.iter().map(|f| (f.id_number.as_str(), f.reason)).collect();
+        assert_eq!(
+            said,
+            [
+                ("450203201909308803", UnappliedReason::RosterStatus),
+                ("450202201909301381", UnappliedReason::UnknownNumber)
+            ]
+        );
+        assert_eq!(found[0].pupil.as_ref().map(|p| p.name.as_str()), Some("王明刚"));
+        held.payment = PaymentStatus::Government;
+        assert_eq!(tax_paid_unrecorded(&list, std::slice::from_ref(&held)).len(), 1);
+        // Matched by a number since corrected: the pupil of the row counts.
+        held.id_number = "450203201909308811".into();
+        held.payment = PaymentStatus::Paid;
+        assert_eq!(tax_paid_unrecorded(&list, std::slice::from_ref(&held)).len(), 1);
     }
 
     #[test]

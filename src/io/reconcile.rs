@@ -26,7 +26,8 @@ use crate::domain::id_number::{self, IdProblem};
 use crate::domain::money;
 use crate::domain::policy::{self, EnrolleeKind, Policy, QuoteRequest};
 use crate::domain::student::{CategoryMark, Enrollment, PaymentChannel, PaymentStatus, Student};
-use crate::store::{Change, ChangeOptions, Payment, Receipt, Refusal, Store, StoreError};
+use crate::domain::unapplied::{KeptPayment, UnappliedPayment, UnappliedReason};
+use crate::store::{Change, ChangeOptions, Payment, Receipt, Refusal, Store, StoreError, Unapplied};
 
 /// Which list the file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -265,6 +266,10 @@ pub struct ReconcileReport {
     /// Category names (categories lists) that the category table does not know.
     pub unknown_categories: Vec<String>,
     pub problems: Vec<Problem>,
+    /// Tax lists: rows saying a payment was made that were not recorded (a number nobody holds, another name, a
+    /// status the roster contradicts …), each kept in the drive's history and listed by `check` until the pupil's
+    /// payment is recorded (on a dry run: would be kept).
+    pub unapplied_payments: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -383,9 +388,14 @@ fn reconcile_list(
             not_registered: Vec::new(),
             unknown_categories: Vec::new(),
             problems: Vec::new(),
+            unapplied_payments: 0,
         },
+        year: None,
+        unapplied: Vec::new(),
+        item_unapplied: Vec::new(),
     };
     run.today = run.store.today();
+    run.year = run.store.current_year();
     let mut found_header = false;
     // Hidden sheets that hold a list, left out.
     let mut hidden_lists: Vec<String> = Vec::new();
@@ -430,14 +440,20 @@ fn reconcile_list(
     let items: Vec<(i64, Vec<Change>)> = std::mem::take(&mut run.items);
     let rows = std::mem::take(&mut run.item_rows);
     let receipts = std::mem::take(&mut run.item_receipts);
+    let unapplied =
+        Unapplied { always: std::mem::take(&mut run.unapplied), if_refused: std::mem::take(&mut run.item_unapplied) };
     // The drive's automatic backup, once the list has been read and checked and only the changes are left: a
     // list that cannot be read or is refused takes none, so retrying one does not push the kept backups out.
     if !dry_run {
         run.store.backup_now("reconcile")?;
     }
     let options = ChangeOptions { dry_run, confirmed: false };
-    let outcomes = run.store.apply_changes_with_receipts("reconcile", &items, &receipts, options)?;
-    for (outcome, (sheet, row)) in outcomes.into_iter().zip(rows) {
+    let outcomes = run.store.apply_reconciliation("reconcile", &items, &receipts, &unapplied, options)?;
+    run.report.unapplied_payments = unapplied.always.len();
+    for ((outcome, (sheet, row)), if_refused) in outcomes.into_iter().zip(rows).zip(&unapplied.if_refused) {
+        if outcome.refused.is_some() {
+            run.report.unapplied_payments += if_refused.len();
+        }
         match outcome.refused {
             // A list that contradicts the roster is the operator's to look at, never applied.
             Some(refusal) => {
@@ -490,6 +506,12 @@ struct Run<'a> {
     /// Each pupil's entry in `payments`, by pupil id.
     payments_of: HashMap<i64, usize>,
     report: ReconcileReport,
+    /// The drive's insured year, which kept payments are for.
+    year: Option<i32>,
+    /// Tax lists: rows saying a payment was made that are not recorded, whatever the outcomes.
+    unapplied: Vec<KeptPayment>,
+    /// Tax lists: each item's rows, kept as not recorded when that pupil's payment is refused.
+    item_unapplied: Vec<Vec<KeptPayment>>,
 }
 
 /// A pupil's rows on the tax office's list.
@@ -500,6 +522,10 @@ struct PupilPayments {
 
 /// One row of the tax office's list, as read.
 struct TaxRow {
+    /// The name and the ID number as the list gives them (the number as found: the real one of a number the
+    /// roster holds rounded, the old one of a number since corrected).
+    name: String,
+    id_number: String,
     sheet: String,
     row: usize,
     /// The ID number column's header, where a problem about the pupil's payment is shown.
@@ -577,6 +603,8 @@ impl TaxRow {
     /// A payment recorded from an earlier list, as a row to sum with this list's.
     fn recorded(receipt: &Receipt) -> TaxRow {
         TaxRow {
+            name: String::new(),
+            id_number: String::new(),
             sheet: String::new(),
             row: 0,
             column: String::new(),
@@ -716,6 +744,8 @@ impl Run<'_> {
             }
             Err(IdProblem::PrecisionLost) => {
                 let Some(pupil) = self.store.student_of_rounded_number(&check.normalized, &file_name)? else {
+                    let kept = (None, check.normalized.as_str(), UnappliedReason::InvalidNumber, None);
+                    self.keep_row(sheet, map, row_no, row, kept);
                     let message = format!(
                         "身份证号码曾被表格当作数字保存，15 位之后的数字已丢失，此行未核对：{RETYPE_AS_TEXT_ZH}，再核对 \
                          (the ID number was stored as a number by a spreadsheet and lost its digits after the 15th: \
@@ -745,6 +775,8 @@ impl Run<'_> {
                     self.old_number_pupil(sheet, row_no, &header_of, &check.normalized, &file_name)?
                 };
                 let Some(pupil) = old else {
+                    let kept = (None, check.normalized.as_str(), UnappliedReason::InvalidNumber, None);
+                    self.keep_row(sheet, map, row_no, row, kept);
                     let message = format!("{}，无法核对 ({}; not matched)", problem.message_zh(), problem.message_en());
                     self.problem(sheet, row_no, header_of(Column::IdNumber), message);
                     return Ok(());
@@ -790,6 +822,7 @@ impl Run<'_> {
                         .into_iter()
                         .map(|s| FlaggedPupil { class: s.class_label(), id_number: s.id_number, name: s.name })
                         .collect();
+                    self.keep_row(sheet, map, row_no, row, (None, &number, UnappliedReason::UnknownNumber, None));
                     self.report.unknown_rows.push(UnknownRow {
                         id_number: number.clone(),
                         name: file_name,
@@ -808,6 +841,8 @@ impl Run<'_> {
         };
         // A pupil found by an old number under a name since corrected is that pupil all the same.
         if !by_old_number && !file_name.is_empty() && file_name != clean_name(&student.name) {
+            let kept = (Some(student.id), number.as_str(), UnappliedReason::OtherName, Some(student.name.clone()));
+            self.keep_row(sheet, map, row_no, row, kept);
             self.report.name_mismatches.push(NameMismatch {
                 id_number: number,
                 roster_name: student.name.clone(),
@@ -820,7 +855,8 @@ impl Run<'_> {
         }
         let changes = match self.source {
             Source::Tax => {
-                let paid = self.tax_row(sheet, map, row_no, row);
+                let mut paid = self.tax_row(sheet, map, row_no, row);
+                paid.id_number = number;
                 // Said at its row; the pupil's other rows still count.
                 if paid.kind == RowKind::NotPayment {
                     return Ok(());
@@ -842,6 +878,7 @@ impl Run<'_> {
             self.items.push((student.id, changes));
             self.item_rows.push((sheet.name.clone(), row_no));
             self.item_receipts.push(None);
+            self.item_unapplied.push(Vec::new());
         }
         Ok(())
     }
@@ -891,6 +928,73 @@ impl Run<'_> {
             }
         }
         Ok(if found.len() == 1 { found.pop() } else { None })
+    }
+
+    /// A row of the tax office's list that matched no pupil or another name: kept as not recorded when it says a
+    /// payment was made. `kept` is the pupil holding the number (if any), the number, why, and the roster's name.
+    fn keep_row(
+        &mut self,
+        sheet: &Sheet,
+        map: &HeaderMap,
+        row_no: usize,
+        row: &[Cell],
+        (student_id, number, reason, roster_name): (Option<i64>, &str, UnappliedReason, Option<String>),
+    ) {
+        if self.source != Source::Tax || number.is_empty() {
+            return;
+        }
+        // Read as a matched row is, for its amount and date; what its cells fail to say was never said of a row
+        // nobody's payment is recorded from (the report names the row for its number or name), so it stays unsaid.
+        let said = self.report.problems.len();
+        let paid = self.tax_row(sheet, map, row_no, row);
+        self.report.problems.truncate(said);
+        if paid.kind != RowKind::Payment {
+            return;
+        }
+        let record = UnappliedPayment { roster_name, ..self.record_of(&paid, reason) };
+        self.unapplied.push(KeptPayment { student_id, id_number: number.to_owned(), record });
+    }
+
+    /// A matched pupil's rows (the list's own, not payments recorded from an earlier list) kept as not recorded.
+    fn keep_rows(&mut self, student: &Student, rows: &[&TaxRow], reason: UnappliedReason, standing: Option<String>) {
+        let kept = self.kept_rows(student, rows, reason, standing);
+        self.unapplied.extend(kept);
+    }
+
+    fn kept_rows(
+        &self,
+        student: &Student,
+        rows: &[&TaxRow],
+        reason: UnappliedReason,
+        roster_status: Option<String>,
+    ) -> Vec<KeptPayment> {
+        rows.iter()
+            .filter(|r| !r.earlier && r.kind == RowKind::Payment)
+            .map(|r| KeptPayment {
+                student_id: Some(student.id),
+                id_number: if r.id_number.is_empty() { student.id_number.clone() } else { r.id_number.clone() },
+                record: UnappliedPayment { roster_status: roster_status.clone(), ..self.record_of(r, reason) },
+            })
+            .collect()
+    }
+
+    /// A payment row as kept: what the list says, where, and why it was not recorded.
+    fn record_of(&self, paid: &TaxRow, reason: UnappliedReason) -> UnappliedPayment {
+        let file =
+            Path::new(&self.file).file_name().map_or_else(|| self.file.clone(), |f| f.to_string_lossy().into_owned());
+        UnappliedPayment {
+            name: paid.name.clone(),
+            amount_fen: paid.amount,
+            paid_on: paid.paid_on,
+            receipt: paid.receipt.clone(),
+            year: self.year,
+            file,
+            sheet: paid.sheet.clone(),
+            row: paid.row,
+            reason,
+            roster_name: None,
+            roster_status: None,
+        }
     }
 
     fn conflict(&mut self, student: &Student, roster: &str, file: &str, sheet: &str, row: usize) {
@@ -996,6 +1100,8 @@ impl Run<'_> {
             })
         });
         TaxRow {
+            name: map.get(Column::Name, row).map(|c| clean_name(&c.text())).unwrap_or_default(),
+            id_number: String::new(),
             sheet: sheet.name.clone(),
             row: row_no,
             column: header_of(Column::IdNumber),
@@ -1120,6 +1226,8 @@ impl Run<'_> {
         for PupilPayments { student, rows } in std::mem::take(&mut self.payments) {
             // A refund or an amount nobody can read: said at its row, and the pupil's payment left as it was.
             if rows.iter().any(|r| r.kind == RowKind::Held) {
+                let paid: Vec<&TaxRow> = rows.iter().filter(|r| r.kind == RowKind::Payment).collect();
+                self.keep_rows(&student, &paid, UnappliedReason::Held, None);
                 continue;
             }
             // One receipt number with two amounts: the list is in error, and taking either amount (or both)
@@ -1132,6 +1240,7 @@ impl Run<'_> {
                 }
             }
             if !contradicted.is_empty() {
+                self.keep_rows(&student, &rows.iter().collect::<Vec<_>>(), UnappliedReason::ReceiptConflict, None);
                 for number in contradicted {
                     let same: Vec<&TaxRow> = rows.iter().filter(|r| r.receipt.as_deref() == Some(number)).collect();
                     self.receipt_conflict(&student, number, &same, None);
@@ -1167,6 +1276,7 @@ impl Run<'_> {
             let department = kept.first().is_some_and(TaxRow::by_department);
             let (mut kept, other): (Vec<TaxRow>, Vec<TaxRow>) =
                 kept.into_iter().partition(|r| r.by_department() == department);
+            self.keep_rows(&student, &other.iter().collect::<Vec<_>>(), UnappliedReason::OtherPayer, None);
             if let Some(first) = kept.first() {
                 for paid in &other {
                     let (at, at_en) = (first.at(paid), first.at_en(paid));
@@ -1212,14 +1322,27 @@ impl Run<'_> {
                         }
                     }
                     if held {
+                        let paid: Vec<&TaxRow> = kept.iter().collect();
+                        self.keep_rows(&student, &paid, UnappliedReason::ReceiptConflict, None);
                         continue;
                     }
                 }
             }
-            if let Some(changes) = self.tax_payment(&student, &kept) {
-                self.items.push((student.id, changes));
-                self.item_rows.push((first_sheet, first_row));
-                self.item_receipts.push(by_receipt.then(|| kept.iter().filter_map(TaxRow::as_receipt).collect()));
+            let paid: Vec<&TaxRow> = kept.iter().collect();
+            match self.tax_payment(&student, &kept) {
+                Some(changes) => {
+                    self.items.push((student.id, changes));
+                    self.item_rows.push((first_sheet, first_row));
+                    self.item_receipts.push(by_receipt.then(|| kept.iter().filter_map(TaxRow::as_receipt).collect()));
+                    // The roster's standing is the refusal's, filled in when the payment is refused.
+                    let if_refused = self.kept_rows(&student, &paid, UnappliedReason::RosterStatus, None);
+                    self.item_unapplied.push(if_refused);
+                }
+                // Only a status the roster holds against the list keeps a payment from being recorded here.
+                None => {
+                    let standing = Some(student.payment.code().to_owned());
+                    self.keep_rows(&student, &paid, UnappliedReason::RosterStatus, standing);
+                }
             }
         }
         Ok(())

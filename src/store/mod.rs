@@ -41,7 +41,7 @@ pub use import::{
     StatusNote, applied_to_empty_roster,
 };
 pub use read::{SheetRow, StudentFilter};
-pub use reconcile::Receipt;
+pub use reconcile::{Receipt, Unapplied};
 pub use roster_rows::RosterRow;
 pub use search_blocks::SearchKeys;
 pub use stats::{ClassStats, DayProgress, Stats};

@@ -5,8 +5,9 @@ use chrono::NaiveDate;
 use rusqlite::TransactionBehavior;
 
 use super::fields::{self, Field, FieldChange};
-use super::{Change, ChangeOptions, Outcome, Result, Store, schema};
+use super::{AuditContext, Change, ChangeOptions, Outcome, Refusal, Result, Store, schema};
 use crate::domain::student::CategoryMark;
+use crate::domain::unapplied::{KeptPayment, UNAPPLIED_PAYMENT, UnappliedPayment};
 
 /// One payment of the tax office's list, by its receipt number (票证号码): what a recorded payment is made of.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,6 +16,48 @@ pub struct Receipt {
     pub amount_fen: Option<i64>,
     pub paid_on: Option<NaiveDate>,
     pub channel: Option<String>,
+}
+
+/// The tax office's payments a reconciliation does not record, kept in the drive's history (see
+/// `domain::unapplied`).
+#[derive(Debug, Clone, Default)]
+pub struct Unapplied {
+    /// Kept whatever the outcomes: rows matching no pupil, or held before any change was made.
+    pub always: Vec<KeptPayment>,
+    /// Item by item as the changes: kept only when that pupil's changes are refused (a payment against the
+    /// roster's 不参保), with the roster's standing the refusal names.
+    pub if_refused: Vec<Vec<KeptPayment>>,
+}
+
+/// The roster's standing a refusal stands on, as a code (`declined`, `government` …).
+fn refusal_standing(refusal: &Refusal) -> &'static str {
+    match refusal {
+        Refusal::PaymentAgainstEnrollment { enrollment, .. } => enrollment.code(),
+        Refusal::EnrollmentAgainstPayment { payment, .. } => payment.code(),
+    }
+}
+
+/// One kept payment as an audit row, unless the same record is kept already for the same pupil and number
+/// (through the pupils' index: the log of a large drive is never read whole for it).
+fn keep_unapplied(tx: &rusqlite::Transaction, ctx: &AuditContext, kept: &KeptPayment) -> Result<()> {
+    let new = kept.record.to_json();
+    let already: bool = match kept.student_id {
+        Some(id) => tx
+            .prepare_cached(
+                "SELECT EXISTS(SELECT 1 FROM audit WHERE student_id = ?1 AND field = ?2 AND id_number = ?3 AND new = ?4)",
+            )?
+            .query_row(rusqlite::params![id, UNAPPLIED_PAYMENT, kept.id_number, new], |r| r.get(0))?,
+        None => tx
+            .prepare_cached(
+                "SELECT EXISTS(SELECT 1 FROM audit WHERE student_id IS NULL AND field = ?1 AND id_number = ?2
+                               AND new = ?3)",
+            )?
+            .query_row(rusqlite::params![UNAPPLIED_PAYMENT, kept.id_number, new], |r| r.get(0))?,
+    };
+    if !already {
+        ctx.write(tx, kept.student_id, &kept.id_number, UNAPPLIED_PAYMENT, None, Some(&new))?;
+    }
+    Ok(())
 }
 
 impl FieldChange {
@@ -57,8 +100,34 @@ impl Store {
         receipts: &[Option<Vec<Receipt>>],
         options: ChangeOptions,
     ) -> Result<Vec<Outcome>> {
+        self.apply_reconciliation(action, items, receipts, &Unapplied::default(), options)
+    }
+
+    /// `apply_changes_with_receipts`, keeping in the same transaction the tax office's payments it does not
+    /// record (see [`Unapplied`]), each as an audit row under `action` (field `payment_unapplied`): a record kept
+    /// already (the same list read again) is not kept twice. Nothing is kept on a dry run.
+    pub fn apply_reconciliation(
+        &mut self,
+        action: &str,
+        items: &[(i64, Vec<Change>)],
+        receipts: &[Option<Vec<Receipt>>],
+        unapplied: &Unapplied,
+        options: ChangeOptions,
+    ) -> Result<Vec<Outcome>> {
         let year = self.current_year.unwrap_or(0);
+        let ctx = self.audit_context(action);
         self.apply_changes_then(action, items, options, |tx, outcomes| {
+            for kept in &unapplied.always {
+                keep_unapplied(tx, &ctx, kept)?;
+            }
+            for (outcome, list) in outcomes.iter().zip(&unapplied.if_refused) {
+                let Some(refusal) = &outcome.refused else { continue };
+                for kept in list {
+                    let mut kept = kept.clone();
+                    kept.record.roster_status = Some(refusal_standing(refusal).to_owned());
+                    keep_unapplied(tx, &ctx, &kept)?;
+                }
+            }
             for (outcome, list) in outcomes.iter().zip(receipts) {
                 let Some(list) = list.as_ref().filter(|_| outcome.refused.is_none()) else { continue };
                 tx.prepare_cached("DELETE FROM receipts WHERE student_id = ?1 AND year = ?2")?
@@ -74,6 +143,29 @@ impl Store {
             }
             Ok(())
         })
+    }
+
+    /// The payments reconciliations kept as not recorded for the insured year shown (a record of a drive
+    /// without years is its first year's), oldest first. Reads the whole log: `check` reads every pupil anyway.
+    pub fn unapplied_payments(&self) -> Result<Vec<KeptPayment>> {
+        let shown = self.shown_year();
+        let first = if shown.is_some() { self.first_year()? } else { None };
+        let mut stmt = self
+            .conn
+            .prepare("SELECT student_id, COALESCE(id_number, ''), new FROM audit WHERE field = ?1 ORDER BY id")?;
+        let rows = stmt.query_map([UNAPPLIED_PAYMENT], |r| {
+            Ok((r.get::<_, Option<i64>>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?))
+        })?;
+        let mut kept = Vec::new();
+        for row in rows {
+            let (student_id, id_number, new) = row?;
+            // A record a later canbao wrote in a shape this one cannot read is left out, not an error.
+            let Some(record) = new.as_deref().and_then(UnappliedPayment::from_json) else { continue };
+            if record.year.or(first) == shown {
+                kept.push(KeptPayment { student_id, id_number, record });
+            }
+        }
+        Ok(kept)
     }
 
     /// Applies each pupil's own changes in one transaction, with an audit row (under `action`) per field that

@@ -65,6 +65,8 @@ impl Store {
             }
             changes.up_to = id;
             match pupil {
+                // A payment a reconciliation kept as not recorded changes nothing the roster shows.
+                _ if field == crate::domain::unapplied::UNAPPLIED_PAYMENT => {}
                 Some(pupil) if in_place(&field) => {
                     if seen.insert(pupil) {
                         changes.pupils.push(pupil);

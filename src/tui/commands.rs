@@ -232,6 +232,11 @@ impl App {
             let place = at(&m.file, &m.sheet, m.row);
             lines.push(fill(t.reconcile_rounded, &[&place, &id(&m.id_number), &m.name, &id(&m.stored)]));
         }
+        // Once, after what the list said row by row: those of its payments are not lost with the report.
+        if r.unapplied_payments > 0 {
+            let said = if r.dry_run { t.reconcile_unapplied_preview } else { t.reconcile_unapplied };
+            lines.push(fill(said, &[&r.unapplied_payments]));
+        }
         for p in &r.problems {
             let mut place = file_name(&p.file);
             if !p.sheet.is_empty() {
@@ -326,6 +331,15 @@ impl App {
             let yuan = |v: f64| money::plain((v * 100.0).round() as i64);
             let (paid, due, over) = (yuan(o.paid), yuan(o.due), yuan(o.over));
             lines.push(fill(self.text.check_overpaid, &[&o.pupil.name, &o.pupil.class, &paid, &due, &over]));
+        }
+        let en = self.lang == crate::words::Language::En;
+        for u in &r.tax_paid_unrecorded {
+            let (amount, day) = u.amount_and_day(en);
+            let (why, advice) = if en { (&u.why_en, &u.advice_en) } else { (&u.why, &u.advice) };
+            lines.push(fill(
+                self.text.check_tax_unrecorded,
+                &[&u.name, &id(&u.id_number), &amount, &day, &u.place(en), why, advice],
+            ));
         }
         // Every group `findings()` counts has its lines above: the count and the list must agree.
         lines

@@ -504,15 +504,17 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
                 Err(e) => JobOutcome::Failed(e.to_string()),
             }
         }
-        Work::Check { policy } => match store.students(&StudentFilter::default()) {
-            Ok(pupils) => JobOutcome::Checked(roster_check::check(
-                &pupils,
-                CategoryTable::builtin(),
-                policy.as_ref(),
-                store.today(),
-            )),
-            Err(e) => JobOutcome::Failed(e.to_string()),
-        },
+        Work::Check { policy } => {
+            match store.students(&StudentFilter::default()).and_then(|p| Ok((store.unapplied_payments()?, p))) {
+                Ok((kept, pupils)) => {
+                    let mut report =
+                        roster_check::check(&pupils, CategoryTable::builtin(), policy.as_ref(), store.today());
+                    report.tax_paid_unrecorded = roster_check::tax_paid_unrecorded(&kept, &pupils);
+                    JobOutcome::Checked(report)
+                }
+                Err(e) => JobOutcome::Failed(e.to_string()),
+            }
+        }
         Work::Backup => match store.backup_now(crate::store::backup::MANUAL) {
             Ok(path) => JobOutcome::BackedUp(path),
             Err(e) => JobOutcome::Failed(e.to_string()),

@@ -126,6 +126,9 @@ pub struct Text {
     pub history_line: &'static str,
     /// A reveal's history line: when, who, and where the numbers were shown (`reveal_scopes`).
     pub history_reveal: &'static str,
+    /// A payment the tax office listed that a reconciliation kept as not recorded: when, who, the action, and the
+    /// record in words (`UnappliedPayment::summary`).
+    pub history_unapplied: &'static str,
     /// After a masked number in the history whose length a correction changed: its length.
     pub history_id_length: &'static str,
     /// After a corrected number whose masked form shows the same ends as the old one's: which characters changed
@@ -398,6 +401,9 @@ pub struct Text {
     pub reconcile_combined_unread: &'static str,
     pub reconcile_receipt: &'static str,
     pub reconcile_receipt_recorded: &'static str,
+    /// How many of the tax list's payments were not recorded and are kept for `check` (a real run; a preview).
+    pub reconcile_unapplied: &'static str,
+    pub reconcile_unapplied_preview: &'static str,
     pub merge_title: &'static str,
     pub restore_pick_title: &'static str,
     pub merge_preview: &'static str,
@@ -469,6 +475,9 @@ pub struct Text {
     pub check_underpaid: &'static str,
     pub check_overpaid: &'static str,
     pub check_no_department: &'static str,
+    /// A payment the tax office listed that the drive has not recorded: the list's name and number (masked), the
+    /// amount, the date, where on the list, why, what to do.
+    pub check_tax_unrecorded: &'static str,
     pub backed_up: &'static str,
     pub restored: &'static str,
     pub restore_safety: &'static str,
@@ -768,6 +777,10 @@ mod tests {
                 t.dash_totals,
                 t.history_line,
                 t.history_reveal,
+                t.history_unapplied,
+                t.check_tax_unrecorded,
+                t.reconcile_unapplied,
+                t.reconcile_unapplied_preview,
                 t.history_id_length,
                 t.history_id_changed_at,
                 t.history_conflict_lost,

@@ -440,6 +440,13 @@ fn history_line(t: &Text, e: &AuditEntry, reveal: bool, cap: usize) -> String {
         return fill(t.history_reveal, &[at, &e.operator, &Text::lookup(t.reveal_scopes, scope).unwrap_or(scope)]);
     }
     let action = Text::lookup(t.audit_actions, &e.action).unwrap_or(&e.action);
+    // A payment the tax office listed and a reconciliation did not record: the record in words, never its JSON.
+    if e.field == crate::domain::unapplied::UNAPPLIED_PAYMENT
+        && let Some(kept) = e.new.as_deref().and_then(crate::domain::unapplied::UnappliedPayment::from_json)
+    {
+        let summary = kept.summary(t.lang == crate::words::Language::En);
+        return fill(t.history_unapplied, &[at, &e.operator, &action, &summary]);
+    }
     // A corrected number's old and new values are ID numbers: masked as the ID field is, unless revealed (a
     // reveal's own row holds where it was shown, not a number).
     let number = Text::base_field(&e.field) == "id_number" && e.action != "reveal" && !reveal;
@@ -546,6 +553,48 @@ mod tests {
         let number = entry("id_number:conflict_lost", "450205201807079061", "450205201807079062");
         let shown = line(zh, &number);
         assert!(shown.contains("身份证号码（冲突，未采用）") && !shown.contains("201807079061"), "{shown}");
+    }
+
+    /// A payment the tax office listed and a reconciliation did not record is said in words in the history, in
+    /// either language: never its field's key or the record's JSON.
+    #[test]
+    fn a_payment_kept_as_not_recorded_is_said_in_words() {
+        use crate::domain::unapplied::{UnappliedPayment, UnappliedReason};
+        let kept = UnappliedPayment {
+            name: "王明钢".into(),
+            amount_fen: Some(38_000),
+            paid_on: chrono::NaiveDate::from_ymd_opt(2023, 10, 8),
+            receipt: Some("332023100800017".into()),
+            year: Some(2024),
+            file: "税务.xlsx".into(),
+            sheet: "十月".into(),
+            row: 3,
+            reason: UnappliedReason::OtherName,
+            roster_name: Some("王明刚".into()),
+            roster_status: None,
+        };
+        let entry = AuditEntry {
+            at: "2026-12-02T07:21:00Z".into(),
+            shown_at: "2026-12-02 15:21".into(),
+            operator: "李老师".into(),
+            action: "reconcile".into(),
+            field: "payment_unapplied".into(),
+            old: None,
+            new: Some(kept.to_json()),
+        };
+        let zh = Text::for_language(crate::words::Language::Zh);
+        let en = Text::for_language(crate::words::Language::En);
+        assert_eq!(
+            history_line(zh, &entry, false, 40),
+            "2026-12-02 15:21 李老师 核对 税务名单的缴费未记入：王明钢，380 元，2023-10-08，票证号码 332023100800017，\
+             税务.xlsx [十月] 第 3 行（名单为 王明刚，文件为 王明钢）"
+        );
+        assert_eq!(
+            history_line(en, &entry, false, 40),
+            "2026-12-02 15:21 李老师 reconciled a payment on the tax list not recorded: 王明钢, 380 yuan, 2023-10-08, \
+             receipt 332023100800017, 税务.xlsx [十月] row 3 (the roster holds the number under 王明刚, the list says \
+             王明钢)"
+        );
     }
 
     /// Pages hold whole entries: forward from where the page on screen ends, back to the furthest start whose

@@ -1,0 +1,214 @@
+//! A payment the tax office lists that a reconciliation did not record (an ID number nobody on the roster holds,
+//! the number under another name, a pupil the roster has declining …): kept in the drive's history so the family's
+//! payment is not forgotten once the report is closed, and listed by `check` until the drive records the pupil's
+//! payment. Pure: the record and its words; the store keeps it, the reconciliation makes it.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::money;
+use super::student::{Enrollment, PaymentStatus};
+
+/// The audit log's field name for a kept record (its `new` holds the record as JSON).
+pub const UNAPPLIED_PAYMENT: &str = "payment_unapplied";
+
+/// Why a payment the tax office lists was not recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnappliedReason {
+    /// A valid number nobody on the roster holds.
+    UnknownNumber,
+    /// A number that fails the check (or lost its digits in a spreadsheet), matching no pupil.
+    InvalidNumber,
+    /// The number is held, under another name.
+    OtherName,
+    /// The roster's standing contradicts a payment (不参保, 异地参保, 已离校; 财政代缴 against a family's payment).
+    RosterStatus,
+    /// The pupil's rows hold a refund or an amount nobody can read: none of them were recorded.
+    Held,
+    /// One receipt number with different amounts.
+    ReceiptConflict,
+    /// A family's payment beside a department's for the same pupil, or the other way round.
+    OtherPayer,
+}
+
+/// One row of the tax office's list that says a payment was made, as kept when it was not recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnappliedPayment {
+    /// The name as the list gives it.
+    pub name: String,
+    pub amount_fen: Option<i64>,
+    pub paid_on: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<String>,
+    /// The insured year the drive was collecting for; `None` on a drive without years.
+    pub year: Option<i32>,
+    /// The list's file name (without its folder), worksheet (empty for a CSV) and row.
+    pub file: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub sheet: String,
+    pub row: usize,
+    pub reason: UnappliedReason,
+    /// `OtherName`: the name the roster holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roster_name: Option<String>,
+    /// `RosterStatus`: the roster's standing, as an enrollment or payment code (`declined`, `government` …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roster_status: Option<String>,
+}
+
+/// A kept record with the audit row's pupil (the one holding the number when it was kept) and number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeptPayment {
+    pub student_id: Option<i64>,
+    pub id_number: String,
+    pub record: UnappliedPayment,
+}
+
+impl UnappliedPayment {
+    /// The record as the audit row's `new` holds it.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    pub fn from_json(text: &str) -> Option<UnappliedPayment> {
+        serde_json::from_str(text).ok()
+    }
+
+    /// The roster's standing in words.
+    fn roster_status_label(&self, en: bool) -> String {
+        let code = self.roster_status.as_deref().unwrap_or_default();
+        let enrollment = Enrollment::from_code(code).map(|e| if en { e.label_en() } else { e.label_zh() });
+        let payment = PaymentStatus::from_code(code).map(|p| if en { p.label_en() } else { p.label_zh() });
+        enrollment.or(payment).unwrap_or(code).to_owned()
+    }
+
+    /// Why it was not recorded, in words.
+    pub fn why(&self, en: bool) -> String {
+        let roster_name = self.roster_name.as_deref().unwrap_or_default();
+        match (self.reason, en) {
+            (UnappliedReason::UnknownNumber, false) => "名单中没有此身份证号码".to_owned(),
+            (UnappliedReason::UnknownNumber, true) => "no pupil on the roster holds the number".to_owned(),
+            (UnappliedReason::InvalidNumber, false) => "身份证号码未通过校验，无法核对".to_owned(),
+            (UnappliedReason::InvalidNumber, true) => "the number fails the check: no pupil matched".to_owned(),
+            (UnappliedReason::OtherName, false) => format!("名单为 {roster_name}，文件为 {}", self.name),
+            (UnappliedReason::OtherName, true) => {
+                format!("the roster holds the number under {roster_name}, the list says {}", self.name)
+            }
+            (UnappliedReason::RosterStatus, false) => {
+                format!("名单为“{}”，文件为已缴费", self.roster_status_label(false))
+            }
+            (UnappliedReason::RosterStatus, true) => {
+                format!("the roster says {}, the list paid", self.roster_status_label(true))
+            }
+            (UnappliedReason::Held, false) => "此学生在税务名单中有退费或无法识别的金额，缴费一律未记录".to_owned(),
+            (UnappliedReason::Held, true) => {
+                "the list has a refund or an amount not understood for this pupil: none of the rows recorded".to_owned()
+            }
+            (UnappliedReason::ReceiptConflict, false) => "同一票证号码金额不一致".to_owned(),
+            (UnappliedReason::ReceiptConflict, true) => "one receipt number with different amounts".to_owned(),
+            (UnappliedReason::OtherPayer, false) => "与此学生的其他缴费付款方不同（个人缴费与部门代缴）".to_owned(),
+            (UnappliedReason::OtherPayer, true) => {
+                "another payer than the pupil's other payments (the family's and a department's)".to_owned()
+            }
+        }
+    }
+
+    /// What the operator does about it, in words.
+    pub fn advice(&self, en: bool) -> &'static str {
+        match (self.reason, en) {
+            (UnappliedReason::UnknownNumber, false) => {
+                "若是本校学生，请添加该学生（或更正名单中的号码）后重新对账；否则请向税务核实"
+            }
+            (UnappliedReason::UnknownNumber, true) => {
+                "if the child is at this school, add the pupil (or correct the number held) and reconcile again; \
+                 otherwise check with the tax office"
+            }
+            (UnappliedReason::InvalidNumber, false) => "请向税务核实号码，找到学生后更正号码并重新对账",
+            (UnappliedReason::InvalidNumber, true) => {
+                "check the number with the tax office; find the pupil, correct the number and reconcile again"
+            }
+            (UnappliedReason::OtherName, false) => "核实姓名后在学生详情中按 E 更正，再重新对账",
+            (UnappliedReason::OtherName, true) => {
+                "check the name, correct it with E on the detail screen, and reconcile again"
+            }
+            (UnappliedReason::RosterStatus, false) => "核实此学生的参保状态，更正后重新对账，或手工记录缴费",
+            (UnappliedReason::RosterStatus, true) => {
+                "check the pupil's standing: correct it and reconcile again, or record the payment by hand"
+            }
+            (UnappliedReason::Held | UnappliedReason::ReceiptConflict | UnappliedReason::OtherPayer, false) => {
+                "请向税务核实后手工记录缴费"
+            }
+            (UnappliedReason::Held | UnappliedReason::ReceiptConflict | UnappliedReason::OtherPayer, true) => {
+                "check with the tax office, then record the payment by hand"
+            }
+        }
+    }
+
+    /// The amount in yuan, or a question mark when the list's could not be read.
+    pub fn amount_text(&self) -> String {
+        self.amount_fen.map_or_else(|| "?".to_owned(), money::plain)
+    }
+
+    /// Where on the list: `税务.xlsx [十月] 第 3 行` (`税务.xlsx [十月] row 3`).
+    pub fn place(&self, en: bool) -> String {
+        let sheet = if self.sheet.is_empty() { String::new() } else { format!(" [{}]", self.sheet) };
+        if en {
+            format!("{}{sheet} row {}", self.file, self.row)
+        } else {
+            format!("{}{sheet} 第 {} 行", self.file, self.row)
+        }
+    }
+
+    /// The record in one line, as the pupil's history says it: name, amount, date, receipt, place, why.
+    pub fn summary(&self, en: bool) -> String {
+        let day = self.paid_on.map(|d| d.to_string());
+        let receipt = self.receipt.as_ref().map(|r| if en { format!("receipt {r}") } else { format!("票证号码 {r}") });
+        let amount = if en { format!("{} yuan", self.amount_text()) } else { format!("{} 元", self.amount_text()) };
+        let parts: Vec<String> = [Some(self.name.clone()), Some(amount), day, receipt, Some(self.place(en))]
+            .into_iter()
+            .flatten()
+            .filter(|p| !p.is_empty())
+            .collect();
+        if en {
+            format!("{} ({})", parts.join(", "), self.why(true))
+        } else {
+            format!("{}（{}）", parts.join("，"), self.why(false))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(reason: UnappliedReason) -> UnappliedPayment {
+        UnappliedPayment {
+            name: "王明钢".into(),
+            amount_fen: Some(38_000),
+            paid_on: NaiveDate::from_ymd_opt(2023, 10, 8),
+            receipt: None,
+            year: Some(2024),
+            file: "税务.csv".into(),
+            sheet: String::new(),
+            row: 3,
+            reason,
+            roster_name: Some("王明刚".into()),
+            roster_status: Some("declined".into()),
+        }
+    }
+
+    #[test]
+    fn a_record_reads_back_as_written_and_is_said_in_both_languages() {
+        let kept = record(UnappliedReason::OtherName);
+        assert_eq!(UnappliedPayment::from_json(&kept.to_json()), Some(kept.clone()));
+        assert_eq!(kept.summary(false), "王明钢，380 元，2023-10-08，税务.csv 第 3 行（名单为 王明刚，文件为 王明钢）");
+        assert_eq!(
+            kept.summary(true),
+            "王明钢, 380 yuan, 2023-10-08, 税务.csv row 3 (the roster holds the number under 王明刚, the list says 王明钢)"
+        );
+        let declined = record(UnappliedReason::RosterStatus);
+        assert_eq!(declined.why(false), "名单为“不参保”，文件为已缴费");
+        assert_eq!(declined.why(true), "the roster says declined, the list paid");
+    }
+}
