@@ -1934,3 +1934,70 @@ fn a_long_list_said_as_the_writer_answers_reads_as_row_by_row() {
     let renamed = report.problems.iter().filter(|p| p.message.contains("已按名单改为")).count();
     assert_eq!((report.updated, renamed, report.moved_class), (60 + 75 - 15, 60, 75), "{report:?}");
 }
+
+/// A valid number changed by hand to nothing (`E`, Ctrl-U), or one digit away to a number that fails the check:
+/// the next list giving the valid number puts it back (in the pupil's history, said at the row), where the row
+/// was taken for an old number corrected away and the hand's number kept. A valid number held is the operator's
+/// correction, kept as before. Before that, a tax list with the valid number says the number held is empty.
+#[test]
+fn a_list_puts_back_the_valid_number_changed_by_hand_to_an_empty_or_invalid_one() {
+    use canbao::io::reconcile::{Source, reconcile};
+    use canbao::store::IdentityEdit;
+    let dir = tempfile::tempdir().unwrap();
+    let (wei, luo, zhao) = (valid("45020520160305700"), valid("45020520160305701"), valid("45020520160305702"));
+    let typo = format!("{}{}", &luo[..17], if luo.ends_with('9') { '0' } else { '9' });
+    let other = valid("45020520160305703");
+    let list = dir.path().join("名单.csv");
+    std::fs::write(
+        &list,
+        format!("姓名,身份证号码,班级\n韦诗,{wei},三年级1班\n罗明,{luo},三年级1班\n赵六,{zhao},三年级1班\n"),
+    )
+    .unwrap();
+    let mut store = store();
+    class_list::import(&mut store, &[list.as_path()], Some("柳州市示范小学"), false).unwrap();
+    let id_of = |store: &Store, name: &str| {
+        store.students(&StudentFilter::default()).unwrap().into_iter().find(|p| p.name == name).unwrap().id
+    };
+    let edits = [("韦诗", String::new()), ("罗明", typo.clone()), ("赵六", other.clone())];
+    for (name, number) in &edits {
+        let pupil = id_of(&store, name);
+        store.correct_identity(pupil, &IdentityEdit { id_number: Some(number.clone()), ..Default::default() }).unwrap();
+    }
+
+    let tax = dir.path().join("税务.csv");
+    std::fs::write(&tax, format!("纳税人姓名,证件号码,缴费金额,缴费日期,缴费渠道\n韦诗,{wei},380,2026-11-20,微信\n"))
+        .unwrap();
+    let report = reconcile(&mut store, &tax, Source::Tax, None, true).unwrap();
+    let said: Vec<&str> = report.problems.iter().filter(|p| p.row == Some(2)).map(|p| p.message.as_str()).collect();
+    assert!(said.iter().any(|m| m.contains("现号码 （空）") && m.contains("now (empty)")), "{said:?}");
+
+    let report = class_list::import(&mut store, &[list.as_path()], Some("柳州市示范小学"), false).unwrap();
+    assert_eq!(report.added, 0, "{:?}", report.problems);
+    let at = |row: usize| -> Vec<&str> {
+        report.problems.iter().filter(|p| p.row == Some(row)).map(|p| p.message.as_str()).collect()
+    };
+    let masked_typo = canbao::domain::id_number::mask(&typo);
+    for (row, name, number, held, was) in
+        [(2, "韦诗", &wei, "", "（空）"), (3, "罗明", &luo, typo.as_str(), masked_typo.as_str())]
+    {
+        let pupil = store.student_by_id_number(number).unwrap().unwrap_or_else(|| panic!("{name}: {:?}", at(row)));
+        assert_eq!((pupil.name.as_str(), pupil.id_problem.as_deref()), (name, None));
+        let masked = canbao::domain::id_number::mask(number);
+        assert!(
+            at(row).iter().any(|m| m.contains(&format!("改为 {was}")) && m.contains(&format!("{masked}，已改回"))),
+            "{name}: {:?}",
+            at(row)
+        );
+        assert!(at(row).iter().all(|m| !m.contains("更正为 ：")), "{name}: {:?}", at(row));
+        let history = store.history(pupil.id).unwrap();
+        let put_back = |e: &&canbao::store::AuditEntry| {
+            e.field == "id_number" && e.old.as_deref() == Some(held) && e.new.as_deref() == Some(number.as_str())
+        };
+        assert!(history.iter().any(|e| put_back(&e)), "{name}: {history:?}");
+    }
+    // A valid number held: the operator's correction stays, the row found by the old number.
+    let kept = store.student_by_id_number(&other).unwrap().expect("赵六 keeps the number typed");
+    assert_eq!(kept.name, "赵六");
+    assert!(store.student_by_id_number(&zhao).unwrap().is_none());
+    assert!(at(4).iter().any(|m| m.contains("旧身份证号码已更正为")), "{:?}", at(4));
+}

@@ -2725,6 +2725,9 @@ fn a_pupils_identity_is_corrected_from_the_detail_screen_and_undone() {
     bad.push(last);
     form.fields[1].set(&bad);
     app.update(Action::Confirm);
+    // Over a valid number, asked first (see the test below).
+    assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::Confirm(_))), "asked");
+    app.update(Action::Yes);
     assert!(app.modal.is_none());
     let s = app.store.student(id).expect("s");
     assert_eq!(s.name, "何思远");
@@ -2743,6 +2746,67 @@ fn a_pupils_identity_is_corrected_from_the_detail_screen_and_undone() {
     );
     app.update(Action::Redo);
     assert_eq!(app.store.student(id).expect("s").name, "何思远");
+}
+
+/// `E` never erases a valid number: Ctrl-U on it and Enter is refused in the form, nothing saved. A number that
+/// fails the check over a valid one is asked (No the default), No going back to the number as typed; a valid
+/// number over a valid one is saved as before.
+#[test]
+fn the_identity_form_keeps_a_valid_number_from_being_erased_or_mistyped_unasked() {
+    use canbao::tui::identity::IdentityField;
+    use canbao::tui::modal::Modal;
+    for lang in [Language::Zh, Language::En] {
+        let mut app = app(lang);
+        let id = app.selected_id().expect("pupil");
+        let held = app.store.student(id).expect("s").id_number;
+        assert!(app.store.student(id).expect("s").id_valid());
+        app.update(Action::OpenDetail);
+        app.update(Action::EditIdentity);
+        app.update(Action::NextField);
+        app.update(Action::ClearLine);
+        app.update(Action::Confirm);
+        let Some(Modal::Identity(form)) = &mut app.modal else { panic!("{lang:?}: refused in the form") };
+        let said = match lang {
+            Language::Zh => "身份证号码不能清空",
+            Language::En => "The ID number cannot be erased",
+        };
+        assert!(form.error.as_deref().is_some_and(|e| e.contains(said)), "{lang:?}: {:?}", form.error);
+        assert_eq!(form.focus, IdentityField::IdNumber);
+        assert_eq!(app.store.student(id).expect("s").id_number, held, "{lang:?}: nothing written");
+
+        // One digit typed wrong: asked, and No goes back to the form with the number as typed.
+        let typo = format!("{}{}", &held[..17], if held.ends_with('9') { '0' } else { '9' });
+        type_text(&mut app, &typo);
+        app.update(Action::Confirm);
+        let shown = screen(&app);
+        let Some(Modal::Confirm(question)) = &app.modal else { panic!("{lang:?}: asked\n{shown}") };
+        assert!(!question.yes, "No is the default");
+        assert!(question.question.contains(&typo), "{}", question.question);
+        app.update(Action::Back);
+        let Some(Modal::Identity(form)) = &app.modal else { panic!("{lang:?}: back to the form") };
+        assert_eq!((form.focus, form.fields[1].text()), (IdentityField::IdNumber, typo.as_str()));
+        assert_eq!(app.store.student(id).expect("s").id_number, held, "{lang:?}: nothing written");
+        // Asked again on the next Enter; Yes saves it, flagged.
+        app.update(Action::Confirm);
+        assert!(matches!(app.modal, Some(Modal::Confirm(_))), "{lang:?}: asked again");
+        app.update(Action::Yes);
+        assert!(app.modal.is_none(), "{lang:?}");
+        let s = app.store.student(id).expect("s");
+        assert_eq!((s.id_number.as_str(), s.id_valid()), (typo.as_str(), false));
+        // Back to the valid number, then another valid one: saved at once, nothing asked.
+        app.update(Action::Undo);
+        let other = app.store.students(&Default::default()).expect("list")[1].id_number.clone();
+        let fresh = format!("{}{}", &other[..16], if other.as_bytes()[16] == b'8' { '7' } else { '8' });
+        let fresh = format!("{fresh}{}", canbao::domain::id_number::check_char(fresh.as_bytes()));
+        app.update(Action::EditIdentity);
+        app.update(Action::NextField);
+        app.update(Action::ClearLine);
+        type_text(&mut app, &fresh);
+        app.update(Action::Confirm);
+        assert!(app.modal.is_none(), "{lang:?}: saved unasked\n{}", screen(&app));
+        let s = app.store.student(id).expect("s");
+        assert_eq!((s.id_number.as_str(), s.id_valid()), (fresh.as_str(), true), "{lang:?}");
+    }
 }
 
 /// `E`: ↑ stops at 姓名 (it does not wrap round to 联系电话), and a phone that is not a phone number is refused

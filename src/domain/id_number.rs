@@ -517,6 +517,12 @@ pub fn changed_places(old: &str, new: &str) -> Vec<String> {
 
 /// Shows the first four and last four characters, the way the roster prints a number that is not revealed:
 /// 4502**********123X.
+/// A number as a report's two halves show it, masked: 「（空）」 and "(empty)" when there is none, where a
+/// blank would read as a number left out of the sentence.
+pub fn mask_zh_en(number: &str) -> (String, String) {
+    if number.is_empty() { ("（空）".to_owned(), "(empty)".to_owned()) } else { (mask(number), mask(number)) }
+}
+
 pub fn mask(number: &str) -> String {
     let chars: Vec<char> = number.chars().collect();
     if chars.len() <= 8 {

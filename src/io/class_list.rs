@@ -1651,6 +1651,7 @@ impl RowReader<'_> {
             mistyped_number,
             former_name,
             corrected_number,
+            number_restored,
             kept,
             over_corrections,
             returned,
@@ -1671,15 +1672,25 @@ impl RowReader<'_> {
             };
             self.problem_in(file, sheet, row_no, id_header, message);
         }
+        if let Some((from, to)) = number_restored {
+            let (from_zh, from_en) = id_number::mask_zh_en(&from);
+            let to = id_number::mask(&to);
+            let message = format!(
+                "{name} 的身份证号码曾在本机改为 {from_zh}（未通过校验），名单给出改动前的有效号码 {to}，已改回 \
+                 ({name}'s ID number was changed on this drive to {from_en}, which fails the check; the list gives \
+                 the valid number it had before, {to}, which was put back)"
+            );
+            self.problem_in(file, sheet, row_no, id_header, message);
+        }
         if let Some((_, held)) = old_number {
-            let held = id_number::mask(&held);
+            let (held_zh, held) = id_number::mask_zh_en(&held);
             self.problem_in(
                 file,
                 sheet,
                 row_no,
                 id_header,
                 format!(
-                    "名单中的旧身份证号码已更正为 {held}：此行即已更正号码的 {name}，未再新增 (the list still gives \
+                    "名单中的旧身份证号码已更正为 {held_zh}：此行即已更正号码的 {name}，未再新增 (the list still gives \
                      this pupil's old ID number, corrected on this drive to {held}: the row is that pupil, not added \
                      again)"
                 ),

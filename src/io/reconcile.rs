@@ -895,9 +895,9 @@ impl Run<'_> {
         file_name: &str,
     ) -> Result<Option<Student>, StoreError> {
         let Some(pupil) = self.store.student_corrected_from(number, file_name)? else { return Ok(None) };
-        let (name, now) = (&pupil.name, id_number::mask(&pupil.id_number));
+        let (name, (now_zh, now)) = (&pupil.name, id_number::mask_zh_en(&pupil.id_number));
         let message = format!(
-            "名单中是 {name} 更正前的旧身份证号码，已按此学生核对（现号码 {now}）；名单仍用旧号码，请向出具名单的单位核实 \
+            "名单中是 {name} 更正前的旧身份证号码，已按此学生核对（现号码 {now_zh}）；名单仍用旧号码，请向出具名单的单位核实 \
              (the list gives the ID number {name}'s was corrected from on this drive: reconciled as that pupil, whose \
              number is now {now}; the list still has the old number, to check with whoever issued it)"
         );

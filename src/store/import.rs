@@ -168,6 +168,10 @@ pub struct Moves {
     /// The pupil was held with a flagged number (mistyped, rounded, shortened) and the row gives the valid one,
     /// which replaced it (`correct_id_number`): (the number held before, the list's).
     pub corrected_number: Option<(String, String)>,
+    /// The row gives the valid number this pupil's was changed from by hand, and the pupil held none since, or
+    /// one that fails the check: the list's number was put back (`restore_number`): (the number held before, the
+    /// list's).
+    pub number_restored: Option<(String, String)>,
     /// Values the list gives that the operator corrected away since: each kept as the operator left it.
     pub kept: Vec<KeptCorrection>,
     /// Fields the operator had corrected that the list gives a value of its own (neither the corrected one nor
@@ -1070,6 +1074,12 @@ fn apply_one(
     // The number exactly as this drive held it before a correction: stronger evidence than any look-alike.
     if let Some((id, held)) = batch.corrected_from(tx, row)? {
         seen(tx, batch, id)?;
+        // The valid number changed by hand to nothing, or to one that fails the check (a digit mistyped over
+        // it): the list's number is the pupil's, put back, where keeping the hand's would leave the pupil no
+        // number an agency can match. A valid number held is the operator's correction, kept.
+        if row.id.result.is_ok() && holds_no_valid_number(tx, id)? && !number_taken(tx, row_number(row), id)? {
+            return restore_number(tx, ctx, batch, id, row);
+        }
         let known = Known { old_number: Some((row_number(row).to_owned(), held)), ..Known::default() };
         return update_existing(tx, ctx, id, row, batch.unseen_is_current, known);
     }
@@ -1433,6 +1443,46 @@ fn correct_id_number(
         })?;
     fields::write_search_key(tx, id, &name, &valid.number, &crate::domain::class_label::join(&grade, &class))?;
     Ok(Some((old, valid.number.clone())))
+}
+
+/// Whether pupil `id` holds no number, or one that fails the check.
+fn holds_no_valid_number(tx: &Transaction, id: i64) -> Result<bool> {
+    Ok(tx
+        .prepare_cached("SELECT id_number = '' OR id_problem IS NOT NULL FROM students WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))?)
+}
+
+/// Whether a pupil other than `id` holds `number` as a valid number (which two pupils cannot share).
+fn number_taken(tx: &Transaction, number: &str, id: i64) -> Result<bool> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT EXISTS(SELECT 1 FROM students WHERE id_number = ?1 AND id_problem IS NULL AND id <> ?2)",
+        )?
+        .query_row(params![number, id], |r| r.get(0))?)
+}
+
+/// Puts the row's valid number back on pupil `id` (audited, so the detail history shows it), then updates the
+/// pupil from the row as any other: the report says the number put back (`Moves::number_restored`).
+fn restore_number(tx: &Transaction, ctx: &AuditContext, batch: &mut Batch, id: i64, row: &Incoming) -> Result<Applied> {
+    let corrected = correct_id_number(tx, ctx, id, row)?;
+    if let Some((old, _)) = &corrected {
+        batch.corrected_away.insert(old.clone());
+    }
+    let mut applied = update_existing(tx, ctx, id, row, batch.unseen_is_current, Known::default())?;
+    let mut moves = match applied.outcome {
+        IncomingOutcome::Unchanged => {
+            let name: String = tx.query_row("SELECT name FROM students WHERE id = ?1", [id], |r| r.get(0))?;
+            Box::new(Moves { name, ..Moves::default() })
+        }
+        IncomingOutcome::Updated(moves) | IncomingOutcome::Kept(moves) => moves,
+        other => {
+            applied.outcome = other;
+            return Ok(applied);
+        }
+    };
+    moves.number_restored = corrected;
+    applied.outcome = IncomingOutcome::Updated(moves);
+    Ok(applied)
 }
 
 /// Records that a pupil already on the roster is on this year's lists (see `year::leavers`): a look-up by row

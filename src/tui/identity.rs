@@ -31,6 +31,10 @@ pub struct IdentityForm {
     pub revealed: bool,
     /// The operator said yes to a class the pupil's school does not have yet (asked once per form).
     pub new_class_ok: bool,
+    /// The operator said yes to replacing a valid number with one that fails the check.
+    pub invalid_number_ok: bool,
+    /// The field the question on screen is about, so No goes back to it.
+    pub asking: Option<IdentityField>,
 }
 
 impl IdentityForm {

@@ -707,8 +707,18 @@ impl App {
             },
             Then::StopJob => self.back_to_job(),
             Then::Identity(mut form) => {
-                form.new_class_ok = false;
-                form.focus = crate::tui::identity::IdentityField::Class;
+                use crate::tui::identity::IdentityField;
+                // No goes back to the field asked about, to be typed again, and asks again on the next Enter.
+                form.focus = match form.asking.take() {
+                    Some(IdentityField::IdNumber) => {
+                        form.invalid_number_ok = false;
+                        IdentityField::IdNumber
+                    }
+                    _ => {
+                        form.new_class_ok = false;
+                        IdentityField::Class
+                    }
+                };
                 self.modal = Some(Modal::Identity(*form));
             }
             Then::Write(Pending { form: Some(mut form), .. }) | Then::Payment(mut form) => {

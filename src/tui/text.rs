@@ -585,6 +585,10 @@ pub struct Text {
     /// A corrected class the pupil's school does not have: the class, then the nearest it has.
     pub identity_class_new: &'static str,
     pub identity_phone_bad: &'static str,
+    /// Enter on a form whose ID number was erased: refused, the number held kept.
+    pub identity_number_empty: &'static str,
+    /// A valid number replaced by one that fails the check: the new number, what is wrong, the old one masked.
+    pub identity_number_invalid: &'static str,
     pub picker_typed: &'static str,
     pub picker_spreadsheets: &'static str,
     /// A canbao drive picked as a class list, with the palette's ways to merge or restore it: the palette's key,
@@ -827,6 +831,8 @@ mod tests {
                 t.all_left_away,
                 t.ask_clear_government,
                 t.selected_kept,
+                t.identity_number_empty,
+                t.identity_number_invalid,
                 t.ask_bulk_categories,
                 t.ask_bulk_note,
                 t.marked_hidden,

@@ -28,6 +28,8 @@ impl App {
             error: None,
             revealed: false,
             new_class_ok: false,
+            invalid_number_ok: false,
+            asking: None,
         }));
     }
 
@@ -92,6 +94,31 @@ impl App {
             form.error = Some(fill(self.text.identity_phone_bad, &[&typed]));
             return Some(Modal::Identity(form));
         }
+        // A valid number is the pupil's proof of identity on every agency's list: it is never erased (a number
+        // cleared by mistake could not be put back by the next list), and one that fails the check replaces it
+        // only when the operator says so (a digit mistyped over a number the tax office reconciled).
+        if let Some(typed) = &request.id_number {
+            let held = &form.original[IdentityField::IdNumber as usize];
+            if typed.is_empty() && !held.is_empty() {
+                form.focus = IdentityField::IdNumber;
+                form.error = Some(self.text.identity_number_empty.to_owned());
+                return Some(Modal::Identity(form));
+            }
+            let today = self.store.today();
+            let check = crate::domain::id_number::check(typed, today);
+            if let Err(problem) = &check.result
+                && !form.invalid_number_ok
+                && check.normalized != *held
+                && crate::domain::id_number::check(held, today).result.is_ok()
+            {
+                let why = self.text.pick(&problem.message_zh(), &problem.message_en()).to_owned();
+                let held = crate::domain::id_number::mask(held);
+                let question = fill(self.text.identity_number_invalid, &[&check.normalized, &why, &held]);
+                form.invalid_number_ok = true;
+                form.asking = Some(IdentityField::IdNumber);
+                return Some(Modal::Confirm(Confirm { question, then: Then::Identity(Box::new(form)), yes: false }));
+            }
+        }
         // A class must say its grade, unless it is one the roster already has: 「2班」 would be a class of its own.
         // 「三2」 says it (三年级2班), as the import and `--class` read it.
         if let Some(class) = &request.class {
@@ -120,6 +147,7 @@ impl App {
                 };
                 let question = fill(self.text.identity_class_new, &[class, &nearest]);
                 form.new_class_ok = true;
+                form.asking = Some(IdentityField::Class);
                 return Some(Modal::Confirm(Confirm { question, then: Then::Identity(Box::new(form)), yes: false }));
             }
         }
