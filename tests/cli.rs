@@ -2235,7 +2235,7 @@ fn lang_en_import_names_the_schools_in_english() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("schools the lists name: 柳州市示范小学"), "{text}");
-    assert!(text.contains("rows name no school"), "{text}");
+    assert!(text.contains("new pupils whose lists name no school"), "{text}");
     assert!(text.contains("row 3 \"身份证号码\": wrong check character"), "{text}");
     for chinese in ["名单所写", "没有写学校", "重新导入", "（", "：", "「"] {
         assert!(!text.contains(chinese), "{chinese} in {text}");
@@ -3290,7 +3290,7 @@ fn english_reports_say_one_row_and_one_pupil_in_the_singular() {
         words.windows(2).any(|w| w[0] == "1" && ["rows", "pupils", "duplicates", "problems", "IDs"].contains(&w[1]))
     };
     let text = en(&list("a.csv", format!("姓名,身份证号码,班级\n张三,{number},三年级1班\n")));
-    assert!(text.contains("1 row names no school: put under"), "{text}");
+    assert!(text.contains("1 new pupil whose lists name no school: put under"), "{text}");
     assert!(!plural_of_one(&text), "{text}");
     let text = en(&list("b.csv", format!("学校,姓名,身份证号码,班级\n城关一小,张三,{number},三年级2班\n")));
     assert!(text.contains("moved: 1 pupil to another school, 1 to another class"), "{text}");
@@ -3442,4 +3442,92 @@ fn a_list_without_a_school_into_a_drive_of_two_schools_is_refused_until_one_is_n
     canbao(&db).args(["import", "--school", "第二小学"]).arg(&list).assert().success();
     assert!(schools(&db).contains("第二小学"), "{}", schools(&db));
     assert!(!schools(&db).contains("本校"));
+}
+
+/// A drive of two schools, 示范小学 and 第二中学, two pupils each, and a list naming no school of all four,
+/// moved to another class; `held` lists them, `extra` adds rows of pupils new to the drive.
+fn two_schools_and_a_list_of_their_pupils(dir: &Path) -> (PathBuf, impl Fn(&str, &str) -> PathBuf) {
+    let db = dir.join("a.db");
+    let rows = |school: &'static str, from: u32| {
+        (from..from + 2)
+            .map(move |i| (format!("学生{i}"), valid_number(&format!("4502022015010{i}121")), school.to_owned()))
+    };
+    let pupils: Vec<(String, String, String)> = rows("柳州市示范小学", 1).chain(rows("柳州市第二中学", 5)).collect();
+    for school in ["柳州市示范小学", "柳州市第二中学"] {
+        let mut text = String::from("学校,姓名,身份证号码,班级\n");
+        for (name, id, _) in pupils.iter().filter(|p| p.2 == school) {
+            text.push_str(&format!("{school},{name},{id},三年级1班\n"));
+        }
+        let path = dir.join(format!("{school}.csv"));
+        std::fs::write(&path, text).unwrap();
+        canbao(&db).arg("import").arg(&path).assert().success();
+    }
+    let dir = dir.to_path_buf();
+    let list = move |name: &str, extra: &str| {
+        let mut text = String::from("姓名,身份证号码,班级\n");
+        for (name, id, _) in &pupils {
+            text.push_str(&format!("{name},{id},四年级2班\n"));
+        }
+        text.push_str(extra);
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    (db, list)
+}
+
+/// Each pupil's school on the drive, by name.
+fn schools_of(db: &Path) -> Vec<(String, String)> {
+    let found = json(canbao(db).args(["find", "--json", "学生"]));
+    let mut schools: Vec<(String, String)> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["name"].as_str().unwrap().to_owned(), p["school"].as_str().unwrap().to_owned()))
+        .collect();
+    schools.sort();
+    schools
+}
+
+/// A list naming no school of pupils the drive holds, on a drive of two schools: imported, each pupil in their
+/// school, and said so, never as rows put under a school (「已记入「」」); a list that also adds a pupil is refused
+/// counting that new pupil, not the list's rows.
+#[test]
+fn a_list_without_a_school_of_pupils_held_says_they_stay_in_their_schools() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, list) = two_schools_and_a_list_of_their_pupils(dir.path());
+    let before = schools_of(&db);
+    let held = list("held.csv", "");
+    for lang in [None, Some("en")] {
+        let mut cmd = canbao(&db);
+        if let Some(lang) = lang {
+            cmd.args(["--lang", lang]);
+        }
+        let (code, text) = said(cmd.arg("import").arg(&held));
+        assert_eq!(code, Some(0), "{text}");
+        assert!(!text.contains("已记入") && !text.contains("put under"), "{text}");
+        match lang {
+            None => assert!(text.contains("名单没有写学校名称：4 名已在册的学生仍在各自的学校"), "{text}"),
+            Some(_) => assert!(text.contains("4 pupils already on the drive stay in their own schools"), "{text}"),
+        }
+    }
+    assert_eq!(schools_of(&db), before, "each pupil in their school");
+    let with_new = list("new.csv", &format!("张新来,{},四年级2班\n", valid_number("45020220150109121")));
+    let (code, text) = said(canbao(&db).arg("import").arg(&with_new));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("1 名新学生的名单没有写学校名称") && text.contains("1 new pupil whose"), "{text}");
+    // Into a drive of one school, the new pupils go to it, said of them alone; the pupil held stays where it was.
+    let one = dir.path().join("one.db");
+    let list = dir.path().join("one.csv");
+    std::fs::write(
+        &list,
+        format!("学校,姓名,身份证号码,班级\n第一小学,学生1,{},一年级1班\n", valid_number("45020220150101121")),
+    )
+    .unwrap();
+    canbao(&one).arg("import").arg(&list).assert().success();
+    let (code, text) = said(canbao(&one).arg("import").arg(&with_new));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("4 名新学生的名单没有写学校名称，已记入「第一小学」"), "{text}");
+    assert!(text.contains("名单没有写学校名称：1 名已在册的学生仍在各自的学校"), "{text}");
+    assert!(text.contains("1 pupil already on the drive stays in their own school"), "{text}");
 }

@@ -46,13 +46,26 @@ fn import_into(store: &mut Store, files: &[PathBuf], school: Option<&str>, dry_r
             let en = format!("schools the lists name: {}", report.schools.join(", "));
             say(&both, &en);
         }
-        if report.without_school > 0 {
-            let n = report.without_school;
-            let rows = crate::words::counted(n, "row names", "rows name");
-            let en = format!("{rows} no school: put under \"{fallback}\"; use --school NAME to say which");
-            let both = format!(
-                "{n} 行的名单没有写学校名称，已记入「{fallback}」；如不对，请加 --school 学校名称 重新导入 ({en})"
+        // Only new pupils go where the import put rows naming no school; a pupil the drive held stays in their
+        // own school, which a line naming the school for new pupils would misstate.
+        if report.added_without_school > 0 {
+            let n = report.added_without_school;
+            let (went_zh, went_en) = if dry_run { ("将记入", "would go under") } else { ("已记入", "put under") };
+            let pupils = crate::words::counted(n, "new pupil", "new pupils");
+            let en = format!(
+                "{pupils} whose lists name no school: {went_en} \"{fallback}\"; use --school NAME to say which"
             );
+            let both = format!(
+                "{n} 名新学生的名单没有写学校名称，{went_zh}「{fallback}」；如不对，请加 --school 学校名称 重新导入 ({en})"
+            );
+            say(&both, &en);
+        }
+        if report.held_without_school > 0 {
+            let n = report.held_without_school;
+            let pupils = crate::words::counted(n, "pupil", "pupils");
+            let stay = if n == 1 { "stays in their own school" } else { "stay in their own schools" };
+            let en = format!("the lists name no school: {pupils} already on the drive {stay}");
+            let both = format!("名单没有写学校名称：{n} 名已在册的学生仍在各自的学校 ({en})");
             say(&both, &en);
         }
         if !dry_run && report.without_pupils.len() < files.len() {

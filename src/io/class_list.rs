@@ -123,6 +123,9 @@ pub struct ImportReport {
     /// Of `without_school`, the rows that add a pupil new to the drive: only these need the school said (a pupil
     /// already held keeps their school), so the TUI asks it, and `canbao import` refuses, only when some do.
     pub added_without_school: usize,
+    /// Of `without_school`, the rows of pupils the drive held already: each stays in their own school, whatever
+    /// school the import had for new pupils, and `canbao import` says so rather than where new pupils went.
+    pub held_without_school: usize,
     /// The schools the files name, in the order met: what the preview shows, so a name read wrongly from a
     /// title is seen before anything is written.
     pub schools: Vec<String>,
@@ -187,15 +190,16 @@ pub enum ImportError {
     CanbaoLedger { file: String, form: String },
     /// Rows naming no school that would add pupils, for a drive of several schools, with no school named on the
     /// command line. A list of pupils already held (a class moved) keeps each in their school and is imported.
+    /// `pupils`: the new pupils those rows would add (rows of pupils held are not counted: they need no school).
     #[error(
-        "{rows} 行的名单没有写学校名称，而数据文件中有多所学校：{schools}；未导入任何内容，请用 --school 指定其中之一 \
-         ({rows_en} no school, and the drive holds several: {schools_en}; nothing imported: pick one of them with \
-         --school)",
+        "{pupils} 名新学生的名单没有写学校名称，而数据文件中有多所学校：{schools}；未导入任何内容，请用 --school 指定其中之一 \
+         ({pupils_en} whose lists name no school, and the drive holds several: {schools_en}; nothing imported: pick \
+         one of them with --school)",
         schools = .schools.join("、"),
         schools_en = .schools.join(", "),
-        rows_en = crate::words::counted(*.rows, "row names", "rows name"),
+        pupils_en = crate::words::counted(*.pupils, "new pupil", "new pupils"),
     )]
-    SchoolNotNamed { rows: usize, schools: Vec<String> },
+    SchoolNotNamed { pupils: usize, schools: Vec<String> },
     #[error(
         "{file}：预览之后文件已被修改，未导入任何内容，请重新导入并核对预览 ({file} changed after the preview: nothing imported, import it again to preview it)"
     )]
@@ -403,7 +407,7 @@ fn import_stamped(
     let (files, stamps): (Vec<String>, Vec<u64>) = files.into_iter().unzip();
     reader.unlisted_said();
     if unchosen && ending != Ending::Preview && reader.added_without_school > 0 {
-        return Err(ImportError::SchoolNotNamed { rows: reader.report.without_school, schools: held });
+        return Err(ImportError::SchoolNotNamed { pupils: reader.added_without_school, schools: held });
     }
     // Lists that hold no pupils at all change nothing: nothing is recorded, and no backup is taken, so
     // retrying an empty template cannot push the kept backups out.
@@ -2306,6 +2310,9 @@ impl RowReader<'_> {
             *added += 1;
         }
         self.added_without_school += usize::from(matches!(outcome, IncomingOutcome::Added) && named_at.is_none());
+        let held =
+            matches!(outcome, IncomingOutcome::Updated(_) | IncomingOutcome::Unchanged | IncomingOutcome::Kept(_));
+        self.report.held_without_school += usize::from(held && named_at.is_none());
         if status != StatusNote::None {
             let name = match &outcome {
                 IncomingOutcome::Updated(moves) | IncomingOutcome::Kept(moves) => moves.name.as_str(),
