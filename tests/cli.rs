@@ -3531,3 +3531,49 @@ fn a_list_without_a_school_of_pupils_held_says_they_stay_in_their_schools() {
     assert!(text.contains("名单没有写学校名称：1 名已在册的学生仍在各自的学校"), "{text}");
     assert!(text.contains("1 pupil already on the drive stays in their own school"), "{text}");
 }
+
+/// `--school` puts every row of a list in that school, moving pupils out of the other: the report says how many
+/// from which school, and the way back is the backup the import took, named with --db; importing again under
+/// the other school's name, which would move every pupil there, is not offered.
+#[test]
+fn pupils_moved_by_school_are_said_with_the_backup_that_brings_them_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, list) = two_schools_and_a_list_of_their_pupils(dir.path());
+    let before = schools_of(&db);
+    let held = list("held.csv", "");
+    let (code, text) = said(canbao(&db).args(["import", "--dry-run", "--school", "柳州市示范小学"]).arg(&held));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("2 名从“柳州市第二中学”转到“柳州市示范小学”"), "{text}");
+    assert!(
+        text.contains("请不要用 --school 柳州市示范小学 导入") && !text.contains("--school 柳州市第二中学"),
+        "{text}"
+    );
+    let (code, text) = said(canbao(&db).args(["import", "--school", "柳州市示范小学"]).arg(&held));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("导入把 2 名已在册的学生转到了别的学校"), "{text}");
+    assert!(text.contains("2 名从“柳州市第二中学”转到“柳州市示范小学”"), "{text}");
+    assert!(!text.contains("为学校名重新导入") && !text.contains("--school 柳州市第二中学"), "{text}");
+    let named = format!("canbao --db {} restore ", db.display());
+    let restore = text.split(&named).nth(1).expect("the backup to restore is named");
+    let backup = restore.split([' ', ')', '（', '；', '\n']).next().unwrap();
+    assert!(Path::new(backup).is_file(), "{backup}: {text}");
+    assert!(schools_of(&db).iter().all(|(_, school)| school == "柳州市示范小学"));
+    // The way back works as said: each pupil in their school again.
+    canbao(&db).arg("restore").arg(backup).assert().success();
+    assert_eq!(schools_of(&db), before);
+    // In English, the English alone.
+    let (_, text) = said(canbao(&db).args(["--lang", "en", "import", "--school", "柳州市示范小学"]).arg(&held));
+    assert!(text.contains("2 pupils already on the drive moved to another school"), "{text}");
+    assert!(text.contains("2 from 柳州市第二中学 to 柳州市示范小学") && !text.contains("转到"), "{text}");
+    // A list naming one school of pupils from both moves only some: importing it again under the other school's
+    // name would move them all, so the way back is the backup here too.
+    canbao(&db).arg("restore").arg(backup).assert().success();
+    let text =
+        std::fs::read_to_string(&held).unwrap().replace("姓名,", "学校,姓名,").replace('\n', "\n柳州市示范小学,");
+    let named_list = dir.path().join("named.csv");
+    std::fs::write(&named_list, text.trim_end_matches("柳州市示范小学,")).unwrap();
+    let (code, text) = said(canbao(&db).arg("import").arg(&named_list));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("2 名从“柳州市第二中学”转到“柳州市示范小学”") && text.contains(&named), "{text}");
+    assert!(!text.contains("--school 柳州市第二中学"), "{text}");
+}

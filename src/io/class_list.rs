@@ -418,6 +418,8 @@ fn import_stamped(
     let mut report = reader.report;
     report.added_without_school = reader.added_without_school;
     report.warnings.extend(new_school::warnings(&held, &named, outcome.backup.as_deref(), dry_run, drive_named));
+    let backup = outcome.backup.as_deref();
+    report.warnings.extend(new_school::moved_warning(&reader.moved_back, school, backup, dry_run, drive_named));
     report.added = outcome.added;
     report.updated = outcome.updated;
     report.unchanged = outcome.unchanged;
@@ -681,6 +683,10 @@ struct RowReader<'a> {
     /// New pupils from rows naming no school: on a drive of several schools, whose they are is the operator's to
     /// say. Rows of pupils already held keep them in their school, so they need no answer.
     added_without_school: usize,
+    /// Moves out of a school that importing the list again under the old school's name would not undo (every
+    /// row of `--school`, or a list whose pupils were in several schools): (from, to, how many), for the warning
+    /// that gives the backup to restore (`new_school::moved_warning`).
+    moved_back: Vec<(String, String, usize)>,
     /// Rows handed to a writer on another thread, when reading runs ahead of it (`read_ahead`).
     ahead: Option<Ahead>,
     /// Every row applied as it is read, on one thread (`import_row_by_row`).
@@ -850,6 +856,9 @@ struct FileMoves {
     /// so far, and those left to count.
     returned_said: usize,
     returned_more: usize,
+    /// Pupils of the file the drive held whose school the import left as it was: a list that moved some pupils
+    /// but not these cannot be undone by importing it again under the old school's name, which would move these.
+    stayed: usize,
 }
 
 struct SchoolMove {
@@ -1017,6 +1026,7 @@ impl RowReader<'_> {
             masked: Masked::default(),
             school_added: Vec::new(),
             added_without_school: 0,
+            moved_back: Vec::new(),
             ahead: None,
             row_by_row: false,
         }
@@ -1158,7 +1168,7 @@ impl RowReader<'_> {
             self.classless_said(file, &sheet, &sheet_class, class_column, &class_header);
         }
         self.said_of_rows_applied();
-        self.moves_said(file);
+        self.moves_said(file, school.is_some());
         self.statuses_said(file);
         match (found_any, hidden_lists.is_empty(), any_content) {
             (true, ..) => Ok(()),
@@ -1342,8 +1352,12 @@ impl RowReader<'_> {
     /// The moves of the file just read that were not said row by row: each move from one school to another with
     /// its count and first rows (a school written otherwise moves every pupil of the list, and the operator must
     /// see it before exporting), and the class moves past the first few. About the whole file: no sheet, no row.
-    fn moves_said(&mut self, file: &str) {
+    fn moves_said(&mut self, file: &str, forced: bool) {
         let moves = std::mem::take(&mut self.moves);
+        // Importing the list again under the old school's name moves every pupil of it there: the way back only
+        // when all the pupils it moved came from that one school and it left none where they were. `--school`
+        // put every row in its school, whatever school each pupil was in: the way back is the backup.
+        let again = !forced && moves.schools.len() == 1 && moves.stayed == 0;
         for m in moves.schools {
             let at = |(sheet, row, name): &(String, usize, String)| match sheet.is_empty() {
                 true => format!("第 {row} 行 {name}"),
@@ -1357,11 +1371,36 @@ impl RowReader<'_> {
             let more_en = if m.count > m.examples.len() { ", …" } else { "" };
             let (from, to, count) = (&m.from, &m.to, m.count);
             let moved = crate::words::counted(count, "pupil", "pupils");
+            let (way, way_en) = if again {
+                (
+                    format!(
+                        "若两者是同一所学校的不同写法，请以“{from}”为学校名重新导入（命令行：--school {from}），学生会回到原校"
+                    ),
+                    format!(
+                        "if the two are one school written two ways, import again with the school named {from} (on \
+                         the command line: --school {from}) and they go back"
+                    ),
+                )
+            } else {
+                let (why, why_en) = if forced {
+                    (
+                        format!("--school 把名单中的每一名学生都记入“{to}”；"),
+                        format!("--school puts every pupil of the list in {to}; "),
+                    )
+                } else {
+                    (String::new(), String::new())
+                };
+                self.moved_back.push((from.clone(), to.clone(), count));
+                (
+                    format!("{why}若他们应留在“{from}”，怎样撤销见报告开头"),
+                    format!(
+                        "{why_en}if they should have stayed in {from}, the way back is said at the top of the report"
+                    ),
+                )
+            };
             let message = format!(
-                "{count} 名学生从“{from}”转到“{to}”（{}{more}）；若两者是同一所学校的不同写法，请以“{from}”为学校名重新导入\
-                 （命令行：--school {from}），学生会回到原校 ({moved} moved from school {from} to {to} ({}{more_en}); \
-                 if the two are one school written two ways, import again with the school named {from} (on the \
-                 command line: --school {from}) and they go back)",
+                "{count} 名学生从“{from}”转到“{to}”（{}{more}）；{way} ({moved} moved from school {from} to {to} \
+                 ({}{more_en}); {way_en})",
                 m.examples.iter().map(at).collect::<Vec<_>>().join("、"),
                 m.examples.iter().map(at_en).collect::<Vec<_>>().join(", "),
             );
@@ -2313,6 +2352,11 @@ impl RowReader<'_> {
         let held =
             matches!(outcome, IncomingOutcome::Updated(_) | IncomingOutcome::Unchanged | IncomingOutcome::Kept(_));
         self.report.held_without_school += usize::from(held && named_at.is_none());
+        self.moves.stayed += usize::from(match &outcome {
+            IncomingOutcome::Unchanged => true,
+            IncomingOutcome::Updated(moves) | IncomingOutcome::Kept(moves) => moves.school.is_none(),
+            _ => false,
+        });
         if status != StatusNote::None {
             let name = match &outcome {
                 IncomingOutcome::Updated(moves) | IncomingOutcome::Kept(moves) => moves.name.as_str(),

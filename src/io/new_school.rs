@@ -56,6 +56,70 @@ pub(super) fn warnings(
     out
 }
 
+/// The warning, if any, for pupils the import moved out of their schools where importing the list again under
+/// the old school's name would not bring them back: every row of `--school` (`forced`) goes to that school, and
+/// a list whose pupils were in several schools would move them all to one. `moved`: (from, to, how many), as
+/// each file's moves were said; the way back is the backup the import took (`backup`), or on a dry run not to
+/// import the lists so.
+pub(super) fn moved_warning(
+    moved: &[(String, String, usize)],
+    forced: Option<&str>,
+    backup: Option<&Path>,
+    dry_run: bool,
+    drive: Option<&Path>,
+) -> Option<String> {
+    // One count per move across the files, in the order met.
+    let mut moves: Vec<(&str, &str, usize)> = Vec::new();
+    for (from, to, count) in moved {
+        match moves.iter_mut().find(|(f, t, _)| f == from && t == to) {
+            Some(seen) => seen.2 += count,
+            None => moves.push((from, to, *count)),
+        }
+    }
+    if moves.is_empty() {
+        return None;
+    }
+    let total: usize = moves.iter().map(|m| m.2).sum();
+    let zh: Vec<String> = moves.iter().map(|(from, to, n)| format!("{n} 名从“{from}”转到“{to}”")).collect();
+    let en: Vec<String> = moves.iter().map(|(from, to, n)| format!("{n} from {from} to {to}")).collect();
+    let (zh, en) = (zh.join("、"), en.join(", "));
+    let pupils = crate::words::counted(total, "pupil", "pupils");
+    let (why, why_en) = match forced {
+        Some(school) => (
+            format!("（--school {0} 把名单中的每一名学生都记入“{school}”）", shell_word(school)),
+            format!(" (--school {0} puts every pupil of the lists in {school})", shell_word(school)),
+        ),
+        None => (String::new(), String::new()),
+    };
+    Some(if dry_run {
+        let how = match forced {
+            Some(school) => format!("请不要用 --school {} 导入这些名单", shell_word(school)),
+            None => "请不要导入这些名单".to_owned(),
+        };
+        let how_en = match forced {
+            Some(school) => format!("do not import the lists with --school {}", shell_word(school)),
+            None => "do not import the lists".to_owned(),
+        };
+        format!(
+            "导入将把 {total} 名已在册的学生转到别的学校{why}：{zh}；若他们应留在原来的学校，{how} (the import would move \
+             {pupils} already on the drive to another school{why_en}: {en}; if they should stay in their schools, \
+             {how_en})"
+        )
+    } else {
+        let back = match backup {
+            Some(path) => canbao_command(drive, &format!("restore {}", shell_path(path))),
+            None => canbao_command(drive, "restore"),
+        };
+        format!(
+            "导入把 {total} 名已在册的学生转到了别的学校{why}：{zh}；若他们应留在原来的学校，请恢复导入前的备份：{back}\
+             （按原来的学校名重新导入会把名单中的每一名学生都转过去，并不能撤销） ({pupils} already on the drive moved to \
+             another school{why_en}: {en}; if they should have stayed in their schools, restore the backup taken before \
+             the import: {back} (importing the lists again under the old school's name would move every pupil of them \
+             there, not undo this))"
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,5 +152,26 @@ mod tests {
         let preview = warnings(&held(), &named, None, true, None);
         assert!(preview[0].contains("--school 城关镇第一小学") && !preview[0].contains("restore"), "{}", preview[0]);
         assert!(preview[0].contains("1 pupil of the list would go"), "{}", preview[0]);
+    }
+
+    #[test]
+    fn pupils_moved_by_school_are_said_with_the_backup_as_the_way_back() {
+        assert_eq!(moved_warning(&[], Some("示范小学"), None, false, None), None);
+        let moved = [
+            ("第二中学".to_owned(), "示范小学".to_owned(), 100),
+            ("第一中学".to_owned(), "示范小学".to_owned(), 1),
+            ("第二中学".to_owned(), "示范小学".to_owned(), 50),
+        ];
+        let done =
+            moved_warning(&moved, Some("示范小学"), Some(Path::new("b/d-import.db")), false, Some(Path::new("a.db")))
+                .expect("said");
+        assert!(done.starts_with("导入把 151 名已在册的学生转到了别的学校（--school 示范小学"), "{done}");
+        assert!(done.contains("150 名从“第二中学”转到“示范小学”、1 名从“第一中学”转到“示范小学”"), "{done}");
+        assert!(
+            done.contains("canbao --db a.db restore b/d-import.db") && !done.contains("--school 第二中学"),
+            "{done}"
+        );
+        let preview = moved_warning(&moved, Some("示范小学"), None, true, None).expect("said");
+        assert!(preview.contains("请不要用 --school 示范小学 导入") && !preview.contains("restore"), "{preview}");
     }
 }
