@@ -352,8 +352,8 @@ fn everything_shown(app: &mut App) -> String {
         Some(Modal::ReconcilePreview { lines, .. } | Modal::MergePreview { lines, .. }) => {
             lines.iter().for_each(|l| say(l))
         }
-        Some(Modal::ImportPreview { preview, school, .. }) => {
-            app.import_preview_lines(preview, school.as_ref()).iter().for_each(|l| say(l))
+        Some(Modal::ImportPreview { preview, school, new_school, .. }) => {
+            app.import_preview_lines(preview, school.as_ref(), new_school.as_deref()).iter().for_each(|l| say(l))
         }
         Some(Modal::Confirm(c)) => say(&c.question),
         Some(Modal::Identity(f)) => say(f.error.as_deref().unwrap_or_default()),

@@ -5133,3 +5133,76 @@ fn the_welcome_takes_no_key_from_typed_text() {
     run_paced(&mut app, paced("1").chain([Paced::Pause]));
     assert!(!app.data.is_empty(), "{}", screen(&app));
 }
+
+/// The school asked of new pupils on a drive of two schools: the drive's schools are listed, and Tab (Shift-Tab
+/// back) puts each in the field in turn; a name typed that is none of them (柳州示范小学 for 柳州市示范小学) is said
+/// at Enter to make a new school, nothing imported, and a second Enter imports under it. A name picked, or edited
+/// back after the notice, imports at the first Enter.
+#[test]
+fn a_school_typed_for_new_pupils_that_the_drive_does_not_hold_is_said_before_it_is_made() {
+    use canbao::tui::modal::Modal;
+    let dir = tempfile::tempdir().expect("dir");
+    let mut store = store(true);
+    let second = dir.path().join("second.csv");
+    std::fs::write(&second, "姓名,身份证号码,班级\n李二校,110101201503070018,一年级1班\n").expect("list");
+    canbao::io::class_list::import(&mut store, &[second.as_path()], Some("第二小学"), false).expect("second school");
+    let schools = store.schools().expect("schools");
+    assert_eq!(schools.len(), 2);
+    let first = schools.iter().find(|s| *s != "第二小学").expect("the sample's school").clone();
+    let list = |name: &str, id: &str| {
+        let path = dir.path().join(format!("{name}.csv"));
+        std::fs::write(&path, format!("姓名,身份证号码,班级\n{name},{id},一年级1班\n")).expect("list");
+        path
+    };
+    let mut app = App::new(store, &options(Language::Zh, Some("测试"))).expect("app");
+    app.update(Action::Resize(100, 30));
+    let field = |app: &App| match &app.modal {
+        Some(Modal::ImportPreview { school: Some(school), .. }) => school.text().to_owned(),
+        _ => panic!("the school is asked:\n{}", screen(app)),
+    };
+
+    app.start_import(list("张新来", "110101201503070034"));
+    let shown = unspaced(&screen(&app));
+    assert!(shown.contains(&format!("数据文件中已有的学校（按Tab依次选择）：{first}、第二小学")), "{shown}");
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(field(&app), first);
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(field(&app), "第二小学");
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(field(&app), first, "round again");
+    press(&mut app, KeyCode::BackTab);
+    assert_eq!(field(&app), "第二小学");
+
+    // A name of the operator's: said to make a new school, and not imported until Enter again.
+    app.update(Action::ClearLine);
+    let typed = "柳州示范小学";
+    type_text(&mut app, typed);
+    app.update(Action::Confirm);
+    assert_eq!(field(&app), typed, "still asked:\n{}", screen(&app));
+    assert!(app.jobs.running().is_none(), "nothing imported");
+    let shown = unspaced(&screen(&app));
+    assert!(shown.contains(&format!("输入的学校“{typed}”不是此数据文件中已有的学校")), "{shown}");
+    assert!(shown.contains(&format!("1名新学生将记入新学校“{typed}”")) && shown.contains("请再按Enter"), "{shown}");
+    // Changed and changed back: said again before it is made.
+    app.update(Action::Backspace);
+    assert!(!unspaced(&screen(&app)).contains("请再按Enter"), "{}", screen(&app));
+    type_text(&mut app, "学");
+    app.update(Action::Confirm);
+    assert!(app.jobs.running().is_none() && unspaced(&screen(&app)).contains("请再按Enter"), "{}", screen(&app));
+    app.update(Action::Confirm);
+    finish_job(&mut app);
+    let new = app.store.student_by_id_number("110101201503070034").expect("read").expect("imported");
+    assert_eq!(new.school, typed);
+    assert_eq!(app.store.schools().expect("schools").len(), 3, "made once confirmed");
+
+    // A school of the drive's, picked with Tab: imported at the first Enter.
+    app.start_import(list("王新到", "110101201503070050"));
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    let picked = field(&app);
+    app.update(Action::Confirm);
+    finish_job(&mut app);
+    let new = app.store.student_by_id_number("110101201503070050").expect("read").expect("imported");
+    assert_eq!(new.school, picked);
+    assert_eq!(app.store.schools().expect("schools").len(), 3, "no school made");
+}

@@ -13,6 +13,7 @@ use super::ReadError;
 use super::forms::template::Template;
 use super::header::{self, Column, HeaderMap, Synonyms};
 use super::new_school;
+pub use super::new_school::typed_school_notice;
 use super::own_forms::{self, OwnForm, StatusColumn};
 use super::ownership;
 use super::table::{self, Cell, Sheet, SheetRows};

@@ -27,7 +27,7 @@ pub(super) fn warnings(
         let rename = canbao_command(drive, &format!("school rename {} {first_arg} --merge", shell_word(school)));
         let pupils = if *count == 1 { "pupil" } else { "pupils" };
         let were = if *count == 1 { "was" } else { "were" };
-        let said_zh = format!("名单所写的学校“{school}”不是此数据文件中已有的学校（已有：{held_zh}）");
+        let said_zh = format!("名单所写的学校{}", not_held(school, &held_zh));
         let said_en = format!("the list names the school {school}, which this drive did not hold (it holds {held_en})");
         let message = if dry_run {
             format!(
@@ -54,6 +54,26 @@ pub(super) fn warnings(
         out.push(message);
     }
     out
+}
+
+/// That `school` is none of the drive's schools, `held_zh` (the Chinese list of them).
+fn not_held(school: &str, held_zh: &str) -> String {
+    format!("“{school}”不是此数据文件中已有的学校（已有：{held_zh}）")
+}
+
+/// What the import preview says of a school typed for new pupils whose lists name none, when it is none of the
+/// drive's schools (`held`, not empty): the notice the command line gives of a list naming a new school, the
+/// school the operator's rather than the list's, so that a name typed short (柳州示范小学 for 柳州市示范小学) is
+/// seen to make another school before anything is written.
+pub fn typed_school_notice(held: &[String], typed: &str, count: usize) -> String {
+    let (held_zh, held_en) = (held.join("、"), held.join(", "));
+    let pupils = crate::words::counted(count, "new pupil", "new pupils");
+    format!(
+        "输入的学校{}，{count} 名新学生将记入新学校“{typed}”；若它是已有学校的另一种写法，请选那所学校 (the school \
+         typed, {typed}, is not one this drive holds (it holds {held_en}): {pupils} would go under {typed}, a new \
+         school; if it is one of the drive's schools written another way, pick that school)",
+        not_held(typed, &held_zh)
+    )
 }
 
 /// The warning, if any, for pupils the import moved out of their schools where importing the list again under

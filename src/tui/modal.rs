@@ -184,6 +184,9 @@ pub enum Modal {
         offset: usize,
         /// The school for rows whose file names none, asked here rather than taken as 「本校」.
         school: Option<LineInput>,
+        /// A name typed that is none of the drive's schools, once Enter has said that it makes a new school: a
+        /// second Enter with the name unchanged imports (a short name typed by hand would make a third school).
+        new_school: Option<String>,
     },
     Working(JobKind),
     Message(Message),

@@ -317,6 +317,10 @@ pub struct Text {
     pub preview_title: &'static str,
     pub preview_school: &'static str,
     pub preview_school_missing: &'static str,
+    /// The drive's schools under the school asked in the import preview, which Tab puts in the field in turn.
+    pub preview_schools_held: &'static str,
+    /// A school typed in the import preview that the drive does not hold: Enter again makes it.
+    pub preview_new_school_again: &'static str,
     pub for_pupils: &'static str,
     pub elapsed: &'static str,
 

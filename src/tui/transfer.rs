@@ -206,7 +206,8 @@ impl App {
                     };
                     LineInput::with_text(offered)
                 });
-                self.modal = Some(Modal::ImportPreview { request: Box::new(request), preview, offset: 0, school });
+                let request = Box::new(request);
+                self.modal = Some(Modal::ImportPreview { request, preview, offset: 0, school, new_school: None });
             }
             JobOutcome::Imported { report, data } => self.imported(&report, data),
             JobOutcome::Exported(path) => {
@@ -415,25 +416,41 @@ impl App {
         lines
     }
 
-    /// The import preview's lines: the school asked for the new pupils (as typed so far), then the report.
-    pub fn import_preview_lines(&self, preview: &ImportReport, school: Option<&LineInput>) -> Vec<String> {
+    /// The import preview's lines: the school asked for the new pupils (as typed so far), the drive's schools
+    /// Tab offers when it holds several, and once Enter found the name typed none of them (`new_school`), that it
+    /// makes a new school; then the report.
+    pub fn import_preview_lines(
+        &self,
+        preview: &ImportReport,
+        school: Option<&LineInput>,
+        new_school: Option<&str>,
+    ) -> Vec<String> {
         let mut lines = self.report_lines(preview);
         if let Some(input) = school {
-            lines.insert(
-                preview.warnings.len(),
-                fill(
-                    self.text.preview_school,
-                    &[
-                        &self.text.counted(preview.added_without_school, "new pupil", "new pupils"),
-                        &format!("{}_", input.text()),
-                    ],
-                ),
-            );
+            let mut asked = vec![fill(
+                self.text.preview_school,
+                &[
+                    &self.text.counted(preview.added_without_school, "new pupil", "new pupils"),
+                    &format!("{}_", input.text()),
+                ],
+            )];
+            if self.schools.len() > 1 {
+                asked.push(fill(self.text.preview_schools_held, &[&self.schools.join(self.text.pick("、", ", "))]));
+            }
+            let typed = input.text().trim();
+            if let Some(name) = new_school.filter(|name| *name == typed) {
+                let notice =
+                    crate::io::class_list::typed_school_notice(&self.schools, name, preview.added_without_school);
+                asked.push(crate::words::in_language(&notice, self.lang).into_owned());
+                asked.push(self.text.preview_new_school_again.to_owned());
+            }
             // The box covers the status line: Enter refused for want of a school is said in it, under the prompt.
             let missing = crate::words::in_language(self.text.preview_school_missing, self.lang);
-            if input.text().trim().is_empty() && self.status.as_ref().is_some_and(|s| s.error && s.text == missing) {
-                lines.insert(preview.warnings.len() + 1, missing.into_owned());
+            if typed.is_empty() && self.status.as_ref().is_some_and(|s| s.error && s.text == missing) {
+                asked.push(missing.into_owned());
             }
+            let at = preview.warnings.len();
+            lines.splice(at..at, asked);
         }
         lines
     }

@@ -25,12 +25,13 @@ struct ImportPreview {
     preview: ImportReport,
     offset: usize,
     school: Option<LineInput>,
+    new_school: Option<String>,
 }
 
 impl ImportPreview {
     fn into_modal(self) -> Modal {
-        let ImportPreview { request, preview, offset, school } = self;
-        Modal::ImportPreview { request, preview, offset, school }
+        let ImportPreview { request, preview, offset, school, new_school } = self;
+        Modal::ImportPreview { request, preview, offset, school, new_school }
     }
 }
 
@@ -94,8 +95,9 @@ impl App {
             Modal::Categories(picker) => self.update_categories(picker, action),
             Modal::Filters { row, jump } => self.update_filters(row, jump, action),
             Modal::Path(prompt) => self.update_path(prompt, action),
-            Modal::ImportPreview { request, preview, offset, school } => {
-                self.update_import_preview(ImportPreview { request, preview, offset, school }, action, page)
+            Modal::ImportPreview { request, preview, offset, school, new_school } => {
+                let p = ImportPreview { request, preview, offset, school, new_school };
+                self.update_import_preview(p, action, page)
             }
             Modal::Working(kind) => self.update_working(kind, action),
             Modal::Palette { input, cursor } => self.update_palette(input, cursor, action),
@@ -251,7 +253,9 @@ impl App {
         None
     }
 
-    /// Files read and checked: Enter imports them (asking the school first where the lists name none).
+    /// Files read and checked: Enter imports them (asking the school first where the lists name none). Tab and
+    /// Shift-Tab put each of the drive's schools in the school's field in turn; a name that is none of them is
+    /// said to make a new school at the first Enter, and imported at a second.
     fn update_import_preview(&mut self, mut p: ImportPreview, action: Action, page: usize) -> Option<Modal> {
         match action {
             Action::Confirm => {
@@ -259,6 +263,15 @@ impl App {
                 match named {
                     Some(name) if name.is_empty() => {
                         self.fail(self.text.preview_school_missing);
+                        Some(p.into_modal())
+                    }
+                    Some(name)
+                        if !self.schools.is_empty()
+                            && !self.schools.contains(&name)
+                            && p.new_school.as_ref() != Some(&name) =>
+                    {
+                        p.new_school = Some(name);
+                        self.say(self.text.preview_new_school_again);
                         Some(p.into_modal())
                     }
                     named => {
@@ -274,10 +287,32 @@ impl App {
                 self.say(self.text.import_cancelled);
                 None
             }
+            Action::NextField | Action::PreviousField if p.school.is_some() && !self.schools.is_empty() => {
+                if let Some(input) = p.school.as_mut() {
+                    let n = self.schools.len();
+                    let at = self.schools.iter().position(|s| s == input.text().trim());
+                    let next = match (action, at) {
+                        (Action::NextField, Some(i)) => (i + 1) % n,
+                        (Action::NextField, None) => 0,
+                        (_, Some(i)) => (i + n - 1) % n,
+                        (_, None) => n - 1,
+                    };
+                    input.set(&self.schools[next]);
+                }
+                if p.new_school.take().is_some() {
+                    self.status = None;
+                }
+                Some(p.into_modal())
+            }
             a => {
                 let typed = p.school.as_mut().is_some_and(|input| input.edit(&a));
-                if !typed {
-                    let lines = self.import_preview_lines(&p.preview, p.school.as_ref());
+                if typed {
+                    // The name changed: what was said of it no longer stands, in the box or on the status line.
+                    if p.new_school.take().is_some() {
+                        self.status = None;
+                    }
+                } else {
+                    let lines = self.import_preview_lines(&p.preview, p.school.as_ref(), p.new_school.as_deref());
                     p.offset = scroll_box(self.size, &lines, p.offset, &a, page);
                 }
                 Some(p.into_modal())

@@ -318,6 +318,8 @@ pub static EN: Text = Text {
     path_prompt: "File path:",
     preview_school: "{} whose lists name no school. School: {}",
     preview_school_missing: "Not imported: the lists name no school, so which school the new pupils belong to is not known; type the school's name above, then press Enter",
+    preview_schools_held: "Schools on this drive (Tab picks each in turn): {}",
+    preview_new_school_again: "Not imported yet: press Enter again to import them under this new school, or Tab to pick one of the drive's schools",
     preview_title: "Import report (nothing imported yet: {} imports)",
     for_pupils: "{} pupils selected",
     elapsed: "{} s",

@@ -295,6 +295,8 @@ pub static ZH: Text = Text {
     path_prompt: "文件路径：",
     preview_school: "{} 名新学生的名单没有写学校名称，请输入他们的学校名称：{}",
     preview_school_missing: "未导入：名单没有写学校名称，不知道新学生属于哪所学校；请先在上面输入学校名称，再按 Enter 导入",
+    preview_schools_held: "数据文件中已有的学校（按 Tab 依次选择）：{}",
+    preview_new_school_again: "尚未导入：确认以这个新学校导入，请再按 Enter；要选已有的学校，请按 Tab",
     preview_title: "导入报告（尚未导入，按 {} 导入）",
     for_pupils: "已选 {} 名学生",
     elapsed: "已用 {} 秒",
