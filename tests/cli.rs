@@ -3577,3 +3577,32 @@ fn pupils_moved_by_school_are_said_with_the_backup_that_brings_them_back() {
     assert!(text.contains("2 名从“柳州市第二中学”转到“柳州市示范小学”") && text.contains(&named), "{text}");
     assert!(!text.contains("--school 柳州市第二中学"), "{text}");
 }
+
+/// A new drive's first import of two lists, one whose title names its school and one naming none: the rows of
+/// the second are that school's, as the TUI's preview offers, not a second school 「本校」; said so, and a dry run
+/// says the same. Lists naming no school at all still go under 「本校」.
+#[test]
+fn a_first_import_puts_rows_naming_no_school_under_the_one_school_the_other_lists_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("gb.db");
+    let files = [fixture("gbk_title.csv"), fixture("utf8_bom.csv")];
+    let (code, text) = said(canbao(&db).args(["import", "--dry-run"]).args(&files));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("名新学生的名单没有写学校名称，将记入「柳州市某某小学」"), "{text}");
+    let (code, text) = said(canbao(&db).arg("import").args(&files));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("名新学生的名单没有写学校名称，已记入「柳州市某某小学」"), "{text}");
+    let schools = |db: &Path| {
+        let stats = json(canbao(db).args(["stats", "--json"]));
+        let mut held: Vec<String> =
+            stats["classes"].as_array().unwrap().iter().map(|c| c["school"].as_str().unwrap().to_owned()).collect();
+        held.sort();
+        held.dedup();
+        held
+    };
+    assert_eq!(schools(&db), ["柳州市某某小学"]);
+    // Neither list naming a school: 「本校」, as before.
+    let other = dir.path().join("other.db");
+    canbao(&other).arg("import").arg(fixture("utf8_bom.csv")).arg(fixture("utf8_nobom.csv")).assert().success();
+    assert_eq!(schools(&other), ["本校"]);
+}

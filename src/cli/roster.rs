@@ -31,6 +31,15 @@ fn import_into(store: &mut Store, files: &[PathBuf], school: Option<&str>, dry_r
     let mut request = ImportRequest::new(store, files.to_vec(), school.map(str::to_owned))?;
     // The templates of this laptop's config folder are canbao's own too when they come back.
     request.config_dir = super::open::config_dir();
+    // A new drive's first lists, one naming its school (a title) and another naming none: the rows naming none
+    // are that school's, as the TUI's preview offers, not a second school 「本校」. Which schools the files name is
+    // known only once they are read, so they are read once first (and must not change before the import).
+    if school.is_none() && files.len() > 1 && store.schools()?.is_empty() {
+        let preview = request.preview(store).map_err(|e| drive_as_list(e, drive_named.as_deref()))?;
+        if let ([named], true) = (preview.schools.as_slice(), preview.without_school > 0) {
+            request.default_school = named.clone();
+        }
+    }
     // Where rows go whose list names no school: said, never silent.
     let fallback = request.default_school.clone();
     // The automatic backup is taken once the files are read, just before the import commits.
