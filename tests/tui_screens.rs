@@ -127,6 +127,27 @@ fn search_as_you_type() {
     });
 }
 
+/// A name typed in Chinese with no `/` first (an input method's characters, on the roster, the detail screen or
+/// the dashboard) is the search it would be after `/`, where it was thrown away as keys typed astray.
+#[test]
+fn a_name_typed_in_chinese_starts_the_search() {
+    let mut searched = app(Language::Zh);
+    searched.update(Action::Search);
+    type_text(&mut searched, "孙语");
+    let want = screen(&searched);
+    assert!(want.contains("孙语"), "{want}");
+    for (on, before) in [("roster", None), ("detail", Some(Action::OpenDetail)), ("dashboard", Some(Action::Dashboard))]
+    {
+        let mut typed = app(Language::Zh);
+        if let Some(action) = before {
+            typed.update(action);
+        }
+        type_text(&mut typed, "孙语");
+        assert!(!typed.typing_astray(), "{on}");
+        assert_eq!(screen(&typed), want, "{on}");
+    }
+}
+
 #[test]
 fn search_nothing_found() {
     snap("search_none", |app| {

@@ -679,6 +679,14 @@ impl App {
             Action::Left | Action::Right | Action::NextField | Action::Confirm | Action::Yes | Action::New => {}
             Action::Edit | Action::PreviousField => {}
             Action::LoadSample | Action::Backspace | Action::Delete | Action::ClearLine => {}
+            // A Chinese character (an input method's) is a pupil's name being typed, never a command: the search
+            // starts with it, as after `/`, wherever the operator is.
+            Action::Input('\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}') => {
+                self.screen = Screen::Roster;
+                self.detail = None;
+                self.roster.start_search(&self.data);
+                self.update_search(action);
+            }
             // A character no key is bound to on this screen.
             Action::Input(c) => self.typed_astray(fill(self.text.keys_astray, &[&c])),
             Action::Paste(_) | Action::Resize(..) | Action::Tick | Action::JobDone(_) => {}
