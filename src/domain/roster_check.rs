@@ -309,12 +309,7 @@ pub fn check(students: &[Student], table: &CategoryTable, policy: Option<&Policy
 impl UnrecordedPayment {
     /// Where on the list: `税务.xlsx [十月] 第 3 行` (`税务.xlsx [十月] row 3`).
     pub fn place(&self, en: bool) -> String {
-        let sheet = if self.sheet.is_empty() { String::new() } else { format!(" [{}]", self.sheet) };
-        if en {
-            format!("{}{sheet} row {}", self.file, self.row)
-        } else {
-            format!("{}{sheet} 第 {} 行", self.file, self.row)
-        }
+        super::unapplied::list_place(&self.file, &self.sheet, self.row, en)
     }
 
     /// The amount in yuan, `?` where the list's could not be read; the date, or words for none.

@@ -152,12 +152,7 @@ impl UnappliedPayment {
 
     /// Where on the list: `税务.xlsx [十月] 第 3 行` (`税务.xlsx [十月] row 3`).
     pub fn place(&self, en: bool) -> String {
-        let sheet = if self.sheet.is_empty() { String::new() } else { format!(" [{}]", self.sheet) };
-        if en {
-            format!("{}{sheet} row {}", self.file, self.row)
-        } else {
-            format!("{}{sheet} 第 {} 行", self.file, self.row)
-        }
+        list_place(&self.file, &self.sheet, self.row, en)
     }
 
     /// The record in one line, as the pupil's history says it: name, amount, date, receipt, place, why.
@@ -176,6 +171,12 @@ impl UnappliedPayment {
             format!("{}（{}）", parts.join("，"), self.why(false))
         }
     }
+}
+
+/// A row of a list as the reports name it: `税务.xlsx [十月] 第 3 行` (`税务.xlsx [十月] row 3`), no sheet for a CSV.
+pub fn list_place(file: &str, sheet: &str, row: usize, en: bool) -> String {
+    let sheet = if sheet.is_empty() { String::new() } else { format!(" [{sheet}]") };
+    if en { format!("{file}{sheet} row {row}") } else { format!("{file}{sheet} 第 {row} 行") }
 }
 
 #[cfg(test)]
