@@ -135,8 +135,59 @@ pub fn in_language(message: &str, lang: Language) -> Cow<'_, str> {
     Cow::Borrowed(message)
 }
 
+/// A message as a screen in `lang` shows it: [`in_language`] in English; in Chinese only the Chinese half of a
+/// message that says both languages (「身份证号码应为 18 位 (ID number must have 18 characters)」 as
+/// 「身份证号码应为 18 位」), with a reason's own English inside it left out too, so the English is not said once
+/// or twice beside the Chinese. The CLI says both on purpose and keeps [`in_language`].
+pub fn on_screen(message: &str, lang: Language) -> Cow<'_, str> {
+    if lang == Language::En {
+        return in_language(message, lang);
+    }
+    if let Some((chinese, _)) = split_pair(message) {
+        return Cow::Owned(without_inner_english(chinese));
+    }
+    let mut from = 0;
+    while let Some(at) = message[from..].find(")：").map(|i| from + i) {
+        if let Some((chinese, _)) = split_pair(&message[..=at]) {
+            let about = &message[at + ")：".len()..];
+            return Cow::Owned(format!("{}：{about}", without_inner_english(chinese)));
+        }
+        from = at + 1;
+    }
+    Cow::Borrowed(message)
+}
+
+/// The Chinese of a pair less the English in brackets of a reason inside it (「这是 PDF 文件，不是表格 (a PDF, not a
+/// spreadsheet)；…」): a bracket with Latin letters, closing before a Chinese mark or the end, after Chinese. A
+/// file's number (「名单 (1).csv」) is kept.
+fn without_inner_english(chinese: &str) -> String {
+    let mut text = chinese.trim_end().to_owned();
+    let mut from = 0;
+    while let Some(close) = text[from..].find(')').map(|i| from + i) {
+        let next = text[close + 1..].chars().next();
+        let ends = next.is_none_or(|c| !c.is_ascii_alphanumeric() && !".-_/\\".contains(c));
+        match split_pair(&text[..=close])
+            .filter(|(_, english)| ends && english.chars().any(|c| c.is_ascii_alphabetic()))
+        {
+            Some((before, _)) => {
+                let kept = before.trim_end().len();
+                text = format!("{}{}", &text[..kept], &text[close + 1..]);
+                from = kept;
+            }
+            None => from = close + 1,
+        }
+    }
+    text
+}
+
 /// The English of a message that ends with its English in brackets after its Chinese, if it is one.
 fn english_half(message: &str) -> Option<&str> {
+    split_pair(message).map(|(_, english)| english)
+}
+
+/// A message that ends with its English in brackets after its Chinese, as its Chinese (up to the bracket) and its
+/// English, if it is one.
+fn split_pair(message: &str) -> Option<(&str, &str)> {
     let trimmed = message.trim_end();
     let body = trimmed.strip_suffix(')')?;
     // The bracket that opens the last one, brackets inside it counted.
@@ -167,7 +218,8 @@ fn english_half(message: &str) -> Option<&str> {
         .map(|word| word.chars().filter(char::is_ascii_alphabetic).count())
         .sum();
     let chinese_first = chinese.chars().filter(han).count() > latin;
-    (chinese_first && !english.trim().is_empty() && ascii * 10 >= english.chars().count() * 7).then(|| english.trim())
+    (chinese_first && !english.trim().is_empty() && ascii * 10 >= english.chars().count() * 7)
+        .then(|| (chinese, english.trim()))
 }
 
 /// The text less whatever is inside round brackets, nested ones counted.
@@ -318,6 +370,25 @@ mod tests {
             "same name and class, one ID rounded: 邹杰 4.50…E+17、邹杰 4502…1000 (2 pupils)",
         ] {
             assert_eq!(in_language(whole, Language::En), whole);
+        }
+    }
+
+    #[test]
+    fn a_screen_in_chinese_shows_the_chinese_half_only() {
+        let id = "身份证号码应为 18 位，现为 17 位 (ID number must have 18 characters, not 17)";
+        assert_eq!(on_screen(id, Language::Zh), "身份证号码应为 18 位，现为 17 位");
+        assert_eq!(on_screen(id, Language::En), "ID number must have 18 characters, not 17");
+        let nested = "不覆盖 d2.xlsx：这是 PDF 文件，不是表格 (a PDF, not a spreadsheet)；请换一个文件名或文件夹 \
+                      (not replaced: d2.xlsx: a PDF, not a spreadsheet; choose another name or folder)";
+        assert_eq!(on_screen(nested, Language::Zh), "不覆盖 d2.xlsx：这是 PDF 文件，不是表格；请换一个文件名或文件夹");
+        let about = "找不到文件或文件夹 (not found)：/home/u/名单 (1).csv";
+        assert_eq!(on_screen(about, Language::Zh), "找不到文件或文件夹：/home/u/名单 (1).csv");
+        let numbered = "不覆盖 /home/u/名单 (1).csv：已存在 (not replaced: /home/u/名单 (1).csv: it exists)";
+        assert_eq!(on_screen(numbered, Language::Zh), "不覆盖 /home/u/名单 (1).csv：已存在");
+        for whole in
+            ["第 4 行 吕布：缴费 380 元，应缴 400 元（已记录）", "名单为 不参保 (不参保原因：家长拒绝)", "结尾不是括号"]
+        {
+            assert_eq!(on_screen(whole, Language::Zh), whole);
         }
     }
 

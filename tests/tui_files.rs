@@ -1574,3 +1574,33 @@ fn a_drive_picked_as_a_class_list_is_named_with_the_palettes_merge() {
     assert_eq!(refusal.contains("--features encryption"), !cfg!(feature = "encryption"), "{refusal}");
     assert_eq!(students_in(&drive), before, "nothing imported");
 }
+
+/// An export refused over a file it would replace says why in the screen's language only: in Chinese the Chinese
+/// half, with neither the reason's English nor the refusal's, which it said after it, the English twice.
+#[test]
+fn an_export_refusal_is_said_in_chinese_only_on_a_chinese_screen() {
+    let (dir, drive) = sample_drive();
+    let list = dir.path().join("two_schools.csv");
+    std::fs::copy(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/utf8_bom.csv"), &list).unwrap();
+    let mut app = app_on(&drive, Language::Zh);
+    app.start_export(list.clone());
+    wait_for_jobs(&mut app);
+    let shown = said(&app);
+    assert!(shown.contains("不覆盖 two_schools.csv") || shown.contains("不是 canbao 导出的表格"), "{shown}");
+    assert!(!shown.contains("not replaced") && !shown.contains("not a table canbao exported"), "no English: {shown}");
+    let mut app = app_on(&drive, Language::En);
+    app.start_export(list.clone());
+    wait_for_jobs(&mut app);
+    let shown = said(&app);
+    assert!(shown.contains("not replaced") && !shown.contains("不覆盖"), "{shown}");
+}
+
+/// What the status line and a message dialog say, each line whole, and the screen's rows.
+fn said(app: &App) -> String {
+    let mut said: Vec<String> = app.status.iter().map(|s| s.text.clone()).collect();
+    if let Some(canbao::tui::modal::Modal::Message(m)) = &app.modal {
+        said.extend(m.lines.iter().cloned());
+    }
+    said.extend(screen(app));
+    said.join("\n")
+}

@@ -4535,7 +4535,8 @@ fn the_identity_forms_refusal_is_said_whole() {
         app.update(Action::Confirm);
         let shown = screen(&app);
         let (end, hint) = match lang {
-            Language::Zh => ("同一号码不能属于两名学生", "可撤销"),
+            // The Chinese ends its row beside the detail screen's labels: its end, unwrapped, is on the last row.
+            Language::Zh => ("属于两名学生", "可撤销"),
             Language::En => ("one number cannot belong to two pupils", "can be undone"),
         };
         // Rows joined as they wrap: English at spaces, Chinese anywhere.
@@ -5226,4 +5227,23 @@ fn a_school_typed_for_new_pupils_that_the_drive_does_not_hold_is_said_before_it_
     let new = app.store.student_by_id_number("110101201503070050").expect("read").expect("imported");
     assert_eq!(new.school, picked);
     assert_eq!(app.store.schools().expect("schools").len(), 3, "no school made");
+}
+
+/// A refusal from below the screens says both languages at once (「…(… the English)」): the Chinese identity form
+/// shows its Chinese half only, where it showed the English after it.
+#[test]
+fn the_identity_forms_refusal_is_said_in_chinese_only_on_a_chinese_screen() {
+    let mut app = app(Language::Zh);
+    let pupils = app.store.students(&Default::default()).expect("list");
+    let other = pupils[1].clone();
+    app.update(Action::OpenDetail);
+    app.update(Action::EditIdentity);
+    let Some(canbao::tui::modal::Modal::Identity(form)) = &mut app.modal else { panic!("no form") };
+    form.fields[1].set(&other.id_number);
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Identity(form)) = &app.modal else { panic!("refused in the form") };
+    let error = form.error.clone().expect("another pupil's number is refused");
+    assert!(!error.chars().any(|c| c.is_ascii_alphabetic()), "no English: {error}");
+    let shown = screen(&app);
+    assert!(shown.contains(error.chars().take(6).collect::<String>().as_str()), "{shown}");
 }

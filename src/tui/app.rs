@@ -257,18 +257,18 @@ impl App {
     /// A message from below the screens, which may say both languages at once, in the screen's language.
     pub fn in_language(&self, text: impl Into<String>) -> String {
         let text = text.into();
-        crate::words::in_language(&text, self.lang).into_owned()
+        crate::words::on_screen(&text, self.lang).into_owned()
     }
 
     pub fn say(&mut self, text: impl Into<String>) {
         let text = text.into();
-        let text = crate::words::in_language(&text, self.lang).into_owned();
+        let text = crate::words::on_screen(&text, self.lang).into_owned();
         self.status = Some(Status { text, error: false });
     }
 
     pub fn fail(&mut self, text: impl Into<String>) {
         let text = text.into();
-        let text = crate::words::in_language(&text, self.lang).into_owned();
+        let text = crate::words::on_screen(&text, self.lang).into_owned();
         self.status = Some(Status { text, error: true });
     }
 

@@ -348,7 +348,7 @@ impl App {
     /// A report in a dialog.
     pub fn show(&mut self, title: &str, lines: Vec<String>, error: bool) {
         // Lines from below the screens may say both languages at once: in English, only the English.
-        let lines = lines.into_iter().map(|l| crate::words::in_language(&l, self.lang).into_owned()).collect();
+        let lines = lines.into_iter().map(|l| crate::words::on_screen(&l, self.lang).into_owned()).collect();
         self.modal = Some(Modal::Message(Message { title: title.to_owned(), lines, error, offset: 0 }));
     }
 

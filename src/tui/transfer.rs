@@ -290,7 +290,7 @@ impl App {
                 let lines: Vec<String> = found
                     .iter()
                     .map(|(school, message)| {
-                        let message = crate::words::in_language(message, self.lang);
+                        let message = crate::words::on_screen(message, self.lang);
                         match school {
                             Some(school) => fill(self.text.label_value, &[school, &message]),
                             None => message.into_owned(),
@@ -383,7 +383,7 @@ impl App {
         let t = self.text;
         // What the operator must read first (a canbao export, a payment list's columns), above the counts.
         let mut lines: Vec<String> =
-            r.warnings.iter().map(|w| crate::words::in_language(w, self.lang).into_owned()).collect();
+            r.warnings.iter().map(|w| crate::words::on_screen(w, self.lang).into_owned()).collect();
         lines.push(fill(
             t.import_counts,
             &[&r.rows_read, &r.added, &r.updated, &r.unchanged, &r.duplicates, &r.id_invalid, &r.skipped],
@@ -441,11 +441,11 @@ impl App {
             if let Some(name) = new_school.filter(|name| *name == typed) {
                 let notice =
                     crate::io::class_list::typed_school_notice(&self.schools, name, preview.added_without_school);
-                asked.push(crate::words::in_language(&notice, self.lang).into_owned());
+                asked.push(crate::words::on_screen(&notice, self.lang).into_owned());
                 asked.push(self.text.preview_new_school_again.to_owned());
             }
             // The box covers the status line: Enter refused for want of a school is said in it, under the prompt.
-            let missing = crate::words::in_language(self.text.preview_school_missing, self.lang);
+            let missing = crate::words::on_screen(self.text.preview_school_missing, self.lang);
             if typed.is_empty() && self.status.as_ref().is_some_and(|s| s.error && s.text == missing) {
                 asked.push(missing.into_owned());
             }
@@ -512,7 +512,7 @@ pub(super) fn problem_line(
     row: Option<usize>,
     message: &str,
 ) -> String {
-    let message = crate::words::in_language(message, lang);
+    let message = crate::words::on_screen(message, lang);
     match row {
         None => fill(t.sheet_problem, &[&place, &message]),
         Some(row) => fill(t.import_problem, &[&place, &row, &message]),

@@ -121,7 +121,7 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &CountyScreen, theme: &Theme)
                 &format!(
                     " {}{}",
                     pick("刷新失败，显示上次的数据：", "refresh failed, showing the last: "),
-                    crate::words::in_language(e, screen.lang)
+                    crate::words::on_screen(e, screen.lang)
                 ),
                 width,
             ),

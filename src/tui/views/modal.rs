@@ -701,7 +701,7 @@ fn files(frame: &mut Frame, app: &App, area: Rect, p: &crate::tui::picker::FileP
     // refusal that says what to do instead (a drive picked as a list) is read to its end and its file's name.
     let error_rows: Vec<String> = match &p.error {
         Some(e) => {
-            let said = crate::words::in_language(e, app.lang);
+            let said = crate::words::on_screen(e, app.lang);
             let mut rows = layout::wrap(&crate::io::table::printable(&said), width);
             if rows.len() > 4 {
                 rows.truncate(4);
