@@ -4971,6 +4971,16 @@ fn a_list_without_a_school_on_a_drive_of_two_schools_asks_which_and_says_why_ent
     assert_eq!(app.store.schools().expect("schools").len(), 2, "no third school");
 }
 
+/// The sample school and a second school, 第二小学, of one pupil (李二校), imported from a list written in `dir`.
+fn sample_and_second_school(dir: &std::path::Path) -> Store {
+    let mut store = store(true);
+    let second = dir.join("second.csv");
+    std::fs::write(&second, "姓名,身份证号码,班级\n李二校,110101201503070018,一年级1班\n").expect("list");
+    canbao::io::class_list::import(&mut store, &[second.as_path()], Some("第二小学"), false).expect("second school");
+    assert_eq!(store.schools().expect("schools").len(), 2);
+    store
+}
+
 /// A list naming no school of pupils the drive holds, moved to another class, on a drive of two schools: no school
 /// is asked (each pupil keeps theirs), and Enter imports it: the classes change, the schools do not. A list that
 /// also adds one new pupil asks, counting that pupil, not the list's rows; the school typed is the new pupil's
@@ -4979,12 +4989,8 @@ fn a_list_without_a_school_on_a_drive_of_two_schools_asks_which_and_says_why_ent
 fn a_list_without_a_school_of_pupils_held_on_a_drive_of_two_schools_asks_only_for_new_pupils() {
     use canbao::tui::modal::Modal;
     let dir = tempfile::tempdir().expect("dir");
-    let mut store = store(true);
-    let second = dir.path().join("second.csv");
-    std::fs::write(&second, "姓名,身份证号码,班级\n李二校,110101201503070018,一年级1班\n").expect("list");
-    canbao::io::class_list::import(&mut store, &[second.as_path()], Some("第二小学"), false).expect("second school");
+    let store = sample_and_second_school(dir.path());
     let schools = store.schools().expect("schools");
-    assert_eq!(schools.len(), 2);
     let held = store.students(&Default::default()).expect("pupils");
     let first_school = held.iter().filter(|p| p.school != "第二小学").take(2).cloned();
     let moved: Vec<_> = first_school.chain(held.iter().find(|p| p.school == "第二小学").cloned()).collect();
@@ -5164,12 +5170,8 @@ fn the_welcome_takes_no_key_from_typed_text() {
 fn a_school_typed_for_new_pupils_that_the_drive_does_not_hold_is_said_before_it_is_made() {
     use canbao::tui::modal::Modal;
     let dir = tempfile::tempdir().expect("dir");
-    let mut store = store(true);
-    let second = dir.path().join("second.csv");
-    std::fs::write(&second, "姓名,身份证号码,班级\n李二校,110101201503070018,一年级1班\n").expect("list");
-    canbao::io::class_list::import(&mut store, &[second.as_path()], Some("第二小学"), false).expect("second school");
+    let store = sample_and_second_school(dir.path());
     let schools = store.schools().expect("schools");
-    assert_eq!(schools.len(), 2);
     let first = schools.iter().find(|s| *s != "第二小学").expect("the sample's school").clone();
     let list = |name: &str, id: &str| {
         let path = dir.path().join(format!("{name}.csv"));
