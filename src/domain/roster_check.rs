@@ -1,7 +1,7 @@
 //! `canbao check`: what is wrong with the roster as a whole — the same person twice, invalid ID numbers, pupils
 //! with no class, categories nobody certifies. Pure: it reads pupils and says what it found.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -320,6 +320,10 @@ impl UnrecordedPayment {
     }
 }
 
+/// A kept payment's row as `tax_paid_unrecorded` tells two apart: the number, the list's file, sheet and row,
+/// the amount in fen, the date and the receipt.
+type ListRow<'a> = (&'a str, &'a str, &'a str, usize, Option<i64>, Option<NaiveDate>, Option<&'a str>);
+
 /// The kept payments (`kept`, oldest first) whose number no pupil of `students` marked paid or 财政代缴 holds
 /// (nor is the pupil the row was matched to so marked):
 /// each payment once (the same row of the same file read again, on this laptop or another's merged in, is one),
@@ -331,6 +335,9 @@ pub fn tax_paid_unrecorded(kept: &[KeptPayment], students: &[Student]) -> Vec<Un
     }
     let by_id: BTreeMap<i64, &Student> = students.iter().map(|s| (s.id, s)).collect();
     let mut found: Vec<UnrecordedPayment> = Vec::new();
+    // Each payment's line by the row it came from: a wrong list reconciled (another county's, every number
+    // unknown) keeps tens of thousands, and looking each up in the lines so far made `check` quadratic.
+    let mut line_of: HashMap<ListRow<'_>, usize> = HashMap::new();
     for k in kept {
         let holding = holders.get(k.id_number.as_str()).map(Vec::as_slice).unwrap_or_default();
         // The pupil the row was matched to counts as well: a number held rounded or since corrected is theirs.
@@ -355,13 +362,21 @@ pub fn tax_paid_unrecorded(kept: &[KeptPayment], students: &[Student]) -> Vec<Un
             advice_en: r.advice(true).to_owned(),
             pupil: holding.first().map(|s| PupilRef::from(*s)),
         };
-        let same = |f: &UnrecordedPayment| {
-            (&f.id_number, &f.file, &f.sheet, f.row, f.amount, f.paid_on, &f.receipt)
-                == (&line.id_number, &line.file, &line.sheet, line.row, line.amount, line.paid_on, &line.receipt)
-        };
-        match found.iter_mut().find(|f| same(f)) {
-            Some(earlier) => *earlier = line,
-            None => found.push(line),
+        let row = (
+            k.id_number.as_str(),
+            r.file.as_str(),
+            r.sheet.as_str(),
+            r.row,
+            r.amount_fen,
+            r.paid_on,
+            r.receipt.as_deref(),
+        );
+        match line_of.get(&row) {
+            Some(&at) => found[at] = line,
+            None => {
+                line_of.insert(row, found.len());
+                found.push(line);
+            }
         }
     }
     found
