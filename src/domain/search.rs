@@ -277,16 +277,11 @@ impl Query {
         Query { words, finders, spellings }
     }
 
-    /// What a key must contain for the query to match it, as a union of `bit(c)` over characters: for each
-    /// word, the characters common to all the ways it may occur. A caller that sketches each key the same way
-    /// skips keys lacking a bit without ranking them.
-    pub fn need_mask(&self, bit: impl Fn(char) -> u64) -> u64 {
-        let mask = |text: &str| text.chars().fold(0u64, |m, c| m | bit(c));
-        self.words
-            .iter()
-            .zip(&self.spellings)
-            .map(|(w, alts)| alts.iter().fold(mask(w.text()), |m, a| m & mask(&a.text)))
-            .fold(0, |all, m| all | m)
+    /// Per word, the union of `bit(c)` over its characters: what a key's fields other than the class must
+    /// contain for the word to occur in them (only in the class may it occur as another spelling). A caller that
+    /// sketches those fields the same way skips a pupil lacking a bit of a word their class does not hold.
+    pub fn word_masks(&self, bit: impl Fn(char) -> u64) -> Vec<u64> {
+        self.words.iter().map(|w| w.text().chars().fold(0u64, |m, c| m | bit(c))).collect()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -348,6 +343,62 @@ impl Query {
     /// every pupil on every keystroke.
     pub fn rank(&self, key: &str) -> Option<u32> {
         self.rank_bytes(&Fields::parse(key).bytes())
+    }
+
+    /// Whether every word is part of a number (digits, possibly ending in X): such words are looked for in the
+    /// ID number and the class alone, so a caller may rank them from those two fields without the rest of the
+    /// key (`rank_number`).
+    pub fn is_numbers_only(&self) -> bool {
+        !self.words.is_empty() && self.words.iter().all(|w| matches!(w, Word::Digits(_)))
+    }
+
+    pub fn word_count(&self) -> usize {
+        self.words.len()
+    }
+
+    /// Per word, how it occurs in the class `class` (as typed or as another spelling of the class), appended to
+    /// `out`: for a caller that ranks many pupils of few classes, once per class rather than once per pupil
+    /// (`rank_beside_class`). A class word's spellings were most of the matching.
+    pub fn class_kinds(&self, class: &[u8], out: &mut Vec<Option<MatchKind>>) {
+        for ((w, f), alts) in self.words.iter().zip(&self.finders).zip(&self.spellings) {
+            let mut best = match_field(class, w.text().as_bytes(), f, None);
+            for a in alts {
+                best = match_field(class, a.text.as_bytes(), &a.finder, best).or(best);
+            }
+            out.push(best);
+        }
+    }
+
+    /// `rank_bytes` from the fields other than the class and the class's `class_kinds`: the same rank.
+    pub fn rank_beside_class(&self, e: &FieldBytes<'_>, class_kinds: &[Option<MatchKind>]) -> Option<u32> {
+        let mut total = 0u32;
+        for ((w, f), &in_class) in self.words.iter().zip(&self.finders).zip(class_kinds) {
+            let mut best = in_class;
+            match w {
+                Word::Letters(s) => {
+                    let s = s.as_bytes();
+                    best = match_variants(e.initials, s, f, best).or(best);
+                    best = match_variants(e.pinyin, s, f, best).or(best);
+                    best = match_field(e.name, s, f, best).or(best);
+                }
+                Word::Digits(s) => best = match_field(e.id_number, s.as_bytes(), f, best).or(best),
+                Word::Text(s) => best = match_field(e.name, s.as_bytes(), f, best).or(best),
+            }
+            total += best? as u32;
+        }
+        Some(total)
+    }
+
+    /// `rank_beside_class` for a numbers-only query (`is_numbers_only`), from the pupil's ID number alone: the
+    /// same rank, reading a few bytes per pupil instead of the whole key (at half a million pupils, every digit
+    /// typed of a number they all begin with ranks them all again, and reading their keys was most of it).
+    pub fn rank_number(&self, id_number: &[u8], class_kinds: &[Option<MatchKind>]) -> Option<u32> {
+        let mut total = 0u32;
+        for ((w, f), &in_class) in self.words.iter().zip(&self.finders).zip(class_kinds) {
+            let best = match_field(id_number, w.text().as_bytes(), f, in_class).or(in_class);
+            total += best? as u32;
+        }
+        Some(total)
     }
 
     /// `rank` for a key already split into its fields, as bytes: a caller that keeps the split (the TUI, which
@@ -745,6 +796,43 @@ mod tests {
             let key = pack_key(&name, &id, &class);
             let q = Query::parse(&query);
             proptest::prop_assert_eq!(q.rank(&key), reference_rank(&q, &key), "key {:?} query {:?}", key, query);
+            // Ranked with the class's kinds worked out apart, as the roster does once per class.
+            let fields = Fields::parse(&key).bytes();
+            let mut kinds = Vec::new();
+            q.class_kinds(fields.class, &mut kinds);
+            proptest::prop_assert_eq!(q.rank_beside_class(&fields, &kinds), q.rank(&key), "key {:?} query {:?}", key, query);
+            // A word missing from the fields other than the class holds a bit they lack (the roster's skip).
+            let bit = |c: char| 1u64 << (c as u32 % 64);
+            let beside: u64 = [fields.name, fields.pinyin, fields.initials, fields.id_number]
+                .iter()
+                .flat_map(|f| String::from_utf8_lossy(f).chars().collect::<Vec<_>>())
+                .fold(0, |m, c| m | bit(c));
+            let need: u64 = q.word_masks(bit).iter().zip(&kinds).filter(|(_, k)| k.is_none()).fold(0, |n, (m, _)| n | m);
+            if beside & need != need {
+                proptest::prop_assert_eq!(q.rank(&key), None, "key {:?} query {:?}", key, query);
+            }
+        }
+
+        /// A query of digits alone ranks a pupil from the number and the class's kinds as from the whole key.
+        #[test]
+        fn a_number_ranks_from_its_two_fields_as_from_the_key(
+            name in "[张李12 ]{0,4}",
+            id in "[0-9X.E+]{0,20}",
+            class in "[一三年级班12X ]{0,6}",
+            words in proptest::collection::vec(
+                proptest::prop_oneof!["[0-9]{1,4}[Xx]?", "[0-9][.][0-9]{1,3}[eE][+]1[0-9]?"],
+                1..3,
+            ),
+        ) {
+            let key = pack_key(&name, &id, &class);
+            let query = words.join(" ");
+            let q = Query::parse(&query);
+            proptest::prop_assert!(q.is_numbers_only(), "{:?}", query);
+            let fields = Fields::parse(&key).bytes();
+            let mut kinds = Vec::new();
+            q.class_kinds(fields.class, &mut kinds);
+            proptest::prop_assert_eq!(kinds.len(), q.word_count());
+            proptest::prop_assert_eq!(q.rank_number(fields.id_number, &kinds), q.rank(&key), "key {:?} query {:?}", key, query);
         }
     }
 }

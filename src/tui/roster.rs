@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use crate::domain::category::CategoryTable;
 use crate::domain::coverage::Standing;
-use crate::domain::search::{FieldBytes, Fields, Query};
+use crate::domain::search::{FieldBytes, Fields, MatchKind, Query};
 use crate::domain::student::{Enrollment, PaymentStatus, Student};
 use crate::store::{Result, RosterRow, Store};
 
@@ -54,8 +54,17 @@ pub struct RosterData {
     /// Where each key's five fields start and end, relative to the key: split once here rather than on every
     /// keystroke.
     spans: Vec<[(u16, u16); 5]>,
-    /// Which characters each key contains (see `char_mask`), to skip most rows without ranking them.
+    /// Which characters each key holds outside its class (see `char_mask`), to skip most rows without ranking
+    /// them (`index_keys` fills this and the next three; a row they lack is ranked from its whole key).
     masks: Vec<u64>,
+    /// Each row's ID number as its key holds it, for a query of digits alone (`Query::rank_number`): typing a
+    /// number that every pupil's begins with ranks every row again on each digit, and these few bytes a row,
+    /// read in order, are a fifth of the keys.
+    numbers: Vec<Number>,
+    /// Each row's class as its key holds it, as an index into `key_classes`: a word's kind in a class (the class
+    /// words' several spellings most of all) is worked out once per class on each keystroke, not once per row.
+    key_class: Vec<u32>,
+    key_classes: Vec<Box<[u8]>>,
     /// Class labels in roster order, one per class of a school: two schools' 一年级1班 are two classes, so a
     /// class filter never reaches another school's pupils.
     pub classes: Vec<String>,
@@ -131,11 +140,11 @@ impl RosterData {
                 // A rebuilt key wins: it is the one the row was loaded with.
                 let rebuilt_key = if rebuilt.is_empty() { None } else { rebuilt.get(&id).map(String::as_str) };
                 let key = rebuilt_key.or_else(|| by_key.get(id)).unwrap_or("");
-                data.masks.push(char_mask(key));
                 data.keys.push_str(key);
                 data.key_ends.push(data.keys.len() as u32);
             }
             data.number_in_roster_order();
+            data.index_keys();
             let names = store.school_names()?;
             let mut last = None;
             for (i, &school) in school_at.iter().enumerate() {
@@ -147,6 +156,33 @@ impl RosterData {
             data.number_class_schools();
             Ok(data)
         })
+    }
+
+    /// Fills `masks`, `numbers` and `key_class` from the keys. Rows come in roster order, class by class, so a
+    /// class is looked up only where it changes.
+    fn index_keys(&mut self) {
+        let n = self.key_ends.len().min(self.spans.len());
+        let mut masks = Vec::with_capacity(n);
+        let mut numbers = Vec::with_capacity(n);
+        let mut key_class: Vec<u32> = Vec::with_capacity(n);
+        let mut classes: Vec<Box<[u8]>> = Vec::new();
+        let mut known: HashMap<Box<[u8]>, u32> = HashMap::new();
+        for i in 0..n {
+            // The class is the key's last field: what comes before it is the rest.
+            let key = self.key(i);
+            masks.push(char_mask(key.get(..usize::from(self.spans[i][4].0)).unwrap_or(key)));
+            let fields = self.field_bytes(i);
+            numbers.push(Number::new(fields.id_number));
+            let class = match key_class.last() {
+                Some(&last) if *classes[last as usize] == *fields.class => last,
+                _ => *known.entry(Box::from(fields.class)).or_insert_with(|| {
+                    classes.push(Box::from(fields.class));
+                    (classes.len() - 1) as u32
+                }),
+            };
+            key_class.push(class);
+        }
+        (self.masks, self.numbers, self.key_class, self.key_classes) = (masks, numbers, key_class, classes);
     }
 
     fn class_of(&mut self, r: &RosterRow<'_>, class_index: &mut HashMap<(i64, String), u32>) -> u32 {
@@ -308,6 +344,33 @@ impl RosterData {
     }
 }
 
+/// An ID number as a key holds it, in place: 18 bytes, or `LONG` for a longer field (a hostile list's cell),
+/// which is then ranked from the key.
+#[derive(Debug, Clone, Copy)]
+struct Number {
+    len: u8,
+    bytes: [u8; 18],
+}
+
+impl Number {
+    const LONG: u8 = u8::MAX;
+
+    fn new(field: &[u8]) -> Number {
+        let mut bytes = [0; 18];
+        match bytes.get_mut(..field.len()) {
+            Some(room) => {
+                room.copy_from_slice(field);
+                Number { len: field.len() as u8, bytes }
+            }
+            None => Number { len: Number::LONG, bytes },
+        }
+    }
+
+    fn get(&self) -> Option<&[u8]> {
+        self.bytes.get(..usize::from(self.len))
+    }
+}
+
 fn spans_of(key: &str) -> [(u16, u16); 5] {
     let f = Fields::parse(key);
     let base = key.as_ptr() as usize;
@@ -351,11 +414,10 @@ fn char_bit(c: char) -> u64 {
     }
 }
 
-/// The mask of what a query needs, from the words as `Query::parse` reads them (full-width to ASCII, lower
-/// case, a class's other spellings).
+/// The mask of what a query's words hold, read as `Query::parse` reads them (full-width to ASCII, lower case).
 #[cfg(test)]
 fn query_mask(text: &str) -> u64 {
-    Query::parse(text).need_mask(char_bit)
+    Query::parse(text).word_masks(char_bit).iter().fold(0, |all, m| all | m)
 }
 
 /// The filter line: each `None` means "all".
@@ -426,9 +488,8 @@ impl Search {
             }
             self.steps.pop();
         }
-        let need = query.need_mask(char_bit);
         let previous = self.steps.last().map(|s| s.hits.as_slice());
-        let hits = rank_rows(data, &query, need, previous, &mut self.scratch);
+        let hits = rank_rows(data, &query, previous, &mut self.scratch);
         if self.steps.len() >= MAX_STEPS {
             self.steps.remove(0);
         }
@@ -459,12 +520,58 @@ impl Clone for Scratch {
     }
 }
 
-/// Ranks the rows of 64-row blocks `blocks` (all of them, or only those set in `only`) into `out`, skipping
-/// rows whose character mask rules them out. Rows are visited in roster order.
+/// What a keystroke works out once per class before ranking the rows: each word's kind in the class, and what
+/// a row of the class must hold outside it (the words the class does not hold).
+struct ByClass {
+    words: usize,
+    kinds: Vec<Option<MatchKind>>,
+    need: Vec<u64>,
+    /// Every word is part of a number: ranked from the ID number column alone.
+    numbers_only: bool,
+}
+
+impl ByClass {
+    fn new(data: &RosterData, query: &Query) -> ByClass {
+        let words = query.word_count();
+        let masks = query.word_masks(char_bit);
+        let mut kinds = Vec::with_capacity(data.key_classes.len() * words);
+        let mut need = Vec::with_capacity(data.key_classes.len());
+        for class in &data.key_classes {
+            let at = kinds.len();
+            query.class_kinds(class, &mut kinds);
+            let beside = kinds[at..].iter().zip(&masks).filter(|(k, _)| k.is_none()).fold(0, |n, (_, m)| n | m);
+            need.push(beside);
+        }
+        ByClass { words, kinds, need, numbers_only: query.is_numbers_only() }
+    }
+
+    /// Row `i`'s rank; from its whole key when the columns lack it.
+    #[inline]
+    fn rank(&self, data: &RosterData, query: &Query, i: usize) -> Option<u32> {
+        let Some(&class) = data.key_class.get(i) else {
+            return query.rank_bytes(&data.field_bytes(i));
+        };
+        let class = class as usize;
+        let kinds = self.kinds.get(class * self.words..(class + 1) * self.words).unwrap_or_default();
+        if self.numbers_only
+            && let Some(number) = data.numbers.get(i).and_then(Number::get)
+        {
+            return query.rank_number(number, kinds);
+        }
+        let need = self.need.get(class).copied().unwrap_or(0);
+        if data.masks.get(i).is_some_and(|&m| m & need != need) {
+            return None;
+        }
+        query.rank_beside_class(&data.field_bytes(i), kinds)
+    }
+}
+
+/// Ranks the rows of 64-row blocks `blocks` (all of them, or only those set in `only`) into `out`. Rows are
+/// visited in roster order.
 fn rank_blocks(
     data: &RosterData,
     query: &Query,
-    need: u64,
+    by_class: &ByClass,
     only: Option<&[u64]>,
     blocks: std::ops::Range<usize>,
     out: &mut Vec<(u32, u32)>,
@@ -480,9 +587,7 @@ fn rank_blocks(
         while word != 0 {
             let i = b * 64 + word.trailing_zeros() as usize;
             word &= word - 1;
-            if data.masks[i] & need == need
-                && let Some(rank) = query.rank_bytes(&data.field_bytes(i))
-            {
+            if let Some(rank) = by_class.rank(data, query, i) {
                 out.push((i as u32, rank));
             }
         }
@@ -492,7 +597,7 @@ fn rank_blocks(
 /// Ranks all rows, or only those in `previous`, split over the CPU's cores when there are many. Each part
 /// holds a run of blocks in roster order, and the hits are placed by rank in one counting pass, so each rank
 /// stays in roster order without sorting.
-fn rank_rows(data: &RosterData, query: &Query, need: u64, previous: Option<&[u32]>, scratch: &mut Scratch) -> Vec<u32> {
+fn rank_rows(data: &RosterData, query: &Query, previous: Option<&[u32]>, scratch: &mut Scratch) -> Vec<u32> {
     let Scratch { bits, parts } = scratch;
     let blocks = data.len().div_ceil(64);
     let only = match previous {
@@ -507,6 +612,7 @@ fn rank_rows(data: &RosterData, query: &Query, need: u64, previous: Option<&[u32
         None => None,
     };
     let work = previous.map_or(data.len(), <[u32]>::len);
+    let by_class = &ByClass::new(data, query);
     let threads = if work < 20_000 { 1 } else { std::thread::available_parallelism().map_or(1, |p| p.get()).min(8) };
     if parts.len() < threads {
         parts.resize_with(threads, Vec::new);
@@ -522,14 +628,14 @@ fn rank_rows(data: &RosterData, query: &Query, need: u64, previous: Option<&[u32
         let handles: Vec<_> = rest
             .iter_mut()
             .enumerate()
-            .map(|(t, part)| (t + 1, scope.spawn(move || rank_blocks(data, query, need, only, range(t + 1), part))))
+            .map(|(t, part)| (t + 1, scope.spawn(move || rank_blocks(data, query, by_class, only, range(t + 1), part))))
             .collect();
-        rank_blocks(data, query, need, only, range(0), first);
+        rank_blocks(data, query, by_class, only, range(0), first);
         handles.into_iter().filter_map(|(t, h)| h.join().is_err().then_some(t)).collect()
     });
     // A worker can only fail by a bug in the ranking; its part is then ranked here rather than lost.
     for t in failed {
-        rank_blocks(data, query, need, only, range(t), &mut parts[t]);
+        rank_blocks(data, query, by_class, only, range(t), &mut parts[t]);
     }
     let ranks = parts.iter().flat_map(|p| p.iter().map(|&(_, r)| r as usize + 1)).max().unwrap_or(0);
     let mut start = vec![0usize; ranks + 1];
@@ -613,7 +719,9 @@ mod tests {
     fn backspace_returns_to_earlier_results_and_masks_never_hide_a_match() {
         let d = data();
         let mut s = Search::default();
-        for text in ["孙", "孙语", "孙", "45", "450", "45", "l", "ly", "l y", "ly"] {
+        let typed =
+            ["孙", "孙语", "孙", "45", "450", "45", "l", "ly", "l y", "ly", "一年级", "一2班", "2", "y 2班", "1班 孙"];
+        for text in typed {
             s.update(&d, text);
             let q = Query::parse(text);
             let full: Vec<u32> = (0..d.len() as u32).filter(|&i| q.rank(d.key(i as usize)).is_some()).collect();
@@ -776,20 +884,25 @@ mod tests {
             d.by_id.insert(r.id, d.rows.len() as u32);
             d.rows.push(Row { id: r.id, class, ..Row::placeholder() });
             d.spans.push(spans_of(&key));
-            d.masks.push(char_mask(&key));
             d.keys.push_str(&key);
             d.key_ends.push(d.keys.len() as u32);
         };
         let names = ["李一", "刘二", "林三", "王四", "梁五"];
         for i in 0..60_000i64 {
             let name = names[i as usize % names.len()];
-            let id = format!("4502022015{:08}", i);
+            // Some numbers too long to be held in place, some missing, some classes a number occurs in.
+            let id = match i % 1000 {
+                7 => format!("4502022015{i:08}0123456"),
+                9 => String::new(),
+                _ => format!("4502022015{i:08}"),
+            };
+            let class = format!("{}班", [2, 12, 4502][(i / 700) as usize % 3]);
             let row = RosterRow {
                 id: i,
                 name,
                 id_number: &id,
                 grade: "三年级",
-                class: "2班",
+                class: &class,
                 enrollment: Enrollment::Unknown,
                 payment: PaymentStatus::Unpaid,
                 categories: Vec::new(),
@@ -799,27 +912,47 @@ mod tests {
             push(&mut d, &row);
         }
         // One pass over every row in roster order, then a stable sort by rank: the rule, written plainly.
-        let plain = |q: &Query| {
+        let plain = |d: &RosterData, q: &Query| {
             let mut ranked: Vec<(u32, u32)> =
                 (0..d.len() as u32).filter_map(|i| q.rank(d.key(i as usize)).map(|r| (r, i))).collect();
             ranked.sort_by_key(|&(r, _)| r);
             ranked.into_iter().map(|(_, i)| i).collect::<Vec<u32>>()
         };
+        // Ranked from the whole keys alone, then from the columns and the classes' kinds: the same results.
+        let keys_only = d.clone();
+        d.index_keys();
+        assert!(d.numbers.iter().any(|n| n.get().is_none()), "a number held only in its key");
+        assert_eq!(d.key_classes.len(), 3);
         let mut scratch = Scratch::default();
         let mut split = 0;
-        for text in ["l", "4502", "1", "李", "l 4502"] {
-            let q = Query::parse(text);
-            let need = query_mask(text);
-            let all = rank_rows(&d, &q, need, None, &mut scratch);
-            split += usize::from(all.len() > 20_000);
-            assert_eq!(all, plain(&q), "{text}");
-            let narrower = Query::parse(&format!("{text}0"));
-            let within = rank_rows(&d, &narrower, query_mask(&format!("{text}0")), Some(&all), &mut scratch);
-            if narrower.narrows(&q) {
-                assert_eq!(within, plain(&narrower), "{text}0");
+        for data in [&keys_only, &d] {
+            for text in [
+                "l",
+                "4502",
+                "1",
+                "李",
+                "l 4502",
+                "2",
+                "12",
+                "4502 2",
+                "x",
+                "45020220150001234",
+                "三年级",
+                "三2班",
+                "李 2",
+            ] {
+                let q = Query::parse(text);
+                let all = rank_rows(data, &q, None, &mut scratch);
+                split += usize::from(all.len() > 20_000);
+                assert_eq!(all, plain(data, &q), "{text}");
+                let narrower = Query::parse(&format!("{text}0"));
+                let within = rank_rows(data, &narrower, Some(&all), &mut scratch);
+                if narrower.narrows(&q) {
+                    assert_eq!(within, plain(data, &narrower), "{text}0");
+                }
             }
         }
-        assert!(split >= 3, "enough hits to be split over threads");
+        assert!(split >= 6, "enough hits to be split over threads");
     }
 
     /// Two schools' 一年级1班 are two classes, each with its school; the filter of one shows its school's pupils.
