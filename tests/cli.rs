@@ -1575,6 +1575,67 @@ fn paid_amount(db: &Path, id: &str) -> (String, Option<i64>) {
     (pupil.payment.code().to_owned(), pupil.payment_details.amount_fen)
 }
 
+/// A family's payment taken on one laptop and a later 财政代缴 marked on the other, which never saw it: merged either
+/// way the 380 yuan stay on the roster, the preview and the report say the payment was kept over the later change
+/// (in Chinese and English), each line naming it, and `--json` counts it and marks the conflicts with the
+/// payment kept.
+#[test]
+fn a_payment_stands_over_a_later_change_made_on_the_other_laptop_both_ways() {
+    use canbao::domain::student::{PaymentDetails, PaymentStatus};
+    let zhou = "450202201711194162";
+    let (dir, a) = tax_drive();
+    let b = dir.path().join("other.db");
+    canbao(&a).arg("backup").arg(&b).assert().success();
+    let mark = |db: &Path, at: &str, status: PaymentStatus, details: PaymentDetails| {
+        let mut store = canbao::store::Store::open(db).unwrap();
+        store.set_fixed_clock(at);
+        let id = store.student_by_id_number(zhou).unwrap().unwrap().id;
+        store.set_payment(id, status, &details).unwrap();
+    };
+    let paid = PaymentDetails {
+        amount_fen: Some(38_000),
+        paid_on: chrono::NaiveDate::from_ymd_opt(2023, 10, 8),
+        channel: Some("微信".into()),
+    };
+    mark(&a, "2023-10-08T10:00:00+08:00", PaymentStatus::Paid, paid);
+    mark(&b, "2023-10-08T10:05:00+08:00", PaymentStatus::Government, PaymentDetails::default());
+    for (into, from) in [(&a, &b), (&b, &a)] {
+        let merged = dir.path().join("merged.db");
+        let _ = std::fs::remove_file(&merged);
+        canbao(into).arg("backup").arg(&merged).assert().success();
+        for dry_run in [true, false] {
+            let mut cmd = canbao(&merged);
+            cmd.arg("merge").arg(from);
+            if dry_run {
+                cmd.arg("--dry-run");
+            }
+            let out = cmd.output().unwrap();
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            let text = String::from_utf8_lossy(&out.stdout);
+            for words in [
+                "已记录的缴费保留，未被较晚的修改覆盖：1 笔",
+                "Recorded payments kept over a later change the other laptop made without knowing of them: 1",
+                "「缴费状态」：保留 已缴费（",
+                "未采用 财政代缴（",
+                "「缴费金额」：保留 380.00（",
+                "这是不知道这笔缴费时作的修改，已收的缴费保留",
+            ] {
+                assert!(text.contains(words), "{words}: {text}");
+            }
+        }
+        assert_eq!(paid_amount(&merged, zhou), ("paid".to_owned(), Some(38_000)), "merged into {}", into.display());
+        let again = json(canbao(&merged).args(["merge", "--json"]).arg(from));
+        assert_eq!((again["payments_kept_over_later"].as_u64(), again["updated"].as_u64()), (Some(0), Some(0)));
+    }
+    let report = json(canbao(&b).args(["merge", "--json"]).arg(&a));
+    assert_eq!(report["payments_kept_over_later"], 1, "{report}");
+    let conflicts = report["conflicts"].as_array().expect("conflicts");
+    assert!(!conflicts.is_empty() && conflicts.iter().all(|c| c["payment_kept"] == "paid"), "{report}");
+    let status = conflicts.iter().find(|c| c["field"] == "payment").expect("the status");
+    assert_eq!((&status["kept"], &status["lost"]), (&Value::from("paid"), &Value::from("government")));
+    assert_eq!(paid_amount(&b, zhou), ("paid".to_owned(), Some(38_000)));
+}
+
 /// A 票证号码 is issued once per payment: the same number with two amounts is a list in error, never taken as one
 /// payment at either amount. The pupil's payment is held for the operator, both rows and amounts named; the same
 /// number with the same amount is a repeat, said at the receipt column with both rows.

@@ -3112,6 +3112,72 @@ fn a_merge_conflict_is_worded_as_the_command_line_words_it() {
     }
 }
 
+/// A payment taken here and a 财政代缴 the other laptop marked later without knowing of it: the preview and the
+/// report say the payment was kept over the later change, each line naming it, and the payment stays. Two
+/// payments recorded apart with two amounts: the newer is kept, and its line asks to check with the tax office.
+#[test]
+fn a_merge_preview_says_a_payment_was_kept_over_a_later_change_and_two_amounts_to_check() {
+    use canbao::domain::student::PaymentDetails;
+    let paid = |yuan: i64| PaymentDetails { amount_fen: Some(yuan * 100), ..Default::default() };
+    let cases = [
+        (
+            Language::Zh,
+            PaymentStatus::Government,
+            PaymentDetails::default(),
+            "已记录的缴费保留，未被较晚的修改覆盖：1 笔",
+            ["「缴费状态」：保留 已缴费（", "未采用 财政代缴（", "这是不知道这笔缴费时作的修改，已收的缴费保留"],
+            Some(38_000),
+        ),
+        (
+            Language::En,
+            PaymentStatus::Government,
+            PaymentDetails::default(),
+            "Recorded payments kept over a later change the other laptop made without knowing of them: 1",
+            ["\"payment\": kept paid (", "gov. paid (", "not applied: it was made without knowing of the payment"],
+            Some(38_000),
+        ),
+        (
+            Language::Zh,
+            PaymentStatus::Paid,
+            paid(200),
+            "冲突 1",
+            ["「缴费金额」：保留 200.00（", "舍弃 380.00（", "两边记录的缴费金额不同，保留较新的，请向税务核实"],
+            Some(20_000),
+        ),
+    ];
+    for (lang, status, details, said, expected, amount) in cases {
+        let dir = tempfile::tempdir().expect("dir");
+        let (ours_path, theirs_path) = (dir.path().join("ours.db"), dir.path().join("theirs.db"));
+        let mut ours = Store::open(&ours_path).expect("store");
+        canbao::demo::load_sample(&mut ours).expect("sample");
+        ours.backup_to(&theirs_path).expect("copy");
+        let pupil = ours.students(&Default::default()).expect("list")[0].clone();
+        let mut theirs = Store::open(&theirs_path).expect("theirs");
+        theirs.set_operator("另一台").expect("operator");
+        ours.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        ours.set_payment(pupil.id, PaymentStatus::Paid, &paid(380)).expect("paid");
+        theirs.set_fixed_clock("2026-11-23T10:05:00+08:00");
+        theirs.set_payment(pupil.id, status, &details).expect("later");
+        drop(theirs);
+        let mut app = App::new(ours, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(120, 40));
+        app.start(canbao::tui::jobs::Work::Merge { file: theirs_path.clone(), dry_run: true });
+        finish_job(&mut app);
+        let Some(canbao::tui::modal::Modal::MergePreview { lines, .. }) = &app.modal else { panic!("no preview") };
+        assert!(lines.iter().any(|l| l.contains(said)), "{said}: {lines:?}");
+        let named = |lines: &[String]| {
+            lines.iter().any(|l| l.contains(&pupil.name) && expected.iter().all(|part| l.contains(part)))
+        };
+        assert!(named(lines), "{expected:?}: {lines:?}");
+        app.update(Action::Confirm);
+        finish_job(&mut app);
+        let Some(canbao::tui::modal::Modal::Message(m)) = &app.modal else { panic!("no report") };
+        assert!(m.lines.iter().any(|l| l.contains(said)) && named(&m.lines), "{:?}", m.lines);
+        let held = app.store.student(pupil.id).expect("s");
+        assert_eq!((held.payment, held.payment_details.amount_fen), (PaymentStatus::Paid, amount));
+    }
+}
+
 /// After an import, `u` does not reach back to an edit made before it (the import may have changed the same
 /// fields); bulk `f` says how many family payments it would clear; opening the number in `E` is a reveal.
 #[test]

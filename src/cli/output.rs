@@ -52,9 +52,9 @@ pub(super) fn conflict_words(
 }
 
 /// The two sides of a conflict line, (Chinese, English), as the screen says them ([`conflict::kept_and_lost`]).
-pub(super) fn kept_and_lost(kept: (&str, &str), lost: (&str, &str), payment_kept: Option<&str>) -> (String, String) {
+pub(super) fn kept_and_lost(kept: (&str, &str), lost: (&str, &str), how: conflict::How) -> (String, String) {
     let [zh, en] = [crate::tui::Language::Zh, crate::tui::Language::En]
-        .map(|lang| conflict::kept_and_lost(Text::for_language(lang), kept, lost, payment_kept));
+        .map(|lang| conflict::kept_and_lost(Text::for_language(lang), kept, lost, how));
     (zh, en)
 }
 

@@ -37,7 +37,9 @@ pub struct Conflict {
     pub lost_at: String,
     /// Set when the enrollment lost to a payment it contradicts (see `keep_the_payment`): the payment status
     /// kept, made at `kept_at`. `kept` is then the enrollment of the side that took the payment, and `lost`
-    /// the 不参保, 异地参保 or 已离校 not applied, whichever change was newer.
+    /// the 不参保, 异地参保 or 已离校 not applied, whichever change was newer. Set too on a conflict of the
+    /// payment's own fields when a recorded payment stood over a later change made apart (see
+    /// `payment_stands`): `kept` is then the payment's value, `lost` the later change's.
     pub payment_kept: Option<String>,
 }
 
@@ -140,6 +142,10 @@ pub struct MergeReport {
     /// Their reconciliations' receipts (票证号码) we lacked, copied onto our pupils.
     pub receipts_copied: usize,
     pub receipt_conflicts: Vec<ReceiptConflict>,
+    /// Payments (a pupil's in one insured year) recorded on one laptop that stood over a later change the other
+    /// laptop made to them without knowing of them (see `payment_stands`); here or, for one of
+    /// `decided_there`, by the other file's merge. Their conflicts carry `payment_kept`.
+    pub payments_kept_over_later: usize,
     /// Values of ours the other file's own merge already weighed against theirs and let lose (its conflict,
     /// decided there): replaced here, listed as conflicts are.
     pub decided_there: Vec<Conflict>,
@@ -183,9 +189,23 @@ struct Event {
     /// second, the log's order would otherwise make it this side's newest, and the two drives would each hold
     /// their own value and read the other's as already known.
     outweighed: Vec<(String, Option<i32>)>,
+    /// For a row a merge of this laptop copied in, the payment fields (and insured years) that merge set to the
+    /// other file's value (`prevailed_for`); with the first row of that merge's copied run (`run`).
+    prevailed: Vec<(String, Option<i32>)>,
+    run: Option<i64>,
 }
 
 impl Event {
+    /// Whether the merge that copied this row took the other file's value of one of payment fields `keys` over
+    /// this laptop's: a recorded payment stands over a later change made without knowing of it (see
+    /// `payment_stands`), so this laptop's own row, newer by its clock, is no longer what it holds. Without
+    /// this, its next merge would take that overruled row for its newest change and weigh it again.
+    fn prevailed_for(&self, keys: &[&str]) -> bool {
+        self.prevailed
+            .iter()
+            .any(|(key, year)| keys.contains(&key.as_str()) && (*year == self.year || !fields::yearly_key(key)))
+    }
+
     /// Whether the merge that copied this row kept this laptop's value of one of fields `keys` over it.
     fn outweighed_for(&self, keys: &[&str]) -> bool {
         self.outweighed
@@ -314,11 +334,13 @@ fn history(
                 n.id IS NOT NULL, a.id, a.action = 'year', a.action = 'merge' FROM {db}.audit a
          LEFT JOIN temp.{unshared} n ON n.id = a.id
          WHERE a.student_id = ?1 AND a.id <= ?2
-           AND (a.action <> 'merge' OR a.field LIKE '%' || '{LOST}')
+           AND (a.action <> 'merge' OR a.field LIKE '%' || '{LOST}' OR a.field IN ({PAYMENT_KEYS}))
          ORDER BY a.id"
     ))?;
     // This laptop's own merges' records of a value that lost: (row, field, year).
     let mut kept_here: Vec<(i64, String, Option<i32>)> = Vec::new();
+    // This laptop's own merges' changes of a payment field to the other file's value: (row, field, year).
+    let mut taken_here: Vec<(i64, String, Option<i32>)> = Vec::new();
     let mut events = Vec::new();
     let mut rows = stmt.query(params![student, up_to])?;
     while let Some(r) = rows.next()? {
@@ -331,26 +353,47 @@ fn history(
             // laptop's (see `merge_notes::lost_there`).
             if let Some(key) = field.strip_suffix(LOST).filter(|_| local) {
                 kept_here.push((id, key.to_owned(), year));
+            } else if local && !field.ends_with(LOST) {
+                taken_here.push((id, field, year));
             }
             continue;
         }
-        let outweighed = copied.run_of(id).map_or_else(Vec::new, |run| {
-            kept_here
-                .iter()
-                .filter(|(row, _, _)| *row < run && copied.run_after(*row) == Some(run))
-                .map(|(_, key, year)| (key.clone(), *year))
-                .collect()
-        });
+        let run = copied.run_of(id);
+        // The records of `marks` the merge that copied this row wrote just before copying its run.
+        let of_run = |marks: &[(i64, String, Option<i32>)]| {
+            run.map_or_else(Vec::new, |run| {
+                marks
+                    .iter()
+                    .filter(|(row, _, _)| *row < run && copied.run_after(*row) == Some(run))
+                    .map(|(_, key, year)| (key.clone(), *year))
+                    .collect()
+            })
+        };
+        let (outweighed, prevailed) = (of_run(&kept_here), of_run(&taken_here));
         let (at, origin): (String, String) = (r.get(0)?, r.get(1)?);
         let promoted_into =
             if r.get::<_, bool>(6)? { year_starts.get(&(at.clone(), origin.clone())).copied() } else { None };
-        events.push(Event { at, origin, field, year, unshared: r.get(4)?, local, promoted_into, outweighed });
+        events.push(Event {
+            at,
+            origin,
+            field,
+            year,
+            unshared: r.get(4)?,
+            local,
+            promoted_into,
+            outweighed,
+            prevailed,
+            run,
+        });
     }
     Ok(events)
 }
 
 /// The suffix of the field of an audit row recording a value a merge let lose (`note:conflict_lost`).
 pub(crate) const LOST: &str = ":conflict_lost";
+
+/// The payment group's fields as the audit log names them, for SQL (`GROUPS`' payment group).
+const PAYMENT_KEYS: &str = "'payment', 'paid_amount_fen', 'paid_on', 'paid_channel'";
 
 fn is_class_event(e: &Event) -> bool {
     e.field == Field::Grade.key() || e.field == Field::Class.key() || e.field == "created"
@@ -1185,7 +1228,12 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext, drive: Option<&Path>) -
     // Our pupils whose school was settled as a conflict: a rename is not followed over the newer change kept.
     let mut school_decided = std::collections::HashSet::new();
     while let Some(row) = rows.next()? {
-        let found = (&mut report.conflicts, &mut report.decided_there, &mut taken_numbers);
+        let found = (
+            &mut report.conflicts,
+            &mut report.decided_there,
+            &mut taken_numbers,
+            &mut report.payments_kept_over_later,
+        );
         let ours: i64 = row.get(1)?;
         if settle_pupil(tx, ctx, &sides, (row.get(0)?, ours), found, &mut school_decided)? {
             changed.insert(ours);
@@ -1266,7 +1314,12 @@ fn settle_pupil(
     ctx: &super::AuditContext,
     sides: &Sides,
     (their_id, our_id): (i64, i64),
-    (conflicts, decided_there, taken): (&mut Vec<Conflict>, &mut Vec<Conflict>, &mut Vec<NumberTaken>),
+    (conflicts, decided_there, taken, payments_kept): (
+        &mut Vec<Conflict>,
+        &mut Vec<Conflict>,
+        &mut Vec<NumberTaken>,
+        &mut usize,
+    ),
     school_decided: &mut std::collections::HashSet<i64>,
 ) -> Result<bool> {
     let their_history = history(
@@ -1345,7 +1398,7 @@ fn settle_pupil(
             let ours_unseen = our_last.is_some_and(|o| o.unshared);
             // Our newest change is in their history too: they chose theirs over it, so theirs came after it
             // (in their log, whatever the two clocks say).
-            let they_win = our_last.is_none_or(|o| {
+            let by_time = our_last.is_none_or(|o| {
                 !o.unshared
                     || group
                         .contains(&Field::Class)
@@ -1353,6 +1406,21 @@ fn settle_pupil(
                         .flatten()
                         .unwrap_or_else(|| newer_or_greater(their_last, o, (&theirs_values, &ours_values)))
             });
+            // Made apart, a recorded payment stands whichever change is newer (`payment_stands`).
+            let stands = (ours_unseen && group.contains(&Field::Payment))
+                .then(|| payment_stands(&theirs_values, &ours_values))
+                .flatten();
+            let they_win = stands.unwrap_or(by_time);
+            // Ours seen there, their merge kept their payment over our later change: said here as it was there.
+            let stood_there = our_last.is_some_and(|o| {
+                !ours_unseen
+                    && group.contains(&Field::Payment)
+                    && payment_stands(&theirs_values, &ours_values) == Some(true)
+                    && newer(o, their_last)
+            });
+            let over_later = stands.is_some_and(|s| s != by_time);
+            let payment_kept = (over_later || stood_there).then(|| PaymentStatus::Paid.code().to_owned());
+            let mut said_there = false;
             if group.contains(&Field::Categories) && ours_unseen && theirs_values != ours_values {
                 let united = unite_categories(tx, sides, (their_id, our_id), (&theirs_values, &ours_values), they_win)?;
                 for ((field, value), held) in
@@ -1385,7 +1453,7 @@ fn settle_pupil(
                         kept_at,
                         lost,
                         lost_at,
-                        payment_kept: None,
+                        payment_kept: payment_kept.clone(),
                     };
                     found.push(Found { group, year, conflict, record: !they_win, there: false });
                 }
@@ -1407,12 +1475,16 @@ fn settle_pupil(
                         kept_at: their_last.at.clone(),
                         lost: ours_value.clone(),
                         lost_at: o.at.clone(),
-                        payment_kept: None,
+                        payment_kept: payment_kept.clone().filter(|_| stood_there),
                     });
+                    said_there |= stood_there;
                 }
                 if they_win && theirs_value != ours_value {
                     changes.push((year, FieldChange::new_owned(field, theirs_value.clone())));
                 }
+            }
+            if over_later || said_there {
+                *payments_kept += 1;
             }
             if group.contains(&Field::Enrollment) || group.contains(&Field::Payment) {
                 statuses.push(Decided {
@@ -1465,6 +1537,27 @@ fn settle_pupil(
     }
     apply_by_year(tx, ctx, our_id, &changes)?;
     Ok(true)
+}
+
+/// Whether one of two payment groups (status, amount, date, channel) changed apart on the two laptops is a
+/// payment recorded with its amount and the other not: `Some(true)` when theirs is, `Some(false)` when ours is.
+/// That payment stands whichever change is newer: money collected, which the tax office will confirm, is not
+/// undone by a change (未缴费, 财政代缴, a payment taken back) made on the other laptop without knowing of it. A
+/// change made after the laptop held the payment is not made apart (see `CopiedRows`) and wins as any does; two
+/// recorded payments (two amounts) go to the newer, listed as a conflict.
+fn payment_stands(theirs: &[Option<String>], ours: &[Option<String>]) -> Option<bool> {
+    let group = GROUPS.into_iter().find(|g| g.contains(&Field::Payment)).unwrap_or(&[]);
+    let at = |field: Field| group.iter().position(|&f| f == field);
+    let recorded = |values: &[Option<String>]| {
+        let value = |field: Field| at(field).and_then(|i| values.get(i)).and_then(|v| v.as_deref());
+        value(Field::Payment) == Some(PaymentStatus::Paid.code())
+            && value(Field::PaidAmount).and_then(|a| a.parse::<i64>().ok()).is_some_and(|fen| fen > 0)
+    };
+    match (recorded(theirs), recorded(ours)) {
+        (true, false) => Some(true),
+        (false, true) => Some(false),
+        _ => None,
+    }
 }
 
 /// A conflict found while a pupil's groups are decided, written once they all are: `record` when ours won
@@ -1927,6 +2020,8 @@ fn last_setting<'h>(
 fn newest<'h>(events: impl Iterator<Item = &'h Event>, keys: &[&str]) -> Option<&'h Event> {
     events.fold(None, |best, e| match best {
         Some(b) if e.outweighed_for(keys) => Some(b),
+        // The merge that copied it took its payment over what the laptop held before (`Event::prevailed_for`).
+        Some(b) if b.run != e.run && e.prevailed_for(keys) => Some(e),
         Some(b) if !e.local && super::instant::cmp(&b.at, &e.at).is_gt() => Some(b),
         _ => Some(e),
     })
@@ -3566,6 +3661,9 @@ mod tests {
         assert_eq!(by_id(&b_into_a, &ids[0]).note, "较晚");
     }
 
+    /// A payment's status, amount, date and channel are one fact: paid on one laptop and 财政代缴 on the other
+    /// never keeps the family's amount under 财政代缴. Made apart, the payment stands whole (see
+    /// `payment_stands`); 财政代缴 marked after receiving the payment wins whole, with no amount left.
     #[test]
     fn paid_on_one_side_and_government_on_the_other_keep_no_family_amount() {
         let dir = tempfile::tempdir().unwrap();
@@ -3579,15 +3677,154 @@ mod tests {
         a.set_payment(by_id(&a, &ids[0]).id, PaymentStatus::Paid, &details).unwrap();
         b.set_fixed_clock("2026-11-23T11:00:00+08:00");
         b.set_payment(by_id(&b, &ids[0]).id, PaymentStatus::Government, &PaymentDetails::default()).unwrap();
-        let ((a_into_b, _), (b_into_a, _)) = merge_both_ways(dir.path(), a, b);
+        let ((mut a_into_b, _), (b_into_a, _)) = merge_both_ways(dir.path(), a, b);
+        for s in [&a_into_b, &b_into_a] {
+            let p = by_id(s, &ids[0]);
+            assert_eq!((p.payment, &p.payment_details), (PaymentStatus::Paid, &details), "{p:?}");
+        }
+        // B's operator, now holding the payment, marks 财政代缴 after all.
+        a_into_b.set_fixed_clock("2026-11-23T11:30:00+08:00");
+        a_into_b
+            .set_payment(by_id(&a_into_b, &ids[0]).id, PaymentStatus::Government, &PaymentDetails::default())
+            .unwrap();
+        let ((a_into_b, _), (b_into_a, _)) = merge_both_ways(&dir.path().join("again"), b_into_a, a_into_b);
         for s in [&a_into_b, &b_into_a] {
             let p = by_id(s, &ids[0]);
             assert_eq!(p.payment, PaymentStatus::Government);
-            assert_eq!(
-                (p.payment_details.amount_fen, p.payment_details.paid_on, p.payment_details.channel.clone()),
-                (None, None, None),
-                "{p:?}"
-            );
+            assert_eq!(p.payment_details, PaymentDetails::default(), "{p:?}");
+        }
+    }
+
+    /// The payment A took, 380 yuan by 微信, as each test of a payment standing records it.
+    fn family_payment() -> PaymentDetails {
+        PaymentDetails {
+            amount_fen: Some(38000),
+            paid_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 20),
+            channel: Some("微信".into()),
+        }
+    }
+
+    /// A takes a family's payment; B, which never saw it, changes the same pupil's payment otherwise: 财政代缴,
+    /// a payment taken and taken back, 已缴费 without the money. Whichever change is newer by the clocks, the
+    /// payment stands, merged either way; B's value is the conflict's lost one, the payment naming it when B's
+    /// change was the later (the merge then says it kept the payment over a later change), and nothing is news
+    /// a second time. B's operator, once holding the payment, can still change it: that change wins, whatever
+    /// B's clock says.
+    #[test]
+    fn a_recorded_payment_stands_over_a_change_made_apart_whichever_is_newer_both_ways() {
+        type Change = fn(&mut Store, i64);
+        let cases: [(&str, Change, &str); 3] = [
+            (
+                "government",
+                |b, id| {
+                    b.set_payment(id, PaymentStatus::Government, &PaymentDetails::default()).unwrap();
+                },
+                "government",
+            ),
+            (
+                "taken back",
+                |b, id| {
+                    let paid = PaymentDetails { amount_fen: Some(20000), ..Default::default() };
+                    b.set_payment(id, PaymentStatus::Paid, &paid).unwrap();
+                    b.set_payment(id, PaymentStatus::Unpaid, &PaymentDetails::default()).unwrap();
+                },
+                "unpaid",
+            ),
+            (
+                "paid without the money",
+                |b, id| {
+                    b.set_payment(id, PaymentStatus::Paid, &PaymentDetails::default()).unwrap();
+                },
+                "paid",
+            ),
+        ];
+        for (what, change, lost) in cases {
+            for b_later in [true, false] {
+                let case = format!("{what}, B's change later: {b_later}");
+                let dir = tempfile::tempdir().unwrap();
+                let (mut a, mut b, ids) = two_copies(dir.path());
+                let (pay_at, change_at) = if b_later {
+                    ("2026-11-23T10:00:00+08:00", "2026-11-23T10:05:00+08:00")
+                } else {
+                    ("2026-11-23T10:05:00+08:00", "2026-11-23T10:00:00+08:00")
+                };
+                a.set_fixed_clock(pay_at);
+                a.set_payment(by_id(&a, &ids[0]).id, PaymentStatus::Paid, &family_payment()).unwrap();
+                b.set_fixed_clock(change_at);
+                let pupil = by_id(&b, &ids[0]).id;
+                change(&mut b, pupil);
+                let ((mut a_into_b, r1), (b_into_a, r2)) = merge_both_ways(dir.path(), a, b);
+                assert_eq!(snapshot(&a_into_b), snapshot(&b_into_a), "{case}");
+                for (s, r) in [(&a_into_b, &r1), (&b_into_a, &r2)] {
+                    let p = by_id(s, &ids[0]);
+                    assert_eq!((p.payment, &p.payment_details), (PaymentStatus::Paid, &family_payment()), "{case}");
+                    let status = r.conflicts.iter().find(|c| c.field == "payment");
+                    let status = status.map(|c| (c.kept.as_deref(), c.lost.as_deref()));
+                    if lost != "paid" {
+                        assert_eq!(status, Some((Some("paid"), Some(lost))), "{case}: {r:?}");
+                    }
+                    let amount = r.conflicts.iter().find(|c| c.field == "paid_amount_fen");
+                    assert_eq!(amount.map(|c| c.kept.as_deref()), Some(Some("38000")), "{case}: {r:?}");
+                    let named = if b_later { Some("paid") } else { None };
+                    assert!(r.conflicts.iter().all(|c| c.payment_kept.as_deref() == named), "{case}: {r:?}");
+                    assert_eq!(r.payments_kept_over_later, usize::from(b_later), "{case}: {r:?}");
+                }
+                // A's merge kept its payment: B's value is recorded in A's history as the one that lost.
+                let lost_here: Vec<_> = b_into_a
+                    .history(by_id(&b_into_a, &ids[0]).id)
+                    .unwrap()
+                    .into_iter()
+                    .filter(|h| h.field == "payment:conflict_lost")
+                    .map(|h| (h.old, h.new))
+                    .collect();
+                if lost != "paid" {
+                    assert_eq!(lost_here, [(Some(lost.to_owned()), Some("paid".to_owned()))], "{case}");
+                }
+                let (a_path, b_path) = (dir.path().join("a.db"), dir.path().join("b.db"));
+                let mut b_into_a = b_into_a;
+                for (s, from) in [(&mut a_into_b, &a_path), (&mut b_into_a, &b_path)] {
+                    let again = s.merge_from(from, false).unwrap();
+                    assert!(again.conflicts.is_empty() && again.updated == 0, "{case}: {again:?}");
+                    assert_eq!(again.payments_kept_over_later, 0, "{case}: {again:?}");
+                }
+                // B, holding the payment now, takes it back on purpose, its clock behind A's payment.
+                a_into_b.set_fixed_clock("2026-11-23T09:00:00+08:00");
+                a_into_b.set_payment(by_id(&a_into_b, &ids[0]).id, PaymentStatus::Unpaid, &Default::default()).unwrap();
+                let ((a_into_b, r1), (b_into_a, r2)) = merge_both_ways(&dir.path().join("again"), b_into_a, a_into_b);
+                for (s, r) in [(&a_into_b, &r1), (&b_into_a, &r2)] {
+                    let p = by_id(s, &ids[0]);
+                    assert_eq!((p.payment, p.payment_details.amount_fen), (PaymentStatus::Unpaid, None), "{case}");
+                    assert!(r.conflicts.is_empty() && r.payments_kept_over_later == 0, "{case}: {r:?}");
+                }
+            }
+        }
+    }
+
+    /// B merged A's payment, which stood over B's 财政代缴 stamped later; A, which never saw that 财政代缴, then
+    /// corrects the amount, its clock still before B's stamp. B's overruled 财政代缴 is no longer B's newest
+    /// change to the payment: A's correction reaches B as any change after the payment B holds, without a
+    /// conflict, and A keeps it.
+    #[test]
+    fn a_payment_corrected_after_it_stood_over_a_later_change_reaches_the_laptop_that_made_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, ids) = two_copies(dir.path());
+        let (a_path, b_path) = (a.path().unwrap().to_owned(), b.path().unwrap().to_owned());
+        a.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        a.set_payment(by_id(&a, &ids[0]).id, PaymentStatus::Paid, &family_payment()).unwrap();
+        b.set_fixed_clock("2026-11-23T10:10:00+08:00");
+        b.set_payment(by_id(&b, &ids[0]).id, PaymentStatus::Government, &PaymentDetails::default()).unwrap();
+        let first = b.merge_from(&a_path, false).unwrap();
+        assert_eq!(first.payments_kept_over_later, 1, "{first:?}");
+        a.set_fixed_clock("2026-11-23T10:05:00+08:00");
+        let corrected = PaymentDetails { amount_fen: Some(35000), ..family_payment() };
+        a.set_payment(by_id(&a, &ids[0]).id, PaymentStatus::Paid, &corrected).unwrap();
+        drop(b);
+        let b = Store::open(&b_path).unwrap();
+        let ((a_into_b, r1), (b_into_a, r2)) = merge_both_ways(&dir.path().join("after"), a, b);
+        for (s, r) in [(&a_into_b, &r1), (&b_into_a, &r2)] {
+            let p = by_id(s, &ids[0]);
+            assert_eq!((p.payment, &p.payment_details), (PaymentStatus::Paid, &corrected), "{r:?}");
+            assert!(r.conflicts.is_empty() && r.decided_there.is_empty(), "{r:?}");
         }
     }
 

@@ -418,6 +418,9 @@ pub struct Text {
     pub conflict_no_value: &'static str,
     pub conflict_kept_lost: &'static str,
     pub conflict_against_payment: &'static str,
+    pub conflict_payment_over_later: &'static str,
+    pub conflict_two_amounts: &'static str,
+    pub merge_payments_kept: &'static str,
     pub merge_ambiguous: &'static str,
     /// A pupil one file held with a rounded or wrong number, paired with the whole one: class, name, the number
     /// kept, the one held, where it was held.

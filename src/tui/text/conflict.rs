@@ -32,21 +32,58 @@ pub fn conflict_words(
     (label, value(kept), value(lost))
 }
 
+/// Why a conflict was settled as it was, as its line says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum How<'a> {
+    /// The newer change kept.
+    Newer,
+    /// An enrollment not applied because it contradicts the payment kept (its status).
+    AgainstPayment(&'a str),
+    /// A field of a recorded payment kept over a later change made without knowing of it.
+    PaymentOverLater,
+    /// Two amounts recorded apart on the two sides: the newer kept, the money to check with the tax office.
+    TwoAmounts,
+}
+
+impl<'a> How<'a> {
+    /// From a conflict's field, its two values (as stored) and the payment it names (`Conflict::payment_kept`).
+    pub fn of(field: &str, kept: Option<&str>, lost: Option<&str>, payment_kept: Option<&'a str>) -> How<'a> {
+        use crate::store::Field;
+        let key = field.split(['@', ':']).next().unwrap_or(field);
+        let payment_field = matches!(
+            Field::from_key(key),
+            Some(Field::Payment | Field::PaidAmount | Field::PaidOn | Field::PaidChannel)
+        );
+        let amount = |v: Option<&str>| v.is_some_and(|v| !v.is_empty());
+        match payment_kept {
+            Some(_) if payment_field => How::PaymentOverLater,
+            Some(payment) => How::AgainstPayment(payment),
+            None if key == Field::PaidAmount.key() && amount(kept) && amount(lost) => How::TwoAmounts,
+            None => How::Newer,
+        }
+    }
+}
+
 /// The two sides of a conflict: each value with where and when it came from. An enrollment not applied because
-/// it contradicts a payment (`payment_kept`) says so and names the payment.
-pub fn kept_and_lost(
-    t: &Text,
-    (kept, kept_from): (&str, &str),
-    (lost, lost_from): (&str, &str),
-    payment_kept: Option<&str>,
-) -> String {
-    match payment_kept {
-        None => fill(t.conflict_kept_lost, &[&kept, &kept_from, &lost, &lost_from]),
-        Some(payment) => {
+/// it contradicts a payment says so and names the payment; a payment kept over a later change says why; two
+/// amounts recorded apart ask for them to be checked.
+pub fn kept_and_lost(t: &Text, (kept, kept_from): (&str, &str), (lost, lost_from): (&str, &str), how: How) -> String {
+    match how {
+        How::Newer => fill(t.conflict_kept_lost, &[&kept, &kept_from, &lost, &lost_from]),
+        How::TwoAmounts => fill(t.conflict_two_amounts, &[&kept, &kept_from, &lost, &lost_from]),
+        How::PaymentOverLater => fill(t.conflict_payment_over_later, &[&kept, &kept_from, &lost, &lost_from]),
+        How::AgainstPayment(payment) => {
             let paid = conflict_words(t, "payment", None, Some(payment), None).1;
             fill(t.conflict_against_payment, &[&kept, &paid, &kept_from, &lost, &lost_from])
         }
     }
+}
+
+/// A merge's count of recorded payments kept over a later change made without knowing of them, as its report
+/// and preview say it (nothing when there are none).
+pub fn payments_kept_line(t: &Text, r: &crate::store::merge::MergeReport) -> Option<String> {
+    let n = r.payments_kept_over_later;
+    (n > 0).then(|| fill(t.merge_payments_kept, &[&n]))
 }
 
 /// One pupil's conflict of a merge as a line: name, ID number as given (masked or not), field, and both sides
@@ -55,7 +92,8 @@ pub fn merge_conflict_line(t: &Text, c: &Conflict, id: &str) -> String {
     use crate::store::instant::local_seconds;
     let (field, kept, lost) = conflict_words(t, &c.field, None, c.kept.as_deref(), c.lost.as_deref());
     let (kept_at, lost_at) = (local_seconds(&c.kept_at), local_seconds(&c.lost_at));
-    let sides = kept_and_lost(t, (&kept, &kept_at), (&lost, &lost_at), c.payment_kept.as_deref());
+    let how = How::of(&c.field, c.kept.as_deref(), c.lost.as_deref(), c.payment_kept.as_deref());
+    let sides = kept_and_lost(t, (&kept, &kept_at), (&lost, &lost_at), how);
     fill(t.merge_conflict, &[&c.name, &id, &field, &sides])
 }
 
@@ -143,6 +181,49 @@ mod tests {
     use super::*;
     use crate::store::merge::MergeReport;
     use crate::store::merge_notes::RenamedSchool;
+
+    fn payment_conflict(field: &str, kept: &str, lost: Option<&str>, payment_kept: Option<&str>) -> Conflict {
+        Conflict {
+            id_number: "4502**********8803".into(),
+            name: "孙语".into(),
+            field: field.into(),
+            kept: Some(kept.into()),
+            kept_at: "2026-11-23T02:00:00Z".into(),
+            lost: lost.map(str::to_owned),
+            lost_at: "2026-11-23T02:05:00Z".into(),
+            payment_kept: payment_kept.map(str::to_owned),
+        }
+    }
+
+    /// A payment kept over a later change made without knowing of it says so on each of its lines, and the
+    /// report counts them; two amounts recorded apart ask to be checked with the tax office.
+    #[test]
+    fn a_payment_kept_over_a_later_change_and_two_amounts_are_said_in_both_languages() {
+        let zh = Text::for_language(crate::tui::Language::Zh);
+        let en = Text::for_language(crate::tui::Language::En);
+        let kept = payment_conflict("payment", "paid", Some("government"), Some("paid"));
+        let line = merge_conflict_line(zh, &kept, &kept.id_number);
+        assert!(line.contains("「缴费状态」：保留 已缴费（") && line.contains("未采用 财政代缴（"), "{line}");
+        assert!(line.ends_with("：这是不知道这笔缴费时作的修改，已收的缴费保留"), "{line}");
+        let line = merge_conflict_line(en, &kept, &kept.id_number);
+        assert!(line.ends_with("not applied: it was made without knowing of the payment, which stands"), "{line}");
+        let amount = payment_conflict("paid_amount_fen", "38000", None, Some("paid"));
+        assert!(merge_conflict_line(zh, &amount, "").contains("保留 380.00（"), "the payment's amount named");
+        let two = payment_conflict("paid_amount_fen", "20000", Some("38000"), None);
+        let line = merge_conflict_line(zh, &two, &two.id_number);
+        assert!(line.contains("保留 200.00（") && line.contains("舍弃 380.00（"), "{line}");
+        assert!(line.ends_with("两边记录的缴费金额不同，保留较新的，请向税务核实"), "{line}");
+        assert!(merge_conflict_line(en, &two, "").ends_with("check with the tax office"));
+        let report = MergeReport { payments_kept_over_later: 2, ..MergeReport::default() };
+        assert_eq!(
+            payments_kept_line(zh, &report).as_deref(),
+            Some(
+                "已记录的缴费保留，未被较晚的修改覆盖：2 笔（那些修改是另一台电脑在不知道这笔缴费时作的，见下列冲突）"
+            )
+        );
+        assert!(payments_kept_line(en, &report).is_some_and(|l| l.starts_with("Recorded payments kept over a later")));
+        assert_eq!(payments_kept_line(zh, &MergeReport::default()), None);
+    }
 
     #[test]
     fn a_school_renamed_on_a_copy_is_said_by_its_name_not_as_another_school() {
