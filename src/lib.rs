@@ -10,6 +10,7 @@ pub mod county;
 pub mod data_file;
 pub mod demo;
 pub mod domain;
+pub mod installation;
 pub mod io;
 pub mod os_error;
 pub mod private_file;

@@ -3667,3 +3667,59 @@ fn a_first_import_puts_rows_naming_no_school_under_the_one_school_the_other_list
     canbao(&other).arg("import").arg(fixture("utf8_bom.csv")).arg(fixture("utf8_nobom.csv")).assert().success();
     assert_eq!(schools(&other), ["本校"]);
 }
+
+/// `canbao --db DB` on a laptop whose home (and so config folder) is `home`, no operator named.
+fn on_laptop(db: &Path, home: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("canbao").expect("binary");
+    cmd.arg("--db")
+        .arg(db)
+        .env_remove("CANBAO_DB")
+        .env_remove("CANBAO_OPERATOR")
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_DATA_HOME", home.join(".local/share"));
+    cmd
+}
+
+/// The operators of the drive's note changes, oldest first.
+fn note_operators(db: &Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut stmt = conn.prepare("SELECT operator FROM audit WHERE field = 'note' ORDER BY id").unwrap();
+    stmt.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
+}
+
+/// A drive copied to a second laptop (a working group splitting a school, to merge later): a command there
+/// without --operator records no operator, as on a drive that remembers none, where it recorded the name typed
+/// on the first laptop for everything done on the second. The name given there is that laptop's from then on,
+/// and the first laptop goes on with its own.
+#[test]
+fn a_command_on_a_copied_drive_records_no_other_laptops_operator() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    let drive = dir.path().join("drive.db");
+    let import = on_laptop(&drive, &a).args(["--operator", "王老师", "import"]).arg(fixture("utf8_bom.csv")).output();
+    assert!(import.unwrap().status.success());
+    let copy = dir.path().join("copy.db");
+    std::fs::copy(&drive, &copy).unwrap();
+    let mark = ["mark", "--name", "仇家杰", "--class", "小班2班", "--note"];
+    for (db, home, note) in [(&drive, &a, "甲"), (&copy, &b, "乙")] {
+        let out = on_laptop(db, home).args(mark).arg(note).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    assert_eq!(note_operators(&drive), ["王老师"]);
+    assert_eq!(note_operators(&copy), [""]);
+    let out = on_laptop(&copy, &b).args(["--operator", "李老师"]).args(mark).arg("丙").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for (db, home, note) in [(&copy, &b, "丁"), (&drive, &a, "戊")] {
+        let out = on_laptop(db, home).args(mark).arg(note).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    assert_eq!(note_operators(&copy), ["", "李老师", "李老师"]);
+    assert_eq!(note_operators(&drive), ["王老师", "王老师"]);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let id = a.join(".config/canbao/installation");
+        assert_eq!(std::fs::metadata(&id).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+}

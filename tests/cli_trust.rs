@@ -15,7 +15,10 @@ fn fixture(name: &str) -> PathBuf {
 fn canbao(db: &Path) -> Command {
     let mut cmd = Command::cargo_bin("canbao").expect("binary");
     cmd.arg("--db").arg(db).env_remove("CANBAO_DB").env("CANBAO_OPERATOR", "测试");
-    cmd.env("XDG_CONFIG_HOME", db.parent().expect("dir").join("config"));
+    // One laptop per drive, however it is reached: through a link elsewhere it is still the same laptop's drive,
+    // whose remembered operator a command does not write again as typed on another laptop.
+    let real = std::fs::canonicalize(db).unwrap_or_else(|_| db.to_owned());
+    cmd.env("XDG_CONFIG_HOME", real.parent().expect("dir").join("config"));
     cmd
 }
 

@@ -4511,6 +4511,97 @@ fn keys_typed_before_the_name_prompt_are_not_the_name() {
     assert!(app.typing_astray(), "the rest of the run is ignored too");
 }
 
+/// The name prompt as the screen starts, run through the event loop with `script` after it is first drawn (no
+/// key waiting then); the app afterwards.
+fn name_prompt_after(script: Vec<Paced>) -> App {
+    let mut app = App::new(store(true), &options(Language::Zh, None)).expect("app");
+    app.update(Action::Resize(80, 24));
+    assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::Operator(_))));
+    // Nothing waits as the prompt is first drawn: the keys come right after it.
+    let mut events = PacedScript(std::iter::once(Paced::Pause).chain(script).collect());
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    run_loop(&mut terminal, &mut app, &mut events).expect("loop");
+    app
+}
+
+/// Keys that arrive as the operator's name is asked, before the keys pause after it shows (a hurried operator
+/// typing on, a paste), are not the name and their Enter saves nothing, where they were typed into the field
+/// and the Enter took them as the operator recorded on every change: the prompt takes keys after a pause, as a
+/// dialog a key opened does.
+#[test]
+fn keys_arriving_as_the_name_prompt_shows_are_not_the_name() {
+    let mut script: Vec<Paced> = paced("abc\n").collect();
+    script.push(Paced::Pause);
+    let app = name_prompt_after(script);
+    assert_eq!(app.store.operator(), "", "{}", screen(&app));
+    assert!(status_text(&app).contains("4 个键未起作用"), "{}", status_text(&app));
+    // Said while the rest of the run is ignored (as the event loop would have it, stopped before the pause).
+    for (lang, said) in
+        [(Language::Zh, "姓名提示出现时按下的键未作为姓名"), (Language::En, "Keys pressed as this prompt")]
+    {
+        let mut app = App::new(store(true), &options(lang, None)).expect("app");
+        app.update(Action::Resize(80, 24));
+        app.report_pauses();
+        app.guarded_dialog_drawn();
+        app.update(Action::Input('a'));
+        assert!(status_text(&app).starts_with(said), "{}", status_text(&app));
+        assert!(app.typing_astray());
+    }
+    // A paste as the prompt shows, then Enter in the same moment: nothing saved.
+    let paste = Paced::Key(Event::Paste("ls -la".to_owned()));
+    let app = name_prompt_after(std::iter::once(paste).chain(paced("\n")).chain([Paced::Pause]).collect());
+    assert_eq!(app.store.operator(), "");
+    // After a pause the prompt takes the name typed, and a paste too.
+    let mut script = vec![Paced::Pause];
+    script.extend(paced("李老师\n"));
+    script.push(Paced::Pause);
+    assert_eq!(name_prompt_after(script).store.operator(), "李老师");
+    let script = vec![Paced::Pause, Paced::Key(Event::Paste("王老师".to_owned())), Paced::Pause];
+    let script: Vec<Paced> = script.into_iter().chain(paced("\n")).chain([Paced::Pause]).collect();
+    assert_eq!(name_prompt_after(script).store.operator(), "王老师");
+    // Esc still leaves at once.
+    let app = name_prompt_after(vec![Paced::Key(key(KeyCode::Esc, KeyEventKind::Press))]);
+    assert!(app.quit);
+}
+
+/// Enter on the name left empty (or spaces) is not taken, and says so, the prompt staying: no change is recorded
+/// under no name by a silent Enter.
+#[test]
+fn an_empty_name_is_refused_aloud() {
+    for (lang, said) in [(Language::Zh, "姓名不能为空"), (Language::En, "The name cannot be empty")] {
+        let mut app = App::new(store(true), &options(lang, None)).expect("app");
+        app.update(Action::Resize(80, 24));
+        type_text(&mut app, "  ");
+        app.update(Action::Confirm);
+        assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::Operator(_))));
+        assert_eq!(app.store.operator(), "");
+        assert!(status_text(&app).starts_with(said), "{}", status_text(&app));
+    }
+}
+
+/// A drive copied from another laptop, whose remembered operator was typed there, asks for the operator on this
+/// one: the other laptop's name is said above an empty field, not put in it, where one Enter would take it again.
+#[test]
+fn a_drive_from_another_laptop_asks_for_this_laptops_operator() {
+    for lang in [Language::Zh, Language::En] {
+        let config = tempfile::tempdir().expect("dir");
+        let mut drive = store(true);
+        drive.set_operator("王老师").expect("operator");
+        drive.set_meta(canbao::store::OPERATOR_INSTALLATION, &"a".repeat(32)).expect("meta");
+        drive.on_installation(canbao::installation::Installation::in_folder(config.path())).expect("laptop");
+        let mut app = App::new(drive, &options(lang, None)).expect("app");
+        app.update(Action::Resize(80, 24));
+        assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::Operator(ref i)) if i.is_empty()));
+        insta::assert_snapshot!(format!("operator_elsewhere_{}", lang_name(lang)), screen(&app));
+        app.update(Action::Confirm);
+        assert_eq!(app.store.operator(), "", "Enter takes no name");
+        type_text(&mut app, "李老师");
+        app.update(Action::Confirm);
+        assert_eq!(app.store.operator(), "李老师");
+        assert!(app.modal.is_none());
+    }
+}
+
 /// A lone `f` marks nobody: on an unpaid pupil with a category it asks (No by default), as it does for every other
 /// pupil, so an `f` among the letters of a command typed into the wrong window (`free -h`) changes no one.
 #[test]

@@ -96,7 +96,7 @@ impl Tmux {
         let tmux = Tmux { socket };
         let command = format!(
             "env XDG_CONFIG_HOME={} HOME={} {} --db {} --operator {operator} {more}",
-            quote(dir),
+            quote(&config_home(dir)),
             quote(dir),
             quote(Path::new(BIN)),
             quote(db)
@@ -140,6 +140,12 @@ impl Drop for Tmux {
     fn drop(&mut self) {
         let _ = Command::new("tmux").arg("-L").arg(&self.socket).arg("kill-server").output();
     }
+}
+
+/// The config folders' home for a test in `dir`: hidden, so that the config folder canbao makes there (the
+/// installation's id, once a name is remembered) is not among the files the picker lists in `dir`.
+fn config_home(dir: &Path) -> PathBuf {
+    dir.join(".config")
 }
 
 fn quote(p: &Path) -> String {
@@ -565,6 +571,8 @@ fn the_name_typed_at_the_first_run_is_the_one_the_lock_gives() {
     let started = tmux.run(&["new-session", "-d", "-x", "120", "-y", "40", "-s", "canbao", "-c", &folder, &command]);
     assert!(started.status.success(), "tmux new-session: {}", String::from_utf8_lossy(&started.stderr));
     tmux.wait_for("请输入操作员姓名");
+    // The prompt takes keys once the keys pause after it shows.
+    tmux.look();
     tmux.send_text("王老师");
     tmux.send(&["Enter"]);
     tmux.wait_for("操作员：王老师");
@@ -575,14 +583,61 @@ fn the_name_typed_at_the_first_run_is_the_one_the_lock_gives() {
     tmux.quit();
 }
 
+/// A drive copied from the laptop its operator was typed on asks for the operator on the second laptop, saying
+/// the first laptop's name above an empty field; the name typed there is the one the title shows.
+#[test]
+fn a_copied_drive_asks_the_second_laptop_for_its_operator() {
+    if tmux_missing() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (first, second) = (dir.path().join("first"), dir.path().join("second"));
+    let db = dir.path().join("drive.db");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/utf8_bom.csv");
+    let import = Command::new(BIN)
+        .args(["--operator", "王老师", "--db"])
+        .arg(&db)
+        .arg("import")
+        .arg(&fixture)
+        .env("HOME", &first)
+        .env("XDG_CONFIG_HOME", &first)
+        .output()
+        .expect("import");
+    assert!(import.status.success(), "import failed: {}", String::from_utf8_lossy(&import.stderr));
+    let copy = dir.path().join("copy.db");
+    std::fs::copy(&db, &copy).expect("copy");
+    let tmux = Tmux { socket: format!("canbao-test-copied-{}", std::process::id()) };
+    let command = format!(
+        "env -u CANBAO_OPERATOR XDG_CONFIG_HOME={} HOME={} {} --db {}",
+        quote(&second),
+        quote(&second),
+        quote(Path::new(BIN)),
+        quote(&copy)
+    );
+    let folder = dir.path().display().to_string();
+    let started = tmux.run(&["new-session", "-d", "-x", "120", "-y", "40", "-s", "canbao", "-c", &folder, &command]);
+    assert!(started.status.success(), "tmux new-session: {}", String::from_utf8_lossy(&started.stderr));
+    let screen = tmux.wait_for("请输入操作员姓名");
+    assert!(screen.contains("此数据文件记住的操作员「王老师」是在另一台电脑上输入的"), "{screen}");
+    assert!(screen.lines().next().unwrap_or_default().contains("操作员： "), "{screen}");
+    tmux.look();
+    tmux.send(&["Enter"]);
+    tmux.wait_for("姓名不能为空");
+    tmux.send_text("李老师");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("操作员：李老师");
+    tmux.quit();
+}
+
 /// Starts `canbao --db DB --operator 测试 MORE` under a shell that stays after canbao ends, so the terminal's
 /// state can be read then: canbao's pid goes to `dir/pid`, its exit status is printed as `exited N`.
 fn start_kept(socket: String, dir: &Path, db: &Path, more: &str) -> Tmux {
     let script = dir.join("run.sh");
     let body = format!(
-        "sh -c 'echo $$ > pid; exec \"$@\"' sh env XDG_CONFIG_HOME={d} HOME={d} {bin} --db {db} --operator 测试 {more}\n\
+        "sh -c 'echo $$ > pid; exec \"$@\"' sh env XDG_CONFIG_HOME={c} HOME={d} {bin} --db {db} --operator 测试 {more}\n\
          echo \"exited $?\"\nexec sleep 600\n",
         d = quote(dir),
+        c = quote(&config_home(dir)),
         bin = quote(Path::new(BIN)),
         db = quote(db),
     );

@@ -50,7 +50,12 @@ pub(super) fn restore(cli: &Cli, file: &Path, force: bool) -> CmdResult {
     // (a typo), said when it does, and leaving nothing behind when it fails.
     let new = new_drive(cli)?;
     let lock = lock_drive(cli)?;
-    let opened = passphrase::for_drive(&path).and_then(|key| Ok(Store::open_keyed(&path, key.as_ref())?));
+    let opened = passphrase::for_drive(&path).and_then(|key| {
+        let mut store = Store::open_keyed(&path, key.as_ref())?;
+        // Who restored is recorded (`restored_by`): this laptop's operator, never the name typed on another.
+        super::open::as_operator(cli, &mut store)?;
+        Ok(store)
+    });
     let mut store = match opened {
         Ok(store) => store,
         Err(e) => {

@@ -27,6 +27,24 @@ pub fn config_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "canbao").map(|d| d.config_dir().to_owned())
 }
 
+/// This laptop's installation of canbao (its config folder), which the drive's remembered operator is checked
+/// against (`Store::on_installation`); `None` where there is no config folder.
+pub fn installation() -> Option<crate::installation::Installation> {
+    config_dir().map(|dir| crate::installation::Installation::in_folder(&dir))
+}
+
+/// Who works on `store` in this run: the name the drive remembers only where it was typed on this laptop, and
+/// `--operator` (or `CANBAO_OPERATOR`) over it, remembered as typed here.
+pub(super) fn as_operator(cli: &Cli, store: &mut Store) -> crate::store::Result<()> {
+    if let Some(installation) = installation() {
+        store.on_installation(installation)?;
+    }
+    match operator_from(cli) {
+        Some(op) => store.set_operator(&op),
+        None => Ok(()),
+    }
+}
+
 pub(super) fn operator_from(cli: &Cli) -> Option<String> {
     cli.operator
         .clone()
@@ -58,10 +76,8 @@ fn open_store_then(
     let key = passphrase::for_drive(&path)?;
     let mut store =
         if cli.read_only { Store::open_read_only_keyed(&path, key.as_ref())? } else { open(&path, key.as_ref())? };
-    if let Some(op) = operator_from(cli) {
-        // Part of opening: a full disk here has saved nothing, whatever the command.
-        store.set_operator(&op).map_err(|e| crate::store::while_opening(e, &path, false))?;
-    }
+    // Part of opening: a full disk here has saved nothing, whatever the command.
+    as_operator(cli, &mut store).map_err(|e| crate::store::while_opening(e, &path, false))?;
     // Before `--year`, whose refusal of a later year says the command that starts it.
     store.name_in_commands(hint_drive(cli));
     if let Some(year) = cli.year {
@@ -111,9 +127,14 @@ pub(super) fn open_writer(cli: &Cli) -> Result<(Store, DriveLock), UserError> {
 /// only: an earlier one is shown, never written. A preview (`preview`) writes nothing: of a backup it is told
 /// what a command that reads is told.
 fn open_current_year(cli: &Cli, preview: bool) -> Result<Store, UserError> {
-    let store = open_store(cli)?;
+    let mut store = open_store(cli)?;
     if let (Some(year), Some(current)) = (store.viewed_year(), store.current_year()) {
         return Err(StoreError::PastYear { year, current }.into());
+    }
+    // A command that changes the drive makes a name an older canbao remembered this laptop's. Not worth a
+    // refusal (a full disk, which the command's own write then says): the next command records it.
+    if !preview {
+        let _ = store.claim_remembered_operator();
     }
     warn_if_demo(&store);
     warn_if_backup(cli, &drive_path(cli), if preview { Use::Read } else { Use::Write });

@@ -40,7 +40,11 @@ pub(super) fn open(cli: &Cli) -> CmdResult {
         Some(_) => open_store(&Cli { year: None, ..cli.clone() }),
     };
     let (mut store, mut lock) = lock.keep_if(opened)?;
-    // Without --operator, the name the drive remembers (typed into the TUI last time) explains the lock.
+    // The screen changes the drive: a name an older canbao remembered becomes this laptop's. Not worth failing
+    // the start over (a full disk, which the screen says in its own way): the next session records it.
+    let _ = store.claim_remembered_operator();
+    // Without --operator, the name the drive remembers from this laptop (typed into the TUI last time) explains
+    // the lock.
     if operator_from(cli).is_none() {
         lock.name_holder(store.operator());
     }

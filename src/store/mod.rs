@@ -537,7 +537,18 @@ pub struct Store {
     /// The drive as the commands its messages tell the operator to type name it (`canbao --db FILE …`): set by
     /// whoever opened it when it was named (`--db`, `CANBAO_DB`, a screen's own drive); `None`: the default drive.
     hint_drive: Option<PathBuf>,
+    /// The laptop this session runs on (its canbao config folder), told by whoever opened the drive
+    /// ([`Store::on_installation`]): the name the drive remembers is this session's operator only where it was
+    /// typed. `None` (tests, the screen's sample school): the name is used as before, wherever it was typed.
+    installation: Option<crate::installation::Installation>,
+    /// The name the drive remembers, typed on another laptop: not this session's operator, only said when the
+    /// screen asks for one.
+    operator_elsewhere: Option<String>,
 }
+
+/// The meta key of the installation (laptop) on which the drive's remembered operator, `last_operator`, was
+/// typed; absent on a drive whose name an older canbao remembered.
+pub const OPERATOR_INSTALLATION: &str = "last_operator_installation";
 
 impl Drop for Store {
     /// A command (or a worker of the TUI) that wrote leaves its saves in the drive file itself, not only in the
@@ -678,6 +689,8 @@ impl Store {
             stop: None,
             settled: None,
             hint_drive: None,
+            installation: None,
+            operator_elsewhere: None,
         };
         store.current_year = store.read_current_year()?;
         if store.current_year.is_some() {
@@ -744,6 +757,8 @@ impl Store {
             stop: None,
             settled: None,
             hint_drive: None,
+            installation: None,
+            operator_elsewhere: None,
         };
         if keys == Keys::AtOpen {
             store.rebuild_search_keys()?;
@@ -797,6 +812,7 @@ impl Store {
             read_only: self.read_only,
             viewed_year: self.viewed_year,
             hint_drive: self.hint_drive.clone(),
+            installation: self.installation.clone(),
         })
     }
 
@@ -804,17 +820,73 @@ impl Store {
         &self.operator
     }
 
-    /// Who is at the keyboard: recorded on every audit row from now on, and remembered in the file.
+    /// Who is at the keyboard: recorded on every audit row from now on, and remembered in the file with the
+    /// laptop it was typed on (see [`Store::on_installation`]).
     pub fn set_operator(&mut self, name: &str) -> Result<()> {
         if self.operator == name.trim() {
             return Ok(()); // No write for a read-only command run with CANBAO_OPERATOR set.
         }
         self.operator = name.trim().to_owned();
+        self.operator_elsewhere = None;
         if self.read_only {
             return Ok(()); // Remembered for this session only: a read-only copy writes nothing.
         }
-        let op = self.operator.clone();
-        self.set_meta("last_operator", &op)
+        self.refuse_past_year()?;
+        // A laptop whose config folder cannot be written has no id to record: the name is then remembered as an
+        // older canbao remembered it, for no laptop in particular, never as typed on the laptop that last had one.
+        let laptop = self.installation.as_mut().and_then(|i| i.id_or_new().ok());
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT INTO meta(key, value) VALUES ('last_operator', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [&self.operator],
+        )?;
+        match laptop {
+            Some(id) => tx.execute(
+                "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                params![OPERATOR_INSTALLATION, id],
+            )?,
+            None => tx.execute("DELETE FROM meta WHERE key = ?1", [OPERATOR_INSTALLATION])?,
+        };
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Tells the drive which laptop this session runs on. The name it remembers is this session's operator only
+    /// when it was typed on this laptop: a drive copied to a second one (a working group splitting a school, to
+    /// merge later) would otherwise record the first laptop's operator for everything done on the second. Typed
+    /// elsewhere, the session has no operator ([`Store::operator_elsewhere`] keeps the name): the screen asks
+    /// for one, and a command without `--operator` records none, as on a drive that remembers no name. A name
+    /// remembered by an older canbao (no laptop recorded) is used as before, see
+    /// [`Store::claim_remembered_operator`].
+    pub fn on_installation(&mut self, installation: crate::installation::Installation) -> Result<()> {
+        let typed_on = self.meta(OPERATOR_INSTALLATION)?;
+        if let Some(typed_on) = typed_on
+            && installation.id() != Some(typed_on.as_str())
+            && !self.operator.is_empty()
+        {
+            self.operator_elsewhere = Some(std::mem::take(&mut self.operator));
+        }
+        self.installation = Some(installation);
+        Ok(())
+    }
+
+    /// The name the drive remembers when it was typed on another laptop (and is therefore not this session's
+    /// operator), for the screen's question to mention.
+    pub fn operator_elsewhere(&self) -> Option<&str> {
+        self.operator_elsewhere.as_deref()
+    }
+
+    /// A name an older canbao remembered, for no laptop in particular, becomes this laptop's, recorded by the
+    /// first session of this canbao that changes the drive (the screen, a command that writes): most often the
+    /// laptop the drive was made on, before any copy of it went to another. Once recorded, a copy taken to a
+    /// second laptop asks there. Nothing is written for a read-only session, a drive that remembers no name or
+    /// one whose name has its laptop already, nor where this laptop is not known.
+    pub fn claim_remembered_operator(&mut self) -> Result<()> {
+        if self.read_only || self.operator.is_empty() || self.meta(OPERATOR_INSTALLATION)?.is_some() {
+            return Ok(());
+        }
+        let Some(id) = self.installation.as_mut().and_then(|i| i.id_or_new().ok()) else { return Ok(()) };
+        self.set_meta(OPERATOR_INSTALLATION, &id)
     }
 
     pub fn set_fixed_clock(&mut self, now: &str) {
@@ -1132,6 +1204,8 @@ pub struct Reopen {
     pub viewed_year: Option<i32>,
     /// How the commands the new connection's messages offer name the drive, as this one's do.
     hint_drive: Option<PathBuf>,
+    /// The laptop, as this connection was told it: a worker remembers a name as this laptop's too.
+    installation: Option<crate::installation::Installation>,
 }
 
 impl Reopen {
@@ -1151,6 +1225,9 @@ impl Reopen {
             Store::init(conn, Some(self.path.clone()), self.key.clone(), Keys::Later)?
         };
         store.hint_drive = self.hint_drive.clone();
+        if let Some(installation) = &self.installation {
+            store.on_installation(installation.clone())?;
+        }
         if let Some(year) = self.viewed_year {
             store.view_year(year)?;
         }

@@ -1512,3 +1512,86 @@ fn a_number_corrected_earlier_in_the_same_import_still_names_the_pupil() {
     let p = s.student(id_of(&s, "陈静")).unwrap();
     assert_eq!((p.id_number.as_str(), p.id_problem), (real.as_str(), None), "the correction stays");
 }
+
+/// A drive on a laptop: the operator its config folder `laptop` (under `dir`) makes this session's.
+fn open_on(path: &Path, dir: &Path, laptop: &str) -> Store {
+    let mut s = Store::open(path).unwrap();
+    s.on_installation(crate::installation::Installation::in_folder(&dir.join(laptop))).unwrap();
+    s
+}
+
+/// The operator a drive remembers is the operator only on the laptop it was typed on: a copy taken to a second
+/// laptop (a working group splitting a school, to merge later) records nobody there until a name is given,
+/// where it recorded the first laptop's operator for everything done on the second. The name typed there is
+/// that laptop's, and the first laptop then asks in turn.
+#[test]
+fn a_remembered_operator_belongs_to_the_laptop_it_was_typed_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let drive = dir.path().join("a.db");
+    let mut a = open_on(&drive, dir.path(), "laptop-a");
+    a.set_operator("王老师").unwrap();
+    add_pupil(&mut a, "第一小学", "甲");
+    drop(a);
+    let copy = dir.path().join("copy.db");
+    std::fs::copy(&drive, &copy).unwrap();
+    assert_eq!(open_on(&drive, dir.path(), "laptop-a").operator(), "王老师", "remembered where it was typed");
+    let mut b = open_on(&copy, dir.path(), "laptop-b");
+    assert_eq!((b.operator(), b.operator_elsewhere()), ("", Some("王老师")));
+    // A change made there before any name is given records no operator, as on a drive that remembers none.
+    let id = b.students(&Default::default()).unwrap()[0].id;
+    b.set_note(id, "复印件").unwrap();
+    let last = b.history(id).unwrap().into_iter().last().unwrap();
+    assert_eq!(last.operator, "", "{last:?}");
+    // A worker's connection sees the same.
+    assert_eq!(b.reopener().unwrap().open().unwrap().operator(), "");
+    b.set_operator("李老师").unwrap();
+    assert_eq!(b.operator_elsewhere(), None);
+    drop(b);
+    assert_eq!(open_on(&copy, dir.path(), "laptop-b").operator(), "李老师");
+    let back_on_a = open_on(&copy, dir.path(), "laptop-a");
+    assert_eq!((back_on_a.operator(), back_on_a.operator_elsewhere()), ("", Some("李老师")));
+    // A laptop that never recorded a name (no id in its config folder yet) is not the one that typed it.
+    assert_eq!(open_on(&drive, dir.path(), "laptop-c").operator(), "");
+    assert!(!dir.path().join("laptop-c").exists(), "reading makes nothing in the config folder");
+}
+
+/// A name remembered by an older canbao (no laptop recorded) is used as before, on whichever laptop opens the
+/// drive; the first session that changes the drive makes it that laptop's, so a copy taken later asks.
+#[test]
+fn an_older_drives_remembered_name_becomes_the_first_writers_laptops() {
+    let dir = tempfile::tempdir().unwrap();
+    let drive = dir.path().join("a.db");
+    let mut old = Store::open(&drive).unwrap();
+    old.set_operator("王老师").unwrap();
+    assert_eq!(old.meta(OPERATOR_INSTALLATION).unwrap(), None, "as an older canbao left it");
+    drop(old);
+    let mut a = open_on(&drive, dir.path(), "laptop-a");
+    assert_eq!(a.operator(), "王老师");
+    a.claim_remembered_operator().unwrap();
+    let id = a.meta(OPERATOR_INSTALLATION).unwrap().expect("recorded");
+    assert_eq!(crate::installation::Installation::in_folder(&dir.path().join("laptop-a")).id(), Some(id.as_str()));
+    drop(a);
+    assert_eq!(open_on(&drive, dir.path(), "laptop-a").operator(), "王老师");
+    assert_eq!(open_on(&drive, dir.path(), "laptop-b").operator(), "");
+    // Claimed once: a later session elsewhere does not take it over.
+    let mut b = open_on(&drive, dir.path(), "laptop-b");
+    b.claim_remembered_operator().unwrap();
+    assert_eq!(b.meta(OPERATOR_INSTALLATION).unwrap(), Some(id));
+}
+
+/// A laptop whose config folder cannot be made has no id to record: the name typed there is remembered for
+/// no laptop in particular (as an older canbao did), never as the last laptop's that had one.
+#[test]
+fn a_name_typed_where_no_id_can_be_kept_is_nobodys_laptops() {
+    let dir = tempfile::tempdir().unwrap();
+    let drive = dir.path().join("a.db");
+    open_on(&drive, dir.path(), "laptop-a").set_operator("王老师").unwrap();
+    // A file where the config folder's parent should be: no folder can be made there, even by root.
+    std::fs::write(dir.path().join("not-a-folder"), "").unwrap();
+    let mut b = Store::open(&drive).unwrap();
+    b.on_installation(crate::installation::Installation::in_folder(&dir.path().join("not-a-folder/canbao"))).unwrap();
+    b.set_operator("李老师").unwrap();
+    assert_eq!(b.meta(OPERATOR_INSTALLATION).unwrap(), None);
+    drop(b);
+    assert_eq!(open_on(&drive, dir.path(), "laptop-a").operator(), "李老师");
+}

@@ -167,6 +167,8 @@ pub enum Held {
     LoadSample,
     /// A dialog, open at once, closed unsaved if the keys do not pause after its key (the key's keymap name).
     Opened(&'static str),
+    /// The operator's name, asked as the screen starts: it takes no key before the keys pause after it shows.
+    NamePrompt,
 }
 
 impl Held {
@@ -179,6 +181,7 @@ impl Held {
             Held::SelectAll => "select_all",
             Held::LoadSample => "load_sample",
             Held::Opened(name) => name,
+            Held::NamePrompt => "operator",
         }
     }
 }

@@ -383,6 +383,22 @@ impl App {
             }
             return;
         }
+        if let Some(Held::NamePrompt) = self.waiting_key {
+            self.waiting_key = None;
+            match action {
+                // Deliberate whenever they come: Esc and Ctrl-c leave, as they do at the prompt, and the mouse is
+                // never typed by mistake.
+                Action::Back | Action::Quit | Action::Click(..) | Action::ScrollUp | Action::ScrollDown => {}
+                // A key (or a paste) that came before the keys paused after the prompt showed was typed before it
+                // was seen: a hurried operator's keys meant for the shell or the screen, or a paste. None is the
+                // name, and an Enter among them saves nothing.
+                _ => {
+                    self.typed_astray(self.text.keys_at_name_prompt.to_owned());
+                    self.astray = Some(1);
+                    return;
+                }
+            }
+        }
         if let Some(waiting) = self.waiting_key.take() {
             match action {
                 // Esc: the operator is looking and changed their mind; the key waiting is dropped (the dialog it
@@ -584,6 +600,8 @@ impl App {
             }
             // Open since the key: the operator has seen it, and it takes what is typed now.
             Held::Opened(_) => {}
+            // Shown, then a pause: the name typed now is the operator's.
+            Held::NamePrompt => {}
         }
     }
 
@@ -1019,6 +1037,21 @@ impl App {
                 None => fill(text, &[&n]),
             };
             self.fail(text);
+        }
+    }
+
+    /// The dialog `guarded_dialog` names is about to be drawn for the first time, the keys waiting before it
+    /// dropped (`keys_ignored`). The operator's name then takes no key before the keys pause after it shows, as a
+    /// dialog a key opened takes none before the pause after that key (`guard_opened`): keys arriving in the
+    /// same moment (typed on before the prompt was seen, a paste) are not the name, and their Enter would save
+    /// it unseen. Keys given one by one (no event loop saying when they pause) are taken at once.
+    pub fn guarded_dialog_drawn(&mut self) {
+        if matches!(self.modal, Some(Modal::Operator(_)))
+            && self.pauses_reported
+            && self.astray.is_none()
+            && self.waiting_key.is_none()
+        {
+            self.waiting_key = Some(Held::NamePrompt);
         }
     }
 

@@ -126,6 +126,9 @@ where
                     break;
                 }
                 app.keys_ignored(ignored);
+                if new_dialog {
+                    app.guarded_dialog_drawn();
+                }
             }
             terminal.draw(|frame| views::draw(frame, app))?;
             dirty = false;

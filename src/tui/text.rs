@@ -276,6 +276,12 @@ pub struct Text {
     /// Keys typed before the operator's name was asked (how many): not taken as the name, nor those typed right
     /// after them.
     pub keys_ignored_operator: &'static str,
+    /// Keys that came as the operator's name was asked, before the keys paused after it showed: not the name.
+    pub keys_at_name_prompt: &'static str,
+    /// Enter on the operator's name left empty: not taken.
+    pub operator_empty: &'static str,
+    /// Above the operator's name field: the name the drive remembers was typed on another laptop (the name).
+    pub operator_elsewhere: &'static str,
     /// A field an undo wrote back (the field, its value now), in its status line.
     pub undone_field: &'static str,
     /// A field a redo wrote again (the field, its value now).
@@ -852,6 +858,9 @@ mod tests {
                 t.keys_burst,
                 t.keys_run_before,
                 t.keys_ignored_operator,
+                t.keys_at_name_prompt,
+                t.operator_empty,
+                t.operator_elsewhere,
                 t.undone_field,
                 t.redone_field,
                 t.undone_redo_with,

@@ -160,6 +160,12 @@ impl App {
                 }
                 None
             }
+            // Not taken, and said: the prompt stays until a name is typed (the name a copied drive remembers,
+            // shown above the field, is never taken for an empty one).
+            Action::Confirm => {
+                self.fail(self.text.operator_empty);
+                Some(Modal::Operator(input))
+            }
             // Without a name nothing can be recorded: Esc leaves canbao.
             Action::Back => {
                 self.quit = true;

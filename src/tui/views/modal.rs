@@ -91,6 +91,23 @@ fn text_prompt(
     frame.render_widget(Paragraph::new(hints), bottom(inner));
 }
 
+/// The operator's name asked on a drive whose remembered name was typed on another laptop: that name is said
+/// above the prompt, not put in the field, where an Enter would take the other laptop's operator again.
+fn operator_elsewhere(frame: &mut Frame, app: &App, area: Rect, name: &str, input: &LineInput) {
+    let t = app.text;
+    let said = layout::wrap(&fill(t.operator_elsewhere, &[&name]), 60);
+    let inner = popup(frame, app, area, 64, 8 + said.len() as u16, t.operator_title);
+    for (i, line) in said.iter().enumerate() {
+        frame.render_widget(Paragraph::new(line.clone()), Rect { y: inner.y + i as u16, height: 1, ..inner });
+    }
+    let below = inner.y + said.len() as u16 + 1;
+    frame.render_widget(Paragraph::new(t.operator_prompt), Rect { y: below, height: 1, ..inner });
+    field(frame, app, Rect { y: below + 1, height: 1, ..inner }, input, true);
+    let hints =
+        hint_line(app, Context::Input, &[("confirm", None), ("back", Some(t.short("quit")))], inner.width as usize);
+    frame.render_widget(Paragraph::new(hints), bottom(inner));
+}
+
 fn targets_title(app: &App, base: &str, targets: &[i64]) -> String {
     let name =
         targets.first().and_then(|&id| app.data.index_of(id)).map(|i| app.data.name(i).to_owned()).unwrap_or_default();
@@ -106,9 +123,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, modal: &Modal) {
     let t = app.text;
     match modal {
         Modal::Help { .. } => {}
-        Modal::Operator(input) => {
-            text_prompt(frame, app, area, t.operator_title, t.operator_prompt, input, Some(t.short("quit")))
-        }
+        Modal::Operator(input) => match app.store.operator_elsewhere() {
+            Some(name) => operator_elsewhere(frame, app, area, name, input),
+            None => text_prompt(frame, app, area, t.operator_title, t.operator_prompt, input, Some(t.short("quit"))),
+        },
         Modal::Welcome => welcome(frame, app, area),
         Modal::Enrollment(chooser) => enrollment(frame, app, area, chooser),
         Modal::Confirm(confirm) => question(frame, app, area, confirm),
