@@ -1161,7 +1161,7 @@ impl canbao::tui::runner::EventSource for Steps {
                 }
                 Some(Step::Key(code)) => Some(Event::Key(KeyEvent::new(code, KeyModifiers::NONE))),
                 Some(Step::Pause) => None,
-                None => Some(Event::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE))),
+                None => Some(Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL))),
             });
         }
     }

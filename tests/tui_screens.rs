@@ -4393,6 +4393,91 @@ fn an_r_inside_typed_text_reveals_no_number() {
     assert!(app.reveal, "{}", screen(&app));
 }
 
+/// A name typed on the roster without `/` first (qinbo) does not close canbao at its `q`: the `q` waits for the
+/// pause after it, and the `i` right after it shows it was a letter of typed text, said on the status line. A
+/// deliberate `q`, then a pause, closes it; Ctrl-c closes it at once, even while keys are ignored.
+#[test]
+fn the_q_of_a_name_typed_without_a_slash_does_not_close_canbao() {
+    let mut app = app(Language::Zh);
+    run_paced(&mut app, paced("qinbo").chain([Paced::Pause]).chain(paced("/孙")));
+    assert!(app.roster.is_searching(), "still open after qinbo: {}", screen(&app));
+    let mut app = self::app(Language::Zh);
+    app.report_pauses();
+    app.key_is_character(true);
+    press(&mut app, KeyCode::Char('q'));
+    assert!(!app.quit, "waits for the pause");
+    press(&mut app, KeyCode::Char('i'));
+    assert!(!app.quit);
+    assert!(status_text(&app).starts_with("「q」（退出）未执行：紧接着还有按键"), "{}", status_text(&app));
+    app.typing_paused();
+    assert!(!app.quit, "the q of typed text never acts");
+    // On purpose: `q` and a pause; the keys after it are never read.
+    let mut app = self::app(Language::Zh);
+    run_paced(&mut app, paced("q").chain([Paced::Pause]).chain(paced("/孙")));
+    assert!(!app.roster.is_searching(), "closed at the pause after q: {}", screen(&app));
+    // Ctrl-c is never typed by mistake: at once.
+    let mut app = self::app(Language::Zh);
+    app.report_pauses();
+    app.key_is_character(true);
+    app.key_in_run(true);
+    press(&mut app, KeyCode::Char('q'));
+    assert!(!app.quit, "a q at the end of a run of keys is not done either");
+    let mut app = self::app(Language::Zh);
+    app.report_pauses();
+    app.update(Action::Quit);
+    assert!(app.quit, "Ctrl-c (no character typed) closes at once");
+    // Also while the keys are ignored as typed astray, and while a key waits for the pause.
+    for typed in ["b", "q", "u"] {
+        let mut app = self::app(Language::Zh);
+        app.report_pauses();
+        app.key_is_character(true);
+        press(&mut app, KeyCode::Char(typed.chars().next().expect("key")));
+        assert!(app.waits_for_pause(), "{typed}");
+        app.key_is_character(false);
+        app.update(Action::Quit);
+        assert!(app.quit, "Ctrl-c after {typed}");
+    }
+}
+
+/// Text typed into canbao's window by mistake whose first letters move the cursor (`jjg` of a command, `kj` of a
+/// name) leaves the cursor where it was once the run shows it was typed astray: the next deliberate key is for
+/// the child the operator was looking at, on the roster and on the detail screen, and the status line says so.
+#[test]
+fn keys_typed_astray_put_the_cursor_back_on_the_child_it_was_on() {
+    let mut app = app(Language::Zh);
+    let first = app.selected_id().expect("pupil");
+    run_paced(&mut app, [Paced::Pause].into_iter().chain(paced("jjjb")).chain([Paced::Pause]));
+    assert_eq!(app.selected_id(), Some(first), "{}", screen(&app));
+    // Said as the run shows it was typed astray.
+    let mut app = self::app(Language::Zh);
+    app.report_pauses();
+    for (i, c) in "jjb".chars().enumerate() {
+        app.key_in_run(i > 0);
+        app.key_is_character(true);
+        press(&mut app, KeyCode::Char(c));
+    }
+    assert_eq!(app.selected_id(), Some(first), "{}", screen(&app));
+    assert!(status_text(&app).contains("光标已回到这串按键之前所在的学生"), "{}", status_text(&app));
+    // On the detail screen, opened on purpose: the pupil shown comes back too.
+    let mut app = self::app(Language::Zh);
+    run_paced(
+        &mut app,
+        paced("jj")
+            .chain([Paced::Pause])
+            .chain(paced("\n"))
+            .chain([Paced::Pause])
+            .chain(paced("jkjjbz"))
+            .chain([Paced::Pause]),
+    );
+    let third = app.store.students(&Default::default()).expect("list")[2].id;
+    assert_eq!(app.selected_id(), Some(third), "{}", screen(&app));
+    assert_eq!(app.detail.as_ref().map(|d| d.student.id), Some(third), "{}", screen(&app));
+    // Moving on purpose, then a pause: the cursor stays where it was moved.
+    let mut app = self::app(Language::Zh);
+    run_paced(&mut app, paced("jj").chain([Paced::Pause]).chain(paced("b")).chain([Paced::Pause]));
+    assert_ne!(app.selected_id(), Some(first), "{}", screen(&app));
+}
+
 /// A command typed into canbao's window by mistake that starts with `n` (`nano x`, `npm i`, `node`) saves no note:
 /// the note editor `n` opens closes unsaved at the next key typed before a pause, and the keys after it, the
 /// command's Enter among them, do nothing until the typing pauses. A deliberate `n`, a look, the text and Enter

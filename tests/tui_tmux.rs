@@ -108,8 +108,10 @@ impl Tmux {
         tmux
     }
 
-    /// Presses q and waits for canbao to end.
+    /// A look at the screen, then q (which acts once the keys pause after it, and not right after another key),
+    /// and waits for canbao to end.
     fn quit(&self) {
+        self.look();
         self.send(&["q"]);
         let start = Instant::now();
         while self.session_alive() {

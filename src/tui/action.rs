@@ -165,6 +165,8 @@ pub enum Held {
     Reveal,
     SelectAll,
     LoadSample,
+    /// `q` on a screen: the `q` of a name typed without `/` first (qinbo) closed canbao under the operator.
+    Quit,
     /// A dialog, open at once, closed unsaved if the keys do not pause after its key (the key's keymap name).
     Opened(&'static str),
     /// The operator's name, asked as the screen starts: it takes no key before the keys pause after it shows.
@@ -180,6 +182,7 @@ impl Held {
             Held::Reveal => "reveal",
             Held::SelectAll => "select_all",
             Held::LoadSample => "load_sample",
+            Held::Quit => "quit",
             Held::Opened(name) => name,
             Held::NamePrompt => "operator",
         }

@@ -134,6 +134,14 @@ pub struct App {
     waiting_key: Option<Held>,
     /// The key being taken came right after another, with no pause between (`key_in_run`).
     in_run: bool,
+    /// The key being taken is a character typed (not Ctrl-c, not an arrow): `q` then waits for the pause after it.
+    typed_character: bool,
+    /// Where the operator was (the screen, the pupil under the cursor) before the run of keys being taken began:
+    /// put back when the run turns out to be text typed astray, so the j, k and g of it leave no other child
+    /// under the cursor for the next deliberate key.
+    run_start: Option<(Screen, Option<i64>)>,
+    /// The cursor was put back (`run_start`) since the keys were found typed astray: said when they pause.
+    cursor_put_back: bool,
 }
 
 impl App {
@@ -216,6 +224,9 @@ impl App {
             pauses_reported: false,
             waiting_key: None,
             in_run: false,
+            typed_character: false,
+            run_start: None,
+            cursor_put_back: false,
         };
         app.schools = app.store.schools()?;
         if !app.policy_covers_today()
@@ -412,6 +423,12 @@ impl App {
                 }
                 // The mouse is never typed by mistake: the operator is looking, as after a pause.
                 Action::Click(..) | Action::ScrollUp | Action::ScrollDown => self.act_after_pause(waiting),
+                // Ctrl-c is never typed by mistake: the key waiting is dropped, and Ctrl-c quits as it would.
+                Action::Quit if !self.typed_character => {
+                    if let Held::Opened(_) = waiting {
+                        self.close_opened();
+                    }
+                }
                 // Another key before the pause: the waiting one was a letter of text typed into the wrong window,
                 // and the dialog it opened takes none of the text after it, nor its Enter.
                 _ => {
@@ -434,6 +451,8 @@ impl App {
                     return;
                 }
                 Action::Click(..) | Action::ScrollUp | Action::ScrollDown => self.typing_paused(),
+                // Nor is Ctrl-c: it quits while the keys are ignored, where it was ignored with them.
+                Action::Quit if !self.typed_character => self.typing_paused(),
                 _ => {
                     self.astray = Some(after + 1);
                     return;
@@ -537,8 +556,36 @@ impl App {
     /// whose next letters would open dialogs and whose Enter would save them (a note 「bao stats」). No key acts
     /// until the typing pauses, and the status line says so.
     pub(crate) fn typed_astray(&mut self, message: String) {
+        let message =
+            if self.put_cursor_back() { format!("{message}{}", self.text.keys_astray_cursor_back) } else { message };
         self.fail(message);
         self.astray = Some(0);
+    }
+
+    /// Back to the screen and the pupil of `run_start`, if the run moved away from them. Whether it did.
+    fn put_cursor_back(&mut self) -> bool {
+        let Some((screen, pupil)) = self.run_start.take() else { return false };
+        if (screen, pupil) == (self.screen, self.selected_id()) || self.modal.is_some() {
+            return false;
+        }
+        if let Some(id) = pupil {
+            let page = self.page();
+            if !self.roster.select_first_of(&self.data, &[id], page) {
+                return false;
+            }
+        }
+        match screen {
+            Screen::Detail => {
+                self.screen = Screen::Detail;
+                self.reload_detail();
+            }
+            Screen::Roster | Screen::Dashboard => {
+                self.screen = screen;
+                self.detail = None;
+            }
+        }
+        self.cursor_put_back = true;
+        true
     }
 
     /// Whether keys are being ignored as text meant for another window, until the typing pauses.
@@ -559,6 +606,15 @@ impl App {
     /// The event loop says whether the key it gives next came right after another, with no pause between.
     pub fn key_in_run(&mut self, in_run: bool) {
         self.in_run = in_run;
+        if !in_run && self.astray.is_none() && self.waiting_key.is_none() {
+            self.run_start = Some((self.screen, self.selected_id()));
+        }
+    }
+
+    /// The event loop says whether the key it gives next is a character typed (a letter, a digit), not a key
+    /// with Ctrl or Alt or a named key.
+    pub fn key_is_character(&mut self, typed: bool) {
+        self.typed_character = typed;
     }
 
     /// Whether the event loop is to say when the keys pause: keys are ignored until then, or one waits for it.
@@ -602,6 +658,7 @@ impl App {
             Held::Opened(_) => {}
             // Shown, then a pause: the name typed now is the operator's.
             Held::NamePrompt => {}
+            Held::Quit => self.quit = true,
         }
     }
 
@@ -621,10 +678,12 @@ impl App {
             self.act_after_pause(waiting);
             self.after_update();
         }
+        let put_back = std::mem::take(&mut self.cursor_put_back);
         if let Some(after) = self.astray.take()
             && after > 0
         {
-            self.fail(fill(self.text.keys_astray_ignored, &[&after]));
+            let said = fill(self.text.keys_astray_ignored, &[&after]);
+            self.fail(if put_back { format!("{said}{}", self.text.keys_astray_cursor_back) } else { said });
         }
     }
 
@@ -635,6 +694,8 @@ impl App {
         let list = screen != Screen::Dashboard;
         let page = self.page() as isize;
         match action {
+            // The `q` of a name typed without `/` (qinbo) waits for the pause, and is then a letter typed astray.
+            Action::Quit if self.typed_character => self.hold_until_pause(Held::Quit),
             Action::Quit => self.quit = true,
             Action::Help => self.modal = Some(Modal::Help { offset: 0 }),
             Action::Palette => self.open_palette(),

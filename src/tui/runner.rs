@@ -4,7 +4,7 @@
 use std::error::Error;
 use std::time::{Duration, Instant};
 
-use crossterm::event::{self, Event, KeyCode, KeyEventKind, MouseButton, MouseEventKind};
+use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 
@@ -173,6 +173,8 @@ where
                 {
                     let pause = Duration::from_millis(ASTRAY_PAUSE_MS);
                     app.key_in_run(last_key.is_some_and(|at| at.elapsed() < pause));
+                    let plain = !k.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+                    app.key_is_character(plain && matches!(k.code, KeyCode::Char(_)));
                     last_key = Some(Instant::now());
                 }
                 if let Some(action) = translate(app, event) {

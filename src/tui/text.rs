@@ -268,6 +268,9 @@ pub struct Text {
     pub keys_astray: &'static str,
     /// The typing paused after keys that seemed meant for another window: how many did nothing.
     pub keys_astray_ignored: &'static str,
+    /// Added to the two above when keys of the same run (j, k, g) had moved the cursor or opened a pupil before
+    /// the run showed it was typed astray: put back where it was.
+    pub keys_astray_cursor_back: &'static str,
     /// A key that acts only after a pause (undo, redo, reveal, the note) came with more keys right after it (the
     /// key, what it does): not done, and the keys do nothing until the typing pauses.
     pub keys_burst: &'static str,
@@ -855,6 +858,7 @@ mod tests {
                 t.categories_stray,
                 t.keys_astray,
                 t.keys_astray_ignored,
+                t.keys_astray_cursor_back,
                 t.keys_burst,
                 t.keys_run_before,
                 t.keys_ignored_operator,
