@@ -2373,3 +2373,92 @@ fn quote_and_check_say_a_departments_share_as_the_ledger_does() {
     let dibao_row = verify.iter().find(|p| p["name"] == "郑可洁").unwrap_or_else(|| panic!("{report}"));
     assert_eq!(dibao_row["reason"]["kind"], "reimbursed");
 }
+
+/// A drive for 2027 under a policy made from liuzhou-2023 (`policy new … --year 2027`): a payment dated where no
+/// payment for 2027 can be (a family's payment for 2023, a year typed wrong, 0001-01-01) is never recorded as this
+/// year's. `mark` refuses it with or without `--amount`, naming the year and its windows; `reconcile` keeps the tax
+/// office's row as not recorded, said at its file and row, and `check` lists it; a row that would replace a
+/// payment recorded already with another is a conflict, the recorded one kept; `check` lists a pupil whose
+/// recorded payment is dated outside the year. A payment in the year and a department's 财政代缴 row are recorded.
+#[test]
+fn a_payment_dated_outside_the_drives_year_is_never_recorded_as_this_years() {
+    let (dir, db) = small_school();
+    let new = ["policy", "new", "liuzhou-2027", "--from", "liuzhou-2023", "--year", "2027", "--premium", "400"];
+    ok(canbao(&db).args(new));
+    ok(canbao(&db).args(["policy", "use", "liuzhou-2027"]));
+    // 林彤瑶 was marked paid on 2023-10-08, before the drive took this policy.
+    let check = json(canbao(&db).args(["check", "--json"]));
+    let outside = check["payment_outside_year"].as_array().expect("group");
+    assert_eq!(outside.len(), 1, "{outside:?}");
+    assert_eq!((outside[0]["name"].as_str(), outside[0]["paid_on"].as_str()), (Some("林彤瑶"), Some("2023-10-08")));
+    assert!(outside[0]["why"].as_str().expect("why").contains("不是 2027 年度的缴费"), "{outside:?}");
+
+    let sun = "450203201909308803";
+    for (day, amount) in [("2022-11-05", Some("350")), ("0001-01-01", Some("400")), ("2019-01-01", None)] {
+        let mut mark = canbao(&db);
+        mark.args(["mark", sun, "--payment", "paid", "--paid-on", day]);
+        if let Some(amount) = amount {
+            mark.args(["--amount", amount]);
+        }
+        let err = fails(&mut mark, 1);
+        assert!(err.contains(&format!("缴费日期 {day} 早于 2027 年度的第一个缴费期")), "{err}");
+        assert!(err.contains("集中缴费期 2026-09-01 至 2026-12-31") && err.contains("未保存"), "{err}");
+        assert!(err.contains("not a payment for 2027") && !err.contains("--amount"), "{err}");
+    }
+    let found = json(canbao(&db).args(["find", sun, "--json"]));
+    assert_eq!(found[0]["payment"], "unpaid");
+
+    let lin = "450202201911276365";
+    ok(canbao(&db).args(["mark", lin, "--payment", "paid", "--paid-on", "2026-11-20", "--amount", "400"]));
+    let tax = write(
+        dir.path(),
+        "tax.csv",
+        "姓名,证件号码,缴费金额,缴费日期,缴费渠道\n\
+         孙语,450203201909308803,350,2022-11-01,微信\n\
+         林彤瑶,450202201911276365,350,2022-11-01,微信\n\
+         林彤瑶,450202201911276365,400,2026-10-01,微信\n\
+         蓝茜,51130220180808224X,400,2026-11-30,微信\n\
+         许志文,450203201811029232,0,2026-11-15,财政代缴\n",
+    );
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
+    assert_eq!(report["matched"], 2, "蓝茜 and 许志文: {report}");
+    assert_eq!(report["unapplied_payments"], 3, "{report}");
+    let problems = report["problems"].as_array().expect("problems");
+    for row in [2, 3] {
+        let said = problems.iter().find(|p| p["row"] == row).unwrap_or_else(|| panic!("row {row}: {report}"));
+        assert!(said["file"].as_str().expect("file").ends_with("tax.csv"), "{said}");
+        assert_eq!(said["column"], "缴费日期", "{said}");
+        let message = said["message"].as_str().expect("message");
+        assert!(
+            message.contains("缴费日期 2022-11-01 早于 2027 年度的第一个缴费期") && message.contains("未记入"),
+            "{said}"
+        );
+    }
+    assert!(!problems.iter().any(|p| p["message"].as_str().is_some_and(|m| m.contains("无法核对金额"))), "{report}");
+    let conflicts = report["conflicts"].as_array().expect("conflicts");
+    assert_eq!(conflicts.len(), 1, "{report}");
+    assert_eq!(conflicts[0]["name"], "林彤瑶");
+    assert_eq!(conflicts[0]["roster"], "已缴费（400 元，2026-11-20）");
+    assert_eq!(conflicts[0]["file"], "已缴费（400 元，2026-10-01）");
+    let mismatched = report["amount_mismatches"].as_array().expect("mismatches");
+    assert!(!mismatched.iter().any(|m| m["name"] == "林彤瑶" || m["name"] == "孙语"), "nothing recorded: {report}");
+    // The payment recorded is kept as it was.
+    let kept = ok(canbao(&db).args(["mark", lin, "--payment", "paid"]));
+    assert!(kept.contains("已缴费（2026-11-20，400.00 元）"), "{kept}");
+    let found = json(canbao(&db).args(["find", sun, "--json"]));
+    assert_eq!(found[0]["payment"], "unpaid", "a payment for 2023 does not pay for 2027");
+    let found = json(canbao(&db).args(["find", "51130220180808224X", "--json"]));
+    assert_eq!(found[0]["payment"], "paid");
+    let found = json(canbao(&db).args(["find", "450203201811029232", "--json"]));
+    assert_eq!(found[0]["payment"], "government");
+
+    let check = json(canbao(&db).args(["check", "--json"]));
+    assert_eq!(check["payment_outside_year"].as_array().map(Vec::len), Some(0), "{check}");
+    let unrecorded = check["tax_paid_unrecorded"].as_array().expect("group");
+    let row = unrecorded.iter().find(|u| u["name"] == "孙语").unwrap_or_else(|| panic!("{check}"));
+    assert_eq!(
+        (row["reason"].as_str(), row["paid_on"].as_str(), row["row"].as_u64()),
+        (Some("outside_year"), Some("2022-11-01"), Some(2))
+    );
+    assert!(row["why"].as_str().expect("why").contains("2027 年度"), "{row}");
+}

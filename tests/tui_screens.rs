@@ -5491,3 +5491,41 @@ fn the_identity_forms_refusal_is_said_in_chinese_only_on_a_chinese_screen() {
     let shown = screen(&app);
     assert!(shown.contains(error.chars().take(6).collect::<String>().as_str()), "{shown}");
 }
+
+/// The payment form under a policy for 2027 made from liuzhou-2023 refuses a payment dated in 2022 (a family's
+/// payment for an earlier year), whatever amount is typed, naming the year and its windows; a date in the year's
+/// concentrated period is saved.
+#[test]
+fn payment_form_refuses_a_date_that_cannot_be_the_policys_year() {
+    use canbao::domain::category::CategoryTable;
+    use canbao::domain::policy::{Renewal, builtin_text, renew};
+    let request = Renewal {
+        name: "liuzhou-2027",
+        base_name: "liuzhou-2023",
+        base_text: builtin_text("liuzhou-2023").expect("policy"),
+        year: 2027,
+        premium_fen: Some(40_000),
+    };
+    let mut app = app(Language::Zh);
+    app.policy = Some(renew(&request, CategoryTable::builtin()).expect("renewed").policy);
+    let id = app.selected_id().expect("pupil");
+    app.update(Action::TogglePaid);
+    let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
+    form.amount.set("350");
+    form.date.set("2022-11-01");
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("the form stays open") };
+    let error = form.error.clone().unwrap_or_default();
+    assert!(error.contains("2022-11-01") && error.contains("不是 2027 年度的缴费"), "{error}");
+    assert!(error.contains("集中缴费期 2026-09-01 至 2026-12-31"), "{error}");
+    assert_eq!(app.store.student(id).expect("s").payment, PaymentStatus::Unpaid);
+    form.amount.set("400");
+    form.date.set("2026-11-20");
+    app.update(Action::Confirm);
+    assert!(app.modal.is_none(), "{}", screen(&app));
+    let s = app.store.student(id).expect("s");
+    assert_eq!(
+        (s.payment, s.payment_details.paid_on),
+        (PaymentStatus::Paid, chrono::NaiveDate::from_ymd_opt(2026, 11, 20))
+    );
+}

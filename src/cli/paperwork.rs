@@ -1055,6 +1055,7 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
     let mut report: CheckReport =
         roster_check::check(&students, CategoryTable::builtin(), policy.as_ref(), store.today());
     report.tax_paid_unrecorded = roster_check::tax_paid_unrecorded(&store.unapplied_payments()?, &students);
+    report.payment_outside_year = roster_check::payments_outside_year(&students, policy.as_ref());
     if json {
         print_json(&report);
         return Ok(());
@@ -1174,6 +1175,17 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
              its share, as the local notice says)",
             "overpaid: check the category and the amount; refund it, or have the department pay the family back its \
              share, as the local notice says",
+            &what,
+        );
+    }
+    for o in &report.payment_outside_year {
+        let p = &o.pupil;
+        let what =
+            format!("{}\t{}\t{}\t{}", p.name, class(&p.class), shown_id(&p.id_number, reveal), pick(&o.why, &o.why_en));
+        heading(
+            "缴费日期不属于本年度，请核实：往年的缴费不能算本年度已缴费 (paid on a date outside the insured year: a payment \
+             for another year does not pay for this one)",
+            "paid on a date outside the insured year: a payment for another year does not pay for this one",
             &what,
         );
     }

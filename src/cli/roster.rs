@@ -227,6 +227,20 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
                         "缴费日期 {on} 晚于今天，未保存 (the payment date {on} is after today: nothing saved)"
                     )));
                 }
+                // A date that cannot be this year's (a payment for an earlier year, a year typed wrong, before the
+                // pupil was born) would count the pupil insured for the drive's year: refused, amount or not. A
+                // payment kept as recorded is not dated anew here.
+                if !already_paid || paid_on.is_some() {
+                    let policy = paperwork::drive_policy(&store)?;
+                    if let Some(e) = crate::domain::policy::payment_date_error(policy.as_ref(), pupil.birth_date, on) {
+                        return Err(UserError(format!(
+                            "{name}：{}，未保存 ({name}: {}; nothing saved)",
+                            e.message_zh(),
+                            e.message_en(),
+                            name = pupil.name
+                        )));
+                    }
+                }
                 let fen = match amount.as_deref() {
                     Some(a) if a.trim().starts_with(['-', '−', '－']) => {
                         return Err(UserError(format!(

@@ -309,6 +309,121 @@ impl Policy {
     }
 }
 
+/// Why a payment date cannot be a payment for the drive's insured year: before the pupil was born, before the
+/// year's first payment window opens (a family that paid for an earlier year is not insured for this one), or after
+/// the year ends. A date between the windows, within the year, is a late or in-year payment and is not refused
+/// here (003 三(一)2, 001 中途参保): only the quote says what it buys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PaymentDateError {
+    BeforeBirth {
+        paid_on: NaiveDate,
+        birth_date: NaiveDate,
+    },
+    /// Before `opens`, the first day a payment for `year` can be made: the policy's first window (or a
+    /// department's).
+    BeforeYear {
+        paid_on: NaiveDate,
+        year: i32,
+        opens: NaiveDate,
+        windows: Vec<(String, NaiveDate, NaiveDate)>,
+    },
+    /// After `ends`, the last day of the insured year (or of a window running past it).
+    AfterYear {
+        paid_on: NaiveDate,
+        year: i32,
+        ends: NaiveDate,
+        windows: Vec<(String, NaiveDate, NaiveDate)>,
+    },
+}
+
+impl PaymentDateError {
+    /// The policy's windows, or words for none, as the messages name them.
+    fn windows_text(windows: &[(String, NaiveDate, NaiveDate)], en: bool) -> String {
+        let (to, between) = if en { (" to ", "; ") } else { (" 至 ", "；") };
+        windows.iter().map(|(name, from, last)| format!("{name} {from}{to}{last}")).collect::<Vec<_>>().join(between)
+    }
+
+    pub fn message_zh(&self) -> String {
+        match self {
+            PaymentDateError::BeforeBirth { paid_on, birth_date } => {
+                format!("缴费日期 {paid_on} 早于出生日期 {birth_date}，不可能是此学生的缴费")
+            }
+            PaymentDateError::BeforeYear { paid_on, year, opens, windows } => format!(
+                "缴费日期 {paid_on} 早于 {year} 年度的第一个缴费期（{opens} 起；{}），不是 {year} 年度的缴费",
+                PaymentDateError::windows_text(windows, false)
+            ),
+            PaymentDateError::AfterYear { paid_on, year, ends, windows } => format!(
+                "缴费日期 {paid_on} 晚于 {year} 年度结束（{ends}；{}），不是 {year} 年度的缴费",
+                PaymentDateError::windows_text(windows, false)
+            ),
+        }
+    }
+
+    pub fn message_en(&self) -> String {
+        match self {
+            PaymentDateError::BeforeBirth { paid_on, birth_date } => {
+                format!("the payment date {paid_on} is before the birth date {birth_date}: no payment for this pupil")
+            }
+            PaymentDateError::BeforeYear { paid_on, year, opens, windows } => format!(
+                "the payment date {paid_on} is before the first payment window of insured year {year} (from {opens}; \
+                 {}): not a payment for {year}",
+                PaymentDateError::windows_text(windows, true)
+            ),
+            PaymentDateError::AfterYear { paid_on, year, ends, windows } => format!(
+                "the payment date {paid_on} is after insured year {year} ends ({ends}; {}): not a payment for {year}",
+                PaymentDateError::windows_text(windows, true)
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for PaymentDateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.message_zh(), self.message_en())
+    }
+}
+
+/// Whether `paid_on` can be a payment for the drive's insured year: under `policy` (the drive's) from its first
+/// payment window (or department window) to the end of its cover (or a window running later), and never before
+/// `birth_date`. `None` when it can.
+pub fn payment_date_error(
+    policy: Option<&Policy>,
+    birth_date: Option<NaiveDate>,
+    paid_on: NaiveDate,
+) -> Option<PaymentDateError> {
+    // The year first: an absurd date is said with the windows it misses. Without a policy nothing says when the
+    // year's payments are made (the notice does; the drive's year is only its label): a date before the pupil's
+    // birth is all that can be refused.
+    if let Some(policy) = policy {
+        let starts = policy.windows.iter().map(|w| w.from).chain(policy.department_windows.iter().map(|w| w.from));
+        let lasts = policy.windows.iter().map(|w| w.to).chain(policy.department_windows.iter().map(|w| w.to));
+        let windows = || policy.windows.iter().map(|w| (w.name.clone(), w.from, w.to)).collect();
+        let year = policy.insured_year;
+        if let Some(opens) = starts.min()
+            && paid_on < opens
+        {
+            return Some(PaymentDateError::BeforeYear { paid_on, year, opens, windows: windows() });
+        }
+        let ends = lasts.chain([policy.coverage_to]).max().unwrap_or(policy.coverage_to);
+        if paid_on > ends {
+            return Some(PaymentDateError::AfterYear { paid_on, year, ends, windows: windows() });
+        }
+    }
+    birth_date.filter(|born| paid_on < *born).map(|birth_date| PaymentDateError::BeforeBirth { paid_on, birth_date })
+}
+
+/// [`payment_date_error`] for a pupil's recorded family payment: `None` for a pupil not paid by the family, or
+/// paid without a date.
+pub fn recorded_payment_date_error(
+    policy: Option<&Policy>,
+    pupil: &super::student::Student,
+) -> Option<PaymentDateError> {
+    if pupil.payment != super::student::PaymentStatus::Paid {
+        return None;
+    }
+    payment_date_error(policy, pupil.birth_date, pupil.payment_details.paid_on?)
+}
+
 /// Every policy available: the builtin ones, plus those from the config directory.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PolicySet {
@@ -597,6 +712,40 @@ mod tests {
         pupil.payment_details.amount_fen = Some(0);
         pupil.payment = PaymentStatus::Government;
         assert_eq!(pupil_shortfall_fen(&policy, &pupil, day), None);
+    }
+
+    /// A payment date is this year's from the policy's first window (a department's counts) to the end of its
+    /// cover: a late payment between the windows and the year's end is, a payment for the year before, one after
+    /// the year, an absurd date and one before the pupil's birth are not.
+    #[test]
+    fn a_payment_date_belongs_to_the_year_from_its_first_window_to_its_end() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("day");
+        let liuzhou = PolicySet::builtin().get("liuzhou-2023").expect("policy");
+        let error = |on: NaiveDate| payment_date_error(Some(liuzhou), None, on);
+        for on in [day(2022, 9, 1), day(2022, 12, 31), day(2023, 1, 20), day(2023, 8, 1), day(2023, 12, 31)] {
+            assert_eq!(error(on), None, "{on}");
+        }
+        for on in [day(2022, 8, 31), day(2021, 11, 1), NaiveDate::MIN, day(1, 1, 1)] {
+            assert!(matches!(error(on), Some(PaymentDateError::BeforeYear { year: 2023, .. })), "{on}");
+        }
+        let after = error(day(2024, 1, 1)).expect("after");
+        assert!(matches!(after, PaymentDateError::AfterYear { year: 2023, .. }), "{after:?}");
+        let words = error(day(2021, 11, 1)).expect("before");
+        assert!(words.message_zh().contains("早于 2023 年度的第一个缴费期（2022-09-01 起；"), "{}", words.message_zh());
+        assert!(words.message_zh().contains("集中缴费期 2022-09-01 至 2022-12-31"), "{}", words.message_zh());
+        assert!(words.message_en().contains("not a payment for 2023"), "{}", words.message_en());
+        // Born after the window opened: a payment before the birth is no payment for the child.
+        let born = Some(day(2022, 10, 15));
+        let before_birth = payment_date_error(Some(liuzhou), born, day(2022, 10, 1)).expect("before birth");
+        assert!(matches!(before_birth, PaymentDateError::BeforeBirth { .. }), "{before_birth:?}");
+        assert_eq!(payment_date_error(Some(liuzhou), born, day(2022, 10, 20)), None);
+        // Without a policy only the birth date says anything.
+        assert_eq!(payment_date_error(None, None, day(2001, 1, 1)), None);
+        assert!(payment_date_error(None, born, day(2001, 1, 1)).is_some());
+        // 003's departments pay from 1 January, inside the year (liuzhou-2021's first window opens 2020-09-01).
+        let departments = PolicySet::builtin().get("liuzhou-2021").expect("policy");
+        assert_eq!(payment_date_error(Some(departments), None, day(2021, 3, 31)), None);
+        assert!(payment_date_error(Some(departments), None, day(2020, 8, 31)).is_some());
     }
 
     #[test]

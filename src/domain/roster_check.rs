@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::category::CategoryTable;
 use super::id_number::{self, IdProblem};
 use super::money;
-use super::policy::{Policy, ShareReason, department_share, quote_pupil, shortfall_fen};
+use super::policy::{Policy, ShareReason, department_share, quote_pupil, recorded_payment_date_error, shortfall_fen};
 use super::student::Student;
 use super::unapplied::{KeptPayment, UnappliedReason};
 
@@ -97,6 +97,40 @@ pub struct CheckReport {
     /// number no pupil marked paid or 财政代缴 holds today: set by [`tax_paid_unrecorded`], from the drive's
     /// history.
     pub tax_paid_unrecorded: Vec<UnrecordedPayment>,
+    /// Paid by the family on a date no payment for the drive's insured year can have (before the year's first
+    /// payment window, after the year, before the pupil's birth): counted insured on a payment for another year.
+    /// Set by [`payments_outside_year`].
+    pub payment_outside_year: Vec<PaymentOutsideYear>,
+}
+
+/// A family's payment recorded with a date that cannot be the drive's insured year's.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PaymentOutsideYear {
+    #[serde(flatten)]
+    pub pupil: PupilRef,
+    pub paid_on: NaiveDate,
+    /// Yuan, as recorded.
+    pub amount: Option<f64>,
+    pub why: String,
+    pub why_en: String,
+}
+
+/// The pupils paid by the family on a date that cannot be a payment for the drive's year: under `policy` (the
+/// drive's) its windows and cover; without one, only a date before the pupil's birth.
+pub fn payments_outside_year(students: &[Student], policy: Option<&Policy>) -> Vec<PaymentOutsideYear> {
+    students
+        .iter()
+        .filter_map(|s| {
+            let e = recorded_payment_date_error(policy, s)?;
+            Some(PaymentOutsideYear {
+                pupil: s.into(),
+                paid_on: s.payment_details.paid_on?,
+                amount: s.payment_details.amount_fen.map(money::as_number),
+                why: e.message_zh(),
+                why_en: e.message_en(),
+            })
+        })
+        .collect()
 }
 
 /// A payment the tax office listed that the drive has not recorded: the list's name and number, what it says,
@@ -189,6 +223,7 @@ impl CheckReport {
             + self.underpaid.len()
             + self.overpaid.len()
             + self.tax_paid_unrecorded.len()
+            + self.payment_outside_year.len()
     }
 }
 

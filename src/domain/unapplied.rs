@@ -30,6 +30,12 @@ pub enum UnappliedReason {
     ReceiptConflict,
     /// A family's payment beside a department's for the same pupil, or the other way round.
     OtherPayer,
+    /// Dated where no payment for the drive's insured year can be (before the year's first payment window, after
+    /// the year, before the pupil's birth): a payment for another year is not this year's.
+    OutsideYear,
+    /// The pupil has a payment recorded already, and the list's is another (another amount or date): the
+    /// recorded one is not replaced without the operator.
+    RecordedDiffers,
 }
 
 /// One row of the tax office's list that says a payment was made, as kept when it was not recorded.
@@ -111,6 +117,27 @@ impl UnappliedPayment {
             (UnappliedReason::OtherPayer, true) => {
                 "another payer than the pupil's other payments (the family's and a department's)".to_owned()
             }
+            (UnappliedReason::OutsideYear, false) => match self.year {
+                Some(year) => {
+                    format!("缴费日期不可能是 {year} 年度的缴费（早于该年度的缴费期、晚于年度结束或早于出生日期）")
+                }
+                None => "缴费日期不可能是本年度的缴费（早于缴费期、晚于年度结束或早于出生日期）".to_owned(),
+            },
+            (UnappliedReason::OutsideYear, true) => match self.year {
+                Some(year) => format!(
+                    "dated where no payment for insured year {year} can be (before its payment windows, after the \
+                     year, or before the birth date)"
+                ),
+                None => "dated where no payment for the year can be (before its payment windows, after the year, or \
+                         before the birth date)"
+                    .to_owned(),
+            },
+            (UnappliedReason::RecordedDiffers, false) => {
+                "与已记录的缴费（金额或日期）不同，已记录的缴费未替换".to_owned()
+            }
+            (UnappliedReason::RecordedDiffers, true) => {
+                "another amount or date than the payment recorded, which was not replaced".to_owned()
+            }
         }
     }
 
@@ -135,6 +162,20 @@ impl UnappliedPayment {
             (UnappliedReason::RosterStatus, false) => "核实此学生的参保状态，更正后重新对账，或手工记录缴费",
             (UnappliedReason::RosterStatus, true) => {
                 "check the pupil's standing: correct it and reconcile again, or record the payment by hand"
+            }
+            (UnappliedReason::OutsideYear, false) => {
+                "若是往年的缴费，本年度仍需缴费；若日期有误，请向税务核实后手工记录缴费"
+            }
+            (UnappliedReason::OutsideYear, true) => {
+                "a payment for an earlier year leaves this year unpaid; if the date is wrong, check with the tax \
+                 office, then record the payment by hand"
+            }
+            (UnappliedReason::RecordedDiffers, false) => {
+                "请向税务核实哪一笔是本年度的缴费；名单正确时，先清除已记录的缴费再重新核对，或手工更正"
+            }
+            (UnappliedReason::RecordedDiffers, true) => {
+                "check with the tax office which is this year's payment; if the list is right, clear the recorded \
+                 payment and reconcile again, or correct it by hand"
             }
             (UnappliedReason::Held | UnappliedReason::ReceiptConflict | UnappliedReason::OtherPayer, false) => {
                 "请向税务核实后手工记录缴费"

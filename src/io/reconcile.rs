@@ -111,11 +111,32 @@ pub struct Conflict {
 }
 
 /// A conflict's status (its `roster` or `file`, which hold the Chinese label, as `--json` has always given them)
-/// as English says it.
-pub fn status_en(label: &str) -> &str {
+/// as English says it; a payment with its amount and date (`paid_label`) too.
+pub fn status_en(label: &str) -> std::borrow::Cow<'_, str> {
     let enrollments = Enrollment::ALL.iter().map(|e| (e.label_zh(), e.label_en()));
     let payments = PaymentStatus::ALL.iter().map(|p| (p.label_zh(), p.label_en()));
-    enrollments.chain(payments).find(|(zh, _)| *zh == label).map_or(label, |(_, en)| en)
+    let mut labels = enrollments.chain(payments);
+    if let Some((_, en)) = labels.clone().find(|(zh, _)| *zh == label) {
+        return en.into();
+    }
+    // 已缴费（400 元，2026-12-04）: paid (400 yuan, 2026-12-04).
+    if let Some((zh, en)) = labels.find(|(zh, _)| label.starts_with(&format!("{zh}（")))
+        && let Some(inner) = label[zh.len()..].strip_prefix('（').and_then(|r| r.strip_suffix('）'))
+    {
+        return format!("{en} ({})", inner.replace(" 元", " yuan").replace('，', ", ")).into();
+    }
+    label.into()
+}
+
+/// A family's payment as a conflict names it: 已缴费（400 元，2026-12-04）, what is known of it.
+fn paid_label(amount_fen: Option<i64>, paid_on: Option<NaiveDate>) -> String {
+    let parts: Vec<String> =
+        [amount_fen.map(|fen| format!("{} 元", money::plain(fen))), paid_on.map(|d| d.to_string())]
+            .into_iter()
+            .flatten()
+            .collect();
+    let label = PaymentStatus::Paid.label_zh();
+    if parts.is_empty() { label.to_owned() } else { format!("{label}（{}）", parts.join("，")) }
 }
 
 /// One 票证号码 with different amounts: the tax office issues a number once per payment, so the list is in error
@@ -532,6 +553,7 @@ struct TaxRow {
     column: String,
     amount_column: String,
     receipt_column: String,
+    date_column: String,
     /// A payment an earlier list recorded (by its receipt number) that this list does not hold: not a row of
     /// this file, summed with its rows (a list holding only a top-up adds to what was recorded).
     earlier: bool,
@@ -610,6 +632,7 @@ impl TaxRow {
             column: String::new(),
             amount_column: String::new(),
             receipt_column: String::new(),
+            date_column: String::new(),
             earlier: true,
             amount: receipt.amount_fen,
             paid_on: receipt.paid_on,
@@ -1107,6 +1130,7 @@ impl Run<'_> {
             column: header_of(Column::IdNumber),
             amount_column: header_of(Column::Amount),
             receipt_column: header_of(Column::Receipt),
+            date_column: header_of(Column::PaidOn),
             earlier: false,
             amount,
             paid_on,
@@ -1230,6 +1254,24 @@ impl Run<'_> {
                 self.keep_rows(&student, &paid, UnappliedReason::Held, None);
                 continue;
             }
+            // A payment dated where none for the drive's year can be (a payment for an earlier year, a date typed
+            // wrong) is not this year's: said at its date, kept as not recorded, and the pupil's other rows count.
+            let (rows, outside): (Vec<TaxRow>, Vec<TaxRow>) =
+                rows.into_iter().partition(|r| r.kind != RowKind::Payment || self.date_error(&student, r).is_none());
+            for paid in &outside {
+                let Some(e) = self.date_error(&student, paid) else { continue };
+                let message = format!(
+                    "{}：此行缴费未记入本年度，已保存在修改记录中，canbao check 会列出 ({}: this row's payment is not \
+                     recorded for the year; kept in the drive's history and listed by canbao check)",
+                    e.message_zh(),
+                    e.message_en()
+                );
+                self.problem_in(&paid.sheet, paid.row, paid.date_column.clone(), message);
+            }
+            self.keep_rows(&student, &outside.iter().collect::<Vec<_>>(), UnappliedReason::OutsideYear, None);
+            if rows.is_empty() {
+                continue;
+            }
             // One receipt number with two amounts: the list is in error, and taking either amount (or both)
             // would record a payment nobody can vouch for. The pupil's rows are all held.
             let mut contradicted: Vec<&str> = Vec::new();
@@ -1298,8 +1340,11 @@ impl Run<'_> {
             // A family's payments listed by receipt number: the numbers an earlier list recorded for the pupil,
             // while the drive's amount is still theirs, are payments too, so a list holding only a top-up (补缴)
             // adds to them, and a list read again adds nothing. A payment the operator changed since, or one
-            // recorded without numbers, is the list's to replace, as before numbers were kept.
+            // recorded without numbers, is not the list's to replace: another amount or date is a conflict
+            // (`tax_payment`).
             let by_receipt = !department && kept.iter().all(|r| r.receipt.is_some());
+            // The recorded payment is made of receipts this list holds or adds to: the list's sum extends it.
+            let mut extends_recorded = false;
             if by_receipt {
                 let recorded = self.store.receipts(student.id)?;
                 let sum: Option<i64> = recorded.iter().map(|r| r.amount_fen).sum();
@@ -1308,6 +1353,7 @@ impl Run<'_> {
                     && sum.is_some()
                     && sum == student.payment_details.amount_fen;
                 if current {
+                    extends_recorded = true;
                     let mut held = false;
                     for earlier in &recorded {
                         let on_list: Vec<&TaxRow> =
@@ -1329,8 +1375,8 @@ impl Run<'_> {
                 }
             }
             let paid: Vec<&TaxRow> = kept.iter().collect();
-            match self.tax_payment(&student, &kept) {
-                Some(changes) => {
+            match self.tax_payment(&student, &kept, extends_recorded) {
+                Ok(changes) => {
                     self.items.push((student.id, changes));
                     self.item_rows.push((first_sheet, first_row));
                     self.item_receipts.push(by_receipt.then(|| kept.iter().filter_map(TaxRow::as_receipt).collect()));
@@ -1338,10 +1384,11 @@ impl Run<'_> {
                     let if_refused = self.kept_rows(&student, &paid, UnappliedReason::RosterStatus, None);
                     self.item_unapplied.push(if_refused);
                 }
-                // Only a status the roster holds against the list keeps a payment from being recorded here.
-                None => {
-                    let standing = Some(student.payment.code().to_owned());
-                    self.keep_rows(&student, &paid, UnappliedReason::RosterStatus, standing);
+                // A status the roster holds against the list, or another payment recorded already, keeps a payment
+                // from being recorded here.
+                Err(reason) => {
+                    let standing = (reason == UnappliedReason::RosterStatus).then(|| student.payment.code().to_owned());
+                    self.keep_rows(&student, &paid, reason, standing);
                 }
             }
         }
@@ -1363,6 +1410,11 @@ impl Run<'_> {
         });
     }
 
+    /// Why a row's payment date cannot be a payment for the drive's year, if it cannot.
+    fn date_error(&self, student: &Student, paid: &TaxRow) -> Option<policy::PaymentDateError> {
+        policy::payment_date_error(self.policy, student.birth_date, paid.paid_on?)
+    }
+
     /// The quote for this pupil paying on `day`, under the drive's policy if it has one.
     fn quote_on(&self, student: &Student, day: NaiveDate) -> Option<Result<policy::Quote, policy::QuoteError>> {
         self.policy.map(|policy| {
@@ -1381,8 +1433,13 @@ impl Run<'_> {
     /// earlier list): the amounts summed, dated the day they first made up the amount due (a second full payment
     /// does not move the cover's start), else the last payment's day; checked against the roster and the amount
     /// due.
-    fn tax_payment(&mut self, student: &Student, rows: &[TaxRow]) -> Option<Vec<Change>> {
-        let first = rows.first()?;
+    fn tax_payment(
+        &mut self,
+        student: &Student,
+        rows: &[TaxRow],
+        extends_recorded: bool,
+    ) -> Result<Vec<Change>, UnappliedReason> {
+        let Some(first) = rows.first() else { return Err(UnappliedReason::RosterStatus) };
         let row_no = first.row;
         let first_sheet = first.sheet.clone();
         let amount: Option<i64> = rows.iter().map(|r| r.amount).sum();
@@ -1424,13 +1481,27 @@ impl Run<'_> {
         if student.payment == PaymentStatus::Government && !by_department {
             let (roster, file) = (PaymentStatus::Government.label_zh(), PaymentStatus::Paid.label_zh());
             self.conflict(student, roster, file, &first_sheet, row_no);
-            return None;
+            return Err(UnappliedReason::RosterStatus);
         }
         // A family's payment is never turned into a department's: premiums paid are not refunded (003 二(二)).
         if by_department && student.payment == PaymentStatus::Paid {
             let (roster, file) = (PaymentStatus::Paid.label_zh(), PaymentStatus::Government.label_zh());
             self.conflict(student, roster, file, &first_sheet, row_no);
-            return None;
+            return Err(UnappliedReason::RosterStatus);
+        }
+        // A family's payment recorded already (by hand, or from an earlier list) is never replaced by another one
+        // (an older date, another amount) without the operator: which is this year's payment is theirs to find
+        // out. A list that only adds to the receipts recorded extends the payment, and is not another.
+        if !by_department && student.payment == PaymentStatus::Paid && !extends_recorded {
+            let recorded = &student.payment_details;
+            let other_amount = matches!((recorded.amount_fen, amount), (Some(a), Some(b)) if a != b);
+            let other_day = matches!((recorded.paid_on, paid_on), (Some(a), Some(b)) if a != b);
+            if other_amount || other_day {
+                let roster = paid_label(recorded.amount_fen, recorded.paid_on);
+                let file = paid_label(amount.or(recorded.amount_fen), paid_on.or(recorded.paid_on));
+                self.conflict(student, &roster, &file, &first_sheet, row_no);
+                return Err(UnappliedReason::RecordedDiffers);
+            }
         }
         let on_list: Vec<&TaxRow> = rows.iter().filter(|r| !r.earlier).collect();
         let rows_no: Vec<usize> = on_list.iter().map(|r| r.row).collect();
@@ -1480,11 +1551,11 @@ impl Run<'_> {
             });
         }
         if by_department {
-            return Some(vec![Change::Payment(Payment::Government)]);
+            return Ok(vec![Change::Payment(Payment::Government)]);
         }
         // Only what the list gives: a missing column never erases a detail the operator recorded.
         let channel = channel.as_deref().and_then(PaymentChannel::from_text);
-        Some(vec![Change::Payment(Payment::Paid { amount_fen: amount, paid_on, channel })])
+        Ok(vec![Change::Payment(Payment::Paid { amount_fen: amount, paid_on, channel })])
     }
 
     fn agency_row(
@@ -1809,6 +1880,17 @@ mod tests {
             "[十月] 第 2、4 行，[十一月] 第 3 行"
         );
         assert_eq!(rows_at(&sheets(&["十月", "十一月"]), &[2, 3], true), "[十月] row 2; [十一月] row 3");
+    }
+
+    /// A conflict between two payments names each with its amount and date, in English too.
+    #[test]
+    fn a_payment_conflict_is_said_in_english() {
+        let recorded = paid_label(Some(40_000), NaiveDate::from_ymd_opt(2026, 11, 20));
+        assert_eq!(recorded, "已缴费（400 元，2026-11-20）");
+        assert_eq!(status_en(&recorded), "paid (400 yuan, 2026-11-20)");
+        assert_eq!(paid_label(None, None), "已缴费");
+        assert_eq!(status_en("已缴费"), "paid");
+        assert_eq!(status_en("其他"), "其他");
     }
 
     #[test]

@@ -200,7 +200,7 @@ impl App {
             let (roster, file) = if en {
                 (reconcile::status_en(&c.roster), reconcile::status_en(&c.file))
             } else {
-                (c.roster.as_str(), c.file.as_str())
+                (c.roster.as_str().into(), c.file.as_str().into())
             };
             lines.push(fill(t.reconcile_conflict, &[&place, &id(&c.id_number), &c.name, &roster, &file]));
         }
@@ -332,6 +332,10 @@ impl App {
             let yuan = |v: f64| money::plain((v * 100.0).round() as i64);
             let (paid, due, over) = (yuan(o.paid), yuan(o.due), yuan(o.over));
             lines.push(fill(self.text.check_overpaid, &[&o.pupil.name, &o.pupil.class, &paid, &due, &over]));
+        }
+        for o in &r.payment_outside_year {
+            let why = if self.lang == crate::words::Language::En { &o.why_en } else { &o.why };
+            lines.push(fill(self.text.check_payment_outside_year, &[&o.pupil.name, &o.pupil.class, why]));
         }
         let en = self.lang == crate::words::Language::En;
         for u in &r.tax_paid_unrecorded {

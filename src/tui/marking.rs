@@ -334,6 +334,14 @@ impl App {
             form.focus = PaymentField::Date;
             return Some(Modal::Payment(form));
         }
+        // Nor a day that cannot be this year's (a payment for an earlier year, a year typed wrong): it would count
+        // the pupils insured for the drive's year. A late payment within the year is the quote's to price.
+        if let Some(e) = crate::domain::policy::payment_date_error(self.policy.as_ref(), None, date) {
+            let en = self.lang == super::Language::En;
+            form.error = Some(if en { e.message_en() } else { e.message_zh() });
+            form.focus = PaymentField::Date;
+            return Some(Modal::Payment(form));
+        }
         // Each pupil at the amount typed, or (nothing typed) at their own amount due.
         let amounts: Vec<Option<i64>> = form.quoted.iter().map(|q| typed_fen.or(*q)).collect();
         let missing = amounts.iter().filter(|a| a.is_none()).count();

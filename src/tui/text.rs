@@ -490,6 +490,7 @@ pub struct Text {
     /// A family's payment short of the amount due: name, class, paid, due, short.
     pub check_underpaid: &'static str,
     pub check_overpaid: &'static str,
+    pub check_payment_outside_year: &'static str,
     pub check_no_department: &'static str,
     /// A payment the tax office listed that the drive has not recorded: the list's name and number (masked), the
     /// amount, the date, where on the list, why, what to do.
@@ -814,6 +815,7 @@ mod tests {
                 t.family_part_today,
                 t.check_underpaid,
                 t.check_overpaid,
+                t.check_payment_outside_year,
                 t.too_small,
                 t.too_small_job,
                 t.too_small_job_busy,

@@ -458,6 +458,7 @@ pub static EN: Text = Text {
     notes_cut: "(more than the window holds: enlarge it to read all)",
     check_too_old: "aged {2} by the ID number, perhaps a parent's number: {0} {1}",
     check_underpaid: "underpaid, ask the family for the rest: {} {}, paid {} yuan, {} yuan due, {} yuan short",
+    check_payment_outside_year: "paid on a date outside the insured year, which a payment for another year does not pay for: {} {}, {}",
     check_overpaid: "overpaid, check the category and the amount, then refund or have the department pay the family back as the local notice says: {} {}, paid {} yuan, {} yuan due, {} yuan over",
     check_tax_unrecorded: "paid at the tax office, not recorded here: {} {}, {} yuan, {}, {}: {}; {}",
     check_no_department: "category without a certifying department: {} {}",
