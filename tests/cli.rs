@@ -3326,7 +3326,8 @@ fn the_sheets_usual_name_carries_its_school() {
     let names: Vec<String> =
         std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     assert_eq!(names.len(), 1, "{names:?}");
-    assert!(names[0].starts_with("实验小学_分校-在校学生信息表-") && names[0].ends_with(".xlsx"), "{names:?}");
+    assert!(names[0].starts_with("实验小学_分校-20") && names[0].ends_with(".xlsx"), "{names:?}");
+    assert!(names[0].contains("年度-在校学生信息表-"), "{names:?}");
 }
 
 /// English counts agree with their number: one row, one pupil, never "1 rows" or "1 pupils"; the TUI's

@@ -1604,3 +1604,45 @@ fn said(app: &App) -> String {
     said.extend(screen(app));
     said.join("\n")
 }
+
+/// Last year's 在校学生信息表, picked in the import dialog once the drive has moved on, is refused in the preview
+/// with the message `canbao import` gives, naming both years, and nothing is imported: Enter on it applies
+/// nothing. Read as this year's list it moved every pupil back into last year's class.
+#[test]
+fn last_years_sheet_picked_for_import_is_refused_in_the_preview() {
+    use canbao::io::export::FileFormat;
+    use canbao::io::sheet::{ExportOptions, export_sheet};
+    use canbao::tui::modal::Modal;
+    let (dir, drive) = sample_drive();
+    let mut store = Store::open(&drive).unwrap();
+    let year = store.current_year().expect("a year");
+    let opts = ExportOptions { format: FileFormat::Xlsx, school: None, class: None, mask: false, date: store.today() };
+    let sheet = dir.path().join("last.xlsx");
+    export_sheet(&store, &sheet, &opts).unwrap();
+    store.start_year(year + 1, true, None, false).unwrap();
+    let classes = |store: &Store| -> Vec<String> {
+        let pupils = store.students(&canbao::store::StudentFilter::default()).unwrap();
+        pupils.into_iter().map(|s| format!("{}{}", s.grade, s.class)).collect()
+    };
+    let before = classes(&store);
+    drop(store);
+
+    let mut app = app_on(&drive, Language::Zh);
+    preview_import(&mut app, &sheet);
+    let Some(Modal::Message(message)) = &app.modal else { panic!("{}", screen(&app).join("\n")) };
+    assert!(message.error, "{:?}", message.lines);
+    let said = message.lines.join("\n");
+    let next = year + 1;
+    for words in [
+        format!("这是 canbao 导出的 {year} 年度的在校学生信息表（去年的表格），而数据文件现在是 {next} 年度"),
+        "所以未导入任何内容".to_owned(),
+    ] {
+        assert!(said.contains(&words), "{words}: {said}");
+    }
+    assert!(!said.contains("last year's"), "the Chinese screen says it in Chinese: {said}");
+    let shown = screen(&app).join("\n");
+    assert!(shown.contains("出错了") && shown.contains("（去年的表格）"), "on screen: {shown}");
+    app.update(Action::Confirm);
+    wait_for_jobs(&mut app);
+    assert_eq!(classes(&Store::open_read_only(&drive).unwrap()), before, "nothing imported");
+}

@@ -952,7 +952,7 @@ fn export_prompt_while_masked() {
 fn exporting_to_a_folder_writes_the_sheet_under_its_usual_name() {
     let dir = tempfile::tempdir().expect("dir");
     let mut app = app(Language::Zh);
-    let name = "柳州市示范小学-在校学生信息表-20261123";
+    let name = "柳州市示范小学-2027年度-在校学生信息表-20261123";
     let mut typed = dir.path().join("out").into_os_string();
     typed.push("/");
     app.start_export(PathBuf::from(typed));

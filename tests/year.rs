@@ -616,3 +616,127 @@ fn a_former_pupil_named_on_this_years_list_returns_to_the_class_it_gives() {
         .unwrap();
     assert_eq!(stamped, 2, "this year's enrollment");
 }
+
+/// Last year's forms (`--year`), exported into the folder this year's go to and imported by mistake once the
+/// drive has moved on, are refused whole, saying both years and what to do, by `import` and its `--dry-run`
+/// alike: read as this year's lists they moved every pupil back into last year's class and brought the graduates
+/// back. Each year's forms keep files of their own, the year in their names, so this year's, exported the same
+/// day into the same folder, never replace last year's; and this year's are imported as before.
+#[test]
+fn last_years_own_forms_are_refused_and_each_year_keeps_its_own_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, home) = (dir.path().join("drive.db"), dir.path());
+    let list = dir.path().join("list.csv");
+    write_list(&list, &roster());
+    canbao(&db, home).arg("import").arg(&list).assert().success();
+    let year = current_year(&db, home);
+    let next = year + 1;
+    canbao(&db, home).args(["year", "new", &next.to_string(), "--promote"]).assert().success();
+    let out = dir.path().join("out");
+    let forms: [&[&str]; 6] = [
+        &["sheet"],
+        &["sheet", "--format", "csv"],
+        &["classes"],
+        &["template"],
+        &["template", "--format", "csv"],
+        &["ledgers"],
+    ];
+    let files = |year: i64| -> Vec<std::path::PathBuf> {
+        let mut files: Vec<_> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.file_name().unwrap().to_string_lossy().contains(&format!("-{year}年度-")))
+            .collect();
+        files.sort();
+        files
+    };
+    for form in forms {
+        let last = year.to_string();
+        canbao(&db, home).args(["--year", &last, "export"]).args(form).arg("--out").arg(&out).assert().success();
+        canbao(&db, home).arg("export").args(form).arg("--out").arg(&out).assert().success();
+    }
+    let (old, new) = (files(year), files(next));
+    // The sheet twice, the class lists, the template's two files twice, the four ledgers in one workbook.
+    assert_eq!((old.len(), new.len()), (8, 8), "{old:?} {new:?}");
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 16, "nothing else, nothing replaced");
+
+    let stats = || json(canbao(&db, home).args(["stats", "--json"]));
+    let before = stats();
+    for file in old.iter().filter(|f| !f.to_string_lossy().contains("台账")) {
+        for dry in [true, false] {
+            let mut cmd = canbao(&db, home);
+            cmd.arg("import");
+            if dry {
+                cmd.arg("--dry-run");
+            }
+            let refused = cmd.arg(file).assert().code(1);
+            let err = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+            for words in [
+                format!("这是 canbao 导出的 {year} 年度的"),
+                "（去年的表格）".to_owned(),
+                format!("而数据文件现在是 {next} 年度"),
+                "未导入任何内容".to_owned(),
+                format!("for insured year {year}, last year's form, and the drive is now in {next}"),
+                "nothing was imported".to_owned(),
+                format!("canbao --year {year}"),
+            ] {
+                assert!(err.contains(&words), "{}: {words}: {err}", file.display());
+            }
+        }
+    }
+    assert_eq!(stats(), before, "nothing changed");
+    let found = json(canbao(&db, home).args(["find", &roster()[0].1, "--json"]));
+    assert_eq!(found[0]["class"], "二年级1班", "still in this year's class");
+
+    // Together: the 参保 file of the template holds nobody yet, which alone is refused as an empty list.
+    let this_years = new.iter().filter(|f| !f.to_string_lossy().contains("台账"));
+    canbao(&db, home).arg("import").args(this_years).assert().success();
+    assert_eq!(stats(), before, "this year's forms read back change nothing");
+}
+
+/// A form of canbao's that names no insured year (canbao wrote none before it kept years) may be this year's
+/// while the drive is in its first year, and is imported; once the drive has started a later year it is from
+/// that first year or before, and refused. A form naming a year after the drive's asks for the new year first.
+#[test]
+fn a_form_naming_no_year_or_a_later_one_is_told_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, home) = (dir.path().join("drive.db"), dir.path());
+    let list = dir.path().join("list.csv");
+    write_list(&list, &roster());
+    canbao(&db, home).arg("import").arg(&list).assert().success();
+    let year = current_year(&db, home);
+    let sheet = dir.path().join("sheet.csv");
+    canbao(&db, home).args(["export", "sheet", "--format", "csv", "--out"]).arg(&sheet).assert().success();
+    let text = std::fs::read_to_string(&sheet).unwrap();
+    let label = format!("保险年度：{year}年度,");
+    assert!(text.contains(&label), "{text}");
+    let unnamed = dir.path().join("older.csv");
+    std::fs::write(&unnamed, text.replace(&label, "")).unwrap();
+    let later = dir.path().join("later.csv");
+    std::fs::write(&later, text.replace(&label, &format!("保险年度：{}年度,", year + 1))).unwrap();
+
+    canbao(&db, home).arg("import").arg(&unnamed).assert().success();
+    let refused = canbao(&db, home).arg("import").arg(&later).assert().code(1);
+    let err = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+    let next = year + 1;
+    for words in [
+        format!("这是 canbao 导出的 {next} 年度的在校学生信息表，而本数据文件还在 {year} 年度"),
+        format!("canbao year new {next} --promote"),
+        "nothing imported".to_owned(),
+    ] {
+        assert!(err.contains(&words), "{words}: {err}");
+    }
+
+    canbao(&db, home).args(["year", "new", &next.to_string(), "--promote"]).assert().success();
+    let refused = canbao(&db, home).arg("import").arg(&unnamed).assert().code(1);
+    let err = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+    for words in [
+        format!("这是旧版 canbao 导出的在校学生信息表，没有写保险年度，是 {year} 年度或更早的表格"),
+        format!("it is for {year} or earlier, and the drive is now in {next}"),
+    ] {
+        assert!(err.contains(&words), "{words}: {err}");
+    }
+    let found = json(canbao(&db, home).args(["find", &roster()[0].1, "--json"]));
+    assert_eq!(found[0]["class"], "二年级1班", "still in this year's class");
+    canbao(&db, home).arg("import").arg(&later).assert().success();
+}

@@ -576,8 +576,9 @@ pub fn export_summary(args: &ExportArgs, from: Option<&str>, year: Option<i32>) 
     };
     let today = chrono::Local::now().date_naive();
     let name = format!(
-        "{}-{}-{}.{}",
+        "{}-{}{}-{}.{}",
         forms::safe_file_part(args.school.as_deref().unwrap_or("全县")),
+        r.year.map(|y| format!("{y}年度-")).unwrap_or_default(),
         summary::TITLE,
         today.format("%Y%m%d"),
         format.extension()

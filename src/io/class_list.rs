@@ -189,6 +189,11 @@ pub enum ImportError {
          ({file} is a form canbao exported, {form}, not a class list: not imported)"
     )]
     CanbaoLedger { file: String, form: String },
+    /// One of canbao's own forms for another insured year than the drive's current one (last year's 在校学生信息表
+    /// picked by mistake): its classes and statuses are that year's, and read into this one they would move every
+    /// pupil back into last year's class and bring back the pupils who left since.
+    #[error("{}", other_year_message(.file, .form, *.year, *.current))]
+    OtherYear { file: String, form: String, year: own_forms::OtherYear, current: i32 },
     /// Rows naming no school that would add pupils, for a drive of several schools, with no school named on the
     /// command line. A list of pupils already held (a class moved) keeps each in their school and is imported.
     /// `pupils`: the new pupils those rows would add (rows of pupils held are not counted: they need no school).
@@ -205,6 +210,39 @@ pub enum ImportError {
         "{file}：预览之后文件已被修改，未导入任何内容，请重新导入并核对预览 ({file} changed after the preview: nothing imported, import it again to preview it)"
     )]
     ChangedSincePreview { file: String },
+}
+
+/// Why a form of canbao's for another year is not imported, and what to do instead, in both languages.
+fn other_year_message(file: &str, form: &str, year: own_forms::OtherYear, current: i32) -> String {
+    let instead_zh = format!("请导入今年的班级名单，或在 {current} 年度重新导出{form}后再修改、导入");
+    let instead_en = format!("import this year's class lists, or export the form again in {current} and correct that");
+    match year {
+        own_forms::OtherYear::Named(year) if year < current => {
+            let (which_zh, which_en) =
+                if year + 1 == current { ("去年", "last year's") } else { ("往年", "an earlier year's") };
+            format!(
+                "{file}：这是 canbao 导出的 {year} 年度的{form}（{which_zh}的表格），而数据文件现在是 {current} 年度；\
+                 导入它会把学生调回 {year} 年度的班级、把已毕业或已离校的学生列回名单，所以未导入任何内容。{instead_zh}；\
+                 要查看 {year} 年度，请用 canbao --year {year} ({file} is canbao's {form} for insured year {year}, \
+                 {which_en} form, and the drive is now in {current}: importing it would move pupils back into \
+                 {year}'s classes and bring back pupils who graduated or left, so nothing was imported; {instead_en}; \
+                 to see {year}, use canbao --year {year})"
+            )
+        }
+        own_forms::OtherYear::Named(year) => format!(
+            "{file}：这是 canbao 导出的 {year} 年度的{form}，而本数据文件还在 {current} 年度，未导入任何内容：\
+             请先开始新学年（canbao year new {next} --promote），再导入 ({file} is canbao's {form} for insured year \
+             {year}, and this drive is still in {current}: nothing imported; start the next year first with \
+             canbao year new {next} --promote, then import it)",
+            next = current + 1
+        ),
+        own_forms::OtherYear::Unnamed { first } => format!(
+            "{file}：这是旧版 canbao 导出的{form}，没有写保险年度，是 {first} 年度或更早的表格，而数据文件现在是 \
+             {current} 年度，未导入任何内容。{instead_zh} ({file} is canbao's {form} from an older version, which \
+             names no insured year: it is for {first} or earlier, and the drive is now in {current}: nothing \
+             imported; {instead_en})"
+        ),
+    }
 }
 
 /// The tax office's paid list's columns, which a class list import does not read.
@@ -383,6 +421,8 @@ fn import_stamped(
         return Err(ReadError::NotASpreadsheet { file, what: super::sniff::THE_DRIVE }.into());
     }
     let dry_run = matches!(ending, Ending::RollBack | Ending::Preview);
+    let current = store.current_year();
+    reader.drive_years = (current, if current.is_some() { store.first_year()? } else { None });
     // Rows naming no school on a drive of several: read as 「本校」 for the preview, refused otherwise.
     let unchosen = school.is_none() && default_school.is_empty();
     let default_school = if unchosen { DEFAULT_SCHOOL } else { default_school };
@@ -692,6 +732,9 @@ struct RowReader<'a> {
     ahead: Option<Ahead>,
     /// Every row applied as it is read, on one thread (`import_row_by_row`).
     row_by_row: bool,
+    /// The drive's current insured year and the first it kept, which canbao's own forms must be for
+    /// (`own_forms::other_year`).
+    drive_years: (Option<i32>, Option<i32>),
 }
 
 /// What is said of a row once applied (`RowReader::said_of_applied`).
@@ -1030,6 +1073,7 @@ impl RowReader<'_> {
             moved_back: Vec::new(),
             ahead: None,
             row_by_row: false,
+            drive_years: (None, None),
         }
     }
 
@@ -1536,6 +1580,21 @@ impl RowReader<'_> {
             return Err(ImportError::CanbaoLedger { file: file.to_owned(), form: title.to_owned() });
         }
         let form = own_forms::form_of(title.as_deref(), template, by_canbao);
+        // A form names its year in its label row (`保险年度：2027年度`); the template, which has none, in its
+        // file name. A template whose name says no year may have been renamed: nothing tells its year.
+        let named_year = match &form {
+            Some(OwnForm::Template(_)) => {
+                own_forms::year_in_name(&Path::new(file).file_name().unwrap_or_default().to_string_lossy())
+            }
+            Some(_) if title.is_some() => ownership::export_year(&above),
+            _ => None,
+        };
+        let told = named_year.is_some() || title.is_some();
+        if told && let Some(year) = own_forms::other_year(named_year, self.drive_years.0, self.drive_years.1) {
+            let form = title.clone().or_else(|| template.map(|t| t.title.clone())).unwrap_or_default();
+            let current = self.drive_years.0.unwrap_or_default();
+            return Err(ImportError::OtherYear { file: file.to_owned(), form, year, current });
+        }
         // canbao's 班级核对表 is the one export a school sends back, ticked: read as any class list.
         if let Some(own) = form.clone().filter(OwnForm::remarks_are_canbaos) {
             let named = title.or_else(|| template.map(|t| t.title.clone())).unwrap_or_else(|| "表格".to_owned());

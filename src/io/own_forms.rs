@@ -2,7 +2,9 @@
 //! sheet in Excel or WPS): which form a sheet is, and its status cells read back by the definitions that wrote
 //! them (`domain::read_back`). A titled form is known by its title (在校学生信息表, a class's 参保缴费核对表, the
 //! 参保花名册); the batch template, which has no title, by its header row being a template's, in CSV and XLSX
-//! alike, and is then read by that template's own columns.
+//! alike, and is then read by that template's own columns. A form is for one insured year, which its label row
+//! names (保险年度：2027年度) and the template's file name: one of another year than the drive's is refused
+//! ([`other_year`]), never read as this year's list.
 
 use super::forms::template::{Template, Value};
 use super::header::{self, Column, Columns, HeaderMap, Synonyms};
@@ -97,6 +99,50 @@ pub fn form_of(title: Option<&str>, template: Option<&Template>, by_canbao: bool
             Some(t) => Some(OwnForm::Template(t.clone())),
             None => by_canbao.then_some(OwnForm::Other),
         },
+    }
+}
+
+/// The insured year a file's name carries (`…-2027年度-批量参保模板-参保-20261204.xlsx`, and before the year came
+/// first in every export's name `…-批量参保模板-参保-2027年度-…`): how the batch template, which has no room for a
+/// title, says its year. `None` when the name names none, or several.
+pub fn year_in_name(name: &str) -> Option<i32> {
+    let chars: Vec<char> = name.chars().collect();
+    let mut found = None;
+    for (at, window) in chars.windows(6).enumerate() {
+        let digits = &window[..4];
+        let before_is_digit = at > 0 && chars[at - 1].is_ascii_digit();
+        if window[4..] == ['年', '度'] && !before_is_digit && digits.iter().all(char::is_ascii_digit) {
+            let year: i32 = digits.iter().collect::<String>().parse().ok()?;
+            if found.is_some_and(|f| f != year) {
+                return None;
+            }
+            found = Some(year);
+        }
+    }
+    found.filter(|y| (2000..=2100).contains(y))
+}
+
+/// Why one of canbao's own forms is not for the drive's current insured year, so an import refuses it: its
+/// classes and statuses are that year's, and read into this one they would move every pupil back into last
+/// year's class and bring back the pupils who left since.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OtherYear {
+    /// It names a year other than the drive's current one.
+    Named(i32),
+    /// It names none, as canbao wrote its forms before it kept years, while the drive has started a year after
+    /// the first it kept (`first`): such a form is from that year or before.
+    Unnamed { first: i32 },
+}
+
+/// Whether a form of canbao's naming insured year `named` (`None`: no year said) is another year's than the
+/// drive's `current`, whose first year is `first`. A form naming no year is taken in a drive still in its first
+/// year, as before: it may be this year's.
+pub fn other_year(named: Option<i32>, current: Option<i32>, first: Option<i32>) -> Option<OtherYear> {
+    let current = current?;
+    match named {
+        Some(year) if year != current => Some(OtherYear::Named(year)),
+        Some(_) => None,
+        None => first.filter(|f| *f < current).map(|first| OtherYear::Unnamed { first }),
     }
 }
 
@@ -311,6 +357,26 @@ fn template_remark(text: &str) -> Option<(Enrollment, Option<String>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_name_says_its_year_once() {
+        assert_eq!(year_in_name("柳州市示范小学-2027年度-批量参保模板-参保-20261204.xlsx"), Some(2027));
+        assert_eq!(year_in_name("out/柳州市示范小学-批量参保模板-未参保-2028年度-20271204.csv"), Some(2028));
+        assert_eq!(year_in_name("柳州市示范小学-批量参保模板-参保-20261204.xlsx"), None);
+        assert_eq!(year_in_name("2027年度-2028年度.xlsx"), None, "two years: neither");
+        assert_eq!(year_in_name("120270年度.xlsx"), None);
+        assert_eq!(year_in_name("2027年度-批量参保模板-2027年度.xlsx"), Some(2027));
+    }
+
+    #[test]
+    fn a_form_of_another_year_is_told_apart() {
+        assert_eq!(other_year(Some(2027), Some(2028), Some(2027)), Some(OtherYear::Named(2027)));
+        assert_eq!(other_year(Some(2029), Some(2028), Some(2027)), Some(OtherYear::Named(2029)));
+        assert_eq!(other_year(Some(2028), Some(2028), Some(2027)), None);
+        assert_eq!(other_year(None, Some(2028), Some(2027)), Some(OtherYear::Unnamed { first: 2027 }));
+        assert_eq!(other_year(None, Some(2027), Some(2027)), None, "a drive in its first year takes it");
+        assert_eq!(other_year(Some(2027), None, None), None, "a drive with no year");
+    }
 
     #[test]
     fn a_templates_remark_reads_as_it_was_written() {

@@ -146,6 +146,15 @@ pub fn export_title(rows: &[Vec<String>]) -> Option<String> {
     labelled.then_some(title)
 }
 
+/// The insured year the label row of an export's title block names (`保险年度：2027年度`, see
+/// `sheet::year_line`); `None` when no cell says one, as canbao wrote its forms before it kept years.
+pub fn export_year(rows: &[Vec<String>]) -> Option<i32> {
+    rows.iter().flatten().find_map(|cell| {
+        let year = cell.trim().strip_prefix("保险年度：")?.trim().strip_suffix("年度")?.trim();
+        year.parse().ok()
+    })
+}
+
 fn is_export_title(text: &str) -> bool {
     [sheet::TITLE, special::TITLE, summary::TITLE].contains(&text)
         || (text.ends_with(CLASS_TITLE) && text.len() > CLASS_TITLE.len())
@@ -202,6 +211,16 @@ mod tests {
         assert!(ours(&["序号,姓名"], Some(&header)));
         assert!(!ours(&["序号,姓名,班级"], Some(&header)));
         assert!(!ours(&["序号,姓名"], None));
+    }
+
+    #[test]
+    fn the_year_is_read_from_the_label_row() {
+        let rows =
+            |cells: &[&str]| vec![vec!["在校学生信息表".to_owned()], cells.iter().map(|c| (*c).to_owned()).collect()];
+        assert_eq!(export_year(&rows(&["学校名称：一小", "保险年度：2027年度", "填报时间：2026-12-02"])), Some(2027));
+        assert_eq!(export_year(&rows(&["学校名称：一小", " 保险年度：2028年度 "])), Some(2028));
+        assert_eq!(export_year(&rows(&["学校名称：一小", "填报时间：2026-12-02"])), None, "an older canbao's");
+        assert_eq!(export_year(&rows(&["保险年度：明年"])), None);
     }
 
     #[test]

@@ -95,9 +95,11 @@ pub fn columns() -> [ColumnSpec; 6] {
     ]
 }
 
-/// `{school}-在校学生信息表-{YYYYMMDD}.{ext}`, with [`MASKED_MARK`] before the extension when the numbers are
-/// masked. The school is the one asked for, else the drive's one school, as every other form names its file;
-/// a sheet of several schools names none. Written as Windows can hold it (`safe_file_part`).
+/// `{school}-{year}年度-在校学生信息表-{YYYYMMDD}.{ext}`, with [`MASKED_MARK`] before the extension when the
+/// numbers are masked. The school is the one asked for, else the drive's one school, as every other form names
+/// its file; a sheet of several schools names none. The insured year shown ([`year_part`]) keeps last year's
+/// sheet, exported the same day into the same folder, from being replaced by this year's. Written as Windows can
+/// hold it (`safe_file_part`).
 pub fn default_file_name(
     store: &Store,
     school: Option<&str>,
@@ -112,7 +114,14 @@ pub fn default_file_name(
     let school = school.map(str::to_owned).or_else(only);
     let who = school.map(|s| format!("{}-", safe_file_part(s.trim()))).unwrap_or_default();
     let masked = if mask { MASKED_MARK } else { "" };
-    format!("{who}{TITLE}-{}{masked}.{}", date.format("%Y%m%d"), format.extension())
+    let year = year_part(store);
+    format!("{who}{year}{TITLE}-{}{masked}.{}", date.format("%Y%m%d"), format.extension())
+}
+
+/// `{year}年度-`, the insured year shown as every export's file name carries it after the school; nothing for a
+/// drive with no year.
+pub fn year_part(store: &Store) -> String {
+    store.shown_year().map(|y| format!("{y}年度-")).unwrap_or_default()
 }
 
 /// What the name of an export with masked ID numbers ends in, so whoever is handed the file (and the

@@ -81,10 +81,11 @@ impl FormInput<'_> {
         roster_ledger(self.policy, CategoryTable::builtin(), s.enrollment, s.payment, &names)
     }
 
-    /// `{school}-{what}-{YYYYMMDD}.{ext}`, `-打码` before the extension when the numbers are masked; a form
-    /// narrowed to a class (`--class`, the TUI's class filter) names it after the school,
-    /// `{school}-{class}-{what}-…`, so one class's file is never taken for the school's, nor replaced by the next
-    /// class's.
+    /// `{school}-{year}年度-{what}-{YYYYMMDD}.{ext}`, `-打码` before the extension when the numbers are masked; a
+    /// form narrowed to a class (`--class`, the TUI's class filter) names it after the year,
+    /// `{school}-{year}年度-{class}-{what}-…`, so one class's file is never taken for the school's, nor replaced by
+    /// the next class's. The insured year keeps last year's forms (`--year 2027`), exported the same day into the
+    /// same folder, from being replaced by this year's.
     pub fn file_name(&self, school: &str, what: &str, format: FileFormat) -> String {
         match self.opts.class.as_deref().map(crate::domain::class_label::normalize).filter(|c| !c.is_empty()) {
             Some(class) => self.file_name_unnarrowed(school, &format!("{}-{what}", safe_file_part(&class)), format),
@@ -95,8 +96,9 @@ impl FormInput<'_> {
     /// The file name without the `--class` part: for a file per class, which names its own class.
     pub fn file_name_unnarrowed(&self, school: &str, what: &str, format: FileFormat) -> String {
         format!(
-            "{}-{}-{}{}.{}",
+            "{}-{}{}-{}{}.{}",
             safe_file_part(school),
+            super::sheet::year_part(self.store),
             safe_file_part(what),
             self.opts.date.format("%Y%m%d"),
             if self.opts.mask { super::sheet::MASKED_MARK } else { "" },

@@ -160,13 +160,11 @@ pub fn export_template(
         .map(|c| ColumnSpec::new(&c.title, c.width.unwrap_or((c.title.chars().count() * 2 + 4) as f64)))
         .collect();
     let mut written = Vec::new();
-    // The upload format has no room for a title: the file name says which insured year it is for.
-    let year = input.store.shown_year().map(|y| format!("-{y}年度")).unwrap_or_default();
+    // The upload format has no room for a title: the file name says which insured year it is for, as every
+    // form's does (`FormInput::file_name`), and an import reads it back from there (`own_forms::year_in_name`).
     let files = [("批量参保模板-参保", true), ("批量参保模板-未参保", false)];
-    let paths: Vec<PathBuf> = files
-        .iter()
-        .map(|(what, _)| dir.join(input.file_name(&school, &format!("{what}{year}"), input.opts.format)))
-        .collect();
+    let paths: Vec<PathBuf> =
+        files.iter().map(|(what, _)| dir.join(input.file_name(&school, what, input.opts.format))).collect();
     // No title: the header is what an earlier export of this template starts with.
     let header: Vec<String> = template.column.iter().map(|c| c.title.clone()).collect();
     check_targets_as(&paths, input.opts.format, input.store.path(), Some(&header))?;
