@@ -21,6 +21,9 @@ use crate::domain::policy::{DepartmentShare, EnrollPlace, InsuredElsewhere, Poli
 use crate::domain::student::Student;
 use crate::store::{AuditEntry, Store};
 
+/// The longest text a paste on a screen is searched for: a few names or an ID number with its spaces, not a page.
+const MAX_PASTED_SEARCH: usize = 64;
+
 /// The screen under any dialog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -471,7 +474,9 @@ impl App {
         }
         self.status = None;
         if self.store.is_read_only() && self.writes(&action) {
-            self.fail(self.text.read_only_refused);
+            let reason =
+                if matches!(action, Action::Reveal) { self.text.read_only_reveal } else { self.text.read_only_refused };
+            self.fail(reason);
             return;
         }
         self.update_screen(action);
@@ -768,7 +773,21 @@ impl App {
             }
             // A character no key is bound to on this screen.
             Action::Input(c) => self.typed_astray(fill(self.text.keys_astray, &[&c])),
-            Action::Paste(_) | Action::Resize(..) | Action::Tick | Action::JobDone(_) => {}
+            // Text pasted is never a command: a pupil's number or name copied from a message or a sheet, searched
+            // for as after `/`, wherever the operator is. Not a page of text, which no pupil is.
+            Action::Paste(text) => {
+                let pasted = text.trim();
+                let length = pasted.chars().count();
+                if length > MAX_PASTED_SEARCH {
+                    self.fail(fill(self.text.paste_not_searched, &[&length]));
+                } else if length > 0 {
+                    self.screen = Screen::Roster;
+                    self.detail = None;
+                    self.roster.start_search(&self.data);
+                    self.update_search(Action::Paste(pasted.to_owned()));
+                }
+            }
+            Action::Resize(..) | Action::Tick | Action::JobDone(_) => {}
         }
     }
 

@@ -41,6 +41,10 @@ pub struct Text {
     pub backup_copy_opened: &'static str,
     /// Said instead of attempting a change in read-only mode.
     pub read_only_refused: &'static str,
+    /// `r` in read-only mode: showing a full number is recorded in the audit log, which such a window cannot write.
+    pub read_only_reveal: &'static str,
+    /// Text pasted on a screen (not in a field) too long to be a search: not used.
+    pub paste_not_searched: &'static str,
     /// A read-only instance has loaded what the writer saved since.
     pub writer_changes_loaded: &'static str,
     /// The pupil on the detail screen is not in the drive as it is now (a restore, another file).
@@ -860,6 +864,8 @@ mod tests {
                 t.categories_stray,
                 t.keys_astray,
                 t.keys_astray_ignored,
+                t.read_only_reveal,
+                t.paste_not_searched,
                 t.keys_astray_cursor_back,
                 t.keys_burst,
                 t.keys_run_before,

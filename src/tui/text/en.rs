@@ -19,6 +19,8 @@ pub static EN: Text = Text {
     backup_copy: "backup copy",
     backup_copy_opened: "This is a backup: changes made here stay in this copy, not in the original drive",
     read_only_refused: "Read-only: changes are disabled",
+    read_only_reveal: "Full ID numbers cannot be shown read-only: showing one is recorded in the audit log, which a read-only window does not write; press r in the window that can change the drive",
+    paste_not_searched: "The pasted text is too long to search for ({} characters); press / and type a name, initials or part of an ID number",
     writer_changes_loaded: "Loaded the changes saved in the other window",
     pupil_not_in_drive: "The pupil you had open is not in the drive as it is now; back to the list",
     too_small: "Window too small: needs at least 80x24, now {}x{}. Please enlarge it ({} quits).",

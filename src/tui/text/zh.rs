@@ -19,6 +19,8 @@ pub static ZH: Text = Text {
     backup_copy: "备份副本",
     backup_copy_opened: "这是一份备份：在这里的修改只留在这份备份中，不会进入原数据文件",
     read_only_refused: "只读模式，不能修改 (read-only: changes are disabled)",
+    read_only_reveal: "只读打开时不能显示完整证件号码：显示要记入修改记录，只读窗口不写文件；请在可修改的窗口中按 r",
+    paste_not_searched: "粘贴的文字过长（{} 个字），未用作搜索；要搜索请按 / 后输入姓名、拼音首字母或证件号片段",
     writer_changes_loaded: "已载入另一窗口保存的更改",
     pupil_not_in_drive: "刚才打开的学生不在现在的数据文件中，已返回名单",
     too_small: "窗口太小：至少需要 80x24，现在是 {}x{}。请放大窗口（按 {} 退出）。",
