@@ -2385,7 +2385,8 @@ fn quote_and_check_say_a_departments_share_as_the_ledger_does() {
 /// payment for 2027 can be (a family's payment for 2023, a year typed wrong, 0001-01-01) is never recorded as this
 /// year's. `mark` refuses it with or without `--amount`, naming the year and its windows; `reconcile` keeps the tax
 /// office's row as not recorded, said at its file and row, and `check` lists it; a row that would replace a
-/// payment recorded already with another is a conflict, the recorded one kept; `check` lists a pupil whose
+/// payment recorded already with another amount is a conflict, the recorded one kept, while the same amount on
+/// another day of the year is that payment, dated as the tax office dates it; `check` lists a pupil whose
 /// recorded payment is dated outside the year. A payment in the year and a department's 财政代缴 row are recorded.
 #[test]
 fn a_payment_dated_outside_the_drives_year_is_never_recorded_as_this_years() {
@@ -2417,6 +2418,8 @@ fn a_payment_dated_outside_the_drives_year_is_never_recorded_as_this_years() {
 
     let lin = "450202201911276365";
     ok(canbao(&db).args(["mark", lin, "--payment", "paid", "--paid-on", "2026-11-20", "--amount", "400"]));
+    let lan = "51130220180808224X";
+    ok(canbao(&db).args(["mark", lan, "--payment", "paid", "--paid-on", "2026-11-20", "--amount", "400"]));
     let tax = write(
         dir.path(),
         "tax.csv",
@@ -2424,11 +2427,11 @@ fn a_payment_dated_outside_the_drives_year_is_never_recorded_as_this_years() {
          孙语,450203201909308803,350,2022-11-01,微信\n\
          林彤瑶,450202201911276365,350,2022-11-01,微信\n\
          林彤瑶,450202201911276365,400,2026-10-01,微信\n\
-         蓝茜,51130220180808224X,400,2026-11-30,微信\n\
+         蓝茜,51130220180808224X,380,2026-11-30,微信\n\
          许志文,450203201811029232,0,2026-11-15,财政代缴\n",
     );
     let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
-    assert_eq!(report["matched"], 2, "蓝茜 and 许志文: {report}");
+    assert_eq!(report["matched"], 2, "林彤瑶 and 许志文: {report}");
     assert_eq!(report["unapplied_payments"], 3, "{report}");
     let problems = report["problems"].as_array().expect("problems");
     for row in [2, 3] {
@@ -2444,14 +2447,16 @@ fn a_payment_dated_outside_the_drives_year_is_never_recorded_as_this_years() {
     assert!(!problems.iter().any(|p| p["message"].as_str().is_some_and(|m| m.contains("无法核对金额"))), "{report}");
     let conflicts = report["conflicts"].as_array().expect("conflicts");
     assert_eq!(conflicts.len(), 1, "{report}");
-    assert_eq!(conflicts[0]["name"], "林彤瑶");
+    assert_eq!(conflicts[0]["name"], "蓝茜");
     assert_eq!(conflicts[0]["roster"], "已缴费（400 元，2026-11-20）");
-    assert_eq!(conflicts[0]["file"], "已缴费（400 元，2026-10-01）");
+    assert_eq!(conflicts[0]["file"], "已缴费（380 元，2026-11-30）");
     let mismatched = report["amount_mismatches"].as_array().expect("mismatches");
-    assert!(!mismatched.iter().any(|m| m["name"] == "林彤瑶" || m["name"] == "孙语"), "nothing recorded: {report}");
-    // The payment recorded is kept as it was.
-    let kept = ok(canbao(&db).args(["mark", lin, "--payment", "paid"]));
+    assert!(!mismatched.iter().any(|m| m["name"] == "蓝茜" || m["name"] == "孙语"), "nothing recorded: {report}");
+    // The payment recorded with another amount is kept as it was; the same amount takes the tax office's day.
+    let kept = ok(canbao(&db).args(["mark", lan, "--payment", "paid"]));
     assert!(kept.contains("已缴费（2026-11-20，400.00 元）"), "{kept}");
+    let dated = ok(canbao(&db).args(["mark", lin, "--payment", "paid"]));
+    assert!(dated.contains("已缴费（2026-10-01，400.00 元"), "{dated}");
     let found = json(canbao(&db).args(["find", sun, "--json"]));
     assert_eq!(found[0]["payment"], "unpaid", "a payment for 2023 does not pay for 2027");
     let found = json(canbao(&db).args(["find", "51130220180808224X", "--json"]));

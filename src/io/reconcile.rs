@@ -1489,14 +1489,15 @@ impl Run<'_> {
             self.conflict(student, roster, file, &first_sheet, row_no);
             return Err(UnappliedReason::RosterStatus);
         }
-        // A family's payment recorded already (by hand, or from an earlier list) is never replaced by another one
-        // (an older date, another amount) without the operator: which is this year's payment is theirs to find
-        // out. A list that only adds to the receipts recorded extends the payment, and is not another.
+        // A family's payment recorded already (by hand, or from an earlier list) is never replaced by another
+        // amount without the operator: which is this year's payment is theirs to find out. The same amount on
+        // another day of this year (a payment marked paid on site the day the family showed it, which the tax
+        // office dates when the money arrived) is that payment, dated as the tax office knows it. A list that only
+        // adds to the receipts recorded extends the payment, and is not another.
         if !by_department && student.payment == PaymentStatus::Paid && !extends_recorded {
             let recorded = &student.payment_details;
             let other_amount = matches!((recorded.amount_fen, amount), (Some(a), Some(b)) if a != b);
-            let other_day = matches!((recorded.paid_on, paid_on), (Some(a), Some(b)) if a != b);
-            if other_amount || other_day {
+            if other_amount {
                 let roster = paid_label(recorded.amount_fen, recorded.paid_on);
                 let file = paid_label(amount.or(recorded.amount_fen), paid_on.or(recorded.paid_on));
                 self.conflict(student, &roster, &file, &first_sheet, row_no);
