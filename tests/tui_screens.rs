@@ -4463,7 +4463,7 @@ fn keys_typed_astray_put_the_cursor_back_on_the_child_it_was_on() {
         press(&mut app, KeyCode::Char(c));
     }
     assert_eq!(app.selected_id(), Some(first), "{}", screen(&app));
-    assert!(status_text(&app).contains("光标已回到这串按键之前所在的学生"), "{}", status_text(&app));
+    assert!(status_text(&app).contains("光标和所选学生已回到这串按键之前的样子"), "{}", status_text(&app));
     // On the detail screen, opened on purpose: the pupil shown comes back too.
     let mut app = self::app(Language::Zh);
     run_paced(
@@ -4478,6 +4478,18 @@ fn keys_typed_astray_put_the_cursor_back_on_the_child_it_was_on() {
     let third = app.store.students(&Default::default()).expect("list")[2].id;
     assert_eq!(app.selected_id(), Some(third), "{}", screen(&app));
     assert_eq!(app.detail.as_ref().map(|d| d.student.id), Some(third), "{}", screen(&app));
+    // A Space among them (`jjj ls`) selected a child for the next mark: unselected again.
+    let mut app = self::app(Language::Zh);
+    run_paced(&mut app, [Paced::Pause].into_iter().chain(paced("jjj ls")).chain([Paced::Pause]));
+    assert_eq!(app.selected_id(), Some(first), "{}", screen(&app));
+    assert!(app.roster.marked().is_empty(), "{:?} {}", app.roster.marked(), screen(&app));
+    // Selected on purpose, then a pause: kept.
+    let mut app = self::app(Language::Zh);
+    run_paced(
+        &mut app,
+        [Paced::Pause].into_iter().chain(paced(" ")).chain([Paced::Pause]).chain(paced("b")).chain([Paced::Pause]),
+    );
+    assert_eq!(app.roster.marked().len(), 1, "{}", screen(&app));
     // Moving on purpose, then a pause: the cursor stays where it was moved.
     let mut app = self::app(Language::Zh);
     run_paced(&mut app, paced("jj").chain([Paced::Pause]).chain(paced("b")).chain([Paced::Pause]));

@@ -145,6 +145,9 @@ pub struct App {
     run_start: Option<(Screen, Option<i64>)>,
     /// The cursor was put back (`run_start`) since the keys were found typed astray: said when they pause.
     cursor_put_back: bool,
+    /// The pupils Space marked or unmarked in the run of keys being taken: unmarked again with the cursor put back,
+    /// so the space of `jjj ls` leaves no child selected for the next `p`.
+    run_toggled: Vec<i64>,
 }
 
 impl App {
@@ -230,6 +233,7 @@ impl App {
             typed_character: false,
             run_start: None,
             cursor_put_back: false,
+            run_toggled: Vec::new(),
         };
         app.schools = app.store.schools()?;
         if !app.policy_covers_today()
@@ -569,9 +573,14 @@ impl App {
 
     /// Back to the screen and the pupil of `run_start`, if the run moved away from them. Whether it did.
     fn put_cursor_back(&mut self) -> bool {
-        let Some((screen, pupil)) = self.run_start.take() else { return false };
+        let toggled = std::mem::take(&mut self.run_toggled);
+        for &id in toggled.iter().rev() {
+            self.roster.toggle_marked(id);
+        }
+        let Some((screen, pupil)) = self.run_start.take() else { return !toggled.is_empty() };
         if (screen, pupil) == (self.screen, self.selected_id()) || self.modal.is_some() {
-            return false;
+            self.cursor_put_back |= !toggled.is_empty();
+            return !toggled.is_empty();
         }
         if let Some(id) = pupil {
             let page = self.page();
@@ -613,6 +622,7 @@ impl App {
         self.in_run = in_run;
         if !in_run && self.astray.is_none() && self.waiting_key.is_none() {
             self.run_start = Some((self.screen, self.selected_id()));
+            self.run_toggled.clear();
         }
     }
 
@@ -735,7 +745,11 @@ impl App {
             Action::Filters if list => self.modal = Some(Modal::Filters { row: FilterRow::Class, jump: String::new() }),
             // Only on the roster, where the `*` shows: on the detail screen a stray Space would select the pupil
             // unseen, and a later single mark on another row would go to them.
-            Action::ToggleSelect if screen == Screen::Roster => self.roster.toggle_mark(&self.data, self.page()),
+            Action::ToggleSelect if screen == Screen::Roster => {
+                if let Some(id) = self.roster.toggle_mark(&self.data, self.page()) {
+                    self.run_toggled.push(id);
+                }
+            }
             // Selecting every pupil readies a mark for all of them: not from the `a` of `apt update`.
             Action::SelectAll if screen == Screen::Roster => self.hold_until_pause(Held::SelectAll),
             // Hiding the numbers again never waits.

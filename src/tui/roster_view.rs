@@ -260,12 +260,18 @@ impl RosterView {
     }
 
     /// Marks the pupil under the cursor (or takes the mark off) and moves down.
-    pub fn toggle_mark(&mut self, data: &RosterData, page: usize) {
-        if let Some(id) = self.selected_id(data) {
-            if !self.marked.remove(&id) {
-                self.marked.insert(id);
-            }
-            self.move_cursor(1, page);
+    /// Marks or unmarks the pupil under the cursor and moves down; which pupil, if any.
+    pub fn toggle_mark(&mut self, data: &RosterData, page: usize) -> Option<i64> {
+        let id = self.selected_id(data)?;
+        self.toggle_marked(id);
+        self.move_cursor(1, page);
+        Some(id)
+    }
+
+    /// Marks `id` or, marked, unmarks them.
+    pub fn toggle_marked(&mut self, id: i64) {
+        if !self.marked.remove(&id) {
+            self.marked.insert(id);
         }
     }
 

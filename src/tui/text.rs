@@ -272,8 +272,8 @@ pub struct Text {
     pub keys_astray: &'static str,
     /// The typing paused after keys that seemed meant for another window: how many did nothing.
     pub keys_astray_ignored: &'static str,
-    /// Added to the two above when keys of the same run (j, k, g) had moved the cursor or opened a pupil before
-    /// the run showed it was typed astray: put back where it was.
+    /// Added to the two above when keys of the same run (j, k, g, Space) had moved the cursor, opened a pupil or
+    /// selected one before the run showed it was typed astray: put back as it was.
     pub keys_astray_cursor_back: &'static str,
     /// A key that acts only after a pause (undo, redo, reveal, the note) came with more keys right after it (the
     /// key, what it does): not done, and the keys do nothing until the typing pauses.

@@ -286,7 +286,7 @@ pub static EN: Text = Text {
     categories_stray: "Categories not saved: \"{}\" does nothing in the category chooser, so the keys typed were not meant for it. Open it again, tick, then Enter saves",
     keys_astray: "\"{}\" does nothing here: the keys typed seem meant for another window (a shell command?), and do nothing until you pause",
     keys_astray_ignored: "The keys typed seemed meant for another window (a shell command?): the {} after it did nothing, and no pupil was changed",
-    keys_astray_cursor_back: "; the cursor is back on the pupil it was on before those keys",
+    keys_astray_cursor_back: "; the cursor and the selection are back as before those keys",
     keys_burst: "\"{}\" ({}) not done: more keys came right after it, which seem meant for another window (a shell command?), and do nothing until you pause",
     undone_field: "{} back to {}",
     keys_run_before: "\"{}\" ({}) not done: it came right after other keys, which seem meant for another window (a shell command?); pause, then press it again",

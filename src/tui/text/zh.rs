@@ -264,7 +264,7 @@ pub static ZH: Text = Text {
     categories_stray: "类别未保存：「{}」在类别选择中没有作用，刚才的按键似乎不是给它的。要登记类别，请重新打开类别选择，勾选后按 Enter 保存",
     keys_astray: "「{}」在此没有作用：刚才的按键似乎不是给 canbao 的（如命令行命令），停顿之前按键都不起作用",
     keys_astray_ignored: "刚才的按键似乎不是给 canbao 的（如命令行命令）：其后 {} 个键未起作用，没有修改学生",
-    keys_astray_cursor_back: "；光标已回到这串按键之前所在的学生",
+    keys_astray_cursor_back: "；光标和所选学生已回到这串按键之前的样子",
     keys_burst: "「{}」（{}）未执行：紧接着还有按键，似乎不是给 canbao 的（如命令行命令），停顿之前按键都不起作用",
     undone_field: "{}改回{}",
     keys_run_before: "「{}」（{}）未执行：它紧跟在其他按键之后，似乎不是给 canbao 的（如命令行命令）；请停顿一下再按",
