@@ -9,6 +9,7 @@ use crate::domain::coverage;
 use crate::domain::student::{Enrollment, PaymentStatus};
 use crate::io::forms::{self, summary};
 use crate::store::Store;
+use crate::tui::text::conflict::How;
 
 /// The database URL: the option, else `CANBAO_PG`. Never printed as given (it may carry a password).
 pub fn target(url: Option<&str>) -> Result<Target, UserError> {
@@ -180,16 +181,8 @@ pub fn push(
         let (field, kept, lost) = conflict_words(&c.field, c.year, c.kept.as_deref(), c.lost.as_deref());
         let (kept_from, lost_from) =
             (format!("{} {}", c.kept_drive, at(&c.kept_at)), format!("{} {}", c.lost_drive, at(&c.lost_at)));
-        let (zh, en) = kept_and_lost(
-            (&kept, &kept_from),
-            (&lost, &lost_from),
-            crate::tui::text::conflict::How::of(
-                &c.field,
-                c.kept.as_deref(),
-                c.lost.as_deref(),
-                c.payment_kept.as_deref(),
-            ),
-        );
+        let how = How::of(&c.field, c.kept.as_deref(), c.lost.as_deref(), c.payment_kept.as_deref());
+        let (zh, en) = kept_and_lost((&kept, &kept_from), (&lost, &lost_from), how);
         say(
             &format!("  {} {} {id} 「{field}」：{zh}", c.school, c.name),
             &format!("  {} {} {id} {field}: {en}", c.school, c.name),
@@ -202,16 +195,8 @@ pub fn push(
             (span(g.iter().filter_map(|c| c.kept_at.as_deref())), span(g.iter().filter_map(|c| c.lost_at.as_deref())));
         let (kept_from, lost_from) = (format!("{} {kept_at}", c.kept_drive), format!("{} {lost_at}", c.lost_drive));
         let n = g.len();
-        let (zh, en) = kept_and_lost(
-            (&kept, &kept_from),
-            (&lost, &lost_from),
-            crate::tui::text::conflict::How::of(
-                &c.field,
-                c.kept.as_deref(),
-                c.lost.as_deref(),
-                c.payment_kept.as_deref(),
-            ),
-        );
+        let how = How::of(&c.field, c.kept.as_deref(), c.lost.as_deref(), c.payment_kept.as_deref());
+        let (zh, en) = kept_and_lost((&kept, &kept_from), (&lost, &lost_from), how);
         say(&format!("  「{field}」：{zh}（{n} 名学生） ({n} pupils)"), &format!("  {field} of {n} pupils: {en}"));
     };
     print_listed(&lines, pupil, group);

@@ -302,16 +302,8 @@ fn print_merge_report(r: &crate::store::merge::MergeReport, reveal: bool) {
         let (kept_at, lost_at) =
             (span(g.iter().map(|c| c.kept_at.as_str())), span(g.iter().map(|c| c.lost_at.as_str())));
         let n = g.len();
-        let (zh, en) = kept_and_lost(
-            (&kept, &kept_at),
-            (&lost, &lost_at),
-            crate::tui::text::conflict::How::of(
-                &c.field,
-                c.kept.as_deref(),
-                c.lost.as_deref(),
-                c.payment_kept.as_deref(),
-            ),
-        );
+        let how = conflict::How::of(&c.field, c.kept.as_deref(), c.lost.as_deref(), c.payment_kept.as_deref());
+        let (zh, en) = kept_and_lost((&kept, &kept_at), (&lost, &lost_at), how);
         say(&format!("  「{field}」：{zh}（{n} 名学生） ({n} pupils)"), &format!("  “{field}” of {n} pupils: {en}"));
     };
     print_listed(&lines, pupil, group);
