@@ -740,3 +740,103 @@ fn a_form_naming_no_year_or_a_later_one_is_told_apart() {
     assert_eq!(found[0]["class"], "二年级1班", "still in this year's class");
     canbao(&db, home).arg("import").arg(&later).assert().success();
 }
+
+/// Two laptops across the change of year the other way round: A has started the next year (promoting its
+/// classes) while B, still in last year, added pupils. A takes B's file: B's pupils land in A's year as A's own
+/// went into it (a 六年级 pupil graduates, a 一年级 one moves up, one B marked 已离校 is out of the classes) and
+/// keep their classes and statuses in last year; the report says so. Before, they sat in this year's lists with
+/// last year's classes.
+#[test]
+fn pupils_added_on_a_laptop_still_in_last_year_step_into_this_year_as_this_drives_own_did() {
+    let dir = tempfile::tempdir().unwrap();
+    let (home_a, home_b) = (dir.path().join("a"), dir.path().join("b"));
+    let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    let list = dir.path().join("y1.csv");
+    write_list(&list, &roster()[..2]);
+    canbao(&a, &home_a).arg("import").arg(&list).args(["--school", "测试小学"]).assert().success();
+    let year = current_year(&a, &home_a);
+    canbao(&a, &home_a).arg("backup").arg(&b).assert().success();
+    let next = (year + 1).to_string();
+    canbao(&a, &home_a).args(["year", "new", &next, "--promote"]).assert().success();
+
+    let (six, one, gone) = (id("45020220140501002"), id("45020220190501002"), id("45020220170501002"));
+    let late = dir.path().join("late.csv");
+    write_list(
+        &late,
+        &[
+            ("新六", six.clone(), "六年级", "1班"),
+            ("新一", one.clone(), "一年级", "2班"),
+            ("转走", gone.clone(), "三年级", "1班"),
+        ],
+    );
+    canbao(&b, &home_b).arg("import").arg(&late).args(["--school", "测试小学"]).assert().success();
+    canbao(&b, &home_b).args(["mark", &gone, "--enrollment", "left", "--reason", "转学"]).assert().success();
+
+    let said = text(canbao(&a, &home_a).arg("merge").arg(&b));
+    assert!(said.contains(&format!("对方数据文件还在 {year} 年度")), "{said}");
+    assert!(said.contains("升一级 1 人，毕业离校 1 人，原已离校 1 人"), "{said}");
+    let pupil = |number: &str, year: Option<&str>| {
+        let mut cmd = canbao(&a, &home_a);
+        if let Some(y) = year {
+            cmd.args(["--year", y]);
+        }
+        let found = json(cmd.args(["find", number, "--json"]));
+        found.as_array().and_then(|a| a.first()).cloned().unwrap_or(found)
+    };
+    let class = |p: &Value| p["class"].as_str().unwrap_or("").to_owned();
+    let this_year = (pupil(&six, None), pupil(&one, None), pupil(&gone, None));
+    assert_eq!(class(&this_year.0), format!("已毕业{year}届"), "{}", this_year.0);
+    assert_eq!(this_year.0["enrollment"], "left", "{}", this_year.0);
+    assert_eq!(class(&this_year.1), "二年级2班", "{}", this_year.1);
+    assert_eq!(this_year.1["enrollment"], "unknown", "{}", this_year.1);
+    assert_eq!(class(&this_year.2), format!("已离校{year}年度"), "{}", this_year.2);
+    assert_eq!(this_year.2["enrollment"], "left", "{}", this_year.2);
+    let last_year = year.to_string();
+    let (six_then, gone_then) = (pupil(&six, Some(&last_year)), pupil(&gone, Some(&last_year)));
+    assert_eq!(class(&six_then), "六年级1班", "{six_then}");
+    assert_eq!(class(&gone_then), "三年级1班", "{gone_then}");
+    assert_eq!(gone_then["enrollment"], "left", "{gone_then}");
+    // This year's sheet lists the first grader moved up, and neither who left.
+    let sheet = text(canbao(&a, &home_a).args(["export", "sheet", "--format", "csv", "--out", "-"]));
+    assert!(sheet.contains("新一") && !sheet.contains("新六") && !sheet.contains("转走"), "{sheet}");
+
+    // B starts the year itself, then both merge both ways and end alike: B's own promotion of its pupils and
+    // the step A's merge took for them are one outcome, no conflict.
+    canbao(&b, &home_b).args(["year", "new", &next, "--promote"]).assert().success();
+    let said = text(canbao(&b, &home_b).arg("merge").arg(&a));
+    assert!(!said.contains("年度：从它新增"), "{said}");
+    let said = text(canbao(&a, &home_a).arg("merge").arg(&b));
+    assert!(said.contains("冲突 0"), "{said}");
+    let sheet_of =
+        |db: &Path, home: &Path| text(canbao(db, home).args(["export", "sheet", "--format", "csv", "--out", "-"]));
+    assert_eq!(sheet_of(&a, &home_a), sheet_of(&b, &home_b), "both laptops end alike");
+    let last = |db: &Path, home: &Path| {
+        text(canbao(db, home).args(["--year", &last_year, "export", "sheet", "--format", "csv", "--out", "-"]))
+    };
+    assert_eq!(last(&a, &home_a), last(&b, &home_b), "last year alike too");
+}
+
+/// The same merge into a drive that started its year without promoting: the pupils copied stay in their
+/// classes, as the drive's own did, and the report says why.
+#[test]
+fn pupils_from_last_year_stay_in_their_classes_when_this_drive_started_the_year_without_promoting() {
+    let dir = tempfile::tempdir().unwrap();
+    let (home_a, home_b) = (dir.path().join("a"), dir.path().join("b"));
+    let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    let list = dir.path().join("y1.csv");
+    write_list(&list, &roster()[..2]);
+    canbao(&a, &home_a).arg("import").arg(&list).args(["--school", "测试小学"]).assert().success();
+    let year = current_year(&a, &home_a);
+    canbao(&a, &home_a).arg("backup").arg(&b).assert().success();
+    let next = (year + 1).to_string();
+    canbao(&a, &home_a).args(["year", "new", &next]).assert().success();
+    let six = id("45020220140501002");
+    let late = dir.path().join("late.csv");
+    write_list(&late, &[("新六", six.clone(), "六年级", "1班")]);
+    canbao(&b, &home_b).arg("import").arg(&late).args(["--school", "测试小学"]).assert().success();
+    let said = text(canbao(&a, &home_a).arg("merge").arg(&b));
+    assert!(said.contains(&format!("本机开始 {next} 年度时没有升级班级")), "{said}");
+    let found = json(canbao(&a, &home_a).args(["find", &six, "--json"]));
+    let p = found.as_array().and_then(|a| a.first()).cloned().unwrap_or(found);
+    assert_eq!(p["class"], "六年级1班", "{p}");
+}

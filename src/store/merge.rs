@@ -161,6 +161,9 @@ pub struct MergeReport {
     pub school_renames: Vec<super::merge_renames::SchoolRename>,
     /// Whether the two files hold a change in common (copies of one drive, or merged before).
     pub shared_history: bool,
+    /// The other file is still in an earlier insured year: the pupils copied from it, taken through the years
+    /// this drive started since (see `year::step_copied`).
+    pub copied_into_later_year: Option<super::year::CopiedIntoLaterYear>,
     pub dry_run: bool,
 }
 
@@ -1248,6 +1251,13 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext, drive: Option<&Path>) -
     let before: i64 = tx.query_row("SELECT COALESCE(max(id), 0) FROM main.audit", [], |r| r.get(0))?;
     report.audit_rows_copied = copy_history(tx, sides.their_first)?;
     record_copied(tx, our_high_water, before)?;
+    // After their history, as the year's step came after the pupils' creation; this laptop's own rows.
+    if let (Some(theirs), Some(ours)) = (sides.their_current, sides.our_current)
+        && theirs < ours
+        && report.added > 0
+    {
+        report.copied_into_later_year = Some(super::year::step_copied(tx, ctx, theirs, ours)?);
+    }
     // After their history: a move of a pupil copied from them comes after the rows that created it.
     let moved;
     (report.school_renames, moved) = super::merge_renames::follow(tx, ctx, renames, &school_decided, drive)?;
@@ -2142,7 +2152,8 @@ fn copy_unpaired(tx: &Transaction, ctx: &super::AuditContext, sides: &Sides) -> 
          FROM other.students b WHERE b.id NOT IN (SELECT theirs FROM temp.merge_pairs)",
         [],
     )?;
-    // Their current year's statuses go on our pupil row only when it is our current year too.
+    // Their current year's statuses go on our pupil row only when it is our current year too; a pupil who left
+    // in their earlier year has left in ours, as `year new` keeps our own leavers.
     let same_year = sides.their_current == sides.our_current;
     // Their names' sort keys come with them: both files are at the latest schema, whose keys are today's
     // readings (a missing one is filled by the insert trigger). Written in their order, which numbers our new
@@ -2153,7 +2164,8 @@ fn copy_unpaired(tx: &Transaction, ctx: &super::AuditContext, sides: &Sides) -> 
             paid_channel, categories, note, source, created_at, updated_at, categories_year, seen_year, name_order)
          SELECT c.ours, (SELECT id FROM main.schools WHERE name = sc.name), b.name, b.id_raw, b.id_number,
             b.id_kind, b.id_problem, b.sex, b.birth_date, b.grade, b.class, b.class_order, b.phone,
-            CASE WHEN ?1 THEN b.enrollment ELSE 'unknown' END, CASE WHEN ?1 THEN b.decline_reason END,
+            CASE WHEN ?1 OR b.enrollment = 'left' THEN b.enrollment ELSE 'unknown' END,
+            CASE WHEN ?1 OR b.enrollment = 'left' THEN b.decline_reason END,
             CASE WHEN ?1 THEN b.payment ELSE 'unpaid' END, CASE WHEN ?1 THEN b.paid_amount_fen END,
             CASE WHEN ?1 THEN b.paid_on END, CASE WHEN ?1 THEN b.paid_channel END,
             b.categories, b.note, b.source, b.created_at, b.updated_at,

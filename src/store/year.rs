@@ -312,9 +312,9 @@ impl Store {
 
         // Before promotion, so the pupils who left are not moved up with their class: with or without it, the
         // class they sat in is someone else's this year.
-        let left = move_leavers(&tx, &ctx, current)?;
+        let left = move_leavers(&tx, &ctx, current, Scope::Roster)?;
         let Promoted { promoted, graduated, moves } =
-            if promote { promote_classes(&tx, &ctx, current)? } else { Promoted::default() };
+            if promote { promote_classes(&tx, &ctx, current, Scope::Roster)? } else { Promoted::default() };
         let carried_categories: i64 =
             tx.query_row("SELECT count(*) FROM students WHERE categories <> '[]' AND enrollment <> 'left'", [], |r| {
                 r.get(0)
@@ -440,12 +440,13 @@ impl Store {
 /// of the year they left in, inside `start_year`'s transaction; how many. Each pupil's change is written as
 /// `promote_classes` writes its own (audit rows for grade and class under the year's action, `updated_at`,
 /// `class_order`, search key), so a merge weighs it as the same mechanical step every laptop takes.
-fn move_leavers(tx: &Transaction, ctx: &AuditContext, current: i32) -> Result<usize> {
+fn move_leavers(tx: &Transaction, ctx: &AuditContext, current: i32, scope: Scope) -> Result<usize> {
     let (grade, class) = (LEFT_GRADE, left_class(current));
     let (order, label) = (class_label::order_key(grade, &class), class_label::join(grade, &class));
-    const LEAVERS: &str = "s.enrollment = 'left' AND s.grade NOT IN (?1, ?2)";
+    let leavers = format!("s.enrollment = 'left' AND s.grade NOT IN (?1, ?2){}", scope.pupils("s"));
+    let leavers = leavers.as_str();
     let moving: Vec<(i64, String)> = tx
-        .prepare(&format!("SELECT s.id, s.name, s.id_number FROM students s WHERE {LEAVERS}"))?
+        .prepare(&format!("SELECT s.id, s.name, s.id_number FROM students s WHERE {leavers}"))?
         .query_map(params![GRADUATES_GRADE, LEFT_GRADE], |r| {
             let (name, id_number): (String, String) = (r.get(1)?, r.get(2)?);
             Ok((r.get(0)?, pack_key(&name, &id_number, &label)))
@@ -464,7 +465,7 @@ fn move_leavers(tx: &Transaction, ctx: &AuditContext, current: i32) -> Result<us
                      CASE k.n WHEN 1 THEN ?2 ELSE ?7 END AS new
                  FROM students s JOIN schools sc ON sc.id = s.school_id
                      CROSS JOIN (SELECT 1 AS n, 'grade' AS field UNION ALL SELECT 2, 'class') AS k
-                 WHERE {LEAVERS}
+                 WHERE {leavers}
              )
              WHERE old IS NOT new
              ORDER BY school, class_order, id, n"
@@ -472,11 +473,111 @@ fn move_leavers(tx: &Transaction, ctx: &AuditContext, current: i32) -> Result<us
         params![GRADUATES_GRADE, LEFT_GRADE, ctx.at, ctx.operator, ctx.origin, ctx.action, class],
     )?;
     let moved = tx.execute(
-        &format!("UPDATE students AS s SET grade = ?2, class = ?3, class_order = ?4, updated_at = ?5 WHERE {LEAVERS}"),
+        &format!("UPDATE students AS s SET grade = ?2, class = ?3, class_order = ?4, updated_at = ?5 WHERE {leavers}"),
         params![GRADUATES_GRADE, LEFT_GRADE, class, order, ctx.at],
     )?;
     super::search_blocks::put_many(tx, moving)?;
     Ok(moved)
+}
+
+/// Which pupils a year's step moves: the whole roster (`year new`), or only those a merge has just copied from
+/// a file still in an earlier year (`temp.merge_copied`), which the step this drive took missed.
+#[derive(Clone, Copy)]
+enum Scope {
+    Roster,
+    Copied,
+}
+
+impl Scope {
+    /// The condition that keeps a statement to the scope's pupils, on pupil table `alias`.
+    fn pupils(self, alias: &str) -> String {
+        match self {
+            Scope::Roster => String::new(),
+            Scope::Copied => format!(" AND {alias}.id IN (SELECT ours FROM temp.merge_copied)"),
+        }
+    }
+}
+
+/// What a merge did to the pupils it copied from a file still in an earlier insured year: the steps this drive
+/// took into its own year since (`year new`), taken for them too.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct CopiedIntoLaterYear {
+    /// The other file's insured year, the one the copied pupils' classes and statuses are of.
+    pub from_year: i32,
+    /// This drive's current year.
+    pub to_year: i32,
+    /// Pupils copied.
+    pub pupils: usize,
+    /// Moved up a grade, as this drive's promotion moved its own.
+    pub promoted: usize,
+    /// Whose class was the last of its stage: 已离校 (毕业).
+    pub graduated: usize,
+    /// Marked 已离校 in their year: out of their class, as this drive's own leavers.
+    pub left: usize,
+    /// Years this drive started without promoting (`year new` without `--promote`): the copied pupils stay in
+    /// their classes through those, as this drive's own did.
+    pub years_not_promoted: Vec<i32>,
+}
+
+/// Takes the pupils a merge copied (`temp.merge_copied`) from a file still in insured year `from_year` through
+/// each year this drive started since, up to `to_year`, as `year new` took its own: the closed years keep the
+/// class they sat in (their own year's statuses the merge copied; a year between, 未确认 / 未缴费), pupils who
+/// left are moved out of their class, and each class moves up a grade where this drive's start of that year
+/// promoted. Without it a 六年级 pupil added on the other laptop in the old year sat in this year's 六年级,
+/// on this year's forms, a year after leaving school.
+pub(crate) fn step_copied(
+    tx: &Transaction,
+    ctx: &AuditContext,
+    from_year: i32,
+    to_year: i32,
+) -> Result<CopiedIntoLaterYear> {
+    let pupils: i64 = tx.query_row("SELECT count(*) FROM temp.merge_copied", [], |r| r.get(0))?;
+    let mut out = CopiedIntoLaterYear {
+        from_year,
+        to_year,
+        pupils: usize::try_from(pupils).unwrap_or_default(),
+        ..CopiedIntoLaterYear::default()
+    };
+    for year in from_year..to_year {
+        if year > from_year {
+            // A year between: none of it was recorded for them, so they stand as this drive's own pupils
+            // stood when it began.
+            tx.execute(
+                "INSERT OR IGNORE INTO year_statuses(student_id, year, enrollment, decline_reason, payment, policy,
+                     grade, class, class_order)
+                 SELECT s.id, ?1, CASE WHEN s.enrollment = 'left' THEN 'left' ELSE 'unknown' END,
+                     CASE WHEN s.enrollment = 'left' THEN s.decline_reason END, 'unpaid',
+                     (SELECT value FROM meta WHERE key = 'policy_' || ?1), s.grade, s.class, s.class_order
+                 FROM students s WHERE s.id IN (SELECT ours FROM temp.merge_copied)",
+                [year],
+            )?;
+        }
+        let step = AuditContext { action: "year".into(), year: Some(year + 1), ..ctx.clone() };
+        out.left += move_leavers(tx, &step, year, Scope::Copied)?;
+        if promoted_at_start(tx, year + 1)? {
+            let Promoted { promoted, graduated, .. } = promote_classes(tx, &step, year, Scope::Copied)?;
+            out.promoted += promoted;
+            out.graduated += graduated;
+        } else {
+            out.years_not_promoted.push(year + 1);
+        }
+    }
+    Ok(out)
+}
+
+/// Whether this drive's start of insured year `year` (by this laptop, or by another whose start a merge
+/// copied in) moved classes up a grade: its `year` row has class rows of the same instant and laptop beside it
+/// that are not the leavers' (those move whether or not the year promotes).
+fn promoted_at_start(tx: &Transaction, year: i32) -> Result<bool> {
+    Ok(tx.query_row(
+        "SELECT EXISTS (
+             SELECT 1 FROM audit y JOIN audit g ON g.at = y.at AND g.origin = y.origin
+             WHERE y.action = 'year' AND y.field = 'year' AND y.student_id IS NULL AND y.new = ?1
+                 AND g.action = 'year' AND g.field = 'grade' AND g.student_id IS NOT NULL AND g.new IS NOT ?2
+         )",
+        params![year.to_string(), LEFT_GRADE],
+        |r| r.get(0),
+    )?)
 }
 
 /// What promotion did to the roster, for the report.
@@ -492,7 +593,7 @@ struct Promoted {
 /// for it — the same fields, audit rows in the same order, `updated_at`, `class_order` and search key — but
 /// as a few statements over the whole roster: one per pupil and field made a county's roster take most of a
 /// minute.
-fn promote_classes(tx: &Transaction, ctx: &AuditContext, current: i32) -> Result<Promoted> {
+fn promote_classes(tx: &Transaction, ctx: &AuditContext, current: i32, scope: Scope) -> Result<Promoted> {
     // Each distinct class is stepped once in Rust (the step is `class_label::promote`, not SQL); pupils find
     // their class's step by its key.
     tx.execute_batch(
@@ -511,11 +612,27 @@ fn promote_classes(tx: &Transaction, ctx: &AuditContext, current: i32) -> Result
     )?;
     // Classes per school: whether a school's 六年级 leave or go on into its 七年级 depends on whether it teaches one.
     let classes: Vec<(i64, String, String, i64)> = tx
-        .prepare(
-            "SELECT school_id, grade, class, count(*) FROM students WHERE enrollment <> 'left'
-             GROUP BY school_id, grade, class",
-        )?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .prepare(match scope {
+            Scope::Roster => {
+                "SELECT school_id, grade, class, count(*) FROM students WHERE enrollment <> 'left' AND ?1 = ?1
+                 GROUP BY school_id, grade, class"
+            }
+            // The copied pupils' classes, and the classes the rest of the school sat in during the year that
+            // closed (`year_statuses`), for whether the school teaches a 七年级 its 六年级 goes on into.
+            Scope::Copied => {
+                "SELECT school_id, grade, class, count(*) FROM (
+                     SELECT school_id, grade, class FROM students
+                     WHERE enrollment <> 'left' AND id IN (SELECT ours FROM temp.merge_copied)
+                     UNION ALL
+                     SELECT s.school_id, CASE WHEN y.class IS NULL THEN s.grade ELSE y.grade END,
+                         COALESCE(y.class, s.class)
+                     FROM year_statuses y JOIN students s ON s.id = y.student_id
+                     WHERE y.year = ?1 AND y.enrollment <> 'left'
+                         AND s.id NOT IN (SELECT ours FROM temp.merge_copied)
+                 ) GROUP BY school_id, grade, class"
+            }
+        })?
+        .query_map([current], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<rusqlite::Result<_>>()?;
     // Each school's first junior grade as it writes it (七年级, 初一 …), the one most of its pupils are in when
     // it writes two.
@@ -555,15 +672,18 @@ fn promote_classes(tx: &Transaction, ctx: &AuditContext, current: i32) -> Result
     // that order is the audit rows' order. `changed`: a field differs, so the pupil gets audit rows, a new
     // `updated_at` and search key (a class stepping onto itself gets none).
     tx.execute(
-        "INSERT INTO temp.year_moves(id, school_id, step, changed)
-         SELECT s.id, s.school_id, st.step,
-             CAST(s.grade AS TEXT) IS NOT st.to_grade OR CAST(s.class AS TEXT) IS NOT st.to_class
-             OR st.leaves AND (CAST(s.enrollment AS TEXT) IS NOT 'left'
-                               OR CAST(s.decline_reason AS TEXT) IS NOT ?1)
-         FROM students s JOIN schools sc ON sc.id = s.school_id
-             JOIN temp.year_steps st ON st.school_id = s.school_id AND st.grade = s.grade AND st.class = s.class
-         WHERE s.enrollment <> 'left'
-         ORDER BY sc.id, s.class_order, s.id",
+        &format!(
+            "INSERT INTO temp.year_moves(id, school_id, step, changed)
+             SELECT s.id, s.school_id, st.step,
+                 CAST(s.grade AS TEXT) IS NOT st.to_grade OR CAST(s.class AS TEXT) IS NOT st.to_class
+                 OR st.leaves AND (CAST(s.enrollment AS TEXT) IS NOT 'left'
+                                   OR CAST(s.decline_reason AS TEXT) IS NOT ?1)
+             FROM students s JOIN schools sc ON sc.id = s.school_id
+                 JOIN temp.year_steps st ON st.school_id = s.school_id AND st.grade = s.grade AND st.class = s.class
+             WHERE s.enrollment <> 'left'{}
+             ORDER BY sc.id, s.class_order, s.id",
+            scope.pupils("s")
+        ),
         [GRADUATED],
     )?;
     // One audit row per changed field, pupil by pupil, fields in `apply_diffs` order; the yearly fields

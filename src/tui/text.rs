@@ -450,6 +450,8 @@ pub struct Text {
     pub merge_decided_there: &'static str,
     pub merge_other_school: &'static str,
     pub merge_no_shared_history: &'static str,
+    pub merge_copied_later_year: &'static str,
+    pub merge_copied_not_promoted: &'static str,
     /// The other file (a copy of this drive) still names its pupils' school by the name this drive renamed.
     pub merge_old_school_name: &'static str,
     /// The other file (a copy of this drive) renamed its pupils' school.

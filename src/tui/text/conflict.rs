@@ -119,6 +119,12 @@ pub fn merge_warnings(t: &Text, r: &crate::store::merge::MergeReport) -> Vec<Str
     if !r.shared_history {
         lines.push(t.merge_no_shared_history.to_owned());
     }
+    if let Some(c) = &r.copied_into_later_year {
+        let counts: [&dyn std::fmt::Display; 7] =
+            [&c.from_year, &c.pupils, &c.to_year, &c.promoted, &c.graduated, &c.left, &c.from_year];
+        lines.push(fill(t.merge_copied_later_year, &counts));
+        lines.extend(c.years_not_promoted.iter().map(|year| fill(t.merge_copied_not_promoted, &[year])));
+    }
     lines
 }
 

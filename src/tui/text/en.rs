@@ -435,6 +435,8 @@ pub static EN: Text = Text {
     merge_decided_there: "{} (decided by the other laptop's merge)",
     merge_other_school: "Note: the other file's school ({}) is not this drive's: its pupils who share ID numbers with ours will move to its school; make sure it is the right file",
     merge_no_shared_history: "The two files share no history (not copies of one drive, never merged)",
+    merge_copied_later_year: "The other file is still in insured year {}: the {} pupils added from it were taken into {} as this drive took its own ({} moved up a grade, {} graduated, {} had left); their statuses stay in {}",
+    merge_copied_not_promoted: "This drive started {} without moving classes up a grade: the pupils added from the other file stay in their classes too",
     merge_old_school_name: "The other file still uses the school's old name {} ({} pupils)",
     merge_new_school_name: "The other file has renamed the school to {} ({} pupils)",
     merge_rename_followed_there: "The other laptop renamed the school {0} to {1}: after the merge all its pupils are under {1} (those this drive still had under the old name: {2})",

@@ -412,6 +412,8 @@ pub static ZH: Text = Text {
     merge_decided_there: "{}（已由对方合并时决定）",
     merge_other_school: "注意：对方数据文件的学校（{}）不是本数据文件的学校：身份证号码相同的学生合并后将改属对方的学校，请确认没有拿错文件",
     merge_no_shared_history: "两个数据文件没有共同的修改记录（不是同一数据文件的副本，也从未合并过）",
+    merge_copied_later_year: "对方数据文件还在 {} 年度：从它新增的 {} 名学生已按本机开始 {} 年度时的做法转入本年度（升一级 {} 人，毕业离校 {} 人，原已离校 {} 人），原年度的状态记在 {} 年度",
+    merge_copied_not_promoted: "本机开始 {} 年度时没有升级班级，从对方新增的学生也留在原班级",
     merge_old_school_name: "对方数据文件仍使用旧校名 {}（{} 人）",
     merge_new_school_name: "对方数据文件已将校名改为 {}（{} 人）",
     merge_rename_followed_there: "另一台电脑已将学校“{0}”改名为“{1}”，合并后其学生都在“{1}”（含本机仍记在旧名下的 {2} 人）",
