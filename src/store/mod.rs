@@ -1165,6 +1165,16 @@ impl Store {
             .collect::<Result<Vec<_>, _>>()?;
         let mut rows = rows;
         rows.sort_by(|a, b| instant::cmp(&a.at, &b.at));
+        // A merge's row that applied a change whose own row is here too (the other laptop's change, copied with
+        // its history; or this laptop's own, come back in the other's log after a merge each way) is that change
+        // again, under the merging laptop's operator: shown, it read as made by both. The log keeps it; the
+        // history shows each change once, by whoever made it, alike on both laptops.
+        let changes: std::collections::HashSet<(String, Option<String>, Option<String>)> = rows
+            .iter()
+            .filter(|e| e.action != "merge")
+            .map(|e| (e.field.clone(), e.old.clone(), e.new.clone()))
+            .collect();
+        rows.retain(|e| e.action != "merge" || !changes.contains(&(e.field.clone(), e.old.clone(), e.new.clone())));
         let mut minutes: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
         for e in &rows {
             *minutes.entry(e.shown_at.clone()).or_default() += 1;

@@ -1595,3 +1595,37 @@ fn a_name_typed_where_no_id_can_be_kept_is_nobodys_laptops() {
     drop(b);
     assert_eq!(open_on(&drive, dir.path(), "laptop-a").operator(), "李老师");
 }
+
+/// Two laptops merged each way: a pupil's history shows each change once, by whoever made it. The rows a merge
+/// wrote to apply the other laptop's change (kept in the log, as every row is) named the merging laptop's
+/// operator beside the change itself, so this laptop's own mark read as made on the other one too.
+#[test]
+fn a_history_shows_a_change_once_by_its_maker_after_merges_each_way() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a_path, b_path) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    let mut a = open_on(&a_path, dir.path(), "laptop-a");
+    add_pupil(&mut a, "第一小学", "甲");
+    add_pupil(&mut a, "第一小学", "乙");
+    drop(a);
+    std::fs::copy(&a_path, &b_path).unwrap();
+    let (mut a, mut b) = (open_on(&a_path, dir.path(), "laptop-a"), open_on(&b_path, dir.path(), "laptop-b"));
+    a.set_operator("王老师").unwrap();
+    b.set_operator("李老师").unwrap();
+    let id = |s: &Store, name: &str| id_of(s, name);
+    let (jia, yi) = (id(&a, "甲"), id(&a, "乙"));
+    a.set_note(jia, "王记").unwrap();
+    b.set_note(id(&b, "乙"), "李记").unwrap();
+    b.merge_from(&a_path, false).unwrap();
+    a.merge_from(&b_path, false).unwrap();
+    let shown = |s: &Store, pupil: i64| -> Vec<(String, String, Option<String>)> {
+        s.history(pupil).unwrap().into_iter().map(|e| (e.operator, e.field, e.new)).collect()
+    };
+    let note = |who: &str, what: &str| (who.to_owned(), "note".to_owned(), Some(what.to_owned()));
+    let jia_history = shown(&a, jia);
+    assert_eq!(jia_history.iter().filter(|e| e.1 == "note").cloned().collect::<Vec<_>>(), [note("王老师", "王记")]);
+    let yi_history = shown(&a, yi);
+    assert_eq!(yi_history.iter().filter(|e| e.1 == "note").cloned().collect::<Vec<_>>(), [note("李老师", "李记")]);
+    // The other laptop shows the same.
+    assert_eq!(shown(&b, id(&b, "甲")), jia_history);
+    assert_eq!(shown(&b, id(&b, "乙")), yi_history);
+}
