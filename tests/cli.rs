@@ -973,6 +973,37 @@ fn formula_and_invisible_cells_are_cleaned_on_import_and_neutralised_on_export()
     assert_eq!(again["updated"], 0, "{again}");
 }
 
+/// A workbook's text cell is text: a name that starts a formula is written as the list wrote it, with no
+/// apostrophe inside the name, while a CSV keeps the apostrophe a spreadsheet needs; either, imported again,
+/// changes nothing.
+#[test]
+fn a_formula_like_name_is_written_to_xlsx_as_text_without_an_apostrophe() {
+    use calamine::Reader;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let list = dir.path().join("list.csv");
+    let name = "=HYPERLINK(\"http://x\",\"点\")";
+    let id = valid_id("45020220150101161");
+    std::fs::write(&list, format!("姓名,身份证号码,班级\n\"{}\",{id},一年级1班\n", name.replace('"', "\"\""))).unwrap();
+    canbao(&db).arg("import").arg(&list).assert().success();
+    let xlsx = dir.path().join("out.xlsx");
+    canbao(&db).args(["export", "sheet", "--out"]).arg(&xlsx).assert().success();
+    let mut book = calamine::open_workbook_auto(&xlsx).unwrap();
+    let sheet = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&sheet).unwrap();
+    let cells: Vec<String> = range.rows().flat_map(|r| r.iter().map(ToString::to_string)).collect();
+    assert!(cells.iter().any(|c| c == name), "the name as written: {cells:?}");
+    assert!(!cells.iter().any(|c| c.starts_with("'=")), "no apostrophe inside a text cell: {cells:?}");
+    let csv = dir.path().join("out.csv");
+    canbao(&db).args(["export", "sheet", "--out"]).arg(&csv).assert().success();
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.contains("'=HYPERLINK("), "a CSV keeps its protection: {text}");
+    for again in [&xlsx, &csv] {
+        let report = json(canbao(&db).args(["import", "--json"]).arg(again));
+        assert_eq!((report["updated"].clone(), report["added"].clone()), (0.into(), 0.into()), "{report}");
+    }
+}
+
 #[test]
 fn a_control_character_held_by_a_drive_never_reaches_the_terminal() {
     let dir = tempfile::tempdir().unwrap();

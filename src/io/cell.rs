@@ -143,6 +143,17 @@ pub fn neutralise_formula(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Text as an XLSX text cell holds it: a formula the drive keeps neutralised (`'=1+1`, see [`clean_text`]) is
+/// written without the apostrophe, since a workbook's text cell is text and never computed; in the cell, the
+/// apostrophe would be part of the name. Read back, the cell is neutralised again, so importing the export
+/// changes nothing. Only CSV needs the apostrophe ([`neutralise_formula`]).
+pub fn xlsx_text(text: &str) -> &str {
+    match text.strip_prefix('\'') {
+        Some(rest) if formula_start(rest) && !plain_number(rest) && rest.chars().nth(1).is_some() => rest,
+        _ => text,
+    }
+}
+
 /// A text cell as canbao keeps it: invisible characters removed (line breaks and tabs become spaces), then
 /// trimmed. Text that would start a formula is kept neutralised as `'=1+1`, whether the file wrote `=1+1`,
 /// `\t=1+1` (which trimming alone would turn back into a formula) or `'=1+1` (an export of canbao's own, so
@@ -191,6 +202,20 @@ mod tests {
             Cell::Digits("450205201603057004".into()),
         ] {
             assert_eq!(cell.text_ref(), cell.text(), "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn an_xlsx_text_cell_holds_the_formula_without_the_apostrophe() {
+        use super::{clean_text, xlsx_text};
+        for written in ["=HYPERLINK(\"x\")", "+1+1", "@SUM(1)", "-A1"] {
+            let kept = clean_text(written);
+            assert_eq!(kept, format!("'{written}"), "kept neutralised");
+            assert_eq!(xlsx_text(&kept), written, "a text cell needs no apostrophe");
+            assert_eq!(clean_text(xlsx_text(&kept)), kept, "read back, it is what the drive holds");
+        }
+        for plain in ["张三", "'张三", "-12.5", "'-", "-", "'", ""] {
+            assert_eq!(xlsx_text(plain), plain, "{plain:?}");
         }
     }
 

@@ -11,7 +11,7 @@ use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 
 use super::ReadError;
-use super::table::neutralise_formula;
+use super::table::{neutralise_formula, xlsx_text};
 use crate::private_file;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -713,7 +713,8 @@ impl TableWriter {
                 let col = i as u16;
                 match cell {
                     Out::Text(_) | Out::Str(_) => {
-                        let (text, cut) = fit_cell(cell.text().unwrap_or_default());
+                        // A text cell is text: a formula the drive keeps behind an apostrophe goes in without it.
+                        let (text, cut) = fit_cell(xlsx_text(cell.text().unwrap_or_default()));
                         if let Some(chars) = cut {
                             let pupil = state.name_column.and_then(|at| cells.get(at)?.text()).unwrap_or_default();
                             note_cut(CutCell {

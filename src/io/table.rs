@@ -9,7 +9,7 @@ use calamine::{Reader, Sheets};
 use super::ReadError;
 use super::workbook::{MAX_CELLS, SharedBytes, contained, convert, damaged, workbook_error};
 
-pub use super::cell::{Cell, clean_text, formula_without_result, invisible, neutralise_formula, printable};
+pub use super::cell::{Cell, clean_text, formula_without_result, invisible, neutralise_formula, printable, xlsx_text};
 pub use super::workbook::containing_panic;
 
 #[derive(Debug, Clone, PartialEq)]
