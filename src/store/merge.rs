@@ -1359,6 +1359,8 @@ fn settle_pupil(
     let mut changes: Vec<(Option<i32>, FieldChange)> = Vec::new();
     let mut found: Vec<Found> = Vec::new();
     let mut statuses: Vec<Decided> = Vec::new();
+    // The insured years whose recorded payment stood over a later change: one payment each, however it stood.
+    let mut kept_years: std::collections::BTreeSet<Option<i32>> = std::collections::BTreeSet::new();
     for group in GROUPS {
         let yearly = group.iter().all(|f| f.is_yearly());
         let mut years: Vec<Option<i32>> = vec![None];
@@ -1494,7 +1496,7 @@ fn settle_pupil(
                 }
             }
             if over_later || said_there {
-                *payments_kept += 1;
+                kept_years.insert(year);
             }
             if group.contains(&Field::Enrollment) || group.contains(&Field::Payment) {
                 statuses.push(Decided {
@@ -1511,6 +1513,16 @@ fn settle_pupil(
     }
     let pupil = Pupil { our_id, their_id, id_number: &id_number, name: &name };
     keep_the_payment(tx, sides, &pupil, (&their_history, &our_history), &statuses, &mut changes, &mut found)?;
+    // An enrollment made later than the payment and not applied because it contradicts it (only
+    // `keep_the_payment` names a payment on an enrollment's conflict): the payment stood over that later change
+    // as much as over a later 未缴费, and the summary counts both.
+    for f in &found {
+        let against = f.group.contains(&Field::Enrollment) && f.conflict.payment_kept.is_some();
+        if against && super::instant::cmp(&f.conflict.lost_at, &f.conflict.kept_at).is_gt() {
+            kept_years.insert(f.year);
+        }
+    }
+    *payments_kept += kept_years.len();
     for Found { year, conflict, record, there, .. } in found {
         if conflict.field == Field::School.key() {
             school_decided.insert(our_id);
@@ -3900,6 +3912,9 @@ mod tests {
                         let c = &r.conflicts[0];
                         let same = |a: &str, b: &str| crate::store::instant::cmp(a, b).is_eq();
                         assert!(same(&c.kept_at, pay_at) && same(&c.lost_at, mark_at), "{case}: {c:?}");
+                        // The summary's count of payments kept over a later change counts this one when the
+                        // enrollment not applied was the later: once, for the pupil's two fields.
+                        assert_eq!(r.payments_kept_over_later, usize::from(payment_first), "{case}: {r:?}");
                     } else {
                         assert_eq!(p.enrollment, enrollment, "{case}");
                         assert!(listed.iter().all(|c| c.3.is_none()), "{case}: {listed:?}");
