@@ -852,3 +852,32 @@ fn keys_pressed_while_a_bulk_mark_saves_do_not_act_afterwards() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stats json");
     assert_eq!((json["enrollment"]["here"].as_i64(), json["payment"]["paid"].as_i64()), (Some(0), Some(0)), "{json}");
 }
+
+/// `canbao demo` names its operator 演示 (demo) on the title bar; another canbao told the drive is in use (a
+/// `backup`, a `mark`) names the same operator, not an unnamed one.
+#[test]
+fn the_demo_is_held_under_the_name_its_title_shows() {
+    if tmux_missing() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("demo.db");
+    let tmux = Tmux { socket: format!("canbao-test-demo-lock-{}", std::process::id()) };
+    let command = format!(
+        "env -u CANBAO_OPERATOR XDG_CONFIG_HOME={} HOME={} {} --db {} demo",
+        quote(&config_home(dir.path())),
+        quote(dir.path()),
+        quote(Path::new(BIN)),
+        quote(&db)
+    );
+    let folder = dir.path().display().to_string();
+    let started = tmux.run(&["new-session", "-d", "-x", "120", "-y", "40", "-s", "canbao", "-c", &folder, &command]);
+    assert!(started.status.success(), "tmux new-session: {}", String::from_utf8_lossy(&started.stderr));
+    let screen = tmux.wait_for("显示 360 / 360");
+    assert!(screen.lines().next().unwrap_or_default().contains("演示 (demo)"), "{screen}");
+    match canbao::store::lock::DriveLock::acquire(&db, "李老师") {
+        Err(canbao::store::StoreError::InUse { by, .. }) => assert_eq!(by, "演示 (demo)"),
+        other => panic!("the demo is not held as its title says: {:?}", other.map(|l| l.path().to_owned())),
+    }
+    tmux.quit();
+}

@@ -59,7 +59,7 @@ pub(super) fn open(cli: &Cli) -> CmdResult {
 /// `canbao demo`: the TUI on a fresh copy of the bundled sample school.
 pub(super) fn demo(cli: &Cli) -> CmdResult {
     let path = cli.db.clone().unwrap_or_else(|| data_dir().join("demo.db"));
-    let lock = DriveLock::acquire(&path, &operator_from(cli).unwrap_or_default())?;
+    let mut lock = DriveLock::acquire(&path, &operator_from(cli).unwrap_or_default())?;
     let (store, kept) = crate::demo::fresh_demo(&path)?;
     if let Some(kept) = kept {
         let kept = kept.display();
@@ -78,6 +78,8 @@ pub(super) fn demo(cli: &Cli) -> CmdResult {
     if let Some(op) = operator_from(cli) {
         store.set_operator(&op)?;
     }
+    // The name the title shows (the demo's own, 演示, without --operator) is the one another canbao is told.
+    lock.name_holder(store.operator());
     run_tui(cli, store, Some(lock))
 }
 

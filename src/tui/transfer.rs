@@ -489,9 +489,11 @@ impl App {
             return Ok(None);
         };
         let operator = self.store.operator().to_owned();
-        let lock = crate::store::lock::DriveLock::acquire(&sample, &operator).map_err(|e| e.to_string())?;
+        let mut lock = crate::store::lock::DriveLock::acquire(&sample, &operator).map_err(|e| e.to_string())?;
         let (mut store, kept) = crate::demo::fresh_demo(&sample).map_err(|e| e.to_string())?;
         store.set_operator(&operator).map_err(|e| e.to_string())?;
+        // The name the title shows is the one another canbao is told holds the sample's file.
+        lock.name_holder(store.operator());
         store.name_in_commands(Some(sample.clone()));
         self.store = store;
         self.sample_lock = Some(lock);
