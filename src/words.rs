@@ -38,14 +38,22 @@ pub enum Language {
 }
 
 /// Replaces each placeholder of `template`: `{}` with the next argument, `{N}` with argument N. A placeholder
-/// without its argument is left out, never a panic.
+/// without its argument is left out, never a panic. `{one|many}` is the words that agree with the argument
+/// filled just before it: `one` after a 1, `many` after any other count, so an English template says
+/// "{} {pupil|pupils}" and no line reads "1 pupils" (Chinese needs none).
 pub fn fill(template: &str, args: &[&dyn Display]) -> String {
     let mut out = String::with_capacity(template.len() + 16);
     let mut next = 0;
     let mut rest = template;
+    let mut last = String::new();
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
+        if let Some((one, many, len)) = number_choice(after) {
+            out.push_str(if last.trim() == "1" { one } else { many });
+            rest = &after[len + 1..];
+            continue;
+        }
         let Some(close) = after.find('}').filter(|&c| after[..c].bytes().all(|b| b.is_ascii_digit())) else {
             out.push('{');
             rest = after;
@@ -58,12 +66,21 @@ pub fn fill(template: &str, args: &[&dyn Display]) -> String {
             after[..close].parse().unwrap_or(usize::MAX)
         };
         if let Some(arg) = args.get(index) {
-            out.push_str(&arg.to_string());
+            last = arg.to_string();
+            out.push_str(&last);
         }
         rest = &after[close + 1..];
     }
     out.push_str(rest);
     out
+}
+
+/// The `one|many}` after a `{` (see [`fill`]): the two forms and where the `}` is.
+fn number_choice(after: &str) -> Option<(&str, &str, usize)> {
+    let close = after.find('}')?;
+    let (one, many) = after[..close].split_once('|')?;
+    let plain = |s: &str| !s.contains(['{', '|']) && !s.trim().is_empty();
+    (plain(one) && plain(many)).then_some((one, many, close))
 }
 
 /// A count in English with its noun in the number it takes: `counted(1, "row", "rows")` is "1 row", any other
@@ -398,6 +415,19 @@ mod tests {
         assert_eq!(fill("{}{}", &[&1]), "1");
         assert_eq!(fill("{1} of {0}", &[&"a", &"b"]), "b of a");
         assert_eq!(fill("{x} {", &[&1]), "{x} {");
+    }
+
+    #[test]
+    fn a_count_agrees_with_the_words_after_it() {
+        let pupils = "{} {pupil|pupils} selected";
+        assert_eq!(fill(pupils, &[&1]), "1 pupil selected");
+        for n in [0, 2, 11, 21] {
+            assert_eq!(fill(pupils, &[&n]), format!("{n} pupils selected"));
+        }
+        assert_eq!(fill("{1} {payment is|payments are} {0}", &[&"kept", &1]), "1 payment is kept");
+        assert_eq!(fill("{1} {payment is|payments are} {0}", &[&"kept", &3]), "3 payments are kept");
+        assert_eq!(placeholders(pupils), BTreeSet::from([0]), "no argument of its own");
+        assert_eq!(fill("{a|b", &[]), "{a|b", "not closed: as written");
     }
 
     #[test]

@@ -3755,3 +3755,28 @@ fn a_command_on_a_copied_drive_records_no_other_laptops_operator() {
         assert_eq!(std::fs::metadata(&id).unwrap().permissions().mode() & 0o777, 0o600);
     }
 }
+
+/// Counts worded in English agree with their nouns: one pupil is "1 pupil", never "1 pupils".
+#[test]
+fn english_counts_of_one_are_singular() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let list = dir.path().join("one.csv");
+    std::fs::write(&list, format!("姓名,身份证号码,班级\n张伟,{},一年级1班\n", valid_id("45020220190101001"))).unwrap();
+    canbao(&db).arg("import").arg(&list).assert().success();
+    let out = canbao(&db).args(["--lang", "en", "check"]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("checked 1 pupil, 0 findings"), "{said}");
+    let next = json(canbao(&db).args(["year", "list", "--json"]))[0]["year"].as_i64().unwrap() + 1;
+    let out = canbao(&db)
+        .args(["--lang", "en", "year", "new", &next.to_string(), "--dry-run"])
+        .env("HOME", dir.path())
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("1 pupil's statuses kept"), "{said}");
+    for line in [&said[..], &String::from_utf8_lossy(&out.stderr)] {
+        assert!(!line.contains("1 pupils"), "{line}");
+    }
+}

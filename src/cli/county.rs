@@ -142,13 +142,15 @@ pub fn push(
         );
         if f.restored > 0 {
             let n = f.restored;
+            let en = format!(
+                "{} taken back with a restore of this drive to what it now holds, recorded in the county's history",
+                crate::words::counted(n, "pupil", "pupils")
+            );
             say(
                 &format!(
-                    "  其中 {n} 名学生的数据随本数据文件的恢复退回到文件现在的内容，已记入汇总数据库的修改记录                      ({n} pupils taken back with a restore of this drive to what it now holds, recorded in the                      county's history)"
+                    "  其中 {n} 名学生的数据随本数据文件的恢复退回到文件现在的内容，已记入汇总数据库的修改记录 ({en})"
                 ),
-                &format!(
-                    "  {n} pupils taken back with a restore of this drive to what it now holds, recorded in the                      county's history"
-                ),
+                &format!("  {en}"),
             );
         }
     }
@@ -197,7 +199,8 @@ pub fn push(
         let n = g.len();
         let how = How::of(&c.field, c.kept.as_deref(), c.lost.as_deref(), c.payment_kept.as_deref());
         let (zh, en) = kept_and_lost((&kept, &kept_from), (&lost, &lost_from), how);
-        say(&format!("  「{field}」：{zh}（{n} 名学生） ({n} pupils)"), &format!("  {field} of {n} pupils: {en}"));
+        let pupils = crate::words::counted(n, "pupil", "pupils");
+        say(&format!("  「{field}」：{zh}（{n} 名学生） ({pupils})"), &format!("  {field} of {pupils}: {en}"));
     };
     print_listed(&lines, pupil, group);
     other_school_pupils(&report.other_school_pupils);
@@ -288,14 +291,15 @@ fn other_school_pupils(others: &[county::push::OtherSchoolPupil]) {
         return;
     }
     let n = others.len();
+    let (pupils, are) = (crate::words::counted(n, "pupil", "pupils"), if n == 1 { "is" } else { "are" });
     say(
         &format!(
             "{n} 名学生也在另一所学校的数据文件中（学校以较新的修改为准）：\
              这所学校的汇总人数与它自己的数据文件不一致，请两校核对 \
-             ({n} pupils are also in another school's drive; the newer change of school decides where they count)"
+             ({pupils} {are} also in another school's drive; the newer change of school decides where they count)"
         ),
         &format!(
-            "{n} pupils are also in another school's drive (the newer change of school decides where they count); \
+            "{pupils} {are} also in another school's drive (the newer change of school decides where they count); \
              the two schools' figures differ from their own drives: ask both schools"
         ),
     );
@@ -494,13 +498,17 @@ fn print_rollup(r: &county::Rollup, school: Option<&str>) {
     }
     let n = r.other_school_pupils;
     if n > 0 {
+        let (pupils, are) = (
+            crate::words::counted(usize::try_from(n).unwrap_or_default(), "pupil", "pupils"),
+            if n == 1 { "is" } else { "are" },
+        );
         say(
             &format!(
                 "{n} 名学生也在另一所学校的数据文件中（学校以较新的修改为准），两校的汇总人数与各自的数据文件不一致 \
-                 ({n} pupils are also in another school's drive; the newer change of school decides where they count)"
+                 ({pupils} {are} also in another school's drive; the newer change of school decides where they count)"
             ),
             &format!(
-                "{n} pupils are also in another school's drive (the newer change of school decides where they count): \
+                "{pupils} {are} also in another school's drive (the newer change of school decides where they count): \
                  the two schools' figures differ from their own drives"
             ),
         );

@@ -138,8 +138,9 @@ fn not_a_backup_of_this_drive(file: &Path, facts: &crate::store::backup::BackupF
     );
     let en = format!(
         "this does not look like a backup of this drive ({why_en}): nothing changed: {f}\n\
-         Taken {taken}; schools: {schools}; {pupils} pupils (the current data has {now}).\n\
-         To replace the data with it anyway, run again with --force: {restore}{merge_en}"
+         Taken {taken}; schools: {schools}; {} (the current data has {now}).\n\
+         To replace the data with it anyway, run again with --force: {restore}{merge_en}",
+        crate::words::counted(pupils as usize, "pupil", "pupils")
     );
     pick(&zh, &en).to_owned()
 }
@@ -304,7 +305,8 @@ fn print_merge_report(r: &crate::store::merge::MergeReport, reveal: bool) {
         let n = g.len();
         let how = conflict::How::of(&c.field, c.kept.as_deref(), c.lost.as_deref(), c.payment_kept.as_deref());
         let (zh, en) = kept_and_lost((&kept, &kept_at), (&lost, &lost_at), how);
-        say(&format!("  「{field}」：{zh}（{n} 名学生） ({n} pupils)"), &format!("  “{field}” of {n} pupils: {en}"));
+        let pupils = crate::words::counted(n, "pupil", "pupils");
+        say(&format!("  「{field}」：{zh}（{n} 名学生） ({pupils})"), &format!("  “{field}” of {pupils}: {en}"));
     };
     print_listed(&lines, pupil, group);
     for c in &r.decided_there {
@@ -349,7 +351,10 @@ fn print_merge_report(r: &crate::store::merge::MergeReport, reveal: bool) {
             &format!(
                 "无法确定对应哪位学生，已作为新学生加入，请核对 {n} 人 (matches more than one pupil: added as new, check them)"
             ),
-            &format!("{n} pupils match more than one pupil: added as new, check them"),
+            &format!(
+                "{} more than one pupil: added as new, check them",
+                if n == 1 { "1 pupil matches".to_owned() } else { format!("{n} pupils match") }
+            ),
         );
     }
     for a in &r.ambiguous {
@@ -365,14 +370,15 @@ fn print_merge_report(r: &crate::store::merge::MergeReport, reveal: bool) {
     }
     if !r.alike_numbers.is_empty() {
         let n = r.alike_numbers.len();
+        let pupils = crate::words::counted(n, "pupil", "pupils");
         say(
             &format!(
                 "{n} 名学生在一方的身份证号码被表格四舍五入或有误，已按姓名（和班级）与另一方的完整号码对应为同一学生 \
-                 ({n} pupils held with a rounded or wrong ID number on one side were paired by name (and class) with \
+                 ({pupils} held with a rounded or wrong ID number on one side were paired by name (and class) with \
                  the whole number on the other)"
             ),
             &format!(
-                "{n} pupils held with a rounded or wrong ID number on one side were paired by name (and class) with \
+                "{pupils} held with a rounded or wrong ID number on one side were paired by name (and class) with \
                  the whole number on the other"
             ),
         );

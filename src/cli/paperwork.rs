@@ -991,15 +991,16 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
     // Once: the payments the list holds that were not recorded are not lost with this report.
     if r.unapplied_payments > 0 {
         let n = r.unapplied_payments;
+        let (payments, are) = (crate::words::counted(n, "payment", "payments"), if n == 1 { "is" } else { "are" });
         if r.dry_run {
             say(
                 &format!(
                     "税务名单中有 {n} 笔缴费未记入名单：执行核对后将保存在修改记录中，canbao check 会列出，直到记入为止 \
-                     ({n} payments on the tax list are not recorded: once reconciled, kept in the drive's history and \
+                     ({payments} on the tax list {are} not recorded: once reconciled, kept in the drive's history and \
                      listed by canbao check until they are)"
                 ),
                 &format!(
-                    "{n} payments on the tax list are not recorded: once reconciled, kept in the drive's history and \
+                    "{payments} on the tax list {are} not recorded: once reconciled, kept in the drive's history and \
                      listed by canbao check until they are"
                 ),
             );
@@ -1007,11 +1008,11 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
             say(
                 &format!(
                     "税务名单中有 {n} 笔缴费未记入名单：已保存在修改记录中，canbao check 会列出，直到记入为止 \
-                     ({n} payments on the tax list are not recorded: kept in the drive's history and listed by canbao \
+                     ({payments} on the tax list {are} not recorded: kept in the drive's history and listed by canbao \
                      check until they are)"
                 ),
                 &format!(
-                    "{n} payments on the tax list are not recorded: kept in the drive's history and listed by canbao \
+                    "{payments} on the tax list {are} not recorded: kept in the drive's history and listed by canbao \
                      check until they are"
                 ),
             );
@@ -1060,15 +1061,14 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
         print_json(&report);
         return Ok(());
     }
+    let checked = format!(
+        "{}, {}",
+        crate::words::counted(report.students, "pupil", "pupils"),
+        crate::words::counted(report.findings(), "finding", "findings")
+    );
     say(
-        &format!(
-            "检查 {} 名学生，发现 {} 处问题 (checked {} pupils, {} findings)",
-            report.students,
-            report.findings(),
-            report.students,
-            report.findings()
-        ),
-        &format!("checked {} pupils, {} findings", report.students, report.findings()),
+        &format!("检查 {} 名学生，发现 {} 处问题 (checked {checked})", report.students, report.findings(),),
+        &format!("checked {checked}"),
     );
     let class = |c: &str| if c.is_empty() { pick("（未分班）", "(no class)").to_owned() } else { c.to_owned() };
     let heading =

@@ -608,12 +608,15 @@ fn print_stats(s: &crate::store::Stats) {
     }
     super::output::former_pupils_said(s.former);
     if s.categories_to_recertify > 0 {
+        let n = s.categories_to_recertify;
+        let recertify = if n == 1 {
+            "1 pupil's categories were certified for an earlier year".to_owned()
+        } else {
+            format!("{n} pupils' categories were certified for an earlier year")
+        };
         say(
-            &format!(
-                "人员类别待重新认定 {} 人：类别是上一年度认定的 ({} pupils' categories were certified for an earlier year)",
-                s.categories_to_recertify, s.categories_to_recertify
-            ),
-            &format!("{} pupils' categories were certified for an earlier year", s.categories_to_recertify),
+            &format!("人员类别待重新认定 {} 人：类别是上一年度认定的 ({recertify})", s.categories_to_recertify),
+            &recertify,
         );
     }
     say("参保状态 (enrollment):", "enrollment:");

@@ -224,15 +224,16 @@ fn print_new_year(r: &YearReport, promote: bool, store: &Store) {
     if r.dry_run {
         say("试运行，未修改数据 (dry run: nothing changed)", "dry run: nothing changed");
     }
+    let kept = if r.kept == 1 { "1 pupil's statuses".to_owned() } else { format!("{} pupils' statuses", r.kept) };
     say(
         &format!(
             "{} 年度 -> {} 年度：{} 名学生的 {} 年度状态已保留，新年度全部为未确认、未缴费 \
-             ({} pupils' statuses kept for {}; everyone starts the new year unasked and unpaid)",
-            r.previous, r.year, r.kept, r.previous, r.kept, r.previous
+             ({kept} kept for {}; everyone starts the new year unasked and unpaid)",
+            r.previous, r.year, r.kept, r.previous, r.previous
         ),
         &format!(
-            "{} -> {}: {} pupils' statuses kept for {}; everyone starts the new year unasked and unpaid",
-            r.previous, r.year, r.kept, r.previous
+            "{} -> {}: {kept} kept for {}; everyone starts the new year unasked and unpaid",
+            r.previous, r.year, r.previous
         ),
     );
     if promote {
@@ -266,13 +267,17 @@ fn print_new_year(r: &YearReport, promote: bool, store: &Store) {
             &en,
         );
     }
+    let carried = match r.carried_categories {
+        1 => "1 pupil keeps their categories".to_owned(),
+        n => format!("{n} pupils keep their categories"),
+    };
     say(
         &format!(
             "保留人员类别 {} 人，新年度待重新认定（在详情中确认或按部门名单对账）\
-             ({} pupils keep their categories, to be certified again for the new year)",
-            r.carried_categories, r.carried_categories
+             ({carried}, to be certified again for the new year)",
+            r.carried_categories
         ),
-        &format!("{} pupils keep their categories, to be certified again for the new year", r.carried_categories),
+        &format!("{carried}, to be certified again for the new year"),
     );
     match &r.policy {
         Some(p) => say(&format!("{} 年度政策 (policy): {p}", r.year), &format!("policy for {}: {p}", r.year)),
@@ -331,12 +336,14 @@ fn leavers(cli: &Cli, mark: bool, json: bool) -> CmdResult {
         say(&format!("已登记为已离校 {marked} 人 (marked as left)"), &format!("marked as left: {marked}"));
     } else {
         let (n, mark_them) = (found.len(), store.command("year leavers --mark"));
+        let pupils = crate::words::counted(n, "pupil", "pupils");
+        let are = if n == 1 { "is" } else { "are" };
         say(
             &format!(
                 "本年度名单中没有、同班同学在名单中：{n} 人，可能已离校；确认后用 {mark_them} 登记为已离校 \
-                 ({n} pupils are on none of this year's lists: mark them left with {mark_them})"
+                 ({pupils} {are} on none of this year's lists: mark them left with {mark_them})"
             ),
-            &format!("{n} pupils are on none of this year's lists: mark them left with {mark_them}"),
+            &format!("{pupils} {are} on none of this year's lists: mark them left with {mark_them}"),
         );
     }
     Ok(())
