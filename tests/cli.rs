@@ -3756,6 +3756,61 @@ fn a_command_on_a_copied_drive_records_no_other_laptops_operator() {
     }
 }
 
+/// A drive of two schools, each with a 张伟 in 一年级1班; 东风小学 has no 二年级1班.
+fn two_schools(dir: &Path) -> PathBuf {
+    let db = dir.join("drive.db");
+    let list = dir.join("two.csv");
+    let rows = [
+        ("东风小学", "张伟", valid_id("45020220190101001"), "一年级", "1班"),
+        ("东风小学", "李娜", valid_id("45020220190101002"), "一年级", "1班"),
+        ("东风小学", "王芳", valid_id("45020220140101003"), "六年级", "1班"),
+        ("红旗小学", "张伟", valid_id("45020220190202006"), "一年级", "1班"),
+        ("红旗小学", "孙强", valid_id("45020220180202007"), "二年级", "1班"),
+    ];
+    let mut text = String::from("学校,姓名,身份证号码,年级,班级\n");
+    for (school, name, id, grade, class) in rows {
+        text.push_str(&format!("{school},{name},{id},{grade},{class}\n"));
+    }
+    std::fs::write(&list, text).unwrap();
+    canbao(&db).arg("import").arg(&list).assert().success();
+    db
+}
+
+/// `--class` naming a class one of the schools a form covers does not have is refused, naming the class, the
+/// school and its classes, with nothing written, rather than an empty sheet for that school.
+#[test]
+fn a_class_a_school_does_not_have_is_refused_naming_the_school() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = two_schools(dir.path());
+    let out = dir.path().join("out");
+    let refused = canbao(&db).args(["export", "sheet", "--class", "二年级1班", "--out"]).arg(&out).output().unwrap();
+    assert_eq!(refused.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("东风小学没有班级“二年级1班”"), "{said}");
+    assert!(said.contains("一年级1班、六年级1班") && said.contains("--school 红旗小学"), "{said}");
+    assert!(std::fs::read_dir(&out).map_or(true, |mut d| d.next().is_none()), "nothing written");
+    for form in ["sheet", "classes", "template"] {
+        let refused = canbao(&db)
+            .args(["export", form, "--school", "东风小学", "--class", "二年级1班", "--out"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert_eq!(refused.status.code(), Some(1), "{form}");
+        let said = String::from_utf8_lossy(&refused.stderr);
+        assert!(
+            said.contains("东风小学没有班级“二年级1班”") && said.contains("一年级1班、六年级1班"),
+            "{form}: {said}"
+        );
+    }
+    assert!(std::fs::read_dir(&out).map_or(true, |mut d| d.next().is_none()), "nothing written");
+    let en = canbao(&db).args(["--lang", "en", "export", "sheet", "--class", "二年级1班"]).output().unwrap();
+    let said = String::from_utf8_lossy(&en.stderr);
+    assert!(said.contains("东风小学 has no class 二年级1班") && said.contains("add --school 红旗小学"), "{said}");
+    // A class both schools have: a sheet each.
+    canbao(&db).args(["export", "sheet", "--class", "一年级1班", "--out"]).arg(&out).assert().success();
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1, "one workbook");
+}
+
 /// Counts worded in English agree with their nouns: one pupil is "1 pupil", never "1 pupils".
 #[test]
 fn english_counts_of_one_are_singular() {

@@ -9,7 +9,6 @@ use super::{Cli, CmdResult, ExportArgs, ExportKind, FormatArg, UserError, paperw
 use crate::io::export::FileFormat;
 use crate::io::forms::{self, FormInput, template::Template};
 use crate::io::sheet::{self, ExportOptions};
-use crate::store::Store;
 
 pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
     let ExportArgs { kind, format, out, school, class, mask, template, on, from: _ } = args;
@@ -28,7 +27,7 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
     let format = format_for(*format, out.as_deref())?;
     let store = open_existing(cli)?;
     if let Some(class) = class {
-        known_class(&store, school.as_deref(), class)?;
+        sheet::check_class(&store, school.as_deref(), class)?;
     }
     let opts = ExportOptions { format, school: school.clone(), class: class.clone(), mask: *mask, date: store.today() };
     // `--out -`: the form is written in a private folder, copied to standard output, and removed.
@@ -211,7 +210,6 @@ impl Drop for ScratchDir {
     }
 }
 
-/// A class the drive does not have is refused, naming the nearest ones, rather than exporting an empty form.
 /// A note on the export (the graduates a form left out, a cell cut to fit); with `--out -` the form itself goes to
 /// standard output, so the note goes
 /// beside it.
@@ -223,24 +221,6 @@ fn say_beside(note: Option<(String, String)>, to_stdout: bool) {
             super::say(&both, &en);
         }
     }
-}
-
-fn known_class(store: &Store, school: Option<&str>, wanted: &str) -> CmdResult {
-    use crate::domain::class_label::ClassKey;
-    let labels = store.class_labels(school)?;
-    let key = ClassKey::parse(wanted);
-    if labels.iter().any(|l| ClassKey::parse(l) == key) {
-        return Ok(());
-    }
-    let nearest = crate::domain::class_label::nearest(wanted, &labels, 3);
-    let (nearest, nearest_en) = if nearest.is_empty() {
-        ("（名单中没有班级 / no classes）".to_owned(), "none, the roster has no classes".to_owned())
-    } else {
-        (nearest.join("、"), nearest.join(", "))
-    };
-    Err(UserError(format!(
-        "名单中没有班级“{wanted}”，最接近的是：{nearest} (no class {wanted} on the roster; nearest: {nearest_en})"
-    )))
 }
 
 /// Up to `n` of `names` nearest to `wanted`: those holding it or held in it first (a school asked for as

@@ -32,6 +32,10 @@ pub enum ExportError {
     PickSchool(String),
     #[error("没有班级“{0}”，或该班没有学生 (no class {0}, or it has no pupils)")]
     NoSuchClass(String),
+    /// `--class` names a class a school the form covers does not have (see [`check_class`]): the whole
+    /// message, both languages, naming the class, the school and what it has.
+    #[error("{0}")]
+    NoClassAtSchool(String),
     #[error(
         "这些学生（{0} 人）都已毕业或往年已离校，不属于本年度任何班级，没有可导出的学生 \
          (all {0} pupils graduated or left before this year: nobody in this year's classes to list)"
@@ -155,6 +159,91 @@ pub fn leavers_note(leavers: usize) -> Option<(String, String)> {
     })
 }
 
+/// How many classes a refusal lists whole; a school with more is given the nearest few.
+const CLASSES_LISTED: usize = 12;
+
+/// A form narrowed to class `wanted` writes nothing, rather than an empty sheet, where a school it covers has
+/// no such class (a class is a school's: two schools may each have a 一年级1班). With `school` given (or one
+/// school on the drive), that school has to have it; without, every school of the drive the form would cover,
+/// and the refusal names those that lack it and those that have it, for `--school`. A school the drive does
+/// not have is left to the form's own refusal. The classes are compared as `ClassKey`s (一年级1班 is 1年级1班).
+pub fn check_class(store: &Store, school: Option<&str>, wanted: &str) -> Result<(), ExportError> {
+    use crate::domain::class_label::{ClassKey, nearest};
+    let all = store.schools()?;
+    let schools: Vec<&str> = match school {
+        Some(s) if !all.iter().any(|a| a == s) => return Ok(()),
+        Some(s) => vec![s],
+        None => all.iter().map(String::as_str).collect(),
+    };
+    let key = ClassKey::parse(wanted);
+    let mut lacking: Vec<(&str, Vec<String>)> = Vec::new();
+    let mut having: Vec<&str> = Vec::new();
+    for s in schools {
+        let labels = store.class_labels(Some(s))?;
+        if labels.iter().any(|l| ClassKey::parse(l) == key) {
+            having.push(s);
+        } else {
+            // This year's classes: not the graduates' and leavers' of earlier years.
+            lacking.push((s, labels.into_iter().filter(|l| !crate::store::is_former_label(l)).collect()));
+        }
+    }
+    let listed = |labels: &[String]| -> (String, String) {
+        if labels.is_empty() {
+            return ("该校没有班级".to_owned(), "it has no classes".to_owned());
+        }
+        if labels.len() <= CLASSES_LISTED {
+            return (format!("该校的班级：{}", labels.join("、")), format!("its classes: {}", labels.join(", ")));
+        }
+        let near = nearest(wanted, labels, 3);
+        (format!("该校最接近的班级：{}", near.join("、")), format!("its nearest classes: {}", near.join(", ")))
+    };
+    let message = match (lacking.as_slice(), having.as_slice()) {
+        ([], _) => return Ok(()),
+        // One school, with no such class (`--school`, or a drive of one school): the school and its classes.
+        ([(s, labels)], []) if all.len() > 1 || school.is_some() => {
+            let (zh, en) = listed(labels);
+            format!("{s}没有班级“{wanted}”，未导出任何文件；{zh} ({s} has no class {wanted}, nothing written; {en})")
+        }
+        // No school has it: the drive's nearest classes, as before.
+        (_, []) => {
+            let labels = store.class_labels(school)?;
+            let near = nearest(wanted, &labels, 3);
+            let (zh, en) = if near.is_empty() {
+                ("（名单中没有班级 / no classes）".to_owned(), "none, the roster has no classes".to_owned())
+            } else {
+                (near.join("、"), near.join(", "))
+            };
+            format!("名单中没有班级“{wanted}”，最接近的是：{zh} (no class {wanted} on the roster; nearest: {en})")
+        }
+        // Some schools have it and some do not: each of those would get an empty sheet.
+        (lacking, having) => {
+            let names: Vec<&str> = lacking.iter().map(|(s, _)| *s).collect();
+            let (their_zh, their_en) = match lacking {
+                [(_, labels)] => {
+                    let (zh, en) = listed(labels);
+                    (format!("（{zh}）"), format!(" ({en})"))
+                }
+                _ => (String::new(), String::new()),
+            };
+            let has = if names.len() == 1 { "has" } else { "have" };
+            let (that, pick) = if having.len() == 1 {
+                ("the school that has it", format!("add --school {}", having[0]))
+            } else {
+                ("the schools that have it", "pick one with --school".to_owned())
+            };
+            format!(
+                "{}没有班级“{wanted}”{their_zh}，未导出任何文件；有这个班级的学校：{}，请用 --school 指定学校 \
+                 ({} {has} no class {wanted}{their_en}, nothing written; {that}: {}: {pick})",
+                names.join("、"),
+                having.join("、"),
+                names.join(", "),
+                having.join(", ")
+            )
+        }
+    };
+    Err(ExportError::NoClassAtSchool(message))
+}
+
 /// Writes the sheet; one worksheet per school in XLSX. Returns the file and the pupils it left out: 在校学生信息表
 /// lists the pupils at school, and with 是否参保 否 a pupil no longer there would read as one of this year's
 /// uninsured at school (001 附件2 is how the agencies find 未参保学生), which the 应参保 count leaves out. Left
@@ -175,6 +264,9 @@ pub fn export_sheet(store: &Store, out: &Path, opts: &ExportOptions) -> Result<(
     }
     if opts.format == FileFormat::Csv && schools.len() > 1 {
         return Err(ExportError::ManySchools(schools.join("、")));
+    }
+    if let Some(class) = &opts.class {
+        check_class(store, opts.school.as_deref(), class)?;
     }
     let mut writer = TableWriter::create(out, opts.format, store.path())?;
     let mut left_out = LeftOut::default();
