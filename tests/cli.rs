@@ -3776,6 +3776,31 @@ fn two_schools(dir: &Path) -> PathBuf {
     db
 }
 
+/// `find` on a drive of several schools names each pupil's school: two 张伟 of 一年级1班 are told apart with
+/// their numbers masked.
+#[test]
+fn find_names_the_school_on_a_drive_of_several() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = two_schools(dir.path());
+    let out = canbao(&db).args(["find", "张伟"]).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    for school in ["东风小学", "红旗小学"] {
+        assert!(lines.iter().any(|l| l.split('\t').any(|cell| cell == school)), "{school}: {text}");
+    }
+    assert!(lines.iter().all(|l| l.contains("**********") && l.contains("一年级1班")), "{text}");
+    // One school: no column of it.
+    let one = dir.path().join("one.db");
+    canbao(&one).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let out = canbao(&one).args(["find", "年级", "--limit", "3"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let found = json(canbao(&one).args(["find", "年级", "--limit", "1", "--json"]));
+    let school = found[0]["school"].as_str().unwrap().to_owned();
+    assert!(!text.lines().next().unwrap().split('\t').any(|c| c == school), "{text}");
+}
+
 /// `--class` naming a class one of the schools a form covers does not have is refused, naming the class, the
 /// school and its classes, with nothing written, rather than an empty sheet for that school.
 #[test]

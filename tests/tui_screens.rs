@@ -3407,6 +3407,39 @@ fn dashboard_chart_takes_off_a_payment_cleared_later() {
     assert!(shown.contains("（累计）  已登记 3  已缴费 2"), "{shown}");
 }
 
+/// Two schools that each have a 张伟 in 一年级1班: the roster names each row's school (the part of the name
+/// that tells them apart), so the operator can tell the two pupils apart with their numbers masked; a drive of
+/// one school has no school column.
+#[test]
+fn the_roster_names_the_school_on_a_drive_of_several() {
+    for lang in [Language::Zh, Language::En] {
+        let mut store = store(false);
+        let today = store.today();
+        for (school, rows) in [
+            ("柳州市第一小学", "张伟,450203201909308803,一年级1班\n林彤瑶,450202201911276365,一年级1班\n"),
+            ("柳州市第二小学", "张伟,45020320190307775X,一年级1班\n"),
+        ] {
+            let text = format!("姓名,身份证号码,班级\n{rows}");
+            let sheets = canbao::io::table::read_bytes(text.as_bytes(), "list.csv").expect("read");
+            let inputs = vec![canbao::io::class_list::Input::Sheets("list.csv".to_owned(), sheets)];
+            canbao::io::class_list::import_inputs(&mut store, inputs, Some(school), "本校", today, false)
+                .expect("import");
+        }
+        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(80, 24));
+        let shown = screen(&app);
+        let header = if lang == Language::Zh { "学校" } else { "School" };
+        assert!(shown.lines().any(|l| l.contains(header)), "{shown}");
+        let rows: Vec<&str> = shown.lines().filter(|l| l.contains("张伟")).collect();
+        assert_eq!(rows.len(), 2, "{shown}");
+        assert!(rows.iter().any(|l| l.contains(" 第一 ")) && rows.iter().any(|l| l.contains(" 第二 ")), "{shown}");
+        assert!(rows.iter().all(|l| !l.contains("柳州市")), "the shared 柳州市 and 小学 are left out: {shown}");
+        assert!(rows.iter().all(|l| l.contains("一年级1班")), "the class stays whole: {shown}");
+    }
+    let one = screen(&app(Language::Zh));
+    assert!(!one.lines().any(|l| l.contains("学校") && l.contains("姓名")), "{one}");
+}
+
 /// Two schools that each have a 一年级1班: the dashboard counts them apart, each line naming its school.
 #[test]
 fn dashboard_keeps_two_schools_classes_apart() {

@@ -561,13 +561,17 @@ pub(super) fn find(cli: &Cli, query: &str, limit: usize, reveal: bool, json: boo
         say(&format!("没有找到“{query}” (nothing found)"), &format!("nothing found for “{query}”"));
         return Ok(());
     }
+    // On a drive of several schools each line names its school before the class: two schools may each have a
+    // 张伟 in 一年级1班, and the masked numbers alone do not tell them apart.
+    let several = store.schools()?.len() > 1;
     for s in &pupils {
         let id = shown_id(&s.id_number, reveal);
         let flag = if s.id_valid() { "" } else { " !" };
         // A drive may hold a control character (an old import, a merge): it must not drive the terminal.
         let shown = crate::io::table::printable;
+        let school = if several { format!("{}\t", shown(&s.school)) } else { String::new() };
         println!(
-            "{}\t{}{}\t{}\t{}\t{}\t{}",
+            "{}\t{}{}\t{school}{}\t{}\t{}\t{}",
             shown(&s.name),
             shown(&id),
             flag,

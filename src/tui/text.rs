@@ -76,6 +76,8 @@ pub struct Text {
     pub col_name: &'static str,
     pub col_id: &'static str,
     pub col_class: &'static str,
+    /// The roster's school column, shown on a drive of several schools (two may each have a 一年级1班).
+    pub col_school: &'static str,
     pub col_enrollment: &'static str,
     pub col_payment: &'static str,
     pub col_categories: &'static str,

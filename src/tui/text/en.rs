@@ -46,6 +46,7 @@ pub static EN: Text = Text {
     col_name: "Name",
     col_id: "ID number",
     col_class: "Class",
+    col_school: "School",
     col_enrollment: "Enrolled",
     col_payment: "Payment",
     col_categories: "Categories",

@@ -46,6 +46,7 @@ pub static ZH: Text = Text {
     col_name: "姓名",
     col_id: "身份证号码",
     col_class: "班级",
+    col_school: "学校",
     col_enrollment: "参保状态",
     col_payment: "缴费",
     col_categories: "人员类别",

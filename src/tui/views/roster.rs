@@ -50,18 +50,51 @@ pub fn areas(app: &App, area: Rect) -> layout::RosterAreas {
     layout::roster(area, footer_lines(app, area.width).len() as u16)
 }
 
-/// Column widths: mark, name, ID, class, enrollment, payment, categories. Wider terminals give the name and
-/// class more room first, the categories the rest.
-struct Columns([usize; 7]);
+/// Column widths: mark, name, ID, class, enrollment, payment, categories; and the school's before the class
+/// on a drive of several schools (0 on a drive of one), where two pupils may share a name and a class and only
+/// the school tells them apart. Wider terminals give the name and class more room first, the categories the
+/// rest; the school takes what its names need, from the categories.
+struct Columns {
+    widths: [usize; 7],
+    school: usize,
+    /// Each school's name as the column shows it (see `short_school_names`), by school index.
+    school_names: Vec<String>,
+}
 
 impl Columns {
-    fn for_width(width: usize) -> Columns {
+    fn for_width(width: usize, schools: &[(u32, String)], school_title: &str) -> Columns {
         let extra = width.saturating_sub(80);
         let name = 10 + (extra / 4).min(4);
         let class = 12 + (extra / 4).min(6);
-        let fixed = 3 + name + 1 + 18 + 1 + class + 1 + 9 + 1 + 9 + 1;
-        Columns([3, name, 18, class, 9, 9, width.saturating_sub(fixed)])
+        let school_names = if schools.len() > 1 { short_school_names(schools) } else { Vec::new() };
+        let widest = school_names.iter().map(|n| n.width()).max().unwrap_or(0);
+        let school = if school_names.is_empty() { 0 } else { widest.max(school_title.width()).clamp(4, 8 + extra / 5) };
+        let fixed = 3 + name + 1 + 18 + 1 + class + 1 + 9 + 1 + 9 + 1 + if school > 0 { school + 1 } else { 0 };
+        Columns { widths: [3, name, 18, class, 9, 9, width.saturating_sub(fixed)], school, school_names }
     }
+}
+
+/// The schools' names as a narrow column shows them: the part that tells them apart. A start every name shares,
+/// up to an administrative unit (柳州市, 城中区), is left out, and so is a kind of school every name ends in
+/// (小学, 中学 …): 柳州市第一小学 and 柳州市第二小学 read 第一 and 第二, not 柳州市.. twice, and leave the
+/// categories room on an 80-column screen. The detail screen shows the whole name.
+fn short_school_names(schools: &[(u32, String)]) -> Vec<String> {
+    let names: Vec<Vec<char>> = schools.iter().map(|(_, n)| n.chars().collect()).collect();
+    let Some(first) = names.first() else { return Vec::new() };
+    let shared = names
+        .iter()
+        .skip(1)
+        .fold(first.len(), |len, n| first.iter().zip(n).take(len).take_while(|(a, b)| a == b).count());
+    let cut = first[..shared].iter().rposition(|c| "省市州盟区县旗镇乡".contains(*c)).map_or(0, |at| at + 1);
+    let kind = ["中心小学", "完全小学", "幼儿园", "小学", "中学", "学校"]
+        .iter()
+        .map(|k| k.chars().collect::<Vec<char>>())
+        .find(|k| names.iter().all(|n| n.len() > cut + k.len() && n.ends_with(k)))
+        .map_or(0, |k| k.len());
+    names
+        .iter()
+        .map(|n| if n.len() > cut + kind { n[cut..n.len() - kind].iter().collect() } else { n.iter().collect() })
+        .collect()
 }
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
@@ -69,7 +102,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     chrome::title_bar(frame, app, a.title, app.text.roster_title);
     filter_line(frame, app, a.filters);
     search_line(frame, app, a.search);
-    let columns = Columns::for_width(area.width as usize);
+    let columns = Columns::for_width(area.width as usize, &app.data.schools, app.text.col_school);
     header(frame, app, a.header, &columns);
     body(frame, app, a.body, &columns);
     if app.roster.is_searching() {
@@ -167,7 +200,10 @@ fn search_line(frame: &mut Frame, app: &App, area: Rect) {
 fn header(frame: &mut Frame, app: &App, area: Rect, c: &Columns) {
     let t = app.text;
     let cells = ["", t.col_name, t.col_id, t.col_class, t.col_enrollment, t.col_payment, t.col_categories];
-    let text: Vec<String> = cells.iter().zip(c.0).map(|(s, w)| fit(s, w)).collect();
+    let mut text: Vec<String> = cells.iter().zip(c.widths).map(|(s, w)| fit(s, w)).collect();
+    if c.school > 0 {
+        text.insert(3, fit(t.col_school, c.school));
+    }
     frame.render_widget(Paragraph::new(Span::styled(text.join(" "), app.theme.header())), area);
 }
 
@@ -211,8 +247,8 @@ fn row_line(app: &App, pos: usize, c: &Columns) -> Line<'static> {
         PaymentStatus::Paid => theme.paid,
         PaymentStatus::Government => theme.government,
     });
-    let w = c.0;
-    let cells: Vec<(String, Style)> = vec![
+    let w = c.widths;
+    let mut cells: Vec<(String, Style)> = vec![
         (if marked { "*".to_owned() } else { " ".to_owned() }, theme.fg(theme.marked)),
         (if row.problem { "! ".to_owned() } else { "  ".to_owned() }, theme.fg(theme.warning)),
         (fit(app.data.name(index), w[1]), Style::default()),
@@ -222,13 +258,38 @@ fn row_line(app: &App, pos: usize, c: &Columns) -> Line<'static> {
         (fit(t.payment(row.payment), w[5]), payment_style),
         (fit(&app.data.category_label(row), w[6]), theme.fg(theme.accent)),
     ];
+    if c.school > 0 {
+        let school = app.data.class_schools.get(row.class as usize).and_then(|&k| c.school_names.get(k as usize));
+        cells.insert(4, (fit(school.map_or("", String::as_str), c.school), Style::default()));
+    }
+    let last = cells.len() - 1;
     let mut spans = Vec::with_capacity(cells.len() * 2);
     for (i, (text, style)) in cells.into_iter().enumerate() {
         let style = if selected { theme.selected() } else { style };
         spans.push(Span::styled(text, style));
-        if (2..7).contains(&i) {
+        if (2..last).contains(&i) {
             spans.push(Span::styled(" ", if selected { theme.selected() } else { Style::default() }));
         }
     }
     Line::from(spans)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short_school_names;
+
+    #[test]
+    fn a_school_column_shows_the_part_of_the_names_that_differs() {
+        let short = |names: &[&str]| {
+            let schools: Vec<(u32, String)> = names.iter().map(|n| (0, (*n).to_owned())).collect();
+            short_school_names(&schools)
+        };
+        assert_eq!(short(&["柳州市第一小学", "柳州市第二小学"]), ["第一", "第二"]);
+        assert_eq!(short(&["柳州市示范小学", "柳州市实验中学"]), ["示范小学", "实验中学"]);
+        assert_eq!(short(&["东风小学", "红旗小学"]), ["东风", "红旗"]);
+        assert_eq!(short(&["城关镇中心小学", "城关镇中心小学分校"]), ["中心小学", "中心小学分校"]);
+        assert_eq!(short(&["第一小学", "第一小学"]), ["第一", "第一"]);
+        assert_eq!(short(&["小学", "一小学"]), ["小学", "一小学"], "nothing left of a name: kept whole");
+        assert_eq!(short(&["柳州市", "柳州市一中"]), ["柳州市", "一中"]);
+    }
 }
