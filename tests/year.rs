@@ -840,3 +840,42 @@ fn pupils_from_last_year_stay_in_their_classes_when_this_drive_started_the_year_
     let p = found.as_array().and_then(|a| a.first()).cloned().unwrap_or(found);
     assert_eq!(p["class"], "六年级1班", "{p}");
 }
+
+/// `year new --promote` says which classes it leaves as they are (nothing in their names gives a school year),
+/// with their pupils, in the text report and in `--json`'s `stayed`; a kindergarten's 大班 leaves however it is
+/// written, as README says.
+#[test]
+fn promotion_lists_the_classes_it_leaves_where_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, home) = (dir.path().join("drive.db"), dir.path());
+    let list = dir.path().join("list.csv");
+    let rows = vec![
+        ("学前甲", id("45020220200301002"), "学前班", ""),
+        ("学前乙", id("45020220200301012"), "学前班", ""),
+        ("启智丙", id("45020220150301002"), "启智班", ""),
+        ("入学丁", id("45020220170301002"), "", "2023级1班"),
+        ("大班戊", id("45020220200301022"), "幼儿园大班", ""),
+        ("一年己", id("45020220190301002"), "一年级", "1班"),
+    ];
+    write_list(&list, &rows);
+    canbao(&db, home).arg("import").arg(&list).assert().success();
+    let next = (current_year(&db, home) + 1).to_string();
+    let report = json(canbao(&db, home).args(["year", "new", &next, "--promote", "--dry-run", "--json"]));
+    let stayed: Vec<(String, i64)> = report["stayed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["class"].as_str().unwrap().to_owned(), c["pupils"].as_i64().unwrap()))
+        .collect();
+    for class in [("学前班", 2), ("启智班", 1), ("2023级1班", 1)] {
+        assert!(stayed.contains(&(class.0.to_owned(), class.1)), "{class:?} in {report}");
+    }
+    assert_eq!(stayed.len(), 3, "{report}");
+    assert_eq!((report["promoted"].as_i64(), report["graduated"].as_i64()), (Some(1), Some(1)), "{report}");
+    let said = text(canbao(&db, home).args(["year", "new", &next, "--promote", "--dry-run"]));
+    assert!(said.contains("学前班：2 人，留在原班级"), "{said}");
+    assert!(said.contains("未升级也未毕业、留在原班级的 3 个班级"), "{said}");
+    let said = text(canbao(&db, home).args(["--lang", "en", "year", "new", &next, "--promote", "--dry-run"]));
+    assert!(said.contains("3 classes neither promoted nor graduated"), "{said}");
+    assert!(said.contains("启智班: 1 pupil, left where they are"), "{said}");
+}

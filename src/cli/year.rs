@@ -75,6 +75,8 @@ struct NewYearJson<'a> {
     /// A policy made for the year from the drive's (`policy new`), with what to check against the notice.
     policy_made: Option<&'a str>,
     moves: &'a [crate::store::ClassMove],
+    /// With `--promote`, the classes left as they are (no school year in their name).
+    stayed: &'a [crate::store::ClassStay],
     dry_run: bool,
 }
 
@@ -167,6 +169,7 @@ fn new_year(
             policy: report.policy.as_deref(),
             policy_made: made,
             moves: &report.moves,
+            stayed: &report.stayed,
             dry_run: report.dry_run,
         });
         return Ok(());
@@ -255,6 +258,7 @@ fn print_new_year(r: &YearReport, promote: bool, store: &Store) {
                 &format!("  {} {} -> {}: {}", m.school, m.from, to, m.pupils),
             );
         }
+        print_stayed(&r.stayed);
     }
     if r.left > 0 {
         let class = format!("{}{}", crate::store::LEFT_GRADE, crate::store::left_class(r.previous));
@@ -296,6 +300,36 @@ fn print_new_year(r: &YearReport, promote: bool, store: &Store) {
                 r.previous
             ),
             &format!("see the old year with {previous}; after importing this year's lists, run {leavers}"),
+        );
+    }
+}
+
+/// The classes promotion left as they are, each with its pupils: nothing in their names gives a school year to
+/// move up from (学前班, 启智班, 2023级1班), so the operator learns they stayed rather than finding them so.
+fn print_stayed(stayed: &[crate::store::ClassStay]) {
+    if stayed.is_empty() {
+        return;
+    }
+    let n = stayed.len();
+    let classes = crate::words::counted(n, "class", "classes");
+    say(
+        &format!(
+            "未升级也未毕业、留在原班级的 {n} 个班级（班级名称中没有可升的年级，请导入今年的名单核对）\
+             ({classes} neither promoted nor graduated, left as they are: their names give no school year; \
+             import this year's lists to check them)"
+        ),
+        &format!(
+            "{classes} neither promoted nor graduated, left as they are: their names give no school year; import \
+             this year's lists to check them"
+        ),
+    );
+    for c in stayed {
+        let class =
+            if c.class.is_empty() { super::pick("（未分班）", "(no class)").to_owned() } else { c.class.clone() };
+        let pupils = crate::words::counted(c.pupils, "pupil", "pupils");
+        say(
+            &format!("  {} {class}：{} 人，留在原班级", c.school, c.pupils),
+            &format!("  {} {class}: {pupils}, left where they are", c.school),
         );
     }
 }

@@ -651,12 +651,21 @@ impl SchoolGrade {
     }
 }
 
+/// A kindergarten year, written alone or after 幼儿园 (幼儿园大班): 小班 → 中班 → 大班, whose children leave
+/// (毕业), written as the school wrote it.
+fn kindergarten_step(grade: &str) -> Option<Step> {
+    let (prefix, year) = grade.strip_prefix("幼儿园").map_or(("", grade), |rest| ("幼儿园", rest));
+    match year {
+        "小班" => Some(Step::Next(format!("{prefix}中班"))),
+        "中班" => Some(Step::Next(format!("{prefix}大班"))),
+        "大班" => Some(Step::Leaves),
+        _ => None,
+    }
+}
+
 fn next_grade(grade: &str) -> Step {
-    match grade {
-        "小班" => return Step::Next("中班".into()),
-        "中班" => return Step::Next("大班".into()),
-        "大班" => return Step::Leaves,
-        _ => {}
+    if let Some(step) = kindergarten_step(grade) {
+        return step;
     }
     let Some(g) = SchoolGrade::parse(grade) else { return Step::Unknown };
     let Some(last) = g.last() else { return Step::Unknown };
@@ -712,7 +721,12 @@ pub fn promote(grade: &str, class: &str) -> Promotion {
     if grade.is_empty() {
         let (inner, rest) = split(class);
         if inner.is_empty() {
-            return Promotion::Unchanged;
+            // A kindergarten year written as the class alone (大班, 幼儿园中班) is its grade.
+            return match kindergarten_step(&normalize(class)) {
+                Some(Step::Next(g)) => Promotion::To { grade: String::new(), class: g },
+                Some(Step::Leaves) => Promotion::Leaves,
+                Some(Step::Unknown) | None => Promotion::Unchanged,
+            };
         }
         return match next_grade(&inner) {
             Step::Next(g) => Promotion::To { grade: String::new(), class: format!("{g}{rest}") },
@@ -766,6 +780,18 @@ mod tests {
         assert_eq!(promote("小班", "1班"), to("中班", "1班"));
         assert_eq!(promote("中班", "1班"), to("大班", "1班"));
         assert_eq!(promote("大班", "1班"), Promotion::Leaves);
+        // A kindergarten's years written after 幼儿园, or as the class alone, step the same way.
+        assert_eq!(promote("幼儿园小班", ""), to("幼儿园中班", ""));
+        assert_eq!(promote("幼儿园中班", "2班"), to("幼儿园大班", "2班"));
+        assert_eq!(promote("幼儿园大班", ""), Promotion::Leaves);
+        assert_eq!(promote("", "幼儿园大班"), Promotion::Leaves);
+        assert_eq!(promote("", "中班"), to("", "大班"));
+        assert_eq!(promote("", "大班"), Promotion::Leaves);
+        // A class naming no school year stays (the report lists it).
+        for (grade, class) in [("学前班", ""), ("", "学前班"), ("启智班", ""), ("", "2023级1班"), ("", "实验班")]
+        {
+            assert_eq!(promote(grade, class), Promotion::Unchanged, "{grade} {class}");
+        }
         // The grade written in the class moves with it.
         assert_eq!(promote("", "三年级2班"), to("", "四年级2班"));
         assert_eq!(promote("", "初三6班"), Promotion::Leaves);

@@ -47,7 +47,7 @@ pub use search_blocks::SearchKeys;
 pub use stats::{ClassStats, DayProgress, Stats};
 pub use writer_changes::{DriveEpoch, WriterChanges};
 pub use year::{
-    ClassMove, GRADUATES_GRADE, LEFT_GRADE, Leaver, YearReport, is_former_label, is_former_pupil, left_class,
+    ClassMove, ClassStay, GRADUATES_GRADE, LEFT_GRADE, Leaver, YearReport, is_former_label, is_former_pupil, left_class,
 };
 
 use crate::domain::student::{CategoryMark, Enrollment, PaymentDetails, PaymentStatus, Student};

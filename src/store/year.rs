@@ -61,6 +61,16 @@ pub struct ClassMove {
     pub pupils: usize,
 }
 
+/// A class `year new --promote` neither moves up nor sends out: its name gives no school year (学前班, 启智班,
+/// 2023级1班, 实验班) or no class at all. Its pupils stay where they are, and the report says so.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClassStay {
+    pub school: String,
+    /// The class as the roster shows it; empty for pupils in no class.
+    pub class: String,
+    pub pupils: usize,
+}
+
 /// What `year new` did, or with `dry_run` would do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct YearReport {
@@ -77,6 +87,8 @@ pub struct YearReport {
     /// Pupils whose statuses were kept for the year that closed.
     pub kept: usize,
     pub moves: Vec<ClassMove>,
+    /// With promotion, the classes it left as they are, in roster order.
+    pub stayed: Vec<ClassStay>,
     /// The policy recorded for the new year.
     pub policy: Option<String>,
     pub dry_run: bool,
@@ -313,7 +325,7 @@ impl Store {
         // Before promotion, so the pupils who left are not moved up with their class: with or without it, the
         // class they sat in is someone else's this year.
         let left = move_leavers(&tx, &ctx, current, Scope::Roster)?;
-        let Promoted { promoted, graduated, moves } =
+        let Promoted { promoted, graduated, moves, stayed } =
             if promote { promote_classes(&tx, &ctx, current, Scope::Roster)? } else { Promoted::default() };
         let carried_categories: i64 =
             tx.query_row("SELECT count(*) FROM students WHERE categories <> '[]' AND enrollment <> 'left'", [], |r| {
@@ -344,6 +356,7 @@ impl Store {
             carried_categories: carried_categories as usize,
             kept,
             moves,
+            stayed,
             policy: new_policy,
             dry_run,
         };
@@ -586,6 +599,7 @@ struct Promoted {
     promoted: usize,
     graduated: usize,
     moves: Vec<ClassMove>,
+    stayed: Vec<ClassStay>,
 }
 
 /// Moves each class up a grade and the last grade of each stage out (毕业), inside `start_year`'s transaction,
@@ -651,15 +665,28 @@ fn promote_classes(tx: &Transaction, ctx: &AuditContext, current: i32, scope: Sc
         }
     }
     let (left_grade, left_class) = (GRADUATES_GRADE.to_owned(), graduates_class(current));
+    // The classes left as they are, by school and the class's place in the roster; a class written two ways is
+    // one class, as the operator reads it.
+    let mut stays: Vec<(i64, String, String, usize)> = Vec::new();
     {
         let mut step = tx.prepare(
             "INSERT INTO temp.year_steps(school_id, grade, class, to_grade, to_class, to_order, to_label, leaves)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?;
-        for (school, grade, class, _) in classes {
+        for (school, grade, class, pupils) in classes {
             let into = junior.get(&school).map(|(written, _)| written.as_str());
             let (to_grade, to_class, leaves) = match class_label::promote_into(&grade, &class, into) {
-                Promotion::Unchanged => continue,
+                Promotion::Unchanged => {
+                    if !is_former_pupil(&grade) {
+                        let label = class_label::join(&grade, &class);
+                        let pupils = usize::try_from(pupils).unwrap_or_default();
+                        match stays.iter_mut().find(|(s, _, l, _)| *s == school && *l == label) {
+                            Some(stay) => stay.3 += pupils,
+                            None => stays.push((school, class_label::order_key(&grade, &class), label, pupils)),
+                        }
+                    }
+                    continue;
+                }
                 Promotion::To { grade, class } => (grade, class, false),
                 Promotion::Leaves => (left_grade.clone(), left_class.clone(), true),
             };
@@ -762,6 +789,12 @@ fn promote_classes(tx: &Transaction, ctx: &AuditContext, current: i32, scope: Sc
     drop(rows);
     drop(groups);
     tx.execute_batch("DROP TABLE temp.year_steps; DROP TABLE temp.year_moves;")?;
+    stays.sort();
+    let mut school_name = tx.prepare("SELECT name FROM schools WHERE id = ?1")?;
+    for (school, _, class, pupils) in stays {
+        let school: String = school_name.query_row([school], |r| r.get(0))?;
+        out.stayed.push(ClassStay { school, class, pupils });
+    }
     Ok(out)
 }
 
@@ -846,6 +879,43 @@ mod tests {
         let s = Store::open(&by_policy).unwrap();
         assert_eq!(s.current_year(), Some(2024));
         assert_eq!(s.year_policy(2024).unwrap().as_deref(), Some("yibin-2024"));
+    }
+
+    /// Classes whose names give no school year stay where they are, and the report lists each with its pupils,
+    /// school by school, so the operator knows they were not forgotten; a kindergarten's 大班 leaves however it
+    /// is written.
+    #[test]
+    fn classes_promotion_leaves_as_they_are_are_listed_with_their_pupils() {
+        let mut s = Store::open_in_memory().unwrap();
+        s.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        let class = |name: &str, first17: &str, school: &str, grade: &str, class: &str| Incoming {
+            school: school.into(),
+            class: class.into(),
+            ..pupil(name, first17, grade)
+        };
+        let rows = [
+            class("甲", "45020220150101121", "东风小学", "学前班", ""),
+            class("乙", "45020220150101131", "东风小学", "学前班", ""),
+            class("丙", "45020220150101141", "东风小学", "启智班", ""),
+            class("丁", "45020220150101151", "红旗小学", "", "2023级1班"),
+            class("戊", "45020220150101161", "红旗小学", "幼儿园大班", ""),
+            class("己", "45020220150101171", "红旗小学", "一年级", "1班"),
+        ];
+        s.apply_import(&rows, &[], 0, false).unwrap();
+        let y = s.current_year().unwrap();
+        let report = s.start_year(y + 1, true, None, true).unwrap();
+        let mut stayed: Vec<(&str, &str, usize)> =
+            report.stayed.iter().map(|c| (c.school.as_str(), c.class.as_str(), c.pupils)).collect();
+        assert_eq!(stayed.last().map(|c| c.0), Some("红旗小学"), "school by school: {report:?}");
+        stayed.sort();
+        assert_eq!(
+            stayed,
+            [("东风小学", "启智班", 1), ("东风小学", "学前班", 2), ("红旗小学", "2023级1班", 1)],
+            "{report:?}"
+        );
+        assert_eq!((report.promoted, report.graduated), (1, 1), "幼儿园大班 leaves: {report:?}");
+        let without = s.start_year(y + 1, false, None, true).unwrap();
+        assert!(without.stayed.is_empty(), "without promotion every class stays: nothing to single out");
     }
 
     #[test]

@@ -582,6 +582,8 @@ pub struct Text {
     pub year_new_left: &'static str,
     pub year_new_move: &'static str,
     pub year_new_leaves: &'static str,
+    /// A class promotion leaves as it is (its name gives no school year), and its pupils.
+    pub year_new_stays: &'static str,
     /// The classes past what the dialog can show: how many, and the command that lists them.
     pub year_new_more: &'static str,
     pub year_new_policy: &'static str,

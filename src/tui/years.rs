@@ -127,6 +127,11 @@ impl App {
                 Some(to) => fill(t.year_new_move, &[&m.from, to, &m.pupils]),
                 None => fill(t.year_new_leaves, &[&m.from, &m.pupils]),
             })
+            // The classes promotion leaves as they are, after those it moves: said, so none is thought forgotten.
+            .chain(report.stayed.iter().map(|c| {
+                let class = if c.class.is_empty() { t.dash_no_class } else { c.class.as_str() };
+                fill(t.year_new_stays, &[&class, &c.pupils])
+            }))
             .collect();
         let all: usize = steps.iter().map(|l| b.rows(l)).sum();
         // The steps left out, in full, typed in another window.

@@ -542,6 +542,7 @@ pub static EN: Text = Text {
     year_new_move: "{} -> {} ({})",
     year_new_more: "… {} more: {}",
     year_new_leaves: "{} -> left, graduated ({})",
+    year_new_stays: "{}: not promoted or graduated, stays as it is ({} {pupil|pupils})",
     year_new_policy: "The new year's policy: {}",
     year_new_policy_made: "The new year's policy: {} (made from the drive's policy, written to the config folder when the year starts: check it against the notice)",
     year_not_started: "The next year was not started",

@@ -519,6 +519,7 @@ pub static ZH: Text = Text {
     year_new_move: "{} -> {}（{} 人）",
     year_new_more: "……另有 {} 个班：{}",
     year_new_leaves: "{} -> 已离校，毕业（{} 人）",
+    year_new_stays: "{} 未升级也未毕业，留在原班级（{} 人）",
     year_new_policy: "新年度政策：{}",
     year_new_policy_made: "新年度政策：{}（由当前政策生成，开始时写入配置文件夹，请对照通知核对）",
     year_not_started: "未开始新学年",
