@@ -222,8 +222,11 @@ fn payments_a_reconciliation_kept_as_not_recorded_reach_the_county_once() {
     assert_eq!(kept(&db), expected);
 }
 
+/// Two laptops changing one pupil's payment apart: a conflict, listed with both sides. A family's payment
+/// recorded with its amount on one stands over the other's later 财政代缴 made without knowing of it (as a merge
+/// keeps it), whichever laptop pushes first; another later change (the class) goes to the newer.
 #[test]
-fn two_laptops_changing_one_pupil_apart_is_a_conflict_the_newer_change_wins() {
+fn two_laptops_changing_one_pupil_apart_is_a_conflict_the_recorded_payment_stands() {
     let Some(db) = TestDb::new() else { return };
     let dir = tempfile::tempdir().unwrap();
     let a = drive(dir.path(), 0, 4);
@@ -244,23 +247,33 @@ fn two_laptops_changing_one_pupil_apart_is_a_conflict_the_newer_change_wins() {
     assert!(!conflicts.is_empty(), "{second}");
     assert!(conflicts.iter().all(|c| c["name"] == "学生02"), "{second}");
     let payment = conflicts.iter().find(|c| c["field"] == "payment").expect("the payment conflicts");
-    assert_eq!(payment["kept"], "government");
-    assert_eq!(payment["lost"], "paid");
-    // This push's side by the path given; the county's, pushed before, by the drive's name.
-    assert_eq!(payment["kept_drive"], b.display().to_string());
-    assert_eq!(payment["lost_drive"], "school0.db");
+    assert_eq!((&payment["kept"], &payment["lost"]), (&"paid".into(), &"government".into()), "{payment}");
+    assert_eq!(payment["payment_kept"], "paid", "{payment}");
+    // The county's side, pushed before, by the drive's name; this push's by the path given.
+    assert_eq!(payment["kept_drive"], "school0.db");
+    assert_eq!(payment["lost_drive"], b.display().to_string());
     assert!(!payment["id_number"].as_str().unwrap().contains(&id[6..14]), "the number is masked: {payment}");
     let county = rollup(&db, &[]);
-    assert_eq!((county["paid"].as_i64(), county["government"].as_i64()), (Some(0), Some(1)), "{county}");
-    // Printed in the screen's words: the field and its year, the values as labels.
+    assert_eq!((county["paid"].as_i64(), county["government"].as_i64()), (Some(1), Some(0)), "{county}");
+    // Printed in the screen's words: the field and its year, the values as labels, and why the payment stands.
     let fresh = TestDb::new().expect("a second database");
     bare().args(["push", "--to", &fresh.url]).arg(&a).assert().success();
     let out = bare().args(["push", "--to", &fresh.url]).arg(&b).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(text.contains("「缴费状态（") && text.contains("保留 财政代缴"), "{text}");
+    assert!(text.contains("「缴费状态（") && text.contains("保留 已缴费"), "{text}");
+    assert!(text.contains("已收的缴费保留"), "{text}");
     assert!(!text.contains("Some(") && !text.contains("payment"), "{text}");
+    // The other order: the later 财政代缴 reaches the county first, the payment recorded apart still stands.
+    let other_order = TestDb::new().expect("a third database");
+    push(&other_order, &[&b], &[]);
+    let then = push(&other_order, &[&a], &[]);
+    let payment = then["conflicts"].as_array().unwrap().iter().find(|c| c["field"] == "payment").cloned();
+    let payment = payment.expect("the payment conflicts");
+    assert_eq!((&payment["kept"], &payment["lost"]), (&"paid".into(), &"government".into()), "{payment}");
+    let county = rollup(&other_order, &[]);
+    assert_eq!((county["paid"].as_i64(), county["government"].as_i64()), (Some(1), Some(0)), "{county}");
     // Shown in full with --reveal, and the showing is in the county's history; a dry run cannot reveal.
-    let revealed = TestDb::new().expect("a third database");
+    let revealed = TestDb::new().expect("a fourth database");
     bare().args(["push", "--to", &revealed.url]).arg(&a).assert().success();
     bare().args(["push", "--dry-run", "--reveal", "--to", &revealed.url]).arg(&b).assert().code(1);
     let out = bare()
@@ -276,10 +289,33 @@ fn two_laptops_changing_one_pupil_apart_is_a_conflict_the_newer_change_wins() {
         .unwrap();
     let rows: Vec<(String, String, String)> = rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect();
     assert_eq!(rows, [("县医保局张三".to_owned(), id.clone(), "push".to_owned())]);
-    // The older change pushed again is not a new conflict, and does not win.
-    let again = push(&db, &[&a], &[]);
-    assert!(again["conflicts"].as_array().unwrap().is_empty(), "{again}");
-    assert_eq!(rollup(&db, &[])["government"], 1);
+    // Either pushed again is no new conflict and changes nothing.
+    for again in [push(&db, &[&a], &[]), push(&db, &[&b], &[])] {
+        assert!(again["conflicts"].as_array().unwrap().is_empty(), "{again}");
+    }
+    assert_eq!((rollup(&db, &[])["paid"].as_i64(), rollup(&db, &[])["government"].as_i64()), (Some(1), Some(0)));
+}
+
+/// A laptop that took the payment in (a merge) and then changed it made its change knowing of the payment: the
+/// change wins at the county, as it does in a merge.
+#[test]
+fn a_change_made_after_seeing_the_payment_wins_at_the_county() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let a = drive(dir.path(), 0, 4);
+    let b = dir.path().join("laptop_b.db");
+    std::fs::copy(&a, &b).unwrap();
+    push(&db, &[&a], &[]);
+    let id = pupil_id(0, 2);
+    mark(&a, &id, &["--payment", "paid", "--amount", "400"]);
+    push(&db, &[&a], &[]);
+    canbao(&b).arg("merge").arg(&a).assert().success();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    mark(&b, &id, &["--payment", "unpaid"]);
+    let pushed = push(&db, &[&b], &[]);
+    assert!(pushed["conflicts"].as_array().unwrap().is_empty(), "{pushed}");
+    let county = rollup(&db, &[]);
+    assert_eq!(county["paid"].as_i64(), Some(0), "{county}");
 }
 
 /// A laptop that only received a change through a merge has made no change of its own: its push takes the
@@ -377,11 +413,12 @@ fn a_dry_run_of_two_copies_reports_the_conflicts_the_push_then_reports() {
     assert!(conflicts.iter().any(|c| c["field"] == "payment"), "{real}");
     assert_eq!(dry["conflicts"], real["conflicts"], "the dry run foretold the push");
     assert_eq!(dry["files"], real["files"]);
-    // Each side is named by the path given, so the two laptops are told apart.
+    // Each side is named by the path given, so the two laptops are told apart. The payment recorded on the first
+    // stands over the second's later 财政代缴, made without knowing of it.
     let payment = conflicts.iter().find(|c| c["field"] == "payment").unwrap();
-    assert_eq!((payment["kept"].as_str(), payment["lost"].as_str()), (Some("government"), Some("paid")));
-    assert_eq!(payment["kept_drive"], b.display().to_string(), "{payment}");
-    assert_eq!(payment["lost_drive"], a.display().to_string(), "{payment}");
+    assert_eq!((payment["kept"].as_str(), payment["lost"].as_str()), (Some("paid"), Some("government")));
+    assert_eq!(payment["kept_drive"], a.display().to_string(), "{payment}");
+    assert_eq!(payment["lost_drive"], b.display().to_string(), "{payment}");
     // The text of the dry run is the push's, but for its first line; the instants have their seconds.
     let fresh = TestDb::new().expect("a second database");
     let text = |extra: &[&str]| {

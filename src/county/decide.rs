@@ -150,20 +150,38 @@ fn decisions_as(name: &str, g: &Group, year: i32) -> String {
     );
     // The class rule's verdict where it has one (`class_verdicts`), else the instants.
     let newer = if p == "class" { format!("COALESCE(s.class_rule, {newer})") } else { newer };
+    let unseen = format!(
+        "(t.{p}_event IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM stage_events a WHERE a.event = t.{p}_event)
+          AND NOT EXISTS (SELECT 1 FROM stage_undone u WHERE u.event = t.{p}_event))"
+    );
+    // A family's payment recorded (paid, with an amount) on one side stands over a change the other side made
+    // to the group without knowing of it (未缴费, 财政代缴, the payment taken back), whichever is newer: money
+    // collected, which the tax office will confirm, as a merge keeps it (`store::merge::payment_stands`).
+    // `stands`: the side whose payment stands, true for the drive's; NULL where the rule does not apply.
+    let stands = if p == "payment" {
+        let recorded = |side: &str| format!("({side}.payment = 'paid' AND COALESCE({side}.paid_amount_fen, 0) > 0)");
+        let (drive, county) = (recorded("s"), recorded("t"));
+        format!(
+            "CASE WHEN {unseen} AND {drive} AND NOT {county} THEN true
+                  WHEN {unseen} AND {county} AND NOT {drive} THEN false END"
+        )
+    } else {
+        "NULL::boolean".to_owned()
+    };
     format!(
         "{name} AS (
             SELECT s.rid, s.sid,
-                   CASE WHEN c.rid IS NOT NULL THEN c.drive_paid ELSE
+                   CASE WHEN c.rid IS NOT NULL THEN c.drive_paid ELSE COALESCE({stands},
                    (t.{p}_event IS NULL
                     -- The drive has the county's change in its history and chose its own over it: its own came
                     -- after it (a tie of instants included), whatever the clocks say.
                     OR EXISTS (SELECT 1 FROM stage_events a WHERE a.event = t.{p}_event)
                     -- Or it had it and a restore took it back: what the drive says now came after it.
                     OR EXISTS (SELECT 1 FROM stage_undone u WHERE u.event = t.{p}_event)
-                    OR {newer}) END AS they_win,
-                   (t.{p}_event IS NOT NULL
-                    AND NOT EXISTS (SELECT 1 FROM stage_events a WHERE a.event = t.{p}_event)
-                    AND NOT EXISTS (SELECT 1 FROM stage_undone u WHERE u.event = t.{p}_event)) AS ours_unseen,
+                    OR {newer})) END AS they_win,
+                   {unseen} AS ours_unseen,
+                   c.rid IS NULL AND {stands} IS NOT NULL AS payment_stands,
                    (ROW({county}, NULL) IS DISTINCT FROM ROW({drive}, NULL)) AS differ,
                    c.rid IS NOT NULL AS contradicted,
                    EXISTS (SELECT 1 FROM stage_undone u WHERE u.event = t.{p}_event) AS undone
@@ -266,7 +284,7 @@ pub fn conflicts_of(
                 to_char(t.{p}_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),
                 COALESCE((SELECT name FROM canbao.drives WHERE id = t.{p}_drive), ''),
                 encode(uuid_send(t.{p}_event), 'hex'), {year_column},
-                c.payment, c.paid_at, c.paid_event, COALESCE(c.paid_drive, '') {values}
+                c.payment, c.paid_at, c.paid_event, COALESCE(c.paid_drive, '') {values}, d.payment_stands
          FROM d JOIN {stage} s ON s.rid = d.rid JOIN {table} t ON {on} {contradiction}
               JOIN canbao.pupils pp ON pp.id = s.pupil_id JOIN canbao.schools sc ON sc.id = pp.school_id
          WHERE (d.ours_unseen OR d.contradicted) AND d.differ ORDER BY s.sid",
@@ -288,6 +306,8 @@ pub fn conflicts_of(
         // The payment that stands against the enrollment not applied: the kept side is named by it.
         let payment_kept: Option<String> = row.get(9);
         let (paid_at, paid_drive): (Option<String>, String) = (row.get(10), named(row.get(11), row.get(12)));
+        // A recorded payment kept over a change made apart: its conflicts say so (`conflict::How::PaymentOverLater`).
+        let payment_stands: bool = row.get(13 + 2 * g.fields.len());
         for (i, f) in g.fields.iter().enumerate() {
             let county: Option<String> = row.get(13 + 2 * i);
             let drive: Option<String> = row.get(14 + 2 * i);
@@ -316,7 +336,11 @@ pub fn conflicts_of(
                 lost,
                 lost_at,
                 lost_drive,
-                payment_kept: payment_kept.clone(),
+                payment_kept: if payment_stands {
+                    Some(PaymentStatus::Paid.code().to_owned())
+                } else {
+                    payment_kept.clone()
+                },
             });
         }
     }
