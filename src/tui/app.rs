@@ -401,69 +401,49 @@ impl App {
             }
             return;
         }
+        let deliberate = self.deliberate(&action);
         if let Some(Held::NamePrompt) = self.waiting_key {
             self.waiting_key = None;
-            match action {
-                // Deliberate whenever they come: Esc and Ctrl-c leave, as they do at the prompt, and the mouse is
-                // never typed by mistake.
-                Action::Back | Action::Quit | Action::Click(..) | Action::ScrollUp | Action::ScrollDown => {}
-                // A key (or a paste) that came before the keys paused after the prompt showed was typed before it
-                // was seen: a hurried operator's keys meant for the shell or the screen, or a paste. None is the
-                // name, and an Enter among them saves nothing.
-                _ => {
-                    self.typed_astray(self.text.keys_at_name_prompt.to_owned());
-                    self.astray = Some(1);
-                    return;
-                }
+            // A key (or a paste) that came before the keys paused after the prompt showed was typed before it was
+            // seen: a hurried operator's keys meant for the shell or the screen, or a paste. None is the name, and
+            // an Enter among them saves nothing. A deliberate key acts as it does at the prompt (Esc and Ctrl-c
+            // leave).
+            if !deliberate {
+                self.typed_astray(self.text.keys_at_name_prompt.to_owned());
+                self.astray = Some(1);
+                return;
             }
         }
         if let Some(waiting) = self.waiting_key.take() {
+            // Another key before the pause: the waiting one was a letter of text typed into the wrong window, and
+            // the dialog it opened takes none of the text after it, nor its Enter.
+            if !deliberate {
+                return self.typed_on_after(waiting, 1);
+            }
             match action {
                 // Esc: the operator is looking and changed their mind; the key waiting is dropped (the dialog it
                 // opened closed, as Esc closes it).
                 Action::Back => {
-                    if let Held::Opened(_) = waiting {
-                        self.close_opened();
-                    }
+                    self.drop_held(waiting);
                     self.status = None;
                     return;
                 }
-                // The mouse is never typed by mistake: the operator is looking, as after a pause.
-                Action::Click(..) | Action::ScrollUp | Action::ScrollDown => self.act_after_pause(waiting),
-                // Ctrl-c is never typed by mistake: the key waiting is dropped, and Ctrl-c quits as it would.
-                Action::Quit if !self.typed_character => {
-                    if let Held::Opened(_) = waiting {
-                        self.close_opened();
-                    }
-                }
-                // Another key before the pause: the waiting one was a letter of text typed into the wrong window,
-                // and the dialog it opened takes none of the text after it, nor its Enter.
-                _ => {
-                    if let Held::Opened(_) = waiting {
-                        self.close_opened();
-                    }
-                    let key = self.held_key(waiting);
-                    let message = fill(self.text.keys_burst, &[&key, &self.text.short(waiting.name())]);
-                    self.typed_astray(message);
-                    self.astray = Some(1);
-                    return;
-                }
+                // Ctrl-c: the key waiting is dropped, and Ctrl-c quits as it would.
+                Action::Quit => self.drop_held(waiting),
+                // The mouse: the operator is looking, as after a pause.
+                _ => self.act_after_pause(waiting),
             }
         }
         if let Some(after) = self.astray {
-            match action {
-                // A deliberate key: Esc says the operator is looking, and the mouse is never typed by mistake.
-                Action::Back => {
-                    self.typing_paused();
-                    return;
-                }
-                Action::Click(..) | Action::ScrollUp | Action::ScrollDown => self.typing_paused(),
-                // Nor is Ctrl-c: it quits while the keys are ignored, where it was ignored with them.
-                Action::Quit if !self.typed_character => self.typing_paused(),
-                _ => {
-                    self.astray = Some(after + 1);
-                    return;
-                }
+            if !deliberate {
+                self.astray = Some(after + 1);
+                return;
+            }
+            // Esc says the operator is looking; the mouse and Ctrl-c act as well (Ctrl-c quits while the keys are
+            // ignored, where it was ignored with them).
+            self.typing_paused();
+            if matches!(action, Action::Back) {
+                return;
             }
         }
         let opener = self.opener(&action);
@@ -485,6 +465,37 @@ impl App {
         }
         self.update_screen(action);
         self.guard_opened(opener);
+    }
+
+    /// Whether a key is one no one types by mistake, in a hurry or into the wrong window: Esc (the operator is
+    /// looking and changes their mind), the mouse, and Ctrl-c (a quit that is not the letter `q`). Every guard
+    /// against keys typed in a run lets these through: the name prompt's first moment, a key waiting for the
+    /// pause after it, keys ignored as typed astray, and the `q` that waits for a pause on the screens.
+    fn deliberate(&self, action: &Action) -> bool {
+        match action {
+            Action::Back | Action::Click(..) | Action::ScrollUp | Action::ScrollDown => true,
+            Action::Quit => !self.typed_character,
+            _ => false,
+        }
+    }
+
+    /// More keys came before the pause that the key `waiting` waited for (`keys` of them, arriving one by one
+    /// or already queued as the dialog it opened was drawn): it was a letter of text typed into the wrong window.
+    /// What it opened is closed unanswered, the cursor goes back (`typed_astray`), and no key acts until the
+    /// typing pauses.
+    fn typed_on_after(&mut self, waiting: Held, keys: usize) {
+        self.drop_held(waiting);
+        let key = self.held_key(waiting);
+        let message = fill(self.text.keys_burst, &[&key, &self.text.short(waiting.name())]);
+        self.typed_astray(message);
+        self.astray = Some(keys);
+    }
+
+    /// A key that waited for a pause is not acted on: the dialog it opened is closed unsaved (as Esc closes it).
+    fn drop_held(&mut self, waiting: Held) {
+        if let Held::Opened(_) = waiting {
+            self.close_opened();
+        }
     }
 
     /// A key that may open a dialog by its own name (`e`, `p`, `x`, `i`, `:`, the welcome's `i`), with the dialog
@@ -705,13 +716,14 @@ impl App {
     /// The roster, the detail screen over it (which moves through the same list) and the dashboard, which
     /// only reads and scrolls: the roster's keys wait there until the operator is back on the roster.
     fn update_screen(&mut self, action: Action) {
+        let deliberate = self.deliberate(&action);
         let screen = self.screen;
         let list = screen != Screen::Dashboard;
         let page = self.page() as isize;
         match action {
             // The `q` of a name typed without `/` (qinbo) waits for the pause, and is then a letter typed astray.
-            Action::Quit if self.typed_character => self.hold_until_pause(Held::Quit),
-            Action::Quit => self.quit = true,
+            Action::Quit if deliberate => self.quit = true,
+            Action::Quit => self.hold_until_pause(Held::Quit),
             Action::Help => self.modal = Some(Modal::Help { offset: 0 }),
             Action::Palette => self.open_palette(),
             Action::Back => match screen {
