@@ -4529,6 +4529,34 @@ fn keys_typed_astray_put_the_cursor_back_on_the_child_it_was_on() {
     assert_ne!(app.selected_id(), Some(first), "{}", screen(&app));
 }
 
+/// A run typed astray that reaches a key opening a question (`jjfind x` typed in one burst on the roster: `jj`
+/// moves the cursor, `f` asks 「标记为财政代缴？」 while `ind x` is already waiting) closes the question unanswered
+/// and puts the cursor back on the child it was on, saying so, where the question stayed open on the child `jj`
+/// moved to and the cursor with it.
+#[test]
+fn a_run_typed_astray_that_opens_a_question_closes_it_and_puts_the_cursor_back() {
+    for lang in [Language::Zh, Language::En] {
+        let mut app = app(lang);
+        let first = app.selected_id().expect("pupil");
+        run_paced(&mut app, [Paced::Pause].into_iter().chain(paced("jjfind x")).chain([Paced::Pause]));
+        assert_eq!(app.selected_id(), Some(first), "{}", screen(&app));
+        assert_eq!(app.store.stats(None, None).expect("stats").payment["government"], 0);
+    }
+    // Said as the question closes, before the pause.
+    let mut app = app(Language::Zh);
+    app.report_pauses();
+    for (i, c) in "jjf".chars().enumerate() {
+        app.key_in_run(i > 0);
+        app.key_is_character(true);
+        press(&mut app, KeyCode::Char(c));
+    }
+    assert!(app.question().is_some(), "asked at once");
+    app.keys_ignored(5);
+    assert!(app.modal.is_none(), "{}", screen(&app));
+    assert!(status_text(&app).starts_with("「f」（代缴）未执行：紧接着还有按键"), "{}", status_text(&app));
+    assert!(status_text(&app).ends_with("；光标和所选学生已回到这串按键之前的样子"), "{}", status_text(&app));
+}
+
 /// A command typed into canbao's window by mistake that starts with `n` (`nano x`, `npm i`, `node`) saves no note:
 /// the note editor `n` opens closes unsaved at the next key typed before a pause, and the keys after it, the
 /// command's Enter among them, do nothing until the typing pauses. A deliberate `n`, a look, the text and Enter

@@ -1131,6 +1131,15 @@ impl App {
     /// Keys that reached a question (or a job's preview or result) before the operator could read it were not
     /// taken: said, so none goes unseen, after what the status line says of the result (「停止未及生效…」).
     pub fn keys_ignored(&mut self, n: usize) {
+        // Keys already waiting as the dialog a key just opened is first drawn (`jjfind x` typed in one burst, the
+        // `f` opening 「标记为财政代缴？」): more keys before the pause after that key, as when they come after the
+        // dialog is drawn. It closes unanswered and the cursor goes back where the run's `jj` moved it from.
+        if n > 0
+            && let Some(waiting @ Held::Opened(_)) = self.waiting_key
+        {
+            self.waiting_key = None;
+            return self.typed_on_after(waiting, n);
+        }
         // Typed ahead of the name's prompt: the same run of keys may still be arriving, and none of it is the name.
         if n > 0 && matches!(self.modal, Some(Modal::Operator(_))) {
             self.typed_astray(fill(self.text.keys_ignored_operator, &[&n]));
