@@ -1340,8 +1340,9 @@ fn keys_typed_before_a_question_shows_do_not_answer_it() {
     assert_eq!(elsewhere_after(paced("\n").chain([Paced::Pause, Paced::Sleep(400), esc()])), 0);
     // Pressed as it is drawn.
     assert_eq!(elsewhere_after([Paced::Pause].into_iter().chain(paced("y")).chain([Paced::Sleep(400), esc()])), 0);
-    // Answered after a look.
-    assert_eq!(elsewhere_after([Paced::Pause, Paced::Sleep(400)].into_iter().chain(paced("y"))), 360);
+    // Answered after a look (the first pause is read as the question is drawn), the keys pausing after the `y`.
+    let look = [Paced::Pause, Paced::Pause, Paced::Sleep(400)].into_iter();
+    assert_eq!(elsewhere_after(look.chain(paced("y")).chain([Paced::Pause])), 360);
 }
 
 /// Pupils selected and then searched out of sight are still in a bulk mark: the question says how many of them
@@ -4555,6 +4556,60 @@ fn a_run_typed_astray_that_opens_a_question_closes_it_and_puts_the_cursor_back()
     assert!(app.modal.is_none(), "{}", screen(&app));
     assert!(status_text(&app).starts_with("「f」（代缴）未执行：紧接着还有按键"), "{}", status_text(&app));
     assert!(status_text(&app).ends_with("；光标和所选学生已回到这串按键之前的样子"), "{}", status_text(&app));
+}
+
+/// A look at a question a key just opened: a pause (the first is read as the question is drawn, `runner::drain`,
+/// the second by the event loop) and the moment the event loop gives a question before taking its answer.
+fn look() -> [Paced; 3] {
+    [Paced::Pause, Paced::Pause, Paced::Sleep(350)]
+}
+
+/// How many pupils are marked 财政代缴 after `keys` on the roster, a look at the question they open, then
+/// `answer`; the app afterwards.
+fn government_after(keys: &str, answer: impl IntoIterator<Item = Paced>) -> (App, i64) {
+    let mut app = app(Language::Zh);
+    let script = [Paced::Pause].into_iter().chain(paced(keys)).chain(look());
+    run_paced(&mut app, script.chain(answer));
+    let marked = app.store.stats(None, None).expect("stats").payment["government"];
+    (app, marked)
+}
+
+/// A letter answering a question is a letter of typed text when more keys come right after it (`f`, a look,
+/// then `yes`, `ls` and its Enter, as if into the shell) or right before it (`busy`): the question closes
+/// unanswered and nothing is marked, where the `y` (or the `l` moving to 是, and Enter) marked the pupil 财政代缴.
+/// A question opened by a key that came right after others (the `f` of `jjf`) takes no letter as its answer,
+/// and says to answer with the arrow keys and Enter. A `y` on its own after a look, the keys pausing after it,
+/// answers as before.
+#[test]
+fn a_letter_typed_on_does_not_answer_a_question() {
+    let pause = || [Paced::Pause];
+    for typed in ["yes", "ls\n", "busy", "y\n"] {
+        let (app, marked) = government_after("f", paced(typed).chain(pause()));
+        assert_eq!(marked, 0, "{typed}: {}", screen(&app));
+    }
+    // Said as the question closes.
+    let mut app = self::app(Language::Zh);
+    app.report_pauses();
+    press(&mut app, KeyCode::Char('f'));
+    app.typing_paused();
+    app.key_in_run(false);
+    app.key_is_character(true);
+    press(&mut app, KeyCode::Char('y'));
+    assert!(app.question().is_some(), "y waits for the pause");
+    app.key_in_run(true);
+    press(&mut app, KeyCode::Char('e'));
+    assert!(app.modal.is_none(), "{}", screen(&app));
+    assert!(status_text(&app).starts_with("「y」（是）未执行：紧接着还有按键"), "{}", status_text(&app));
+    // On purpose: `y` and a pause, or an arrow to 是 and Enter.
+    assert_eq!(government_after("f", paced("y").chain(pause())).1, 1);
+    let right = Paced::Key(key(KeyCode::Right, KeyEventKind::Press));
+    assert_eq!(government_after("f", [right].into_iter().chain(paced("\n")).chain(pause())).1, 1);
+    // Opened by the `f` of `jjf`: no letter answers, the arrows and Enter do.
+    let (app, marked) = government_after("jjf", paced("y").chain(pause()));
+    assert_eq!(marked, 0, "{}", screen(&app));
+    assert!(status_text(&app).starts_with("「y」未作回答：提问紧跟在其他按键之后打开"), "{}", status_text(&app));
+    let right = Paced::Key(key(KeyCode::Right, KeyEventKind::Press));
+    assert_eq!(government_after("jjf", [right].into_iter().chain(paced("\n")).chain(pause())).1, 1);
 }
 
 /// A command typed into canbao's window by mistake that starts with `n` (`nano x`, `npm i`, `node`) saves no note:

@@ -815,9 +815,10 @@ fn shell_commands_with_u_r_and_n_change_nothing() {
     assert_eq!(paid(&db), (0, 0, 0), "undone on purpose");
 }
 
-/// A mark of the whole sample school, and its undo, are saved on the worker: a key pressed right behind the `y`
-/// (here `p`, which would open the payment form for the selection) is refused while it saves rather than kept to
-/// act on the screen the save leaves.
+/// A mark of the whole sample school, and its undo, are saved on the worker: a key pressed right behind the answer
+/// (→ and Enter; here `p`, which would open the payment form for the selection) is refused while it saves rather
+/// than kept to act on the screen the save leaves. (A `y` with a key right behind it answers nothing: the `y` of
+/// typed text.)
 #[test]
 fn keys_pressed_while_a_bulk_mark_saves_do_not_act_afterwards() {
     if tmux_missing() {
@@ -839,7 +840,7 @@ fn keys_pressed_while_a_bulk_mark_saves_do_not_act_afterwards() {
         tmux.wait_for("请确认");
         // Past the guard that keeps a hurried Enter from answering a question unread.
         std::thread::sleep(Duration::from_millis(500));
-        tmux.send(&["y", "p"]);
+        tmux.send(&["Right", "Enter", "p"]);
         let screen = tmux.wait_for(done);
         let screen = tmux.settled(screen);
         assert!(!screen.contains("登记缴费") && !screen.contains("请确认"), "{screen}");

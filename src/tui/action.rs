@@ -171,6 +171,9 @@ pub enum Held {
     Opened(&'static str),
     /// The operator's name, asked as the screen starts: it takes no key before the keys pause after it shows.
     NamePrompt,
+    /// A letter that answers the question on screen (`y`; `h` and `l`, which move to 是 or 否), by its action's
+    /// keymap name: the `y` of `yes` or `yarn` typed into the wrong window must not answer it.
+    Answer(&'static str),
 }
 
 impl Held {
@@ -185,6 +188,7 @@ impl Held {
             Held::Quit => "quit",
             Held::Opened(name) => name,
             Held::NamePrompt => "operator",
+            Held::Answer(name) => name,
         }
     }
 }

@@ -148,6 +148,9 @@ pub struct App {
     /// The pupils Space marked or unmarked in the run of keys being taken: unmarked again with the cursor put back,
     /// so the space of `jjj ls` leaves no child selected for the next `p`.
     run_toggled: Vec<i64>,
+    /// The question on screen was opened by a character typed right after other keys (the `f` of `jjf`): no
+    /// letter answers it (see `key`).
+    asked_in_run: bool,
 }
 
 impl App {
@@ -234,6 +237,7 @@ impl App {
             run_start: None,
             cursor_put_back: false,
             run_toggled: Vec::new(),
+            asked_in_run: false,
         };
         app.schools = app.store.schools()?;
         if !app.policy_covers_today()
@@ -308,7 +312,13 @@ impl App {
                 self.follow_writer();
             }
             Action::JobDone(outcome) => self.job_done(*outcome),
-            key => self.key(key),
+            key => {
+                let asked = self.question().is_some();
+                self.key(key);
+                if !asked && self.question().is_some() {
+                    self.asked_in_run = self.pauses_reported && self.in_run && self.typed_character;
+                }
+            }
         }
         self.after_update();
     }
@@ -316,6 +326,9 @@ impl App {
     /// What follows any change of state: a job's result shown once its dialog is answered, a reveal ended, the
     /// search keys prepared, and whether a save waits to be settled.
     fn after_update(&mut self) {
+        if self.question().is_none() {
+            self.asked_in_run = false;
+        }
         // The dialog a job's result waited behind is answered (or the app is quitting).
         if self.held.is_some() && (self.modal.is_none() || self.quit) {
             self.show_held();
@@ -446,6 +459,27 @@ impl App {
                 return;
             }
         }
+        // A letter that answers the question on screen (`y`, or `h`/`l` moving to 是) is the one key of a question
+        // that text typed into the wrong window is made of. `f` (a look) `yes` or `busy` must write nothing: the
+        // letter answers only if it did not come right after other keys and the keys pause after it, as `u` and `r`
+        // act; text around it closes the question unanswered (`hold_until_pause`, `typed_on_after`). A question
+        // opened by a character that itself came right after other keys (the `f` of `jjf`, whose `jj` may have
+        // moved the cursor to another child) may be the end of such text too: no letter answers it, only the
+        // arrow keys and Enter, which are never typed as text, or Esc. Enter alone answers 否 unless an arrow
+        // moved to 是, and the question's first moment is guarded by the event loop (`QUESTION_GUARD_MS`).
+        if self.pauses_reported
+            && self.typed_character
+            && self.question().is_some()
+            && let Some(name @ ("yes" | "left" | "right")) = action.name()
+        {
+            if self.asked_in_run {
+                let key = self.held_key(Held::Answer(name));
+                self.fail(fill(self.text.answer_after_run, &[&key]));
+            } else {
+                self.hold_until_pause(Held::Answer(name));
+            }
+            return;
+        }
         let opener = self.opener(&action);
         if self.modal.is_some() {
             self.update_modal(action);
@@ -491,10 +525,14 @@ impl App {
         self.astray = Some(keys);
     }
 
-    /// A key that waited for a pause is not acted on: the dialog it opened is closed unsaved (as Esc closes it).
+    /// A key that waited for a pause is not acted on: the dialog it opened is closed unsaved (as Esc closes it),
+    /// and the question a letter was to answer is declined, as Esc declines it (a form it came from reopens, a
+    /// job's progress comes back).
     fn drop_held(&mut self, waiting: Held) {
-        if let Held::Opened(_) = waiting {
-            self.close_opened();
+        match waiting {
+            Held::Opened(_) => self.close_opened(),
+            Held::Answer(_) if self.question().is_some() => self.update_modal(Action::Back),
+            _ => {}
         }
     }
 
@@ -565,6 +603,12 @@ impl App {
 
     /// How the key that waited is written: found among the screen's keys, else a dialog's (the welcome's `1`).
     fn held_key(&self, key: Held) -> String {
+        // A letter answering a question: the letter, not the arrow key bound to the same action first.
+        if let Held::Answer(name) = key {
+            let keys = self.keymap.keys_for(Context::Dialog, name);
+            let letter = keys.iter().map(|k| k.to_string()).find(|k| k.chars().count() == 1);
+            return letter.or_else(|| keys.first().map(|k| k.to_string())).unwrap_or_default();
+        }
         [self.screen_context(), Context::Dialog, Context::Picker]
             .into_iter()
             .find_map(|c| self.keymap.keys_for(c, key.name()).first().map(|k| k.to_string()))
@@ -657,6 +701,7 @@ impl App {
     pub(super) fn hold_until_pause(&mut self, key: Held) {
         // Nor may it come at the end of a run of keys: `jar` typed, then a pause, shows no number.
         if self.pauses_reported && self.in_run {
+            self.drop_held(key);
             let name = self.held_key(key);
             let message = fill(self.text.keys_run_before, &[&name, &self.text.short(key.name())]);
             self.typed_astray(message);
@@ -685,6 +730,12 @@ impl App {
             // Shown, then a pause: the name typed now is the operator's.
             Held::NamePrompt => {}
             Held::Quit => self.quit = true,
+            // Still asked (a mouse click or a job's end may have closed it meanwhile).
+            Held::Answer(name) => {
+                if let Some(action) = Action::from_name(name).filter(|_| self.question().is_some()) {
+                    self.update_modal(action);
+                }
+            }
         }
     }
 
@@ -1188,6 +1239,8 @@ impl App {
     pub fn shows_result(&self, action: &Action) -> bool {
         match action {
             Action::JobDone(_) => true,
+            // Not a `y` that waits for the pause after it (`key`): it answers at that pause, if at all.
+            Action::Yes if self.pauses_reported && self.typed_character => false,
             Action::Confirm | Action::Yes | Action::Back => self.held.is_some(),
             _ => false,
         }

@@ -282,6 +282,9 @@ pub struct Text {
     pub keys_burst: &'static str,
     /// The same key right after other keys, with no pause between (the key, what it does).
     pub keys_run_before: &'static str,
+    /// A letter that answers a question (`y`, or `h`/`l` moving to 是; the key) on a question that a character
+    /// typed right after other keys opened (the `f` of `jjf`): not taken, the arrows and Enter answer it.
+    pub answer_after_run: &'static str,
     /// Keys typed before the operator's name was asked (how many): not taken as the name, nor those typed right
     /// after them.
     pub keys_ignored_operator: &'static str,
@@ -875,6 +878,7 @@ mod tests {
                 t.keys_astray_cursor_back,
                 t.keys_burst,
                 t.keys_run_before,
+                t.answer_after_run,
                 t.keys_ignored_operator,
                 t.keys_at_name_prompt,
                 t.operator_empty,

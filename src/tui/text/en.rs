@@ -290,6 +290,7 @@ pub static EN: Text = Text {
     keys_astray_cursor_back: "; the cursor and the selection are back as before those keys",
     keys_burst: "\"{}\" ({}) not done: more keys came right after it, which seem meant for another window (a shell command?), and do nothing until you pause",
     undone_field: "{} back to {}",
+    answer_after_run: "\"{}\" not taken: the question came right after other keys; use Left/Right, Enter",
     keys_run_before: "\"{}\" ({}) not done: it came right after other keys, which seem meant for another window (a shell command?); pause, then press it again",
     keys_ignored_operator: "The {} keys pressed before this prompt showed were not taken as the name (nor those until you pause): type the operator's name",
     keys_at_name_prompt: "Keys pressed as this prompt appeared were not taken as the name (nor any until you pause): read it, pause, then type the operator's name",

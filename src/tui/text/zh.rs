@@ -268,6 +268,7 @@ pub static ZH: Text = Text {
     keys_astray_cursor_back: "；光标和所选学生已回到这串按键之前的样子",
     keys_burst: "「{}」（{}）未执行：紧接着还有按键，似乎不是给 canbao 的（如命令行命令），停顿之前按键都不起作用",
     undone_field: "{}改回{}",
+    answer_after_run: "「{}」未作回答：提问紧跟在其他按键之后打开，请用左右方向键选「是」再按 Enter",
     keys_run_before: "「{}」（{}）未执行：它紧跟在其他按键之后，似乎不是给 canbao 的（如命令行命令）；请停顿一下再按",
     keys_ignored_operator: "姓名提示出现前按下的 {} 个键未作为姓名（停顿之前的按键也不算）：请输入操作员姓名",
     keys_at_name_prompt: "姓名提示出现时按下的键未作为姓名（停顿之前的按键都不算）：请看清提示，停顿一下再输入操作员姓名",
