@@ -4612,6 +4612,34 @@ fn a_letter_typed_on_does_not_answer_a_question() {
     assert_eq!(government_after("jjf", [right].into_iter().chain(paced("\n")).chain(pause())).1, 1);
 }
 
+/// 「姓名不能为空…」, said at an Enter on an empty name, and what the prompt said of keys not taken as the name,
+/// go from the status line once a name is taken, where they stayed under the roster.
+#[test]
+fn what_the_name_prompt_said_goes_once_a_name_is_taken() {
+    for (lang, said) in [(Language::Zh, "姓名不能为空"), (Language::En, "The name cannot be empty")] {
+        let mut app = App::new(store(true), &options(lang, None)).expect("app");
+        app.update(Action::Resize(80, 24));
+        app.update(Action::Confirm);
+        assert!(status_text(&app).starts_with(said), "{}", status_text(&app));
+        type_text(&mut app, "李老师");
+        app.update(Action::Confirm);
+        assert!(app.modal.is_none(), "{}", screen(&app));
+        assert_eq!(status_text(&app), "", "{}", screen(&app));
+        assert!(!screen(&app).contains(said), "{}", screen(&app));
+        // Keys typed before the prompt showed, then a pause.
+        let mut app = App::new(store(true), &options(lang, None)).expect("app");
+        app.update(Action::Resize(80, 24));
+        app.report_pauses();
+        app.keys_ignored(6);
+        app.typing_paused();
+        assert!(!status_text(&app).is_empty());
+        type_text(&mut app, "李老师");
+        app.update(Action::Confirm);
+        assert_eq!(app.store.operator(), "李老师");
+        assert_eq!(status_text(&app), "", "{}", screen(&app));
+    }
+}
+
 /// A command typed into canbao's window by mistake that starts with `n` (`nano x`, `npm i`, `node`) saves no note:
 /// the note editor `n` opens closes unsaved at the next key typed before a pause, and the keys after it, the
 /// command's Enter among them, do nothing until the typing pauses. A deliberate `n`, a look, the text and Enter

@@ -152,6 +152,10 @@ impl App {
                 match self.store.set_operator(input.text()) {
                     Ok(()) => {
                         self.name_lock_holder();
+                        // What the prompt said of the name (「姓名不能为空…」, keys not taken as it) is answered now.
+                        if self.status.as_ref().is_some_and(|s| self.said_by_name_prompt(&s.text)) {
+                            self.status = None;
+                        }
                         if self.data.is_empty() && !self.store.is_read_only() {
                             self.modal = Some(Modal::Welcome);
                         }
@@ -176,6 +180,24 @@ impl App {
                 Some(Modal::Operator(input))
             }
         }
+    }
+
+    /// Whether the status line says what the name prompt said of the name typed: empty, or keys not taken as it.
+    fn said_by_name_prompt(&self, said: &str) -> bool {
+        // The text of `template` filled in, at the start of `said` (a note may follow it).
+        let filled = |template: &str| {
+            let mut rest = said;
+            for (i, piece) in template.split("{}").enumerate() {
+                match rest.find(piece) {
+                    Some(at) if i > 0 || at == 0 => rest = &rest[at + piece.len()..],
+                    _ => return false,
+                }
+            }
+            true
+        };
+        filled(self.text.operator_empty)
+            || filled(self.text.keys_at_name_prompt)
+            || filled(self.text.keys_ignored_operator)
     }
 
     fn update_welcome(&mut self, action: Action) -> Option<Modal> {
