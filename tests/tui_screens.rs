@@ -4340,8 +4340,8 @@ fn typing_meant_for_a_shell_saves_no_category() {
         assert!(app.modal.is_none(), "no note opened: {}", screen(&app));
         app.typing_paused();
         let said = match lang {
-            Language::Zh => "其后 1 个键未起作用",
-            Language::En => "the 1 after it did nothing",
+            Language::Zh => "其后 1 个键无效",
+            Language::En => "1 more key(s) did nothing",
         };
         assert!(status_text(&app).contains(said), "{}", status_text(&app));
         // On purpose: ↓ Space Enter saves the category ticked.
@@ -4422,7 +4422,7 @@ fn an_r_inside_typed_text_reveals_no_number() {
     app.report_pauses();
     app.key_in_run(true);
     press(&mut app, KeyCode::Char('r'));
-    assert!(status_text(&app).starts_with("「r」（显示证件）未执行：它紧跟在其他按键之后"), "{}", status_text(&app));
+    assert!(status_text(&app).starts_with("「r」（显示证件）未执行：紧跟在其他按键之后"), "{}", status_text(&app));
     // On purpose: `r`, then a pause; or a key, a pause, then `r` and a pause.
     let mut app = self::app(Language::Zh);
     run_paced(&mut app, paced("r").chain([Paced::Pause]));
@@ -4497,7 +4497,7 @@ fn keys_typed_astray_put_the_cursor_back_on_the_child_it_was_on() {
         press(&mut app, KeyCode::Char(c));
     }
     assert_eq!(app.selected_id(), Some(first), "{}", screen(&app));
-    assert!(status_text(&app).contains("光标和所选学生已回到这串按键之前的样子"), "{}", status_text(&app));
+    assert!(status_text(&app).contains("光标和选择已复原"), "{}", status_text(&app));
     // On the detail screen, opened on purpose: the pupil shown comes back too.
     let mut app = self::app(Language::Zh);
     run_paced(
@@ -4555,7 +4555,7 @@ fn a_run_typed_astray_that_opens_a_question_closes_it_and_puts_the_cursor_back()
     app.keys_ignored(5);
     assert!(app.modal.is_none(), "{}", screen(&app));
     assert!(status_text(&app).starts_with("「f」（代缴）未执行：紧接着还有按键"), "{}", status_text(&app));
-    assert!(status_text(&app).ends_with("；光标和所选学生已回到这串按键之前的样子"), "{}", status_text(&app));
+    assert!(status_text(&app).ends_with("；光标和选择已复原"), "{}", status_text(&app));
 }
 
 /// A look at a question a key just opened: a pause (the first is read as the question is drawn, `runner::drain`,
@@ -4610,6 +4610,39 @@ fn a_letter_typed_on_does_not_answer_a_question() {
     assert!(status_text(&app).starts_with("「y」未作回答：提问紧跟在其他按键之后打开"), "{}", status_text(&app));
     let right = Paced::Key(key(KeyCode::Right, KeyEventKind::Press));
     assert_eq!(government_after("jjf", [right].into_iter().chain(paced("\n")).chain(pause())).1, 1);
+}
+
+/// The status line says the whole of what keys typed astray did, at 80 columns as at 120 and in both languages:
+/// a key no screen has (`jjjb`), a key that opens a dialog with more keys right after it (`jjfi`), one that waits
+/// for a pause coming right after other keys (`jjr`), and what the pause then says (`jjjbzz`), each with the
+/// cursor put back, where the end of it (that the cursor went back) was cut off even at 120 columns.
+#[test]
+fn what_keys_typed_astray_did_is_said_whole() {
+    for lang in [Language::Zh, Language::En] {
+        for (width, height) in [(80, 24), (120, 40)] {
+            for (keys, pause) in [("jjjb", false), ("jjfi", false), ("jjr", false), ("jjjbzz", true)] {
+                let mut app = app(lang);
+                app.update(Action::Resize(width, height));
+                app.report_pauses();
+                for (i, c) in keys.chars().enumerate() {
+                    app.key_in_run(i > 0);
+                    app.key_is_character(true);
+                    press(&mut app, KeyCode::Char(c));
+                }
+                if pause {
+                    app.typing_paused();
+                }
+                let said = status_text(&app);
+                let back = if lang == Language::Zh { "；光标和选择已复原" } else { "; cursor put back" };
+                assert!(said.ends_with(back), "{keys}: {said}");
+                let shown = screen(&app);
+                assert!(shown.lines().any(|line| line.trim() == said), "{keys} at {width}×{height}: {said}\n{shown}");
+                if pause {
+                    insta::assert_snapshot!(format!("keys_astray_{width}x{height}_{}", lang_name(lang)), shown);
+                }
+            }
+        }
+    }
 }
 
 /// 「姓名不能为空…」, said at an Enter on an empty name, and what the prompt said of keys not taken as the name,
@@ -4781,7 +4814,7 @@ fn keys_arriving_as_the_name_prompt_shows_are_not_the_name() {
     script.push(Paced::Pause);
     let app = name_prompt_after(script);
     assert_eq!(app.store.operator(), "", "{}", screen(&app));
-    assert!(status_text(&app).contains("4 个键未起作用"), "{}", status_text(&app));
+    assert!(status_text(&app).contains("4 个键无效"), "{}", status_text(&app));
     // Said while the rest of the run is ignored (as the event loop would have it, stopped before the pause).
     for (lang, said) in
         [(Language::Zh, "姓名提示出现时按下的键未作为姓名"), (Language::En, "Keys pressed as this prompt")]

@@ -731,7 +731,7 @@ fn a_shell_command_typed_into_the_roster_saves_no_category() {
     tmux.send_text("cd /tmp/t1 && ls -la");
     tmux.send(&["Enter"]);
     // The chooser closed on `d`; the rest did nothing until the typing paused.
-    tmux.wait_for("个键未起作用，没有修改学生");
+    tmux.wait_for("个键无效，没有修改学生");
     tmux.send(&["Escape"]);
     tmux.send(&["Escape"]);
     tmux.send(&["Escape"]);
@@ -794,7 +794,7 @@ fn shell_commands_with_u_r_and_n_change_nothing() {
         tmux.send_text(text);
         tmux.send(&["Enter"]);
         tmux.wait_for(said);
-        tmux.wait_for("个键未起作用，没有修改学生");
+        tmux.wait_for("个键无效，没有修改学生");
     }
     let paid = |db: &Path| -> (i64, i64, i64) {
         let drive = rusqlite::Connection::open(db).expect("open");

@@ -744,6 +744,32 @@ mod tests {
 
     /// An English hint never says its key's name again ("Down down", "PgDn page down"): a hint is the key
     /// and its label side by side, so the label says what the key does.
+    /// What the status line says of keys typed astray is read whole on an 80-column terminal (the status line
+    /// gives it 79, after a space): filled with the longest key (Ctrl-r), the longest action label, a wide
+    /// character and a four-digit count, with the note that the cursor went back.
+    #[test]
+    fn what_keys_typed_astray_did_fits_80_columns() {
+        use unicode_width::UnicodeWidthStr;
+        for lang in [Language::Zh, Language::En] {
+            let t = Text::for_language(lang);
+            let label = Action::bindable_names().map(|n| t.short(n)).max_by_key(|s| s.width()).unwrap_or("");
+            let back = t.keys_astray_cursor_back;
+            let said = [
+                format!("{}{back}", fill(t.keys_astray, &[&'，'])),
+                format!("{}{back}", fill(t.keys_astray_ignored, &[&9999])),
+                format!("{}{back}", fill(t.keys_burst, &[&"Ctrl-r", &label])),
+                format!("{}{back}", fill(t.keys_run_before, &[&"Ctrl-r", &label])),
+                fill(t.answer_after_run, &[&'y']),
+                fill(t.keys_ignored_operator, &[&9999]),
+                t.keys_at_name_prompt.to_owned(),
+                t.operator_empty.to_owned(),
+            ];
+            for text in said {
+                assert!(text.width() <= 79, "{lang:?}: {} columns: {text}", text.width());
+            }
+        }
+    }
+
     #[test]
     fn english_labels_do_not_repeat_their_keys() {
         let t = Text::for_language(Language::En);
