@@ -3734,14 +3734,24 @@ fn a_command_on_a_copied_drive_records_no_other_laptops_operator() {
     let copy = dir.path().join("copy.db");
     std::fs::copy(&drive, &copy).unwrap();
     let mark = ["mark", "--name", "仇家杰", "--class", "小班2班", "--note"];
+    let mut said = Vec::new();
     for (db, home, note) in [(&drive, &a, "甲"), (&copy, &b, "乙")] {
         let out = on_laptop(db, home).args(mark).arg(note).output().unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        said.push(String::from_utf8_lossy(&out.stderr).into_owned());
     }
+    // The second laptop is told why its change has no name, and how to give one; the first is told nothing.
+    assert!(!said[0].contains("另一台电脑"), "{}", said[0]);
+    assert!(
+        said[1].contains("记住的操作员“王老师”是在另一台电脑上输入的") && said[1].contains("--operator"),
+        "{}",
+        said[1]
+    );
     assert_eq!(note_operators(&drive), ["王老师"]);
     assert_eq!(note_operators(&copy), [""]);
     let out = on_laptop(&copy, &b).args(["--operator", "李老师"]).args(mark).arg("丙").output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("另一台电脑"), "a name given: nothing to say");
     for (db, home, note) in [(&copy, &b, "丁"), (&drive, &a, "戊")] {
         let out = on_laptop(db, home).args(mark).arg(note).output().unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

@@ -27,10 +27,14 @@ pub fn config_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "canbao").map(|d| d.config_dir().to_owned())
 }
 
-/// This laptop's installation of canbao (its config folder), which the drive's remembered operator is checked
-/// against (`Store::on_installation`); `None` where there is no config folder.
+/// This laptop's installation of canbao, which the drive's remembered operator is checked against
+/// (`Store::on_installation`); `None` where there is no config folder. Its id is kept in the config folder that
+/// stays on the computer: on Windows the local one, not the roaming one a domain's profile carries to every PC
+/// the user logs on to (two laptops of one working group, logged on as one user, would be one laptop); elsewhere
+/// the config folder itself.
 pub fn installation() -> Option<crate::installation::Installation> {
-    config_dir().map(|dir| crate::installation::Installation::in_folder(&dir))
+    directories::ProjectDirs::from("", "", "canbao")
+        .map(|d| crate::installation::Installation::in_folder(d.config_local_dir()))
 }
 
 /// Who works on `store` in this run: the name the drive remembers only where it was typed on this laptop, and
@@ -135,6 +139,7 @@ fn open_current_year(cli: &Cli, preview: bool) -> Result<Store, UserError> {
     // refusal (a full disk, which the command's own write then says): the next command records it.
     if !preview {
         let _ = store.claim_remembered_operator();
+        warn_if_no_operator_here(&store);
     }
     warn_if_demo(&store);
     warn_if_backup(cli, &drive_path(cli), if preview { Use::Read } else { Use::Write });
@@ -331,6 +336,28 @@ impl NewDrive {
 }
 
 /// Every change to the demo file says where it goes: real work kept there is easy to mistake for a drive.
+/// A drive copied from another laptop remembers the name typed there, which is not this laptop's operator: with
+/// no `--operator` (or `CANBAO_OPERATOR`) the changes of this command are recorded with no name, as the screen
+/// would ask for one. Said, so the history's empty name is no surprise, with how to give one.
+fn warn_if_no_operator_here(store: &Store) {
+    let (true, Some(there)) = (store.operator().is_empty(), store.operator_elsewhere()) else { return };
+    eprintln!(
+        "{}",
+        super::pick(
+            &format!(
+                "注意：此数据文件记住的操作员“{there}”是在另一台电脑上输入的，本次修改记录中没有操作员姓名；\
+                 请用 --operator 姓名（或环境变量 CANBAO_OPERATOR）写明 \
+                 (note: the operator this drive remembers, “{there}”, was typed on another computer: this command's \
+                 changes are recorded with no name; give one with --operator NAME or CANBAO_OPERATOR)"
+            ),
+            &format!(
+                "note: the operator this drive remembers, “{there}”, was typed on another computer: this command's \
+                 changes are recorded with no name; give one with --operator NAME or CANBAO_OPERATOR"
+            )
+        )
+    );
+}
+
 fn warn_if_demo(store: &Store) {
     if crate::demo::is_demo(store) {
         let path = store.path().map(|p| p.display().to_string()).unwrap_or_default();
