@@ -686,6 +686,8 @@ fn a_drive_in_use_is_offered_read_only_and_read_only_never_writes() {
 /// marked 异地参保 or 不参保 is reported, never applied; and every count of 参保 agrees with the sheet's 是否参保.
 #[test]
 fn a_payment_means_insured_everywhere_and_contradictions_are_reported() {
+    let oct8 = days_ago(60);
+    let oct9 = days_ago(59);
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("drive.db");
     canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
@@ -705,8 +707,8 @@ fn a_payment_means_insured_everywhere_and_contradictions_are_reported() {
     let no_amount = canbao(&db).args(["mark", wu, "--payment", "paid"]).assert().code(1);
     assert!(String::from_utf8_lossy(&no_amount.get_output().stderr).contains("--amount"));
     // With a policy, the amount due on the payment day is recorded.
-    canbao(&db).args(["policy", "use", "yibin-2024"]).assert().success();
-    canbao(&db).args(["mark", wu, "--payment", "paid", "--paid-on", "2023-10-08"]).assert().success();
+    use_this_years_policy(dir.path(), &db);
+    canbao(&db).args(["mark", wu, "--payment", "paid", "--paid-on", &oct8]).assert().success();
     let store = canbao::store::Store::open_read_only(&db).unwrap();
     let pupil = store.student_by_id_number(wu).unwrap().unwrap();
     assert_eq!(pupil.payment_details.amount_fen, Some(38000));
@@ -716,11 +718,8 @@ fn a_payment_means_insured_everywhere_and_contradictions_are_reported() {
     // The tax office lists 孙远泽 (enrolled elsewhere) and 高敏 (never asked).
     canbao(&db).args(["mark", sun, "--enrollment", "elsewhere"]).assert().success();
     let tax = dir.path().join("tax.csv");
-    std::fs::write(
-        &tax,
-        format!("姓名,证件号码,缴费金额,缴费日期\n孙远泽,{sun},380,2023-10-09\n高敏,{gao},380,2023-10-09\n"),
-    )
-    .unwrap();
+    std::fs::write(&tax, format!("姓名,证件号码,缴费金额,缴费日期\n孙远泽,{sun},380,{oct9}\n高敏,{gao},380,{oct9}\n"))
+        .unwrap();
     let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
     assert_eq!(report["matched"], 1);
     let conflicts = report["conflicts"].as_array().unwrap();
@@ -1512,19 +1511,23 @@ fn reconcile_skips_footers_and_names_a_pupil_held_with_a_flagged_number() {
 /// What the report says is what the drive holds, and a second run changes nothing.
 #[test]
 fn a_tax_list_with_a_pupil_twice_sums_the_payments_and_counts_a_repeat_once() {
+    let oct8 = days_ago(60);
+    let oct9 = days_ago(59);
+    let oct20 = days_ago(48);
+    let nov2 = days_ago(35);
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("drive.db");
     canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
-    canbao(&db).args(["policy", "use", "yibin-2024"]).assert().success();
+    use_this_years_policy(dir.path(), &db);
     let (zhou, wu, sun, gao) = ("450202201711194162", "450202201804012233", "450203201804047272", "450203201801098621");
     let stranger = valid_number("45020220160501160");
     let tax = dir.path().join("tax.csv");
     std::fs::write(
         &tax,
         format!(
-            "姓名,证件号码,缴费金额,缴费日期,缴费渠道\n周静露,{zhou},200,2023-10-08,微信\n吴凯远,{wu},380,2023-10-08,微信\n\
-             周静露,{zhou},180,2023-10-20,支付宝\n吴凯远,{wu},380,2023-10-08,微信\n孙远泽,{sun},380,2023-10-09,银行\n\
-             孙远泽,{sun},380,2023-11-02,银行\n李四,{stranger},200,2023-10-08,微信\n李四,{stranger},180,2023-10-20,微信\n"
+            "姓名,证件号码,缴费金额,缴费日期,缴费渠道\n周静露,{zhou},200,{oct8},微信\n吴凯远,{wu},380,{oct8},微信\n\
+             周静露,{zhou},180,{oct20},支付宝\n吴凯远,{wu},380,{oct8},微信\n孙远泽,{sun},380,{oct9},银行\n\
+             孙远泽,{sun},380,{nov2},银行\n李四,{stranger},200,{oct8},微信\n李四,{stranger},180,{oct20},微信\n"
         ),
     )
     .unwrap();
@@ -1543,10 +1546,10 @@ fn a_tax_list_with_a_pupil_twice_sums_the_payments_and_counts_a_repeat_once() {
     assert_eq!(combined.len(), 2, "{report}");
     assert_eq!(combined[0]["id_number"], zhou);
     assert_eq!(combined[0]["rows"], serde_json::json!([2, 4]));
-    assert_eq!((combined[0]["total"].as_f64(), combined[0]["paid_on"].as_str()), (Some(380.0), Some("2023-10-20")));
+    assert_eq!((combined[0]["total"].as_f64(), combined[0]["paid_on"].as_str()), (Some(380.0), Some(oct20.as_str())));
     // Paid twice: the second payment is over the premium, and does not move the day the pupil was paid up.
     assert_eq!(combined[1]["id_number"], sun);
-    assert_eq!((combined[1]["total"].as_f64(), combined[1]["paid_on"].as_str()), (Some(760.0), Some("2023-10-09")));
+    assert_eq!((combined[1]["total"].as_f64(), combined[1]["paid_on"].as_str()), (Some(760.0), Some(oct9.as_str())));
     let mismatches = report["amount_mismatches"].as_array().unwrap();
     assert_eq!(mismatches.len(), 1, "the top-up made up the premium: {report}");
     assert_eq!((mismatches[0]["id_number"].as_str(), mismatches[0]["file_amount"].as_f64()), (Some(sun), Some(760.0)));
@@ -1561,9 +1564,9 @@ fn a_tax_list_with_a_pupil_twice_sums_the_payments_and_counts_a_repeat_once() {
     let store = canbao::store::Store::open_read_only(&db).unwrap();
     let details = |id: &str| store.student_by_id_number(id).unwrap().unwrap().payment_details;
     let day = |text: &str| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
-    assert_eq!((details(zhou).amount_fen, details(zhou).paid_on), (Some(38_000), day("2023-10-20")));
-    assert_eq!((details(wu).amount_fen, details(wu).paid_on), (Some(38_000), day("2023-10-08")));
-    assert_eq!((details(sun).amount_fen, details(sun).paid_on), (Some(76_000), day("2023-10-09")));
+    assert_eq!((details(zhou).amount_fen, details(zhou).paid_on), (Some(38_000), day(&oct20)));
+    assert_eq!((details(wu).amount_fen, details(wu).paid_on), (Some(38_000), day(&oct8)));
+    assert_eq!((details(sun).amount_fen, details(sun).paid_on), (Some(76_000), day(&oct9)));
     drop(store);
     let again = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
     assert_eq!((again["matched"].as_u64(), again["already"].as_u64()), (Some(0), Some(3)), "{again}");
@@ -1574,8 +1577,8 @@ fn a_tax_list_with_a_pupil_twice_sums_the_payments_and_counts_a_repeat_once() {
     std::fs::write(
         &receipts,
         format!(
-            "姓名,证件号码,缴费金额,缴费日期,缴费渠道,票证号码\n高敏,{gao},190,2023-10-08,微信,332023100800017\n\
-             高敏,{gao},190,2023-10-08,微信,332023100800018\n高敏,{gao},190,2023-10-08,微信,332023100800018\n"
+            "姓名,证件号码,缴费金额,缴费日期,缴费渠道,票证号码\n高敏,{gao},190,{oct8},微信,332023100800017\n\
+             高敏,{gao},190,{oct8},微信,332023100800018\n高敏,{gao},190,{oct8},微信,332023100800018\n"
         ),
     )
     .unwrap();
@@ -1591,13 +1594,46 @@ fn a_tax_list_with_a_pupil_twice_sums_the_payments_and_counts_a_repeat_once() {
     assert_eq!(store.student_by_id_number(gao).unwrap().unwrap().payment_details.amount_fen, Some(38_000));
 }
 
-/// The drive of the tax-list tests: the UTF-8 class list under yibin-2024 (380 元 due).
+/// The drive of the tax-list tests: the UTF-8 class list under a policy of the drive's own year (380 元 due).
 fn tax_drive() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("drive.db");
     canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
-    canbao(&db).args(["policy", "use", "yibin-2024"]).assert().success();
+    use_this_years_policy(dir.path(), &db);
     (dir, db)
+}
+
+/// The drive's current insured year, as `canbao year list` gives it (a new drive collects for the year its
+/// payments are made in, next year's from September).
+fn drive_year(db: &Path) -> i64 {
+    let years = json(canbao(db).args(["year", "list", "--json"]));
+    let current = years.as_array().unwrap().iter().find(|y| y["current"] == true).expect("a current year");
+    current["year"].as_i64().expect("year")
+}
+
+/// A payment date `days` before today, as a list or `--paid-on` writes it: a date of the drive's insured year for
+/// `days` under 240 (a drive is in next year's from 1 September on), and never after today. Payment dates are
+/// judged against the drive's year, so the tests' payments are dated in it, whenever they run.
+fn days_ago(days: i64) -> String {
+    (chrono::Local::now().date_naive() - chrono::Duration::days(days)).to_string()
+}
+
+/// Chooses for the drive a policy of its own insured year (`drive_year`), 380 元 due, whose one payment window runs
+/// from 1 January of the year before to the end of the year: every `days_ago` date is in it. The file is written
+/// to a config folder under `dir`; the drive keeps its copy once it is chosen, so the other commands find it.
+fn use_this_years_policy(dir: &Path, db: &Path) {
+    let year = drive_year(db);
+    let folder = dir.join("this-years-config");
+    std::fs::create_dir_all(folder.join("canbao/policies")).unwrap();
+    let text = format!(
+        "title = \"本年度\"\ndocument = \"测试\"\ninsured_year = {year}\npersonal_premium = 380\n\n[[window]]\n\
+         name = \"缴费期\"\nfrom = {}-01-01\nto = {year}-12-31\nclause = \"测试\"\ntext = \"测试\"\n\
+         amount = \"personal\"\ncoverage = \"year\"\n",
+        year - 1
+    );
+    std::fs::write(folder.join("canbao/policies/this-year.toml"), text).unwrap();
+    let mut chosen = canbao(db);
+    chosen.env("XDG_CONFIG_HOME", &folder).env("HOME", dir).args(["policy", "use", "this-year"]).assert().success();
 }
 
 fn paid_amount(db: &Path, id: &str) -> (String, Option<i64>) {
@@ -1672,15 +1708,16 @@ fn a_payment_stands_over_a_later_change_made_on_the_other_laptop_both_ways() {
 /// number with the same amount is a repeat, said at the receipt column with both rows.
 #[test]
 fn one_receipt_number_with_two_amounts_is_held_and_a_repeat_names_the_receipt_column() {
+    let oct8 = days_ago(60);
     let (dir, db) = tax_drive();
     let (zhou, wu) = ("450202201711194162", "450202201804012233");
     let tax = dir.path().join("receipts.csv");
     std::fs::write(
         &tax,
         format!(
-            "姓名,证件号码,缴费金额,缴费日期,缴费渠道,票证号码\n周静露,{zhou},200,2023-10-08,微信,332023100800017\n\
-             周静露,{zhou},380,2023-10-08,微信,332023100800017\n吴凯远,{wu},380,2023-10-08,微信,332023100800018\n\
-             吴凯远,{wu},380,2023-10-08,微信,332023100800018\n"
+            "姓名,证件号码,缴费金额,缴费日期,缴费渠道,票证号码\n周静露,{zhou},200,{oct8},微信,332023100800017\n\
+             周静露,{zhou},380,{oct8},微信,332023100800017\n吴凯远,{wu},380,{oct8},微信,332023100800018\n\
+             吴凯远,{wu},380,{oct8},微信,332023100800018\n"
         ),
     )
     .unwrap();
@@ -1718,13 +1755,15 @@ fn one_receipt_number_with_two_amounts_is_held_and_a_repeat_names_the_receipt_co
 /// recorded from an earlier list, and the earlier list or the top-up read again changes nothing.
 #[test]
 fn a_later_list_with_only_a_top_up_adds_to_the_recorded_payment() {
+    let oct8 = days_ago(60);
+    let nov2 = days_ago(35);
     let (dir, db) = tax_drive();
     let zhou = "450202201711194162";
     let head = "姓名,证件号码,缴费金额,缴费日期,缴费渠道,票证号码\n";
     let first = dir.path().join("october.csv");
-    std::fs::write(&first, format!("{head}周静露,{zhou},200,2023-10-08,微信,332023100800017\n")).unwrap();
+    std::fs::write(&first, format!("{head}周静露,{zhou},200,{oct8},微信,332023100800017\n")).unwrap();
     let top_up = dir.path().join("november.csv");
-    std::fs::write(&top_up, format!("{head}周静露,{zhou},180,2023-11-02,微信,332023110200031\n")).unwrap();
+    std::fs::write(&top_up, format!("{head}周静露,{zhou},180,{nov2},微信,332023110200031\n")).unwrap();
     let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&first));
     assert_eq!(report["amount_mismatches"][0]["file_amount"], 200.0, "{report}");
     assert_eq!(paid_amount(&db, zhou), ("paid".to_owned(), Some(20_000)));
@@ -1736,11 +1775,11 @@ fn a_later_list_with_only_a_top_up_adds_to_the_recorded_payment() {
     assert!(report["amount_mismatches"].as_array().unwrap().is_empty(), "380 paid in all: {report}");
     let combined = &report["combined_payments"][0];
     assert_eq!((combined["earlier"].as_f64(), combined["total"].as_f64()), (Some(200.0), Some(380.0)), "{report}");
-    assert_eq!(combined["paid_on"], "2023-11-02", "the day the premium was made up");
+    assert_eq!(combined["paid_on"], nov2.as_str(), "the day the premium was made up");
     assert_eq!(paid_amount(&db, zhou), ("paid".to_owned(), Some(38_000)));
     let store = canbao::store::Store::open_read_only(&db).unwrap();
     let day = store.student_by_id_number(zhou).unwrap().unwrap().payment_details.paid_on;
-    assert_eq!(day, chrono::NaiveDate::from_ymd_opt(2023, 11, 2));
+    assert_eq!(day.map(|d| d.to_string()), Some(nov2.clone()));
     drop(store);
 
     for list in [&top_up, &first] {
@@ -1752,16 +1791,14 @@ fn a_later_list_with_only_a_top_up_adds_to_the_recorded_payment() {
     let both = dir.path().join("both.csv");
     std::fs::write(
         &both,
-        format!(
-            "{head}周静露,{zhou},200,2023-10-08,微信,332023100800017\n周静露,{zhou},180,2023-11-02,微信,332023110200031\n"
-        ),
+        format!("{head}周静露,{zhou},200,{oct8},微信,332023100800017\n周静露,{zhou},180,{nov2},微信,332023110200031\n"),
     )
     .unwrap();
     let again = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&both));
     assert_eq!((again["matched"].as_u64(), again["already"].as_u64()), (Some(0), Some(1)), "{again}");
     // The recorded receipt with another amount on a later list is held, not added nor replaced.
     let changed = dir.path().join("changed.csv");
-    std::fs::write(&changed, format!("{head}周静露,{zhou},380,2023-10-08,微信,332023100800017\n")).unwrap();
+    std::fs::write(&changed, format!("{head}周静露,{zhou},380,{oct8},微信,332023100800017\n")).unwrap();
     let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&changed));
     assert_eq!(report["receipt_conflicts"].as_array().map(Vec::len), Some(1), "{report}");
     assert_eq!(paid_amount(&db, zhou), ("paid".to_owned(), Some(38_000)));
@@ -1772,6 +1809,8 @@ fn a_later_list_with_only_a_top_up_adds_to_the_recorded_payment() {
 /// merged back, the first laptop knows the top-up's receipt too.
 #[test]
 fn receipts_travel_with_a_merge_so_a_top_up_adds_on_the_other_laptop() {
+    let oct8 = days_ago(60);
+    let nov2 = days_ago(35);
     let zhou = "450202201711194162";
     let head = "姓名,证件号码,缴费金额,缴费日期,缴费渠道,票证号码\n";
     for a_reconciles_first in [true, false] {
@@ -1781,9 +1820,9 @@ fn receipts_travel_with_a_merge_so_a_top_up_adds_on_the_other_laptop() {
         // `a` reads the October list, `b` merges it and reads the top-up; then `a` merges `b` back.
         let (a, b) = if a_reconciles_first { (&first_db, &other_db) } else { (&other_db, &first_db) };
         let first = dir.path().join("october.csv");
-        std::fs::write(&first, format!("{head}周静露,{zhou},200,2023-10-08,微信,332023100800017\n")).unwrap();
+        std::fs::write(&first, format!("{head}周静露,{zhou},200,{oct8},微信,332023100800017\n")).unwrap();
         let top_up = dir.path().join("november.csv");
-        std::fs::write(&top_up, format!("{head}周静露,{zhou},180,2023-11-02,微信,332023110200031\n")).unwrap();
+        std::fs::write(&top_up, format!("{head}周静露,{zhou},180,{nov2},微信,332023110200031\n")).unwrap();
         canbao(a).args(["reconcile", "--source", "tax"]).arg(&first).assert().success();
         assert_eq!(paid_amount(a, zhou), ("paid".to_owned(), Some(20_000)));
 
@@ -1822,15 +1861,16 @@ fn receipts_travel_with_a_merge_so_a_top_up_adds_on_the_other_laptop() {
 /// tax office issues a number once, so one side's list was in error, for the operator to check.
 #[test]
 fn one_receipt_number_recorded_with_two_amounts_apart_is_listed_by_the_merge() {
+    let oct8 = days_ago(60);
     let zhou = "450202201711194162";
     let head = "姓名,证件号码,缴费金额,缴费日期,缴费渠道,票证号码\n";
     let (dir, a) = tax_drive();
     let b = dir.path().join("other.db");
     canbao(&a).arg("backup").arg(&b).assert().success();
     let right = dir.path().join("right.csv");
-    std::fs::write(&right, format!("{head}周静露,{zhou},380,2023-10-08,微信,332023100800017\n")).unwrap();
+    std::fs::write(&right, format!("{head}周静露,{zhou},380,{oct8},微信,332023100800017\n")).unwrap();
     let wrong = dir.path().join("wrong.csv");
-    std::fs::write(&wrong, format!("{head}周静露,{zhou},200,2023-10-08,微信,332023100800017\n")).unwrap();
+    std::fs::write(&wrong, format!("{head}周静露,{zhou},200,{oct8},微信,332023100800017\n")).unwrap();
     canbao(&a).args(["reconcile", "--source", "tax"]).arg(&right).assert().success();
     canbao(&b).args(["reconcile", "--source", "tax"]).arg(&wrong).assert().success();
     let report = json(canbao(&a).args(["merge", "--json"]).arg(&b));
@@ -1854,6 +1894,8 @@ fn one_receipt_number_recorded_with_two_amounts_apart_is_listed_by_the_merge() {
 /// `E` corrects it, and the list reconciled again, takes that one off.
 #[test]
 fn tax_payments_not_recorded_are_kept_and_listed_by_check_until_recorded() {
+    let oct8 = days_ago(60);
+    let oct9 = days_ago(59);
     let (dir, db) = tax_drive();
     let (zhou, sun) = ("450202201711194162", "450203201804047272");
     let stranger = valid_number("45020220160501160");
@@ -1862,8 +1904,8 @@ fn tax_payments_not_recorded_are_kept_and_listed_by_check_until_recorded() {
     std::fs::write(
         &tax,
         format!(
-            "姓名,证件号码,缴费金额,缴费日期\n王小明,{stranger},380,2023-10-08\n周静鹭,{zhou},380,2023-10-08\n\
-             孙远泽,{sun},380,2023-10-09\n"
+            "姓名,证件号码,缴费金额,缴费日期\n王小明,{stranger},380,{oct8}\n周静鹭,{zhou},380,{oct8}\n\
+             孙远泽,{sun},380,{oct9}\n"
         ),
     )
     .unwrap();
@@ -1907,14 +1949,9 @@ fn tax_payments_not_recorded_are_kept_and_listed_by_check_until_recorded() {
     // In words, with the number masked as every check line masks it.
     let text = String::from_utf8_lossy(&canbao(&db).arg("check").output().unwrap().stdout).into_owned();
     let line = text.lines().find(|l| l.contains("周静鹭")).unwrap_or_default();
-    for words in [
-        "税务已缴费、名单未记入",
-        "380 元",
-        "2023-10-08",
-        "tax.csv 第 3 行",
-        "名单为 周静露，文件为 周静鹭",
-        "按 E 更正",
-    ] {
+    for words in
+        ["税务已缴费、名单未记入", "380 元", &oct8, "tax.csv 第 3 行", "名单为 周静露，文件为 周静鹭", "按 E 更正"]
+    {
         assert!(line.contains(words), "{words}: {text}");
     }
     assert!(!text.contains(zhou) && !text.contains(&stranger), "numbers masked: {text}");
@@ -1943,16 +1980,15 @@ fn tax_payments_not_recorded_are_kept_and_listed_by_check_until_recorded() {
 /// Each reported row of a workbook names its file, sheet and row: a tax office's workbook has a sheet a month.
 #[test]
 fn reported_rows_of_a_workbook_name_the_sheet() {
+    let oct8 = days_ago(60);
+    let nov8 = days_ago(29);
     let (dir, db) = tax_drive();
     let stranger = valid_number("45020220160501160");
     let path = dir.path().join("tax.xlsx");
     let mut book = rust_xlsxwriter::Workbook::new();
     for (month, rows) in [
-        ("十月", vec![["张三", "450202201711194162", "380", "2023-10-08"]]),
-        (
-            "十一月",
-            vec![["吴凯远", "450202201804012233", "380", "2023-11-08"], ["李四", &stranger, "350", "2023-11-08"]],
-        ),
+        ("十月", vec![["张三", "450202201711194162", "380", &oct8]]),
+        ("十一月", vec![["吴凯远", "450202201804012233", "380", &nov8], ["李四", &stranger, "350", &nov8]]),
     ] {
         let sheet = book.add_worksheet().set_name(month).unwrap();
         sheet.write_row(0, 0, ["姓名", "证件号码", "缴费金额", "缴费日期"]).unwrap();
@@ -3395,23 +3431,24 @@ fn english_reports_say_one_row_and_one_pupil_in_the_singular() {
 /// so: a script marking a whole list paid never rewrites the dates reconciled. A date or amount given is applied.
 #[test]
 fn marking_a_paid_pupil_paid_again_keeps_the_recorded_payment() {
+    let oct8 = days_ago(60);
+    let oct9 = days_ago(59);
     let (dir, db) = tax_drive();
     let wu = "450202201804012233";
     let tax = dir.path().join("tax.csv");
-    std::fs::write(&tax, format!("姓名,证件号码,缴费金额,缴费日期,缴费渠道\n吴凯远,{wu},380,2023-10-08,微信\n"))
-        .unwrap();
+    std::fs::write(&tax, format!("姓名,证件号码,缴费金额,缴费日期,缴费渠道\n吴凯远,{wu},380,{oct8},微信\n")).unwrap();
     canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax).assert().success();
     let details = || {
         let store = canbao::store::Store::open_read_only(&db).unwrap();
         let d = store.student_by_id_number(wu).unwrap().unwrap().payment_details;
         (d.amount_fen, d.paid_on.map(|d| d.to_string()), d.channel)
     };
-    let reconciled = (Some(38_000), Some("2023-10-08".to_owned()), Some("微信".to_owned()));
+    let reconciled = (Some(38_000), Some(oct8.clone()), Some("微信".to_owned()));
     assert_eq!(details(), reconciled);
 
     let (code, text) = said(canbao(&db).args(["mark", wu, "--payment", "paid"]));
     assert_eq!(code, Some(0), "{text}");
-    assert!(text.contains("已缴费") && text.contains("2023-10-08") && text.contains("未改动"), "{text}");
+    assert!(text.contains("已缴费") && text.contains(&oct8) && text.contains("未改动"), "{text}");
     assert_eq!(details(), reconciled, "the tax office's payment is kept");
     // With a note beside it, the note is saved and the payment kept.
     let (code, text) = said(canbao(&db).args(["mark", wu, "--payment", "paid", "--note", "家长已确认"]));
@@ -3420,10 +3457,10 @@ fn marking_a_paid_pupil_paid_again_keeps_the_recorded_payment() {
     assert_eq!(details(), reconciled);
 
     // What the operator gives is applied; what they leave out is kept.
-    canbao(&db).args(["mark", wu, "--payment", "paid", "--paid-on", "2023-10-09"]).assert().success();
-    assert_eq!(details(), (Some(38_000), Some("2023-10-09".to_owned()), Some("微信".to_owned())));
+    canbao(&db).args(["mark", wu, "--payment", "paid", "--paid-on", &oct9]).assert().success();
+    assert_eq!(details(), (Some(38_000), Some(oct9.clone()), Some("微信".to_owned())));
     canbao(&db).args(["mark", wu, "--payment", "paid", "--amount", "400"]).assert().success();
-    assert_eq!(details(), (Some(40_000), Some("2023-10-09".to_owned()), Some("微信".to_owned())));
+    assert_eq!(details(), (Some(40_000), Some(oct9.clone()), Some("微信".to_owned())));
 }
 
 /// A pupil without an ID number is marked by name and class, the class written any way a list writes it; a
