@@ -42,6 +42,32 @@ fn sample_drive() -> (tempfile::TempDir, PathBuf) {
     (dir, db)
 }
 
+/// The sample school in a drive of insured year `year` (`drive_of_year`).
+fn sample_drive_in(year: i32) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = drive_of_year(dir.path(), year);
+    let sample = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/sample-school.csv");
+    ok(canbao(&db).arg("import").arg(sample));
+    (dir, db)
+}
+
+/// An empty drive `drive.db` in `dir` of insured year `year` (`new_drive_of_year`).
+fn drive_of_year(dir: &Path, year: i32) -> PathBuf {
+    let db = dir.join("drive.db");
+    new_drive_of_year(&db, year);
+    db
+}
+
+/// An empty drive at `db` of insured year `year`, as a drive started in that year's collection season is.
+/// Payment dates are judged against the drive's own year, so a test of a past year's policy (its windows, its
+/// cases, the notices' own dates) runs in a drive of that year: the new file's year is set before anything is
+/// written to it.
+fn new_drive_of_year(db: &Path, year: i32) {
+    let store = canbao::store::Store::open(db).expect("new drive");
+    let set = "UPDATE meta SET value = ?1 WHERE key IN ('current_year', 'first_year')";
+    assert_eq!(store.connection().execute(set, [year.to_string()]).expect("the year"), 2);
+}
+
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, text).expect("write fixture");
@@ -254,7 +280,7 @@ fn quote_for_a_pupil_uses_the_drive_policy_and_their_categories() {
 
 #[test]
 fn tax_list_twice_changes_nothing_the_second_time() {
-    let (dir, db) = sample_drive();
+    let (dir, db) = sample_drive_in(2024);
     ok(canbao(&db).args(["policy", "use", "yibin-2024"]));
     let file = write(
         dir.path(),
@@ -311,7 +337,7 @@ fn tax_list_twice_changes_nothing_the_second_time() {
 /// it owes, not a family's amount; it is recorded as 财政代缴, and a roster that already says so agrees.
 #[test]
 fn a_departments_payment_is_checked_against_the_departments_share() {
-    let (dir, db) = sample_drive();
+    let (dir, db) = sample_drive_in(2024);
     ok(canbao(&db).args(["policy", "use", "yibin-2024"]));
     // 李可月 (孤儿) is already 财政代缴 on the roster.
     ok(canbao(&db).args(["mark", "450202201804116964", "--payment", "government"]));
@@ -355,7 +381,7 @@ fn a_departments_payment_is_checked_against_the_departments_share() {
 /// only, never also an amount "recorded" at the wrong sum, in the counts or the lines, text or --json.
 #[test]
 fn a_row_held_back_as_a_conflict_is_no_amount_mismatch() {
-    let (dir, db) = sample_drive();
+    let (dir, db) = sample_drive_in(2024);
     ok(canbao(&db).args(["policy", "use", "yibin-2024"]));
     ok(canbao(&db).args(["mark", "450203202003164449", "--enrollment", "declined", "--reason", "家长已在单位参保"]));
     let file = write(
@@ -577,9 +603,9 @@ fn export(db: &Path, kind: &str, out: &Path, extra: &[&str]) -> Vec<PathBuf> {
     stdout.lines().filter_map(|l| l.strip_prefix("已导出 (written): ")).map(PathBuf::from).collect()
 }
 
-/// The sample drive with a policy, three pupils enrolled and two paid.
+/// The sample drive of insured year 2024 under yibin-2024, three pupils enrolled and two paid.
 fn drive_with_progress() -> (tempfile::TempDir, PathBuf) {
-    let (dir, db) = sample_drive();
+    let (dir, db) = sample_drive_in(2024);
     ok(canbao(&db).args(["policy", "use", "yibin-2024"]));
     let agency = write(
         dir.path(),
@@ -1161,8 +1187,9 @@ fn a_masked_class_list_read_back_is_the_same_pupils() {
     let report = json(canbao(&db).args(["import", "--json"]).arg(&sheet[0]));
     assert_eq!((&report["added"], &report["masked_left_out"]), (&0.into(), &0.into()), "{report}");
 
-    // Onto a drive that holds none of these pupils: the whole file said in one line, nothing added.
+    // Onto a drive (of the same year) that holds none of these pupils: the whole file said in one line, nothing added.
     let other = dir.path().join("other.db");
+    new_drive_of_year(&other, 2024);
     let report = json(canbao(&other).args(["import", "--json"]).arg(&files[0]));
     assert_eq!((&report["added"], &report["masked_left_out"]), (&0.into(), &360.into()), "{report}");
     let problems = report["problems"].as_array().expect("problems");
@@ -1509,8 +1536,17 @@ fn dates_and_rates_are_real_cells() {
 
 /// A small school: two classes, a pupil of each kind a notice must tell apart.
 fn small_school() -> (tempfile::TempDir, PathBuf) {
+    small_school_at(|dir| dir.join("drive.db"))
+}
+
+/// The small school in a drive of insured year `year` (`drive_of_year`).
+fn small_school_in(year: i32) -> (tempfile::TempDir, PathBuf) {
+    small_school_at(|dir| drive_of_year(dir, year))
+}
+
+fn small_school_at(drive: impl FnOnce(&Path) -> PathBuf) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("drive.db");
+    let db = drive(dir.path());
     let roster = write(
         dir.path(),
         "roster.csv",
@@ -1653,7 +1689,7 @@ fn notices_for_a_small_school_under_two_policies() {
 /// school by `mark` unless `--at-school` says the operator means it.
 #[test]
 fn mark_refuses_school_enrollment_for_a_pupil_who_enrolls_at_the_benefit_place() {
-    let (_dir, db) = small_school();
+    let (_dir, db) = small_school_in(2023);
     ok(canbao(&db).args(["policy", "use", "liuzhou-2023"]));
     let pay = ["mark", "45020320190307775X", "--payment", "paid", "--amount", "350", "--paid-on", "2022-10-08"];
     let err = fails(canbao(&db).args(pay), 1);
@@ -2168,7 +2204,7 @@ fn tax_rows_that_are_no_payment_leave_the_pupil_as_they_were() {
 /// is how the drive records the department's payment.
 #[test]
 fn a_family_payment_of_the_amount_due_of_nothing_is_refused() {
-    let (_dir, db) = sample_drive();
+    let (_dir, db) = sample_drive_in(2024);
     ok(canbao(&db).args(["policy", "use", "yibin-2024"]));
     let id = "450203201811029232"; // 许志文, 特困人员
     let err = fails(canbao(&db).args(["mark", id, "--payment", "paid", "--paid-on", "2023-10-08", "--at-school"]), 1);

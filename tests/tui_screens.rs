@@ -24,6 +24,15 @@ fn store(sample: bool) -> Store {
     store
 }
 
+/// Puts a new drive in insured year `year`, as a drive started in that year's collection season is: payment dates
+/// are judged against the drive's own year, so a test paying on a past year's policy's dates runs in a drive of
+/// that year.
+fn in_year(store: &mut Store, year: i32) {
+    let set = "UPDATE meta SET value = ?1 WHERE key IN ('current_year', 'first_year')";
+    assert_eq!(store.connection().execute(set, [year.to_string()]).expect("year"), 2);
+    store.reload_year().expect("year");
+}
+
 fn options(lang: Language, operator: Option<&str>) -> Options {
     Options { lang, theme: None, operator: operator.map(str::to_owned), config_dir: None }
 }
@@ -1621,6 +1630,7 @@ fn payments_need_an_amount_and_a_different_amount_is_asked() {
     assert_eq!(app.store.student(id).expect("s").payment, PaymentStatus::Unpaid);
 
     // Under a policy the amount due fills the form; a different amount is asked once.
+    in_year(&mut app.store, 2024);
     app.store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
     let mut app = App::new(std::mem::replace(&mut app.store, store(false)), &options(Language::Zh, None)).expect("app");
     app.update(Action::Resize(80, 24));
@@ -1654,6 +1664,7 @@ fn payments_need_an_amount_and_a_different_amount_is_asked() {
 #[test]
 fn no_to_the_amount_question_goes_back_to_the_form() {
     let mut store = store(true);
+    in_year(&mut store, 2024);
     store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
     let mut app = App::new(store, &options(Language::Zh, Some("测试"))).expect("app");
     app.update(Action::Resize(80, 24));
@@ -1683,8 +1694,9 @@ fn no_to_the_amount_question_goes_back_to_the_form() {
     }
 }
 
-/// A screen on `store` under the policy yibin-2024.
+/// A screen on `store` under the policy yibin-2024, in a drive of its insured year (`in_year`).
 fn app_on_policy(mut store: Store) -> App {
+    in_year(&mut store, 2024);
     store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
     let mut app = App::new(store, &options(Language::Zh, Some("测试"))).expect("app");
     app.update(Action::Resize(80, 24));
@@ -3686,6 +3698,7 @@ fn app_at_benefit_place(lang: Language, category: &str) -> (App, Vec<i64>, Strin
     let pupils: Vec<_> = store.students(&Default::default()).expect("list").into_iter().take(3).collect();
     let mark = canbao::domain::student::CategoryMark { name: category.into(), department: "民政".into() };
     store.set_categories(pupils[1].id, &[mark]).expect("category");
+    in_year(&mut store, 2023);
     store.set_meta(canbao::tui::POLICY_META_KEY, "liuzhou-2023").expect("meta");
     let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
     app.update(Action::Resize(80, 24));
