@@ -1603,6 +1603,53 @@ fn tax_drive() -> (tempfile::TempDir, PathBuf) {
     (dir, db)
 }
 
+/// A drive under a policy of another year (`policy use` only warns) judges payment dates against the drive's own
+/// insured year, not the policy's: a date in the policy's windows, years before, is refused by `mark` and held
+/// back from the tax list (kept, and listed by `check`), never counted insured; a date of the drive's year is taken.
+#[test]
+fn payment_dates_are_judged_against_the_drives_year_under_a_policy_of_another() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    canbao(&db).args(["policy", "use", "liuzhou-2023"]).assert().success();
+    let year = drive_year(&db);
+    assert!(year > 2024, "the drive is not in liuzhou-2023's year: {year}");
+    let (zhou, wu, sun) = ("450202201711194162", "450202201804012233", "450203201804047272");
+    let old = ["mark", zhou, "--payment", "paid", "--amount", "350", "--paid-on", "2022-10-01"];
+    let (code, text) = said(canbao(&db).args(old));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains(&format!("不是 {year} 年度的缴费")) && text.contains("未保存"), "{text}");
+    let (_, text) = said(canbao(&db).arg("--lang").arg("en").args(old));
+    assert!(text.contains(&format!("not a payment for {year}")) && text.contains("nothing saved"), "{text}");
+    assert_eq!(paid_amount(&db, zhou), ("unpaid".to_owned(), None));
+    let this_year = days_ago(30);
+    let (code, text) =
+        said(canbao(&db).args(["mark", zhou, "--payment", "paid", "--amount", "350", "--paid-on", &this_year]));
+    assert_eq!(code, Some(0), "{text}");
+    assert_eq!(paid_amount(&db, zhou), ("paid".to_owned(), Some(35_000)));
+
+    let tax = dir.path().join("tax.csv");
+    let recent = days_ago(20);
+    std::fs::write(
+        &tax,
+        format!(
+            "姓名,证件号码,缴费金额,缴费日期
+吴凯远,{wu},350,2022-10-01
+孙远泽,{sun},350,{recent}
+"
+        ),
+    )
+    .unwrap();
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
+    assert_eq!((report["matched"].as_u64(), report["unapplied_payments"].as_u64()), (Some(1), Some(1)), "{report}");
+    assert_eq!(paid_amount(&db, wu), ("unpaid".to_owned(), None), "{report}");
+    assert_eq!(paid_amount(&db, sun), ("paid".to_owned(), Some(35_000)), "{report}");
+    let check = json(canbao(&db).args(["check", "--json"]));
+    let kept = check["tax_paid_unrecorded"].as_array().expect("tax_paid_unrecorded");
+    assert!(kept.iter().any(|k| k["id_number"] == wu && k["reason"] == "outside_year"), "{check}");
+    assert_eq!(json(canbao(&db).args(["stats", "--json"]))["insured"], 2);
+}
+
 /// The drive's current insured year, as `canbao year list` gives it (a new drive collects for the year its
 /// payments are made in, next year's from September).
 fn drive_year(db: &Path) -> i64 {

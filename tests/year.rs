@@ -74,8 +74,11 @@ fn a_new_year_promotes_and_reconciles_its_tax_list_leaving_last_years_payments_i
     canbao(&db, home).args(["policy", "use", "yibin-2024"]).assert().success();
     let year = current_year(&db, home);
     let yi = &pupils[0].1;
+    // A payment of the drive's year (its dates are judged against the drive's year, not yibin-2024's): a few weeks
+    // before today, never later, and never before 1 January of the year before the drive's.
+    let paid_on = (chrono::Local::now().date_naive() - chrono::Duration::days(30)).to_string();
     canbao(&db, home)
-        .args(["mark", yi, "--payment", "paid", "--amount", "380", "--paid-on", "2023-10-08", "--channel", "微信"])
+        .args(["mark", yi, "--payment", "paid", "--amount", "380", "--paid-on", &paid_on, "--channel", "微信"])
         .assert()
         .success();
     canbao(&db, home).args(["mark", &pupils[2].1, "--enrollment", "declined", "--reason", "外地"]).assert().success();
@@ -140,7 +143,7 @@ fn a_new_year_promotes_and_reconciles_its_tax_list_leaving_last_years_payments_i
     let then = store.student_by_id_number(yi).unwrap().unwrap();
     assert_eq!(
         (then.payment_details.amount_fen, then.payment_details.paid_on.map(|d| d.to_string())),
-        (Some(38000), Some("2023-10-08".into()))
+        (Some(38000), Some(paid_on))
     );
     drop(store);
     let refused = canbao(&db, home).args(["--year", &year.to_string(), "mark", yi, "--note", "x"]).assert().code(1);

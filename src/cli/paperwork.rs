@@ -1056,7 +1056,7 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
     let mut report: CheckReport =
         roster_check::check(&students, CategoryTable::builtin(), policy.as_ref(), store.today());
     report.tax_paid_unrecorded = roster_check::tax_paid_unrecorded(&store.unapplied_payments()?, &students);
-    report.payment_outside_year = roster_check::payments_outside_year(&students, policy.as_ref());
+    report.payment_outside_year = roster_check::payments_outside_year(&students, policy.as_ref(), store.shown_year());
     if json {
         print_json(&report);
         return Ok(());

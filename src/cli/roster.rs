@@ -232,7 +232,12 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
                 // payment kept as recorded is not dated anew here.
                 if !already_paid || paid_on.is_some() {
                     let policy = paperwork::drive_policy(&store)?;
-                    if let Some(e) = crate::domain::policy::payment_date_error(policy.as_ref(), pupil.birth_date, on) {
+                    if let Some(e) = crate::domain::policy::payment_date_error(
+                        policy.as_ref(),
+                        store.current_year(),
+                        pupil.birth_date,
+                        on,
+                    ) {
                         return Err(UserError(format!(
                             "{name}：{}，未保存 ({name}: {}; nothing saved)",
                             e.message_zh(),

@@ -320,12 +320,14 @@ pub enum PaymentDateError {
         birth_date: NaiveDate,
     },
     /// Before `opens`, the first day a payment for `year` can be made: the policy's first window (or a
-    /// department's).
+    /// department's); under a policy of another year (`windows` empty), 1 January of the year before.
     BeforeYear {
         paid_on: NaiveDate,
         year: i32,
         opens: NaiveDate,
         windows: Vec<(String, NaiveDate, NaiveDate)>,
+        /// The policy's insured year when it is not `year`: its windows are another year's and say nothing.
+        policy_year: Option<i32>,
     },
     /// After `ends`, the last day of the insured year (or of a window running past it).
     AfterYear {
@@ -333,12 +335,20 @@ pub enum PaymentDateError {
         year: i32,
         ends: NaiveDate,
         windows: Vec<(String, NaiveDate, NaiveDate)>,
+        policy_year: Option<i32>,
     },
 }
 
 impl PaymentDateError {
-    /// The policy's windows, or words for none, as the messages name them.
-    fn windows_text(windows: &[(String, NaiveDate, NaiveDate)], en: bool) -> String {
+    /// The policy's windows, or (a policy of another year) why they are not named, as the messages say them.
+    fn windows_text(windows: &[(String, NaiveDate, NaiveDate)], policy_year: Option<i32>, en: bool) -> String {
+        if let Some(policy_year) = policy_year {
+            return if en {
+                format!("the drive's policy is for insured year {policy_year}: its payment windows are not this year's")
+            } else {
+                format!("本数据文件的政策是 {policy_year} 年度的，其缴费期不是本年度的")
+            };
+        }
         let (to, between) = if en { (" to ", "; ") } else { (" 至 ", "；") };
         windows.iter().map(|(name, from, last)| format!("{name} {from}{to}{last}")).collect::<Vec<_>>().join(between)
     }
@@ -348,13 +358,17 @@ impl PaymentDateError {
             PaymentDateError::BeforeBirth { paid_on, birth_date } => {
                 format!("缴费日期 {paid_on} 早于出生日期 {birth_date}，不可能是此学生的缴费")
             }
-            PaymentDateError::BeforeYear { paid_on, year, opens, windows } => format!(
+            PaymentDateError::BeforeYear { paid_on, year, opens, windows, policy_year: None } => format!(
                 "缴费日期 {paid_on} 早于 {year} 年度的第一个缴费期（{opens} 起；{}），不是 {year} 年度的缴费",
-                PaymentDateError::windows_text(windows, false)
+                PaymentDateError::windows_text(windows, None, false)
             ),
-            PaymentDateError::AfterYear { paid_on, year, ends, windows } => format!(
+            PaymentDateError::BeforeYear { paid_on, year, opens, windows, policy_year } => format!(
+                "缴费日期 {paid_on} 早于 {year} 年度最早可能的缴费日期（{opens}；{}），不是 {year} 年度的缴费",
+                PaymentDateError::windows_text(windows, *policy_year, false)
+            ),
+            PaymentDateError::AfterYear { paid_on, year, ends, windows, policy_year } => format!(
                 "缴费日期 {paid_on} 晚于 {year} 年度结束（{ends}；{}），不是 {year} 年度的缴费",
-                PaymentDateError::windows_text(windows, false)
+                PaymentDateError::windows_text(windows, *policy_year, false)
             ),
         }
     }
@@ -364,14 +378,19 @@ impl PaymentDateError {
             PaymentDateError::BeforeBirth { paid_on, birth_date } => {
                 format!("the payment date {paid_on} is before the birth date {birth_date}: no payment for this pupil")
             }
-            PaymentDateError::BeforeYear { paid_on, year, opens, windows } => format!(
+            PaymentDateError::BeforeYear { paid_on, year, opens, windows, policy_year: None } => format!(
                 "the payment date {paid_on} is before the first payment window of insured year {year} (from {opens}; \
                  {}): not a payment for {year}",
-                PaymentDateError::windows_text(windows, true)
+                PaymentDateError::windows_text(windows, None, true)
             ),
-            PaymentDateError::AfterYear { paid_on, year, ends, windows } => format!(
+            PaymentDateError::BeforeYear { paid_on, year, opens, windows, policy_year } => format!(
+                "the payment date {paid_on} is before any payment for insured year {year} can be made (from {opens}; \
+                 {}): not a payment for {year}",
+                PaymentDateError::windows_text(windows, *policy_year, true)
+            ),
+            PaymentDateError::AfterYear { paid_on, year, ends, windows, policy_year } => format!(
                 "the payment date {paid_on} is after insured year {year} ends ({ends}; {}): not a payment for {year}",
-                PaymentDateError::windows_text(windows, true)
+                PaymentDateError::windows_text(windows, *policy_year, true)
             ),
         }
     }
@@ -383,11 +402,14 @@ impl std::fmt::Display for PaymentDateError {
     }
 }
 
-/// Whether `paid_on` can be a payment for the drive's insured year: under `policy` (the drive's) from its first
-/// payment window (or department window) to the end of its cover (or a window running later), and never before
-/// `birth_date`. `None` when it can.
+/// Whether `paid_on` can be a payment for the drive's insured year `year` (`None`, a drive without years: the
+/// policy's), and never before `birth_date`. `None` when it can. Under `policy` (the drive's) of that year: from
+/// its first payment window (or department window) to the end of its cover (or a window running later). Under a
+/// policy of another year (chosen with a warning), whose windows are not the drive's year's: from 1 January of the
+/// year before to 31 December of the year, where any collection for the year falls.
 pub fn payment_date_error(
     policy: Option<&Policy>,
+    year: Option<i32>,
     birth_date: Option<NaiveDate>,
     paid_on: NaiveDate,
 ) -> Option<PaymentDateError> {
@@ -395,18 +417,26 @@ pub fn payment_date_error(
     // year's payments are made (the notice does; the drive's year is only its label): a date before the pupil's
     // birth is all that can be refused.
     if let Some(policy) = policy {
-        let starts = policy.windows.iter().map(|w| w.from).chain(policy.department_windows.iter().map(|w| w.from));
-        let lasts = policy.windows.iter().map(|w| w.to).chain(policy.department_windows.iter().map(|w| w.to));
-        let windows = || policy.windows.iter().map(|w| (w.name.clone(), w.from, w.to)).collect();
-        let year = policy.insured_year;
-        if let Some(opens) = starts.min()
+        let year = year.unwrap_or(policy.insured_year);
+        let (opens, ends, windows, policy_year) = if year == policy.insured_year {
+            let starts = policy.windows.iter().map(|w| w.from).chain(policy.department_windows.iter().map(|w| w.from));
+            let lasts = policy.windows.iter().map(|w| w.to).chain(policy.department_windows.iter().map(|w| w.to));
+            let windows = policy.windows.iter().map(|w| (w.name.clone(), w.from, w.to)).collect();
+            let ends = lasts.chain([policy.coverage_to]).max().unwrap_or(policy.coverage_to);
+            (starts.min(), Some(ends), windows, None)
+        } else {
+            let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+            (day(year - 1, 1, 1), day(year, 12, 31), Vec::new(), Some(policy.insured_year))
+        };
+        if let Some(opens) = opens
             && paid_on < opens
         {
-            return Some(PaymentDateError::BeforeYear { paid_on, year, opens, windows: windows() });
+            return Some(PaymentDateError::BeforeYear { paid_on, year, opens, windows, policy_year });
         }
-        let ends = lasts.chain([policy.coverage_to]).max().unwrap_or(policy.coverage_to);
-        if paid_on > ends {
-            return Some(PaymentDateError::AfterYear { paid_on, year, ends, windows: windows() });
+        if let Some(ends) = ends
+            && paid_on > ends
+        {
+            return Some(PaymentDateError::AfterYear { paid_on, year, ends, windows, policy_year });
         }
     }
     birth_date.filter(|born| paid_on < *born).map(|birth_date| PaymentDateError::BeforeBirth { paid_on, birth_date })
@@ -416,12 +446,13 @@ pub fn payment_date_error(
 /// paid without a date.
 pub fn recorded_payment_date_error(
     policy: Option<&Policy>,
+    year: Option<i32>,
     pupil: &super::student::Student,
 ) -> Option<PaymentDateError> {
     if pupil.payment != super::student::PaymentStatus::Paid {
         return None;
     }
-    payment_date_error(policy, pupil.birth_date, pupil.payment_details.paid_on?)
+    payment_date_error(policy, year, pupil.birth_date, pupil.payment_details.paid_on?)
 }
 
 /// Every policy available: the builtin ones, plus those from the config directory.
@@ -721,7 +752,7 @@ mod tests {
     fn a_payment_date_belongs_to_the_year_from_its_first_window_to_its_end() {
         let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("day");
         let liuzhou = PolicySet::builtin().get("liuzhou-2023").expect("policy");
-        let error = |on: NaiveDate| payment_date_error(Some(liuzhou), None, on);
+        let error = |on: NaiveDate| payment_date_error(Some(liuzhou), None, None, on);
         for on in [day(2022, 9, 1), day(2022, 12, 31), day(2023, 1, 20), day(2023, 8, 1), day(2023, 12, 31)] {
             assert_eq!(error(on), None, "{on}");
         }
@@ -736,16 +767,57 @@ mod tests {
         assert!(words.message_en().contains("not a payment for 2023"), "{}", words.message_en());
         // Born after the window opened: a payment before the birth is no payment for the child.
         let born = Some(day(2022, 10, 15));
-        let before_birth = payment_date_error(Some(liuzhou), born, day(2022, 10, 1)).expect("before birth");
+        let before_birth = payment_date_error(Some(liuzhou), Some(2023), born, day(2022, 10, 1)).expect("before birth");
         assert!(matches!(before_birth, PaymentDateError::BeforeBirth { .. }), "{before_birth:?}");
-        assert_eq!(payment_date_error(Some(liuzhou), born, day(2022, 10, 20)), None);
+        assert_eq!(payment_date_error(Some(liuzhou), Some(2023), born, day(2022, 10, 20)), None);
         // Without a policy only the birth date says anything.
-        assert_eq!(payment_date_error(None, None, day(2001, 1, 1)), None);
-        assert!(payment_date_error(None, born, day(2001, 1, 1)).is_some());
+        assert_eq!(payment_date_error(None, Some(2027), None, day(2001, 1, 1)), None);
+        assert!(payment_date_error(None, Some(2027), born, day(2001, 1, 1)).is_some());
         // 003's departments pay from 1 January, inside the year (liuzhou-2021's first window opens 2020-09-01).
         let departments = PolicySet::builtin().get("liuzhou-2021").expect("policy");
-        assert_eq!(payment_date_error(Some(departments), None, day(2021, 3, 31)), None);
-        assert!(payment_date_error(Some(departments), None, day(2020, 8, 31)).is_some());
+        assert_eq!(payment_date_error(Some(departments), None, None, day(2021, 3, 31)), None);
+        assert!(payment_date_error(Some(departments), None, None, day(2020, 8, 31)).is_some());
+    }
+
+    /// A drive of one insured year under a policy of another (chosen with a warning) judges a payment date against
+    /// the drive's year, not the policy's: the policy's windows are another year's, so any day from 1 January of
+    /// the year before to the year's end can be the year's payment, and a date in the policy's own windows is not.
+    #[test]
+    fn a_payment_date_is_judged_by_the_drives_year_under_a_policy_of_another() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("day");
+        let liuzhou = PolicySet::builtin().get("liuzhou-2023").expect("policy");
+        let error = |on: NaiveDate| payment_date_error(Some(liuzhou), Some(2027), None, on);
+        for on in [day(2026, 1, 1), day(2026, 10, 1), day(2027, 7, 1), day(2027, 12, 31)] {
+            assert_eq!(error(on), None, "{on}");
+        }
+        for on in [day(2022, 10, 1), day(2023, 3, 1), day(2025, 12, 31)] {
+            let e = error(on).expect("before");
+            assert!(matches!(e, PaymentDateError::BeforeYear { year: 2027, policy_year: Some(2023), .. }), "{e:?}");
+        }
+        let after = error(day(2028, 1, 5)).expect("after");
+        assert!(matches!(after, PaymentDateError::AfterYear { year: 2027, .. }), "{after:?}");
+        let words = error(day(2022, 10, 1)).expect("before");
+        assert!(
+            words.message_zh().contains("早于 2027 年度最早可能的缴费日期（2026-01-01；"),
+            "{}",
+            words.message_zh()
+        );
+        assert!(words.message_zh().contains("政策是 2023 年度的"), "{}", words.message_zh());
+        assert!(
+            !words.message_zh().contains("集中缴费期"),
+            "another year's windows are not named: {}",
+            words.message_zh()
+        );
+        assert!(words.message_en().contains("policy is for insured year 2023"), "{}", words.message_en());
+        assert!(words.message_en().contains("not a payment for 2027"), "{}", words.message_en());
+        // The policy's own year keeps its exact windows, and a drive without years takes the policy's.
+        assert!(payment_date_error(Some(liuzhou), Some(2023), None, day(2022, 8, 31)).is_some());
+        assert_eq!(payment_date_error(Some(liuzhou), Some(2023), None, day(2022, 9, 1)), None);
+        assert_eq!(payment_date_error(Some(liuzhou), None, None, day(2022, 9, 1)), None);
+        // The birth date still counts.
+        let born = Some(day(2026, 5, 1));
+        let before_birth = payment_date_error(Some(liuzhou), Some(2027), born, day(2026, 3, 1)).expect("birth");
+        assert!(matches!(before_birth, PaymentDateError::BeforeBirth { .. }), "{before_birth:?}");
     }
 
     #[test]

@@ -115,13 +115,18 @@ pub struct PaymentOutsideYear {
     pub why_en: String,
 }
 
-/// The pupils paid by the family on a date that cannot be a payment for the drive's year: under `policy` (the
-/// drive's) its windows and cover; without one, only a date before the pupil's birth.
-pub fn payments_outside_year(students: &[Student], policy: Option<&Policy>) -> Vec<PaymentOutsideYear> {
+/// The pupils paid by the family on a date that cannot be a payment for the drive's insured year `year`: under
+/// `policy` (the drive's) its windows and cover, or (a policy of another year) that year and the one before;
+/// without one, only a date before the pupil's birth.
+pub fn payments_outside_year(
+    students: &[Student],
+    policy: Option<&Policy>,
+    year: Option<i32>,
+) -> Vec<PaymentOutsideYear> {
     students
         .iter()
         .filter_map(|s| {
-            let e = recorded_payment_date_error(policy, s)?;
+            let e = recorded_payment_date_error(policy, year, s)?;
             Some(PaymentOutsideYear {
                 pupil: s.into(),
                 paid_on: s.payment_details.paid_on?,

@@ -1412,7 +1412,7 @@ impl Run<'_> {
 
     /// Why a row's payment date cannot be a payment for the drive's year, if it cannot.
     fn date_error(&self, student: &Student, paid: &TaxRow) -> Option<policy::PaymentDateError> {
-        policy::payment_date_error(self.policy, student.birth_date, paid.paid_on?)
+        policy::payment_date_error(self.policy, self.year, student.birth_date, paid.paid_on?)
     }
 
     /// The quote for this pupil paying on `day`, under the drive's policy if it has one.

@@ -510,7 +510,8 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
                     let mut report =
                         roster_check::check(&pupils, CategoryTable::builtin(), policy.as_ref(), store.today());
                     report.tax_paid_unrecorded = roster_check::tax_paid_unrecorded(&kept, &pupils);
-                    report.payment_outside_year = roster_check::payments_outside_year(&pupils, policy.as_ref());
+                    report.payment_outside_year =
+                        roster_check::payments_outside_year(&pupils, policy.as_ref(), store.shown_year());
                     JobOutcome::Checked(report)
                 }
                 Err(e) => JobOutcome::Failed(e.to_string()),

@@ -336,7 +336,9 @@ impl App {
         }
         // Nor a day that cannot be this year's (a payment for an earlier year, a year typed wrong): it would count
         // the pupils insured for the drive's year. A late payment within the year is the quote's to price.
-        if let Some(e) = crate::domain::policy::payment_date_error(self.policy.as_ref(), None, date) {
+        if let Some(e) =
+            crate::domain::policy::payment_date_error(self.policy.as_ref(), self.store.current_year(), None, date)
+        {
             let en = self.lang == super::Language::En;
             form.error = Some(if en { e.message_en() } else { e.message_zh() });
             form.focus = PaymentField::Date;
