@@ -2486,21 +2486,74 @@ fn lang_en_covers_check_merge_and_policy() {
     assert!(!text.contains("新增") && !text.contains("试运行") && !text.contains("不是本数据文件"), "{text}");
 }
 
-/// A tax list dated after today: the payment is recorded, the date is not, and the row is reported.
+/// A tax list's row dated after today is held back, never recorded without its date: a date after the insured year
+/// is said as not this year's (that is judged first), one within the year as after today; both are kept and listed
+/// by `check`, the pupils stay unpaid, and the report's count of payments not recorded is the rows it lists. A date
+/// that cannot be read is said as the date not recorded, the payment recorded without it.
 #[test]
-fn a_tax_list_date_after_today_is_reported_not_recorded() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("drive.db");
-    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+fn a_tax_list_date_after_today_holds_the_row_back() {
+    let (dir, db) = tax_drive();
+    let year = drive_year(&db);
+    let (zhou, wu, sun, gao) = ("450202201711194162", "450202201804012233", "450203201804047272", "450203201801098621");
+    let stranger = valid_number("45020220160501160");
+    let soon = (chrono::Local::now().date_naive() + chrono::Duration::days(10)).to_string();
+    let (after_year, recent) = (format!("{}-01-05", year + 1), days_ago(5));
     let tax = dir.path().join("tax.csv");
-    std::fs::write(&tax, "姓名,证件号码,缴费金额,缴费日期\n周静露,450202201711194162,380,2099-03-01\n").unwrap();
+    std::fs::write(
+        &tax,
+        format!(
+            "姓名,证件号码,缴费金额,缴费日期
+周静露,{zhou},380,{after_year}
+吴凯远,{wu},380,{soon}
+\
+             孙远泽,{sun},380,某天
+高敏,{gao},380,{recent}
+李四,{stranger},380,{recent}
+"
+        ),
+    )
+    .unwrap();
+    let english = canbao(&db).args(["--lang", "en", "reconcile", "--source", "tax", "--dry-run"]).arg(&tax).output();
+    let english = String::from_utf8_lossy(&english.unwrap().stdout).into_owned();
     let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
-    let problems = report["problems"].as_array().unwrap();
-    assert!(problems.iter().any(|p| p["row"] == 2 && p["message"].as_str().unwrap().contains("晚于今天")), "{report}");
-    let store = canbao::store::Store::open_read_only(&db).unwrap();
-    let pupil = store.student_by_id_number("450202201711194162").unwrap().unwrap();
-    assert_eq!(pupil.payment, canbao::domain::student::PaymentStatus::Paid);
-    assert_eq!(pupil.payment_details.paid_on, None);
+    let said = |row: u64| -> Vec<String> {
+        let problems = report["problems"].as_array().unwrap().iter().filter(|p| p["row"] == row);
+        problems.map(|p| p["message"].as_str().unwrap().to_owned()).collect()
+    };
+    let (after, future, unread) = (said(2).join("\n"), said(3).join("\n"), said(4).join("\n"));
+    assert!(after.contains(&format!("不是 {year} 年度的缴费")) && !after.contains("晚于今天"), "{report}");
+    assert!(future.contains(&format!("缴费日期 {soon} 晚于今天：此行缴费未记录")), "{report}");
+    assert!(unread.contains("无法识别，未记录日期"), "{report}");
+    let state = |id: &str| {
+        let store = canbao::store::Store::open_read_only(&db).unwrap();
+        let pupil = store.student_by_id_number(id).unwrap().unwrap();
+        (pupil.payment.code().to_owned(), pupil.payment_details.paid_on.map(|d| d.to_string()))
+    };
+    assert_eq!(state(zhou), ("unpaid".to_owned(), None), "{report}");
+    assert_eq!(state(wu), ("unpaid".to_owned(), None), "never recorded without its date: {report}");
+    assert_eq!(state(sun), ("paid".to_owned(), None), "{report}");
+    assert_eq!(state(gao), ("paid".to_owned(), Some(recent.clone())), "{report}");
+    // The count is the rows held back: the two dates and the stranger's number, each listed by check.
+    assert_eq!(report["unapplied_payments"], 3, "{report}");
+    let check = json(canbao(&db).args(["check", "--json"]));
+    let mut kept: Vec<(String, String)> = check["tax_paid_unrecorded"]
+        .as_array()
+        .expect("tax_paid_unrecorded")
+        .iter()
+        .map(|k| (k["id_number"].as_str().unwrap().to_owned(), k["reason"].as_str().unwrap().to_owned()))
+        .collect();
+    kept.sort();
+    let mut expected = vec![
+        (zhou.to_owned(), "outside_year".to_owned()),
+        (wu.to_owned(), "future_date".to_owned()),
+        (stranger.clone(), "unknown_number".to_owned()),
+    ];
+    expected.sort();
+    assert_eq!(kept, expected, "{check}");
+    // In English: the date, not the payment, is what a row with an unreadable date leaves out.
+    assert!(english.contains(&format!("the payment date {soon} is after today: this row's payment is not recorded")));
+    assert!(english.contains("date “某天” not understood: the date was not recorded"), "{english}");
+    assert!(english.contains("3 payments on the tax list are not recorded"), "{english}");
 }
 
 /// Everything a run printed, both streams.

@@ -33,6 +33,9 @@ pub enum UnappliedReason {
     /// Dated where no payment for the drive's insured year can be (before the year's first payment window, after
     /// the year, before the pupil's birth): a payment for another year is not this year's.
     OutsideYear,
+    /// Dated after the day the list was read (within the year): the list is wrong there, and the payment is not
+    /// recorded without its date, which moves the amount due and the cover.
+    FutureDate,
     /// The pupil has a payment recorded already, and the list's is another (another amount or date): the
     /// recorded one is not replaced without the operator.
     RecordedDiffers,
@@ -132,6 +135,8 @@ impl UnappliedPayment {
                          before the birth date)"
                     .to_owned(),
             },
+            (UnappliedReason::FutureDate, false) => "缴费日期晚于核对当天，不可能已缴费".to_owned(),
+            (UnappliedReason::FutureDate, true) => "dated after the day the list was reconciled".to_owned(),
             (UnappliedReason::RecordedDiffers, false) => {
                 "与已记录的缴费（金额或日期）不同，已记录的缴费未替换".to_owned()
             }
@@ -169,6 +174,11 @@ impl UnappliedPayment {
             (UnappliedReason::OutsideYear, true) => {
                 "a payment for an earlier year leaves this year unpaid; if the date is wrong, check with the tax \
                  office, then record the payment by hand"
+            }
+            (UnappliedReason::FutureDate, false) => "请向税务核实缴费日期，再手工记录缴费或用更正后的名单重新对账",
+            (UnappliedReason::FutureDate, true) => {
+                "check the payment date with the tax office, then record the payment by hand or reconcile a corrected \
+                 list"
             }
             (UnappliedReason::RecordedDiffers, false) => {
                 "请向税务核实哪一笔是本年度的缴费；名单正确时，先清除已记录的缴费再重新核对，或手工更正"

@@ -1096,7 +1096,7 @@ impl Run<'_> {
                 if !date_said {
                     let message = table::formula_without_result(
                         formula,
-                        ("缴费日期无法读取，未记录日期", "the payment date cannot be read and was not recorded"),
+                        ("缴费日期无法读取，未记录日期", "the payment date cannot be read: the date was not recorded"),
                         ("核对", "reconcile it"),
                     );
                     self.problem(sheet, row_no, header_of(Column::PaidOn), message);
@@ -1105,22 +1105,15 @@ impl Run<'_> {
             }
             let parsed = parse_date(c);
             if parsed.is_none() {
-                let message =
-                    format!("缴费日期“{0}”无法识别，未记录日期 (date “{0}” not understood: not recorded)", c.text());
+                let message = format!(
+                    "缴费日期“{0}”无法识别，未记录日期 (date “{0}” not understood: the date was not recorded)",
+                    c.text()
+                );
                 self.problem(sheet, row_no, header_of(Column::PaidOn), message);
             }
-            // A payment cannot be dated after today: the list is wrong there, and the date would move the
-            // amount due and the cover.
-            parsed.filter(|day| {
-                let future = *day > self.today;
-                if future {
-                    let message = format!(
-                        "缴费日期 {day} 晚于今天，未记录日期 (payment date {day} is after today: not recorded)"
-                    );
-                    self.problem(sheet, row_no, header_of(Column::PaidOn), message);
-                }
-                !future
-            })
+            // A date after today is kept as the list gives it: the pupil's rows are settled by it
+            // (`settle_payments`), never applied without it.
+            parsed
         });
         TaxRow {
             name: map.get(Column::Name, row).map(|c| clean_name(&c.text())).unwrap_or_default(),
@@ -1269,6 +1262,22 @@ impl Run<'_> {
                 self.problem_in(&paid.sheet, paid.row, paid.date_column.clone(), message);
             }
             self.keep_rows(&student, &outside.iter().collect::<Vec<_>>(), UnappliedReason::OutsideYear, None);
+            // A payment of the year dated after today: the list is wrong there, and the date would move the amount
+            // due and the cover. Held back as the out-of-year ones are (those said first, as not this year's), never
+            // recorded without its date.
+            let (rows, future): (Vec<TaxRow>, Vec<TaxRow>) = rows
+                .into_iter()
+                .partition(|r| r.kind != RowKind::Payment || r.paid_on.is_none_or(|day| day <= self.today));
+            for paid in &future {
+                let Some(day) = paid.paid_on else { continue };
+                let message = format!(
+                    "缴费日期 {day} 晚于今天：此行缴费未记录，已保存在修改记录中，canbao check 会列出 (the payment \
+                     date {day} is after today: this row's payment is not recorded; kept in the drive's history and \
+                     listed by canbao check)"
+                );
+                self.problem_in(&paid.sheet, paid.row, paid.date_column.clone(), message);
+            }
+            self.keep_rows(&student, &future.iter().collect::<Vec<_>>(), UnappliedReason::FutureDate, None);
             if rows.is_empty() {
                 continue;
             }
