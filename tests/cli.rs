@@ -1650,6 +1650,39 @@ fn payment_dates_are_judged_against_the_drives_year_under_a_policy_of_another() 
     assert_eq!(json(canbao(&db).args(["stats", "--json"]))["insured"], 2);
 }
 
+/// `mark` changing a paid pupil's amount or channel keeps the recorded date and judges it as a first mark judges
+/// its date: a payment recorded on a day that is not the drive's year's (marked before the drive chose its
+/// policy) is refused, with how to correct it; with the right date it is saved.
+#[test]
+fn changing_a_paid_pupils_amount_judges_the_recorded_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let zhou = "450202201711194162";
+    // Without a policy only the birth date judges a date.
+    let first = ["mark", zhou, "--payment", "paid", "--amount", "350", "--paid-on", "2022-10-01"];
+    canbao(&db).args(first).assert().success();
+    canbao(&db).args(["policy", "use", "liuzhou-2023"]).assert().success();
+    let year = drive_year(&db);
+    for change in [["--amount", "400"], ["--channel", "微信"]] {
+        let (code, text) = said(canbao(&db).args(["mark", zhou, "--payment", "paid"]).args(change));
+        assert_eq!(code, Some(1), "{text}");
+        assert!(
+            text.contains("已记录的缴费日期 2022-10-01") && text.contains(&format!("不是 {year} 年度的缴费")),
+            "{text}"
+        );
+        assert!(text.contains("未保存") && text.contains("--paid-on"), "{text}");
+        assert_eq!(paid_amount(&db, zhou), ("paid".to_owned(), Some(35_000)), "{text}");
+    }
+    let (_, text) = said(canbao(&db).args(["--lang", "en", "mark", zhou, "--payment", "paid", "--amount", "400"]));
+    assert!(text.contains("recorded payment: the payment date 2022-10-01") && text.contains("--paid-on"), "{text}");
+    // Kept as it is, the payment is not marked anew: a note beside it is saved.
+    canbao(&db).args(["mark", zhou, "--payment", "paid", "--note", "家长已确认"]).assert().success();
+    let right = days_ago(3);
+    canbao(&db).args(["mark", zhou, "--payment", "paid", "--amount", "400", "--paid-on", &right]).assert().success();
+    assert_eq!(paid_amount(&db, zhou), ("paid".to_owned(), Some(40_000)));
+}
+
 /// The drive's current insured year, as `canbao year list` gives it (a new drive collects for the year its
 /// payments are made in, next year's from September).
 fn drive_year(db: &Path) -> i64 {

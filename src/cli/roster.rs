@@ -229,17 +229,31 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
                 }
                 // A date that cannot be this year's (a payment for an earlier year, a year typed wrong, before the
                 // pupil was born) would count the pupil insured for the drive's year: refused, amount or not. A
-                // payment kept as recorded is not dated anew here.
-                if !already_paid || paid_on.is_some() {
+                // payment changed (its amount or channel) keeps its recorded date, which is judged the same: the
+                // mark would save the payment anew on it. Only a payment kept as it is is not judged here.
+                let recorded = already_paid && paid_on.is_none();
+                let carried = if recorded { pupil.payment_details.paid_on } else { Some(on) };
+                if let Some(day) = carried.filter(|_| !payment_kept) {
                     let policy = paperwork::drive_policy(&store)?;
-                    if let Some(e) = crate::domain::policy::payment_date_error(
+                    let error = crate::domain::policy::payment_date_error(
                         policy.as_ref(),
                         store.current_year(),
                         pupil.birth_date,
-                        on,
-                    ) {
+                        day,
+                    );
+                    if let Some(e) = error {
+                        let (recorded_zh, recorded_en, fix_zh, fix_en) = if recorded {
+                            (
+                                "已记录的",
+                                "recorded payment: ",
+                                "；如日期记错了，请同时用 --paid-on 给出正确日期",
+                                "; if the date was recorded wrong, give the right one with --paid-on",
+                            )
+                        } else {
+                            ("", "", "", "")
+                        };
                         return Err(UserError(format!(
-                            "{name}：{}，未保存 ({name}: {}; nothing saved)",
+                            "{name}：{recorded_zh}{}，未保存{fix_zh} ({name}: {recorded_en}{}; nothing saved{fix_en})",
                             e.message_zh(),
                             e.message_en(),
                             name = pupil.name
