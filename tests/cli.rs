@@ -1683,6 +1683,52 @@ fn changing_a_paid_pupils_amount_judges_the_recorded_date() {
     assert_eq!(paid_amount(&db, zhou), ("paid".to_owned(), Some(40_000)));
 }
 
+/// A payment another laptop recorded on a date that cannot be the drive's year's is kept by `merge`, as that laptop
+/// recorded it, and listed in the report (text and `--json`), as `check` lists it; the merge says nothing of the
+/// payments this drive already held, nor of the same payment merged again.
+#[test]
+fn a_merge_lists_a_payment_it_brings_dated_outside_the_year() {
+    use canbao::domain::student::{PaymentDetails, PaymentStatus};
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    canbao(&a).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    canbao(&a).args(["policy", "use", "liuzhou-2023"]).assert().success();
+    canbao(&a).arg("backup").arg(&b).assert().success();
+    let year = drive_year(&a);
+    let zhou = "450202201711194162";
+    {
+        // Recorded there as no mark records it now: 2022-10-01 is liuzhou-2023's window, not the drive's year.
+        let mut store = canbao::store::Store::open(&b).unwrap();
+        let id = store.student_by_id_number(zhou).unwrap().unwrap().id;
+        let paid_on = chrono::NaiveDate::from_ymd_opt(2022, 10, 1);
+        let details = PaymentDetails { amount_fen: Some(35_000), paid_on, channel: None };
+        store.set_payment(id, PaymentStatus::Paid, &details).unwrap();
+    }
+    let (in_json, in_english) = (dir.path().join("json.db"), dir.path().join("english.db"));
+    for copy in [&in_json, &in_english] {
+        canbao(&a).arg("backup").arg(copy).assert().success();
+    }
+    let text = canbao(&a).arg("merge").arg(&b).output().unwrap();
+    assert!(text.status.success(), "{}", String::from_utf8_lossy(&text.stderr));
+    let text = String::from_utf8_lossy(&text.stdout).into_owned();
+    assert!(text.contains("合并带来的缴费中有 1 笔缴费日期不属于本年度"), "{text}");
+    let line = text.lines().find(|l| l.contains("周静露") && l.contains("2022-10-01")).unwrap_or_default();
+    assert!(line.contains(&format!("不是 {year} 年度的缴费")), "{text}");
+    assert_eq!(paid_amount(&a, zhou), ("paid".to_owned(), Some(35_000)), "kept as merged");
+    let check = json(canbao(&a).args(["check", "--json"]));
+    assert_eq!(check["payment_outside_year"][0]["id_number"], zhou, "{check}");
+    // Merged again, into a drive that holds it already: nothing new to list.
+    let again = json(canbao(&a).args(["merge", "--json"]).arg(&b));
+    assert_eq!(again["payments_outside_year"], serde_json::json!([]), "{again}");
+    let report = json(canbao(&in_json).args(["merge", "--json"]).arg(&b));
+    let listed = report["payments_outside_year"].as_array().expect("payments_outside_year");
+    assert_eq!((listed.len(), &listed[0]["id_number"], &listed[0]["paid_on"]), (1, &zhou.into(), &"2022-10-01".into()));
+    let en = canbao(&in_english).args(["--lang", "en", "merge"]).arg(&b).output().unwrap();
+    let en = String::from_utf8_lossy(&en.stdout).into_owned();
+    assert!(en.contains("1 payment brought by the merge dated outside the insured year"), "{en}");
+    assert!(en.contains(&format!("not a payment for {year}")) && !en.contains("不属于"), "{en}");
+}
+
 /// The drive's current insured year, as `canbao year list` gives it (a new drive collects for the year its
 /// payments are made in, next year's from September).
 fn drive_year(db: &Path) -> i64 {

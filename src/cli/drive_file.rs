@@ -171,16 +171,76 @@ pub(super) fn merge(
         if reveal {
             record_reveal(cli, store, "merge", &[])?;
         }
+        // The family payments' dates before the merge: a payment the merge brings dated where no payment for the
+        // drive's year can be is kept, as the other laptop recorded it, and listed (as `check` lists it).
+        let dated_before = if dry_run { Vec::new() } else { payment_dates(store)? };
         let report = store
             .merge_from_checked(other, dry_run, other_school)
             .map_err(|e| crate::io::sniff::named_merge_error(e, other))?;
+        let outside = if dry_run { Vec::new() } else { payments_brought_outside_year(store, &dated_before)? };
         if json {
-            print_json(&report);
+            let mut value = serde_json::to_value(&report).map_err(|e| UserError(e.to_string()))?;
+            if let Some(fields) = value.as_object_mut() {
+                let listed = serde_json::to_value(&outside).map_err(|e| UserError(e.to_string()))?;
+                fields.insert("payments_outside_year".to_owned(), listed);
+            }
+            print_json(&value);
         } else {
             print_merge_report(&report, reveal);
+            print_payments_outside_year(&outside, reveal);
         }
         Ok(())
     })
+}
+
+/// Each family payment's pupil number and date, as the drive holds them.
+fn payment_dates(store: &Store) -> Result<Vec<(String, Option<chrono::NaiveDate>)>, UserError> {
+    let students = store.students(&crate::store::StudentFilter::default())?;
+    Ok(students
+        .iter()
+        .filter(|s| s.payment == crate::domain::student::PaymentStatus::Paid)
+        .map(|s| (s.id_number.clone(), s.payment_details.paid_on))
+        .collect())
+}
+
+/// The family payments dated outside the drive's insured year (under its policy, as `check` judges them) whose
+/// date the merge brought: not held before it by the same pupil on the same day.
+fn payments_brought_outside_year(
+    store: &Store,
+    dated_before: &[(String, Option<chrono::NaiveDate>)],
+) -> Result<Vec<crate::domain::roster_check::PaymentOutsideYear>, UserError> {
+    let policy = super::paperwork::drive_policy(store).unwrap_or(None);
+    let students = store.students(&crate::store::StudentFilter::default())?;
+    let outside = crate::domain::roster_check::payments_outside_year(&students, policy.as_ref(), store.current_year());
+    Ok(outside
+        .into_iter()
+        .filter(|o| !dated_before.iter().any(|(number, day)| *number == o.pupil.id_number && *day == Some(o.paid_on)))
+        .collect())
+}
+
+/// The merge's payments dated outside the insured year, one line each: kept as merged, for the operator to check.
+fn print_payments_outside_year(outside: &[crate::domain::roster_check::PaymentOutsideYear], reveal: bool) {
+    if outside.is_empty() {
+        return;
+    }
+    let n = outside.len();
+    let en = format!(
+        "{} brought by the merge dated outside the insured year: kept as the other laptop recorded them, a \
+         payment for another year does not pay for this one; canbao check lists them until corrected",
+        crate::words::counted(n, "payment", "payments")
+    );
+    say(
+        &format!(
+            "合并带来的缴费中有 {n} 笔缴费日期不属于本年度：已按对方的记录保留，往年的缴费不能算本年度已缴费，请核实；canbao check 会列出，直到更正 ({en})"
+        ),
+        &en,
+    );
+    for o in outside {
+        let p = &o.pupil;
+        let line = format!("  {}\t{}\t{}", p.name, super::output::shown_id(&p.id_number, reveal), o.why);
+        let line_en = format!("  {}\t{}\t{}", p.name, super::output::shown_id(&p.id_number, reveal), o.why_en);
+        say(&format!("{line} ({})", o.why_en), &line_en);
+    }
 }
 
 /// `encrypt` (`to_encrypted`) or `decrypt`: writes the converted copy beside the drive, checks it, and
