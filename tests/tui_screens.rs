@@ -52,8 +52,11 @@ fn render(app: &App) -> Terminal<TestBackend> {
 /// The screen as text: one line per row, wide characters once (not followed by their hidden cell), trailing
 /// spaces trimmed, with a ruler so widths can be checked by eye.
 fn screen(app: &App) -> String {
-    let terminal = render(app);
-    let buffer = terminal.backend().buffer();
+    buffer_text(render(app).backend().buffer())
+}
+
+/// A drawn buffer as `screen` writes it.
+fn buffer_text(buffer: &ratatui::buffer::Buffer) -> String {
     let area = buffer.area;
     let mut out = String::new();
     for y in 0..area.height {
@@ -5760,4 +5763,42 @@ fn payment_form_refuses_a_date_that_cannot_be_the_policys_year() {
         (s.payment, s.payment_details.paid_on),
         (PaymentStatus::Paid, chrono::NaiveDate::from_ymd_opt(2026, 11, 20))
     );
+}
+
+/// The app after `keys` (each then a look at the screen) typed at 「导出完成」, through the real event loop, and the
+/// last screen drawn (the script's closing Ctrl-c quits from any dialog, taking it).
+fn after_keys_at_a_message(lang: Language, keys: &str) -> (App, String) {
+    let mut app = app(lang);
+    let title = if lang == Language::Zh { "导出完成" } else { "Export finished" };
+    app.show(title, vec!["/tmp/表.xlsx".to_owned()], false);
+    let mut script: std::collections::VecDeque<Paced> = std::collections::VecDeque::new();
+    for step in paced(keys) {
+        script.push_back(step);
+        script.push_back(Paced::Pause);
+    }
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    run_loop(&mut terminal, &mut app, &mut PacedScript(script)).expect("loop");
+    let drawn = buffer_text(terminal.backend().buffer());
+    (app, drawn)
+}
+
+/// `/` at a message (a finished export's or import's) closes it and opens the search, which takes a class typed
+/// after it; `?` closes it and opens the help; any other letter only closes it, and the roster's keys work after
+/// it. Before, these keys did nothing at all, without a word, and the message stayed until Enter or Esc.
+#[test]
+fn search_and_help_keys_at_a_message_close_it_and_act() {
+    for lang in [Language::Zh, Language::En] {
+        let (app, _) = after_keys_at_a_message(lang, "/四年级");
+        assert!(app.modal.is_none());
+        assert!(app.roster.is_searching());
+        insta::assert_snapshot!(format!("search_after_message_{}", lang_name(lang)), screen(&app));
+    }
+    let (_, drawn) = after_keys_at_a_message(Language::Zh, "?");
+    assert!(drawn.contains("按键帮助") && !drawn.contains("导出完成"), "{drawn}");
+    // A letter closes the message; the next `j` moves the cursor as on the roster.
+    let first = app(Language::Zh).selected_id();
+    let (moved, drawn) = after_keys_at_a_message(Language::Zh, "gj");
+    assert!(moved.modal.is_none() && !drawn.contains("导出完成"), "{drawn}");
+    assert!(!moved.roster.is_searching());
+    assert_ne!(moved.selected_id(), first, "{drawn}");
 }

@@ -764,6 +764,17 @@ impl App {
         }
     }
 
+    /// A character typed at a message (a report, 「导出完成」), which has closed: the search (`/`, or a name typed in
+    /// Chinese) and the help (`?`) open as on the screen; any other key only closed the message, never marking
+    /// or opening what the screen's letter would, unseen behind it.
+    pub(super) fn key_after_message(&mut self, c: char) {
+        match self.keymap.action(self.screen_context(), Key::plain(crossterm::event::KeyCode::Char(c))) {
+            Some(action @ (Action::Search | Action::Help)) => self.update_screen(action),
+            _ if matches!(c, '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}') => self.update_screen(Action::Input(c)),
+            _ => {}
+        }
+    }
+
     /// The roster, the detail screen over it (which moves through the same list) and the dashboard, which
     /// only reads and scrolls: the roster's keys wait there until the operator is back on the roster.
     fn update_screen(&mut self, action: Action) {

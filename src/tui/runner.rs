@@ -11,6 +11,7 @@ use ratatui::backend::Backend;
 use super::action::Action;
 use super::app::App;
 use super::keymap::{Context, Key};
+use super::modal::Modal;
 use super::views;
 
 /// How long the keys rest before what was saved is copied from the `-wal` into the drive file.
@@ -62,8 +63,11 @@ pub fn translate(app: &App, event: Event) -> Option<Action> {
             // A character a chooser or a screen has no key for is still passed on, as typed: a run of them is text
             // meant for another window (a shell command), which must not be taken as ticks, shortcuts and an Enter.
             // So is one typed while a key waits for the pause after it (the welcome's `1` of `echo 1x`).
+            // So is one typed at a message (a report, 「导出完成」): it closes the message, and `/` and `?` then act
+            // as on the screen (`App::key_after_message`), where they did nothing at all.
             let typed_into =
                 matches!(context, Context::Picker | Context::Roster | Context::Detail | Context::Dashboard)
+                    || matches!(app.modal, Some(Modal::Message(_)))
                     || app.waits_for_pause();
             match app.keymap.action(context, key) {
                 None if typed_into && !key.ctrl && !key.alt => match key.code {

@@ -134,6 +134,13 @@ impl App {
             },
             Modal::Message(mut m) => match action {
                 Action::Back | Action::Confirm => None,
+                // A character the message has no key for: the operator has read it and is back at the screen's
+                // keys. It closes, as Enter closes it, and the key acts as on the screen where it opens the search
+                // or the help (`/`, `?`, a name typed in Chinese).
+                Action::Input(c) => {
+                    self.key_after_message(c);
+                    None
+                }
                 a => {
                     m.offset = scroll_box(self.size, &m.lines, m.offset, &a, page);
                     Some(Modal::Message(m))
