@@ -766,6 +766,27 @@ fn rounded_and_invalid_numbers_are_flagged_in_the_forms_for_the_agencies() {
     let book = sheet("柳州市第二小学");
     let (header, _) = body(&book[0].1, "序号");
     assert_eq!(texts(header), ["序号", "姓名", "身份证号码", "所在年级、班级", "是否参保", "联系电话"]);
+    // The class lists the teachers sign: 备注 before 签字 in a class with such a number, none in another.
+    let classes = |school: &str| {
+        let out = dir.path().join(format!("{school}-classes.xlsx"));
+        workbook(&export(&db, "classes", &out, &["--school", school])[0])
+    };
+    let book = classes("柳州市实验小学");
+    let (header, rows) = body(&book[0].1, "序号");
+    assert_eq!(texts(header)[5..], ["参保登记", "备注", "签字"]);
+    let mut flagged = remarks(rows, 6).into_iter().filter(|(_, r)| !r.is_empty()).collect::<Vec<_>>();
+    flagged.sort();
+    assert_eq!(
+        flagged,
+        [
+            ("林彤瑶".to_owned(), "身份证号码校验码错误，待核实".to_owned()),
+            ("段睿".to_owned(), ROUNDED.to_owned()),
+            ("蔡俊".to_owned(), ROUNDED.to_owned()),
+        ]
+    );
+    let book = classes("柳州市第二小学");
+    let (header, _) = body(&book[0].1, "序号");
+    assert_eq!(texts(header), ["序号", "姓名", "身份证号码", "是否参保", "是否缴费", "参保登记", "签字"]);
 }
 
 #[test]
@@ -1468,9 +1489,16 @@ fn every_form_prints_on_a4() {
     assert_eq!(assert_prints_on_a4(&sheet[0], &["序号"]), [("柳州市示范小学".to_owned(), true)]);
     let valid_only = export(&db, "sheet", &out.join("sheet-one-class.xlsx"), &["--class", "一年级1班"]);
     assert_eq!(texts(body(&workbook(&valid_only[0])[0].1, "序号").0).len(), 7, "the school's sheet, any class");
-    // Class lists: portrait, one worksheet (so its own pages) per class, 签字 inside the page.
+    // Class lists: one worksheet (so its own pages) per class, 签字 inside the page; portrait, but for a class
+    // whose invalid number adds 备注, which turns the page as on the information sheet.
     let classes = export(&db, "classes", &out.join("classes.xlsx"), &[]);
-    assert!(assert_prints_on_a4(&classes[0], &["序号"]).iter().all(|(_, landscape)| !landscape));
+    let book = workbook(&classes[0]);
+    let printed = assert_prints_on_a4(&classes[0], &["序号"]);
+    assert!(printed.iter().any(|(_, landscape)| !landscape), "{printed:?}");
+    for (class, landscape) in printed {
+        let sheet = &book.iter().find(|(name, _)| *name == class).expect("sheet").1;
+        assert_eq!(landscape, texts(body(sheet, "序号").0).contains(&"备注".to_owned()), "{class}");
+    }
     // Ledgers and the roster are wide: landscape.
     let ledgers = export(&db, "ledgers", &out.join("ledgers.xlsx"), &[]);
     assert!(assert_prints_on_a4(&ledgers[0], &["序号"]).iter().all(|(_, landscape)| *landscape));

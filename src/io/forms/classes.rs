@@ -1,5 +1,6 @@
 //! 班级核对表: one printable list per class for the class teacher to tick and sign — 序号 · 姓名 · 身份证号码 ·
-//! 是否参保 · 是否缴费 · 参保登记 · 签字. 是否参保 is the one definition every form uses
+//! 是否参保 · 是否缴费 · 参保登记 · 签字, and 备注 before 签字 in a class with an ID number that failed the check
+//! (「身份证号码被表格四舍五入，待核实」, as the other forms say it). 是否参保 is the one definition every form uses
 //! (`domain::coverage::Standing::is_insured`: paid by the family or a department, or insured elsewhere), so a
 //! pupil reads here as on 在校学生信息表; 是否缴费 says whether a payment is recorded. Both are 是 or 否. 参保登记
 //! says what those two cannot: 已登记未缴费 for a family that registered through the school and has not paid,
@@ -11,7 +12,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{FormInput, out_dir, out_file};
+use super::{FormInput, id_remark, out_dir, out_file};
 use crate::domain::coverage::Standing;
 use crate::domain::student::Student;
 use crate::io::export::{ColumnSpec, FileFormat, Out, Preamble, TableWriter, check_targets, place_all};
@@ -122,7 +123,13 @@ fn write_class(
     class: &str,
     pupils: &[&Student],
 ) -> Result<(), ExportError> {
-    let columns: Vec<ColumnSpec> = COLUMNS.iter().map(|(t, w)| ColumnSpec::new(t, *w)).collect();
+    let mut columns: Vec<ColumnSpec> = COLUMNS.iter().map(|(t, w)| ColumnSpec::new(t, *w)).collect();
+    // 备注 before 签字 only for a class with an ID number that failed the check, as on 在校学生信息表: the
+    // teacher must not take a number a spreadsheet rounded as the pupil's (see `id_number::problem_remark`).
+    let remarks = pupils.iter().any(|s| id_remark(s).is_some());
+    if remarks {
+        columns.insert(columns.len() - 1, ColumnSpec::new("备注", 30.0));
+    }
     let preamble = Preamble {
         title: Some(format!("{class} {CLASS_TITLE}")),
         lines: vec![vec![format!("学校名称：{school}"), input.year_line(), input.date_line()]],
@@ -134,15 +141,19 @@ fn write_class(
         let standing = Standing::new(s.enrollment, s.payment);
         let paid = if s.payment.is_settled() { "是" } else { "否" };
         let registration = standing.registration_word().map_or(Out::Empty, |w| Out::Text(w.into()));
-        writer.row(&[
+        let mut row = vec![
             Out::Number((i + 1) as f64),
             Out::Text(s.name.clone()),
             input.id_cell(s),
             Out::Text(standing.insured_word().into()),
             Out::Text(paid.into()),
             registration,
-            Out::Empty,
-        ])?;
+        ];
+        if remarks {
+            row.push(id_remark(s).map_or(Out::Empty, |r| Out::Text(r.into())));
+        }
+        row.push(Out::Empty);
+        writer.row(&row)?;
     }
     writer.sign_lines(&[vec!["班主任签字：".to_owned(), "日期：    年    月    日".to_owned()]])?;
     Ok(())
