@@ -785,14 +785,22 @@ fn government_paid_at_school_for_a_pupil_who_enrolls_at_the_benefit_place_is_ref
     assert_eq!(status(he), ("here".to_owned(), "government".to_owned()), "registered through the school");
 
     // The department's payment where the benefit was approved: 异地参保, in the same command or before.
-    canbao(&db).args(["mark", xu, "--enrollment", "elsewhere", "--payment", "government"]).assert().success();
+    let marked = canbao(&db).args(["mark", xu, "--enrollment", "elsewhere", "--payment", "government"]).assert();
+    let err = String::from_utf8_lossy(&marked.success().get_output().stderr).into_owned();
+    assert!(!err.contains("没有登记人员类别"), "a pupil with a category: {err}");
     assert_eq!(status(xu), ("elsewhere".to_owned(), "government".to_owned()));
     // Clearing a payment registers no one: no --at-school asked for it.
     canbao(&db).args(["mark", he, "--payment", "unpaid"]).assert().success();
     assert_eq!(status(he).1, "unpaid");
-    // A pupil in no such category is marked as before.
-    canbao(&db).args(["mark", sun, "--payment", "government"]).assert().success();
+    // A pupil in no such category is marked as before, with a word (the TUI asks): no category, no department.
+    let marked = canbao(&db).args(["mark", sun, "--payment", "government"]).assert().success();
+    let err = String::from_utf8_lossy(&marked.get_output().stderr).into_owned();
+    assert!(err.contains("孙语 没有登记人员类别，仍已标记为财政代缴") && err.contains("has no category"), "{err}");
+    assert!(err.contains("--source categories") && err.contains("check"), "{err}");
     assert_eq!(status(sun), ("here".to_owned(), "government".to_owned()));
+    // Marked again: nothing changed, nothing said.
+    let again = canbao(&db).args(["mark", sun, "--payment", "government"]).assert().success();
+    assert!(!String::from_utf8_lossy(&again.get_output().stderr).contains("人员类别"));
 }
 
 /// The text output says what each number counts, and rounds the rate.

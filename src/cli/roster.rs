@@ -354,7 +354,31 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
     if let Some(day) = paid_day {
         warn_if_next_collection(&store, &pupil.id_number, day)?;
     }
+    if n > 0 && mark.payment == Some(PaymentStatus::Government) {
+        warn_government_without_category(&pupil);
+    }
     Ok(())
+}
+
+/// 财政代缴 marked for a pupil with no category (人员类别), said on stderr after it is saved, as the TUI asks
+/// before marking: a department pays for pupils in a category, so the mark is most often a slip or a category not
+/// yet recorded. Not refused: scripts mark pupils a department vouched for before the category list arrives.
+fn warn_government_without_category(pupil: &crate::domain::student::Student) {
+    if !pupil.categories.is_empty() || pupil.payment == PaymentStatus::Government {
+        return;
+    }
+    let en = format!(
+        "{name} has no category (人员类别) recorded, yet is marked government-paid: record the category \
+         (reconcile FILE --source categories, or the TUI's detail screen), or clear the mark if it was a slip; \
+         check lists such pupils (government-paid, no category)",
+        name = pupil.name
+    );
+    let zh = format!(
+        "注意：{name} 没有登记人员类别，仍已标记为财政代缴：请登记其人员类别（reconcile 文件 --source categories，\
+         或在界面的学生详情中），如是误标请清除；check 会将其列入“财政代缴但没有人员类别” (note: {en})",
+        name = pupil.name
+    );
+    eprintln!("{}", super::pick(&zh, &format!("note: {en}")));
 }
 
 /// A family's payment dated in the next insured year's concentrated period, on a drive still in the year before,
