@@ -2562,7 +2562,11 @@ fn lang_en_covers_check_merge_and_policy() {
     );
     let other = dir.path().join("other.db");
     canbao(&other).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
-    let text = en(&["merge", "--dry-run", other.to_str().unwrap()]);
+    let out = canbao(&db).args(["--lang", "en", "merge", "--dry-run", other.to_str().unwrap()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "refused, as the merge would be");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--other-school") && !err.contains("未做任何修改"), "{err}");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
     // A drive of another school with no history in common: said first, in English too.
     assert!(
         text.starts_with("dry run: nothing changed\nNote: the other file's school (本校) is not this drive's"),
@@ -3012,10 +3016,9 @@ fn merging_another_schools_file_is_said_and_takes_other_school() {
     let other = dir.path().join("S2.db");
     canbao(&other).args(["import", "--school", "第二小学"]).arg(fixture("gbk_title.csv")).assert().success();
 
-    let text = String::from_utf8_lossy(
-        &canbao(&db).args(["merge", "--dry-run"]).arg(&other).assert().success().get_output().stdout,
-    )
-    .into_owned();
+    // The preview shows what the merge would do, and ends as the merge would: refused, status 1, the same words.
+    let preview = canbao(&db).args(["merge", "--dry-run"]).arg(&other).output().unwrap();
+    let text = String::from_utf8_lossy(&preview.stdout).into_owned();
     for said in ["对方数据文件的学校（第二小学）不是本数据文件的学校", "没有共同的修改记录", "--other-school"]
     {
         assert!(text.contains(said), "{said}: {text}");
@@ -3024,6 +3027,14 @@ fn merging_another_schools_file_is_said_and_takes_other_school() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("第二小学") && err.contains("--other-school") && err.contains("未做任何修改"), "{err}");
+    assert_eq!(preview.status.code(), Some(1), "{text}");
+    assert_eq!(String::from_utf8_lossy(&preview.stderr), err, "the merge's refusal");
+    let json_preview = canbao(&db).args(["merge", "--dry-run", "--json"]).arg(&other).output().unwrap();
+    assert_eq!(json_preview.status.code(), Some(1));
+    let previewed: serde_json::Value = serde_json::from_slice(&json_preview.stdout).expect("json");
+    assert_eq!(previewed["other_schools"], serde_json::json!(["第二小学"]));
+    // With --other-school the preview goes through, as the merge would.
+    canbao(&db).args(["merge", "--dry-run", "--other-school"]).arg(&other).assert().success();
     assert_eq!(json(canbao(&db).args(["stats", "--json"]))["students"], 10, "nothing changed");
     let report = json(canbao(&db).args(["merge", "--other-school", "--json"]).arg(&other));
     assert_eq!(report["other_schools"], serde_json::json!(["第二小学"]));

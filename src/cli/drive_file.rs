@@ -189,6 +189,17 @@ pub(super) fn merge(
             print_merge_report(&report, reveal);
             print_payments_outside_year(&outside, reveal);
         }
+        // The preview foretells the merge: another school's file of no common history, which the merge refuses
+        // without --other-school, ends the preview as the merge ends, with its refusal and exit status.
+        if dry_run && !other_school && !report.other_schools.is_empty() && !report.shared_history {
+            let command = store.command(&format!("merge --other-school {}", crate::words::shell_path(other)));
+            return Err(crate::store::StoreError::MergeOtherSchool {
+                path: other.display().to_string(),
+                schools: report.other_schools.join("、"),
+                command,
+            }
+            .into());
+        }
         Ok(())
     })
 }
