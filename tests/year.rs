@@ -288,11 +288,13 @@ fn class_lists_leave_graduates_out_and_say_so() {
     assert!(err.contains("都已毕业或往年已离校"), "{err}");
 }
 
-/// `year new` while the current year's concentrated period is still open today says so on stderr (README
-/// documents `year new` without a confirmation, so scripts keep working): the rest of the day's payments would
-/// go to the new year. The policy is made for the drive's year with its window around today's real date.
+/// `year new` while the current year's concentrated period is still open today is refused: once the next year
+/// starts this one can only be looked at, so the rest of its payments (today's among them) could be recorded
+/// nowhere, though the old note said they would go to the new year. `--dry-run` says so and shows the report;
+/// `--force` starts it all the same and says so on stderr. The policy is made for the drive's year with its window
+/// around today's real date.
 #[test]
-fn year_new_warns_on_stderr_while_the_concentrated_period_is_open() {
+fn year_new_is_refused_while_the_concentrated_period_is_open_unless_forced() {
     let dir = tempfile::tempdir().unwrap();
     let (db, home) = (dir.path().join("drive.db"), dir.path());
     let list = dir.path().join("list.csv");
@@ -314,15 +316,24 @@ fn year_new_warns_on_stderr_while_the_concentrated_period_is_open() {
     canbao(&db, home).args(["policy", "use", &format!("testcity-{year}")]).assert().success();
 
     let next = (year + 1).to_string();
-    let warning =
-        format!("注意：{year} 年度的集中缴费期到 {to}，还在进行中：开始新学年后，今天的缴费将记入 {next} 年度");
-    for extra in [&["--dry-run"][..], &[]] {
-        let out = canbao(&db, home).args(["year", "new", &next, "--promote"]).args(extra).output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-        assert!(stderr.contains(&warning), "{extra:?}: {stderr}");
-        assert!(!stdout.contains("还在进行中"), "{stdout}");
-    }
+    let said = format!(
+        "{year} 年度的集中缴费期到 {to}，还在进行中：开始 {next} 年度后，{year} 年度只能查看，它的缴费（包括今天的）不能再记录"
+    );
+    let refused = canbao(&db, home).args(["year", "new", &next, "--promote"]).output().unwrap();
+    assert_eq!(refused.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains(&said) && stderr.contains("未做任何修改"), "{stderr}");
+    assert!(stderr.contains(&format!("year new {next} --promote --force")), "the command that starts it: {stderr}");
+    assert_eq!(current_year(&db, home), year, "not started");
+    let dry = canbao(&db, home).args(["year", "new", &next, "--promote", "--dry-run"]).output().unwrap();
+    assert!(dry.status.success(), "{}", String::from_utf8_lossy(&dry.stderr));
+    assert!(String::from_utf8_lossy(&dry.stderr).contains(&said), "{}", String::from_utf8_lossy(&dry.stderr));
+    assert_eq!(current_year(&db, home), year, "a dry run starts nothing");
+    let forced = canbao(&db, home).args(["year", "new", &next, "--promote", "--force"]).output().unwrap();
+    assert!(forced.status.success(), "{}", String::from_utf8_lossy(&forced.stderr));
+    let (stdout, stderr) = (String::from_utf8_lossy(&forced.stdout), String::from_utf8_lossy(&forced.stderr));
+    assert!(stderr.contains(&format!("注意：{said}")), "{stderr}");
+    assert!(!stdout.contains("还在进行中"), "{stdout}");
     assert_eq!(current_year(&db, home), year + 1);
 }
 
@@ -356,7 +367,9 @@ fn a_laptop_in_last_year_starts_the_year_from_the_drives_policy_before_taking_th
     canbao(&a, &home_a).args(["policy", "use", &policy]).assert().success();
     canbao(&a, &home_a).arg("backup").arg(&b).assert().success();
     let next = (year + 1).to_string();
-    canbao(&a, &home_a).args(["year", "new", &next, "--promote", "--premium", "420"]).assert().success();
+    // --force: the drive's policy is made for this year, whose concentrated period may be open on the day the test
+    // runs; that refusal is not what this test is about.
+    canbao(&a, &home_a).args(["year", "new", &next, "--promote", "--premium", "420", "--force"]).assert().success();
     let list2 = dir.path().join("y2.csv");
     write_list(
         &list2,
@@ -384,7 +397,8 @@ fn a_laptop_in_last_year_starts_the_year_from_the_drives_policy_before_taking_th
     assert_eq!(merge_backups, 0, "no backup taken");
 
     // B starts the year from the drive's own copy of its policy (B's config folder has none), later than A.
-    let started = json(canbao(&b, &home_b).args(["year", "new", &next, "--promote", "--premium", "420", "--json"]));
+    let started =
+        json(canbao(&b, &home_b).args(["year", "new", &next, "--promote", "--premium", "420", "--force", "--json"]));
     assert_eq!(started["policy"], format!("yibin-{next}"), "{started}");
     canbao(&b, &home_b).arg("merge").arg(&a).assert().success();
     canbao(&a, &home_a).arg("merge").arg(&b).assert().success();

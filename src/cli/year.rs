@@ -36,6 +36,10 @@ pub enum YearAction {
         /// 由当前政策生成新年度政策时的个人缴费标准（元）(the premium of the policy made from the current one)
         #[arg(long, value_name = "YUAN")]
         premium: Option<String>,
+        /// 当前年度的集中缴费期还没结束也开始新学年 (start it while the current year's concentrated period is
+        /// still open)
+        #[arg(long)]
+        force: bool,
     },
     /// 可能已离校的学生：本年度名单中没有、同班同学在名单中 (pupils this year's lists left out)
     Leavers {
@@ -54,8 +58,9 @@ pub enum YearAction {
 
 pub fn run(cli: &Cli, action: &YearAction) -> CmdResult {
     match action {
-        YearAction::New { year, promote, dry_run, json, policy, premium } => {
-            new_year(cli, *year, *promote, *dry_run, *json, policy.as_deref(), premium.as_deref())
+        YearAction::New { year, promote, dry_run, json, policy, premium, force } => {
+            let how = Start { promote: *promote, dry_run: *dry_run, force: *force };
+            new_year(cli, *year, how, *json, policy.as_deref(), premium.as_deref())
         }
         YearAction::Leavers { mark, json } => leavers(cli, *mark, *json),
         YearAction::List { json } => list(cli, *json),
@@ -110,11 +115,18 @@ fn choose_policy(
     year_policy::for_drive(store, year, &set, config_dir().as_deref(), premium_fen).map_err(UserError)
 }
 
+/// How `year new` was asked to start the year.
+struct Start {
+    promote: bool,
+    dry_run: bool,
+    /// Even while the current year's concentrated period is open.
+    force: bool,
+}
+
 fn new_year(
     cli: &Cli,
     year: i32,
-    promote: bool,
-    dry_run: bool,
+    Start { promote, dry_run, force }: Start,
     json: bool,
     named: Option<&str>,
     premium: Option<&str>,
@@ -124,7 +136,7 @@ fn new_year(
     if year != current + 1 {
         return Err(crate::store::StoreError::NotNextYear { year, current, next: current + 1 }.into());
     }
-    warn_if_window_open(&store, current, year);
+    refuse_while_window_open(&store, (current, year), promote, (dry_run, force))?;
     let chosen = choose_policy(&store, year, named, premium)?;
     // A made policy's file is written first (the dry run writes nothing and reports the name it would take);
     // if the year cannot be started it is removed again.
@@ -204,23 +216,42 @@ fn new_year(
     Ok(())
 }
 
-/// The current year's concentrated period still open today, said on stderr: README documents `year new`
-/// without a confirmation, so scripts keep working, and the operator still reads that the rest of the day's
-/// payments would go to the new year.
-fn warn_if_window_open(store: &Store, current: i32, year: i32) {
-    // A missing policy file is `choose_policy`'s to report, not this note's.
+/// The current year's concentrated period still open today: once the next year starts, this year can only be
+/// looked at (`--year`), so the rest of its payments (today's among them) could be recorded nowhere; the next
+/// year's own payment windows open months later. Refused unless `--force`, which says so on stderr; a dry run
+/// says what the real run would meet and goes on.
+fn refuse_while_window_open(
+    store: &Store,
+    (current, year): (i32, i32),
+    promote: bool,
+    (dry_run, force): (bool, bool),
+) -> Result<(), UserError> {
+    // A missing policy file is `choose_policy`'s to report, not this check's.
     let policy = super::paperwork::drive_policy(store).ok().flatten();
-    let Some(w) = year_policy::window_still_open(policy.as_ref(), current, store.today()) else { return };
-    let en = format!(
-        "{current}'s {} runs until {} and is still open: after the new year starts, today's payments count for \
-         {year}",
-        w.name, w.to
+    let Some(w) = year_policy::window_still_open(policy.as_ref(), current, store.today()) else { return Ok(()) };
+    let (name, to) = (&w.name, w.to);
+    let promote = if promote { " --promote" } else { "" };
+    let command = store.command(&format!("year new {year}{promote} --force"));
+    let said_zh = format!(
+        "{current} 年度的{name}到 {to}，还在进行中：开始 {year} 年度后，{current} 年度只能查看，它的缴费（包括今天的）不能再记录"
     );
-    let zh = format!(
-        "注意：{current} 年度的{}到 {}，还在进行中：开始新学年后，今天的缴费将记入 {year} 年度 (note: {en})",
-        w.name, w.to
+    let said_en = format!(
+        "{current}'s {name} runs until {to} and is still open: once {year} starts, {current} can only be looked at \
+         and its payments (today's too) can no longer be recorded"
     );
-    eprintln!("{}", super::pick(&zh, &format!("note: {en}")));
+    if force {
+        let en = format!("note: {said_en}");
+        eprintln!("{}", super::pick(&format!("注意：{said_zh} ({en})"), &en));
+        return Ok(());
+    }
+    let zh = format!("{said_zh}。请在 {to} 之后再开始新学年；确需现在开始：{command}");
+    let en = format!("{said_en}. Start the new year after {to}; to start it now all the same: {command}");
+    if dry_run {
+        let en = format!("note: {en}");
+        eprintln!("{}", super::pick(&format!("注意：{zh} ({en})"), &en));
+        return Ok(());
+    }
+    Err(UserError(format!("{zh}。未做任何修改 ({en}; nothing changed)")))
 }
 
 fn print_new_year(r: &YearReport, promote: bool, store: &Store) {

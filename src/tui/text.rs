@@ -578,7 +578,8 @@ pub struct Text {
     pub year_only_one: &'static str,
     /// `year new` from the palette: the question over the dry run's report, and what was done.
     pub year_new_question: &'static str,
-    /// The current year's concentrated period still open today: year, window name, last day, the new year.
+    /// The current year's concentrated period still open today, which refuses the new year: year, window name,
+    /// last day, the new year, the year again, the last day again, the command that starts it all the same.
     pub year_new_window_open: &'static str,
     pub year_new_counts: &'static str,
     /// Shown when pupils marked 已离校 move out of their classes: how many, and the year they left in.

@@ -57,6 +57,14 @@ impl App {
         }
         let Some(current) = self.store.current_year() else { return self.fail(self.text.read_only_refused) };
         let year = current + 1;
+        // Once the next year starts this one can only be looked at: the rest of its concentrated period's payments
+        // (today's among them) could be recorded nowhere. Not started here; the command line can, with --force.
+        if let Some(w) = year_policy::window_still_open(self.policy.as_ref(), current, self.store.today()) {
+            let command = self.store.command(&format!("year new {year} --promote --force"));
+            let why =
+                fill(self.text.year_new_window_open, &[&current, &w.name, &w.to, &year, &current, &w.to, &command]);
+            return self.year_not_started(why);
+        }
         // As `year new`: a year whose policy cannot be had is not started on last year's; said before the report.
         let policy = match self
             .year_policy(year)
@@ -99,11 +107,6 @@ impl App {
         let chosen = self.year_policy(year);
         let t = self.text;
         let mut lines = vec![fill(t.year_new_question, &[&year, &current])];
-        // Chosen from the palette by a hurried operator mid-drive, the new year would take the rest of the day's
-        // payments: said before the counts.
-        if let Some(w) = year_policy::window_still_open(self.policy.as_ref(), current, self.store.today()) {
-            lines.push(fill(t.year_new_window_open, &[&current, &w.name, &w.to, &year]));
-        }
         lines.push(fill(t.year_new_counts, &[&report.promoted, &report.graduated, &report.carried_categories]));
         if report.left > 0 {
             lines.push(fill(t.year_new_left, &[&report.left, &current]));
