@@ -1734,6 +1734,29 @@ fn mark_refuses_school_enrollment_for_a_pupil_who_enrolls_at_the_benefit_place()
 }
 
 /// 000 附件二(五): under liuzhou-2023 a 低保 or 特困 pupil's slip says they do not enroll at school instead of 350.
+/// A slip shows the ID's last four characters: for a number a spreadsheet rounded (…6000) they are not the
+/// pupil's, and the slip says so as the forms for the agencies do.
+#[test]
+fn a_notice_flags_an_id_number_a_spreadsheet_rounded() {
+    let (dir, db) = small_school_in(2024);
+    let list = write(
+        dir.path(),
+        "rounded.csv",
+        "学校,姓名,身份证号码,年级,班级\n示范小学,段睿,4.50205201702261E+17,一年级,1班\n",
+    );
+    ok(canbao(&db).arg("import").arg(list));
+    ok(canbao(&db).args(["policy", "use", "yibin-2024"]));
+    let out = dir.path().join("notices.xlsx");
+    ok(canbao(&db).args(["export", "notices", "--on", "2023-10-08", "--out"]).arg(&out));
+    let slips = printed_slips(&out);
+    let remark = "身份证号码被表格四舍五入，待核实";
+    for slip in &slips {
+        let rounded = slip.text("学生姓名") == "段睿";
+        assert_eq!(slip.text("说明").contains(remark), rounded, "{slip:?}");
+    }
+    assert!(slips.iter().any(|s| s.text("学生姓名") == "段睿"), "{slips:?}");
+}
+
 #[test]
 fn notices_ask_no_amount_of_a_pupil_who_enrolls_at_the_benefit_place() {
     let (dir, db) = small_school();
