@@ -5802,3 +5802,34 @@ fn search_and_help_keys_at_a_message_close_it_and_act() {
     assert!(!moved.roster.is_searching());
     assert_ne!(moved.selected_id(), first, "{drawn}");
 }
+
+/// Esc in the note editor after typing says the note was not saved, in the operator's language, as the category
+/// chooser says it closed unsaved; Esc with nothing typed, or with the note as it was, says nothing. Before, the
+/// text typed was thrown away without a word.
+#[test]
+fn esc_in_the_note_editor_says_the_note_was_not_saved() {
+    for (lang, said) in [(Language::Zh, "备注未保存"), (Language::En, "Note not saved")] {
+        let mut app = app(lang);
+        let id = app.selected_id().expect("pupil");
+        app.update(Action::EditNote);
+        type_text(&mut app, "明天交费");
+        app.update(Action::Back);
+        assert!(app.modal.is_none());
+        let status = status_text(&app);
+        assert!(status.contains(said) && status.contains("明天交费"), "{}", screen(&app));
+        assert_eq!(app.store.student(id).expect("pupil").note, "");
+        insta::assert_snapshot!(format!("note_not_saved_{}", lang_name(lang)), screen(&app));
+        // Nothing typed.
+        app.update(Action::EditNote);
+        app.update(Action::Back);
+        assert_eq!(status_text(&app), "", "{}", screen(&app));
+        // The note as it was.
+        app.update(Action::EditNote);
+        type_text(&mut app, "明天交费");
+        app.update(Action::Confirm);
+        app.update(Action::EditNote);
+        app.update(Action::Back);
+        assert_eq!(status_text(&app), "", "{}", screen(&app));
+        assert_eq!(app.store.student(id).expect("pupil").note, "明天交费");
+    }
+}

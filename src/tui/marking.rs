@@ -620,7 +620,7 @@ impl App {
             None if targets.len() == 1 => return,
             None => String::new(),
         };
-        self.modal = Some(Modal::Note { input: LineInput::with_text(&text), targets });
+        self.modal = Some(Modal::Note { input: LineInput::with_text(&text), targets, original: text });
     }
 
     pub fn set_note(&mut self, targets: &[i64], note: &str) {

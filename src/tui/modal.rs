@@ -168,6 +168,8 @@ pub enum Modal {
     Note {
         input: LineInput,
         targets: Vec<i64>,
+        /// The note as it was when the editor opened: Esc says the note was not saved when the text differs.
+        original: String,
     },
     Payment(PaymentForm),
     Categories(CategoryPicker),

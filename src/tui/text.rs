@@ -363,6 +363,7 @@ pub struct Text {
     pub future_date: &'static str,
     pub categories_saved: &'static str,
     pub note_saved: &'static str,
+    pub note_unsaved: &'static str,
     pub saved: &'static str,
     /// `u` with nothing to undo since canbao was opened: undo lasts one session, and a restart ends it.
     pub nothing_to_undo: &'static str,

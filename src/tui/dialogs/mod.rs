@@ -79,16 +79,24 @@ impl App {
             Modal::Welcome => self.update_welcome(action),
             Modal::Enrollment(chooser) => self.update_enrollment(chooser, action),
             Modal::Confirm(confirm) => self.update_confirm(confirm, action),
-            Modal::Note { mut input, targets } => match action {
+            Modal::Note { mut input, targets, original } => match action {
                 Action::Confirm => {
                     let note = input.text().trim().to_owned();
                     self.set_note(&targets, &note);
                     None
                 }
-                Action::Back => None,
+                // Text typed and thrown away is said, as the category chooser says it closed unsaved; nothing
+                // typed (or the note as it was) is nothing lost.
+                Action::Back => {
+                    let typed = input.text().trim();
+                    if !typed.is_empty() && typed != original.trim() {
+                        self.say(fill(self.text.note_unsaved, &[&typed]));
+                    }
+                    None
+                }
                 a => {
                     input.edit(&a);
-                    Some(Modal::Note { input, targets })
+                    Some(Modal::Note { input, targets, original })
                 }
             },
             Modal::Payment(form) => self.update_payment(form, action),

@@ -347,6 +347,7 @@ pub static EN: Text = Text {
     bad_date: "Date not understood: e.g. 2026-11-23",
     categories_saved: "categories",
     note_saved: "note",
+    note_unsaved: "Note not saved: Esc discarded \"{}\"",
     saved: "Saved: {} ({})",
     ask_undo: "Undo the last change to {} {pupil|pupils}?",
     ask_redo: "Redo the change to {} {pupil|pupils}?",

@@ -324,6 +324,7 @@ pub static ZH: Text = Text {
     bad_date: "日期格式不对，例如 2026-11-23",
     categories_saved: "人员类别",
     note_saved: "备注",
+    note_unsaved: "备注未保存：按 Esc 放弃了「{}」",
     saved: "已保存：{}（{}）",
     ask_undo: "撤销对 {} 名学生的上一次修改？",
     ask_redo: "重做对 {} 名学生的修改？",
