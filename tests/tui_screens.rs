@@ -5833,3 +5833,19 @@ fn esc_in_the_note_editor_says_the_note_was_not_saved() {
         assert_eq!(app.store.student(id).expect("pupil").note, "明天交费");
     }
 }
+
+/// A message that fits its box names only the key that closes it: Down, which scrolls a longer one, does nothing
+/// there, and its hint (「Down 下移」) is gone. A message longer than its box still names it.
+#[test]
+fn a_message_that_fits_names_no_scroll_key() {
+    for (lang, down) in [(Language::Zh, "Down 下移"), (Language::En, "Down more")] {
+        let mut app = app(lang);
+        app.show("导出完成", vec!["/tmp/表.xlsx".to_owned()], false);
+        let shown = screen(&app);
+        assert!(shown.contains("Enter") && !shown.contains(down), "{shown}");
+        insta::assert_snapshot!(format!("message_fits_{}", lang_name(lang)), shown);
+        let long: Vec<String> = (1..=60).map(|i| format!("第 {i} 行")).collect();
+        app.show("检查", long, false);
+        assert!(screen(&app).contains(down), "{}", screen(&app));
+    }
+}

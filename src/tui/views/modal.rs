@@ -130,7 +130,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, modal: &Modal) {
         Modal::Welcome => welcome(frame, app, area),
         Modal::Enrollment(chooser) => enrollment(frame, app, area, chooser),
         Modal::Confirm(confirm) => question(frame, app, area, confirm),
-        Modal::Note { input, targets } => {
+        Modal::Note { input, targets, .. } => {
             let title = targets_title(app, t.note_title, targets);
             text_prompt(frame, app, area, &title, t.note_prompt, input, None)
         }
@@ -477,7 +477,9 @@ fn message_box(frame: &mut Frame, app: &App, area: Rect, m: &Message, hints: &[(
         .map(|r| Line::styled(r, style))
         .collect();
     frame.render_widget(Paragraph::new(rows), body);
-    frame.render_widget(Paragraph::new(hint_line(app, Context::Dialog, hints, inner.width as usize)), bottom(inner));
+    // Down scrolls lines longer than the box; where they fit it does nothing, and no hint names it.
+    let hints: Vec<_> = hints.iter().copied().filter(|(name, _)| *name != "down" || b.last_offset() > 0).collect();
+    frame.render_widget(Paragraph::new(hint_line(app, Context::Dialog, &hints, inner.width as usize)), bottom(inner));
 }
 
 fn payment(frame: &mut Frame, app: &App, area: Rect, form: &PaymentForm) {
