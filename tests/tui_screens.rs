@@ -5849,3 +5849,27 @@ fn a_message_that_fits_names_no_scroll_key() {
         assert!(screen(&app).contains(down), "{}", screen(&app));
     }
 }
+
+/// Ctrl-c on a job's progress dialog asks whether to stop the job, and that question takes no key before the keys
+/// pause after the Ctrl-c: a key typed right after it declines it, as Esc does, and the progress comes back with
+/// the job still running. Before, the question closed to nothing, and the job ran on behind the roster.
+#[test]
+fn a_key_typed_right_after_ctrl_c_on_a_job_goes_back_to_its_progress() {
+    use canbao::tui::modal::Modal;
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = drive_file_app(dir.path());
+    app.report_pauses();
+    let list = list_without_school(dir.path(), 3);
+    app.start_import(list);
+    assert!(matches!(app.modal, Some(Modal::Working(_))), "{}", screen(&app));
+    app.key_in_run(false);
+    app.key_is_character(false);
+    press_ctrl_c(&mut app);
+    assert!(stop_question_open(&app), "{}", screen(&app));
+    app.key_in_run(true);
+    app.key_is_character(true);
+    press(&mut app, KeyCode::Char('x'));
+    assert!(matches!(app.modal, Some(Modal::Working(_))), "{}", screen(&app));
+    finish_job(&mut app);
+    assert!(matches!(app.modal, Some(Modal::ImportPreview { .. })), "the job ran to its preview:\n{}", screen(&app));
+}

@@ -593,6 +593,12 @@ impl App {
 
     /// The dialog a key opened, closed unsaved as Esc closes it, its files staged to replace others not left behind.
     fn close_opened(&mut self) {
+        // The question whether to stop the job (`q` on its progress): declined, as Esc declines it, and the progress
+        // comes back; closed, the job would run on behind nothing.
+        if let Some(Modal::Confirm(super::modal::Confirm { then: super::modal::Then::StopJob, .. })) = &self.modal {
+            self.update_modal(Action::Back);
+            return;
+        }
         if let Some(Modal::Confirm(super::modal::Confirm { then: super::modal::Then::Start(work), .. })) = &self.modal
             && let super::jobs::Work::Place { staged } = work.as_ref()
         {
