@@ -178,8 +178,10 @@ fn a_second_writer_is_told_who_holds_the_file_and_reads_still_work() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("张老师") && stderr.contains("正被"), "{stderr}");
-    // A command that writes is not told it may only open read-only: it says what to do instead.
+    // A command that writes is not told it may only open read-only: it says what to do instead, also where that
+    // window shows an earlier year (`--year`), which holds the drive to switch back to this one.
     assert!(stderr.contains("此命令现在不能执行") && !stderr.contains("只读打开"), "{stderr}");
+    assert!(stderr.contains("它若在查看往年，先用命令面板的「切换年度」回到本年度"), "{stderr}");
     let stats = json(canbao(&db).args(["stats", "--json"]));
     assert_eq!(stats["students"], 10, "reading is not blocked, and the refused import changed nothing");
     // A preview writes nothing: it goes ahead on a drive another canbao holds, and says so.

@@ -481,9 +481,10 @@ pub(super) fn lock_drive(cli: &Cli) -> Result<DriveLock, UserError> {
         // A command that changes the drive cannot run read-only: say what to do instead.
         Err(StoreError::InUse { by, since }) => Err(UserError(format!(
             "数据文件正被 {by} 使用（自 {since} 起），为防止两处同时修改，此命令现在不能执行：\
-             请在那个窗口里操作，或关闭它后重试 \
+             请在那个窗口里操作（它若在查看往年，先用命令面板的「切换年度」回到本年度），或关闭它后重试 \
              (the drive is in use by {by} since {since}: this command changes it, so it cannot run now; \
-             do it in that window, or close it and retry)"
+             do it in that window (if it shows an earlier year, switch back to this one from its palette: \
+             Switch year), or close it and retry)"
         ))),
         Err(e) => Err(e.into()),
     }
