@@ -758,6 +758,30 @@ fn a_form_naming_no_year_or_a_later_one_is_told_apart() {
     canbao(&db, home).arg("import").arg(&later).assert().success();
 }
 
+/// Two copies of one drive holding two pupils of 测试小学 (`roster`'s first two), A and B, each with its own config
+/// folder; A has started the next insured year (`promote` or not), B is still in `year`.
+struct TwoLaptops {
+    a: std::path::PathBuf,
+    b: std::path::PathBuf,
+    home_a: std::path::PathBuf,
+    home_b: std::path::PathBuf,
+    year: i64,
+}
+
+fn a_year_apart(dir: &Path, promote: bool) -> TwoLaptops {
+    let (home_a, home_b) = (dir.join("a"), dir.join("b"));
+    let (a, b) = (dir.join("a.db"), dir.join("b.db"));
+    let list = dir.join("y1.csv");
+    write_list(&list, &roster()[..2]);
+    canbao(&a, &home_a).arg("import").arg(&list).args(["--school", "测试小学"]).assert().success();
+    let year = current_year(&a, &home_a);
+    canbao(&a, &home_a).arg("backup").arg(&b).assert().success();
+    let next = (year + 1).to_string();
+    let promote: &[&str] = if promote { &["--promote"] } else { &[] };
+    canbao(&a, &home_a).args(["year", "new", &next]).args(promote).assert().success();
+    TwoLaptops { a, b, home_a, home_b, year }
+}
+
 /// Two laptops across the change of year the other way round: A has started the next year (promoting its
 /// classes) while B, still in last year, added pupils. A takes B's file: B's pupils land in A's year as A's own
 /// went into it (a 六年级 pupil graduates, a 一年级 one moves up, one B marked 已离校 is out of the classes) and
@@ -766,15 +790,8 @@ fn a_form_naming_no_year_or_a_later_one_is_told_apart() {
 #[test]
 fn pupils_added_on_a_laptop_still_in_last_year_step_into_this_year_as_this_drives_own_did() {
     let dir = tempfile::tempdir().unwrap();
-    let (home_a, home_b) = (dir.path().join("a"), dir.path().join("b"));
-    let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
-    let list = dir.path().join("y1.csv");
-    write_list(&list, &roster()[..2]);
-    canbao(&a, &home_a).arg("import").arg(&list).args(["--school", "测试小学"]).assert().success();
-    let year = current_year(&a, &home_a);
-    canbao(&a, &home_a).arg("backup").arg(&b).assert().success();
+    let TwoLaptops { a, b, home_a, home_b, year } = a_year_apart(dir.path(), true);
     let next = (year + 1).to_string();
-    canbao(&a, &home_a).args(["year", "new", &next, "--promote"]).assert().success();
 
     let (six, one, gone) = (id("45020220140501002"), id("45020220190501002"), id("45020220170501002"));
     let late = dir.path().join("late.csv");
@@ -838,15 +855,8 @@ fn pupils_added_on_a_laptop_still_in_last_year_step_into_this_year_as_this_drive
 #[test]
 fn pupils_from_last_year_stay_in_their_classes_when_this_drive_started_the_year_without_promoting() {
     let dir = tempfile::tempdir().unwrap();
-    let (home_a, home_b) = (dir.path().join("a"), dir.path().join("b"));
-    let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
-    let list = dir.path().join("y1.csv");
-    write_list(&list, &roster()[..2]);
-    canbao(&a, &home_a).arg("import").arg(&list).args(["--school", "测试小学"]).assert().success();
-    let year = current_year(&a, &home_a);
-    canbao(&a, &home_a).arg("backup").arg(&b).assert().success();
+    let TwoLaptops { a, b, home_a, home_b, year } = a_year_apart(dir.path(), false);
     let next = (year + 1).to_string();
-    canbao(&a, &home_a).args(["year", "new", &next]).assert().success();
     let six = id("45020220140501002");
     let late = dir.path().join("late.csv");
     write_list(&late, &[("新六", six.clone(), "六年级", "1班")]);
