@@ -4046,6 +4046,17 @@ fn find_names_the_school_on_a_drive_of_several() {
     let found = json(canbao(&one).args(["find", "年级", "--limit", "1", "--json"]));
     let school = found[0]["school"].as_str().unwrap().to_owned();
     assert!(!text.lines().next().unwrap().split('\t').any(|c| c == school), "{text}");
+    // A school's name typed as a query finds no pupil, and says that schools are chosen with --school.
+    let out = canbao(&db).args(["find", "红旗"]).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("没有找到“红旗”"), "{text}");
+    assert!(
+        text.contains("“红旗”是学校名称（红旗小学）的一部分") && text.contains("stats --school 红旗小学"),
+        "{text}"
+    );
+    let out = canbao(&db).args(["find", "没有这人"]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("学校名称"), "no school named so: nothing more said");
 }
 
 /// `--class` naming a class one of the schools a form covers does not have is refused, naming the class, the

@@ -600,8 +600,29 @@ pub(super) fn find(cli: &Cli, query: &str, limit: usize, reveal: bool, json: boo
         return Ok(());
     }
     if pupils.is_empty() {
-        let query = crate::io::table::printable(query);
-        say(&format!("没有找到“{query}” (nothing found)"), &format!("nothing found for “{query}”"));
+        let shown = crate::io::table::printable(query);
+        say(&format!("没有找到“{shown}” (nothing found)"), &format!("nothing found for “{shown}”"));
+        // A school's name typed as a query (实验 for 实验小学): search reads names, numbers and classes, never
+        // schools, so the answer alone reads as "no such pupils". Said how a school is chosen instead.
+        let word = query.trim();
+        let schools: Vec<String> =
+            store.schools()?.into_iter().filter(|s| !word.is_empty() && s.contains(word)).collect();
+        if let Some(school) = schools.first() {
+            let stats = store.command(&format!("stats --school {}", shell_word(school)));
+            say(
+                &format!(
+                    "“{shown}”是学校名称（{}）的一部分：搜索只查姓名、拼音、身份证号和班级，不查学校；\
+                     按学校查看请用 --school，例如：{stats} (“{shown}” is part of a school's name: search reads \
+                     names, pinyin, ID numbers and classes, not schools; choose a school with --school, e.g. {stats})",
+                    schools.join("、")
+                ),
+                &format!(
+                    "“{shown}” is part of a school's name ({}): search reads names, pinyin, ID numbers and \
+                     classes, not schools; choose a school with --school, e.g. {stats}",
+                    schools.join(", ")
+                ),
+            );
+        }
         return Ok(());
     }
     // On a drive of several schools each line names its school before the class: two schools may each have a
