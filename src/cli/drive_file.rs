@@ -173,7 +173,7 @@ pub(super) fn merge(
         }
         // The family payments' dates before the merge: a payment the merge brings dated where no payment for the
         // drive's year can be is kept, as the other laptop recorded it, and listed (as `check` lists it).
-        let dated_before = if dry_run { Vec::new() } else { payment_dates(store)? };
+        let dated_before = if dry_run { Vec::new() } else { store.family_payment_dates()? };
         let report = store
             .merge_from_checked(other, dry_run, other_school)
             .map_err(|e| crate::io::sniff::named_merge_error(e, other))?;
@@ -202,11 +202,6 @@ pub(super) fn merge(
         }
         Ok(())
     })
-}
-
-/// Each family payment's pupil and date, as the drive holds them.
-fn payment_dates(store: &Store) -> Result<Vec<(i64, Option<String>)>, UserError> {
-    Ok(store.family_payment_dates()?)
 }
 
 /// The family payments dated outside the drive's insured year (under its policy, as `check` judges them) whose

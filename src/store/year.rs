@@ -625,28 +625,31 @@ fn promote_classes(tx: &Transaction, ctx: &AuditContext, current: i32, scope: Sc
          );",
     )?;
     // Classes per school: whether a school's 六年级 leave or go on into its 七年级 depends on whether it teaches one.
+    let (sql, args): (&str, &[&dyn rusqlite::ToSql]) = match scope {
+        Scope::Roster => (
+            "SELECT school_id, grade, class, count(*) FROM students WHERE enrollment <> 'left'
+             GROUP BY school_id, grade, class",
+            &[],
+        ),
+        // The copied pupils' classes, and the classes the rest of the school sat in during the year that closed
+        // (`year_statuses`), for whether the school teaches a 七年级 its 六年级 goes on into.
+        Scope::Copied => (
+            "SELECT school_id, grade, class, count(*) FROM (
+                 SELECT school_id, grade, class FROM students
+                 WHERE enrollment <> 'left' AND id IN (SELECT ours FROM temp.merge_copied)
+                 UNION ALL
+                 SELECT s.school_id, CASE WHEN y.class IS NULL THEN s.grade ELSE y.grade END,
+                     COALESCE(y.class, s.class)
+                 FROM year_statuses y JOIN students s ON s.id = y.student_id
+                 WHERE y.year = ?1 AND y.enrollment <> 'left'
+                     AND s.id NOT IN (SELECT ours FROM temp.merge_copied)
+             ) GROUP BY school_id, grade, class",
+            &[&current],
+        ),
+    };
     let classes: Vec<(i64, String, String, i64)> = tx
-        .prepare(match scope {
-            Scope::Roster => {
-                "SELECT school_id, grade, class, count(*) FROM students WHERE enrollment <> 'left' AND ?1 = ?1
-                 GROUP BY school_id, grade, class"
-            }
-            // The copied pupils' classes, and the classes the rest of the school sat in during the year that
-            // closed (`year_statuses`), for whether the school teaches a 七年级 its 六年级 goes on into.
-            Scope::Copied => {
-                "SELECT school_id, grade, class, count(*) FROM (
-                     SELECT school_id, grade, class FROM students
-                     WHERE enrollment <> 'left' AND id IN (SELECT ours FROM temp.merge_copied)
-                     UNION ALL
-                     SELECT s.school_id, CASE WHEN y.class IS NULL THEN s.grade ELSE y.grade END,
-                         COALESCE(y.class, s.class)
-                     FROM year_statuses y JOIN students s ON s.id = y.student_id
-                     WHERE y.year = ?1 AND y.enrollment <> 'left'
-                         AND s.id NOT IN (SELECT ours FROM temp.merge_copied)
-                 ) GROUP BY school_id, grade, class"
-            }
-        })?
-        .query_map([current], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .prepare(sql)?
+        .query_map(args, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<rusqlite::Result<_>>()?;
     // Each school's first junior grade as it writes it (七年级, 初一 …), the one most of its pupils are in when
     // it writes two.
