@@ -36,10 +36,7 @@ pub enum ExportError {
     /// message, both languages, naming the class, the school and what it has.
     #[error("{0}")]
     NoClassAtSchool(String),
-    #[error(
-        "这些学生（{0} 人）都已毕业或往年已离校，不属于本年度任何班级，没有可导出的学生 \
-         (all {0} pupils graduated or left before this year: nobody in this year's classes to list)"
-    )]
+    #[error("{}", only_graduates(*.0))]
     OnlyGraduates(usize),
     #[error(transparent)]
     DataFile(#[from] crate::domain::category::DataFileError),
@@ -58,6 +55,20 @@ pub enum ExportError {
     NoNotices,
     #[error("缴费告知单只能导出为 XLSX (payment notices are XLSX only)")]
     NoticesXlsxOnly,
+}
+
+/// [`ExportError::OnlyGraduates`]'s message, in the number its count takes: one pupil is "the only pupil"
+/// (「唯一的一名学生」), never "all 1 pupils" (「这些学生（1 人）都」).
+fn only_graduates(count: usize) -> String {
+    let (zh, en) = if count == 1 {
+        ("唯一的一名学生已毕业或往年已离校".to_owned(), "the only pupil graduated or left before this year".to_owned())
+    } else {
+        (
+            format!("这些学生（{count} 人）都已毕业或往年已离校"),
+            format!("all {} graduated or left before this year", crate::words::counted(count, "pupil", "pupils")),
+        )
+    };
+    format!("{zh}，不属于本年度任何班级，没有可导出的学生 ({en}: nobody in this year's classes to list)")
 }
 
 impl ExportError {
@@ -335,6 +346,31 @@ mod tests {
 
     use super::*;
     use crate::domain::student::Enrollment;
+
+    /// A school of one graduate says "the only pupil", of several "all 3 pupils", in both languages and on a
+    /// screen in either, never "all 1 pupils" or 「这些学生（1 人）都」.
+    #[test]
+    fn only_graduates_says_one_pupil_as_one() {
+        use crate::words::{Language, on_screen};
+        let one = ExportError::OnlyGraduates(1).to_string();
+        assert_eq!(
+            on_screen(&one, Language::En),
+            "the only pupil graduated or left before this year: nobody in this year's classes to list"
+        );
+        assert_eq!(
+            on_screen(&one, Language::Zh),
+            "唯一的一名学生已毕业或往年已离校，不属于本年度任何班级，没有可导出的学生"
+        );
+        let three = ExportError::OnlyGraduates(3).to_string();
+        assert_eq!(
+            on_screen(&three, Language::En),
+            "all 3 pupils graduated or left before this year: nobody in this year's classes to list"
+        );
+        assert_eq!(
+            on_screen(&three, Language::Zh),
+            "这些学生（3 人）都已毕业或往年已离校，不属于本年度任何班级，没有可导出的学生"
+        );
+    }
 
     /// The sheet reads only the columns it shows; the full pupil records are the independent account of what
     /// each row must say.
