@@ -466,3 +466,54 @@ fn the_new_year_question_says_the_pupils_who_left_move_out_of_their_classes() {
     let said = format!("已离校的 2 人移出原班级（到“已离校{year}年度”），不计入新年度。");
     assert!(c.question.contains(&said), "{}", c.question);
 }
+
+/// On a drive of two schools, each with its 一年级1班, the new year's question names each class's school before
+/// it, in both languages, so the operator can tell whose class moves where; a drive of one school names none.
+#[test]
+fn the_new_year_question_names_the_school_of_each_class_on_a_drive_of_several() {
+    let question = |schools: &[&str], lang: Language| {
+        let mut store = Store::open_in_memory().expect("store");
+        store.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        for (s, school) in schools.iter().enumerate() {
+            let mut text = String::from("姓名,身份证号码,年级,班级\n");
+            for (g, (grade, class)) in [("一年级", "1班"), ("六年级", "1班"), ("", "学前班")].iter().enumerate()
+            {
+                let first17 = format!("450202{}0301{:03}", 2019 - g, s * 10 + g);
+                let number = format!("{first17}{}", canbao::domain::id_number::check_char(first17.as_bytes()));
+                text.push_str(&format!("学生{s}{g},{number},{grade},{class}\n"));
+            }
+            let sheets = canbao::io::table::read_bytes(text.as_bytes(), "list.csv").expect("read");
+            let inputs = vec![canbao::io::class_list::Input::Sheets("list.csv".to_owned(), sheets)];
+            let today = store.today();
+            canbao::io::class_list::import_inputs(&mut store, inputs, None, school, today, false).expect("import");
+        }
+        let options = Options { lang, theme: None, operator: Some("测试".into()), config_dir: None };
+        let mut app = App::new(store, &options).expect("app");
+        app.update(Action::Resize(120, 40));
+        app.run_command(Command::NewYear);
+        let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no question") };
+        c.question.clone()
+    };
+    let zh = question(&["第一小学", "第二小学"], Language::Zh);
+    for school in ["第一小学", "第二小学"] {
+        for line in [
+            format!("{school} 一年级1班 -> 二年级1班（1 人）"),
+            format!("{school} 六年级1班 -> 已离校，毕业（1 人）"),
+            format!("{school} 学前班 未升级也未毕业，留在原班级（1 人）"),
+        ] {
+            assert!(zh.lines().any(|l| l == line), "{line} in:\n{zh}");
+        }
+    }
+    let en = question(&["第一小学", "第二小学"], Language::En);
+    for school in ["第一小学", "第二小学"] {
+        for line in [
+            format!("{school} 一年级1班 -> 二年级1班 (1)"),
+            format!("{school} 六年级1班 -> left, graduated (1)"),
+            format!("{school} 学前班: not promoted or graduated, stays as it is (1 pupil)"),
+        ] {
+            assert!(en.lines().any(|l| l == line), "{line} in:\n{en}");
+        }
+    }
+    let one = question(&["第一小学"], Language::Zh);
+    assert!(one.lines().any(|l| l == "一年级1班 -> 二年级1班（1 人）") && !one.contains("第一小学"), "{one}");
+}

@@ -123,17 +123,27 @@ impl App {
         // takes two.
         let b = layout::QuestionBox::new(self.size);
         let mut used: usize = lines.iter().map(|l| b.rows(l)).sum();
+        // On a drive of several schools each has its 一年级1班: a class is named after its school, as the roster
+        // shows its 学校 column and `year new` prints its steps.
+        let schools: std::collections::BTreeSet<&str> = report
+            .moves
+            .iter()
+            .map(|m| m.school.as_str())
+            .chain(report.stayed.iter().map(|c| c.school.as_str()))
+            .collect();
+        let several = schools.len() > 1 || self.data.schools.len() > 1;
+        let at = |school: &str, class: &str| if several { format!("{school} {class}") } else { class.to_owned() };
         let steps: Vec<String> = report
             .moves
             .iter()
             .map(|m| match &m.to {
-                Some(to) => fill(t.year_new_move, &[&m.from, to, &m.pupils]),
-                None => fill(t.year_new_leaves, &[&m.from, &m.pupils]),
+                Some(to) => fill(t.year_new_move, &[&at(&m.school, &m.from), to, &m.pupils]),
+                None => fill(t.year_new_leaves, &[&at(&m.school, &m.from), &m.pupils]),
             })
             // The classes promotion leaves as they are, after those it moves: said, so none is thought forgotten.
             .chain(report.stayed.iter().map(|c| {
                 let class = if c.class.is_empty() { t.dash_no_class } else { c.class.as_str() };
-                fill(t.year_new_stays, &[&class, &c.pupils])
+                fill(t.year_new_stays, &[&at(&c.school, class), &c.pupils])
             }))
             .collect();
         let all: usize = steps.iter().map(|l| b.rows(l)).sum();
