@@ -1660,6 +1660,73 @@ fn payment_dates_are_judged_against_the_drives_year_under_a_policy_of_another() 
     assert_eq!(json(canbao(&db).args(["stats", "--json"]))["insured"], 2);
 }
 
+/// Under a policy of another year (liuzhou-2023 on a drive of a later year), `quote`, `mark` without `--amount`
+/// and a tax list say that the chosen policy is another year's and how to choose this year's (`policy new` from it,
+/// then `policy use`; `policy use` alone once this laptop has it), in Chinese and English, where they said a date
+/// of the drive's year was outside the notice's windows and to ask the agency; a tax list says it once, not per row.
+/// `quote --policy` still answers for the policy named.
+#[test]
+fn another_years_policy_says_so_and_how_to_choose_this_years() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let config = dir.path().join("config");
+    let run = || {
+        let mut cmd = canbao(&db);
+        cmd.env("XDG_CONFIG_HOME", &config).env("HOME", dir.path());
+        cmd
+    };
+    run().arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    run().args(["policy", "use", "liuzhou-2023"]).assert().success();
+    let year = drive_year(&db);
+    let (zhou, wu, sun) = ("450202201711194162", "450202201804012233", "450203201804047272");
+    let recent = days_ago(20);
+    let new = format!("policy new liuzhou-{year} --from liuzhou-2023 --year {year}");
+    let use_it = format!("policy use liuzhou-{year}");
+    let (code, text) = said(run().args(["mark", zhou, "--payment", "paid", "--paid-on", &recent]));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains(&format!("选定的政策 liuzhou-2023 是 2023 年度的，数据文件是 {year} 年度")), "{text}");
+    assert!(text.contains(&new) && text.contains(&use_it) && text.contains("--amount"), "{text}");
+    assert!(!text.contains("缴费期内"), "{text}");
+    assert_eq!(paid_amount(&db, zhou), ("unpaid".to_owned(), None));
+    let (code, text) = said(run().args(["--lang", "en", "quote", "--paid-on", &recent]));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("the chosen policy liuzhou-2023 is for insured year 2023"), "{text}");
+    assert!(text.contains(&new) && text.contains(&use_it), "{text}");
+    // A date in its own windows is quoted as the notice says, with a note that it is not the drive's year's.
+    let (code, text) = said(run().args(["quote", "--paid-on", "2022-10-08"]));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.contains(&format!("这是 2023 年度的金额和待遇期，不是 {year} 年度的")) && text.contains(&new),
+        "{text}"
+    );
+    // Named, a policy answers for its own year.
+    let named = json(run().args(["quote", "--policy", "liuzhou-2023", "--paid-on", "2022-10-08", "--json"]));
+    assert_eq!(named["personal_due"], 350.0, "{named}");
+
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(
+        &tax,
+        format!("姓名,证件号码,缴费金额,缴费日期\n吴凯远,{wu},350,{recent}\n孙远泽,{sun},350,{recent}\n"),
+    )
+    .unwrap();
+    let (code, text) = said(run().args(["reconcile", "--source", "tax", "--dry-run"]).arg(&tax));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("金额未核对") && text.contains(&new), "{text}");
+    let report = json(run().args(["reconcile", "--source", "tax", "--dry-run", "--json"]).arg(&tax));
+    let problems = report["problems"].as_array().unwrap();
+    let unchecked: Vec<_> = problems.iter().filter(|p| p["message"].as_str().unwrap().contains("核对")).collect();
+    assert_eq!(unchecked.len(), 1, "{report}");
+    assert!(unchecked[0]["message"].as_str().unwrap().contains("是 2023 年度的"), "{report}");
+
+    run()
+        .args(["policy", "new", &format!("liuzhou-{year}"), "--from", "liuzhou-2023", "--year", &year.to_string()])
+        .assert()
+        .success();
+    let (code, text) = said(run().args(["mark", zhou, "--payment", "paid", "--paid-on", &recent]));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains(&use_it) && !text.contains(&new), "{text}");
+}
+
 /// `mark` changing a paid pupil's amount or channel keeps the recorded date and judges it as a first mark judges
 /// its date: a payment recorded on a day that is not the drive's year's (marked before the drive chose its
 /// policy) is refused, with how to correct it; with the right date it is saved.

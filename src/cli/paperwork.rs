@@ -106,6 +106,36 @@ pub fn drive_policy(store: &Store) -> Result<Option<Policy>, UserError> {
     }
 }
 
+/// How to choose the drive's year's policy in place of `policy`, another year's: `policy use` of the year's policy
+/// when this laptop (or the drive's copy) has it, named after the drive's as `policy new` and `year new` name it;
+/// else the `policy new` that makes it from this one, then that `policy use`. In Chinese and English.
+pub fn this_years_policy_how(store: &Store, policy: &Policy, year: i32) -> (String, String) {
+    let name = crate::io::year_policy::name_for_year(&policy.name, year);
+    let found = policies().ok().and_then(|set| set.get(&name).cloned()).or_else(|| store.kept_policy(&name));
+    let use_it = store.command(&format!("policy use {name}"));
+    if found.is_some_and(|p| p.insured_year == year) {
+        return (format!("用 {use_it} 选定"), format!("choose it with {use_it}"));
+    }
+    let new = store.command(&format!("policy new {name} --from {} --year {year}", policy.name));
+    (
+        format!("用 {new} 以它为底稿生成并对照本年度通知核对，再用 {use_it} 选定"),
+        format!(
+            "make it from this one with {new} and check it against this year's notice, then choose it with {use_it}"
+        ),
+    )
+}
+
+/// A quote's refusal as a command line says it: under a policy of another year, with how to choose this year's.
+pub fn quote_refusal(store: Option<&Store>, policy: &Policy, e: &policy::QuoteError) -> (String, String) {
+    match (e, store) {
+        (policy::QuoteError::OtherYear { year, .. }, Some(store)) => {
+            let (how, how_en) = this_years_policy_how(store, policy, *year);
+            (format!("{e}：{how}"), format!("{}: {how_en}", e.message_en()))
+        }
+        _ => (e.to_string(), e.message_en()),
+    }
+}
+
 #[derive(Serialize)]
 struct PolicyListed<'a> {
     name: &'a str,
@@ -667,11 +697,38 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
     let paid_on = args.paid_on.unwrap_or(today);
     let request =
         QuoteRequest { categories: categories.clone(), paid_on, enrollee, freshman: args.freshman, birth_date };
+    // The drive's policy of another year than the drive's: a date its windows do not cover is refused as that
+    // (with how to choose this year's), not as a date the notice does not cover; a date they do is quoted as the
+    // notice says, with a note that it is that year's. A policy named with --policy answers for its own year.
+    let other_year = opened
+        .as_ref()
+        .filter(|_| args.policy.is_none())
+        .and_then(Store::current_year)
+        .filter(|&y| y != policy.insured_year);
+    let quoted = match (policy::quote(&policy, table, &request), other_year) {
+        (Err(policy::QuoteError::OutsideWindows { .. } | policy::QuoteError::NoCoverageLeft { .. }), Some(_)) => {
+            policy::quote_in_year(&policy, table, &request, other_year)
+        }
+        (quoted, _) => quoted,
+    };
     // A refusal as every error line says it: 「中文 (English)」, English alone with --lang en.
-    let q: Quote = policy::quote(&policy, table, &request).map_err(|e| {
-        let en = e.message_en();
-        UserError(pick(&format!("{e} ({en})"), &en).to_owned())
+    let q: Quote = quoted.map_err(|e| {
+        let (zh, en) = quote_refusal(opened.as_ref(), &policy, &e);
+        UserError(pick(&format!("{zh} ({en})"), &en).to_owned())
     })?;
+    if let (Some(year), Some(store)) = (other_year, opened.as_ref()) {
+        let (how, how_en) = this_years_policy_how(store, &policy, year);
+        let (name, policy_year) = (&policy.name, policy.insured_year);
+        let en = format!(
+            "note: the chosen policy {name} is for insured year {policy_year}, the drive is in insured year {year}: \
+             this is {policy_year}'s amount and cover, not {year}'s; {how_en}"
+        );
+        let zh = format!(
+            "注意：选定的政策 {name} 是 {policy_year} 年度的，数据文件是 {year} 年度：这是 {policy_year} 年度的金额和待遇期，\
+             不是 {year} 年度的；{how}"
+        );
+        eprintln!("{}", pick(&format!("{zh} ({en})"), &en));
+    }
     let (refund, refund_unspecified) = match q.refund {
         Some(Refund::Amount { fen }) => (Some(money::as_number(fen)), false),
         Some(Refund::Unspecified) => (None, true),
@@ -787,6 +844,26 @@ pub fn reconcile(cli: &Cli, file: &Path, source: Source, dry_run: bool, reveal: 
         print_json(&report);
     } else {
         print_reconcile(&report, policy.is_some(), reveal);
+        // A tax list's amounts go unchecked under another year's policy (said at its first row): how to choose
+        // this year's, once.
+        if source == Source::Tax
+            && let Some(policy) = &policy
+            && let Some(year) = store.current_year().filter(|&y| y != policy.insured_year)
+        {
+            let (how, how_en) = this_years_policy_how(&store, policy, year);
+            let (name, policy_year) = (&policy.name, policy.insured_year);
+            say(
+                &format!(
+                    "金额未核对：选定的政策 {name} 是 {policy_year} 年度的，请选定 {year} 年度的政策，{how} (amounts \
+                     not checked: the chosen policy {name} is for insured year {policy_year}; choose {year}'s policy: \
+                     {how_en})"
+                ),
+                &format!(
+                    "amounts not checked: the chosen policy {name} is for insured year {policy_year}; choose \
+                     {year}'s policy: {how_en}"
+                ),
+            );
+        }
     }
     Ok(())
 }

@@ -734,7 +734,11 @@ fn amount_due(
     })?;
     let mut on_day = pupil.clone();
     on_day.payment_details.paid_on = Some(day);
-    crate::domain::policy::quote_pupil(&policy, &on_day, day)
+    // Under a policy of another year than the drive's, no amount is this year's: said, with how to choose it.
+    crate::domain::policy::quote_pupil_in_year(&policy, &on_day, day, store.current_year())
         .map(|q| q.personal_due_fen)
-        .map_err(|e| ask(e.to_string(), e.message_en()))
+        .map_err(|e| {
+            let (zh, en) = paperwork::quote_refusal(Some(store), &policy, &e);
+            ask(zh, en)
+        })
 }

@@ -28,7 +28,7 @@ pub use department_share::{
 pub use ledger::{Ledger, ledger, roster_ledger};
 pub use quote::{
     AmountStep, BenefitPlace, Citation, CoverageBasis, EnrolleeKind, Quote, QuoteError, QuoteRequest, Refund, RuleStep,
-    quote,
+    quote, quote_in_year,
 };
 pub use renew::{Renewal, Renewed, WindowDates, edit_premium_and_windows, renew, shift_date, window_dates};
 
@@ -614,6 +614,16 @@ impl PolicySet {
 /// categories, birth date and the builtin category table, as a payment is checked everywhere.
 pub fn quote_pupil(policy: &Policy, pupil: &super::student::Student, day: NaiveDate) -> Result<Quote, QuoteError> {
     quote(policy, CategoryTable::builtin(), &pupil_request(pupil, day))
+}
+
+/// [`quote_pupil`] for the drive's insured year `year`, as [`quote_in_year`] says it.
+pub fn quote_pupil_in_year(
+    policy: &Policy,
+    pupil: &super::student::Student,
+    day: NaiveDate,
+    year: Option<i32>,
+) -> Result<Quote, QuoteError> {
+    quote_in_year(policy, CategoryTable::builtin(), &pupil_request(pupil, day), year)
 }
 
 /// What [`quote_pupil`] asks the policy about `pupil`.

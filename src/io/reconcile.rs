@@ -412,6 +412,7 @@ fn reconcile_list(
             unapplied_payments: 0,
         },
         year: None,
+        other_year_said: false,
         unapplied: Vec::new(),
         item_unapplied: Vec::new(),
     };
@@ -529,6 +530,8 @@ struct Run<'a> {
     report: ReconcileReport,
     /// The drive's insured year, which kept payments are for.
     year: Option<i32>,
+    /// Whether the list was said to be unpriced under a policy of another year: once for the list, not per row.
+    other_year_said: bool,
     /// Tax lists: rows saying a payment was made that are not recorded, whatever the outcomes.
     unapplied: Vec<KeptPayment>,
     /// Tax lists: each item's rows, kept as not recorded when that pupil's payment is refused.
@@ -1424,7 +1427,8 @@ impl Run<'_> {
         policy::payment_date_error(self.policy, self.year, student.birth_date, paid.paid_on?)
     }
 
-    /// The quote for this pupil paying on `day`, under the drive's policy if it has one.
+    /// The quote for this pupil paying on `day`, under the drive's policy if it has one, for the drive's year
+    /// (a policy of another year prices nothing of it).
     fn quote_on(&self, student: &Student, day: NaiveDate) -> Option<Result<policy::Quote, policy::QuoteError>> {
         self.policy.map(|policy| {
             let request = QuoteRequest {
@@ -1434,7 +1438,7 @@ impl Run<'_> {
                 freshman: false,
                 birth_date: student.birth_date,
             };
-            policy::quote(policy, self.table, &request)
+            policy::quote_in_year(policy, self.table, &request, self.year)
         })
     }
 
@@ -1540,6 +1544,15 @@ impl Run<'_> {
                         });
                     }
                 }
+                // Another year's policy prices no row of the list: said once, at the first row it stops.
+                Err(e @ policy::QuoteError::OtherYear { .. }) if !self.other_year_said => {
+                    self.other_year_said = true;
+                    let message =
+                        format!("无法核对本名单的金额：{e} (cannot check the list's amounts: {})", e.message_en());
+                    let (sheet, column) = (first.sheet.clone(), first.amount_column.clone());
+                    self.problem_in(&sheet, row_no, column, message);
+                }
+                Err(policy::QuoteError::OtherYear { .. }) => {}
                 Err(e) => {
                     let message = format!("无法核对金额：{e} (cannot check the amount: {})", e.message_en());
                     let (sheet, column) = (first.sheet.clone(), first.amount_column.clone());

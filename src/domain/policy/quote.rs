@@ -215,6 +215,13 @@ pub enum QuoteError {
     NoCoverageLeft { policy: String, paid_on: NaiveDate, starts: NaiveDate, coverage_to: NaiveDate },
     #[error("出生日期 {birth_date} 晚于缴费日期 {paid_on}")]
     BirthAfterPayment { birth_date: NaiveDate, paid_on: NaiveDate },
+    /// The drive's policy is another insured year's (chosen with a warning, as a drive may start before the
+    /// year's notice is out): its premium and windows are that year's, so nothing it says is this year's amount.
+    #[error(
+        "选定的政策 {policy} 是 {policy_year} 年度的，数据文件是 {year} 年度：它的缴费标准和缴费期不是 {year} 年度的，\
+         无法计算应缴金额；请选定 {year} 年度的政策"
+    )]
+    OtherYear { policy: String, policy_year: i32, year: i32 },
 }
 
 impl QuoteError {
@@ -235,6 +242,11 @@ impl QuoteError {
             QuoteError::BirthAfterPayment { birth_date, paid_on } => {
                 format!("birth date {birth_date} is after the payment date {paid_on}")
             }
+            QuoteError::OtherYear { policy, policy_year, year } => format!(
+                "the chosen policy {policy} is for insured year {policy_year}, the drive is in insured year {year}: \
+                 its premium and payment windows are not {year}'s, so no amount can be worked out; choose {year}'s \
+                 policy"
+            ),
         }
     }
 }
@@ -300,6 +312,22 @@ fn choose_subsidy<'a>(
 
 fn first_of_month(date: NaiveDate) -> NaiveDate {
     date.with_day(1).unwrap_or(date)
+}
+
+/// [`quote`] under the drive's policy for the drive's insured year `year` (`None`, a drive without years: the
+/// policy's own). Under a policy of another year the answer is [`QuoteError::OtherYear`] whatever the date: a
+/// date in its windows would be priced at that year's premium and cover, which is not this year's payment, and
+/// one outside them would be said as a date the notice does not cover when the notice is simply not this year's.
+pub fn quote_in_year(
+    policy: &Policy,
+    categories: &CategoryTable,
+    req: &QuoteRequest,
+    year: Option<i32>,
+) -> Result<Quote, QuoteError> {
+    if let Some(year) = year.filter(|&y| y != policy.insured_year) {
+        return Err(QuoteError::OtherYear { policy: policy.name.clone(), policy_year: policy.insured_year, year });
+    }
+    quote(policy, categories, req)
 }
 
 /// Amount due and coverage for one pupil paying on `req.paid_on` under `policy`.
