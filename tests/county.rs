@@ -222,6 +222,43 @@ fn payments_a_reconciliation_kept_as_not_recorded_reach_the_county_once() {
     assert_eq!(kept(&db), expected);
 }
 
+/// A family payment the drive records on a date that cannot be its insured year's (marked before the drive chose
+/// its policy) is pushed as recorded, and the push lists it, as `check` and `merge` do: in the text with why, and in
+/// `--json` as `payments_outside_year` with the file and the number masked; a payment of the year is not listed.
+#[test]
+fn a_push_lists_the_payments_dated_outside_the_drives_year() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let drive = drive(dir.path(), 0, 4);
+    let (old, recent) = (pupil_id(0, 1), pupil_id(0, 2));
+    // Without a policy only the birth date judges a date: the old payment is taken, then judged under one.
+    mark(&drive, &old, &["--payment", "paid", "--amount", "350", "--paid-on", "2022-10-01"]);
+    let config = dir.path().join("config");
+    canbao(&drive).env("XDG_CONFIG_HOME", &config).args(["policy", "use", "liuzhou-2023"]).assert().success();
+    let today = chrono::Local::now().date_naive().to_string();
+    mark(&drive, &recent, &["--payment", "paid", "--amount", "350", "--paid-on", &today]);
+    let dry = bare()
+        .arg("push")
+        .arg(&drive)
+        .args(["--to", &db.url, "--dry-run"])
+        .env("XDG_CONFIG_HOME", &config)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&dry.stdout);
+    assert!(dry.status.success(), "{text}");
+    assert!(text.contains("1 笔家庭缴费的日期不属于") && text.contains("2022-10-01"), "{text}");
+    assert!(!text.contains(&old) && !text.contains(&recent[..14]), "masked, and only the old one: {text}");
+    let pushed = json(bare().arg("push").arg(&drive).args(["--to", &db.url, "--json"]).env("XDG_CONFIG_HOME", &config));
+    let listed = pushed["payments_outside_year"].as_array().expect("payments_outside_year");
+    assert_eq!(listed.len(), 1, "{pushed}");
+    assert_eq!(listed[0]["paid_on"], "2022-10-01", "{pushed}");
+    assert_eq!(listed[0]["file"], drive.display().to_string(), "{pushed}");
+    assert_eq!(listed[0]["id_number"], canbao::domain::id_number::mask(&old), "{pushed}");
+    assert!(listed[0]["why"].as_str().unwrap().contains("不是"), "{pushed}");
+    // Pushed all the same: the county holds what the drive holds.
+    assert_eq!(pushed["added"], 4, "{pushed}");
+}
+
 /// Two laptops changing one pupil's payment apart: a conflict, listed with both sides. A family's payment
 /// recorded with its amount on one stands over the other's later 财政代缴 made without knowing of it (as a merge
 /// keeps it), whichever laptop pushes first; another later change (the class) goes to the newer.

@@ -6,6 +6,7 @@ use super::output::{conflict_words, kept_and_lost, listed, print_json, print_lis
 use super::{Cli, CmdResult, ExportArgs, ExportKind, UserError, paperwork, passphrase, say};
 use crate::county::{self, DriveFile, Target, drive};
 use crate::domain::coverage;
+use crate::domain::roster_check::PaymentOutsideYear;
 use crate::domain::student::{Enrollment, PaymentStatus};
 use crate::io::forms::{self, summary};
 use crate::store::Store;
@@ -40,7 +41,9 @@ fn drive_year(store: &Store) -> Result<i32, UserError> {
 }
 
 /// Opens a drive to read it: never for writing, never its lock (it may be open in a TUI on this laptop).
-fn read_drive(path: &Path) -> Result<drive::DriveRead, UserError> {
+/// With the family payments it holds dated where no payment for its insured year can be (as `check` and `merge`
+/// list them): pushed as recorded, and said.
+fn read_drive(path: &Path) -> Result<(drive::DriveRead, Vec<PaymentOutsideYear>), UserError> {
     // Before the passphrase: a folder is no drive to ask one for.
     crate::store::existing_file(path)?;
     let key = passphrase::for_drive(path)?;
@@ -48,7 +51,71 @@ fn read_drive(path: &Path) -> Result<drive::DriveRead, UserError> {
     super::open::warn_of_backup(path, super::open::Use::Push);
     let year = drive_year(&store)?;
     let rows = drive::read_store(&store, year).map_err(|e| UserError(format!("{}: {e}", path.display())))?;
-    Ok(rows)
+    let outside = payments_outside_year(&store)?;
+    Ok((rows, outside))
+}
+
+/// The drive's family payments dated outside its insured year, judged as `check` judges them (under its policy,
+/// for its current year). Only the pupils whose dates fail are read whole, a thousand at a time: a county's
+/// drive of a hundred thousand paid pupils is not read twice for a handful.
+fn payments_outside_year(store: &Store) -> Result<Vec<PaymentOutsideYear>, UserError> {
+    use crate::domain::policy::payment_date_error;
+    let policy = paperwork::drive_policy(store)?;
+    let year = store.current_year();
+    let day = |text: &str| chrono::NaiveDate::parse_from_str(text.get(..10).unwrap_or(text), "%Y-%m-%d").ok();
+    let failing: Vec<i64> = store
+        .family_payment_days()?
+        .into_iter()
+        .filter(|(_, paid_on, born)| {
+            day(paid_on).is_some_and(|paid| {
+                payment_date_error(policy.as_ref(), year, born.as_deref().and_then(day), paid).is_some()
+            })
+        })
+        .map(|(id, _, _)| id)
+        .collect();
+    let mut outside = Vec::new();
+    for ids in failing.chunks(1000) {
+        let students = store.students_by_ids(ids)?;
+        outside.extend(crate::domain::roster_check::payments_outside_year(&students, policy.as_ref(), year));
+    }
+    Ok(outside)
+}
+
+/// A pushed file's family payments dated outside its insured year, as `--json` lists them (`file` beside each;
+/// the number masked unless revealed).
+#[derive(serde::Serialize)]
+struct PushedOutsideYear {
+    file: String,
+    #[serde(flatten)]
+    payment: PaymentOutsideYear,
+}
+
+/// The pushed files' family payments dated outside their insured year: the county counts those pupils insured
+/// on them, so each is said, with what to do.
+fn print_pushed_outside_year(outside: &[(String, i32, Vec<PaymentOutsideYear>)], reveal: bool, dry_run: bool) {
+    let (pushed, pushed_en) = if dry_run { ("上传时会", "would be pushed") } else { ("已", "pushed") };
+    for (file, year, payments) in outside.iter().filter(|(_, _, p)| !p.is_empty()) {
+        let n = payments.len();
+        let en = format!(
+            "{file}: {} dated outside insured year {year}, {pushed_en} as paid as the drive records them, so the county \
+             counts these pupils insured: a payment for another year does not pay for this one; correct them in \
+             the drive (canbao check lists them) and push again",
+            crate::words::counted(n, "family payment", "family payments")
+        );
+        say(
+            &format!(
+                "{file}：{n} 笔家庭缴费的日期不属于 {year} 年度，{pushed}按数据文件的记录作为已缴费上传，汇总数据库会把这些学生算作\
+                 已参保：往年的缴费不能算本年度已缴费，请在数据文件中核实更正（canbao check 会列出）后重新上传 ({en})"
+            ),
+            &en,
+        );
+        for o in payments {
+            let p = &o.pupil;
+            let line = format!("  {}\t{}\t{}", p.name, shown_id(&p.id_number, reveal), o.why);
+            let line_en = format!("  {}\t{}\t{}", p.name, shown_id(&p.id_number, reveal), o.why_en);
+            say(&format!("{line} ({})", o.why_en), &line_en);
+        }
+    }
 }
 
 /// A file of a push that could not be read: named, and said plainly that nothing reached the county.
@@ -85,9 +152,11 @@ pub fn push(
     let files = super::once_each(files, ("上传", "pushed"));
     // Every file is read before anything is sent: one that cannot be read stops the push with nothing sent.
     let mut read = Vec::new();
+    let mut outside = Vec::new();
     for path in &files {
         let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-        let rows = read_drive(path).map_err(|e| unreadable(path, &e))?;
+        let (rows, dated_outside) = read_drive(path).map_err(|e| unreadable(path, &e))?;
+        outside.push((path.display().to_string(), rows.current_year, dated_outside));
         read.push((name, path.display().to_string(), rows));
     }
     let drives: Vec<DriveFile> =
@@ -118,8 +187,22 @@ pub fn push(
     // The command ends here and the process with it: freeing a 100k-pupil drive's three million strings one
     // by one took longer than the push's last COPY's client side.
     std::mem::forget(read);
+    // A file skipped for holding no pupils pushed no payment.
+    outside.retain(|(file, _, _)| !report.skipped.iter().any(|s| &s.file == file));
     if json {
-        print_json(&report);
+        let mut value = serde_json::to_value(&report).map_err(|e| UserError(e.to_string()))?;
+        if let Some(fields) = value.as_object_mut() {
+            let mut listed = Vec::new();
+            for (file, _, payments) in outside {
+                for mut payment in payments {
+                    payment.pupil.id_number = shown_id(&payment.pupil.id_number, reveal);
+                    listed.push(PushedOutsideYear { file: file.clone(), payment });
+                }
+            }
+            let listed = serde_json::to_value(&listed).map_err(|e| UserError(e.to_string()))?;
+            fields.insert("payments_outside_year".to_owned(), listed);
+        }
+        print_json(&value);
         return Ok(());
     }
     if report.dry_run {
@@ -204,6 +287,7 @@ pub fn push(
     };
     print_listed(&lines, pupil, group);
     other_school_pupils(&report.other_school_pupils);
+    print_pushed_outside_year(&outside, reveal, report.dry_run);
     Ok(())
 }
 
