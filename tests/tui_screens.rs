@@ -4266,6 +4266,55 @@ fn two_schools(lang: Language) -> App {
     app
 }
 
+/// The roster's headings on a drive of two schools, at 80 and 120 columns in both languages, with schools told
+/// apart by a short word (第一, 第二) or by long ones the school column gives all it has: each heading stands
+/// over its column (where its first row's value starts) and the categories' is whole, 「人员类别」 and
+/// "Categories", not cut to "Categ.." at 80 columns.
+#[test]
+fn the_roster_headings_fit_over_their_columns_beside_the_school_column() {
+    use unicode_width::UnicodeWidthStr;
+    let at = |line: &str, word: &str| line.find(word).map(|i| line[..i].width());
+    for names in [["柳州市第一小学", "柳州市第二小学"], ["柳州市城中区实验学校", "柳州市鱼峰区阳光实验学校"]]
+    {
+        for lang in [Language::Zh, Language::En] {
+            for width in [80, 120] {
+                let mut store = store(false);
+                let today = store.today();
+                for (school, rows) in names.iter().zip([
+                    "孙语,450203201909308803,一年级1班\n林彤瑶,450202201911276365,一年级1班\n",
+                    "何轩明,45020320190307775X,一年级1班\n",
+                ]) {
+                    let text = format!("姓名,身份证号码,班级\n{rows}");
+                    let sheets = canbao::io::table::read_bytes(text.as_bytes(), "list.csv").expect("read");
+                    let inputs = vec![canbao::io::class_list::Input::Sheets("list.csv".to_owned(), sheets)];
+                    canbao::io::class_list::import_inputs(&mut store, inputs, Some(school), "本校", today, false)
+                        .expect("import");
+                }
+                let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+                app.update(Action::Resize(width, 24));
+                let shown = screen(&app);
+                let lines: Vec<&str> = shown.lines().collect();
+                let (header, row) = (lines[3], lines[4]);
+                let (headings, values) = match lang {
+                    Language::Zh => (
+                        ["身份证号码", "班级", "参保状态", "缴费", "人员类别"],
+                        ["4502", "一年级1班", "未确认", "未缴费"],
+                    ),
+                    Language::En => (
+                        ["ID number", "Class", "Enrolled", "Payment", "Categories"],
+                        ["4502", "一年级1班", "unknown", "unpaid"],
+                    ),
+                };
+                let context = format!("{names:?} {lang:?} at {width}:\n{shown}");
+                assert!(header.trim_end().ends_with(headings[4]), "the categories heading whole: {context}");
+                for (heading, value) in headings.iter().zip(values) {
+                    assert_eq!(at(header, heading), at(row, value), "{heading} over {value}: {context}");
+                }
+            }
+        }
+    }
+}
+
 /// Two schools' 一年级1班 are two classes in the filter, each named with its school, so `a` then a mark reaches
 /// one school's class only; a selection that spans both schools says so in the question, with how many in each.
 #[test]

@@ -81,6 +81,9 @@ pub struct Text {
     pub col_enrollment: &'static str,
     pub col_payment: &'static str,
     pub col_categories: &'static str,
+    /// The categories heading over a column narrower than `col_categories` (a terminal under 80 columns, or
+    /// school names too long to leave it room): short on purpose rather than cut.
+    pub col_categories_short: &'static str,
 
     pub detail_title: &'static str,
     pub f_name: &'static str,

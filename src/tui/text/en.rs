@@ -50,6 +50,7 @@ pub static EN: Text = Text {
     col_enrollment: "Enrolled",
     col_payment: "Payment",
     col_categories: "Categories",
+    col_categories_short: "Categ.",
 
     detail_title: "Pupil",
     f_name: "Name",

@@ -50,6 +50,7 @@ pub static ZH: Text = Text {
     col_enrollment: "参保状态",
     col_payment: "缴费",
     col_categories: "人员类别",
+    col_categories_short: "类别",
 
     detail_title: "学生详情",
     f_name: "姓名",

@@ -16,7 +16,7 @@ use crate::tui::app::App;
 use crate::tui::keymap::Context;
 use crate::tui::layout;
 use crate::tui::modal::Modal;
-use crate::tui::text::fill;
+use crate::tui::text::{Text, fill};
 
 const ROSTER_HINTS: &[&str] = &[
     "search",
@@ -53,7 +53,10 @@ pub fn areas(app: &App, area: Rect) -> layout::RosterAreas {
 /// Column widths: mark, name, ID, class, enrollment, payment, categories; and the school's before the class
 /// on a drive of several schools (0 on a drive of one), where two pupils may share a name and a class and only
 /// the school tells them apart. Wider terminals give the name and class more room first, the categories the
-/// rest; the school takes what its names need, from the categories.
+/// rest; the school takes what its names need, from the categories. Left narrower than their heading (the
+/// school's column at 80 columns), the categories take room back from the class column down to its widest
+/// class, then from the name down to four Chinese characters, then from the school down to its heading, so
+/// 「人员类别」 and "Categories" are read whole at 80 columns in both languages.
 struct Columns {
     widths: [usize; 7],
     school: usize,
@@ -62,15 +65,27 @@ struct Columns {
 }
 
 impl Columns {
-    fn for_width(width: usize, schools: &[(u32, String)], school_title: &str) -> Columns {
+    fn for_width(width: usize, schools: &[(u32, String)], classes: &[String], t: &Text) -> Columns {
         let extra = width.saturating_sub(80);
-        let name = 10 + (extra / 4).min(4);
-        let class = 12 + (extra / 4).min(6);
+        let mut name = 10 + (extra / 4).min(4);
+        let mut class = 12 + (extra / 4).min(6);
         let school_names = if schools.len() > 1 { short_school_names(schools) } else { Vec::new() };
         let widest = school_names.iter().map(|n| n.width()).max().unwrap_or(0);
-        let school = if school_names.is_empty() { 0 } else { widest.max(school_title.width()).clamp(4, 8 + extra / 5) };
-        let fixed = 3 + name + 1 + 18 + 1 + class + 1 + 9 + 1 + 9 + 1 + if school > 0 { school + 1 } else { 0 };
-        Columns { widths: [3, name, 18, class, 9, 9, width.saturating_sub(fixed)], school, school_names }
+        let school_title = t.col_school.width();
+        let mut school = if school_names.is_empty() { 0 } else { widest.max(school_title).clamp(4, 8 + extra / 5) };
+        let fixed = |name: usize, class: usize, school: usize| {
+            3 + name + 1 + 18 + 1 + class + 1 + 9 + 1 + 9 + 1 + if school > 0 { school + 1 } else { 0 }
+        };
+        let mut short = t.col_categories.width().saturating_sub(width.saturating_sub(fixed(name, class, school)));
+        let widest_class = classes.iter().map(|c| c.width()).max().unwrap_or(0).max(t.col_class.width());
+        let school_floor = if school > 0 { school_title.max(4) } else { 0 };
+        for (column, floor) in [(&mut class, widest_class), (&mut name, 8), (&mut school, school_floor)] {
+            let given = short.min(column.saturating_sub(floor));
+            *column -= given;
+            short -= given;
+        }
+        let categories = width.saturating_sub(fixed(name, class, school));
+        Columns { widths: [3, name, 18, class, 9, 9, categories], school, school_names }
     }
 }
 
@@ -102,7 +117,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     chrome::title_bar(frame, app, a.title, app.text.roster_title);
     filter_line(frame, app, a.filters);
     search_line(frame, app, a.search);
-    let columns = Columns::for_width(area.width as usize, &app.data.schools, app.text.col_school);
+    let columns = Columns::for_width(area.width as usize, &app.data.schools, &app.data.classes, app.text);
     header(frame, app, a.header, &columns);
     body(frame, app, a.body, &columns);
     if app.roster.is_searching() {
@@ -199,8 +214,12 @@ fn search_line(frame: &mut Frame, app: &App, area: Rect) {
 
 fn header(frame: &mut Frame, app: &App, area: Rect, c: &Columns) {
     let t = app.text;
-    let cells = ["", t.col_name, t.col_id, t.col_class, t.col_enrollment, t.col_payment, t.col_categories];
+    let categories = if c.widths[6] < t.col_categories.width() { t.col_categories_short } else { t.col_categories };
+    let cells = ["", t.col_name, t.col_id, t.col_class, t.col_enrollment, t.col_payment, categories];
     let mut text: Vec<String> = cells.iter().zip(c.widths).map(|(s, w)| fit(s, w)).collect();
+    // A row's mark and problem sign fill the first column with no space after it (`row_line`): the heading's
+    // blank is one cell less, so each heading stands over its column and the last ends at the screen's edge.
+    text[0] = " ".repeat(c.widths[0] - 1);
     if c.school > 0 {
         text.insert(3, fit(t.col_school, c.school));
     }
