@@ -2012,10 +2012,7 @@ fn an_underpayment_stays_in_the_ledger_and_the_check() {
     let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(tax));
     assert_eq!(report["amount_mismatches"].as_array().map(Vec::len), Some(1), "{report}");
 
-    let ledgers = workbook(&export(&db, "ledgers", &dir.path().join("ledgers.xlsx"), &[])[0]);
-    let (header, rows) = body(&ledgers[0].1, "序号");
-    let remark = texts(header).iter().position(|t| t == "备注").expect("备注");
-    let remarks: Vec<(String, String)> = rows.iter().map(|r| (r[1].to_string(), r[remark].to_string())).collect();
+    let remarks = paid_ledger_remarks(&db, &dir.path().join("ledgers.xlsx"));
     assert!(remarks.contains(&("林彤瑶".to_owned(), "少缴 80 元".to_owned())), "{remarks:?}");
     // 孙语 paid 380, 何轩明 (低保) the 95 his share is: nothing short.
     assert!(remarks.iter().filter(|(n, _)| n != "林彤瑶").all(|(_, r)| r.is_empty()), "{remarks:?}");
@@ -2560,4 +2557,61 @@ fn a_payment_dated_outside_the_drives_year_is_never_recorded_as_this_years() {
         (Some("outside_year"), Some("2022-11-01"), Some(2))
     );
     assert!(row["why"].as_str().expect("why").contains("2027 年度"), "{row}");
+}
+
+/// The 已缴费 ledger's 备注 of each pupil, by name.
+fn paid_ledger_remarks(db: &Path, out: &Path) -> Vec<(String, String)> {
+    let ledgers = workbook(&export(db, "ledgers", out, &[])[0]);
+    let (header, rows) = body(&ledgers[0].1, "序号");
+    let remark = texts(header).iter().position(|t| t == "备注").expect("备注");
+    rows.iter().map(|r| (r[1].to_string(), r[remark].to_string())).collect()
+}
+
+/// Two laptops record one pupil's payment with different amounts (380 in cash on one, 300 by WeChat a moment
+/// later on the other); merged either way, the drive keeps the later 300. Whether the family paid twice or one
+/// entry is wrong is the tax office's to say: `check` lists both amounts and sends the operator to the tax
+/// office, not to the family for 80 more, and the 已缴费 ledger says the same. The payment recorded again by
+/// hand settles it: a shortfall of the amount recorded is one again.
+#[test]
+fn two_laptops_amounts_for_one_payment_go_to_the_tax_office_not_to_the_family() {
+    let (dir, db) = drive_with_progress();
+    let laptop_b = dir.path().join("b");
+    std::fs::create_dir(&laptop_b).expect("dir");
+    let copy = laptop_b.join("drive.db");
+    std::fs::copy(&db, &copy).expect("copy");
+    let id = "450202201911276365";
+    let paid = |db: &Path, amount: &str, channel: &str| {
+        let args = ["mark", id, "--payment", "paid", "--amount", amount, "--paid-on", "2023-10-10", "--channel"];
+        ok(canbao(db).args(args).arg(channel));
+    };
+    paid(&db, "380", "现金");
+    // The audit's instants are whole seconds: the other laptop's entry is the later one.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    paid(&copy, "300", "微信");
+    ok(canbao(&db).arg("merge").arg(&copy));
+    ok(canbao(&copy).arg("merge").arg(&db));
+    for (drive, out) in [(&db, "a.xlsx"), (&copy, "b.xlsx")] {
+        let check = json(canbao(drive).args(["check", "--json"]));
+        let named = |group: &str| -> Vec<Value> {
+            let all = check[group].as_array().unwrap_or_else(|| panic!("{group}: {check}"));
+            all.iter().filter(|f| f["name"] == "林彤瑶").cloned().collect()
+        };
+        assert!(named("underpaid").is_empty(), "no 80 asked of the family: {check}");
+        let differ = named("amounts_differ");
+        assert_eq!(differ.len(), 1, "{check}");
+        assert_eq!((differ[0]["paid"].as_f64(), differ[0]["due"].as_f64()), (Some(300.0), Some(380.0)), "{check}");
+        assert_eq!(differ[0]["others"], serde_json::json!([380.0]), "{check}");
+        let said = ok(canbao(drive).arg("check"));
+        assert!(said.contains("两台电脑") && said.contains("税务") && !said.contains("少缴 80"), "{said}");
+        let remarks = paid_ledger_remarks(drive, &dir.path().join(out));
+        let remark = remarks.iter().find(|(n, _)| n == "林彤瑶").map(|(_, r)| r.as_str());
+        assert_eq!(remark, Some("两台电脑记录的金额不同（300 元 / 380 元），待税务核实"), "{remarks:?}");
+    }
+    // The tax office says one payment of 300 was made: recorded again, the 80 short is the family's to pay.
+    ok(canbao(&db).args(["mark", id, "--payment", "unpaid"]));
+    paid(&db, "300", "微信");
+    let check = json(canbao(&db).args(["check", "--json"]));
+    assert_eq!(check["amounts_differ"], serde_json::json!([]), "{check}");
+    let short = check["underpaid"].as_array().expect("underpaid");
+    assert!(short.iter().any(|u| u["name"] == "林彤瑶" && u["short"].as_f64() == Some(80.0)), "{check}");
 }

@@ -3662,36 +3662,72 @@ fn identity_phone_refused() {
 /// screen says 少缴 80 元 beside the payment, and 检查名单 lists the pupil, in either language.
 #[test]
 fn an_underpayment_is_said_on_the_detail_screen_and_in_the_check() {
-    use canbao::domain::student::PaymentDetails;
     for (lang, on_detail, in_check) in [
         (Language::Zh, "少缴 80 元", "已缴 300 元，应缴 380 元，少缴 80 元"),
         (Language::En, "80 yuan short", "paid 300 yuan, 380 yuan due, 80 yuan short"),
     ] {
-        let mut store = store(true);
-        store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
-        let pupil = store.students(&Default::default()).expect("list").into_iter().find(|s| s.categories.is_empty());
-        let pupil = pupil.expect("a pupil in no category");
-        let short = PaymentDetails {
-            amount_fen: Some(30_000),
-            paid_on: chrono::NaiveDate::from_ymd_opt(2023, 10, 8),
-            channel: Some("微信".into()),
-        };
-        store.set_payment(pupil.id, PaymentStatus::Paid, &short).expect("paid");
-        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
-        app.update(Action::Resize(120, 30));
-        app.update(Action::Search);
-        type_text(&mut app, &pupil.name);
-        app.update(Action::Confirm);
-        app.update(Action::OpenDetail);
-        let shown = screen(&app);
-        assert!(shown.contains(&pupil.name) && shown.contains(on_detail), "{shown}");
-        app.update(Action::Back);
-        app.update(Action::Palette);
-        type_text(&mut app, "check");
-        app.update(Action::Confirm);
-        let Some(canbao::tui::modal::Modal::Message(m)) = &app.modal else { panic!("no report: {:?}", app.status) };
-        assert!(m.lines.iter().any(|l| l.contains(&pupil.name) && l.contains(in_check)), "{:?}", m.lines);
+        let (name, shown, check) = detail_and_check_of_300_paid(lang, false);
+        assert!(shown.contains(&name) && shown.contains(on_detail), "{shown}");
+        assert!(check.iter().any(|l| l.contains(&name) && l.contains(in_check)), "{check:?}");
     }
+}
+
+/// The 300 was recorded on one laptop and 380 on another, and a merge kept the 300: which the family paid (both,
+/// or one) is the tax office's to say, so neither screen asks for 80 more; both name the two amounts.
+#[test]
+fn two_laptops_amounts_are_said_in_place_of_a_shortfall() {
+    for (lang, on_detail, in_check) in [
+        (Language::Zh, "两台电脑记录的金额不同（300 元 / 380 元）", "不要向家长补收"),
+        (Language::En, "two laptops recorded different amounts (300 / 380 yuan)", "before asking"),
+    ] {
+        let (name, shown, check) = detail_and_check_of_300_paid(lang, true);
+        assert!(shown.contains(&name) && shown.contains(on_detail), "{shown}");
+        let short = if lang == Language::Zh { "少缴" } else { "short" };
+        assert!(!shown.contains(short), "{shown}");
+        assert!(check.iter().any(|l| l.contains(&name) && l.contains(in_check)), "{check:?}");
+        assert!(!check.iter().any(|l| l.contains(short)), "{check:?}");
+    }
+}
+
+/// A pupil in no category paid 300 of Yibin 2024's 380 (`and_380_apart`: and 380 recorded on another laptop, a
+/// merge keeping the 300): the pupil's name, the detail screen, and 检查名单's lines.
+fn detail_and_check_of_300_paid(lang: Language, and_380_apart: bool) -> (String, String, Vec<String>) {
+    use canbao::domain::student::PaymentDetails;
+    let mut store = store(true);
+    store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
+    let pupil = store.students(&Default::default()).expect("list").into_iter().find(|s| s.categories.is_empty());
+    let pupil = pupil.expect("a pupil in no category");
+    let short = PaymentDetails {
+        amount_fen: Some(30_000),
+        paid_on: chrono::NaiveDate::from_ymd_opt(2023, 10, 8),
+        channel: Some("微信".into()),
+    };
+    store.set_payment(pupil.id, PaymentStatus::Paid, &short).expect("paid");
+    if and_380_apart {
+        // The other laptop's entry an hour before, copied in by the merge, and the merge's row taking the 300.
+        let rows = "INSERT INTO audit (at, operator, origin, action, student_id, id_number, field, old, new, year)
+                    SELECT strftime('%Y-%m-%dT%H:%M:%SZ', at, ?2), operator, ?3, ?4, student_id, id_number, field,
+                           ?5, ?6, year
+                      FROM audit WHERE student_id = ?1 AND field = 'paid_amount_fen'";
+        let connection = store.connection();
+        let other = rusqlite::params![pupil.id, "-1 hour", "other-laptop", "mark", None::<String>, "38000"];
+        assert_eq!(connection.execute(rows, other).expect("other laptop"), 1);
+        let merged = rusqlite::params![pupil.id, "+1 second", "merge", "merge", "38000", "30000"];
+        assert_eq!(connection.execute(&format!("{rows} AND origin <> 'other-laptop'"), merged).expect("merge"), 1);
+    }
+    let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+    app.update(Action::Resize(120, 30));
+    app.update(Action::Search);
+    type_text(&mut app, &pupil.name);
+    app.update(Action::Confirm);
+    app.update(Action::OpenDetail);
+    let shown = screen(&app);
+    app.update(Action::Back);
+    app.update(Action::Palette);
+    type_text(&mut app, "check");
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Message(m)) = &app.modal else { panic!("no report: {:?}", app.status) };
+    (pupil.name, shown, m.lines.clone())
 }
 
 /// A screen on `store` under liuzhou-2023, whose special categories enroll where the benefit was approved (000

@@ -15,10 +15,10 @@ use crate::domain::policy::{
     self, AmountBasis, BenefitPlace, CoverageStart, EnrolleeKind, InsuredElsewhere, Judgement, Policy, PolicySet,
     Quote, QuoteRequest, Refund, ShareReason, Subsidy, SubsidyPayment,
 };
-use crate::domain::roster_check::{self, CheckReport};
+use crate::domain::roster_check::CheckReport;
 use crate::domain::student::PaymentStatus;
 use crate::io::reconcile::{self, ReconcileReport, Source};
-use crate::store::{Store, StudentFilter};
+use crate::store::Store;
 use crate::words::quote::{QuoteWords, rule_text};
 use crate::words::share::ShareWords;
 use crate::words::{Language, canbao_command, fill};
@@ -1116,7 +1116,6 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
     if reveal {
         record_reveal(cli, &mut store, "check", &[])?;
     }
-    let students = store.students(&StudentFilter::default())?;
     // The policy only quotes what is due, for the underpayments: a policy file broken since the drive chose it
     // must not keep the operator from the rest of the check (duplicates, invalid numbers), so it is said and
     // those alone are left out.
@@ -1130,10 +1129,7 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
         );
         None
     });
-    let mut report: CheckReport =
-        roster_check::check(&students, CategoryTable::builtin(), policy.as_ref(), store.today());
-    report.tax_paid_unrecorded = roster_check::tax_paid_unrecorded(&store.unapplied_payments()?, &students);
-    report.payment_outside_year = roster_check::payments_outside_year(&students, policy.as_ref(), store.shown_year());
+    let report: CheckReport = store.check_roster(policy.as_ref())?;
     if json {
         print_json(&report);
         return Ok(());
@@ -1252,6 +1248,26 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
              its share, as the local notice says)",
             "overpaid: check the category and the amount; refund it, or have the department pay the family back its \
              share, as the local notice says",
+            &what,
+        );
+    }
+    for d in &report.amounts_differ {
+        let p = &d.pupil;
+        let due = d.due.map(|due| {
+            let due = money::plain((due * 100.0).round() as i64);
+            (format!("，应缴 {due} 元"), format!(", {due} yuan due"))
+        });
+        let (due, due_en) = due.unwrap_or_default();
+        let said = pick(&format!("{}{due}", d.why), &format!("{}{due_en}", d.why_en)).to_owned();
+        let what = format!("{}\t{}\t{}\t{said}", p.name, class(&p.class), shown_id(&p.id_number, reveal));
+        heading(
+            "两台电脑为同一笔缴费记录的金额不同：可能缴了两次，也可能一处记错；请以税务部门的缴费记录为准核实，核实前不要向家长补收或退费，\
+             核实后按实际缴费重新记录（在详情页按 p 清除后再记） (two laptops recorded different amounts for one payment: the family may have \
+             paid twice, or one entry is wrong; check with the tax office's record before asking the family for more \
+             or refunding, then record the payment again as made (p in the detail screen clears it))",
+            "two laptops recorded different amounts for one payment: the family may have paid twice, or one entry is \
+             wrong; check with the tax office's record before asking the family for more or refunding, then record the \
+             payment again as made (p in the detail screen clears it)",
             &what,
         );
     }

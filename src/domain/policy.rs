@@ -662,6 +662,36 @@ pub fn shortfall_words(fen: i64) -> (String, String) {
     (format!("少缴 {} 元", super::money::plain(fen)), format!("{} yuan short", super::money::plain(fen)))
 }
 
+/// Different amounts recorded for one family's payment on two laptops, of which a merge kept one (the later
+/// entry): the family may have paid twice (cash at school and WeChat at home), or one entry is a typing slip.
+/// Which is true only the tax office's record says, so no shortfall or excess is worked out from the amount
+/// kept: a 「少缴 20 元」 would send the operator to ask a family that paid 400 in cash for 20 more.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AmountDispute {
+    /// Fen: the amount the drive holds now, the one the merge kept.
+    pub kept_fen: i64,
+    /// Fen: the other amounts recorded for the payment, which the merge did not keep.
+    pub others_fen: Vec<i64>,
+}
+
+impl AmountDispute {
+    /// The amounts, the one kept first: 「380 元 / 400 元」 and "380 / 400 yuan".
+    fn amounts(&self) -> (String, String) {
+        let all: Vec<String> =
+            std::iter::once(self.kept_fen).chain(self.others_fen.iter().copied()).map(super::money::plain).collect();
+        (format!("{} 元", all.join(" 元 / ")), format!("{} yuan", all.join(" / ")))
+    }
+
+    /// What a form or a screen says beside the amount: 「两台电脑记录的金额不同（380 元 / 400 元），待税务核实」.
+    pub fn words(&self) -> (String, String) {
+        let (zh, en) = self.amounts();
+        (
+            format!("两台电脑记录的金额不同（{zh}），待税务核实"),
+            format!("two laptops recorded different amounts ({en}): ask the tax office"),
+        )
+    }
+}
+
 /// 多缴: what the family paid beyond the personal share `quote` gives for the pupil's categories (a category
 /// certified after the family paid, or the ordinary premium paid by a pupil whose share is less), said as the
 /// 已缴费 ledger's 备注: 「重度残疾人：应由财政代缴（残联），家庭已缴 380 元」 for a share a department pays whole,

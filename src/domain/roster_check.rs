@@ -9,7 +9,9 @@ use serde::Serialize;
 use super::category::CategoryTable;
 use super::id_number::{self, IdProblem};
 use super::money;
-use super::policy::{Policy, ShareReason, department_share, quote_pupil, recorded_payment_date_error, shortfall_fen};
+use super::policy::{
+    AmountDispute, Policy, ShareReason, department_share, quote_pupil, recorded_payment_date_error, shortfall_fen,
+};
 use super::student::Student;
 use super::unapplied::{KeptPayment, UnappliedReason};
 
@@ -101,6 +103,54 @@ pub struct CheckReport {
     /// payment window, after the year, before the pupil's birth): counted insured on a payment for another year.
     /// Set by [`payments_outside_year`].
     pub payment_outside_year: Vec<PaymentOutsideYear>,
+    /// Paid by the family, with different amounts recorded on two laptops: set by [`amounts_differ`], which
+    /// takes these pupils out of `underpaid` and `overpaid`.
+    pub amounts_differ: Vec<AmountsDiffer>,
+}
+
+/// A family payment two laptops recorded with different amounts (see [`AmountDispute`]): the tax office's
+/// record says whether the family paid twice or one entry is wrong, and only then what is short or over.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AmountsDiffer {
+    #[serde(flatten)]
+    pub pupil: PupilRef,
+    /// Yuan: the amount the drive holds, the one a merge kept.
+    pub paid: f64,
+    /// Yuan: the amounts recorded on the other laptops.
+    pub others: Vec<f64>,
+    /// Yuan: the quote's personal share for the payment date; `null` without a policy or a quote for the day.
+    pub due: Option<f64>,
+    pub why: String,
+    pub why_en: String,
+}
+
+/// Moves the pupils whose payment `disputes` holds (by pupil id) from the short and over payments to
+/// `amounts_differ`: a shortfall worked out from the amount a merge happened to keep would have the operator ask
+/// a family that paid in cash on one laptop for more.
+pub fn amounts_differ(
+    report: &mut CheckReport,
+    students: &[Student],
+    disputes: &HashMap<i64, AmountDispute>,
+    policy: Option<&Policy>,
+    today: NaiveDate,
+) {
+    let mut disputed: Vec<PupilRef> = Vec::new();
+    for s in students {
+        let Some(dispute) = disputes.get(&s.id) else { continue };
+        let due = policy.and_then(|p| quote_pupil(p, s, today).ok()).map(|q| money::as_number(q.personal_due_fen));
+        let (why, why_en) = dispute.words();
+        report.amounts_differ.push(AmountsDiffer {
+            pupil: s.into(),
+            paid: money::as_number(dispute.kept_fen),
+            others: dispute.others_fen.iter().copied().map(money::as_number).collect(),
+            due,
+            why,
+            why_en,
+        });
+        disputed.push(s.into());
+    }
+    report.underpaid.retain(|u| !disputed.contains(&u.pupil));
+    report.overpaid.retain(|o| !disputed.contains(&o.pupil));
 }
 
 /// A family's payment recorded with a date that cannot be the drive's insured year's.
@@ -227,6 +277,7 @@ impl CheckReport {
             + self.too_old.len()
             + self.underpaid.len()
             + self.overpaid.len()
+            + self.amounts_differ.len()
             + self.tax_paid_unrecorded.len()
             + self.payment_outside_year.len()
     }

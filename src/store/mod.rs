@@ -1,6 +1,7 @@
 //! The drive's one SQLite file: schema, queries, and the audit log every change is written to in the same
 //! transaction as the change.
 
+mod amount_disputes;
 pub mod backup;
 pub(crate) mod category_union;
 mod change;

@@ -48,6 +48,8 @@ pub struct Detail {
     pub away: Vec<(String, EnrollPlace, String)>,
     /// The categories were marked in the year shown (not carried from an earlier one: 待重新认定).
     pub categories_certified: bool,
+    /// Two laptops recorded the payment with different amounts: said in place of a shortfall.
+    pub amount_dispute: Option<crate::domain::policy::AmountDispute>,
 }
 
 /// The line above the footer: what just happened.
@@ -1060,13 +1062,27 @@ impl App {
                     None => Vec::new(),
                 };
                 let categories_certified = self.store.categories_certified(id).unwrap_or(true);
+                // A log unreadable here only loses the remark; the pupil still opens.
+                let amount_dispute = self
+                    .store
+                    .amount_disputes(std::slice::from_ref(&student))
+                    .ok()
+                    .and_then(|mut found| found.remove(&id));
                 // Another pupil, or a change to this one: the history opens on its newest entries again.
                 let same = self.detail.as_ref().is_some_and(|d| d.student.id == id && d.history.len() == history.len());
                 if !same {
                     self.history_offset = 0;
                 }
-                self.detail =
-                    Some(Detail { student, history, quote, government, elsewhere, away, categories_certified });
+                self.detail = Some(Detail {
+                    student,
+                    history,
+                    quote,
+                    government,
+                    elsewhere,
+                    away,
+                    categories_certified,
+                    amount_dispute,
+                });
             }
             Err(e) => self.fail(e.to_string()),
         }

@@ -333,6 +333,10 @@ impl App {
             let (paid, due, over) = (yuan(o.paid), yuan(o.due), yuan(o.over));
             lines.push(fill(self.text.check_overpaid, &[&o.pupil.name, &o.pupil.class, &paid, &due, &over]));
         }
+        for d in &r.amounts_differ {
+            let why = if self.lang == crate::words::Language::En { &d.why_en } else { &d.why };
+            lines.push(fill(self.text.check_amounts_differ, &[&d.pupil.name, &d.pupil.class, why]));
+        }
         for o in &r.payment_outside_year {
             let why = if self.lang == crate::words::Language::En { &o.why_en } else { &o.why };
             lines.push(fill(self.text.check_payment_outside_year, &[&o.pupil.name, &o.pupil.class, why]));

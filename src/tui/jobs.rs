@@ -11,16 +11,15 @@ use std::time::Instant;
 use super::palette::Form;
 use super::roster::RosterData;
 use super::undo::Edit;
-use crate::domain::category::CategoryTable;
 use crate::domain::policy::Policy;
-use crate::domain::roster_check::{self, CheckReport};
+use crate::domain::roster_check::CheckReport;
 use crate::io::class_list::{ImportReport, ImportRequest};
 use crate::io::export::{FileFormat, check_target, check_target_as};
 use crate::io::forms::{self, FormInput};
 use crate::io::reconcile::{self, ReconcileReport, Source};
 use crate::io::sheet::{self, ExportError, ExportOptions};
 use crate::store::merge::MergeReport;
-use crate::store::{Change, ChangeOptions, Outcome, Reopen, Store, StudentFilter};
+use crate::store::{Change, ChangeOptions, Outcome, Reopen, Store};
 
 /// A piece of work, described so that it can run on either side.
 pub enum Work {
@@ -504,19 +503,10 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
                 Err(e) => JobOutcome::Failed(e.to_string()),
             }
         }
-        Work::Check { policy } => {
-            match store.students(&StudentFilter::default()).and_then(|p| Ok((store.unapplied_payments()?, p))) {
-                Ok((kept, pupils)) => {
-                    let mut report =
-                        roster_check::check(&pupils, CategoryTable::builtin(), policy.as_ref(), store.today());
-                    report.tax_paid_unrecorded = roster_check::tax_paid_unrecorded(&kept, &pupils);
-                    report.payment_outside_year =
-                        roster_check::payments_outside_year(&pupils, policy.as_ref(), store.shown_year());
-                    JobOutcome::Checked(report)
-                }
-                Err(e) => JobOutcome::Failed(e.to_string()),
-            }
-        }
+        Work::Check { policy } => match store.check_roster(policy.as_ref()) {
+            Ok(report) => JobOutcome::Checked(report),
+            Err(e) => JobOutcome::Failed(e.to_string()),
+        },
         Work::Backup => match store.backup_now(crate::store::backup::MANUAL) {
             Ok(path) => JobOutcome::BackedUp(path),
             Err(e) => JobOutcome::Failed(e.to_string()),

@@ -505,6 +505,9 @@ pub struct Text {
     /// A family's payment short of the amount due: name, class, paid, due, short.
     pub check_underpaid: &'static str,
     pub check_overpaid: &'static str,
+    pub check_amounts_differ: &'static str,
+    /// Beside a payment two laptops recorded with different amounts (金额待核实).
+    pub amount_to_verify: &'static str,
     pub check_payment_outside_year: &'static str,
     pub check_no_department: &'static str,
     /// A payment the tax office listed that the drive has not recorded: the list's name and number (masked), the
@@ -859,6 +862,8 @@ mod tests {
                 t.family_part_today,
                 t.check_underpaid,
                 t.check_overpaid,
+                t.check_amounts_differ,
+                t.amount_to_verify,
                 t.check_payment_outside_year,
                 t.too_small,
                 t.too_small_job,

@@ -2,11 +2,12 @@
 //! file each in CSV. Which ledger a pupil is in comes from `domain::policy::roster_ledger`, so special
 //! categories follow the drive's policy.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::{FormInput, categories_text, out_dir, out_file, remark_cell, yuan_cell};
 use crate::domain::category::CategoryTable;
-use crate::domain::policy::{self, Ledger, Quote};
+use crate::domain::policy::{self, AmountDispute, Ledger, Quote};
 use crate::domain::student::{Enrollment, PaymentStatus, Student};
 use crate::io::export::{ColumnSpec, FileFormat, Out, Preamble, TableWriter, check_targets, place_all};
 use crate::io::sheet::ExportError;
@@ -41,6 +42,7 @@ pub fn extra_columns(ledger: Ledger) -> &'static [(&'static str, f64)] {
 /// (`--out` a folder). A ledger with nobody in it still gets its sheet or file, with the header only.
 pub fn export_ledgers(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathBuf>, ExportError> {
     let (school, pupils) = input.school_pupils()?;
+    let disputes = input.store.amount_disputes(&pupils)?;
     let format = input.opts.format;
     let mut written = Vec::new();
     match format {
@@ -48,7 +50,7 @@ pub fn export_ledgers(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
             let path = out_file(out, &input.file_name(&school, "四本台账", format));
             let mut writer = TableWriter::create(&path, format, input.store.path())?;
             for ledger in Ledger::ALL {
-                write_ledger(&mut writer, input, &school, &pupils, ledger)?;
+                write_ledger(&mut writer, input, (&school, &pupils, &disputes), ledger)?;
             }
             written.push(writer.finish()?);
         }
@@ -63,7 +65,7 @@ pub fn export_ledgers(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
             let mut unplaced = Vec::with_capacity(paths.len());
             for (ledger, path) in Ledger::ALL.into_iter().zip(&paths) {
                 let mut writer = TableWriter::create(path, format, input.store.path())?;
-                write_ledger(&mut writer, input, &school, &pupils, ledger)?;
+                write_ledger(&mut writer, input, (&school, &pupils, &disputes), ledger)?;
                 unplaced.push(writer.finish_unplaced()?);
             }
             written = place_all(unplaced)?;
@@ -72,11 +74,13 @@ pub fn export_ledgers(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
     Ok(written)
 }
 
+/// The school, its pupils, and the payments among theirs two laptops recorded with different amounts.
+type LedgerPupils<'a> = (&'a str, &'a [Student], &'a HashMap<i64, AmountDispute>);
+
 fn write_ledger(
     writer: &mut TableWriter,
     input: &FormInput,
-    school: &str,
-    pupils: &[Student],
+    (school, pupils, disputes): LedgerPupils,
     ledger: Ledger,
 ) -> Result<(), ExportError> {
     let columns: Vec<ColumnSpec> =
@@ -99,7 +103,7 @@ fn write_ledger(
         ];
         let (cells, remark) = match ledger {
             Ledger::GovernmentPaid => government_row(input, s),
-            _ => (extra_cells(input, ledger, s), own_remark(input, ledger, s)),
+            _ => (extra_cells(input, ledger, s), own_remark(input, ledger, s, disputes.get(&s.id))),
         };
         row.extend(cells);
         row.push(remark_cell(&remark, s));
@@ -109,7 +113,12 @@ fn write_ledger(
 }
 
 /// What the ledger itself says of the pupil in 备注 (the ID number's remark follows it).
-fn own_remark(input: &FormInput, ledger: Ledger, s: &Student) -> String {
+fn own_remark(input: &FormInput, ledger: Ledger, s: &Student, dispute: Option<&AmountDispute>) -> String {
+    // Two laptops' amounts for one payment: a 「少缴」 worked out from the one a merge kept would send the school
+    // to the family for money the tax office may show paid.
+    if let (Ledger::Paid, Some(dispute)) = (ledger, dispute) {
+        return dispute.words().0;
+    }
     match (ledger, input.policy) {
         // A family that paid less than the quote (a tax list's amount, recorded as it was paid) is asked for the
         // rest: the ledger keeps saying so after the reconcile's report is closed. One that paid more (a category

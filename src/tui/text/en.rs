@@ -468,6 +468,8 @@ pub static EN: Text = Text {
     check_underpaid: "underpaid, ask the family for the rest: {} {}, paid {} yuan, {} yuan due, {} yuan short",
     check_payment_outside_year: "paid on a date outside the insured year, which a payment for another year does not pay for: {} {}, {}",
     check_overpaid: "overpaid, check the category and the amount, then refund or have the department pay the family back as the local notice says: {} {}, paid {} yuan, {} yuan due, {} yuan over",
+    amount_to_verify: "disputed",
+    check_amounts_differ: "two laptops recorded different amounts for one payment, paid twice or one entry wrong: check with the tax office before asking the family for more or refunding, then record the payment again as made (p in the detail screen clears it): {} {}, {}",
     check_tax_unrecorded: "paid at the tax office, not recorded here: {} {}, {} yuan, {}, {}: {}; {}",
     check_no_department: "category without a certifying department: {} {}",
     check_invalid: "ID number problem: {} {}",

@@ -184,14 +184,24 @@ fn fields(app: &App, d: &Detail, width: usize) -> Vec<Line<'static>> {
     }
     // Paid less than the quote (a tax list's amount, recorded as the family paid it): said beside the amount,
     // in the warning colour, until the family pays the rest.
+    // Two laptops' amounts for one payment: which was paid is the tax office's to say, so no shortfall is worked
+    // out from the one a merge kept.
     let short = match &d.quote {
         Some(Ok(q)) => policy::shortfall_fen(s, q),
         _ => None,
     };
-    if let Some(short) = short {
-        let (zh, en) = policy::shortfall_words(short);
+    // The two amounts are said in full under the fields, where the words wrap.
+    let remark = match (&d.amount_dispute, short) {
+        (Some(_), _) => Some(t.amount_to_verify.to_owned()),
+        (None, Some(short)) => {
+            let (zh, en) = policy::shortfall_words(short);
+            Some(t.pick(&zh, &en).to_owned())
+        }
+        (None, None) => None,
+    };
+    if let Some(remark) = &remark {
         payment.push_str("  ");
-        payment.push_str(t.pick(&zh, &en));
+        payment.push_str(remark);
     }
     let categories = if s.categories.is_empty() {
         t.none.to_owned()
@@ -200,7 +210,7 @@ fn fields(app: &App, d: &Detail, width: usize) -> Vec<Line<'static>> {
         if d.categories_certified { marks.join(" ") } else { format!("{} {}", marks.join(" "), t.recertify) }
     };
     let payment_style = theme.fg(match s.payment {
-        _ if short.is_some() => theme.warning,
+        _ if remark.is_some() => theme.warning,
         PaymentStatus::Unpaid => theme.unpaid,
         PaymentStatus::Paid => theme.paid,
         PaymentStatus::Government => theme.government,
@@ -255,6 +265,10 @@ fn notes(app: &App, d: &Detail) -> Vec<Line<'static>> {
     let theme = &app.theme;
     let mut lines = vec![Line::raw("")];
     let warn = theme.fg(theme.warning);
+    if let Some(dispute) = &d.amount_dispute {
+        let (zh, en) = dispute.words();
+        lines.push(Line::styled(t.pick(&zh, &en).to_owned(), warn));
+    }
     for (category, place, clause) in &d.away {
         let sentence = fill(t.label_value, &[category, &QuoteWords::of(t.lang).place(*place)]);
         let text = if clause.is_empty() { sentence } else { fill(t.with_clause, &[&sentence, clause]) };

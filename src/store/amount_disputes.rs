@@ -1,0 +1,182 @@
+//! The family payments two laptops recorded with different amounts, as their merges left them, and the whole
+//! roster check that must not read such a payment as short or over.
+
+use std::collections::HashMap;
+
+use super::{Result, Store, StudentFilter};
+use crate::domain::category::CategoryTable;
+use crate::domain::policy::{AmountDispute, Policy};
+use crate::domain::roster_check::{self, CheckReport};
+use crate::domain::student::{PaymentStatus, Student};
+
+impl Store {
+    /// Those of `pupils` (as read for the year shown) whose recorded payment is one of several amounts the
+    /// laptops of the drive recorded, by pupil id.
+    ///
+    /// The log tells it without the merge's help. Each change of the amount names the amount it replaced, on its
+    /// laptop: one that replaced none of the amounts standing then was made apart, on another laptop, and opens a
+    /// second line of entries. A merge that meets two lines keeps one and writes the other as the old value of its
+    /// row (a row setting the other laptop's amount, or a record of a loss, `LOST`): the amount let go is in
+    /// dispute until somebody changes the payment by hand after the merge, knowing what it kept. Merges each way
+    /// copy every row to both laptops, so both tell the same.
+    pub fn amount_disputes(&self, pupils: &[Student]) -> Result<HashMap<i64, AmountDispute>> {
+        // One pupil (the detail screen) by the log's pupil index; a roster in one pass over the log.
+        let one = if let [pupil] = pupils { Some(pupil.id) } else { None };
+        let kept_now: HashMap<i64, i64> = pupils
+            .iter()
+            .filter(|s| s.payment == PaymentStatus::Paid)
+            .filter_map(|s| Some((s.id, s.payment_details.amount_fen?)))
+            .collect();
+        // Only the year shown: last year's dispute was last year's payment.
+        let year = if self.current_year.is_some() { self.shown_year() } else { None };
+        let first = if year.is_some() { self.first_year()? } else { None };
+        // Only a pupil a merge changed the amount of, or kept theirs over another, can have two.
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT student_id, at, action = 'merge', old, new FROM audit
+              WHERE student_id IN (SELECT student_id FROM audit
+                                    WHERE action = 'merge' AND field IN (?3, ?4) AND old IS NOT NULL
+                                      AND (?5 IS NULL OR student_id = ?5))
+                AND field IN (?3, ?4) AND (?1 IS NULL OR coalesce(year, ?2) = ?1)
+              ORDER BY id",
+        )?;
+        let lost = format!("{AMOUNT}{}", super::merge::LOST);
+        let mut entries: HashMap<i64, Vec<AmountEntry>> = HashMap::new();
+        let mut rows = stmt.query(rusqlite::params![year, first, AMOUNT, lost, one])?;
+        while let Some(row) = rows.next()? {
+            let id: i64 = row.get(0)?;
+            if !kept_now.contains_key(&id) {
+                continue;
+            }
+            let fen = |i: usize| row.get::<_, Option<String>>(i).map(|v| v.and_then(|v| v.parse::<i64>().ok()));
+            entries.entry(id).or_default().push(AmountEntry {
+                at: row.get(1)?,
+                merged: row.get(2)?,
+                old: fen(3)?,
+                new: fen(4)?,
+            });
+        }
+        Ok(entries
+            .into_iter()
+            .filter_map(|(id, mut entries)| {
+                let kept_fen = *kept_now.get(&id)?;
+                // Stable: rows of one instant stay in log order.
+                entries.sort_by(|a, b| super::instant::cmp(&a.at, &b.at));
+                let others_fen = let_go(&entries, kept_fen);
+                (!others_fen.is_empty()).then_some((id, AmountDispute { kept_fen, others_fen }))
+            })
+            .collect())
+    }
+
+    /// The roster check (`canbao check`, the TUI's 检查): the roster's own findings, the tax office's payments
+    /// kept as not recorded, the payments dated outside the year, and the payments whose amount two laptops
+    /// recorded differently, in place of a shortfall or an excess worked out from the one kept.
+    pub fn check_roster(&self, policy: Option<&Policy>) -> Result<CheckReport> {
+        let students = self.students(&StudentFilter::default())?;
+        let mut report = roster_check::check(&students, CategoryTable::builtin(), policy, self.today());
+        report.tax_paid_unrecorded = roster_check::tax_paid_unrecorded(&self.unapplied_payments()?, &students);
+        report.payment_outside_year = roster_check::payments_outside_year(&students, policy, self.shown_year());
+        roster_check::amounts_differ(&mut report, &students, &self.amount_disputes(&students)?, policy, self.today());
+        Ok(report)
+    }
+}
+
+/// The audit log's name of a family's amount paid.
+const AMOUNT: &str = "paid_amount_fen";
+
+/// A change of a pupil's amount paid in the log: by hand (a mark, an undo, a list) or by a merge.
+#[derive(Clone)]
+struct AmountEntry {
+    at: String,
+    merged: bool,
+    old: Option<i64>,
+    new: Option<i64>,
+}
+
+/// The amounts other than `kept` that a merge let go and nobody has settled since (see
+/// [`Store::amount_disputes`]), from the pupil's amount changes in the order they were made.
+fn let_go(entries: &[AmountEntry], kept: i64) -> Vec<i64> {
+    // The amount each line of entries stands at; a pupil starts with none.
+    let mut standing: Vec<Option<i64>> = vec![None];
+    let mut let_go: Vec<i64> = Vec::new();
+    for e in entries {
+        if e.merged {
+            // A merge settles two lines on one amount; the other was let go only if it still stood.
+            if let Some(pos) = standing.iter().position(|v| *v == e.old) {
+                standing.remove(pos);
+                if let Some(old) = e.old.filter(|old| Some(*old) != e.new) {
+                    let_go.push(old);
+                }
+            }
+            if !standing.contains(&e.new) {
+                standing.push(e.new);
+            }
+        } else if let Some(pos) = standing.iter().position(|v| *v == e.old) {
+            // Made knowing the amount it replaced: after a merge, that settles what the merge let go.
+            if standing.len() == 1 {
+                let_go.clear();
+            }
+            standing[pos] = e.new;
+        } else if !standing.contains(&e.new) {
+            // Made apart: another laptop's line.
+            standing.push(e.new);
+        }
+    }
+    let_go.retain(|&fen| fen != kept);
+    let_go.sort_unstable();
+    let_go.dedup();
+    if standing.contains(&Some(kept)) { let_go } else { Vec::new() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An entry at second `s` of a minute: by hand (`merged` false) or a merge's row, replacing `old` by `new`.
+    fn at(s: u32, merged: bool, old: Option<i64>, new: Option<i64>) -> AmountEntry {
+        AmountEntry { at: format!("2026-12-04T10:00:{s:02}Z"), merged, old, new }
+    }
+
+    #[test]
+    fn an_amount_a_merge_let_go_stays_in_dispute_until_changed_by_hand() {
+        // 380 here, 300 there a second later; the merge takes the later 300 (its row), or keeps it (a record of
+        // the loss of 380 on the laptop that had 300): either way 380 was let go.
+        let here = [at(1, false, None, Some(380)), at(2, false, None, Some(300)), at(3, true, Some(380), Some(300))];
+        assert_eq!(let_go(&here, 300), [380]);
+        // The amount held now is another: somebody changed it since, so nothing is said of these.
+        assert!(let_go(&here, 500).is_empty());
+        // Cleared and recorded again after the merge: settled.
+        let settled = [&here[..], &[at(4, false, Some(300), None), at(5, false, None, Some(300))]].concat();
+        assert!(let_go(&settled, 300).is_empty());
+        // A laptop whose clock runs behind: its entry reads as the earlier one, and the merge kept the other.
+        let skewed = [at(1, false, None, Some(300)), at(2, false, None, Some(380)), at(3, true, Some(300), Some(380))];
+        assert_eq!(let_go(&skewed, 380), [300]);
+    }
+
+    #[test]
+    fn a_change_made_knowing_the_other_laptops_amount_is_no_dispute() {
+        // 380 there, merged here (a row from none), corrected here to 300, merged back there (a row 380 → 300
+        // on the laptop whose 380 was replaced knowingly): one line of entries all along.
+        let entries = [
+            at(1, false, None, Some(380)),
+            at(2, true, None, Some(380)),
+            at(3, false, Some(380), Some(300)),
+            at(4, true, Some(380), Some(300)),
+        ];
+        assert!(let_go(&entries, 300).is_empty());
+        // The same amount recorded on both laptops apart is one payment said twice.
+        let same = [at(1, false, None, Some(380)), at(2, false, None, Some(380)), at(3, true, Some(380), Some(380))];
+        assert!(let_go(&same, 380).is_empty());
+    }
+
+    #[test]
+    fn a_correction_made_apart_keeps_the_dispute() {
+        // 380 here, 300 there, 380 corrected here to 400 before any merge: the merge meets 400 and 300.
+        let entries = [
+            at(1, false, None, Some(380)),
+            at(2, false, None, Some(300)),
+            at(3, false, Some(380), Some(400)),
+            at(4, true, Some(400), Some(300)),
+        ];
+        assert_eq!(let_go(&entries, 300), [400]);
+    }
+}
