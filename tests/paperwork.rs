@@ -2615,3 +2615,37 @@ fn two_laptops_amounts_for_one_payment_go_to_the_tax_office_not_to_the_family() 
     let short = check["underpaid"].as_array().expect("underpaid");
     assert!(short.iter().any(|u| u["name"] == "林彤瑶" && u["short"].as_f64() == Some(80.0)), "{check}");
 }
+
+/// 孙语's 380 was recorded from the tax office's list. Cleared by hand (here, or on a laptop merged in), the
+/// operator is told the tax office still has it paid, and `check` lists the pupil, so no notice has the family pay
+/// twice; recorded paid again, the pupil is no longer listed.
+#[test]
+fn a_payment_from_the_tax_list_cleared_by_hand_stays_in_the_check() {
+    let (dir, db) = drive_with_progress();
+    let id = "450203201909308803";
+    let laptop_b = dir.path().join("b");
+    std::fs::create_dir(&laptop_b).expect("dir");
+    let copy = laptop_b.join("drive.db");
+    std::fs::copy(&db, &copy).expect("copy");
+    let cleared = canbao(&copy).args(["mark", id, "--payment", "unpaid"]).output().expect("mark");
+    assert!(cleared.status.success(), "{cleared:?}");
+    let told = String::from_utf8_lossy(&cleared.stderr);
+    assert!(told.contains("孙语") && told.contains("税务仍记为已缴费"), "{told}");
+    ok(canbao(&db).arg("merge").arg(&copy));
+    for drive in [&db, &copy] {
+        let check = json(canbao(drive).args(["check", "--json"]));
+        let listed = check["list_payment_cleared"].as_array().expect("list_payment_cleared");
+        assert_eq!(listed.iter().map(|l| l["name"].as_str()).collect::<Vec<_>>(), [Some("孙语")], "{check}");
+        let said = ok(canbao(drive).arg("check"));
+        assert!(said.contains("孙语") && said.contains("不要让家长重复缴费"), "{said}");
+    }
+    // Another pupil's payment cleared by hand was never the tax office's: nothing said.
+    let by_hand = ["mark", "450202201911276365", "--payment", "paid", "--amount", "380", "--paid-on", "2023-10-10"];
+    ok(canbao(&db).args(by_hand));
+    let cleared = canbao(&db).args(["mark", "450202201911276365", "--payment", "unpaid"]).output().expect("mark");
+    assert!(!String::from_utf8_lossy(&cleared.stderr).contains("税务"), "{cleared:?}");
+    // The tax office confirms the payment: recorded again, nothing is listed.
+    ok(canbao(&db).args(["mark", id, "--payment", "paid", "--amount", "380", "--paid-on", "2023-10-08"]));
+    let check = json(canbao(&db).args(["check", "--json"]));
+    assert_eq!(check["list_payment_cleared"], serde_json::json!([]), "{check}");
+}

@@ -1443,6 +1443,32 @@ fn clearing_a_payment_is_asked() {
     assert_eq!((s.payment, s.payment_details.amount_fen), (PaymentStatus::Government, None));
 }
 
+/// A payment the tax office's list recorded stays paid there: `p` says so before clearing it, in either language;
+/// one recorded by hand is asked about as before.
+#[test]
+fn clearing_a_payment_from_the_tax_list_says_the_tax_office_still_has_it() {
+    use canbao::store::{Change, ChangeOptions, Payment};
+    for (lang, said) in [(Language::Zh, "核对税务名单记入"), (Language::En, "from the tax office's list")] {
+        let mut store = store(true);
+        let pupils = store.students(&Default::default()).expect("list");
+        let paid = |fen| vec![Change::Payment(Payment::Paid { amount_fen: Some(fen), paid_on: None, channel: None })];
+        store.apply_changes("reconcile", &[(pupils[0].id, paid(38_000))], ChangeOptions::default()).expect("list");
+        store.apply_changes("mark", &[(pupils[1].id, paid(38_000))], ChangeOptions::default()).expect("by hand");
+        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(120, 30));
+        for (pupil, from_list) in [(&pupils[0], true), (&pupils[1], false)] {
+            app.update(Action::Search);
+            type_text(&mut app, &pupil.name);
+            app.update(Action::Confirm);
+            assert_eq!(app.selected_id(), Some(pupil.id));
+            app.update(Action::TogglePaid);
+            let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no question") };
+            assert_eq!(c.question.contains(said), from_list, "{}", c.question);
+            app.update(Action::Back);
+        }
+    }
+}
+
 #[test]
 fn a_payment_for_a_declined_pupil_is_asked_and_enrolls_them_on_yes() {
     let mut app = app(Language::Zh);

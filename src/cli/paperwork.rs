@@ -1271,6 +1271,19 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
             &what,
         );
     }
+    for c in &report.list_payment_cleared {
+        let p = &c.pupil;
+        let at = crate::store::instant::local_minutes(&c.listed_at);
+        let what = format!("{}\t{}\t{}\t{at}", p.name, class(&p.class), shown_id(&p.id_number, reveal));
+        heading(
+            "核对税务名单时记为已缴费、之后被手工改为未缴费：税务仍记为已缴费，请向税务核实，不要让家长重复缴费 \
+             (recorded paid from the tax office's list, then cleared by hand: the tax office still has the payment; \
+             check with it before the family is asked to pay again)",
+            "recorded paid from the tax office's list, then cleared by hand: the tax office still has the payment; \
+             check with it before the family is asked to pay again",
+            &what,
+        );
+    }
     for o in &report.payment_outside_year {
         let p = &o.pupil;
         let what =

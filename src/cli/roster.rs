@@ -208,6 +208,25 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
                 .into(),
         ));
     }
+    // A payment the tax office's list recorded stays paid there: the operator clearing it here is told so, and
+    // `check` lists the pupil until the payment is recorded again.
+    if payment.as_deref() == Some("unpaid")
+        && pupil.payment == PaymentStatus::Paid
+        && let Some(listed) = store.payments_from_a_list(std::slice::from_ref(&pupil))?.remove(&pupil.id)
+    {
+        let at = crate::store::instant::local_minutes(&listed.listed_at);
+        let en = format!(
+            "{name}'s payment was recorded from the tax office's list on {at}: cleared here, the tax office still has \
+             it paid; check with it before the family is asked to pay again",
+            name = pupil.name
+        );
+        let zh = format!(
+            "注意：{name} 的缴费是 {at} 核对税务名单记入的；本机改为未缴费后，税务仍记为已缴费，请向税务核实，不要让家长\
+             重复缴费 (note: {en})",
+            name = pupil.name
+        );
+        eprintln!("{}", pick(&zh, &format!("note: {en}")));
+    }
     let already_paid = pupil.payment == PaymentStatus::Paid && payment.as_deref() == Some("paid");
     // Nothing of the recorded payment given anew: it is kept as it is, and said so.
     let payment_kept = already_paid && amount.is_none() && paid_on.is_none() && channel.is_none();

@@ -106,6 +106,18 @@ pub struct CheckReport {
     /// Paid by the family, with different amounts recorded on two laptops: set by [`amounts_differ`], which
     /// takes these pupils out of `underpaid` and `overpaid`.
     pub amounts_differ: Vec<AmountsDiffer>,
+    /// Unpaid now, after a reconciliation recorded the pupil paid (the tax office's list) and somebody cleared it
+    /// by hand: the tax office still has the payment, so a notice would have the family pay twice.
+    pub list_payment_cleared: Vec<ListPaymentCleared>,
+}
+
+/// A payment an agency's list recorded and a hand cleared since (see [`CheckReport::list_payment_cleared`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ListPaymentCleared {
+    #[serde(flatten)]
+    pub pupil: PupilRef,
+    /// The audit instant (UTC) of the reconciliation that recorded the payment.
+    pub listed_at: String,
 }
 
 /// A family payment two laptops recorded with different amounts (see [`AmountDispute`]): the tax office's
@@ -278,6 +290,7 @@ impl CheckReport {
             + self.underpaid.len()
             + self.overpaid.len()
             + self.amounts_differ.len()
+            + self.list_payment_cleared.len()
             + self.tax_paid_unrecorded.len()
             + self.payment_outside_year.len()
     }

@@ -1,7 +1,6 @@
 //! The drive's one SQLite file: schema, queries, and the audit log every change is written to in the same
 //! transaction as the change.
 
-mod amount_disputes;
 pub mod backup;
 pub(crate) mod category_union;
 mod change;
@@ -16,6 +15,7 @@ pub mod lock;
 pub mod merge;
 pub mod merge_notes;
 pub mod merge_renames;
+mod payment_history;
 mod pruning;
 mod read;
 mod reconcile;
@@ -41,6 +41,7 @@ pub use import::{
     Applied, ImportOutcome, ImportSession, Incoming, IncomingOutcome, KeptCorrection, ListStatus, Moves, RowKeys,
     StatusNote, applied_to_empty_roster,
 };
+pub use payment_history::ListedPayment;
 pub use read::{SheetRow, StudentFilter};
 pub use reconcile::{Receipt, Unapplied};
 pub use roster_rows::RosterRow;

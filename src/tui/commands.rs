@@ -337,6 +337,10 @@ impl App {
             let why = if self.lang == crate::words::Language::En { &d.why_en } else { &d.why };
             lines.push(fill(self.text.check_amounts_differ, &[&d.pupil.name, &d.pupil.class, why]));
         }
+        for c in &r.list_payment_cleared {
+            let at = crate::store::instant::local_minutes(&c.listed_at);
+            lines.push(fill(self.text.check_list_payment_cleared, &[&c.pupil.name, &c.pupil.class, &at]));
+        }
         for o in &r.payment_outside_year {
             let why = if self.lang == crate::words::Language::En { &o.why_en } else { &o.why };
             lines.push(fill(self.text.check_payment_outside_year, &[&o.pupil.name, &o.pupil.class, why]));

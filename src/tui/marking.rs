@@ -188,7 +188,16 @@ impl App {
             && let Some(s) = self.single(&targets)
             && s.payment == PaymentStatus::Paid
         {
-            let question = fill(self.text.ask_clear_paid, &[&s.name, &self.payment_summary(&s)]);
+            // A payment the tax office's list recorded stays paid there: said before it is cleared here.
+            let listed =
+                self.store.payments_from_a_list(std::slice::from_ref(&s)).ok().and_then(|mut l| l.remove(&s.id));
+            let question = match listed {
+                Some(l) => {
+                    let at = crate::store::instant::local_minutes(&l.listed_at);
+                    fill(self.text.ask_clear_listed_paid, &[&s.name, &self.payment_summary(&s), &at])
+                }
+                None => fill(self.text.ask_clear_paid, &[&s.name, &self.payment_summary(&s)]),
+            };
             let label = self.text.payment(PaymentStatus::Unpaid).to_owned();
             self.ask(question, same_for_all(&targets, vec![Change::Payment(Payment::Unpaid)]), label, false);
             return;

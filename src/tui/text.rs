@@ -231,6 +231,8 @@ pub struct Text {
     /// Every selected pupil enrolls away from school: how many, where.
     pub all_left_away: &'static str,
     pub ask_clear_paid: &'static str,
+    /// Clearing a payment a reconciliation recorded: the tax office still has it.
+    pub ask_clear_listed_paid: &'static str,
     /// Between the parts of a short list inside a sentence (amount, date, channel).
     pub list_comma: &'static str,
     pub ask_paid_to_government: &'static str,
@@ -506,6 +508,7 @@ pub struct Text {
     pub check_underpaid: &'static str,
     pub check_overpaid: &'static str,
     pub check_amounts_differ: &'static str,
+    pub check_list_payment_cleared: &'static str,
     /// Beside a payment two laptops recorded with different amounts (金额待核实).
     pub amount_to_verify: &'static str,
     pub check_payment_outside_year: &'static str,
@@ -863,6 +866,8 @@ mod tests {
                 t.check_underpaid,
                 t.check_overpaid,
                 t.check_amounts_differ,
+                t.check_list_payment_cleared,
+                t.ask_clear_listed_paid,
                 t.amount_to_verify,
                 t.check_payment_outside_year,
                 t.too_small,

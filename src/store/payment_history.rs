@@ -1,5 +1,5 @@
-//! The family payments two laptops recorded with different amounts, as their merges left them, and the whole
-//! roster check that must not read such a payment as short or over.
+//! What the log tells of a pupil's payment that the roster row cannot: amounts two laptops recorded differently
+//! (as their merges left them), a payment an agency's list recorded, and the whole roster check that says both.
 
 use std::collections::HashMap;
 
@@ -67,6 +67,50 @@ impl Store {
             .collect())
     }
 
+    /// Those of `pupils` whose payment of the year shown was last recorded paid by a reconciliation (the tax
+    /// office's list, or an agency's that says paid), by pupil id: when, and whether it was cleared by hand since.
+    /// A later 财政代缴, or a list that says the payment went back, ends it.
+    pub fn payments_from_a_list(&self, pupils: &[Student]) -> Result<HashMap<i64, ListedPayment>> {
+        let one = if let [pupil] = pupils { Some(pupil.id) } else { None };
+        let wanted: std::collections::HashSet<i64> = pupils.iter().map(|s| s.id).collect();
+        let year = if self.current_year.is_some() { self.shown_year() } else { None };
+        let first = if year.is_some() { self.first_year()? } else { None };
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT student_id, at, action = 'reconcile', new FROM audit
+              WHERE student_id IN (SELECT student_id FROM audit
+                                    WHERE action = 'reconcile' AND field = 'payment' AND new = ?3
+                                      AND (?4 IS NULL OR student_id = ?4))
+                AND field = 'payment' AND action <> 'merge' AND (?1 IS NULL OR coalesce(year, ?2) = ?1)
+              ORDER BY id",
+        )?;
+        let mut changes: HashMap<i64, Vec<(String, bool, String)>> = HashMap::new();
+        let mut rows = stmt.query(rusqlite::params![year, first, PaymentStatus::Paid.code(), one])?;
+        while let Some(row) = rows.next()? {
+            let id: i64 = row.get(0)?;
+            if wanted.contains(&id) {
+                changes.entry(id).or_default().push((row.get(1)?, row.get(2)?, row.get(3)?));
+            }
+        }
+        Ok(changes
+            .into_iter()
+            .filter_map(|(id, mut changes)| {
+                // Stable: rows of one instant stay in log order.
+                changes.sort_by(|a, b| super::instant::cmp(&a.0, &b.0));
+                let mut listed: Option<ListedPayment> = None;
+                for (at, by_list, new) in changes {
+                    let paid = new == PaymentStatus::Paid.code();
+                    let by_hand_to_unpaid = !by_list && new == PaymentStatus::Unpaid.code();
+                    listed = match listed {
+                        _ if paid => by_list.then_some(ListedPayment { listed_at: at, cleared_by_hand: false }),
+                        Some(l) if by_hand_to_unpaid => Some(ListedPayment { cleared_by_hand: true, ..l }),
+                        _ => None,
+                    };
+                }
+                Some((id, listed?))
+            })
+            .collect())
+    }
+
     /// The roster check (`canbao check`, the TUI's 检查): the roster's own findings, the tax office's payments
     /// kept as not recorded, the payments dated outside the year, and the payments whose amount two laptops
     /// recorded differently, in place of a shortfall or an excess worked out from the one kept.
@@ -76,8 +120,26 @@ impl Store {
         report.tax_paid_unrecorded = roster_check::tax_paid_unrecorded(&self.unapplied_payments()?, &students);
         report.payment_outside_year = roster_check::payments_outside_year(&students, policy, self.shown_year());
         roster_check::amounts_differ(&mut report, &students, &self.amount_disputes(&students)?, policy, self.today());
+        let listed = self.payments_from_a_list(&students)?;
+        report.list_payment_cleared = students
+            .iter()
+            .filter(|s| s.payment == PaymentStatus::Unpaid)
+            .filter_map(|s| {
+                let l = listed.get(&s.id).filter(|l| l.cleared_by_hand)?;
+                Some(roster_check::ListPaymentCleared { pupil: s.into(), listed_at: l.listed_at.clone() })
+            })
+            .collect();
         Ok(report)
     }
+}
+
+/// A payment a reconciliation recorded (see [`Store::payments_from_a_list`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedPayment {
+    /// The audit instant of the reconciliation that recorded it.
+    pub listed_at: String,
+    /// Changed to 未缴费 by hand since (a mark, an undo), here or on a laptop merged in.
+    pub cleared_by_hand: bool,
 }
 
 /// The audit log's name of a family's amount paid.
