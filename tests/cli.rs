@@ -1785,6 +1785,15 @@ fn a_merge_lists_a_payment_it_brings_dated_outside_the_year() {
     for copy in [&in_json, &in_english] {
         canbao(&a).arg("backup").arg(copy).assert().success();
     }
+    // The preview lists it as the merge will, and changes nothing.
+    let preview = canbao(&a).args(["merge", "--dry-run"]).arg(&b).output().unwrap();
+    assert!(preview.status.success(), "{}", String::from_utf8_lossy(&preview.stderr));
+    let preview = String::from_utf8_lossy(&preview.stdout).into_owned();
+    assert!(preview.contains("合并会带来的缴费中有 1 笔缴费日期不属于本年度"), "{preview}");
+    assert!(preview.lines().any(|l| l.contains("周静露") && l.contains("2022-10-01")), "{preview}");
+    let previewed = json(canbao(&a).args(["merge", "--dry-run", "--json"]).arg(&b));
+    assert_eq!(previewed["payments_outside_year"][0]["paid_on"], "2022-10-01", "{previewed}");
+    assert_eq!(paid_amount(&a, zhou), ("unpaid".to_owned(), None), "a preview changes nothing");
     let text = canbao(&a).arg("merge").arg(&b).output().unwrap();
     assert!(text.status.success(), "{}", String::from_utf8_lossy(&text.stderr));
     let text = String::from_utf8_lossy(&text.stdout).into_owned();

@@ -3082,6 +3082,51 @@ fn a_merge_from_the_palette_previews_then_merges() {
     assert_eq!(app.data.rows[row].payment, PaymentStatus::Government, "the roster shows the merged status");
 }
 
+/// A family payment the other laptop recorded on a date no payment for the drive's year can have (2020, under a
+/// drive of liuzhou-2023): the merge preview and the merge's report list it with why, as `canbao merge` does, in
+/// both languages; the merge keeps it as recorded there.
+#[test]
+fn a_merge_preview_and_report_list_a_payment_it_brings_dated_outside_the_year() {
+    use canbao::domain::student::PaymentDetails;
+    for (lang, said) in [
+        (Language::Zh, "对方记录的缴费日期不属于本年度"),
+        (Language::En, "paid there on a date outside the insured year"),
+    ] {
+        let dir = tempfile::tempdir().expect("dir");
+        let (ours_path, theirs_path) = (dir.path().join("ours.db"), dir.path().join("theirs.db"));
+        let mut ours = Store::open(&ours_path).expect("store");
+        canbao::demo::load_sample(&mut ours).expect("sample");
+        ours.set_meta("policy", "liuzhou-2023").expect("policy");
+        ours.backup_to(&theirs_path).expect("copy");
+        let pupil = ours.students(&Default::default()).expect("list")[0].clone();
+        let mut theirs = Store::open(&theirs_path).expect("theirs");
+        theirs.set_operator("另一台").expect("operator");
+        let paid_on = chrono::NaiveDate::from_ymd_opt(2020, 10, 1);
+        let details = PaymentDetails { amount_fen: Some(35_000), paid_on, channel: None };
+        theirs.set_payment(pupil.id, PaymentStatus::Paid, &details).expect("paid there");
+        drop(theirs);
+        let mut app = App::new(ours, &options(lang, Some("测试"))).expect("app");
+        assert!(app.policy.is_some());
+        app.update(Action::Resize(120, 40));
+        app.start(canbao::tui::jobs::Work::Merge {
+            file: theirs_path.clone(),
+            dry_run: true,
+            policy: app.policy.clone(),
+        });
+        finish_job(&mut app);
+        let Some(canbao::tui::modal::Modal::MergePreview { lines, .. }) = &app.modal else { panic!("no preview") };
+        let listed = |lines: &[String]| {
+            lines.iter().any(|l| l.contains(said) && l.contains(&pupil.name) && l.contains("2020-10-01"))
+        };
+        assert!(listed(lines), "{lines:?}");
+        app.update(Action::Confirm);
+        finish_job(&mut app);
+        let Some(canbao::tui::modal::Modal::Message(m)) = &app.modal else { panic!("no report") };
+        assert!(listed(&m.lines), "{:?}", m.lines);
+        assert_eq!(app.store.student(pupil.id).expect("s").payment_details.paid_on, paid_on, "kept as recorded there");
+    }
+}
+
 /// The merge preview says first that the other file is of another school with no history in common (it is
 /// where the operator confirms the merge), and names the policy the merge takes; once merged, the screen works
 /// under that policy.
@@ -3101,7 +3146,7 @@ fn a_merge_preview_warns_of_another_school_and_the_merge_takes_its_policy() {
     let mut app = App::new(ours, &options(Language::Zh, Some("测试"))).expect("app");
     assert!(app.policy.is_none());
     app.update(Action::Resize(120, 40));
-    app.start(canbao::tui::jobs::Work::Merge { file: theirs_path.clone(), dry_run: true });
+    app.start(canbao::tui::jobs::Work::Merge { file: theirs_path.clone(), dry_run: true, policy: app.policy.clone() });
     finish_job(&mut app);
     let Some(canbao::tui::modal::Modal::MergePreview { lines, .. }) = &app.modal else { panic!("no preview") };
     assert!(lines.iter().any(|l| l.contains("对方数据文件的学校（柳州市第二小学）不是本数据文件的学校")), "{lines:?}");
@@ -3138,7 +3183,11 @@ fn a_merge_conflict_is_worded_as_the_command_line_words_it() {
         drop(theirs);
         let mut app = App::new(ours, &options(lang, Some("测试"))).expect("app");
         app.update(Action::Resize(80, 24));
-        app.start(canbao::tui::jobs::Work::Merge { file: theirs_path.clone(), dry_run: true });
+        app.start(canbao::tui::jobs::Work::Merge {
+            file: theirs_path.clone(),
+            dry_run: true,
+            policy: app.policy.clone(),
+        });
         finish_job(&mut app);
         let Some(canbao::tui::modal::Modal::MergePreview { lines, .. }) = &app.modal else { panic!("no preview") };
         let line = lines.iter().find(|l| l.contains(&pupil.name)).cloned().unwrap_or_else(|| panic!("{lines:?}"));
@@ -3209,7 +3258,11 @@ fn a_merge_preview_says_a_payment_was_kept_over_a_later_change_and_two_amounts_t
         drop(theirs);
         let mut app = App::new(ours, &options(lang, Some("测试"))).expect("app");
         app.update(Action::Resize(120, 40));
-        app.start(canbao::tui::jobs::Work::Merge { file: theirs_path.clone(), dry_run: true });
+        app.start(canbao::tui::jobs::Work::Merge {
+            file: theirs_path.clone(),
+            dry_run: true,
+            policy: app.policy.clone(),
+        });
         finish_job(&mut app);
         let Some(canbao::tui::modal::Modal::MergePreview { lines, .. }) = &app.modal else { panic!("no preview") };
         assert!(lines.iter().any(|l| l.contains(said)), "{said}: {lines:?}");
@@ -5365,7 +5418,7 @@ fn every_job_ending_under_the_stop_question_waits_for_the_answer() {
     other.set_operator("另一台").expect("operator");
     other.set_payment(pupil, PaymentStatus::Government, &Default::default()).expect("mark");
     drop(other);
-    app.start(Work::Merge { file: theirs.clone(), dry_run: true });
+    app.start(Work::Merge { file: theirs.clone(), dry_run: true, policy: app.policy.clone() });
     press(&mut app, KeyCode::Esc);
     finish_job(&mut app);
     assert!(stop_question_open(&app), "{}", screen(&app));

@@ -171,13 +171,17 @@ pub(super) fn merge(
         if reveal {
             record_reveal(cli, store, "merge", &[])?;
         }
-        // The family payments' dates before the merge: a payment the merge brings dated where no payment for the
-        // drive's year can be is kept, as the other laptop recorded it, and listed (as `check` lists it).
-        let dated_before = if dry_run { Vec::new() } else { store.family_payment_dates()? };
+        // A payment the merge brings dated where no payment for the drive's year can be is kept, as the other
+        // laptop recorded it, and listed (as `check` lists it), by the preview as by the merge.
+        let policy = super::paperwork::drive_policy(store).unwrap_or(None);
+        let year = store.current_year();
+        let mut outside = Vec::new();
+        let mut judge = |pupils: &[crate::domain::student::Student]| {
+            outside.extend(crate::domain::roster_check::payments_outside_year(pupils, policy.as_ref(), year));
+        };
         let report = store
-            .merge_from_checked(other, dry_run, other_school)
+            .merge_from_judged(other, (dry_run, other_school), Some(&mut judge))
             .map_err(|e| crate::io::sniff::named_merge_error(e, other))?;
-        let outside = if dry_run { Vec::new() } else { payments_brought_outside_year(store, &dated_before)? };
         if json {
             let mut value = serde_json::to_value(&report).map_err(|e| UserError(e.to_string()))?;
             if let Some(fields) = value.as_object_mut() {
@@ -187,7 +191,7 @@ pub(super) fn merge(
             print_json(&value);
         } else {
             print_merge_report(&report, reveal);
-            print_payments_outside_year(&outside, reveal);
+            print_payments_outside_year(&outside, reveal, dry_run);
         }
         // The preview foretells the merge: another school's file of no common history, which the merge refuses
         // without --other-school, ends the preview as the merge ends, with its refusal and exit status.
@@ -204,48 +208,30 @@ pub(super) fn merge(
     })
 }
 
-/// The family payments dated outside the drive's insured year (under its policy, as `check` judges them) whose
-/// date the merge brought: not held before it by the same pupil on the same day. Only those pupils are read in
-/// full, a thousand at a time, so a merge of a county's drives stays in the memory it takes without this.
-fn payments_brought_outside_year(
-    store: &Store,
-    dated_before: &[(i64, Option<String>)],
-) -> Result<Vec<crate::domain::roster_check::PaymentOutsideYear>, UserError> {
-    let before: std::collections::HashMap<i64, &Option<String>> =
-        dated_before.iter().map(|(id, day)| (*id, day)).collect();
-    let brought: Vec<i64> = store
-        .family_payment_dates()?
-        .into_iter()
-        .filter(|(id, day)| before.get(id).is_none_or(|was| *was != day))
-        .map(|(id, _)| id)
-        .collect();
-    let policy = super::paperwork::drive_policy(store).unwrap_or(None);
-    let mut outside = Vec::new();
-    for ids in brought.chunks(1000) {
-        let students = store.students_by_ids(ids)?;
-        outside.extend(crate::domain::roster_check::payments_outside_year(
-            &students,
-            policy.as_ref(),
-            store.current_year(),
-        ));
-    }
-    Ok(outside)
-}
-
-/// The merge's payments dated outside the insured year, one line each: kept as merged, for the operator to check.
-fn print_payments_outside_year(outside: &[crate::domain::roster_check::PaymentOutsideYear], reveal: bool) {
+/// The merge's payments dated outside the insured year, one line each: kept as merged (a preview: would be), for
+/// the operator to check.
+fn print_payments_outside_year(
+    outside: &[crate::domain::roster_check::PaymentOutsideYear],
+    reveal: bool,
+    dry_run: bool,
+) {
     if outside.is_empty() {
         return;
     }
     let n = outside.len();
+    let (brings, kept, brings_en, kept_en) = if dry_run {
+        ("合并会带来的", "合并时会按对方的记录保留", "the merge would bring", "would be kept")
+    } else {
+        ("合并带来的", "已按对方的记录保留", "brought by the merge", "kept")
+    };
     let en = format!(
-        "{} brought by the merge dated outside the insured year: kept as the other laptop recorded them, a \
-         payment for another year does not pay for this one; canbao check lists them until corrected",
+        "{} {brings_en} dated outside the insured year: {kept_en} as the other laptop recorded them, a payment for \
+         another year does not pay for this one; canbao check lists them until corrected",
         crate::words::counted(n, "payment", "payments")
     );
     say(
         &format!(
-            "合并带来的缴费中有 {n} 笔缴费日期不属于本年度：已按对方的记录保留，往年的缴费不能算本年度已缴费，请核实；canbao check 会列出，直到更正 ({en})"
+            "{brings}缴费中有 {n} 笔缴费日期不属于本年度：{kept}，往年的缴费不能算本年度已缴费，请核实；canbao check 会列出，直到更正 ({en})"
         ),
         &en,
     );

@@ -1004,6 +1004,19 @@ impl Store {
     /// history with it (another school's drive taken by mistake) is refused, nothing changed: its pupils who
     /// share ID numbers with ours would move to its school.
     pub fn merge_from_checked(&mut self, other: &Path, dry_run: bool, other_school: bool) -> Result<MergeReport> {
+        self.merge_from_judged(other, (dry_run, other_school), None)
+    }
+
+    /// As `merge_from_checked`, with `brought` given the pupils whose family payment the merge brings (paid by the
+    /// family after it, on another date than before or not paid so before), a thousand at a time, read inside the
+    /// merge's transaction: a dry run, rolled back, tells them as the merge would. Only those pupils are read whole,
+    /// so a merge of a county's drives stays in the memory it takes without this.
+    pub fn merge_from_judged(
+        &mut self,
+        other: &Path,
+        (dry_run, other_school): (bool, bool),
+        mut brought: Option<&mut Brought>,
+    ) -> Result<MergeReport> {
         // The same file under another name (a symlink, a hard link, `./a.db` for `a.db`) is refused before
         // anything, backups included, is done: merging a drive into itself would only double its history.
         if let Some(ours) = &self.path
@@ -1075,7 +1088,23 @@ impl Store {
         let drive = self.hint_drive().map(Path::to_path_buf);
         let result = (|| {
             let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let dated_before = match brought {
+                Some(_) => super::read::family_payment_dates_in(&tx)?,
+                None => Vec::new(),
+            };
             let report = merge_in(&tx, &ctx, drive.as_deref())?;
+            if let Some(brought) = brought.as_mut() {
+                let before: std::collections::HashMap<i64, &Option<String>> =
+                    dated_before.iter().map(|(id, day)| (*id, day)).collect();
+                let ids: Vec<i64> = super::read::family_payment_dates_in(&tx)?
+                    .into_iter()
+                    .filter(|(id, day)| before.get(id).is_none_or(|was| *was != day))
+                    .map(|(id, _)| id)
+                    .collect();
+                for chunk in ids.chunks(1000) {
+                    brought(&super::read::students_by_ids_in(&tx, chunk)?);
+                }
+            }
             if !dry_run && !other_school && !report.other_schools.is_empty() && !report.shared_history {
                 tx.rollback()?;
                 return Err(StoreError::MergeOtherSchool {
@@ -1106,6 +1135,9 @@ impl Store {
         result
     }
 }
+
+/// What `Store::merge_from_judged` hands the pupils whose family payment the merge brings, a batch at a time.
+pub type Brought<'a> = dyn FnMut(&[crate::domain::student::Student]) + 'a;
 
 /// What a merge knows of both files while it walks their pupils.
 struct Sides {

@@ -269,9 +269,7 @@ impl Store {
     /// Each pupil paid by the family, with the payment's date as stored (current year): a few bytes a pupil, where
     /// whole pupils of a county's drive would take a hundred megabytes, for telling what a merge changed.
     pub fn family_payment_dates(&self) -> Result<Vec<(i64, Option<String>)>> {
-        let mut stmt = self.conn.prepare("SELECT id, paid_on FROM students WHERE payment = 'paid' ORDER BY id")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<std::result::Result<_, _>>()?)
+        family_payment_dates_in(&self.conn)
     }
 
     /// Each pupil paid by the family with a payment date: id, that date and the birth date, as stored. What
@@ -292,38 +290,7 @@ impl Store {
     /// out). One statement for them all: a look-up per pupil took ten times as long, and kept the screen frozen
     /// for seconds before the payment form of a selection of 50k pupils opened.
     pub fn students_by_ids(&self, ids: &[i64]) -> Result<Vec<Student>> {
-        if let [id] = ids {
-            return Ok(student(&self.conn, *id)?.into_iter().collect());
-        }
-        let mut list = String::with_capacity(ids.len() * 8 + 2);
-        list.push('[');
-        for (i, id) in ids.iter().enumerate() {
-            if i > 0 {
-                list.push(',');
-            }
-            list.push_str(&id.to_string());
-        }
-        list.push(']');
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT {COLUMNS} FROM students s JOIN schools sc ON sc.id = s.school_id
-             WHERE s.id IN (SELECT value FROM json_each(?1))"
-        ))?;
-        let mut by_id: HashMap<i64, Student> = HashMap::with_capacity(ids.len());
-        for pupil in stmt.query_map([list], from_row)? {
-            let pupil = pupil?;
-            by_id.insert(pupil.id, pupil);
-        }
-        let mut out: Vec<Student> = Vec::with_capacity(by_id.len());
-        let mut placed: HashMap<i64, usize> = HashMap::new();
-        for id in ids {
-            if let Some(pupil) = by_id.remove(id) {
-                placed.insert(*id, out.len());
-                out.push(pupil);
-            } else if let Some(&at) = placed.get(id) {
-                out.push(out[at].clone());
-            }
-        }
-        Ok(out)
+        students_by_ids_in(&self.conn, ids)
     }
 
     /// The valid-ID pupil with this number, if any (reconcile asks once per row of an agency's list).
@@ -480,6 +447,50 @@ impl Store {
         let ids: Vec<i64> = hits.iter().take(limit).map(|h| h.1).collect();
         Ok((total, self.students_by_ids(&ids)?))
     }
+}
+
+/// [`Store::family_payment_dates`] on a connection (a merge's transaction, before and after it merges).
+pub(super) fn family_payment_dates_in(conn: &Connection) -> Result<Vec<(i64, Option<String>)>> {
+    let mut stmt = conn.prepare("SELECT id, paid_on FROM main.students WHERE payment = 'paid' ORDER BY id")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
+}
+
+/// [`Store::students_by_ids`] on a connection (a merge's transaction reads the pupils it brought through it).
+pub(super) fn students_by_ids_in(conn: &Connection, ids: &[i64]) -> Result<Vec<Student>> {
+    if let [id] = ids {
+        return Ok(student(conn, *id)?.into_iter().collect());
+    }
+
+    let mut list = String::with_capacity(ids.len() * 8 + 2);
+    list.push('[');
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            list.push(',');
+        }
+        list.push_str(&id.to_string());
+    }
+    list.push(']');
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM students s JOIN schools sc ON sc.id = s.school_id
+         WHERE s.id IN (SELECT value FROM json_each(?1))"
+    ))?;
+    let mut by_id: HashMap<i64, Student> = HashMap::with_capacity(ids.len());
+    for pupil in stmt.query_map([list], from_row)? {
+        let pupil = pupil?;
+        by_id.insert(pupil.id, pupil);
+    }
+    let mut out: Vec<Student> = Vec::with_capacity(by_id.len());
+    let mut placed: HashMap<i64, usize> = HashMap::new();
+    for id in ids {
+        if let Some(pupil) = by_id.remove(id) {
+            placed.insert(*id, out.len());
+            out.push(pupil);
+        } else if let Some(&at) = placed.get(id) {
+            out.push(out[at].clone());
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -248,7 +248,12 @@ impl App {
     }
 
     /// A merge's report as lines, ID numbers masked unless revealed.
-    pub fn merge_lines(&self, r: &crate::store::merge::MergeReport) -> Vec<String> {
+    /// `outside`: the family payments the merge brings dated outside the drive's insured year.
+    pub fn merge_lines(
+        &self,
+        r: &crate::store::merge::MergeReport,
+        outside: &[crate::domain::roster_check::PaymentOutsideYear],
+    ) -> Vec<String> {
         let t = self.text;
         let id = |n: &str| if self.reveal { n.to_owned() } else { id_number::mask(n) };
         use crate::tui::text::conflict;
@@ -284,6 +289,11 @@ impl App {
         for c in &r.receipt_conflicts {
             let (ours, theirs) = (money::plain(c.ours_fen), money::plain(c.theirs_fen));
             lines.push(fill(t.merge_receipt_conflict, &[&c.name, &id(&c.id_number), &c.receipt, &ours, &theirs]));
+        }
+        for o in outside {
+            let why = if self.lang == crate::words::Language::En { &o.why_en } else { &o.why };
+            let p = &o.pupil;
+            lines.push(fill(t.merge_payment_outside_year, &[&p.name, &p.class, &id(&p.id_number), why]));
         }
         lines
     }

@@ -37,7 +37,8 @@ pub enum Work {
     /// Match an agency's list against the roster; a dry run first, then for real (after a backup).
     Reconcile { file: PathBuf, source: Source, policy: Option<Policy>, dry_run: bool },
     /// Bring in another copy of the drive; a dry run first.
-    Merge { file: PathBuf, dry_run: bool },
+    /// The drive's policy judges the payment dates it brings.
+    Merge { file: PathBuf, dry_run: bool, policy: Option<Policy> },
     /// Look the roster through for duplicates, bad numbers, pupils without a class, payments short of the
     /// drive policy's amount.
     Check { policy: Option<Policy> },
@@ -137,6 +138,8 @@ pub enum JobOutcome {
     Merged {
         file: PathBuf,
         report: Box<MergeReport>,
+        /// The family payments it brings dated outside the drive's insured year (a preview: would bring).
+        outside: Vec<crate::domain::roster_check::PaymentOutsideYear>,
         data: Option<RosterData>,
     },
     Checked(CheckReport),
@@ -494,11 +497,20 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
                 Err(e) => JobOutcome::Failed(e.to_string()),
             }
         }
-        Work::Merge { file, dry_run } => {
-            match store.merge_from(&file, dry_run).map_err(|e| crate::io::sniff::named_merge_error(e, &file)) {
+        Work::Merge { file, dry_run, policy } => {
+            // As `canbao merge`: the payments it brings dated outside the year are listed, by the preview too.
+            let year = store.current_year();
+            let mut outside = Vec::new();
+            let mut judge = |pupils: &[crate::domain::student::Student]| {
+                outside.extend(crate::domain::roster_check::payments_outside_year(pupils, policy.as_ref(), year));
+            };
+            let merged = store
+                .merge_from_judged(&file, (dry_run, true), Some(&mut judge))
+                .map_err(|e| crate::io::sniff::named_merge_error(e, &file));
+            match merged {
                 Ok(report) => {
                     let data = if dry_run { None } else { read_saved(store) };
-                    JobOutcome::Merged { file, report: Box::new(report), data }
+                    JobOutcome::Merged { file, report: Box::new(report), outside, data }
                 }
                 Err(e) => JobOutcome::Failed(e.to_string()),
             }

@@ -446,6 +446,9 @@ pub struct Text {
     pub conflict_two_amounts: &'static str,
     pub merge_payments_kept: &'static str,
     pub merge_ambiguous: &'static str,
+    /// A family payment the merge brings dated where no payment for the drive's insured year can be, kept as the
+    /// other laptop recorded it: name, class, number, why.
+    pub merge_payment_outside_year: &'static str,
     /// A pupil one file held with a rounded or wrong number, paired with the whole one: class, name, the number
     /// kept, the one held, where it was held.
     pub merge_alike_number: &'static str,

@@ -243,8 +243,8 @@ impl App {
                     self.applied(data, self.text.reconcile_done, lines);
                 }
             }
-            JobOutcome::Merged { file, report, data } => {
-                let lines = self.merge_lines(&report);
+            JobOutcome::Merged { file, report, outside, data } => {
+                let lines = self.merge_lines(&report, &outside);
                 if report.dry_run {
                     let lines = self.preview_lines(self.text.merge_preview, lines);
                     self.modal = Some(Modal::MergePreview { file, lines, offset: 0 });

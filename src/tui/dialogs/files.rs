@@ -187,7 +187,7 @@ impl App {
             }
             PathPurpose::Merge => {
                 if let Some(file) = files.pop() {
-                    self.start(Work::Merge { file, dry_run: true });
+                    self.start(Work::Merge { file, dry_run: true, policy: self.policy.clone() });
                 }
             }
             PathPurpose::Restore => {

@@ -117,7 +117,7 @@ impl App {
             Modal::EditPolicy(form) => self.update_edit_policy(form, action),
             Modal::MergePreview { file, lines, offset } => match action {
                 Action::Confirm => {
-                    self.start(Work::Merge { file, dry_run: false });
+                    self.start(Work::Merge { file, dry_run: false, policy: self.policy.clone() });
                     None
                 }
                 Action::Back => {
@@ -543,7 +543,9 @@ impl App {
                     PathPurpose::Export => self.start_export(text.into()),
                     PathPurpose::ExportForm(form) => self.start_form_export(form, text.into()),
                     PathPurpose::Reconcile(source) => self.start_reconcile(text.into(), source, true),
-                    PathPurpose::Merge => self.start(Work::Merge { file: text.into(), dry_run: true }),
+                    PathPurpose::Merge => {
+                        self.start(Work::Merge { file: text.into(), dry_run: true, policy: self.policy.clone() })
+                    }
                     PathPurpose::Restore => self.ask_restore(text.into()),
                 }
                 None

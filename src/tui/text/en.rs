@@ -431,6 +431,7 @@ pub static EN: Text = Text {
     conflict_two_amounts: "kept {} ({}), dropped {} ({}): the two laptops recorded different amounts; the newer kept, check with the tax office",
     merge_payments_kept: "Recorded payments kept over a later change the other laptop made without knowing of them: {} (see the conflicts below)",
     merge_ambiguous: "{} {} {}: matches several pupils; added as a new pupil to check",
+    merge_payment_outside_year: "paid there on a date outside the insured year (the merge keeps it as recorded there; a payment for another year does not pay for this one: check it, the check lists it until corrected): {} {} {}, {}",
     merge_alike_number: "{} {} {}: the number held {} ({}) was rounded or wrong; paired by name as one pupil",
     merge_named_apart: "ID {} is {} ({}) here and {} ({}) there, renamed on neither: merged as one pupil by the number; check it is one child, and correct the number with E if not",
     merge_number_taken: "ID {} is held by {} ({}); {} ({}) was corrected to it {}: not applied, number “{}” kept; check which child the number is, and correct the other with E in the detail screen",
