@@ -2024,6 +2024,12 @@ fn an_underpayment_stays_in_the_ledger_and_the_check() {
     assert_eq!((short[0]["paid"].as_f64(), short[0]["due"].as_f64()), (Some(300.0), Some(380.0)));
     let said = ok(canbao(&db).arg("check"));
     assert!(said.contains("林彤瑶") && said.contains("少缴 80 元"), "{said}");
+    // The family gets a slip for the rest; 孙语, paid in full, none.
+    let slips = printed_slips(&export(&db, "notices", &dir.path().join("notices.xlsx"), &["--on", "2023-10-20"])[0]);
+    let slip = slips.iter().find(|s| s.text("学生姓名") == "林彤瑶").expect("a slip for the rest");
+    assert_eq!(slip.number("家庭应缴（元）"), 80.0, "{slip:?}");
+    assert!(slip.text("说明").contains("已缴 300 元，应缴 380 元，请补缴其余 80 元"), "{slip:?}");
+    assert!(!slips.iter().any(|s| s.text("学生姓名") == "孙语"));
 }
 
 /// A family's payment stays in 已缴费 whatever category the pupil gets later: the ledger's total is what the tax
@@ -2606,6 +2612,9 @@ fn two_laptops_amounts_for_one_payment_go_to_the_tax_office_not_to_the_family() 
         let remarks = paid_ledger_remarks(drive, &dir.path().join(out));
         let remark = remarks.iter().find(|(n, _)| n == "林彤瑶").map(|(_, r)| r.as_str());
         assert_eq!(remark, Some("两台电脑记录的金额不同（300 元 / 380 元），待税务核实"), "{remarks:?}");
+        let notices = export(drive, "notices", &dir.path().join(format!("notices-{out}")), &["--on", "2023-10-20"]);
+        let slips = printed_slips(&notices[0]);
+        assert!(!slips.iter().any(|s| s.text("学生姓名") == "林彤瑶"), "no slip for 80 before the tax office says");
     }
     // The tax office says one payment of 300 was made: recorded again, the 80 short is the family's to pay.
     ok(canbao(&db).args(["mark", id, "--payment", "unpaid"]));

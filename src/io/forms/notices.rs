@@ -6,7 +6,9 @@
 //! how to pay (the policy file's `payment_instructions`). Without a policy, or on a day outside every payment
 //! window, there are no slips: amounts are never left empty or guessed. A pupil whose category the policy sends
 //! to enroll where the benefit was approved (or with the family) gets a slip that says so in place of an amount
-//! and the school's payment channels.
+//! and the school's payment channels. A family that paid less than due (a tax list's 200 of 400) gets a slip for
+//! the rest, saying what was paid; not where two laptops recorded different amounts, which the tax office settles
+//! first.
 
 use std::path::{Path, PathBuf};
 
@@ -76,11 +78,30 @@ pub fn slips(input: &FormInput, on: NaiveDate) -> Result<(String, Vec<Slip>), Ex
     policy::quote(policy, table, &request(None))?;
     let window = policy.window_for(on).ok_or(ExportError::NoPolicy)?;
     let (school, pupils) = input.school_pupils()?;
+    // A family that paid less than due (a tax list's 200 of 400) is asked for the rest on a slip of its own; not
+    // where two laptops recorded different amounts, which is the tax office's to settle first.
+    let disputes = input.store.amount_disputes(&pupils)?;
+    let rest_due = |s: &Student| {
+        let short = policy::pupil_shortfall_fen(policy, s, on).filter(|_| !disputes.contains_key(&s.id))?;
+        Some((s.payment_details.amount_fen?, short))
+    };
     let mut slips = Vec::new();
-    for s in pupils.iter().filter(|s| needs_notice(s)) {
-        let quote = policy::quote(policy, table, &request(Some(s)))
+    for s in pupils.iter().filter(|s| needs_notice(s) || rest_due(s).is_some()) {
+        let mut quote = policy::quote(policy, table, &request(Some(s)))
             .map_err(|e| ExportError::NoticeQuote { name: s.name.clone(), reason: e })?;
         let mut note = vec![format!("按{}（{}）缴费计算", on.format("%Y-%m-%d"), window.name)];
+        if let Some((paid, short)) = rest_due(s) {
+            note.insert(
+                0,
+                format!(
+                    "已缴 {} 元，应缴 {} 元，请补缴其余 {} 元",
+                    money::plain(paid),
+                    money::plain(paid + short),
+                    money::plain(short)
+                ),
+            );
+            quote.personal_due_fen = short;
+        }
         let department = quote.paying_department.clone();
         let who = department.as_deref().map(|d| format!("{d}部门")).unwrap_or_else(|| "认定部门".to_owned());
         match quote.refund {
