@@ -2658,3 +2658,22 @@ fn a_payment_from_the_tax_list_cleared_by_hand_stays_in_the_check() {
     let check = json(canbao(&db).args(["check", "--json"]));
     assert_eq!(check["list_payment_cleared"], serde_json::json!([]), "{check}");
 }
+
+/// A tax office export names the payer as a taxpayer (纳税人识别号, 纳税人名称) and dates the money by when it was
+/// booked (入库日期): read as the ID number, the name and the payment date.
+#[test]
+fn a_tax_list_in_the_tax_offices_own_words_is_read() {
+    let (dir, db) = drive_with_progress();
+    let tax = write(
+        dir.path(),
+        "tax-own-words.csv",
+        "纳税人识别号,纳税人名称,实缴金额（元）,入库日期\n450202201911276365,林彤瑶,380,2023-10-12\n",
+    );
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(tax));
+    assert_eq!(report["problems"], serde_json::json!([]), "{report}");
+    let store = canbao::store::Store::open(&db).expect("drive");
+    let pupils = store.students(&Default::default()).expect("pupils");
+    let pupil = pupils.iter().find(|s| s.id_number == "450202201911276365").expect("林彤瑶");
+    let paid = (pupil.payment_details.amount_fen, pupil.payment_details.paid_on.map(|d| d.to_string()));
+    assert_eq!(paid, (Some(38_000), Some("2023-10-12".to_owned())), "{report}");
+}

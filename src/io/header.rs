@@ -411,6 +411,11 @@ mod tests {
             ("征收方式", Column::Channel),
             ("缴款方式", Column::Channel),
             ("缴费状态", Column::PaymentStatus),
+            // The tax office's own exports name the payer as a taxpayer (纳税人): for a person, the ID number.
+            ("纳税人识别号", Column::IdNumber),
+            ("纳税人名称", Column::Name),
+            ("缴费人证件号码", Column::IdNumber),
+            ("入库日期", Column::PaidOn),
         ] {
             assert_eq!(syn.column(word), Some(col), "{word}");
         }
