@@ -206,6 +206,7 @@ fn detail() {
 fn detail_with_policy_and_history() {
     snap("detail_policy", |app| {
         app.store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
+        in_year(&mut app.store, 2024);
         let mut fresh =
             App::new(std::mem::replace(&mut app.store, store(false)), &options(app.lang, None)).expect("app");
         fresh.update(Action::Resize(120, 30));
@@ -225,6 +226,7 @@ fn detail_with_policy_and_history() {
 fn detail_special_category() {
     snap("detail_special", |app| {
         app.store.set_meta(canbao::tui::POLICY_META_KEY, "liuzhou-2023").expect("meta");
+        in_year(&mut app.store, 2023);
         let mut fresh =
             App::new(std::mem::replace(&mut app.store, store(false)), &options(app.lang, None)).expect("app");
         fresh.update(Action::Resize(100, 30));
@@ -289,6 +291,7 @@ fn the_detail_screen_says_a_departments_share_as_the_ledger_does() {
 fn the_detail_screen_shows_no_refusal_against_a_departments_share() {
     let mut store = store(true);
     store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
+    in_year(&mut store, 2024);
     for number in ["450203201811029232", "450205201603184361"] {
         let id = store.student_by_id_number(number).expect("read").unwrap_or_else(|| panic!("{number}")).id;
         store.set_payment(id, PaymentStatus::Government, &Default::default()).expect("government");
@@ -326,6 +329,7 @@ fn the_detail_screen_says_a_pupil_insured_elsewhere_owes_nothing_here() {
         let mut store = store(true);
         store.set_fixed_clock(now);
         store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
+        in_year(&mut store, 2024);
         let pupil = |store: &Store, number: &str| {
             store.student_by_id_number(number).expect("read").unwrap_or_else(|| panic!("{number}")).id
         };
@@ -347,6 +351,26 @@ fn the_detail_screen_says_a_pupil_insured_elsewhere_owes_nothing_here() {
                 assert!(shown.contains("改在本地参保时：宜宾市2024年度"), "{name}\n{shown}");
             }
         }
+    }
+}
+
+/// A drive of insured year 2027 under Yibin's 2024 policy: the detail screen and the payment form say the policy
+/// is 2024's and to choose 2027's, in either language, rather than pricing 2024's premium or calling today outside
+/// its windows; the form leaves the amount for the operator to type.
+#[test]
+fn a_policy_of_another_year_is_said_on_the_detail_screen_and_the_payment_form() {
+    for (lang, said) in [(Language::Zh, "是 2024 年度的"), (Language::En, "is for insured year 2024")] {
+        let mut store = store(true);
+        store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
+        assert_eq!(store.current_year(), Some(2027));
+        let shown = detail_of(&mut store, lang, "孙语").replace('\n', "").replace("  ", "");
+        assert!(shown.contains(said) && !shown.contains("380"), "{shown}");
+        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(120, 30));
+        app.update(Action::TogglePaid);
+        let Some(canbao::tui::modal::Modal::Payment(form)) = &app.modal else { panic!("form") };
+        assert!(form.note.as_deref().is_some_and(|n| n.contains(said)), "{:?}", form.note);
+        assert_eq!(form.amount.text(), "", "no amount of another year's");
     }
 }
 
@@ -3774,6 +3798,7 @@ fn detail_and_check_of_300_paid(lang: Language, and_380_apart: bool) -> (String,
     use canbao::domain::student::PaymentDetails;
     let mut store = store(true);
     store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
+    in_year(&mut store, 2024);
     let pupil = store.students(&Default::default()).expect("list").into_iter().find(|s| s.categories.is_empty());
     let pupil = pupil.expect("a pupil in no category");
     let short = PaymentDetails {
@@ -3884,6 +3909,7 @@ fn payment_form_benefit_place() {
         let mark = canbao::domain::student::CategoryMark { name: "特困人员".into(), department: "民政".into() };
         store.set_categories(pupils[1].id, &[mark]).expect("category");
         store.set_meta(canbao::tui::POLICY_META_KEY, "liuzhou-2023").expect("meta");
+        in_year(&mut store, 2023);
         let mut fresh = App::new(store, &options(app.lang, None)).expect("app");
         fresh.update(Action::Resize(80, 24));
         fresh.update(Action::Down);

@@ -1048,7 +1048,10 @@ impl App {
         let loaded = self.store.student(id).and_then(|student| Ok((self.store.history(id)?, student)));
         match loaded {
             Ok((history, student)) => {
-                let quote = self.policy.as_ref().map(|p| due::quote_for(p, &student, today, self.lang == Language::En));
+                let quote = self
+                    .policy
+                    .as_ref()
+                    .map(|p| due::quote_for(p, &student, today, self.lang == Language::En, self.store.shown_year()));
                 let government = due::government_share(self.policy.as_ref(), &student, today);
                 // Said where the amount due stands, which a drive without a policy leaves to its own words.
                 let elsewhere = self.policy.as_ref().and_then(|p| due::insured_elsewhere(Some(p), &student));

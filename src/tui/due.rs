@@ -28,15 +28,27 @@ pub fn drive_policy(store: &Store, config_dir: Option<&std::path::Path>) -> (Opt
     (set.get(&name).cloned().or_else(|| store.kept_policy(&name)), broken)
 }
 
-/// The amount due and coverage for a pupil paying on `day` (their payment date if they paid); an error is
-/// the policy's own explanation, in the UI language.
-pub fn quote_for(policy: &Policy, student: &Student, day: NaiveDate, english: bool) -> Result<Quote, String> {
-    quote_request(policy, &policy::pupil_request(student, day), english)
+/// The amount due and coverage for a pupil paying on `day` (their payment date if they paid), for the insured
+/// year `year` (the drive's, or the one shown): a policy of another year says so rather than pricing that year's
+/// premium or calling the date outside its windows. An error is the policy's own explanation, in the UI language.
+pub fn quote_for(
+    policy: &Policy,
+    student: &Student,
+    day: NaiveDate,
+    english: bool,
+    year: Option<i32>,
+) -> Result<Quote, String> {
+    quote_request(policy, &policy::pupil_request(student, day), english, year)
 }
 
 /// `quote_for` of a request made already (`policy::pupil_request`).
-pub fn quote_request(policy: &Policy, request: &QuoteRequest, english: bool) -> Result<Quote, String> {
-    policy::quote(policy, CategoryTable::builtin(), request)
+pub fn quote_request(
+    policy: &Policy,
+    request: &QuoteRequest,
+    english: bool,
+    year: Option<i32>,
+) -> Result<Quote, String> {
+    policy::quote_in_year(policy, CategoryTable::builtin(), request, year)
         .map_err(|e| if english { e.message_en() } else { e.to_string() })
 }
 

@@ -276,7 +276,9 @@ impl App {
         let english = self.lang == super::Language::En;
         // Paid on the form's day, whatever an earlier payment of the pupil's said.
         let request = |s: &Student| QuoteRequest { paid_on: day, ..policy::pupil_request(s, day) };
-        let quote = |request: &QuoteRequest| self.policy.as_ref().map(|p| due::quote_request(p, request, english));
+        let year = self.store.shown_year();
+        let quote =
+            |request: &QuoteRequest| self.policy.as_ref().map(|p| due::quote_request(p, request, english, year));
         form.note = Some(match form.pupils.first().map(|s| quote(&request(s))) {
             Some(Some(Ok(q))) => crate::words::quote::rule_text(&q.steps, self.lang),
             Some(Some(Err(e))) => e,
