@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use calamine::{Data, DataType, Reader, open_workbook_auto};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 fn canbao(db: &Path) -> Command {
     let mut cmd = Command::cargo_bin("canbao").expect("binary");
@@ -2538,6 +2538,12 @@ fn a_payment_dated_outside_the_drives_year_is_never_recorded_as_this_years() {
     let conflicts = report["conflicts"].as_array().expect("conflicts");
     assert_eq!(conflicts.len(), 1, "{report}");
     assert_eq!(conflicts[0]["name"], "蓝茜");
+    // 林彤瑶's 400 marked on site on 2026-11-20 is the list's 400 of 2026-10-01 by WeChat: re-dated, and said.
+    let redated = report["redated"].as_array().expect("redated");
+    assert_eq!(redated.len(), 1, "{report}");
+    let said =
+        (&redated[0]["name"], &redated[0]["recorded_on"], &redated[0]["listed_on"], &redated[0]["listed_channel"]);
+    assert_eq!(said, (&json!("林彤瑶"), &json!("2026-11-20"), &json!("2026-10-01"), &json!("微信")), "{report}");
     assert_eq!(conflicts[0]["roster"], "已缴费（400 元，2026-11-20）");
     assert_eq!(conflicts[0]["file"], "已缴费（380 元，2026-11-30）");
     let mismatched = report["amount_mismatches"].as_array().expect("mismatches");

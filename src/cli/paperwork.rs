@@ -1001,6 +1001,22 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
             format!("{at} {} {number}: several payments, {amounts_en} yuan, {recorded_en}{day_en}", c.name),
         );
     }
+    for d in &r.redated {
+        let (at, number) = (at(&d.file, &d.sheet, d.row), id(&d.id_number));
+        let [(before, before_en), (after, after_en)] = d.before_and_after();
+        line(
+            format!(
+                "{at} {} {number}：已记录的缴费（{before}）与税务记录金额相同，按税务记录改为 {after} (a payment recorded on \
+                 site, the same amount on the list: now dated as the tax office records it)",
+                d.name
+            ),
+            format!(
+                "{at} {} {number}: the payment recorded ({before_en}) is on the list at the same amount: now as the tax \
+                 office records it, {after_en}",
+                d.name
+            ),
+        );
+    }
     for c in &r.receipt_conflicts {
         let (at, number) = (rows(&c.file, &c.sheets, &c.rows), id(&c.id_number));
         let (amounts, amounts_en) = (c.amounts_text("、"), c.amounts_text(", "));

@@ -110,6 +110,40 @@ pub struct Conflict {
     pub row: usize,
 }
 
+/// Tax lists: a family payment recorded already (marked paid on site) that the list holds at the same amount on
+/// another day or through another channel: the tax office's record is the payment's, so its date and channel
+/// replace the ones recorded, and each replacement is said.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Redated {
+    pub id_number: String,
+    pub name: String,
+    pub file: String,
+    pub sheet: String,
+    pub row: usize,
+    /// The date and channel recorded before, as the roster held them (empty where none).
+    pub recorded_on: Option<NaiveDate>,
+    pub recorded_channel: String,
+    /// What the list gives in their place.
+    pub listed_on: Option<NaiveDate>,
+    pub listed_channel: String,
+}
+
+impl Redated {
+    /// The date and channel recorded, then the list's, as the report says them: 「2026-12-05，支付宝」 and
+    /// "2026-12-05, Alipay".
+    pub fn before_and_after(&self) -> [(String, String); 2] {
+        let words = |day: Option<NaiveDate>, channel: &str| {
+            let day = day.map(|d| d.to_string());
+            let channel_en = PaymentChannel::from_text(channel).map(|c| c.label_en().to_owned());
+            let zh: Vec<String> =
+                day.iter().cloned().chain((!channel.is_empty()).then(|| channel.to_owned())).collect();
+            let en: Vec<String> = day.into_iter().chain(channel_en).collect();
+            (zh.join("，"), en.join(", "))
+        };
+        [words(self.recorded_on, &self.recorded_channel), words(self.listed_on, &self.listed_channel)]
+    }
+}
+
 /// A conflict's status (its `roster` or `file`, which hold the Chinese label, as `--json` has always given them)
 /// as English says it; a payment with its amount and date (`paid_label`) too.
 pub fn status_en(label: &str) -> std::borrow::Cow<'_, str> {
@@ -279,6 +313,8 @@ pub struct ReconcileReport {
     /// Tax lists: pupils with several payments, recorded as their sum. A row that repeats a payment already
     /// listed is in `problems`, not here.
     pub combined_payments: Vec<CombinedPayment>,
+    /// Tax lists: payments recorded already whose date or channel the list's record replaced.
+    pub redated: Vec<Redated>,
     pub conflicts: Vec<Conflict>,
     /// Tax lists: one receipt number with different amounts; the pupil's payment is left as it was.
     pub receipt_conflicts: Vec<ReceiptConflict>,
@@ -404,6 +440,7 @@ fn reconcile_list(
             name_mismatches: Vec::new(),
             amount_mismatches: Vec::new(),
             combined_payments: Vec::new(),
+            redated: Vec::new(),
             conflicts: Vec::new(),
             receipt_conflicts: Vec::new(),
             not_registered: Vec::new(),
@@ -493,6 +530,7 @@ fn reconcile_list(
                 // at all, and counting it would tell the operator a payment is on file.
                 run.report.amount_mismatches.retain(|m| m.id_number != student.id_number);
                 run.report.combined_payments.retain(|c| c.id_number != student.id_number);
+                run.report.redated.retain(|c| c.id_number != student.id_number);
             }
             None if outcome.diffs.is_empty() => run.report.already += 1,
             None => run.report.matched += 1,
@@ -1578,6 +1616,27 @@ impl Run<'_> {
         }
         // Only what the list gives: a missing column never erases a detail the operator recorded.
         let channel = channel.as_deref().and_then(PaymentChannel::from_text);
+        // A top-up list extends the payment rather than re-dating it: its own report line says so.
+        if student.payment == PaymentStatus::Paid && !extends_recorded {
+            let recorded = &student.payment_details;
+            let recorded_channel = recorded.channel.clone().unwrap_or_default();
+            let listed_channel = channel.as_ref().map(|c| c.label_zh().to_owned());
+            let redated = paid_on.is_some_and(|d| recorded.paid_on != Some(d));
+            let rechanneled = listed_channel.as_ref().is_some_and(|c| *c != recorded_channel);
+            if redated || rechanneled {
+                self.report.redated.push(Redated {
+                    id_number: student.id_number.clone(),
+                    name: student.name.clone(),
+                    file: self.file.clone(),
+                    sheet: first_sheet.clone(),
+                    row: row_no,
+                    recorded_on: recorded.paid_on,
+                    recorded_channel: recorded_channel.clone(),
+                    listed_on: paid_on.or(recorded.paid_on),
+                    listed_channel: listed_channel.unwrap_or(recorded_channel),
+                });
+            }
+        }
         Ok(vec![Change::Payment(Payment::Paid { amount_fen: amount, paid_on, channel })])
     }
 
@@ -1906,6 +1965,25 @@ mod tests {
     }
 
     /// A conflict between two payments names each with its amount and date, in English too.
+    #[test]
+    fn a_redated_payment_says_its_date_and_channel_before_and_after() {
+        let day = |d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok();
+        let redated = Redated {
+            id_number: String::new(),
+            name: "林彤瑶".into(),
+            file: "tax.csv".into(),
+            sheet: String::new(),
+            row: 2,
+            recorded_on: day("2026-11-20"),
+            recorded_channel: String::new(),
+            listed_on: day("2026-10-01"),
+            listed_channel: "支付宝".into(),
+        };
+        let [before, after] = redated.before_and_after();
+        assert_eq!(before, ("2026-11-20".to_owned(), "2026-11-20".to_owned()));
+        assert_eq!(after, ("2026-10-01，支付宝".to_owned(), "2026-10-01, Alipay".to_owned()));
+    }
+
     #[test]
     fn a_payment_conflict_is_said_in_english() {
         let recorded = paid_label(Some(40_000), NaiveDate::from_ymd_opt(2026, 11, 20));

@@ -195,6 +195,12 @@ impl App {
                 ),
             });
         }
+        let en_ui = self.lang == crate::words::Language::En;
+        for d in &r.redated {
+            let place = at(&d.file, &d.sheet, d.row);
+            let [before, after] = d.before_and_after().map(|(zh, en)| if en_ui { en } else { zh });
+            lines.push(fill(t.reconcile_redated, &[&place, &id(&d.id_number), &d.name, &before, &after]));
+        }
         for c in &r.conflicts {
             let place = at(&c.list, &c.sheet, c.row);
             let (roster, file) = if en {

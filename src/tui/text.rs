@@ -426,6 +426,7 @@ pub struct Text {
     pub reconcile_not_registered: &'static str,
     pub reconcile_rounded: &'static str,
     pub reconcile_combined: &'static str,
+    pub reconcile_redated: &'static str,
     pub reconcile_combined_unread: &'static str,
     pub reconcile_receipt: &'static str,
     pub reconcile_receipt_recorded: &'static str,

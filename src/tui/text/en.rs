@@ -411,6 +411,7 @@ pub static EN: Text = Text {
     reconcile_not_registered: "{} {} {}: status “{}”: not registered, not marked enrolled here",
     reconcile_flagged: "  the roster holds {} {} ({}) with a number that failed the check: if it is this child, correct it with E on the detail screen",
     reconcile_rounded: "{} {} {}: held with a rounded number ({}), matched by name: correct it with E on the detail screen",
+    reconcile_redated: "{} {} {}: the payment recorded ({}) is on the list at the same amount: now as the tax office records it, {}",
     reconcile_combined: "{} {} {}: several payments for one pupil, {} yuan, recorded as their sum, {} yuan",
     reconcile_combined_unread: "{} {} {}: several payments for one pupil, {} yuan, an amount not understood: no amount recorded",
     reconcile_receipt: "{} {} {}: receipt {} listed with different amounts ({} yuan): this pupil's payment is not recorded; check with the tax office",

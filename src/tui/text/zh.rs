@@ -388,6 +388,7 @@ pub static ZH: Text = Text {
     reconcile_not_registered: "{} {} {}：参保状态为“{}”，未标记为在校参保",
     reconcile_flagged: "  名单中有同名学生 {} {}（{}），号码未通过校验；若是同一人，请在详情中按 E 更正号码",
     reconcile_rounded: "{} {} {}：名单中此人的号码曾被表格截断（{}），已按姓名核对，请在详情中按 E 更正",
+    reconcile_redated: "{} {} {}：已记录的缴费（{}）与税务记录金额相同，按税务记录改为 {}",
     reconcile_combined: "{} {} {}：同一学生多笔缴费 {} 元，按合计 {} 元记录",
     reconcile_combined_unread: "{} {} {}：同一学生多笔缴费 {} 元，有金额无法识别，未记录金额",
     reconcile_receipt: "{} {} {}：票证号码 {} 出现多次而金额不同（{} 元），此学生的缴费未记录，请向税务核实",
