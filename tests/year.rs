@@ -850,6 +850,41 @@ fn pupils_added_on_a_laptop_still_in_last_year_step_into_this_year_as_this_drive
     assert_eq!(last(&a, &home_a), last(&b, &home_b), "last year alike too");
 }
 
+/// A laptop two years behind: A started two years (promoting each time) while B, still in the first, added a
+/// 一年级 pupil and a 五年级 one. Merged into A, each steps through both years as A's own pupils did: the first
+/// grader is in 三年级 now and was in 二年级 the year between; the fifth grader was in 六年级 then and has since
+/// graduated.
+#[test]
+fn pupils_from_a_laptop_two_years_behind_step_through_both_years() {
+    let dir = tempfile::tempdir().unwrap();
+    let TwoLaptops { a, b, home_a, home_b, year } = a_year_apart(dir.path(), true);
+    let (between, now) = ((year + 1).to_string(), (year + 2).to_string());
+    canbao(&a, &home_a).args(["year", "new", &now, "--promote"]).assert().success();
+    let (one, five) = (id("45020220190501002"), id("45020220150501002"));
+    let late = dir.path().join("late.csv");
+    write_list(&late, &[("新一", one.clone(), "一年级", "2班"), ("新五", five.clone(), "五年级", "1班")]);
+    canbao(&b, &home_b).arg("import").arg(&late).args(["--school", "测试小学"]).assert().success();
+
+    let said = text(canbao(&a, &home_a).arg("merge").arg(&b));
+    assert!(said.contains(&format!("对方数据文件还在 {year} 年度")), "{said}");
+    let class_in = |number: &str, in_year: Option<&str>| {
+        let mut cmd = canbao(&a, &home_a);
+        if let Some(y) = in_year {
+            cmd.args(["--year", y]);
+        }
+        let found = json(cmd.args(["find", number, "--json"]));
+        let p = found.as_array().and_then(|a| a.first()).cloned().unwrap_or(found);
+        p["class"].as_str().unwrap_or("").to_owned()
+    };
+    assert_eq!(class_in(&one, None), "三年级2班");
+    assert_eq!(class_in(&one, Some(&between)), "二年级2班");
+    assert_eq!(class_in(&one, Some(&year.to_string())), "一年级2班");
+    assert_eq!(class_in(&five, Some(&between)), "六年级1班");
+    assert_eq!(class_in(&five, None), format!("已毕业{between}届"));
+    let sheet = text(canbao(&a, &home_a).args(["export", "sheet", "--format", "csv", "--out", "-"]));
+    assert!(sheet.contains("新一") && !sheet.contains("新五"), "{sheet}");
+}
+
 /// The same merge into a drive that started its year without promoting: the pupils copied stay in their
 /// classes, as the drive's own did, and the report says why.
 #[test]
