@@ -3085,6 +3085,51 @@ fn policy_list_on_a_second_laptop_stars_the_drives_own_policy_from_its_copy() {
     }
 }
 
+/// On a second laptop, `policy use` of another policy keeps the drive's copy of the one made on the first:
+/// `policy list` still lists it, as the drive's copy, and `policy use` takes it again with its own amounts.
+#[test]
+fn the_drives_copy_of_a_policy_stays_listed_after_switching_away_on_a_second_laptop() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    canbao(&a).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let on = |cmd: &mut Command, home: &str| {
+        cmd.env("XDG_CONFIG_HOME", dir.path().join(home).join(".config")).env("HOME", dir.path().join(home));
+    };
+    let mut new = canbao(&a);
+    on(&mut new, "a");
+    new.args(["policy", "new", "yibin-2027", "--from", "yibin-2024", "--year", "2027", "--premium", "400"])
+        .assert()
+        .success();
+    let mut chosen = canbao(&a);
+    on(&mut chosen, "a");
+    chosen.args(["policy", "use", "yibin-2027"]).assert().success();
+    std::fs::copy(&a, &b).unwrap();
+    let listed = |b: &Path| -> Value {
+        let mut list = canbao(b);
+        on(&mut list, "b");
+        json(list.args(["policy", "list", "--json"]))
+    };
+    for (name, next) in [("liuzhou-2021", "yibin-2027"), ("yibin-2027", "liuzhou-2023")] {
+        let mut switch = canbao(&b);
+        on(&mut switch, "b");
+        switch.args(["policy", "use", name]).assert().success();
+        let all = listed(&b);
+        let kept: Vec<&Value> = all.as_array().unwrap().iter().filter(|p| p["name"] == "yibin-2027").collect();
+        assert_eq!(kept.len(), 1, "{name}: {all}");
+        assert_eq!(kept[0]["current"], name == "yibin-2027", "{name}: {all}");
+        assert_eq!(kept[0]["personal_premium"], 400.0, "{name}: {all}");
+        assert!(kept[0]["source"].as_str().unwrap().contains("数据文件中保存的副本"), "{name}: {all}");
+        let mut text = canbao(&b);
+        on(&mut text, "b");
+        let out = text.args(["policy", "list"]).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.lines().any(|l| l.contains("yibin-2027") && l.contains("数据文件中保存的副本")), "{name}: {text}");
+        let mut again = canbao(&b);
+        on(&mut again, "b");
+        again.args(["policy", "use", next]).assert().success();
+    }
+}
+
 /// Another school's file taken by mistake: the preview says so; the merge is refused without --other-school.
 #[test]
 fn merging_another_schools_file_is_said_and_takes_other_school() {

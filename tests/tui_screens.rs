@@ -2656,8 +2656,79 @@ fn choosing_a_policy_in_the_tui() {
         app.update(Action::Down);
     }
     app.update(Action::Confirm);
+    // A 2024 policy on a drive of this year: asked first.
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &mut app.modal else { panic!("not asked") };
+    c.yes = true;
+    app.update(Action::Confirm);
     assert_eq!(app.store.meta(canbao::tui::POLICY_META_KEY).expect("meta").as_deref(), Some("yibin-2024"));
     assert_eq!(app.policy.as_ref().map(|p| p.name.as_str()), Some("yibin-2024"));
+}
+
+/// On a second laptop (the drive copied from the one whose config folder holds the drive's policy yibin-2027), the
+/// policy screen lists the drive's copy of it, highlighted as the one in use; Enter on another city's, another
+/// year's policy asks first (No keeps the drive's), and switching keeps the copy listed, to be chosen again.
+#[test]
+fn the_policy_screen_on_a_second_laptop_lists_the_drives_copy_and_asks_before_another_city() {
+    let mut store = store(true);
+    in_year(&mut store, 2027);
+    let base = canbao::domain::policy::builtin_text("yibin-2024").expect("base");
+    let request = canbao::domain::policy::Renewal {
+        name: "yibin-2027",
+        base_name: "yibin-2024",
+        base_text: base,
+        year: 2027,
+        premium_fen: Some(40000),
+    };
+    let renewed =
+        canbao::domain::policy::renew(&request, canbao::domain::category::CategoryTable::builtin()).expect("renewed");
+    store.keep_policy_text("yibin-2027", &renewed.text).expect("copy");
+    store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2027").expect("meta");
+    let mut app = App::new(store, &options(Language::Zh, Some("测试"))).expect("app");
+    app.update(Action::Resize(100, 30));
+    assert_eq!(app.policy.as_ref().map(|p| p.name.as_str()), Some("yibin-2027"));
+    let open = |app: &mut App| {
+        app.update(Action::Palette);
+        type_text(app, "policy");
+        app.update(Action::Confirm);
+        let Some(canbao::tui::modal::Modal::Policies { list, cursor }) = &app.modal else { panic!("no policy screen") };
+        (list.iter().map(|p| p.name.clone()).collect::<Vec<_>>(), *cursor)
+    };
+    let (names, cursor) = open(&mut app);
+    assert_eq!(names.get(cursor).map(String::as_str), Some("yibin-2027"), "{names:?} at {cursor}");
+    assert!(screen(&app).contains("yibin-2027"), "{}", screen(&app));
+    assert!(screen(&app).contains("数据文件中保存的副本"), "{}", screen(&app));
+    // Top: liuzhou-2021, another city's policy of another year.
+    app.update(Action::Top);
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("not asked: {}", screen(&app)) };
+    assert!(
+        c.question.contains("柳州") && c.question.contains("宜宾") && c.question.contains("2021"),
+        "{}",
+        c.question
+    );
+    app.update(Action::Back);
+    assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::Policies { .. })), "No goes back to the list");
+    assert_eq!(app.store.meta(canbao::tui::POLICY_META_KEY).expect("meta").as_deref(), Some("yibin-2027"));
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &mut app.modal else { panic!("not asked again") };
+    c.yes = true;
+    app.update(Action::Confirm);
+    assert_eq!(app.store.meta(canbao::tui::POLICY_META_KEY).expect("meta").as_deref(), Some("liuzhou-2021"));
+    // The drive's copy is still there to go back to.
+    let (names, cursor) = open(&mut app);
+    assert_eq!(names.get(cursor).map(String::as_str), Some("liuzhou-2021"), "{names:?}");
+    let back = names.iter().position(|n| n == "yibin-2027").expect("the drive's copy stays listed");
+    app.update(Action::Top);
+    for _ in 0..back {
+        app.update(Action::Down);
+    }
+    app.update(Action::Confirm);
+    // Asked, the drive being under 柳州's policy now.
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &mut app.modal else { panic!("not asked") };
+    assert!(c.question.contains("宜宾") && !c.question.contains("年度的政策"), "{}", c.question);
+    c.yes = true;
+    app.update(Action::Confirm);
+    assert_eq!(app.policy.as_ref().map(|p| (p.name.as_str(), p.personal_premium_fen)), Some(("yibin-2027", 40000)));
 }
 
 /// This year's policy from the TUI: written to the config folder, then listed.

@@ -154,13 +154,15 @@ fn policy_list(store: &Store, json: bool) -> CmdResult {
     // The drive's policy that this laptop's config folder lacks (the drive came from another laptop): the copy the
     // drive keeps is the one `quote` and `policy show` use here (see [`policy_named`]), so it is listed, starred,
     // and said to be the drive's copy; else the list would read as "no policy chosen" and invite another.
+    // Every copy the drive keeps is listed, not only the one in use: after switching away from a policy made on
+    // another laptop, it can still be seen and chosen again (`policy use` takes it from the copy).
     let kept = current
         .as_deref()
         .filter(|name| set.get(name).is_none() && set.broken_named(name).is_none())
         .map(|name| (name, store.kept_policy(name)));
-    let listed: Vec<PolicyListed> = set
+    let choosable = store.choosable_policies(&set)?;
+    let listed: Vec<PolicyListed> = choosable
         .iter()
-        .chain(kept.as_ref().and_then(|(_, p)| p.as_ref()))
         .map(|p| PolicyListed {
             name: &p.name,
             title: &p.title,

@@ -1074,6 +1074,31 @@ impl Store {
         crate::domain::policy::Policy::from_toml(name, &text, KEPT_POLICY_SOURCE).ok()
     }
 
+    /// Every policy the drive keeps a copy of, by name: a policy made on another laptop stays choosable on this
+    /// one after the drive switched to another, as it was before.
+    pub fn kept_policies(&self) -> Result<Vec<crate::domain::policy::Policy>> {
+        let mut stmt =
+            self.conn.prepare("SELECT key FROM meta WHERE substr(key, 1, 12) = 'policy_copy:' ORDER BY key")?;
+        let keys = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
+        Ok(keys
+            .iter()
+            .filter_map(|k| k.strip_prefix("policy_copy:"))
+            .filter_map(|name| self.kept_policy(name))
+            .collect())
+    }
+
+    /// The policies this laptop can choose for the drive: its own (`set`), then the drive's copies of those it
+    /// lacks. A copy whose name the config folder has (even a broken file) is left out: that file is the one used.
+    pub fn choosable_policies(
+        &self,
+        set: &crate::domain::policy::PolicySet,
+    ) -> Result<Vec<crate::domain::policy::Policy>> {
+        let mut list: Vec<_> = set.iter().cloned().collect();
+        let copies = self.kept_policies()?;
+        list.extend(copies.into_iter().filter(|p| set.get(&p.name).is_none() && set.broken_named(&p.name).is_none()));
+        Ok(list)
+    }
+
     /// The text of the drive's own copy of policy `name`, as `keep_policy_text` saved it.
     pub fn kept_policy_text(&self, name: &str) -> Option<String> {
         self.meta(&policy_copy_key(name)).ok()?

@@ -390,9 +390,13 @@ impl App {
         self.open_policies_at(current.as_deref());
     }
 
-    /// The policy screen with `name` highlighted (the one just edited), else the first.
+    /// The policy screen with `name` highlighted (the drive's, the one just edited), else the first. The drive's
+    /// copies of policies this laptop's config folder lacks are listed too (the drive came from another laptop):
+    /// else its own policy is missing and a hurried Enter takes the first of the list.
     fn open_policies_at(&mut self, name: Option<&str>) {
-        let list: Vec<Policy> = self.policy_set().iter().cloned().collect();
+        let set = self.policy_set();
+        let list: Vec<Policy> =
+            self.store.choosable_policies(&set).unwrap_or_else(|_| set.iter().cloned().collect::<Vec<Policy>>());
         let cursor = list.iter().position(|p| Some(p.name.as_str()) == name).unwrap_or(0);
         self.modal = Some(Modal::Policies { cursor, list });
     }
@@ -420,26 +424,71 @@ impl App {
                 }
             }
             Action::Confirm => {
-                let chosen = list.get(cursor)?;
+                let chosen = list.get(cursor)?.clone();
                 if self.store.is_read_only() {
                     self.fail(self.text.read_only_refused);
                     return None;
                 }
-                match self.store.set_meta(POLICY_META_KEY, &chosen.name) {
-                    Ok(()) => {
-                        let _ = self.store.keep_policy(chosen);
-                        self.say(fill(self.text.policy_chosen, &[&chosen.title, &chosen.name]));
-                        self.policy = Some(chosen.clone());
-                        self.reload_detail();
-                        self.recount();
-                    }
-                    Err(e) => self.fail(e.to_string()),
+                // Another city's or another year's notice puts every amount due and window on the drive under
+                // other rules: asked first, as one Enter on the wrong row is easy.
+                if let Some(question) = self.ask_other_policy(&chosen) {
+                    let then = Then::Policy { chosen: Box::new(chosen), cursor, list };
+                    self.modal = Some(Modal::Confirm(Confirm { question, then, yes: false }));
+                    return None;
                 }
+                self.choose_policy(&chosen);
                 return None;
             }
             _ => {}
         }
         Some(Modal::Policies { cursor, list })
+    }
+
+    /// Makes `chosen` the drive's policy; the drive's copies of the others stay (see `Store::kept_policies`).
+    pub fn choose_policy(&mut self, chosen: &Policy) {
+        match self.store.set_meta(POLICY_META_KEY, &chosen.name) {
+            Ok(()) => {
+                let _ = self.store.keep_policy(chosen);
+                self.say(fill(self.text.policy_chosen, &[&chosen.title, &chosen.name]));
+                self.policy = Some(chosen.clone());
+                self.reload_detail();
+                self.recount();
+            }
+            Err(e) => self.fail(e.to_string()),
+        }
+    }
+
+    /// The question to ask before `chosen` becomes the drive's policy when it is of another city than the
+    /// drive's (its policy's, else its schools') or of another insured year; `None` when it fits or is the one
+    /// in use.
+    fn ask_other_policy(&self, chosen: &Policy) -> Option<String> {
+        let current = self.policy.as_ref();
+        if current.is_some_and(|p| p.name == chosen.name) {
+            return None;
+        }
+        let year = self.store.current_year().or(current.map(|p| p.insured_year));
+        let city = current.and_then(|p| policy_city(&p.title)).map(str::to_owned).or_else(|| {
+            let schools = self.store.schools().unwrap_or_default();
+            let set = self.policy_set();
+            set.iter()
+                .filter_map(|p| policy_city(&p.title))
+                .find(|city| schools.iter().any(|s| s.contains(city)))
+                .map(str::to_owned)
+        });
+        let chosen_city = policy_city(&chosen.title);
+        let mut why = Vec::new();
+        if let (Some(city), Some(theirs)) = (city.as_deref(), chosen_city)
+            && city != theirs
+        {
+            why.push(fill(self.text.policy_other_city, &[&theirs, &city]));
+        }
+        if let Some(year) = year.filter(|&y| y != chosen.insured_year) {
+            why.push(fill(self.text.policy_other_year, &[&chosen.insured_year, &year]));
+        }
+        if why.is_empty() {
+            return None;
+        }
+        Some(fill(self.text.policy_ask_other, &[&chosen.name, &chosen.title, &why.join(self.text.policy_ask_join)]))
     }
 
     /// The form for this year's policy, from `base` (default: the drive's, else the newest of the school's own

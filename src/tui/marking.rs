@@ -702,6 +702,7 @@ impl App {
                     self.modal = Some(modal);
                 }
             }
+            Then::Policy { chosen, .. } => self.choose_policy(&chosen),
             Then::StopJob => match self.held.take() {
                 // It ended while the question was open.
                 Some((kind, outcome)) => self.stop_ended(kind, *outcome),
@@ -727,6 +728,10 @@ impl App {
                 _ => self.say(self.text.nothing_changed),
             },
             Then::StopJob => self.back_to_job(),
+            Then::Policy { cursor, list, .. } => {
+                self.modal = Some(Modal::Policies { cursor, list });
+                self.say(self.text.policy_not_changed);
+            }
             Then::Identity(mut form) => {
                 use crate::tui::identity::IdentityField;
                 // No goes back to the field asked about, to be typed again, and asks again on the next Enter.

@@ -113,6 +113,12 @@ pub enum Then {
     /// Go on with the payment form's checks after the benefit-place question (`PaymentForm::away_ok`); No goes
     /// back to the form as typed.
     Payment(Box<PaymentForm>),
+    /// Make `chosen` (of another city or year) the drive's policy; No goes back to the policy list as it was.
+    Policy {
+        chosen: Box<crate::domain::policy::Policy>,
+        cursor: usize,
+        list: Vec<crate::domain::policy::Policy>,
+    },
 }
 
 /// Changes waiting for the operator's yes.

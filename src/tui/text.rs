@@ -555,6 +555,14 @@ pub struct Text {
     pub policy_line: &'static str,
     pub policy_current: &'static str,
     pub policy_chosen: &'static str,
+    /// Asked before another city's or year's policy becomes the drive's: name, title, the reasons joined.
+    pub policy_ask_other: &'static str,
+    pub policy_other_city: &'static str,
+    pub policy_other_year: &'static str,
+    pub policy_ask_join: &'static str,
+    pub policy_not_changed: &'static str,
+    /// After a policy the list shows from the drive's own copy.
+    pub policy_kept_copy: &'static str,
     pub policy_out_of_date: &'static str,
     /// No drive policy and none of the school's city: the list opens to pick the base.
     pub policy_pick_base: &'static str,

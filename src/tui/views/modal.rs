@@ -347,6 +347,9 @@ fn policies(frame: &mut Frame, app: &App, area: Rect, cursor: usize, list: &[cra
         let mark = if i == cursor { ">" } else { " " };
         let premium = money::plain(p.personal_premium_fen);
         let mut head = format!("{mark} {}", fill(t.policy_line, &[&p.name, &p.title, &p.insured_year, &premium]));
+        if p.source == crate::store::KEPT_POLICY_SOURCE {
+            head.push_str(t.policy_kept_copy);
+        }
         if Some(p.name.as_str()) == current {
             head.push_str(t.policy_current);
         }
