@@ -2683,3 +2683,35 @@ fn a_tax_list_in_the_tax_offices_own_words_is_read() {
     let paid = (pupil.payment_details.amount_fen, pupil.payment_details.paid_on.map(|d| d.to_string()));
     assert_eq!(paid, (Some(38_000), Some("2023-10-12".to_owned())), "{report}");
 }
+
+/// A category carried into a new school year (`year new --promote`) and not certified again is 待重新认定: `quote`
+/// and the payment notice ask for the full amount and say why (the department pays the subsidy back once it
+/// certifies the pupil, 003 四(二)), where they asked the family for the subsidised 100 of 400 as if certified.
+#[test]
+fn a_category_to_be_certified_again_is_quoted_in_full_with_why() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = drive_of_year(dir.path(), 2027);
+    let roster = write(
+        dir.path(),
+        "roster.csv",
+        "学校,姓名,身份证号码,年级,班级,人员类别\n示范小学,何轩明,45020320190307775X,一年级,1班,低保对象\n\
+         示范小学,孙语,450203201909308803,一年级,1班,\n",
+    );
+    ok(canbao(&db).arg("import").arg(roster));
+    ok(canbao(&db).args(["year", "new", "2028", "--promote", "--force"]));
+    ok(canbao(&db).args(["policy", "new", "yibin-2028", "--from", "yibin-2024", "--year", "2028", "--premium", "400"]));
+    ok(canbao(&db).args(["policy", "use", "yibin-2028"]));
+    let quoted = json(canbao(&db).args(["quote", "45020320190307775X", "--paid-on", "2027-10-08", "--json"]));
+    assert_eq!(quoted["personal_due"], 400.0, "{quoted}");
+    assert_eq!(quoted["categories_to_recertify"], serde_json::json!(["低保对象"]), "{quoted}");
+    let said = ok(canbao(&db).args(["quote", "45020320190307775X", "--paid-on", "2027-10-08"]));
+    assert!(said.contains("待重新认定") && said.contains("to be certified again"), "{said}");
+    let notices = export(&db, "notices", dir.path(), &["--on", "2027-10-08"]);
+    let rows: Vec<Vec<String>> =
+        workbook(&notices[0]).into_iter().flat_map(|(_, rows)| rows).map(|r| texts(&r)).collect();
+    let slip = rows.iter().position(|r| r.iter().any(|c| c.contains("何轩明"))).expect("a slip");
+    let end = rows[slip..].iter().position(|r| r.iter().any(|c| c.contains("✂"))).expect("the slip's end");
+    let text = rows[slip..slip + end].iter().flatten().cloned().collect::<Vec<_>>().join("|");
+    assert!(text.contains("低保对象（待重新认定）") && text.contains("本年度尚未认定，按全额缴费"), "{text}");
+    assert!(text.contains("家庭应缴（元）|400|") && text.contains("代缴部门|—"), "{text}");
+}

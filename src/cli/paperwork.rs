@@ -597,6 +597,8 @@ struct QuoteJson {
     /// A pupil insured elsewhere (异地参保) and counted in 异地缴费: `{"place"}` (`null` where none was recorded),
     /// and nothing is due here (`personal_due` and `total_due` 0); `null` otherwise.
     insured_elsewhere: Option<InsuredElsewhereJson>,
+    /// The pupil's categories carried from an earlier year (待重新认定), left out of the amount until certified.
+    categories_to_recertify: Vec<String>,
 }
 
 /// `quote --json`'s `insured_elsewhere`.
@@ -651,6 +653,7 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
     let mut name = None;
     let mut government = None;
     let mut elsewhere = None;
+    let mut to_recertify: Vec<String> = Vec::new();
     let asked = args.id_number.is_some() || args.pupil.name.is_some();
     if let Some(store) = opened.as_ref().filter(|_| asked) {
         let raw = args.id_number.as_deref();
@@ -665,7 +668,15 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
                 _ => return Err(e),
             },
         };
-        categories.extend(pupil.categories.iter().map(|c| c.name.clone()));
+        // Categories carried from an earlier year (待重新认定) are not this year's until certified again: the full
+        // amount, as for any pupil, and said why; the department pays the subsidy back once it certifies the pupil
+        // (003 四(二)2, 4), where a family that paid the subsidised part of an uncertified category owes the rest.
+        let pupil_categories = pupil.categories.iter().map(|c| c.name.clone());
+        if !pupil.categories.is_empty() && !store.categories_certified(pupil.id)? {
+            to_recertify.extend(pupil_categories);
+        } else {
+            categories.extend(pupil_categories);
+        }
         birth_date = pupil.birth_date;
         // The quote's department figure is the notice's for these categories; for a pupil marked 财政代缴 the
         // share is said as the 财政代缴 ledger says it, with why it is 0, unknown or partial.
@@ -771,6 +782,7 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
             remark_en: ShareWords::of(Language::En).remark(share),
         }),
         insured_elsewhere: elsewhere.as_ref().map(|e| InsuredElsewhereJson { place: e.place.clone() }),
+        categories_to_recertify: to_recertify.clone(),
     };
     if args.json {
         print_json(&out);
@@ -789,6 +801,17 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
         None => money::with_unit(q.personal_due_fen),
     };
     println!("{}", fill(w.cli_family_pays, &[&family]));
+    if !to_recertify.is_empty() {
+        let (zh, en) = (to_recertify.join("、"), to_recertify.join(", "));
+        say(
+            &format!(
+                "  人员类别（{zh}）待重新认定：是上一年度认定的，本年度未再认定，以上按全额计算；认定后由认定部门按规定补助                  (categories {en} to be certified again: certified for an earlier year, not yet this one, so the                  full amount; the certifying department pays the subsidy once it certifies the pupil)"
+            ),
+            &format!(
+                "  categories {en} to be certified again: certified for an earlier year, not yet this one, so the full                  amount; the certifying department pays the subsidy once it certifies the pupil"
+            ),
+        );
+    }
     match &government {
         Some(share) => {
             let words = ShareWords::of(lang);

@@ -87,9 +87,24 @@ pub fn slips(input: &FormInput, on: NaiveDate) -> Result<(String, Vec<Slip>), Ex
     };
     let mut slips = Vec::new();
     for s in pupils.iter().filter(|s| needs_notice(s) || rest_due(s).is_some()) {
-        let mut quote = policy::quote(policy, table, &request(Some(s)))
+        // Categories carried from an earlier year (待重新认定) are not this year's until a department certifies them
+        // again: the family is asked for the full amount, which the department pays back once it certifies the
+        // pupil (003 四(二)2, 4); a slip for the subsidised part of a lapsed category would leave the pupil unpaid.
+        let to_recertify = !s.categories.is_empty() && !input.store.categories_certified(s.id).unwrap_or(true);
+        let mut asked = request(Some(s));
+        if to_recertify {
+            asked.categories.clear();
+        }
+        let mut quote = policy::quote(policy, table, &asked)
             .map_err(|e| ExportError::NoticeQuote { name: s.name.clone(), reason: e })?;
         let mut note = vec![format!("按{}（{}）缴费计算", on.format("%Y-%m-%d"), window.name)];
+        if to_recertify {
+            let names: Vec<&str> = s.categories.iter().map(|c| c.name.as_str()).collect();
+            note.push(format!(
+                "人员类别（{}）待重新认定：本年度尚未认定，按全额缴费，认定后由认定部门按规定补助",
+                names.join("、")
+            ));
+        }
         if let Some((paid, short)) = rest_due(s) {
             note.insert(
                 0,
@@ -131,7 +146,11 @@ pub fn slips(input: &FormInput, on: NaiveDate) -> Result<(String, Vec<Slip>), Ex
             class: if class.trim().is_empty() { super::classes::NO_CLASS.to_owned() } else { class },
             name: s.name.clone(),
             id_tail: id_tail(&s.id_number),
-            categories: categories_text(s),
+            categories: if to_recertify {
+                format!("{}（待重新认定）", categories_text(s))
+            } else {
+                categories_text(s)
+            },
             personal_due_fen: quote.personal_due_fen,
             department_due_fen: quote.department_due_fen,
             department,
