@@ -682,12 +682,16 @@ impl AmountDispute {
         (format!("{} 元", all.join(" 元 / ")), format!("{} yuan", all.join(" / ")))
     }
 
-    /// What a form or a screen says beside the amount: 「两台电脑记录的金额不同（380 元 / 400 元），待税务核实」.
+    /// What a form or a screen says beside the amount: 「两台电脑记录的金额不同（380 元 / 400 元），待税务核实」
+    /// (多台 for three amounts or more).
     pub fn words(&self) -> (String, String) {
         let (zh, en) = self.amounts();
+        // Three laptops' amounts are no longer two.
+        let (laptops, laptops_en) =
+            if self.others_fen.len() > 1 { ("多台", "the laptops") } else { ("两台", "two laptops") };
         (
-            format!("两台电脑记录的金额不同（{zh}），待税务核实"),
-            format!("two laptops recorded different amounts ({en}): ask the tax office"),
+            format!("{laptops}电脑记录的金额不同（{zh}），待税务核实"),
+            format!("{laptops_en} recorded different amounts ({en}): ask the tax office"),
         )
     }
 }
@@ -736,6 +740,18 @@ mod tests {
 
     /// Yibin 2024 (001 附件1): 380 元 for an ordinary pupil, 95 元 for 低保. 300 paid of 380 is 80 short; 95 paid
     /// by a 低保 pupil is nothing short; a department's payment or one with no amount is never a shortfall.
+    #[test]
+    fn amounts_in_dispute_name_every_laptops_amount() {
+        let two = AmountDispute { kept_fen: 38_000, others_fen: vec![40_000] };
+        assert_eq!(two.words().0, "两台电脑记录的金额不同（380 元 / 400 元），待税务核实");
+        let three = AmountDispute { kept_fen: 38_000, others_fen: vec![39_000, 40_000] };
+        assert_eq!(three.words().0, "多台电脑记录的金额不同（380 元 / 390 元 / 400 元），待税务核实");
+        assert_eq!(
+            three.words().1,
+            "the laptops recorded different amounts (380 / 390 / 400 yuan): ask the tax office"
+        );
+    }
+
     #[test]
     fn a_family_payment_below_the_quote_is_a_shortfall() {
         use crate::domain::student::{CategoryMark, PaymentDetails, PaymentStatus};

@@ -260,6 +260,11 @@ impl CopiedRows {
         self.runs.iter().find(|&&(first, last)| first <= id && id <= last).map(|&(first, _)| first)
     }
 
+    /// The first and last rows of the first run copied after row `id` (see [`CopiedRows::run_after`]).
+    pub(crate) fn run_span_after(&self, id: i64) -> Option<(i64, i64)> {
+        self.runs.iter().filter(|&&(first, _)| first > id).min().copied()
+    }
+
     /// The first row of the first run copied after row `id`: for a row a merge wrote itself, the rows that same
     /// merge copied (a merge writes its own rows, then copies the other file's).
     pub(crate) fn run_after(&self, id: i64) -> Option<i64> {

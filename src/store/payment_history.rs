@@ -32,7 +32,7 @@ impl Store {
         let first = if year.is_some() { self.first_year()? } else { None };
         // Only a pupil a merge changed the amount of, or kept theirs over another, can have two.
         let mut stmt = self.conn.prepare_cached(
-            "SELECT student_id, at, action = 'merge', old, new FROM audit
+            "SELECT student_id, at, action = 'merge', old, new, id FROM audit
               WHERE student_id IN (SELECT student_id FROM audit
                                     WHERE action = 'merge' AND field IN (?3, ?4) AND old IS NOT NULL
                                       AND (?5 IS NULL OR student_id = ?5))
@@ -53,18 +53,35 @@ impl Store {
                 merged: row.get(2)?,
                 old: fen(3)?,
                 new: fen(4)?,
+                row: row.get(5)?,
             });
+        }
+        let copied = super::merge::CopiedRows::read(&self.conn, "main")?;
+        let mut runs = HashMap::new();
+        for e in entries.values().flatten().filter(|e| e.merged && copied.local(e.row)) {
+            runs.insert(e.row, self.run_copied_by(&copied, e.row)?);
         }
         Ok(entries
             .into_iter()
             .filter_map(|(id, mut entries)| {
                 let kept_fen = *kept_now.get(&id)?;
-                // Stable: rows of one instant stay in log order.
-                entries.sort_by(|a, b| super::instant::cmp(&a.at, &b.at));
+                in_order(&mut entries, &runs);
                 let others_fen = let_go(&entries, kept_fen);
                 (!others_fen.is_empty()).then_some((id, AmountDispute { kept_fen, others_fen }))
             })
             .collect())
+    }
+
+    /// The rows the merge that wrote row `merge_row` copied (first, last), if it copied any: the run after it,
+    /// with nothing between but merge rows (a merge writes its own rows, then copies the other file's).
+    fn run_copied_by(&self, copied: &super::merge::CopiedRows, merge_row: i64) -> Result<Option<(i64, i64)>> {
+        let Some((first, last)) = copied.run_span_after(merge_row) else { return Ok(None) };
+        let between: bool = self.conn.query_row(
+            "SELECT EXISTS(SELECT 1 FROM audit WHERE id > ?1 AND id < ?2 AND action <> 'merge')",
+            [merge_row, first],
+            |r| r.get(0),
+        )?;
+        Ok((!between).then_some((first, last)))
     }
 
     /// Those of `pupils` whose payment of the year shown was last recorded paid by a reconciliation (the tax
@@ -149,9 +166,33 @@ const AMOUNT: &str = "paid_amount_fen";
 #[derive(Clone)]
 struct AmountEntry {
     at: String,
+    /// The audit row's id.
+    row: i64,
     merged: bool,
     old: Option<i64>,
     new: Option<i64>,
+}
+
+/// Puts a pupil's amount changes in the order they were made: by instant, rows of one instant in log order. A
+/// merge writes its own rows before the rows it copies, though it weighed those first, and its rows' instant is
+/// its own clock's, which may run behind the other laptop's: each of this laptop's merge rows (with the run it
+/// copied, in `runs`) goes after the rows of that run.
+fn in_order(entries: &mut [AmountEntry], runs: &HashMap<i64, Option<(i64, i64)>>) {
+    let placed: Vec<(String, (i64, bool))> = entries
+        .iter()
+        .map(|e| match runs.get(&e.row).copied().flatten() {
+            Some((first, last)) => {
+                let weighed = entries.iter().filter(|c| first <= c.row && c.row <= last).map(|c| c.at.as_str());
+                let at = weighed.chain([e.at.as_str()]).max_by(|a, b| super::instant::cmp(a, b)).unwrap_or(&e.at);
+                (at.to_owned(), (last, true))
+            }
+            None => (e.at.clone(), (e.row, false)),
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..entries.len()).collect();
+    order.sort_by(|&a, &b| super::instant::cmp(&placed[a].0, &placed[b].0).then(placed[a].1.cmp(&placed[b].1)));
+    let sorted: Vec<AmountEntry> = order.iter().map(|&i| entries[i].clone()).collect();
+    entries.clone_from_slice(&sorted);
 }
 
 /// The amounts other than `kept` that a merge let go and nobody has settled since (see
@@ -195,7 +236,7 @@ mod tests {
 
     /// An entry at second `s` of a minute: by hand (`merged` false) or a merge's row, replacing `old` by `new`.
     fn at(s: u32, merged: bool, old: Option<i64>, new: Option<i64>) -> AmountEntry {
-        AmountEntry { at: format!("2026-12-04T10:00:{s:02}Z"), merged, old, new }
+        AmountEntry { at: format!("2026-12-04T10:00:{s:02}Z"), row: i64::from(s), merged, old, new }
     }
 
     #[test]
@@ -228,6 +269,40 @@ mod tests {
         // The same amount recorded on both laptops apart is one payment said twice.
         let same = [at(1, false, None, Some(380)), at(2, false, None, Some(380)), at(3, true, Some(380), Some(380))];
         assert!(let_go(&same, 380).is_empty());
+    }
+
+    /// The row this laptop's merge wrote comes before the rows it copied in the log, and on a fast merge or a
+    /// clock behind the other laptop's, at or before their instant: it is still read after them.
+    #[test]
+    fn a_merge_row_is_read_after_the_rows_its_merge_copied() {
+        let row = |row: i64, s: u32, merged: bool, old: Option<i64>, new: Option<i64>| AmountEntry {
+            at: format!("2026-12-04T10:00:{s:02}Z"),
+            row,
+            merged,
+            old,
+            new,
+        };
+        for merged_at in [1, 0] {
+            // 380 here, then the merge (row 3) keeping it over the other laptop's 400 (copied as rows 4 to 6).
+            let mut entries = [
+                row(1, 1, false, None, Some(380)),
+                row(3, merged_at, true, Some(400), Some(380)),
+                row(5, 1, false, None, Some(400)),
+            ];
+            let runs = HashMap::from([(3, Some((4, 6)))]);
+            in_order(&mut entries, &runs);
+            assert_eq!(entries.iter().map(|e| e.row).collect::<Vec<_>>(), [1, 5, 3]);
+            assert_eq!(let_go(&entries, 380), [400], "{merged_at}");
+        }
+        // A change made here after the merge, in the same second, still settles it.
+        let mut entries = [
+            row(1, 1, false, None, Some(380)),
+            row(3, 1, true, Some(400), Some(380)),
+            row(5, 1, false, None, Some(400)),
+            row(7, 1, false, Some(380), None),
+        ];
+        in_order(&mut entries, &HashMap::from([(3, Some((4, 6)))]));
+        assert_eq!(entries.iter().map(|e| e.row).collect::<Vec<_>>(), [1, 5, 3, 7]);
     }
 
     #[test]
