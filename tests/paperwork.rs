@@ -2659,6 +2659,12 @@ fn a_payment_from_the_tax_list_cleared_by_hand_stays_in_the_check() {
     ok(canbao(&db).args(by_hand));
     let cleared = canbao(&db).args(["mark", "450202201911276365", "--payment", "unpaid"]).output().expect("mark");
     assert!(!String::from_utf8_lossy(&cleared.stderr).contains("税务"), "{cleared:?}");
+    // The payment notice for 孙语 says the tax office has the payment, before the family is asked again.
+    let slips = printed_slips(&export(&db, "notices", &dir.path().join("notices.xlsx"), &["--on", "2023-10-20"])[0]);
+    let slip = slips.iter().find(|s| s.text("学生姓名") == "孙语").expect("孙语's slip");
+    assert!(slip.text("说明").contains("税务名单曾记为已缴费"), "{slip:?}");
+    let by_hand = slips.iter().find(|s| s.text("学生姓名") == "林彤瑶").expect("林彤瑶's slip");
+    assert!(!by_hand.text("说明").contains("税务"), "{by_hand:?}");
     // The tax office confirms the payment: recorded again, nothing is listed.
     ok(canbao(&db).args(["mark", id, "--payment", "paid", "--amount", "380", "--paid-on", "2023-10-08"]));
     let check = json(canbao(&db).args(["check", "--json"]));

@@ -20,7 +20,7 @@ use crate::domain::category::CategoryTable;
 use crate::domain::coverage::Standing;
 use crate::domain::money;
 use crate::domain::policy::{self, EnrollPlace, EnrolleeKind, Policy, QuoteRequest, Refund};
-use crate::domain::student::Student;
+use crate::domain::student::{PaymentStatus, Student};
 use crate::io::ReadError;
 use crate::io::export::{FileFormat, TableWriter, excel_date, needs_landscape, print_setup};
 use crate::io::sheet::ExportError;
@@ -85,6 +85,9 @@ pub fn slips(input: &FormInput, on: NaiveDate) -> Result<(String, Vec<Slip>), Ex
         let short = policy::pupil_shortfall_fen(policy, s, on).filter(|_| !disputes.contains_key(&s.id))?;
         Some((s.payment_details.amount_fen?, short))
     };
+    // A payment the tax office's list recorded and a hand cleared since is still paid there: the slip says so,
+    // so the family is not asked to pay twice before the tax office is asked.
+    let listed = input.store.payments_from_a_list(&pupils)?;
     let mut slips = Vec::new();
     for s in pupils.iter().filter(|s| needs_notice(s) || rest_due(s).is_some()) {
         // Categories carried from an earlier year (待重新认定) are not this year's until a department certifies them
@@ -104,6 +107,10 @@ pub fn slips(input: &FormInput, on: NaiveDate) -> Result<(String, Vec<Slip>), Ex
                 "人员类别（{}）待重新认定：本年度尚未认定，按全额缴费，认定后由认定部门按规定补助",
                 names.join("、")
             ));
+        }
+        if let Some(l) = listed.get(&s.id).filter(|l| l.cleared_by_hand && s.payment == PaymentStatus::Unpaid) {
+            let day = crate::store::instant::local_minutes(&l.listed_at);
+            note.insert(0, format!("税务名单曾记为已缴费（{day} 核对记入，之后被清除）：请先向税务核实，勿重复缴费"));
         }
         if let Some((paid, short)) = rest_due(s) {
             note.insert(
