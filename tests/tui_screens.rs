@@ -6134,3 +6134,42 @@ fn a_key_typed_right_after_ctrl_c_on_a_job_goes_back_to_its_progress() {
     finish_job(&mut app);
     assert!(matches!(app.modal, Some(Modal::ImportPreview { .. })), "the job ran to its preview:\n{}", screen(&app));
 }
+
+/// The payment form for a pupil whose category was carried from an earlier year and not certified again
+/// (待重新认定) offers the full amount and says why, as `quote` and the payment notice do, where it offered the
+/// subsidised 100 of 400 as if certified.
+#[test]
+fn the_payment_form_quotes_a_category_to_be_certified_again_in_full() {
+    let mut store = store(true);
+    in_year(&mut store, 2027);
+    let base = canbao::domain::policy::builtin_text("yibin-2024").expect("base");
+    let request = canbao::domain::policy::Renewal {
+        name: "yibin-2027",
+        base_name: "yibin-2024",
+        base_text: base,
+        year: 2027,
+        premium_fen: Some(40000),
+    };
+    let renewed =
+        canbao::domain::policy::renew(&request, canbao::domain::category::CategoryTable::builtin()).expect("renewed");
+    store.keep_policy_text("yibin-2027", &renewed.text).expect("copy");
+    store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2027").expect("meta");
+    let amount_and_note = |store: Store| {
+        let mut app = App::new(store, &options(Language::Zh, Some("测试"))).expect("app");
+        app.update(Action::Resize(140, 30));
+        app.update(Action::Search);
+        type_text(&mut app, "何轩明");
+        app.update(Action::Confirm);
+        app.update(Action::TogglePaid);
+        let Some(canbao::tui::modal::Modal::Payment(form)) = &app.modal else { panic!("form: {}", screen(&app)) };
+        (form.amount.text().to_owned(), form.note.clone().unwrap_or_default(), app.store)
+    };
+    let (amount, note, store) = amount_and_note(store);
+    assert_eq!(amount, "100", "certified this year: {note}");
+    assert!(!note.contains("待重新认定"), "{note}");
+    let carried = "UPDATE students SET categories_year = 2026 WHERE name = '何轩明'";
+    assert_eq!(store.connection().execute(carried, []).expect("carried"), 1);
+    let (amount, note, _) = amount_and_note(store);
+    assert_eq!(amount, "400", "{note}");
+    assert!(note.contains("人员类别（低保对象）待重新认定"), "{note}");
+}

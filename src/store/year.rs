@@ -436,6 +436,18 @@ impl Store {
         Ok(certified.is_none_or(|c| c >= year))
     }
 
+    /// The pupils whose categories are from an earlier year than the one shown (待重新认定), in one read: a form
+    /// for a whole school quotes them at every date typed.
+    pub fn categories_to_recertify_ids(&self) -> Result<std::collections::HashSet<i64>> {
+        let Some(year) = self.shown_year() else { return Ok(Default::default()) };
+        let first = self.first_year()?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id FROM students WHERE categories <> '[]' AND coalesce(categories_year, ?2) < ?1")?;
+        let ids = stmt.query_map(params![year, first], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        Ok(ids)
+    }
+
     /// How many pupils with categories still have them from an earlier year (待重新认定).
     pub fn categories_to_recertify(&self) -> Result<i64> {
         let Some(year) = self.shown_year() else { return Ok(0) };

@@ -274,16 +274,35 @@ impl App {
     /// Quotes every target for a payment on `day`, and shows the amount due unless the operator typed one.
     pub fn quote_form(&self, form: &mut PaymentForm, day: NaiveDate) {
         let english = self.lang == super::Language::En;
+        // Categories carried from an earlier year (待重新认定) are not this year's until certified again: the full
+        // amount, as `quote` and the payment notice ask, with why (the department pays the subsidy back once it
+        // certifies the pupil, 003 四(二)2, 4).
+        let to_recertify = if form.pupils.iter().any(|s| !s.categories.is_empty()) {
+            self.store.categories_to_recertify_ids().unwrap_or_default()
+        } else {
+            Default::default()
+        };
         // Paid on the form's day, whatever an earlier payment of the pupil's said.
-        let request = |s: &Student| QuoteRequest { paid_on: day, ..policy::pupil_request(s, day) };
+        let request = |s: &Student| {
+            let mut request = QuoteRequest { paid_on: day, ..policy::pupil_request(s, day) };
+            if to_recertify.contains(&s.id) {
+                request.categories.clear();
+            }
+            request
+        };
         let year = self.store.shown_year();
         let quote =
             |request: &QuoteRequest| self.policy.as_ref().map(|p| due::quote_request(p, request, english, year));
-        form.note = Some(match form.pupils.first().map(|s| quote(&request(s))) {
+        let mut note = match form.pupils.first().map(|s| quote(&request(s))) {
             Some(Some(Ok(q))) => crate::words::quote::rule_text(&q.steps, self.lang),
             Some(Some(Err(e))) => e,
             _ => self.text.no_policy.to_owned(),
-        });
+        };
+        if let Some(s) = form.pupils.first().filter(|s| to_recertify.contains(&s.id)) {
+            let names: Vec<&str> = s.categories.iter().map(|c| c.name.as_str()).collect();
+            note = format!("{}{note}", fill(self.text.payment_recertify, &[&names.join(self.text.pick("、", ", "))]));
+        }
+        form.note = Some(note);
         // Most of a school asks the policy the same question (no category, a birth date that changes nothing):
         // each question is quoted once, not once per pupil of a county's selection at every digit of the date.
         let mut asked: HashMap<QuoteRequest, (Option<i64>, bool)> = HashMap::new();

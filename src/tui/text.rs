@@ -554,6 +554,8 @@ pub struct Text {
     pub policies_title: &'static str,
     pub policy_line: &'static str,
     pub policy_current: &'static str,
+    /// Before the payment form's rule for a pupil whose categories are from an earlier year: the categories.
+    pub payment_recertify: &'static str,
     pub policy_chosen: &'static str,
     /// Asked before another city's or year's policy becomes the drive's: name, title, the reasons joined.
     pub policy_ask_other: &'static str,

@@ -492,6 +492,7 @@ pub static ZH: Text = Text {
     policies_title: "参保政策",
     policy_line: "{} {}  {} 年度  个人缴费 {} 元",
     policy_current: "（当前）",
+    payment_recertify: "人员类别（{}）待重新认定：本年度尚未认定，按全额计算，认定后由认定部门按规定补助。",
     policy_chosen: "已选定政策：{}（{}）",
     policy_ask_other: "「{}」（{}）{}。改用后，应缴金额和缴费期都按它计算。仍要改用吗？",
     policy_other_city: "是{}的政策，本数据文件用的是{}的",
