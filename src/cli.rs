@@ -100,6 +100,10 @@ pub enum Command {
         /// 只显示报告，不修改数据 (show the report, change nothing)
         #[arg(long)]
         dry_run: bool,
+        /// 身份证号码相同而姓名完全不同的行也按名单改名（核对过这些行之后）(rename a pupil even where the list
+        /// gives their ID number under a wholly different name, once those rows are checked)
+        #[arg(long)]
+        rename_by_id: bool,
         #[arg(long)]
         json: bool,
     },
@@ -734,8 +738,9 @@ fn run(cli: &Cli) -> CmdResult {
     }
     match command {
         Command::Demo => screen::demo(cli),
-        Command::Import { files, school, dry_run, json } => {
-            roster::import(cli, files, school.as_deref(), *dry_run, *json)
+        Command::Import { files, school, dry_run, rename_by_id, json } => {
+            let choices = roster::ImportChoices { rename_by_id: *rename_by_id };
+            roster::import(cli, files, school.as_deref(), (*dry_run, *json), choices)
         }
         Command::Find { query, limit, reveal, json } => roster::find(cli, query, *limit, *reveal, *json),
         Command::Stats { school, json } => roster::stats(cli, school.as_deref(), *json),

@@ -4239,3 +4239,30 @@ fn english_counts_of_one_are_singular() {
         assert!(!line.contains("1 pupils"), "{line}");
     }
 }
+
+/// `import` prints how many rows gave a pupil's ID number under a wholly different name, each at its row, and
+/// leaves the paid pupil as they were; `--rename-by-id` takes the list's name once the operator checked it.
+#[test]
+fn import_leaves_out_a_pupils_number_under_another_name_unless_told() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let hou = valid_id("45020520160305123");
+    let base = dir.path().join("一班.csv");
+    std::fs::write(&base, format!("姓名,身份证号码,班级\n侯佑,{hou},一年级1班\n")).unwrap();
+    canbao(&db).arg("import").arg(&base).assert().success();
+    canbao(&db).args(["mark", &hou, "--payment", "paid", "--amount", "400"]).assert().success();
+    let list = dir.path().join("二班.csv");
+    std::fs::write(&list, format!("姓名,身份证号码,班级\n张三丰,{hou},一年级2班\n")).unwrap();
+    let out = canbao(&db).arg("import").arg(&list).assert().success();
+    let said = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    for words in ["姓名完全不同、未导入 1 行", "1 row not imported", "--rename-by-id", "不像同一人"] {
+        assert!(said.contains(words), "{words}: {said}");
+    }
+    let found = json(canbao(&db).args(["find", &hou, "--json"]));
+    assert_eq!((found[0]["name"].as_str(), found[0]["class"].as_str()), (Some("侯佑"), Some("一年级1班")));
+    assert_eq!(found[0]["payment"], "paid");
+    let report = json(canbao(&db).args(["import", "--json", "--rename-by-id"]).arg(&list));
+    assert_eq!((report["other_names"].as_u64(), report["updated"].as_u64()), (Some(0), Some(1)), "{report}");
+    let found = json(canbao(&db).args(["find", &hou, "--json"]));
+    assert_eq!((found[0]["name"].as_str(), found[0]["payment"].as_str()), (Some("张三丰"), Some("paid")));
+}

@@ -458,7 +458,7 @@ fn a_file_that_breaks_after_many_good_rows_keeps_nothing() {
 /// The tax office's paid list read as a class list by mistake. A file whose header is plainly that list (its
 /// payment columns, 纳税人姓名, and no class) is refused whole, in words that say what it is and which command
 /// reads it, before a stranger on it becomes a pupil; a class list that also has a payment column is imported,
-/// with that said first, and a pupil its number matches under another name is said to be renamed, at its row.
+/// with that said first, and a row giving a pupil's number under another child's name is left out, said at its row.
 #[test]
 fn a_paid_list_imported_as_a_class_list_is_refused_or_said_first() {
     let dir = tempfile::tempdir().unwrap();
@@ -523,10 +523,11 @@ fn a_paid_list_imported_as_a_class_list_is_refused_or_said_first() {
                 "{column}: {report:?}"
             );
         }
-        let renamed: Vec<_> = report.problems.iter().filter(|p| p.message.contains("原名“邓阳雪”")).collect();
-        assert_eq!(renamed.len(), 1, "{report:?}");
-        assert_eq!((renamed[0].row, renamed[0].file.as_str()), (Some(3), mixed.display().to_string().as_str()));
-        assert!(renamed[0].message.contains("张冒名"));
+        // Another child's name on 邓阳雪's number: left out, not a rename of her.
+        let other: Vec<_> = report.problems.iter().filter(|p| p.message.contains("在册学生“邓阳雪”")).collect();
+        assert_eq!((other.len(), report.other_names), (1, 1), "{report:?}");
+        assert_eq!((other[0].row, other[0].file.as_str()), (Some(3), mixed.display().to_string().as_str()));
+        assert!(other[0].message.contains("张冒名"));
         assert!(!report.problems.iter().any(|p| p.message.contains("钱八")), "an unchanged name is not said");
     }
 }
@@ -2000,4 +2001,60 @@ fn a_list_puts_back_the_valid_number_changed_by_hand_to_an_empty_or_invalid_one(
     assert_eq!(kept.name, "赵六");
     assert!(store.student_by_id_number(&zhao).unwrap().is_none());
     assert!(at(4).iter().any(|m| m.contains("旧身份证号码已更正为")), "{:?}", at(4));
+}
+
+/// A list giving a paid pupil's ID number under a wholly different name (张三丰 for 侯佑) is another child's row
+/// or the number on the wrong row: the row is left out, said at its row with both names and counted, and 侯佑
+/// keeps his name, class and payment, so a later row of 侯佑 with his number's check character typed wrong is
+/// still him rather than a second, unpaid 侯佑. A character corrected (候佑 for 侯佑) still renames him, and
+/// `take_other_names` (`--rename-by-id`) takes the other name as the list gives it.
+#[test]
+fn a_paid_pupils_number_under_another_name_is_left_out_not_renamed() {
+    use canbao::domain::student::{PaymentDetails, PaymentStatus};
+    let dir = tempfile::tempdir().unwrap();
+    let hou = valid("45020520160305123");
+    let other = valid("45020520160305145");
+    let base = dir.path().join("base.csv");
+    std::fs::write(&base, format!("姓名,身份证号码,班级\n侯佑,{hou},一年级1班\n韦诗,{other},一年级1班\n")).unwrap();
+    let prepare = |s: &mut Store| {
+        class_list::import(s, &[base.as_path()], Some("第一小学"), false).expect("base list");
+        let hou_id = s.students_by_stored_number(&hou).unwrap().remove(0).id;
+        let paid = PaymentDetails { amount_fen: Some(40000), paid_on: None, channel: None };
+        s.set_payment(hou_id, PaymentStatus::Paid, &paid).unwrap();
+    };
+    let list = dir.path().join("二班.csv");
+    std::fs::write(&list, format!("姓名,身份证号码,班级\n张三丰,{hou},一年级2班\n侯佑,{},一年级2班\n", mistyped(&hou)))
+        .unwrap();
+    let report = imported_either_way(&prepare, &[list.as_path()], Some("第一小学"));
+    assert_eq!((report.other_names, report.added), (1, 0), "{report:?}");
+    let said: Vec<_> = report.problems.iter().filter(|p| p.message.contains("不像同一人")).collect();
+    assert_eq!(said.len(), 1, "{:?}", report.problems);
+    assert!(said[0].file.ends_with("二班.csv") && said[0].row == Some(2), "{:?}", said[0]);
+    assert!(said[0].message.contains("张三丰") && said[0].message.contains("侯佑"), "{}", said[0].message);
+    assert!(said[0].message.contains("not plausibly the same child"), "{}", said[0].message);
+    assert!(!report.problems.iter().any(|p| p.message.contains("已按名单改为")), "{:?}", report.problems);
+
+    let mut s = store();
+    prepare(&mut s);
+    class_list::import(&mut s, &[list.as_path()], Some("第一小学"), false).unwrap();
+    let held = s.students_by_stored_number(&hou).unwrap().remove(0);
+    assert_eq!((held.name.as_str(), held.payment), ("侯佑", PaymentStatus::Paid), "{held:?}");
+    let named_hou = s.students(&StudentFilter::default()).unwrap().into_iter().filter(|p| p.name == "侯佑").count();
+    assert_eq!(named_hou, 1, "one 侯佑, the paid one");
+
+    // One character corrected: still the same child, renamed as before.
+    let corrected = dir.path().join("更正.csv");
+    std::fs::write(&corrected, format!("姓名,身份证号码,班级\n候佑,{hou},一年级1班\n")).unwrap();
+    let report = class_list::import(&mut s, &[corrected.as_path()], Some("第一小学"), false).unwrap();
+    assert_eq!((report.other_names, report.updated), (0, 1), "{report:?}");
+    assert_eq!(s.students_by_stored_number(&hou).unwrap().remove(0).name, "候佑");
+
+    // Told to, the import takes the list's name.
+    let mut request =
+        class_list::ImportRequest::new(&s, vec![list.clone()], Some("第一小学".to_owned())).expect("request");
+    request.take_other_names = true;
+    let report = request.run(&mut s, false).unwrap();
+    assert_eq!(report.other_names, 0, "{report:?}");
+    let renamed = s.students_by_stored_number(&hou).unwrap().remove(0);
+    assert_eq!((renamed.name.as_str(), renamed.class_label().as_str()), ("张三丰", "一年级2班"));
 }

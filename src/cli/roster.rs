@@ -17,18 +17,38 @@ use crate::store::cipher;
 use crate::store::{Change, ChangeOptions, Payment, Refusal, Store};
 use crate::words::{canbao_command, shell_path, shell_word};
 
-pub(super) fn import(cli: &Cli, files: &[PathBuf], school: Option<&str>, dry_run: bool, json: bool) -> CmdResult {
+/// What the operator told `import` to take that it would otherwise leave out or refuse.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct ImportChoices {
+    /// `--rename-by-id`: `ImportRequest::take_other_names`.
+    pub rename_by_id: bool,
+}
+
+pub(super) fn import(
+    cli: &Cli,
+    files: &[PathBuf],
+    school: Option<&str>,
+    (dry_run, json): (bool, bool),
+    choices: ImportChoices,
+) -> CmdResult {
     let files = &super::once_each(files, ("读", "read"));
     // A dry run on a missing drive reads into memory and makes no file; a list that could not be imported into
     // a drive this command made leaves no empty drive behind.
-    on_drive_it_may_make(cli, dry_run, |store| import_into(store, files, school, dry_run, json))
+    on_drive_it_may_make(cli, dry_run, |store| import_into(store, files, school, (dry_run, json), choices))
 }
 
 /// The import itself, once the drive is open.
-fn import_into(store: &mut Store, files: &[PathBuf], school: Option<&str>, dry_run: bool, json: bool) -> CmdResult {
+fn import_into(
+    store: &mut Store,
+    files: &[PathBuf],
+    school: Option<&str>,
+    (dry_run, json): (bool, bool),
+    choices: ImportChoices,
+) -> CmdResult {
     // The commands its warnings offer name the drive as this import was given it (`ImportRequest::drive_named`).
     let drive_named = store.hint_drive().map(Path::to_path_buf);
     let mut request = ImportRequest::new(store, files.to_vec(), school.map(str::to_owned))?;
+    request.take_other_names = choices.rename_by_id;
     // The templates of this laptop's config folder are canbao's own too when they come back.
     request.config_dir = super::open::config_dir();
     // A new drive's first lists, one naming its school (a title) and another naming none: the rows naming none
@@ -499,6 +519,19 @@ fn print_import_report(r: &ImportReport) {
         let n = r.masked_left_out;
         let en = format!("{} with masked ID numbers not imported", crate::words::counted(n, "row", "rows"));
         say(&format!("身份证号码已打码、未导入 {n} 行 ({en})"), &en);
+    }
+    if r.other_names > 0 {
+        let n = r.other_names;
+        let en = format!(
+            "{} not imported: the ID number is a pupil's on the drive under a wholly different name; the pupils are \
+             unchanged: see the lines below (--rename-by-id renames them as the list says, once checked)",
+            crate::words::counted(n, "row", "rows")
+        );
+        let both = format!(
+            "身份证号码与在册学生相同而姓名完全不同、未导入 {n} 行，这些学生未改动，见下列各行（核对后确需按名单改名，\
+             可加 --rename-by-id 重新导入）({en})"
+        );
+        say(&both, &en);
     }
     if r.moved_school + r.moved_class + r.respelled_class > 0 {
         let (s, c, w) = (r.moved_school, r.moved_class, r.respelled_class);

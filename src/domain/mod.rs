@@ -5,6 +5,7 @@ pub mod class_label;
 pub mod coverage;
 pub mod id_number;
 pub mod money;
+pub mod name_alike;
 pub mod phone;
 pub mod pinyin_keys;
 pub mod policy;

@@ -132,6 +132,10 @@ pub struct ImportReport {
     pub schools: Vec<String>,
     /// Rows whose ID number canbao itself masked and that fit no single pupil on the drive: not imported.
     pub masked_left_out: usize,
+    /// Rows giving a pupil's ID number under a name that is not plausibly that pupil's (not a character
+    /// corrected, nor the name written otherwise): not imported, the pupil left as they were, each said at its row
+    /// with both names. `--rename-by-id` (`ImportRequest::take_other_names`) takes them as the list gives them.
+    pub other_names: usize,
     /// Pupils already on the drive whom the lists put in another school: a list writing its school otherwise
     /// (城关一小 for 城关镇第一小学) moves all its pupils, which the report says per file with a few rows.
     pub moved_school: usize,
@@ -278,6 +282,9 @@ pub struct ImportRequest {
     /// The drive as the commands a warning tells the operator to type must name it (`canbao --db FILE
     /// restore …`): the store's own ([`Store::hint_drive`]) unless set; `None`: the default drive.
     pub drive_named: Option<PathBuf>,
+    /// Rows giving a pupil's number under a name not plausibly theirs rename the pupil as the list says, instead
+    /// of being left out (`ImportReport::other_names`): the operator checked those rows.
+    pub take_other_names: bool,
 }
 
 impl ImportRequest {
@@ -297,6 +304,7 @@ impl ImportRequest {
             previewed: Vec::new(),
             config_dir: None,
             drive_named: store.hint_drive().map(Path::to_path_buf),
+            take_other_names: false,
         })
     }
 
@@ -328,7 +336,8 @@ impl ImportRequest {
     fn run_stamped(&self, store: &mut Store, ending: Ending) -> Result<(ImportReport, Vec<u64>), ImportError> {
         let inputs = self.paths.iter().cloned().map(Input::Path).collect();
         let expected = (!self.previewed.is_empty()).then_some(self.previewed.as_slice());
-        let reader = RowReader::new(self.today, Template::all(self.config_dir.as_deref()));
+        let mut reader = RowReader::new(self.today, Template::all(self.config_dir.as_deref()));
+        reader.take_other_names = self.take_other_names;
         let schools = (self.school.as_deref(), self.default_school.as_str());
         import_stamped(store, inputs, reader, schools, ending, expected, self.drive_named.as_deref())
     }
@@ -433,6 +442,7 @@ fn import_stamped(
     if ending == Ending::BackUpThenCommit {
         session.back_up_before_commit("import");
     }
+    session.take_other_names(reader.take_other_names);
     let schools = (school, default_school);
     let (mut reader, files) = if reader.row_by_row {
         let files = read_inputs(&mut reader, inputs, schools, expected, &mut |row| match row.whole_of {
@@ -732,6 +742,8 @@ struct RowReader<'a> {
     ahead: Option<Ahead>,
     /// Every row applied as it is read, on one thread (`import_row_by_row`).
     row_by_row: bool,
+    /// `ImportRequest::take_other_names`.
+    take_other_names: bool,
     /// The drive's current insured year and the first it kept, which canbao's own forms must be for
     /// (`own_forms::other_year`).
     drive_years: (Option<i32>, Option<i32>),
@@ -1073,6 +1085,7 @@ impl RowReader<'_> {
             moved_back: Vec::new(),
             ahead: None,
             row_by_row: false,
+            take_other_names: false,
             drive_years: (None, None),
         }
     }
@@ -1739,6 +1752,19 @@ impl RowReader<'_> {
         let moves = match outcome {
             Some(IncomingOutcome::MaskedUnmatched { fitting }) => {
                 self.masked.left_out.push((sheet.to_owned(), row_no, fitting));
+                return;
+            }
+            Some(IncomingOutcome::OtherName { held, listed }) => {
+                self.report.other_names += 1;
+                let message = format!(
+                    "身份证号码是在册学生“{held}”的，名单姓名却是“{listed}”，不像同一人：此行未导入，{held} 的姓名、班级、缴费\
+                     均未改动；请核对名单上的身份证号码。若确是同一人改了名，请在学生详情中按 E 更正姓名，或核对后用 \
+                     canbao import --rename-by-id 重新导入 (the ID number is that of {held}, on the drive, but the list \
+                     names {listed}, not plausibly the same child: row not imported, and {held}'s name, class and \
+                     payment are unchanged; check the number on the list. If the child was really renamed, correct the \
+                     name in the detail screen with E, or once checked import again with --rename-by-id)"
+                );
+                self.problem_in(file, sheet, row_no, id_header, message);
                 return;
             }
             Some(IncomingOutcome::Updated(moves) | IncomingOutcome::Kept(moves)) => moves,

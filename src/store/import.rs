@@ -10,6 +10,7 @@ use super::{AuditContext, Result, Store, StoreError};
 use crate::domain::class_label::{ClassKey, join};
 use crate::domain::coverage::Standing;
 use crate::domain::id_number::{self, IdCheck, IdProblem, Sex};
+use crate::domain::name_alike::plausibly_same;
 use crate::domain::read_back::{self, Reading, Said};
 use crate::domain::search::{push_key_class, push_key_head};
 use crate::domain::student::{CategoryMark, Enrollment, PaymentStatus, Student};
@@ -133,6 +134,14 @@ pub enum IncomingOutcome {
     /// (0, or several).
     MaskedUnmatched {
         fitting: usize,
+    },
+    /// The row's ID number (or one found to be it) is held by a pupil whose name shares nothing plausible with
+    /// the row's (`name_alike::plausibly_same`): another child's row, or the number typed on the wrong row.
+    /// Nothing is written, so a paid pupil is not renamed into another child and moved to their class; taken
+    /// as given only when the import was told to (`ImportSession::take_other_names`). (held name, list's name)
+    OtherName {
+        held: String,
+        listed: String,
     },
 }
 
@@ -463,7 +472,7 @@ impl ImportSession<'_> {
             IncomingOutcome::Added => self.outcome.added += 1,
             IncomingOutcome::Updated(_) => self.outcome.updated += 1,
             IncomingOutcome::Unchanged | IncomingOutcome::Kept(_) => self.outcome.unchanged += 1,
-            IncomingOutcome::MaskedUnmatched { .. } => {}
+            IncomingOutcome::MaskedUnmatched { .. } | IncomingOutcome::OtherName { .. } => {}
         }
         // A row found by a number the drive corrected away, or rounded from one it holds, is no pupil held with
         // a flagged number.
@@ -501,6 +510,12 @@ impl ImportSession<'_> {
             self.batch.corrected_away.insert(old);
         }
         Ok(())
+    }
+
+    /// Rows giving a pupil's number under a name that is not plausibly theirs rename the pupil as the list
+    /// says, instead of being held back (`IncomingOutcome::OtherName`): the operator checked them.
+    pub fn take_other_names(&mut self, take: bool) {
+        self.batch.other_names_taken = take;
     }
 
     /// Has `finish` take the drive's automatic backup before `reason` just before it commits: once every row
@@ -746,6 +761,9 @@ type Hasher = foldhash::fast::RandomState;
 #[derive(Default)]
 struct Batch {
     roster_was_empty: bool,
+    /// A row naming a pupil (found by number) by a name that is not plausibly theirs renames them all the same:
+    /// the operator said the list is right (`ImportSession::take_other_names`).
+    other_names_taken: bool,
     /// The drive's current insured year: pupils on the lists are seen in it (`seen_year`).
     year: Option<i32>,
     /// The current year is the file's first, so a pupil never marked seen (NULL) was seen in it already.
@@ -1047,7 +1065,7 @@ fn apply_masked(
     match fitting.as_slice() {
         [id] => {
             seen(tx, batch, *id)?;
-            update_existing(tx, ctx, *id, row, batch.unseen_is_current, Known::default())
+            update_existing(tx, ctx, *id, row, batch.rules(), Known::default())
         }
         _ => Ok(IncomingOutcome::MaskedUnmatched { fitting: fitting.len() }.into()),
     }
@@ -1069,7 +1087,7 @@ fn apply_one(
         }
         seen(tx, batch, id)?;
         let known = Known { whole_number, ..Known::default() };
-        return update_existing(tx, ctx, id, row, batch.unseen_is_current, known);
+        return update_existing(tx, ctx, id, row, batch.rules(), known);
     }
     // The number exactly as this drive held it before a correction: stronger evidence than any look-alike.
     if let Some((id, held)) = batch.corrected_from(tx, row)? {
@@ -1081,21 +1099,21 @@ fn apply_one(
             return restore_number(tx, ctx, batch, id, row);
         }
         let known = Known { old_number: Some((row_number(row).to_owned(), held)), ..Known::default() };
-        return update_existing(tx, ctx, id, row, batch.unseen_is_current, known);
+        return update_existing(tx, ctx, id, row, batch.rules(), known);
     }
     if let Some((id, now, whole_number)) = batch.renamed_holding_rounded(tx, row)? {
         seen(tx, batch, id)?;
         // The list is older than the rename: the name the pupil was renamed to stays.
         let known = Known { whole_number, former_name: Some(row.name.clone()), ..Known::default() };
         let row = Incoming { name: now, ..row.clone() };
-        return update_existing(tx, ctx, id, &row, batch.unseen_is_current, known);
+        return update_existing(tx, ctx, id, &row, batch.rules(), known);
     }
     if batch.flagged_names.contains(&row.name)
         && let Some(id) = flagged_pupil_of_rounded_number(tx, row, batch.last_before)?
     {
         // The pupil keeps the number held, flagged still: the family is asked for it all the same.
         seen(tx, batch, id)?;
-        return update_existing(tx, ctx, id, row, batch.unseen_is_current, Known::default());
+        return update_existing(tx, ctx, id, row, batch.rules(), Known::default());
     }
     if batch.flagged_names.contains(&row.name)
         && let Some((id, rounded_alike)) = flagged_same_pupil(tx, row, batch.last_before)?
@@ -1104,13 +1122,13 @@ fn apply_one(
         // one, so the flag stays.
         seen(tx, batch, id)?;
         if rounded_alike {
-            return update_existing(tx, ctx, id, row, batch.unseen_is_current, Known::default());
+            return update_existing(tx, ctx, id, row, batch.rules(), Known::default());
         }
         let corrected = correct_id_number(tx, ctx, id, row)?;
         if let Some((old, _)) = &corrected {
             batch.corrected_away.insert(old.clone());
         }
-        let mut applied = update_existing(tx, ctx, id, row, batch.unseen_is_current, Known::default())?;
+        let mut applied = update_existing(tx, ctx, id, row, batch.rules(), Known::default())?;
         let mut moves = match applied.outcome {
             // Found under the row's name (`FLAGGED_SAME_PUPIL`), so the name is the row's.
             IncomingOutcome::Unchanged => Box::new(Moves { name: row.name.clone(), ..Moves::default() }),
@@ -1130,7 +1148,7 @@ fn apply_one(
     {
         seen(tx, batch, id)?;
         let known = Known { mistyped_number: Some((row_number(row).to_owned(), held)), ..Known::default() };
-        return update_existing(tx, ctx, id, row, batch.unseen_is_current, known);
+        return update_existing(tx, ctx, id, row, batch.rules(), known);
     }
     let school_id = match batch.schools.get(&row.school) {
         Some(&id) => id,
@@ -1468,7 +1486,7 @@ fn restore_number(tx: &Transaction, ctx: &AuditContext, batch: &mut Batch, id: i
     if let Some((old, _)) = &corrected {
         batch.corrected_away.insert(old.clone());
     }
-    let mut applied = update_existing(tx, ctx, id, row, batch.unseen_is_current, Known::default())?;
+    let mut applied = update_existing(tx, ctx, id, row, batch.rules(), Known::default())?;
     let mut moves = match applied.outcome {
         IncomingOutcome::Unchanged => {
             let name: String = tx.query_row("SELECT name FROM students WHERE id = ?1", [id], |r| r.get(0))?;
@@ -1496,6 +1514,19 @@ fn seen(tx: &Transaction, batch: &Batch, id: i64) -> Result<()> {
     Ok(())
 }
 
+/// How the batch takes every row it finds a pupil for (`Batch::rules`).
+#[derive(Clone, Copy)]
+struct Rules {
+    unseen_is_current: bool,
+    other_names_taken: bool,
+}
+
+impl Batch {
+    fn rules(&self) -> Rules {
+        Rules { unseen_is_current: self.unseen_is_current, other_names_taken: self.other_names_taken }
+    }
+}
+
 /// What the row's number says of the pupil it was found as, for the operator to hear (`Moves`).
 #[derive(Default)]
 struct Known {
@@ -1518,9 +1549,10 @@ fn update_existing(
     ctx: &AuditContext,
     id: i64,
     row: &Incoming,
-    unseen_is_current: bool,
+    rules: Rules,
     known: Known,
 ) -> Result<Applied> {
+    let Rules { unseen_is_current, other_names_taken } = rules;
     // The pupil as stored, in one cached read: a list imported again is mostly pupils it changes nothing of,
     // and for them nothing else is asked (reading field by field, each statement compiled anew, was most of a
     // re-import's work).
@@ -1564,6 +1596,11 @@ fn update_existing(
         let verdict = history.verdict(tx, &["name"], &[&current.name], &[&row.name], |a, b| a == b)?;
         if verdict.corrected_away {
             moves.kept.push(KeptCorrection { field: Field::Name, list: row.name.clone(), held: current.name.clone() });
+        } else if !other_names_taken && !plausibly_same(&current.name, &row.name) {
+            // Another child's name on this pupil's number: nothing of the row is taken (not the class either), so
+            // the pupil and what they paid stay as they were, and the operator decides.
+            let outcome = IncomingOutcome::OtherName { held: current.name, listed: row.name.clone() };
+            return Ok(outcome.into());
         } else {
             if verdict.held_is_correction {
                 moves.over_corrections.push(Field::Name);

@@ -397,6 +397,8 @@ pub struct Text {
     pub import_counts: &'static str,
     pub import_schools: &'static str,
     pub import_masked: &'static str,
+    /// Rows giving a pupil's number under a wholly different name: not imported, the pupils unchanged.
+    pub import_other_names: &'static str,
     /// Pupils the lists move: to another school, to another class, and into the drive's other spelling of their class.
     pub import_moves: &'static str,
     /// Pupils who graduated or left before this year whom the lists name again: back in a class, no longer 已离校.
@@ -870,6 +872,7 @@ mod tests {
                 t.history_id_changed_at,
                 t.history_conflict_lost,
                 t.import_masked,
+                t.import_other_names,
                 t.notes_cut,
                 t.paid_info,
                 t.due_line,

@@ -394,6 +394,9 @@ impl App {
         if r.masked_left_out > 0 {
             lines.push(fill(t.import_masked, &[&t.counted(r.masked_left_out, "row", "rows")]));
         }
+        if r.other_names > 0 {
+            lines.push(fill(t.import_other_names, &[&t.counted(r.other_names, "row", "rows")]));
+        }
         if r.moved_school + r.moved_class + r.respelled_class > 0 {
             let moved = t.counted(r.moved_school, "pupil", "pupils");
             lines.push(fill(t.import_moves, &[&moved, &r.moved_class, &r.respelled_class]));

@@ -371,6 +371,7 @@ pub static EN: Text = Text {
     nothing_to_export: "Nothing to export",
     import_schools: "Schools the lists name: {}",
     import_masked: "{} with masked ID numbers not imported",
+    import_other_names: "{} not imported: the ID number is a pupil's on the drive under a wholly different name; the pupils are unchanged: see the lines below",
     import_moves: "Moved: {} to another school, {} to another class, {} into another spelling of their class: see the lines below",
     import_returned: "Back at school: {} who graduated or left before this year, on the lists again, are in the classes the lists give and no longer marked left: see the lines below",
     import_statuses: "Statuses from canbao's own form: taken for {}, not taken from {}: see the lines below",

@@ -348,6 +348,7 @@ pub static ZH: Text = Text {
     nothing_to_export: "没有可导出的内容",
     import_schools: "名单所写的学校：{}",
     import_masked: "身份证号码已打码、未导入 {} 行",
+    import_other_names: "身份证号码与在册学生相同而姓名完全不同、未导入 {} 行，这些学生未改动，见下列各行",
     import_moves: "其中 {} 名学生转到另一所学校，{} 名学生调到另一个班级，{} 名学生的班级改了写法，见下列各行",
     import_returned: "其中 {} 名往年已毕业或已离校的学生又列入名单，已回到名单所给的班级，不再是已离校，见下列各行",
     import_statuses: "按 canbao 表格更改参保缴费状态 {} 名学生，未采用 {} 行，见下列各行",
