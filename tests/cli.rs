@@ -4266,3 +4266,24 @@ fn import_leaves_out_a_pupils_number_under_another_name_unless_told() {
     let found = json(canbao(&db).args(["find", &hou, "--json"]));
     assert_eq!((found[0]["name"].as_str(), found[0]["payment"].as_str()), (Some("张三丰"), Some("paid")));
 }
+
+/// `mark --amount` other than the amount due (3800 for 380) is saved, as scripts record what the family paid, and
+/// said on stderr with the difference and how to record the amount due, as the payment form asks before saving it;
+/// the amount due itself is saved without a word.
+#[test]
+fn a_marked_amount_other_than_the_amount_due_is_said() {
+    let (_dir, db) = tax_drive();
+    let (zhou, wu) = ("450202201711194162", "450202201804012233");
+    let out = canbao(&db).args(["mark", zhou, "--payment", "paid", "--amount", "3800"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("已按 3800 元保存，与应缴金额 380 元不符（多 3420 元）"), "{err}");
+    assert!(err.contains("--amount 380"), "{err}");
+    assert_eq!(paid_amount(&db, zhou), ("paid".to_owned(), Some(380_000)));
+    let out = canbao(&db).args(["--lang", "en", "mark", wu, "--payment", "paid", "--amount", "300"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("saved as 300 yuan, not the amount due (380 yuan): 80 yuan less"), "{err}");
+    assert!(!err.contains("注意"), "{err}");
+    let out = canbao(&db).args(["mark", zhou, "--payment", "paid", "--amount", "380"]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("不符"), "{}", String::from_utf8_lossy(&out.stderr));
+}

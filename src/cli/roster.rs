@@ -252,6 +252,7 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
     let payment_kept = already_paid && amount.is_none() && paid_on.is_none() && channel.is_none();
     let mut changes = Vec::new();
     let mut paid_day = None;
+    let mut amount_differs = None;
     if let Some(status) = enrollment.as_deref().and_then(Enrollment::from_code) {
         changes.push(Change::Enrollment { status, reason: reason.clone() });
     }
@@ -326,6 +327,15 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
                          premium a department pays, use --payment government)"
                     )));
                 }
+                // A typed amount other than the amount due is most often a slip (4000 for 400): the payment form
+                // asks before saving it; here it is saved, as scripts record what the family paid, and said.
+                if let (Some(fen), Some(_)) = (fen, amount.as_deref())
+                    && let Some(day) = carried
+                    && let Ok(due) = amount_due(&store, &pupil, day)
+                    && due != fen
+                {
+                    amount_differs = Some((fen, due));
+                }
                 let channel = channel.as_deref().and_then(PaymentChannel::from_text);
                 let paid_on = if already_paid { *paid_on } else { Some(on) };
                 paid_day = paid_on;
@@ -390,6 +400,9 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
             ),
         );
     }
+    if let Some((fen, due)) = amount_differs.filter(|_| n > 0) {
+        warn_amount_differs(&store, &pupil, fen, due);
+    }
     if let Some(day) = paid_day {
         warn_if_next_collection(&store, &pupil.id_number, day)?;
     }
@@ -397,6 +410,26 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
         warn_government_without_category(&pupil);
     }
     Ok(())
+}
+
+/// A family's payment saved with an amount other than the policy's amount due, said on stderr after it is saved,
+/// as the payment form asks before saving (「金额与应缴不符」): with the difference and how to record the amount due.
+fn warn_amount_differs(store: &Store, pupil: &crate::domain::student::Student, fen: i64, due: i64) {
+    let (amount, due_yuan, gap) = (money::plain(fen), money::plain(due), money::plain((fen - due).abs()));
+    let (more_zh, more_en) = if fen > due { ("多", "more") } else { ("少", "less") };
+    let again =
+        store.command(&format!("mark {} --payment paid --amount {}", shell_word(&pupil.id_number), money::plain(due)));
+    let en = format!(
+        "{name}'s payment is saved as {amount} yuan, not the amount due ({due_yuan} yuan): {gap} yuan {more_en}. If \
+         the amount was mistyped, record it again: {again}",
+        name = pupil.name
+    );
+    let zh = format!(
+        "注意：{name} 的缴费已按 {amount} 元保存，与应缴金额 {due_yuan} 元不符（{more_zh} {gap} 元）。如金额输错了，请重新\
+         登记：{again} (note: {en})",
+        name = pupil.name
+    );
+    eprintln!("{}", super::pick(&zh, &format!("note: {en}")));
 }
 
 /// 财政代缴 marked for a pupil with no category (人员类别), said on stderr after it is saved, as the TUI asks
