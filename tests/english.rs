@@ -223,6 +223,7 @@ fn the_commands_say_nothing_in_chinese_in_english_but_the_data() {
     say(&["find", "孙语"]);
     say(&["check"]);
     say(&["policy", "use", "liuzhou-2023"]);
+    say(&["quote", "--paid-on", "2022-10-01"]);
     say(&["mark", "450203201909308803", "--payment", "paid", "--amount", "380", "--paid-on", "2025-10-01"]);
     say(&["mark", "450203201909308803", "--name", "错名", "--payment", "paid"]);
     say(&["mark", "450202201911276365", "--enrollment", "declined", "--reason", "家长拒绝"]);

@@ -798,7 +798,7 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
     let family = match &elsewhere {
         Some(InsuredElsewhere { place: Some(place) }) => fill(w.cli_elsewhere_at, &[place]),
         Some(InsuredElsewhere { place: None }) => w.cli_elsewhere.to_owned(),
-        None => money::with_unit(q.personal_due_fen),
+        None => w.money(q.personal_due_fen),
     };
     println!("{}", fill(w.cli_family_pays, &[&family]));
     if !to_recertify.is_empty() {
@@ -815,7 +815,7 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
     match &government {
         Some(share) => {
             let words = ShareWords::of(lang);
-            let amount = share.amount_fen.map(money::with_unit).unwrap_or_else(|| words.amount(share));
+            let amount = share.amount_fen.map(|fen| w.money(fen)).unwrap_or_else(|| words.amount(share));
             println!("{}", fill(w.cli_department_pays, &[&amount]));
             let remark = words.remark(share);
             if !remark.is_empty() {
@@ -824,7 +824,7 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
         }
         None => {
             let department = if elsewhere.is_some() { 0 } else { q.department_due_fen };
-            println!("{}", fill(w.cli_department_pays, &[&money::with_unit(department)]));
+            println!("{}", fill(w.cli_department_pays, &[&w.money(department)]));
         }
     }
     // The cover of a pupil insured elsewhere is the place's: the notice's is said only in the rule below.

@@ -221,6 +221,14 @@ impl QuoteWords {
         }
     }
 
+    /// An amount with its unit as this language writes it: `350元`, `350 yuan` (as the detail screen says it).
+    pub fn money(&self, fen: i64) -> String {
+        match self.lang {
+            Language::Zh => money::with_unit(fen),
+            Language::En => format!("{} yuan", money::plain(fen)),
+        }
+    }
+
     /// Where a pupil in a category enrolls, as the operator tells the family.
     pub fn place(&self, place: EnrollPlace) -> &'static str {
         match place {
@@ -287,13 +295,13 @@ impl QuoteWords {
                 }
             }
             RuleStep::Amount(AmountStep::PersonalPremium { premium_fen }) => {
-                fill(self.personal_premium, &[&money::with_unit(*premium_fen)])
+                fill(self.personal_premium, &[&self.money(*premium_fen)])
             }
             RuleStep::Amount(AmountStep::Newborn { months, premium_fen, clause }) => {
-                fill(self.newborn, &[months, &money::with_unit(*premium_fen), clause])
+                fill(self.newborn, &[months, &self.money(*premium_fen), clause])
             }
             RuleStep::Amount(AmountStep::FinancingStandard { premium_fen, subsidy_fen, standard_fen, clause }) => {
-                let amounts = [premium_fen, subsidy_fen, standard_fen].map(|f| money::with_unit(*f));
+                let amounts = [premium_fen, subsidy_fen, standard_fen].map(|f| self.money(*f));
                 fill(self.financing_standard, &[&amounts[0], &amounts[1], &amounts[2], clause])
             }
             RuleStep::NoRuleFor { categories } => fill(self.no_rule_for, &[&list(categories)]),
@@ -302,14 +310,14 @@ impl QuoteWords {
                     SubsidyPayment::OnBehalf => self.subsidy_on_behalf,
                     SubsidyPayment::Reimbursed => self.subsidy_reimbursed,
                 };
-                fill(template, &[category, &self.subsidy(*kind), &money::with_unit(*amount_fen), paid_by, clause])
+                fill(template, &[category, &self.subsidy(*kind), &self.money(*amount_fen), paid_by, clause])
             }
             RuleStep::FullSubsidyOrder { order, chosen } => {
                 fill(self.full_subsidy_order, &[&order.join(self.order_gap), chosen])
             }
             RuleStep::HighestSubsidy { chosen } => fill(self.highest_subsidy, &[chosen]),
             RuleStep::FamilyPaysGovernmentPart { amount_fen } => {
-                fill(self.family_pays_government_part, &[&money::with_unit(*amount_fen)])
+                fill(self.family_pays_government_part, &[&self.money(*amount_fen)])
             }
             RuleStep::UnspecifiedSubsidy { categories, paid_by, payment, clause } => {
                 let template = match payment {
@@ -335,7 +343,7 @@ impl QuoteWords {
                 fill(self.advice, &[&list(categories), &parts.join(self.advice_gap)])
             }
             RuleStep::Totals { personal_fen, department_fen } => {
-                fill(self.totals, &[&money::with_unit(*personal_fen), &money::with_unit(*department_fen)])
+                fill(self.totals, &[&self.money(*personal_fen), &self.money(*department_fen)])
             }
         };
         Some(said)

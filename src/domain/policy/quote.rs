@@ -437,11 +437,11 @@ pub fn quote(policy: &Policy, categories: &CategoryTable, req: &QuoteRequest) ->
                     money::with_unit(total - premium)
                 ),
                 text_en: format!(
-                    "The notice does not say how much {} pays in this window: quoted as the personal premium ({}) only, \
-                     the remaining {} to the family; confirm with the insurance agency",
+                    "The notice does not say how much {} pays in this window: quoted as the personal premium ({} yuan) \
+                     only, the remaining {} yuan to the family; confirm with the insurance agency",
                     rule.paid_by,
-                    money::with_unit(premium),
-                    money::with_unit(total - premium)
+                    money::plain(premium),
+                    money::plain(total - premium)
                 ),
                 clause: window.clause.clone(),
             });
