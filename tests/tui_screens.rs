@@ -6173,3 +6173,26 @@ fn the_payment_form_quotes_a_category_to_be_certified_again_in_full() {
     assert_eq!(amount, "400", "{note}");
     assert!(note.contains("人员类别（低保对象）待重新认定"), "{note}");
 }
+
+/// The policy screen marks the drive's policy after its premium with a space between: "premium 380 yuan (in use)".
+#[test]
+fn the_policy_in_use_is_marked_apart_from_its_premium() {
+    let mut app = app(Language::En);
+    app.update(Action::Palette);
+    type_text(&mut app, "policy");
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Policies { list, .. }) = &app.modal else { panic!("no policy screen") };
+    let yibin = list.iter().position(|p| p.name == "yibin-2024").expect("yibin");
+    for _ in 0..yibin {
+        app.update(Action::Down);
+    }
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &mut app.modal else { panic!("not asked") };
+    c.yes = true;
+    app.update(Action::Confirm);
+    app.update(Action::Palette);
+    type_text(&mut app, "policy");
+    app.update(Action::Confirm);
+    let shown = screen(&app);
+    assert!(shown.contains("premium 380 yuan (in use)"), "{shown}");
+}

@@ -515,7 +515,7 @@ pub static EN: Text = Text {
     ask_overwrite: "{} exists. Overwrite it?",
     policies_title: "Policies",
     policy_line: "{} {}  year {}  premium {} yuan",
-    policy_current: "(in use)",
+    policy_current: " (in use)",
     payment_recertify: "Categories {} to be certified again: not certified for this year yet, so the full amount; the certifying department pays the subsidy once it certifies the pupil. ",
     policy_chosen: "Policy in use: {} ({})",
     policy_ask_other: "{} ({}) {}. Amounts due and payment windows will all follow it. Switch to it anyway?",
