@@ -517,3 +517,29 @@ fn the_new_year_question_names_the_school_of_each_class_on_a_drive_of_several() 
     let one = question(&["第一小学"], Language::Zh);
     assert!(one.lines().any(|l| l == "一年级1班 -> 二年级1班（1 人）") && !one.contains("第一小学"), "{one}");
 }
+
+/// At 80 columns, once the title names the year, a long school and the operator give up their room before the
+/// date does: today's date is read whole in both languages, as are the year and the screen's name.
+#[test]
+fn the_title_keeps_the_year_and_the_date_whole_at_80_columns() {
+    for lang in [Language::Zh, Language::En] {
+        let mut store = Store::open_in_memory().expect("store");
+        store.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        let text = "姓名,身份证号码,年级,班级\n五年丙,450202201503010023,五年级,1班\n";
+        let sheets = canbao::io::table::read_bytes(text.as_bytes(), "list.csv").expect("read");
+        let inputs = vec![canbao::io::class_list::Input::Sheets("list.csv".to_owned(), sheets)];
+        let today = store.today();
+        let school = "柳州市城中区第一实验小学";
+        canbao::io::class_list::import_inputs(&mut store, inputs, None, school, today, false).expect("import");
+        let year = store.current_year().expect("a year");
+        store.start_year(year + 1, true, None, false).expect("next year");
+        let options = Options { lang, theme: None, operator: Some("测试员".into()), config_dir: None };
+        let mut app = App::new(store, &options).expect("app");
+        app.update(Action::Resize(80, 30));
+        let shown = title(&app);
+        let year_words =
+            if lang == Language::Zh { format!("{}年度", year + 1) } else { format!("Year {}", year + 1) };
+        assert!(shown.contains("2026-11-23") && shown.contains(&year_words), "{lang:?}: {shown}");
+        assert!(shown.contains("柳州市"), "the school is cut, not left out: {lang:?}: {shown}");
+    }
+}

@@ -19,14 +19,16 @@ pub fn title_bar(frame: &mut Frame, app: &App, area: Rect, screen: &str) {
         many => fill(t.schools, &[&many.len()]),
     };
     let mut parts = vec![t.app_title.to_owned(), screen.to_owned()];
+    let school_at = (!school.is_empty()).then_some(parts.len());
     if !school.is_empty() {
         parts.push(school);
     }
     if let Some(year) = app.store.year_in_title() {
         parts.push(fill(t.year_title, &[&year]));
     }
+    let operator_at = parts.len();
     parts.push(fill(t.operator, &[&app.store.operator()]));
-    parts.push(app.store.today().format("%Y-%m-%d").to_string());
+    let today = app.store.today().format("%Y-%m-%d").to_string();
     let mut flags = Vec::new();
     if app.demo {
         flags.push(t.sample_drive);
@@ -45,6 +47,19 @@ pub fn title_bar(frame: &mut Frame, app: &App, area: Rect, screen: &str) {
     }
     let right = if flags.is_empty() { String::new() } else { format!(" {} ", flags.join(" | ")) };
     let width = (area.width as usize).saturating_sub(right.width());
+    // A cut date reads as another day: the operator's name, then the school's, give up their room first (cut,
+    // else left out), so the year and today's date stay whole.
+    let room = width.saturating_sub(1 + 3 + today.width());
+    for at in [Some(operator_at), school_at].into_iter().flatten() {
+        let over = parts.join(" | ").width().saturating_sub(room);
+        if over == 0 {
+            break;
+        }
+        let keep = parts[at].width().saturating_sub(over);
+        parts[at] = if keep >= 6 { truncate(&parts[at], keep) } else { String::new() };
+    }
+    parts.retain(|p| !p.is_empty());
+    parts.push(today);
     // Which file is open, so work never goes into the wrong drive unseen: its name when it fits whole (a cut
     // name says nothing), and the whole path on the dashboard.
     if let Some(name) = app.store.path().and_then(|p| p.file_name()) {
