@@ -104,6 +104,10 @@ pub enum Command {
         /// gives their ID number under a wholly different name, once those rows are checked)
         #[arg(long)]
         rename_by_id: bool,
+        /// 名单把几乎所有已在册学生调低一个年级时（像上一学年的名单）仍然导入 (import a list even though it moves
+        /// (nearly) every pupil it shares with the drive down a grade, as last school year's list would)
+        #[arg(long)]
+        move_down_a_grade: bool,
         #[arg(long)]
         json: bool,
     },
@@ -738,8 +742,8 @@ fn run(cli: &Cli) -> CmdResult {
     }
     match command {
         Command::Demo => screen::demo(cli),
-        Command::Import { files, school, dry_run, rename_by_id, json } => {
-            let choices = roster::ImportChoices { rename_by_id: *rename_by_id };
+        Command::Import { files, school, dry_run, rename_by_id, move_down_a_grade, json } => {
+            let choices = roster::ImportChoices { rename_by_id: *rename_by_id, move_down_a_grade: *move_down_a_grade };
             roster::import(cli, files, school.as_deref(), (*dry_run, *json), choices)
         }
         Command::Find { query, limit, reveal, json } => roster::find(cli, query, *limit, *reveal, *json),

@@ -4287,3 +4287,62 @@ fn a_marked_amount_other_than_the_amount_due_is_said() {
     let out = canbao(&db).args(["mark", zhou, "--payment", "paid", "--amount", "380"]).output().unwrap();
     assert!(!String::from_utf8_lossy(&out.stderr).contains("不符"), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// A teacher's class list from last school year, imported once the drive has started the next year with
+/// `--promote`, would move every pupil it lists back down a grade: refused whole, saying it looks like last year's
+/// list and how to import it anyway (`--move-down-a-grade`), which then moves them. A list of this year's moving
+/// one pupil down a grade (a pupil kept back) is imported as before.
+#[test]
+fn last_school_years_class_list_is_refused_after_the_promotion() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let names = ["严雨", "韦诗", "罗明", "赵六", "黄嘉", "陈博"];
+    let ids: Vec<String> = (0..names.len()).map(|i| valid_id(&format!("4502052016030512{i}"))).collect();
+    let list = |classes: &[&str]| {
+        let mut text = String::from("姓名,身份证号码,班级\n");
+        for ((name, id), class) in names.iter().zip(&ids).zip(classes) {
+            text.push_str(&format!("{name},{id},{class}\n"));
+        }
+        text
+    };
+    let last = dir.path().join("二年级1班名单.csv");
+    std::fs::write(&last, list(&["二年级1班"; 6])).unwrap();
+    canbao(&db).arg("import").arg(&last).assert().success();
+    let years = json(canbao(&db).args(["year", "list", "--json"]));
+    let year = years.as_array().unwrap().iter().find(|y| y["current"] == true).unwrap()["year"].as_i64().unwrap();
+    canbao(&db).args(["year", "new", &(year + 1).to_string(), "--promote", "--force"]).assert().success();
+    let class_of = |id: &str| json(canbao(&db).args(["find", id, "--json"]))[0]["class"].as_str().unwrap().to_owned();
+    assert_eq!(class_of(&ids[0]), "三年级1班");
+
+    for dry in [true, false] {
+        let mut cmd = canbao(&db);
+        cmd.arg("import");
+        if dry {
+            cmd.arg("--dry-run");
+        }
+        let refused = cmd.arg(&last).assert().code(1);
+        let err = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+        for words in [
+            "二年级1班名单.csv",
+            "像是上一学年的班级名单",
+            "未导入任何内容",
+            "严雨 由“三年级1班”调到“二年级1班”",
+            "looks like last school year's class list",
+            "--move-down-a-grade",
+        ] {
+            assert!(err.contains(words), "{words}: {err}");
+        }
+        assert_eq!(class_of(&ids[0]), "三年级1班", "nothing imported");
+    }
+
+    // This year's list, one pupil kept back a grade: imported, the move said.
+    let this_year = dir.path().join("三年级1班名单.csv");
+    std::fs::write(&this_year, list(&["二年级1班", "三年级1班", "三年级1班", "三年级1班", "三年级1班", "三年级1班"]))
+        .unwrap();
+    let report = json(canbao(&db).args(["import", "--json"]).arg(&this_year));
+    assert_eq!(report["moved_class"], 1, "{report}");
+    assert_eq!(class_of(&ids[0]), "二年级1班");
+
+    canbao(&db).args(["import", "--move-down-a-grade"]).arg(&last).assert().success();
+    assert_eq!(class_of(&ids[1]), "二年级1班", "moved down as asked");
+}

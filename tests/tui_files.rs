@@ -1646,3 +1646,45 @@ fn last_years_sheet_picked_for_import_is_refused_in_the_preview() {
     wait_for_jobs(&mut app);
     assert_eq!(classes(&Store::open_read_only(&drive).unwrap()), before, "nothing imported");
 }
+
+/// A teacher's class list from last school year, picked in the import dialog once the drive's year turned with
+/// `--promote`, is refused in the preview with the message `canbao import` gives, in Chinese on a Chinese screen,
+/// and Enter imports nothing: read as this year's list it moved every pupil of the class back down a grade.
+#[test]
+fn a_teachers_list_of_last_school_year_is_refused_in_the_preview() {
+    use canbao::tui::modal::Modal;
+    let (dir, drive) = sample_drive();
+    let mut store = Store::open(&drive).unwrap();
+    let year = store.current_year().expect("a year");
+    let pupils = store.students(&canbao::store::StudentFilter::default()).unwrap();
+    let first = pupils[0].class_label();
+    let class: Vec<_> = pupils.iter().filter(|p| p.class_label() == first).collect();
+    assert!(class.len() >= 3, "{first}: {}", class.len());
+    let mut text = String::from("姓名,身份证号码,班级\n");
+    for p in &class {
+        text.push_str(&format!("{},{},{}\n", p.name, p.id_number, p.class_label()));
+    }
+    let list = dir.path().join("老师的名单.csv");
+    std::fs::write(&list, text).unwrap();
+    store.start_year(year + 1, true, None, false).unwrap();
+    let classes = |store: &Store| -> Vec<String> {
+        let pupils = store.students(&canbao::store::StudentFilter::default()).unwrap();
+        pupils.into_iter().map(|s| s.class_label()).collect()
+    };
+    let before = classes(&store);
+    drop(store);
+
+    let mut app = app_on(&drive, Language::Zh);
+    preview_import(&mut app, &list);
+    let Some(Modal::Message(message)) = &app.modal else { panic!("{}", screen(&app).join("\n")) };
+    assert!(message.error, "{:?}", message.lines);
+    let said = message.lines.join("\n");
+    for words in ["老师的名单.csv", "会降一个年级", "像是上一学年的班级名单", "未导入任何内容", "--move-down-a-grade"]
+    {
+        assert!(said.contains(words), "{words}: {said}");
+    }
+    assert!(!said.contains("last school year's"), "the Chinese screen says it in Chinese: {said}");
+    app.update(Action::Confirm);
+    wait_for_jobs(&mut app);
+    assert_eq!(classes(&Store::open_read_only(&drive).unwrap()), before, "nothing imported");
+}

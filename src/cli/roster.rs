@@ -22,6 +22,8 @@ use crate::words::{canbao_command, shell_path, shell_word};
 pub(super) struct ImportChoices {
     /// `--rename-by-id`: `ImportRequest::take_other_names`.
     pub rename_by_id: bool,
+    /// `--move-down-a-grade`: `ImportRequest::take_grade_down`.
+    pub move_down_a_grade: bool,
 }
 
 pub(super) fn import(
@@ -49,6 +51,7 @@ fn import_into(
     let drive_named = store.hint_drive().map(Path::to_path_buf);
     let mut request = ImportRequest::new(store, files.to_vec(), school.map(str::to_owned))?;
     request.take_other_names = choices.rename_by_id;
+    request.take_grade_down = choices.move_down_a_grade;
     // The templates of this laptop's config folder are canbao's own too when they come back.
     request.config_dir = super::open::config_dir();
     // A new drive's first lists, one naming its school (a title) and another naming none: the rows naming none

@@ -210,10 +210,76 @@ pub enum ImportError {
         pupils_en = crate::words::counted(*.pupils, "new pupil", "new pupils"),
     )]
     SchoolNotNamed { pupils: usize, schools: Vec<String> },
+    /// A teacher's class list of the school year before, read after the drive's year turned with `--promote`:
+    /// (nearly) every pupil it shares with the drive would move one grade down (`looks_last_year`). Refused
+    /// whole unless the operator says the move is meant (`ImportRequest::take_grade_down`).
+    #[error("{}", last_year_message(.files))]
+    LastYearList { files: Vec<LastYearFile> },
     #[error(
         "{file}：预览之后文件已被修改，未导入任何内容，请重新导入并核对预览 ({file} changed after the preview: nothing imported, import it again to preview it)"
     )]
     ChangedSincePreview { file: String },
+}
+
+/// A file whose pupils would (nearly) all move one grade down (`ImportError::LastYearList`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LastYearFile {
+    pub file: String,
+    /// Pupils of the file the drive holds, and those of them a grade down (or graduated and brought back).
+    pub held: usize,
+    pub down: usize,
+    /// The first of them: name, class held, class the list gives.
+    pub example: (String, String, String),
+}
+
+/// Whether a file's pupils that the drive holds would (nearly) all move one grade down: a few pupils kept
+/// back a grade is a list of this year; every one of them is last year's list.
+fn looks_last_year(down: usize, held: usize) -> bool {
+    down >= 3 && down * 10 >= held * 9
+}
+
+/// Whether a class the list gives is one grade below the class held (三年级1班 → 二年级1班), or a graduate's
+/// last class before they left (已毕业 → 六年级): what last year's list does to a promoted pupil.
+fn a_grade_down(from: &str, to: &str) -> bool {
+    use crate::domain::class_label::Grade;
+    if from.starts_with(crate::store::GRADUATES_GRADE) {
+        return true;
+    }
+    match (ClassKey::parse(from).grade, ClassKey::parse(to).grade) {
+        (Grade::Year(held), Grade::Year(given)) => given + 1 == held,
+        _ => false,
+    }
+}
+
+/// Why lists that would move their pupils down a grade are not imported, and how to import them if meant.
+fn last_year_message(files: &[LastYearFile]) -> String {
+    let mut zh = Vec::new();
+    let mut en = Vec::new();
+    for f in files {
+        let (name, from, to) = &f.example;
+        zh.push(format!(
+            "{file}：名单上 {held} 名已在册的学生中有 {down} 名会降一个年级（如 {name} 由“{from}”调到“{to}”）",
+            file = f.file,
+            held = f.held,
+            down = f.down
+        ));
+        en.push(format!(
+            "{file}: {down} of the {held} pupils it lists from the drive would move down a grade ({name} from {from} \
+             to {to})",
+            file = f.file,
+            held = f.held,
+            down = f.down
+        ));
+    }
+    format!(
+        "{}；这像是上一学年的班级名单（学年已升级），所以未导入任何内容。请导入本学年的班级名单；若确要按名单把这些学生\
+         调低一个年级，请核对后加 --move-down-a-grade 重新导入（命令行：canbao import --move-down-a-grade 文件）\
+         ({}; this looks like last school year's class list (the drive has moved up a year), so nothing was \
+         imported; import this year's class lists, or, if the pupils are meant to move down a grade, check them and \
+         import again with --move-down-a-grade)",
+        zh.join("；"),
+        en.join("; ")
+    )
 }
 
 /// Why a form of canbao's for another year is not imported, and what to do instead, in both languages.
@@ -285,6 +351,9 @@ pub struct ImportRequest {
     /// Rows giving a pupil's number under a name not plausibly theirs rename the pupil as the list says, instead
     /// of being left out (`ImportReport::other_names`): the operator checked those rows.
     pub take_other_names: bool,
+    /// Lists whose pupils would (nearly) all move one grade down are imported, not refused as last year's
+    /// (`ImportError::LastYearList`): the operator means the move.
+    pub take_grade_down: bool,
 }
 
 impl ImportRequest {
@@ -305,6 +374,7 @@ impl ImportRequest {
             config_dir: None,
             drive_named: store.hint_drive().map(Path::to_path_buf),
             take_other_names: false,
+            take_grade_down: false,
         })
     }
 
@@ -338,6 +408,7 @@ impl ImportRequest {
         let expected = (!self.previewed.is_empty()).then_some(self.previewed.as_slice());
         let mut reader = RowReader::new(self.today, Template::all(self.config_dir.as_deref()));
         reader.take_other_names = self.take_other_names;
+        reader.take_grade_down = self.take_grade_down;
         let schools = (self.school.as_deref(), self.default_school.as_str());
         import_stamped(store, inputs, reader, schools, ending, expected, self.drive_named.as_deref())
     }
@@ -457,6 +528,9 @@ fn import_stamped(
     };
     let (files, stamps): (Vec<String>, Vec<u64>) = files.into_iter().unzip();
     reader.unlisted_said();
+    if !reader.last_year.is_empty() {
+        return Err(ImportError::LastYearList { files: std::mem::take(&mut reader.last_year) });
+    }
     if unchosen && ending != Ending::Preview && reader.added_without_school > 0 {
         return Err(ImportError::SchoolNotNamed { pupils: reader.added_without_school, schools: held });
     }
@@ -744,6 +818,10 @@ struct RowReader<'a> {
     row_by_row: bool,
     /// `ImportRequest::take_other_names`.
     take_other_names: bool,
+    /// `ImportRequest::take_grade_down`.
+    take_grade_down: bool,
+    /// The files read so far whose pupils would (nearly) all move a grade down (`looks_last_year`).
+    last_year: Vec<LastYearFile>,
     /// The drive's current insured year and the first it kept, which canbao's own forms must be for
     /// (`own_forms::other_year`).
     drive_years: (Option<i32>, Option<i32>),
@@ -915,6 +993,11 @@ struct FileMoves {
     /// Pupils of the file the drive held whose school the import left as it was: a list that moved some pupils
     /// but not these cannot be undone by importing it again under the old school's name, which would move these.
     stayed: usize,
+    /// Pupils of the file the drive held, and those of them the list puts one grade down (`a_grade_down`), with
+    /// the first of them (name, from, to): a list of last school year's (`looks_last_year`).
+    held: usize,
+    down: usize,
+    down_example: Option<(String, String, String)>,
 }
 
 struct SchoolMove {
@@ -1086,6 +1169,8 @@ impl RowReader<'_> {
             ahead: None,
             row_by_row: false,
             take_other_names: false,
+            take_grade_down: false,
+            last_year: Vec::new(),
             drive_years: (None, None),
         }
     }
@@ -1412,6 +1497,13 @@ impl RowReader<'_> {
     /// see it before exporting), and the class moves past the first few. About the whole file: no sheet, no row.
     fn moves_said(&mut self, file: &str, forced: bool) {
         let moves = std::mem::take(&mut self.moves);
+        if !self.take_grade_down
+            && looks_last_year(moves.down, moves.held)
+            && let Some(example) = moves.down_example.clone()
+        {
+            let (held, down) = (moves.held, moves.down);
+            self.last_year.push(LastYearFile { file: file.to_owned(), held, down, example });
+        }
         // Importing the list again under the old school's name moves every pupil of it there: the way back only
         // when all the pupils it moved came from that one school and it left none where they were. `--school`
         // put every row in its school, whatever school each pupil was in: the way back is the backup.
@@ -1934,6 +2026,14 @@ impl RowReader<'_> {
                 }
             }
         }
+        if let Some((from, to)) = &class
+            && a_grade_down(from, to)
+        {
+            self.moves.down += 1;
+            if self.moves.down_example.is_none() {
+                self.moves.down_example = Some((name.clone(), from.clone(), to.clone()));
+            }
+        }
         if let Some((from, to)) = class.as_ref().filter(|_| returned) {
             self.report.returned += 1;
             if self.moves.returned_said < MOVES_SAID {
@@ -2438,6 +2538,7 @@ impl RowReader<'_> {
         let held =
             matches!(outcome, IncomingOutcome::Updated(_) | IncomingOutcome::Unchanged | IncomingOutcome::Kept(_));
         self.report.held_without_school += usize::from(held && named_at.is_none());
+        self.moves.held += usize::from(held);
         self.moves.stayed += usize::from(match &outcome {
             IncomingOutcome::Unchanged => true,
             IncomingOutcome::Updated(moves) | IncomingOutcome::Kept(moves) => moves.school.is_none(),
