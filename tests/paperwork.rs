@@ -58,6 +58,12 @@ fn drive_of_year(dir: &Path, year: i32) -> PathBuf {
     db
 }
 
+/// Moves a drive's insured year to `year` as it stands, for a test of another year's policy on a drive already
+/// filled: the payment notices price only under a policy of the drive's own year.
+fn move_to_year(db: &Path, year: i32) {
+    new_drive_of_year(db, year);
+}
+
 /// An empty drive at `db` of insured year `year`, as a drive started in that year's collection season is.
 /// Payment dates are judged against the drive's own year, so a test of a past year's policy (its windows, its
 /// cases, the notices' own dates) runs in a drive of that year: the new file's year is set before anything is
@@ -935,6 +941,7 @@ fn a_form_narrowed_to_a_class_names_the_class() {
     let csv = export(&db, "classes", &dir.path().join("csv"), &["--format", "csv", "--class", "一年级1班"]);
     assert!(name(&csv[0]).starts_with("柳州市示范小学-一年级1班-核对表-"), "{csv:?}");
     ok(canbao(&db).args(["policy", "use", "liuzhou-2023"]));
+    move_to_year(&db, 2023);
     let notices = export(&db, "notices", &out, &["--on", "2022-10-08", "--class", "一年级1班"]);
     assert!(name(&notices[0]).starts_with("柳州市示范小学-一年级1班-缴费告知单-"), "{notices:?}");
 }
@@ -1641,7 +1648,7 @@ fn printed_slips(path: &Path) -> Vec<PrintedSlip> {
 
 #[test]
 fn notices_for_a_small_school_under_two_policies() {
-    let (dir, db) = small_school();
+    let (dir, db) = small_school_in(2024);
     // No policy: no slips with empty amounts.
     let err = fails(canbao(&db).args(["export", "notices", "--on", "2023-10-08", "--out"]).arg(dir.path()), 1);
     assert!(err.contains("没有选定政策"), "{err}");
@@ -1686,6 +1693,7 @@ fn notices_for_a_small_school_under_two_policies() {
     // 003 (liuzhou-2021), concentrated period 2020-09-01 – 12-31 for the 2021 year at 280: 特困人员 in full by the
     // 医保 department (三(二)1); 低保 pay the whole premium and are refunded (差额补助, 三(二)2、三(三)2).
     ok(canbao(&db).args(["policy", "use", "liuzhou-2021"]));
+    move_to_year(&db, 2021);
     let out = dir.path().join("liuzhou.xlsx");
     ok(canbao(&db).args(["export", "notices", "--on", "2020-10-01", "--out"]).arg(&out));
     let slips = printed_slips(&out);
@@ -1711,6 +1719,12 @@ fn notices_for_a_small_school_under_two_policies() {
     // Notices are for paper: CSV is refused.
     let err = fails(canbao(&db).args(["export", "notices", "--format", "csv", "--on", "2020-10-01"]), 1);
     assert!(err.contains("XLSX"), "{err}");
+    // A policy of another year than the drive's (2024's on a drive of 2021) prices no slip, whatever the day: its
+    // amounts and cover are that year's.
+    ok(canbao(&db).args(["policy", "use", "yibin-2024"]));
+    let err =
+        fails(canbao(&db).args(["export", "notices", "--on", "2023-10-08", "--out"]).arg(dir.path().join("x.xlsx")), 1);
+    assert!(err.contains("是 2024 年度的") && err.contains("2021 年度"), "{err}");
 }
 
 /// A pupil whose category enrolls where the benefit was approved (000 附件二(五)) is not registered or paid at
@@ -1759,7 +1773,7 @@ fn a_notice_flags_an_id_number_a_spreadsheet_rounded() {
 
 #[test]
 fn notices_ask_no_amount_of_a_pupil_who_enrolls_at_the_benefit_place() {
-    let (dir, db) = small_school();
+    let (dir, db) = small_school_in(2023);
     ok(canbao(&db).args(["policy", "use", "liuzhou-2023"]));
     let out = dir.path().join("liuzhou.xlsx");
     ok(canbao(&db).args(["export", "notices", "--on", "2022-10-08", "--class", "一年级1班", "--out"]).arg(&out));
@@ -1778,6 +1792,7 @@ fn notices_fit_three_or_four_to_a_page_each_class_on_its_own() {
     // The sample school with two pupils paid; 000's instructions are the longest of the builtin policies.
     let (dir, db) = drive_with_progress();
     ok(canbao(&db).args(["policy", "use", "liuzhou-2023"]));
+    move_to_year(&db, 2023);
     let out = dir.path().join("notices.xlsx");
     ok(canbao(&db).args(["export", "notices", "--on", "2022-10-01", "--out"]).arg(&out));
     let slips = printed_slips(&out);
@@ -1818,6 +1833,7 @@ fn notices_fit_three_or_four_to_a_page_each_class_on_its_own() {
 fn every_export_creates_a_missing_folder_given_as_out() {
     let (dir, db) = drive_with_progress();
     ok(canbao(&db).args(["policy", "use", "liuzhou-2023"]));
+    move_to_year(&db, 2023);
     let kinds: [(&str, &[&str]); 7] = [
         ("sheet", &[]),
         ("template", &[]),

@@ -74,8 +74,9 @@ pub fn slips(input: &FormInput, on: NaiveDate) -> Result<(String, Vec<Slip>), Ex
         freshman: false,
         birth_date: s.and_then(|s| s.birth_date),
     };
-    // A day outside every window fails here, with the windows named, even for a class with nobody to notify.
-    policy::quote(policy, table, &request(None))?;
+    // A day outside every window fails here, with the windows named, even for a class with nobody to notify; a
+    // policy of another insured year than the forms' fails whatever the day: its amounts are not this year's.
+    policy::quote_in_year(policy, table, &request(None), input.store.shown_year())?;
     let window = policy.window_for(on).ok_or(ExportError::NoPolicy)?;
     let (school, pupils) = input.school_pupils()?;
     // A family that paid less than due (a tax list's 200 of 400) is asked for the rest on a slip of its own; not
