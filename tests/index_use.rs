@@ -153,3 +153,22 @@ fn starting_the_next_year_is_a_few_statements_over_the_roster_never_one_per_pupi
         );
     }
 }
+
+/// The detail screen and `p` on a paid pupil ask the log of that one pupil (amounts two laptops recorded, a
+/// payment a tax list recorded): by the pupils' index, never a scan of the log of the whole drive.
+#[test]
+fn one_pupils_payment_history_reads_only_that_pupils_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("drive.db")).unwrap();
+    import(&mut store, &class_list(dir.path(), "roster.csv", 0, ROSTER, "13800000000"));
+    let pupil = store.students(&Default::default()).unwrap().remove(0);
+    let seen = watched(&mut store, |store| {
+        store.amount_disputes(std::slice::from_ref(&pupil)).unwrap();
+        store.payments_from_a_list(std::slice::from_ref(&pupil)).unwrap();
+    });
+    let log_reads: Vec<_> = seen.iter().filter(|(sql, _)| sql.contains("FROM audit")).collect();
+    assert_eq!(log_reads.len(), 2, "{seen:?}");
+    for (sql, (_, most)) in log_reads {
+        assert!(*most < (ROSTER / 10) as i64, "one run stepped through {most} rows by full scan:\n{sql}");
+    }
+}

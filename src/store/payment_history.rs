@@ -31,14 +31,14 @@ impl Store {
         let year = if self.current_year.is_some() { self.shown_year() } else { None };
         let first = if year.is_some() { self.first_year()? } else { None };
         // Only a pupil a merge changed the amount of, or kept theirs over another, can have two.
-        let mut stmt = self.conn.prepare_cached(
+        let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT student_id, at, action = 'merge', old, new, id FROM audit
               WHERE student_id IN (SELECT student_id FROM audit
-                                    WHERE action = 'merge' AND field IN (?3, ?4) AND old IS NOT NULL
-                                      AND (?5 IS NULL OR student_id = ?5))
+                                    WHERE action = 'merge' AND field IN (?3, ?4) AND old IS NOT NULL{pupil})
                 AND field IN (?3, ?4) AND (?1 IS NULL OR coalesce(year, ?2) = ?1)
               ORDER BY id",
-        )?;
+            pupil = one_pupil(one, "?5"),
+        ))?;
         let lost = format!("{AMOUNT}{}", super::merge::LOST);
         let mut entries: HashMap<i64, Vec<AmountEntry>> = HashMap::new();
         let mut rows = stmt.query(rusqlite::params![year, first, AMOUNT, lost, one])?;
@@ -92,14 +92,14 @@ impl Store {
         let wanted: std::collections::HashSet<i64> = pupils.iter().map(|s| s.id).collect();
         let year = if self.current_year.is_some() { self.shown_year() } else { None };
         let first = if year.is_some() { self.first_year()? } else { None };
-        let mut stmt = self.conn.prepare_cached(
+        let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT student_id, at, action = 'reconcile', new FROM audit
               WHERE student_id IN (SELECT student_id FROM audit
-                                    WHERE action = 'reconcile' AND field = 'payment' AND new = ?3
-                                      AND (?4 IS NULL OR student_id = ?4))
+                                    WHERE action = 'reconcile' AND field = 'payment' AND new = ?3{pupil})
                 AND field = 'payment' AND action <> 'merge' AND (?1 IS NULL OR coalesce(year, ?2) = ?1)
               ORDER BY id",
-        )?;
+            pupil = one_pupil(one, "?4"),
+        ))?;
         let mut changes: HashMap<i64, Vec<(String, bool, String)>> = HashMap::new();
         let mut rows = stmt.query(rusqlite::params![year, first, PaymentStatus::Paid.code(), one])?;
         while let Some(row) = rows.next()? {
@@ -148,6 +148,14 @@ impl Store {
             .collect();
         Ok(report)
     }
+}
+
+/// The condition narrowing a look-up in the log to one pupil, bound as `param`: written into the statement only
+/// then, as `(?N IS NULL OR student_id = ?N)` would keep SQLite from the pupils' index and scan the whole log on
+/// every detail screen and every `p`.
+fn one_pupil(one: Option<i64>, param: &str) -> String {
+    // Named either way, so the statement takes the same parameters.
+    if one.is_some() { format!(" AND student_id = {param}") } else { format!(" AND {param} IS NULL") }
 }
 
 /// A payment a reconciliation recorded (see [`Store::payments_from_a_list`]).

@@ -266,12 +266,6 @@ impl Store {
         )?)
     }
 
-    /// Each pupil paid by the family, with the payment's date as stored (current year): a few bytes a pupil, where
-    /// whole pupils of a county's drive would take a hundred megabytes, for telling what a merge changed.
-    pub fn family_payment_dates(&self) -> Result<Vec<(i64, Option<String>)>> {
-        family_payment_dates_in(&self.conn)
-    }
-
     /// Each pupil paid by the family with a payment date: id, that date and the birth date, as stored. What
     /// judging every payment's date needs, without reading every paid pupil whole.
     pub fn family_payment_days(&self) -> Result<Vec<(i64, String, Option<String>)>> {
@@ -449,7 +443,9 @@ impl Store {
     }
 }
 
-/// [`Store::family_payment_dates`] on a connection (a merge's transaction, before and after it merges).
+/// Each pupil paid by the family, with the payment's date as stored (current year), read on a merge's
+/// transaction before and after it merges: a few bytes a pupil, where whole pupils of a county's drive would take
+/// a hundred megabytes, for telling what a merge changed.
 pub(super) fn family_payment_dates_in(conn: &Connection) -> Result<Vec<(i64, Option<String>)>> {
     let mut stmt = conn.prepare("SELECT id, paid_on FROM main.students WHERE payment = 'paid' ORDER BY id")?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
