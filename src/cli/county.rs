@@ -257,17 +257,24 @@ pub fn push(
     }
     let at = |t: &Option<String>| t.as_deref().map(crate::store::instant::local_seconds).unwrap_or_default();
     // A group is one field with the same values kept and lost, from the same two sides.
+    // Two amounts of one second are not decided by time: said apart from those the newer change decided.
+    fn how_of(c: &county::PushConflict) -> How<'_> {
+        let how = How::of(&c.field, c.kept.as_deref(), c.lost.as_deref(), c.payment_kept.as_deref());
+        match (&c.kept_at, &c.lost_at) {
+            (Some(kept_at), Some(lost_at)) => how.at(kept_at, lost_at),
+            _ => how,
+        }
+    }
     let lines = listed(&report.conflicts, |c| {
         let values = (c.kept.as_deref(), c.lost.as_deref(), c.payment_kept.as_deref());
-        (c.field.as_str(), c.year, values, c.kept_drive.as_str(), c.lost_drive.as_str())
+        (c.field.as_str(), c.year, values, c.kept_drive.as_str(), c.lost_drive.as_str(), how_of(c))
     });
     let pupil = |c: &county::PushConflict| {
         let id = shown_id(&c.id_number, true);
         let (field, kept, lost) = conflict_words(&c.field, c.year, c.kept.as_deref(), c.lost.as_deref());
         let (kept_from, lost_from) =
             (format!("{} {}", c.kept_drive, at(&c.kept_at)), format!("{} {}", c.lost_drive, at(&c.lost_at)));
-        let how = How::of(&c.field, c.kept.as_deref(), c.lost.as_deref(), c.payment_kept.as_deref());
-        let (zh, en) = kept_and_lost((&kept, &kept_from), (&lost, &lost_from), how);
+        let (zh, en) = kept_and_lost((&kept, &kept_from), (&lost, &lost_from), how_of(c));
         say(
             &format!("  {} {} {id} 「{field}」：{zh}", c.school, c.name),
             &format!("  {} {} {id} {field}: {en}", c.school, c.name),
@@ -280,8 +287,7 @@ pub fn push(
             (span(g.iter().filter_map(|c| c.kept_at.as_deref())), span(g.iter().filter_map(|c| c.lost_at.as_deref())));
         let (kept_from, lost_from) = (format!("{} {kept_at}", c.kept_drive), format!("{} {lost_at}", c.lost_drive));
         let n = g.len();
-        let how = How::of(&c.field, c.kept.as_deref(), c.lost.as_deref(), c.payment_kept.as_deref());
-        let (zh, en) = kept_and_lost((&kept, &kept_from), (&lost, &lost_from), how);
+        let (zh, en) = kept_and_lost((&kept, &kept_from), (&lost, &lost_from), how_of(c));
         let pupils = crate::words::counted(n, "pupil", "pupils");
         say(&format!("  「{field}」：{zh}（{n} 名学生） ({pupils})"), &format!("  {field} of {pupils}: {en}"));
     };

@@ -351,8 +351,11 @@ fn print_merge_report(r: &crate::store::merge::MergeReport, reveal: bool) {
     if let (Some(z), Some(e)) = (conflict::payments_kept_line(zh, r), conflict::payments_kept_line(en, r)) {
         say(&format!("{z} ({e})"), &e);
     }
-    let lines =
-        listed(&r.conflicts, |c| (c.field.as_str(), c.kept.as_deref(), c.lost.as_deref(), c.payment_kept.as_deref()));
+    // Two amounts of one second are said apart from those the newer change decided.
+    let one_second = |c: &crate::store::merge::Conflict| crate::store::instant::cmp(&c.kept_at, &c.lost_at).is_eq();
+    let lines = listed(&r.conflicts, |c| {
+        (c.field.as_str(), c.kept.as_deref(), c.lost.as_deref(), c.payment_kept.as_deref(), one_second(c))
+    });
     let pupil = |c: &crate::store::merge::Conflict| {
         let (zh, en) = merge_conflict_line(c, &shown_id(&c.id_number, reveal));
         say(&format!("  {zh}"), &format!("  {en}"));
@@ -364,7 +367,7 @@ fn print_merge_report(r: &crate::store::merge::MergeReport, reveal: bool) {
             (span(g.iter().map(|c| c.kept_at.as_str())), span(g.iter().map(|c| c.lost_at.as_str())));
         let n = g.len();
         let how = conflict::How::of(&c.field, c.kept.as_deref(), c.lost.as_deref(), c.payment_kept.as_deref());
-        let (zh, en) = kept_and_lost((&kept, &kept_at), (&lost, &lost_at), how);
+        let (zh, en) = kept_and_lost((&kept, &kept_at), (&lost, &lost_at), how.at(&c.kept_at, &c.lost_at));
         let pupils = crate::words::counted(n, "pupil", "pupils");
         say(&format!("  「{field}」：{zh}（{n} 名学生） ({pupils})"), &format!("  “{field}” of {pupils}: {en}"));
     };

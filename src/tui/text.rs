@@ -447,6 +447,8 @@ pub struct Text {
     pub conflict_against_payment: &'static str,
     pub conflict_payment_over_later: &'static str,
     pub conflict_two_amounts: &'static str,
+    /// As `conflict_two_amounts`, the two changes made in one second: what chose the one kept.
+    pub conflict_two_amounts_one_second: &'static str,
     pub merge_payments_kept: &'static str,
     pub merge_ambiguous: &'static str,
     /// A family payment the merge brings dated where no payment for the drive's insured year can be, kept as the

@@ -33,7 +33,7 @@ pub fn conflict_words(
 }
 
 /// Why a conflict was settled as it was, as its line says it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum How<'a> {
     /// The newer change kept.
     Newer,
@@ -43,6 +43,9 @@ pub enum How<'a> {
     PaymentOverLater,
     /// Two amounts recorded apart on the two sides: the newer kept, the money to check with the tax office.
     TwoAmounts,
+    /// Two amounts recorded apart in one second (instants are whole seconds): neither is newer, and the one kept
+    /// was chosen by the order both directions of a merge choose by (the laptops' origins), not by time.
+    TwoAmountsOneSecond,
 }
 
 impl<'a> How<'a> {
@@ -62,6 +65,15 @@ impl<'a> How<'a> {
             None => How::Newer,
         }
     }
+
+    /// As it reads with the instants of the two changes, `kept_at` and `lost_at`: two amounts of one second
+    /// were not told apart by time, and the line must not say the newer was kept.
+    pub fn at(self, kept_at: &str, lost_at: &str) -> How<'a> {
+        match self {
+            How::TwoAmounts if crate::store::instant::cmp(kept_at, lost_at).is_eq() => How::TwoAmountsOneSecond,
+            how => how,
+        }
+    }
 }
 
 /// The two sides of a conflict: each value with where and when it came from. An enrollment not applied because
@@ -71,6 +83,7 @@ pub fn kept_and_lost(t: &Text, (kept, kept_from): (&str, &str), (lost, lost_from
     match how {
         How::Newer => fill(t.conflict_kept_lost, &[&kept, &kept_from, &lost, &lost_from]),
         How::TwoAmounts => fill(t.conflict_two_amounts, &[&kept, &kept_from, &lost, &lost_from]),
+        How::TwoAmountsOneSecond => fill(t.conflict_two_amounts_one_second, &[&kept, &kept_from, &lost, &lost_from]),
         How::PaymentOverLater => fill(t.conflict_payment_over_later, &[&kept, &kept_from, &lost, &lost_from]),
         How::AgainstPayment(payment) => {
             let paid = conflict_words(t, "payment", None, Some(payment), None).1;
@@ -93,7 +106,7 @@ pub fn merge_conflict_line(t: &Text, c: &Conflict, id: &str) -> String {
     let (field, kept, lost) = conflict_words(t, &c.field, None, c.kept.as_deref(), c.lost.as_deref());
     let (kept_at, lost_at) = (local_seconds(&c.kept_at), local_seconds(&c.lost_at));
     let how = How::of(&c.field, c.kept.as_deref(), c.lost.as_deref(), c.payment_kept.as_deref());
-    let sides = kept_and_lost(t, (&kept, &kept_at), (&lost, &lost_at), how);
+    let sides = kept_and_lost(t, (&kept, &kept_at), (&lost, &lost_at), how.at(&c.kept_at, &c.lost_at));
     fill(t.merge_conflict, &[&c.name, &id, &field, &sides])
 }
 
@@ -220,6 +233,16 @@ mod tests {
         assert!(line.contains("保留 200.00（") && line.contains("舍弃 380.00（"), "{line}");
         assert!(line.ends_with("两边记录的缴费金额不同，保留较新的，请向税务核实"), "{line}");
         assert!(merge_conflict_line(en, &two, "").ends_with("check with the tax office"));
+        assert!(merge_conflict_line(en, &two, "").contains("the newer kept"));
+        // Both amounts of one second (the same instant written in two zones): no newer to keep, and the line
+        // says what chose, in both languages.
+        let one_second = Conflict { lost_at: "2026-11-23T10:00:00+08:00".into(), ..two.clone() };
+        let line = merge_conflict_line(zh, &one_second, &one_second.id_number);
+        assert!(line.contains("保留 200.00（") && line.contains("舍弃 380.00（"), "{line}");
+        assert!(!line.contains("保留较新的") && line.contains("同一秒") && line.contains("请向税务核实"), "{line}");
+        let line = merge_conflict_line(en, &one_second, "");
+        assert!(!line.contains("newer kept") && line.contains("in the same second"), "{line}");
+        assert!(line.ends_with("check with the tax office"), "{line}");
         let report = MergeReport { payments_kept_over_later: 2, ..MergeReport::default() };
         assert_eq!(
             payments_kept_line(zh, &report).as_deref(),

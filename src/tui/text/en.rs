@@ -431,6 +431,7 @@ pub static EN: Text = Text {
     conflict_against_payment: "kept {} ({}, {}); {} ({}) not applied: it contradicts the payment",
     conflict_payment_over_later: "kept {} ({}); {} ({}) not applied: it was made without knowing of the payment, which stands",
     conflict_two_amounts: "kept {} ({}), dropped {} ({}): the two laptops recorded different amounts; the newer kept, check with the tax office",
+    conflict_two_amounts_one_second: "kept {} ({}), dropped {} ({}): the two laptops recorded different amounts in the same second, so neither is newer; one was kept by a fixed order (the laptops' marks), the same whichever way the merge runs; check with the tax office",
     merge_payments_kept: "Recorded payments kept over a later change the other laptop made without knowing of them: {} (see the conflicts below)",
     merge_ambiguous: "{} {} {}: matches several pupils; added as a new pupil to check",
     merge_payment_outside_year: "paid there on a date outside the insured year (the merge keeps it as recorded there; a payment for another year does not pay for this one: check it, the check lists it until corrected): {} {} {}, {}",
