@@ -2647,6 +2647,129 @@ fn two_laptops_amounts_for_one_payment_go_to_the_tax_office_not_to_the_family() 
     assert!(short.iter().any(|u| u["name"] == "林彤瑶" && u["short"].as_f64() == Some(80.0)), "{check}");
 }
 
+/// Two laptops record 林彤瑶's payment with different amounts (400 in cash on one, 380 by WeChat a moment later
+/// on the other), merged either way first: 金额待核实 on both. `setup` leaves the drive (`db`) and the other
+/// laptop's copy disputed, 380 held.
+fn two_laptops_disputed(first_here: bool) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let (dir, db) = drive_with_progress();
+    let laptop_b = dir.path().join("b");
+    std::fs::create_dir(&laptop_b).expect("dir");
+    let copy = laptop_b.join("drive.db");
+    std::fs::copy(&db, &copy).expect("copy");
+    let id = "450202201911276365";
+    let paid = |db: &Path, amount: &str, channel: &str| {
+        let args = ["mark", id, "--payment", "paid", "--amount", amount, "--paid-on", "2023-10-10", "--channel"];
+        ok(canbao(db).args(args).arg(channel));
+    };
+    paid(&db, "400", "现金");
+    // The audit's instants are whole seconds: the other laptop's entry is the later one.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    paid(&copy, "380", "微信");
+    let (first, second) = if first_here { (&db, &copy) } else { (&copy, &db) };
+    ok(canbao(first).arg("merge").arg(second));
+    ok(canbao(second).arg("merge").arg(first));
+    for drive in [&db, &copy] {
+        assert_eq!(disputed_amounts(drive), Some((380.0, vec![400.0])), "{first_here}");
+    }
+    (dir, db, copy)
+}
+
+/// 林彤瑶's amount held and the other laptops' amounts, as `check` lists them under 金额待核实.
+fn disputed_amounts(drive: &Path) -> Option<(f64, Vec<f64>)> {
+    let check = json(canbao(drive).args(["check", "--json"]));
+    let all = check["amounts_differ"].as_array().unwrap_or_else(|| panic!("{check}"));
+    let found = all.iter().find(|f| f["name"] == "林彤瑶")?;
+    let others = found["others"].as_array().expect("others").iter().filter_map(Value::as_f64).collect();
+    Some((found["paid"].as_f64().expect("paid"), others))
+}
+
+/// 林彤瑶's amount paid as the drive holds it, in yuan, as `mark` says the payment recorded.
+fn amount_held(drive: &Path) -> Option<f64> {
+    let said = ok(canbao(drive).args(["mark", "450202201911276365", "--payment", "paid"]));
+    let (_, after) = said.split_once("已缴费（2023-10-10，")?;
+    after.split_once(" 元")?.0.parse().ok()
+}
+
+/// The tax office's list of who paid, asked about a payment two laptops recorded apart (金额待核实), gives one
+/// of their amounts: that amount is the pupil's (kept as it was, or taken over the other), the report says per
+/// pupil that the list settled it, and 金额待核实 is gone, on this laptop and, once merged, on the other. Whichever
+/// laptop merged first, and whichever amount the list gives.
+#[test]
+fn the_tax_list_settles_two_laptops_amounts_for_one_payment() {
+    for first_here in [true, false] {
+        for listed in ["380", "400"] {
+            let (dir, db, copy) = two_laptops_disputed(first_here);
+            let case = format!("merged first here: {first_here}, listed: {listed}");
+            let list = format!(
+                "姓名,证件号码,缴费金额,缴费日期,缴费渠道\n林彤瑶,450202201911276365,{listed},2023-10-10,微信\n"
+            );
+            let tax = write(dir.path(), "tax-dispute.csv", &list);
+            let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
+            let settled = report["amount_disputes_settled"].as_array().unwrap_or_else(|| panic!("{case}: {report}"));
+            assert_eq!(settled.len(), 1, "{case}: {report}");
+            let listed_yuan: f64 = listed.parse().expect("yuan");
+            let said = (&settled[0]["name"], settled[0]["listed"].as_f64(), settled[0]["recorded"].as_f64());
+            assert_eq!(said, (&json!("林彤瑶"), Some(listed_yuan), Some(380.0)), "{case}: {report}");
+            assert_eq!(settled[0]["others"], json!([400.0]), "{case}: {report}");
+            assert_eq!(report["amount_disputes_left"], json!([]), "{case}: {report}");
+            assert_eq!(report["conflicts"], json!([]), "{case}: {report}");
+            assert_eq!(report["unapplied_payments"], 0, "{case}: {report}");
+            assert_eq!(disputed_amounts(&db), None, "{case}");
+            assert_eq!(amount_held(&db), Some(listed_yuan), "{case}");
+            // The other laptop learns it by the merge, whichever amount it held.
+            ok(canbao(&copy).arg("merge").arg(&db));
+            assert_eq!(disputed_amounts(&copy), None, "{case}");
+            assert_eq!(amount_held(&copy), Some(listed_yuan), "{case}");
+            ok(canbao(&db).arg("merge").arg(&copy));
+            assert_eq!(disputed_amounts(&db), None, "{case}");
+            // Read again, the list has nothing more to settle; the text report said it the first time.
+            let again = json(canbao(&copy).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
+            assert_eq!(again["amount_disputes_settled"], json!([]), "{case}: {again}");
+            assert_eq!(again["matched"], 0, "{case}: {again}");
+        }
+    }
+    // The text report, in both languages.
+    let (dir, db, _copy) = two_laptops_disputed(true);
+    let tax = write(
+        dir.path(),
+        "tax-dispute.csv",
+        "姓名,证件号码,缴费金额,缴费日期,缴费渠道\n林彤瑶,450202201911276365,380,2023-10-10,微信\n",
+    );
+    let said = ok(canbao(&db).args(["reconcile", "--source", "tax", "--dry-run"]).arg(&tax));
+    assert!(
+        said.contains("林彤瑶") && said.contains("两台电脑记录的金额不同（380 元 / 400 元），税务名单为 380 元"),
+        "{said}"
+    );
+    assert!(said.contains("金额已由税务名单核实") && said.contains("settled by the tax office's list"), "{said}");
+    assert!(disputed_amounts(&db).is_some(), "a dry run settles nothing");
+    let said = ok(canbao(&db).args(["--lang", "en", "reconcile", "--source", "tax"]).arg(&tax));
+    assert!(said.contains("two laptops recorded different amounts (380 / 400 yuan); the tax office lists 380 yuan, the amount recorded: settled by the tax office's list"), "{said}");
+    assert_eq!(disputed_amounts(&db), None);
+}
+
+/// A list giving neither laptop's amount (350 where they recorded 400 and 380) answers nothing of which was
+/// paid: the payment is left as it is (as any other amount than the one recorded is), the report says the
+/// dispute stays, and 金额待核实 stays with it.
+#[test]
+fn a_tax_list_giving_a_third_amount_leaves_the_dispute() {
+    let (dir, db, _copy) = two_laptops_disputed(false);
+    let tax = write(
+        dir.path(),
+        "tax-third.csv",
+        "姓名,证件号码,缴费金额,缴费日期,缴费渠道\n林彤瑶,450202201911276365,350,2023-10-10,微信\n",
+    );
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
+    assert_eq!(report["amount_disputes_settled"], json!([]), "{report}");
+    let left = report["amount_disputes_left"].as_array().expect("left");
+    assert_eq!(left.len(), 1, "{report}");
+    assert_eq!((left[0]["listed"].as_f64(), left[0]["recorded"].as_f64()), (Some(350.0), Some(380.0)), "{report}");
+    assert_eq!(report["conflicts"].as_array().map(Vec::len), Some(1), "{report}");
+    assert_eq!(amount_held(&db), Some(380.0));
+    assert_eq!(disputed_amounts(&db), Some((380.0, vec![400.0])));
+    let said = ok(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax));
+    assert!(said.contains("税务名单为 350 元，与各台电脑记录的都不同") && said.contains("仍待核实"), "{said}");
+}
+
 /// 孙语's 380 was recorded from the tax office's list. Cleared by hand (here, or on a laptop merged in), the
 /// operator is told the tax office still has it paid, and `check` lists the pupil, so no notice has the family pay
 /// twice; recorded paid again, the pupil is no longer listed.

@@ -1042,6 +1042,12 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
             ),
         );
     }
+    // The payments two laptops recorded with different amounts, each said with what the list made of it.
+    let settled = r.amount_disputes_settled.iter().map(|d| (d, d.settled_words()));
+    for (d, (zh, en)) in settled.chain(r.amount_disputes_left.iter().map(|d| (d, d.left_words()))) {
+        let (at, number) = (at(&d.file, &d.sheet, d.row), id(&d.id_number));
+        line(format!("{at} {} {number}：{zh} ({en})", d.name), format!("{at} {} {number}: {en}", d.name));
+    }
     for c in &r.receipt_conflicts {
         let (at, number) = (rows(&c.file, &c.sheets, &c.rows), id(&c.id_number));
         let (amounts, amounts_en) = (c.amounts_text("、"), c.amounts_text(", "));

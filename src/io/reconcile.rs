@@ -24,7 +24,7 @@ use super::table::{self, Cell, Sheet};
 use crate::domain::category::CategoryTable;
 use crate::domain::id_number::{self, IdProblem};
 use crate::domain::money;
-use crate::domain::policy::{self, EnrolleeKind, Policy, QuoteRequest};
+use crate::domain::policy::{self, AmountDispute, EnrolleeKind, Policy, QuoteRequest};
 use crate::domain::student::{CategoryMark, Enrollment, PaymentChannel, PaymentStatus, Student};
 use crate::domain::unapplied::{KeptPayment, UnappliedPayment, UnappliedReason};
 use crate::store::{Change, ChangeOptions, Payment, Receipt, Refusal, Store, StoreError, Unapplied};
@@ -93,6 +93,77 @@ pub struct CombinedPayment {
     pub total: Option<f64>,
     /// The date recorded: the day the payments first made up the amount due, else the last payment's day.
     pub paid_on: Option<NaiveDate>,
+}
+
+/// Tax lists: a family payment two laptops recorded with different amounts (金额待核实, see
+/// `Store::amount_disputes`), and the amount the list gives for it. The tax office's record is what the operator
+/// was sent to ask for: an amount one of the laptops recorded settles the dispute (the drive holds the list's
+/// amount from then on, on every laptop merged with it); a third amount is neither laptop's, so it is not
+/// recorded over them (as any other amount than the one recorded is not) and the dispute stays, said.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ListedDispute {
+    pub id_number: String,
+    pub name: String,
+    pub file: String,
+    pub sheet: String,
+    /// The pupil's first row on the list.
+    pub row: usize,
+    /// Yuan: the amount the drive held, the one the merge kept.
+    pub recorded: f64,
+    /// Yuan: the other laptops' amounts, which the merge did not keep.
+    pub others: Vec<f64>,
+    /// Yuan: the list's amount (several rows of one pupil summed).
+    pub listed: f64,
+}
+
+impl ListedDispute {
+    /// The laptops' amounts, the one held first, and the list's: 「两台电脑记录的金额不同（300 元 / 380 元），税务名单为
+    /// 380 元」 and "two laptops recorded different amounts (300 / 380 yuan); the tax office lists 380 yuan".
+    fn amounts(&self) -> (String, String) {
+        let all: Vec<String> =
+            std::iter::once(self.recorded).chain(self.others.iter().copied()).map(|a| a.to_string()).collect();
+        let (laptops, laptops_en) =
+            if self.others.len() > 1 { ("多台", "the laptops") } else { ("两台", "two laptops") };
+        let listed = self.listed;
+        (
+            format!("{laptops}电脑记录的金额不同（{} 元），税务名单为 {listed} 元", all.join(" 元 / ")),
+            format!(
+                "{laptops_en} recorded different amounts ({} yuan); the tax office lists {listed} yuan",
+                all.join(" / ")
+            ),
+        )
+    }
+
+    /// What the report says of a dispute the list settled: the amount held confirmed, or the other laptop's
+    /// amount taken; (Chinese, English).
+    pub fn settled_words(&self) -> (String, String) {
+        let (zh, en) = self.amounts();
+        let listed = self.listed;
+        #[allow(clippy::float_cmp)] // Both are whole fen in yuan, read from the same integers.
+        let kept = self.recorded == listed;
+        if kept {
+            (
+                format!("{zh}，与已记录的相同：金额已由税务名单核实，不再待核实"),
+                format!("{en}, the amount recorded: settled by the tax office's list, no longer disputed"),
+            )
+        } else {
+            (
+                format!("{zh}：已改为 {listed} 元，金额已由税务名单核实，不再待核实"),
+                format!("{en}: now {listed} yuan, settled by the tax office's list, no longer disputed"),
+            )
+        }
+    }
+
+    /// What the report says of a dispute the list gives a third amount for; (Chinese, English).
+    pub fn left_words(&self) -> (String, String) {
+        let (zh, en) = self.amounts();
+        (
+            format!("{zh}，与各台电脑记录的都不同：缴费未修改，金额仍待核实，请向税务核实"),
+            format!(
+                "{en}, none of the laptops' amounts: the payment is not changed and stays disputed; check with the tax office"
+            ),
+        )
+    }
 }
 
 /// The list says something the roster contradicts (enrolled here vs. 异地参保 or 不参保; paid by the family vs.
@@ -315,6 +386,12 @@ pub struct ReconcileReport {
     pub combined_payments: Vec<CombinedPayment>,
     /// Tax lists: payments recorded already whose date or channel the list's record replaced.
     pub redated: Vec<Redated>,
+    /// Tax lists: payments two laptops recorded with different amounts that the list settled (its amount is one
+    /// of theirs, and is now the pupil's).
+    pub amount_disputes_settled: Vec<ListedDispute>,
+    /// Tax lists: such payments the list gives a third amount for: not changed, still disputed (and in
+    /// `conflicts`).
+    pub amount_disputes_left: Vec<ListedDispute>,
     pub conflicts: Vec<Conflict>,
     /// Tax lists: one receipt number with different amounts; the pupil's payment is left as it was.
     pub receipt_conflicts: Vec<ReceiptConflict>,
@@ -441,6 +518,8 @@ fn reconcile_list(
             amount_mismatches: Vec::new(),
             combined_payments: Vec::new(),
             redated: Vec::new(),
+            amount_disputes_settled: Vec::new(),
+            amount_disputes_left: Vec::new(),
             conflicts: Vec::new(),
             receipt_conflicts: Vec::new(),
             not_registered: Vec::new(),
@@ -452,6 +531,8 @@ fn reconcile_list(
         other_year_said: false,
         unapplied: Vec::new(),
         item_unapplied: Vec::new(),
+        disputes: HashMap::new(),
+        item_confirmed: Vec::new(),
     };
     run.today = run.store.today();
     run.year = run.store.current_year();
@@ -501,13 +582,14 @@ fn reconcile_list(
     let receipts = std::mem::take(&mut run.item_receipts);
     let unapplied =
         Unapplied { always: std::mem::take(&mut run.unapplied), if_refused: std::mem::take(&mut run.item_unapplied) };
+    let confirmed = std::mem::take(&mut run.item_confirmed);
     // The drive's automatic backup, once the list has been read and checked and only the changes are left: a
     // list that cannot be read or is refused takes none, so retrying one does not push the kept backups out.
     if !dry_run {
         run.store.backup_now("reconcile")?;
     }
     let options = ChangeOptions { dry_run, confirmed: false };
-    let outcomes = run.store.apply_reconciliation("reconcile", &items, &receipts, &unapplied, options)?;
+    let outcomes = run.store.apply_reconciliation("reconcile", &items, &receipts, &unapplied, &confirmed, options)?;
     run.report.unapplied_payments = unapplied.always.len();
     for ((outcome, (sheet, row)), if_refused) in outcomes.into_iter().zip(rows).zip(&unapplied.if_refused) {
         if outcome.refused.is_some() {
@@ -531,6 +613,7 @@ fn reconcile_list(
                 run.report.amount_mismatches.retain(|m| m.id_number != student.id_number);
                 run.report.combined_payments.retain(|c| c.id_number != student.id_number);
                 run.report.redated.retain(|c| c.id_number != student.id_number);
+                run.report.amount_disputes_settled.retain(|c| c.id_number != student.id_number);
             }
             None if outcome.diffs.is_empty() => run.report.already += 1,
             None => run.report.matched += 1,
@@ -574,6 +657,10 @@ struct Run<'a> {
     unapplied: Vec<KeptPayment>,
     /// Tax lists: each item's rows, kept as not recorded when that pupil's payment is refused.
     item_unapplied: Vec<Vec<KeptPayment>>,
+    /// Tax lists: the payments on the list two laptops recorded with different amounts, by pupil id.
+    disputes: HashMap<i64, AmountDispute>,
+    /// Tax lists: each item's amount (fen) that settles such a dispute, recorded even when unchanged.
+    item_confirmed: Vec<Option<i64>>,
 }
 
 /// A pupil's rows on the tax office's list.
@@ -1281,6 +1368,12 @@ impl Run<'_> {
     /// already counted is reported and left out, a row of another payer than the pupil's first row is reported,
     /// and the rest are summed.
     fn settle_payments(&mut self) -> Result<(), StoreError> {
+        // The amounts in dispute, read from the log once for every paid pupil the list names.
+        let paid: Vec<Student> =
+            self.payments.iter().map(|p| &p.student).filter(|s| s.payment == PaymentStatus::Paid).cloned().collect();
+        if !paid.is_empty() {
+            self.disputes = self.store.amount_disputes(&paid)?;
+        }
         for PupilPayments { student, rows } in std::mem::take(&mut self.payments) {
             // A refund or an amount nobody can read: said at its row, and the pupil's payment left as it was.
             if rows.iter().any(|r| r.kind == RowKind::Held) {
@@ -1426,8 +1519,9 @@ impl Run<'_> {
             }
             let paid: Vec<&TaxRow> = kept.iter().collect();
             match self.tax_payment(&student, &kept, extends_recorded) {
-                Ok(changes) => {
+                Ok((changes, confirmed)) => {
                     self.items.push((student.id, changes));
+                    self.item_confirmed.push(confirmed);
                     self.item_rows.push((first_sheet, first_row));
                     self.item_receipts.push(by_receipt.then(|| kept.iter().filter_map(TaxRow::as_receipt).collect()));
                     // The roster's standing is the refusal's, filled in when the payment is refused.
@@ -1483,13 +1577,13 @@ impl Run<'_> {
     /// A pupil's payment from their rows (one payer's, no repeats; the list's first, then any recorded from an
     /// earlier list): the amounts summed, dated the day they first made up the amount due (a second full payment
     /// does not move the cover's start), else the last payment's day; checked against the roster and the amount
-    /// due.
+    /// due. With the changes, the amount that settles the pupil's disputed amounts (see [`ListedDispute`]).
     fn tax_payment(
         &mut self,
         student: &Student,
         rows: &[TaxRow],
         extends_recorded: bool,
-    ) -> Result<Vec<Change>, UnappliedReason> {
+    ) -> Result<(Vec<Change>, Option<i64>), UnappliedReason> {
         let Some(first) = rows.first() else { return Err(UnappliedReason::RosterStatus) };
         let row_no = first.row;
         let first_sheet = first.sheet.clone();
@@ -1544,11 +1638,36 @@ impl Run<'_> {
         // amount without the operator: which is this year's payment is theirs to find out. The same amount on
         // another day of this year (a payment marked paid on site the day the family showed it, which the tax
         // office dates when the money arrived) is that payment, dated as the tax office knows it. A list that only
-        // adds to the receipts recorded extends the payment, and is not another.
-        if !by_department && student.payment == PaymentStatus::Paid && !extends_recorded {
+        // adds to the receipts recorded extends the payment, and is not another. Two laptops' amounts for the
+        // payment (金额待核实) are what the operator asked the tax office about: the list's answer, when it is
+        // one of them, is taken (`ListedDispute`).
+        let dispute =
+            self.disputes.get(&student.id).filter(|_| !by_department && student.payment == PaymentStatus::Paid);
+        let settles = dispute.zip(amount).filter(|(d, fen)| d.kept_fen == *fen || d.others_fen.contains(fen));
+        if let Some((d, fen)) = dispute.zip(amount) {
+            let said = ListedDispute {
+                id_number: student.id_number.clone(),
+                name: student.name.clone(),
+                file: self.file.clone(),
+                sheet: first_sheet.clone(),
+                row: row_no,
+                recorded: money::as_number(d.kept_fen),
+                others: d.others_fen.iter().copied().map(money::as_number).collect(),
+                listed: money::as_number(fen),
+            };
+            if settles.is_some() {
+                self.report.amount_disputes_settled.push(said);
+            } else {
+                self.report.amount_disputes_left.push(said);
+            }
+        }
+        let confirmed = settles.map(|(_, fen)| fen);
+        // A list adding to the receipts of a disputed payment adds to an amount nobody vouches for: its sum is
+        // weighed as any other amount the list gives.
+        if !by_department && student.payment == PaymentStatus::Paid && (!extends_recorded || dispute.is_some()) {
             let recorded = &student.payment_details;
             let other_amount = matches!((recorded.amount_fen, amount), (Some(a), Some(b)) if a != b);
-            if other_amount {
+            if other_amount && confirmed.is_none() {
                 let roster = paid_label(recorded.amount_fen, recorded.paid_on);
                 let file = paid_label(amount.or(recorded.amount_fen), paid_on.or(recorded.paid_on));
                 self.conflict(student, &roster, &file, &first_sheet, row_no);
@@ -1612,12 +1731,14 @@ impl Run<'_> {
             });
         }
         if by_department {
-            return Ok(vec![Change::Payment(Payment::Government)]);
+            return Ok((vec![Change::Payment(Payment::Government)], None));
         }
         // Only what the list gives: a missing column never erases a detail the operator recorded.
         let channel = channel.as_deref().and_then(PaymentChannel::from_text);
-        // A top-up list extends the payment rather than re-dating it: its own report line says so.
-        if student.payment == PaymentStatus::Paid && !extends_recorded {
+        // A top-up list extends the payment rather than re-dating it: its own report line says so; so does the
+        // list's amount taken over the one recorded (`amount_disputes_settled`).
+        let same_amount = amount.is_none() || amount == student.payment_details.amount_fen;
+        if student.payment == PaymentStatus::Paid && !extends_recorded && same_amount {
             let recorded = &student.payment_details;
             let recorded_channel = recorded.channel.clone().unwrap_or_default();
             let listed_channel = channel.as_ref().map(|c| c.label_zh().to_owned());
@@ -1637,7 +1758,7 @@ impl Run<'_> {
                 });
             }
         }
-        Ok(vec![Change::Payment(Payment::Paid { amount_fen: amount, paid_on, channel })])
+        Ok((vec![Change::Payment(Payment::Paid { amount_fen: amount, paid_on, channel })], confirmed))
     }
 
     fn agency_row(

@@ -17,8 +17,9 @@ impl Store {
     /// laptop: one that replaced none of the amounts standing then was made apart, on another laptop, and opens a
     /// second line of entries. A merge that meets two lines keeps one and writes the other as the old value of its
     /// row (a row setting the other laptop's amount, or a record of a loss, `LOST`): the amount let go is in
-    /// dispute until somebody changes the payment by hand after the merge, knowing what it kept. Merges each way
-    /// copy every row to both laptops, so both tell the same.
+    /// dispute until somebody changes the payment by hand after the merge, knowing what it kept, or a
+    /// reconciliation records the amount the tax office lists (a row of action `reconcile`, naming the amount
+    /// even when it was the one kept). Merges each way copy every row to both laptops, so both tell the same.
     pub fn amount_disputes(&self, pupils: &[Student]) -> Result<HashMap<i64, AmountDispute>> {
         // One pupil (the detail screen) by the log's pupil index; a roster in one pass over the log.
         let one = if let [pupil] = pupils { Some(pupil.id) } else { None };
@@ -32,7 +33,7 @@ impl Store {
         let first = if year.is_some() { self.first_year()? } else { None };
         // Only a pupil a merge changed the amount of, or kept theirs over another, can have two.
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT student_id, at, action = 'merge', old, new, id FROM audit
+            "SELECT student_id, at, action = 'merge', old, new, id, action = 'reconcile' FROM audit
               WHERE student_id IN (SELECT student_id FROM audit
                                     WHERE action = 'merge' AND field IN (?3, ?4) AND old IS NOT NULL{pupil})
                 AND field IN (?3, ?4) AND (?1 IS NULL OR coalesce(year, ?2) = ?1)
@@ -54,6 +55,7 @@ impl Store {
                 old: fen(3)?,
                 new: fen(4)?,
                 row: row.get(5)?,
+                listed: row.get(6)?,
             });
         }
         let copied = super::merge::CopiedRows::read(&self.conn, "main")?;
@@ -177,6 +179,8 @@ struct AmountEntry {
     /// The audit row's id.
     row: i64,
     merged: bool,
+    /// Written by a reconciliation: the amount the tax office's list gives.
+    listed: bool,
     old: Option<i64>,
     new: Option<i64>,
 }
@@ -222,8 +226,9 @@ fn let_go(entries: &[AmountEntry], kept: i64) -> Vec<i64> {
                 standing.push(e.new);
             }
         } else if let Some(pos) = standing.iter().position(|v| *v == e.old) {
-            // Made knowing the amount it replaced: after a merge, that settles what the merge let go.
-            if standing.len() == 1 {
+            // Made knowing the amount it replaced: after a merge, that settles what the merge let go. The tax
+            // office's list settles it whatever else stands: its record of the payment is the one asked for.
+            if standing.len() == 1 || e.listed {
                 let_go.clear();
             }
             standing[pos] = e.new;
@@ -244,7 +249,7 @@ mod tests {
 
     /// An entry at second `s` of a minute: by hand (`merged` false) or a merge's row, replacing `old` by `new`.
     fn at(s: u32, merged: bool, old: Option<i64>, new: Option<i64>) -> AmountEntry {
-        AmountEntry { at: format!("2026-12-04T10:00:{s:02}Z"), row: i64::from(s), merged, old, new }
+        AmountEntry { at: format!("2026-12-04T10:00:{s:02}Z"), row: i64::from(s), merged, listed: false, old, new }
     }
 
     #[test]
@@ -287,6 +292,7 @@ mod tests {
             at: format!("2026-12-04T10:00:{s:02}Z"),
             row,
             merged,
+            listed: false,
             old,
             new,
         };
@@ -311,6 +317,29 @@ mod tests {
         ];
         in_order(&mut entries, &HashMap::from([(3, Some((4, 6)))]));
         assert_eq!(entries.iter().map(|e| e.row).collect::<Vec<_>>(), [1, 5, 3, 7]);
+    }
+
+    /// The amount the tax office's list gives, recorded by a reconciliation, settles what a merge let go even
+    /// while a third laptop's amount, made apart, still stands; that laptop's merge opens a dispute of its own.
+    #[test]
+    fn the_tax_lists_amount_settles_what_a_merge_let_go() {
+        let listed = |s: u32, fen: i64| AmountEntry { listed: true, ..at(s, false, Some(fen), Some(fen)) };
+        // 400 here, 380 there, 350 on a third laptop; the first merge keeps 380, the list says 380.
+        let entries = [
+            at(1, false, None, Some(40_000)),
+            at(2, false, None, Some(38_000)),
+            at(3, false, None, Some(35_000)),
+            at(4, true, Some(40_000), Some(38_000)),
+        ];
+        assert_eq!(let_go(&entries, 38_000), [40_000]);
+        let confirmed = [&entries[..], &[listed(5, 38_000)]].concat();
+        assert!(let_go(&confirmed, 38_000).is_empty(), "settled by the list");
+        // The same row by hand is no word of the tax office's: two amounts still stand.
+        let by_hand = [&entries[..], &[at(5, false, Some(38_000), Some(38_000))]].concat();
+        assert_eq!(let_go(&by_hand, 38_000), [40_000]);
+        // The third laptop merged in later, its 350 newer: the list's 380 is let go now, and disputed.
+        let third = [&confirmed[..], &[at(6, true, Some(38_000), Some(35_000))]].concat();
+        assert_eq!(let_go(&third, 35_000), [38_000]);
     }
 
     #[test]

@@ -100,18 +100,26 @@ impl Store {
         receipts: &[Option<Vec<Receipt>>],
         options: ChangeOptions,
     ) -> Result<Vec<Outcome>> {
-        self.apply_reconciliation(action, items, receipts, &Unapplied::default(), options)
+        self.apply_reconciliation(action, items, receipts, &Unapplied::default(), &[], options)
     }
 
     /// `apply_changes_with_receipts`, keeping in the same transaction the tax office's payments it does not
     /// record (see [`Unapplied`]), each as an audit row under `action` (field `payment_unapplied`): a record kept
     /// already (the same list read again) is not kept twice. Nothing is kept on a dry run.
+    ///
+    /// `confirmed`, item by item as the changes (missing items: none), is the amount (fen) the list gives for
+    /// a payment two laptops recorded with different amounts (`Store::amount_disputes`). When the pupil's
+    /// changes leave that amount without changing it (the list gives the amount the drive holds), it is
+    /// recorded all the same, as an audit row of the amount under `action` with the amount as old and new
+    /// value: the log then tells that the tax office's list settled the dispute, on this laptop and on every
+    /// laptop merged with it. An amount the changes did change has its own row already.
     pub fn apply_reconciliation(
         &mut self,
         action: &str,
         items: &[(i64, Vec<Change>)],
         receipts: &[Option<Vec<Receipt>>],
         unapplied: &Unapplied,
+        confirmed: &[Option<i64>],
         options: ChangeOptions,
     ) -> Result<Vec<Outcome>> {
         let year = self.current_year.unwrap_or(0);
@@ -126,6 +134,20 @@ impl Store {
                     let mut kept = kept.clone();
                     kept.record.roster_status = Some(refusal_standing(refusal).to_owned());
                     keep_unapplied(tx, &ctx, &kept)?;
+                }
+            }
+            for (outcome, fen) in outcomes.iter().zip(confirmed) {
+                let Some(fen) = fen.filter(|_| outcome.refused.is_none()) else { continue };
+                if outcome.diffs.iter().any(|d| d.field == Field::PaidAmount) {
+                    continue;
+                }
+                let (id_number, held): (String, Option<i64>) = tx
+                    .prepare_cached("SELECT id_number, paid_amount_fen FROM students WHERE id = ?1")?
+                    .query_row([outcome.id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                // Only the amount the pupil holds is confirmed: a change refused in part never says otherwise.
+                if held == Some(fen) {
+                    let fen = fen.to_string();
+                    ctx.write(tx, Some(outcome.id), &id_number, Field::PaidAmount.key(), Some(&fen), Some(&fen))?;
                 }
             }
             for (outcome, list) in outcomes.iter().zip(receipts) {

@@ -201,6 +201,11 @@ impl App {
             let [before, after] = d.before_and_after().map(|(zh, en)| if en_ui { en } else { zh });
             lines.push(fill(t.reconcile_redated, &[&place, &id(&d.id_number), &d.name, &before, &after]));
         }
+        let settled = r.amount_disputes_settled.iter().map(|d| (d, d.settled_words()));
+        for (d, (zh, english)) in settled.chain(r.amount_disputes_left.iter().map(|d| (d, d.left_words()))) {
+            let words = if en_ui { english } else { zh };
+            lines.push(fill(t.reconcile_dispute, &[&at(&d.file, &d.sheet, d.row), &id(&d.id_number), &d.name, &words]));
+        }
         for c in &r.conflicts {
             let place = at(&c.list, &c.sheet, c.row);
             let (roster, file) = if en {

@@ -138,6 +138,9 @@ pub struct Text {
     /// A payment the tax office listed that a reconciliation kept as not recorded: when, who, the action, and the
     /// record in words (`UnappliedPayment::summary`).
     pub history_unapplied: &'static str,
+    /// The amount a reconciliation recorded, unchanged, for a payment two laptops recorded with different
+    /// amounts: when, who, the action, and the amount the tax office's list gives.
+    pub history_amount_listed: &'static str,
     /// After a masked number in the history whose length a correction changed: its length.
     pub history_id_length: &'static str,
     /// After a corrected number whose masked form shows the same ends as the old one's: which characters changed
@@ -429,6 +432,9 @@ pub struct Text {
     pub reconcile_rounded: &'static str,
     pub reconcile_combined: &'static str,
     pub reconcile_redated: &'static str,
+    /// A payment two laptops recorded with different amounts, and what the tax list made of it (place, ID,
+    /// name, the words of `ListedDispute`).
+    pub reconcile_dispute: &'static str,
     pub reconcile_combined_unread: &'static str,
     pub reconcile_receipt: &'static str,
     pub reconcile_receipt_recorded: &'static str,
@@ -867,6 +873,7 @@ mod tests {
                 t.history_line,
                 t.history_reveal,
                 t.history_unapplied,
+                t.history_amount_listed,
                 t.check_tax_unrecorded,
                 t.reconcile_unapplied,
                 t.reconcile_unapplied_preview,

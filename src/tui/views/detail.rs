@@ -461,6 +461,15 @@ fn history_line(t: &Text, e: &AuditEntry, reveal: bool, cap: usize) -> String {
         let summary = kept.summary(t.lang == crate::words::Language::En);
         return fill(t.history_unapplied, &[at, &e.operator, &action, &summary]);
     }
+    // The tax list's amount recorded over the same amount: a confirmation that settled two laptops' amounts,
+    // not a change (`Store::apply_reconciliation`).
+    if e.action == "reconcile"
+        && e.field == crate::store::Field::PaidAmount.key()
+        && let Some(fen) = e.new.as_deref().filter(|new| e.old.as_deref() == Some(*new))
+    {
+        let amount = value_label(t, &e.field, fen, cap);
+        return fill(t.history_amount_listed, &[at, &e.operator, &action, &amount]);
+    }
     // A corrected number's old and new values are ID numbers: masked as the ID field is, unless revealed (a
     // reveal's own row holds where it was shown, not a number).
     let number = Text::base_field(&e.field) == "id_number" && e.action != "reveal" && !reveal;
@@ -608,6 +617,33 @@ mod tests {
             "2026-12-02 15:21 李老师 reconciled a payment on the tax list not recorded: 王明钢, 380 yuan, 2023-10-08, \
              receipt 332023100800017, 税务.xlsx [十月] row 3 (the roster holds the number under 王明刚, the list says \
              王明钢)"
+        );
+    }
+
+    /// The tax list's amount a reconciliation recorded unchanged, settling two laptops' amounts, reads as that
+    /// in either language, not as a change of 380.00 to 380.00.
+    #[test]
+    fn the_tax_lists_amount_recorded_unchanged_is_said_as_settling_the_dispute() {
+        let entry = |old: &str, new: &str| AuditEntry {
+            at: "2026-12-02T07:21:00Z".into(),
+            shown_at: "2026-12-02 15:21".into(),
+            operator: "李老师".into(),
+            action: "reconcile".into(),
+            field: "paid_amount_fen".into(),
+            old: Some(old.into()),
+            new: Some(new.into()),
+        };
+        let zh = Text::for_language(crate::words::Language::Zh);
+        let en = Text::for_language(crate::words::Language::En);
+        assert_eq!(
+            history_line(zh, &entry("38000", "38000"), false, 40),
+            "2026-12-02 15:21 李老师 核对 缴费金额：380.00，税务名单确认，两台电脑的金额不再待核实"
+        );
+        assert!(history_line(en, &entry("38000", "38000"), false, 40).ends_with("no longer disputed"));
+        // The list's amount taken over another is a change, said as one.
+        assert_eq!(
+            history_line(zh, &entry("40000", "38000"), false, 40),
+            "2026-12-02 15:21 李老师 核对 缴费金额：400.00 -> 380.00"
         );
     }
 
