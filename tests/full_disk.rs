@@ -283,7 +283,7 @@ fn a_screen_export_that_fails_names_the_file_asked_for_and_leaves_no_folder() {
         ExportOptions { format: FileFormat::Xlsx, school: None, class: None, mask: false, date: store.today() };
     let out = home.join("表格");
     let long = format!("{}.xlsx", "名".repeat(90));
-    let sheet = Work::Export { target: out.join(&long), options };
+    let sheet = Work::Export { target: out.join(&long), options, policy: None };
     let JobOutcome::Failed(message) = execute(sheet, &mut store) else { panic!("written") };
     assert!(message.contains(&out.join(&long).display().to_string()), "{message}");
     assert!(!message.contains(".canbao-") && !message.contains(".part"), "{message}");

@@ -737,7 +737,7 @@ fn a_stopped_export_leaves_no_file_and_quitting_at_the_replace_question_leaves_n
     };
     assert!(matches!(execute_stoppable(form, &mut store, &stop), JobOutcome::Failed(_)));
     assert!(!out.exists(), "a stopped form leaves nothing, hidden or not, nor the folder it made");
-    let sheet = Work::Export { target: out.join("表.xlsx"), options };
+    let sheet = Work::Export { target: out.join("表.xlsx"), options, policy: None };
     assert!(matches!(execute_stoppable(sheet, &mut store, &stop), JobOutcome::Failed(_)));
     assert!(!out.exists(), "nor does a stopped sheet");
     drop(store);
@@ -1320,7 +1320,7 @@ fn a_phone_corrected_on_screen_reads_back_from_the_exported_sheet_as_no_change()
     let out = dir.path().join("sheet.csv");
     let options =
         ExportOptions { format: FileFormat::Csv, school: None, class: None, mask: false, date: store.today() };
-    canbao::io::sheet::export_sheet(&store, &out, &options).unwrap();
+    canbao::io::sheet::export_sheet(&store, None, &out, &options).unwrap();
     let mut request = canbao::io::class_list::ImportRequest::new(&store, vec![out], None).unwrap();
     let report = request.preview(&mut store).unwrap();
     assert_eq!((report.added, report.updated), (0, 0), "{report:?}");
@@ -1618,7 +1618,7 @@ fn last_years_sheet_picked_for_import_is_refused_in_the_preview() {
     let year = store.current_year().expect("a year");
     let opts = ExportOptions { format: FileFormat::Xlsx, school: None, class: None, mask: false, date: store.today() };
     let sheet = dir.path().join("last.xlsx");
-    export_sheet(&store, &sheet, &opts).unwrap();
+    export_sheet(&store, None, &sheet, &opts).unwrap();
     store.start_year(year + 1, true, None, false).unwrap();
     let classes = |store: &Store| -> Vec<String> {
         let pupils = store.students(&canbao::store::StudentFilter::default()).unwrap();

@@ -5564,6 +5564,7 @@ fn every_job_ending_under_the_stop_question_waits_for_the_answer() {
             mask: false,
             date: app.store.today(),
         },
+        policy: None,
     });
     press(&mut app, KeyCode::Esc);
     finish_job(&mut app);

@@ -43,7 +43,9 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
         ExportKind::Sheet => {
             let name = sheet::default_file_name(&store, school.as_deref(), opts.date, opts.format, opts.mask);
             let target = forms::out_file(out.as_deref(), &name);
-            let (path, left_out) = sheet::export_sheet(&store, &target, &opts)?;
+            // The drive's policy says which payments fall short of the amount due, for the sheet's 备注.
+            let policy = paperwork::drive_policy(&store)?;
+            let (path, left_out) = sheet::export_sheet(&store, policy.as_ref(), &target, &opts)?;
             say_beside(forms::classes::former_note(left_out.former, forms::classes::SHEET_FORM), to_stdout);
             say_beside(sheet::leavers_note(left_out.leavers), to_stdout);
             vec![path]

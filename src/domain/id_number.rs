@@ -263,6 +263,28 @@ pub fn problem_remark(code: Option<&str>) -> Option<&'static str> {
     })
 }
 
+/// What a form says in its 备注 of an old 15-digit number (converted to 18 by inserting 19): the birth date the
+/// conversion gives (a pupil of 2018 read as born in 1918) is not to be taken as the pupil's, nor the number as
+/// the pupil's present one, until someone has seen the card.
+pub const OLD_NUMBER_REMARK: &str = "15位旧身份证号，出生日期待核实";
+
+/// Every problem code [`problem_remark`] names, and one it does not know.
+const PROBLEM_CODES: [&str; 9] =
+    ["precision_lost", "missing", "length", "character", "area", "birth_date", "future_birth_date", "check_digit", ""];
+
+/// The 备注 a form gives a pupil's ID number: the check's problem ([`problem_remark`]), else, for an old 15-digit
+/// number, [`OLD_NUMBER_REMARK`]; `None` for a valid number of today's kind.
+pub fn form_remark(problem: Option<&str>, kind: Option<IdKind>) -> Option<&'static str> {
+    problem_remark(problem).or_else(|| (kind == Some(IdKind::ResidentConverted)).then_some(OLD_NUMBER_REMARK))
+}
+
+/// Whether a part of a 备注 is one [`form_remark`] writes: a form read back takes it for canbao's words (they
+/// come from the number itself), never for the pupil's note.
+pub fn is_form_remark(part: &str) -> bool {
+    let part = part.trim();
+    part == OLD_NUMBER_REMARK || PROBLEM_CODES.iter().any(|&code| problem_remark(Some(code)) == Some(part))
+}
+
 /// What a spreadsheet makes of an 18-digit number typed into a numeric cell: 15 significant digits, then
 /// zeros, rounded, so the rounding can carry into the birth date (…0505 9968 becomes …0506 0000). A final X
 /// cannot be in a numeric cell and counts as 0. `None` for anything that is not 18 digits.
@@ -651,6 +673,12 @@ mod tests {
         let v = c.valid().expect("15-digit converts");
         assert_eq!(v.number, "11010519491231002X");
         assert_eq!(v.kind, IdKind::ResidentConverted);
+        // Its birth date is the conversion's (19YY): the forms say so rather than print it as the pupil's.
+        assert_eq!(form_remark(None, Some(v.kind)), Some(OLD_NUMBER_REMARK));
+        assert_eq!(form_remark(None, Some(IdKind::Resident)), None);
+        assert_eq!(form_remark(Some("check_digit"), Some(v.kind)), problem_remark(Some("check_digit")));
+        assert!(is_form_remark(OLD_NUMBER_REMARK) && is_form_remark("身份证号码校验码错误，待核实"));
+        assert!(!is_form_remark("左撇子") && !is_form_remark("身份证号码待家长补交"));
     }
 
     #[test]

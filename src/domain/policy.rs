@@ -68,6 +68,16 @@ pub struct Policy {
 }
 
 impl Policy {
+    /// The most a family can be asked to pay under this policy: the personal premium, or the financing standard
+    /// (premium and subsidy) where a window charges it. A payment of this much or more falls short of nothing.
+    pub fn most_a_family_pays_fen(&self) -> i64 {
+        let standard = self.windows.iter().any(|w| w.amount == AmountBasis::FinancingStandard);
+        match (standard, self.government_subsidy_fen) {
+            (true, Some(subsidy)) => self.personal_premium_fen + subsidy,
+            _ => self.personal_premium_fen,
+        }
+    }
+
     /// The text of the config-folder file this policy was read from, for the copy a drive keeps of the policy
     /// it uses; none for a bundled policy (every canbao has it).
     pub fn file_text(&self) -> Option<String> {
@@ -662,6 +672,78 @@ pub fn shortfall_words(fen: i64) -> (String, String) {
     (format!("少缴 {} 元", super::money::plain(fen)), format!("{} yuan short", super::money::plain(fen)))
 }
 
+/// A family's payment short of the amount due, as a form's 备注 says it beside 是否参保 是: the pupil is counted
+/// insured (the tax office has a payment), but the school's paper must not read as settled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PartPayment {
+    /// Fen: what the family paid (the amount recorded).
+    pub paid_fen: i64,
+    /// Fen: the personal share due under the drive's policy.
+    pub due_fen: i64,
+}
+
+impl PartPayment {
+    /// 「已缴 300 元，应缴 380 元，差 80 元」.
+    pub fn remark(&self) -> String {
+        let plain = super::money::plain;
+        format!(
+            "{PAID_PREFIX}{} 元，应缴 {} 元，{SHORT_WORD}{} 元",
+            plain(self.paid_fen),
+            plain(self.due_fen),
+            plain(self.due_fen - self.paid_fen)
+        )
+    }
+}
+
+/// How [`PartPayment::remark`] begins and names the difference, so a form read back knows it for canbao's.
+const PAID_PREFIX: &str = "已缴 ";
+const SHORT_WORD: &str = "差 ";
+/// How [`AmountDispute::remark`] begins.
+const TO_VERIFY: &str = "金额待核实";
+
+/// The family's payment of `pupil` short of the amount due under the drive's `policy` for the drive's insured
+/// year `year` (quoted for the pupil's payment date, `day` without one); `None` when nothing is missing, when the
+/// payment has no amount, or when the policy is another year's (its premium is not this year's: a shortfall
+/// worked out from it would be false).
+pub fn part_payment(
+    policy: &Policy,
+    pupil: &super::student::Student,
+    day: NaiveDate,
+    year: Option<i32>,
+) -> Option<PartPayment> {
+    if pupil.payment != super::student::PaymentStatus::Paid {
+        return None;
+    }
+    let quote = quote_pupil_in_year(policy, pupil, day, year).ok()?;
+    let short = shortfall_fen(pupil, &quote)?;
+    Some(PartPayment { paid_fen: quote.personal_due_fen - short, due_fen: quote.personal_due_fen })
+}
+
+/// What a form's 备注 says of a pupil's payment: that the amount is in dispute between laptops (`dispute`, which
+/// the tax office settles: no shortfall is worked out from the amount a merge kept), else a part payment under the
+/// drive's policy of the year. `None` for a payment that is whole, or without a policy.
+pub fn payment_remark(
+    policy: Option<&Policy>,
+    pupil: &super::student::Student,
+    day: NaiveDate,
+    year: Option<i32>,
+    dispute: Option<&AmountDispute>,
+) -> Option<String> {
+    if let Some(dispute) = dispute.filter(|_| pupil.payment == super::student::PaymentStatus::Paid) {
+        return Some(dispute.remark());
+    }
+    part_payment(policy?, pupil, day, year).map(|p| p.remark())
+}
+
+/// Whether a part of a 备注 is one [`payment_remark`] writes: a form read back (a batch template imported) takes
+/// it for canbao's words, never for a reason or a note.
+pub fn is_payment_remark(part: &str) -> bool {
+    let part = part.trim();
+    let part_paid =
+        part.strip_prefix(PAID_PREFIX).is_some_and(|rest| rest.contains("元，应缴 ") && rest.contains(SHORT_WORD));
+    part_paid || (part.starts_with(TO_VERIFY) && part.contains("电脑记录"))
+}
+
 /// Different amounts recorded for one family's payment on two laptops, of which a merge kept one (the later
 /// entry): the family may have paid twice (cash at school and WeChat at home), or one entry is a typing slip.
 /// Which is true only the tax office's record says, so no shortfall or excess is worked out from the amount
@@ -680,6 +762,13 @@ impl AmountDispute {
         let all: Vec<String> =
             std::iter::once(self.kept_fen).chain(self.others_fen.iter().copied()).map(super::money::plain).collect();
         (format!("{} 元", all.join(" 元 / ")), format!("{} yuan", all.join(" / ")))
+    }
+
+    /// What a form's 备注 says of it where the form shows no amount (the student information sheet, the batch
+    /// template): 「金额待核实（两台电脑记录 380 元 / 400 元）」.
+    pub fn remark(&self) -> String {
+        let laptops = if self.others_fen.len() > 1 { "多台" } else { "两台" };
+        format!("{TO_VERIFY}（{laptops}电脑记录 {}）", self.amounts().0)
     }
 
     /// What a form or a screen says beside the amount: 「两台电脑记录的金额不同（380 元 / 400 元），待税务核实」
@@ -799,6 +888,23 @@ mod tests {
         pupil.payment_details.amount_fen = Some(0);
         pupil.payment = PaymentStatus::Government;
         assert_eq!(pupil_shortfall_fen(&policy, &pupil, day), None);
+        // The forms' 备注: paid and due, under the policy of the drive's year only.
+        pupil.payment = PaymentStatus::Paid;
+        pupil.categories.clear();
+        pupil.payment_details.amount_fen = Some(30_000);
+        let part = part_payment(&policy, &pupil, day, Some(2024)).expect("80 short");
+        assert_eq!(part, PartPayment { paid_fen: 30_000, due_fen: 38_000 });
+        assert_eq!(part.remark(), "已缴 300 元，应缴 380 元，差 80 元");
+        assert!(is_payment_remark(&part.remark()));
+        assert_eq!(part_payment(&policy, &pupil, day, None), Some(part), "a drive without years");
+        assert_eq!(part_payment(&policy, &pupil, day, Some(2025)), None, "another year's premium says nothing");
+        let dispute = AmountDispute { kept_fen: 30_000, others_fen: vec![38_000] };
+        let said = payment_remark(Some(&policy), &pupil, day, Some(2024), Some(&dispute));
+        assert_eq!(said.as_deref(), Some("金额待核实（两台电脑记录 300 元 / 380 元）"));
+        assert!(is_payment_remark(&dispute.remark()));
+        assert_eq!(payment_remark(None, &pupil, day, Some(2024), None), None);
+        assert!(!is_payment_remark("不参保：已在户籍地参保") && !is_payment_remark("已缴费"));
+        assert_eq!(policy.most_a_family_pays_fen(), 38_000);
     }
 
     /// A payment date is this year's from the policy's first window (a department's counts) to the end of its

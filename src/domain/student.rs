@@ -187,6 +187,12 @@ impl PaymentChannel {
     }
 }
 
+/// 缴费渠道 on a form for a payment the tax office's list recorded without saying how the family paid (a list
+/// with no channel column, or a blank cell): every route the notices give ends at the tax office (002 五:
+/// 缴费至…主管税务机关; 001 三 names banks, 社区代收 and 税务征收 alike), so that much is known, while the route
+/// itself is not and is not guessed. Never stored: the drive keeps the channel empty, as the list gave it.
+pub const TAX_LIST_WITHOUT_CHANNEL: &str = "税务（名单未列渠道）";
+
 /// The details of a family's payment (缴费信息).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct PaymentDetails {

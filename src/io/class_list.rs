@@ -3087,13 +3087,11 @@ fn sex_mismatch(sex_text: &str, from_id: Sex) -> Option<String> {
 }
 
 /// A 备注 cell as the pupil's note: without the remarks canbao's own forms write there about an ID number
-/// (「身份证号码被表格四舍五入，待核实」), which come from the number's flag, so an exported sheet imported again
-/// changes nothing.
+/// (「身份证号码被表格四舍五入，待核实」, 「15位旧身份证号，出生日期待核实」), which come from the number itself, so an
+/// exported sheet imported again changes nothing.
 fn list_note(cell: &str) -> String {
-    const CODES: [&str; 8] =
-        ["precision_lost", "missing", "length", "character", "area", "birth_date", "check_digit", ""];
-    let ours = |part: &str| CODES.iter().any(|&code| id_number::problem_remark(Some(code)) == Some(part));
-    let parts: Vec<&str> = cell.split('；').map(str::trim).filter(|p| !p.is_empty() && !ours(p)).collect();
+    let parts: Vec<&str> =
+        cell.split('；').map(str::trim).filter(|p| !p.is_empty() && !id_number::is_form_remark(p)).collect();
     parts.join("；")
 }
 

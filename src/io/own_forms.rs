@@ -333,14 +333,23 @@ pub fn read_row(columns: &[StatusColumn], row: &[Cell], synonyms: &Synonyms) -> 
 }
 
 /// A template's 备注 as `forms::template` writes it: nothing for a pupil enrolled through the school, else the
-/// enrollment's word with the reason after 「：」; either with the ID number's remark after 「；」.
+/// enrollment's word with the reason after 「：」; either with the payment's remark (a part payment, amounts in
+/// dispute) and the ID number's after 「；」, which are canbao's and say nothing of the enrollment.
 fn template_remark(text: &str) -> Option<(Enrollment, Option<String>)> {
-    let id_remark = |part: &str| part.starts_with("身份证号码") && part.ends_with("待核实");
-    let own = match text.rsplit_once('；') {
-        Some((own, last)) if id_remark(last.trim()) => own.trim(),
-        None if id_remark(text) => "",
-        _ => text,
+    let canbaos = |part: &str| {
+        let part = part.trim();
+        (part.starts_with("身份证号码") && part.ends_with("待核实"))
+            || crate::domain::id_number::is_form_remark(part)
+            || crate::domain::policy::is_payment_remark(part)
     };
+    let mut own = text.trim();
+    loop {
+        match own.rsplit_once('；') {
+            Some((before, last)) if canbaos(last) => own = before.trim(),
+            None if canbaos(own) => own = "",
+            _ => break,
+        }
+    }
     if own.is_empty() {
         return Some((Enrollment::Here, None));
     }
@@ -366,6 +375,22 @@ mod tests {
         assert_eq!(year_in_name("2027年度-2028年度.xlsx"), None, "two years: neither");
         assert_eq!(year_in_name("120270年度.xlsx"), None);
         assert_eq!(year_in_name("2027年度-批量参保模板-2027年度.xlsx"), Some(2027));
+    }
+
+    /// The batch template's 备注 read back: the enrollment and its reason, whatever canbao added after them of the
+    /// payment or the ID number, in either file.
+    #[test]
+    fn a_template_remark_reads_past_canbaos_payment_and_number_remarks() {
+        let paid = "已缴 300 元，应缴 380 元，差 80 元";
+        let old = crate::domain::id_number::OLD_NUMBER_REMARK;
+        assert_eq!(template_remark(paid), Some((Enrollment::Here, None)));
+        assert_eq!(template_remark("金额待核实（两台电脑记录 300 元 / 380 元）"), Some((Enrollment::Here, None)));
+        assert_eq!(template_remark(&format!("{paid}；{old}")), Some((Enrollment::Here, None)));
+        assert_eq!(template_remark(&format!("已离校；{paid}")), Some((Enrollment::Left, None)));
+        let declined = template_remark(&format!("不参保：家长不同意；{old}"));
+        assert_eq!(declined, Some((Enrollment::Declined, Some("家长不同意".to_owned()))));
+        assert_eq!(template_remark("身份证号码校验码错误，待核实"), Some((Enrollment::Here, None)));
+        assert_eq!(template_remark("家长说下周交"), None, "no word of canbao's: unreadable, as before");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! 在校学生信息表: the school's student information sheet (001 附件2): 学校名称 and 填报时间 above
 //! 序号 · 姓名 · 身份证号码 · 所在年级、班级 · 是否参保 · 联系电话, one row per pupil, by class then name.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -8,6 +9,7 @@ use chrono::NaiveDate;
 use super::ReadError;
 use super::export::{ColumnSpec, FileFormat, Out, Preamble, TableWriter, safe_file_part};
 use crate::domain::id_number;
+use crate::domain::policy::Policy;
 use crate::store::{Store, StoreError, StudentFilter};
 
 #[derive(Debug, thiserror::Error)]
@@ -260,7 +262,16 @@ pub fn check_class(store: &Store, school: Option<&str>, wanted: &str) -> Result<
 /// uninsured at school (001 附件2 is how the agencies find 未参保学生), which the 应参保 count leaves out. Left
 /// out: the pupils who left before the year began (已毕业, 已离校 last year: moved out of their class when the
 /// year was started) and pupils marked 已离校 who are not insured this year. A pupil paid for who then left stays, 是否参保 是, as the ledgers and 已参保 count them.
-pub fn export_sheet(store: &Store, out: &Path, opts: &ExportOptions) -> Result<(PathBuf, LeftOut), ExportError> {
+///
+/// `policy` is the drive's: a pupil counted insured on a family payment short of the amount due under it (a tax
+/// list's 300 of 380) is said so in 备注, as are amounts two laptops recorded differently, so the school's paper
+/// does not read as settled.
+pub fn export_sheet(
+    store: &Store,
+    policy: Option<&Policy>,
+    out: &Path,
+    opts: &ExportOptions,
+) -> Result<(PathBuf, LeftOut), ExportError> {
     let schools: Vec<String> = match &opts.school {
         Some(s) => {
             if !store.schools()?.contains(s) {
@@ -290,15 +301,17 @@ pub fn export_sheet(store: &Store, out: &Path, opts: &ExportOptions) -> Result<(
                 format!("填报时间：{}", opts.date.format("%Y-%m-%d")),
             ]],
         };
-        // The form's six columns (001 附件2), and 备注 after them only for a school with an ID number that failed
-        // the check: the agencies must not take such a number as it stands (see `id_number::problem_remark`).
-        let remarks = store.has_flagged_ids(Some(school))?;
+        let filter = StudentFilter { school: Some(school.clone()), class: opts.class.clone() };
+        let paid = payment_remarks(store, policy, &filter, opts.date)?;
+        // The form's six columns (001 附件2), and 备注 after them only for a school with something to remark: an ID
+        // number that failed the check or an old 15-digit one, which the agencies must not take as it stands (see
+        // `id_number::form_remark`), or a payment short of the amount due or in dispute.
+        let remarks = !paid.is_empty() || store.has_id_remarks(Some(school))?;
         let mut columns = columns().to_vec();
         if remarks {
             columns.push(ColumnSpec::new("备注", 30.0));
         }
         writer.begin_table(school, &preamble, &columns)?;
-        let filter = StudentFilter { school: Some(school.clone()), class: opts.class.clone() };
         let mut seq = 0u32;
         let mut failure = None;
         store.for_each_sheet_row(&filter, |s| {
@@ -318,7 +331,16 @@ pub fn export_sheet(store: &Store, out: &Path, opts: &ExportOptions) -> Result<(
             } else {
                 s.id_number
             };
-            let remark = id_number::problem_remark(s.id_problem).map_or(Out::Empty, Out::Str);
+            let parts: Vec<&str> =
+                [paid.get(&s.id).map(String::as_str), id_number::form_remark(s.id_problem, s.id_kind)]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+            let remark = match parts.as_slice() {
+                [] => Out::Empty,
+                [one] => Out::Str(one),
+                many => Out::Text(many.join("；")),
+            };
             let row = [
                 Out::Number(f64::from(seq)),
                 Out::Str(s.name),
@@ -338,6 +360,30 @@ pub fn export_sheet(store: &Store, out: &Path, opts: &ExportOptions) -> Result<(
         }
     }
     Ok((writer.finish()?, left_out))
+}
+
+/// What the sheet's 备注 says of each pupil's payment, by pupil id, for the pupils of `filter` it says something
+/// of: amounts two laptops recorded differently (`Store::amount_disputes_in`), else a family payment short of the
+/// amount due under `policy` of the drive's year. Only pupils paid less than a family can owe are read whole.
+fn payment_remarks(
+    store: &Store,
+    policy: Option<&Policy>,
+    filter: &StudentFilter,
+    day: NaiveDate,
+) -> Result<HashMap<i64, String>, ExportError> {
+    let mut said: HashMap<i64, String> =
+        store.amount_disputes_in(filter)?.into_iter().map(|(id, dispute)| (id, dispute.remark())).collect();
+    let Some(policy) = policy else { return Ok(said) };
+    let year = store.shown_year();
+    store.for_each_paid_below(filter, policy.most_a_family_pays_fen(), |s| {
+        if !said.contains_key(&s.id)
+            && let Some(part) = crate::domain::policy::part_payment(policy, s, day, year)
+        {
+            said.insert(s.id, part.remark());
+        }
+        Ok(())
+    })?;
+    Ok(said)
 }
 
 #[cfg(test)]
@@ -400,7 +446,7 @@ mod tests {
                     insured.into(),
                     s.phone.clone(),
                     // The sample school holds numbers that failed the check: its sheet has 备注.
-                    id_number::problem_remark(s.id_problem.as_deref()).unwrap_or_default().to_owned(),
+                    id_number::form_remark(s.id_problem.as_deref(), s.id_kind).unwrap_or_default().to_owned(),
                 ]
             })
             .collect();
@@ -411,7 +457,7 @@ mod tests {
             let opts =
                 ExportOptions { format, school: None, class: Some(class.clone()), mask: true, date: store.today() };
             let (path, _) =
-                export_sheet(&store, &dir.path().join(format!("sheet.{}", format.extension())), &opts).unwrap();
+                export_sheet(&store, None, &dir.path().join(format!("sheet.{}", format.extension())), &opts).unwrap();
             let rows: Vec<Vec<String>> = match format {
                 FileFormat::Csv => csv::ReaderBuilder::new()
                     .has_headers(false)

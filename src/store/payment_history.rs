@@ -74,6 +74,35 @@ impl Store {
             .collect())
     }
 
+    /// [`Store::amount_disputes`] of the pupils of `filter`, for a form that streams its rows without reading
+    /// pupils whole (the student information sheet): only a pupil whose amount a merge weighed against another
+    /// can have one, and only those few are read.
+    pub fn amount_disputes_in(&self, filter: &StudentFilter) -> Result<HashMap<i64, AmountDispute>> {
+        let lost = format!("{AMOUNT}{}", super::merge::LOST);
+        let mut stmt = self.conn.prepare(
+            "SELECT DISTINCT student_id FROM audit
+              WHERE action = 'merge' AND field IN (?1, ?2) AND old IS NOT NULL AND student_id IS NOT NULL
+              ORDER BY student_id",
+        )?;
+        let ids = stmt.query_map(rusqlite::params![AMOUNT, lost], |r| r.get::<_, i64>(0))?;
+        let class = filter.class.as_deref().map(crate::domain::class_label::ClassKey::parse);
+        let mut pupils = Vec::new();
+        for id in ids {
+            let Some(pupil) = super::read::student(&self.conn, id?)? else { continue };
+            let school = filter.school.as_ref().is_none_or(|s| *s == pupil.school);
+            let in_class = class
+                .as_ref()
+                .is_none_or(|c| crate::domain::class_label::ClassKey::of(&pupil.grade, &pupil.class) == *c);
+            if school && in_class {
+                pupils.push(pupil);
+            }
+        }
+        if pupils.is_empty() {
+            return Ok(HashMap::new());
+        }
+        self.amount_disputes(&pupils)
+    }
+
     /// The rows the merge that wrote row `merge_row` copied (first, last), if it copied any: the run after it,
     /// with nothing between but merge rows (a merge writes its own rows, then copies the other file's).
     fn run_copied_by(&self, copied: &super::merge::CopiedRows, merge_row: i64) -> Result<Option<(i64, i64)>> {

@@ -21,6 +21,8 @@ const COLUMNS: &str = "s.id, sc.name, s.name, s.id_raw, s.id_number, s.id_kind, 
 /// One pupil as the student information sheet (学生信息表) shows them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SheetRow<'a> {
+    /// The pupil's row id, to find what the sheet's 备注 says of the pupil's payment.
+    pub id: i64,
     pub name: &'a str,
     pub id_number: &'a str,
     pub class_label: &'a str,
@@ -33,6 +35,8 @@ pub struct SheetRow<'a> {
     pub phone: &'a str,
     /// Why the ID number failed the check (`IdProblem::code`), if it did.
     pub id_problem: Option<&'a str>,
+    /// What kind of number it is: an old 15-digit one (converted) gives a birth date of 19YY.
+    pub id_kind: Option<IdKind>,
 }
 
 /// Which pupils to list.
@@ -209,7 +213,8 @@ impl Store {
     pub fn for_each_sheet_row(&self, filter: &StudentFilter, mut f: impl FnMut(&SheetRow) -> Result<()>) -> Result<()> {
         let by_name = super::schema::name_order_column(&self.conn, "s")?;
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT s.name, s.id_number, s.grade, s.class, s.enrollment, s.phone, s.payment, s.id_problem, sc.name
+            "SELECT s.name, s.id_number, s.grade, s.class, s.enrollment, s.phone, s.payment, s.id_problem, sc.name,
+                    s.id, s.id_kind
              FROM students s JOIN schools sc ON sc.id = s.school_id
              WHERE (?1 IS NULL OR sc.name = ?1)
              ORDER BY sc.id, s.class_order, {by_name}, s.id"
@@ -230,7 +235,9 @@ impl Store {
             let payment = PaymentStatus::from_code(text(6)?).unwrap_or(PaymentStatus::Unpaid);
             let insured = Standing::new(enrollment, payment).is_insured();
             let id_problem = row.get_ref(7)?.as_str_or_null().map_err(rusqlite::Error::from)?;
+            let id_kind = row.get_ref(10)?.as_str_or_null().map_err(rusqlite::Error::from)?.and_then(kind_from);
             f(&SheetRow {
+                id: row.get(9)?,
                 name: text(0)?,
                 id_number: text(1)?,
                 class_label: label,
@@ -239,19 +246,49 @@ impl Store {
                 former: super::year::is_former_pupil(grade),
                 phone: text(5)?,
                 id_problem,
+                id_kind,
             })?;
         }
         Ok(())
     }
 
-    /// Whether any pupil of the school (or of the drive) holds an ID number that failed the check.
-    pub fn has_flagged_ids(&self, school: Option<&str>) -> Result<bool> {
+    /// Whether any pupil of the school (or of the drive) holds an ID number a form remarks on: one that failed the
+    /// check, or an old 15-digit one (`id_number::form_remark`).
+    pub fn has_id_remarks(&self, school: Option<&str>) -> Result<bool> {
         Ok(self.conn.query_row(
             "SELECT EXISTS(SELECT 1 FROM students s JOIN schools sc ON sc.id = s.school_id
-             WHERE s.id_problem IS NOT NULL AND (?1 IS NULL OR sc.name = ?1))",
-            [school],
+             WHERE (s.id_problem IS NOT NULL OR s.id_kind = ?2) AND (?1 IS NULL OR sc.name = ?1))",
+            rusqlite::params![school, kind_code(IdKind::ResidentConverted)],
             |r| r.get(0),
         )?)
+    }
+
+    /// Calls `f` for each pupil of `filter` paid by the family with an amount below `below_fen`, in roster order:
+    /// the only pupils whose payment can fall short of the amount due, read whole for a form that streams the
+    /// rest (the student information sheet), without holding them all.
+    pub fn for_each_paid_below(
+        &self,
+        filter: &StudentFilter,
+        below_fen: i64,
+        mut f: impl FnMut(&Student) -> Result<()>,
+    ) -> Result<()> {
+        let by_name = super::schema::name_order_column(&self.conn, "s")?;
+        let sql = format!(
+            "SELECT {COLUMNS} FROM students s JOIN schools sc ON sc.id = s.school_id
+             WHERE (?1 IS NULL OR sc.name = ?1) AND s.payment = ?2 AND s.paid_amount_fen < ?3
+             ORDER BY sc.id, s.class_order, {by_name}, s.id"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let params = rusqlite::params![filter.school.as_deref(), PaymentStatus::Paid.code(), below_fen];
+        let mut rows = stmt.query(params)?;
+        let mut in_class = ClassFilter::new(filter);
+        while let Some(row) = rows.next()? {
+            let s = from_row(row)?;
+            if in_class.admits(&s.grade, &s.class) {
+                f(&s)?;
+            }
+        }
+        Ok(())
     }
 
     /// Whether nothing was ever put in the drive: no school, no pupil, no import and no change in its history,

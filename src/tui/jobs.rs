@@ -27,8 +27,8 @@ pub enum Work {
     Plan { request: ImportRequest },
     /// Commit a checked import, reading its files again: one changed since the preview fails it.
     Apply { request: ImportRequest },
-    /// Write the student information sheet.
-    Export { target: PathBuf, options: ExportOptions },
+    /// Write the student information sheet; the drive's policy says which payments fall short.
+    Export { target: PathBuf, options: ExportOptions, policy: Option<Policy> },
     /// Write one of the other forms into a folder. The files are written into a hidden folder inside it first;
     /// a name that is there already is asked about (`JobOutcome::WouldReplace`) before anything is moved.
     ExportForm { form: Form, folder: PathBuf, options: ExportOptions, policy: Option<Policy>, config: Option<PathBuf> },
@@ -408,7 +408,7 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
             Ok(report) => JobOutcome::Imported { report, data: read_saved(store) },
             Err(e) => JobOutcome::Failed(e),
         },
-        Work::Export { target, options } => {
+        Work::Export { target, options, policy } => {
             let folder = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
             let made = !folder.exists();
             let stage = match crate::io::export::new_stage(folder).map_err(|e| e.to_string()) {
@@ -419,7 +419,7 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
                 .file_name()
                 .ok_or_else(|| FormNotWritten::Failed(target.display().to_string()))
                 .and_then(|name| {
-                    sheet::export_sheet(store, &stage.join(name), &options)
+                    sheet::export_sheet(store, policy.as_ref(), &stage.join(name), &options)
                         .map_err(|e| named_outside(not_written(e), &stage, folder))
                 });
             let placed = match written {

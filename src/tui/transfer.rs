@@ -66,7 +66,7 @@ impl App {
             self.job_done(JobOutcome::Failed(e.to_string()));
             return;
         }
-        let work = Work::Export { target: target.clone(), options };
+        let work = Work::Export { target: target.clone(), options, policy: self.policy.clone() };
         if target.exists() {
             self.ask_overwrite(&target, work);
         } else {

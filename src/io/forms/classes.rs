@@ -124,8 +124,9 @@ fn write_class(
     pupils: &[&Student],
 ) -> Result<(), ExportError> {
     let mut columns: Vec<ColumnSpec> = COLUMNS.iter().map(|(t, w)| ColumnSpec::new(t, *w)).collect();
-    // 备注 before 签字 only for a class with an ID number that failed the check, as on 在校学生信息表: the
-    // teacher must not take a number a spreadsheet rounded as the pupil's (see `id_number::problem_remark`).
+    // 备注 before 签字 only for a class with an ID number that failed the check or an old 15-digit one, as on
+    // 在校学生信息表: the teacher must not take a number a spreadsheet rounded as the pupil's, nor the 1918 birth
+    // date of a converted old number (see `id_number::form_remark`).
     let remarks = pupils.iter().any(|s| id_remark(s).is_some());
     if remarks {
         columns.insert(columns.len() - 1, ColumnSpec::new("备注", 30.0));

@@ -2,13 +2,13 @@
 //! file each in CSV. Which ledger a pupil is in comes from `domain::policy::roster_ledger`, so special
 //! categories follow the drive's policy.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::{FormInput, categories_text, out_dir, out_file, remark_cell, yuan_cell};
 use crate::domain::category::CategoryTable;
 use crate::domain::policy::{self, AmountDispute, Ledger, Quote};
-use crate::domain::student::{Enrollment, PaymentStatus, Student};
+use crate::domain::student::{Enrollment, PaymentStatus, Student, TAX_LIST_WITHOUT_CHANNEL};
 use crate::io::export::{ColumnSpec, FileFormat, Out, Preamble, TableWriter, check_targets, place_all};
 use crate::io::sheet::ExportError;
 use crate::words::Language;
@@ -31,7 +31,7 @@ const REMARK: (&str, f64) = ("备注", 30.0);
 /// The columns particular to one ledger.
 pub fn extra_columns(ledger: Ledger) -> &'static [(&'static str, f64)] {
     match ledger {
-        Ledger::Paid => &[("缴费金额（元）", 14.0), ("缴费日期", 12.0), ("缴费渠道", 12.0)],
+        Ledger::Paid => &[("缴费金额（元）", 14.0), ("缴费日期", 12.0), ("缴费渠道", 20.0)],
         Ledger::Unpaid => &[("应缴金额（元）", 14.0)],
         Ledger::PaidElsewhere => &[("说明", 36.0)],
         Ledger::GovernmentPaid => &[("代缴部门", 12.0), ("代缴金额（元）", 14.0)],
@@ -43,6 +43,15 @@ pub fn extra_columns(ledger: Ledger) -> &'static [(&'static str, f64)] {
 pub fn export_ledgers(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathBuf>, ExportError> {
     let (school, pupils) = input.school_pupils()?;
     let disputes = input.store.amount_disputes(&pupils)?;
+    // Payments the tax office's list recorded: their channel, where the list gave none, is said as the tax office.
+    let listed: HashSet<i64> = input
+        .store
+        .payments_from_a_list(&pupils)?
+        .into_iter()
+        .filter(|(_, l)| !l.cleared_by_hand)
+        .map(|(id, _)| id)
+        .collect();
+    let held = (&disputes, &listed);
     let format = input.opts.format;
     let mut written = Vec::new();
     match format {
@@ -50,7 +59,7 @@ pub fn export_ledgers(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
             let path = out_file(out, &input.file_name(&school, "四本台账", format));
             let mut writer = TableWriter::create(&path, format, input.store.path())?;
             for ledger in Ledger::ALL {
-                write_ledger(&mut writer, input, (&school, &pupils, &disputes), ledger)?;
+                write_ledger(&mut writer, input, (&school, &pupils, held), ledger)?;
             }
             written.push(writer.finish()?);
         }
@@ -65,7 +74,7 @@ pub fn export_ledgers(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
             let mut unplaced = Vec::with_capacity(paths.len());
             for (ledger, path) in Ledger::ALL.into_iter().zip(&paths) {
                 let mut writer = TableWriter::create(path, format, input.store.path())?;
-                write_ledger(&mut writer, input, (&school, &pupils, &disputes), ledger)?;
+                write_ledger(&mut writer, input, (&school, &pupils, held), ledger)?;
                 unplaced.push(writer.finish_unplaced()?);
             }
             written = place_all(unplaced)?;
@@ -74,13 +83,14 @@ pub fn export_ledgers(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
     Ok(written)
 }
 
-/// The school, its pupils, and the payments among theirs two laptops recorded with different amounts.
-type LedgerPupils<'a> = (&'a str, &'a [Student], &'a HashMap<i64, AmountDispute>);
+/// The school, its pupils, the payments among theirs two laptops recorded with different amounts, and the
+/// payments a tax list recorded.
+type LedgerPupils<'a> = (&'a str, &'a [Student], (&'a HashMap<i64, AmountDispute>, &'a HashSet<i64>));
 
 fn write_ledger(
     writer: &mut TableWriter,
     input: &FormInput,
-    (school, pupils, disputes): LedgerPupils,
+    (school, pupils, (disputes, listed)): LedgerPupils,
     ledger: Ledger,
 ) -> Result<(), ExportError> {
     let columns: Vec<ColumnSpec> =
@@ -103,7 +113,10 @@ fn write_ledger(
         ];
         let (cells, remark) = match ledger {
             Ledger::GovernmentPaid => government_row(input, s),
-            _ => (extra_cells(input, ledger, s), own_remark(input, ledger, s, disputes.get(&s.id))),
+            _ => (
+                extra_cells(input, ledger, s, listed.contains(&s.id)),
+                own_remark(input, ledger, s, disputes.get(&s.id)),
+            ),
         };
         row.extend(cells);
         row.push(remark_cell(&remark, s));
@@ -137,14 +150,25 @@ fn quote(input: &FormInput, s: &Student) -> Option<Quote> {
     policy::quote_pupil(input.policy?, s, input.opts.date).ok()
 }
 
-fn extra_cells(input: &FormInput, ledger: Ledger, s: &Student) -> Vec<Out<'static>> {
+/// The ledger's own cells of the pupil; `listed`: the payment is one a tax list recorded.
+fn extra_cells(input: &FormInput, ledger: Ledger, s: &Student, listed: bool) -> Vec<Out<'static>> {
     let text = |t: String| if t.is_empty() { Out::Empty } else { Out::Text(t) };
     match ledger {
-        Ledger::Paid => vec![
-            s.payment_details.amount_fen.map(yuan_cell).unwrap_or(Out::Empty),
-            s.payment_details.paid_on.map(Out::Date).unwrap_or(Out::Empty),
-            text(s.payment_details.channel.clone().unwrap_or_default()),
-        ],
+        Ledger::Paid => {
+            let channel = s.payment_details.channel.as_deref().map(str::trim).filter(|c| !c.is_empty());
+            // A tax list without a channel still says the money reached the tax office; a payment marked by hand
+            // without one says nothing, as nothing is known of it.
+            let channel = match channel {
+                Some(c) => c.to_owned(),
+                None if listed => TAX_LIST_WITHOUT_CHANNEL.to_owned(),
+                None => String::new(),
+            };
+            vec![
+                s.payment_details.amount_fen.map(yuan_cell).unwrap_or(Out::Empty),
+                s.payment_details.paid_on.map(Out::Date).unwrap_or(Out::Empty),
+                text(channel),
+            ]
+        }
         Ledger::Unpaid => vec![quote(input, s).map(|q| yuan_cell(q.personal_due_fen)).unwrap_or(Out::Empty)],
         Ledger::PaidElsewhere => {
             let names: Vec<String> = s.categories.iter().map(|c| c.name.clone()).collect();

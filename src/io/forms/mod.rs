@@ -19,7 +19,7 @@ use super::sheet::{ExportError, ExportOptions};
 use crate::domain::category::CategoryTable;
 use crate::domain::id_number;
 use crate::domain::money;
-use crate::domain::policy::{Ledger, Policy, roster_ledger};
+use crate::domain::policy::{self, AmountDispute, Ledger, Policy, roster_ledger};
 use crate::domain::student::Student;
 use crate::store::{Store, StoreError, StudentFilter};
 
@@ -115,6 +115,13 @@ impl FormInput<'_> {
     pub fn year_line(&self) -> String {
         super::sheet::year_line(self.store)
     }
+
+    /// What the form's 备注 says of the pupil's payment beside 参保: a part payment under the drive's policy of
+    /// the year (「已缴 300 元，应缴 380 元，差 80 元」), or amounts two laptops recorded differently (`dispute`:
+    /// 「金额待核实（…）」), so a pupil counted insured on a payment short of the amount due does not read as settled.
+    pub fn payment_remark(&self, s: &Student, dispute: Option<&AmountDispute>) -> Option<String> {
+        policy::payment_remark(self.policy, s, self.opts.date, self.store.shown_year(), dispute)
+    }
 }
 
 /// The pupil's categories, 、-separated.
@@ -124,9 +131,10 @@ pub fn categories_text(s: &Student) -> String {
 
 /// What a form for the agencies says in its 备注 about a pupil's ID number that did not pass the check, so
 /// nobody registers the number as it stands: a number rounded by a spreadsheet may even pass the check digit
-/// by chance, yet it is not the pupil's. `None` for a valid number.
+/// by chance, yet it is not the pupil's. An old 15-digit number passes, but the birth date its conversion gives
+/// (19YY) is no pupil's: said too. `None` for a valid number of today's kind.
 pub fn id_remark(s: &Student) -> Option<&'static str> {
-    crate::domain::id_number::problem_remark(s.id_problem.as_deref())
+    crate::domain::id_number::form_remark(s.id_problem.as_deref(), s.id_kind)
 }
 
 /// A 备注 cell: the form's own remark and the ID number's, 「；」 between them.

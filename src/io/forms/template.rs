@@ -10,6 +10,7 @@ use serde::Deserialize;
 use super::{FormInput, categories_text, out_dir, remark_cell};
 use crate::domain::category::DataFileError;
 use crate::domain::id_number::IdKind;
+use crate::domain::policy::AmountDispute;
 use crate::domain::student::{Enrollment, Student};
 use crate::io::export::{ColumnSpec, Out, Preamble, TableWriter, check_targets_as, place_all};
 use crate::io::sheet::ExportError;
@@ -168,6 +169,8 @@ pub fn export_template(
     // No title: the header is what an earlier export of this template starts with.
     let header: Vec<String> = template.column.iter().map(|c| c.title.clone()).collect();
     check_targets_as(&paths, input.opts.format, input.store.path(), Some(&header))?;
+    // Amounts two laptops recorded differently are the tax office's to settle: said, never a shortfall.
+    let disputes = input.store.amount_disputes(&pupils)?;
     for ((_, enrolled), path) in files.into_iter().zip(&paths) {
         let mut writer = TableWriter::create_as(path, input.opts.format, input.store.path(), Some(&header))?;
         writer.begin_table(&template.sheet, &Preamble::default(), &columns)?;
@@ -179,7 +182,8 @@ pub fn export_template(
                 continue;
             }
             seq += 1;
-            let row: Vec<Out> = template.column.iter().map(|c| cell(input, c, s, seq)).collect();
+            let dispute = disputes.get(&s.id);
+            let row: Vec<Out> = template.column.iter().map(|c| cell(input, c, (s, dispute), seq)).collect();
             writer.row(&row)?;
         }
         written.push(writer.finish_unplaced()?);
@@ -188,7 +192,12 @@ pub fn export_template(
     Ok(place_all(written)?)
 }
 
-fn cell(input: &FormInput, column: &TemplateColumn, s: &Student, seq: u32) -> Out<'static> {
+fn cell(
+    input: &FormInput,
+    column: &TemplateColumn,
+    (s, dispute): (&Student, Option<&AmountDispute>),
+    seq: u32,
+) -> Out<'static> {
     let text = |t: &str| Out::Text(t.to_owned());
     match column.value {
         Value::Seq => Out::Number(f64::from(seq)),
@@ -213,8 +222,9 @@ fn cell(input: &FormInput, column: &TemplateColumn, s: &Student, seq: u32) -> Ou
             text(&departments.join("、"))
         }
         Value::Enrollment => text(Standing::new(s.enrollment, s.payment).enrollment().label_zh()),
-        // Why the pupil is in the not-enrolled file, or that a pupil paid for has left since, and in either file an
-        // ID number to check before upload.
+        // Why the pupil is in the not-enrolled file, or that a pupil paid for has left since; a payment short of
+        // the amount due or in dispute, so the enrolled file does not read as settled; and in either file an ID
+        // number to check before upload. `own_forms::template_remark` reads it back in this order.
         Value::Remark => {
             let own = match (Standing::new(s.enrollment, s.payment).enrollment(), &s.decline_reason) {
                 (Enrollment::Here, _) => String::new(),
@@ -224,6 +234,11 @@ fn cell(input: &FormInput, column: &TemplateColumn, s: &Student, seq: u32) -> Ou
                     format!("{}：{}", e.label_zh(), reason.trim())
                 }
                 (other, _) => other.label_zh().to_owned(),
+            };
+            let own = match input.payment_remark(s, dispute) {
+                Some(paid) if own.is_empty() => paid,
+                Some(paid) => format!("{own}；{paid}"),
+                None => own,
             };
             remark_cell(&own, s)
         }
