@@ -2048,6 +2048,59 @@ fn an_underpayment_stays_in_the_ledger_and_the_check() {
     assert!(!slips.iter().any(|s| s.text("学生姓名") == "孙语"));
 }
 
+/// The same drive moved on to insured year 2027 with Yibin's 2024 policy still in use (allowed, with a warning):
+/// `check` (text, `--json`, English) and the four ledgers (a line under each heading, and the command's output)
+/// say that no amount was checked, naming both years, and neither lists 林彤瑶's 「少缴 80 元」 worked out at
+/// 2024's premium; before, check and the ledgers weighed payments against 2024's 380 yuan, or left a payment
+/// out without a word where 2024's windows did not take its date.
+#[test]
+fn check_and_the_ledgers_say_amounts_went_unchecked_under_a_policy_of_another_year() {
+    let (dir, db) = drive_with_progress();
+    let tax = write(
+        dir.path(),
+        "tax-short.csv",
+        "姓名,证件号码,缴费金额,缴费日期,缴费渠道\n林彤瑶,450202201911276365,300,2023-10-10,微信\n",
+    );
+    ok(canbao(&db).args(["reconcile", "--source", "tax"]).arg(tax));
+    move_to_year(&db, 2027);
+
+    let check = json(canbao(&db).args(["check", "--json"]));
+    let unchecked = &check["amounts_not_checked"];
+    assert_eq!(
+        (&unchecked["policy"], &unchecked["policy_year"], &unchecked["year"]),
+        (&json!("yibin-2024"), &json!(2024), &json!(2027)),
+        "{check}"
+    );
+    assert!(unchecked["why"].as_str().unwrap().contains("本名单为 2027 年度"), "{check}");
+    assert_eq!(check["underpaid"], json!([]), "{check}");
+    let said = ok(canbao(&db).arg("check"));
+    assert!(said.contains("金额未核对：使用的保费政策 yibin-2024 为 2024 年度，本名单为 2027 年度"), "{said}");
+    assert!(said.contains("policy new yibin-2027 --from yibin-2024 --year 2027"), "how to choose 2027's: {said}");
+    assert!(!said.contains("少缴 80 元"), "{said}");
+    let en = ok(canbao(&db).args(["--lang", "en", "check"]));
+    assert!(en.contains("amounts not checked: the policy in use, yibin-2024, is for insured year 2024"), "{en}");
+    assert!(!en.contains("金额未核对"), "{en}");
+
+    let out = dir.path().join("ledgers.xlsx");
+    let said = ok(canbao(&db).args(["export", "ledgers", "--out"]).arg(&out));
+    assert!(said.contains("金额未核对：使用的保费政策 yibin-2024 为 2024 年度，台账为 2027 年度"), "{said}");
+    let book = workbook(&out);
+    for (sheet, rows) in &book {
+        let line = "金额未核对：使用的保费政策 yibin-2024 为 2024 年度，本台账为 2027 年度";
+        assert!(rows.iter().take(4).any(|r| texts(r).iter().any(|c| c.contains(line))), "{sheet}: {rows:?}");
+    }
+    let (header, rows) = body(&book[0].1, "序号");
+    let remark = texts(header).iter().position(|t| t == "备注").expect("备注");
+    let lin = rows.iter().find(|r| r[1] == "林彤瑶").expect("林彤瑶 paid");
+    assert!(!lin[remark].to_string().contains("少缴"), "{lin:?}");
+    let csv = dir.path().join("ledgers-csv");
+    ok(canbao(&db).args(["export", "ledgers", "--format", "csv", "--out"]).arg(&csv));
+    for file in std::fs::read_dir(&csv).expect("csv") {
+        let text = std::fs::read_to_string(file.expect("file").path()).expect("read");
+        assert!(text.contains("本台账为 2027 年度"), "{text}");
+    }
+}
+
 /// A family's payment stays in 已缴费 whatever category the pupil gets later: the ledger's total is what the tax
 /// office collected, and 备注 says what the category would have changed (premiums paid are not refunded, 003
 /// 二(二)). A pupil marked 财政代缴 without a category is no department paying 0 yuan.

@@ -3770,6 +3770,29 @@ fn the_roster_check_lists_every_finding_it_counts_and_scrolls() {
     }
 }
 
+/// 检查名单 on the sample drive of insured year 2027 under Yibin's 2024 policy says first, under its count, that no
+/// amount was checked, naming both years and what to do, where it listed no 少缴 or 多缴 without a word.
+#[test]
+fn the_roster_check_says_amounts_went_unchecked_under_a_policy_of_another_year() {
+    for (lang, said) in [
+        (Language::Zh, "金额未核对：使用的保费政策 yibin-2024 为 2024 年度，本名单为 2027 年度"),
+        (Language::En, "amounts not checked: the policy in use, yibin-2024, is for insured year 2024"),
+    ] {
+        let mut store = store(true);
+        store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
+        assert_eq!(store.current_year(), Some(2027));
+        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(100, 30));
+        app.update(Action::Palette);
+        type_text(&mut app, "jcmd");
+        app.update(Action::Confirm);
+        finish_job(&mut app);
+        let Some(canbao::tui::modal::Modal::Message(m)) = &app.modal else { panic!("no report: {:?}", app.status) };
+        assert!(m.lines.get(1).is_some_and(|l| l.contains(said)), "{:#?}", m.lines);
+        insta::assert_snapshot!(format!("check_report_other_year_{}", lang_name(lang)), screen(&app));
+    }
+}
+
 /// Tab in the enrollment chooser goes to the reason, and Shift-Tab back, as in the payment form: the status
 /// chosen never moves, and the reason typed after Tab is saved with it. Text typed on a status that takes none
 /// is not swallowed without a word.

@@ -60,7 +60,11 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
                     let template = Template::load(name, config_dir().as_deref())?;
                     forms::template::export_template(&input, &template, out)?
                 }
-                ExportKind::Ledgers => forms::ledgers::export_ledgers(&input, out)?,
+                ExportKind::Ledgers => {
+                    let paths = forms::ledgers::export_ledgers(&input, out)?;
+                    say_beside(amounts_not_checked(&input), to_stdout);
+                    paths
+                }
                 ExportKind::Special => forms::special::export_special(&input, out)?,
                 ExportKind::Classes => {
                     let (paths, former) = forms::classes::export_classes(&input, out)?;
@@ -215,6 +219,24 @@ impl Drop for ScratchDir {
 /// A note on the export (the graduates a form left out, a cell cut to fit); with `--out -` the form itself goes to
 /// standard output, so the note goes
 /// beside it.
+/// What the ledgers' own line says (their amounts unchecked under a policy of another year), for the operator,
+/// with how to choose the year's policy.
+fn amounts_not_checked(input: &FormInput) -> Option<(String, String)> {
+    let (policy, year) = input.policy_of_other_year()?;
+    let (how, how_en) = paperwork::this_years_policy_how(input.store, policy, year);
+    let (name, policy_year) = (&policy.name, policy.insured_year);
+    let en = format!(
+        "amounts not checked: the policy in use, {name}, is for insured year {policy_year} and the ledgers are for \
+         {year}, so they give no amount due, underpayment or overpayment (said on each ledger); choose {year}'s \
+         policy and export them again: {how_en}"
+    );
+    let zh = format!(
+        "金额未核对：使用的保费政策 {name} 为 {policy_year} 年度，台账为 {year} 年度，应缴金额、少缴、多缴未计算（各台账中已注明）；\
+         请选定 {year} 年度的政策后重新导出，{how}"
+    );
+    Some((format!("{zh} ({en})"), en))
+}
+
 fn say_beside(note: Option<(String, String)>, to_stdout: bool) {
     if let Some((both, en)) = note {
         if to_stdout {

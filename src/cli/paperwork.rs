@@ -1190,6 +1190,11 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
         &format!("检查 {} 名学生，发现 {} 处问题 (checked {checked})", report.students, report.findings(),),
         &format!("checked {checked}"),
     );
+    // First: an empty list of short and over payments below it means nothing was weighed, not all paid in full.
+    if let (Some(n), Some(policy)) = (&report.amounts_not_checked, &policy) {
+        let (how, how_en) = this_years_policy_how(&store, policy, n.year);
+        say(&format!("{}，{how} ({}: {how_en})", n.why, n.why_en), &format!("{}: {how_en}", n.why_en));
+    }
     let class = |c: &str| if c.is_empty() { pick("（未分班）", "(no class)").to_owned() } else { c.to_owned() };
     let heading =
         |bilingual: &str, en: &str, what: &str| say(&format!("{bilingual}: {what}"), &format!("{en}: {what}"));

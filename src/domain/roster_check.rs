@@ -109,6 +109,43 @@ pub struct CheckReport {
     /// Unpaid now, after a reconciliation recorded the pupil paid (the tax office's list) and somebody cleared it
     /// by hand: the tax office still has the payment, so a notice would have the family pay twice.
     pub list_payment_cleared: Vec<ListPaymentCleared>,
+    /// The drive's policy is another insured year's than the roster's: `underpaid` and `overpaid` are empty
+    /// because nothing was checked, not because every family paid what is due (set by [`check_in_year`]).
+    pub amounts_not_checked: Option<AmountsNotChecked>,
+}
+
+/// Why no payment was checked against the amount due: the drive's policy is another insured year's (allowed with a
+/// warning, as a drive may start before the year's notice is out), and its premium is not this year's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AmountsNotChecked {
+    pub policy: String,
+    pub policy_year: i32,
+    /// The roster's insured year (the drive's, or the one shown).
+    pub year: i32,
+    pub why: String,
+    pub why_en: String,
+}
+
+impl AmountsNotChecked {
+    /// Said when `policy` is of another insured year than `year`; `None` when they agree or either is missing.
+    pub fn of(policy: Option<&Policy>, year: Option<i32>) -> Option<AmountsNotChecked> {
+        let policy = policy?;
+        let year = year.filter(|&y| y != policy.insured_year)?;
+        let (name, policy_year) = (policy.name.clone(), policy.insured_year);
+        Some(AmountsNotChecked {
+            why: format!(
+                "金额未核对：使用的保费政策 {name} 为 {policy_year} 年度，本名单为 {year} 年度，少缴、多缴无法核对；\
+                 请选定 {year} 年度的政策"
+            ),
+            why_en: format!(
+                "amounts not checked: the policy in use, {name}, is for insured year {policy_year} and the roster \
+                 is for {year}, so underpayments and overpayments cannot be checked; choose {year}'s policy"
+            ),
+            policy: name,
+            policy_year,
+            year,
+        })
+    }
 }
 
 /// A payment an agency's list recorded and a hand cleared since (see [`CheckReport::list_payment_cleared`]).
@@ -293,13 +330,29 @@ impl CheckReport {
             + self.list_payment_cleared.len()
             + self.tax_paid_unrecorded.len()
             + self.payment_outside_year.len()
+            + usize::from(self.amounts_not_checked.is_some())
     }
 }
 
 /// Checks the roster. `today` rewords stored problem codes and dates the ages; `policy` (the drive's) quotes
 /// the amounts due, for payments short of them.
 pub fn check(students: &[Student], table: &CategoryTable, policy: Option<&Policy>, today: NaiveDate) -> CheckReport {
-    let mut report = CheckReport { students: students.len(), ..CheckReport::default() };
+    check_in_year(students, table, policy, today, None)
+}
+
+/// [`check`] of the roster of insured year `year`: under a policy of another year no payment is weighed against
+/// that year's premium (a 少缴 of this year's 400 against 2024's 380 would be wrong either way), and the report
+/// says the amounts went unchecked rather than leaving the operator to read an empty list as all paid in full.
+pub fn check_in_year(
+    students: &[Student],
+    table: &CategoryTable,
+    policy: Option<&Policy>,
+    today: NaiveDate,
+    year: Option<i32>,
+) -> CheckReport {
+    let amounts_not_checked = AmountsNotChecked::of(policy, year);
+    let pricing = policy.filter(|_| amounts_not_checked.is_none());
+    let mut report = CheckReport { students: students.len(), amounts_not_checked, ..CheckReport::default() };
     let mut by_id: BTreeMap<&str, Vec<&Student>> = BTreeMap::new();
     let mut by_name_birth: BTreeMap<(String, String), Vec<&Student>> = BTreeMap::new();
     let mut by_name_class: BTreeMap<(String, String, String), Vec<&Student>> = BTreeMap::new();
@@ -343,7 +396,7 @@ pub fn check(students: &[Student], table: &CategoryTable, policy: Option<&Policy
             }
         }
         if s.payment == crate::domain::student::PaymentStatus::Paid
-            && let Some(policy) = policy
+            && let Some(policy) = pricing
             && let Ok(quote) = quote_pupil(policy, s, today)
             && let Some(short) = shortfall_fen(s, &quote)
         {
@@ -355,7 +408,7 @@ pub fn check(students: &[Student], table: &CategoryTable, policy: Option<&Policy
             });
         }
         if s.payment == crate::domain::student::PaymentStatus::Paid
-            && let Some(policy) = policy
+            && let Some(policy) = pricing
             && let Some(paid) = s.payment_details.amount_fen
             && let Ok(quote) = quote_pupil(policy, s, today)
             && paid > quote.personal_due_fen

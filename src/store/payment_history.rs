@@ -164,10 +164,13 @@ impl Store {
     /// recorded differently, in place of a shortfall or an excess worked out from the one kept.
     pub fn check_roster(&self, policy: Option<&Policy>) -> Result<CheckReport> {
         let students = self.students(&StudentFilter::default())?;
-        let mut report = roster_check::check(&students, CategoryTable::builtin(), policy, self.today());
+        let year = self.shown_year();
+        let mut report = roster_check::check_in_year(&students, CategoryTable::builtin(), policy, self.today(), year);
         report.tax_paid_unrecorded = roster_check::tax_paid_unrecorded(&self.unapplied_payments()?, &students);
-        report.payment_outside_year = roster_check::payments_outside_year(&students, policy, self.shown_year());
-        roster_check::amounts_differ(&mut report, &students, &self.amount_disputes(&students)?, policy, self.today());
+        report.payment_outside_year = roster_check::payments_outside_year(&students, policy, year);
+        // Another year's policy quotes no amount due of this year's beside two laptops' amounts either.
+        let pricing = policy.filter(|_| report.amounts_not_checked.is_none());
+        roster_check::amounts_differ(&mut report, &students, &self.amount_disputes(&students)?, pricing, self.today());
         let listed = self.payments_from_a_list(&students)?;
         report.list_payment_cleared = students
             .iter()

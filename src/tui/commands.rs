@@ -312,6 +312,10 @@ impl App {
     pub fn check_lines(&self, r: &CheckReport) -> Vec<String> {
         let id = |n: &str| if self.reveal { n.to_owned() } else { id_number::mask(n) };
         let mut lines = vec![fill(self.text.check_counts, &[&r.students, &r.findings()])];
+        // First: with no 少缴 or 多缴 below it, the operator would read the roster as all paid in full.
+        if let Some(n) = &r.amounts_not_checked {
+            lines.push(if self.lang == crate::words::Language::En { n.why_en.clone() } else { n.why.clone() });
+        }
         for g in &r.same_id {
             let names: Vec<&str> = g.pupils.iter().map(|p| p.name.as_str()).collect();
             lines.push(fill(self.text.check_same_id, &[&id(&g.key), &names.join(self.text.pick("、", ", "))]));

@@ -95,10 +95,11 @@ fn write_ledger(
 ) -> Result<(), ExportError> {
     let columns: Vec<ColumnSpec> =
         COMMON.iter().chain(extra_columns(ledger)).chain(&[REMARK]).map(|(t, w)| ColumnSpec::new(t, *w)).collect();
-    let preamble = Preamble {
-        title: Some(format!("{}台账", ledger.label_zh())),
-        lines: vec![vec![format!("学校名称：{school}"), input.year_line(), input.date_line()]],
-    };
+    let mut lines = vec![vec![format!("学校名称：{school}"), input.year_line(), input.date_line()]];
+    // Under a policy of another year the 应缴金额 and 备注 are left empty: said on each ledger, which is handed in
+    // on its own.
+    lines.extend(input.amounts_not_checked_line("本台账").map(|line| vec![line]));
+    let preamble = Preamble { title: Some(format!("{}台账", ledger.label_zh())), lines };
     writer.begin_table(ledger.label_zh(), &preamble, &columns)?;
     let mut seq = 0u32;
     for s in pupils.iter().filter(|s| input.ledger(s) == Some(ledger)) {
@@ -132,7 +133,7 @@ fn own_remark(input: &FormInput, ledger: Ledger, s: &Student, dispute: Option<&A
     if let (Ledger::Paid, Some(dispute)) = (ledger, dispute) {
         return dispute.words().0;
     }
-    match (ledger, input.policy) {
+    match (ledger, input.priced_policy()) {
         // A family that paid less than the quote (a tax list's amount, recorded as it was paid) is asked for the
         // rest: the ledger keeps saying so after the reconcile's report is closed. One that paid more (a category
         // certified after paying) is said too, so the department and the family can settle it.
@@ -144,10 +145,10 @@ fn own_remark(input: &FormInput, ledger: Ledger, s: &Student, dispute: Option<&A
     }
 }
 
-/// The quote for the pupil's payment date, or the export's date; `None` without a policy or where no window
-/// takes that date.
+/// The quote for the pupil's payment date, or the export's date; `None` without a policy of the form's year or
+/// where no window takes that date.
 fn quote(input: &FormInput, s: &Student) -> Option<Quote> {
-    policy::quote_pupil(input.policy?, s, input.opts.date).ok()
+    policy::quote_pupil(input.priced_policy()?, s, input.opts.date).ok()
 }
 
 /// The ledger's own cells of the pupil; `listed`: the payment is one a tax list recorded.

@@ -122,6 +122,31 @@ impl FormInput<'_> {
     pub fn payment_remark(&self, s: &Student, dispute: Option<&AmountDispute>) -> Option<String> {
         policy::payment_remark(self.policy, s, self.opts.date, self.store.shown_year(), dispute)
     }
+
+    /// The drive's policy when it is of the form's insured year: one of another year (chosen with a warning, as a
+    /// drive may start before the year's notice is out) prices nothing of this year, so no amount due, 少缴 or 多缴
+    /// is worked out from it.
+    pub fn priced_policy(&self) -> Option<&Policy> {
+        self.policy.filter(|_| self.policy_of_other_year().is_none())
+    }
+
+    /// The drive's policy and the form's year when the policy is another year's.
+    pub fn policy_of_other_year(&self) -> Option<(&Policy, i32)> {
+        let policy = self.policy?;
+        let year = self.store.shown_year().filter(|&y| y != policy.insured_year)?;
+        Some((policy, year))
+    }
+
+    /// The form's line saying its amounts went unchecked under a policy of another year (`what`: 本台账): an empty
+    /// 应缴金额 or 备注 would otherwise read as nothing due or nobody short.
+    pub fn amounts_not_checked_line(&self, what: &str) -> Option<String> {
+        let (policy, year) = self.policy_of_other_year()?;
+        Some(format!(
+            "金额未核对：使用的保费政策 {} 为 {} 年度，{what}为 {year} 年度，金额未按本年度政策核对（应缴金额、少缴、多缴未计算）；\
+             请选定 {year} 年度的政策后重新导出",
+            policy.name, policy.insured_year
+        ))
+    }
 }
 
 /// The pupil's categories, 、-separated.
