@@ -3793,6 +3793,20 @@ fn the_roster_check_says_amounts_went_unchecked_under_a_policy_of_another_year()
     }
 }
 
+/// 开始新学年 on the sample drive of 2027 under Yibin's 2024 policy: the dialog that refuses it, naming both years.
+#[test]
+fn the_new_year_refused_under_a_policy_of_another_year() {
+    for lang in [Language::Zh, Language::En] {
+        let mut store = store(true);
+        store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
+        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(100, 30));
+        app.run_command(canbao::tui::palette::Command::NewYear);
+        assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::Message(_))), "{:?}", app.status);
+        insta::assert_snapshot!(format!("year_new_other_year_{}", lang_name(lang)), screen(&app));
+    }
+}
+
 /// Tab in the enrollment chooser goes to the reason, and Shift-Tab back, as in the payment form: the status
 /// chosen never moves, and the reason typed after Tab is saved with it. Text typed on a status that takes none
 /// is not swallowed without a word.

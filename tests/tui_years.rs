@@ -234,7 +234,12 @@ fn the_new_year_is_refused_while_the_concentrated_period_is_open() {
 #[test]
 fn the_new_year_question_counts_wrapped_rows_and_keeps_the_line_of_classes_not_listed() {
     let mut store = Store::open_in_memory().expect("store");
-    store.set_fixed_clock("2026-11-23T10:00:00+08:00");
+    // A drive of 2024 under 2024's policy, after its concentrated period.
+    store.set_fixed_clock("2024-08-23T10:00:00+08:00");
+    for key in ["current_year", "first_year"] {
+        store.set_meta(key, "2024").expect("year");
+    }
+    store.reload_year().expect("year");
     let mut text = String::from("姓名,身份证号码,年级,班级\n");
     let grades = ["一年级", "二年级", "三年级", "四年级", "五年级", "六年级"];
     for (g, grade) in grades.iter().enumerate() {
@@ -274,7 +279,12 @@ fn the_new_year_question_counts_wrapped_rows_and_keeps_the_line_of_classes_not_l
 #[test]
 fn the_new_year_question_in_english_says_where_its_policy_comes_from() {
     let mut store = Store::open_in_memory().expect("store");
-    store.set_fixed_clock("2026-11-23T10:00:00+08:00");
+    // A drive of 2024 under 2024's policy, after its concentrated period.
+    store.set_fixed_clock("2024-08-23T10:00:00+08:00");
+    for key in ["current_year", "first_year"] {
+        store.set_meta(key, "2024").expect("year");
+    }
+    store.reload_year().expect("year");
     canbao::demo::load_sample(&mut store).expect("sample");
     store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("policy");
     let config = tempfile::tempdir().expect("config");
@@ -541,5 +551,51 @@ fn the_title_keeps_the_year_and_the_date_whole_at_80_columns() {
             if lang == Language::Zh { format!("{}年度", year + 1) } else { format!("Year {}", year + 1) };
         assert!(shown.contains("2026-11-23") && shown.contains(&year_words), "{lang:?}: {shown}");
         assert!(shown.contains("柳州市"), "the school is cut, not left out: {lang:?}: {shown}");
+    }
+}
+
+/// 开始新学年 on a drive in 2027 under Yibin's 2024 policy is refused in a dialog naming both years, in either
+/// language: whether 2027's concentrated period is over cannot be read from 2024's windows, and 2028's policy is
+/// not made from 2024's premium; the dialog says to choose 2027's policy, and the command that starts it all the
+/// same. Nothing changes and no policy file is written. Before, the question was asked as if 2027's collection
+/// were over, offering `yibin-2028` made at 2024's 380 yuan.
+#[test]
+fn the_new_year_is_refused_under_a_policy_of_another_year() {
+    for (lang, words) in [
+        (
+            Language::Zh,
+            [
+                "选定的政策 yibin-2024 是 2024 年度的，本数据文件是 2027 年度",
+                "无法据此判断 2027 年度的集中缴费期是否已结束",
+                "也不能由它生成 2028 年度的政策",
+                "请先在“政策：查看与选定”中选定 2027 年度的政策",
+            ],
+        ),
+        (
+            Language::En,
+            [
+                "The chosen policy yibin-2024 is for insured year 2024, and this drive is in insured year 2027",
+                "it cannot tell whether 2027's concentrated period is over",
+                "2028's policy cannot be made from it",
+                "Choose 2027's policy first",
+            ],
+        ),
+    ] {
+        let config = tempfile::tempdir().expect("config");
+        let mut app = drive_in_with(2027, "yibin-2024", "2027-07-20T10:00:00+08:00", lang, Some(config.path()));
+        app.run_command(Command::NewYear);
+        let Some(canbao::tui::modal::Modal::Message(m)) = &app.modal else {
+            panic!("{lang:?}: not refused: {:?} {:?}", app.status, app.modal.is_some())
+        };
+        let said = m.lines.join("\n");
+        for w in words {
+            assert!(said.contains(w), "{lang:?}: {w} in\n{said}");
+        }
+        assert!(said.contains("year new 2028 --promote --force --policy"), "{said}");
+        if lang == Language::En {
+            assert!(!said.contains("选定") && said.contains("--policy NAME"), "{said}");
+        }
+        assert_eq!(app.store.current_year(), Some(2027), "{lang:?}: not started");
+        assert!(!config.path().join("policies").exists(), "{lang:?}: no policy written");
     }
 }

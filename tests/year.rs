@@ -71,11 +71,17 @@ fn a_new_year_promotes_and_reconciles_its_tax_list_leaving_last_years_payments_i
     let pupils = roster();
     write_list(&list, &pupils);
     canbao(&db, home).arg("import").arg(&list).assert().success();
-    canbao(&db, home).args(["policy", "use", "yibin-2024"]).assert().success();
     let year = current_year(&db, home);
+    // The drive's own year's policy, made from yibin-2024: the next year's is made from it in turn.
+    let this_year = format!("yibin-{year}");
+    canbao(&db, home)
+        .args(["policy", "new", &this_year, "--from", "yibin-2024", "--year", &year.to_string()])
+        .assert()
+        .success();
+    canbao(&db, home).args(["policy", "use", &this_year]).assert().success();
     let yi = &pupils[0].1;
-    // A payment of the drive's year (its dates are judged against the drive's year, not yibin-2024's): a few weeks
-    // before today, never later, and never before 1 January of the year before the drive's.
+    // A payment of the drive's year (its dates are judged against the drive's year): a few weeks before today,
+    // never later, and never before 1 January of the year before the drive's.
     let paid_on = (chrono::Local::now().date_naive() - chrono::Duration::days(30)).to_string();
     canbao(&db, home)
         .args(["mark", yi, "--payment", "paid", "--amount", "380", "--paid-on", &paid_on, "--channel", "微信"])
@@ -92,7 +98,9 @@ fn a_new_year_promotes_and_reconciles_its_tax_list_leaving_last_years_payments_i
     let dry = json(canbao(&db, home).args(["year", "new", &next, "--promote", "--dry-run", "--json"]));
     assert_eq!(current_year(&db, home), year, "a dry run changes nothing");
     assert!(!home.join(format!("config/canbao/policies/yibin-{next}.toml")).exists(), "nor writes a policy");
-    let report = json(canbao(&db, home).args(["year", "new", &next, "--promote", "--json"]));
+    // --force: the drive's year's concentrated period may be open on the day the test runs, which is not this
+    // test's matter.
+    let report = json(canbao(&db, home).args(["year", "new", &next, "--promote", "--force", "--json"]));
     for key in ["year", "promoted", "graduated", "carried_categories"] {
         assert_eq!(dry[key], report[key], "{key}: the dry run said what the run did");
     }
@@ -940,4 +948,81 @@ fn promotion_lists_the_classes_it_leaves_where_they_are() {
     let said = text(canbao(&db, home).args(["--lang", "en", "year", "new", &next, "--promote", "--dry-run"]));
     assert!(said.contains("3 classes neither promoted nor graduated"), "{said}");
     assert!(said.contains("启智班: 1 pupil, left where they are"), "{said}");
+}
+
+/// A drive in insured year 2027 under Yibin's 2024 policy (chosen with a warning): `year new 2028` cannot tell from
+/// that policy whether 2027's concentrated period is over, so it is refused naming both years and how to choose
+/// 2027's policy (`--force` says it on stderr and goes on); and 2028's policy is not made from 2024's (380 yuan,
+/// 2024's windows) even with `--force`, `--premium` or `--dry-run`, nothing written; once 2027's policy is chosen,
+/// 2028's is made from it, at its premium. Before, the check passed for want of a 2027 window and `yibin-2028`
+/// was made at 2024's 380 yuan.
+#[test]
+fn year_new_under_a_policy_of_another_year_is_refused_naming_both_years() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, home) = (dir.path().join("drive.db"), dir.path());
+    let list = dir.path().join("list.csv");
+    write_list(&list, &roster());
+    canbao(&db, home).arg("import").arg(&list).assert().success();
+    {
+        let mut store = canbao::store::Store::open(&db).unwrap();
+        for key in ["current_year", "first_year"] {
+            store.set_meta(key, "2027").unwrap();
+        }
+    }
+    canbao(&db, home).args(["policy", "use", "yibin-2024"]).assert().success();
+    let made = home.join("config/canbao/policies/yibin-2028.toml");
+    let run = |args: &[&str]| {
+        let out = canbao(&db, home).args(args).output().unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+
+    let (code, said) = run(&["year", "new", "2028", "--promote"]);
+    assert_eq!(code, Some(1), "{said}");
+    for w in [
+        "选定的政策 yibin-2024 是 2024 年度的，数据文件是 2027 年度：无法据此判断 2027 年度的集中缴费期是否已结束",
+        "请先选定 2027 年度的政策",
+        "policy new yibin-2027 --from yibin-2024 --year 2027",
+        "year new 2028 --promote --force",
+        "未做任何修改",
+    ] {
+        assert!(said.contains(w), "{w} in {said}");
+    }
+    let (code, said) = run(&["--lang", "en", "year", "new", "2028"]);
+    assert_eq!(code, Some(1), "{said}");
+    assert!(said.contains("the chosen policy yibin-2024 is for insured year 2024 and the drive is in insured year 2027: it cannot tell whether 2027's concentrated period is over"), "{said}");
+    assert!(!said.contains("选定"), "{said}");
+    assert_eq!(current_year(&db, home), 2027);
+
+    // Forced past the collection, dry or not, with a premium or without: 2028's policy is not made from 2024's.
+    for args in [
+        &["year", "new", "2028", "--promote", "--force"][..],
+        &["year", "new", "2028", "--promote", "--force", "--premium", "420"],
+        &["year", "new", "2028", "--promote", "--dry-run"],
+    ] {
+        let (code, said) = run(args);
+        assert_eq!(code, Some(1), "{args:?}: {said}");
+        for w in [
+            "选定的政策 yibin-2024 是 2024 年度的，数据文件是 2027 年度：不能由它生成 2028 年度的政策 yibin-2028",
+            "year new 2028 --promote --policy yibin-2028",
+            "policy new yibin-2028 --from yibin-2024 --year 2028",
+            "cannot be made from it",
+            "未做任何修改",
+        ] {
+            assert!(said.contains(w), "{args:?}: {w} in {said}");
+        }
+        assert_eq!(current_year(&db, home), 2027, "{args:?}");
+        assert!(!made.exists(), "{args:?}: no policy written");
+    }
+
+    // 2027's policy chosen: 2028's is made from it, at 2027's premium, not 2024's.
+    canbao(&db, home)
+        .args(["policy", "new", "yibin-2027", "--from", "yibin-2024", "--year", "2027", "--premium", "400"])
+        .assert()
+        .success();
+    canbao(&db, home).args(["policy", "use", "yibin-2027"]).assert().success();
+    // --force: 2027's concentrated period may be open on the day the test runs, which is not this test's matter.
+    let started = json(canbao(&db, home).args(["year", "new", "2028", "--promote", "--force", "--json"]));
+    assert_eq!((&started["year"], &started["policy_made"]), (&2028.into(), &"yibin-2028".into()), "{started}");
+    let text = std::fs::read_to_string(&made).unwrap();
+    assert!(text.contains("personal_premium = 400"), "{text}");
 }

@@ -138,6 +138,7 @@ fn new_year(
     }
     refuse_while_window_open(&store, (current, year), promote, (dry_run, force))?;
     let chosen = choose_policy(&store, year, named, premium)?;
+    refuse_made_from_other_year(&store, &chosen, (current, year), promote)?;
     // A made policy's file is written first (the dry run writes nothing and reports the name it would take);
     // if the year cannot be started it is removed again.
     let (policy_name, written) = if dry_run {
@@ -228,10 +229,34 @@ fn refuse_while_window_open(
 ) -> Result<(), UserError> {
     // A missing policy file is `choose_policy`'s to report, not this check's.
     let policy = super::paperwork::drive_policy(store).ok().flatten();
-    let Some(w) = year_policy::window_still_open(policy.as_ref(), current, store.today()) else { return Ok(()) };
-    let (name, to) = (&w.name, w.to);
     let promote = if promote { " --promote" } else { "" };
     let command = store.command(&format!("year new {year}{promote} --force"));
+    // Another year's policy has that year's windows: whether this year's collection is still open is not known,
+    // which is not the same as closed.
+    if let Some(p) = year_policy::policy_of_other_year(policy.as_ref(), current) {
+        let (name, policy_year) = (&p.name, p.insured_year);
+        let (how, how_en) = super::paperwork::this_years_policy_how(store, p, current);
+        let said_zh = format!(
+            "选定的政策 {name} 是 {policy_year} 年度的，数据文件是 {current} 年度：无法据此判断 {current} 年度的集中缴费期\
+             是否已结束，而开始 {year} 年度后，{current} 年度只能查看，它的缴费不能再记录"
+        );
+        let said_en = format!(
+            "the chosen policy {name} is for insured year {policy_year} and the drive is in insured year {current}: \
+             it cannot tell whether {current}'s concentrated period is over, and once {year} starts, {current} can \
+             only be looked at and its payments can no longer be recorded"
+        );
+        let zh = format!(
+            "{said_zh}。请先选定 {current} 年度的政策（{how}）再开始新学年；{current} 年度的集中缴费期确已结束、\
+             确需现在开始：{command}"
+        );
+        let en = format!(
+            "{said_en}. Choose {current}'s policy first ({how_en}), then start the new year; if {current}'s \
+             concentrated period is over and it must start now: {command}"
+        );
+        return said_or_refused((&zh, &en), (&said_zh, &said_en), (dry_run, force));
+    }
+    let Some(w) = year_policy::window_still_open(policy.as_ref(), current, store.today()) else { return Ok(()) };
+    let (name, to) = (&w.name, w.to);
     let said_zh = format!(
         "{current} 年度的{name}到 {to}，还在进行中：开始 {year} 年度后，{current} 年度只能查看，它的缴费（包括今天的）不能再记录"
     );
@@ -239,19 +264,59 @@ fn refuse_while_window_open(
         "{current}'s {name} runs until {to} and is still open: once {year} starts, {current} can only be looked at \
          and its payments (today's too) can no longer be recorded"
     );
+    let zh = format!("{said_zh}。请在 {to} 之后再开始新学年；确需现在开始：{command}");
+    let en = format!("{said_en}. Start the new year after {to}; to start it now all the same: {command}");
+    said_or_refused((&zh, &en), (&said_zh, &said_en), (dry_run, force))
+}
+
+/// A reason not to start the year now, with what to do (`advice`) and without (`said`, for `--force`): refused,
+/// or with `--force` said on stderr and gone on with, or in a dry run said on stderr as what the real run meets.
+fn said_or_refused(
+    (zh, en): (&str, &str),
+    (said_zh, said_en): (&str, &str),
+    (dry_run, force): (bool, bool),
+) -> Result<(), UserError> {
     if force {
         let en = format!("note: {said_en}");
         eprintln!("{}", super::pick(&format!("注意：{said_zh} ({en})"), &en));
         return Ok(());
     }
-    let zh = format!("{said_zh}。请在 {to} 之后再开始新学年；确需现在开始：{command}");
-    let en = format!("{said_en}. Start the new year after {to}; to start it now all the same: {command}");
     if dry_run {
         let en = format!("note: {en}");
         eprintln!("{}", super::pick(&format!("注意：{zh} ({en})"), &en));
         return Ok(());
     }
     Err(UserError(format!("{zh}。未做任何修改 ({en}; nothing changed)")))
+}
+
+/// The new year's policy made from the drive's policy of another insured year than the drive's (2028's from
+/// 2024's on a drive in 2027) would carry that year's premium, windows and categories into the new year, with
+/// nothing to say they were not the year before's: refused, even by a dry run (whose report would name it) and
+/// with `--force` (which is about the collection, not the policy), naming both years and what to do instead.
+fn refuse_made_from_other_year(
+    store: &Store,
+    chosen: &YearPolicy,
+    (current, year): (i32, i32),
+    promote: bool,
+) -> Result<(), UserError> {
+    let (Some(base_year), YearPolicy::Made { name: made, .. }) = (chosen.made_from_other_year(current), chosen) else {
+        return Ok(());
+    };
+    // The policy it was made from is the drive's (`year_policy::for_drive`). How to choose this year's is left to
+    // the collection's refusal, said first: here its commands would outweigh the Chinese they stand in.
+    let base = store.meta("policy")?.unwrap_or_default();
+    let promote = if promote { " --promote" } else { "" };
+    let named = store.command(&format!("year new {year}{promote} --policy {made}"));
+    let new = store.command(&format!("policy new {made} --from {base} --year {year}"));
+    Err(UserError(format!(
+        "选定的政策 {base} 是 {base_year} 年度的，数据文件是 {current} 年度：不能由它生成 {year} 年度的政策 {made}（它的缴费标准、\
+         缴费期和人员类别是 {base_year} 年度的）。请先选定 {current} 年度的政策，新年度的政策由它生成；或用 {named} \
+         指定 {year} 年度的政策（没有的话用 {new} 生成，并对照 {year} 年度的通知核对）。未做任何修改 (the chosen policy \
+         {base} is for insured year {base_year} and the drive is in insured year {current}: {year}'s policy {made} \
+         cannot be made from it, as its premium, windows and categories are {base_year}'s. Choose {current}'s \
+         policy first, for the new year's to be made from it; or name {year}'s policy with {named} (to \
+         make one: {new}, then check it against {year}'s notice); nothing changed)"
+    )))
 }
 
 fn print_new_year(r: &YearReport, promote: bool, store: &Store) {

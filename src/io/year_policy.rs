@@ -20,7 +20,13 @@ pub enum YearPolicy {
     /// A policy for the year the config folder or canbao already has.
     Existing(String),
     /// One made from the drive's policy, to be written with [`write_policy`] when the year starts.
-    Made { name: String, renewed: Box<Renewed> },
+    Made {
+        name: String,
+        renewed: Box<Renewed>,
+        /// The insured year of the policy it was made from: the year before, unless the drive's policy is
+        /// another year's than the drive's ([`YearPolicy::made_from_other_year`]).
+        base_year: i32,
+    },
 }
 
 /// The meta key naming the drive's policy (`cli::paperwork` and `tui::due` read it by the same name).
@@ -42,6 +48,16 @@ pub fn for_drive(
 }
 
 impl YearPolicy {
+    /// A policy made from the drive's policy of another insured year than `current`, the drive's: its premium,
+    /// windows and categories are that year's (made for 2028 from 2024's 380 yuan on a drive in 2027), not the
+    /// year before the new one's; the year it was made from, for `year new` and the TUI to refuse it, naming both.
+    pub fn made_from_other_year(&self, current: i32) -> Option<i32> {
+        match self {
+            YearPolicy::Made { base_year, .. } if *base_year != current => Some(*base_year),
+            _ => None,
+        }
+    }
+
     /// The name the new year records. A made policy must first be written to the config folder; with none (no
     /// home folder) the year is refused, in Chinese and English: `Store::start_year` keeps the old year's policy
     /// when given none, and the new year would quote last year's premium as its own.
@@ -66,7 +82,7 @@ impl YearPolicy {
     pub fn prepare(&self, year: i32, config_dir: Option<&Path>) -> Result<(Option<String>, Option<PathBuf>), String> {
         let name = self.recorded(year, config_dir)?.map(str::to_owned);
         let written = match (self, config_dir) {
-            (YearPolicy::Made { name, renewed }, Some(dir)) => Some(write_policy(dir, name, renewed)?),
+            (YearPolicy::Made { name, renewed, .. }, Some(dir)) => Some(write_policy(dir, name, renewed)?),
             _ => None,
         };
         Ok((name, written))
@@ -107,6 +123,13 @@ impl NextCollection {
     pub fn covers(&self, day: NaiveDate) -> bool {
         self.window.from <= day && day <= self.window.to
     }
+}
+
+/// The drive's policy when it is of another insured year than the drive's `current`: its windows say nothing of
+/// whether `current`'s concentrated period is still open ([`window_still_open`] cannot tell), so the next year is
+/// not started on it without the operator's word, nor is its policy made from it.
+pub fn policy_of_other_year(policy: Option<&Policy>, current: i32) -> Option<&Policy> {
+    policy.filter(|p| p.insured_year != current)
 }
 
 /// The concentrated period (集中缴费期, the policy's first window) of `current`'s policy when it is still open on
@@ -184,7 +207,7 @@ pub fn choose(
     };
     let request = Renewal { name: &name, base_name: &base.name, base_text: &base_text, year, premium_fen };
     let renewed = policy::renew(&request, CategoryTable::builtin()).map_err(|e| e.to_string())?;
-    Ok(YearPolicy::Made { name, renewed: Box::new(renewed) })
+    Ok(YearPolicy::Made { name, renewed: Box::new(renewed), base_year: base.insured_year })
 }
 
 /// Writes a made policy to the config folder's `policies/` (never over a file already there); its path, or why

@@ -614,6 +614,9 @@ pub struct Text {
     pub year_new_question: &'static str,
     /// The current year's concentrated period still open today, which refuses the new year: year, window name,
     /// last day, the new year, the year again, the last day again, the command that starts it all the same.
+    /// The drive's policy is another year's: its name and year, the drive's year, then the years and command
+    /// the advice names.
+    pub year_new_other_year: &'static str,
     pub year_new_window_open: &'static str,
     pub year_new_counts: &'static str,
     /// Shown when pupils marked 已离校 move out of their classes: how many, and the year they left in.

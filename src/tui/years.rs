@@ -57,6 +57,19 @@ impl App {
         }
         let Some(current) = self.store.current_year() else { return self.fail(self.text.read_only_refused) };
         let year = current + 1;
+        // Under another year's policy neither whether this year's collection is over nor the next year's policy
+        // can be had from it (2028's made at 2024's premium on a drive in 2027): not started here; the command
+        // line can, with --force and the next year's policy named.
+        if let Some(p) = year_policy::policy_of_other_year(self.policy.as_ref(), current) {
+            let command = self.store.command(&format!("year new {year} --promote --force --policy 名称"));
+            let command =
+                if self.lang == crate::words::Language::En { command.replace("名称", "NAME") } else { command };
+            let why = fill(
+                self.text.year_new_other_year,
+                &[&p.name, &p.insured_year, &current, &current, &year, &current, &current, &year, &command],
+            );
+            return self.year_not_started(why);
+        }
         // Once the next year starts this one can only be looked at: the rest of its concentrated period's payments
         // (today's among them) could be recorded nowhere. Not started here; the command line can, with --force.
         if let Some(w) = year_policy::window_still_open(self.policy.as_ref(), current, self.store.today()) {

@@ -556,6 +556,7 @@ pub static EN: Text = Text {
     year_back: "Back to the current year, {}",
     year_only_one: "The drive holds only {}: no earlier year to show",
     year_new_question: "Start insured year {}? ({}'s statuses are kept.)\nEveryone starts unasked and unpaid;\neach class moves up a grade.",
+    year_new_other_year: "The chosen policy {} is for insured year {}, and this drive is in insured year {}: it cannot tell whether {}'s concentrated period is over, and {}'s policy cannot be made from it (its premium and windows are another year's).\nChoose {}'s policy first in \"Policy: show and choose\" (or make it with \"Policy: make this year's from last year's\"), then start the new year; once {}'s concentrated period is over and {}'s policy is at hand, you can also run: {}",
     year_new_window_open: "{}'s {} runs until {} and is still open: once {} starts, {} can only be looked at and its payments (today's too) can no longer be recorded.\nStart the new year after {}; to start it now all the same, run: {}",
     year_new_counts: "Promoted {}, graduated and left {};\ncategories to certify again {}.",
     year_new_left: "{} {pupil|pupils} marked left {moves out of their class|move out of their classes}\n(to 已离校{}年度), not counted in the new year.",
