@@ -1441,10 +1441,20 @@ fn settle_pupil(
             ) else {
                 continue;
             };
-            if !their_last.unshared {
+            // Categories are a set, united rather than replaced: a change of theirs we lack tells us something
+            // even when a copy of ours is their newest (of one second, the copy comes later in their log, and the
+            // union their merge wrote is no event of its history), and one of ours they lack is to be united.
+            let categories = group.contains(&Field::Categories);
+            let apart = |history: &[Event], of_side: &dyn Fn(&Event) -> bool| {
+                history.iter().any(|e| {
+                    of_side(e) && e.unshared && (group.iter().any(|f| f.key() == e.field) || e.field == "created")
+                })
+            };
+            let theirs_new = their_last.unshared || (categories && apart(&their_history, &theirs_in));
+            if !theirs_new {
                 continue; // We already have their latest change to this group.
             }
-            let ours_unseen = our_last.is_some_and(|o| o.unshared);
+            let ours_unseen = our_last.is_some_and(|o| o.unshared) || (categories && apart(&our_history, &in_year));
             // Our newest change is in their history too: they chose theirs over it, so theirs came after it
             // (in their log, whatever the two clocks say).
             let by_time = our_last.is_none_or(|o| {
@@ -1458,7 +1468,14 @@ fn settle_pupil(
             // Made apart, a recorded payment stands whichever change is newer (`payment_stands`).
             let stands = (ours_unseen && group.contains(&Field::Payment))
                 .then(|| payment_stands(&theirs_values, &ours_values))
-                .flatten();
+                .flatten()
+                .filter(|&theirs_recorded| {
+                    if theirs_recorded {
+                        recorded_apart(&their_history, &theirs_in)
+                    } else {
+                        recorded_apart(&our_history, &in_year)
+                    }
+                });
             let they_win = stands.unwrap_or(by_time);
             // Ours seen there, their merge kept their payment over our later change: said here as it was there.
             let stood_there = our_last.is_some_and(|o| {
@@ -1544,6 +1561,7 @@ fn settle_pupil(
                     they_win,
                     their_at: their_last.at.clone(),
                     our_at: our_last.map(|o| o.at.clone()),
+                    stood: stands.is_some(),
                 });
             }
         }
@@ -1619,6 +1637,18 @@ fn payment_stands(theirs: &[Option<String>], ours: &[Option<String>]) -> Option<
     }
 }
 
+/// Whether the payment a side holds was recorded apart from the other laptop: its newest change of the payment
+/// status (or, with none, the pupil's creation) is one the other file lacks. A payment both laptops held was
+/// known to a change that cleared it (a refund recorded on one laptop while the other fixed the channel): that
+/// change wins as any does, by time, where it was overruled as made without knowing of the payment.
+fn recorded_apart(history: &[Event], in_year: &dyn Fn(&Event) -> bool) -> bool {
+    let status = Field::Payment.key();
+    match history.iter().rev().find(|e| in_year(e) && e.field == status) {
+        Some(e) => e.unshared,
+        None => history.iter().any(|e| e.field == "created" && e.unshared),
+    }
+}
+
 /// A conflict found while a pupil's groups are decided, written once they all are: `record` when ours won
 /// and their value is to be kept in the audit log as lost; `there` when theirs won and the other file's own
 /// merge already decided it so (listed in `decided_there`, not as a conflict of this merge).
@@ -1640,6 +1670,8 @@ struct Decided {
     they_win: bool,
     their_at: String,
     our_at: Option<String>,
+    /// A payment recorded on one side stood over a change the other made apart (`payment_stands`).
+    stood: bool,
 }
 
 /// The pupil being settled: our row, theirs, and how the report names them.
@@ -1714,7 +1746,14 @@ fn keep_the_payment(
             merged.0.as_deref().and_then(Enrollment::from_code).unwrap_or(Enrollment::Unknown),
             merged.1.as_deref().and_then(PaymentStatus::from_code).unwrap_or(PaymentStatus::Unpaid),
         );
-        if !standing.payment_contradicts_enrollment() || merged == ours || merged == theirs {
+        // A payment that stood over the other side's change keeps the enrollment it was taken with over a 未确认
+        // from that side too: paid and 未确认 is a pair no mark makes, read as 在校参保 by the roster and the
+        // counts and as 未确认 by the detail screen.
+        let unconfirmed_beside_payment = payment.is_some_and(|d| d.stood)
+            && merged.0.as_deref() == Some(Enrollment::Unknown.code())
+            && standing.payment.is_settled();
+        let contradicts = standing.payment_contradicts_enrollment() || unconfirmed_beside_payment;
+        if !contradicts || merged == ours || merged == theirs {
             continue;
         }
         let in_year = |e: &Event| e.year == year;
@@ -1731,7 +1770,10 @@ fn keep_the_payment(
         };
         let enrollment_at = at_of(enrollment, their_e, enrollment_group, (&our_enrollment, &their_enrollment));
         let payment_at = at_of(payment, their_p, payment_group, (&our_payment, &their_payment));
-        if super::instant::cmp(&enrollment_at, &payment_at).is_gt() && !standing.enrollment_contradicts_payment() {
+        if super::instant::cmp(&enrollment_at, &payment_at).is_gt()
+            && !standing.enrollment_contradicts_payment()
+            && !unconfirmed_beside_payment
+        {
             continue;
         }
         // The payment came from one side and the enrollment from the other (the pair is neither side's own).
@@ -3456,6 +3498,34 @@ mod tests {
         assert_eq!((again.updated, again.conflicts.len()), (0, 0), "{again:?}");
     }
 
+    /// Certified apart in one second (a tax office's and a civil affairs list reconciled on two laptops at once),
+    /// then merged one way and back: the second merge takes the first's union, where the copied certification of
+    /// the same second looked like the first laptop's newest categories change and the union was never copied.
+    #[test]
+    fn categories_certified_apart_in_one_second_converge_when_merged_there_and_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, ids) = two_copies(dir.path());
+        let b_path = b.path().unwrap().to_owned();
+        for s in [&mut a, &mut b] {
+            s.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        }
+        b.set_categories(by_id(&b, &ids[0]).id, &[mark_of("低保对象", "民政")]).unwrap();
+        a.set_categories(by_id(&a, &ids[0]).id, &[mark_of("特困人员", "民政")]).unwrap();
+        drop(b);
+        let there = a.merge_from(&b_path, false).unwrap();
+        assert_eq!(category_names(&a, &ids[0]), ["低保对象", "特困人员"], "{there:?}");
+        let a_path = a.path().unwrap().to_owned();
+        drop(a);
+        let mut b = Store::open(&b_path).unwrap();
+        let back = b.merge_from(&a_path, false).unwrap();
+        assert_eq!(category_names(&b, &ids[0]), ["低保对象", "特困人员"], "{back:?}");
+        let a = Store::open(&a_path).unwrap();
+        assert_eq!(snapshot(&a), snapshot(&b));
+        drop(a);
+        let again = b.merge_from(&a_path, false).unwrap();
+        assert_eq!((again.updated, again.conflicts.len()), (0, 0), "{again:?}");
+    }
+
     #[test]
     fn a_category_removed_on_one_laptop_and_another_added_on_the_other_are_both_kept_both_ways() {
         let dir = tempfile::tempdir().unwrap();
@@ -3858,6 +3928,67 @@ mod tests {
                     assert!(r.conflicts.is_empty() && r.payments_kept_over_later == 0, "{case}: {r:?}");
                 }
             }
+        }
+    }
+
+    /// Both laptops hold a family's payment; A fixes its channel while B takes it back (a refund, 重复缴费已退).
+    /// B took back a payment it held: the newer of the two changes wins, merged either way, as any two do; where
+    /// A's channel fix made the payment stand over B's as a change made without knowing of it.
+    #[test]
+    fn a_payment_both_laptops_held_taken_back_on_one_while_the_other_fixes_its_channel_goes_to_the_newer() {
+        for b_later in [true, false] {
+            let dir = tempfile::tempdir().unwrap();
+            let (mut a, mut b, ids) = two_copies_after(dir.path(), |a, ids| {
+                a.set_payment(by_id(a, &ids[0]).id, PaymentStatus::Paid, &family_payment()).unwrap();
+            });
+            let (fix_at, back_at) = if b_later {
+                ("2026-11-23T10:00:00+08:00", "2026-11-23T10:00:01+08:00")
+            } else {
+                ("2026-11-23T10:00:01+08:00", "2026-11-23T10:00:00+08:00")
+            };
+            a.set_fixed_clock(fix_at);
+            let fixed = PaymentDetails { channel: Some("支付宝".into()), ..family_payment() };
+            a.set_payment(by_id(&a, &ids[0]).id, PaymentStatus::Paid, &fixed).unwrap();
+            b.set_fixed_clock(back_at);
+            b.set_payment(by_id(&b, &ids[0]).id, PaymentStatus::Unpaid, &PaymentDetails::default()).unwrap();
+            let ((a_into_b, r1), (b_into_a, r2)) = merge_both_ways(dir.path(), a, b);
+            assert_eq!(snapshot(&a_into_b), snapshot(&b_into_a), "B later: {b_later}");
+            for (s, r) in [(&a_into_b, &r1), (&b_into_a, &r2)] {
+                let p = by_id(s, &ids[0]);
+                if b_later {
+                    assert_eq!((p.payment, p.payment_details.amount_fen), (PaymentStatus::Unpaid, None), "{r:?}");
+                } else {
+                    assert_eq!((p.payment, &p.payment_details), (PaymentStatus::Paid, &fixed), "{r:?}");
+                }
+                assert_eq!(r.payments_kept_over_later, 0, "{r:?}");
+                assert!(r.conflicts.iter().all(|c| c.payment_kept.is_none()), "{r:?}");
+                assert!(r.conflicts.iter().any(|c| c.field == "payment"), "listed as a conflict: {r:?}");
+            }
+        }
+    }
+
+    /// A takes a payment and takes it back (未缴费, 未确认 again) while B, its clock a day behind, takes the same
+    /// family's payment: B's stands, and with it the enrollment it was taken with (在校参保), where A's newer
+    /// 未确认 was applied beside it, a pair no mark makes (paid, 未确认), which the roster showed as 在校参保 and
+    /// the detail screen and `find` as 未确认.
+    #[test]
+    fn a_payment_that_stands_keeps_the_enrollment_it_was_taken_with_over_an_unconfirmed_made_apart() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, ids) = two_copies(dir.path());
+        b.set_fixed_clock("2026-11-22T10:00:00+08:00");
+        b.set_payment(by_id(&b, &ids[0]).id, PaymentStatus::Paid, &family_payment()).unwrap();
+        assert_eq!(by_id(&b, &ids[0]).enrollment, Enrollment::Here);
+        a.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        a.set_payment(by_id(&a, &ids[0]).id, PaymentStatus::Paid, &family_payment()).unwrap();
+        a.set_fixed_clock("2026-11-23T10:01:00+08:00");
+        let pupil = by_id(&a, &ids[0]).id;
+        a.set_payment(pupil, PaymentStatus::Unpaid, &PaymentDetails::default()).unwrap();
+        a.set_enrollment(pupil, Enrollment::Unknown, None).unwrap();
+        let ((a_into_b, r1), (b_into_a, r2)) = merge_both_ways(dir.path(), a, b);
+        assert_eq!(snapshot(&a_into_b), snapshot(&b_into_a));
+        for (s, r) in [(&a_into_b, &r1), (&b_into_a, &r2)] {
+            let p = by_id(s, &ids[0]);
+            assert_eq!((p.enrollment, p.payment), (Enrollment::Here, PaymentStatus::Paid), "{r:?}");
         }
     }
 
