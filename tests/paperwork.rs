@@ -532,13 +532,14 @@ fn a_category_list_with_one_row_per_category_keeps_every_category() {
     assert_eq!((again["matched"].as_u64(), again["already"].as_u64()), (Some(0), Some(2)), "{again}");
 }
 
-/// canbao's own 参保花名册 writes a pupil with two categories as two rows (in XLSX on two departments'
-/// sheets): reconciled into a drive holding the same pupils without categories, it gives back both.
+/// canbao's own 参保花名册 writes a pupil with two categories of two departments as two rows (in XLSX on two
+/// departments' sheets), and two of one department in one cell: reconciled into a drive holding the same pupils
+/// without categories, it gives back both.
 #[test]
 fn the_special_roster_round_trips_through_a_category_reconcile() {
     let dir = tempfile::tempdir().expect("tempdir");
     let list = |categories: bool| {
-        let (a, b) = if categories { ("低保、监测户", "孤儿") } else { ("", "") };
+        let (a, b) = if categories { ("低保、监测户", "孤儿、低保") } else { ("", "") };
         format!(
             "姓名,身份证号码,年级,班级,人员类别\n孙语,450203201909308803,三年级,1班,{a}\n林彤瑶,450202201911276365,三年级,1班,{b}\n"
         )
@@ -3056,4 +3057,28 @@ fn a_category_to_be_certified_again_is_quoted_in_full_with_why() {
     let text = rows[slip..slip + end].iter().flatten().cloned().collect::<Vec<_>>().join("|");
     assert!(text.contains("低保对象（待重新认定）") && text.contains("本年度尚未认定，按全额缴费"), "{text}");
     assert!(text.contains("家庭应缴（元）|400|") && text.contains("代缴部门|—"), "{text}");
+}
+
+/// The 参保花名册 has one row per child per certifying department: two categories 民政 certified (低保对象 and
+/// 孤儿) are one row naming both, numbered and counted once; a category of another department is that
+/// department's row on its own sheet. Before, the child was two rows of the 民政 sheet.
+#[test]
+fn the_special_roster_has_one_row_per_child_per_department() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("drive.db");
+    let list = "姓名,身份证号码,年级,班级,人员类别\n孙语,450203201909308803,三年级,1班,低保对象、孤儿、监测户\n\
+                林彤瑶,450202201911276365,三年级,1班,特困人员\n";
+    ok(canbao(&db).arg("import").arg(write(dir.path(), "list.csv", list)));
+    let files = export(&db, "special", &dir.path().join("special.xlsx"), &[]);
+    let book = workbook(&files[0]);
+    let sheet = |name: &str| &book.iter().find(|(n, _)| n == name).unwrap_or_else(|| panic!("{name}")).1;
+    let (rows, category) = table_column(sheet("民政"), "序号", "人员类别");
+    let named: Vec<(&str, &str, &str)> =
+        rows.iter().map(|r| (r[0].as_str(), r[1].as_str(), r[category].as_str())).collect();
+    assert_eq!(named, [("1", "林彤瑶", "特困人员"), ("2", "孙语", "低保对象、孤儿")]);
+    let (rows, category) = table_column(sheet("乡村振兴"), "序号", "人员类别");
+    assert_eq!((rows.len(), rows[0][1].as_str(), rows[0][category].as_str()), (1, "孙语", "防止返贫监测对象"));
+    let files = export(&db, "special", &dir.path().join("special.csv"), &["--format", "csv"]);
+    let text = std::fs::read_to_string(&files[0]).expect("read");
+    assert_eq!(text.lines().skip_while(|l| !l.starts_with("序号")).count(), 1 + 3, "{text}");
 }

@@ -2,7 +2,8 @@
 //! departments to hand to the 医保 agency. The notice names the attachment but does not reproduce its columns;
 //! these are the roster's own facts a 花名册 is filled from: who, which category, which department.
 //!
-//! A pupil with two categories has a row for each, so every department can take its own rows; in XLSX each
+//! A pupil has one row per certifying department, naming every category that department certified in one cell
+//! (「低保对象、孤儿」), so each department counts each child once and takes its own rows; in XLSX each
 //! department has its own worksheet to print, stamp and hand in.
 
 use std::path::{Path, PathBuf};
@@ -33,8 +34,8 @@ pub const COLUMNS: [(&str, f64); 11] = [
 /// The sheet a department's rows go in when the mark names none and the category table does not know it.
 pub const NO_DEPARTMENT: &str = "未注明部门";
 
-/// One row of the roster: the certifying department, the pupil, and the category.
-type RosterRow<'a> = (String, &'a Student, &'a CategoryMark);
+/// One row of the roster: the certifying department, the pupil, and the categories that department certified.
+type RosterRow<'a> = (String, &'a Student, Vec<&'a CategoryMark>);
 
 /// Writes the roster. XLSX: one worksheet per certifying department (民政, 乡村振兴, 残联, 卫健 …), each with
 /// 单位（盖章）、经办人、日期 lines, since each department hands in its own stamped list. CSV: one table of every
@@ -45,18 +46,23 @@ pub fn export_special(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
         return Err(ExportError::NoSpecialPupils);
     }
     let table = CategoryTable::builtin();
-    let rows: Vec<RosterRow> = pupils
-        .iter()
-        .flat_map(|s| s.categories.iter().map(move |mark| (s, mark)))
-        .map(|(s, mark)| {
+    // A child two categories of one department certified (孤儿 and 低保对象, both 民政) is one row of that
+    // department's: two rows would count the child twice on a sheet the department totals.
+    let mut rows: Vec<RosterRow> = Vec::new();
+    for s in &pupils {
+        let first = rows.len();
+        for mark in &s.categories {
             let department = if mark.department.trim().is_empty() {
                 table.lookup(&mark.name).map(|c| c.department.clone()).unwrap_or_default()
             } else {
                 mark.department.clone()
             };
-            (department, s, mark)
-        })
-        .collect();
+            match rows[first..].iter_mut().find(|(d, _, _)| d.trim() == department.trim()) {
+                Some((_, _, marks)) => marks.push(mark),
+                None => rows.push((department, s, vec![mark])),
+            }
+        }
+    }
     let format = input.opts.format;
     let path = out_file(out, &input.file_name(&school, "参保花名册", format));
     let mut writer = TableWriter::create(&path, format, input.store.path())?;
@@ -84,8 +90,8 @@ pub fn export_special(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
         let preamble = Preamble { title: Some(TITLE.to_owned()), lines: vec![line] };
         let sheet = if department.is_empty() { "参保花名册" } else { department.as_str() };
         writer.begin_table(sheet, &preamble, &columns)?;
-        for (i, (department, s, mark)) in list.iter().enumerate() {
-            write_row(&mut writer, input, i + 1, department, s, mark)?;
+        for (i, (department, s, marks)) in list.iter().enumerate() {
+            write_row(&mut writer, input, i + 1, department, s, marks)?;
         }
         writer.sign_lines(&[vec![
             "单位（盖章）：".to_owned(),
@@ -102,21 +108,29 @@ fn write_row(
     seq: usize,
     department: &str,
     s: &Student,
-    mark: &CategoryMark,
+    marks: &[&CategoryMark],
 ) -> Result<(), ExportError> {
-    let note = input
-        .policy
-        .and_then(|p| p.rule(&mark.name))
-        .filter(|r| r.enroll.away_from_school())
-        .map(|r| crate::words::quote::ZH.place(r.enroll).to_owned())
-        .unwrap_or_default();
+    // Each category's place to enroll, once where two categories say the same.
+    let mut notes: Vec<String> = Vec::new();
+    for mark in marks {
+        let note = input
+            .policy
+            .and_then(|p| p.rule(&mark.name))
+            .filter(|r| r.enroll.away_from_school())
+            .map(|r| crate::words::quote::ZH.place(r.enroll).to_owned());
+        if let Some(note) = note.filter(|n| !notes.contains(n)) {
+            notes.push(note);
+        }
+    }
+    let note = notes.join("；");
+    let categories: Vec<&str> = marks.iter().map(|m| m.name.as_str()).collect();
     let text = |t: &str| if t.is_empty() { Out::Empty } else { Out::Text(t.to_owned()) };
     writer.row(&[
         Out::Number(seq as f64),
         text(&s.name),
         s.sex.map(|x| text(x.label_zh())).unwrap_or(Out::Empty),
         input.id_cell(s),
-        text(&mark.name),
+        text(&categories.join("、")),
         text(department),
         text(&s.class_label()),
         text(&s.phone),
