@@ -2375,9 +2375,9 @@ fn the_government_paid_ledger_says_why_a_share_is_zero() {
 
     // Yibin 2024.
     let (rows, away) = government("yibin.xlsx");
-    // 001 附件1 四(三): 特困 pay nothing, 财政 pays 380; nothing to say.
+    // 001 附件1 四(三): 特困 pay nothing, 财政 pays 380; nobody recorded it yet, which is all there is to say.
     let (by, amount, remark) = find(&rows, "许志文");
-    assert_eq!((by.as_str(), amount.as_f64(), remark.as_str()), ("财政", Some(380.0), ""));
+    assert_eq!((by.as_str(), amount.as_f64(), remark.as_str()), ("财政", Some(380.0), "已认定类别，未登记代缴"));
     // 001 附件1 二(二): 财政 pays 285 of a 低保 pupil's 380; the family's 95 is still due.
     let (_, amount, remark) = find(&rows, "郑可洁");
     assert_eq!(amount.as_f64(), Some(285.0));
@@ -2404,7 +2404,7 @@ fn the_government_paid_ledger_says_why_a_share_is_zero() {
     assert!(remark.contains("003 三(二)2、三(三)2、四(一)3"), "{remark}");
     // 003 三(二)1: 特困 are paid for in full (280) by 医保.
     let (by, amount, remark) = find(&rows, "许志文");
-    assert_eq!((by.as_str(), amount.as_f64(), remark.as_str()), ("医保", Some(280.0), ""));
+    assert_eq!((by.as_str(), amount.as_f64(), remark.as_str()), ("医保", Some(280.0), "已认定类别，未登记代缴"));
 
     // Liuzhou 2023 (000 附件二(五)) names 低保 but gives no amount: no figure, and 备注 says who decides it.
     ok(canbao(&db).args(["policy", "use", "liuzhou-2023"]));
@@ -3057,6 +3057,68 @@ fn a_category_to_be_certified_again_is_quoted_in_full_with_why() {
     let text = rows[slip..slip + end].iter().flatten().cloned().collect::<Vec<_>>().join("|");
     assert!(text.contains("低保对象（待重新认定）") && text.contains("本年度尚未认定，按全额缴费"), "{text}");
     assert!(text.contains("家庭应缴（元）|400|") && text.contains("代缴部门|—"), "{text}");
+}
+
+/// A pupil in the 财政代缴 ledger by a certified full-subsidy category alone (001 附件1 四: 特困、孤儿 pay
+/// nothing; the department pays on its own schedule) is listed there before anyone records the department's
+/// payment, and its 备注 says so (「已认定类别，未登记代缴」); `stats` counts those apart, so the ledgers add up to
+/// 已参保, which counts the pupil once the payment is recorded. Before, the ledger listed such a pupil with an
+/// empty 备注 and the counts came to one more than 已参保.
+#[test]
+fn a_certified_pupil_nobody_marked_is_said_unrecorded_in_the_government_ledger() {
+    let (dir, db) = drive_with_progress();
+    // 许志文 (特困人员) marked 财政代缴; 李可月 (孤儿) and the others left as they came.
+    ok(canbao(&db).args(["mark", "450203201811029232", "--payment", "government"]));
+    let files = export(&db, "ledgers", &dir.path().join("ledgers.xlsx"), &[]);
+    let book = workbook(&files[0]);
+    let (rows, remark) = table_column(&book[3].1, "序号", "备注");
+    assert_eq!(rows.len(), 6, "{rows:?}");
+    assert_eq!(row_of(&rows, "许志文")[remark], "", "{rows:?}");
+    for name in ["李可月", "林悦", "胡可雪", "郑萱一", "唐洁诗"] {
+        assert!(row_of(&rows, name)[remark].starts_with("已认定类别，未登记代缴"), "{name}: {rows:?}");
+    }
+    let stats = json(canbao(&db).args(["stats", "--json"]));
+    assert_eq!(
+        (stats["ledgers"]["government_paid"].as_i64(), stats["government_unrecorded"].as_i64()),
+        (Some(6), Some(5))
+    );
+    let counted = |l: &str| stats["ledgers"][l].as_i64().unwrap_or(-1);
+    let recorded = counted("paid") + counted("paid_elsewhere") + counted("government_paid") - 5;
+    assert_eq!(stats["insured"].as_i64(), Some(recorded), "{stats}");
+    let said = ok(canbao(&db).arg("stats"));
+    assert!(said.contains("财政代缴: 6（其中未登记代缴 5 人）"), "{said}");
+}
+
+/// A family's payment the tax office lists for a pupil marked 财政代缴 is kept as not recorded, and stays in
+/// `check` while the mark stands (a refund or a correction is owed), with the 财政代缴 ledger saying so in 备注;
+/// before, the mark counted as the payment and `check` and the ledger said nothing.
+#[test]
+fn a_family_payment_on_top_of_a_department_is_checked_and_in_the_ledger() {
+    let (dir, db) = drive_with_progress();
+    let xu = "450203201811029232";
+    ok(canbao(&db).args(["mark", xu, "--payment", "government"]));
+    let tax = write(
+        dir.path(),
+        "tax-xu.csv",
+        "姓名,证件号码,缴费金额,缴费日期,缴费渠道\n许志文,450203201811029232,380,2023-10-16,微信\n",
+    );
+    ok(canbao(&db).args(["reconcile", "--source", "tax"]).arg(tax));
+    assert_eq!(json(canbao(&db).args(["find", xu, "--json"]))[0]["payment"], "government");
+    let check = json(canbao(&db).args(["check", "--json"]));
+    let unrecorded = check["tax_paid_unrecorded"].as_array().expect("group");
+    let line = unrecorded.iter().find(|u| u["id_number"] == xu).unwrap_or_else(|| panic!("{check}"));
+    assert_eq!((line["reason"].as_str(), line["amount"].as_f64()), (Some("roster_status"), Some(380.0)), "{line}");
+    assert!(line["advice"].as_str().expect("advice").contains("退费"), "{line}");
+    let said = ok(canbao(&db).arg("check"));
+    assert!(said.contains("许志文"), "{said}");
+    let files = export(&db, "ledgers", &dir.path().join("ledgers.xlsx"), &[]);
+    let book = workbook(&files[0]);
+    let (rows, remark) = table_column(&book[3].1, "序号", "备注");
+    let said = &row_of(&rows, "许志文")[remark];
+    assert!(
+        said.starts_with("税务名单另有家庭缴费 380 元（2023-10-16，tax-xu.csv 第 2 行），与财政代缴重复"),
+        "{said}"
+    );
 }
 
 /// The 参保花名册 has one row per child per certifying department: two categories 民政 certified (低保对象 and

@@ -785,7 +785,18 @@ fn print_stats(s: &crate::store::Stats) {
     }
     say("四本台账 (ledgers; declined and left pupils are in none):", "ledgers (declined and left pupils are in none):");
     for l in Ledger::ALL {
-        println!("  {}: {}", pick(l.label_zh(), l.label_en()), s.ledgers.get(l.code()).copied().unwrap_or(0));
+        let n = s.ledgers.get(l.code()).copied().unwrap_or(0);
+        let unrecorded = s.government_unrecorded;
+        if l == Ledger::GovernmentPaid && unrecorded > 0 {
+            // Counted by category, no department's payment recorded: not insured yet, as 已参保 counts them.
+            let (zh, en) = (
+                format!("（其中未登记代缴 {unrecorded} 人）({unrecorded} not recorded paid)"),
+                format!(" ({unrecorded} not recorded paid)"),
+            );
+            println!("  {}: {n}{}", pick(l.label_zh(), l.label_en()), pick(&zh, &en));
+        } else {
+            println!("  {}: {n}", pick(l.label_zh(), l.label_en()));
+        }
     }
     say(
         "班级\t人数\t应参保\t已参保\t已缴费(含代缴)\t参保率 (class, pupils, to insure, insured, paid incl. government, coverage)",

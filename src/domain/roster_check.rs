@@ -12,7 +12,7 @@ use super::money;
 use super::policy::{
     AmountDispute, Policy, ShareReason, department_share, quote_pupil, recorded_payment_date_error, shortfall_fen,
 };
-use super::student::Student;
+use super::student::{PaymentStatus, Student};
 use super::unapplied::{KeptPayment, UnappliedReason};
 
 /// A pupil as a finding names them.
@@ -96,8 +96,9 @@ pub struct CheckReport {
     /// was given after paying (低保 95 元 due, 380 paid; 特困 nothing due).
     pub overpaid: Vec<Overpaid>,
     /// Payments the tax office listed that a reconciliation kept as not recorded (税务已缴费、名单未记入), whose
-    /// number no pupil marked paid or 财政代缴 holds today: set by [`tax_paid_unrecorded`], from the drive's
-    /// history.
+    /// number no pupil marked paid or 财政代缴 holds today, and a family's payment kept beside a department's
+    /// for a pupil still marked 财政代缴 (a refund or a correction owed): set by [`tax_paid_unrecorded`], from
+    /// the drive's history.
     pub tax_paid_unrecorded: Vec<UnrecordedPayment>,
     /// Paid by the family on a date no payment for the drive's insured year can have (before the year's first
     /// payment window, after the year, before the pupil's birth): counted insured on a payment for another year.
@@ -482,7 +483,8 @@ impl UnrecordedPayment {
 type ListRow<'a> = (&'a str, &'a str, &'a str, usize, Option<i64>, Option<NaiveDate>, Option<&'a str>);
 
 /// The kept payments (`kept`, oldest first) whose number no pupil of `students` marked paid or 财政代缴 holds
-/// (nor is the pupil the row was matched to so marked):
+/// (nor is the pupil the row was matched to so marked), and a family's payment kept beside a department's
+/// (`UnappliedPayment::beside_department`) while the pupil is marked 财政代缴:
 /// each payment once (the same row of the same file read again, on this laptop or another's merged in, is one),
 /// said as it was last kept. A payment goes from the list by itself once the drive records the pupil's.
 pub fn tax_paid_unrecorded(kept: &[KeptPayment], students: &[Student]) -> Vec<UnrecordedPayment> {
@@ -499,7 +501,14 @@ pub fn tax_paid_unrecorded(kept: &[KeptPayment], students: &[Student]) -> Vec<Un
         let holding = holders.get(k.id_number.as_str()).map(Vec::as_slice).unwrap_or_default();
         // The pupil the row was matched to counts as well: a number held rounded or since corrected is theirs.
         let matched = k.student_id.and_then(|id| by_id.get(&id));
-        if k.id_number.is_empty() || holding.iter().chain(matched).any(|s| s.payment.is_settled()) {
+        // A 财政代缴 mark does not settle a family's payment kept beside the department's: the family paid on top
+        // of the department, and a refund or a correction is owed until the operator sees to it.
+        let settles = |s: &&Student| match s.payment {
+            PaymentStatus::Paid => true,
+            PaymentStatus::Government => !k.record.beside_department(),
+            PaymentStatus::Unpaid => false,
+        };
+        if k.id_number.is_empty() || holding.iter().chain(matched).any(settles) {
             continue;
         }
         let r = &k.record;
@@ -671,6 +680,48 @@ mod tests {
         held.id_number = "450203201909308811".into();
         held.payment = PaymentStatus::Paid;
         assert_eq!(tax_paid_unrecorded(&list, std::slice::from_ref(&held)).len(), 1);
+    }
+
+    /// A family's payment kept because the pupil is marked 财政代缴 is listed while the mark stands: the family
+    /// paid on top of the department, and a refund or a correction is owed. Marked 已缴费, it is the family's.
+    #[test]
+    fn a_family_payment_beside_a_department_is_listed_while_marked_government_paid() {
+        use crate::domain::unapplied::{KeptPayment, UnappliedPayment, UnappliedReason};
+        let mut held = pupil("郭宇轩", "450203201909308803", "1班");
+        held.id = 7;
+        held.payment = PaymentStatus::Government;
+        let mut record = UnappliedPayment {
+            name: "郭宇轩".into(),
+            amount_fen: Some(38_000),
+            paid_on: NaiveDate::from_ymd_opt(2026, 10, 16),
+            receipt: None,
+            year: None,
+            file: "税务.csv".into(),
+            sheet: String::new(),
+            row: 8,
+            reason: UnappliedReason::RosterStatus,
+            roster_name: None,
+            roster_status: Some("government".into()),
+        };
+        let kept = |record: &UnappliedPayment| KeptPayment {
+            student_id: Some(7),
+            id_number: "450203201909308803".into(),
+            record: record.clone(),
+        };
+        let found = tax_paid_unrecorded(&[kept(&record)], std::slice::from_ref(&held));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].advice.contains("退费"), "{}", found[0].advice);
+        assert!(found[0].advice_en.contains("refunded"), "{}", found[0].advice_en);
+        record.reason = UnappliedReason::OtherPayer;
+        record.roster_status = None;
+        assert_eq!(tax_paid_unrecorded(&[kept(&record)], std::slice::from_ref(&held)).len(), 1);
+        held.payment = PaymentStatus::Paid;
+        assert!(tax_paid_unrecorded(&[kept(&record)], std::slice::from_ref(&held)).is_empty());
+        // Kept against another standing (不参保) and marked 财政代缴 since: settled as before.
+        record.reason = UnappliedReason::RosterStatus;
+        record.roster_status = Some("declined".into());
+        held.payment = PaymentStatus::Government;
+        assert!(tax_paid_unrecorded(&[kept(&record)], std::slice::from_ref(&held)).is_empty());
     }
 
     #[test]

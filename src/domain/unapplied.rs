@@ -146,8 +146,27 @@ impl UnappliedPayment {
         }
     }
 
+    /// A family's payment the list holds for a pupil a department pays for (财政代缴): kept either as the roster's
+    /// 财政代缴 against it, or as the other payer beside the department's row. The family paid on top of the
+    /// department, so money is to be refunded or a mark corrected, which the 财政代缴 mark does not settle.
+    pub fn beside_department(&self) -> bool {
+        match self.reason {
+            UnappliedReason::RosterStatus => self.roster_status.as_deref() == Some(PaymentStatus::Government.code()),
+            UnappliedReason::OtherPayer => true,
+            _ => false,
+        }
+    }
+
     /// What the operator does about it, in words.
     pub fn advice(&self, en: bool) -> &'static str {
+        if self.reason == UnappliedReason::RosterStatus && self.beside_department() {
+            return if en {
+                "the pupil is marked government paid and the family paid too: check whether the department paid; if \
+                 it did, the family's payment is to be refunded, if not, mark the pupil paid and reconcile again"
+            } else {
+                "此学生已登记财政代缴，家庭又缴了费：请核实部门是否已代缴；已代缴的，家庭的缴费应办理退费；未代缴的，改为已缴费后重新对账"
+            };
+        }
         match (self.reason, en) {
             (UnappliedReason::UnknownNumber, false) => {
                 "若是本校学生，请添加该学生（或更正名单中的号码）后重新对账；否则请向税务核实"

@@ -46,6 +46,9 @@ pub struct Stats {
     pub payment: BTreeMap<String, i64>,
     /// The four ledgers (四本台账) under the drive's policy; declined and left pupils are in none.
     pub ledgers: BTreeMap<String, i64>,
+    /// Of the 财政代缴 ledger, the pupils there by a certified full-subsidy category alone, whose department's
+    /// payment nobody recorded (the ledger's 备注 says 已认定类别，未登记代缴): not insured yet.
+    pub government_unrecorded: i64,
     pub classes: Vec<ClassStats>,
     /// The drive day by day, from the audit log (the working group reports progress every day).
     pub days: Vec<DayProgress>,
@@ -295,6 +298,7 @@ impl Store {
             enrollment: Enrollment::ALL.iter().map(|e| (e.code().to_owned(), 0)).collect(),
             payment: PaymentStatus::ALL.iter().map(|p| (p.code().to_owned(), 0)).collect(),
             ledgers: Ledger::ALL.iter().map(|l| (l.code().to_owned(), 0)).collect(),
+            government_unrecorded: 0,
             classes: Vec::new(),
             days: self.daily_progress()?,
         };
@@ -318,6 +322,8 @@ impl Store {
             let categories: Vec<String> = s.categories.iter().map(|c| c.name.clone()).collect();
             if let Some(l) = roster_ledger(policy, CategoryTable::builtin(), s.enrollment, s.payment, &categories) {
                 *stats.ledgers.entry(l.code().to_owned()).or_default() += 1;
+                stats.government_unrecorded +=
+                    i64::from(l == Ledger::GovernmentPaid && s.payment != PaymentStatus::Government);
             }
             *stats.payment.entry(s.payment.code().to_owned()).or_default() += 1;
             let label = spelling.label(&s.school, &s.grade, &s.class);

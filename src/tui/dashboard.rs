@@ -49,6 +49,9 @@ pub struct Dashboard {
     pub enrollment: Vec<(Enrollment, usize)>,
     pub payment: Vec<(PaymentStatus, usize)>,
     pub ledgers: Vec<(Ledger, usize)>,
+    /// Of the 财政代缴 ledger, the pupils there by a certified full-subsidy category alone, whose department's
+    /// payment nobody recorded: not insured yet, as 已参保 counts them, so the line says how many.
+    pub government_unrecorded: usize,
     pub insured: usize,
     pub eligible: usize,
     pub classes: Vec<ClassLine>,
@@ -93,6 +96,8 @@ impl Dashboard {
             });
             if let Some(l) = ledger {
                 bump(&mut d.ledgers, l);
+                d.government_unrecorded +=
+                    usize::from(l == Ledger::GovernmentPaid && row.payment != PaymentStatus::Government);
             }
             let insured = standing.is_insured();
             let eligible = standing.is_expected();
@@ -154,6 +159,30 @@ mod tests {
         assert_eq!(d.ledgers.iter().map(|(_, n)| n).sum::<usize>(), 360);
         assert_eq!(permille(1, 3), 333);
         assert_eq!(permille(0, 0), 0);
+    }
+
+    /// Pupils the 财政代缴 ledger holds by a certified full-subsidy category alone are counted apart, so the
+    /// ledgers of the insured add up to 已参保: a department's payment recorded moves a pupil out of that count.
+    #[test]
+    fn government_paid_by_category_alone_is_counted_apart() {
+        let mut store = crate::store::Store::open_in_memory().expect("store");
+        store.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        crate::demo::load_sample(&mut store).expect("sample");
+        let policy = crate::domain::policy::PolicySet::builtin().get("yibin-2024");
+        let of = |d: &Dashboard, l: Ledger| d.ledgers.iter().find(|(k, _)| *k == l).map_or(0, |(_, n)| *n);
+        let adds_up = |d: &Dashboard| {
+            of(d, Ledger::Paid) + of(d, Ledger::PaidElsewhere) + of(d, Ledger::GovernmentPaid) - d.government_unrecorded
+        };
+        let d = Dashboard::count(&RosterData::load(&store).expect("load"), policy);
+        // 001 附件1 四: 特困人员 ×2, 孤儿 ×2, 重度残疾人 ×2 in the sample, none marked.
+        assert_eq!((of(&d, Ledger::GovernmentPaid), d.government_unrecorded), (6, 6));
+        assert_eq!(adds_up(&d), d.insured);
+        let orphan = store.students(&Default::default()).expect("list");
+        let orphan = orphan.iter().find(|s| s.name == "李可月").expect("李可月");
+        store.set_payment(orphan.id, PaymentStatus::Government, &Default::default()).expect("government");
+        let d = Dashboard::count(&RosterData::load(&store).expect("load"), policy);
+        assert_eq!((of(&d, Ledger::GovernmentPaid), d.government_unrecorded), (6, 5));
+        assert_eq!(adds_up(&d), d.insured);
     }
 
     /// In the new year the graduates and the pupils who left last year are in no class line and no count, as

@@ -162,6 +162,8 @@ pub struct Text {
     pub dash_totals: &'static str,
     pub dash_progress: &'static str,
     pub dash_ledgers: &'static str,
+    /// After the 财政代缴 ledger's figure: how many of it no department's payment was recorded for.
+    pub dash_government_unrecorded: &'static str,
     pub dash_statuses: &'static str,
     pub dash_policy: &'static str,
     pub dash_backup: &'static str,

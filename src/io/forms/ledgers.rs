@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use super::{FormInput, categories_text, out_dir, out_file, remark_cell, yuan_cell};
 use crate::domain::category::CategoryTable;
 use crate::domain::policy::{self, AmountDispute, Ledger, Quote};
+use crate::domain::roster_check::{self, UnrecordedPayment};
 use crate::domain::student::{Enrollment, PaymentStatus, Student, TAX_LIST_WITHOUT_CHANNEL};
 use crate::io::export::{ColumnSpec, FileFormat, Out, Preamble, TableWriter, check_targets, place_all};
 use crate::io::sheet::ExportError;
@@ -51,7 +52,14 @@ pub fn export_ledgers(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
         .filter(|(_, l)| !l.cleared_by_hand)
         .map(|(id, _)| id)
         .collect();
-    let held = (&disputes, &listed);
+    // Families' payments a tax list holds beside a department's (财政代缴), by ID number: the 财政代缴 ledger says
+    // a refund or a correction is owed, as `check` lists them.
+    let kept = input.store.unapplied_payments()?;
+    let mut on_top: HashMap<String, Vec<UnrecordedPayment>> = HashMap::new();
+    for line in roster_check::tax_paid_unrecorded(&kept, &pupils) {
+        on_top.entry(line.id_number.clone()).or_default().push(line);
+    }
+    let held = (&disputes, &listed, &on_top);
     let format = input.opts.format;
     let mut written = Vec::new();
     match format {
@@ -83,14 +91,18 @@ pub fn export_ledgers(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
     Ok(written)
 }
 
-/// The school, its pupils, the payments among theirs two laptops recorded with different amounts, and the
-/// payments a tax list recorded.
-type LedgerPupils<'a> = (&'a str, &'a [Student], (&'a HashMap<i64, AmountDispute>, &'a HashSet<i64>));
+/// The school, its pupils, the payments among theirs two laptops recorded with different amounts, the
+/// payments a tax list recorded, and the payments a tax list holds that the drive did not record, by ID number.
+type LedgerPupils<'a> = (
+    &'a str,
+    &'a [Student],
+    (&'a HashMap<i64, AmountDispute>, &'a HashSet<i64>, &'a HashMap<String, Vec<UnrecordedPayment>>),
+);
 
 fn write_ledger(
     writer: &mut TableWriter,
     input: &FormInput,
-    (school, pupils, (disputes, listed)): LedgerPupils,
+    (school, pupils, (disputes, listed, on_top)): LedgerPupils,
     ledger: Ledger,
 ) -> Result<(), ExportError> {
     let columns: Vec<ColumnSpec> =
@@ -113,7 +125,10 @@ fn write_ledger(
             Out::Text(categories_text(s)),
         ];
         let (cells, remark) = match ledger {
-            Ledger::GovernmentPaid => government_row(input, s),
+            Ledger::GovernmentPaid => {
+                let (cells, share) = government_row(input, s);
+                (cells, government_remark(s, &share, on_top.get(&s.id_number).map(Vec::as_slice).unwrap_or_default()))
+            }
             _ => (
                 extra_cells(input, ledger, s, listed.contains(&s.id)),
                 own_remark(input, ledger, s, disputes.get(&s.id)),
@@ -200,6 +215,32 @@ fn extra_cells(input: &FormInput, ledger: Ledger, s: &Student, listed: bool) -> 
         Ledger::GovernmentPaid => government_row(input, s).0,
     }
 }
+
+/// What the 财政代缴 ledger says of the pupil in 备注 besides the department's share (`share`): a pupil whose
+/// full-subsidy category puts them here before anyone recorded the department's payment is said to be so, as
+/// the roster, the dashboard and the other forms count them not insured yet; and a family's payment a tax list
+/// holds beside the department's (`on_top`: `check`'s lines for the pupil) is a refund or a correction owed.
+fn government_remark(s: &Student, share: &str, on_top: &[UnrecordedPayment]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if s.payment != PaymentStatus::Government {
+        parts.push(UNRECORDED_GOVERNMENT.to_owned());
+    }
+    for line in on_top.iter().filter(|_| s.payment == PaymentStatus::Government) {
+        let (amount, day) = line.amount_and_day(false);
+        parts.push(format!(
+            "税务名单另有家庭缴费 {amount} 元（{day}，{}），与财政代缴重复：应退费或更正",
+            line.place(false)
+        ));
+    }
+    if !share.trim().is_empty() {
+        parts.push(share.trim().to_owned());
+    }
+    parts.join("；")
+}
+
+/// 备注 of a pupil in the 财政代缴 ledger by a certified full-subsidy category alone, no department's payment
+/// recorded (the department pays on its own schedule, by the end of March: 003 三(三)).
+pub const UNRECORDED_GOVERNMENT: &str = "已认定类别，未登记代缴";
 
 /// A 财政代缴 row's 代缴部门, 代缴金额 and 备注: the department's share under the drive's policy, never a bare 0
 /// (`policy::department_share` says why a share is 0, unknown or partial; 备注 says it in words).

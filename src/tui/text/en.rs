@@ -159,6 +159,7 @@ pub static EN: Text = Text {
     dash_totals: "{} {pupil|pupils}, {} insured of {} to insure, {} with ID problems",
     dash_progress: "Coverage",
     dash_ledgers: "Ledgers",
+    dash_government_unrecorded: " ({} not recorded paid)",
     dash_statuses: "Enrollment",
     dash_policy: "Policy: {}",
     dash_backup: "Last backup: {} (taken before imports, reconciliations, merges and daily)",

@@ -140,6 +140,7 @@ pub static ZH: Text = Text {
     dash_totals: "学生 {} 人，已参保 {} 人，应参保 {} 人，身份证号有问题 {} 人",
     dash_progress: "参保进度",
     dash_ledgers: "四本台账",
+    dash_government_unrecorded: "（其中未登记代缴 {}）",
     dash_statuses: "参保状态",
     dash_policy: "政策：{}",
     dash_backup: "上次备份：{}（导入、对账、合并前和每天首次打开时自动备份）",

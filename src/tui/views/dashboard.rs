@@ -77,7 +77,14 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let colors = [theme.paid, theme.unpaid, theme.elsewhere, theme.government];
     for ((ledger, n), color) in d.ledgers.iter().zip(colors) {
         ledgers.push(Span::styled(format!("{} ", t.ledger(*ledger)), theme.fg(color)));
-        ledgers.push(Span::raw(format!("{n}    ")));
+        // A pupil counted 财政代缴 by category, whose department's payment nobody recorded, is not insured yet:
+        // said, so the ledgers add up to 已参保.
+        if *ledger == crate::domain::policy::Ledger::GovernmentPaid && d.government_unrecorded > 0 {
+            ledgers
+                .push(Span::raw(format!("{n}{}    ", fill(t.dash_government_unrecorded, &[&d.government_unrecorded]))));
+        } else {
+            ledgers.push(Span::raw(format!("{n}    ")));
+        }
     }
     lines.push(Line::from(ledgers));
     let mut statuses = vec![Span::styled(fit(&format!(" {}", t.dash_statuses), 14), theme.header())];
