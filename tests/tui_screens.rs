@@ -1258,6 +1258,38 @@ fn a_new_search_after_moving_to_the_bottom_starts_at_the_top() {
     assert_eq!(app.roster.cursor(), 0);
 }
 
+/// A search whose pupils the filters all leave out says so, with how many and the key of the filters, in both
+/// languages: "not found" would have the operator tell a family their child is not on the list.
+#[test]
+fn a_search_the_filters_hide_says_the_filters_hide_it() {
+    for lang in [Language::Zh, Language::En] {
+        let mut app = app(lang);
+        let number = app.data.id_number(0).to_owned();
+        let other =
+            if app.data.rows[0].payment == PaymentStatus::Paid { PaymentStatus::Unpaid } else { PaymentStatus::Paid };
+        app.roster.set_filters(&app.data, |f| f.payment = Some(other));
+        app.update(Action::Search);
+        type_text(&mut app, &number);
+        assert!(app.roster.shown().is_empty());
+        let text = screen(&app);
+        let said = match lang {
+            Language::Zh => "筛选中没有「",
+            Language::En => "1 found outside the filters (press s for filters)",
+        };
+        assert!(text.contains(said), "{text}");
+        if lang == Language::Zh {
+            assert!(text.contains("筛选之外有 1 人符合，按 s 修改筛选"), "{text}");
+        }
+        // Without the filters it is found; a search nobody matches is still "not found".
+        app.roster.set_filters(&app.data, |f| *f = Default::default());
+        assert_eq!(app.roster.shown().len(), 1);
+        app.roster.set_filters(&app.data, |f| f.payment = Some(other));
+        type_text(&mut app, "9");
+        let text = screen(&app);
+        assert!(!text.contains("筛选之外") && !text.contains("outside the filters"), "{text}");
+    }
+}
+
 /// A mark on several pupils asks first, says how many and what, and writes nothing before Yes.
 #[test]
 fn bulk_marks_ask_first_and_esc_writes_nothing() {

@@ -59,6 +59,14 @@ impl RosterView {
         &self.filters
     }
 
+    /// How many pupils the search finds that the filters leave out, when none is shown.
+    pub fn hidden_by_filters(&self) -> usize {
+        match self.search.hits() {
+            Some(hits) if self.shown.is_empty() && !self.filters.is_empty() => hits.len(),
+            _ => 0,
+        }
+    }
+
     /// The search line's text and caret.
     pub fn search_input(&self) -> &LineInput {
         &self.search_input

@@ -72,6 +72,8 @@ pub struct Text {
     pub search_label: &'static str,
     pub search_hint: &'static str,
     pub no_match: &'static str,
+    /// The search finds pupils the filters leave out: the search, how many, the key of the filters.
+    pub no_match_filtered: &'static str,
     pub empty_roster: &'static str,
     pub col_name: &'static str,
     pub col_id: &'static str,
@@ -872,6 +874,7 @@ mod tests {
             let mut all: Vec<&str> = vec![
                 t.app_title,
                 t.no_match,
+                t.no_match_filtered,
                 t.shown_count,
                 t.search_hint,
                 t.dash_totals,

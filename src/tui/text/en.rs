@@ -42,6 +42,7 @@ pub static EN: Text = Text {
     search_label: "Search: ",
     search_hint: "Press {} to search: name, pinyin initials, part of an ID number, class",
     no_match: "Nothing matches \"{}\"",
+    no_match_filtered: "\"{}\": {} found outside the filters (press {} for filters)",
     empty_roster: "No pupils yet. Press {} to import class lists.",
     col_name: "Name",
     col_id: "ID number",

@@ -42,6 +42,7 @@ pub static ZH: Text = Text {
     search_label: "搜索：",
     search_hint: "按 {} 搜索：姓名、拼音首字母、身份证号片段、班级",
     no_match: "没有找到「{}」",
+    no_match_filtered: "筛选中没有「{}」：筛选之外有 {} 人符合，按 {} 修改筛选",
     empty_roster: "还没有学生。按 {} 导入班级名单。",
     col_name: "姓名",
     col_id: "身份证号码",

@@ -233,7 +233,17 @@ fn body(frame: &mut Frame, app: &App, area: Rect, c: &Columns) {
             let key = app.keymap.keys_for(Context::Roster, "import").first().map(|k| k.to_string()).unwrap_or_default();
             fill(t.empty_roster, &[&key])
         } else if !app.roster.search_input().is_empty() {
-            fill(t.no_match, &[&app.roster.search_input().text()])
+            // A pupil the filters hide is not "not found": a hurried operator would tell the family the child is
+            // not on the list.
+            let search = app.roster.search_input().text();
+            match app.roster.hidden_by_filters() {
+                0 => fill(t.no_match, &[&search]),
+                hidden => {
+                    let keys = app.keymap.keys_for(Context::Roster, "filters");
+                    let key = keys.first().map(|k| k.to_string()).unwrap_or_default();
+                    fill(t.no_match_filtered, &[&search, &hidden, &key])
+                }
+            }
         } else {
             fill(t.shown_count, &[&0, &app.data.len()])
         };
