@@ -337,7 +337,8 @@ pub struct MarkArgs {
     pub reason: Option<String>,
     #[arg(long, value_parser = ["unpaid", "paid", "government"])]
     pub payment: Option<String>,
-    /// 缴费金额（元）(amount in yuan, with --payment paid)
+    /// 缴费金额（元），与 --payment paid 一起使用；已由家庭缴费的学生可单独给出，更正已记录的缴费 (amount in yuan, with
+    /// --payment paid; alone, corrects a family's payment recorded already)
     #[arg(long)]
     pub amount: Option<String>,
     #[arg(long, value_name = "YYYY-MM-DD")]

@@ -4346,3 +4346,67 @@ fn last_school_years_class_list_is_refused_after_the_promotion() {
     canbao(&db).args(["import", "--move-down-a-grade"]).arg(&last).assert().success();
     assert_eq!(class_of(&ids[1]), "二年级1班", "moved down as asked");
 }
+
+/// The commands `mark`'s hints suggest name the pupil as the operator did: chosen by name and class, by name and
+/// class (quoted for the shell), never by the whole ID number, which the operator neither typed nor was shown;
+/// chosen by number, by the number as typed.
+#[test]
+fn marks_hints_name_the_pupil_as_the_operator_did() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    use_this_years_policy(dir.path(), &db);
+    let number = "450203201709263719";
+    let by_name = ["mark", "--name", "徐楠", "--class", "三年级 1班"];
+    // 300 of 380: saved, and the amount due is suggested by name and class.
+    let (code, text) = said(canbao(&db).args(by_name).args(["--payment", "paid", "--amount", "300"]));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("mark --name 徐楠 --class '三年级 1班' --payment paid --amount 380"), "{text}");
+    assert!(!text.contains(number), "{text}");
+    // 不参保 over the payment: refused, with how to clear it, by name and class.
+    let (code, text) = said(canbao(&db).args(by_name).args(["--enrollment", "declined"]));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("mark --name 徐楠 --class '三年级 1班' --payment unpaid"), "{text}");
+    assert!(!text.contains(number), "{text}");
+    // Chosen by the number as typed: suggested as typed.
+    let (code, text) = said(canbao(&db).args(["mark", "450203 20170926 3719", "--enrollment", "declined"]));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("mark '450203 20170926 3719' --payment unpaid"), "{text}");
+}
+
+/// An amount, date or channel given alone corrects a family's payment recorded already, keeping the rest (the
+/// recorded date with an amount). Refused only where no family's payment is recorded, saying what the pupil is
+/// (未缴费, 财政代缴), in both languages, and never 财政代缴 of an unpaid pupil.
+#[test]
+fn an_amount_or_channel_alone_corrects_a_family_payment() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    use_this_years_policy(dir.path(), &db);
+    let (paid, unpaid, government) = ("450203201709263719", "450203201709200814", "450203201801160157");
+    let day = days_ago(3);
+    canbao(&db).args(["mark", paid, "--payment", "paid", "--amount", "380", "--paid-on", &day]).assert().success();
+    canbao(&db).args(["mark", government, "--payment", "government"]).assert().success();
+    let (code, text) = said(canbao(&db).args(["mark", paid, "--amount", "300"]));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(!text.contains("财政代缴"), "{text}");
+    let (code, text) = said(canbao(&db).args(["mark", paid, "--channel", "支付宝"]));
+    assert_eq!(code, Some(0), "{text}");
+    assert_eq!(paid_amount(&db, paid), ("paid".to_owned(), Some(30_000)));
+    let store = canbao::store::Store::open_read_only(&db).unwrap();
+    let details = store.student_by_id_number(paid).unwrap().unwrap().payment_details;
+    assert_eq!((details.paid_on.map(|d| d.to_string()), details.channel.as_deref()), (Some(day), Some("支付宝")));
+    drop(store);
+    for (lang, said_unpaid, said_government) in
+        [("zh", "未缴费", "为财政代缴"), ("en", "is unpaid", "is government-paid")]
+    {
+        let (code, text) = said(canbao(&db).args(["--lang", lang, "mark", unpaid, "--amount", "300"]));
+        assert_eq!(code, Some(1), "{text}");
+        assert!(text.contains(said_unpaid) && text.contains("--payment paid") && !text.contains("财政代缴"), "{text}");
+        let (code, text) = said(canbao(&db).args(["--lang", lang, "mark", government, "--channel", "微信"]));
+        assert_eq!(code, Some(1), "{text}");
+        assert!(text.contains(said_government) && text.contains("--payment paid"), "{text}");
+    }
+    assert_eq!(paid_amount(&db, unpaid), ("unpaid".to_owned(), None));
+    assert_eq!(paid_amount(&db, government), ("government".to_owned(), None));
+}

@@ -3008,6 +3008,58 @@ fn a_payment_from_the_tax_list_cleared_by_hand_stays_in_the_check() {
     assert_eq!(check["list_payment_cleared"], serde_json::json!([]), "{check}");
 }
 
+/// 林彤瑶's 380 was recorded from the tax office's list with its receipt. Marked 财政代缴 by hand after, the family's
+/// payment is cleared here while the tax office still has it: `mark` says so on stderr (with the receipt, in either
+/// language), and `check` lists the pupil with the receipt the roster no longer counts, until the payment is
+/// recorded again by hand, after which 财政代缴 over it says nothing of the tax office.
+#[test]
+fn government_over_a_payment_from_the_tax_list_is_said_and_checked() {
+    let (dir, db) = drive_with_progress();
+    let id = "450202201911276365";
+    let tax = write(
+        dir.path(),
+        "tax-receipt.csv",
+        "姓名,证件号码,缴费金额,缴费日期,缴费渠道,票证号码\n林彤瑶,450202201911276365,380,2023-10-10,微信,332023101000042\n",
+    );
+    ok(canbao(&db).args(["reconcile", "--source", "tax"]).arg(tax));
+    let class = json(canbao(&db).args(["find", id, "--json"]))[0]["class"].as_str().expect("class").to_owned();
+    let out = canbao(&db)
+        .args(["mark", "--name", "林彤瑶", "--class", &class, "--payment", "government"])
+        .output()
+        .expect("mark");
+    assert!(out.status.success(), "{out:?}");
+    let told = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        told.contains("林彤瑶")
+            && told.contains("财政代缴")
+            && told.contains("税务仍记为")
+            && told.contains("332023101000042"),
+        "{told}"
+    );
+    assert!(told.contains("marked government-paid here"), "both languages: {told}");
+    for (lang, said) in [("zh", "之后被手工改为财政代缴"), ("en", "then marked government-paid by hand")] {
+        let check = json(canbao(&db).args(["--lang", lang, "check", "--json"]));
+        let listed = check["list_payment_cleared"].as_array().expect("list_payment_cleared");
+        let her: Vec<&Value> = listed.iter().filter(|l| l["name"] == "林彤瑶").collect();
+        assert_eq!(her.len(), 1, "{check}");
+        assert_eq!(
+            (her[0]["payment"].as_str(), &her[0]["receipts"]),
+            (Some("government"), &serde_json::json!(["332023101000042"]))
+        );
+        let text = ok(canbao(&db).args(["--lang", lang, "check"]));
+        let line = text.lines().find(|l| l.contains(said)).unwrap_or_else(|| panic!("{text}"));
+        assert!(line.contains("林彤瑶") && line.contains("332023101000042"), "{line}");
+    }
+    // Recorded paid again as the tax office has it, the pupil is no longer listed.
+    ok(canbao(&db).args(["mark", id, "--payment", "paid", "--amount", "380", "--paid-on", "2023-10-10"]));
+    let check = json(canbao(&db).args(["check", "--json"]));
+    assert!(!check["list_payment_cleared"].as_array().expect("list").iter().any(|l| l["name"] == "林彤瑶"), "{check}");
+    // The payment recorded by hand since is no longer the list's: 财政代缴 over it says nothing of the tax office.
+    let hand = canbao(&db).args(["mark", id, "--payment", "government"]).output().expect("mark");
+    assert!(hand.status.success(), "{hand:?}");
+    assert!(!String::from_utf8_lossy(&hand.stderr).contains("税务"), "{hand:?}");
+}
+
 /// A tax office export names the payer as a taxpayer (纳税人识别号, 纳税人名称) and dates the money by when it was
 /// booked (入库日期): read as the ID number, the name and the payment date.
 #[test]

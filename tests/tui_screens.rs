@@ -1525,6 +1525,77 @@ fn clearing_a_payment_from_the_tax_list_says_the_tax_office_still_has_it() {
     }
 }
 
+/// 财政代缴 over a payment the tax office's list recorded drops the family's payment the tax office still has: `f`
+/// says so before, in either language, and 检查名单 lists the pupil after; one recorded by hand is asked about as
+/// before. On several pupils the question counts those the list recorded.
+#[test]
+fn government_over_a_payment_from_the_tax_list_says_the_tax_office_still_has_it() {
+    use canbao::store::{Change, ChangeOptions, Payment};
+    for (lang, said, in_check) in [
+        (Language::Zh, "核对税务名单记入", "之后被手工改为财政代缴"),
+        (Language::En, "from the tax office's list", "then marked government-paid by hand"),
+    ] {
+        let mut store = store(true);
+        let pupils = store.students(&Default::default()).expect("list");
+        let paid = |fen| vec![Change::Payment(Payment::Paid { amount_fen: Some(fen), paid_on: None, channel: None })];
+        store.apply_changes("reconcile", &[(pupils[0].id, paid(38_000))], ChangeOptions::default()).expect("list");
+        store.apply_changes("mark", &[(pupils[1].id, paid(38_000))], ChangeOptions::default()).expect("by hand");
+        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(120, 30));
+        for (pupil, from_list) in [(&pupils[0], true), (&pupils[1], false)] {
+            app.update(Action::Search);
+            type_text(&mut app, &pupil.name);
+            app.update(Action::Confirm);
+            assert_eq!(app.selected_id(), Some(pupil.id));
+            app.update(Action::ToggleGovernment);
+            let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no question") };
+            assert_eq!(c.question.contains(said), from_list, "{}", c.question);
+            if from_list {
+                app.update(Action::Yes);
+            } else {
+                app.update(Action::Back);
+            }
+        }
+        app.update(Action::Palette);
+        type_text(&mut app, "check");
+        app.update(Action::Confirm);
+        let Some(canbao::tui::modal::Modal::Message(m)) = &app.modal else { panic!("no report: {:?}", app.status) };
+        let line = m.lines.iter().find(|l| l.contains(in_check)).unwrap_or_else(|| panic!("{:?}", m.lines));
+        assert!(line.contains(&pupils[0].name), "{line}");
+    }
+}
+
+/// A merge's record of a value it did not keep names that value as not kept and the value kept, in either
+/// language: 「未采用 未缴费，保留 已缴费」 for a pupil who is paid, never 「未缴费 -> 已缴费」 as if the payment were
+/// the change not applied.
+#[test]
+fn the_detail_history_names_the_value_a_merge_did_not_keep() {
+    for lang in [Language::Zh, Language::En] {
+        let mut store = store(true);
+        let pupil = store.students(&Default::default()).expect("list").remove(0);
+        let details = canbao::domain::student::PaymentDetails {
+            amount_fen: Some(38_000),
+            paid_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 20),
+            channel: Some("微信".into()),
+        };
+        store.set_payment(pupil.id, PaymentStatus::Paid, &details).expect("paid");
+        let lost = "INSERT INTO audit (at, operator, origin, action, student_id, id_number, field, old, new, year)
+                    SELECT '2026-11-22T02:00:00Z', '李老师', 'merge', 'merge', id, id_number, 'payment:conflict_lost',
+                           'unpaid', 'paid', NULL
+                      FROM students WHERE id = ?1";
+        assert_eq!(store.connection().execute(lost, [pupil.id]).expect("lost"), 1);
+        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(120, 30));
+        app.update(Action::Search);
+        type_text(&mut app, &pupil.name);
+        app.update(Action::Confirm);
+        app.update(Action::OpenDetail);
+        let shown = screen(&app);
+        assert!(!shown.contains("冲突，未采用") && !shown.contains("conflict, not kept"), "{shown}");
+        insta::assert_snapshot!(format!("detail_history_conflict_lost_{}", lang_name(lang)), shown);
+    }
+}
+
 #[test]
 fn a_payment_for_a_declined_pupil_is_asked_and_enrolls_them_on_yes() {
     let mut app = app(Language::Zh);

@@ -1326,15 +1326,33 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
     for c in &report.list_payment_cleared {
         let p = &c.pupil;
         let at = crate::store::instant::local_minutes(&c.listed_at);
-        let what = format!("{}\t{}\t{}\t{at}", p.name, class(&p.class), shown_id(&p.id_number, reveal));
-        heading(
-            "核对税务名单时记为已缴费、之后被手工改为未缴费：税务仍记为已缴费，请向税务核实，不要让家长重复缴费 \
-             (recorded paid from the tax office's list, then cleared by hand: the tax office still has the payment; \
-             check with it before the family is asked to pay again)",
-            "recorded paid from the tax office's list, then cleared by hand: the tax office still has the payment; \
-             check with it before the family is asked to pay again",
-            &what,
-        );
+        let mut what = format!("{}\t{}\t{}\t{at}", p.name, class(&p.class), shown_id(&p.id_number, reveal));
+        // The tax office's receipt numbers, which the roster no longer counts: what to ask the tax office about.
+        if !c.receipts.is_empty() {
+            what.push_str(pick(
+                &format!("\t票证号码 {} (receipt {})", c.receipts.join("、"), c.receipts.join(", ")),
+                &format!("\treceipt {}", c.receipts.join(", ")),
+            ));
+        }
+        if c.payment == PaymentStatus::Government {
+            heading(
+                "核对税务名单时记为已缴费、之后被手工改为财政代缴：税务仍记为家庭已缴费，请向税务核实，避免重复缴费 \
+                 (recorded paid from the tax office's list, then marked government-paid by hand: the tax office still \
+                 has the family's payment; check with it so that the pupil is not paid for twice)",
+                "recorded paid from the tax office's list, then marked government-paid by hand: the tax office still \
+                 has the family's payment; check with it so that the pupil is not paid for twice",
+                &what,
+            );
+        } else {
+            heading(
+                "核对税务名单时记为已缴费、之后被手工改为未缴费：税务仍记为已缴费，请向税务核实，不要让家长重复缴费 \
+                 (recorded paid from the tax office's list, then cleared by hand: the tax office still has the payment; \
+                 check with it before the family is asked to pay again)",
+                "recorded paid from the tax office's list, then cleared by hand: the tax office still has the payment; \
+                 check with it before the family is asked to pay again",
+                &what,
+            );
+        }
     }
     for o in &report.payment_outside_year {
         let p = &o.pupil;

@@ -190,6 +190,21 @@ fn not_a_number(store: &Store, text: &str, name: Option<&str>, command: &str) ->
     )))
 }
 
+/// The pupil as the command line named them (the number as typed, the name, class and school given), quoted
+/// for a shell: for the commands a hint suggests, which must not print a whole ID number the operator never gave
+/// (a pupil chosen by name and class is suggested by name and class).
+pub fn as_typed(number: Option<&str>, by: &PupilByName) -> String {
+    let word = crate::words::shell_word;
+    let given = |v: Option<&str>| v.map(str::trim).filter(|v| !v.is_empty()).map(|v| word(v).into_owned());
+    let mut words: Vec<String> = given(number).into_iter().collect();
+    for (option, value) in [("--name", &by.name), ("--class", &by.class), ("--school", &by.school)] {
+        if let Some(v) = given(value.as_deref()) {
+            words.push(format!("{option} {v}"));
+        }
+    }
+    words.join(" ")
+}
+
 /// `canbao [--db …] COMMAND --name NAME --class CLASS …`, quoted for a shell.
 fn example(store: &Store, command: &str, name: &str, class: &str) -> String {
     let word = crate::words::shell_word;

@@ -186,13 +186,22 @@ pub(super) fn stats(cli: &Cli, school: Option<&str>, json: bool) -> CmdResult {
 pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
     let MarkArgs { id_number, pupil, enrollment, reason, payment, amount, paid_on, channel, note, at_school } = args;
     let (mut store, _lock) = open_writer_existing(cli)?;
+    // The commands a hint suggests name the pupil as this one did: never by a whole number not typed.
+    let chosen = super::pupil::as_typed(id_number.as_deref(), pupil);
     let pupil = super::pupil::select(&store, id_number.as_deref(), pupil, "mark")?;
+    // An amount, date or channel given alone corrects the family's payment recorded already, as with --payment
+    // paid: only what is given changes (the tax office's date stays with a corrected amount).
+    let details = amount.is_some() || paid_on.is_some() || channel.is_some();
+    let payment = match payment.as_deref() {
+        None if details && pupil.payment == PaymentStatus::Paid => Some("paid"),
+        p => p,
+    };
     // 在校参保, or a payment recorded at school, for a pupil the policy sends to the benefit place registers them
     // twice (at school and with the department): refused unless the operator says so, by the rule the screen asks by.
     let mark = StatusMark {
         enrollment_now: pupil.enrollment,
         enrollment: enrollment.as_deref().and_then(Enrollment::from_code),
-        payment: payment.as_deref().and_then(PaymentStatus::from_code),
+        payment: payment.and_then(PaymentStatus::from_code),
     };
     if !at_school
         && let Some(policy) = paperwork::drive_policy(&store)?
@@ -222,35 +231,22 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
         )));
     }
     // The amount, date and channel are a family's payment's: with 财政代缴 or 未缴费 they would be dropped without a
-    // word (a department's payment keeps no family amount).
-    if payment.as_deref() != Some("paid") && (amount.is_some() || paid_on.is_some() || channel.is_some()) {
-        return Err(UserError(
-            "--amount、--paid-on 和 --channel 是家庭缴费的金额、日期和渠道，只能与 --payment paid 一起使用；财政代缴不记录\
-             家庭缴费金额，未保存 (--amount, --paid-on and --channel describe a family's payment and go with --payment \
-             paid only; 财政代缴 keeps no family amount: nothing saved)"
-                .into(),
-        ));
+    // word (a department's payment keeps no family amount). Refused naming what the pupil is, or what was asked.
+    if payment != Some("paid") && details {
+        return Err(details_refused(&pupil, payment));
     }
-    // A payment the tax office's list recorded stays paid there: the operator clearing it here is told so, and
-    // `check` lists the pupil until the payment is recorded again.
-    if payment.as_deref() == Some("unpaid")
-        && pupil.payment == PaymentStatus::Paid
-        && let Some(listed) = store.payments_from_a_list(std::slice::from_ref(&pupil))?.remove(&pupil.id)
-    {
-        let at = crate::store::instant::local_minutes(&listed.listed_at);
-        let en = format!(
-            "{name}'s payment was recorded from the tax office's list on {at}: cleared here, the tax office still has \
-             it paid; check with it before the family is asked to pay again",
-            name = pupil.name
-        );
-        let zh = format!(
-            "注意：{name} 的缴费是 {at} 核对税务名单记入的；本机改为未缴费后，税务仍记为已缴费，请向税务核实，不要让家长\
-             重复缴费 (note: {en})",
-            name = pupil.name
-        );
-        eprintln!("{}", pick(&zh, &format!("note: {en}")));
-    }
-    let already_paid = pupil.payment == PaymentStatus::Paid && payment.as_deref() == Some("paid");
+    // A payment the tax office's list recorded stays paid there: the operator clearing it here (to 未缴费, or to
+    // 财政代缴, which registers the pupil paid twice) is told so once it is saved, and `check` lists the pupil until
+    // the payment is recorded again.
+    let listed_note = match payment.and_then(PaymentStatus::from_code) {
+        Some(to @ (PaymentStatus::Unpaid | PaymentStatus::Government)) if pupil.payment == PaymentStatus::Paid => store
+            .payments_from_a_list(std::slice::from_ref(&pupil))?
+            .remove(&pupil.id)
+            .map(|listed| listed_payment_note(&store, &pupil, &listed, to))
+            .transpose()?,
+        _ => None,
+    };
+    let already_paid = pupil.payment == PaymentStatus::Paid && payment == Some("paid");
     // Nothing of the recorded payment given anew: it is kept as it is, and said so.
     let payment_kept = already_paid && amount.is_none() && paid_on.is_none() && channel.is_none();
     let mut changes = Vec::new();
@@ -259,7 +255,7 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
     if let Some(status) = enrollment.as_deref().and_then(Enrollment::from_code) {
         changes.push(Change::Enrollment { status, reason: reason.clone() });
     }
-    if let Some(p) = payment.as_deref().and_then(PaymentStatus::from_code) {
+    if let Some(p) = payment.and_then(PaymentStatus::from_code) {
         changes.push(Change::Payment(match p {
             PaymentStatus::Unpaid => Payment::Unpaid,
             PaymentStatus::Government => Payment::Government,
@@ -364,7 +360,7 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
             )));
         }
         Some(Refusal::EnrollmentAgainstPayment { enrollment, payment }) => {
-            let clear = store.command(&format!("mark {} --payment unpaid", shell_word(&pupil.id_number)));
+            let clear = store.command(&format!("mark {chosen} --payment unpaid"));
             return Err(UserError(format!(
                 "{name}：已记录为“{}”，不能标记为“{}”，未保存。如缴费记错了，请先清除：{clear}\
                  （或在同一条命令中加上 --payment unpaid）({name} is recorded as {}: not marked {}, \
@@ -380,6 +376,9 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
         None => {}
     }
     let n = outcome.diffs.len();
+    if let Some(note) = listed_note.filter(|_| n > 0) {
+        eprintln!("{note}");
+    }
     let fields = if n == 1 { "field" } else { "fields" };
     if !(payment_kept && n == 0) {
         say(
@@ -404,10 +403,10 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
         );
     }
     if let Some((fen, due)) = amount_differs.filter(|_| n > 0) {
-        warn_amount_differs(&store, &pupil, fen, due);
+        warn_amount_differs(&store, &pupil, &chosen, (fen, due));
     }
     if let Some(day) = paid_day {
-        warn_if_next_collection(&store, &pupil.id_number, day)?;
+        warn_if_next_collection(&store, &chosen, day)?;
     }
     if n > 0 && mark.payment == Some(PaymentStatus::Government) {
         warn_government_without_category(&pupil);
@@ -415,13 +414,92 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
     Ok(())
 }
 
+/// `--amount`, `--paid-on` or `--channel` with no family's payment to describe: said by what the pupil is (未缴费,
+/// 财政代缴) when no --payment was given, else by the --payment asked, which keeps no family amount.
+fn details_refused(pupil: &Student, asked: Option<&str>) -> UserError {
+    let name = &pupil.name;
+    let (zh, en) = match (asked, pupil.payment) {
+        (Some("unpaid"), _) => (
+            "--payment unpaid 清除缴费记录，不能同时给出 --amount、--paid-on 或 --channel，未保存；登记家庭缴费请用 \
+             --payment paid"
+                .to_owned(),
+            "--payment unpaid clears the payment and takes no --amount, --paid-on or --channel: nothing saved; a \
+             family's payment is recorded with --payment paid"
+                .to_owned(),
+        ),
+        (Some(_), _) => (
+            "财政代缴不记录家庭缴费的金额、日期和渠道，--payment government 不能同时给出 --amount、--paid-on 或 \
+             --channel，未保存；登记家庭缴费请用 --payment paid"
+                .to_owned(),
+            "government-paid keeps no family amount, date or channel: --payment government takes no --amount, \
+             --paid-on or --channel; nothing saved; a family's payment is recorded with --payment paid"
+                .to_owned(),
+        ),
+        (None, PaymentStatus::Government) => (
+            format!(
+                "{name} 为财政代缴，不记录家庭缴费的金额、日期和渠道，未保存；如实为家庭缴费，请同时给出 --payment paid"
+            ),
+            format!(
+                "{name} is government-paid, which keeps no family amount, date or channel: nothing saved; if the \
+                 family paid, add --payment paid"
+            ),
+        ),
+        (None, _) => (
+            format!("{name} 未缴费，没有可更正的缴费记录，未保存；登记家庭缴费请同时给出 --payment paid"),
+            format!("{name} is unpaid, with no payment to correct: nothing saved; to record one, add --payment paid"),
+        ),
+    };
+    UserError(pick(&format!("{zh} ({en})"), &en).to_owned())
+}
+
+/// What `mark` says on stderr once it has cleared (`to` 未缴费) or replaced (`to` 财政代缴) a family's payment the
+/// tax office's list recorded: the tax office still has it, with its receipt numbers to ask about.
+fn listed_payment_note(
+    store: &Store,
+    pupil: &Student,
+    listed: &crate::store::ListedPayment,
+    to: PaymentStatus,
+) -> Result<String, UserError> {
+    let at = crate::store::instant::local_minutes(&listed.listed_at);
+    let receipts: Vec<String> = store.receipts(pupil.id)?.into_iter().map(|r| r.number).collect();
+    let (receipts_zh, receipts_en) = if receipts.is_empty() {
+        (String::new(), String::new())
+    } else {
+        (format!("（票证号码 {}）", receipts.join("、")), format!(" (receipt {})", receipts.join(", ")))
+    };
+    let name = &pupil.name;
+    let (en, zh) = if to == PaymentStatus::Government {
+        let en = format!(
+            "{name}'s payment was recorded from the tax office's list on {at}{receipts_en}: marked government-paid \
+             here, the family's payment is cleared while the tax office still has it; check with it so that the \
+             pupil is not paid for twice (check lists the pupil)"
+        );
+        let zh = format!(
+            "注意：{name} 的缴费是 {at} 核对税务名单记入的{receipts_zh}；本机改为财政代缴后，家庭的缴费记录被清除，税务仍记为\
+             家庭已缴费，请向税务核实，避免重复缴费（check 会列出该学生） (note: {en})"
+        );
+        (en, zh)
+    } else {
+        let en = format!(
+            "{name}'s payment was recorded from the tax office's list on {at}{receipts_en}: cleared here, the tax \
+             office still has it paid; check with it before the family is asked to pay again"
+        );
+        let zh = format!(
+            "注意：{name} 的缴费是 {at} 核对税务名单记入的{receipts_zh}；本机改为未缴费后，税务仍记为已缴费，请向税务核实，\
+             不要让家长重复缴费 (note: {en})"
+        );
+        (en, zh)
+    };
+    Ok(pick(&zh, &format!("note: {en}")).to_owned())
+}
+
 /// A family's payment saved with an amount other than the policy's amount due, said on stderr after it is saved,
 /// as the payment form asks before saving (「金额与应缴不符」): with the difference and how to record the amount due.
-fn warn_amount_differs(store: &Store, pupil: &crate::domain::student::Student, fen: i64, due: i64) {
+/// `chosen`: the pupil as the command named them ([`super::pupil::as_typed`]).
+fn warn_amount_differs(store: &Store, pupil: &Student, chosen: &str, (fen, due): (i64, i64)) {
     let (amount, due_yuan, gap) = (money::plain(fen), money::plain(due), money::plain((fen - due).abs()));
     let (more_zh, more_en) = if fen > due { ("多", "more") } else { ("少", "less") };
-    let again =
-        store.command(&format!("mark {} --payment paid --amount {}", shell_word(&pupil.id_number), money::plain(due)));
+    let again = store.command(&format!("mark {chosen} --payment paid --amount {}", money::plain(due)));
     let en = format!(
         "{name}'s payment is saved as {amount} yuan, not the amount due ({due_yuan} yuan): {gap} yuan {more_en}. If \
          the amount was mistyped, record it again: {again}",
@@ -461,7 +539,8 @@ fn warn_government_without_category(pupil: &crate::domain::student::Student) {
 /// year is allowed then (003 三(一)2: 7月1日至12月31日缴纳当年度; 001: 保险年度内中途参保), and the notices ask the
 /// payer to check the year (000 六(二): 认真核对缴费年度), so the operator is told which year it went to and how to
 /// move the drive to the new one.
-fn warn_if_next_collection(store: &Store, number: &str, day: chrono::NaiveDate) -> CmdResult {
+/// `chosen`: the pupil as the command named them ([`super::pupil::as_typed`]).
+fn warn_if_next_collection(store: &Store, chosen: &str, day: chrono::NaiveDate) -> CmdResult {
     let set = paperwork::policies()?;
     let config = super::open::config_dir();
     let Some(next) = crate::io::year_policy::NextCollection::of_drive(store, &set, config.as_deref()) else {
@@ -471,7 +550,7 @@ fn warn_if_next_collection(store: &Store, number: &str, day: chrono::NaiveDate) 
         return Ok(());
     }
     let (x, y, w) = (next.recorded, next.year, &next.window);
-    let clear = store.command(&format!("mark {} --payment unpaid", shell_word(number)));
+    let clear = store.command(&format!("mark {chosen} --payment unpaid"));
     let start = store.command(&format!("year new {y} --promote"));
     let en = format!(
         "this payment is recorded for {x}, while {y}'s {} ({} to {}) is under way and the drive is still in {x}. If \

@@ -107,8 +107,9 @@ pub struct CheckReport {
     /// Paid by the family, with different amounts recorded on two laptops: set by [`amounts_differ`], which
     /// takes these pupils out of `underpaid` and `overpaid`.
     pub amounts_differ: Vec<AmountsDiffer>,
-    /// Unpaid now, after a reconciliation recorded the pupil paid (the tax office's list) and somebody cleared it
-    /// by hand: the tax office still has the payment, so a notice would have the family pay twice.
+    /// Unpaid or 财政代缴 now, after a reconciliation recorded the pupil paid (the tax office's list) and somebody
+    /// changed it by hand: the tax office still has the family's payment, so a notice would have the family pay
+    /// twice, and a department's payment on top of it registers the pupil paid twice.
     pub list_payment_cleared: Vec<ListPaymentCleared>,
     /// The drive's policy is another insured year's than the roster's: `underpaid` and `overpaid` are empty
     /// because nothing was checked, not because every family paid what is due (set by [`check_in_year`]).
@@ -156,6 +157,10 @@ pub struct ListPaymentCleared {
     pub pupil: PupilRef,
     /// The audit instant (UTC) of the reconciliation that recorded the payment.
     pub listed_at: String,
+    /// What the roster records now: `unpaid`, or `government` (财政代缴 marked over the family's payment).
+    pub payment: PaymentStatus,
+    /// The receipt numbers (票证号码) the reconciliation recorded, which the roster no longer counts as paid.
+    pub receipts: Vec<String>,
 }
 
 /// A family payment two laptops recorded with different amounts (see [`AmountDispute`]): the tax office's
@@ -376,7 +381,7 @@ pub fn check_in_year(
         if s.grade.trim().is_empty() && s.class.trim().is_empty() {
             report.no_class.push(s.into());
         }
-        if s.payment == crate::domain::student::PaymentStatus::Government {
+        if s.payment == PaymentStatus::Government {
             // As the 财政代缴 ledger states the pupil's share, so the check lists what the ledger flags.
             let share = department_share(policy, table, s, today);
             match share.reason {
@@ -396,7 +401,7 @@ pub fn check_in_year(
                 report.too_old.push(AgedPupil { pupil: s.into(), age });
             }
         }
-        if s.payment == crate::domain::student::PaymentStatus::Paid
+        if s.payment == PaymentStatus::Paid
             && let Some(policy) = pricing
             && let Ok(quote) = quote_pupil(policy, s, today)
             && let Some(short) = shortfall_fen(s, &quote)
@@ -408,7 +413,7 @@ pub fn check_in_year(
                 short: money::as_number(short),
             });
         }
-        if s.payment == crate::domain::student::PaymentStatus::Paid
+        if s.payment == PaymentStatus::Paid
             && let Some(policy) = pricing
             && let Some(paid) = s.payment_details.amount_fen
             && let Ok(quote) = quote_pupil(policy, s, today)

@@ -116,8 +116,9 @@ impl Store {
     }
 
     /// Those of `pupils` whose payment of the year shown was last recorded paid by a reconciliation (the tax
-    /// office's list, or an agency's that says paid), by pupil id: when, and whether it was cleared by hand since.
-    /// A later 财政代缴, or a list that says the payment went back, ends it.
+    /// office's list, or an agency's that says paid), by pupil id: when, and whether it was cleared by hand since
+    /// (to 未缴费, or to 财政代缴, which drops the family's payment the tax office still holds as surely). A list
+    /// that says the payment went back or a department paid, or a payment recorded again by hand, ends it.
     pub fn payments_from_a_list(&self, pupils: &[Student]) -> Result<HashMap<i64, ListedPayment>> {
         let one = if let [pupil] = pupils { Some(pupil.id) } else { None };
         let wanted: std::collections::HashSet<i64> = pupils.iter().map(|s| s.id).collect();
@@ -147,10 +148,11 @@ impl Store {
                 let mut listed: Option<ListedPayment> = None;
                 for (at, by_list, new) in changes {
                     let paid = new == PaymentStatus::Paid.code();
-                    let by_hand_to_unpaid = !by_list && new == PaymentStatus::Unpaid.code();
+                    let cleared_by_hand =
+                        !by_list && (new == PaymentStatus::Unpaid.code() || new == PaymentStatus::Government.code());
                     listed = match listed {
                         _ if paid => by_list.then_some(ListedPayment { listed_at: at, cleared_by_hand: false }),
-                        Some(l) if by_hand_to_unpaid => Some(ListedPayment { cleared_by_hand: true, ..l }),
+                        Some(l) if cleared_by_hand => Some(ListedPayment { cleared_by_hand: true, ..l }),
                         _ => None,
                     };
                 }
@@ -174,12 +176,18 @@ impl Store {
         let listed = self.payments_from_a_list(&students)?;
         report.list_payment_cleared = students
             .iter()
-            .filter(|s| s.payment == PaymentStatus::Unpaid)
+            .filter(|s| s.payment != PaymentStatus::Paid)
             .filter_map(|s| {
                 let l = listed.get(&s.id).filter(|l| l.cleared_by_hand)?;
-                Some(roster_check::ListPaymentCleared { pupil: s.into(), listed_at: l.listed_at.clone() })
+                Some((s, l.listed_at.clone()))
             })
-            .collect();
+            .map(|(s, listed_at)| {
+                // The receipts the list recorded stay with the pupil when the payment is cleared: the tax office's
+                // numbers to ask it about.
+                let receipts = self.receipts(s.id)?.into_iter().map(|r| r.number).collect();
+                Ok(roster_check::ListPaymentCleared { pupil: s.into(), listed_at, payment: s.payment, receipts })
+            })
+            .collect::<Result<_>>()?;
         Ok(report)
     }
 }

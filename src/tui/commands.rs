@@ -364,7 +364,12 @@ impl App {
         }
         for c in &r.list_payment_cleared {
             let at = crate::store::instant::local_minutes(&c.listed_at);
-            lines.push(fill(self.text.check_list_payment_cleared, &[&c.pupil.name, &c.pupil.class, &at]));
+            let said = if c.payment == crate::domain::student::PaymentStatus::Government {
+                self.text.check_list_payment_government
+            } else {
+                self.text.check_list_payment_cleared
+            };
+            lines.push(fill(said, &[&c.pupil.name, &c.pupil.class, &at]));
         }
         for o in &r.payment_outside_year {
             let why = if self.lang == crate::words::Language::En { &o.why_en } else { &o.why };

@@ -528,7 +528,17 @@ impl App {
                 self.ask(question, items, government, false);
             }
             PaymentStatus::Paid => {
-                let question = fill(self.text.ask_paid_to_government, &[&s.name, &self.payment_summary(&s)]);
+                // A payment the tax office's list recorded stays the family's there: said before it is cleared,
+                // as `p` says it, so that the department's payment does not register the pupil paid twice.
+                let listed =
+                    self.store.payments_from_a_list(std::slice::from_ref(&s)).ok().and_then(|mut l| l.remove(&s.id));
+                let question = match listed {
+                    Some(l) => {
+                        let at = crate::store::instant::local_minutes(&l.listed_at);
+                        fill(self.text.ask_listed_paid_to_government, &[&s.name, &self.payment_summary(&s), &at])
+                    }
+                    None => fill(self.text.ask_paid_to_government, &[&s.name, &self.payment_summary(&s)]),
+                };
                 self.ask(question, items, government, false);
             }
             // A department's payment is cleared only on the pupil's own row, as `p` clears a family's: `f` on
@@ -557,9 +567,13 @@ impl App {
             return self.fail(fill(self.text.all_left_away, &[&left_away.len(), &place]));
         }
         let mut question = fill(self.text.ask_bulk_government, &[&targets.len()]);
-        let paid = pupils.iter().filter(|s| s.payment == PaymentStatus::Paid).count();
-        if paid > 0 {
-            question.push_str(&fill(self.text.bulk_clears_payments, &[&paid]));
+        let paid: Vec<Student> = pupils.iter().filter(|s| s.payment == PaymentStatus::Paid).cloned().collect();
+        if !paid.is_empty() {
+            question.push_str(&fill(self.text.bulk_clears_payments, &[&paid.len()]));
+            let listed = self.store.payments_from_a_list(&paid).map(|l| l.len()).unwrap_or(0);
+            if listed > 0 {
+                question.push_str(&fill(self.text.bulk_clears_listed, &[&listed]));
+            }
         }
         let uncategorised = pupils.iter().filter(|s| s.categories.is_empty()).count();
         if uncategorised > 0 {

@@ -150,6 +150,9 @@ pub struct Text {
     pub history_id_changed_at: &'static str,
     /// A field whose value a merge did not keep (its `FIELD:conflict_lost` row): the field's name in it.
     pub history_conflict_lost: &'static str,
+    /// A history row of a value a merge did not keep: when, who, action, field, the value not kept, the one kept
+    /// (the row's old and new), so that it never reads as a change that was not made.
+    pub history_conflict_line: &'static str,
     /// Where a reveal showed full numbers, by the scope its audit row records.
     pub reveal_scopes: &'static [(&'static str, &'static str)],
     pub id_kinds: [&'static str; 4],
@@ -220,6 +223,8 @@ pub struct Text {
     pub ask_amount_differs: &'static str,
     pub ask_bulk_government: &'static str,
     pub bulk_clears_payments: &'static str,
+    /// After `bulk_clears_payments`: how many of those payments the tax office's list recorded.
+    pub bulk_clears_listed: &'static str,
     pub bulk_no_category: &'static str,
     pub ask_government_no_category: &'static str,
     pub bulk_full_subsidy: &'static str,
@@ -243,6 +248,8 @@ pub struct Text {
     /// Between the parts of a short list inside a sentence (amount, date, channel).
     pub list_comma: &'static str,
     pub ask_paid_to_government: &'static str,
+    /// `f` on a payment the tax office's list recorded: name, the payment, when the list recorded it.
+    pub ask_listed_paid_to_government: &'static str,
     pub ask_clear_government: &'static str,
     pub ask_bulk_categories: &'static str,
     pub ask_bulk_note: &'static str,
@@ -527,6 +534,8 @@ pub struct Text {
     pub check_overpaid: &'static str,
     pub check_amounts_differ: &'static str,
     pub check_list_payment_cleared: &'static str,
+    /// The same, marked 财政代缴 by hand since: name, class, when the list recorded it.
+    pub check_list_payment_government: &'static str,
     /// Beside a payment two laptops recorded with different amounts (金额待核实).
     pub amount_to_verify: &'static str,
     pub check_payment_outside_year: &'static str,
@@ -888,6 +897,7 @@ mod tests {
                 t.history_id_length,
                 t.history_id_changed_at,
                 t.history_conflict_lost,
+                t.history_conflict_line,
                 t.import_masked,
                 t.import_other_names,
                 t.notes_cut,
@@ -901,6 +911,7 @@ mod tests {
                 t.check_overpaid,
                 t.check_amounts_differ,
                 t.check_list_payment_cleared,
+                t.check_list_payment_government,
                 t.ask_clear_listed_paid,
                 t.amount_to_verify,
                 t.check_payment_outside_year,
@@ -923,6 +934,8 @@ mod tests {
                 t.ask_amount_differs,
                 t.ask_clear_paid,
                 t.ask_paid_to_government,
+                t.ask_listed_paid_to_government,
+                t.bulk_clears_listed,
                 t.ask_government_no_category,
                 t.bulk_no_category,
                 t.bulk_full_subsidy,

@@ -473,16 +473,19 @@ fn history_line(t: &Text, e: &AuditEntry, reveal: bool, cap: usize) -> String {
     // A corrected number's old and new values are ID numbers: masked as the ID field is, unless revealed (a
     // reveal's own row holds where it was shown, not a number).
     let number = Text::base_field(&e.field) == "id_number" && e.action != "reveal" && !reveal;
+    // A merge's row of a value it did not keep holds that value as old and the one kept as new: said as such, as
+    // "old -> new" would read as a change not applied (未缴费 -> 已缴费 of a pupil who is paid).
+    let line = if Text::base_field(&e.field) == e.field { t.history_line } else { t.history_conflict_line };
     if number && let (Some(old), Some(new)) = (&e.old, &e.new) {
         let (old, new) = masked_correction(t, old, new);
-        return fill(t.history_line, &[at, &e.operator, &action, &t.field(&e.field), &old, &new]);
+        return fill(line, &[at, &e.operator, &action, &t.field(&e.field), &old, &new]);
     }
     let value = |v: &Option<String>| match v {
         None => "-".to_owned(),
         Some(v) if number => id_number::mask(v),
         Some(v) => value_label(t, &e.field, v, cap),
     };
-    fill(t.history_line, &[at, &e.operator, &action, &t.field(&e.field), &value(&e.old), &value(&e.new)])
+    fill(line, &[at, &e.operator, &action, &t.field(&e.field), &value(&e.old), &value(&e.new)])
 }
 
 /// A number corrected, both sides masked, showing that it changed where the masks alone would look alike: a
@@ -564,18 +567,25 @@ mod tests {
         let phone = entry("phone:conflict_lost", "13911112222", "13733334444");
         assert_eq!(
             line(zh, &phone),
-            "2026-12-02 15:21 李老师 合并 联系电话（冲突，未采用）：13911112222 -> 13733334444"
+            "2026-12-02 15:21 李老师 合并 联系电话（合并冲突）：未采用 13911112222，保留 13733334444"
         );
         assert_eq!(
             line(en, &phone),
-            "2026-12-02 15:21 李老师 merged phone (conflict, not kept): 13911112222 -> 13733334444"
+            "2026-12-02 15:21 李老师 merged phone (conflict): 13911112222 not kept, 13733334444 kept"
         );
         let enrollment = entry("enrollment:conflict_lost", "declined", "here");
-        assert_eq!(line(zh, &enrollment), "2026-12-02 15:21 李老师 合并 参保状态（冲突，未采用）：不参保 -> 在校参保");
+        assert_eq!(
+            line(zh, &enrollment),
+            "2026-12-02 15:21 李老师 合并 参保状态（合并冲突）：未采用 不参保，保留 在校参保"
+        );
+        // The value a merge did not keep is named as such: never read as a change to the value kept.
+        let payment = entry("payment:conflict_lost", "unpaid", "paid");
+        assert_eq!(line(zh, &payment), "2026-12-02 15:21 李老师 合并 缴费状态（合并冲突）：未采用 未缴费，保留 已缴费");
+        assert_eq!(line(en, &payment), "2026-12-02 15:21 李老师 merged payment (conflict): unpaid not kept, paid kept");
         // A number that lost is masked as every number in the history is.
         let number = entry("id_number:conflict_lost", "450205201807079061", "450205201807079062");
         let shown = line(zh, &number);
-        assert!(shown.contains("身份证号码（冲突，未采用）") && !shown.contains("201807079061"), "{shown}");
+        assert!(shown.contains("身份证号码（合并冲突）：未采用") && !shown.contains("201807079061"), "{shown}");
     }
 
     /// A payment the tax office listed and a reconciliation did not record is said in words in the history, in
