@@ -1054,6 +1054,27 @@ fn a_policy_made_for_a_drive_without_one_is_used() {
     assert_eq!(app.policy.as_ref().map(|p| p.name.clone()), Some(name));
 }
 
+/// The lines of what to check in a policy made for the year are said in the screen's language: in Chinese without
+/// their English, in English with the item they are about.
+#[test]
+fn the_new_policys_lines_to_check_are_in_the_screens_language() {
+    for lang in [Language::Zh, Language::En] {
+        let dir = tempfile::tempdir().unwrap();
+        let opts = Options { config_dir: Some(dir.path().join("config")), ..options(lang) };
+        let mut app = App::new(Store::open(&dir.path().join("school.db")).unwrap(), &opts).unwrap();
+        app.update(Action::Resize(120, 40));
+        app.open_new_policy(Some("liuzhou-2023".into()));
+        app.update(Action::Confirm);
+        let shown = screen(&app).join("\n");
+        let (said, not_said) = match lang {
+            Language::Zh => ("- 通知文号 document：请填写本年度通知的文号", "notice number"),
+            Language::En => ("- document: fill in this year's notice number", "请填写"),
+        };
+        assert!(shown.contains(said), "{shown}");
+        assert!(!shown.contains(not_said), "{shown}");
+    }
+}
+
 /// In English, a list's problems read in English: the importer's remarks say both languages, and the screen
 /// says the English half.
 #[test]

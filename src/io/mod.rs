@@ -69,8 +69,9 @@ pub enum ReadError {
     #[error("文件 {file} 第 {row} 行无法解析：{reason} (row {row} of {file} cannot be parsed: {})", crate::words::in_language(.reason, crate::words::Language::En))]
     BadRow { file: String, row: usize, reason: String },
     #[error(
-        "文件 {file} 中找不到表头行：需要“姓名”和“身份证号码”（或同义词，见 data/headers.toml）所在的一行 \
-         (no header row with a name and an ID-number column in {file}; see data/headers.toml for their names)"
+        "文件 {file} 中找不到表头行：需要“姓名”和“身份证号码”（或同义词，如“学生姓名”“证件号码”）所在的一行 \
+         (no header row with a name and an ID-number column in {file}; the usual header words of a class list \
+         and their synonyms are recognised)"
     )]
     NoHeader { file: String },
     #[error("无法写入文件 {file}：{reason} (cannot write the file {file}: {})", crate::words::in_language(.reason, crate::words::Language::En))]

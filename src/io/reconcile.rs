@@ -413,7 +413,7 @@ pub enum ReconcileError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(
-        "文件 {file} 的表头中没有人员类别列（人员类别、特殊人员类别 …，见 data/headers.toml） \
+        "文件 {file} 的表头中没有人员类别列（人员类别、特殊人员类别 …） \
          (no category column in the header of {file})"
     )]
     NoCategoryColumn { file: String },
@@ -1388,8 +1388,9 @@ impl Run<'_> {
             for paid in &outside {
                 let Some(e) = self.date_error(&student, paid) else { continue };
                 let message = format!(
-                    "{}：此行缴费未记入本年度，已保存在修改记录中，canbao check 会列出 ({}: this row's payment is not \
-                     recorded for the year; kept in the drive's history and listed by canbao check)",
+                    "{}：此行缴费未记入本年度，已保存在修改记录中，「检查名单」（canbao check）会列出 ({}: this row's payment \
+                     is not recorded for the year; kept in the drive's history and listed by the roster check, canbao \
+                     check)",
                     e.message_zh(),
                     e.message_en()
                 );
@@ -1405,9 +1406,9 @@ impl Run<'_> {
             for paid in &future {
                 let Some(day) = paid.paid_on else { continue };
                 let message = format!(
-                    "缴费日期 {day} 晚于今天：此行缴费未记录，已保存在修改记录中，canbao check 会列出 (the payment \
-                     date {day} is after today: this row's payment is not recorded; kept in the drive's history and \
-                     listed by canbao check)"
+                    "缴费日期 {day} 晚于今天：此行缴费未记录，已保存在修改记录中，「检查名单」（canbao check）会列出 \
+                     (the payment date {day} is after today: this row's payment is not recorded; kept in the drive's \
+                     history and listed by the roster check, canbao check)"
                 );
                 self.problem_in(&paid.sheet, paid.row, paid.date_column.clone(), message);
             }

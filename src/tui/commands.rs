@@ -753,7 +753,7 @@ impl App {
         }
         lines.extend(renewed.policy.windows.iter().map(|w| format!("{}：{} ~ {}", w.name, w.from, w.to)));
         lines.push(t.policy_check.to_owned());
-        lines.extend(renewed.to_check.iter().map(|c| format!("- {c}")));
+        lines.extend(renewed.to_check.iter().map(|c| format!("- {}", self.in_language(c.as_str()))));
         self.show(t.policy_new_title, lines, false);
         None
     }

@@ -72,17 +72,22 @@ pub fn renew(request: &Renewal, categories: &CategoryTable) -> Result<Renewed, D
     }
     if let Some(document) = doc.get("document").and_then(Item::as_str).map(str::to_owned) {
         doc["document"] = toml_edit::value(format!("请填写{}年度通知文号（{copied}：{document}）", request.year));
-        to_check.push("通知文号 document：请填写本年度通知的文号 (the new notice's number)".to_owned());
+        to_check
+            .push("通知文号 document：请填写本年度通知的文号 (document: fill in this year's notice number)".to_owned());
     }
     match request.premium_fen {
         Some(fen) if fen % 100 == 0 => doc["personal_premium"] = toml_edit::value(fen / 100),
         Some(fen) => doc["personal_premium"] = toml_edit::value(format!("{}.{:02}", fen / 100, fen % 100)),
-        None => {
-            to_check.push("个人缴费标准 personal_premium：沿用上一年度，请核对 (kept from the base: check it)".into())
-        }
+        None => to_check.push(
+            "个人缴费标准 personal_premium：沿用上一年度，请核对 (personal_premium kept from the base: check it)"
+                .into(),
+        ),
     }
     if doc.contains_key("government_subsidy") {
-        to_check.push("财政补助 government_subsidy：沿用上一年度，请核对 (kept from the base: check it)".into());
+        to_check.push(
+            "财政补助 government_subsidy：沿用上一年度，请核对 (government_subsidy kept from the base: check it)"
+                .into(),
+        );
     }
     for key in ["coverage_from", "coverage_to"] {
         shift_item(&mut doc[key], years);
