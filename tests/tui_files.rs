@@ -598,6 +598,89 @@ fn a_config_folder_policys_premium_and_windows_are_changed_from_the_policy_scree
     assert!(screen(&app).iter().any(|l| l.contains("> yibin-2027")), "the policy just edited stays highlighted");
 }
 
+/// An edit of the drive's policy that moves a payment already recorded into another window (its cover five months
+/// shorter) asks first, naming how many and whom; No leaves the policy file as it was and goes back to the form,
+/// yes saves it.
+#[test]
+fn editing_the_drives_policy_so_a_recorded_payment_changes_window_asks_and_no_keeps_the_file() {
+    use canbao::domain::policy::PolicySet;
+    use canbao::store::{Change, Payment};
+    use canbao::tui::modal::Modal;
+    use canbao::tui::palette::Command;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    std::fs::create_dir_all(config.join("policies")).unwrap();
+    let request = canbao::domain::policy::Renewal {
+        name: "yibin-2027",
+        base_name: "yibin-2024",
+        base_text: canbao::domain::policy::builtin_text("yibin-2024").unwrap(),
+        year: 2027,
+        premium_fen: Some(40_000),
+    };
+    let renewed = canbao::domain::policy::renew(&request, canbao::domain::category::CategoryTable::builtin()).unwrap();
+    let file = config.join("policies/yibin-2027.toml");
+    std::fs::write(&file, &renewed.text).unwrap();
+    let drive = dir.path().join("school.db");
+    let mut store = Store::open(&drive).unwrap();
+    canbao::demo::load_sample(&mut store).unwrap();
+    let set = "UPDATE meta SET value = '2027' WHERE key IN ('current_year', 'first_year')";
+    assert_eq!(store.connection().execute(set, []).unwrap(), 2);
+    store.reload_year().unwrap();
+    store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2027").unwrap();
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let pupil = store.students(&Default::default()).unwrap()[0].clone();
+    let paid = Payment::Paid { amount_fen: Some(40_000), paid_on: Some(day("2026-12-04")), channel: None };
+    store.apply_changes("mark", &[(pupil.id, vec![Change::Payment(paid)])], Default::default()).unwrap();
+    drop(store);
+    let windows = PolicySet::load(Some(&config)).get("yibin-2027").unwrap().windows.clone();
+    assert!(windows[0].from <= day("2026-12-04") && day("2026-12-04") < windows[0].to, "{windows:?}");
+
+    let opts =
+        Options { lang: Language::Zh, theme: None, operator: Some("测试".into()), config_dir: Some(config.clone()) };
+    let mut app = App::new(Store::open(&drive).unwrap(), &opts).unwrap();
+    app.update(Action::Resize(120, 30));
+    assert_eq!(app.policy.as_ref().map(|p| p.name.as_str()), Some("yibin-2027"));
+    app.run_command(Command::Policies);
+    app.update(Action::Top);
+    for _ in 0..10 {
+        if screen(&app).iter().any(|l| l.contains("> yibin-2027")) {
+            break;
+        }
+        app.update(Action::Down);
+    }
+    app.update(Action::Edit);
+    let set_field = |app: &mut App, text: &str| {
+        app.update(Action::Down);
+        app.update(Action::ClearLine);
+        for c in text.chars() {
+            app.update(Action::Input(c));
+        }
+    };
+    set_field(&mut app, &windows[0].from.format("%Y-%m-%d").to_string());
+    set_field(&mut app, "2026-12-03");
+    set_field(&mut app, "2026-12-04");
+    let before = std::fs::read(&file).unwrap();
+    app.update(Action::Confirm);
+    let Some(Modal::Confirm(c)) = &app.modal else { panic!("saved without asking: {}", screen(&app).join("\n")) };
+    assert!(c.question.contains("1 笔") && c.question.contains(&pupil.name), "{}", c.question);
+    assert!(c.question.contains("保险年度内中途参保") && c.question.contains("2027-06-01"), "{}", c.question);
+    assert!(!c.yes, "No is the default");
+    let shown = screen(&app).join("");
+    assert!(shown.contains("仍要保存吗"), "the question is on screen: {shown}");
+    app.update(Action::Back);
+    assert_eq!(std::fs::read(&file).unwrap(), before, "No leaves the policy file as it was");
+    assert!(matches!(app.modal, Some(Modal::EditPolicy(_))), "No goes back to the form as typed");
+    assert_eq!(app.policy.as_ref().unwrap().windows[0].to, windows[0].to, "the drive still reads the old windows");
+
+    app.update(Action::Confirm);
+    let Some(Modal::Confirm(c)) = &mut app.modal else { panic!("not asked again") };
+    c.yes = true;
+    app.update(Action::Confirm);
+    let saved = PolicySet::load(Some(&config)).get("yibin-2027").unwrap().clone();
+    assert_eq!(saved.windows[0].to, day("2026-12-03"));
+    assert_eq!(app.policy.as_ref().unwrap().windows[0].to, day("2026-12-03"));
+}
+
 /// Windows edited to overlap: the refusal is said whole (wrapped in the dialog, not cut with ..), calls the file
 /// a 政策文件 (a 数据文件 is the drive), and is English with --lang en.
 #[test]

@@ -667,6 +667,42 @@ pub fn pupil_shortfall_fen(policy: &Policy, pupil: &super::student::Student, day
     shortfall_fen(pupil, &quote_pupil(policy, pupil, day).ok()?)
 }
 
+/// The pupils whose recorded payment `edited` would read otherwise than `before` does: another window, another
+/// cover period, another amount due (so another shortfall), or quoted under one and refused under the other. An
+/// edit of the drive's policy applies to payments already taken: moving a window's edge over a payment date moves
+/// that payment, and the operator is to know before saving, not from a detail screen later.
+pub fn payments_read_otherwise<'a>(
+    before: &Policy,
+    edited: &Policy,
+    pupils: &'a [super::student::Student],
+    year: Option<i32>,
+) -> Vec<PaymentReadOtherwise<'a>> {
+    let read = |policy: &Policy, pupil: &super::student::Student, day: NaiveDate| {
+        quote_pupil_in_year(policy, pupil, day, year).ok()
+    };
+    let key = |q: &Option<Quote>| {
+        q.as_ref().map(|q| (q.window.clone(), q.coverage_from, q.coverage_to, q.personal_due_fen, q.department_due_fen))
+    };
+    pupils
+        .iter()
+        .filter(|s| s.payment != super::student::PaymentStatus::Unpaid)
+        .filter_map(|pupil| {
+            let day = pupil.payment_details.paid_on?;
+            let (was, will) = (read(before, pupil, day), read(edited, pupil, day));
+            (key(&was) != key(&will)).then_some(PaymentReadOtherwise { pupil, day, was, will })
+        })
+        .collect()
+}
+
+/// One payment [`payments_read_otherwise`] found: paid on `day`, quoted `was` before the edit and `will` after
+/// (`None`: the policy gives no amount for that day).
+pub struct PaymentReadOtherwise<'a> {
+    pub pupil: &'a super::student::Student,
+    pub day: NaiveDate,
+    pub was: Option<Quote>,
+    pub will: Option<Quote>,
+}
+
 /// What a form or a screen says of a shortfall: 「少缴 20 元」, and in English.
 pub fn shortfall_words(fen: i64) -> (String, String) {
     (format!("少缴 {} 元", super::money::plain(fen)), format!("{} yuan short", super::money::plain(fen)))

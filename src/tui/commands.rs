@@ -576,7 +576,7 @@ impl App {
             }
             Action::Up | Action::PreviousField => form.focus = form.focus.previous(windows),
             Action::Down | Action::NextField => form.focus = form.focus.next(windows),
-            Action::Confirm => return self.save_edited_policy(form),
+            Action::Confirm => return self.save_edited_policy(form, false),
             a => {
                 let field = match form.focus {
                     EditPolicyField::Premium => Some(&mut form.premium),
@@ -592,8 +592,10 @@ impl App {
     }
 
     /// Checks the form, writes the file in place (a new file renamed over the old, so a crash leaves one or the
-    /// other), and uses the new rules at once when the drive's policy is this one.
-    fn save_edited_policy(&mut self, mut form: EditPolicyForm) -> Option<Modal> {
+    /// other), and uses the new rules at once when the drive's policy is this one. Such an edit re-reads the
+    /// payments already recorded: unless `moves_ok` (the operator said yes), one that would move to another
+    /// window, cover or amount is asked about first, No leaving the file as it was.
+    pub(super) fn save_edited_policy(&mut self, mut form: EditPolicyForm, moves_ok: bool) -> Option<Modal> {
         let t = self.text;
         let Some(premium_fen) = money::parse_yuan(form.premium.text().trim()).filter(|&f| f > 0) else {
             form.focus = EditPolicyField::Premium;
@@ -641,6 +643,9 @@ impl App {
                 return Some(Modal::EditPolicy(form));
             }
         };
+        if !moves_ok && let Some(question) = self.payments_moved_question(&edited) {
+            return Some(Modal::Confirm(Confirm { question, then: Then::EditPolicy(Box::new(form)), yes: false }));
+        }
         let written = crate::private_file::write_whole(&form.path, text.as_bytes(), Existing::Replace);
         if let Err(e) = written {
             form.error = Some(self.in_language(crate::io::year_policy::write_error(&e, &form.path)));
@@ -654,6 +659,29 @@ impl App {
         self.say(fill(t.policy_saved, &[&edited.title, &form.path.display()]));
         self.open_policies_at(Some(&edited.name));
         None
+    }
+
+    /// The question before saving `edited` over the drive's policy when recorded payments would read otherwise
+    /// under it (how many, and one or two of them with what changes); `None` when none would, or the drive uses
+    /// another policy.
+    fn payments_moved_question(&self, edited: &Policy) -> Option<String> {
+        let t = self.text;
+        let before = self.policy.as_ref().filter(|p| p.name == edited.name)?;
+        let pupils = self.store.students(&Default::default()).ok()?;
+        let moved = policy::payments_read_otherwise(before, edited, &pupils, self.store.shown_year());
+        let said = |q: &Option<policy::Quote>| match q {
+            Some(q) => fill(
+                t.policy_moved_quote,
+                &[&q.window, &q.coverage_from, &q.coverage_to, &money::plain(q.personal_due_fen)],
+            ),
+            None => t.policy_moved_no_amount.to_owned(),
+        };
+        let examples: Vec<String> = moved
+            .iter()
+            .take(2)
+            .map(|m| fill(t.policy_moved_example, &[&m.pupil.name, &m.day, &said(&m.was), &said(&m.will)]))
+            .collect();
+        (!moved.is_empty()).then(|| fill(t.policy_ask_moves, &[&moved.len(), &examples.join(t.pick("；", "; "))]))
     }
 
     /// The insured year a drive held today is collecting for: from September on, next year's.

@@ -736,6 +736,7 @@ impl App {
                 }
             }
             Then::Policy { chosen, .. } => self.choose_policy(&chosen),
+            Then::EditPolicy(form) => self.modal = self.save_edited_policy(*form, true),
             Then::StopJob => match self.held.take() {
                 // It ended while the question was open.
                 Some((kind, outcome)) => self.stop_ended(kind, *outcome),
@@ -761,6 +762,10 @@ impl App {
                 _ => self.say(self.text.nothing_changed),
             },
             Then::StopJob => self.back_to_job(),
+            Then::EditPolicy(form) => {
+                self.modal = Some(Modal::EditPolicy(*form));
+                self.say(self.text.policy_not_saved);
+            }
             Then::Policy { cursor, list, .. } => {
                 self.modal = Some(Modal::Policies { cursor, list });
                 self.say(self.text.policy_not_changed);

@@ -119,6 +119,8 @@ pub enum Then {
         cursor: usize,
         list: Vec<crate::domain::policy::Policy>,
     },
+    /// Save an edit of the drive's policy that moves payments already recorded; No goes back to the form as typed.
+    EditPolicy(Box<EditPolicyForm>),
 }
 
 /// Changes waiting for the operator's yes.
