@@ -47,6 +47,22 @@ pub struct StudentFilter {
     pub class: Option<String>,
 }
 
+/// Calls `f` for each pupil of `rows` (the school already chosen by the query) in `filter`'s class, one at a time.
+fn each_in_class(
+    mut rows: rusqlite::Rows<'_>,
+    filter: &StudentFilter,
+    mut f: impl FnMut(&Student) -> Result<()>,
+) -> Result<()> {
+    let mut in_class = ClassFilter::new(filter);
+    while let Some(row) = rows.next()? {
+        let s = from_row(row)?;
+        if in_class.admits(&s.grade, &s.class) {
+            f(&s)?;
+        }
+    }
+    Ok(())
+}
+
 /// `StudentFilter::class` applied to rows that come class by class: each class is compared once.
 struct ClassFilter {
     wanted: Option<ClassKey>,
@@ -197,15 +213,7 @@ impl Store {
              ORDER BY sc.id, s.class_order, {by_name}, s.id"
         );
         let mut stmt = self.conn.prepare(&sql)?;
-        let mut rows = stmt.query([filter.school.as_deref()])?;
-        let mut in_class = ClassFilter::new(filter);
-        while let Some(row) = rows.next()? {
-            let s = from_row(row)?;
-            if in_class.admits(&s.grade, &s.class) {
-                f(&s)?;
-            }
-        }
-        Ok(())
+        each_in_class(stmt.query([filter.school.as_deref()])?, filter, f)
     }
 
     /// The few fields the student information sheet shows, borrowed from SQLite's row in roster order. A full
@@ -280,15 +288,7 @@ impl Store {
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let params = rusqlite::params![filter.school.as_deref(), PaymentStatus::Paid.code(), below_fen];
-        let mut rows = stmt.query(params)?;
-        let mut in_class = ClassFilter::new(filter);
-        while let Some(row) = rows.next()? {
-            let s = from_row(row)?;
-            if in_class.admits(&s.grade, &s.class) {
-                f(&s)?;
-            }
-        }
-        Ok(())
+        each_in_class(stmt.query(params)?, filter, f)
     }
 
     /// Whether nothing was ever put in the drive: no school, no pupil, no import and no change in its history,
