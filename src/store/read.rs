@@ -205,7 +205,7 @@ impl Store {
     }
 
     /// Calls `f` for each pupil in roster order without holding them all in memory, for exports of any size.
-    pub fn for_each_student(&self, filter: &StudentFilter, mut f: impl FnMut(&Student) -> Result<()>) -> Result<()> {
+    pub fn for_each_student(&self, filter: &StudentFilter, f: impl FnMut(&Student) -> Result<()>) -> Result<()> {
         let by_name = super::schema::name_order_column(&self.conn, "s")?;
         let sql = format!(
             "SELECT {COLUMNS} FROM students s JOIN schools sc ON sc.id = s.school_id
@@ -278,7 +278,7 @@ impl Store {
         &self,
         filter: &StudentFilter,
         below_fen: i64,
-        mut f: impl FnMut(&Student) -> Result<()>,
+        f: impl FnMut(&Student) -> Result<()>,
     ) -> Result<()> {
         let by_name = super::schema::name_order_column(&self.conn, "s")?;
         let sql = format!(
