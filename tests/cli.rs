@@ -4410,3 +4410,70 @@ fn an_amount_or_channel_alone_corrects_a_family_payment() {
     assert_eq!(paid_amount(&db, unpaid), ("unpaid".to_owned(), None));
     assert_eq!(paid_amount(&db, government), ("government".to_owned(), None));
 }
+
+/// A drive reached through a symlink keeps one set of backups, beside the file itself and under its name, by
+/// whichever path it is opened (as its lock does): `backup`, a merge's backup and `paths` follow the link.
+#[cfg(unix)]
+#[test]
+fn a_drive_reached_through_a_symlink_keeps_its_backups_beside_the_file_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let here = std::fs::canonicalize(dir.path()).unwrap();
+    let real = here.join("real").join("dir");
+    std::fs::create_dir_all(&real).unwrap();
+    let drive = real.join("s.db");
+    canbao(&drive).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let other = here.join("lap").join("other.db");
+    canbao(&drive).arg("backup").arg(&other).assert().success();
+    canbao(&other).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    let link = here.join("drive-link.db");
+    std::os::unix::fs::symlink(&drive, &link).unwrap();
+    let before = backup_names(&real);
+
+    canbao(&link).arg("backup").assert().success();
+    canbao(&link).arg("merge").arg(&other).assert().success();
+    assert!(!here.join("backups").exists(), "nothing beside the link: {:?}", backup_names(&here));
+    let taken: Vec<String> = backup_names(&real).into_iter().filter(|n| !before.contains(n)).collect();
+    assert_eq!(taken.len(), 2, "{taken:?}");
+    assert!(taken.iter().all(|n| n.starts_with("s-2")), "under the file's own name: {taken:?}");
+    assert!(taken.iter().any(|n| n.ends_with("-manual.db")) && taken.iter().any(|n| n.ends_with("-merge.db")));
+    let paths = json(canbao(&link).args(["paths", "--json"]));
+    assert_eq!(paths["backup_dir"].as_str(), Some(real.join("backups").to_str().unwrap()));
+}
+
+/// Merging a file with nothing new again and again (or importing the same list again) changes nothing and
+/// takes no backup: the backups taken before the merge that did change something stay.
+#[test]
+fn a_merge_or_import_that_changes_nothing_takes_no_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let other = dir.path().join("other.db");
+    canbao(&db).arg("backup").arg(&other).assert().success();
+    canbao(&other).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    assert_eq!(json(canbao(&db).args(["merge", "--json"]).arg(&other))["added"], 23);
+    let before = backup_names(dir.path());
+    assert_eq!(before.iter().filter(|n| n.ends_with("-merge.db")).count(), 1, "{before:?}");
+    for _ in 0..3 {
+        let again = json(canbao(&db).args(["merge", "--json"]).arg(&other));
+        assert_eq!((again["added"].as_i64(), again["updated"].as_i64()), (Some(0), Some(0)));
+        canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    }
+    assert_eq!(backup_names(dir.path()), before, "nothing changed, nothing backed up");
+    assert_eq!(json(canbao(&db).args(["stats", "--json"]))["students"], 33);
+}
+
+/// 备份时间 is when the backup was taken, read from its name wherever it was copied to, not the copy's file time.
+#[test]
+fn a_backup_copied_elsewhere_is_said_taken_when_its_name_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let theirs = dir.path().join("S2.db");
+    canbao(&theirs).args(["import", "--school", "第二小学"]).arg(fixture("gbk_title.csv")).assert().success();
+    let copied = dir.path().join("stick").join("S2-20261201-093000.000Z-manual.db");
+    canbao(&theirs).arg("backup").arg(&copied).assert().success();
+    let out = canbao(&db).env("TZ", "UTC").arg("restore").arg(&copied).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("备份时间 2026-12-01 09:30；"), "{said}");
+}

@@ -49,6 +49,16 @@ fn ten_pupils(dir: &Path, name: &str) -> PathBuf {
     db
 }
 
+/// A class list of one new pupil, the `n`th: an import of it changes the drive, and so takes a backup (an
+/// import that changes nothing takes none).
+fn new_pupil(dir: &Path, n: usize) -> PathBuf {
+    let digits: Vec<char> = "甲乙丙丁戊己庚辛壬癸".chars().collect();
+    let list = dir.join(format!("new-{n}.csv"));
+    let name = format!("新生{}{}", digits[n / 10 % 10], digits[n % 10]);
+    std::fs::write(&list, format!("姓名,身份证号码,班级\n{name},,一年级1班\n")).unwrap();
+    list
+}
+
 fn first_id(db: &Path) -> String {
     let found = json(canbao(db).args(["find", "1", "--json", "--limit", "1"]));
     found[0]["id_number"].as_str().expect("id").to_owned()
@@ -136,7 +146,7 @@ fn backup_waits_for_no_one_and_takes_the_lock_like_any_writer() {
 fn twenty_imports_into_one_drive_keep_every_backup_of_another() {
     let dir = tempfile::tempdir().unwrap();
     let other = ten_pupils(dir.path(), "school-2024.db");
-    ok(canbao(&other).arg("import").arg(fixture("utf8_nobom.csv")));
+    ok(canbao(&other).arg("import").arg(new_pupil(dir.path(), 99)));
     let names = |prefix: &str| -> Vec<String> {
         let mut found: Vec<String> = std::fs::read_dir(dir.path().join("backups"))
             .unwrap()
@@ -149,8 +159,8 @@ fn twenty_imports_into_one_drive_keep_every_backup_of_another() {
     let theirs = names("school-2024-");
     assert_eq!(theirs.len(), 2);
     let school = dir.path().join("school.db");
-    for _ in 0..20 {
-        ok(canbao(&school).arg("import").arg(fixture("utf8_bom.csv")));
+    for n in 0..20 {
+        ok(canbao(&school).arg("import").arg(new_pupil(dir.path(), n)));
     }
     assert_eq!(names("school-2024-"), theirs, "school.db's imports pruned another drive's backups");
     assert_eq!(names("school-").len() - theirs.len(), 20, "school.db keeps its newest 20");
@@ -174,8 +184,8 @@ fn a_backup_open_in_another_canbao_survives_twenty_more_backups() {
     let dir = tempfile::tempdir().unwrap();
     let db = ten_pupils(dir.path(), "p.db");
     // Automatic backups: the operator's own (`canbao backup`) are never pruned anyway.
-    let import = || ok(canbao(&db).arg("import").arg(fixture("utf8_nobom.csv")));
-    import();
+    let import = |n: usize| ok(canbao(&db).arg("import").arg(new_pupil(dir.path(), n)));
+    import(20);
     let opened = backup_names(&db).into_iter().next_back().expect("the import's backup");
     let opened = dir.path().join("backups").join(opened);
     // This test process is the other window, as `canbao --db backups/p-…-import.db` holds it.
@@ -183,13 +193,13 @@ fn a_backup_open_in_another_canbao_survives_twenty_more_backups() {
     let mut window = Store::open(&opened).unwrap();
     let pupil = window.students(&Default::default()).unwrap()[0].id;
     window.set_note(pupil, "marked in the backup").unwrap();
-    for _ in 0..20 {
-        import();
+    for n in 0..20 {
+        import(n);
     }
     assert!(opened.exists(), "{:?}", backup_names(&db));
     drop(window);
     drop(held);
-    import();
+    import(21);
     let names = backup_names(&db);
     let copies: Vec<&String> = names.iter().filter(|n| n.ends_with(".db")).collect();
     assert_eq!(copies.len(), 21, "the newest 20 and the backup that was open: {names:?}");
@@ -865,8 +875,8 @@ fn a_refused_merge_takes_no_backup_and_automatic_backups_never_prune_a_manual_on
         .unwrap()
         .execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('backups_keep', '3')", [])
         .unwrap();
-    for _ in 0..5 {
-        ok(canbao(&db).arg("import").arg(fixture("utf8_bom.csv")));
+    for n in 0..5 {
+        ok(canbao(&db).arg("import").arg(new_pupil(dir.path(), n)));
     }
     let after = backup_names(&db);
     assert!(after.contains(manual[0]), "an import's backup pruned the manual one: {after:?}");
@@ -900,7 +910,7 @@ fn a_list_with_a_header_and_no_pupils_is_said_and_takes_no_backup() {
     assert_eq!(code, 1);
     assert!(!fresh.exists(), "a drive made for no pupils is not left behind");
 
-    let (code, out, err) = run(canbao(&db).arg("import").arg(&empty).arg(fixture("utf8_nobom.csv")));
+    let (code, out, err) = run(canbao(&db).arg("import").arg(&empty).arg(new_pupil(dir.path(), 0)));
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("没有学生") && out.contains("空名单.csv"), "{out}");
     assert_eq!(backup_names(&db).len(), before.len() + 1);

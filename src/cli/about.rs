@@ -1,6 +1,6 @@
 //! `paths` and `completions`: about the installation, not the drive.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::Serialize;
 
@@ -19,8 +19,8 @@ struct PathsJson {
 /// Where things are, without opening (or creating) anything.
 pub(super) fn paths(cli: &Cli, json: bool) -> CmdResult {
     let drive = drive_path(cli);
-    // As the store names it: `backups/` beside the drive file.
-    let backup_dir = drive.parent().unwrap_or(Path::new(".")).join("backups");
+    // As the store names it: `backups/` beside the drive file itself, a symlink to it followed.
+    let backup_dir = crate::store::backup::backup_dir_of(&drive);
     let out = PathsJson { drive, data_dir: data_dir(), config_dir: config_dir(), backup_dir };
     if json {
         print_json(&out);

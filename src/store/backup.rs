@@ -18,7 +18,7 @@ pub const DEFAULT_KEEP: usize = 20;
 pub const PARTIAL_SUFFIX: &str = ".canbao-partial";
 
 impl Store {
-    /// The folder backups go to: `backups/` beside the drive file.
+    /// The folder backups go to: `backups/` beside the drive file itself (see [`backup_dir_of`]).
     pub fn backup_dir(&self) -> Option<PathBuf> {
         self.auto_backup().map(|a| a.dir())
     }
@@ -32,7 +32,7 @@ impl Store {
     /// (`<drive>-<date>-<time>-<reason>.db`), so it sorts and reads as they do. The folder is not pruned: it is
     /// the operator's.
     pub fn backup_into(&self, dir: &Path, reason: &str) -> Result<PathBuf> {
-        let key = self.path().map(backup_key).unwrap_or_else(|| "canbao".into());
+        let key = self.path().map(|p| backup_key(&super::lock::true_path(p))).unwrap_or_else(|| "canbao".into());
         copy_to(&self.conn, &dir.join(backup_name(&key, reason)))
     }
 
@@ -43,7 +43,7 @@ impl Store {
         let Some(auto) = self.auto_backup() else {
             return Ok(None);
         };
-        let written = auto.write(&self.conn, reason)?;
+        let (written, _) = auto.write(&self.conn, reason)?;
         self.set_meta("last_backup", &now_stamp())?;
         auto.prune(&self.conn)?;
         Ok(Some(written))
@@ -51,7 +51,13 @@ impl Store {
 
     /// What an automatic backup of this drive needs, for one taken inside a transaction (`None`: in memory).
     pub(crate) fn auto_backup(&self) -> Option<AutoBackup> {
-        Some(AutoBackup { drive: self.path()?.to_owned(), key: self.key.clone(), stop: self.stop.clone() })
+        let given = self.path()?;
+        Some(AutoBackup {
+            drive: super::lock::true_path(given),
+            given: given.to_owned(),
+            key: self.key.clone(),
+            stop: self.stop.clone(),
+        })
     }
 
     /// The daily backup: taken when the last one is older than today.
@@ -76,12 +82,20 @@ impl Store {
     /// backups that are canbao drives and earlier states of it, or began as it and went on elsewhere (a
     /// backup of work a restore took the drive back from). Another drive's backups, copied in under the same
     /// name, are not listed, nor is a file that is no drive.
+    ///
+    /// The drive reached through a symlink: its backups are beside the file itself, and those an earlier canbao
+    /// put beside the link, under the link's name, are listed with them (oldest first, all together).
     pub fn own_backups(&self) -> Result<Vec<PathBuf>> {
-        let (Some(dir), Some(path)) = (self.backup_dir(), self.path()) else {
+        let Some(auto) = self.auto_backup() else {
             return Ok(Vec::new());
         };
+        let mut named = named_backups(&auto.dir(), &backup_key(&auto.drive));
+        if let Some((dir, key)) = auto.beside_link() {
+            named.extend(named_backups(&dir, &key));
+            sort_by_age(&mut named, &chrono::Local);
+        }
         let history = super::pruning::DriveHistory::new(&self.conn, self.key.as_ref())?;
-        Ok(super::pruning::own_backups(&history, named_backups(&dir, &backup_key(path)), true))
+        Ok(super::pruning::own_backups(&history, named, true))
     }
 }
 
@@ -89,7 +103,11 @@ impl Store {
 /// borrows the store's connection, to take its backup at the end (see [`AutoBackup::take_during`]).
 #[derive(Clone)]
 pub(crate) struct AutoBackup {
+    /// The drive file's true path (see `lock::true_path`): its backups go beside the file, under its name, by
+    /// whatever path or link it was opened, as its lock does; one drive has one set of backups, one limit.
     drive: PathBuf,
+    /// The drive as it was named, which may be a symlink to it.
+    given: PathBuf,
     key: Option<Passphrase>,
     /// The store's stop (`Store::stop_when`), which the second connection watches as the store's own does.
     stop: Option<Arc<AtomicBool>>,
@@ -100,14 +118,51 @@ impl AutoBackup {
         self.drive.parent().unwrap_or(Path::new(".")).join("backups")
     }
 
-    /// The backup before `reason`, written from the drive as `source` reads it, into the backups folder.
-    fn write(&self, source: &Connection, reason: &str) -> Result<PathBuf> {
+    /// Where a canbao that named backups after the path given put them when that path is a symlink to the
+    /// drive: `backups/` beside the link, under the link's name. `None` when that is the drive's own folder
+    /// and name. Listed for restoring, never pruned: they are the operator's to keep or delete.
+    fn beside_link(&self) -> Option<(PathBuf, String)> {
+        let dir = self.given.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new(".")).join("backups");
+        let key = backup_key(&self.given);
+        let same = key == backup_key(&self.drive) && super::lock::true_path(&dir) == self.dir();
+        (!same).then_some((dir, key))
+    }
+
+    /// The backup before `reason`, written from the drive as `source` reads it, into the backups folder, and
+    /// whether it was written now: an automatic backup of the same state as the newest of this drive's backups
+    /// is that one (see [`AutoBackup::newest_of_same_state`]), not another copy pushing older ones out.
+    fn write(&self, source: &Connection, reason: &str) -> Result<(PathBuf, bool)> {
         debug_assert!(!reason.is_empty() && reason.bytes().all(|b| b.is_ascii_lowercase()), "{reason}");
+        // The operator's own (kept until they delete it) and the one a restore names as its way back are
+        // always written.
+        if reason != MANUAL
+            && reason != "restore"
+            && let Some(same) = self.newest_of_same_state(source)
+        {
+            return Ok((same, false));
+        }
         let dir = self.dir();
         crate::private_file::create_dir_all(&dir)
             .map_err(|source| StoreError::CreateDir { path: dir.display().to_string(), source })?;
         crate::private_file::restrict_dir(&dir);
-        copy_to(source, &dir.join(backup_name(&backup_key(&self.drive), reason)))
+        Ok((copy_to(source, &dir.join(backup_name(&backup_key(&self.drive), reason)))?, true))
+    }
+
+    /// The newest of this drive's automatic backups when it holds the drive in the state `source` reads (see
+    /// [`drive_state`]): a backup taken now would be the same again. Only a plain file that is an earlier state
+    /// of this drive and not in use is taken (as pruning reads them), so a link to the drive itself, or a backup
+    /// being worked in, never stands in for a backup; nor does one taken by hand, which the operator may delete.
+    fn newest_of_same_state(&self, source: &Connection) -> Option<PathBuf> {
+        let named =
+            named_backups(&self.dir(), &backup_key(&self.drive)).into_iter().filter(|p| !taken_by_hand(p)).collect();
+        let history = super::pruning::DriveHistory::new(source, self.key.as_ref()).ok()?;
+        let newest = super::pruning::own_backups(&history, named, false).pop()?;
+        if super::pruning::busy(&newest) {
+            return None;
+        }
+        let copy = super::pruning::open_quietly(&newest, self.key.as_ref())?;
+        let now = drive_state(source).ok()?;
+        (drive_state(&copy).ok()? == now).then_some(newest)
     }
 
     /// The automatic backup, taken while `tx` (the store's connection) holds a write transaction whose input
@@ -123,11 +178,14 @@ impl AutoBackup {
         if let Some(stop) = &self.stop {
             super::watch_stop(&mut reader, Arc::clone(stop))?;
         }
-        let written = self.write(&reader, reason)?;
+        let (written, fresh) = self.write(&reader, reason)?;
         drop(reader);
-        // Stopped as the copy finished: the import is rolled back, and its backup is not kept either.
+        // Stopped as the copy finished: the import is rolled back, and its backup is not kept either (an earlier
+        // backup that stood for it is left as it was).
         if self.stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed)) {
-            let _ = std::fs::remove_file(&written);
+            if fresh {
+                let _ = std::fs::remove_file(&written);
+            }
             let interrupted = rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_INTERRUPT);
             return Err(rusqlite::Error::SqliteFailure(interrupted, None).into());
         }
@@ -162,6 +220,33 @@ impl AutoBackup {
         super::pruning::prune(&history, automatic, keep, "");
         Ok(())
     }
+}
+
+/// What tells one state of a drive from another, as far as a backup is concerned: its log's latest change and
+/// length (every change to a pupil is a row of it), how many pupils, statuses and receipts it holds, its schools,
+/// and its settings (`meta`) but for the time of the last backup. Equal for a drive that a merge, import or
+/// reconciliation changed nothing in, and for a backup of that drive taken since it last changed. A few small
+/// reads (the log by its key), whatever the drive's size but for the counts.
+pub(crate) fn drive_state(conn: &Connection) -> rusqlite::Result<String> {
+    conn.query_row(
+        "SELECT (SELECT coalesce(max(id), 0) FROM audit)
+             || '|' || coalesce((SELECT at || '|' || origin FROM audit ORDER BY id DESC LIMIT 1), '')
+             || '|' || (SELECT count(*) FROM students)
+             || '|' || (SELECT count(*) FROM year_statuses)
+             || '|' || (SELECT count(*) FROM receipts)
+             || '|' || (SELECT coalesce(group_concat(id || '=' || name, char(31)), '')
+                        FROM (SELECT id, name FROM schools ORDER BY id))
+             || '|' || (SELECT coalesce(group_concat(key || '=' || coalesce(value, ''), char(31)), '')
+                        FROM (SELECT key, value FROM meta WHERE key <> 'last_backup' ORDER BY key))",
+        [],
+        |r| r.get(0),
+    )
+}
+
+/// The backups folder of the drive named `drive`: `backups/` beside the drive file itself, symlinks resolved
+/// (see `lock::true_path`), as backups are taken, pruned and listed; what `canbao paths` shows.
+pub fn backup_dir_of(drive: &Path) -> PathBuf {
+    super::lock::true_path(drive).parent().unwrap_or(Path::new(".")).join("backups")
 }
 
 /// The files in `dir` named exactly as finished backups of the drive whose [`backup_key`] is `key`, oldest
@@ -463,13 +548,21 @@ impl Store {
         let backup = self.open_backup(source)?;
         let pupils = backup.student_count()?;
         let schools = backup.schools()?;
-        let taken = std::fs::metadata(source)
-            .and_then(|m| m.modified())
-            .map(|t| super::instant::minutes_at(&super::instant::to_text(t.into()), self.display_offset()))
-            .unwrap_or_default();
-        // Named as this drive's backups are (`<drive>-<date>-<time>-<reason>.db`), of one of its schools.
         let name = source.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let named_ours = self.path().map(backup_key).is_none_or(|key| name.starts_with(&format!("{key}-")));
+        // When it was taken, as the backup itself says: the instant in its name, which it keeps when copied to a
+        // stick or another folder (the copy's own file time is when it was copied). A file under a name of one's
+        // own says nothing of it: its file time, the best there is.
+        let taken = taken_at(&name, &chrono::Local)
+            .or_else(|| std::fs::metadata(source).and_then(|m| m.modified()).ok().map(Into::into))
+            .map(|t| super::instant::minutes_at(&super::instant::to_text(t), self.display_offset()))
+            .unwrap_or_default();
+        // Named as this drive's backups are (`<drive>-<date>-<time>-<reason>.db`), of one of its schools: by the
+        // drive file's own name, or the name of the link it was opened by (as earlier versions named them).
+        let named_ours = self.path().is_none_or(|given| {
+            [backup_key(given), backup_key(&super::lock::true_path(given))]
+                .iter()
+                .any(|key| name.starts_with(&format!("{key}-")))
+        });
         let ours = self.schools()?;
         let same_school = schools.is_empty() || schools.iter().any(|s| ours.contains(s));
         // Or, under any name and from before a school was renamed, the same drive at another point of its
@@ -583,8 +676,8 @@ mod tests {
         store.set_meta("marker", "before").unwrap();
         let first = store.backup_now("test").unwrap().expect("written");
         assert!(first.starts_with(dir.path().join("backups")));
-        store.set_meta("marker", "after").unwrap();
-        for _ in 0..3 {
+        for n in 0..3 {
+            store.set_meta("marker", &format!("after {n}")).unwrap();
             store.backup_now("test").unwrap();
         }
         let kept = std::fs::read_dir(dir.path().join("backups")).unwrap().count();
@@ -606,6 +699,57 @@ mod tests {
             let mode = std::fs::metadata(&snapshot).unwrap().permissions().mode() & 0o777;
             assert_eq!(mode, 0o600);
         }
+    }
+
+    /// An automatic backup of the drive in the state its newest automatic backup holds is that backup: taking
+    /// it again (a daily backup on a drive nothing changed in) would push an older, different one out.
+    #[test]
+    fn a_backup_of_the_state_the_newest_one_holds_is_not_taken_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("drive.db")).unwrap();
+        store.set_meta("backups_keep", "2").unwrap();
+        add_pupil(&mut store, "一小", "张三");
+        let before = store.backup_now("import").unwrap().expect("written");
+        add_pupil(&mut store, "一小", "李四");
+        let first = store.backup_now("daily").unwrap().expect("written");
+        assert_ne!(first, before);
+        for _ in 0..3 {
+            assert_eq!(store.backup_now("daily").unwrap().as_ref(), Some(&first), "the same state");
+        }
+        assert!(before.exists(), "the backup of the state before was not pushed out");
+        // Taken by hand, it is always written, and an automatic one does not lean on it.
+        let manual = store.backup_now(MANUAL).unwrap().expect("written");
+        assert_ne!(manual, first);
+        add_pupil(&mut store, "一小", "王五");
+        let next = store.backup_now("daily").unwrap().expect("written");
+        assert!(next != first && next != manual && next.exists());
+        assert_eq!(std::fs::read_dir(dir.path().join("backups")).unwrap().count(), 3, "two kept and the manual");
+    }
+
+    /// A drive opened through a symlink: its backups go beside the file it points to, under that file's name,
+    /// and those an earlier canbao put beside the link, under the link's name, are listed for restoring.
+    #[cfg(unix)]
+    #[test]
+    fn backups_of_a_drive_reached_through_a_symlink_go_beside_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = std::fs::canonicalize(dir.path()).unwrap().join("real");
+        std::fs::create_dir(&real).unwrap();
+        let link = dir.path().join("link.db");
+        std::os::unix::fs::symlink(real.join("s.db"), &link).unwrap();
+        let mut store = Store::open(&link).unwrap();
+        add_pupil(&mut store, "一小", "张三");
+        let earlier = dir.path().join("backups").join("link-20261201-093000.000Z-merge.db");
+        store.backup_to(&earlier).unwrap();
+        add_pupil(&mut store, "一小", "李四");
+        assert_eq!(store.backup_dir(), Some(real.join("backups")));
+        assert_eq!(backup_dir_of(&link), real.join("backups"));
+        let written = store.backup_now("merge").unwrap().expect("written");
+        assert_eq!(written.parent(), Some(real.join("backups").as_path()));
+        assert!(written.file_name().unwrap().to_string_lossy().starts_with("s-2"), "{}", written.display());
+        let into = store.backup_into(&dir.path().join("usb"), MANUAL).unwrap();
+        assert!(into.file_name().unwrap().to_string_lossy().starts_with("s-2"), "{}", into.display());
+        assert_eq!(store.own_backups().unwrap(), [earlier.clone(), written], "both, oldest first");
+        assert!(store.describe_backup(&earlier).unwrap().named_ours);
     }
 
     #[test]
@@ -736,7 +880,8 @@ mod tests {
         let mut other = Store::open(&dir.path().join("school-2024.db")).unwrap();
         let theirs: Vec<PathBuf> = (0..3).map(|_| other.backup_now("import").unwrap().expect("written")).collect();
         let mut school = Store::open(&dir.path().join("school.db")).unwrap();
-        for _ in 0..DEFAULT_KEEP {
+        for n in 0..DEFAULT_KEEP {
+            school.set_meta("marker", &n.to_string()).unwrap();
             school.backup_now("import").unwrap();
         }
         for kept in &theirs {

@@ -242,6 +242,9 @@ pub struct ImportSession<'a> {
     auto_backup: Option<super::backup::AutoBackup>,
     /// The reason of the automatic backup `finish` takes before it commits (`back_up_before_commit`).
     backup_reason: Option<&'static str>,
+    /// The drive as the import found it (see `backup::drive_state`): an import that changed nothing in it (the
+    /// same list again) takes no backup.
+    state_before: Option<String>,
     /// Declared last, so it is dropped after the transaction has ended (see `Unenforced`).
     _unenforced: Unenforced<'a>,
 }
@@ -317,9 +320,13 @@ impl Store {
             deferred_indexes: Vec::new(),
             auto_backup,
             backup_reason: None,
+            state_before: None,
             _unenforced: unenforced,
         };
         let tx = session.tx.as_ref().ok_or(StoreError::ImportFinished)?;
+        if session.auto_backup.is_some() {
+            session.state_before = Some(super::backup::drive_state(tx)?);
+        }
         tx.pragma_update(None, "cache_size", super::CLASS_LIST_CACHE_KIB)?;
         session.batch.year = session.ctx.year;
         let first: Option<String> =
@@ -564,7 +571,9 @@ impl ImportSession<'_> {
             ],
         )?;
         // Last, when nothing is left that could fail the import but the commit itself.
-        if let (Some(auto), Some(reason)) = (&self.auto_backup, self.backup_reason) {
+        if let (Some(auto), Some(reason)) = (&self.auto_backup, self.backup_reason)
+            && self.state_before != Some(super::backup::drive_state(&tx)?)
+        {
             outcome.backup = Some(auto.take_during(&tx, reason)?);
         }
         tx.commit()?;

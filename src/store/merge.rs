@@ -1093,6 +1093,11 @@ impl Store {
         let drive = self.hint_drive().map(Path::to_path_buf);
         let result = (|| {
             let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            // The drive as the merge found it, to tell whether the merge changed anything.
+            let state_before = match &auto_backup {
+                Some(_) => Some(super::backup::drive_state(&tx)?),
+                None => None,
+            };
             let dated_before = match brought {
                 Some(_) => super::read::family_payment_dates_in(&tx)?,
                 None => Vec::new(),
@@ -1123,8 +1128,12 @@ impl Store {
             } else {
                 // Last, when nothing but the commit is left: a merge refused (another school's file) or failed
                 // takes no backup, so retrying one never pushes the kept backups out. Read through a second
-                // connection, it holds the drive as the merge found it.
-                if let Some(auto) = &auto_backup {
+                // connection, it holds the drive as the merge found it. A merge that changed nothing (the same
+                // file merged again) takes none: there is nothing to go back from, and each such backup would
+                // push a useful one out of the kept number.
+                if let Some(auto) = &auto_backup
+                    && state_before != Some(super::backup::drive_state(&tx)?)
+                {
                     auto.take_during(&tx, "merge")?;
                 }
                 tx.commit()?;

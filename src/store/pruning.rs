@@ -121,7 +121,7 @@ fn log_has(conn: &Connection, change: &Change) -> bool {
 /// The file as an SQLite file nothing changes (no lock taken, no `-shm` made, no `-wal` read), when it is a
 /// canbao drive this canbao can read. What a `-wal` beside it holds is not seen: a file with one is never
 /// removed (see [`busy`]), and its history so far is in the file.
-fn open_quietly(path: &Path, key: Option<&Passphrase>) -> Option<Connection> {
+pub(super) fn open_quietly(path: &Path, key: Option<&Passphrase>) -> Option<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
     let conn = Connection::open_with_flags(super::immutable_uri(path), flags).ok()?;
     if let Some(k) = cipher::key_for(path, key) {
@@ -141,7 +141,7 @@ fn beside(file: &Path, suffix: &str) -> PathBuf {
 
 /// Whether something may be working in the file: a `-journal` beside it (a write under way, or cut short and
 /// to be rolled back), a `-wal` holding changes not yet in the file, or another canbao holding its lock.
-fn busy(file: &Path) -> bool {
+pub(super) fn busy(file: &Path) -> bool {
     beside(file, "-journal").exists()
         || std::fs::metadata(beside(file, "-wal")).is_ok_and(|m| m.len() > 0)
         || lock::is_held(file)
@@ -224,8 +224,15 @@ mod tests {
         store
     }
 
+    /// `n` backups, each of another state of the drive (a backup of the state the newest holds is that one).
     fn backups(store: &mut Store, n: usize) -> Vec<PathBuf> {
-        (0..n).map(|_| store.backup_now("import").unwrap().expect("a file drive")).collect()
+        (0..n)
+            .map(|_| {
+                let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Nanos, true);
+                store.set_meta("marker", &now).unwrap();
+                store.backup_now("import").unwrap().expect("a file drive")
+            })
+            .collect()
     }
 
     /// Every file in the folder, by name.
@@ -341,6 +348,8 @@ mod tests {
         std::os::unix::fs::symlink(here.join("canbao.db"), named(4)).unwrap();
         std::os::unix::fs::symlink(&foreign, named(5)).unwrap();
         let others = [2, 3, 4, 5].map(named);
+        // A change since the newest of `ours`, so the daily backup below is of another state.
+        a.set_meta("marker", "a day later").unwrap();
         let drive_bytes = std::fs::read(here.join("canbao.db")).unwrap();
         let foreign_bytes = std::fs::read(&foreign).unwrap();
 

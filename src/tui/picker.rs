@@ -33,10 +33,11 @@ pub struct FilePicker {
     /// Every file, not only spreadsheets.
     pub all_files: bool,
     pub error: Option<String>,
-    /// Restoring: the drive's backups folder and the names of its own backups there (`Store::own_backups`),
-    /// so a folder several drives keep their backups in lists this drive's only (every file with Tab, as
-    /// elsewhere).
-    pub backups_of: Option<(PathBuf, Vec<String>)>,
+    /// Restoring: the drive's backups folder and its own backups (`Store::own_backups`), so a folder several
+    /// drives keep their backups in lists this drive's only (every file with Tab, as elsewhere). Its backups in
+    /// another folder (those an earlier canbao put beside a symlink to the drive) are listed there too, by
+    /// their whole path.
+    pub backups_of: Option<(PathBuf, Vec<PathBuf>)>,
 }
 
 impl Entry {
@@ -68,7 +69,9 @@ impl FilePicker {
                         // Follows links: a linked folder is a folder to the operator.
                         let is_dir = e.path().is_dir();
                         let wanted = match (&self.purpose, &self.backups_of) {
-                            (PathPurpose::Restore, Some((folder, own))) if *folder == self.dir => own.contains(&name),
+                            (PathPurpose::Restore, Some((folder, own))) if *folder == self.dir => {
+                                own.iter().any(|p| p.parent() == Some(folder) && p.file_name() == Some(&os_name))
+                            }
                             (PathPurpose::Merge | PathPurpose::Restore, _) => is_drive_name(&name),
                             _ => is_spreadsheet_name(&name),
                         };
@@ -76,6 +79,17 @@ impl FilePicker {
                         shown.then_some(Entry { name, os_name, is_dir })
                     })
                     .collect();
+                // The drive's backups kept elsewhere, under their whole path (which the entry's path is).
+                if let (PathPurpose::Restore, Some((folder, own)), false) =
+                    (&self.purpose, &self.backups_of, self.all_files)
+                    && *folder == self.dir
+                {
+                    found.extend(own.iter().filter(|p| p.parent() != Some(folder.as_path())).map(|p| Entry {
+                        name: p.display().to_string(),
+                        os_name: p.as_os_str().to_owned(),
+                        is_dir: false,
+                    }));
+                }
                 found.sort_by(|a, b| b.is_dir.cmp(&a.is_dir).then_with(|| a.name.cmp(&b.name)));
                 self.entries.extend(found);
             }

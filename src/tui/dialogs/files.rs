@@ -43,7 +43,13 @@ impl App {
 
     pub fn open_picker(&mut self, purpose: PathPurpose) {
         // Backups are looked for where canbao keeps them, whatever folder was used last.
-        let backups = self.store.backup_dir().filter(|d| purpose == PathPurpose::Restore && d.is_dir());
+        let own =
+            if purpose == PathPurpose::Restore { self.store.own_backups().unwrap_or_default() } else { Vec::new() };
+        // The drive's backups folder; before it is made, the folder of its backups kept elsewhere (beside a
+        // symlink to the drive, where an earlier canbao put them).
+        let backups = self.store.backup_dir().filter(|_| purpose == PathPurpose::Restore).and_then(|d| {
+            if d.is_dir() { Some(d) } else { own.last().and_then(|p| p.parent()).map(Path::to_path_buf) }
+        });
         let mut picker = FilePicker {
             purpose,
             dir: backups.clone().unwrap_or_else(|| self.last_folder()),
@@ -55,10 +61,7 @@ impl App {
             error: None,
             // Read from the files themselves, as pruning reads them: another drive's backups copied in under
             // the same name are not this drive's.
-            backups_of: backups.map(|dir| {
-                let own = self.store.own_backups().unwrap_or_default();
-                (dir, own.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).collect())
-            }),
+            backups_of: backups.map(|dir| (dir, own)),
         };
         picker.read();
         self.modal = Some(Modal::Files(picker));
