@@ -197,7 +197,10 @@ mod keyed {
             std::fs::read_dir(dir.path().join("backups")).unwrap().map(|e| e.unwrap().path()).collect()
         };
         let earlier = backups();
-        canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).env("CANBAO_PASSPHRASE", PASS).assert().success();
+        // A list with a new pupil: an import that changes nothing takes no backup.
+        let list = dir.path().join("newcomer.csv");
+        std::fs::write(&list, "姓名,身份证号码,年级,班级\n新生,450202201503011237,一年级,1班\n").unwrap();
+        canbao(&db).arg("import").arg(&list).env("CANBAO_PASSPHRASE", PASS).assert().success();
         let automatic: Vec<PathBuf> = backups().into_iter().filter(|p| !earlier.contains(p)).collect();
         assert_eq!(automatic.len(), 1, "the import left a backup");
         for backup in automatic.iter().chain([&manual]) {

@@ -135,8 +135,7 @@ impl AutoBackup {
         debug_assert!(!reason.is_empty() && reason.bytes().all(|b| b.is_ascii_lowercase()), "{reason}");
         // The operator's own (kept until they delete it) and the one a restore names as its way back are
         // always written.
-        if reason != MANUAL
-            && reason != "restore"
+        if !matches!(reason, MANUAL | "restore" | ENCRYPT | DECRYPT)
             && let Some(same) = self.newest_of_same_state(source)
         {
             return Ok((same, false));
@@ -157,7 +156,7 @@ impl AutoBackup {
             named_backups(&self.dir(), &backup_key(&self.drive)).into_iter().filter(|p| !taken_by_hand(p)).collect();
         let history = super::pruning::DriveHistory::new(source, self.key.as_ref()).ok()?;
         let newest = super::pruning::own_backups(&history, named, false).pop()?;
-        if super::pruning::busy(&newest) {
+        if super::pruning::busy(&newest) || across_encryption(&newest) {
             return None;
         }
         let copy = super::pruning::open_quietly(&newest, self.key.as_ref())?;
@@ -224,7 +223,9 @@ impl AutoBackup {
 
 /// What tells one state of a drive from another, as far as a backup is concerned: its log's latest change and
 /// length (every change to a pupil is a row of it), how many pupils, statuses and receipts it holds, its schools,
-/// and its settings (`meta`) but for the time of the last backup. Equal for a drive that a merge, import or
+/// and its settings (`meta`) but for the time of the last backup; and what is written without a row of the log:
+/// the year each pupil was last listed in (`seen_year`, which the next year's leavers are told by)
+/// and the receipt numbers (a corrected tax list's replace those of the same payment). Equal for a drive that a merge, import or
 /// reconciliation changed nothing in, and for a backup of that drive taken since it last changed. A few small
 /// reads (the log by its key), whatever the drive's size but for the counts.
 pub(crate) fn drive_state(conn: &Connection) -> rusqlite::Result<String> {
@@ -234,6 +235,9 @@ pub(crate) fn drive_state(conn: &Connection) -> rusqlite::Result<String> {
              || '|' || (SELECT count(*) FROM students)
              || '|' || (SELECT count(*) FROM year_statuses)
              || '|' || (SELECT count(*) FROM receipts)
+             || '|' || (SELECT total(seen_year) FROM students)
+             || '|' || (SELECT coalesce(group_concat(student_id || ':' || year || ':' || receipt, char(31)), '')
+                        FROM (SELECT student_id, year, receipt FROM receipts ORDER BY 1, 2, 3))
              || '|' || (SELECT coalesce(group_concat(id || '=' || name, char(31)), '')
                         FROM (SELECT id, name FROM schools ORDER BY id))
              || '|' || (SELECT coalesce(group_concat(key || '=' || coalesce(value, ''), char(31)), '')
@@ -428,6 +432,16 @@ fn sidecar(file: &Path, suffix: &str) -> PathBuf {
 pub const MANUAL: &str = "manual";
 
 /// Whether the file at `path` is named as a backup the operator took by hand (reason [`MANUAL`]).
+/// The backups taken before a drive is encrypted or decrypted: the drive's state is the same on either side,
+/// its file is not (plain before encrypting), so such a backup never stands in for one taken since.
+const ENCRYPT: &str = "encrypt";
+const DECRYPT: &str = "decrypt";
+
+fn across_encryption(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| BackupName::parse(&n.to_string_lossy()).is_some_and(|b| matches!(b.reason, ENCRYPT | DECRYPT)))
+}
+
 fn taken_by_hand(path: &Path) -> bool {
     path.file_name().is_some_and(|n| BackupName::parse(&n.to_string_lossy()).is_some_and(|b| b.reason == MANUAL))
 }
@@ -724,6 +738,28 @@ mod tests {
         let next = store.backup_now("daily").unwrap().expect("written");
         assert!(next != first && next != manual && next.exists());
         assert_eq!(std::fs::read_dir(dir.path().join("backups")).unwrap().count(), 3, "two kept and the manual");
+    }
+
+    /// Writes that leave no row in the log still tell the drive's state apart: an import that only listed its
+    /// pupils again in a new year (their `seen_year`) and a receipt number a corrected tax list
+    /// replaced; otherwise the newest backup, of the state before, would be taken for a backup of the state after.
+    #[test]
+    fn the_state_tells_writes_without_a_log_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("drive.db")).unwrap();
+        add_pupil(&mut store, "一小", "张三");
+        let state = |s: &Store| drive_state(&s.conn).unwrap();
+        let mut before = state(&store);
+        for change in [
+            "UPDATE students SET seen_year = 2028",
+            "INSERT INTO receipts(student_id, year, receipt, amount_fen) SELECT id, 2027, 'A', 38000 FROM students",
+            "UPDATE receipts SET receipt = 'B'",
+        ] {
+            store.conn.execute_batch(change).unwrap();
+            let after = state(&store);
+            assert_ne!(after, before, "{change}");
+            before = after;
+        }
     }
 
     /// A drive opened through a symlink: its backups go beside the file it points to, under that file's name,

@@ -343,8 +343,11 @@ fn history(
          LEFT JOIN temp.{unshared} n ON n.id = a.id
          WHERE a.student_id = ?1 AND a.id <= ?2
            AND (a.action <> 'merge' OR a.field LIKE '%' || '{LOST}' OR a.field IN ({PAYMENT_KEYS}))
+           AND (a.action <> 'reconcile' OR a.old IS NOT a.new)
          ORDER BY a.id"
     ))?;
+    // A tax list's confirmation of a disputed amount held (old and new alike, written by a reconcile) changes no
+    // value: as an event it would be the side's newest payment change and win over a real one made apart.
     // This laptop's own merges' records of a value that lost: (row, field, year).
     let mut kept_here: Vec<(i64, String, Option<i32>)> = Vec::new();
     // This laptop's own merges' changes of a payment field to the other file's value: (row, field, year).
@@ -3973,6 +3976,34 @@ mod tests {
                 assert!(r.conflicts.iter().all(|c| c.payment_kept.is_none()), "{r:?}");
                 assert!(r.conflicts.iter().any(|c| c.field == "payment"), "listed as a conflict: {r:?}");
             }
+        }
+    }
+
+    /// A tax list confirmed on A the amount A holds (a row of the log with the same old and new amount) after B
+    /// fixed the payment's channel: the confirmation changes nothing, so B's fix reaches A and stays on B, where
+    /// the confirmation, newer, won as A's change to the payment and undid B's fix on both laptops.
+    #[test]
+    fn a_tax_lists_confirmation_of_the_amount_held_does_not_outweigh_a_change_made_apart() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, mut b, ids) = two_copies_after(dir.path(), |a, ids| {
+            a.set_payment(by_id(a, &ids[0]).id, PaymentStatus::Paid, &family_payment()).unwrap();
+        });
+        b.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        let fixed = PaymentDetails { channel: Some("支付宝".into()), ..family_payment() };
+        b.set_payment(by_id(&b, &ids[0]).id, PaymentStatus::Paid, &fixed).unwrap();
+        a.conn
+            .execute(
+                "INSERT INTO audit(at, operator, origin, action, student_id, id_number, field, old, new, year)
+                 SELECT '2026-11-23T02:05:00Z', '甲', 'taxlist', 'reconcile', id, id_number, 'paid_amount_fen',
+                        '38000', '38000', NULL FROM students WHERE id_number = ?1",
+                [&ids[0]],
+            )
+            .unwrap();
+        let ((a_into_b, r1), (b_into_a, r2)) = merge_both_ways(dir.path(), a, b);
+        for (s, r) in [(&a_into_b, &r1), (&b_into_a, &r2)] {
+            let p = by_id(s, &ids[0]);
+            assert_eq!((p.payment, &p.payment_details), (PaymentStatus::Paid, &fixed), "{r:?}");
+            assert!(r.conflicts.is_empty(), "{r:?}");
         }
     }
 
