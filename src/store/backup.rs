@@ -225,9 +225,9 @@ impl AutoBackup {
 /// length (every change to a pupil is a row of it), how many pupils, statuses and receipts it holds, its schools,
 /// and its settings (`meta`) but for the time of the last backup; and what is written without a row of the log:
 /// the year each pupil was last listed in (`seen_year`, which the next year's leavers are told by)
-/// and the receipt numbers (a corrected tax list's replace those of the same payment). Equal for a drive that a merge, import or
-/// reconciliation changed nothing in, and for a backup of that drive taken since it last changed. A few small
-/// reads (the log by its key), whatever the drive's size but for the counts.
+/// and the receipt numbers (a corrected tax list's replace those of the same payment). Equal for a drive that a
+/// merge, import or reconciliation changed nothing in, and for a backup of that drive taken since it last changed.
+/// The log is read by its key; the counts, `seen_year` and the receipts are one pass each over their tables.
 pub(crate) fn drive_state(conn: &Connection) -> rusqlite::Result<String> {
     conn.query_row(
         "SELECT (SELECT coalesce(max(id), 0) FROM audit)
@@ -438,12 +438,17 @@ const ENCRYPT: &str = "encrypt";
 const DECRYPT: &str = "decrypt";
 
 fn across_encryption(path: &Path) -> bool {
-    path.file_name()
-        .is_some_and(|n| BackupName::parse(&n.to_string_lossy()).is_some_and(|b| matches!(b.reason, ENCRYPT | DECRYPT)))
+    taken_for(path, &[ENCRYPT, DECRYPT])
 }
 
 fn taken_by_hand(path: &Path) -> bool {
-    path.file_name().is_some_and(|n| BackupName::parse(&n.to_string_lossy()).is_some_and(|b| b.reason == MANUAL))
+    taken_for(path, &[MANUAL])
+}
+
+/// Whether `path` is named as a backup taken for one of `reasons`.
+fn taken_for(path: &Path, reasons: &[&str]) -> bool {
+    path.file_name()
+        .is_some_and(|n| BackupName::parse(&n.to_string_lossy()).is_some_and(|b| reasons.contains(&b.reason)))
 }
 
 /// The drive (its [`backup_key`]) whose automatic backup a file of this name is; `None` for any other name.
