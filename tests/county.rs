@@ -2302,3 +2302,95 @@ fn graduates_and_former_leavers_count_in_the_county_as_on_their_drive() {
     let old_closed = rollup(&db, &["--year", &last]);
     assert_eq!(old_closed["students"], 6, "last year keeps every pupil it had: {old_closed}");
 }
+
+/// A pupil as a merge or the county ends with it: (enrollment, payment, amount in fen, channel, categories).
+type Settled = (String, String, Option<i64>, Option<String>, Vec<String>);
+
+/// What a merge of two copies ends with for pupil `id`, merged either way (the two must agree): what the county
+/// must end with once both copies are pushed.
+fn merged(dir: &Path, jia: &Path, yi: &Path, id: &str) -> Settled {
+    use canbao::store::Store;
+    let ways: Vec<Settled> = [(jia, yi, "甲into乙.db"), (yi, jia, "乙into甲.db")]
+        .iter()
+        .map(|&(from, into, name)| {
+            let path = dir.join(name);
+            std::fs::copy(into, &path).unwrap();
+            let mut s = Store::open(&path).unwrap();
+            s.merge_from(from, false).unwrap();
+            let p = s.student_by_id_number(id).unwrap().unwrap();
+            let mut categories: Vec<String> = p.categories.iter().map(|c| c.name.clone()).collect();
+            categories.sort();
+            (
+                p.enrollment.code().to_owned(),
+                p.payment.code().to_owned(),
+                p.payment_details.amount_fen,
+                p.payment_details.channel.clone(),
+                categories,
+            )
+        })
+        .collect();
+    assert_eq!(ways[0], ways[1], "the merge either way");
+    ways[0].clone()
+}
+
+/// The county's pupil `id` in the insured year its drive is in, as [`merged`] reads a merge's.
+fn county_settled(db: &TestDb, id: &str) -> Settled {
+    let row = db
+        .client()
+        .query_one(
+            "SELECT s.enrollment, s.payment, s.paid_amount_fen, s.paid_channel, p.categories::text
+             FROM canbao.statuses s JOIN canbao.pupils p ON p.id = s.pupil_id
+             WHERE p.id_number = $1 ORDER BY s.year DESC LIMIT 1",
+            &[&id],
+        )
+        .unwrap();
+    let list: Vec<Value> = serde_json::from_str(&row.get::<_, String>(4)).unwrap();
+    let mut categories: Vec<String> = list.iter().map(|m| m["name"].as_str().unwrap().to_owned()).collect();
+    categories.sort();
+    (row.get(0), row.get(1), row.get(2), row.get(3), categories)
+}
+
+fn pay(s: &mut canbao::store::Store, id: &str, at: &str, status: &str, channel: Option<&str>) {
+    use canbao::domain::student::{PaymentDetails, PaymentStatus};
+    s.set_fixed_clock(at);
+    let pupil = s.student_by_id_number(id).unwrap().unwrap().id;
+    let details = match channel {
+        Some(channel) => PaymentDetails { amount_fen: Some(38000), paid_on: None, channel: Some(channel.into()) },
+        None => PaymentDetails::default(),
+    };
+    s.set_payment(pupil, PaymentStatus::from_code(status).unwrap(), &details).unwrap();
+}
+
+/// Both laptops hold a family's payment; 甲 fixes its channel while 乙 takes it back (a refund, 重复缴费已退). 乙
+/// took back a payment it held, knowing of it: the newer of the two changes wins at the county, pushed in either
+/// order, as a merge of the two laptops decides it; where the county kept the payment over 乙's newer refund as
+/// one recorded without knowing of it.
+#[test]
+fn a_payment_both_laptops_held_taken_back_on_one_while_the_other_fixes_its_channel_goes_to_the_newer() {
+    for yi_later in [true, false] {
+        let dir = tempfile::tempdir().unwrap();
+        let (fix_at, back_at) = if yi_later {
+            ("2099-11-23T10:00:00+08:00", "2099-11-23T10:00:01+08:00")
+        } else {
+            ("2099-11-23T10:00:01+08:00", "2099-11-23T10:00:00+08:00")
+        };
+        let (jia, yi) = two_copies_certified(
+            dir.path(),
+            |s, ids| pay(s, &ids[0], "2099-11-20T10:00:00+08:00", "paid", Some("微信")),
+            |s, ids| pay(s, &ids[0], fix_at, "paid", Some("支付宝")),
+            |s, ids| pay(s, &ids[0], back_at, "unpaid", None),
+        );
+        let id = pupil_id(0, 0);
+        let expected = merged(dir.path(), &jia, &yi, &id);
+        let (payment, channel) = if yi_later { ("unpaid", None) } else { ("paid", Some("支付宝".to_owned())) };
+        assert_eq!((expected.1.as_str(), expected.3.clone()), (payment, channel), "the merge: {expected:?}");
+        for order in [[jia.as_path(), yi.as_path()], [yi.as_path(), jia.as_path()]] {
+            let Some(db) = TestDb::new() else { return };
+            let pushed = push(&db, &order, &[]);
+            assert_eq!(county_settled(&db, &id), expected, "乙 later: {yi_later}, {order:?}: {pushed}");
+            let conflicts = pushed["conflicts"].as_array().unwrap();
+            assert!(conflicts.iter().all(|c| c["payment_kept"].is_null()), "no payment stood: {pushed}");
+            assert!(conflicts.iter().any(|c| c["field"] == "payment"), "listed as a conflict: {pushed}");
+        }
+    }
+}

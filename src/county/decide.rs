@@ -157,14 +157,28 @@ fn decisions_as(name: &str, g: &Group, year: i32) -> String {
     );
     // A family's payment recorded (paid, with an amount) on one side stands over a change the other side made
     // to the group without knowing of it (未缴费, 财政代缴, the payment taken back), whichever is newer: money
-    // collected, which the tax office will confirm, as a merge keeps it (`store::merge::payment_stands`).
+    // collected, which the tax office will confirm, as a merge keeps it (`store::merge::payment_stands`). Only
+    // a payment recorded apart does (`store::merge::recorded_apart`): one both sides held was known to the
+    // change that cleared it (a refund recorded on one laptop while the other fixed the channel), which wins
+    // as any change does, by time. The drive's is marked in staging (`payments_recorded_apart`); the county's
+    // is recorded apart when its newest change of the payment status that year, or with none the pupil's
+    // creation, is one the drive lacks.
     // `stands`: the side whose payment stands, true for the drive's; NULL where the rule does not apply.
     let stands = if p == "payment" {
         let recorded = |side: &str| format!("({side}.payment = 'paid' AND COALESCE({side}.paid_amount_fen, 0) > 0)");
         let (drive, county) = (recorded("s"), recorded("t"));
+        let drive_lacks = "NOT EXISTS (SELECT 1 FROM stage_events e WHERE e.event = a.event)";
+        let county_apart = format!(
+            "COALESCE((SELECT {drive_lacks} FROM canbao.audit a
+                       WHERE a.pupil_id = t.pupil_id AND a.year = t.year AND a.field = '{status}' {HISTORY}
+                       ORDER BY a.id DESC LIMIT 1),
+                      EXISTS (SELECT 1 FROM canbao.audit a
+                              WHERE a.pupil_id = t.pupil_id AND a.field = 'created' AND {drive_lacks}))",
+            status = Field::Payment.key(),
+        );
         format!(
-            "CASE WHEN {unseen} AND {drive} AND NOT {county} THEN true
-                  WHEN {unseen} AND {county} AND NOT {drive} THEN false END"
+            "CASE WHEN {unseen} AND {drive} AND NOT {county} AND s.payment_apart THEN true
+                  WHEN {unseen} AND {county} AND NOT {drive} AND {county_apart} THEN false END"
         )
     } else {
         "NULL::boolean".to_owned()
@@ -197,6 +211,63 @@ fn decisions_as(name: &str, g: &Group, year: i32) -> String {
         county = county.join(", "),
         drive = drive.join(", "),
     )
+}
+
+/// The county's history rows that are changes as a merge reads a side's history (`store::merge`'s `history`),
+/// as SQL on audit rows `a`: not a merge's own rows (the value another change gave, which is in the history
+/// too), not a tax list's confirmation of an amount held (old and new alike), and not the county's records of
+/// what a drive's restore took back (no drive's change).
+const HISTORY: &str =
+    "AND a.action NOT IN ('merge', 'restore') AND (a.action <> 'reconcile' OR a.old IS DISTINCT FROM a.new)";
+
+/// Whether a drive's history row is a change as a merge reads it (see [`HISTORY`]).
+fn in_history(e: &super::drive::DriveEvent) -> bool {
+    e.action != "merge" && (e.action != "reconcile" || e.old != e.new)
+}
+
+/// Marks `stage_statuses.payment_apart` where the drive's payment is recorded (paid, with an amount) apart
+/// from the county, as a merge judges it (`store::merge`'s `recorded_apart`): the drive's newest change of the
+/// payment status in that insured year, or with none the pupil's creation, is one the county lacks (`known`:
+/// the drive's history rows the county has). Only such a payment stands over the county's change.
+pub fn payments_recorded_apart(
+    tx: &mut postgres::Transaction,
+    rows: &super::drive::DriveRead,
+    known: &super::Set<String>,
+) -> Result<(), CountyError> {
+    let status = Field::Payment.key();
+    let mut newest: super::Map<(i64, i32), &str> = super::Map::default();
+    let mut created_apart: super::Set<i64> = super::Set::default();
+    for e in rows.audit.iter().filter(|e| in_history(e)) {
+        let Some(sid) = e.sid else { continue };
+        if e.field == "created" && !known.contains(&e.hash) {
+            created_apart.insert(sid);
+        }
+        if let Some(year) = e.year.filter(|_| e.field == status) {
+            newest.insert((sid, year), &e.hash);
+        }
+    }
+    let recorded = |st: &super::drive::DriveStatus| {
+        st.payment == PaymentStatus::Paid.code() && st.paid_amount_fen.is_some_and(|fen| fen > 0)
+    };
+    let rids: Vec<i64> = rows
+        .statuses
+        .iter()
+        .enumerate()
+        .filter(|(_, st)| recorded(st))
+        .filter(|(_, st)| match newest.get(&(st.sid, st.year)) {
+            Some(hash) => !known.contains(*hash),
+            None => created_apart.contains(&st.sid),
+        })
+        .map(|(rid, _)| rid as i64)
+        .collect();
+    if !rids.is_empty() {
+        tx.execute(
+            "UPDATE stage_statuses s SET payment_apart = true FROM unnest($1::bigint[]) AS v(rid) WHERE s.rid = v.rid",
+            &[&rids],
+        )
+        .map_err(server)?;
+    }
+    Ok(())
 }
 
 /// The contradictions a group's staged row can have, as `c` (none but the enrollment group's).

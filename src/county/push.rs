@@ -600,7 +600,9 @@ fn create_staging(tx: &mut postgres::Transaction) -> Result<(), CountyError> {
          CREATE TEMP TABLE stage_statuses (
             rid bigint NOT NULL, sid bigint NOT NULL, pupil_id bigint NOT NULL, year integer NOT NULL,
             enrollment text NOT NULL, decline_reason text, payment text NOT NULL, paid_amount_fen bigint,
-            paid_on text, paid_channel text, grade text, class text, class_order text{status_stamps}
+            paid_on text, paid_channel text, grade text, class text, class_order text{status_stamps},
+            -- The drive's payment was recorded apart from the county (decide::payments_recorded_apart).
+            payment_apart boolean NOT NULL DEFAULT false
          ) ON COMMIT DROP;
          CREATE TEMP TABLE fresh_statuses (pupil_id bigint NOT NULL) ON COMMIT DROP;"#,
         pupil_stamps = copy::stamp_definitions(false),
@@ -684,6 +686,7 @@ fn update_known(
     .map_err(server)?;
     let settled_changed = prune_settled(tx)?;
     fill_closed_classes(tx)?;
+    decide::payments_recorded_apart(tx, file.rows, known_events)?;
     decide::find_contradictions(tx, file.rows.current_year)?;
     decide::class_verdicts(tx, file.rows, known_events)?;
     stage_other_school(tx)?;
