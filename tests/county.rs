@@ -2394,3 +2394,43 @@ fn a_payment_both_laptops_held_taken_back_on_one_while_the_other_fixes_its_chann
         }
     }
 }
+
+/// 甲 takes a payment and takes it back (未缴费, 未确认 again) while 乙, its clock a day behind, takes the same
+/// family's payment: 乙's stands at the county, and with it the enrollment it was taken with (在校参保), pushed in
+/// either order, as a merge of the two laptops keeps it; where the county held paid beside 甲's newer 未确认, a
+/// pair no mark makes, which the roll-up counted as 在校参保.
+#[test]
+fn a_payment_that_stands_keeps_the_enrollment_it_was_taken_with_over_an_unconfirmed_made_apart() {
+    use canbao::domain::student::Enrollment;
+    let dir = tempfile::tempdir().unwrap();
+    let (jia, yi) = two_copies_certified(
+        dir.path(),
+        |_, _| {},
+        |s, ids| {
+            pay(s, &ids[0], "2099-11-23T10:00:00+08:00", "paid", Some("微信"));
+            pay(s, &ids[0], "2099-11-23T10:01:00+08:00", "unpaid", None);
+            let pupil = s.student_by_id_number(&ids[0]).unwrap().unwrap().id;
+            s.set_enrollment(pupil, Enrollment::Unknown, None).unwrap();
+        },
+        |s, ids| pay(s, &ids[0], "2099-11-22T10:00:00+08:00", "paid", Some("微信")),
+    );
+    let id = pupil_id(0, 0);
+    let expected = merged(dir.path(), &jia, &yi, &id);
+    assert_eq!((expected.0.as_str(), expected.1.as_str()), ("here", "paid"), "the merge: {expected:?}");
+    for order in [[jia.as_path(), yi.as_path()], [yi.as_path(), jia.as_path()]] {
+        let Some(db) = TestDb::new() else { return };
+        let pushed = push(&db, &order, &[]);
+        assert_eq!(county_settled(&db, &id), expected, "{order:?}: {pushed}");
+        let enrollment = pushed["conflicts"].as_array().unwrap().iter().find(|c| c["field"] == "enrollment").cloned();
+        let enrollment = enrollment.unwrap_or_else(|| panic!("the enrollment not applied is a conflict: {pushed}"));
+        assert_eq!((&enrollment["kept"], &enrollment["lost"]), (&"here".into(), &"unknown".into()), "{enrollment}");
+        assert_eq!(enrollment["payment_kept"], "paid", "{enrollment}");
+        let county = rollup(&db, &[]);
+        assert_eq!((county["paid"].as_i64(), county["enrolled"].as_i64()), (Some(1), Some(1)), "{county}");
+        for file in order {
+            let again = push(&db, &[file], &[]);
+            assert!(again["conflicts"].as_array().unwrap().is_empty(), "{again}");
+            assert_eq!(county_settled(&db, &id), expected, "{again}");
+        }
+    }
+}

@@ -281,6 +281,9 @@ fn contradiction_join(g: &Group) -> String {
 /// office will confirm) and the enrollment that contradicts it is not applied: the pupil keeps the enrollment
 /// of the side the payment came from. A pair either side holds by itself (paid, then left school) stays, and so
 /// does an 已离校 marked on one drive after the other took the payment, which `mark` allows on one laptop.
+/// A payment that stood over the other side's change (`payment_stands`) keeps the enrollment it was taken with
+/// over a 未确认 from that side too, whichever is newer, as a merge keeps it (`store::merge`'s
+/// `keep_the_payment`): paid and 未确认 is a pair no mark makes, which the roll-up counts as 在校参保.
 /// Fills `stage_contradicted` with the staged statuses this push would so combine, before any group is
 /// applied: `drive_paid` when the payment is the drive's (and so is the enrollment kept), with the payment
 /// and where it came from for the report.
@@ -291,6 +294,8 @@ pub fn find_contradictions(tx: &mut postgres::Transaction, year: i32) -> Result<
         .filter(|s| s.payment_contradicts_enrollment())
         .map(|s| format!("('{}', '{}')", s.enrollment.code(), s.payment.code()))
         .collect();
+    let settled: Vec<String> =
+        PaymentStatus::ALL.into_iter().filter(|p| p.is_settled()).map(|p| format!("'{}'", p.code())).collect();
     let group = |prefix: &str| COUNTY_GROUPS.iter().find(|g| g.prefix == prefix);
     let (Some(enrollment), Some(payment)) = (group("enrollment"), group("payment")) else { return Ok(()) };
     tx.batch_execute(&format!(
@@ -308,7 +313,7 @@ pub fn find_contradictions(tx: &mut postgres::Transaction, year: i32) -> Result<
                    t.enrollment AS te, t.payment AS tp,
                    CASE WHEN dp.they_win THEN s.payment_at ELSE t.payment_at END AS paid_at,
                    CASE WHEN de.they_win THEN s.enrollment_at ELSE t.enrollment_at END AS enrolled_at,
-                   t.payment_event, t.payment_drive
+                   t.payment_event, t.payment_drive, COALESCE(dp.payment_stands, false) AS stood
             FROM stage_statuses s JOIN canbao.statuses t ON t.pupil_id = s.pupil_id AND t.year = s.year
                  LEFT JOIN de ON de.rid = s.rid LEFT JOIN dp ON dp.rid = s.rid
          )
@@ -316,7 +321,7 @@ pub fn find_contradictions(tx: &mut postgres::Transaction, year: i32) -> Result<
                 CASE WHEN NOT drive_paid THEN encode(uuid_send(payment_event), 'hex') END,
                 CASE WHEN NOT drive_paid THEN (SELECT name FROM canbao.drives WHERE id = payment_drive) END
          FROM r
-         WHERE (e, p) IN (VALUES {pairs})
+         WHERE ((e, p) IN (VALUES {pairs}) OR (stood AND e = '{unknown}' AND p IN ({settled})))
            AND (e, p) IS DISTINCT FROM (se, sp) AND (e, p) IS DISTINCT FROM (te, tp)
            -- As `mark` judges the later step: an 已离校 after the payment is allowed (paid, then left).
            AND NOT (e = 'left' AND COALESCE(enrolled_at > paid_at, false));
@@ -324,6 +329,8 @@ pub fn find_contradictions(tx: &mut postgres::Transaction, year: i32) -> Result<
         de = decisions_as("de", enrollment, year),
         dp = decisions_as("dp", payment, year),
         pairs = pairs.join(", "),
+        unknown = Enrollment::Unknown.code(),
+        settled = settled.join(", "),
     ))
     .map_err(server)
 }
