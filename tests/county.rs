@@ -2434,3 +2434,42 @@ fn a_payment_that_stands_keeps_the_enrollment_it_was_taken_with_over_an_unconfir
         }
     }
 }
+
+/// 甲 and 乙 certify one pupil's categories apart in the same second (a tax office's and a civil affairs list
+/// reconciled on two laptops at once), and one of them merges the other's file: the county ends with the union,
+/// pushed in either order, as a merge of the two laptops does; where the merged laptop's newest categories change
+/// looked like the copied certification of the same second, which the county had from the other laptop, and the
+/// certification made on the merged laptop never reached the county.
+#[test]
+fn categories_certified_apart_in_one_second_reach_the_county_from_the_laptop_that_merged_them() {
+    for yi_merges in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let at = "2099-11-23T10:00:00+08:00";
+        let (jia, yi) = two_copies_certified(
+            dir.path(),
+            |_, _| {},
+            |s, ids| certify(s, &ids[0], at, &[("特困人员", "民政")]),
+            |s, ids| certify(s, &ids[0], at, &[("低保对象", "民政")]),
+        );
+        let (merging, other) = if yi_merges { (&yi, &jia) } else { (&jia, &yi) };
+        {
+            let mut s = canbao::store::Store::open(merging).unwrap();
+            s.set_fixed_clock(at);
+            s.merge_from(other, false).unwrap();
+        }
+        let id = pupil_id(0, 0);
+        let expected = merged(dir.path(), &jia, &yi, &id);
+        assert_eq!(expected.4, ["低保对象", "特困人员"], "the merge: {expected:?}");
+        for order in [[jia.as_path(), yi.as_path()], [yi.as_path(), jia.as_path()]] {
+            let Some(db) = TestDb::new() else { return };
+            let pushed = push(&db, &order, &[]);
+            assert_eq!(county_settled(&db, &id), expected, "{} merged, {order:?}: {pushed}", merging.display());
+            assert!(pushed["conflicts"].as_array().unwrap().is_empty(), "{pushed}");
+            for file in order {
+                let again = push(&db, &[file], &[]);
+                assert!(again["conflicts"].as_array().unwrap().is_empty(), "{again}");
+                assert_eq!(again["updated"], 0, "{again}");
+            }
+        }
+    }
+}

@@ -155,6 +155,26 @@ fn decisions_as(name: &str, g: &Group, year: i32) -> String {
           AND NOT EXISTS (SELECT 1 FROM stage_events a WHERE a.event = t.{p}_event)
           AND NOT EXISTS (SELECT 1 FROM stage_undone u WHERE u.event = t.{p}_event))"
     );
+    // Categories are a set, united rather than replaced (`unite_categories`), as a merge unites them: a
+    // certification of the drive's the county lacks is news even when the county has the drive's newest change
+    // (of one second, a merge's copy of the other laptop's certification comes later in the drive's log, and
+    // the union that merge wrote is no change of its history), and one of the county's the drive lacks is to be
+    // united, whatever the two stamps say. `categories_news`: the drive's side, marked in staging.
+    let (ours_unseen, news) = if p == "categories" {
+        let fields: Vec<String> =
+            g.fields.iter().map(|f| format!("'{}'", f.0.key())).chain(["'created'".to_owned()]).collect();
+        (
+            format!(
+                "({unseen} OR EXISTS (SELECT 1 FROM canbao.audit a
+                                      WHERE a.pupil_id = t.id AND a.field IN ({fields}) {HISTORY}
+                                        AND NOT EXISTS (SELECT 1 FROM stage_events e WHERE e.event = a.event)))",
+                fields = fields.join(", "),
+            ),
+            format!("OR (s.{p}_news AND s.{p}_event IS NOT NULL)"),
+        )
+    } else {
+        (unseen.clone(), String::new())
+    };
     // A family's payment recorded (paid, with an amount) on one side stands over a change the other side made
     // to the group without knowing of it (未缴费, 财政代缴, the payment taken back), whichever is newer: money
     // collected, which the tax office will confirm, as a merge keeps it (`store::merge::payment_stands`). Only
@@ -194,7 +214,7 @@ fn decisions_as(name: &str, g: &Group, year: i32) -> String {
                     -- Or it had it and a restore took it back: what the drive says now came after it.
                     OR EXISTS (SELECT 1 FROM stage_undone u WHERE u.event = t.{p}_event)
                     OR {newer})) END AS they_win,
-                   {unseen} AS ours_unseen,
+                   {ours_unseen} AS ours_unseen,
                    c.rid IS NULL AND {stands} IS NOT NULL AS payment_stands,
                    (ROW({county}, NULL) IS DISTINCT FROM ROW({drive}, NULL)) AS differ,
                    c.rid IS NOT NULL AS contradicted,
@@ -203,6 +223,7 @@ fn decisions_as(name: &str, g: &Group, year: i32) -> String {
             WHERE (COALESCE(c.drive_paid, false)
                    OR (s.{p}_event IS NOT NULL AND s.{p}_event IS DISTINCT FROM t.{p}_event
                        AND NOT EXISTS (SELECT 1 FROM canbao.audit a WHERE a.event = s.{p}_event))
+                   {news}
                    -- The county's value is a change this drive's restore took back: the drive's value now,
                    -- whether a change of its own set it or none did (the value it was made with).
                    OR EXISTS (SELECT 1 FROM stage_undone u WHERE u.event = t.{p}_event))
@@ -264,6 +285,35 @@ pub fn payments_recorded_apart(
         tx.execute(
             "UPDATE stage_statuses s SET payment_apart = true FROM unnest($1::bigint[]) AS v(rid) WHERE s.rid = v.rid",
             &[&rids],
+        )
+        .map_err(server)?;
+    }
+    Ok(())
+}
+
+/// Marks `stage_pupils.categories_news` where the drive holds a change of the pupil's categories (or its
+/// creation) that the county lacks (`known`: the drive's history rows the county has), as a merge finds a
+/// certification made apart (`store::merge`'s `settle_pupil`): news to the county even when the drive's newest
+/// categories change, which the stamps compare, is one the county has.
+pub fn categories_news(
+    tx: &mut postgres::Transaction,
+    rows: &super::drive::DriveRead,
+    known: &super::Set<String>,
+) -> Result<(), CountyError> {
+    let Some(g) = COUNTY_GROUPS.iter().find(|g| g.prefix == "categories") else { return Ok(()) };
+    let sets = |field: &str| field == "created" || g.fields.iter().any(|f| f.0.key() == field);
+    let mut sids: Vec<i64> = rows
+        .audit
+        .iter()
+        .filter(|e| in_history(e) && sets(&e.field) && !known.contains(&e.hash))
+        .filter_map(|e| e.sid)
+        .collect();
+    sids.sort_unstable();
+    sids.dedup();
+    if !sids.is_empty() {
+        tx.execute(
+            "UPDATE stage_pupils s SET categories_news = true FROM unnest($1::bigint[]) AS v(sid) WHERE s.sid = v.sid",
+            &[&sids],
         )
         .map_err(server)?;
     }

@@ -595,7 +595,9 @@ fn create_staging(tx: &mut postgres::Transaction) -> Result<(), CountyError> {
             phone text NOT NULL, categories jsonb NOT NULL, categories_year integer, note text NOT NULL,
             school text NOT NULL{pupil_stamps}, changed boolean NOT NULL DEFAULT false,
             -- The class rule's verdict (decide::class_verdicts): true, the drive's class wins.
-            class_rule boolean
+            class_rule boolean,
+            -- The drive holds a change of the pupil's categories the county lacks (decide::categories_news).
+            categories_news boolean NOT NULL DEFAULT false
          ) ON COMMIT DROP;
          CREATE TEMP TABLE stage_statuses (
             rid bigint NOT NULL, sid bigint NOT NULL, pupil_id bigint NOT NULL, year integer NOT NULL,
@@ -684,6 +686,7 @@ fn update_known(
         &[&drive_id],
     )
     .map_err(server)?;
+    decide::categories_news(tx, file.rows, known_events)?;
     let settled_changed = prune_settled(tx)?;
     fill_closed_classes(tx)?;
     decide::payments_recorded_apart(tx, file.rows, known_events)?;
@@ -813,6 +816,8 @@ fn prune_settled(tx: &mut postgres::Transaction) -> Result<usize, CountyError> {
                     WHERE t.id = s.pupil_id AND {}
                       -- NOT IN: a hashed list whatever the planner guesses of the unanalysed tables.
                       AND s.sid NOT IN (SELECT sid FROM stage_statuses)
+                      -- Categories are united: a certification the county lacks is news whatever the stamp.
+                      AND NOT s.categories_news
                     RETURNING s.changed
                  )
                  SELECT count(*) FROM gone WHERE changed",
