@@ -6,6 +6,9 @@
 //! its later clock, a deliberate change (a list of the new year, an `E` correction) made on the other side for
 //! the year it started, whatever the clocks say. Of two promotions into one year that give different classes,
 //! the change each promoted from decides: a correction one laptop made before promoting carries through it.
+//! So too when one promotion moved the pupil out of the classes as 已离校 and the other up a grade: each did what
+//! the enrollment it found said, so the change of that enrollment one side lacks decides (a pupil recorded
+//! 已离校, then corrected back on one laptop before it promoted, carries the correction through).
 
 /// One side's change to a pupil's grade and class, as the rule needs to know it.
 pub trait ClassChange: Sized {
@@ -19,6 +22,16 @@ pub trait ClassChange: Sized {
     fn moved_from(&self) -> Option<Self>;
     /// By instants, origin breaking ties, as the side's own comparison of two changes made apart orders them.
     fn newer_than(&self, other: &Self) -> bool;
+    /// For a promotion: whether it moved the pupil out of the classes as 已离校 (marked so in the year it closed)
+    /// rather than up a grade. A side that cannot tell says no, and the case below is not taken.
+    fn moved_out(&self) -> bool {
+        false
+    }
+    /// For a promotion: the newest change of the pupil's enrollment before it in its own side's log (the 已离校
+    /// it moved the pupil out for, or the correction back from it), when the other side lacks that change.
+    fn left_from(&self) -> Option<Self> {
+        None
+    }
 }
 
 /// Whether `deliberate`, a class change no promotion wrote, was made in the insured year `promotion` started:
@@ -36,12 +49,24 @@ pub fn decide<C: ClassChange>(theirs: &C, ours: &C) -> Option<bool> {
     match (theirs.promoted_into(), ours.promoted_into()) {
         (Some(_), None) => outranks(ours, theirs).then_some(false),
         (None, Some(_)) => outranks(theirs, ours).then_some(true),
-        (Some(t), Some(o)) if t == o => match (theirs.moved_from(), ours.moved_from()) {
-            (Some(_), None) => Some(true),
-            (None, Some(_)) => Some(false),
-            (Some(t), Some(o)) => Some(decide(&t, &o).unwrap_or_else(|| t.newer_than(&o))),
-            (None, None) => None,
-        },
+        (Some(t), Some(o)) if t == o => {
+            // One moved the pupil out as 已离校, the other up a grade: the enrollment each found decides, by the
+            // change of it one side lacks, else (changed apart on both) by the newer change.
+            if theirs.moved_out() != ours.moved_out() {
+                match (theirs.left_from(), ours.left_from()) {
+                    (Some(_), None) => return Some(true),
+                    (None, Some(_)) => return Some(false),
+                    (Some(t), Some(o)) => return Some(t.newer_than(&o)),
+                    (None, None) => {}
+                }
+            }
+            match (theirs.moved_from(), ours.moved_from()) {
+                (Some(_), None) => Some(true),
+                (None, Some(_)) => Some(false),
+                (Some(t), Some(o)) => Some(decide(&t, &o).unwrap_or_else(|| t.newer_than(&o))),
+                (None, None) => None,
+            }
+        }
         _ => None,
     }
 }
@@ -53,6 +78,11 @@ mod tests {
     /// A change described outright: (promoted into, made in, moved from, instant).
     #[derive(Clone)]
     struct Step(Option<i32>, Option<i32>, Option<Box<Step>>, u32);
+
+    /// A promotion into `year` that moved the pupil out as 已离校 or not, with the enrollment change it found
+    /// when the other side lacks it, and the class change it moved from.
+    #[derive(Clone)]
+    struct Out(Step, bool, Option<Box<Out>>);
 
     impl ClassChange for Step {
         fn promoted_into(&self) -> Option<i32> {
@@ -67,6 +97,48 @@ mod tests {
         fn newer_than(&self, other: &Step) -> bool {
             self.3 > other.3
         }
+    }
+
+    impl ClassChange for Out {
+        fn promoted_into(&self) -> Option<i32> {
+            self.0.0
+        }
+        fn made_in(&self) -> Option<i32> {
+            self.0.1
+        }
+        fn moved_from(&self) -> Option<Out> {
+            self.0.2.as_deref().map(|s| Out(s.clone(), false, None))
+        }
+        fn newer_than(&self, other: &Out) -> bool {
+            self.0.3 > other.0.3
+        }
+        fn moved_out(&self) -> bool {
+            self.1
+        }
+        fn left_from(&self) -> Option<Out> {
+            self.2.as_deref().cloned()
+        }
+    }
+
+    #[test]
+    fn of_a_promotion_out_as_left_and_one_up_a_grade_the_enrollment_change_one_side_lacks_decides() {
+        let correction = Out(Step(None, None, None, 1), false, None);
+        // The earlier promotion moved the pupil out; the later one, after a correction back, up a grade.
+        let up = Out(Step(Some(2028), None, None, 9), false, Some(Box::new(correction.clone())));
+        let out = Out(Step(Some(2028), None, None, 5), true, None);
+        assert_eq!(decide(&up, &out), Some(true));
+        assert_eq!(decide(&out, &up), Some(false));
+        // The same whatever the clocks: the move out later than the promotion up.
+        let late_out = Out(Step(Some(2028), None, None, 20), true, None);
+        assert_eq!(decide(&up, &late_out), Some(true));
+        // Changed apart on both (a 已离校 marked on one, a correction on the other): the newer change.
+        let marked =
+            Out(Step(Some(2028), None, None, 5), true, Some(Box::new(Out(Step(None, None, None, 3), false, None))));
+        assert_eq!(decide(&marked, &up), Some(true));
+        assert_eq!(decide(&up, &marked), Some(false));
+        // Both up a grade: the enrollment plays no part.
+        let plain = Out(Step(Some(2028), None, None, 2), false, None);
+        assert_eq!(decide(&up, &plain), None);
     }
 
     #[test]

@@ -19,6 +19,7 @@ use super::category_union;
 use super::class_rule::{self, ClassChange};
 use super::fields::{self, Field, FieldChange};
 use super::lock::same_file;
+use super::year::LEFT_GRADE;
 use super::{Result, Store, StoreError, schema};
 use crate::domain::class_label::ClassKey;
 use crate::domain::coverage::Standing;
@@ -186,6 +187,9 @@ struct Event {
     /// mechanical step every laptop takes, which a deliberate change for that year outranks (see
     /// `class_decision`).
     promoted_into: Option<i32>,
+    /// For a grade row a year's start wrote, whether it moved the pupil out of the classes as 已离校 (marked so
+    /// in the year that closed) rather than up a grade (see `ClassChange::moved_out`).
+    moved_out: bool,
     /// For a row a merge of this laptop copied in, the fields (and insured years) whose value that merge kept
     /// over the other file's (it recorded theirs as lost, `KEY:conflict_lost`, just before copying this row).
     /// Such a row comes after this laptop's own in its log, but lost to them: of two changes made in the same
@@ -339,7 +343,8 @@ fn history(
 ) -> Result<Vec<Event>> {
     let mut stmt = tx.prepare_cached(&format!(
         "SELECT a.at, a.origin, CASE WHEN a.action = 'reveal' THEN 'reveal' ELSE a.field END, a.year,
-                n.id IS NOT NULL, a.id, a.action = 'year', a.action = 'merge' FROM {db}.audit a
+                n.id IS NOT NULL, a.id, a.action = 'year', a.action = 'merge',
+                a.action = 'year' AND a.field = 'grade' AND a.new IS '{LEFT_GRADE}' FROM {db}.audit a
          LEFT JOIN temp.{unshared} n ON n.id = a.id
          WHERE a.student_id = ?1 AND a.id <= ?2
            AND (a.action <> 'merge' OR a.field LIKE '%' || '{LOST}' OR a.field IN ({PAYMENT_KEYS}))
@@ -392,6 +397,7 @@ fn history(
             unshared: r.get(4)?,
             local,
             promoted_into,
+            moved_out: r.get(8)?,
             outweighed,
             prevailed,
             run,
@@ -424,6 +430,22 @@ impl<'h> InLog<'h> {
     }
 }
 
+impl InLog<'_> {
+    /// Whether `h` is a row of the same start of a year as this promotion (its grade and class rows, the
+    /// enrollment of a graduate): one step, not something it moved from.
+    fn same_step(&self, h: &Event) -> bool {
+        let e = &self.history[self.at];
+        e.promoted_into.is_some() && h.promoted_into == e.promoted_into && h.at == e.at && h.origin == e.origin
+    }
+
+    /// The newest row before this one in its log that `wanted` picks, other than this promotion's own, when the
+    /// other side lacks it.
+    fn unshared_before(&self, wanted: impl Fn(&Event) -> bool) -> Option<Self> {
+        let at = self.history[..self.at].iter().rposition(|h| wanted(h) && !self.same_step(h))?;
+        self.history[at].unshared.then_some(InLog { history: self.history, at })
+    }
+}
+
 impl ClassChange for InLog<'_> {
     fn promoted_into(&self) -> Option<i32> {
         self.history[self.at].promoted_into
@@ -434,12 +456,21 @@ impl ClassChange for InLog<'_> {
     }
 
     fn moved_from(&self) -> Option<Self> {
-        let at = self.history[..self.at].iter().rposition(is_class_event)?;
-        self.history[at].unshared.then_some(InLog { history: self.history, at })
+        // A move out writes a grade row and then a class row: the grade row is the same step.
+        self.unshared_before(is_class_event)
     }
 
     fn newer_than(&self, other: &Self) -> bool {
         newer(&self.history[self.at], &other.history[other.at])
+    }
+
+    fn moved_out(&self) -> bool {
+        let e = &self.history[self.at];
+        e.promoted_into.is_some() && self.history.iter().any(|h| h.moved_out && self.same_step(h))
+    }
+
+    fn left_from(&self) -> Option<Self> {
+        self.unshared_before(|h| h.field == Field::Enrollment.key() && h.promoted_into.is_none())
     }
 }
 
@@ -475,6 +506,48 @@ fn year_starts(tx: &Transaction) -> Result<YearStarts> {
 /// too (`class_rule::decide`). `Some(true)` when theirs wins; `None` leaves it to the instants.
 fn class_decision(their_history: &[Event], theirs: &Event, our_history: &[Event], ours: &Event) -> Option<bool> {
     class_rule::decide(&InLog::of(their_history, theirs)?, &InLog::of(our_history, ours)?)
+}
+
+/// The insured year two promotions (one per side) started when one moved the pupil out as 已离校 and the other
+/// up a grade (`ClassChange::moved_out`): the class rule weighs the enrollment each found, and the new year's
+/// enrollment follows the class that won (`follow_the_promotion`).
+fn moved_apart(their_history: &[Event], theirs: &Event, our_history: &[Event], ours: &Event) -> Option<i32> {
+    let (theirs, ours) = (InLog::of(their_history, theirs)?, InLog::of(our_history, ours)?);
+    match (theirs.promoted_into(), ours.promoted_into()) {
+        (Some(t), Some(o)) if t == o && theirs.moved_out() != ours.moved_out() => Some(t),
+        _ => None,
+    }
+}
+
+/// Their promotion into year `into` won the class over ours, one of the two having moved the pupil out as
+/// 已离校 and the other up a grade: the enrollment that year started with goes with it (已离校 kept, or 未确认
+/// afresh). A year's start writes no row for the enrollment it gives, so nothing else carries it: the laptop
+/// whose class lost kept its own, and the two drives stayed apart, each merge finding nothing new. A change of
+/// the enrollment made in that year on either side is a row, and is settled as any.
+fn follow_the_promotion(
+    tx: &Transaction,
+    sides: &Sides,
+    (their_id, our_id): (i64, i64),
+    (their_history, our_history): (&[Event], &[Event]),
+    into: i32,
+    changes: &mut Vec<(Option<i32>, FieldChange)>,
+) -> Result<()> {
+    let group = [Field::Enrollment, Field::DeclineReason];
+    let changed_in_year = their_history
+        .iter()
+        .chain(our_history)
+        .any(|e| e.year == Some(into) && group.iter().any(|f| f.key() == e.field) && e.promoted_into.is_none());
+    if changed_in_year || changes.iter().any(|(y, c)| *y == Some(into) && group.contains(&c.field)) {
+        return Ok(());
+    }
+    for field in group {
+        let theirs = value(tx, "other", their_id, field, Some(into), sides.their_current)?.flatten();
+        let ours = value(tx, "main", our_id, field, Some(into), sides.our_current)?.flatten();
+        if theirs != ours {
+            changes.push((Some(into), FieldChange::new_owned(field, theirs)));
+        }
+    }
+    Ok(())
 }
 
 /// A newer event wins: instants are compared, not their text (a change stamped 10:00+08:00 was made before one
@@ -1410,6 +1483,9 @@ fn settle_pupil(
     let mut statuses: Vec<Decided> = Vec::new();
     // The insured years whose recorded payment stood over a later change: one payment each, however it stood.
     let mut kept_years: std::collections::BTreeSet<Option<i32>> = std::collections::BTreeSet::new();
+    // The year two promotions started that moved the pupil out as 已离校 on one side and up a grade on the
+    // other, and whether theirs won (`moved_apart`).
+    let mut moved_out_apart: Option<(i32, bool)> = None;
     for group in GROUPS {
         let yearly = group.iter().all(|f| f.is_yearly());
         let mut years: Vec<Option<i32>> = vec![None];
@@ -1489,6 +1565,13 @@ fn settle_pupil(
                     }
                 });
             let they_win = stands.unwrap_or(by_time);
+            // Ours seen there too: their merge weighed the two promotions, and theirs won.
+            if let Some(into) = our_last
+                .filter(|_| group.contains(&Field::Class))
+                .and_then(|o| moved_apart(&their_history, their_last, &our_history, o))
+            {
+                moved_out_apart = Some((into, they_win));
+            }
             // Ours seen there, their merge kept their payment over our later change: said here as it was there.
             let stood_there = our_last.is_some_and(|o| {
                 !ours_unseen
@@ -1577,6 +1660,9 @@ fn settle_pupil(
                 });
             }
         }
+    }
+    if let Some((into, true)) = moved_out_apart {
+        follow_the_promotion(tx, sides, (their_id, our_id), (&their_history, &our_history), into, &mut changes)?;
     }
     let pupil = Pupil { our_id, their_id, id_number: &id_number, name: &name };
     keep_the_payment(tx, sides, &pupil, (&their_history, &our_history), &statuses, &mut changes, &mut found)?;
@@ -4345,6 +4431,54 @@ mod tests {
         let back = b.merge_from(&a2, false).unwrap();
         assert_eq!(by_id(&b, &ids[0]).class_label(), "二年级2班", "{back:?}");
         assert_eq!(snapshot(&b), snapshot(&Store::open(&a2).unwrap()));
+    }
+
+    /// A pupil recorded 已离校 on the drive both laptops copied, corrected back on A (here, and paid) before A's
+    /// promotion moved them up a grade, while B's promotion, earlier and from the uncorrected state, moved them
+    /// out into 已离校: A's correction carries through A's promotion, whichever laptop merges first, and the
+    /// two drives end alike, the pupil in the class a grade up and not 已离校 in the new year.
+    #[test]
+    fn a_correction_of_an_already_left_before_one_promotion_outweighs_the_other_laptops_move_out_both_ways() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, ids) = two_copies_after(dir.path(), |s, ids| {
+            s.set_fixed_clock("2026-11-23T10:00:00+08:00");
+            s.set_enrollment(by_id(s, &ids[0]).id, Enrollment::Left, Some("转学")).unwrap();
+        });
+        let year = a.current_year().unwrap();
+        b.set_fixed_clock("2026-11-24T22:41:21+08:00");
+        b.start_year(year + 1, true, None, false).unwrap();
+        assert_eq!(by_id(&b, &ids[0]).grade, crate::store::year::LEFT_GRADE, "B moved the pupil out");
+        a.set_fixed_clock("2026-11-24T22:43:00+08:00");
+        let p = by_id(&a, &ids[0]).id;
+        a.set_enrollment(p, Enrollment::Here, None).unwrap();
+        a.set_payment(p, PaymentStatus::Paid, &family_payment()).unwrap();
+        a.set_fixed_clock("2026-11-24T22:44:46+08:00");
+        a.start_year(year + 1, true, None, false).unwrap();
+        let up = by_id(&a, &ids[0]).class_label();
+        assert_eq!(up, "二年级1班");
+        let check = |s: &mut Store, what: &str| {
+            let pupil = by_id(s, &ids[0]);
+            assert_eq!((pupil.class_label(), pupil.enrollment), (up.clone(), Enrollment::Unknown), "{what}");
+            s.view_year(year).unwrap();
+            let last = by_id(s, &ids[0]);
+            assert_eq!((last.enrollment, last.payment), (Enrollment::Here, PaymentStatus::Paid), "{what}");
+            s.view_current_year().unwrap();
+        };
+        let ((mut a_into_b, r1), (mut b_into_a, r2)) = merge_both_ways(dir.path(), a, b);
+        check(&mut a_into_b, &format!("A into B: {r1:?}"));
+        check(&mut b_into_a, &format!("B into A: {r2:?}"));
+        assert_eq!(snapshot(&a_into_b), snapshot(&b_into_a), "both directions end alike");
+        // Each laptop's own file then takes the other's merged one: nothing left apart, and again alike.
+        let (ab, ba) = (a_into_b.path().unwrap().to_owned(), b_into_a.path().unwrap().to_owned());
+        drop((a_into_b, b_into_a));
+        let mut a = Store::open(&dir.path().join("a.db")).unwrap();
+        let back = a.merge_from(&ab, false).unwrap();
+        check(&mut a, &format!("A after B's merge: {back:?}"));
+        let mut b = Store::open(&dir.path().join("b.db")).unwrap();
+        let back = b.merge_from(&ba, false).unwrap();
+        check(&mut b, &format!("B after A's merge: {back:?}"));
+        assert_eq!(snapshot(&a), snapshot(&b));
+        assert_eq!(snapshot(&a), snapshot(&Store::open(&ab).unwrap()));
     }
 
     #[test]
