@@ -6337,3 +6337,34 @@ fn the_policy_in_use_is_marked_apart_from_its_premium() {
     let shown = screen(&app);
     assert!(shown.contains("premium 380 yuan (in use)"), "{shown}");
 }
+
+/// The screen's row `y` (0 the title bar; negative from the bottom: -3 the status line above a footer of two).
+fn row(shown: &str, y: isize) -> String {
+    let rows: Vec<&str> = shown.lines().collect();
+    let at = if y < 0 { rows.len() as isize + y } else { y };
+    rows.get(at as usize).map(|r| (*r).to_owned()).unwrap_or_else(|| panic!("no row {y}:\n{shown}"))
+}
+
+/// After an export into a deep folder the status line at 80 columns shows the file's whole name, the folder
+/// shortened from the left behind 「…」, where the name was cut off at the right edge.
+#[test]
+fn an_exports_status_line_keeps_the_file_name_at_80_columns() {
+    for lang in [Language::Zh, Language::En] {
+        let dir = tempfile::tempdir().expect("dir");
+        let deep = dir.path().join("exports-for-the-agencies/this-term/2027/柳州市示范小学");
+        std::fs::create_dir_all(&deep).expect("folder");
+        let mut app = app(lang);
+        let mut typed = deep.clone().into_os_string();
+        typed.push("/");
+        app.start_export(PathBuf::from(typed));
+        app.update(Action::Confirm);
+        let shown = screen(&app);
+        let status = row(&shown, -3);
+        let (said, name) = match lang {
+            Language::Zh => ("已导出：…/", "柳州市示范小学-2027年度-在校学生信息表-20261123.xlsx"),
+            Language::En => ("Written: …/", "柳州市示范小学-2027年度-在校学生信息表-20261123.xlsx"),
+        };
+        assert!(status.trim_start().starts_with(said) && status.ends_with(name), "{shown}");
+        insta::assert_snapshot!(format!("export_status_80_{}", lang_name(lang)), shown);
+    }
+}

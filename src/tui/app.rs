@@ -57,6 +57,9 @@ pub struct Detail {
 pub struct Status {
     pub text: String,
     pub error: bool,
+    /// A file path inside `text` (an export's): on a line too narrow for it all, its folder is shortened from
+    /// the left, so the file name stays in sight.
+    pub path: Option<String>,
 }
 
 pub struct App {
@@ -212,7 +215,7 @@ impl App {
             undo: UndoStack::default(),
             year_question: None,
             year_policy_check: None,
-            status: policy_error.map(|e| Status { text: e, error: true }),
+            status: policy_error.map(|e| Status { text: e, error: true, path: None }),
             reveal: false,
             revealed_pupil: None,
             mask_exports: false,
@@ -287,13 +290,21 @@ impl App {
     pub fn say(&mut self, text: impl Into<String>) {
         let text = text.into();
         let text = crate::words::on_screen(&text, self.lang).into_owned();
-        self.status = Some(Status { text, error: false });
+        self.status = Some(Status { text, error: false, path: None });
+    }
+
+    /// Says `text`, which names the file at `path`: the status line shortens the path's folder, not its name.
+    pub fn say_path(&mut self, text: impl Into<String>, path: &str) {
+        self.say(text);
+        if let Some(status) = &mut self.status {
+            status.path = Some(path.to_owned());
+        }
     }
 
     pub fn fail(&mut self, text: impl Into<String>) {
         let text = text.into();
         let text = crate::words::on_screen(&text, self.lang).into_owned();
-        self.status = Some(Status { text, error: true });
+        self.status = Some(Status { text, error: true, path: None });
     }
 
     /// Rows of the roster on screen, as it is drawn (`roster_areas`).

@@ -213,7 +213,7 @@ impl App {
             JobOutcome::Exported(path) => {
                 let path = std::fs::canonicalize(&path).unwrap_or(path);
                 let text = fill(self.text.exported, &[&path.display()]);
-                self.say(text.clone());
+                self.say_path(text.clone(), &path.display().to_string());
                 let mut lines = vec![text];
                 lines.extend(self.export_masking_note());
                 self.modal = Some(Modal::Message(Message {
@@ -224,14 +224,16 @@ impl App {
                 }));
             }
             JobOutcome::ExportedForm { paths, skipped } => {
-                let mut lines: Vec<String> = paths
-                    .iter()
-                    .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()))
-                    .map(|p| fill(self.text.exported, &[&p.display()]))
-                    .collect();
+                let written: Vec<PathBuf> =
+                    paths.iter().map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())).collect();
+                let mut lines: Vec<String> =
+                    written.iter().map(|p| fill(self.text.exported, &[&p.display()])).collect();
                 lines.extend(skipped);
                 lines.extend(self.export_masking_note());
-                self.say(lines.first().cloned().unwrap_or_default());
+                match written.first() {
+                    Some(first) => self.say_path(lines[0].clone(), &first.display().to_string()),
+                    None => self.say(lines.first().cloned().unwrap_or_default()),
+                }
                 self.show(self.text.export_done, lines, false);
             }
             JobOutcome::Reconciled { file, report, data, .. } => {

@@ -26,6 +26,38 @@ pub fn truncate(s: &str, width: usize) -> String {
     out
 }
 
+/// A file path in at most `width` cells: whole when it fits, else its folder shortened from the left behind "…"
+/// (whole folders first), so the file name, which says what was written, stays in sight; a file name too long even
+/// alone keeps its end. "…" is counted two cells: a terminal that draws ambiguous-width characters wide (a
+/// Chinese Windows console) then still has room for the rest of the line.
+pub fn shorten_path(path: &str, width: usize) -> String {
+    let path = &*crate::io::table::printable(path);
+    if path.width() <= width {
+        return path.to_owned();
+    }
+    let room = width.saturating_sub(2);
+    let name_at = path.rfind(['/', '\\']).unwrap_or(0);
+    let tail = |from: usize| &path[from..];
+    // The separators after which the rest fits, nearest the start: as much of the folder as there is room for.
+    let whole_folders = path.match_indices(['/', '\\']).map(|(at, _)| at).find(|&at| tail(at).width() <= room);
+    let kept = match whole_folders {
+        Some(at) => tail(at),
+        None => {
+            let mut used = 0;
+            let mut start = path.len();
+            for (at, c) in path[name_at..].char_indices().rev() {
+                used += c.width().unwrap_or(0);
+                if used > room {
+                    break;
+                }
+                start = name_at + at;
+            }
+            tail(start)
+        }
+    };
+    if width < 2 { String::new() } else { format!("…{kept}") }
+}
+
 /// Exactly `width` cells: cut as `truncate` does, then padded with spaces.
 pub fn fit(s: &str, width: usize) -> String {
     let mut out = truncate(s, width);
@@ -62,5 +94,19 @@ mod tests {
             assert_eq!(fit("柳州市示范小学", w).width(), w);
         }
         assert_eq!(fit_right("42", 5), "   42");
+    }
+
+    #[test]
+    fn a_shortened_path_keeps_the_file_name_and_gives_up_folders_from_the_left() {
+        let path = "/home/teacher/文档/参保/导出/柳州市示范小学-在校学生信息表.xlsx";
+        assert_eq!(shorten_path(path, 200), path);
+        let short = shorten_path(path, 46);
+        assert_eq!(short, "…/导出/柳州市示范小学-在校学生信息表.xlsx");
+        assert!(short.width() < 46);
+        assert_eq!(shorten_path(path, 40), "…/柳州市示范小学-在校学生信息表.xlsx");
+        // Not even the name fits: its end, with the extension.
+        let cut = shorten_path(path, 20);
+        assert!(cut.starts_with('…') && cut.ends_with("信息表.xlsx") && cut.width() <= 20, "{cut}");
+        assert_eq!(shorten_path(r"C:\Users\老师\Desktop\名单.xlsx", 20), r"…\Desktop\名单.xlsx");
     }
 }

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-use super::cells::{fit, truncate};
+use super::cells::{fit, shorten_path, truncate};
 use crate::tui::app::App;
 use crate::tui::keymap::Context;
 use crate::tui::text::fill;
@@ -79,7 +79,17 @@ pub fn title_bar(frame: &mut Frame, app: &App, area: Rect, screen: &str) {
 pub fn status_line(frame: &mut Frame, app: &App, area: Rect) {
     if let Some(status) = &app.status {
         let style = if status.error { app.theme.fg(app.theme.error) } else { app.theme.fg(app.theme.success) };
-        let text = truncate(&format!(" {}", status.text), area.width as usize);
+        let width = area.width as usize;
+        let mut text = format!(" {}", status.text);
+        if text.width() > width
+            && let Some(path) = &status.path
+            && let Some(at) = text.rfind(path.as_str())
+        {
+            let (before, after) = (&text[..at], &text[at + path.len()..]);
+            let room = width.saturating_sub(before.width() + after.width());
+            text = format!("{before}{}{after}", shorten_path(path, room));
+        }
+        let text = truncate(&text, width);
         frame.render_widget(Paragraph::new(Span::styled(text, style)), area);
     }
 }
