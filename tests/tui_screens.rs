@@ -6345,6 +6345,36 @@ fn row(shown: &str, y: isize) -> String {
     rows.get(at as usize).map(|r| (*r).to_owned()).unwrap_or_else(|| panic!("no row {y}:\n{shown}"))
 }
 
+/// On a drive that has started a second insured year the title bar names the year, and at 80 columns the
+/// operator's name stays whole beside it (and beside the sample's mark): the program's name, then the school's,
+/// give up their room first, where the operator's name was cut to 「操作员：张 ..」.
+#[test]
+fn the_title_keeps_the_operators_name_beside_the_year_at_80_columns() {
+    for demo in [false, true] {
+        for lang in [Language::Zh, Language::En] {
+            let mut store = store(true);
+            let set = "UPDATE meta SET value = '2026' WHERE key = 'first_year'";
+            assert_eq!(store.connection().execute(set, []).expect("year"), 1);
+            store.reload_year().expect("year");
+            let mut app = App::new(store, &options(lang, Some("张老师"))).expect("app");
+            app.update(Action::Resize(80, 24));
+            app.demo = demo;
+            let shown = screen(&app);
+            let title = row(&shown, 0);
+            let (year, operator, sample) = match lang {
+                Language::Zh => ("2027年度", "操作员：张老师", "示例数据"),
+                Language::En => ("Year 2027", "Operator: 张老师", "sample data"),
+            };
+            for said in [year, operator, "2026-11-23"] {
+                assert!(title.contains(said), "{said}: {title}");
+            }
+            assert_eq!(title.contains(sample), demo, "{title}");
+            let name = if demo { "title_year_sample_80" } else { "title_year_80" };
+            insta::assert_snapshot!(format!("{name}_{}", lang_name(lang)), shown);
+        }
+    }
+}
+
 /// After an export into a deep folder the status line at 80 columns shows the file's whole name, the folder
 /// shortened from the left behind 「…」, where the name was cut off at the right edge.
 #[test]

@@ -35,6 +35,8 @@ pub struct Text {
     pub read_only: &'static str,
     /// The title bar's mark of the demo file or the sample school: not a real drive.
     pub sample_drive: &'static str,
+    /// The same, shorter, where the title bar has no room for it all.
+    pub sample_drive_short: &'static str,
     /// The title bar's mark of a drive file inside a `backups/` folder: a copy, not the drive it was taken from.
     pub backup_copy: &'static str,
     /// Said when such a file opens: changes made in it stay in it.

@@ -16,6 +16,7 @@ pub static EN: Text = Text {
     ids_shown: "IDs shown",
     read_only: "read-only",
     sample_drive: "sample data, not a real drive",
+    sample_drive_short: "sample data",
     backup_copy: "backup copy",
     backup_copy_opened: "This is a backup: changes made here stay in this copy, not in the original drive",
     read_only_refused: "Read-only: changes are disabled",

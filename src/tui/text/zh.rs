@@ -16,6 +16,7 @@ pub static ZH: Text = Text {
     ids_shown: "身份证号已显示",
     read_only: "只读",
     sample_drive: "示例数据，非正式文件",
+    sample_drive_short: "示例数据",
     backup_copy: "备份副本",
     backup_copy_opened: "这是一份备份：在这里的修改只留在这份备份中，不会进入原数据文件",
     read_only_refused: "只读模式，不能修改 (read-only: changes are disabled)",

@@ -29,29 +29,43 @@ pub fn title_bar(frame: &mut Frame, app: &App, area: Rect, screen: &str) {
     let operator_at = parts.len();
     parts.push(fill(t.operator, &[&app.store.operator()]));
     let today = app.store.today().format("%Y-%m-%d").to_string();
-    let mut flags = Vec::new();
-    if app.demo {
-        flags.push(t.sample_drive);
+    let flags_with = |sample: &'static str| {
+        let mut flags = Vec::new();
+        if app.demo {
+            flags.push(sample);
+        }
+        if app.backup_copy {
+            flags.push(t.backup_copy);
+        }
+        if app.store.is_read_only() {
+            flags.push(t.read_only);
+        }
+        if app.reveal || app.revealed_pupil.is_some() {
+            flags.push(t.ids_shown);
+        }
+        if app.mask_exports {
+            flags.push(t.masked_flag);
+        }
+        if flags.is_empty() { String::new() } else { format!(" {} ", flags.join(" | ")) }
+    };
+    let over = |parts: &[String], right: &str| {
+        (1 + parts.join(" | ").width() + 3 + today.width() + right.width()).saturating_sub(area.width as usize)
+    };
+    // The sample's mark says the rest of it where there is room.
+    let mut right = flags_with(t.sample_drive);
+    if over(&parts, &right) > 0 {
+        right = flags_with(t.sample_drive_short);
     }
-    if app.backup_copy {
-        flags.push(t.backup_copy);
-    }
-    if app.store.is_read_only() {
-        flags.push(t.read_only);
-    }
-    if app.reveal || app.revealed_pupil.is_some() {
-        flags.push(t.ids_shown);
-    }
-    if app.mask_exports {
-        flags.push(t.masked_flag);
-    }
-    let right = if flags.is_empty() { String::new() } else { format!(" {} ", flags.join(" | ")) };
     let width = (area.width as usize).saturating_sub(right.width());
-    // A cut date reads as another day: the operator's name, then the school's, give up their room first (cut,
-    // else left out), so the year and today's date stay whole.
-    let room = width.saturating_sub(1 + 3 + today.width());
-    for at in [Some(operator_at), school_at].into_iter().flatten() {
-        let over = parts.join(" | ").width().saturating_sub(room);
+    // A cut date reads as another day, and the year shown beside it is the one the marks go to: they stay whole.
+    // Room is given up first by the app's name (the operator knows which program this is), then by the school's
+    // name and last the operator's (cut, else left out), so whoever's name goes on each change stays in sight.
+    if over(&parts, &right) > 0 {
+        parts[0] = String::new();
+    }
+    for at in [school_at, Some(operator_at)].into_iter().flatten() {
+        let shown: Vec<String> = parts.iter().filter(|p| !p.is_empty()).cloned().collect();
+        let over = over(&shown, &right);
         if over == 0 {
             break;
         }
