@@ -6398,3 +6398,38 @@ fn an_exports_status_line_keeps_the_file_name_at_80_columns() {
         insta::assert_snapshot!(format!("export_status_80_{}", lang_name(lang)), shown);
     }
 }
+
+/// With pupils selected the filter line at 80 columns keeps the counts and says every filter whole: where there is
+/// no room to name each as 「全部」, the filters set alone (or that none is), never a filter cut to 「Category ..」.
+#[test]
+fn the_filter_line_with_a_selection_is_read_whole_at_80_columns() {
+    for filtered in [false, true] {
+        for lang in [Language::Zh, Language::En] {
+            let mut app = app(lang);
+            if filtered {
+                app.update(Action::Filters);
+                app.update(Action::Right);
+                app.update(Action::Down);
+                app.update(Action::Down);
+                app.update(Action::Right);
+                app.update(Action::Confirm);
+            }
+            app.update(Action::ToggleSelect);
+            app.update(Action::ToggleSelect);
+            let shown = screen(&app);
+            let line = row(&shown, 1);
+            assert!(!line.contains(".."), "{shown}");
+            let said: &[&str] = match (lang, filtered) {
+                (Language::Zh, false) => &["筛选", "类别 全部", "显示 360 / 360", "已选 2"],
+                (Language::En, false) => &["Filter none", "360 of 360", "2 selected"],
+                (Language::Zh, true) => &["班级 一年级1班", "缴费 未缴费", "已选 2"],
+                (Language::En, true) => &["Class 一年级1班", "Payment unpaid", "2 selected"],
+            };
+            for s in said {
+                assert!(line.contains(s), "{s}: {line}");
+            }
+            let name = if filtered { "filter_line_set_80" } else { "filter_line_selected_80" };
+            insta::assert_snapshot!(format!("{name}_{}", lang_name(lang)), shown);
+        }
+    }
+}

@@ -69,6 +69,8 @@ pub struct Text {
     pub filter_problems: &'static str,
     pub all: &'static str,
     pub only_problems: &'static str,
+    /// The filter line with no filter set, where there is no room to name each filter as 「全部」.
+    pub no_filters: &'static str,
     pub shown_count: &'static str,
     pub marked_count: &'static str,
     pub search_label: &'static str,

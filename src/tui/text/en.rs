@@ -38,6 +38,7 @@ pub static EN: Text = Text {
     filter_problems: "ID problems",
     all: "all",
     only_problems: "only problems",
+    no_filters: "none",
     shown_count: "{} of {}",
     marked_count: "{} selected",
     search_label: "Search: ",

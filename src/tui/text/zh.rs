@@ -38,6 +38,7 @@ pub static ZH: Text = Text {
     filter_problems: "证件问题",
     all: "全部",
     only_problems: "只看有问题",
+    no_filters: "未筛选",
     shown_count: "显示 {} / {}",
     marked_count: "已选 {}",
     search_label: "搜索：",

@@ -143,8 +143,8 @@ fn filter_line(frame: &mut Frame, app: &App, area: Rect) {
     let t = app.text;
     let f = app.roster.filters();
     let value = |v: Option<String>| match v {
-        Some(v) => (v, app.theme.key()),
-        None => (t.all.to_owned(), Style::default()),
+        Some(v) => (v, app.theme.key(), true),
+        None => (t.all.to_owned(), Style::default(), false),
     };
     let items = [
         (t.filter_class, value(f.class.and_then(|c| class_name(app, c)))),
@@ -158,20 +158,37 @@ fn filter_line(frame: &mut Frame, app: &App, area: Rect) {
         right.push_str(&fill(t.marked_count, &[&app.roster.marked().len()]));
     }
     right.push(' ');
-    let mut spans = vec![Span::styled(format!(" {} ", t.filters), app.theme.muted())];
-    for (label, (v, style)) in items {
-        spans.push(Span::styled(format!("{label} "), app.theme.muted()));
-        spans.push(Span::styled(v, style));
-        spans.push(Span::raw("  "));
-    }
-    if f.problems_only {
-        spans.push(Span::styled(t.only_problems, app.theme.fg(app.theme.warning)));
-    }
-    // The counts always show; the filters give way on a narrow screen.
+    // The counts always show. The filters name each filter, 「全部」 too, where there is room; else only those
+    // set (「全部」 is what an unnamed filter means), and only then are they cut.
     let room = (area.width as usize).saturating_sub(right.width());
+    let filter_spans = |all_too: bool| {
+        let mut spans = vec![Span::styled(format!(" {} ", t.filters), app.theme.muted())];
+        let mut named = 0;
+        for (label, (v, style, set)) in items.iter().cloned() {
+            if !all_too && !set {
+                continue;
+            }
+            spans.push(Span::styled(format!("{label} "), app.theme.muted()));
+            spans.push(Span::styled(v, style));
+            spans.push(Span::raw("  "));
+            named += 1;
+        }
+        if f.problems_only {
+            spans.push(Span::styled(t.only_problems, app.theme.fg(app.theme.warning)));
+        } else if named == 0 {
+            spans.push(Span::styled(t.no_filters, app.theme.muted()));
+        }
+        spans
+    };
+    // The spaces after the last filter are the gap before the counts: they need no room of their own.
+    let width = |spans: &[Span]| spans.iter().map(|s| s.content.as_ref()).collect::<String>().trim_end().width();
+    let mut spans = filter_spans(true);
+    if width(&spans) >= room {
+        spans = filter_spans(false);
+    }
     let left: String = spans.iter().map(|s| s.content.as_ref()).collect();
-    if left.width() > room {
-        spans = vec![Span::raw(truncate(&left, room))];
+    if left.trim_end().width() >= room {
+        spans = vec![Span::raw(truncate(left.trim_end(), room.saturating_sub(1)))];
     }
     let used: usize = spans.iter().map(|s| s.content.width()).sum();
     spans.push(Span::raw(" ".repeat(room.saturating_sub(used))));
