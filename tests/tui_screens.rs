@@ -6433,3 +6433,40 @@ fn the_filter_line_with_a_selection_is_read_whole_at_80_columns() {
         }
     }
 }
+
+/// The dashboard's backup line at 80 columns: when the last backup was taken, read whole; beside a drive file's
+/// path, the time before the words on when backups are taken, and the path's folder shortened from the left so the
+/// file's name stays.
+#[test]
+fn the_dashboards_backup_line_is_read_whole_at_80_columns() {
+    for lang in [Language::Zh, Language::En] {
+        let mut app = app(lang);
+        app.store.set_meta("last_backup", "2026-11-23T09:12:03+08:00").expect("meta");
+        app.update(Action::Dashboard);
+        let shown = screen(&app);
+        let said = match lang {
+            Language::Zh => "上次备份：2026-11-23 09:12（导入、对账、合并前和每天首次打开时自动备份）",
+            Language::En => "Last backup: 2026-11-23 09:12 (taken before imports, reconciles, merges; daily)",
+        };
+        assert_eq!(line_starting(&shown, &said[..6]).trim(), said, "{shown}");
+        insta::assert_snapshot!(format!("dashboard_backup_80_{}", lang_name(lang)), shown);
+
+        let dir = tempfile::tempdir().expect("dir");
+        let deep = dir.path().join("a-folder-with-a-long-name/and-another-below-it/where-the-drive-is");
+        std::fs::create_dir_all(&deep).expect("folder");
+        let mut store = Store::open(&deep.join("school.db")).expect("drive");
+        store.set_fixed_clock(NOW);
+        canbao::demo::load_sample(&mut store).expect("sample");
+        store.set_meta("last_backup", "2026-11-23T09:12:03+08:00").expect("meta");
+        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(80, 24));
+        app.update(Action::Dashboard);
+        let shown = screen(&app);
+        let (file, backup) = match lang {
+            Language::Zh => ("数据文件：…/", "/school.db  上次备份：2026-11-23 09:12"),
+            Language::En => ("File: …/", "/school.db  Last backup: 2026-11-23 09:12"),
+        };
+        let line = line_starting(&shown, file);
+        assert!(line.trim_end().ends_with(backup), "{shown}");
+    }
+}

@@ -177,6 +177,9 @@ pub struct Text {
     pub dash_policy: &'static str,
     pub dash_backup: &'static str,
     pub dash_no_backup: &'static str,
+    /// The two above without when backups are taken, beside the drive file's path.
+    pub dash_backup_short: &'static str,
+    pub dash_no_backup_short: &'static str,
     /// The drive file open now, in full.
     pub dash_file: &'static str,
     pub dash_class_header: [&'static str; 5],

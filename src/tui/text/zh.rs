@@ -149,6 +149,8 @@ pub static ZH: Text = Text {
     dash_policy: "政策：{}",
     dash_backup: "上次备份：{}（导入、对账、合并前和每天首次打开时自动备份）",
     dash_no_backup: "尚未备份：导入、对账、合并前和每天首次打开时自动备份",
+    dash_backup_short: "上次备份：{}",
+    dash_no_backup_short: "尚未备份",
     dash_file: "数据文件：{}",
     dash_class_header: ["班级", "人数", "应参保", "已参保", "参保率"],
     dash_chart: "每日进度 {} 至 {}（累计）",

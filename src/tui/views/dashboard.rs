@@ -9,13 +9,14 @@ use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Chart, Dataset, GraphType, LineGauge, Paragraph};
 
-use super::cells::{fit, fit_right, truncate};
+use super::cells::{fit, fit_right, shorten_path, truncate};
 use super::chrome;
 use crate::tui::app::App;
 use crate::tui::keymap::Context;
 use crate::tui::layout;
 use crate::tui::text::fill;
 use crate::tui::theme::Theme;
+use unicode_width::UnicodeWidthStr;
 
 const HINTS: &[&str] = &["back", "up", "down", "page_down"];
 
@@ -63,15 +64,26 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         Span::styled(value, theme.header()),
     ]));
     // In place of a blank line, so the class table keeps its rows.
-    let backup = match app.last_backup.as_deref() {
-        Some(at) => fill(t.dash_backup, &[&at]),
-        None => t.dash_no_backup.to_owned(),
+    // The drive file's path and when it was last backed up: on a narrow screen the backup's words give up when
+    // backups are taken, then the path its folder from the left, so the file's name and the backup's time stay.
+    let (backup, backup_short) = match app.last_backup.as_deref() {
+        Some(at) => (fill(t.dash_backup, &[&at]), fill(t.dash_backup_short, &[&at])),
+        None => (t.dash_no_backup.to_owned(), t.dash_no_backup_short.to_owned()),
     };
-    let file = match app.store.path() {
-        Some(path) => format!("{}  ", fill(t.dash_file, &[&path.display()])),
-        None => String::new(),
+    let line = match app.store.path().map(|p| p.display().to_string()) {
+        Some(path) => {
+            let with = |path: &str, backup: &str| format!(" {}  {backup}", fill(t.dash_file, &[&path]));
+            let whole = with(&path, &backup);
+            if whole.width() <= width {
+                whole
+            } else {
+                let room = width.saturating_sub(with("", &backup_short).width());
+                with(&shorten_path(&path, room), &backup_short)
+            }
+        }
+        None => format!(" {backup}"),
     };
-    lines.push(Line::styled(truncate(&format!(" {file}{backup}"), width), theme.muted()));
+    lines.push(Line::styled(truncate(&line, width), theme.muted()));
 
     let mut ledgers = vec![Span::styled(fit(&format!(" {}", t.dash_ledgers), 14), theme.header())];
     let colors = [theme.paid, theme.unpaid, theme.elsewhere, theme.government];
