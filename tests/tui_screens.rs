@@ -4748,8 +4748,8 @@ fn typing_meant_for_a_shell_saves_no_category() {
         let status = app.status.as_ref().expect("said");
         assert!(status.error, "in red");
         let said = match lang {
-            Language::Zh => "类别未保存：「d」在类别选择中没有作用",
-            Language::En => "Categories not saved: \"d\" does nothing in the category chooser",
+            Language::Zh => "类别未保存：「d」在类别选择中无效",
+            Language::En => "Categories not saved: \"d\" is no key there",
         };
         assert!(status.text.contains(said), "{}", status.text);
         // The keys typed next are not taken until the operator stops typing, which the status line then counts.
@@ -6372,6 +6372,46 @@ fn the_title_keeps_the_operators_name_beside_the_year_at_80_columns() {
             let name = if demo { "title_year_sample_80" } else { "title_year_80" };
             insta::assert_snapshot!(format!("{name}_{}", lang_name(lang)), shown);
         }
+    }
+}
+
+/// A letter typed into the category chooser closes it unsaved: what the status line says of it is read whole at
+/// 80 columns, down to the key that saves, in both languages.
+#[test]
+fn what_a_stray_key_in_the_category_chooser_did_is_read_whole_at_80_columns() {
+    for lang in [Language::Zh, Language::En] {
+        let mut app = app(lang);
+        press(&mut app, KeyCode::Char('c'));
+        press(&mut app, KeyCode::Char(' '));
+        press(&mut app, KeyCode::Char('d'));
+        let shown = screen(&app);
+        let status = row(&shown, -3);
+        let said = match lang {
+            Language::Zh => "类别未保存：「d」在类别选择中无效；请重新打开，勾选后按 Enter",
+            Language::En => "Categories not saved: \"d\" is no key there; reopen, tick, Enter",
+        };
+        assert_eq!(status.trim(), said, "{shown}");
+        insta::assert_snapshot!(format!("categories_stray_80_{}", lang_name(lang)), shown);
+    }
+}
+
+/// `e` on a bundled policy says what to do instead, whole at 80 columns: make this year's with `n`, edit that.
+#[test]
+fn e_on_a_bundled_policy_says_what_to_do_whole_at_80_columns() {
+    for lang in [Language::Zh, Language::En] {
+        let config = tempfile::tempdir().expect("dir");
+        let opts = Options { config_dir: Some(config.path().to_owned()), ..options(lang, Some("测试")) };
+        let mut app = App::new(store(true), &opts).expect("app");
+        app.update(Action::Resize(80, 24));
+        app.run_command(canbao::tui::palette::Command::Policies);
+        app.update(Action::Edit);
+        let shown = screen(&app);
+        let (start, end) = match lang {
+            Language::Zh => ("内置政策不能直接修改", "再修改那一份"),
+            Language::En => ("A bundled policy is read-only", "then edit that"),
+        };
+        assert!(line_starting(&shown, start).ends_with(end), "{shown}");
+        insta::assert_snapshot!(format!("policy_builtin_edit_80_{}", lang_name(lang)), shown);
     }
 }
 

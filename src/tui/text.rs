@@ -823,6 +823,9 @@ mod tests {
                 format!("{}{back}", fill(t.keys_burst, &[&"Ctrl-r", &label])),
                 format!("{}{back}", fill(t.keys_run_before, &[&"Ctrl-r", &label])),
                 fill(t.answer_after_run, &[&'y']),
+                // A letter typed into the category chooser (the keys meant for another window).
+                format!("{}{back}", fill(t.categories_stray, &[&'d'])),
+                fill(t.categories_stray, &[&"Ctrl-r"]),
                 fill(t.keys_ignored_operator, &[&9999]),
                 t.keys_at_name_prompt.to_owned(),
                 t.operator_empty.to_owned(),
