@@ -341,7 +341,7 @@ fn the_detail_screen_says_a_pupil_insured_elsewhere_owes_nothing_here() {
             let shown = detail_of(&mut store, lang, name);
             let (label, due) = match lang {
                 Language::Zh => ("应缴金额", format!("0 元：异地参保（{place}），在参保地缴费，本地不收取")),
-                Language::En => ("Amount due", format!("0 yuan: insured elsewhere ({place}) and paid there")),
+                Language::En => ("Amount due", format!("0 yuan: insured and paid elsewhere ({place})")),
             };
             let line = line_starting(&shown, label);
             assert!(line.contains(&due), "{name} {now}: {line}\n{shown}");
@@ -6508,5 +6508,43 @@ fn the_dashboards_backup_line_is_read_whole_at_80_columns() {
         };
         let line = line_starting(&shown, file);
         assert!(line.trim_end().ends_with(backup), "{shown}");
+    }
+}
+
+/// The lines of a detail screen's field: its row, and the rows under its value that carry it on.
+fn field_value(shown: &str, label: &str) -> String {
+    let rows: Vec<&str> = shown.lines().collect();
+    let at = rows.iter().position(|l| l.trim_start().starts_with(label)).unwrap_or_else(|| panic!("{shown}"));
+    let first = rows[at].trim_start().strip_prefix(label).unwrap_or_default().trim();
+    let more = rows[at + 1..].iter().take_while(|r| r.starts_with(&" ".repeat(13)) && !r.trim().is_empty());
+    std::iter::once(first).chain(more.map(|r| r.trim())).collect::<Vec<_>>().join(" ")
+}
+
+/// The amount due of a pupil insured elsewhere at 80 columns: the whole sentence, wrapped under the value where
+/// the place makes it longer than the row, where the English lost 「nothing collected here」 at the edge.
+#[test]
+fn the_amount_due_insured_elsewhere_is_read_whole_at_80_columns() {
+    for lang in [Language::Zh, Language::En] {
+        let mut store = store(true);
+        store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
+        in_year(&mut store, 2024);
+        let id = store.student_by_id_number("450202201912156031").expect("read").expect("高俊").id;
+        let place = "四川省泸州市江阳区大山坪街道";
+        store.set_enrollment(id, Enrollment::Elsewhere, Some(place)).expect("elsewhere");
+        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(80, 24));
+        app.update(Action::OpenDetail);
+        let shown = screen(&app);
+        let (label, said) = match lang {
+            Language::Zh => ("应缴金额", format!("0 元：异地参保（{place}），在参保地缴费，本地不收取")),
+            Language::En => {
+                ("Amount due", format!("0 yuan: insured and paid elsewhere ({place}), nothing collected here"))
+            }
+        };
+        let value = field_value(&shown, label);
+        // Chinese wraps between characters, English between words.
+        let joined = if lang == Language::Zh { value.replace(' ', "").replace("0元", "0 元") } else { value };
+        assert_eq!(joined, said, "{shown}");
+        insta::assert_snapshot!(format!("detail_elsewhere_80_{}", lang_name(lang)), shown);
     }
 }

@@ -135,6 +135,20 @@ fn field(app: &App, label: &str, value: String, style: Style, width: usize) -> L
     ])
 }
 
+/// A field whose value may be longer than the row: wrapped, its further rows under the value, so no part of
+/// it is cut off (the amount due insured elsewhere, where the place comes in the middle).
+fn wrapped_field(app: &App, label: &str, value: String, style: Style, width: usize) -> Vec<Line<'static>> {
+    // Whatever a drive holds, no control character reaches the terminal (as `truncate` makes sure for a field).
+    let rows = layout::wrap(&crate::io::table::printable(&value), width.saturating_sub(LABEL + 2).max(1));
+    rows.into_iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let label = if i == 0 { fit(&format!(" {label}"), LABEL + 1) } else { " ".repeat(LABEL + 1) };
+            Line::from(vec![Span::styled(label, app.theme.muted()), Span::styled(row, style)])
+        })
+        .collect()
+}
+
 fn fields(app: &App, d: &Detail, width: usize) -> Vec<Line<'static>> {
     let t = app.text;
     let s = &d.student;
@@ -244,13 +258,13 @@ fn fields(app: &App, d: &Detail, width: usize) -> Vec<Line<'static>> {
             Some(place) => fill(t.due_elsewhere_at, &[place]),
             None => t.due_elsewhere.to_owned(),
         };
-        lines.push(field(app, t.f_due, due, plain, width));
+        lines.extend(wrapped_field(app, t.f_due, due, plain, width));
     } else if let Some(Ok(q)) = &d.quote {
         if d.government.is_none() {
             let window = q.window.clone();
             let due =
                 fill(t.due_line, &[&money::plain(q.personal_due_fen), &money::plain(q.department_due_fen), &window]);
-            lines.push(field(app, t.f_due, due, plain, width));
+            lines.extend(wrapped_field(app, t.f_due, due, plain, width));
         }
         let coverage = fill(t.coverage_line, &[&q.coverage_from, &q.coverage_to]);
         lines.push(field(app, t.f_coverage, coverage, plain, width));
