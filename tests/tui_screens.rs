@@ -6548,3 +6548,26 @@ fn the_amount_due_insured_elsewhere_is_read_whole_at_80_columns() {
         insta::assert_snapshot!(format!("detail_elsewhere_80_{}", lang_name(lang)), shown);
     }
 }
+
+/// Paying a selection some of whom have paid: the form's title gives the title bar's count and how many of them
+/// it records, 「已选 3 人，其中未缴费 2 人」, where it said 「已选 2 名学生」 under a title bar saying 已选 3.
+#[test]
+fn the_payment_form_counts_the_selection_the_title_bar_does() {
+    for lang in [Language::Zh, Language::En] {
+        let mut app = app(lang);
+        let id = app.selected_id().expect("pupil");
+        let details = canbao::domain::student::PaymentDetails { amount_fen: Some(38000), ..Default::default() };
+        app.store.set_payment(id, PaymentStatus::Paid, &details).expect("paid");
+        for _ in 0..3 {
+            app.update(Action::ToggleSelect);
+        }
+        app.update(Action::TogglePaid);
+        let shown = screen(&app);
+        let (bar, title) = match lang {
+            Language::Zh => ("已选 3", "登记缴费：已选 3 人，其中未缴费 2 人"),
+            Language::En => ("3 selected", "Record payment: 3 selected, 2 of them unpaid"),
+        };
+        assert!(row(&shown, 1).contains(bar) && shown.contains(title), "{shown}");
+        insta::assert_snapshot!(format!("payment_some_paid_80_{}", lang_name(lang)), shown);
+    }
+}

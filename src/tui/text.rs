@@ -366,6 +366,11 @@ pub struct Text {
     /// A school typed in the import preview that the drive does not hold: Enter again makes it.
     pub preview_new_school_again: &'static str,
     pub for_pupils: &'static str,
+    /// A selection the form leaves some of out (paid already): the selection, and those the form records, so
+    /// the count reads as the title bar's selection narrowed, not another selection.
+    pub for_pupils_unpaid: &'static str,
+    /// The same when some are left out for enrolling where their benefit was approved.
+    pub for_pupils_recorded: &'static str,
     pub elapsed: &'static str,
 
     pub revealed: &'static str,

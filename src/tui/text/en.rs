@@ -342,6 +342,8 @@ pub static EN: Text = Text {
     preview_new_school_again: "Not imported yet: press Enter again to import them under this new school, or Tab to pick one of the drive's schools",
     preview_title: "Import report (nothing imported yet: {} imports)",
     for_pupils: "{} {pupil|pupils} selected",
+    for_pupils_unpaid: "{} selected, {} of them unpaid",
+    for_pupils_recorded: "{} selected, {} of them recorded here",
     elapsed: "{} s",
 
     revealed: "Full ID numbers shown; this is recorded in the history",

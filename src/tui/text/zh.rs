@@ -319,6 +319,8 @@ pub static ZH: Text = Text {
     preview_new_school_again: "尚未导入：确认以这个新学校导入，请再按 Enter；要选已有的学校，请按 Tab",
     preview_title: "导入报告（尚未导入，按 {} 导入）",
     for_pupils: "已选 {} 名学生",
+    for_pupils_unpaid: "已选 {} 人，其中未缴费 {} 人",
+    for_pupils_recorded: "已选 {} 人，其中在本校登记 {} 人",
     elapsed: "已用 {} 秒",
 
     revealed: "已显示完整身份证号码，并记入修改记录",

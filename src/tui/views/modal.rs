@@ -487,7 +487,15 @@ fn message_box(frame: &mut Frame, app: &App, area: Rect, m: &Message, hints: &[(
 
 fn payment(frame: &mut Frame, app: &App, area: Rect, form: &PaymentForm) {
     let t = app.text;
-    let title = targets_title(app, t.payment_title, &form.targets);
+    // Some of the selection left out (paid already, or enrolling where their benefit was approved): the title
+    // bar's count, and how many of them this form records, so the two read as one selection.
+    let selected = form.targets.len() + form.already_paid + form.left_away.len();
+    let title = if selected > form.targets.len() {
+        let words = if form.left_away.is_empty() { t.for_pupils_unpaid } else { t.for_pupils_recorded };
+        fill(t.label_value, &[&t.payment_title, &fill(words, &[&selected, &form.targets.len()])])
+    } else {
+        targets_title(app, t.payment_title, &form.targets)
+    };
     // The box grows with the policy's text (one row spare: the paragraph wraps by words), up to the screen; the
     // benefit-place sentence comes first, so it is never the line cut off.
     let text_lines: usize =
