@@ -841,6 +841,46 @@ mod tests {
         }
     }
 
+    /// Messages the status line says whole on an 80-column terminal (79 after its space): what `e` on a bundled
+    /// policy is told, and the dashboard's backup line on a drive in memory (no path beside it).
+    #[test]
+    fn status_messages_fit_80_columns() {
+        use unicode_width::UnicodeWidthStr;
+        for lang in [Language::Zh, Language::En] {
+            let t = Text::for_language(lang);
+            let said = [
+                t.policy_builtin_edit.to_owned(),
+                fill(t.dash_backup, &[&"2026-11-23 09:12"]),
+                t.dash_no_backup.to_owned(),
+            ];
+            for text in said {
+                assert!(text.width() <= 79, "{lang:?}: {} columns: {text}", text.width());
+            }
+        }
+    }
+
+    /// A Chinese footer names its keys as the keymap does (Enter, Esc, Space, PgDn), and says what each does in
+    /// Chinese: no label a footer or a dialog's key line can show holds a Latin letter.
+    #[test]
+    fn chinese_key_labels_are_chinese() {
+        let t = Text::for_language(Language::Zh);
+        let custom = [
+            t.scroll_more,
+            t.next_filter,
+            t.switch_answer,
+            t.prev_pupil,
+            t.next_pupil,
+            t.to_detail,
+            t.to_choices,
+            t.picker_toggle,
+            t.picker_up,
+        ];
+        let labels = Action::bindable_names().map(|n| t.short(n)).chain(custom);
+        for label in labels {
+            assert!(!label.chars().any(|c| c.is_ascii_alphabetic()), "{label}");
+        }
+    }
+
     #[test]
     fn english_labels_do_not_repeat_their_keys() {
         let t = Text::for_language(Language::En);
