@@ -3196,3 +3196,48 @@ fn the_special_roster_has_one_row_per_child_per_department() {
     let text = std::fs::read_to_string(&files[0]).expect("read");
     assert_eq!(text.lines().skip_while(|l| !l.starts_with("序号")).count(), 1 + 3, "{text}");
 }
+
+/// A tax list giving 潘宁萱's ID number under another name (潘某某) records nothing and keeps the row; the student
+/// information sheet and the batch template say in 备注 that the tax office holds a payment for the number under
+/// that name, to be checked, beside her 否, and `check` lists it; read back, the remark is canbao's. Once the list
+/// under her name is reconciled and she is paid, the remark is gone. Before, she read plainly unpaid on every form.
+#[test]
+fn a_tax_payment_under_another_name_is_said_beside_the_unpaid_pupil() {
+    let (dir, db) = drive_with_progress();
+    let pan = "350503201901203567";
+    let tax =
+        write(dir.path(), "tax-pan.csv", &format!("姓名,证件号码,缴费金额,缴费日期\n潘某某,{pan},380,2023-10-10\n"));
+    ok(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax));
+    // The same list read again keeps the row once, and the remark says it once.
+    ok(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax));
+    assert_eq!(json(canbao(&db).args(["find", pan, "--json"]))[0]["payment"], "unpaid");
+    let said = "税务名单有此身份证号码的缴费，但姓名为 潘某某（380 元，2023-10-10），待核实";
+
+    let sheet = export(&db, "sheet", &dir.path().join("sheet.xlsx"), &[]);
+    let (rows, remark) = table_column(&workbook(&sheet[0])[0].1, "序号", "备注");
+    assert_eq!((row_of(&rows, "潘宁萱")[4].as_str(), row_of(&rows, "潘宁萱")[remark].as_str()), ("否", said));
+    assert_eq!(row_of(&rows, "黎语雪")[remark], "", "an unpaid pupil the tax list does not name");
+    let template = export(&db, "template", &dir.path().join("template"), &[]);
+    let not_enrolled = &workbook(&template[1])[0].1;
+    let (rows, remark) = table_column(not_enrolled, "序号", "备注");
+    assert_eq!(row_of(&rows, "潘宁萱")[remark], format!("未确认；{said}"));
+
+    let check = json(canbao(&db).args(["check", "--json"]));
+    let unrecorded = check["tax_paid_unrecorded"].as_array().expect("group");
+    let line = unrecorded.iter().find(|u| u["id_number"] == pan).unwrap_or_else(|| panic!("{check}"));
+    assert_eq!((line["reason"].as_str(), line["pupil"]["name"].as_str()), (Some("other_name"), Some("潘宁萱")));
+
+    // Read back, the remark is canbao's: the template still says 未确认, nothing becomes a note.
+    let report = json(canbao(&db).args(["import", "--json"]).args(&template).arg(&sheet[0]));
+    assert_eq!((&report["added"], &report["updated"]), (&0.into(), &0.into()), "{report}");
+    let found = json(canbao(&db).args(["find", pan, "--json"]));
+    assert_eq!((found[0]["enrollment"].as_str(), found[0]["note"].as_str().unwrap_or_default()), (Some("unknown"), ""));
+
+    // The list under her own name records the payment: nothing is left to verify.
+    let right =
+        write(dir.path(), "tax-pan-2.csv", &format!("姓名,证件号码,缴费金额,缴费日期\n潘宁萱,{pan},380,2023-10-10\n"));
+    ok(canbao(&db).args(["reconcile", "--source", "tax"]).arg(right));
+    let sheet = export(&db, "sheet", &dir.path().join("sheet-paid.xlsx"), &[]);
+    let (rows, remark) = table_column(&workbook(&sheet[0])[0].1, "序号", "备注");
+    assert_eq!((row_of(&rows, "潘宁萱")[4].as_str(), row_of(&rows, "潘宁萱")[remark].as_str()), ("是", ""));
+}

@@ -243,6 +243,36 @@ impl UnappliedPayment {
     }
 }
 
+/// How [`other_name_remark`] begins and ends, so a form read back knows the remark for canbao's.
+const OTHER_NAME_PREFIX: &str = "税务名单有此身份证号码的缴费，但姓名为 ";
+const OTHER_NAME_END: &str = "待核实";
+
+/// What a form's 备注 says of the tax office's payments kept under another name than the roster's for the pupil
+/// holding the number (`UnappliedReason::OtherName`), while the drive records no payment for the pupil: 「税务名单有此
+/// 身份证号码的缴费，但姓名为 潘某某（380 元，2023-10-10），待核实」. The pupil reads 是否参保 否 on the forms, and
+/// without it a teacher or the agency would take the child for simply unpaid and have the family pay again, where
+/// the tax office may well hold the family's payment under a name typed wrong on either side. The same payment kept
+/// twice (the list read again, on two laptops) is said once. `None` for no record.
+pub fn other_name_remark(records: &[&UnappliedPayment]) -> Option<String> {
+    let mut said: Vec<String> = Vec::new();
+    for r in records {
+        let day = r.paid_on.map_or_else(|| "日期不详".to_owned(), |d| d.to_string());
+        // 「；」 parts a 备注 read back: a name never holds one, but a list's cell may.
+        let one = format!("{}（{} 元，{day}）", r.name.trim().replace('；', "，"), r.amount_text());
+        if !said.contains(&one) {
+            said.push(one);
+        }
+    }
+    (!said.is_empty()).then(|| format!("{OTHER_NAME_PREFIX}{}，{OTHER_NAME_END}", said.join("、")))
+}
+
+/// Whether a part of a 备注 is one [`other_name_remark`] writes: a form read back takes it for canbao's words,
+/// never for a reason or a note.
+pub fn is_other_name_remark(part: &str) -> bool {
+    let part = part.trim();
+    part.starts_with(OTHER_NAME_PREFIX) && part.ends_with(OTHER_NAME_END)
+}
+
 /// A row of a list as the reports name it: `税务.xlsx [十月] 第 3 行` (`税务.xlsx [十月] row 3`), no sheet for a CSV.
 pub fn list_place(file: &str, sheet: &str, row: usize, en: bool) -> String {
     let sheet = if sheet.is_empty() { String::new() } else { format!(" [{sheet}]") };
@@ -278,6 +308,10 @@ mod tests {
             kept.summary(true),
             "王明钢, 380 yuan, 2023-10-08, 税务.csv row 3 (the roster holds the number under 王明刚, the list says 王明钢)"
         );
+        let remark = other_name_remark(&[&kept, &kept]).expect("a remark");
+        assert_eq!(remark, "税务名单有此身份证号码的缴费，但姓名为 王明钢（380 元，2023-10-08），待核实");
+        assert!(is_other_name_remark(&remark) && !is_other_name_remark("不参保：家长不同意"));
+        assert_eq!(other_name_remark(&[]), None);
         let declined = record(UnappliedReason::RosterStatus);
         assert_eq!(declined.why(false), "名单为“不参保”，文件为已缴费");
         assert_eq!(declined.why(true), "the roster says declined, the list paid");

@@ -334,13 +334,15 @@ pub fn read_row(columns: &[StatusColumn], row: &[Cell], synonyms: &Synonyms) -> 
 
 /// A template's 备注 as `forms::template` writes it: nothing for a pupil enrolled through the school, else the
 /// enrollment's word with the reason after 「：」; either with the payment's remark (a part payment, amounts in
-/// dispute) and the ID number's after 「；」, which are canbao's and say nothing of the enrollment.
+/// dispute, a payment the tax office holds under another name) and the ID number's after 「；」, which are
+/// canbao's and say nothing of the enrollment.
 fn template_remark(text: &str) -> Option<(Enrollment, Option<String>)> {
     let canbaos = |part: &str| {
         let part = part.trim();
         (part.starts_with("身份证号码") && part.ends_with("待核实"))
             || crate::domain::id_number::is_form_remark(part)
             || crate::domain::policy::is_payment_remark(part)
+            || crate::domain::unapplied::is_other_name_remark(part)
     };
     let mut own = text.trim();
     loop {

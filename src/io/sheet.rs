@@ -364,7 +364,9 @@ pub fn export_sheet(
 
 /// What the sheet's 备注 says of each pupil's payment, by pupil id, for the pupils of `filter` it says something
 /// of: amounts two laptops recorded differently (`Store::amount_disputes_in`), else a family payment short of the
-/// amount due under `policy` of the drive's year. Only pupils paid less than a family can owe are read whole.
+/// amount due under `policy` of the drive's year; for an unpaid pupil, a payment the tax office's list holds for the
+/// pupil's number under another name (`Store::payments_under_other_names`). Only pupils paid less than a family
+/// can owe are read whole.
 fn payment_remarks(
     store: &Store,
     policy: Option<&Policy>,
@@ -373,6 +375,8 @@ fn payment_remarks(
 ) -> Result<HashMap<i64, String>, ExportError> {
     let mut said: HashMap<i64, String> =
         store.amount_disputes_in(filter)?.into_iter().map(|(id, dispute)| (id, dispute.remark())).collect();
+    // An unpaid pupil the tax office's list holds a payment for under another name: 否 must not read as unpaid.
+    said.extend(other_name_remarks(store, filter)?);
     let Some(policy) = policy else { return Ok(said) };
     let year = store.shown_year();
     store.for_each_paid_below(filter, policy.most_a_family_pays_fen(), |s| {
@@ -384,6 +388,20 @@ fn payment_remarks(
         Ok(())
     })?;
     Ok(said)
+}
+
+/// What a form's 备注 says, by pupil id, of the pupils of `filter` the drive records unpaid while the tax office's
+/// list holds a payment for their ID number under another name (`unapplied::other_name_remark`): the student
+/// information sheet's, and every other form's through `forms::FormInput::other_name_remarks`.
+pub fn other_name_remarks(store: &Store, filter: &StudentFilter) -> Result<HashMap<i64, String>, ExportError> {
+    Ok(store
+        .payments_under_other_names(filter)?
+        .into_iter()
+        .filter_map(|(id, records)| {
+            let records: Vec<&crate::domain::unapplied::UnappliedPayment> = records.iter().collect();
+            Some((id, crate::domain::unapplied::other_name_remark(&records)?))
+        })
+        .collect())
 }
 
 #[cfg(test)]

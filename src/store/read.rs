@@ -64,17 +64,17 @@ fn each_in_class(
 }
 
 /// `StudentFilter::class` applied to rows that come class by class: each class is compared once.
-struct ClassFilter {
+pub(super) struct ClassFilter {
     wanted: Option<ClassKey>,
     last: Option<(String, String, bool)>,
 }
 
 impl ClassFilter {
-    fn new(filter: &StudentFilter) -> ClassFilter {
+    pub(super) fn new(filter: &StudentFilter) -> ClassFilter {
         ClassFilter { wanted: filter.class.as_deref().map(ClassKey::parse), last: None }
     }
 
-    fn admits(&mut self, grade: &str, class: &str) -> bool {
+    pub(super) fn admits(&mut self, grade: &str, class: &str) -> bool {
         let Some(wanted) = &self.wanted else { return true };
         if let Some((g, c, answer)) = &self.last
             && g == grade

@@ -1,13 +1,15 @@
 //! Writing a reconciliation (the agencies' lists matched against the roster): different changes for each pupil,
 //! all in one transaction under one audit action, or none of them.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use rusqlite::TransactionBehavior;
 
 use super::fields::{self, Field, FieldChange};
-use super::{AuditContext, Change, ChangeOptions, Outcome, Refusal, Result, Store, schema};
-use crate::domain::student::CategoryMark;
-use crate::domain::unapplied::{KeptPayment, UNAPPLIED_PAYMENT, UnappliedPayment};
+use super::{AuditContext, Change, ChangeOptions, Outcome, Refusal, Result, Store, StudentFilter, schema};
+use crate::domain::student::{CategoryMark, PaymentStatus};
+use crate::domain::unapplied::{KeptPayment, UNAPPLIED_PAYMENT, UnappliedPayment, UnappliedReason};
 
 /// One payment of the tax office's list, by its receipt number (票证号码): what a recorded payment is made of.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -188,6 +190,39 @@ impl Store {
             }
         }
         Ok(kept)
+    }
+
+    /// The tax office's payments kept as held under another name than the roster's (`UnappliedReason::OtherName`)
+    /// for the insured year shown, by the pupil the row was matched to, for each such pupil of `filter` the drive
+    /// still records no payment for (未缴费), as `check` lists them: the forms say so beside the pupil's 否, so
+    /// nobody takes the child for simply unpaid. Reads the whole log once (`unapplied_payments`) and only those
+    /// pupils.
+    pub fn payments_under_other_names(&self, filter: &StudentFilter) -> Result<HashMap<i64, Vec<UnappliedPayment>>> {
+        let mut by_pupil: HashMap<i64, Vec<UnappliedPayment>> = HashMap::new();
+        let mut unpaid: HashMap<i64, bool> = HashMap::new();
+        let mut in_class = super::read::ClassFilter::new(filter);
+        for kept in self.unapplied_payments()? {
+            let Some(id) = kept.student_id.filter(|_| kept.record.reason == UnappliedReason::OtherName) else {
+                continue;
+            };
+            let still_unpaid = match unpaid.get(&id) {
+                Some(&u) => u,
+                None => {
+                    // A pupil removed since holds nothing to remark on.
+                    let u = super::read::student(&self.conn, id)?.is_some_and(|s| {
+                        s.payment == PaymentStatus::Unpaid
+                            && filter.school.as_ref().is_none_or(|school| *school == s.school)
+                            && in_class.admits(&s.grade, &s.class)
+                    });
+                    unpaid.insert(id, u);
+                    u
+                }
+            };
+            if still_unpaid {
+                by_pupil.entry(id).or_default().push(kept.record);
+            }
+        }
+        Ok(by_pupil)
     }
 
     /// Applies each pupil's own changes in one transaction, with an audit row (under `action`) per field that

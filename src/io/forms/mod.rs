@@ -11,6 +11,7 @@ pub mod special;
 pub mod summary;
 pub mod template;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub use super::export::safe_file_part;
@@ -121,6 +122,14 @@ impl FormInput<'_> {
     /// 「金额待核实（…）」), so a pupil counted insured on a payment short of the amount due does not read as settled.
     pub fn payment_remark(&self, s: &Student, dispute: Option<&AmountDispute>) -> Option<String> {
         policy::payment_remark(self.policy, s, self.opts.date, self.store.shown_year(), dispute)
+    }
+
+    /// What the form's 备注 says, by pupil id, of the pupils of `school` (and `--class`) the drive records unpaid
+    /// while the tax office's list holds a payment for their ID number under another name (「税务名单有此身份证号码
+    /// 的缴费，但姓名为 潘某某（…），待核实」): they read 否 beside it, and must not be taken for simply unpaid.
+    pub fn other_name_remarks(&self, school: &str) -> Result<HashMap<i64, String>, ExportError> {
+        let filter = StudentFilter { school: Some(school.to_owned()), class: self.opts.class.clone() };
+        super::sheet::other_name_remarks(self.store, &filter)
     }
 
     /// The drive's policy when it is of the form's insured year: one of another year (chosen with a warning, as a

@@ -171,6 +171,8 @@ pub fn export_template(
     check_targets_as(&paths, input.opts.format, input.store.path(), Some(&header))?;
     // Amounts two laptops recorded differently are the tax office's to settle: said, never a shortfall.
     let disputes = input.store.amount_disputes(&pupils)?;
+    // A payment the tax office holds under another name for an unpaid pupil: to verify, never plainly unpaid.
+    let other_names = input.other_name_remarks(&school)?;
     for ((_, enrolled), path) in files.into_iter().zip(&paths) {
         let mut writer = TableWriter::create_as(path, input.opts.format, input.store.path(), Some(&header))?;
         writer.begin_table(&template.sheet, &Preamble::default(), &columns)?;
@@ -182,8 +184,8 @@ pub fn export_template(
                 continue;
             }
             seq += 1;
-            let dispute = disputes.get(&s.id);
-            let row: Vec<Out> = template.column.iter().map(|c| cell(input, c, (s, dispute), seq)).collect();
+            let said = (disputes.get(&s.id), other_names.get(&s.id).map(String::as_str));
+            let row: Vec<Out> = template.column.iter().map(|c| cell(input, c, (s, said), seq)).collect();
             writer.row(&row)?;
         }
         written.push(writer.finish_unplaced()?);
@@ -195,7 +197,7 @@ pub fn export_template(
 fn cell(
     input: &FormInput,
     column: &TemplateColumn,
-    (s, dispute): (&Student, Option<&AmountDispute>),
+    (s, (dispute, other_name)): (&Student, (Option<&AmountDispute>, Option<&str>)),
     seq: u32,
 ) -> Out<'static> {
     let text = |t: &str| Out::Text(t.to_owned());
@@ -223,8 +225,9 @@ fn cell(
         }
         Value::Enrollment => text(Standing::new(s.enrollment, s.payment).enrollment().label_zh()),
         // Why the pupil is in the not-enrolled file, or that a pupil paid for has left since; a payment short of
-        // the amount due or in dispute, so the enrolled file does not read as settled; and in either file an ID
-        // number to check before upload. `own_forms::template_remark` reads it back in this order.
+        // the amount due or in dispute, so the enrolled file does not read as settled; a payment the tax office
+        // holds under another name for an unpaid pupil, so the child does not read as simply unpaid; and in either
+        // file an ID number to check before upload. `own_forms::template_remark` reads it back in this order.
         Value::Remark => {
             let own = match (Standing::new(s.enrollment, s.payment).enrollment(), &s.decline_reason) {
                 (Enrollment::Here, _) => String::new(),
@@ -235,12 +238,13 @@ fn cell(
                 }
                 (other, _) => other.label_zh().to_owned(),
             };
-            let own = match input.payment_remark(s, dispute) {
-                Some(paid) if own.is_empty() => paid,
-                Some(paid) => format!("{own}；{paid}"),
-                None => own,
-            };
-            remark_cell(&own, s)
+            let paid = input.payment_remark(s, dispute);
+            let parts: Vec<&str> = [Some(own.as_str()), paid.as_deref(), other_name]
+                .into_iter()
+                .flatten()
+                .filter(|p| !p.is_empty())
+                .collect();
+            remark_cell(&parts.join("；"), s)
         }
         Value::Constant => text(&column.text),
         Value::Blank => Out::Empty,
