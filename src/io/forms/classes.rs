@@ -1,6 +1,7 @@
 //! 班级核对表: one printable list per class for the class teacher to tick and sign — 序号 · 姓名 · 身份证号码 ·
 //! 是否参保 · 是否缴费 · 参保登记 · 签字, and 备注 before 签字 in a class with an ID number that failed the check
-//! (「身份证号码被表格四舍五入，待核实」, as the other forms say it). 是否参保 is the one definition every form uses
+//! (「身份证号码被表格四舍五入，待核实」, as the other forms say it) or a payment to remark on (a part payment beside
+//! 是否缴费 是: 「已缴 300 元，应缴 380 元，差 80 元」). 是否参保 is the one definition every form uses
 //! (`domain::coverage::Standing::is_insured`: paid by the family or a department, or insured elsewhere), so a
 //! pupil reads here as on 在校学生信息表; 是否缴费 says whether a payment is recorded. Both are 是 or 否. 参保登记
 //! says what those two cannot: 已登记未缴费 for a family that registered through the school and has not paid,
@@ -10,6 +11,7 @@
 //! (`[own_columns]` in `data/headers.toml`) and reads 是否参保, 是否缴费 and 参保登记 back together by the definitions
 //! that wrote them (`io::own_forms`, `domain::read_back`).
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::{FormInput, id_remark, out_dir, out_file};
@@ -56,6 +58,7 @@ pub fn export_classes(input: &FormInput, out: Option<&Path>) -> Result<(Vec<Path
             None => classes.push((label.to_owned(), vec![s])),
         }
     }
+    let remarks = payment_remarks(input, &school, &pupils)?;
     let format = input.opts.format;
     let mut written = Vec::new();
     match format {
@@ -63,7 +66,7 @@ pub fn export_classes(input: &FormInput, out: Option<&Path>) -> Result<(Vec<Path
             let path = out_file(out, &input.file_name(&school, "班级核对表", format));
             let mut writer = TableWriter::create(&path, format, input.store.path())?;
             for (class, list) in &classes {
-                write_class(&mut writer, input, &school, class, list)?;
+                write_class(&mut writer, input, (&school, &remarks), class, list)?;
             }
             written.push(writer.finish()?);
         }
@@ -88,7 +91,7 @@ pub fn export_classes(input: &FormInput, out: Option<&Path>) -> Result<(Vec<Path
             let mut unplaced = Vec::with_capacity(paths.len());
             for ((class, list), path) in classes.iter().zip(&paths) {
                 let mut writer = TableWriter::create(path, format, input.store.path())?;
-                write_class(&mut writer, input, &school, class, list)?;
+                write_class(&mut writer, input, (&school, &remarks), class, list)?;
                 unplaced.push(writer.finish_unplaced()?);
             }
             written = place_all(unplaced)?;
@@ -116,18 +119,37 @@ pub fn former_note(former: usize, (form, form_en): FormName) -> Option<(String, 
     })
 }
 
+/// What the lists' 备注 says of each pupil's payment, by pupil id, as the information sheet says it: a part
+/// payment (「已缴 300 元，应缴 380 元，差 80 元」) or amounts two laptops recorded differently beside 是否缴费 是, and a
+/// payment the tax office's list holds under another name beside 否, so the teacher neither takes a family short
+/// of the premium for settled nor asks one the tax office may have paid to pay again.
+fn payment_remarks(input: &FormInput, school: &str, pupils: &[Student]) -> Result<HashMap<i64, String>, ExportError> {
+    let disputes = input.store.amount_disputes(pupils)?;
+    let mut said = input.other_name_remarks(school)?;
+    for s in pupils {
+        if let Some(remark) = input.payment_remark(s, disputes.get(&s.id)) {
+            said.insert(s.id, remark);
+        }
+    }
+    Ok(said)
+}
+
 fn write_class(
     writer: &mut TableWriter,
     input: &FormInput,
-    school: &str,
+    (school, paid): (&str, &HashMap<i64, String>),
     class: &str,
     pupils: &[&Student],
 ) -> Result<(), ExportError> {
     let mut columns: Vec<ColumnSpec> = COLUMNS.iter().map(|(t, w)| ColumnSpec::new(t, *w)).collect();
-    // 备注 before 签字 only for a class with an ID number that failed the check or an old 15-digit one, as on
-    // 在校学生信息表: the teacher must not take a number a spreadsheet rounded as the pupil's, nor the 1918 birth
-    // date of a converted old number (see `id_number::form_remark`).
-    let remarks = pupils.iter().any(|s| id_remark(s).is_some());
+    // 备注 before 签字 only for a class with something to remark, as on 在校学生信息表: an ID number that failed the
+    // check or an old 15-digit one (the teacher must not take a number a spreadsheet rounded as the pupil's, nor the
+    // 1918 birth date of a converted old number: see `id_number::form_remark`), or a payment (`payment_remarks`).
+    let remark_of = |s: &Student| {
+        let parts: Vec<&str> = [paid.get(&s.id).map(String::as_str), id_remark(s)].into_iter().flatten().collect();
+        (!parts.is_empty()).then(|| parts.join("；"))
+    };
+    let remarks = pupils.iter().any(|s| remark_of(s).is_some());
     if remarks {
         columns.insert(columns.len() - 1, ColumnSpec::new("备注", 30.0));
     }
@@ -151,7 +173,7 @@ fn write_class(
             registration,
         ];
         if remarks {
-            row.push(id_remark(s).map_or(Out::Empty, |r| Out::Text(r.into())));
+            row.push(remark_of(s).map_or(Out::Empty, Out::Text));
         }
         row.push(Out::Empty);
         writer.row(&row)?;
