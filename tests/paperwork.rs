@@ -3280,3 +3280,47 @@ fn the_class_list_says_a_part_payment() {
     let found = json(canbao(&db).args(["find", pan, "--json"]));
     assert_eq!(found[0]["note"].as_str().unwrap_or_default(), "", "{found}");
 }
+
+/// A payment a tax list recorded, then marked 财政代缴 by hand, is one line of `check` when the same list is
+/// reconciled again (the row is kept against the 财政代缴 mark): under 核对税务名单时记为已缴费、之后被手工改为财政代缴,
+/// with or without receipt numbers, while another payment of the list (a receipt the roster never counted) is
+/// still a line of its own. Before, the one payment was listed twice, once in each group.
+#[test]
+fn a_listed_payment_marked_government_is_one_line_of_check() {
+    let (dir, db) = drive_with_progress();
+    let (sun, lin) = ("450203201909308803", "450202201911276365");
+    let receipts = write(
+        dir.path(),
+        "tax-r.csv",
+        &format!("姓名,证件号码,缴费金额,缴费日期,票证号码\n林彤瑶,{lin},380,2023-10-10,R1\n"),
+    );
+    ok(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&receipts));
+    for number in [sun, lin] {
+        ok(canbao(&db).args(["mark", number, "--payment", "government"]));
+    }
+    // drive_with_progress's list (孙语 without receipt numbers), and 林彤瑶's, read again.
+    ok(canbao(&db).args(["reconcile", "--source", "tax"]).arg(dir.path().join("tax.csv")));
+    ok(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&receipts));
+    let check = json(canbao(&db).args(["check", "--json"]));
+    let lines = |group: &str, number: &str| {
+        check[group].as_array().expect("group").iter().filter(|l| l["id_number"] == number).count()
+    };
+    for number in [sun, lin] {
+        assert_eq!(lines("list_payment_cleared", number), 1, "{number}: {check}");
+        assert_eq!(lines("tax_paid_unrecorded", number), 0, "{number}: {check}");
+    }
+    let said = ok(canbao(&db).arg("check"));
+    assert!(said.contains("之后被手工改为财政代缴") && !said.contains("税务已缴费、名单未记入"), "{said}");
+
+    // Another receipt on a later list is another payment: listed apart.
+    let more = write(
+        dir.path(),
+        "tax-r2.csv",
+        &format!("姓名,证件号码,缴费金额,缴费日期,票证号码\n林彤瑶,{lin},380,2023-10-12,R2\n"),
+    );
+    ok(canbao(&db).args(["reconcile", "--source", "tax"]).arg(more));
+    let check = json(canbao(&db).args(["check", "--json"]));
+    let unrecorded = check["tax_paid_unrecorded"].as_array().expect("group");
+    let line = unrecorded.iter().find(|l| l["id_number"] == lin).unwrap_or_else(|| panic!("{check}"));
+    assert_eq!(line["receipt"], "R2", "{line}");
+}

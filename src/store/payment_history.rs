@@ -8,6 +8,7 @@ use crate::domain::category::CategoryTable;
 use crate::domain::policy::{AmountDispute, Policy};
 use crate::domain::roster_check::{self, CheckReport};
 use crate::domain::student::{PaymentStatus, Student};
+use crate::domain::unapplied::UnappliedReason;
 
 impl Store {
     /// Those of `pupils` (as read for the year shown) whose recorded payment is one of several amounts the
@@ -188,6 +189,19 @@ impl Store {
                 Ok(roster_check::ListPaymentCleared { pupil: s.into(), listed_at, payment: s.payment, receipts })
             })
             .collect::<Result<_>>()?;
+        // A payment the list recorded and 财政代缴 was marked over by hand is listed above with its receipts; the
+        // same list read again keeps its row against the 财政代缴 mark, and that row is the same payment: said
+        // once. A row of another payment (a receipt the roster never counted) stays a line of its own.
+        let cleared: Vec<&roster_check::ListPaymentCleared> =
+            report.list_payment_cleared.iter().filter(|c| c.payment == PaymentStatus::Government).collect();
+        report.tax_paid_unrecorded.retain(|u| {
+            let holder = u.pupil.as_ref().map_or(u.id_number.as_str(), |p| p.id_number.as_str());
+            !(u.reason == UnappliedReason::RosterStatus
+                && cleared.iter().any(|c| {
+                    c.pupil.id_number == holder
+                        && u.receipt.as_ref().map_or(c.receipts.is_empty(), |r| c.receipts.contains(r))
+                }))
+        });
         Ok(report)
     }
 }
