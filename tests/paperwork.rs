@@ -3324,3 +3324,37 @@ fn a_listed_payment_marked_government_is_one_line_of_check() {
     let line = unrecorded.iter().find(|l| l["id_number"] == lin).unwrap_or_else(|| panic!("{check}"));
     assert_eq!(line["receipt"], "R2", "{line}");
 }
+
+/// A department spelled with a space or a full-width space about it (「民政 」, 「　民政」, as typed into a category
+/// table or another program) is the department itself on the 参保花名册: one 民政 sheet holding every child it
+/// certified, numbered once, with 认定部门 民政. Before, the first spelling met was a sheet (or group) of its own.
+#[test]
+fn a_department_spelled_with_spaces_is_one_sheet_of_the_special_roster() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("drive.db");
+    let list = "姓名,身份证号码,年级,班级\n孙语,450203201909308803,三年级,1班\n林彤瑶,450202201911276365,三年级,1班\n\
+                黎语雪,450202202007078525,三年级,1班\n";
+    ok(canbao(&db).arg("import").arg(write(dir.path(), "list.csv", list)));
+    {
+        let conn = rusqlite::Connection::open(&db).expect("open");
+        let set = "UPDATE students SET categories = ?1 WHERE name = ?2";
+        for (name, mark) in [
+            ("孙语", r#"[{"name":"低保对象","department":"民政 "}]"#),
+            ("林彤瑶", r#"[{"name":"孤儿","department":"　民政　"}]"#),
+            ("黎语雪", r#"[{"name":"特困人员","department":"民政"}]"#),
+        ] {
+            assert_eq!(conn.execute(set, [mark, name]).expect("update"), 1);
+        }
+    }
+    let files = export(&db, "special", &dir.path().join("special.xlsx"), &[]);
+    let book = workbook(&files[0]);
+    let names: Vec<&str> = book.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["民政"]);
+    let (rows, department) = table_column(&book[0].1, "序号", "认定部门");
+    let listed: Vec<(&str, &str)> = rows.iter().map(|r| (r[0].as_str(), r[department].as_str())).collect();
+    assert_eq!(listed, [("1", "民政"), ("2", "民政"), ("3", "民政")], "{rows:?}");
+    let files = export(&db, "special", &dir.path().join("special.csv"), &["--format", "csv"]);
+    let text = std::fs::read_to_string(&files[0]).expect("read");
+    let rows: Vec<&str> = text.lines().skip_while(|l| !l.starts_with("序号")).skip(1).collect();
+    assert!(rows.len() == 3 && rows.iter().all(|l| l.contains(",民政,")), "{text}");
+}

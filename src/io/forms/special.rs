@@ -52,12 +52,13 @@ pub fn export_special(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
     for s in &pupils {
         let first = rows.len();
         for mark in &s.categories {
+            // 「民政 」 typed with a space (or a full-width one) is 民政: one sheet, and one row of the child on it.
             let department = if mark.department.trim().is_empty() {
-                table.lookup(&mark.name).map(|c| c.department.clone()).unwrap_or_default()
+                table.lookup(&mark.name).map(|c| c.department.trim().to_owned()).unwrap_or_default()
             } else {
-                mark.department.clone()
+                mark.department.trim().to_owned()
             };
-            match rows[first..].iter_mut().find(|(d, _, _)| d.trim() == department.trim()) {
+            match rows[first..].iter_mut().find(|(d, _, _)| *d == department) {
                 Some((_, _, marks)) => marks.push(mark),
                 None => rows.push((department, s, vec![mark])),
             }
