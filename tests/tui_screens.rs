@@ -6571,3 +6571,32 @@ fn the_payment_form_counts_the_selection_the_title_bar_does() {
         insta::assert_snapshot!(format!("payment_some_paid_80_{}", lang_name(lang)), shown);
     }
 }
+
+/// The detail screen says the channel of a payment a tax list without a channel column recorded as the 已缴费
+/// ledger does (「税务（名单未列渠道）」 / "tax office (channel not listed)"), where it said "-" as for a payment
+/// nobody knows the route of; a payment marked by hand without a channel still says "-".
+#[test]
+fn the_detail_screen_says_a_tax_list_payment_without_a_channel_reached_the_tax_office() {
+    let mut store = store(true);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let list = dir.path().join("tax.csv");
+    std::fs::write(&list, "姓名,证件号码,缴费金额,缴费日期\n孙语,450203201909308803,380,2026-11-01\n").expect("write");
+    canbao::io::reconcile::reconcile(&mut store, &list, canbao::io::reconcile::Source::Tax, None, false)
+        .expect("reconcile");
+    let lin = store.student_by_id_number("450202201911276365").expect("read").expect("林彤瑶").id;
+    let by_hand = canbao::domain::student::PaymentDetails {
+        amount_fen: Some(38_000),
+        paid_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 2),
+        channel: None,
+    };
+    store.set_payment(lin, PaymentStatus::Paid, &by_hand).expect("paid by hand");
+    for (lang, listed, by_hand) in [
+        (Language::Zh, "380.00 元，2026-11-01，税务（名单未列渠道）", "380.00 元，2026-11-02，-"),
+        (Language::En, "380.00 yuan, 2026-11-01, tax office (channel not listed)", "380.00 yuan, 2026-11-02, -"),
+    ] {
+        let shown = detail_of(&mut store, lang, "孙语");
+        assert!(shown.contains(listed), "{shown}");
+        let shown = detail_of(&mut store, lang, "林彤瑶");
+        assert!(shown.contains(by_hand) && !shown.contains("名单未列渠道"), "{shown}");
+    }
+}

@@ -50,6 +50,9 @@ pub struct Detail {
     pub categories_certified: bool,
     /// Two laptops recorded the payment with different amounts: said in place of a shortfall.
     pub amount_dispute: Option<crate::domain::policy::AmountDispute>,
+    /// The payment is one a tax list recorded (and nobody cleared since): without a channel, it still reached the
+    /// tax office, as the 已缴费 ledger says.
+    pub listed: bool,
 }
 
 /// The line above the footer: what just happened.
@@ -1082,6 +1085,12 @@ impl App {
                     .amount_disputes(std::slice::from_ref(&student))
                     .ok()
                     .and_then(|mut found| found.remove(&id));
+                let listed = self
+                    .store
+                    .payments_from_a_list(std::slice::from_ref(&student))
+                    .ok()
+                    .and_then(|mut found| found.remove(&id))
+                    .is_some_and(|l| !l.cleared_by_hand);
                 // Another pupil, or a change to this one: the history opens on its newest entries again.
                 let same = self.detail.as_ref().is_some_and(|d| d.student.id == id && d.history.len() == history.len());
                 if !same {
@@ -1096,6 +1105,7 @@ impl App {
                     away,
                     categories_certified,
                     amount_dispute,
+                    listed,
                 });
             }
             Err(e) => self.fail(e.to_string()),

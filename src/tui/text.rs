@@ -550,6 +550,8 @@ pub struct Text {
     pub check_list_payment_government: &'static str,
     /// Beside a payment two laptops recorded with different amounts (金额待核实).
     pub amount_to_verify: &'static str,
+    /// The channel of a payment a tax list without channels recorded, as the 已缴费 ledger says it.
+    pub channel_tax_list_unnamed: &'static str,
     pub check_payment_outside_year: &'static str,
     pub check_no_department: &'static str,
     /// A payment the tax office listed that the drive has not recorded: the list's name and number (masked), the
@@ -974,6 +976,7 @@ mod tests {
                 t.check_list_payment_government,
                 t.ask_clear_listed_paid,
                 t.amount_to_verify,
+                t.channel_tax_list_unnamed,
                 t.check_payment_outside_year,
                 t.too_small,
                 t.too_small_job,

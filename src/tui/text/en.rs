@@ -487,6 +487,7 @@ pub static EN: Text = Text {
     check_payment_outside_year: "paid on a date outside the insured year, which a payment for another year does not pay for: {} {}, {}",
     check_overpaid: "overpaid, check the category and the amount, then refund or have the department pay the family back as the local notice says: {} {}, paid {} yuan, {} yuan due, {} yuan over",
     amount_to_verify: "disputed",
+    channel_tax_list_unnamed: "tax office (channel not listed)",
     check_list_payment_cleared: "recorded paid from the tax office's list, then cleared by hand: the tax office still has the payment, check with it before the family is asked to pay again: {} {}, recorded {}",
     check_list_payment_government: "recorded paid from the tax office's list, then marked government-paid by hand: the tax office still has the family's payment, check with it so that the pupil is not paid for twice: {} {}, recorded {}",
     check_amounts_differ: "two laptops recorded different amounts for one payment, paid twice or one entry wrong: check with the tax office before asking the family for more or refunding, then record the payment again as made (p in the detail screen clears it): {} {}, {}",

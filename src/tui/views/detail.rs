@@ -192,9 +192,15 @@ fn fields(app: &App, d: &Detail, width: usize) -> Vec<Line<'static>> {
         let p = &s.payment_details;
         let amount = p.amount_fen.map(money::two_places).unwrap_or_else(|| "-".into());
         let date = p.paid_on.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
-        let channel = p.channel.clone().unwrap_or_else(|| "-".into());
+        // A tax list without a channel still says the money reached the tax office; a payment marked by hand
+        // without one says nothing, as nothing is known of it.
+        let channel = match p.channel.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+            Some(c) => channel_label(t, c),
+            None if d.listed => t.channel_tax_list_unnamed.to_owned(),
+            None => "-".to_owned(),
+        };
         payment.push_str("  ");
-        payment.push_str(&fill(t.paid_info, &[&amount, &date, &channel_label(t, &channel)]));
+        payment.push_str(&fill(t.paid_info, &[&amount, &date, &channel]));
     }
     // Paid less than the quote (a tax list's amount, recorded as the family paid it): said beside the amount,
     // in the warning colour, until the family pays the rest.
