@@ -1026,3 +1026,37 @@ fn year_new_under_a_policy_of_another_year_is_refused_naming_both_years() {
     let text = std::fs::read_to_string(&made).unwrap();
     assert!(text.contains("personal_premium = 400"), "{text}");
 }
+
+/// A takes the late marks B, still in last year, made to pupils A already has: they go into last year, which A
+/// has closed, and nothing on A's roster shows them, so the merge says how many and names them (masked), in
+/// text (both languages) and in `--json`. Before, `copied_into_later_year` was empty and the report said
+/// nothing.
+#[test]
+fn a_merge_into_a_drive_that_has_moved_on_says_the_changes_it_wrote_into_the_closed_year() {
+    let dir = tempfile::tempdir().unwrap();
+    let TwoLaptops { a, b, home_a, home_b, year } = a_year_apart(dir.path(), true);
+    let (first, sixth) = (roster()[0].1.clone(), roster()[1].1.clone());
+    canbao(&b, &home_b).args(["mark", &first, "--payment", "paid", "--amount", "400"]).assert().success();
+    canbao(&b, &home_b).args(["mark", &sixth, "--enrollment", "declined", "--reason", "外地参保"]).assert().success();
+    let masked = canbao::domain::id_number::mask(&first);
+    let dry = json(canbao(&a, &home_a).arg("merge").arg(&b).args(["--dry-run", "--json"]));
+    let listed = dry["into_closed_years"].as_array().expect("listed").clone();
+    assert_eq!(listed.len(), 2, "{dry}");
+    assert_eq!(listed[0]["year"], year, "{dry}");
+    assert_eq!(listed[0]["id_number"], first.as_str(), "{dry}");
+    assert_eq!(listed[0]["class"], "一年级1班", "the class it was in that year: {dry}");
+    assert!(listed[0]["fields"].as_array().unwrap().iter().any(|f| f == "payment"), "{dry}");
+    assert_eq!(listed[1]["fields"], serde_json::json!(["enrollment", "decline_reason"]), "{dry}");
+    let said = text(canbao(&a, &home_a).arg("merge").arg(&b));
+    assert!(
+        said.contains(&format!("对方对 {year} 年度（本机已结束的年度）的修改涉及 2 名学生，已记入 {year} 年度")),
+        "{said}"
+    );
+    assert!(said.contains(&format!("一年甲 {masked}（{year} 年度在 一年级1班）：参保状态、缴费状态")), "{said}");
+    assert!(!said.contains(&first), "the number masked: {said}");
+    assert!(said.contains(&format!("(The other file's changes to insured year {year}, a year this drive has closed")));
+    let found = json(canbao(&a, &home_a).args(["--year", &year.to_string(), "find", &first, "--json"]));
+    assert_eq!(found[0]["payment"], "paid", "{found}");
+    let again = text(canbao(&a, &home_a).arg("merge").arg(&b));
+    assert!(!again.contains("本机已结束的年度"), "said once: {again}");
+}

@@ -351,6 +351,13 @@ fn print_merge_report(r: &crate::store::merge::MergeReport, reveal: bool) {
     if let (Some(z), Some(e)) = (conflict::payments_kept_line(zh, r), conflict::payments_kept_line(en, r)) {
         say(&format!("{z} ({e})"), &e);
     }
+    let id = |n: &str| shown_id(n, reveal);
+    let (closed_zh, closed_en) = (conflict::closed_year_lines(zh, r, &id), conflict::closed_year_lines(en, r, &id));
+    for (z, e) in closed_zh.into_iter().zip(closed_en) {
+        // A pupil's line is said once: its name and number are the same in both languages.
+        let z = if z.starts_with("  ") { z } else { format!("{z} ({e})") };
+        say(&z, &e);
+    }
     // Two amounts of one second are said apart from those the newer change decided.
     let one_second = |c: &crate::store::merge::Conflict| crate::store::instant::cmp(&c.kept_at, &c.lost_at).is_eq();
     let lines = listed(&r.conflicts, |c| {

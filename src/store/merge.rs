@@ -125,6 +125,20 @@ pub struct ReceiptConflict {
     pub theirs_fen: i64,
 }
 
+/// One pupil's changes from the other laptop that went into an insured year this drive has closed (it started a
+/// later one since): written into that year's statuses, which only that year's forms and counts (`--year`)
+/// show. Listed, as nothing on this year's roster would show them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClosedYearChange {
+    pub year: i32,
+    pub id_number: String,
+    pub name: String,
+    /// The class the pupil was in during that year.
+    pub class: String,
+    /// The fields changed, as the history names them (`enrollment`, `payment` …).
+    pub fields: Vec<String>,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct MergeReport {
     pub added: usize,
@@ -165,6 +179,9 @@ pub struct MergeReport {
     /// The other file is still in an earlier insured year: the pupils copied from it, taken through the years
     /// this drive started since (see `year::step_copied`).
     pub copied_into_later_year: Option<super::year::CopiedIntoLaterYear>,
+    /// The other laptop's changes to paired pupils' statuses of a year this drive has closed, a pupil and
+    /// year each, oldest year first.
+    pub into_closed_years: Vec<ClosedYearChange>,
     pub dry_run: bool,
 }
 
@@ -1358,6 +1375,7 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext, drive: Option<&Path>) -
             &mut report.decided_there,
             &mut taken_numbers,
             &mut report.payments_kept_over_later,
+            &mut report.into_closed_years,
         );
         let ours: i64 = row.get(1)?;
         if settle_pupil(tx, ctx, &sides, (row.get(0)?, ours), found, &mut school_decided)? {
@@ -1367,6 +1385,7 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext, drive: Option<&Path>) -
     drop(rows);
     drop(walk);
     report.updated += changed.len();
+    report.into_closed_years.sort_by_key(|c| c.year);
     report.taken_numbers = taken_numbers;
     report.unchanged = usize::try_from(paired).unwrap_or_default().saturating_sub(report.updated);
     // Both histories kept: their events we lack, attached to the pupil they were paired with or copied as.
@@ -1446,11 +1465,12 @@ fn settle_pupil(
     ctx: &super::AuditContext,
     sides: &Sides,
     (their_id, our_id): (i64, i64),
-    (conflicts, decided_there, taken, payments_kept): (
+    (conflicts, decided_there, taken, payments_kept, into_closed): (
         &mut Vec<Conflict>,
         &mut Vec<Conflict>,
         &mut Vec<NumberTaken>,
         &mut usize,
+        &mut Vec<ClosedYearChange>,
     ),
     school_decided: &mut std::collections::HashSet<i64>,
 ) -> Result<bool> {
@@ -1710,8 +1730,35 @@ fn settle_pupil(
     if changes.is_empty() {
         return Ok(numbered);
     }
+    // Before they are applied: the class a closed year keeps is read as it was.
+    let closed: std::collections::BTreeSet<i32> =
+        changes.iter().filter_map(|(y, _)| y.filter(|y| sides.our_current.is_some_and(|c| *y < c))).collect();
+    for year in closed {
+        let fields = changes.iter().filter(|(y, _)| *y == Some(year)).map(|(_, c)| c.field.key().to_owned());
+        let class = our_class_in(tx, our_id, year)?;
+        into_closed.push(ClosedYearChange {
+            year,
+            id_number: id_number.clone(),
+            name: name.clone(),
+            class,
+            fields: fields.collect(),
+        });
+    }
     apply_by_year(tx, ctx, our_id, &changes)?;
     Ok(true)
+}
+
+/// Our pupil's class (grade and class joined) in insured year `year`, one this drive has closed: kept in
+/// `year_statuses` when it changed since, else the pupil's own.
+fn our_class_in(tx: &Transaction, our_id: i64, year: i32) -> Result<String> {
+    let (grade, class): (Option<String>, Option<String>) = tx.query_row(
+        "SELECT CASE WHEN y.class IS NULL THEN s.grade ELSE y.grade END, COALESCE(y.class, s.class)
+         FROM main.students s LEFT JOIN main.year_statuses y ON y.student_id = s.id AND y.year = ?2
+         WHERE s.id = ?1",
+        params![our_id, year],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(crate::domain::class_label::join(&grade.unwrap_or_default(), &class.unwrap_or_default()))
 }
 
 /// Whether one of two payment groups (status, amount, date, channel) changed apart on the two laptops is a
@@ -4525,6 +4572,59 @@ mod tests {
         b_into_a.view_year(year).unwrap();
         assert_eq!(by_id(&b_into_a, &ids[0]).payment_details.amount_fen, Some(38000));
         assert_eq!(by_id(&b_into_a, &ids[1]).enrollment, Enrollment::Declined);
+    }
+
+    /// The other laptop's changes to the statuses of a year this drive has closed go into that year, and the
+    /// report lists them, a pupil and year each with the fields changed: nothing on this year's roster shows
+    /// them. Changes to this year's statuses, and a second merge of the same file, are not listed.
+    #[test]
+    fn changes_the_other_laptop_made_to_a_year_closed_here_are_listed() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, ids) = two_copies(dir.path());
+        let year = a.current_year().unwrap();
+        a.set_fixed_clock("2026-11-24T10:00:00+08:00");
+        a.start_year(year + 1, true, None, false).unwrap();
+        b.set_fixed_clock("2026-11-25T10:00:00+08:00");
+        b.set_payment(by_id(&b, &ids[0]).id, PaymentStatus::Paid, &family_payment()).unwrap();
+        b.set_enrollment(by_id(&b, &ids[1]).id, Enrollment::Declined, Some("外地")).unwrap();
+        let b_path = b.path().unwrap().to_owned();
+        drop(b);
+        let preview = a.merge_from(&b_path, true).unwrap();
+        let report = a.merge_from(&b_path, false).unwrap();
+        assert_eq!(preview.into_closed_years, report.into_closed_years, "the preview says it too");
+        let listed: Vec<(i32, &str, &str, Vec<&str>)> = report
+            .into_closed_years
+            .iter()
+            .map(|c| (c.year, c.id_number.as_str(), c.class.as_str(), c.fields.iter().map(String::as_str).collect()))
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                (
+                    year,
+                    ids[0].as_str(),
+                    "一年级1班",
+                    vec!["enrollment", "payment", "paid_amount_fen", "paid_on", "paid_channel"]
+                ),
+                (year, ids[1].as_str(), "一年级1班", vec!["enrollment", "decline_reason"]),
+            ],
+            "{report:?}"
+        );
+        assert_eq!(by_id(&a, &ids[0]).payment, PaymentStatus::Unpaid, "this year's statuses unchanged");
+        a.view_year(year).unwrap();
+        assert_eq!(by_id(&a, &ids[0]).payment, PaymentStatus::Paid, "last year's payment went into last year");
+        a.view_current_year().unwrap();
+        assert!(a.merge_from(&b_path, false).unwrap().into_closed_years.is_empty(), "once");
+        // A change of this year's statuses, from a laptop in the same year, is none of them.
+        let (a_path, a2) = (a.path().unwrap().to_owned(), dir.path().join("a2.db"));
+        a.backup_to(&a2).unwrap();
+        let mut other = Store::open(&a2).unwrap();
+        other.set_fixed_clock("2026-11-26T10:00:00+08:00");
+        other.set_payment(by_id(&other, &ids[2]).id, PaymentStatus::Paid, &family_payment()).unwrap();
+        drop((a, other));
+        let r = Store::open(&a_path).unwrap().merge_from(&a2, false).unwrap();
+        assert_eq!(r.updated, 1, "{r:?}");
+        assert!(r.into_closed_years.is_empty(), "{r:?}");
     }
 
     /// A pupil added on the laptop still in last year, and paid there, comes into the laptop that has moved on

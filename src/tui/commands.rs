@@ -274,6 +274,7 @@ impl App {
         let conflicts = r.conflicts.len() + r.decided_there.len() + r.taken_numbers.len();
         lines.push(fill(t.merge_counts, &[&r.added, &r.updated, &r.unchanged, &conflicts, &r.ambiguous.len()]));
         lines.extend(conflict::payments_kept_line(t, r));
+        lines.extend(conflict::closed_year_lines(t, r, &id));
         for c in &r.conflicts {
             lines.push(conflict::merge_conflict_line(t, c, &id(&c.id_number)));
         }

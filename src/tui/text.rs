@@ -500,6 +500,12 @@ pub struct Text {
     pub merge_no_shared_history: &'static str,
     pub merge_copied_later_year: &'static str,
     pub merge_copied_not_promoted: &'static str,
+    /// The other file's changes to a year this drive has closed: the year, how many pupils, the year twice.
+    pub merge_into_closed_year: &'static str,
+    /// One of those pupils: name, ID number (masked unless revealed), the year, the class then, the fields.
+    pub merge_into_closed_year_pupil: &'static str,
+    /// How many more pupils those lines left out.
+    pub merge_into_closed_year_more: &'static str,
     /// The other file (a copy of this drive) still names its pupils' school by the name this drive renamed.
     pub merge_old_school_name: &'static str,
     /// The other file (a copy of this drive) renamed its pupils' school.

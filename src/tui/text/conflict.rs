@@ -141,6 +141,32 @@ pub fn merge_warnings(t: &Text, r: &crate::store::merge::MergeReport) -> Vec<Str
     lines
 }
 
+/// How many pupils the closed-year lines name, per year, before saying how many more.
+pub const CLOSED_YEAR_NAMED: usize = 3;
+
+/// The other laptop's changes a merge wrote into a year this drive has closed (`MergeReport::into_closed_years`):
+/// per year, how many pupils, then the first few with the fields changed; `id` shows a number (masked unless
+/// revealed). Nothing on this year's roster shows them.
+pub fn closed_year_lines(t: &Text, r: &crate::store::merge::MergeReport, id: &dyn Fn(&str) -> String) -> Vec<String> {
+    let mut lines = Vec::new();
+    let sep = if t.lang == crate::tui::Language::En { ", " } else { "、" };
+    for group in r.into_closed_years.chunk_by(|a, b| a.year == b.year) {
+        let year = group[0].year;
+        lines.push(fill(t.merge_into_closed_year, &[&year, &group.len(), &year, &year]));
+        for c in group.iter().take(CLOSED_YEAR_NAMED) {
+            let fields: Vec<String> = c.fields.iter().map(|f| t.field(f)).collect();
+            lines.push(fill(
+                t.merge_into_closed_year_pupil,
+                &[&c.name, &id(&c.id_number), &year, &c.class, &fields.join(sep)],
+            ));
+        }
+        if group.len() > CLOSED_YEAR_NAMED {
+            lines.push(fill(t.merge_into_closed_year_more, &[&(group.len() - CLOSED_YEAR_NAMED)]));
+        }
+    }
+    lines
+}
+
 /// A number one laptop corrected a pupil to that the other gave another pupil (`NumberTaken`), as the report says
 /// it; `number` and `kept` as they are shown (masked unless revealed).
 pub fn number_taken_line(t: &Text, n: &crate::store::merge::NumberTaken, number: &str, kept: &str) -> String {
@@ -252,6 +278,48 @@ mod tests {
         );
         assert!(payments_kept_line(en, &report).is_some_and(|l| l.starts_with("Recorded payments kept over a later")));
         assert_eq!(payments_kept_line(zh, &MergeReport::default()), None);
+    }
+
+    /// The other laptop's changes to a year closed here: how many pupils, the first few named with their number
+    /// as shown and the fields changed, and how many more, in both languages.
+    #[test]
+    fn changes_into_a_closed_year_are_counted_and_the_first_pupils_named() {
+        use crate::store::merge::ClosedYearChange;
+        let zh = Text::for_language(crate::tui::Language::Zh);
+        let en = Text::for_language(crate::tui::Language::En);
+        let change = |i: usize| ClosedYearChange {
+            year: 2027,
+            id_number: format!("45020220150101123{i}"),
+            name: format!("学生{i}"),
+            class: "一年级1班".into(),
+            fields: vec!["enrollment".into(), "payment".into()],
+        };
+        let report = MergeReport { into_closed_years: (0..5).map(change).collect(), ..MergeReport::default() };
+        let masked = |n: &str| crate::domain::id_number::mask(n);
+        let lines = closed_year_lines(zh, &report, &masked);
+        assert_eq!(lines.len(), 2 + CLOSED_YEAR_NAMED, "{lines:?}");
+        assert_eq!(
+            lines[0],
+            "对方对 2027 年度（本机已结束的年度）的修改涉及 5 名学生，已记入 2027 年度：本年度的名单和统计不变，用 --year 2027 查看"
+        );
+        assert_eq!(
+            lines[1],
+            format!("  学生0 {}（2027 年度在 一年级1班）：参保状态、缴费状态", masked(&change(0).id_number))
+        );
+        assert!(!lines.iter().any(|l| l.contains(&change(0).id_number)), "numbers masked");
+        assert_eq!(lines[4], "  ……另有 2 名学生（--json 列出全部）");
+        let lines = closed_year_lines(en, &report, &masked);
+        assert!(
+            lines[0].starts_with(
+                "The other file's changes to insured year 2027, a year this drive has closed, concern 5 pupils"
+            ),
+            "{lines:?}"
+        );
+        assert!(lines[1].ends_with("(in 2027 in 一年级1班): enrollment, payment"), "{lines:?}");
+        assert_eq!(lines[4], "  … and 2 more pupils (--json lists them all)");
+        let one = MergeReport { into_closed_years: vec![change(0)], ..MergeReport::default() };
+        assert!(closed_year_lines(en, &one, &masked)[0].contains("concern 1 pupil:"));
+        assert!(closed_year_lines(zh, &MergeReport::default(), &masked).is_empty());
     }
 
     #[test]
