@@ -1828,6 +1828,63 @@ fn notices_fit_three_or_four_to_a_page_each_class_on_its_own() {
     assert_eq!(cuts, slips.len() - pages.len());
 }
 
+/// A school early in its drive has thousands of families to notify; Excel holds at most 1,023 page breaks in a
+/// sheet, so the slips go on as many sheets as they need, a class kept on one sheet where it fits, every slip
+/// printed once.
+#[test]
+fn notices_for_thousands_of_families_go_on_several_sheets() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = drive_of_year(dir.path(), 2024);
+    let weights = [7u32, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let number = |i: usize| {
+        let first17 = format!("4502032019{:02}{:02}{:03}", 1 + i / 28 % 12, 1 + i % 28, i / 336);
+        let sum: u32 = first17.bytes().zip(weights).map(|(d, w)| u32::from(d - b'0') * w).sum();
+        format!("{first17}{}", b"10X98765432"[(sum % 11) as usize] as char)
+    };
+    // Three or four slips to a page: 4,100 families need more pages than a sheet holds, 2,980 fit on one.
+    let classes = [("1班", 2980), ("2班", 40), ("3班", 4100), ("4班", 40)];
+    let mut csv = String::from("学校,姓名,身份证号码,年级,班级\n");
+    let mut i = 0;
+    for (class, pupils) in classes {
+        for _ in 0..pupils {
+            csv.push_str(&format!("示范小学,学生{i},{},一年级,{class}\n", number(i)));
+            i += 1;
+        }
+    }
+    ok(canbao(&db).arg("import").arg(write(dir.path(), "roster.csv", &csv)));
+    ok(canbao(&db).args(["policy", "use", "yibin-2024"]));
+    let out = dir.path().join("notices.xlsx");
+    ok(canbao(&db).args(["export", "notices", "--on", "2023-10-08", "--out"]).arg(&out));
+
+    let sheets = printed_sheets(&out);
+    assert!(sheets.len() >= 2, "{:?}", sheets.iter().map(|s| &s.name).collect::<Vec<_>>());
+    for sheet in &sheets {
+        assert!(tags(&sheet.xml, "brk").len() <= 1023, "{}", sheet.name);
+    }
+    let mut printed = Vec::new();
+    let mut sheets_of_class: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for (sheet, rows) in workbook(&out) {
+        for row in &rows {
+            if row.get(2).is_some_and(|c| *c == *"班级") {
+                let class = row.get(3).map(|c| c.to_string()).unwrap_or_default();
+                let on = sheets_of_class.entry(class).or_default();
+                if on.last() != Some(&sheet) {
+                    on.push(sheet.clone());
+                }
+            }
+        }
+        printed.extend(rows.iter().filter(|r| r.first().is_some_and(|c| *c == *"学生姓名")).map(|r| r[1].to_string()));
+    }
+    // A class that fits on a sheet is printed from one; the one too large for a sheet goes on over several.
+    for (class, on) in &sheets_of_class {
+        assert_eq!(on.len() > 1, class.ends_with("3班"), "{class}: {on:?}");
+    }
+    assert_eq!(printed.len(), i);
+    printed.sort();
+    printed.dedup();
+    assert_eq!(printed.len(), i, "every family once");
+}
+
 /// `--out` naming a folder that is not there yet (a trailing slash, or a name without an extension) is created,
 /// owner-only, by every kind of export alike; a path that cannot be a folder is refused in Chinese words.
 #[test]

@@ -190,9 +190,13 @@ pub fn export_notices(input: &FormInput, on: NaiveDate, out: Option<&Path>) -> R
     let (school, slips) = slips(input, on)?;
     let path = out_file(out, &input.file_name(&school, "缴费告知单", FileFormat::Xlsx));
     let mut writer = TableWriter::create(&path, FileFormat::Xlsx, input.store.path())?;
-    let sheet = writer.free_sheet("缴费告知单")?;
-    lay_out(sheet, policy, &slips)
-        .map_err(|e| ReadError::Write { file: path.display().to_string(), reason: e.to_string() })?;
+    let sheets = sheets_of(&slips, &page_starts(&slips, &instructions(policy)));
+    for (n, range) in sheets.iter().enumerate() {
+        let name = if sheets.len() == 1 { "缴费告知单".to_owned() } else { format!("缴费告知单{}", n + 1) };
+        let sheet = writer.free_sheet(&name)?;
+        lay_out(sheet, policy, &slips[range.clone()])
+            .map_err(|e| ReadError::Write { file: path.display().to_string(), reason: e.to_string() })?;
+    }
     Ok((writer.finish()?, slips.len()))
 }
 
@@ -273,6 +277,74 @@ fn formats() -> Formats {
     }
 }
 
+/// Whether each slip starts a page: the first slip, each class's first, and a slip that would not fit on the page
+/// (by the estimated heights) or be its fifth.
+fn page_starts(slips: &[Slip], how: &str) -> Vec<bool> {
+    let mut starts = Vec::with_capacity(slips.len());
+    let mut used = 0.0;
+    let mut on_page = 0;
+    for (i, slip) in slips.iter().enumerate() {
+        let height = slip_height(slip, how);
+        let new_class = i > 0 && slips[i - 1].class != slip.class;
+        let starts_page = i == 0 || new_class || used + height > PAGE_POINTS || on_page == 4;
+        if starts_page {
+            used = 0.0;
+            on_page = 0;
+        } else {
+            used += CUT_ROW + GAP_ROW;
+        }
+        used += height;
+        on_page += 1;
+        starts.push(starts_page);
+    }
+    starts
+}
+
+/// The most pages one sheet holds. Excel allows 1,023 manual page breaks in a sheet (a file with more is refused
+/// by the writer and by Excel alike), and a school early in its drive has thousands of families to notify.
+const PAGES_PER_SHEET: usize = 1000;
+
+/// The slips of each sheet, as ranges of `slips`: at most [`PAGES_PER_SHEET`] pages each. A class that would
+/// cross into the next sheet starts it instead, when the class fits on one sheet, so it prints from one sheet.
+fn sheets_of(slips: &[Slip], starts: &[bool]) -> Vec<std::ops::Range<usize>> {
+    let class_starts = |i: usize| i == 0 || slips[i - 1].class != slips[i].class;
+    // The pages of the class starting at each class's first slip.
+    let mut class_pages = vec![0usize; slips.len()];
+    let mut first_of_class = 0;
+    for (i, &starts_page) in starts.iter().enumerate() {
+        if class_starts(i) {
+            first_of_class = i;
+        }
+        class_pages[first_of_class] += usize::from(starts_page);
+    }
+    let mut sheets = Vec::new();
+    let mut first = 0;
+    let mut pages = 0;
+    // The first slip of the class on this sheet that fits on a sheet of its own and did not start it.
+    let mut movable_class: Option<usize> = None;
+    for (i, &starts_page) in starts.iter().enumerate() {
+        if !starts_page {
+            continue;
+        }
+        if pages == PAGES_PER_SHEET {
+            let end = movable_class.unwrap_or(i);
+            sheets.push(first..end);
+            // The pages of a class moved on are on the new sheet.
+            pages = starts[end..i].iter().filter(|&&s| s).count();
+            first = end;
+            movable_class = None;
+        }
+        pages += 1;
+        if class_starts(i) {
+            movable_class = (i > first && class_pages[i] <= PAGES_PER_SHEET).then_some(i);
+        }
+    }
+    if first < slips.len() {
+        sheets.push(first..slips.len());
+    }
+    sheets
+}
+
 /// Rows are written top to bottom (the sheet is written as it goes), each row's height before its cells.
 fn lay_out(sheet: &mut Worksheet, policy: &Policy, slips: &[Slip]) -> Result<(), XlsxError> {
     let f = formats();
@@ -283,26 +355,17 @@ fn lay_out(sheet: &mut Worksheet, policy: &Policy, slips: &[Slip]) -> Result<(),
     print_setup(sheet, needs_landscape(WIDTHS), None, 3)?;
     let mut row = 0u32;
     let mut breaks = Vec::new();
-    let mut used = 0.0;
-    let mut on_page = 0;
-    for (i, slip) in slips.iter().enumerate() {
-        let height = slip_height(slip, &how);
-        let new_class = i > 0 && slips[i - 1].class != slip.class;
-        if i > 0 && (new_class || used + height > PAGE_POINTS || on_page == 4) {
+    for (i, (slip, starts_page)) in slips.iter().zip(page_starts(slips, &how)).enumerate() {
+        if i > 0 && starts_page {
             breaks.push(row);
-            used = 0.0;
-            on_page = 0;
         } else if i > 0 {
             // A cut line under the slip before, then a little space.
             sheet.set_row_height(row, CUT_ROW)?;
             sheet.merge_range(row, 0, row, 3, "✂ 沿虚线剪开", &f.cut)?;
             sheet.set_row_height(row + 1, GAP_ROW)?;
             row += 2;
-            used += CUT_ROW + GAP_ROW;
         }
         row = write_slip(sheet, &f, row, slip, &how)?;
-        used += height;
-        on_page += 1;
     }
     // A plain last row: in constant-memory mode a last row with a height of its own is written twice.
     sheet.write_blank(row, 0, &Format::new().set_align(FormatAlign::Bottom))?;
