@@ -466,6 +466,8 @@ fn detail_history_shows_overwritten_notes_whole() {
 
 /// A key as the event loop takes it: through the keymap in force, in the context the app is in.
 fn press(app: &mut App, code: KeyCode) {
+    // As the event loop says of every key before it is taken.
+    app.key_is_character(matches!(code, KeyCode::Char(_)));
     if let Some(action) = canbao::tui::runner::translate(app, key(code, KeyEventKind::Press)) {
         app.update(action);
     }
@@ -4802,6 +4804,51 @@ fn run_paced(app: &mut App, script: impl IntoIterator<Item = Paced>) {
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
     run_loop(&mut terminal, app, &mut PacedScript(script.into_iter().collect())).expect("loop");
     assert!(app.quit);
+}
+
+/// An operator who knows the chooser opens it and moves in it at once (`e`, Down, Enter, a key every fifth of a
+/// second): the arrows and Enter are keys no text is typed with, so they act in the dialog `e` opened, and the
+/// next choice is saved for the child under the cursor; a letter typed right after `e` still makes it text typed
+/// astray, closed unsaved.
+#[test]
+fn arrows_and_enter_right_after_a_dialog_opens_act_in_it() {
+    let mut app = app(Language::Zh);
+    let id = app.selected_id().expect("pupil");
+    let before = app.store.student(id).expect("pupil").enrollment;
+    run_paced(&mut app, [Paced::Pause].into_iter().chain(paced("ev\n")).chain([Paced::Pause]));
+    assert!(!app.typing_astray(), "{}", screen(&app));
+    let after = app.store.student(id).expect("pupil").enrollment;
+    assert_ne!(after, before, "the next choice saved: {}", screen(&app));
+    assert_eq!(app.selected_id(), Some(id));
+
+    let mut typed = self::app(Language::Zh);
+    let id = typed.selected_id().expect("pupil");
+    run_paced(&mut typed, [Paced::Pause].into_iter().chain(paced("ex\n")).chain([Paced::Pause]));
+    assert_eq!(typed.store.student(id).expect("pupil").enrollment, before, "{}", screen(&typed));
+    assert!(typed.modal.is_none(), "{}", screen(&typed));
+}
+
+/// Digits typed on the roster (part of an ID number read off a card) start the search they would after `/`, as a
+/// name typed in Chinese does; a digit inside a run of other keys is still text typed astray.
+#[test]
+fn digits_typed_after_a_pause_start_the_search() {
+    let mut searched = app(Language::Zh);
+    searched.update(Action::Search);
+    type_text(&mut searched, "8803");
+    let want = screen(&searched);
+    let mut typed = app(Language::Zh);
+    type_text(&mut typed, "8803");
+    assert!(!typed.typing_astray());
+    assert_eq!(screen(&typed), want);
+
+    let mut paced_digits = app(Language::Zh);
+    run_paced(&mut paced_digits, [Paced::Pause].into_iter().chain(paced("8803")).chain([Paced::Pause]));
+    assert!(screen(&paced_digits).contains("8803"), "{}", screen(&paced_digits));
+    assert!(!paced_digits.typing_astray());
+
+    let mut in_run = app(Language::Zh);
+    run_paced(&mut in_run, [Paced::Pause].into_iter().chain(paced("ls 2")));
+    assert!(in_run.typing_astray() || !in_run.roster.is_searching(), "{}", screen(&in_run));
 }
 
 fn reveals(app: &App) -> i64 {

@@ -444,9 +444,14 @@ impl App {
             }
         }
         if let Some(waiting) = self.waiting_key.take() {
+            // A key that moves or answers inside the dialog just opened (an arrow, Tab, Enter, PgDn: keys no text
+            // is typed with) is the operator's next step in it, as quick as someone who knows the dialog; only a
+            // character typed before the pause makes the key that opened it a letter of text typed into the wrong
+            // window.
+            let steps_inside = matches!(waiting, Held::Opened(_)) && !self.typed_character && self.modal.is_some();
             // Another key before the pause: the waiting one was a letter of text typed into the wrong window, and
             // the dialog it opened takes none of the text after it, nor its Enter.
-            if !deliberate {
+            if !deliberate && !steps_inside {
                 return self.typed_on_after(waiting, 1);
             }
             match action {
@@ -874,8 +879,12 @@ impl App {
             Action::Edit | Action::PreviousField => {}
             Action::LoadSample | Action::Backspace | Action::Delete | Action::ClearLine => {}
             // A Chinese character (an input method's) is a pupil's name being typed, never a command: the search
-            // starts with it, as after `/`, wherever the operator is.
-            Action::Input('\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}') => {
+            // starts with it, as after `/`, wherever the operator is. So is a digit typed after a pause: part of an
+            // ID number read off a card (no key is a digit here); within a run of keys it is text typed astray.
+            Action::Input(c)
+                if matches!(c, '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}')
+                    || (c.is_ascii_digit() && !(self.pauses_reported && self.in_run)) =>
+            {
                 self.screen = Screen::Roster;
                 self.detail = None;
                 self.roster.start_search(&self.data);
