@@ -1060,3 +1060,49 @@ fn a_merge_into_a_drive_that_has_moved_on_says_the_changes_it_wrote_into_the_clo
     let again = text(canbao(&a, &home_a).arg("merge").arg(&b));
     assert!(!again.contains("本机已结束的年度"), "said once: {again}");
 }
+
+/// B, still in last year, is refused A's file of the next year while last year's concentrated period is still
+/// open: the command the refusal names to start the year here is one `year new` takes then (with `--force`),
+/// and the refusal says why, in both languages; that command starts the year, and the merge then goes ahead.
+/// Before, it named `year new … --promote`, which is refused during the period.
+#[test]
+fn a_file_of_the_next_year_refused_during_the_collection_names_a_year_new_that_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b, home) = (dir.path().join("a.db"), dir.path().join("b.db"), dir.path());
+    let list = dir.path().join("list.csv");
+    write_list(&list, &roster()[..2]);
+    canbao(&a, home).arg("import").arg(&list).args(["--school", "测试小学"]).assert().success();
+    let year = current_year(&a, home);
+    let today = chrono::Local::now().date_naive();
+    let (from, to) = (today - chrono::Days::new(30), today + chrono::Days::new(1));
+    let base = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/policies/yibin-2024.toml")).unwrap();
+    let policy = base
+        .replace("insured_year = 2024", &format!("insured_year = {year}"))
+        .replace("from = 2023-09-01", &format!("from = {from}"))
+        .replace("to = 2024-02-29", &format!("to = {to}"))
+        .replace("from = 2024-03-01", &format!("from = {}", to + chrono::Days::new(1)))
+        .replace("to = 2024-12-31", &format!("to = {year}-12-31"));
+    let folder = home.join("config/canbao/policies");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join(format!("testcity-{year}.toml")), policy).unwrap();
+    canbao(&a, home).args(["policy", "use", &format!("testcity-{year}")]).assert().success();
+    canbao(&a, home).arg("backup").arg(&b).assert().success();
+    let next = (year + 1).to_string();
+    canbao(&a, home).args(["year", "new", &next, "--promote", "--force"]).assert().success();
+
+    let refused = canbao(&b, home).arg("merge").arg(&a).output().unwrap();
+    assert_eq!(refused.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&refused.stderr);
+    let command = format!("canbao --db {} year new {next} --promote --force", b.display());
+    assert!(said.contains(&format!("请先在本机开始新学年（{command}），再合并")), "{said}");
+    assert!(
+        said.contains(&format!("{year} 年度的集中缴费期到 {to}，还在进行中，所以开始新学年要加 --force")),
+        "{said}"
+    );
+    let en = canbao(&b, home).args(["--lang", "en", "merge"]).arg(&a).output().unwrap();
+    let en = String::from_utf8_lossy(&en.stderr);
+    assert!(en.contains(&command) && en.contains("so starting the year takes --force"), "{en}");
+    // The command named, as named, starts the year; the merge then goes ahead.
+    canbao(&b, home).args(["year", "new", &next, "--promote", "--force"]).assert().success();
+    canbao(&b, home).arg("merge").arg(&a).assert().success();
+}

@@ -179,9 +179,11 @@ pub(super) fn merge(
         let mut judge = |pupils: &[crate::domain::student::Student]| {
             outside.extend(crate::domain::roster_check::payments_outside_year(pupils, policy.as_ref(), year));
         };
+        let today = store.today();
         let report = store
             .merge_from_judged(other, (dry_run, other_school), Some(&mut judge))
-            .map_err(|e| crate::io::sniff::named_merge_error(e, other))?;
+            .map_err(|e| crate::io::sniff::named_merge_error(e, other))
+            .map_err(|e| crate::io::year_policy::merge_later_year_advice(e, policy.as_ref(), today))?;
         if json {
             let mut value = serde_json::to_value(&report).map_err(|e| UserError(e.to_string()))?;
             if let Some(fields) = value.as_object_mut() {

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use crate::domain::category::CategoryTable;
 use crate::domain::policy::{self, PaymentWindow, Policy, PolicySet, Renewal, Renewed};
 use crate::private_file::Existing;
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 
 /// What a new year's policy will be.
 pub enum YearPolicy {
@@ -139,6 +139,47 @@ pub fn window_still_open(policy: Option<&Policy>, current: i32, today: NaiveDate
     // concentrated period has begun, and starting that year is then right.
     let window = policy.filter(|p| p.insured_year == current)?.windows.first()?;
     (window.from <= today && today <= window.to).then_some(window)
+}
+
+/// A merge refused because the other file has started a later insured year (`StoreError::MergeLaterYear`) says
+/// to start that year here first, by a `year new` that is itself refused while this year's concentrated period
+/// is open: the command it names then carries `--force`, and the refusal says why, so the command works. A
+/// drive's policy of another year, which cannot tell, is to be chosen for this year first (as `year new` says).
+/// Any other error is returned as it is.
+pub fn merge_later_year_advice(e: StoreError, policy: Option<&Policy>, today: NaiveDate) -> StoreError {
+    let StoreError::MergeLaterYear { theirs, ours, next, command, .. } = e else { return e };
+    let (command, why_zh, why_en) = if let Some(p) = policy_of_other_year(policy, ours) {
+        let (name, year) = (&p.name, p.insured_year);
+        (
+            command,
+            format!(
+                "选定的政策 {name} 是 {year} 年度的，无法据此判断 {ours} 年度的集中缴费期是否已结束：开始新学年前请先选定 \
+                 {ours} 年度的政策（canbao policy use），集中缴费期确已结束、确需现在开始的，加 --force。"
+            ),
+            format!(
+                "; the chosen policy {name} is for {year} and cannot tell whether {ours}'s concentrated period is over: \
+                 choose {ours}'s policy first (canbao policy use), or add --force if the period is over and it must \
+                 start now"
+            ),
+        )
+    } else if let Some(w) = window_still_open(policy, ours, today) {
+        let (name, to) = (&w.name, w.to);
+        (
+            format!("{command} --force"),
+            format!(
+                "{ours} 年度的{name}到 {to}，还在进行中，所以开始新学年要加 --force：开始 {next} 年度后，{ours} 年度只能查看，\
+                 它的缴费不能再记录；也可以在 {to} 之后再开始新学年、再合并。"
+            ),
+            format!(
+                "; {ours}'s {name} runs until {to} and is still open, so starting the year takes --force: once {next} \
+                 starts, {ours} can only be looked at and its payments can no longer be recorded (or start it, and \
+                 merge, after {to})"
+            ),
+        )
+    } else {
+        (command, String::new(), String::new())
+    };
+    StoreError::MergeLaterYear { theirs, ours, next, command, why_zh, why_en }
 }
 
 /// The name the year's policy takes after the drive's: its city part and the year.

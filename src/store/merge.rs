@@ -1155,7 +1155,8 @@ impl Store {
             && theirs > ours
         {
             let command = self.command(&format!("year new {} --promote", ours + 1));
-            return Err(StoreError::MergeLaterYear { theirs, ours, next: ours + 1, command });
+            let (why_zh, why_en) = (String::new(), String::new());
+            return Err(StoreError::MergeLaterYear { theirs, ours, next: ours + 1, command, why_zh, why_en });
         }
         // The backup is taken inside the merge's transaction, once the merge is known to go ahead (see below).
         let auto_backup = if dry_run { None } else { self.auto_backup() };

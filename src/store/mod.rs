@@ -143,11 +143,20 @@ pub enum StoreError {
     MergeSelf { path: String },
     #[error(
         "对方数据文件已开始 {theirs} 年度，本数据文件还在 {ours} 年度：请先在本机开始新学年\
-         （{command}），再合并。未做任何修改 \
+         （{command}），再合并。{why_zh}未做任何修改 \
          (the other file has started insured year {theirs} and this drive is still in {ours}: start the new year \
-         here first ({command}), then merge; nothing changed)"
+         here first ({command}), then merge{why_en}; nothing changed)"
     )]
-    MergeLaterYear { theirs: i32, ours: i32, next: i32, command: String },
+    MergeLaterYear {
+        theirs: i32,
+        ours: i32,
+        next: i32,
+        command: String,
+        /// Why `command` takes what it takes (`--force` while this year's concentrated period is open), said
+        /// where the drive's policy is known (`io::year_policy::merge_later_year_advice`); else empty.
+        why_zh: String,
+        why_en: String,
+    },
     #[error(
         "对方数据文件的学校（{schools}）不是本数据文件的学校，两者也没有共同的修改记录：可能拿错了文件，未做任何修改。\
          它的学生中身份证号码与本数据文件相同的，合并后会改属它的学校。确要合并，请加 --other-school 重新运行：\

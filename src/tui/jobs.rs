@@ -504,9 +504,11 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
             let mut judge = |pupils: &[crate::domain::student::Student]| {
                 outside.extend(crate::domain::roster_check::payments_outside_year(pupils, policy.as_ref(), year));
             };
+            let today = store.today();
             let merged = store
                 .merge_from_judged(&file, (dry_run, true), Some(&mut judge))
-                .map_err(|e| crate::io::sniff::named_merge_error(e, &file));
+                .map_err(|e| crate::io::sniff::named_merge_error(e, &file))
+                .map_err(|e| crate::io::year_policy::merge_later_year_advice(e, policy.as_ref(), today));
             match merged {
                 Ok(report) => {
                     let data = if dry_run { None } else { read_saved(store) };
