@@ -6647,3 +6647,59 @@ fn the_detail_screen_says_a_tax_list_payment_without_a_channel_reached_the_tax_o
         assert!(shown.contains(by_hand) && !shown.contains("名单未列渠道"), "{shown}");
     }
 }
+
+/// One pupil selected and then searched out of sight is still the one a mark goes to: the dialog's title says
+/// the pupil is not in the list shown, and Enter asks, naming the pupil, before anything is saved (Yes saves).
+/// Before, `p`, `e`, `c` and `n` saved the hidden child's mark with no question, unlike a selection of two.
+#[test]
+fn one_selected_pupil_out_of_sight_is_named_before_a_mark_is_saved() {
+    use canbao::tui::modal::Modal;
+    let key_of = |key: char| match key {
+        'p' => Action::TogglePaid,
+        'e' => Action::Enrollment,
+        'c' => Action::Categories,
+        _ => Action::EditNote,
+    };
+    for (key, lang) in
+        [('p', Language::Zh), ('e', Language::Zh), ('c', Language::Zh), ('n', Language::Zh), ('p', Language::En)]
+    {
+        let mut app = app(lang);
+        let other = app.store.student(app.selected_id().expect("pupil")).expect("pupil").name;
+        for _ in 0..4 {
+            app.update(Action::Down);
+        }
+        let id = app.selected_id().expect("pupil");
+        let name = app.store.student(id).expect("pupil").name;
+        app.update(Action::ToggleSelect);
+        app.update(Action::Search);
+        type_text(&mut app, &other);
+        app.update(Action::Confirm);
+        let row = app.data.index_of(id).expect("row") as u32;
+        assert!(!app.roster.shown().contains(&row), "searched out of sight");
+        let audit = app.store.audit_count().expect("count");
+        app.update(key_of(key));
+        let title = match lang {
+            Language::Zh => format!("{name}（不在当前列表中）"),
+            Language::En => format!("{name} (not in the list shown)"),
+        };
+        assert!(screen(&app).contains(&title), "{key:?}: {}", screen(&app));
+        match key {
+            'e' => app.update(Action::Down),
+            'c' => app.update(Action::ToggleSelect),
+            'n' => type_text(&mut app, "补交材料"),
+            // The sample drive has no policy: no amount due to fill in.
+            _ => type_text(&mut app, "380"),
+        }
+        app.update(Action::Confirm);
+        let Some(Modal::Confirm(c)) = &app.modal else { panic!("{key:?} asked: {}", screen(&app)) };
+        let said = match lang {
+            Language::Zh => format!("{name} 不在当前列表中"),
+            Language::En => format!("{name} is not in the list on screen"),
+        };
+        assert!(c.question.contains(&said), "{key:?}: {}", c.question);
+        assert!(!c.yes, "No by default");
+        assert_eq!(app.store.audit_count().expect("count"), audit, "{key:?}: nothing saved before Yes");
+        app.update(Action::Yes);
+        assert!(app.store.audit_count().expect("count") > audit, "{key:?}: Yes saves");
+    }
+}

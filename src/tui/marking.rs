@@ -62,7 +62,7 @@ impl App {
 
     /// How many of `ids` the roster on screen does not show (none on the detail screen, which shows its one, nor
     /// without marks).
-    fn hidden_among(&self, ids: impl Iterator<Item = i64>) -> usize {
+    pub(crate) fn hidden_among(&self, ids: impl Iterator<Item = i64>) -> usize {
         // Without marks the pupil is the one under the cursor, on screen: no set of 500k shown rows is built
         // for a one-pupil question.
         if self.screen == Screen::Detail || self.roster.marked().is_empty() {
@@ -130,7 +130,7 @@ impl App {
                 return self.ask(question, same_for_all(&chooser.targets, changes), label, false);
             }
             // One pupil paid for is refused by the store and told why (`write`).
-            return self.write(same_for_all(&chooser.targets, changes), label, false);
+            return self.write_one(same_for_all(&chooser.targets, changes), label.clone(), &label, None);
         }
         // 不参保 over a payment (异地参保 over a family's) is refused pupil by pupil: the question says how many
         // stay as they are, as a bulk payment does for those already paid, and the others are marked.
@@ -486,8 +486,11 @@ impl App {
         {
             let question = fill(self.text.ask_amount_differs, &[&money::two_places(*due)]);
             self.ask_pending(question, Pending { items, label, confirmed: false, if_no: None, form: Some(back) });
-        } else {
+        } else if form.away_ok {
+            // The benefit place's question said already that the pupil is not in the list shown.
             self.write(items, label, false);
+        } else {
+            self.write_one(items, label.clone(), &label, Some(back));
         }
         None
     }
@@ -627,7 +630,9 @@ impl App {
             .collect();
         let label = self.text.categories_saved.to_owned();
         if picker.targets.len() == 1 {
-            return self.write(same_for_all(&picker.targets, vec![Change::Categories(chosen)]), label, false);
+            let names: Vec<&str> = chosen.iter().map(|c| c.name.as_str()).collect();
+            let what = fill(self.text.label_value, &[&label, &names.join(self.text.pick("、", ", "))]);
+            return self.write_one(same_for_all(&picker.targets, vec![Change::Categories(chosen)]), label, &what, None);
         }
         if chosen.is_empty() {
             return;
@@ -669,17 +674,28 @@ impl App {
 
     pub fn set_note(&mut self, targets: &[i64], note: &str) {
         let label = self.text.note_saved.to_owned();
-        let question = fill(self.text.ask_bulk_note, &[&targets.len(), &note]);
-        self.write_or_ask(same_for_all(targets, vec![Change::Note(note.to_owned())]), label, question);
-    }
-
-    /// Writes a change to one pupil at once; for several, asks `question` first.
-    fn write_or_ask(&mut self, items: Vec<(i64, Vec<Change>)>, label: String, question: String) {
+        let items = same_for_all(targets, vec![Change::Note(note.to_owned())]);
         if items.len() > 1 {
+            let question = fill(self.text.ask_bulk_note, &[&targets.len(), &note]);
             self.ask(question, items, label, false);
         } else {
-            self.write(items, label, false);
+            let what = fill(self.text.label_value, &[&label, &note]);
+            self.write_one(items, label, &what, None);
         }
+    }
+
+    /// Writes a mark of one pupil at once, unless that pupil is selected and the list on screen no longer shows
+    /// them (searched or filtered out after the Space): then asked first, by name (`what`: what is saved), since
+    /// a child not on screen is never changed without a word. `form`: the payment form No goes back to.
+    fn write_one(&mut self, items: Vec<(i64, Vec<Change>)>, label: String, what: &str, form: Option<Box<PaymentForm>>) {
+        if let [(id, _)] = items[..]
+            && self.hidden_among(std::iter::once(id)) > 0
+        {
+            let name = self.data.index_of(id).map(|i| self.data.name(i).to_owned()).unwrap_or_default();
+            let question = fill(self.text.ask_hidden_one, &[&name, &what]);
+            return self.ask_pending(question, Pending { items, label, confirmed: false, if_no: None, form });
+        }
+        self.write(items, label, false);
     }
 
     /// Opens a yes/no question; nothing is written before Yes.
@@ -705,8 +721,15 @@ impl App {
             let line = fill(self.text.marked_schools, &[&ids.len(), &schools.len(), &each.join(self.text.list_comma)]);
             question = format!("{question}\n{line}");
         }
-        let hidden = self.hidden_among(ids.iter().copied());
-        if hidden == 0 { question } else { format!("{question}\n{}", fill(self.text.marked_hidden, &[&hidden])) }
+        match (self.hidden_among(ids.iter().copied()), ids) {
+            (0, _) => question,
+            // One pupil by name: the operator may not remember whom the stray Space selected.
+            (1, [id]) => {
+                let name = self.data.index_of(*id).map(|i| self.data.name(i).to_owned()).unwrap_or_default();
+                format!("{question}\n{}", fill(self.text.marked_hidden_one, &[&name]))
+            }
+            (hidden, _) => format!("{question}\n{}", fill(self.text.marked_hidden, &[&hidden])),
+        }
     }
 
     /// The schools of `ids` in roster order, each with how many of them it holds.

@@ -287,6 +287,12 @@ pub struct Text {
     pub exports_unmasked: &'static str,
     /// Under a bulk question: how many of the selected pupils the list on screen no longer shows.
     pub marked_hidden: &'static str,
+    /// Under a question about one selected pupil the list on screen no longer shows: that pupil, by name.
+    pub marked_hidden_one: &'static str,
+    /// A mark of one selected pupil the list no longer shows, asked before it is saved: the name, what is saved.
+    pub ask_hidden_one: &'static str,
+    /// After a dialog's title naming one selected pupil the list no longer shows.
+    pub not_in_list: &'static str,
     /// Under a bulk question whose pupils are in several schools: how many pupils, how many schools, then each
     /// school with its count (`marked_school`, joined by `list_comma`).
     pub marked_schools: &'static str,
@@ -1024,6 +1030,9 @@ mod tests {
                 t.ask_bulk_categories,
                 t.ask_bulk_note,
                 t.marked_hidden,
+                t.marked_hidden_one,
+                t.ask_hidden_one,
+                t.not_in_list,
                 t.marked_schools,
                 t.marked_school,
                 t.class_of_school,

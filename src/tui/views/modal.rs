@@ -114,6 +114,9 @@ fn targets_title(app: &App, base: &str, targets: &[i64]) -> String {
     if targets.len() > 1 {
         // Several pupils: their count, not the name of whichever comes first (it may be off screen).
         fill(app.text.label_value, &[&base, &fill(app.text.for_pupils, &[&targets.len()])])
+    } else if app.hidden_among(targets.iter().copied()) > 0 {
+        // One selected pupil a later search or filter hid: the form is not about the row on screen.
+        format!("{}{}", fill(app.text.label_value, &[&base, &name]), app.text.not_in_list)
     } else {
         fill(app.text.label_value, &[&base, &name])
     }
