@@ -6703,3 +6703,31 @@ fn one_selected_pupil_out_of_sight_is_named_before_a_mark_is_saved() {
         assert!(app.store.audit_count().expect("count") > audit, "{key:?}: Yes saves");
     }
 }
+
+/// `p` on a pupil marked 财政代缴 asks first (No by default), as `f` asks on a pupil the family paid for; Yes opens
+/// the form, which says the pupil is 财政代缴 now. Before, the form opened with no word and saved a family's payment
+/// over the department's.
+#[test]
+fn p_on_a_pupil_the_department_pays_for_asks_before_the_form() {
+    use canbao::tui::modal::Modal;
+    let mut app = app(Language::Zh);
+    let id = app.selected_id().expect("pupil");
+    let name = app.store.student(id).expect("s").name;
+    app.update(Action::ToggleGovernment);
+    app.update(Action::Yes);
+    assert_eq!(app.store.student(id).expect("s").payment, PaymentStatus::Government);
+    app.update(Action::TogglePaid);
+    let Some(Modal::Confirm(c)) = &app.modal else { panic!("asked: {}", screen(&app)) };
+    assert!(c.question.starts_with(&format!("{name} 为财政代缴")), "{}", c.question);
+    assert!(!c.yes, "No by default");
+    app.update(Action::Confirm);
+    assert!(app.modal.is_none());
+    assert_eq!(app.store.student(id).expect("s").payment, PaymentStatus::Government, "No keeps 财政代缴");
+    app.update(Action::TogglePaid);
+    app.update(Action::Yes);
+    let Some(Modal::Payment(_)) = &app.modal else { panic!("the form: {}", screen(&app)) };
+    assert!(screen(&app).contains("现为财政代缴"), "{}", screen(&app));
+    type_text(&mut app, "380");
+    app.update(Action::Confirm);
+    assert_eq!(app.store.student(id).expect("s").payment, PaymentStatus::Paid, "{}", screen(&app));
+}

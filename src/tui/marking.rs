@@ -202,6 +202,16 @@ impl App {
             self.ask(question, same_for_all(&targets, vec![Change::Payment(Payment::Unpaid)]), label, false);
             return;
         }
+        // A family's payment over the department's is asked first, as `f` over the family's is (No by default):
+        // the form would otherwise save it with no word of the 财政代缴 it replaces.
+        if !by_selection
+            && let Some(s) = self.single(&targets)
+            && s.payment == PaymentStatus::Government
+        {
+            let question = fill(self.text.ask_pay_over_government, &[&s.name]);
+            self.modal = Some(Modal::Confirm(Confirm { question, then: Then::PayOverGovernment(targets), yes: false }));
+            return;
+        }
         self.open_payment_form(targets, by_selection);
     }
 
@@ -241,10 +251,17 @@ impl App {
             return self.fail(fill(self.text.all_left_away, &[&left_away.len(), &place]));
         }
         let warning = match &pupils[..] {
-            [one] => self.enrolls_away(one).map(|(category, place)| {
-                let words = crate::words::quote::QuoteWords::of(self.lang);
-                format!("{category}{}{}", self.text.pick("：", ": "), words.place(place))
-            }),
+            [one] => {
+                let away = self.enrolls_away(one).map(|(category, place)| {
+                    let words = crate::words::quote::QuoteWords::of(self.lang);
+                    format!("{category}{}{}", self.text.pick("：", ": "), words.place(place))
+                });
+                // The 财政代缴 the form replaces (`p` asked first), said while the amount is typed.
+                let government =
+                    (one.payment == PaymentStatus::Government).then(|| self.text.payment_over_government.to_owned());
+                let both: Vec<String> = government.into_iter().chain(away).collect();
+                (!both.is_empty()).then(|| both.join(self.text.pick("；", "; ")))
+            }
             _ => None,
         };
         let mut form = PaymentForm {
@@ -749,6 +766,7 @@ impl App {
         match then {
             Then::Write(pending) => self.write(pending.items, pending.label, pending.confirmed),
             Then::Start(work) => self.start(*work),
+            Then::PayOverGovernment(targets) => self.open_payment_form(targets, false),
             Then::Undo => self.undo_now(),
             Then::Redo => self.redo_now(),
             Then::StartYear(year) => self.start_year(year),
@@ -814,7 +832,9 @@ impl App {
                 self.modal = Some(Modal::Payment(*form));
             }
             Then::Write(Pending { if_no: Some(message), .. }) => self.say(message),
-            Then::Write(_) | Then::Undo | Then::Redo | Then::StartYear(_) => self.say(self.text.nothing_changed),
+            Then::Write(_) | Then::PayOverGovernment(_) | Then::Undo | Then::Redo | Then::StartYear(_) => {
+                self.say(self.text.nothing_changed)
+            }
         }
     }
 

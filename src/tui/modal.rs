@@ -101,6 +101,8 @@ pub enum Then {
     Write(Pending),
     /// Work to start (an export over an existing file …).
     Start(Box<Work>),
+    /// Open the payment form for a pupil marked 财政代缴 (a family's payment then replaces the department's).
+    PayOverGovernment(Vec<i64>),
     /// Undo (or redo) an edit of several pupils.
     Undo,
     Redo,

@@ -293,6 +293,10 @@ pub struct Text {
     pub ask_hidden_one: &'static str,
     /// After a dialog's title naming one selected pupil the list no longer shows.
     pub not_in_list: &'static str,
+    /// `p` on a pupil marked 财政代缴, before the payment form opens.
+    pub ask_pay_over_government: &'static str,
+    /// In the payment form of a pupil marked 财政代缴 (the operator said yes to recording a family's payment).
+    pub payment_over_government: &'static str,
     /// Under a bulk question whose pupils are in several schools: how many pupils, how many schools, then each
     /// school with its count (`marked_school`, joined by `list_comma`).
     pub marked_schools: &'static str,
@@ -1033,6 +1037,8 @@ mod tests {
                 t.marked_hidden_one,
                 t.ask_hidden_one,
                 t.not_in_list,
+                t.ask_pay_over_government,
+                t.payment_over_government,
                 t.marked_schools,
                 t.marked_school,
                 t.class_of_school,

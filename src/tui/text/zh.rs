@@ -274,6 +274,8 @@ pub static ZH: Text = Text {
     marked_hidden_one: "注意：{} 不在当前列表中（选中后又换了搜索或筛选）。只想改列表中的学生，请按 n 后重新选择",
     ask_hidden_one: "仍为 {} 保存「{}」？",
     not_in_list: "（不在当前列表中）",
+    ask_pay_over_government: "{} 为财政代缴，改为登记家庭缴费？",
+    payment_over_government: "现为财政代缴；保存后改为家庭缴费",
     marked_schools: "这 {} 名学生分属 {} 所学校：{}。",
     marked_school: "{} {} 名",
     class_of_school: "{}（{}）",
