@@ -6731,3 +6731,49 @@ fn p_on_a_pupil_the_department_pays_for_asks_before_the_form() {
     app.update(Action::Confirm);
     assert_eq!(app.store.student(id).expect("s").payment, PaymentStatus::Paid, "{}", screen(&app));
 }
+
+/// The place of 异地参保 and the reason of 不参保 are two fields: a place typed and left by choosing 不参保 is not
+/// the decline reason, in the same chooser nor in the next one; each status keeps its own text while the chooser
+/// is open. Before, the one field carried 南宁市 over and it was saved as the reason.
+#[test]
+fn a_place_typed_for_elsewhere_is_not_saved_as_a_decline_reason() {
+    use canbao::tui::modal::Modal;
+    let mut app = app(Language::Zh);
+    let id = app.selected_id().expect("pupil");
+    let to = |app: &mut App, status: Enrollment| {
+        let Some(Modal::Enrollment(chooser)) = &app.modal else { panic!("chooser") };
+        let (from, to) = (chooser.cursor, Enrollment::ALL.iter().position(|e| *e == status).expect("status"));
+        for _ in from..to {
+            app.update(Action::Down);
+        }
+        for _ in to..from {
+            app.update(Action::Up);
+        }
+    };
+    app.update(Action::Enrollment);
+    to(&mut app, Enrollment::Elsewhere);
+    app.update(Action::NextField);
+    type_text(&mut app, "南宁市");
+    app.update(Action::PreviousField);
+    to(&mut app, Enrollment::Declined);
+    assert!(screen(&app).contains("不参保原因") && !screen(&app).contains("南宁市"), "{}", screen(&app));
+    // Back to 异地参保, the place typed is there again.
+    to(&mut app, Enrollment::Elsewhere);
+    assert!(screen(&app).contains("南宁市"), "{}", screen(&app));
+    to(&mut app, Enrollment::Declined);
+    app.update(Action::Confirm);
+    let s = app.store.student(id).expect("s");
+    assert_eq!((s.enrollment, s.decline_reason), (Enrollment::Declined, None));
+    // Saved as 异地参保 南宁市, then 不参保 chosen in the next chooser.
+    app.update(Action::Enrollment);
+    to(&mut app, Enrollment::Elsewhere);
+    type_text(&mut app, "南宁市");
+    app.update(Action::Confirm);
+    let s = app.store.student(id).expect("s");
+    assert_eq!((s.enrollment, s.decline_reason.as_deref()), (Enrollment::Elsewhere, Some("南宁市")));
+    app.update(Action::Enrollment);
+    app.update(Action::Down);
+    app.update(Action::Confirm);
+    let s = app.store.student(id).expect("s");
+    assert_eq!((s.enrollment, s.decline_reason), (Enrollment::Declined, None));
+}

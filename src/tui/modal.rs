@@ -74,7 +74,11 @@ pub struct EnrollmentChooser {
     pub targets: Vec<i64>,
     /// Index into `Enrollment::ALL`.
     pub cursor: usize,
+    /// The reason or place of the status under the cursor.
     pub detail: LineInput,
+    /// What was typed for each other status while the chooser is open (by `Enrollment::ALL` index): a place typed
+    /// for 异地参保 is not a reason for 不参保, so moving between them never carries one into the other.
+    pub kept: Vec<LineInput>,
     /// The reason or place has the keys (Tab, or typing): Up, Tab and Shift-Tab go back to the list.
     pub on_detail: bool,
     /// Why the last key did nothing (typing on a status that takes no text).
@@ -91,8 +95,23 @@ impl EnrollmentChooser {
         matches!(self.status(), Enrollment::Declined | Enrollment::Elsewhere)
     }
 
+    /// `detail`: the reason or place stored with the status at `cursor` (the pupil's own).
     pub fn new(targets: Vec<i64>, cursor: usize, detail: &str) -> EnrollmentChooser {
-        EnrollmentChooser { targets, cursor, detail: LineInput::with_text(detail), on_detail: false, error: None }
+        let kept = vec![LineInput::default(); Enrollment::ALL.len()];
+        EnrollmentChooser { targets, cursor, detail: LineInput::with_text(detail), kept, on_detail: false, error: None }
+    }
+
+    /// Moves to the status at `cursor`: the text of the one left is kept for it, and the new one's comes back.
+    pub fn move_to(&mut self, cursor: usize) {
+        let cursor = cursor.min(Enrollment::ALL.len() - 1);
+        if cursor == self.cursor {
+            return;
+        }
+        if let Some(old) = self.kept.get_mut(self.cursor) {
+            *old = std::mem::take(&mut self.detail);
+        }
+        self.detail = self.kept.get_mut(cursor).map(std::mem::take).unwrap_or_default();
+        self.cursor = cursor;
     }
 }
 

@@ -267,8 +267,8 @@ impl App {
             }
             Action::Up | Action::ScrollUp if chooser.on_detail => chooser.on_detail = false,
             Action::Down | Action::ScrollDown if chooser.on_detail => {}
-            Action::Up | Action::ScrollUp => chooser.cursor = chooser.cursor.saturating_sub(1),
-            Action::Down | Action::ScrollDown => chooser.cursor = (chooser.cursor + 1).min(Enrollment::ALL.len() - 1),
+            Action::Up | Action::ScrollUp => chooser.move_to(chooser.cursor.saturating_sub(1)),
+            Action::Down | Action::ScrollDown => chooser.move_to(chooser.cursor + 1),
             // Typing goes to the reason or place, and only where the status takes one.
             a if chooser.takes_detail() => {
                 chooser.on_detail |= chooser.detail.edit(&a);
