@@ -6777,3 +6777,24 @@ fn a_place_typed_for_elsewhere_is_not_saved_as_a_decline_reason() {
     let s = app.store.student(id).expect("s");
     assert_eq!((s.enrollment, s.decline_reason), (Enrollment::Declined, None));
 }
+
+/// A class typed in the filter panel that no class matches is said (and the filter is left as it was); before,
+/// the panel stayed on 全部 without a word, and a following `a` selected the whole school.
+#[test]
+fn a_class_typed_that_matches_nothing_is_said() {
+    for (lang, said) in [(Language::Zh, "没有与「九9」相符的班级"), (Language::En, "No class matches \"九9\"")]
+    {
+        let mut app = app(lang);
+        app.update(Action::Filters);
+        type_text(&mut app, "九9");
+        assert_eq!(app.roster.filters().class, None);
+        let status = app.status.as_ref().expect("said");
+        assert!(status.error && status.text.starts_with(said), "{}", status.text);
+        assert!(screen(&app).contains(said), "{}", screen(&app));
+        // Text typed again that finds a class takes the message away.
+        app.update(Action::ClearLine);
+        type_text(&mut app, "一");
+        assert!(app.roster.filters().class.is_some(), "一 finds a class of the sample school");
+        assert!(app.status.is_none(), "{:?}", app.status.as_ref().map(|s| &s.text));
+    }
+}

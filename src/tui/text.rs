@@ -297,6 +297,8 @@ pub struct Text {
     pub ask_pay_over_government: &'static str,
     /// In the payment form of a pupil marked 财政代缴 (the operator said yes to recording a family's payment).
     pub payment_over_government: &'static str,
+    /// A class typed in the filter panel that no class matches.
+    pub no_class_matches: &'static str,
     /// Under a bulk question whose pupils are in several schools: how many pupils, how many schools, then each
     /// school with its count (`marked_school`, joined by `list_comma`).
     pub marked_schools: &'static str,
@@ -1039,6 +1041,7 @@ mod tests {
                 t.not_in_list,
                 t.ask_pay_over_government,
                 t.payment_over_government,
+                t.no_class_matches,
                 t.marked_schools,
                 t.marked_school,
                 t.class_of_school,

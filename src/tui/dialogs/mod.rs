@@ -517,10 +517,22 @@ impl App {
         Some(Modal::Filters { row, jump })
     }
 
-    /// Sets the class filter to the class `typed` means, if any.
+    /// Sets the class filter to the class `typed` means, if any. None is said, with the class the filter stays on:
+    /// a panel quietly left on 全部 makes the next `a` select the whole school.
     fn jump_to_class(&mut self, typed: &str) {
-        if let Some(i) = crate::domain::class_label::class_matching(&self.data.classes, typed) {
-            self.set_filters(|f| f.class = Some(i as u32));
+        match crate::domain::class_label::class_matching(&self.data.classes, typed) {
+            Some(i) => {
+                // What was said of the text typed before (a Backspace or a letter found a class) no longer stands.
+                let said = self.text.no_class_matches.split("{}").next().unwrap_or_default();
+                if self.status.as_ref().is_some_and(|s| s.error && s.text.starts_with(said)) {
+                    self.status = None;
+                }
+                self.set_filters(|f| f.class = Some(i as u32));
+            }
+            None => {
+                let class = self.roster.filters().class.and_then(|c| self.data.classes.get(c as usize).cloned());
+                self.fail(fill(self.text.no_class_matches, &[&typed, &class.as_deref().unwrap_or(self.text.all)]))
+            }
         }
     }
 

@@ -298,6 +298,7 @@ pub static EN: Text = Text {
     not_in_list: " (not in the list shown)",
     ask_pay_over_government: "{} is government-paid. Record a family payment instead?",
     payment_over_government: "Government-paid now; saving records a family payment instead",
+    no_class_matches: "No class matches \"{}\"; the class stays \"{}\"",
     marked_schools: "These {} {pupil is|pupils are} in {} schools: {}.",
     marked_school: "{} {}",
     class_of_school: "{} ({})",

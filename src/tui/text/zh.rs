@@ -276,6 +276,7 @@ pub static ZH: Text = Text {
     not_in_list: "（不在当前列表中）",
     ask_pay_over_government: "{} 为财政代缴，改为登记家庭缴费？",
     payment_over_government: "现为财政代缴；保存后改为家庭缴费",
+    no_class_matches: "没有与「{}」相符的班级；班级仍为「{}」",
     marked_schools: "这 {} 名学生分属 {} 所学校：{}。",
     marked_school: "{} {} 名",
     class_of_school: "{}（{}）",
