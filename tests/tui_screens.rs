@@ -6798,3 +6798,19 @@ fn a_class_typed_that_matches_nothing_is_said() {
         assert!(app.status.is_none(), "{:?}", app.status.as_ref().map(|s| &s.text));
     }
 }
+
+/// The mouse wheel over the enrollment chooser changes nothing: three turns of it turned 未确认 into 不参保.
+#[test]
+fn the_wheel_does_not_change_the_enrollment_chosen() {
+    use canbao::tui::modal::Modal;
+    let mut app = app(Language::Zh);
+    app.update(Action::Enrollment);
+    let Some(Modal::Enrollment(chooser)) = &app.modal else { panic!("chooser") };
+    let cursor = chooser.cursor;
+    for _ in 0..3 {
+        app.update(Action::ScrollDown);
+    }
+    app.update(Action::ScrollUp);
+    let Some(Modal::Enrollment(chooser)) = &app.modal else { panic!("chooser") };
+    assert_eq!(chooser.cursor, cursor);
+}

@@ -265,10 +265,12 @@ impl App {
             Action::NextField | Action::PreviousField => {
                 chooser.on_detail = !chooser.on_detail && chooser.takes_detail()
             }
-            Action::Up | Action::ScrollUp if chooser.on_detail => chooser.on_detail = false,
-            Action::Down | Action::ScrollDown if chooser.on_detail => {}
-            Action::Up | Action::ScrollUp => chooser.move_to(chooser.cursor.saturating_sub(1)),
-            Action::Down | Action::ScrollDown => chooser.move_to(chooser.cursor + 1),
+            // Not the mouse wheel: turned over the dialog to scroll the roster behind it, it would change the status
+            // chosen without a key pressed.
+            Action::Up if chooser.on_detail => chooser.on_detail = false,
+            Action::Down if chooser.on_detail => {}
+            Action::Up => chooser.move_to(chooser.cursor.saturating_sub(1)),
+            Action::Down => chooser.move_to(chooser.cursor + 1),
             // Typing goes to the reason or place, and only where the status takes one.
             a if chooser.takes_detail() => {
                 chooser.on_detail |= chooser.detail.edit(&a);
