@@ -889,3 +889,59 @@ fn the_demo_is_held_under_the_name_its_title_shows() {
     }
     tmux.quit();
 }
+
+/// Ctrl-z gives the terminal back to the shell and stops canbao as a job, as programs in a terminal do; `fg`
+/// brings the screen back whole, and canbao goes on as before. Before, Ctrl-z did nothing and said nothing, and
+/// the `fg` and Enter the operator typed next went into canbao as keys.
+#[test]
+fn ctrl_z_stops_canbao_as_a_job_and_fg_brings_the_screen_back() {
+    if tmux_missing() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = imported_drive(dir.path());
+    let tmux = Tmux { socket: format!("canbao-suspend-{}", std::process::id()) };
+    let folder = dir.path().display().to_string();
+    let started = tmux.run(&[
+        "new-session",
+        "-d",
+        "-x",
+        "120",
+        "-y",
+        "40",
+        "-s",
+        "canbao",
+        "-c",
+        &folder,
+        "env PS1='shell$ ' bash --norc -i",
+    ]);
+    assert!(started.status.success(), "tmux new-session: {}", String::from_utf8_lossy(&started.stderr));
+    tmux.wait_for("shell$");
+    let command = format!(
+        "env XDG_CONFIG_HOME={} HOME={} {} --db {} --operator 测试",
+        quote(&config_home(dir.path())),
+        quote(dir.path()),
+        quote(Path::new(BIN)),
+        quote(&db)
+    );
+    tmux.send_text(&command);
+    tmux.send(&["Enter"]);
+    tmux.wait_for("显示 10 / 10");
+    tmux.send(&["C-z"]);
+    let screen = tmux.wait_for("Stopped");
+    assert!(!screen.contains("显示 10 / 10"), "the shell's screen, not canbao's:\n{screen}");
+    tmux.send_text("fg");
+    tmux.send(&["Enter"]);
+    let screen = tmux.wait_for("显示 10 / 10");
+    assert!(screen.contains("学生名单"), "the whole screen drawn again:\n{screen}");
+    // The keys act as before: a search, then q back to the shell.
+    tmux.look();
+    tmux.send(&["/"]);
+    tmux.send_text("周静露");
+    tmux.wait_for("显示 1 / 10");
+    tmux.send(&["Escape"]);
+    tmux.look();
+    tmux.send(&["q"]);
+    let screen = tmux.wait_without("学生名单");
+    assert!(screen.contains("shell$"), "{screen}");
+}

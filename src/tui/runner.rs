@@ -37,9 +37,27 @@ pub struct TerminalEvents;
 
 impl EventSource for TerminalEvents {
     fn next(&mut self, timeout: Duration) -> std::io::Result<Option<Event>> {
-        if event::poll(timeout)? { event::read().map(Some) } else { Ok(None) }
+        if !event::poll(timeout)? {
+            return Ok(None);
+        }
+        let event = event::read()?;
+        // Ctrl-z stops canbao as a job of the shell; back with `fg`, the screen is drawn whole again (`REDRAW`).
+        if let Event::Key(k) = &event
+            && k.kind == KeyEventKind::Press
+            && k.code == KeyCode::Char('z')
+            && k.modifiers.contains(KeyModifiers::CONTROL)
+            && super::terminal::suspend()?
+        {
+            return Ok(Some(REDRAW));
+        }
+        Ok(Some(event))
     }
 }
+
+/// What the event source gives after the terminal was handed back and taken over again (Ctrl-z, `fg`): the
+/// screen is drawn whole, as what the terminal shows is no longer what was last drawn. canbao asks no terminal
+/// for focus reports, so none sends this itself.
+pub const REDRAW: Event = Event::FocusGained;
 
 /// The action an event stands for in the app's current context, if any.
 pub fn translate(app: &App, event: Event) -> Option<Action> {
@@ -163,6 +181,11 @@ where
             1000
         });
         let event = events.next(timeout)?;
+        if event == Some(REDRAW) {
+            terminal.clear()?;
+            dirty = true;
+            continue;
+        }
         if event.is_none() {
             last_key = None;
         }

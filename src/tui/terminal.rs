@@ -42,6 +42,30 @@ pub fn restore() {
     let _ = disable_raw_mode();
 }
 
+/// Ctrl-z: the terminal is given back and canbao stops as a job of the shell (SIGTSTP), as programs in a
+/// terminal do, until `fg` takes it over again; then the screen is drawn whole (`runner`). Between two keys no
+/// transaction is open, so nothing is half written while stopped. Started with no shell to resume it (the
+/// process group orphaned, as in a window of its own), the kernel discards the signal and canbao goes on at
+/// once. Elsewhere (Windows) nothing stops: false.
+pub fn suspend() -> std::io::Result<bool> {
+    #[cfg(unix)]
+    {
+        restore();
+        // SAFETY: raise only sends the calling thread a signal; its default action stops the process.
+        unsafe {
+            libc::raise(libc::SIGTSTP);
+        }
+        enable_raw_mode()?;
+        execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+        let _ = execute!(stdout(), EnableBracketedPaste);
+        Ok(true)
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(false)
+    }
+}
+
 /// Restores the terminal before the panic message is printed, so the message is readable.
 pub fn install_panic_hook() {
     let previous = std::panic::take_hook();
