@@ -164,10 +164,15 @@ pub(super) fn renamed_schools(tx: &Transaction, others: &mut Vec<String>) -> Res
 }
 
 /// Whether the two files hold a change in common (one began as a copy of the other, or they were merged
-/// before). Read once `temp.merge_their_new` holds their rows we lack. Two empty logs share nothing.
+/// before), or this drive holds nothing yet (no pupil, no change): a new drive on a second laptop taking a copy
+/// of the first laptop's by a merge, as a drive is handed to a second laptop, has no history to share and takes
+/// the copy whole, which is no sign of a wrong file; said so, the very first merge of a copy read as a file of
+/// another drive. Read once `temp.merge_their_new` holds their rows we lack. Two empty logs share nothing.
 pub(super) fn shares_history(tx: &Transaction) -> Result<bool> {
     Ok(tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM other.audit a WHERE a.id NOT IN (SELECT id FROM temp.merge_their_new))",
+        "SELECT EXISTS (SELECT 1 FROM other.audit a WHERE a.id NOT IN (SELECT id FROM temp.merge_their_new))
+             OR (EXISTS (SELECT 1 FROM other.audit)
+                 AND NOT EXISTS (SELECT 1 FROM main.audit) AND NOT EXISTS (SELECT 1 FROM main.students))",
         [],
         |r| r.get(0),
     )?)
@@ -324,6 +329,33 @@ mod tests {
         drop(b);
         let report = a.merge_from_checked(&b_path, false, false).unwrap();
         assert!(report.other_schools.is_empty() && report.shared_history, "{report:?}");
+    }
+
+    /// A copy of a drive handed to a second laptop, brought in there by a merge into a new drive (no pupil, no
+    /// change yet), is the first laptop's drive taken whole: no warning of files that share no history, and
+    /// the two then share it. Two drives of their own still do not.
+    #[test]
+    fn a_copy_merged_into_a_new_drive_is_not_said_to_share_no_history() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, copy) = copies(dir.path());
+        let copy_path = copy.path().unwrap().to_owned();
+        drop(copy);
+        let mut second = Store::open(&dir.path().join("second.db")).unwrap();
+        second.set_operator("乙").unwrap();
+        let preview = second.merge_from_checked(&copy_path, true, false).unwrap();
+        let report = second.merge_from_checked(&copy_path, false, false).unwrap();
+        for r in [&preview, &report] {
+            assert!(r.shared_history && r.other_schools.is_empty(), "nothing to warn of: {r:?}");
+        }
+        assert_eq!(report.added, 2);
+        let a_path = a.path().unwrap().to_owned();
+        drop(a);
+        assert!(second.merge_from_checked(&a_path, false, false).unwrap().shared_history, "shared since");
+        let own = drive(&dir.path().join("own.db"), "测试小学", "丙", "2026-11-23T09:30:00+08:00");
+        let own_path = own.path().unwrap().to_owned();
+        drop(own);
+        let mut first = Store::open(&a_path).unwrap();
+        assert!(!first.merge_from_checked(&own_path, true, false).unwrap().shared_history, "a drive of its own");
     }
 
     #[test]
