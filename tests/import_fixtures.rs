@@ -853,6 +853,39 @@ fn hidden_sheets_are_left_out_and_hidden_rows_imported_each_said() {
     }
 }
 
+/// Two 身份证号码 columns, the first (last year's wrong numbers) hidden in Excel: the visible one is read and the
+/// hidden one said to be left out; a hidden column no visible column repeats (the phone) is read and said hidden.
+#[test]
+fn a_visible_column_is_preferred_over_a_hidden_one_of_the_same_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let old: Vec<String> = (1..=3).map(|i| valid(&format!("4502142014010{i}101"))).collect();
+    let new: Vec<String> = (1..=3).map(|i| valid(&format!("4502142014010{i}201"))).collect();
+    let path = dir.path().join("hiddencol.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet().set_name("五年级2班").unwrap();
+    sheet.write_row(0, 0, ["姓名", "身份证号码", "身份证号码", "联系电话"]).unwrap();
+    for i in 0..3 {
+        let row = [format!("隐{i}"), old[i].clone(), new[i].clone(), format!("1390000000{i}")];
+        sheet.write_row(i as u32 + 1, 0, row).unwrap();
+    }
+    sheet.set_column_hidden(1).unwrap();
+    sheet.set_column_hidden(3).unwrap();
+    book.save(&path).unwrap();
+
+    let mut store = store();
+    let report = class_list::import(&mut store, &[path.as_path()], Some("第一小学"), false).unwrap();
+    assert_eq!((report.added, report.skipped), (3, 0), "{report:?}");
+    for i in 0..3 {
+        assert!(store.student_by_id_number(&new[i]).unwrap().is_some(), "the visible column's number is read");
+        assert!(store.student_by_id_number(&old[i]).unwrap().is_none(), "the hidden column's is not");
+    }
+    let messages: Vec<&str> = report.problems.iter().map(|p| p.message.as_str()).collect();
+    assert!(messages.iter().any(|m| m.contains("第 B 列“身份证号码”在 Excel 中已隐藏，未导入")), "{messages:?}");
+    assert!(messages.iter().any(|m| m.contains("第 D 列“联系电话”在 Excel 中已隐藏，仍已导入")), "{messages:?}");
+    assert!(!messages.iter().any(|m| m.contains("与前面的列重复")), "{messages:?}");
+    assert_eq!(messages.len(), 2, "{messages:?}");
+}
+
 /// A workbook with nothing in it is said to be empty, as an empty CSV is, not to lack a header row.
 #[test]
 fn an_empty_workbook_is_said_to_be_empty() {

@@ -1233,6 +1233,12 @@ impl RowReader<'_> {
             };
             found_any = true;
             let hidden_rows = std::mem::take(&mut rows.hidden_rows);
+            let hidden_columns = std::mem::take(&mut rows.hidden_columns);
+            if template.is_none()
+                && let Some(header_row) = head.get(map.row)
+            {
+                prefer_visible(&mut map, header_row, &hidden_columns, self.synonyms);
+            }
             let mut hidden_said = Vec::new();
             let body = head.split_off((map.row + 1).min(head.len()));
             let sheet = Sheet { name, rows: head };
@@ -1254,7 +1260,7 @@ impl RowReader<'_> {
             // canbao's own form says its statuses by its own definitions; a school's list, by 是否参保 alone.
             let status_columns = form.as_ref().map(|f| own_forms::status_columns(f, header_row, &map));
             let silent = form.as_ref().map(|f| own_forms::own_columns(f, header_row, &map)).unwrap_or_default();
-            self.ignored_headers(file, &sheet, &map, own_export, &silent);
+            self.ignored_headers(file, &sheet, &map, own_export, (&silent, &hidden_columns));
             let title_school = header::school_from_title(&sheet.rows, map.row);
             let sheet_school = school.map(str::to_owned).or(title_school);
             let class_header = map.header_text(Column::GradeClass, &sheet.rows);
@@ -1737,7 +1743,15 @@ impl RowReader<'_> {
 
     /// A header cell the reader does not use is said, so a column the operator expected is never dropped
     /// without a word: a word `data/headers.toml` does not know, or a second column for the same field.
-    fn ignored_headers(&mut self, file: &str, sheet: &Sheet, map: &HeaderMap, own_export: bool, silent: &[usize]) {
+    /// A column Excel hides (`hidden`) is said too, whether read (no visible column has its header) or not.
+    fn ignored_headers(
+        &mut self,
+        file: &str,
+        sheet: &Sheet,
+        map: &HeaderMap,
+        own_export: bool,
+        (silent, hidden): (&[usize], &[usize]),
+    ) {
         let Some(header_row) = sheet.rows.get(map.row) else { return };
         for (i, cell) in header_row.iter().enumerate() {
             if silent.contains(&i) {
@@ -1771,7 +1785,24 @@ impl RowReader<'_> {
                 self.problem(file, sheet, map.row + 1, &word, message);
                 continue;
             }
-            if word.is_empty() || map.columns.values().any(|&c| c == i) || self.synonyms.is_own_column(&word) {
+            let read = map.columns.values().any(|&c| c == i);
+            if !word.is_empty() && hidden.binary_search(&i).is_ok() && (read || self.synonyms.column(&word).is_some()) {
+                // The operator counting the columns on screen does not see it: whether it was read is said.
+                let letter = column_letter(i);
+                let message = match read {
+                    true => format!(
+                        "第 {letter} 列“{shown}”在 Excel 中已隐藏，仍已导入 (column {letter} “{shown}” is hidden in Excel: \
+                         imported all the same)"
+                    ),
+                    false => format!(
+                        "第 {letter} 列“{shown}”在 Excel 中已隐藏，未导入 (column {letter} “{shown}” is hidden in Excel: \
+                         not imported)"
+                    ),
+                };
+                self.problem(file, sheet, map.row + 1, &word, message);
+                continue;
+            }
+            if word.is_empty() || read || self.synonyms.is_own_column(&word) {
                 continue;
             }
             let message = if self.synonyms.column(&word).is_some() {
@@ -2869,6 +2900,42 @@ const QUOTED_CHARS: usize = 50;
 
 /// A cell's text as a report quotes it: the first characters and the whole length when it is long, so a
 /// pasted paragraph (or a 10 MB header cell) is one line and not the paragraph again.
+/// Of two columns with the same header, the one the operator sees is read: a hidden column before it (last
+/// year's numbers, kept out of sight) is what `header::map_row` would otherwise take, being first.
+fn prefer_visible(map: &mut HeaderMap, header_row: &[Cell], hidden: &[usize], synonyms: &Synonyms) {
+    if hidden.is_empty() {
+        return;
+    }
+    // A cell another field reads is not taken from it.
+    let taken: Vec<usize> = map.columns.values().copied().collect();
+    for (column, at) in map.columns.iter_mut() {
+        if hidden.binary_search(at).is_err() {
+            continue;
+        }
+        let visible = header_row.iter().enumerate().find(|(i, cell)| {
+            hidden.binary_search(i).is_err()
+                && !taken.contains(i)
+                && matches!(cell, Cell::Text(t) if synonyms.column(t) == Some(*column))
+        });
+        if let Some((i, _)) = visible {
+            *at = i;
+        }
+    }
+}
+
+/// A spreadsheet column's letters for a column from 0 (0 is A, 26 is AA).
+fn column_letter(mut index: usize) -> String {
+    let mut letters = Vec::new();
+    loop {
+        letters.push(b'A' + (index % 26) as u8);
+        if index < 26 {
+            break;
+        }
+        index = index / 26 - 1;
+    }
+    letters.iter().rev().map(|&b| b as char).collect()
+}
+
 pub fn quoted(text: &str) -> std::borrow::Cow<'_, str> {
     match text.char_indices().nth(QUOTED_CHARS) {
         Some((end, _)) => std::borrow::Cow::Owned(format!(

@@ -82,6 +82,9 @@ pub struct SheetRows {
     /// The rows Excel hides (by hand or by a filter), as Excel numbers them, ascending: imported, and said, as the
     /// operator counting the rows on screen does not see them.
     pub hidden_rows: Vec<usize>,
+    /// The columns Excel hides, from 0 (A), ascending: a column the operator does not see is not preferred over
+    /// one they do, and is said.
+    pub hidden_columns: Vec<usize>,
     source: RowSource,
 }
 
@@ -124,6 +127,7 @@ impl From<Sheet> for SheetRows {
             name: sheet.name,
             hidden: false,
             hidden_rows: Vec::new(),
+            hidden_columns: Vec::new(),
             source: RowSource::Cells(sheet.rows.into_iter()),
         }
     }
@@ -158,7 +162,7 @@ pub fn open_bytes(bytes: Vec<u8>, file: &str) -> Result<Vec<SheetRows>, ReadErro
             let scan = xlsx_scan(bytes.as_ref())
                 .map_err(|reason| ReadError::BadWorkbook { file: file.to_owned(), reason: reason.to_owned() })?;
             if let Some(sheets) = super::xlsx_rows::open(bytes.clone(), file, scan.merges)? {
-                let mut hidden_rows = match scan.hiding.is_empty() {
+                let mut hidden = match scan.hiding.is_empty() {
                     true => Default::default(),
                     false => {
                         contained(|| super::xlsx_hidden::hidden_rows(bytes.as_ref(), &scan.hiding)).unwrap_or_default()
@@ -166,11 +170,15 @@ pub fn open_bytes(bytes: Vec<u8>, file: &str) -> Result<Vec<SheetRows>, ReadErro
                 };
                 return Ok(sheets
                     .into_iter()
-                    .map(|(name, hidden, rows)| SheetRows {
-                        hidden_rows: hidden_rows.remove(&name).unwrap_or_default(),
-                        name,
-                        hidden,
-                        source: RowSource::Xlsx(rows),
+                    .map(|(name, sheet_hidden, rows)| {
+                        let parts = hidden.remove(&name).unwrap_or_default();
+                        SheetRows {
+                            hidden_rows: parts.rows,
+                            hidden_columns: parts.columns,
+                            name,
+                            hidden: sheet_hidden,
+                            source: RowSource::Xlsx(rows),
+                        }
                     })
                     .collect());
             }
@@ -197,6 +205,7 @@ pub fn open_bytes(bytes: Vec<u8>, file: &str) -> Result<Vec<SheetRows>, ReadErro
         name: String::new(),
         hidden: false,
         hidden_rows: Vec::new(),
+        hidden_columns: Vec::new(),
         source: RowSource::Csv(Box::new(CsvRows::new(bytes, file))),
     }])
 }

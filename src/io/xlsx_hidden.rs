@@ -14,14 +14,20 @@ const EXCEL_ROWS: usize = 1 << 20;
 
 type Archive<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
 
-/// The hidden rows of the sheets whose parts are among `parts` (names as `part_key` writes them), by sheet
-/// name, as Excel numbers them, ascending; only sheets with some. What cannot be read gives nothing: calamine
-/// judges the file itself.
-pub(super) fn hidden_rows(bytes: &[u8], parts: &[String]) -> HashMap<String, Vec<usize>> {
+/// What a sheet hides: rows as Excel numbers them, columns from 0 (A), each ascending.
+#[derive(Debug, Default, PartialEq)]
+pub(super) struct Hidden {
+    pub rows: Vec<usize>,
+    pub columns: Vec<usize>,
+}
+
+/// The hidden rows and columns of the sheets whose parts are among `parts` (names as `part_key` writes them),
+/// by sheet name; only sheets with some. What cannot be read gives nothing: calamine judges the file itself.
+pub(super) fn hidden_rows(bytes: &[u8], parts: &[String]) -> HashMap<String, Hidden> {
     each_sheet(
         bytes,
         |_, part| parts.iter().any(|p| p == part),
-        |entry| Some(rows_hidden(entry)).filter(|rows| !rows.is_empty()),
+        |entry| Some(hidden_parts(entry)).filter(|h| !h.rows.is_empty() || !h.columns.is_empty()),
     )
 }
 
@@ -139,13 +145,33 @@ fn resolve(folder: &str, target: &str) -> String {
     part_key(&path.join("/"))
 }
 
-/// The rows of a worksheet's XML marked hidden. A row without its number follows the one before, as Excel
-/// reads it.
-fn rows_hidden(entry: impl Read) -> Vec<usize> {
+/// The columns of a sheet: a `<col>` range reaching past them (`max="16384"` is common) is cut there.
+const EXCEL_COLUMNS: usize = 1 << 14;
+
+/// The rows and columns of a worksheet's XML marked hidden. A row without its number follows the one before,
+/// as Excel reads it.
+fn hidden_parts(entry: impl Read) -> Hidden {
     let mut reader = quick_xml::Reader::from_reader(BufReader::new(entry));
     let (mut buf, mut rows, mut next) = (Vec::new(), Vec::new(), 1usize);
+    let mut columns = Vec::new();
     loop {
         match reader.read_event_into(&mut buf) {
+            // `<col min="2" max="2" hidden="1"/>`: Excel's columns from 1. A hidden range is what a teacher hid by
+            // hand, a few columns; a range over every column (a hostile or odd file) is bounded by Excel's width.
+            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "col" => {
+                let (mut min, mut max, mut hidden) = (0usize, 0usize, false);
+                for a in e.attributes().with_checks(false).flatten() {
+                    match a.key.local_name().as_ref() {
+                        "min" => min = a.value.trim().parse().unwrap_or(0),
+                        "max" => max = a.value.trim().parse().unwrap_or(0),
+                        "hidden" => hidden = matches!(a.value.trim(), "1" | "true"),
+                        _ => {}
+                    }
+                }
+                if hidden && min >= 1 && columns.len() < EXCEL_COLUMNS {
+                    columns.extend((min.max(1)..=max.max(min).min(EXCEL_COLUMNS)).map(|c| c - 1));
+                }
+            }
             Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "row" => {
                 let (mut row, mut hidden) = (next, false);
                 for a in e.attributes().with_checks(false).flatten() {
@@ -168,5 +194,7 @@ fn rows_hidden(entry: impl Read) -> Vec<usize> {
     }
     rows.sort_unstable();
     rows.dedup();
-    rows
+    columns.sort_unstable();
+    columns.dedup();
+    Hidden { rows, columns }
 }
