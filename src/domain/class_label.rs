@@ -419,12 +419,14 @@ pub fn search_spellings(word: &str) -> Vec<String> {
 
 /// Up to `n` of `labels` nearest to the class `wanted` names, compared as their one spelling (初一2 and
 /// 七年级2班 are one class): by the characters to change, then in the order of `labels`. For a class typed by
-/// hand, to offer the ones it likely meant.
+/// hand, to offer the ones it likely meant. The empty label (pupils with no class) is no class to offer: it
+/// was an empty item in the list.
 pub fn nearest<'a>(wanted: &str, labels: &'a [String], n: usize) -> Vec<&'a str> {
     let target: Vec<char> = ClassKey::parse(wanted).canonical().chars().collect();
     let mut ranked: Vec<(usize, usize, &String)> = labels
         .iter()
         .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
         .map(|(i, l)| (edit_distance(&target, &ClassKey::parse(l).canonical()), i, l))
         .collect();
     ranked.sort_unstable();
@@ -749,6 +751,13 @@ pub fn promote(grade: &str, class: &str) -> Promotion {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn nearest_offers_no_empty_class() {
+        // A drive of one class, its grade's pupils not yet in classes, and pupils with no class at all.
+        let labels: Vec<String> = ["一年级1班", "", "一年级"].map(str::to_owned).into();
+        assert_eq!(super::nearest("九年级1班", &labels, 3), ["一年级1班", "一年级"]);
+    }
+
     use super::*;
 
     #[test]

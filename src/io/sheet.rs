@@ -197,7 +197,9 @@ pub fn check_class(store: &Store, school: Option<&str>, wanted: &str) -> Result<
             having.push(s);
         } else {
             // This year's classes: not the graduates' and leavers' of earlier years.
-            lacking.push((s, labels.into_iter().filter(|l| !crate::store::is_former_label(l)).collect()));
+            // Nor the empty label of pupils with no class, which listed as an empty item.
+            let current = labels.into_iter().filter(|l| !l.trim().is_empty() && !crate::store::is_former_label(l));
+            lacking.push((s, current.collect()));
         }
     }
     let listed = |labels: &[String]| -> (String, String) {
