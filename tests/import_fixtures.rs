@@ -2091,3 +2091,47 @@ fn a_paid_pupils_number_under_another_name_is_left_out_not_renamed() {
     let renamed = s.students_by_stored_number(&hou).unwrap().remove(0);
     assert_eq!((renamed.name.as_str(), renamed.class_label().as_str()), ("张三丰", "一年级2班"));
 }
+
+/// A header of two rows, as school systems and teachers lay it out: 「学籍信息」 merged across 年级 and 班级,
+/// 「联系方式」 across 家长电话, the other names merged down over both rows. The columns under a group label are
+/// read from the second row; before, that row was skipped as a header repeated, and every pupil lost the class.
+#[test]
+fn a_header_of_two_rows_reads_the_columns_under_a_group_label() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("two-rows.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let plain = rust_xlsxwriter::Format::new();
+    sheet.merge_range(0, 0, 0, 5, "某某县实验小学学生名册", &plain).unwrap();
+    for (column, name) in [(0, "序号"), (1, "姓名"), (2, "身份证号码")] {
+        sheet.merge_range(1, column, 2, column, name, &plain).unwrap();
+    }
+    sheet.merge_range(1, 3, 1, 4, "学籍信息", &plain).unwrap();
+    sheet.write_string(2, 3, "年级").unwrap();
+    sheet.write_string(2, 4, "班级").unwrap();
+    sheet.write_string(1, 5, "联系方式").unwrap();
+    sheet.write_string(2, 5, "家长电话").unwrap();
+    let ids: Vec<String> = (1..=4).map(|i| valid(&format!("4502062016010{i}011"))).collect();
+    for (i, id) in ids.iter().enumerate() {
+        let row = 3 + i as u32;
+        sheet.write_number(row, 0, (i + 1) as f64).unwrap();
+        sheet.write_string(row, 1, format!("郑{i}")).unwrap();
+        sheet.write_string(row, 2, id).unwrap();
+        sheet.write_string(row, 3, "四年级").unwrap();
+        sheet.write_string(row, 4, format!("{}班", i % 2 + 1)).unwrap();
+        sheet.write_string(row, 5, format!("1380000000{i}")).unwrap();
+    }
+    book.save(&path).unwrap();
+
+    let mut store = store();
+    let report = class_list::import(&mut store, &[path.as_path()], Some("实验小学"), false).expect("import");
+    assert_eq!(report.added, 4, "{:?}", report.problems);
+    let said: Vec<&str> = report.problems.iter().map(|p| p.message.as_str()).collect();
+    assert!(!said.iter().any(|m| m.contains("表头") || m.contains("班级")), "{said:?}");
+    let students = store.students(&StudentFilter::default()).expect("students");
+    for (i, id) in ids.iter().enumerate() {
+        let pupil = students.iter().find(|s| &s.id_number == id).expect("imported");
+        assert_eq!((pupil.grade.as_str(), pupil.class.as_str()), ("四年级", if i % 2 == 0 { "1班" } else { "2班" }));
+        assert_eq!(pupil.phone, format!("1380000000{i}"));
+    }
+}

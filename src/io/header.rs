@@ -241,13 +241,46 @@ impl HeaderMap {
 /// How far down a title block can reach before the header.
 pub const HEADER_SEARCH_ROWS: usize = 30;
 
-/// The first row that names both a name column and an ID-number column.
+/// The first row that names both a name column and an ID-number column, with the row under it when the header
+/// takes two rows (`two_row_header`).
 pub fn detect(rows: &[Vec<Cell>], synonyms: &Synonyms) -> Option<HeaderMap> {
-    rows.iter().take(HEADER_SEARCH_ROWS).enumerate().find_map(|(index, row)| {
+    let found = rows.iter().take(HEADER_SEARCH_ROWS).enumerate().find_map(|(index, row)| {
         let columns = map_row(row, synonyms);
         (columns.contains_key(&Column::Name) && columns.contains_key(&Column::IdNumber))
             .then_some(HeaderMap { row: index, columns })
-    })
+    })?;
+    Some(two_row_header(rows, synonyms, found))
+}
+
+/// A header of two rows: a group label merged across the columns it groups (「学籍信息」 over 年级 and 班级, 「联系方式」
+/// over 家长电话), the columns' own names in the row under it, and the other names merged down over both rows
+/// (a merged cell's value is read in each cell it covers, or only in the first). The row under the header is
+/// its second row when every cell it fills names a column or repeats the cell above, and it names a column the
+/// first row does not: the columns are then the second row's, and the first row's where the second names none.
+/// Before, the second row was skipped as a header repeated and the columns under a group label were lost.
+fn two_row_header(rows: &[Vec<Cell>], synonyms: &Synonyms, first: HeaderMap) -> HeaderMap {
+    let (Some(upper), Some(lower)) = (rows.get(first.row), rows.get(first.row + 1)) else { return first };
+    let lower_columns = map_row(lower, synonyms);
+    let header_like = lower.iter().enumerate().all(|(i, cell)| match cell {
+        Cell::Text(t) if !t.trim().is_empty() => {
+            synonyms.column(t).is_some() || upper.get(i).is_some_and(|above| above.text().trim() == t.trim())
+        }
+        Cell::Text(_) | Cell::Empty => true,
+        // A number (a row number, an ID): the first pupil's row.
+        Cell::Number(_) | Cell::Digits(_) | Cell::Unevaluated(_) => false,
+    });
+    let adds = lower_columns.keys().any(|c| !first.columns.contains_key(c));
+    if !header_like || !adds {
+        return first;
+    }
+    let mut columns = lower_columns;
+    let taken: Vec<usize> = columns.values().copied().collect();
+    for (column, index) in first.columns {
+        if !taken.contains(&index) {
+            columns.entry(column).or_insert(index);
+        }
+    }
+    HeaderMap { row: first.row + 1, columns }
 }
 
 /// Maps a row's cells to columns; when two cells name the same column, the first wins.
