@@ -38,7 +38,7 @@ fn import_corpus_keeps_every_promise() {
     assert!(outcomes.len() >= 10, "the seed corpus is missing: {}", outcomes.len());
     let imported = |name: &str| -> canbao::io::class_list::ImportReport {
         match outcomes.iter().find(|(p, _)| p.file_name().is_some_and(|n| n == name)) {
-            Some((_, Outcome::Imported(report))) => report.clone(),
+            Some((_, Outcome::Imported(report))) => (**report).clone(),
             other => panic!("{name}: expected an import, got {other:?}"),
         }
     };

@@ -24,7 +24,7 @@ pub enum Outcome {
     /// The file was refused as a whole (not a table, no header row, a broken row), with this message.
     Refused(String),
     /// The file was imported into a fresh drive; the report as the operator would see it.
-    Imported(ImportReport),
+    Imported(Box<ImportReport>),
 }
 
 /// Reads `bytes` as a class list (content-sniffed CSV in any encoding, XLSX or XLS), reads its rows alone (a
@@ -128,7 +128,7 @@ pub fn import_bytes(bytes: &[u8]) -> Result<Outcome, String> {
         return Err(format!("importing the same file again added {} and updated {}", again.added, again.updated));
     }
     check_store(&store, first.added)?;
-    Ok(Outcome::Imported(first))
+    Ok(Outcome::Imported(Box::new(first)))
 }
 
 fn refused(e: &ReadError) -> Result<Outcome, String> {
