@@ -17,8 +17,6 @@ use crate::store::Store;
 const FILE: &str = "fuzz-input";
 
 /// What the importer made of the bytes.
-// One per fuzz input, compared and dropped at once: its size costs nothing, and boxing would only burden callers.
-#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     /// The file was refused as a whole (not a table, no header row, a broken row), with this message.
