@@ -3415,3 +3415,43 @@ fn a_department_spelled_with_spaces_is_one_sheet_of_the_special_roster() {
     let rows: Vec<&str> = text.lines().skip_while(|l| !l.starts_with("序号")).skip(1).collect();
     assert!(rows.len() == 3 && rows.iter().all(|l| l.contains(",民政,")), "{text}");
 }
+
+/// The agencies' systems write 参保缴费 (or 正常缴费, 在保 …) for a person insured and paying: such a row marks the
+/// pupil as 已登记 does, and a status the program has no word for is said as unknown, not as a failed registration.
+#[test]
+fn agency_status_words_of_the_agencies_systems_are_read() {
+    let (dir, db) = sample_drive();
+    let agency = write(
+        dir.path(),
+        "agency_words.csv",
+        "姓名,证件号码,参保状态\n孙语,450203201909308803,参保缴费\n林彤瑶,450202201911276365,正常缴费\n\
+         黎语雪,450202202007078525,待审核\n何轩明,45020320190307775X,暂停参保\n",
+    );
+    let report = json(canbao(&db).args(["reconcile", "--source", "agency", "--json"]).arg(&agency));
+    assert_eq!(report["matched"], 2, "{report}");
+    let statuses = |key: &str| -> Vec<(u64, String)> {
+        report[key]
+            .as_array()
+            .unwrap_or_else(|| panic!("{key}: {report}"))
+            .iter()
+            .map(|n| (n["row"].as_u64().expect("row"), n["status"].as_str().expect("status").to_owned()))
+            .collect()
+    };
+    assert_eq!(statuses("not_registered"), [(5, "暂停参保".to_owned())], "{report}");
+    assert_eq!(statuses("unknown_status"), [(4, "待审核".to_owned())], "{report}");
+    for (number, enrollment) in [
+        ("450203201909308803", "here"),
+        ("450202201911276365", "here"),
+        ("450202202007078525", "unknown"),
+        ("45020320190307775X", "unknown"),
+    ] {
+        let found = json(canbao(&db).args(["find", number, "--json"]));
+        assert_eq!(found[0]["enrollment"], enrollment, "{number}: {found}");
+    }
+    let again = write(dir.path(), "agency_unknown.csv", "姓名,证件号码,参保状态\n黎语雪,450202202007078525,待审核\n");
+    let text = ok(canbao(&db).args(["reconcile", "--source", "agency", "--dry-run"]).arg(&again));
+    assert!(
+        text.contains("不认识的参保状态“待审核”") && !text.contains("未标记为在校参保 (the list's status"),
+        "{text}"
+    );
+}

@@ -1106,6 +1106,16 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
             format!("{at} {} {number}: status “{status}”: not registered, not marked enrolled here", n.name),
         );
     }
+    for n in &r.unknown_status {
+        let (at, number) = (at(&n.file, &n.sheet, n.row), id(&n.id_number));
+        line(
+            format!(
+                "{at} {} {number}：不认识的参保状态“{}”，未标记为在校参保，请核对 (unknown status: not marked, to check)",
+                n.name, n.status
+            ),
+            format!("{at} {} {number}: unknown status “{}”: not marked enrolled here, to check", n.name, n.status),
+        );
+    }
     if !r.unknown_categories.is_empty() {
         line(
             format!("未知的人员类别 (unknown categories): {}", r.unknown_categories.join("、")),

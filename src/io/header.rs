@@ -96,6 +96,8 @@ struct CellWords {
     #[serde(default)]
     registered: Vec<String>,
     #[serde(default)]
+    not_registered: Vec<String>,
+    #[serde(default)]
     paid: Vec<String>,
     #[serde(default)]
     refund: Vec<String>,
@@ -129,6 +131,7 @@ impl Synonyms {
             &mut cell_words.yes,
             &mut cell_words.no_category,
             &mut cell_words.registered,
+            &mut cell_words.not_registered,
             &mut cell_words.paid,
             &mut cell_words.refund,
         ] {
@@ -163,6 +166,13 @@ impl Synonyms {
     pub fn is_registered(&self, cell: &str) -> bool {
         let cell = cell.trim();
         self.is_yes(cell) || self.cell_words.registered.iter().any(|w| w.eq_ignore_ascii_case(cell))
+    }
+
+    /// An agency's status cell (参保状态) that says the pupil is not registered (未登记, 登记失败, 暂停参保 …),
+    /// matched whole: a status that is neither this nor registered is one the program does not know.
+    pub fn is_not_registered(&self, cell: &str) -> bool {
+        let cell = cell.trim();
+        self.cell_words.not_registered.iter().any(|w| w.eq_ignore_ascii_case(cell))
     }
 
     /// A status cell on the tax office's list (缴费状态) that says paid: a yes word or one of `paid`, matched whole.

@@ -395,8 +395,11 @@ pub struct ReconcileReport {
     pub conflicts: Vec<Conflict>,
     /// Tax lists: one receipt number with different amounts; the pupil's payment is left as it was.
     pub receipt_conflicts: Vec<ReceiptConflict>,
-    /// Agency feedback rows whose status column says the pupil is not registered: not marked.
+    /// Agency feedback rows whose status column says the pupil is not registered (or is empty): not marked.
     pub not_registered: Vec<NotRegistered>,
+    /// Agency feedback rows whose status is a word the program does not know (neither registered nor not):
+    /// not marked, and said as unknown rather than as a failed registration, so a new word is added, not chased.
+    pub unknown_status: Vec<NotRegistered>,
     /// Category names (categories lists) that the category table does not know.
     pub unknown_categories: Vec<String>,
     pub problems: Vec<Problem>,
@@ -523,6 +526,7 @@ fn reconcile_list(
             conflicts: Vec::new(),
             receipt_conflicts: Vec::new(),
             not_registered: Vec::new(),
+            unknown_status: Vec::new(),
             unknown_categories: Vec::new(),
             problems: Vec::new(),
             unapplied_payments: 0,
@@ -1776,14 +1780,20 @@ impl Run<'_> {
         if map.columns.contains_key(&Column::Enrolled) {
             let status = map.get(Column::Enrolled, row).map(Cell::text).unwrap_or_default().trim().to_owned();
             if !self.synonyms.is_registered(&status) {
-                self.report.not_registered.push(NotRegistered {
+                let unknown = !status.is_empty() && !self.synonyms.is_not_registered(&status);
+                let row = NotRegistered {
                     id_number: student.id_number.clone(),
                     name: student.name.clone(),
                     status,
                     file: self.file.clone(),
                     sheet: sheet.name.clone(),
                     row: row_no,
-                });
+                };
+                if unknown {
+                    self.report.unknown_status.push(row);
+                } else {
+                    self.report.not_registered.push(row);
+                }
                 return None;
             }
         }

@@ -230,6 +230,10 @@ impl App {
             let place = at(&n.file, &n.sheet, n.row);
             lines.push(fill(t.reconcile_not_registered, &[&place, &id(&n.id_number), &n.name, &n.status]));
         }
+        for n in &r.unknown_status {
+            let place = at(&n.file, &n.sheet, n.row);
+            lines.push(fill(t.reconcile_unknown_status, &[&place, &id(&n.id_number), &n.name, &n.status]));
+        }
         for u in &r.unknown_rows {
             lines.push(fill(t.reconcile_unknown, &[&at(&u.file, &u.sheet, u.row), &id(&u.id_number), &u.name]));
             for f in &u.flagged {

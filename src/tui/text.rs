@@ -464,6 +464,7 @@ pub struct Text {
     pub reconcile_unknown: &'static str,
     pub reconcile_flagged: &'static str,
     pub reconcile_not_registered: &'static str,
+    pub reconcile_unknown_status: &'static str,
     pub reconcile_rounded: &'static str,
     pub reconcile_combined: &'static str,
     pub reconcile_redated: &'static str,

@@ -428,6 +428,7 @@ pub static EN: Text = Text {
     reconcile_amount: "{} {} {}: paid {} yuan, due {} yuan (recorded)",
     reconcile_unknown: "{} {} {}: not on the roster",
     reconcile_not_registered: "{} {} {}: status “{}”: not registered, not marked enrolled here",
+    reconcile_unknown_status: "{} {} {}: unknown status “{}”: not marked enrolled here, to check",
     reconcile_flagged: "  the roster holds {} {} ({}) with a number that failed the check: if it is this child, correct it with E on the detail screen",
     reconcile_rounded: "{} {} {}: held with a rounded number ({}), matched by name: correct it with E on the detail screen",
     reconcile_redated: "{} {} {}: the payment recorded ({}) is on the list at the same amount: now as the tax office records it, {}",

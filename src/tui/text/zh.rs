@@ -405,6 +405,7 @@ pub static ZH: Text = Text {
     reconcile_amount: "{} {} {}：缴费 {} 元，应缴 {} 元（已记录）",
     reconcile_unknown: "{} {} {}：名单中没有",
     reconcile_not_registered: "{} {} {}：参保状态为“{}”，未标记为在校参保",
+    reconcile_unknown_status: "{} {} {}：不认识的参保状态“{}”，未标记为在校参保，请核对",
     reconcile_flagged: "  名单中有同名学生 {} {}（{}），号码未通过校验；若是同一人，请在详情中按 E 更正号码",
     reconcile_rounded: "{} {} {}：名单中此人的号码曾被表格截断（{}），已按姓名核对，请在详情中按 E 更正",
     reconcile_redated: "{} {} {}：已记录的缴费（{}）与税务记录金额相同，按税务记录改为 {}",
