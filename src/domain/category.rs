@@ -205,6 +205,31 @@ mod tests {
     }
 
     #[test]
+    fn words_of_the_departments_own_lists_resolve() {
+        // 民政's lists say which 低保 or 特困 (城市/农村, 供养); 乡村振兴's older lists say 建档立卡.
+        let table = CategoryTable::builtin();
+        let cases = [
+            ("城市低保对象", "低保对象"),
+            ("农村低保", "低保对象"),
+            ("农村低保对象", "低保对象"),
+            ("城乡低保", "低保对象"),
+            ("城镇低保", "低保对象"),
+            ("特困供养", "特困人员"),
+            ("农村特困", "特困人员"),
+            ("城市特困", "特困人员"),
+            ("城市特困人员", "特困人员"),
+            ("建档立卡", "过渡期内脱贫人口"),
+        ];
+        for (word, name) in cases {
+            assert_eq!(table.lookup(word).map(|c| c.name.as_str()), Some(name), "{word}");
+        }
+        // Words that could be more than one category stay unknown, for the operator to ask.
+        for word in ["困难", "低收入", "贫困生", "城市", "农村"] {
+            assert!(table.lookup(word).is_none(), "{word}");
+        }
+    }
+
+    #[test]
     fn lookup_trims_and_rejects_unknown_words() {
         let table = CategoryTable::builtin();
         assert_eq!(table.lookup(" 低保\u{3000}").map(|c| c.name.as_str()), Some("低保对象"));
