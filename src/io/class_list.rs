@@ -3439,17 +3439,41 @@ impl FirstRows {
 }
 
 /// Teachers pad two-character names with spaces to line them up ("张  三"); a Chinese name has no spaces.
-/// Names in Latin letters keep single spaces.
+/// Names in Latin letters keep single spaces. The middle dot of a minority name (阿卜杜·热合曼) is typed with
+/// whatever dot the keyboard gives (•, ・, ．, . …): in a Chinese name each is the register's 「·」 (U+00B7), so the
+/// same child's name from a class list and from the tax office's or the agency's list is one name.
 pub fn clean_name(raw: &str) -> String {
-    if !raw.contains(char::is_whitespace) {
+    let has_cjk = raw.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c));
+    if !has_cjk {
+        if !raw.contains(char::is_whitespace) {
+            return raw.to_owned();
+        }
+        return raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
+    if !raw.chars().any(|c| c.is_whitespace() || (c != MIDDLE_DOT && is_middle_dot(c))) {
         return raw.to_owned();
     }
-    let has_cjk = raw.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c));
-    if has_cjk {
-        raw.chars().filter(|c| !c.is_whitespace()).collect()
-    } else {
-        raw.split_whitespace().collect::<Vec<_>>().join(" ")
-    }
+    raw.chars().filter(|c| !c.is_whitespace()).map(|c| if is_middle_dot(c) { MIDDLE_DOT } else { c }).collect()
+}
+
+/// The middle dot of the register's names (U+00B7).
+const MIDDLE_DOT: char = '\u{b7}';
+
+/// A dot typed for the middle dot of a Chinese name: ·, •, ‧, ・, ･, ．, ., ∙, ⋅ and the Greek ·.
+fn is_middle_dot(c: char) -> bool {
+    matches!(
+        c,
+        '\u{b7}'
+            | '\u{2022}'
+            | '\u{2027}'
+            | '\u{30fb}'
+            | '\u{ff65}'
+            | '\u{ff0e}'
+            | '.'
+            | '\u{2219}'
+            | '\u{22c5}'
+            | '\u{387}'
+    )
 }
 
 /// Phones as the importer keeps them (see `phone::clean`); the identity form keeps them the same way.
@@ -3464,6 +3488,12 @@ mod tests {
         assert_eq!(clean_name("张  三"), "张三");
         assert_eq!(clean_name(" Tom   Lee "), "Tom Lee");
         assert_eq!(clean_name("阿依古丽·买买提"), "阿依古丽·买买提");
+        for dot in ['•', '・', '．', '.', '‧', '\u{2027}', '\u{30fb}', '\u{ff65}', '\u{b7}'] {
+            assert_eq!(clean_name(&format!("阿卜杜{dot}热合曼")), "阿卜杜·热合曼", "{dot:?}");
+        }
+        assert_eq!(clean_name("阿卜杜 • 热合曼"), "阿卜杜·热合曼");
+        // A Latin name's full stop is no middle dot.
+        assert_eq!(clean_name("J. Smith"), "J. Smith");
         assert_eq!(clean_phone("138-0013 8000"), "13800138000");
         assert_eq!(clean_phone("１３８００１３８０００"), "13800138000");
         // As cells arrive: a formula made safe with an apostrophe (io::cell).
