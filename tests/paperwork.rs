@@ -396,7 +396,7 @@ fn a_row_held_back_as_a_conflict_is_no_amount_mismatch() {
         "姓名,身份证号码,缴费金额,缴费时间\n卢雅,450203202003164449,350,2023-11-01\n孙语,450203201909308803,350,2023-11-01\n",
     );
     let text = ok(canbao(&db).args(["reconcile", "--source", "tax", "--dry-run", "--reveal"]).arg(&file));
-    assert!(text.contains("金额不符 1，状态冲突 1"), "{text}");
+    assert!(text.contains("金额不符 1") && text.contains("状态冲突 1"), "{text}");
     assert!(!text.contains("卢雅 450203202003164449：缴费"), "{text}");
     let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&file));
     let conflicts = report["conflicts"].as_array().expect("list");
@@ -3484,4 +3484,55 @@ fn a_middle_dot_typed_otherwise_is_the_same_name() {
         let found = json(canbao(&db).args(["find", number, "--json"]));
         assert_eq!(found[0]["payment"], "paid", "{number}: {found}");
     }
+}
+
+/// The summary counts every row read once: a pupil's outcome, a pupil's further row, or not reconciled (a footer,
+/// an amount or a date that cannot be read, a number a spreadsheet rounded, a status that is not registered …).
+#[test]
+fn the_reconcile_summary_adds_up_to_the_rows_read() {
+    let (dir, db) = sample_drive_in(2024);
+    ok(canbao(&db).args(["policy", "use", "yibin-2024"]));
+    let sum = |r: &Value| {
+        let len = |key: &str| r[key].as_array().unwrap_or_else(|| panic!("{key}: {r}")).len() as u64;
+        let n = |key: &str| r[key].as_u64().unwrap_or_else(|| panic!("{key}: {r}"));
+        n("matched")
+            + n("already")
+            + len("unknown_rows")
+            + len("name_mismatches")
+            + len("conflicts")
+            + n("further_rows")
+            + n("not_reconciled")
+    };
+    let tax = write(
+        dir.path(),
+        "tax_counts.csv",
+        "纳税人姓名,证件号码,实缴金额,缴费日期\n\
+         孙语,450203201909308803,380,2023-10-08\n\
+         何轩明,45020320190307775X,190,2023-10-09\n\
+         何轩明,45020320190307775X,190,2023-10-10\n\
+         林彤瑶,450202201911276365,abc,2023-10-10\n\
+         卢雅,450203202003164449,380,2023-13-45\n\
+         张彤瑶,450202201910318690,380,2023-10-10\n\
+         王五,11010519491231002X,380,2023-10-10\n\
+         李四,4.50203E+17,380,2023-10-10\n\
+         合计,,1900,\n",
+    );
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--dry-run", "--json"]).arg(&tax));
+    assert_eq!(report["rows_read"], 9, "{report}");
+    assert_eq!(sum(&report), 9, "{report}");
+    assert_eq!(report["further_rows"], 1, "{report}");
+    assert!(report["not_reconciled"].as_u64() >= Some(3), "{report}");
+    let text = ok(canbao(&db).args(["reconcile", "--source", "tax", "--dry-run"]).arg(&tax));
+    let not_reconciled = report["not_reconciled"].as_u64().expect("count");
+    assert!(text.contains("读取 9 行：") && text.contains(&format!("未核对 {not_reconciled}")), "{text}");
+
+    let agency = write(
+        dir.path(),
+        "agency_counts.csv",
+        "姓名,证件号码,参保状态\n孙语,450203201909308803,已登记\n林彤瑶,450202201911276365,未登记\n\
+         孙语,450203201909308803,已登记\n,,\n合计：3人,,\n",
+    );
+    let report = json(canbao(&db).args(["reconcile", "--source", "agency", "--dry-run", "--json"]).arg(&agency));
+    assert_eq!(sum(&report), report["rows_read"].as_u64().expect("rows"), "{report}");
+    assert_eq!(report["not_reconciled"], 3, "{report}");
 }

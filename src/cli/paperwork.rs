@@ -915,28 +915,36 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
     if r.dry_run {
         say("试运行，未修改数据 (dry run: nothing changed)", "dry run: nothing changed");
     }
+    // Each row read is counted once, so the line adds up to the rows read; an amount that differs from the
+    // amount due is a payment recorded (in 已更新 or 原已一致), said after them.
     let counts_en = format!(
-        "rows read {}: matched {}, already {}, unknown IDs {}, name mismatches {}, amount mismatches {}, conflicts {}",
+        "rows read {}: matched {}, already {}, unknown IDs {}, name mismatches {}, conflicts {}, further rows of a \
+         pupil {}, not reconciled {}; amount mismatches among the payments {}",
         r.rows_read,
         r.matched,
         r.already,
-        r.unknown_ids.len(),
+        r.unknown_rows.len(),
         r.name_mismatches.len(),
+        r.conflicts.len(),
+        r.further_rows,
+        r.not_reconciled,
         r.amount_mismatches.len(),
-        r.conflicts.len()
     );
     if en {
         println!("{counts_en}");
     } else {
         println!(
-            "读取 {} 行：已更新 {}，原已一致 {}，名单外 {}，姓名不符 {}，金额不符 {}，状态冲突 {}",
+            "读取 {} 行：已更新 {}，原已一致 {}，名单外 {}，姓名不符 {}，状态冲突 {}，同一学生的其他行 {}，未核对 {}；\
+             记录的缴费中金额不符 {}",
             r.rows_read,
             r.matched,
             r.already,
-            r.unknown_ids.len(),
+            r.unknown_rows.len(),
             r.name_mismatches.len(),
+            r.conflicts.len(),
+            r.further_rows,
+            r.not_reconciled,
             r.amount_mismatches.len(),
-            r.conflicts.len()
         );
         println!("({counts_en})");
     }

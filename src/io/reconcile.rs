@@ -372,6 +372,14 @@ pub struct ReconcileReport {
     pub matched: usize,
     /// Pupils found already so (nothing to change).
     pub already: usize,
+    /// Rows read that reached no pupil's outcome: footers and empty rows (`skipped`), and rows held back (an ID
+    /// number that cannot be read, an amount or date that cannot, a status that is not registered or paid, a
+    /// repeat …), each said in `problems` or its own list. With `further_rows`, `matched`, `already`,
+    /// `unknown_rows`, `name_mismatches` and `conflicts` it adds up to `rows_read`.
+    pub not_reconciled: usize,
+    /// Rows that reached a pupil another row of the list reached too (a second payment, a second category): the
+    /// pupil is counted once, in `matched`, `already` or `conflicts`.
+    pub further_rows: usize,
     /// Valid ID numbers nobody on the roster has.
     pub unknown_ids: Vec<String>,
     /// The same, with the name and row the list gives, for the operator to find the family.
@@ -504,6 +512,7 @@ fn reconcile_list(
         item_of: HashMap::new(),
         items: Vec::new(),
         item_rows: Vec::new(),
+        reached: HashSet::new(),
         item_receipts: Vec::new(),
         payments: Vec::new(),
         payments_of: HashMap::new(),
@@ -511,6 +520,8 @@ fn reconcile_list(
             source,
             dry_run,
             rows_read: 0,
+            not_reconciled: 0,
+            further_rows: 0,
             skipped: 0,
             matched: 0,
             already: 0,
@@ -623,6 +634,12 @@ fn reconcile_list(
             None => run.report.matched += 1,
         }
     }
+    // Every row read is counted once: a pupil's outcome (one per pupil, the pupil's further rows apart), or not
+    // reconciled, so the summary adds up to the rows read.
+    let r = &mut run.report;
+    let outcomes = r.matched + r.already + r.conflicts.len() + r.unknown_rows.len() + r.name_mismatches.len();
+    r.further_rows = run.reached.len().saturating_sub(outcomes);
+    r.not_reconciled = r.rows_read.saturating_sub(run.reached.len());
     Ok(run.report)
 }
 
@@ -646,6 +663,9 @@ struct Run<'a> {
     items: Vec<(i64, Vec<Change>)>,
     /// The worksheet and row of each item, for reporting a refusal.
     item_rows: Vec<(String, usize)>,
+    /// The rows (sheet, row) that reached a pupil's outcome (a change, nothing to change, a conflict, another
+    /// name) or the list of numbers nobody holds; the rest of the rows read were not reconciled.
+    reached: HashSet<(String, usize)>,
     /// Tax lists: the receipts that make up each item's payment once recorded (`None`: keep the ones kept).
     item_receipts: Vec<Option<Vec<Receipt>>>,
     /// Tax lists: each pupil's rows, settled into one payment once the whole file is read.
@@ -978,6 +998,7 @@ impl Run<'_> {
                         .map(|s| FlaggedPupil { class: s.class_label(), id_number: s.id_number, name: s.name })
                         .collect();
                     self.keep_row(sheet, map, row_no, row, (None, &number, UnappliedReason::UnknownNumber, None));
+                    self.reached.insert((sheet.name.clone(), row_no));
                     self.report.unknown_rows.push(UnknownRow {
                         id_number: number.clone(),
                         name: file_name,
@@ -998,6 +1019,7 @@ impl Run<'_> {
         if !by_old_number && !file_name.is_empty() && file_name != clean_name(&student.name) {
             let kept = (Some(student.id), number.as_str(), UnappliedReason::OtherName, Some(student.name.clone()));
             self.keep_row(sheet, map, row_no, row, kept);
+            self.reached.insert((sheet.name.clone(), row_no));
             self.report.name_mismatches.push(NameMismatch {
                 id_number: number,
                 roster_name: student.name.clone(),
@@ -1029,6 +1051,7 @@ impl Run<'_> {
             Source::Categories => self.categories_row(sheet, map, row_no, row, &student),
         };
         if let Some(changes) = changes {
+            self.reached.insert((sheet.name.clone(), row_no));
             self.item_of.insert(student.id, self.items.len());
             self.items.push((student.id, changes));
             self.item_rows.push((sheet.name.clone(), row_no));
@@ -1523,7 +1546,15 @@ impl Run<'_> {
                 }
             }
             let paid: Vec<&TaxRow> = kept.iter().collect();
-            match self.tax_payment(&student, &kept, extends_recorded) {
+            let conflicts = self.report.conflicts.len();
+            let outcome = self.tax_payment(&student, &kept, extends_recorded);
+            // The list's rows (not the receipts recorded before) reach the pupil: a payment, or a conflict.
+            if outcome.is_ok() || self.report.conflicts.len() > conflicts {
+                for r in paid.iter().filter(|r| r.row > 0) {
+                    self.reached.insert((r.sheet.clone(), r.row));
+                }
+            }
+            match outcome {
                 Ok((changes, confirmed)) => {
                     self.items.push((student.id, changes));
                     self.item_confirmed.push(confirmed);
@@ -1803,6 +1834,7 @@ impl Run<'_> {
             }
             other => {
                 self.conflict(student, other.label_zh(), Enrollment::Here.label_zh(), &sheet.name, row_no);
+                self.reached.insert((sheet.name.clone(), row_no));
                 None
             }
         }
@@ -1875,6 +1907,7 @@ impl Run<'_> {
         }
         if let Some(item) = earlier.and_then(|i| self.items.get_mut(i)) {
             item.1 = vec![Change::Categories(marks)];
+            self.reached.insert((sheet.name.clone(), row_no));
             return None;
         }
         Some(vec![Change::Categories(marks)])

@@ -165,10 +165,12 @@ impl App {
                 &r.rows_read,
                 &r.matched,
                 &r.already,
-                &r.unknown_ids.len(),
+                &r.unknown_rows.len(),
                 &r.name_mismatches.len(),
-                &r.amount_mismatches.len(),
                 &r.conflicts.len(),
+                &r.further_rows,
+                &r.not_reconciled,
+                &r.amount_mismatches.len(),
             ],
         )];
         let en = self.lang == crate::words::Language::En;

@@ -422,7 +422,7 @@ pub static EN: Text = Text {
     reconcile_titles: ["Reconcile the tax list", "Reconcile the agency's registrations", "Reconcile a category list"],
     reconcile_preview: "A preview: nothing has changed yet. Press {} to reconcile (a backup is taken first)",
     reconcile_done: "Reconciled",
-    reconcile_counts: "Rows read {}: updated {}, already so {}, unknown {}, name differs {}, amount differs {}, conflicts {}",
+    reconcile_counts: "Rows read {}: updated {}, already so {}, unknown {}, name differs {}, conflicts {}, further rows of a pupil {}, not reconciled {}; amount differs among the payments {}",
     reconcile_name: "{} {}: roster {}, file {}: not applied",
     reconcile_conflict: "{} {} {}: roster {}, file {}: not applied",
     reconcile_amount: "{} {} {}: paid {} yuan, due {} yuan (recorded)",

@@ -399,7 +399,7 @@ pub static ZH: Text = Text {
     reconcile_titles: ["核对税务缴费名单", "核对医保参保登记反馈", "核对部门认定名单"],
     reconcile_preview: "以下为预览，数据尚未修改。按 {} 执行核对（执行前自动备份）",
     reconcile_done: "核对完成",
-    reconcile_counts: "读取 {} 行：已更新 {}，原已一致 {}，名单外 {}，姓名不符 {}，金额不符 {}，状态冲突 {}",
+    reconcile_counts: "读取 {} 行：已更新 {}，原已一致 {}，名单外 {}，姓名不符 {}，状态冲突 {}，同一学生的其他行 {}，未核对 {}；记录的缴费中金额不符 {}",
     reconcile_name: "{} {}：名单为 {}，文件为 {}，未修改",
     reconcile_conflict: "{} {} {}：名单为 {}，文件为 {}，未修改",
     reconcile_amount: "{} {} {}：缴费 {} 元，应缴 {} 元（已记录）",
