@@ -4477,3 +4477,39 @@ fn a_backup_copied_elsewhere_is_said_taken_when_its_name_says() {
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(said.contains("备份时间 2026-12-01 09:30；"), "{said}");
 }
+
+/// A row whose 年级 is filled and whose 班级 is empty is a row left without a class: said at its row, the pupil
+/// kept in the grade; a pupil already in a class of that grade keeps the class.
+#[test]
+fn a_row_with_a_grade_and_no_class_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let first = dir.path().join("first.csv");
+    std::fs::write(&first, "姓名,身份证号码,年级,班级\n孙语,450203201909308803,三年级,2班\n").unwrap();
+    json(canbao(&db).args(["import", "--json"]).arg(&first));
+    let list = dir.path().join("grade_only.csv");
+    std::fs::write(
+        &list,
+        "姓名,身份证号码,年级,班级\n孙语,450203201909308803,三年级,\n林彤瑶,450202201911276365,三年级,\n\
+         黎语雪,450202202007078525,三年级,1班\n",
+    )
+    .unwrap();
+    let report = json(canbao(&db).args(["import", "--json"]).arg(&list));
+    let said: Vec<(u64, &str)> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["message"].as_str().unwrap().contains("班级为空"))
+        .map(|p| (p["row"].as_u64().unwrap(), p["message"].as_str().unwrap()))
+        .collect();
+    assert_eq!(said.len(), 1, "{report}");
+    assert_eq!(said[0].0, 2, "{report}");
+    assert!(said[0].1.contains("第 2、3 行"), "{report}");
+    let class = |number: &str| {
+        let found = json(canbao(&db).args(["find", number, "--json"]));
+        found[0]["class"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(class("450203201909308803"), "三年级2班");
+    assert_eq!(class("450202201911276365"), "三年级");
+    assert_eq!(class("450202202007078525"), "三年级1班");
+}

@@ -788,6 +788,8 @@ struct RowReader<'a> {
     first: FirstRows,
     /// Rows of the sheet being read that got no grade and no class, to be said once at the sheet's end.
     classless: Vec<usize>,
+    /// Rows of the sheet being read that got a grade but no class (年级 filled, 班级 empty), said the same way.
+    grade_only: Vec<usize>,
     /// Formulas without a saved result in the sheet being read: how many were said cell by cell, and the rows
     /// of the rest, said in one line at the sheet's end.
     formulas_said: usize,
@@ -1155,6 +1157,7 @@ impl RowReader<'_> {
             report: ImportReport::default(),
             first: FirstRows::default(),
             classless: Vec::new(),
+            grade_only: Vec::new(),
             formulas_said: 0,
             formulas_more: Vec::new(),
             moves: FileMoves::default(),
@@ -1315,6 +1318,7 @@ impl RowReader<'_> {
             self.hidden_rows_said(file, &sheet, &hidden_said);
             self.more_formulas_said(file, &sheet);
             self.classless_said(file, &sheet, &sheet_class, class_column, &class_header);
+            self.grade_only_said(file, &sheet, &class_header);
         }
         self.said_of_rows_applied();
         self.moves_said(file, school.is_some());
@@ -1866,6 +1870,28 @@ impl RowReader<'_> {
         let row =
             if class_column && !matches!(sheet_class, SheetClass::Unassigned) { rows.first().copied() } else { None };
         self.problem_at(file, &sheet.name, row, header, message);
+    }
+
+    /// Rows of the sheet just read whose 年级 names a grade and whose 班级 is empty, said in one line at the first
+    /// of them: the pupil is kept in the grade with no class (a class named after the grade, 「三年级」), which
+    /// is a row left without a class all the same, and so never done silently.
+    fn grade_only_said(&mut self, file: &str, sheet: &Sheet, header: &str) {
+        let rows = std::mem::take(&mut self.grade_only);
+        let Some(&first_row) = rows.first() else { return };
+        let count = rows.len();
+        let first: Vec<String> = rows.iter().take(5).map(usize::to_string).collect();
+        let more = if count > 5 { " …" } else { "" };
+        let (listed, listed_en) = (format!("{}{more}", first.join("、")), format!("{}{more}", first.join(", ")));
+        let (rows_en, give) = match count {
+            1 => (format!("1 row (row {listed_en})"), "gives"),
+            _ => (format!("{count} rows (rows {listed_en})"), "give"),
+        };
+        let message = format!(
+            "{count} 行只写了年级、班级为空（第 {listed} 行）：新学生按年级导入，没有分到班，名单中已在该年级某班的学生保持原班级；\
+             请补上班级 ({rows_en} {give} a grade but no class: new pupils are added to the grade with no class, pupils \
+             already in a class of that grade keep it; fill in the class)"
+        );
+        self.problem_at(file, &sheet.name, Some(first_row), header, message);
     }
 
     /// What applying a row did to a pupil already on the drive, said at its row: a pupil the list renamed
@@ -2433,6 +2459,7 @@ impl RowReader<'_> {
         let note = text(Column::Note).map(|n| list_note(&n)).unwrap_or_default();
         let source = source_of(file, &sheet.name, row_no);
         let classless = grade.is_empty() && class.is_empty();
+        let grade_only = !grade.is_empty() && class.is_empty();
         let incoming = Incoming {
             school,
             school_given,
@@ -2489,6 +2516,8 @@ impl RowReader<'_> {
         }
         if classless {
             self.classless.push(row_no);
+        } else if grade_only {
+            self.grade_only.push(row_no);
         } else if from_heading && let Some(h) = self.heading.as_mut() {
             if h.taken == 0 {
                 h.first = row_no;

@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension, Statement, Transaction, Transactio
 use super::fields::{self, Field, FieldChange, categories_from_text, categories_to_text, ensure_school};
 use super::read::{EXISTING_VALID, kind_code};
 use super::{AuditContext, Result, Store, StoreError};
-use crate::domain::class_label::{ClassKey, join};
+use crate::domain::class_label::{ClassKey, join, split};
 use crate::domain::coverage::Standing;
 use crate::domain::id_number::{self, IdCheck, IdProblem, Sex};
 use crate::domain::name_alike::plausibly_same;
@@ -1621,8 +1621,13 @@ fn update_existing(
     }
     // A pupil who left before this year whom the list puts in one of its classes comes back to school.
     let mut returning = false;
+    // A row giving only the grade the pupil is in (its 班级 empty) says nothing of the class: the pupil keeps it.
+    let grade_only = row.class.is_empty() && {
+        let (held_grade, held_class) = split(&join(&current.grade, &current.class));
+        !held_class.is_empty() && !held_grade.is_empty() && held_grade == split(&row.grade).0
+    };
     // Compare as labels: "三年级"+"2班" and ""+"三年级2班" are the same class written two ways.
-    if !row.grade.is_empty() || !row.class.is_empty() {
+    if (!row.grade.is_empty() || !row.class.is_empty()) && !grade_only {
         let (held, given) = (join(&current.grade, &current.class), join(&row.grade, &row.class));
         if held != given {
             // Only a move to another class can undo a correction: the same class spelled otherwise cannot.
