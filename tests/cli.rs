@@ -4513,3 +4513,33 @@ fn a_row_with_a_grade_and_no_class_is_said() {
     assert_eq!(class("450202201911276365"), "三年级");
     assert_eq!(class("450202202007078525"), "三年级1班");
 }
+
+/// A UTF-8 class list with rows glued on from a GBK export is read as UTF-8: its header is found, and the rows
+/// that cannot be read are named by file and row.
+#[test]
+fn a_utf8_list_with_gbk_rows_glued_on_is_read_and_the_rows_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let list = dir.path().join("mixed.csv");
+    let mut bytes =
+        "姓名,身份证号码,班级\r\n孙语,450203201909308803,六年级1班\r\n林彤瑶,450202201911276365,六年级1班\r\n"
+            .as_bytes()
+            .to_vec();
+    // 黎语雪,450202202007078525,六年级1班 in GBK, twice over (a name and a class per row).
+    let gbk: &[u8] = b"\xc0\xe8\xd3\xef\xd1\xa9,450202202007078525,\xc1\xf9\xc4\xea\xbc\xb61\xb0\xe0\r\n";
+    bytes.extend_from_slice(gbk);
+    bytes.extend_from_slice(b"\xba\xce\xd0\xf9\xc3\xf7,45020320190307775X,\xc1\xf9\xc4\xea\xbc\xb61\xb0\xe0\r\n");
+    std::fs::write(&list, &bytes).unwrap();
+    let report = json(canbao(&db).args(["import", "--json"]).arg(&list));
+    assert_eq!(report["rows_read"], 4, "{report}");
+    let rows: Vec<(u64, u64)> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["message"].as_str().unwrap().contains("无法识别的字节"))
+        .inspect(|p| assert!(p["file"].as_str().unwrap().ends_with("mixed.csv"), "{p}"))
+        .map(|p| (p["row"].as_u64().unwrap(), p["last_row"].as_u64().unwrap_or(0)))
+        .collect();
+    // Rows 4 and 5, said as one run.
+    assert_eq!(rows, [(4, 5)], "{report}");
+}

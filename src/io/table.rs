@@ -484,6 +484,10 @@ pub fn decode(bytes: &[u8]) -> (String, &'static str) {
         // GBK text almost never forms long runs of valid UTF-8, so a file that is UTF-8 but for a stray byte
         // or two is still UTF-8: its damaged cells show U+FFFD and the importer names their rows.
         Err(_) if mostly_utf8(bytes) => (String::from_utf8_lossy(bytes).into_owned(), "UTF-8"),
+        // A file whose first lines (title, header) are Chinese in UTF-8 is UTF-8, though rows glued on below came
+        // from a GBK export: read whole as GB18030 its header would be garbled and the file refused. The glued
+        // rows show U+FFFD, and the importer names them by row.
+        Err(e) if utf8_head(&bytes[..e.valid_up_to()]) => (String::from_utf8_lossy(bytes).into_owned(), "UTF-8"),
         Err(_) => {
             let (text, _, _) = encoding_rs::GB18030.decode(bytes);
             (text.into_owned(), "GB18030")
@@ -505,6 +509,13 @@ fn decode_owned(mut bytes: Vec<u8>) -> String {
         }
     }
     decode(&bytes).0
+}
+
+/// Whole lines of valid UTF-8 at the file's start holding Chinese text (four characters or more): GBK text
+/// is next to never valid UTF-8 over a line, so these lines were written in UTF-8.
+fn utf8_head(valid: &[u8]) -> bool {
+    let Some(end) = valid.iter().rposition(|&b| b == b'\n') else { return false };
+    std::str::from_utf8(&valid[..end]).is_ok_and(|lines| lines.chars().filter(|c| !c.is_ascii()).count() >= 4)
 }
 
 /// At least 20 valid multi-byte UTF-8 characters for each invalid sequence.
@@ -706,6 +717,20 @@ mod tests {
         assert_eq!(encoding, "UTF-8");
         assert!(text.starts_with("姓名,身份证号码"));
         assert_eq!(text.matches('\u{fffd}').count(), 1);
+    }
+
+    #[test]
+    fn a_utf8_file_with_gbk_rows_glued_on_is_utf8() {
+        // A teacher's UTF-8 list with rows appended from a GBK export, too many to pass as a stray byte.
+        let mut bytes = "姓名,身份证号码,班级\r\n陈一,450215201401011014,六年级1班\r\n".as_bytes().to_vec();
+        let (gbk, _, _) = encoding_rs::GBK.encode("林一号,450215201402021029,六年级1班\r\n林二号,1,六年级1班\r\n");
+        bytes.extend_from_slice(&gbk);
+        let (text, encoding) = decode(&bytes);
+        assert_eq!(encoding, "UTF-8");
+        assert!(text.starts_with("姓名,身份证号码,班级\r\n陈一"), "{text}");
+        assert!(text.lines().nth(2).is_some_and(|l| l.contains('\u{fffd}')), "{text}");
+        // A GBK file stays GBK.
+        assert_eq!(decode(&gbk).1, "GB18030");
     }
 
     #[test]
