@@ -992,6 +992,28 @@ fn a_formula_without_a_saved_result_is_said_with_its_cell() {
     assert!(!li.id_valid(), "the number the file does not hold is flagged, not made up");
 }
 
+/// A row whose only cell is a formula without a saved result is said by that formula, not by an empty text
+/// after the colon.
+#[test]
+fn a_row_of_only_a_formula_without_a_result_says_what_it_held() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = valid("45020220150101121");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet().set_name("三年级1班").unwrap();
+    sheet.write_row(0, 0, ["姓名", "身份证号码", "联系电话"]).unwrap();
+    sheet.write_row(1, 0, ["张三", a.as_str(), "13900000000"]).unwrap();
+    sheet.write_formula(2, 2, "=C2").unwrap();
+    let path = dir.path().join("formula_row.xlsx");
+    std::fs::write(&path, without_formula_results(&book.save_to_buffer().unwrap())).unwrap();
+
+    let mut store = store();
+    let report = class_list::import(&mut store, &[path.as_path()], Some("第一小学"), false).unwrap();
+    let line =
+        report.problems.iter().find(|p| p.message.contains("此行没有姓名和身份证号码")).expect("the row is said");
+    assert!(line.message.contains("未导入：公式“=C2”（无计算结果）"), "{}", line.message);
+    assert!(line.message.contains("row not imported: a formula “=C2” with no result"), "{}", line.message);
+}
+
 /// 出生日期 is checked against the birth date in the ID number (the number decides), and 备注 is kept as the
 /// pupil's note, never erasing one the operator wrote.
 #[test]

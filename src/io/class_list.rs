@@ -2705,9 +2705,24 @@ impl RowReader<'_> {
             ));
         }
         if !named {
+            // A formula without a saved result reads as nothing: the row is said by it, not by an empty text.
+            let (mut held, mut held_en) = (row_text(row), String::new());
+            held_en.push_str(&held);
+            if let Some(formula) = row.iter().find_map(|c| match c {
+                Cell::Unevaluated(f) => Some(f),
+                _ => None,
+            }) {
+                let shown = match formula.is_empty() {
+                    true => String::new(),
+                    false => format!("“={}”", quoted(&super::cell::printable(formula))),
+                };
+                let sep = if held.is_empty() { "" } else { " " };
+                held = format!("{held}{sep}公式{shown}（无计算结果）");
+                held_en =
+                    format!("{held_en}{sep}a formula{}{shown} with no result", if shown.is_empty() { "" } else { " " });
+            }
             return RowKind::Nameless(format!(
-                "此行没有姓名和身份证号码，未导入：{0} (no name and no ID number: row not imported: {0})",
-                row_text(row)
+                "此行没有姓名和身份证号码，未导入：{held} (no name and no ID number: row not imported: {held_en})"
             ));
         }
         // A name with a footer word elsewhere in the row: most likely a child whose ID is still to come, so kept;
@@ -3752,7 +3767,14 @@ mod tests {
         let sheet = Sheet { name: "一班".into(), rows };
         let plan = plan_sheets(vec![("a.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
         assert_eq!((plan.report.rows_read, plan.rows.len(), plan.report.skipped), (13, 12, 1));
-        let said: Vec<&Problem> = plan.report.problems.iter().filter(|p| p.message.contains("公式")).collect();
+        let nameless = plan.report.problems.iter().find(|p| p.message.contains("没有姓名和身份证号码"));
+        assert!(nameless.is_some_and(|p| p.message.contains("未导入：公式“=B2&\"\"”（无计算结果）")), "{nameless:?}");
+        let said: Vec<&Problem> = plan
+            .report
+            .problems
+            .iter()
+            .filter(|p| p.message.contains("公式") && !p.message.contains("没有姓名和身份证号码"))
+            .collect();
         // The first ten cells, one formula in consecutive rows, are one run of rows; the rest one line.
         assert_eq!(said.len(), 2, "{said:?}");
         let first = said[0];
