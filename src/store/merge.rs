@@ -42,6 +42,10 @@ pub struct Conflict {
     /// payment's own fields when a recorded payment stood over a later change made apart (see
     /// `payment_stands`): `kept` is then the payment's value, `lost` the later change's.
     pub payment_kept: Option<String>,
+    /// For a class, the grades the kept and the lost class go with: 「保留 2班，舍弃 1班」 said nothing of which
+    /// grade's classes, so the line names 四年级2班 and 四年级1班.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grades: Option<[Option<String>; 2]>,
 }
 
 /// A pupil of the other file who matches more than one pupil (theirs or ours): without a valid ID number, by
@@ -1618,6 +1622,15 @@ fn settle_pupil(
                 }
                 continue;
             }
+            let grade_at = group.iter().position(|f| *f == Field::Grade);
+            // A class conflict's grades, the kept side's first (`theirs_kept`): a class is never said without its grade.
+            let class_grades = |field: Field, theirs_kept: bool| {
+                let grade = |values: &[Option<String>]| grade_at.and_then(|i| values.get(i).cloned().flatten());
+                (field == Field::Class && grade_at.is_some()).then(|| {
+                    let (theirs, ours) = (grade(&theirs_values), grade(&ours_values));
+                    if theirs_kept { [theirs, ours] } else { [ours, theirs] }
+                })
+            };
             for ((&field, theirs_value), ours_value) in group.iter().zip(&theirs_values).zip(&ours_values) {
                 let key = field.key();
                 if ours_unseen && theirs_value != ours_value {
@@ -1636,6 +1649,7 @@ fn settle_pupil(
                         lost,
                         lost_at,
                         payment_kept: payment_kept.clone(),
+                        grades: class_grades(field, they_win),
                     };
                     found.push(Found { group, year, conflict, record: !they_win, there: false });
                 }
@@ -1658,6 +1672,7 @@ fn settle_pupil(
                         lost: ours_value.clone(),
                         lost_at: o.at.clone(),
                         payment_kept: payment_kept.clone().filter(|_| stood_there),
+                        grades: class_grades(field, true),
                     });
                     said_there |= stood_there;
                 }
@@ -1952,6 +1967,7 @@ fn keep_the_payment(
                 lost: lost.clone(),
                 lost_at: lost_at.clone(),
                 payment_kept: merged.1.clone(),
+                grades: None,
             };
             // The payment came from their file, whose own merge already kept its enrollment over ours and
             // recorded ours as lost: their operator was told then, ours is told now that it is decided there.
@@ -2044,6 +2060,7 @@ fn settle_number(
             lost: masked(&ours),
             lost_at: o.at.clone(),
             payment_kept: None,
+            grades: None,
         });
     }
     if ours_unseen || !they_win {
@@ -2061,6 +2078,7 @@ fn settle_number(
             lost: masked(lost),
             lost_at,
             payment_kept: None,
+            grades: None,
         });
         if !they_win {
             record_lost_number(tx, ctx, our_id, &theirs.id_number, &ours.id_number)?;
@@ -2200,6 +2218,7 @@ fn unite_categories(
                 lost: Some(lost.lost_list),
                 lost_at: lost.lost.at,
                 payment_kept: None,
+                grades: None,
             };
             (conflict, lost.ours_kept)
         })
@@ -3714,6 +3733,9 @@ mod tests {
             assert_eq!((p.class.as_str(), p.phone.as_str()), ("2班", "13900000002"), "the later list wins");
             let fields: Vec<&str> = r.conflicts.iter().map(|c| c.field.as_str()).collect();
             assert_eq!(fields, ["class", "phone"], "{r:?}");
+            // The classes are named with their grade: 2班 alone says nothing of which grade's.
+            let grade = Some("一年级".to_owned());
+            assert_eq!(r.conflicts[0].grades, Some([grade.clone(), grade]), "{r:?}");
         }
     }
 

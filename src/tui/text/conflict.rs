@@ -103,7 +103,15 @@ pub fn payments_kept_line(t: &Text, r: &crate::store::merge::MergeReport) -> Opt
 /// with their times to the second in this computer's zone.
 pub fn merge_conflict_line(t: &Text, c: &Conflict, id: &str) -> String {
     use crate::store::instant::local_seconds;
-    let (field, kept, lost) = conflict_words(t, &c.field, None, c.kept.as_deref(), c.lost.as_deref());
+    // A class with its grade (四年级2班), as the two sides' grades go with it.
+    let whole = |class: Option<&str>, grade: &Option<String>| {
+        class.map(|c| crate::domain::class_label::join(grade.as_deref().unwrap_or_default(), c))
+    };
+    let (kept, lost) = match &c.grades {
+        Some([kept_grade, lost_grade]) => (whole(c.kept.as_deref(), kept_grade), whole(c.lost.as_deref(), lost_grade)),
+        None => (c.kept.clone(), c.lost.clone()),
+    };
+    let (field, kept, lost) = conflict_words(t, &c.field, None, kept.as_deref(), lost.as_deref());
     let (kept_at, lost_at) = (local_seconds(&c.kept_at), local_seconds(&c.lost_at));
     let how = How::of(&c.field, c.kept.as_deref(), c.lost.as_deref(), c.payment_kept.as_deref());
     let sides = kept_and_lost(t, (&kept, &kept_at), (&lost, &lost_at), how.at(&c.kept_at, &c.lost_at));
@@ -237,6 +245,19 @@ mod tests {
             lost: lost.map(str::to_owned),
             lost_at: "2026-11-23T02:05:00Z".into(),
             payment_kept: payment_kept.map(str::to_owned),
+            grades: None,
+        }
+    }
+
+    /// A class conflict names each side's whole class, grade and class: 「保留 2班，舍弃 1班」 said not which grade.
+    #[test]
+    fn a_class_conflict_names_the_grade() {
+        let grade = Some("四年级".to_owned());
+        let c =
+            Conflict { grades: Some([grade.clone(), grade]), ..payment_conflict("class", "2班", Some("1班"), None) };
+        for lang in [crate::tui::Language::Zh, crate::tui::Language::En] {
+            let line = merge_conflict_line(Text::for_language(lang), &c, "");
+            assert!(line.contains("四年级2班") && line.contains("四年级1班"), "{line}");
         }
     }
 
