@@ -2157,3 +2157,24 @@ fn a_header_of_two_rows_reads_the_columns_under_a_group_label() {
         assert_eq!(pupil.phone, format!("1380000000{i}"));
     }
 }
+
+/// The first row of a header of two rows is the header's, not a title: its 「所在学校」 names the school column,
+/// never a school the pupils whose school cell is empty would be put in.
+#[test]
+fn the_first_row_of_a_two_row_header_is_no_title() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("two-rows.csv");
+    let ids: Vec<String> = (1..=3).map(|i| valid(&format!("4502062016020{i}011"))).collect();
+    let mut text = String::from("序号,姓名,身份证号码,所在学校,学籍信息,,联系方式\n,,,,年级,班级,家长电话\n");
+    for (i, id) in ids.iter().enumerate() {
+        let school = if i == 0 { "实验小学" } else { "" };
+        text.push_str(&format!("{},郑{i},{id},{school},四年级,1班,1380000000{i}\n", i + 1));
+    }
+    std::fs::write(&path, text).unwrap();
+    let mut store = store();
+    let report = class_list::import(&mut store, &[path.as_path()], None, false).expect("import");
+    assert!(!report.schools.iter().any(|s| s == "所在学校"), "{:?}", report.schools);
+    let students = store.students(&StudentFilter::default()).expect("students");
+    assert_eq!(students.len(), 3);
+    assert!(students.iter().all(|s| s.class == "1班" && s.grade == "四年级"), "{students:?}");
+}

@@ -1250,7 +1250,7 @@ impl RowReader<'_> {
             let class_column =
                 map.columns.contains_key(&Column::Class) || map.columns.contains_key(&Column::GradeClass);
             let sheet_class =
-                if class_column { SheetClass::Unnamed } else { sheet_class(&sheet.name, &sheet.rows, map.row, multi) };
+                if class_column { SheetClass::Unnamed } else { sheet_class(&sheet.name, &sheet.rows, map.top, multi) };
             let form =
                 self.other_paperwork(file, &sheet, &map, (by_canbao, template.as_ref()), class_column, &sheet_class)?;
             let own_export = form.as_ref().is_some_and(OwnForm::remarks_are_canbaos);
@@ -1264,7 +1264,7 @@ impl RowReader<'_> {
             let status_columns = form.as_ref().map(|f| own_forms::status_columns(f, header_row, &map));
             let silent = form.as_ref().map(|f| own_forms::own_columns(f, header_row, &map)).unwrap_or_default();
             self.ignored_headers(file, &sheet, &map, own_export, (&silent, &hidden_columns));
-            let title_school = header::school_from_title(&sheet.rows, map.row);
+            let title_school = header::school_from_title(&sheet.rows, map.top);
             let sheet_school = school.map(str::to_owned).or(title_school);
             let class_header = map.header_text(Column::GradeClass, &sheet.rows);
             let class_header =
@@ -1274,7 +1274,7 @@ impl RowReader<'_> {
                 SheetClass::Unassigned | SheetClass::Unnamed => None,
             };
             // One sheet per grade (一年级, 二年级) whose class cells read 1班, 2班: the grade is the sheet's.
-            let sheet_grade = if class_column { sheet_grade(&sheet.name, &sheet.rows, map.row) } else { None };
+            let sheet_grade = if class_column { sheet_grade(&sheet.name, &sheet.rows, map.top) } else { None };
             let place = self.first.place(file, &sheet.name);
             let mut read = |reader: &mut Self, offset: usize, row: &[Cell]| {
                 let row_no = map.row + 2 + offset;

@@ -227,8 +227,11 @@ pub fn clean(word: &str) -> String {
 /// Where the header is and which column holds what.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HeaderMap {
-    /// Index into the sheet's rows (file row = index + 1).
+    /// Index into the sheet's rows (file row = index + 1) of the header's last row, the one above the pupils.
     pub row: usize,
+    /// The header's first row: `row`, or the one above it for a header of two rows (`two_row_header`). The rows
+    /// above it are the title, read for the school, class and grade; the header's own words are no title.
+    pub top: usize,
     pub columns: Columns,
 }
 
@@ -256,8 +259,11 @@ pub const HEADER_SEARCH_ROWS: usize = 30;
 pub fn detect(rows: &[Vec<Cell>], synonyms: &Synonyms) -> Option<HeaderMap> {
     let found = rows.iter().take(HEADER_SEARCH_ROWS).enumerate().find_map(|(index, row)| {
         let columns = map_row(row, synonyms);
-        (columns.contains_key(&Column::Name) && columns.contains_key(&Column::IdNumber))
-            .then_some(HeaderMap { row: index, columns })
+        (columns.contains_key(&Column::Name) && columns.contains_key(&Column::IdNumber)).then_some(HeaderMap {
+            row: index,
+            top: index,
+            columns,
+        })
     })?;
     Some(two_row_header(rows, synonyms, found))
 }
@@ -290,7 +296,7 @@ fn two_row_header(rows: &[Vec<Cell>], synonyms: &Synonyms, first: HeaderMap) -> 
             columns.entry(column).or_insert(index);
         }
     }
-    HeaderMap { row: first.row + 1, columns }
+    HeaderMap { row: first.row + 1, top: first.row, columns }
 }
 
 /// Maps a row's cells to columns; when two cells name the same column, the first wins.
