@@ -891,7 +891,7 @@ fn the_demo_is_held_under_the_name_its_title_shows() {
 }
 
 /// Ctrl-z gives the terminal back to the shell and stops canbao as a job, as programs in a terminal do; `fg`
-/// brings the screen back whole, and canbao goes on as before. Before, Ctrl-z did nothing and said nothing, and
+/// brings the screen back whole, at the window's size then, and canbao goes on as before. Before, Ctrl-z did nothing and said nothing, and
 /// the `fg` and Enter the operator typed next went into canbao as keys.
 #[test]
 fn ctrl_z_stops_canbao_as_a_job_and_fg_brings_the_screen_back() {
@@ -930,8 +930,13 @@ fn ctrl_z_stops_canbao_as_a_job_and_fg_brings_the_screen_back() {
     tmux.send(&["C-z"]);
     let screen = tmux.wait_for("Stopped");
     assert!(!screen.contains("显示 10 / 10"), "the shell's screen, not canbao's:\n{screen}");
+    // The window made smaller while canbao is stopped: its resize goes to the shell, and canbao reads the size
+    // again when it comes back, so the notice shows rather than a screen laid out for the old window.
+    assert!(tmux.run(&["resize-window", "-t", "canbao", "-x", "60", "-y", "20"]).status.success());
     tmux.send_text("fg");
     tmux.send(&["Enter"]);
+    tmux.wait_for("窗口太小");
+    assert!(tmux.run(&["resize-window", "-t", "canbao", "-x", "120", "-y", "40"]).status.success());
     let screen = tmux.wait_for("显示 10 / 10");
     assert!(screen.contains("学生名单"), "the whole screen drawn again:\n{screen}");
     // The keys act as before: a search, then q back to the shell.

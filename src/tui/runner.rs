@@ -182,7 +182,11 @@ where
         });
         let event = events.next(timeout)?;
         if event == Some(REDRAW) {
+            // A window resized while canbao was stopped sent its resize to the shell, not to canbao: the size is
+            // read again, or the cursor's page and the too-small check would follow the old window.
             terminal.clear()?;
+            let size = terminal.size()?;
+            app.update(Action::Resize(size.width, size.height));
             dirty = true;
             continue;
         }

@@ -43,8 +43,10 @@ pub fn restore() {
 }
 
 /// Ctrl-z: the terminal is given back and canbao stops as a job of the shell (SIGTSTP), as programs in a
-/// terminal do, until `fg` takes it over again; then the screen is drawn whole (`runner`). Between two keys no
-/// transaction is open, so nothing is half written while stopped. Started with no shell to resume it (the
+/// terminal do, until `fg` takes it over again; then the screen is drawn whole at the window's size then
+/// (`runner`). The screen's own writes are done between two keys; a job (an import, a merge) running on its
+/// worker stops with the process, its transaction open and the drive locked until `fg`, and then goes on, as
+/// after any pause of the machine. Started with no shell to resume it (the
 /// process group orphaned, as in a window of its own), the kernel discards the signal and canbao goes on at
 /// once. Elsewhere (Windows) nothing stops: false.
 pub fn suspend() -> std::io::Result<bool> {
