@@ -63,6 +63,27 @@ fn current_year(db: &Path, home: &Path) -> i64 {
     years.iter().find(|y| y["current"] == true).and_then(|y| y["year"].as_i64()).expect("a current year")
 }
 
+/// Gives the drive a policy of its current year whose concentrated collection runs from a month ago to tomorrow
+/// (001's amounts), chosen with `policy use`: the year's collection is open today. Returns the year and the
+/// collection's last day.
+fn use_policy_collecting_today(db: &Path, home: &Path) -> (i64, chrono::NaiveDate) {
+    let year = current_year(db, home);
+    let today = chrono::Local::now().date_naive();
+    let (from, to) = (today - chrono::Days::new(30), today + chrono::Days::new(1));
+    let base = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/policies/yibin-2024.toml")).unwrap();
+    let policy = base
+        .replace("insured_year = 2024", &format!("insured_year = {year}"))
+        .replace("from = 2023-09-01", &format!("from = {from}"))
+        .replace("to = 2024-02-29", &format!("to = {to}"))
+        .replace("from = 2024-03-01", &format!("from = {}", to + chrono::Days::new(1)))
+        .replace("to = 2024-12-31", &format!("to = {year}-12-31"));
+    let folder = home.join("config/canbao/policies");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join(format!("testcity-{year}.toml")), policy).unwrap();
+    canbao(db, home).args(["policy", "use", &format!("testcity-{year}")]).assert().success();
+    (year, to)
+}
+
 #[test]
 fn a_new_year_promotes_and_reconciles_its_tax_list_leaving_last_years_payments_intact() {
     let dir = tempfile::tempdir().unwrap();
@@ -308,20 +329,7 @@ fn year_new_is_refused_while_the_concentrated_period_is_open_unless_forced() {
     let list = dir.path().join("list.csv");
     write_list(&list, &roster());
     canbao(&db, home).arg("import").arg(&list).assert().success();
-    let year = current_year(&db, home);
-    let today = chrono::Local::now().date_naive();
-    let (from, to) = (today - chrono::Days::new(30), today + chrono::Days::new(1));
-    let base = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/policies/yibin-2024.toml")).unwrap();
-    let policy = base
-        .replace("insured_year = 2024", &format!("insured_year = {year}"))
-        .replace("from = 2023-09-01", &format!("from = {from}"))
-        .replace("to = 2024-02-29", &format!("to = {to}"))
-        .replace("from = 2024-03-01", &format!("from = {}", to + chrono::Days::new(1)))
-        .replace("to = 2024-12-31", &format!("to = {year}-12-31"));
-    let folder = home.join("config/canbao/policies");
-    std::fs::create_dir_all(&folder).unwrap();
-    std::fs::write(folder.join(format!("testcity-{year}.toml")), policy).unwrap();
-    canbao(&db, home).args(["policy", "use", &format!("testcity-{year}")]).assert().success();
+    let (year, to) = use_policy_collecting_today(&db, home);
 
     let next = (year + 1).to_string();
     let said = format!(
@@ -1072,20 +1080,7 @@ fn a_file_of_the_next_year_refused_during_the_collection_names_a_year_new_that_w
     let list = dir.path().join("list.csv");
     write_list(&list, &roster()[..2]);
     canbao(&a, home).arg("import").arg(&list).args(["--school", "测试小学"]).assert().success();
-    let year = current_year(&a, home);
-    let today = chrono::Local::now().date_naive();
-    let (from, to) = (today - chrono::Days::new(30), today + chrono::Days::new(1));
-    let base = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/policies/yibin-2024.toml")).unwrap();
-    let policy = base
-        .replace("insured_year = 2024", &format!("insured_year = {year}"))
-        .replace("from = 2023-09-01", &format!("from = {from}"))
-        .replace("to = 2024-02-29", &format!("to = {to}"))
-        .replace("from = 2024-03-01", &format!("from = {}", to + chrono::Days::new(1)))
-        .replace("to = 2024-12-31", &format!("to = {year}-12-31"));
-    let folder = home.join("config/canbao/policies");
-    std::fs::create_dir_all(&folder).unwrap();
-    std::fs::write(folder.join(format!("testcity-{year}.toml")), policy).unwrap();
-    canbao(&a, home).args(["policy", "use", &format!("testcity-{year}")]).assert().success();
+    let (year, to) = use_policy_collecting_today(&a, home);
     canbao(&a, home).arg("backup").arg(&b).assert().success();
     let next = (year + 1).to_string();
     canbao(&a, home).args(["year", "new", &next, "--promote", "--force"]).assert().success();
