@@ -6704,6 +6704,52 @@ fn one_selected_pupil_out_of_sight_is_named_before_a_mark_is_saved() {
     }
 }
 
+/// Every category unticked, or the note deleted, of one selected pupil searched out of sight is asked as a
+/// clearing of that field, by name (Yes clears it). Before, the question offered to save an empty value:
+/// 「仍为 张三 保存「人员类别：」？」, which did not say the pupil's categories would be gone.
+#[test]
+fn clearing_a_field_of_one_pupil_out_of_sight_is_asked_as_a_clearing() {
+    use canbao::tui::modal::Modal;
+    for (key, lang) in [('c', Language::Zh), ('n', Language::Zh), ('c', Language::En), ('n', Language::En)] {
+        let mut app = app(lang);
+        let other = app.store.student(app.selected_id().expect("pupil")).expect("pupil").name;
+        for _ in 0..4 {
+            app.update(Action::Down);
+        }
+        let id = app.selected_id().expect("pupil");
+        let name = app.store.student(id).expect("pupil").name;
+        // A category or a note to clear, saved while the pupil is on screen.
+        let open = || if key == 'c' { Action::Categories } else { Action::EditNote };
+        let mark = || if key == 'c' { Action::ToggleSelect } else { Action::Input('记') };
+        app.update(open());
+        app.update(mark());
+        app.update(Action::Confirm);
+        let s = app.store.student(id).expect("pupil");
+        assert!(!s.categories.is_empty() || !s.note.is_empty(), "{key:?}: marked first");
+        app.update(Action::ToggleSelect);
+        app.update(Action::Search);
+        type_text(&mut app, &other);
+        app.update(Action::Confirm);
+        let row = app.data.index_of(id).expect("row") as u32;
+        assert!(!app.roster.shown().contains(&row), "searched out of sight");
+        app.update(open());
+        app.update(if key == 'c' { mark() } else { Action::ClearLine });
+        app.update(Action::Confirm);
+        let Some(Modal::Confirm(c)) = &app.modal else { panic!("{key:?} asked: {}", screen(&app)) };
+        let asked = match (key, lang) {
+            ('c', Language::Zh) => format!("仍为 {name} 清除人员类别？"),
+            (_, Language::Zh) => format!("仍为 {name} 清除备注？"),
+            ('c', _) => format!("Clear the categories of {name} all the same?"),
+            _ => format!("Clear the note of {name} all the same?"),
+        };
+        assert!(c.question.starts_with(&asked), "{key:?}: {}", c.question);
+        assert!(screen(&app).contains(&asked), "{key:?}: {}", screen(&app));
+        app.update(Action::Yes);
+        let s = app.store.student(id).expect("pupil");
+        assert!(s.categories.is_empty() && s.note.is_empty(), "{key:?}: Yes clears");
+    }
+}
+
 /// `p` on a pupil marked 财政代缴 asks first (No by default), as `f` asks on a pupil the family paid for; Yes opens
 /// the form, which says the pupil is 财政代缴 now. Before, the form opened with no word and saved a family's payment
 /// over the department's.

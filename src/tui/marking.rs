@@ -28,6 +28,14 @@ use crate::store::{Change, ChangeOptions, FieldChange, Outcome, Payment, Refusal
 /// piling up to act afterwards. A class (a few dozen pupils) is written at once, as one pupil is.
 pub const ON_WORKER_FROM: usize = 200;
 
+/// What the question about one selected pupil out of sight says a mark does (`App::write_one`).
+enum Said {
+    /// "label: value" saved.
+    Saved(String),
+    /// The field of this label left empty.
+    Cleared(String),
+}
+
 impl App {
     /// Whom a mark applies to: the detail screen's pupil; else the marked pupils in roster order; else the
     /// selected one.
@@ -130,7 +138,8 @@ impl App {
                 return self.ask(question, same_for_all(&chooser.targets, changes), label, false);
             }
             // One pupil paid for is refused by the store and told why (`write`).
-            return self.write_one(same_for_all(&chooser.targets, changes), label.clone(), &label, None);
+            let what = Said::Saved(label.clone());
+            return self.write_one(same_for_all(&chooser.targets, changes), label, &what, None);
         }
         // 不参保 over a payment (异地参保 over a family's) is refused pupil by pupil: the question says how many
         // stay as they are, as a bulk payment does for those already paid, and the others are marked.
@@ -507,7 +516,8 @@ impl App {
             // The benefit place's question said already that the pupil is not in the list shown.
             self.write(items, label, false);
         } else {
-            self.write_one(items, label.clone(), &label, Some(back));
+            let what = Said::Saved(label.clone());
+            self.write_one(items, label, &what, Some(back));
         }
         None
     }
@@ -648,7 +658,7 @@ impl App {
         let label = self.text.categories_saved.to_owned();
         if picker.targets.len() == 1 {
             let names: Vec<&str> = chosen.iter().map(|c| c.name.as_str()).collect();
-            let what = fill(self.text.label_value, &[&label, &names.join(self.text.pick("、", ", "))]);
+            let what = self.saved_or_cleared(&label, &names.join(self.text.pick("、", ", ")));
             return self.write_one(same_for_all(&picker.targets, vec![Change::Categories(chosen)]), label, &what, None);
         }
         if chosen.is_empty() {
@@ -696,20 +706,39 @@ impl App {
             let question = fill(self.text.ask_bulk_note, &[&targets.len(), &note]);
             self.ask(question, items, label, false);
         } else {
-            let what = fill(self.text.label_value, &[&label, &note]);
+            let what = self.saved_or_cleared(&label, note);
             self.write_one(items, label, &what, None);
+        }
+    }
+
+    /// What a question about one pupil out of sight says is saved: "label: value", or, when nothing is left,
+    /// that the field is cleared (an empty value read 「保存「人员类别：」」, which says nothing of what happens).
+    fn saved_or_cleared(&self, label: &str, value: &str) -> Said {
+        if value.is_empty() {
+            Said::Cleared(label.to_owned())
+        } else {
+            Said::Saved(fill(self.text.label_value, &[&label, &value]))
         }
     }
 
     /// Writes a mark of one pupil at once, unless that pupil is selected and the list on screen no longer shows
     /// them (searched or filtered out after the Space): then asked first, by name (`what`: what is saved), since
     /// a child not on screen is never changed without a word. `form`: the payment form No goes back to.
-    fn write_one(&mut self, items: Vec<(i64, Vec<Change>)>, label: String, what: &str, form: Option<Box<PaymentForm>>) {
+    fn write_one(
+        &mut self,
+        items: Vec<(i64, Vec<Change>)>,
+        label: String,
+        what: &Said,
+        form: Option<Box<PaymentForm>>,
+    ) {
         if let [(id, _)] = items[..]
             && self.hidden_among(std::iter::once(id)) > 0
         {
             let name = self.data.index_of(id).map(|i| self.data.name(i).to_owned()).unwrap_or_default();
-            let question = fill(self.text.ask_hidden_one, &[&name, &what]);
+            let question = match what {
+                Said::Saved(what) => fill(self.text.ask_hidden_one, &[&name, what]),
+                Said::Cleared(label) => fill(self.text.ask_hidden_clear, &[&name, label]),
+            };
             return self.ask_pending(question, Pending { items, label, confirmed: false, if_no: None, form });
         }
         self.write(items, label, false);

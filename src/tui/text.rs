@@ -291,6 +291,9 @@ pub struct Text {
     pub marked_hidden_one: &'static str,
     /// A mark of one selected pupil the list no longer shows, asked before it is saved: the name, what is saved.
     pub ask_hidden_one: &'static str,
+    /// As `ask_hidden_one` when the mark leaves the field empty (every category unticked, the note deleted): the
+    /// name, the field.
+    pub ask_hidden_clear: &'static str,
     /// After a dialog's title naming one selected pupil the list no longer shows.
     pub not_in_list: &'static str,
     /// `p` on a pupil marked 财政代缴, before the payment form opens.
@@ -1033,6 +1036,7 @@ mod tests {
                 t.marked_hidden,
                 t.marked_hidden_one,
                 t.ask_hidden_one,
+                t.ask_hidden_clear,
                 t.not_in_list,
                 t.ask_pay_over_government,
                 t.payment_over_government,

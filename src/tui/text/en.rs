@@ -295,6 +295,7 @@ pub static EN: Text = Text {
     marked_hidden: "Note: {} of them {is|are} not in the list on screen (the search or filter changed after they were selected). To change only those shown, press n and select again",
     marked_hidden_one: "Note: {} is not in the list on screen (the search or filter changed after they were selected). To change only those shown, press n and select again",
     ask_hidden_one: "Save for {} anyway: {}?",
+    ask_hidden_clear: "Clear the {1} of {0} all the same?",
     not_in_list: " (not in the list shown)",
     ask_pay_over_government: "{} is government-paid. Record a family payment instead?",
     payment_over_government: "Government-paid now; saving records a family payment instead",

@@ -273,6 +273,7 @@ pub static ZH: Text = Text {
     marked_hidden: "注意：其中 {} 人不在当前列表中（选中后又换了搜索或筛选）。只想改列表中的学生，请按 n 后重新选择",
     marked_hidden_one: "注意：{} 不在当前列表中（选中后又换了搜索或筛选）。只想改列表中的学生，请按 n 后重新选择",
     ask_hidden_one: "仍为 {} 保存「{}」？",
+    ask_hidden_clear: "仍为 {0} 清除{1}？",
     not_in_list: "（不在当前列表中）",
     ask_pay_over_government: "{} 为财政代缴，改为登记家庭缴费？",
     payment_over_government: "现为财政代缴；保存后改为家庭缴费",
