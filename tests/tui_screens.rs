@@ -6845,6 +6845,23 @@ fn a_class_typed_that_matches_nothing_is_said() {
     }
 }
 
+/// Backspace down to nothing typed in the filter panel's class row takes the 「没有与「九」相符的班级」 line away:
+/// before, the red line stayed although no text was typed any more.
+#[test]
+fn backspace_to_no_class_typed_takes_the_no_match_line_away() {
+    for (lang, said) in [(Language::Zh, "没有与「九9」相符的班级"), (Language::En, "No class matches \"九9\"")]
+    {
+        let mut app = app(lang);
+        app.update(Action::Filters);
+        type_text(&mut app, "九9");
+        assert!(app.status.as_ref().is_some_and(|s| s.error && s.text.starts_with(said)), "said first");
+        app.update(Action::Backspace);
+        app.update(Action::Backspace);
+        assert!(app.status.is_none(), "{:?}", app.status.as_ref().map(|s| &s.text));
+        assert!(!screen(&app).contains(said), "{}", screen(&app));
+    }
+}
+
 /// The mouse wheel over the enrollment chooser changes nothing: three turns of it turned 未确认 into 不参保.
 #[test]
 fn the_wheel_does_not_change_the_enrollment_chosen() {

@@ -494,11 +494,15 @@ impl App {
             }
             Action::ClearLine if on_class => {
                 jump.clear();
+                self.clear_no_class_said();
                 0
             }
             Action::Backspace if on_class => {
                 jump.pop();
-                if !jump.is_empty() {
+                if jump.is_empty() {
+                    // Nothing typed: a red line about text no longer there would stand for nothing.
+                    self.clear_no_class_said();
+                } else {
                     self.jump_to_class(&jump);
                 }
                 0
@@ -525,16 +529,21 @@ impl App {
         match crate::domain::class_label::class_matching(&self.data.classes, typed) {
             Some(i) => {
                 // What was said of the text typed before (a Backspace or a letter found a class) no longer stands.
-                let said = self.text.no_class_matches.split("{}").next().unwrap_or_default();
-                if self.status.as_ref().is_some_and(|s| s.error && s.text.starts_with(said)) {
-                    self.status = None;
-                }
+                self.clear_no_class_said();
                 self.set_filters(|f| f.class = Some(i as u32));
             }
             None => {
                 let class = self.roster.filters().class.and_then(|c| self.data.classes.get(c as usize).cloned());
                 self.fail(fill(self.text.no_class_matches, &[&typed, &class.as_deref().unwrap_or(self.text.all)]))
             }
+        }
+    }
+
+    /// Takes away the 「没有与「…」相符的班级」 line, and no other message.
+    fn clear_no_class_said(&mut self) {
+        let said = self.text.no_class_matches.split("{}").next().unwrap_or_default();
+        if self.status.as_ref().is_some_and(|s| s.error && s.text.starts_with(said)) {
+            self.status = None;
         }
     }
 
