@@ -2473,3 +2473,72 @@ fn categories_certified_apart_in_one_second_reach_the_county_from_the_laptop_tha
         }
     }
 }
+
+/// A pupil's (grade and class, enrollment in the newest year) in a store.
+fn store_class_enrollment(path: &Path, id: &str) -> (String, String) {
+    let s = canbao::store::Store::open(path).unwrap();
+    let p = s.student_by_id_number(id).unwrap().unwrap();
+    (p.class_label(), p.enrollment.code().to_owned())
+}
+
+/// The county's (grade and class, enrollment in the newest year) of pupil `id`.
+fn county_class_enrollment(db: &TestDb, id: &str) -> (String, String) {
+    (county_class(db, id), county_status(db, id).0)
+}
+
+/// A pupil recorded 已离校 on the drive both laptops copied, corrected back on A (and paid) before A's promotion
+/// moved them up a grade, while B's promotion, earlier and from the uncorrected state, moved them out as 已离校:
+/// the county ends as a merge of the two laptops does (the pupil a grade up, 未确认 in the new year), whichever
+/// laptop pushes first; where the move out's own grade row was read as what it moved from and won at the county.
+#[test]
+fn a_correction_of_an_already_left_before_one_promotion_outweighs_the_other_laptops_move_out_at_the_county() {
+    use canbao::domain::student::{Enrollment, PaymentStatus};
+    use canbao::store::Store;
+    let dir = tempfile::tempdir().unwrap();
+    let a = drive(dir.path(), 0, 4);
+    let id = pupil_id(0, 0);
+    {
+        let mut s = Store::open(&a).unwrap();
+        s.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        let p = s.student_by_id_number(&id).unwrap().unwrap().id;
+        s.set_enrollment(p, Enrollment::Left, Some("转学")).unwrap();
+    }
+    std::fs::create_dir(dir.path().join("lapB")).unwrap();
+    let b = dir.path().join("lapB").join("school0.db");
+    std::fs::copy(&a, &b).unwrap();
+    {
+        let mut s = Store::open(&b).unwrap();
+        s.set_fixed_clock("2026-11-24T22:41:21+08:00");
+        let year = s.current_year().unwrap();
+        s.start_year(year + 1, true, None, false).unwrap();
+    }
+    {
+        let mut s = Store::open(&a).unwrap();
+        s.set_fixed_clock("2026-11-24T22:43:00+08:00");
+        let p = s.student_by_id_number(&id).unwrap().unwrap().id;
+        s.set_enrollment(p, Enrollment::Here, None).unwrap();
+        pay(&mut s, &id, "2026-11-24T22:43:00+08:00", "paid", Some("微信"));
+        s.set_fixed_clock("2026-11-24T22:44:46+08:00");
+        let year = s.current_year().unwrap();
+        s.start_year(year + 1, true, None, false).unwrap();
+        assert_eq!(s.student_by_id_number(&id).unwrap().unwrap().payment, PaymentStatus::Unpaid, "a new year");
+    }
+    let merged_way = |from: &Path, into: &Path, name: &str| {
+        let path = dir.path().join(name);
+        std::fs::copy(into, &path).unwrap();
+        Store::open(&path).unwrap().merge_from(from, false).unwrap();
+        store_class_enrollment(&path, &id)
+    };
+    let expected = merged_way(&a, &b, "a_into_b.db");
+    assert_eq!(expected, merged_way(&b, &a, "b_into_a.db"), "the merge either way");
+    assert_eq!(expected.1, "unknown", "the merge: {expected:?}");
+    assert_ne!(store_class_enrollment(&b, &id).0, expected.0, "B moved the pupil out");
+    for order in [[a.as_path(), b.as_path()], [b.as_path(), a.as_path()]] {
+        let Some(db) = TestDb::new() else { return };
+        push(&db, &[order[0]], &[]);
+        let second = push(&db, &[order[1]], &[]);
+        assert_eq!(county_class_enrollment(&db, &id), expected, "{order:?}: {second}");
+        let again = push(&db, &[&a, &b], &[]);
+        assert_eq!(county_class_enrollment(&db, &id), expected, "{order:?} again: {again}");
+    }
+}

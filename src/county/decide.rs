@@ -633,17 +633,33 @@ pub fn class_verdicts(
         .query(
             "SELECT s.rid, s.sid, t.class_promoted, t.class_made_in,
                     COALESCE(to_char(t.class_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''),
-                    COALESCE(t.class_origin, ''), f.action = 'year', f.at_text, f.origin
+                    COALESCE(t.class_origin, ''), f.action = 'year', f.at_text, f.origin,
+                    t.class_promoted IS NOT NULL AND t.grade = $1, l.at_text, l.origin, s.pupil_id
              FROM stage_pupils s JOIN canbao.pupils t ON t.id = s.pupil_id
                   -- What the county's promotion moved up from, where the drive lacks it.
                   LEFT JOIN canbao.audit f ON f.event = t.class_from
                        AND NOT EXISTS (SELECT 1 FROM stage_events e WHERE e.event = t.class_from)
+                  -- The newest change of the enrollment before the county's promotion no start of a year
+                  -- wrote, where the drive lacks it (`ClassChange::left_from`).
+                  LEFT JOIN LATERAL (
+                      SELECT a.at_text, a.origin, a.event FROM canbao.audit a
+                      WHERE a.pupil_id = t.id AND a.field = 'enrollment' AND a.action NOT IN ('year', 'merge')
+                        AND t.class_promoted IS NOT NULL AND a.at < t.class_at
+                      ORDER BY a.at DESC, a.origin DESC LIMIT 1
+                  ) l ON NOT EXISTS (SELECT 1 FROM stage_events e WHERE e.event = l.event)
              WHERE s.class_event IS NOT NULL AND t.class_event IS NOT NULL AND s.class_event <> t.class_event
                AND NOT EXISTS (SELECT 1 FROM stage_events e WHERE e.event = t.class_event)
                AND (s.class_promoted IS NOT NULL OR t.class_promoted IS NOT NULL)",
-            &[],
+            &[&crate::store::LEFT_GRADE],
         )
         .map_err(server)?;
+    // The pupils whose new year's enrollment follows the drive's promotion (`follow_the_promotion`), this file's.
+    tx.batch_execute(
+        "DROP TABLE IF EXISTS stage_follow;
+         CREATE TEMP TABLE stage_follow (pupil_id bigint NOT NULL, year integer NOT NULL, enrollment text NOT NULL,
+                                          decline_reason text) ON COMMIT DROP;",
+    )
+    .map_err(server)?;
     if candidates.is_empty() {
         return Ok(());
     }
@@ -673,6 +689,8 @@ pub fn class_verdicts(
         rows.pupils.iter().filter(|p| wanted.contains(&p.sid)).map(|p| (p.sid, p)).collect();
     let county_has = |hash: &str| known.contains(hash);
     let (mut rids, mut verdicts): (Vec<i64>, Vec<bool>) = (Vec::new(), Vec::new());
+    let mut follow: (Vec<i64>, Vec<i32>, Vec<String>, Vec<Option<String>>) = Default::default();
+    let theirs_sid = |r: &postgres::Row| r.get::<_, i64>(1);
     for r in &candidates {
         let Some(theirs) =
             pupils.get(&r.get::<_, i64>(1)).and_then(|p| ClassStep::newest_of(p, &rows.audit, &county_has))
@@ -687,13 +705,57 @@ pub fn class_verdicts(
                 from: None,
                 at,
                 origin,
+                moved_out: false,
+                left: None,
             })),
             _ => None,
         };
-        let ours = ClassStep { promoted_into: r.get(2), made_in: r.get(3), from, at: r.get(4), origin: r.get(5) };
+        let left = match (r.get::<_, Option<String>>(10), r.get::<_, Option<String>>(11)) {
+            (Some(at), Some(origin)) => Some(Box::new(ClassStep {
+                promoted_into: None,
+                made_in: None,
+                from: None,
+                at,
+                origin,
+                moved_out: false,
+                left: None,
+            })),
+            _ => None,
+        };
+        let ours = ClassStep {
+            promoted_into: r.get(2),
+            made_in: r.get(3),
+            from,
+            at: r.get(4),
+            origin: r.get(5),
+            moved_out: r.get::<_, Option<bool>>(9).unwrap_or(false),
+            left,
+        };
         if let Some(verdict) = class_rule::decide(&theirs, &ours) {
             rids.push(r.get(0));
             verdicts.push(verdict);
+            // One moved the pupil out as 已离校, the other up a grade, and the drive's won: the enrollment the
+            // year started with goes with it, as a merge's `follow_the_promotion` carries it, unless the drive
+            // changed it in that year (a row, settled as any).
+            if let Some(into) = theirs.promoted_into.filter(|&y| {
+                verdict
+                    && ours.promoted_into == Some(y)
+                    && theirs.moved_out != ours.moved_out
+                    && !rows.audit.iter().any(|e| {
+                        e.sid == Some(theirs_sid(r))
+                            && e.year == Some(y)
+                            && ["enrollment", "decline_reason"].contains(&e.field.as_str())
+                            && !["year", "merge"].contains(&e.action.as_str())
+                    })
+            }) {
+                let sid = theirs_sid(r);
+                if let Some(st) = rows.statuses.iter().find(|st| st.sid == sid && st.year == into) {
+                    follow.0.push(r.get::<_, i64>(12));
+                    follow.1.push(into);
+                    follow.2.push(st.enrollment.clone());
+                    follow.3.push(st.decline_reason.clone());
+                }
+            }
         }
     }
     tx.execute(
@@ -702,7 +764,30 @@ pub fn class_verdicts(
         &[&rids, &verdicts],
     )
     .map_err(server)?;
+    tx.execute(
+        "INSERT INTO stage_follow SELECT * FROM unnest($1::bigint[], $2::integer[], $3::text[], $4::text[])",
+        &[&follow.0, &follow.1, &follow.2, &follow.3],
+    )
+    .map_err(server)?;
     Ok(())
+}
+
+/// After the groups are applied: the new year's enrollment of a pupil whose drive's promotion won the class
+/// over the county's, one having moved the pupil out as 已离校 and the other up a grade (`class_verdicts`),
+/// follows the drive's, as a merge's `follow_the_promotion` carries it. A year's start writes no row for the
+/// enrollment it gives, so nothing else carries it, and the county kept the move out's 已离校 beside the class
+/// a grade up. A change of the enrollment the county holds for that year is a row, and is settled as any.
+pub fn follow_the_promotion(tx: &mut postgres::Transaction) -> Result<(), CountyError> {
+    tx.batch_execute(
+        "UPDATE canbao.statuses t SET enrollment = s.enrollment, decline_reason = s.decline_reason
+         FROM stage_follow s
+         WHERE t.pupil_id = s.pupil_id AND t.year = s.year
+           AND (t.enrollment, t.decline_reason) IS DISTINCT FROM (s.enrollment, s.decline_reason)
+           AND NOT EXISTS (SELECT 1 FROM canbao.audit a
+                           WHERE a.pupil_id = t.pupil_id AND a.year = t.year
+                             AND a.field IN ('enrollment', 'decline_reason') AND a.action NOT IN ('year', 'merge'))",
+    )
+    .map_err(server)
 }
 
 /// Records in the county's history each value of group `g` a restore of this drive took back (the county's

@@ -441,6 +441,11 @@ pub struct ClassStep {
     pub from: Option<Box<ClassStep>>,
     pub at: String,
     pub origin: String,
+    /// For a promotion: whether it moved the pupil out of the classes as 已离校 (`ClassChange::moved_out`).
+    pub moved_out: bool,
+    /// For a promotion: the newest change of the pupil's enrollment before it, where the other side lacks it
+    /// (`ClassChange::left_from`).
+    pub left: Option<Box<ClassStep>>,
 }
 
 impl ClassStep {
@@ -453,20 +458,64 @@ impl ClassStep {
             from: None,
             at: e.at_text.clone(),
             origin: e.origin.clone(),
+            moved_out: false,
+            left: None,
         }
+    }
+
+    /// Whether class log entries `a` and `b` are rows of one start of a year (a move out's grade and class rows).
+    fn same_step(pupil: &DrivePupil, audit: &[DriveEvent], a: usize, b: usize) -> bool {
+        let (ea, eb) = (&audit[pupil.class_log[a].0], &audit[pupil.class_log[b].0]);
+        pupil.class_log[a].1.is_some()
+            && pupil.class_log[a].1 == pupil.class_log[b].1
+            && ea.at_text == eb.at_text
+            && ea.origin == eb.origin
     }
 
     /// The pupil's newest class change, each change before it the other side lacks (`other_has` says which it
     /// has) chained as what it moved from.
     pub fn newest_of(pupil: &DrivePupil, audit: &[DriveEvent], other_has: &dyn Fn(&str) -> bool) -> Option<ClassStep> {
         fn chain(pupil: &DrivePupil, at: usize, audit: &[DriveEvent], other_has: &dyn Fn(&str) -> bool) -> ClassStep {
-            let from = at
-                .checked_sub(1)
+            // A move out writes a grade row and then a class row: the grade row is the same step, not what it
+            // moved from (as `store::merge` reads it).
+            let from = (0..at)
+                .rev()
+                .find(|&before| !ClassStep::same_step(pupil, audit, at, before))
                 .filter(|&before| !other_has(&audit[pupil.class_log[before].0].hash))
                 .map(|before| Box::new(chain(pupil, before, audit, other_has)));
             ClassStep { from, ..ClassStep::logged(pupil, at, audit) }
         }
-        pupil.class_at.map(|at| chain(pupil, at, audit, other_has))
+        let at = pupil.class_at?;
+        let moved_out = pupil.class_log[at].1.is_some()
+            && (0..pupil.class_log.len()).any(|other| {
+                let e = &audit[pupil.class_log[other].0];
+                ClassStep::same_step(pupil, audit, at, other)
+                    && e.field == "grade"
+                    && e.new.as_deref() == Some(crate::store::LEFT_GRADE)
+            });
+        // The newest change of the enrollment before the promotion that no start of a year wrote, when the other
+        // side lacks it.
+        let promotion = pupil.class_log[at].0;
+        let left = audit[..promotion]
+            .iter()
+            .rposition(|e| {
+                e.sid == Some(pupil.sid)
+                    && e.field == Field::Enrollment.key()
+                    && !["year", "merge"].contains(&e.action.as_str())
+            })
+            .filter(|&e| !other_has(&audit[e].hash))
+            .map(|e| {
+                Box::new(ClassStep {
+                    promoted_into: None,
+                    made_in: None,
+                    from: None,
+                    at: audit[e].at_text.clone(),
+                    origin: audit[e].origin.clone(),
+                    moved_out: false,
+                    left: None,
+                })
+            });
+        Some(ClassStep { moved_out, left, ..chain(pupil, at, audit, other_has) })
     }
 }
 
@@ -485,6 +534,14 @@ impl ClassChange for ClassStep {
 
     fn newer_than(&self, other: &Self) -> bool {
         instant::cmp(&self.at, &other.at).then_with(|| self.origin.cmp(&other.origin)).is_gt()
+    }
+
+    fn moved_out(&self) -> bool {
+        self.moved_out
+    }
+
+    fn left_from(&self) -> Option<Self> {
+        self.left.as_deref().cloned()
     }
 }
 

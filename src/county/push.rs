@@ -707,6 +707,7 @@ fn update_known(
         }
         decide::apply_group(tx, g, drive_id, year)?;
     }
+    decide::follow_the_promotion(tx)?;
     let others = other_school_pupils(tx, file, drive_id, reveal)?;
     let updated: i64 = tx.query_one("SELECT count(*) FROM stage_pupils WHERE changed", &[]).map_err(server)?.get(0);
     Ok(Known { updated: settled_changed + updated as usize, conflicts, others, restored: restored.len() })
