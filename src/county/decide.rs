@@ -698,28 +698,15 @@ pub fn class_verdicts(
             continue;
         };
         let from = match (r.get::<_, Option<bool>>(6), r.get::<_, Option<String>>(7), r.get::<_, Option<String>>(8)) {
-            (Some(promotion), Some(at), Some(origin)) => Some(Box::new(ClassStep {
-                promoted_into: if promotion { starts.get(&(at.clone(), origin.clone())).copied() } else { None },
+            (Some(promotion), Some(at), Some(origin)) => {
+                let into = if promotion { starts.get(&(at.clone(), origin.clone())).copied() } else { None };
                 // The county keeps no log of its own to say more of it.
-                made_in: None,
-                from: None,
-                at,
-                origin,
-                moved_out: false,
-                left: None,
-            })),
+                Some(Box::new(ClassStep::bare(at, origin, into)))
+            }
             _ => None,
         };
         let left = match (r.get::<_, Option<String>>(10), r.get::<_, Option<String>>(11)) {
-            (Some(at), Some(origin)) => Some(Box::new(ClassStep {
-                promoted_into: None,
-                made_in: None,
-                from: None,
-                at,
-                origin,
-                moved_out: false,
-                left: None,
-            })),
+            (Some(at), Some(origin)) => Some(Box::new(ClassStep::bare(at, origin, None))),
             _ => None,
         };
         let ours = ClassStep {

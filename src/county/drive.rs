@@ -449,17 +449,18 @@ pub struct ClassStep {
 }
 
 impl ClassStep {
+    /// A change made at `at` by `origin` (into the year `promoted_into` for a promotion), known by nothing more:
+    /// no year it was made in, nothing it moved from, no move out.
+    pub fn bare(at: String, origin: String, promoted_into: Option<i32>) -> ClassStep {
+        ClassStep { promoted_into, made_in: None, from: None, at, origin, moved_out: false, left: None }
+    }
+
     /// Entry `at` of a pupil's class log, with nothing it moved from.
     fn logged(pupil: &DrivePupil, at: usize, audit: &[DriveEvent]) -> ClassStep {
         let e = &audit[pupil.class_log[at].0];
         ClassStep {
-            promoted_into: pupil.class_log[at].1,
             made_in: pupil.class_made_in_at(at),
-            from: None,
-            at: e.at_text.clone(),
-            origin: e.origin.clone(),
-            moved_out: false,
-            left: None,
+            ..ClassStep::bare(e.at_text.clone(), e.origin.clone(), pupil.class_log[at].1)
         }
     }
 
