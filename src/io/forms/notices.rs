@@ -190,11 +190,12 @@ pub fn export_notices(input: &FormInput, on: NaiveDate, out: Option<&Path>) -> R
     let (school, slips) = slips(input, on)?;
     let path = out_file(out, &input.file_name(&school, "缴费告知单", FileFormat::Xlsx));
     let mut writer = TableWriter::create(&path, FileFormat::Xlsx, input.store.path())?;
-    let sheets = sheets_of(&slips, &page_starts(&slips, &instructions(policy)));
+    let starts = page_starts(&slips, &instructions(policy));
+    let sheets = sheets_of(&slips, &starts);
     for (n, range) in sheets.iter().enumerate() {
         let name = if sheets.len() == 1 { "缴费告知单".to_owned() } else { format!("缴费告知单{}", n + 1) };
         let sheet = writer.free_sheet(&name)?;
-        lay_out(sheet, policy, &slips[range.clone()])
+        lay_out(sheet, policy, &slips[range.clone()], &starts[range.clone()])
             .map_err(|e| ReadError::Write { file: path.display().to_string(), reason: e.to_string() })?;
     }
     Ok((writer.finish()?, slips.len()))
@@ -346,7 +347,8 @@ fn sheets_of(slips: &[Slip], starts: &[bool]) -> Vec<std::ops::Range<usize>> {
 }
 
 /// Rows are written top to bottom (the sheet is written as it goes), each row's height before its cells.
-fn lay_out(sheet: &mut Worksheet, policy: &Policy, slips: &[Slip]) -> Result<(), XlsxError> {
+/// `starts`: `page_starts` of the slips, which a sheet's first slip always is.
+fn lay_out(sheet: &mut Worksheet, policy: &Policy, slips: &[Slip], starts: &[bool]) -> Result<(), XlsxError> {
     let f = formats();
     let how = instructions(policy);
     for (i, w) in WIDTHS.iter().enumerate() {
@@ -355,7 +357,7 @@ fn lay_out(sheet: &mut Worksheet, policy: &Policy, slips: &[Slip]) -> Result<(),
     print_setup(sheet, needs_landscape(WIDTHS), None, 3)?;
     let mut row = 0u32;
     let mut breaks = Vec::new();
-    for (i, (slip, starts_page)) in slips.iter().zip(page_starts(slips, &how)).enumerate() {
+    for (i, (slip, &starts_page)) in slips.iter().zip(starts).enumerate() {
         if i > 0 && starts_page {
             breaks.push(row);
         } else if i > 0 {
