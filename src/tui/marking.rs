@@ -76,8 +76,14 @@ impl App {
         if self.screen == Screen::Detail || self.roster.marked().is_empty() {
             return 0;
         }
-        let shown: std::collections::HashSet<u32> = self.roster.shown().iter().copied().collect();
-        ids.filter(|&id| self.data.index_of(id).is_none_or(|row| !shown.contains(&(row as u32)))).count()
+        let rows: Vec<Option<u32>> = ids.map(|id| self.data.index_of(id).map(|row| row as u32)).collect();
+        let shown = self.roster.shown();
+        // A dialog's title asks this of its one pupil on every frame: a scan of the shown rows, not a set of them.
+        if rows.len() <= 8 {
+            return rows.iter().filter(|row| row.is_none_or(|row| !shown.contains(&row))).count();
+        }
+        let shown: std::collections::HashSet<u32> = shown.iter().copied().collect();
+        rows.iter().filter(|row| row.is_none_or(|row| !shown.contains(&row))).count()
     }
 
     /// The one pupil a single mark is about, as stored; `None` for a bulk mark.
