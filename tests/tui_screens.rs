@@ -4828,6 +4828,56 @@ fn arrows_and_enter_right_after_a_dialog_opens_act_in_it() {
     assert!(typed.modal.is_none(), "{}", screen(&typed));
 }
 
+/// An Enter right after `x` or `:` (a stray 「x⏎」 or 「:⏎」 typed into canbao's window) exports nothing and runs no
+/// command: the dialog closes unsaved and the status line says the key was not done, where the Enter exported to
+/// the path offered or ran the palette's first command (the import). Tab and the arrows right after them still act
+/// in the dialog, and after a look Enter does what it says.
+#[test]
+fn an_enter_right_after_export_or_the_palette_writes_and_runs_nothing() {
+    use canbao::tui::modal::Modal;
+    for opener in ['x', ':'] {
+        let mut app = app(Language::Zh);
+        app.report_pauses();
+        press(&mut app, KeyCode::Char(opener));
+        assert!(app.modal.is_some(), "{opener}: open at once");
+        app.key_in_run(true);
+        press(&mut app, KeyCode::Enter);
+        assert!(app.modal.is_none(), "{opener}: {}", screen(&app));
+        assert!(app.jobs.running().is_none(), "{opener}: nothing started");
+        let said = format!("「{opener}」（");
+        assert!(status_text(&app).starts_with(&said), "{opener}: {}", status_text(&app));
+        assert!(status_text(&app).contains("未执行：紧接着还有按键"), "{opener}: {}", status_text(&app));
+        // Through the event loop, and in English.
+        let mut app = self::app(Language::En);
+        run_paced(&mut app, [Paced::Pause].into_iter().chain(paced(&format!("{opener}\n"))).chain([Paced::Pause]));
+        assert!(app.modal.is_none(), "{opener}: {}", screen(&app));
+        assert!(app.jobs.running().is_none(), "{opener}: nothing started");
+    }
+    // Tab and the arrows right after them are steps inside: the palette moves, the path is completed.
+    let mut app = app(Language::Zh);
+    app.report_pauses();
+    press(&mut app, KeyCode::Char(':'));
+    app.key_in_run(true);
+    press(&mut app, KeyCode::Down);
+    assert!(matches!(app.modal, Some(Modal::Palette { cursor: 1, .. })), "{}", screen(&app));
+    assert!(!app.typing_astray());
+    let mut app = self::app(Language::Zh);
+    app.report_pauses();
+    press(&mut app, KeyCode::Char('x'));
+    app.key_in_run(true);
+    press(&mut app, KeyCode::Tab);
+    assert!(matches!(app.modal, Some(Modal::Path(_))), "{}", screen(&app));
+    assert!(!app.typing_astray());
+    // After a look, Enter runs the palette's first command (the import's file picker opens).
+    let mut app = self::app(Language::Zh);
+    app.report_pauses();
+    press(&mut app, KeyCode::Char(':'));
+    app.typing_paused();
+    app.key_in_run(false);
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(app.modal, Some(Modal::Files(_) | Modal::Path(_))), "{}", screen(&app));
+}
+
 /// Digits typed on the roster (part of an ID number read off a card) start the search they would after `/`, as a
 /// name typed in Chinese does; a digit inside a run of other keys is still text typed astray.
 #[test]

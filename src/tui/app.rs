@@ -447,8 +447,13 @@ impl App {
             // A key that moves or answers inside the dialog just opened (an arrow, Tab, Enter, PgDn: keys no text
             // is typed with) is the operator's next step in it, as quick as someone who knows the dialog; only a
             // character typed before the pause makes the key that opened it a letter of text typed into the wrong
-            // window.
-            let steps_inside = matches!(waiting, Held::Opened(_)) && !self.typed_character && self.modal.is_some();
+            // window. But an Enter that would write a file or run a command at once (the export offered by `x`,
+            // the palette's first command after `:`) ends a command typed astray (`x⏎`, `:⏎`) as often as it is
+            // a step: it waits for a look, as the letters do.
+            let writes_at_once =
+                matches!(action, Action::Confirm) && self.modal.as_ref().is_some_and(Modal::enter_writes);
+            let steps_inside =
+                matches!(waiting, Held::Opened(_)) && !self.typed_character && self.modal.is_some() && !writes_at_once;
             // Another key before the pause: the waiting one was a letter of text typed into the wrong window, and
             // the dialog it opened takes none of the text after it, nor its Enter.
             if !deliberate && !steps_inside {

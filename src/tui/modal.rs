@@ -372,4 +372,21 @@ impl Modal {
             | Modal::Message(_) => Context::Dialog,
         }
     }
+
+    /// Enter, before anything in the dialog is moved or typed, writes a file or runs something: the export path
+    /// offered, the palette's first command, a policy chosen or saved, a merge or reconciliation applied. An Enter
+    /// typed right after the key that opened such a dialog is no step inside it (`App::key`): a stray 「x⏎」 in the
+    /// wrong window would write a sheet of ID numbers where nobody looked.
+    pub fn enter_writes(&self) -> bool {
+        match self {
+            Modal::Path(prompt) => matches!(prompt.purpose, PathPurpose::Export | PathPurpose::ExportForm(_)),
+            Modal::Palette { .. }
+            | Modal::Policies { .. }
+            | Modal::NewPolicy(_)
+            | Modal::EditPolicy(_)
+            | Modal::MergePreview { .. }
+            | Modal::ReconcilePreview { .. } => true,
+            _ => false,
+        }
+    }
 }
