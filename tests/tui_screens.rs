@@ -6669,6 +6669,35 @@ fn the_payment_form_counts_the_selection_the_title_bar_does() {
     }
 }
 
+/// Paying a selection holding both a pupil paid already and one who enrolls where the benefit was approved: the
+/// form's title counts the pupils it records, those paid and those left to enroll away apart, adding up to the
+/// selection (「已选 4 人，本次登记 2 人，另有已缴费 1 人、不在本校登记 1 人」), where it said 「其中在本校登记 2 人」,
+/// leaving the paid pupil, registered at school as well, out of the count. At 80×24 and 120×40, and in English.
+#[test]
+fn the_payment_form_counts_paid_and_away_pupils_apart() {
+    for lang in [Language::Zh, Language::En] {
+        for (width, height) in [(80, 24), (120, 40)] {
+            let (mut app, ids, _) = app_at_benefit_place(lang, "孤儿");
+            app.update(Action::Resize(width, height));
+            let details = canbao::domain::student::PaymentDetails { amount_fen: Some(35000), ..Default::default() };
+            app.store.set_payment(ids[2], PaymentStatus::Paid, &details).expect("paid");
+            for _ in 0..4 {
+                app.update(Action::ToggleSelect);
+            }
+            app.update(Action::TogglePaid);
+            let Some(canbao::tui::modal::Modal::Payment(form)) = &app.modal else { panic!("form: {}", screen(&app)) };
+            assert_eq!((form.targets.len(), form.already_paid, form.left_away.len()), (2, 1, 1));
+            let shown = screen(&app);
+            let title = match lang {
+                Language::Zh => "登记缴费：已选 4 人，本次登记 2 人，另有已缴费 1 人、不在本校登记 1 人",
+                Language::En => "Record payment: 4 selected, 2 to record, 1 paid, 1 enroll elsewhere",
+            };
+            assert!(shown.contains(title), "{shown}");
+            insta::assert_snapshot!(format!("payment_paid_and_away_{width}x{height}_{}", lang_name(lang)), shown);
+        }
+    }
+}
+
 /// The detail screen says the channel of a payment a tax list without a channel column recorded as the 已缴费
 /// ledger does (「税务（名单未列渠道）」 / "tax office (channel not listed)"), where it said "-" as for a payment
 /// nobody knows the route of; a payment marked by hand without a channel still says "-".

@@ -386,6 +386,10 @@ pub struct Text {
     pub for_pupils_unpaid: &'static str,
     /// The same when some are left out for enrolling where their benefit was approved.
     pub for_pupils_recorded: &'static str,
+    /// The same when some are left out for both: the selection, those the form records, those paid already and
+    /// those who enroll away from school, which add up to the selection (paid pupils are registered at school too,
+    /// so 「在本校登记」 alone would leave them out of its count).
+    pub for_pupils_recorded_paid_away: &'static str,
     pub elapsed: &'static str,
 
     pub revealed: &'static str,

@@ -351,6 +351,7 @@ pub static EN: Text = Text {
     for_pupils: "{} {pupil|pupils} selected",
     for_pupils_unpaid: "{} selected, {} of them unpaid",
     for_pupils_recorded: "{} selected, {} of them recorded here",
+    for_pupils_recorded_paid_away: "{} selected, {} to record, {} paid, {} enroll elsewhere",
     elapsed: "{} s",
 
     revealed: "Full ID numbers shown; this is recorded in the history",

@@ -328,6 +328,7 @@ pub static ZH: Text = Text {
     for_pupils: "已选 {} 名学生",
     for_pupils_unpaid: "已选 {} 人，其中未缴费 {} 人",
     for_pupils_recorded: "已选 {} 人，其中在本校登记 {} 人",
+    for_pupils_recorded_paid_away: "已选 {} 人，本次登记 {} 人，另有已缴费 {} 人、不在本校登记 {} 人",
     elapsed: "已用 {} 秒",
 
     revealed: "已显示完整身份证号码，并记入修改记录",

@@ -494,8 +494,13 @@ fn payment(frame: &mut Frame, app: &App, area: Rect, form: &PaymentForm) {
     // bar's count, and how many of them this form records, so the two read as one selection.
     let selected = form.targets.len() + form.already_paid + form.left_away.len();
     let title = if selected > form.targets.len() {
-        let words = if form.left_away.is_empty() { t.for_pupils_unpaid } else { t.for_pupils_recorded };
-        fill(t.label_value, &[&t.payment_title, &fill(words, &[&selected, &form.targets.len()])])
+        let (recorded, paid, away) = (form.targets.len(), form.already_paid, form.left_away.len());
+        let counts = match (paid, away) {
+            (_, 0) => fill(t.for_pupils_unpaid, &[&selected, &recorded]),
+            (0, _) => fill(t.for_pupils_recorded, &[&selected, &recorded]),
+            _ => fill(t.for_pupils_recorded_paid_away, &[&selected, &recorded, &paid, &away]),
+        };
+        fill(t.label_value, &[&t.payment_title, &counts])
     } else {
         targets_title(app, t.payment_title, &form.targets)
     };
