@@ -3552,6 +3552,30 @@ fn editing_one_number_does_not_unmask_the_roster() {
     assert!(shown.contains(&canbao::domain::id_number::mask(&pupils[1].id_number)), "{shown}");
 }
 
+/// The reveal `E` records when its number field gets the focus is in the pupil's history on the detail screen once
+/// Esc closes the form (and under the form already), where it showed only after the pupil was opened again.
+#[test]
+fn the_reveal_in_the_identity_form_shows_in_the_history_after_esc() {
+    for (lang, said) in [(Language::Zh, "显示完整身份证号码"), (Language::En, "showed full ID")] {
+        for (width, height) in [(80, 24), (120, 40)] {
+            let mut app = app(lang);
+            app.update(Action::Resize(width, height));
+            app.update(Action::OpenDetail);
+            let count = |app: &App, what: &str| screen(app).matches(what).count();
+            let before = count(&app, said);
+            let entries = app.detail.as_ref().expect("detail").history.len();
+            app.update(Action::EditIdentity);
+            app.update(Action::Down);
+            assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::Identity(_))), "{}", screen(&app));
+            assert_eq!(app.detail.as_ref().expect("detail").history.len(), entries + 1, "under the form");
+            app.update(Action::Back);
+            assert!(app.modal.is_none(), "{}", screen(&app));
+            assert_eq!(app.detail.as_ref().expect("detail").history.len(), entries + 1);
+            assert_eq!(count(&app, said), before + 1, "{width}×{height}:\n{}", screen(&app));
+        }
+    }
+}
+
 /// A corrected number's history line shows both numbers masked, as the ID field is, until `r`.
 #[test]
 fn a_corrected_numbers_history_is_masked_until_revealed() {

@@ -53,7 +53,12 @@ impl App {
         // this field is revealed: the roster stays as the operator left it.
         if form.focus == IdentityField::IdNumber && !self.reveal && !form.revealed {
             match self.store.record_reveal(Some(form.id)) {
-                Ok(()) => form.revealed = true,
+                Ok(()) => {
+                    form.revealed = true;
+                    // The history under the form says the reveal as soon as it is recorded, and still after Esc,
+                    // not only once the pupil is opened again.
+                    self.reload_detail();
+                }
                 Err(e) => {
                     self.fail(e.to_string());
                     form.focus = IdentityField::Name;
