@@ -1798,3 +1798,45 @@ fn a_teachers_list_of_last_school_year_is_refused_in_the_preview() {
     wait_for_jobs(&mut app);
     assert_eq!(classes(&Store::open_read_only(&drive).unwrap()), before, "nothing imported");
 }
+
+/// `..` typed in the import picker goes up to the folder above and shows it by its own name, at 80×24 as at
+/// 120×40, where it showed `…/名单/..` (and the `..` entry then led back down into 名单); a folder remembered
+/// that way opens as the folder it names.
+#[test]
+fn the_import_picker_shows_the_folder_it_went_up_to() {
+    use canbao::tui::modal::{Modal, PathPurpose};
+    let (dir, drive) = sample_drive();
+    let top = dir.path().canonicalize().unwrap();
+    let lists = top.join("名单");
+    std::fs::create_dir_all(lists.join("一年级")).unwrap();
+    for (width, height) in [(80, 24), (120, 40)] {
+        let mut app = app_on(&drive, Language::Zh);
+        app.update(Action::Resize(width, height));
+        app.open_picker(PathPurpose::Import);
+        for typed in [lists.join("一年级").to_str().unwrap(), "..", "../."] {
+            for c in typed.chars() {
+                app.update(Action::Input(c));
+            }
+            app.update(Action::Confirm);
+        }
+        let Some(Modal::Files(p)) = &app.modal else { panic!("the picker is open") };
+        assert_eq!(p.dir, top, "{:?}", p.dir);
+        let shown = screen(&app).join("\n");
+        assert!(!shown.contains("/.."), "{width}×{height}:\n{shown}");
+        // The `..` entry goes up from the folder shown.
+        assert_eq!(p.entries.first().map(|e| e.name.as_str()), Some(".."));
+        app.update(Action::Confirm);
+        let Some(Modal::Files(p)) = &app.modal else { panic!("the picker is open") };
+        assert_eq!(p.dir, top.parent().unwrap());
+    }
+    // Remembered as `…/名单/..` by an older canbao: opened as the folder it names.
+    let config = dir.path().join("config");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("last-folder"), lists.join("..").to_str().unwrap()).unwrap();
+    let opts = Options { config_dir: Some(config), ..options(Language::Zh) };
+    let mut app = App::new(Store::open(&drive).expect("store"), &opts).expect("app");
+    app.update(Action::Resize(80, 24));
+    app.open_picker(PathPurpose::Import);
+    let Some(Modal::Files(p)) = &app.modal else { panic!("the picker is open") };
+    assert_eq!(p.dir, top);
+}

@@ -109,6 +109,28 @@ fn is_drive_name(name: &str) -> bool {
     [".db", ".sqlite", ".sqlite3"].iter().any(|ext| lower.ends_with(ext))
 }
 
+/// `path` with its `.` and `..` taken out as the shell's `cd` takes them (a `..` leaves the folder before it):
+/// the picker shows the folder it is in, not `…/名单/..`, and a further `..` goes up from the folder shown.
+pub fn normalised(path: &std::path::Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => match out.components().next_back() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                // Above the root is the root; a relative path keeps the `..` it cannot resolve.
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(".."),
+            },
+            other => out.push(other),
+        }
+    }
+    if out.as_os_str().is_empty() { PathBuf::from(".") } else { out }
+}
+
 /// A path as pasted from a file manager: quotes, a `file://` prefix, surrounding spaces removed.
 pub fn clean_typed_path(text: &str) -> PathBuf {
     let t = text.trim();
@@ -168,6 +190,16 @@ mod tests {
         picker.read();
         let entry = picker.entries.iter().find(|e| e.name.starts_with("bad")).expect("listed");
         assert!(entry.path_in(&picker.dir).is_file(), "{entry:?}");
+    }
+
+    #[test]
+    fn dots_leave_the_path_as_cd_leaves_it() {
+        let n = |p: &str| normalised(std::path::Path::new(p));
+        assert_eq!(n("/home/a/lists/.."), PathBuf::from("/home/a"));
+        assert_eq!(n("/home/a/./lists/../b/"), PathBuf::from("/home/a/b"));
+        assert_eq!(n("/.."), PathBuf::from("/"));
+        assert_eq!(n("a/../.."), PathBuf::from(".."));
+        assert_eq!(n("a/.."), PathBuf::from("."));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::tui::input::LineInput;
 use crate::tui::jobs::Work;
 use crate::tui::keymap::Context;
 use crate::tui::modal::{Modal, PathPurpose};
-use crate::tui::picker::{FilePicker, clean_typed_path};
+use crate::tui::picker::{FilePicker, clean_typed_path, normalised};
 use crate::tui::text::fill;
 
 /// The file in the config folder that remembers the last folder a list came from.
@@ -52,7 +52,8 @@ impl App {
         });
         let mut picker = FilePicker {
             purpose,
-            dir: backups.clone().unwrap_or_else(|| self.last_folder()),
+            // A folder remembered by an older canbao may still read `…/名单/..`.
+            dir: backups.clone().unwrap_or_else(|| normalised(&self.last_folder())),
             entries: Vec::new(),
             cursor: 0,
             picked: Vec::new(),
@@ -145,6 +146,8 @@ impl App {
             let typed = clean_typed_path(p.typed.text());
             Some(if typed.is_relative() { p.dir.join(typed) } else { typed })
         };
+        // A typed `..` (or `../名单`) goes where it leads, shown as that folder, not as `…/名单/..`.
+        let target = target.map(|t| normalised(&t));
         if let Some(target) = &target {
             match std::fs::metadata(target) {
                 Ok(m) if m.is_dir() => {
