@@ -4160,6 +4160,44 @@ fn payment_form_benefit_place() {
     });
 }
 
+/// The dates in a policy's words (YYYY-MM-DD) in a form's text, in order.
+fn dates_in(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let shape =
+        |w: &[char]| w.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == '-' } else { c.is_ascii_digit() });
+    chars.windows(10).filter(|w| shape(w)).map(|w| w.iter().collect()).collect()
+}
+
+/// The payment form's policy text keeps each date on one row, at 80×24 and 120×40 and in both languages, where
+/// at 80 columns 「（2022-09-01至…」 broke as 「（20」 and 「22-09-01至…」 and 2023年1月1日 as 「2023年1月1」 and 「日」.
+#[test]
+fn the_payment_forms_policy_text_keeps_each_date_whole() {
+    for lang in [Language::Zh, Language::En] {
+        for (width, height) in [(80, 24), (120, 40)] {
+            let (mut app, _, _) = app_at_benefit_place(lang, "特困人员");
+            app.update(Action::Resize(width, height));
+            app.update(Action::Down);
+            app.update(Action::TogglePaid);
+            let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
+            form.date.set("2022-10-0");
+            app.update(Action::Down);
+            type_text(&mut app, "8");
+            let Some(canbao::tui::modal::Modal::Payment(form)) = &app.modal else { panic!("form") };
+            let note = form.note.clone().expect("the policy's words");
+            let dates = dates_in(&note);
+            assert!(dates.len() >= 5, "{note}");
+            let shown = screen(&app);
+            let on_rows: Vec<String> = shown.lines().flat_map(dates_in).collect();
+            for date in &dates {
+                assert!(on_rows.contains(date), "{date} cut at {width}×{height}:\n{shown}");
+            }
+            if lang == Language::Zh {
+                assert!(shown.contains("2023年1月1日"), "{width}×{height}:\n{shown}");
+            }
+        }
+    }
+}
+
 /// A class paid at once leaves out the pupils who enroll where the benefit was approved, and the question says
 /// how many and who.
 #[test]

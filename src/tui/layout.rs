@@ -139,8 +139,14 @@ impl QuestionBox {
     }
 }
 
+/// Part of a number or a date as a policy's text writes them (2022-09-01, 350.00, 2023年1月1日).
+fn in_number(c: char) -> bool {
+    c.is_ascii_digit() || "-./:年月日".contains(c)
+}
+
 /// `text` broken into rows of at most `width` cells: at each newline, and where a row is full, between two
-/// characters (Chinese breaks anywhere), or before an English word that would be cut, if the row holds more.
+/// characters (Chinese breaks anywhere), or before an English word, a number or a date that would be cut, if
+/// the row holds more.
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(2);
     let mut rows = Vec::new();
@@ -163,7 +169,20 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
                 // Chinese punctuation that closes (。，」…) never starts a row: the character before it goes
                 // down with it, as Chinese typesetting breaks lines.
                 let closing = "。，、；：！？）」』》".contains(c);
-                let carried = if closing && row.chars().count() > 1 {
+                // A number or date amid Chinese (（2022-09-01至…, 为2023年1月1日) moves whole to the next row: a
+                // date read across two rows (20 / 22-09-01) is misread. Not the digits ending an English word
+                // (yibin-2028), which the Chinese around it breaks as any other characters.
+                let run: usize = row.chars().rev().take_while(|ch| in_number(*ch)).map(char::len_utf8).sum();
+                let run_start = row.len() - run;
+                let digit_at = row[run_start..].find(|ch: char| ch.is_ascii_digit()).map(|i| run_start + i);
+                let number_start = digit_at.filter(|_| {
+                    (in_number(c) || closing)
+                        && !row[..run_start].trim().is_empty()
+                        && !row[..run_start].ends_with(|ch: char| ch.is_ascii_alphanumeric())
+                });
+                let carried = if let Some(start) = number_start {
+                    row.split_off(start)
+                } else if closing && row.chars().count() > 1 {
                     row.pop().map(String::from).unwrap_or_default()
                 } else if c.width() == Some(1) && before.ends_with(' ') && !before.trim().is_empty() {
                     row.split_off(start)
@@ -213,6 +232,18 @@ mod tests {
         assert_eq!(wrap("一\n\n二", 10), ["一", "", "二"]);
         assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
         assert!(wrap("三年级3班 -> 四年级3班（464 人）", 12).iter().all(|r| r.width() <= 12));
+    }
+
+    #[test]
+    fn a_date_amid_chinese_stays_whole() {
+        assert_eq!(
+            wrap("属“集中缴费期”（2022-09-01至2022-12-31）", 20),
+            ["属“集中缴费期”（", "2022-09-01至", "2022-12-31）"]
+        );
+        assert_eq!(wrap("时间为2023年1月1日至", 16), ["时间为", "2023年1月1日至"]);
+        assert_eq!(wrap("截至2022-12-31）。", 14), ["截至", "2022-12-31）。"]);
+        assert_eq!(wrap("应缴350元", 8), ["应缴350", "元"]);
+        assert_eq!(wrap("应缴350元", 6), ["应缴", "350元"]);
     }
 
     #[test]

@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
-use ratatui::style::Modifier;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Clear, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
 use super::cells::{fit, truncate};
@@ -504,13 +504,14 @@ fn payment(frame: &mut Frame, app: &App, area: Rect, form: &PaymentForm) {
     } else {
         targets_title(app, t.payment_title, &form.targets)
     };
-    // The box grows with the policy's text (one row spare: the paragraph wraps by words), up to the screen; the
-    // benefit-place sentence comes first, so it is never the line cut off.
+    // The box grows with the policy's text (one row spare), up to the screen; the benefit-place sentence comes
+    // first, so it is never the line cut off. The text is broken into rows here, as counted, keeping a date whole.
+    let wrap_width = usize::from(78u16.min(area.width).saturating_sub(4));
     let text_lines: usize =
         [form.warning.as_deref(), form.year_warning.as_deref(), form.error.as_deref(), form.note.as_deref()]
             .into_iter()
             .flatten()
-            .map(|text| layout::wrap(text, 74).len())
+            .map(|text| layout::wrap(text, wrap_width).len())
             .sum();
     let height = (12u16).max(8 + text_lines as u16 + 2).min(area.height);
     let inner = popup(frame, app, area, 78, height, &title);
@@ -564,23 +565,26 @@ fn payment(frame: &mut Frame, app: &App, area: Rect, form: &PaymentForm) {
         frame.render_widget(Paragraph::new(hint), Rect { y: channel_area.y + 1, ..channel_area });
     }
     let mut notes: Vec<Line> = Vec::new();
+    let mut note = |text: &str, style: Style| {
+        notes.extend(layout::wrap(text, usize::from(inner.width)).into_iter().map(|row| Line::styled(row, style)));
+    };
     if let Some(w) = &form.warning {
-        notes.push(Line::styled(w.clone(), app.theme.popup().fg(app.theme.warning.0).add_modifier(Modifier::BOLD)));
+        note(w, app.theme.popup().fg(app.theme.warning.0).add_modifier(Modifier::BOLD));
     }
     if let Some(w) = &form.year_warning {
-        notes.push(Line::styled(w.clone(), app.theme.popup().fg(app.theme.warning.0)));
+        note(w, app.theme.popup().fg(app.theme.warning.0));
     }
     if let Some(e) = &form.error {
-        notes.push(Line::styled(e.clone(), app.theme.popup().fg(app.theme.error.0)));
+        note(e, app.theme.popup().fg(app.theme.error.0));
     }
     if form.targets.len() > 1 && form.amount.is_empty() {
-        notes.push(Line::raw(t.amount_each));
+        note(t.amount_each, app.theme.popup());
     }
     if let Some(n) = &form.note {
-        notes.push(Line::styled(n.clone(), app.theme.popup().add_modifier(Modifier::DIM)));
+        note(n, app.theme.popup().add_modifier(Modifier::DIM));
     }
     let notes_area = Rect { y: inner.y + 4, height: inner.height.saturating_sub(5), ..inner };
-    frame.render_widget(Paragraph::new(notes).wrap(Wrap { trim: false }), notes_area);
+    frame.render_widget(Paragraph::new(notes), notes_area);
     let items = [("confirm", None), ("back", None), ("next_field", Some(t.short("down")))];
     frame.render_widget(Paragraph::new(hint_line(app, Context::Input, &items, inner.width as usize)), bottom(inner));
 }
