@@ -950,3 +950,58 @@ fn ctrl_z_stops_canbao_as_a_job_and_fg_brings_the_screen_back() {
     let screen = tmux.wait_without("学生名单");
     assert!(screen.contains("shell$"), "{screen}");
 }
+
+/// A second `canbao demo` while another window runs the demo offers it read-only, as a drive in use is offered
+/// (y opens it, the title saying 只读, the demo file left as the first window has it); without a terminal to ask
+/// at, it names the command that opens it read-only, and that command opens it without a question. Before, it
+/// ended saying "open it read-only" with neither an offer nor a way to do it (`--read-only` made the demo afresh).
+#[test]
+fn a_second_demo_is_offered_read_only() {
+    if tmux_missing() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("demo.db");
+    drop(canbao::demo::fresh_demo(&db).expect("demo"));
+    // This test process plays the first window's demo: it holds the lock as the running screen does.
+    let held = canbao::store::lock::DriveLock::acquire(&db, "演示 (demo)").expect("lock");
+    let before = std::fs::read(&db).expect("bytes");
+
+    let out = Command::new(BIN).arg("--db").arg(&db).arg("demo").output().expect("demo");
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    let again = format!("canbao --db {} demo --read-only", db.display());
+    assert!(said.contains(&format!("只读打开请运行 {again}")), "{said}");
+
+    let start = |name: &str, more: &str| {
+        let tmux = Tmux { socket: format!("canbao-test-demo-ro-{name}-{}", std::process::id()) };
+        let command = format!(
+            "env XDG_CONFIG_HOME={} HOME={} {} --db {} demo {more}",
+            quote(&config_home(dir.path())),
+            quote(dir.path()),
+            quote(Path::new(BIN)),
+            quote(&db)
+        );
+        let folder = dir.path().display().to_string();
+        let started =
+            tmux.run(&["new-session", "-d", "-x", "120", "-y", "40", "-s", "canbao", "-c", &folder, &command]);
+        assert!(started.status.success(), "tmux new-session: {}", String::from_utf8_lossy(&started.stderr));
+        tmux
+    };
+    let tmux = start("asked", "");
+    let screen = tmux.wait_for("以只读方式打开");
+    assert!(screen.contains("正被 演示 (demo) 使用"), "{screen}");
+    tmux.send(&["y", "Enter"]);
+    let screen = tmux.wait_for("显示 360 / 360");
+    let title = screen.lines().next().unwrap_or_default();
+    assert!(title.trim_end().ends_with("只读"), "{screen}");
+    tmux.quit();
+
+    let tmux = start("named", "--read-only");
+    let screen = tmux.wait_for("显示 360 / 360");
+    assert!(!screen.contains("以只读方式打开"), "{screen}");
+    assert!(screen.lines().next().unwrap_or_default().trim_end().ends_with("只读"), "{screen}");
+    tmux.quit();
+    drop(held);
+    assert_eq!(std::fs::read(&db).expect("bytes"), before, "the demo was neither made afresh nor written");
+}

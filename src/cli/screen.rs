@@ -25,7 +25,7 @@ pub(super) fn open(cli: &Cli) -> CmdResult {
                     return run_tui(&read_only, store, None);
                 }
             }
-            if offer_read_only(&in_use)? {
+            if offer_read_only(&in_use, &super::open::command(cli, "--read-only"))? {
                 return run_tui(&read_only, open_store(&read_only)?, None);
             }
             return Err(in_use.into());
@@ -56,10 +56,27 @@ pub(super) fn open(cli: &Cli) -> CmdResult {
     run_tui(cli, store, Some(lock))
 }
 
-/// `canbao demo`: the TUI on a fresh copy of the bundled sample school.
+/// `canbao demo`: the TUI on a fresh copy of the bundled sample school. While another window runs the demo, it is
+/// offered read-only, as a drive in use is (`--read-only` asks for that at once): the demo as that window has it,
+/// never made afresh under it.
 pub(super) fn demo(cli: &Cli) -> CmdResult {
     let path = cli.db.clone().unwrap_or_else(|| data_dir().join("demo.db"));
-    let mut lock = DriveLock::acquire(&path, &operator_from(cli).unwrap_or_default())?;
+    let looking = Cli { read_only: true, db: Some(path.clone()), ..cli.clone() };
+    if cli.read_only {
+        return run_tui(&looking, open_existing(&looking)?, None);
+    }
+    let mut lock = match DriveLock::acquire(&path, &operator_from(cli).unwrap_or_default()) {
+        Ok(lock) => lock,
+        Err(in_use @ StoreError::InUse { .. }) => {
+            // The demo's own path only when it was given: `canbao demo` finds the default one itself.
+            let again = crate::words::canbao_command(cli.db.as_deref(), "demo --read-only");
+            if offer_read_only(&in_use, &again)? {
+                return run_tui(&looking, open_existing(&looking)?, None);
+            }
+            return Err(read_only_by(&in_use, &again));
+        }
+        Err(e) => return Err(e.into()),
+    };
     let (store, kept) = crate::demo::fresh_demo(&path)?;
     if let Some(kept) = kept {
         let kept = kept.display();
@@ -107,15 +124,18 @@ fn confirm_new_drive(cli: &Cli) -> CmdResult {
     }
 }
 
+/// A drive in use, and the command (`again`) that opens it read-only.
+fn read_only_by(in_use: &StoreError, again: &str) -> UserError {
+    let en = crate::words::in_language(&in_use.to_string(), crate::words::Language::En).into_owned();
+    UserError(format!("{in_use}；只读打开请运行 {again} ({en}; to open it read-only, run {again})"))
+}
+
 /// Asks, at a terminal, whether to open a drive in use read-only. Anywhere else the answer is no, and the
-/// error says how to ask for it.
-fn offer_read_only(in_use: &StoreError) -> Result<bool, UserError> {
+/// error names the command that opens it read-only (`again`).
+fn offer_read_only(in_use: &StoreError, again: &str) -> Result<bool, UserError> {
     use std::io::IsTerminal;
     if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
-        let en = crate::words::in_language(&in_use.to_string(), crate::words::Language::En).into_owned();
-        return Err(UserError(format!(
-            "{in_use}；可加 --read-only 只读打开 ({en}; add --read-only to open it read-only)"
-        )));
+        return Err(read_only_by(in_use, again));
     }
     let in_use = in_use.to_string();
     eprintln!("{}", super::pick(&in_use, &crate::words::in_language(&in_use, crate::words::Language::En)));
