@@ -2358,6 +2358,38 @@ fn read_only_title_and_refusal() {
     }
 }
 
+/// A pupil's categories are listed as the command line lists them, 「低保对象、特困人员」 in Chinese and "低保对象,
+/// 特困人员" in English, on the roster, on the detail screen and in the detail's history, where the screen wrote
+/// 「低保对象,特困人员」 (and the detail screen's marks with a space between them).
+#[test]
+fn categories_are_listed_as_the_command_line_lists_them() {
+    for (lang, listed, detail) in [
+        (Language::Zh, "低保对象、特困人员", "低保对象（民政）、特困人员（民政）"),
+        (Language::En, "低保对象, 特困人员", "低保对象 (民政), 特困人员 (民政)"),
+    ] {
+        let mut store = store(true);
+        let id = store.students(&Default::default()).expect("list")[0].id;
+        let marks: Vec<canbao::domain::student::CategoryMark> = ["低保对象", "特困人员"]
+            .iter()
+            .map(|name| canbao::domain::student::CategoryMark { name: (*name).into(), department: "民政".into() })
+            .collect();
+        store.set_categories(id, &marks).expect("categories");
+        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(120, 40));
+        assert_eq!(app.selected_id(), Some(id));
+        let shown = screen(&app);
+        assert!(shown.contains(listed), "{shown}");
+        app.update(Action::OpenDetail);
+        let shown = screen(&app);
+        assert!(shown.contains(detail), "{shown}");
+        // The history's change of categories, on a screen wide enough for its line.
+        app.update(Action::Resize(200, 40));
+        let shown = screen(&app);
+        assert!(shown.lines().any(|l| l.contains("->") && l.contains(listed)), "{shown}");
+        assert!(!shown.contains("低保对象,特困人员"), "{shown}");
+    }
+}
+
 #[test]
 fn read_only_refuses_every_write_and_changes_nothing() {
     let (_dir, path, mut app) = read_only_app(Language::Zh);

@@ -339,8 +339,10 @@ impl RosterData {
         }
     }
 
-    pub fn category_label(&self, row: &Row) -> String {
-        row.categories.iter().map(|&c| self.category_names[c as usize].as_str()).collect::<Vec<_>>().join(",")
+    /// The row's categories joined by `separator`: the screen's language's (`Text::list_separator`), as the
+    /// command line lists them.
+    pub fn category_label(&self, row: &Row, separator: &str) -> String {
+        row.categories.iter().map(|&c| self.category_names[c as usize].as_str()).collect::<Vec<_>>().join(separator)
     }
 }
 
@@ -863,8 +865,8 @@ mod tests {
         assert_eq!(d.classes, ["一年级1班", "二年级3班", "三年级1班", "三年级2班"]);
         let builtin = CategoryTable::builtin().all().len();
         assert_eq!(d.category_names[builtin..], ["本地甲", "本地乙"]);
-        assert_eq!(d.category_label(&d.rows[0]), "本地甲");
-        assert_eq!(d.category_label(&d.rows[5]), "本地乙");
+        assert_eq!(d.category_label(&d.rows[0], "、"), "本地甲");
+        assert_eq!(d.category_label(&d.rows[5], "、"), "本地乙");
         let mut search = Search::default();
         search.update(&d, "孙八");
         assert_eq!(

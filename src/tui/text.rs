@@ -747,6 +747,12 @@ impl Text {
         }
     }
 
+    /// Between the items of a list said in a line (categories, names): 「、」 in Chinese, ", " in English, as the
+    /// command line writes them.
+    pub fn list_separator(&self) -> &'static str {
+        self.pick("、", ", ")
+    }
+
     pub fn pick<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
         match self.lang {
             Language::Zh => zh,

@@ -227,7 +227,8 @@ fn fields(app: &App, d: &Detail, width: usize) -> Vec<Line<'static>> {
         t.none.to_owned()
     } else {
         let marks = s.categories.iter().map(|c| fill(t.with_clause, &[&c.name, &c.department])).collect::<Vec<_>>();
-        if d.categories_certified { marks.join(" ") } else { format!("{} {}", marks.join(" "), t.recertify) }
+        let marks = marks.join(t.list_separator());
+        if d.categories_certified { marks } else { format!("{marks} {}", t.recertify) }
     };
     let payment_style = theme.fg(match s.payment {
         _ if remark.is_some() => theme.warning,
@@ -538,7 +539,7 @@ pub(crate) fn value_label(t: &Text, field: &str, v: &str, cap: usize) -> String 
             let names: Vec<String> = serde_json::from_str::<Vec<serde_json::Value>>(v)
                 .map(|list| list.iter().filter_map(|c| c.get("name")?.as_str().map(str::to_owned)).collect())
                 .unwrap_or_default();
-            if names.is_empty() { t.none.to_owned() } else { names.join(",") }
+            if names.is_empty() { t.none.to_owned() } else { names.join(t.list_separator()) }
         }
         "" => String::new(),
         _ if v.is_empty() => "\"\"".to_owned(),
