@@ -2390,6 +2390,46 @@ fn categories_are_listed_as_the_command_line_lists_them() {
     }
 }
 
+/// A read-only window's footer lists the keys that work there (search, the palette, the detail, filters, the
+/// export, the dashboard), not the marks, undo and import it refuses, on the roster and on the detail screen, at
+/// 80×24 and 120×40; before, it listed every key and each refused one said 只读模式 when pressed.
+#[test]
+fn a_read_only_footer_lists_only_keys_that_work() {
+    for lang in [Language::Zh, Language::En] {
+        for (width, height) in [(80, 24), (120, 40)] {
+            let (_dir, _path, mut app) = read_only_app(lang);
+            app.update(Action::Resize(width, height));
+            let (shown, refused): (&[&str], &[&str]) = match lang {
+                Language::Zh => (
+                    &["/ 搜索", "Enter 详情", "s 筛选", "x 导出", "q 退出"],
+                    &["e 参保", "p 缴费", "f 代缴", "c 类别", "u 撤销", "n 备注", "i 导入"],
+                ),
+                Language::En => (
+                    &["/ search", "Enter open", "s filter", "x export", "q quit"],
+                    &["e enroll", "p paid", "f gov.", "c categ", "u undo", "n note", "i import"],
+                ),
+            };
+            let footer = |app: &App| {
+                let all = screen(app);
+                let rows: Vec<&str> = all.lines().collect();
+                rows[rows.len() - 2..].join("\n")
+            };
+            let roster = footer(&app);
+            assert!(shown.iter().all(|k| roster.contains(k)), "{width}×{height}:\n{roster}");
+            assert!(!refused.iter().any(|k| roster.contains(k)), "{width}×{height}:\n{roster}");
+            if width == 80 {
+                insta::assert_snapshot!(format!("read_only_roster_80x24_{}", lang_name(lang)), screen(&app));
+            }
+            app.update(Action::OpenDetail);
+            let detail = footer(&app);
+            assert!(!refused.iter().any(|k| detail.contains(k)), "{width}×{height}:\n{detail}");
+            let (reveal, correct) =
+                if lang == Language::Zh { ("r 显示", "E 更正") } else { ("r show", "E correct") };
+            assert!(!detail.contains(reveal) && !detail.contains(correct), "{width}×{height}:\n{detail}");
+        }
+    }
+}
+
 #[test]
 fn read_only_refuses_every_write_and_changes_nothing() {
     let (_dir, path, mut app) = read_only_app(Language::Zh);

@@ -112,8 +112,12 @@ pub fn status_line(frame: &mut Frame, app: &App, area: Rect) {
 /// what the key does there.
 pub type Hint<'a> = (&'a str, Option<&'a str>);
 
-/// One hint as " key label ", with its width; `None` when no key is bound to the action.
+/// One hint as " key label ", with its width; `None` when no key is bound to the action, or the window refuses
+/// it (a read-only window's marks, undo and import: a key shown is a key that works).
 fn hint(app: &App, context: Context, (name, label): Hint) -> Option<(Vec<Span<'static>>, usize)> {
+    if app.refuses(name) {
+        return None;
+    }
     let key = app.keymap.keys_for(context, name).into_iter().next()?.to_string();
     let label = label.unwrap_or_else(|| app.text.short(name));
     let w = 1 + key.width() + 1 + label.width() + 1;
