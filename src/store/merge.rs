@@ -572,9 +572,23 @@ fn follow_the_promotion(
 }
 
 /// A newer event wins: instants are compared, not their text (a change stamped 10:00+08:00 was made before one
-/// stamped 03:00Z). Equal instants are broken by origin so both directions of a merge choose alike.
+/// stamped 03:00Z). Of equal instants a pupil's creation comes before a change, and then origin decides, so
+/// both directions of a merge choose alike.
 fn newer(a: &Event, b: &Event) -> bool {
-    super::instant::cmp(&a.at, &b.at).then_with(|| a.origin.cmp(&b.origin)).is_gt()
+    super::instant::cmp(&a.at, &b.at)
+        .then_with(|| (a.field != "created").cmp(&(b.field != "created")))
+        .then_with(|| a.origin.cmp(&b.origin))
+        .is_gt()
+}
+
+/// Whether copied row `e`, later than `b` in one side's log, still comes before it: `b` is newer by instant,
+/// or `e` is a pupil's creation (an import on the other laptop) in `b`'s second. A creation whose values said
+/// nothing of a group (未确认, no payment) was never weighed when its merge copied it; taken as the newest row
+/// of its second, it would hide the change it tied with, and the two laptops would each keep their own value
+/// with nothing left to merge. A change and a creation of one second are ordered so on both sides (`newer`).
+fn copied_before(b: &Event, e: &Event) -> bool {
+    let order = super::instant::cmp(&b.at, &e.at);
+    !e.local && (order.is_gt() || (order.is_eq() && e.field == "created" && b.field != "created"))
 }
 
 /// As `newer`; two changes of one instant and origin (one session's stamp, on two copies of a file taken within
@@ -2270,7 +2284,7 @@ fn last_setting<'h>(
         Some(b) if e.outweighed_for(&keys) => Some(b),
         Some(b) if deliberate_outranks(history, b, e) => Some(b),
         Some(b) if deliberate_outranks(history, e, b) => Some(e),
-        Some(b) if !e.local && super::instant::cmp(&b.at, &e.at).is_gt() => Some(b),
+        Some(b) if copied_before(b, e) => Some(b),
         _ => Some(e),
     })
 }
@@ -2280,7 +2294,8 @@ fn last_setting<'h>(
 /// the other laptop's must not bring back the value it corrected). A copied change was weighed against what
 /// the laptop held by instant, as the merge that copied it weighed it; of two in the same second (instants
 /// have whole seconds: a quick correction, an import and the promotion after it), the later in the log is the
-/// newer. Origins break ties only between the two sides (`newer`), where there is no common log. A copied
+/// newer, but for a creation copied in after a change of its second (`copied_before`). Origins break ties only
+/// between the two sides (`newer`), where there is no common log. A copied
 /// change the merge let lose to this laptop's value of the group (`Event::outweighed`, `keys` the group's
 /// fields) is not the newer, whatever its instant: that merge weighed it already, by `newer`.
 fn newest<'h>(events: impl Iterator<Item = &'h Event>, keys: &[&str]) -> Option<&'h Event> {
@@ -2288,7 +2303,7 @@ fn newest<'h>(events: impl Iterator<Item = &'h Event>, keys: &[&str]) -> Option<
         Some(b) if e.outweighed_for(keys) => Some(b),
         // The merge that copied it took its payment over what the laptop held before (`Event::prevailed_for`).
         Some(b) if b.run != e.run && e.prevailed_for(keys) => Some(e),
-        Some(b) if !e.local && super::instant::cmp(&b.at, &e.at).is_gt() => Some(b),
+        Some(b) if copied_before(b, e) => Some(b),
         _ => Some(e),
     })
 }
@@ -4769,6 +4784,41 @@ mod tests {
             ends.push(by_id(&f, &ids[1]).note);
         }
         assert_eq!(ends, ["甲", "甲"], "the greater value (甲 is U+7532, 乙 U+4E59), whichever laptop merged first");
+    }
+
+    /// Two laptops import one list in the same second, and one marks a pupil paid in that second too: whichever
+    /// session's stamp sorts first and whichever laptop merges first, both end with the mark.
+    #[test]
+    fn an_import_and_a_mark_on_the_other_laptop_in_one_second_end_alike_both_ways() {
+        let dir = tempfile::tempdir().unwrap();
+        let id = valid("45020220150101121");
+        for (case, b_origin) in [("B's import sorts first", "0-b-import"), ("B's import sorts last", "z-b-import")] {
+            let case_dir = dir.path().join(case);
+            std::fs::create_dir_all(&case_dir).unwrap();
+            let (a_path, b_path) = (case_dir.join("a.db"), case_dir.join("b.db"));
+            for (path, origin) in [(&a_path, "m-a-import"), (&b_path, b_origin)] {
+                let mut s = Store::open(path).unwrap();
+                s.set_fixed_clock("2026-12-04T20:42:14Z");
+                s.origin = origin.into();
+                s.apply_import(&[pupil("孙语", &id)], &[], 0, false).unwrap();
+            }
+            let mut a = Store::open(&a_path).unwrap();
+            a.set_fixed_clock("2026-12-04T20:42:14Z");
+            a.origin = "m-a-mark".into();
+            let p = by_id(&a, &id).id;
+            a.set_enrollment(p, Enrollment::Here, None).unwrap();
+            a.set_payment(p, PaymentStatus::Paid, &PaymentDetails { amount_fen: Some(38000), ..Default::default() })
+                .unwrap();
+            drop(a);
+            for (order, first, second) in [("A first", &a_path, &b_path), ("B first", &b_path, &a_path)] {
+                let ((f, r1), (s, r2)) = round_trip(&case_dir.join(order), first, second);
+                assert_eq!(snapshot(&f), snapshot(&s), "{case}, {order}: {r1:?} {r2:?}");
+                for d in [&f, &s] {
+                    let pupil = by_id(d, &id);
+                    assert_eq!((pupil.enrollment, pupil.payment), (Enrollment::Here, PaymentStatus::Paid), "{case}");
+                }
+            }
+        }
     }
 
     #[test]
