@@ -4543,3 +4543,30 @@ fn a_utf8_list_with_gbk_rows_glued_on_is_read_and_the_rows_named() {
     // Rows 4 and 5, said as one run.
     assert_eq!(rows, [(4, 5)], "{report}");
 }
+
+/// A list giving a pupil of the drive's name, birth date and class another valid number (the number corrected
+/// in the list, or on another laptop) adds a pupil, and says by file and row that it may be the same one.
+#[test]
+fn a_new_number_beside_a_pupil_of_the_same_name_birth_date_and_class_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let (held, corrected, twin_day) =
+        (valid_id("45020220190930827"), valid_id("45020220190930829"), valid_id("45020220191001829"));
+    let list = |name: &str, rows: &[(&str, &str)]| {
+        let path = dir.path().join(name);
+        let mut text = "学校,姓名,身份证号码,年级,班级\n".to_owned();
+        for (pupil, id) in rows {
+            text.push_str(&format!("柳州市示范小学,{pupil},{id},一年级,2班\n"));
+        }
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    canbao(&db).arg("import").arg(list("first.csv", &[("宋伟鹏", &held), ("李明", &twin_day)])).assert().success();
+    let second = list("corrected.csv", &[("宋伟鹏", &corrected), ("李明", &valid_id("45020220190930823"))]);
+    let out = canbao(&db).arg("import").arg(&second).output().unwrap();
+    assert!(out.status.success());
+    let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let lines: Vec<&str> = said.lines().filter(|l| l.contains("可能是同一学生的身份证号码已更正")).collect();
+    assert_eq!(lines.len(), 1, "only 宋伟鹏, not 李明 of another birth date: {said}");
+    assert!(lines[0].contains("corrected.csv") && lines[0].contains("perhaps it is the same pupil"), "{said}");
+}

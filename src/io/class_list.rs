@@ -2588,7 +2588,21 @@ impl RowReader<'_> {
         }
         // Counted after the duplicate check, so the report agrees with what is stored.
         self.report.id_invalid += usize::from(invalid && !number_held);
-        let Some(Applied { outcome, status }) = applied else { return };
+        let Some(Applied { outcome, status, look_alike }) = applied else { return };
+        if let Some(held) = look_alike {
+            let (held_zh, held_en) = id_number::mask_zh_en(&held);
+            self.problem_in(
+                file,
+                sheet,
+                row_no,
+                id_header,
+                format!(
+                    "已有同名、同出生日期、同班的学生，身份证号码为 {held_zh}，与此行不同：已作为新学生导入，可能是同一学生的身份证号码已更正，\
+                     请核对 (a pupil of this name, birth date and class is held with another ID number, {held_en}: the \
+                     row was added as a new pupil; perhaps it is the same pupil whose ID number was corrected: check)"
+                ),
+            );
+        }
         if let (IncomingOutcome::Added, Some(at)) = (&outcome, named_at)
             && let Some(added) = self.school_added.get_mut(at)
         {

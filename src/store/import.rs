@@ -94,6 +94,10 @@ pub enum ListStatus {
 pub struct Applied {
     pub outcome: IncomingOutcome,
     pub status: StatusNote,
+    /// A new pupil added beside one already held with the same name, birth date, school and class under another
+    /// valid number (the number held): perhaps one child whose number was corrected on another laptop or in the
+    /// list, to be said.
+    pub look_alike: Option<String>,
 }
 
 /// What became of the statuses one of canbao's forms gives a pupil, where the operator must hear of it.
@@ -114,7 +118,7 @@ pub enum StatusNote {
 
 impl From<IncomingOutcome> for Applied {
     fn from(outcome: IncomingOutcome) -> Applied {
-        Applied { outcome, status: StatusNote::None }
+        Applied { outcome, status: StatusNote::None, look_alike: None }
     }
 }
 
@@ -424,7 +428,7 @@ pub fn applied_to_empty_roster(row: &Incoming) -> Applied {
     if masked_ends(row).is_some() {
         return IncomingOutcome::MaskedUnmatched { fitting: 0 }.into();
     }
-    Applied { outcome: IncomingOutcome::Added, status: new_pupils_standing(&row.status).2 }
+    Applied { outcome: IncomingOutcome::Added, status: new_pupils_standing(&row.status).2, look_alike: None }
 }
 
 /// What of a row the writer needs that can be worked out before it reaches the writer: its name's sort key and
@@ -1181,6 +1185,31 @@ fn apply_one(
         .and_then(|by_class| by_class.get(&row.class))
         .map(|(order, label)| (order.as_str(), label.as_str()))
         .unwrap_or_default();
+    // Read before the row is added: only pupils held before this batch, each in one class of the roster index.
+    let look_alike = match &row.id.result {
+        Ok(v) if !batch.roster_was_empty => tx
+            .prepare_cached(
+                "SELECT id_number FROM students
+                 WHERE school_id = ?1 AND class_order = ?2 AND name = ?3 AND birth_date = ?4
+                   AND id_problem IS NULL AND id_number <> ?5 AND id <= ?6 AND grade = ?7 AND class = ?8
+                 ORDER BY id LIMIT 1",
+            )?
+            .query_row(
+                params![
+                    school_id,
+                    order,
+                    row.name,
+                    v.birth_date.format("%Y-%m-%d").to_string(),
+                    v.number,
+                    batch.last_before,
+                    row.grade,
+                    row.class
+                ],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()?,
+        _ => None,
+    };
     let bound = &mut batch.bound;
     let number = match &row.id.result {
         Ok(v) => {
@@ -1257,7 +1286,7 @@ fn apply_one(
     if super::search_blocks::block_of(id + 1) != block {
         added.write(tx, ctx, batch.last_before)?;
     }
-    Ok(Applied { outcome: IncomingOutcome::Added, status })
+    Ok(Applied { outcome: IncomingOutcome::Added, status, look_alike })
 }
 
 /// The statuses a new pupil is added with, the reason or place kept with them, and what the operator hears.
@@ -1767,7 +1796,7 @@ fn update_existing(
         (0, true) => IncomingOutcome::Kept(Box::new(moves)),
         _ => IncomingOutcome::Updated(Box::new(moves)),
     };
-    Ok(Applied { outcome, status })
+    Ok(Applied { outcome, status, look_alike: None })
 }
 
 /// The audit actions that are the operator's own corrections of who a pupil is: the detail screen's `E`, and
