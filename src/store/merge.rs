@@ -180,6 +180,9 @@ pub struct MergeReport {
     pub school_renames: Vec<super::merge_renames::SchoolRename>,
     /// Whether the two files hold a change in common (copies of one drive, or merged before).
     pub shared_history: bool,
+    /// Changes a restore took back that one of the two files still holds (its laptop merged them before the
+    /// restore): those our restore took back are not applied again; either way, the operator decides.
+    pub restore_taken_back: Vec<super::merge_restored::TakenBack>,
     /// The other file is still in an earlier insured year: the pupils copied from it, taken through the years
     /// this drive started since (see `year::step_copied`).
     pub copied_into_later_year: Option<super::year::CopiedIntoLaterYear>,
@@ -1352,6 +1355,7 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext, drive: Option<&Path>) -
     // Read before any of their pupils is added to ours.
     let mut other_schools = super::merge_notes::other_schools(tx)?;
     unshared_events(tx)?;
+    let taken_back = super::merge_restored::hold_back(tx)?;
     let renamed_schools = super::merge_notes::renamed_schools(tx, &mut other_schools)?;
     let shared_history = super::merge_notes::shares_history(tx)?;
     let renames = super::merge_renames::plan(tx, shared_history)?;
@@ -1404,6 +1408,7 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext, drive: Option<&Path>) -
     drop(rows);
     drop(walk);
     report.updated += changed.len();
+    report.restore_taken_back = super::merge_restored::list(tx, taken_back, (sides.our_current, sides.their_current))?;
     report.into_closed_years.sort_by_key(|c| c.year);
     report.taken_numbers = taken_numbers;
     report.unchanged = usize::try_from(paired).unwrap_or_default().saturating_sub(report.updated);
@@ -4846,6 +4851,50 @@ mod tests {
         assert!(r2.decided_there.iter().all(|c| c.payment_kept.as_deref() == Some("paid")), "{r2:?}");
         let p = by_id(&b, &ids[0]);
         assert_eq!((p.enrollment, p.payment), (Enrollment::Here, PaymentStatus::Paid));
+    }
+
+    /// B records a payment, A merges it, B restores a backup from before it: B's merge of A's file brings the
+    /// payment back no more, and says it; A's merge of B's says B's restore took back what A still holds.
+    #[test]
+    fn a_payment_a_restore_took_back_is_not_brought_back_by_a_merge_and_both_laptops_say_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, ids) = two_copies(dir.path());
+        let before = dir.path().join("b-before.db");
+        b.backup_to(&before).unwrap();
+        b.set_fixed_clock("2026-12-04T10:00:00+08:00");
+        let details = PaymentDetails { amount_fen: Some(38000), ..Default::default() };
+        b.set_payment(by_id(&b, &ids[0]).id, PaymentStatus::Paid, &details).unwrap();
+        let b_path = b.path().unwrap().to_owned();
+        drop(b);
+        a.set_fixed_clock("2026-12-04T10:05:00+08:00");
+        a.merge_from(&b_path, false).unwrap();
+        assert_eq!(by_id(&a, &ids[0]).payment, PaymentStatus::Paid);
+        let a_path = a.path().unwrap().to_owned();
+        drop(a);
+        let mut b = Store::open(&b_path).unwrap();
+        b.set_operator("乙").unwrap();
+        b.restore_from(&before).unwrap();
+        assert_eq!(by_id(&b, &ids[0]).payment, PaymentStatus::Unpaid);
+        b.set_fixed_clock("2026-12-04T10:10:00+08:00");
+        let r = b.merge_from(&a_path, false).unwrap();
+        assert_eq!(by_id(&b, &ids[0]).payment, PaymentStatus::Unpaid, "not brought back: {r:?}");
+        let said: Vec<_> =
+            r.restore_taken_back.iter().map(|t| (t.field.as_str(), t.value.as_deref(), t.restored_here)).collect();
+        assert!(said.contains(&("payment", Some("paid"), true)), "{r:?}");
+        assert!(said.contains(&("paid_amount_fen", Some("38000"), true)), "{r:?}");
+        assert!(r.conflicts.is_empty() && r.updated == 0, "{r:?}");
+        // Merged again: still not brought back, still said.
+        let again = b.merge_from(&a_path, false).unwrap();
+        assert_eq!(by_id(&b, &ids[0]).payment, PaymentStatus::Unpaid);
+        assert!(!again.restore_taken_back.is_empty(), "{again:?}");
+        drop(b);
+        let mut a = Store::open(&a_path).unwrap();
+        a.set_fixed_clock("2026-12-04T10:15:00+08:00");
+        let r = a.merge_from(&b_path, false).unwrap();
+        assert_eq!(by_id(&a, &ids[0]).payment, PaymentStatus::Paid, "the operator decides: {r:?}");
+        let said: Vec<_> =
+            r.restore_taken_back.iter().map(|t| (t.field.as_str(), t.value.as_deref(), t.restored_here)).collect();
+        assert!(said.contains(&("payment", Some("paid"), false)), "{r:?}");
     }
 
     /// 每日进度 is read from the changes themselves, not from the rows a merge wrote to apply the other laptop's:

@@ -15,6 +15,7 @@ pub mod lock;
 pub mod merge;
 pub mod merge_notes;
 pub mod merge_renames;
+pub mod merge_restored;
 mod payment_history;
 mod pruning;
 mod read;

@@ -518,6 +518,8 @@ pub struct Text {
     pub merge_decided_there: &'static str,
     pub merge_other_school: &'static str,
     pub merge_no_shared_history: &'static str,
+    pub merge_taken_back_here: &'static str,
+    pub merge_taken_back_there: &'static str,
     pub merge_copied_later_year: &'static str,
     pub merge_copied_not_promoted: &'static str,
     /// The other file's changes to a year this drive has closed: the year, how many pupils, the year twice.

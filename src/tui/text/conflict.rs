@@ -175,6 +175,28 @@ pub fn closed_year_lines(t: &Text, r: &crate::store::merge::MergeReport, id: &dy
     lines
 }
 
+/// Changes a restore took back that one of the two files still holds (`MergeReport::restore_taken_back`), a
+/// line per pupil and side with the values; `id` shows a number (masked unless revealed).
+pub fn taken_back_lines(t: &Text, r: &crate::store::merge::MergeReport, id: &dyn Fn(&str) -> String) -> Vec<String> {
+    let sep = if t.lang == crate::tui::Language::En { ", " } else { "、" };
+    let mut lines = Vec::new();
+    for here in [true, false] {
+        let side: Vec<_> = r.restore_taken_back.iter().filter(|b| b.restored_here == here).collect();
+        let template = if here { t.merge_taken_back_here } else { t.merge_taken_back_there };
+        for pupil in side.chunk_by(|a, b| a.id_number == b.id_number) {
+            let what: Vec<String> = pupil
+                .iter()
+                .map(|b| {
+                    let (field, value, _) = conflict_words(t, &b.field, None, b.value.as_deref(), None);
+                    format!("{field} {value}")
+                })
+                .collect();
+            lines.push(fill(template, &[&pupil[0].name, &id(&pupil[0].id_number), &what.join(sep)]));
+        }
+    }
+    lines
+}
+
 /// A number one laptop corrected a pupil to that the other gave another pupil (`NumberTaken`), as the report says
 /// it; `number` and `kept` as they are shown (masked unless revealed).
 pub fn number_taken_line(t: &Text, n: &crate::store::merge::NumberTaken, number: &str, kept: &str) -> String {

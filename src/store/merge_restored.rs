@@ -1,0 +1,160 @@
+//! Changes a restore took back (`backup::RESTORE_UNDONE`) that the other laptop's file still holds, having
+//! merged them before the restore: a merge would bring them back as news with no word, and the county, which
+//! the push told of the restore, would then disagree with both laptops. The merge brings none back; both
+//! laptops list them, for the operator to decide.
+
+use std::collections::HashSet;
+
+use rusqlite::{OptionalExtension, Transaction, params};
+use serde::Serialize;
+
+use super::Result;
+
+/// A change of one pupil's field that a restore took back, which one of the two files still holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TakenBack {
+    pub id_number: String,
+    pub name: String,
+    pub field: String,
+    /// The value the change set, which the laptop that restored no longer holds.
+    pub value: Option<String>,
+    /// When the change was made (UTC, as the history stamps it).
+    pub at: String,
+    /// This drive's restore took it back, and the other file still holds it: not applied again. Else the other
+    /// laptop's restore took it back, and this drive still holds it.
+    pub restored_here: bool,
+}
+
+/// One audit row a restore took back: (pupil row, field, value it set, when, insured year).
+type Undone = (i64, String, Option<String>, String, Option<i32>);
+
+/// The changes the restores of file `db` took back, as its meta records them (hashes, `store::event_hash`).
+fn undone_in(tx: &Transaction, db: &str) -> Result<HashSet<String>> {
+    let text: Option<String> = tx
+        .query_row(&format!("SELECT value FROM {db}.meta WHERE key = ?1"), [super::backup::RESTORE_UNDONE], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    Ok(text.unwrap_or_default().lines().filter(|l| !l.is_empty()).map(str::to_owned).collect())
+}
+
+/// The rows of `db`'s log listed in `temp.{lacking}` (the rows the other file lacks) whose change `undone`
+/// names: hashed as the restore hashed them (`backup::change_hashes`).
+fn rows_undone(tx: &Transaction, db: &str, lacking: &str, undone: &HashSet<String>) -> Result<Vec<(i64, Undone)>> {
+    let mut stmt = tx.prepare(&format!(
+        "SELECT a.id, a.student_id, a.at, a.operator, a.origin, a.action, COALESCE(a.id_number, ''), a.field,
+                a.old, a.new, a.year
+         FROM temp.{lacking} n JOIN {db}.audit a ON a.id = n.id
+         WHERE a.student_id IS NOT NULL AND a.field <> 'created'
+         ORDER BY a.id"
+    ))?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let text = |i: usize| r.get::<_, String>(i);
+        let (old, new): (Option<String>, Option<String>) = (r.get(8)?, r.get(9)?);
+        let hash = super::event_hash::row_hash(
+            &text(2)?,
+            &text(3)?,
+            &text(4)?,
+            &text(5)?,
+            &text(6)?,
+            &text(7)?,
+            old.as_deref(),
+            new.as_deref(),
+        );
+        if undone.contains(&hash) {
+            out.push((r.get(0)?, (r.get(1)?, text(7)?, new, text(2)?, r.get(10)?)));
+        }
+    }
+    Ok(out)
+}
+
+/// Before the pupils are settled: their rows we lack that a restore of this drive took back are no news. They
+/// are taken out of `temp.merge_their_new`, so no value of theirs is weighed as new and none is copied into our
+/// history, and returned (with ours the other file's restores took back, which we still hold) to be listed
+/// once the pupils are paired (`list`).
+pub(super) fn hold_back(tx: &Transaction) -> Result<(Vec<Undone>, Vec<Undone>)> {
+    let ours_undone = undone_in(tx, "main")?;
+    let mut here = Vec::new();
+    if !ours_undone.is_empty() {
+        let mut drop = tx.prepare("DELETE FROM temp.merge_their_new WHERE id = ?1")?;
+        for (row, undone) in rows_undone(tx, "other", "merge_their_new", &ours_undone)? {
+            drop.execute([row])?;
+            here.push(undone);
+        }
+    }
+    let theirs_undone = undone_in(tx, "other")?;
+    let there = if theirs_undone.is_empty() {
+        Vec::new()
+    } else {
+        rows_undone(tx, "main", "merge_our_new", &theirs_undone)?.into_iter().map(|(_, u)| u).collect()
+    };
+    Ok((here, there))
+}
+
+/// The current value of `field` of pupil row `student` in `db`, when the change of insured year `year` is of
+/// the year the pupil row holds (`current`); `None` for another year's (not compared, not listed).
+fn current_value(
+    tx: &Transaction,
+    db: &str,
+    student: i64,
+    field: &str,
+    year: Option<i32>,
+    current: Option<i32>,
+) -> Result<Option<Option<String>>> {
+    let Some(field) = super::fields::Field::from_key(field) else { return Ok(None) };
+    if field.is_yearly() && year.is_some() && year != current {
+        return Ok(None);
+    }
+    let column = match field {
+        super::fields::Field::School => format!("(SELECT name FROM {db}.schools WHERE id = s.school_id)"),
+        other => format!("s.{}", other.key()),
+    };
+    Ok(tx
+        .query_row(&format!("SELECT CAST({column} AS TEXT) FROM {db}.students s WHERE s.id = ?1"), [student], |r| {
+            r.get::<_, Option<String>>(0)
+        })
+        .optional()?)
+}
+
+/// After the pupils are settled: each change held back (`here`) whose value the other file's pupil still holds
+/// and ours does not, and each of ours the other's restore took back (`there`) whose value we still hold and
+/// the other file's pupil does not, the newest per pupil and field. Pupils are paired by `temp.merge_pairs`.
+pub(super) fn list(
+    tx: &Transaction,
+    (here, there): (Vec<Undone>, Vec<Undone>),
+    (our_current, their_current): (Option<i32>, Option<i32>),
+) -> Result<Vec<TakenBack>> {
+    let mut listed: Vec<TakenBack> = Vec::new();
+    let pair_of = |sql: &str, id: i64| -> Result<Option<i64>> { Ok(tx.query_row(sql, [id], |r| r.get(0)).optional()?) };
+    for (restored_here, undone) in [(true, here), (false, there)] {
+        for (student, field, value, at, year) in undone.into_iter().rev() {
+            let (ours, theirs) = if restored_here {
+                (pair_of("SELECT ours FROM temp.merge_pairs WHERE theirs = ?1", student)?, Some(student))
+            } else {
+                (Some(student), pair_of("SELECT theirs FROM temp.merge_pairs WHERE ours = ?1", student)?)
+            };
+            let (Some(ours), Some(theirs)) = (ours, theirs) else { continue };
+            let (Some(our_value), Some(their_value)) = (
+                current_value(tx, "main", ours, &field, year, our_current)?,
+                current_value(tx, "other", theirs, &field, year, their_current)?,
+            ) else {
+                continue;
+            };
+            let (holder, restorer) = if restored_here { (their_value, our_value) } else { (our_value, their_value) };
+            if holder != value || restorer == value {
+                continue;
+            }
+            let (id_number, name): (String, String) =
+                tx.query_row("SELECT id_number, name FROM main.students WHERE id = ?1", params![ours], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
+            if listed.iter().any(|l| l.id_number == id_number && l.field == field && l.restored_here == restored_here) {
+                continue;
+            }
+            listed.push(TakenBack { id_number, name, field, value, at, restored_here });
+        }
+    }
+    Ok(listed)
+}
