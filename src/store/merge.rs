@@ -1625,6 +1625,19 @@ fn settle_pupil(
             });
             let over_later = stands.is_some_and(|s| s != by_time);
             let payment_kept = (over_later || stood_there).then(|| PaymentStatus::Paid.code().to_owned());
+            // Ours seen there and later than theirs, yet their merge kept their enrollment: ours contradicts the
+            // payment they hold (`keep_the_payment` there), which is said here as it was there, and counted.
+            let against_their_payment = match our_last {
+                Some(o) if group.contains(&Field::Enrollment) && !ours_unseen && newer(o, their_last) => {
+                    let payment = value(tx, "other", their_id, Field::Payment, year, sides.their_current)?.flatten();
+                    let standing = crate::domain::coverage::Standing::new(
+                        ours_values[0].as_deref().and_then(Enrollment::from_code).unwrap_or(Enrollment::Unknown),
+                        payment.as_deref().and_then(PaymentStatus::from_code).unwrap_or(PaymentStatus::Unpaid),
+                    );
+                    payment.filter(|_| standing.payment_contradicts_enrollment())
+                }
+                _ => None,
+            };
             let mut said_there = false;
             if group.contains(&Field::Categories) && ours_unseen && theirs_values != ours_values {
                 let united = unite_categories(tx, sides, (their_id, our_id), (&theirs_values, &ours_values), they_win)?;
@@ -1690,10 +1703,10 @@ fn settle_pupil(
                         kept_at: their_last.at.clone(),
                         lost: ours_value.clone(),
                         lost_at: o.at.clone(),
-                        payment_kept: payment_kept.clone().filter(|_| stood_there),
+                        payment_kept: payment_kept.clone().filter(|_| stood_there).or(against_their_payment.clone()),
                         grades: class_grades(field, true),
                     });
-                    said_there |= stood_there;
+                    said_there |= stood_there || against_their_payment.is_some();
                 }
                 if they_win && theirs_value != ours_value {
                     changes.push((year, FieldChange::new_owned(field, theirs_value.clone())));
@@ -4772,25 +4785,6 @@ mod tests {
         let _ = ids;
     }
 
-    #[test]
-    fn two_changes_of_one_instant_and_origin_are_ordered_by_value_alike_both_ways() {
-        let dir = tempfile::tempdir().unwrap();
-        // One session's stamp on both files' notes (a copy taken in the middle of a session's second): neither
-        // instant nor origin tells them apart.
-        let (a_path, b_path, ids) = same_second_edits(dir.path(), |s, ids, is_a| {
-            s.origin = "one-session".into();
-            s.set_note(by_id(s, &ids[1]).id, if is_a { "甲" } else { "乙" }).unwrap();
-        });
-        let mut ends = Vec::new();
-        for (case, first, second) in [("A first", &a_path, &b_path), ("B first", &b_path, &a_path)] {
-            let ((f, r1), (s, r2)) = round_trip(&dir.path().join(case), first, second);
-            assert_eq!(snapshot(&f), snapshot(&s), "{case}: {r1:?} {r2:?}");
-            assert_eq!(r1.conflicts.len(), 1, "{case}: {r1:?}");
-            ends.push(by_id(&f, &ids[1]).note);
-        }
-        assert_eq!(ends, ["甲", "甲"], "the greater value (甲 is U+7532, 乙 U+4E59), whichever laptop merged first");
-    }
-
     /// Two laptops import one list in the same second, and one marks a pupil paid in that second too: whichever
     /// session's stamp sorts first and whichever laptop merges first, both end with the mark.
     #[test]
@@ -4827,6 +4821,25 @@ mod tests {
     }
 
     #[test]
+    fn two_changes_of_one_instant_and_origin_are_ordered_by_value_alike_both_ways() {
+        let dir = tempfile::tempdir().unwrap();
+        // One session's stamp on both files' notes (a copy taken in the middle of a session's second): neither
+        // instant nor origin tells them apart.
+        let (a_path, b_path, ids) = same_second_edits(dir.path(), |s, ids, is_a| {
+            s.origin = "one-session".into();
+            s.set_note(by_id(s, &ids[1]).id, if is_a { "甲" } else { "乙" }).unwrap();
+        });
+        let mut ends = Vec::new();
+        for (case, first, second) in [("A first", &a_path, &b_path), ("B first", &b_path, &a_path)] {
+            let ((f, r1), (s, r2)) = round_trip(&dir.path().join(case), first, second);
+            assert_eq!(snapshot(&f), snapshot(&s), "{case}: {r1:?} {r2:?}");
+            assert_eq!(r1.conflicts.len(), 1, "{case}: {r1:?}");
+            ends.push(by_id(&f, &ids[1]).note);
+        }
+        assert_eq!(ends, ["甲", "甲"], "the greater value (甲 is U+7532, 乙 U+4E59), whichever laptop merged first");
+    }
+
+    #[test]
     fn a_payment_kept_over_an_enrollment_is_said_decided_there_on_the_laptop_that_marked_it() {
         let dir = tempfile::tempdir().unwrap();
         let (mut a, mut b, ids) = two_copies_after(dir.path(), |a, ids| {
@@ -4849,6 +4862,36 @@ mod tests {
         assert!(r2.conflicts.is_empty(), "listed once, where it was decided: {r2:?}");
         assert_eq!(listed(&r2.decided_there), expected, "{r2:?}");
         assert!(r2.decided_there.iter().all(|c| c.payment_kept.as_deref() == Some("paid")), "{r2:?}");
+        let p = by_id(&b, &ids[0]);
+        assert_eq!((p.enrollment, p.payment), (Enrollment::Here, PaymentStatus::Paid));
+    }
+
+    /// The payment taken with its 在校参保 in one step, a 不参保 marked a second later on the other laptop: the
+    /// laptop that marked it, merging second, is told the same reason and count as the one that decided.
+    #[test]
+    fn a_payment_taken_with_its_enrollment_kept_over_a_later_decline_is_said_alike_on_both_laptops() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, ids) = two_copies(dir.path());
+        a.set_fixed_clock("2026-12-04T20:36:38+08:00");
+        let p = by_id(&a, &ids[0]).id;
+        a.set_enrollment(p, Enrollment::Here, None).unwrap();
+        a.set_payment(p, PaymentStatus::Paid, &PaymentDetails { amount_fen: Some(40000), ..Default::default() })
+            .unwrap();
+        b.set_fixed_clock("2026-12-04T20:36:39+08:00");
+        b.set_enrollment(by_id(&b, &ids[0]).id, Enrollment::Declined, Some("不想")).unwrap();
+        let (a_path, b_path) = (a.path().unwrap().to_owned(), b.path().unwrap().to_owned());
+        drop((a, b));
+        let ((a, r1), (b, r2)) = round_trip(&dir.path().join("trip"), &a_path, &b_path);
+        assert_eq!(snapshot(&a), snapshot(&b));
+        let expected = vec![
+            ("decline_reason".to_owned(), None, Some("不想".to_owned())),
+            ("enrollment".to_owned(), Some("here".to_owned()), Some("declined".to_owned())),
+        ];
+        assert_eq!(listed(&r1.conflicts), expected, "{r1:?}");
+        assert!(r1.conflicts.iter().all(|c| c.payment_kept.as_deref() == Some("paid")), "{r1:?}");
+        assert_eq!(listed(&r2.decided_there), expected, "{r2:?}");
+        assert!(r2.decided_there.iter().all(|c| c.payment_kept.as_deref() == Some("paid")), "{r2:?}");
+        assert_eq!((r1.payments_kept_over_later, r2.payments_kept_over_later), (1, 1), "{r1:?} {r2:?}");
         let p = by_id(&b, &ids[0]);
         assert_eq!((p.enrollment, p.payment), (Enrollment::Here, PaymentStatus::Paid));
     }
