@@ -4940,6 +4940,38 @@ mod tests {
         assert!(said.contains(&("payment", Some("paid"), false)), "{r:?}");
     }
 
+    /// One laptop, its clock three hours behind, records a payment and later corrects its amount; the other
+    /// merges after each. Both amounts came from one laptop, one after the other: no two amounts to check.
+    #[test]
+    fn a_payments_amount_corrected_on_the_laptop_that_took_it_is_no_dispute_after_merges() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, ids) = two_copies(dir.path());
+        let paid = |fen: i64| PaymentDetails { amount_fen: Some(fen), ..Default::default() };
+        b.set_fixed_clock("2026-12-04T07:00:00+08:00");
+        let pb = by_id(&b, &ids[0]).id;
+        b.set_payment(pb, PaymentStatus::Paid, &paid(38000)).unwrap();
+        let b_path = b.path().unwrap().to_owned();
+        a.set_fixed_clock("2026-12-04T10:05:00+08:00");
+        a.merge_from(&b_path, false).unwrap();
+        let a_path = a.path().unwrap().to_owned();
+        // B takes A's copy back (its merge's row with it) before it corrects the amount.
+        b.set_fixed_clock("2026-12-04T07:08:00+08:00");
+        b.merge_from(&a_path, false).unwrap();
+        b.set_fixed_clock("2026-12-04T07:10:00+08:00");
+        b.set_payment(pb, PaymentStatus::Paid, &paid(30000)).unwrap();
+        a.set_fixed_clock("2026-12-04T10:20:00+08:00");
+        let r = a.merge_from(&b_path, false).unwrap();
+        assert!(r.conflicts.is_empty(), "{r:?}");
+        let pupil = by_id(&a, &ids[0]);
+        assert_eq!(pupil.payment_details.amount_fen, Some(30000));
+        let disputes = a.amount_disputes(std::slice::from_ref(&pupil)).unwrap();
+        assert!(disputes.is_empty(), "{disputes:?}");
+        b.set_fixed_clock("2026-12-04T07:30:00+08:00");
+        b.merge_from(&a_path, false).unwrap();
+        let pupil = by_id(&b, &ids[0]);
+        assert!(b.amount_disputes(std::slice::from_ref(&pupil)).unwrap().is_empty());
+    }
+
     /// 每日进度 is read from the changes themselves, not from the rows a merge wrote to apply the other laptop's:
     /// two laptops merged once each way show the same days, and the day of a merge is no day of the drive.
     #[test]

@@ -34,7 +34,7 @@ impl Store {
         let first = if year.is_some() { self.first_year()? } else { None };
         // Only a pupil a merge changed the amount of, or kept theirs over another, can have two.
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT student_id, at, action = 'merge', old, new, id, action = 'reconcile' FROM audit
+            "SELECT student_id, at, action = 'merge', old, new, id, action = 'reconcile', field = ?3 FROM audit
               WHERE student_id IN (SELECT student_id FROM audit
                                     WHERE action = 'merge' AND field IN (?3, ?4) AND old IS NOT NULL{pupil})
                 AND field IN (?3, ?4) AND (?1 IS NULL OR coalesce(year, ?2) = ?1)
@@ -57,7 +57,11 @@ impl Store {
                 new: fen(4)?,
                 row: row.get(5)?,
                 listed: row.get(6)?,
+                mirror: row.get::<_, bool>(2)? && row.get::<_, bool>(7)?,
             });
+        }
+        for list in entries.values_mut() {
+            drop_mirrors(list);
         }
         let copied = super::merge::CopiedRows::read(&self.conn, "main")?;
         let mut runs = HashMap::new();
@@ -237,6 +241,18 @@ struct AmountEntry {
     listed: bool,
     old: Option<i64>,
     new: Option<i64>,
+    /// A merge's change of the amount (not its record of a loss), until `drop_mirrors` weighs it.
+    mirror: bool,
+}
+
+/// Leaves out each merge's change of the amount that only took a change made by hand (copied with it, the same
+/// amount replaced by the same): it weighed nothing against that change and is no line of its own. Left in,
+/// and placed by the merging laptop's clock, it could stand after a later correction of that change made on a
+/// laptop whose clock runs behind, and bring back the amount corrected away as a second payment.
+fn drop_mirrors(entries: &mut Vec<AmountEntry>) {
+    let by_hand: std::collections::HashSet<(Option<i64>, Option<i64>)> =
+        entries.iter().filter(|e| !e.merged).map(|e| (e.old, e.new)).collect();
+    entries.retain(|e| !(e.mirror && by_hand.contains(&(e.old, e.new))));
 }
 
 /// Puts a pupil's amount changes in the order they were made: by instant, rows of one instant in log order. A
@@ -303,7 +319,15 @@ mod tests {
 
     /// An entry at second `s` of a minute: by hand (`merged` false) or a merge's row, replacing `old` by `new`.
     fn at(s: u32, merged: bool, old: Option<i64>, new: Option<i64>) -> AmountEntry {
-        AmountEntry { at: format!("2026-12-04T10:00:{s:02}Z"), row: i64::from(s), merged, listed: false, old, new }
+        AmountEntry {
+            at: format!("2026-12-04T10:00:{s:02}Z"),
+            row: i64::from(s),
+            merged,
+            listed: false,
+            old,
+            new,
+            mirror: false,
+        }
     }
 
     #[test]
@@ -349,6 +373,7 @@ mod tests {
             listed: false,
             old,
             new,
+            mirror: false,
         };
         for merged_at in [1, 0] {
             // 380 here, then the merge (row 3) keeping it over the other laptop's 400 (copied as rows 4 to 6).
