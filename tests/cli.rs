@@ -658,6 +658,19 @@ fn mark_from_the_command_line() {
     canbao(&db).args(["mark", "110105194912310021", "--payment", "paid"]).assert().code(1);
     canbao(&db).args(["mark", "45020220180710028X", "--payment", "paid", "--amount", "三百"]).assert().code(1);
     canbao(&db).args(["mark", "45020220180710028X"]).assert().code(1);
+    // A reason only 不参保 (or a place only 异地参保) keeps is refused with any other enrollment, not dropped.
+    for args in [&["--enrollment", "left"][..], &["--enrollment", "here"], &["--payment", "unpaid"]] {
+        let refused = canbao(&db)
+            .args(["mark", "45020220180710028X"])
+            .args(args)
+            .args(["--reason", "转学到南宁"])
+            .assert()
+            .code(1);
+        let err = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+        assert!(err.contains("--reason 只用于") && err.contains("未保存") && err.contains("--note"), "{args:?}: {err}");
+    }
+    let found = json(canbao(&db).args(["find", "45020220180710028X", "--json"]));
+    assert_eq!((found[0]["enrollment"].as_str(), found[0]["payment"].as_str()), (Some("declined"), Some("unpaid")));
 }
 
 #[test]

@@ -230,6 +230,23 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
             category = rule.category,
         )));
     }
+    // Only 不参保 keeps a reason and 异地参保 a place: with any other enrollment (or none) the reason would be
+    // dropped without a word, as the amount is refused with 未缴费 below.
+    if let Some(reason) = reason.as_deref().filter(|r| !r.trim().is_empty())
+        && let asked = enrollment.as_deref().and_then(Enrollment::from_code)
+        && !matches!(asked, Some(Enrollment::Declined | Enrollment::Elsewhere))
+    {
+        let (zh, en) = match asked {
+            Some(other) => (format!("--enrollment {}", other.code()), format!("--enrollment {}", other.code())),
+            None => ("未给出 --enrollment".to_owned(), "without --enrollment".to_owned()),
+        };
+        return Err(UserError(format!(
+            "--reason 只用于 --enrollment declined（不参保原因）或 elsewhere（参保地），{zh} 不保存原因“{reason}”，\
+             未保存；如要记下（例如离校去向），请用 --note (--reason goes only with --enrollment declined, the \
+             reason, or elsewhere, the place; {en} keeps no reason “{reason}”: nothing saved; to write it down, \
+             such as where a pupil who left went, use --note)"
+        )));
+    }
     // The amount, date and channel are a family's payment's: with 财政代缴 or 未缴费 they would be dropped without a
     // word (a department's payment keeps no family amount). Refused naming what the pupil is, or what was asked.
     if payment != Some("paid") && details {
