@@ -183,6 +183,9 @@ pub struct MergeReport {
     /// Changes a restore took back that one of the two files still holds (its laptop merged them before the
     /// restore): those our restore took back are not applied again; either way, the operator decides.
     pub restore_taken_back: Vec<super::merge_restored::TakenBack>,
+    /// The other file holds no pupil (a backup taken before the first import, a new drive): nothing to merge,
+    /// said so rather than as a file of no history in common.
+    pub other_has_no_pupils: bool,
     /// The other file is still in an earlier insured year: the pupils copied from it, taken through the years
     /// this drive started since (see `year::step_copied`).
     pub copied_into_later_year: Option<super::year::CopiedIntoLaterYear>,
@@ -1370,6 +1373,7 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext, drive: Option<&Path>) -
         other_schools,
         renamed_schools,
         shared_history,
+        other_has_no_pupils: !tx.query_row("SELECT EXISTS (SELECT 1 FROM other.students)", [], |r| r.get(0))?,
         ..MergeReport::default()
     };
     let mut listed = tx.prepare("SELECT theirs, ours_n, theirs_n FROM temp.merge_ambiguous ORDER BY theirs")?;

@@ -358,6 +358,24 @@ mod tests {
         assert!(!first.merge_from_checked(&own_path, true, false).unwrap().shared_history, "a drive of its own");
     }
 
+    /// A backup taken before the first import holds no pupil and no change: said so, not as a file that shares
+    /// no history with this drive.
+    #[test]
+    fn a_file_with_no_pupils_is_said_to_hold_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let empty_path = dir.path().join("empty.db");
+        let mut empty = Store::open(&empty_path).unwrap();
+        empty.set_operator("甲").unwrap();
+        drop(empty);
+        let mut ours = drive(&dir.path().join("a.db"), "测试小学", "甲", "2026-11-23T09:00:00+08:00");
+        let report = ours.merge_from_checked(&empty_path, false, false).unwrap();
+        assert!(report.other_has_no_pupils && !report.shared_history, "{report:?}");
+        let a_path = ours.path().unwrap().to_owned();
+        drop(ours);
+        let mut own = drive(&dir.path().join("own.db"), "测试小学", "丙", "2026-11-23T09:30:00+08:00");
+        assert!(!own.merge_from_checked(&a_path, true, false).unwrap().other_has_no_pupils);
+    }
+
     #[test]
     fn an_older_copy_after_a_school_rename_is_the_same_drive_in_either_direction() {
         let dir = tempfile::tempdir().unwrap();

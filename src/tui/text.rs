@@ -518,6 +518,7 @@ pub struct Text {
     pub merge_decided_there: &'static str,
     pub merge_other_school: &'static str,
     pub merge_no_shared_history: &'static str,
+    pub merge_other_has_no_pupils: &'static str,
     pub merge_taken_back_here: &'static str,
     pub merge_taken_back_there: &'static str,
     pub merge_copied_later_year: &'static str,

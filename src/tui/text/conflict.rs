@@ -137,7 +137,9 @@ pub fn merge_warnings(t: &Text, r: &crate::store::merge::MergeReport) -> Vec<Str
         lines.push(fill(template, &[&school.name, &school.pupils]));
     }
     lines.extend(r.school_renames.iter().flat_map(|rename| school_rename_lines(t, rename)));
-    if !r.shared_history {
+    if r.other_has_no_pupils {
+        lines.push(t.merge_other_has_no_pupils.to_owned());
+    } else if !r.shared_history {
         lines.push(t.merge_no_shared_history.to_owned());
     }
     if let Some(c) = &r.copied_into_later_year {
@@ -383,6 +385,16 @@ mod tests {
             ..MergeReport::default()
         };
         assert_eq!(merge_warnings(zh, &newer), ["对方数据文件已将校名改为 测试小学本部（2 人）"]);
+    }
+
+    /// A file with no pupil shares no history either: it is said to hold none, not to be of another drive.
+    #[test]
+    fn a_file_with_no_pupils_is_said_to_hold_none_rather_than_no_history() {
+        let empty = MergeReport { other_has_no_pupils: true, shared_history: false, ..MergeReport::default() };
+        let zh = merge_warnings(Text::for_language(crate::tui::Language::Zh), &empty).join("\n");
+        assert!(zh.contains("对方数据文件中没有学生") && !zh.contains("没有共同的修改记录"), "{zh}");
+        let en = merge_warnings(Text::for_language(crate::tui::Language::En), &empty).join("\n");
+        assert!(en.contains("holds no pupils") && !en.contains("share no history"), "{en}");
     }
 
     #[test]
