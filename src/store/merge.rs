@@ -186,6 +186,8 @@ pub struct MergeReport {
     /// The other file holds no pupil (a backup taken before the first import, a new drive): nothing to merge,
     /// said so rather than as a file of no history in common.
     pub other_has_no_pupils: bool,
+    /// The other file's newest change is stamped ahead of this laptop's clock (see `merge_notes::ClockAhead`).
+    pub their_clock_ahead: Option<super::merge_notes::ClockAhead>,
     /// The other file is still in an earlier insured year: the pupils copied from it, taken through the years
     /// this drive started since (see `year::step_copied`).
     pub copied_into_later_year: Option<super::year::CopiedIntoLaterYear>,
@@ -1361,6 +1363,7 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext, drive: Option<&Path>) -
     let taken_back = super::merge_restored::hold_back(tx)?;
     let renamed_schools = super::merge_notes::renamed_schools(tx, &mut other_schools)?;
     let shared_history = super::merge_notes::shares_history(tx)?;
+    let their_clock_ahead = super::merge_notes::their_clock_ahead(tx, &ctx.at)?;
     let renames = super::merge_renames::plan(tx, shared_history)?;
     let look_alikes = match_pupils(tx)?;
     let named_apart = named_apart(tx)?;
@@ -1373,6 +1376,7 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext, drive: Option<&Path>) -
         other_schools,
         renamed_schools,
         shared_history,
+        their_clock_ahead,
         other_has_no_pupils: !tx.query_row("SELECT EXISTS (SELECT 1 FROM other.students)", [], |r| r.get(0))?,
         ..MergeReport::default()
     };

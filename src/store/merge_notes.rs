@@ -178,6 +178,44 @@ pub(super) fn shares_history(tx: &Transaction) -> Result<bool> {
     )?)
 }
 
+/// How far past this laptop's clock a change of the other file may be stamped before the merge says the clocks may
+/// be wrong: two laptops' clocks set by hand differ by a minute or two, and no file comes from the future.
+pub const CLOCK_AHEAD_MINUTES: i64 = 10;
+
+/// The other file's newest change this drive lacks, stamped later than this laptop's clock by more than
+/// `CLOCK_AHEAD_MINUTES`: one of the two clocks is wrong (the other laptop's fast, or this one's slow), and a merge,
+/// which goes by when changes were made, would let that laptop's changes win over ones made after them here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClockAhead {
+    /// The stamp of that change (UTC, as the history holds it).
+    pub newest: String,
+    /// This laptop's clock when it merged.
+    pub now: String,
+    /// How far ahead, in whole minutes.
+    pub minutes: i64,
+}
+
+/// Their rows we lack (`temp.merge_their_new`) against this laptop's clock `now`: said when the newest is ahead
+/// (`ClockAhead`). Only rows new to us: a stamp already merged was said then, and changes nothing now.
+pub(super) fn their_clock_ahead(tx: &Transaction, now: &str) -> Result<Option<ClockAhead>> {
+    let Some(clock) = super::instant::parse(now) else { return Ok(None) };
+    let mut stmt = tx.prepare("SELECT a.at FROM temp.merge_their_new n JOIN other.audit a ON a.id = n.id")?;
+    let mut rows = stmt.query([])?;
+    let mut newest: Option<(chrono::DateTime<chrono::Utc>, String)> = None;
+    while let Some(row) = rows.next()? {
+        let at: String = row.get(0)?;
+        if let Some(t) = super::instant::parse(&at)
+            && newest.as_ref().is_none_or(|(n, _)| t > *n)
+        {
+            newest = Some((t, at));
+        }
+    }
+    Ok(newest.and_then(|(t, at)| {
+        let minutes = (t - clock).num_minutes();
+        (minutes > CLOCK_AHEAD_MINUTES).then(|| ClockAhead { newest: at, now: now.to_owned(), minutes })
+    }))
+}
+
 /// Whether the other file's own merge already weighed our value of field `key` for their pupil `their_id`
 /// against theirs and kept theirs: it recorded ours as lost (`KEY:conflict_lost`, old = ours, new = theirs),
 /// in a row we lack. Its operator was told; ours is told now, as the value is replaced here.
@@ -270,6 +308,29 @@ mod tests {
         let report = a.merge_from(&b2, false).unwrap();
         assert!(report.policies.is_empty(), "{:?}", report.policies);
         assert_eq!(a.meta("policy").unwrap().as_deref(), Some(CUSTOM));
+    }
+
+    /// B's clock runs three hours fast: its note, made before A's by the hour, is stamped after it and wins. A's
+    /// merge says how far ahead B's newest change is; a few minutes apart, as two clocks set by hand are, it says
+    /// nothing, and a file merged already says nothing again.
+    #[test]
+    fn a_change_stamped_hours_ahead_of_this_laptops_clock_is_said() {
+        for (b_clock, ahead) in [("2026-11-23T13:05:00+08:00", Some(185)), ("2026-11-23T10:09:00+08:00", None)] {
+            let dir = tempfile::tempdir().unwrap();
+            let (mut a, mut b) = copies(dir.path());
+            b.set_fixed_clock(b_clock);
+            let p = b.student_by_id_number(&ids()[0]).unwrap().unwrap().id;
+            b.set_note(p, "乙的备注").unwrap();
+            let b_path = b.path().unwrap().to_owned();
+            drop(b);
+            a.set_fixed_clock("2026-11-23T10:00:00+08:00");
+            let report = a.merge_from(&b_path, false).unwrap();
+            assert_eq!(report.their_clock_ahead.as_ref().map(|c| c.minutes), ahead, "{b_clock}: {report:?}");
+            if let Some(c) = &report.their_clock_ahead {
+                assert_eq!((c.newest.as_str(), c.now.as_str()), ("2026-11-23T05:05:00Z", "2026-11-23T02:00:00Z"));
+            }
+            assert_eq!(a.merge_from(&b_path, false).unwrap().their_clock_ahead, None, "{b_clock}: merged already");
+        }
     }
 
     #[test]

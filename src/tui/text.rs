@@ -519,6 +519,8 @@ pub struct Text {
     pub merge_other_school: &'static str,
     pub merge_no_shared_history: &'static str,
     pub merge_other_has_no_pupils: &'static str,
+    /// The other file's newest change stamped ahead of this laptop's clock: its time, this clock's, how far.
+    pub merge_clock_ahead: &'static str,
     pub merge_taken_back_here: &'static str,
     pub merge_taken_back_there: &'static str,
     pub merge_copied_later_year: &'static str,

@@ -142,6 +142,17 @@ pub fn merge_warnings(t: &Text, r: &crate::store::merge::MergeReport) -> Vec<Str
     } else if !r.shared_history {
         lines.push(t.merge_no_shared_history.to_owned());
     }
+    if let Some(c) = &r.their_clock_ahead {
+        use crate::store::instant::local_seconds;
+        let (hours, minutes) = (c.minutes / 60, c.minutes % 60);
+        let how_far = match (t.lang == crate::tui::Language::En, hours) {
+            (false, 0) => format!("{minutes} 分钟"),
+            (false, _) => format!("{hours} 小时 {minutes} 分钟"),
+            (true, 0) => format!("{minutes} min"),
+            (true, _) => format!("{hours} h {minutes} min"),
+        };
+        lines.push(fill(t.merge_clock_ahead, &[&local_seconds(&c.newest), &local_seconds(&c.now), &how_far]));
+    }
     if let Some(c) = &r.copied_into_later_year {
         let counts: [&dyn std::fmt::Display; 7] =
             [&c.from_year, &c.pupils, &c.to_year, &c.promoted, &c.graduated, &c.left, &c.from_year];
@@ -385,6 +396,44 @@ mod tests {
             ..MergeReport::default()
         };
         assert_eq!(merge_warnings(zh, &newer), ["对方数据文件已将校名改为 测试小学本部（2 人）"]);
+    }
+
+    /// The other file's change stamped ahead of this laptop's clock is said with both times and how far, in hours
+    /// and minutes.
+    #[test]
+    fn a_change_stamped_ahead_of_this_clock_says_both_times_and_how_far() {
+        use crate::store::instant::local_seconds;
+        let (newest, now) = ("2026-11-23T05:05:00Z", "2026-11-23T02:00:00Z");
+        let ahead = |minutes| MergeReport {
+            shared_history: true,
+            their_clock_ahead: Some(crate::store::merge_notes::ClockAhead {
+                newest: newest.into(),
+                now: now.into(),
+                minutes,
+            }),
+            ..MergeReport::default()
+        };
+        let (newest, now) = (local_seconds(newest), local_seconds(now));
+        let zh = merge_warnings(Text::for_language(crate::tui::Language::Zh), &ahead(185));
+        assert_eq!(zh.len(), 1, "{zh:?}");
+        assert!(
+            zh[0].starts_with(&format!(
+                "对方数据文件最新的修改时间为 {newest}，比本机现在的时间（{now}）晚 3 小时 5 分钟：时钟可能不准"
+            )),
+            "{zh:?}"
+        );
+        let en = merge_warnings(Text::for_language(crate::tui::Language::En), &ahead(25));
+        assert!(
+            en[0].contains(&format!("stamped {newest}, later than this laptop's clock ({now}) by 25 min")),
+            "{en:?}"
+        );
+        assert!(
+            merge_warnings(
+                Text::for_language(crate::tui::Language::En),
+                &MergeReport { shared_history: true, ..MergeReport::default() }
+            )
+            .is_empty()
+        );
     }
 
     /// A file with no pupil shares no history either: it is said to hold none, not to be of another drive.
