@@ -932,14 +932,14 @@ impl App {
         }
     }
 
-    /// Whether an action would change the drive (revealing IDs writes an audit row; hiding them does not).
-    /// In read-only mode these are refused before anything is attempted.
     /// The action named is one this window refuses: it is read-only and the action writes (`writes`). Its key is
     /// left out of the footer, which lists what the window does.
     pub(crate) fn refuses(&self, name: &str) -> bool {
         self.store.is_read_only() && Action::from_name(name).is_some_and(|action| self.writes(&action))
     }
 
+    /// Whether an action would change the drive (revealing IDs writes an audit row; hiding them does not).
+    /// In read-only mode these are refused before anything is attempted.
     fn writes(&self, action: &Action) -> bool {
         match action {
             Action::Enrollment | Action::TogglePaid | Action::ToggleGovernment | Action::Categories => true,

@@ -742,7 +742,6 @@ impl Text {
         }
     }
 
-    /// Picks the string for this language from a pair the domain provides.
     /// A count for a template whose English leaves the noun to it: the bare number in Chinese (the template
     /// writes 行 or 名学生 after it), "1 row" or "3 rows" in English, never "1 rows".
     pub fn counted(&self, n: usize, one: &str, many: &str) -> String {
@@ -758,6 +757,7 @@ impl Text {
         self.pick("、", ", ")
     }
 
+    /// Picks the string for this language from a pair the domain provides.
     pub fn pick<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
         match self.lang {
             Language::Zh => zh,
