@@ -144,6 +144,11 @@ fn in_number(c: char) -> bool {
     c.is_ascii_digit() || "-./:年月日".contains(c)
 }
 
+/// Punctuation that closes, which never starts a row.
+const CLOSING: &str = "。，、；：！？）」』》〉】〕”’…";
+/// Brackets and quotes that open, which never end a row.
+const OPENING: &str = "（「『《〈【〔“‘";
+
 /// `text` broken into rows of at most `width` cells: at each newline, and where a row is full, between two
 /// characters (Chinese breaks anywhere), or before an English word, a number or a date that would be cut, if
 /// the row holds more.
@@ -166,9 +171,6 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
                     row.chars().rev().take_while(|ch| *ch != ' ' && ch.width() == Some(1)).map(char::len_utf8).sum();
                 let start = row.len() - word;
                 let before = &row[..start];
-                // Chinese punctuation that closes (。，」…) never starts a row: the character before it goes
-                // down with it, as Chinese typesetting breaks lines.
-                let closing = "。，、；：！？）」』》".contains(c);
                 // A number or date amid Chinese (（2022-09-01至…, 为2023年1月1日) moves whole to the next row: a
                 // date read across two rows (20 / 22-09-01) is misread. Not the digits ending an English word
                 // (yibin-2028), which the Chinese around it breaks as any other characters.
@@ -176,19 +178,34 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
                 let run_start = row.len() - run;
                 let digit_at = row[run_start..].find(|ch: char| ch.is_ascii_digit()).map(|i| run_start + i);
                 let number_start = digit_at.filter(|_| {
-                    (in_number(c) || closing)
-                        && !row[..run_start].trim().is_empty()
+                    (in_number(c) || CLOSING.contains(c))
+                        && !row[..run_start].trim().trim_end_matches(|ch| OPENING.contains(ch)).is_empty()
                         && !row[..run_start].ends_with(|ch: char| ch.is_ascii_alphanumeric())
                 });
-                let carried = if let Some(start) = number_start {
-                    row.split_off(start)
-                } else if closing && row.chars().count() > 1 {
-                    row.pop().map(String::from).unwrap_or_default()
+                let mut split = if let Some(start) = number_start {
+                    start
                 } else if c.width() == Some(1) && before.ends_with(' ') && !before.trim().is_empty() {
-                    row.split_off(start)
+                    start
                 } else {
-                    String::new()
+                    row.len()
                 };
+                // As Chinese typesetting breaks lines (避头尾): punctuation that closes (。，、」）…) never starts a
+                // row, the character before it goes down with it; and a bracket or quote that opens (（「“…) never
+                // ends one, it goes down with what it opens. Only while what goes down still fits its row.
+                loop {
+                    let next = row[split..].chars().next().unwrap_or(c);
+                    let kept = &row[..split];
+                    let back = if CLOSING.contains(next) || kept.ends_with(|ch| OPENING.contains(ch)) {
+                        kept.char_indices().next_back().map(|(i, _)| i)
+                    } else {
+                        None
+                    };
+                    match back {
+                        Some(at) if !row[..at].trim().is_empty() && row[at..].width() + w <= width => split = at,
+                        _ => break,
+                    }
+                }
+                let carried = row.split_off(split);
                 rows.push(row.trim_end().to_owned());
                 row = carried;
                 used = row.width();
@@ -238,12 +255,32 @@ mod tests {
     fn a_date_amid_chinese_stays_whole() {
         assert_eq!(
             wrap("属“集中缴费期”（2022-09-01至2022-12-31）", 20),
-            ["属“集中缴费期”（", "2022-09-01至", "2022-12-31）"]
+            ["属“集中缴费期”", "（2022-09-01至", "2022-12-31）"]
         );
         assert_eq!(wrap("时间为2023年1月1日至", 16), ["时间为", "2023年1月1日至"]);
         assert_eq!(wrap("截至2022-12-31）。", 14), ["截至", "2022-12-31）。"]);
         assert_eq!(wrap("应缴350元", 8), ["应缴350", "元"]);
         assert_eq!(wrap("应缴350元", 6), ["应缴", "350元"]);
+    }
+
+    #[test]
+    fn an_opening_bracket_stays_with_what_it_opens() {
+        // 「（」, 「“」 and 「「」 would end the row with their words on the next one.
+        assert_eq!(wrap("一二三（四五）", 8), ["一二三", "（四五）"]);
+        assert_eq!(wrap("一二三“四五”", 7), ["一二三", "“四五”"]);
+        assert_eq!(wrap("按下「确定」键", 6), ["按下", "「确", "定」键"]);
+        assert_eq!(wrap("期限为（2022-09-01）", 14), ["期限为", "（2022-09-01）"]);
+        // Closing punctuation after closing punctuation: both go down with the character before them.
+        assert_eq!(wrap("一二三四」。", 10), ["一二三", "四」。"]);
+        for width in 14..40 {
+            for row in
+                wrap("属“集中缴费期”（2022-09-01至2022-12-31）。依“正常缴费后享受待遇”（附件四），见「说明」。", width)
+            {
+                assert!(!row.ends_with(|c| OPENING.contains(c)), "{width}: {row}");
+                assert!(!row.starts_with(|c| CLOSING.contains(c)), "{width}: {row}");
+                assert!(row.width() <= width, "{width}: {row}");
+            }
+        }
     }
 
     #[test]
