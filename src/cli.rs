@@ -92,6 +92,7 @@ pub enum Command {
     Demo,
     /// 导入班级名单 (import class lists: CSV, XLSX, XLS)
     Import {
+        /// 班级名单文件，可多个：CSV、XLSX、XLS (class list files, one or more: CSV, XLSX, XLS)
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
         /// 导入到此学校 (school the pupils belong to)
@@ -108,24 +109,30 @@ pub enum Command {
         /// (nearly) every pupil it shares with the drive down a grade, as last school year's list would)
         #[arg(long)]
         move_down_a_grade: bool,
+        /// 以 JSON 输出 (print JSON)
         #[arg(long)]
         json: bool,
     },
     /// 查找学生：姓名、拼音首字母、身份证号片段、班级 (find pupils)
     Find {
+        /// 姓名、拼音首字母、身份证号片段或班级 (a name, pinyin initials, part of an ID number, or a class)
         query: String,
+        /// 最多列出的学生数 (list at most this many pupils)
         #[arg(long, default_value_t = 20)]
         limit: usize,
         /// 显示完整身份证号码（记入修改记录）(show full ID numbers; recorded in the audit log)
         #[arg(long)]
         reveal: bool,
+        /// 以 JSON 输出 (print JSON)
         #[arg(long)]
         json: bool,
     },
     /// 统计 (counts per status and class)
     Stats {
+        /// 只统计这所学校 (count this school only)
         #[arg(long)]
         school: Option<String>,
+        /// 以 JSON 输出 (print JSON)
         #[arg(long)]
         json: bool,
     },
@@ -140,6 +147,7 @@ pub enum Command {
     Quote(QuoteArgs),
     /// 与税务、医保或部门名单对账 (reconcile an agency's list with the roster)
     Reconcile {
+        /// 部门的名单文件：CSV、XLSX、XLS (the agency's list: CSV, XLSX, XLS)
         file: PathBuf,
         /// tax：税务缴费名单；agency：医保参保登记反馈；categories：部门认定的人员类别名单
         #[arg(long, value_enum)]
@@ -150,6 +158,7 @@ pub enum Command {
         /// 显示完整身份证号码（记入修改记录）(show full ID numbers; recorded in the audit log)
         #[arg(long)]
         reveal: bool,
+        /// 以 JSON 输出 (print JSON)
         #[arg(long)]
         json: bool,
     },
@@ -158,6 +167,7 @@ pub enum Command {
         /// 显示完整身份证号码（记入修改记录）(show full ID numbers; recorded in the audit log)
         #[arg(long)]
         reveal: bool,
+        /// 以 JSON 输出 (print JSON)
         #[arg(long)]
         json: bool,
     },
@@ -170,6 +180,7 @@ pub enum Command {
     },
     /// 从备份恢复（先备份当前文件）(replace the drive with a backup, after backing up the current one)
     Restore {
+        /// 用来恢复的备份文件 (the backup to restore from)
         #[arg(value_name = "FILE")]
         file: PathBuf,
         /// 即使文件不像本数据文件的备份（另一所学校、另一份数据或空文件）也恢复 (restore even a file that does not
@@ -198,11 +209,13 @@ pub enum Command {
     },
     /// 显示正在使用的数据文件、配置和备份文件夹 (print the drive file, data, config and backup folders in use)
     Paths {
+        /// 以 JSON 输出 (print JSON)
         #[arg(long)]
         json: bool,
     },
     /// 生成命令行补全脚本 (print a shell completion script: bash, zsh, fish, powershell)
     Completions {
+        /// 补全脚本所用的 shell (the shell the script is for)
         #[arg(value_enum)]
         shell: ShellArg,
     },
@@ -248,8 +261,10 @@ pub enum Command {
     },
     /// 合并另一台电脑上的数据文件 (bring in another laptop's copy of this drive)
     Merge {
+        /// 另一台电脑上的数据文件 (the other laptop's copy of the drive)
         #[arg(value_name = "OTHER.db")]
         other: PathBuf,
+        /// 只显示报告，不修改数据 (show the report, change nothing)
         #[arg(long)]
         dry_run: bool,
         /// 确认合并另一所学校的、与本数据文件没有共同修改记录的数据文件 (merge a file of another school that
@@ -259,6 +274,7 @@ pub enum Command {
         /// 显示完整身份证号码（记入修改记录）(show full ID numbers; recorded in the audit log)
         #[arg(long)]
         reveal: bool,
+        /// 以 JSON 输出 (print JSON)
         #[arg(long)]
         json: bool,
     },
@@ -267,6 +283,7 @@ pub enum Command {
 /// What `export` was asked.
 #[derive(clap::Args, Debug, Clone)]
 pub struct ExportArgs {
+    /// 要导出的表 (the form to export)
     pub kind: ExportKind,
     /// 格式；不写则按 --out 文件名的扩展名（.csv、.xlsx），否则为 xlsx (format; without it, the extension of
     /// --out's file name, else xlsx)
@@ -275,8 +292,10 @@ pub struct ExportArgs {
     /// 输出文件或文件夹 (output file or folder)
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// 只导出这所学校的学生 (only this school's pupils)
     #[arg(long)]
     pub school: Option<String>,
+    /// 只导出这个班级的学生 (only this class's pupils)
     #[arg(long)]
     pub class: Option<String>,
     /// 隐藏身份证号码中间位 (mask ID numbers)
@@ -318,6 +337,7 @@ pub struct QuoteArgs {
     /// 9月入学新生 (entered school this September)
     #[arg(long)]
     pub freshman: bool,
+    /// 以 JSON 输出 (print JSON)
     #[arg(long)]
     pub json: bool,
 }
@@ -330,21 +350,26 @@ pub struct MarkArgs {
     pub id_number: Option<String>,
     #[command(flatten)]
     pub pupil: pupil::PupilByName,
+    /// 参保状态 (the enrollment)
     #[arg(long, value_parser = ["unknown", "here", "elsewhere", "declined", "left"])]
     pub enrollment: Option<String>,
     /// 不参保原因 (reason, with --enrollment declined)
     #[arg(long)]
     pub reason: Option<String>,
+    /// 缴费状态 (the payment)
     #[arg(long, value_parser = ["unpaid", "paid", "government"])]
     pub payment: Option<String>,
     /// 缴费金额（元），与 --payment paid 一起使用；已由家庭缴费的学生可单独给出，更正已记录的缴费 (amount in yuan, with
     /// --payment paid; alone, corrects a family's payment recorded already)
     #[arg(long)]
     pub amount: Option<String>,
+    /// 缴费日期，默认今天 (payment date, default today)
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub paid_on: Option<chrono::NaiveDate>,
+    /// 缴费渠道 (payment channel)
     #[arg(long)]
     pub channel: Option<String>,
+    /// 备注 (note)
     #[arg(long)]
     pub note: Option<String>,
     /// 政策规定应在待遇审批地参保的学生，仍在本校参保、登记缴费或记为财政代缴 (enroll, record a payment or mark
@@ -371,14 +396,20 @@ pub enum SchoolAction {
 pub enum PolicyAction {
     /// 列出可用政策 (list the policies)
     List {
+        /// 以 JSON 输出 (print JSON)
         #[arg(long)]
         json: bool,
     },
     /// 为数据文件选定政策 (record the drive's policy)
-    Use { name: String },
+    Use {
+        /// 政策名称，如 liuzhou-2023 (the policy's name)
+        name: String,
+    },
     /// 查看政策：默认为数据文件选定的政策 (show a policy; default the drive's)
     Show {
+        /// 要查看的政策 (the policy to show)
         name: Option<String>,
+        /// 以 JSON 输出 (print JSON)
         #[arg(long)]
         json: bool,
     },

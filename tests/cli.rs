@@ -4583,3 +4583,30 @@ fn a_new_number_beside_a_pupil_of_the_same_name_birth_date_and_class_is_said() {
     assert_eq!(lines.len(), 1, "only 宋伟鹏, not 李明 of another birth date: {said}");
     assert!(lines[0].contains("corrected.csv") && lines[0].contains("perhaps it is the same pupil"), "{said}");
 }
+
+/// Every option and argument of every command says what it is for in `canbao <cmd> --help`, where `canbao export
+/// --help` listed --school and --class with nothing beside them.
+#[test]
+fn every_option_has_help_text() {
+    use clap::CommandFactory;
+    fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+        for arg in cmd.get_arguments() {
+            let id = arg.get_id().as_str();
+            if arg.is_hide_set() || id == "help" || id == "version" {
+                continue;
+            }
+            let said = arg.get_help().or(arg.get_long_help()).is_some_and(|h| !h.to_string().trim().is_empty());
+            if !said {
+                missing.push(format!("{path} {id}"));
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            walk(sub, &format!("{path} {}", sub.get_name()), missing);
+        }
+    }
+    let mut cmd = canbao::cli::Cli::command();
+    cmd.build();
+    let mut missing = Vec::new();
+    walk(&cmd, "canbao", &mut missing);
+    assert!(missing.is_empty(), "options without help text:\n{}", missing.join("\n"));
+}

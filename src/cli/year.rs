@@ -28,6 +28,7 @@ pub enum YearAction {
         /// 只显示报告，不修改数据 (show the report, change nothing)
         #[arg(long)]
         dry_run: bool,
+        /// 以 JSON 输出 (print JSON)
         #[arg(long)]
         json: bool,
         /// 新年度使用此政策 (the new year's policy)
@@ -46,11 +47,13 @@ pub enum YearAction {
         /// 把他们登记为已离校 (mark them 已离校)
         #[arg(long)]
         mark: bool,
+        /// 以 JSON 输出 (print JSON)
         #[arg(long)]
         json: bool,
     },
     /// 数据文件中的保险年度 (the insured years the drive holds)
     List {
+        /// 以 JSON 输出 (print JSON)
         #[arg(long)]
         json: bool,
     },
