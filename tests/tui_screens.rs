@@ -3354,6 +3354,47 @@ fn a_merge_from_the_palette_previews_then_merges() {
     assert_eq!(app.data.rows[row].payment, PaymentStatus::Government, "the roster shows the merged status");
 }
 
+/// The merge's report counts the other laptop's history rows it copied in, as `canbao merge` does (复制修改记录 N
+/// 条, "N audit rows copied"), in the preview and once merged, in both languages; before, the screen left it out.
+#[test]
+fn a_merges_report_counts_the_history_rows_it_copied() {
+    for lang in [Language::Zh, Language::En] {
+        let dir = tempfile::tempdir().expect("dir");
+        let (ours_path, theirs_path) = (dir.path().join("ours.db"), dir.path().join("theirs.db"));
+        let mut ours = Store::open(&ours_path).expect("store");
+        canbao::demo::load_sample(&mut ours).expect("sample");
+        ours.backup_to(&theirs_path).expect("copy");
+        let mut theirs = Store::open(&theirs_path).expect("theirs");
+        theirs.set_operator("另一台").expect("operator");
+        let pupils = theirs.students(&Default::default()).expect("list");
+        for pupil in &pupils[..2] {
+            theirs.set_payment(pupil.id, PaymentStatus::Government, &Default::default()).expect("mark");
+        }
+        // The rows the other laptop wrote since the copy, which only it holds.
+        let copied = theirs.audit_count().expect("audit") - ours.audit_count().expect("audit");
+        assert!(copied >= 2, "{copied}");
+        drop(theirs);
+        let mut app = App::new(ours, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(120, 40));
+        app.update(Action::Palette);
+        type_text(&mut app, "merge");
+        app.update(Action::Confirm);
+        type_text(&mut app, &theirs_path.display().to_string());
+        app.update(Action::Confirm);
+        finish_job(&mut app);
+        let preview = screen(&app);
+        app.update(Action::Confirm);
+        finish_job(&mut app);
+        let said = match lang {
+            Language::Zh => format!("复制修改记录 {copied} 条"),
+            Language::En => format!("{copied} audit rows copied"),
+        };
+        assert!(preview.contains(&said), "{said}\n{preview}");
+        let merged = screen(&app);
+        assert!(merged.contains(&said), "{said}\n{merged}");
+    }
+}
+
 /// A family payment the other laptop recorded on a date no payment for the drive's year can have (2020, under a
 /// drive of liuzhou-2023): the merge preview and the merge's report list it with why, as `canbao merge` does, in
 /// both languages; the merge keeps it as recorded there.

@@ -445,7 +445,7 @@ pub static EN: Text = Text {
     merge_title: "Merge another laptop's drive",
     merge_preview: "A preview: nothing has changed yet. Press {} to merge (a backup is taken first)",
     merge_done: "Merged",
-    merge_counts: "{} added, {} updated, {} unchanged, {} {conflict|conflicts}, {} not matched for sure",
+    merge_counts: "{} added, {} updated, {} unchanged, {} {conflict|conflicts}, {} not matched for sure, {} audit {row|rows} copied",
     merge_conflict: "{} {} \"{}\": {}",
     conflict_field_year: "{} ({})",
     conflict_no_value: "(none)",

@@ -422,7 +422,7 @@ pub static ZH: Text = Text {
     merge_title: "合并另一台电脑的数据文件",
     merge_preview: "以下为预览，数据尚未修改。按 {} 合并（合并前自动备份）",
     merge_done: "合并完成",
-    merge_counts: "新增 {}，更新 {}，未变 {}，冲突 {}，无法确定 {}",
+    merge_counts: "新增 {}，更新 {}，未变 {}，冲突 {}，无法确定 {}，复制修改记录 {} 条",
     merge_conflict: "{} {} 「{}」：{}",
     conflict_field_year: "{}（{} 年度）",
     conflict_no_value: "（无）",
