@@ -2430,6 +2430,54 @@ fn a_read_only_footer_lists_only_keys_that_work() {
     }
 }
 
+/// Under a dialog (the payment form, the filters, the palette, on the roster, the detail screen and the dashboard)
+/// the screen's footer lists none of the screen's keys, which wait until the dialog closes, the same in both
+/// languages at 80×24 and 120×40; before, at 120×40 the English footer under the payment form still showed
+/// 「i import  x export」 and the Chinese 「? 帮助  q 退出」.
+#[test]
+fn the_footer_under_a_dialog_lists_no_key_of_the_screen_under_it() {
+    type Open = fn(&mut App);
+    let dialogs: [(&str, Open); 5] = [
+        ("payment", |app| app.update(Action::TogglePaid)),
+        ("filters", |app| app.update(Action::Filters)),
+        ("palette", |app| app.update(Action::Palette)),
+        ("detail payment", |app| {
+            app.update(Action::OpenDetail);
+            app.update(Action::TogglePaid);
+        }),
+        ("dashboard palette", |app| {
+            app.update(Action::Dashboard);
+            app.update(Action::Palette);
+        }),
+    ];
+    for (width, height) in [(80, 24), (120, 40)] {
+        for (name, open) in dialogs {
+            let mut footers = Vec::new();
+            for lang in [Language::Zh, Language::En] {
+                let mut app = app(lang);
+                app.update(Action::Resize(width, height));
+                open(&mut app);
+                assert!(app.modal.is_some(), "{name}: {}", screen(&app));
+                let shown = screen(&app);
+                let rows: Vec<&str> = shown.lines().collect();
+                let footer = rows[rows.len() - 2..].join("\n");
+                let screen_keys: &[&str] = match lang {
+                    Language::Zh => {
+                        &["/ 搜索", "e 参保", "s 筛选", "i 导入", "x 导出", "? 帮助", "q 退出", "d 返回", "Esc 返回"]
+                    }
+                    Language::En => &[
+                        "/ search", "e enroll", "s filter", "i import", "x export", "? help", "q quit", "d back",
+                        "Esc back",
+                    ],
+                };
+                assert!(!screen_keys.iter().any(|k| footer.contains(k)), "{name} {width}×{height}:\n{shown}");
+                footers.push(footer);
+            }
+            assert_eq!(footers[0], footers[1], "{name} {width}×{height}");
+        }
+    }
+}
+
 #[test]
 fn read_only_refuses_every_write_and_changes_nothing() {
     let (_dir, path, mut app) = read_only_app(Language::Zh);

@@ -9,6 +9,7 @@ use unicode_width::UnicodeWidthStr;
 use super::cells::{fit, shorten_path, truncate};
 use crate::tui::app::App;
 use crate::tui::keymap::Context;
+use crate::tui::modal::Modal;
 use crate::tui::text::fill;
 
 pub fn title_bar(frame: &mut Frame, app: &App, area: Rect, screen: &str) {
@@ -106,6 +107,13 @@ pub fn status_line(frame: &mut Frame, app: &App, area: Rect) {
         let text = truncate(&text, width);
         frame.render_widget(Paragraph::new(Span::styled(text, style)), area);
     }
+}
+
+/// A dialog is open over the screen, and the screen's keys wait until it closes (q and ? are typed or do nothing
+/// in it): the screen's footer lists none of them, in either language, and the dialog its own. The file picker
+/// keeps the screen's footer in sight below it (`views::draw`); the help screen draws a footer of its own.
+pub fn keys_wait(app: &App) -> bool {
+    app.modal.as_ref().is_some_and(|m| !matches!(m, Modal::Files(_) | Modal::Help { .. }))
 }
 
 /// A key hint: the action, and the screen's own label for it where the action's short label would not say

@@ -41,7 +41,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let t = app.text;
     chrome::title_bar(frame, app, a.title, t.dash_title);
     chrome::status_line(frame, app, a.status);
-    chrome::footer(frame, app, a.footer, Context::Dashboard, HINTS, &["help", "quit"]);
+    if !chrome::keys_wait(app) {
+        chrome::footer(frame, app, a.footer, Context::Dashboard, HINTS, &["help", "quit"]);
+    }
     let Some(d) = &app.dashboard else { return };
     let theme = &app.theme;
     let width = a.body.width as usize;

@@ -85,7 +85,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let a = areas(app, app.detail.as_ref(), area);
     chrome::title_bar(frame, app, a.frame.title, app.text.detail_title);
     chrome::status_line(frame, app, a.frame.status);
-    frame.render_widget(Paragraph::new(a.footer), a.frame.footer);
+    if !chrome::keys_wait(app) {
+        frame.render_widget(Paragraph::new(a.footer), a.frame.footer);
+    }
     let Some(detail) = &app.detail else { return };
     let fields_area = a.fields;
     let lines = fields(app, detail, fields_area.width as usize);

@@ -15,7 +15,6 @@ use crate::domain::student::{Enrollment, PaymentStatus};
 use crate::tui::app::App;
 use crate::tui::keymap::Context;
 use crate::tui::layout;
-use crate::tui::modal::Modal;
 use crate::tui::text::{Text, fill};
 
 const ROSTER_HINTS: &[&str] = &[
@@ -123,16 +122,12 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     if app.roster.is_searching() {
         chrome::status_line(frame, app, a.status);
         chrome::footer(frame, app, a.footer, Context::Input, SEARCH_HINTS, &[]);
-    } else if app.modal.is_some() && a.footer.height > 1 && !matches!(app.modal, Some(Modal::Files(_))) {
-        // A tall dialog covers the rows above the footer, the status line among them, and the roster's keys wait
-        // while it is open: the status line (what the dialog's last key did) takes the footer's first row. The file
-        // picker stays above the status line (`views::draw`).
-        let rows = a.footer.height - 1;
-        chrome::status_line(frame, app, Rect { height: 1, ..a.footer });
-        let mut lines = footer_lines(app, area.width);
-        let keep = lines.len().saturating_sub(rows as usize);
-        frame
-            .render_widget(Paragraph::new(lines.split_off(keep)), Rect { y: a.footer.y + 1, height: rows, ..a.footer });
+    } else if chrome::keys_wait(app) {
+        // The roster's keys wait while a dialog is open, and the footer lists none of them. A tall dialog covers
+        // the rows above the footer, the status line among them: the status line (what the dialog's last key did)
+        // then takes the footer's first row. The file picker stays above the status line (`views::draw`).
+        let status = if a.footer.height > 1 { Rect { height: 1, ..a.footer } } else { a.status };
+        chrome::status_line(frame, app, status);
     } else {
         chrome::status_line(frame, app, a.status);
         frame.render_widget(Paragraph::new(footer_lines(app, area.width)), a.footer);
