@@ -2478,6 +2478,50 @@ fn the_footer_under_a_dialog_lists_no_key_of_the_screen_under_it() {
     }
 }
 
+/// The help screen's lines, all of them (a terminal tall enough to hold them), at `width` columns.
+fn whole_help(app: &mut App, width: u16) -> Vec<String> {
+    app.update(Action::Resize(width, 300));
+    app.update(Action::Help);
+    let shown = screen(app);
+    app.update(Action::Back);
+    shown.lines().map(str::to_owned).collect()
+}
+
+/// A read-only window's help screen leaves out the keys the window refuses (the marks, the note, undo and redo,
+/// import, reveal, the correction E) and says so under its intro, as its footer lists only the keys that work,
+/// at 80×24 and 120×40 in both languages; before, it listed them all and each said 只读模式 when pressed.
+#[test]
+fn a_read_only_help_screen_lists_only_keys_that_work() {
+    const REFUSED: [&str; 10] = ["e", "p", "f", "c", "n", "u", "Ctrl-r", "i", "r", "E"];
+    for lang in [Language::Zh, Language::En] {
+        for (width, height) in [(80, 24), (120, 40)] {
+            // Each refused key's line as a window that can write shows it: the first line of that key, the roster's
+            // (E: the detail screen's), which come before the picker's e and n.
+            let mut writable = app(lang);
+            let all = whole_help(&mut writable, width);
+            let key_of = |line: &str| line.get(3..).map(|rest| rest.split("  ").next().unwrap_or("").trim().to_owned());
+            let refused: Vec<String> = REFUSED
+                .iter()
+                .map(|k| all.iter().find(|l| key_of(l).as_deref() == Some(*k)).unwrap_or_else(|| panic!("{k}")).clone())
+                .collect();
+            let (_dir, _path, mut app) = read_only_app(lang);
+            let help = whole_help(&mut app, width);
+            for line in &refused {
+                assert!(!help.contains(line), "{width}: {line}\n{}", help.join("\n"));
+            }
+            let (kept, note) = match lang {
+                Language::Zh => (["搜索：", "导出"], "只读打开"),
+                Language::En => (["search:", "export"], "Read-only"),
+            };
+            assert!(kept.iter().all(|k| help.iter().any(|l| l.contains(k))), "{}", help.join("\n"));
+            assert!(help.iter().any(|l| l.contains(note)), "{}", help.join("\n"));
+            app.update(Action::Resize(width, height));
+            app.update(Action::Help);
+            insta::assert_snapshot!(format!("read_only_help_{width}x{height}_{}", lang_name(lang)), screen(&app));
+        }
+    }
+}
+
 #[test]
 fn read_only_refuses_every_write_and_changes_nothing() {
     let (_dir, path, mut app) = read_only_app(Language::Zh);

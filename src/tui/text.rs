@@ -195,6 +195,8 @@ pub struct Text {
 
     pub help_title: &'static str,
     pub help_intro: &'static str,
+    /// Under the intro in a read-only window, whose help leaves out the keys it refuses.
+    pub help_read_only: &'static str,
     pub contexts: [(Context, &'static str); 8],
     pub actions: &'static [ActionText],
 

@@ -183,6 +183,7 @@ pub static EN: Text = Text {
 
     help_title: "Keys",
     help_intro: "Generated from the keymap in force; change keys in keymap.toml in the config folder.",
+    help_read_only: "Read-only: the keys that change the drive (enrollment, payment, gov. paid, categories, note, undo, redo, import, showing full ID numbers, correcting an ID number) are not available in this window and are not listed.",
     contexts: [
         (Context::Global, "Everywhere"),
         (Context::Roster, "Roster"),

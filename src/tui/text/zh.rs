@@ -164,6 +164,7 @@ pub static ZH: Text = Text {
 
     help_title: "按键帮助",
     help_intro: "以下按键由按键表生成；可在配置目录的 keymap.toml 中修改。",
+    help_read_only: "只读打开：修改数据文件的按键（参保、缴费、代缴、类别、备注、撤销、重做、导入、显示完整证件号码、更正证件号码）在此窗口不可用，未列出。",
     contexts: [
         (Context::Global, "任何地方"),
         (Context::Roster, "学生名单"),

@@ -24,11 +24,19 @@ const ORDER: [Context; 8] = [
 ];
 const KEYS_WIDTH: usize = 22;
 
-/// The help text as lines: a heading per context, then "keys  what they do".
-pub fn lines(keymap: &Keymap, t: &Text, width: usize) -> Vec<(bool, String)> {
-    let mut out = vec![(false, truncate(&format!(" {}", t.help_intro), width)), (false, String::new())];
+/// The help text as lines: a heading per context, then "keys  what they do". The actions `refused` (a read-only
+/// window's marks, undo, import, reveal and correction) are left out, and a line under the intro says so: the
+/// help lists what the keys do in this window, as the footer does.
+pub fn lines(keymap: &Keymap, t: &Text, width: usize, refused: impl Fn(&str) -> bool) -> Vec<(bool, String)> {
+    let mut out = vec![(false, truncate(&format!(" {}", t.help_intro), width))];
+    if ORDER.iter().flat_map(|&c| keymap.own(c)).any(|(_, name)| refused(name)) {
+        out.extend(
+            layout::wrap(t.help_read_only, width.saturating_sub(1)).into_iter().map(|r| (false, format!(" {r}"))),
+        );
+    }
+    out.push((false, String::new()));
     for context in ORDER {
-        let actions = keymap.own(context);
+        let actions: Vec<_> = keymap.own(context).iter().filter(|(_, name)| !refused(name)).collect();
         if actions.is_empty() {
             continue;
         }
@@ -56,7 +64,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, offset: usize) {
     let a = layout::framed(area);
     chrome::title_bar(frame, app, a.title, app.text.help_title);
     chrome::footer(frame, app, a.footer, Context::Help, &["back", "down", "up", "page_down"], &[]);
-    let all = lines(&app.keymap, app.text, a.body.width as usize);
+    let all = lines(&app.keymap, app.text, a.body.width as usize, |name| app.refuses(name));
     let offset = offset.min(all.len().saturating_sub(a.body.height as usize));
     let shown: Vec<Line> = all
         .into_iter()
