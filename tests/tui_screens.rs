@@ -6569,6 +6569,30 @@ fn search_and_help_keys_at_a_message_close_it_and_act() {
     assert_ne!(moved.selected_id(), first, "{drawn}");
 }
 
+/// Esc in the payment form after typing an amount says the payment was not recorded, in the operator's language, as
+/// the note editor says its text was not saved, and the pupil stays unpaid; Esc with no amount typed says nothing.
+/// Before, the amount typed was thrown away without a word.
+#[test]
+fn esc_in_the_payment_form_says_the_payment_was_not_recorded() {
+    for (lang, said) in [(Language::Zh, "缴费未登记"), (Language::En, "Payment not recorded")] {
+        let mut app = app(lang);
+        let id = app.selected_id().expect("pupil");
+        app.update(Action::TogglePaid);
+        assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::Payment(_))), "{}", screen(&app));
+        type_text(&mut app, "350");
+        app.update(Action::Back);
+        assert!(app.modal.is_none());
+        let status = status_text(&app);
+        assert!(status.contains(said) && status.contains("350"), "{}", screen(&app));
+        assert_eq!(app.store.student(id).expect("pupil").payment, PaymentStatus::Unpaid);
+        // No amount typed.
+        app.update(Action::TogglePaid);
+        app.update(Action::Back);
+        assert!(app.modal.is_none());
+        assert_eq!(status_text(&app), "", "{}", screen(&app));
+    }
+}
+
 /// Esc in the note editor after typing says the note was not saved, in the operator's language, as the category
 /// chooser says it closed unsaved; Esc with nothing typed, or with the note as it was, says nothing. Before, the
 /// text typed was thrown away without a word.

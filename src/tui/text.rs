@@ -416,6 +416,8 @@ pub struct Text {
     pub categories_saved: &'static str,
     pub note_saved: &'static str,
     pub note_unsaved: &'static str,
+    /// Esc in the payment form after an amount was typed: nothing was recorded.
+    pub payment_unsaved: &'static str,
     pub saved: &'static str,
     /// `u` with nothing to undo since canbao was opened: undo lasts one session, and a restart ends it.
     pub nothing_to_undo: &'static str,

@@ -392,7 +392,15 @@ impl App {
         form.error = None;
         let channels = PaymentChannel::CHOICES.len();
         match action {
-            Action::Back => return None,
+            // An amount typed and thrown away is said, as the note editor says its text was: the roster still
+            // reads 未缴费, and an Esc pressed for Enter would otherwise pass unnoticed.
+            Action::Back => {
+                let typed = form.amount.text().trim();
+                if form.amount_edited && !typed.is_empty() {
+                    self.say(fill(self.text.payment_unsaved, &[&typed]));
+                }
+                return None;
+            }
             Action::Confirm => return self.apply_payment(form),
             Action::Up | Action::PreviousField => form.focus = form.focus.previous(),
             Action::Down | Action::NextField => form.focus = form.focus.next(),

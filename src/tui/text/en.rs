@@ -371,6 +371,7 @@ pub static EN: Text = Text {
     categories_saved: "categories",
     note_saved: "note",
     note_unsaved: "Note not saved: Esc discarded \"{}\"",
+    payment_unsaved: "Payment not recorded: Esc discarded the amount {} yuan",
     saved: "Saved: {} ({})",
     ask_undo: "Undo the last change to {} {pupil|pupils}?",
     ask_redo: "Redo the change to {} {pupil|pupils}?",

@@ -348,6 +348,7 @@ pub static ZH: Text = Text {
     categories_saved: "人员类别",
     note_saved: "备注",
     note_unsaved: "备注未保存：按 Esc 放弃了「{}」",
+    payment_unsaved: "缴费未登记：按 Esc 放弃了金额 {} 元",
     saved: "已保存：{}（{}）",
     ask_undo: "撤销对 {} 名学生的上一次修改？",
     ask_redo: "重做对 {} 名学生的修改？",
