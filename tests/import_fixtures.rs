@@ -65,7 +65,15 @@ fn check_file(key: &str) {
             None => {
                 assert!(s.id_valid(), "{key} row {row_no}: {:?}", s.id_problem);
                 assert_eq!(s.id_number, r["id_normalized"].as_str().unwrap(), "{key} row {row_no}: normalized");
-                assert!(reported.iter().all(|p| !p.column.contains("身份") && !p.column.contains("证件")));
+                let id_said: Vec<_> =
+                    reported.iter().filter(|p| p.column.contains("身份") || p.column.contains("证件")).collect();
+                // An old 15-digit number is valid, and said at its row: its birth date is to be checked.
+                if r["id_raw"].as_str().is_some_and(|raw| raw.len() == 15) {
+                    assert_eq!(id_said.len(), 1, "{key} row {row_no}: the old number said");
+                    assert!(id_said[0].message.contains("15位旧身份证号"), "{key} row {row_no}: {id_said:?}");
+                } else {
+                    assert!(id_said.is_empty(), "{key} row {row_no}: {id_said:?}");
+                }
             }
             Some(code) => {
                 assert_eq!(s.id_problem.as_deref(), Some(code), "{key} row {row_no}: problem code");
@@ -1051,6 +1059,38 @@ fn birth_dates_are_checked_against_the_id_number_and_notes_are_kept() {
     class_list::import(&mut store, &[list.as_path()], Some("第一小学"), false).unwrap();
     let note = note_of(&store, &b);
     assert!(note.contains("家长周五来") && note.contains("随迁子女"), "{note}");
+}
+
+/// An old 15-digit number is valid and held as the 18 characters it converts to, but it was given to someone born in
+/// the 1900s (19 inserted before the year), so it is not the pupil's number: the report says so at the row, in both
+/// languages, with the date it gives and the 18-character number to put in its place, and the pupil is held as an
+/// old number, which the forms remark on. A repeat of the row says only that it is a repeat.
+#[test]
+fn an_old_fifteen_digit_number_is_said_at_its_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("old.csv");
+    let other = valid("45020220180307121");
+    std::fs::write(
+        &list,
+        format!("姓名,身份证号码,班级\n张三,450203180307012,1班\n李四,{other},1班\n张三,450203180307012,1班\n"),
+    )
+    .unwrap();
+    let mut store = store();
+    let report = class_list::import(&mut store, &[list.as_path()], Some("第一小学"), false).unwrap();
+    assert_eq!((report.added, report.duplicates, report.id_invalid), (2, 1, 0), "{report:?}");
+    let said: Vec<_> = report.problems.iter().filter(|p| p.message.contains("15位旧身份证号")).collect();
+    assert_eq!(said.len(), 1, "{:?}", report.problems);
+    let old = said[0];
+    assert!(old.file.ends_with("old.csv"), "{old:?}");
+    assert_eq!((old.row, old.column.as_str()), (Some(2), "身份证号码"));
+    assert!(old.message.contains("1918-03-07") && old.message.contains("old 15-digit ID number"), "{old:?}");
+    assert!(old.message.contains("户口簿上的 18 位身份证号码") && old.message.contains("in place of this one"), "{old:?}");
+    let pupil = store.student_by_id_number("450203191803070124").unwrap().expect("held converted");
+    assert_eq!(pupil.id_kind, Some(canbao::domain::id_number::IdKind::ResidentConverted));
+    assert_eq!(
+        canbao::domain::id_number::form_remark(pupil.id_problem.as_deref(), pupil.id_kind),
+        Some(canbao::domain::id_number::OLD_NUMBER_REMARK)
+    );
 }
 
 /// Teachers stack classes on one sheet: a sub-title in one cell (「三年级2班名单」) above the header repeated for

@@ -263,9 +263,9 @@ pub fn problem_remark(code: Option<&str>) -> Option<&'static str> {
     })
 }
 
-/// What a form says in its 备注 of an old 15-digit number (converted to 18 by inserting 19): the birth date the
-/// conversion gives (a pupil of 2018 read as born in 1918) is not to be taken as the pupil's, nor the number as
-/// the pupil's present one, until someone has seen the card.
+/// What a form says in its 备注 of an old 15-digit number (converted to 18 by inserting 19): such numbers went to
+/// people born in the 1900s and were replaced by 18-character ones from 1999, so neither the birth date it gives
+/// nor the number is to be taken as the pupil's until someone has seen the household register.
 pub const OLD_NUMBER_REMARK: &str = "15位旧身份证号，出生日期待核实";
 
 /// Every problem code [`problem_remark`] names, and one it does not know.

@@ -2373,7 +2373,7 @@ impl RowReader<'_> {
         } else if let (Err(p), false) = (&id.result, masked) {
             Some(format!("{}（已导入并标记）({})", p.message_zh(), p.message_en()))
         } else {
-            None
+            id.valid().and_then(old_number_message)
         };
         let (grade_cell, class_cell, combined_cell) =
             (text(Column::Grade), text(Column::Class), text(Column::GradeClass));
@@ -3195,6 +3195,27 @@ fn odd_name(raw: &str, stored: &str) -> Option<String> {
             zh.join("、"),
             quoted(stored),
             en.join(" and ")
+        )
+    })
+}
+
+/// What the report says of a row giving an old 15-digit number: valid, and held as the 18 characters it converts
+/// to, but 15-digit numbers were given only to people born in the 1900s (19 is inserted before the year), and
+/// replaced by 18-character ones since 1999, so it is not a pupil's number today: a parent's, or one copied from an
+/// old record. The forms remark on such a pupil (`id_number::OLD_NUMBER_REMARK`); the report says it at the row,
+/// with the birth date that gives it away, so the operator asks the family for the pupil's own number while the
+/// class is at hand. `None` for any other number.
+fn old_number_message(valid: &id_number::ValidId) -> Option<String> {
+    (valid.kind == id_number::IdKind::ResidentConverted).then(|| {
+        let born = valid.birth_date;
+        format!(
+            "{}：按旧号码补“19”读作 {born} 出生，不会是学生现用的号码（1999 年起身份证号码都是 18 位）；已按转换后的号码导入，\
+             表格中会注明；请向家长要学生户口簿上的 18 位身份证号码，在学生详情中按 E 改为该号码 (an old 15-digit ID \
+             number, its birth date to be checked: read with 19 inserted as born {born}, it cannot be the pupil's \
+             number today (ID numbers have had 18 characters since 1999); imported as the number it converts to and \
+             remarked on in the forms; ask the family for the pupil's 18-character number in the household register \
+             and put it in place of this one with E in the detail screen)",
+            id_number::OLD_NUMBER_REMARK
         )
     })
 }
