@@ -1093,6 +1093,49 @@ fn an_old_fifteen_digit_number_is_said_at_its_row() {
     );
 }
 
+/// A birth date a sheet holds as an Excel day number, its column not formatted as dates (41369 for 2013-04-05), is
+/// that date to the import, in the workbook's number cell and in a CSV saved from it, as a payment date written so
+/// is to reconcile: checked against the ID number and said only where it differs, with the date it reads as.
+#[test]
+fn an_excel_day_number_is_a_date_to_the_import_and_to_reconcile() {
+    use canbao::io::reconcile::{Source, reconcile};
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (valid("45020220130405121"), valid("45020220130405131"));
+    let book_path = dir.path().join("births.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_row(0, 0, ["姓名", "身份证号码", "出生日期"]).unwrap();
+    sheet.write_row(1, 0, ["甲", a.as_str()]).unwrap();
+    sheet.write_number(1, 2, 41_369.0).unwrap();
+    sheet.write_row(2, 0, ["乙", b.as_str()]).unwrap();
+    sheet.write_number(2, 2, 41_370.0).unwrap();
+    book.save(&book_path).unwrap();
+    let csv = dir.path().join("births.csv");
+    std::fs::write(&csv, format!("姓名,身份证号码,出生日期\n甲,{a},41369\n乙,{b},41370\n")).unwrap();
+    for list in [&book_path, &csv] {
+        let mut store = store();
+        let report = class_list::import(&mut store, &[list.as_path()], Some("第一小学"), false).unwrap();
+        let births: Vec<_> = report.problems.iter().filter(|p| p.column == "出生日期").collect();
+        assert_eq!(births.len(), 1, "{list:?}: only 乙's day differs: {births:?}");
+        assert_eq!(births[0].row, Some(3));
+        let message = &births[0].message;
+        assert!(
+            message.contains("41370") && message.contains("2013-04-06") && message.contains("2013-04-05"),
+            "{message}"
+        );
+        assert!(!message.contains("不是可识别的日期"), "{message}");
+    }
+    // The tax office's list saved to CSV from such a sheet: the day number is the payment's date.
+    let mut store = store();
+    class_list::import(&mut store, &[csv.as_path()], Some("第一小学"), false).unwrap();
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(&tax, format!("纳税人姓名,证件号码,缴费金额,缴费日期\n甲,{a},350,46346\n")).unwrap();
+    let report = reconcile(&mut store, &tax, Source::Tax, None, false).unwrap();
+    assert_eq!(report.matched, 1, "{report:?}");
+    let paid = store.student_by_id_number(&a).unwrap().unwrap().payment_details;
+    assert_eq!(paid.paid_on, chrono::NaiveDate::from_ymd_opt(2026, 11, 20), "{report:?}");
+}
+
 /// Teachers stack classes on one sheet: a sub-title in one cell (「三年级2班名单」) above the header repeated for
 /// the next class. It is a title, not a pupil: skipped and said, and the class of the rows under it when the
 /// table has no class column. A one-cell title that names no class (「补录学生名册」) is skipped and said too.

@@ -119,6 +119,35 @@ pub fn formula_without_result(formula: &str, done: (&str, &str), again: (&str, &
     )
 }
 
+/// Excel's day numbers read as dates: from 1954 to 2119, which holds every pupil's birth and every payment, where
+/// a smaller or larger number in a date column is more likely something else typed there than a date.
+const EXCEL_DAYS: std::ops::Range<f64> = 20_000.0..80_000.0;
+
+/// A date column's cell holding an Excel day number instead of a date, as a cell not formatted as a date keeps it
+/// (41369 for 2013-04-05, days from 1899-12-30), or as a CSV saved from such a sheet writes it ("41369", "41369.5"
+/// with a time): the date it stands for, the same for the import's 出生日期 and reconcile's 缴费日期. `None` for
+/// any other cell, or a number no plausible date (`EXCEL_DAYS`).
+pub fn excel_day(cell: &Cell) -> Option<chrono::NaiveDate> {
+    let value = match cell {
+        Cell::Number(f) => *f,
+        Cell::Text(t) => {
+            let t = t.trim();
+            let (whole, fraction) = t.split_once('.').unwrap_or((t, "0"));
+            let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+            if whole.len() != 5 || !digits(whole) || !digits(fraction) {
+                return None;
+            }
+            t.parse().ok()?
+        }
+        _ => return None,
+    };
+    if !EXCEL_DAYS.contains(&value) {
+        return None;
+    }
+    let base = chrono::NaiveDate::from_ymd_opt(1899, 12, 30)?;
+    base.checked_add_signed(chrono::TimeDelta::days(value.floor() as i64))
+}
+
 /// Characters that make a spreadsheet read a CSV cell as a formula (OWASP's list for CSV injection).
 fn formula_start(text: &str) -> bool {
     text.starts_with(['=', '+', '-', '@', '\t', '\r'])
@@ -202,6 +231,32 @@ mod tests {
             Cell::Digits("450205201603057004".into()),
         ] {
             assert_eq!(cell.text_ref(), cell.text(), "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn an_excel_day_number_is_its_date_in_a_number_cell_or_as_text() {
+        use super::{Cell, excel_day};
+        let day = chrono::NaiveDate::from_ymd_opt(2013, 4, 5);
+        for cell in [
+            Cell::Number(41_369.0),
+            Cell::Number(41_369.75),
+            Cell::Text("41369".into()),
+            Cell::Text(" 41369.0 ".into()),
+        ] {
+            assert_eq!(excel_day(&cell), day, "{cell:?}");
+        }
+        for cell in [
+            Cell::Number(2013.0),
+            Cell::Number(20_130_405.0),
+            Cell::Number(-41_369.0),
+            Cell::Text("201304".into()),
+            Cell::Text("4136".into()),
+            Cell::Text("41369天".into()),
+            Cell::Text("2013-04-05".into()),
+            Cell::Empty,
+        ] {
+            assert_eq!(excel_day(&cell), None, "{cell:?}");
         }
     }
 

@@ -3253,6 +3253,17 @@ fn birth_date_mismatch(cell: &Cell, from_id: NaiveDate) -> Option<String> {
     use chrono::Datelike;
     let written = cell.text();
     let written = written.trim();
+    // A day number where the column was not formatted as dates (41369): the date it is, as reconcile reads one,
+    // quoted with the number so the operator finds the cell.
+    if let Some(day) = super::cell::excel_day(cell) {
+        return (day != from_id).then(|| {
+            format!(
+                "出生日期“{written}”（Excel 日期序号，即 {day}）与身份证号码中的出生日期 {from_id} 不符，以身份证号码为准 \
+                 (the birth date “{written}”, an Excel day number for {day}, does not match the ID number's, \
+                 {from_id}: the ID number decides)"
+            )
+        });
+    }
     let Some((year, month, day)) = written_date(written) else {
         return Some(format!(
             "出生日期“{written}”不是可识别的日期，未与身份证号码核对 (the birth date “{written}” is not a date canbao \
@@ -3843,7 +3854,10 @@ mod tests {
         assert_eq!(birth_date_mismatch(&Cell::Number(20130405.0), born), None);
         assert_eq!(birth_date_mismatch(&text("2013.4"), born), None, "a year and month checked as far as they go");
         assert!(birth_date_mismatch(&text("2013.5"), born).is_some_and(|m| m.contains("2013-04-05")));
-        assert!(birth_date_mismatch(&Cell::Number(41369.0), born).is_some_and(|m| m.contains("不是可识别的日期")));
+        // An Excel day number, the column not formatted as dates, is the date it stands for, as reconcile reads one.
+        assert_eq!(birth_date_mismatch(&Cell::Number(41369.0), born), None);
+        assert_eq!(birth_date_mismatch(&text("41369"), born), None);
+        assert!(birth_date_mismatch(&Cell::Number(41370.0), born).is_some_and(|m| m.contains("即 2013-04-06")));
     }
 
     #[test]

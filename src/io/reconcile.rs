@@ -1258,7 +1258,8 @@ impl Run<'_> {
                 }
                 return None;
             }
-            let parsed = parse_date(c);
+            // A day number as text is a list's (a CSV saved from a sheet not formatted as dates), never typed.
+            let parsed = super::cell::excel_day(c).or_else(|| parse_date(c));
             if parsed.is_none() {
                 let message = format!(
                     "缴费日期“{0}”无法识别，未记录日期 (date “{0}” not understood: the date was not recorded)",
@@ -2062,15 +2063,14 @@ pub fn parse_amount(cell: &Cell) -> Option<i64> {
 }
 
 /// A payment date: `2023-10-08`, `2023/10/8`, `2023.10.08`, `2023年10月8日`, `20231008`, with or without a time
-/// after it, or an Excel day number in a cell not formatted as a date.
+/// after it, or an Excel day number in a cell not formatted as a date (`cell::excel_day`, as the import reads a
+/// 出生日期). A day number written as text is no date here: a list's row reads one itself (a CSV saved from a sheet
+/// not formatted as dates), while the payment form's typed date comes here alone, and 46346 typed there is no date.
 pub fn parse_date(cell: &Cell) -> Option<NaiveDate> {
-    let text = match cell {
-        Cell::Number(f) if (20_000.0..80_000.0).contains(f) => {
-            let base = NaiveDate::from_ymd_opt(1899, 12, 30)?;
-            return base.checked_add_signed(chrono::TimeDelta::days(f.floor() as i64));
-        }
-        other => other.text(),
-    };
+    if let (Cell::Number(_), Some(day)) = (cell, super::cell::excel_day(cell)) {
+        return Some(day);
+    }
+    let text = cell.text();
     let day = text.split([' ', 'T', '\u{3000}']).next().unwrap_or("").trim();
     for format in ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d"] {
         if let Ok(date) = NaiveDate::parse_from_str(day, format) {
@@ -2099,6 +2099,8 @@ mod tests {
             assert_eq!(parse_date(&Cell::Text(text.into())), d, "{text}");
         }
         assert_eq!(parse_date(&Cell::Number(45207.0)), d);
+        // Typed in the payment form, a day number is no date; a list's is read at its row (`cell::excel_day`).
+        assert_eq!(parse_date(&Cell::Text("45207".into())), None);
         assert_eq!(parse_date(&Cell::Text("十月八日".into())), None);
     }
 
