@@ -610,6 +610,47 @@ fn export(db: &Path, kind: &str, out: &Path, extra: &[&str]) -> Vec<PathBuf> {
     stdout.lines().filter_map(|l| l.strip_prefix("已导出 (written): ")).map(PathBuf::from).collect()
 }
 
+/// A landline on a class list keeps its area code apart, however the list spaced or dashed it, in the drive and in
+/// the forms exported from it (the student information sheet, as XLSX and CSV); a mobile is its 11 digits.
+#[test]
+fn a_landline_is_kept_with_its_area_code_and_exported_so() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("drive.db");
+    let list = write(
+        dir.path(),
+        "phones.csv",
+        "姓名,身份证号码,班级,联系电话\n甲,450202201501011217,1班,0772-1234567\n乙,450202201501011225,1班,０７７２－７６５４３２１\n\
+         丙,450202201501011233,1班,0772 2345678\n丁,450202201501011241,1班,138 1234 5678\n",
+    );
+    ok(canbao(&db).args(["import", "--school", "第一小学"]).arg(&list));
+    let phones = |rows: Vec<Vec<String>>| -> Vec<(String, String)> {
+        let at = rows.iter().position(|r| r.iter().any(|c| c == "联系电话")).expect("header");
+        let column = rows[at].iter().position(|c| c == "联系电话").expect("phone column");
+        let mut phones: Vec<(String, String)> = rows[at + 1..]
+            .iter()
+            .filter(|r| r.len() > column && !r[1].is_empty())
+            .map(|r| (r[1].clone(), r[column].clone()))
+            .collect();
+        phones.sort();
+        phones
+    };
+    let want: Vec<(String, String)> =
+        [("丁", "13812345678"), ("丙", "0772-2345678"), ("乙", "0772-7654321"), ("甲", "0772-1234567")]
+            .map(|(name, phone)| (name.to_owned(), phone.to_owned()))
+            .into_iter()
+            .collect();
+    let xlsx = export(&db, "sheet", &dir.path().join("sheet.xlsx"), &[]);
+    let (_, rows) = &workbook(&xlsx[0])[0];
+    assert_eq!(phones(rows.iter().map(|r| texts(r)).collect()), want);
+    let csv = export(&db, "sheet", &dir.path().join("sheet.csv"), &[]);
+    let text = std::fs::read_to_string(&csv[0]).expect("csv");
+    let rows = text.lines().map(|l| l.split(',').map(|c| c.trim_start_matches('\u{feff}').to_owned()).collect());
+    assert_eq!(phones(rows.collect()), want);
+    // Imported again, the sheet changes nothing.
+    let again = json(canbao(&db).args(["import", "--json", "--school", "第一小学"]).arg(&list));
+    assert_eq!((again["updated"].as_u64(), again["unchanged"].as_u64()), (Some(0), Some(4)), "{again}");
+}
+
 /// The sample drive of insured year 2024 under yibin-2024, three pupils enrolled and two paid.
 fn drive_with_progress() -> (tempfile::TempDir, PathBuf) {
     let (dir, db) = sample_drive_in(2024);

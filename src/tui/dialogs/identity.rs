@@ -75,8 +75,9 @@ impl App {
             let typed = form.fields[i].text().trim();
             (typed != form.original[i]).then(|| typed.to_owned())
         };
-        // A phone as the importer keeps it (full-width digits from an IME, spaces and dashes gone): the same
-        // number typed with spaces is no change, and one left as it was is not rewritten.
+        // A phone as the importer keeps it (full-width digits from an IME, spaces and dashes gone, a landline's area
+        // code kept apart by one dash): the same number typed with spaces is no change, and one left as it was is
+        // not rewritten.
         let original_phone = &form.original[IdentityField::Phone as usize];
         let typed_phone = form.fields[IdentityField::Phone as usize].text().trim();
         let phone = crate::domain::phone::clean(typed_phone);
