@@ -651,6 +651,24 @@ fn a_landline_is_kept_with_its_area_code_and_exported_so() {
     assert_eq!((again["updated"].as_u64(), again["unchanged"].as_u64()), (Some(0), Some(4)), "{again}");
 }
 
+/// The progress summary canbao exported, fed back as a class list or an agency's list, is named as canbao's own
+/// form that lists no pupils, as CSV and as XLSX, never as a list without a header row.
+#[test]
+fn the_progress_summary_given_back_is_named_as_canbaos_own_form() {
+    let (dir, db) = sample_drive();
+    for name in ["summary.csv", "summary.xlsx"] {
+        let files = export(&db, "summary", &dir.path().join(name), &[]);
+        for args in [vec!["import"], vec!["reconcile", "--source", "tax"], vec!["reconcile", "--source", "agency"]] {
+            let said = fails(canbao(&db).args(&args).arg(&files[0]), 1);
+            assert!(
+                said.contains("canbao 导出的「参保进度汇总」") && said.contains("canbao's own export"),
+                "{args:?} {name}: {said}"
+            );
+            assert!(!said.contains("找不到表头行"), "{args:?} {name}: {said}");
+        }
+    }
+}
+
 /// The sample drive of insured year 2024 under yibin-2024, three pupils enrolled and two paid.
 fn drive_with_progress() -> (tempfile::TempDir, PathBuf) {
     let (dir, db) = sample_drive_in(2024);

@@ -1191,6 +1191,8 @@ impl RowReader<'_> {
         let mut found_any = false;
         // Whether any visible sheet has anything in it: a workbook with none is empty, not without a header.
         let mut any_content = false;
+        // The title of one of canbao's forms that lists no pupils (参保进度汇总), over a sheet without a header.
+        let mut own_title: Option<String> = None;
         // Hidden sheets that hold a list, left out.
         let mut hidden_lists: Vec<String> = Vec::new();
         let multi = sheets.iter().filter(|s| !s.hidden).count() > 1;
@@ -1219,6 +1221,10 @@ impl RowReader<'_> {
                 // The rest of the sheet is read to its end, as when files were read whole: a damaged sheet fails
                 // the import whatever it holds, and whenever the damage is found.
                 let mut content = head.iter().any(has_content);
+                if own_title.is_none() {
+                    let texts: Vec<Vec<String>> = head.iter().map(|row| row.iter().map(Cell::text).collect()).collect();
+                    own_title = ownership::own_title_without_list(&texts);
+                }
                 for row in rows.by_ref() {
                     content |= has_content(&row?);
                 }
@@ -1330,7 +1336,12 @@ impl RowReader<'_> {
                 Err(ReadError::OnlyHidden { file: file.to_owned(), sheets }.into())
             }
             (false, true, false) => Err(ReadError::Empty { file: file.to_owned() }.into()),
-            (false, true, true) => Err(ReadError::NoHeader { file: file.to_owned() }.into()),
+            (false, true, true) => {
+                match own_title.or_else(|| by_canbao.then(|| ownership::OWN_FORM_UNTITLED.to_owned())) {
+                    Some(form) => Err(ReadError::OwnFormWithoutPupils { file: file.to_owned(), form }.into()),
+                    None => Err(ReadError::NoHeader { file: file.to_owned() }.into()),
+                }
+            }
         }
     }
 

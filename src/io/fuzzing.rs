@@ -58,7 +58,7 @@ pub fn import_bytes(bytes: &[u8]) -> Result<Outcome, String> {
     }
     let plan = match class_list::plan_sheets(vec![(FILE.to_owned(), sheets.clone())], None, DEFAULT_SCHOOL, today) {
         Ok(plan) => plan,
-        Err(ImportError::Read(e @ ReadError::NoHeader { .. })) => {
+        Err(ImportError::Read(e @ (ReadError::NoHeader { .. } | ReadError::OwnFormWithoutPupils { .. }))) => {
             if !data_rows.is_empty() {
                 return Err(format!("no header reported, yet {} data rows were found", data_rows.len()));
             }

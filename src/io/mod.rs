@@ -74,6 +74,16 @@ pub enum ReadError {
          and their synonyms are recognised)"
     )]
     NoHeader { file: String },
+    /// One of canbao's own forms that lists no pupils (the progress summary, the payment notices), given as a list:
+    /// it is counted or written from the drive itself, so there is nothing in it to import or reconcile.
+    #[error(
+        "{file} 是 canbao 导出的「{form}」，不是名单：其中没有按“姓名”“身份证号码”列出的学生，它是由本数据文件算出的，\
+         不能导入，也不能用来核对，未读取；请选择学校的班级名单，或税务、医保经办机构、认定部门发来的名单 ({file} is \
+         canbao's own export «{form}», not a list: it lists no pupils by name and ID number and is made from the drive \
+         itself, so it can be neither imported nor reconciled, and was not read; pick the school's class list, or the \
+         list the tax office, the agency or a department sent)"
+    )]
+    OwnFormWithoutPupils { file: String, form: String },
     #[error("无法写入文件 {file}：{reason} (cannot write the file {file}: {})", crate::words::in_language(.reason, crate::words::Language::En))]
     Write { file: String, reason: String },
     /// The disk filled while a file was written beside its target: the target is as it was.

@@ -7,7 +7,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use super::forms::{classes::CLASS_TITLE, special, summary};
+use super::forms::{classes::CLASS_TITLE, notices, special, summary};
 use super::sheet;
 use crate::domain::policy::Ledger;
 
@@ -154,6 +154,22 @@ pub fn export_year(rows: &[Vec<String>]) -> Option<i32> {
         year.parse().ok()
     })
 }
+
+/// The title of one of canbao's own forms among the first rows of a sheet in which no header of a list was found:
+/// a row's first cell that is an export's title, or the payment notices' (缴费告知单). No label row is asked for
+/// (`export_title` asks one, to tell a teacher's list titled like an export): with no header there is no list to
+/// take for one, and the summary's workbook writes its labels in one cell (保险年度：…　填报时间：…). What the import
+/// and reconcile name such a file by, rather than by the header it lacks.
+pub fn own_title_without_list(rows: &[Vec<String>]) -> Option<String> {
+    rows.iter()
+        .filter_map(|row| row.iter().map(|c| c.trim()).find(|c| !c.is_empty()))
+        .find(|title| is_export_title(title) || *title == notices::TITLE)
+        .map(str::to_owned)
+}
+
+/// What a file of canbao's with no list in it is called when its title says nothing: a workbook whose document
+/// properties name canbao.
+pub const OWN_FORM_UNTITLED: &str = "表格";
 
 fn is_export_title(text: &str) -> bool {
     [sheet::TITLE, special::TITLE, summary::TITLE].contains(&text)

@@ -589,6 +589,14 @@ fn reconcile_list(
             let sheets = hidden_lists.iter().map(|s| format!("“{s}”")).collect::<Vec<_>>().join("、");
             return Err(ReconcileError::OnlyHidden { file: file.to_owned(), sheets });
         }
+        // One of canbao's own forms that lists no pupils (参保进度汇总) is named as such, not as a list without a header.
+        let own_title = sheets.iter().find_map(|s| {
+            let head = s.sheet.rows.iter().take(header::HEADER_SEARCH_ROWS);
+            ownership::own_title_without_list(&head.map(|row| row.iter().map(Cell::text).collect()).collect::<Vec<_>>())
+        });
+        if let Some(form) = own_title.or_else(|| by_canbao.then(|| ownership::OWN_FORM_UNTITLED.to_owned())) {
+            return Err(ReadError::OwnFormWithoutPupils { file: file.to_owned(), form }.into());
+        }
         return Err(ReadError::NoHeader { file: file.to_owned() }.into());
     }
     run.settle_payments()?;
