@@ -669,6 +669,31 @@ fn the_progress_summary_given_back_is_named_as_canbaos_own_form() {
     }
 }
 
+/// The drive file itself, a copy of it or one of its backups given to reconcile is said to be this drive, with the
+/// list to give instead, never as another laptop's drive to merge into it; another school's drive still is.
+#[test]
+fn the_drive_or_a_copy_of_it_given_to_reconcile_is_said_to_be_this_drive() {
+    let (dir, db) = sample_drive();
+    let said = fails(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&db), 1);
+    assert!(said.contains("就是正在使用的数据文件本身") && said.contains("the drive open now"), "{said}");
+    assert!(!said.contains("merge"), "{said}");
+    let copy = dir.path().join("copy.db");
+    std::fs::copy(&db, &copy).expect("copy");
+    let said = ok(canbao(&db).arg("backup"));
+    let backup =
+        said.lines().find_map(|l| l.strip_prefix("已备份 (backed up): ")).map(PathBuf::from).expect("a backup");
+    for file in [copy, backup] {
+        let said = fails(canbao(&db).args(["reconcile", "--source", "agency"]).arg(&file), 1);
+        assert!(said.contains("本数据文件的副本或备份") && said.contains("a copy or backup of this drive"), "{said}");
+        assert!(said.contains("canbao restore") && !said.contains("canbao merge"), "{said}");
+    }
+    let other = dir.path().join("other.db");
+    let list = write(dir.path(), "other.csv", "姓名,身份证号码,班级\n甲,450202201501011217,1班\n");
+    ok(canbao(&other).args(["import", "--school", "第九小学"]).arg(&list));
+    let said = fails(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&other), 1);
+    assert!(said.contains("canbao merge"), "another laptop's drive is merged: {said}");
+}
+
 /// The sample drive of insured year 2024 under yibin-2024, three pupils enrolled and two paid.
 fn drive_with_progress() -> (tempfile::TempDir, PathBuf) {
     let (dir, db) = sample_drive_in(2024);

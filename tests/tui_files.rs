@@ -1685,6 +1685,55 @@ fn a_drive_picked_as_a_class_list_is_named_with_the_palettes_merge() {
     assert_eq!(students_in(&drive), before, "nothing imported");
 }
 
+/// The drive open here, a copy of it or one of its backups picked in the reconcile dialog as an agency's list is
+/// named for what it is, with the list to pick instead and, for a backup, the palette's way back to it, in either
+/// language; never as another laptop's drive to merge, which another school's drive still is.
+#[test]
+fn the_drive_or_its_backup_picked_to_reconcile_is_named_as_this_drive() {
+    use canbao::io::reconcile::Source;
+    use canbao::tui::modal::{Modal, PathPurpose};
+    let (dir, drive) = sample_drive();
+    let backup = Store::open(&drive).unwrap().backup_now("manual").unwrap().expect("a file drive");
+    let copy = dir.path().join("拷贝.db");
+    std::fs::copy(&drive, &copy).unwrap();
+    let other = dir.path().join("other.db");
+    let list = dir.path().join("other.csv");
+    std::fs::write(&list, "姓名,身份证号码,班级\n甲,450202201501011217,1班\n").unwrap();
+    canbao::io::class_list::import(&mut Store::open(&other).unwrap(), &[list.as_path()], Some("第九小学"), false)
+        .unwrap();
+    let refused = |lang: Language, path: &Path| {
+        let mut app = app_on(&drive, lang);
+        app.open_picker(PathPurpose::Reconcile(Source::Tax));
+        for c in path.to_str().unwrap().chars() {
+            app.update(Action::Input(c));
+        }
+        app.update(Action::Confirm);
+        let refusal = match &app.modal {
+            Some(Modal::Files(p)) => p.error.clone().expect("refused"),
+            _ => panic!("the picker stays open"),
+        };
+        assert!(app.jobs.running().is_none(), "nothing reconciled");
+        // Said on the screen in the screen's language, the file's name with it.
+        let shown: String = screen(&app).iter().map(|row| row.replace([' ', '│'], "")).collect();
+        let name = path.file_name().unwrap().to_string_lossy().replace(' ', "");
+        assert!(shown.contains(&name), "{shown}");
+        refusal
+    };
+    let said = refused(Language::Zh, &drive);
+    assert!(said.starts_with("这是正在使用的数据文件本身，不是名单，未核对：核对要用税务"), "{said}");
+    let said = refused(Language::En, &drive);
+    assert!(said.starts_with("The drive open now, not a list: nothing reconciled"), "{said}");
+    for file in [&backup, &copy] {
+        let said = refused(Language::Zh, file);
+        assert!(said.starts_with("这是本数据文件的副本或备份，不是名单，未核对"), "{said}");
+        assert!(said.contains("命令面板（:）中选“从备份恢复”") && !said.contains("合并"), "{said}");
+        let said = refused(Language::En, file);
+        assert!(said.starts_with("A copy or backup of this drive, not a list") && said.contains("Restore"), "{said}");
+    }
+    let said = refused(Language::Zh, &other);
+    assert!(said.contains("合并") && !said.contains("副本"), "another school's drive is merged: {said}");
+}
+
 /// An export refused over a file it would replace says why in the screen's language only: in Chinese the Chinese
 /// half, with neither the reason's English nor the refusal's, which it said after it, the English twice.
 #[test]

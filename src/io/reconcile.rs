@@ -440,6 +440,46 @@ pub enum ReconcileError {
          unhide them in Excel, save, and reconcile again)"
     )]
     OnlyHidden { file: String, sheets: String },
+    /// The drive itself (`copy` false), or a copy or backup of it, given as an agency's list: what it holds came from
+    /// the drive, so there is nothing to reconcile, nor to merge (the way another laptop's drive comes in).
+    #[error("{}", this_drive_message(.file, *.copy))]
+    ThisDrive { file: String, copy: bool },
+}
+
+/// What [`ReconcileError::ThisDrive`] says: that the file is this drive, or a copy of it, and what to give instead.
+fn this_drive_message(file: &str, copy: bool) -> String {
+    const LIST_ZH: &str = "核对要用税务、医保经办机构或认定部门发来的名单（Excel、WPS 或 CSV 表格），请选择那份名单";
+    const LIST_EN: &str =
+        "reconcile the list the tax office, the agency or a department sent (an Excel, WPS or CSV sheet)";
+    if copy {
+        format!(
+            "{file} 是本数据文件的副本或备份，不是名单，未核对：其中的学生和记录都来自本数据文件，核对它、并入它都不会带来什么；\
+             {LIST_ZH}；若要让数据文件回到这份备份，请用 恢复（canbao restore 文件） ({file} is a copy or backup of this drive, \
+             not a list: nothing reconciled; what it holds came from this drive, so neither reconciling nor merging it \
+             brings anything; {LIST_EN}; to take the drive back to this backup, restore it: canbao restore FILE)"
+        )
+    } else {
+        format!(
+            "{file} 就是正在使用的数据文件本身，不是名单，未核对：{LIST_ZH} ({file} is the drive open now, not a list: \
+             nothing reconciled; {LIST_EN})"
+        )
+    }
+}
+
+/// Whether `path`, given as an agency's list, is this drive (by whatever path or link) or a plain copy or backup of
+/// it (one of its states, or named as its backups are, of one of its schools: `Store::describe_backup`): said as
+/// such, where a drive of another laptop is said with the way to merge it. A drive without pupils yet takes any
+/// drive for its backup, and is not asked.
+pub fn this_drive(store: &Store, path: &Path) -> Option<ReconcileError> {
+    let file = path.display().to_string();
+    if store.path().is_some_and(|drive| crate::store::lock::same_file(path, drive)) {
+        return Some(ReconcileError::ThisDrive { file, copy: false });
+    }
+    if super::sniff::file_not_a_table(path) != Some(super::sniff::DRIVE) {
+        return None;
+    }
+    let facts = store.describe_backup(path).ok()?;
+    (facts.looks_ours && facts.current_pupils > 0).then_some(ReconcileError::ThisDrive { file, copy: true })
 }
 
 /// Rows from hidden rows said one by one in a sheet; the rest are said in one line (as the class-list import does).
@@ -463,6 +503,9 @@ pub fn reconcile(
     policy: Option<&Policy>,
     dry_run: bool,
 ) -> Result<ReconcileReport, ReconcileError> {
+    if let Some(e) = this_drive(store, path) {
+        return Err(e);
+    }
     let file = path.display().to_string();
     let bytes = table::file_bytes(path)?;
     // A workbook canbao wrote (its author in the document properties) is one of its own forms, never an agency's.

@@ -733,6 +733,11 @@ pub struct Text {
     pub picker_encrypted_not_list: &'static str,
     /// As `picker_encrypted_not_list`, in a build that cannot read encrypted drives: the file.
     pub picker_encrypted_unsupported: &'static str,
+    /// The drive open here picked as an agency's list to reconcile: the file.
+    pub picker_drive_itself_not_agency_list: &'static str,
+    /// A copy or backup of the drive open here picked as an agency's list, with the palette's way to restore it:
+    /// the palette's key, then the file.
+    pub picker_drive_copy_not_agency_list: &'static str,
     pub picker_all_files: &'static str,
     pub picker_picked: &'static str,
     pub picker_toggle: &'static str,

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::io::reconcile::{self, ReconcileError};
 use crate::io::sniff::{self, file_not_importable};
 use crate::os_error;
 use crate::tui::action::Action;
@@ -119,13 +120,21 @@ impl App {
         if import && self.store.path().is_some_and(|drive| crate::store::lock::same_file(file, drive)) {
             return Some(fill("{}：{}", &[&sniff::THE_DRIVE, &path]));
         }
+        let t = self.text;
+        let palette = self.keymap.keys_for(Context::Roster, "palette").first().map(|k| k.to_string());
+        let palette = palette.unwrap_or_default();
+        // To reconcile, the drive itself or a copy of it is said as such, with the palette's way back to a backup,
+        // not as another laptop's drive to merge.
+        if !import && let Some(ReconcileError::ThisDrive { copy, .. }) = reconcile::this_drive(&self.store, file) {
+            return Some(match copy {
+                false => fill(t.picker_drive_itself_not_agency_list, &[&path]),
+                true => fill(t.picker_drive_copy_not_agency_list, &[&palette, &path]),
+            });
+        }
         let why = file_not_importable(file)?;
         if !import || !sniff::is_drive(why) {
             return Some(fill("{}：{}", &[&why, &path]));
         }
-        let t = self.text;
-        let palette = self.keymap.keys_for(Context::Roster, "palette").first().map(|k| k.to_string());
-        let palette = palette.unwrap_or_default();
         Some(if why == sniff::DRIVE {
             fill(t.picker_drive_not_list, &[&palette, &path])
         } else if crate::store::cipher::SUPPORTED {

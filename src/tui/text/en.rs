@@ -622,6 +622,8 @@ pub static EN: Text = Text {
     picker_drive_not_list: "A canbao drive, not a class list: to bring another laptop's data in, choose \"Merge another laptop's drive file\" in the command palette ({}); to go back to a backup of this drive, \"Restore from a backup\": {}",
     picker_encrypted_not_list: "This looks like an encrypted canbao drive (or a damaged file), not a class list: to bring another laptop's data in, choose \"Merge another laptop's drive file\" in the command palette ({}); to go back to a backup of this drive, \"Restore from a backup\": {}",
     picker_encrypted_unsupported: "This looks like an encrypted canbao drive (or a damaged file), not a class list; this build of canbao cannot read encrypted drives: merge it with a canbao built with --features encryption: {}",
+    picker_drive_itself_not_agency_list: "The drive open now, not a list: nothing reconciled; reconcile the list the tax office, the agency or a department sent (an Excel, WPS or CSV sheet): {}",
+    picker_drive_copy_not_agency_list: "A copy or backup of this drive, not a list: nothing reconciled, as what it holds came from this drive; reconcile the list the tax office, the agency or a department sent, and to take the drive back to this backup, choose \"Restore from a backup\" in the command palette ({}): {}",
     picker_up: "parent folder",
     picker_all_files: "Every file shown; Tab shows spreadsheets only",
     picker_picked: "{} files picked: Enter imports them together; Space ticks or unticks, then moves down",

@@ -599,6 +599,8 @@ pub static ZH: Text = Text {
     picker_drive_not_list: "这是 canbao 数据文件，不是班级名单：要并入另一台电脑的数据，请在命令面板（{}）中选“合并另一台电脑的数据文件”；若是本数据文件的备份，要回到它，选“从备份恢复”：{}",
     picker_encrypted_not_list: "这像是加密的 canbao 数据文件（也可能已损坏），不是班级名单：要并入另一台电脑的数据，请在命令面板（{}）中选“合并另一台电脑的数据文件”；若是本数据文件的备份，要回到它，选“从备份恢复”：{}",
     picker_encrypted_unsupported: "这像是加密的 canbao 数据文件（也可能已损坏），不是班级名单；此版本的 canbao 不支持加密，读不了它：要并入其中的数据，请用支持加密的 canbao（--features encryption）合并：{}",
+    picker_drive_itself_not_agency_list: "这是正在使用的数据文件本身，不是名单，未核对：核对要用税务、医保经办机构或认定部门发来的名单（Excel、WPS 或 CSV 表格）：{}",
+    picker_drive_copy_not_agency_list: "这是本数据文件的副本或备份，不是名单，未核对：其中的学生和记录都来自本数据文件；核对要用税务、医保经办机构或认定部门发来的名单；若要让数据文件回到这份备份，请在命令面板（{}）中选“从备份恢复”：{}",
     picker_up: "上一级",
     picker_all_files: "显示全部文件；Tab 只显示表格文件",
     picker_picked: "已选 {} 个文件，Enter 一起导入；空格勾选或取消后移到下一个",
