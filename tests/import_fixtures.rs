@@ -242,19 +242,21 @@ fn a_duplicate_in_another_class_says_both_classes() {
             let p = report.problems.iter().find(|p| p.file.ends_with("gB.csv") && p.row == Some(row));
             p.unwrap_or_else(|| panic!("row {row}: {:?}", report.problems)).message.clone()
         };
-        let at = |row: usize| format!("{}:{row}", first.display());
+        // The first row in the other file: named by its file and row, as the report's lines name rows.
+        let at = |row: usize| (format!("{} 第 {row} 行", first.display()), format!("{} row {row}", first.display()));
         assert_eq!(
             said(2),
             format!(
-                "与 {0} 重复（同一身份证号码），两行班级不同（“1班”与“3班”）、联系电话不同（“13800138000”与“13900139000”），\
-                 只导入了前者，请核对 (duplicate of {0}, but the rows give different classes “1班” and “3班”, phones \
+                "与{0}重复（同一身份证号码），两行班级不同（“1班”与“3班”）、联系电话不同（“13800138000”与“13900139000”），\
+                 只导入了前者，请核对 (duplicate of {1}, but the rows give different classes “1班” and “3班”, phones \
                  “13800138000” and “13900139000”: only the first was imported, check it)",
-                at(2)
+                at(2).0,
+                at(2).1
             )
         );
         assert_eq!(
             said(3),
-            format!("与 {0} 重复（同一身份证号码），只导入一次 (duplicate of {0}, imported once)", at(3))
+            format!("与{0}重复（同一身份证号码），只导入一次 (duplicate of {1}, imported once)", at(3).0, at(3).1)
         );
         let named_apart = said(4);
         assert!(named_apart.contains("姓名不同（“孙九”与“孙久”），两行班级不同（“1班”与“2班”）"), "{named_apart}");
@@ -298,11 +300,15 @@ fn a_child_listed_rounded_and_whole_is_one_pupil_holding_the_whole_number() {
         assert_eq!((report.added, report.duplicates), (3, 2), "{report:?}");
         let at = |row: usize| report.problems.iter().filter(move |p| p.row == Some(row)).map(|p| p.message.as_str());
         assert!(
-            at(4).any(|m| m.starts_with("与 ") && m.contains(":2 重复（同名，") && m.contains("号码按此行的完整号码")),
+            at(4).any(
+                |m| m.starts_with("与第 2 行重复（同名，第 2 行的身份证号码") && m.contains("号码按此行的完整号码")
+            ),
             "{report:?}"
         );
         assert!(
-            at(5).any(|m| m.contains(":3 重复（同名，此行的身份证号码是") && m.contains("保留完整号码")),
+            at(5).any(
+                |m| m.starts_with("与第 3 行重复（同名，此行的身份证号码是第 3 行的") && m.contains("保留完整号码")
+            ),
             "{report:?}"
         );
         let mut s = store();
@@ -1084,7 +1090,10 @@ fn an_old_fifteen_digit_number_is_said_at_its_row() {
     assert!(old.file.ends_with("old.csv"), "{old:?}");
     assert_eq!((old.row, old.column.as_str()), (Some(2), "身份证号码"));
     assert!(old.message.contains("1918-03-07") && old.message.contains("old 15-digit ID number"), "{old:?}");
-    assert!(old.message.contains("户口簿上的 18 位身份证号码") && old.message.contains("in place of this one"), "{old:?}");
+    assert!(
+        old.message.contains("户口簿上的 18 位身份证号码") && old.message.contains("in place of this one"),
+        "{old:?}"
+    );
     let pupil = store.student_by_id_number("450203191803070124").unwrap().expect("held converted");
     assert_eq!(pupil.id_kind, Some(canbao::domain::id_number::IdKind::ResidentConverted));
     assert_eq!(

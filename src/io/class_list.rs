@@ -2487,18 +2487,19 @@ impl RowReader<'_> {
             whole_of: None,
         };
         let identity = Identity::of(&incoming);
+        let here = (file, sheet.name.as_str());
         let repeated = match self.first.get(&identity) {
             Some(seen) => Some(match &identity {
                 Identity::Other(_) if incoming.id.normalized.is_empty() => {
-                    (no_number_twice(&seen.at, &incoming.phone), None)
+                    (no_number_twice(&seen.place(here), &incoming.phone), None)
                 }
-                _ => (duplicate_message(&seen, &incoming, None), None),
+                _ => (duplicate_message(&seen, here, &incoming, None), None),
             }),
             // The same child with the whole number and with a spreadsheet's rounding of it.
             None => self
                 .first
                 .rounded_alike(&incoming)
-                .map(|(seen, alike)| (duplicate_message(&seen, &incoming, Some(&alike)), Some(alike))),
+                .map(|(seen, alike)| (duplicate_message(&seen, here, &incoming, Some(&alike)), Some(alike))),
         };
         if let Some((message, alike)) = repeated {
             self.report.duplicates += 1;
@@ -3089,10 +3090,10 @@ fn source_of(file: &str, sheet: &str, row_no: usize) -> String {
     out
 }
 
-/// The report line for a later row (`later`) of a pupil already read at `first.at`: by the same ID number, or
-/// (`alike`) one row giving the whole number and the other a spreadsheet's rounding of it.
-fn duplicate_message(first: &FirstSeen, later: &Incoming, alike: Option<&Alike>) -> String {
-    let at = &first.at;
+/// The report line for a later row (`later`, of the file and sheet `here`) of a pupil already read at `first`: by
+/// the same ID number, or (`alike`) one row giving the whole number and the other a spreadsheet's rounding of it.
+fn duplicate_message(first: &FirstSeen, here: (&str, &str), later: &Incoming, alike: Option<&Alike>) -> String {
+    let (at, at_en) = first.place(here);
     // The later row's class and phone are dropped with it: where they differ from the first row's the operator
     // must learn which is right (a pupil listed in two classes' files), so the two values are said.
     let mut differ_zh = Vec::new();
@@ -3113,26 +3114,26 @@ fn duplicate_message(first: &FirstSeen, later: &Incoming, alike: Option<&Alike>)
         let (why_zh, why_en, number_zh, number_en) = match alike {
             None => ("同一身份证号码".to_owned(), String::new(), "", ""),
             Some(Alike::WholeOfRounded { .. }) => (
-                format!("同名，{at} 的身份证号码是此行号码被表格四舍五入后的样子"),
-                format!(": the same name, and the ID number of {at} is this one rounded by a spreadsheet"),
+                format!("同名，{at}的身份证号码是此行号码被表格四舍五入后的样子"),
+                format!(": the same name, and the ID number of {at_en} is this one rounded by a spreadsheet"),
                 "，号码按此行的完整号码",
                 " with this row's whole number",
             ),
             Some(Alike::RoundedOfWhole) => (
-                format!("同名，此行的身份证号码是 {at} 的号码被表格四舍五入后的样子"),
-                format!(": the same name, and this row's ID number is that of {at} rounded by a spreadsheet"),
+                format!("同名，此行的身份证号码是{at}的号码被表格四舍五入后的样子"),
+                format!(": the same name, and this row's ID number is that of {at_en} rounded by a spreadsheet"),
                 "，保留完整号码",
                 " with the whole number",
             ),
         };
         if differ_zh.is_empty() {
             format!(
-                "与 {at} 重复（{why_zh}），只导入一次{number_zh} (duplicate of {at}{why_en}, imported once{number_en})"
+                "与{at}重复（{why_zh}），只导入一次{number_zh} (duplicate of {at_en}{why_en}, imported once{number_en})"
             )
         } else {
             format!(
-                "与 {at} 重复（{why_zh}），两行{differ_zh}，只导入了前者{number_zh}，请核对 \
-                 (duplicate of {at}{why_en}, but the rows give different {differ_en}: only the first was imported\
+                "与{at}重复（{why_zh}），两行{differ_zh}，只导入了前者{number_zh}，请核对 \
+                 (duplicate of {at_en}{why_en}, but the rows give different {differ_en}: only the first was imported\
                  {number_en}, check it)"
             )
         }
@@ -3144,8 +3145,8 @@ fn duplicate_message(first: &FirstSeen, later: &Incoming, alike: Option<&Alike>)
             (format!("，两行{differ_zh}"), format!(", and different {differ_en}"))
         };
         format!(
-            "与 {at} 身份证号码相同但姓名不同（“{0}”与“{1}”）{also_zh}，只导入了前者，请核实 \
-             (same ID as {at} but a different name, “{0}” and “{1}”{also_en}: only the first was imported, check it)",
+            "与{at}身份证号码相同但姓名不同（“{0}”与“{1}”）{also_zh}，只导入了前者，请核实 \
+             (same ID as {at_en} but a different name, “{0}” and “{1}”{also_en}: only the first was imported, check it)",
             quoted(first.name),
             quoted(&later.name)
         )
@@ -3155,16 +3156,16 @@ fn duplicate_message(first: &FirstSeen, later: &Incoming, alike: Option<&Alike>)
 /// The report line for a later row of the same name, school and class as the row at `first`, neither with an ID
 /// number: the import cannot tell one child listed twice from two children of one name, so it imports one and
 /// says which row to look at (its phone, when it gives one, tells the operator whose parents to ask).
-fn no_number_twice(first: &str, phone: &str) -> String {
+fn no_number_twice((first, first_en): &(String, String), phone: &str) -> String {
     let (phone_zh, phone_en) = if phone.is_empty() {
         (String::new(), String::new())
     } else {
         (format!("，此行联系电话 {phone}"), format!("; this row's phone {phone}"))
     };
     format!(
-        "与 {first} 同名同班，两行都没有身份证号码，可能是同一人，只导入了 {first}{phone_zh}；若是两名学生，请补上身份证号码后再导入 \
-         (same name and class as {first} and neither row has an ID number: maybe one child listed twice, only \
-         {first} was imported{phone_en}; if they are two children, add their ID numbers and import again)"
+        "与{first}同名同班，两行都没有身份证号码，可能是同一人，只导入了{first}{phone_zh}；若是两名学生，请补上身份证号码后再导入 \
+         (same name and class as {first_en} and neither row has an ID number: maybe one child listed twice, only \
+         {first_en} was imported{phone_en}; if they are two children, add their ID numbers and import again)"
     )
 }
 
@@ -3368,8 +3369,8 @@ struct FirstRows {
     classes: Vec<Box<str>>,
     class_index: HashMap<Box<str>, u32, foldhash::fast::RandomState>,
     last_class: u32,
-    /// Each sheet read so far as a source names it: "file" or "file[sheet]".
-    places: Vec<String>,
+    /// Each sheet read so far: its file and its name ("" for a CSV).
+    places: Vec<(Box<str>, Box<str>)>,
     /// The first rows whose number a spreadsheet rounded keeping 15 digits, by those digits, each with the number
     /// as given: few (a list typed as text has none), and asked of a valid number only while there are any.
     rounded: HashMap<u64, Vec<(u32, Box<str>)>, foldhash::fast::RandomState>,
@@ -3398,17 +3399,37 @@ struct FirstRow {
 
 /// A pupil's first row as a later row is compared with it.
 struct FirstSeen<'a> {
-    /// "file:row", as `Incoming::source` writes it.
-    at: String,
+    file: &'a str,
+    /// The sheet's name, "" for a CSV.
+    sheet: &'a str,
+    /// As Excel numbers it.
+    row: usize,
     name: &'a str,
     phone: &'a str,
     /// Grade and class as one label ("" where the row gave none).
     class: &'a str,
 }
 
+impl FirstSeen<'_> {
+    /// The first row as a later row's line names it, in Chinese and English, the way the report's lines name their
+    /// rows (`unapplied::list_place`): 「第 7 行」 on the later row's sheet (`here`: file and sheet), 「[一班] 第 7 行」
+    /// on another sheet of its file, 「名单.xlsx [一班] 第 7 行」 in another file.
+    fn place(&self, (file, sheet): (&str, &str)) -> (String, String) {
+        let row = self.row;
+        match (self.file == file, self.sheet == sheet) {
+            (true, true) => (format!("第 {row} 行"), format!("row {row}")),
+            (true, false) => (format!("[{}] 第 {row} 行", self.sheet), format!("[{}] row {row}", self.sheet)),
+            (false, _) => (
+                crate::domain::unapplied::list_place(self.file, self.sheet, row, false),
+                crate::domain::unapplied::list_place(self.file, self.sheet, row, true),
+            ),
+        }
+    }
+}
+
 impl FirstRows {
     fn place(&mut self, file: &str, sheet: &str) -> u32 {
-        self.places.push(if sheet.is_empty() { file.to_owned() } else { format!("{file}[{sheet}]") });
+        self.places.push((file.into(), sheet.into()));
         u32::try_from(self.places.len() - 1).unwrap_or(u32::MAX)
     }
 
@@ -3479,11 +3500,13 @@ impl FirstRows {
 
     fn seen_at(&self, index: u32) -> Option<FirstSeen<'_>> {
         let first = self.rows.get(index as usize)?;
-        let place = self.places.get(first.place as usize).map_or("", String::as_str);
+        let (file, sheet) = self.places.get(first.place as usize).map_or(("", ""), |(f, s)| (f, s));
         let start = first.name_start as usize;
         let phone_start = start + first.name_len as usize;
         Some(FirstSeen {
-            at: format!("{place}:{}", first.row),
+            file,
+            sheet,
+            row: first.row as usize,
             name: self.names.get(start..phone_start).unwrap_or(""),
             phone: self.names.get(phone_start..phone_start + first.phone_len as usize).unwrap_or(""),
             class: self.classes.get(first.class as usize).map_or("", |c| c),
@@ -3677,8 +3700,39 @@ mod tests {
         assert_eq!(plan.report.duplicates, 1);
         let message = &plan.report.problems.iter().find(|p| p.sheet == "二班" && p.row == Some(2)).unwrap().message;
         assert!(
-            message.contains("a.xlsx[一班]:2") && message.contains("张三") && message.contains("王五"),
+            message.starts_with("与[一班] 第 2 行身份证号码相同但姓名不同（“张三”与“王五”）")
+                && message.contains("(same ID as [一班] row 2 but a different name"),
             "{message}"
+        );
+        // On the same sheet, the row alone; in another file, the file, sheet and row, as a report line names them.
+        let again = sheet(
+            "一班",
+            &[("张三", "11010519491231002X"), ("张三", "11010519491231002X"), ("王五", ""), ("王五", "")],
+        );
+        let other = sheet("一班", &[("张三", "11010519491231002X")]);
+        let plan = plan_sheets(
+            vec![("a.xlsx".into(), vec![again]), ("b.xlsx".into(), vec![other])],
+            None,
+            DEFAULT_SCHOOL,
+            today,
+        )
+        .unwrap();
+        let said = |file: &str, row: usize| {
+            let p = plan.report.problems.iter().find(|p| p.file == file && p.row == Some(row));
+            p.map(|p| p.message.clone()).unwrap_or_default()
+        };
+        assert_eq!(
+            said("a.xlsx", 3),
+            "与第 2 行重复（同一身份证号码），只导入一次 (duplicate of row 2, imported once)"
+        );
+        let unnumbered = said("a.xlsx", 5);
+        assert!(
+            unnumbered.starts_with("与第 4 行同名同班") && unnumbered.contains("only row 4 was imported"),
+            "{unnumbered}"
+        );
+        assert_eq!(
+            said("b.xlsx", 2),
+            "与a.xlsx [一班] 第 2 行重复（同一身份证号码），只导入一次 (duplicate of a.xlsx [一班] row 2, imported once)"
         );
     }
 
