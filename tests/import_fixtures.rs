@@ -900,6 +900,74 @@ fn a_visible_column_is_preferred_over_a_hidden_one_of_the_same_header() {
     assert_eq!(messages.len(), 2, "{messages:?}");
 }
 
+/// The tax office's list with last year's 缴费金额 hidden before this year's: reconcile reads the column the
+/// operator sees, as the class-list import does, and says each hidden column, the one it read all the same and
+/// those it left, never leaving one out unsaid.
+#[test]
+fn reconcile_prefers_a_visible_column_and_says_the_hidden_ones() {
+    use canbao::io::reconcile::{Source, reconcile};
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (valid("45021420140101101"), valid("45021420140102101"));
+    let list = dir.path().join("list.csv");
+    std::fs::write(&list, format!("姓名,身份证号码,班级\n甲,{a},1班\n乙,{b},1班\n")).unwrap();
+    let mut store = store();
+    class_list::import(&mut store, &[list.as_path()], Some("第一小学"), false).unwrap();
+    let tax = dir.path().join("tax.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet().set_name("缴费").unwrap();
+    sheet.write_row(0, 0, ["纳税人姓名", "证件号码", "缴费金额", "缴费金额", "缴费日期", "开户行"]).unwrap();
+    for (i, (name, id)) in [("甲", &a), ("乙", &b)].into_iter().enumerate() {
+        sheet.write_row(i as u32 + 1, 0, [name, id.as_str(), "350", "380", "2026-11-20", "农行"]).unwrap();
+    }
+    // Last year's amounts and the bank, out of sight; the number column hidden too, read as nothing repeats it.
+    for column in [1, 2, 5] {
+        sheet.set_column_hidden(column).unwrap();
+    }
+    book.save(&tax).unwrap();
+    let report = reconcile(&mut store, &tax, Source::Tax, None, false).unwrap();
+    assert_eq!(report.matched, 2, "{report:?}");
+    for id in [&a, &b] {
+        let paid = store.student_by_id_number(id).unwrap().unwrap().payment_details;
+        assert_eq!(paid.amount_fen, Some(38_000), "the visible column's amount: {report:?}");
+    }
+    let messages: Vec<&str> = report.problems.iter().map(|p| p.message.as_str()).collect();
+    let said = |what: &str| messages.iter().filter(|m| m.contains(what)).count();
+    assert_eq!(said("第 B 列“证件号码”在 Excel 中已隐藏，仍已用于核对"), 1, "{messages:?}");
+    assert_eq!(said("第 C 列“缴费金额”在 Excel 中已隐藏，本次核对未使用"), 1, "{messages:?}");
+    assert_eq!(said("第 F 列“开户行”在 Excel 中已隐藏，本次核对未使用"), 1, "{messages:?}");
+    assert_eq!(said("column C “缴费金额” is hidden in Excel: not used by this reconciliation"), 1, "{messages:?}");
+    // The unused list names only what the operator sees: the hidden columns are said on their own.
+    assert!(!messages.iter().any(|m| m.starts_with("以下列本次核对未使用")), "{messages:?}");
+}
+
+/// An XLS hides a column as an XLSX does (its COLINFO record): the import and reconcile say it as they say an
+/// XLSX's hidden column, the import reading it all the same, where an XLS's hidden columns were read unsaid.
+#[test]
+fn a_hidden_column_of_an_xls_is_said_by_the_import_and_reconcile() {
+    use canbao::io::reconcile::{Source, reconcile};
+    let mut bytes = std::fs::read(root().join("tests/fixtures/split_grade_class.xls")).unwrap();
+    // The fixture's COLINFO of column F (手机号): first and last column 5, then width, format and flags; set the
+    // flag that hides it, as Excel does.
+    let colinfo = [0x7D, 0x00, 0x0C, 0x00, 5, 0, 5, 0];
+    let at = bytes.windows(colinfo.len()).position(|w| w == colinfo).expect("column F's COLINFO");
+    bytes[at + 4 + 8] |= 0x01;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hidden_phone.xls");
+    std::fs::write(&path, &bytes).unwrap();
+    let mut store = store();
+    let report = class_list::import(&mut store, &[path.as_path()], Some("第一小学"), false).unwrap();
+    let said: Vec<_> = report.problems.iter().filter(|p| p.message.contains("在 Excel 中已隐藏")).collect();
+    assert_eq!(said.len(), 1, "{:?}", report.problems);
+    assert!(said[0].message.starts_with("第 F 列“手机号”在 Excel 中已隐藏，仍已导入"), "{said:?}");
+    assert_eq!((said[0].row, said[0].column.as_str()), (Some(1), "手机号"));
+    let phones = store.students(&StudentFilter::default()).unwrap();
+    assert!(phones.iter().all(|s| !s.phone.is_empty()), "the hidden phones imported all the same");
+    let report = reconcile(&mut store, &path, Source::Categories, None, true).unwrap();
+    let said: Vec<_> = report.problems.iter().filter(|p| p.message.contains("在 Excel 中已隐藏")).collect();
+    assert_eq!(said.len(), 1, "{:?}", report.problems);
+    assert!(said[0].message.starts_with("第 F 列“手机号”在 Excel 中已隐藏，本次核对未使用"), "{said:?}");
+}
+
 /// A workbook with nothing in it is said to be empty, as an empty CSV is, not to lack a header row.
 #[test]
 fn an_empty_workbook_is_said_to_be_empty() {

@@ -1246,7 +1246,7 @@ impl RowReader<'_> {
             if template.is_none()
                 && let Some(header_row) = head.get(map.row)
             {
-                prefer_visible(&mut map, header_row, &hidden_columns, self.synonyms);
+                header::prefer_visible(&mut map, header_row, &hidden_columns, self.synonyms);
             }
             let mut hidden_said = Vec::new();
             let body = head.split_off((map.row + 1).min(head.len()));
@@ -1803,7 +1803,7 @@ impl RowReader<'_> {
             let read = map.columns.values().any(|&c| c == i);
             if !word.is_empty() && hidden.binary_search(&i).is_ok() && (read || self.synonyms.column(&word).is_some()) {
                 // The operator counting the columns on screen does not see it: whether it was read is said.
-                let letter = column_letter(i);
+                let letter = header::column_letter(i);
                 let message = match read {
                     true => format!(
                         "第 {letter} 列“{shown}”在 Excel 中已隐藏，仍已导入 (column {letter} “{shown}” is hidden in Excel: \
@@ -2970,42 +2970,6 @@ const QUOTED_CHARS: usize = 50;
 
 /// A cell's text as a report quotes it: the first characters and the whole length when it is long, so a
 /// pasted paragraph (or a 10 MB header cell) is one line and not the paragraph again.
-/// Of two columns with the same header, the one the operator sees is read: a hidden column before it (last
-/// year's numbers, kept out of sight) is what `header::map_row` would otherwise take, being first.
-fn prefer_visible(map: &mut HeaderMap, header_row: &[Cell], hidden: &[usize], synonyms: &Synonyms) {
-    if hidden.is_empty() {
-        return;
-    }
-    // A cell another field reads is not taken from it.
-    let taken: Vec<usize> = map.columns.values().copied().collect();
-    for (column, at) in map.columns.iter_mut() {
-        if hidden.binary_search(at).is_err() {
-            continue;
-        }
-        let visible = header_row.iter().enumerate().find(|(i, cell)| {
-            hidden.binary_search(i).is_err()
-                && !taken.contains(i)
-                && matches!(cell, Cell::Text(t) if synonyms.column(t) == Some(*column))
-        });
-        if let Some((i, _)) = visible {
-            *at = i;
-        }
-    }
-}
-
-/// A spreadsheet column's letters for a column from 0 (0 is A, 26 is AA).
-fn column_letter(mut index: usize) -> String {
-    let mut letters = Vec::new();
-    loop {
-        letters.push(b'A' + (index % 26) as u8);
-        if index < 26 {
-            break;
-        }
-        index = index / 26 - 1;
-    }
-    letters.iter().rev().map(|&b| b as char).collect()
-}
-
 pub fn quoted(text: &str) -> std::borrow::Cow<'_, str> {
     match text.char_indices().nth(QUOTED_CHARS) {
         Some((end, _)) => std::borrow::Cow::Owned(format!(

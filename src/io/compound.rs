@@ -7,6 +7,8 @@
 //! The layout (header, DIFAT, FAT, directory, mini FAT) is read the way calamine 0.38 reads it (`cfb.rs`), so
 //! every chain calamine will follow is one checked here.
 
+use super::xlsx_hidden::Hidden;
+
 const SIGNATURE: &[u8; 8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 /// Sector numbers from here up are markers (end of chain, free, FAT, DIFAT), not links.
 const RESERVED: u32 = 0xFFFF_FFFA;
@@ -15,13 +17,17 @@ const MINI_SECTOR: usize = 64;
 /// Streams shorter than this live in the mini stream, chained through the mini FAT.
 const MINI_CUTOFF: usize = 4096;
 
-/// The rows each sheet of an XLS hides, in the order of the workbook's sheet records (calamine's order of its
-/// sheets), as Excel numbers them; empty when the file is no XLS or its records were not reached.
-pub(super) type HiddenRows = Vec<Vec<usize>>;
+/// The rows (as Excel numbers them) and columns (from 0, A) each sheet of an XLS hides, in the order of the
+/// workbook's sheet records (calamine's order of its sheets), as an XLSX's are found (`xlsx_hidden`); empty when
+/// the file is no XLS or its records were not reached.
+pub(super) type HiddenRows = Vec<Hidden>;
+
+/// The columns of an XLS sheet (BIFF8): a COLINFO range reaching past them is cut there.
+const XLS_COLUMNS: usize = 256;
 
 /// `Err` with the reason when the container's chains would send calamine into a loop or past an end. A file
 /// calamine refuses by itself (bad signature, odd sector size, too short) passes, so its own message is shown.
-/// `Ok` with the rows each sheet hides, read on the way (calamine does not say).
+/// `Ok` with the rows and columns each sheet hides, read on the way (calamine does not say).
 pub(super) fn check(bytes: &[u8], max_cells: usize) -> Result<HiddenRows, &'static str> {
     let Some(header) = bytes.get(..512).filter(|h| h.starts_with(SIGNATURE)) else { return Ok(Vec::new()) };
     let size: usize = match u16_at(header, 30) {
@@ -196,15 +202,15 @@ fn workbook_stream(
 /// file: it builds every sheet as one block from its first to its last cell (two cells far apart ask for
 /// billions), reserves what a DIMENSIONS record claims, and subtracts column numbers of a MULRK record
 /// without checking their order.
-/// On the way, the rows each sheet hides: a ROW record with `fDyZero` set, in the section whose BOF record is
-/// where the sheet's BOUNDSHEET record says its sheet starts.
+/// On the way, the rows and columns each sheet hides: a ROW record with `fDyZero` set, a COLINFO record with
+/// `fHidden`, in the section whose BOF record is where the sheet's BOUNDSHEET record says its sheet starts.
 fn check_records(stream: &[u8], max_cells: usize) -> Result<HiddenRows, &'static str> {
     const TOO_LARGE: &str = "工作表范围过大，不像是班级名单 (a sheet spans too many cells to be a class list)";
     // Per open BOF section: the first and last row and column holding a cell.
     let mut sections: Vec<Option<(u32, u32, u32, u32)>> = Vec::new();
-    // Per open BOF section, beside `sections`: where its BOF record is, and the rows it hides.
-    let mut hiding: Vec<(usize, Vec<usize>)> = Vec::new();
-    let mut hidden_at: std::collections::HashMap<usize, Vec<usize>> = std::collections::HashMap::new();
+    // Per open BOF section, beside `sections`: where its BOF record is, and the rows and columns it hides.
+    let mut hiding: Vec<(usize, Hidden)> = Vec::new();
+    let mut hidden_at: std::collections::HashMap<usize, Hidden> = std::collections::HashMap::new();
     let mut sheet_starts: Vec<usize> = Vec::new();
     let close = |extent: Option<(u32, u32, u32, u32)>| match extent {
         Some((r0, r1, c0, c1)) => {
@@ -232,12 +238,12 @@ fn check_records(stream: &[u8], max_cells: usize) -> Result<HiddenRows, &'static
         match kind {
             0x0809 => {
                 sections.push(None);
-                hiding.push((record_at, Vec::new()));
+                hiding.push((record_at, Hidden::default()));
             }
             0x000A => {
                 close(sections.pop().flatten())?;
-                if let Some((start, rows)) = hiding.pop() {
-                    hidden_at.insert(start, rows);
+                if let Some((start, hidden)) = hiding.pop() {
+                    hidden_at.insert(start, hidden);
                 }
             }
             // An encrypted workbook: calamine stops here and says so.
@@ -245,8 +251,18 @@ fn check_records(stream: &[u8], max_cells: usize) -> Result<HiddenRows, &'static
             0x0085 if data.len() >= 4 => sheet_starts.push(u32_at(data, 0) as usize),
             // ROW: its row, and in the byte at 12 the flag fDyZero (0x20), set on a row Excel hides.
             0x0208 if data.len() >= 14 && data.get(12).is_some_and(|flags| flags & 0x20 != 0) => {
-                if let Some((_, rows)) = hiding.last_mut() {
-                    rows.push(usize::from(u16_at(data, 0)) + 1);
+                if let Some((_, hidden)) = hiding.last_mut() {
+                    hidden.rows.push(usize::from(u16_at(data, 0)) + 1);
+                }
+            }
+            // COLINFO: its first and last column, width, format, then the flags (0x01: fHidden). A range over every
+            // column (a hostile or odd file) is cut at the sheet's width, and each column held once.
+            0x007D if data.len() >= 10 && u16_at(data, 8) & 0x01 != 0 => {
+                let (first, last) = (usize::from(u16_at(data, 0)), usize::from(u16_at(data, 2)));
+                if let Some((_, hidden)) = hiding.last_mut()
+                    && hidden.columns.len() < XLS_COLUMNS
+                {
+                    hidden.columns.extend(first..=last.min(XLS_COLUMNS - 1));
                 }
             }
             0x0200 => {
@@ -284,10 +300,12 @@ fn check_records(stream: &[u8], max_cells: usize) -> Result<HiddenRows, &'static
     Ok(sheet_starts
         .into_iter()
         .map(|start| {
-            let mut rows = hidden_at.get(&start).cloned().unwrap_or_default();
-            rows.sort_unstable();
-            rows.dedup();
-            rows
+            let mut hidden = hidden_at.remove(&start).unwrap_or_default();
+            for each in [&mut hidden.rows, &mut hidden.columns] {
+                each.sort_unstable();
+                each.dedup();
+            }
+            hidden
         })
         .collect())
 }
@@ -442,25 +460,38 @@ mod tests {
     }
 
     #[test]
-    fn the_rows_each_sheet_hides_are_found_by_where_it_starts() {
+    fn the_rows_and_columns_each_sheet_hides_are_found_by_where_it_starts() {
         // A ROW record: row, first and last column, height, two unused words, then the flags (0x20: hidden).
         let row = |r: u16, hidden: bool| {
             let flags: u16 = if hidden { 0x0120 } else { 0x0100 };
             let data = [r, 0, 2, 0xFF, 0, 0, flags, 0x0F].map(u16::to_le_bytes).concat();
             record(0x0208, &data)
         };
+        // A COLINFO record: first and last column, width, format, flags (0x01: hidden), reserved.
+        let colinfo = |first: u16, last: u16, hidden: bool| {
+            let data = [first, last, 2_000, 15, u16::from(hidden), 0].map(u16::to_le_bytes).concat();
+            record(0x007D, &data)
+        };
         let boundsheet = |at: u32| record(0x0085, &[&at.to_le_bytes()[..], &[0, 0, 1, 0, b'S']].concat());
-        // Globals with two sheet records, then the sheets: the second hides rows 2 and 5 (0-based 1 and 4).
+        // Globals with two sheet records, then the sheets: the first hides columns B and E to G (a width alone
+        // hides nothing), the second rows 2 and 5 (0-based 1 and 4) and every column from IU on.
         let globals_len = (record(0x0809, &[0; 16]).len() + 2 * boundsheet(0).len() + record(0x000A, &[]).len()) as u32;
-        let first = sheet(&[row(0, false), row(1, false)]);
+        let first =
+            sheet(&[colinfo(4, 6, true), colinfo(0, 0, false), colinfo(1, 1, true), row(0, false), row(1, false)]);
         let second_at = globals_len + first.len() as u32;
         let mut stream = record(0x0809, &[0; 16]);
         stream.extend(boundsheet(globals_len));
         stream.extend(boundsheet(second_at));
         stream.extend(record(0x000A, &[]));
         stream.extend(first);
-        stream.extend(sheet(&[row(0, false), row(4, true), row(1, true)]));
-        assert_eq!(check_records(&stream, MAX), Ok(vec![vec![], vec![2, 5]]));
+        stream.extend(sheet(&[colinfo(254, 0xFFFF, true), row(0, false), row(4, true), row(1, true)]));
+        assert_eq!(
+            check_records(&stream, MAX),
+            Ok(vec![
+                Hidden { rows: vec![], columns: vec![1, 4, 5, 6] },
+                Hidden { rows: vec![2, 5], columns: vec![254, 255] }
+            ])
+        );
     }
 
     #[test]

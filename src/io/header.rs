@@ -312,6 +312,42 @@ pub fn map_row(row: &[Cell], synonyms: &Synonyms) -> Columns {
     columns
 }
 
+/// Of two columns with the same header, the one the operator sees is read: a hidden column before it (last
+/// year's numbers, kept out of sight) is what `header::map_row` would otherwise take, being first.
+pub fn prefer_visible(map: &mut HeaderMap, header_row: &[Cell], hidden: &[usize], synonyms: &Synonyms) {
+    if hidden.is_empty() {
+        return;
+    }
+    // A cell another field reads is not taken from it.
+    let taken: Vec<usize> = map.columns.values().copied().collect();
+    for (column, at) in map.columns.iter_mut() {
+        if hidden.binary_search(at).is_err() {
+            continue;
+        }
+        let visible = header_row.iter().enumerate().find(|(i, cell)| {
+            hidden.binary_search(i).is_err()
+                && !taken.contains(i)
+                && matches!(cell, Cell::Text(t) if synonyms.column(t) == Some(*column))
+        });
+        if let Some((i, _)) = visible {
+            *at = i;
+        }
+    }
+}
+
+/// A spreadsheet column's letters for a column from 0 (0 is A, 26 is AA).
+pub fn column_letter(mut index: usize) -> String {
+    let mut letters = Vec::new();
+    loop {
+        letters.push(b'A' + (index % 26) as u8);
+        if index < 26 {
+            break;
+        }
+        index = index / 26 - 1;
+    }
+    letters.iter().rev().map(|&b| b as char).collect()
+}
+
 /// "学校名称：某某小学" in a title row names the school for the whole sheet; failing that, a title such as
 /// 「柳州市城中区实验小学2024年秋季学期学生名册」 does, by the part that names a school.
 pub fn school_from_title(rows: &[Vec<Cell>], header_row: usize) -> Option<String> {

@@ -492,6 +492,9 @@ struct ListSheet {
     hidden: bool,
     /// The rows Excel hides, as Excel numbers them, ascending: read, and said, so the counts can be matched.
     hidden_rows: Vec<usize>,
+    /// The columns Excel hides, from 0 (A), ascending: one the operator sees is read before a hidden one of the
+    /// same header, as the class-list import reads them, and each is said, read or not.
+    hidden_columns: Vec<usize>,
 }
 
 /// Reads `path` and reconciles it. `policy` (the drive's) is used to compare paid amounts with the amount due.
@@ -512,10 +515,14 @@ pub fn reconcile(
     let by_canbao = ownership::workbook_bytes_by_canbao(&bytes);
     let mut sheets = Vec::new();
     for mut rows in table::open_bytes(bytes, &file)? {
-        let (name, hidden, hidden_rows) =
-            (std::mem::take(&mut rows.name), rows.hidden, std::mem::take(&mut rows.hidden_rows));
+        let (name, hidden, hidden_rows, hidden_columns) = (
+            std::mem::take(&mut rows.name),
+            rows.hidden,
+            std::mem::take(&mut rows.hidden_rows),
+            std::mem::take(&mut rows.hidden_columns),
+        );
         let cells = rows.collect::<Result<Vec<_>, _>>()?;
-        sheets.push(ListSheet { sheet: Sheet { name, rows: cells }, hidden, hidden_rows });
+        sheets.push(ListSheet { sheet: Sheet { name, rows: cells }, hidden, hidden_rows, hidden_columns });
     }
     reconcile_list(store, &file, sheets, by_canbao, source, policy, dry_run)
 }
@@ -529,7 +536,12 @@ pub fn reconcile_sheets(
     policy: Option<&Policy>,
     dry_run: bool,
 ) -> Result<ReconcileReport, ReconcileError> {
-    let sheets = sheets.iter().map(|sheet| ListSheet { sheet: sheet.clone(), hidden: false, hidden_rows: Vec::new() });
+    let sheets = sheets.iter().map(|sheet| ListSheet {
+        sheet: sheet.clone(),
+        hidden: false,
+        hidden_rows: Vec::new(),
+        hidden_columns: Vec::new(),
+    });
     reconcile_list(store, file, sheets.collect(), false, source, policy, dry_run)
 }
 
@@ -597,12 +609,15 @@ fn reconcile_list(
     let mut found_header = false;
     // Hidden sheets that hold a list, left out.
     let mut hidden_lists: Vec<String> = Vec::new();
-    for ListSheet { sheet, hidden, hidden_rows } in &sheets {
-        let Some(map) = header::detect(&sheet.rows, run.synonyms) else { continue };
+    for ListSheet { sheet, hidden, hidden_rows, hidden_columns } in &sheets {
+        let Some(mut map) = header::detect(&sheet.rows, run.synonyms) else { continue };
         if *hidden {
             run.hidden_sheet(sheet, &map);
             hidden_lists.push(sheet.name.clone());
             continue;
+        }
+        if let Some(header_row) = sheet.rows.get(map.row) {
+            header::prefer_visible(&mut map, header_row, hidden_columns, run.synonyms);
         }
         found_header = true;
         if source == Source::Categories && !map.columns.contains_key(&Column::Category) {
@@ -613,7 +628,7 @@ fn reconcile_list(
         if let Some(message) = not_this_list(file, sheet, &map, by_canbao, source) {
             return Err(ReconcileError::NotThisList(message));
         }
-        run.unused_columns(sheet, &map);
+        run.unused_columns(sheet, &map, hidden_columns);
         let mut hidden_said = Vec::new();
         for (index, row) in sheet.rows.iter().enumerate().skip(map.row + 1) {
             let before = (run.report.rows_read, run.report.skipped);
@@ -881,7 +896,9 @@ impl Run<'_> {
     /// The header cells this list's reconciliation does not read, said once per sheet at the header row, so a
     /// column the operator expected to count (a status, a remark) is never dropped without a word. 序号 is
     /// only numbering.
-    fn unused_columns(&mut self, sheet: &Sheet, map: &HeaderMap) {
+    /// The header's columns this reconciliation does not read, said in one line; a column Excel hides (`hidden`),
+    /// which the operator counting the columns does not see, is said on its own, read or not.
+    fn unused_columns(&mut self, sheet: &Sheet, map: &HeaderMap, hidden: &[usize]) {
         let mut used = vec![Column::Seq, Column::Name, Column::IdNumber];
         used.extend_from_slice(match self.source {
             Source::Tax => &[Column::Amount, Column::PaidOn, Column::Channel, Column::Receipt, Column::PaymentStatus],
@@ -890,10 +907,28 @@ impl Run<'_> {
         });
         let read: Vec<usize> = used.iter().filter_map(|c| map.columns.get(c).copied()).collect();
         let Some(header) = sheet.rows.get(map.row) else { return };
+        for (i, cell) in header.iter().enumerate().filter(|(i, _)| hidden.binary_search(i).is_ok()) {
+            let word = cell.text().trim().to_owned();
+            if word.is_empty() {
+                continue;
+            }
+            let (letter, shown) = (header::column_letter(i), super::class_list::quoted(&word));
+            let message = match read.contains(&i) {
+                true => format!(
+                    "第 {letter} 列“{shown}”在 Excel 中已隐藏，仍已用于核对 (column {letter} “{shown}” is hidden in \
+                     Excel: read for the reconciliation all the same)"
+                ),
+                false => format!(
+                    "第 {letter} 列“{shown}”在 Excel 中已隐藏，本次核对未使用 (column {letter} “{shown}” is hidden in \
+                     Excel: not used by this reconciliation)"
+                ),
+            };
+            self.problem(sheet, map.row + 1, word, message);
+        }
         let unused: Vec<String> = header
             .iter()
             .enumerate()
-            .filter(|(i, _)| !read.contains(i))
+            .filter(|(i, _)| !read.contains(i) && hidden.binary_search(i).is_err())
             .map(|(_, cell)| cell.text().trim().to_owned())
             .filter(|word| !word.is_empty())
             .collect();

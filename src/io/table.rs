@@ -152,7 +152,7 @@ pub fn open_bytes(bytes: Vec<u8>, file: &str) -> Result<Vec<SheetRows>, ReadErro
         return Err(ReadError::NotASpreadsheet { file: file.to_owned(), what });
     }
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-        let mut xls_hidden_rows = super::compound::check(&bytes, MAX_CELLS)
+        let mut xls_hidden = super::compound::check(&bytes, MAX_CELLS)
             .map_err(|reason| ReadError::BadWorkbook { file: file.to_owned(), reason: reason.to_owned() })?
             .into_iter();
         // An XLSX is read row by row as the import takes the rows; anything else (XLS, or a zip calamine cannot
@@ -188,10 +188,9 @@ pub fn open_bytes(bytes: Vec<u8>, file: &str) -> Result<Vec<SheetRows>, ReadErro
         // An XLS's sheets come in the order of its sheet records, as `compound::check` counts them.
         return Ok(sheets
             .into_iter()
-            .map(|(sheet, hidden)| SheetRows {
-                hidden,
-                hidden_rows: xls_hidden_rows.next().unwrap_or_default(),
-                ..SheetRows::from(sheet)
+            .map(|(sheet, hidden)| {
+                let parts = xls_hidden.next().unwrap_or_default();
+                SheetRows { hidden, hidden_rows: parts.rows, hidden_columns: parts.columns, ..SheetRows::from(sheet) }
             })
             .collect());
     }
