@@ -6593,6 +6593,35 @@ fn esc_in_the_payment_form_says_the_payment_was_not_recorded() {
     }
 }
 
+/// Esc in the enrollment chooser after typing a reason for 不参保 says the status was not changed, in the operator's
+/// language, as the note editor says its text was not saved, and the pupil's status stays; Esc with nothing typed
+/// says nothing. Before, the reason typed was thrown away without a word.
+#[test]
+fn esc_in_the_enrollment_chooser_says_the_reason_was_not_saved() {
+    for (lang, said) in [(Language::Zh, "参保状态未修改"), (Language::En, "Enrollment not changed")] {
+        let mut app = app(lang);
+        let id = app.selected_id().expect("pupil");
+        let before = app.store.student(id).expect("pupil").enrollment;
+        app.update(Action::Enrollment);
+        let Some(canbao::tui::modal::Modal::Enrollment(chooser)) = &app.modal else { panic!("{}", screen(&app)) };
+        let declined = Enrollment::ALL.iter().position(|e| *e == Enrollment::Declined).expect("declined");
+        for _ in chooser.cursor..declined {
+            app.update(Action::Down);
+        }
+        type_text(&mut app, "已转学");
+        app.update(Action::Back);
+        assert!(app.modal.is_none());
+        let status = status_text(&app);
+        assert!(status.contains(said) && status.contains("已转学"), "{}", screen(&app));
+        assert_eq!(app.store.student(id).expect("pupil").enrollment, before);
+        // Nothing typed.
+        app.update(Action::Enrollment);
+        app.update(Action::Back);
+        assert!(app.modal.is_none());
+        assert_eq!(status_text(&app), "", "{}", screen(&app));
+    }
+}
+
 /// Esc in the note editor after typing says the note was not saved, in the operator's language, as the category
 /// chooser says it closed unsaved; Esc with nothing typed, or with the note as it was, says nothing. Before, the
 /// text typed was thrown away without a word.

@@ -83,6 +83,8 @@ pub struct EnrollmentChooser {
     pub on_detail: bool,
     /// Why the last key did nothing (typing on a status that takes no text).
     pub error: Option<&'static str>,
+    /// The status and its text as the chooser opened: Esc says a text other than this was not saved.
+    pub opened: (usize, String),
 }
 
 impl EnrollmentChooser {
@@ -98,7 +100,16 @@ impl EnrollmentChooser {
     /// `detail`: the reason or place stored with the status at `cursor` (the pupil's own).
     pub fn new(targets: Vec<i64>, cursor: usize, detail: &str) -> EnrollmentChooser {
         let kept = vec![LineInput::default(); Enrollment::ALL.len()];
-        EnrollmentChooser { targets, cursor, detail: LineInput::with_text(detail), kept, on_detail: false, error: None }
+        let opened = (cursor, detail.to_owned());
+        EnrollmentChooser {
+            targets,
+            cursor,
+            detail: LineInput::with_text(detail),
+            kept,
+            on_detail: false,
+            error: None,
+            opened,
+        }
     }
 
     /// Moves to the status at `cursor`: the text of the one left is kept for it, and the new one's comes back.

@@ -418,6 +418,8 @@ pub struct Text {
     pub note_unsaved: &'static str,
     /// Esc in the payment form after an amount was typed: nothing was recorded.
     pub payment_unsaved: &'static str,
+    /// Esc in the enrollment chooser after a reason or place was typed: the status was not changed.
+    pub enrollment_unsaved: &'static str,
     pub saved: &'static str,
     /// `u` with nothing to undo since canbao was opened: undo lasts one session, and a restart ends it.
     pub nothing_to_undo: &'static str,

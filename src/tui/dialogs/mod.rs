@@ -261,7 +261,15 @@ impl App {
                 self.choose_enrollment(chooser);
                 return None;
             }
-            Action::Back => return None,
+            // A reason or place typed and thrown away is said, as the note editor says its text was.
+            Action::Back => {
+                let typed = chooser.detail.text().trim();
+                let (cursor, text) = &chooser.opened;
+                if chooser.takes_detail() && !typed.is_empty() && (chooser.cursor != *cursor || typed != text.trim()) {
+                    self.say(fill(self.text.enrollment_unsaved, &[&typed]));
+                }
+                return None;
+            }
             Action::NextField | Action::PreviousField => {
                 chooser.on_detail = !chooser.on_detail && chooser.takes_detail()
             }

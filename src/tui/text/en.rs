@@ -372,6 +372,7 @@ pub static EN: Text = Text {
     note_saved: "note",
     note_unsaved: "Note not saved: Esc discarded \"{}\"",
     payment_unsaved: "Payment not recorded: Esc discarded the amount {} yuan",
+    enrollment_unsaved: "Enrollment not changed: Esc discarded \"{}\"",
     saved: "Saved: {} ({})",
     ask_undo: "Undo the last change to {} {pupil|pupils}?",
     ask_redo: "Redo the change to {} {pupil|pupils}?",

@@ -349,6 +349,7 @@ pub static ZH: Text = Text {
     note_saved: "备注",
     note_unsaved: "备注未保存：按 Esc 放弃了「{}」",
     payment_unsaved: "缴费未登记：按 Esc 放弃了金额 {} 元",
+    enrollment_unsaved: "参保状态未修改：按 Esc 放弃了「{}」",
     saved: "已保存：{}（{}）",
     ask_undo: "撤销对 {} 名学生的上一次修改？",
     ask_redo: "重做对 {} 名学生的修改？",
