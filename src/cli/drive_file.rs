@@ -366,12 +366,20 @@ fn print_merge_report(r: &crate::store::merge::MergeReport, reveal: bool) {
     // Two amounts of one second are said apart from those the newer change decided.
     let one_second = |c: &crate::store::merge::Conflict| crate::store::instant::cmp(&c.kept_at, &c.lost_at).is_eq();
     let lines = listed(&r.conflicts, |c| {
-        (c.field.as_str(), c.kept.as_deref(), c.lost.as_deref(), c.payment_kept.as_deref(), one_second(c))
+        (
+            c.field.as_str(),
+            c.kept.as_deref(),
+            c.lost.as_deref(),
+            c.payment_kept.as_deref(),
+            one_second(c),
+            c.tax_record_lost,
+        )
     });
     let pupil = |c: &crate::store::merge::Conflict| {
         let (zh, en) = merge_conflict_line(c, &shown_id(&c.id_number, reveal));
         say(&format!("  {zh}"), &format!("  {en}"));
     };
+    let (zh_text, en_text) = (zh, en);
     let group = |g: &[&crate::store::merge::Conflict]| {
         let Some(c) = g.first() else { return };
         let (field, kept, lost) = conflict_words(&c.field, None, c.kept.as_deref(), c.lost.as_deref());
@@ -381,7 +389,15 @@ fn print_merge_report(r: &crate::store::merge::MergeReport, reveal: bool) {
         let how = conflict::How::of(&c.field, c.kept.as_deref(), c.lost.as_deref(), c.payment_kept.as_deref());
         let (zh, en) = kept_and_lost((&kept, &kept_at), (&lost, &lost_at), how.at(&c.kept_at, &c.lost_at));
         let pupils = crate::words::counted(n, "pupil", "pupils");
-        say(&format!("  「{field}」：{zh}（{n} 名学生） ({pupils})"), &format!("  “{field}” of {pupils}: {en}"));
+        let (zh, en) = (format!("「{field}」：{zh}（{n} 名学生）"), format!("“{field}” of {pupils}: {en}"));
+        let (zh, en) = match c.tax_record_lost {
+            true => (
+                crate::words::fill(zh_text.merge_tax_record_lost, &[&zh]),
+                crate::words::fill(en_text.merge_tax_record_lost, &[&en]),
+            ),
+            false => (zh, en),
+        };
+        say(&format!("  {zh} ({pupils})"), &format!("  {en}"));
     };
     print_listed(&lines, pupil, group);
     for c in &r.decided_there {

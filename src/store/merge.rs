@@ -46,6 +46,11 @@ pub struct Conflict {
     /// grade's classes, so the line names 四年级2班 and 四年级1班.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grades: Option<[Option<String>; 2]>,
+    /// A payment's field whose lost value is the one a reconciliation recorded from the tax office's list, and the
+    /// kept value no list's: the tax office's record replaced by a change made by hand (on either laptop), which
+    /// the operator checks with the tax office rather than take the newer change for the right one.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub tax_record_lost: bool,
 }
 
 /// A pupil of the other file who matches more than one pupil (theirs or ours): without a valid ID number, by
@@ -229,6 +234,8 @@ struct Event {
     /// other file's value (`prevailed_for`); with the first row of that merge's copied run (`run`).
     prevailed: Vec<(String, Option<i32>)>,
     run: Option<i64>,
+    /// Written by a reconciliation: for a payment's field, the tax office's list recorded it.
+    reconciled: bool,
 }
 
 impl Event {
@@ -373,7 +380,8 @@ fn history(
     let mut stmt = tx.prepare_cached(&format!(
         "SELECT a.at, a.origin, CASE WHEN a.action = 'reveal' THEN 'reveal' ELSE a.field END, a.year,
                 n.id IS NOT NULL, a.id, a.action = 'year', a.action = 'merge',
-                a.action = 'year' AND a.field = 'grade' AND a.new IS '{LEFT_GRADE}' FROM {db}.audit a
+                a.action = 'year' AND a.field = 'grade' AND a.new IS '{LEFT_GRADE}', a.action = 'reconcile'
+         FROM {db}.audit a
          LEFT JOIN temp.{unshared} n ON n.id = a.id
          WHERE a.student_id = ?1 AND a.id <= ?2
            AND (a.action <> 'merge' OR a.field LIKE '%' || '{LOST}' OR a.field IN ({PAYMENT_KEYS}))
@@ -430,6 +438,7 @@ fn history(
             outweighed,
             prevailed,
             run,
+            reconciled: r.get(9)?,
         });
     }
     Ok(events)
@@ -1671,10 +1680,16 @@ fn settle_pupil(
                     if theirs_kept { [theirs, ours] } else { [ours, theirs] }
                 })
             };
+            // The tax office's record of a payment (a reconciliation's) replaced by a change no list made: the
+            // newer change wins as any does, but the operator hears that it was the tax office's record that lost.
+            let tax_lost =
+                |kept: &Event, lost: &Event| group.contains(&Field::Payment) && lost.reconciled && !kept.reconciled;
             for ((&field, theirs_value), ours_value) in group.iter().zip(&theirs_values).zip(&ours_values) {
                 let key = field.key();
                 if ours_unseen && theirs_value != ours_value {
                     let our_last = our_last.unwrap_or(their_last);
+                    let (kept_event, lost_event) =
+                        if they_win { (their_last, our_last) } else { (our_last, their_last) };
                     let (kept, kept_at, lost, lost_at) = if they_win {
                         (theirs_value.clone(), their_last.at.clone(), ours_value.clone(), our_last.at.clone())
                     } else {
@@ -1690,8 +1705,35 @@ fn settle_pupil(
                         lost_at,
                         payment_kept: payment_kept.clone(),
                         grades: class_grades(field, they_win),
+                        tax_record_lost: tax_lost(kept_event, lost_event),
                     };
                     found.push(Found { group, year, conflict, record: !they_win, there: false });
+                }
+                // Theirs made after they held our tax record (merged, then changed there): it wins, as a later change
+                // does, with no conflict to decide; said all the same, the list's value no longer on either laptop.
+                if let Some(o) = our_last
+                    .filter(|o| they_win && !ours_unseen && theirs_value != ours_value && tax_lost(their_last, o))
+                    && !super::merge_notes::lost_there(
+                        tx,
+                        their_id,
+                        key,
+                        ours_value.as_deref(),
+                        theirs_value.as_deref(),
+                    )?
+                {
+                    let conflict = Conflict {
+                        id_number: id_number.clone(),
+                        name: name.clone(),
+                        field: key.into(),
+                        kept: theirs_value.clone(),
+                        kept_at: their_last.at.clone(),
+                        lost: ours_value.clone(),
+                        lost_at: o.at.clone(),
+                        payment_kept: None,
+                        grades: None,
+                        tax_record_lost: true,
+                    };
+                    found.push(Found { group, year, conflict, record: false, there: false });
                 }
                 // Ours seen there and weighed by their merge, which kept theirs: their operator was told, ours is.
                 if let Some(o) = our_last.filter(|_| they_win && !ours_unseen && theirs_value != ours_value)
@@ -1713,6 +1755,7 @@ fn settle_pupil(
                         lost_at: o.at.clone(),
                         payment_kept: payment_kept.clone().filter(|_| stood_there).or(against_their_payment.clone()),
                         grades: class_grades(field, true),
+                        tax_record_lost: false,
                     });
                     said_there |= stood_there || against_their_payment.is_some();
                 }
@@ -2008,6 +2051,7 @@ fn keep_the_payment(
                 lost_at: lost_at.clone(),
                 payment_kept: merged.1.clone(),
                 grades: None,
+                tax_record_lost: false,
             };
             // The payment came from their file, whose own merge already kept its enrollment over ours and
             // recorded ours as lost: their operator was told then, ours is told now that it is decided there.
@@ -2101,6 +2145,7 @@ fn settle_number(
             lost_at: o.at.clone(),
             payment_kept: None,
             grades: None,
+            tax_record_lost: false,
         });
     }
     if ours_unseen || !they_win {
@@ -2119,6 +2164,7 @@ fn settle_number(
             lost_at,
             payment_kept: None,
             grades: None,
+            tax_record_lost: false,
         });
         if !they_win {
             record_lost_number(tx, ctx, our_id, &theirs.id_number, &ours.id_number)?;
@@ -2259,6 +2305,7 @@ fn unite_categories(
                 lost_at: lost.lost.at,
                 payment_kept: None,
                 grades: None,
+                tax_record_lost: false,
             };
             (conflict, lost.ours_kept)
         })
@@ -4352,6 +4399,81 @@ mod tests {
             .collect();
         let pupil = by_id(s, id).id;
         s.apply_changes_with_receipts("reconcile", &[(pupil, paid)], &[Some(list)], ChangeOptions::default()).unwrap();
+    }
+
+    /// The tax office's list records `id` paid 380 on 20 November, by bank, as `canbao reconcile` does.
+    fn reconcile_by_bank(s: &mut Store, id: &str) {
+        use crate::domain::student::PaymentChannel;
+        use crate::store::{Change, ChangeOptions, Payment};
+        let paid = vec![Change::Payment(Payment::Paid {
+            amount_fen: Some(38000),
+            paid_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 20),
+            channel: Some(PaymentChannel::Bank),
+        })];
+        let pupil = by_id(s, id).id;
+        s.apply_changes_with_receipts("reconcile", &[(pupil, paid)], &[None], ChangeOptions::default()).unwrap();
+    }
+
+    /// The channel conflicts of a merge report as (kept, lost, whether the lost one was the tax office's record).
+    fn channel_conflicts(conflicts: &[Conflict]) -> Vec<(Option<&str>, Option<&str>, bool)> {
+        conflicts
+            .iter()
+            .filter(|c| c.field == "paid_channel")
+            .map(|c| (c.kept.as_deref(), c.lost.as_deref(), c.tax_record_lost))
+            .collect()
+    }
+
+    /// A reconciles the tax office's list (银行) while B, never having seen it, records the payment by hand a
+    /// minute later (现金): the newer change wins as any, and whichever laptop merges, the line says the value
+    /// dropped is the tax office's record.
+    #[test]
+    fn a_hand_entry_made_apart_over_the_tax_offices_record_says_the_record_was_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, ids) = two_copies(dir.path());
+        a.set_fixed_clock("2026-11-24T10:00:00+08:00");
+        reconcile_by_bank(&mut a, &ids[0]);
+        b.set_fixed_clock("2026-11-24T10:01:00+08:00");
+        let cash = PaymentDetails { channel: Some("现金".into()), ..family_payment() };
+        b.set_payment(by_id(&b, &ids[0]).id, PaymentStatus::Paid, &cash).unwrap();
+        let (a_path, b_path) = (a.path().unwrap().to_owned(), b.path().unwrap().to_owned());
+        drop((a, b));
+        for (case, first, second) in [("A first", &a_path, &b_path), ("B first", &b_path, &a_path)] {
+            let case_dir = dir.path().join(case);
+            std::fs::create_dir_all(&case_dir).unwrap();
+            let ours = case_dir.join("ours.db");
+            std::fs::copy(first, &ours).unwrap();
+            let mut s = Store::open(&ours).unwrap();
+            s.set_fixed_clock("2026-11-24T10:05:00+08:00");
+            let r = s.merge_from(second, false).unwrap();
+            assert_eq!(channel_conflicts(&r.conflicts), [(Some("现金"), Some("银行"), true)], "{case}: {r:?}");
+            let other = r.conflicts.iter().filter(|c| c.field != "paid_channel" && c.field != "paid_on");
+            assert!(other.clone().all(|c| !c.tax_record_lost), "{case}: {r:?}");
+        }
+    }
+
+    /// B merges A's tax record (银行), then changes its channel by hand (现金): a change made after it held the
+    /// record wins with nothing to decide, but A's merge says the tax office's record was replaced, once.
+    #[test]
+    fn a_hand_change_made_over_the_tax_offices_record_merged_there_is_said_where_the_record_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, ids) = two_copies(dir.path());
+        a.set_fixed_clock("2026-11-24T10:00:00+08:00");
+        reconcile_by_bank(&mut a, &ids[0]);
+        let a_path = a.path().unwrap().to_owned();
+        b.set_fixed_clock("2026-11-24T10:01:00+08:00");
+        assert!(b.merge_from(&a_path, false).unwrap().conflicts.is_empty());
+        b.set_fixed_clock("2026-11-24T10:02:00+08:00");
+        let p = by_id(&b, &ids[0]).id;
+        let cash = PaymentDetails { channel: Some("现金".into()), paid_on: None, amount_fen: Some(38000) };
+        b.set_payment(p, PaymentStatus::Paid, &cash).unwrap();
+        let b_path = b.path().unwrap().to_owned();
+        a.set_fixed_clock("2026-11-24T10:05:00+08:00");
+        let r = a.merge_from(&b_path, false).unwrap();
+        assert_eq!(channel_conflicts(&r.conflicts), [(Some("现金"), Some("银行"), true)], "{r:?}");
+        assert_eq!(by_id(&a, &ids[0]).payment_details.channel.as_deref(), Some("现金"), "the later change stands");
+        assert!(a.merge_from(&b_path, false).unwrap().conflicts.is_empty(), "said once");
+        // B, whose change stood, has nothing to be told.
+        assert!(b.merge_from(&a_path, false).unwrap().conflicts.is_empty());
     }
 
     fn receipt_numbers(s: &Store, id: &str) -> Vec<(String, Option<i64>)> {

@@ -522,6 +522,8 @@ pub struct Text {
     pub merge_there: &'static str,
     pub merge_receipt_conflict: &'static str,
     pub merge_decided_there: &'static str,
+    /// A conflict line whose lost value is the tax office's record (`Conflict::tax_record_lost`).
+    pub merge_tax_record_lost: &'static str,
     pub merge_other_school: &'static str,
     pub merge_no_shared_history: &'static str,
     pub merge_other_has_no_pupils: &'static str,

@@ -115,7 +115,8 @@ pub fn merge_conflict_line(t: &Text, c: &Conflict, id: &str) -> String {
     let (kept_at, lost_at) = (local_seconds(&c.kept_at), local_seconds(&c.lost_at));
     let how = How::of(&c.field, c.kept.as_deref(), c.lost.as_deref(), c.payment_kept.as_deref());
     let sides = kept_and_lost(t, (&kept, &kept_at), (&lost, &lost_at), how.at(&c.kept_at, &c.lost_at));
-    fill(t.merge_conflict, &[&c.name, &id, &field, &sides])
+    let line = fill(t.merge_conflict, &[&c.name, &id, &field, &sides]);
+    if c.tax_record_lost { fill(t.merge_tax_record_lost, &[&line]) } else { line }
 }
 
 /// A value of ours the other laptop's own merge already let lose to theirs (see `MergeReport::decided_there`):
@@ -281,6 +282,7 @@ mod tests {
             lost_at: "2026-11-23T02:05:00Z".into(),
             payment_kept: payment_kept.map(str::to_owned),
             grades: None,
+            tax_record_lost: false,
         }
     }
 
@@ -396,6 +398,28 @@ mod tests {
             ..MergeReport::default()
         };
         assert_eq!(merge_warnings(zh, &newer), ["对方数据文件已将校名改为 测试小学本部（2 人）"]);
+    }
+
+    /// A conflict whose lost value is the tax office's record says so after its two sides, in both languages.
+    #[test]
+    fn a_conflict_that_dropped_the_tax_offices_record_says_so() {
+        let zh = Text::for_language(crate::tui::Language::Zh);
+        let en = Text::for_language(crate::tui::Language::En);
+        let plain = payment_conflict("paid_channel", "现金", Some("银行"), None);
+        let dropped = Conflict { tax_record_lost: true, ..plain.clone() };
+        let line = merge_conflict_line(zh, &dropped, "4502**********8803");
+        assert_eq!(
+            line,
+            format!(
+                "{}：舍弃的是核对税务名单时记录的，请向税务核实",
+                merge_conflict_line(zh, &plain, "4502**********8803")
+            )
+        );
+        assert!(
+            merge_conflict_line(en, &dropped, "x")
+                .ends_with("the value dropped is the one the tax office's list recorded: check with the tax office")
+        );
+        assert!(!merge_conflict_line(zh, &plain, "x").contains("税务名单"));
     }
 
     /// The other file's change stamped ahead of this laptop's clock is said with both times and how far, in hours

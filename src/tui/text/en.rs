@@ -467,6 +467,7 @@ pub static EN: Text = Text {
     merge_there: "there",
     merge_receipt_conflict: "{} {}: receipt {} is recorded here at {} yuan, there at {}: ours kept; check with the tax office",
     merge_decided_there: "{} (decided by the other laptop's merge)",
+    merge_tax_record_lost: "{}: the value dropped is the one the tax office's list recorded: check with the tax office",
     merge_other_school: "Note: the other file's school ({}) is not this drive's: its pupils who share ID numbers with ours will move to its school; make sure it is the right file",
     merge_no_shared_history: "The two files share no history (not copies of one drive, never merged)",
     merge_taken_back_here: "{} {}: {} was taken back with a restore of this drive; the other file still holds it (merged before the restore) and it was not applied again: check it, and record it again if it did happen",

@@ -444,6 +444,7 @@ pub static ZH: Text = Text {
     merge_there: "对方",
     merge_receipt_conflict: "{} {}：票证号码 {} 本机记为 {} 元，对方为 {} 元：保留本机的，请向税务核实",
     merge_decided_there: "{}（已由对方合并时决定）",
+    merge_tax_record_lost: "{}：舍弃的是核对税务名单时记录的，请向税务核实",
     merge_other_school: "注意：对方数据文件的学校（{}）不是本数据文件的学校：身份证号码相同的学生合并后将改属对方的学校，请确认没有拿错文件",
     merge_no_shared_history: "两个数据文件没有共同的修改记录（不是同一数据文件的副本，也从未合并过）",
     merge_taken_back_here: "{} {}：{} 已随本数据文件的恢复退回，对方数据文件仍保留（对方在恢复之前合并过），未重新采用：请核实，确有此事的请重新记录",
