@@ -730,25 +730,27 @@ fn a_payment_means_insured_everywhere_and_contradictions_are_reported() {
     assert_eq!(pupil.enrollment, canbao::domain::student::Enrollment::Here, "a payment enrolls the pupil");
     drop(store);
 
-    // The tax office lists 孙远泽 (enrolled elsewhere) and 高敏 (never asked).
+    // The tax office lists 孙远泽 (enrolled elsewhere) and 高敏 (never asked): money received is recorded, and the
+    // roster's 异地参保 beside 孙远泽's payment is said for the operator to settle.
     canbao(&db).args(["mark", sun, "--enrollment", "elsewhere"]).assert().success();
     let tax = dir.path().join("tax.csv");
     std::fs::write(&tax, format!("姓名,证件号码,缴费金额,缴费日期\n孙远泽,{sun},380,{oct9}\n高敏,{gao},380,{oct9}\n"))
         .unwrap();
     let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
-    assert_eq!(report["matched"], 1);
-    let conflicts = report["conflicts"].as_array().unwrap();
-    assert_eq!(conflicts.len(), 1, "{report}");
-    assert_eq!(conflicts[0]["id_number"], sun);
-    assert_eq!(conflicts[0]["roster"], "异地参保");
+    assert_eq!(report["matched"], 2);
+    assert_eq!(report["conflicts"].as_array().map(Vec::len), Some(0), "{report}");
+    let said = report["recorded_over_status"].as_array().unwrap();
+    assert_eq!(said.len(), 1, "{report}");
+    assert_eq!(said[0]["id_number"], sun);
+    assert_eq!(said[0]["roster"], "异地参保");
     let found = json(canbao(&db).args(["find", gao, "--json"]));
     assert_eq!((found[0]["enrollment"].as_str(), found[0]["payment"].as_str()), (Some("here"), Some("paid")));
 
-    // One meaning: stats' insured is the sheet's 是 (three paid, one elsewhere).
+    // One meaning: stats' insured is the sheet's 是 (four paid, one of them marked elsewhere).
     let stats = json(canbao(&db).args(["stats", "--json"]));
     assert_eq!(stats["insured"], 4, "{stats}");
     assert_eq!(stats["expected"], 10, "{stats}");
-    assert_eq!(stats["payment"]["unpaid"], 7);
+    assert_eq!(stats["payment"]["unpaid"], 6);
     assert_eq!(stats["ledgers"]["unpaid"], 6, "the unpaid ledger leaves out the pupil paid elsewhere: {stats}");
     let sheet = dir.path().join("sheet.csv");
     canbao(&db).args(["export", "sheet", "--format", "csv", "--out"]).arg(&sheet).assert().success();
@@ -2113,8 +2115,66 @@ fn one_receipt_number_recorded_with_two_amounts_apart_is_listed_by_the_merge() {
     }
 }
 
+/// Money the tax office received insures the pupil whatever the school was told: a payment after the roster's
+/// 不参保, or before an 已离校 marked later, is recorded (said beside the roster's word, never 未修改), and the pupil
+/// reads 是 on the sheet, is in the 已缴费 ledger and the template's 参保 file, and is counted insured; the same
+/// list read again finds both already so, with no conflict and no payment left unrecorded.
+#[test]
+fn a_tax_payment_beside_a_decline_or_a_leaving_is_recorded_and_insures_the_pupil_on_every_form() {
+    let (oct8, oct9) = (days_ago(60), days_ago(59));
+    let (dir, db) = tax_drive();
+    let (sun, gao) = ("450203201804047272", "450203201801098621");
+    canbao(&db).args(["mark", sun, "--enrollment", "declined", "--reason", "家长不同意"]).assert().success();
+    canbao(&db).args(["mark", gao, "--enrollment", "left"]).assert().success();
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(&tax, format!("姓名,证件号码,缴费金额,缴费日期\n孙远泽,{sun},380,{oct9}\n高敏,{gao},380,{oct8}\n"))
+        .unwrap();
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
+    assert_eq!((report["matched"].as_u64(), report["unapplied_payments"].as_u64()), (Some(2), Some(0)), "{report}");
+    assert_eq!(report["conflicts"].as_array().map(Vec::len), Some(0), "{report}");
+    let said: Vec<(&str, &str)> = report["recorded_over_status"]
+        .as_array()
+        .expect("recorded_over_status")
+        .iter()
+        .map(|c| (c["name"].as_str().unwrap_or_default(), c["roster"].as_str().unwrap_or_default()))
+        .collect();
+    assert_eq!(said, [("孙远泽", "不参保"), ("高敏", "已离校")]);
+    assert_eq!(paid_amount(&db, sun), ("paid".to_owned(), Some(38_000)));
+    assert_eq!(paid_amount(&db, gao), ("paid".to_owned(), Some(38_000)));
+    let store = canbao::store::Store::open_read_only(&db).unwrap();
+    let enrollment = |id: &str| store.student_by_id_number(id).unwrap().unwrap().enrollment.code();
+    assert_eq!((enrollment(sun), enrollment(gao)), ("declined", "left"), "the roster's word is kept to settle");
+    drop(store);
+
+    let sheet = canbao(&db).args(["export", "sheet", "--format", "csv", "--out", "-"]).output().unwrap();
+    let sheet = String::from_utf8_lossy(&sheet.stdout).into_owned();
+    let row = |name: &str| sheet.lines().find(|l| l.contains(name)).unwrap_or_default().to_owned();
+    assert!(row("孙远泽").contains(",是,") && row("孙远泽").contains("名单为不参保（家长不同意），已缴费"), "{sheet}");
+    assert!(row("高敏").contains(",是,"), "paid, then left: insured: {sheet}");
+    let out = dir.path().join("forms");
+    canbao(&db).args(["export", "ledgers", "--format", "csv", "--out"]).arg(&out).assert().success();
+    canbao(&db).args(["export", "template", "--format", "csv", "--out"]).arg(&out).assert().success();
+    let file = |what: &str| {
+        let entry = std::fs::read_dir(&out).unwrap().flatten().find(|e| e.file_name().to_string_lossy().contains(what));
+        std::fs::read_to_string(entry.expect(what).path()).unwrap()
+    };
+    for what in ["已缴费台账", "批量参保模板-参保-"] {
+        let text = file(what);
+        assert!(text.contains("孙远泽") && text.contains("高敏"), "{what}: {text}");
+    }
+    assert!(!file("批量参保模板-未参保").contains("孙远泽"));
+    let stats = json(canbao(&db).args(["stats", "--json"]));
+    assert_eq!(stats["ledgers"]["paid"], 2, "{stats}");
+    assert_eq!(stats["insured"], 2, "{stats}");
+
+    let again = json(canbao(&db).args(["reconcile", "--source", "tax", "--dry-run", "--json"]).arg(&tax));
+    assert_eq!((again["already"].as_u64(), again["unapplied_payments"].as_u64()), (Some(2), Some(0)), "{again}");
+    assert_eq!(again["conflicts"].as_array().map(Vec::len), Some(0), "{again}");
+    assert_eq!(again["recorded_over_status"].as_array().map(Vec::len), Some(0), "{again}");
+}
+
 /// The tax office's payments a reconciliation does not record (a number nobody on the roster holds, the number under
-/// another name, a pupil the roster has declining) are kept in the drive's history, once however often the list is
+/// another name) are kept in the drive's history, once however often the list is
 /// read, never by a dry run, and listed by `check` until the drive records the pupil's payment: a name corrected as
 /// `E` corrects it, and the list reconciled again, takes that one off.
 #[test]
@@ -2154,14 +2214,15 @@ fn tax_payments_not_recorded_are_kept_and_listed_by_check_until_recorded() {
         store.connection().query_row(count, [], |r| r.get::<_, i64>(0)).unwrap()
     };
     let preview = json(canbao(&db).args(["reconcile", "--source", "tax", "--dry-run", "--json"]).arg(&tax));
-    assert_eq!(preview["unapplied_payments"], 3, "{preview}");
+    assert_eq!(preview["unapplied_payments"], 2, "{preview}");
     assert_eq!((unrecorded().len(), kept_rows()), (0, 0), "a dry run keeps nothing");
     let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
-    assert_eq!(report["unapplied_payments"], 3, "{report}");
+    assert_eq!(report["unapplied_payments"], 2, "{report}");
+    // The payment beside the roster's 不参保 is money received: recorded, not kept aside.
+    assert_eq!(paid_amount(&db, sun), ("paid".to_owned(), Some(38_000)));
     let all = vec![
         (stranger.clone(), "王小明".to_owned(), "unknown_number".to_owned()),
         (zhou.to_owned(), "周静鹭".to_owned(), "other_name".to_owned()),
-        (sun.to_owned(), "孙远泽".to_owned(), "roster_status".to_owned()),
     ];
     let mut expected = all.clone();
     expected.sort();
@@ -2170,7 +2231,7 @@ fn tax_payments_not_recorded_are_kept_and_listed_by_check_until_recorded() {
     let again = canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax).output().unwrap();
     let said = String::from_utf8_lossy(&again.stdout);
     assert_eq!(said.matches("笔缴费未记入名单").count(), 1, "said once: {said}");
-    assert_eq!((unrecorded().len(), kept_rows()), (3, 3));
+    assert_eq!((unrecorded().len(), kept_rows()), (2, 2));
     // In words, with the number masked as every check line masks it.
     let text = String::from_utf8_lossy(&canbao(&db).arg("check").output().unwrap().stdout).into_owned();
     let line = text.lines().find(|l| l.contains("周静鹭")).unwrap_or_default();

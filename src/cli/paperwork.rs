@@ -1087,6 +1087,23 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
             ),
         }
     }
+    for c in &r.recorded_over_status {
+        let (at, number) = (at(&c.list, &c.sheet, c.row), id(&c.id_number));
+        line(
+            format!(
+                "{at} {} {number}：名单为“{}”，文件为“{}”：缴费已记录，计为已参保；名单的“{}”未改，请核实 (the payment is \
+                 recorded and counts the pupil insured; the roster's status is kept: check)",
+                c.name, c.roster, c.file, c.roster
+            ),
+            format!(
+                "{at} {} {number}: roster “{}”, file “{}”: the payment is recorded and counts the pupil insured; the \
+                 roster's status is kept: check",
+                c.name,
+                reconcile::status_en(&c.roster),
+                reconcile::status_en(&c.file)
+            ),
+        );
+    }
     for c in &r.conflicts {
         let (at, number) = (at(&c.list, &c.sheet, c.row), id(&c.id_number));
         line(

@@ -85,12 +85,38 @@ impl Standing {
     /// In the batch enrollment template's 参保 file (002 四(一)): enrolled through the school, and a pupil paid
     /// for who then left: the year's premium went in through the school, so the agency registers the pupil for
     /// the year, as the 已缴费 (or 财政代缴) ledger and the 已参保 count have them.
+    ///
+    /// So is a pupil whose payment a tax list recorded beside the roster's 不参保 (or a family's beside 异地参保,
+    /// see `paid_against_status`): the tax office collected the year's premium for this school, so the pupil is
+    /// registered and counted insured here, the roster's word said beside it in 备注.
     pub fn registers_at_school(self) -> bool {
         match self.enrollment() {
             Enrollment::Here => true,
-            Enrollment::Left => self.payment.is_settled(),
-            Enrollment::Unknown | Enrollment::Elsewhere | Enrollment::Declined => false,
+            Enrollment::Left | Enrollment::Declined => self.payment.is_settled(),
+            Enrollment::Elsewhere => self.payment == PaymentStatus::Paid,
+            Enrollment::Unknown => false,
         }
+    }
+
+    /// A payment recorded beside an enrollment that says the pupil is not insured through the school (a tax
+    /// list's payment for a pupil marked 不参保, a family's for one marked 异地参保): the payment insures the pupil,
+    /// and the roster's word is the operator's to settle. A pupil paid for who then left is no such case.
+    pub fn paid_against_status(self) -> bool {
+        self.enrollment != Enrollment::Left && self.payment_contradicts_enrollment()
+    }
+
+    /// What a form's 备注 says of a pupil `paid_against_status`, with the roster's reason or place:
+    /// 「名单为不参保（家长不同意），已缴费：计为已参保，待核实」, so the 是 beside it is read with the school's word.
+    pub fn status_remark(self, reason: Option<&str>) -> Option<String> {
+        if !self.paid_against_status() {
+            return None;
+        }
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty()).map(|r| format!("（{r}）")).unwrap_or_default();
+        Some(format!(
+            "{STATUS_REMARK_PREFIX}{}{reason}，{}：{STATUS_REMARK_SUFFIX}",
+            self.enrollment.label_zh(),
+            self.payment.label_zh()
+        ))
     }
 
     /// In the template's 未参保 file: still at school and not enrolled through it.
@@ -122,6 +148,16 @@ impl StatusMark {
                 Some(PaymentStatus::Unpaid) | None => false,
             }
     }
+}
+
+/// How `Standing::status_remark` begins and ends, so a form read back knows it for canbao's words.
+pub const STATUS_REMARK_PREFIX: &str = "名单为";
+pub const STATUS_REMARK_SUFFIX: &str = "计为已参保，待核实";
+
+/// Whether a part of a 备注 is one `Standing::status_remark` writes.
+pub fn is_status_remark(part: &str) -> bool {
+    let part = part.trim();
+    part.starts_with(STATUS_REMARK_PREFIX) && part.ends_with(STATUS_REMARK_SUFFIX)
 }
 
 /// 是否参保's cell for an insured (`Standing::is_insured`) or uninsured pupil: 是 or 否.
@@ -221,6 +257,20 @@ mod tests {
         assert!(!mark(Here, None, Some(Unpaid)).registers_at_school(), "clearing registers no one");
         assert!(!mark(Here, Some(Left), None).registers_at_school());
         assert!(!mark(Here, None, None).registers_at_school(), "a note alone");
+    }
+
+    #[test]
+    fn a_payment_beside_a_decline_insures_and_registers_the_pupil_with_a_remark() {
+        let declined = Standing::new(Declined, Paid);
+        assert!(declined.is_insured() && declined.is_expected());
+        assert!(declined.registers_at_school() && !declined.outside_school_registration());
+        let remark = declined.status_remark(Some("家长不同意")).expect("remark");
+        assert_eq!(remark, "名单为不参保（家长不同意），已缴费：计为已参保，待核实");
+        assert!(is_status_remark(&remark));
+        assert!(Standing::new(Elsewhere, Paid).registers_at_school(), "a family's payment through the school");
+        assert!(!Standing::new(Elsewhere, Government).registers_at_school(), "the benefit place's department");
+        assert_eq!(Standing::new(Left, Paid).status_remark(None), None, "paid, then left: no contradiction");
+        assert_eq!(Standing::new(Here, Paid).status_remark(None), None);
     }
 
     #[test]

@@ -755,9 +755,10 @@ pub fn part_payment(
     Some(PartPayment { paid_fen: quote.personal_due_fen - short, due_fen: quote.personal_due_fen })
 }
 
-/// What a form's 备注 says of a pupil's payment: that the amount is in dispute between laptops (`dispute`, which
-/// the tax office settles: no shortfall is worked out from the amount a merge kept), else a part payment under the
-/// drive's policy of the year. `None` for a payment that is whole, or without a policy.
+/// What a form's 备注 says of a pupil's payment: a payment recorded beside the roster's 不参保 or 异地参保
+/// (`Standing::status_remark`), then that the amount is in dispute between laptops (`dispute`, which the tax
+/// office settles: no shortfall is worked out from the amount a merge kept), else a part payment under the
+/// drive's policy of the year. `None` for a payment that is whole and agrees with the roster.
 pub fn payment_remark(
     policy: Option<&Policy>,
     pupil: &super::student::Student,
@@ -765,10 +766,16 @@ pub fn payment_remark(
     year: Option<i32>,
     dispute: Option<&AmountDispute>,
 ) -> Option<String> {
-    if let Some(dispute) = dispute.filter(|_| pupil.payment == super::student::PaymentStatus::Paid) {
-        return Some(dispute.remark());
+    let status =
+        super::coverage::Standing::new(pupil.enrollment, pupil.payment).status_remark(pupil.decline_reason.as_deref());
+    let paid = match dispute.filter(|_| pupil.payment == super::student::PaymentStatus::Paid) {
+        Some(dispute) => Some(dispute.remark()),
+        None => policy.and_then(|policy| part_payment(policy, pupil, day, year)).map(|p| p.remark()),
+    };
+    match (status, paid) {
+        (Some(status), Some(paid)) => Some(format!("{status}；{paid}")),
+        (status, paid) => status.or(paid),
     }
-    part_payment(policy?, pupil, day, year).map(|p| p.remark())
 }
 
 /// Whether a part of a 备注 is one [`payment_remark`] writes: a form read back (a batch template imported) takes
@@ -777,7 +784,7 @@ pub fn is_payment_remark(part: &str) -> bool {
     let part = part.trim();
     let part_paid =
         part.strip_prefix(PAID_PREFIX).is_some_and(|rest| rest.contains("元，应缴 ") && rest.contains(SHORT_WORD));
-    part_paid || (part.starts_with(TO_VERIFY) && part.contains("电脑记录"))
+    part_paid || (part.starts_with(TO_VERIFY) && part.contains("电脑记录")) || super::coverage::is_status_remark(part)
 }
 
 /// Different amounts recorded for one family's payment on two laptops, of which a merge kept one (the later

@@ -22,6 +22,7 @@ use super::header::{self, Column, HeaderMap, Synonyms};
 use super::ownership;
 use super::table::{self, Cell, Sheet};
 use crate::domain::category::CategoryTable;
+use crate::domain::coverage::Standing;
 use crate::domain::id_number::{self, IdProblem};
 use crate::domain::money;
 use crate::domain::policy::{self, AmountDispute, EnrolleeKind, Policy, QuoteRequest};
@@ -401,6 +402,10 @@ pub struct ReconcileReport {
     /// `conflicts`).
     pub amount_disputes_left: Vec<ListedDispute>,
     pub conflicts: Vec<Conflict>,
+    /// Tax lists: payments recorded against the roster's 不参保, 已离校 or 异地参保 (money the tax office received
+    /// insures the pupil whatever the school was told): counted in `matched`, the roster's status kept beside the
+    /// payment and said here (and in the forms' 备注) for the operator to settle.
+    pub recorded_over_status: Vec<Conflict>,
     /// Tax lists: one receipt number with different amounts; the pupil's payment is left as it was.
     pub receipt_conflicts: Vec<ReceiptConflict>,
     /// Agency feedback rows whose status column says the pupil is not registered (or is empty): not marked.
@@ -590,6 +595,7 @@ fn reconcile_list(
             amount_disputes_settled: Vec::new(),
             amount_disputes_left: Vec::new(),
             conflicts: Vec::new(),
+            recorded_over_status: Vec::new(),
             receipt_conflicts: Vec::new(),
             not_registered: Vec::new(),
             unknown_status: Vec::new(),
@@ -669,10 +675,17 @@ fn reconcile_list(
     if !dry_run {
         run.store.backup_now("reconcile")?;
     }
-    let options = ChangeOptions { dry_run, confirmed: false };
+    // A tax list is the record of money received: its payments are recorded beside a 不参保 or 已离校 (said below),
+    // never held back, so no child the tax office collected for is left off the forms.
+    let options = ChangeOptions { dry_run, payment_stands: source == Source::Tax, ..ChangeOptions::default() };
     let outcomes = run.store.apply_reconciliation("reconcile", &items, &receipts, &unapplied, &confirmed, options)?;
     run.report.unapplied_payments = unapplied.always.len();
-    for ((outcome, (sheet, row)), if_refused) in outcomes.into_iter().zip(rows).zip(&unapplied.if_refused) {
+    for (((outcome, (sheet, row)), if_refused), (_, changes)) in
+        outcomes.into_iter().zip(rows).zip(&unapplied.if_refused).zip(&items)
+    {
+        if outcome.refused.is_none() && !outcome.diffs.is_empty() {
+            run.recorded_over_status(outcome.id, changes, &sheet, row)?;
+        }
         if outcome.refused.is_some() {
             run.report.unapplied_payments += if_refused.len();
         }
@@ -1259,6 +1272,31 @@ impl Run<'_> {
             roster_name: None,
             roster_status: None,
         }
+    }
+
+    /// A payment this run recorded beside an enrollment it contradicts (`ChangeOptions::payment_stands`), said.
+    fn recorded_over_status(&mut self, id: i64, changes: &[Change], sheet: &str, row: usize) -> Result<(), StoreError> {
+        let Some(status) = changes.iter().find_map(|c| match c {
+            Change::Payment(p) => Some(p.status()),
+            _ => None,
+        }) else {
+            return Ok(());
+        };
+        // The enrollment is never changed by a payment that stands, so the roster's is read the same on a dry run.
+        let student = self.store.student(id)?;
+        if !Standing::new(student.enrollment, status).payment_contradicts_enrollment() {
+            return Ok(());
+        }
+        self.report.recorded_over_status.push(Conflict {
+            id_number: student.id_number.clone(),
+            name: student.name.clone(),
+            roster: student.enrollment.label_zh().to_owned(),
+            file: status.label_zh().to_owned(),
+            list: self.file.clone(),
+            sheet: sheet.to_owned(),
+            row,
+        });
+        Ok(())
     }
 
     fn conflict(&mut self, student: &Student, roster: &str, file: &str, sheet: &str, row: usize) {

@@ -379,13 +379,26 @@ fn payment_remarks(
         store.amount_disputes_in(filter)?.into_iter().map(|(id, dispute)| (id, dispute.remark())).collect();
     // An unpaid pupil the tax office's list holds a payment for under another name: 否 must not read as unpaid.
     said.extend(other_name_remarks(store, filter)?);
-    let Some(policy) = policy else { return Ok(said) };
-    let year = store.shown_year();
-    store.for_each_paid_below(filter, policy.most_a_family_pays_fen(), |s| {
-        if !said.contains_key(&s.id)
-            && let Some(part) = crate::domain::policy::part_payment(policy, s, day, year)
-        {
-            said.insert(s.id, part.remark());
+    if let Some(policy) = policy {
+        let year = store.shown_year();
+        store.for_each_paid_below(filter, policy.most_a_family_pays_fen(), |s| {
+            if !said.contains_key(&s.id)
+                && let Some(part) = crate::domain::policy::part_payment(policy, s, day, year)
+            {
+                said.insert(s.id, part.remark());
+            }
+            Ok(())
+        })?;
+    }
+    // A tax list's payment beside the roster's 不参保: 是 said with the school's word, before any other remark.
+    store.for_each_paid_against_status(filter, |s| {
+        let standing = crate::domain::coverage::Standing::new(s.enrollment, s.payment);
+        if let Some(status) = standing.status_remark(s.decline_reason.as_deref()) {
+            let merged = match said.get(&s.id) {
+                Some(other) => format!("{status}；{other}"),
+                None => status,
+            };
+            said.insert(s.id, merged);
         }
         Ok(())
     })?;

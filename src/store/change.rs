@@ -101,6 +101,12 @@ pub struct ChangeOptions {
     /// The operator was shown what a refusal would be and said yes: a payment against the enrollment makes
     /// the pupil 在校参保 instead of being refused. An enrollment against a payment is refused all the same.
     pub confirmed: bool,
+    /// The payments are the tax office's record of money received (a reconciled tax list): one against the
+    /// enrollment (a family that paid after declining, a pupil who paid and left) is recorded beside it, the
+    /// enrollment and its reason kept for the operator to settle, rather than refused: the pupil is insured by
+    /// the payment whatever the school was told (`Standing::is_insured`), and a payment left unrecorded would
+    /// drop a child the tax office collected for from every form.
+    pub payment_stands: bool,
 }
 
 /// What happened to one pupil.
@@ -156,7 +162,7 @@ impl Store {
                 enrollment: Enrollment::from_code(&enrollment).unwrap_or(Enrollment::Unknown),
                 payment: PaymentStatus::from_code(&payment).unwrap_or(PaymentStatus::Unpaid),
             };
-            let outcome = match field_changes(current, changes, options.confirmed, year) {
+            let outcome = match field_changes(current, changes, options, year) {
                 Ok(list) => Outcome { id: *id, diffs: fields::apply_diffs(&tx, &ctx, *id, &list)?, refused: None },
                 Err(refusal) => Outcome { id: *id, diffs: Vec::new(), refused: Some(refusal) },
             };
@@ -191,9 +197,10 @@ impl Store {
 fn field_changes(
     mut current: Current,
     changes: &[Change],
-    confirmed: bool,
+    options: ChangeOptions,
     year: Option<i32>,
 ) -> Result<Vec<FieldChange>, Refusal> {
+    let confirmed = options.confirmed;
     let mut out: Vec<FieldChange> = Vec::new();
     let set_enrollment = |out: &mut Vec<FieldChange>, status: Enrollment, reason: Option<String>| {
         out.push(FieldChange::new(Field::Enrollment, Some(status.code())));
@@ -211,7 +218,10 @@ fn field_changes(
             Change::Payment(payment) => {
                 let status = payment.status();
                 if status.is_settled() {
-                    let contradicts = Standing::new(current.enrollment, status).payment_contradicts_enrollment();
+                    let standing = Standing::new(current.enrollment, status);
+                    // Recorded beside the enrollment, which stays as it was (see `ChangeOptions::payment_stands`).
+                    let stands_beside = options.payment_stands && !confirmed;
+                    let contradicts = standing.payment_contradicts_enrollment() && !stands_beside;
                     if contradicts && !confirmed {
                         return Err(Refusal::PaymentAgainstEnrollment {
                             enrollment: current.enrollment,

@@ -291,6 +291,32 @@ impl Store {
         each_in_class(stmt.query(params)?, filter, f)
     }
 
+    /// Calls `f` for each pupil of `filter` whose payment is recorded beside an enrollment that says otherwise
+    /// (`Standing::paid_against_status`: a tax list's payment beside 不参保), in roster order: the few the forms'
+    /// 备注 must say so of, read without reading every pupil whole.
+    pub fn for_each_paid_against_status(
+        &self,
+        filter: &StudentFilter,
+        mut f: impl FnMut(&Student) -> Result<()>,
+    ) -> Result<()> {
+        let by_name = super::schema::name_order_column(&self.conn, "s")?;
+        let sql = format!(
+            "SELECT {COLUMNS} FROM students s JOIN schools sc ON sc.id = s.school_id
+             WHERE (?1 IS NULL OR sc.name = ?1) AND s.enrollment IN (?2, ?3) AND s.payment <> ?4
+             ORDER BY sc.id, s.class_order, {by_name}, s.id"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let params = rusqlite::params![
+            filter.school.as_deref(),
+            Enrollment::Declined.code(),
+            Enrollment::Elsewhere.code(),
+            PaymentStatus::Unpaid.code()
+        ];
+        each_in_class(stmt.query(params)?, filter, |s| {
+            if Standing::new(s.enrollment, s.payment).paid_against_status() { f(s) } else { Ok(()) }
+        })
+    }
+
     /// Whether nothing was ever put in the drive: no school, no pupil, no import and no change in its history,
     /// as a drive is when it has just been made (or when the only command that wrote it failed).
     pub fn holds_nothing(&self) -> Result<bool> {

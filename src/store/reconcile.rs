@@ -294,7 +294,7 @@ mod tests {
         store.apply_changes("mark", &[(ids[1], declined)], ChangeOptions::default()).expect("decline");
         let items = vec![(ids[0], paid(20_000)), (ids[1], paid(20_000))];
         let receipts = vec![Some(vec![receipt("A", 20_000)]), Some(vec![receipt("B", 20_000)])];
-        let dry = ChangeOptions { dry_run: true, confirmed: false };
+        let dry = ChangeOptions { dry_run: true, ..ChangeOptions::default() };
         store.apply_changes_with_receipts("reconcile", &items, &receipts, dry).expect("dry run");
         assert!(store.receipts(ids[0]).expect("receipts").is_empty());
         let outcomes =

@@ -208,6 +208,15 @@ impl App {
             let words = if en_ui { english } else { zh };
             lines.push(fill(t.reconcile_dispute, &[&at(&d.file, &d.sheet, d.row), &id(&d.id_number), &d.name, &words]));
         }
+        for c in &r.recorded_over_status {
+            let place = at(&c.list, &c.sheet, c.row);
+            let (roster, file) = if en {
+                (reconcile::status_en(&c.roster), reconcile::status_en(&c.file))
+            } else {
+                (c.roster.as_str().into(), c.file.as_str().into())
+            };
+            lines.push(fill(t.reconcile_recorded_over_status, &[&place, &id(&c.id_number), &c.name, &roster, &file]));
+        }
         for c in &r.conflicts {
             let place = at(&c.list, &c.sheet, c.row);
             let (roster, file) = if en {

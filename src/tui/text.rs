@@ -473,6 +473,7 @@ pub struct Text {
     pub reconcile_counts: &'static str,
     pub reconcile_name: &'static str,
     pub reconcile_conflict: &'static str,
+    pub reconcile_recorded_over_status: &'static str,
     pub reconcile_amount: &'static str,
     pub reconcile_unknown: &'static str,
     pub reconcile_flagged: &'static str,

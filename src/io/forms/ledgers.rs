@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::{FormInput, categories_text, out_dir, out_file, remark_cell, yuan_cell};
 use crate::domain::category::CategoryTable;
+use crate::domain::coverage::Standing;
 use crate::domain::policy::{self, AmountDispute, Ledger, Quote};
 use crate::domain::roster_check::{self, UnrecordedPayment};
 use crate::domain::student::{Enrollment, PaymentStatus, Student, TAX_LIST_WITHOUT_CHANNEL};
@@ -143,6 +144,18 @@ fn write_ledger(
 
 /// What the ledger itself says of the pupil in 备注 (the ID number's remark follows it).
 fn own_remark(input: &FormInput, ledger: Ledger, s: &Student, dispute: Option<&AmountDispute>) -> String {
+    // A payment a tax list recorded beside the roster's 不参保: the roster's word stays said beside the money.
+    let status = Standing::new(s.enrollment, s.payment).status_remark(s.decline_reason.as_deref());
+    let own = paid_remark(input, ledger, s, dispute);
+    match status {
+        Some(status) if own.is_empty() => status,
+        Some(status) => format!("{status}；{own}"),
+        None => own,
+    }
+}
+
+/// What the ledger says of the pupil's payment in 备注: a dispute, a shortfall or an overpayment.
+fn paid_remark(input: &FormInput, ledger: Ledger, s: &Student, dispute: Option<&AmountDispute>) -> String {
     // Two laptops' amounts for one payment: a 「少缴」 worked out from the one a merge kept would send the school
     // to the family for money the tax office may show paid.
     if let (Ledger::Paid, Some(dispute)) = (ledger, dispute) {

@@ -229,8 +229,11 @@ fn cell(
         // holds under another name for an unpaid pupil, so the child does not read as simply unpaid; and in either
         // file an ID number to check before upload. `own_forms::template_remark` reads it back in this order.
         Value::Remark => {
-            let own = match (Standing::new(s.enrollment, s.payment).enrollment(), &s.decline_reason) {
+            let standing = Standing::new(s.enrollment, s.payment);
+            let own = match (standing.enrollment(), &s.decline_reason) {
                 (Enrollment::Here, _) => String::new(),
+                // The payment's remark names the roster's word and reason (`Standing::status_remark`).
+                _ if standing.paid_against_status() => String::new(),
                 (e @ (Enrollment::Declined | Enrollment::Elsewhere | Enrollment::Left), Some(reason))
                     if !reason.trim().is_empty() =>
                 {

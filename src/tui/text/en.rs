@@ -430,6 +430,7 @@ pub static EN: Text = Text {
     reconcile_counts: "Rows read {}: updated {}, already so {}, unknown {}, name differs {}, conflicts {}, further rows of a pupil {}, not reconciled {}; amount differs among the payments {}",
     reconcile_name: "{} {}: roster {}, file {}: not applied",
     reconcile_conflict: "{} {} {}: roster {}, file {}: not applied",
+    reconcile_recorded_over_status: "{} {} {}: roster {}, file {}: the payment is recorded and counts the pupil insured; the roster's status is kept: check",
     reconcile_amount: "{} {} {}: paid {} yuan, due {} yuan (recorded)",
     reconcile_unknown: "{} {} {}: not on the roster",
     reconcile_not_registered: "{} {} {}: status “{}”: not registered, not marked enrolled here",

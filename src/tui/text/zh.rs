@@ -407,6 +407,7 @@ pub static ZH: Text = Text {
     reconcile_counts: "读取 {} 行：已更新 {}，原已一致 {}，名单外 {}，姓名不符 {}，状态冲突 {}，同一学生的其他行 {}，未核对 {}；记录的缴费中金额不符 {}",
     reconcile_name: "{} {}：名单为 {}，文件为 {}，未修改",
     reconcile_conflict: "{} {} {}：名单为 {}，文件为 {}，未修改",
+    reconcile_recorded_over_status: "{} {} {}：名单为 {}，文件为 {}：缴费已记录，计为已参保，名单状态未改，请核实",
     reconcile_amount: "{} {} {}：缴费 {} 元，应缴 {} 元（已记录）",
     reconcile_unknown: "{} {} {}：名单中没有",
     reconcile_not_registered: "{} {} {}：参保状态为“{}”，未标记为在校参保",
