@@ -69,7 +69,8 @@ fn fully_paid_by_department(rule: &CategoryRule) -> bool {
 ///   collected from families, and premiums paid are not refunded when a category is certified later (003
 ///   二(二)); the ledger's 备注 says what the category would have saved (`overpayment_words`).
 /// - A pupil in a category the policy requires to enroll away from school (待遇审批地, family) is counted as the file's `ledger`
-///   says, or else 财政代缴 when a department pays the whole premium for them and 异地缴费 otherwise.
+///   says, or else 财政代缴 when a department pays the whole premium for them and 异地缴费 otherwise; 异地缴费 only
+///   once the pupil is confirmed enrolled elsewhere (异地参保), 未缴费 until then, as the sheet's 否 says.
 /// - Any other pupil whose whole premium a department pays is 财政代缴, unless enrolled elsewhere (e.g. 001
 ///   附件1 四 pays only for pupils registered in the city).
 /// - Otherwise: 异地缴费 if enrolled elsewhere, 未缴费 if not.
@@ -93,7 +94,15 @@ pub fn ledger(
             r.ledger.unwrap_or(if fully_paid_by_department(r) { Ledger::GovernmentPaid } else { Ledger::PaidElsewhere })
                 == Ledger::GovernmentPaid
         });
-        return Ok(if government { Ledger::GovernmentPaid } else { Ledger::PaidElsewhere });
+        // 异地缴费 counts a pupil insured elsewhere: only one the operator confirmed so (异地参保) is; one nobody has
+        // asked yet is the school's to chase, with the unpaid, told where to enroll (the ledger's 备注).
+        return Ok(if government {
+            Ledger::GovernmentPaid
+        } else if enrolled_elsewhere {
+            Ledger::PaidElsewhere
+        } else {
+            Ledger::Unpaid
+        });
     }
     if rules.iter().any(|r| fully_paid_by_department(r)) && !enrolled_elsewhere {
         return Ok(Ledger::GovernmentPaid);
@@ -179,14 +188,18 @@ mod tests {
         assert_eq!(ledger_of("liuzhou-2021", &["计生对象"], false, false), Ledger::GovernmentPaid);
         // A family's payment at school stays the family's: 已缴费.
         assert_eq!(ledger_of("liuzhou-2021", &["计生对象"], true, false), Ledger::Paid);
-        // 003 三(二)2: 低保 (差额补助) pay themselves at the benefit place → 异地缴费.
-        assert_eq!(ledger_of("liuzhou-2021", &["低保对象"], false, false), Ledger::PaidElsewhere);
+        // 003 三(二)2: 低保 (差额补助) pay themselves at the benefit place → 异地缴费 once confirmed enrolled there;
+        // nobody asked yet, the pupil is not insured and is chased with the unpaid.
+        assert_eq!(ledger_of("liuzhou-2021", &["低保对象"], false, true), Ledger::PaidElsewhere);
+        assert_eq!(ledger_of("liuzhou-2021", &["低保对象"], false, false), Ledger::Unpaid);
         // 003 四(一)4: one who paid here as an ordinary pupil stays 已缴费.
         assert_eq!(ledger_of("liuzhou-2021", &["低保对象"], true, false), Ledger::Paid);
         // 000 附件二(五): 须回待遇审批的主管部门办理参保登记; 000 gives no subsidy → 异地缴费.
-        assert_eq!(ledger_of("liuzhou-2023", &["监测户"], false, false), Ledger::PaidElsewhere);
+        assert_eq!(ledger_of("liuzhou-2023", &["监测户"], false, true), Ledger::PaidElsewhere);
+        assert_eq!(ledger_of("liuzhou-2023", &["监测户"], false, false), Ledger::Unpaid);
         // 002 一: 以家庭为单位参保.
-        assert_eq!(ledger_of("nanchong-2023", &["失地农民"], false, false), Ledger::PaidElsewhere);
+        assert_eq!(ledger_of("nanchong-2023", &["失地农民"], false, true), Ledger::PaidElsewhere);
+        assert_eq!(ledger_of("nanchong-2023", &["失地农民"], false, false), Ledger::Unpaid);
     }
 
     #[test]

@@ -169,6 +169,9 @@ fn paid_remark(input: &FormInput, ledger: Ledger, s: &Student, dispute: Option<&
             Some(fen) => policy::shortfall_words(fen).0,
             None => policy::pupil_overpayment_words(p, s, input.opts.date).unwrap_or_default(),
         },
+        // A pupil the policy sends to enroll where the benefit was approved, not yet confirmed there: chased with
+        // the unpaid, told where to enroll.
+        (Ledger::Unpaid, _) => away_words(input, s).unwrap_or_default(),
         _ => String::new(),
     }
 }
@@ -200,14 +203,7 @@ fn extra_cells(input: &FormInput, ledger: Ledger, s: &Student, listed: bool) -> 
         }
         Ledger::Unpaid => vec![quote(input, s).map(|q| yuan_cell(q.personal_due_fen)).unwrap_or(Out::Empty)],
         Ledger::PaidElsewhere => {
-            let names: Vec<String> = s.categories.iter().map(|c| c.name.clone()).collect();
-            let away = input.policy.and_then(|p| {
-                names
-                    .iter()
-                    .filter_map(|n| p.rule(n))
-                    .find(|r| r.enroll.away_from_school())
-                    .map(|r| format!("{}：{}", r.category, crate::words::quote::ZH.place(r.enroll)))
-            });
+            let away = away_words(input, s);
             // Where the operator said the pupil is insured (the place typed with 异地参保), beside what the
             // category's rule says: the school hands this ledger in to account for each child not enrolled here.
             let mut place = match (s.enrollment, s.decline_reason.as_deref().map(str::trim)) {
@@ -227,6 +223,17 @@ fn extra_cells(input: &FormInput, ledger: Ledger, s: &Student, listed: bool) -> 
         }
         Ledger::GovernmentPaid => government_row(input, s).0,
     }
+}
+
+/// Where the policy has the pupil's category enroll away from school, as the ledgers say it:
+/// 「低保对象：应在待遇审批地参保缴费」.
+fn away_words(input: &FormInput, s: &Student) -> Option<String> {
+    let policy = input.policy?;
+    s.categories
+        .iter()
+        .filter_map(|c| policy.rule(&c.name))
+        .find(|r| r.enroll.away_from_school())
+        .map(|r| format!("{}：{}", r.category, crate::words::quote::ZH.place(r.enroll)))
 }
 
 /// What the 财政代缴 ledger says of the pupil in 备注 besides the department's share (`share`): a pupil whose
