@@ -1655,7 +1655,7 @@ fn no_to_the_second_question_of_a_bulk_payment_says_what_was_saved() {
     for &id in &ids[1..] {
         app.store.set_enrollment(id, Enrollment::Declined, Some("随父母参保")).expect("decline");
         let s = app.store.student(id).expect("s");
-        app.data.refresh(&s);
+        app.data.refresh(&s, true);
     }
     for _ in 0..3 {
         app.update(Action::ToggleSelect);

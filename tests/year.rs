@@ -1101,3 +1101,40 @@ fn a_file_of_the_next_year_refused_during_the_collection_names_a_year_new_that_w
     canbao(&b, home).args(["year", "new", &next, "--promote", "--force"]).assert().success();
     canbao(&b, home).arg("merge").arg(&a).assert().success();
 }
+
+/// Categories are certified per insured year (003 二(一)): one carried into the new year by `year new` is 待重新认定,
+/// so until a department certifies it again it neither puts the pupil in the 财政代缴 ledger nor counts as
+/// government-paid, the ledgers show it as 待重新认定 and the 参保花名册 says so; certified again, the pupil is 财政代缴.
+#[test]
+fn a_category_carried_into_a_new_year_puts_nobody_in_the_government_ledger_until_certified_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, home) = (dir.path().join("drive.db"), dir.path());
+    let list = dir.path().join("list.csv");
+    let orphan = id("45020220140301002");
+    std::fs::write(&list, format!("姓名,身份证号码,年级,班级,人员类别\n六年乙,{orphan},五年级,2班,孤儿\n")).unwrap();
+    canbao(&db, home).arg("import").arg(&list).assert().success();
+    let (year, _) = use_policy_collecting_today(&db, home);
+    let ledgers = |db: &Path| json(canbao(db, home).args(["stats", "--json"]))["ledgers"].clone();
+    assert_eq!(ledgers(&db)["government_paid"], 1, "certified this year: 财政代缴");
+    canbao(&db, home).args(["year", "new", &(year + 1).to_string(), "--promote", "--force"]).assert().success();
+    let stats = json(canbao(&db, home).args(["stats", "--json"]));
+    assert_eq!(stats["categories_to_recertify"], 1, "{stats}");
+    assert_eq!((stats["ledgers"]["government_paid"].as_i64(), stats["ledgers"]["unpaid"].as_i64()), (Some(0), Some(1)));
+    let out = dir.path().join("forms");
+    canbao(&db, home).args(["export", "ledgers", "--format", "csv", "--out"]).arg(&out).assert().success();
+    canbao(&db, home).args(["export", "special", "--format", "csv", "--out"]).arg(&out).assert().success();
+    let file = |what: &str| {
+        let entry = std::fs::read_dir(&out).unwrap().flatten().find(|e| e.file_name().to_string_lossy().contains(what));
+        std::fs::read_to_string(entry.expect(what).path()).unwrap()
+    };
+    assert!(!file("财政代缴台账").contains("六年乙"), "{}", file("财政代缴台账"));
+    let unpaid = file("未缴费台账");
+    let row = unpaid.lines().find(|l| l.contains("六年乙")).unwrap_or_default();
+    assert!(row.contains("孤儿（待重新认定）"), "{unpaid}");
+    assert!(file("参保花名册").contains("待重新认定"), "{}", file("参保花名册"));
+    // Certified again for the new year (a department's list): 财政代缴 again.
+    let minzheng = dir.path().join("minzheng.csv");
+    std::fs::write(&minzheng, format!("姓名,身份证号码,人员类别\n六年乙,{orphan},孤儿\n")).unwrap();
+    canbao(&db, home).args(["reconcile", "--source", "categories"]).arg(&minzheng).assert().success();
+    assert_eq!(ledgers(&db)["government_paid"], 1);
+}

@@ -308,6 +308,10 @@ impl Store {
         let mut spelling = crate::domain::class_label::OneSpelling::default();
         let mut index: std::collections::HashMap<(String, String), usize> = std::collections::HashMap::new();
         let filter = StudentFilter { school: school.map(str::to_owned), class: None };
+        // Categories carried from an earlier year (待重新认定) weigh nothing in the year's ledgers until certified
+        // again, as the forms count them (003 二(一)).
+        let to_recertify =
+            if self.current_year.is_some() { self.categories_to_recertify_ids()? } else { Default::default() };
         self.for_each_student(&filter, |s| {
             if super::year::is_former_pupil(&s.grade) {
                 stats.former += 1;
@@ -319,7 +323,11 @@ impl Store {
             stats.expected += i64::from(standing.is_expected());
             stats.insured += i64::from(standing.is_insured());
             *stats.enrollment.entry(standing.enrollment().code().to_owned()).or_default() += 1;
-            let categories: Vec<String> = s.categories.iter().map(|c| c.name.clone()).collect();
+            let categories: Vec<String> = if to_recertify.contains(&s.id) {
+                Vec::new()
+            } else {
+                s.categories.iter().map(|c| c.name.clone()).collect()
+            };
             if let Some(l) = roster_ledger(policy, CategoryTable::builtin(), s.enrollment, s.payment, &categories) {
                 *stats.ledgers.entry(l.code().to_owned()).or_default() += 1;
                 stats.government_unrecorded +=

@@ -1174,7 +1174,10 @@ impl App {
             Followed::Pupils(ids) => {
                 for id in ids {
                     match self.store.student(id) {
-                        Ok(pupil) => self.data.refresh(&pupil),
+                        Ok(pupil) => {
+                            let certified = self.store.categories_certified(id).unwrap_or(true);
+                            self.data.refresh(&pupil, certified);
+                        }
                         Err(e) => return self.fail(e.to_string()),
                     }
                 }

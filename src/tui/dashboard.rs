@@ -70,7 +70,7 @@ impl Dashboard {
             ..Dashboard::default()
         };
         // Most pupils share a handful of (categories, statuses) combinations: ask the policy once for each.
-        let mut memo: HashMap<(&[u16], Enrollment, PaymentStatus), Option<Ledger>> = HashMap::new();
+        let mut memo: HashMap<(&[u16], bool, Enrollment, PaymentStatus), Option<Ledger>> = HashMap::new();
         // One line per school and class, in the order the roster meets them.
         let mut lines: HashMap<(usize, u32), usize> = HashMap::new();
         let mut school = 0;
@@ -89,9 +89,11 @@ impl Dashboard {
             let standing = Standing::new(row.enrollment, row.payment);
             bump(&mut d.enrollment, standing.enrollment());
             bump(&mut d.payment, row.payment);
-            let ledger = *memo.entry((&row.categories, row.enrollment, row.payment)).or_insert_with(|| {
-                let names: Vec<String> =
-                    row.categories.iter().map(|&c| data.category_names[c as usize].clone()).collect();
+            let key = (&row.categories[..], row.recertify, row.enrollment, row.payment);
+            let ledger = *memo.entry(key).or_insert_with(|| {
+                // Categories carried from an earlier year weigh nothing until certified again, as on the forms.
+                let certified = row.categories.iter().filter(|_| !row.recertify);
+                let names: Vec<String> = certified.map(|&c| data.category_names[c as usize].clone()).collect();
                 ledger_of(policy, row.enrollment, row.payment, &names)
             });
             if let Some(l) = ledger {

@@ -1257,7 +1257,8 @@ impl App {
     fn refresh(&mut self, ids: &[i64], hold: bool) {
         for &id in ids {
             if let Ok(s) = self.store.student(id) {
-                self.data.refresh(&s);
+                let certified = self.store.categories_certified(id).unwrap_or(true);
+                self.data.refresh(&s, certified);
             }
         }
         // A pupil that no longer passes the filters leaves the list: working through "unpaid" shrinks it. Not

@@ -23,6 +23,9 @@ pub struct Row {
     pub categories: Box<[u16]>,
     /// The ID number is missing or invalid.
     pub problem: bool,
+    /// The categories are carried from an earlier year (待重新认定): the dashboard's ledgers weigh them as none,
+    /// as the forms do.
+    pub recertify: bool,
     /// Name and ID number as stored, when the key does not hold them verbatim (Latin capitals).
     as_written: Option<Box<[Box<str>; 2]>>,
 }
@@ -37,6 +40,7 @@ impl Row {
             payment: PaymentStatus::Unpaid,
             categories: Box::new([]),
             problem: false,
+            recertify: false,
             as_written: None,
         }
     }
@@ -133,9 +137,16 @@ impl RosterData {
                     payment: r.payment,
                     categories,
                     problem: r.id_problem,
+                    recertify: false,
                     as_written,
                 };
             })?;
+            let to_recertify = store.categories_to_recertify_ids()?;
+            if !to_recertify.is_empty() {
+                for row in &mut data.rows {
+                    row.recertify = to_recertify.contains(&row.id);
+                }
+            }
             for &id in &order {
                 // A rebuilt key wins: it is the one the row was loaded with.
                 let rebuilt_key = if rebuilt.is_empty() { None } else { rebuilt.get(&id).map(String::as_str) };
@@ -326,9 +337,10 @@ impl RosterData {
         self.by_id.get(&id).map(|&i| i as usize)
     }
 
-    /// Takes a pupil's new statuses after an edit. Name, ID and class change only through imports, which
-    /// reload everything, so the search key stays.
-    pub fn refresh(&mut self, s: &Student) {
+    /// Takes a pupil's new statuses after an edit, and whether the pupil's categories are certified for the year
+    /// shown (`Store::categories_certified`). Name, ID and class change only through imports, which reload
+    /// everything, so the search key stays.
+    pub fn refresh(&mut self, s: &Student, certified: bool) {
         if let Some(i) = self.index_of(s.id) {
             let categories = s.categories.iter().map(|c| self.category_index(&c.name)).collect();
             let row = &mut self.rows[i];
@@ -336,6 +348,7 @@ impl RosterData {
             row.payment = s.payment;
             row.categories = categories;
             row.problem = !s.id_valid();
+            row.recertify = !certified && !s.categories.is_empty();
         }
     }
 

@@ -76,10 +76,29 @@ impl FormInput<'_> {
         Out::Text(if self.opts.mask { id_number::mask(&s.id_number) } else { s.id_number.clone() })
     }
 
-    /// Which of the four ledgers the pupil is in (none for declined or departed pupils who did not pay).
+    /// Which of the four ledgers the pupil is in (none for declined or departed pupils who did not pay), by the
+    /// categories certified for the form's year (`certified`).
     pub fn ledger(&self, s: &Student) -> Option<Ledger> {
+        let s = self.certified(s);
         let names: Vec<String> = s.categories.iter().map(|c| c.name.clone()).collect();
         roster_ledger(self.policy, CategoryTable::builtin(), s.enrollment, s.payment, &names)
+    }
+
+    /// Whether the pupil's categories are certified for the form's year: categories carried from an earlier
+    /// year (待重新认定) are not this year's until a department certifies them again (003 二(一)).
+    pub fn categories_certified(&self, s: &Student) -> bool {
+        s.categories.is_empty() || self.store.categories_certified(s.id).unwrap_or(true)
+    }
+
+    /// The pupil as the year's ledgers weigh them: without the categories carried from an earlier year and not
+    /// certified again, so such a category neither puts the pupil in 财政代缴 nor lowers the amount due (the
+    /// family is asked for the full amount, as the payment notice asks it).
+    pub fn certified<'s>(&self, s: &'s Student) -> std::borrow::Cow<'s, Student> {
+        if self.categories_certified(s) {
+            std::borrow::Cow::Borrowed(s)
+        } else {
+            std::borrow::Cow::Owned(Student { categories: Vec::new(), ..s.clone() })
+        }
     }
 
     /// `{school}-{year}年度-{what}-{YYYYMMDD}.{ext}`, `-打码` before the extension when the numbers are masked; a
@@ -157,6 +176,9 @@ impl FormInput<'_> {
         ))
     }
 }
+
+/// Said after the categories of a pupil whose categories were certified for an earlier year.
+pub const TO_RECERTIFY: &str = "（待重新认定）";
 
 /// The pupil's categories, 、-separated.
 pub fn categories_text(s: &Student) -> String {

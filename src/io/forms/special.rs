@@ -123,6 +123,10 @@ fn write_row(
             notes.push(note);
         }
     }
+    // Carried from an earlier year: the department certifies the pupil again before it pays (003 二(一)).
+    if !input.categories_certified(s) {
+        notes.insert(0, "待重新认定：人员类别为上一年度认定，本年度尚未认定".to_owned());
+    }
     let note = notes.join("；");
     let categories: Vec<&str> = marks.iter().map(|m| m.name.as_str()).collect();
     let text = |t: &str| if t.is_empty() { Out::Empty } else { Out::Text(t.to_owned()) };
