@@ -904,6 +904,8 @@ fn ledgers_export_has_the_four_ledgers() {
             "缴费金额（元）",
             "缴费日期",
             "缴费渠道",
+            "代缴部门",
+            "代缴金额（元）",
             "备注"
         ]
     );
@@ -912,6 +914,18 @@ fn ledgers_export_has_the_four_ledgers() {
     }
     let paid: Vec<(String, f64)> = rows.iter().map(|r| (r[1].to_string(), r[6].as_f64().unwrap_or(-1.0))).collect();
     assert!(paid.contains(&("何轩明".to_owned(), 95.0)), "{paid:?}");
+    // 001 附件1 二(二): 何轩明 (低保对象) paid his 95 and 财政 pays the 285 left; 孙语's 380 is all her family's.
+    let share = |rows: &[Vec<Data>], name: &str| {
+        let row = rows.iter().find(|r| r[1] == name).expect(name);
+        (row[9].to_string(), row[10].as_f64())
+    };
+    assert_eq!(share(rows, "何轩明"), ("财政".to_owned(), Some(285.0)));
+    assert_eq!(share(rows, "孙语"), (String::new(), None));
+    // So do the unpaid of a share category: 郑可洁 (低保对象) owes 95, 财政 pays 285.
+    let (header, rows) = body(&book[1].1, "序号");
+    assert_eq!(texts(header)[6..9], ["应缴金额（元）", "代缴部门", "代缴金额（元）"]);
+    let zheng = rows.iter().find(|r| r[1] == "郑可洁").expect("郑可洁");
+    assert_eq!((zheng[7].to_string(), zheng[8].as_f64()), ("财政".to_owned(), Some(285.0)));
     let (header, rows) = body(&book[3].1, "序号");
     assert_eq!(texts(header).iter().rev().nth(1).map(String::as_str), Some("代缴金额（元）"));
     assert!(rows.iter().all(|r| !r[7].to_string().is_empty()));

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use super::{FormInput, TO_RECERTIFY, categories_text, out_dir, out_file, remark_cell, yuan_cell};
 use crate::domain::category::CategoryTable;
 use crate::domain::coverage::Standing;
-use crate::domain::policy::{self, AmountDispute, Ledger, Quote};
+use crate::domain::policy::{self, AmountDispute, Ledger, Quote, ShareReason};
 use crate::domain::roster_check::{self, UnrecordedPayment};
 use crate::domain::student::{Enrollment, PaymentStatus, Student, TAX_LIST_WITHOUT_CHANNEL};
 use crate::io::export::{ColumnSpec, FileFormat, Out, Preamble, TableWriter, check_targets, place_all};
@@ -30,13 +30,20 @@ const COMMON: [(&str, f64); 6] = [
 /// payment short of the amount due (「少缴 20 元」).
 const REMARK: (&str, f64) = ("备注", 30.0);
 
+/// The department's part of a pupil's premium whose family pays the rest (`part_on_behalf`), in the family's
+/// ledger under the 财政代缴 ledger's own words, so what each department pays adds up over the ledgers.
+const PART_DEPARTMENT: (&str, f64) = ("代缴部门", 12.0);
+const PART_AMOUNT: (&str, f64) = ("代缴金额（元）", 14.0);
+
 /// The columns particular to one ledger.
 pub fn extra_columns(ledger: Ledger) -> &'static [(&'static str, f64)] {
     match ledger {
-        Ledger::Paid => &[("缴费金额（元）", 14.0), ("缴费日期", 12.0), ("缴费渠道", 20.0)],
-        Ledger::Unpaid => &[("应缴金额（元）", 14.0)],
+        Ledger::Paid => {
+            &[("缴费金额（元）", 14.0), ("缴费日期", 12.0), ("缴费渠道", 20.0), PART_DEPARTMENT, PART_AMOUNT]
+        }
+        Ledger::Unpaid => &[("应缴金额（元）", 14.0), PART_DEPARTMENT, PART_AMOUNT],
         Ledger::PaidElsewhere => &[("说明", 36.0)],
-        Ledger::GovernmentPaid => &[("代缴部门", 12.0), ("代缴金额（元）", 14.0)],
+        Ledger::GovernmentPaid => &[PART_DEPARTMENT, PART_AMOUNT],
     }
 }
 
@@ -120,7 +127,8 @@ fn write_ledger(
         // Categories carried from an earlier year are shown, said to be certified again, and weigh nothing.
         let shown = categories_text(s);
         let view = input.certified(s);
-        let categories = if view.categories.len() == s.categories.len() { shown } else { format!("{shown}{TO_RECERTIFY}") };
+        let categories =
+            if view.categories.len() == s.categories.len() { shown } else { format!("{shown}{TO_RECERTIFY}") };
         let s = view.as_ref();
         let mut row = vec![
             Out::Number(f64::from(seq)),
@@ -200,13 +208,19 @@ fn extra_cells(input: &FormInput, ledger: Ledger, s: &Student, listed: bool) -> 
                 None if listed => TAX_LIST_WITHOUT_CHANNEL.to_owned(),
                 None => String::new(),
             };
-            vec![
+            let mut cells = vec![
                 s.payment_details.amount_fen.map(yuan_cell).unwrap_or(Out::Empty),
                 s.payment_details.paid_on.map(Out::Date).unwrap_or(Out::Empty),
                 text(channel),
-            ]
+            ];
+            cells.extend(part_cells(input, s));
+            cells
         }
-        Ledger::Unpaid => vec![quote(input, s).map(|q| yuan_cell(q.personal_due_fen)).unwrap_or(Out::Empty)],
+        Ledger::Unpaid => {
+            let mut cells = vec![quote(input, s).map(|q| yuan_cell(q.personal_due_fen)).unwrap_or(Out::Empty)];
+            cells.extend(part_cells(input, s));
+            cells
+        }
         Ledger::PaidElsewhere => {
             let away = away_words(input, s);
             // Where the operator said the pupil is insured (the place typed with 异地参保), beside what the
@@ -227,6 +241,16 @@ fn extra_cells(input: &FormInput, ledger: Ledger, s: &Student, listed: bool) -> 
             })]
         }
         Ledger::GovernmentPaid => government_row(input, s).0,
+    }
+}
+
+/// 代缴部门 and 代缴金额 of a pupil in 已缴费 or 未缴费: the department's part (`part_on_behalf`), empty for most.
+fn part_cells(input: &FormInput, s: &Student) -> [Out<'static>; 2] {
+    match part_on_behalf(input, s) {
+        Some((department, fen)) => {
+            [if department.is_empty() { Out::Empty } else { Out::Text(department) }, yuan_cell(fen)]
+        }
+        None => [Out::Empty, Out::Empty],
     }
 }
 
@@ -261,6 +285,24 @@ fn government_remark(s: &Student, share: &str, on_top: &[UnrecordedPayment]) -> 
         parts.push(share.trim().to_owned());
     }
     parts.join("；")
+}
+
+/// The department's part of the premium of a pupil in 已缴费 or 未缴费 whose family pays the rest (a share subsidy
+/// paid to the tax office on the pupil's behalf, 001 附件1 二(二)), as the payment notice states both: (代缴部门,
+/// 代缴金额 in fen). `None` for any other pupil: no category, a department that pays it all (the pupil is in
+/// 财政代缴), one that pays the family back afterwards (003 四(一)3: nothing is paid on the pupil's behalf), or a
+/// family that paid more than its part (the 已缴费 ledger's 备注 says so). Categories carried from an earlier year
+/// and not certified again weigh nothing, as everywhere on the ledgers.
+fn part_on_behalf(input: &FormInput, s: &Student) -> Option<(String, i64)> {
+    let view = input.certified(s);
+    if view.categories.is_empty() || input.priced_policy().is_none() {
+        return None;
+    }
+    let share = policy::department_share(input.policy, CategoryTable::builtin(), &view, input.opts.date);
+    let Some(ShareReason::FamilyOwes { family_fen, .. }) = share.reason else { return None };
+    let paid_more = s.payment == PaymentStatus::Paid && s.payment_details.amount_fen.is_some_and(|a| a > family_fen);
+    let fen = share.amount_fen.filter(|&fen| fen > 0 && !paid_more)?;
+    Some((share.department, fen))
 }
 
 /// 备注 of a pupil in the 财政代缴 ledger by a certified full-subsidy category alone, no department's payment
