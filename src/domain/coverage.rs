@@ -23,6 +23,17 @@ impl Standing {
         self.payment.is_settled() || self.enrollment == Enrollment::Elsewhere
     }
 
+    /// `is_insured` of a pupil whose family's payment may fall short of the amount due (`short`:
+    /// `policy::part_payment` found one): a part payment insures nobody (是否参保 否, 「已缴 300 元，应缴 380 元，差
+    /// 80 元」 beside it), so such a pupil is insured only elsewhere (异地参保).
+    pub fn is_insured_paying(self, short: bool) -> bool {
+        if short && self.payment == PaymentStatus::Paid {
+            self.enrollment == Enrollment::Elsewhere
+        } else {
+            self.is_insured()
+        }
+    }
+
     /// 是否参保 as every form writes it: 是 when insured (`is_insured`), 否 otherwise — never a third word, so a
     /// pupil reads the same on the class list as on the student information sheet.
     pub fn insured_word(self) -> &'static str {

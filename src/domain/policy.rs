@@ -25,7 +25,7 @@ use crate::data_file::Embedded;
 pub use department_share::{
     DepartmentShare, FamilyPart, InsuredElsewhere, ShareReason, department_share, insured_elsewhere,
 };
-pub use ledger::{Ledger, ledger, roster_ledger};
+pub use ledger::{Ledger, ledger, pupil_ledger, roster_ledger};
 pub use quote::{
     AmountStep, BenefitPlace, Citation, CoverageBasis, EnrolleeKind, Quote, QuoteError, QuoteRequest, Refund, RuleStep,
     quote, quote_in_year,
@@ -768,23 +768,35 @@ pub fn payment_remark(
 ) -> Option<String> {
     let status =
         super::coverage::Standing::new(pupil.enrollment, pupil.payment).status_remark(pupil.decline_reason.as_deref());
-    let paid = match dispute.filter(|_| pupil.payment == super::student::PaymentStatus::Paid) {
-        Some(dispute) => Some(dispute.remark()),
-        None => policy.and_then(|policy| part_payment(policy, pupil, day, year)).map(|p| p.remark()),
+    let (paid, part) = match dispute.filter(|_| pupil.payment == super::student::PaymentStatus::Paid) {
+        Some(dispute) => (Some(dispute.remark()), false),
+        None => {
+            let part = policy.and_then(|policy| part_payment(policy, pupil, day, year)).map(|p| p.remark());
+            let short = part.is_some();
+            (part, short)
+        }
     };
+    // A part payment insures nobody: the roster's word is not said to be counted insured.
+    let status = status.filter(|_| !part);
     match (status, paid) {
         (Some(status), Some(paid)) => Some(format!("{status}；{paid}")),
         (status, paid) => status.or(paid),
     }
 }
 
+/// Whether a part of a 备注 is [`PartPayment::remark`]'s: a form read back takes the 是否参保 否 beside it for the
+/// short payment it is, not for nothing paid.
+pub fn is_part_payment_remark(part: &str) -> bool {
+    part.trim().strip_prefix(PAID_PREFIX).is_some_and(|rest| rest.contains("元，应缴 ") && rest.contains(SHORT_WORD))
+}
+
 /// Whether a part of a 备注 is one [`payment_remark`] writes: a form read back (a batch template imported) takes
 /// it for canbao's words, never for a reason or a note.
 pub fn is_payment_remark(part: &str) -> bool {
     let part = part.trim();
-    let part_paid =
-        part.strip_prefix(PAID_PREFIX).is_some_and(|rest| rest.contains("元，应缴 ") && rest.contains(SHORT_WORD));
-    part_paid || (part.starts_with(TO_VERIFY) && part.contains("电脑记录")) || super::coverage::is_status_remark(part)
+    is_part_payment_remark(part)
+        || (part.starts_with(TO_VERIFY) && part.contains("电脑记录"))
+        || super::coverage::is_status_remark(part)
 }
 
 /// Different amounts recorded for one family's payment on two laptops, of which a merge kept one (the later

@@ -53,6 +53,9 @@ pub enum StatusKind {
     Enrollment,
     /// A template's 备注: the reason a pupil is in the not-enrolled file, or nothing.
     TemplateRemark,
+    /// The 备注 of the student information sheet and the class list: a part payment said there
+    /// (「已缴 300 元，应缴 380 元，差 80 元」) is why 是否参保 says 否 beside a payment, so that 否 claims nothing.
+    PartPaymentRemark,
 }
 
 impl StatusKind {
@@ -75,6 +78,7 @@ impl StatusKind {
                     enrollments.into_iter().filter(|w| *w != Enrollment::Here.label_zh()).collect();
                 format!("{}（可加“：原因”）或空白", quote(&reasons))
             }
+            StatusKind::PartPaymentRemark => String::new(),
         }
     }
 }
@@ -231,13 +235,17 @@ pub fn status_columns(form: &OwnForm, header: &[Cell], map: &HeaderMap) -> Vec<S
     let enrolled = map.columns.get(&Column::Enrolled).copied();
     let found = |at: Option<usize>, kind: StatusKind| at.map(|at| StatusColumn { at, kind });
     match form {
-        OwnForm::Sheet => found(enrolled, StatusKind::Insured).into_iter().collect(),
+        OwnForm::Sheet => [found(enrolled, StatusKind::Insured), found(titled("备注"), StatusKind::PartPaymentRemark)]
+            .into_iter()
+            .flatten()
+            .collect(),
         // Which words its columns hold is not known: none is read as a status.
         OwnForm::Other => Vec::new(),
         OwnForm::ClassList => [
             found(enrolled, StatusKind::Insured),
             found(titled("是否缴费"), StatusKind::Paid),
             found(titled("参保登记"), StatusKind::Registration),
+            found(titled("备注"), StatusKind::PartPaymentRemark),
         ]
         .into_iter()
         .flatten()
@@ -284,14 +292,20 @@ pub struct Unreadable {
 pub fn read_row(columns: &[StatusColumn], row: &[Cell], synonyms: &Synonyms) -> Result<RowStatus, Unreadable> {
     let cell = |at: usize| row.get(at).map(|c| c.text().trim().to_owned()).unwrap_or_default();
     let template = columns.iter().any(|c| c.kind == StatusKind::TemplateRemark);
-    if !template && columns.iter().all(|c| cell(c.at).is_empty()) {
+    let statuses = columns.iter().filter(|c| c.kind != StatusKind::PartPaymentRemark);
+    if !template && statuses.clone().all(|c| cell(c.at).is_empty()) {
         return Ok(RowStatus::default());
     }
     let mut status = RowStatus::default();
+    let mut part_paid = false;
     for column in columns {
         let text = cell(column.at);
         let unreadable = || Unreadable { at: column.at, text: text.clone(), words: column.kind.words() };
         let said = match column.kind {
+            StatusKind::PartPaymentRemark => {
+                part_paid = text.split('；').any(crate::domain::policy::is_part_payment_remark);
+                continue;
+            }
             StatusKind::Insured | StatusKind::Paid if text.is_empty() => continue,
             StatusKind::Insured | StatusKind::Paid => {
                 let yes = if column.kind == StatusKind::Insured { synonyms.is_yes(&text) } else { text == "是" };
@@ -328,6 +342,10 @@ pub fn read_row(columns: &[StatusColumn], row: &[Cell], synonyms: &Synonyms) -> 
             }
         };
         status.said.push(said);
+    }
+    // 否 beside a part payment says the payment is short, not that nothing was paid: the drive's amount decides.
+    if part_paid {
+        status.said.retain(|s| *s != Said::Insured(false));
     }
     Ok(status)
 }

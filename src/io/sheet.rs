@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use super::ReadError;
 use super::export::{ColumnSpec, FileFormat, Out, Preamble, TableWriter, safe_file_part};
 use crate::domain::id_number;
-use crate::domain::policy::Policy;
+use crate::domain::policy::{PartPayment, Policy};
 use crate::store::{Store, StoreError, StudentFilter};
 
 #[derive(Debug, thiserror::Error)]
@@ -304,7 +304,9 @@ pub fn export_sheet(
             ]],
         };
         let filter = StudentFilter { school: Some(school.clone()), class: opts.class.clone() };
-        let paid = payment_remarks(store, policy, &filter, opts.date)?;
+        // A part payment insures nobody: 否, with what was paid in 备注.
+        let short = store.part_payments(&filter, policy, opts.date)?;
+        let paid = payment_remarks(store, &short, &filter)?;
         // The form's six columns (001 附件2), and 备注 after them only for a school with something to remark: an ID
         // number that failed the check or an old 15-digit one, which the agencies must not take as it stands (see
         // `id_number::form_remark`), or a payment short of the amount due or in dispute.
@@ -348,7 +350,7 @@ pub fn export_sheet(
                 Out::Str(s.name),
                 Out::Str(id),
                 Out::Str(s.class_label),
-                Out::Str(crate::domain::coverage::insured_word(s.insured)),
+                Out::Str(crate::domain::coverage::insured_word(s.insured && !short.contains_key(&s.id))),
                 Out::Str(s.phone),
                 remark,
             ];
@@ -366,32 +368,26 @@ pub fn export_sheet(
 
 /// What the sheet's 备注 says of each pupil's payment, by pupil id, for the pupils of `filter` it says something
 /// of: amounts two laptops recorded differently (`Store::amount_disputes_in`), else a family payment short of the
-/// amount due under `policy` of the drive's year; for an unpaid pupil, a payment the tax office's list holds for the
-/// pupil's number under another name (`Store::payments_under_other_names`). Only pupils paid less than a family
-/// can owe are read whole.
+/// amount due (`short`: `Store::part_payments`); for an unpaid pupil, a payment the tax office's list holds for the
+/// pupil's number under another name (`Store::payments_under_other_names`).
 fn payment_remarks(
     store: &Store,
-    policy: Option<&Policy>,
+    short: &HashMap<i64, PartPayment>,
     filter: &StudentFilter,
-    day: NaiveDate,
 ) -> Result<HashMap<i64, String>, ExportError> {
     let mut said: HashMap<i64, String> =
         store.amount_disputes_in(filter)?.into_iter().map(|(id, dispute)| (id, dispute.remark())).collect();
     // An unpaid pupil the tax office's list holds a payment for under another name: 否 must not read as unpaid.
     said.extend(other_name_remarks(store, filter)?);
-    if let Some(policy) = policy {
-        let year = store.shown_year();
-        store.for_each_paid_below(filter, policy.most_a_family_pays_fen(), |s| {
-            if !said.contains_key(&s.id)
-                && let Some(part) = crate::domain::policy::part_payment(policy, s, day, year)
-            {
-                said.insert(s.id, part.remark());
-            }
-            Ok(())
-        })?;
+    for (id, part) in short {
+        said.entry(*id).or_insert_with(|| part.remark());
     }
-    // A tax list's payment beside the roster's 不参保: 是 said with the school's word, before any other remark.
+    // A tax list's payment beside the roster's 不参保: 是 said with the school's word, before any other remark; not
+    // beside a part payment, which insures nobody.
     store.for_each_paid_against_status(filter, |s| {
+        if short.contains_key(&s.id) {
+            return Ok(());
+        }
         let standing = crate::domain::coverage::Standing::new(s.enrollment, s.payment);
         if let Some(status) = standing.status_remark(s.decline_reason.as_deref()) {
             let merged = match said.get(&s.id) {

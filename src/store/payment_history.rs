@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::{Result, Store, StudentFilter};
 use crate::domain::category::CategoryTable;
-use crate::domain::policy::{AmountDispute, Policy};
+use crate::domain::policy::{AmountDispute, PartPayment, Policy};
 use crate::domain::roster_check::{self, CheckReport};
 use crate::domain::student::{PaymentStatus, Student};
 use crate::domain::unapplied::UnappliedReason;
@@ -106,6 +106,43 @@ impl Store {
             return Ok(HashMap::new());
         }
         self.amount_disputes(&pupils)
+    }
+
+    /// The pupils of `filter` whose family paid less than is due under `policy` for the year shown
+    /// (`policy::part_payment`, quoted for the payment's date, `day` without one), by pupil id: a part payment
+    /// insures nobody, so they read 否 and count as not insured, in the 未缴费 ledger, on every form, the stats and
+    /// the dashboard. Categories carried from an earlier year and not certified again weigh nothing, as the payment
+    /// notice asks the full amount for them; an amount two laptops recorded differently is the tax office's to
+    /// settle, and no shortfall is worked out from it. Only pupils paid less than a family can owe are read whole.
+    pub fn part_payments(
+        &self,
+        filter: &StudentFilter,
+        policy: Option<&Policy>,
+        day: chrono::NaiveDate,
+    ) -> Result<HashMap<i64, PartPayment>> {
+        let Some(policy) = policy else { return Ok(HashMap::new()) };
+        let year = self.shown_year();
+        let to_recertify = self.categories_to_recertify_ids()?;
+        let mut short = HashMap::new();
+        self.for_each_paid_below(filter, policy.most_a_family_pays_fen(), |s| {
+            let certified;
+            let s = if to_recertify.contains(&s.id) {
+                certified = Student { categories: Vec::new(), ..s.clone() };
+                &certified
+            } else {
+                s
+            };
+            if let Some(part) = crate::domain::policy::part_payment(policy, s, day, year) {
+                short.insert(s.id, part);
+            }
+            Ok(())
+        })?;
+        if !short.is_empty() {
+            for id in self.amount_disputes_in(filter)?.keys() {
+                short.remove(id);
+            }
+        }
+        Ok(short)
     }
 
     /// The rows the merge that wrote row `merge_row` copied (first, last), if it copied any: the run after it,

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::{Result, Store, StudentFilter};
 use crate::domain::category::CategoryTable;
 use crate::domain::coverage::Standing;
-use crate::domain::policy::{Ledger, Policy, roster_ledger};
+use crate::domain::policy::{Ledger, Policy, pupil_ledger};
 use crate::domain::student::{Enrollment, PaymentStatus};
 
 /// One class's counts; each count is defined once, in `domain::coverage`.
@@ -312,6 +312,8 @@ impl Store {
         // again, as the forms count them (003 二(一)).
         let to_recertify =
             if self.current_year.is_some() { self.categories_to_recertify_ids()? } else { Default::default() };
+        // A part payment insures nobody: counted unpaid, in 未缴费, as every form counts it.
+        let short = self.part_payments(&filter, policy, self.today())?;
         self.for_each_student(&filter, |s| {
             if super::year::is_former_pupil(&s.grade) {
                 stats.former += 1;
@@ -321,14 +323,17 @@ impl Store {
             stats.students += 1;
             stats.id_invalid += i64::from(!s.id_valid());
             stats.expected += i64::from(standing.is_expected());
-            stats.insured += i64::from(standing.is_insured());
+            let insured = standing.is_insured_paying(short.contains_key(&s.id));
+            stats.insured += i64::from(insured);
             *stats.enrollment.entry(standing.enrollment().code().to_owned()).or_default() += 1;
             let categories: Vec<String> = if to_recertify.contains(&s.id) {
                 Vec::new()
             } else {
                 s.categories.iter().map(|c| c.name.clone()).collect()
             };
-            if let Some(l) = roster_ledger(policy, CategoryTable::builtin(), s.enrollment, s.payment, &categories) {
+            let short = short.contains_key(&s.id);
+            if let Some(l) = pupil_ledger(policy, CategoryTable::builtin(), s.enrollment, s.payment, &categories, short)
+            {
                 *stats.ledgers.entry(l.code().to_owned()).or_default() += 1;
                 stats.government_unrecorded +=
                     i64::from(l == Ledger::GovernmentPaid && s.payment != PaymentStatus::Government);
@@ -347,7 +352,7 @@ impl Store {
             if let Some(c) = classes.get_mut(at) {
                 c.students += 1;
                 c.expected += i64::from(standing.is_expected());
-                c.enrolled += i64::from(standing.is_insured());
+                c.enrolled += i64::from(insured);
                 c.paid += i64::from(s.payment.is_settled());
             }
             Ok(())

@@ -1141,7 +1141,9 @@ impl App {
     /// Counts the dashboard again when it is on screen.
     pub fn recount(&mut self) {
         if self.screen == Screen::Dashboard {
-            let mut dashboard = Dashboard::count(&self.data, self.policy.as_ref());
+            let policy = self.policy.as_ref();
+            let short = self.store.part_payments(&Default::default(), policy, self.store.today()).unwrap_or_default();
+            let mut dashboard = Dashboard::count(&self.data, policy, &short);
             dashboard.days = self.store.daily_progress().unwrap_or_default();
             self.dashboard = Some(dashboard);
             self.last_backup = self.store.last_backup().ok().flatten();

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use super::due::ledger_of;
 use super::roster::RosterData;
 use crate::domain::coverage::Standing;
-use crate::domain::policy::{Ledger, Policy};
+use crate::domain::policy::{Ledger, PartPayment, Policy};
 use crate::domain::student::{Enrollment, PaymentStatus};
 
 /// One class's line. Each count is defined once, in `domain::coverage`.
@@ -61,8 +61,14 @@ pub struct Dashboard {
 
 pub use crate::domain::coverage::permille;
 
+/// What a pupil's ledger depends on: the categories, whether they are carried from an earlier year (待重新认定),
+/// the statuses, and whether the family's payment is short of the amount due.
+type LedgerKey<'a> = (&'a [u16], bool, Enrollment, PaymentStatus, bool);
+
 impl Dashboard {
-    pub fn count(data: &RosterData, policy: Option<&Policy>) -> Dashboard {
+    /// Counts the roster under `policy`; `short`: the pupils whose family paid part of the amount due
+    /// (`Store::part_payments`), whom a part payment does not insure.
+    pub fn count(data: &RosterData, policy: Option<&Policy>, short: &HashMap<i64, PartPayment>) -> Dashboard {
         let mut d = Dashboard {
             enrollment: Enrollment::ALL.iter().map(|&e| (e, 0)).collect(),
             payment: PaymentStatus::ALL.iter().map(|&p| (p, 0)).collect(),
@@ -70,7 +76,7 @@ impl Dashboard {
             ..Dashboard::default()
         };
         // Most pupils share a handful of (categories, statuses) combinations: ask the policy once for each.
-        let mut memo: HashMap<(&[u16], bool, Enrollment, PaymentStatus), Option<Ledger>> = HashMap::new();
+        let mut memo: HashMap<LedgerKey, Option<Ledger>> = HashMap::new();
         // One line per school and class, in the order the roster meets them.
         let mut lines: HashMap<(usize, u32), usize> = HashMap::new();
         let mut school = 0;
@@ -89,19 +95,20 @@ impl Dashboard {
             let standing = Standing::new(row.enrollment, row.payment);
             bump(&mut d.enrollment, standing.enrollment());
             bump(&mut d.payment, row.payment);
-            let key = (&row.categories[..], row.recertify, row.enrollment, row.payment);
+            let part_paid = short.contains_key(&row.id);
+            let key = (&row.categories[..], row.recertify, row.enrollment, row.payment, part_paid);
             let ledger = *memo.entry(key).or_insert_with(|| {
                 // Categories carried from an earlier year weigh nothing until certified again, as on the forms.
                 let certified = row.categories.iter().filter(|_| !row.recertify);
                 let names: Vec<String> = certified.map(|&c| data.category_names[c as usize].clone()).collect();
-                ledger_of(policy, row.enrollment, row.payment, &names)
+                ledger_of(policy, row.enrollment, row.payment, &names, part_paid)
             });
             if let Some(l) = ledger {
                 bump(&mut d.ledgers, l);
                 d.government_unrecorded +=
                     usize::from(l == Ledger::GovernmentPaid && row.payment != PaymentStatus::Government);
             }
-            let insured = standing.is_insured();
+            let insured = standing.is_insured_paying(part_paid);
             let eligible = standing.is_expected();
             d.insured += usize::from(insured);
             d.eligible += usize::from(eligible);
@@ -155,7 +162,7 @@ mod tests {
         store.set_fixed_clock("2026-11-23T10:00:00+08:00");
         crate::demo::load_sample(&mut store).expect("sample");
         let data = RosterData::load(&store).expect("load");
-        let d = Dashboard::count(&data, None);
+        let d = Dashboard::count(&data, None, &HashMap::new());
         assert_eq!(d.students, 360);
         assert_eq!(d.classes.iter().map(|c| c.students).sum::<usize>(), 360);
         assert_eq!(d.ledgers.iter().map(|(_, n)| n).sum::<usize>(), 360);
@@ -175,16 +182,53 @@ mod tests {
         let adds_up = |d: &Dashboard| {
             of(d, Ledger::Paid) + of(d, Ledger::PaidElsewhere) + of(d, Ledger::GovernmentPaid) - d.government_unrecorded
         };
-        let d = Dashboard::count(&RosterData::load(&store).expect("load"), policy);
+        let d = Dashboard::count(&RosterData::load(&store).expect("load"), policy, &HashMap::new());
         // 001 附件1 四: 特困人员 ×2, 孤儿 ×2, 重度残疾人 ×2 in the sample, none marked.
         assert_eq!((of(&d, Ledger::GovernmentPaid), d.government_unrecorded), (6, 6));
         assert_eq!(adds_up(&d), d.insured);
         let orphan = store.students(&Default::default()).expect("list");
         let orphan = orphan.iter().find(|s| s.name == "李可月").expect("李可月");
         store.set_payment(orphan.id, PaymentStatus::Government, &Default::default()).expect("government");
-        let d = Dashboard::count(&RosterData::load(&store).expect("load"), policy);
+        let d = Dashboard::count(&RosterData::load(&store).expect("load"), policy, &HashMap::new());
         assert_eq!((of(&d, Ledger::GovernmentPaid), d.government_unrecorded), (6, 5));
         assert_eq!(adds_up(&d), d.insured);
+    }
+
+    /// A part payment (300 of 380 under yibin-2024) insures nobody: the pupil is counted in 未缴费 and not 已参保,
+    /// as `canbao stats` and the forms count it; paid in full, in 已缴费 and 已参保.
+    #[test]
+    fn a_part_payment_is_counted_unpaid_as_the_stats_count_it() {
+        let mut store = crate::store::Store::open_in_memory().expect("store");
+        store.set_fixed_clock("2026-11-23T10:00:00+08:00");
+        crate::demo::load_sample(&mut store).expect("sample");
+        // Yibin's rules for the sample's year: a policy of another year prices nothing.
+        let mut yibin = crate::domain::policy::PolicySet::builtin().get("yibin-2024").expect("yibin").clone();
+        yibin.insured_year = store.shown_year().expect("a year");
+        let policy = Some(&yibin);
+        let pupils = store.students(&Default::default()).expect("list");
+        let pupil = pupils.iter().find(|s| s.categories.is_empty() && s.payment == PaymentStatus::Unpaid).expect("one");
+        let count = |store: &crate::store::Store| {
+            let short = store.part_payments(&Default::default(), policy, store.today()).expect("short");
+            Dashboard::count(&RosterData::load(store).expect("load"), policy, &short)
+        };
+        let of = |d: &Dashboard, l: Ledger| d.ledgers.iter().find(|(k, _)| *k == l).map_or(0, |(_, n)| *n);
+        let before = count(&store);
+        let paid = |fen| crate::domain::student::PaymentDetails {
+            amount_fen: Some(fen),
+            paid_on: chrono::NaiveDate::from_ymd_opt(2023, 10, 10),
+            channel: None,
+        };
+        store.set_payment(pupil.id, PaymentStatus::Paid, &paid(30_000)).expect("part");
+        let d = count(&store);
+        assert_eq!(
+            (d.insured, of(&d, Ledger::Paid), of(&d, Ledger::Unpaid)),
+            (before.insured, of(&before, Ledger::Paid), of(&before, Ledger::Unpaid))
+        );
+        let stats = store.stats(None, policy).expect("stats");
+        assert_eq!((d.insured as i64, stats.ledgers["unpaid"]), (stats.insured, of(&d, Ledger::Unpaid) as i64));
+        store.set_payment(pupil.id, PaymentStatus::Paid, &paid(38_000)).expect("whole");
+        let d = count(&store);
+        assert_eq!((d.insured, of(&d, Ledger::Paid)), (before.insured + 1, of(&before, Ledger::Paid) + 1));
     }
 
     /// In the new year the graduates and the pupils who left last year are in no class line and no count, as
@@ -200,7 +244,7 @@ mod tests {
         store.start_year(year + 1, true, None, false).expect("new year");
         let stats = store.stats(None, None).expect("stats");
         assert!(stats.former > 1, "the sample has graduates and one who left: {stats:?}");
-        let d = Dashboard::count(&RosterData::load(&store).expect("load"), None);
+        let d = Dashboard::count(&RosterData::load(&store).expect("load"), None, &HashMap::new());
         assert_eq!(d.students as i64, stats.students);
         assert_eq!(d.enrollment.iter().find(|(e, _)| *e == Enrollment::Left).map(|(_, n)| *n), Some(0));
         assert!(d.classes.iter().all(|c| !crate::store::is_former_label(&c.label)), "{:?}", d.classes);

@@ -72,8 +72,9 @@ pub fn ledger_of(
     enrollment: Enrollment,
     payment: PaymentStatus,
     categories: &[String],
+    short: bool,
 ) -> Option<Ledger> {
-    policy::roster_ledger(policy, CategoryTable::builtin(), enrollment, payment, categories)
+    policy::pupil_ledger(policy, CategoryTable::builtin(), enrollment, payment, categories, short)
 }
 
 #[cfg(test)]
@@ -83,12 +84,18 @@ mod tests {
     #[test]
     fn ledgers_without_a_policy() {
         let none: &[String] = &[];
-        assert_eq!(ledger_of(None, Enrollment::Here, PaymentStatus::Paid, none), Some(Ledger::Paid));
-        assert_eq!(ledger_of(None, Enrollment::Unknown, PaymentStatus::Unpaid, none), Some(Ledger::Unpaid));
-        assert_eq!(ledger_of(None, Enrollment::Elsewhere, PaymentStatus::Unpaid, none), Some(Ledger::PaidElsewhere));
-        assert_eq!(ledger_of(None, Enrollment::Here, PaymentStatus::Government, none), Some(Ledger::GovernmentPaid));
-        assert_eq!(ledger_of(None, Enrollment::Left, PaymentStatus::Unpaid, none), None);
-        assert_eq!(ledger_of(None, Enrollment::Declined, PaymentStatus::Unpaid, none), None);
+        assert_eq!(ledger_of(None, Enrollment::Here, PaymentStatus::Paid, none, false), Some(Ledger::Paid));
+        assert_eq!(ledger_of(None, Enrollment::Unknown, PaymentStatus::Unpaid, none, false), Some(Ledger::Unpaid));
+        assert_eq!(
+            ledger_of(None, Enrollment::Elsewhere, PaymentStatus::Unpaid, none, false),
+            Some(Ledger::PaidElsewhere)
+        );
+        assert_eq!(
+            ledger_of(None, Enrollment::Here, PaymentStatus::Government, none, false),
+            Some(Ledger::GovernmentPaid)
+        );
+        assert_eq!(ledger_of(None, Enrollment::Left, PaymentStatus::Unpaid, none, false), None);
+        assert_eq!(ledger_of(None, Enrollment::Declined, PaymentStatus::Unpaid, none, false), None);
     }
 
     #[test]
@@ -96,7 +103,7 @@ mod tests {
         let policy = PolicySet::builtin().get("yibin-2024").expect("policy");
         let tekun = vec!["特困人员".to_owned()];
         assert_eq!(
-            ledger_of(Some(policy), Enrollment::Here, PaymentStatus::Unpaid, &tekun),
+            ledger_of(Some(policy), Enrollment::Here, PaymentStatus::Unpaid, &tekun, false),
             Some(Ledger::GovernmentPaid)
         );
     }

@@ -150,6 +150,23 @@ pub fn roster_ledger(
     })
 }
 
+/// [`roster_ledger`] of a pupil whose family's payment may fall short of the amount due (`short`:
+/// `policy::part_payment` found one): a part payment insures nobody, so the pupil is chased for the rest in
+/// 未缴费 whatever the roster's enrollment says, unless insured elsewhere (异地参保: 异地缴费).
+pub fn pupil_ledger(
+    policy: Option<&Policy>,
+    table: &CategoryTable,
+    enrollment: Enrollment,
+    payment: PaymentStatus,
+    categories: &[String],
+    short: bool,
+) -> Option<Ledger> {
+    if short && payment == PaymentStatus::Paid {
+        return Some(if enrollment == Enrollment::Elsewhere { Ledger::PaidElsewhere } else { Ledger::Unpaid });
+    }
+    roster_ledger(policy, table, enrollment, payment, categories)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -168,7 +168,7 @@ fn write_class(
             Out::Number((i + 1) as f64),
             Out::Text(s.name.clone()),
             input.id_cell(s),
-            Out::Text(standing.insured_word().into()),
+            Out::Text(crate::domain::coverage::insured_word(input.insured(s)).into()),
             Out::Text(paid.into()),
             registration,
         ];

@@ -26,8 +26,8 @@ const COMMON: [(&str, f64); 6] = [
     ("人员类别", 16.0),
 ];
 
-/// The column every ledger ends with: an ID number the agencies must not take as it stands, and in 已缴费 a
-/// payment short of the amount due (「少缴 20 元」).
+/// The column every ledger ends with: an ID number the agencies must not take as it stands, and in 未缴费 a
+/// family's part payment, which insures nobody (「已缴 300 元，应缴 380 元，差 80 元」).
 const REMARK: (&str, f64) = ("备注", 30.0);
 
 /// The department's part of a pupil's premium whose family pays the rest (`part_on_behalf`), in the family's
@@ -158,7 +158,10 @@ fn write_ledger(
 /// What the ledger itself says of the pupil in 备注 (the ID number's remark follows it).
 fn own_remark(input: &FormInput, ledger: Ledger, s: &Student, dispute: Option<&AmountDispute>) -> String {
     // A payment a tax list recorded beside the roster's 不参保: the roster's word stays said beside the money.
-    let status = Standing::new(s.enrollment, s.payment).status_remark(s.decline_reason.as_deref());
+    // Not for a part payment, which insures nobody: its own remark says what was paid.
+    let status = Standing::new(s.enrollment, s.payment)
+        .status_remark(s.decline_reason.as_deref())
+        .filter(|_| input.part_payment(s).is_none());
     let own = paid_remark(input, ledger, s, dispute);
     match status {
         Some(status) if own.is_empty() => status,
@@ -182,9 +185,13 @@ fn paid_remark(input: &FormInput, ledger: Ledger, s: &Student, dispute: Option<&
             Some(fen) => policy::shortfall_words(fen).0,
             None => policy::pupil_overpayment_words(p, s, input.opts.date).unwrap_or_default(),
         },
-        // A pupil the policy sends to enroll where the benefit was approved, not yet confirmed there: chased with
+        // A family that paid part of the amount due is chased for the rest (its 应缴金额), what it paid said here; a
+        // pupil the policy sends to enroll where the benefit was approved, not yet confirmed there, is chased with
         // the unpaid, told where to enroll.
-        (Ledger::Unpaid, _) => away_words(input, s).unwrap_or_default(),
+        (Ledger::Unpaid, _) => match input.part_payment(s) {
+            Some(part) => part.remark(),
+            None => away_words(input, s).unwrap_or_default(),
+        },
         _ => String::new(),
     }
 }
@@ -217,7 +224,11 @@ fn extra_cells(input: &FormInput, ledger: Ledger, s: &Student, listed: bool) -> 
             cells
         }
         Ledger::Unpaid => {
-            let mut cells = vec![quote(input, s).map(|q| yuan_cell(q.personal_due_fen)).unwrap_or(Out::Empty)];
+            let due = match input.part_payment(s) {
+                Some(part) => yuan_cell(part.due_fen - part.paid_fen),
+                None => quote(input, s).map(|q| yuan_cell(q.personal_due_fen)).unwrap_or(Out::Empty),
+            };
+            let mut cells = vec![due];
             cells.extend(part_cells(input, s));
             cells
         }

@@ -18,9 +18,10 @@ pub use super::export::safe_file_part;
 use super::export::{FileFormat, Out};
 use super::sheet::{ExportError, ExportOptions};
 use crate::domain::category::CategoryTable;
+use crate::domain::coverage::Standing;
 use crate::domain::id_number;
 use crate::domain::money;
-use crate::domain::policy::{self, AmountDispute, Ledger, Policy, roster_ledger};
+use crate::domain::policy::{self, AmountDispute, Ledger, PartPayment, Policy, pupil_ledger};
 use crate::domain::student::Student;
 use crate::store::{Store, StoreError, StudentFilter};
 
@@ -79,9 +80,27 @@ impl FormInput<'_> {
     /// Which of the four ledgers the pupil is in (none for declined or departed pupils who did not pay), by the
     /// categories certified for the form's year (`certified`).
     pub fn ledger(&self, s: &Student) -> Option<Ledger> {
+        let short = self.part_payment(s).is_some();
         let s = self.certified(s);
         let names: Vec<String> = s.categories.iter().map(|c| c.name.clone()).collect();
-        roster_ledger(self.policy, CategoryTable::builtin(), s.enrollment, s.payment, &names)
+        pupil_ledger(self.policy, CategoryTable::builtin(), s.enrollment, s.payment, &names, short)
+    }
+
+    /// 已参保 (是否参保 是) as every form counts it: a family's payment short of the amount due (`part_payment`)
+    /// insures nobody.
+    pub fn insured(&self, s: &Student) -> bool {
+        Standing::new(s.enrollment, s.payment).is_insured_paying(self.part_payment(s).is_some())
+    }
+
+    /// The family's payment short of the amount due under the drive's policy of the form's year, by the
+    /// categories certified for it (`certified`), quoted for the payment's date (the form's without one); `None`
+    /// for a whole payment, and for amounts two laptops recorded differently, which the tax office settles first
+    /// (`Store::part_payments` says the same of a whole school).
+    pub fn part_payment(&self, s: &Student) -> Option<PartPayment> {
+        let policy = self.policy?;
+        let part = policy::part_payment(policy, &self.certified(s), self.opts.date, self.store.shown_year())?;
+        let disputed = self.store.amount_disputes(std::slice::from_ref(s)).map(|d| !d.is_empty()).unwrap_or(false);
+        (!disputed).then_some(part)
     }
 
     /// Whether the pupil's categories are certified for the form's year: categories carried from an earlier
@@ -140,7 +159,7 @@ impl FormInput<'_> {
     /// the year (「已缴 300 元，应缴 380 元，差 80 元」), or amounts two laptops recorded differently (`dispute`:
     /// 「金额待核实（…）」), so a pupil counted insured on a payment short of the amount due does not read as settled.
     pub fn payment_remark(&self, s: &Student, dispute: Option<&AmountDispute>) -> Option<String> {
-        policy::payment_remark(self.policy, s, self.opts.date, self.store.shown_year(), dispute)
+        policy::payment_remark(self.policy, &self.certified(s), self.opts.date, self.store.shown_year(), dispute)
     }
 
     /// What the form's 备注 says, by pupil id, of the pupils of `school` (and `--class`) the drive records unpaid

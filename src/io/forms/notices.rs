@@ -79,13 +79,10 @@ pub fn slips(input: &FormInput, on: NaiveDate) -> Result<(String, Vec<Slip>), Ex
     policy::quote_in_year(policy, table, &request(None), input.store.shown_year())?;
     let window = policy.window_for(on).ok_or(ExportError::NoPolicy)?;
     let (school, pupils) = input.school_pupils()?;
-    // A family that paid less than due (a tax list's 200 of 400) is asked for the rest on a slip of its own; not
-    // where two laptops recorded different amounts, which is the tax office's to settle first.
-    let disputes = input.store.amount_disputes(&pupils)?;
-    let rest_due = |s: &Student| {
-        let short = policy::pupil_shortfall_fen(policy, s, on).filter(|_| !disputes.contains_key(&s.id))?;
-        Some((s.payment_details.amount_fen?, short))
-    };
+    // A family that paid less than due (a tax list's 200 of 400) is asked for the rest on a slip of its own, as
+    // the forms count it unpaid (`FormInput::part_payment`); not where two laptops recorded different amounts,
+    // which is the tax office's to settle first.
+    let rest_due = |s: &Student| input.part_payment(s).map(|p| (p.paid_fen, p.due_fen - p.paid_fen));
     // A payment the tax office's list recorded and a hand cleared since is still paid there: the slip says so,
     // so the family is not asked to pay twice before the tax office is asked.
     let listed = input.store.payments_from_a_list(&pupils)?;

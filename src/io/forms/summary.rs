@@ -57,7 +57,7 @@ pub fn export_summary(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
         totals.push((format!("{}台账", l.label_zh()), count(&|s| input.ledger(s) == Some(l))));
     }
     let expected = count(&|s| standing(s).is_expected());
-    let insured = count(&|s| standing(s).is_insured());
+    let insured = count(&|s| input.insured(s));
     totals.push(("应参保".into(), expected));
     totals.push(("已参保".into(), insured));
     totals.push(("身份证号有问题".into(), count(&|s| !s.id_valid())));
@@ -73,7 +73,7 @@ pub fn export_summary(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
             let standing = standing(s);
             c.students += 1;
             c.expected += u32::from(standing.is_expected());
-            c.insured += u32::from(standing.is_insured());
+            c.insured += u32::from(input.insured(s));
             c.paid += u32::from(s.payment == PaymentStatus::Paid);
             c.government += u32::from(s.payment == PaymentStatus::Government);
         }
