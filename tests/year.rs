@@ -820,7 +820,7 @@ fn pupils_added_on_a_laptop_still_in_last_year_step_into_this_year_as_this_drive
         ],
     );
     canbao(&b, &home_b).arg("import").arg(&late).args(["--school", "测试小学"]).assert().success();
-    canbao(&b, &home_b).args(["mark", &gone, "--enrollment", "left", "--reason", "转学"]).assert().success();
+    canbao(&b, &home_b).args(["mark", &gone, "--enrollment", "left"]).assert().success();
 
     let said = text(canbao(&a, &home_a).arg("merge").arg(&b));
     assert!(said.contains(&format!("对方数据文件还在 {year} 年度")), "{said}");
