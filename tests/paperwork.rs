@@ -475,6 +475,37 @@ fn a_bare_disability_on_a_list_needs_its_grade() {
     assert_eq!(categories("45020320190307775X"), serde_json::json!(["低保对象", "重度残疾人"]), "{report}");
 }
 
+/// A department's certificate that ended before the insured year begins certifies nothing for it: its row is not
+/// marked and says why (file and row); one that ends within the year is marked and said; 长期 and an empty cell
+/// are certificates without an end, and the column is read, never reported as unused.
+#[test]
+fn a_certificate_that_ended_before_the_year_is_not_applied() {
+    let (dir, db) = sample_drive_in(2027);
+    let list = write(
+        dir.path(),
+        "minzheng.csv",
+        "姓名,身份证号码,人员类别,有效期至\n孙语,450203201909308803,低保对象,2026-06-30\n\
+         林彤瑶,450202201911276365,低保对象,2027-06-30\n黎语雪,450202202007078525,孤儿,长期\n\
+         蒋睿豪,450202201910318690,孤儿,2027-12-31\n",
+    );
+    let report = json(canbao(&db).args(["reconcile", "--source", "categories", "--json"]).arg(&list));
+    let categories = |number: &str| json(canbao(&db).args(["find", number, "--json"]))[0]["categories"].clone();
+    assert_eq!(categories("450203201909308803"), serde_json::json!([]), "{report}");
+    assert_eq!(categories("450202201911276365"), serde_json::json!(["低保对象"]), "{report}");
+    assert_eq!(categories("450202202007078525"), serde_json::json!(["孤儿"]), "{report}");
+    assert_eq!(categories("450202201910318690"), serde_json::json!(["孤儿"]), "{report}");
+    let said: Vec<(u64, &str)> = report["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .map(|p| (p["row"].as_u64().unwrap_or(0), p["message"].as_str().unwrap_or("")))
+        .collect();
+    assert!(said.iter().any(|(row, m)| *row == 2 && m.contains("2026-06-30") && m.contains("未标记")), "{report}");
+    assert!(said.iter().any(|(row, m)| *row == 3 && m.contains("2027-06-30") && m.contains("年度内到期")), "{report}");
+    assert!(!said.iter().any(|(row, _)| *row == 4 || *row == 5), "{report}");
+    assert!(!said.iter().any(|(_, m)| m.contains("未使用")), "the column is read: {report}");
+}
+
 #[test]
 fn agency_status_column_is_honoured_and_unused_columns_are_said() {
     let (dir, db) = sample_drive();

@@ -1789,6 +1789,14 @@ impl RowReader<'_> {
                 self.problem(file, sheet, map.row + 1, &word, message);
                 continue;
             }
+            if map.columns.get(&Column::ValidUntil) == Some(&i) {
+                let message = format!(
+                    "“{shown}”列导入学生名单时不使用：证件有效期请用 核对人员类别名单 读入 (“{shown}” is not used by a \
+                     class list import: reconcile the department's list with --source categories to read it)"
+                );
+                self.problem(file, sheet, map.row + 1, &word, message);
+                continue;
+            }
             if PAYMENT_COLUMNS.iter().any(|c| map.columns.get(c) == Some(&i)) {
                 // The tax office's paid list read as a class list by mistake: its payments would be dropped
                 // without a word, and its names would rename the pupils its numbers match.

@@ -36,6 +36,8 @@ pub enum Column {
     PaymentStatus,
     /// 残疾等级 on a department's list: whether a bare 「残疾人」 is 重度.
     DisabilityGrade,
+    /// 有效期至 on a department's list: the day the certificate ends, after which it grants no subsidy.
+    ValidUntil,
 }
 
 impl Column {
@@ -60,6 +62,7 @@ impl Column {
             "receipt" => Column::Receipt,
             "payment_status" => Column::PaymentStatus,
             "disability_grade" => Column::DisabilityGrade,
+            "valid_until" => Column::ValidUntil,
             _ => return None,
         })
     }

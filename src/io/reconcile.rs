@@ -13,7 +13,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use super::ReadError;
@@ -916,7 +916,7 @@ impl Run<'_> {
         used.extend_from_slice(match self.source {
             Source::Tax => &[Column::Amount, Column::PaidOn, Column::Channel, Column::Receipt, Column::PaymentStatus],
             Source::Agency => &[Column::Enrolled],
-            Source::Categories => &[Column::Category, Column::DisabilityGrade],
+            Source::Categories => &[Column::Category, Column::DisabilityGrade, Column::ValidUntil],
         });
         let read: Vec<usize> = used.iter().filter_map(|c| map.columns.get(c).copied()).collect();
         let Some(header) = sheet.rows.get(map.row) else { return };
@@ -1986,6 +1986,9 @@ impl Run<'_> {
                 })
             })
             .unwrap_or_else(|| student.categories.clone());
+        if !self.certificate_in_force(sheet, map, row_no, row) {
+            return None;
+        }
         let mut known = 0;
         let mut new_in_file = 0;
         let grade = map.get(Column::DisabilityGrade, row).map(Cell::text).unwrap_or_default();
@@ -2036,6 +2039,60 @@ impl Run<'_> {
             return None;
         }
         Some(vec![Change::Categories(marks)])
+    }
+}
+
+impl Run<'_> {
+    /// Whether the row's certificate (its 有效期至) still holds in the insured year: one that ended before the year
+    /// begins certifies nothing for it and is not marked, one that ends within the year is marked and said, so the
+    /// operator asks the department for the renewal. A date that cannot be read holds the row back, said, rather
+    /// than mark a category that may have lapsed; an empty cell or 长期 is a certificate without an end.
+    fn certificate_in_force(&mut self, sheet: &Sheet, map: &HeaderMap, row_no: usize, row: &[Cell]) -> bool {
+        let Some(cell) = map.get(Column::ValidUntil, row) else { return true };
+        let text = cell.text().trim().to_owned();
+        if text.is_empty() || matches!(text.as_str(), "长期" | "长期有效" | "永久" | "永久有效" | "无期限")
+        {
+            return true;
+        }
+        let column = map.header_text(Column::ValidUntil, &sheet.rows);
+        let Some(until) = parse_date(cell) else {
+            let message = format!(
+                "证件有效期“{text}”无法识别，此行人员类别未标记，请核对 (the certificate's end date “{text}” cannot be \
+                 read: the row's category was not marked; check it)"
+            );
+            self.problem(sheet, row_no, column, message);
+            return false;
+        };
+        let Some((from, to)) = self.insured_span() else { return true };
+        let year = from.year();
+        if until < from {
+            let message = format!(
+                "证件有效期至 {until}，在 {year} 年度开始（{from}）之前已到期，此行人员类别未标记：请向认定部门核实是否已续期 \
+                 (the certificate ended on {until}, before the {year} insured year begins on {from}: the row's \
+                 category was not marked; ask the certifying department whether it was renewed)"
+            );
+            self.problem(sheet, row_no, column, message);
+            return false;
+        }
+        if until < to {
+            let message = format!(
+                "证件有效期至 {until}，在 {year} 年度内到期，已标记人员类别：到期后请向认定部门核实是否续期 (the \
+                 certificate ends on {until}, within the {year} insured year: the category was marked; ask the \
+                 certifying department about its renewal)"
+            );
+            self.problem(sheet, row_no, column, message);
+        }
+        true
+    }
+
+    /// The insured year's cover, first and last day: the policy's when it is the drive's year's, else the year.
+    fn insured_span(&self) -> Option<(NaiveDate, NaiveDate)> {
+        let policy = self.policy.filter(|p| self.year.is_none_or(|y| y == p.insured_year));
+        if let Some(p) = policy {
+            return Some((p.coverage_from, p.coverage_to));
+        }
+        let year = self.year?;
+        Some((NaiveDate::from_ymd_opt(year, 1, 1)?, NaiveDate::from_ymd_opt(year, 12, 31)?))
     }
 }
 
