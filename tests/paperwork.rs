@@ -3432,6 +3432,13 @@ fn a_tax_payment_under_another_name_is_said_beside_the_unpaid_pupil() {
     let not_enrolled = &workbook(&template[1])[0].1;
     let (rows, remark) = table_column(not_enrolled, "序号", "备注");
     assert_eq!(row_of(&rows, "潘宁萱")[remark], format!("未确认；{said}"));
+    // The payment notice says it too, so the family is not asked to pay a second time.
+    let out = dir.path().join("notices.xlsx");
+    ok(canbao(&db).args(["export", "notices", "--on", "2023-10-20", "--out"]).arg(&out));
+    let slips = printed_slips(&out);
+    let pan_slip = slips.iter().find(|s| s.text("学生姓名") == "潘宁萱").unwrap_or_else(|| panic!("{slips:?}"));
+    assert!(pan_slip.text("说明").starts_with(&format!("{said}：请先向税务核实，勿重复缴费")), "{pan_slip:?}");
+    assert!(slips.iter().filter(|s| s.text("学生姓名") != "潘宁萱").all(|s| !s.text("说明").contains("姓名为")));
 
     let check = json(canbao(&db).args(["check", "--json"]));
     let unrecorded = check["tax_paid_unrecorded"].as_array().expect("group");

@@ -86,6 +86,9 @@ pub fn slips(input: &FormInput, on: NaiveDate) -> Result<(String, Vec<Slip>), Ex
     // A payment the tax office's list recorded and a hand cleared since is still paid there: the slip says so,
     // so the family is not asked to pay twice before the tax office is asked.
     let listed = input.store.payments_from_a_list(&pupils)?;
+    // A payment the tax office lists for the pupil's number under another name may be this family's: the slip
+    // says it as the other forms do, so the family checks with the tax office before paying a second time.
+    let other_names = input.other_name_remarks(&school)?;
     let mut slips = Vec::new();
     for s in pupils.iter().filter(|s| needs_notice(s) || rest_due(s).is_some()) {
         // Categories carried from an earlier year (待重新认定) are not this year's until a department certifies them
@@ -109,6 +112,9 @@ pub fn slips(input: &FormInput, on: NaiveDate) -> Result<(String, Vec<Slip>), Ex
         if let Some(l) = listed.get(&s.id).filter(|l| l.cleared_by_hand && s.payment == PaymentStatus::Unpaid) {
             let day = crate::store::instant::local_minutes(&l.listed_at);
             note.insert(0, format!("税务名单曾记为已缴费（{day} 核对记入，之后被清除）：请先向税务核实，勿重复缴费"));
+        }
+        if let Some(remark) = other_names.get(&s.id) {
+            note.insert(0, format!("{remark}：请先向税务核实，勿重复缴费"));
         }
         if let Some((paid, short)) = rest_due(s) {
             note.insert(
