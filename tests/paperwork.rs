@@ -2616,6 +2616,53 @@ fn the_government_paid_ledger_says_why_a_share_is_zero() {
     assert!(remark.contains("柳医保发〔2022〕26号未规定低保对象的资助金额") && remark.contains("民政核定"), "{remark}");
 }
 
+/// A policy made with `policy new --from` whose notice number is still the placeholder never prints 「请填写…」 on a
+/// form: the 财政代缴 ledger cites the earlier notice as carried (「沿用 柳医保发〔2022〕26号」), the export warns that
+/// the number is not filled in, and a policy made from that one carries the first number once, never nested.
+#[test]
+fn a_placeholder_notice_number_is_never_printed_on_a_form() {
+    let (dir, db) = small_school_in(2027);
+    ok(canbao(&db).args([
+        "policy",
+        "new",
+        "liuzhou-2027",
+        "--from",
+        "liuzhou-2023",
+        "--year",
+        "2027",
+        "--premium",
+        "400",
+    ]));
+    ok(canbao(&db).args(["policy", "use", "liuzhou-2027"]));
+    ok(canbao(&db).args(["mark", "45020320190307775X", "--payment", "government", "--at-school"]));
+    let said = ok(canbao(&db).args(["export", "ledgers", "--out"]).arg(dir.path().join("ledgers.xlsx")));
+    assert!(said.contains("通知文号（document）尚未填写") && said.contains("not filled in"), "{said}");
+    let book = workbook(&dir.path().join("ledgers.xlsx"));
+    let all: Vec<String> = book.iter().flat_map(|(_, rows)| rows.iter().flat_map(|r| texts(r))).collect();
+    assert!(!all.iter().any(|t| t.contains("请填写")), "{all:?}");
+    let (header, rows) = body(&book[3].1, "序号");
+    let remark = texts(header).iter().position(|t| t == "备注").expect("备注");
+    let he = rows.iter().find(|r| r[1] == *"何轩明").expect("何轩明 is in 财政代缴");
+    assert!(he[remark].to_string().contains("沿用 柳医保发〔2022〕26号"), "{he:?}");
+    let quote = ok(canbao(&db).args(["quote", "45020320190307775X"]));
+    assert!(!quote.contains("请填写") && quote.contains("沿用 柳医保发〔2022〕26号"), "{quote}");
+
+    ok(canbao(&db).args([
+        "policy",
+        "new",
+        "liuzhou-2028",
+        "--from",
+        "liuzhou-2027",
+        "--year",
+        "2028",
+        "--premium",
+        "420",
+    ]));
+    let shown = json(canbao(&db).args(["policy", "show", "liuzhou-2028", "--json"]));
+    let document = shown["document"].as_str().expect("document");
+    assert_eq!(document, "请填写2028年度通知文号（沿用自 liuzhou-2027：柳医保发〔2022〕26号）", "{shown}");
+}
+
 /// `quote --json`'s `department_due` for a pupil marked 财政代缴 is the share `government_share` gives, never the
 /// notice's figure beside it: `null` where nothing says the share (no category, paid for where insured
 /// elsewhere), the share itself where it is known.

@@ -46,6 +46,7 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
             // The drive's policy says which payments fall short of the amount due, for the sheet's 备注.
             let policy = paperwork::drive_policy(&store)?;
             let (path, left_out) = sheet::export_sheet(&store, policy.as_ref(), &target, &opts)?;
+            say_beside(notice_number_unfilled(policy.as_ref()), to_stdout);
             say_beside(forms::classes::former_note(left_out.former, forms::classes::SHEET_FORM), to_stdout);
             say_beside(sheet::leavers_note(left_out.leavers), to_stdout);
             vec![path]
@@ -54,6 +55,7 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
             let policy = paperwork::drive_policy(&store)?;
             let input = FormInput { store: &store, opts: &opts, policy: policy.as_ref() };
             let out = out.as_deref();
+            say_beside(notice_number_unfilled(policy.as_ref()), to_stdout);
             match other {
                 ExportKind::Template => {
                     let name = template.as_deref().unwrap_or(forms::template::DEFAULT_TEMPLATE);
@@ -234,6 +236,28 @@ fn amounts_not_checked(input: &FormInput) -> Option<(String, String)> {
         "金额未核对：使用的保费政策 {name} 为 {policy_year} 年度，台账为 {year} 年度，应缴金额、少缴、多缴未计算（各台账中已注明）；\
          请选定 {year} 年度的政策后重新导出，{how}"
     );
+    Some((format!("{zh} ({en})"), en))
+}
+
+/// The warning that the policy's notice number is still the placeholder a renewal wrote: the forms cite the earlier
+/// notice as carried (「沿用 …」) or nothing, and the operator is told to fill in this year's.
+fn notice_number_unfilled(policy: Option<&crate::domain::policy::Policy>) -> Option<(String, String)> {
+    use crate::domain::policy::NoticeNumber;
+    let policy = policy?;
+    let (name, source) = (&policy.name, &policy.source);
+    let (zh, en) = match policy.notice_number() {
+        NoticeNumber::Filled(_) => return None,
+        NoticeNumber::Carried(number) => {
+            (format!("表格中注明为「沿用 {number}」"), format!("the forms cite {number} as carried over"))
+        }
+        NoticeNumber::Missing => ("表格中不写文号".to_owned(), "the forms cite no number".to_owned()),
+    };
+    let en = format!(
+        "warning: policy {name}'s notice number (document) is not filled in, and {en}: fill in this year's notice \
+         number in {source}"
+    );
+    let zh =
+        format!("注意：保费政策 {name} 的通知文号（document）尚未填写，{zh}：请在 {source} 中填写本年度通知的文号");
     Some((format!("{zh} ({en})"), en))
 }
 

@@ -67,7 +67,75 @@ pub struct Policy {
     pub source: String,
 }
 
+/// What a policy's `document` says of its notice number (通知文号).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeNumber<'a> {
+    /// This year's number, as the operator filled it in.
+    Filled(&'a str),
+    /// Not filled in yet: the placeholder `policy new --from` (or `year new`) wrote, 「请填写2027年度通知文号（沿用自
+    /// yibin-2024：宜医保办〔2023〕79号）」, carrying the earlier notice's number, found however deep the placeholder
+    /// nests (a file renewed before renewals stopped nesting them).
+    Carried(&'a str),
+    /// Not filled in, and no earlier number carried.
+    Missing,
+}
+
+/// The placeholder's first words, which no notice number starts with.
+pub const NOTICE_NUMBER_PLACEHOLDER: &str = "请填写";
+
+/// Reads a policy's `document` (see [`NoticeNumber`]).
+pub fn notice_number(document: &str) -> NoticeNumber<'_> {
+    let mut text = document.trim();
+    let mut carried = false;
+    while text.starts_with(NOTICE_NUMBER_PLACEHOLDER) {
+        let inner = text
+            .find("沿用自")
+            .and_then(|at| text[at..].find('：').map(|colon| at + colon + '：'.len_utf8()))
+            .map(|from| text[from..].trim_end());
+        let Some(inner) = inner else { return NoticeNumber::Missing };
+        // Each level of the placeholder closes its own bracket at the very end.
+        text = inner.strip_suffix('）').unwrap_or(inner).trim();
+        carried = true;
+    }
+    // A closing bracket nothing in the number opens is a placeholder's own, left over where a hand-edited file
+    // closed one more level than it opened.
+    while carried && text.ends_with('）') && text.matches('）').count() > text.matches('（').count() {
+        text = text[..text.len() - '）'.len_utf8()].trim_end();
+    }
+    match (text.is_empty(), carried) {
+        (true, _) => NoticeNumber::Missing,
+        (false, true) => NoticeNumber::Carried(text),
+        (false, false) => NoticeNumber::Filled(text),
+    }
+}
+
 impl Policy {
+    /// What the policy's `document` says of its notice number.
+    pub fn notice_number(&self) -> NoticeNumber<'_> {
+        notice_number(&self.document)
+    }
+
+    /// The notice as a form or a quote cites it: its number, the earlier notice's said as carried (「沿用
+    /// 宜医保办〔2023〕79号」) while this year's is not filled in, or 「通知文号未填」: what is handed to a family or an
+    /// agency never prints the placeholder's 「请填写…」.
+    pub fn document_cited(&self) -> String {
+        match self.notice_number() {
+            NoticeNumber::Filled(number) => number.to_owned(),
+            NoticeNumber::Carried(number) => format!("沿用 {number}"),
+            NoticeNumber::Missing => "通知文号未填".to_owned(),
+        }
+    }
+
+    /// The notice as the subject of a form's sentence (「…未规定特困人员的资助」): its number, 「通知（沿用 …）」, or
+    /// 「本年度通知」.
+    pub fn document_in_sentence(&self) -> String {
+        match self.notice_number() {
+            NoticeNumber::Filled(number) => number.to_owned(),
+            NoticeNumber::Carried(number) => format!("通知（沿用 {number}）"),
+            NoticeNumber::Missing => "本年度通知".to_owned(),
+        }
+    }
+
     /// The most a family can be asked to pay under this policy: the personal premium, or the financing standard
     /// (premium and subsidy) where a window charges it. A payment of this much or more falls short of nothing.
     pub fn most_a_family_pays_fen(&self) -> i64 {
@@ -880,6 +948,19 @@ pub fn pupil_overpayment_words(policy: &Policy, pupil: &super::student::Student,
 
 #[cfg(test)]
 mod tests {
+
+    /// A placeholder renewed twice before renewals stopped nesting still gives the first notice's number.
+    #[test]
+    fn a_notice_number_is_read_through_placeholders() {
+        assert_eq!(notice_number("柳医保发〔2022〕26号"), NoticeNumber::Filled("柳医保发〔2022〕26号"));
+        let once = "请填写2027年度通知文号（沿用自 liuzhou-2023：柳医保发〔2022〕26号）";
+        assert_eq!(notice_number(once), NoticeNumber::Carried("柳医保发〔2022〕26号"));
+        let nested = "请填写2029年度通知文号（沿用自 yibin-2028：请填写2028年度通知文号（沿用自 yibin-2027：请填写2027年度通知\
+                      文号（沿用自 yibin-2024：宜医保办〔2023〕79号 附件1））））";
+        assert_eq!(notice_number(nested), NoticeNumber::Carried("宜医保办〔2023〕79号 附件1"));
+        assert_eq!(notice_number("请填写2027年度通知文号"), NoticeNumber::Missing);
+        assert_eq!(notice_number(""), NoticeNumber::Missing);
+    }
     use super::*;
 
     /// Yibin 2024 (001 附件1): 380 元 for an ordinary pupil, 95 元 for 低保. 300 paid of 380 is 80 short; 95 paid

@@ -159,11 +159,11 @@ pub fn department_share(
     } else if q.subsidy_unspecified {
         return unknown(
             department,
-            ShareReason::AmountNotGiven { document: policy.document.clone(), category, clause },
+            ShareReason::AmountNotGiven { document: policy.document_in_sentence(), category, clause },
         );
     } else if q.department_due_fen == 0 {
         Some(ShareReason::NoSubsidy {
-            document: policy.document.clone(),
+            document: policy.document_in_sentence(),
             categories: names,
             family_fen: q.personal_due_fen,
         })

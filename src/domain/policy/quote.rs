@@ -347,7 +347,7 @@ pub fn quote(policy: &Policy, categories: &CategoryTable, req: &QuoteRequest) ->
     };
     let mut steps = vec![RuleStep::Window {
         policy_title: policy.title.clone(),
-        document: policy.document.clone(),
+        document: policy.document_cited(),
         paid_on: req.paid_on,
         window: window.name.clone(),
         from: window.from,

@@ -71,7 +71,15 @@ pub fn renew(request: &Renewal, categories: &CategoryTable) -> Result<Renewed, D
         doc["title"] = toml_edit::value(title.replace(&base_year.to_string(), &request.year.to_string()));
     }
     if let Some(document) = doc.get("document").and_then(Item::as_str).map(str::to_owned) {
-        doc["document"] = toml_edit::value(format!("请填写{}年度通知文号（{copied}：{document}）", request.year));
+        // The number of the notice the rules really come from, however many renewals ago: a placeholder is never
+        // put inside another.
+        let placeholder = match super::notice_number(&document) {
+            super::NoticeNumber::Filled(number) | super::NoticeNumber::Carried(number) => {
+                format!("{}{}年度通知文号（{copied}：{number}）", super::NOTICE_NUMBER_PLACEHOLDER, request.year)
+            }
+            super::NoticeNumber::Missing => format!("{}{}年度通知文号", super::NOTICE_NUMBER_PLACEHOLDER, request.year),
+        };
+        doc["document"] = toml_edit::value(placeholder);
         to_check
             .push("通知文号 document：请填写本年度通知的文号 (document: fill in this year's notice number)".to_owned());
     }
@@ -101,6 +109,7 @@ pub fn renew(request: &Renewal, categories: &CategoryTable) -> Result<Renewed, D
                 }
             }
             let text = window.get("text").and_then(Item::as_str).unwrap_or_default().to_owned();
+            let text = without_copied_mark(&text, "（沿用自 ");
             window["text"] = toml_edit::value(format!("{text}（{copied}，请按{}年度通知核对）", request.year));
             // A judgement about the base year's cover ("按2024保险年度计") is about the new year now.
             if let Some(coverage) = window.get("coverage_text").and_then(Item::as_str).map(str::to_owned) {
@@ -116,10 +125,12 @@ pub fn renew(request: &Renewal, categories: &CategoryTable) -> Result<Renewed, D
                         let moved = text
                             .replace(&format!("{from}保险年度"), &format!("{to}保险年度"))
                             .replace(&format!("{from}年1月1日至12月31日"), &format!("{to}年1月1日至12月31日"));
+                        let moved = without_copied_mark(&moved, "（沿用自 ");
                         judgement["text"] = toml_edit::value(format!("{moved}（{copied}）"));
                     }
                     if let Some(text) = judgement.get("text_en").and_then(Item::as_str).map(str::to_owned) {
                         let moved = text.replace(&format!("insurance year {from}"), &format!("insurance year {to}"));
+                        let moved = without_copied_mark(&moved, " (copied from ");
                         judgement["text_en"] = toml_edit::value(format!("{moved} (copied from {})", request.base_name));
                     }
                 }
@@ -156,6 +167,7 @@ pub fn renew(request: &Renewal, categories: &CategoryTable) -> Result<Renewed, D
             // A share (资助比例) follows the new premium by itself; a fixed amount may not be this year's.
             if rule.get("subsidy").and_then(Item::as_str) == Some("fixed") {
                 let note = rule.get("note").and_then(Item::as_str).unwrap_or_default().to_owned();
+                let note = without_copied_mark(&note, "（定额资助沿用自 ");
                 rule.insert("note", toml_edit::value(format!("{note}（定额资助{copied}，请核对）")));
                 to_check.push(format!("类别「{name}」：定额资助沿用上一年度，请核对 (category {name}: its fixed subsidy kept from last year: check it)"));
             }
@@ -172,6 +184,15 @@ pub fn renew(request: &Renewal, categories: &CategoryTable) -> Result<Renewed, D
     let text = format!("{header}\n{doc}");
     let policy = Policy::from_toml_with(request.name, &text, &file, categories)?;
     Ok(Renewed { text, policy, to_check })
+}
+
+/// `text` without the mark an earlier renewal put at its end (`opening` up to the last bracket), so a policy renewed
+/// from a renewed one says once where it was copied from, not once per year.
+fn without_copied_mark<'a>(text: &'a str, opening: &str) -> &'a str {
+    match text.rfind(opening) {
+        Some(at) if text.ends_with(['）', ')']) => text[..at].trim_end(),
+        _ => text,
+    }
 }
 
 /// A payment window's dates as a policy file states them: what the operator may correct from this year's notice.
@@ -301,6 +322,35 @@ mod tests {
         // A window renamed in the file since the form opened is not overwritten by position.
         windows[0].name = "另一个缴费期".into();
         assert!(edit_premium_and_windows("yibin-2024", text, 40_050, &windows, CategoryTable::builtin()).is_err());
+    }
+
+    /// A policy renewed from a renewed one carries the first notice's number once, and its windows and readings say
+    /// once where they were copied from; before, each renewal put the last one's placeholder inside its own.
+    #[test]
+    fn a_renewal_of_a_renewal_nests_nothing() {
+        let first = Renewal {
+            name: "yibin-2027",
+            base_name: "yibin-2024",
+            base_text: base("yibin-2024"),
+            year: 2027,
+            premium_fen: Some(38000),
+        };
+        let first = renew(&first, CategoryTable::builtin()).expect("renews");
+        let second = Renewal {
+            name: "yibin-2028",
+            base_name: "yibin-2027",
+            base_text: &first.text,
+            year: 2028,
+            premium_fen: Some(40000),
+        };
+        let second = renew(&second, CategoryTable::builtin()).expect("renews");
+        let document = &second.policy.document;
+        assert_eq!(document.matches("请填写").count(), 1, "{document}");
+        assert_eq!(second.policy.document_cited(), "沿用 宜医保办〔2023〕79号 附件1");
+        for window in &second.policy.windows {
+            assert_eq!(window.text.matches("沿用自").count(), 1, "{}", window.text);
+            assert!(window.text.contains("沿用自 yibin-2027，请按2028年度通知核对"), "{}", window.text);
+        }
     }
 
     #[test]
