@@ -2663,6 +2663,45 @@ fn a_placeholder_notice_number_is_never_printed_on_a_form() {
     assert_eq!(document, "请填写2028年度通知文号（沿用自 liuzhou-2027：柳医保发〔2022〕26号）", "{shown}");
 }
 
+/// A pupil whose ID number gives an age no pupil of the grade has (a five-year-old in 初一) is said at import with
+/// the file and row, listed by `check`, and flagged in the forms' 备注, which read back are canbao's words and no
+/// note; a pupil of the grade's age is none of these.
+#[test]
+fn an_age_that_does_not_fit_the_grade_is_flagged() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("drive.db");
+    let list = write(
+        dir.path(),
+        "transfer.csv",
+        "学校,姓名,身份证号码,年级,班级\n示范中学,金新生,450203202106010020,初一,1班\n示范中学,王三,511502201303110314,初一,1班\n",
+    );
+    let report = json(canbao(&db).args(["import", "--json"]).arg(&list));
+    let said: Vec<(u64, String)> = report["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .map(|p| (p["row"].as_u64().unwrap_or(0), p["message"].as_str().unwrap_or("").to_owned()))
+        .collect();
+    assert!(said.iter().any(|(row, m)| *row == 2 && m.contains("2021-06-01") && m.contains("七年级")), "{report}");
+    assert!(!said.iter().any(|(row, _)| *row == 3), "{report}");
+    let check = json(canbao(&db).args(["check", "--json"]));
+    let odd: Vec<&str> =
+        check["age_for_grade"].as_array().expect("group").iter().filter_map(|a| a["name"].as_str()).collect();
+    assert_eq!(odd, ["金新生"], "{check}");
+
+    let template = export(&db, "template", &dir.path().join("template"), &[]);
+    let (rows, remark) = table_column(&workbook(&template[1])[0].1, "序号", "备注");
+    assert!(row_of(&rows, "金新生")[remark].contains("出生于 2021-06-01，不是七年级学生的年龄"), "{rows:?}");
+    assert!(!row_of(&rows, "王三")[remark].contains("出生于"), "{rows:?}");
+    let classes = export(&db, "classes", &dir.path().join("classes.xlsx"), &[]);
+    let (rows, remark) = table_column(&workbook(&classes[0])[0].1, "序号", "备注");
+    assert!(row_of(&rows, "金新生")[remark].contains("身份证号码或年级待核实"), "{rows:?}");
+    let back = json(canbao(&db).args(["import", "--json"]).args(&template).arg(&classes[0]));
+    assert_eq!(back["updated"], 0, "{back}");
+    let found = json(canbao(&db).args(["find", "金新生", "--json"]));
+    assert_eq!(found[0]["note"].as_str().unwrap_or_default(), "", "{found}");
+}
+
 /// `quote --json`'s `department_due` for a pupil marked 财政代缴 is the share `government_share` gives, never the
 /// notice's figure beside it: `null` where nothing says the share (no category, paid for where insured
 /// elsewhere), the share itself where it is known.

@@ -1302,6 +1302,23 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
             &what,
         );
     }
+    for a in &report.age_for_grade {
+        let p = &a.pupil;
+        let what = format!(
+            "{}\t{}\t{}\t{}\t{}",
+            p.name,
+            class(&p.class),
+            shown_id(&p.id_number, reveal),
+            a.birth_date,
+            a.grade
+        );
+        heading(
+            "按身份证号码的出生日期，年龄与年级不符，号码或年级待核实 (age does not fit the grade by the ID number: check the \
+             number or the grade)",
+            "age does not fit the grade by the ID number: check the number or the grade",
+            &what,
+        );
+    }
     for u in &report.underpaid {
         let p = &u.pupil;
         let fen = |yuan: f64| (yuan * 100.0).round() as i64;

@@ -9,6 +9,7 @@ pub mod name_alike;
 pub mod phone;
 pub mod pinyin_keys;
 pub mod policy;
+pub mod pupil_flags;
 pub mod read_back;
 pub mod roster_check;
 pub mod search;

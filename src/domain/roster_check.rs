@@ -90,6 +90,9 @@ pub struct CheckReport {
     /// A valid number whose holder is older than any pupil (over [`OLDEST_PUPIL`]): most often a parent's
     /// number typed for the child, which the agency would register as it stands.
     pub too_old: Vec<AgedPupil>,
+    /// A valid number whose holder's age does not fit the pupil's grade (a baby or a five-year-old in 初一): a
+    /// sibling's number, or the wrong grade; the forms say it in 备注 (`pupil_flags::age_remark`).
+    pub age_for_grade: Vec<GradeAgePupil>,
     /// Paid by the family, less than the policy's amount due (only with a policy).
     pub underpaid: Vec<Underpaid>,
     /// Paid by the family, more than the policy's amount due (only with a policy): a category the pupil holds or
@@ -268,8 +271,7 @@ pub struct UnrecordedPayment {
     pub pupil: Option<PupilRef>,
 }
 
-/// The oldest age a pupil of a school drive is taken to have (a university student may be 25).
-pub const OLDEST_PUPIL: i32 = 25;
+pub use super::pupil_flags::OLDEST_PUPIL;
 
 /// A family's payment short of the amount due under the drive's policy (少缴): the family is asked for the rest.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -311,6 +313,17 @@ pub struct GovernmentToVerify {
     pub reason: ShareReason,
 }
 
+/// A pupil whose age does not fit the grade: born on `birth_date`, usually `usual_age` at the start of the
+/// school year in `grade`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GradeAgePupil {
+    #[serde(flatten)]
+    pub pupil: PupilRef,
+    pub birth_date: NaiveDate,
+    pub grade: String,
+    pub usual_age: i32,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AgedPupil {
     pub pupil: PupilRef,
@@ -330,6 +343,7 @@ impl CheckReport {
             + self.government_without_category.len()
             + self.government_to_verify.len()
             + self.too_old.len()
+            + self.age_for_grade.len()
             + self.underpaid.len()
             + self.overpaid.len()
             + self.amounts_differ.len()
@@ -399,6 +413,13 @@ pub fn check_in_year(
             let age = crate::domain::id_number::age_on(birth, today);
             if age > OLDEST_PUPIL {
                 report.too_old.push(AgedPupil { pupil: s.into(), age });
+            } else if let Some(odd) = super::pupil_flags::grade_age(&s.grade, &s.class, birth, today) {
+                report.age_for_grade.push(GradeAgePupil {
+                    pupil: s.into(),
+                    birth_date: birth,
+                    grade: odd.grade,
+                    usual_age: odd.usual,
+                });
             }
         }
         if s.payment == PaymentStatus::Paid

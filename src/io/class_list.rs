@@ -2475,6 +2475,20 @@ impl RowReader<'_> {
         {
             self.problem(file, sheet, row_no, &header_of(Column::BirthDate), message);
         }
+        // A baby's or a parent's number typed for the child: the age the number gives does not fit the grade.
+        // An old 15-digit number's birth date is the conversion's guess (19YY), said as such of its own.
+        if let Ok(valid) = &id.result
+            && valid.kind != id_number::IdKind::ResidentConverted
+            && let Some(odd) = crate::domain::pupil_flags::grade_age(&grade, &class, valid.birth_date, self.today)
+        {
+            let (birth, grade, usual) = (valid.birth_date, &odd.grade, odd.usual);
+            let message = format!(
+                "身份证号码的出生日期 {birth} 不是{grade}学生的年龄（通常 {usual} 岁入读），已导入，请核对号码或年级 (the ID \
+                 number's birth date, {birth}, is no age for a pupil of {grade}, usually {usual} at the start of the \
+                 year: imported; check the number or the grade)"
+            );
+            self.problem(file, sheet, row_no, &header_of(Column::IdNumber), message);
+        }
         let note = text(Column::Note).map(|n| list_note(&n)).unwrap_or_default();
         let source = source_of(file, &sheet.name, row_no);
         let classless = grade.is_empty() && class.is_empty();
@@ -3225,6 +3239,7 @@ fn list_note(cell: &str) -> String {
         id_number::is_form_remark(p)
             || crate::domain::policy::is_payment_remark(p)
             || crate::domain::unapplied::is_other_name_remark(p)
+            || crate::domain::pupil_flags::is_flag_remark(p)
     };
     let parts: Vec<&str> = cell.split('；').map(str::trim).filter(|p| !p.is_empty() && !canbaos(p)).collect();
     parts.join("；")

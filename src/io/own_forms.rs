@@ -361,6 +361,7 @@ fn template_remark(text: &str) -> Option<(Enrollment, Option<String>)> {
             || crate::domain::id_number::is_form_remark(part)
             || crate::domain::policy::is_payment_remark(part)
             || crate::domain::unapplied::is_other_name_remark(part)
+            || crate::domain::pupil_flags::is_flag_remark(part)
     };
     let mut own = text.trim();
     loop {

@@ -366,6 +366,11 @@ impl App {
         for a in &r.too_old {
             lines.push(fill(self.text.check_too_old, &[&a.pupil.name, &id(&a.pupil.id_number), &a.age]));
         }
+        for a in &r.age_for_grade {
+            let birth = a.birth_date.to_string();
+            lines
+                .push(fill(self.text.check_age_for_grade, &[&a.pupil.name, &id(&a.pupil.id_number), &birth, &a.grade]));
+        }
         for u in &r.underpaid {
             let yuan = |v: f64| money::plain((v * 100.0).round() as i64);
             let (paid, due, short) = (yuan(u.paid), yuan(u.due), yuan(u.short));

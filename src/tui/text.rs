@@ -581,6 +581,7 @@ pub struct Text {
     /// The detail's notes did not fit the window.
     pub notes_cut: &'static str,
     pub check_too_old: &'static str,
+    pub check_age_for_grade: &'static str,
     /// A family's payment short of the amount due: name, class, paid, due, short.
     pub check_underpaid: &'static str,
     pub check_overpaid: &'static str,

@@ -146,7 +146,12 @@ fn write_class(
     // check or an old 15-digit one (the teacher must not take a number a spreadsheet rounded as the pupil's, nor the
     // 1918 birth date of a converted old number: see `id_number::form_remark`), or a payment (`payment_remarks`).
     let remark_of = |s: &Student| {
-        let parts: Vec<&str> = [paid.get(&s.id).map(String::as_str), id_remark(s)].into_iter().flatten().collect();
+        let flags = input.flags(s);
+        let parts: Vec<&str> = [paid.get(&s.id).map(String::as_str), id_remark(s)]
+            .into_iter()
+            .flatten()
+            .chain(flags.iter().map(String::as_str))
+            .collect();
         (!parts.is_empty()).then(|| parts.join("；"))
     };
     let remarks = pupils.iter().any(|s| remark_of(s).is_some());

@@ -149,7 +149,7 @@ fn write_ledger(
             ),
         };
         row.extend(cells);
-        row.push(remark_cell(&remark, s));
+        row.push(remark_cell(&remark, s, &input.flags(s)));
         writer.row(&row)?;
     }
     Ok(())

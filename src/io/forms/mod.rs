@@ -170,6 +170,12 @@ impl FormInput<'_> {
         super::sheet::other_name_remarks(self.store, &filter)
     }
 
+    /// What the roster check doubts of the pupil, as the forms' 备注 say it (`pupil_flags`): an age that does not
+    /// fit the grade or no pupil's, on the form's date.
+    pub fn flags(&self, s: &Student) -> Vec<String> {
+        crate::domain::pupil_flags::remarks(self.policy, s, self.opts.date)
+    }
+
     /// The drive's policy when it is of the form's insured year: one of another year (chosen with a warning, as a
     /// drive may start before the year's notice is out) prices nothing of this year, so no amount due, 少缴 or 多缴
     /// is worked out from it.
@@ -212,10 +218,14 @@ pub fn id_remark(s: &Student) -> Option<&'static str> {
     crate::domain::id_number::form_remark(s.id_problem.as_deref(), s.id_kind)
 }
 
-/// A 备注 cell: the form's own remark and the ID number's, 「；」 between them.
-pub fn remark_cell(own: &str, s: &Student) -> Out<'static> {
-    let parts: Vec<&str> =
-        [own.trim(), id_remark(s).unwrap_or_default()].into_iter().filter(|p| !p.is_empty()).collect();
+/// A 备注 cell: the form's own remark, the ID number's and what the roster check doubts of the pupil (`flags`,
+/// [`FormInput::flags`]), 「；」 between them.
+pub fn remark_cell(own: &str, s: &Student, flags: &[String]) -> Out<'static> {
+    let parts: Vec<&str> = [own.trim(), id_remark(s).unwrap_or_default()]
+        .into_iter()
+        .chain(flags.iter().map(String::as_str))
+        .filter(|p| !p.is_empty())
+        .collect();
     if parts.is_empty() { Out::Empty } else { Out::Text(parts.join("；")) }
 }
 

@@ -147,6 +147,7 @@ pub fn slips(input: &FormInput, on: NaiveDate) -> Result<(String, Vec<Slip>), Ex
         // The ID's last four characters of a number a spreadsheet rounded (…6000) are not the pupil's: the slip says
         // so, as the forms for the agencies do, for the family to give the whole number.
         note.extend(super::id_remark(s).map(str::to_owned));
+        note.extend(input.flags(s));
         let away = away_rule.map(|rule| match rule.enroll {
             EnrollPlace::Family => "不随学校参保（以家庭为单位参保缴费）".to_owned(),
             _ => "不随学校参保（应在待遇审批地参保缴费）".to_owned(),

@@ -142,7 +142,7 @@ fn write_row(
         // The words the class list prints beside 是否参保: never 在校参保 for a pupil registered and not paid.
         text(Standing::new(s.enrollment, s.payment).registration_word().unwrap_or(Enrollment::Unknown.label_zh())),
         text(s.payment.label_zh()),
-        remark_cell(&note, s),
+        remark_cell(&note, s, &input.flags(s)),
     ])?;
     Ok(())
 }

@@ -247,7 +247,7 @@ fn cell(
                 .flatten()
                 .filter(|p| !p.is_empty())
                 .collect();
-            remark_cell(&parts.join("；"), s)
+            remark_cell(&parts.join("；"), s, &input.flags(s))
         }
         Value::Constant => text(&column.text),
         Value::Blank => Out::Empty,

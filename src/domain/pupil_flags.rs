@@ -1,0 +1,103 @@
+//! What the roster check doubts of a pupil that the forms must say beside the pupil too: an age no pupil of the
+//! grade has (a parent's or a baby's number typed for the child), and a full subsidy the notice grants only to
+//! 本市户籍 held by someone whose number says they cannot have it. Each is said in 备注 as 「…待核实」, and read back
+//! from a form as canbao's words, never as the pupil's note.
+
+use chrono::{Datelike, NaiveDate};
+
+use super::class_label::{ClassKey, Grade};
+use super::id_number::age_on;
+use super::policy::Policy;
+use super::student::Student;
+
+/// The oldest age a pupil of a school drive is taken to have (a university student may be 25).
+pub const OLDEST_PUPIL: i32 = 25;
+
+/// How far from the usual age for the grade a pupil may be before the age is doubted: two years younger (an
+/// early start), four years older (a late start, years repeated).
+const YOUNGER_BY: i32 = 2;
+const OLDER_BY: i32 = 4;
+
+/// A pupil's age that does not fit the grade they are in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GradeAge {
+    /// The age at the start of the school year (1 September), which is what the grade follows; negative for a
+    /// child born after it.
+    pub age: i32,
+    /// The grade as canbao writes it (七年级 for 初一, 三年级).
+    pub grade: String,
+    /// The usual age at the start of the school year for the grade.
+    pub usual: i32,
+}
+
+/// The grade's usual age and the pupil's, when they are too far apart: a pupil of school year n (一年级 1 … 高三 12)
+/// is usually n + 5 on the 1 September the school year starts. `None` for a grade that is no school year.
+pub fn grade_age(grade: &str, class: &str, birth: NaiveDate, on: NaiveDate) -> Option<GradeAge> {
+    let Grade::Year(n) = ClassKey::of(grade, class).grade else { return None };
+    let year_start = if on.month() >= 9 { on.year() } else { on.year() - 1 };
+    let start = NaiveDate::from_ymd_opt(year_start, 9, 1)?;
+    let age = if birth > start { -1 } else { age_on(birth, start) };
+    let usual = i32::from(n) + 5;
+    let fits = (usual - YOUNGER_BY..=usual + OLDER_BY).contains(&age);
+    let label = ClassKey { grade: Grade::Year(n), class: String::new() }.canonical();
+    (!fits).then_some(GradeAge { age, grade: label, usual })
+}
+
+/// The age remark's last words, by which a form read back knows it for canbao's.
+const AGE_TAIL: &str = "，身份证号码或年级待核实";
+const OLD_TAIL: &str = "，不像在校学生，身份证号码待核实";
+
+/// What the forms say of the pupil's age, if the check doubts it: older than any pupil, or not of the grade's age.
+pub fn age_remark(s: &Student, on: NaiveDate) -> Option<String> {
+    // An old 15-digit number's birth date is the conversion's (19YY), which its own remark already doubts.
+    let converted = s.id_kind == Some(super::id_number::IdKind::ResidentConverted);
+    let birth = s.birth_date.filter(|_| s.id_problem.is_none() && !converted)?;
+    let age = age_on(birth, on);
+    if age > OLDEST_PUPIL {
+        return Some(format!("身份证号码显示年龄 {age} 岁{OLD_TAIL}"));
+    }
+    let odd = grade_age(&s.grade, &s.class, birth, on)?;
+    Some(format!("出生于 {birth}，不是{}学生的年龄{AGE_TAIL}", odd.grade))
+}
+
+/// Every remark of this module for the pupil, in the order the forms write them.
+pub fn remarks(policy: Option<&Policy>, s: &Student, on: NaiveDate) -> Vec<String> {
+    let _ = policy;
+    age_remark(s, on).into_iter().collect()
+}
+
+/// Whether a part of a 备注 is one this module writes.
+pub fn is_flag_remark(part: &str) -> bool {
+    let part = part.trim();
+    (part.starts_with("出生于 ") && part.ends_with(AGE_TAIL))
+        || (part.starts_with("身份证号码显示年龄 ") && part.ends_with(OLD_TAIL))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("date")
+    }
+
+    /// A baby and a five-year-old in 初一 are doubted; a twelve- and a fifteen-year-old are not; 大班 is no school
+    /// year and says nothing.
+    #[test]
+    fn an_age_is_weighed_against_the_grade() {
+        let on = d(2026, 12, 4);
+        assert!(grade_age("", "初一2班", d(2026, 10, 1), on).is_some_and(|g| g.age == -1 && g.grade == "七年级"));
+        assert!(grade_age("", "初一（1）班", d(2021, 6, 1), on).is_some_and(|g| g.age == 5 && g.usual == 12));
+        assert_eq!(grade_age("初一", "1班", d(2013, 3, 11), on), None);
+        assert_eq!(grade_age("七年级", "1班", d(2010, 3, 11), on), None);
+        assert!(grade_age("一年级", "1班", d(2013, 3, 11), on).is_some());
+        assert_eq!(grade_age("大班", "", d(2021, 3, 11), on), None);
+    }
+
+    #[test]
+    fn the_remarks_are_known_read_back() {
+        assert!(is_flag_remark("出生于 2026-10-01，不是初一学生的年龄，身份证号码或年级待核实"));
+        assert!(is_flag_remark("身份证号码显示年龄 41 岁，不像在校学生，身份证号码待核实"));
+        assert!(!is_flag_remark("出生于农村") && !is_flag_remark("左撇子"));
+    }
+}
