@@ -2702,6 +2702,76 @@ fn an_age_that_does_not_fit_the_grade_is_flagged() {
     assert_eq!(found[0]["note"].as_str().unwrap_or_default(), "", "{found}");
 }
 
+/// A holder of a residence permit for Hong Kong, Macao or Taiwan residents (810000 / 830000, valid or with its
+/// check character typed wrong) or of a foreigner's permanent residence card, in a category 001 subsidises only
+/// for 本市户籍 (附件1 四), is listed by `check` and flagged in the template's 备注, and `quote` says so beside the
+/// subsidy it still gives; a local pupil in such a category and a card holder in one without the condition are not.
+#[test]
+fn a_permit_holder_in_a_category_for_local_households_is_flagged() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = drive_of_year(dir.path(), 2024);
+    ok(canbao(&db).args(["policy", "use", "yibin-2024"]));
+    let list = write(
+        dir.path(),
+        "list.csv",
+        "学校,姓名,身份证号码,年级,班级,人员类别
+示范中学,陈港生,810000201403020025,初一,1班,特困人员
+\
+         示范中学,林台生,830000201405180035,初一,1班,孤儿
+示范中学,安外生,912345201407110049,初一,1班,低保对象
+\
+         示范中学,王本地,511502201403010310,初一,1班,特困人员
+",
+    );
+    ok(canbao(&db).arg("import").arg(&list));
+    let check = json(canbao(&db).args(["check", "--json"]));
+    let mut flagged: Vec<&str> =
+        check["local_hukou"].as_array().expect("group").iter().filter_map(|h| h["name"].as_str()).collect();
+    flagged.sort_unstable();
+    assert_eq!(flagged, ["林台生", "陈港生"], "{check}");
+
+    let template = export(&db, "template", &dir.path().join("template"), &[]);
+    let rows: Vec<(Vec<Vec<String>>, usize)> =
+        template.iter().map(|file| table_column(&workbook(file)[0].1, "序号", "备注")).collect();
+    let remark = |name: &str| {
+        let (rows, at) = rows.iter().find(|(rows, _)| rows.iter().any(|r| r.iter().any(|c| c == name))).expect(name);
+        row_of(rows, name)[*at].clone()
+    };
+    assert!(remark("陈港生").contains("港澳台居民居住证持有人无本市户籍，特困人员的政府补助"), "{rows:?}");
+    assert!(remark("林台生").contains("孤儿的政府补助"), "{rows:?}");
+    assert!(!remark("王本地").contains("本市户籍") && !remark("安外生").contains("本市户籍"), "{rows:?}");
+
+    let q = quote(&db, &["810000201403020025", "--paid-on", "2023-10-08"]);
+    assert!(q["local_hukou_doubt"].as_str().unwrap_or_default().contains("无本市户籍"), "{q}");
+    assert_eq!(q["personal_due"], 0.0, "the subsidy is not withheld: {q}");
+    let q = quote(&db, &["511502201403010310", "--paid-on", "2023-10-08"]);
+    assert!(q["local_hukou_doubt"].is_null(), "{q}");
+}
+
+/// The template names the document of a permit's number whose check character was typed wrong by its shape (港澳台
+/// 居民居住证), as it does the valid one's, never 居民身份证.
+#[test]
+fn a_flagged_permit_number_is_not_called_a_resident_card_on_the_template() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("drive.db");
+    let list = write(
+        dir.path(),
+        "list.csv",
+        "学校,姓名,身份证号码,年级,班级
+示范中学,林台生,830000201405180035,初一,1班
+\
+         示范中学,陈港生,810000201403020025,初一,1班
+示范中学,王本地,511502201403010311,初一,1班
+",
+    );
+    ok(canbao(&db).arg("import").arg(&list));
+    let template = export(&db, "template", &dir.path().join("template"), &[]);
+    let (rows, kind) = table_column(&workbook(&template[1])[0].1, "序号", "证件类型");
+    assert_eq!(row_of(&rows, "林台生")[kind], "港澳台居民居住证", "{rows:?}");
+    assert_eq!(row_of(&rows, "陈港生")[kind], "港澳台居民居住证", "{rows:?}");
+    assert_eq!(row_of(&rows, "王本地")[kind], "居民身份证", "{rows:?}");
+}
+
 /// `quote --json`'s `department_due` for a pupil marked 财政代缴 is the share `government_share` gives, never the
 /// notice's figure beside it: `null` where nothing says the share (no category, paid for where insured
 /// elsewhere), the share itself where it is known.

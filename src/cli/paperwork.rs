@@ -592,6 +592,11 @@ struct QuoteJson {
     enrollee: EnrolleeKind,
     freshman: bool,
     name: Option<String>,
+    /// A pupil whose number is a residence permit (810000/820000/830000) or a foreigner's permanent residence
+    /// card, in a category the policy subsidises only for 本市户籍: why the subsidy is to be checked (`null`
+    /// otherwise). The quote still gives the subsidy: the certifying department decides.
+    local_hukou_doubt: Option<String>,
+    local_hukou_doubt_en: Option<String>,
     /// A pupil marked 财政代缴: the department's share as the 财政代缴 ledger states it; `null` otherwise.
     government_share: Option<GovernmentShareJson>,
     /// A pupil insured elsewhere (异地参保) and counted in 异地缴费: `{"place"}` (`null` where none was recorded),
@@ -654,6 +659,7 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
     let mut government = None;
     let mut elsewhere = None;
     let mut to_recertify: Vec<String> = Vec::new();
+    let mut hukou: Option<(String, String)> = None;
     let asked = args.id_number.is_some() || args.pupil.name.is_some();
     if let Some(store) = opened.as_ref().filter(|_| asked) {
         let raw = args.id_number.as_deref();
@@ -686,6 +692,8 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
         // Insured elsewhere and counted in 异地缴费, as the ledgers count the pupil: paid where insured, so the
         // family owes nothing here, whatever the notice quotes for a pupil enrolling here.
         elsewhere = policy::insured_elsewhere(Some(&policy), table, &pupil);
+        hukou = crate::domain::pupil_flags::hukou_remark(Some(&policy), &pupil)
+            .zip(crate::domain::pupil_flags::hukou_remark_en(Some(&policy), &pupil));
         name = Some(pupil.name);
     }
     for c in &args.categories {
@@ -774,6 +782,8 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
         enrollee,
         freshman: args.freshman,
         name,
+        local_hukou_doubt: hukou.as_ref().map(|h| h.0.clone()),
+        local_hukou_doubt_en: hukou.as_ref().map(|h| h.1.clone()),
         government_share: government.as_ref().map(|share| GovernmentShareJson {
             department: Some(share.department.clone()).filter(|d| !d.is_empty()),
             amount: share.amount_fen.map(money::as_number),
@@ -801,6 +811,9 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
         None => w.money(q.personal_due_fen),
     };
     println!("{}", fill(w.cli_family_pays, &[&family]));
+    if let Some((zh, en)) = &hukou {
+        say(&format!("  注意：{zh} (note: {en})"), &format!("  note: {en}"));
+    }
     if !to_recertify.is_empty() {
         let (zh, en) = (to_recertify.join("、"), to_recertify.join(", "));
         say(
@@ -1316,6 +1329,22 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
             "按身份证号码的出生日期，年龄与年级不符，号码或年级待核实 (age does not fit the grade by the ID number: check the \
              number or the grade)",
             "age does not fit the grade by the ID number: check the number or the grade",
+            &what,
+        );
+    }
+    for h in &report.local_hukou {
+        let p = &h.pupil;
+        let what = format!(
+            "{}\t{}\t{}\t{}",
+            p.name,
+            class(&p.class),
+            shown_id(&p.id_number, reveal),
+            pick(&h.remark, &h.remark_en)
+        );
+        heading(
+            "政府补助须具有本市户籍，证件显示无本市户籍，待核实 (the subsidy needs local household registration the \
+             pupil's document says they lack: to be confirmed)",
+            "the subsidy needs local household registration the pupil's document says they lack: to be confirmed",
             &what,
         );
     }

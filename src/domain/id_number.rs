@@ -460,6 +460,28 @@ fn validate(s: &str, today: NaiveDate) -> Result<ValidId, IdProblem> {
     }
 }
 
+/// The kind of document a number is by its shape alone, whether or not it passes the check: 18 characters
+/// starting 810000 / 820000 / 830000 (a residence permit for Hong Kong, Macao or Taiwan residents) or 9 (a
+/// foreigner's permanent residence card). A flagged number of such a shape (a check character typed wrong) is
+/// still no 居民身份证, so the forms must not call it one. `None` for any other shape.
+pub fn kind_by_shape(number: &str) -> Option<IdKind> {
+    let b = number.as_bytes();
+    if b.len() != 18 {
+        return None;
+    }
+    match (b[0], b[1]) {
+        (b'9', _) => Some(IdKind::ForeignPermanent),
+        (b'8', b'1'..=b'3') if &b[2..6] == b"0000" => Some(IdKind::HkMoTwPermit),
+        _ => None,
+    }
+}
+
+/// The pupil's kind of document: the one the check found, else, for a number that failed it, the one its shape
+/// says ([`kind_by_shape`]).
+pub fn kind_of(kind: Option<IdKind>, number: &str) -> Option<IdKind> {
+    kind.or_else(|| kind_by_shape(number))
+}
+
 fn validate18(s: &str, today: NaiveDate, default_kind: IdKind) -> Result<ValidId, IdProblem> {
     let b = s.as_bytes();
     let kind = match (b[0], b[1]) {
@@ -749,6 +771,15 @@ mod tests {
         assert_eq!(check(&foreign, today()).result.expect("foreign").kind, IdKind::ForeignPermanent);
         // 81 followed by anything but 0000 is not a permit.
         assert_eq!(check(&with_check("81123420100101123"), today()).result, Err(IdProblem::Area));
+        // With its check character typed wrong, a permit's number is flagged, and still a permit's by its shape.
+        let mut bad = tw.clone();
+        bad.replace_range(17.., if tw.ends_with('0') { "1" } else { "0" });
+        assert!(matches!(check(&bad, today()).result, Err(IdProblem::CheckDigit { .. })), "{bad}");
+        assert_eq!(kind_of(None, &bad), Some(IdKind::HkMoTwPermit));
+        assert_eq!(kind_of(None, &hk), Some(IdKind::HkMoTwPermit));
+        assert_eq!(kind_of(None, &with_check("94515620100101123")), Some(IdKind::ForeignPermanent));
+        assert_eq!(kind_of(None, &with_check("45020220150101123")), None);
+        assert_eq!(kind_of(None, "8300002010"), None);
     }
 
     #[test]

@@ -268,6 +268,10 @@ pub struct CategoryRule {
     pub clause: String,
     pub note: String,
     pub note_en: String,
+    /// The notice grants the subsidy only to people of the city's own household registration (本市户籍, 001 附件1
+    /// 四), which a holder of a residence permit for Hong Kong, Macao or Taiwan residents or of a foreigner's
+    /// permanent residence card cannot have.
+    pub local_hukou: bool,
     /// Readings about this category the notice does not state.
     pub judgements: Vec<Judgement>,
 }

@@ -6,7 +6,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::class_label::{ClassKey, Grade};
-use super::id_number::age_on;
+use super::id_number::{self, IdKind, age_on};
 use super::policy::Policy;
 use super::student::Student;
 
@@ -46,6 +46,7 @@ pub fn grade_age(grade: &str, class: &str, birth: NaiveDate, on: NaiveDate) -> O
 /// The age remark's last words, by which a form read back knows it for canbao's.
 const AGE_TAIL: &str = "，身份证号码或年级待核实";
 const OLD_TAIL: &str = "，不像在校学生，身份证号码待核实";
+const HUKOU_TAIL: &str = "须具有本市户籍，补助待核实";
 
 /// What the forms say of the pupil's age, if the check doubts it: older than any pupil, or not of the grade's age.
 pub fn age_remark(s: &Student, on: NaiveDate) -> Option<String> {
@@ -60,10 +61,60 @@ pub fn age_remark(s: &Student, on: NaiveDate) -> Option<String> {
     Some(format!("出生于 {birth}，不是{}学生的年龄{AGE_TAIL}", odd.grade))
 }
 
+/// A pupil whose number is a residence permit for Hong Kong, Macao or Taiwan residents or a foreigner's
+/// permanent residence card (by the check, or by its shape where the check flagged it), in categories the policy
+/// subsidises only for 本市户籍 (001 附件1 四): such a holder has no household registration in the city.
+struct HukouDoubt<'a> {
+    kind: IdKind,
+    /// The categories whose subsidy needs 本市户籍, and the clauses that say so.
+    categories: Vec<&'a str>,
+    clauses: Vec<&'a str>,
+}
+
+fn hukou_doubt<'a>(policy: Option<&'a Policy>, s: &'a Student) -> Option<HukouDoubt<'a>> {
+    let kind = id_number::kind_of(s.id_kind, &s.id_number)
+        .filter(|k| matches!(k, IdKind::HkMoTwPermit | IdKind::ForeignPermanent))?;
+    let policy = policy?;
+    let rules: Vec<_> =
+        s.categories.iter().filter_map(|c| policy.rule(&c.name)).filter(|rule| rule.local_hukou).collect();
+    let mut categories: Vec<&str> = rules.iter().map(|r| r.category.as_str()).collect();
+    categories.dedup();
+    let mut clauses: Vec<&str> = rules.iter().map(|r| r.clause.as_str()).filter(|c| !c.is_empty()).collect();
+    clauses.dedup();
+    (!categories.is_empty()).then_some(HukouDoubt { kind, categories, clauses })
+}
+
+/// What the forms say of a pupil holding a residence permit or a foreigner's card in a category the policy
+/// subsidises only for 本市户籍. The subsidy is not withheld: the certifying department decides whom it
+/// certified, and the drive cannot see a 户籍; it is said for the department to confirm.
+pub fn hukou_remark(policy: Option<&Policy>, s: &Student) -> Option<String> {
+    let doubt = hukou_doubt(policy, s)?;
+    let holder = match doubt.kind {
+        IdKind::ForeignPermanent => "外国人永久居留身份证持有人",
+        _ => "港澳台居民居住证持有人",
+    };
+    let clause = if doubt.clauses.is_empty() { String::new() } else { format!("（{}）", doubt.clauses.join("、")) };
+    Some(format!("{holder}无本市户籍，{}的政府补助{clause}{HUKOU_TAIL}", doubt.categories.join("、")))
+}
+
+/// The hukou remark in English, for the command line and the screen in English.
+pub fn hukou_remark_en(policy: Option<&Policy>, s: &Student) -> Option<String> {
+    let doubt = hukou_doubt(policy, s)?;
+    let holder = match doubt.kind {
+        IdKind::ForeignPermanent => "a holder of a foreigner's permanent residence card",
+        _ => "a holder of a residence permit for Hong Kong, Macao or Taiwan residents",
+    };
+    let clause = if doubt.clauses.is_empty() { String::new() } else { format!(" ({})", doubt.clauses.join(", ")) };
+    Some(format!(
+        "{holder} has no local household registration (本市户籍), which the policy requires for the subsidy of {}{clause}: \
+         to be confirmed with the certifying department",
+        doubt.categories.join(", ")
+    ))
+}
+
 /// Every remark of this module for the pupil, in the order the forms write them.
 pub fn remarks(policy: Option<&Policy>, s: &Student, on: NaiveDate) -> Vec<String> {
-    let _ = policy;
-    age_remark(s, on).into_iter().collect()
+    [age_remark(s, on), hukou_remark(policy, s)].into_iter().flatten().collect()
 }
 
 /// Whether a part of a 备注 is one this module writes.
@@ -71,6 +122,7 @@ pub fn is_flag_remark(part: &str) -> bool {
     let part = part.trim();
     (part.starts_with("出生于 ") && part.ends_with(AGE_TAIL))
         || (part.starts_with("身份证号码显示年龄 ") && part.ends_with(OLD_TAIL))
+        || (part.contains("无本市户籍") && part.ends_with(HUKOU_TAIL))
 }
 
 #[cfg(test)]
@@ -98,6 +150,9 @@ mod tests {
     fn the_remarks_are_known_read_back() {
         assert!(is_flag_remark("出生于 2026-10-01，不是初一学生的年龄，身份证号码或年级待核实"));
         assert!(is_flag_remark("身份证号码显示年龄 41 岁，不像在校学生，身份证号码待核实"));
+        assert!(is_flag_remark(
+            "港澳台居民居住证持有人无本市户籍，特困人员的政府补助（001 附件1 四(三)）须具有本市户籍，补助待核实"
+        ));
         assert!(!is_flag_remark("出生于农村") && !is_flag_remark("左撇子"));
     }
 }

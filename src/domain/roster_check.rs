@@ -93,6 +93,10 @@ pub struct CheckReport {
     /// A valid number whose holder's age does not fit the pupil's grade (a baby or a five-year-old in 初一): a
     /// sibling's number, or the wrong grade; the forms say it in 备注 (`pupil_flags::age_remark`).
     pub age_for_grade: Vec<GradeAgePupil>,
+    /// A holder of a residence permit for Hong Kong, Macao or Taiwan residents or of a foreigner's permanent
+    /// residence card in a category the policy subsidises only for 本市户籍 (only with a policy): the forms say
+    /// it in 备注 (`pupil_flags::hukou_remark`), for the certifying department to confirm.
+    pub local_hukou: Vec<HukouPupil>,
     /// Paid by the family, less than the policy's amount due (only with a policy).
     pub underpaid: Vec<Underpaid>,
     /// Paid by the family, more than the policy's amount due (only with a policy): a category the pupil holds or
@@ -324,6 +328,16 @@ pub struct GradeAgePupil {
     pub usual_age: i32,
 }
 
+/// A pupil whose category subsidy needs 本市户籍 the pupil's document says they cannot have: why, in both
+/// languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HukouPupil {
+    #[serde(flatten)]
+    pub pupil: PupilRef,
+    pub remark: String,
+    pub remark_en: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AgedPupil {
     pub pupil: PupilRef,
@@ -344,6 +358,7 @@ impl CheckReport {
             + self.government_to_verify.len()
             + self.too_old.len()
             + self.age_for_grade.len()
+            + self.local_hukou.len()
             + self.underpaid.len()
             + self.overpaid.len()
             + self.amounts_differ.len()
@@ -421,6 +436,10 @@ pub fn check_in_year(
                     usual_age: odd.usual,
                 });
             }
+        }
+        if let Some(remark) = super::pupil_flags::hukou_remark(policy, s) {
+            let remark_en = super::pupil_flags::hukou_remark_en(policy, s).unwrap_or_default();
+            report.local_hukou.push(HukouPupil { pupil: s.into(), remark, remark_en });
         }
         if s.payment == PaymentStatus::Paid
             && let Some(policy) = pricing

@@ -53,6 +53,9 @@ pub struct Detail {
     /// The payment is one a tax list recorded (and nobody cleared since): without a channel, it still reached the
     /// tax office, as the 已缴费 ledger says.
     pub listed: bool,
+    /// A residence permit's or a foreigner's card holder in a category the policy subsidises only for 本市户籍: why
+    /// the subsidy is to be confirmed, in the interface's language (`pupil_flags::hukou_remark`).
+    pub hukou: Option<String>,
 }
 
 /// The line above the footer: what just happened.
@@ -1098,6 +1101,10 @@ impl App {
                         .collect(),
                     None => Vec::new(),
                 };
+                let hukou = match self.lang {
+                    Language::En => crate::domain::pupil_flags::hukou_remark_en(self.policy.as_ref(), &student),
+                    _ => crate::domain::pupil_flags::hukou_remark(self.policy.as_ref(), &student),
+                };
                 let categories_certified = self.store.categories_certified(id).unwrap_or(true);
                 // A log unreadable here only loses the remark; the pupil still opens.
                 let amount_dispute = self
@@ -1126,6 +1133,7 @@ impl App {
                     categories_certified,
                     amount_dispute,
                     listed,
+                    hukou,
                 });
             }
             Err(e) => self.fail(e.to_string()),

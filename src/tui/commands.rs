@@ -371,6 +371,10 @@ impl App {
             lines
                 .push(fill(self.text.check_age_for_grade, &[&a.pupil.name, &id(&a.pupil.id_number), &birth, &a.grade]));
         }
+        for h in &r.local_hukou {
+            let why = if self.lang == crate::words::Language::En { &h.remark_en } else { &h.remark };
+            lines.push(fill(self.text.check_local_hukou, &[&h.pupil.name, &id(&h.pupil.id_number), why]));
+        }
         for u in &r.underpaid {
             let yuan = |v: f64| money::plain((v * 100.0).round() as i64);
             let (paid, due, short) = (yuan(u.paid), yuan(u.due), yuan(u.short));

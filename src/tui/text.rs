@@ -582,6 +582,8 @@ pub struct Text {
     pub notes_cut: &'static str,
     pub check_too_old: &'static str,
     pub check_age_for_grade: &'static str,
+    /// A residence permit's or a foreign card's holder in a category subsidised only for 本市户籍: name, ID, why.
+    pub check_local_hukou: &'static str,
     /// A family's payment short of the amount due: name, class, paid, due, short.
     pub check_underpaid: &'static str,
     pub check_overpaid: &'static str,

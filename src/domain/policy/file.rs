@@ -138,6 +138,9 @@ struct CategoryRuleFile {
     note: String,
     #[serde(default)]
     note_en: String,
+    /// The notice grants the subsidy only to people of the city's own household registration (本市户籍).
+    #[serde(default)]
+    local_hukou: bool,
     #[serde(default)]
     judgement: Vec<JudgementFile>,
 }
@@ -681,6 +684,8 @@ fn category_rule(
         clause: rule.clause.trim().to_owned(),
         note: rule.note.trim().to_owned(),
         note_en: rule.note_en.trim().to_owned(),
+        // A file written before the key existed (a policy renewed from yibin-2024 earlier) says it in its note.
+        local_hukou: rule.local_hukou || rule.note.contains("须具有本市户籍"),
         judgements,
     })
 }

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::{FormInput, categories_text, out_dir, remark_cell};
 use crate::domain::category::DataFileError;
-use crate::domain::id_number::IdKind;
+use crate::domain::id_number::{self, IdKind};
 use crate::domain::policy::AmountDispute;
 use crate::domain::student::{Enrollment, Student};
 use crate::io::export::{ColumnSpec, Out, Preamble, TableWriter, check_targets_as, place_all};
@@ -205,7 +205,8 @@ fn cell(
         Value::Seq => Out::Number(f64::from(seq)),
         Value::Name => text(&s.name),
         Value::IdNumber => input.id_cell(s),
-        Value::IdType => text(match s.id_kind {
+        // A permit's number with its check character typed wrong is flagged in 备注, and still a permit's.
+        Value::IdType => text(match id_number::kind_of(s.id_kind, &s.id_number) {
             Some(IdKind::HkMoTwPermit) => "港澳台居民居住证",
             Some(IdKind::ForeignPermanent) => "外国人永久居留身份证",
             _ => "居民身份证",

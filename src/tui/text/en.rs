@@ -504,6 +504,7 @@ pub static EN: Text = Text {
     check_no_class: "no class: {} {}",
     notes_cut: "(more than the window holds: enlarge it to read all)",
     check_age_for_grade: "born {2}, an age that does not fit {3}: check the number or the grade: {0} {1}",
+    check_local_hukou: "{2}: {0} {1}",
     check_too_old: "aged {2} by the ID number, perhaps a parent's number: {0} {1}",
     check_underpaid: "underpaid, ask the family for the rest: {} {}, paid {} yuan, {} yuan due, {} yuan short",
     check_payment_outside_year: "paid on a date outside the insured year, which a payment for another year does not pay for: {} {}, {}",

@@ -481,6 +481,7 @@ pub static ZH: Text = Text {
     check_no_class: "没有班级：{} {}",
     notes_cut: "（窗口太小，放不下全部说明，请放大窗口查看）",
     check_age_for_grade: "出生于 {2}，年龄与{3}不符，号码或年级待核实：{0} {1}",
+    check_local_hukou: "{2}：{0} {1}",
     check_too_old: "按身份证号码已 {2} 岁，可能填了家长的号码：{0} {1}",
     check_underpaid: "少缴保费，请向家长补收：{} {}，已缴 {} 元，应缴 {} 元，少缴 {} 元",
     check_payment_outside_year: "缴费日期不属于本年度，往年的缴费不能算本年度已缴费，请核实：{} {}，{}",

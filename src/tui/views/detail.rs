@@ -292,6 +292,9 @@ fn notes(app: &App, d: &Detail) -> Vec<Line<'static>> {
         let (zh, en) = dispute.words();
         lines.push(Line::styled(t.pick(&zh, &en).to_owned(), warn));
     }
+    if let Some(hukou) = &d.hukou {
+        lines.push(Line::styled(hukou.clone(), warn));
+    }
     for (category, place, clause) in &d.away {
         let sentence = fill(t.label_value, &[category, &QuoteWords::of(t.lang).place(*place)]);
         let text = if clause.is_empty() { sentence } else { fill(t.with_clause, &[&sentence, clause]) };
