@@ -164,8 +164,9 @@ pub fn normalize(raw: &str) -> String {
     out
 }
 
-/// Marks a spreadsheet puts before a number to keep it as text.
-const APOSTROPHES: [char; 4] = ['\'', '‘', '’', '`'];
+/// Marks a spreadsheet puts before a number to keep it as text, and the full-width apostrophe (＇) a Chinese
+/// input mode types for that key.
+const APOSTROPHES: [char; 5] = ['\'', '‘', '’', '`', '＇'];
 
 /// Quotes around the text of `="…"`: ASCII as Excel writes them, or Chinese ones as typed in a Chinese input
 /// mode (`＝“…”`).
@@ -669,6 +670,10 @@ mod tests {
         assert_eq!(c.normalized, "11010519491231002X");
         assert!(c.is_valid());
         assert!(check("'11010519491231002X", today()).is_valid());
+        for raw in ["＇11010519491231002X", " ＇ 110105 19491231 002X", "＇＝“11010519491231002X”"] {
+            let c = check(raw, today());
+            assert_eq!((c.normalized.as_str(), c.is_valid()), ("11010519491231002X", true), "{raw}");
+        }
         assert!(check("=\"11010519491231002X\"", today()).is_valid());
         // As every reader hands it over: the cell cleaned, so the formula behind an apostrophe (io::cell).
         for raw in [
