@@ -1342,8 +1342,23 @@ fn a_masked_class_list_read_back_is_the_same_pupils() {
     // The masked student information sheet, read back: the same pupils.
     let sheet = export(&db, "sheet", &dir.path().join("sheet/"), &["--mask"]);
     assert!(sheet[0].to_string_lossy().contains("-打码"), "{sheet:?}");
+    // The parents' phones are masked as the numbers are, and read back leave the drive's as they were.
+    let phones = |sheet: &Path| {
+        let (rows, at) = table_column(&workbook(sheet)[0].1, "序号", "联系电话");
+        rows.iter().map(|r| r[at].clone()).collect::<Vec<_>>()
+    };
+    let whole = phones(&export(&db, "sheet", &dir.path().join("whole/"), &[])[0]);
+    let masked = phones(&sheet[0]);
+    assert_eq!(masked.len(), whole.len());
+    assert!(whole.iter().filter(|p| p.len() >= 7).count() > 100, "{whole:?}");
+    for (masked, whole) in masked.iter().zip(&whole) {
+        let kept = whole.len() < 7 || (masked.contains('*') && masked.ends_with(&whole[whole.len() - 4..]));
+        assert!(kept && (masked != whole || whole.len() < 7), "{masked} for {whole}");
+    }
     let report = json(canbao(&db).args(["import", "--json"]).arg(&sheet[0]));
     assert_eq!((&report["added"], &report["masked_left_out"]), (&0.into(), &0.into()), "{report}");
+    assert_eq!(report["updated"], 0, "{report}");
+    assert_eq!(phones(&export(&db, "sheet", &dir.path().join("again/"), &[])[0]), whole);
 
     // Onto a drive (of the same year) that holds none of these pupils: the whole file said in one line, nothing added.
     let other = dir.path().join("other.db");

@@ -75,6 +75,38 @@ fn landline(text: &str) -> Option<String> {
     (area_fits && number_fits).then(|| format!("{area}-{number}"))
 }
 
+/// A phone as a masked export shows it, as the ID numbers beside it are: the first three and last four digits of
+/// a mobile or a landline with its area code (138****5678), the last four of a shorter one (***4567). Text with
+/// fewer than seven digits (无, a word) is no number to hide and is kept.
+pub fn mask(phone: &str) -> String {
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    if digits < *DIGITS.start() {
+        return phone.to_owned();
+    }
+    let head = if digits >= 10 { 3 } else { 0 };
+    let mut seen = 0;
+    phone
+        .chars()
+        .map(|c| {
+            if !c.is_ascii_digit() {
+                return c;
+            }
+            seen += 1;
+            if seen <= head || seen > digits - 4 { c } else { MASK }
+        })
+        .collect()
+}
+
+const MASK: char = '*';
+
+/// Whether a phone cell is one a masked export wrote ([`mask`]): at least its four last digits, with `*` among
+/// them. An import reading such a list back keeps the phone the drive holds.
+pub fn is_masked(phone: &str) -> bool {
+    phone.contains(MASK)
+        && phone.chars().filter(char::is_ascii_digit).count() >= 4
+        && phone.chars().all(|c| c.is_ascii_digit() || c == MASK || c == '-' || c == ' ')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,5 +147,19 @@ mod tests {
         {
             assert!(!looks_like_phone(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn masked_phones_keep_their_ends_and_read_as_masked() {
+        assert_eq!(mask("13812345678"), "138****5678");
+        assert_eq!(mask("083112345678"), "083*****5678");
+        assert_eq!(mask("2345678"), "***5678");
+        assert_eq!(mask("无"), "无");
+        assert_eq!(mask(""), "");
+        for phone in ["13812345678", "083112345678", "2345678"] {
+            assert!(is_masked(&mask(phone)) && !is_masked(phone), "{phone}");
+        }
+        assert!(!is_masked("'=1*2") && !is_masked("*"));
+        assert!(is_masked(&mask("0772-1234567")) && mask("0772-1234567").ends_with("4567"));
     }
 }

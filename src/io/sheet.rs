@@ -328,12 +328,14 @@ pub fn export_sheet(
                 return Ok(());
             }
             seq += 1;
-            let masked;
-            let id = if opts.mask {
+            let (masked, masked_phone);
+            // The copy for teachers hides the parents' phones as it hides the numbers.
+            let (id, phone) = if opts.mask {
                 masked = id_number::mask(s.id_number);
-                masked.as_str()
+                masked_phone = crate::domain::phone::mask(s.phone);
+                (masked.as_str(), masked_phone.as_str())
             } else {
-                s.id_number
+                (s.id_number, s.phone)
             };
             let parts: Vec<&str> =
                 [paid.get(&s.id).map(String::as_str), id_number::form_remark(s.id_problem, s.id_kind)]
@@ -351,7 +353,7 @@ pub fn export_sheet(
                 Out::Str(id),
                 Out::Str(s.class_label),
                 Out::Str(crate::domain::coverage::insured_word(s.insured && !short.contains_key(&s.id))),
-                Out::Str(s.phone),
+                Out::Str(phone),
                 remark,
             ];
             if let Err(e) = writer.row(row.get(..columns.len()).unwrap_or(&row)) {
@@ -473,13 +475,17 @@ mod tests {
                     id_number::mask(&s.id_number),
                     s.class_label(),
                     insured.into(),
-                    s.phone.clone(),
+                    // Masked as the numbers are: the copy for teachers hides the parents' phones too.
+                    crate::domain::phone::mask(&s.phone),
                     // The sample school holds numbers that failed the check: its sheet has 备注.
                     id_number::form_remark(s.id_problem.as_deref(), s.id_kind).unwrap_or_default().to_owned(),
                 ]
             })
             .collect();
         assert!(expected.iter().any(|r| r[4] == "是") && expected.iter().any(|r| r[4] == "否"));
+        assert!(
+            expected.iter().all(|r| r[5].is_empty() || r[5].contains('*')) && expected.iter().any(|r| r[5].len() > 4)
+        );
 
         let dir = tempfile::tempdir().unwrap();
         for format in [FileFormat::Csv, FileFormat::Xlsx] {
