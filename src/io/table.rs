@@ -322,6 +322,10 @@ const MAX_SHARED_STRINGS_BYTES: u64 = 64 * 1024 * 1024;
 /// reader holds such a run whole, so an 18 KB file that inflates to one 256 MiB name is refused here.
 const MAX_XML_TEXT_BYTES: usize = 6 * MAX_CELL_BYTES;
 
+/// How many times its packed size a part must inflate to for an overlong text in it to be taken for a zip bomb's:
+/// worksheet XML packs some ten to one, text a person wrote less, a run of one repeated byte over a thousand.
+const BOMB_RATIO: u64 = 100;
+
 /// Inflates every part of an XLSX once, in constant memory, before the reader sees it: refuses a part that
 /// inflates past its bound or holds one overlong text, and tells whether the file has merged cells (`true`
 /// when the zip cannot be read: calamine then judges it).
@@ -344,6 +348,13 @@ fn xlsx_scan(bytes: &[u8]) -> Result<Scan, &'static str> {
         let shared = part.ends_with("sharedstrings.xml");
         let mut hides_rows = false;
         let limit = if shared { MAX_SHARED_STRINGS_BYTES } else { MAX_PART_BYTES };
+        // An overlong text in a part packed beyond any sheet's ratio is a zip bomb's run, not a cell someone
+        // typed: the file is refused as one that unpacks too large, which is what it is.
+        let packed = entry.compressed_size();
+        let declared = entry.size();
+        let long_text = |inflated: u64| {
+            if packed > 0 && declared.max(inflated) / packed >= BOMB_RATIO { TOO_LARGE } else { LONG_TEXT }
+        };
         // Chunks overlap by the needle's length, so a word split between two reads is still seen.
         let keep = b"mergeCell".len() - 1;
         let (mut filled, mut inflated, mut text_run) = (0, 0u64, 0usize);
@@ -362,14 +373,14 @@ fn xlsx_scan(bytes: &[u8]) -> Result<Scan, &'static str> {
             match (memchr::memchr2(b'<', b'>', new), memchr::memrchr2(b'<', b'>', new)) {
                 (Some(first), Some(last)) => {
                     if text_run + first > MAX_XML_TEXT_BYTES {
-                        return Err(LONG_TEXT);
+                        return Err(long_text(inflated));
                     }
                     text_run = new.len() - last - 1;
                 }
                 _ => text_run += new.len(),
             }
             if text_run > MAX_XML_TEXT_BYTES {
-                return Err(LONG_TEXT);
+                return Err(long_text(inflated));
             }
             let end = filled + n;
             if !shared && !merges && finder.find(&chunk[..end]).is_some() {
@@ -937,6 +948,27 @@ mod tests {
             !xlsx_has_merges(&zipped("xl/sharedStrings.xml", "<si><t>mergeCell</t></si>")),
             "cell text is not a merge"
         );
+    }
+
+    /// An overlong text is named as such in a part packed as text packs, and as a file that unpacks too large in
+    /// one packed as a zip bomb is.
+    #[test]
+    fn a_zip_bombs_run_is_said_to_unpack_too_large_and_a_long_cell_is_a_long_cell() {
+        let zipped = |xml: &[u8], method: zip::CompressionMethod| {
+            let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+            let options = zip::write::SimpleFileOptions::default().compression_method(method);
+            w.start_file("xl/worksheets/sheet1.xml", options).expect("part");
+            std::io::Write::write_all(&mut w, xml).expect("xml");
+            w.finish().expect("zip").into_inner()
+        };
+        let cell =
+            |text: Vec<u8>| [b"<worksheet><c><is><t>".to_vec(), text, b"</t></is></c></worksheet>".to_vec()].concat();
+        let bomb = zipped(&cell(vec![b'A'; 8 * 1024 * 1024]), zip::CompressionMethod::Deflated);
+        let said = xlsx_scan(&bomb).err().expect("refused");
+        assert!(said.contains("解压后过大") && said.contains("inflates too large"), "{said}");
+        let typed: Vec<u8> = (0..MAX_XML_TEXT_BYTES + 1).map(|i| b"0123456789"[i * 7 % 10]).collect();
+        let said = xlsx_scan(&zipped(&cell(typed), zip::CompressionMethod::Stored)).err().expect("refused");
+        assert!(said.contains("64 KB") && !said.contains("解压后过大"), "{said}");
     }
 
     #[test]
