@@ -511,7 +511,7 @@ fn import_stamped(
     let held = if school.is_none() { store.schools()? } else { Vec::new() };
     let mut session = store.begin_import()?;
     if ending == Ending::BackUpThenCommit {
-        session.back_up_before_commit("import");
+        session.back_up_before_commit("import")?;
     }
     session.take_other_names(reader.take_other_names);
     let schools = (school, default_school);

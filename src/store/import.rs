@@ -328,9 +328,6 @@ impl Store {
             _unenforced: unenforced,
         };
         let tx = session.tx.as_ref().ok_or(StoreError::ImportFinished)?;
-        if session.auto_backup.is_some() {
-            session.state_before = Some(super::backup::drive_state(tx)?);
-        }
         tx.pragma_update(None, "cache_size", super::CLASS_LIST_CACHE_KIB)?;
         session.batch.year = session.ctx.year;
         let first: Option<String> =
@@ -531,9 +528,17 @@ impl ImportSession<'_> {
 
     /// Has `finish` take the drive's automatic backup before `reason` just before it commits: once every row
     /// has been read and applied, so an import that fails on the way (a file missing, unreadable or refused)
-    /// takes no backup. A dry run takes none.
-    pub fn back_up_before_commit(&mut self, reason: &'static str) {
+    /// takes no backup. A dry run takes none. Asked before the first row is applied, as the drive's state is
+    /// read here to tell whether the import changed it; read only when a backup may follow, as it reads every
+    /// pupil (a third of a day's batch into a 100k-pupil drive, which a preview or a dry run does not need).
+    pub fn back_up_before_commit(&mut self, reason: &'static str) -> Result<()> {
+        debug_assert!(self.outcome == ImportOutcome::default() && self.batch.added.pending.is_none());
+        if self.auto_backup.is_some() && self.state_before.is_none() {
+            let tx = self.tx.as_ref().ok_or(StoreError::ImportFinished)?;
+            self.state_before = Some(super::backup::drive_state(tx)?);
+        }
         self.backup_reason = Some(reason);
+        Ok(())
     }
 
     /// Writes what is still pending and commits, or with `dry_run` rolls everything back.
@@ -575,8 +580,9 @@ impl ImportSession<'_> {
             ],
         )?;
         // Last, when nothing is left that could fail the import but the commit itself.
+        // A pupil added changes the count of pupils the state holds: the drive changed, without reading it again.
         if let (Some(auto), Some(reason)) = (&self.auto_backup, self.backup_reason)
-            && self.state_before != Some(super::backup::drive_state(&tx)?)
+            && (outcome.added > 0 || self.state_before != Some(super::backup::drive_state(&tx)?))
         {
             outcome.backup = Some(auto.take_during(&tx, reason)?);
         }
