@@ -293,8 +293,10 @@ const NAME_ORDER_INSERT_TRIGGER: &str = "students_name_order_insert";
 /// more than inserting them (a 100k-row import, 5,409 M instructions with it kept, 5,429 M with it built after).
 const DEFERRED_INDEXES: [&str; 1] = ["students_valid_id"];
 
-/// The insert of a new pupil. `?15` (the time) and `?18` (the year) are the session's and bound once.
-const INSERT_STUDENT: &str = "INSERT INTO students(school_id, name, id_raw, id_number, id_kind, id_problem, sex,
+/// The insert of a new pupil. `?15` (the time) and `?18` (the year) are the session's and bound once. A pupil
+/// holding the valid number already makes it write nothing (`insert_pupil`), rather than fail.
+const INSERT_STUDENT: &str =
+    "INSERT OR IGNORE INTO students(school_id, name, id_raw, id_number, id_kind, id_problem, sex,
         birth_date, grade, class, phone, enrollment, categories, source, created_at, updated_at, class_order,
         name_order, seen_year, categories_year, note, payment, decline_reason)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)";
@@ -1098,6 +1100,19 @@ fn apply_one(
     row: &Incoming,
     keys: Option<&RowKeys>,
 ) -> Result<Applied> {
+    // A valid number of a school already met, that no look-up before the insert can claim (the number is none
+    // the drive corrected away, no flagged pupil has the name): the insert itself finds whether a pupil holds
+    // the number, by the unique index it must probe anyway, instead of a look-up of the same index before it.
+    // Held already, the insert writes nothing and the row is looked up as any other.
+    if !batch.roster_was_empty
+        && let Ok(valid) = &row.id.result
+        && let Some(&school_id) = batch.schools.get(&row.school)
+        && !batch.corrected_away.contains(&valid.number)
+        && !batch.flagged_names.contains(&row.name)
+        && let Some(applied) = insert_pupil(tx, insert, ctx, batch, row, keys, school_id)?
+    {
+        return Ok(applied);
+    }
     let found = if batch.roster_was_empty { None } else { existing(tx, row, batch.last_before)? };
     if let Some((id, whole_number)) = found {
         if id > batch.last_before {
@@ -1177,6 +1192,22 @@ fn apply_one(
             id
         }
     };
+    // Nothing held the number (no look-up found a pupil), so the insert writes the row.
+    insert_pupil(tx, insert, ctx, batch, row, keys, school_id)?
+        .ok_or(StoreError::Sqlite(rusqlite::Error::StatementChangedRows(0)))
+}
+
+/// Adds the row as a new pupil of `school_id`, with its search key and (as its block fills) its creation in the
+/// history; `None`, writing nothing, when a pupil holds its valid number already.
+fn insert_pupil(
+    tx: &Transaction,
+    insert: &mut Statement,
+    ctx: &AuditContext,
+    batch: &mut Batch,
+    row: &Incoming,
+    keys: Option<&RowKeys>,
+    school_id: i64,
+) -> Result<Option<Applied>> {
     if !batch.classes.get(&row.grade).is_some_and(|by_class| by_class.contains_key(&row.class)) {
         // A school has a few dozen classes: their sort keys and labels are worked out once each.
         let known = (
@@ -1274,7 +1305,9 @@ fn apply_one(
         "" => bound.bind(insert, 20, Some(""))?,
         note => bound.bind_other(insert, 20, note)?,
     }
-    insert.raw_execute()?;
+    if insert.raw_execute()? == 0 {
+        return Ok(None);
+    }
     let id = tx.last_insert_rowid();
     let block = super::search_blocks::block_of(id);
     let added = &mut batch.added;
@@ -1292,7 +1325,7 @@ fn apply_one(
     if super::search_blocks::block_of(id + 1) != block {
         added.write(tx, ctx, batch.last_before)?;
     }
-    Ok(Applied { outcome: IncomingOutcome::Added, status, look_alike })
+    Ok(Some(Applied { outcome: IncomingOutcome::Added, status, look_alike }))
 }
 
 /// The statuses a new pupil is added with, the reason or place kept with them, and what the operator hears.
