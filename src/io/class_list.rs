@@ -24,7 +24,8 @@ use crate::domain::id_number::{self, IdCheck, IdProblem, Sex};
 use crate::domain::student::CategoryMark;
 use crate::io::forms::classes::{CLASS_TITLE, NO_CLASS};
 use crate::store::{
-    Applied, ImportSession, Incoming, IncomingOutcome, ListStatus, Moves, RowKeys, StatusNote, Store, StoreError,
+    Applied, ImportSession, Incoming, IncomingOutcome, KeyBuffers, ListStatus, Moves, RowKeys, StatusNote, Store,
+    StoreError,
 };
 
 /// Rows from hidden rows said one by one in a sheet; the rest are said in one line.
@@ -619,6 +620,7 @@ fn read_ahead<'r>(
         names: [Arc::from(""), Arc::from(""), Arc::from("")],
         saying: false,
         known,
+        key_buffers: KeyBuffers::default(),
     });
     std::thread::scope(|scope| {
         let reading = scope.spawn(move || {
@@ -912,6 +914,7 @@ struct Ahead {
     saying: bool,
     /// The roster was empty: what each row does is known without the writer's answer (`read_ahead`).
     known: bool,
+    key_buffers: KeyBuffers,
 }
 
 /// Which rows handed over `RowReader::said_of_rows` says.
@@ -927,7 +930,7 @@ enum Answers {
 impl Ahead {
     /// Queues a row for the writer, with its keys worked out here; a full handover goes at once.
     fn hand(&mut self, row: Incoming) -> Result<(), StoreError> {
-        let keys = RowKeys::of(&row);
+        let keys = RowKeys::with(&row, &mut self.key_buffers);
         self.rows.push((row, keys));
         if self.rows.len() == ROWS_PER_HANDOVER { self.hand_over() } else { Ok(()) }
     }

@@ -438,12 +438,27 @@ pub struct RowKeys {
     key_head: String,
 }
 
+/// The buffers `RowKeys::with` works a row's keys out in, kept from row to row by the thread that reads them:
+/// a name's readings grew their strings a character at a time, a dozen allocations a row.
+#[derive(Default)]
+pub struct KeyBuffers {
+    name_keys: crate::domain::pinyin_keys::NameKeys,
+    name_order: String,
+    key_head: String,
+}
+
 impl RowKeys {
     pub fn of(row: &Incoming) -> RowKeys {
-        let (keys, name_order) = crate::domain::pinyin_keys::name_keys_and_order(&row.name);
-        let mut key_head = String::with_capacity(64);
-        push_key_head(&mut key_head, &row.name, &keys, stored_number(row));
-        RowKeys { name_order, key_head }
+        RowKeys::with(row, &mut KeyBuffers::default())
+    }
+
+    /// `of`, worked out in `buffers`: the keys kept are copied out at their length, one allocation each.
+    pub fn with(row: &Incoming, buffers: &mut KeyBuffers) -> RowKeys {
+        let KeyBuffers { name_keys, name_order, key_head } = buffers;
+        crate::domain::pinyin_keys::name_keys_and_order_into(&row.name, name_keys, name_order);
+        key_head.clear();
+        push_key_head(key_head, &row.name, name_keys, stored_number(row));
+        RowKeys { name_order: name_order.as_str().to_owned(), key_head: key_head.as_str().to_owned() }
     }
 }
 
