@@ -928,6 +928,7 @@ fn every_per_row_lookup_uses_an_index() {
         ("import: a flagged number", super::import::EXISTING_FLAGGED),
         ("import: no number", super::import::EXISTING_UNNUMBERED),
         ("import: the flagged look-alike", super::import::FLAGGED_SAME_PUPIL),
+        ("import: a new pupil's look-alike under another number", super::import::LOOK_ALIKE),
         ("import: a rounded number of a pupil corrected since", super::import::VALID_NEAR),
         ("import: the valid number a mistyped check character stands for", super::import::VALID_NAMED),
         ("import: the pupils renamed from a rounded number's name", super::import::RENAMED_FROM),
@@ -962,6 +963,32 @@ fn every_per_row_lookup_uses_an_index() {
         let sorts = plan.iter().any(|p| p.contains("TEMP B-TREE"));
         assert!(!(what.contains("once per school") && sorts), "{what} sorts the school's pupils: {plan:?}");
         assert!(plan.iter().any(|p| p.contains("INDEX") || p.contains("PRIMARY KEY")), "{what}: {plan:?}");
+    }
+}
+
+/// A new pupil's look-alike (the name, birth date and class of a pupil held under another number) is sought among
+/// the roster index's entries of that name in the class, not among every pupil of the class read from the table.
+#[test]
+fn a_new_pupils_look_alike_reads_only_its_names_entries_of_the_class() {
+    let rows: Vec<Incoming> = (0..300)
+        .map(|i| incoming(&format!("学生{i}"), &valid_id(&format!("4502022015{i:07}")), &format!("{}班", i % 3)))
+        .collect();
+    let s = store_with(&rows);
+    for analyzed in [false, true] {
+        if analyzed {
+            s.conn.execute_batch("ANALYZE").unwrap();
+        }
+        let mut stmt = s.conn.prepare(&format!("EXPLAIN QUERY PLAN {}", super::import::LOOK_ALIKE)).unwrap();
+        let unbound = std::iter::repeat_n(rusqlite::types::Null, stmt.parameter_count());
+        let plan: Vec<String> = stmt
+            .query_map(rusqlite::params_from_iter(unbound), |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(
+            plan.iter().any(|p| p.contains("students_roster") && p.contains("name_order=?")),
+            "analyzed: {analyzed}: {plan:?}"
+        );
     }
 }
 
