@@ -269,7 +269,8 @@ fn the_keys_a_hurried_operator_presses_do_what_the_screen_shows() {
     tmux.send_text("随父母");
     tmux.wait_for("随父母");
     tmux.send(&["Escape"]);
-    tmux.wait_without("随父母");
+    // The chooser closes, and the status line says what Esc threw away rather than leaving it unsaid.
+    tmux.wait_for("参保状态未修改：按 Esc 放弃了「随父母」");
 
     // A tiny window: the notice, and keys that would mark do nothing.
     tmux.run(&["resize-window", "-t", "canbao", "-x", "60", "-y", "20"]);
