@@ -6593,6 +6593,39 @@ fn esc_in_the_payment_form_says_the_payment_was_not_recorded() {
     }
 }
 
+/// The amount the quote fills in for one pupil is replaced by the first digits typed, as a selected field's text
+/// is, and edited in place once the caret is moved into it. Before, a hurried 「300」 was typed after the 380
+/// filled in and read 380300, saved as 380,300 元 after the question about an amount not due.
+#[test]
+fn an_amount_typed_over_the_quoted_one_replaces_it() {
+    let amount = |app: &App| match &app.modal {
+        Some(canbao::tui::modal::Modal::Payment(form)) => form.amount.text().to_owned(),
+        _ => panic!("no payment form: {}", screen(app)),
+    };
+    let mut app = app_on_policy(store(true));
+    // The form on a day of the concentrated period, its amount due quoted for that day.
+    let open = |app: &mut App| {
+        app.update(Action::TogglePaid);
+        let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("form") };
+        form.date.set("2023-10-0");
+        app.update(Action::Down);
+        type_text(app, "8");
+        app.update(Action::Up);
+    };
+    open(&mut app);
+    let quoted = amount(&app);
+    assert_eq!(quoted, "380", "the form fills in the amount due: {}", screen(&app));
+    type_text(&mut app, "300");
+    assert_eq!(amount(&app), "300", "{}", screen(&app));
+    app.update(Action::Back);
+
+    // The caret moved first: the operator is correcting the amount shown, and the digit goes where the caret is.
+    open(&mut app);
+    app.update(Action::Top);
+    type_text(&mut app, "1");
+    assert_eq!(amount(&app), format!("1{quoted}"), "{}", screen(&app));
+}
+
 /// Esc in the enrollment chooser after typing a reason for 不参保 says the status was not changed, in the operator's
 /// language, as the note editor says its text was not saved, and the pupil's status stays; Esc with nothing typed
 /// says nothing. Before, the reason typed was thrown away without a word.

@@ -285,6 +285,7 @@ impl App {
             already_paid,
             amount: LineInput::default(),
             amount_edited: false,
+            amount_caret_moved: false,
             quoted: Vec::new(),
             full_subsidy: Vec::new(),
             date: LineInput::with_text(&today.format("%Y-%m-%d").to_string()),

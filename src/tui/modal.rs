@@ -29,6 +29,9 @@ pub struct PaymentForm {
     pub amount: LineInput,
     /// The operator typed an amount: it then applies to every target instead of each one's own quote.
     pub amount_edited: bool,
+    /// The operator moved the caret in the amount: a digit typed then goes where the caret is, instead of
+    /// replacing the amount the quote filled in.
+    pub amount_caret_moved: bool,
     /// Each target's amount due under the policy for the date in the form, when known.
     pub quoted: Vec<Option<i64>>,
     /// Each target's whole premium is paid by a department (全额资助: 特困, 孤儿 …): the family owes nothing, and

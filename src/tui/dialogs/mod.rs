@@ -427,6 +427,12 @@ impl App {
             }
             a if form.focus == PaymentField::Amount => {
                 let caret_only = matches!(a, Action::Left | Action::Right | Action::Top | Action::Bottom);
+                form.amount_caret_moved |= caret_only;
+                // The amount the quote filled in is replaced by what is typed, as a selected field's text is: a
+                // hurried 「300」 typed over 380 read 380300 and was saved as 380,300 元 after one y.
+                if !form.amount_edited && !form.amount_caret_moved && matches!(a, Action::Input(_) | Action::Paste(_)) {
+                    form.amount.clear();
+                }
                 let edited = form.amount.edit(&a);
                 form.amount_edited |= edited && !caret_only;
             }
