@@ -1808,7 +1808,7 @@ fn payments_need_an_amount_and_a_different_amount_is_asked() {
     type_text(&mut app, "300");
     app.update(Action::Confirm);
     let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("asked") };
-    assert_eq!(c.question, "金额与应缴不符（应缴 380.00 元），仍要保存？");
+    assert_eq!(c.question, "金额 300.00 元与应缴不符（应缴 380.00 元），仍要保存？");
     app.update(Action::Yes);
     let s = app.store.student(id).expect("s");
     assert_eq!(
@@ -4821,7 +4821,7 @@ fn after_the_benefit_place_question_a_different_amount_is_asked_too() {
     assert!(c.question.contains("仍在本校登记缴费"), "{}", c.question);
     app.update(Action::Yes);
     let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("asked again: {}", screen(&app)) };
-    assert_eq!(c.question, "金额与应缴不符（应缴 350.00 元），仍要保存？");
+    assert_eq!(c.question, "金额 340.00 元与应缴不符（应缴 350.00 元），仍要保存？");
     assert_eq!(app.store.student(ids[1]).expect("s").payment, PaymentStatus::Unpaid, "nothing saved yet");
     app.update(Action::Confirm);
     let Some(canbao::tui::modal::Modal::Payment(form)) = &app.modal else { panic!("back to the form") };

@@ -517,7 +517,8 @@ impl App {
         } else if let (Some(fen), Some(Some(due))) = (typed_fen, form.quoted.first())
             && fen != *due
         {
-            let question = fill(self.text.ask_amount_differs, &[&money::two_places(*due)]);
+            // The amount about to be saved is said beside the amount due: a mistyped 380300 reads as one.
+            let question = fill(self.text.ask_amount_differs, &[&money::two_places(fen), &money::two_places(*due)]);
             self.ask_pending(question, Pending { items, label, confirmed: false, if_no: None, form: Some(back) });
         } else if form.away_ok {
             // The benefit place's question said already that the pupil is not in the list shown.

@@ -264,7 +264,7 @@ pub static EN: Text = Text {
     ask_bulk_enrollment: "Set the enrollment of {} {pupil|pupils} to {}?",
     ask_bulk_paid: "Record {} {pupil|pupils} as paid ({})?",
     each_amount: "{} yuan each",
-    ask_amount_differs: "The amount is not the amount due ({} yuan). Save it anyway?",
+    ask_amount_differs: "The amount {} yuan is not the amount due ({} yuan). Save it anyway?",
     bulk_clears_payments: " {} of them paid as a family: those payments will be cleared.",
     bulk_clears_listed: " {} of those payments were recorded from the tax office's list, which still has them paid: check with it first.",
     bulk_no_category: " {} of them have no category recorded.",

@@ -242,7 +242,7 @@ pub static ZH: Text = Text {
     ask_bulk_enrollment: "将 {} 名学生的参保状态改为 {}？",
     ask_bulk_paid: "将 {} 名学生登记为已缴费（{}）？",
     each_amount: "每人 {} 元",
-    ask_amount_differs: "金额与应缴不符（应缴 {} 元），仍要保存？",
+    ask_amount_differs: "金额 {} 元与应缴不符（应缴 {} 元），仍要保存？",
     bulk_clears_payments: "其中 {} 名已由家庭缴费，其缴费记录将被清除。",
     bulk_clears_listed: "其中 {} 名的缴费是核对税务名单记入的，税务仍记为家庭已缴费，请先向税务核实。",
     bulk_no_category: "其中 {} 名没有登记人员类别。",
