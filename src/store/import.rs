@@ -1249,27 +1249,6 @@ fn insert_pupil(
             batch.name_order.as_str()
         }
     };
-    // Read before the row is added: only pupils held before this batch, each in one class of the roster index.
-    let look_alike = match &row.id.result {
-        Ok(v) if !batch.roster_was_empty => tx
-            .prepare_cached(LOOK_ALIKE)?
-            .query_row(
-                params![
-                    school_id,
-                    order,
-                    row.name,
-                    v.birth_date.format("%Y-%m-%d").to_string(),
-                    v.number,
-                    batch.last_before,
-                    row.grade,
-                    row.class,
-                    name_order
-                ],
-                |r| r.get::<_, String>(0),
-            )
-            .optional()?,
-        _ => None,
-    };
     let bound = &mut batch.bound;
     let number = match &row.id.result {
         Ok(v) => {
@@ -1320,6 +1299,28 @@ fn insert_pupil(
         return Ok(None);
     }
     let id = tx.last_insert_rowid();
+    // Asked only of a row the insert added (a number held already is that pupil, not a look-alike), and only of
+    // pupils held before this batch (`id <= last_before`), each in one class of the roster index.
+    let look_alike = match &row.id.result {
+        Ok(v) if !batch.roster_was_empty => tx
+            .prepare_cached(LOOK_ALIKE)?
+            .query_row(
+                params![
+                    school_id,
+                    order,
+                    row.name,
+                    batch.date,
+                    v.number,
+                    batch.last_before,
+                    row.grade,
+                    row.class,
+                    name_order
+                ],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()?,
+        _ => None,
+    };
     let block = super::search_blocks::block_of(id);
     let added = &mut batch.added;
     if added.pending.is_some_and(|(pending, _)| pending != block) {
