@@ -945,13 +945,7 @@ fn every_per_row_lookup_uses_an_index() {
         if analyzed {
             s.conn.execute_batch("ANALYZE").unwrap();
         }
-        let mut stmt = s.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
-        let unbound = std::iter::repeat_n(rusqlite::types::Null, stmt.parameter_count());
-        let plan: Vec<String> = stmt
-            .query_map(rusqlite::params_from_iter(unbound), |r| r.get::<_, String>(3))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
+        let plan = query_plan(&s.conn, sql);
         let full_scan = plan.iter().any(|p| {
             let p = p.trim();
             (p.starts_with("SCAN s") && !p.starts_with("SCAN sc"))
@@ -966,6 +960,16 @@ fn every_per_row_lookup_uses_an_index() {
     }
 }
 
+/// The steps SQLite plans for `sql`, its parameters unbound (as a new statement is planned before its first row).
+fn query_plan(conn: &rusqlite::Connection, sql: &str) -> Vec<String> {
+    let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+    let unbound = std::iter::repeat_n(rusqlite::types::Null, stmt.parameter_count());
+    stmt.query_map(rusqlite::params_from_iter(unbound), |r| r.get::<_, String>(3))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
 /// A new pupil's look-alike (the name, birth date and class of a pupil held under another number) is sought among
 /// the roster index's entries of that name in the class, not among every pupil of the class read from the table.
 #[test]
@@ -978,13 +982,7 @@ fn a_new_pupils_look_alike_reads_only_its_names_entries_of_the_class() {
         if analyzed {
             s.conn.execute_batch("ANALYZE").unwrap();
         }
-        let mut stmt = s.conn.prepare(&format!("EXPLAIN QUERY PLAN {}", super::import::LOOK_ALIKE)).unwrap();
-        let unbound = std::iter::repeat_n(rusqlite::types::Null, stmt.parameter_count());
-        let plan: Vec<String> = stmt
-            .query_map(rusqlite::params_from_iter(unbound), |r| r.get::<_, String>(3))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
+        let plan = query_plan(&s.conn, super::import::LOOK_ALIKE);
         assert!(
             plan.iter().any(|p| p.contains("students_roster") && p.contains("name_order=?")),
             "analyzed: {analyzed}: {plan:?}"
