@@ -2266,6 +2266,54 @@ fn an_underpayment_stays_in_the_ledger_and_the_check() {
     assert!(!slips.iter().any(|s| s.text("学生姓名") == "孙语"));
 }
 
+/// The amount (fen) and date of the family's payment the drive records for the pupil of `id_number` this year.
+fn recorded_payment(db: &Path, id_number: &str) -> (Option<i64>, Option<String>) {
+    let conn = rusqlite::Connection::open(db).expect("open");
+    conn.query_row("SELECT paid_amount_fen, paid_on FROM students WHERE id_number = ?1", [id_number], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })
+    .expect("the pupil's payment")
+}
+
+/// A part payment recorded (林彤瑶's 300 of the 380 due) that a later tax list records at the full 380 takes the
+/// list's amount, as the tax office received it, and the report says the 300 it replaced; `check` then asks the
+/// family for nothing. Before, the row was a 状态冲突 「未修改」 and `check` still said 「请向家长补收」 80 元 the
+/// family had paid.
+#[test]
+fn a_tax_list_paying_in_full_completes_a_part_payment_recorded() {
+    let (dir, db) = drive_with_progress();
+    let short = write(
+        dir.path(),
+        "tax-short.csv",
+        "姓名,证件号码,缴费金额,缴费日期,缴费渠道\n林彤瑶,450202201911276365,300,2023-10-10,微信\n",
+    );
+    ok(canbao(&db).args(["reconcile", "--source", "tax"]).arg(short));
+    let full = write(
+        dir.path(),
+        "tax-full.csv",
+        "姓名,证件号码,缴费金额,缴费日期,缴费渠道\n林彤瑶,450202201911276365,380,2023-10-20,微信\n",
+    );
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json", "--dry-run"]).arg(&full));
+    assert_eq!(report["conflicts"].as_array().map(Vec::len), Some(0), "{report}");
+    let completed = &report["part_payments_completed"][0];
+    assert_eq!(
+        (completed["name"].as_str(), completed["recorded"].as_f64(), completed["listed"].as_f64()),
+        (Some("林彤瑶"), Some(300.0), Some(380.0)),
+        "{report}"
+    );
+    let said = ok(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&full));
+    assert!(
+        said.contains("林彤瑶") && said.contains("已记录部分缴费 300 元（应缴 380 元），税务名单为 380 元"),
+        "{said}"
+    );
+    assert!(!said.contains("未修改"), "{said}");
+    assert_eq!(recorded_payment(&db, "450202201911276365"), (Some(38_000), Some("2023-10-20".to_owned())));
+    let check = json(canbao(&db).args(["check", "--json"]));
+    assert_eq!(check["underpaid"].as_array().map(Vec::len), Some(0), "{check}");
+    let said = ok(canbao(&db).arg("check"));
+    assert!(!said.contains("补收"), "{said}");
+}
+
 /// The same drive moved on to insured year 2027 with Yibin's 2024 policy still in use (allowed, with a warning):
 /// `check` (text, `--json`, English) and the four ledgers (a line under each heading, and the command's output)
 /// say that no amount was checked, naming both years, and neither lists 林彤瑶's 「少缴 80 元」 worked out at

@@ -1069,6 +1069,11 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
         let (at, number) = (at(&d.file, &d.sheet, d.row), id(&d.id_number));
         line(format!("{at} {} {number}：{zh} ({en})", d.name), format!("{at} {} {number}: {en}", d.name));
     }
+    for d in &r.part_payments_completed {
+        let (at, number) = (at(&d.file, &d.sheet, d.row), id(&d.id_number));
+        let (zh, en) = d.words();
+        line(format!("{at} {} {number}：{zh} ({en})", d.name), format!("{at} {} {number}: {en}", d.name));
+    }
     for c in &r.receipt_conflicts {
         let (at, number) = (rows(&c.file, &c.sheets, &c.rows), id(&c.id_number));
         let (amounts, amounts_en) = (c.amounts_text("、"), c.amounts_text(", "));

@@ -167,6 +167,41 @@ impl ListedDispute {
     }
 }
 
+/// A family's part payment recorded (300 of the 380 due) that the tax office's list records at the full amount or
+/// more: the list's amount is taken, as the tax office received it, and said with the amount it replaced, so the
+/// family is not asked for the rest a second time.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PartCompleted {
+    pub id_number: String,
+    pub name: String,
+    pub file: String,
+    pub sheet: String,
+    /// The pupil's first row on the list.
+    pub row: usize,
+    /// Yuan: the part payment the drive held.
+    pub recorded: f64,
+    /// Yuan: the list's amount (several rows of one pupil summed), now the pupil's.
+    pub listed: f64,
+    /// Yuan: the amount due for the list's payment date.
+    pub due: f64,
+}
+
+impl PartCompleted {
+    /// 「已记录部分缴费 300 元（应缴 380 元），税务名单为 380 元：已改为 380 元，不再向家长补收」, in English too.
+    pub fn words(&self) -> (String, String) {
+        let (recorded, listed, due) = (self.recorded, self.listed, self.due);
+        (
+            format!(
+                "已记录部分缴费 {recorded} 元（应缴 {due} 元），税务名单为 {listed} 元：已改为 {listed} 元，不再向家长补收"
+            ),
+            format!(
+                "a part payment of {recorded} yuan was recorded ({due} yuan due), the tax office lists {listed} yuan: \
+                 now {listed} yuan, nothing left to collect"
+            ),
+        )
+    }
+}
+
 /// The list says something the roster contradicts (enrolled here vs. 异地参保 or 不参保; paid by the family vs.
 /// 财政代缴): left as it is, for the operator to decide.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -401,6 +436,9 @@ pub struct ReconcileReport {
     /// Tax lists: such payments the list gives a third amount for: not changed, still disputed (and in
     /// `conflicts`).
     pub amount_disputes_left: Vec<ListedDispute>,
+    /// Tax lists: part payments recorded that the list records in full: the list's amount taken, the one it
+    /// replaced said.
+    pub part_payments_completed: Vec<PartCompleted>,
     pub conflicts: Vec<Conflict>,
     /// Tax lists: payments recorded against the roster's 不参保, 已离校 or 异地参保 (money the tax office received
     /// insures the pupil whatever the school was told): counted in `matched`, the roster's status kept beside the
@@ -593,6 +631,7 @@ fn reconcile_list(
             combined_payments: Vec::new(),
             redated: Vec::new(),
             amount_disputes_settled: Vec::new(),
+            part_payments_completed: Vec::new(),
             amount_disputes_left: Vec::new(),
             conflicts: Vec::new(),
             recorded_over_status: Vec::new(),
@@ -708,6 +747,7 @@ fn reconcile_list(
                 run.report.combined_payments.retain(|c| c.id_number != student.id_number);
                 run.report.redated.retain(|c| c.id_number != student.id_number);
                 run.report.amount_disputes_settled.retain(|c| c.id_number != student.id_number);
+                run.report.part_payments_completed.retain(|c| c.id_number != student.id_number);
             }
             None if outcome.diffs.is_empty() => run.report.already += 1,
             None => run.report.matched += 1,
@@ -1828,7 +1868,27 @@ impl Run<'_> {
         if !by_department && student.payment == PaymentStatus::Paid && (!extends_recorded || dispute.is_some()) {
             let recorded = &student.payment_details;
             let other_amount = matches!((recorded.amount_fen, amount), (Some(a), Some(b)) if a != b);
-            if other_amount && confirmed.is_none() {
+            // A part payment recorded (300 of 380) that the list records in full is the tax office's record of the
+            // whole premium: taken, and said with the amount it replaced, where asking the operator left the
+            // family asked for the rest it had paid. Not over amounts two laptops recorded differently.
+            let completes = dispute.is_none()
+                && quoted.is_some_and(|q| {
+                    matches!((recorded.amount_fen, amount),
+                        (Some(a), Some(b)) if a < q.personal_due_fen && b >= q.personal_due_fen)
+                });
+            if completes && let (Some(q), Some(recorded_fen), Some(listed_fen)) = (quoted, recorded.amount_fen, amount)
+            {
+                self.report.part_payments_completed.push(PartCompleted {
+                    id_number: student.id_number.clone(),
+                    name: student.name.clone(),
+                    file: self.file.clone(),
+                    sheet: first_sheet.clone(),
+                    row: row_no,
+                    recorded: money::as_number(recorded_fen),
+                    listed: money::as_number(listed_fen),
+                    due: money::as_number(q.personal_due_fen),
+                });
+            } else if other_amount && confirmed.is_none() {
                 let roster = paid_label(recorded.amount_fen, recorded.paid_on);
                 let file = paid_label(amount.or(recorded.amount_fen), paid_on.or(recorded.paid_on));
                 self.conflict(student, &roster, &file, &first_sheet, row_no);
