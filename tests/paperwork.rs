@@ -2314,6 +2314,36 @@ fn a_tax_list_paying_in_full_completes_a_part_payment_recorded() {
     assert!(!said.contains("补收"), "{said}");
 }
 
+/// A part payment recorded by hand (林彤瑶's 200 of 380) that the tax office's list has at another amount still
+/// short (300) is kept as a conflict, and `check` names the tax office's payment with the advice to ask the family
+/// for nothing until the tax office is asked, where before it listed the pupil only under 「请向家长补收」 180 元,
+/// the 300 of the list nowhere, and the family was at risk of paying twice.
+#[test]
+fn check_names_a_tax_payment_beside_a_smaller_part_payment_recorded() {
+    let (dir, db) = drive_with_progress();
+    let lin = "450202201911276365";
+    ok(canbao(&db).args(["mark", lin, "--payment", "paid", "--amount", "200", "--paid-on", "2023-10-10"]));
+    let tax = write(
+        dir.path(),
+        "tax-more.csv",
+        "姓名,证件号码,缴费金额,缴费日期,缴费渠道\n林彤瑶,450202201911276365,300,2023-10-12,微信\n",
+    );
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(tax));
+    assert_eq!(report["conflicts"].as_array().map(Vec::len), Some(1), "{report}");
+    let check = json(canbao(&db).args(["check", "--json"]));
+    assert_eq!(check["underpaid"].as_array().map(Vec::len), Some(0), "{check}");
+    let listed = check["tax_paid_unrecorded"].as_array().expect("tax_paid_unrecorded");
+    assert_eq!(listed.len(), 1, "{check}");
+    assert_eq!((listed[0]["name"].as_str(), listed[0]["amount"].as_f64()), (Some("林彤瑶"), Some(300.0)), "{check}");
+    let said = ok(canbao(&db).arg("check"));
+    assert!(said.contains("核实前不要向家长补收") && !said.contains("请向家长补收 (underpaid"), "{said}");
+    // Recorded at the list's amount, the pupil is short no more of what the tax office holds: the line goes.
+    ok(canbao(&db).args(["mark", lin, "--amount", "300"]));
+    let check = json(canbao(&db).args(["check", "--json"]));
+    assert_eq!(check["tax_paid_unrecorded"].as_array().map(Vec::len), Some(0), "{check}");
+    assert_eq!(check["underpaid"].as_array().map(Vec::len), Some(1), "{check}");
+}
+
 /// The same drive moved on to insured year 2027 with Yibin's 2024 policy still in use (allowed, with a warning):
 /// `check` (text, `--json`, English) and the four ledgers (a line under each heading, and the command's output)
 /// say that no amount was checked, naming both years, and neither lists 林彤瑶's 「少缴 80 元」 worked out at

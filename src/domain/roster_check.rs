@@ -528,8 +528,9 @@ impl UnrecordedPayment {
 type ListRow<'a> = (&'a str, &'a str, &'a str, usize, Option<i64>, Option<NaiveDate>, Option<&'a str>);
 
 /// The kept payments (`kept`, oldest first) whose number no pupil of `students` marked paid or 财政代缴 holds
-/// (nor is the pupil the row was matched to so marked), and a family's payment kept beside a department's
-/// (`UnappliedPayment::beside_department`) while the pupil is marked 财政代缴:
+/// (nor is the pupil the row was matched to so marked), a family's payment kept beside a department's
+/// (`UnappliedPayment::beside_department`) while the pupil is marked 财政代缴, and a payment kept as another amount
+/// than the one recorded (`RecordedDiffers`) while the amount recorded is the smaller:
 /// each payment once (the same row of the same file read again, on this laptop or another's merged in, is one),
 /// said as it was last kept. A payment goes from the list by itself once the drive records the pupil's.
 pub fn tax_paid_unrecorded(kept: &[KeptPayment], students: &[Student]) -> Vec<UnrecordedPayment> {
@@ -548,8 +549,13 @@ pub fn tax_paid_unrecorded(kept: &[KeptPayment], students: &[Student]) -> Vec<Un
         let matched = k.student_id.and_then(|id| by_id.get(&id));
         // A 财政代缴 mark does not settle a family's payment kept beside the department's: the family paid on top
         // of the department, and a refund or a correction is owed until the operator sees to it.
+        // Nor does a family's payment recorded at less than the list's, kept as another amount
+        // (`RecordedDiffers`: 300 recorded, 380 listed): the family would be asked for money the tax office holds.
         let settles = |s: &&Student| match s.payment {
-            PaymentStatus::Paid => true,
+            PaymentStatus::Paid => {
+                !(k.record.reason == UnappliedReason::RecordedDiffers
+                    && matches!((s.payment_details.amount_fen, k.record.amount_fen), (Some(a), Some(b)) if a < b))
+            }
             PaymentStatus::Government => !k.record.beside_department(),
             PaymentStatus::Unpaid => false,
         };

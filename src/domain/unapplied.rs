@@ -200,11 +200,12 @@ impl UnappliedPayment {
                  list"
             }
             (UnappliedReason::RecordedDiffers, false) => {
-                "请向税务核实哪一笔是本年度的缴费；名单正确时，先清除已记录的缴费再重新核对，或手工更正"
+                "请向税务核实哪一笔是本年度的缴费，核实前不要向家长补收或退费；名单正确时，先清除已记录的缴费再重新核对，或手工更正"
             }
             (UnappliedReason::RecordedDiffers, true) => {
-                "check with the tax office which is this year's payment; if the list is right, clear the recorded \
-                 payment and reconcile again, or correct it by hand"
+                "check with the tax office which is this year's payment, and ask the family for nothing more nor refund \
+                 anything until then; if the list is right, clear the recorded payment and reconcile again, or correct \
+                 it by hand"
             }
             (UnappliedReason::Held | UnappliedReason::ReceiptConflict | UnappliedReason::OtherPayer, false) => {
                 "请向税务核实后手工记录缴费"

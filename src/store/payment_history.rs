@@ -211,6 +211,15 @@ impl Store {
         let year = self.shown_year();
         let mut report = roster_check::check_in_year(&students, CategoryTable::builtin(), policy, self.today(), year);
         report.tax_paid_unrecorded = roster_check::tax_paid_unrecorded(&self.unapplied_payments()?, &students);
+        // A pupil recorded short of the amount due whom the tax office's list has paying more (kept as another
+        // amount than the one recorded) is listed with that payment, not as 请向家长补收: the family may have paid.
+        let listed_more: std::collections::HashSet<String> = report
+            .tax_paid_unrecorded
+            .iter()
+            .filter(|u| u.reason == UnappliedReason::RecordedDiffers)
+            .filter_map(|u| Some(u.pupil.as_ref()?.id_number.clone()))
+            .collect();
+        report.underpaid.retain(|u| !listed_more.contains(&u.pupil.id_number));
         report.payment_outside_year = roster_check::payments_outside_year(&students, policy, year);
         // Another year's policy quotes no amount due of this year's beside two laptops' amounts either.
         let pricing = policy.filter(|_| report.amounts_not_checked.is_none());
