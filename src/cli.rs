@@ -363,6 +363,11 @@ pub struct MarkArgs {
     /// --payment paid; alone, corrects a family's payment recorded already)
     #[arg(long)]
     pub amount: Option<String>,
+    /// 补缴金额（元）：已缴部分保费（如应缴 380 元只缴了 300 元）的学生补缴其余部分，与已记录的金额相加，缴费日期为补缴
+    /// 当天或 --paid-on (a top-up in yuan for a pupil whose family paid part of the amount due: added to the
+    /// amount recorded, dated today or --paid-on)
+    #[arg(long, value_name = "YUAN", conflicts_with_all = ["amount", "payment", "enrollment"])]
+    pub top_up: Option<String>,
     /// 缴费日期，默认今天 (payment date, default today)
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub paid_on: Option<chrono::NaiveDate>,

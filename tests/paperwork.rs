@@ -2344,6 +2344,39 @@ fn check_names_a_tax_payment_beside_a_smaller_part_payment_recorded() {
     assert_eq!(check["underpaid"].as_array().map(Vec::len), Some(1), "{check}");
 }
 
+/// The rest of a part payment paid later (林彤瑶's 80 after 300 of the 380 due) is recorded with `mark --top-up 80`:
+/// added to the 300, dated the day it made up the amount due, in a history row of its own (补缴, top_up) naming the
+/// 300 it followed, and the pupil is paid in full; `--amount 80` would have replaced the 300. A pupil with no
+/// amount recorded has nothing to add to, and is told how to record a payment.
+#[test]
+fn a_top_up_adds_the_rest_to_a_part_payment() {
+    let (_dir, db) = drive_with_progress();
+    let lin = "450202201911276365";
+    ok(canbao(&db).args(["mark", lin, "--payment", "paid", "--amount", "300", "--paid-on", "2023-10-10"]));
+    let short = json(canbao(&db).args(["stats", "--json"]));
+    // `--amount 80` alone would replace the 300: refused, naming --top-up.
+    let refused = fails(canbao(&db).args(["mark", lin, "--amount", "80"]), 1);
+    assert!(refused.contains("会把已记录的 300 元改为 80 元") && refused.contains("--top-up 80"), "{refused}");
+    assert_eq!(recorded_payment(&db, lin), (Some(30_000), Some("2023-10-10".to_owned())));
+    let said = ok(canbao(&db).args(["mark", lin, "--top-up", "80", "--paid-on", "2023-10-20"]));
+    assert!(said.contains("补缴 80 元，已缴 300 元，共缴 380 元，应缴 380 元，已足额"), "{said}");
+    assert_eq!(recorded_payment(&db, lin), (Some(38_000), Some("2023-10-20".to_owned())));
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    let row: (String, String) = conn
+        .query_row("SELECT old, new FROM audit WHERE action = 'top_up' AND field = 'paid_amount_fen'", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .expect("the top-up's row");
+    assert_eq!(row, ("30000".to_owned(), "38000".to_owned()));
+    let check = json(canbao(&db).args(["check", "--json"]));
+    assert_eq!(check["underpaid"].as_array().map(Vec::len), Some(0), "{check}");
+    let stats = json(canbao(&db).args(["stats", "--json"]));
+    assert_eq!(stats["insured"].as_i64(), short["insured"].as_i64().map(|n| n + 1), "{stats}");
+    // 黎语雪 has paid nothing: a top-up has nothing to add to.
+    let refused = fails(canbao(&db).args(["mark", "450202202007078525", "--top-up", "80"]), 1);
+    assert!(refused.contains("补缴无从相加") && refused.contains("--payment paid --amount 80"), "{refused}");
+}
+
 /// The same drive moved on to insured year 2027 with Yibin's 2024 policy still in use (allowed, with a warning):
 /// `check` (text, `--json`, English) and the four ledgers (a line under each heading, and the command's output)
 /// say that no amount was checked, naming both years, and neither lists 林彤瑶's 「少缴 80 元」 worked out at

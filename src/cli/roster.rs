@@ -14,7 +14,7 @@ use crate::domain::student::{Enrollment, PaymentChannel, PaymentStatus, Student}
 use crate::io::class_list::{ImportError, ImportReport, ImportRequest};
 use crate::io::{ReadError, sniff};
 use crate::store::cipher;
-use crate::store::{Change, ChangeOptions, Payment, Refusal, Store};
+use crate::store::{Change, ChangeOptions, Payment, Refusal, Store, TOP_UP};
 use crate::words::{canbao_command, shell_path, shell_word};
 
 /// What the operator told `import` to take that it would otherwise leave out or refuse.
@@ -184,11 +184,16 @@ pub(super) fn stats(cli: &Cli, school: Option<&str>, json: bool) -> CmdResult {
 }
 
 pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
-    let MarkArgs { id_number, pupil, enrollment, reason, payment, amount, paid_on, channel, note, at_school } = args;
+    let MarkArgs { id_number, pupil, enrollment, reason, payment, amount, top_up, paid_on, channel, note, at_school } =
+        args;
     let (mut store, _lock) = open_writer_existing(cli)?;
     // The commands a hint suggests name the pupil as this one did: never by a whole number not typed.
     let chosen = super::pupil::as_typed(id_number.as_deref(), pupil);
     let pupil = super::pupil::select(&store, id_number.as_deref(), pupil, "mark")?;
+    if let Some(top_up) = top_up.as_deref() {
+        let details = TopUp { fen: top_up, paid_on: *paid_on, channel: channel.as_deref(), note: note.as_deref() };
+        return mark_top_up(&mut store, &pupil, &chosen, details);
+    }
     // An amount, date or channel given alone corrects the family's payment recorded already, as with --payment
     // paid: only what is given changes (the tax office's date stays with a corrected amount).
     let details = amount.is_some() || paid_on.is_some() || channel.is_some();
@@ -343,6 +348,35 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
                          premium a department pays, use --payment government)"
                     )));
                 }
+                // `--amount 80` alone for a pupil with 300 of 380 recorded is most often the rest paid later, which
+                // would replace the 300: refused, naming --top-up; `--payment paid --amount 80` corrects it anyway.
+                if let (Some(fen), Some(recorded), None) = (fen, pupil.payment_details.amount_fen, args.payment.as_ref())
+                    && already_paid
+                    && let Some(day) = carried
+                    && let Ok(due) = amount_due(&store, &pupil, day)
+                    && recorded < due
+                    && recorded + fen == due
+                {
+                    let (typed, recorded, due) = (money::plain(fen), money::plain(recorded), money::plain(due));
+                    let top_up = store.command(&format!("mark {chosen} --top-up {typed}"));
+                    let replace = store.command(&format!("mark {chosen} --payment paid --amount {typed}"));
+                    let en = format!(
+                        "{name} has {recorded} of {due} yuan paid: --amount {typed} would replace the {recorded} with \
+                         {typed}; nothing saved. To add the {typed} paid since, use: {top_up}; to correct the amount \
+                         to {typed} all the same: {replace}",
+                        name = pupil.name
+                    );
+                    return Err(UserError(pick(
+                        &format!(
+                            "{name} 已缴 {recorded} 元，应缴 {due} 元：--amount {typed} 会把已记录的 {recorded} 元改为 \
+                             {typed} 元，未保存。补缴其余 {typed} 元请用：{top_up}；如确要把金额更正为 {typed} 元：\
+                             {replace} ({en})",
+                            name = pupil.name
+                        ),
+                        &en,
+                    )
+                    .to_owned()));
+                }
                 // A typed amount other than the amount due is most often a slip (4000 for 400): the payment form
                 // asks before saving it; here it is saved, as scripts record what the family paid, and said.
                 if let (Some(fen), Some(_)) = (fen, amount.as_deref())
@@ -428,6 +462,105 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
     if n > 0 && mark.payment == Some(PaymentStatus::Government) {
         warn_government_without_category(&pupil);
     }
+    Ok(())
+}
+
+/// What `mark --top-up` was given beside the amount.
+struct TopUp<'a> {
+    fen: &'a str,
+    paid_on: Option<chrono::NaiveDate>,
+    channel: Option<&'a str>,
+    note: Option<&'a str>,
+}
+
+/// `mark --top-up 80`: the rest of a part payment (300 of 380) paid later, added to the family's payment recorded
+/// (380 in all) and dated the day it was made up, in a change of its own (补缴) whose history row names the 300 it
+/// follows; `--amount 80` would replace the 300. Said with what is paid in all, against the amount due.
+fn mark_top_up(store: &mut Store, pupil: &Student, chosen: &str, top_up: TopUp) -> CmdResult {
+    let name = &pupil.name;
+    let recorded = pupil.payment_details.amount_fen.filter(|_| pupil.payment == PaymentStatus::Paid);
+    let Some(recorded) = recorded else {
+        let record = store.command(&format!("mark {chosen} --payment paid --amount {}", top_up.fen));
+        return Err(UserError(pick(
+            &format!(
+                "{name} 没有已记录金额的家庭缴费，补缴无从相加，未保存；登记缴费请用：{record} ({name} has no family \
+                 payment with an amount recorded to add a top-up to: nothing saved; record the payment with: {record})"
+            ),
+            &format!(
+                "{name} has no family payment with an amount recorded to add a top-up to: nothing saved; record the \
+                 payment with: {record}"
+            ),
+        )
+        .to_owned()));
+    };
+    let typed = top_up.fen;
+    let fen = money::parse_yuan(typed)
+        .filter(|fen| *fen > 0 && !typed.trim().starts_with(['-', '−', '－']))
+        .ok_or_else(|| {
+            UserError(format!(
+                "补缴金额“{typed}”不是大于 0 的金额，未保存 (the top-up “{typed}” is not an amount above 0: nothing \
+                 saved)"
+            ))
+        })?;
+    let on = top_up.paid_on.unwrap_or_else(|| store.today());
+    if on > store.today() {
+        return Err(UserError(format!(
+            "缴费日期 {on} 晚于今天，未保存 (the payment date {on} is after today: nothing saved)"
+        )));
+    }
+    let policy = paperwork::drive_policy(store)?;
+    if let Some(e) =
+        crate::domain::policy::payment_date_error(policy.as_ref(), store.current_year(), pupil.birth_date, on)
+    {
+        return Err(UserError(format!(
+            "{name}：{}，未保存 ({name}: {}; nothing saved)",
+            e.message_zh(),
+            e.message_en()
+        )));
+    }
+    let total = recorded + fen;
+    let channel = top_up.channel.and_then(PaymentChannel::from_text);
+    let mut changes = vec![Change::Payment(Payment::Paid { amount_fen: Some(total), paid_on: Some(on), channel })];
+    if let Some(n) = top_up.note {
+        changes.push(Change::Note(n.to_owned()));
+    }
+    let outcome = store.apply_change(TOP_UP, pupil.id, changes, ChangeOptions::default())?;
+    if let Some(refusal) = outcome.refused {
+        return Err(UserError(format!(
+            "{name}：{}，未保存 ({name}: {}; nothing saved)",
+            refusal.message_zh(),
+            refusal.message_en()
+        )));
+    }
+    let (fen_y, recorded_y, total_y) = (money::plain(fen), money::plain(recorded), money::plain(total));
+    let due = amount_due(store, pupil, on).ok();
+    let (left_zh, left_en) = match due {
+        Some(due) if total < due => {
+            let left = money::plain(due - total);
+            (
+                format!("，应缴 {} 元，仍差 {left} 元", money::plain(due)),
+                format!(", {} due, {left} still owed", money::plain(due)),
+            )
+        }
+        Some(due) if total > due => {
+            let over = money::plain(total - due);
+            (
+                format!("，应缴 {} 元，多缴 {over} 元", money::plain(due)),
+                format!(", {} due, {over} over", money::plain(due)),
+            )
+        }
+        Some(due) => {
+            (format!("，应缴 {} 元，已足额", money::plain(due)), format!(", {} due: paid in full", money::plain(due)))
+        }
+        None => (String::new(), String::new()),
+    };
+    say(
+        &format!(
+            "已保存 (saved): {name} 补缴 {fen_y} 元，已缴 {recorded_y} 元，共缴 {total_y} 元{left_zh} ({name}: a top-up \
+             of {fen_y} yuan to the {recorded_y} paid, {total_y} yuan in all{left_en})"
+        ),
+        &format!("saved: {name}: a top-up of {fen_y} yuan to the {recorded_y} paid, {total_y} yuan in all{left_en}"),
+    );
     Ok(())
 }
 

@@ -15,6 +15,10 @@ use super::{Result, Store, StoreError};
 use crate::domain::coverage::Standing;
 use crate::domain::student::{CategoryMark, Enrollment, PaymentChannel, PaymentStatus};
 
+/// The history's action of a top-up: the rest of a family's part payment (300 of 380) paid later and added to it
+/// (`mark --top-up`, the payment form's 补缴), its amount row naming the part it followed.
+pub const TOP_UP: &str = "top_up";
+
 /// 缴费: what is recorded of the year's premium.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Payment {

@@ -34,7 +34,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use thiserror::Error;
 
-pub use change::{Change, ChangeOptions, Outcome, Payment, Refusal};
+pub use change::{Change, ChangeOptions, Outcome, Payment, Refusal, TOP_UP};
 pub use cipher::Passphrase;
 pub use fields::{ALL_FIELDS, AUDIT_ONLY_KEYS, Field, FieldChange, FieldDiff, yearly_key};
 pub use identity::{IdentityCorrection, IdentityEdit, IdentitySnapshot};

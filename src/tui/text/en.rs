@@ -128,6 +128,7 @@ pub static EN: Text = Text {
     ],
     audit_actions: &[
         ("mark", "marked"),
+        ("top_up", "topped up"),
         ("undo", "undo"),
         ("redo", "redo"),
         ("import", "import"),

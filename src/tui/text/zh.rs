@@ -123,6 +123,7 @@ pub static ZH: Text = Text {
     ],
     audit_actions: &[
         ("mark", "标记"),
+        ("top_up", "补缴"),
         ("undo", "撤销"),
         ("redo", "重做"),
         ("import", "导入"),
