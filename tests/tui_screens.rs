@@ -1655,7 +1655,7 @@ fn no_to_the_second_question_of_a_bulk_payment_says_what_was_saved() {
     for &id in &ids[1..] {
         app.store.set_enrollment(id, Enrollment::Declined, Some("随父母参保")).expect("decline");
         let s = app.store.student(id).expect("s");
-        app.data.refresh(&s, true);
+        app.data.refresh(&s, true, false);
     }
     for _ in 0..3 {
         app.update(Action::ToggleSelect);
@@ -4204,12 +4204,13 @@ fn identity_phone_refused() {
 }
 
 /// A family that paid less than the amount due (300 of Yibin 2024's 380, as a tax list recorded it): the detail
-/// screen says 少缴 80 元 beside the payment, and 检查名单 lists the pupil, in either language.
+/// screen says 少缴 80 元 beside the payment (in English, what is still owed under the amount due: the word
+/// part-paid leaves no room beside the payment at 80 columns), and 检查名单 lists the pupil, in either language.
 #[test]
 fn an_underpayment_is_said_on_the_detail_screen_and_in_the_check() {
     for (lang, on_detail, in_check) in [
         (Language::Zh, "少缴 80 元", "已缴 300 元，应缴 380 元，少缴 80 元"),
-        (Language::En, "80 yuan short", "paid 300 yuan, 380 yuan due, 80 yuan short"),
+        (Language::En, "300 yuan paid, 80 still owed", "paid 300 yuan, 380 yuan due, 80 yuan short"),
     ] {
         let (name, shown, check) = detail_and_check_of_300_paid(lang, false);
         assert!(shown.contains(&name) && shown.contains(on_detail), "{shown}");
@@ -7308,4 +7309,100 @@ fn the_wheel_does_not_change_the_enrollment_chosen() {
     app.update(Action::ScrollUp);
     let Some(Modal::Enrollment(chooser)) = &app.modal else { panic!("chooser") };
     assert_eq!(chooser.cursor, cursor);
+}
+
+/// A drive under yibin-2024 whose pupils named in `part` paid 300 of the 380 due on 2023-10-10: part-paid.
+fn with_part_payments(part: &[&str]) -> Store {
+    let mut store = store(true);
+    for name in part {
+        let pupils = store.students(&Default::default()).expect("pupils");
+        let id = pupils.iter().find(|s| s.name == *name).map(|s| s.id).expect(name);
+        let paid = canbao::domain::student::PaymentDetails {
+            amount_fen: Some(30_000),
+            paid_on: chrono::NaiveDate::from_ymd_opt(2023, 10, 10),
+            channel: None,
+        };
+        store.set_payment(id, PaymentStatus::Paid, &paid).expect("part");
+    }
+    store
+}
+
+/// A part-paid pupil (300 of 380) reads 部分缴费 on the roster, is among 未缴费 and not 已缴费 in the 缴费 filter, and
+/// `p` on her asks to record a top-up: the form says what was paid and is still owed, fills in the 80, and saves
+/// 380 in all under a history row of its own (补缴); she then reads 已缴费. Before, the roster said 已缴费 and `p`
+/// offered only to clear the 300. No to the top-up asks whether to clear the payment instead.
+#[test]
+fn a_part_paid_pupil_reads_part_paid_and_p_records_a_top_up() {
+    let mut app = app_on_policy(with_part_payments(&["林彤瑶", "孙语"]));
+    app.update(Action::Resize(120, 30));
+    app.update(Action::Search);
+    type_text(&mut app, "林彤瑶");
+    app.update(Action::Confirm);
+    let id = app.selected_id().expect("林彤瑶");
+    let shown = screen(&app);
+    let row = shown.lines().find(|l| l.contains("林彤瑶") && l.contains("一年级1班")).expect("her row");
+    assert!(row.contains("部分缴费") && !row.contains("已缴费"), "{row}");
+    let at = app.data.index_of(id).expect("row");
+    let filter = |payment| canbao::tui::roster::Filters { payment: Some(payment), ..Default::default() };
+    assert!(filter(PaymentStatus::Unpaid).matches(&app.data.rows[at]), "still to collect");
+    assert!(!filter(PaymentStatus::Paid).matches(&app.data.rows[at]));
+
+    app.update(Action::TogglePaid);
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("asked") };
+    assert!(c.question.contains("林彤瑶 部分缴费：已缴 300 元，应缴 380 元，还差 80 元。登记补缴？"), "{}", c.question);
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("the top-up form") };
+    assert_eq!(form.top_up, Some(30_000));
+    form.date.set("2023-10-2");
+    app.update(Action::Down);
+    type_text(&mut app, "0");
+    let Some(canbao::tui::modal::Modal::Payment(form)) = &app.modal else { panic!("the top-up form") };
+    assert_eq!(form.amount.text(), "80");
+    assert!(form.warning.as_deref().is_some_and(|w| w.contains("已缴 300 元，应缴 380 元，还差 80 元")), "{form:?}");
+    let shown = screen(&app);
+    assert!(shown.contains("登记补缴") && shown.contains("补缴金额"), "{shown}");
+    app.update(Action::Confirm);
+    assert!(app.modal.is_none(), "saved at once: 380 is the amount due");
+    let s = app.store.student(id).expect("s");
+    assert_eq!(
+        (s.payment_details.amount_fen, s.payment_details.paid_on.map(|d| d.to_string())),
+        (Some(38_000), Some("2023-10-20".into()))
+    );
+    let row: (String, String) = app
+        .store
+        .connection()
+        .query_row(
+            "SELECT old, new FROM audit WHERE action = 'top_up' AND field = 'paid_amount_fen' AND student_id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("the top-up's history row");
+    assert_eq!(row, ("30000".to_owned(), "38000".to_owned()));
+    assert!(!app.data.rows[at].part_paid);
+    let shown = screen(&app);
+    let row = shown.lines().find(|l| l.contains("林彤瑶") && l.contains("一年级1班")).expect("her row");
+    assert!(row.contains("已缴费"), "{row}");
+
+    // 孙语: No to the top-up asks whether to clear her payment, No by default.
+    app.update(Action::Search);
+    type_text(&mut app, "孙语");
+    app.update(Action::Confirm);
+    app.update(Action::TogglePaid);
+    app.update(Action::Back);
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("the clear question") };
+    assert!(c.question.contains("清除 孙语 的缴费记录") && !c.yes, "{}", c.question);
+}
+
+/// The detail screen of a part-paid pupil says 部分缴费 and, beside the amount due, what was paid and is still
+/// owed, where before it read 已缴费 with the whole 380 as due.
+#[test]
+fn the_detail_screen_says_a_part_payment_and_what_is_still_owed() {
+    let mut store = with_part_payments(&["林彤瑶"]);
+    in_year(&mut store, 2024);
+    store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
+    let zh = detail_of(&mut store, Language::Zh, "林彤瑶");
+    assert!(line_starting(&zh, "缴费").contains("部分缴费"), "{zh}");
+    assert!(zh.contains("已缴 300 元，还差 80 元"), "{zh}");
+    let en = detail_of(&mut store, Language::En, "林彤瑶");
+    assert!(en.contains("part-paid") && en.contains("300 yuan paid, 80 still owed"), "{en}");
 }

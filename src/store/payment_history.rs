@@ -145,6 +145,28 @@ impl Store {
         Ok(short)
     }
 
+    /// [`Store::part_payments`] of one pupil (the detail screen, a row refreshed after a mark): the family's payment
+    /// short of the amount due under `policy`, quoted for the payment's date (today without one), by the categories
+    /// certified for the year; `None` for a whole payment and an amount two laptops recorded differently.
+    pub fn part_payment_of(&self, pupil: &Student, policy: Option<&Policy>) -> Result<Option<PartPayment>> {
+        let Some(policy) = policy else { return Ok(None) };
+        if pupil.payment != PaymentStatus::Paid || pupil.payment_details.amount_fen.is_none() {
+            return Ok(None);
+        }
+        let certified;
+        let pupil = if !pupil.categories.is_empty() && !self.categories_certified(pupil.id)? {
+            certified = Student { categories: Vec::new(), ..pupil.clone() };
+            &certified
+        } else {
+            pupil
+        };
+        let Some(part) = crate::domain::policy::part_payment(policy, pupil, self.today(), self.shown_year()) else {
+            return Ok(None);
+        };
+        let disputed = !self.amount_disputes(std::slice::from_ref(pupil))?.is_empty();
+        Ok((!disputed).then_some(part))
+    }
+
     /// The rows the merge that wrote row `merge_row` copied (first, last), if it copied any: the run after it,
     /// with nothing between but merge rows (a merge writes its own rows, then copies the other file's).
     fn run_copied_by(&self, copied: &super::merge::CopiedRows, merge_row: i64) -> Result<Option<(i64, i64)>> {

@@ -265,6 +265,7 @@ impl App {
         } else if app.data.is_empty() && !app.store.is_read_only() {
             app.modal = Some(Modal::Welcome);
         }
+        app.mark_part_paid();
         app.prepare_search_when_free();
         Ok(app)
     }
@@ -1146,6 +1147,19 @@ impl App {
         self.recount();
     }
 
+    /// Marks the roster's part-paid pupils (部分缴费) under the drive's policy: after a load, and when the policy
+    /// changes.
+    pub fn mark_part_paid(&mut self) {
+        let short =
+            self.store.part_payments(&Default::default(), self.policy.as_ref(), self.store.today()).unwrap_or_default();
+        self.data.mark_part_paid(&short);
+    }
+
+    /// Whether the family's payment of `s` falls short of the amount due under the drive's policy (部分缴费).
+    pub fn is_part_paid(&self, s: &Student) -> bool {
+        self.store.part_payment_of(s, self.policy.as_ref()).ok().flatten().is_some()
+    }
+
     /// Counts the dashboard again when it is on screen.
     pub fn recount(&mut self) {
         if self.screen == Screen::Dashboard {
@@ -1186,7 +1200,8 @@ impl App {
                     match self.store.student(id) {
                         Ok(pupil) => {
                             let certified = self.store.categories_certified(id).unwrap_or(true);
-                            self.data.refresh(&pupil, certified);
+                            let part_paid = self.is_part_paid(&pupil);
+                            self.data.refresh(&pupil, certified, part_paid);
                         }
                         Err(e) => return self.fail(e.to_string()),
                     }
@@ -1243,6 +1258,7 @@ impl App {
             self.say(self.text.pupil_not_in_drive);
         }
         self.schools = self.store.schools().unwrap_or_default();
+        self.mark_part_paid();
         self.recount();
     }
 

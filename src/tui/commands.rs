@@ -492,6 +492,7 @@ impl App {
                 let _ = self.store.keep_policy(chosen);
                 self.say(fill(self.text.policy_chosen, &[&chosen.title, &chosen.name]));
                 self.policy = Some(chosen.clone());
+                self.mark_part_paid();
                 self.reload_detail();
                 self.recount();
             }
@@ -680,6 +681,7 @@ impl App {
         }
         if self.policy.as_ref().is_some_and(|p| p.name == edited.name) {
             self.policy = Some(edited.clone());
+            self.mark_part_paid();
             self.reload_detail();
             self.recount();
         }
@@ -800,6 +802,7 @@ impl App {
                     let _ = self.store.keep_policy_text(&name, &renewed.text);
                     lines.push(fill(t.policy_new_chosen, &[&before.as_deref().unwrap_or("—")]));
                     self.policy = Some(renewed.policy.clone());
+                    self.mark_part_paid();
                     self.reload_detail();
                     self.recount();
                 }

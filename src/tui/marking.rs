@@ -203,18 +203,18 @@ impl App {
             && let Some(s) = self.single(&targets)
             && s.payment == PaymentStatus::Paid
         {
-            // A payment the tax office's list recorded stays paid there: said before it is cleared here.
-            let listed =
-                self.store.payments_from_a_list(std::slice::from_ref(&s)).ok().and_then(|mut l| l.remove(&s.id));
-            let question = match listed {
-                Some(l) => {
-                    let at = crate::store::instant::local_minutes(&l.listed_at);
-                    fill(self.text.ask_clear_listed_paid, &[&s.name, &self.payment_summary(&s), &at])
-                }
-                None => fill(self.text.ask_clear_paid, &[&s.name, &self.payment_summary(&s)]),
-            };
-            let label = self.text.payment(PaymentStatus::Unpaid).to_owned();
-            self.ask(question, same_for_all(&targets, vec![Change::Payment(Payment::Unpaid)]), label, false);
+            let clear = self.clear_paid_question(&s, &targets);
+            // Part-paid (300 of 380): the rest paid later is a top-up, added to the 300; No asks about clearing.
+            if let Some(part) = self.store.part_payment_of(&s, self.policy.as_ref()).ok().flatten() {
+                let yuan = |fen: i64| money::plain(fen);
+                let owed = part.due_fen - part.paid_fen;
+                let question =
+                    fill(self.text.ask_top_up, &[&s.name, &yuan(part.paid_fen), &yuan(part.due_fen), &yuan(owed)]);
+                let then = Then::TopUp { id: s.id, recorded_fen: part.paid_fen, clear: Box::new(clear) };
+                self.modal = Some(Modal::Confirm(Confirm { question, then, yes: true }));
+                return;
+            }
+            self.modal = Some(Modal::Confirm(clear));
             return;
         }
         // A family's payment over the department's is asked first, as `f` over the family's is (No by default):
@@ -227,10 +227,30 @@ impl App {
             self.modal = Some(Modal::Confirm(Confirm { question, then: Then::PayOverGovernment(targets), yes: false }));
             return;
         }
-        self.open_payment_form(targets, by_selection);
+        self.open_payment_form(targets, by_selection, None);
     }
 
-    fn open_payment_form(&mut self, targets: Vec<i64>, by_selection: bool) {
+    /// Whether to clear the family's payment of `s` (`targets`: the pupil), No by default: a payment the tax
+    /// office's list recorded stays paid there, said before it is cleared here.
+    fn clear_paid_question(&self, s: &Student, targets: &[i64]) -> Confirm {
+        // A payment the tax office's list recorded stays paid there: said before it is cleared here.
+        let listed = self.store.payments_from_a_list(std::slice::from_ref(s)).ok().and_then(|mut l| l.remove(&s.id));
+        let question = match listed {
+            Some(l) => {
+                let at = crate::store::instant::local_minutes(&l.listed_at);
+                fill(self.text.ask_clear_listed_paid, &[&s.name, &self.payment_summary(s), &at])
+            }
+            None => fill(self.text.ask_clear_paid, &[&s.name, &self.payment_summary(s)]),
+        };
+        let label = self.text.payment(PaymentStatus::Unpaid).to_owned();
+        let items = same_for_all(targets, vec![Change::Payment(Payment::Unpaid)]);
+        let pending = Pending { items, label, confirmed: false, if_no: None, form: None };
+        let question = self.with_hidden(question, targets);
+        Confirm { question, then: Then::Write(pending), yes: false }
+    }
+
+    /// The payment form; `top_up`: for a top-up of the one pupil's part payment, the family's amount recorded.
+    fn open_payment_form(&mut self, targets: Vec<i64>, by_selection: bool, top_up: Option<i64>) {
         let today = self.store.today();
         let mut pupils: Vec<Student> = match self.store.students_by_ids(&targets) {
             Ok(p) => p,
@@ -274,6 +294,8 @@ impl App {
                 // The 财政代缴 the form replaces (`p` asked first), said while the amount is typed.
                 let government =
                     (one.payment == PaymentStatus::Government).then(|| self.text.payment_over_government.to_owned());
+                // A top-up: the pupil enrolled and paid at school already, so the benefit place is not asked again.
+                let away = away.filter(|_| top_up.is_none());
                 let both: Vec<String> = government.into_iter().chain(away).collect();
                 (!both.is_empty()).then(|| both.join(self.text.pick("；", "; ")))
             }
@@ -298,7 +320,8 @@ impl App {
             year_warning: None,
             left_away,
             left_away_place,
-            away_ok: false,
+            away_ok: top_up.is_some(),
+            top_up,
         };
         self.quote_form(&mut form, today);
         self.modal = Some(Modal::Payment(form));
@@ -359,9 +382,18 @@ impl App {
                 &[&next.recorded, &next.year, &next.window.name, &from, &to, &next.recorded, &next.year, &key],
             )
         });
+        // A top-up: what is still owed, said first with what was paid (部分缴费).
+        if let (Some(paid), Some(Some(due))) = (form.top_up, form.quoted.first()) {
+            let (paid_y, due_y, owed_y) = (money::plain(paid), money::plain(*due), money::plain((due - paid).max(0)));
+            form.warning = Some(fill(self.text.top_up_note, &[&paid_y, &due_y, &owed_y]));
+        }
         if !form.amount_edited && form.targets.len() == 1 {
-            let due = form.quoted.first().copied().flatten().map(money::plain).unwrap_or_default();
-            form.amount.set(&due);
+            // A top-up's amount is what is still owed, when anything is.
+            let due = match form.top_up {
+                Some(paid) => form.quoted.first().copied().flatten().map(|due| due - paid).filter(|f| *f > 0),
+                None => form.quoted.first().copied().flatten(),
+            };
+            form.amount.set(&due.map(money::plain).unwrap_or_default());
         }
     }
 
@@ -406,6 +438,9 @@ impl App {
             form.error = Some(if en { e.message_en() } else { e.message_zh() });
             form.focus = PaymentField::Date;
             return Some(Modal::Payment(form));
+        }
+        if let Some(recorded) = form.top_up {
+            return self.apply_top_up(form, typed_fen, date, recorded);
         }
         // Each pupil at the amount typed, or (nothing typed) at their own amount due.
         let amounts: Vec<Option<i64>> = form.quoted.iter().map(|q| typed_fen.or(*q)).collect();
@@ -526,6 +561,45 @@ impl App {
         } else {
             let what = Said::Saved(label.clone());
             self.write_one(items, label, &what, Some(back));
+        }
+        None
+    }
+
+    /// Enter in the payment form of a top-up (`recorded`: the family's part payment): the amount typed (else what
+    /// is still owed) is added to it, dated the form's day, in a change of its own (补缴, `TOP_UP`); a sum other than
+    /// the amount due is asked about first.
+    fn apply_top_up(
+        &mut self,
+        mut form: PaymentForm,
+        typed_fen: Option<i64>,
+        date: NaiveDate,
+        recorded: i64,
+    ) -> Option<Modal> {
+        let due = form.quoted.first().copied().flatten();
+        let fen = typed_fen.or(due.map(|due| due - recorded));
+        let Some(fen) = fen.filter(|fen| *fen > 0) else {
+            form.error =
+                Some(if typed_fen.is_some() { self.text.zero_amount } else { self.text.amount_missing }.to_owned());
+            form.focus = PaymentField::Amount;
+            return Some(Modal::Payment(form));
+        };
+        let channel = form.channel.map(|i| PaymentChannel::CHOICES[i.min(PaymentChannel::CHOICES.len() - 1)].clone());
+        let total = recorded + fen;
+        let payment = Payment::Paid { amount_fen: Some(total), paid_on: Some(date), channel };
+        let items: Vec<(i64, Vec<Change>)> =
+            form.targets.iter().map(|&id| (id, vec![Change::Payment(payment.clone())])).collect();
+        let label = fill(self.text.top_up_saved, &[&money::plain(fen), &money::plain(total)]);
+        let back = Box::new(form);
+        match due {
+            Some(due) if due != total => {
+                let (fen, total, due) = (money::two_places(fen), money::two_places(total), money::two_places(due));
+                let question = fill(self.text.ask_top_up_differs, &[&fen, &total, &due]);
+                self.ask_pending(question, Pending { items, label, confirmed: false, if_no: None, form: Some(back) });
+            }
+            _ => {
+                let what = Said::Saved(label.clone());
+                self.write_one(items, label, &what, Some(back));
+            }
         }
         None
     }
@@ -749,7 +823,7 @@ impl App {
             };
             return self.ask_pending(question, Pending { items, label, confirmed: false, if_no: None, form });
         }
-        self.write(items, label, false);
+        self.write_as(action_of(form.as_deref()), items, label, false);
     }
 
     /// Opens a yes/no question; nothing is written before Yes.
@@ -801,9 +875,13 @@ impl App {
     /// Yes in a confirmation.
     pub fn confirmed(&mut self, then: Then) {
         match then {
-            Then::Write(pending) => self.write(pending.items, pending.label, pending.confirmed),
+            Then::Write(pending) => {
+                let action = action_of(pending.form.as_deref());
+                self.write_as(action, pending.items, pending.label, pending.confirmed)
+            }
             Then::Start(work) => self.start(*work),
-            Then::PayOverGovernment(targets) => self.open_payment_form(targets, false),
+            Then::PayOverGovernment(targets) => self.open_payment_form(targets, false, None),
+            Then::TopUp { id, recorded_fen, .. } => self.open_payment_form(vec![id], false, Some(recorded_fen)),
             Then::Undo => self.undo_now(),
             Then::Redo => self.redo_now(),
             Then::StartYear(year) => self.start_year(year),
@@ -840,6 +918,8 @@ impl App {
                 _ => self.say(self.text.nothing_changed),
             },
             Then::StopJob => self.back_to_job(),
+            // No to a top-up: whether to clear the payment instead, No by default.
+            Then::TopUp { clear, .. } => self.modal = Some(Modal::Confirm(*clear)),
             Then::EditPolicy(form) => {
                 self.modal = Some(Modal::EditPolicy(*form));
                 self.say(self.text.policy_not_saved);
@@ -887,6 +967,11 @@ impl App {
     /// keeps for a payment recorded (不参保 over it) are said, since only clearing the payment lets them through.
     /// Many pupils on a drive file are written on the worker (see `ON_WORKER_FROM`); `written` follows there.
     fn write(&mut self, items: Vec<(i64, Vec<Change>)>, label: String, confirmed: bool) {
+        self.write_as("mark", items, label, confirmed);
+    }
+
+    /// [`App::write`] under the history's `action`: `mark`, or a top-up's (`TOP_UP`), which is one pupil's.
+    fn write_as(&mut self, action: &str, items: Vec<(i64, Vec<Change>)>, label: String, confirmed: bool) {
         if items.is_empty() {
             return;
         }
@@ -895,7 +980,7 @@ impl App {
             return;
         }
         let options = ChangeOptions { confirmed, ..ChangeOptions::default() };
-        let outcomes = self.store.apply_changes("mark", &items, options).map_err(|e| e.to_string());
+        let outcomes = self.store.apply_changes(action, &items, options).map_err(|e| e.to_string());
         self.written(items, label, outcomes, None);
     }
 
@@ -1260,7 +1345,8 @@ impl App {
         for &id in ids {
             if let Ok(s) = self.store.student(id) {
                 let certified = self.store.categories_certified(id).unwrap_or(true);
-                self.data.refresh(&s, certified);
+                let part_paid = self.is_part_paid(&s);
+                self.data.refresh(&s, certified, part_paid);
             }
         }
         // A pupil that no longer passes the filters leaves the list: working through "unpaid" shrinks it. Not
@@ -1282,6 +1368,11 @@ impl App {
         self.reload_detail();
         self.recount();
     }
+}
+
+/// The history's action of what a payment form (or a question it led to) writes: a top-up's own (补缴), else a mark.
+fn action_of(form: Option<&PaymentForm>) -> &'static str {
+    if form.is_some_and(|f| f.top_up.is_some()) { crate::store::TOP_UP } else { "mark" }
 }
 
 fn same_for_all(targets: &[i64], changes: Vec<Change>) -> Vec<(i64, Vec<Change>)> {

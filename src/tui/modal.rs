@@ -58,6 +58,8 @@ pub struct PaymentForm {
     /// The operator said yes to recording at school the payment of a pupil who enrolls at the benefit place:
     /// Enter goes on to the questions after it (the amount's). Cleared when a question's No brings the form back.
     pub away_ok: bool,
+    /// A top-up of a part payment (补缴): the family's amount recorded, which the amount typed is added to.
+    pub top_up: Option<i64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,6 +138,13 @@ pub enum Then {
     Start(Box<Work>),
     /// Open the payment form for a pupil marked 财政代缴 (a family's payment then replaces the department's).
     PayOverGovernment(Vec<i64>),
+    /// Open the payment form for a top-up of a part-paid pupil (`id`, with the family's amount recorded); No asks
+    /// `clear`, whether to clear the payment instead.
+    TopUp {
+        id: i64,
+        recorded_fen: i64,
+        clear: Box<Confirm>,
+    },
     /// Undo (or redo) an edit of several pupils.
     Undo,
     Redo,

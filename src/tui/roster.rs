@@ -26,6 +26,8 @@ pub struct Row {
     /// The categories are carried from an earlier year (待重新认定): the dashboard's ledgers weigh them as none,
     /// as the forms do.
     pub recertify: bool,
+    /// The family paid part of the amount due (`Store::part_payments`: 300 of 380): 部分缴费, still to collect.
+    pub part_paid: bool,
     /// Name and ID number as stored, when the key does not hold them verbatim (Latin capitals).
     as_written: Option<Box<[Box<str>; 2]>>,
 }
@@ -41,8 +43,15 @@ impl Row {
             categories: Box::new([]),
             problem: false,
             recertify: false,
+            part_paid: false,
             as_written: None,
         }
+    }
+
+    /// The payment as the 缴费 filter and the lists of who is still to pay take it: a part payment (部分缴费) is
+    /// still to collect, so it is 未缴费 there, never 已缴费.
+    pub fn payment_to_collect(&self) -> PaymentStatus {
+        if self.part_paid { PaymentStatus::Unpaid } else { self.payment }
     }
 }
 
@@ -138,6 +147,8 @@ impl RosterData {
                     categories,
                     problem: r.id_problem,
                     recertify: false,
+                    // Marked by the app, which holds the policy (`App::mark_part_paid`).
+                    part_paid: false,
                     as_written,
                 };
             })?;
@@ -340,15 +351,24 @@ impl RosterData {
     /// Takes a pupil's new statuses after an edit, and whether the pupil's categories are certified for the year
     /// shown (`Store::categories_certified`). Name, ID and class change only through imports, which reload
     /// everything, so the search key stays.
-    pub fn refresh(&mut self, s: &Student, certified: bool) {
+    pub fn refresh(&mut self, s: &Student, certified: bool, part_paid: bool) {
         if let Some(i) = self.index_of(s.id) {
             let categories = s.categories.iter().map(|c| self.category_index(&c.name)).collect();
             let row = &mut self.rows[i];
             row.enrollment = Standing::new(s.enrollment, s.payment).enrollment();
             row.payment = s.payment;
+            row.part_paid = part_paid;
             row.categories = categories;
             row.problem = !s.id_valid();
             row.recertify = !certified && !s.categories.is_empty();
+        }
+    }
+
+    /// Marks the rows of the pupils whose family paid part of the amount due (`Store::part_payments`), and only
+    /// those.
+    pub fn mark_part_paid<V>(&mut self, part_paid: &HashMap<i64, V>) {
+        for row in &mut self.rows {
+            row.part_paid = part_paid.contains_key(&row.id);
         }
     }
 
@@ -453,7 +473,7 @@ impl Filters {
     pub fn matches(&self, row: &Row) -> bool {
         self.class.is_none_or(|c| row.class == c)
             && self.enrollment.is_none_or(|e| row.enrollment == e)
-            && self.payment.is_none_or(|p| row.payment == p)
+            && self.payment.is_none_or(|p| row.payment_to_collect() == p)
             && self.category.is_none_or(|c| row.categories.contains(&c))
             && (!self.problems_only || row.problem)
     }

@@ -230,6 +230,21 @@ pub struct Text {
     pub ask_bulk_paid: &'static str,
     pub each_amount: &'static str,
     pub ask_amount_differs: &'static str,
+    /// `p` on a part-paid pupil: name, paid, due, still owed; Yes opens the top-up form, No asks about clearing.
+    pub ask_top_up: &'static str,
+    /// A top-up that does not make up the amount due: the top-up, the sum, the amount due.
+    pub ask_top_up_differs: &'static str,
+    /// The payment form recording a top-up: its title, its amount's label, and what it says first (paid, due,
+    /// still owed).
+    pub top_up_title: &'static str,
+    pub top_up_amount: &'static str,
+    pub top_up_note: &'static str,
+    /// What the status line says was saved: the top-up, the sum.
+    pub top_up_saved: &'static str,
+    /// A family's payment short of the amount due (the roster's 缴费 column, the detail screen).
+    pub part_paid: &'static str,
+    /// Under the amount due on the detail screen, for a part-paid pupil: paid, still owed.
+    pub due_part: &'static str,
     pub ask_bulk_government: &'static str,
     pub bulk_clears_payments: &'static str,
     /// After `bulk_clears_payments`: how many of those payments the tax office's list recorded.
@@ -1043,6 +1058,14 @@ mod tests {
                 t.ask_bulk_enrollment,
                 t.ask_bulk_paid,
                 t.ask_amount_differs,
+                t.ask_top_up,
+                t.ask_top_up_differs,
+                t.top_up_title,
+                t.top_up_amount,
+                t.top_up_note,
+                t.top_up_saved,
+                t.part_paid,
+                t.due_part,
                 t.ask_clear_paid,
                 t.ask_paid_to_government,
                 t.ask_listed_paid_to_government,

@@ -189,7 +189,17 @@ fn fields(app: &App, d: &Detail, width: usize) -> Vec<Line<'static>> {
             enrollment.push_str(&fill(label, &[&r]));
         }
     }
-    let mut payment = t.payment(s.payment).to_owned();
+    // Paid less than the quote (a tax list's amount, recorded as the family paid it): said beside the amount,
+    // in the warning colour, until the family pays the rest.
+    // Two laptops' amounts for one payment: which was paid is the tax office's to say, so no shortfall is worked
+    // out from the one a merge kept.
+    let short = match &d.quote {
+        Some(Ok(q)) => policy::shortfall_fen(s, q),
+        _ => None,
+    };
+    // A part payment is 部分缴费 (still to collect), as the roster says it.
+    let part_paid = short.is_some() && d.amount_dispute.is_none();
+    let mut payment = if part_paid { t.part_paid } else { t.payment(s.payment) }.to_owned();
     if s.payment == PaymentStatus::Paid {
         let p = &s.payment_details;
         let amount = p.amount_fen.map(money::two_places).unwrap_or_else(|| "-".into());
@@ -204,14 +214,6 @@ fn fields(app: &App, d: &Detail, width: usize) -> Vec<Line<'static>> {
         payment.push_str("  ");
         payment.push_str(&fill(t.paid_info, &[&amount, &date, &channel]));
     }
-    // Paid less than the quote (a tax list's amount, recorded as the family paid it): said beside the amount,
-    // in the warning colour, until the family pays the rest.
-    // Two laptops' amounts for one payment: which was paid is the tax office's to say, so no shortfall is worked
-    // out from the one a merge kept.
-    let short = match &d.quote {
-        Some(Ok(q)) => policy::shortfall_fen(s, q),
-        _ => None,
-    };
     // The two amounts are said in full under the fields, where the words wrap.
     let remark = match (&d.amount_dispute, short) {
         (Some(_), _) => Some(t.amount_to_verify.to_owned()),
@@ -274,6 +276,12 @@ fn fields(app: &App, d: &Detail, width: usize) -> Vec<Line<'static>> {
             let due =
                 fill(t.due_line, &[&money::plain(q.personal_due_fen), &money::plain(q.department_due_fen), &window]);
             lines.extend(wrapped_field(app, t.f_due, due, plain, width));
+            // Part-paid: what was paid and what is still owed, under the whole amount due.
+            if let (true, Some(short)) = (part_paid, short) {
+                let paid = money::plain(q.personal_due_fen - short);
+                let owed = fill(t.due_part, &[&paid, &money::plain(short)]);
+                lines.extend(wrapped_field(app, t.part_paid, owed, theme.fg(theme.warning), width));
+            }
         }
         let coverage = fill(t.coverage_line, &[&q.coverage_from, &q.coverage_to]);
         lines.push(field(app, t.f_coverage, coverage, plain, width));

@@ -501,6 +501,8 @@ fn payment(frame: &mut Frame, app: &App, area: Rect, form: &PaymentForm) {
             _ => fill(t.for_pupils_recorded_paid_away, &[&selected, &recorded, &paid, &away]),
         };
         fill(t.label_value, &[&t.payment_title, &counts])
+    } else if form.top_up.is_some() {
+        targets_title(app, t.top_up_title, &form.targets)
     } else {
         targets_title(app, t.payment_title, &form.targets)
     };
@@ -516,7 +518,7 @@ fn payment(frame: &mut Frame, app: &App, area: Rect, form: &PaymentForm) {
     let height = (12u16).max(8 + text_lines as u16 + 2).min(area.height);
     let inner = popup(frame, app, area, 78, height, &title);
     let label_w = 14;
-    let labels = [t.amount, t.date, t.channel];
+    let labels = [if form.top_up.is_some() { t.top_up_amount } else { t.amount }, t.date, t.channel];
     for (i, (label, which)) in labels.iter().zip(PaymentField::ALL).enumerate() {
         let y = inner.y + i as u16;
         let style =

@@ -283,7 +283,9 @@ fn row_line(app: &App, pos: usize, c: &Columns) -> Line<'static> {
         Enrollment::Elsewhere => theme.elsewhere,
         Enrollment::Declined | Enrollment::Left => theme.declined,
     });
+    // A part payment (部分缴费) is still to collect: said so, in the warning colour, never as 已缴费.
     let payment_style = theme.fg(match row.payment {
+        _ if row.part_paid => theme.warning,
         PaymentStatus::Unpaid => theme.unpaid,
         PaymentStatus::Paid => theme.paid,
         PaymentStatus::Government => theme.government,
@@ -296,7 +298,7 @@ fn row_line(app: &App, pos: usize, c: &Columns) -> Line<'static> {
         (fit(&id, w[2]), if row.problem { theme.fg(theme.warning) } else { Style::default() }),
         (fit(&app.data.classes[row.class as usize], w[3]), Style::default()),
         (fit(t.enrollment(row.enrollment), w[4]), enrollment_style),
-        (fit(t.payment(row.payment), w[5]), payment_style),
+        (fit(if row.part_paid { t.part_paid } else { t.payment(row.payment) }, w[5]), payment_style),
         (fit(&app.data.category_label(row, t.list_separator()), w[6]), theme.fg(theme.accent)),
     ];
     if c.school > 0 {
