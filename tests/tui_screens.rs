@@ -6081,6 +6081,37 @@ fn every_job_ending_under_the_stop_question_waits_for_the_answer() {
     assert!(dir.path().join("sheet.xlsx").exists());
 }
 
+/// An undo of many pupils stopped before it could write (another window holds the drive) is said as stopped, its
+/// change still there and still to be undone, where the status line said 「停止未及生效：它已完成，结果已保留」 of an
+/// undo that never happened.
+#[test]
+fn a_stopped_undo_of_many_pupils_is_said_as_stopped() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = drive_file_app(dir.path());
+    app.update(Action::SelectAll);
+    app.update(Action::Enrollment);
+    app.update(Action::Down);
+    app.update(Action::Confirm);
+    app.update(Action::Yes);
+    finish_job(&mut app);
+    let here = app.store.stats(None, None).expect("stats").enrollment["here"];
+    assert!(here >= 200, "{}", screen(&app));
+    let other = rusqlite::Connection::open(dir.path().join("drive.db")).expect("other window");
+    other.execute_batch("BEGIN IMMEDIATE").expect("hold the drive");
+    app.update(Action::Undo);
+    app.update(Action::Yes);
+    press(&mut app, KeyCode::Esc);
+    assert!(stop_question_open(&app), "{}", screen(&app));
+    press(&mut app, KeyCode::Char('y'));
+    finish_job(&mut app);
+    other.execute_batch("ROLLBACK").expect("let go");
+    let status = status_text(&app);
+    assert!(status.contains("已停止") && !status.contains("停止未及生效"), "{}", screen(&app));
+    assert_eq!(app.store.stats(None, None).expect("stats").enrollment["here"], here, "nothing undone");
+    app.update(Action::Undo);
+    assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::Confirm(_))), "still to be undone: {}", screen(&app));
+}
+
 /// Keys typed ahead while a list is read (queued before its preview is drawn) do not reach the preview: they
 /// would be typed into the school's name, and an Enter among them would import under it unseen.
 #[test]

@@ -213,6 +213,8 @@ impl JobOutcome {
             JobOutcome::Reconciled { report, .. } => report.dry_run,
             JobOutcome::Merged { report, .. } => report.dry_run,
             JobOutcome::YearStarted { dry_run, .. } => *dry_run,
+            // An undo or redo that was stopped or failed wrote nothing (its edit goes back to the undo list).
+            JobOutcome::Rewritten { failed, .. } => failed.is_some(),
             JobOutcome::Imported { .. }
             | JobOutcome::Exported(_)
             | JobOutcome::ExportedForm { .. }
@@ -220,9 +222,14 @@ impl JobOutcome {
             | JobOutcome::Restored { .. }
             | JobOutcome::Renamed { .. }
             | JobOutcome::Marked { .. }
-            | JobOutcome::Rewritten { .. }
             | JobOutcome::SearchPrepared { .. } => false,
         }
+    }
+
+    /// Whether the result must be shown even when it changed nothing: an undo or redo not written hands its edit
+    /// back to the undo list, which throwing the result away would lose (the change could no longer be undone).
+    pub fn must_be_shown(&self) -> bool {
+        matches!(self, JobOutcome::Rewritten { .. })
     }
 
     /// Throws the result away: a form's files waiting in their hidden folder are removed with it, so a stop

@@ -129,7 +129,7 @@ impl App {
         // Told to stop, it ended first having changed nothing (a preview read, a form not yet moved in): thrown
         // away as the operator asked, so no preview or question opens for the keys they type after saying stop.
         let outcome = match (outcome, kind) {
-            (outcome, Some(kind)) if stop_asked && outcome.changed_nothing() => {
+            (outcome, Some(kind)) if stop_asked && outcome.changed_nothing() && !outcome.must_be_shown() => {
                 outcome.discard();
                 JobOutcome::Stopped(kind)
             }
@@ -153,7 +153,8 @@ impl App {
             self.modal = None;
         }
         self.status = None;
-        let too_late = stop_asked && !matches!(outcome, JobOutcome::Stopped(_));
+        // Only what was saved came too late for the stop: an undo stopped before it wrote says it was stopped.
+        let too_late = stop_asked && !outcome.changed_nothing();
         self.show_outcome(outcome);
         if too_late {
             self.fail(self.text.finished_before_stop);
@@ -175,13 +176,16 @@ impl App {
     /// Yes to stopping a job that had already ended: a result that changed nothing is thrown away, as the stop
     /// would have; one already saved is shown, saying it was too late to stop.
     pub(super) fn stop_ended(&mut self, kind: JobKind, outcome: JobOutcome) {
-        if outcome.changed_nothing() {
+        if outcome.changed_nothing() && !outcome.must_be_shown() {
             outcome.discard();
             self.say(fill(self.text.ended_result_discarded, &[&self.text.job(kind)]));
         } else {
+            let saved = !outcome.changed_nothing();
             self.status = None;
             self.show_outcome(outcome);
-            self.fail(self.text.finished_before_stop);
+            if saved {
+                self.fail(self.text.finished_before_stop);
+            }
         }
     }
 
