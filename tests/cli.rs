@@ -4181,6 +4181,10 @@ fn a_command_on_a_copied_drive_records_no_other_laptops_operator() {
     );
     assert_eq!(note_operators(&drive), ["王老师"]);
     assert_eq!(note_operators(&copy), [""]);
+    // A reveal is recorded as a change is, and its missing name said the same way.
+    let find = on_laptop(&copy, &b).args(["find", "仇家杰", "--reveal"]).output().unwrap();
+    assert!(find.status.success(), "{}", String::from_utf8_lossy(&find.stderr));
+    assert!(String::from_utf8_lossy(&find.stderr).contains("是在另一台电脑上输入的"), "{find:?}");
     let out = on_laptop(&copy, &b).args(["--operator", "李老师"]).args(mark).arg("丙").output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(!String::from_utf8_lossy(&out.stderr).contains("另一台电脑"), "a name given: nothing to say");

@@ -469,6 +469,9 @@ pub(super) fn record_reveal(cli: &Cli, store: &mut Store, scope: &str, pupils: &
                 .into(),
         ));
     }
+    // A find opens the drive to read, which says nothing of the operator: the reveal it records is a change
+    // like a mark's, and its empty name is said as a mark's is.
+    warn_if_no_operator_here(store);
     store.record_reveal_in(scope, pupils)?;
     Ok(())
 }
