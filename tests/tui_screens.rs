@@ -3000,6 +3000,24 @@ fn the_policy_screen_on_a_second_laptop_lists_the_drives_copy_and_asks_before_an
     assert_eq!(app.policy.as_ref().map(|p| (p.name.as_str(), p.personal_premium_fen)), Some(("yibin-2027", 40000)));
 }
 
+/// The hint that the drive's policy has no payment window today is read whole on the status line at 80 columns,
+/// under each shipped policy (the longest title 「柳州市2021年度（困难、特殊人群）」) and in both languages, where it was
+/// cut before saying what to do (「…按 : 选「政策：生成..」).
+#[test]
+fn the_stale_policy_hint_fits_the_status_line_at_80_columns() {
+    for name in canbao::domain::policy::PolicySet::builtin().names() {
+        for lang in [Language::Zh, Language::En] {
+            let mut store = store(true);
+            store.set_meta(canbao::tui::POLICY_META_KEY, name).expect("meta");
+            let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+            app.update(Action::Resize(80, 24));
+            let status = status_text(&app);
+            assert!(status.contains("不含今天") || status.contains("no payment window today"), "{name}: {status}");
+            assert!(screen(&app).contains(&status), "{name} cut:\n{}", screen(&app));
+        }
+    }
+}
+
 /// This year's policy from the TUI: written to the config folder, then listed.
 #[test]
 fn making_this_years_policy_in_the_tui() {
@@ -3010,7 +3028,7 @@ fn making_this_years_policy_in_the_tui() {
     store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
     let mut app = App::new(store, &options).expect("app");
     app.update(Action::Resize(80, 24));
-    assert!(app.status.as_ref().is_some_and(|s| s.text.contains("没有包含今天")), "{:?}", app.status);
+    assert!(app.status.as_ref().is_some_and(|s| s.text.contains("不含今天的缴费期")), "{:?}", app.status);
     app.update(Action::Palette);
     type_text(&mut app, "policy new");
     app.update(Action::Confirm);

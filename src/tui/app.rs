@@ -254,7 +254,11 @@ impl App {
         if !app.policy_covers_today()
             && let Some(p) = &app.policy
         {
-            let text = fill(app.text.policy_out_of_date, &[&p.title, &app.store.today()]);
+            // The title bar carries today's date; the status line has room at 80 columns for the policy's name
+            // and what to do only. English names the policy by its file name (liuzhou-2023), shorter than the
+            // Chinese title among English words.
+            let name = app.text.pick(p.title.as_str(), p.name.as_str());
+            let text = fill(app.text.policy_out_of_date, &[&name]);
             app.say(text);
         }
         if app.backup_copy {

@@ -572,7 +572,7 @@ pub static EN: Text = Text {
     policy_ask_join: "; and it ",
     policy_not_changed: "Not switched: the policy is unchanged",
     policy_kept_copy: " (the drive's copy)",
-    policy_out_of_date: "Policy \"{}\" has no payment window for today ({}): press : and pick \"Policy: make this year's\"",
+    policy_out_of_date: "Policy {} has no payment window today: press : to make this year's",
     policy_pick_base: "No policy names the school's city: pick one in the list as the base and press n to make this year's",
     policy_new_title: "This year's policy",
     policy_fields: ["From", "New name", "Insured year", "Premium (yuan)"],

@@ -549,7 +549,7 @@ pub static ZH: Text = Text {
     policy_ask_join: "；且",
     policy_not_changed: "未改用，政策不变",
     policy_kept_copy: "（数据文件中保存的副本）",
-    policy_out_of_date: "政策「{}」没有包含今天（{}）的缴费期：按 : 选「政策：生成本年度政策」",
+    policy_out_of_date: "政策「{}」不含今天的缴费期：按 : 生成本年度政策",
     policy_pick_base: "未找到本校所在城市的政策：请在列表中选一份作底稿，按 n 生成本年度政策",
     policy_new_title: "生成本年度政策",
     policy_fields: ["底稿", "新政策名称", "保险年度", "个人缴费（元）"],
