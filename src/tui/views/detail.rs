@@ -555,7 +555,8 @@ pub(crate) fn value_label(t: &Text, field: &str, v: &str, cap: usize) -> String 
             if names.is_empty() { t.none.to_owned() } else { names.join(t.list_separator()) }
         }
         "" => String::new(),
-        _ if v.is_empty() => "\"\"".to_owned(),
+        // An empty note or phone reads as any field with no value does (「无」, "none"), not as a pair of quotes.
+        _ if v.is_empty() => t.none.to_owned(),
         _ => {
             if v.width() > cap {
                 truncate(v, cap)
