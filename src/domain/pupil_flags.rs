@@ -33,14 +33,59 @@ pub struct GradeAge {
 /// The grade's usual age and the pupil's, when they are too far apart: a pupil of school year n (一年级 1 … 高三 12)
 /// is usually n + 5 on the 1 September the school year starts. `None` for a grade that is no school year.
 pub fn grade_age(grade: &str, class: &str, birth: NaiveDate, on: NaiveDate) -> Option<GradeAge> {
-    let Grade::Year(n) = ClassKey::of(grade, class).grade else { return None };
+    year_age(school_year(grade, class)?, birth, on)
+}
+
+/// The school year (一年级 1 … 高三 12) a pupil's grade and class are in; `None` for a grade that is no school year.
+pub fn school_year(grade: &str, class: &str) -> Option<u8> {
+    match ClassKey::of(grade, class).grade {
+        Grade::Year(n) => Some(n),
+        _ => None,
+    }
+}
+
+/// `grade_age` of a pupil of school year `n`: the grade's label is written only for an age that does not fit.
+pub fn year_age(n: u8, birth: NaiveDate, on: NaiveDate) -> Option<GradeAge> {
     let year_start = if on.month() >= 9 { on.year() } else { on.year() - 1 };
     let start = NaiveDate::from_ymd_opt(year_start, 9, 1)?;
     let age = if birth > start { -1 } else { age_on(birth, start) };
     let usual = i32::from(n) + 5;
-    let fits = (usual - YOUNGER_BY..=usual + OLDER_BY).contains(&age);
+    if (usual - YOUNGER_BY..=usual + OLDER_BY).contains(&age) {
+        return None;
+    }
     let label = ClassKey { grade: Grade::Year(n), class: String::new() }.canonical();
-    (!fits).then_some(GradeAge { age, grade: label, usual })
+    Some(GradeAge { age, grade: label, usual })
+}
+
+/// The school year of each grade and class met (`school_year`), read once: a list writes its few dozen classes row
+/// after row, and reading the label anew for every pupil was a fifth of an import's reading.
+#[derive(Debug, Default)]
+pub struct SchoolYears {
+    /// The grade and class being asked for, each its length and bytes, so no two pairs share a key.
+    key: Vec<u8>,
+    known: std::collections::HashMap<Vec<u8>, Option<u8>>,
+}
+
+impl SchoolYears {
+    /// More grades and classes than any list has: past them (a hostile file) the cache starts again.
+    const MAX: usize = 4096;
+
+    pub fn of(&mut self, grade: &str, class: &str) -> Option<u8> {
+        self.key.clear();
+        for part in [grade, class] {
+            self.key.extend_from_slice(&part.len().to_le_bytes());
+            self.key.extend_from_slice(part.as_bytes());
+        }
+        if let Some(&year) = self.known.get(self.key.as_slice()) {
+            return year;
+        }
+        let year = school_year(grade, class);
+        if self.known.len() >= Self::MAX {
+            self.known.clear();
+        }
+        self.known.insert(self.key.clone(), year);
+        year
+    }
 }
 
 /// The age remark's last words, by which a form read back knows it for canbao's.

@@ -799,6 +799,8 @@ struct RowReader<'a> {
     /// The pupils the file being read moves, said at its end.
     moves: FileMoves,
     classes: ClassCells,
+    /// The school year of each grade and class met, for the age check.
+    school_years: crate::domain::pupil_flags::SchoolYears,
     /// The class heading row above the rows being read, in a sheet that lists several classes one under another.
     heading: Option<Heading>,
     runs: Runs,
@@ -1165,6 +1167,7 @@ impl RowReader<'_> {
             formulas_more: Vec::new(),
             moves: FileMoves::default(),
             classes: ClassCells::default(),
+            school_years: Default::default(),
             heading: None,
             runs: Runs::default(),
             unlisted: 0,
@@ -2486,7 +2489,8 @@ impl RowReader<'_> {
         // An old 15-digit number's birth date is the conversion's guess (19YY), said as such of its own.
         if let Ok(valid) = &id.result
             && valid.kind != id_number::IdKind::ResidentConverted
-            && let Some(odd) = crate::domain::pupil_flags::grade_age(&grade, &class, valid.birth_date, self.today)
+            && let Some(year) = self.school_years.of(&grade, &class)
+            && let Some(odd) = crate::domain::pupil_flags::year_age(year, valid.birth_date, self.today)
         {
             let (birth, grade, usual) = (valid.birth_date, &odd.grade, odd.usual);
             let message = format!(
@@ -3363,6 +3367,8 @@ struct FirstRows {
     classes: Vec<Box<str>>,
     class_index: HashMap<Box<str>, u32, foldhash::fast::RandomState>,
     last_class: u32,
+    /// The label of the row being looked up (`class_of`).
+    label: String,
     /// Each sheet read so far: its file and its name ("" for a CSV).
     places: Vec<(Box<str>, Box<str>)>,
     /// The first rows whose number a spreadsheet rounded keeping 15 digits, by those digits, each with the number
@@ -3545,12 +3551,22 @@ impl FirstRows {
         if self.classes.get(self.last_class as usize).is_some_and(|label| same(label)) {
             return self.last_class;
         }
-        let label: Box<str> = class_label::join(grade, class).into();
-        let next = u32::try_from(self.classes.len()).unwrap_or(u32::MAX);
-        let index = *self.class_index.entry(label.clone()).or_insert(next);
-        if index == next {
-            self.classes.push(label);
+        // Looked up in a buffer kept from row to row: a label is made only for a class not met before.
+        self.label.clear();
+        if !(grade.is_empty() || class.starts_with(grade)) {
+            self.label.push_str(grade);
         }
+        self.label.push_str(class);
+        let index = match self.class_index.get(self.label.as_str()) {
+            Some(&index) => index,
+            None => {
+                let next = u32::try_from(self.classes.len()).unwrap_or(u32::MAX);
+                let label: Box<str> = self.label.as_str().into();
+                self.class_index.insert(label.clone(), next);
+                self.classes.push(label);
+                next
+            }
+        };
         self.last_class = index;
         index
     }
