@@ -2245,11 +2245,26 @@ fn an_underpayment_stays_in_the_ledger_and_the_check() {
     let after = json(canbao(&db).args(["stats", "--json"]));
     assert_eq!(after["insured"], before["insured"], "{after}");
     assert_eq!(after["ledgers"], before["ledgers"], "{after}");
+    // Recorded 已缴费, and said part-paid: still to collect, so no class counts her in 已缴费(含代缴).
     assert_eq!(after["payment"]["paid"], before["payment"]["paid"].as_i64().unwrap() + 1, "{after}");
+    assert_eq!((before["part_paid"].as_i64(), after["part_paid"].as_i64()), (Some(0), Some(1)), "{after}");
+    assert_eq!(after["classes"], before["classes"], "{after}");
+    let said = ok(canbao(&db).arg("stats"));
+    assert!(said.contains("其中部分缴费（未足额，仍须收缴）: 1"), "{said}");
     let summary = export(&db, "summary", &dir.path().join("summary.csv"), &["--format", "csv"]);
     let summary = std::fs::read_to_string(&summary[0]).expect("summary");
     assert!(summary.contains(&format!("已参保,{}", after["insured"])), "{summary}");
     assert!(summary.contains(&format!("已缴费台账,{}", after["ledgers"]["paid"])), "{summary}");
+    assert!(summary.contains("缴费状态：已缴费中部分缴费（未足额）,1"), "{summary}");
+    // 林彤瑶's class (一年级1班) counts only 孙语 paid by the family, as before the 300.
+    let class_line = summary.lines().find(|l| l.starts_with("一年级1班,")).expect("一年级1班");
+    let before_summary = {
+        let (dir, db) = drive_with_progress();
+        let summary = export(&db, "summary", &dir.path().join("summary.csv"), &["--format", "csv"]);
+        std::fs::read_to_string(&summary[0]).expect("summary")
+    };
+    let class_before = before_summary.lines().find(|l| l.starts_with("一年级1班,")).expect("一年级1班");
+    assert_eq!(class_line, class_before, "{summary}");
 
     let check = json(canbao(&db).args(["check", "--json"]));
     let short = check["underpaid"].as_array().expect("underpaid");
@@ -2342,6 +2357,42 @@ fn check_names_a_tax_payment_beside_a_smaller_part_payment_recorded() {
     let check = json(canbao(&db).args(["check", "--json"]));
     assert_eq!(check["tax_paid_unrecorded"].as_array().map(Vec::len), Some(0), "{check}");
     assert_eq!(check["underpaid"].as_array().map(Vec::len), Some(1), "{check}");
+}
+
+/// A pupil of a special category whose family paid part of its share (何轩明, 低保: 50 of the 95 due) is listed on
+/// the 参保花名册 as 部分缴费 in 参保情况 and 缴费情况, with what was paid and is still due in 备注, where before he
+/// read 在校参保 and 已缴费; read back, the roster changes nothing.
+#[test]
+fn the_special_roster_says_a_part_payment() {
+    let (dir, db) = drive_with_progress();
+    ok(canbao(&db).args([
+        "mark",
+        "45020320190307775X",
+        "--payment",
+        "paid",
+        "--amount",
+        "50",
+        "--paid-on",
+        "2023-10-09",
+    ]));
+    let files = export(&db, "special", &dir.path().join("special.xlsx"), &[]);
+    let book = workbook(&files[0]);
+    let mut found = None;
+    for (_, rows) in &book {
+        let (header, table) = body(rows, "序号");
+        if let Some((_, cells)) =
+            by_name(header, table, &["参保情况", "缴费情况", "备注"]).into_iter().find(|(n, _)| n == "何轩明")
+        {
+            found = Some(cells);
+        }
+    }
+    let cells = found.expect("何轩明 on the roster");
+    assert_eq!((cells[0].as_str(), cells[1].as_str()), ("部分缴费", "部分缴费"), "{cells:?}");
+    assert!(cells[2].starts_with("已缴 50 元，应缴 95 元，差 45 元"), "{cells:?}");
+    let report = json(canbao(&db).args(["import", "--json"]).args(&files));
+    assert_eq!((report["updated"].as_i64(), report["statuses_left"].as_i64()), (Some(0), Some(0)), "{report}");
+    let problems = report["problems"].as_array().expect("problems");
+    assert!(problems.iter().all(|p| p["message"].as_str().is_some_and(|m| m.contains("表尾行"))), "{report}");
 }
 
 /// The rest of a part payment paid later (林彤瑶's 80 after 300 of the 380 due) is recorded with `mark --top-up 80`:
@@ -3742,10 +3793,10 @@ fn a_tax_payment_under_another_name_is_said_beside_the_unpaid_pupil() {
     assert_eq!((row_of(&rows, "潘宁萱")[4].as_str(), row_of(&rows, "潘宁萱")[remark].as_str()), ("是", ""));
 }
 
-/// The teachers' class list says a part payment in 备注 beside 是否缴费 是, as the information sheet and the
-/// template do (a tax list's 300 of 380: 「已缴 300 元，应缴 380 元，差 80 元」), so the teacher does not tick the family
-/// off as settled; a pupil paid in full has none. Read back, the remark takes no note. Before, 林彤瑶 read 是 with
-/// no 备注 column at all.
+/// The teachers' class list says a part payment in 备注, as the information sheet and the template do (a tax
+/// list's 300 of 380: 「已缴 300 元，应缴 380 元，差 80 元」), with 是否缴费 否 and 参保登记 部分缴费 (still to collect),
+/// so the teacher does not tick the family off as settled; a pupil paid in full has none. Read back, the remark
+/// takes no note and the 否 and 部分缴费 change nothing. Before, 林彤瑶 read 是否缴费 是 and 在校参保.
 #[test]
 fn the_class_list_says_a_part_payment() {
     let (dir, db) = drive_with_progress();
@@ -3759,12 +3810,16 @@ fn the_class_list_says_a_part_payment() {
     let book = workbook(&classes[0]);
     let (rows, remark) = table_column(&book[0].1, "序号", "备注");
     let lin = row_of(&rows, "林彤瑶");
-    assert_eq!((lin[4].as_str(), lin[remark].as_str()), ("是", "已缴 300 元，应缴 380 元，差 80 元"));
+    assert_eq!((lin[4].as_str(), lin[remark].as_str()), ("否", "已缴 300 元，应缴 380 元，差 80 元"));
+    assert_eq!(lin[5], "部分缴费");
     assert_eq!((row_of(&rows, "孙语")[4].as_str(), row_of(&rows, "孙语")[remark].as_str()), ("是", ""));
+    assert_eq!(row_of(&rows, "孙语")[5], "在校参保");
     // 是否参保: paid, yet short of the amount due, so not insured.
     assert_eq!((lin[3].as_str(), row_of(&rows, "孙语")[3].as_str()), ("否", "是"));
     let report = json(canbao(&db).args(["import", "--json"]).args(&classes));
-    assert_eq!(report["updated"], 0, "{report}");
+    assert_eq!((report["updated"].as_i64(), report["statuses_left"].as_i64()), (Some(0), Some(0)), "{report}");
+    let problems = report["problems"].as_array().expect("problems");
+    assert!(problems.iter().all(|p| p["message"].as_str().is_some_and(|m| m.contains("表尾行"))), "{report}");
     let found = json(canbao(&db).args(["find", "林彤瑶", "--json"]));
     assert_eq!(found[0]["note"].as_str().unwrap_or_default(), "", "{found}");
 

@@ -1012,6 +1012,18 @@ fn print_stats(s: &crate::store::Stats) {
     for p in crate::domain::student::PaymentStatus::ALL {
         println!("  {}: {}", pick(p.label_zh(), p.label_en()), s.payment.get(p.code()).copied().unwrap_or(0));
     }
+    // The family payments short of the amount due: still to collect, in no class's 已缴费 below.
+    if s.part_paid > 0 {
+        let (zh, en) = crate::domain::coverage::PART_PAID;
+        let n = s.part_paid;
+        println!(
+            "  {}",
+            pick(
+                &format!("其中{zh}（未足额，仍须收缴）: {n} (of them {en}, still to collect: {n})"),
+                &format!("of them {en} (still to collect): {n}")
+            )
+        );
+    }
     say("四本台账 (ledgers; declined and left pupils are in none):", "ledgers (declined and left pupils are in none):");
     for l in Ledger::ALL {
         let n = s.ledgers.get(l.code()).copied().unwrap_or(0);

@@ -13,6 +13,10 @@ pub struct Standing {
     pub payment: PaymentStatus,
 }
 
+/// The word every form and screen says a family's part payment with (300 of 380: still to collect, insuring
+/// nobody), in Chinese and English: 是否缴费 and 是否参保 say 否 beside it.
+pub const PART_PAID: (&str, &str) = ("部分缴费", "part-paid");
+
 impl Standing {
     pub fn new(enrollment: Enrollment, payment: PaymentStatus) -> Standing {
         Standing { enrollment, payment }

@@ -301,6 +301,12 @@ pub fn read_row(columns: &[StatusColumn], row: &[Cell], synonyms: &Synonyms) -> 
     for column in columns {
         let text = cell(column.at);
         let unreadable = || Unreadable { at: column.at, text: text.clone(), words: column.kind.words() };
+        // 部分缴费 (a part payment, still to collect) says nothing of the statuses: the drive's amount decides.
+        if text == crate::domain::coverage::PART_PAID.0
+            && matches!(column.kind, StatusKind::Registration | StatusKind::RosterRegistration | StatusKind::Payment)
+        {
+            continue;
+        }
         let said = match column.kind {
             StatusKind::PartPaymentRemark => {
                 part_paid = text.split('；').any(crate::domain::policy::is_part_payment_remark);
@@ -345,7 +351,7 @@ pub fn read_row(columns: &[StatusColumn], row: &[Cell], synonyms: &Synonyms) -> 
     }
     // 否 beside a part payment says the payment is short, not that nothing was paid: the drive's amount decides.
     if part_paid {
-        status.said.retain(|s| *s != Said::Insured(false));
+        status.said.retain(|s| *s != Said::Insured(false) && *s != Said::Paid(false));
     }
     Ok(status)
 }

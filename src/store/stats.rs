@@ -44,6 +44,9 @@ pub struct Stats {
     pub enrollment: BTreeMap<String, i64>,
     /// 缴费状态 counts (the status recorded, not the ledgers).
     pub payment: BTreeMap<String, i64>,
+    /// Of the family payments recorded (已缴费), those short of the amount due (部分缴费): still to collect, in no
+    /// class's 已缴费.
+    pub part_paid: i64,
     /// The four ledgers (四本台账) under the drive's policy; declined and left pupils are in none.
     pub ledgers: BTreeMap<String, i64>,
     /// Of the 财政代缴 ledger, the pupils there by a certified full-subsidy category alone, whose department's
@@ -299,6 +302,7 @@ impl Store {
             payment: PaymentStatus::ALL.iter().map(|p| (p.code().to_owned(), 0)).collect(),
             ledgers: Ledger::ALL.iter().map(|l| (l.code().to_owned(), 0)).collect(),
             government_unrecorded: 0,
+            part_paid: 0,
             classes: Vec::new(),
             days: self.daily_progress()?,
         };
@@ -323,7 +327,9 @@ impl Store {
             stats.students += 1;
             stats.id_invalid += i64::from(!s.id_valid());
             stats.expected += i64::from(standing.is_expected());
-            let insured = standing.is_insured_paying(short.contains_key(&s.id));
+            let part_paid = short.contains_key(&s.id);
+            stats.part_paid += i64::from(part_paid);
+            let insured = standing.is_insured_paying(part_paid);
             stats.insured += i64::from(insured);
             *stats.enrollment.entry(standing.enrollment().code().to_owned()).or_default() += 1;
             let categories: Vec<String> = if to_recertify.contains(&s.id) {
@@ -331,9 +337,9 @@ impl Store {
             } else {
                 s.categories.iter().map(|c| c.name.clone()).collect()
             };
-            let short = short.contains_key(&s.id);
-            if let Some(l) = pupil_ledger(policy, CategoryTable::builtin(), s.enrollment, s.payment, &categories, short)
-            {
+            let ledger =
+                pupil_ledger(policy, CategoryTable::builtin(), s.enrollment, s.payment, &categories, part_paid);
+            if let Some(l) = ledger {
                 *stats.ledgers.entry(l.code().to_owned()).or_default() += 1;
                 stats.government_unrecorded +=
                     i64::from(l == Ledger::GovernmentPaid && s.payment != PaymentStatus::Government);
@@ -353,7 +359,8 @@ impl Store {
                 c.students += 1;
                 c.expected += i64::from(standing.is_expected());
                 c.enrolled += i64::from(insured);
-                c.paid += i64::from(s.payment.is_settled());
+                // A part payment is still to collect: not 已缴费 (含代缴).
+                c.paid += i64::from(s.payment.is_settled() && !part_paid);
             }
             Ok(())
         })?;

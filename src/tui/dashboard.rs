@@ -94,8 +94,9 @@ impl Dashboard {
             d.problems += usize::from(row.problem);
             let standing = Standing::new(row.enrollment, row.payment);
             bump(&mut d.enrollment, standing.enrollment());
-            bump(&mut d.payment, row.payment);
             let part_paid = short.contains_key(&row.id);
+            // A part payment is still to collect: 未缴费 in the counts of payments, as the 缴费 filter has it.
+            bump(&mut d.payment, if part_paid { PaymentStatus::Unpaid } else { row.payment });
             let key = (&row.categories[..], row.recertify, row.enrollment, row.payment, part_paid);
             let ledger = *memo.entry(key).or_insert_with(|| {
                 // Categories carried from an earlier year weigh nothing until certified again, as on the forms.
@@ -134,7 +135,7 @@ impl Dashboard {
                 c.students += 1;
                 c.insured += usize::from(insured);
                 c.registered += usize::from(matches!(standing.enrollment(), Enrollment::Here | Enrollment::Elsewhere));
-                c.settled += usize::from(row.payment.is_settled());
+                c.settled += usize::from(row.payment.is_settled() && !part_paid);
                 c.eligible += usize::from(eligible);
             }
         }
@@ -226,9 +227,18 @@ mod tests {
         );
         let stats = store.stats(None, policy).expect("stats");
         assert_eq!((d.insured as i64, stats.ledgers["unpaid"]), (stats.insured, of(&d, Ledger::Unpaid) as i64));
+        // Still to collect: no class's 缴费 counts the part payment, here or in `canbao stats`, and the counts of
+        // payments have the pupil unpaid.
+        let settled = |d: &Dashboard| d.classes.iter().map(|c| c.settled).sum::<usize>();
+        let paid_of = |d: &Dashboard, p: PaymentStatus| d.payment.iter().find(|(k, _)| *k == p).map_or(0, |(_, n)| *n);
+        assert_eq!(settled(&d), settled(&before));
+        assert_eq!(paid_of(&d, PaymentStatus::Paid), paid_of(&before, PaymentStatus::Paid));
+        assert_eq!(stats.classes.iter().map(|c| c.paid).sum::<i64>(), settled(&d) as i64);
+        assert_eq!(stats.part_paid, 1);
         store.set_payment(pupil.id, PaymentStatus::Paid, &paid(38_000)).expect("whole");
         let d = count(&store);
         assert_eq!((d.insured, of(&d, Ledger::Paid)), (before.insured + 1, of(&before, Ledger::Paid) + 1));
+        assert_eq!(settled(&d), settled(&before) + 1);
     }
 
     /// In the new year the graduates and the pupils who left last year are in no class line and no count, as

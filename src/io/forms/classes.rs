@@ -167,8 +167,13 @@ fn write_class(
     writer.row_height(22.0);
     for (i, s) in pupils.iter().enumerate() {
         let standing = Standing::new(s.enrollment, s.payment);
-        let paid = if s.payment.is_settled() { "是" } else { "否" };
-        let registration = standing.registration_word().map_or(Out::Empty, |w| Out::Text(w.into()));
+        // A part payment is still to collect: 是否缴费 否 and 参保登记 部分缴费, what was paid in 备注.
+        let part_paid = input.part_payment(s).is_some();
+        let paid = if s.payment.is_settled() && !part_paid { "是" } else { "否" };
+        let registration = match standing.registration_word() {
+            Some(_) if part_paid => Out::Text(crate::domain::coverage::PART_PAID.0.into()),
+            word => word.map_or(Out::Empty, |w| Out::Text(w.into())),
+        };
         let mut row = vec![
             Out::Number((i + 1) as f64),
             Out::Text(s.name.clone()),

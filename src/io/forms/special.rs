@@ -127,6 +127,14 @@ fn write_row(
     if !input.categories_certified(s) {
         notes.insert(0, "待重新认定：人员类别为上一年度认定，本年度尚未认定".to_owned());
     }
+    // A part payment: what was paid and is still due, first.
+    let part_paid = match input.part_payment(s) {
+        Some(part) => {
+            notes.insert(0, part.remark());
+            true
+        }
+        None => false,
+    };
     let note = notes.join("；");
     let categories: Vec<&str> = marks.iter().map(|m| m.name.as_str()).collect();
     let text = |t: &str| if t.is_empty() { Out::Empty } else { Out::Text(t.to_owned()) };
@@ -139,9 +147,14 @@ fn write_row(
         text(department),
         text(&s.class_label()),
         text(&s.phone),
-        // The words the class list prints beside 是否参保: never 在校参保 for a pupil registered and not paid.
-        text(Standing::new(s.enrollment, s.payment).registration_word().unwrap_or(Enrollment::Unknown.label_zh())),
-        text(s.payment.label_zh()),
+        // The words the class list prints beside 是否参保: never 在校参保 for a pupil registered and not paid, nor
+        // for a part payment (部分缴费), still to collect.
+        text(if part_paid {
+            crate::domain::coverage::PART_PAID.0
+        } else {
+            Standing::new(s.enrollment, s.payment).registration_word().unwrap_or(Enrollment::Unknown.label_zh())
+        }),
+        text(if part_paid { crate::domain::coverage::PART_PAID.0 } else { s.payment.label_zh() }),
         remark_cell(&note, s, &input.flags(s)),
     ])?;
     Ok(())

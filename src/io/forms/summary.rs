@@ -53,6 +53,9 @@ pub fn export_summary(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
     for p in PaymentStatus::ALL {
         totals.push((format!("缴费状态：{}", p.label_zh()), count(&|s| s.payment == p)));
     }
+    // Of 已缴费, the family payments short of the amount due: still to collect, in no class's 家庭缴费.
+    let part_paid = count(&|s| input.part_payment(s).is_some());
+    totals.push((format!("缴费状态：已缴费中{}（未足额）", crate::domain::coverage::PART_PAID.0), part_paid));
     for l in Ledger::ALL {
         totals.push((format!("{}台账", l.label_zh()), count(&|s| input.ledger(s) == Some(l))));
     }
@@ -74,7 +77,7 @@ pub fn export_summary(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
             c.students += 1;
             c.expected += u32::from(standing.is_expected());
             c.insured += u32::from(input.insured(s));
-            c.paid += u32::from(s.payment == PaymentStatus::Paid);
+            c.paid += u32::from(s.payment == PaymentStatus::Paid && input.part_payment(s).is_none());
             c.government += u32::from(s.payment == PaymentStatus::Government);
         }
     }
