@@ -2395,6 +2395,35 @@ fn the_special_roster_says_a_part_payment() {
     assert!(problems.iter().all(|p| p["message"].as_str().is_some_and(|m| m.contains("表尾行"))), "{report}");
 }
 
+/// A tax list's 300 of the 380 due for a pupil the roster has declining (不参保) is recorded and said as what it
+/// is, a part payment that insures nobody (「少于应缴（差 80 元），为部分缴费，不计为已参保」, in English too), where
+/// before the report said the payment 计为已参保.
+#[test]
+fn a_part_payment_over_a_declined_pupil_is_not_said_to_insure() {
+    let (dir, db) = drive_with_progress();
+    let lin = "450202201911276365";
+    ok(canbao(&db).args(["mark", lin, "--payment", "unpaid"]));
+    ok(canbao(&db).args(["mark", lin, "--enrollment", "declined", "--reason", "家长不同意"]));
+    let tax = write(
+        dir.path(),
+        "tax-declined.csv",
+        "姓名,证件号码,缴费金额,缴费日期,缴费渠道\n林彤瑶,450202201911276365,300,2023-10-10,微信\n",
+    );
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json", "--dry-run"]).arg(&tax));
+    let over = report["recorded_over_status"].as_array().expect("recorded_over_status");
+    assert_eq!((over.len(), over[0]["short"].as_f64()), (1, Some(80.0)), "{report}");
+    let said = ok(canbao(&db).args(["--lang", "en", "reconcile", "--source", "tax", "--dry-run"]).arg(&tax));
+    assert!(said.contains("80 yuan short of the amount due: part-paid, not counted insured"), "{said}");
+    let said = ok(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax));
+    let line = said.lines().find(|l| l.contains("林彤瑶") && l.contains("名单为“不参保”")).expect("her line");
+    assert!(
+        line.contains("少于应缴（差 80 元），为部分缴费，不计为已参保") && !line.contains("缴费已记录，计为已参保"),
+        "{line}"
+    );
+    let stats = json(canbao(&db).args(["stats", "--json"]));
+    assert_eq!(stats["part_paid"].as_i64(), Some(1), "{stats}");
+}
+
 /// The rest of a part payment paid later (林彤瑶's 80 after 300 of the 380 due) is recorded with `mark --top-up 80`:
 /// added to the 300, dated the day it made up the amount due, in a history row of its own (补缴, top_up) naming the
 /// 300 it followed, and the pupil is paid in full; `--amount 80` would have replaced the 300. A pupil with no

@@ -1107,6 +1107,26 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
     }
     for c in &r.recorded_over_status {
         let (at, number) = (at(&c.list, &c.sheet, c.row), id(&c.id_number));
+        // Short of the amount due: part-paid, which insures nobody.
+        if let Some(short) = c.short {
+            let (part, part_en) = crate::domain::coverage::PART_PAID;
+            line(
+                format!(
+                    "{at} {} {number}：名单为“{}”，文件为“{}”：缴费已记录，但少于应缴（差 {short} 元），为{part}，不计为已参保；\
+                     名单的“{}”未改，请核实 (the payment is recorded, {short} yuan short of the amount due: {part_en}, \
+                     not counted insured; the roster's status is kept: check)",
+                    c.name, c.roster, c.file, c.roster
+                ),
+                format!(
+                    "{at} {} {number}: roster “{}”, file “{}”: the payment is recorded, {short} yuan short of the amount \
+                     due: {part_en}, not counted insured; the roster's status is kept: check",
+                    c.name,
+                    reconcile::status_en(&c.roster),
+                    reconcile::status_en(&c.file)
+                ),
+            );
+            continue;
+        }
         line(
             format!(
                 "{at} {} {number}：名单为“{}”，文件为“{}”：缴费已记录，计为已参保；名单的“{}”未改，请核实 (the payment is \

@@ -204,7 +204,7 @@ impl PartCompleted {
 
 /// The list says something the roster contradicts (enrolled here vs. 异地参保 or 不参保; paid by the family vs.
 /// 财政代缴): left as it is, for the operator to decide.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Conflict {
     pub id_number: String,
     pub name: String,
@@ -215,6 +215,10 @@ pub struct Conflict {
     pub list: String,
     pub sheet: String,
     pub row: usize,
+    /// `recorded_over_status`: yuan still owed when the payment recorded is short of the amount due (部分缴费), which
+    /// insures nobody.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub short: Option<f64>,
 }
 
 /// Tax lists: a family payment recorded already (marked paid on site) that the list holds at the same amount on
@@ -1327,6 +1331,14 @@ impl Run<'_> {
         if !Standing::new(student.enrollment, status).payment_contradicts_enrollment() {
             return Ok(());
         }
+        // A family's payment short of the amount due (300 of 380) insures nobody: said as such, not as insured.
+        let short = changes.iter().find_map(|c| match c {
+            Change::Payment(Payment::Paid { amount_fen: Some(fen), paid_on, .. }) => {
+                let Some(Ok(q)) = self.quote_on(&student, paid_on.unwrap_or(self.today)) else { return None };
+                (*fen < q.personal_due_fen).then(|| money::as_number(q.personal_due_fen - fen))
+            }
+            _ => None,
+        });
         self.report.recorded_over_status.push(Conflict {
             id_number: student.id_number.clone(),
             name: student.name.clone(),
@@ -1335,6 +1347,7 @@ impl Run<'_> {
             list: self.file.clone(),
             sheet: sheet.to_owned(),
             row,
+            short,
         });
         Ok(())
     }
@@ -1348,6 +1361,7 @@ impl Run<'_> {
             list: self.file.clone(),
             sheet: sheet.to_owned(),
             row,
+            short: None,
         });
     }
 

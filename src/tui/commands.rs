@@ -215,7 +215,21 @@ impl App {
             } else {
                 (c.roster.as_str().into(), c.file.as_str().into())
             };
-            lines.push(fill(t.reconcile_recorded_over_status, &[&place, &id(&c.id_number), &c.name, &roster, &file]));
+            let said = match c.short {
+                // Short of the amount due: part-paid, which insures nobody.
+                Some(short) => fill(
+                    t.reconcile_recorded_part_over_status,
+                    &[&place, &id(&c.id_number), &c.name, &roster, &file, &short],
+                ),
+                None => fill(t.reconcile_recorded_over_status, &[&place, &id(&c.id_number), &c.name, &roster, &file]),
+            };
+            lines.push(said);
+        }
+        // Part payments recorded that the list records in full: the list's amount taken, the one replaced said.
+        for d in &r.part_payments_completed {
+            let (zh, english) = d.words();
+            let words = if en_ui { english } else { zh };
+            lines.push(fill(t.reconcile_dispute, &[&at(&d.file, &d.sheet, d.row), &id(&d.id_number), &d.name, &words]));
         }
         for c in &r.conflicts {
             let place = at(&c.list, &c.sheet, c.row);

@@ -489,6 +489,8 @@ pub struct Text {
     pub reconcile_name: &'static str,
     pub reconcile_conflict: &'static str,
     pub reconcile_recorded_over_status: &'static str,
+    /// The same for a payment short of the amount due: place, number, name, roster, file, yuan still owed.
+    pub reconcile_recorded_part_over_status: &'static str,
     pub reconcile_amount: &'static str,
     pub reconcile_unknown: &'static str,
     pub reconcile_flagged: &'static str,

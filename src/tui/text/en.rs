@@ -440,6 +440,7 @@ pub static EN: Text = Text {
     reconcile_name: "{} {}: roster {}, file {}: not applied",
     reconcile_conflict: "{} {} {}: roster {}, file {}: not applied",
     reconcile_recorded_over_status: "{} {} {}: roster {}, file {}: the payment is recorded and counts the pupil insured; the roster's status is kept: check",
+    reconcile_recorded_part_over_status: "{} {} {}: roster {}, file {}: the payment is recorded, {} yuan short of the amount due: part-paid, not counted insured; the roster's status is kept: check",
     reconcile_amount: "{} {} {}: paid {} yuan, due {} yuan (recorded)",
     reconcile_unknown: "{} {} {}: not on the roster",
     reconcile_not_registered: "{} {} {}: status “{}”: not registered, not marked enrolled here",

@@ -417,6 +417,7 @@ pub static ZH: Text = Text {
     reconcile_name: "{} {}：名单为 {}，文件为 {}，未修改",
     reconcile_conflict: "{} {} {}：名单为 {}，文件为 {}，未修改",
     reconcile_recorded_over_status: "{} {} {}：名单为 {}，文件为 {}：缴费已记录，计为已参保，名单状态未改，请核实",
+    reconcile_recorded_part_over_status: "{} {} {}：名单为 {}，文件为 {}：缴费已记录，但少于应缴（差 {} 元），为部分缴费，不计为已参保，名单状态未改，请核实",
     reconcile_amount: "{} {} {}：缴费 {} 元，应缴 {} 元（已记录）",
     reconcile_unknown: "{} {} {}：名单中没有",
     reconcile_not_registered: "{} {} {}：参保状态为“{}”，未标记为在校参保",
