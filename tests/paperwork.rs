@@ -2424,6 +2424,35 @@ fn a_part_payment_over_a_declined_pupil_is_not_said_to_insure() {
     assert_eq!(stats["part_paid"].as_i64(), Some(1), "{stats}");
 }
 
+/// A pupil insured elsewhere (异地参保) whom the tax office's list has paying 300 of 380 at school is insured, one
+/// rule on every form: 是 on the student information sheet, counted insured and not part-paid, and no payment
+/// notice asking for the 80, where before the sheet said 否 while stats counted her insured and the notices asked for 80.
+#[test]
+fn a_part_payment_beside_insured_elsewhere_reads_insured_everywhere() {
+    let (dir, db) = drive_with_progress();
+    let lin = "450202201911276365";
+    ok(canbao(&db).args(["mark", lin, "--payment", "unpaid"]));
+    ok(canbao(&db).args(["mark", lin, "--enrollment", "elsewhere", "--reason", "随父母"]));
+    let before = json(canbao(&db).args(["stats", "--json"]));
+    let tax = write(
+        dir.path(),
+        "tax-elsewhere.csv",
+        "姓名,证件号码,缴费金额,缴费日期,缴费渠道\n林彤瑶,450202201911276365,300,2023-10-10,微信\n",
+    );
+    ok(canbao(&db).args(["reconcile", "--source", "tax"]).arg(tax));
+    let sheet = export(&db, "sheet", &dir.path().join("sheet.xlsx"), &[]);
+    let (_, rows) = names_in(&workbook(&sheet[0])[0].1);
+    assert_eq!(row_of(&rows, "林彤瑶")[4], "是");
+    let stats = json(canbao(&db).args(["stats", "--json"]));
+    assert_eq!(
+        (stats["insured"].clone(), stats["part_paid"].as_i64()),
+        (before["insured"].clone(), Some(0)),
+        "{stats}"
+    );
+    let notices = export(&db, "notices", &dir.path().join("notices.xlsx"), &["--on", "2023-10-20"]);
+    assert!(!printed_slips(&notices[0]).iter().any(|s| s.text("学生姓名") == "林彤瑶"), "no slip for the 80");
+}
+
 /// The rest of a part payment paid later (林彤瑶's 80 after 300 of the 380 due) is recorded with `mark --top-up 80`:
 /// added to the 300, dated the day it made up the amount due, in a history row of its own (补缴, top_up) naming the
 /// 300 it followed, and the pupil is paid in full; `--amount 80` would have replaced the 300. A pupil with no

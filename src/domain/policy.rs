@@ -811,15 +811,17 @@ const TO_VERIFY: &str = "金额待核实";
 
 /// The family's payment of `pupil` short of the amount due under the drive's `policy` for the drive's insured
 /// year `year` (quoted for the pupil's payment date, `day` without one); `None` when nothing is missing, when the
-/// payment has no amount, or when the policy is another year's (its premium is not this year's: a shortfall
-/// worked out from it would be false).
+/// payment has no amount, when the pupil is insured elsewhere (异地参保: insured, nothing to collect here), or when
+/// the policy is another year's (its premium is not this year's: a shortfall worked out from it would be false).
 pub fn part_payment(
     policy: &Policy,
     pupil: &super::student::Student,
     day: NaiveDate,
     year: Option<i32>,
 ) -> Option<PartPayment> {
-    if pupil.payment != super::student::PaymentStatus::Paid {
+    // A pupil insured elsewhere (异地参保) is insured whatever was paid at school: nothing is still to collect here.
+    if pupil.payment != super::student::PaymentStatus::Paid || pupil.enrollment == super::student::Enrollment::Elsewhere
+    {
         return None;
     }
     let quote = quote_pupil_in_year(policy, pupil, day, year).ok()?;
