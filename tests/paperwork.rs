@@ -2424,6 +2424,27 @@ fn a_part_payment_over_a_declined_pupil_is_not_said_to_insure() {
     assert_eq!(stats["part_paid"].as_i64(), Some(1), "{stats}");
 }
 
+/// A part-payer who then left (林彤瑶: 300 of 380, then 已离校) is insured by nothing, so she is taken as one who
+/// left unpaid: not on the student information sheet (its leavers count her), not 应参保, and in no ledger, where
+/// before she stayed on the sheet as 否, counted 应参保 and chased for 80 in 未缴费.
+#[test]
+fn a_part_payer_who_left_is_taken_as_one_who_left_unpaid() {
+    let (dir, db) = drive_with_progress();
+    let lin = "450202201911276365";
+    ok(canbao(&db).args(["mark", lin, "--payment", "paid", "--amount", "300", "--paid-on", "2023-10-10"]));
+    let before = json(canbao(&db).args(["stats", "--json"]));
+    ok(canbao(&db).args(["mark", lin, "--enrollment", "left"]));
+    let out = dir.path().join("sheet.xlsx");
+    let said = ok(canbao(&db).args(["export", "sheet", "--out"]).arg(&out));
+    assert!(said.contains("已离校") && said.contains("1 pupil"), "{said}");
+    let (names, _) = names_in(&workbook(&out)[0].1);
+    assert!(!names.contains(&"林彤瑶".to_owned()), "left with a part payment: not insured, not at school");
+    let stats = json(canbao(&db).args(["stats", "--json"]));
+    assert_eq!(stats["expected"].as_i64(), before["expected"].as_i64().map(|n| n - 1), "{stats}");
+    assert_eq!(stats["insured"], before["insured"], "{stats}");
+    assert_eq!(stats["ledgers"]["unpaid"].as_i64(), before["ledgers"]["unpaid"].as_i64().map(|n| n - 1), "{stats}");
+}
+
 /// A pupil insured elsewhere (异地参保) whom the tax office's list has paying 300 of 380 at school is insured, one
 /// rule on every form: 是 on the student information sheet, counted insured and not part-paid, and no payment
 /// notice asking for the 80, where before the sheet said 否 while stats counted her insured and the notices asked for 80.

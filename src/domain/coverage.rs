@@ -38,6 +38,12 @@ impl Standing {
         }
     }
 
+    /// `is_expected` of a pupil whose family's payment may fall short of the amount due (`short`): a pupil who
+    /// left (or declined) with a part payment is insured by nothing, so counted as one who left unpaid.
+    pub fn is_expected_paying(self, short: bool) -> bool {
+        self.is_insured_paying(short) || !matches!(self.enrollment, Enrollment::Declined | Enrollment::Left)
+    }
+
     /// 是否参保 as every form writes it: 是 when insured (`is_insured`), 否 otherwise — never a third word, so a
     /// pupil reads the same on the class list as on the student information sheet.
     pub fn insured_word(self) -> &'static str {

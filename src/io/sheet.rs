@@ -323,7 +323,8 @@ pub fn export_sheet(
                 left_out.former += 1;
                 return Ok(());
             }
-            if s.left && !s.insured {
+            // A part payment insures nobody: one who left with it is left out as one who left unpaid.
+            if s.left && (!s.insured || short.contains_key(&s.id)) {
                 left_out.leavers += 1;
                 return Ok(());
             }

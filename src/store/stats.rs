@@ -326,8 +326,9 @@ impl Store {
             let standing = Standing::new(s.enrollment, s.payment);
             stats.students += 1;
             stats.id_invalid += i64::from(!s.id_valid());
-            stats.expected += i64::from(standing.is_expected());
             let part_paid = short.contains_key(&s.id);
+            let expected = standing.is_expected_paying(part_paid);
+            stats.expected += i64::from(expected);
             stats.part_paid += i64::from(part_paid);
             let insured = standing.is_insured_paying(part_paid);
             stats.insured += i64::from(insured);
@@ -357,7 +358,7 @@ impl Store {
             };
             if let Some(c) = classes.get_mut(at) {
                 c.students += 1;
-                c.expected += i64::from(standing.is_expected());
+                c.expected += i64::from(expected);
                 c.enrolled += i64::from(insured);
                 // A part payment is still to collect: not 已缴费 (含代缴).
                 c.paid += i64::from(s.payment.is_settled() && !part_paid);

@@ -110,7 +110,7 @@ impl Dashboard {
                     usize::from(l == Ledger::GovernmentPaid && row.payment != PaymentStatus::Government);
             }
             let insured = standing.is_insured_paying(part_paid);
-            let eligible = standing.is_expected();
+            let eligible = standing.is_expected_paying(part_paid);
             d.insured += usize::from(insured);
             d.eligible += usize::from(eligible);
             // Rows come class by class: the map is asked only when the class changes.

@@ -162,7 +162,12 @@ pub fn pupil_ledger(
     short: bool,
 ) -> Option<Ledger> {
     if short && payment == PaymentStatus::Paid {
-        return Some(if enrollment == Enrollment::Elsewhere { Ledger::PaidElsewhere } else { Ledger::Unpaid });
+        // One who left (or declined) with a part payment is chased no more than one who left unpaid.
+        return match enrollment {
+            Enrollment::Elsewhere => Some(Ledger::PaidElsewhere),
+            Enrollment::Left | Enrollment::Declined => None,
+            _ => Some(Ledger::Unpaid),
+        };
     }
     roster_ledger(policy, table, enrollment, payment, categories)
 }

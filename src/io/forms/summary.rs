@@ -59,7 +59,7 @@ pub fn export_summary(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
     for l in Ledger::ALL {
         totals.push((format!("{}台账", l.label_zh()), count(&|s| input.ledger(s) == Some(l))));
     }
-    let expected = count(&|s| standing(s).is_expected());
+    let expected = count(&|s| standing(s).is_expected_paying(input.part_payment(s).is_some()));
     let insured = count(&|s| input.insured(s));
     totals.push(("应参保".into(), expected));
     totals.push(("已参保".into(), insured));
@@ -75,7 +75,7 @@ pub fn export_summary(input: &FormInput, out: Option<&Path>) -> Result<Vec<PathB
         if let Some(c) = classes.last_mut() {
             let standing = standing(s);
             c.students += 1;
-            c.expected += u32::from(standing.is_expected());
+            c.expected += u32::from(standing.is_expected_paying(input.part_payment(s).is_some()));
             c.insured += u32::from(input.insured(s));
             c.paid += u32::from(s.payment == PaymentStatus::Paid && input.part_payment(s).is_none());
             c.government += u32::from(s.payment == PaymentStatus::Government);
