@@ -229,6 +229,52 @@ fn the_new_year_is_refused_while_the_concentrated_period_is_open() {
     }
 }
 
+/// 开始新学年 in January, when the concentrated period is over but 其他缴费时间 runs to 30 June and the school year
+/// to graduation in July, is refused as in the concentrated period, naming the open window and graduation (the
+/// promotion would send the 六年级 off months early); between windows before July it is refused for the school
+/// year alone. In the summer holiday the question is asked.
+#[test]
+fn the_new_year_is_refused_before_graduation_in_july() {
+    for (lang, policy, clock, words) in [
+        (
+            Language::Zh,
+            "liuzhou-2023",
+            "2023-01-15T10:00:00+08:00",
+            vec!["2023 年度的其他缴费时间到 2023-06-30，还在进行中", "7 月毕业", "2023-06-30 之后", "--force"],
+        ),
+        (
+            Language::En,
+            "liuzhou-2023",
+            "2023-01-15T10:00:00+08:00",
+            vec!["2023's 其他缴费时间 runs until 2023-06-30", "graduation in July 2023", "after 2023-06-30", "--force"],
+        ),
+        (
+            Language::Zh,
+            "nanchong-2023",
+            "2023-04-10T10:00:00+08:00",
+            vec!["2023 年度的学年还没结束", "7 月毕业", "2023-06-30 之后", "--force"],
+        ),
+    ] {
+        let mut app = drive_in(2023, policy, clock, lang);
+        app.run_command(Command::NewYear);
+        let asked = matches!(&app.modal, Some(canbao::tui::modal::Modal::Confirm(_)));
+        assert!(!asked, "{clock}: no question to answer");
+        let Some(canbao::tui::modal::Modal::Message(m)) = &app.modal else { panic!("{clock}: not said") };
+        let said: String = m.lines.join("\n").split_whitespace().collect();
+        for w in words {
+            let w: String = w.split_whitespace().collect();
+            assert!(said.contains(&w), "{lang:?} {clock}: {w} in\n{said}");
+        }
+        assert_eq!(app.store.current_year(), Some(2023), "{clock}: not started");
+    }
+    // (A config folder for the 2024 policy made from liuzhou-2023.)
+    let config = tempfile::tempdir().expect("config");
+    let mut app = drive_in_with(2023, "liuzhou-2023", "2023-07-15T10:00:00+08:00", Language::Zh, Some(config.path()));
+    app.run_command(Command::NewYear);
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("no question in the summer") };
+    assert!(!c.question.contains("毕业才结束"), "{}", c.question);
+}
+
 /// The new year's question at 120x40 in Chinese on a drive of 114 classes: the policy line wraps to two rows,
 /// and the classes listed stop where the dialog does, leaving room for 「……另有 N 个班」 and the dry-run command.
 #[test]
@@ -364,7 +410,7 @@ fn without_a_config_folder_or_a_policy_for_the_next_year_the_year_is_not_started
         (Language::Zh, ["没有 2025 年度的政策", "yibin-2025", "配置文件夹", "未开始新年度"]),
         (Language::En, ["no policy for 2025", "yibin-2025", "config folder", "not started"]),
     ] {
-        let mut app = drive_in(2024, "yibin-2024", "2024-05-20T10:00:00+08:00", lang);
+        let mut app = drive_in(2024, "yibin-2024", "2024-07-20T10:00:00+08:00", lang);
         app.run_command(Command::NewYear);
         if matches!(app.modal, Some(canbao::tui::modal::Modal::Confirm(_))) {
             app.update(Action::Yes);
@@ -444,7 +490,7 @@ fn a_payment_in_the_next_years_collection_on_a_drive_in_the_old_year_says_which_
 #[test]
 fn a_policy_made_for_the_next_year_is_written_recorded_and_shown() {
     let config = tempfile::tempdir().expect("config");
-    let mut app = drive_in_with(2024, "yibin-2024", "2024-05-20T10:00:00+08:00", Language::Zh, Some(config.path()));
+    let mut app = drive_in_with(2024, "yibin-2024", "2024-07-20T10:00:00+08:00", Language::Zh, Some(config.path()));
     app.run_command(Command::NewYear);
     app.update(Action::Yes);
     assert_eq!(app.store.current_year(), Some(2025));

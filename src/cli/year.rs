@@ -220,9 +220,10 @@ fn new_year(
     Ok(())
 }
 
-/// The current year's concentrated period still open today: once the next year starts, this year can only be
-/// looked at (`--year`), so the rest of its payments (today's among them) could be recorded nowhere; the next
-/// year's own payment windows open months later. Refused unless `--force`, which says so on stderr; a dry run
+/// The current year not over today (its concentrated period open, or before graduation in July, see
+/// [`year_policy::YearNotOver`]): once the next year starts, this year can only be looked at (`--year`), so the
+/// rest of its payments (today's among them) could be recorded nowhere, and a promotion would send the graduating
+/// classes off months early. Refused unless `--force`, which says so on stderr; a dry run
 /// says what the real run would meet and goes on.
 fn refuse_while_window_open(
     store: &Store,
@@ -258,15 +259,9 @@ fn refuse_while_window_open(
         );
         return said_or_refused((&zh, &en), (&said_zh, &said_en), (dry_run, force));
     }
-    let Some(w) = year_policy::window_still_open(policy.as_ref(), current, store.today()) else { return Ok(()) };
-    let (name, to) = (&w.name, w.to);
-    let said_zh = format!(
-        "{current} 年度的{name}到 {to}，还在进行中：开始 {year} 年度后，{current} 年度只能查看，它的缴费（包括今天的）不能再记录"
-    );
-    let said_en = format!(
-        "{current}'s {name} runs until {to} and is still open: once {year} starts, {current} can only be looked at \
-         and its payments (today's too) can no longer be recorded"
-    );
+    let Some(not_over) = year_policy::year_not_over(policy.as_ref(), current, store.today()) else { return Ok(()) };
+    let (said_zh, said_en) = not_over.said(current, year, !promote.is_empty());
+    let to = not_over.until;
     let zh = format!("{said_zh}。请在 {to} 之后再开始新学年；确需现在开始：{command}");
     let en = format!("{said_en}. Start the new year after {to}; to start it now all the same: {command}");
     said_or_refused((&zh, &en), (&said_zh, &said_en), (dry_run, force))

@@ -141,6 +141,77 @@ pub fn window_still_open(policy: Option<&Policy>, current: i32, today: NaiveDate
     (window.from <= today && today <= window.to).then_some(window)
 }
 
+/// Why `current`'s school year is not over on `today`, under `current`'s own policy: its concentrated period
+/// is open, or it is before 1 July of `current`, when the school year ends with graduation (a payment window
+/// open then, 其他缴费时间 to 30 June, is named). Starting the next year now would make the year read-only, so
+/// the rest of its payments (today's among them) could be recorded nowhere, and a promotion would record the
+/// graduating classes as left months early. A window that runs on after July (中途参保 through the insured
+/// year) does not hold the next year back: its concentrated period opens in September.
+#[derive(Debug, Clone, Copy)]
+pub struct YearNotOver<'a> {
+    /// The payment window of `current` open today, if one is.
+    pub window: Option<&'a PaymentWindow>,
+    /// Before 1 July of `current`: the school year has not ended.
+    pub before_graduation: bool,
+    /// The last day to wait for: 30 June before graduation (or the concentrated period's end, if later), else the
+    /// concentrated period's end.
+    pub until: NaiveDate,
+}
+
+/// See [`YearNotOver`]; `None` when the year is over, or `policy` is not `current`'s (which cannot tell).
+pub fn year_not_over(policy: Option<&Policy>, current: i32, today: NaiveDate) -> Option<YearNotOver<'_>> {
+    let policy = policy.filter(|p| p.insured_year == current)?;
+    let last_before_graduation = NaiveDate::from_ymd_opt(current, 6, 30)?;
+    let before_graduation = today <= last_before_graduation;
+    let open = |w: &&PaymentWindow| w.from <= today && today <= w.to;
+    let first = window_still_open(Some(policy), current, today);
+    let window = first.or_else(|| policy.windows.iter().find(open).filter(|_| before_graduation));
+    let until = match (first, before_graduation) {
+        (Some(w), true) => w.to.max(last_before_graduation),
+        (Some(w), false) => w.to,
+        (None, true) => last_before_graduation,
+        (None, false) => return None,
+    };
+    Some(YearNotOver { window, before_graduation, until })
+}
+
+impl YearNotOver<'_> {
+    /// What starting `year` after `current` now would do, in Chinese and English (no advice, no full stop);
+    /// `promote` adds what the promotion does to the graduating classes.
+    pub fn said(&self, current: i32, year: i32, promote: bool) -> (String, String) {
+        let (mut zh, mut en) = match self.window {
+            Some(w) => {
+                let (name, to) = (&w.name, w.to);
+                (
+                    format!(
+                        "{current} 年度的{name}到 {to}，还在进行中：开始 {year} 年度后，{current} 年度只能查看，它的缴费（包括今天的）不能再记录"
+                    ),
+                    format!(
+                        "{current}'s {name} runs until {to} and is still open: once {year} starts, {current} can only be \
+                         looked at and its payments (today's too) can no longer be recorded"
+                    ),
+                )
+            }
+            None => (
+                format!("{current} 年度的学年还没结束：开始 {year} 年度后，{current} 年度只能查看，它的缴费不能再记录"),
+                format!(
+                    "{current}'s school year is not over: once {year} starts, {current} can only be looked at and its \
+                     payments can no longer be recorded"
+                ),
+            ),
+        };
+        if self.before_graduation {
+            zh.push_str(&format!("；学年到 {current} 年 7 月毕业才结束"));
+            en.push_str(&format!("; the school year runs until graduation in July {current}"));
+            if promote {
+                zh.push_str("，现在升级会把毕业年级的学生提前记为已离校、毕业，其余各班升一个年级");
+                en.push_str(", and promoting now records the graduating classes as left (graduated) early");
+            }
+        }
+        (zh, en)
+    }
+}
+
 /// A merge refused because the other file has started a later insured year (`StoreError::MergeLaterYear`) says
 /// to start that year here first, by a `year new` that is itself refused while this year's concentrated period
 /// is open: the command it names then carries `--force`, and the refusal says why, so the command works. A
@@ -162,18 +233,34 @@ pub fn merge_later_year_advice(e: StoreError, policy: Option<&Policy>, today: Na
                  start now"
             ),
         )
-    } else if let Some(w) = window_still_open(policy, ours, today) {
-        let (name, to) = (&w.name, w.to);
+    } else if let Some(not_over) = year_not_over(policy, ours, today) {
+        let to = not_over.until;
+        let (open_zh, open_en) = match not_over.window {
+            Some(w) => (
+                format!("{ours} 年度的{}到 {}，还在进行中", w.name, w.to),
+                format!("{ours}'s {} runs until {} and is still open", w.name, w.to),
+            ),
+            None => (format!("{ours} 年度的学年还没结束"), format!("{ours}'s school year is not over")),
+        };
+        let (grad_zh, grad_en) = if not_over.before_graduation {
+            (
+                format!("；学年到 {ours} 年 7 月毕业才结束，现在升级会把毕业年级的学生提前记为已离校、毕业"),
+                format!(
+                    "; the school year runs until graduation in July {ours}, and promoting now records the graduating classes as left (graduated) early"
+                ),
+            )
+        } else {
+            (String::new(), String::new())
+        };
         (
             format!("{command} --force"),
             format!(
-                "{ours} 年度的{name}到 {to}，还在进行中，所以开始新学年要加 --force：开始 {next} 年度后，{ours} 年度只能查看，\
-                 它的缴费不能再记录；也可以在 {to} 之后再开始新学年、再合并。"
+                "{open_zh}，所以开始新学年要加 --force：开始 {next} 年度后，{ours} 年度只能查看，它的缴费不能再记录{grad_zh}；\
+                 也可以在 {to} 之后再开始新学年、再合并。"
             ),
             format!(
-                "; {ours}'s {name} runs until {to} and is still open, so starting the year takes --force: once {next} \
-                 starts, {ours} can only be looked at and its payments can no longer be recorded (or start it, and \
-                 merge, after {to})"
+                "; {open_en}, so starting the year takes --force: once {next} starts, {ours} can only be looked at and \
+                 its payments can no longer be recorded{grad_en} (or start it, and merge, after {to})"
             ),
         )
     } else {
@@ -293,6 +380,37 @@ pub fn write_error(e: &std::io::Error, path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn day(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("date")
+    }
+
+    /// The year is not over while its concentrated period is open, nor before graduation in July while a later
+    /// window (其他缴费时间 to 30 June) is open or none is; a window running on after July (中途参保) and the
+    /// summer holiday do not hold the next year back.
+    #[test]
+    fn the_year_is_not_over_before_graduation_in_july() {
+        let set = PolicySet::builtin();
+        let liuzhou = set.get("liuzhou-2023");
+        let not_over = |policy: Option<&Policy>, today: &str| {
+            year_not_over(policy, 2023, day(today)).map(|n| (n.window.map(|w| w.name.clone()), n.until))
+        };
+        let june = day("2023-06-30");
+        assert_eq!(not_over(liuzhou, "2022-10-01"), Some((Some("集中缴费期".into()), june)));
+        assert_eq!(not_over(liuzhou, "2023-01-15"), Some((Some("其他缴费时间".into()), june)));
+        assert_eq!(not_over(liuzhou, "2023-06-30"), Some((Some("其他缴费时间".into()), june)));
+        assert_eq!(not_over(liuzhou, "2023-07-15"), None);
+        // Nanchong's one window ends in February: the school year goes on.
+        assert_eq!(not_over(set.get("nanchong-2023"), "2023-04-10"), Some((None, june)));
+        assert_eq!(not_over(set.get("nanchong-2023"), "2023-08-10"), None);
+        // Liuzhou 2021's 7月1日至12月31日 window is open as the next year's collection begins.
+        assert_eq!(year_not_over(set.get("liuzhou-2021"), 2021, day("2021-09-15")).map(|n| n.until), None);
+        // Another year's policy cannot tell.
+        assert_eq!(not_over(set.get("yibin-2024"), "2023-01-15"), None);
+        let said = year_not_over(liuzhou, 2023, day("2023-01-15")).expect("not over").said(2023, 2024, true);
+        assert!(said.0.contains("其他缴费时间到 2023-06-30，还在进行中") && said.0.contains("7 月毕业"), "{}", said.0);
+        assert!(said.1.contains("graduation in July 2023"), "{}", said.1);
+    }
 
     /// A link planted at the hidden name the policy is written under (in a shared config folder) is stepped
     /// around: the file it points at is untouched, and the policy is written.

@@ -704,12 +704,18 @@ pub struct Text {
     pub year_only_one: &'static str,
     /// `year new` from the palette: the question over the dry run's report, and what was done.
     pub year_new_question: &'static str,
-    /// The current year's concentrated period still open today, which refuses the new year: year, window name,
-    /// last day, the new year, the year again, the last day again, the command that starts it all the same.
     /// The drive's policy is another year's: its name and year, the drive's year, then the years and command
     /// the advice names.
     pub year_new_other_year: &'static str,
+    /// A payment window of the current year open today, which refuses the new year: year, window name, last day,
+    /// the new year, the year again, the graduation line (or nothing), the day to wait for, the command that
+    /// starts it all the same.
     pub year_new_window_open: &'static str,
+    /// Before graduation in July with no payment window open: the year, the next, the year, the graduation line
+    /// (or nothing), the day to wait for, the command.
+    pub year_new_school_year_open: &'static str,
+    /// The school year not over until graduation in July of the year.
+    pub year_new_before_graduation: &'static str,
     pub year_new_counts: &'static str,
     /// Shown when pupils marked 已离校 move out of their classes: how many, and the year they left in.
     pub year_new_left: &'static str,

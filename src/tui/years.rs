@@ -72,10 +72,23 @@ impl App {
         }
         // Once the next year starts this one can only be looked at: the rest of its concentrated period's payments
         // (today's among them) could be recorded nowhere. Not started here; the command line can, with --force.
-        if let Some(w) = year_policy::window_still_open(self.policy.as_ref(), current, self.store.today()) {
+        // Nor before graduation in July: the promotion would send the graduating classes off months early.
+        if let Some(not_over) = year_policy::year_not_over(self.policy.as_ref(), current, self.store.today()) {
             let command = self.store.command(&format!("year new {year} --promote --force"));
-            let why =
-                fill(self.text.year_new_window_open, &[&current, &w.name, &w.to, &year, &current, &w.to, &command]);
+            let t = self.text;
+            let graduation = if not_over.before_graduation {
+                fill(t.year_new_before_graduation, &[&current])
+            } else {
+                String::new()
+            };
+            let until = not_over.until;
+            let why = match not_over.window {
+                Some(w) => fill(
+                    t.year_new_window_open,
+                    &[&current, &w.name, &w.to, &year, &current, &graduation, &until, &command],
+                ),
+                None => fill(t.year_new_school_year_open, &[&current, &year, &current, &graduation, &until, &command]),
+            };
             return self.year_not_started(why);
         }
         // As `year new`: a year whose policy cannot be had is not started on last year's; said before the report.
