@@ -761,6 +761,35 @@ fn a_payment_means_insured_everywhere_and_contradictions_are_reported() {
     assert_eq!(classes, 4);
 }
 
+/// `--enrollment unknown` beside a payment is a contradiction (a pupil paid for is 在校参保): refused, nothing
+/// saved, naming what to give instead, in place of the payment setting 在校参保 over the option given.
+#[test]
+fn mark_unknown_with_a_payment_is_refused_and_nothing_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let wu = "450202201804012233";
+    let refused = canbao(&db)
+        .args(["mark", wu, "--enrollment", "unknown", "--payment", "paid", "--amount", "380"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("--enrollment unknown（未确认）与 --payment paid（已缴费）矛盾") && err.contains("未保存"),
+        "{err}"
+    );
+    assert!(err.contains("--enrollment unknown --payment unpaid") && err.contains("nothing saved"), "{err}");
+    let found = json(canbao(&db).args(["find", wu, "--json"]));
+    assert_eq!((found[0]["enrollment"].as_str(), found[0]["payment"].as_str()), (Some("unknown"), Some("unpaid")));
+    let refused =
+        canbao(&db).args(["mark", wu, "--enrollment", "unknown", "--payment", "government"]).output().unwrap();
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(refused.status.code() == Some(1) && err.contains("--payment government（财政代缴）矛盾"), "{err}");
+    let found = json(canbao(&db).args(["find", wu, "--json"]));
+    assert_eq!((found[0]["enrollment"].as_str(), found[0]["payment"].as_str()), (Some("unknown"), Some("unpaid")));
+}
+
 /// `mark --payment government` for a pupil whose category the policy sends to enroll where the benefit was approved
 /// (liuzhou-2023, 000 附件二(五)) registers them with the school as a family's payment would: refused, nothing
 /// saved, until `--at-school` says the school does enroll them. A pupil marked 异地参保 (in the same command or

@@ -252,6 +252,20 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
              such as where a pupil who left went, use --note)"
         )));
     }
+    // A payment recorded (the family's or 财政代缴) makes the pupil 在校参保: with --enrollment unknown beside it the
+    // option given would be overridden without a word. Refused, naming what to give instead.
+    if mark.enrollment == Some(Enrollment::Unknown)
+        && let Some(p @ (PaymentStatus::Paid | PaymentStatus::Government)) = mark.payment
+    {
+        let (code, zh, en) = (p.code(), p.label_zh(), p.label_en());
+        return Err(UserError(format!(
+            "--enrollment unknown（未确认）与 --payment {code}（{zh}）矛盾：登记了缴费的学生即为在校参保，未保存。\
+             如已缴费，请去掉 --enrollment unknown（将记为在校参保）；如要改回未确认，请用 --enrollment unknown \
+             --payment unpaid (--enrollment unknown contradicts --payment {code} ({en}): a pupil with a payment \
+             recorded is enrolled here; nothing saved. If the payment was made, leave out --enrollment unknown (the \
+             pupil is then enrolled here); to make the pupil unasked again, use --enrollment unknown --payment unpaid)"
+        )));
+    }
     // The amount, date and channel are a family's payment's: with 财政代缴 or 未缴费 they would be dropped without a
     // word (a department's payment keeps no family amount). Refused naming what the pupil is, or what was asked.
     if payment != Some("paid") && details {
