@@ -864,6 +864,38 @@ fn stats_text_labels_each_count() {
     }
 }
 
+/// A pupil who paid and then left is insured for the year and stays in the 已缴费 ledger; `stats` says so of its
+/// ledgers, in place of saying that left pupils are in none of them.
+#[test]
+fn stats_says_a_pupil_who_paid_and_then_left_stays_in_the_ledgers() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let wu = "450202201804012233";
+    canbao(&db).args(["mark", wu, "--payment", "paid", "--amount", "380"]).assert().success();
+    canbao(&db).args(["mark", wu, "--enrollment", "left"]).assert().success();
+    let stats = json(canbao(&db).args(["stats", "--json"]));
+    assert_eq!(stats["ledgers"]["paid"], 1, "{stats}");
+    for (lang, words) in [
+        ("zh", ["未缴足就离校的学生不在其中", "缴足后离校的本年度仍已参保，仍在台账中", "已缴费: 1"]),
+        (
+            "en",
+            [
+                "those who left without paying in full are in none",
+                "paid in full and then left is insured this year",
+                "paid: 1",
+            ],
+        ),
+    ] {
+        let out = canbao(&db).args(["--lang", lang, "stats"]).assert().success();
+        let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+        assert!(!text.contains("left pupils are in none"), "{text}");
+        for w in words {
+            assert!(text.contains(w), "{lang}: {w} in\n{text}");
+        }
+    }
+}
+
 /// This year's policy from last year's: written to the config folder, listed, usable, and quoting this year.
 #[test]
 fn policy_new_makes_this_years_policy_from_last_years() {

@@ -1038,7 +1038,16 @@ fn print_stats(s: &crate::store::Stats) {
             )
         );
     }
-    say("四本台账 (ledgers; declined and left pupils are in none):", "ledgers (declined and left pupils are in none):");
+    // A pupil who paid in full and then left is insured for the year (the premium is not refunded): in the 已缴费
+    // ledger and the batch template, as the notices count them; only 不参保 and a pupil who left without paying in
+    // full (a part payment insures nobody) are in none.
+    say(
+        "四本台账（不参保的、未缴足就离校的学生不在其中；缴足后离校的本年度仍已参保，仍在台账中）(ledgers; declined \
+         pupils and those who left without paying in full are in none; a pupil who paid in full and then left is \
+         insured this year and stays in them):",
+        "ledgers (declined pupils and those who left without paying in full are in none; a pupil who paid in full \
+         and then left is insured this year and stays in them):",
+    );
     for l in Ledger::ALL {
         let n = s.ledgers.get(l.code()).copied().unwrap_or(0);
         let unrecorded = s.government_unrecorded;

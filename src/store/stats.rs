@@ -47,7 +47,8 @@ pub struct Stats {
     /// Of the family payments recorded (已缴费), those short of the amount due (部分缴费): still to collect, in no
     /// class's 已缴费.
     pub part_paid: i64,
-    /// The four ledgers (四本台账) under the drive's policy; declined and left pupils are in none.
+    /// The four ledgers (四本台账) under the drive's policy; declined pupils and those who left without paying in
+    /// full are in none, a pupil who paid in full and then left stays in the paid one (insured for the year).
     pub ledgers: BTreeMap<String, i64>,
     /// Of the 财政代缴 ledger, the pupils there by a certified full-subsidy category alone, whose department's
     /// payment nobody recorded (the ledger's 备注 says 已认定类别，未登记代缴): not insured yet.
