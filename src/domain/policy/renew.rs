@@ -110,7 +110,11 @@ pub fn renew(request: &Renewal, categories: &CategoryTable) -> Result<Renewed, D
             }
             let text = window.get("text").and_then(Item::as_str).unwrap_or_default().to_owned();
             let text = without_copied_mark(&text, "（沿用自 ");
-            window["text"] = toml_edit::value(format!("{text}（{copied}，请按{}年度通知核对）", request.year));
+            // The notice's words name its own year's dates (待遇时间为2023年1月1日至2023年12月31日): quoted beside
+            // the new year's cover they would contradict it, so they move with the windows, and the mark says so.
+            let (text, moved) = shift_years_in_text(text, base_year as i32, years);
+            let moved = if moved { "；文中年份已顺延" } else { "" };
+            window["text"] = toml_edit::value(format!("{text}（{copied}，请按{}年度通知核对{moved}）", request.year));
             // A judgement about the base year's cover ("按2024保险年度计") is about the new year now.
             if let Some(coverage) = window.get("coverage_text").and_then(Item::as_str).map(str::to_owned) {
                 let moved = coverage.replace(&base_year.to_string(), &request.year.to_string());
@@ -184,6 +188,40 @@ pub fn renew(request: &Renewal, categories: &CategoryTable) -> Result<Renewed, D
     let text = format!("{header}\n{doc}");
     let policy = Policy::from_toml_with(request.name, &text, &file, categories)?;
     Ok(Renewed { text, policy, to_check })
+}
+
+/// `text` with every year of the base's dates (the insured year and the one before, as `2023年`, `2023年度`)
+/// moved by `years`, a 29 February that is none in its new year becoming the 28th; whether any was moved. Other
+/// years (a notice's number 〔2022〕, a standard of another year) stay.
+fn shift_years_in_text(text: &str, base_year: i32, years: i32) -> (String, bool) {
+    let mut out = String::with_capacity(text.len());
+    let mut moved = false;
+    let mut rest = text;
+    while let Some(at) = rest.find(|c: char| c.is_ascii_digit()) {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+        let (number, after) = rest.split_at(digits);
+        let year = number.parse::<i32>().ok().filter(|y| digits == 4 && (base_year - 1..=base_year).contains(y));
+        match year.filter(|_| after.starts_with('年')) {
+            Some(year) => {
+                let new_year = year + years;
+                out.push_str(&new_year.to_string());
+                moved = true;
+                rest = after;
+                if rest.starts_with("年2月29日") && NaiveDate::from_ymd_opt(new_year, 2, 29).is_none() {
+                    out.push_str("年2月28日");
+                    rest = &rest["年2月29日".len()..];
+                }
+            }
+            None => {
+                out.push_str(number);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    (out, moved)
 }
 
 /// `text` without the mark an earlier renewal put at its end (`opening` up to the last bracket), so a policy renewed
@@ -351,6 +389,32 @@ mod tests {
             assert_eq!(window.text.matches("沿用自").count(), 1, "{}", window.text);
             assert!(window.text.contains("沿用自 yibin-2027，请按2028年度通知核对"), "{}", window.text);
         }
+    }
+
+    /// A window's words naming the base year's dates are quoted with the new year's (liuzhou-2023's 待遇时间 for
+    /// 2027, yibin-2024's collection to 2027-02-28), said to be moved, and never beside the old year's dates.
+    #[test]
+    fn a_window_s_words_name_the_new_year_s_dates() {
+        for (base_name, year, want) in [
+            ("liuzhou-2023", 2027, "正常缴费后享受居民医疗保险待遇时间为2027年1月1日至2027年12月31日"),
+            ("yibin-2024", 2027, "2027年度城乡居民基本医疗保险个人缴费集中缴费办理时间为2026年9月1日至2027年2月28日"),
+            ("quanzhou-2023", 2027, "保障期限从2026年9月1日至2027年12月31日"),
+            ("nanchong-2023", 2028, "2028年度保费在2028年2月底前完成征收"),
+        ] {
+            let request = Renewal { name: "x", base_name, base_text: base(base_name), year, premium_fen: Some(40000) };
+            let renewed = renew(&request, CategoryTable::builtin()).expect("renews");
+            let first = &renewed.policy.windows[0].text;
+            assert!(first.contains(want), "{base_name}: {first}");
+            assert!(first.ends_with(&format!("请按{year}年度通知核对；文中年份已顺延）")), "{first}");
+            let old = PolicySet::builtin().get(base_name).expect("base").insured_year;
+            for w in &renewed.policy.windows {
+                let text = w.text.replace(base_name, "");
+                assert!(!text.contains(&format!("{old}年")) && !text.contains(&format!("{}年", old - 1)), "{text}");
+            }
+        }
+        // A renewal of a renewal moves them again, marked once; a year not of the base's dates stays.
+        let (text, moved) = shift_years_in_text("见〔2022〕26号，2021年标准，2023年2月底", 2023, 1);
+        assert_eq!((text.as_str(), moved), ("见〔2022〕26号，2021年标准，2024年2月底", true));
     }
 
     #[test]
