@@ -56,6 +56,9 @@ pub struct Policy {
     pub categories: BTreeMap<String, CategoryRule>,
     /// The order in which full subsidies apply when a pupil has several (003 四(三)1); earlier wins.
     pub full_subsidy_order: Vec<String>,
+    /// The clause of the notice that says several partial subsidies give the highest, never a sum (003 四(三)2);
+    /// empty when the notice says nothing of several categories, and the quote then says it is a reading.
+    pub highest_subsidy_clause: String,
     /// How families pay (缴费方式), in the notice's words, for the payment notices; empty when the file has none.
     pub payment_instructions: String,
     /// When departments pay on their own schedule for the pupils they pay for in full (003 三(三)1, 四(一)1):

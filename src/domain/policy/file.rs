@@ -32,6 +32,8 @@ struct PolicyFile {
     #[serde(default)]
     full_subsidy_order: Vec<String>,
     #[serde(default)]
+    highest_subsidy_clause: String,
+    #[serde(default)]
     window: Vec<WindowFile>,
     #[serde(default)]
     department_window: Vec<DepartmentWindowFile>,
@@ -341,6 +343,7 @@ pub(super) fn parse(name: &str, text: &str, file: &str, table: &CategoryTable) -
         windows,
         categories,
         full_subsidy_order,
+        highest_subsidy_clause: raw.highest_subsidy_clause.trim().to_owned(),
         payment_instructions: raw.payment_instructions.trim().to_owned(),
         department_windows,
         judgements,

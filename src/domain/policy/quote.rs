@@ -418,11 +418,27 @@ pub fn quote(policy: &Policy, categories: &CategoryTable, req: &QuoteRequest) ->
         });
         if !chosen.others.is_empty() {
             let all_full = rule.subsidy == Subsidy::Full && chosen.others.iter().any(|o| o.subsidy == Subsidy::Full);
-            steps.push(if all_full && !policy.full_subsidy_order.is_empty() {
-                RuleStep::FullSubsidyOrder { order: policy.full_subsidy_order.clone(), chosen: rule.category.clone() }
+            if all_full && !policy.full_subsidy_order.is_empty() {
+                let order = policy.full_subsidy_order.clone();
+                steps.push(RuleStep::FullSubsidyOrder { order, chosen: rule.category.clone() });
+            } else if !policy.highest_subsidy_clause.is_empty() {
+                steps.push(RuleStep::HighestSubsidy { chosen: rule.category.clone() });
             } else {
-                RuleStep::HighestSubsidy { chosen: rule.category.clone() }
-            });
+                // Only 003 四(三)2 says 就高不就低: under a notice silent on several categories the highest is a
+                // reading (it never overstates what the family is spared), not a rule to quote as the notice's.
+                judgements.push(Judgement {
+                    text: format!(
+                        "通知未规定多重身份的补助如何计算：按补助最高的“{}”计，不累加，请向医保经办机构确认",
+                        rule.category
+                    ),
+                    text_en: format!(
+                        "The notice does not say how several subsidies combine: the highest, {}, is quoted, never a \
+                         sum; confirm with the insurance agency",
+                        rule.category
+                    ),
+                    clause: rule.clause.clone(),
+                });
+            }
         }
         if total > premium && rule.payment == SubsidyPayment::OnBehalf {
             // 003 三(一)2 makes special groups paying from July pay the financing standard but says nothing about
@@ -789,6 +805,17 @@ mod tests {
         assert!(rule_zh(&q).contains("保守"), "{}", rule_zh(&q));
     }
 
+    /// 001 (Yibin) says nothing of a pupil in several categories: the highest subsidy is quoted as a reading to
+    /// confirm, never as 003's rule 「多重身份的补助就高不就低」.
+    #[test]
+    fn several_subsidies_under_a_notice_silent_on_them_are_a_reading_not_a_rule() {
+        let q = ok("yibin-2024", &request(&["低保对象", "已稳定脱贫人员"], date(2023, 10, 8)));
+        assert!(!rule_zh(&q).contains("就高不就低") && !rule_zh(&q).contains("不累加"), "{}", rule_zh(&q));
+        let said: Vec<&str> = q.judgements.iter().map(|j| j.text.as_str()).collect();
+        assert!(said.iter().any(|t| t.starts_with("通知未规定多重身份的补助如何计算")), "{said:?}");
+        assert!(q.judgements.iter().any(|j| j.text_en.starts_with("The notice does not say how several")));
+    }
+
     #[test]
     fn highest_partial_subsidy_applies_never_a_sum() {
         // 003 四(三)2: 差额补助就高不就低，补助总金额不超过差额补助中的最高补助标准. Checked on a policy with
@@ -798,6 +825,7 @@ title = "测试"
 document = "测试"
 insured_year = 2021
 personal_premium = 280
+highest_subsidy_clause = "003 四(三)2"
 [[window]]
 name = "集中缴费期"
 from = 2020-09-01
