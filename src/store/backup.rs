@@ -615,10 +615,13 @@ impl Store {
         let from = self.open_backup(source)?;
         let safety = self.backup_now("restore")?;
         // The changes this restore takes back, with those earlier restores took back: the county, which a
-        // push has given them, is taken back with the drive on its next push (`county::decide`).
+        // push has given them, is taken back with the drive on its next push (`county::decide`). Only this
+        // laptop's own: another laptop's change a merge copied in (or applied) is taken back from this drive
+        // alone, and the other laptop still holds it as its own, to be merged again.
         let mut undone = undone_changes(&self.conn)?;
-        let kept = change_hashes(&from.conn)?;
-        undone.extend(change_hashes(&self.conn)?.into_iter().filter(|h| !kept.contains(h)));
+        let kept = change_hashes(&from.conn, None)?;
+        let copied = super::copied_rows::CopiedRows::read(&self.conn, "main")?;
+        undone.extend(change_hashes(&self.conn, Some(&copied))?.into_iter().filter(|h| !kept.contains(h)));
         {
             let backup = rusqlite::backup::Backup::new(&from.conn, &mut self.conn)?;
             backup.run_to_completion(256, std::time::Duration::from_millis(0), None)?;
@@ -658,16 +661,26 @@ fn undone_changes(conn: &rusqlite::Connection) -> Result<std::collections::HashS
 }
 
 /// The hashes of a drive's changes to its pupils (creation rows apart: a pupil the restore removes is no
-/// value the county can take back).
-fn change_hashes(conn: &rusqlite::Connection) -> Result<std::collections::HashSet<String>> {
+/// value the county can take back). With `own_only`, the drive's record of the rows merges copied in: only the
+/// laptop's own changes, neither another laptop's rows a merge copied nor a merge's own rows (action `merge`),
+/// which set another laptop's values.
+fn change_hashes(
+    conn: &rusqlite::Connection,
+    own_only: Option<&super::copied_rows::CopiedRows>,
+) -> Result<std::collections::HashSet<String>> {
     let mut stmt = conn.prepare(
-        "SELECT at, operator, origin, action, COALESCE(id_number, ''), field, old, new FROM audit
+        "SELECT at, operator, origin, action, COALESCE(id_number, ''), field, old, new, id FROM audit
          WHERE student_id IS NOT NULL AND field <> 'created'",
     )?;
     let rows = stmt.query_map([], |r| {
+        if let Some(copied) = own_only
+            && (copied.run_of(r.get(8)?).is_some() || r.get::<_, String>(3)? == "merge")
+        {
+            return Ok(None);
+        }
         let text = |i: usize| r.get::<_, String>(i);
         let (old, new): (Option<String>, Option<String>) = (r.get(6)?, r.get(7)?);
-        Ok(super::event_hash::row_hash(
+        Ok(Some(super::event_hash::row_hash(
             &text(0)?,
             &text(1)?,
             &text(2)?,
@@ -676,9 +689,13 @@ fn change_hashes(conn: &rusqlite::Connection) -> Result<std::collections::HashSe
             &text(5)?,
             old.as_deref(),
             new.as_deref(),
-        ))
+        )))
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut hashes = std::collections::HashSet::new();
+    for hash in rows {
+        hashes.extend(hash?);
+    }
+    Ok(hashes)
 }
 
 #[cfg(test)]

@@ -257,60 +257,8 @@ impl Event {
     }
 }
 
-/// Which of a drive's audit rows a merge copied in from another laptop's file, kept in the drive's `meta`: the
-/// rows after `merge_copies_from` (the log's end when the first merge that kept this record began) are the
-/// laptop's own but for the runs `merge_copied:FIRST` = `LAST` each merge copied. A row written on a laptop
-/// after its log held another's change came after that change, whatever the two clocks say; a copied row was
-/// weighed by the merge that copied it, by instant. Rows from before the record (merges of an older canbao
-/// left none) are all weighed by instant, as they always were.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct CopiedRows {
-    from: Option<i64>,
-    runs: Vec<(i64, i64)>,
-}
-
-/// The meta key of where a drive's record of copied rows begins, and the prefix of each copied run's key.
-const COPIES_FROM: &str = "merge_copies_from";
-const COPIED_RUN: &str = "merge_copied:";
-
-impl CopiedRows {
-    /// The record of database `db` (`main`, or an attached file) on `conn`.
-    pub(crate) fn read(conn: &rusqlite::Connection, db: &str) -> Result<CopiedRows> {
-        let from: Option<String> = conn
-            .query_row(&format!("SELECT value FROM {db}.meta WHERE key = ?1"), [COPIES_FROM], |r| r.get(0))
-            .optional()?;
-        let Some(from) = from.and_then(|f| f.parse::<i64>().ok()) else { return Ok(CopiedRows::default()) };
-        let mut stmt = conn.prepare(&format!("SELECT key, value FROM {db}.meta WHERE key LIKE ?1"))?;
-        let runs = stmt
-            .query_map([format!("{COPIED_RUN}%")], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
-            .collect::<rusqlite::Result<Vec<_>>>()?
-            .into_iter()
-            .filter_map(|(key, last)| Some((key.strip_prefix(COPIED_RUN)?.parse().ok()?, last.parse().ok()?)))
-            .collect();
-        Ok(CopiedRows { from: Some(from), runs })
-    }
-
-    /// Whether audit row `id` is known to be the laptop's own (not copied, and within the record).
-    pub(crate) fn local(&self, id: i64) -> bool {
-        self.from.is_some_and(|from| id > from) && !self.runs.iter().any(|&(first, last)| first <= id && id <= last)
-    }
-
-    /// The first row of the run a merge copied that holds row `id`, if one did.
-    pub(crate) fn run_of(&self, id: i64) -> Option<i64> {
-        self.runs.iter().find(|&&(first, last)| first <= id && id <= last).map(|&(first, _)| first)
-    }
-
-    /// The first and last rows of the first run copied after row `id` (see [`CopiedRows::run_after`]).
-    pub(crate) fn run_span_after(&self, id: i64) -> Option<(i64, i64)> {
-        self.runs.iter().filter(|&&(first, _)| first > id).min().copied()
-    }
-
-    /// The first row of the first run copied after row `id`: for a row a merge wrote itself, the rows that same
-    /// merge copied (a merge writes its own rows, then copies the other file's).
-    pub(crate) fn run_after(&self, id: i64) -> Option<i64> {
-        self.runs.iter().map(|&(first, _)| first).filter(|&first| first > id).min()
-    }
-}
+pub(crate) use super::copied_rows::CopiedRows;
+use super::copied_rows::{COPIED_RUN, COPIES_FROM};
 
 /// Notes the rows this merge copied (ids after `before`, up to the log's end), starting the record at
 /// `high_water` (the log's end before the merge) if this drive has none yet.
@@ -5068,6 +5016,44 @@ mod tests {
         let said: Vec<_> =
             r.restore_taken_back.iter().map(|t| (t.field.as_str(), t.value.as_deref(), t.restored_here)).collect();
         assert!(said.contains(&("payment", Some("paid"), false)), "{r:?}");
+    }
+
+    /// A records a payment and B another, each merges the other's file, then A restores a backup from before both:
+    /// the restore took back A's own payment and its copy of B's. B's payment is still B's own and comes back with
+    /// A's next merges, unsaid; only A's own is held back and listed, on A and, merged there, on B.
+    #[test]
+    fn a_restore_holds_back_only_this_laptops_own_payments_from_later_merges() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, ids) = two_copies(dir.path());
+        let before = dir.path().join("a-before.db");
+        a.backup_to(&before).unwrap();
+        let details = PaymentDetails { amount_fen: Some(38000), ..Default::default() };
+        b.set_fixed_clock("2026-12-04T10:00:00+08:00");
+        b.set_payment(by_id(&b, &ids[0]).id, PaymentStatus::Paid, &details).unwrap();
+        a.set_fixed_clock("2026-12-04T10:01:00+08:00");
+        a.set_payment(by_id(&a, &ids[1]).id, PaymentStatus::Paid, &details).unwrap();
+        let (a_path, b_path) = (a.path().unwrap().to_owned(), b.path().unwrap().to_owned());
+        b.set_fixed_clock("2026-12-04T10:03:00+08:00");
+        b.merge_from(&a_path, false).unwrap();
+        a.set_fixed_clock("2026-12-04T10:05:00+08:00");
+        a.merge_from(&b_path, false).unwrap();
+        a.restore_from(&before).unwrap();
+        let paid = |s: &Store| [0, 1].map(|i| by_id(s, &ids[i]).payment);
+        assert_eq!(paid(&a), [PaymentStatus::Unpaid; 2]);
+        for at in ["2026-12-04T10:10:00+08:00", "2026-12-04T10:11:00+08:00"] {
+            a.set_fixed_clock(at);
+            let r = a.merge_from(&b_path, false).unwrap();
+            assert_eq!(paid(&a), [PaymentStatus::Paid, PaymentStatus::Unpaid], "B's own comes back: {r:?}");
+            let said: Vec<_> = r.restore_taken_back.iter().map(|t| (t.id_number.as_str(), t.restored_here)).collect();
+            assert!(said.contains(&(ids[1].as_str(), true)), "A's own held back and said: {r:?}");
+            assert!(!said.iter().any(|(id, _)| *id == ids[0]), "B's own not said: {r:?}");
+        }
+        b.set_fixed_clock("2026-12-04T10:15:00+08:00");
+        let r = b.merge_from(&a_path, false).unwrap();
+        assert_eq!(paid(&b), [PaymentStatus::Paid; 2], "{r:?}");
+        let said: Vec<_> = r.restore_taken_back.iter().map(|t| (t.id_number.as_str(), t.restored_here)).collect();
+        assert!(said.contains(&(ids[1].as_str(), false)), "{r:?}");
+        assert!(!said.iter().any(|(id, _)| *id == ids[0]), "B's own payment, which A holds again: {r:?}");
     }
 
     /// One laptop, its clock three hours behind, records a payment and later corrects its amount; the other

@@ -6,6 +6,7 @@ pub(crate) mod category_union;
 mod change;
 pub mod cipher;
 pub mod class_rule;
+mod copied_rows;
 pub mod event_hash;
 mod fields;
 mod identity;
