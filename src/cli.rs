@@ -381,6 +381,10 @@ pub struct MarkArgs {
     /// government-paid at school for a pupil the policy sends to enroll where the benefit was approved)
     #[arg(long)]
     pub at_school: bool,
+    /// 用 --channel 替换核对税务名单记入的缴费渠道 (with --channel, replace the channel of a payment the tax
+    /// office's list recorded)
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Subcommand, Debug, Clone)]

@@ -2092,6 +2092,50 @@ fn a_later_list_with_only_a_top_up_adds_to_the_recorded_payment() {
     assert_eq!(paid_amount(&db, zhou), ("paid".to_owned(), Some(38_000)));
 }
 
+/// `mark --channel` over a payment the tax office's list recorded is refused, naming the record it would replace
+/// (its channel, or that the list named none, and its receipt), in Chinese and in English; with --force it is
+/// replaced. A channel the same as the list's, or a payment recorded by hand, is no such replacement.
+#[test]
+fn a_channel_typed_over_a_tax_lists_payment_is_refused_unless_forced() {
+    let oct8 = days_ago(60);
+    let (dir, db) = tax_drive();
+    let (zhou, wu, sun) = ("450202201711194162", "450202201804012233", "450203201804047272");
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(
+        &tax,
+        format!(
+            "姓名,证件号码,缴费金额,缴费日期,缴费渠道,票证号码\n周静露,{zhou},380,{oct8},微信,332023100800017\n\
+             吴凯远,{wu},380,{oct8},,332023100800018\n"
+        ),
+    )
+    .unwrap();
+    canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax).assert().success();
+    let channel = |id: &str| {
+        let store = canbao::store::Store::open_read_only(&db).unwrap();
+        store.student_by_id_number(id).unwrap().unwrap().payment_details.channel
+    };
+    for (id, listed) in [(zhou, "380.00 元，微信"), (wu, "380.00 元，税务（名单未列渠道）")] {
+        let refused = canbao(&db).args(["mark", id, "--channel", "现金"]).assert().code(1);
+        let err = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+        for words in ["核对税务名单记入", listed, "--channel 现金 会替换", "未保存", "--force", "332023100800"]
+        {
+            assert!(err.contains(words), "{words}: {err}");
+        }
+        let en = canbao(&db).args(["--lang", "en", "mark", id, "--channel", "现金"]).assert().code(1);
+        let en = String::from_utf8_lossy(&en.get_output().stderr).into_owned();
+        assert!(en.contains("from the tax office's list") && en.contains("nothing saved"), "{en}");
+        assert!(!en.contains("未保存"), "{en}");
+    }
+    assert_eq!((channel(zhou).as_deref(), channel(wu)), (Some("微信"), None), "nothing replaced");
+    canbao(&db).args(["mark", zhou, "--channel", "微信"]).assert().success();
+    canbao(&db).args(["mark", zhou, "--channel", "现金", "--force"]).assert().success();
+    assert_eq!(channel(zhou).as_deref(), Some("现金"));
+    // A payment recorded by hand: no list's record to replace.
+    canbao(&db).args(["mark", sun, "--payment", "paid", "--amount", "380", "--channel", "微信"]).assert().success();
+    canbao(&db).args(["mark", sun, "--channel", "现金"]).assert().success();
+    assert_eq!(channel(sun).as_deref(), Some("现金"));
+}
+
 /// The receipts a reconciliation recorded travel with `merge`, both ways: a laptop that merged the other's file
 /// knows its 票证号码, so the same list read again there adds nothing and a top-up-only list adds to the payment;
 /// merged back, the first laptop knows the top-up's receipt too.

@@ -184,8 +184,20 @@ pub(super) fn stats(cli: &Cli, school: Option<&str>, json: bool) -> CmdResult {
 }
 
 pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
-    let MarkArgs { id_number, pupil, enrollment, reason, payment, amount, top_up, paid_on, channel, note, at_school } =
-        args;
+    let MarkArgs {
+        id_number,
+        pupil,
+        enrollment,
+        reason,
+        payment,
+        amount,
+        top_up,
+        paid_on,
+        channel,
+        note,
+        at_school,
+        force,
+    } = args;
     let (mut store, _lock) = open_writer_existing(cli)?;
     // The commands a hint suggests name the pupil as this one did: never by a whole number not typed.
     let chosen = super::pupil::as_typed(id_number.as_deref(), pupil);
@@ -283,6 +295,17 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
         _ => None,
     };
     let already_paid = pupil.payment == PaymentStatus::Paid && payment == Some("paid");
+    // The channel of a payment the tax office's list recorded is the list's word of how the family paid: another
+    // typed over it (现金 for 微信) would replace that record with no word. Refused, naming it, unless forced.
+    if already_paid
+        && !force
+        && let Some(given) = channel.as_deref().and_then(PaymentChannel::from_text)
+        && pupil.payment_details.channel.as_deref().unwrap_or_default() != given.label_zh()
+        && let Some(listed) = store.payments_from_a_list(std::slice::from_ref(&pupil))?.remove(&pupil.id)
+        && !listed.cleared_by_hand
+    {
+        return Err(listed_channel_refused(&store, &chosen, &pupil, &listed, given.label_zh())?);
+    }
     // Nothing of the recorded payment given anew: it is kept as it is, and said so.
     let payment_kept = already_paid && amount.is_none() && paid_on.is_none() && channel.is_none();
     let mut changes = Vec::new();
@@ -655,6 +678,42 @@ fn listed_payment_note(
         (en, zh)
     };
     Ok(pick(&zh, &format!("note: {en}")).to_owned())
+}
+
+/// `--channel` over the channel of a payment the tax office's list recorded: what it would replace (the list's
+/// channel, or that the list gave none, its date and receipts), and how to replace it all the same.
+fn listed_channel_refused(
+    store: &Store,
+    chosen: &str,
+    pupil: &Student,
+    listed: &crate::store::ListedPayment,
+    given: &str,
+) -> Result<UserError, UserError> {
+    let at = crate::store::instant::local_minutes(&listed.listed_at);
+    let receipts: Vec<String> = store.receipts(pupil.id)?.into_iter().map(|r| r.number).collect();
+    let (receipts_zh, receipts_en) = if receipts.is_empty() {
+        (String::new(), String::new())
+    } else {
+        (format!("，票证号码 {}", receipts.join("、")), format!(", receipt {}", receipts.join(", ")))
+    };
+    // The record as the drive holds it: its date, amount and channel, or that the list named no channel.
+    let (mut paid_zh, mut paid_en) = recorded_payment(&pupil.payment_details);
+    if pupil.payment_details.channel.as_deref().is_none_or(str::is_empty) {
+        paid_zh.push_str(&format!("，{}", crate::domain::student::TAX_LIST_WITHOUT_CHANNEL));
+        paid_en.push_str(", at the tax office (the list named no channel)");
+    }
+    let forced = store.command(&format!("mark {chosen} --channel {given} --force"));
+    let name = &pupil.name;
+    let en = format!(
+        "{name}'s payment was recorded from the tax office's list on {at} ({paid_en}{receipts_en}): --channel \
+         {given} would replace that record's channel: nothing saved. If the family did pay by {given}, check with \
+         the tax office; to replace it anyway: {forced}"
+    );
+    let zh = format!(
+        "{name} 的缴费是 {at} 核对税务名单记入的（{paid_zh}{receipts_zh}）：--channel {given} 会替换这条记录的缴费渠道，\
+         未保存。如确是{given}缴费，请先向税务核实；仍要替换，请用：{forced} ({en})"
+    );
+    Ok(UserError(pick(&zh, &en).to_owned()))
 }
 
 /// A family's payment saved with an amount other than the policy's amount due, said on stderr after it is saved,
