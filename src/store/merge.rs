@@ -188,6 +188,10 @@ pub struct MergeReport {
     /// Changes a restore took back that one of the two files still holds (its laptop merged them before the
     /// restore): those our restore took back are not applied again; either way, the operator decides.
     pub restore_taken_back: Vec<super::merge_restored::TakenBack>,
+    /// Pupils a restore of this drive removed whom the other file still holds (merged there before the
+    /// restore): brought back as it holds them, with their whole history, never paid without the row that
+    /// recorded the payment.
+    pub restored_pupils_back: Vec<super::merge_restored::PupilBack>,
     /// The other file holds no pupil (a backup taken before the first import, a new drive): nothing to merge,
     /// said so rather than as a file of no history in common.
     pub other_has_no_pupils: bool,
@@ -1317,7 +1321,7 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext, drive: Option<&Path>) -
     // Read before any of their pupils is added to ours.
     let mut other_schools = super::merge_notes::other_schools(tx)?;
     unshared_events(tx)?;
-    let taken_back = super::merge_restored::hold_back(tx)?;
+    let (mut held_here, held_there) = super::merge_restored::hold_back(tx)?;
     let renamed_schools = super::merge_notes::renamed_schools(tx, &mut other_schools)?;
     let shared_history = super::merge_notes::shares_history(tx)?;
     let their_clock_ahead = super::merge_notes::their_clock_ahead(tx, &ctx.at)?;
@@ -1327,8 +1331,12 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext, drive: Option<&Path>) -
     // Before their pupils are copied: a number of ours one of them brings is given up first.
     let (mut taken_numbers, given_up) = settle_taken_numbers(tx, ctx)?;
     tx.execute_batch("CREATE TEMP TABLE merge_copied(theirs INTEGER PRIMARY KEY, ours INTEGER NOT NULL);")?;
+    let added = copy_unpaired(tx, ctx, &sides)?;
+    // A pupil our restore removed comes back whole, its history with it: no status without its rows.
+    let restored_pupils_back = super::merge_restored::bring_back_removed(tx, &mut held_here)?;
     let mut report = MergeReport {
-        added: copy_unpaired(tx, ctx, &sides)?,
+        added,
+        restored_pupils_back,
         named_apart,
         other_schools,
         renamed_schools,
@@ -1373,7 +1381,8 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext, drive: Option<&Path>) -
     drop(rows);
     drop(walk);
     report.updated += changed.len();
-    report.restore_taken_back = super::merge_restored::list(tx, taken_back, (sides.our_current, sides.their_current))?;
+    report.restore_taken_back =
+        super::merge_restored::list(tx, (held_here, held_there), (sides.our_current, sides.their_current))?;
     report.into_closed_years.sort_by_key(|c| c.year);
     report.taken_numbers = taken_numbers;
     report.unchanged = usize::try_from(paired).unwrap_or_default().saturating_sub(report.updated);
@@ -5054,6 +5063,48 @@ mod tests {
         let said: Vec<_> = r.restore_taken_back.iter().map(|t| (t.id_number.as_str(), t.restored_here)).collect();
         assert!(said.contains(&(ids[1].as_str(), false)), "{r:?}");
         assert!(!said.iter().any(|(id, _)| *id == ids[0]), "B's own payment, which A holds again: {r:?}");
+    }
+
+    /// A adds a pupil and records the payment, B merges it, A restores a backup from before the pupil: A's merge
+    /// of B brings the pupil back with its history (who added it, who recorded the payment and when), as B holds
+    /// it, and says so; never a paid pupil without the row that recorded the payment. Merged again, nothing more.
+    #[test]
+    fn a_pupil_a_restore_removed_comes_back_from_a_merge_with_its_history_and_is_said() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, _) = two_copies(dir.path());
+        let before = dir.path().join("a-before.db");
+        a.backup_to(&before).unwrap();
+        let new_id = valid("45020220150101151");
+        a.set_fixed_clock("2026-12-04T10:00:00+08:00");
+        a.apply_import(&[pupil("新生", &new_id)], &[], 0, false).unwrap();
+        let details = PaymentDetails { amount_fen: Some(38000), ..Default::default() };
+        a.set_payment(by_id(&a, &new_id).id, PaymentStatus::Paid, &details).unwrap();
+        let (a_path, b_path) = (a.path().unwrap().to_owned(), b.path().unwrap().to_owned());
+        b.set_fixed_clock("2026-12-04T10:03:00+08:00");
+        b.merge_from(&a_path, false).unwrap();
+        a.restore_from(&before).unwrap();
+        assert!(a.student_by_id_number(&new_id).unwrap().is_none());
+        a.set_fixed_clock("2026-12-04T10:10:00+08:00");
+        let r = a.merge_from(&b_path, false).unwrap();
+        let back = by_id(&a, &new_id);
+        assert_eq!(back.payment, PaymentStatus::Paid, "{r:?}");
+        let history = a.history(back.id).unwrap();
+        let recorded: Vec<_> = history
+            .iter()
+            .filter(|h| h.field == "payment")
+            .map(|h| (h.operator.as_str(), h.at.as_str(), h.new.as_deref()))
+            .collect();
+        assert_eq!(recorded.len(), 1, "who recorded the payment, and when: {history:?}");
+        assert_eq!((recorded[0].0, recorded[0].2), ("甲", Some("paid")), "{history:?}");
+        let said: Vec<_> = r.restored_pupils_back.iter().map(|p| p.id_number.as_str()).collect();
+        assert_eq!(said, [new_id.as_str()], "{r:?}");
+        assert_eq!(r.added, 1, "{r:?}");
+        let again = a.merge_from(&b_path, false).unwrap();
+        assert!(again.restored_pupils_back.is_empty() && again.restore_taken_back.is_empty(), "{again:?}");
+        assert_eq!(a.history(back.id).unwrap().len(), history.len());
+        b.set_fixed_clock("2026-12-04T10:15:00+08:00");
+        let r = b.merge_from(&a_path, false).unwrap();
+        assert_eq!(snapshot(&a), snapshot(&b), "{r:?}");
     }
 
     /// One laptop, its clock three hours behind, records a payment and later corrects its amount; the other

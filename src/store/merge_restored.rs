@@ -25,8 +25,18 @@ pub struct TakenBack {
     pub restored_here: bool,
 }
 
+/// A pupil a restore of this drive removed, whom the other file still holds: brought back with its history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PupilBack {
+    pub id_number: String,
+    pub name: String,
+}
+
 /// One audit row a restore took back: (pupil row, field, value it set, when, insured year).
 type Undone = (i64, String, Option<String>, String, Option<i32>);
+
+/// The rows of theirs held back because this drive's restore took them back, each with its row in their log.
+pub(super) type HeldHere = Vec<(i64, Undone)>;
 
 /// The changes the restores of file `db` took back, as its meta records them (hashes, `store::event_hash`).
 fn undone_in(tx: &Transaction, db: &str) -> Result<HashSet<String>> {
@@ -74,14 +84,14 @@ fn rows_undone(tx: &Transaction, db: &str, lacking: &str, undone: &HashSet<Strin
 /// are taken out of `temp.merge_their_new`, so no value of theirs is weighed as new and none is copied into our
 /// history, and returned (with ours the other file's restores took back, which we still hold) to be listed
 /// once the pupils are paired (`list`).
-pub(super) fn hold_back(tx: &Transaction) -> Result<(Vec<Undone>, Vec<Undone>)> {
+pub(super) fn hold_back(tx: &Transaction) -> Result<(HeldHere, Vec<Undone>)> {
     let ours_undone = undone_in(tx, "main")?;
     let mut here = Vec::new();
     if !ours_undone.is_empty() {
         let mut drop = tx.prepare("DELETE FROM temp.merge_their_new WHERE id = ?1")?;
         for (row, undone) in rows_undone(tx, "other", "merge_their_new", &ours_undone)? {
             drop.execute([row])?;
-            here.push(undone);
+            here.push((row, undone));
         }
     }
     let theirs_undone = undone_in(tx, "other")?;
@@ -91,6 +101,38 @@ pub(super) fn hold_back(tx: &Transaction) -> Result<(Vec<Undone>, Vec<Undone>)> 
         rows_undone(tx, "main", "merge_our_new", &theirs_undone)?.into_iter().map(|(_, u)| u).collect()
     };
     Ok((here, there))
+}
+
+/// Once their unpaired pupils are copied (`temp.merge_copied`): the held-back rows of a pupil copied here are of a
+/// pupil our restore removed whole (a change of it was ours, and we hold no pupil it pairs with). Copied as the
+/// other file holds it, its statuses come with it, and so must the rows that recorded them: they go back into
+/// `temp.merge_their_new`, to be copied into our history, and out of `held`. Returns those pupils.
+pub(super) fn bring_back_removed(tx: &Transaction, held: &mut HeldHere) -> Result<Vec<PupilBack>> {
+    if held.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut copied = tx.prepare("SELECT EXISTS (SELECT 1 FROM temp.merge_copied WHERE theirs = ?1)")?;
+    let mut restore = tx.prepare("INSERT INTO temp.merge_their_new(id, student) VALUES (?1, ?2)")?;
+    let mut students = Vec::new();
+    let mut kept = Vec::new();
+    for (row, undone) in held.drain(..) {
+        if copied.query_row([undone.0], |r| r.get::<_, bool>(0))? {
+            restore.execute([row, undone.0])?;
+            students.push(undone.0);
+        } else {
+            kept.push((row, undone));
+        }
+    }
+    *held = kept;
+    students.sort_unstable();
+    students.dedup();
+    let mut back = Vec::new();
+    for student in students {
+        back.push(tx.query_row("SELECT id_number, name FROM other.students WHERE id = ?1", [student], |r| {
+            Ok(PupilBack { id_number: r.get(0)?, name: r.get(1)? })
+        })?);
+    }
+    Ok(back)
 }
 
 /// The current value of `field` of pupil row `student` in `db`, when the change of insured year `year` is of
@@ -123,11 +165,12 @@ fn current_value(
 /// the other file's pupil does not, the newest per pupil and field. Pupils are paired by `temp.merge_pairs`.
 pub(super) fn list(
     tx: &Transaction,
-    (here, there): (Vec<Undone>, Vec<Undone>),
+    (here, there): (HeldHere, Vec<Undone>),
     (our_current, their_current): (Option<i32>, Option<i32>),
 ) -> Result<Vec<TakenBack>> {
     let mut listed: Vec<TakenBack> = Vec::new();
     let pair_of = |sql: &str, id: i64| -> Result<Option<i64>> { Ok(tx.query_row(sql, [id], |r| r.get(0)).optional()?) };
+    let here = here.into_iter().map(|(_, undone)| undone).collect();
     for (restored_here, undone) in [(true, here), (false, there)] {
         for (student, field, value, at, year) in undone.into_iter().rev() {
             let (ours, theirs) = if restored_here {

@@ -549,6 +549,8 @@ pub struct Text {
     pub merge_clock_ahead: &'static str,
     pub merge_taken_back_here: &'static str,
     pub merge_taken_back_there: &'static str,
+    /// A pupil a restore of this drive removed, brought back whole by the merge: name, number.
+    pub merge_restored_pupil_back: &'static str,
     pub merge_copied_later_year: &'static str,
     pub merge_copied_not_promoted: &'static str,
     /// The other file's changes to a year this drive has closed: the year, how many pupils, the year twice.

@@ -189,11 +189,17 @@ pub fn closed_year_lines(t: &Text, r: &crate::store::merge::MergeReport, id: &dy
     lines
 }
 
-/// Changes a restore took back that one of the two files still holds (`MergeReport::restore_taken_back`), a
-/// line per pupil and side with the values; `id` shows a number (masked unless revealed).
+/// Pupils a restore of this drive removed that the merge brought back whole (`MergeReport::restored_pupils_back`),
+/// a line each; then changes a restore took back that one of the two files still holds
+/// (`MergeReport::restore_taken_back`), a line per pupil and side with the values; `id` shows a number (masked
+/// unless revealed).
 pub fn taken_back_lines(t: &Text, r: &crate::store::merge::MergeReport, id: &dyn Fn(&str) -> String) -> Vec<String> {
     let sep = if t.lang == crate::tui::Language::En { ", " } else { "、" };
-    let mut lines = Vec::new();
+    let mut lines: Vec<String> = r
+        .restored_pupils_back
+        .iter()
+        .map(|p| fill(t.merge_restored_pupil_back, &[&p.name, &id(&p.id_number)]))
+        .collect();
     for here in [true, false] {
         let side: Vec<_> = r.restore_taken_back.iter().filter(|b| b.restored_here == here).collect();
         let template = if here { t.merge_taken_back_here } else { t.merge_taken_back_there };

@@ -483,6 +483,7 @@ pub static EN: Text = Text {
     merge_no_shared_history: "The two files share no history (not copies of one drive, never merged)",
     merge_taken_back_here: "{} {}: {} was taken back with a restore of this drive; the other file still holds it (merged before the restore) and it was not applied again: check it, and record it again if it did happen",
     merge_taken_back_there: "{} {}: {} was taken back with a restore of the other drive; this drive still holds it: check with the other laptop which stands",
+    merge_restored_pupil_back: "{} {}: this pupil was removed with a restore of this drive; the other file still holds them (merged before the restore), and they were brought back as it holds them, with their whole history (who recorded what, and when): check it, and correct it in the pupil's details if it was recorded by mistake",
     merge_clock_ahead: "The other file's newest change is stamped {}, later than this laptop's clock ({}) by {}: a clock may be wrong (the other laptop's fast, or this one's slow). A merge goes by when changes were made: check both laptops' date and time",
     merge_other_has_no_pupils: "The other file holds no pupils (perhaps a backup taken before the first import, or a new drive): nothing to merge; make sure it is the right file",
     merge_copied_later_year: "The other file is still in insured year {}: the {} {pupil|pupils} added from it {was|were} taken into {} as this drive took its own ({} moved up a grade, {} graduated, {} had left); their statuses stay in {}",
