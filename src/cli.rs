@@ -271,6 +271,13 @@ pub enum Command {
         /// shares no history with this drive)
         #[arg(long)]
         other_school: bool,
+        /// 时钟不一致时仍合并：对方数据文件中本机没有的修改比本机现在晚 10 分钟以上，或本机最新的修改比现在还晚，
+        /// 说明有一台电脑的时钟不准；合并按修改时间决定哪边较新，不加此项则不合并、不做任何修改 (merge although
+        /// the clocks disagree: a change of the other file this drive lacks stamped more than 10 minutes after this
+        /// laptop's clock, or this drive's newest change made here stamped after it, means a clock is wrong; a
+        /// merge goes by when changes were made, so without this nothing is merged or changed)
+        #[arg(long)]
+        accept_clock: bool,
         /// 显示完整身份证号码（记入修改记录）(show full ID numbers; recorded in the audit log)
         #[arg(long)]
         reveal: bool,
@@ -806,8 +813,8 @@ fn run(cli: &Cli) -> CmdResult {
         Command::Restore { file, force } => drive_file::restore(cli, file, *force),
         Command::Encrypt { out } => drive_file::convert(cli, out.as_deref(), true),
         Command::Decrypt { out } => drive_file::convert(cli, out.as_deref(), false),
-        Command::Merge { other, dry_run, other_school, reveal, json } => {
-            drive_file::merge(cli, other, (*dry_run, *other_school), *reveal, *json)
+        Command::Merge { other, dry_run, other_school, accept_clock, reveal, json } => {
+            drive_file::merge(cli, other, (*dry_run, *other_school, *accept_clock), *reveal, *json)
         }
         Command::Push { files, to, dry_run, reveal, json } => {
             county::push(files, to.as_deref(), *dry_run, *reveal, open::operator_from(cli), *json)

@@ -2136,6 +2136,48 @@ fn a_channel_typed_over_a_tax_lists_payment_is_refused_unless_forced() {
     assert_eq!(channel(sun).as_deref(), Some("现金"));
 }
 
+/// `canbao merge` of a file whose change is stamped hours ahead of this laptop's clock refuses, nothing changed,
+/// saying both times and how to merge anyway, in Chinese and in English; its dry run previews and ends the same
+/// way; with --accept-clock it merges, and the same file merged again is no news to refuse.
+#[test]
+fn a_merge_of_a_file_stamped_hours_ahead_is_refused_unless_the_clock_is_accepted() {
+    let zhou = "450202201711194162";
+    let (dir, a) = tax_drive();
+    let b = dir.path().join("other.db");
+    canbao(&a).arg("backup").arg(&b).assert().success();
+    let note = |db: &Path| {
+        let store = canbao::store::Store::open_read_only(db).unwrap();
+        store.student_by_id_number(zhou).unwrap().unwrap().note
+    };
+    {
+        let mut store = canbao::store::Store::open(&b).unwrap();
+        store.set_fixed_clock(&(chrono::Utc::now() + chrono::Duration::hours(3)).to_rfc3339());
+        let id = store.student_by_id_number(zhou).unwrap().unwrap().id;
+        store.set_note(id, "三小时后").unwrap();
+    }
+    let refused = canbao(&a).arg("merge").arg(&b).assert().code(1);
+    let err = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+    for words in ["对方数据文件最新的修改时间为", "小时", "未做任何修改", "merge --accept-clock", "clocks disagree"]
+    {
+        assert!(err.contains(words), "{words}: {err}");
+    }
+    let en = canbao(&a).args(["--lang", "en", "merge"]).arg(&b).assert().code(1);
+    let en = String::from_utf8_lossy(&en.get_output().stderr).into_owned();
+    assert!(en.contains("The other file's newest change is stamped") && en.contains("--accept-clock"), "{en}");
+    assert!(!en.contains("未做任何修改"), "{en}");
+    assert_eq!(note(&a), "", "nothing changed");
+    let dry = canbao(&a).args(["merge", "--dry-run"]).arg(&b).assert().code(1);
+    let out = String::from_utf8_lossy(&dry.get_output().stdout).into_owned();
+    let err = String::from_utf8_lossy(&dry.get_output().stderr).into_owned();
+    assert!(out.contains("对方数据文件最新的修改时间为") && err.contains("--accept-clock"), "{out}\n{err}");
+    canbao(&a).args(["merge", "--accept-clock"]).arg(&b).assert().success();
+    assert_eq!(note(&a), "三小时后");
+    canbao(&a).arg("merge").arg(&b).assert().success();
+    let help = canbao(&a).args(["merge", "--help"]).assert().success();
+    let help = String::from_utf8_lossy(&help.get_output().stdout).into_owned();
+    assert!(help.contains("--accept-clock") && help.contains("时钟不一致时仍合并"), "{help}");
+}
+
 /// The receipts a reconciliation recorded travel with `merge`, both ways: a laptop that merged the other's file
 /// knows its 票证号码, so the same list read again there adds nothing and a top-up-only list adds to the payment;
 /// merged back, the first laptop knows the top-up's receipt too.

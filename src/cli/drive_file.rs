@@ -163,7 +163,7 @@ fn difference_words(difference: crate::store::backup::Difference) -> (&'static s
 pub(super) fn merge(
     cli: &Cli,
     other: &Path,
-    (dry_run, other_school): (bool, bool),
+    (dry_run, other_school, accept_clock): (bool, bool, bool),
     reveal: bool,
     json: bool,
 ) -> CmdResult {
@@ -181,9 +181,10 @@ pub(super) fn merge(
         };
         let today = store.today();
         let report = store
-            .merge_from_judged(other, (dry_run, other_school), Some(&mut judge))
+            .merge_from_judged(other, (dry_run, other_school, accept_clock), Some(&mut judge))
             .map_err(|e| crate::io::sniff::named_merge_error(e, other))
-            .map_err(|e| crate::io::year_policy::merge_later_year_advice(e, policy.as_ref(), today))?;
+            .map_err(|e| crate::io::year_policy::merge_later_year_advice(e, policy.as_ref(), today))
+            .map_err(|e| clock_refused(e, true))?;
         if json {
             let mut value = serde_json::to_value(&report).map_err(|e| UserError(e.to_string()))?;
             if let Some(fields) = value.as_object_mut() {
@@ -206,8 +207,44 @@ pub(super) fn merge(
             }
             .into());
         }
+        // A clock found wrong ends the preview as it ends the merge: refused, the times said in the report above.
+        if dry_run && !accept_clock && (report.their_clock_ahead.is_some() || report.our_clock_behind.is_some()) {
+            let command = store.command(&format!("merge --accept-clock {}", crate::words::shell_path(other)));
+            let refused = crate::store::StoreError::MergeClock {
+                their_clock_ahead: report.their_clock_ahead.map(Box::new),
+                our_clock_behind: report.our_clock_behind.map(Box::new),
+                command,
+            };
+            return Err(clock_refused(refused, false));
+        }
         Ok(())
     })
+}
+
+/// A merge refused for a wrong clock (`StoreError::MergeClock`), with both times when no report said them
+/// (`with_times`); any other error as it is.
+fn clock_refused(e: crate::store::StoreError, with_times: bool) -> UserError {
+    use crate::tui::text::{Text, conflict};
+    let crate::store::StoreError::MergeClock { their_clock_ahead, our_clock_behind, command } = &e else {
+        return e.into();
+    };
+    let (zh, en) = (Text::for_language(crate::tui::Language::Zh), Text::for_language(crate::tui::Language::En));
+    let (ahead, behind) = (their_clock_ahead.as_deref(), our_clock_behind.as_deref());
+    let (mut both, mut english) = (Vec::new(), Vec::new());
+    if with_times {
+        let en_lines = conflict::clock_lines(en, ahead, behind);
+        both.extend(
+            conflict::clock_lines(zh, ahead, behind).into_iter().zip(&en_lines).map(|(z, e)| format!("{z} ({e})")),
+        );
+        english.extend(en_lines);
+    }
+    both.push(e.to_string());
+    english.push(format!(
+        "the two laptops' clocks disagree: a merge goes by when changes were made, and a wrong clock would make the \
+         wrong side win; nothing changed. Check and set both laptops' date and time first; to merge anyway once \
+         checked, run again with --accept-clock: {command}"
+    ));
+    UserError(pick(&both.join("\n"), &english.join("\n")).to_owned())
 }
 
 /// The merge's payments dated outside the insured year, one line each: kept as merged (a preview: would be), for

@@ -197,6 +197,9 @@ pub struct MergeReport {
     pub other_has_no_pupils: bool,
     /// The other file's newest change is stamped ahead of this laptop's clock (see `merge_notes::ClockAhead`).
     pub their_clock_ahead: Option<super::merge_notes::ClockAhead>,
+    /// This drive's newest change of its own is stamped ahead of this laptop's clock: it was set back since (see
+    /// `merge_notes::our_clock_behind`).
+    pub our_clock_behind: Option<super::merge_notes::ClockAhead>,
     /// The other file is still in an earlier insured year: the pupils copied from it, taken through the years
     /// this drive started since (see `year::step_copied`).
     pub copied_into_later_year: Option<super::year::CopiedIntoLaterYear>,
@@ -1089,7 +1092,7 @@ impl Store {
     /// history with it (another school's drive taken by mistake) is refused, nothing changed: its pupils who
     /// share ID numbers with ours would move to its school.
     pub fn merge_from_checked(&mut self, other: &Path, dry_run: bool, other_school: bool) -> Result<MergeReport> {
-        self.merge_from_judged(other, (dry_run, other_school), None)
+        self.merge_from_judged(other, (dry_run, other_school, true), None)
     }
 
     /// As `merge_from_checked`, with `brought` given the pupils whose family payment the merge brings (paid by the
@@ -1099,7 +1102,7 @@ impl Store {
     pub fn merge_from_judged(
         &mut self,
         other: &Path,
-        (dry_run, other_school): (bool, bool),
+        (dry_run, other_school, accept_clock): (bool, bool, bool),
         mut brought: Option<&mut Brought>,
     ) -> Result<MergeReport> {
         // The same file under another name (a symlink, a hard link, `./a.db` for `a.db`) is refused before
@@ -1171,6 +1174,7 @@ impl Store {
         self.conn.pragma_update(Some("temp"), "cache_size", super::IMPORT_CACHE_KIB)?;
         // The merge a refusal of another school's file offers names this drive, as this run was given it.
         let other_school_command = self.command(&format!("merge --other-school {}", crate::words::shell_path(other)));
+        let accept_clock_command = self.command(&format!("merge --accept-clock {}", crate::words::shell_path(other)));
         let drive = self.hint_drive().map(Path::to_path_buf);
         let result = (|| {
             let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -1202,6 +1206,16 @@ impl Store {
                     path: other.display().to_string(),
                     schools: report.other_schools.join("、"),
                     command: other_school_command,
+                });
+            }
+            // A merge goes by when changes were made: with a clock wrong, the wrong side would win every
+            // conflict. Unless the operator accepted the clocks, nothing is changed and both times are said.
+            if !dry_run && !accept_clock && (report.their_clock_ahead.is_some() || report.our_clock_behind.is_some()) {
+                tx.rollback()?;
+                return Err(StoreError::MergeClock {
+                    their_clock_ahead: report.their_clock_ahead.map(Box::new),
+                    our_clock_behind: report.our_clock_behind.map(Box::new),
+                    command: accept_clock_command,
                 });
             }
             if dry_run {
@@ -1325,6 +1339,7 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext, drive: Option<&Path>) -
     let renamed_schools = super::merge_notes::renamed_schools(tx, &mut other_schools)?;
     let shared_history = super::merge_notes::shares_history(tx)?;
     let their_clock_ahead = super::merge_notes::their_clock_ahead(tx, &ctx.at)?;
+    let our_clock_behind = super::merge_notes::our_clock_behind(tx, &ctx.at, &sides.our_copied)?;
     let renames = super::merge_renames::plan(tx, shared_history)?;
     let look_alikes = match_pupils(tx)?;
     let named_apart = named_apart(tx)?;
@@ -1342,6 +1357,7 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext, drive: Option<&Path>) -
         renamed_schools,
         shared_history,
         their_clock_ahead,
+        our_clock_behind,
         other_has_no_pupils: !tx.query_row("SELECT EXISTS (SELECT 1 FROM other.students)", [], |r| r.get(0))?,
         ..MergeReport::default()
     };
@@ -5105,6 +5121,63 @@ mod tests {
         b.set_fixed_clock("2026-12-04T10:15:00+08:00");
         let r = b.merge_from(&a_path, false).unwrap();
         assert_eq!(snapshot(&a), snapshot(&b), "{r:?}");
+    }
+
+    /// A merge that finds a clock wrong changes nothing unless the clocks are accepted: the other laptop's change
+    /// stamped three hours ahead of this clock, or this laptop's own change stamped after its clock now (set back
+    /// since). A laptop in another time zone whose clock is right is no wrong clock, either way.
+    #[test]
+    fn a_merge_refuses_a_clock_found_wrong_unless_accepted_and_takes_another_time_zone() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, ids) = two_copies(dir.path());
+        let details = PaymentDetails { amount_fen: Some(38000), ..Default::default() };
+        b.set_fixed_clock("2026-12-04T13:00:00+08:00");
+        b.set_payment(by_id(&b, &ids[0]).id, PaymentStatus::Paid, &details).unwrap();
+        let (a_path, b_path) = (a.path().unwrap().to_owned(), b.path().unwrap().to_owned());
+        a.set_fixed_clock("2026-12-04T10:00:00+08:00");
+        let refused = a.merge_from_judged(&b_path, (false, false, false), None).unwrap_err();
+        let StoreError::MergeClock { their_clock_ahead: Some(ahead), our_clock_behind: None, .. } = &refused else {
+            panic!("{refused:?}");
+        };
+        assert_eq!(ahead.minutes, 180, "{refused:?}");
+        assert!(refused.to_string().contains("--accept-clock"), "{refused}");
+        assert_eq!(by_id(&a, &ids[0]).payment, PaymentStatus::Unpaid, "nothing changed");
+        let preview = a.merge_from_judged(&b_path, (true, false, false), None).unwrap();
+        assert!(preview.their_clock_ahead.is_some(), "the preview says it: {preview:?}");
+        a.merge_from_judged(&b_path, (false, false, true), None).unwrap();
+        assert_eq!(by_id(&a, &ids[0]).payment, PaymentStatus::Paid);
+        // B's clock set right: its fast row, now merged, is said no more; B's later change is weighed.
+        b.set_fixed_clock("2026-12-04T10:05:00+08:00");
+        b.set_note(by_id(&b, &ids[1]).id, "对").unwrap();
+        a.set_fixed_clock("2026-12-04T10:06:00+08:00");
+        let r = a.merge_from_judged(&b_path, (false, false, false), None).unwrap();
+        assert!(r.their_clock_ahead.is_none() && r.our_clock_behind.is_none(), "{r:?}");
+        // This laptop's clock set back after it recorded a change: its own newest change is in its future.
+        a.set_fixed_clock("2026-12-04T12:00:00+08:00");
+        a.set_note(by_id(&a, &ids[2]).id, "快").unwrap();
+        a.set_fixed_clock("2026-12-04T10:07:00+08:00");
+        let refused = a.merge_from_judged(&b_path, (false, false, false), None).unwrap_err();
+        let StoreError::MergeClock { their_clock_ahead: None, our_clock_behind: Some(behind), .. } = &refused else {
+            panic!("{refused:?}");
+        };
+        assert_eq!((behind.minutes, behind.newest.as_str()), (113, "2026-12-04T04:00:00Z"), "{refused:?}");
+        // B merges A: A's fast row is news to B, stamped ahead of B's clock.
+        b.set_fixed_clock("2026-12-04T10:08:00+08:00");
+        let refused = b.merge_from_judged(&a_path, (false, false, false), None).unwrap_err();
+        assert!(matches!(refused, StoreError::MergeClock { their_clock_ahead: Some(_), .. }), "{refused:?}");
+        // Another time zone, the clocks right: a change made at 11:10 in Tokyo is one made at 10:10 here.
+        let zones = dir.path().join("zones");
+        std::fs::create_dir(&zones).unwrap();
+        let (mut c, mut d, ids) = two_copies(&zones);
+        c.set_fixed_clock("2026-12-04T11:10:00+09:00");
+        c.set_payment(by_id(&c, &ids[0]).id, PaymentStatus::Paid, &details).unwrap();
+        d.set_fixed_clock("2026-12-04T10:11:00+08:00");
+        let r = d.merge_from_judged(c.path().unwrap(), (false, false, false), None).unwrap();
+        assert!(r.their_clock_ahead.is_none() && r.our_clock_behind.is_none(), "{r:?}");
+        assert_eq!(by_id(&d, &ids[0]).payment, PaymentStatus::Paid);
+        c.set_fixed_clock("2026-12-04T11:12:00+09:00");
+        let r = c.merge_from_judged(d.path().unwrap(), (false, false, false), None).unwrap();
+        assert!(r.their_clock_ahead.is_none() && r.our_clock_behind.is_none(), "{r:?}");
     }
 
     /// One laptop, its clock three hours behind, records a payment and later corrects its amount; the other

@@ -216,6 +216,40 @@ pub(super) fn their_clock_ahead(tx: &Transaction, now: &str) -> Result<Option<Cl
     }))
 }
 
+/// This drive's newest change of its own (a row no merge copied in: one copied was said by the merge that
+/// copied it) stamped later than this laptop's clock `now` by more than `CLOCK_AHEAD_MINUTES`: this clock was set
+/// back since (or was fast then), and a merge, which goes by when changes were made, would let those changes win
+/// over the other laptop's made after them, and this laptop's next changes lose to its own older ones. Said as
+/// `ClockAhead`, `newest` being this drive's change.
+pub(super) fn our_clock_behind(
+    tx: &Transaction,
+    now: &str,
+    copied: &super::copied_rows::CopiedRows,
+) -> Result<Option<ClockAhead>> {
+    let Some(clock) = super::instant::parse(now) else { return Ok(None) };
+    // A stamp later than that, written in UTC or with any zone's offset, is of this day or later (the day of the
+    // clock less 14 hours, the farthest offset): only such rows are read.
+    let floor = (clock - chrono::Duration::hours(14)).format("%Y-%m-%d").to_string();
+    let mut stmt = tx.prepare("SELECT id, at FROM main.audit WHERE substr(at, 1, 10) >= ?1")?;
+    let mut rows = stmt.query([floor])?;
+    let mut newest: Option<(chrono::DateTime<chrono::Utc>, String)> = None;
+    while let Some(row) = rows.next()? {
+        let (id, at): (i64, String) = (row.get(0)?, row.get(1)?);
+        if copied.run_of(id).is_some() {
+            continue;
+        }
+        if let Some(t) = super::instant::parse(&at)
+            && newest.as_ref().is_none_or(|(n, _)| t > *n)
+        {
+            newest = Some((t, at));
+        }
+    }
+    Ok(newest.and_then(|(t, at)| {
+        let minutes = (t - clock).num_minutes();
+        (minutes > CLOCK_AHEAD_MINUTES).then(|| ClockAhead { newest: at, now: now.to_owned(), minutes })
+    }))
+}
+
 /// Whether the other file's own merge already weighed our value of field `key` for their pupil `their_id`
 /// against theirs and kept theirs: it recorded ours as lost (`KEY:conflict_lost`, old = ours, new = theirs),
 /// in a row we lack. Its operator was told; ours is told now, as the value is replaced here.

@@ -168,6 +168,19 @@ pub enum StoreError {
          it anyway, run again with --other-school: {command})"
     )]
     MergeOtherSchool { path: String, schools: String, command: String },
+    /// A merge refused for a clock that cannot be right (`MergeReport::their_clock_ahead`, `our_clock_behind`):
+    /// the command line says both times (`cli::drive_file`), the screen's preview asks.
+    #[error(
+        "两台电脑的时钟不一致：合并按修改时间决定哪边较新，时钟不准会让错的一边胜出，未做任何修改。请先核对并改正两台电脑的日期\
+         和时间；核对后仍要合并，请加 --accept-clock 重新运行：{command} (the two laptops' clocks disagree: a merge goes \
+         by when changes were made, and a wrong clock would make the wrong side win; nothing changed. Check and set \
+         both laptops' date and time first; to merge anyway once checked, run again with --accept-clock: {command})"
+    )]
+    MergeClock {
+        their_clock_ahead: Option<Box<merge_notes::ClockAhead>>,
+        our_clock_behind: Option<Box<merge_notes::ClockAhead>>,
+        command: String,
+    },
     #[error(
         "要合并的文件 {path} 由较旧版本的 canbao 创建（数据版本 {found}，本程序为 {supported}）；\
          请先运行 {command} 让本程序升级它，再合并 \

@@ -547,6 +547,8 @@ pub struct Text {
     pub merge_other_has_no_pupils: &'static str,
     /// The other file's newest change stamped ahead of this laptop's clock: its time, this clock's, how far.
     pub merge_clock_ahead: &'static str,
+    /// This drive's newest change of its own stamped ahead of this laptop's clock: its time, this clock's, how far.
+    pub merge_clock_behind: &'static str,
     pub merge_taken_back_here: &'static str,
     pub merge_taken_back_there: &'static str,
     /// A pupil a restore of this drive removed, brought back whole by the merge: name, number.

@@ -143,17 +143,7 @@ pub fn merge_warnings(t: &Text, r: &crate::store::merge::MergeReport) -> Vec<Str
     } else if !r.shared_history {
         lines.push(t.merge_no_shared_history.to_owned());
     }
-    if let Some(c) = &r.their_clock_ahead {
-        use crate::store::instant::local_seconds;
-        let (hours, minutes) = (c.minutes / 60, c.minutes % 60);
-        let how_far = match (t.lang == crate::tui::Language::En, hours) {
-            (false, 0) => format!("{minutes} 分钟"),
-            (false, _) => format!("{hours} 小时 {minutes} 分钟"),
-            (true, 0) => format!("{minutes} min"),
-            (true, _) => format!("{hours} h {minutes} min"),
-        };
-        lines.push(fill(t.merge_clock_ahead, &[&local_seconds(&c.newest), &local_seconds(&c.now), &how_far]));
-    }
+    lines.extend(clock_lines(t, r.their_clock_ahead.as_ref(), r.our_clock_behind.as_ref()));
     if let Some(c) = &r.copied_into_later_year {
         let counts: [&dyn std::fmt::Display; 7] =
             [&c.from_year, &c.pupils, &c.to_year, &c.promoted, &c.graduated, &c.left, &c.from_year];
@@ -161,6 +151,30 @@ pub fn merge_warnings(t: &Text, r: &crate::store::merge::MergeReport) -> Vec<Str
         lines.extend(c.years_not_promoted.iter().map(|year| fill(t.merge_copied_not_promoted, &[year])));
     }
     lines
+}
+
+/// The clocks a merge found wrong (`MergeReport::their_clock_ahead`, `our_clock_behind`, or the refusal's
+/// `StoreError::MergeClock`): each with both times and how far apart.
+pub fn clock_lines(
+    t: &Text,
+    their_clock_ahead: Option<&crate::store::merge_notes::ClockAhead>,
+    our_clock_behind: Option<&crate::store::merge_notes::ClockAhead>,
+) -> Vec<String> {
+    use crate::store::instant::local_seconds;
+    let said = [(t.merge_clock_ahead, their_clock_ahead), (t.merge_clock_behind, our_clock_behind)];
+    said.into_iter()
+        .filter_map(|(template, c)| {
+            let c = c?;
+            let (hours, minutes) = (c.minutes / 60, c.minutes % 60);
+            let how_far = match (t.lang == crate::tui::Language::En, hours) {
+                (false, 0) => format!("{minutes} 分钟"),
+                (false, _) => format!("{hours} 小时 {minutes} 分钟"),
+                (true, 0) => format!("{minutes} min"),
+                (true, _) => format!("{hours} h {minutes} min"),
+            };
+            Some(fill(template, &[&local_seconds(&c.newest), &local_seconds(&c.now), &how_far]))
+        })
+        .collect()
 }
 
 /// How many pupils the closed-year lines name, per year, before saying how many more.
