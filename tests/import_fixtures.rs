@@ -2283,6 +2283,42 @@ fn a_paid_pupils_number_under_another_name_is_left_out_not_renamed() {
     assert_eq!((renamed.name.as_str(), renamed.class_label().as_str()), ("张三丰", "一年级2班"));
 }
 
+/// Two rows of one ID number, the first under another child's name (张三丰 on 侯佑's number, refused as not the
+/// drive's pupil) and the second 侯佑's own with a new phone: the second is no repeat of a row that imported
+/// nothing, so it is applied and the phone kept, and the report says of each row what was done with it, read row
+/// by row or ahead of the writer alike.
+#[test]
+fn a_second_row_of_a_number_is_applied_when_the_first_was_refused_under_another_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let hou = valid("45020520160305123");
+    let base = dir.path().join("base.csv");
+    std::fs::write(&base, format!("姓名,身份证号码,班级,联系电话\n侯佑,{hou},一年级1班,13800138000\n")).unwrap();
+    let prepare = |s: &mut Store| {
+        class_list::import(s, &[base.as_path()], Some("第一小学"), false).expect("base list");
+    };
+    let list = dir.path().join("一班.csv");
+    std::fs::write(
+        &list,
+        format!(
+            "姓名,身份证号码,班级,联系电话\n张三丰,{hou},一年级1班,13700137000\n侯佑,{hou},一年级1班,13900139000\n"
+        ),
+    )
+    .unwrap();
+    let report = imported_either_way(&prepare, &[list.as_path()], Some("第一小学"));
+    assert_eq!((report.other_names, report.duplicates, report.updated), (1, 0, 1), "{report:?}");
+    let at = |row: usize| -> Vec<&str> {
+        report.problems.iter().filter(|p| p.row == Some(row)).map(|p| p.message.as_str()).collect()
+    };
+    assert!(at(2).iter().any(|m| m.contains("此行未导入") && m.contains("张三丰")), "{:?}", report.problems);
+    assert!(at(3).iter().any(|m| m.contains("与第 2 行身份证号码相同") && m.contains("单独处理")), "{:?}", at(3));
+    assert!(!at(3).iter().any(|m| m.contains("只导入了前者")), "{:?}", at(3));
+    let mut s = store();
+    prepare(&mut s);
+    class_list::import(&mut s, &[list.as_path()], Some("第一小学"), false).unwrap();
+    let held = s.students_by_stored_number(&hou).unwrap().remove(0);
+    assert_eq!((held.name.as_str(), held.phone.as_str()), ("侯佑", "13900139000"), "{held:?}");
+}
+
 /// A header of two rows, as school systems and teachers lay it out: 「学籍信息」 merged across 年级 and 班级,
 /// 「联系方式」 across 家长电话, the other names merged down over both rows. The columns under a group label are
 /// read from the second row; before, that row was skipped as a header repeated, and every pupil lost the class.

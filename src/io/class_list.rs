@@ -788,6 +788,9 @@ struct RowReader<'a> {
     today: NaiveDate,
     report: ImportReport,
     first: FirstRows,
+    /// The rows the drive's pupil of their number refused (`IncomingOutcome::OtherName`), by file, sheet and row:
+    /// a later row of the number is no repeat of such a row.
+    other_name_rows: std::collections::HashSet<(Box<str>, Box<str>, usize)>,
     /// Rows of the sheet being read that got no grade and no class, to be said once at the sheet's end.
     classless: Vec<usize>,
     /// Rows of the sheet being read that got a grade but no class (年级 filled, 班级 empty), said the same way.
@@ -1161,6 +1164,7 @@ impl RowReader<'_> {
             today,
             report: ImportReport::default(),
             first: FirstRows::default(),
+            other_name_rows: std::collections::HashSet::new(),
             classless: Vec::new(),
             grade_only: Vec::new(),
             formulas_said: 0,
@@ -1930,6 +1934,7 @@ impl RowReader<'_> {
             }
             Some(IncomingOutcome::OtherName { held, listed }) => {
                 self.report.other_names += 1;
+                self.other_name_rows.insert((file.into(), sheet.into(), row_no));
                 let message = format!(
                     "身份证号码是在册学生“{held}”的，名单姓名却是“{listed}”，不像同一人：此行未导入，{held} 的姓名、班级、缴费\
                      均未改动；请核对名单上的身份证号码。若确是同一人改了名，请在学生详情中按 E 更正姓名，或核对后用 \
@@ -2521,7 +2526,28 @@ impl RowReader<'_> {
         };
         let identity = Identity::of(&incoming);
         let here = (file, sheet.name.as_str());
-        let repeated = match self.first.get(&identity) {
+        // A first row of this number the drive's pupil refused (another name, `OtherName`) imported nothing: a
+        // later row of the number, which may be that pupil's own, is no repeat of it and is applied itself.
+        let first_refused = match &identity {
+            Identity::Number(_) if self.first.get(&identity).is_some() => {
+                // What the rows handed ahead did is known first.
+                self.said_of_rows_applied();
+                self.first
+                    .get(&identity)
+                    .is_some_and(|seen| self.other_name_rows.contains(&(seen.file.into(), seen.sheet.into(), seen.row)))
+            }
+            _ => false,
+        };
+        if first_refused && let Some(seen) = self.first.get(&identity) {
+            let (at, at_en) = seen.place(here);
+            let message = format!(
+                "与{at}身份证号码相同；{at}的姓名与在册学生不同，未导入，此行不算重复，单独处理 (the same ID number as \
+                 {at_en}, which was not imported, its name not that of the pupil on the drive: this row is no repeat \
+                 of it and was taken on its own)"
+            );
+            self.problem(file, sheet, row_no, &header_of(Column::IdNumber), message);
+        }
+        let repeated = match self.first.get(&identity).filter(|_| !first_refused) {
             Some(seen) => Some(match &identity {
                 Identity::Other(_) if incoming.id.normalized.is_empty() => {
                     (no_number_twice(&seen.place(here), &incoming.phone), None)
