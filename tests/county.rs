@@ -2543,3 +2543,76 @@ fn a_correction_of_an_already_left_before_one_promotion_outweighs_the_other_lapt
         assert_eq!(county_class_enrollment(&db, &id), expected, "{order:?} again: {again}");
     }
 }
+
+/// A drive of insured year 2024 under yibin-2024 (380 due from a family), holding `pupils` children of one school.
+fn drive_2024(dir: &Path, pupils: usize) -> PathBuf {
+    let db = dir.join("yibin.db");
+    {
+        let store = canbao::store::Store::open(&db).expect("new drive");
+        let set = "UPDATE meta SET value = '2024' WHERE key IN ('current_year', 'first_year')";
+        assert_eq!(store.connection().execute(set, []).expect("the year"), 2);
+    }
+    let csv = dir.join("yibin.csv");
+    let mut text = String::from("姓名,身份证号,所在年级、班级\n");
+    for n in 0..pupils {
+        text.push_str(&format!("学生{n},{},三年级{}班\n", pupil_id(0, n), n % 2 + 1));
+    }
+    std::fs::write(&csv, text).unwrap();
+    canbao(&db).args(["import", "--school", "第一小学"]).arg(&csv).assert().success();
+    canbao(&db).args(["policy", "use", "yibin-2024"]).assert().success();
+    db
+}
+
+/// A family that paid 300 of the 380 due is part-paid at the county as on the school's laptop: in 家庭缴费 and
+/// counted part-paid, not insured (so 应参保 only while at school: a part-payer who left is one who left unpaid),
+/// in the school's and each class's figures, as the drive's `stats` counts them; where before the county counted
+/// the pupil insured. A county from before the schema kept the amount due counts as it did until the drive is
+/// pushed again.
+#[test]
+fn a_part_payment_rolls_up_as_the_schools_stats_count_it() {
+    let Some(db) = TestDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let drive = drive_2024(dir.path(), 6);
+    let paid = |n: usize, amount: &str| {
+        mark(&drive, &pupil_id(0, n), &["--payment", "paid", "--amount", amount, "--paid-on", "2023-10-08"])
+    };
+    paid(0, "380");
+    paid(1, "300");
+    paid(2, "300");
+    mark(&drive, &pupil_id(0, 2), &["--enrollment", "left"]);
+    let stats = json(canbao(&drive).args(["stats", "--json"]));
+    assert_eq!((stats["part_paid"].as_i64(), stats["insured"].as_i64()), (Some(2), Some(1)), "{stats}");
+    assert_eq!(stats["expected"], 5, "{stats}");
+    let agrees = |county: &Value| {
+        let line = &county["schools"][0];
+        assert_eq!(line["school"], "第一小学", "{county}");
+        for (ours, theirs) in [("students", "students"), ("enrolled", "insured"), ("expected", "expected")] {
+            assert_eq!((ours, &line[ours]), (ours, &stats[theirs]), "{county} {stats}");
+        }
+        assert_eq!(line["paid"], stats["payment"]["paid"], "{county} {stats}");
+        assert_eq!(line["part_paid"], stats["part_paid"], "{county} {stats}");
+        assert_eq!(county["enrolled"], stats["insured"], "{county}");
+        let school = rollup(&db, &["--school", "第一小学"]);
+        assert_eq!(class_counts(&school), class_counts(&stats), "{school}");
+    };
+    push(&db, &[&drive], &[]);
+    agrees(&rollup(&db, &[]));
+    // Pushed again, nothing has changed.
+    let again = push(&db, &[&drive], &[]);
+    assert_eq!(again["updated"], 0, "{again}");
+
+    // A county whose schema predates the amount due: counted as before (paid, insured), then brought forward
+    // and judged by the next push of the same drive.
+    let older = canbao::county::schema::PART_PAID_VERSION - 1;
+    db.client()
+        .batch_execute(&format!(
+            "ALTER TABLE canbao.statuses DROP COLUMN amount_due_fen;
+             UPDATE canbao.canbao_meta SET value = '{older}' WHERE key = 'schema_version'"
+        ))
+        .unwrap();
+    let before = rollup(&db, &[]);
+    assert_eq!((before["part_paid"].as_i64(), before["enrolled"].as_i64()), (Some(0), Some(3)), "{before}");
+    let upgraded = push(&db, &[&drive], &[]);
+    assert_eq!(upgraded["updated"], 2, "the two part-payers judged: {upgraded}");
+    agrees(&rollup(&db, &[]));
+}

@@ -50,9 +50,25 @@ fn read_drive(path: &Path) -> Result<(drive::DriveRead, Vec<PaymentOutsideYear>)
     let store = Store::open_read_only_keyed(path, key.as_ref())?;
     super::open::warn_of_backup(path, super::open::Use::Push);
     let year = drive_year(&store)?;
-    let rows = drive::read_store(&store, year).map_err(|e| UserError(format!("{}: {e}", path.display())))?;
+    let mut rows = drive::read_store(&store, year).map_err(|e| UserError(format!("{}: {e}", path.display())))?;
+    part_payments(&store, &mut rows)?;
     let outside = payments_outside_year(&store)?;
     Ok((rows, outside))
+}
+
+/// Gives the current year's statuses the amount due of each family payment short of it, as the drive's `stats`
+/// finds them (`Store::part_payments` under its policy, today): the county counts those pupils as `stats` does,
+/// part-paid, not insured. A drive with no policy judges none.
+fn part_payments(store: &Store, rows: &mut drive::DriveRead) -> Result<(), UserError> {
+    let policy = paperwork::drive_policy(store)?;
+    let short = store.part_payments(&Default::default(), policy.as_ref(), store.today())?;
+    if short.is_empty() || store.shown_year().is_some_and(|y| y != rows.current_year) {
+        return Ok(());
+    }
+    for st in rows.statuses.iter_mut().filter(|st| st.year == rows.current_year) {
+        st.amount_due_fen = short.get(&st.sid).map(|part| part.due_fen);
+    }
+    Ok(())
 }
 
 /// The drive's family payments dated outside its insured year, judged as `check` judges them (under its policy,
@@ -554,6 +570,17 @@ fn print_rollup(r: &county::Rollup, school: Option<&str>) {
         "  已参保 = 家庭或财政已缴费、或异地参保；应参保 = 未离校且未拒绝参保 (insured = paid or elsewhere)",
         "  insured = paid by the family or a department, or enrolled elsewhere; to insure = not left, not declined",
     );
+    // The family payments short of the amount due, as `stats` says them: in 家庭缴费, not in 已参保.
+    if t.part_paid > 0 {
+        let (zh, en_word) = coverage::PART_PAID;
+        let n = t.part_paid;
+        say(
+            &format!(
+                "  家庭缴费中{zh}（未足额，仍须收缴，不计已参保）: {n} (of them {en_word}, still to collect: {n})"
+            ),
+            &format!("  of the family-paid, {en_word} (still to collect, not insured): {n}"),
+        );
+    }
     super::output::former_pupils_said(r.former);
     let header = if en {
         "school/class\tpupils\texpected\tinsured\trate\tpaid\tgovernment\telsewhere\tdeclined\tleft\tspecial\tinvalid IDs"
@@ -633,6 +660,8 @@ pub fn export_summary(args: &ExportArgs, from: Option<&str>, year: Option<i32>) 
     ] {
         totals.push((format!("缴费状态：{}", p.label_zh()), n as f64));
     }
+    // Of 已缴费, the family payments short of the amount due, as a school's own summary says them.
+    totals.push((format!("缴费状态：已缴费中{}（未足额）", coverage::PART_PAID.0), t.part_paid as f64));
     totals.push(("应参保".into(), t.expected as f64));
     totals.push(("已参保".into(), t.enrolled as f64));
     totals.push(("身份证号有问题".into(), t.id_invalid as f64));
@@ -642,7 +671,8 @@ pub fn export_summary(args: &ExportArgs, from: Option<&str>, year: Option<i32>) 
         students: c.students as u32,
         expected: c.expected as u32,
         insured: c.enrolled as u32,
-        paid: c.paid as u32,
+        // A part payment is still to collect: in no line's 家庭缴费, as on a school's own summary.
+        paid: (c.paid - c.part_paid) as u32,
         government: c.government as u32,
     };
     let (place, unit, rows): (String, (&str, &str), Vec<summary::ProgressRow>) = match (&args.school, &r.classes) {

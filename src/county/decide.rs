@@ -49,7 +49,8 @@ pub const COUNTY_GROUPS: [Group; 8] = [
     Group {
         prefix: "payment",
         yearly: true,
-        sets: &["payment", "paid_amount_fen", "paid_on", "paid_channel"],
+        // The amount due goes with the payment it was judged against, by the laptop that recorded it.
+        sets: &["payment", "paid_amount_fen", "paid_on", "paid_channel", "amount_due_fen"],
         fields: &[
             (Field::Payment, "t.payment", "s.payment"),
             (Field::PaidAmount, "t.paid_amount_fen::text", "s.paid_amount_fen::text"),

@@ -62,6 +62,10 @@ pub struct DriveStatus {
     pub grade: Option<String>,
     pub class: Option<String>,
     pub class_order: Option<String>,
+    /// The amount due of a family's payment short of it (部分缴费: `Store::part_payments`, as the drive's `stats`
+    /// counts it, for the drive's current year); None for a whole payment, another year's, or none. Set by the
+    /// caller, which has the drive's policy.
+    pub amount_due_fen: Option<i64>,
     /// As `DrivePupil::last`, for the yearly groups only, counting the changes made in this year.
     pub last: [Option<usize>; 8],
 }
@@ -339,6 +343,7 @@ fn read_pupils(
             grade: None,
             class: None,
             class_order: None,
+            amount_due_fen: None,
             last: [None; 8],
         });
     }
@@ -373,6 +378,7 @@ fn read_closed_years(
             grade: r.get(8)?,
             class: r.get(9)?,
             class_order: r.get(10)?,
+            amount_due_fen: None,
             last: [None; 8],
         });
     }

@@ -602,7 +602,8 @@ fn create_staging(tx: &mut postgres::Transaction) -> Result<(), CountyError> {
          CREATE TEMP TABLE stage_statuses (
             rid bigint NOT NULL, sid bigint NOT NULL, pupil_id bigint NOT NULL, year integer NOT NULL,
             enrollment text NOT NULL, decline_reason text, payment text NOT NULL, paid_amount_fen bigint,
-            paid_on text, paid_channel text, grade text, class text, class_order text{status_stamps},
+            paid_on text, paid_channel text, grade text, class text, class_order text, amount_due_fen bigint
+            {status_stamps},
             -- The drive's payment was recorded apart from the county (decide::payments_recorded_apart).
             payment_apart boolean NOT NULL DEFAULT false
          ) ON COMMIT DROP;
@@ -687,6 +688,7 @@ fn update_known(
     )
     .map_err(server)?;
     decide::categories_news(tx, file.rows, known_events)?;
+    judge_part_payments(tx)?;
     let settled_changed = prune_settled(tx)?;
     fill_closed_classes(tx)?;
     decide::payments_recorded_apart(tx, file.rows, known_events)?;
@@ -777,6 +779,28 @@ fn other_school_pupils(
             }
         })
         .collect())
+}
+
+/// Where the county holds the drive's own payment (the same change, the same amount and date), the drive's
+/// judgement of it now: whether it falls short of the amount due (部分缴费) hangs on the drive's policy and its
+/// certified categories, which change with no change to the payment, and a status pushed before county schema 8
+/// has no judgement yet. The pupils whose judgement changed count as updated.
+fn judge_part_payments(tx: &mut postgres::Transaction) -> Result<(), CountyError> {
+    tx.execute(
+        "WITH judged AS (
+            UPDATE canbao.statuses t SET amount_due_fen = s.amount_due_fen
+            FROM stage_statuses s
+            WHERE t.pupil_id = s.pupil_id AND t.year = s.year
+              AND t.payment_event IS NOT DISTINCT FROM s.payment_event
+              AND (t.payment, t.paid_amount_fen, t.paid_on) IS NOT DISTINCT FROM (s.payment, s.paid_amount_fen, s.paid_on)
+              AND t.amount_due_fen IS DISTINCT FROM s.amount_due_fen
+            RETURNING s.sid
+         )
+         UPDATE stage_pupils p SET changed = true FROM judged j WHERE j.sid = p.sid",
+        &[],
+    )
+    .map_err(server)?;
+    Ok(())
 }
 
 /// Drops from staging the rows whose every group the county has from the same change, and whose closed

@@ -28,6 +28,9 @@ pub struct Counts {
     pub enrolled: i64,
     /// Paid by the family.
     pub paid: i64,
+    /// Of `paid`, the payments short of the amount due (部分缴费, as the drive's `stats` finds them): still to
+    /// collect, insuring nobody, so neither 已参保 nor (for a pupil who left) 应参保.
+    pub part_paid: i64,
     /// Paid by a department (财政代缴).
     pub government: i64,
     pub declined: i64,
@@ -102,15 +105,39 @@ pub struct DriveLine {
     pub pushes: i32,
 }
 
-fn count_columns() -> String {
+/// A family's payment the drive found short of the amount due (`Store::part_payments`: 300 of 380), as an SQL
+/// condition on `st` that is never NULL. A county before schema 8, or a status pushed before it, knows none.
+fn part_paid_sql(version: i64) -> &'static str {
+    if version >= schema::PART_PAID_VERSION {
+        "(st.payment = 'paid' AND st.enrollment <> 'elsewhere' AND st.amount_due_fen IS NOT NULL
+          AND COALESCE(st.paid_amount_fen, 0) < st.amount_due_fen)"
+    } else {
+        "false"
+    }
+}
+
+/// An SQL condition on `st`: `keep` of the pupil's standing and whether the family's payment is short of the
+/// amount due, as the drive's `stats` reads the two together (`Standing::is_insured_paying`).
+fn paying_sql(version: i64, keep: impl Fn(Standing, bool) -> bool) -> String {
+    let short = part_paid_sql(version);
+    format!(
+        "(({short} AND {}) OR (NOT {short} AND {}))",
+        standing_sql(|s| keep(s, true)),
+        standing_sql(|s| keep(s, false))
+    )
+}
+
+fn count_columns(version: i64) -> String {
     format!(
         "count(*), count(*) FILTER (WHERE {expected}), count(*) FILTER (WHERE {insured}),
-         count(*) FILTER (WHERE st.payment = 'paid'), count(*) FILTER (WHERE st.payment = 'government'),
+         count(*) FILTER (WHERE st.payment = 'paid'), count(*) FILTER (WHERE {part_paid}),
+         count(*) FILTER (WHERE st.payment = 'government'),
          count(*) FILTER (WHERE st.enrollment = 'declined'), count(*) FILTER (WHERE st.enrollment = 'elsewhere'),
          count(*) FILTER (WHERE st.enrollment = 'left'), count(*) FILTER (WHERE jsonb_array_length(p.categories) > 0),
          count(*) FILTER (WHERE NOT p.id_valid)",
-        expected = standing_sql(Standing::is_expected),
-        insured = standing_sql(Standing::is_insured),
+        expected = paying_sql(version, Standing::is_expected_paying),
+        insured = paying_sql(version, Standing::is_insured_paying),
+        part_paid = part_paid_sql(version),
     )
 }
 
@@ -120,12 +147,13 @@ fn counts(row: &postgres::Row, from: usize) -> Counts {
         expected: row.get(from + 1),
         enrolled: row.get(from + 2),
         paid: row.get(from + 3),
-        government: row.get(from + 4),
-        declined: row.get(from + 5),
-        elsewhere: row.get(from + 6),
-        left: row.get(from + 7),
-        special: row.get(from + 8),
-        id_invalid: row.get(from + 9),
+        part_paid: row.get(from + 4),
+        government: row.get(from + 5),
+        declined: row.get(from + 6),
+        elsewhere: row.get(from + 7),
+        left: row.get(from + 8),
+        special: row.get(from + 9),
+        id_invalid: row.get(from + 10),
     }
 }
 
@@ -211,7 +239,7 @@ pub fn rollup(client: &mut postgres::Client, year: Option<i32>, school: Option<&
     let former = former_sql(version);
     let at_school = format!("NOT ({former})");
     let totals = tx
-        .query_one(&format!("SELECT {} {FROM} WHERE {ONE} AND {at_school}", count_columns()), &[&y, &school])
+        .query_one(&format!("SELECT {} {FROM} WHERE {ONE} AND {at_school}", count_columns(version)), &[&y, &school])
         .map_err(server)?;
     let totals = counts(&totals, 0);
     let shown: Vec<String> = Enrollment::ALL
@@ -226,7 +254,10 @@ pub fn rollup(client: &mut postgres::Client, year: Option<i32>, school: Option<&
     let former_pupils: i64 = row.get(Enrollment::ALL.len());
     let schools = tx
         .query(
-            &format!("SELECT sc.name, {} {FROM} WHERE {at_school} GROUP BY sc.name ORDER BY sc.name", count_columns()),
+            &format!(
+                "SELECT sc.name, {} {FROM} WHERE {at_school} GROUP BY sc.name ORDER BY sc.name",
+                count_columns(version)
+            ),
             &[&y],
         )
         .map_err(server)?
@@ -243,7 +274,7 @@ pub fn rollup(client: &mut postgres::Client, year: Option<i32>, school: Option<&
                     grade = year_class(version, "grade"),
                     class = year_class(version, "class"),
                     order = year_class(version, "class_order"),
-                    counts = count_columns()
+                    counts = count_columns(version)
                 ),
                 &[&y, &name],
             )
