@@ -2488,8 +2488,16 @@ fn a_top_up_adds_the_rest_to_a_part_payment() {
     let refused = fails(canbao(&db).args(["mark", lin, "--amount", "80"]), 1);
     assert!(refused.contains("会把已记录的 300 元改为 80 元") && refused.contains("--top-up 80"), "{refused}");
     assert_eq!(recorded_payment(&db, lin), (Some(30_000), Some("2023-10-10".to_owned())));
+    // Dated before the 300 it follows, the top-up would move the payment into an earlier window: refused.
+    let refused = fails(canbao(&db).args(["mark", lin, "--top-up", "80", "--paid-on", "2023-10-01"]), 1);
+    assert!(refused.contains("早于已记录的缴费日期 2023-10-10"), "{refused}");
+    assert_eq!(recorded_payment(&db, lin), (Some(30_000), Some("2023-10-10".to_owned())));
     let said = ok(canbao(&db).args(["mark", lin, "--top-up", "80", "--paid-on", "2023-10-20"]));
     assert!(said.contains("补缴 80 元，已缴 300 元，共缴 380 元，应缴 380 元，已足额"), "{said}");
+    assert_eq!(recorded_payment(&db, lin), (Some(38_000), Some("2023-10-20".to_owned())));
+    // The same receipt keyed again: nothing is owed, and no overpayment is recorded.
+    let refused = fails(canbao(&db).args(["mark", lin, "--top-up", "80", "--paid-on", "2023-10-20"]), 1);
+    assert!(refused.contains("已足额，无需补缴"), "{refused}");
     assert_eq!(recorded_payment(&db, lin), (Some(38_000), Some("2023-10-20".to_owned())));
     let conn = rusqlite::Connection::open(&db).expect("open");
     let row: (String, String) = conn

@@ -7442,6 +7442,30 @@ fn a_part_paid_pupil_reads_part_paid_and_p_records_a_top_up() {
     assert!(c.question.contains("清除 孙语 的缴费记录") && !c.yes, "{}", c.question);
 }
 
+/// A top-up dated before the part payment it follows (2023-10-10) is refused in the form, nothing saved: the
+/// day decides the cover period, and an earlier one would move a late payment back into an earlier window.
+#[test]
+fn a_top_up_dated_before_the_part_payment_is_refused() {
+    let mut app = app_on_policy(with_part_payments(&["林彤瑶"]));
+    app.update(Action::Search);
+    type_text(&mut app, "林彤瑶");
+    app.update(Action::Confirm);
+    let id = app.selected_id().expect("林彤瑶");
+    app.update(Action::TogglePaid);
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("the top-up form") };
+    form.date.set("2023-10-01");
+    form.amount.set("80");
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Payment(form)) = &app.modal else { panic!("the form stays open") };
+    assert!(form.error.as_deref().is_some_and(|e| e.contains("早于已记录的缴费日期 2023-10-10")), "{form:?}");
+    let s = app.store.student(id).expect("s");
+    assert_eq!(
+        (s.payment_details.amount_fen, s.payment_details.paid_on.map(|d| d.to_string())),
+        (Some(30_000), Some("2023-10-10".into()))
+    );
+}
+
 /// The detail screen of a part-paid pupil says 部分缴费 and, beside the amount due, what was paid and is still
 /// owed, where before it read 已缴费 with the whole 380 as due.
 #[test]

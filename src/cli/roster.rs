@@ -545,6 +545,16 @@ fn mark_top_up(store: &mut Store, pupil: &Student, chosen: &str, top_up: TopUp) 
             "缴费日期 {on} 晚于今天，未保存 (the payment date {on} is after today: nothing saved)"
         )));
     }
+    // The payment is dated the day it was made up, and that day decides its cover period: a top-up dated before
+    // the part payment it follows would move a late payment back into an earlier window.
+    if let Some(first) = pupil.payment_details.paid_on
+        && on < first
+    {
+        return Err(UserError(format!(
+            "{name}：补缴日期 {on} 早于已记录的缴费日期 {first}，未保存 ({name}: the top-up's date {on} is before the \
+             payment recorded on {first}: nothing saved)"
+        )));
+    }
     let policy = paperwork::drive_policy(store)?;
     if let Some(e) =
         crate::domain::policy::payment_date_error(policy.as_ref(), store.current_year(), pupil.birth_date, on)
@@ -553,6 +563,16 @@ fn mark_top_up(store: &mut Store, pupil: &Student, chosen: &str, top_up: TopUp) 
             "{name}：{}，未保存 ({name}: {}; nothing saved)",
             e.message_zh(),
             e.message_en()
+        )));
+    }
+    // A receipt keyed twice (a retried command, a second operator) would record an overpayment unseen.
+    if let Ok(due) = amount_due(store, pupil, on)
+        && recorded >= due
+    {
+        let (recorded, due) = (money::plain(recorded), money::plain(due));
+        return Err(UserError(format!(
+            "{name} 已缴 {recorded} 元，应缴 {due} 元，已足额，无需补缴，未保存 ({name} has {recorded} of {due} yuan \
+             paid, in full: no top-up is owed; nothing saved)"
         )));
     }
     let total = recorded + fen;

@@ -583,6 +583,15 @@ impl App {
             form.focus = PaymentField::Amount;
             return Some(Modal::Payment(form));
         };
+        // Dated the day it was made up, which decides the cover period: never before the part payment it follows.
+        let first = form.pupils.first().and_then(|s| s.payment_details.paid_on);
+        if let Some(first) = first
+            && date < first
+        {
+            form.error = Some(fill(self.text.top_up_before_payment, &[&date, &first]));
+            form.focus = PaymentField::Date;
+            return Some(Modal::Payment(form));
+        }
         let channel = form.channel.map(|i| PaymentChannel::CHOICES[i.min(PaymentChannel::CHOICES.len() - 1)].clone());
         let total = recorded + fen;
         let payment = Payment::Paid { amount_fen: Some(total), paid_on: Some(date), channel };

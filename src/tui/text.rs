@@ -240,6 +240,7 @@ pub struct Text {
     pub top_up_amount: &'static str,
     pub top_up_note: &'static str,
     /// What the status line says was saved: the top-up, the sum.
+    pub top_up_before_payment: &'static str,
     pub top_up_saved: &'static str,
     /// A family's payment short of the amount due (the roster's 缴费 column, the detail screen).
     pub part_paid: &'static str,
