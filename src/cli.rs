@@ -392,6 +392,9 @@ pub struct MarkArgs {
     /// office's list recorded)
     #[arg(long)]
     pub force: bool,
+    /// 金额与应缴不符时仍保存（家庭实缴的就是这个金额）(save an --amount other than the amount due: the family paid it)
+    #[arg(long)]
+    pub yes: bool,
 }
 
 #[derive(Subcommand, Debug, Clone)]

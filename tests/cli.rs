@@ -4001,7 +4001,7 @@ fn marking_a_paid_pupil_paid_again_keeps_the_recorded_payment() {
     // What the operator gives is applied; what they leave out is kept.
     canbao(&db).args(["mark", wu, "--payment", "paid", "--paid-on", &oct9]).assert().success();
     assert_eq!(details(), (Some(38_000), Some(oct9.clone()), Some("微信".to_owned())));
-    canbao(&db).args(["mark", wu, "--payment", "paid", "--amount", "400"]).assert().success();
+    canbao(&db).args(["mark", wu, "--payment", "paid", "--amount", "400", "--yes"]).assert().success();
     assert_eq!(details(), (Some(40_000), Some(oct9.clone()), Some("微信".to_owned())));
 }
 
@@ -4492,25 +4492,32 @@ fn import_leaves_out_a_pupils_number_under_another_name_unless_told() {
     assert_eq!((found[0]["name"].as_str(), found[0]["payment"].as_str()), (Some("张三丰"), Some("paid")));
 }
 
-/// `mark --amount` other than the amount due (3800 for 380) is saved, as scripts record what the family paid, and
-/// said on stderr with the difference and how to record the amount due, as the payment form asks before saving it;
-/// the amount due itself is saved without a word.
+/// `mark --amount` other than the amount due (3800 for 380) is refused, nothing saved, with the amount beside the
+/// amount due, the command that records the amount due and `--yes` to save it anyway, as the payment form asks
+/// before saving it; with `--yes` it is saved, and the amount due itself is saved without a word.
 #[test]
-fn a_marked_amount_other_than_the_amount_due_is_said() {
+fn a_marked_amount_other_than_the_amount_due_is_saved_only_with_yes() {
     let (_dir, db) = tax_drive();
     let (zhou, wu) = ("450202201711194162", "450202201804012233");
-    let out = canbao(&db).args(["mark", zhou, "--payment", "paid", "--amount", "3800"]).output().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{err}");
-    assert!(err.contains("已按 3800 元保存，与应缴金额 380 元不符（多 3420 元）"), "{err}");
-    assert!(err.contains("--amount 380"), "{err}");
+    let (code, text) = said(canbao(&db).args(["mark", zhou, "--payment", "paid", "--amount", "3800"]));
+    assert_eq!(code, Some(1), "{text}");
+    for words in ["金额 3800 元与应缴金额 380 元不符（多 3420 元），未保存", "--amount 380", "--yes"]
+    {
+        assert!(text.contains(words), "{words}: {text}");
+    }
+    assert_eq!(paid_amount(&db, zhou), ("unpaid".to_owned(), None));
+    let (code, text) = said(canbao(&db).args(["--lang", "en", "mark", wu, "--payment", "paid", "--amount", "300"]));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("300 yuan is not the amount due (380 yuan): 80 yuan less; nothing saved"), "{text}");
+    assert!(text.contains("--yes") && !text.contains("未保存"), "{text}");
+    assert_eq!(paid_amount(&db, wu), ("unpaid".to_owned(), None));
+    let (code, text) = said(canbao(&db).args(["mark", zhou, "--payment", "paid", "--amount", "3800", "--yes"]));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(!text.contains("不符"), "{text}");
     assert_eq!(paid_amount(&db, zhou), ("paid".to_owned(), Some(380_000)));
-    let out = canbao(&db).args(["--lang", "en", "mark", wu, "--payment", "paid", "--amount", "300"]).output().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("saved as 300 yuan, not the amount due (380 yuan): 80 yuan less"), "{err}");
-    assert!(!err.contains("注意"), "{err}");
-    let out = canbao(&db).args(["mark", zhou, "--payment", "paid", "--amount", "380"]).output().unwrap();
-    assert!(!String::from_utf8_lossy(&out.stderr).contains("不符"), "{}", String::from_utf8_lossy(&out.stderr));
+    let (code, text) = said(canbao(&db).args(["mark", wu, "--payment", "paid", "--amount", "380"]));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(!text.contains("不符") && !text.contains("--yes"), "{text}");
 }
 
 /// A teacher's class list from last school year, imported once the drive has started the next year with
@@ -4583,11 +4590,12 @@ fn marks_hints_name_the_pupil_as_the_operator_did() {
     use_this_years_policy(dir.path(), &db);
     let number = "450203201709263719";
     let by_name = ["mark", "--name", "徐楠", "--class", "三年级 1班"];
-    // 300 of 380: saved, and the amount due is suggested by name and class.
+    // 300 of 380: refused, and the amount due is suggested by name and class.
     let (code, text) = said(canbao(&db).args(by_name).args(["--payment", "paid", "--amount", "300"]));
-    assert_eq!(code, Some(0), "{text}");
+    assert_eq!(code, Some(1), "{text}");
     assert!(text.contains("mark --name 徐楠 --class '三年级 1班' --payment paid --amount 380"), "{text}");
     assert!(!text.contains(number), "{text}");
+    canbao(&db).args(by_name).args(["--payment", "paid", "--amount", "300", "--yes"]).assert().success();
     // 不参保 over the payment: refused, with how to clear it, by name and class.
     let (code, text) = said(canbao(&db).args(by_name).args(["--enrollment", "declined"]));
     assert_eq!(code, Some(1), "{text}");
@@ -4612,7 +4620,7 @@ fn an_amount_or_channel_alone_corrects_a_family_payment() {
     let day = days_ago(3);
     canbao(&db).args(["mark", paid, "--payment", "paid", "--amount", "380", "--paid-on", &day]).assert().success();
     canbao(&db).args(["mark", government, "--payment", "government"]).assert().success();
-    let (code, text) = said(canbao(&db).args(["mark", paid, "--amount", "300"]));
+    let (code, text) = said(canbao(&db).args(["mark", paid, "--amount", "300", "--yes"]));
     assert_eq!(code, Some(0), "{text}");
     assert!(!text.contains("财政代缴"), "{text}");
     let (code, text) = said(canbao(&db).args(["mark", paid, "--channel", "支付宝"]));

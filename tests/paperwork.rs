@@ -2337,7 +2337,7 @@ fn a_tax_list_paying_in_full_completes_a_part_payment_recorded() {
 fn check_names_a_tax_payment_beside_a_smaller_part_payment_recorded() {
     let (dir, db) = drive_with_progress();
     let lin = "450202201911276365";
-    ok(canbao(&db).args(["mark", lin, "--payment", "paid", "--amount", "200", "--paid-on", "2023-10-10"]));
+    ok(canbao(&db).args(["mark", lin, "--payment", "paid", "--amount", "200", "--paid-on", "2023-10-10", "--yes"]));
     let tax = write(
         dir.path(),
         "tax-more.csv",
@@ -2353,7 +2353,7 @@ fn check_names_a_tax_payment_beside_a_smaller_part_payment_recorded() {
     let said = ok(canbao(&db).arg("check"));
     assert!(said.contains("核实前不要向家长补收") && !said.contains("请向家长补收 (underpaid"), "{said}");
     // Recorded at the list's amount, the pupil is short no more of what the tax office holds: the line goes.
-    ok(canbao(&db).args(["mark", lin, "--amount", "300"]));
+    ok(canbao(&db).args(["mark", lin, "--amount", "300", "--yes"]));
     let check = json(canbao(&db).args(["check", "--json"]));
     assert_eq!(check["tax_paid_unrecorded"].as_array().map(Vec::len), Some(0), "{check}");
     assert_eq!(check["underpaid"].as_array().map(Vec::len), Some(1), "{check}");
@@ -2374,6 +2374,7 @@ fn the_special_roster_says_a_part_payment() {
         "50",
         "--paid-on",
         "2023-10-09",
+        "--yes",
     ]));
     let files = export(&db, "special", &dir.path().join("special.xlsx"), &[]);
     let book = workbook(&files[0]);
@@ -2431,7 +2432,7 @@ fn a_part_payment_over_a_declined_pupil_is_not_said_to_insure() {
 fn a_part_payer_who_left_is_taken_as_one_who_left_unpaid() {
     let (dir, db) = drive_with_progress();
     let lin = "450202201911276365";
-    ok(canbao(&db).args(["mark", lin, "--payment", "paid", "--amount", "300", "--paid-on", "2023-10-10"]));
+    ok(canbao(&db).args(["mark", lin, "--payment", "paid", "--amount", "300", "--paid-on", "2023-10-10", "--yes"]));
     let before = json(canbao(&db).args(["stats", "--json"]));
     ok(canbao(&db).args(["mark", lin, "--enrollment", "left"]));
     let out = dir.path().join("sheet.xlsx");
@@ -2482,7 +2483,7 @@ fn a_part_payment_beside_insured_elsewhere_reads_insured_everywhere() {
 fn a_top_up_adds_the_rest_to_a_part_payment() {
     let (_dir, db) = drive_with_progress();
     let lin = "450202201911276365";
-    ok(canbao(&db).args(["mark", lin, "--payment", "paid", "--amount", "300", "--paid-on", "2023-10-10"]));
+    ok(canbao(&db).args(["mark", lin, "--payment", "paid", "--amount", "300", "--paid-on", "2023-10-10", "--yes"]));
     let short = json(canbao(&db).args(["stats", "--json"]));
     // `--amount 80` alone would replace the 300: refused, naming --top-up.
     let refused = fails(canbao(&db).args(["mark", lin, "--amount", "80"]), 1);
@@ -2576,7 +2577,8 @@ fn a_family_payment_stays_in_the_paid_ledger_whatever_the_category() {
     let (dir, db) = drive_with_progress();
     // 林悦 (重度残疾人: Yibin pays her whole share) and 郑可洁 (低保对象: 95 due) paid 380 as ordinary pupils.
     for id in ["450203201610053148", "450205201603184361"] {
-        ok(canbao(&db).args(["mark", id, "--payment", "paid", "--amount", "380", "--paid-on", "2023-10-10"]));
+        let paid = ["mark", id, "--payment", "paid", "--amount", "380", "--paid-on", "2023-10-10", "--yes"];
+        ok(canbao(&db).args(paid));
     }
     // 高晨: marked 财政代缴 with no category to say which department pays.
     ok(canbao(&db).args(["mark", "450203201907181415", "--payment", "government"]));
@@ -3429,8 +3431,8 @@ fn two_laptops_amounts_for_one_payment_go_to_the_tax_office_not_to_the_family() 
     std::fs::copy(&db, &copy).expect("copy");
     let id = "450202201911276365";
     let paid = |db: &Path, amount: &str, channel: &str| {
-        let args = ["mark", id, "--payment", "paid", "--amount", amount, "--paid-on", "2023-10-10", "--channel"];
-        ok(canbao(db).args(args).arg(channel));
+        let args = ["mark", id, "--payment", "paid", "--amount", amount, "--paid-on", "2023-10-10", "--yes"];
+        ok(canbao(db).args(args).arg("--channel").arg(channel));
     };
     paid(&db, "380", "现金");
     // The audit's instants are whole seconds: the other laptop's entry is the later one.
@@ -3487,8 +3489,8 @@ fn two_laptops_disputed(first_here: bool) -> (tempfile::TempDir, PathBuf, PathBu
     std::fs::copy(&db, &copy).expect("copy");
     let id = "450202201911276365";
     let paid = |db: &Path, amount: &str, channel: &str| {
-        let args = ["mark", id, "--payment", "paid", "--amount", amount, "--paid-on", "2023-10-10", "--channel"];
-        ok(canbao(db).args(args).arg(channel));
+        let args = ["mark", id, "--payment", "paid", "--amount", amount, "--paid-on", "2023-10-10", "--yes"];
+        ok(canbao(db).args(args).arg("--channel").arg(channel));
     };
     paid(&db, "400", "现金");
     // The audit's instants are whole seconds: the other laptop's entry is the later one.

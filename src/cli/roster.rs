@@ -197,6 +197,7 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
         note,
         at_school,
         force,
+        yes,
     } = args;
     let (mut store, _lock) = open_writer_existing(cli)?;
     // The commands a hint suggests name the pupil as this one did: never by a whole number not typed.
@@ -310,7 +311,6 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
     let payment_kept = already_paid && amount.is_none() && paid_on.is_none() && channel.is_none();
     let mut changes = Vec::new();
     let mut paid_day = None;
-    let mut amount_differs = None;
     if let Some(status) = enrollment.as_deref().and_then(Enrollment::from_code) {
         changes.push(Change::Enrollment { status, reason: reason.clone() });
     }
@@ -396,7 +396,7 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
                 {
                     let (typed, recorded, due) = (money::plain(fen), money::plain(recorded), money::plain(due));
                     let top_up = store.command(&format!("mark {chosen} --top-up {typed}"));
-                    let replace = store.command(&format!("mark {chosen} --payment paid --amount {typed}"));
+                    let replace = store.command(&format!("mark {chosen} --payment paid --amount {typed} --yes"));
                     let en = format!(
                         "{name} has {recorded} of {due} yuan paid: --amount {typed} would replace the {recorded} with \
                          {typed}; nothing saved. To add the {typed} paid since, use: {top_up}; to correct the amount \
@@ -414,14 +414,15 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
                     )
                     .to_owned()));
                 }
-                // A typed amount other than the amount due is most often a slip (4000 for 400): the payment form
-                // asks before saving it; here it is saved, as scripts record what the family paid, and said.
+                // A typed amount other than the amount due is most often a slip (3800 for 380): the payment form
+                // asks before saving it, and here it is refused unless --yes says the family paid it.
                 if let (Some(fen), Some(_)) = (fen, amount.as_deref())
                     && let Some(day) = carried
                     && let Ok(due) = amount_due(&store, &pupil, day)
                     && due != fen
+                    && !yes
                 {
-                    amount_differs = Some((fen, due));
+                    return Err(amount_differs_refused(&store, &pupil, &chosen, (fen, due)));
                 }
                 let channel = channel.as_deref().and_then(PaymentChannel::from_text);
                 let paid_on = if already_paid { *paid_on } else { Some(on) };
@@ -490,9 +491,6 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
             ),
         );
     }
-    if let Some((fen, due)) = amount_differs.filter(|_| n > 0) {
-        warn_amount_differs(&store, &pupil, &chosen, (fen, due));
-    }
     if let Some(day) = paid_day {
         warn_if_next_collection(&store, &chosen, day)?;
     }
@@ -517,7 +515,7 @@ fn mark_top_up(store: &mut Store, pupil: &Student, chosen: &str, top_up: TopUp) 
     let name = &pupil.name;
     let recorded = pupil.payment_details.amount_fen.filter(|_| pupil.payment == PaymentStatus::Paid);
     let Some(recorded) = recorded else {
-        let record = store.command(&format!("mark {chosen} --payment paid --amount {}", top_up.fen));
+        let record = store.command(&format!("mark {chosen} --payment paid --amount {} --yes", top_up.fen));
         return Err(UserError(pick(
             &format!(
                 "{name} 没有已记录金额的家庭缴费，补缴无从相加，未保存；登记缴费请用：{record} ({name} has no family \
@@ -736,24 +734,20 @@ fn listed_channel_refused(
     Ok(UserError(pick(&zh, &en).to_owned()))
 }
 
-/// A family's payment saved with an amount other than the policy's amount due, said on stderr after it is saved,
-/// as the payment form asks before saving (「金额与应缴不符」): with the difference and how to record the amount due.
-/// `chosen`: the pupil as the command named them ([`super::pupil::as_typed`]).
-fn warn_amount_differs(store: &Store, pupil: &Student, chosen: &str, (fen, due): (i64, i64)) {
+/// `--amount` other than the amount due, without `--yes`: refused, the amount typed beside the amount due (a mistyped
+/// 3800 reads as one), with the command that records the amount due and how to save the amount anyway, as the payment
+/// form asks 「金额 3800.00 元与应缴不符（应缴 380.00 元），仍要保存？」 before saving it.
+fn amount_differs_refused(store: &Store, pupil: &Student, chosen: &str, (fen, due): (i64, i64)) -> UserError {
     let (amount, due_yuan, gap) = (money::plain(fen), money::plain(due), money::plain((fen - due).abs()));
     let (more_zh, more_en) = if fen > due { ("多", "more") } else { ("少", "less") };
     let again = store.command(&format!("mark {chosen} --payment paid --amount {}", money::plain(due)));
-    let en = format!(
-        "{name}'s payment is saved as {amount} yuan, not the amount due ({due_yuan} yuan): {gap} yuan {more_en}. If \
-         the amount was mistyped, record it again: {again}",
+    UserError(format!(
+        "{name}：金额 {amount} 元与应缴金额 {due_yuan} 元不符（{more_zh} {gap} 元），未保存。如金额输错了，请按应缴金额登记：\
+         {again}；如家庭实缴的确是 {amount} 元，请加 --yes 重新运行 ({name}: the amount {amount} yuan is not the \
+         amount due ({due_yuan} yuan): {gap} yuan {more_en}; nothing saved. If the amount was mistyped, record the \
+         amount due: {again}; if the family did pay {amount} yuan, run again with --yes)",
         name = pupil.name
-    );
-    let zh = format!(
-        "注意：{name} 的缴费已按 {amount} 元保存，与应缴金额 {due_yuan} 元不符（{more_zh} {gap} 元）。如金额输错了，请重新\
-         登记：{again} (note: {en})",
-        name = pupil.name
-    );
-    eprintln!("{}", super::pick(&zh, &format!("note: {en}")));
+    ))
 }
 
 /// 财政代缴 marked for a pupil with no category (人员类别), said on stderr after it is saved, as the TUI asks
