@@ -4830,3 +4830,33 @@ fn every_option_has_help_text() {
     walk(&cmd, "canbao", &mut missing);
     assert!(missing.is_empty(), "options without help text:\n{}", missing.join("\n"));
 }
+
+/// A number a spreadsheet rounded (4.50202201501011E+17, or 15 digits and zeros) is said by `check` as the import
+/// and reconcile say it, as stored as a number with its last digits lost and the column to be made text, in both
+/// languages: a pupil held so, and a tax list's payment under such a number, where before the payment was said to
+/// fail the check (「未通过校验」) and the tax office was to be asked for the number.
+#[test]
+fn check_says_a_rounded_number_was_rounded_by_the_spreadsheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let list = dir.path().join("list.csv");
+    std::fs::write(&list, "姓名,身份证号码,班级\n张三,4.50202201501011E+17,一年级1班\n").unwrap();
+    canbao(&db).arg("import").arg(&list).assert().success();
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(&tax, format!("姓名,证件号码,缴费金额,缴费日期\n李四,4.50202201601011E+17,380,{}\n", days_ago(3)))
+        .unwrap();
+    canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax).assert().success();
+    let (code, text) = said(canbao(&db).arg("check"));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(!text.contains("未通过校验"), "{text}");
+    for (name, line) in [("张三", "invalid ID"), ("李四", "tax office")] {
+        let line = text.lines().find(|l| l.contains(name) && l.contains(line)).unwrap_or_default();
+        assert!(line.contains("科学计数法") && line.contains("文本格式"), "{name}: {text}");
+    }
+    let (_, text) = said(canbao(&db).args(["--lang", "en", "check"]));
+    assert!(!text.contains("fails the check"), "{text}");
+    assert_eq!(text.matches("scientific notation").count(), 2, "{text}");
+    assert_eq!(text.matches("column of the source sheet to text").count(), 2, "{text}");
+    let report = json(canbao(&db).args(["check", "--json"]));
+    assert_eq!(report["tax_paid_unrecorded"][0]["reason"], "rounded_number", "{report}");
+}

@@ -13,7 +13,7 @@ use super::policy::{
     AmountDispute, Policy, ShareReason, department_share, quote_pupil, recorded_payment_date_error, shortfall_fen,
 };
 use super::student::{PaymentStatus, Student};
-use super::unapplied::{KeptPayment, UnappliedReason};
+use super::unapplied::{KeptPayment, UnappliedPayment, UnappliedReason};
 
 /// A pupil as a finding names them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -562,6 +562,12 @@ pub fn tax_paid_unrecorded(kept: &[KeptPayment], students: &[Student]) -> Vec<Un
         if k.id_number.is_empty() || holding.iter().chain(matched).any(settles) {
             continue;
         }
+        // A rounded number kept before such numbers had a reason of their own is said as one all the same (the
+        // day plays no part in telling a rounded number).
+        let rounded = k.record.reason == UnappliedReason::InvalidNumber
+            && id_number::check(&k.id_number, NaiveDate::MIN).result == Err(IdProblem::PrecisionLost);
+        let record = rounded.then(|| UnappliedPayment { reason: UnappliedReason::RoundedNumber, ..k.record.clone() });
+        let said = record.as_ref().unwrap_or(&k.record);
         let r = &k.record;
         let line = UnrecordedPayment {
             name: r.name.clone(),
@@ -572,11 +578,11 @@ pub fn tax_paid_unrecorded(kept: &[KeptPayment], students: &[Student]) -> Vec<Un
             file: r.file.clone(),
             sheet: r.sheet.clone(),
             row: r.row,
-            reason: r.reason,
-            why: r.why(false),
-            why_en: r.why(true),
-            advice: r.advice(false).to_owned(),
-            advice_en: r.advice(true).to_owned(),
+            reason: said.reason,
+            why: said.why(false),
+            why_en: said.why(true),
+            advice: said.advice(false).to_owned(),
+            advice_en: said.advice(true).to_owned(),
             pupil: holding.first().map(|s| PupilRef::from(*s)),
         };
         let row = (
@@ -651,6 +657,18 @@ fn problem_text(code: &str, raw: &str, today: NaiveDate) -> (String, String) {
             other => return (format!("身份证号码有问题（{other}）"), format!("the ID number has a problem ({other})")),
         },
     };
+    if problem == IdProblem::PrecisionLost {
+        // Said as the import says it: the whole number is in the sheet the list was made from, once its column is text.
+        return (
+            "身份证号码曾被表格当作数字保存（科学计数法或末几位变成 0），15 位之后的数字已丢失：请在原表格中把身份证号码列设为\
+             文本格式，填入完整号码后重新导入；原表格中也没有完整号码的，请向家长重新核对"
+                .into(),
+            "the ID number was stored as a number by a spreadsheet (scientific notation, or its last digits zeros) and \
+             lost its digits after the 15th: set the ID number column of the source sheet to text, fill in the whole \
+             numbers and import the list again; where the source has no whole number either, ask the family"
+                .into(),
+        );
+    }
     (problem.message_zh(), problem.message_en())
 }
 
@@ -731,6 +749,45 @@ mod tests {
         held.id_number = "450203201909308811".into();
         held.payment = PaymentStatus::Paid;
         assert_eq!(tax_paid_unrecorded(&list, std::slice::from_ref(&held)).len(), 1);
+    }
+
+    /// A tax list's payment under a number a spreadsheet rounded is said as rounded (科学计数法, the column to make
+    /// text), also when it was kept as a number failing the check before rounded numbers had a reason of their own;
+    /// a number failing the check otherwise is said so.
+    #[test]
+    fn a_tax_payment_under_a_rounded_number_is_said_rounded_not_failing_the_check() {
+        use crate::domain::unapplied::{KeptPayment, UnappliedPayment, UnappliedReason};
+        let kept = |number: &str, reason: UnappliedReason| KeptPayment {
+            student_id: None,
+            id_number: number.into(),
+            record: UnappliedPayment {
+                name: "李四".into(),
+                amount_fen: Some(38_000),
+                paid_on: NaiveDate::from_ymd_opt(2026, 11, 10),
+                receipt: None,
+                year: None,
+                file: "税务.csv".into(),
+                sheet: String::new(),
+                row: 2,
+                reason,
+                roster_name: None,
+                roster_status: None,
+            },
+        };
+        let list = [
+            kept("4.50202201501011E+17", UnappliedReason::RoundedNumber),
+            kept("450202201601011000", UnappliedReason::InvalidNumber),
+            kept("450202201601011235", UnappliedReason::InvalidNumber),
+        ];
+        let found = tax_paid_unrecorded(&list, &[]);
+        let reasons: Vec<UnappliedReason> = found.iter().map(|f| f.reason).collect();
+        use UnappliedReason::{InvalidNumber, RoundedNumber};
+        assert_eq!(reasons, [RoundedNumber, RoundedNumber, InvalidNumber]);
+        for rounded in &found[..2] {
+            assert!(rounded.why.contains("科学计数法") && !rounded.why.contains("未通过校验"), "{}", rounded.why);
+            assert!(rounded.advice.contains("文本格式") && rounded.advice_en.contains("to text"), "{}", rounded.advice);
+        }
+        assert!(found[2].why.contains("未通过校验"), "{}", found[2].why);
     }
 
     /// A family's payment kept because the pupil is marked 财政代缴 is listed while the mark stands: the family

@@ -18,8 +18,11 @@ pub const UNAPPLIED_PAYMENT: &str = "payment_unapplied";
 pub enum UnappliedReason {
     /// A valid number nobody on the roster holds.
     UnknownNumber,
-    /// A number that fails the check (or lost its digits in a spreadsheet), matching no pupil.
+    /// A number that fails the check, matching no pupil.
     InvalidNumber,
+    /// A number a spreadsheet held as a number (4.50202201501011E+17, or 15 digits and zeros), its digits after
+    /// the 15th lost, matching no pupil: the list is to be made again with the column as text.
+    RoundedNumber,
     /// The number is held, under another name.
     OtherName,
     /// The roster's standing contradicts a payment (不参保, 异地参保, 已离校; 财政代缴 against a family's payment).
@@ -100,6 +103,13 @@ impl UnappliedPayment {
             (UnappliedReason::UnknownNumber, true) => "no pupil on the roster holds the number".to_owned(),
             (UnappliedReason::InvalidNumber, false) => "身份证号码未通过校验，无法核对".to_owned(),
             (UnappliedReason::InvalidNumber, true) => "the number fails the check: no pupil matched".to_owned(),
+            (UnappliedReason::RoundedNumber, false) => {
+                "身份证号码曾被表格当作数字保存（科学计数法或末几位变成 0），15 位之后的数字已丢失，无法核对".to_owned()
+            }
+            (UnappliedReason::RoundedNumber, true) => "the ID number was stored as a number by a spreadsheet \
+                                                       (scientific notation, or its last digits zeros) and lost its \
+                                                       digits after the 15th: no pupil matched"
+                .to_owned(),
             (UnappliedReason::OtherName, false) => format!("名单为 {roster_name}，文件为 {}", self.name),
             (UnappliedReason::OtherName, true) => {
                 format!("the roster holds the number under {roster_name}, the list says {}", self.name)
@@ -178,6 +188,13 @@ impl UnappliedPayment {
             (UnappliedReason::InvalidNumber, false) => "请向税务核实号码，找到学生后更正号码并重新对账",
             (UnappliedReason::InvalidNumber, true) => {
                 "check the number with the tax office; find the pupil, correct the number and reconcile again"
+            }
+            (UnappliedReason::RoundedNumber, false) => {
+                "请在原表格中把身份证号码列设为文本格式，填入完整号码后重新导出，再核对"
+            }
+            (UnappliedReason::RoundedNumber, true) => {
+                "set the ID number column of the source sheet to text, fill in the whole numbers and export the list \
+                 again, and reconcile it again"
             }
             (UnappliedReason::OtherName, false) => "核实姓名后在学生详情中按 E 更正，再重新对账",
             (UnappliedReason::OtherName, true) => {

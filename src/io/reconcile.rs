@@ -1062,7 +1062,7 @@ impl Run<'_> {
             }
             Err(IdProblem::PrecisionLost) => {
                 let Some(pupil) = self.store.student_of_rounded_number(&check.normalized, &file_name)? else {
-                    let kept = (None, check.normalized.as_str(), UnappliedReason::InvalidNumber, None);
+                    let kept = (None, check.normalized.as_str(), UnappliedReason::RoundedNumber, None);
                     self.keep_row(sheet, map, row_no, row, kept);
                     let message = format!(
                         "身份证号码曾被表格当作数字保存，15 位之后的数字已丢失，此行未核对：{RETYPE_AS_TEXT_ZH}，再核对 \
