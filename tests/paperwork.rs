@@ -2929,6 +2929,46 @@ fn a_placeholder_notice_number_is_never_printed_on_a_form() {
     assert_eq!(document, "请填写2028年度通知文号（沿用自 liuzhou-2027：柳医保发〔2022〕26号）", "{shown}");
 }
 
+/// A list imported again unchanged says of a pupil whose ID number gives an age no pupil of the grade has that the
+/// pupil is unchanged (此学生未变), in both languages, where before it said 已导入 as of a pupil just added; a row
+/// that changes the pupil is said imported.
+#[test]
+fn an_age_that_does_not_fit_the_grade_is_said_unchanged_on_a_list_imported_again() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("drive.db");
+    let rows = |phone: &str| {
+        format!(
+            "学校,姓名,身份证号码,年级,班级,联系电话\n示范中学,金新生,450203202106010020,初一,1班,{phone}\n\
+             示范中学,王三,511502201303110314,初一,1班,\n"
+        )
+    };
+    let list = write(dir.path(), "transfer.csv", &rows(""));
+    let said_of_row_2 = |report: &Value| -> Vec<String> {
+        let problems = report["problems"].as_array().expect("problems");
+        problems.iter().filter(|p| p["row"] == 2).filter_map(|p| p["message"].as_str().map(str::to_owned)).collect()
+    };
+    let first = said_of_row_2(&json(canbao(&db).args(["import", "--json"]).arg(&list)));
+    assert!(first.iter().any(|m| m.contains("七年级") && m.contains("已导入") && m.contains("imported")), "{first:?}");
+    for dry in [true, false] {
+        let mut cmd = canbao(&db);
+        cmd.args(["import", "--json"]);
+        if dry {
+            cmd.arg("--dry-run");
+        }
+        let report = json(cmd.arg(&list));
+        assert_eq!(report["unchanged"], 2, "{report}");
+        let again = said_of_row_2(&report);
+        assert_eq!(again.len(), 1, "{again:?}");
+        assert!(again[0].contains("七年级") && again[0].contains("此学生未变"), "{again:?}");
+        assert!(again[0].contains(": unchanged;") && !again[0].contains("已导入"), "{again:?}");
+    }
+    let changed = write(dir.path(), "transfer.csv", &rows("13800138000"));
+    let report = json(canbao(&db).args(["import", "--json"]).arg(&changed));
+    assert_eq!(report["updated"], 1, "{report}");
+    let said = said_of_row_2(&report);
+    assert!(said.iter().any(|m| m.contains("七年级") && m.contains("已导入")), "{said:?}");
+}
+
 /// A pupil whose ID number gives an age no pupil of the grade has (a five-year-old in 初一) is said at import with
 /// the file and row, listed by `check`, and flagged in the forms' 备注, which read back are canbao's words and no
 /// note; a pupil of the grade's age is none of these.

@@ -845,12 +845,37 @@ struct RowApplied<'r> {
     /// The row's ID number's problem, said unless the row turns out to be a pupil holding a good number.
     id_problem: Option<String>,
     invalid: bool,
+    /// The row's ID number gives an age no pupil of its grade has: said once the row is known to be imported or
+    /// found unchanged.
+    odd_age: Option<Box<OddAge>>,
     /// The school the row names, as an index of `report.schools`.
     named_at: Option<usize>,
     /// The sheet's header row and the row's status cells, which a message on canbao's own form quotes.
     header: Option<&'r [Cell]>,
     cells: (&'r [Cell], &'r [StatusColumn]),
     unreadable: Option<own_forms::Unreadable>,
+}
+
+/// A valid ID number's birth date that is no age for the row's grade (`pupil_flags::grade_age`), as the row's
+/// report says it.
+#[derive(Clone)]
+struct OddAge {
+    birth: NaiveDate,
+    grade: String,
+    usual: i32,
+}
+
+impl OddAge {
+    /// The line said of the row: imported, or (a pupil the drive holds as the row gives them) unchanged.
+    fn message(&self, unchanged: bool) -> String {
+        let OddAge { birth, grade, usual } = self;
+        let (done_zh, done_en) = if unchanged { ("此学生未变", "unchanged") } else { ("已导入", "imported") };
+        format!(
+            "身份证号码的出生日期 {birth} 不是{grade}学生的年龄（通常 {usual} 岁入读），{done_zh}，请核对号码或年级 (the ID \
+             number's birth date, {birth}, is no age for a pupil of {grade}, usually {usual} at the start of the \
+             year: {done_en}; check the number or the grade)"
+        )
+    }
 }
 
 /// A row handed to the writer whose report waits for what it did: `RowApplied` without the cells, which a row
@@ -863,6 +888,7 @@ struct Waiting {
     id_header: Arc<str>,
     id_problem: Option<String>,
     invalid: bool,
+    odd_age: Option<Box<OddAge>>,
     named_at: Option<usize>,
 }
 
@@ -883,6 +909,7 @@ impl Waiting {
             id_header: Arc::clone(id_header),
             id_problem: row.id_problem.clone(),
             invalid: row.invalid,
+            odd_age: row.odd_age.clone(),
             named_at: row.named_at,
         }
     }
@@ -895,6 +922,7 @@ impl Waiting {
             id_header: &self.id_header,
             id_problem: self.id_problem.clone(),
             invalid: self.invalid,
+            odd_age: self.odd_age.clone(),
             named_at: self.named_at,
             header: None,
             cells: (&[], &[]),
@@ -2491,20 +2519,16 @@ impl RowReader<'_> {
             self.problem(file, sheet, row_no, &header_of(Column::BirthDate), message);
         }
         // A baby's or a parent's number typed for the child: the age the number gives does not fit the grade.
-        // An old 15-digit number's birth date is the conversion's guess (19YY), said as such of its own.
-        if let Ok(valid) = &id.result
-            && valid.kind != id_number::IdKind::ResidentConverted
-            && let Some(year) = self.school_years.of(&grade, &class)
-            && let Some(odd) = crate::domain::pupil_flags::year_age(year, valid.birth_date, self.today)
-        {
-            let (birth, grade, usual) = (valid.birth_date, &odd.grade, odd.usual);
-            let message = format!(
-                "身份证号码的出生日期 {birth} 不是{grade}学生的年龄（通常 {usual} 岁入读），已导入，请核对号码或年级 (the ID \
-                 number's birth date, {birth}, is no age for a pupil of {grade}, usually {usual} at the start of the \
-                 year: imported; check the number or the grade)"
-            );
-            self.problem(file, sheet, row_no, &header_of(Column::IdNumber), message);
-        }
+        // An old 15-digit number's birth date is the conversion's guess (19YY), said as such of its own. Said once
+        // the row is applied: a row of a pupil the drive holds unchanged was not imported again.
+        let odd_age = match &id.result {
+            Ok(valid) if valid.kind != id_number::IdKind::ResidentConverted => self
+                .school_years
+                .of(&grade, &class)
+                .and_then(|year| crate::domain::pupil_flags::year_age(year, valid.birth_date, self.today))
+                .map(|odd| Box::new(OddAge { birth: valid.birth_date, grade: odd.grade, usual: odd.usual })),
+            _ => None,
+        };
         let note = text(Column::Note).map(|n| list_note(&n)).unwrap_or_default();
         let source = source_of(file, &sheet.name, row_no);
         let classless = grade.is_empty() && class.is_empty();
@@ -2608,6 +2632,7 @@ impl RowReader<'_> {
             id_header: &header_of(Column::IdNumber),
             id_problem,
             invalid,
+            odd_age,
             named_at,
             header: sheet.rows.get(map.row).map(Vec::as_slice),
             cells: (row, status_columns.unwrap_or_default()),
@@ -2648,11 +2673,31 @@ impl RowReader<'_> {
     /// corrected away, or by one a spreadsheet rounded from the whole number the pupil holds, is that pupil,
     /// said as such (`applied`), not a pupil imported and flagged.
     fn said_of_applied(&mut self, row: RowApplied<'_>, applied: Option<Applied>) {
-        let RowApplied { file, sheet, row_no, id_header, id_problem, invalid, named_at, header, cells, unreadable } =
-            row;
+        let RowApplied {
+            file,
+            sheet,
+            row_no,
+            id_header,
+            id_problem,
+            invalid,
+            odd_age,
+            named_at,
+            header,
+            cells,
+            unreadable,
+        } = row;
         let number_held = applied.as_ref().is_some_and(|a| a.outcome.number_held_already());
         if let Some(message) = id_problem.filter(|_| !number_held) {
             self.problem_in(file, sheet, row_no, id_header, message);
+        }
+        // A row not taken (another name's number, a mask no pupil fits) is said as such of its own.
+        let unchanged = match applied.as_ref().map(|a| &a.outcome) {
+            Some(IncomingOutcome::Unchanged | IncomingOutcome::Kept(_)) => Some(true),
+            Some(IncomingOutcome::MaskedUnmatched { .. } | IncomingOutcome::OtherName { .. }) => None,
+            _ => Some(false),
+        };
+        if let (Some(odd), Some(unchanged)) = (odd_age, unchanged) {
+            self.problem_in(file, sheet, row_no, id_header, odd.message(unchanged));
         }
         if let Some(unreadable) = unreadable {
             self.status_unreadable(file, (sheet, header), row_no, unreadable);
