@@ -1053,7 +1053,7 @@ fn formula_and_invisible_cells_are_cleaned_on_import_and_neutralised_on_export()
         assert!(cells.iter().any(|cell| cell == id), "ID {id} written as it is");
     }
     assert!(cells.iter().any(|cell| cell == "'=1+1"), "{cells:?}");
-    // Importing the export again changes no name: the neutralised text is what the drive holds.
+    // Importing the export again changes no name: the apostrophe the CSV puts before a formula is no part of it.
     let again = json(canbao(&db).args(["import", "--json"]).arg(&csv));
     assert_eq!(again["updated"], 0, "{again}");
 }
@@ -4859,4 +4859,53 @@ fn check_says_a_rounded_number_was_rounded_by_the_spreadsheet() {
     assert_eq!(text.matches("column of the source sheet to text").count(), 2, "{text}");
     let report = json(canbao(&db).args(["check", "--json"]));
     assert_eq!(report["tax_paid_unrecorded"][0]["reason"], "rounded_number", "{report}");
+}
+
+/// A cell that would start a formula (`@SUM(1)`, `+SUM(1)`, `=1+1`, a tab before one) is kept as typed, where before the
+/// drive held it behind an apostrophe (`'@SUM(1)`): only a CSV export puts the apostrophe before it, for every one of
+/// `= + - @`, a tab and a carriage return, and the CSV or XLSX export imported again changes nothing.
+#[test]
+fn a_formula_like_cell_is_kept_as_typed_and_guarded_only_in_a_csv_export() {
+    use calamine::Reader;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let list = dir.path().join("list.csv");
+    let names = ["@SUM(1)", "+SUM(1)", "-SUM(1)", "=1+1", "\t=2+2"];
+    let mut text = String::from("姓名,身份证号码,班级\n");
+    for (i, name) in names.iter().enumerate() {
+        text.push_str(&format!("{name},{},一年级1班\n", valid_id(&format!("4502022015010116{i}"))));
+    }
+    std::fs::write(&list, text).unwrap();
+    canbao(&db).arg("import").arg(&list).assert().success();
+    let kept = || {
+        let store = canbao::store::Store::open_read_only(&db).unwrap();
+        let mut names: Vec<String> =
+            store.students(&canbao::store::StudentFilter::default()).unwrap().into_iter().map(|s| s.name).collect();
+        names.sort();
+        names
+    };
+    let mut typed = ["+SUM(1)", "-SUM(1)", "=1+1", "=2+2", "@SUM(1)"];
+    typed.sort();
+    assert_eq!(kept(), typed);
+
+    let csv = dir.path().join("out.csv");
+    canbao(&db).args(["export", "sheet", "--format", "csv", "--out"]).arg(&csv).assert().success();
+    let written = std::fs::read_to_string(&csv).unwrap();
+    for name in typed {
+        assert!(written.contains(&format!(",'{name},")), "{name} guarded in the CSV: {written}");
+    }
+    let xlsx = dir.path().join("out.xlsx");
+    canbao(&db).args(["export", "sheet", "--out"]).arg(&xlsx).assert().success();
+    let mut book = calamine::open_workbook_auto(&xlsx).unwrap();
+    let sheet = book.sheet_names()[0].clone();
+    let cells: Vec<String> =
+        book.worksheet_range(&sheet).unwrap().rows().flat_map(|r| r.iter().map(ToString::to_string)).collect();
+    for name in typed {
+        assert!(cells.iter().any(|c| c == name), "{name} as typed: {cells:?}");
+    }
+    for again in [&csv, &xlsx] {
+        let report = json(canbao(&db).args(["import", "--json"]).arg(again));
+        assert_eq!((report["updated"].clone(), report["added"].clone()), (0.into(), 0.into()), "{report}");
+    }
+    assert_eq!(kept(), typed);
 }

@@ -172,10 +172,9 @@ pub fn neutralise_formula(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Text as an XLSX text cell holds it: a formula the drive keeps neutralised (`'=1+1`, see [`clean_text`]) is
-/// written without the apostrophe, since a workbook's text cell is text and never computed; in the cell, the
-/// apostrophe would be part of the name. Read back, the cell is neutralised again, so importing the export
-/// changes nothing. Only CSV needs the apostrophe ([`neutralise_formula`]).
+/// Text as an XLSX text cell holds it: as the drive keeps it, since a workbook's text cell is text and never
+/// computed. A formula an earlier canbao kept behind an apostrophe (`'=1+1`) is written without it: in the cell,
+/// the apostrophe would be part of the name. Only CSV needs the apostrophe ([`neutralise_formula`]).
 pub fn xlsx_text(text: &str) -> &str {
     match text.strip_prefix('\'') {
         Some(rest) if formula_start(rest) && !plain_number(rest) && rest.chars().nth(1).is_some() => rest,
@@ -184,10 +183,10 @@ pub fn xlsx_text(text: &str) -> &str {
 }
 
 /// A text cell as canbao keeps it: invisible characters removed (line breaks and tabs become spaces), then
-/// trimmed. Text that would start a formula is kept neutralised as `'=1+1`, whether the file wrote `=1+1`,
-/// `\t=1+1` (which trimming alone would turn back into a formula) or `'=1+1` (an export of canbao's own, so
-/// importing it again changes nothing); a number padded with a tab (`\t4502…`) is simply trimmed. A lone
-/// "-" (a list's "none") is left as it is.
+/// trimmed. Text that would start a formula is kept as typed (`=1+1`, `@SUM(1)`), whether the file wrote it so,
+/// `\t=1+1` or `'=1+1` (the apostrophe a CSV export of canbao's own puts before it, so importing it again changes
+/// nothing): it is made safe where it goes out, in a CSV ([`neutralise_formula`]), never in the drive. A number
+/// padded with a tab (`\t4502…`) is simply trimmed. A lone "-" (a list's "none") is left as it is.
 pub fn clean_text(raw: &str) -> String {
     clean_text_ref(raw).into_owned()
 }
@@ -199,17 +198,14 @@ fn clean_text_ref(raw: &str) -> std::borrow::Cow<'_, str> {
             .chars()
             .filter_map(|c| if c.is_whitespace() { Some(' ') } else { (!invisible(c)).then_some(c) })
             .collect();
-        return std::borrow::Cow::Owned(neutralised(cleaned.trim()).into_owned());
+        return std::borrow::Cow::Owned(as_typed(cleaned.trim()).into_owned());
     }
-    neutralised(raw.trim())
+    as_typed(raw.trim())
 }
 
-/// Trimmed text as `clean_text` keeps it: a formula behind an apostrophe.
-fn neutralised(trimmed: &str) -> std::borrow::Cow<'_, str> {
-    if formula_start(trimmed) && !plain_number(trimmed) && trimmed.chars().nth(1).is_some() {
-        return std::borrow::Cow::Owned(format!("'{trimmed}"));
-    }
-    std::borrow::Cow::Borrowed(trimmed)
+/// Trimmed text as `clean_text` keeps it: a formula as typed, without the apostrophe an export put before it.
+fn as_typed(trimmed: &str) -> std::borrow::Cow<'_, str> {
+    std::borrow::Cow::Borrowed(xlsx_text(trimmed))
 }
 
 #[cfg(test)]
@@ -262,12 +258,15 @@ mod tests {
 
     #[test]
     fn an_xlsx_text_cell_holds_the_formula_without_the_apostrophe() {
-        use super::{clean_text, xlsx_text};
+        use super::{clean_text, neutralise_formula, xlsx_text};
         for written in ["=HYPERLINK(\"x\")", "+1+1", "@SUM(1)", "-A1"] {
             let kept = clean_text(written);
-            assert_eq!(kept, format!("'{written}"), "kept neutralised");
+            assert_eq!(kept, written, "kept as typed");
             assert_eq!(xlsx_text(&kept), written, "a text cell needs no apostrophe");
+            let old = format!("'{written}");
+            assert_eq!(xlsx_text(&old), written, "nor one an earlier canbao kept");
             assert_eq!(clean_text(xlsx_text(&kept)), kept, "read back, it is what the drive holds");
+            assert_eq!(clean_text(&neutralise_formula(&kept)), kept, "a CSV's apostrophe read back is no part of it");
         }
         for plain in ["张三", "'张三", "-12.5", "'-", "-", "'", ""] {
             assert_eq!(xlsx_text(plain), plain, "{plain:?}");

@@ -744,13 +744,14 @@ mod tests {
     }
 
     #[test]
-    fn a_neutralised_formula_stays_neutralised_and_padded_numbers_are_cleaned() {
+    fn a_formula_is_kept_as_typed_and_padded_numbers_are_cleaned() {
         let text = |s: &str| Cell::Text(s.into()).text();
-        assert_eq!(text("\t=1+1"), "'=1+1", "a tab-neutralised formula is not trimmed back into one");
-        assert_eq!(text("'=1+1"), "'=1+1");
+        assert_eq!(text("\t=1+1"), "=1+1", "a tab-neutralised formula is the formula");
+        assert_eq!(text("'=1+1"), "=1+1", "the apostrophe a CSV export put before it is no part of the text");
+        assert_eq!(text("@SUM(1)"), "@SUM(1)");
         assert_eq!(text("\t450202201501011234"), "450202201501011234", "an ID padded with a tab is clean");
         assert_eq!(text("\t-12.5"), "-12.5");
-        assert_eq!(text("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")", "stored neutralised, so a re-import is stable");
+        assert_eq!(text("=HYPERLINK(\"x\")"), "=HYPERLINK(\"x\")", "stored as typed, made safe only on export");
         assert_eq!(text("+86 138-0013-8000"), "+86 138-0013-8000");
         assert_eq!(text("-"), "-");
         assert_eq!(text("  张三 "), "张三");

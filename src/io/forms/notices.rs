@@ -386,7 +386,7 @@ fn write_slip(sheet: &mut Worksheet, f: &Formats, mut row: u32, slip: &Slip, how
     let pair = |sheet: &mut Worksheet, row: u32, left: (&str, &str), right: (&str, &str)| -> Result<(), XlsxError> {
         sheet.set_row_height(row, ROW)?;
         sheet.write_string_with_format(row, 0, left.0, &f.label)?;
-        // Text cells: a name the drive keeps as `'=…` is written as the family wrote it (see `xlsx_text`).
+        // Text cells: a name an earlier canbao kept as `'=…` is written as the family wrote it (see `xlsx_text`).
         sheet.write_string_with_format(row, 1, crate::io::table::xlsx_text(left.1), &f.value)?;
         sheet.write_string_with_format(row, 2, right.0, &f.label)?;
         sheet.write_string_with_format(row, 3, crate::io::table::xlsx_text(right.1), &f.value)?;
