@@ -2574,7 +2574,7 @@ fn a_part_payment_rolls_up_as_the_schools_stats_count_it() {
     let dir = tempfile::tempdir().unwrap();
     let drive = drive_2024(dir.path(), 6);
     let paid = |n: usize, amount: &str| {
-        mark(&drive, &pupil_id(0, n), &["--payment", "paid", "--amount", amount, "--paid-on", "2023-10-08"])
+        mark(&drive, &pupil_id(0, n), &["--payment", "paid", "--amount", amount, "--paid-on", "2023-10-08", "--yes"])
     };
     paid(0, "380");
     paid(1, "300");
