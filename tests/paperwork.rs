@@ -2359,6 +2359,28 @@ fn check_names_a_tax_payment_beside_a_smaller_part_payment_recorded() {
     assert_eq!(check["underpaid"].as_array().map(Vec::len), Some(1), "{check}");
 }
 
+/// A tax list's payment smaller than a part payment recorded (80 listed beside the 300 of 380 recorded: the rest,
+/// paid at the tax office) is listed by check as reconcile said it would be, and the family is not asked for the 80
+/// meanwhile, where before check listed no tax payment and said 「请向家长补收」 80 元.
+#[test]
+fn check_names_a_tax_payment_smaller_than_a_part_payment_recorded() {
+    let (dir, db) = drive_with_progress();
+    let lin = "450202201911276365";
+    ok(canbao(&db).args(["mark", lin, "--payment", "paid", "--amount", "300", "--paid-on", "2023-10-10", "--yes"]));
+    let tax = write(
+        dir.path(),
+        "tax-rest.csv",
+        "姓名,证件号码,缴费金额,缴费日期,缴费渠道\n林彤瑶,450202201911276365,80,2023-10-20,微信\n",
+    );
+    let said = ok(canbao(&db).args(["reconcile", "--source", "tax"]).arg(tax));
+    assert!(said.contains("canbao check 会列出"), "{said}");
+    let check = json(canbao(&db).args(["check", "--json"]));
+    let listed = check["tax_paid_unrecorded"].as_array().expect("tax_paid_unrecorded");
+    assert_eq!(listed.len(), 1, "{check}");
+    assert_eq!((listed[0]["name"].as_str(), listed[0]["amount"].as_f64()), (Some("林彤瑶"), Some(80.0)), "{check}");
+    assert_eq!(check["underpaid"].as_array().map(Vec::len), Some(0), "{check}");
+}
+
 /// A pupil of a special category whose family paid part of its share (何轩明, 低保: 50 of the 95 due) is listed on
 /// the 参保花名册 as 部分缴费 in 参保情况 and 缴费情况, with what was paid and is still due in 备注, where before he
 /// read 在校参保 and 已缴费; read back, the roster changes nothing.

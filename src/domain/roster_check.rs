@@ -549,12 +549,14 @@ pub fn tax_paid_unrecorded(kept: &[KeptPayment], students: &[Student]) -> Vec<Un
         let matched = k.student_id.and_then(|id| by_id.get(&id));
         // A 财政代缴 mark does not settle a family's payment kept beside the department's: the family paid on top
         // of the department, and a refund or a correction is owed until the operator sees to it.
-        // Nor does a family's payment recorded at less than the list's, kept as another amount
-        // (`RecordedDiffers`: 300 recorded, 380 listed): the family would be asked for money the tax office holds.
+        // Nor does a family's payment recorded at another amount than the list's, kept as such (`RecordedDiffers`):
+        // 300 recorded and 380 listed, the family would be asked for money the tax office holds; 300 recorded and 80
+        // listed, the 80 may be the rest paid at the tax office, which reconcile said check would list. Only the
+        // same amount on another date is the recorded payment itself.
         let settles = |s: &&Student| match s.payment {
             PaymentStatus::Paid => {
                 !(k.record.reason == UnappliedReason::RecordedDiffers
-                    && matches!((s.payment_details.amount_fen, k.record.amount_fen), (Some(a), Some(b)) if a < b))
+                    && matches!((s.payment_details.amount_fen, k.record.amount_fen), (Some(a), Some(b)) if a != b))
             }
             PaymentStatus::Government => !k.record.beside_department(),
             PaymentStatus::Unpaid => false,
