@@ -2462,6 +2462,13 @@ fn a_part_payer_who_left_is_taken_as_one_who_left_unpaid() {
     assert!(said.contains("已离校") && said.contains("1 pupil"), "{said}");
     let (names, _) = names_in(&workbook(&out)[0].1);
     assert!(!names.contains(&"林彤瑶".to_owned()), "left with a part payment: not insured, not at school");
+    // Nor in the batch template's 参保 file, where one who left unpaid is not either.
+    let template = export(&db, "template", &dir.path().join("template"), &[]);
+    assert_eq!(template.len(), 2, "{template:?}");
+    for file in &template {
+        let (names, _) = names_in(&workbook(file)[0].1);
+        assert!(!names.contains(&"林彤瑶".to_owned()), "{}: {names:?}", file.display());
+    }
     let stats = json(canbao(&db).args(["stats", "--json"]));
     assert_eq!(stats["expected"].as_i64(), before["expected"].as_i64().map(|n| n - 1), "{stats}");
     assert_eq!(stats["insured"], before["insured"], "{stats}");

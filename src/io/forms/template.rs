@@ -180,7 +180,9 @@ pub fn export_template(
         for s in &pupils {
             let standing = Standing::new(s.enrollment, s.payment);
             let wanted = if enrolled { standing.registers_at_school() } else { standing.outside_school_registration() };
-            if !wanted {
+            // A part payment insures nobody: a part-payer who left is one who left unpaid, in neither file, as the
+            // student information sheet and the ledgers leave them out.
+            if !wanted || s.enrollment == Enrollment::Left && input.part_payment(s).is_some() {
                 continue;
             }
             seq += 1;
