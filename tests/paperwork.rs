@@ -2475,6 +2475,21 @@ fn a_part_payer_who_left_is_taken_as_one_who_left_unpaid() {
     assert_eq!(stats["ledgers"]["unpaid"].as_i64(), before["ledgers"]["unpaid"].as_i64().map(|n| n - 1), "{stats}");
 }
 
+/// The days' progress (`stats --json` days, the dashboard's 每日进度) counts a part payment as the drive's own
+/// counts do: not paid, so the last day's 缴费 total is the classes' 已缴费 together, where before each part-payer
+/// was counted paid there and the two figures on one screen disagreed.
+#[test]
+fn the_days_progress_counts_a_part_payment_unpaid() {
+    let (_dir, db) = drive_with_progress();
+    let lin = "450202201911276365";
+    ok(canbao(&db).args(["mark", lin, "--payment", "paid", "--amount", "300", "--paid-on", "2023-10-10", "--yes"]));
+    let stats = json(canbao(&db).args(["stats", "--json"]));
+    assert!(stats["part_paid"].as_i64().is_some_and(|n| n >= 1), "{stats}");
+    let classes: i64 = stats["classes"].as_array().expect("classes").iter().map(|c| c["paid"].as_i64().unwrap()).sum();
+    let last = stats["days"].as_array().and_then(|d| d.last()).expect("a day").clone();
+    assert_eq!(last["paid_total"].as_i64(), Some(classes), "{stats}");
+}
+
 /// A pupil insured elsewhere (异地参保) whom the tax office's list has paying 300 of 380 at school is insured, one
 /// rule on every form: 是 on the student information sheet, counted insured and not part-paid, and no payment
 /// notice asking for the 80, where before the sheet said 否 while stats counted her insured and the notices asked for 80.

@@ -200,6 +200,13 @@ impl Store {
     /// the drive. Those rows, and a merge's records of a value that lost, only tell which changes a merge let
     /// lose (see `lost_to_a_merge`).
     pub fn daily_progress(&self) -> Result<Vec<DayProgress>> {
+        self.daily_progress_with(&std::collections::HashSet::new())
+    }
+
+    /// `daily_progress`, the pupils of `part_paid` (a family's payment short of the amount due,
+    /// `Store::part_payments`) never counted paid: a part payment insures nobody, so the days' 缴费 end at the
+    /// drive's own 已缴费 count, as `stats` and the dashboard count it.
+    pub fn daily_progress_with(&self, part_paid: &std::collections::HashSet<i64>) -> Result<Vec<DayProgress>> {
         let offset = self.display_offset();
         // In log order, a plain scan: most of a large drive's log is its creation rows, which the pupils' index
         // would visit one look-up at a time.
@@ -240,7 +247,10 @@ impl Store {
         }
         let copied = super::merge::CopiedRows::read(&self.conn, "main")?;
         let mut days: BTreeMap<chrono::NaiveDate, [i64; 4]> = BTreeMap::new();
-        for (mut changes, losses) in pupils.into_values() {
+        for (id, (mut changes, losses)) in pupils {
+            if part_paid.contains(&id) {
+                changes.retain(|c| !c.is_payment);
+            }
             if !losses.is_empty() {
                 lost_to_a_merge(&mut changes, &losses, &copied);
             }
@@ -252,7 +262,7 @@ impl Store {
         // The totals are counted back from the pupils as they stand now, so the last day's are the counts the
         // dashboard and `stats` show: a pupil a list brought in already registered or paid, whom no change of
         // the log set so, stands in every day's totals.
-        let (mut enrolled_total, mut paid_total) = self.registered_and_paid()?;
+        let (mut enrolled_total, mut paid_total) = self.registered_and_paid(part_paid)?;
         let mut out: Vec<DayProgress> = days
             .into_iter()
             .rev()
@@ -269,22 +279,22 @@ impl Store {
 
     /// How many of the year's pupils stand registered (在校参保 or 异地参保) and paid now, as `stats` counts them:
     /// the pupils who left before the year began are in neither.
-    fn registered_and_paid(&self) -> Result<(i64, i64)> {
-        // Three columns, not a whole `Student` per pupil: the dashboard counts again after every change.
-        let mut stmt = self.conn.prepare("SELECT grade, enrollment, payment FROM students")?;
+    fn registered_and_paid(&self, part_paid: &std::collections::HashSet<i64>) -> Result<(i64, i64)> {
+        // Four columns, not a whole `Student` per pupil: the dashboard counts again after every change.
+        let mut stmt = self.conn.prepare("SELECT id, grade, enrollment, payment FROM students")?;
         let mut rows = stmt.query([])?;
         let (mut registered, mut paid) = (0i64, 0i64);
         while let Some(row) = rows.next()? {
             // Read as `Student` reads them: a value this canbao does not know is nobody asked, unpaid.
             let text = |i: usize| -> rusqlite::Result<&str> { Ok(row.get_ref(i)?.as_str().unwrap_or_default()) };
-            if super::year::is_former_pupil(text(0)?) {
+            if super::year::is_former_pupil(text(1)?) {
                 continue;
             }
-            let enrollment = Enrollment::from_code(text(1)?).unwrap_or(Enrollment::Unknown);
-            let payment = PaymentStatus::from_code(text(2)?).unwrap_or(PaymentStatus::Unpaid);
+            let enrollment = Enrollment::from_code(text(2)?).unwrap_or(Enrollment::Unknown);
+            let payment = PaymentStatus::from_code(text(3)?).unwrap_or(PaymentStatus::Unpaid);
             let (r, p) = counted(enrollment, payment);
             registered += i64::from(r);
-            paid += i64::from(p);
+            paid += i64::from(p && !part_paid.contains(&row.get::<_, i64>(0)?));
         }
         Ok((registered, paid))
     }
@@ -305,7 +315,9 @@ impl Store {
             government_unrecorded: 0,
             part_paid: 0,
             classes: Vec::new(),
-            days: self.daily_progress()?,
+            days: self.daily_progress_with(
+                &self.part_payments(&Default::default(), policy, self.today())?.into_keys().collect(),
+            )?,
         };
         let mut classes: Vec<ClassStats> = Vec::new();
         // A class held under two spellings is counted once, under the first; its pupils need not be contiguous

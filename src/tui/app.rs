@@ -1170,7 +1170,7 @@ impl App {
             let policy = self.policy.as_ref();
             let short = self.store.part_payments(&Default::default(), policy, self.store.today()).unwrap_or_default();
             let mut dashboard = Dashboard::count(&self.data, policy, &short);
-            dashboard.days = self.store.daily_progress().unwrap_or_default();
+            dashboard.days = self.store.daily_progress_with(&short.keys().copied().collect()).unwrap_or_default();
             self.dashboard = Some(dashboard);
             self.last_backup = self.store.last_backup().ok().flatten();
         }
