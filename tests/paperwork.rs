@@ -2475,6 +2475,24 @@ fn a_part_payer_who_left_is_taken_as_one_who_left_unpaid() {
     assert_eq!(stats["ledgers"]["unpaid"].as_i64(), before["ledgers"]["unpaid"].as_i64().map(|n| n - 1), "{stats}");
 }
 
+/// find says 部分缴费 (part-paid) of a family's payment short of the amount due, as the roster does, and its
+/// `--json` carries `part_paid`, where before it said 已缴费 and a script marking a list paid saw nothing owed.
+#[test]
+fn find_says_a_part_payment() {
+    let (_dir, db) = drive_with_progress();
+    let lin = "450202201911276365";
+    ok(canbao(&db).args(["mark", lin, "--payment", "paid", "--amount", "300", "--paid-on", "2023-10-10", "--yes"]));
+    let said = ok(canbao(&db).args(["find", "林彤瑶"]));
+    assert!(said.contains("部分缴费") && !said.contains("已缴费"), "{said}");
+    let en = ok(canbao(&db).args(["--lang", "en", "find", "林彤瑶"]));
+    assert!(en.contains("part-paid"), "{en}");
+    let found = json(canbao(&db).args(["find", "林彤瑶", "--json"]));
+    assert_eq!((found[0]["payment"].as_str(), found[0]["part_paid"].as_bool()), (Some("paid"), Some(true)), "{found}");
+    ok(canbao(&db).args(["mark", lin, "--top-up", "80", "--paid-on", "2023-10-20"]));
+    let found = json(canbao(&db).args(["find", "林彤瑶", "--json"]));
+    assert_eq!(found[0]["part_paid"].as_bool(), Some(false), "{found}");
+}
+
 /// The days' progress (`stats --json` days, the dashboard's 每日进度) counts a part payment as the drive's own
 /// counts do: not paid, so the last day's 缴费 total is the classes' 已缴费 together, where before each part-payer
 /// was counted paid there and the two figures on one screen disagreed.

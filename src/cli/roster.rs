@@ -950,6 +950,8 @@ struct FoundPupil {
     school: String,
     enrollment: &'static str,
     payment: &'static str,
+    /// A family's payment short of the amount due (`payment` reads paid): still to collect.
+    part_paid: bool,
     categories: Vec<String>,
     id_problem: Option<String>,
 }
@@ -964,6 +966,7 @@ impl From<&Student> for FoundPupil {
             school: s.school.clone(),
             enrollment: s.enrollment.code(),
             payment: s.payment.code(),
+            part_paid: false,
             categories: s.categories.iter().map(|c| c.name.clone()).collect(),
             id_problem: s.id_problem.clone(),
         }
@@ -981,8 +984,16 @@ pub(super) fn find(cli: &Cli, query: &str, limit: usize, reveal: bool, json: boo
         let ids: Vec<i64> = pupils.iter().map(|s| s.id).collect();
         record_reveal(cli, store, "find", &ids)?;
     }
+    // A family's payment short of the amount due reads 部分缴费 as on the roster, never 已缴费: a script or an
+    // operator reading 已缴费 would not collect the rest.
+    // A policy that cannot be read is said by the commands that price; finding a pupil never fails on it.
+    let policy = paperwork::drive_policy(store).ok().flatten();
+    let part_paid = store.part_payments(&Default::default(), policy.as_ref(), store.today())?;
     if json {
-        let found: Vec<FoundPupil> = pupils.iter().map(FoundPupil::from).collect();
+        let found: Vec<FoundPupil> = pupils
+            .iter()
+            .map(|s| FoundPupil { part_paid: part_paid.contains_key(&s.id), ..FoundPupil::from(s) })
+            .collect();
         print_json(&found);
         // The array stays the pupils found, as scripts read it; a script comparing classes must still not take
         // the first --limit pupils for all of them, so the rest is said where the text output says it.
@@ -1045,7 +1056,10 @@ pub(super) fn find(cli: &Cli, query: &str, limit: usize, reveal: bool, json: boo
             flag,
             shown(&s.class_label()),
             pick(s.enrollment.label_zh(), s.enrollment.label_en()),
-            pick(s.payment.label_zh(), s.payment.label_en()),
+            match part_paid.contains_key(&s.id) {
+                true => pick(crate::domain::coverage::PART_PAID.0, crate::domain::coverage::PART_PAID.1),
+                false => pick(s.payment.label_zh(), s.payment.label_en()),
+            },
             shown(&s.categories.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join("、"))
         );
     }
