@@ -2488,6 +2488,9 @@ fn find_says_a_part_payment() {
     assert!(en.contains("part-paid"), "{en}");
     let found = json(canbao(&db).args(["find", "林彤瑶", "--json"]));
     assert_eq!((found[0]["payment"].as_str(), found[0]["part_paid"].as_bool()), (Some("paid"), Some(true)), "{found}");
+    // Marked paid again (a script marking a list): the rest still owed is said, with the top-up to record it.
+    let said = ok(canbao(&db).args(["mark", lin, "--payment", "paid"]));
+    assert!(said.contains("部分缴费") && said.contains("还差 80 元") && said.contains("--top-up 80"), "{said}");
     ok(canbao(&db).args(["mark", lin, "--top-up", "80", "--paid-on", "2023-10-20"]));
     let found = json(canbao(&db).args(["find", "林彤瑶", "--json"]));
     assert_eq!(found[0]["part_paid"].as_bool(), Some(false), "{found}");

@@ -475,7 +475,32 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
             &format!("saved: {} ({n} {fields} changed)", pupil.name),
         );
     }
-    if payment_kept {
+    // A part payment kept: 已缴费 would read as nothing owed, and a script marking a list paid would go on.
+    let part = match payment_kept {
+        true => {
+            let policy = paperwork::drive_policy(&store).ok().flatten();
+            store.part_payments(&Default::default(), policy.as_ref(), store.today())?.remove(&pupil.id)
+        }
+        false => None,
+    };
+    if let Some(part) = part {
+        let (zh, en) = recorded_payment(&pupil.payment_details);
+        let (due, owed) = (money::plain(part.due_fen), money::plain(part.due_fen - part.paid_fen));
+        let top_up = store.command(&format!("mark {chosen} --top-up {owed}"));
+        let (word_zh, word_en) = crate::domain::coverage::PART_PAID;
+        let en = format!(
+            "{name} is {word_en} ({en}), {due} yuan due, {owed} still owed: the payment is kept as recorded; to record \
+             the rest: {top_up}",
+            name = pupil.name
+        );
+        say(
+            &format!(
+                "{name} {word_zh}（{zh}），应缴 {due} 元，还差 {owed} 元：缴费记录未改动；补缴其余 {owed} 元请用：{top_up} ({en})",
+                name = pupil.name
+            ),
+            &en,
+        );
+    } else if payment_kept {
         let (zh, en) = recorded_payment(&pupil.payment_details);
         say(
             &format!(
