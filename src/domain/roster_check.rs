@@ -706,18 +706,21 @@ mod tests {
         }
     }
 
-    /// A kept payment is listed until a pupil holding its number (or the pupil its row was matched to) is marked
-    /// paid or 财政代缴, and the same row of the same list kept twice (read again on another laptop) is one line.
-    #[test]
-    fn a_payment_kept_as_not_recorded_is_listed_until_the_pupils_is_recorded() {
-        use crate::domain::unapplied::{KeptPayment, UnappliedPayment, UnappliedReason};
-        let kept = |number: &str, student_id: Option<i64>, reason: UnappliedReason| KeptPayment {
+    /// A 380-yuan payment of row 2 of 税务.csv, kept as not recorded for `reason`.
+    fn kept_row(
+        number: &str,
+        student_id: Option<i64>,
+        name: &str,
+        paid_on: Option<NaiveDate>,
+        reason: crate::domain::unapplied::UnappliedReason,
+    ) -> crate::domain::unapplied::KeptPayment {
+        crate::domain::unapplied::KeptPayment {
             student_id,
             id_number: number.into(),
-            record: UnappliedPayment {
-                name: "王明钢".into(),
+            record: crate::domain::unapplied::UnappliedPayment {
+                name: name.into(),
                 amount_fen: Some(38_000),
-                paid_on: NaiveDate::from_ymd_opt(2023, 10, 8),
+                paid_on,
                 receipt: None,
                 year: None,
                 file: "税务.csv".into(),
@@ -727,6 +730,16 @@ mod tests {
                 roster_name: None,
                 roster_status: None,
             },
+        }
+    }
+
+    /// A kept payment is listed until a pupil holding its number (or the pupil its row was matched to) is marked
+    /// paid or 财政代缴, and the same row of the same list kept twice (read again on another laptop) is one line.
+    #[test]
+    fn a_payment_kept_as_not_recorded_is_listed_until_the_pupils_is_recorded() {
+        use crate::domain::unapplied::UnappliedReason;
+        let kept = |number: &str, student_id: Option<i64>, reason: UnappliedReason| {
+            kept_row(number, student_id, "王明钢", NaiveDate::from_ymd_opt(2023, 10, 8), reason)
         };
         let mut held = pupil("王明刚", "450203201909308803", "1班");
         held.id = 7;
@@ -758,23 +771,9 @@ mod tests {
     /// a number failing the check otherwise is said so.
     #[test]
     fn a_tax_payment_under_a_rounded_number_is_said_rounded_not_failing_the_check() {
-        use crate::domain::unapplied::{KeptPayment, UnappliedPayment, UnappliedReason};
-        let kept = |number: &str, reason: UnappliedReason| KeptPayment {
-            student_id: None,
-            id_number: number.into(),
-            record: UnappliedPayment {
-                name: "李四".into(),
-                amount_fen: Some(38_000),
-                paid_on: NaiveDate::from_ymd_opt(2026, 11, 10),
-                receipt: None,
-                year: None,
-                file: "税务.csv".into(),
-                sheet: String::new(),
-                row: 2,
-                reason,
-                roster_name: None,
-                roster_status: None,
-            },
+        use crate::domain::unapplied::UnappliedReason;
+        let kept = |number: &str, reason: UnappliedReason| {
+            kept_row(number, None, "李四", NaiveDate::from_ymd_opt(2026, 11, 10), reason)
         };
         let list = [
             kept("4.50202201501011E+17", UnappliedReason::RoundedNumber),

@@ -315,9 +315,7 @@ impl Store {
             government_unrecorded: 0,
             part_paid: 0,
             classes: Vec::new(),
-            days: self.daily_progress_with(
-                &self.part_payments(&Default::default(), policy, self.today())?.into_keys().collect(),
-            )?,
+            days: Vec::new(),
         };
         let mut classes: Vec<ClassStats> = Vec::new();
         // A class held under two spellings is counted once, under the first; its pupils need not be contiguous
@@ -331,6 +329,12 @@ impl Store {
             if self.current_year.is_some() { self.categories_to_recertify_ids()? } else { Default::default() };
         // A part payment insures nobody: counted unpaid, in 未缴费, as every form counts it.
         let short = self.part_payments(&filter, policy, self.today())?;
+        // The days are the whole drive's: one school's part-payers are read again only when a school is asked.
+        let drive_part_paid: std::collections::HashSet<i64> = match school {
+            Some(_) => self.part_payments(&Default::default(), policy, self.today())?.into_keys().collect(),
+            None => short.keys().copied().collect(),
+        };
+        stats.days = self.daily_progress_with(&drive_part_paid)?;
         self.for_each_student(&filter, |s| {
             if super::year::is_former_pupil(&s.grade) {
                 stats.former += 1;
