@@ -479,7 +479,7 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
     let part = match payment_kept {
         true => {
             let policy = paperwork::drive_policy(&store).ok().flatten();
-            store.part_payments(&Default::default(), policy.as_ref(), store.today())?.remove(&pupil.id)
+            store.part_payment_of(&pupil, policy.as_ref())?
         }
         false => None,
     };
@@ -1013,12 +1013,14 @@ pub(super) fn find(cli: &Cli, query: &str, limit: usize, reveal: bool, json: boo
     // operator reading 已缴费 would not collect the rest.
     // A policy that cannot be read is said by the commands that price; finding a pupil never fails on it.
     let policy = paperwork::drive_policy(store).ok().flatten();
-    let part_paid = store.part_payments(&Default::default(), policy.as_ref(), store.today())?;
+    // The pupils found only (a page of them), each judged as the roster's row is.
+    let part_paid: std::collections::HashSet<i64> = pupils
+        .iter()
+        .filter_map(|s| Some(store.part_payment_of(s, policy.as_ref()).transpose()?.map(|_| s.id)))
+        .collect::<Result<_, _>>()?;
     if json {
-        let found: Vec<FoundPupil> = pupils
-            .iter()
-            .map(|s| FoundPupil { part_paid: part_paid.contains_key(&s.id), ..FoundPupil::from(s) })
-            .collect();
+        let found: Vec<FoundPupil> =
+            pupils.iter().map(|s| FoundPupil { part_paid: part_paid.contains(&s.id), ..FoundPupil::from(s) }).collect();
         print_json(&found);
         // The array stays the pupils found, as scripts read it; a script comparing classes must still not take
         // the first --limit pupils for all of them, so the rest is said where the text output says it.
@@ -1081,7 +1083,7 @@ pub(super) fn find(cli: &Cli, query: &str, limit: usize, reveal: bool, json: boo
             flag,
             shown(&s.class_label()),
             pick(s.enrollment.label_zh(), s.enrollment.label_en()),
-            match part_paid.contains_key(&s.id) {
+            match part_paid.contains(&s.id) {
                 true => pick(crate::domain::coverage::PART_PAID.0, crate::domain::coverage::PART_PAID.1),
                 false => pick(s.payment.label_zh(), s.payment.label_en()),
             },
