@@ -120,7 +120,7 @@ pub enum Command {
         /// 最多列出的学生数 (list at most this many pupils)
         #[arg(long, default_value_t = 20)]
         limit: usize,
-        /// 显示完整身份证号码（记入修改记录）(show full ID numbers; recorded in the audit log)
+        /// 显示完整身份证号码，--json 中亦然（记入修改记录）(show full ID numbers, in --json too; recorded in the audit log)
         #[arg(long)]
         reveal: bool,
         /// 以 JSON 输出 (print JSON)
@@ -155,7 +155,7 @@ pub enum Command {
         /// 只显示报告，不修改数据 (show the report, change nothing)
         #[arg(long)]
         dry_run: bool,
-        /// 显示完整身份证号码（记入修改记录）(show full ID numbers; recorded in the audit log)
+        /// 显示完整身份证号码，--json 中亦然（记入修改记录）(show full ID numbers, in --json too; recorded in the audit log)
         #[arg(long)]
         reveal: bool,
         /// 以 JSON 输出 (print JSON)
@@ -164,7 +164,7 @@ pub enum Command {
     },
     /// 检查名单：重复、身份证号码错误、未分班、类别缺认定部门 (check the roster)
     Check {
-        /// 显示完整身份证号码（记入修改记录）(show full ID numbers; recorded in the audit log)
+        /// 显示完整身份证号码，--json 中亦然（记入修改记录）(show full ID numbers, in --json too; recorded in the audit log)
         #[arg(long)]
         reveal: bool,
         /// 以 JSON 输出 (print JSON)
@@ -278,7 +278,7 @@ pub enum Command {
         /// merge goes by when changes were made, so without this nothing is merged or changed)
         #[arg(long)]
         accept_clock: bool,
-        /// 显示完整身份证号码（记入修改记录）(show full ID numbers; recorded in the audit log)
+        /// 显示完整身份证号码，--json 中亦然（记入修改记录）(show full ID numbers, in --json too; recorded in the audit log)
         #[arg(long)]
         reveal: bool,
         /// 以 JSON 输出 (print JSON)

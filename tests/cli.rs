@@ -47,7 +47,7 @@ fn import_find_stats_export_through_the_binary() {
     );
 
     // Full-width digits in the file; found by a fragment of the normalized number.
-    let found = json(canbao(&db).args(["find", "0407422", "--json"]));
+    let found = json(canbao(&db).args(["find", "0407422", "--json", "--reveal"]));
     let found = found.as_array().unwrap();
     assert_eq!(found.len(), 1);
     let pupil = &found[0];
@@ -159,7 +159,7 @@ fn text_output_masks_ids_unless_revealed() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("drive.db");
     canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
-    let first = json(canbao(&db).args(["find", "年级", "--json", "--limit", "1"]));
+    let first = json(canbao(&db).args(["find", "年级", "--json", "--reveal", "--limit", "1"]));
     let number = first[0]["id_number"].as_str().unwrap().to_owned();
     let masked = canbao(&db).args(["find", &number]).output().unwrap();
     let text = String::from_utf8_lossy(&masked.stdout);
@@ -736,7 +736,7 @@ fn a_payment_means_insured_everywhere_and_contradictions_are_reported() {
     let tax = dir.path().join("tax.csv");
     std::fs::write(&tax, format!("姓名,证件号码,缴费金额,缴费日期\n孙远泽,{sun},380,{oct9}\n高敏,{gao},380,{oct9}\n"))
         .unwrap();
-    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json", "--reveal"]).arg(&tax));
     assert_eq!(report["matched"], 2);
     assert_eq!(report["conflicts"].as_array().map(Vec::len), Some(0), "{report}");
     let said = report["recorded_over_status"].as_array().unwrap();
@@ -1224,8 +1224,10 @@ fn a_leftover_read_only_wal_and_shm_beside_a_writable_drive_are_handled() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("drive.db");
     canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
-    let number =
-        json(canbao(&db).args(["find", "年级", "--json", "--limit", "1"]))[0]["id_number"].as_str().unwrap().to_owned();
+    let number = json(canbao(&db).args(["find", "年级", "--json", "--reveal", "--limit", "1"]))[0]["id_number"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     // The folder as copied while the drive was open: its -wal and -shm still hold a change.
     let copy = dir.path().join("copy");
     std::fs::create_dir(&copy).unwrap();
@@ -1487,7 +1489,7 @@ fn check_lists_a_mistyped_number_beside_the_valid_one_of_the_same_name() {
     )
     .unwrap();
     canbao(&db).arg("import").arg(&list).assert().success();
-    let report = json(canbao(&db).args(["check", "--json"]));
+    let report = json(canbao(&db).args(["check", "--json", "--reveal"]));
     let pairs = report["same_name_mistyped"].as_array().unwrap();
     assert_eq!(pairs.len(), 1, "{report}");
     assert_eq!(pairs[0]["key"], "韦明 一年级2班");
@@ -1540,7 +1542,7 @@ fn reconcile_finds_a_pupil_held_with_a_rounded_number() {
         format!("姓名,证件号码,缴费金额,缴费日期\n王霞丽,{real},380,2023-10-08\n李四,{stranger},380,2023-10-08\n"),
     )
     .unwrap();
-    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json", "--reveal"]).arg(&tax));
     assert_eq!(report["matched"], 1, "{report}");
     assert_eq!(report["rounded_matches"][0]["stored"], rounded.as_str(), "{report}");
     assert_eq!(report["unknown_rows"][0]["name"], "李四", "{report}");
@@ -1573,7 +1575,7 @@ fn reconcile_skips_footers_and_names_a_pupil_held_with_a_flagged_number() {
     canbao(&db).arg("import").arg(&list).assert().success();
     let agency = dir.path().join("agency.csv");
     std::fs::write(&agency, format!("序号,姓名,证件号码\n1,孙芳琳,{real}\n合计,,1人\n,合计,16人\n")).unwrap();
-    let report = json(canbao(&db).args(["reconcile", "--source", "agency", "--json"]).arg(&agency));
+    let report = json(canbao(&db).args(["reconcile", "--source", "agency", "--json", "--reveal"]).arg(&agency));
     assert_eq!(report["skipped"], 2, "{report}");
     let problems = report["problems"].as_array().unwrap();
     let rows: Vec<u64> = problems.iter().map(|p| p["row"].as_u64().unwrap()).collect();
@@ -1617,8 +1619,8 @@ fn a_tax_list_with_a_pupil_twice_sums_the_payments_and_counts_a_repeat_once() {
         ),
     )
     .unwrap();
-    let dry = json(canbao(&db).args(["reconcile", "--source", "tax", "--dry-run", "--json"]).arg(&tax));
-    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
+    let dry = json(canbao(&db).args(["reconcile", "--source", "tax", "--dry-run", "--json", "--reveal"]).arg(&tax));
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json", "--reveal"]).arg(&tax));
     for key in ["matched", "already", "amount_mismatches", "combined_payments", "problems"] {
         assert_eq!(dry[key], report[key], "{key}: the dry run said what the run did");
     }
@@ -1730,7 +1732,7 @@ fn payment_dates_are_judged_against_the_drives_year_under_a_policy_of_another() 
     assert_eq!((report["matched"].as_u64(), report["unapplied_payments"].as_u64()), (Some(1), Some(1)), "{report}");
     assert_eq!(paid_amount(&db, wu), ("unpaid".to_owned(), None), "{report}");
     assert_eq!(paid_amount(&db, sun), ("paid".to_owned(), Some(35_000)), "{report}");
-    let check = json(canbao(&db).args(["check", "--json"]));
+    let check = json(canbao(&db).args(["check", "--json", "--reveal"]));
     let kept = check["tax_paid_unrecorded"].as_array().expect("tax_paid_unrecorded");
     assert!(kept.iter().any(|k| k["id_number"] == wu && k["reason"] == "outside_year"), "{check}");
     assert_eq!(json(canbao(&db).args(["stats", "--json"]))["insured"], 2);
@@ -1877,12 +1879,12 @@ fn a_merge_lists_a_payment_it_brings_dated_outside_the_year() {
     let line = text.lines().find(|l| l.contains("周静露") && l.contains("2022-10-01")).unwrap_or_default();
     assert!(line.contains(&format!("不是 {year} 年度的缴费")), "{text}");
     assert_eq!(paid_amount(&a, zhou), ("paid".to_owned(), Some(35_000)), "kept as merged");
-    let check = json(canbao(&a).args(["check", "--json"]));
+    let check = json(canbao(&a).args(["check", "--json", "--reveal"]));
     assert_eq!(check["payment_outside_year"][0]["id_number"], zhou, "{check}");
     // Merged again, into a drive that holds it already: nothing new to list.
     let again = json(canbao(&a).args(["merge", "--json"]).arg(&b));
     assert_eq!(again["payments_outside_year"], serde_json::json!([]), "{again}");
-    let report = json(canbao(&in_json).args(["merge", "--json"]).arg(&b));
+    let report = json(canbao(&in_json).args(["merge", "--json", "--reveal"]).arg(&b));
     let listed = report["payments_outside_year"].as_array().expect("payments_outside_year");
     assert_eq!((listed.len(), &listed[0]["id_number"], &listed[0]["paid_on"]), (1, &zhou.into(), &"2022-10-01".into()));
     let en = canbao(&in_english).args(["--lang", "en", "merge"]).arg(&b).output().unwrap();
@@ -2009,7 +2011,7 @@ fn one_receipt_number_with_two_amounts_is_held_and_a_repeat_names_the_receipt_co
         ),
     )
     .unwrap();
-    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json", "--reveal"]).arg(&tax));
     let conflicts = report["receipt_conflicts"].as_array().expect("receipt_conflicts");
     assert_eq!(conflicts.len(), 1, "{report}");
     assert_eq!(conflicts[0]["id_number"], zhou);
@@ -2247,7 +2249,7 @@ fn one_receipt_number_recorded_with_two_amounts_apart_is_listed_by_the_merge() {
     std::fs::write(&wrong, format!("{head}周静露,{zhou},200,{oct8},微信,332023100800017\n")).unwrap();
     canbao(&a).args(["reconcile", "--source", "tax"]).arg(&right).assert().success();
     canbao(&b).args(["reconcile", "--source", "tax"]).arg(&wrong).assert().success();
-    let report = json(canbao(&a).args(["merge", "--json"]).arg(&b));
+    let report = json(canbao(&a).args(["merge", "--json", "--reveal"]).arg(&b));
     let conflicts = report["receipt_conflicts"].as_array().expect("receipt_conflicts");
     assert_eq!(conflicts.len(), 1, "{report}");
     assert_eq!(conflicts[0]["receipt"], "332023100800017");
@@ -2342,7 +2344,7 @@ fn tax_payments_not_recorded_are_kept_and_listed_by_check_until_recorded() {
     )
     .unwrap();
     let unrecorded = || -> Vec<(String, String, String)> {
-        let report = json(canbao(&db).args(["check", "--json"]));
+        let report = json(canbao(&db).args(["check", "--json", "--reveal"]));
         let mut found: Vec<(String, String, String)> = report["tax_paid_unrecorded"]
             .as_array()
             .expect("tax_paid_unrecorded")
@@ -2360,10 +2362,10 @@ fn tax_payments_not_recorded_are_kept_and_listed_by_check_until_recorded() {
         let count = "SELECT count(*) FROM audit WHERE field = 'payment_unapplied'";
         store.connection().query_row(count, [], |r| r.get::<_, i64>(0)).unwrap()
     };
-    let preview = json(canbao(&db).args(["reconcile", "--source", "tax", "--dry-run", "--json"]).arg(&tax));
+    let preview = json(canbao(&db).args(["reconcile", "--source", "tax", "--dry-run", "--json", "--reveal"]).arg(&tax));
     assert_eq!(preview["unapplied_payments"], 2, "{preview}");
     assert_eq!((unrecorded().len(), kept_rows()), (0, 0), "a dry run keeps nothing");
-    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json", "--reveal"]).arg(&tax));
     assert_eq!(report["unapplied_payments"], 2, "{report}");
     // The payment beside the roster's 不参保 is money received: recorded, not kept aside.
     assert_eq!(paid_amount(&db, sun), ("paid".to_owned(), Some(38_000)));
@@ -2925,7 +2927,7 @@ fn a_tax_list_date_after_today_holds_the_row_back() {
     assert_eq!(state(gao), ("paid".to_owned(), Some(recent.clone())), "{report}");
     // The count is the rows held back: the two dates and the stranger's number, each listed by check.
     assert_eq!(report["unapplied_payments"], 3, "{report}");
-    let check = json(canbao(&db).args(["check", "--json"]));
+    let check = json(canbao(&db).args(["check", "--json", "--reveal"]));
     let mut kept: Vec<(String, String)> = check["tax_paid_unrecorded"]
         .as_array()
         .expect("tax_paid_unrecorded")
@@ -3718,7 +3720,7 @@ fn a_merge_names_a_number_corrected_on_one_laptop_that_the_other_gave_a_new_pupi
         assert_eq!(names(&json(canbao(&copy).args(["find", &real, "--json"]))), ["王新"], "{text}");
         // The same in --json, the full numbers there.
         std::fs::copy(into, &copy).unwrap();
-        let report = json(canbao(&copy).args(["merge", "--json"]).arg(from));
+        let report = json(canbao(&copy).args(["merge", "--json", "--reveal"]).arg(from));
         let taken = &report["taken_numbers"][0];
         assert_eq!((taken["name"].as_str(), taken["holder"].as_str()), (Some("王欣"), Some("王新")), "{report}");
         assert_eq!((taken["id_number"].as_str(), taken["kept"].as_str()), (Some(real.as_str()), Some(typo.as_str())));

@@ -59,9 +59,11 @@ fn new_pupil(dir: &Path, n: usize) -> PathBuf {
     list
 }
 
+/// A pupil's full number, read from the drive itself: a command shows it only when revealed, which it records.
 fn first_id(db: &Path) -> String {
-    let found = json(canbao(db).args(["find", "1", "--json", "--limit", "1"]));
-    found[0]["id_number"].as_str().expect("id").to_owned()
+    let store = Store::open_read_only(db).expect("open");
+    let sql = "SELECT id_number FROM students WHERE id_number <> '' ORDER BY id LIMIT 1";
+    store.connection().query_row(sql, [], |r| r.get(0)).expect("a pupil")
 }
 
 fn reveals(db: &Path) -> Vec<(Option<i64>, String)> {
@@ -368,13 +370,16 @@ fn check_masks_id_numbers_unless_revealed_and_records_the_reveal() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("drive.db");
     ok(canbao(&db).arg("import").arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/sample-school.csv")));
-    let report = json(canbao(&db).args(["check", "--json"]));
+    let store = Store::open_read_only(&db).expect("open");
     let invalid: Vec<String> =
-        report["invalid_ids"].as_array().unwrap().iter().map(|i| i["id_number"].as_str().unwrap().to_owned()).collect();
+        store.check_roster(None).expect("check").invalid_ids.into_iter().map(|i| i.pupil.id_number).collect();
+    drop(store);
     assert!(!invalid.is_empty());
     let masked = ok(canbao(&db).arg("check"));
+    let masked_json = ok(canbao(&db).args(["check", "--json"]));
     for number in &invalid {
         assert!(!masked.contains(number.as_str()), "{number} in clear:\n{masked}");
+        assert!(!masked_json.contains(number.as_str()), "{number} in clear:\n{masked_json}");
     }
     assert!(reveals(&db).is_empty());
     let shown = ok(canbao(&db).args(["check", "--reveal"]));
@@ -385,6 +390,30 @@ fn check_masks_id_numbers_unless_revealed_and_records_the_reveal() {
     let (code, out, err) = run(canbao(&db).args(["--read-only", "check", "--reveal"]));
     assert_eq!(code, 1, "a read-only session cannot record the reveal, so it does not reveal");
     assert!(err.contains("只读") && !invalid.iter().any(|n| out.contains(n.as_str())), "{err}");
+}
+
+#[test]
+fn json_masks_id_numbers_unless_revealed_and_records_the_reveal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = ten_pupils(dir.path(), "drive.db");
+    let id = first_id(&db);
+    let masked = canbao::domain::id_number::mask(&id);
+    let found = ok(canbao(&db).args(["find", &id, "--json"]));
+    assert!(!found.contains(&id) && found.contains(&masked), "{found}");
+    let leavers = ok(canbao(&db).args(["year", "leavers", "--json"]));
+    assert!(!leavers.contains(&id), "{leavers}");
+    let check = ok(canbao(&db).args(["check", "--json"]));
+    assert!(!check.contains(&id), "{check}");
+    assert!(reveals(&db).is_empty(), "masked JSON records nothing");
+    // A script that needs the full number asks for it, and the drive keeps the showing.
+    let shown = json(canbao(&db).args(["find", &id, "--json", "--reveal"]));
+    assert_eq!(shown[0]["id_number"], id.as_str(), "{shown}");
+    let rows = reveals(&db);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(rows[0].0.is_some() && rows[0].1 == "find", "{rows:?}");
+    let (code, out, err) = run(canbao(&db).args(["--read-only", "find", &id, "--json", "--reveal"]));
+    assert_eq!(code, 1, "a read-only session cannot record the reveal, so it does not reveal: {out}");
+    assert!(err.contains("只读") && !out.contains(&id), "{err}");
 }
 
 #[test]

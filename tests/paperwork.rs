@@ -304,7 +304,7 @@ fn tax_list_twice_changes_nothing_the_second_time() {
     let dry = json(canbao(&db).args(["reconcile", "--source", "tax", "--dry-run", "--json"]).arg(&file));
     assert_eq!(dry["dry_run"], true);
     assert_eq!(dry["matched"], 4);
-    let first = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&file));
+    let first = json(canbao(&db).args(["reconcile", "--source", "tax", "--json", "--reveal"]).arg(&file));
     assert_eq!(first["rows_read"], 7);
     assert_eq!(first["matched"], 4, "{first}");
     assert_eq!(first["already"], 0);
@@ -357,7 +357,7 @@ fn a_departments_payment_is_checked_against_the_departments_share() {
          李可月,450202201804116964,380,2023-10-09,\n\
          胡可雪,450203201605282261,380,2023-10-09,微信\n",
     );
-    let first = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&file));
+    let first = json(canbao(&db).args(["reconcile", "--source", "tax", "--json", "--reveal"]).arg(&file));
     // 许志文 (特困) and 何轩明 (低保, 75 % subsidy) paid by their departments' share, 郑萱一 (孤儿) at 0, 李可月's
     // row is the 财政代缴 the roster holds; only 胡可雪 (特困), whose family paid 380, owes nothing.
     let amounts = first["amount_mismatches"].as_array().expect("list");
@@ -398,7 +398,7 @@ fn a_payment_beside_a_decline_is_recorded_and_its_amount_checked() {
     let text = ok(canbao(&db).args(["reconcile", "--source", "tax", "--dry-run", "--reveal"]).arg(&file));
     assert!(text.contains("金额不符 2") && text.contains("状态冲突 0"), "{text}");
     assert!(text.contains("卢雅 450203202003164449：名单为“不参保”，文件为“已缴费”：缴费已记录"), "{text}");
-    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&file));
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json", "--reveal"]).arg(&file));
     assert_eq!(report["conflicts"].as_array().map(Vec::len), Some(0), "{report}");
     assert_eq!(report["recorded_over_status"][0]["id_number"], "450203202003164449", "{report}");
     let amounts = report["amount_mismatches"].as_array().expect("list");
@@ -1332,7 +1332,7 @@ fn a_masked_class_list_read_back_is_the_same_pupils() {
     assert_eq!(said.len(), 1, "{report}");
     assert_eq!((&said[0]["sheet"], &said[0]["row"]), (&"一年级1班".into(), &(retyped + 1).into()), "{report}");
     assert!(said[0]["message"].as_str().is_some_and(|m| m.contains("请用未打码的名单")), "{report}");
-    let found = json(canbao(&db).args(["find", &ticked_name, "--json"]));
+    let found = json(canbao(&db).args(["find", &ticked_name, "--json", "--reveal"]));
     let found = &found.as_array().expect("list")[0];
     assert_eq!(found["enrollment"], "here", "{found}");
     assert!(found["id_valid"] == true && !found["id_number"].as_str().expect("id").contains('*'), "{found}");
@@ -3894,7 +3894,7 @@ fn a_family_payment_on_top_of_a_department_is_checked_and_in_the_ledger() {
     );
     ok(canbao(&db).args(["reconcile", "--source", "tax"]).arg(tax));
     assert_eq!(json(canbao(&db).args(["find", xu, "--json"]))[0]["payment"], "government");
-    let check = json(canbao(&db).args(["check", "--json"]));
+    let check = json(canbao(&db).args(["check", "--json", "--reveal"]));
     let unrecorded = check["tax_paid_unrecorded"].as_array().expect("group");
     let line = unrecorded.iter().find(|u| u["id_number"] == xu).unwrap_or_else(|| panic!("{check}"));
     assert_eq!((line["reason"].as_str(), line["amount"].as_f64()), (Some("roster_status"), Some(380.0)), "{line}");
@@ -3967,7 +3967,7 @@ fn a_tax_payment_under_another_name_is_said_beside_the_unpaid_pupil() {
     assert!(pan_slip.text("说明").starts_with(&format!("{said}：请先向税务核实，勿重复缴费")), "{pan_slip:?}");
     assert!(slips.iter().filter(|s| s.text("学生姓名") != "潘宁萱").all(|s| !s.text("说明").contains("姓名为")));
 
-    let check = json(canbao(&db).args(["check", "--json"]));
+    let check = json(canbao(&db).args(["check", "--json", "--reveal"]));
     let unrecorded = check["tax_paid_unrecorded"].as_array().expect("group");
     let line = unrecorded.iter().find(|u| u["id_number"] == pan).unwrap_or_else(|| panic!("{check}"));
     assert_eq!((line["reason"].as_str(), line["pupil"]["name"].as_str()), (Some("other_name"), Some("潘宁萱")));
@@ -4052,7 +4052,7 @@ fn a_listed_payment_marked_government_is_one_line_of_check() {
     // drive_with_progress's list (孙语 without receipt numbers), and 林彤瑶's, read again.
     ok(canbao(&db).args(["reconcile", "--source", "tax"]).arg(dir.path().join("tax.csv")));
     ok(canbao(&db).args(["reconcile", "--source", "tax"]).arg(&receipts));
-    let check = json(canbao(&db).args(["check", "--json"]));
+    let check = json(canbao(&db).args(["check", "--json", "--reveal"]));
     let lines = |group: &str, number: &str| {
         check[group].as_array().expect("group").iter().filter(|l| l["id_number"] == number).count()
     };
@@ -4070,7 +4070,7 @@ fn a_listed_payment_marked_government_is_one_line_of_check() {
         &format!("姓名,证件号码,缴费金额,缴费日期,票证号码\n林彤瑶,{lin},380,2023-10-12,R2\n"),
     );
     ok(canbao(&db).args(["reconcile", "--source", "tax"]).arg(more));
-    let check = json(canbao(&db).args(["check", "--json"]));
+    let check = json(canbao(&db).args(["check", "--json", "--reveal"]));
     let unrecorded = check["tax_paid_unrecorded"].as_array().expect("group");
     let line = unrecorded.iter().find(|l| l["id_number"] == lin).unwrap_or_else(|| panic!("{check}"));
     assert_eq!(line["receipt"], "R2", "{line}");

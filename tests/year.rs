@@ -1047,7 +1047,7 @@ fn a_merge_into_a_drive_that_has_moved_on_says_the_changes_it_wrote_into_the_clo
     canbao(&b, &home_b).args(["mark", &first, "--payment", "paid", "--amount", "400"]).assert().success();
     canbao(&b, &home_b).args(["mark", &sixth, "--enrollment", "declined", "--reason", "外地参保"]).assert().success();
     let masked = canbao::domain::id_number::mask(&first);
-    let dry = json(canbao(&a, &home_a).arg("merge").arg(&b).args(["--dry-run", "--json"]));
+    let dry = json(canbao(&a, &home_a).arg("merge").arg(&b).args(["--dry-run", "--json", "--reveal"]));
     let listed = dry["into_closed_years"].as_array().expect("listed").clone();
     assert_eq!(listed.len(), 2, "{dry}");
     assert_eq!(listed[0]["year"], year, "{dry}");

@@ -6,9 +6,7 @@ use super::open::{
     READ_ONLY_REFUSED, Use, command, drive_path, hint_drive, lock_drive, new_drive, on_drive_it_may_make,
     open_writer_existing, record_reveal, warn_if_backup,
 };
-use super::output::{
-    conflict_words, kept_and_lost, listed, merge_conflict_line, print_json, print_listed, shown_id, span,
-};
+use super::output::{conflict_words, kept_and_lost, listed, merge_conflict_line, print_listed, shown_id, span};
 use super::{Cli, CmdResult, UserError, passphrase, pick, say};
 use crate::domain::money;
 use crate::store::cipher::{self, FileKind};
@@ -191,7 +189,7 @@ pub(super) fn merge(
                 let listed = serde_json::to_value(&outside).map_err(|e| UserError(e.to_string()))?;
                 fields.insert("payments_outside_year".to_owned(), listed);
             }
-            print_json(&value);
+            super::output::print_json_ids(&value, reveal);
         } else {
             print_merge_report(&report, reveal);
             print_payments_outside_year(&outside, reveal, dry_run);

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::open::{open_existing, open_writer_or_preview, record_reveal};
-use super::output::{print_json, shown_id};
+use super::output::{print_json, print_json_ids, shown_id};
 use super::{Cli, CmdResult, Lang, PolicyAction, QuoteArgs, UserError, config_dir, english, pick, say};
 use crate::domain::category::CategoryTable;
 use crate::domain::id_number;
@@ -879,7 +879,7 @@ pub fn reconcile(cli: &Cli, file: &Path, source: Source, dry_run: bool, reveal: 
     let policy = drive_policy(&store)?;
     let report = reconcile::reconcile(&mut store, file, source, policy.as_ref(), dry_run)?;
     if json {
-        print_json(&report);
+        print_json_ids(&report, reveal);
     } else {
         print_reconcile(&report, policy.is_some(), reveal);
         // A tax list's amounts go unchecked under another year's policy (said at its first row): how to choose
@@ -1251,7 +1251,7 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
     });
     let report: CheckReport = store.check_roster(policy.as_ref())?;
     if json {
-        print_json(&report);
+        print_json_ids(&report, reveal);
         return Ok(());
     }
     let checked = format!(

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::open::{on_drive_it_may_make, open_existing, open_writer_existing, record_reveal};
-use super::output::{print_json, shown_id};
+use super::output::{print_json, print_json_ids, shown_id};
 use super::{Cli, CmdResult, MarkArgs, UserError, english, paperwork, pick, say};
 use crate::domain::coverage::StatusMark;
 use crate::domain::money;
@@ -1021,7 +1021,7 @@ pub(super) fn find(cli: &Cli, query: &str, limit: usize, reveal: bool, json: boo
     if json {
         let found: Vec<FoundPupil> =
             pupils.iter().map(|s| FoundPupil { part_paid: part_paid.contains(&s.id), ..FoundPupil::from(s) }).collect();
-        print_json(&found);
+        print_json_ids(&found, reveal);
         // The array stays the pupils found, as scripts read it; a script comparing classes must still not take
         // the first --limit pupils for all of them, so the rest is said where the text output says it.
         if total > pupils.len() {

@@ -5,8 +5,8 @@
 use clap::Subcommand;
 use serde::Serialize;
 
-use super::open::{config_dir, open_existing, open_writer_existing};
-use super::output::{print_json, shown_id};
+use super::open::{config_dir, open_existing, open_writer_existing, record_reveal};
+use super::output::{print_json, print_json_ids, shown_id};
 use super::{Cli, CmdResult, UserError, say};
 use crate::domain::money;
 use crate::io::year_policy::{self, YearPolicy};
@@ -47,6 +47,10 @@ pub enum YearAction {
         /// 把他们登记为已离校 (mark them 已离校)
         #[arg(long)]
         mark: bool,
+        /// 显示完整身份证号码，--json 中亦然（记入修改记录）(show full ID numbers, in --json too; recorded in the
+        /// audit log)
+        #[arg(long)]
+        reveal: bool,
         /// 以 JSON 输出 (print JSON)
         #[arg(long)]
         json: bool,
@@ -65,7 +69,7 @@ pub fn run(cli: &Cli, action: &YearAction) -> CmdResult {
             let how = Start { promote: *promote, dry_run: *dry_run, force: *force };
             new_year(cli, *year, how, *json, policy.as_deref(), premium.as_deref())
         }
-        YearAction::Leavers { mark, json } => leavers(cli, *mark, *json),
+        YearAction::Leavers { mark, reveal, json } => leavers(cli, *mark, *reveal, *json),
         YearAction::List { json } => list(cli, *json),
     }
 }
@@ -435,10 +439,14 @@ struct LeaversJson<'a> {
     marked: usize,
 }
 
-fn leavers(cli: &Cli, mark: bool, json: bool) -> CmdResult {
+fn leavers(cli: &Cli, mark: bool, reveal: bool, json: bool) -> CmdResult {
     let (mut store, _lock) =
         if mark { open_writer_existing(cli).map(|(s, l)| (s, Some(l)))? } else { (open_existing(cli)?, None) };
     let found = store.leavers()?;
+    if reveal && !found.is_empty() {
+        let ids: Vec<i64> = found.iter().map(|l| l.id).collect();
+        record_reveal(cli, &mut store, "year leavers", &ids)?;
+    }
     let marked = if mark && !found.is_empty() {
         let ids: Vec<i64> = found.iter().map(|l| l.id).collect();
         store.mark_leavers(&ids)?
@@ -446,7 +454,7 @@ fn leavers(cli: &Cli, mark: bool, json: bool) -> CmdResult {
         0
     };
     if json {
-        print_json(&LeaversJson { year: store.shown_year(), leavers: &found, marked });
+        print_json_ids(&LeaversJson { year: store.shown_year(), leavers: &found, marked }, reveal);
         return Ok(());
     }
     if found.is_empty() {
@@ -458,7 +466,7 @@ fn leavers(cli: &Cli, mark: bool, json: bool) -> CmdResult {
         return Ok(());
     }
     for l in &found {
-        println!("{}\t{}\t{}\t{}", l.school, l.class, l.name, shown_id(&l.id_number, false));
+        println!("{}\t{}\t{}\t{}", l.school, l.class, l.name, shown_id(&l.id_number, reveal));
     }
     if mark {
         say(&format!("已登记为已离校 {marked} 人 (marked as left)"), &format!("marked as left: {marked}"));
