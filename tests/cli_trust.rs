@@ -469,6 +469,68 @@ fn merge_masks_id_numbers_unless_revealed() {
     assert_eq!(reveals(&a), vec![(None, "merge".to_owned())]);
 }
 
+fn exports(db: &Path) -> Vec<(String, canbao::store::ExportRecord)> {
+    let store = Store::open_read_only(db).expect("open");
+    store.exports().expect("exports").into_iter().map(|(_, operator, record)| (operator, record)).collect()
+}
+
+#[test]
+fn every_export_of_whole_id_numbers_is_recorded_with_who_what_and_where() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = ten_pupils(dir.path(), "drive.db");
+    let other = dir.path().join("other.db");
+    ok(canbao(&db).arg("backup").arg(&other));
+    let pupils = json(canbao(&db).args(["stats", "--json"]))["students"].as_u64().unwrap() as usize;
+    let sheet = dir.path().join("信息表.xlsx");
+    ok(canbao(&db).args(["export", "sheet", "--out"]).arg(&sheet));
+    let recorded = exports(&db);
+    assert_eq!(recorded.len(), 1, "{recorded:?}");
+    let (operator, record) = &recorded[0];
+    assert_eq!(operator, "测试");
+    assert_eq!((record.form.as_str(), record.pupils), ("sheet", pupils), "{record:?}");
+    assert_eq!(record.files, [sheet.display().to_string()], "{record:?}");
+    // The copy for teachers, the summary and the notices show no whole number: nothing to record.
+    ok(canbao(&db).args(["export", "sheet", "--mask", "--out"]).arg(dir.path().join("打码.xlsx")));
+    ok(canbao(&db).args(["export", "summary", "--out"]).arg(dir.path().join("汇总.xlsx")));
+    assert_eq!(exports(&db).len(), 1, "{:?}", exports(&db));
+    // The agencies' forms, every file named; standard output as `-`.
+    ok(canbao(&db).args(["export", "ledgers", "--format", "csv", "--out"]).arg(dir.path().join("台账")));
+    // Two files cannot go to standard output: refused, and nothing handed out is nothing recorded.
+    let (code, _, err) = run(canbao(&db).args(["export", "template", "--format", "csv", "--out", "-"]));
+    assert_eq!(code, 1, "{err}");
+    ok(canbao(&db).args(["export", "sheet", "--format", "csv", "--out", "-"]));
+    let recorded = exports(&db);
+    let forms: Vec<&str> = recorded.iter().map(|(_, r)| r.form.as_str()).collect();
+    assert_eq!(forms, ["sheet", "ledgers", "sheet"], "{recorded:?}");
+    assert_eq!(recorded[1].1.files.len(), 4, "the four ledgers: {recorded:?}");
+    assert_eq!(recorded[2].1.files, ["-"], "{recorded:?}");
+    // Another laptop's merge brings the records across, and changes no pupil for them.
+    let merged = json(canbao(&other).args(["merge", "--json"]).arg(&db));
+    assert_eq!(merged["updated"], 0, "{merged}");
+    assert_eq!(exports(&other).len(), 3, "{:?}", exports(&other));
+    let again = json(canbao(&db).args(["merge", "--json"]).arg(&other));
+    assert_eq!((&again["updated"], exports(&db).len()), (&0.into(), 3), "{again}");
+}
+
+#[test]
+fn a_read_only_window_refuses_exports_of_whole_id_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = ten_pupils(dir.path(), "drive.db");
+    let sheet = dir.path().join("信息表.xlsx");
+    let (code, _, err) = run(canbao(&db).args(["--read-only", "export", "sheet", "--out"]).arg(&sheet));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("只读") && err.contains("--mask"), "{err}");
+    assert!(!sheet.exists());
+    let (code, out, err) =
+        run(canbao(&db).args(["--read-only", "export", "template", "--format", "csv", "--out", "-"]));
+    assert_eq!(code, 1, "{err}");
+    assert!(out.is_empty() && err.contains("只读"), "{out}{err}");
+    // What shows no whole number is written all the same.
+    ok(canbao(&db).args(["--read-only", "export", "sheet", "--mask", "--out"]).arg(dir.path().join("打码.xlsx")));
+    ok(canbao(&db).args(["--read-only", "export", "summary", "--out"]).arg(dir.path().join("汇总.xlsx")));
+    assert!(exports(&db).is_empty());
+}
+
 #[cfg(unix)]
 #[test]
 fn folders_made_for_exports_are_owner_only() {
@@ -847,8 +909,13 @@ fn a_drive_on_read_only_media_is_read_by_every_road_that_only_reads() {
     assert_eq!(stats["students"], 10, "{stats}");
     let found = json(operator(&drive).args(["--read-only", "find", "周静露", "--json"]));
     assert_eq!(found.as_array().map(Vec::len), Some(1), "{found}");
+    // Whole ID numbers leave a drive only recorded in its history, which a drive that cannot be written cannot
+    // take: the copy for teachers it gives.
     let sheet = work.join("sheet.xlsx");
-    ok(operator(&drive).args(["--read-only", "export", "sheet", "--out"]).arg(&sheet));
+    let (code, _, err) = run(operator(&drive).args(["--read-only", "export", "sheet", "--out"]).arg(&sheet));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("只读") && err.contains("复制") && !sheet.exists(), "{err}");
+    ok(operator(&drive).args(["--read-only", "export", "sheet", "--mask", "--out"]).arg(&sheet));
     assert!(sheet.exists());
     // Nothing listens on port 1: the push reads the drive, then fails to reach the county, not to read it.
     let (code, _, err) =

@@ -1889,3 +1889,67 @@ fn the_import_picker_shows_the_folder_it_went_up_to() {
     let Some(Modal::Files(p)) = &app.modal else { panic!("the picker is open") };
     assert_eq!(p.dir, top);
 }
+
+/// The forms the screen writes with whole ID numbers are in the drive's history, as `canbao export` records
+/// them: the form, the pupils' count and the files; a form that shows no whole number (the summary) is not.
+#[test]
+fn an_export_from_the_screen_is_recorded_in_the_drives_history() {
+    use canbao::tui::palette::Form;
+    let (dir, drive) = sample_drive();
+    let mut app = app_on(&drive, Language::Zh);
+    let out = dir.path().join("台账");
+    app.start_form_export(Form::Ledgers, out.clone());
+    wait_for_jobs(&mut app);
+    let sheet = dir.path().join("信息表.xlsx");
+    app.start_export(sheet.clone());
+    wait_for_jobs(&mut app);
+    app.start_form_export(Form::Summary, dir.path().join("汇总"));
+    wait_for_jobs(&mut app);
+    assert!(sheet.exists(), "{}", screen(&app).join("\n"));
+    let pupils = students_in(&drive) as usize;
+    let recorded = Store::open_read_only(&drive).expect("read").exports().expect("exports");
+    let forms: Vec<(&str, &str)> = recorded.iter().map(|(_, who, r)| (r.form.as_str(), who.as_str())).collect();
+    assert_eq!(forms, [("ledgers", "测试"), ("sheet", "测试")], "{recorded:?}");
+    let ledgers: Vec<String> = names_in(&out).iter().map(|n| out.join(n).display().to_string()).collect();
+    assert_eq!(recorded[0].2.files, ledgers, "{recorded:?}");
+    assert_eq!(recorded[1].2.files, [sheet.display().to_string()], "{recorded:?}");
+    assert!(recorded[1].2.pupils > 0 && recorded[1].2.pupils <= pupils, "{recorded:?}");
+}
+
+/// A second window, opened read-only, cannot record an export: it writes no form with whole ID numbers and says
+/// where to export instead, and writes the masked copy and the summary as before.
+#[test]
+fn a_read_only_window_refuses_exports_of_whole_id_numbers() {
+    use canbao::tui::palette::{Command, Form};
+    let (dir, drive) = sample_drive();
+    let mut app = App::new(Store::open_read_only(&drive).expect("read-only"), &options(Language::Zh)).expect("app");
+    app.update(Action::Resize(120, 30));
+    let refused = |app: &App| {
+        let status = app.status.clone().expect("told why");
+        assert!(status.error && status.text.contains("只读打开时不能导出含完整证件号码的表格"), "{status:?}");
+    };
+    app.update(Action::Export);
+    assert!(app.modal.is_none(), "the sheet's dialog did not open");
+    refused(&app);
+    app.status = None;
+    app.run_command(Command::Export(Form::Template));
+    assert!(app.modal.is_none(), "the template's prompt did not open");
+    refused(&app);
+    app.status = None;
+    let out = dir.path().join("台账");
+    app.start_form_export(Form::Ledgers, out.clone());
+    wait_for_jobs(&mut app);
+    refused(&app);
+    let sheet = dir.path().join("信息表.xlsx");
+    app.start_export(sheet.clone());
+    wait_for_jobs(&mut app);
+    assert!(!out.exists() && !sheet.exists());
+    // The copy for teachers and the summary show no whole number.
+    app.run_command(Command::MaskExports);
+    app.start_export(sheet.clone());
+    wait_for_jobs(&mut app);
+    app.start_form_export(Form::Summary, dir.path().join("汇总"));
+    wait_for_jobs(&mut app);
+    assert!(sheet.exists() && dir.path().join("汇总").exists(), "{}", screen(&app).join("\n"));
+    assert!(Store::open_read_only(&drive).expect("read").exports().expect("exports").is_empty());
+}

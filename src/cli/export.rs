@@ -9,6 +9,7 @@ use super::{Cli, CmdResult, ExportArgs, ExportKind, FormatArg, UserError, paperw
 use crate::io::export::FileFormat;
 use crate::io::forms::{self, FormInput, template::Template};
 use crate::io::sheet::{self, ExportOptions};
+use crate::store::ExportRecord;
 
 pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
     let ExportArgs { kind, format, out, school, class, mask, template, on, from: _ } = args;
@@ -25,7 +26,15 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
         ));
     }
     let format = format_for(*format, out.as_deref())?;
-    let store = open_existing(cli)?;
+    let mut store = open_existing(cli)?;
+    // Whole ID numbers leave the drive only with a record of it in the drive's history, as a reveal on screen;
+    // a read-only window cannot write one, so it writes no such form (a masked copy, the summary and the
+    // notices, which show no whole number, it still writes).
+    let form = full_id_form(*kind, *mask);
+    if form.is_some() && (cli.read_only || store.opened_read_only()) {
+        return Err(read_only_export(*kind));
+    }
+    let ids_written = std::cell::Cell::new(0);
     if let Some(class) = class {
         sheet::check_class(&store, school.as_deref(), class)?;
     }
@@ -46,6 +55,7 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
             // The drive's policy says which payments fall short of the amount due, for the sheet's 备注.
             let policy = paperwork::drive_policy(&store)?;
             let (path, left_out) = sheet::export_sheet(&store, policy.as_ref(), &target, &opts)?;
+            ids_written.set(left_out.ids_written);
             say_beside(notice_number_unfilled(policy.as_ref()), to_stdout);
             say_beside(forms::classes::former_note(left_out.former, forms::classes::SHEET_FORM), to_stdout);
             say_beside(sheet::leavers_note(left_out.leavers), to_stdout);
@@ -53,7 +63,7 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
         }
         other => {
             let policy = paperwork::drive_policy(&store)?;
-            let input = FormInput { store: &store, opts: &opts, policy: policy.as_ref() };
+            let input = FormInput { store: &store, opts: &opts, policy: policy.as_ref(), ids_written: &ids_written };
             let out = out.as_deref();
             say_beside(notice_number_unfilled(policy.as_ref()), to_stdout);
             match other {
@@ -86,6 +96,24 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
             }
         }
     };
+    // Standard output takes one file: a form of several is refused below, with nothing handed out.
+    if let Some(form) = form.filter(|_| !to_stdout || written.len() == 1) {
+        let files = if to_stdout {
+            vec!["-".to_owned()]
+        } else {
+            written.iter().map(|p| crate::io::export::shown_in_full(p)).collect()
+        };
+        let record = ExportRecord { form: form.to_owned(), pupils: ids_written.get(), files, year: store.shown_year() };
+        // Not recorded (a full disk): not handed out either. The files go, and the folders made for them.
+        if let Err(e) = store.record_export(&record) {
+            if !to_stdout {
+                for path in &written {
+                    let _ = std::fs::remove_file(path);
+                }
+            }
+            return Err(e.into());
+        }
+    }
     made.keep();
     // Cells too long for one Excel cell, cut and marked: named with their pupil, so the drive can be corrected.
     for path in &written {
@@ -122,6 +150,36 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
             )))
         }
     }
+}
+
+/// The form's name in the drive's record of the export, for a form that carries whole ID numbers; `None` for
+/// one that shows none (a masked copy, the summary's counts, the notices' last four digits).
+fn full_id_form(kind: ExportKind, mask: bool) -> Option<&'static str> {
+    match kind {
+        ExportKind::Sheet if !mask => Some("sheet"),
+        ExportKind::Classes if !mask => Some("classes"),
+        ExportKind::Template => Some("template"),
+        ExportKind::Ledgers => Some("ledgers"),
+        ExportKind::Special => Some("special"),
+        ExportKind::Sheet | ExportKind::Classes | ExportKind::Summary | ExportKind::Notices => None,
+    }
+}
+
+/// A read-only window's refusal of a form with whole ID numbers: where to export it instead.
+fn read_only_export(kind: ExportKind) -> UserError {
+    let (masked, masked_en) = match kind {
+        ExportKind::Sheet | ExportKind::Classes => {
+            ("，或加 --mask 导出打码的副本", ", or add --mask for a masked copy")
+        }
+        _ => ("", ""),
+    };
+    UserError(format!(
+        "只读模式下不能导出含完整身份证号码的表格：导出会记入修改记录，只读窗口不写数据文件，未导出任何文件；\
+         请在正在使用数据文件的窗口中导出（只读存储上的数据文件先复制到可写的位置）{masked} (read-only: an export \
+         with whole ID numbers is recorded in the drive's history, which a read-only window does not write; nothing \
+         was exported; export from the window that holds the drive (a drive on read-only media: copy it somewhere \
+         writable first){masked_en})"
+    ))
 }
 
 /// The format an export writes: `--format`; without it the extension of an `--out` that names a file

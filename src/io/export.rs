@@ -1021,6 +1021,12 @@ pub fn safe_file_part(text: &str) -> String {
     text.chars().map(|c| if "\\/:*?\"<>|".contains(c) || c.is_control() { '_' } else { c }).collect()
 }
 
+/// A written file's path as the drive's record of an export keeps it: whole (a name typed relative to the folder
+/// canbao ran in says nothing once that is forgotten), not resolved through links.
+pub fn shown_in_full(path: &Path) -> String {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_owned()).display().to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

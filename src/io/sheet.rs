@@ -158,6 +158,9 @@ pub struct LeftOut {
     pub former: usize,
     /// Marked 已离校 and not insured this year (a pupil paid for who then left is insured, and listed).
     pub leavers: usize,
+    /// Not left out: the pupils' rows written with their whole ID numbers (none in the copy for teachers,
+    /// `mask`), for the drive's record of the export.
+    pub ids_written: usize,
 }
 
 /// What the sheet left out of its pupils who left (the pupils who left before the year began are said by `forms::classes::former_note`): the
@@ -329,6 +332,9 @@ pub fn export_sheet(
                 return Ok(());
             }
             seq += 1;
+            if !opts.mask {
+                left_out.ids_written += 1;
+            }
             let (masked, masked_phone);
             // The copy for teachers hides the parents' phones as it hides the numbers.
             let (id, phone) = if opts.mask {

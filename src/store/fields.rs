@@ -115,9 +115,11 @@ pub const ALL_FIELDS: [Field; 14] = [
 
 /// The audit log's field names that are no [`Field`]: a pupil's creation, a number corrected or shown
 /// (`id_number`), the drive's step to a new insured year, a payment the tax office listed that a reconciliation
-/// did not record (`domain::unapplied`). With the fields' keys, every name a history row can carry (a merge's
-/// record of a value it did not keep adds `:conflict_lost` to one).
-pub const AUDIT_ONLY_KEYS: [&str; 4] = ["created", "id_number", "year", crate::domain::unapplied::UNAPPLIED_PAYMENT];
+/// did not record (`domain::unapplied`), an export of whole ID numbers (no pupil's: `reveal::EXPORT_FIELD`). With
+/// the fields' keys, every name a history row can carry (a merge's record of a value it did not keep adds
+/// `:conflict_lost` to one).
+pub const AUDIT_ONLY_KEYS: [&str; 5] =
+    ["created", "id_number", "year", crate::domain::unapplied::UNAPPLIED_PAYMENT, super::reveal::EXPORT_FIELD];
 
 /// Whether an audit row of this field (as the log names it; `payment:conflict_lost` is a payment's) is for an
 /// insured year: a yearly field, or a pupil's creation, whose values (在校参保 from a list) are that year's.

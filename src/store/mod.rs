@@ -46,6 +46,7 @@ pub use import::{
 pub use payment_history::ListedPayment;
 pub use read::{SheetRow, StudentFilter};
 pub use reconcile::{Receipt, Unapplied};
+pub use reveal::{EXPORT_FIELD, ExportRecord};
 pub use roster_rows::RosterRow;
 pub use search_blocks::SearchKeys;
 pub use stats::{ClassStats, DayProgress, Stats};

@@ -67,6 +67,8 @@ impl Store {
             match pupil {
                 // A payment a reconciliation kept as not recorded changes nothing the roster shows.
                 _ if field == crate::domain::unapplied::UNAPPLIED_PAYMENT => {}
+                // Nor does another window's export of a form (no pupil's, no value changed).
+                None if field == super::reveal::EXPORT_FIELD => {}
                 Some(pupil) if in_place(&field) => {
                     if seen.insert(pupil) {
                         changes.pupils.push(pupil);

@@ -72,6 +72,7 @@ impl App {
         match command {
             Command::Import => self.open_import(),
             Command::Export(Form::Sheet) => self.open_export(),
+            Command::Export(form) if self.export_refused(form) => {}
             Command::Export(form) => self.prompt_path(PathPurpose::ExportForm(form), &self.here()),
             Command::Reconcile(source) => self.open_picker(PathPurpose::Reconcile(source)),
             Command::Policies => self.open_policies(),
@@ -111,6 +112,9 @@ impl App {
     }
 
     pub fn start_form_export(&mut self, form: Form, folder: PathBuf) {
+        if self.export_refused(form) {
+            return;
+        }
         // The forms are written into a folder under their usual names; a file name typed out of habit
         // (汇总.xlsx) means the folder it is in, not a new folder called 汇总.xlsx.
         let spreadsheet = folder

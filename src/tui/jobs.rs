@@ -19,7 +19,7 @@ use crate::io::forms::{self, FormInput};
 use crate::io::reconcile::{self, ReconcileReport, Source};
 use crate::io::sheet::{self, ExportError, ExportOptions};
 use crate::store::merge::MergeReport;
-use crate::store::{Change, ChangeOptions, Outcome, Reopen, Store};
+use crate::store::{Change, ChangeOptions, ExportRecord, Outcome, Reopen, Store};
 
 /// A piece of work, described so that it can run on either side.
 pub enum Work {
@@ -272,6 +272,8 @@ pub struct Staged {
     pub files: Vec<PathBuf>,
     /// What a drive of several schools had nothing for.
     pub skipped: Vec<String>,
+    /// The drive's record of the export, its files named once placed: for a form with whole ID numbers.
+    pub record: Option<ExportRecord>,
 }
 
 impl Staged {
@@ -296,10 +298,18 @@ impl Staged {
 
     /// Moves the files into the folder (a rename, on the same disk) and removes the hidden folder; nothing is
     /// moved when any of them is refused (asked again here: the answer to the question may come much later).
-    pub fn place(self, drive: Option<&std::path::Path>) -> JobOutcome {
-        if let Some(message) = self.refused(drive) {
+    pub fn place(self, store: &mut Store) -> JobOutcome {
+        if let Some(message) = self.refused(store.path()) {
             self.discard();
             return JobOutcome::Failed(message);
+        }
+        // Recorded before the files are moved in: whole ID numbers are not handed out unrecorded.
+        if let Some(mut record) = self.record.clone() {
+            record.files = self.targets().iter().map(|t| crate::io::export::shown_in_full(t)).collect();
+            if let Err(e) = store.record_export(&record) {
+                self.discard();
+                return JobOutcome::Failed(e.to_string());
+            }
         }
         let mut placed = Vec::new();
         for file in &self.files {
@@ -432,9 +442,20 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
             let placed = match written {
                 Ok(_) if stopped() => Err(FormNotWritten::Failed(STOPPED.to_owned())),
                 // The operator was asked before an existing file is replaced. Checked when the name was typed;
-                // again here, as the answer may have come long after.
+                // again here, as the answer may have come long after. Whole numbers go out recorded.
                 Ok((path, left_out)) => check_target(&target, options.format, store.path())
                     .map_err(|e| e.to_string())
+                    .and_then(|()| match options.mask {
+                        true => Ok(()),
+                        false => store
+                            .record_export(&ExportRecord {
+                                form: "sheet".to_owned(),
+                                pupils: left_out.ids_written,
+                                files: vec![crate::io::export::shown_in_full(&target)],
+                                year: store.shown_year(),
+                            })
+                            .map_err(|e| e.to_string()),
+                    })
                     .and_then(|()| std::fs::rename(&path, &target).map_err(|e| write_failed(&target, e)))
                     .map(|()| (target.clone(), left_out))
                     .map_err(FormNotWritten::Failed),
@@ -444,7 +465,9 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
             let _ = std::fs::remove_dir_all(&stage);
             unmake(folder, made && placed.is_err());
             match placed {
-                Ok((path, sheet::LeftOut { former: 0, leavers: 0 })) if cut.is_empty() => JobOutcome::Exported(path),
+                Ok((path, sheet::LeftOut { former: 0, leavers: 0, .. })) if cut.is_empty() => {
+                    JobOutcome::Exported(path)
+                }
                 Ok((path, left_out)) => JobOutcome::ExportedForm {
                     paths: vec![path],
                     skipped: forms::classes::former_note(left_out.former, forms::classes::SHEET_FORM)
@@ -464,8 +487,9 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
                 Ok(stage) => stage,
                 Err(message) => return JobOutcome::Failed(message),
             };
-            let (files, skipped) = match export_form(store, form, &stage, &options, policy.as_ref(), config.as_deref())
-            {
+            let ids_written = std::cell::Cell::new(0);
+            let written = export_form(store, form, &stage, &options, policy.as_ref(), config.as_deref(), &ids_written);
+            let (files, skipped) = match written {
                 Ok(_) if stopped() => {
                     let _ = std::fs::remove_dir_all(&stage);
                     unmake(&folder, made);
@@ -484,16 +508,22 @@ pub fn execute_stoppable(work: Work, store: &mut Store, stop: &AtomicBool) -> Jo
                     };
                 }
             };
-            let staged = Staged { folder, stage, files, skipped };
+            let record = form.full_id_form(options.mask).map(|name| ExportRecord {
+                form: name.to_owned(),
+                pupils: ids_written.get(),
+                files: Vec::new(),
+                year: store.shown_year(),
+            });
+            let staged = Staged { folder, stage, files, skipped, record };
             // A file that may not be replaced is refused before the operator is asked about the others.
             if let Some(message) = staged.refused(store.path()) {
                 staged.discard();
                 return JobOutcome::Failed(message);
             }
             let taken: Vec<PathBuf> = staged.targets().into_iter().filter(|target| target.exists()).collect();
-            if taken.is_empty() { staged.place(store.path()) } else { JobOutcome::WouldReplace { staged, taken } }
+            if taken.is_empty() { staged.place(store) } else { JobOutcome::WouldReplace { staged, taken } }
         }
-        Work::Place { staged } => staged.place(store.path()),
+        Work::Place { staged } => staged.place(store),
         Work::Reconcile { file, source, policy, dry_run } => {
             // As `canbao reconcile`: the list read and checked, a backup before the drive changes.
             match reconcile::reconcile(store, &file, source, policy.as_ref(), dry_run) {
@@ -596,6 +626,7 @@ fn export_form(
     options: &ExportOptions,
     policy: Option<&Policy>,
     config: Option<&std::path::Path>,
+    ids_written: &std::cell::Cell<usize>,
 ) -> Result<(Vec<PathBuf>, Vec<String>), FormNotWritten> {
     // Each form covers one school: a drive of several gets each school's own files.
     let schools = match store.schools() {
@@ -608,7 +639,7 @@ fn export_form(
     let mut empty = Vec::new();
     for school in schools {
         let opts = ExportOptions { school, ..options.clone() };
-        let input = FormInput { store, opts: &opts, policy };
+        let input = FormInput { store, opts: &opts, policy, ids_written };
         let out = Some(folder);
         let written = match form {
             Form::Sheet => Err(ExportError::Nothing),

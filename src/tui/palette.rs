@@ -30,6 +30,20 @@ impl Form {
     pub fn for_agencies(self) -> bool {
         matches!(self, Form::Template | Form::Ledgers | Form::Special)
     }
+
+    /// The form's name in the drive's record of an export (`export` in its history), for a form that carries whole
+    /// ID numbers as written (`masked`: the copy for teachers); `None` for one that shows none: a masked copy, the
+    /// summary's counts, the notices' last four digits. As `canbao export` names them.
+    pub fn full_id_form(self, masked: bool) -> Option<&'static str> {
+        match self {
+            Form::Sheet if !masked => Some("sheet"),
+            Form::Classes if !masked => Some("classes"),
+            Form::Template => Some("template"),
+            Form::Ledgers => Some("ledgers"),
+            Form::Special => Some("special"),
+            Form::Sheet | Form::Classes | Form::Summary | Form::Notices => None,
+        }
+    }
 }
 
 /// What a palette entry does.

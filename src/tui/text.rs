@@ -45,6 +45,8 @@ pub struct Text {
     pub read_only_refused: &'static str,
     /// `r` in read-only mode: showing a full number is recorded in the audit log, which such a window cannot write.
     pub read_only_reveal: &'static str,
+    /// An export with whole ID numbers in read-only mode: recorded in the audit log as a reveal is, so refused.
+    pub read_only_export: &'static str,
     /// Text pasted on a screen (not in a field) too long to be a search: not used.
     pub paste_not_searched: &'static str,
     /// A read-only instance has loaded what the writer saved since.
@@ -1116,6 +1118,7 @@ mod tests {
                 t.keys_astray,
                 t.keys_astray_ignored,
                 t.read_only_reveal,
+                t.read_only_export,
                 t.paste_not_searched,
                 t.keys_astray_cursor_back,
                 t.keys_burst,

@@ -6,6 +6,7 @@ use super::app::App;
 use super::input::LineInput;
 use super::jobs::{self, JobKind, JobOutcome, Staged, Work};
 use super::modal::{Confirm, Message, Modal, PathPrompt, PathPurpose, Then};
+use super::palette::Form;
 use super::roster::RosterData;
 use super::text::fill;
 use crate::io::class_list::{ImportReport, ImportRequest};
@@ -18,6 +19,9 @@ impl App {
     }
 
     pub fn open_export(&mut self) {
+        if self.export_refused(Form::Sheet) {
+            return;
+        }
         let name = sheet::default_file_name(&self.store, None, self.store.today(), FileFormat::Xlsx, self.mask_exports);
         self.modal = Some(Modal::Path(PathPrompt {
             purpose: PathPurpose::Export,
@@ -41,7 +45,22 @@ impl App {
         }
     }
 
+    /// A read-only window writes no form with whole ID numbers: an export of them is recorded in the drive's
+    /// history, as a reveal is, and such a window writes nothing (said, and `true`). A masked copy, the summary and
+    /// the notices show no whole number and go ahead; so does a window showing an earlier year, which records it.
+    pub fn export_refused(&mut self, form: Form) -> bool {
+        let masked = self.mask_exports && !form.for_agencies();
+        let refused = self.store.opened_read_only() && form.full_id_form(masked).is_some();
+        if refused {
+            self.fail(self.text.read_only_export);
+        }
+        refused
+    }
+
     pub fn start_export(&mut self, target: PathBuf) {
+        if self.export_refused(Form::Sheet) {
+            return;
+        }
         let target = self.sheet_in_folder(target);
         let format = match target.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
             Some("csv") => FileFormat::Csv,

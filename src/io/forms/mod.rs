@@ -31,6 +31,8 @@ pub struct FormInput<'a> {
     pub store: &'a Store,
     pub opts: &'a ExportOptions,
     pub policy: Option<&'a Policy>,
+    /// How many whole ID numbers the form wrote (one a pupil's row), for the drive's record of the export.
+    pub ids_written: &'a std::cell::Cell<usize>,
 }
 
 impl FormInput<'_> {
@@ -74,7 +76,11 @@ impl FormInput<'_> {
 
     /// The ID number as the form shows it: whole, or masked with `--mask`.
     pub fn id_cell(&self, s: &Student) -> Out<'static> {
-        Out::Text(if self.opts.mask { id_number::mask(&s.id_number) } else { s.id_number.clone() })
+        if self.opts.mask {
+            return Out::Text(id_number::mask(&s.id_number));
+        }
+        self.ids_written.set(self.ids_written.get() + 1);
+        Out::Text(s.id_number.clone())
     }
 
     /// Which of the four ledgers the pupil is in (none for declined or departed pupils who did not pay), by the
