@@ -4145,16 +4145,20 @@ fn the_roster_check_says_amounts_went_unchecked_under_a_policy_of_another_year()
     }
 }
 
-/// 开始新学年 on the sample drive of 2027 under Yibin's 2024 policy: the dialog that refuses it, naming both years.
+/// 开始新学年 on the sample drive of 2027 under Yibin's 2024 policy: the dialog that refuses it, naming both years,
+/// and saying the command it offers runs only once this window, which holds the drive, is closed.
 #[test]
 fn the_new_year_refused_under_a_policy_of_another_year() {
-    for lang in [Language::Zh, Language::En] {
+    for (lang, quit_first) in
+        [(Language::Zh, "退出本窗口（本窗口占用着数据文件）"), (Language::En, "quit this window (it holds the drive)")]
+    {
         let mut store = store(true);
         store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
         let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
         app.update(Action::Resize(100, 30));
         app.run_command(canbao::tui::palette::Command::NewYear);
-        assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::Message(_))), "{:?}", app.status);
+        let Some(canbao::tui::modal::Modal::Message(m)) = &app.modal else { panic!("{:?}", app.status) };
+        assert!(m.lines.concat().contains(quit_first), "{:#?}", m.lines);
         insta::assert_snapshot!(format!("year_new_other_year_{}", lang_name(lang)), screen(&app));
     }
 }
