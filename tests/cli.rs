@@ -4804,6 +4804,19 @@ fn a_new_number_beside_a_pupil_of_the_same_name_birth_date_and_class_is_said() {
     let lines: Vec<&str> = said.lines().filter(|l| l.contains("可能是同一学生的身份证号码已更正")).collect();
     assert_eq!(lines.len(), 1, "only 宋伟鹏, not 李明 of another birth date: {said}");
     assert!(lines[0].contains("corrected.csv") && lines[0].contains("perhaps it is the same pupil"), "{said}");
+
+    // Among hundreds of new pupils, each said at its own row, past the first hundreds too.
+    let mut rows: Vec<(String, String)> =
+        (0..600).map(|i| (format!("新生{i}"), valid_id(&format!("450202201801{:05}", 10_000 + i)))).collect();
+    rows[3] = ("宋伟鹏".into(), valid_id("45020220190930837"));
+    rows[450] = ("宋伟鹏".into(), valid_id("45020220190930845"));
+    let rows: Vec<(&str, &str)> = rows.iter().map(|(name, id)| (name.as_str(), id.as_str())).collect();
+    let out = canbao(&db).arg("import").arg(list("many.csv", &rows)).output().unwrap();
+    assert!(out.status.success());
+    let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let lines: Vec<&str> = said.lines().filter(|l| l.contains("可能是同一学生的身份证号码已更正")).collect();
+    assert_eq!(lines.len(), 2, "{said}");
+    assert!(lines[0].contains("第 5 行") && lines[1].contains("第 452 行"), "{said}");
 }
 
 /// Every option and argument of every command says what it is for in `canbao <cmd> --help`, where `canbao export

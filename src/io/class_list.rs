@@ -635,6 +635,10 @@ fn read_ahead<'r>(
             read.map(|files| (reader, files))
         });
         let mut written = Ok(());
+        if !known {
+            // Asked of each handover's new pupils at once, before its answers go back.
+            session.defer_look_alikes();
+        }
         'writing: for rows in from_reader.iter() {
             let mut answers = Vec::with_capacity(if known { 0 } else { rows.len() });
             for (row, keys) in &rows {
@@ -658,6 +662,10 @@ fn read_ahead<'r>(
             // Gone only once the reader has finished; rows written go back to it, which frees them (and reuses
             // their list) off the writer's thread.
             if !known {
+                if let Err(e) = session.settle_look_alikes(&mut answers) {
+                    written = Err(e);
+                    break 'writing;
+                }
                 let _ = applied_back.send(answers);
             }
             let _ = written_back.send(rows);

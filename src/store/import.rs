@@ -486,6 +486,7 @@ impl ImportSession<'_> {
         let (Some(tx), Some(insert)) = (self.tx.as_ref(), self.insert.as_mut()) else {
             return Err(StoreError::ImportFinished);
         };
+        self.batch.applied_since += 1;
         let respelled = self.batch.spellings.respell(tx, self.batch.roster_was_empty, row)?;
         let row = respelled.as_ref().unwrap_or(row);
         let masked = masked_ends(row);
@@ -541,6 +542,35 @@ impl ImportSession<'_> {
     /// says, instead of being held back (`IncomingOutcome::OtherName`): the operator checked them.
     pub fn take_other_names(&mut self, take: bool) {
         self.batch.other_names_taken = take;
+    }
+
+    /// From here on a new pupil's look-alike (`Applied::look_alike`) is left out of what `apply_read` returns,
+    /// to be asked of all the rows applied since in one statement by `settle_look_alikes`: asked row by row it
+    /// was a quarter of a day's batch into a large drive, most of it binding and running a statement that finds
+    /// nothing.
+    pub fn defer_look_alikes(&mut self) {
+        self.batch.look_alikes_deferred = true;
+    }
+
+    /// Fills in the look-alikes `defer_look_alikes` left out of `applied`, the answers of every row applied since
+    /// the last call (`apply_read`'s, in order, one for each).
+    pub fn settle_look_alikes(&mut self, applied: &mut [Applied]) -> Result<()> {
+        let tx = self.tx.as_ref().ok_or(StoreError::ImportFinished)?;
+        let due = std::mem::take(&mut self.batch.look_alikes_due);
+        self.batch.applied_since = 0;
+        let (Some(&(_, first)), Some(&(_, last))) = (due.first(), due.last()) else { return Ok(()) };
+        let mut stmt = tx.prepare_cached(LOOK_ALIKES)?;
+        let mut rows = stmt.query(params![first, last, self.batch.last_before])?;
+        while let Some(r) = rows.next()? {
+            let (id, held): (i64, String) = (r.get(0)?, r.get(1)?);
+            // Pupils are added in rowid order, so `due` is sorted by it.
+            if let Ok(at) = due.binary_search_by_key(&id, |&(_, id)| id)
+                && let Some(answer) = applied.get_mut(due[at].0)
+            {
+                answer.look_alike = Some(held);
+            }
+        }
+        Ok(())
     }
 
     /// Has `finish` take the drive's automatic backup before `reason` just before it commits: once every row
@@ -825,6 +855,12 @@ struct Batch {
     bound: Bound,
     /// The birth date being bound.
     date: String,
+    /// The look-alikes of new pupils are asked of several rows at once (`ImportSession::defer_look_alikes`).
+    look_alikes_deferred: bool,
+    /// The rows applied since the look-alikes were last asked: the place of the row being applied among them.
+    applied_since: usize,
+    /// The new pupils whose look-alike is still to be asked, each with the place of its row (`applied_since`).
+    look_alikes_due: Vec<(usize, i64)>,
 }
 
 /// How each school's classes are spelled on the drive, so a list writing a class another way (3年级2班 for the
@@ -1302,6 +1338,10 @@ fn insert_pupil(
     // Asked only of a row the insert added (a number held already is that pupil, not a look-alike), and only of
     // pupils held before this batch (`id <= last_before`), each in one class of the roster index.
     let look_alike = match &row.id.result {
+        Ok(_) if !batch.roster_was_empty && batch.look_alikes_deferred => {
+            batch.look_alikes_due.push((batch.applied_since - 1, id));
+            None
+        }
         Ok(v) if !batch.roster_was_empty => tx
             .prepare_cached(LOOK_ALIKE)?
             .query_row(
@@ -1349,6 +1389,18 @@ pub(crate) const LOOK_ALIKE: &str = "SELECT id_number FROM students
      WHERE school_id = ?1 AND class_order = ?2 AND name_order = ?9 AND name = ?3 AND birth_date = ?4
        AND id_problem IS NULL AND id_number <> ?5 AND id <= ?6 AND grade = ?7 AND class = ?8
      ORDER BY id LIMIT 1";
+
+/// `LOOK_ALIKE` asked of every new pupil with a valid number whose rowid is from ?1 to ?2, in one statement
+/// (`ImportSession::settle_look_alikes`): each new pupil's row gives the values the per-row query binds, and its
+/// look-alike is sought by the roster index as there. Only the new pupils that have one come back.
+pub(crate) const LOOK_ALIKES: &str = "SELECT id, held FROM (
+        SELECT n.id AS id, (SELECT o.id_number FROM students o
+            WHERE o.school_id = n.school_id AND o.class_order = n.class_order AND o.name_order = n.name_order
+              AND o.name = n.name AND o.birth_date = n.birth_date AND o.id_problem IS NULL
+              AND o.id_number <> n.id_number AND o.id <= ?3 AND o.grade = n.grade AND o.class = n.class
+            ORDER BY o.id LIMIT 1) AS held
+        FROM students n WHERE n.id >= ?1 AND n.id <= ?2 AND n.id_problem IS NULL
+    ) WHERE held IS NOT NULL";
 
 /// The statuses a new pupil is added with, the reason or place kept with them, and what the operator hears.
 fn new_pupils_standing(status: &ListStatus) -> (Standing, Option<&str>, StatusNote) {

@@ -929,6 +929,7 @@ fn every_per_row_lookup_uses_an_index() {
         ("import: no number", super::import::EXISTING_UNNUMBERED),
         ("import: the flagged look-alike", super::import::FLAGGED_SAME_PUPIL),
         ("import: a new pupil's look-alike under another number", super::import::LOOK_ALIKE),
+        ("import: the look-alikes of a handover's new pupils", super::import::LOOK_ALIKES),
         ("import: a rounded number of a pupil corrected since", super::import::VALID_NEAR),
         ("import: the valid number a mistyped check character stands for", super::import::VALID_NAMED),
         ("import: the pupils renamed from a rounded number's name", super::import::RENAMED_FROM),
@@ -982,11 +983,13 @@ fn a_new_pupils_look_alike_reads_only_its_names_entries_of_the_class() {
         if analyzed {
             s.conn.execute_batch("ANALYZE").unwrap();
         }
-        let plan = query_plan(&s.conn, super::import::LOOK_ALIKE);
-        assert!(
-            plan.iter().any(|p| p.contains("students_roster") && p.contains("name_order=?")),
-            "analyzed: {analyzed}: {plan:?}"
-        );
+        for sql in [super::import::LOOK_ALIKE, super::import::LOOK_ALIKES] {
+            let plan = query_plan(&s.conn, sql);
+            assert!(
+                plan.iter().any(|p| p.contains("students_roster") && p.contains("name_order=?")),
+                "analyzed: {analyzed}: {plan:?}"
+            );
+        }
     }
 }
 
