@@ -866,6 +866,67 @@ fn pupils_added_on_a_laptop_still_in_last_year_step_into_this_year_as_this_drive
     assert_eq!(last(&a, &home_a), last(&b, &home_b), "last year alike too");
 }
 
+/// A pupil that B, still in last year, marks 已离校 whom A has already promoted into this year: merged into A,
+/// her leaving holds in this year too, out of her class as A's own `year new` would have moved her, and the merge
+/// says so; both laptops end alike once B starts the year. Before, she stayed in 二年级1班 on A, counted 应参保
+/// and on this year's sheet, while the merge said this year was unchanged.
+#[test]
+fn a_leaver_marked_on_a_laptop_still_in_last_year_leaves_this_years_class_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let TwoLaptops { a, b, home_a, home_b, year } = a_year_apart(dir.path(), true);
+    let (next, last_year) = ((year + 1).to_string(), year.to_string());
+    let first = roster()[0].1.clone();
+    canbao(&b, &home_b).args(["mark", &first, "--enrollment", "left", "--note", "转学"]).assert().success();
+    let said = text(canbao(&a, &home_a).arg("merge").arg(&b));
+    assert!(said.contains(&format!("对方登记为 {year} 年度已离校，本年度也已移出 二年级1班")), "{said}");
+    let found = |db: &Path, home: &Path, year: Option<&str>| {
+        let mut cmd = canbao(db, home);
+        if let Some(y) = year {
+            cmd.args(["--year", y]);
+        }
+        json(cmd.args(["find", &first, "--json"]))[0].clone()
+    };
+    let now = found(&a, &home_a, None);
+    assert_eq!((&now["class"], &now["enrollment"]), (&format!("已离校{year}年度").into(), &"left".into()), "{now}");
+    let then = found(&a, &home_a, Some(&last_year));
+    assert_eq!((&then["class"], &then["enrollment"]), (&"一年级1班".into(), &"left".into()), "{then}");
+    let stats = json(canbao(&a, &home_a).args(["stats", "--json"]));
+    assert_eq!((&stats["expected"], &stats["former"]), (&0.into(), &2.into()), "{stats}");
+    let sheet_of =
+        |db: &Path, home: &Path| text(canbao(db, home).args(["export", "sheet", "--format", "csv", "--out", "-"]));
+    assert!(!sheet_of(&a, &home_a).contains("一年甲"));
+    // The JSON says it too, and a second merge has nothing more to carry.
+    let again = json(canbao(&a, &home_a).args(["merge", "--json"]).arg(&b));
+    assert_eq!(again["leavers_across_year"], serde_json::json!([]), "{again}");
+
+    // B starts the year itself (its own leaver moved out by it), then both merge both ways and end alike.
+    canbao(&b, &home_b).args(["year", "new", &next, "--promote"]).assert().success();
+    assert!(text(canbao(&b, &home_b).arg("merge").arg(&a)).contains("冲突 0"));
+    assert!(text(canbao(&a, &home_a).arg("merge").arg(&b)).contains("冲突 0"));
+    assert_eq!(sheet_of(&a, &home_a), sheet_of(&b, &home_b), "both laptops end alike");
+    assert_eq!(found(&a, &home_a, None), found(&b, &home_b, None));
+}
+
+/// The same leaving, but A's list of this year names the pupil in her new class: that is newer word of her than
+/// last year's mark, so she stays, and the merge says it did not carry the leaving and why.
+#[test]
+fn a_leaver_this_years_list_names_stays_in_her_class_and_the_merge_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let TwoLaptops { a, b, home_a, home_b, year } = a_year_apart(dir.path(), true);
+    let first = roster()[0].1.clone();
+    let list = dir.path().join("this-year.csv");
+    write_list(&list, &[("一年甲", first.clone(), "二年级", "1班")]);
+    canbao(&a, &home_a).arg("import").arg(&list).args(["--school", "测试小学"]).assert().success();
+    canbao(&b, &home_b).args(["mark", &first, "--enrollment", "left"]).assert().success();
+    let said = text(canbao(&a, &home_a).arg("merge").arg(&b));
+    let not_carried = format!("对方登记为 {year} 年度已离校，但本年度的名单中有此学生，未移出本年度的 二年级1班");
+    assert!(said.contains(&not_carried), "{said}");
+    let now = json(canbao(&a, &home_a).args(["find", &first, "--json"]))[0].clone();
+    assert_eq!((&now["class"], &now["enrollment"]), (&"二年级1班".into(), &"unknown".into()), "{now}");
+    let en = text(canbao(&a, &home_a).args(["--lang", "en", "merge", "--dry-run"]).arg(&b));
+    assert!(!en.contains("left in this year"), "said once, by the merge that found it: {en}");
+}
+
 /// A laptop two years behind: A started two years (promoting each time) while B, still in the first, added a
 /// 一年级 pupil and a 五年级 one. Merged into A, each steps through both years as A's own pupils did: the first
 /// grader is in 三年级 now and was in 二年级 the year between; the fifth grader was in 六年级 then and has since

@@ -146,6 +146,9 @@ pub struct ClosedYearChange {
     pub class: String,
     /// The fields changed, as the history names them (`enrollment`, `payment` …).
     pub fields: Vec<String>,
+    /// Our pupil's row.
+    #[serde(skip)]
+    pub student: i64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -206,6 +209,10 @@ pub struct MergeReport {
     /// The other laptop's changes to paired pupils' statuses of a year this drive has closed, a pupil and
     /// year each, oldest year first.
     pub into_closed_years: Vec<ClosedYearChange>,
+    /// Of those, the pupils the other laptop marked 已离校 in a closed year who were still in this year's
+    /// classes: moved out of them as `year new` moves its leavers, or left there, and why (see
+    /// `year::carry_leavers`).
+    pub leavers_across_year: Vec<super::year::LeaverAcrossYear>,
     pub dry_run: bool,
 }
 
@@ -1413,6 +1420,18 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext, drive: Option<&Path>) -
     {
         report.copied_into_later_year = Some(super::year::step_copied(tx, ctx, theirs, ours)?);
     }
+    // A leaving the other laptop recorded in a year this drive has since closed holds in this year too.
+    if let Some(ours) = sides.our_current {
+        let closed: Vec<(i64, i32)> = report
+            .into_closed_years
+            .iter()
+            .filter(|c| c.fields.iter().any(|f| f == "enrollment"))
+            .map(|c| (c.student, c.year))
+            .collect();
+        if !closed.is_empty() {
+            report.leavers_across_year = super::year::carry_leavers(tx, ctx, ours, &closed)?;
+        }
+    }
     // After their history: a move of a pupil copied from them comes after the rows that created it.
     let moved;
     (report.school_renames, moved) = super::merge_renames::follow(tx, ctx, renames, &school_decided, drive)?;
@@ -1814,6 +1833,7 @@ fn settle_pupil(
             name: name.clone(),
             class,
             fields: fields.collect(),
+            student: our_id,
         });
     }
     apply_by_year(tx, ctx, our_id, &changes)?;

@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use serde::Serialize;
 
+use super::fields::{Field, FieldChange};
 use super::{AuditContext, Result, Store, StoreError};
 use crate::domain::class_label::{self, Promotion};
 use crate::domain::search::pack_key;
@@ -511,6 +512,8 @@ fn move_leavers(tx: &Transaction, ctx: &AuditContext, current: i32, scope: Scope
 enum Scope {
     Roster,
     Copied,
+    /// The pupils a merge found marked 已离校 in a year this drive closed without them (`temp.merge_leavers`).
+    Leavers,
 }
 
 impl Scope {
@@ -519,6 +522,7 @@ impl Scope {
         match self {
             Scope::Roster => String::new(),
             Scope::Copied => format!(" AND {alias}.id IN (SELECT ours FROM temp.merge_copied)"),
+            Scope::Leavers => format!(" AND {alias}.id IN (SELECT ours FROM temp.merge_leavers)"),
         }
     }
 }
@@ -590,6 +594,106 @@ pub(crate) fn step_copied(
     Ok(out)
 }
 
+/// A pupil the other laptop marked 已离校 in an insured year this drive has closed, who was still in a class of
+/// this drive's year: the merge's word on whether the leaving was carried into this year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LeaverAcrossYear {
+    /// The closed year the pupil left in.
+    pub year: i32,
+    pub id_number: String,
+    pub name: String,
+    /// The class of this year the pupil was in.
+    pub class: String,
+    /// Why the pupil stays in that class (`listed_this_year`: this year's list names the pupil;
+    /// `marked_this_year`: this year has a status recorded for the pupil); `None`: moved out, as `year new` moves
+    /// the pupils who left before it.
+    pub kept_because: Option<&'static str>,
+}
+
+/// Carries into this drive's year `current` the leaving the other laptop recorded in a year this drive has
+/// closed (`closed`: the merge's pupils and years of such changes, already applied to those years): a pupil
+/// whose closed year now says 已离校 and who stands in this year as `year new` left them, 未确认 and 未缴费 and on
+/// no list of this year, is 已离校 this year too and out of the class, as `year new` would have done had the mark
+/// come before it. One whom this year has seen (a list of this year names them, or a status was recorded) is
+/// left where they are, and said. Without it the pupil sat in this year's class, counted 应参保, on its forms.
+pub(crate) fn carry_leavers(
+    tx: &Transaction,
+    ctx: &AuditContext,
+    current: i32,
+    closed: &[(i64, i32)],
+) -> Result<Vec<LeaverAcrossYear>> {
+    let first: Option<i32> = tx
+        .query_row("SELECT value FROM meta WHERE key = 'first_year'", [], |r| r.get::<_, Option<String>>(0))
+        .optional()?
+        .flatten()
+        .and_then(|y| y.parse().ok());
+    // The latest closed year each pupil's changes went into.
+    let mut latest: std::collections::BTreeMap<i64, i32> = std::collections::BTreeMap::new();
+    for &(student, year) in closed {
+        let at = latest.entry(student).or_insert(year);
+        *at = (*at).max(year);
+    }
+    tx.execute_batch("CREATE TEMP TABLE IF NOT EXISTS merge_leavers(ours INTEGER PRIMARY KEY)")?;
+    let mut out = Vec::new();
+    let mut moving: std::collections::BTreeMap<i32, Vec<i64>> = std::collections::BTreeMap::new();
+    for (student, year) in latest {
+        // Left in that year, and in none of the closed years after it was the pupil seen at all.
+        let left: Option<i64> = tx
+            .query_row(
+                "SELECT student_id FROM year_statuses WHERE student_id = ?1 AND year = ?2 AND enrollment = 'left'
+                   AND NOT EXISTS (SELECT 1 FROM year_statuses l WHERE l.student_id = ?1 AND l.year > ?2 AND l.year < ?3
+                                    AND (l.enrollment NOT IN ('unknown', 'left') OR l.payment <> 'unpaid'))",
+                params![student, year, current],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if left.is_none() {
+            continue;
+        }
+        let (id_number, name, grade, class, enrollment, payment, seen): (
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            Option<i32>,
+        ) = tx.query_row(
+            "SELECT id_number, name, grade, class, enrollment, payment, seen_year FROM students WHERE id = ?1",
+            [student],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
+        )?;
+        if enrollment == "left" || is_former_pupil(&grade) {
+            continue;
+        }
+        let kept_because = if seen.or(first).is_some_and(|s| s >= current) {
+            Some("listed_this_year")
+        } else if enrollment != "unknown" || payment != "unpaid" {
+            Some("marked_this_year")
+        } else {
+            None
+        };
+        if kept_because.is_none() {
+            let changes = [FieldChange::new(Field::Enrollment, Some("left"))];
+            super::fields::apply_diffs(tx, ctx, student, &changes)?;
+            moving.entry(year).or_default().push(student);
+        }
+        out.push(LeaverAcrossYear { year, id_number, name, class: class_label::join(&grade, &class), kept_because });
+    }
+    // Out of their class into the year they left in, as `year new` moves its own: by year, each its own step.
+    for (year, pupils) in moving {
+        tx.execute("DELETE FROM temp.merge_leavers", [])?;
+        for student in pupils {
+            tx.execute("INSERT INTO temp.merge_leavers(ours) VALUES (?1)", [student])?;
+        }
+        let step = AuditContext { action: "year".into(), year: Some(current), ..ctx.clone() };
+        move_leavers(tx, &step, year, Scope::Leavers)?;
+    }
+    tx.execute_batch("DROP TABLE IF EXISTS temp.merge_leavers")?;
+    out.sort_by(|a, b| (a.year, &a.class, &a.name).cmp(&(b.year, &b.class, &b.name)));
+    Ok(out)
+}
+
 /// Whether this drive's start of insured year `year` (by this laptop, or by another whose start a merge
 /// copied in) moved classes up a grade: its `year` row has class rows of the same instant and laptop beside it
 /// that are not the leavers' (those move whether or not the year promotes).
@@ -658,6 +762,8 @@ fn promote_classes(tx: &Transaction, ctx: &AuditContext, current: i32, scope: Sc
              ) GROUP BY school_id, grade, class",
             &[&current],
         ),
+        // A merge's leavers move out of their classes, never up: no class of theirs is promoted.
+        Scope::Leavers => ("SELECT school_id, grade, class, count(*) FROM students WHERE 0 GROUP BY 1, 2, 3", &[]),
     };
     let classes: Vec<(i64, String, String, i64)> = tx
         .prepare(sql)?

@@ -564,6 +564,13 @@ pub struct Text {
     pub merge_into_closed_year_pupil: &'static str,
     /// How many more pupils those lines left out.
     pub merge_into_closed_year_more: &'static str,
+    /// A pupil the other laptop marked 已离校 in a closed year, moved out of this year's class too: name, number,
+    /// the year, the class.
+    pub merge_leaver_carried: &'static str,
+    /// Such a pupil left in this year's class: name, number, the year, why (one of the two below), the class.
+    pub merge_leaver_not_carried: &'static str,
+    pub merge_leaver_listed: &'static str,
+    pub merge_leaver_marked: &'static str,
     /// The other file (a copy of this drive) still names its pupils' school by the name this drive renamed.
     pub merge_old_school_name: &'static str,
     /// The other file (a copy of this drive) renamed its pupils' school.

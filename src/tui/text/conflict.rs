@@ -200,6 +200,17 @@ pub fn closed_year_lines(t: &Text, r: &crate::store::merge::MergeReport, id: &dy
             lines.push(fill(t.merge_into_closed_year_more, &[&(group.len() - CLOSED_YEAR_NAMED)]));
         }
     }
+    // A leaving carried into this year changes this year's roster after all: each pupil named, moved or not.
+    for l in &r.leavers_across_year {
+        let line = match l.kept_because {
+            None => fill(t.merge_leaver_carried, &[&l.name, &id(&l.id_number), &l.year, &l.class]),
+            Some(why) => {
+                let why = if why == "listed_this_year" { t.merge_leaver_listed } else { t.merge_leaver_marked };
+                fill(t.merge_leaver_not_carried, &[&l.name, &id(&l.id_number), &l.year, &why, &l.class])
+            }
+        };
+        lines.push(line);
+    }
     lines
 }
 
@@ -371,6 +382,7 @@ mod tests {
             name: format!("学生{i}"),
             class: "一年级1班".into(),
             fields: vec!["enrollment".into(), "payment".into()],
+            student: 0,
         };
         let report = MergeReport { into_closed_years: (0..5).map(change).collect(), ..MergeReport::default() };
         let masked = |n: &str| crate::domain::id_number::mask(n);
