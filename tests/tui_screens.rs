@@ -7441,7 +7441,8 @@ fn a_part_paid_pupil_reads_part_paid_and_p_records_a_top_up() {
     type_text(&mut app, "孙语");
     app.update(Action::Confirm);
     app.update(Action::TogglePaid);
-    app.update(Action::Back);
+    app.update(Action::Left);
+    app.update(Action::Confirm);
     let Some(canbao::tui::modal::Modal::Confirm(c)) = &app.modal else { panic!("the clear question") };
     assert!(c.question.contains("清除 孙语 的缴费记录") && !c.yes, "{}", c.question);
 }
@@ -7482,4 +7483,91 @@ fn the_detail_screen_says_a_part_payment_and_what_is_still_owed() {
     assert!(zh.contains("已缴 300 元，还差 80 元"), "{zh}");
     let en = detail_of(&mut store, Language::En, "林彤瑶");
     assert!(en.contains("part-paid") && en.contains("300 yuan paid, 80 still owed"), "{en}");
+}
+
+/// The pupil `name` of `app`'s drive, found by a search and left under the cursor; its id.
+fn find_pupil(app: &mut App, name: &str) -> i64 {
+    app.update(Action::Search);
+    type_text(app, name);
+    app.update(Action::Confirm);
+    let id = app.selected_id().expect(name);
+    assert_eq!(app.store.student(id).expect("pupil").name, name);
+    id
+}
+
+/// `p` on a pupil paid in full asks whether to clear the payment (No by default). The payment form's usual keys
+/// typed at it, as by an operator who took it for the form (`p`, Tab, 2026-11-20, Enter), close it unanswered
+/// at the first digit, and the Enter after them answers nothing: the payment stays, and the status line says
+/// why. Before, Tab moved to 是, the digits were swallowed, and the Enter cleared the 380 元.
+#[test]
+fn a_date_typed_at_the_clear_question_closes_it_and_its_enter_clears_nothing() {
+    let mut app = app(Language::Zh);
+    let id = find_pupil(&mut app, "孙语");
+    let paid = canbao::domain::student::PaymentDetails {
+        amount_fen: Some(38_000),
+        paid_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 20),
+        channel: None,
+    };
+    app.store.set_payment(id, PaymentStatus::Paid, &paid).expect("paid");
+    let press = |code| Paced::Key(key(code, KeyEventKind::Press));
+    let mut script: std::collections::VecDeque<Paced> = paced("p").collect();
+    // A look at what opened, then the form's keys in one go.
+    script.extend([Paced::Pause, Paced::Pause, Paced::Sleep(400), press(KeyCode::Tab)]);
+    script.extend(paced("2026-11-20\n"));
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    run_loop(&mut terminal, &mut app, &mut PacedScript(script)).expect("loop");
+    assert_eq!(app.store.student(id).expect("s").payment, PaymentStatus::Paid, "the payment stays");
+    assert!(app.modal.is_none());
+
+    // Any character closes it, and says why, without the event loop too.
+    for typed in ['2', 'j', 'x'] {
+        let mut app = app_on_policy(with_part_payments(&[]));
+        let id = find_pupil(&mut app, "孙语");
+        app.store.set_payment(id, PaymentStatus::Paid, &paid).expect("paid");
+        app.update(Action::TogglePaid);
+        app.update(Action::NextField);
+        app.update(Action::Input(typed));
+        let said = app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+        assert!(said.starts_with(&format!("「{typed}」不是回答：问题已关闭，未作修改")), "{said}");
+        app.update(Action::Confirm);
+        assert!(app.modal.is_none(), "{typed}");
+        assert_eq!(app.store.student(id).expect("s").payment, PaymentStatus::Paid, "{typed}");
+    }
+}
+
+/// A part-paid pupil (300 of 380): Esc at 「登记补缴？」 closes it, nothing changed, where it answered No and opened
+/// 「清除 … 改为未缴费？」, whose same buttons a hurried Right, Enter then answered Yes to. The question that clears
+/// the payment has a title of its own (清除缴费记录), not the top-up's 请确认.
+#[test]
+fn esc_at_the_top_up_question_closes_it_and_the_clear_question_reads_apart() {
+    let mut app = app_on_policy(with_part_payments(&["林彤瑶"]));
+    app.update(Action::Resize(120, 30));
+    let id = find_pupil(&mut app, "林彤瑶");
+    app.update(Action::TogglePaid);
+    assert!(screen(&app).contains("请确认"), "{}", screen(&app));
+    app.update(Action::Back);
+    assert!(app.modal.is_none(), "Esc closes the whole question");
+    let said = app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+    assert!(said.contains("未作修改"), "{said}");
+    // Esc, Right, Enter, Right, Enter: still 300.
+    app.update(Action::TogglePaid);
+    for action in [Action::Back, Action::Right, Action::Confirm, Action::Right, Action::Confirm] {
+        app.update(action);
+    }
+    assert_eq!(app.store.student(id).expect("s").payment_details.amount_fen, Some(30_000));
+    // → goes to 是, where the question starts: the top-up form.
+    app.update(Action::TogglePaid);
+    app.update(Action::Right);
+    app.update(Action::Confirm);
+    assert!(matches!(app.modal, Some(canbao::tui::modal::Modal::Payment(_))), "the top-up form");
+    app.update(Action::Back);
+    // No (← to 否, Enter) still asks whether to clear, under its own title.
+    app.update(Action::TogglePaid);
+    app.update(Action::Left);
+    app.update(Action::Confirm);
+    let shown = screen(&app);
+    assert!(shown.contains("清除缴费记录") && shown.contains("清除 林彤瑶 的缴费记录"), "{shown}");
+    app.update(Action::Back);
+    assert!(app.modal.is_none());
+    assert_eq!(app.store.student(id).expect("s").payment_details.amount_fen, Some(30_000));
 }

@@ -1006,3 +1006,77 @@ fn a_second_demo_is_offered_read_only() {
     drop(held);
     assert_eq!(std::fs::read(&db).expect("bytes"), before, "the demo was neither made afresh nor written");
 }
+
+/// In a real terminal, as the keys arrive with a look between them: on a pupil who paid 300 of the 380 due, `p`,
+/// Esc closes 「登记补缴？」 with nothing changed (it opened 「清除…改为未缴费？」); the first → is honoured (to 是,
+/// so Enter opens the top-up form, where → had toggled 是 to 否 and Enter asked to clear); and on a pupil paid
+/// in full, the payment form's keys typed at 「清除…？」 (Tab, 2026-11-20, Enter) close it at the first digit and
+/// its Enter clears nothing. Both payments are kept.
+#[test]
+fn keys_at_the_payment_questions_never_clear_a_payment_unasked() {
+    if tmux_missing() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = imported_drive(dir.path());
+    let home = dir.path();
+    let years: serde_json::Value =
+        serde_json::from_slice(&run_ok(&db, home, &["year", "list", "--json"]).stdout).expect("json");
+    let year = years[0]["year"].as_i64().expect("a year");
+    run_ok(&db, home, &["policy", "new", "tmux-test", "--from", "yibin-2024", "--year", &year.to_string()]);
+    run_ok(&db, home, &["policy", "use", "tmux-test"]);
+    let paid_on = format!("{}-09-01", year - 1);
+    let mark = |number: &str, amount: &str| {
+        let args = ["mark", number, "--payment", "paid", "--amount", amount, "--paid-on", &paid_on, "--yes"];
+        run_ok(&db, home, &args);
+    };
+    mark("450202201711194162", "300"); // 周静露
+    mark("450202201804012233", "380"); // 吴凯远
+    let tmux = Tmux::start(format!("canbao-test-pay-{}", std::process::id()), dir.path(), &db, "测试");
+    tmux.wait_for("显示 10 / 10");
+    let find = |name: &str| {
+        tmux.send(&["/"]);
+        tmux.send_text(name);
+        tmux.wait_for("显示 1 / 10");
+        tmux.send(&["Enter"]);
+        tmux.look();
+    };
+    find("周静露");
+    tmux.send(&["p"]);
+    tmux.wait_for("还差 80 元");
+    tmux.look();
+    tmux.send(&["Escape"]);
+    let screen = tmux.wait_without("还差 80 元");
+    assert!(!screen.contains("清除 周静露") && screen.contains("未作修改"), "{screen}");
+    tmux.look();
+    tmux.send(&["p"]);
+    tmux.wait_for("还差 80 元");
+    tmux.look();
+    tmux.send(&["Right"]);
+    tmux.look();
+    tmux.send(&["Enter"]);
+    tmux.wait_for("补缴金额");
+    tmux.look();
+    tmux.send(&["Escape"]);
+    tmux.wait_without("补缴金额");
+    tmux.look();
+
+    find("吴凯远");
+    tmux.send(&["p"]);
+    tmux.wait_for("清除 吴凯远");
+    tmux.look();
+    tmux.send(&["Tab"]);
+    tmux.send_text("2026-11-20");
+    tmux.send(&["Enter"]);
+    let screen = tmux.wait_for("不是回答");
+    assert!(!screen.contains("清除 吴凯远"), "{screen}");
+    tmux.quit();
+
+    let found = run_ok(&db, home, &["find", "4502022017", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&found.stdout).expect("find json");
+    let text = json.to_string();
+    assert!(text.contains("\"part_paid\":true"), "周静露's 300 kept: {text}");
+    let stats = run_ok(&db, home, &["stats", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&stats.stdout).expect("stats json");
+    assert_eq!(json["payment"]["paid"], 2, "{json}");
+}

@@ -937,6 +937,15 @@ impl App {
                 self.modal = Some(Modal::Policies { cursor, list });
                 self.say(self.text.policy_not_changed);
             }
+    /// Esc at a confirmation: as No, except that a question No leads on from (登记补缴？, whose No asks whether
+    /// to clear the payment instead) closes with nothing changed; Esc never opens another question.
+    pub fn dismissed(&mut self, then: Then) {
+        match then {
+            Then::TopUp { .. } => self.say(self.text.nothing_changed),
+            then => self.declined(then),
+        }
+    }
+
             Then::Identity(mut form) => {
                 use crate::tui::identity::IdentityField;
                 // No goes back to the field asked about, to be typed again, and asks again on the next Enter.

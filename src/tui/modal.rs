@@ -190,6 +190,22 @@ pub struct Confirm {
     pub yes: bool,
 }
 
+impl Confirm {
+    /// Yes clears a family's payment (改为未缴费): drawn apart from the question before it (登记补缴？), which
+    /// asks with the same buttons.
+    pub fn clears_payment(&self) -> bool {
+        match &self.then {
+            Then::Write(p) => {
+                !p.items.is_empty()
+                    && p.items.iter().all(|(_, changes)| {
+                        matches!(changes.as_slice(), [crate::store::Change::Payment(crate::store::Payment::Unpaid)])
+                    })
+            }
+            _ => false,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CategoryPicker {
     pub targets: Vec<i64>,

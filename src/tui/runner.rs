@@ -87,6 +87,19 @@ pub fn translate(app: &App, event: Event) -> Option<Action> {
                 matches!(context, Context::Picker | Context::Roster | Context::Detail | Context::Dashboard)
                     || matches!(app.modal, Some(Modal::Message(_)))
                     || app.waits_for_pause();
+            // A character typed at a yes/no question that is not one of its own keys (y, h, l) is text, even one
+            // the dialogs bind elsewhere (the welcome's `1` and `i`, `j` and `k`): it closes the question
+            // unanswered (`App::update_confirm`), where it was swallowed and the Enter after it answered.
+            let question_text = matches!(app.modal, Some(Modal::Confirm(_)))
+                && !key.ctrl
+                && !key.alt
+                && !matches!(
+                    app.keymap.action(context, key).as_ref().and_then(Action::name),
+                    Some("yes" | "left" | "right")
+                );
+            if question_text && let KeyCode::Char(c) = key.code {
+                return Some(Action::Input(c));
+            }
             match app.keymap.action(context, key) {
                 None if typed_into && !key.ctrl && !key.alt => match key.code {
                     KeyCode::Char(c) => Some(Action::Input(c)),

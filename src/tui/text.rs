@@ -337,6 +337,11 @@ pub struct Text {
     pub keys_astray_ignored: &'static str,
     /// Added to the two above when keys of the same run (j, k, g, Space) had moved the cursor, opened a pupil or
     /// selected one before the run showed it was typed astray: put back as it was.
+    /// Text typed into a yes/no question (the key): the question is closed unanswered, as Esc closes it, and
+    /// no key acts until the typing pauses, so the Enter typed after the text answers nothing.
+    pub question_typed_astray: &'static str,
+    /// The title of the question whether to clear a pupil's payment (改为未缴费), drawn in the error colour.
+    pub clear_payment_title: &'static str,
     pub keys_astray_cursor_back: &'static str,
     /// A key that acts only after a pause (undo, redo, reveal, the note) came with more keys right after it (the
     /// key, what it does): not done, and the keys do nothing until the typing pauses.

@@ -294,11 +294,31 @@ impl App {
         match action {
             Action::Yes => self.confirmed(confirm.then),
             Action::Confirm if confirm.yes => self.confirmed(confirm.then),
-            Action::Confirm | Action::Back => self.declined(confirm.then),
-            // Not ↑/↓: those move through the list or chooser the question came from, and a hurried key meant
-            // for it would turn the answer to Yes.
+            Action::Confirm => self.declined(confirm.then),
+            Action::Back => self.dismissed(confirm.then),
+            // Text typed into a question (the date 2026-11-20 typed after `p` and Tab, as into the payment form it
+            // was taken for) is no answer: the question closes unanswered, as Esc closes it, and the keys after it,
+            // its Enter among them, do nothing until the typing pauses. Only the question's own letters (y, h, l)
+            // answer it, and those wait for a pause themselves (`App::key`).
+            Action::Input(_) | Action::Paste(_) => {
+                let key: String = match &action {
+                    Action::Input(c) => c.to_string(),
+                    Action::Paste(text) => text.chars().take(12).collect(),
+                    _ => String::new(),
+                };
+                self.dismissed(confirm.then);
+                self.typed_astray(fill(self.text.question_typed_astray, &[&key]));
+            }
+            // ← and → go to the button on that side (否 left, 是 right), as drawn: on a question that offers 是
+            // first (登记补缴？), → toggled it to 否, and the operator who took it for a move to 是 answered No and
+            // was asked the next question. Tab and Shift-Tab go to the other button. Not ↑/↓: those move through
+            // the list or chooser the question came from, and a hurried key meant for it would turn the answer to Yes.
             Action::Left | Action::Right | Action::NextField | Action::PreviousField => {
-                confirm.yes = !confirm.yes;
+                confirm.yes = match action {
+                    Action::Left => false,
+                    Action::Right => true,
+                    _ => !confirm.yes,
+                };
                 return Some(Modal::Confirm(confirm));
             }
             _ => return Some(Modal::Confirm(confirm)),

@@ -321,6 +321,8 @@ pub static EN: Text = Text {
     keys_astray: "\"{}\" does nothing here: typed astray? No key acts till a pause",
     keys_astray_ignored: "Typed astray (a shell command?): {} more key(s) did nothing",
     keys_astray_cursor_back: "; cursor put back",
+    question_typed_astray: "\"{}\" is no answer: question closed, nothing changed; typed astray? No key acts till a pause",
+    clear_payment_title: "Clear the payment",
     keys_burst: "\"{}\" ({}) not done: more keys came right after it",
     undone_field: "{} back to {}",
     answer_after_run: "\"{}\" not taken: the question came right after other keys; use Left/Right, Enter",

@@ -299,6 +299,8 @@ pub static ZH: Text = Text {
     keys_astray: "「{}」在此无用：像是误输入（如命令行命令），停顿前按键无效",
     keys_astray_ignored: "像是误输入（如命令行命令）：其后 {} 个键无效，没有修改学生",
     keys_astray_cursor_back: "；光标和选择已复原",
+    question_typed_astray: "「{}」不是回答：问题已关闭，未作修改；像是误输入，停顿前按键无效",
+    clear_payment_title: "清除缴费记录",
     keys_burst: "「{}」（{}）未执行：紧接着还有按键，停顿前按键无效",
     undone_field: "{}改回{}",
     answer_after_run: "「{}」未作回答：提问紧跟在其他按键之后打开，请用左右方向键选「是」再按 Enter",

@@ -680,7 +680,17 @@ fn question(frame: &mut Frame, app: &App, area: Rect, confirm: &Confirm) {
     let b = layout::QuestionBox::new((area.width, area.height));
     let text: Vec<Line> = layout::wrap(&confirm.question, b.inner_w).into_iter().map(Line::from).collect();
     let rows = text.len().clamp(1, b.max_rows) as u16;
-    let inner = popup(frame, app, area, b.width, rows + 6, t.confirm_title);
+    // Clearing a payment has a title of its own in the error colour: it follows 登记补缴？ with the same buttons,
+    // and a hurried Right, Enter must not take one for the other.
+    let clears = confirm.clears_payment();
+    let title = if clears { t.clear_payment_title } else { t.confirm_title };
+    let inner = popup(frame, app, area, b.width, rows + 6, title);
+    if clears {
+        let r = layout::centered(area, b.width, rows + 6);
+        let title = fit(&format!(" {title}"), r.width as usize);
+        let style = app.theme.popup_title().fg(app.theme.error.0).add_modifier(Modifier::BOLD);
+        frame.render_widget(Paragraph::new(Span::styled(title, style)), Rect { height: 1, ..r });
+    }
     frame.render_widget(Paragraph::new(text), Rect { height: rows, ..inner });
     let button = |label: &str, on: bool| {
         let style = if on { app.theme.input() } else { app.theme.popup() };
