@@ -7571,3 +7571,73 @@ fn esc_at_the_top_up_question_closes_it_and_the_clear_question_reads_apart() {
     assert!(app.modal.is_none());
     assert_eq!(app.store.student(id).expect("s").payment_details.amount_fen, Some(30_000));
 }
+
+/// The payment form's date field, cleared and typed anew key by key; the form afterwards.
+fn type_date(app: &mut App, date: &str) -> canbao::tui::modal::PaymentForm {
+    let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("the form") };
+    form.focus = canbao::tui::modal::PaymentField::Date;
+    app.update(Action::ClearLine);
+    type_text(app, date);
+    let Some(canbao::tui::modal::Modal::Payment(form)) = &app.modal else { panic!("the form") };
+    form.clone()
+}
+
+/// The payment form quotes the day its Enter would save, read as Enter reads it: 2023年10月8日, 2023/10/8 and
+/// 2023.10.08 (which the README says are taken) are quoted as 2023-10-08 is, where the quote stayed that of the
+/// last ISO date typed and Enter then said there was no amount due; an unfinished date or one that is no day
+/// (2023-02-30, whose 2023-02-3 was quoted on the way) quotes nothing and says the date is incomplete.
+#[test]
+fn the_payment_form_quotes_the_date_as_its_enter_reads_it() {
+    let mut app = app_on_policy(with_part_payments(&[]));
+    let id = find_pupil(&mut app, "孙语");
+    app.update(Action::TogglePaid);
+    let iso = type_date(&mut app, "2023-10-08");
+    assert_eq!(iso.quoted, vec![Some(38_000)]);
+    assert_eq!(iso.amount.text(), "380");
+    for typed in ["2023年10月8日", "2023/10/8", "2023.10.08", "２０２３-10-08"] {
+        type_date(&mut app, "2023-02-3");
+        let form = type_date(&mut app, typed);
+        assert_eq!((&form.quoted, &form.note, form.amount.text()), (&iso.quoted, &iso.note, "380"), "{typed}");
+    }
+    for typed in ["2023-02-30", "2023-10-", "2023年10月", "2023/1"] {
+        type_date(&mut app, "2023-10-08");
+        let form = type_date(&mut app, typed);
+        assert_eq!(form.quoted, vec![None], "{typed}");
+        assert_eq!(form.amount.text(), "", "{typed}");
+        assert!(form.note.as_deref().is_some_and(|n| n.starts_with("日期不完整")), "{typed}: {:?}", form.note);
+    }
+    type_date(&mut app, "2023年10月8日");
+    app.update(Action::Confirm);
+    assert!(app.modal.is_none(), "saved: {:?}", app.modal.as_ref().map(|_| ()));
+    let s = app.store.student(id).expect("s");
+    assert_eq!(
+        (s.payment_details.amount_fen, s.payment_details.paid_on.map(|d| d.to_string())),
+        (Some(38_000), Some("2023-10-08".into()))
+    );
+}
+
+/// A part payment saved through the form (300 of the 380 due) is said as the roster's row then reads it,
+/// 部分缴费 with what is still owed, where the status line said 已缴费.
+#[test]
+fn a_part_payment_saved_in_the_form_is_said_part_paid() {
+    for (lang, want) in
+        [(Language::Zh, "已保存：孙语 部分缴费（还差 80 元）"), (Language::En, "part-paid (80 yuan still owed)")]
+    {
+        let mut store = with_part_payments(&[]);
+        in_year(&mut store, 2024);
+        store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
+        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(80, 24));
+        let id = find_pupil(&mut app, "孙语");
+        app.update(Action::TogglePaid);
+        type_date(&mut app, "2023-10-08");
+        let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("the form") };
+        form.focus = canbao::tui::modal::PaymentField::Amount;
+        type_text(&mut app, "300");
+        app.update(Action::Confirm);
+        app.update(Action::Yes);
+        assert_eq!(app.store.student(id).expect("s").payment_details.amount_fen, Some(30_000));
+        let said = app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+        assert!(said.contains(want), "{said}");
+    }
+}

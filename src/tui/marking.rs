@@ -397,6 +397,21 @@ impl App {
         }
     }
 
+    /// The date in the payment form reads as no day (unfinished, or 2026-02-30): no amount is quoted, and the
+    /// amount the last quote filled in goes with it; the note says the date is incomplete.
+    pub fn unquote_form(&self, form: &mut PaymentForm) {
+        form.quoted = vec![None; form.pupils.len()];
+        form.full_subsidy = vec![false; form.pupils.len()];
+        form.year_warning = None;
+        form.note = Some(self.text.date_incomplete.to_owned());
+        if form.top_up.is_some() {
+            form.warning = None;
+        }
+        if !form.amount_edited && form.targets.len() == 1 {
+            form.amount.set("");
+        }
+    }
+
     /// Enter in the payment form: checks the fields, then writes or asks (several pupils, an amount that is
     /// not the amount due, a payment against the enrollment). A bad field keeps the form open.
     pub fn apply_payment(&mut self, mut form: PaymentForm) -> Option<Modal> {
@@ -409,9 +424,7 @@ impl App {
             form.focus = PaymentField::Amount;
             return Some(Modal::Payment(form));
         }
-        // 2026/11/20, 2026.11.20, 2026年11月20日: the forms the importer and the tax reconciliation read.
-        let day = crate::io::table::Cell::Text(crate::domain::narrow(form.date.text().trim()));
-        let Some(date) = crate::io::reconcile::parse_date(&day) else {
+        let Some(date) = form_date(form.date.text()) else {
             form.error = Some(self.text.bad_date.to_owned());
             form.focus = PaymentField::Date;
             return Some(Modal::Payment(form));
@@ -528,8 +541,17 @@ impl App {
             self.ask_pending(question, Pending { items, label, confirmed: false, if_no: None, form: Some(back) });
             return None;
         }
-        // One pupil: 财政代缴 when the department pays it all and nothing was paid.
-        let label = if names.is_empty() { label } else { self.text.payment(PaymentStatus::Government).to_owned() };
+        // One pupil: 财政代缴 when the department pays it all and nothing was paid; 部分缴费 with what is still owed
+        // when the amount is short of the amount due (300 of 380), as the roster's row then reads.
+        let short = match (typed_fen, form.quoted.first()) {
+            (Some(fen), Some(Some(due))) if fen < *due => Some(due - fen),
+            _ => None,
+        };
+        let label = match short {
+            _ if !names.is_empty() => self.text.payment(PaymentStatus::Government).to_owned(),
+            Some(owed) => fill(self.text.part_paid_owed, &[&money::plain(owed)]),
+            None => label,
+        };
         if !form.away_ok
             && let Some((category, place)) = form.pupils.first().and_then(|s| {
                 let payment = if names.is_empty() { PaymentStatus::Paid } else { PaymentStatus::Government };
@@ -915,6 +937,15 @@ impl App {
         }
     }
 
+    /// Esc at a confirmation: as No, except that a question No leads on from (登记补缴？, whose No asks whether
+    /// to clear the payment instead) closes with nothing changed; Esc never opens another question.
+    pub fn dismissed(&mut self, then: Then) {
+        match then {
+            Then::TopUp { .. } => self.say(self.text.nothing_changed),
+            then => self.declined(then),
+        }
+    }
+
     /// No in a confirmation: nothing happens, but what was prepared for a yes is cleared away.
     pub fn declined(&mut self, then: Then) {
         match then {
@@ -937,15 +968,6 @@ impl App {
                 self.modal = Some(Modal::Policies { cursor, list });
                 self.say(self.text.policy_not_changed);
             }
-    /// Esc at a confirmation: as No, except that a question No leads on from (登记补缴？, whose No asks whether
-    /// to clear the payment instead) closes with nothing changed; Esc never opens another question.
-    pub fn dismissed(&mut self, then: Then) {
-        match then {
-            Then::TopUp { .. } => self.say(self.text.nothing_changed),
-            then => self.declined(then),
-        }
-    }
-
             Then::Identity(mut form) => {
                 use crate::tui::identity::IdentityField;
                 // No goes back to the field asked about, to be typed again, and asks again on the next Enter.
@@ -1395,4 +1417,11 @@ fn action_of(form: Option<&PaymentForm>) -> &'static str {
 
 fn same_for_all(targets: &[i64], changes: Vec<Change>) -> Vec<(i64, Vec<Change>)> {
     targets.iter().map(|&id| (id, changes.clone())).collect()
+}
+
+/// The day a payment form's date field holds, as Enter saves it: 2026-11-20, 2026/11/20, 2026.11.20, 2026年11月20日
+/// (the forms the importer and the tax reconciliation read), full-width digits too; `None` for an unfinished
+/// date or one that is no day (2026-02-30).
+pub fn form_date(typed: &str) -> Option<NaiveDate> {
+    crate::io::reconcile::parse_date(&crate::io::table::Cell::Text(crate::domain::narrow(typed.trim())))
 }

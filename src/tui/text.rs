@@ -437,6 +437,10 @@ pub struct Text {
     pub date_before_birth: &'static str,
     pub future_date: &'static str,
     pub categories_saved: &'static str,
+    /// A family's payment saved short of the amount due (the amount still owed): the status line's word for it.
+    pub part_paid_owed: &'static str,
+    /// The payment form's date reads as no day yet (being typed, or 2026-02-30): no amount is quoted for it.
+    pub date_incomplete: &'static str,
     pub note_saved: &'static str,
     pub note_unsaved: &'static str,
     /// Esc in the payment form after an amount was typed: nothing was recorded.

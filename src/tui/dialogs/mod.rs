@@ -456,12 +456,13 @@ impl App {
                 let edited = form.amount.edit(&a);
                 form.amount_edited |= edited && !caret_only;
             }
-            a if form.focus == PaymentField::Date => {
-                if form.date.edit(&a)
-                    && let Ok(day) = chrono::NaiveDate::parse_from_str(form.date.text().trim(), "%Y-%m-%d")
-                {
-                    // The amount due depends on the day paid (late payment, mid-year enrollment).
-                    self.quote_form(&mut form, day);
+            // The amount due depends on the day paid (late payment, mid-year enrollment): quoted for the day Enter
+            // would save, read as Enter reads it (2026/11/20, 2026年11月20日 …); none while the date is unfinished
+            // or no day (2026-02-30), rather than the quote of a half-typed date before it.
+            a if form.focus == PaymentField::Date && form.date.edit(&a) => {
+                match crate::tui::marking::form_date(form.date.text()) {
+                    Some(day) => self.quote_form(&mut form, day),
+                    None => self.unquote_form(&mut form),
                 }
             }
             _ => {}

@@ -385,6 +385,8 @@ pub static EN: Text = Text {
     bad_date: "Date not understood: e.g. 2026-11-23",
     categories_saved: "categories",
     note_saved: "note",
+    part_paid_owed: "part-paid ({} yuan still owed)",
+    date_incomplete: "Date incomplete or no day (e.g. 2026-11-23, 2026/11/23): the amount due is quoted once it is",
     note_unsaved: "Note not saved: Esc discarded \"{}\"",
     payment_unsaved: "Payment not recorded: Esc discarded the amount {} yuan",
     enrollment_unsaved: "Enrollment not changed: Esc discarded \"{}\"",

@@ -362,6 +362,8 @@ pub static ZH: Text = Text {
     bad_date: "日期格式不对，例如 2026-11-23",
     categories_saved: "人员类别",
     note_saved: "备注",
+    part_paid_owed: "部分缴费（还差 {} 元）",
+    date_incomplete: "日期不完整或无效（例如 2026-11-23、2026/11/23、2026年11月23日）：填好日期后再计算应缴金额",
     note_unsaved: "备注未保存：按 Esc 放弃了「{}」",
     payment_unsaved: "缴费未登记：按 Esc 放弃了金额 {} 元",
     enrollment_unsaved: "参保状态未修改：按 Esc 放弃了「{}」",
