@@ -4006,6 +4006,10 @@ fn dashboard_keeps_two_schools_classes_apart() {
         assert_eq!(lines.len(), 2, "{shown}");
         assert!(lines[0].contains("柳州市第一小学") && lines[0].split_whitespace().nth(2) == Some("2"), "{shown}");
         assert!(lines[1].contains("柳州市第二小学") && lines[1].split_whitespace().nth(2) == Some("1"), "{shown}");
+        // The header's words over the bars whole at 80 columns, where they ran off (左：登记率  右：缴费).
+        let (label, bars) =
+            if lang == Language::Zh { ("班级", "左登记 右缴费") } else { ("Class", "enrolled | paid") };
+        assert!(line_starting(&shown, label).ends_with(bars), "{shown}");
         insta::assert_snapshot!(format!("dashboard_two_schools_{}", lang_name(lang)), screen(&app));
     }
 }
@@ -7639,5 +7643,31 @@ fn a_part_payment_saved_in_the_form_is_said_part_paid() {
         assert_eq!(app.store.student(id).expect("s").payment_details.amount_fen, Some(30_000));
         let said = app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
         assert!(said.contains(want), "{said}");
+    }
+}
+
+/// The dashboard at 80 columns holds the four ledgers' line whole, with the 财政代缴 not yet recorded (the
+/// shorter words for it, where the longer ones ran past the edge: 「财政代缴 7（其中未登记代」), and the class table's
+/// header of a drive of two schools, whose words over the bars ran off (「左：登记率  右：缴费」).
+#[test]
+fn the_dashboard_fits_its_ledgers_and_class_header_in_80_columns() {
+    for lang in [Language::Zh, Language::En] {
+        let mut store = store(true);
+        let pupils = store.students(&Default::default()).expect("pupils");
+        let orphan = canbao::domain::student::CategoryMark { name: "孤儿".into(), department: "民政".into() };
+        for s in pupils.iter().take(7) {
+            store.set_categories(s.id, std::slice::from_ref(&orphan)).expect("category");
+        }
+        in_year(&mut store, 2024);
+        store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
+        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(80, 24));
+        app.update(Action::Dashboard);
+        let shown = screen(&app);
+        let label = if lang == Language::Zh { "四本台账" } else { "Ledgers" };
+        let ledgers = line_starting(&shown, label).trim_end();
+        let whole = if lang == Language::Zh { "未登记代缴 13）" } else { "13 (13 unrec.)" };
+        assert!(ledgers.ends_with(whole), "{shown}");
+        assert!(unicode_width::UnicodeWidthStr::width(ledgers) <= 80, "{shown}");
     }
 }

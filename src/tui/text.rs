@@ -175,6 +175,8 @@ pub struct Text {
     pub dash_ledgers: &'static str,
     /// After the 财政代缴 ledger's figure: how many of it no department's payment was recorded for.
     pub dash_government_unrecorded: &'static str,
+    /// `dash_government_unrecorded` where the ledgers' line is short of room (80 columns).
+    pub dash_government_unrecorded_short: &'static str,
     pub dash_statuses: &'static str,
     pub dash_policy: &'static str,
     pub dash_backup: &'static str,
@@ -194,6 +196,8 @@ pub struct Text {
     /// The class line of pupils without a class, as `canbao stats` names it.
     pub dash_no_class: &'static str,
     pub dash_bars: &'static str,
+    /// `dash_bars` where the class table's header is short of room.
+    pub dash_bars_short: &'static str,
 
     pub help_title: &'static str,
     pub help_intro: &'static str,
@@ -333,15 +337,15 @@ pub struct Text {
     /// A key with no use on the screen (the key): the keys typed seem meant for another window, and do nothing
     /// until the typing pauses.
     pub keys_astray: &'static str,
-    /// The typing paused after keys that seemed meant for another window: how many did nothing.
-    pub keys_astray_ignored: &'static str,
-    /// Added to the two above when keys of the same run (j, k, g, Space) had moved the cursor, opened a pupil or
-    /// selected one before the run showed it was typed astray: put back as it was.
     /// Text typed into a yes/no question (the key): the question is closed unanswered, as Esc closes it, and
     /// no key acts until the typing pauses, so the Enter typed after the text answers nothing.
     pub question_typed_astray: &'static str,
     /// The title of the question whether to clear a pupil's payment (改为未缴费), drawn in the error colour.
     pub clear_payment_title: &'static str,
+    /// The typing paused after keys that seemed meant for another window: how many did nothing.
+    pub keys_astray_ignored: &'static str,
+    /// Added to the two above when keys of the same run (j, k, g, Space) had moved the cursor, opened a pupil or
+    /// selected one before the run showed it was typed astray: put back as it was.
     pub keys_astray_cursor_back: &'static str,
     /// A key that acts only after a pause (undo, redo, reveal, the note) came with more keys right after it (the
     /// key, what it does): not done, and the keys do nothing until the typing pauses.
@@ -433,14 +437,14 @@ pub struct Text {
     /// An amount of 0 typed for a family's payment: no payment, and where a department's payment goes.
     pub zero_amount: &'static str,
     pub bad_date: &'static str,
-    /// A payment date before the pupil's birth: name, birth date.
-    pub date_before_birth: &'static str,
-    pub future_date: &'static str,
-    pub categories_saved: &'static str,
     /// A family's payment saved short of the amount due (the amount still owed): the status line's word for it.
     pub part_paid_owed: &'static str,
     /// The payment form's date reads as no day yet (being typed, or 2026-02-30): no amount is quoted for it.
     pub date_incomplete: &'static str,
+    /// A payment date before the pupil's birth: name, birth date.
+    pub date_before_birth: &'static str,
+    pub future_date: &'static str,
+    pub categories_saved: &'static str,
     pub note_saved: &'static str,
     pub note_unsaved: &'static str,
     /// Esc in the payment form after an amount was typed: nothing was recorded.

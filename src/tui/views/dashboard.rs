@@ -87,20 +87,33 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     };
     lines.push(Line::styled(truncate(&line, width), theme.muted()));
 
-    let mut ledgers = vec![Span::styled(fit(&format!(" {}", t.dash_ledgers), 14), theme.header())];
+    // Spaced out where the line has room; closer together, then with the shorter word for the 财政代缴 not yet
+    // recorded, where it has not (80 columns), so the last ledger's figure is never the part cut off.
     let colors = [theme.paid, theme.unpaid, theme.elsewhere, theme.government];
-    for ((ledger, n), color) in d.ledgers.iter().zip(colors) {
-        ledgers.push(Span::styled(format!("{} ", t.ledger(*ledger)), theme.fg(color)));
-        // A pupil counted 财政代缴 by category, whose department's payment nobody recorded, is not insured yet:
-        // said, so the ledgers add up to 已参保.
-        if *ledger == crate::domain::policy::Ledger::GovernmentPaid && d.government_unrecorded > 0 {
-            ledgers
-                .push(Span::raw(format!("{n}{}    ", fill(t.dash_government_unrecorded, &[&d.government_unrecorded]))));
-        } else {
-            ledgers.push(Span::raw(format!("{n}    ")));
+    let ledger_line = |gap: usize, unrecorded: &str| {
+        let mut spans = vec![Span::styled(fit(&format!(" {}", t.dash_ledgers), 14), theme.header())];
+        for (i, ((ledger, n), color)) in d.ledgers.iter().zip(colors).enumerate() {
+            spans.push(Span::styled(format!("{} ", t.ledger(*ledger)), theme.fg(color)));
+            let gap = if i + 1 < d.ledgers.len() { gap } else { 0 };
+            // A pupil counted 财政代缴 by category, whose department's payment nobody recorded, is not insured yet:
+            // said, so the ledgers add up to 已参保.
+            let more = if *ledger == crate::domain::policy::Ledger::GovernmentPaid && d.government_unrecorded > 0 {
+                fill(unrecorded, &[&d.government_unrecorded])
+            } else {
+                String::new()
+            };
+            spans.push(Span::raw(format!("{n}{more}{}", " ".repeat(gap))));
         }
-    }
-    lines.push(Line::from(ledgers));
+        Line::from(spans)
+    };
+    let fits = |line: &Line| line.width() <= width;
+    let (long, short) = (t.dash_government_unrecorded, t.dash_government_unrecorded_short);
+    let ledgers = [(4, long), (2, long), (2, short)]
+        .into_iter()
+        .map(|(gap, unrecorded)| ledger_line(gap, unrecorded))
+        .find(fits)
+        .unwrap_or_else(|| ledger_line(1, short));
+    lines.push(ledgers);
     let mut statuses = vec![Span::styled(fit(&format!(" {}", t.dash_statuses), 14), theme.header())];
     for (e, n) in &d.enrollment {
         statuses.push(Span::styled(format!("{} ", t.enrollment(*e)), theme.muted()));
@@ -147,14 +160,22 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     } else {
         16
     };
-    let head = format!(
-        " {}{}{}{}{} {}",
-        fit(h[0], class_w),
-        fit_right(h[1], 8),
-        fit_right(h[2], 8),
-        fit_right(h[3], 8),
-        fit_right(h[4], 9),
-        t.dash_bars
+    // The words over the bars, shorter where the line has no room for them (two schools' class names at 80
+    // columns), and the class column narrower only when even those do not fit.
+    let numbers_w = 1 + 8 * 3 + 9 + 1;
+    let bars = if numbers_w + class_w + t.dash_bars.width() <= width { t.dash_bars } else { t.dash_bars_short };
+    let class_w = class_w.min(width.saturating_sub(numbers_w + bars.width())).max(10);
+    let head = truncate(
+        &format!(
+            " {}{}{}{}{} {}",
+            fit(h[0], class_w),
+            fit_right(h[1], 8),
+            fit_right(h[2], 8),
+            fit_right(h[3], 8),
+            fit_right(h[4], 9),
+            bars
+        ),
+        width,
     );
     let head_w = 1 + class_w + 8 * 3 + 9 + 1;
     // Two bars side by side: registered (在校或异地参保) and paid, each over the pupils to insure.
