@@ -7671,3 +7671,18 @@ fn the_dashboard_fits_its_ledgers_and_class_header_in_80_columns() {
         assert!(unicode_width::UnicodeWidthStr::width(ledgers) <= 80, "{shown}");
     }
 }
+
+/// The detail screen wraps the advice on a flagged ID number (科学计数法: 15 位之后已丢失，请向家长重新核对) onto the
+/// rows below, as it wraps the amount due, where at 120 columns it was cut to 「…已丢失， ..」.
+#[test]
+fn the_detail_screen_wraps_the_advice_on_a_flagged_id_number() {
+    let mut app = app(Language::Zh);
+    let id = find_pupil(&mut app, "孙语");
+    let set = "UPDATE students SET id_problem = 'precision_lost' WHERE id = ?1";
+    assert_eq!(app.store.connection().execute(set, [id]).expect("flag"), 1);
+    app.update(Action::Resize(120, 30));
+    app.update(Action::OpenDetail);
+    let shown = screen(&app);
+    let joined: String = shown.lines().map(str::trim).collect();
+    assert!(joined.contains("15 位之后已丢失，请向家长重新核对"), "{shown}");
+}

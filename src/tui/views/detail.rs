@@ -254,7 +254,8 @@ fn fields(app: &App, d: &Detail, width: usize) -> Vec<Line<'static>> {
     ];
     if let Some(code) = &s.id_problem {
         let message = Text::lookup(t.problems, code).unwrap_or(code).to_owned();
-        lines.push(field(app, t.f_problem, message, theme.fg(theme.warning), width));
+        // Wrapped, as the amount due is: the advice (请学校重新导出…) is its second half, which a cut line lost.
+        lines.extend(wrapped_field(app, t.f_problem, message, theme.fg(theme.warning), width));
     }
     // Marked 财政代缴: the department's share as the 财政代缴 ledger states it, in place of the quote's two
     // figures, whose department part may be 0 for a reason only the notes say.
