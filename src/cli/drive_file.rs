@@ -435,6 +435,11 @@ fn print_merge_report(r: &crate::store::merge::MergeReport, reveal: bool) {
         say(&format!("  {zh} ({pupils})"), &format!("  {en}"));
     };
     print_listed(&lines, pupil, group);
+    let (joined_zh, joined_en) =
+        (conflict::top_ups_joined_lines(zh, r, &id), conflict::top_ups_joined_lines(en, r, &id));
+    for (z, e) in joined_zh.into_iter().zip(joined_en) {
+        say(&format!("  {z} ({e})"), &format!("  {e}"));
+    }
     for c in &r.decided_there {
         let id = shown_id(&c.id_number, reveal);
         let (z, e) = (conflict::decided_there_line(zh, c, &id), conflict::decided_there_line(en, c, &id));

@@ -16,6 +16,7 @@ use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use serde::Serialize;
 
 use super::category_union;
+use super::change::TOP_UP;
 use super::class_rule::{self, ClassChange};
 use super::fields::{self, Field, FieldChange};
 use super::lock::same_file;
@@ -151,12 +152,34 @@ pub struct ClosedYearChange {
     pub student: i64,
 }
 
+/// A part-payer's top-ups recorded apart on the two laptops (40 on each for 300 of 380): each is money the family
+/// handed over, with its own date, operator and receipt, so the merge adds them all to the payment they followed
+/// rather than keep one laptop's sum over the other's. Listed with each side's top-ups and the sum kept, for the
+/// operator to check one receipt was not keyed on both laptops.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TopUpsJoined {
+    pub id_number: String,
+    pub name: String,
+    /// The insured year of the payment (none on a drive without years).
+    pub year: Option<i32>,
+    /// The amount both laptops held before their top-ups, in fen.
+    pub before_fen: i64,
+    /// This drive's top-ups and the other file's, in fen, oldest first.
+    pub ours_fen: Vec<i64>,
+    pub theirs_fen: Vec<i64>,
+    /// The payment kept: `before_fen` with every top-up added.
+    pub total_fen: i64,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct MergeReport {
     pub added: usize,
     pub updated: usize,
     pub unchanged: usize,
     pub conflicts: Vec<Conflict>,
+    /// Top-ups of one payment recorded apart on the two laptops, all added to it (see `TopUpsJoined`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub top_ups_joined: Vec<TopUpsJoined>,
     pub ambiguous: Vec<Ambiguous>,
     /// Pupils one file held with a rounded or mistyped number and the other with the valid one, paired as one
     /// child (see `pair_look_alikes`).
@@ -250,6 +273,8 @@ struct Event {
     run: Option<i64>,
     /// Written by a reconciliation: for a payment's field, the tax office's list recorded it.
     reconciled: bool,
+    /// For a top-up's row of the amount (action `top_up`), the amount it added to and the sum it made, in fen.
+    top_up: Option<(i64, i64)>,
 }
 
 impl Event {
@@ -342,7 +367,9 @@ fn history(
     let mut stmt = tx.prepare_cached(&format!(
         "SELECT a.at, a.origin, CASE WHEN a.action = 'reveal' THEN 'reveal' ELSE a.field END, a.year,
                 n.id IS NOT NULL, a.id, a.action = 'year', a.action = 'merge',
-                a.action = 'year' AND a.field = 'grade' AND a.new IS '{LEFT_GRADE}', a.action = 'reconcile'
+                a.action = 'year' AND a.field = 'grade' AND a.new IS '{LEFT_GRADE}', a.action = 'reconcile',
+                CASE WHEN a.action = '{TOP_UP}' AND a.field = 'paid_amount_fen' THEN a.old END,
+                CASE WHEN a.action = '{TOP_UP}' AND a.field = 'paid_amount_fen' THEN a.new END
          FROM {db}.audit a
          LEFT JOIN temp.{unshared} n ON n.id = a.id
          WHERE a.student_id = ?1 AND a.id <= ?2
@@ -401,9 +428,15 @@ fn history(
             prevailed,
             run,
             reconciled: r.get(9)?,
+            top_up: fen(r, 10)?.zip(fen(r, 11)?),
         });
     }
     Ok(events)
+}
+
+/// Column `i` of an audit row, an amount in fen, if it holds one.
+fn fen(r: &rusqlite::Row, i: usize) -> rusqlite::Result<Option<i64>> {
+    Ok(r.get::<_, Option<String>>(i)?.and_then(|v| v.parse().ok()))
 }
 
 /// The suffix of the field of an audit row recording a value a merge let lose (`note:conflict_lost`).
@@ -1397,7 +1430,8 @@ fn merge_in(tx: &Transaction, ctx: &super::AuditContext, drive: Option<&Path>) -
             &mut report.into_closed_years,
         );
         let ours: i64 = row.get(1)?;
-        if settle_pupil(tx, ctx, &sides, (row.get(0)?, ours), found, &mut school_decided)? {
+        let joined = &mut report.top_ups_joined;
+        if settle_pupil(tx, ctx, &sides, (row.get(0)?, ours), found, &mut school_decided, joined)? {
             changed.insert(ours);
         }
     }
@@ -1506,6 +1540,7 @@ fn settle_pupil(
         &mut Vec<ClosedYearChange>,
     ),
     school_decided: &mut std::collections::HashSet<i64>,
+    top_ups_joined: &mut Vec<TopUpsJoined>,
 ) -> Result<bool> {
     let their_history = history(
         tx,
@@ -1591,7 +1626,12 @@ fn settle_pupil(
                     of_side(e) && e.unshared && (group.iter().any(|f| f.key() == e.field) || e.field == "created")
                 })
             };
-            let theirs_new = their_last.unshared || (categories && apart(&their_history, &theirs_in));
+            // So are a payment's top-ups: their merge may have added ours to theirs (`join_top_ups`), and its newest
+            // change is then a copy of our top-up, while the sum is news here.
+            let topped_up = group.contains(&Field::Payment)
+                && theirs_values != ours_values
+                && their_history.iter().any(|e| theirs_in(e) && e.unshared && e.top_up.is_some());
+            let theirs_new = their_last.unshared || (categories && apart(&their_history, &theirs_in)) || topped_up;
             if !theirs_new {
                 continue; // We already have their latest change to this group.
             }
@@ -1676,8 +1716,34 @@ fn settle_pupil(
             // newer change wins as any does, but the operator hears that it was the tax office's record that lost.
             let tax_lost =
                 |kept: &Event, lost: &Event| group.contains(&Field::Payment) && lost.reconciled && !kept.reconciled;
+            // Top-ups of one part payment recorded apart on both laptops: every one of them is kept, added up,
+            // and the group is no conflict (the newer side's date and channel go with the sum).
+            let joined = (ours_unseen && group.contains(&Field::Payment))
+                .then(|| {
+                    join_top_ups((&their_history, &theirs_in), (&our_history, &in_year), (&theirs_values, &ours_values))
+                })
+                .flatten();
+            if let Some(j) = &joined {
+                top_ups_joined.push(TopUpsJoined {
+                    id_number: id_number.clone(),
+                    name: name.clone(),
+                    year,
+                    ..j.clone()
+                });
+            }
             for ((&field, theirs_value), ours_value) in group.iter().zip(&theirs_values).zip(&ours_values) {
                 let key = field.key();
+                if let Some(j) = joined.as_ref() {
+                    let kept = match field {
+                        Field::PaidAmount => Some(j.total_fen.to_string()),
+                        _ if they_win => theirs_value.clone(),
+                        _ => ours_value.clone(),
+                    };
+                    if kept != *ours_value {
+                        changes.push((year, FieldChange::new_owned(field, kept)));
+                    }
+                    continue;
+                }
                 if ours_unseen && theirs_value != ours_value {
                     let our_last = our_last.unwrap_or(their_last);
                     let (kept_event, lost_event) =
@@ -1872,6 +1938,54 @@ fn payment_stands(theirs: &[Option<String>], ours: &[Option<String>]) -> Option<
         (false, true) => Some(false),
         _ => None,
     }
+}
+
+/// One side's history of a pupil, with which of its events are of the insured year being settled.
+type SideHistory<'h> = (&'h [Event], &'h dyn Fn(&Event) -> bool);
+
+/// The top-ups two laptops recorded apart on one part payment, joined (see `TopUpsJoined`), if that is what each
+/// side's changes of the payment group the other lacks are: on both sides, each change of the amount is a top-up,
+/// at least one, the payment is still 已缴费, and both sides' top-ups follow one amount held before. Anything
+/// else (a correction of the amount, a tax list's amount, a payment cleared) is weighed as before, a conflict.
+/// The same top-up copied back is a row both files hold, and is not counted again.
+fn join_top_ups(
+    (their_history, theirs_in): SideHistory,
+    (our_history, ours_in): SideHistory,
+    (theirs, ours): (&[Option<String>], &[Option<String>]),
+) -> Option<TopUpsJoined> {
+    let group = GROUPS.into_iter().find(|g| g.contains(&Field::Payment)).unwrap_or(&[]);
+    let at = |field: Field| group.iter().position(|&f| f == field);
+    let amount = |values: &[Option<String>]| -> Option<i64> {
+        let paid = at(Field::Payment).and_then(|i| values.get(i)?.as_deref()) == Some(PaymentStatus::Paid.code());
+        paid.then(|| at(Field::PaidAmount).and_then(|i| values.get(i)?.as_deref()?.parse().ok())).flatten()
+    };
+    let top_ups = |history: &[Event], in_year: &dyn Fn(&Event) -> bool| -> Option<Vec<i64>> {
+        let mut added = Vec::new();
+        for e in history.iter().filter(|e| e.unshared && in_year(e)) {
+            if e.field == Field::PaidAmount.key() {
+                let (old, new) = e.top_up?;
+                added.push(new - old);
+            } else if e.field == Field::Payment.key() || e.field == "created" {
+                return None;
+            }
+        }
+        (!added.is_empty()).then_some(added)
+    };
+    let (their_top_ups, our_top_ups) = (top_ups(their_history, theirs_in)?, top_ups(our_history, ours_in)?);
+    let (theirs_fen, ours_fen) = (amount(theirs)?, amount(ours)?);
+    let before_fen = ours_fen - our_top_ups.iter().sum::<i64>();
+    if theirs_fen - their_top_ups.iter().sum::<i64>() != before_fen {
+        return None;
+    }
+    Some(TopUpsJoined {
+        id_number: String::new(),
+        name: String::new(),
+        year: None,
+        before_fen,
+        total_fen: ours_fen + their_top_ups.iter().sum::<i64>(),
+        ours_fen: our_top_ups,
+        theirs_fen: their_top_ups,
+    })
 }
 
 /// Whether the payment a side holds was recorded apart from the other laptop: its newest change of the payment
@@ -5291,5 +5405,83 @@ mod tests {
         let expected = [("2026-12-03".to_owned(), 1, 1, 1, 1), ("2026-12-04".to_owned(), 1, 1, 2, 2)];
         assert_eq!(days(&a_into_b), expected, "the laptop whose 不参保 lost");
         assert_eq!(days(&b_into_a), expected, "the laptop that kept its payment");
+    }
+
+    /// Records a top-up of `fen` on `s`'s pupil `id` at `at`, as `mark --top-up` does: the amount recorded plus it.
+    fn top_up(s: &mut Store, id: &str, at: &str, fen: i64) {
+        use crate::store::{Change, ChangeOptions, Payment, TOP_UP};
+        s.set_fixed_clock(at);
+        let pupil = by_id(s, id);
+        let total = pupil.payment_details.amount_fen.unwrap() + fen;
+        let day = chrono::NaiveDate::parse_from_str(&at[..10], "%Y-%m-%d").ok();
+        let paid = Change::Payment(Payment::Paid { amount_fen: Some(total), paid_on: day, channel: None });
+        s.apply_change(TOP_UP, pupil.id, vec![paid], ChangeOptions::default()).unwrap();
+    }
+
+    /// A part-payer (300 of 380) brings 40 to each laptop: two top-ups, two receipts, both money. Merged either
+    /// way, and back, she has paid 380, the merge that met them says so, nothing is a conflict or a dispute, and
+    /// a top-up both files hold (merged again) is not added twice.
+    #[test]
+    fn top_ups_recorded_apart_on_two_laptops_both_count_and_a_top_up_merged_again_does_not() {
+        let part = PaymentDetails { amount_fen: Some(30000), ..family_payment() };
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, ids) = two_copies_after(dir.path(), |a, ids| {
+            a.set_payment(by_id(a, &ids[0]).id, PaymentStatus::Paid, &part).unwrap();
+        });
+        top_up(&mut a, &ids[0], "2026-12-01T10:00:00+08:00", 4000);
+        top_up(&mut b, &ids[0], "2026-12-02T10:00:00+08:00", 4000);
+        let (a_path, b_path) = (a.path().unwrap().to_owned(), b.path().unwrap().to_owned());
+        drop((a, b));
+        let amount = |s: &Store| by_id(s, &ids[0]).payment_details.amount_fen;
+        let disputes = |s: &Store| s.amount_disputes(&[by_id(s, &ids[0])]).unwrap();
+        for (first, second) in [(&a_path, &b_path), (&b_path, &a_path)] {
+            let trip = dir.path().join(format!("trip-{}", first.file_name().unwrap().to_string_lossy()));
+            let ((mut first, r1), (second, r2)) = round_trip(&trip, first, second);
+            assert_eq!((amount(&first), amount(&second)), (Some(38000), Some(38000)), "{r1:?} {r2:?}");
+            assert!(r1.conflicts.is_empty() && r2.conflicts.is_empty() && r2.decided_there.is_empty(), "{r1:?}");
+            let [joined] = &r1.top_ups_joined[..] else { panic!("{r1:?}") };
+            assert_eq!((joined.before_fen, &joined.ours_fen, &joined.theirs_fen), (30000, &vec![4000], &vec![4000]));
+            assert_eq!(joined.total_fen, 38000);
+            assert!(disputes(&first).is_empty() && disputes(&second).is_empty());
+            assert_eq!(snapshot(&first), snapshot(&second));
+            // The other file again, now holding both top-ups: nothing new.
+            let again = first.merge_from(second.path().unwrap(), false).unwrap();
+            assert!(again.top_ups_joined.is_empty() && again.conflicts.is_empty(), "{again:?}");
+            assert_eq!(amount(&first), Some(38000));
+        }
+        // Each file merged into a copy of the other: the same sum both ways.
+        let ((a_into_b, r1), (b_into_a, r2)) =
+            merge_both_ways(&dir.path().join("both"), Store::open(&a_path).unwrap(), Store::open(&b_path).unwrap());
+        assert_eq!((amount(&a_into_b), amount(&b_into_a)), (Some(38000), Some(38000)), "{r1:?} {r2:?}");
+        assert_eq!((r1.top_ups_joined.len(), r2.top_ups_joined.len()), (1, 1));
+    }
+
+    /// A top-up on one laptop while the other recorded the tax office's list's whole payment is no sum: one of the
+    /// two is kept, and the other is said, as a conflict of the amount, and stays in dispute for the roster check.
+    #[test]
+    fn a_top_up_beside_a_tax_lists_whole_payment_is_said_not_added() {
+        let part = PaymentDetails { amount_fen: Some(30000), ..family_payment() };
+        for top_up_later in [false, true] {
+            let dir = tempfile::tempdir().unwrap();
+            let (mut a, mut b, ids) = two_copies_after(dir.path(), |a, ids| {
+                a.set_payment(by_id(a, &ids[0]).id, PaymentStatus::Paid, &part).unwrap();
+            });
+            let at = if top_up_later { "2026-12-02T10:00:00+08:00" } else { "2026-11-30T10:00:00+08:00" };
+            top_up(&mut a, &ids[0], at, 4000);
+            b.set_fixed_clock("2026-12-01T10:00:00+08:00");
+            reconcile_by_bank(&mut b, &ids[0]);
+            let (a_path, b_path) = (a.path().unwrap().to_owned(), b.path().unwrap().to_owned());
+            drop((a, b));
+            let ((first, r1), (second, _)) = round_trip(&dir.path().join("trip"), &a_path, &b_path);
+            assert!(r1.top_ups_joined.is_empty(), "{r1:?}");
+            let kept = by_id(&first, &ids[0]).payment_details.amount_fen;
+            assert_eq!(kept, by_id(&second, &ids[0]).payment_details.amount_fen);
+            let amounts: Vec<_> = r1.conflicts.iter().filter(|c| c.field == "paid_amount_fen").collect();
+            assert_eq!(amounts.len(), 1, "{r1:?}");
+            let lost = if top_up_later { "38000" } else { "34000" };
+            assert_eq!(amounts[0].lost.as_deref(), Some(lost), "{top_up_later}");
+            let pupil = by_id(&first, &ids[0]);
+            assert!(!first.amount_disputes(&[pupil]).unwrap().is_empty(), "{top_up_later}");
+        }
     }
 }

@@ -34,12 +34,14 @@ impl Store {
         let first = if year.is_some() { self.first_year()? } else { None };
         // Only a pupil a merge changed the amount of, or kept theirs over another, can have two.
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT student_id, at, action = 'merge', old, new, id, action = 'reconcile', field = ?3 FROM audit
+            "SELECT student_id, at, action = 'merge', old, new, id, action = 'reconcile', field = ?3,
+                    action = '{top_up}' FROM audit
               WHERE student_id IN (SELECT student_id FROM audit
                                     WHERE action = 'merge' AND field IN (?3, ?4) AND old IS NOT NULL{pupil})
                 AND field IN (?3, ?4) AND (?1 IS NULL OR coalesce(year, ?2) = ?1)
               ORDER BY id",
             pupil = one_pupil(one, "?5"),
+            top_up = super::TOP_UP,
         ))?;
         let lost = format!("{AMOUNT}{}", super::merge::LOST);
         let mut entries: HashMap<i64, Vec<AmountEntry>> = HashMap::new();
@@ -58,6 +60,7 @@ impl Store {
                 row: row.get(5)?,
                 listed: row.get(6)?,
                 mirror: row.get::<_, bool>(2)? && row.get::<_, bool>(7)?,
+                top_up: row.get(8)?,
             });
         }
         for list in entries.values_mut() {
@@ -311,6 +314,8 @@ struct AmountEntry {
     new: Option<i64>,
     /// A merge's change of the amount (not its record of a loss), until `drop_mirrors` weighs it.
     mirror: bool,
+    /// A top-up's change (action `top_up`): an amount added to the one it names, not one put in its place.
+    top_up: bool,
 }
 
 /// Leaves out each merge's change of the amount that only took a change made by hand (copied with it, the same
@@ -351,7 +356,31 @@ fn let_go(entries: &[AmountEntry], kept: i64) -> Vec<i64> {
     // The amount each line of entries stands at; a pupil starts with none.
     let mut standing: Vec<Option<i64>> = vec![None];
     let mut let_go: Vec<i64> = Vec::new();
+    // Top-ups add to a payment, and two laptops' top-ups of one payment are all kept, added up, by a merge
+    // (`merge::TopUpsJoined`): each amount a top-up made, by the amount it followed first (its root), and what
+    // every top-up of that root seen so far adds up to.
+    let mut root_of: HashMap<i64, i64> = HashMap::new();
+    let mut total: HashMap<i64, i64> = HashMap::new();
     for e in entries {
+        if let (true, false, Some(old), Some(new)) = (e.top_up, e.merged, e.old, e.new) {
+            let root = root_of.get(&old).copied().unwrap_or(old);
+            let sum = total.get(&root).copied().unwrap_or(old) + (new - old);
+            total.insert(root, sum);
+            root_of.insert(new, root);
+        }
+        // A merge's sum of the top-ups both laptops recorded: every line of that payment ends in it, none let go.
+        if let (true, Some(old), Some(new)) = (e.merged, e.old, e.new)
+            && old != new
+            && let Some(&root) = root_of.get(&old)
+            && total.get(&root) == Some(&new)
+        {
+            standing.retain(|v| v.is_none_or(|v| v != root && root_of.get(&v) != Some(&root)));
+            if !standing.contains(&Some(new)) {
+                standing.push(Some(new));
+            }
+            root_of.insert(new, root);
+            continue;
+        }
         if e.merged {
             // A merge settles two lines on one amount; the other was let go only if it still stood.
             if let Some(pos) = standing.iter().position(|v| *v == e.old) {
@@ -395,6 +424,7 @@ mod tests {
             old,
             new,
             mirror: false,
+            top_up: false,
         }
     }
 
@@ -442,6 +472,7 @@ mod tests {
             old,
             new,
             mirror: false,
+            top_up: false,
         };
         for merged_at in [1, 0] {
             // 380 here, then the merge (row 3) keeping it over the other laptop's 400 (copied as rows 4 to 6).

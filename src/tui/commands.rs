@@ -333,6 +333,7 @@ impl App {
             let side = if a.ours_flagged { t.merge_here } else { t.merge_there };
             lines.push(fill(t.merge_alike_number, &[&a.class, &a.name, &id(&a.id_number), &side, &id(&a.flagged)]));
         }
+        lines.extend(super::text::conflict::top_ups_joined_lines(t, r, &id));
         for c in &r.receipt_conflicts {
             let (ours, theirs) = (money::plain(c.ours_fen), money::plain(c.theirs_fen));
             lines.push(fill(t.merge_receipt_conflict, &[&c.name, &id(&c.id_number), &c.receipt, &ours, &theirs]));

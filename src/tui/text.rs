@@ -555,6 +555,9 @@ pub struct Text {
     pub merge_here: &'static str,
     pub merge_there: &'static str,
     pub merge_receipt_conflict: &'static str,
+    /// Top-ups of one payment recorded on both laptops, all kept (`MergeReport::top_ups_joined`): the pupil, the
+    /// ID, the amount before, this laptop's and the other's top-ups, the sum kept.
+    pub merge_top_ups_joined: &'static str,
     pub merge_decided_there: &'static str,
     /// A conflict line whose lost value is the tax office's record (`Conflict::tax_record_lost`).
     pub merge_tax_record_lost: &'static str,

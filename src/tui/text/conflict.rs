@@ -214,6 +214,26 @@ pub fn closed_year_lines(t: &Text, r: &crate::store::merge::MergeReport, id: &dy
     lines
 }
 
+/// Top-ups of one payment both laptops recorded, all kept (`MergeReport::top_ups_joined`), a line per pupil;
+/// `id` shows a number (masked unless revealed).
+pub fn top_ups_joined_lines(
+    t: &Text,
+    r: &crate::store::merge::MergeReport,
+    id: &dyn Fn(&str) -> String,
+) -> Vec<String> {
+    use crate::domain::money::plain;
+    let sep = if t.lang == crate::tui::Language::En { " + " } else { "、" };
+    let each = |fen: &[i64]| fen.iter().map(|&f| plain(f)).collect::<Vec<_>>().join(sep);
+    r.top_ups_joined
+        .iter()
+        .map(|j| {
+            let (before, ours, theirs, total) =
+                (plain(j.before_fen), each(&j.ours_fen), each(&j.theirs_fen), plain(j.total_fen));
+            fill(t.merge_top_ups_joined, &[&j.name, &id(&j.id_number), &before, &ours, &theirs, &total])
+        })
+        .collect()
+}
+
 /// Pupils a restore of this drive removed that the merge brought back whole (`MergeReport::restored_pupils_back`),
 /// a line each; then changes a restore took back that one of the two files still holds
 /// (`MergeReport::restore_taken_back`), a line per pupil and side with the values; `id` shows a number (masked
