@@ -4230,3 +4230,30 @@ fn the_reconcile_summary_adds_up_to_the_rows_read() {
     assert_eq!(sum(&report), report["rows_read"].as_u64().expect("rows"), "{report}");
     assert_eq!(report["not_reconciled"], 3, "{report}");
 }
+
+/// A part-payer who left (林彤瑶: 300 of 380, then 已离校) is asked for nothing: stats counts no part-payer still to
+/// collect, check lists no 请向家长补收 for her and no payment notice asks her family for the 80, where before all
+/// three did. A top-up she paid before leaving is still recorded, by `mark --top-up` alone, and she stays 已离校,
+/// where before it was refused with no way through.
+#[test]
+fn a_part_payer_who_left_is_asked_for_nothing_and_a_top_up_keeps_her_left() {
+    let (dir, db) = drive_with_progress();
+    let lin = "450202201911276365";
+    ok(canbao(&db).args(["mark", lin, "--payment", "paid", "--amount", "300", "--paid-on", "2023-10-10", "--yes"]));
+    let before = json(canbao(&db).args(["stats", "--json"]));
+    ok(canbao(&db).args(["mark", lin, "--enrollment", "left"]));
+    let stats = json(canbao(&db).args(["stats", "--json"]));
+    assert_eq!(stats["part_paid"].as_i64(), before["part_paid"].as_i64().map(|n| n - 1), "{stats}");
+    let check = json(canbao(&db).args(["check", "--json"]));
+    let underpaid = check["underpaid"].as_array().expect("underpaid");
+    assert!(!underpaid.iter().any(|u| u["name"] == "林彤瑶"), "{check}");
+    let said = ok(canbao(&db).arg("check"));
+    assert!(!said.lines().any(|l| l.contains("林彤瑶") && l.contains("少缴")), "{said}");
+    let notices = export(&db, "notices", &dir.path().join("notices.xlsx"), &["--on", "2023-10-20"]);
+    assert!(!printed_slips(&notices[0]).iter().any(|s| s.text("学生姓名") == "林彤瑶"), "no slip for the 80");
+    let said = ok(canbao(&db).args(["mark", lin, "--top-up", "80", "--paid-on", "2023-10-20"]));
+    assert!(said.contains("共缴 380 元") && said.contains("仍为已离校"), "{said}");
+    assert_eq!(recorded_payment(&db, lin), (Some(38_000), Some("2023-10-20".to_owned())));
+    let found = json(canbao(&db).args(["find", "林彤瑶", "--json"]));
+    assert_eq!(found[0]["enrollment"].as_str(), Some("left"), "{found}");
+}

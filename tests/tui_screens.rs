@@ -7686,3 +7686,30 @@ fn the_detail_screen_wraps_the_advice_on_a_flagged_id_number() {
     let joined: String = shown.lines().map(str::trim).collect();
     assert!(joined.contains("15 位之后已丢失，请向家长重新核对"), "{shown}");
 }
+
+/// A part-payer who left (300 of 380, then 已离校) is asked for nothing: `p` says she left and that the family is
+/// not asked, No by default; a top-up she paid before leaving is still recorded there and she stays 已离校, where
+/// before Yes made her 在校参保.
+#[test]
+fn a_top_up_for_a_part_payer_who_left_keeps_her_left() {
+    use canbao::domain::student::Enrollment;
+    let mut store = with_part_payments(&["林彤瑶"]);
+    let id = store.students(&Default::default()).expect("list").iter().find(|s| s.name == "林彤瑶").expect("her").id;
+    store.set_enrollment(id, Enrollment::Left, None).expect("left");
+    let mut app = app_on_policy(store);
+    app.update(Action::Search);
+    type_text(&mut app, "林彤瑶");
+    app.update(Action::Confirm);
+    app.update(Action::TogglePaid);
+    let Some(canbao::tui::modal::Modal::Confirm(c)) = &mut app.modal else { panic!("asked") };
+    assert!(c.question.contains("林彤瑶 已离校") && c.question.contains("不再向家长收取") && !c.yes, "{}", c.question);
+    c.yes = true;
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::Payment(form)) = &mut app.modal else { panic!("the top-up form") };
+    form.date.set("2023-10-20");
+    form.amount.set("80");
+    app.update(Action::Confirm);
+    assert!(app.modal.is_none(), "saved: {}", screen(&app));
+    let s = app.store.student(id).expect("s");
+    assert_eq!((s.payment_details.amount_fen, s.enrollment), (Some(38_000), Enrollment::Left));
+}

@@ -604,7 +604,10 @@ fn mark_top_up(store: &mut Store, pupil: &Student, chosen: &str, top_up: TopUp) 
     if let Some(n) = top_up.note {
         changes.push(Change::Note(n.to_owned()));
     }
-    let outcome = store.apply_change(TOP_UP, pupil.id, changes, ChangeOptions::default())?;
+    // Added to a payment recorded already, beside whatever enrollment it stands with: a part-payer who paid the
+    // rest before she left stays 已离校 (a top-up never changes the enrollment).
+    let options = ChangeOptions { payment_stands: true, ..ChangeOptions::default() };
+    let outcome = store.apply_change(TOP_UP, pupil.id, changes, options)?;
     if let Some(refusal) = outcome.refused {
         return Err(UserError(format!(
             "{name}：{}，未保存 ({name}: {}; nothing saved)",
@@ -641,6 +644,14 @@ fn mark_top_up(store: &mut Store, pupil: &Student, chosen: &str, top_up: TopUp) 
         ),
         &format!("saved: {name}: a top-up of {fen_y} yuan to the {recorded_y} paid, {total_y} yuan in all{left_en}"),
     );
+    if pupil.enrollment == Enrollment::Left {
+        say(
+            &format!(
+                "{name} 仍为已离校，参保状态未改动 ({name} is still marked left school: the enrollment is unchanged)"
+            ),
+            &format!("{name} is still marked left school: the enrollment is unchanged"),
+        );
+    }
     Ok(())
 }
 

@@ -12,7 +12,7 @@ use super::money;
 use super::policy::{
     AmountDispute, Policy, ShareReason, department_share, quote_pupil, recorded_payment_date_error, shortfall_fen,
 };
-use super::student::{PaymentStatus, Student};
+use super::student::{Enrollment, PaymentStatus, Student};
 use super::unapplied::{KeptPayment, UnappliedPayment, UnappliedReason};
 
 /// A pupil as a finding names them.
@@ -441,7 +441,9 @@ pub fn check_in_year(
             let remark_en = super::pupil_flags::hukou_remark_en(policy, s).unwrap_or_default();
             report.local_hukou.push(HukouPupil { pupil: s.into(), remark, remark_en });
         }
+        // Nobody asks the family of a pupil who left for the rest: she is counted as one who left unpaid.
         if s.payment == PaymentStatus::Paid
+            && s.enrollment != Enrollment::Left
             && let Some(policy) = pricing
             && let Ok(quote) = quote_pupil(policy, s, today)
             && let Some(short) = shortfall_fen(s, &quote)

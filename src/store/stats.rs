@@ -346,7 +346,8 @@ impl Store {
             let part_paid = short.contains_key(&s.id);
             let expected = standing.is_expected_paying(part_paid);
             stats.expected += i64::from(expected);
-            stats.part_paid += i64::from(part_paid);
+            // Still to collect: not from one who left (the forms count her as one who left unpaid).
+            stats.part_paid += i64::from(part_paid && s.enrollment != Enrollment::Left);
             let insured = standing.is_insured_paying(part_paid);
             stats.insured += i64::from(insured);
             *stats.enrollment.entry(standing.enrollment().code().to_owned()).or_default() += 1;

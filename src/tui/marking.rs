@@ -208,10 +208,12 @@ impl App {
             if let Some(part) = self.store.part_payment_of(&s, self.policy.as_ref()).ok().flatten() {
                 let yuan = |fen: i64| money::plain(fen);
                 let owed = part.due_fen - part.paid_fen;
-                let question =
-                    fill(self.text.ask_top_up, &[&s.name, &yuan(part.paid_fen), &yuan(part.due_fen), &yuan(owed)]);
+                // One who left is asked for nothing: a top-up she paid before leaving is still recorded this way.
+                let left = s.enrollment == Enrollment::Left;
+                let ask = if left { self.text.ask_top_up_left } else { self.text.ask_top_up };
+                let question = fill(ask, &[&s.name, &yuan(part.paid_fen), &yuan(part.due_fen), &yuan(owed)]);
                 let then = Then::TopUp { id: s.id, recorded_fen: part.paid_fen, clear: Box::new(clear) };
-                self.modal = Some(Modal::Confirm(Confirm { question, then, yes: true }));
+                self.modal = Some(Modal::Confirm(Confirm { question, then, yes: !left }));
                 return;
             }
             self.modal = Some(Modal::Confirm(clear));
@@ -1019,7 +1021,11 @@ impl App {
             self.start(Work::Mark { items, label, confirmed });
             return;
         }
-        let options = ChangeOptions { confirmed, ..ChangeOptions::default() };
+        // A top-up adds to a payment recorded already, beside whatever enrollment it stands with (a part-payer who
+        // paid before she left stays 已离校): it never makes the pupil 在校参保.
+        let top_up = action == crate::store::TOP_UP;
+        let options =
+            ChangeOptions { confirmed: confirmed && !top_up, payment_stands: top_up, ..ChangeOptions::default() };
         let outcomes = self.store.apply_changes(action, &items, options).map_err(|e| e.to_string());
         self.written(items, label, outcomes, None);
     }

@@ -238,6 +238,9 @@ pub struct Text {
     pub ask_amount_differs: &'static str,
     /// `p` on a part-paid pupil: name, paid, due, still owed; Yes opens the top-up form, No asks about clearing.
     pub ask_top_up: &'static str,
+    /// The same for a part-payer who left school (已离校), No by default: nobody asks her family for the rest, and
+    /// a top-up recorded (paid before she left) keeps her 已离校.
+    pub ask_top_up_left: &'static str,
     /// A top-up that does not make up the amount due: the top-up, the sum, the amount due.
     pub ask_top_up_differs: &'static str,
     /// The payment form recording a top-up: its title, its amount's label, and what it says first (paid, due,
@@ -1097,6 +1100,7 @@ mod tests {
                 t.ask_bulk_paid,
                 t.ask_amount_differs,
                 t.ask_top_up,
+                t.ask_top_up_left,
                 t.ask_top_up_differs,
                 t.top_up_title,
                 t.top_up_amount,

@@ -82,7 +82,11 @@ pub fn slips(input: &FormInput, on: NaiveDate) -> Result<(String, Vec<Slip>), Ex
     // A family that paid less than due (a tax list's 200 of 400) is asked for the rest on a slip of its own, as
     // the forms count it unpaid (`FormInput::part_payment`); not where two laptops recorded different amounts,
     // which is the tax office's to settle first.
-    let rest_due = |s: &Student| input.part_payment(s).map(|p| (p.paid_fen, p.due_fen - p.paid_fen));
+    // Nor the family of a pupil who left: nobody asks it for the rest.
+    let rest_due = |s: &Student| {
+        let asked = s.enrollment != crate::domain::student::Enrollment::Left;
+        input.part_payment(s).filter(|_| asked).map(|p| (p.paid_fen, p.due_fen - p.paid_fen))
+    };
     // A payment the tax office's list recorded and a hand cleared since is still paid there: the slip says so,
     // so the family is not asked to pay twice before the tax office is asked.
     let listed = input.store.payments_from_a_list(&pupils)?;

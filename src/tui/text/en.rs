@@ -272,6 +272,7 @@ pub static EN: Text = Text {
     each_amount: "{} yuan each",
     ask_amount_differs: "The amount {} yuan is not the amount due ({} yuan). Save it anyway?",
     ask_top_up: "{} is part-paid: {} of {} yuan paid, {} yuan still owed. Record a top-up? (No: asks whether to clear the payment)",
+    ask_top_up_left: "{} has left school, part-paid: {} of {} yuan paid, {} yuan short; the family is not asked for it. If a top-up was paid before leaving, record it (still left school)? (No: asks whether to clear the payment)",
     ask_top_up_differs: "With a top-up of {} yuan, {} yuan are paid in all, not the amount due ({} yuan). Save it anyway?",
     top_up_title: "Record top-up",
     top_up_amount: "Top-up",
