@@ -7713,3 +7713,33 @@ fn a_top_up_for_a_part_payer_who_left_keeps_her_left() {
     let s = app.store.student(id).expect("s");
     assert_eq!((s.payment_details.amount_fen, s.enrollment), (Some(38_000), Enrollment::Left));
 }
+
+/// A class paid at once keeps a part-payer (300 of 380) as she is and says so: how many of those kept still owe the
+/// rest, by name, and that each top-up is `p` on her row, in the question and when every selected pupil is paid;
+/// where before she was counted among those paid with no word of the 80 still owed.
+#[test]
+fn a_bulk_payment_says_the_part_payers_it_keeps_still_owe() {
+    let mut store = store(true);
+    let pupils: Vec<(i64, String)> =
+        store.students(&Default::default()).expect("list").iter().take(3).map(|s| (s.id, s.name.clone())).collect();
+    let part = canbao::domain::student::PaymentDetails {
+        amount_fen: Some(30_000),
+        paid_on: chrono::NaiveDate::from_ymd_opt(2023, 10, 1),
+        channel: None,
+    };
+    store.set_payment(pupils[1].0, PaymentStatus::Paid, &part).expect("part");
+    let mut app = app_on_policy(store);
+    for _ in 0..3 {
+        app.update(Action::ToggleSelect);
+    }
+    let question = pay_on_the_8th(&mut app, |form| assert_eq!(form.part_paid, [pupils[1].1.clone()]));
+    let said = format!("其中 1 人部分缴费（{}），仍差应缴，不登记为足额", pupils[1].1);
+    assert!(question.contains("将 2 名学生登记为已缴费") && question.contains(&said), "{question}");
+    app.update(Action::Yes);
+    assert_eq!(app.store.student(pupils[1].0).expect("s").payment_details.amount_fen, Some(30_000));
+    // Every selected pupil paid: nothing to record, and the part-payer still owing is said.
+    app.update(Action::TogglePaid);
+    assert!(app.modal.is_none());
+    let status = status_text(&app);
+    assert!(status.contains("都已缴费或财政代缴") && status.contains(&said), "{status}");
+}

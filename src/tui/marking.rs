@@ -68,6 +68,23 @@ impl App {
         self.say(message);
     }
 
+    /// What a class's payment says of the part-payers it kept as they are (`PaymentForm::part_paid`): how many
+    /// still owe the rest, a few by name, and that each one's top-up is `p` on her row. Empty for none.
+    fn part_paid_kept_text(&self, names: &[String]) -> String {
+        if names.is_empty() {
+            return String::new();
+        }
+        const NAMED: usize = 3;
+        let mut named =
+            names.iter().take(NAMED).map(String::as_str).collect::<Vec<_>>().join(self.text.pick("、", ", "));
+        if names.len() > NAMED {
+            named.push_str(self.text.pick("等", ", etc."));
+        }
+        let key =
+            self.keymap.keys_for(Context::Roster, "toggle_paid").first().map(|k| k.to_string()).unwrap_or_default();
+        fill(self.text.bulk_kept_part_paid, &[&names.len(), &named, &key])
+    }
+
     /// How many of `ids` the roster on screen does not show (none on the detail screen, which shows its one, nor
     /// without marks).
     pub(crate) fn hidden_among(&self, ids: impl Iterator<Item = i64>) -> usize {
@@ -265,7 +282,15 @@ impl App {
             [one] if by_selection && one.payment != PaymentStatus::Unpaid => Some(one.clone()),
             _ => None,
         };
+        // Part-payers among those kept still owe the rest: a class's payment records none of them paid in full, and
+        // says how many, as `p` on one of them offers the top-up (one who left is asked for nothing).
+        let mut part_paid = Vec::new();
         if selected > 1 || by_selection {
+            for s in pupils.iter().filter(|s| s.payment == PaymentStatus::Paid && s.enrollment != Enrollment::Left) {
+                if self.store.part_payment_of(s, self.policy.as_ref()).ok().flatten().is_some() {
+                    part_paid.push(s.name.clone());
+                }
+            }
             pupils.retain(|s| s.payment == PaymentStatus::Unpaid);
         }
         let already_paid = selected - pupils.len();
@@ -273,7 +298,9 @@ impl App {
             return self.say_selected_kept(&one);
         }
         if pupils.is_empty() {
-            return self.say(fill(self.text.all_already_paid, &[&already_paid]));
+            let mut said = fill(self.text.all_already_paid, &[&already_paid]);
+            said.push_str(&self.part_paid_kept_text(&part_paid));
+            return self.say(said);
         }
         // A class paid at once leaves out the pupils the policy sends to the benefit place; one pupil alone is
         // asked on Enter, the form saying why first.
@@ -307,6 +334,7 @@ impl App {
             targets: pupils.iter().map(|s| s.id).collect(),
             pupils: pupils.into(),
             already_paid,
+            part_paid,
             amount: LineInput::default(),
             amount_edited: false,
             amount_caret_moved: false,
@@ -524,6 +552,7 @@ impl App {
             }
             if form.already_paid > 0 {
                 question.push_str(&fill(self.text.bulk_kept_paid, &[&form.already_paid]));
+                question.push_str(&self.part_paid_kept_text(&form.part_paid));
             }
             // Those the store will refuse (不参保 …) get a question of their own after this one's Yes: said now, so
             // the second question does not come as a surprise.

@@ -46,6 +46,9 @@ pub struct PaymentForm {
     pub error: Option<String>,
     /// Selected pupils left out because their payment is recorded already (paid, 财政代缴).
     pub already_paid: usize,
+    /// Those of `already_paid` whose family paid part of the amount due (部分缴费) and still owes the rest, by name:
+    /// kept as they are, never recorded paid in full by a class's payment, and said so.
+    pub part_paid: Vec<String>,
     /// One pupil whose category enrolls away from school under the policy: that sentence, shown first.
     pub warning: Option<String>,
     /// The next insured year's concentrated period while the drive is still in the year before.

@@ -290,6 +290,9 @@ pub struct Text {
     /// After a bulk payment's question: the selected pupils whose payment is recorded already, kept.
     pub bulk_kept_paid: &'static str,
     pub all_already_paid: &'static str,
+    /// Of the pupils a class's payment kept as they are, the part-payers still owing: how many, a few names, the
+    /// key that offers one pupil's top-up.
+    pub bulk_kept_part_paid: &'static str,
     /// The one pupil selected is paid or 财政代缴, kept: name, payment, the key that unselects, the key that clears.
     pub selected_kept: &'static str,
     /// A pupil paid for, not marked 不参保 / 异地参保: name, payment, status, the key that clears the payment.
