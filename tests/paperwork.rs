@@ -4257,3 +4257,24 @@ fn a_part_payer_who_left_is_asked_for_nothing_and_a_top_up_keeps_her_left() {
     let found = json(canbao(&db).args(["find", "林彤瑶", "--json"]));
     assert_eq!(found[0]["enrollment"].as_str(), Some("left"), "{found}");
 }
+
+/// quote for a part-payer (300 of 380) says she is not insured and has no cover until the rest is paid, where
+/// before it gave the full coverage period as if she were covered; `--json` carries `part_paid`.
+#[test]
+fn quote_says_a_part_payer_has_no_cover_yet() {
+    let (_dir, db) = drive_with_progress();
+    let lin = "450202201911276365";
+    ok(canbao(&db).args(["mark", lin, "--payment", "paid", "--amount", "300", "--paid-on", "2023-10-10", "--yes"]));
+    let said = ok(canbao(&db).args(["quote", lin, "--paid-on", "2023-10-20"]));
+    assert!(said.contains("部分缴费") && said.contains("不享受待遇") && said.contains("还差 80 元"), "{said}");
+    assert!(!said.contains("待遇期 (covered)"), "{said}");
+    let en = ok(canbao(&db).args(["--lang", "en", "quote", lin, "--paid-on", "2023-10-20"]));
+    assert!(en.contains("not insured, no cover") && !en.contains("covered    "), "{en}");
+    let quoted = json(canbao(&db).args(["quote", lin, "--paid-on", "2023-10-20", "--json"]));
+    assert_eq!(quoted["part_paid"]["still_owed"].as_f64(), Some(80.0), "{quoted}");
+    assert_eq!(quoted["part_paid"]["covered"].as_bool(), Some(false), "{quoted}");
+    // Paid in full: the cover as before.
+    ok(canbao(&db).args(["mark", lin, "--top-up", "80", "--paid-on", "2023-10-20"]));
+    let said = ok(canbao(&db).args(["quote", lin, "--paid-on", "2023-10-20"]));
+    assert!(said.contains("待遇期 (covered)") && !said.contains("部分缴费"), "{said}");
+}

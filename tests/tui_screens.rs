@@ -7743,3 +7743,17 @@ fn a_bulk_payment_says_the_part_payers_it_keeps_still_owe() {
     let status = status_text(&app);
     assert!(status.contains("都已缴费或财政代缴") && status.contains(&said), "{status}");
 }
+
+/// The detail screen's 待遇期 of a part-payer says she has no cover until the rest is paid, where before it gave
+/// the year's whole coverage period as if she were covered.
+#[test]
+fn the_detail_screen_gives_a_part_payer_no_coverage_period() {
+    let mut store = with_part_payments(&["林彤瑶"]);
+    in_year(&mut store, 2024);
+    store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
+    let zh = detail_of(&mut store, Language::Zh, "林彤瑶");
+    let coverage = line_starting(&zh, "待遇期");
+    assert!(coverage.contains("未缴足，尚未参保，不享受待遇") && !coverage.contains("2024-12-31"), "{zh}");
+    let en = detail_of(&mut store, Language::En, "林彤瑶");
+    assert!(en.contains("not insured, no cover"), "{en}");
+}

@@ -604,6 +604,18 @@ struct QuoteJson {
     insured_elsewhere: Option<InsuredElsewhereJson>,
     /// The pupil's categories carried from an earlier year (待重新认定), left out of the amount until certified.
     categories_to_recertify: Vec<String>,
+    /// The pupil's family paid part of the amount due (部分缴费): not insured, no cover yet; `coverage_from` and
+    /// `coverage_to` are then the cover once the rest is paid on `paid_on`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    part_paid: Option<PartPaidJson>,
+}
+
+/// `quote --json`'s `part_paid`.
+#[derive(Serialize)]
+struct PartPaidJson {
+    paid: f64,
+    still_owed: f64,
+    covered: bool,
 }
 
 /// `quote --json`'s `insured_elsewhere`.
@@ -660,6 +672,7 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
     let mut elsewhere = None;
     let mut to_recertify: Vec<String> = Vec::new();
     let mut hukou: Option<(String, String)> = None;
+    let mut part = None;
     let asked = args.id_number.is_some() || args.pupil.name.is_some();
     if let Some(store) = opened.as_ref().filter(|_| asked) {
         let raw = args.id_number.as_deref();
@@ -694,6 +707,8 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
         elsewhere = policy::insured_elsewhere(Some(&policy), table, &pupil);
         hukou = crate::domain::pupil_flags::hukou_remark(Some(&policy), &pupil)
             .zip(crate::domain::pupil_flags::hukou_remark_en(Some(&policy), &pupil));
+        // Paid part of the amount due: not insured, and no cover until the rest is paid.
+        part = store.part_payment_of(&pupil, Some(&policy))?;
         name = Some(pupil.name);
     }
     for c in &args.categories {
@@ -793,6 +808,11 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
         }),
         insured_elsewhere: elsewhere.as_ref().map(|e| InsuredElsewhereJson { place: e.place.clone() }),
         categories_to_recertify: to_recertify.clone(),
+        part_paid: part.as_ref().map(|p| PartPaidJson {
+            paid: money::as_number(p.paid_fen),
+            still_owed: money::as_number(p.due_fen - p.paid_fen),
+            covered: false,
+        }),
     };
     if args.json {
         print_json(&out);
@@ -841,8 +861,26 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
         }
     }
     // The cover of a pupil insured elsewhere is the place's: the notice's is said only in the rule below.
-    if elsewhere.is_none() {
-        println!("{}", fill(w.cli_covered, &[from, to]));
+    match part.as_ref().filter(|_| elsewhere.is_none()) {
+        Some(p) => {
+            let (paid, owed) = (money::plain(p.paid_fen), money::plain(p.due_fen - p.paid_fen));
+            let (word_zh, word_en) = crate::domain::coverage::PART_PAID;
+            say(
+                &format!(
+                    "{word_zh}：已缴 {paid} 元，还差 {owed} 元：未缴足，尚未参保，不享受待遇；于 {paid_on} 补足其余 {owed} 元后，\
+                     待遇期 {from} 至 {to} ({word_en}: {paid} yuan paid, {owed} still owed: not paid in full, not insured, \
+                     no cover; once the rest, {owed}, is paid on {paid_on}, covered {from} to {to})",
+                    paid_on = out.paid_on
+                ),
+                &format!(
+                    "{word_en}: {paid} yuan paid, {owed} still owed: not paid in full, not insured, no cover; once the \
+                     rest, {owed}, is paid on {paid_on}, covered {from} to {to}",
+                    paid_on = out.paid_on
+                ),
+            );
+        }
+        None if elsewhere.is_none() => println!("{}", fill(w.cli_covered, &[from, to])),
+        None => {}
     }
     match q.benefit_place {
         Some(BenefitPlace::Required) => println!("{}", w.cli_away_required),

@@ -134,6 +134,8 @@ pub struct Text {
     /// A pupil marked 财政代缴 whose family part the policy gives no amount for today: today, the policy's refusal.
     pub family_part_today: &'static str,
     pub coverage_line: &'static str,
+    /// The detail screen's 待遇期 of a part-payer: none yet.
+    pub coverage_part_paid: &'static str,
     pub label_value: &'static str,
     pub with_clause: &'static str,
     /// A reading the notice does not state, with its clause: for the operator to confirm with the agency.

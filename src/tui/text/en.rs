@@ -90,6 +90,7 @@ pub static EN: Text = Text {
     rule_if_here: "If enrolled here instead: {}",
     family_part_today: "The family's own part cannot be worked out for today ({}): {}; the department's share above stands",
     coverage_line: "{} to {}",
+    coverage_part_paid: "not paid in full: not insured, no cover; once the rest is paid, the cover runs by that day",
     label_value: "{}: {}",
     with_clause: "{} ({})",
     to_confirm: "To confirm: {} ({})",

@@ -90,6 +90,7 @@ pub static ZH: Text = Text {
     rule_if_here: "改在本地参保时：{}",
     family_part_today: "家庭自缴部分按今天（{}）无法计算：{}；上面的代缴金额不受影响",
     coverage_line: "{} 至 {}",
+    coverage_part_paid: "未缴足，尚未参保，不享受待遇；补足后按补缴日期计算待遇期",
     label_value: "{}：{}",
     with_clause: "{}（{}）",
     to_confirm: "待确认：{}（{}）",

@@ -284,8 +284,20 @@ fn fields(app: &App, d: &Detail, width: usize) -> Vec<Line<'static>> {
                 lines.extend(wrapped_field(app, t.part_paid, owed, theme.fg(theme.warning), width));
             }
         }
-        let coverage = fill(t.coverage_line, &[&q.coverage_from, &q.coverage_to]);
-        lines.push(field(app, t.f_coverage, coverage, plain, width));
+        // Part-paid: not insured until the rest is paid, and the cover then runs by the day it is paid, not the
+        // period the part payment's day would give.
+        if part_paid && d.government.is_none() {
+            lines.extend(wrapped_field(
+                app,
+                t.f_coverage,
+                t.coverage_part_paid.to_owned(),
+                theme.fg(theme.warning),
+                width,
+            ));
+        } else {
+            let coverage = fill(t.coverage_line, &[&q.coverage_from, &q.coverage_to]);
+            lines.push(field(app, t.f_coverage, coverage, plain, width));
+        }
     }
     lines
 }
