@@ -4258,6 +4258,36 @@ fn a_part_payer_who_left_is_asked_for_nothing_and_a_top_up_keeps_her_left() {
     assert_eq!(found[0]["enrollment"].as_str(), Some("left"), "{found}");
 }
 
+/// `mark --top-up 80 --channel 现金` over a part payment the tax office's list recorded (300, 微信) would replace
+/// the list's channel, as `--channel` alone would: refused the same way, nothing saved, naming the top-up with
+/// --force and the top-up without --channel, where before it replaced 微信 with no word.
+#[test]
+fn a_top_up_with_a_channel_over_a_tax_lists_payment_takes_force() {
+    let (dir, db) = drive_with_progress();
+    let lin = "450202201911276365";
+    let tax = write(
+        dir.path(),
+        "tax-part.csv",
+        "姓名,证件号码,缴费金额,缴费日期,缴费渠道\n林彤瑶,450202201911276365,300,2023-10-10,微信\n",
+    );
+    ok(canbao(&db).args(["reconcile", "--source", "tax"]).arg(tax));
+    assert_eq!(recorded_payment(&db, lin).0, Some(30_000));
+    let refused =
+        fails(canbao(&db).args(["mark", lin, "--top-up", "80", "--paid-on", "2023-10-20", "--channel", "现金"]), 1);
+    assert!(
+        refused.contains("核对税务名单记入") && refused.contains("--top-up 80 --channel 现金 --force"),
+        "{refused}"
+    );
+    assert!(
+        refused.contains(&format!("保留原渠道，请用：canbao --db {} mark {lin} --top-up 80 (", db.display())),
+        "{refused}"
+    );
+    assert_eq!(recorded_payment(&db, lin).0, Some(30_000));
+    let args = ["mark", lin, "--top-up", "80", "--paid-on", "2023-10-20", "--channel", "现金", "--force"];
+    ok(canbao(&db).args(args));
+    assert_eq!(recorded_payment(&db, lin).0, Some(38_000));
+}
+
 /// quote for a part-payer (300 of 380) says she is not insured and has no cover until the rest is paid, where
 /// before it gave the full coverage period as if she were covered; `--json` carries `part_paid`.
 #[test]

@@ -204,7 +204,8 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
     let chosen = super::pupil::as_typed(id_number.as_deref(), pupil);
     let pupil = super::pupil::select(&store, id_number.as_deref(), pupil, "mark")?;
     if let Some(top_up) = top_up.as_deref() {
-        let details = TopUp { fen: top_up, paid_on: *paid_on, channel: channel.as_deref(), note: note.as_deref() };
+        let details =
+            TopUp { fen: top_up, paid_on: *paid_on, channel: channel.as_deref(), note: note.as_deref(), force: *force };
         return mark_top_up(&mut store, &pupil, &chosen, details);
     }
     // An amount, date or channel given alone corrects the family's payment recorded already, as with --payment
@@ -305,7 +306,7 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
         && let Some(listed) = store.payments_from_a_list(std::slice::from_ref(&pupil))?.remove(&pupil.id)
         && !listed.cleared_by_hand
     {
-        return Err(listed_channel_refused(&store, &chosen, &pupil, &listed, given.label_zh())?);
+        return Err(listed_channel_refused(&store, &chosen, &pupil, &listed, (given.label_zh(), None))?);
     }
     // Nothing of the recorded payment given anew: it is kept as it is, and said so.
     let payment_kept = already_paid && amount.is_none() && paid_on.is_none() && channel.is_none();
@@ -531,6 +532,8 @@ struct TopUp<'a> {
     paid_on: Option<chrono::NaiveDate>,
     channel: Option<&'a str>,
     note: Option<&'a str>,
+    /// `--force`: the channel given replaces that of a payment the tax office's list recorded.
+    force: bool,
 }
 
 /// `mark --top-up 80`: the rest of a part payment (300 of 380) paid later, added to the family's payment recorded
@@ -600,6 +603,15 @@ fn mark_top_up(store: &mut Store, pupil: &Student, chosen: &str, top_up: TopUp) 
     }
     let total = recorded + fen;
     let channel = top_up.channel.and_then(PaymentChannel::from_text);
+    // The channel is the whole payment's: over a payment the tax office's list recorded, a top-up's channel would
+    // replace the list's word of how the family paid, as `--channel` alone would. Refused unless forced, the same.
+    if let Some(given) = channel.as_ref().filter(|_| !top_up.force)
+        && pupil.payment_details.channel.as_deref().unwrap_or_default() != given.label_zh()
+        && let Some(listed) = store.payments_from_a_list(std::slice::from_ref(pupil))?.remove(&pupil.id)
+        && !listed.cleared_by_hand
+    {
+        return Err(listed_channel_refused(store, chosen, pupil, &listed, (given.label_zh(), Some(typed)))?);
+    }
     let mut changes = vec![Change::Payment(Payment::Paid { amount_fen: Some(total), paid_on: Some(on), channel })];
     if let Some(n) = top_up.note {
         changes.push(Change::Note(n.to_owned()));
@@ -741,7 +753,7 @@ fn listed_channel_refused(
     chosen: &str,
     pupil: &Student,
     listed: &crate::store::ListedPayment,
-    given: &str,
+    (given, top_up): (&str, Option<&str>),
 ) -> Result<UserError, UserError> {
     let at = crate::store::instant::local_minutes(&listed.listed_at);
     let receipts: Vec<String> = store.receipts(pupil.id)?.into_iter().map(|r| r.number).collect();
@@ -756,16 +768,27 @@ fn listed_channel_refused(
         paid_zh.push_str(&format!("，{}", crate::domain::student::TAX_LIST_WITHOUT_CHANNEL));
         paid_en.push_str(", at the tax office (the list named no channel)");
     }
-    let forced = store.command(&format!("mark {chosen} --channel {given} --force"));
+    // A top-up names the channel of the whole payment: without --channel it keeps the list's.
+    let (forced, keep_zh, keep_en) = match top_up {
+        Some(fen) => {
+            let keep = store.command(&format!("mark {chosen} --top-up {fen}"));
+            (
+                store.command(&format!("mark {chosen} --top-up {fen} --channel {given} --force")),
+                format!("；只登记补缴、保留原渠道，请用：{keep}"),
+                format!("; to record the top-up and keep the recorded channel: {keep}"),
+            )
+        }
+        None => (store.command(&format!("mark {chosen} --channel {given} --force")), String::new(), String::new()),
+    };
     let name = &pupil.name;
     let en = format!(
         "{name}'s payment was recorded from the tax office's list on {at} ({paid_en}{receipts_en}): --channel \
          {given} would replace that record's channel: nothing saved. If the family did pay by {given}, check with \
-         the tax office; to replace it anyway: {forced}"
+         the tax office; to replace it anyway: {forced}{keep_en}"
     );
     let zh = format!(
         "{name} 的缴费是 {at} 核对税务名单记入的（{paid_zh}{receipts_zh}）：--channel {given} 会替换这条记录的缴费渠道，\
-         未保存。如确是{given}缴费，请先向税务核实；仍要替换，请用：{forced} ({en})"
+         未保存。如确是{given}缴费，请先向税务核实；仍要替换，请用：{forced}{keep_zh} ({en})"
     );
     Ok(UserError(pick(&zh, &en).to_owned()))
 }
