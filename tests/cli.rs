@@ -2412,6 +2412,41 @@ fn tax_payments_not_recorded_are_kept_and_listed_by_check_until_recorded() {
     assert_eq!(unrecorded(), left_sorted);
 }
 
+/// A payment row of the tax office's list whose amount nobody can read (`4OO`) is kept as a refund's pupil is: counted
+/// among the payments not recorded, held in the pupil's history with its file and row, listed by `check`, and said
+/// in the sheet's 备注 beside her 否, so the family's payment is not forgotten once the report is closed.
+#[test]
+fn a_tax_payment_whose_amount_cannot_be_read_is_kept_and_listed() {
+    let oct8 = days_ago(60);
+    let (dir, db) = tax_drive();
+    let zhou = "450202201711194162";
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(
+        &tax,
+        format!("姓名,证件号码,缴费金额,缴费日期,票证号码\n周静露,{zhou},4OO,{oct8},332023100800001\n"),
+    )
+    .unwrap();
+    let report = json(canbao(&db).args(["reconcile", "--source", "tax", "--json"]).arg(&tax));
+    assert_eq!(report["unapplied_payments"], 1, "{report}");
+    assert_eq!(paid_amount(&db, zhou), ("unpaid".to_owned(), None));
+    let check = json(canbao(&db).args(["check", "--json", "--reveal"]));
+    let listed = check["tax_paid_unrecorded"].as_array().expect("tax_paid_unrecorded");
+    assert_eq!(listed.len(), 1, "{check}");
+    assert_eq!((listed[0]["id_number"].as_str(), listed[0]["row"].as_u64()), (Some(zhou), Some(2)), "{check}");
+    assert!(listed[0]["why"].as_str().unwrap_or_default().contains("“4OO”无法识别"), "{check}");
+    {
+        let store = canbao::store::Store::open_read_only(&db).unwrap();
+        let id = store.student_by_id_number(zhou).unwrap().unwrap().id;
+        let history = store.history(id).unwrap();
+        assert!(history.iter().any(|e| e.field == "payment_unapplied" && e.action == "reconcile"), "{history:?}");
+    }
+    let sheet = dir.path().join("sheet.csv");
+    canbao(&db).args(["export", "sheet", "--format", "csv", "--out"]).arg(&sheet).assert().success();
+    let sheet = std::fs::read_to_string(&sheet).unwrap();
+    let row = sheet.lines().find(|l| l.contains("周静露")).unwrap_or_default();
+    assert!(row.contains(",否,") && row.contains("金额无法识别（“4OO”") && row.contains("tax.csv 第 2 行"), "{sheet}");
+}
+
 /// Each reported row of a workbook names its file, sheet and row: a tax office's workbook has a sheet a month.
 #[test]
 fn reported_rows_of_a_workbook_name_the_sheet() {

@@ -731,6 +731,7 @@ mod tests {
                 reason,
                 roster_name: None,
                 roster_status: None,
+                written_amount: None,
             },
         }
     }
@@ -813,6 +814,7 @@ mod tests {
             reason: UnappliedReason::RosterStatus,
             roster_name: None,
             roster_status: Some("government".into()),
+            written_amount: None,
         };
         let kept = |record: &UnappliedPayment| KeptPayment {
             student_id: Some(7),

@@ -67,6 +67,9 @@ pub struct UnappliedPayment {
     /// `RosterStatus`: the roster's standing, as an enrollment or payment code (`declined`, `government` …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roster_status: Option<String>,
+    /// `Held`, a row whose amount could not be read (`4OO`): the amount as the list writes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub written_amount: Option<String>,
 }
 
 /// A kept record with the audit row's pupil (the one holding the number when it was kept) and number.
@@ -120,10 +123,15 @@ impl UnappliedPayment {
             (UnappliedReason::RosterStatus, true) => {
                 format!("the roster says {}, the list paid", self.roster_status_label(true))
             }
-            (UnappliedReason::Held, false) => "此学生在税务名单中有退费或无法识别的金额，缴费一律未记录".to_owned(),
-            (UnappliedReason::Held, true) => {
-                "the list has a refund or an amount not understood for this pupil: none of the rows recorded".to_owned()
-            }
+            (UnappliedReason::Held, false) => match &self.written_amount {
+                Some(written) => format!("缴费金额“{written}”无法识别，此学生在税务名单中的缴费一律未记录"),
+                None => "此学生在税务名单中有退费或无法识别的金额，缴费一律未记录".to_owned(),
+            },
+            (UnappliedReason::Held, true) => match &self.written_amount {
+                Some(written) => format!("the amount “{written}” is not understood: none of the pupil's rows recorded"),
+                None => "the list has a refund or an amount not understood for this pupil: none of the rows recorded"
+                    .to_owned(),
+            },
             (UnappliedReason::ReceiptConflict, false) => "同一票证号码金额不一致".to_owned(),
             (UnappliedReason::ReceiptConflict, true) => "one receipt number with different amounts".to_owned(),
             (UnappliedReason::OtherPayer, false) => "与此学生的其他缴费付款方不同（个人缴费与部门代缴）".to_owned(),
@@ -262,26 +270,48 @@ impl UnappliedPayment {
 }
 
 /// How [`other_name_remark`] begins and ends, so a form read back knows the remark for canbao's.
-const OTHER_NAME_PREFIX: &str = "税务名单有此身份证号码的缴费，但姓名为 ";
+const OTHER_NAME_PREFIX: &str = "税务名单有此身份证号码的缴费，但";
 const OTHER_NAME_END: &str = "待核实";
+
+/// Whether a kept record is one the forms' 备注 say beside an unpaid pupil's 否 ([`other_name_remark`]): a payment
+/// held under another name, or one whose amount nobody could read (`4OO`).
+pub fn said_on_forms(record: &UnappliedPayment) -> bool {
+    record.reason == UnappliedReason::OtherName
+        || (record.reason == UnappliedReason::Held && record.written_amount.is_some())
+}
 
 /// What a form's 备注 says of the tax office's payments kept under another name than the roster's for the pupil
 /// holding the number (`UnappliedReason::OtherName`), while the drive records no payment for the pupil: 「税务名单有此
 /// 身份证号码的缴费，但姓名为 潘某某（380 元，2023-10-10），待核实」. The pupil reads 是否参保 否 on the forms, and
 /// without it a teacher or the agency would take the child for simply unpaid and have the family pay again, where
-/// the tax office may well hold the family's payment under a name typed wrong on either side. The same payment kept
-/// twice (the list read again, on two laptops) is said once. `None` for no record.
+/// the tax office may well hold the family's payment under a name typed wrong on either side. A payment whose
+/// amount could not be read is said the same way: 「税务名单有此身份证号码的缴费，但金额无法识别（“4OO”，2026-11-21，
+/// 税务.csv 第 2 行），待核实」. The same payment kept twice (the list read again, on two laptops) is said once.
+/// `None` for no record.
 pub fn other_name_remark(records: &[&UnappliedPayment]) -> Option<String> {
-    let mut said: Vec<String> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
+    let mut unread: Vec<String> = Vec::new();
     for r in records {
         let day = r.paid_on.map_or_else(|| "日期不详".to_owned(), |d| d.to_string());
         // 「；」 parts a 备注 read back: a name never holds one, but a list's cell may.
-        let one = format!("{}（{} 元，{day}）", r.name.trim().replace('；', "，"), r.amount_text());
-        if !said.contains(&one) {
-            said.push(one);
+        let (one, list) = match (&r.written_amount, r.reason) {
+            (Some(written), UnappliedReason::Held) => {
+                (format!("“{}”，{day}，{}", written.trim().replace('；', "，"), r.place(false)), &mut unread)
+            }
+            _ => (format!("{}（{} 元，{day}）", r.name.trim().replace('；', "，"), r.amount_text()), &mut names),
+        };
+        if !list.contains(&one) {
+            list.push(one);
         }
     }
-    (!said.is_empty()).then(|| format!("{OTHER_NAME_PREFIX}{}，{OTHER_NAME_END}", said.join("、")))
+    let mut said = Vec::new();
+    if !names.is_empty() {
+        said.push(format!("{OTHER_NAME_PREFIX}姓名为 {}，{OTHER_NAME_END}", names.join("、")));
+    }
+    if !unread.is_empty() {
+        said.push(format!("{OTHER_NAME_PREFIX}金额无法识别（{}），{OTHER_NAME_END}", unread.join("、")));
+    }
+    (!said.is_empty()).then(|| said.join("；"))
 }
 
 /// Whether a part of a 备注 is one [`other_name_remark`] writes: a form read back takes it for canbao's words,
@@ -314,6 +344,7 @@ mod tests {
             reason,
             roster_name: Some("王明刚".into()),
             roster_status: Some("declined".into()),
+            written_amount: None,
         }
     }
 

@@ -838,6 +838,8 @@ struct TaxRow {
     paid_on_text: String,
     channel: Option<String>,
     receipt: Option<String>,
+    /// The amount cell as written.
+    written_amount: Option<String>,
     kind: RowKind,
 }
 
@@ -848,9 +850,19 @@ enum RowKind {
     Payment,
     /// No payment (no amount, an amount of 0, a status that is not paid): left out, the pupil's other rows count.
     NotPayment,
-    /// Money going back (a negative amount, 退费) or an amount that cannot be read: what the pupil paid cannot be
-    /// told from this list, so none of the pupil's rows are recorded and the payment is left as it was.
+    /// Money going back (a negative amount, 退费): what the pupil paid cannot be told from this list, so none of
+    /// the pupil's rows are recorded and the payment is left as it was.
     Held,
+    /// A payment whose amount cannot be read (`4OO`, a formula without a result): holds the pupil as `Held` does,
+    /// and is itself kept as a payment not recorded, with no amount, so `check` and the forms still say it.
+    Unreadable,
+}
+
+impl RowKind {
+    /// A row that says a payment was made, its amount read or not.
+    fn says_paid(self) -> bool {
+        matches!(self, RowKind::Payment | RowKind::Unreadable)
+    }
 }
 
 /// An amount cell of the tax office's list.
@@ -914,6 +926,7 @@ impl TaxRow {
             paid_on_text: receipt.paid_on.map(|d| d.to_string()).unwrap_or_default(),
             channel: receipt.channel.clone(),
             receipt: Some(receipt.number.clone()),
+            written_amount: None,
             kind: RowKind::Payment,
         }
     }
@@ -1269,7 +1282,7 @@ impl Run<'_> {
         let said = self.report.problems.len();
         let paid = self.tax_row(sheet, map, row_no, row);
         self.report.problems.truncate(said);
-        if paid.kind != RowKind::Payment {
+        if !paid.kind.says_paid() {
             return;
         }
         let record = UnappliedPayment { roster_name, ..self.record_of(&paid, reason) };
@@ -1290,7 +1303,7 @@ impl Run<'_> {
         roster_status: Option<String>,
     ) -> Vec<KeptPayment> {
         rows.iter()
-            .filter(|r| !r.earlier && r.kind == RowKind::Payment)
+            .filter(|r| !r.earlier && r.kind.says_paid())
             .map(|r| KeptPayment {
                 student_id: Some(student.id),
                 id_number: if r.id_number.is_empty() { student.id_number.clone() } else { r.id_number.clone() },
@@ -1315,6 +1328,7 @@ impl Run<'_> {
             reason,
             roster_name: None,
             roster_status: None,
+            written_amount: paid.written_amount.clone().filter(|_| paid.kind == RowKind::Unreadable),
         }
     }
 
@@ -1464,6 +1478,7 @@ impl Run<'_> {
             paid_on_text: text(Column::PaidOn).unwrap_or_default(),
             channel,
             receipt: text(Column::Receipt),
+            written_amount: text(Column::Amount),
             kind,
         }
     }
@@ -1542,7 +1557,7 @@ impl Run<'_> {
                 ),
                 ("核对", "reconcile it"),
             );
-            return (RowKind::Held, None, Some((Column::Amount, message)));
+            return (RowKind::Unreadable, None, Some((Column::Amount, message)));
         }
         let Some(amount) = cell(Column::Amount).filter(|c| !c.text().trim().is_empty()) else {
             let message = "没有缴费金额，不是缴费记录，未记录 (no amount: not taken as a payment, not recorded)";
@@ -1564,8 +1579,12 @@ impl Run<'_> {
                 (RowKind::Held, None, Some((Column::Amount, message)))
             }
             ListAmount::Unreadable => {
-                let message = format!("金额“{written}”无法识别：{held} (amount “{written}” not understood: {held_en})");
-                (RowKind::Held, None, Some((Column::Amount, message)))
+                let message = format!(
+                    "金额“{written}”无法识别：{held}；此行缴费已保存在修改记录中，「检查名单」（canbao check）会列出 (amount \
+                     “{written}” not understood: {held_en}; this row's payment is kept in the drive's history and listed \
+                     by the roster check, canbao check)"
+                );
+                (RowKind::Unreadable, None, Some((Column::Amount, message)))
             }
         }
     }
@@ -1582,8 +1601,8 @@ impl Run<'_> {
         }
         for PupilPayments { student, rows } in std::mem::take(&mut self.payments) {
             // A refund or an amount nobody can read: said at its row, and the pupil's payment left as it was.
-            if rows.iter().any(|r| r.kind == RowKind::Held) {
-                let paid: Vec<&TaxRow> = rows.iter().filter(|r| r.kind == RowKind::Payment).collect();
+            if rows.iter().any(|r| matches!(r.kind, RowKind::Held | RowKind::Unreadable)) {
+                let paid: Vec<&TaxRow> = rows.iter().filter(|r| r.kind.says_paid()).collect();
                 self.keep_rows(&student, &paid, UnappliedReason::Held, None);
                 continue;
             }

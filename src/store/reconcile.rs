@@ -9,7 +9,7 @@ use rusqlite::TransactionBehavior;
 use super::fields::{self, Field, FieldChange};
 use super::{AuditContext, Change, ChangeOptions, Outcome, Refusal, Result, Store, StudentFilter, schema};
 use crate::domain::student::{CategoryMark, PaymentStatus};
-use crate::domain::unapplied::{KeptPayment, UNAPPLIED_PAYMENT, UnappliedPayment, UnappliedReason};
+use crate::domain::unapplied::{KeptPayment, UNAPPLIED_PAYMENT, UnappliedPayment};
 
 /// One payment of the tax office's list, by its receipt number (票证号码): what a recorded payment is made of.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -192,8 +192,8 @@ impl Store {
         Ok(kept)
     }
 
-    /// The tax office's payments kept as held under another name than the roster's (`UnappliedReason::OtherName`)
-    /// for the insured year shown, by the pupil the row was matched to, for each such pupil of `filter` the drive
+    /// The tax office's payments kept as held under another name than the roster's (`UnappliedReason::OtherName`),
+    /// or with an amount nobody could read (`unapplied::said_on_forms`), for the insured year shown, by the pupil the row was matched to, for each such pupil of `filter` the drive
     /// still records no payment for (未缴费), as `check` lists them: the forms say so beside the pupil's 否, so
     /// nobody takes the child for simply unpaid. Reads the whole log once (`unapplied_payments`) and only those
     /// pupils.
@@ -202,7 +202,7 @@ impl Store {
         let mut unpaid: HashMap<i64, bool> = HashMap::new();
         let mut in_class = super::read::ClassFilter::new(filter);
         for kept in self.unapplied_payments()? {
-            let Some(id) = kept.student_id.filter(|_| kept.record.reason == UnappliedReason::OtherName) else {
+            let Some(id) = kept.student_id.filter(|_| crate::domain::unapplied::said_on_forms(&kept.record)) else {
                 continue;
             };
             let still_unpaid = match unpaid.get(&id) {

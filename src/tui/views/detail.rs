@@ -653,6 +653,7 @@ mod tests {
             reason: UnappliedReason::OtherName,
             roster_name: Some("王明刚".into()),
             roster_status: None,
+            written_amount: None,
         };
         let entry = AuditEntry {
             at: "2026-12-02T07:21:00Z".into(),
