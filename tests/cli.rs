@@ -2447,6 +2447,56 @@ fn a_tax_payment_whose_amount_cannot_be_read_is_kept_and_listed() {
     assert!(row.contains(",否,") && row.contains("金额无法识别（“4OO”") && row.contains("tax.csv 第 2 行"), "{sheet}");
 }
 
+/// The sample school under a policy of the drive's own year, 380 元 due, whose one payment window holds every
+/// `days_ago` date, with Yibin's subsidies: 特困人员 pay nothing (a department pays the whole premium), 低保对象 pay
+/// 25 % (95 元).
+fn subsidised_drive() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db)
+        .arg("import")
+        .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/sample-school.csv"))
+        .assert()
+        .success();
+    let year = drive_year(&db);
+    let folder = dir.path().join("subsidised-config");
+    std::fs::create_dir_all(folder.join("canbao/policies")).unwrap();
+    let text = format!(
+        "title = \"本年度\"\ndocument = \"测试\"\ninsured_year = {year}\npersonal_premium = 380\n\
+         full_subsidy_order = [\"特困人员\"]\n\n[[window]]\nname = \"缴费期\"\nfrom = {}-01-01\nto = {year}-12-31\n\
+         clause = \"测试\"\ntext = \"测试\"\namount = \"personal\"\ncoverage = \"year\"\n\n\
+         [category.\"低保对象\"]\nsubsidy = \"share\"\nsubsidy_percent = 75\npaid_by = \"财政\"\nclause = \"测试\"\n\n\
+         [category.\"特困人员\"]\nsubsidy = \"full\"\npaid_by = \"财政\"\nclause = \"测试\"\n",
+        year - 1
+    );
+    std::fs::write(folder.join("canbao/policies/subsidised.toml"), text).unwrap();
+    let mut chosen = canbao(&db);
+    chosen
+        .env("XDG_CONFIG_HOME", &folder)
+        .env("HOME", dir.path())
+        .args(["policy", "use", "subsidised"])
+        .assert()
+        .success();
+    (dir, db)
+}
+
+/// A family's payment typed for a pupil who owes nothing (特困人员: a department pays the whole premium) is refused
+/// pointing to 财政代缴 (--payment government), which is then saved, never to --amount 0, which is no payment.
+#[test]
+fn a_payment_for_a_pupil_who_owes_nothing_points_to_government_paid() {
+    let (_dir, db) = subsidised_drive();
+    let xu = "450203201811029232";
+    for lang in ["zh", "en"] {
+        let (code, text) = said(canbao(&db).args(["--lang", lang, "mark", xu, "--payment", "paid", "--amount", "380"]));
+        assert_eq!(code, Some(1), "{text}");
+        assert!(text.contains(&format!("mark {xu} --payment government")) && !text.contains("--amount 0"), "{text}");
+        assert!(text.contains("--yes"), "{text}");
+    }
+    assert_eq!(paid_amount(&db, xu), ("unpaid".to_owned(), None));
+    canbao(&db).args(["mark", xu, "--payment", "government"]).assert().success();
+    assert_eq!(paid_amount(&db, xu).0, "government");
+}
+
 /// Each reported row of a workbook names its file, sheet and row: a tax office's workbook has a sheet a month.
 #[test]
 fn reported_rows_of_a_workbook_name_the_sheet() {

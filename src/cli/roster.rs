@@ -423,6 +423,7 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
                     && due != fen
                     && !yes
                 {
+                    let chosen = if *at_school { format!("{chosen} --at-school") } else { chosen.clone() };
                     return Err(amount_differs_refused(&store, &pupil, &chosen, (fen, due)));
                 }
                 let channel = channel.as_deref().and_then(PaymentChannel::from_text);
@@ -796,8 +797,21 @@ fn listed_channel_refused(
 /// `--amount` other than the amount due, without `--yes`: refused, the amount typed beside the amount due (a mistyped
 /// 3800 reads as one), with the command that records the amount due and how to save the amount anyway, as the payment
 /// form asks 「金额 3800.00 元与应缴不符（应缴 380.00 元），仍要保存？」 before saving it.
+/// A pupil whose amount due is 0 (a department pays the whole premium) is pointed to `--payment government`, never to
+/// `--amount 0`, which is no payment.
 fn amount_differs_refused(store: &Store, pupil: &Student, chosen: &str, (fen, due): (i64, i64)) -> UserError {
     let (amount, due_yuan, gap) = (money::plain(fen), money::plain(due), money::plain((fen - due).abs()));
+    if due == 0 {
+        let government = store.command(&format!("mark {chosen} --payment government"));
+        return UserError(format!(
+            "{name}：按政策此学生家庭应缴 0 元（由部门全额资助），金额 {amount} 元未保存。由部门全额代缴保费的学生请记为\
+             财政代缴：{government}；如家庭确已自行缴纳 {amount} 元，请加 --yes 重新运行 ({name}: the family owes 0 yuan \
+             under the policy (a department pays the whole premium), so {amount} yuan was not saved. Record a pupil \
+             whose whole premium a department pays as government-paid: {government}; if the family did pay \
+             {amount} yuan itself, run again with --yes)",
+            name = pupil.name
+        ));
+    }
     let (more_zh, more_en) = if fen > due { ("多", "more") } else { ("少", "less") };
     let again = store.command(&format!("mark {chosen} --payment paid --amount {}", money::plain(due)));
     UserError(format!(
