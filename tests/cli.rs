@@ -2497,6 +2497,30 @@ fn a_payment_for_a_pupil_who_owes_nothing_points_to_government_paid() {
     assert_eq!(paid_amount(&db, xu).0, "government");
 }
 
+/// The problems an import reported at a row, by their messages.
+fn problems_at(report: &Value, row: u64) -> Vec<String> {
+    let problems = report["problems"].as_array().expect("problems");
+    problems.iter().filter(|p| p["row"] == row).map(|p| p["message"].as_str().unwrap_or_default().to_owned()).collect()
+}
+
+/// A dry run imports nothing: the row it flags (a wrong check character) is said as one the import will import and
+/// flag (将导入并标记), as the import itself then says it did (已导入并标记).
+#[test]
+fn a_dry_run_says_a_row_it_flags_will_be_imported_and_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let list = dir.path().join("list.csv");
+    let body = "45020220150101001";
+    let good = canbao::domain::id_number::check_char(body.as_bytes());
+    let wrong = if good == '1' { '2' } else { '1' };
+    std::fs::write(&list, format!("学校,姓名,身份证号码,年级,班级\n一小,李四,{body}{wrong},一年级,1班\n")).unwrap();
+    let preview = json(canbao(&db).args(["import", "--dry-run", "--json"]).arg(&list));
+    let flagged = problems_at(&preview, 2).join(" ");
+    assert!(flagged.contains("将导入并标记") && !flagged.contains("已导入并标记"), "{preview}");
+    let report = json(canbao(&db).args(["import", "--json"]).arg(&list));
+    assert!(problems_at(&report, 2).join(" ").contains("已导入并标记"), "{report}");
+}
+
 /// Each reported row of a workbook names its file, sheet and row: a tax office's workbook has a sheet a month.
 #[test]
 fn reported_rows_of_a_workbook_name_the_sheet() {

@@ -2584,6 +2584,32 @@ fn read_only_follows_what_the_writer_saves() {
     assert!(app.status.as_ref().is_some_and(|s| s.text.contains("已载入")), "{:?}", app.status);
 }
 
+/// The import preview imports nothing yet: a row it would flag (a number with a wrong check character) is said as
+/// one it will import and flag (「（将导入并标记）」, "to be imported and flagged"), never as imported already.
+#[test]
+fn the_import_preview_says_a_flagged_row_will_be_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("list.csv");
+    let body = "65010220150101001";
+    let good = canbao::domain::id_number::check_char(body.as_bytes());
+    let wrong = if good == '1' { '2' } else { '1' };
+    std::fs::write(&path, format!("姓名,身份证号码,班级\n新生,{body}{wrong},1班\n")).unwrap();
+    for (lang, future, past) in [
+        (Language::Zh, "（将导入并标记）", "已导入并标记"),
+        (Language::En, "to be imported and flagged", "imported and flagged"),
+    ] {
+        let mut app = app(lang);
+        app.update(Action::Import);
+        type_text(&mut app, path.to_str().unwrap());
+        app.update(Action::Confirm);
+        let Some(canbao::tui::modal::Modal::ImportPreview { preview, school, new_school, .. }) = &app.modal else {
+            panic!("expected the preview: {}", screen(&app))
+        };
+        let lines = app.import_preview_lines(preview, school.as_ref(), new_school.as_deref()).join("\n");
+        assert!(lines.contains(future) && !lines.replace(future, "").contains(past), "{lines}");
+    }
+}
+
 /// The preview is a dry run and Confirm reads the file again: a list edited (or swapped for another) between
 /// the two must not be committed unseen. The operator is told, and the drive keeps what it had.
 #[test]

@@ -67,7 +67,13 @@ fn import_into(
     let fallback = request.default_school.clone();
     // The automatic backup is taken once the files are read, just before the import commits.
     let report = if dry_run { request.run(store, true) } else { request.commit(store) };
-    let report = report.map_err(|e| drive_as_list(e, drive_named.as_deref()))?;
+    let mut report = report.map_err(|e| drive_as_list(e, drive_named.as_deref()))?;
+    // Nothing is imported by a dry run: a row it flags is said as one the import will flag.
+    if dry_run {
+        for p in &mut report.problems {
+            p.message = crate::io::class_list::as_preview(&p.message);
+        }
+    }
     if json {
         print_json(&report);
     } else {

@@ -2413,7 +2413,7 @@ impl RowReader<'_> {
                 sheet,
                 row_no,
                 &header_of(Column::Name),
-                "姓名为空，已导入并标记 (name is empty)".into(),
+                "姓名为空，已导入并标记 (name is empty: imported and flagged)".into(),
             );
         }
         // canbao's own mask (a list exported for a teacher) is no typing error: the import matches it to the
@@ -2437,7 +2437,7 @@ impl RowReader<'_> {
                  number either, ask the family)"
             ))
         } else if let (Err(p), false) = (&id.result, masked) {
-            Some(format!("{}（已导入并标记）({})", p.message_zh(), p.message_en()))
+            Some(format!("{}（已导入并标记）({}: imported and flagged)", p.message_zh(), p.message_en()))
         } else {
             id.valid().and_then(old_number_message)
         };
@@ -3691,6 +3691,12 @@ fn is_middle_dot(c: char) -> bool {
 
 /// Phones as the importer keeps them (see `phone::clean`); the identity form keeps them the same way.
 pub use crate::domain::phone::clean as clean_phone;
+
+/// A problem of an import as its preview (a dry run) says it: what a row 「已导入并标记」 (imported and flagged) is
+/// then 「将导入并标记」 (to be imported and flagged), nothing having been imported yet.
+pub fn as_preview(message: &str) -> String {
+    message.replace("已导入并标记", "将导入并标记").replace("imported and flagged", "to be imported and flagged")
+}
 
 #[cfg(test)]
 mod tests {

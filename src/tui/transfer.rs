@@ -454,6 +454,10 @@ impl App {
         new_school: Option<&str>,
     ) -> Vec<String> {
         let mut lines = self.report_lines(preview);
+        // Nothing is imported yet: a row the import flags is said as one it will import and flag.
+        for line in &mut lines {
+            *line = crate::io::class_list::as_preview(line);
+        }
         if let Some(input) = school {
             let mut asked = vec![fill(
                 self.text.preview_school,
