@@ -2503,6 +2503,25 @@ fn problems_at(report: &Value, row: u64) -> Vec<String> {
     problems.iter().filter(|p| p["row"] == row).map(|p| p["message"].as_str().unwrap_or_default().to_owned()).collect()
 }
 
+/// A TAB inside a name (王<TAB>二, kept as 王二) is said at its row, as a zero-width space is, never removed unsaid.
+#[test]
+fn a_tab_inside_a_name_is_said_as_a_zero_width_space_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let list = dir.path().join("list.csv");
+    let (wang, li) = (valid_number("45020220150101002"), valid_number("45020220150101003"));
+    std::fs::write(
+        &list,
+        format!("学校,姓名,身份证号码,年级,班级\n一小,王\t二,{wang},一年级,1班\n一小,李四,{li},一年级,1班\n"),
+    )
+    .unwrap();
+    let report = json(canbao(&db).args(["import", "--json"]).arg(&list));
+    assert!(problems_at(&report, 2).iter().any(|m| m.contains("不可见字符或控制字符")), "{report}");
+    assert!(problems_at(&report, 3).is_empty(), "{report}");
+    let found = String::from_utf8_lossy(&canbao(&db).args(["find", "王二"]).output().unwrap().stdout).into_owned();
+    assert!(found.contains("王二"), "{found}");
+}
+
 /// A dry run imports nothing: the row it flags (a wrong check character) is said as one the import will import and
 /// flag (将导入并标记), as the import itself then says it did (已导入并标记).
 #[test]

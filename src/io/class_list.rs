@@ -2392,7 +2392,7 @@ impl RowReader<'_> {
                 return Ok(());
             }
         }
-        for message in odd_characters(row) {
+        for message in odd_characters(row, name_cell) {
             self.problem(file, sheet, row_no, "", message.into());
         }
         // The cell as the file holds it: reading it as text turned a line break into a space.
@@ -3245,12 +3245,15 @@ fn no_number_twice((first, first_en): &(String, String), phone: &str) -> String 
     )
 }
 
-/// What a kept row's text lost on the way in: bytes the encoding could not give, characters nobody sees.
-fn odd_characters(row: &[Cell]) -> impl Iterator<Item = &'static str> {
+/// What a kept row's text lost on the way in: bytes the encoding could not give, characters nobody sees. A tab
+/// inside the name (`王<TAB>二`, stored 王二) is one of these, as a zero-width space is: around a number or a
+/// name, a tab is only spacing.
+fn odd_characters(row: &[Cell], name_cell: Option<&Cell>) -> impl Iterator<Item = &'static str> {
     // U+FFFD is EF BF BD: a cell without the byte EF (CJK text has none) is not searched for it.
     let undecodable =
         row.iter().any(|c| matches!(c, Cell::Text(t) if t.as_bytes().contains(&0xef) && t.contains('\u{fffd}')));
-    let invisible = row.iter().any(Cell::has_invisible);
+    let tab_in_name = matches!(name_cell, Some(Cell::Text(t)) if t.trim().contains('\t'));
+    let invisible = tab_in_name || row.iter().any(Cell::has_invisible);
     [
         undecodable.then_some(
             "此行有无法识别的字节（文件编码损坏），显示为“�”，已导入，请核对 (undecodable bytes in this row, shown as �)",
