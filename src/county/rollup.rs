@@ -130,7 +130,7 @@ fn paying_sql(version: i64, keep: impl Fn(Standing, bool) -> bool) -> String {
 fn count_columns(version: i64) -> String {
     format!(
         "count(*), count(*) FILTER (WHERE {expected}), count(*) FILTER (WHERE {insured}),
-         count(*) FILTER (WHERE st.payment = 'paid'), count(*) FILTER (WHERE {part_paid}),
+         count(*) FILTER (WHERE st.payment = 'paid'), count(*) FILTER (WHERE {part_paid} AND st.enrollment <> 'left'),
          count(*) FILTER (WHERE st.payment = 'government'),
          count(*) FILTER (WHERE st.enrollment = 'declined'), count(*) FILTER (WHERE st.enrollment = 'elsewhere'),
          count(*) FILTER (WHERE st.enrollment = 'left'), count(*) FILTER (WHERE jsonb_array_length(p.categories) > 0),
