@@ -82,8 +82,42 @@ pub fn fresh_demo(path: &Path) -> Result<(Store, Option<std::path::PathBuf>), De
     Ok((store, kept))
 }
 
-/// Marks `store` as holding the sample school and nothing else yet.
+/// The bundled policy the demo's own is made from: the sample school is in Liuzhou (柳州市示范小学).
+pub const DEMO_POLICY_BASE: &str = "liuzhou-2023";
+
+/// The demo's policy name for insured year `year`: its own, so it never stands for a policy file the operator
+/// made in the config folder.
+pub fn demo_policy_name(year: i32) -> String {
+    format!("liuzhou-{year}-demo")
+}
+
+/// Gives the demo file a policy for its insured year, so the sample school quotes amounts, payment windows and
+/// subsidies as a real drive does (the bundled policies are past years'). It is [`DEMO_POLICY_BASE`] moved to
+/// the drive's year, as `policy new` would make it, kept in the demo file only (never in the config folder).
+/// A drive with a policy already, or without a year yet, is left as it is.
+fn give_demo_policy(store: &mut Store) -> Result<(), StoreError> {
+    const POLICY_META_KEY: &str = "policy";
+    let (Some(year), None) = (store.current_year(), store.meta(POLICY_META_KEY)?) else {
+        return Ok(());
+    };
+    let Some(base_text) = crate::domain::policy::builtin_text(DEMO_POLICY_BASE) else {
+        return Ok(());
+    };
+    let name = demo_policy_name(year);
+    let request =
+        crate::domain::policy::Renewal { name: &name, base_name: DEMO_POLICY_BASE, base_text, year, premium_fen: None };
+    // A bundled file that cannot be moved to the year is a build's fault, caught by the tests: the demo still
+    // opens, without amounts, as before.
+    let Ok(renewed) = crate::domain::policy::renew(&request, crate::domain::category::CategoryTable::builtin()) else {
+        return Ok(());
+    };
+    store.keep_policy_text(&name, &renewed.text)?;
+    store.set_meta(POLICY_META_KEY, &name)
+}
+
+/// Marks `store` as holding the sample school and nothing else yet, with the demo's policy.
 pub fn mark_as_demo(store: &mut Store) -> Result<(), StoreError> {
+    give_demo_policy(store)?;
     store.set_meta(DEMO_META_KEY, "1")?;
     let last = last_audit_id(store)?;
     store.set_meta(DEMO_AUDIT_META_KEY, &last.to_string())
@@ -152,6 +186,21 @@ mod tests {
             store.backup_now("import").unwrap();
         }
         assert!(kept.exists());
+    }
+
+    #[test]
+    fn the_demo_quotes_amounts_by_a_policy_of_its_own_year() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, _) = fresh_demo(&dir.path().join("demo.db")).unwrap();
+        let year = store.current_year().expect("the demo has an insured year");
+        let name = store.meta("policy").unwrap().expect("the demo names a policy");
+        assert_eq!(name, demo_policy_name(year));
+        let policy = store.kept_policy(&name).expect("the demo keeps its policy's text");
+        assert_eq!(policy.insured_year, year);
+        let base = crate::domain::policy::PolicySet::builtin().get(DEMO_POLICY_BASE).unwrap();
+        assert_eq!(policy.personal_premium_fen, base.personal_premium_fen);
+        // Nothing was written for the operator: the config folder is untouched by a demo.
+        assert!(!changed_since_created(&store).unwrap());
     }
 
     #[test]

@@ -518,6 +518,7 @@ impl App {
             crate::demo::load_sample(&mut self.store).map_err(|e| e.to_string())?;
             crate::demo::mark_as_demo(&mut self.store).map_err(|e| e.to_string())?;
             self.demo = true;
+            (self.policy, _) = super::due::drive_policy(&self.store, self.config_dir.as_deref());
             return Ok(None);
         };
         let operator = self.store.operator().to_owned();
@@ -530,10 +531,11 @@ impl App {
         self.store = store;
         self.sample_lock = Some(lock);
         self.demo = true;
-        // Nothing the app held belongs to the new file: undo steps, marks and the policy were the drive's.
+        // Nothing the app held belongs to the new file: undo steps, marks and the policy were the drive's; the
+        // sample's own policy is read from it.
         self.undo = Default::default();
         self.roster.clear_marks();
-        self.policy = None;
+        (self.policy, _) = super::due::drive_policy(&self.store, self.config_dir.as_deref());
         Ok(kept)
     }
 }
