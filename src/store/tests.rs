@@ -1657,3 +1657,114 @@ fn a_history_shows_a_change_once_by_its_maker_after_merges_each_way() {
     assert_eq!(shown(&b, id(&b, "甲")), jia_history);
     assert_eq!(shown(&b, id(&b, "乙")), yi_history);
 }
+
+/// A new drive's rows, enough to fill a few search blocks.
+fn first_list(pupils: usize) -> Vec<Incoming> {
+    (0..pupils).map(|i| incoming(&format!("学生{i}"), &valid_id(&format!("4502022015{i:07}")), "1班")).collect()
+}
+
+/// A drive its own command made is filled under a rollback journal: no write-ahead log while the import runs
+/// (the journal beside the drive instead, owner-only as the drive), a window opened meanwhile waits for the
+/// commit and then reads every pupil, the backup before the import is of the drive as made, and the drive is
+/// back in WAL afterwards.
+#[test]
+fn a_first_import_into_a_drive_its_command_made_writes_it_under_a_journal_and_leaves_it_in_wal() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.db");
+    let mut s = Store::open(&path).unwrap();
+    s.set_operator("甲").unwrap();
+    s.made_by_this_command();
+    let rows = first_list(300);
+    let mut session = s.begin_import().unwrap();
+    session.back_up_before_commit("import").unwrap();
+    for row in &rows {
+        session.apply(row).unwrap();
+    }
+    assert!(!sidecar(&path, "-wal").exists(), "no write-ahead log while the import runs");
+    let journal = std::fs::metadata(sidecar(&path, "-journal")).expect("the journal beside the drive");
+    assert_eq!(journal.permissions().mode() & 0o777, 0o600, "owner-only, as the drive");
+    let window = {
+        let path = path.clone();
+        std::thread::spawn(move || Store::open_read_only(&path).and_then(|r| r.student_count()))
+    };
+    let outcome = session.finish(&["t.csv".into()], 0, false).unwrap();
+    assert_eq!(window.join().unwrap().unwrap(), 300, "the window waited for the commit");
+    let mode: String = s.conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    assert_eq!(mode, "wal");
+    assert!(!sidecar(&path, "-journal").exists());
+    let backup = Store::open_read_only(&outcome.backup.expect("the backup before the import")).unwrap();
+    assert_eq!(backup.student_count().unwrap(), 0, "the drive as made");
+    assert_eq!(backup.meta("last_operator").unwrap().as_deref(), Some("甲"));
+    assert_eq!(s.student_count().unwrap(), 300);
+    assert_eq!(s.search_key_count().unwrap(), 300);
+    let created: i64 =
+        s.conn.query_row("SELECT count(*) FROM audit WHERE field = 'created'", [], |r| r.get(0)).unwrap();
+    assert_eq!(created, 300);
+    // A later import is an import into a drive that holds pupils, under WAL.
+    let mut session = s.begin_import().unwrap();
+    session.apply(&incoming("新生", &valid_id("45020220169999999"), "2班")).unwrap();
+    assert!(!sidecar(&path, "-journal").exists() && sidecar(&path, "-wal").exists());
+    session.finish(&[], 0, false).unwrap();
+}
+
+/// A window that had the new drive open before the import began keeps SQLite from leaving WAL: the import runs
+/// under WAL as any other, and the window reads on.
+#[test]
+fn a_first_import_stays_in_wal_when_a_window_has_the_new_drive_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.db");
+    let mut s = Store::open(&path).unwrap();
+    let window = Store::open_read_only(&path).unwrap();
+    assert_eq!(window.student_count().unwrap(), 0);
+    s.made_by_this_command();
+    let mut session = s.begin_import().unwrap();
+    session.back_up_before_commit("import").unwrap();
+    for row in &first_list(100) {
+        session.apply(row).unwrap();
+    }
+    assert!(sidecar(&path, "-wal").exists() && !sidecar(&path, "-journal").exists(), "under WAL");
+    assert_eq!(window.student_count().unwrap(), 0, "the window reads the drive as committed");
+    let outcome = session.finish(&["t.csv".into()], 0, false).unwrap();
+    assert!(outcome.backup.is_some());
+    assert_eq!(window.student_count().unwrap(), 100);
+}
+
+/// A drive whose save was cut off mid-way under a rollback journal (a first import killed): a read-only open
+/// says so, rather than call the drive damaged or read the half save; the next open for writing rolls the save
+/// back, and the drive is whole, as it was before it.
+#[test]
+fn a_drive_left_with_a_hot_journal_is_refused_read_only_and_rolled_back_by_a_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = closed_drive(dir.path(), "a.db");
+    let copy = dir.path().join("copy.db");
+    {
+        // A save that spills into the file before its commit, copied with its journal as the kill leaves them.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+        conn.pragma_update(None, "cache_size", 2).unwrap();
+        conn.execute_batch(
+            "BEGIN EXCLUSIVE;
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)
+             INSERT INTO meta(key, value) SELECT 'filler' || i, printf('%.500c', 'x') FROM n;",
+        )
+        .unwrap();
+        assert!(std::fs::metadata(sidecar(&path, "-journal")).unwrap().len() > 0);
+        for suffix in ["", "-journal"] {
+            std::fs::copy(sidecar(&path, suffix), sidecar(&copy, suffix)).unwrap();
+        }
+        conn.execute_batch("ROLLBACK").unwrap();
+    }
+    let err = Store::open_read_only(&copy).err().expect("refused");
+    assert!(matches!(err, StoreError::UnfinishedSave { .. }), "{err}");
+    let err = Store::read_only_connection_in(&copy, None, ShmFolder::Unwritable).err().expect("refused");
+    assert!(matches!(err, StoreError::UnfinishedSave { .. }), "{err}");
+    let s = Store::open(&copy).unwrap();
+    let ok: String = s.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(ok, "ok");
+    assert_eq!(s.student_count().unwrap(), 2);
+    assert_eq!(s.meta("filler1").unwrap(), None, "the unfinished save is undone");
+    drop(s);
+    assert!(!sidecar(&copy, "-journal").exists());
+    assert_eq!(Store::open_read_only(&copy).unwrap().student_count().unwrap(), 2);
+}
