@@ -171,6 +171,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// 含完整身份证号码的导出记录：操作员、表格、人数、文件、时间、年度 (the exports of whole ID numbers the drive's
+    /// history records: operator, form, pupils, files, time, year)
+    Exports {
+        /// 以 JSON 输出 (print JSON)
+        #[arg(long)]
+        json: bool,
+    },
     /// 备份数据文件 (a consistent copy of the drive file; default: the backups folder beside it)
     Backup {
         /// 备份写到此文件，或此文件夹中（以“文件名-日期-时间-manual.db”命名） (write the copy to this file, or
@@ -812,6 +819,7 @@ fn run(cli: &Cli) -> CmdResult {
             paperwork::reconcile(cli, file, (*source).into(), *dry_run, *reveal, *json)
         }
         Command::Check { reveal, json } => paperwork::check(cli, *reveal, *json),
+        Command::Exports { json } => export::exports(cli, *json),
         Command::Backup { file } => drive_file::backup(cli, file.as_deref()),
         Command::Restore { file, force } => drive_file::restore(cli, file, *force),
         Command::Encrypt { out } => drive_file::convert(cli, out.as_deref(), true),

@@ -5052,3 +5052,152 @@ fn a_formula_like_cell_is_kept_as_typed_and_guarded_only_in_a_csv_export() {
     }
     assert_eq!(kept(), typed);
 }
+
+#[test]
+fn problems_of_an_import_or_a_reconciliation_never_show_a_whole_id_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    // The mother's number typed into the phone column.
+    let mother = "45020219850305124X";
+    let list = dir.path().join("list.csv");
+    std::fs::write(&list, format!("姓名,身份证号,班级,联系电话\n周静露,450202201711194162,三年级2班,{mother}\n"))
+        .unwrap();
+    let text = canbao(&db).arg("import").arg(&list).assert().success();
+    let text = String::from_utf8_lossy(&text.get_output().stdout).into_owned();
+    assert!(text.contains("4502**********124X") && !text.contains(mother), "{text}");
+    let dry = canbao(&db).args(["import", "--dry-run", "--json"]).arg(&list).assert().success();
+    let dry = String::from_utf8_lossy(&dry.get_output().stdout).into_owned();
+    assert!(dry.contains("4502**********124X") && !dry.contains(mother), "{dry}");
+
+    // A tax list pasted a column off: the pupil's number under 缴费日期 is said at the row, masked, with --json
+    // and with --reveal alike (the reveal shows the numbers of the report's fields, not of a cell quoted).
+    let zhou = "450202201711194162";
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(&tax, format!("姓名,证件号码,缴费金额,缴费日期\n周静露,{zhou},380,{zhou}\n")).unwrap();
+    for args in [&["--dry-run"][..], &["--dry-run", "--json"], &["--dry-run", "--json", "--reveal"]] {
+        let out = canbao(&db).args(["reconcile", "--source", "tax"]).args(args).arg(&tax).assert().success();
+        let out = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+        let said = out.lines().find(|l| l.contains("缴费日期“")).unwrap_or_else(|| panic!("{args:?}: {out}"));
+        assert!(said.contains("4502**********4162") && !said.contains(zhou), "{args:?}: {said}");
+    }
+}
+
+/// JSON masks the fields that hold ID numbers, by what they are, and nothing else: a pupil of the same name
+/// held with a flagged number keeps her name and class in `unknown_rows[].flagged`, her number masked unless
+/// revealed.
+#[test]
+fn json_masks_the_id_fields_and_only_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let real = valid_number("45020520180707906");
+    let typo = format!("{}{}", &real[..17], if real.ends_with('2') { '3' } else { '2' });
+    let list = dir.path().join("list.csv");
+    std::fs::write(&list, format!("姓名,身份证号码,年级,班级\n孙芳琳,{typo},三年级,2班\n")).unwrap();
+    canbao(&db).arg("import").arg(&list).assert().success();
+    let agency = dir.path().join("agency.csv");
+    std::fs::write(&agency, format!("序号,姓名,证件号码\n1,孙芳琳,{real}\n")).unwrap();
+    let report = json(canbao(&db).args(["reconcile", "--source", "agency", "--dry-run", "--json"]).arg(&agency));
+    let unknown = &report["unknown_rows"][0];
+    let mask = canbao::domain::id_number::mask;
+    assert_eq!(unknown["id_number"], mask(&real).as_str(), "{report}");
+    assert_eq!(unknown["flagged"][0]["id_number"], mask(&typo).as_str(), "{report}");
+    assert_eq!((unknown["flagged"][0]["name"].as_str(), unknown["name"].as_str()), (Some("孙芳琳"), Some("孙芳琳")));
+    assert_eq!(unknown["flagged"][0]["class"], "三年级2班", "{report}");
+    let check = json(canbao(&db).args(["check", "--json"]));
+    assert_eq!(check["invalid_ids"][0]["id_number"], mask(&typo).as_str(), "{check}");
+
+    // Two laptops gave 周静露 different phones, one a landline with its extension (15 digits): a phone, shown as
+    // it is, where the shape of an ID number once had it masked; her number is masked.
+    let a = dir.path().join("a.db");
+    canbao(&a).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let b = dir.path().join("b.db");
+    canbao(&a).arg("backup").arg(&b).assert().success();
+    let zhou = "450202201711194162";
+    let landline = "077212345678012";
+    for (drive, phone) in [(&a, landline), (&b, "13800138000")] {
+        let list = dir.path().join("phone.csv");
+        std::fs::write(&list, format!("姓名,身份证号,所在年级、班级,联系电话\n周静露,{zhou},三年级2班,{phone}\n"))
+            .unwrap();
+        canbao(drive).arg("import").arg(&list).assert().success();
+    }
+    let merged = json(canbao(&a).args(["merge", "--dry-run", "--json"]).arg(&b));
+    let conflict = &merged["conflicts"][0];
+    assert_eq!(conflict["field"], "phone", "{merged}");
+    assert_eq!(conflict["id_number"], mask(zhou).as_str(), "{merged}");
+    assert!(conflict["kept"] == landline || conflict["lost"] == landline, "{merged}");
+    let found = json(canbao(&db).args(["find", "孙芳琳", "--json"]));
+    assert_eq!(found[0]["id_number"], mask(&typo).as_str(), "{found}");
+    let revealed = json(canbao(&db).args(["find", "孙芳琳", "--json", "--reveal"]));
+    assert_eq!(revealed[0]["id_number"], typo.as_str(), "{revealed}");
+}
+
+#[test]
+fn exports_lists_every_export_of_whole_id_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let empty = canbao(&db).arg("exports").assert().success();
+    assert!(String::from_utf8_lossy(&empty.get_output().stdout).contains("没有导出"));
+    assert_eq!(json(canbao(&db).args(["exports", "--json"])), serde_json::json!([]));
+    let sheet = dir.path().join("名单.xlsx");
+    canbao(&db).args(["export", "sheet", "--out"]).arg(&sheet).assert().success();
+    // A masked copy shows no whole number: not recorded, not listed.
+    canbao(&db).args(["export", "sheet", "--mask", "--out"]).arg(dir.path().join("打码.xlsx")).assert().success();
+    let listed = json(canbao(&db).args(["exports", "--json"]));
+    let listed = listed.as_array().unwrap();
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(listed[0]["operator"], "测试");
+    assert_eq!(listed[0]["form"], "sheet");
+    assert_eq!(listed[0]["pupils"], 10);
+    assert!(listed[0]["files"][0].as_str().unwrap().ends_with("名单.xlsx"), "{listed:?}");
+    assert!(listed[0]["at"].as_str().is_some_and(|at| !at.is_empty()) && listed[0].get("year").is_some());
+    let text = canbao(&db).arg("exports").assert().success();
+    let text = String::from_utf8_lossy(&text.get_output().stdout).into_owned();
+    assert!(text.contains("测试") && text.contains("在校学生信息表") && text.contains("名单.xlsx"), "{text}");
+    let en = canbao(&db).args(["--lang", "en", "exports"]).assert().success();
+    assert!(String::from_utf8_lossy(&en.get_output().stdout).contains("student information sheet"));
+}
+
+/// A reveal or an export of whole numbers from the command line is recorded under the drive's lock: while a
+/// window holds the drive, nothing is shown whole, written or recorded, and the operator is told where to do it.
+#[test]
+fn a_reveal_or_an_export_of_whole_numbers_waits_for_the_drive() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let zhou = "450202201711194162";
+    let held = canbao::store::lock::DriveLock::acquire(&db, "张老师").unwrap();
+    for args in [vec!["find", zhou, "--reveal"], vec!["check", "--reveal", "--json"]] {
+        let out = canbao(&db).args(&args).output().unwrap();
+        let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stdout} {stderr}");
+        assert!(
+            stderr.contains("正被 张老师 使用") && stderr.contains("按 r") && stderr.contains("press r"),
+            "{stderr}"
+        );
+        assert!(!stdout.contains(zhou), "{args:?}: {stdout}");
+    }
+    let sheet = dir.path().join("名单.xlsx");
+    let out = canbao(&db).args(["export", "sheet", "--out"]).arg(&sheet).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("正被 张老师 使用") && stderr.contains("--mask"), "{stderr}");
+    assert!(!sheet.exists());
+    let out = canbao(&db).args(["export", "ledgers", "--out"]).arg(dir.path().join("台账")).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.code() == Some(1) && !stderr.contains("--mask"), "{stderr}");
+    // What shows no whole number needs no record and goes ahead.
+    canbao(&db).args(["find", zhou]).assert().success();
+    canbao(&db).args(["export", "sheet", "--mask", "--out"]).arg(dir.path().join("打码.xlsx")).assert().success();
+    drop(held);
+    assert_eq!(json(canbao(&db).args(["exports", "--json"])), serde_json::json!([]));
+    let recorded = || -> i64 {
+        let conn = rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+        conn.query_row("SELECT COUNT(*) FROM audit WHERE action IN ('reveal', 'export')", [], |r| r.get(0)).unwrap()
+    };
+    assert_eq!(recorded(), 0, "nothing was recorded while the drive was held");
+    canbao(&db).args(["find", zhou, "--reveal"]).assert().success();
+    canbao(&db).args(["export", "sheet", "--out"]).arg(&sheet).assert().success();
+    assert!(sheet.exists());
+    assert_eq!(recorded(), 2);
+}

@@ -210,12 +210,13 @@ pub fn push(
         if let Some(fields) = value.as_object_mut() {
             let mut listed = Vec::new();
             for (file, _, payments) in outside {
-                for mut payment in payments {
-                    payment.pupil.id_number = shown_id(&payment.pupil.id_number, reveal);
+                for payment in payments {
                     listed.push(PushedOutsideYear { file: file.clone(), payment });
                 }
             }
-            let listed = serde_json::to_value(&listed).map_err(|e| UserError(e.to_string()))?;
+            // The pupils' ID fields are shown (masked unless revealed) as they are turned into JSON.
+            let listed = crate::domain::id_shown::revealing(reveal, || serde_json::to_value(&listed))
+                .map_err(|e| UserError(e.to_string()))?;
             fields.insert("payments_outside_year".to_owned(), listed);
         }
         print_json(&value);

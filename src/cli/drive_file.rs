@@ -184,12 +184,14 @@ pub(super) fn merge(
             .map_err(|e| crate::io::year_policy::merge_later_year_advice(e, policy.as_ref(), today))
             .map_err(|e| clock_refused(e, true))?;
         if json {
-            let mut value = serde_json::to_value(&report).map_err(|e| UserError(e.to_string()))?;
-            if let Some(fields) = value.as_object_mut() {
-                let listed = serde_json::to_value(&outside).map_err(|e| UserError(e.to_string()))?;
-                fields.insert("payments_outside_year".to_owned(), listed);
+            // The report's ID fields are shown (masked unless revealed) as it is turned into JSON.
+            #[derive(serde::Serialize)]
+            struct MergeJson<'a> {
+                #[serde(flatten)]
+                report: &'a crate::store::merge::MergeReport,
+                payments_outside_year: &'a [crate::domain::roster_check::PaymentOutsideYear],
             }
-            super::output::print_json_ids(&value, reveal);
+            super::output::print_json_ids(&MergeJson { report: &report, payments_outside_year: &outside }, reveal);
         } else {
             print_merge_report(&report, reveal);
             print_payments_outside_year(&outside, reveal, dry_run);

@@ -3,7 +3,7 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use super::open::{config_dir, open_existing};
+use super::open::{Recorded, config_dir, lock_to_record, open_existing};
 use super::output::write_stdout;
 use super::{Cli, CmdResult, ExportArgs, ExportKind, FormatArg, UserError, paperwork};
 use crate::io::export::FileFormat;
@@ -34,6 +34,10 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
     if form.is_some() && (cli.read_only || store.opened_read_only()) {
         return Err(read_only_export(*kind));
     }
+    // Held from before the first file is written to after the export is recorded: the record never races the
+    // writes of a window that holds the drive, and with the drive held elsewhere nothing is written.
+    let maskable = matches!(kind, ExportKind::Sheet | ExportKind::Classes);
+    let _lock = form.map(|_| lock_to_record(cli, Recorded::Export(maskable))).transpose()?;
     let ids_written = std::cell::Cell::new(0);
     if let Some(class) = class {
         sheet::check_class(&store, school.as_deref(), class)?;
@@ -150,6 +154,68 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
             )))
         }
     }
+}
+
+/// `exports`: the exports of whole ID numbers the drive's history records (`Store::record_export`), oldest first:
+/// when, who, which form, how many pupils' numbers, the files, the insured year.
+pub(super) fn exports(cli: &Cli, json: bool) -> CmdResult {
+    let store = open_existing(cli)?;
+    let recorded = store.exports()?;
+    if json {
+        #[derive(serde::Serialize)]
+        struct Listed<'a> {
+            at: &'a str,
+            operator: &'a str,
+            #[serde(flatten)]
+            record: &'a ExportRecord,
+        }
+        let listed: Vec<Listed> =
+            recorded.iter().map(|(at, operator, record)| Listed { at, operator, record }).collect();
+        super::output::print_json(&listed);
+        return Ok(());
+    }
+    if recorded.is_empty() {
+        super::say(
+            "没有导出含完整身份证号码的表格的记录 (no export of whole ID numbers is recorded)",
+            "no export of whole ID numbers is recorded",
+        );
+        return Ok(());
+    }
+    super::say(
+        "时间\t操作员\t表格\t人数\t年度\t文件 (time, operator, form, pupils, year, files)",
+        "time\toperator\tform\tpupils\tyear\tfiles",
+    );
+    for (at, operator, r) in &recorded {
+        let operator =
+            if operator.trim().is_empty() { super::pick("（未具名）(unnamed)", "(unnamed)") } else { operator };
+        let year = r.year.map(|y| y.to_string()).unwrap_or_else(|| "-".to_owned());
+        let files = r
+            .files
+            .iter()
+            .map(|f| if f == "-" { super::pick("标准输出 (standard output)", "standard output") } else { f })
+            .collect::<Vec<_>>();
+        println!(
+            "{}\t{operator}\t{}\t{}\t{year}\t{}",
+            crate::store::instant::local_seconds(at),
+            form_label(&r.form),
+            r.pupils,
+            files.join(super::pick("、", ", "))
+        );
+    }
+    Ok(())
+}
+
+/// A recorded export's form in the words of the language asked for.
+fn form_label(form: &str) -> &str {
+    let (zh, en) = match form {
+        "sheet" => ("在校学生信息表 (sheet)", "student information sheet"),
+        "classes" => ("班级核对表 (classes)", "class lists"),
+        "template" => ("批量参保模板 (template)", "batch enrollment template"),
+        "ledgers" => ("四本台账 (ledgers)", "ledgers"),
+        "special" => ("参保花名册 (special)", "special-category roster"),
+        other => (other, other),
+    };
+    super::pick(zh, en)
 }
 
 /// The form's name in the drive's record of the export, for a form that carries whole ID numbers; `None` for

@@ -479,6 +479,54 @@ pub(super) fn record_reveal(cli: &Cli, store: &mut Store, scope: &str, pupils: &
     Ok(())
 }
 
+/// What a command that only reads records in the drive's history: a reveal of whole ID numbers, or an export of
+/// them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Recorded {
+    Reveal,
+    /// An export; `true` for a form that has a masked copy (`--mask`: the sheet, the class lists).
+    Export(bool),
+}
+
+/// The drive's lock, for a command that opened the drive to read and records what it shows or hands out
+/// (`find --reveal`, `check --reveal`, `year leavers --reveal`, an export with whole ID numbers): taken before
+/// the record is written (and, for an export, before any file is), so the record never races the writes of a
+/// window that holds the drive. Held by another canbao: nothing is shown, written or recorded, and the operator
+/// is told where to do it instead.
+pub(super) fn lock_to_record(cli: &Cli, what: Recorded) -> Result<DriveLock, UserError> {
+    match DriveLock::acquire(&drive_path(cli), &operator_from(cli).unwrap_or_default()) {
+        Ok(lock) => Ok(lock),
+        Err(StoreError::InUse { by, since }) => {
+            let (zh, en) = match what {
+                Recorded::Reveal => (
+                    "显示完整身份证号码要记入修改记录，未显示：请在那个窗口里按 r 显示，或关闭它后重试；不加 --reveal 则显示打码的号码",
+                    "showing whole ID numbers is recorded in the drive's history, so none was shown: press r in that \
+                     window, or close it and retry; without --reveal the numbers are shown masked",
+                ),
+                Recorded::Export(maskable) => (
+                    if maskable {
+                        "导出含完整身份证号码的表格要记入修改记录，未导出任何文件：请在那个窗口里导出，或关闭它后重试；或加 --mask 导出打码的副本"
+                    } else {
+                        "导出含完整身份证号码的表格要记入修改记录，未导出任何文件：请在那个窗口里导出，或关闭它后重试"
+                    },
+                    if maskable {
+                        "an export with whole ID numbers is recorded in the drive's history, so nothing was exported: \
+                         export from that window, or close it and retry; or add --mask for a masked copy"
+                    } else {
+                        "an export with whole ID numbers is recorded in the drive's history, so nothing was exported: \
+                         export from that window, or close it and retry"
+                    },
+                ),
+            };
+            let en = format!("the drive is in use by {by} since {since}: {en}");
+            Err(UserError(
+                super::pick(&format!("数据文件正被 {by} 使用（自 {since} 起）：{zh} ({en})"), &en).to_owned(),
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 pub(super) const READ_ONLY_REFUSED: &str = "只读模式，不能修改 (read-only: changes are disabled)";
 
 pub(super) fn lock_drive(cli: &Cli) -> Result<DriveLock, UserError> {

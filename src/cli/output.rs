@@ -27,49 +27,16 @@ pub(super) fn print_json<T: Serialize>(value: &T) {
     }
 }
 
-/// A command's JSON as its text output shows ID numbers: masked unless `reveal` (`--reveal`, which the command
-/// records in the drive's history before it prints). A script that needs full numbers (to `mark` by them) asks
-/// for them as an operator does, and the drive keeps who saw them.
+/// A command's JSON as its text output shows ID numbers: the fields its types mark as ID numbers
+/// (`domain::id_shown`) masked unless `reveal` (`--reveal`, which the command records in the drive's history before
+/// it prints). A script that needs full numbers (to `mark` by them) asks for them as an operator does, and the drive
+/// keeps who saw them. Nothing else is masked, however many digits it holds (a receipt, a phone).
 pub(super) fn print_json_ids<T: Serialize>(value: &T, reveal: bool) {
-    if reveal {
-        return print_json(value);
-    }
-    match serde_json::to_value(value) {
-        Ok(mut v) => {
-            mask_ids(&mut v, false);
-            print_json(&v);
-        }
+    // Through a JSON value, as before, so the keys keep their order (sorted) in every command's output.
+    match crate::domain::id_shown::revealing(reveal, || serde_json::to_value(value)) {
+        Ok(v) => print_json(&v),
         Err(e) => eprintln!("JSON: {e}"),
     }
-}
-
-/// The keys whose values are ID numbers in every report (a reconciled list's `stored`, a merge's `flagged`).
-const ID_KEYS: &[&str] = &["id_number", "stored", "flagged", "ours_flagged", "unknown_ids"];
-/// The keys whose long digit strings are not ID numbers (a receipt's number).
-const NOT_ID_KEYS: &[&str] = &["receipt", "receipts", "rows", "amounts"];
-
-/// Masks every ID number in `v`: the values of [`ID_KEYS`], and any other string that has the shape of one (a
-/// conflict's kept and lost numbers, a duplicate group's key).
-fn mask_ids(v: &mut serde_json::Value, id_key: bool) {
-    use serde_json::Value;
-    match v {
-        Value::String(s) if id_key || looks_like_id(s) => *s = id_number::mask(s),
-        Value::Array(items) => items.iter_mut().for_each(|x| mask_ids(x, id_key)),
-        Value::Object(fields) => {
-            for (k, x) in fields.iter_mut().filter(|(k, _)| !NOT_ID_KEYS.contains(&k.as_str())) {
-                mask_ids(x, ID_KEYS.contains(&k.as_str()));
-            }
-        }
-        _ => {}
-    }
-}
-
-/// 15 or 18 characters, digits but for a last X: an ID number's shape, valid or not.
-fn looks_like_id(s: &str) -> bool {
-    let b = s.as_bytes();
-    matches!(b.len(), 15 | 18)
-        && b[..b.len() - 1].iter().all(u8::is_ascii_digit)
-        && (b[b.len() - 1].is_ascii_digit() || b[b.len() - 1].eq_ignore_ascii_case(&b'x'))
 }
 
 /// An ID number as text output shows it: masked unless the operator asked for the full number.

@@ -1272,6 +1272,7 @@ fn print_reconcile(r: &ReconcileReport, has_policy: bool, reveal: bool) {
 pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
     let mut store = open_existing(cli)?;
     if reveal {
+        let _lock = super::open::lock_to_record(cli, super::open::Recorded::Reveal)?;
         record_reveal(cli, &mut store, "check", &[])?;
     }
     // The policy only quotes what is due, for the underpayments: a policy file broken since the drive chose it

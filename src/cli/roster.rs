@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::open::{on_drive_it_may_make, open_existing, open_writer_existing, record_reveal};
+use super::open::{Recorded, lock_to_record, on_drive_it_may_make, open_existing, open_writer_existing, record_reveal};
 use super::output::{print_json, print_json_ids, shown_id};
 use super::{Cli, CmdResult, MarkArgs, UserError, english, paperwork, pick, say};
 use crate::domain::coverage::StatusMark;
@@ -1023,6 +1023,7 @@ fn print_import_report(r: &ImportReport) {
 #[derive(Serialize)]
 struct FoundPupil {
     name: String,
+    #[serde(serialize_with = "crate::domain::id_shown::id")]
     id_number: String,
     id_valid: bool,
     class: String,
@@ -1061,6 +1062,7 @@ pub(super) fn find(cli: &Cli, query: &str, limit: usize, reveal: bool, json: boo
     let (total, pupils) = store.search(&q, limit)?;
     if reveal && !pupils.is_empty() {
         let ids: Vec<i64> = pupils.iter().map(|s| s.id).collect();
+        let _lock = lock_to_record(cli, Recorded::Reveal)?;
         record_reveal(cli, store, "find", &ids)?;
     }
     // A family's payment short of the amount due reads 部分缴费 as on the roster, never 已缴费: a script or an

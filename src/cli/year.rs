@@ -440,11 +440,16 @@ struct LeaversJson<'a> {
 }
 
 fn leavers(cli: &Cli, mark: bool, reveal: bool, json: bool) -> CmdResult {
-    let (mut store, _lock) =
+    let (mut store, held) =
         if mark { open_writer_existing(cli).map(|(s, l)| (s, Some(l)))? } else { (open_existing(cli)?, None) };
     let found = store.leavers()?;
     if reveal && !found.is_empty() {
         let ids: Vec<i64> = found.iter().map(|l| l.id).collect();
+        // `--mark` holds the drive already; a look alone takes it for the record.
+        let _lock = match &held {
+            Some(_) => None,
+            None => Some(super::open::lock_to_record(cli, super::open::Recorded::Reveal)?),
+        };
         record_reveal(cli, &mut store, "year leavers", &ids)?;
     }
     let marked = if mark && !found.is_empty() {

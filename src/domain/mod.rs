@@ -4,6 +4,7 @@ pub mod category;
 pub mod class_label;
 pub mod coverage;
 pub mod id_number;
+pub mod id_shown;
 pub mod money;
 pub mod name_alike;
 pub mod phone;

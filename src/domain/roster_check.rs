@@ -19,6 +19,7 @@ use super::unapplied::{KeptPayment, UnappliedPayment, UnappliedReason};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PupilRef {
     pub name: String,
+    #[serde(serialize_with = "crate::domain::id_shown::id")]
     pub id_number: String,
     pub school: String,
     pub class: String,
@@ -41,6 +42,18 @@ pub struct DuplicateGroup {
     /// The shared ID number, or the shared name and birth date.
     pub key: String,
     pub pupils: Vec<PupilRef>,
+}
+
+/// `serialize_with` for the groups of pupils holding one number: their key is that number, shown as the report's
+/// ID fields are (`id_shown`); the other groups' keys are a name and a birth date or class.
+fn same_id_shown<S: serde::Serializer>(groups: &[DuplicateGroup], s: S) -> Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct Shown<'a> {
+        #[serde(serialize_with = "super::id_shown::id")]
+        key: &'a str,
+        pupils: &'a [PupilRef],
+    }
+    s.collect_seq(groups.iter().map(|g| Shown { key: &g.key, pupils: &g.pupils }))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -66,6 +79,7 @@ pub struct CheckReport {
     pub students: usize,
     /// The same ID number on several pupils (only possible for numbers that failed the check, since a valid
     /// number is unique in the file).
+    #[serde(serialize_with = "same_id_shown")]
     pub same_id: Vec<DuplicateGroup>,
     /// The same name and birth date under different ID numbers: likely one person typed twice.
     pub same_name_birth: Vec<DuplicateGroup>,
@@ -257,6 +271,7 @@ pub struct UnrecordedPayment {
     /// The name as the list gives it.
     pub name: String,
     /// The number as the list gives it.
+    #[serde(serialize_with = "crate::domain::id_shown::id")]
     pub id_number: String,
     /// Yuan; `null` where the list's amount could not be read (or the list has none).
     pub amount: Option<f64>,

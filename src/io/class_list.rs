@@ -1797,6 +1797,7 @@ impl RowReader<'_> {
     /// A line for the top of the report, once however many sheets give it.
     fn warn(&mut self, line: String) {
         self.said_of_rows_applied();
+        let line = shown_text(line);
         if !self.report.warnings.contains(&line) {
             self.report.warnings.push(line);
         }
@@ -2266,6 +2267,7 @@ impl RowReader<'_> {
     /// counted past [`PROBLEMS_LISTED`].
     fn problem_keyed(&mut self, file: &str, sheet: &str, row: usize, column: &str, message: String, key: RunKey) {
         self.said_of_rows_applied();
+        let message = shown_text(message);
         let column = quoted(column);
         {
             let runs = &mut self.runs;
@@ -2322,6 +2324,7 @@ impl RowReader<'_> {
     /// A problem about a whole sheet or file (`row` `None`), or at a row outside any run of rows.
     fn problem_at(&mut self, file: &str, sheet: &str, row: Option<usize>, column: &str, message: String) {
         self.said_of_rows_applied();
+        let message = shown_text(message);
         if self.report.problems.len() >= PROBLEMS_LISTED {
             self.unlisted += 1;
             return;
@@ -3000,6 +3003,15 @@ fn is_count(text: &str) -> bool {
     let allowed =
         |c: char| digit(c) || c.is_whitespace() || "人名男女生共计总数其中为有：:，,、;；()（）.。".contains(c);
     (1..6).contains(&digits) && counting && text.chars().all(allowed)
+}
+
+/// A report's line as the operator reads it: an ID number a quoted cell holds (an ID typed in the phone column, a
+/// note holding one, a formula) masked as the roster masks it. No line of the report shows a whole number.
+pub fn shown_text(line: String) -> String {
+    match crate::domain::id_shown::mask_in_text(&line) {
+        std::borrow::Cow::Borrowed(_) => line,
+        std::borrow::Cow::Owned(masked) => masked,
+    }
 }
 
 /// A skipped row's cells as the report quotes them: a merged cell's text once, cut short past a line's length.
@@ -4044,6 +4056,28 @@ mod tests {
         let sheet = Sheet { name: "三年级2班".into(), rows: vec![header, odd] };
         let plan = plan_sheets(vec![("b.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
         assert_eq!(plan.rows.len(), 1);
+    }
+
+    #[test]
+    fn no_problem_of_an_import_shows_a_whole_id_number() {
+        let header = ["姓名", "身份证号码", "班级", "联系电话"].map(text).to_vec();
+        // The mother's number typed into the phone column; a note after the pupil's own number, past any ID's
+        // length; the same number on a footer row.
+        let note = format!("450202201704062348 {}", "（户口簿上的号码，待家长确认）".repeat(3));
+        let rows = vec![
+            header,
+            vec![text("张三"), text("450202201703051233"), text("一年级1班"), text("45020219850305124X")],
+            vec![text("李四"), text(&note), text("一年级1班"), text("13800138000")],
+            vec![text("合计：2人"), text(""), text("450202201603051236"), text("")],
+        ];
+        let sheet = Sheet { name: "一班".into(), rows };
+        let plan = plan_sheets(vec![("a.xlsx".into(), vec![sheet])], None, DEFAULT_SCHOOL, today()).unwrap();
+        let said: Vec<&str> = plan.report.problems.iter().map(|p| p.message.as_str()).collect();
+        assert!(said.iter().any(|m| m.contains("4502**********124X")), "{said:?}");
+        assert!(said.iter().any(|m| m.contains("4502**********2348")), "{said:?}");
+        for number in ["45020219850305124X", "450202201704062348", "450202201603051236"] {
+            assert!(said.iter().all(|m| !m.contains(number)), "{number} shown whole: {said:?}");
+        }
     }
 
     #[test]

@@ -45,6 +45,7 @@ pub enum Source {
 /// The same ID number under another name: reported, never applied.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NameMismatch {
+    #[serde(serialize_with = "crate::domain::id_shown::id")]
     pub id_number: String,
     pub roster_name: String,
     pub file_name: String,
@@ -59,6 +60,7 @@ pub struct NameMismatch {
 /// held back as a conflict is a conflict only).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AmountMismatch {
+    #[serde(serialize_with = "crate::domain::id_shown::id")]
     pub id_number: String,
     pub name: String,
     /// Yuan.
@@ -78,6 +80,7 @@ pub struct AmountMismatch {
 /// recorded as one payment of their sum, as the drive keeps one payment a pupil.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CombinedPayment {
+    #[serde(serialize_with = "crate::domain::id_shown::id")]
     pub id_number: String,
     pub name: String,
     /// The rows summed, in the file's order.
@@ -103,6 +106,7 @@ pub struct CombinedPayment {
 /// recorded over them (as any other amount than the one recorded is not) and the dispute stays, said.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListedDispute {
+    #[serde(serialize_with = "crate::domain::id_shown::id")]
     pub id_number: String,
     pub name: String,
     pub file: String,
@@ -172,6 +176,7 @@ impl ListedDispute {
 /// family is not asked for the rest a second time.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PartCompleted {
+    #[serde(serialize_with = "crate::domain::id_shown::id")]
     pub id_number: String,
     pub name: String,
     pub file: String,
@@ -206,6 +211,7 @@ impl PartCompleted {
 /// 财政代缴): left as it is, for the operator to decide.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Conflict {
+    #[serde(serialize_with = "crate::domain::id_shown::id")]
     pub id_number: String,
     pub name: String,
     pub roster: String,
@@ -226,6 +232,7 @@ pub struct Conflict {
 /// replace the ones recorded, and each replacement is said.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Redated {
+    #[serde(serialize_with = "crate::domain::id_shown::id")]
     pub id_number: String,
     pub name: String,
     pub file: String,
@@ -289,6 +296,7 @@ fn paid_label(amount_fen: Option<i64>, paid_on: Option<NaiveDate>) -> String {
 /// the operator to check with the tax office.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReceiptConflict {
+    #[serde(serialize_with = "crate::domain::id_shown::id")]
     pub id_number: String,
     pub name: String,
     pub receipt: String,
@@ -305,6 +313,7 @@ pub struct ReceiptConflict {
 /// A row whose number nobody on the roster has.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UnknownRow {
+    #[serde(serialize_with = "crate::domain::id_shown::id")]
     pub id_number: String,
     pub name: String,
     pub file: String,
@@ -320,6 +329,7 @@ pub struct UnknownRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FlaggedPupil {
     /// The number as the roster holds it.
+    #[serde(serialize_with = "crate::domain::id_shown::id")]
     pub id_number: String,
     pub name: String,
     /// 年级班级, empty for a pupil without a class.
@@ -330,6 +340,7 @@ pub struct FlaggedPupil {
 /// not marked, for the operator to chase (002 三(三): the agency sorts out failed registrations case by case).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NotRegistered {
+    #[serde(serialize_with = "crate::domain::id_shown::id")]
     pub id_number: String,
     pub name: String,
     /// The status as the list writes it; empty when the cell is.
@@ -343,8 +354,10 @@ pub struct NotRegistered {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RoundedMatch {
     /// The list's number: the real one.
+    #[serde(serialize_with = "crate::domain::id_shown::id")]
     pub id_number: String,
     /// The number as the roster holds it.
+    #[serde(serialize_with = "crate::domain::id_shown::id")]
     pub stored: String,
     pub name: String,
     pub file: String,
@@ -421,6 +434,7 @@ pub struct ReconcileReport {
     /// pupil is counted once, in `matched`, `already` or `conflicts`.
     pub further_rows: usize,
     /// Valid ID numbers nobody on the roster has.
+    #[serde(serialize_with = "crate::domain::id_shown::ids")]
     pub unknown_ids: Vec<String>,
     /// The same, with the name and row the list gives, for the operator to find the family.
     pub unknown_rows: Vec<UnknownRow>,
@@ -1014,6 +1028,8 @@ impl Run<'_> {
     }
 
     fn problem_in(&mut self, sheet: &str, row: usize, column: String, message: String) {
+        // No line of the report shows a whole ID number, whatever cell it quotes (`class_list::shown_text`).
+        let message = super::class_list::shown_text(message);
         self.report.problems.push(Problem {
             file: self.file.clone(),
             sheet: sheet.to_owned(),

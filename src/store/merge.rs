@@ -28,6 +28,7 @@ use crate::domain::student::{Enrollment, PaymentStatus};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Conflict {
+    #[serde(serialize_with = "crate::domain::id_shown::id")]
     pub id_number: String,
     pub name: String,
     pub field: String,
@@ -54,6 +55,17 @@ pub struct Conflict {
     pub tax_record_lost: bool,
 }
 
+/// `serialize_with` for a merge's conflicts: one over the ID number itself keeps one number and loses another,
+/// each shown as the report's ID fields are (`id_shown`).
+fn conflicts_shown<S: serde::Serializer>(all: &[Conflict], s: S) -> std::result::Result<S::Ok, S::Error> {
+    use crate::domain::id_shown::field_value;
+    s.collect_seq(all.iter().map(|c| Conflict {
+        kept: field_value(&c.field, c.kept.as_deref()),
+        lost: field_value(&c.field, c.lost.as_deref()),
+        ..c.clone()
+    }))
+}
+
 /// A pupil of the other file who matches more than one pupil (theirs or ours): without a valid ID number, by
 /// name, school, class and ID text; or, one side's number valid and the other's rounded or mistyped, by name
 /// and the rule an import pairs them by (`id_number::flagged_may_be`). Guessing could give one child another's payment, so they are added as a
@@ -61,6 +73,7 @@ pub struct Conflict {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Ambiguous {
     /// The ID text as stored: empty, or a number that failed the check.
+    #[serde(serialize_with = "crate::domain::id_shown::id")]
     pub id_number: String,
     pub name: String,
     pub school: String,
@@ -78,8 +91,10 @@ pub struct AlikeNumber {
     pub name: String,
     pub class: String,
     /// The valid number the pupil keeps.
+    #[serde(serialize_with = "crate::domain::id_shown::id")]
     pub id_number: String,
     /// The number the other side held, as stored.
+    #[serde(serialize_with = "crate::domain::id_shown::id")]
     pub flagged: String,
     /// This drive held the flagged number, and now holds the valid one.
     pub ours_flagged: bool,
@@ -90,6 +105,7 @@ pub struct AlikeNumber {
 /// number as one pupil, as an import pairs it, and listed for the operator to check, as an import does.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NamedApart {
+    #[serde(serialize_with = "crate::domain::id_shown::id")]
     pub id_number: String,
     pub ours: String,
     pub our_class: String,
@@ -106,11 +122,13 @@ pub struct NamedApart {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NumberTaken {
     /// The number both were given.
+    #[serde(serialize_with = "crate::domain::id_shown::id")]
     pub id_number: String,
     /// The pupil whose correction to it was not applied, and its class.
     pub name: String,
     pub class: String,
     /// The number that pupil holds after the merge, as stored (flagged, or empty, when it was so).
+    #[serde(serialize_with = "crate::domain::id_shown::id")]
     pub kept: String,
     /// The pupil holding the number, and its class.
     pub holder: String,
@@ -125,6 +143,7 @@ pub struct NumberTaken {
 /// the operator to check with the tax office.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReceiptConflict {
+    #[serde(serialize_with = "crate::domain::id_shown::id")]
     pub id_number: String,
     pub name: String,
     pub receipt: String,
@@ -141,6 +160,7 @@ pub struct ReceiptConflict {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ClosedYearChange {
     pub year: i32,
+    #[serde(serialize_with = "crate::domain::id_shown::id")]
     pub id_number: String,
     pub name: String,
     /// The class the pupil was in during that year.
@@ -158,6 +178,7 @@ pub struct ClosedYearChange {
 /// operator to check one receipt was not keyed on both laptops.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TopUpsJoined {
+    #[serde(serialize_with = "crate::domain::id_shown::id")]
     pub id_number: String,
     pub name: String,
     /// The insured year of the payment (none on a drive without years).
@@ -176,6 +197,7 @@ pub struct MergeReport {
     pub added: usize,
     pub updated: usize,
     pub unchanged: usize,
+    #[serde(serialize_with = "conflicts_shown")]
     pub conflicts: Vec<Conflict>,
     /// Top-ups of one payment recorded apart on the two laptops, all added to it (see `TopUpsJoined`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -198,6 +220,7 @@ pub struct MergeReport {
     pub payments_kept_over_later: usize,
     /// Values of ours the other file's own merge already weighed against theirs and let lose (its conflict,
     /// decided there): replaced here, listed as conflicts are.
+    #[serde(serialize_with = "conflicts_shown")]
     pub decided_there: Vec<Conflict>,
     /// The drive's policy of each insured year, where the two files do not agree (see `merge_notes`).
     pub policies: Vec<super::merge_notes::PolicyNote>,
@@ -213,6 +236,7 @@ pub struct MergeReport {
     pub shared_history: bool,
     /// Changes a restore took back that one of the two files still holds (its laptop merged them before the
     /// restore): those our restore took back are not applied again; either way, the operator decides.
+    #[serde(serialize_with = "super::merge_restored::taken_back_shown")]
     pub restore_taken_back: Vec<super::merge_restored::TakenBack>,
     /// Pupils a restore of this drive removed whom the other file still holds (merged there before the
     /// restore): brought back as it holds them, with their whole history, never paid without the row that

@@ -13,6 +13,7 @@ use super::Result;
 /// A change of one pupil's field that a restore took back, which one of the two files still holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TakenBack {
+    #[serde(serialize_with = "crate::domain::id_shown::id")]
     pub id_number: String,
     pub name: String,
     pub field: String,
@@ -25,9 +26,20 @@ pub struct TakenBack {
     pub restored_here: bool,
 }
 
+/// `serialize_with` for the changes a restore took back: an ID number's correction shown as the report's ID
+/// fields are (`id_shown`).
+pub(super) fn taken_back_shown<S: serde::Serializer>(all: &[TakenBack], s: S) -> std::result::Result<S::Ok, S::Error> {
+    let shown = |b: &TakenBack| TakenBack {
+        value: crate::domain::id_shown::field_value(&b.field, b.value.as_deref()),
+        ..b.clone()
+    };
+    s.collect_seq(all.iter().map(shown))
+}
+
 /// A pupil a restore of this drive removed, whom the other file still holds: brought back with its history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PupilBack {
+    #[serde(serialize_with = "crate::domain::id_shown::id")]
     pub id_number: String,
     pub name: String,
 }

@@ -101,6 +101,7 @@ pub struct Leaver {
     #[serde(skip)]
     pub id: i64,
     pub name: String,
+    #[serde(serialize_with = "crate::domain::id_shown::id")]
     pub id_number: String,
     pub school: String,
     pub class: String,
@@ -600,6 +601,7 @@ pub(crate) fn step_copied(
 pub struct LeaverAcrossYear {
     /// The closed year the pupil left in.
     pub year: i32,
+    #[serde(serialize_with = "crate::domain::id_shown::id")]
     pub id_number: String,
     pub name: String,
     /// The class of this year the pupil was in.
