@@ -5201,3 +5201,47 @@ fn a_reveal_or_an_export_of_whole_numbers_waits_for_the_drive() {
     assert!(sheet.exists());
     assert_eq!(recorded(), 2);
 }
+
+/// An export of whole numbers that cannot be recorded (here a trigger stands for a full disk) hands nothing
+/// out and leaves an earlier export of the same name as it was, where it once removed it with the new file.
+#[test]
+fn an_export_that_cannot_be_recorded_keeps_the_earlier_file_of_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let sheet = dir.path().join("名单.xlsx");
+    let folder = dir.path().join("台账");
+    canbao(&db).args(["export", "sheet", "--out"]).arg(&sheet).assert().success();
+    canbao(&db).args(["export", "ledgers", "--out"]).arg(&folder).assert().success();
+    let earlier = std::fs::read(&sheet).unwrap();
+    let ledgers: Vec<(std::path::PathBuf, Vec<u8>)> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| (p.clone(), std::fs::read(&p).unwrap()))
+        .collect();
+    assert!(!ledgers.is_empty());
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "CREATE TRIGGER no_room BEFORE INSERT ON audit WHEN NEW.action = 'export'
+         BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;",
+    )
+    .unwrap();
+    drop(conn);
+    // A pupil more, so the new files differ from the earlier ones.
+    let list = dir.path().join("more.csv");
+    std::fs::write(&list, "姓名,身份证号,班级\n黄新,450202201705061230,三年级2班\n").unwrap();
+    canbao(&db).arg("import").arg(&list).assert().success();
+    canbao(&db).args(["export", "sheet", "--out"]).arg(&sheet).assert().code(1);
+    assert_eq!(std::fs::read(&sheet).ok(), Some(earlier), "the earlier sheet is as it was");
+    canbao(&db).args(["export", "ledgers", "--out"]).arg(&folder).assert().code(1);
+    for (path, bytes) in &ledgers {
+        assert_eq!(std::fs::read(path).ok().as_ref(), Some(bytes), "{}", path.display());
+    }
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .chain(std::fs::read_dir(&folder).unwrap())
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(left.is_empty(), "no hidden copy left: {left:?}");
+}

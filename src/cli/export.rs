@@ -52,6 +52,9 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
     };
     // A failed export (a full disk) leaves no empty folder where it meant to put its files.
     let made = FoldersToMake::for_out(if to_stdout { None } else { out.as_deref() });
+    // An earlier file of a name the export writes is kept aside until the export is recorded: one that cannot
+    // be recorded puts it back.
+    let replaced = (form.is_some() && !to_stdout).then(crate::io::export::ReplacedFiles::keep);
     let written = match kind {
         ExportKind::Sheet => {
             let name = sheet::default_file_name(&store, school.as_deref(), opts.date, opts.format, opts.mask);
@@ -115,8 +118,13 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
                     let _ = std::fs::remove_file(path);
                 }
             }
+            // The earlier files of these names go back (`replaced`, dropped).
+            drop(replaced);
             return Err(e.into());
         }
+    }
+    if let Some(replaced) = replaced {
+        replaced.settled();
     }
     made.keep();
     // Cells too long for one Excel cell, cut and marked: named with their pupil, so the drive can be corrected.

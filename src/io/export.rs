@@ -845,10 +845,69 @@ pub struct Unplaced {
     target: PathBuf,
 }
 
+/// The earlier files the exports of this process replaced, each with the hidden copy kept of it, while a
+/// [`ReplacedFiles`] is held (`None` otherwise: nothing is kept).
+static REPLACED: std::sync::Mutex<Option<Vec<(PathBuf, PathBuf)>>> = std::sync::Mutex::new(None);
+
+/// While held, a file an export puts in place of an earlier one of its name keeps that earlier file aside, under
+/// a hidden name beside it (a hard link, else a copy): an export of whole ID numbers that then cannot be recorded
+/// (a full disk) hands nothing out, and puts the earlier files back rather than lose them. Dropped, it puts the
+/// earlier files back; [`ReplacedFiles::settled`] lets the new ones stand and removes the copies.
+pub struct ReplacedFiles(());
+
+impl ReplacedFiles {
+    pub fn keep() -> ReplacedFiles {
+        *REPLACED.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Vec::new());
+        ReplacedFiles(())
+    }
+
+    /// The export went out as written: the earlier files' copies are removed.
+    pub fn settled(self) {
+        let kept = REPLACED.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take().unwrap_or_default();
+        for (_, copy) in kept {
+            private_file::remove_if_plain_file(&copy);
+        }
+    }
+
+    /// Keeps the file at `target`, about to be replaced, aside while a [`ReplacedFiles`] is held; nothing when
+    /// none is, or no file is there.
+    fn keep_earlier(target: &Path) -> Result<(), ReadError> {
+        let mut kept = REPLACED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let Some(kept) = kept.as_mut() else { return Ok(()) };
+        if !std::fs::symlink_metadata(target).is_ok_and(|m| m.file_type().is_file()) {
+            return Ok(());
+        }
+        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let copy = target.with_file_name(format!(".{name}.{}-{}-kept{PART}", std::process::id(), kept.len()));
+        private_file::remove_if_plain_file(&copy);
+        if std::fs::hard_link(target, &copy).is_err() {
+            // A disk without hard links (a FAT stick): a copy, owner-only as the export is.
+            std::fs::copy(target, &copy).map_err(|e| io_err(target, e))?;
+            private_file::restrict(&copy);
+        }
+        kept.push((target.to_owned(), copy));
+        Ok(())
+    }
+}
+
+impl Drop for ReplacedFiles {
+    fn drop(&mut self) {
+        let kept = REPLACED.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take().unwrap_or_default();
+        // The last replaced first: a file replaced twice gets back the one that was there before either.
+        for (target, copy) in kept.into_iter().rev() {
+            let _ = std::fs::rename(&copy, &target);
+        }
+    }
+}
+
 impl Unplaced {
     /// Gives the file its real name.
     pub fn place(mut self) -> Result<PathBuf, ReadError> {
         let temp = self.temp.take().ok_or_else(|| write_err(&self.target, "no temporary file"))?;
+        if let Err(e) = ReplacedFiles::keep_earlier(&self.target) {
+            private_file::remove_if_plain_file(&temp);
+            return Err(e);
+        }
         if let Err(e) = std::fs::rename(&temp, &self.target) {
             private_file::remove_if_plain_file(&temp);
             return Err(io_err(&self.target, e));
