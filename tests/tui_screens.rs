@@ -2610,6 +2610,28 @@ fn the_import_preview_says_a_flagged_row_will_be_imported() {
     }
 }
 
+/// The import preview masks an ID number a row's problem quotes (the mother's number typed into the phone
+/// column), as the roster masks numbers: never whole on the screen.
+#[test]
+fn the_import_preview_masks_a_number_a_problem_quotes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("list.csv");
+    let body = "65010220150101001";
+    let number = format!("{body}{}", canbao::domain::id_number::check_char(body.as_bytes()));
+    let mother = "45020219850305124X";
+    std::fs::write(&path, format!("姓名,身份证号码,班级,联系电话\n新生,{number},1班,{mother}\n")).unwrap();
+    let mut app = app(Language::Zh);
+    app.update(Action::Import);
+    type_text(&mut app, path.to_str().unwrap());
+    app.update(Action::Confirm);
+    let Some(canbao::tui::modal::Modal::ImportPreview { preview, school, new_school, .. }) = &app.modal else {
+        panic!("expected the preview: {}", screen(&app))
+    };
+    let lines = app.import_preview_lines(preview, school.as_ref(), new_school.as_deref()).join("\n");
+    assert!(lines.contains("4502**********124X") && !lines.contains(mother), "{lines}");
+    assert!(!screen(&app).contains(mother), "{}", screen(&app));
+}
+
 /// The preview is a dry run and Confirm reads the file again: a list edited (or swapped for another) between
 /// the two must not be committed unseen. The operator is told, and the drive keeps what it had.
 #[test]
