@@ -391,3 +391,57 @@ fn a_template_of_the_config_folder_is_known_too() {
         assert_eq!(rows_said(&report, "参保缴费状态不足以确定"), 1, "{format}: 郑天嘉: {report}");
     }
 }
+
+/// A class list whose ID column Excel holds as numbers, rounded to 15 significant digits: the batch template
+/// uploads none of those numbers (one even passes the check digit, two pupils share another). Their 证件号码 is
+/// empty and 备注 says why and what to do; the export says how many and to fix them. The template read back into
+/// its drive is the same pupils, never a second child without a number.
+#[test]
+fn the_template_uploads_no_flagged_number_and_reads_back_as_the_same_pupils() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("drive.db");
+    let list = dir.path().join("名单.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_row(0, 0, ["学校", "姓名", "身份证号码", "年级", "班级"]).expect("header");
+    let rounded = [("王小明", 511502201512179000.0), ("李雨", 511502201509023000.0), ("张晨", 511502201509023000.0)];
+    for (row, (name, number)) in rounded.iter().enumerate() {
+        let row = row as u32 + 1;
+        sheet.write_row(row, 0, ["示范小学", name]).expect("name");
+        sheet.write_number(row, 2, *number).expect("number");
+        sheet.write_row(row, 3, ["一年级", "1班"]).expect("class");
+    }
+    sheet.write_row(4, 0, ["示范小学", "孙语", "450203201909308803", "一年级", "1班"]).expect("valid");
+    book.save(&list).expect("save");
+    ok(canbao(&db).arg("import").arg(&list));
+    ok(canbao(&db).args(["mark", "--name", "李雨", "--class", "一年级1班", "--enrollment", "declined"]));
+    let count =
+        |db: &Path| json(canbao(db).args(["find", "一年级", "--json", "--limit", "100"])).as_array().map(Vec::len);
+    assert_eq!(count(&db), Some(4));
+    for format in ["csv", "xlsx"] {
+        let out = dir.path().join(format!("template-{format}"));
+        let said = ok(canbao(&db).args(["export", "template", "--format", format, "--out"]).arg(&out));
+        assert!(said.contains("3 名学生的身份证号码待核实") && said.contains("canbao check"), "{format}: {said}");
+        let files: Vec<PathBuf> =
+            said.lines().filter_map(|l| l.strip_prefix("已导出 (written): ")).map(PathBuf::from).collect();
+        assert_eq!(files.len(), 2, "{said}");
+        if format == "csv" {
+            let text: String = files.iter().map(|f| std::fs::read_to_string(f).expect("read")).collect();
+            assert!(!text.contains("5115022015"), "no rounded number goes out: {text}");
+            let left_out = "证件号码未填入上传模板：身份证号待核实，核实后填入再上传";
+            for name in ["王小明", "李雨", "张晨"] {
+                let line = text.lines().find(|l| l.contains(name)).expect(name);
+                let cells: Vec<&str> = line.split(',').collect();
+                assert_eq!(cells[3], "", "{name}: 证件号码 empty: {line}");
+                assert!(line.contains("身份证号码被表格四舍五入，待核实") && line.contains(left_out), "{line}");
+            }
+            let sun = text.lines().find(|l| l.contains("孙语")).expect("孙语");
+            assert!(sun.contains("450203201909308803") && !sun.contains("待核实"), "{sun}");
+        }
+        // Read back into its drive: the same four pupils, nothing added, 李雨 still declined.
+        let report = import(&db, &files);
+        assert_eq!(report["added"], 0, "{format}: {report}");
+        assert_eq!(count(&db), Some(4), "{format}: {report}");
+        assert_eq!(statuses(&db)["李雨"], ("declined".to_owned(), "unpaid".to_owned()), "{format}");
+    }
+}

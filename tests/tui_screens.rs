@@ -955,6 +955,32 @@ fn masked_exports_are_said_everywhere_and_never_reach_the_agencies_forms() {
     assert!(names.iter().all(|n| n.ends_with("-打码.xlsx")), "{names:?}");
 }
 
+/// The batch template exported from the TUI leaves a flagged number out of its 证件号码 cell, and 导出完成 says how
+/// many pupils' numbers were left out and to fix them.
+#[test]
+fn the_template_export_says_the_flagged_numbers_it_left_out() {
+    use calamine::Reader;
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = app(Language::Zh);
+    let id = find_pupil(&mut app, "孙语");
+    let rounded = "511502201512179000";
+    let set = "UPDATE students SET id_number = ?1, id_problem = 'precision_lost' WHERE id = ?2";
+    assert_eq!(app.store.connection().execute(set, rusqlite::params![rounded, id]).expect("flag"), 1);
+    // The sample's own flagged pupils (a number left empty, one that fails the check) are left out as well.
+    let pupils = app.store.students(&Default::default()).expect("list");
+    let flagged = pupils.iter().filter(|p| p.id_problem.is_some() && !p.grade.contains("毕业")).count();
+    app.start_form_export(canbao::tui::palette::Form::Template, dir.path().to_owned());
+    let Some(canbao::tui::modal::Modal::Message(done)) = &app.modal else { panic!("{}", screen(&app)) };
+    let said = done.lines.join("\n");
+    let counted = format!("{flagged} 名学生的身份证号码待核实");
+    assert!(said.contains(&counted) && said.contains("canbao check"), "{counted}: {said}");
+    for file in std::fs::read_dir(dir.path()).expect("dir") {
+        let mut book = calamine::open_workbook_auto(file.expect("file").path()).expect("workbook");
+        let range = book.worksheet_range("Sheet1").expect("sheet");
+        assert!(range.used_cells().all(|(_, _, c)| !c.to_string().contains(rounded)), "no rounded number uploaded");
+    }
+}
+
 /// The import's report counts the rows left out because their masked numbers fit no pupil.
 #[test]
 fn the_import_report_counts_masked_rows_left_out() {

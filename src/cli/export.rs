@@ -77,7 +77,9 @@ pub(super) fn export(cli: &Cli, args: &ExportArgs) -> CmdResult {
                 ExportKind::Template => {
                     let name = template.as_deref().unwrap_or(forms::template::DEFAULT_TEMPLATE);
                     let template = Template::load(name, config_dir().as_deref())?;
-                    forms::template::export_template(&input, &template, out)?
+                    let (paths, left_out) = forms::template::export_template(&input, &template, out)?;
+                    say_beside(forms::template::left_out_note(left_out), to_stdout);
+                    paths
                 }
                 ExportKind::Ledgers => {
                     let paths = forms::ledgers::export_ledgers(&input, out)?;

@@ -368,6 +368,7 @@ fn template_remark(text: &str) -> Option<(Enrollment, Option<String>)> {
             || crate::domain::policy::is_payment_remark(part)
             || crate::domain::unapplied::is_other_name_remark(part)
             || crate::domain::pupil_flags::is_flag_remark(part)
+            || part == super::forms::template::NUMBER_LEFT_OUT
     };
     let mut own = text.trim();
     loop {
@@ -417,6 +418,9 @@ mod tests {
         let declined = template_remark(&format!("不参保：家长不同意；{old}"));
         assert_eq!(declined, Some((Enrollment::Declined, Some("家长不同意".to_owned()))));
         assert_eq!(template_remark("身份证号码校验码错误，待核实"), Some((Enrollment::Here, None)));
+        let left_out = super::super::forms::template::NUMBER_LEFT_OUT;
+        let rounded = format!("不参保：家长不同意；身份证号码被表格四舍五入，待核实；{left_out}");
+        assert_eq!(template_remark(&rounded), Some((Enrollment::Declined, Some("家长不同意".to_owned()))));
         assert_eq!(template_remark("家长说下周交"), None, "no word of canbao's: unreadable, as before");
     }
 

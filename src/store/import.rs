@@ -733,6 +733,12 @@ pub(crate) const EXISTING_UNNUMBERED: &str = "SELECT s.id, s.id_number = ?2 AND 
          JOIN schools sc ON sc.id = s.school_id
                  WHERE s.id_number = '' AND s.id_problem IS NOT NULL AND s.name = ?1 AND s.grade = ?2 AND s.class = ?3 AND sc.name = ?4";
 
+/// The pupils of a name and class held with a flagged number (not none): the one a row without a number is.
+pub(crate) const FLAGGED_OF_CLASS: &str = "SELECT s.id FROM students s
+         JOIN schools sc ON sc.id = s.school_id
+         WHERE s.name = ?1 AND s.id_problem IS NOT NULL AND s.id_number <> '' AND s.grade = ?2 AND s.class = ?3
+             AND sc.name = ?4 LIMIT 2";
+
 /// The pupils from before this batch whose number was corrected from ?1, with their number and name now: by
 /// the index of corrected numbers (`audit_corrected_from`), for a row found on no pupil. A pupil corrected from
 /// it twice comes twice: told apart by the caller, as DISTINCT would open a temporary table for every row read.
@@ -883,10 +889,25 @@ fn existing(tx: &Transaction, row: &Incoming, last_before: i64) -> Result<Option
                 found => found,
             }
         }
-        (Err(_), true) => tx
-            .prepare_cached(EXISTING_UNNUMBERED)?
-            .query_row(params![row.name, row.grade, row.class, row.school], |r| r.get(0))
-            .optional()?,
+        (Err(_), true) => {
+            let keys = params![row.name, row.grade, row.class, row.school];
+            match tx.prepare_cached(EXISTING_UNNUMBERED)?.query_row(keys, |r| r.get(0)).optional()? {
+                Some(id) => Some(id),
+                // The pupil held with a flagged number, whose row canbao's batch template writes without it (a
+                // number that must not be uploaded): that pupil, when the class has one of that name, never a
+                // second child without a number.
+                None => {
+                    let flagged: Vec<i64> = tx
+                        .prepare_cached(FLAGGED_OF_CLASS)?
+                        .query_map(keys, |r| r.get(0))?
+                        .collect::<rusqlite::Result<_>>()?;
+                    match flagged.as_slice() {
+                        [one] => Some(*one),
+                        _ => None,
+                    }
+                }
+            }
+        }
     };
     Ok(found.map(|id| (id, None)))
 }

@@ -644,7 +644,13 @@ fn export_form(
         let written = match form {
             Form::Sheet => Err(ExportError::Nothing),
             Form::Template => forms::template::Template::load(forms::template::DEFAULT_TEMPLATE, config)
-                .and_then(|t| forms::template::export_template(&input, &t, out)),
+                .and_then(|t| forms::template::export_template(&input, &t, out))
+                .map(|(paths, left_out)| {
+                    let school =
+                        opts.school.as_deref().filter(|_| several).map(|s| format!("{s}：")).unwrap_or_default();
+                    skipped.extend(forms::template::left_out_note(left_out).map(|(both, _)| format!("{school}{both}")));
+                    paths
+                }),
             Form::Ledgers => forms::ledgers::export_ledgers(&input, out),
             Form::Special => forms::special::export_special(&input, out),
             Form::Classes => forms::classes::export_classes(&input, out).map(|(paths, former)| {

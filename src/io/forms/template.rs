@@ -148,11 +148,16 @@ impl Template {
 /// enrolled: everyone else still at school — not yet asked, enrolled elsewhere, declined — with the reason in a
 /// `remark` column. Pupils who left without a payment are in neither. Both rules are
 /// `domain::coverage::Standing`'s.
+///
+/// A pupil whose ID number is flagged (rounded by a spreadsheet, a check digit that fails, none at all) goes out
+/// with the 证件号码 cell empty and [`NUMBER_LEFT_OUT`] in 备注 (`left_out_note`): the agency's upload refuses the
+/// row, where a rounded number that happens to pass the check would register another child. Also returned: how
+/// many pupils went out so.
 pub fn export_template(
     input: &FormInput,
     template: &Template,
     out: Option<&Path>,
-) -> Result<Vec<PathBuf>, ExportError> {
+) -> Result<(Vec<PathBuf>, usize), ExportError> {
     let (school, pupils) = input.school_pupils()?;
     let dir = out_dir(out)?;
     let columns: Vec<ColumnSpec> = template
@@ -161,6 +166,7 @@ pub fn export_template(
         .map(|c| ColumnSpec::new(&c.title, c.width.unwrap_or((c.title.chars().count() * 2 + 4) as f64)))
         .collect();
     let mut written = Vec::new();
+    let mut left_out = 0;
     // The upload format has no room for a title: the file name says which insured year it is for, as every
     // form's does (`FormInput::file_name`), and an import reads it back from there (`own_forms::year_in_name`).
     let files = [("批量参保模板-参保", true), ("批量参保模板-未参保", false)];
@@ -186,6 +192,7 @@ pub fn export_template(
                 continue;
             }
             seq += 1;
+            left_out += usize::from(s.id_problem.is_some());
             let said = (disputes.get(&s.id), other_names.get(&s.id).map(String::as_str));
             let row: Vec<Out> = template.column.iter().map(|c| cell(input, c, (s, said), seq)).collect();
             writer.row(&row)?;
@@ -193,7 +200,31 @@ pub fn export_template(
         written.push(writer.finish_unplaced()?);
     }
     // Both files or neither: the agency's upload is the two together.
-    Ok(place_all(written)?)
+    Ok((place_all(written)?, left_out))
+}
+
+/// What the template's 备注 adds for a pupil whose flagged ID number it left out of the 证件号码 cell, after the
+/// number's own remark (「身份证号码被表格四舍五入，待核实」), which says why.
+pub const NUMBER_LEFT_OUT: &str = "证件号码未填入上传模板：身份证号待核实，核实后填入再上传";
+
+/// What the export says of the pupils whose flagged number the template left out (`export_template`): how many,
+/// that the agency's upload refuses their rows, and how to find and fix them; `None` for none.
+pub fn left_out_note(left_out: usize) -> Option<(String, String)> {
+    (left_out > 0).then(|| {
+        let who = if left_out == 1 { "pupil's ID number is" } else { "pupils' ID numbers are" };
+        let en = format!(
+            "{left_out} {who} flagged (rounded by a spreadsheet, failing the check or missing) and left out of the batch \
+             template: their 证件号码 is empty, so the agency's upload refuses those rows; `canbao check` lists them, \
+             correct each number (E on the pupil) and export again"
+        );
+        (
+            format!(
+                "{left_out} 名学生的身份证号码待核实（被表格四舍五入、未通过校验或为空），未填入批量参保模板：证件号码留空，经办机构上传时会退回这些行；\
+                 canbao check 列出这些学生，请逐一核实更正号码（在学生详情按 E）后重新导出 ({en})"
+            ),
+            en,
+        )
+    })
 }
 
 fn cell(
@@ -206,6 +237,8 @@ fn cell(
     match column.value {
         Value::Seq => Out::Number(f64::from(seq)),
         Value::Name => text(&s.name),
+        // A flagged number is no child's to register: left out, so the upload refuses the row (`NUMBER_LEFT_OUT`).
+        Value::IdNumber if s.id_problem.is_some() => Out::Empty,
         Value::IdNumber => input.id_cell(s),
         // A permit's number with its check character typed wrong is flagged in 备注, and still a permit's.
         Value::IdType => text(match id_number::kind_of(s.id_kind, &s.id_number) {
@@ -250,7 +283,11 @@ fn cell(
                 .flatten()
                 .filter(|p| !p.is_empty())
                 .collect();
-            remark_cell(&parts.join("；"), s, &input.flags(s))
+            let mut flags = input.flags(s);
+            if s.id_problem.is_some() {
+                flags.insert(0, NUMBER_LEFT_OUT.to_owned());
+            }
+            remark_cell(&parts.join("；"), s, &flags)
         }
         Value::Constant => text(&column.text),
         Value::Blank => Out::Empty,
