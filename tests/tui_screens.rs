@@ -3334,6 +3334,34 @@ fn the_identity_form_keeps_a_valid_number_from_being_erased_or_mistyped_unasked(
     }
 }
 
+/// `E` on a pupil whose number a spreadsheet rounded (flagged, though 511502201512179000 happens to pass the
+/// check digit): a number that fails the check is saved, flagged, without asking to replace a "valid" number,
+/// which the rounded one is not.
+#[test]
+fn the_identity_form_does_not_call_a_flagged_number_valid() {
+    use canbao::tui::modal::Modal;
+    for lang in [Language::Zh, Language::En] {
+        let mut app = app(lang);
+        let id = find_pupil(&mut app, "孙语");
+        let rounded = "511502201512179000";
+        let set = "UPDATE students SET id_number = ?1, id_problem = 'precision_lost' WHERE id = ?2";
+        assert_eq!(app.store.connection().execute(set, rusqlite::params![rounded, id]).expect("flag"), 1);
+        app.update(Action::OpenDetail);
+        app.update(Action::EditIdentity);
+        app.update(Action::NextField);
+        app.update(Action::ClearLine);
+        let typo = "51150220151217926";
+        type_text(&mut app, typo);
+        app.update(Action::Confirm);
+        if let Some(Modal::Confirm(question)) = &app.modal {
+            panic!("{lang:?}: asked of a flagged number: {}", question.question);
+        }
+        assert!(app.modal.is_none(), "{lang:?}: saved\n{}", screen(&app));
+        let s = app.store.student(id).expect("s");
+        assert_eq!((s.id_number.as_str(), s.id_valid()), (typo, false), "{lang:?}");
+    }
+}
+
 /// `E`: ↑ stops at 姓名 (it does not wrap round to 联系电话), and a phone that is not a phone number is refused
 /// in the form, nothing saved; a mobile or a landline with its area code is saved.
 #[test]

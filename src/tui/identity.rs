@@ -33,6 +33,9 @@ pub struct IdentityForm {
     pub new_class_ok: bool,
     /// The operator said yes to replacing a valid number with one that fails the check.
     pub invalid_number_ok: bool,
+    /// The pupil's number as held is flagged (`id_problem`): a number rounded by a spreadsheet may pass the check
+    /// by chance, yet it is no valid number to keep from being replaced.
+    pub held_flagged: bool,
     /// The field the question on screen is about, so No goes back to it.
     pub asking: Option<IdentityField>,
 }

@@ -29,6 +29,7 @@ impl App {
             revealed: false,
             new_class_ok: false,
             invalid_number_ok: false,
+            held_flagged: s.id_problem.is_some(),
             asking: None,
         }));
     }
@@ -102,7 +103,8 @@ impl App {
         }
         // A valid number is the pupil's proof of identity on every agency's list: it is never erased (a number
         // cleared by mistake could not be put back by the next list), and one that fails the check replaces it
-        // only when the operator says so (a digit mistyped over a number the tax office reconciled).
+        // only when the operator says so (a digit mistyped over a number the tax office reconciled). A number held
+        // flagged is not asked about, even one a spreadsheet rounded into passing the check: it is not valid.
         if let Some(typed) = &request.id_number {
             let held = &form.original[IdentityField::IdNumber as usize];
             if typed.is_empty() && !held.is_empty() {
@@ -115,6 +117,7 @@ impl App {
             if let Err(problem) = &check.result
                 && !form.invalid_number_ok
                 && check.normalized != *held
+                && !form.held_flagged
                 && crate::domain::id_number::check(held, today).result.is_ok()
             {
                 let why = self.text.pick(&problem.message_zh(), &problem.message_en()).to_owned();
