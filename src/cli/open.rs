@@ -266,9 +266,6 @@ pub(super) fn on_drive_it_may_make(
             return Err(e);
         }
     };
-    if new.is_some() {
-        store.made_by_this_command();
-    }
     let result = command(&mut store);
     NewDrive::settle(new, result, store, lock)
 }

@@ -171,29 +171,14 @@ impl AutoBackup {
     /// the transaction holds the write lock, so that is the drive exactly as the change found it. The time of
     /// the backup is recorded inside the transaction, and the folder pruned.
     pub(crate) fn take_during(&self, tx: &Connection, reason: &str) -> Result<PathBuf> {
-        let (reader, _) = super::read_only_sqlite(&self.drive, self.key.as_ref(), super::ShmFolder::AsFound)?;
+        let (mut reader, _) = super::read_only_sqlite(&self.drive, self.key.as_ref(), super::ShmFolder::AsFound)?;
         // As the store's own connection waits: a reader of a WAL drive is seldom kept waiting, never for long.
         reader.busy_timeout(std::time::Duration::from_secs(5))?;
-        self.take_from(reader, tx, reason)
-    }
-
-    /// A copy of the drive as `conn` reads it now, in memory: what [`AutoBackup::take_from`] writes the backup
-    /// from when no second connection can read the drive at the commit (a first import under a rollback journal
-    /// holds the file's exclusive lock). Taken before the change's transaction begins, of a drive that small.
-    pub(crate) fn snapshot(conn: &Connection) -> Result<Connection> {
-        let mut copy = Connection::open_in_memory()?;
-        rusqlite::backup::Backup::new(conn, &mut copy)?.run_to_completion(256, std::time::Duration::ZERO, None)?;
-        Ok(copy)
-    }
-
-    /// [`AutoBackup::take_during`], the backup written from `source`: the drive as the change found it (a second
-    /// connection, or a [`AutoBackup::snapshot`] taken before the change began).
-    pub(crate) fn take_from(&self, mut source: Connection, tx: &Connection, reason: &str) -> Result<PathBuf> {
         if let Some(stop) = &self.stop {
-            super::watch_stop(&mut source, Arc::clone(stop))?;
+            super::watch_stop(&mut reader, Arc::clone(stop))?;
         }
-        let (written, fresh) = self.write(&source, reason)?;
-        drop(source);
+        let (written, fresh) = self.write(&reader, reason)?;
+        drop(reader);
         // Stopped as the copy finished: the import is rolled back, and its backup is not kept either (an earlier
         // backup that stood for it is left as it was).
         if self.stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed)) {

@@ -249,53 +249,8 @@ pub struct ImportSession<'a> {
     /// The drive as the import found it (see `backup::drive_state`): an import that changed nothing in it (the
     /// same list again) takes no backup.
     state_before: Option<String>,
-    /// A first import into a drive its own command made, written under a rollback journal (see
-    /// `RollbackJournal`): declared after `tx`, so the drive goes back to WAL once the transaction has ended.
-    _journal: Option<RollbackJournal<'a>>,
-    /// The drive as that import found it, copied before its transaction began: what its automatic backup is
-    /// written from, as no second connection can read the file while the import holds it.
-    snapshot: Option<Connection>,
     /// Declared last, so it is dropped after the transaction has ended (see `Unenforced`).
     _unenforced: Unenforced<'a>,
-}
-
-/// A drive file made by the command importing into it (`Store::made_by_this_command`), filled under a rollback
-/// journal instead of the write-ahead log. Under WAL a first import of 100k pupils wrote the 50 MB drive twice,
-/// into the log and then, at the checkpoint, into the file, reading every page back in between (37,943 writes
-/// and 12,637 reads by strace); under the journal it is written once, and the journal holds only the few pages
-/// of the drive as made. The transaction holds the file's exclusive lock from its start (`BEGIN EXCLUSIVE`):
-/// a read-only window opened meanwhile waits for the commit (or is told the drive is being written, see
-/// `StoreError::Busy`) rather than hold a lock that would keep the commit from writing. Where another connection
-/// had the drive open already, SQLite cannot leave WAL, and the import runs under WAL as any other. Killed
-/// mid-way, the import leaves a hot `-journal` (owner-only, as the drive: SQLite gives it the drive's mode),
-/// which the next open for writing rolls back to the drive as made. Dropped, the drive goes back to WAL.
-struct RollbackJournal<'a> {
-    conn: &'a Connection,
-}
-
-impl<'a> RollbackJournal<'a> {
-    /// The drive switched to a rollback journal, or `None` where SQLite could not leave WAL (another connection
-    /// has the drive open: it says so as busy, or answers with the mode kept).
-    fn enter(conn: &'a Connection) -> Result<Option<Self>> {
-        match conn.pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get::<_, String>(0)) {
-            Ok(mode) if mode.eq_ignore_ascii_case("delete") => Ok(Some(RollbackJournal { conn })),
-            Ok(_) => Ok(None),
-            Err(rusqlite::Error::SqliteFailure(f, _))
-                if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) =>
-            {
-                Ok(None)
-            }
-            Err(e) => Err(e.into()),
-        }
-    }
-}
-
-impl Drop for RollbackJournal<'_> {
-    /// Back to WAL once the transaction has ended, as every open puts it (a drive this fails on, a reader holding
-    /// it all the while, is put back by the next open).
-    fn drop(&mut self) {
-        let _ = self.conn.pragma_update(None, "journal_mode", "WAL");
-    }
 }
 
 /// The connection's foreign-key and CHECK enforcement, set aside for an import's transaction and put back
@@ -355,31 +310,9 @@ impl Store {
         // The session's statements and its transaction borrow the connection for the session's whole life;
         // `&mut self` keeps any other transaction from starting meanwhile, which is what the checked
         // constructor would have ensured.
-        let made_now = std::mem::take(&mut self.made_now);
         let conn: &Connection = &self.conn;
         let unenforced = Unenforced::new(conn)?;
-        let (mut journal, mut snapshot) = (None, None);
-        if made_now && !conn.query_row("SELECT EXISTS(SELECT 1 FROM students)", [], |r| r.get::<_, bool>(0))? {
-            // The drive as made: its backup before the import is copied now, while it can still be read.
-            snapshot = auto_backup.as_ref().map(|_| super::backup::AutoBackup::snapshot(conn)).transpose()?;
-            journal = RollbackJournal::enter(conn)?;
-        }
-        let tx = match &journal {
-            Some(_) => Transaction::new_unchecked(conn, TransactionBehavior::Exclusive),
-            None => Transaction::new_unchecked(conn, TransactionBehavior::Immediate),
-        };
-        let tx = match tx {
-            Ok(tx) => tx,
-            // A reader that got in between the switch and the transaction, and stayed: back to WAL, as any import.
-            Err(_) if journal.is_some() => {
-                drop(journal.take());
-                Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?
-            }
-            Err(e) => return Err(e.into()),
-        };
-        if journal.is_none() {
-            snapshot = None;
-        }
+        let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
         // The large cache is taken once the session exists, so that its `Drop` puts the small one back whatever
         // fails from here on; an import that could not begin (another program writing the drive) never takes it.
         let mut session = ImportSession {
@@ -394,8 +327,6 @@ impl Store {
             auto_backup,
             backup_reason: None,
             state_before: None,
-            _journal: journal,
-            snapshot,
             _unenforced: unenforced,
         };
         let tx = session.tx.as_ref().ok_or(StoreError::ImportFinished)?;
@@ -700,10 +631,7 @@ impl ImportSession<'_> {
         if let (Some(auto), Some(reason)) = (&self.auto_backup, self.backup_reason)
             && (outcome.added > 0 || self.state_before != Some(super::backup::drive_state(&tx)?))
         {
-            outcome.backup = Some(match self.snapshot.take() {
-                Some(snapshot) => auto.take_from(snapshot, &tx, reason)?,
-                None => auto.take_during(&tx, reason)?,
-            });
+            outcome.backup = Some(auto.take_during(&tx, reason)?);
         }
         tx.commit()?;
         Ok(outcome)

@@ -118,26 +118,6 @@ pub enum StoreError {
          with its -wal file to a writable folder, then open or push the copy)"
     )]
     UnsavedLog { path: String },
-    /// A hot rollback journal beside the drive (a first import killed mid-way, see `import::RollbackJournal`):
-    /// only a connection that may write can roll it back, and what is in the file until then is half a save.
-    #[error(
-        "数据文件的上一次保存在中途被打断（旁边留有 {path}-journal），只读打开无法撤销这次未完成的保存：\
-         请先不加 --read-only 运行一次 canbao 命令（例如 canbao --db {path} stats），未完成的保存即被撤销，\
-         之前保存的内容都在；若文件夹是只读的，请把数据文件连同 -journal 文件一起复制到可写的文件夹再这样做 \
-         (the drive's last save was cut off mid-way ({path}-journal beside it), which a read-only open cannot undo: \
-         run any canbao command on it once without --read-only (such as canbao --db {path} stats) and the unfinished \
-         save is undone, everything saved before it kept; in a read-only folder, copy the drive with its -journal \
-         file to a writable folder first)"
-    )]
-    UnfinishedSave { path: String },
-    /// A read-only open kept waiting past its time by a writer holding the whole file (a first import into a
-    /// drive its command made, see `import::RollbackJournal`).
-    #[error(
-        "数据文件正在写入（另一个 canbao 正在向它刚新建的数据文件导入名单）：请等导入完成后再打开 {path} \
-         (the drive is being written: another canbao is importing lists into the drive it has just made; open {path} \
-         again once the import has finished)"
-    )]
-    BeingWritten { path: String },
     #[error("备份文件已存在，不会覆盖：{0} (the backup file exists: {0})")]
     BackupExists(String),
     #[error("这就是正在使用的数据文件本身，不能用它恢复自己：{0} (this is the drive itself, not a backup of it: {0})")]
@@ -415,15 +395,6 @@ fn read_only_sqlite(path: &Path, key: Option<&Passphrase>, folder: ShmFolder) ->
     let (without_shm, full) = match folder {
         ShmFolder::AsFound => {
             let read = probe();
-            if let Err(rusqlite::Error::SqliteFailure(f, _)) = &read {
-                let path = path.display().to_string();
-                if f.extended_code == rusqlite::ffi::SQLITE_READONLY_ROLLBACK {
-                    return Err(StoreError::UnfinishedSave { path });
-                }
-                if f.code == rusqlite::ErrorCode::DatabaseBusy {
-                    return Err(StoreError::BeingWritten { path });
-                }
-            }
             // SQLite says "unable to open" where it cannot make the `-shm`, and (3.22 on) "readonly directory"
             // where it sees that the folder cannot hold one: a write-protected stick, or a folder the operator
             // may only read.
@@ -446,10 +417,6 @@ fn read_only_sqlite(path: &Path, key: Option<&Passphrase>, folder: ShmFolder) ->
     if std::fs::metadata(sidecar(path, "-wal")).is_ok_and(|m| m.len() > 0) {
         let path = path.display().to_string();
         return Err(if full { StoreError::FullAtOpen { path } } else { StoreError::UnsavedLog { path } });
-    }
-    // Read as immutable, the file would be read with the half save in it.
-    if std::fs::metadata(sidecar(path, "-journal")).is_ok_and(|m| m.len() > 0) {
-        return Err(StoreError::UnfinishedSave { path: path.display().to_string() });
     }
     let uri = rusqlite::OpenFlags::SQLITE_OPEN_URI;
     let conn = keyed(Connection::open_with_flags(immutable_uri(path), flags | uri).map_err(|_| not_db())?)?;
@@ -604,9 +571,6 @@ pub struct Store {
     /// The name the drive remembers, typed on another laptop: not this session's operator, only said when the
     /// screen asks for one.
     operator_elsewhere: Option<String>,
-    /// The drive file was made by the command holding this store, under its lock ([`Store::made_by_this_command`]):
-    /// its first import may write it under a rollback journal (see `import::RollbackJournal`). Taken by that import.
-    made_now: bool,
 }
 
 /// The meta key of the installation (laptop) on which the drive's remembered operator, `last_operator`, was
@@ -754,7 +718,6 @@ impl Store {
             hint_drive: None,
             installation: None,
             operator_elsewhere: None,
-            made_now: false,
         };
         store.current_year = store.read_current_year()?;
         if store.current_year.is_some() {
@@ -823,7 +786,6 @@ impl Store {
             hint_drive: None,
             installation: None,
             operator_elsewhere: None,
-            made_now: false,
         };
         if keys == Keys::AtOpen {
             store.rebuild_search_keys()?;
@@ -856,13 +818,6 @@ impl Store {
     /// ([`crate::words::canbao_command`]).
     pub fn command(&self, rest: &str) -> String {
         crate::words::canbao_command(self.hint_drive(), rest)
-    }
-
-    /// Says that the drive file was made by the command that opened this store, which holds its lock and keeps no
-    /// other connection to it: an import into its empty roster then writes the file once, under a rollback journal,
-    /// instead of into the write-ahead log and again into the file (see `import::RollbackJournal`).
-    pub fn made_by_this_command(&mut self) {
-        self.made_now = self.path.is_some() && !self.read_only && self.key.is_none();
     }
 
     /// Opened read-only (a second canbao on a file in use): the caller must not try to write.
