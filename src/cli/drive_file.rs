@@ -410,6 +410,7 @@ fn print_merge_report(r: &crate::store::merge::MergeReport, reveal: bool) {
             c.payment_kept.as_deref(),
             one_second(c),
             c.tax_record_lost,
+            c.tax_record_kept,
         )
     });
     let pupil = |c: &crate::store::merge::Conflict| {
@@ -427,12 +428,16 @@ fn print_merge_report(r: &crate::store::merge::MergeReport, reveal: bool) {
         let (zh, en) = kept_and_lost((&kept, &kept_at), (&lost, &lost_at), how.at(&c.kept_at, &c.lost_at));
         let pupils = crate::words::counted(n, "pupil", "pupils");
         let (zh, en) = (format!("「{field}」：{zh}（{n} 名学生）"), format!("“{field}” of {pupils}: {en}"));
-        let (zh, en) = match c.tax_record_lost {
-            true => (
+        let (zh, en) = match (c.tax_record_lost, c.tax_record_kept) {
+            (true, _) => (
                 crate::words::fill(zh_text.merge_tax_record_lost, &[&zh]),
                 crate::words::fill(en_text.merge_tax_record_lost, &[&en]),
             ),
-            false => (zh, en),
+            (false, true) => (
+                crate::words::fill(zh_text.merge_tax_record_kept, &[&zh]),
+                crate::words::fill(en_text.merge_tax_record_kept, &[&en]),
+            ),
+            (false, false) => (zh, en),
         };
         say(&format!("  {zh} ({pupils})"), &format!("  {en}"));
     };

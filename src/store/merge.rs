@@ -53,6 +53,11 @@ pub struct Conflict {
     /// the operator checks with the tax office rather than take the newer change for the right one.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub tax_record_lost: bool,
+    /// A payment's field whose kept value is the one a reconciliation recorded from the tax office's list, over a
+    /// payment of the same amount recorded by hand on the other laptop without knowing of it (see
+    /// `tax_record_stands`): one payment, whose date and channel are the tax office's, whichever change is newer.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub tax_record_kept: bool,
 }
 
 /// `serialize_with` for a merge's conflicts: one over the ID number itself keeps one number and loses another,
@@ -615,6 +620,26 @@ fn newer(a: &Event, b: &Event) -> bool {
         .then_with(|| (a.field != "created").cmp(&(b.field != "created")))
         .then_with(|| a.origin.cmp(&b.origin))
         .is_gt()
+}
+
+/// Of two events made apart that last set a group, one a pupil's creation (a list imported, saying what the list
+/// said) and the other a deliberate change of that pupil (a rename, a class moved, a status marked, by hand or by a
+/// list imported again over the pupil it had): the change wins, whatever the instants, `Some(true)` when it is
+/// theirs. A laptop that starts a drive of its own and imports the lists the other had corrected since says
+/// nothing new of the pupils by adding them; taken as the newer word, its first import would undo the corrections.
+/// Two creations (one pupil added on both with different classes) and a promotion (the mechanical step of a new
+/// year, see `class_decision`) are weighed as before.
+fn bare_creation(theirs: &Event, ours: &Event) -> Option<bool> {
+    let created = |e: &Event| e.field == "created";
+    let deliberate = |e: &Event| !created(e) && e.promoted_into.is_none() && !e.moved_out;
+    if !(theirs.unshared && ours.unshared) {
+        return None;
+    }
+    match (created(theirs), created(ours)) {
+        (true, false) if deliberate(ours) => Some(false),
+        (false, true) if deliberate(theirs) => Some(true),
+        _ => None,
+    }
 }
 
 /// Whether copied row `e`, later than `b` in one side's log, still comes before it: `b` is newer by instant,
@@ -1664,11 +1689,13 @@ fn settle_pupil(
             // (in their log, whatever the two clocks say).
             let by_time = our_last.is_none_or(|o| {
                 !o.unshared
-                    || group
-                        .contains(&Field::Class)
-                        .then(|| class_decision(&their_history, their_last, &our_history, o))
-                        .flatten()
-                        .unwrap_or_else(|| newer_or_greater(their_last, o, (&theirs_values, &ours_values)))
+                    || bare_creation(their_last, o).unwrap_or_else(|| {
+                        group
+                            .contains(&Field::Class)
+                            .then(|| class_decision(&their_history, their_last, &our_history, o))
+                            .flatten()
+                            .unwrap_or_else(|| newer_or_greater(their_last, o, (&theirs_values, &ours_values)))
+                    })
             });
             // Made apart, a recorded payment stands whichever change is newer (`payment_stands`).
             let stands = (ours_unseen && group.contains(&Field::Payment))
@@ -1681,7 +1708,17 @@ fn settle_pupil(
                         recorded_apart(&our_history, &in_year)
                     }
                 });
-            let they_win = stands.unwrap_or(by_time);
+            // Made apart, the tax office's record of a payment stands over the same payment recorded by hand.
+            let tax_stands = (stands.is_none() && ours_unseen && group.contains(&Field::Payment))
+                .then(|| {
+                    tax_record_stands(
+                        (&their_history, &theirs_in),
+                        (&our_history, &in_year),
+                        (&theirs_values, &ours_values),
+                    )
+                })
+                .flatten();
+            let they_win = stands.or(tax_stands).unwrap_or(by_time);
             // Ours seen there too: their merge weighed the two promotions, and theirs won.
             if let Some(into) = our_last
                 .filter(|_| group.contains(&Field::Class))
@@ -1788,6 +1825,7 @@ fn settle_pupil(
                         payment_kept: payment_kept.clone(),
                         grades: class_grades(field, they_win),
                         tax_record_lost: tax_lost(kept_event, lost_event),
+                        tax_record_kept: tax_stands.is_some(),
                     };
                     found.push(Found { group, year, conflict, record: !they_win, there: false });
                 }
@@ -1814,6 +1852,7 @@ fn settle_pupil(
                         payment_kept: None,
                         grades: None,
                         tax_record_lost: true,
+                        tax_record_kept: false,
                     };
                     found.push(Found { group, year, conflict, record: false, there: false });
                 }
@@ -1838,6 +1877,7 @@ fn settle_pupil(
                         payment_kept: payment_kept.clone().filter(|_| stood_there).or(against_their_payment.clone()),
                         grades: class_grades(field, true),
                         tax_record_lost: false,
+                        tax_record_kept: false,
                     });
                     said_there |= stood_there || against_their_payment.is_some();
                 }
@@ -1960,6 +2000,52 @@ fn payment_stands(theirs: &[Option<String>], ours: &[Option<String>]) -> Option<
     match (recorded(theirs), recorded(ours)) {
         (true, false) => Some(true),
         (false, true) => Some(false),
+        _ => None,
+    }
+}
+
+/// Whether, of two payments recorded apart with the same amount (status 已缴费 on both), one is the tax office's
+/// record and the other one recorded by hand: `Some(true)` when theirs is the tax office's, `Some(false)` when
+/// ours is. A side holds the tax office's record when a reconciliation set its payment and no change by hand of
+/// the status came after (a date or channel corrected by hand since, `--force` included, is a correction of that
+/// record, made knowing it, and keeps it the tax office's). The record stands whichever change is newer: the
+/// two are one payment, and as a reconciliation read after a hand mark puts the list's date and channel in place
+/// of the ones marked, and `mark --payment paid` after it keeps the record as it is, a hand mark made apart that
+/// names no channel (已缴费, dated the day it was marked, the amount due) says nothing the tax office's record does
+/// not. A hand record naming a channel, two amounts, a top-up among the hand side's changes, or two records of the
+/// tax office are weighed as before.
+fn tax_record_stands(
+    (their_history, theirs_in): SideHistory,
+    (our_history, ours_in): SideHistory,
+    (theirs, ours): (&[Option<String>], &[Option<String>]),
+) -> Option<bool> {
+    let group = GROUPS.into_iter().find(|g| g.contains(&Field::Payment)).unwrap_or(&[]);
+    let at = |field: Field| group.iter().position(|&f| f == field);
+    let amount = |values: &[Option<String>]| -> Option<i64> {
+        let paid = at(Field::Payment).and_then(|i| values.get(i)?.as_deref()) == Some(PaymentStatus::Paid.code());
+        paid.then(|| at(Field::PaidAmount).and_then(|i| values.get(i)?.as_deref()?.parse().ok())).flatten()
+    };
+    if amount(theirs).is_none_or(|fen| fen <= 0) || amount(theirs) != amount(ours) {
+        return None;
+    }
+    let of_group = |e: &Event| group.iter().any(|f| f.key() == e.field);
+    let from_the_list = |history: &[Event], in_year: &dyn Fn(&Event) -> bool| {
+        let listed = history.iter().rposition(|e| in_year(e) && of_group(e) && e.reconciled);
+        listed.is_some_and(|i| {
+            !history[i + 1..].iter().any(|e| in_year(e) && e.field == Field::Payment.key() && !e.reconciled)
+        })
+    };
+    let topped_up = |history: &[Event], in_year: &dyn Fn(&Event) -> bool| {
+        history.iter().any(|e| in_year(e) && e.unshared && e.top_up.is_some())
+    };
+    // A hand record naming how the family paid (现金 over the list's 银行) is a word of its own, weighed by time
+    // as before and said when it replaces the tax office's (`Conflict::tax_record_lost`).
+    let bare = |values: &[Option<String>]| {
+        at(Field::PaidChannel).and_then(|i| values.get(i)?.as_deref()).is_none_or(str::is_empty)
+    };
+    match (from_the_list(their_history, theirs_in), from_the_list(our_history, ours_in)) {
+        (true, false) if bare(ours) && !topped_up(our_history, ours_in) => Some(true),
+        (false, true) if bare(theirs) && !topped_up(their_history, theirs_in) => Some(false),
         _ => None,
     }
 }
@@ -2183,6 +2269,7 @@ fn keep_the_payment(
                 payment_kept: merged.1.clone(),
                 grades: None,
                 tax_record_lost: false,
+                tax_record_kept: false,
             };
             // The payment came from their file, whose own merge already kept its enrollment over ours and
             // recorded ours as lost: their operator was told then, ours is told now that it is decided there.
@@ -2277,6 +2364,7 @@ fn settle_number(
             payment_kept: None,
             grades: None,
             tax_record_lost: false,
+            tax_record_kept: false,
         });
     }
     if ours_unseen || !they_win {
@@ -2296,6 +2384,7 @@ fn settle_number(
             payment_kept: None,
             grades: None,
             tax_record_lost: false,
+            tax_record_kept: false,
         });
         if !they_win {
             record_lost_number(tx, ctx, our_id, &theirs.id_number, &ours.id_number)?;
@@ -2437,6 +2526,7 @@ fn unite_categories(
                 payment_kept: None,
                 grades: None,
                 tax_record_lost: false,
+                tax_record_kept: false,
             };
             (conflict, lost.ours_kept)
         })
@@ -4579,6 +4669,103 @@ mod tests {
             assert_eq!(channel_conflicts(&r.conflicts), [(Some("现金"), Some("银行"), true)], "{case}: {r:?}");
             let other = r.conflicts.iter().filter(|c| c.field != "paid_channel" && c.field != "paid_on");
             assert!(other.clone().all(|c| !c.tax_record_lost), "{case}: {r:?}");
+        }
+    }
+
+    /// Laptop A corrects a pupil its list had (王明 renamed 王明明, by a list imported again) and moves another to
+    /// another class; laptop C, a drive of its own, imports the original list a day later. C's import only says what
+    /// A's list said before A corrected it: the corrections stand, whichever laptop merges first, and after a round
+    /// trip both hold them with nothing more to merge.
+    #[test]
+    fn a_first_import_on_another_laptop_does_not_undo_corrections_made_before_it_both_ways() {
+        let dir = tempfile::tempdir().unwrap();
+        let ids = [valid("45020220150101121"), valid("45020220150101131")];
+        let rows = [pupil("王明", &ids[0]), pupil("朱秀艳", &ids[1])];
+        let a_path = dir.path().join("a.db");
+        let mut a = Store::open(&a_path).unwrap();
+        a.set_fixed_clock("2026-11-23T09:00:00+08:00");
+        a.apply_import(&rows, &[], 0, false).unwrap();
+        let before = by_id(&a, &ids[1]).class;
+        a.set_fixed_clock("2026-11-24T09:00:00+08:00");
+        a.change(by_id(&a, &ids[0]).id, "import", &[FieldChange::new(Field::Name, Some("王明明"))]).unwrap();
+        a.change(by_id(&a, &ids[1]).id, "import", &[FieldChange::new(Field::Class, Some("9班"))]).unwrap();
+        let c_path = dir.path().join("c.db");
+        let mut c = Store::open(&c_path).unwrap();
+        c.set_fixed_clock("2026-11-25T09:00:00+08:00");
+        c.apply_import(&rows, &[], 0, false).unwrap();
+        drop((a, c));
+        for (case, first, second) in [("A first", &a_path, &c_path), ("C first", &c_path, &a_path)] {
+            let ((one, r1), (two, _)) = round_trip(&dir.path().join(case), first, second);
+            for s in [&one, &two] {
+                assert_eq!(by_id(s, &ids[0]).name, "王明明", "{case}");
+                assert_eq!(by_id(s, &ids[1]).class, "9班", "{case}");
+            }
+            let mut listed: Vec<_> =
+                r1.conflicts.iter().map(|c| (c.field.as_str(), c.kept.clone(), c.lost.clone())).collect();
+            listed.sort();
+            let expected = [
+                ("class", Some("9班".to_owned()), Some(before.clone())),
+                ("name", Some("王明明".to_owned()), Some("王明".to_owned())),
+            ];
+            assert_eq!(listed, expected, "{case}: {r1:?}");
+            let mut one = one;
+            let again = one.merge_from(two.path().unwrap(), false).unwrap();
+            assert_eq!((again.updated, again.conflicts.len()), (0, 0), "{case}: {again:?}");
+        }
+    }
+
+    /// A reconciles the tax office's list (380, 20 November, 银行) while B, never having seen it, marks the pupil
+    /// paid a minute later saying nothing more (the amount due, dated the day, no channel): one payment, whose
+    /// record is the tax office's, as a reconciliation read after the mark would re-date it and a mark after the
+    /// reconciliation would keep it. It stands whichever laptop merges first, and the line says so; a channel A
+    /// corrected by hand over its tax record (`--force`) stands the same, being a correction made knowing it.
+    #[test]
+    fn a_bare_hand_mark_made_apart_does_not_replace_the_tax_offices_record_both_ways() {
+        for corrected in [false, true] {
+            let dir = tempfile::tempdir().unwrap();
+            let (mut a, mut b, ids) = two_copies(dir.path());
+            a.set_fixed_clock("2026-11-24T10:00:00+08:00");
+            reconcile_by_bank(&mut a, &ids[0]);
+            let expected = PaymentDetails {
+                amount_fen: Some(38000),
+                paid_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 20),
+                channel: Some(if corrected { "现金" } else { "银行" }.into()),
+            };
+            if corrected {
+                a.set_fixed_clock("2026-11-24T10:00:30+08:00");
+                a.set_payment(by_id(&a, &ids[0]).id, PaymentStatus::Paid, &expected).unwrap();
+            }
+            b.set_fixed_clock("2026-11-24T10:01:00+08:00");
+            let bare = PaymentDetails {
+                amount_fen: Some(38000),
+                paid_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 24),
+                channel: None,
+            };
+            b.set_payment(by_id(&b, &ids[0]).id, PaymentStatus::Paid, &bare).unwrap();
+            let (a_path, b_path) = (a.path().unwrap().to_owned(), b.path().unwrap().to_owned());
+            drop((a, b));
+            for (case, first, second) in [("A first", &a_path, &b_path), ("B first", &b_path, &a_path)] {
+                let case = format!("{case}, corrected {corrected}");
+                let ((one, r1), (two, r2)) = round_trip(&dir.path().join(&case), first, second);
+                for s in [&one, &two] {
+                    let p = by_id(s, &ids[0]);
+                    assert_eq!((p.payment, &p.payment_details), (PaymentStatus::Paid, &expected), "{case}");
+                }
+                let dates: Vec<_> = r1
+                    .conflicts
+                    .iter()
+                    .filter(|c| c.field == "paid_on")
+                    .map(|c| (c.kept.as_deref(), c.lost.as_deref(), c.tax_record_kept, c.tax_record_lost))
+                    .collect();
+                assert_eq!(dates, [(Some("2026-11-20"), Some("2026-11-24"), true, false)], "{case}: {r1:?}");
+                assert!(r1.conflicts.iter().all(|c| c.tax_record_kept && !c.tax_record_lost), "{case}: {r1:?}");
+                assert_eq!(r1.payments_kept_over_later, 0, "{case}: {r1:?}");
+                // Merged back, the other laptop takes it with nothing more to decide, and a second merge is nothing.
+                assert!(r2.conflicts.iter().all(|c| c.tax_record_kept), "{case}: {r2:?}");
+                let mut one = one;
+                let again = one.merge_from(two.path().unwrap(), false).unwrap();
+                assert_eq!((again.updated, again.conflicts.len()), (0, 0), "{case}: {again:?}");
+            }
         }
     }
 

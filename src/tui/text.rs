@@ -569,6 +569,9 @@ pub struct Text {
     pub merge_decided_there: &'static str,
     /// A conflict line whose lost value is the tax office's record (`Conflict::tax_record_lost`).
     pub merge_tax_record_lost: &'static str,
+    /// A conflict line whose kept value is the tax office's record, over the same payment recorded by hand on the
+    /// other laptop (`Conflict::tax_record_kept`).
+    pub merge_tax_record_kept: &'static str,
     pub merge_other_school: &'static str,
     pub merge_no_shared_history: &'static str,
     pub merge_other_has_no_pupils: &'static str,

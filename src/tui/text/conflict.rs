@@ -116,7 +116,13 @@ pub fn merge_conflict_line(t: &Text, c: &Conflict, id: &str) -> String {
     let how = How::of(&c.field, c.kept.as_deref(), c.lost.as_deref(), c.payment_kept.as_deref());
     let sides = kept_and_lost(t, (&kept, &kept_at), (&lost, &lost_at), how.at(&c.kept_at, &c.lost_at));
     let line = fill(t.merge_conflict, &[&c.name, &id, &field, &sides]);
-    if c.tax_record_lost { fill(t.merge_tax_record_lost, &[&line]) } else { line }
+    if c.tax_record_lost {
+        fill(t.merge_tax_record_lost, &[&line])
+    } else if c.tax_record_kept {
+        fill(t.merge_tax_record_kept, &[&line])
+    } else {
+        line
+    }
 }
 
 /// A value of ours the other laptop's own merge already let lose to theirs (see `MergeReport::decided_there`):
@@ -334,6 +340,7 @@ mod tests {
             payment_kept: payment_kept.map(str::to_owned),
             grades: None,
             tax_record_lost: false,
+            tax_record_kept: false,
         }
     }
 

@@ -492,6 +492,7 @@ pub static EN: Text = Text {
     merge_top_ups_joined: "{} {}: both laptops recorded top-ups ({} paid before; {} topped up here, {} there): all counted, {} paid in all; if one top-up was keyed on both, correct the amount",
     merge_decided_there: "{} (decided by the other laptop's merge)",
     merge_tax_record_lost: "{}: the value dropped is the one the tax office's list recorded: check with the tax office",
+    merge_tax_record_kept: "{}: the value kept is the one the tax office's list recorded; the other is the same payment (the same amount) marked by hand, whose date and channel the tax office's record replaces",
     merge_other_school: "Note: the other file's school ({}) is not this drive's: its pupils who share ID numbers with ours will move to its school; make sure it is the right file",
     merge_no_shared_history: "The two files share no history (not copies of one drive, never merged)",
     merge_taken_back_here: "{} {}: {} was taken back with a restore of this drive; the other file still holds it (merged before the restore) and it was not applied again: check it, and record it again if it did happen",
