@@ -278,6 +278,11 @@ pub enum Command {
         /// shares no history with this drive)
         #[arg(long)]
         other_school: bool,
+        /// 确认合并与本数据文件没有共同修改记录的数据文件（两台电脑各自导入了名单、从未合并过）；不加此项则不合并、不做任何修改
+        /// (merge a file that shares no history with this drive: two laptops that each imported the lists and never
+        /// merged; without this nothing is merged or changed)
+        #[arg(long)]
+        no_common_history: bool,
         /// 时钟不一致时仍合并：对方数据文件中本机没有的修改比本机现在晚 10 分钟以上，或本机最新的修改比现在还晚，
         /// 说明有一台电脑的时钟不准；合并按修改时间决定哪边较新，不加此项则不合并、不做任何修改 (merge although
         /// the clocks disagree: a change of the other file this drive lacks stamped more than 10 minutes after this
@@ -824,8 +829,8 @@ fn run(cli: &Cli) -> CmdResult {
         Command::Restore { file, force } => drive_file::restore(cli, file, *force),
         Command::Encrypt { out } => drive_file::convert(cli, out.as_deref(), true),
         Command::Decrypt { out } => drive_file::convert(cli, out.as_deref(), false),
-        Command::Merge { other, dry_run, other_school, accept_clock, reveal, json } => {
-            drive_file::merge(cli, other, (*dry_run, *other_school, *accept_clock), *reveal, *json)
+        Command::Merge { other, dry_run, other_school, no_common_history, accept_clock, reveal, json } => {
+            drive_file::merge(cli, other, (*dry_run, *other_school, *no_common_history, *accept_clock), *reveal, *json)
         }
         Command::Push { files, to, dry_run, reveal, json } => {
             county::push(files, to.as_deref(), *dry_run, *reveal, open::operator_from(cli), *json)

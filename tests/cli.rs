@@ -3516,6 +3516,42 @@ fn merging_another_schools_file_is_said_and_takes_other_school() {
     assert_eq!(json(canbao(&db).args(["stats", "--json"]))["students"], 33);
 }
 
+/// Two laptops that each started a drive and imported the same list share no history: a merge would weigh two
+/// drives that never agreed by their clocks, so it is refused, nothing changed, naming --no-common-history; the
+/// preview ends the same way, and with the flag the merge goes through.
+#[test]
+fn merging_a_file_of_no_common_history_is_refused_without_no_common_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let other = dir.path().join("laptop3.db");
+    canbao(&other).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let audit = |db: &std::path::Path| json(canbao(db).args(["stats", "--json"]));
+    let before = audit(&db);
+
+    let out = canbao(&db).arg("merge").arg(&other).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    for said in ["没有共同的修改记录", "未做任何修改", "--no-common-history", "share no history", "nothing changed"]
+    {
+        assert!(err.contains(said), "{said}: {err}");
+    }
+    assert!(!err.contains("--other-school"), "{err}");
+    assert_eq!(audit(&db), before, "nothing changed");
+
+    let preview = canbao(&db).args(["merge", "--dry-run"]).arg(&other).output().unwrap();
+    let text = String::from_utf8_lossy(&preview.stdout);
+    assert!(text.contains("合并时须加 --no-common-history 确认"), "{text}");
+    assert_eq!(preview.status.code(), Some(1), "{text}");
+    assert_eq!(String::from_utf8_lossy(&preview.stderr), err, "the merge's refusal");
+
+    canbao(&db).args(["merge", "--dry-run", "--no-common-history"]).arg(&other).assert().success();
+    let report = json(canbao(&db).args(["merge", "--no-common-history", "--json"]).arg(&other));
+    assert_eq!(report["shared_history"], false);
+    // Merged once, they share their history: the next merge takes no flag.
+    canbao(&db).arg("merge").arg(&other).assert().success();
+}
+
 /// The laptop whose value lost in the other's merge is told when it merges back, not 「冲突 0」.
 #[test]
 fn a_conflict_the_other_laptop_decided_is_listed_on_the_laptop_whose_value_lost() {
@@ -3890,7 +3926,8 @@ fn a_merge_pairs_pupils_held_with_rounded_numbers_with_their_whole_numbers_both_
         canbao(&x).arg("import").arg(&rounded_list).assert().success();
         canbao(&y).arg("import").arg(&whole_list).assert().success();
         let (into, from) = if rounded_into_whole { (&y, &x) } else { (&x, &y) };
-        let report = json(canbao(into).args(["merge", "--json"]).arg(from));
+        // Two drives started apart: the merge is taken only with --no-common-history.
+        let report = json(canbao(into).args(["merge", "--no-common-history", "--json"]).arg(from));
         assert_eq!(report["added"], 0, "{report}");
         let stats = json(canbao(into).args(["stats", "--json"]));
         assert_eq!((stats["students"].as_u64(), stats["id_invalid"].as_u64()), (Some(3), Some(0)), "{stats}");
@@ -3911,7 +3948,7 @@ fn a_merge_pairs_pupils_held_with_rounded_numbers_with_their_whole_numbers_both_
     let (x, y) = (dir.path().join("x.db"), dir.path().join("y.db"));
     canbao(&x).arg("import").arg(&rounded_list).assert().success();
     canbao(&y).arg("import").arg(&twins).assert().success();
-    let report = json(canbao(&y).args(["merge", "--json"]).arg(&x));
+    let report = json(canbao(&y).args(["merge", "--no-common-history", "--json"]).arg(&x));
     let listed = report["ambiguous"].as_array().unwrap();
     assert_eq!(listed.len(), 1, "{report}");
     assert_eq!(listed[0]["name"], "付晨", "{report}");

@@ -3676,6 +3676,8 @@ fn a_merge_preview_warns_of_another_school_and_the_merge_takes_its_policy() {
     let Some(canbao::tui::modal::Modal::MergePreview { lines, .. }) = &app.modal else { panic!("no preview") };
     assert!(lines.iter().any(|l| l.contains("对方数据文件的学校（柳州市第二小学）不是本数据文件的学校")), "{lines:?}");
     assert!(lines.iter().any(|l| l.contains("没有共同的修改记录")), "{lines:?}");
+    // No common history, which `canbao merge` refuses without --no-common-history: the preview asks.
+    assert!(lines.iter().any(|l| l.contains("请先确认对方是同一所学校") && l.contains("再按 Enter 合并")), "{lines:?}");
     assert!(lines.iter().any(|l| l.contains("已采用对方的 yibin-2024")), "{lines:?}");
     app.update(Action::Confirm);
     finish_job(&mut app);

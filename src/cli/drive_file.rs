@@ -157,11 +157,12 @@ fn difference_words(difference: crate::store::backup::Difference) -> (&'static s
     }
 }
 
-/// `(dry_run, other_school)`: a preview; and whether another school's file of no common history may be merged.
+/// `(dry_run, other_school, no_common_history, accept_clock)`: a preview; whether another school's file of no
+/// common history may be merged; whether a file of no common history may; whether clocks found wrong may be.
 pub(super) fn merge(
     cli: &Cli,
     other: &Path,
-    (dry_run, other_school, accept_clock): (bool, bool, bool),
+    (dry_run, other_school, no_common_history, accept_clock): (bool, bool, bool, bool),
     reveal: bool,
     json: bool,
 ) -> CmdResult {
@@ -179,7 +180,7 @@ pub(super) fn merge(
         };
         let today = store.today();
         let report = store
-            .merge_from_judged(other, (dry_run, other_school, accept_clock), Some(&mut judge))
+            .merge_from_judged(other, (dry_run, other_school, no_common_history, accept_clock), Some(&mut judge))
             .map_err(|e| crate::io::sniff::named_merge_error(e, other))
             .map_err(|e| crate::io::year_policy::merge_later_year_advice(e, policy.as_ref(), today))
             .map_err(|e| clock_refused(e, true))?;
@@ -206,6 +207,13 @@ pub(super) fn merge(
                 command,
             }
             .into());
+        }
+        // So does a file of no common history, which the merge refuses without --no-common-history.
+        if dry_run && !other_school && !no_common_history && crate::store::merge::refused_unrelated(&report) {
+            let command = store.command(&format!("merge --no-common-history {}", crate::words::shell_path(other)));
+            return Err(
+                crate::store::StoreError::MergeNoCommonHistory { path: other.display().to_string(), command }.into()
+            );
         }
         // A clock found wrong ends the preview as it ends the merge: refused, the times said in the report above.
         if dry_run && !accept_clock && (report.their_clock_ahead.is_some() || report.our_clock_behind.is_some()) {
@@ -375,6 +383,11 @@ fn print_merge_report(r: &crate::store::merge::MergeReport, reveal: bool) {
     }
     if r.dry_run && !r.other_schools.is_empty() && !r.shared_history {
         say("合并时须加 --other-school 确认 (merging it takes --other-school)", "merging it takes --other-school");
+    } else if r.dry_run && crate::store::merge::refused_unrelated(r) {
+        say(
+            "合并时须加 --no-common-history 确认 (merging it takes --no-common-history)",
+            "merging it takes --no-common-history",
+        );
     }
     let conflicts = r.conflicts.len() + r.decided_there.len() + r.taken_numbers.len();
     let (added, updated, unchanged, copied) = (r.added, r.updated, r.unchanged, r.audit_rows_copied);

@@ -1181,17 +1181,18 @@ impl Store {
     /// history with it (another school's drive taken by mistake) is refused, nothing changed: its pupils who
     /// share ID numbers with ours would move to its school.
     pub fn merge_from_checked(&mut self, other: &Path, dry_run: bool, other_school: bool) -> Result<MergeReport> {
-        self.merge_from_judged(other, (dry_run, other_school, true), None)
+        self.merge_from_judged(other, (dry_run, other_school, true, true), None)
     }
 
-    /// As `merge_from_checked`, with `brought` given the pupils whose family payment the merge brings (paid by the
+    /// As `merge_from_checked`, refusing too, unless `no_common_history` (or `other_school`), a file that shares no
+    /// history with this drive, nothing changed (`StoreError::MergeNoCommonHistory`); with `brought` given the pupils whose family payment the merge brings (paid by the
     /// family after it, on another date than before or not paid so before), a thousand at a time, read inside the
     /// merge's transaction: a dry run, rolled back, tells them as the merge would. Only those pupils are read whole,
     /// so a merge of a county's drives stays in the memory it takes without this.
     pub fn merge_from_judged(
         &mut self,
         other: &Path,
-        (dry_run, other_school, accept_clock): (bool, bool, bool),
+        (dry_run, other_school, no_common_history, accept_clock): (bool, bool, bool, bool),
         mut brought: Option<&mut Brought>,
     ) -> Result<MergeReport> {
         // The same file under another name (a symlink, a hard link, `./a.db` for `a.db`) is refused before
@@ -1264,6 +1265,7 @@ impl Store {
         // The merge a refusal of another school's file offers names this drive, as this run was given it.
         let other_school_command = self.command(&format!("merge --other-school {}", crate::words::shell_path(other)));
         let accept_clock_command = self.command(&format!("merge --accept-clock {}", crate::words::shell_path(other)));
+        let unrelated_command = self.command(&format!("merge --no-common-history {}", crate::words::shell_path(other)));
         let drive = self.hint_drive().map(Path::to_path_buf);
         let result = (|| {
             let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -1295,6 +1297,13 @@ impl Store {
                     path: other.display().to_string(),
                     schools: report.other_schools.join("、"),
                     command: other_school_command,
+                });
+            }
+            if !dry_run && !other_school && !no_common_history && refused_unrelated(&report) {
+                tx.rollback()?;
+                return Err(StoreError::MergeNoCommonHistory {
+                    path: other.display().to_string(),
+                    command: unrelated_command,
                 });
             }
             // A merge goes by when changes were made: with a clock wrong, the wrong side would win every
@@ -1332,6 +1341,13 @@ impl Store {
         restored?;
         result
     }
+}
+
+/// Whether a merge of this report is one of a file that shares no history with this drive, which takes
+/// `--no-common-history` (`StoreError::MergeNoCommonHistory`): not a file with no pupil (nothing to merge, said so),
+/// nor this drive empty (taking the copy it was handed, which counts as shared history).
+pub fn refused_unrelated(r: &MergeReport) -> bool {
+    !r.shared_history && !r.other_has_no_pupils
 }
 
 /// What `Store::merge_from_judged` hands the pupils whose family payment the merge brings, a batch at a time.
@@ -5480,35 +5496,35 @@ mod tests {
         b.set_payment(by_id(&b, &ids[0]).id, PaymentStatus::Paid, &details).unwrap();
         let (a_path, b_path) = (a.path().unwrap().to_owned(), b.path().unwrap().to_owned());
         a.set_fixed_clock("2026-12-04T10:00:00+08:00");
-        let refused = a.merge_from_judged(&b_path, (false, false, false), None).unwrap_err();
+        let refused = a.merge_from_judged(&b_path, (false, false, true, false), None).unwrap_err();
         let StoreError::MergeClock { their_clock_ahead: Some(ahead), our_clock_behind: None, .. } = &refused else {
             panic!("{refused:?}");
         };
         assert_eq!(ahead.minutes, 180, "{refused:?}");
         assert!(refused.to_string().contains("--accept-clock"), "{refused}");
         assert_eq!(by_id(&a, &ids[0]).payment, PaymentStatus::Unpaid, "nothing changed");
-        let preview = a.merge_from_judged(&b_path, (true, false, false), None).unwrap();
+        let preview = a.merge_from_judged(&b_path, (true, false, true, false), None).unwrap();
         assert!(preview.their_clock_ahead.is_some(), "the preview says it: {preview:?}");
-        a.merge_from_judged(&b_path, (false, false, true), None).unwrap();
+        a.merge_from_judged(&b_path, (false, false, true, true), None).unwrap();
         assert_eq!(by_id(&a, &ids[0]).payment, PaymentStatus::Paid);
         // B's clock set right: its fast row, now merged, is said no more; B's later change is weighed.
         b.set_fixed_clock("2026-12-04T10:05:00+08:00");
         b.set_note(by_id(&b, &ids[1]).id, "对").unwrap();
         a.set_fixed_clock("2026-12-04T10:06:00+08:00");
-        let r = a.merge_from_judged(&b_path, (false, false, false), None).unwrap();
+        let r = a.merge_from_judged(&b_path, (false, false, true, false), None).unwrap();
         assert!(r.their_clock_ahead.is_none() && r.our_clock_behind.is_none(), "{r:?}");
         // This laptop's clock set back after it recorded a change: its own newest change is in its future.
         a.set_fixed_clock("2026-12-04T12:00:00+08:00");
         a.set_note(by_id(&a, &ids[2]).id, "快").unwrap();
         a.set_fixed_clock("2026-12-04T10:07:00+08:00");
-        let refused = a.merge_from_judged(&b_path, (false, false, false), None).unwrap_err();
+        let refused = a.merge_from_judged(&b_path, (false, false, true, false), None).unwrap_err();
         let StoreError::MergeClock { their_clock_ahead: None, our_clock_behind: Some(behind), .. } = &refused else {
             panic!("{refused:?}");
         };
         assert_eq!((behind.minutes, behind.newest.as_str()), (113, "2026-12-04T04:00:00Z"), "{refused:?}");
         // B merges A: A's fast row is news to B, stamped ahead of B's clock.
         b.set_fixed_clock("2026-12-04T10:08:00+08:00");
-        let refused = b.merge_from_judged(&a_path, (false, false, false), None).unwrap_err();
+        let refused = b.merge_from_judged(&a_path, (false, false, true, false), None).unwrap_err();
         assert!(matches!(refused, StoreError::MergeClock { their_clock_ahead: Some(_), .. }), "{refused:?}");
         // Another time zone, the clocks right: a change made at 11:10 in Tokyo is one made at 10:10 here.
         let zones = dir.path().join("zones");
@@ -5517,11 +5533,11 @@ mod tests {
         c.set_fixed_clock("2026-12-04T11:10:00+09:00");
         c.set_payment(by_id(&c, &ids[0]).id, PaymentStatus::Paid, &details).unwrap();
         d.set_fixed_clock("2026-12-04T10:11:00+08:00");
-        let r = d.merge_from_judged(c.path().unwrap(), (false, false, false), None).unwrap();
+        let r = d.merge_from_judged(c.path().unwrap(), (false, false, true, false), None).unwrap();
         assert!(r.their_clock_ahead.is_none() && r.our_clock_behind.is_none(), "{r:?}");
         assert_eq!(by_id(&d, &ids[0]).payment, PaymentStatus::Paid);
         c.set_fixed_clock("2026-12-04T11:12:00+09:00");
-        let r = c.merge_from_judged(d.path().unwrap(), (false, false, false), None).unwrap();
+        let r = c.merge_from_judged(d.path().unwrap(), (false, false, true, false), None).unwrap();
         assert!(r.their_clock_ahead.is_none() && r.our_clock_behind.is_none(), "{r:?}");
     }
 

@@ -169,6 +169,18 @@ pub enum StoreError {
          it anyway, run again with --other-school: {command})"
     )]
     MergeOtherSchool { path: String, schools: String, command: String },
+    /// A merge of a file that shares no history with this drive (`MergeReport::shared_history`), neither being a
+    /// drive with nothing yet: two laptops that each imported the lists, or another drive altogether. It goes by
+    /// when changes were made on two drives that never agreed, so it is merged only when the operator says so.
+    #[error(
+        "两个数据文件没有共同的修改记录（不是同一数据文件的副本，也从未合并过），未做任何修改：可能拿错了文件，或两台电脑各自\
+         导入了名单。合并会按修改时间在两边的数据间取舍，请先用 --dry-run 查看预览；确是同一所学校、要合在一起，请加 \
+         --no-common-history 重新运行：{command} (the two files share no history (not copies of one drive, never \
+         merged): nothing changed. Perhaps the wrong file, or two laptops that each imported the lists. A merge \
+         weighs the two sides' data by when changes were made: look at the preview with --dry-run first; if they are \
+         one school's, to be joined, run again with --no-common-history: {command})"
+    )]
+    MergeNoCommonHistory { path: String, command: String },
     /// A merge refused for a clock that cannot be right (`MergeReport::their_clock_ahead`, `our_clock_behind`):
     /// the command line says both times (`cli::drive_file`), the screen's preview asks.
     #[error(

@@ -304,6 +304,12 @@ impl App {
         // Another school's file, or one of no common history, is said before anything else: the preview is
         // where the operator confirms the merge.
         let mut lines = conflict::merge_warnings(t, r);
+        // A file of no common history, which `canbao merge` refuses without --no-common-history: the preview asks.
+        if r.dry_run && crate::store::merge::refused_unrelated(r) {
+            let key = self.keymap.keys_for(super::keymap::Context::Dialog, "confirm");
+            let key = key.first().map(|k| k.to_string()).unwrap_or_default();
+            lines.push(fill(t.merge_no_shared_history_confirm, &[&key]));
+        }
         let conflicts = r.conflicts.len() + r.decided_there.len() + r.taken_numbers.len();
         let (ambiguous, copied) = (r.ambiguous.len(), r.audit_rows_copied);
         lines.push(fill(t.merge_counts, &[&r.added, &r.updated, &r.unchanged, &conflicts, &ambiguous, &copied]));

@@ -574,6 +574,9 @@ pub struct Text {
     pub merge_tax_record_kept: &'static str,
     pub merge_other_school: &'static str,
     pub merge_no_shared_history: &'static str,
+    /// The preview's question for a file of no common history, which `canbao merge` refuses without
+    /// `--no-common-history`: Enter is the operator's word that the two are one school's, to be joined.
+    pub merge_no_shared_history_confirm: &'static str,
     pub merge_other_has_no_pupils: &'static str,
     /// The other file's newest change stamped ahead of this laptop's clock: its time, this clock's, how far.
     pub merge_clock_ahead: &'static str,

@@ -495,6 +495,7 @@ pub static EN: Text = Text {
     merge_tax_record_kept: "{}: the value kept is the one the tax office's list recorded; the other is the same payment (the same amount) marked by hand, whose date and channel the tax office's record replaces",
     merge_other_school: "Note: the other file's school ({}) is not this drive's: its pupils who share ID numbers with ours will move to its school; make sure it is the right file",
     merge_no_shared_history: "The two files share no history (not copies of one drive, never merged)",
+    merge_no_shared_history_confirm: "A merge weighs the two sides' data by when changes were made: make sure the other file is this school's, to be joined (two laptops that each imported the lists), before pressing {}; if not, close the preview without merging",
     merge_taken_back_here: "{} {}: {} was taken back with a restore of this drive; the other file still holds it (merged before the restore) and it was not applied again: check it, and record it again if it did happen",
     merge_taken_back_there: "{} {}: {} was taken back with a restore of the other drive; this drive still holds it: check with the other laptop which stands",
     merge_restored_pupil_back: "{} {}: this pupil was removed with a restore of this drive; the other file still holds them (merged before the restore), and they were brought back as it holds them, with their whole history (who recorded what, and when): check it, and correct it in the pupil's details if it was recorded by mistake",
