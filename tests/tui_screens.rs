@@ -3524,6 +3524,20 @@ fn rename_school_question() {
     snap("rename_school_question", |app| rename_school_to(app, "二小"));
 }
 
+/// Left goes to 否 and Right to 是, the sides the buttons are drawn on, and the question's footer says so in both
+/// languages, where it said "Right 切换" as if Right flipped the answer.
+#[test]
+fn a_question_footer_says_where_left_and_right_go() {
+    for (lang, left, right) in [(Language::Zh, "Left 选否", "Right 选是"), (Language::En, "Left to No", "Right to Yes")]
+    {
+        let mut app = app(lang);
+        rename_school_to(&mut app, "二小");
+        let shown = screen(&app);
+        assert!(shown.contains(left) && shown.contains(right), "{lang:?}:\n{shown}");
+        assert!(!shown.contains("切换") && !shown.contains("switch"), "{lang:?}:\n{shown}");
+    }
+}
+
 #[test]
 fn ctrl_u_empties_a_path_typed_over_a_default() {
     let mut app = app(Language::Zh);

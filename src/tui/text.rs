@@ -229,8 +229,10 @@ pub struct Text {
     pub scroll_more: &'static str,
     /// The filter panel's hint for Down, which goes to the next filter (Left and Right change its value).
     pub next_filter: &'static str,
-    /// A question's hint for Right, which moves the highlight to the other answer.
-    pub switch_answer: &'static str,
+    /// A question's hint for Left, which moves the highlight to 否, the button drawn on the left.
+    pub to_no: &'static str,
+    /// A question's hint for Right, which moves the highlight to 是, the button drawn on the right.
+    pub to_yes: &'static str,
     pub confirm_title: &'static str,
     pub yes: &'static str,
     pub no: &'static str,
@@ -985,11 +987,12 @@ mod tests {
     /// A Chinese footer names its keys as the keymap does (Enter, Esc, Space, PgDn), and says what each does in
     /// Chinese: no label a footer or a dialog's key line can show holds a Latin letter.
     /// The labels key lines show beside a key that are not an action's own name.
-    fn key_line_labels(t: &Text) -> [&'static str; 9] {
+    fn key_line_labels(t: &Text) -> [&'static str; 10] {
         [
             t.scroll_more,
             t.next_filter,
-            t.switch_answer,
+            t.to_no,
+            t.to_yes,
             t.prev_pupil,
             t.next_pupil,
             t.to_detail,

@@ -698,7 +698,8 @@ fn question(frame: &mut Frame, app: &App, area: Rect, confirm: &Confirm) {
     };
     let buttons = Line::from(vec![button(t.no, !confirm.yes), Span::raw("  "), button(t.yes, confirm.yes)]);
     frame.render_widget(Paragraph::new(buttons), Rect { y: inner.y + rows + 1, height: 1, ..inner });
-    let items = [("yes", None), ("right", Some(t.switch_answer)), ("confirm", None), ("back", None)];
+    // ← goes to 否 and → to 是, the sides they are drawn on: the footer says which, not "switch".
+    let items = [("yes", None), ("left", Some(t.to_no)), ("right", Some(t.to_yes)), ("confirm", None), ("back", None)];
     frame.render_widget(Paragraph::new(hint_line(app, Context::Dialog, &items, inner.width as usize)), bottom(inner));
 }
 
