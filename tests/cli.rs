@@ -2434,6 +2434,15 @@ fn a_tax_payment_whose_amount_cannot_be_read_is_kept_and_listed() {
     assert_eq!(listed.len(), 1, "{check}");
     assert_eq!((listed[0]["id_number"].as_str(), listed[0]["row"].as_u64()), (Some(zhou), Some(2)), "{check}");
     assert!(listed[0]["why"].as_str().unwrap_or_default().contains("“4OO”无法识别"), "{check}");
+    // The plain report says what the cell held where the amount goes, as reconcile said it, not 「? 元」.
+    let plain = canbao(&db).args(["check", "--reveal"]).output().unwrap();
+    let plain = String::from_utf8_lossy(&plain.stdout).into_owned();
+    let line = plain.lines().find(|l| l.contains(zhou)).unwrap_or_default();
+    assert!(line.contains("\t金额“4OO”无法识别\t") && !line.contains("? 元"), "{plain}");
+    let en = canbao(&db).args(["--lang", "en", "check", "--reveal"]).output().unwrap();
+    let en = String::from_utf8_lossy(&en.stdout).into_owned();
+    let line = en.lines().find(|l| l.contains(zhou)).unwrap_or_default();
+    assert!(line.contains("\tamount “4OO” not understood\t") && !line.contains("? yuan"), "{en}");
     {
         let store = canbao::store::Store::open_read_only(&db).unwrap();
         let id = store.student_by_id_number(zhou).unwrap().unwrap().id;

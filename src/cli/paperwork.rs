@@ -1515,19 +1515,9 @@ pub fn check(cli: &Cli, reveal: bool, json: bool) -> CmdResult {
         let (amount, day) = u.amount_and_day(en);
         let (why, advice) = (pick(&u.why, &u.why_en).to_owned(), pick(&u.advice, &u.advice_en).to_owned());
         let what = if en {
-            format!(
-                "{}\t{}\t{amount} yuan\t{day}\t{}: {why}; {advice}",
-                u.name,
-                shown_id(&u.id_number, reveal),
-                u.place(en)
-            )
+            format!("{}\t{}\t{amount}\t{day}\t{}: {why}; {advice}", u.name, shown_id(&u.id_number, reveal), u.place(en))
         } else {
-            format!(
-                "{}\t{}\t{amount} 元\t{day}\t{}：{why}；{advice}",
-                u.name,
-                shown_id(&u.id_number, reveal),
-                u.place(en)
-            )
+            format!("{}\t{}\t{amount}\t{day}\t{}：{why}；{advice}", u.name, shown_id(&u.id_number, reveal), u.place(en))
         };
         heading(
             "税务已缴费、名单未记入 (paid at the tax office, not recorded here)",

@@ -275,6 +275,9 @@ pub struct UnrecordedPayment {
     pub id_number: String,
     /// Yuan; `null` where the list's amount could not be read (or the list has none).
     pub amount: Option<f64>,
+    /// The amount as the list writes it (`4OO`) where it could not be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub written_amount: Option<String>,
     pub paid_on: Option<NaiveDate>,
     pub receipt: Option<String>,
     /// The list's file name, worksheet (empty for a CSV) and row.
@@ -532,9 +535,18 @@ impl UnrecordedPayment {
         super::unapplied::list_place(&self.file, &self.sheet, self.row, en)
     }
 
-    /// The amount in yuan, `?` where the list's could not be read; the date, or words for none.
+    /// The amount with its unit (`380 元`, `380 yuan`), or, where the list's could not be read, what its cell held
+    /// as reconcile said it (`金额“4OO”无法识别`, `amount “4OO” not understood`); the date, or words for none.
     pub fn amount_and_day(&self, en: bool) -> (String, String) {
-        let amount = self.amount.map_or_else(|| "?".to_owned(), |yuan| money::plain((yuan * 100.0).round() as i64));
+        let written = self.written_amount.as_deref().map(str::trim).filter(|w| !w.is_empty());
+        let amount = match (self.amount, written, en) {
+            (Some(yuan), _, false) => format!("{} 元", money::plain((yuan * 100.0).round() as i64)),
+            (Some(yuan), _, true) => format!("{} yuan", money::plain((yuan * 100.0).round() as i64)),
+            (None, Some(w), false) => format!("金额“{w}”无法识别"),
+            (None, Some(w), true) => format!("amount “{w}” not understood"),
+            (None, None, false) => "金额不详".to_owned(),
+            (None, None, true) => "amount unknown".to_owned(),
+        };
         let day = self.paid_on.map_or_else(|| (if en { "no date" } else { "日期不详" }).to_owned(), |d| d.to_string());
         (amount, day)
     }
@@ -592,6 +604,7 @@ pub fn tax_paid_unrecorded(kept: &[KeptPayment], students: &[Student]) -> Vec<Un
             name: r.name.clone(),
             id_number: k.id_number.clone(),
             amount: r.amount_fen.map(money::as_number),
+            written_amount: r.written_amount.clone().filter(|_| r.amount_fen.is_none()),
             paid_on: r.paid_on,
             receipt: r.receipt.clone(),
             file: r.file.clone(),

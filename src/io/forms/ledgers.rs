@@ -288,7 +288,7 @@ fn government_remark(s: &Student, share: &str, on_top: &[UnrecordedPayment]) -> 
     for line in on_top.iter().filter(|_| s.payment == PaymentStatus::Government) {
         let (amount, day) = line.amount_and_day(false);
         parts.push(format!(
-            "税务名单另有家庭缴费 {amount} 元（{day}，{}），与财政代缴重复：应退费或更正",
+            "税务名单另有家庭缴费 {amount}（{day}，{}），与财政代缴重复：应退费或更正",
             line.place(false)
         ));
     }
