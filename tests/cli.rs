@@ -956,7 +956,7 @@ fn a_read_command_on_a_missing_drive_is_an_error_and_creates_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("mistyped.db");
     let commands: [&[&str]; 6] =
-        [&["find", "张"], &["stats"], &["check"], &["export", "sheet"], &["quote"], &["policy", "list"]];
+        [&["find", "张"], &["stats"], &["check"], &["export", "sheet"], &["quote"], &["policy", "show"]];
     for args in commands {
         let out = canbao(&db).args(args).current_dir(dir.path()).output().unwrap();
         assert_eq!(out.status.code(), Some(1), "{args:?}");
@@ -968,6 +968,45 @@ fn a_read_command_on_a_missing_drive_is_an_error_and_creates_nothing() {
     let out = canbao(&db).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(!db.exists());
+}
+
+/// The policies are built in: `policy list` and `policy show NAME` need no drive. With none, the list says on
+/// stderr that the drive is missing and that choosing a policy needs one; `policy show` without a name, or with a
+/// name no policy has (a year typed for a name among them), lists the policies with their years.
+#[test]
+fn policies_are_listed_and_shown_without_a_drive_and_a_wrong_name_hints_the_years() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("mistyped.db");
+    let out = canbao(&db).args(["policy", "list"]).current_dir(dir.path()).output().unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("liuzhou-2023") && stdout.contains("yibin-2024") && !stdout.contains('*'), "{stdout}");
+    assert!(stderr.contains("mistyped.db") && stderr.contains("不存在") && stderr.contains("policy use"), "{stderr}");
+    let listed = json(canbao(&db).args(["policy", "list", "--json"]));
+    assert!(listed.as_array().unwrap().iter().all(|p| p["current"] == false), "{listed}");
+    let shown = json(canbao(&db).args(["policy", "show", "liuzhou-2023", "--json"]));
+    assert_eq!(shown["name"], "liuzhou-2023", "{shown}");
+    assert!(!db.exists(), "a drive was made");
+
+    let (code, text) = said(canbao(&db).args(["policy", "show"]));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("mistyped.db") && text.contains("liuzhou-2023（2023 年度）"), "{text}");
+    assert!(text.contains("yibin-2024 for 2024"), "{text}");
+    let (code, text) = said(canbao(&db).args(["policy", "show", "2023"]));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("2023 年度的政策：liuzhou-2023、nanchong-2023"), "{text}");
+    assert!(text.contains("policies go by name; 2023's: liuzhou-2023, nanchong-2023"), "{text}");
+    let (code, text) = said(canbao(&db).args(["--lang", "en", "policy", "show", "liuzhou-2030"]));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("no policy named liuzhou-2030") && text.contains("liuzhou-2021 for 2021"), "{text}");
+    assert!(!text.contains("年度"), "{text}");
+
+    // A drive that chose no policy: `policy show` names the policies there are, with their years.
+    canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
+    let (code, text) = said(canbao(&db).args(["policy", "show"]));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("还没有选定参保政策") && text.contains("quanzhou-2023（2023 年度）"), "{text}");
+    assert!(text.contains("policy show NAME"), "{text}");
 }
 
 #[test]

@@ -44,11 +44,57 @@ fn how_to_pick(drive: Option<&std::path::Path>) -> String {
 /// `policy list`, `use`, `show` and `new`.
 pub fn policy(cli: &Cli, action: &PolicyAction) -> CmdResult {
     match action {
-        PolicyAction::List { json } => policy_list(&open_existing(cli)?, *json),
+        PolicyAction::List { json } => policy_list(cli, opened_if_there(cli)?.as_ref(), *json),
         PolicyAction::Use { name } => super::open::on_drive_it_may_make(cli, false, |store| policy_use(store, name)),
-        PolicyAction::Show { name, json } => policy_show(&open_existing(cli)?, name.as_deref(), *json),
+        PolicyAction::Show { name, json } => policy_show(cli, opened_if_there(cli)?.as_ref(), name.as_deref(), *json),
         PolicyAction::New { name, from, year, premium } => policy_new(cli, name, from, *year, premium.as_deref()),
     }
+}
+
+/// The drive, or `None` where there is none: the policies are built in (and in the config folder), so `policy
+/// list` and `policy show NAME` need no drive.
+fn opened_if_there(cli: &Cli) -> Result<Option<Store>, UserError> {
+    if super::open::drive_path(cli).exists() { Ok(Some(open_existing(cli)?)) } else { Ok(None) }
+}
+
+/// The policies there are, each with its insured year: `liuzhou-2023（2023 年度）`, `liuzhou-2023 for 2023` (no
+/// brackets in the English, which a message's English half is told by).
+fn available(set: &PolicySet, store: Option<&Store>) -> (String, String) {
+    let mut list: Vec<Policy> = match store {
+        Some(store) => store.choosable_policies(set).unwrap_or_else(|_| set.iter().cloned().collect()),
+        None => set.iter().cloned().collect(),
+    };
+    list.sort_by(|a, b| (a.insured_year, &a.name).cmp(&(b.insured_year, &b.name)));
+    let zh: Vec<String> = list.iter().map(|p| format!("{}（{} 年度）", p.name, p.insured_year)).collect();
+    let en: Vec<String> = list.iter().map(|p| format!("{} for {}", p.name, p.insured_year)).collect();
+    (zh.join("、"), en.join(", "))
+}
+
+/// No policy is named `name`: the ones there are with their years, and, for a year typed in place of a name
+/// (`policy show 2023`), that policies go by name, and which are that year's.
+fn no_such_policy(set: &PolicySet, store: Option<&Store>, name: &str) -> UserError {
+    let (zh, en) = available(set, store);
+    let year = name.trim().parse::<i32>().ok().filter(|y| (1000..=9999).contains(y));
+    let (year_zh, year_en) = match year {
+        Some(year) => {
+            let of_year: Vec<&str> = set.iter().filter(|p| p.insured_year == year).map(|p| p.name.as_str()).collect();
+            match of_year.is_empty() {
+                true => (
+                    format!("政策按名称指定，没有 {year} 年度的政策；"),
+                    format!("policies go by name, and none is for {year}; "),
+                ),
+                false => (
+                    format!("政策按名称指定，{year} 年度的政策：{}；", of_year.join("、")),
+                    format!("policies go by name; {year}'s: {}; ", of_year.join(", ")),
+                ),
+            }
+        }
+        None => (String::new(), String::new()),
+    };
+    // Said in the language asked for: the policies' names outnumber the Chinese words, so an English half in
+    // brackets would not be told apart.
+    let en = format!("no policy named {name}; {year_en}there are {en}");
+    UserError(pick(&format!("没有名为“{name}”的政策；{year_zh}可用的政策：{zh} ({en})"), &en).to_owned())
 }
 
 /// Every policy, with a note on stderr (once per command) for each config-folder file that cannot be used: it is
@@ -89,13 +135,7 @@ pub fn policy_named(set: &PolicySet, store: &Store, name: Option<&str>) -> Resul
         return Err(broken);
     }
     // Not in this laptop's config folder (the drive was copied from another): the drive's own copy.
-    set.get(&name).cloned().or_else(|| store.kept_policy(&name)).ok_or_else(|| {
-        UserError(format!(
-            "没有名为“{name}”的政策；可用的政策：{} (no policy named {name}; there are {})",
-            set.names().join("、"),
-            set.names().join(", ")
-        ))
-    })
+    set.get(&name).cloned().or_else(|| store.kept_policy(&name)).ok_or_else(|| no_such_policy(set, Some(store), &name))
 }
 
 /// The drive's policy if it has one (for exports and reconciliation, which work without one).
@@ -147,9 +187,14 @@ struct PolicyListed<'a> {
     source: &'a str,
 }
 
-fn policy_list(store: &Store, json: bool) -> CmdResult {
+/// `policy list`, on the drive (its policy starred, its own copies listed) or, with no drive, the policies this
+/// computer has, with a note on stderr that none is starred for want of a drive.
+fn policy_list(cli: &Cli, store: Option<&Store>, json: bool) -> CmdResult {
     // The text lists a broken file among the policies; JSON keeps its shape, and the note goes to stderr.
     let set = if json { policies()? } else { PolicySet::load(config_dir().as_deref()) };
+    let Some(store) = store else {
+        return policy_list_without_drive(cli, &set, json);
+    };
     let current = store.meta(POLICY_META_KEY)?;
     // The drive's policy that this laptop's config folder lacks (the drive came from another laptop): the copy the
     // drive keeps is the one `quote` and `policy show` use here (see [`policy_named`]), so it is listed, starred,
@@ -444,8 +489,87 @@ fn shown(p: &Policy) -> PolicyShown {
     }
 }
 
-fn policy_show(store: &Store, name: Option<&str>, json: bool) -> CmdResult {
-    let policy = policy_named(&policies()?, store, name)?;
+/// `policy list` with no drive: the policies built in and in the config folder, none starred.
+fn policy_list_without_drive(cli: &Cli, set: &PolicySet, json: bool) -> CmdResult {
+    let listed: Vec<PolicyListed> = set
+        .iter()
+        .map(|p| PolicyListed {
+            name: &p.name,
+            title: &p.title,
+            document: &p.document,
+            insured_year: p.insured_year,
+            personal_premium: money::as_number(p.personal_premium_fen),
+            current: false,
+            source: &p.source,
+        })
+        .collect();
+    let path = super::open::drive_path(cli).display().to_string();
+    let en = format!(
+        "note: no such drive file: {path}; these are the policies this computer has, and choosing one (policy use) \
+         needs the drive"
+    );
+    let both = format!("注意：数据文件不存在：{path}；以下是本电脑的政策，选定政策（policy use）需要数据文件 ({en})");
+    eprintln!("{}", pick(&both, &en));
+    if json {
+        print_json(&listed);
+        return Ok(());
+    }
+    for p in &listed {
+        say(
+            &format!("  {:<16} {}（{}）个人缴费 {}元", p.name, p.title, p.document, p.personal_premium),
+            &format!("  {:<16} {} ({}) premium {} yuan", p.name, p.title, p.document, p.personal_premium),
+        );
+    }
+    for broken in set.broken() {
+        let name = &broken.name;
+        say(
+            &format!("  {name:<16} 无法使用 (broken)：{} ({})", broken.words_zh(), broken.words_en()),
+            &format!("  {name:<16} broken: {}", broken.words_en()),
+        );
+    }
+    Ok(())
+}
+
+/// `policy show`: the named policy, or the drive's. With no name and no policy to fall back on (no drive, or a
+/// drive that chose none), the policies there are with their years.
+fn policy_show(cli: &Cli, store: Option<&Store>, name: Option<&str>, json: bool) -> CmdResult {
+    let set = policies()?;
+    let policy = match (store, name) {
+        (Some(store), None) if store.meta(POLICY_META_KEY)?.is_none() => {
+            let (zh, en) = available(&set, Some(store));
+            let show_zh = canbao_command(store.hint_drive(), "policy show 名称");
+            let show_en = canbao_command(store.hint_drive(), "policy show NAME");
+            let use_zh = canbao_command(store.hint_drive(), "policy use 名称");
+            let use_en = canbao_command(store.hint_drive(), "policy use NAME");
+            let en = format!(
+                "the drive has chosen no policy: name the one to show, as `{show_en}`, or choose the drive's with \
+                 `{use_en}`; there are {en}"
+            );
+            let both = format!(
+                "数据文件还没有选定参保政策：请指明要查看的政策，如 `{show_zh}`，或用 `{use_zh}` 为数据文件选定；可用的政策：\
+                 {zh} ({en})"
+            );
+            return Err(UserError(pick(&both, &en).to_owned()));
+        }
+        (Some(store), name) => policy_named(&set, store, name)?,
+        (None, Some(name)) => {
+            if let Some(broken) = broken_policy(&set, name) {
+                return Err(broken);
+            }
+            set.get(name).cloned().ok_or_else(|| no_such_policy(&set, None, name))?
+        }
+        (None, None) => {
+            let (zh, en) = available(&set, None);
+            let path = super::open::drive_path(cli).display().to_string();
+            let en = format!(
+                "no such drive file: {path}, so no policy of its own: name one, `canbao policy show NAME`; there are {en}"
+            );
+            let both = format!(
+                "数据文件不存在：{path}；请指明要查看的政策：`canbao policy show 名称`；可用的政策：{zh} ({en})"
+            );
+            return Err(UserError(pick(&both, &en).to_owned()));
+        }
+    };
     let s = shown(&policy);
     if json {
         print_json(&s);
@@ -652,13 +776,7 @@ pub fn quote(cli: &Cli, args: &QuoteArgs) -> CmdResult {
     let set = policies()?;
     let policy = match (&opened, args.policy.as_deref()) {
         (Some(store), name) => policy_named(&set, store, name)?,
-        (None, Some(name)) => set.get(name).cloned().ok_or_else(|| {
-            UserError(format!(
-                "没有名为“{name}”的政策；可用的政策：{} (no policy named {name}; there are {})",
-                set.names().join("、"),
-                set.names().join(", ")
-            ))
-        })?,
+        (None, Some(name)) => set.get(name).cloned().ok_or_else(|| no_such_policy(&set, None, name))?,
         (None, None) => {
             let how = how_to_pick(super::open::hint_drive(cli).as_deref());
             return Err(UserError(format!("数据文件还没有选定参保政策。{how}")));
