@@ -7875,3 +7875,63 @@ fn the_detail_screen_gives_a_part_payer_no_coverage_period() {
     let en = detail_of(&mut store, Language::En, "林彤瑶");
     assert!(en.contains("not insured, no cover"), "{en}");
 }
+
+/// A school of some 4,000 pupils: the four ledgers' line at 80 columns holds four-digit counts whole, the
+/// 财政代缴 not yet recorded among them, with the ledgers' shorter names where the whole ones do not fit, where the
+/// English line ran past the edge and lost the last figure.
+#[test]
+fn the_dashboard_fits_four_digit_ledgers_in_80_columns() {
+    for lang in [Language::Zh, Language::En] {
+        let mut store = store(true);
+        in_year(&mut store, 2024);
+        store.set_meta(canbao::tui::POLICY_META_KEY, "yibin-2024").expect("meta");
+        // Eleven more copies of the 360 pupils, under numbers of their own (flagged, so none is a duplicate).
+        let columns: Vec<String> = {
+            let conn = store.connection();
+            let mut stmt = conn.prepare("SELECT name FROM pragma_table_info('students')").expect("columns");
+            stmt.query_map([], |r| r.get(0)).expect("query").collect::<Result<_, _>>().expect("names")
+        };
+        for copy in 1..=11 {
+            let values: Vec<String> = columns
+                .iter()
+                .map(|c| match c.as_str() {
+                    "id" => "NULL".to_owned(),
+                    "id_number" => format!("id_number || 'x{copy}'"),
+                    "id_raw" => format!("id_raw || 'x{copy}'"),
+                    "id_problem" => "'check_digit'".to_owned(),
+                    other => other.to_owned(),
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO students ({}) SELECT {} FROM students WHERE id <= 360",
+                columns.join(", "),
+                values.join(", ")
+            );
+            store.connection().execute(&sql, []).expect("copy");
+        }
+        let conn = store.connection();
+        conn.execute("UPDATE students SET enrollment = 'here', payment = 'paid' WHERE id % 4 = 0", []).expect("paid");
+        conn.execute("UPDATE students SET enrollment = 'elsewhere' WHERE id % 4 = 2", []).expect("elsewhere");
+        let orphans: Vec<i64> = store.students(&Default::default()).expect("pupils").iter().map(|s| s.id).collect();
+        let orphan = canbao::domain::student::CategoryMark { name: "孤儿".into(), department: "民政".into() };
+        for id in orphans.into_iter().filter(|id| id % 4 == 3) {
+            store.set_categories(id, std::slice::from_ref(&orphan)).expect("category");
+        }
+        let mut app = App::new(store, &options(lang, Some("测试"))).expect("app");
+        app.update(Action::Resize(80, 24));
+        app.update(Action::Dashboard);
+        let shown = screen(&app);
+        let label = if lang == Language::Zh { "四本台账" } else { "Ledgers" };
+        let ledgers = line_starting(&shown, label).trim_end();
+        let counts: Vec<&str> =
+            ledgers.split(|c: char| !c.is_ascii_digit()).filter(|n| n.len() == 4).collect::<Vec<_>>();
+        assert_eq!(counts.len(), 5, "four ledgers and the 财政代缴 not recorded, each of four digits: {shown}");
+        let whole = if lang == Language::Zh {
+            format!("（未登记 {}）", counts[4])
+        } else {
+            format!(" ({} unrec.)", counts[4])
+        };
+        assert!(ledgers.ends_with(&whole), "{shown}");
+        assert!(unicode_width::UnicodeWidthStr::width(ledgers) <= 80, "{shown}");
+    }
+}

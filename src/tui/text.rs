@@ -179,6 +179,9 @@ pub struct Text {
     pub dash_government_unrecorded: &'static str,
     /// `dash_government_unrecorded` where the ledgers' line is short of room (80 columns).
     pub dash_government_unrecorded_short: &'static str,
+    /// The four ledgers' names where their line has no room for the whole ones (80 columns, four-digit counts),
+    /// in `Ledger::ALL`'s order: 已缴费, 未缴费, 异地缴费, 财政代缴.
+    pub dash_ledgers_short: [&'static str; 4],
     pub dash_statuses: &'static str,
     pub dash_policy: &'static str,
     pub dash_backup: &'static str,
@@ -865,6 +868,12 @@ impl Text {
 
     pub fn ledger(&self, l: Ledger) -> &'static str {
         self.pick(l.label_zh(), l.label_en())
+    }
+
+    /// A ledger's name where the dashboard's line of the four has no room for the whole one.
+    pub fn ledger_short(&self, l: Ledger) -> &'static str {
+        let at = Ledger::ALL.iter().position(|&k| k == l).unwrap_or_default();
+        self.dash_ledgers_short[at]
     }
 
     pub fn job(&self, kind: JobKind) -> &'static str {

@@ -170,6 +170,7 @@ pub static EN: Text = Text {
     dash_ledgers: "Ledgers",
     dash_government_unrecorded: " ({} not recorded paid)",
     dash_government_unrecorded_short: " ({} unrec.)",
+    dash_ledgers_short: ["paid", "unpaid", "elsewhere", "gov. paid"],
     dash_statuses: "Enrollment",
     dash_policy: "Policy: {}",
     dash_backup: "Last backup: {} (taken before imports, reconciles, merges; daily)",

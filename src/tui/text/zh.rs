@@ -151,6 +151,7 @@ pub static ZH: Text = Text {
     dash_ledgers: "四本台账",
     dash_government_unrecorded: "（其中未登记代缴 {}）",
     dash_government_unrecorded_short: "（未登记 {}）",
+    dash_ledgers_short: ["已缴费", "未缴费", "异地缴费", "财政代缴"],
     dash_statuses: "参保状态",
     dash_policy: "政策：{}",
     dash_backup: "上次备份：{}（导入、对账、合并前和每天首次打开时自动备份）",

@@ -88,12 +88,14 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     lines.push(Line::styled(truncate(&line, width), theme.muted()));
 
     // Spaced out where the line has room; closer together, then with the shorter word for the 财政代缴 not yet
-    // recorded, where it has not (80 columns), so the last ledger's figure is never the part cut off.
+    // recorded, then with the ledgers' shorter names (four-digit counts at 80 columns), where it has not, so the
+    // last ledger's figure is never the part cut off.
     let colors = [theme.paid, theme.unpaid, theme.elsewhere, theme.government];
-    let ledger_line = |gap: usize, unrecorded: &str| {
+    let ledger_line = |gap: usize, unrecorded: &str, short_names: bool| {
         let mut spans = vec![Span::styled(fit(&format!(" {}", t.dash_ledgers), 14), theme.header())];
         for (i, ((ledger, n), color)) in d.ledgers.iter().zip(colors).enumerate() {
-            spans.push(Span::styled(format!("{} ", t.ledger(*ledger)), theme.fg(color)));
+            let name = if short_names { t.ledger_short(*ledger) } else { t.ledger(*ledger) };
+            spans.push(Span::styled(format!("{name} "), theme.fg(color)));
             let gap = if i + 1 < d.ledgers.len() { gap } else { 0 };
             // A pupil counted 财政代缴 by category, whose department's payment nobody recorded, is not insured yet:
             // said, so the ledgers add up to 已参保.
@@ -108,11 +110,11 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     };
     let fits = |line: &Line| line.width() <= width;
     let (long, short) = (t.dash_government_unrecorded, t.dash_government_unrecorded_short);
-    let ledgers = [(4, long), (2, long), (2, short)]
+    let ledgers = [(4, long, false), (2, long, false), (2, short, false), (1, short, false), (2, short, true)]
         .into_iter()
-        .map(|(gap, unrecorded)| ledger_line(gap, unrecorded))
+        .map(|(gap, unrecorded, short_names)| ledger_line(gap, unrecorded, short_names))
         .find(fits)
-        .unwrap_or_else(|| ledger_line(1, short));
+        .unwrap_or_else(|| ledger_line(1, short, true));
     lines.push(ledgers);
     let mut statuses = vec![Span::styled(fit(&format!(" {}", t.dash_statuses), 14), theme.header())];
     for (e, n) in &d.enrollment {
