@@ -7935,3 +7935,34 @@ fn the_dashboard_fits_four_digit_ledgers_in_80_columns() {
         assert!(unicode_width::UnicodeWidthStr::width(ledgers) <= 80, "{shown}");
     }
 }
+
+/// A question's chosen button stands out in every builtin theme and without colour: bracketed, bold, in the popup
+/// title's colours (reversed without colour), where it was the fields' dark grey, which on the default theme's black
+/// popup could hardly be seen.
+#[test]
+fn the_chosen_button_stands_out_in_every_theme() {
+    let themes = canbao::tui::theme::BUILTIN.map(|(name, _)| name);
+    for (name, monochrome) in themes.iter().map(|n| (*n, false)).chain([("default", true)]) {
+        let mut app = app(Language::Zh);
+        let theme = canbao::tui::theme::Theme::load(Some(name), None).expect("theme");
+        app.theme = if monochrome { theme.without_colour() } else { theme };
+        rename_school_to(&mut app, "二小");
+        let terminal = render(&app);
+        let buffer = terminal.backend().buffer();
+        let shown = screen(&app);
+        let row = shown.lines().position(|l| l.contains("[ 否 ]")).unwrap_or_else(|| panic!("{name}: {shown}")) as u16;
+        let at = |label: &str| (0..buffer.area.width).find(|&x| buffer[(x, row)].symbol() == label).expect("button");
+        let (chosen, other) = (&buffer[(at("否"), row)], &buffer[(at("是"), row)]);
+        assert!(chosen.modifier.contains(ratatui::style::Modifier::BOLD), "{name}");
+        if monochrome {
+            assert!(
+                chosen.modifier.contains(ratatui::style::Modifier::REVERSED)
+                    && !other.modifier.contains(ratatui::style::Modifier::REVERSED)
+            );
+        } else {
+            assert_ne!(chosen.bg, other.bg, "{name}: the chosen button's background is the popup's");
+            assert_ne!(chosen.bg, app.theme.popup_bg.0, "{name}");
+            assert_ne!(chosen.fg, chosen.bg, "{name}");
+        }
+    }
+}

@@ -227,6 +227,16 @@ impl Theme {
     pub fn input(&self) -> Style {
         self.marked_out(Style::default().fg(self.input_fg.0).bg(self.input_bg.0))
     }
+
+    /// A question's button: the chosen one in the colours of the popup's title, bold (and reversed without colour),
+    /// so it stands out from the popup in every theme and on a 16-colour or colourless terminal, where the fields'
+    /// grey (`input_bg`) on the popup's black could hardly be told from it; the other as the popup's text.
+    pub fn button(&self, chosen: bool) -> Style {
+        match chosen {
+            true => self.popup_title(),
+            false => self.popup(),
+        }
+    }
 }
 
 #[cfg(test)]

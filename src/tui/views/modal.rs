@@ -692,9 +692,10 @@ fn question(frame: &mut Frame, app: &App, area: Rect, confirm: &Confirm) {
         frame.render_widget(Paragraph::new(Span::styled(title, style)), Rect { height: 1, ..r });
     }
     frame.render_widget(Paragraph::new(text), Rect { height: rows, ..inner });
+    // The chosen button is bracketed as well as coloured, so it reads as chosen whatever the terminal draws.
     let button = |label: &str, on: bool| {
-        let style = if on { app.theme.input() } else { app.theme.popup() };
-        Span::styled(format!("  {label}  "), style)
+        let text = if on { format!("[ {label} ]") } else { format!("  {label}  ") };
+        Span::styled(text, app.theme.button(on))
     };
     let buttons = Line::from(vec![button(t.no, !confirm.yes), Span::raw("  "), button(t.yes, confirm.yes)]);
     frame.render_widget(Paragraph::new(buttons), Rect { y: inner.y + rows + 1, height: 1, ..inner });
