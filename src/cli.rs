@@ -400,11 +400,13 @@ pub struct MarkArgs {
     /// government-paid at school for a pupil the policy sends to enroll where the benefit was approved)
     #[arg(long)]
     pub at_school: bool,
-    /// 用 --channel 替换核对税务名单记入的缴费渠道 (with --channel, replace the channel of a payment the tax
-    /// office's list recorded)
+    /// 只与 --channel 一起用：替换核对税务名单记入的缴费渠道；金额与应缴不符要用 --yes (only with --channel: replace
+    /// the channel of a payment the tax office's list recorded; an --amount other than the amount due takes --yes)
     #[arg(long)]
     pub force: bool,
-    /// 金额与应缴不符时仍保存（家庭实缴的就是这个金额）(save an --amount other than the amount due: the family paid it)
+    /// 只与 --amount 一起用：金额与应缴不符时仍保存（家庭实缴的就是这个金额）；替换税务名单记入的渠道要用 --force (only
+    /// with --amount: save an amount other than the amount due, the family paid it; replacing a channel the tax
+    /// office's list recorded takes --force)
     #[arg(long)]
     pub yes: bool,
 }

@@ -2177,6 +2177,44 @@ fn a_channel_typed_over_a_tax_lists_payment_is_refused_unless_forced() {
     assert_eq!(channel(sun).as_deref(), Some("现金"));
 }
 
+/// `mark --force` and `--yes` lift different refusals: --force a channel typed over one the tax office's list
+/// recorded, --yes an amount other than the amount due. The help says which each is for, and a refusal given to a
+/// command that passed the other one says that one does not lift it, in Chinese and in English.
+#[test]
+fn mark_says_what_force_and_yes_each_lift() {
+    let oct8 = days_ago(60);
+    let (dir, db) = tax_drive();
+    let (zhou, wu) = ("450202201711194162", "450202201804012233");
+    let tax = dir.path().join("tax.csv");
+    std::fs::write(&tax, format!("姓名,证件号码,缴费金额,缴费日期,缴费渠道\n周静露,{zhou},380,{oct8},微信\n")).unwrap();
+    canbao(&db).args(["reconcile", "--source", "tax"]).arg(&tax).assert().success();
+
+    let (code, text) = said(canbao(&db).args(["mark", zhou, "--channel", "现金", "--yes"]));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("--yes 只确认与应缴不符的金额，替换税务名单记入的缴费渠道要用 --force"), "{text}");
+    let (code, text) = said(canbao(&db).args(["--lang", "en", "mark", zhou, "--channel", "现金", "--yes"]));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("--yes only confirms an amount other than the amount due") && !text.contains("只确认"),
+        "{text}"
+    );
+
+    let (code, text) = said(canbao(&db).args(["mark", wu, "--payment", "paid", "--amount", "3800", "--force"]));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("--force 只用于替换税务名单记入的缴费渠道，金额与应缴不符要用 --yes"), "{text}");
+    let (code, text) =
+        said(canbao(&db).args(["--lang", "en", "mark", wu, "--payment", "paid", "--amount", "3800", "--force"]));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("--force only replaces a channel the tax office's list recorded"), "{text}");
+    // Without the other flag, the refusals say nothing of it.
+    let (_, text) = said(canbao(&db).args(["mark", wu, "--payment", "paid", "--amount", "3800"]));
+    assert!(!text.contains("--force"), "{text}");
+
+    let help = canbao(&db).args(["mark", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&help.stdout).into_owned();
+    assert!(help.contains("只与 --channel 一起用") && help.contains("只与 --amount 一起用"), "{help}");
+}
+
 /// `canbao merge` of a file whose change is stamped hours ahead of this laptop's clock refuses, nothing changed,
 /// saying both times and how to merge anyway, in Chinese and in English; its dry run previews and ends the same
 /// way; with --accept-clock it merges, and the same file merged again is no news to refuse.

@@ -210,8 +210,14 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
     let chosen = super::pupil::as_typed(id_number.as_deref(), pupil);
     let pupil = super::pupil::select(&store, id_number.as_deref(), pupil, "mark")?;
     if let Some(top_up) = top_up.as_deref() {
-        let details =
-            TopUp { fen: top_up, paid_on: *paid_on, channel: channel.as_deref(), note: note.as_deref(), force: *force };
+        let details = TopUp {
+            fen: top_up,
+            paid_on: *paid_on,
+            channel: channel.as_deref(),
+            note: note.as_deref(),
+            force: *force,
+            yes: *yes,
+        };
         return mark_top_up(&mut store, &pupil, &chosen, details);
     }
     // An amount, date or channel given alone corrects the family's payment recorded already, as with --payment
@@ -312,7 +318,7 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
         && let Some(listed) = store.payments_from_a_list(std::slice::from_ref(&pupil))?.remove(&pupil.id)
         && !listed.cleared_by_hand
     {
-        return Err(listed_channel_refused(&store, &chosen, &pupil, &listed, (given.label_zh(), None))?);
+        return Err(listed_channel_refused(&store, &chosen, &pupil, &listed, (given.label_zh(), None), *yes)?);
     }
     // Nothing of the recorded payment given anew: it is kept as it is, and said so.
     let payment_kept = already_paid && amount.is_none() && paid_on.is_none() && channel.is_none();
@@ -430,7 +436,7 @@ pub(super) fn mark(cli: &Cli, args: &MarkArgs) -> CmdResult {
                     && !yes
                 {
                     let chosen = if *at_school { format!("{chosen} --at-school") } else { chosen.clone() };
-                    return Err(amount_differs_refused(&store, &pupil, &chosen, (fen, due)));
+                    return Err(amount_differs_refused(&store, &pupil, &chosen, (fen, due), *force));
                 }
                 let channel = channel.as_deref().and_then(PaymentChannel::from_text);
                 let paid_on = if already_paid { *paid_on } else { Some(on) };
@@ -541,6 +547,8 @@ struct TopUp<'a> {
     note: Option<&'a str>,
     /// `--force`: the channel given replaces that of a payment the tax office's list recorded.
     force: bool,
+    /// `--yes`, which a top-up does not use: said beside a refusal that `--force` would lift.
+    yes: bool,
 }
 
 /// `mark --top-up 80`: the rest of a part payment (300 of 380) paid later, added to the family's payment recorded
@@ -617,7 +625,14 @@ fn mark_top_up(store: &mut Store, pupil: &Student, chosen: &str, top_up: TopUp) 
         && let Some(listed) = store.payments_from_a_list(std::slice::from_ref(pupil))?.remove(&pupil.id)
         && !listed.cleared_by_hand
     {
-        return Err(listed_channel_refused(store, chosen, pupil, &listed, (given.label_zh(), Some(typed)))?);
+        return Err(listed_channel_refused(
+            store,
+            chosen,
+            pupil,
+            &listed,
+            (given.label_zh(), Some(typed)),
+            top_up.yes,
+        )?);
     }
     let mut changes = vec![Change::Payment(Payment::Paid { amount_fen: Some(total), paid_on: Some(on), channel })];
     if let Some(n) = top_up.note {
@@ -753,15 +768,31 @@ fn listed_payment_note(
     Ok(pick(&zh, &format!("note: {en}")).to_owned())
 }
 
+/// What `--yes` and `--force` each lift, said beside a refusal the other one was given for: scripts pass both, and
+/// one taken for the other was refused again with no word of why.
+const YES_IS_NOT_FORCE: (&str, &str) = (
+    "；--yes 只确认与应缴不符的金额，替换税务名单记入的缴费渠道要用 --force",
+    "; --yes only confirms an amount other than the amount due, and replacing a channel the tax office's list \
+     recorded takes --force",
+);
+const FORCE_IS_NOT_YES: (&str, &str) = (
+    "；--force 只用于替换税务名单记入的缴费渠道，金额与应缴不符要用 --yes",
+    "; --force only replaces a channel the tax office's list recorded, and an amount other than the amount due \
+     takes --yes",
+);
+
 /// `--channel` over the channel of a payment the tax office's list recorded: what it would replace (the list's
-/// channel, or that the list gave none, its date and receipts), and how to replace it all the same.
+/// channel, or that the list gave none, its date and receipts), and how to replace it all the same; with `--yes`
+/// given (`yes_given`), that --yes does not.
 fn listed_channel_refused(
     store: &Store,
     chosen: &str,
     pupil: &Student,
     listed: &crate::store::ListedPayment,
     (given, top_up): (&str, Option<&str>),
+    yes_given: bool,
 ) -> Result<UserError, UserError> {
+    let (mix_zh, mix_en) = if yes_given { YES_IS_NOT_FORCE } else { ("", "") };
     let at = crate::store::instant::local_minutes(&listed.listed_at);
     let receipts: Vec<String> = store.receipts(pupil.id)?.into_iter().map(|r| r.number).collect();
     let (receipts_zh, receipts_en) = if receipts.is_empty() {
@@ -791,11 +822,11 @@ fn listed_channel_refused(
     let en = format!(
         "{name}'s payment was recorded from the tax office's list on {at} ({paid_en}{receipts_en}): --channel \
          {given} would replace that record's channel: nothing saved. If the family did pay by {given}, check with \
-         the tax office; to replace it anyway: {forced}{keep_en}"
+         the tax office; to replace it anyway: {forced}{keep_en}{mix_en}"
     );
     let zh = format!(
         "{name} 的缴费是 {at} 核对税务名单记入的（{paid_zh}{receipts_zh}）：--channel {given} 会替换这条记录的缴费渠道，\
-         未保存。如确是{given}缴费，请先向税务核实；仍要替换，请用：{forced}{keep_zh} ({en})"
+         未保存。如确是{given}缴费，请先向税务核实；仍要替换，请用：{forced}{keep_zh}{mix_zh} ({en})"
     );
     Ok(UserError(pick(&zh, &en).to_owned()))
 }
@@ -804,17 +835,24 @@ fn listed_channel_refused(
 /// 3800 reads as one), with the command that records the amount due and how to save the amount anyway, as the payment
 /// form asks 「金额 3800.00 元与应缴不符（应缴 380.00 元），仍要保存？」 before saving it.
 /// A pupil whose amount due is 0 (a department pays the whole premium) is pointed to `--payment government`, never to
-/// `--amount 0`, which is no payment.
-fn amount_differs_refused(store: &Store, pupil: &Student, chosen: &str, (fen, due): (i64, i64)) -> UserError {
+/// `--amount 0`, which is no payment. With `--force` given (`force_given`), that --force does not save it.
+fn amount_differs_refused(
+    store: &Store,
+    pupil: &Student,
+    chosen: &str,
+    (fen, due): (i64, i64),
+    force_given: bool,
+) -> UserError {
     let (amount, due_yuan, gap) = (money::plain(fen), money::plain(due), money::plain((fen - due).abs()));
+    let (mix_zh, mix_en) = if force_given { FORCE_IS_NOT_YES } else { ("", "") };
     if due == 0 {
         let government = store.command(&format!("mark {chosen} --payment government"));
         return UserError(format!(
             "{name}：按政策此学生家庭应缴 0 元（由部门全额资助），金额 {amount} 元未保存。由部门全额代缴保费的学生请记为\
-             财政代缴：{government}；如家庭确已自行缴纳 {amount} 元，请加 --yes 重新运行 ({name}: the family owes 0 yuan \
+             财政代缴：{government}；如家庭确已自行缴纳 {amount} 元，请加 --yes 重新运行{mix_zh} ({name}: the family owes 0 yuan \
              under the policy (a department pays the whole premium), so {amount} yuan was not saved. Record a pupil \
              whose whole premium a department pays as government-paid: {government}; if the family did pay \
-             {amount} yuan itself, run again with --yes)",
+             {amount} yuan itself, run again with --yes{mix_en})",
             name = pupil.name
         ));
     }
@@ -822,9 +860,9 @@ fn amount_differs_refused(store: &Store, pupil: &Student, chosen: &str, (fen, du
     let again = store.command(&format!("mark {chosen} --payment paid --amount {}", money::plain(due)));
     UserError(format!(
         "{name}：金额 {amount} 元与应缴金额 {due_yuan} 元不符（{more_zh} {gap} 元），未保存。如金额输错了，请按应缴金额登记：\
-         {again}；如家庭实缴的确是 {amount} 元，请加 --yes 重新运行 ({name}: the amount {amount} yuan is not the \
+         {again}；如家庭实缴的确是 {amount} 元，请加 --yes 重新运行{mix_zh} ({name}: the amount {amount} yuan is not the \
          amount due ({due_yuan} yuan): {gap} yuan {more_en}; nothing saved. If the amount was mistyped, record the \
-         amount due: {again}; if the family did pay {amount} yuan, run again with --yes)",
+         amount due: {again}; if the family did pay {amount} yuan, run again with --yes{mix_en})",
         name = pupil.name
     ))
 }
