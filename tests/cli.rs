@@ -197,6 +197,41 @@ fn a_second_writer_is_told_who_holds_the_file_and_reads_still_work() {
     canbao(&db).arg("import").arg(fixture("gbk_title.csv")).assert().success();
 }
 
+/// `backup` while a canbao window holds the drive names the window from the lock (the operator, its terminal and
+/// process) and says what to do: back up in that window from its palette (「立即备份」), or quit it and run the
+/// command again, in Chinese and in English; while a command holds it, to wait for the command to end.
+#[test]
+fn a_backup_refused_while_a_window_holds_the_drive_names_the_window_and_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    canbao(&db).arg("import").arg(fixture("utf8_bom.csv")).assert().success();
+    let mut held = canbao::store::lock::DriveLock::acquire(&db, "张老师").unwrap();
+    held.held_by_window(Some("/dev/pts/7"));
+    let pid = std::process::id().to_string();
+    let (code, text) = said(canbao(&db).arg("backup"));
+    assert_eq!(code, Some(1), "{text}");
+    for words in
+        ["张老师 的 canbao 窗口", "终端 /dev/pts/7", &format!("进程 {pid}"), "「立即备份」", "按 : 打开命令面板"]
+    {
+        assert!(text.contains(words), "{words}: {text}");
+    }
+    assert!(text.contains("退出那个窗口（q）后再运行 canbao --db"), "{text}");
+    let (code, text) = said(canbao(&db).args(["--lang", "en", "backup"]));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("open in 张老师's canbao window") && text.contains("terminal /dev/pts/7"), "{text}");
+    assert!(text.contains("choose Back up now") && text.contains("quit that window (q)"), "{text}");
+    assert!(!text.contains("立即备份"), "{text}");
+    drop(held);
+
+    // A command holds it (no window): wait for it to end.
+    let held = canbao::store::lock::DriveLock::acquire(&db, "张老师").unwrap();
+    let (code, text) = said(canbao(&db).arg("backup"));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("请等那个命令结束后再运行") && !text.contains("立即备份"), "{text}");
+    drop(held);
+    canbao(&db).arg("backup").assert().success();
+}
+
 /// Times are shown in the zone of whoever reads them, as the history is: the time another canbao has held the
 /// drive since (written by a laptop in another zone, or by one whose zone differs from this shell's), and the
 /// time of a backup a restore refuses, in one format.

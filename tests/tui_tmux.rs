@@ -550,6 +550,31 @@ fn an_earlier_year_beside_a_working_window_opens_without_a_question() {
     drop(held);
 }
 
+/// `canbao backup` while the screen holds the drive is told it is that window, on its terminal, and to back up
+/// there from the palette (「立即备份」) or quit it first.
+#[test]
+fn a_backup_refused_beside_a_window_names_its_terminal() {
+    if tmux_missing() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = imported_drive(dir.path());
+    let tmux = Tmux::start(format!("canbao-test-backup-held-{}", std::process::id()), dir.path(), &db, "王老师");
+    tmux.wait_for("显示 10 / 10");
+    let held = canbao::store::lock::holder(&db).expect("the lock says who holds it");
+    let terminal = held.window.clone().unwrap_or_default();
+    assert!(terminal.starts_with("/dev/"), "{held:?}");
+    let out = Command::new(BIN).arg("--db").arg(&db).arg("backup").output().expect("backup");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    for words in ["王老师 的 canbao 窗口", &format!("终端 {terminal}"), "「立即备份」"] {
+        assert!(stderr.contains(words), "{words}: {stderr}");
+    }
+    tmux.quit();
+    let out = Command::new(BIN).arg("--db").arg(&db).arg("backup").output().expect("backup");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
 /// The name typed at the first run is the one a second canbao is told holds the drive, not 「未具名操作员」.
 #[test]
 fn the_name_typed_at_the_first_run_is_the_one_the_lock_gives() {

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use super::open::{
     READ_ONLY_REFUSED, Use, command, drive_path, hint_drive, lock_drive, new_drive, on_drive_it_may_make,
-    open_writer_existing, record_reveal, warn_if_backup,
+    open_writer_existing_or, record_reveal, warn_if_backup,
 };
 use super::output::{conflict_words, kept_and_lost, listed, merge_conflict_line, print_listed, shown_id, span};
 use super::{Cli, CmdResult, UserError, passphrase, pick, say};
@@ -16,7 +16,7 @@ use crate::words::{canbao_command, shell_path};
 pub(super) fn backup(cli: &Cli, file: Option<&Path>) -> CmdResult {
     // Like any writer: the backup records itself in the drive and prunes the backups folder. A missing drive is
     // not made to be backed up.
-    let (store, _lock) = open_writer_existing(cli)?;
+    let (store, _lock) = open_writer_existing_or(cli, |by, since| backup_refused(cli, by, since))?;
     let written = match file {
         // A folder (or a path written as one, `bk/`) gets the copy under the automatic backups' name.
         Some(f) if names_a_folder(f) => Some(store.backup_into(f, crate::store::backup::MANUAL)?),
@@ -31,6 +31,56 @@ pub(super) fn backup(cli: &Cli, file: Option<&Path>) -> CmdResult {
         None => say("内存中的数据无需备份 (nothing to back up)", "nothing to back up"),
     }
     Ok(())
+}
+
+/// `backup` while another canbao holds the drive: which one, from the lock text (the operator, since when, its
+/// process, and for a canbao window its terminal), and what to do: in a window, its own 「立即备份」 from the
+/// palette, or quit it and run the command again; a command, wait for it to end.
+fn backup_refused(cli: &Cli, by: &str, since: &str) -> UserError {
+    use crate::tui::keymap::{Context, Keymap};
+    let holder = crate::store::lock::holder(&drive_path(cli));
+    let pid = holder.as_ref().and_then(|h| h.pid);
+    let again = command(cli, "backup");
+    let Some(terminal) = holder.and_then(|h| h.window) else {
+        let (pid_zh, pid_en) = pid.map_or_else(Default::default, |p| (format!("，进程 {p}"), format!(", process {p}")));
+        let en = format!(
+            "the drive is in use by {by} since {since}{pid_en}: a backup cannot be taken while another canbao \
+             writes to it; wait for that command to end and run {again} again"
+        );
+        let zh = format!(
+            "数据文件正被 {by} 使用（自 {since} 起{pid_zh}），有另一处在写入时不能备份：请等那个命令结束后再运行 {again}"
+        );
+        return UserError(pick(&format!("{zh} ({en})"), &en).to_owned());
+    };
+    let keys = Keymap::load(super::config_dir().as_deref()).unwrap_or_else(|_| Keymap::builtin());
+    let key = |action: &str| keys.keys_for(Context::Roster, action).first().map_or_else(String::new, |k| k.to_string());
+    let (palette, quit) = (key("palette"), key("quit"));
+    let mut where_zh = Vec::new();
+    let mut where_en = Vec::new();
+    if !terminal.is_empty() {
+        where_zh.push(format!("终端 {terminal}"));
+        where_en.push(format!("terminal {terminal}"));
+    }
+    if let Some(p) = pid {
+        where_zh.push(format!("进程 {p}"));
+        where_en.push(format!("process {p}"));
+    }
+    let (where_zh, where_en) = (where_zh.join("，"), where_en.join(", "));
+    let (where_zh, where_en) = if where_zh.is_empty() {
+        (String::new(), String::new())
+    } else {
+        (format!("，{where_zh}"), format!(", {where_en}"))
+    };
+    let en = format!(
+        "the drive is open in {by}'s canbao window since {since}{where_en}, and a backup cannot be taken while another \
+         canbao writes to it: back it up in that window (press {palette} for the palette and choose Back up now), or \
+         quit that window ({quit}) and run {again} again"
+    );
+    let zh = format!(
+        "数据文件正在 {by} 的 canbao 窗口中打开（自 {since} 起{where_zh}），有另一处在写入时不能备份：请在那个窗口里备份\
+         （按 {palette} 打开命令面板，选「立即备份」），或退出那个窗口（{quit}）后再运行 {again}"
+    );
+    UserError(pick(&format!("{zh} ({en})"), &en).to_owned())
 }
 
 /// An existing folder, or a path ending in a separator.

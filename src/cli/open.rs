@@ -118,6 +118,23 @@ pub(super) fn open_writer_existing(cli: &Cli) -> Result<(Store, DriveLock), User
     open_writer(cli)
 }
 
+/// [`open_writer_existing`] for a command that says in its own words (`in_use`, given who holds the drive and since
+/// when) why it cannot run while another canbao holds the drive.
+pub(super) fn open_writer_existing_or(
+    cli: &Cli,
+    in_use: impl FnOnce(&str, &str) -> UserError,
+) -> Result<(Store, DriveLock), UserError> {
+    must_exist(cli)?;
+    if cli.read_only {
+        return Err(UserError(READ_ONLY_REFUSED.into()));
+    }
+    match DriveLock::acquire(&drive_path(cli), &operator_from(cli).unwrap_or_default()) {
+        Ok(lock) => lock.keep_if(open_current_year(cli, false)),
+        Err(StoreError::InUse { by, since }) => Err(in_use(&by, &since)),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Opens the drive for a command that changes it: the one-writer lock first, so a second canbao is told who
 /// holds the file instead of fighting over it.
 pub(super) fn open_writer(cli: &Cli) -> Result<(Store, DriveLock), UserError> {

@@ -20,7 +20,37 @@ pub struct DriveLock {
     path: PathBuf,
     /// This process made the lock file: nothing had locked the drive before.
     created: bool,
+    /// The name the lock text gives, kept so the text can be written again.
+    holder: String,
+    /// Held by a canbao window (the TUI): its terminal, if it could be told (`/dev/pts/3`), else empty.
+    window: Option<String>,
 }
+
+/// Who holds a drive, as the lock text says: the operator, since when (in this reader's zone), the process, and
+/// whether it is a canbao window (the TUI) and on which terminal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Holder {
+    pub by: String,
+    pub since: String,
+    pub pid: Option<u32>,
+    /// `Some` for a canbao window: its terminal, or empty where it could not be told.
+    pub window: Option<String>,
+}
+
+/// Who holds the drive `db` names, read from its lock file (whether or not anyone holds it now); `None` when
+/// there is no lock file to read.
+pub fn holder(db: &Path) -> Option<Holder> {
+    let text = std::fs::read_to_string(lock_path(&true_path(db))).ok()?;
+    let mut lines = text.lines();
+    let by = lines.next().filter(|l| !l.trim().is_empty())?.to_owned();
+    let since = lines.next().map_or_else(|| "?".to_owned(), super::instant::local_minutes);
+    let pid = lines.next().and_then(|l| l.trim().parse().ok());
+    let window = lines.next().and_then(|l| l.strip_prefix(WINDOW)).map(|t| t.trim().to_owned());
+    Some(Holder { by, since, pid, window })
+}
+
+/// How the lock text's fourth line marks a lock a canbao window holds, its terminal after it.
+const WINDOW: &str = "window";
 
 pub fn lock_path(db: &Path) -> PathBuf {
     let mut name = db.file_name().map(|n| n.to_os_string()).unwrap_or_default();
@@ -130,7 +160,7 @@ impl DriveLock {
         }
         match file.try_lock() {
             Ok(()) => {
-                let mut lock = DriveLock { file, path, created };
+                let mut lock = DriveLock { file, path, created, holder: String::new(), window: None };
                 lock.name_holder(operator);
                 Ok(lock)
             }
@@ -180,8 +210,10 @@ impl DriveLock {
     /// and after a crash the lock is free whatever the text says, so a sync only made every open of the drive
     /// wait for the disk (6 ms at the median and 20 ms one time in ten on a disk busy with other writes).
     pub fn name_holder(&mut self, operator: &str) {
+        operator.trim().clone_into(&mut self.holder);
+        let window = self.window.as_ref().map(|t| format!("{WINDOW} {t}\n")).unwrap_or_default();
         let holder = format!(
-            "{}\n{}\n{}\n",
+            "{}\n{}\n{}\n{window}",
             if operator.trim().is_empty() { "（未具名操作员）" } else { operator.trim() },
             super::instant::to_text(chrono::Utc::now()),
             std::process::id()
@@ -192,6 +224,16 @@ impl DriveLock {
             // disk when it is closed on some file systems (ext4's auto_da_alloc), a sync by another name.
             let _ = self.file.set_len(holder.len() as u64);
         }
+    }
+}
+
+impl DriveLock {
+    /// Says in the lock text that a canbao window (the TUI) holds the drive, on `terminal` if it could be told:
+    /// a command refused meanwhile (`backup`) names the window and what to do in it.
+    pub fn held_by_window(&mut self, terminal: Option<&str>) {
+        self.window = Some(terminal.unwrap_or_default().to_owned());
+        let holder = self.holder.clone();
+        self.name_holder(&holder);
     }
 }
 
