@@ -232,6 +232,31 @@ fn a_backup_refused_while_a_window_holds_the_drive_names_the_window_and_what_to_
     canbao(&db).arg("backup").assert().success();
 }
 
+/// A pupil imported without a valid ID number keeps the 出生日期 the list gives (a whole date: the batch template
+/// writes it), where it was read only to check a valid number against and then dropped; a year and month alone is
+/// no birth date, and a valid number's own birth date is the one kept.
+#[test]
+fn a_pupil_without_an_id_number_keeps_the_lists_birth_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("drive.db");
+    let list = dir.path().join("list.csv");
+    std::fs::write(
+        &list,
+        "姓名,身份证号码,出生日期,年级,班级\n王小明,,2018-03-09,一年级,1班\n李小红,45020220180310123,2018年3月10日,一年级,1班\n\
+         张三,,2018.4,一年级,1班\n赵四,,2099-01-01,一年级,1班\n",
+    )
+    .unwrap();
+    canbao(&db).arg("import").arg(&list).assert().success();
+    let store = canbao::store::Store::open_read_only(&db).unwrap();
+    let pupils = store.students(&Default::default()).unwrap();
+    let born = |name: &str| pupils.iter().find(|p| p.name == name).unwrap_or_else(|| panic!("{name}")).birth_date;
+    let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d);
+    assert_eq!(born("王小明"), day(2018, 3, 9), "no number: the list's birth date");
+    assert_eq!(born("李小红"), day(2018, 3, 10), "a number cut short: the list's birth date");
+    assert_eq!(born("张三"), None, "a year and month is no birth date");
+    assert_eq!(born("赵四"), None, "a birth date after today is none");
+}
+
 /// Times are shown in the zone of whoever reads them, as the history is: the time another canbao has held the
 /// drive since (written by a laptop in another zone, or by one whose zone differs from this shell's), and the
 /// time of a backup a restore refuses, in one format.

@@ -933,6 +933,7 @@ fn the_new_year_question_for_a_school_of_many_classes_fits_its_dialog() {
                 note: String::new(),
                 source: "t.csv:2".into(),
                 whole_of: None,
+                birth_date: None,
             }
         })
         .collect();

@@ -2544,6 +2544,16 @@ impl RowReader<'_> {
         let source = source_of(file, &sheet.name, row_no);
         let classless = grade.is_empty() && class.is_empty();
         let grade_only = !grade.is_empty() && class.is_empty();
+        // A pupil without a valid number: the list's 出生日期, a whole date no later than today, is kept for the forms
+        // that ask for it; a valid number's own birth date decides otherwise (a differing cell is said above).
+        let birth_date = match &id.result {
+            Ok(_) => None,
+            Err(_) => map
+                .get(Column::BirthDate, row)
+                .filter(|c| !c.is_empty())
+                .and_then(listed_birth_date)
+                .filter(|born| *born <= self.today),
+        };
         let incoming = Incoming {
             school,
             school_given,
@@ -2558,6 +2568,7 @@ impl RowReader<'_> {
             note,
             source,
             whole_of: None,
+            birth_date,
         };
         let identity = Identity::of(&incoming);
         let here = (file, sheet.name.as_str());
@@ -3381,6 +3392,16 @@ fn birth_date_mismatch(cell: &Cell, from_id: NaiveDate) -> Option<String> {
              “{written}” does not match the ID number's, {from_id}: the ID number decides)"
         )
     })
+}
+
+/// A 出生日期 cell as a whole date (2013-04-05, 2013年4月5日, an Excel day number); `None` for a year and month
+/// only, or no date.
+fn listed_birth_date(cell: &Cell) -> Option<NaiveDate> {
+    if let Some(day) = super::cell::excel_day(cell) {
+        return Some(day);
+    }
+    let (year, month, day) = written_date(cell.text().trim())?;
+    NaiveDate::from_ymd_opt(year, month, day?)
 }
 
 /// A date as lists write a birth date: 2013-04-05, 2013/4/5, 2013.04.05, 2013年4月5日, 20130405 (a time after it

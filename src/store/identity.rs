@@ -248,6 +248,7 @@ mod tests {
             note: String::new(),
             source: format!("t.csv:{name}"),
             whole_of: None,
+            birth_date: None,
         }
     }
 

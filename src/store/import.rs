@@ -39,6 +39,9 @@ pub struct Incoming {
     /// valid number rounded by a spreadsheet, written as here, and this row only gives that pupil the whole
     /// number (`ImportSession::keep_whole_number`). The reader reports it as a repeat of the earlier row.
     pub whole_of: Option<String>,
+    /// The 出生日期 the list gives a pupil without a valid number, kept for the forms that ask for it (the batch
+    /// template's 出生日期); a valid number's own birth date is the one kept otherwise.
+    pub birth_date: Option<chrono::NaiveDate>,
 }
 
 #[cfg(test)]
@@ -59,6 +62,7 @@ impl Incoming {
             note: String::new(),
             source: "t.csv:2".into(),
             whole_of: None,
+            birth_date: None,
         }
     }
 }
@@ -1322,7 +1326,13 @@ fn insert_pupil(
             bound.bind(insert, 5, None)?;
             bound.bind(insert, 6, Some(p.code()))?;
             bound.bind(insert, 7, None)?;
-            insert.raw_bind_parameter(8, None::<&str>)?;
+            match row.birth_date {
+                Some(born) => {
+                    iso_date(born, &mut batch.date);
+                    insert.raw_bind_parameter(8, batch.date.as_str())?;
+                }
+                None => insert.raw_bind_parameter(8, None::<&str>)?,
+            }
             row.id.normalized.as_str()
         }
     };

@@ -22,6 +22,7 @@ fn incoming(name: &str, id: &str, class: &str) -> Incoming {
         note: String::new(),
         source: format!("t.csv:{name}"),
         whole_of: None,
+        birth_date: None,
     }
 }
 
@@ -42,6 +43,7 @@ pub(super) fn add_pupil(store: &mut Store, school: &str, name: &str) {
         note: String::new(),
         source: "a.csv:2".into(),
         whole_of: None,
+        birth_date: None,
     };
     store.apply_import(&[pupil], &["a.csv".into()], 0, false).unwrap();
 }

@@ -811,6 +811,7 @@ mod tests {
                     note: String::new(),
                     source: (*name).into(),
                     whole_of: None,
+                    birth_date: None,
                 })
                 .collect();
         store.apply_import(&rows, &[], 0, false).expect("import");
